@@ -1,0 +1,46 @@
+"""Fetch one record for a worker, or 404.
+
+A missing record and one the worker may not see answer the same way, so the
+response does not tell anyone that a child is known to another agency.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from locus.access import scopes
+from locus.access.models import Worker
+from locus.incidents.models import Incident
+from locus.people.models import Person
+from locus.places.models import Context
+
+M = TypeVar("M", bound=Model)
+
+
+def _one(qs: QuerySet[M], pk: object) -> M:
+    try:
+        return qs.get(pk=int(str(pk)))
+    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Not found") from exc
+
+
+def access_person(worker: Worker, person_id: object) -> Person:
+    return _one(scopes.people_visible_to(worker).select_related("home"), person_id)
+
+
+def access_context(worker: Worker, context_id: object) -> Context:
+    return _one(scopes.contexts_visible_to(worker).select_related("responsible_agency"), context_id)
+
+
+def access_group(worker: Worker, group_id: object) -> Context:
+    return _one(scopes.groups_visible_to(worker).select_related("responsible_agency"), group_id)
+
+
+def access_incident(worker: Worker, incident_id: object) -> Incident:
+    return _one(
+        scopes.incidents_visible_to(worker).select_related("context", "reporting_agency"),
+        incident_id,
+    )

@@ -1,0 +1,95 @@
+"""What a worker may do with a record: pure predicates plus the scope checks.
+
+``can_view_*`` defer to :mod:`locus.access.scopes` so that a page and a list can
+never disagree. ``can_edit_*`` add who may change a record on top of seeing it.
+"""
+
+from __future__ import annotations
+
+from locus.access import scopes
+from locus.access.models import AgencyKind, Role, Scope, Worker
+from locus.incidents.models import Incident
+from locus.people.models import Allocation, Person
+from locus.places.models import Context
+
+CASEWORK_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER})
+
+
+def is_administrator(worker: Worker) -> bool:
+    return worker.is_active and worker.role == Role.ADMINISTRATOR and worker.scope == Scope.ALL
+
+
+def can_view_person(worker: Worker, person: Person) -> bool:
+    return scopes.people_visible_to(worker).filter(pk=person.pk).exists()
+
+
+def can_edit_person(worker: Worker, person: Person) -> bool:
+    """The allocated worker, a manager of the team holding the case, or an administrator.
+
+    Other agencies read what they may see but change only their own records:
+    a child's details belong to the team that holds the case.
+    """
+    if is_administrator(worker):
+        return True
+    if worker.role not in CASEWORK_ROLES or not scopes.sees_case_records(worker):
+        return False
+    open_allocations = Allocation.objects.filter(person=person, end__isnull=True)
+    if open_allocations.filter(worker=worker).exists():
+        return True
+    return worker.role == Role.MANAGER and open_allocations.filter(team_id=worker.team_id).exists()
+
+
+def can_record_about_person(worker: Worker, person: Person) -> bool:
+    """Record an association, membership or involvement naming ``person``.
+
+    Any practitioner or manager who may see the child may add what they know,
+    with provenance; that is how separate agencies' knowledge meets.
+    """
+    if is_administrator(worker):
+        return True
+    return worker.role in CASEWORK_ROLES and can_view_person(worker, person)
+
+
+def can_view_context(worker: Worker, context: Context) -> bool:
+    return scopes.contexts_visible_to(worker).filter(pk=context.pk).exists()
+
+
+def can_edit_context(worker: Worker, context: Context) -> bool:
+    """The agency responsible for the context, or children's social care (which leads
+    Level 2 work), or an administrator; practitioners and managers only."""
+    if is_administrator(worker):
+        return True
+    if worker.role not in CASEWORK_ROLES or not can_view_context(worker, context):
+        return False
+    agency = worker.team.agency if worker.team else None
+    if agency is None:
+        return False
+    return context.responsible_agency_id == agency.pk or agency.kind == AgencyKind.CHILDRENS_SOCIAL_CARE
+
+
+def can_view_incident(worker: Worker, incident: Incident) -> bool:
+    return scopes.incidents_visible_to(worker).filter(pk=incident.pk).exists()
+
+
+def can_edit_incident(worker: Worker, incident: Incident) -> bool:
+    """The agency that reported the incident owns its record (and an administrator)."""
+    if is_administrator(worker):
+        return True
+    if worker.role not in (*CASEWORK_ROLES, Role.ANALYST) or not scopes.sees_case_records(worker):
+        return False
+    return incident.reporting_agency_id == worker.agency_id
+
+
+def can_record_incident(worker: Worker) -> bool:
+    if is_administrator(worker):
+        return True
+    return worker.role in (*CASEWORK_ROLES, Role.ANALYST) and scopes.sees_case_records(worker)
+
+
+def can_view_audit(worker: Worker) -> bool:
+    """Auditors and administrators read the trail; nobody edits it."""
+    return worker.is_active and worker.role in (Role.AUDITOR, Role.ADMINISTRATOR)
+
+
+def can_manage_workers(worker: Worker) -> bool:
+    return is_administrator(worker)

@@ -1,0 +1,166 @@
+"""Who may see which records: THE place where sight is decided.
+
+Each ``<things>_visible_to(worker)`` returns a QuerySet of the records that the
+worker may see. Selectors start from these; nothing else filters by permission.
+
+The rules (also in ``access/RULES.md``):
+
+* A worker's ``scope`` sets how far they see people:
+  ``own`` - people allocated to them; ``team`` - also people allocated to anyone
+  in their team; ``agency`` - also every person their agency is involved with;
+  ``all`` - everyone (administrators); ``none`` - no case records (auditors, who
+  read the audit trail only).
+* An agency is *involved* with a person when (see :data:`AGENCY_GRANTS`):
+  the person has an open allocation to one of its teams; the agency holds an
+  open legal-status episode for them; the agency reported an incident the person
+  was involved in (so police see people linked to police-held incidents); the
+  person is on the roll of a school the agency runs (a school sees its pupils).
+* An incident is visible when the worker's agency reported it (agency scope) or
+  it involves a person the worker may see. Other people in it stay hidden:
+  pages show their role, not who they are.
+* Public contexts (parks, schools, shops, transport...) are visible to every
+  worker who sees case records. Homes and peer groups point at children, so
+  they are visible only through a child the worker may see (a resident, a
+  member, an incident there), or to the agency responsible for them.
+
+Grants are functions so that new ways of seeing (a forum share, break-glass)
+are added as one more function, not as a flag on the person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db.models import Q, QuerySet
+
+from locus.access.models import Role, Scope, Worker
+from locus.incidents.models import Incident, Involvement
+from locus.peers.models import GroupMembership
+from locus.people.models import Allocation, LegalStatusEpisode, Person
+from locus.places.models import RESTRICTED_KINDS, Context, ContextKind, Enrolment
+
+PersonGrant = Callable[[Worker], Q]
+
+
+def _allocated_to_worker(worker: Worker) -> Q:
+    return Q(
+        id__in=Allocation.objects.filter(worker=worker, end__isnull=True).values("person_id")
+    )
+
+
+def _allocated_to_team(worker: Worker) -> Q:
+    return Q(
+        id__in=Allocation.objects.filter(team_id=worker.team_id, end__isnull=True).values(
+            "person_id"
+        )
+    )
+
+
+def _allocated_to_agency(worker: Worker) -> Q:
+    return Q(
+        id__in=Allocation.objects.filter(
+            team__agency_id=worker.agency_id, end__isnull=True
+        ).values("person_id")
+    )
+
+
+def _agency_episode(worker: Worker) -> Q:
+    return Q(
+        id__in=LegalStatusEpisode.objects.filter(
+            agency_id=worker.agency_id, end__isnull=True
+        ).values("person_id")
+    )
+
+
+def _agency_incident(worker: Worker) -> Q:
+    return Q(
+        id__in=Involvement.objects.filter(
+            incident__reporting_agency_id=worker.agency_id
+        ).values("person_id")
+    )
+
+
+def _agency_pupil(worker: Worker) -> Q:
+    return Q(
+        id__in=Enrolment.objects.filter(
+            school__responsible_agency_id=worker.agency_id, end__isnull=True
+        ).values("person_id")
+    )
+
+
+AGENCY_GRANTS: list[PersonGrant] = [
+    _allocated_to_agency,
+    _agency_episode,
+    _agency_incident,
+    _agency_pupil,
+]
+
+
+def sees_case_records(worker: Worker) -> bool:
+    return (
+        worker.is_active
+        and worker.role != Role.AUDITOR
+        and worker.scope != Scope.NONE
+        and (worker.scope == Scope.ALL or worker.team_id is not None)
+    )
+
+
+def person_filter(worker: Worker) -> Q | None:
+    """The condition on Person for what ``worker`` may see; ``None`` means everything."""
+    if worker.scope == Scope.ALL and sees_case_records(worker):
+        return None
+    if not sees_case_records(worker):
+        return Q(pk__in=[])
+    q = _allocated_to_worker(worker)
+    if worker.scope in (Scope.TEAM, Scope.AGENCY):
+        q |= _allocated_to_team(worker)
+    if worker.scope == Scope.AGENCY:
+        for grant in AGENCY_GRANTS:
+            q |= grant(worker)
+    return q
+
+
+def people_visible_to(worker: Worker) -> QuerySet[Person]:
+    q = person_filter(worker)
+    qs = Person.objects.all()
+    return qs if q is None else qs.filter(q)
+
+
+def incidents_visible_to(worker: Worker) -> QuerySet[Incident]:
+    q = person_filter(worker)
+    if q is None:
+        return Incident.objects.all()
+    if not sees_case_records(worker):
+        return Incident.objects.none()
+    by_people = Q(
+        id__in=Involvement.objects.filter(
+            person_id__in=Person.objects.filter(q).values("id")
+        ).values("incident_id")
+    )
+    if worker.scope == Scope.AGENCY:
+        by_people |= Q(reporting_agency_id=worker.agency_id)
+    return Incident.objects.filter(by_people)
+
+
+def contexts_visible_to(worker: Worker) -> QuerySet[Context]:
+    q = person_filter(worker)
+    if q is None:
+        return Context.objects.all()
+    if not sees_case_records(worker):
+        return Context.objects.none()
+    people = Person.objects.filter(q).values("id")
+    restricted_ok = (
+        Q(responsible_agency_id=worker.agency_id)
+        | Q(id__in=Person.objects.filter(q, home__isnull=False).values("home_id"))
+        | Q(
+            id__in=GroupMembership.objects.filter(
+                person_id__in=people, until__isnull=True
+            ).values("group_id")
+        )
+        | Q(id__in=incidents_visible_to(worker).values("context_id"))
+    )
+    return Context.objects.filter(~Q(kind__in=RESTRICTED_KINDS) | restricted_ok)
+
+
+def groups_visible_to(worker: Worker) -> QuerySet[Context]:
+    return contexts_visible_to(worker).filter(kind=ContextKind.PEER_GROUP)

@@ -1,0 +1,63 @@
+"""The audit trail: every read of a record and every change, append-only."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    SEARCH = "search", "Searched"
+    EXPORT = "export", "Exported"
+    BREAK_GLASS = "break_glass", "Break-glass access"
+
+
+class ChangeAction(models.TextChoices):
+    CREATE = "create", "Created"
+    UPDATE = "update", "Updated"
+    END = "end", "Ended"
+    DELETE = "delete", "Deleted"
+
+
+class AccessEvent(models.Model):
+    """A worker read a record (or a list). ``purpose`` is set when the rule asks for one."""
+
+    actor = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(db_index=True)
+    action = models.CharField(max_length=12, choices=AccessAction.choices)
+    record_type = models.CharField(max_length=40)
+    record_id = models.CharField(max_length=40, blank=True)
+    purpose = models.TextField(blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["record_type", "record_id", "at"]),
+            models.Index(fields=["actor", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.action} {self.record_type}:{self.record_id}"
+
+
+class ChangeEvent(models.Model):
+    """A service wrote a record; ``before`` and ``after`` hold the changed fields only."""
+
+    actor = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(db_index=True)
+    action = models.CharField(max_length=10, choices=ChangeAction.choices)
+    record_type = models.CharField(max_length=40)
+    record_id = models.CharField(max_length=40)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["record_type", "record_id", "at"]),
+            models.Index(fields=["actor", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.action} {self.record_type}:{self.record_id}"

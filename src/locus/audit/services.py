@@ -1,0 +1,115 @@
+"""Writing the audit trail.
+
+Services call :func:`record_change` inside their own ``transaction.atomic``
+block, so a change and its audit row commit or roll back together. Views call
+:func:`record_access` for each record they show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
+
+
+def record_type_of(obj: models.Model) -> str:
+    return obj._meta.label_lower
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a field value."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The concrete field values of ``obj`` (foreign keys by id), JSON-safe."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        data[field.attname] = _plain(getattr(obj, field.attname))
+    return data
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict, dict]:
+    """Only the fields that changed, as (before, after)."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def record_change(
+    *,
+    actor: Any,
+    action: ChangeAction,
+    obj: models.Model,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> ChangeEvent:
+    """Append one change to the trail. Must run inside the writing service's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_change must run inside the service's transaction")
+    if after is None:
+        after = snapshot(obj) if action != ChangeAction.DELETE else {}
+    before = dict(before or {})
+    if action == ChangeAction.UPDATE or action == ChangeAction.END:
+        before, after = diff(before, after)
+    return ChangeEvent.objects.create(
+        actor=actor,
+        at=timezone.now(),
+        action=action,
+        record_type=record_type_of(obj),
+        record_id=str(obj.pk),
+        before=before,
+        after=dict(after),
+    )
+
+
+def record_creations(*, actor: Any, objs: Iterable[models.Model], batch_size: int = 2000) -> int:
+    """Audit many rows created by a bulk path (the demo generator, importers) in one go."""
+    now = timezone.now()
+    events = [
+        ChangeEvent(
+            actor=actor,
+            at=now,
+            action=ChangeAction.CREATE,
+            record_type=record_type_of(obj),
+            record_id=str(obj.pk),
+            after=snapshot(obj),
+        )
+        for obj in objs
+    ]
+    ChangeEvent.objects.bulk_create(events, batch_size=batch_size)
+    return len(events)
+
+
+def record_access(
+    *,
+    actor: Any,
+    obj: models.Model | None = None,
+    record_type: str = "",
+    action: AccessAction = AccessAction.VIEW,
+    purpose: str = "",
+    detail: Mapping[str, Any] | None = None,
+) -> AccessEvent:
+    """Log that ``actor`` read ``obj`` (or, for lists and searches, a ``record_type``)."""
+    return AccessEvent.objects.create(
+        actor=actor,
+        at=timezone.now(),
+        action=action,
+        record_type=record_type_of(obj) if obj is not None else record_type,
+        record_id=str(obj.pk) if obj is not None else "",
+        purpose=purpose,
+        detail=dict(detail or {}),
+    )

@@ -1,0 +1,41 @@
+"""Pieces of model shared by the domain apps."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Confidence(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class Source(models.TextChoices):
+    """Where a piece of information came from (provenance)."""
+
+    YOUNG_PERSON = "young_person", "Young person"
+    PARENT = "parent", "Parent or carer"
+    PROFESSIONAL = "professional", "Professional observation"
+    POLICE = "police", "Police intelligence"
+    SCHOOL = "school", "School"
+    PARTNER = "partner", "Partner organisation"
+    OTHER = "other", "Other"
+
+
+class Provenance(models.Model):
+    """Who recorded a fact, from what source, when and how sure they were.
+
+    Every association and group membership carries this: an association without
+    provenance is gossip, and DOMAIN.md's rule 2 forbids it.
+    """
+
+    source = models.CharField(max_length=20, choices=Source.choices)
+    confidence = models.CharField(max_length=10, choices=Confidence.choices)
+    recorded_by = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,66 @@
+"""Small helpers every service uses: collecting errors, checking dates and permissions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+
+from locus.common.errors import NotPermitted, ValidationFailed
+
+
+class Problems:
+    """Collects validation messages by field, then raises them all at once.
+
+    Users fix a form in one go when they see every problem, not the first.
+    """
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = defaultdict(list)
+
+    def add(self, field: str, message: str) -> None:
+        self.errors[field].append(message)
+
+    def check(self, ok: bool, field: str, message: str) -> None:
+        if not ok:
+            self.add(field, message)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationFailed(dict(self.errors))
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def check_period(
+    problems: Problems,
+    start: dt.date | None,
+    end: dt.date | None,
+    *,
+    start_field: str = "start",
+    end_field: str = "end",
+    allow_future_start: bool = False,
+) -> None:
+    """A start that is not in the future, and an end (if any) on or after it."""
+    if start is None:
+        problems.add(start_field, "Enter a start date")
+        return
+    if not allow_future_start and start > today():
+        problems.add(start_field, "The start date must not be in the future")
+    if end is not None and end < start:
+        problems.add(end_field, "The end date must be on or after the start date")
+
+
+def require(allowed: bool, what: str) -> None:
+    """Raise :class:`NotPermitted` unless ``allowed``."""
+    if not allowed:
+        raise NotPermitted(what)
+
+
+def permitted(predicate: Callable[..., bool], *args: Any) -> None:
+    require(predicate(*args), getattr(predicate, "__name__", "not permitted"))

@@ -1,0 +1,195 @@
+"""Young people and adults of concern, their identifiers, legal status and allocation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+
+
+class PersonKind(models.TextChoices):
+    YOUNG_PERSON = "young_person", "Young person"
+    ADULT_OF_CONCERN = "adult_of_concern", "Adult of concern"
+
+
+class Sex(models.TextChoices):
+    # The CIN census codes 1 (male), 2 (female), 0 (not known), 9 (not stated).
+    MALE = "1", "Male"
+    FEMALE = "2", "Female"
+    NOT_KNOWN = "0", "Not known"
+    NOT_STATED = "9", "Not stated"
+
+
+class Ethnicity(models.TextChoices):
+    """The DfE ethnicity codes used in the CIN census and SSDA903."""
+
+    WBRI = "WBRI", "White British"
+    WIRI = "WIRI", "White Irish"
+    WIRT = "WIRT", "Traveller of Irish heritage"
+    WOTH = "WOTH", "Any other White background"
+    WROM = "WROM", "Gypsy/Roma"
+    MWBC = "MWBC", "White and Black Caribbean"
+    MWBA = "MWBA", "White and Black African"
+    MWAS = "MWAS", "White and Asian"
+    MOTH = "MOTH", "Any other mixed background"
+    AIND = "AIND", "Indian"
+    APKN = "APKN", "Pakistani"
+    ABAN = "ABAN", "Bangladeshi"
+    AOTH = "AOTH", "Any other Asian background"
+    BCRB = "BCRB", "Black Caribbean"
+    BAFR = "BAFR", "Black African"
+    BOTH = "BOTH", "Any other Black background"
+    CHNE = "CHNE", "Chinese"
+    OOTH = "OOTH", "Any other ethnic group"
+    REFU = "REFU", "Refused"
+    NOBT = "NOBT", "Information not yet obtained"
+
+
+class Person(models.Model):
+    kind = models.CharField(
+        max_length=20, choices=PersonKind.choices, default=PersonKind.YOUNG_PERSON
+    )
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    known_as = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.NOT_KNOWN)
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
+    la_child_id = models.CharField("LA child ID", max_length=20, null=True, blank=True, unique=True)
+    upn = models.CharField("UPN", max_length=13, null=True, blank=True, unique=True)
+    nhs_number = models.CharField("NHS number", max_length=10, null=True, blank=True, unique=True)
+    home = models.ForeignKey(
+        "places.Context",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="residents",
+        help_text="The home context where the person lives.",
+    )
+    retain_until = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"]),
+            models.Index(fields=["date_of_birth"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def initials(self) -> str:
+        return f"{self.given_name[:1]}{self.family_name[:1]}".upper()
+
+    def age_on(self, day: dt.date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+class LegalStatus(models.TextChoices):
+    EARLY_HELP = "EH", "Early help"
+    CHILD_IN_NEED = "CIN", "Child in need (s.17)"
+    CHILD_PROTECTION = "CP", "Child protection plan"
+    LOOKED_AFTER = "LAC", "Looked after child"
+    YOUTH_JUSTICE = "YJS", "Open to youth justice"
+
+
+class CPCategory(models.TextChoices):
+    NEGLECT = "NEG", "Neglect"
+    PHYSICAL = "PHY", "Physical abuse"
+    SEXUAL = "SAB", "Sexual abuse"
+    EMOTIONAL = "EMO", "Emotional abuse"
+    MULTIPLE = "MUL", "Multiple"
+
+
+class LACLegalStatus(models.TextChoices):
+    """SSDA903 legal statuses of a looked-after child."""
+
+    C1 = "C1", "Interim care order"
+    C2 = "C2", "Full care order"
+    D1 = "D1", "Freeing order granted"
+    E1 = "E1", "Placement order granted"
+    J1 = "J1", "Remanded to LA accommodation or youth detention"
+    J2 = "J2", "Placed in LA accommodation under PACE"
+    J3 = "J3", "Sentenced to CRO with residence requirement"
+    L1 = "L1", "Under police protection in LA accommodation"
+    L2 = "L2", "Emergency protection order"
+    L3 = "L3", "Under child assessment order, away from home"
+    V2 = "V2", "Single period of accommodation under s.20"
+    V3 = "V3", "Accommodated under agreed series of short-term breaks"
+    V4 = "V4", "Accommodated under series of short-term breaks"
+
+
+class LegalStatusEpisode(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="episodes")
+    status = models.CharField(max_length=3, choices=LegalStatus.choices)
+    cp_category = models.CharField(max_length=3, choices=CPCategory.choices, blank=True)
+    lac_legal_status = models.CharField(max_length=2, choices=LACLegalStatus.choices, blank=True)
+    agency = models.ForeignKey("access.Agency", on_delete=models.PROTECT, related_name="+")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start", "id"]
+        indexes = [models.Index(fields=["person", "end"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="episode_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} from {self.start:%d/%m/%Y}"
+
+    @property
+    def detail(self) -> str:
+        if self.status == LegalStatus.CHILD_PROTECTION and self.cp_category:
+            return self.get_cp_category_display()
+        if self.status == LegalStatus.LOOKED_AFTER and self.lac_legal_status:
+            return f"{self.lac_legal_status}: {self.get_lac_legal_status_display()}"
+        return ""
+
+    def is_open_on(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or self.end >= day)
+
+
+class Allocation(models.Model):
+    """A person allocated to a worker (and so to the worker's team): the caseload."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="allocations")
+    worker = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, related_name="allocations"
+    )
+    team = models.ForeignKey("access.Team", on_delete=models.PROTECT, related_name="allocations")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start", "id"]
+        indexes = [
+            models.Index(fields=["worker", "end"]),
+            models.Index(fields=["team", "end"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="allocation_end_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "worker"],
+                condition=models.Q(end__isnull=True),
+                name="allocation_one_open_per_worker",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} with {self.worker}"

@@ -1,0 +1,274 @@
+"""Writing people, their legal-status episodes and allocations.
+
+Each service validates everything first (collecting every problem), then writes
+the rows and their audit inside one transaction: nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from locus.access import policies
+from locus.access.models import Agency, Role, Team, Worker
+from locus.audit.models import ChangeAction
+from locus.audit.services import record_change, snapshot
+from locus.common.services import Problems, check_period, permitted, require, today
+from locus.common.validators import nhs_number_problem, upn_problem
+from locus.people.models import (
+    Allocation,
+    CPCategory,
+    Ethnicity,
+    LACLegalStatus,
+    LegalStatus,
+    LegalStatusEpisode,
+    Person,
+    PersonKind,
+    Sex,
+)
+from locus.places.models import Context, ContextKind
+
+PERSON_FIELDS = (
+    "kind", "given_name", "family_name", "known_as", "date_of_birth", "sex", "ethnicity",
+    "la_child_id", "upn", "nhs_number", "home", "retain_until",
+)
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+def validate_person(fields: dict[str, Any], *, person: Person | None = None) -> Problems:
+    """Every problem with a person's fields, by field name.
+
+    Shared by the service, the importers and the demo's bulk path so that all
+    of them accept and refuse exactly the same records.
+    """
+    problems = Problems()
+    problems.check(bool(str(fields.get("given_name", "")).strip()), "given_name", "Enter a first name")
+    problems.check(bool(str(fields.get("family_name", "")).strip()), "family_name", "Enter a last name")
+    problems.check(fields.get("kind") in PersonKind.values, "kind", f"Unknown kind of person: {fields.get('kind')!r}")
+    problems.check(fields.get("sex") in Sex.values, "sex", f"Unknown sex code: {fields.get('sex')!r}")
+    ethnicity = fields.get("ethnicity")
+    problems.check(
+        ethnicity in Ethnicity.values,
+        "ethnicity",
+        f"Unknown ethnicity code {ethnicity!r}: use a DfE code such as WBRI or NOBT",
+    )
+    dob = fields.get("date_of_birth")
+    if dob is not None:
+        if not isinstance(dob, dt.date):
+            problems.add("date_of_birth", "Enter the date of birth as a date")
+        elif dob > today():
+            problems.add("date_of_birth", "The date of birth must not be in the future")
+        elif dob.year < 1900:
+            problems.add("date_of_birth", "The date of birth must be after 1900")
+    elif fields.get("kind") == PersonKind.YOUNG_PERSON:
+        problems.add("date_of_birth", "Enter the young person's date of birth")
+    upn = fields.get("upn")
+    if upn:
+        if reason := upn_problem(upn):
+            problems.add("upn", reason)
+        elif Person.objects.filter(upn=upn).exclude(pk=getattr(person, "pk", None)).exists():
+            problems.add("upn", "Another person already has this UPN")
+    nhs = fields.get("nhs_number")
+    if nhs:
+        if reason := nhs_number_problem(nhs):
+            problems.add("nhs_number", reason)
+        elif Person.objects.filter(nhs_number=nhs).exclude(pk=getattr(person, "pk", None)).exists():
+            problems.add("nhs_number", "Another person already has this NHS number")
+    la_id = fields.get("la_child_id")
+    if la_id and Person.objects.filter(la_child_id=la_id).exclude(pk=getattr(person, "pk", None)).exists():
+        problems.add("la_child_id", "Another person already has this LA child ID")
+    home = fields.get("home")
+    if home is not None:
+        problems.check(
+            isinstance(home, Context) and home.kind == ContextKind.HOME, "home", "A home must be a context of kind home"
+        )
+    return problems
+
+
+def _normalise_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    out = dict(fields)
+    for key in ("la_child_id", "upn", "nhs_number"):
+        if key in out:
+            value = _blank_to_none(out[key])
+            out[key] = value.replace(" ", "").upper() if isinstance(value, str) else value
+    for key in ("given_name", "family_name", "known_as"):
+        if key in out and isinstance(out[key], str):
+            out[key] = out[key].strip()
+    return out
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: Worker,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date | None,
+    kind: str = PersonKind.YOUNG_PERSON,
+    sex: str = Sex.NOT_KNOWN,
+    ethnicity: str = Ethnicity.NOBT,
+    known_as: str = "",
+    la_child_id: str | None = None,
+    upn: str | None = None,
+    nhs_number: str | None = None,
+    home: Context | None = None,
+    retain_until: dt.date | None = None,
+) -> Person:
+    """Record a young person or an adult of concern."""
+    permitted(policies.can_record_incident, actor)  # the same people may record people
+    fields = _normalise_person_fields(
+        dict(
+            kind=kind, given_name=given_name, family_name=family_name, known_as=known_as,
+            date_of_birth=date_of_birth, sex=sex, ethnicity=ethnicity, la_child_id=la_child_id,
+            upn=upn, nhs_number=nhs_number, home=home, retain_until=retain_until,
+        )
+    )
+    validate_person(fields).raise_if_any()
+    person = Person.objects.create(created_at=timezone.now(), **fields)
+    record_change(actor=actor, action=ChangeAction.CREATE, obj=person)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Worker, person: Person, **changes: Any) -> Person:
+    """Change a person's details; only the fields named in ``changes``."""
+    permitted(policies.can_edit_person, actor, person)
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"person_update got unknown fields: {sorted(unknown)}")
+    current = {name: getattr(person, name) for name in PERSON_FIELDS}
+    fields = {**current, **_normalise_person_fields(changes)}
+    validate_person(fields, person=person).raise_if_any()
+    before = snapshot(person)
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.save()
+    record_change(actor=actor, action=ChangeAction.UPDATE, obj=person, before=before, after=snapshot(person))
+    return person
+
+
+def validate_episode(
+    *, status: str, start: dt.date | None, end: dt.date | None, cp_category: str, lac_legal_status: str
+) -> Problems:
+    problems = Problems()
+    problems.check(status in LegalStatus.values, "status", f"Unknown legal status: {status!r}")
+    check_period(problems, start, end)
+    if status == LegalStatus.CHILD_PROTECTION:
+        problems.check(
+            cp_category in CPCategory.values, "cp_category",
+            "A child protection plan needs its category (NEG, PHY, SAB, EMO or MUL)",
+        )
+    elif cp_category:
+        problems.add("cp_category", "Only a child protection plan has a category")
+    if status == LegalStatus.LOOKED_AFTER:
+        problems.check(
+            lac_legal_status in LACLegalStatus.values, "lac_legal_status",
+            "A looked-after episode needs its legal status (such as C2 or V2)",
+        )
+    elif lac_legal_status:
+        problems.add("lac_legal_status", "Only a looked-after episode has a legal status")
+    return problems
+
+
+@transaction.atomic
+def episode_start(
+    *,
+    actor: Worker,
+    person: Person,
+    status: str,
+    start: dt.date,
+    agency: Agency,
+    cp_category: str = "",
+    lac_legal_status: str = "",
+    end: dt.date | None = None,
+) -> LegalStatusEpisode:
+    """Open (or record a past) legal-status episode for a person."""
+    permitted(policies.can_edit_person, actor, person)
+    problems = validate_episode(
+        status=status, start=start, end=end, cp_category=cp_category, lac_legal_status=lac_legal_status
+    )
+    if end is None and status in LegalStatus.values:
+        problems.check(
+            not person.episodes.filter(status=status, end__isnull=True).exists(),
+            "status",
+            f"{LegalStatus(status).label} is already open for this person: end it first",
+        )
+    problems.raise_if_any()
+    episode = LegalStatusEpisode.objects.create(
+        person=person, status=status, start=start, end=end, agency=agency,
+        cp_category=cp_category, lac_legal_status=lac_legal_status,
+    )
+    record_change(actor=actor, action=ChangeAction.CREATE, obj=episode)
+    return episode
+
+
+@transaction.atomic
+def episode_end(*, actor: Worker, episode: LegalStatusEpisode, end: dt.date) -> LegalStatusEpisode:
+    permitted(policies.can_edit_person, actor, episode.person)
+    problems = Problems()
+    problems.check(episode.end is None, "end", "This episode has already ended")
+    check_period(problems, episode.start, end)
+    problems.check(end <= today(), "end", "The end date must not be in the future")
+    problems.raise_if_any()
+    before = snapshot(episode)
+    episode.end = end
+    episode.save(update_fields=["end"])
+    record_change(actor=actor, action=ChangeAction.END, obj=episode, before=before, after=snapshot(episode))
+    return episode
+
+
+@transaction.atomic
+def allocation_create(
+    *, actor: Worker, person: Person, worker: Worker, start: dt.date, team: Team | None = None
+) -> Allocation:
+    """Allocate a person to a worker (and so to the worker's team).
+
+    Managers allocate within their own team; administrators anywhere.
+    """
+    team = team or worker.team
+    allowed = policies.is_administrator(actor) or (
+        actor.role == Role.MANAGER and team is not None and actor.team_id == team.pk
+    )
+    require(allowed, "only a team manager or an administrator allocates cases")
+    problems = Problems()
+    problems.check(team is not None, "worker", "The worker belongs to no team")
+    problems.check(worker.is_active, "worker", "The worker's account is not active")
+    problems.check(
+        team is None or worker.team_id == team.pk, "team", "The worker is not a member of that team"
+    )
+    check_period(problems, start, None)
+    problems.check(
+        not Allocation.objects.filter(person=person, worker=worker, end__isnull=True).exists(),
+        "worker",
+        "This person is already allocated to this worker",
+    )
+    problems.raise_if_any()
+    assert team is not None
+    allocation = Allocation.objects.create(person=person, worker=worker, team=team, start=start)
+    record_change(actor=actor, action=ChangeAction.CREATE, obj=allocation)
+    return allocation
+
+
+@transaction.atomic
+def allocation_end(*, actor: Worker, allocation: Allocation, end: dt.date) -> Allocation:
+    allowed = policies.is_administrator(actor) or (
+        actor.role == Role.MANAGER and actor.team_id == allocation.team_id
+    )
+    require(allowed, "only a team manager or an administrator ends an allocation")
+    problems = Problems()
+    problems.check(allocation.end is None, "end", "This allocation has already ended")
+    check_period(problems, allocation.start, end)
+    problems.raise_if_any()
+    before = snapshot(allocation)
+    allocation.end = end
+    allocation.save(update_fields=["end"])
+    record_change(
+        actor=actor, action=ChangeAction.END, obj=allocation, before=before, after=snapshot(allocation)
+    )
+    return allocation

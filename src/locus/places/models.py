@@ -1,0 +1,88 @@
+"""Contexts: every subject of Level 2 work, from a park to a peer group."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ContextKind(models.TextChoices):
+    PEER_GROUP = "peer_group", "Peer group"
+    SCHOOL = "school", "School"
+    HOME = "home", "Home"
+    OPEN_SPACE = "open_space", "Park or open space"
+    RETAIL = "retail", "Retail or shopping centre"
+    TRANSPORT = "transport", "Transport"
+    FOOD_OUTLET = "food_outlet", "Food outlet"
+    ONLINE = "online", "Online space"
+    OTHER = "other", "Other"
+
+
+# Homes and peer groups point at particular children: a home is someone's
+# address and a group is a list of young people. They are seen only through a
+# child the viewer may see (access/scopes.py); public places are not.
+RESTRICTED_KINDS = frozenset({ContextKind.HOME, ContextKind.PEER_GROUP})
+
+
+class Context(models.Model):
+    kind = models.CharField(max_length=20, choices=ContextKind.choices)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    responsible_agency = models.ForeignKey(
+        "access.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contexts",
+        help_text="The organisation that shapes this context (a school, a shopping centre).",
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["kind", "name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(latitude__isnull=True)
+                    | models.Q(latitude__gte=-90, latitude__lte=90)
+                )
+                & (
+                    models.Q(longitude__isnull=True)
+                    | models.Q(longitude__gte=-180, longitude__lte=180)
+                ),
+                name="context_coordinates_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.kind in RESTRICTED_KINDS
+
+
+class Enrolment(models.Model):
+    """A young person on a school's roll."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="enrolments")
+    school = models.ForeignKey(Context, on_delete=models.PROTECT, related_name="enrolments")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start", "id"]
+        indexes = [models.Index(fields=["school", "end"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="enrolment_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.school}"

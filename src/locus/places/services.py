@@ -1,0 +1,131 @@
+"""Writing contexts and school rolls."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from locus.access import policies
+from locus.access.models import Agency, Worker
+from locus.audit.models import ChangeAction
+from locus.audit.services import record_change, snapshot
+from locus.common.services import Problems, check_period, permitted
+from locus.people.models import Person
+from locus.places.models import Context, ContextKind, Enrolment
+
+# The shape of a full UK postcode (outward code, space optional, inward code).
+POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
+CONTEXT_FIELDS = (
+    "kind", "name", "description", "address", "postcode", "latitude", "longitude", "responsible_agency",
+)
+
+
+def normalise_postcode(postcode: str) -> str:
+    compact = postcode.replace(" ", "").upper()
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
+def validate_context(fields: dict[str, Any]) -> Problems:
+    problems = Problems()
+    problems.check(fields.get("kind") in ContextKind.values, "kind", f"Unknown kind of context: {fields.get('kind')!r}")
+    problems.check(bool(str(fields.get("name", "")).strip()), "name", "Enter the context's name")
+    postcode = fields.get("postcode") or ""
+    problems.check(
+        not postcode or bool(POSTCODE_RE.match(postcode)), "postcode", f"{postcode!r} is not a UK postcode"
+    )
+    lat, lon = fields.get("latitude"), fields.get("longitude")
+    problems.check((lat is None) == (lon is None), "latitude", "Give both latitude and longitude, or neither")
+    if lat is not None:
+        problems.check(-90 <= lat <= 90, "latitude", "Latitude must be between -90 and 90")
+    if lon is not None:
+        problems.check(-180 <= lon <= 180, "longitude", "Longitude must be between -180 and 180")
+    return problems
+
+
+def _context_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    out = dict(fields)
+    out["name"] = str(out.get("name", "")).strip()
+    if out.get("postcode"):
+        out["postcode"] = normalise_postcode(out["postcode"])
+    return out
+
+
+@transaction.atomic
+def context_create(
+    *,
+    actor: Worker,
+    kind: str,
+    name: str,
+    description: str = "",
+    address: str = "",
+    postcode: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    responsible_agency: Agency | None = None,
+) -> Context:
+    """Record a context: a place, a school, a home, an online space or a peer group."""
+    permitted(policies.can_record_incident, actor)
+    fields = _context_fields(
+        dict(
+            kind=kind, name=name, description=description, address=address, postcode=postcode,
+            latitude=latitude, longitude=longitude, responsible_agency=responsible_agency,
+        )
+    )
+    validate_context(fields).raise_if_any()
+    context = Context.objects.create(created_at=timezone.now(), **fields)
+    record_change(actor=actor, action=ChangeAction.CREATE, obj=context)
+    return context
+
+
+@transaction.atomic
+def context_update(*, actor: Worker, context: Context, **changes: Any) -> Context:
+    permitted(policies.can_edit_context, actor, context)
+    unknown = set(changes) - set(CONTEXT_FIELDS)
+    if unknown:
+        raise TypeError(f"context_update got unknown fields: {sorted(unknown)}")
+    fields = _context_fields({**{f: getattr(context, f) for f in CONTEXT_FIELDS}, **changes})
+    validate_context(fields).raise_if_any()
+    before = snapshot(context)
+    for name, value in fields.items():
+        setattr(context, name, value)
+    context.save()
+    record_change(actor=actor, action=ChangeAction.UPDATE, obj=context, before=before, after=snapshot(context))
+    return context
+
+
+@transaction.atomic
+def enrolment_create(
+    *, actor: Worker, person: Person, school: Context, start: dt.date, end: dt.date | None = None
+) -> Enrolment:
+    permitted(policies.can_record_about_person, actor, person)
+    problems = Problems()
+    problems.check(school.kind == ContextKind.SCHOOL, "school", "Choose a school")
+    check_period(problems, start, end)
+    if end is None:
+        problems.check(
+            not Enrolment.objects.filter(person=person, school=school, end__isnull=True).exists(),
+            "school",
+            "This young person is already on this school's roll",
+        )
+    problems.raise_if_any()
+    enrolment = Enrolment.objects.create(person=person, school=school, start=start, end=end)
+    record_change(actor=actor, action=ChangeAction.CREATE, obj=enrolment)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_end(*, actor: Worker, enrolment: Enrolment, end: dt.date) -> Enrolment:
+    permitted(policies.can_record_about_person, actor, enrolment.person)
+    problems = Problems()
+    problems.check(enrolment.end is None, "end", "This enrolment has already ended")
+    check_period(problems, enrolment.start, end)
+    problems.raise_if_any()
+    before = snapshot(enrolment)
+    enrolment.end = end
+    enrolment.save(update_fields=["end"])
+    record_change(actor=actor, action=ChangeAction.END, obj=enrolment, before=before, after=snapshot(enrolment))
+    return enrolment
