@@ -1,5 +1,7 @@
 from django.urls import path
 
-from . import views
+from locus.audit import views
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.audit_trail, name="audit"),
+]

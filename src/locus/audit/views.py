@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from locus.access import policies
+from locus.audit import selectors
+from locus.web.pagination import paginate
+
+
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    """The audit trail, for auditors and administrators only (others get 404)."""
+    if not policies.can_view_audit(request.user):
+        raise Http404("Not found")
+    filters = selectors.AuditFilter.from_query(request.GET)
+    which = "changes" if request.GET.get("show") == "changes" else "reads"
+    events = (
+        selectors.change_events(filters=filters) if which == "changes" else selectors.access_events(filters=filters)
+    )
+    page, paging = paginate(request, events)
+    return render(request, "audit/trail.html", {"page": page, "f": filters, "which": which, **paging})

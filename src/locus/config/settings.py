@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "locus.web.middleware.LoginRequiredMiddleware",
+    "locus.web.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "locus.config.urls"

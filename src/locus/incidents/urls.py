@@ -1,5 +1,8 @@
 from django.urls import path
 
-from . import views
+from locus.incidents import views
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.incidents_list, name="incidents"),
+    path("<int:incident_id>/", views.incident_page, name="incident"),
+]

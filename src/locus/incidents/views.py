@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from locus.access import lookups, policies
+from locus.audit.services import record_access
+from locus.incidents.selectors import incidents_for, involvement_views
+from locus.web.pagination import paginate
+
+
+def incidents_list(request: HttpRequest) -> HttpResponse:
+    page, paging = paginate(request, incidents_for(viewer=request.user))
+    return render(
+        request,
+        "incidents/list.html",
+        {"page": page, "involvements": involvement_views(viewer=request.user, incidents=list(page)), **paging},
+    )
+
+
+def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = lookups.access_incident(request.user, incident_id)
+    record_access(actor=request.user, obj=incident)
+    incident = incidents_for(viewer=request.user).get(pk=incident.pk)
+    return render(
+        request,
+        "incidents/detail.html",
+        {
+            "incident": incident,
+            "involvements": involvement_views(viewer=request.user, incidents=[incident])[incident.pk],
+            "can_edit": policies.can_edit_incident(request.user, incident),
+        },
+    )

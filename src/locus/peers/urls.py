@@ -1,5 +1,7 @@
 from django.urls import path
 
-from . import views
+from locus.peers import views
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:group_id>/", views.group_page, name="group"),
+]

@@ -1,5 +1,8 @@
 from django.urls import path
 
-from . import views
+from locus.people import views
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.people_list, name="people"),
+    path("<int:person_id>/", views.person_page, name="person"),
+]

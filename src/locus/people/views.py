@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from locus.access import lookups, policies
+from locus.audit.models import AccessAction
+from locus.audit.services import record_access
+from locus.people import selectors
+from locus.people.forms import PeopleFilterForm
+from locus.web.pagination import paginate
+
+
+def people_list(request: HttpRequest) -> HttpResponse:
+    form = PeopleFilterForm(request.GET or None)
+    filters = form.to_filter()
+    page, paging = paginate(request, selectors.people_list(viewer=request.user, filters=filters))
+    if form.is_bound:
+        record_access(
+            actor=request.user, record_type="people.person", action=AccessAction.SEARCH,
+            detail={k: v for k, v in request.GET.items() if k != "page" and v},
+        )
+    return render(request, "people/list.html", {"form": form, "page": page, **paging})
+
+
+def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = lookups.access_person(request.user, person_id)
+    record_access(actor=request.user, obj=person)
+    detail = selectors.person_detail(viewer=request.user, person=person)
+    return render(
+        request,
+        "people/detail.html",
+        {"d": detail, "person": person, "can_edit": policies.can_edit_person(request.user, person)},
+    )

@@ -1,5 +1,8 @@
 from django.urls import path
 
-from . import views
+from locus.places import views
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.contexts_list, name="contexts"),
+    path("<int:context_id>/", views.context_page, name="context"),
+]

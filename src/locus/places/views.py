@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from locus.access import lookups, policies
+from locus.audit.services import record_access
+from locus.incidents.selectors import involvement_views
+from locus.places import selectors
+from locus.places.models import ContextKind
+from locus.web.pagination import paginate
+
+
+def contexts_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    kind = request.GET.get("kind", "")
+    if kind not in ContextKind.values:
+        kind = ""
+    page, paging = paginate(request, selectors.contexts_list(viewer=request.user, q=q, kind=kind))
+    return render(
+        request,
+        "places/list.html",
+        {"page": page, "q": q, "kind": kind, "kinds": ContextKind.choices, **paging},
+    )
+
+
+def context_page(request: HttpRequest, context_id: int) -> HttpResponse:
+    context = lookups.access_context(request.user, context_id)
+    if context.kind == ContextKind.PEER_GROUP:
+        return redirect("group", group_id=context.pk)
+    record_access(actor=request.user, obj=context)
+    detail = selectors.context_detail(viewer=request.user, context=context)
+    return render(
+        request,
+        "places/detail.html",
+        {
+            "d": detail,
+            "context": context,
+            "involvements": involvement_views(viewer=request.user, incidents=detail.incidents),
+            "can_edit": policies.can_edit_context(request.user, context),
+        },
+    )

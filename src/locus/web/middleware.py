@@ -53,3 +53,21 @@ class LoginRequiredMiddleware:
         if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class DomainErrorMiddleware:
+    """Maps domain errors to responses in one place: NotPermitted looks like 404."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from locus.common.errors import NotPermitted
+        from locus.web.views import not_found
+
+        if isinstance(exception, NotPermitted):
+            return not_found(request, exception)
+        return None

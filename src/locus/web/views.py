@@ -1,8 +1,48 @@
-from django.http import HttpResponse
+from __future__ import annotations
 
-def dashboard(request): return HttpResponse("")
-def healthz(request): return HttpResponse("ok")
-def sign_out(request): return HttpResponse("")
-def not_found(request, exception=None): return HttpResponse(status=404)
-def forbidden(request, exception=None): return HttpResponse(status=403)
-from django.contrib.auth.views import LoginView as SignInView
+from django.contrib.auth import logout
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from locus.incidents.selectors import involvement_views, recent_incidents
+from locus.people.selectors import caseload_for
+
+
+class SignInView(LoginView):
+    template_name = "web/sign_in.html"
+    redirect_authenticated_user = True
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("login")
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    caseload = list(caseload_for(viewer=request.user))
+    incidents = recent_incidents(viewer=request.user, limit=10)
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "caseload": caseload,
+            "incidents": incidents,
+            "involvements": involvement_views(viewer=request.user, incidents=incidents),
+        },
+    )
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/not_found.html", status=404)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Forbidden answers exactly like missing: the page must not confirm a record exists.
+    return render(request, "web/not_found.html", status=404)

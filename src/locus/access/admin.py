@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Model
+
+from locus.access.models import Agency, Team, Worker
+from locus.audit.services import snapshot
+from locus.common.admin import AuditedAdmin
+
+
+@admin.register(Agency)
+class AgencyAdmin(AuditedAdmin):
+    list_display = ("name", "kind")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+
+
+@admin.register(Team)
+class TeamAdmin(AuditedAdmin):
+    list_display = ("name", "agency")
+    list_filter = ("agency",)
+    search_fields = ("name",)
+
+
+@admin.register(Worker)
+class WorkerAdmin(AuditedAdmin, UserAdmin):
+    list_display = ("username", "first_name", "last_name", "team", "role", "scope", "is_active")
+    list_filter = ("role", "scope", "is_active", "team__agency")
+    list_select_related = ("team__agency",)
+    fieldsets = (
+        *UserAdmin.fieldsets,  # type: ignore[misc]
+        ("Locus", {"fields": ("team", "role", "scope", "job_title", "phone")}),
+    )
+
+    def audit_snapshot(self, obj: Model) -> dict[str, Any]:
+        data = snapshot(obj)
+        data.pop("password", None)
+        return data

@@ -1,0 +1,38 @@
+"""The audit trail in Django's admin: readable by administrators, never editable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from locus.audit.models import AccessEvent, ChangeEvent
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    list_select_related = ("actor",)
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "actor", "action", "record_type", "record_id", "purpose")
+    list_filter = ("action", "record_type")
+    search_fields = ("actor__username", "record_id")
+
+
+@admin.register(ChangeEvent)
+class ChangeEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "actor", "action", "record_type", "record_id")
+    list_filter = ("action", "record_type")
+    search_fields = ("actor__username", "record_id")

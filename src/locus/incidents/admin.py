@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from locus.common.admin import AuditedAdmin
+from locus.incidents.models import Incident, Involvement
+
+
+class InvolvementInline(admin.TabularInline):
+    model = Involvement
+    raw_id_fields = ("person",)
+    extra = 0
+
+    # Inline rows would bypass the audit; involvements are changed through services.
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Incident)
+class IncidentAdmin(AuditedAdmin):
+    list_display = ("occurred_at", "kind", "context", "reporting_agency")
+    list_filter = ("kind", "reporting_agency")
+    raw_id_fields = ("context", "recorded_by")
+    inlines = [InvolvementInline]

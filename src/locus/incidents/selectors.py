@@ -1,0 +1,53 @@
+"""Reads about incidents, for a viewer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from locus.access import scopes
+from locus.access.models import Worker
+from locus.access.selectors import visible_person_ids
+from locus.incidents.models import Incident, Involvement
+
+
+@dataclass
+class InvolvementView:
+    role: str
+    role_label: str
+    person_id: int
+    name: str | None  # None when the viewer may not see who it was
+
+
+def incidents_for(*, viewer: Worker) -> QuerySet[Incident]:
+    return (
+        scopes.incidents_visible_to(viewer)
+        .select_related("context", "reporting_agency")
+        .prefetch_related(
+            Prefetch("involvements", queryset=Involvement.objects.select_related("person").order_by("role", "id"))
+        )
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def involvement_views(*, viewer: Worker, incidents: list[Incident]) -> dict[int, list[InvolvementView]]:
+    """Who was involved in each incident, named only where the viewer may see them."""
+    people = {inv.person_id for incident in incidents for inv in incident.involvements.all()}
+    visible = visible_person_ids(viewer, people)
+    out: dict[int, list[InvolvementView]] = {}
+    for incident in incidents:
+        out[incident.pk] = [
+            InvolvementView(
+                role=inv.role,
+                role_label=inv.get_role_display(),
+                person_id=inv.person_id,
+                name=inv.person.full_name if inv.person_id in visible else None,
+            )
+            for inv in incident.involvements.all()
+        ]
+    return out
+
+
+def recent_incidents(*, viewer: Worker, limit: int = 10) -> list[Incident]:
+    return list(incidents_for(viewer=viewer)[:limit])

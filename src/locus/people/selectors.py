@@ -1,0 +1,196 @@
+"""Reads about people, always for a viewer and through ``access.scopes``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from locus.access import scopes
+from locus.access.models import Worker
+from locus.access.selectors import visible_person_ids
+from locus.common.services import today
+from locus.incidents.models import Involvement
+from locus.peers.models import Association, GroupMembership
+from locus.people.models import Allocation, LegalStatus, LegalStatusEpisode, Person, PersonKind
+from locus.places.models import Context, Enrolment
+
+
+def _open_episodes() -> Prefetch:
+    return Prefetch(
+        "episodes",
+        queryset=LegalStatusEpisode.objects.filter(end__isnull=True).order_by("status"),
+        to_attr="open_episodes",
+    )
+
+
+def _open_allocations() -> Prefetch:
+    return Prefetch(
+        "allocations",
+        queryset=Allocation.objects.filter(end__isnull=True).select_related("worker", "team__agency"),
+        to_attr="open_allocations",
+    )
+
+
+def caseload_for(*, viewer: Worker) -> QuerySet[Person]:
+    """The people allocated to the viewer now, with their open statuses."""
+    return (
+        scopes.people_visible_to(viewer)
+        .filter(id__in=Allocation.objects.filter(worker=viewer, end__isnull=True).values("person_id"))
+        .prefetch_related(_open_episodes())
+        .order_by("family_name", "given_name", "id")
+    )
+
+
+@dataclass
+class PeopleFilter:
+    q: str = ""
+    kind: str = ""
+    status: str = ""
+    age_from: int | None = None
+    age_to: int | None = None
+    mine: bool = False
+
+
+def _birth_date_bounds(age_from: int | None, age_to: int | None) -> Q:
+    """People whose age today is within [age_from, age_to]."""
+    now = today()
+    q = Q()
+    if age_from is not None:
+        q &= Q(date_of_birth__lte=_years_before(now, age_from))
+    if age_to is not None:
+        q &= Q(date_of_birth__gt=_years_before(now, age_to + 1))
+    return q
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)
+
+
+def people_list(*, viewer: Worker, filters: PeopleFilter) -> QuerySet[Person]:
+    """People the viewer may see, searched and filtered, ready to paginate."""
+    qs = scopes.people_visible_to(viewer)
+    if filters.q:
+        for word in filters.q.split():
+            qs = qs.filter(
+                Q(given_name__icontains=word)
+                | Q(family_name__icontains=word)
+                | Q(known_as__icontains=word)
+                | Q(la_child_id__iexact=word)
+                | Q(upn__iexact=word)
+            )
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.status:
+        qs = qs.filter(
+            Exists(
+                LegalStatusEpisode.objects.filter(
+                    person=OuterRef("pk"), status=filters.status, end__isnull=True
+                )
+            )
+        )
+    if filters.age_from is not None or filters.age_to is not None:
+        qs = qs.filter(_birth_date_bounds(filters.age_from, filters.age_to))
+    if filters.mine:
+        qs = qs.filter(
+            id__in=Allocation.objects.filter(worker=viewer, end__isnull=True).values("person_id")
+        )
+    return qs.prefetch_related(_open_episodes(), _open_allocations()).order_by(
+        "family_name", "given_name", "id"
+    )
+
+
+@dataclass
+class AssociationRow:
+    association: Association
+    other: Person | None
+    other_visible: bool
+    label: str
+    places: list[Context] = field(default_factory=list)
+
+
+@dataclass
+class PersonDetail:
+    person: Person
+    episodes: list[LegalStatusEpisode]
+    open_statuses: list[LegalStatusEpisode]
+    allocations: list[Allocation]
+    associations: list[AssociationRow]
+    involvements: list[Involvement]
+    memberships: list[GroupMembership]
+    enrolments: list[Enrolment]
+    contexts: list[Context]
+    age: int | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def person_detail(*, viewer: Worker, person: Person) -> PersonDetail:
+    """Everything a person's page shows, in a fixed number of queries.
+
+    Associates the viewer may not see are shown by initials only (need to know).
+    """
+    episodes = list(person.episodes.select_related("agency").order_by("-start", "id"))
+    allocations = list(
+        person.allocations.filter(end__isnull=True).select_related("worker", "team__agency")
+    )
+    associations = list(
+        Association.objects.filter(Q(person=person) | Q(other=person))
+        .select_related("person", "other", "recorded_by__team__agency")
+        .prefetch_related("contexts")
+        .order_by("valid_until", "-valid_from", "id")
+    )
+    others = [a.other if a.person_id == person.pk else a.person for a in associations]
+    visible = visible_person_ids(viewer, (o.pk for o in others if o is not None))
+    rows = []
+    for assoc, other in zip(associations, others, strict=True):
+        if other is None:
+            rows.append(AssociationRow(assoc, None, False, assoc.other_label))
+        elif other.pk in visible:
+            rows.append(AssociationRow(assoc, other, True, other.full_name))
+        else:
+            rows.append(AssociationRow(assoc, other, False, f"{other.initials} (not in your scope)"))
+    involvements = list(
+        person.involvements.select_related("incident__context", "incident__reporting_agency").order_by(
+            "-incident__occurred_at", "id"
+        )
+    )
+    memberships = list(person.memberships.select_related("group").order_by("until", "-since"))
+    enrolments = list(person.enrolments.select_related("school").order_by("end", "-start"))
+    contexts: dict[int, Context] = {}
+    if person.home is not None:
+        contexts[person.home.pk] = person.home
+    for enrolment in enrolments:
+        contexts.setdefault(enrolment.school.pk, enrolment.school)
+    for membership in memberships:
+        contexts.setdefault(membership.group.pk, membership.group)
+    for assoc in associations:
+        for context in assoc.contexts.all():
+            contexts.setdefault(context.pk, context)
+    for involvement in involvements:
+        contexts.setdefault(involvement.incident.context.pk, involvement.incident.context)
+    allowed = set(
+        scopes.contexts_visible_to(viewer).filter(id__in=list(contexts)).values_list("id", flat=True)
+    )
+    for row in rows:
+        row.places = [c for c in row.association.contexts.all() if c.pk in allowed]
+    return PersonDetail(
+        person=person,
+        episodes=episodes,
+        open_statuses=[e for e in episodes if e.end is None],
+        allocations=allocations,
+        associations=rows,
+        involvements=involvements,
+        memberships=memberships,
+        enrolments=enrolments,
+        contexts=[c for c in contexts.values() if c.pk in allowed],
+        age=person.age_on(today()),
+    )
+
+
+STATUS_CHOICES = LegalStatus.choices
+KIND_CHOICES = PersonKind.choices

@@ -1,0 +1,82 @@
+"""Reads about contexts, for a viewer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from locus.access import scopes
+from locus.access.models import Worker
+from locus.incidents.models import Incident, IncidentKind
+from locus.incidents.selectors import incidents_for
+from locus.people.models import Person
+from locus.places.models import Context, ContextKind
+
+
+def contexts_list(*, viewer: Worker, q: str = "", kind: str = "") -> QuerySet[Context]:
+    qs = scopes.contexts_visible_to(viewer).select_related("responsible_agency")
+    if q:
+        for word in q.split():
+            qs = qs.filter(Q(name__icontains=word) | Q(postcode__icontains=word) | Q(address__icontains=word))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.annotate(incident_count=Count("incidents")).order_by("name", "id")
+
+
+@dataclass
+class ContextDetail:
+    context: Context
+    incidents: list[Incident]
+    incident_total: int
+    incidents_by_kind: list[tuple[str, int]]
+    people: list[Person]
+    people_hidden: int
+    people_heading: str
+
+
+def context_detail(*, viewer: Worker, context: Context, incident_limit: int = 25) -> ContextDetail:
+    """A context's page: what happened there and the children linked to it that the viewer may see.
+
+    Counts of incidents by kind cover every incident at the context (counts,
+    not names); the list shows only incidents the viewer may see.
+    """
+    visible_incidents = incidents_for(viewer=viewer).filter(context=context)
+    incidents = list(visible_incidents[:incident_limit])
+    by_kind = (
+        Incident.objects.filter(context=context).values("kind").annotate(n=Count("id")).order_by("-n", "kind")
+    )
+    labels = dict(IncidentKind.choices)
+    incidents_by_kind = [(labels.get(row["kind"], row["kind"]), row["n"]) for row in by_kind]
+    linked, heading = _linked_people(context)
+    visible_people = scopes.people_visible_to(viewer).filter(id__in=linked.values("id"))
+    people = list(visible_people.order_by("family_name", "given_name")[:200])
+    hidden = linked.count() - visible_people.count()
+    return ContextDetail(
+        context=context,
+        incidents=incidents,
+        incident_total=visible_incidents.count(),
+        incidents_by_kind=incidents_by_kind,
+        people=people,
+        people_hidden=hidden,
+        people_heading=heading,
+    )
+
+
+def _linked_people(context: Context) -> tuple[QuerySet[Person], str]:
+    if context.kind == ContextKind.HOME:
+        return Person.objects.filter(home=context), "People who live here"
+    if context.kind == ContextKind.SCHOOL:
+        return (
+            Person.objects.filter(enrolments__school=context, enrolments__end__isnull=True).distinct(),
+            "Pupils on roll",
+        )
+    if context.kind == ContextKind.PEER_GROUP:
+        return (
+            Person.objects.filter(memberships__group=context, memberships__until__isnull=True).distinct(),
+            "Members",
+        )
+    return (
+        Person.objects.filter(involvements__incident__context=context).distinct(),
+        "People involved in incidents here",
+    )
