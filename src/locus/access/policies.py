@@ -64,7 +64,10 @@ def can_edit_context(worker: Worker, context: Context) -> bool:
     agency = worker.team.agency if worker.team else None
     if agency is None:
         return False
-    return context.responsible_agency_id == agency.pk or agency.kind == AgencyKind.CHILDRENS_SOCIAL_CARE
+    return (
+        context.responsible_agency_id == agency.pk
+        or agency.kind == AgencyKind.CHILDRENS_SOCIAL_CARE
+    )
 
 
 def can_view_incident(worker: Worker, incident: Incident) -> bool:

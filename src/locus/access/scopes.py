@@ -43,9 +43,7 @@ PersonGrant = Callable[[Worker], Q]
 
 
 def _allocated_to_worker(worker: Worker) -> Q:
-    return Q(
-        id__in=Allocation.objects.filter(worker=worker, end__isnull=True).values("person_id")
-    )
+    return Q(id__in=Allocation.objects.filter(worker=worker, end__isnull=True).values("person_id"))
 
 
 def _allocated_to_team(worker: Worker) -> Q:
@@ -58,9 +56,9 @@ def _allocated_to_team(worker: Worker) -> Q:
 
 def _allocated_to_agency(worker: Worker) -> Q:
     return Q(
-        id__in=Allocation.objects.filter(
-            team__agency_id=worker.agency_id, end__isnull=True
-        ).values("person_id")
+        id__in=Allocation.objects.filter(team__agency_id=worker.agency_id, end__isnull=True).values(
+            "person_id"
+        )
     )
 
 
@@ -74,9 +72,9 @@ def _agency_episode(worker: Worker) -> Q:
 
 def _agency_incident(worker: Worker) -> Q:
     return Q(
-        id__in=Involvement.objects.filter(
-            incident__reporting_agency_id=worker.agency_id
-        ).values("person_id")
+        id__in=Involvement.objects.filter(incident__reporting_agency_id=worker.agency_id).values(
+            "person_id"
+        )
     )
 
 
@@ -153,9 +151,9 @@ def contexts_visible_to(worker: Worker) -> QuerySet[Context]:
         Q(responsible_agency_id=worker.agency_id)
         | Q(id__in=Person.objects.filter(q, home__isnull=False).values("home_id"))
         | Q(
-            id__in=GroupMembership.objects.filter(
-                person_id__in=people, until__isnull=True
-            ).values("group_id")
+            id__in=GroupMembership.objects.filter(person_id__in=people, until__isnull=True).values(
+                "group_id"
+            )
         )
         | Q(id__in=incidents_visible_to(worker).values("context_id"))
     )

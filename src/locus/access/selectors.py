@@ -17,6 +17,4 @@ def visible_person_ids(viewer: Worker, person_ids: Iterable[int]) -> set[int]:
     ids = {pid for pid in person_ids if pid is not None}
     if not ids:
         return set()
-    return set(
-        scopes.people_visible_to(viewer).filter(id__in=ids).values_list("id", flat=True)
-    )
+    return set(scopes.people_visible_to(viewer).filter(id__in=ids).values_list("id", flat=True))

@@ -41,7 +41,9 @@ def system_worker() -> Worker:
         )
         worker.set_unusable_password()
         worker.save()
-        record_change(actor=worker, action=ChangeAction.CREATE, obj=worker, after=_worker_fields(worker))
+        record_change(
+            actor=worker, action=ChangeAction.CREATE, obj=worker, after=_worker_fields(worker)
+        )
     return worker
 
 
@@ -58,7 +60,9 @@ def agency_create(*, actor: Worker, name: str, kind: str) -> Agency:
     problems.check(bool(name.strip()), "name", "Enter the agency's name")
     problems.check(kind in AgencyKind.values, "kind", f"Unknown kind of agency: {kind!r}")
     problems.check(
-        not Agency.objects.filter(name=name.strip()).exists(), "name", "An agency with this name exists"
+        not Agency.objects.filter(name=name.strip()).exists(),
+        "name",
+        "An agency with this name exists",
     )
     problems.raise_if_any()
     agency = Agency.objects.create(name=name.strip(), kind=kind)
@@ -154,6 +158,9 @@ def worker_set_password(*, actor: Worker, worker: Worker, password: str) -> None
     worker.set_password(password)
     worker.save(update_fields=["password"])
     record_change(
-        actor=actor, action=ChangeAction.UPDATE, obj=worker,
-        before={"password": "(previous)"}, after={"password": "(changed)"},
+        actor=actor,
+        action=ChangeAction.UPDATE,
+        obj=worker,
+        before={"password": "(previous)"},
+        after={"password": "(changed)"},
     )

@@ -15,7 +15,11 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     filters = selectors.AuditFilter.from_query(request.GET)
     which = "changes" if request.GET.get("show") == "changes" else "reads"
     events = (
-        selectors.change_events(filters=filters) if which == "changes" else selectors.access_events(filters=filters)
+        selectors.change_events(filters=filters)
+        if which == "changes"
+        else selectors.access_events(filters=filters)
     )
     page, paging = paginate(request, events)
-    return render(request, "audit/trail.html", {"page": page, "f": filters, "which": which, **paging})
+    return render(
+        request, "audit/trail.html", {"page": page, "f": filters, "which": which, **paging}
+    )

@@ -36,7 +36,10 @@ class AuditedAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for obj in queryset:
             record_change(
-                actor=request.user, action=ChangeAction.DELETE, obj=obj, before=self.audit_snapshot(obj)
+                actor=request.user,
+                action=ChangeAction.DELETE,
+                obj=obj,
+                before=self.audit_snapshot(obj),
             )
         super().delete_queryset(request, queryset)
 

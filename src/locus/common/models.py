@@ -32,9 +32,7 @@ class Provenance(models.Model):
 
     source = models.CharField(max_length=20, choices=Source.choices)
     confidence = models.CharField(max_length=10, choices=Confidence.choices)
-    recorded_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
     class Meta:

@@ -40,9 +40,7 @@ class Incident(models.Model):
     reporting_agency = models.ForeignKey(
         "access.Agency", on_delete=models.PROTECT, related_name="incidents"
     )
-    recorded_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
     class Meta:

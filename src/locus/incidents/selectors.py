@@ -25,13 +25,18 @@ def incidents_for(*, viewer: Worker) -> QuerySet[Incident]:
         scopes.incidents_visible_to(viewer)
         .select_related("context", "reporting_agency")
         .prefetch_related(
-            Prefetch("involvements", queryset=Involvement.objects.select_related("person").order_by("role", "id"))
+            Prefetch(
+                "involvements",
+                queryset=Involvement.objects.select_related("person").order_by("role", "id"),
+            )
         )
         .order_by("-occurred_at", "-id")
     )
 
 
-def involvement_views(*, viewer: Worker, incidents: list[Incident]) -> dict[int, list[InvolvementView]]:
+def involvement_views(
+    *, viewer: Worker, incidents: list[Incident]
+) -> dict[int, list[InvolvementView]]:
     """Who was involved in each incident, named only where the viewer may see them."""
     people = {inv.person_id for incident in incidents for inv in incident.involvements.all()}
     visible = visible_person_ids(viewer, people)

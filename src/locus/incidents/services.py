@@ -46,12 +46,18 @@ def validate_incident(
         problems.check(role in InvolvementRole.values, "involvements", f"Unknown role {role!r}")
     if kind == IncidentKind.MISSING:
         problems.check(
-            InvolvementRole.MISSING in roles, "involvements", "Name the young person who went missing"
+            InvolvementRole.MISSING in roles,
+            "involvements",
+            "Name the young person who went missing",
         )
     else:
-        problems.check(InvolvementRole.HARMED in roles, "involvements", "Name at least one person harmed")
         problems.check(
-            InvolvementRole.MISSING not in roles, "involvements", "Only a missing episode has someone who went missing"
+            InvolvementRole.HARMED in roles, "involvements", "Name at least one person harmed"
+        )
+        problems.check(
+            InvolvementRole.MISSING not in roles,
+            "involvements",
+            "Only a missing episode has someone who went missing",
         )
     seen = set()
     for person, role in involvements:
@@ -76,13 +82,22 @@ def incident_record(
     permitted(policies.can_record_incident, actor)
     agency = reporting_agency or (actor.team.agency if actor.team else None)
     problems = validate_incident(
-        kind=kind, occurred_at=occurred_at, context=context, summary=summary, involvements=involvements
+        kind=kind,
+        occurred_at=occurred_at,
+        context=context,
+        summary=summary,
+        involvements=involvements,
     )
     problems.check(agency is not None, "reporting_agency", "Say which agency is reporting it")
     problems.raise_if_any()
     incident = Incident.objects.create(
-        kind=kind, occurred_at=occurred_at, context=context, summary=summary.strip(),
-        reporting_agency=agency, recorded_by=actor, recorded_at=timezone.now(),
+        kind=kind,
+        occurred_at=occurred_at,
+        context=context,
+        summary=summary.strip(),
+        reporting_agency=agency,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
     )
     record_change(actor=actor, action=ChangeAction.CREATE, obj=incident)
     for person, role in involvements:
@@ -98,11 +113,13 @@ def involvement_add(*, actor: Worker, incident: Incident, person: Person, role: 
     problems.check(role in InvolvementRole.values, "role", f"Unknown role {role!r}")
     problems.check(
         role != InvolvementRole.MISSING or incident.kind == IncidentKind.MISSING,
-        "role", "Only a missing episode has someone who went missing",
+        "role",
+        "Only a missing episode has someone who went missing",
     )
     problems.check(
         not Involvement.objects.filter(incident=incident, person=person, role=role).exists(),
-        "person", f"{person} is already recorded in this role",
+        "person",
+        f"{person} is already recorded in this role",
     )
     problems.raise_if_any()
     involvement = Involvement.objects.create(incident=incident, person=person, role=role)

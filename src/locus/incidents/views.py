@@ -14,7 +14,11 @@ def incidents_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "incidents/list.html",
-        {"page": page, "involvements": involvement_views(viewer=request.user, incidents=list(page)), **paging},
+        {
+            "page": page,
+            "involvements": involvement_views(viewer=request.user, incidents=list(page)),
+            **paging,
+        },
     )
 
 
@@ -27,7 +31,9 @@ def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
         "incidents/detail.html",
         {
             "incident": incident,
-            "involvements": involvement_views(viewer=request.user, incidents=[incident])[incident.pk],
+            "involvements": involvement_views(viewer=request.user, incidents=[incident])[
+                incident.pk
+            ],
             "can_edit": policies.can_edit_incident(request.user, incident),
         },
     )

@@ -6,7 +6,16 @@ from locus.peers.models import Association, GroupMembership
 
 @admin.register(Association)
 class AssociationAdmin(AuditedAdmin):
-    list_display = ("person", "other", "other_label", "relationship", "nature", "source", "valid_from", "valid_until")
+    list_display = (
+        "person",
+        "other",
+        "other_label",
+        "relationship",
+        "nature",
+        "source",
+        "valid_from",
+        "valid_until",
+    )
     list_filter = ("nature", "relationship", "source")
     raw_id_fields = ("person", "other", "recorded_by", "contexts")
 

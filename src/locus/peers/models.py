@@ -53,7 +53,9 @@ class Association(Provenance):
     valid_until = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True)
     contexts = models.ManyToManyField(
-        "places.Context", blank=True, related_name="associations",
+        "places.Context",
+        blank=True,
+        related_name="associations",
         help_text="Where the two spend time together.",
     )
 

@@ -47,7 +47,11 @@ def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
     member_ids = [m.person_id for m in current]
     visible = visible_person_ids(viewer, member_ids)
     members = [
-        MemberRow(m, m.person_id in visible, m.person.full_name if m.person_id in visible else m.person.initials)
+        MemberRow(
+            m,
+            m.person_id in visible,
+            m.person.full_name if m.person_id in visible else m.person.initials,
+        )
         for m in current
     ]
     place_ids = set(
@@ -58,10 +62,15 @@ def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
         .values_list("context_id", flat=True)
     )
     place_ids |= set(
-        Incident.objects.filter(involvements__person_id__in=member_ids).values_list("context_id", flat=True)
+        Incident.objects.filter(involvements__person_id__in=member_ids).values_list(
+            "context_id", flat=True
+        )
     )
     places = list(
-        scopes.contexts_visible_to(viewer).filter(id__in=place_ids).exclude(kind=ContextKind.HOME).order_by("name")[:50]
+        scopes.contexts_visible_to(viewer)
+        .filter(id__in=place_ids)
+        .exclude(kind=ContextKind.HOME)
+        .order_by("name")[:50]
     )
     role_counts = Counter(
         Involvement.objects.filter(person_id__in=member_ids).values_list("role", flat=True)

@@ -25,9 +25,13 @@ from locus.places.models import Context, ContextKind
 
 
 def validate_provenance(problems: Problems, *, source: str, confidence: str) -> None:
-    problems.check(source in Source.values, "source", f"Say where this came from (unknown source {source!r})")
     problems.check(
-        confidence in Confidence.values, "confidence", f"Say how sure we are (unknown confidence {confidence!r})"
+        source in Source.values, "source", f"Say where this came from (unknown source {source!r})"
+    )
+    problems.check(
+        confidence in Confidence.values,
+        "confidence",
+        f"Say how sure we are (unknown confidence {confidence!r})",
     )
 
 
@@ -49,13 +53,25 @@ def validate_association(
         "other",
         "Choose the peer, or describe a peer not yet known to Locus (not both)",
     )
-    problems.check(other is None or other.pk != person.pk, "other", "A person cannot be associated with themselves")
-    problems.check(relationship in Relationship.values, "relationship", f"Unknown relationship {relationship!r}")
     problems.check(
-        nature in Nature.values, "nature", "Say whether the relationship is protective, presents risk, or is unclear"
+        other is None or other.pk != person.pk,
+        "other",
+        "A person cannot be associated with themselves",
+    )
+    problems.check(
+        relationship in Relationship.values,
+        "relationship",
+        f"Unknown relationship {relationship!r}",
+    )
+    problems.check(
+        nature in Nature.values,
+        "nature",
+        "Say whether the relationship is protective, presents risk, or is unclear",
     )
     validate_provenance(problems, source=source, confidence=confidence)
-    check_period(problems, valid_from, valid_until, start_field="valid_from", end_field="valid_until")
+    check_period(
+        problems, valid_from, valid_until, start_field="valid_from", end_field="valid_until"
+    )
     if other is not None and valid_until is None:
         open_pair = Association.objects.filter(valid_until__isnull=True).filter(
             Q(person=person, other=other) | Q(person=other, other=person)
@@ -87,13 +103,29 @@ def association_record(
     """Record that two people are associated, with who said so and how sure they are."""
     permitted(policies.can_record_about_person, actor, person)
     validate_association(
-        person=person, other=other, other_label=other_label, relationship=relationship, nature=nature,
-        source=source, confidence=confidence, valid_from=valid_from, valid_until=valid_until,
+        person=person,
+        other=other,
+        other_label=other_label,
+        relationship=relationship,
+        nature=nature,
+        source=source,
+        confidence=confidence,
+        valid_from=valid_from,
+        valid_until=valid_until,
     ).raise_if_any()
     association = Association.objects.create(
-        person=person, other=other, other_label=other_label.strip(), relationship=relationship,
-        nature=nature, source=source, confidence=confidence, valid_from=valid_from,
-        valid_until=valid_until, note=note, recorded_by=actor, recorded_at=timezone.now(),
+        person=person,
+        other=other,
+        other_label=other_label.strip(),
+        relationship=relationship,
+        nature=nature,
+        source=source,
+        confidence=confidence,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        note=note,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
     )
     contexts = list(contexts)
     if contexts:
@@ -105,17 +137,33 @@ def association_record(
 
 
 @transaction.atomic
-def association_end(*, actor: Worker, association: Association, valid_until: dt.date) -> Association:
+def association_end(
+    *, actor: Worker, association: Association, valid_until: dt.date
+) -> Association:
     """End a relationship: it stays on record, with the date it stopped."""
     permitted(policies.can_record_about_person, actor, association.person)
     problems = Problems()
-    problems.check(association.valid_until is None, "valid_until", "This relationship has already ended")
-    check_period(problems, association.valid_from, valid_until, start_field="valid_from", end_field="valid_until")
+    problems.check(
+        association.valid_until is None, "valid_until", "This relationship has already ended"
+    )
+    check_period(
+        problems,
+        association.valid_from,
+        valid_until,
+        start_field="valid_from",
+        end_field="valid_until",
+    )
     problems.raise_if_any()
     before = snapshot(association)
     association.valid_until = valid_until
     association.save(update_fields=["valid_until"])
-    record_change(actor=actor, action=ChangeAction.END, obj=association, before=before, after=snapshot(association))
+    record_change(
+        actor=actor,
+        action=ChangeAction.END,
+        obj=association,
+        before=before,
+        after=snapshot(association),
+    )
     return association
 
 
@@ -140,21 +188,32 @@ def membership_add(
     check_period(problems, since, until, start_field="since", end_field="until")
     if until is None:
         problems.check(
-            not GroupMembership.objects.filter(person=person, group=group, until__isnull=True).exists(),
+            not GroupMembership.objects.filter(
+                person=person, group=group, until__isnull=True
+            ).exists(),
             "person",
             "This young person is already recorded in this group",
         )
     problems.raise_if_any()
     membership = GroupMembership.objects.create(
-        person=person, group=group, role=role, since=since, until=until, source=source,
-        confidence=confidence, recorded_by=actor, recorded_at=timezone.now(),
+        person=person,
+        group=group,
+        role=role,
+        since=since,
+        until=until,
+        source=source,
+        confidence=confidence,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
     )
     record_change(actor=actor, action=ChangeAction.CREATE, obj=membership)
     return membership
 
 
 @transaction.atomic
-def membership_end(*, actor: Worker, membership: GroupMembership, until: dt.date) -> GroupMembership:
+def membership_end(
+    *, actor: Worker, membership: GroupMembership, until: dt.date
+) -> GroupMembership:
     permitted(policies.can_record_about_person, actor, membership.person)
     problems = Problems()
     problems.check(membership.until is None, "until", "This membership has already ended")
@@ -163,5 +222,11 @@ def membership_end(*, actor: Worker, membership: GroupMembership, until: dt.date
     before = snapshot(membership)
     membership.until = until
     membership.save(update_fields=["until"])
-    record_change(actor=actor, action=ChangeAction.END, obj=membership, before=before, after=snapshot(membership))
+    record_change(
+        actor=actor,
+        action=ChangeAction.END,
+        obj=membership,
+        before=before,
+        after=snapshot(membership),
+    )
     return membership

@@ -8,7 +8,9 @@ from locus.people.selectors import PeopleFilter
 
 class PeopleFilterForm(forms.Form):
     q = forms.CharField(label="Name, LA child ID or UPN", required=False, max_length=100)
-    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any"), *PersonKind.choices])
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "Any"), *PersonKind.choices]
+    )
     status = forms.ChoiceField(
         label="Open legal status", required=False, choices=[("", "Any"), *LegalStatus.choices]
     )
@@ -28,6 +30,10 @@ class PeopleFilterForm(forms.Form):
             return PeopleFilter()
         d = self.cleaned_data
         return PeopleFilter(
-            q=d.get("q") or "", kind=d.get("kind") or "", status=d.get("status") or "",
-            age_from=d.get("age_from"), age_to=d.get("age_to"), mine=bool(d.get("mine")),
+            q=d.get("q") or "",
+            kind=d.get("kind") or "",
+            status=d.get("status") or "",
+            age_from=d.get("age_from"),
+            age_to=d.get("age_to"),
+            mine=bool(d.get("mine")),
         )

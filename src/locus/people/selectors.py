@@ -29,7 +29,9 @@ def _open_episodes() -> Prefetch:
 def _open_allocations() -> Prefetch:
     return Prefetch(
         "allocations",
-        queryset=Allocation.objects.filter(end__isnull=True).select_related("worker", "team__agency"),
+        queryset=Allocation.objects.filter(end__isnull=True).select_related(
+            "worker", "team__agency"
+        ),
         to_attr="open_allocations",
     )
 
@@ -38,7 +40,9 @@ def caseload_for(*, viewer: Worker) -> QuerySet[Person]:
     """The people allocated to the viewer now, with their open statuses."""
     return (
         scopes.people_visible_to(viewer)
-        .filter(id__in=Allocation.objects.filter(worker=viewer, end__isnull=True).values("person_id"))
+        .filter(
+            id__in=Allocation.objects.filter(worker=viewer, end__isnull=True).values("person_id")
+        )
         .prefetch_related(_open_episodes())
         .order_by("family_name", "given_name", "id")
     )
@@ -153,11 +157,13 @@ def person_detail(*, viewer: Worker, person: Person) -> PersonDetail:
         elif other.pk in visible:
             rows.append(AssociationRow(assoc, other, True, other.full_name))
         else:
-            rows.append(AssociationRow(assoc, other, False, f"{other.initials} (not in your scope)"))
+            rows.append(
+                AssociationRow(assoc, other, False, f"{other.initials} (not in your scope)")
+            )
     involvements = list(
-        person.involvements.select_related("incident__context", "incident__reporting_agency").order_by(
-            "-incident__occurred_at", "id"
-        )
+        person.involvements.select_related(
+            "incident__context", "incident__reporting_agency"
+        ).order_by("-incident__occurred_at", "id")
     )
     memberships = list(person.memberships.select_related("group").order_by("until", "-since"))
     enrolments = list(person.enrolments.select_related("school").order_by("end", "-start"))
@@ -174,7 +180,9 @@ def person_detail(*, viewer: Worker, person: Person) -> PersonDetail:
     for involvement in involvements:
         contexts.setdefault(involvement.incident.context.pk, involvement.incident.context)
     allowed = set(
-        scopes.contexts_visible_to(viewer).filter(id__in=list(contexts)).values_list("id", flat=True)
+        scopes.contexts_visible_to(viewer)
+        .filter(id__in=list(contexts))
+        .values_list("id", flat=True)
     )
     for row in rows:
         row.places = [c for c in row.association.contexts.all() if c.pk in allowed]

@@ -32,8 +32,18 @@ from locus.people.models import (
 from locus.places.models import Context, ContextKind
 
 PERSON_FIELDS = (
-    "kind", "given_name", "family_name", "known_as", "date_of_birth", "sex", "ethnicity",
-    "la_child_id", "upn", "nhs_number", "home", "retain_until",
+    "kind",
+    "given_name",
+    "family_name",
+    "known_as",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "la_child_id",
+    "upn",
+    "nhs_number",
+    "home",
+    "retain_until",
 )
 
 
@@ -48,10 +58,20 @@ def validate_person(fields: dict[str, Any], *, person: Person | None = None) -> 
     of them accept and refuse exactly the same records.
     """
     problems = Problems()
-    problems.check(bool(str(fields.get("given_name", "")).strip()), "given_name", "Enter a first name")
-    problems.check(bool(str(fields.get("family_name", "")).strip()), "family_name", "Enter a last name")
-    problems.check(fields.get("kind") in PersonKind.values, "kind", f"Unknown kind of person: {fields.get('kind')!r}")
-    problems.check(fields.get("sex") in Sex.values, "sex", f"Unknown sex code: {fields.get('sex')!r}")
+    problems.check(
+        bool(str(fields.get("given_name", "")).strip()), "given_name", "Enter a first name"
+    )
+    problems.check(
+        bool(str(fields.get("family_name", "")).strip()), "family_name", "Enter a last name"
+    )
+    problems.check(
+        fields.get("kind") in PersonKind.values,
+        "kind",
+        f"Unknown kind of person: {fields.get('kind')!r}",
+    )
+    problems.check(
+        fields.get("sex") in Sex.values, "sex", f"Unknown sex code: {fields.get('sex')!r}"
+    )
     ethnicity = fields.get("ethnicity")
     problems.check(
         ethnicity in Ethnicity.values,
@@ -81,12 +101,19 @@ def validate_person(fields: dict[str, Any], *, person: Person | None = None) -> 
         elif Person.objects.filter(nhs_number=nhs).exclude(pk=getattr(person, "pk", None)).exists():
             problems.add("nhs_number", "Another person already has this NHS number")
     la_id = fields.get("la_child_id")
-    if la_id and Person.objects.filter(la_child_id=la_id).exclude(pk=getattr(person, "pk", None)).exists():
+    if (
+        la_id
+        and Person.objects.filter(la_child_id=la_id)
+        .exclude(pk=getattr(person, "pk", None))
+        .exists()
+    ):
         problems.add("la_child_id", "Another person already has this LA child ID")
     home = fields.get("home")
     if home is not None:
         problems.check(
-            isinstance(home, Context) and home.kind == ContextKind.HOME, "home", "A home must be a context of kind home"
+            isinstance(home, Context) and home.kind == ContextKind.HOME,
+            "home",
+            "A home must be a context of kind home",
         )
     return problems
 
@@ -124,9 +151,18 @@ def person_create(
     permitted(policies.can_record_incident, actor)  # the same people may record people
     fields = _normalise_person_fields(
         dict(
-            kind=kind, given_name=given_name, family_name=family_name, known_as=known_as,
-            date_of_birth=date_of_birth, sex=sex, ethnicity=ethnicity, la_child_id=la_child_id,
-            upn=upn, nhs_number=nhs_number, home=home, retain_until=retain_until,
+            kind=kind,
+            given_name=given_name,
+            family_name=family_name,
+            known_as=known_as,
+            date_of_birth=date_of_birth,
+            sex=sex,
+            ethnicity=ethnicity,
+            la_child_id=la_child_id,
+            upn=upn,
+            nhs_number=nhs_number,
+            home=home,
+            retain_until=retain_until,
         )
     )
     validate_person(fields).raise_if_any()
@@ -149,26 +185,35 @@ def person_update(*, actor: Worker, person: Person, **changes: Any) -> Person:
     for name, value in fields.items():
         setattr(person, name, value)
     person.save()
-    record_change(actor=actor, action=ChangeAction.UPDATE, obj=person, before=before, after=snapshot(person))
+    record_change(
+        actor=actor, action=ChangeAction.UPDATE, obj=person, before=before, after=snapshot(person)
+    )
     return person
 
 
 def validate_episode(
-    *, status: str, start: dt.date | None, end: dt.date | None, cp_category: str, lac_legal_status: str
+    *,
+    status: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    cp_category: str,
+    lac_legal_status: str,
 ) -> Problems:
     problems = Problems()
     problems.check(status in LegalStatus.values, "status", f"Unknown legal status: {status!r}")
     check_period(problems, start, end)
     if status == LegalStatus.CHILD_PROTECTION:
         problems.check(
-            cp_category in CPCategory.values, "cp_category",
+            cp_category in CPCategory.values,
+            "cp_category",
             "A child protection plan needs its category (NEG, PHY, SAB, EMO or MUL)",
         )
     elif cp_category:
         problems.add("cp_category", "Only a child protection plan has a category")
     if status == LegalStatus.LOOKED_AFTER:
         problems.check(
-            lac_legal_status in LACLegalStatus.values, "lac_legal_status",
+            lac_legal_status in LACLegalStatus.values,
+            "lac_legal_status",
             "A looked-after episode needs its legal status (such as C2 or V2)",
         )
     elif lac_legal_status:
@@ -191,7 +236,11 @@ def episode_start(
     """Open (or record a past) legal-status episode for a person."""
     permitted(policies.can_edit_person, actor, person)
     problems = validate_episode(
-        status=status, start=start, end=end, cp_category=cp_category, lac_legal_status=lac_legal_status
+        status=status,
+        start=start,
+        end=end,
+        cp_category=cp_category,
+        lac_legal_status=lac_legal_status,
     )
     if end is None and status in LegalStatus.values:
         problems.check(
@@ -201,8 +250,13 @@ def episode_start(
         )
     problems.raise_if_any()
     episode = LegalStatusEpisode.objects.create(
-        person=person, status=status, start=start, end=end, agency=agency,
-        cp_category=cp_category, lac_legal_status=lac_legal_status,
+        person=person,
+        status=status,
+        start=start,
+        end=end,
+        agency=agency,
+        cp_category=cp_category,
+        lac_legal_status=lac_legal_status,
     )
     record_change(actor=actor, action=ChangeAction.CREATE, obj=episode)
     return episode
@@ -219,7 +273,9 @@ def episode_end(*, actor: Worker, episode: LegalStatusEpisode, end: dt.date) -> 
     before = snapshot(episode)
     episode.end = end
     episode.save(update_fields=["end"])
-    record_change(actor=actor, action=ChangeAction.END, obj=episode, before=before, after=snapshot(episode))
+    record_change(
+        actor=actor, action=ChangeAction.END, obj=episode, before=before, after=snapshot(episode)
+    )
     return episode
 
 
@@ -269,6 +325,10 @@ def allocation_end(*, actor: Worker, allocation: Allocation, end: dt.date) -> Al
     allocation.end = end
     allocation.save(update_fields=["end"])
     record_change(
-        actor=actor, action=ChangeAction.END, obj=allocation, before=before, after=snapshot(allocation)
+        actor=actor,
+        action=ChangeAction.END,
+        obj=allocation,
+        before=before,
+        after=snapshot(allocation),
     )
     return allocation

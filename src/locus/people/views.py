@@ -17,7 +17,9 @@ def people_list(request: HttpRequest) -> HttpResponse:
     page, paging = paginate(request, selectors.people_list(viewer=request.user, filters=filters))
     if form.is_bound:
         record_access(
-            actor=request.user, record_type="people.person", action=AccessAction.SEARCH,
+            actor=request.user,
+            record_type="people.person",
+            action=AccessAction.SEARCH,
             detail={k: v for k, v in request.GET.items() if k != "page" and v},
         )
     return render(request, "people/list.html", {"form": form, "page": page, **paging})

@@ -47,8 +47,7 @@ class Context(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(latitude__isnull=True)
-                    | models.Q(latitude__gte=-90, latitude__lte=90)
+                    models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90)
                 )
                 & (
                     models.Q(longitude__isnull=True)

@@ -18,7 +18,9 @@ def contexts_list(*, viewer: Worker, q: str = "", kind: str = "") -> QuerySet[Co
     qs = scopes.contexts_visible_to(viewer).select_related("responsible_agency")
     if q:
         for word in q.split():
-            qs = qs.filter(Q(name__icontains=word) | Q(postcode__icontains=word) | Q(address__icontains=word))
+            qs = qs.filter(
+                Q(name__icontains=word) | Q(postcode__icontains=word) | Q(address__icontains=word)
+            )
     if kind:
         qs = qs.filter(kind=kind)
     return qs.annotate(incident_count=Count("incidents")).order_by("name", "id")
@@ -44,7 +46,10 @@ def context_detail(*, viewer: Worker, context: Context, incident_limit: int = 25
     visible_incidents = incidents_for(viewer=viewer).filter(context=context)
     incidents = list(visible_incidents[:incident_limit])
     by_kind = (
-        Incident.objects.filter(context=context).values("kind").annotate(n=Count("id")).order_by("-n", "kind")
+        Incident.objects.filter(context=context)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by("-n", "kind")
     )
     labels = dict(IncidentKind.choices)
     incidents_by_kind = [(labels.get(row["kind"], row["kind"]), row["n"]) for row in by_kind]
@@ -68,12 +73,16 @@ def _linked_people(context: Context) -> tuple[QuerySet[Person], str]:
         return Person.objects.filter(home=context), "People who live here"
     if context.kind == ContextKind.SCHOOL:
         return (
-            Person.objects.filter(enrolments__school=context, enrolments__end__isnull=True).distinct(),
+            Person.objects.filter(
+                enrolments__school=context, enrolments__end__isnull=True
+            ).distinct(),
             "Pupils on roll",
         )
     if context.kind == ContextKind.PEER_GROUP:
         return (
-            Person.objects.filter(memberships__group=context, memberships__until__isnull=True).distinct(),
+            Person.objects.filter(
+                memberships__group=context, memberships__until__isnull=True
+            ).distinct(),
             "Members",
         )
     return (

@@ -20,7 +20,14 @@ from locus.places.models import Context, ContextKind, Enrolment
 # The shape of a full UK postcode (outward code, space optional, inward code).
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
 CONTEXT_FIELDS = (
-    "kind", "name", "description", "address", "postcode", "latitude", "longitude", "responsible_agency",
+    "kind",
+    "name",
+    "description",
+    "address",
+    "postcode",
+    "latitude",
+    "longitude",
+    "responsible_agency",
 )
 
 
@@ -31,14 +38,22 @@ def normalise_postcode(postcode: str) -> str:
 
 def validate_context(fields: dict[str, Any]) -> Problems:
     problems = Problems()
-    problems.check(fields.get("kind") in ContextKind.values, "kind", f"Unknown kind of context: {fields.get('kind')!r}")
+    problems.check(
+        fields.get("kind") in ContextKind.values,
+        "kind",
+        f"Unknown kind of context: {fields.get('kind')!r}",
+    )
     problems.check(bool(str(fields.get("name", "")).strip()), "name", "Enter the context's name")
     postcode = fields.get("postcode") or ""
     problems.check(
-        not postcode or bool(POSTCODE_RE.match(postcode)), "postcode", f"{postcode!r} is not a UK postcode"
+        not postcode or bool(POSTCODE_RE.match(postcode)),
+        "postcode",
+        f"{postcode!r} is not a UK postcode",
     )
     lat, lon = fields.get("latitude"), fields.get("longitude")
-    problems.check((lat is None) == (lon is None), "latitude", "Give both latitude and longitude, or neither")
+    problems.check(
+        (lat is None) == (lon is None), "latitude", "Give both latitude and longitude, or neither"
+    )
     if lat is not None:
         problems.check(-90 <= lat <= 90, "latitude", "Latitude must be between -90 and 90")
     if lon is not None:
@@ -71,8 +86,14 @@ def context_create(
     permitted(policies.can_record_incident, actor)
     fields = _context_fields(
         dict(
-            kind=kind, name=name, description=description, address=address, postcode=postcode,
-            latitude=latitude, longitude=longitude, responsible_agency=responsible_agency,
+            kind=kind,
+            name=name,
+            description=description,
+            address=address,
+            postcode=postcode,
+            latitude=latitude,
+            longitude=longitude,
+            responsible_agency=responsible_agency,
         )
     )
     validate_context(fields).raise_if_any()
@@ -93,7 +114,9 @@ def context_update(*, actor: Worker, context: Context, **changes: Any) -> Contex
     for name, value in fields.items():
         setattr(context, name, value)
     context.save()
-    record_change(actor=actor, action=ChangeAction.UPDATE, obj=context, before=before, after=snapshot(context))
+    record_change(
+        actor=actor, action=ChangeAction.UPDATE, obj=context, before=before, after=snapshot(context)
+    )
     return context
 
 
@@ -127,5 +150,11 @@ def enrolment_end(*, actor: Worker, enrolment: Enrolment, end: dt.date) -> Enrol
     before = snapshot(enrolment)
     enrolment.end = end
     enrolment.save(update_fields=["end"])
-    record_change(actor=actor, action=ChangeAction.END, obj=enrolment, before=before, after=snapshot(enrolment))
+    record_change(
+        actor=actor,
+        action=ChangeAction.END,
+        obj=enrolment,
+        before=before,
+        after=snapshot(enrolment),
+    )
     return enrolment

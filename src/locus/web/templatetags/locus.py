@@ -8,7 +8,11 @@ from django.utils.html import format_html
 register = template.Library()
 
 # GOV.UK tag colours chosen to keep their text contrast at AA.
-NATURE_COLOURS = {"protective": "govuk-tag--green", "risk": "govuk-tag--red", "unclear": "govuk-tag--grey"}
+NATURE_COLOURS = {
+    "protective": "govuk-tag--green",
+    "risk": "govuk-tag--red",
+    "unclear": "govuk-tag--grey",
+}
 ROLE_COLOURS = {
     "harmed": "govuk-tag--purple",
     "harming": "govuk-tag--orange",
@@ -27,21 +31,37 @@ STATUS_COLOURS = {
 
 @register.simple_tag
 def nature_tag(value: str, label: str) -> str:
-    return format_html('<strong class="govuk-tag {}">{}</strong>', NATURE_COLOURS.get(value, ""), label)
+    return format_html(
+        '<strong class="govuk-tag {}">{}</strong>', NATURE_COLOURS.get(value, ""), label
+    )
 
 
 @register.simple_tag
 def role_tag(value: str, label: str) -> str:
-    return format_html('<strong class="govuk-tag {}">{}</strong>', ROLE_COLOURS.get(value, ""), label)
+    return format_html(
+        '<strong class="govuk-tag {}">{}</strong>', ROLE_COLOURS.get(value, ""), label
+    )
 
 
 @register.simple_tag
 def status_tag(value: str, label: str | None = None) -> str:
     return format_html(
-        '<strong class="govuk-tag {}" title="{}">{}</strong>', STATUS_COLOURS.get(value, ""), label or value, value
+        '<strong class="govuk-tag {}" title="{}">{}</strong>',
+        STATUS_COLOURS.get(value, ""),
+        label or value,
+        value,
     )
 
 
 @register.filter
 def get_item(mapping: dict, key: object) -> object:
     return mapping.get(key, []) if mapping else []
+
+
+@register.filter
+def change_rows(event: object) -> list[tuple[str, object, object]]:
+    """(field, before, after) for each field a ChangeEvent touched."""
+    before = getattr(event, "before", None) or {}
+    after = getattr(event, "after", None) or {}
+    keys = list(after) + [k for k in before if k not in after]
+    return [(k, before.get(k), after.get(k)) for k in keys]
