@@ -14,6 +14,6 @@ from locus.access.models import Worker
 
 
 class WorkerBackend(ModelBackend):
-    def get_user(self, user_id: Any) -> Worker | None:  # type: ignore[override]
+    def get_user(self, user_id: Any) -> Worker | None:
         worker = Worker.objects.select_related("team__agency").filter(pk=user_id).first()
         return worker if worker is not None and self.user_can_authenticate(worker) else None

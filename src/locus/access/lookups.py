@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -23,7 +24,7 @@ M = TypeVar("M", bound=Model)
 def _one(qs: QuerySet[M], pk: object) -> M:
     try:
         return qs.get(pk=int(str(pk)))
-    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404("Not found") from exc
 
 

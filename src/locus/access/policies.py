@@ -36,7 +36,11 @@ def can_edit_person(worker: Worker, person: Person) -> bool:
     open_allocations = Allocation.objects.filter(person=person, end__isnull=True)
     if open_allocations.filter(worker=worker).exists():
         return True
-    return worker.role == Role.MANAGER and open_allocations.filter(team_id=worker.team_id).exists()
+    return (
+        worker.role == Role.MANAGER
+        and worker.team_id is not None
+        and open_allocations.filter(team_id=worker.team_id).exists()
+    )
 
 
 def can_record_about_person(worker: Worker, person: Person) -> bool:

@@ -42,13 +42,27 @@ from locus.places.models import RESTRICTED_KINDS, Context, ContextKind, Enrolmen
 PersonGrant = Callable[[Worker], Q]
 
 
+def _team_id(worker: Worker) -> int:
+    # Only reached for workers who see case records, and those belong to a team.
+    if worker.team_id is None:
+        raise ValueError(f"worker {worker.pk} has no team")
+    return worker.team_id
+
+
+def _agency_id(worker: Worker) -> int:
+    agency_id = worker.agency_id
+    if agency_id is None:
+        raise ValueError(f"worker {worker.pk} has no agency")
+    return agency_id
+
+
 def _allocated_to_worker(worker: Worker) -> Q:
     return Q(id__in=Allocation.objects.filter(worker=worker, end__isnull=True).values("person_id"))
 
 
 def _allocated_to_team(worker: Worker) -> Q:
     return Q(
-        id__in=Allocation.objects.filter(team_id=worker.team_id, end__isnull=True).values(
+        id__in=Allocation.objects.filter(team_id=_team_id(worker), end__isnull=True).values(
             "person_id"
         )
     )
@@ -56,23 +70,23 @@ def _allocated_to_team(worker: Worker) -> Q:
 
 def _allocated_to_agency(worker: Worker) -> Q:
     return Q(
-        id__in=Allocation.objects.filter(team__agency_id=worker.agency_id, end__isnull=True).values(
-            "person_id"
-        )
+        id__in=Allocation.objects.filter(
+            team__agency_id=_agency_id(worker), end__isnull=True
+        ).values("person_id")
     )
 
 
 def _agency_episode(worker: Worker) -> Q:
     return Q(
         id__in=LegalStatusEpisode.objects.filter(
-            agency_id=worker.agency_id, end__isnull=True
+            agency_id=_agency_id(worker), end__isnull=True
         ).values("person_id")
     )
 
 
 def _agency_incident(worker: Worker) -> Q:
     return Q(
-        id__in=Involvement.objects.filter(incident__reporting_agency_id=worker.agency_id).values(
+        id__in=Involvement.objects.filter(incident__reporting_agency_id=_agency_id(worker)).values(
             "person_id"
         )
     )
@@ -81,7 +95,7 @@ def _agency_incident(worker: Worker) -> Q:
 def _agency_pupil(worker: Worker) -> Q:
     return Q(
         id__in=Enrolment.objects.filter(
-            school__responsible_agency_id=worker.agency_id, end__isnull=True
+            school__responsible_agency_id=_agency_id(worker), end__isnull=True
         ).values("person_id")
     )
 
@@ -136,7 +150,7 @@ def incidents_visible_to(worker: Worker) -> QuerySet[Incident]:
         ).values("incident_id")
     )
     if worker.scope == Scope.AGENCY:
-        by_people |= Q(reporting_agency_id=worker.agency_id)
+        by_people |= Q(reporting_agency_id=_agency_id(worker))
     return Incident.objects.filter(by_people)
 
 

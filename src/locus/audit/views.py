@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from locus.access import policies
 from locus.audit import selectors
+from locus.common.http import AuthedRequest
 from locus.web.pagination import paginate
 
 
-def audit_trail(request: HttpRequest) -> HttpResponse:
+def audit_trail(request: AuthedRequest) -> HttpResponse:
     """The audit trail, for auditors and administrators only (others get 404)."""
     if not policies.can_view_audit(request.user):
         raise Http404("Not found")

@@ -18,7 +18,7 @@ from locus.audit.services import record_change, snapshot
 
 class AuditedAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
-        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else {}
+        before = snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change and obj.pk else {}
         super().save_model(request, obj, form, change)
         record_change(
             actor=request.user,

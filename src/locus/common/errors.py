@@ -26,7 +26,7 @@ class ValidationFailed(LocusError):
         super().__init__(self.summary())
 
     def summary(self) -> str:
-        parts = []
+        parts: list[str] = []
         for name, messages in self.errors.items():
             label = "" if name == "__all__" else f"{name}: "
             parts.extend(f"{label}{m}" for m in messages)

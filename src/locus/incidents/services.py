@@ -90,6 +90,7 @@ def incident_record(
     )
     problems.check(agency is not None, "reporting_agency", "Say which agency is reporting it")
     problems.raise_if_any()
+    assert agency is not None  # checked just above
     incident = Incident.objects.create(
         kind=kind,
         occurred_at=occurred_at,

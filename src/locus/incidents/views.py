@@ -1,15 +1,16 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from locus.access import lookups, policies
 from locus.audit.services import record_access
+from locus.common.http import AuthedRequest
 from locus.incidents.selectors import incidents_for, involvement_views
 from locus.web.pagination import paginate
 
 
-def incidents_list(request: HttpRequest) -> HttpResponse:
+def incidents_list(request: AuthedRequest) -> HttpResponse:
     page, paging = paginate(request, incidents_for(viewer=request.user))
     return render(
         request,
@@ -22,7 +23,7 @@ def incidents_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_page(request: AuthedRequest, incident_id: int) -> HttpResponse:
     incident = lookups.access_incident(request.user, incident_id)
     record_access(actor=request.user, obj=incident)
     incident = incidents_for(viewer=request.user).get(pk=incident.pk)

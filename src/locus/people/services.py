@@ -58,6 +58,7 @@ def validate_person(fields: dict[str, Any], *, person: Person | None = None) -> 
     of them accept and refuse exactly the same records.
     """
     problems = Problems()
+    others = Person.objects.exclude(pk=person.pk) if person is not None else Person.objects.all()
     problems.check(
         bool(str(fields.get("given_name", "")).strip()), "given_name", "Enter a first name"
     )
@@ -92,21 +93,16 @@ def validate_person(fields: dict[str, Any], *, person: Person | None = None) -> 
     if upn:
         if reason := upn_problem(upn):
             problems.add("upn", reason)
-        elif Person.objects.filter(upn=upn).exclude(pk=getattr(person, "pk", None)).exists():
+        elif others.filter(upn=upn).exists():
             problems.add("upn", "Another person already has this UPN")
     nhs = fields.get("nhs_number")
     if nhs:
         if reason := nhs_number_problem(nhs):
             problems.add("nhs_number", reason)
-        elif Person.objects.filter(nhs_number=nhs).exclude(pk=getattr(person, "pk", None)).exists():
+        elif others.filter(nhs_number=nhs).exists():
             problems.add("nhs_number", "Another person already has this NHS number")
     la_id = fields.get("la_child_id")
-    if (
-        la_id
-        and Person.objects.filter(la_child_id=la_id)
-        .exclude(pk=getattr(person, "pk", None))
-        .exists()
-    ):
+    if la_id and others.filter(la_child_id=la_id).exists():
         problems.add("la_child_id", "Another person already has this LA child ID")
     home = fields.get("home")
     if home is not None:

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from locus.access import lookups, policies
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
+from locus.common.http import AuthedRequest
 from locus.people import selectors
 from locus.people.forms import PeopleFilterForm
 from locus.web.pagination import paginate
 
 
-def people_list(request: HttpRequest) -> HttpResponse:
+def people_list(request: AuthedRequest) -> HttpResponse:
     form = PeopleFilterForm(request.GET or None)
     filters = form.to_filter()
     page, paging = paginate(request, selectors.people_list(viewer=request.user, filters=filters))
@@ -25,7 +26,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
     return render(request, "people/list.html", {"form": form, "page": page, **paging})
 
 
-def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = lookups.access_person(request.user, person_id)
     record_access(actor=request.user, obj=person)
     detail = selectors.person_detail(viewer=request.user, person=person)

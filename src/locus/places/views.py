@@ -1,17 +1,18 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from locus.access import lookups, policies
 from locus.audit.services import record_access
+from locus.common.http import AuthedRequest
 from locus.incidents.selectors import involvement_views
 from locus.places import selectors
 from locus.places.models import ContextKind
 from locus.web.pagination import paginate
 
 
-def contexts_list(request: HttpRequest) -> HttpResponse:
+def contexts_list(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     kind = request.GET.get("kind", "")
     if kind not in ContextKind.values:
@@ -24,7 +25,7 @@ def contexts_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def context_page(request: HttpRequest, context_id: int) -> HttpResponse:
+def context_page(request: AuthedRequest, context_id: int) -> HttpResponse:
     context = lookups.access_context(request.user, context_id)
     if context.kind == ContextKind.PEER_GROUP:
         return redirect("group", group_id=context.pk)

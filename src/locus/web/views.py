@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from locus.common.http import AuthedRequest
 from locus.incidents.selectors import involvement_views, recent_incidents
 from locus.people.selectors import caseload_for
 
@@ -21,7 +22,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("login")
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     caseload = list(caseload_for(viewer=request.user))
     incidents = recent_incidents(viewer=request.user, limit=10)
     return render(
