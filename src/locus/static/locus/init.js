@@ -1,3 +1,5 @@
-import { initAll } from "../vendor/govuk-frontend/govuk-frontend.min.js";
+import { initAll as initGovuk } from "../vendor/govuk-frontend/govuk-frontend.min.js";
+import { initAll as initMoj } from "../vendor/moj-frontend/moj-frontend.min.js";
 
-initAll();
+initGovuk();
+initMoj();
