@@ -1,0 +1,135 @@
+"""A worker signs in, finds a young person and reads their page, in a real browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from locus.access.models import Worker
+from locus.access.services import agency_create, system_worker, team_create, worker_create
+from locus.incidents.services import incident_record
+from locus.peers.services import association_record
+from locus.people.models import Person
+from locus.people.services import allocation_create, episode_start, person_create
+from locus.places.services import context_create
+from tests.e2e.conftest import axe_violations
+
+PASSWORD = "e2e-password-not-real-42"
+
+
+@dataclass
+class World:
+    social_worker: Worker
+    police_analyst: Worker
+    child: Person
+    peer: Person
+
+
+@pytest.fixture
+def world(transactional_db: Any) -> World:
+    system = system_worker()
+    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
+    police = agency_create(actor=system, name="Metropolitan Police", kind="police")
+    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
+    analysts = team_create(actor=system, agency=police, name="Intelligence Analysts")
+    social_worker = worker_create(
+        actor=system,
+        username="sw",
+        first_name="Sam",
+        last_name="Okafor",
+        team=team,
+        role="practitioner",
+        password=PASSWORD,
+    )
+    analyst = worker_create(
+        actor=system,
+        username="pa",
+        first_name="Priya",
+        last_name="Shah",
+        team=analysts,
+        role="analyst",
+        password=PASSWORD,
+    )
+    park = context_create(
+        actor=system,
+        kind="open_space",
+        name="Millfields Park",
+        postcode="E5 0AR",
+        latitude=51.556,
+        longitude=-0.048,
+    )
+    child = person_create(
+        actor=system,
+        given_name="Jordan",
+        family_name="Testperson",
+        date_of_birth=dt.date(2011, 5, 4),
+        sex="1",
+        ethnicity="BCRB",
+    )
+    peer = person_create(
+        actor=system, given_name="Casey", family_name="Peerless", date_of_birth=dt.date(2010, 2, 2)
+    )
+    allocation_create(actor=system, person=child, worker=social_worker, start=dt.date(2026, 1, 5))
+    episode_start(actor=system, person=child, status="CIN", start=dt.date(2026, 1, 5), agency=csc)
+    association_record(
+        actor=system,
+        person=child,
+        other=peer,
+        relationship="friend",
+        nature="risk",
+        source="professional",
+        confidence="medium",
+        valid_from=dt.date(2026, 2, 1),
+        contexts=[park],
+    )
+    incident_record(
+        actor=system,
+        kind="robbery",
+        occurred_at=timezone.now() - dt.timedelta(days=10),
+        context=park,
+        summary="Phone taken by an older group",
+        reporting_agency=csc,
+        involvements=[(child, "harmed"), (peer, "harming")],
+    )
+    return World(social_worker, analyst, child, peer)
+
+
+def sign_in(page: Any, base: str, username: str, next_path: str = "/") -> None:
+    page.goto(f"{base}{next_path}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_social_worker_signs_in_and_opens_a_young_persons_page(
+    page: Any, live_server: Any, world: World
+) -> None:
+    sign_in(page, live_server.url, "sw")
+    assert page.get_by_role("heading", name="My caseload").is_visible()
+
+    page.get_by_role("link", name="People", exact=True).click()
+    page.get_by_label("Name, LA child ID or UPN").fill("Jordan")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Jordan Testperson").click()
+
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Jordan Testperson")
+    assert page.get_by_role("cell", name="Child in need (s.17)").is_visible()
+    # The peer is not in this worker's scope: shown by initials, not by name.
+    assert page.get_by_role("cell", name="CP (not in your scope)").is_visible()
+    assert page.get_by_text("Casey Peerless").count() == 0
+    assert page.get_by_role("cell", name="Harmed").is_visible()
+    assert axe_violations(page) == []
+
+
+def test_police_analyst_gets_not_found_for_a_child_held_only_by_social_care(
+    page: Any, live_server: Any, world: World
+) -> None:
+    sign_in(page, live_server.url, "pa")
+    response = page.goto(f"{live_server.url}/people/{world.child.pk}/")
+    assert response.status == 404
+    assert page.get_by_role("heading", name="Page not found").is_visible()
+    assert axe_violations(page) == []
