@@ -133,3 +133,17 @@ def test_police_analyst_gets_not_found_for_a_child_held_only_by_social_care(
     assert response.status == 404
     assert page.get_by_role("heading", name="Page not found").is_visible()
     assert axe_violations(page) == []
+
+
+def test_wrong_password_is_refused_with_an_error_summary_and_locks_after_five(
+    page: Any, live_server: Any, world: World
+) -> None:
+    for _ in range(5):
+        page.goto(f"{live_server.url}/sign-in/")
+        page.get_by_label("Username").fill("sw")
+        page.get_by_label("Password").fill("not-the-password")
+        page.get_by_role("button", name="Sign in").click()
+        assert page.get_by_role("alert").inner_text().count("Enter a correct username and password")
+    sign_in(page, live_server.url, "sw")
+    assert "locked" in page.get_by_role("alert").inner_text()
+    assert page.get_by_role("heading", name="My caseload").count() == 0

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from locus.audit.models import AccessEvent, ChangeEvent
+from locus.audit.models import AccessEvent, ChangeEvent, SignInEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -36,3 +36,11 @@ class ChangeEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor", "action", "record_type", "record_id")
     list_filter = ("action", "record_type")
     search_fields = ("actor__username", "record_id")
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(ReadOnlyAdmin):
+    list_select_related = ("worker",)
+    list_display = ("at", "username", "succeeded", "ip_address")
+    list_filter = ("succeeded",)
+    search_fields = ("username",)

@@ -61,3 +61,23 @@ class ChangeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} {self.action} {self.record_type}:{self.record_id}"
+
+
+class SignInEvent(models.Model):
+    """A sign-in attempt, kept for lockout and for the auditors (no password, ever)."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    worker = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    at = models.DateTimeField(db_index=True)
+    succeeded = models.BooleanField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["username", "at"])]
+
+    def __str__(self) -> str:
+        outcome = "signed in" if self.succeeded else "failed to sign in"
+        return f"{self.username} {outcome} at {self.at:%Y-%m-%d %H:%M}"

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
+from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent, SignInEvent
 
 
 def record_type_of(obj: models.Model) -> str:
@@ -112,4 +112,16 @@ def record_access(
         record_id=str(obj.pk) if obj is not None else "",
         purpose=purpose,
         detail=dict(detail or {}),
+    )
+
+
+def record_sign_in(
+    *, username: str, worker: Any = None, succeeded: bool, ip_address: str | None = None
+) -> SignInEvent:
+    return SignInEvent.objects.create(
+        username=username[:150],
+        worker=worker,
+        at=timezone.now(),
+        succeeded=succeeded,
+        ip_address=ip_address or None,
     )

@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
+    # One sign-in page for everyone, so lockout and the sign-in record cover the admin too.
+    path("admin/login/", RedirectView.as_view(url="/sign-in/?next=/admin/", query_string=False)),
     path("admin/", admin.site.urls),
     path("", include("locus.web.urls")),
     path("people/", include("locus.people.urls")),

@@ -25,7 +25,7 @@ CSP = "; ".join(
     ]
 )
 
-PUBLIC_PREFIXES = ("/sign-in/", "/static/", "/admin/login/", "/healthz")
+PUBLIC_PREFIXES = ("/sign-in/", "/static/", "/healthz")
 
 
 class ContentSecurityPolicyMiddleware:

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from locus.access.signin import SignInForm
 from locus.common.http import AuthedRequest
 from locus.incidents.selectors import involvement_views, recent_incidents
 from locus.people.selectors import caseload_for
@@ -13,6 +14,7 @@ from locus.people.selectors import caseload_for
 
 class SignInView(LoginView):
     template_name = "web/sign_in.html"
+    form_class = SignInForm
     redirect_authenticated_user = True
 
 
