@@ -4,10 +4,13 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
 
 from locus.access.models import Agency, Team, Worker
-from locus.audit.services import snapshot
+from locus.audit.models import ChangeAction
+from locus.audit.services import record_change, snapshot
 from locus.common.admin import AuditedAdmin
 
 
@@ -34,6 +37,23 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
         *UserAdmin.fieldsets,  # type: ignore[misc]
         ("Locus", {"fields": ("team", "role", "scope", "job_title", "phone")}),
     )
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        # Django saves the new password straight from its form, past save_model;
+        # record it here the way worker_set_password does (never the hash).
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                record_change(
+                    actor=request.user,
+                    action=ChangeAction.UPDATE,
+                    obj=self.get_object(request, id),
+                    before={"password": "(previous)"},
+                    after={"password": "(changed)"},
+                )
+        return response
 
     def audit_snapshot(self, obj: Model) -> dict[str, Any]:
         data = snapshot(obj)

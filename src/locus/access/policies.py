@@ -6,8 +6,11 @@ never disagree. ``can_edit_*`` add who may change a record on top of seeing it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from locus.access import scopes
 from locus.access.models import AgencyKind, Role, Scope, Worker
+from locus.access.selectors import visible_person_ids
 from locus.incidents.models import Incident
 from locus.people.models import Allocation, Person
 from locus.places.models import Context
@@ -54,6 +57,18 @@ def can_record_about_person(worker: Worker, person: Person) -> bool:
     return worker.role in CASEWORK_ROLES and can_view_person(worker, person)
 
 
+def can_name_people(worker: Worker, people: Iterable[Person]) -> bool:
+    """Name these people in a record (an incident, an association).
+
+    Only people the worker already sees: naming a child in a police incident
+    gives the police sight of them, so naming must not be a way in.
+    """
+    if is_administrator(worker):
+        return True
+    ids = {p.pk for p in people}
+    return visible_person_ids(worker, ids) == ids
+
+
 def can_view_context(worker: Worker, context: Context) -> bool:
     return scopes.contexts_visible_to(worker).filter(pk=context.pk).exists()
 
@@ -84,7 +99,7 @@ def can_edit_incident(worker: Worker, incident: Incident) -> bool:
         return True
     if worker.role not in (*CASEWORK_ROLES, Role.ANALYST) or not scopes.sees_case_records(worker):
         return False
-    return incident.reporting_agency_id == worker.agency_id
+    return incident.reporting_agency_id == worker.agency_id and can_view_incident(worker, incident)
 
 
 def can_record_incident(worker: Worker) -> bool:

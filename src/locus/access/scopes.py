@@ -6,12 +6,14 @@ worker may see. Selectors start from these; nothing else filters by permission.
 The rules (also in ``access/RULES.md``):
 
 * A worker's ``scope`` sets how far they see people:
-  ``own`` - people allocated to them; ``team`` - also people allocated to anyone
+  ``own`` - people allocated to them or first recorded by them;
+  ``team`` - also people allocated to anyone
   in their team; ``agency`` - also every person their agency is involved with;
   ``all`` - everyone (administrators); ``none`` - no case records (auditors, who
   read the audit trail only).
 * An agency is *involved* with a person when (see :data:`AGENCY_GRANTS`):
-  the person has an open allocation to one of its teams; the agency holds an
+  the person has an open allocation to one of its teams; one of its workers
+  first recorded the person; the agency holds an
   open legal-status episode for them; the agency reported an incident the person
   was involved in (so police see people linked to police-held incidents); the
   person is on the roll of a school the agency runs (a school sees its pupils).
@@ -100,8 +102,13 @@ def _agency_pupil(worker: Worker) -> Q:
     )
 
 
+def _recorded_by_agency(worker: Worker) -> Q:
+    return Q(recorded_by__team__agency_id=_agency_id(worker))
+
+
 AGENCY_GRANTS: list[PersonGrant] = [
     _allocated_to_agency,
+    _recorded_by_agency,
     _agency_episode,
     _agency_incident,
     _agency_pupil,
@@ -123,7 +130,7 @@ def person_filter(worker: Worker) -> Q | None:
         return None
     if not sees_case_records(worker):
         return Q(pk__in=[])
-    q = _allocated_to_worker(worker)
+    q = _allocated_to_worker(worker) | Q(recorded_by=worker)
     if worker.scope in (Scope.TEAM, Scope.AGENCY):
         q |= _allocated_to_team(worker)
     if worker.scope == Scope.AGENCY:

@@ -103,8 +103,9 @@ def worker_create(
 ) -> Worker:
     """Create a worker. Everyone but an administrator must belong to a team."""
     permitted(can_manage_workers, actor)
+    username = username.strip()
     problems = Problems()
-    problems.check(bool(username.strip()), "username", "Enter a username")
+    problems.check(bool(username), "username", "Enter a username")
     problems.check(
         not Worker.objects.filter(username=username).exists(), "username", "This username is taken"
     )

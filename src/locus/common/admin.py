@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import Model
 from django.http import HttpRequest
 
@@ -34,14 +35,17 @@ class AuditedAdmin(admin.ModelAdmin):
         super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        for obj in queryset:
-            record_change(
-                actor=request.user,
-                action=ChangeAction.DELETE,
-                obj=obj,
-                before=self.audit_snapshot(obj),
-            )
-        super().delete_queryset(request, queryset)
+        # Django's delete_selected action runs outside a transaction; the audit
+        # rows and the deletion must stand or fall together.
+        with transaction.atomic():
+            for obj in queryset:
+                record_change(
+                    actor=request.user,
+                    action=ChangeAction.DELETE,
+                    obj=obj,
+                    before=self.audit_snapshot(obj),
+                )
+            super().delete_queryset(request, queryset)
 
     def audit_snapshot(self, obj: Model) -> dict[str, Any]:
         return snapshot(obj)

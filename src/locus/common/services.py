@@ -46,7 +46,11 @@ def check_period(
     end_field: str = "end",
     allow_future_start: bool = False,
 ) -> None:
-    """A start that is not in the future, and an end (if any) on or after it."""
+    """A start that is not in the future, and an end (if any) on or after it, not in the future.
+
+    An end date takes effect at once (the scopes read a period with an end as
+    closed), so a planned end is recorded on the day, not in advance.
+    """
     if start is None:
         problems.add(start_field, "Enter a start date")
         return
@@ -54,6 +58,8 @@ def check_period(
         problems.add(start_field, "The start date must not be in the future")
     if end is not None and end < start:
         problems.add(end_field, "The end date must be on or after the start date")
+    elif end is not None and end > today():
+        problems.add(end_field, "The end date must not be in the future")
 
 
 def require(allowed: bool, what: str) -> None:

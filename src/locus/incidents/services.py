@@ -80,6 +80,7 @@ def incident_record(
 ) -> Incident:
     """Record an incident, where it happened, and each person's role in it."""
     permitted(policies.can_record_incident, actor)
+    permitted(policies.can_name_people, actor, [person for person, _ in involvements])
     agency = reporting_agency or (actor.team.agency if actor.team else None)
     problems = validate_incident(
         kind=kind,
@@ -110,6 +111,7 @@ def incident_record(
 @transaction.atomic
 def involvement_add(*, actor: Worker, incident: Incident, person: Person, role: str) -> Involvement:
     permitted(policies.can_edit_incident, actor, incident)
+    permitted(policies.can_name_people, actor, [person])
     problems = Problems()
     problems.check(role in InvolvementRole.values, "role", f"Unknown role {role!r}")
     problems.check(

@@ -102,6 +102,8 @@ def association_record(
 ) -> Association:
     """Record that two people are associated, with who said so and how sure they are."""
     permitted(policies.can_record_about_person, actor, person)
+    if other is not None:
+        permitted(policies.can_name_people, actor, [other])
     validate_association(
         person=person,
         other=other,
@@ -181,6 +183,7 @@ def membership_add(
 ) -> GroupMembership:
     """Record a young person's place in a peer group, with provenance."""
     permitted(policies.can_record_about_person, actor, person)
+    permitted(policies.can_view_context, actor, group)
     problems = Problems()
     problems.check(group.kind == ContextKind.PEER_GROUP, "group", "Choose a peer group")
     problems.check(role in GroupRole.values, "role", f"Unknown role in a group: {role!r}")

@@ -68,6 +68,14 @@ class Person(models.Model):
     )
     retain_until = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        "access.Worker",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who first recorded this person; they and their agency may see the record.",
+    )
 
     class Meta:
         ordering = ["family_name", "given_name", "id"]

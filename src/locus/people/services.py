@@ -81,7 +81,7 @@ def validate_person(fields: dict[str, Any], *, person: Person | None = None) -> 
     )
     dob = fields.get("date_of_birth")
     if dob is not None:
-        if not isinstance(dob, dt.date):
+        if isinstance(dob, dt.datetime) or not isinstance(dob, dt.date):
             problems.add("date_of_birth", "Enter the date of birth as a date")
         elif dob > today():
             problems.add("date_of_birth", "The date of birth must not be in the future")
@@ -162,7 +162,7 @@ def person_create(
         )
     )
     validate_person(fields).raise_if_any()
-    person = Person.objects.create(created_at=timezone.now(), **fields)
+    person = Person.objects.create(created_at=timezone.now(), recorded_by=actor, **fields)
     record_change(actor=actor, action=ChangeAction.CREATE, obj=person)
     return person
 
@@ -264,7 +264,6 @@ def episode_end(*, actor: Worker, episode: LegalStatusEpisode, end: dt.date) -> 
     problems = Problems()
     problems.check(episode.end is None, "end", "This episode has already ended")
     check_period(problems, episode.start, end)
-    problems.check(end <= today(), "end", "The end date must not be in the future")
     problems.raise_if_any()
     before = snapshot(episode)
     episode.end = end
