@@ -44,8 +44,11 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
         # Django saves the new password straight from its form, past save_model;
         # record it here the way worker_set_password does (never the hash).
         with transaction.atomic():
+            old_hash = Worker.objects.filter(pk=id).values_list("password", flat=True).first()
             response = super().user_change_password(request, id, form_url)
-            if request.method == "POST" and response.status_code == 302:
+            new_hash = Worker.objects.filter(pk=id).values_list("password", flat=True).first()
+            # Django also redirects when it saved nothing; only a changed hash is a change.
+            if request.method == "POST" and new_hash != old_hash:
                 record_change(
                     actor=request.user,
                     action=ChangeAction.UPDATE,

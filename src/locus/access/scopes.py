@@ -23,7 +23,8 @@ The rules (also in ``access/RULES.md``):
 * Public contexts (parks, schools, shops, transport...) are visible to every
   worker who sees case records. Homes and peer groups point at children, so
   they are visible only through a child the worker may see (a resident, a
-  member, an incident there), or to the agency responsible for them.
+  member, an incident there), to whoever recorded them (their agency too, at
+  agency scope), or to the agency responsible for them.
 
 Grants are functions so that new ways of seeing (a forum share, break-glass)
 are added as one more function, not as a flag on the person.
@@ -168,8 +169,12 @@ def contexts_visible_to(worker: Worker) -> QuerySet[Context]:
     if not sees_case_records(worker):
         return Context.objects.none()
     people = Person.objects.filter(q).values("id")
+    recorded = Q(recorded_by=worker)
+    if worker.scope == Scope.AGENCY:
+        recorded |= Q(recorded_by__team__agency_id=_agency_id(worker))
     restricted_ok = (
-        Q(responsible_agency_id=worker.agency_id)
+        recorded
+        | Q(responsible_agency_id=worker.agency_id)
         | Q(id__in=Person.objects.filter(q, home__isnull=False).values("home_id"))
         | Q(
             id__in=GroupMembership.objects.filter(person_id__in=people, until__isnull=True).values(

@@ -81,7 +81,14 @@ def incident_record(
     """Record an incident, where it happened, and each person's role in it."""
     permitted(policies.can_record_incident, actor)
     permitted(policies.can_name_people, actor, [person for person, _ in involvements])
-    agency = reporting_agency or (actor.team.agency if actor.team else None)
+    if context is not None:
+        # An incident at a home or group would make it visible: only places the actor sees.
+        permitted(policies.can_view_context, actor, context)
+    own_agency = actor.team.agency if actor.team else None
+    if reporting_agency is not None and reporting_agency != own_agency:
+        # Filing under another agency gives that agency sight of the people named.
+        permitted(policies.is_administrator, actor)
+    agency = reporting_agency or own_agency
     problems = validate_incident(
         kind=kind,
         occurred_at=occurred_at,

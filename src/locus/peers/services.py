@@ -104,6 +104,9 @@ def association_record(
     permitted(policies.can_record_about_person, actor, person)
     if other is not None:
         permitted(policies.can_name_people, actor, [other])
+    contexts = list(contexts)
+    for context in contexts:
+        permitted(policies.can_view_context, actor, context)
     validate_association(
         person=person,
         other=other,
@@ -129,7 +132,6 @@ def association_record(
         recorded_by=actor,
         recorded_at=timezone.now(),
     )
-    contexts = list(contexts)
     if contexts:
         association.contexts.set(contexts)
     after = snapshot(association)

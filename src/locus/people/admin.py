@@ -10,6 +10,7 @@ class PersonAdmin(AuditedAdmin):
     list_filter = ("kind",)
     search_fields = ("family_name", "given_name", "la_child_id", "upn")
     raw_id_fields = ("home",)
+    readonly_fields = ("created_at", "recorded_by")
 
 
 @admin.register(LegalStatusEpisode)

@@ -161,6 +161,8 @@ def person_create(
             retain_until=retain_until,
         )
     )
+    if home is not None:
+        permitted(policies.can_view_context, actor, home)
     validate_person(fields).raise_if_any()
     person = Person.objects.create(created_at=timezone.now(), recorded_by=actor, **fields)
     record_change(actor=actor, action=ChangeAction.CREATE, obj=person)
@@ -174,6 +176,10 @@ def person_update(*, actor: Worker, person: Person, **changes: Any) -> Person:
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"person_update got unknown fields: {sorted(unknown)}")
+    new_home = changes.get("home")
+    if new_home is not None and new_home.pk != person.home_id:
+        # A home names a family's address: only one the actor already sees.
+        permitted(policies.can_view_context, actor, new_home)
     current = {name: getattr(person, name) for name in PERSON_FIELDS}
     fields = {**current, **_normalise_person_fields(changes)}
     validate_person(fields, person=person).raise_if_any()
@@ -231,6 +237,9 @@ def episode_start(
 ) -> LegalStatusEpisode:
     """Open (or record a past) legal-status episode for a person."""
     permitted(policies.can_edit_person, actor, person)
+    if not policies.is_administrator(actor):
+        # The agency holding an episode sees the child: only an agency opens its own.
+        require(actor.agency_id == agency.pk, "an agency opens only its own episodes")
     problems = validate_episode(
         status=status,
         start=start,

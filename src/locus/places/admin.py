@@ -9,6 +9,7 @@ class ContextAdmin(AuditedAdmin):
     list_display = ("name", "kind", "postcode", "responsible_agency")
     list_filter = ("kind",)
     search_fields = ("name", "postcode")
+    readonly_fields = ("created_at", "recorded_by")
 
 
 @admin.register(Enrolment)

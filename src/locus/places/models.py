@@ -40,6 +40,14 @@ class Context(models.Model):
         help_text="The organisation that shapes this context (a school, a shopping centre).",
     )
     created_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        "access.Worker",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who first recorded this context; they and their agency may see it.",
+    )
 
     class Meta:
         ordering = ["name", "id"]

@@ -97,7 +97,7 @@ def context_create(
         )
     )
     validate_context(fields).raise_if_any()
-    context = Context.objects.create(created_at=timezone.now(), **fields)
+    context = Context.objects.create(created_at=timezone.now(), recorded_by=actor, **fields)
     record_change(actor=actor, action=ChangeAction.CREATE, obj=context)
     return context
 

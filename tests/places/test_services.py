@@ -1,0 +1,250 @@
+"""Contexts and school rolls: happy paths, refusals, audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from locus.access import policies
+from locus.audit.models import ChangeAction
+from locus.common.errors import NotPermitted, ValidationFailed
+from locus.common.services import today
+from locus.places.models import Context, ContextKind, Enrolment
+from locus.places.services import (
+    context_create,
+    context_update,
+    enrolment_create,
+    enrolment_end,
+    normalise_postcode,
+)
+from tests.factories import START, World, last_change, make_context, nothing_written
+
+TOMORROW = today() + dt.timedelta(days=1)
+NEXT_MONTH = today() + dt.timedelta(days=31)
+
+
+def test_context_create_writes_the_context_and_its_audit(world: World) -> None:
+    context = context_create(
+        actor=world.social_worker,
+        kind=ContextKind.FOOD_OUTLET,
+        name="  Chicken Cottage ",
+        postcode="e8 1dy",
+        latitude=51.5456,
+        longitude=-0.0553,
+        responsible_agency=world.partner,
+    )
+    context.refresh_from_db()
+    assert (context.name, context.postcode) == ("Chicken Cottage", "E8 1DY")
+    event = last_change(context)
+    assert (event.actor, event.action, event.record_type, event.record_id) == (
+        world.social_worker,
+        ChangeAction.CREATE,
+        "places.context",
+        str(context.pk),
+    )
+    assert event.before == {}
+    assert event.after["name"] == "Chicken Cottage"
+    assert event.after["postcode"] == "E8 1DY"
+    assert event.after["responsible_agency_id"] == world.partner.pk
+    assert event.after["latitude"] == 51.5456
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("e81dy", "E8 1DY"), ("N16 7UX", "N16 7UX"), ("sw1a1aa", "SW1A 1AA")]
+)
+def test_postcodes_are_stored_in_one_form(typed: str, stored: str) -> None:
+    assert normalise_postcode(typed) == stored
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        pytest.param({"kind": "nightclub"}, "kind", "Unknown kind of context", id="kind"),
+        pytest.param({"name": "   "}, "name", "Enter the context's name", id="name"),
+        pytest.param({"postcode": "E8"}, "postcode", "is not a UK postcode", id="postcode"),
+        pytest.param(
+            {"latitude": 51.5},
+            "latitude",
+            "Give both latitude and longitude, or neither",
+            id="latitude-alone",
+        ),
+        pytest.param(
+            {"latitude": 91.0, "longitude": 0.0},
+            "latitude",
+            "Latitude must be between -90 and 90",
+            id="latitude-range",
+        ),
+        pytest.param(
+            {"latitude": 0.0, "longitude": 181.0},
+            "longitude",
+            "Longitude must be between -180 and 180",
+            id="longitude-range",
+        ),
+    ],
+)
+def test_context_create_refuses_bad_input(
+    world: World, fields: dict[str, Any], field: str, message: str
+) -> None:
+    values: dict[str, Any] = {"kind": ContextKind.OPEN_SPACE, "name": "Somewhere"}
+    values.update(fields)
+    with nothing_written(Context), pytest.raises(ValidationFailed) as exc:
+        context_create(actor=world.social_worker, **values)
+    assert list(exc.value.errors) == [field]
+    assert any(message in m for m in exc.value.errors[field]), exc.value.errors
+
+
+def test_auditor_cannot_record_a_context(world: World) -> None:
+    with nothing_written(Context), pytest.raises(NotPermitted):
+        make_context(world.auditor)
+
+
+def test_context_update_audits_only_the_changed_fields(world: World) -> None:
+    park = world.park
+    context_update(
+        actor=world.social_worker, context=park, description="Grooming reported", postcode="e50ar"
+    )
+    park.refresh_from_db()
+    assert (park.description, park.postcode) == ("Grooming reported", "E5 0AR")
+    event = last_change(park)
+    assert (event.actor, event.action) == (world.social_worker, ChangeAction.UPDATE)
+    assert event.before == {"description": "", "postcode": ""}
+    assert event.after == {"description": "Grooming reported", "postcode": "E5 0AR"}
+
+
+def test_context_update_refuses_bad_input_and_writes_nothing(world: World) -> None:
+    with nothing_written(Context), pytest.raises(ValidationFailed) as exc:
+        context_update(actor=world.social_worker, context=world.park, name="", kind="moon")
+    assert set(exc.value.errors) == {"name", "kind"}
+    world.park.refresh_from_db()
+    assert world.park.name == "Millfields Park"
+
+
+def test_context_update_refuses_an_unknown_field(world: World) -> None:
+    with nothing_written(Context), pytest.raises(TypeError, match="created_at"):
+        context_update(actor=world.social_worker, context=world.park, created_at=None)
+
+
+@pytest.mark.parametrize(
+    ("persona", "context"),
+    [
+        ("yjs_worker", "park"),  # sees it, but neither responsible nor CSC
+        ("police_analyst", "park"),  # analysts do not edit contexts
+        ("school_dsl", "shopping_centre"),  # another agency's place
+        ("other_social_worker", "home"),  # CSC, but cannot see this home
+        ("auditor", "park"),
+    ],
+)
+def test_context_update_needs_permission(world: World, persona: str, context: str) -> None:
+    target: Context = getattr(world, context)
+    with nothing_written(Context), pytest.raises(NotPermitted):
+        context_update(actor=world.persona(persona), context=target, description="Changed")
+    target.refresh_from_db()
+    assert target.description == ""
+
+
+def test_the_responsible_agency_edits_its_context(world: World) -> None:
+    context_update(actor=world.school_dsl, context=world.school, description="Two sites")
+    assert last_change(world.school).actor == world.school_dsl
+
+
+@pytest.mark.parametrize("kind", [ContextKind.HOME, ContextKind.PEER_GROUP])
+def test_a_worker_sees_the_home_or_group_they_record(world: World, kind: str) -> None:
+    context = make_context(world.social_worker, kind=kind)
+    assert policies.can_view_context(world.social_worker, context)
+    assert not policies.can_view_context(world.police_analyst, context)
+
+
+# --- enrolments -----------------------------------------------------------------------------
+
+
+def test_enrolment_create_puts_a_child_on_the_roll(world: World) -> None:
+    enrolment = enrolment_create(
+        actor=world.social_worker, person=world.csc_child, school=world.school, start=START
+    )
+    event = last_change(enrolment)
+    assert (event.actor, event.action, event.record_type) == (
+        world.social_worker,
+        ChangeAction.CREATE,
+        "places.enrolment",
+    )
+    assert event.after == {
+        "person_id": world.csc_child.pk,
+        "school_id": world.school.pk,
+        "start": START.isoformat(),
+        "end": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        pytest.param({"school": "park"}, "school", "Choose a school", id="not-a-school"),
+        pytest.param(
+            {"end": START - dt.timedelta(days=1)},
+            "end",
+            "The end date must be on or after the start date",
+            id="end-before-start",
+        ),
+        pytest.param(
+            {"start": TOMORROW}, "start", "The start date must not be in the future", id="future"
+        ),
+    ],
+)
+def test_enrolment_create_refuses_bad_input(
+    world: World, fields: dict[str, Any], field: str, message: str
+) -> None:
+    values: dict[str, Any] = {"school": world.school, "start": START}
+    if fields.get("school") == "park":
+        fields = {**fields, "school": world.park}
+    values.update(fields)
+    with nothing_written(Enrolment), pytest.raises(ValidationFailed) as exc:
+        enrolment_create(actor=world.social_worker, person=world.csc_child, **values)
+    assert exc.value.errors == {field: [message]}
+
+
+def test_enrolment_create_refuses_a_second_open_enrolment(world: World) -> None:
+    with nothing_written(Enrolment), pytest.raises(ValidationFailed) as exc:
+        enrolment_create(actor=world.system, person=world.pupil, school=world.school, start=START)
+    assert exc.value.errors == {"school": ["This young person is already on this school's roll"]}
+
+
+@pytest.mark.parametrize("persona", ["police_analyst", "other_social_worker", "auditor"])
+def test_enrolment_create_needs_sight_of_the_child(world: World, persona: str) -> None:
+    with nothing_written(Enrolment), pytest.raises(NotPermitted):
+        enrolment_create(
+            actor=world.persona(persona), person=world.csc_child, school=world.school, start=START
+        )
+
+
+def test_enrolment_end(world: World) -> None:
+    enrolment = world.pupil.enrolments.get()
+    enrolment_end(actor=world.school_dsl, enrolment=enrolment, end=START)
+    event = last_change(enrolment)
+    assert (event.actor, event.action, event.before, event.after) == (
+        world.school_dsl,
+        ChangeAction.END,
+        {"end": None},
+        {"end": START.isoformat()},
+    )
+    # The school no longer sees a child who has left its roll.
+    with nothing_written(Enrolment), pytest.raises(NotPermitted):
+        enrolment_end(actor=world.school_dsl, enrolment=enrolment, end=START)
+    with nothing_written(Enrolment), pytest.raises(ValidationFailed) as exc:
+        enrolment_end(actor=world.admin, enrolment=enrolment, end=START)
+    assert exc.value.errors == {"end": ["This enrolment has already ended"]}
+
+
+def test_enrolment_end_refuses_an_end_before_the_start(world: World) -> None:
+    enrolment = world.pupil.enrolments.get()
+    with nothing_written(Enrolment), pytest.raises(ValidationFailed) as exc:
+        enrolment_end(actor=world.school_dsl, enrolment=enrolment, end=START - dt.timedelta(days=1))
+    assert exc.value.errors == {"end": ["The end date must be on or after the start date"]}
+
+
+def test_enrolment_end_refuses_an_end_in_the_future(world: World) -> None:
+    enrolment = world.pupil.enrolments.get()
+    with nothing_written(Enrolment), pytest.raises(ValidationFailed) as exc:
+        enrolment_end(actor=world.school_dsl, enrolment=enrolment, end=NEXT_MONTH)
+    assert "end" in exc.value.errors
