@@ -102,7 +102,11 @@ def can_edit_incident(worker: Worker, incident: Incident) -> bool:
     return incident.reporting_agency_id == worker.agency_id and can_view_incident(worker, incident)
 
 
-def can_record_incident(worker: Worker) -> bool:
+def can_record_new(worker: Worker) -> bool:
+    """Record a new person, context or incident: anyone who works cases or analyses them.
+
+    What they may name in it (people, places) is checked separately.
+    """
     if is_administrator(worker):
         return True
     return worker.role in (*CASEWORK_ROLES, Role.ANALYST) and scopes.sees_case_records(worker)

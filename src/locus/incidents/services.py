@@ -79,7 +79,7 @@ def incident_record(
     reporting_agency: Agency | None = None,
 ) -> Incident:
     """Record an incident, where it happened, and each person's role in it."""
-    permitted(policies.can_record_incident, actor)
+    permitted(policies.can_record_new, actor)
     permitted(policies.can_name_people, actor, [person for person, _ in involvements])
     if context is not None:
         # An incident at a home or group would make it visible: only places the actor sees.

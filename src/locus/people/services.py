@@ -144,7 +144,7 @@ def person_create(
     retain_until: dt.date | None = None,
 ) -> Person:
     """Record a young person or an adult of concern."""
-    permitted(policies.can_record_incident, actor)  # the same people may record people
+    permitted(policies.can_record_new, actor)
     fields = _normalise_person_fields(
         dict(
             kind=kind,

@@ -83,7 +83,7 @@ def context_create(
     responsible_agency: Agency | None = None,
 ) -> Context:
     """Record a context: a place, a school, a home, an online space or a peer group."""
-    permitted(policies.can_record_incident, actor)
+    permitted(policies.can_record_new, actor)
     fields = _context_fields(
         dict(
             kind=kind,
