@@ -52,7 +52,7 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
                 record_change(
                     actor=request.user,
                     action=ChangeAction.UPDATE,
-                    obj=self.get_object(request, id),
+                    obj=Worker.objects.get(pk=id),
                     before={"password": "(previous)"},
                     after={"password": "(changed)"},
                 )

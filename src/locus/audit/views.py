@@ -6,7 +6,7 @@ from django.shortcuts import render
 from locus.access import policies
 from locus.audit import selectors
 from locus.common.http import AuthedRequest
-from locus.web.pagination import paginate
+from locus.common.pagination import paginate
 
 
 def audit_trail(request: AuthedRequest) -> HttpResponse:

@@ -6,8 +6,8 @@ from django.shortcuts import render
 from locus.access import lookups, policies
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
+from locus.common.pagination import paginate
 from locus.incidents.selectors import incidents_for, involvement_views
-from locus.web.pagination import paginate
 
 
 def incidents_list(request: AuthedRequest) -> HttpResponse:

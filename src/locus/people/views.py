@@ -7,9 +7,9 @@ from locus.access import lookups, policies
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
+from locus.common.pagination import paginate
 from locus.people import selectors
 from locus.people.forms import PeopleFilterForm
-from locus.web.pagination import paginate
 
 
 def people_list(request: AuthedRequest) -> HttpResponse:

@@ -6,10 +6,10 @@ from django.shortcuts import redirect, render
 from locus.access import lookups, policies
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
+from locus.common.pagination import paginate
 from locus.incidents.selectors import involvement_views
 from locus.places import selectors
 from locus.places.models import ContextKind
-from locus.web.pagination import paginate
 
 
 def contexts_list(request: AuthedRequest) -> HttpResponse:

@@ -1,0 +1,358 @@
+"""The ``locus`` command line.
+
+``locus demo``      set up a data folder, generate the synthetic borough, print the
+                    demo accounts and serve the site on 127.0.0.1
+``locus serve``     serve what is in the data folder
+``locus migrate``   create or update the database
+``locus createadmin``  add an administrator account
+
+The data folder is ``./locus-data`` unless ``LOCUS_DATA_DIR`` names another; it
+holds the SQLite database, the secret key and the demo password.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import secrets
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+DEFAULT_DATA_DIR = "locus-data"
+PASSWORD_FILE = "demo-password"  # noqa: S105 (a file name, not a password)
+SETTINGS = "locus.config.settings"
+
+
+# ---------------------------------------------------------------------------
+# Set-up
+
+
+def data_folder() -> Path:
+    """The data folder (``LOCUS_DATA_DIR`` wins), created owner-only if missing."""
+    folder = Path(os.environ.get("LOCUS_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # Settings read the variable when they load, so it must be set before django.setup().
+    os.environ["LOCUS_DATA_DIR"] = str(folder)
+    return folder
+
+
+def setup_django() -> Path:
+    folder = data_folder()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    import django
+
+    django.setup()
+    return folder
+
+
+def migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def memorable_password() -> str:
+    """Three random words and a number, e.g. ``otter-lantern-meadow-42``."""
+    from locus.demo.names import PASSWORD_WORDS
+
+    words = [secrets.choice(PASSWORD_WORDS) for _ in range(3)]
+    return "-".join([*words, str(10 + secrets.randbelow(90))])
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text + "\n")
+    os.chmod(path, 0o600)
+
+
+def demo_password(folder: Path, given: str | None) -> str:
+    """``given`` if set (and remembered), else the one stored in the folder, else a new one."""
+    path = folder / PASSWORD_FILE
+    if given:
+        _write_private(path, given)
+        return given
+    if path.exists():
+        stored = path.read_text().strip()
+        if stored:
+            return stored
+    password = memorable_password()
+    _write_private(path, password)
+    return password
+
+
+class ProgressBar:
+    """One tqdm bar across the generator's steps, on ``stream`` (hidden when not a terminal)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        from tqdm import tqdm
+
+        from locus.demo.generator import STEPS
+
+        self.steps = list(STEPS)
+        self.bar = tqdm(
+            total=len(self.steps),
+            file=stream,
+            disable=None,
+            bar_format="{desc:<22}{percentage:3.0f}%|{bar}| {elapsed}",
+        )
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        index = self.steps.index(step) if step in self.steps else 0
+        self.bar.set_description_str(f"Generating {step}", refresh=False)
+        self.bar.n = index + (done / total if total else 1.0)
+        self.bar.refresh()
+
+    def close(self) -> None:
+        self.bar.set_description_str("Generated", refresh=False)
+        self.bar.n = self.bar.total
+        self.bar.close()
+
+
+@dataclass
+class DemoSetup:
+    folder: Path
+    password: str
+    accounts: list[tuple[str, str]]
+    created: bool
+    counts: dict[str, int]
+    timings: dict[str, float]
+
+
+def prepare_demo(
+    *,
+    folder: Path,
+    people: int,
+    seed: int,
+    password: str | None,
+    progress_stream: TextIO | None = None,
+) -> DemoSetup:
+    """Migrate, generate the borough unless present, and set the demo accounts' password.
+
+    Runs with Django set up (the command, or a test's database).
+    """
+    from django.contrib.auth.password_validation import validate_password
+
+    from locus.demo.generator import ensure_demo_accounts, generate_borough
+
+    if password:
+        validate_password(password)  # before anything is written; raises ValidationError
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    migrate()
+    timings["database"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    bars = ProgressBar(progress_stream) if progress_stream is not None else None
+    try:
+        summary = generate_borough(seed=seed, people=people, progress=bars)
+    finally:
+        if bars is not None:
+            bars.close()
+    timings["borough"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    chosen = demo_password(folder, password)
+    accounts = ensure_demo_accounts(chosen)
+    timings["accounts"] = time.perf_counter() - t
+    return DemoSetup(
+        folder=folder,
+        password=chosen,
+        accounts=accounts,
+        created=summary.created,
+        counts=summary.counts,
+        timings=timings,
+    )
+
+
+def print_accounts(setup: DemoSetup, out: TextIO) -> None:
+    from locus.demo.generator import DEMO_ACCOUNTS
+
+    rows = [("username", "password", "who", "sees")]
+    rows += [(a.username, setup.password, a.who, a.sees) for a in DEMO_ACCOUNTS]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for i, row in enumerate(rows):
+        cells = [row[c].ljust(widths[c]) for c in range(3)]
+        print("  " + "  ".join([*cells, row[3]]), file=out)
+        if i == 0:
+            print("  " + "  ".join("-" * w for w in [*widths, len("sees")]), file=out)
+
+
+# ---------------------------------------------------------------------------
+# Serving
+
+
+def wsgi_app() -> Any:
+    """The site plus its static files, served by Django itself.
+
+    ``StaticFilesHandler`` serves /static/ from the apps' static folders even
+    with DEBUG off, so the demo needs neither ``collectstatic`` nor another
+    dependency. Fine on 127.0.0.1; a deployment puts a web server in front.
+    """
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.wsgi import get_wsgi_application
+
+    return StaticFilesHandler(get_wsgi_application())
+
+
+def serve(port: int, out: TextIO) -> int:
+    """Serve on 127.0.0.1:``port`` with a threaded WSGI server until interrupted."""
+    from django.core.servers.basehttp import run
+
+    try:
+        run("127.0.0.1", port, wsgi_app(), threading=True)
+    except KeyboardInterrupt:
+        print("\nStopped.", file=out)
+    except OSError as exc:
+        print(f"Cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# Commands
+
+
+def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    started = time.perf_counter()
+    folder = setup_django()
+    from django.core.exceptions import ValidationError
+
+    print(
+        "Locus demo: a synthetic borough on the real postcodes of the London Borough of "
+        "Hackney.\nEvery person in it is invented.",
+        file=out,
+    )
+    print(f"Data folder: {folder}", file=out)
+    try:
+        setup = prepare_demo(
+            folder=folder,
+            people=args.people,
+            seed=args.seed,
+            password=args.password,
+            progress_stream=sys.stderr,
+        )
+    except ValidationError as exc:
+        print("That password cannot be used: " + " ".join(exc.messages), file=sys.stderr)
+        return 2
+    counts = setup.counts
+    if setup.created:
+        print(
+            f"Generated in {setup.timings['borough']:.1f} s: "
+            f"{counts['young people']:,} young people, {counts['adults of concern']:,} adults "
+            f"of concern, {counts['associations']:,} associations, "
+            f"{counts['incidents']:,} incidents (seed {args.seed}).",
+            file=out,
+        )
+    else:
+        print(
+            f"Using the borough already in {folder} ({counts['young people']:,} young people); "
+            "delete the folder to generate a new one.",
+            file=out,
+        )
+    print("\nDemo accounts (the same password for each):\n", file=out)
+    print_accounts(setup, out)
+    url = f"http://127.0.0.1:{args.port}/"
+    elapsed = time.perf_counter() - started
+    parts = ", ".join(f"{k} {v:.1f} s" for k, v in setup.timings.items())
+    print(f"\nReady in {elapsed:.1f} s ({parts}).", file=out)
+    if args.no_serve:
+        print(f"Start the site with: locus serve --port {args.port}  (then open {url})", file=out)
+        return 0
+    print(f"Serving {url}  (Ctrl+C to stop)", file=out, flush=True)
+    return serve(args.port, out)
+
+
+def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    folder = setup_django()
+    print(f"Data folder: {folder}", file=out)
+    print(f"Serving http://127.0.0.1:{args.port}/  (Ctrl+C to stop)", file=out, flush=True)
+    return serve(args.port, out)
+
+
+def cmd_migrate(args: argparse.Namespace, out: TextIO) -> int:
+    folder = setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, stdout=out)
+    print(f"Database in {folder} is up to date.", file=out)
+    return 0
+
+
+def cmd_createadmin(args: argparse.Namespace, out: TextIO) -> int:
+    setup_django()
+    migrate()
+    from locus.access.models import Role
+    from locus.access.services import system_worker, worker_create
+    from locus.common.errors import ValidationFailed
+
+    password = os.environ.get("LOCUS_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+    try:
+        worker_create(
+            actor=system_worker(),
+            username=args.username,
+            first_name=args.first_name,
+            last_name=args.last_name,
+            team=None,
+            role=Role.ADMINISTRATOR,
+            password=password,
+            job_title="Administrator",
+        )
+    except ValidationFailed as exc:
+        print(f"Not created: {exc.summary()}", file=sys.stderr)
+        return 2
+    print(f"Administrator {args.username!r} created.", file=out)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="locus",
+        description="Locus, a contextual safeguarding workspace.",
+        epilog="The data folder is ./locus-data unless LOCUS_DATA_DIR names another.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+
+    demo = sub.add_parser("demo", help="generate the synthetic borough and serve it")
+    demo.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (8000)")
+    demo.add_argument("--people", type=int, default=5000, help="young people to generate (5000)")
+    demo.add_argument("--seed", type=int, default=2016, help="random seed (2016)")
+    demo.add_argument(
+        "--password", help="password for every demo account (default: a random one, kept)"
+    )
+    demo.add_argument("--no-serve", action="store_true", help="set up, then stop")
+    demo.set_defaults(handler=cmd_demo)
+
+    serve_p = sub.add_parser("serve", help="serve the site from the data folder")
+    serve_p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (8000)")
+    serve_p.set_defaults(handler=cmd_serve)
+
+    migrate_p = sub.add_parser("migrate", help="create or update the database")
+    migrate_p.set_defaults(handler=cmd_migrate)
+
+    admin = sub.add_parser(
+        "createadmin",
+        help="add an administrator (password from LOCUS_ADMIN_PASSWORD or asked)",
+    )
+    admin.add_argument("--username", default="administrator")
+    admin.add_argument("--first-name", default="")
+    admin.add_argument("--last-name", default="")
+    admin.set_defaults(handler=cmd_createadmin)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "people", 5000) < 20:
+        print("--people must be at least 20", file=sys.stderr)
+        return 2
+    return int(args.handler(args, out or sys.stdout))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

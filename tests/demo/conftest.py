@@ -1,0 +1,197 @@
+"""Fixtures for the demo generator's tests.
+
+Generating even a small borough takes a moment, so ``borough`` makes one per
+test module, committed to the test database, and removes exactly the rows it
+added when the module is done (everything above the id high-water marks taken
+before), so other test modules never see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import models
+
+from locus.access.models import Agency, Team, Worker
+from locus.audit.models import AccessEvent, ChangeEvent, SignInEvent
+from locus.demo.generator import Summary, generate_borough
+from locus.incidents.models import Incident, Involvement
+from locus.peers.models import Association, GroupMembership
+from locus.people.models import Allocation, LegalStatusEpisode, Person
+from locus.places.models import Context, Enrolment
+
+SEED = 11
+PEOPLE = 200
+PASSWORD = "demo-borough-test-1"
+
+# Children before parents, so that PROTECT foreign keys never block a delete.
+MODELS_IN_DELETE_ORDER: list[type[models.Model]] = [
+    ChangeEvent,
+    AccessEvent,
+    SignInEvent,
+    Involvement,
+    Incident,
+    Association,
+    GroupMembership,
+    Allocation,
+    LegalStatusEpisode,
+    Enrolment,
+    Person,
+    Context,
+    Worker,
+    Team,
+    Agency,
+]
+
+
+def high_water() -> dict[type[models.Model], int]:
+    marks = {}
+    for model in MODELS_IN_DELETE_ORDER:
+        last = model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
+        marks[model] = last or 0
+    return marks
+
+
+def delete_above(marks: dict[type[models.Model], int]) -> None:
+    for model in MODELS_IN_DELETE_ORDER:
+        model._default_manager.filter(pk__gt=marks[model]).delete()
+
+
+def wipe() -> None:
+    """Remove every row the generator writes (inside a test's transaction)."""
+    delete_above(dict.fromkeys(MODELS_IN_DELETE_ORDER, 0))
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    # Argon2 is deliberately slow; these tests set a handful of passwords many times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def borough(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Summary]:
+    with django_db_blocker.unblock():
+        marks = high_water()
+        try:
+            yield generate_borough(seed=SEED, people=PEOPLE)
+        finally:
+            delete_above(marks)
+
+
+def person_key(person: Person | None) -> tuple[str, ...]:
+    if person is None:
+        return ()
+    dob = person.date_of_birth.isoformat() if person.date_of_birth else ""
+    return (person.kind, person.given_name, person.family_name, dob, person.upn or "")
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def canonical_dump() -> dict[str, list[tuple[Any, ...]]]:
+    """The borough as sorted tuples of names, dates and relations: no ids, no clocks."""
+    dump: dict[str, list[tuple[Any, ...]]] = {}
+    dump["agencies"] = sorted(Agency.objects.values_list("name", "kind"))
+    dump["teams"] = sorted(Team.objects.values_list("agency__name", "name"))
+    dump["workers"] = sorted(
+        (w.username, w.first_name, w.last_name, w.role, w.scope, str(w.team or ""), w.job_title)
+        for w in Worker.objects.select_related("team__agency")
+    )
+    dump["contexts"] = sorted(
+        (
+            c.kind,
+            c.name,
+            c.description,
+            c.address,
+            c.postcode,
+            c.latitude or 0.0,
+            c.longitude or 0.0,
+            c.responsible_agency.name if c.responsible_agency else "",
+        )
+        for c in Context.objects.select_related("responsible_agency")
+    )
+    dump["people"] = sorted(
+        (
+            *person_key(p),
+            p.sex,
+            p.ethnicity,
+            p.la_child_id or "",
+            p.nhs_number or "",
+            p.home.name if p.home else "",
+            p.home.postcode if p.home else "",
+            _iso(p.retain_until),
+        )
+        for p in Person.objects.select_related("home")
+    )
+    dump["enrolments"] = sorted(
+        (person_key(e.person), e.school.name, _iso(e.start), _iso(e.end))
+        for e in Enrolment.objects.select_related("person", "school")
+    )
+    dump["episodes"] = sorted(
+        (
+            person_key(e.person),
+            e.status,
+            e.cp_category,
+            e.lac_legal_status,
+            e.agency.name,
+            _iso(e.start),
+            _iso(e.end),
+        )
+        for e in LegalStatusEpisode.objects.select_related("person", "agency")
+    )
+    dump["allocations"] = sorted(
+        (person_key(a.person), a.worker.username, a.team.name, _iso(a.start), _iso(a.end))
+        for a in Allocation.objects.select_related("person", "worker", "team")
+    )
+    dump["memberships"] = sorted(
+        (
+            person_key(m.person),
+            m.group.name,
+            m.role,
+            _iso(m.since),
+            _iso(m.until),
+            m.source,
+            m.confidence,
+            m.recorded_by.username,
+            _iso(m.recorded_at),
+        )
+        for m in GroupMembership.objects.select_related("person", "group", "recorded_by")
+    )
+    dump["associations"] = sorted(
+        (
+            person_key(a.person),
+            person_key(a.other),
+            a.other_label,
+            a.relationship,
+            a.nature,
+            a.source,
+            a.confidence,
+            a.recorded_by.username,
+            _iso(a.recorded_at),
+            _iso(a.valid_from),
+            _iso(a.valid_until),
+            tuple(sorted(c.name for c in a.contexts.all())),
+        )
+        for a in Association.objects.select_related("person", "other", "recorded_by")
+        .prefetch_related("contexts")
+        .all()
+    )
+    dump["incidents"] = sorted(
+        (
+            i.kind,
+            _iso(i.occurred_at),
+            i.context.name,
+            i.summary,
+            i.reporting_agency.name,
+            i.recorded_by.username,
+            _iso(i.recorded_at),
+            tuple(sorted((person_key(v.person), v.role) for v in i.involvements.all())),
+        )
+        for i in Incident.objects.select_related("context", "reporting_agency", "recorded_by")
+        .prefetch_related("involvements__person")
+        .all()
+    )
+    return dump

@@ -1,0 +1,118 @@
+"""The ``locus`` command line, run against the test database (Django is already set up)."""
+
+from __future__ import annotations
+
+import io
+import stat
+from wsgiref.util import setup_testing_defaults
+
+import pytest
+
+from locus import cli
+from locus.demo.generator import DEMO_ACCOUNTS, ensure_demo_accounts, generate_borough
+from locus.people.models import Person, PersonKind
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "locus-data"
+    monkeypatch.setenv("LOCUS_DATA_DIR", str(folder))
+    return folder
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = cli.main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+def test_demo_no_serve_sets_up_and_reruns_the_same(data_dir):
+    code, text = run("demo", "--no-serve", "--people", "60", "--seed", "3")
+    assert code == 0
+    assert data_dir.is_dir()
+    password_file = data_dir / cli.PASSWORD_FILE
+    assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
+    password = password_file.read_text().strip()
+    assert len(password) >= 10
+    for account in DEMO_ACCOUNTS:
+        assert account.username in text
+    assert password in text
+    assert "Generated in" in text and "Ready in" in text
+    assert Person.objects.filter(kind=PersonKind.YOUNG_PERSON).count() == 60
+
+    code, again = run("demo", "--no-serve", "--people", "80")
+    assert code == 0
+    assert "Using the borough already" in again
+    assert password in again  # the stored password, printed again
+    assert Person.objects.filter(kind=PersonKind.YOUNG_PERSON).count() == 60
+
+
+def test_demo_with_a_password_option(data_dir):
+    from locus.access.models import Worker
+
+    code, _ = run("demo", "--no-serve", "--people", "40", "--password", "river-otter-lantern-7")
+    assert code == 0
+    assert Worker.objects.get(username="school.dsl").check_password("river-otter-lantern-7")
+    assert (data_dir / cli.PASSWORD_FILE).read_text().strip() == "river-otter-lantern-7"
+
+
+def test_demo_refuses_a_weak_password_before_writing_anything(data_dir, capsys):
+    code, _ = run("demo", "--no-serve", "--people", "40", "--password", "short")
+    assert code == 2
+    assert "cannot be used" in capsys.readouterr().err
+    assert not Person.objects.exists()
+    assert not (data_dir / cli.PASSWORD_FILE).exists()
+
+
+def test_memorable_passwords_pass_the_validators():
+    from django.contrib.auth.password_validation import validate_password
+
+    passwords = {cli.memorable_password() for _ in range(20)}
+    assert len(passwords) > 15
+    for password in passwords:
+        validate_password(password)
+        assert password.count("-") == 3
+
+
+def test_parser():
+    parser = cli.build_parser()
+    args = parser.parse_args(["demo"])
+    assert (args.port, args.people, args.seed, args.password, args.no_serve) == (
+        8000,
+        5000,
+        2016,
+        None,
+        False,
+    )
+    assert parser.parse_args(["serve", "--port", "9001"]).port == 9001
+    with pytest.raises(SystemExit):
+        parser.parse_args([])
+
+
+def test_the_served_app_serves_static_files_with_debug_off(settings):
+    settings.DEBUG = False
+    app = cli.wsgi_app()
+    statuses = []
+
+    def start_response(status, headers, exc_info=None):
+        statuses.append(status)
+
+    for path in ("/static/locus/favicon.svg", "/sign-in/"):
+        environ = {"PATH_INFO": path, "HTTP_HOST": "127.0.0.1"}
+        setup_testing_defaults(environ)
+        body = b"".join(app(environ, start_response))
+        assert body
+    assert statuses == ["200 OK", "200 OK"]
+
+
+def test_generation_refuses_a_tiny_borough():
+    with pytest.raises(ValueError):
+        generate_borough(seed=1, people=5)
+    assert run("demo", "--people", "5")[0] == 2
+
+
+def test_ensure_demo_accounts_needs_the_borough():
+    with pytest.raises(LookupError):
+        ensure_demo_accounts("demo-borough-test-1")
