@@ -37,3 +37,12 @@ class Provenance(models.Model):
 
     class Meta:
         abstract = True
+
+
+def period_constraint(name: str, start: str = "start", end: str = "end") -> models.CheckConstraint:
+    """A period's end, when it has one, is on or after its start."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{end}__isnull": True})
+        | models.Q(**{f"{end}__gte": models.F(start)}),
+        name=name,
+    )

@@ -7,8 +7,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from django.db.models import Model
 from django.utils import timezone
 
+from locus.audit.models import ChangeAction
+from locus.audit.services import record_change, snapshot
 from locus.common.errors import NotPermitted, ValidationFailed
 
 
@@ -70,3 +73,30 @@ def require(allowed: bool, what: str) -> None:
 
 def permitted(predicate: Callable[..., bool], *args: Any) -> None:
     require(predicate(*args), getattr(predicate, "__name__", "not permitted"))
+
+
+def close_period(
+    *,
+    actor: Any,
+    obj: Model,
+    end: dt.date,
+    start_field: str = "start",
+    end_field: str = "end",
+    already_ended: str,
+) -> Any:
+    """End an open period (an episode, allocation, enrolment, relationship...).
+
+    History is kept: the row stays, with its end date, and the change is
+    audited. Call inside the service's transaction, after its permission check.
+    """
+    problems = Problems()
+    problems.check(getattr(obj, end_field) is None, end_field, already_ended)
+    check_period(
+        problems, getattr(obj, start_field), end, start_field=start_field, end_field=end_field
+    )
+    problems.raise_if_any()
+    before = snapshot(obj)
+    setattr(obj, end_field, end)
+    obj.save(update_fields=[end_field])
+    record_change(actor=actor, action=ChangeAction.END, obj=obj, before=before, after=snapshot(obj))
+    return obj

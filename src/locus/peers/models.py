@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.common.models import Provenance
+from locus.common.models import Provenance, period_constraint
 
 
 class Relationship(models.TextChoices):
@@ -75,10 +75,8 @@ class Association(Provenance):
                 condition=~models.Q(other=models.F("person")),
                 name="association_not_self",
             ),
-            models.CheckConstraint(
-                condition=models.Q(valid_until__isnull=True)
-                | models.Q(valid_until__gte=models.F("valid_from")),
-                name="association_until_after_from",
+            period_constraint(
+                "association_until_after_from", start="valid_from", end="valid_until"
             ),
         ]
 
@@ -111,10 +109,7 @@ class GroupMembership(Provenance):
         ordering = ["-since", "id"]
         indexes = [models.Index(fields=["group", "until"])]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(until__isnull=True) | models.Q(until__gte=models.F("since")),
-                name="membership_until_after_since",
-            ),
+            period_constraint("membership_until_after_since", start="since", end="until"),
             models.UniqueConstraint(
                 fields=["person", "group"],
                 condition=models.Q(until__isnull=True),

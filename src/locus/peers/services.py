@@ -18,7 +18,7 @@ from locus.access.models import Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.common.models import Confidence, Source
-from locus.common.services import Problems, check_period, permitted
+from locus.common.services import Problems, check_period, close_period, permitted
 from locus.peers.models import Association, GroupMembership, GroupRole, Nature, Relationship
 from locus.people.models import Person
 from locus.places.models import Context, ContextKind
@@ -146,29 +146,14 @@ def association_end(
 ) -> Association:
     """End a relationship: it stays on record, with the date it stopped."""
     permitted(policies.can_record_about_person, actor, association.person)
-    problems = Problems()
-    problems.check(
-        association.valid_until is None, "valid_until", "This relationship has already ended"
-    )
-    check_period(
-        problems,
-        association.valid_from,
-        valid_until,
+    return close_period(
+        actor=actor,
+        obj=association,
+        end=valid_until,
         start_field="valid_from",
         end_field="valid_until",
+        already_ended="This relationship has already ended",
     )
-    problems.raise_if_any()
-    before = snapshot(association)
-    association.valid_until = valid_until
-    association.save(update_fields=["valid_until"])
-    record_change(
-        actor=actor,
-        action=ChangeAction.END,
-        obj=association,
-        before=before,
-        after=snapshot(association),
-    )
-    return association
 
 
 @transaction.atomic
@@ -220,18 +205,11 @@ def membership_end(
     *, actor: Worker, membership: GroupMembership, until: dt.date
 ) -> GroupMembership:
     permitted(policies.can_record_about_person, actor, membership.person)
-    problems = Problems()
-    problems.check(membership.until is None, "until", "This membership has already ended")
-    check_period(problems, membership.since, until, start_field="since", end_field="until")
-    problems.raise_if_any()
-    before = snapshot(membership)
-    membership.until = until
-    membership.save(update_fields=["until"])
-    record_change(
+    return close_period(
         actor=actor,
-        action=ChangeAction.END,
         obj=membership,
-        before=before,
-        after=snapshot(membership),
+        end=until,
+        start_field="since",
+        end_field="until",
+        already_ended="This membership has already ended",
     )
-    return membership

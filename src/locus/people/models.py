@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.db import models
 
+from locus.common.models import period_constraint
+
 
 class PersonKind(models.TextChoices):
     YOUNG_PERSON = "young_person", "Young person"
@@ -148,12 +150,7 @@ class LegalStatusEpisode(models.Model):
     class Meta:
         ordering = ["-start", "id"]
         indexes = [models.Index(fields=["person", "end"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
-                name="episode_end_after_start",
-            )
-        ]
+        constraints = [period_constraint("episode_end_after_start")]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} from {self.start:%d/%m/%Y}"
@@ -188,10 +185,7 @@ class Allocation(models.Model):
             models.Index(fields=["team", "end"]),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
-                name="allocation_end_after_start",
-            ),
+            period_constraint("allocation_end_after_start"),
             models.UniqueConstraint(
                 fields=["person", "worker"],
                 condition=models.Q(end__isnull=True),

@@ -16,7 +16,7 @@ from locus.access import policies
 from locus.access.models import Agency, Role, Team, Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
-from locus.common.services import Problems, check_period, permitted, require, today
+from locus.common.services import Problems, check_period, close_period, permitted, require, today
 from locus.common.validators import nhs_number_problem, upn_problem
 from locus.people.models import (
     Allocation,
@@ -270,17 +270,9 @@ def episode_start(
 @transaction.atomic
 def episode_end(*, actor: Worker, episode: LegalStatusEpisode, end: dt.date) -> LegalStatusEpisode:
     permitted(policies.can_edit_person, actor, episode.person)
-    problems = Problems()
-    problems.check(episode.end is None, "end", "This episode has already ended")
-    check_period(problems, episode.start, end)
-    problems.raise_if_any()
-    before = snapshot(episode)
-    episode.end = end
-    episode.save(update_fields=["end"])
-    record_change(
-        actor=actor, action=ChangeAction.END, obj=episode, before=before, after=snapshot(episode)
+    return close_period(
+        actor=actor, obj=episode, end=end, already_ended="This episode has already ended"
     )
-    return episode
 
 
 @transaction.atomic
@@ -321,18 +313,6 @@ def allocation_end(*, actor: Worker, allocation: Allocation, end: dt.date) -> Al
         actor.role == Role.MANAGER and actor.team_id == allocation.team_id
     )
     require(allowed, "only a team manager or an administrator ends an allocation")
-    problems = Problems()
-    problems.check(allocation.end is None, "end", "This allocation has already ended")
-    check_period(problems, allocation.start, end)
-    problems.raise_if_any()
-    before = snapshot(allocation)
-    allocation.end = end
-    allocation.save(update_fields=["end"])
-    record_change(
-        actor=actor,
-        action=ChangeAction.END,
-        obj=allocation,
-        before=before,
-        after=snapshot(allocation),
+    return close_period(
+        actor=actor, obj=allocation, end=end, already_ended="This allocation has already ended"
     )
-    return allocation

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.common.models import period_constraint
+
 
 class ContextKind(models.TextChoices):
     PEER_GROUP = "peer_group", "Peer group"
@@ -84,12 +86,7 @@ class Enrolment(models.Model):
     class Meta:
         ordering = ["-start", "id"]
         indexes = [models.Index(fields=["school", "end"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
-                name="enrolment_end_after_start",
-            )
-        ]
+        constraints = [period_constraint("enrolment_end_after_start")]
 
     def __str__(self) -> str:
         return f"{self.person} at {self.school}"

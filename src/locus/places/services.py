@@ -13,7 +13,7 @@ from locus.access import policies
 from locus.access.models import Agency, Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
-from locus.common.services import Problems, check_period, permitted
+from locus.common.services import Problems, check_period, close_period, permitted
 from locus.people.models import Person
 from locus.places.models import Context, ContextKind, Enrolment
 
@@ -143,18 +143,6 @@ def enrolment_create(
 @transaction.atomic
 def enrolment_end(*, actor: Worker, enrolment: Enrolment, end: dt.date) -> Enrolment:
     permitted(policies.can_record_about_person, actor, enrolment.person)
-    problems = Problems()
-    problems.check(enrolment.end is None, "end", "This enrolment has already ended")
-    check_period(problems, enrolment.start, end)
-    problems.raise_if_any()
-    before = snapshot(enrolment)
-    enrolment.end = end
-    enrolment.save(update_fields=["end"])
-    record_change(
-        actor=actor,
-        action=ChangeAction.END,
-        obj=enrolment,
-        before=before,
-        after=snapshot(enrolment),
+    return close_period(
+        actor=actor, obj=enrolment, end=end, already_ended="This enrolment has already ended"
     )
-    return enrolment
