@@ -12,7 +12,7 @@ from django.utils import timezone
 from locus.access.models import Worker
 from locus.access.services import agency_create, system_worker, team_create, worker_create
 from locus.incidents.services import incident_record
-from locus.peers.services import association_record
+from locus.peers.services import association_record, membership_add
 from locus.people.models import Person
 from locus.people.services import allocation_create, episode_start, person_create
 from locus.places.services import context_create
@@ -43,6 +43,15 @@ def world(transactional_db: Any) -> World:
         last_name="Okafor",
         team=team,
         role="practitioner",
+        password=PASSWORD,
+    )
+    worker_create(
+        actor=system,
+        username="auditor",
+        first_name="Ade",
+        last_name="Auditor",
+        team=None,
+        role="auditor",
         password=PASSWORD,
     )
     analyst = worker_create(
@@ -86,6 +95,17 @@ def world(transactional_db: Any) -> World:
         valid_from=dt.date(2026, 2, 1),
         contexts=[park],
     )
+    group = context_create(actor=system, kind="peer_group", name="Millfields Year 10 group")
+    for member, role in ((child, "core"), (peer, "leading")):
+        membership_add(
+            actor=system,
+            person=member,
+            group=group,
+            role=role,
+            since=dt.date(2026, 2, 1),
+            source="school",
+            confidence="medium",
+        )
     incident_record(
         actor=system,
         kind="robbery",
