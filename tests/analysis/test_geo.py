@@ -6,6 +6,7 @@ pyproj is a test-time reference only; Locus itself does the conversion with nump
 from __future__ import annotations
 
 import numpy as np
+import pyproj
 import pytest
 
 from locus.analysis import geo
@@ -45,7 +46,6 @@ def test_helmert_moves_points_by_the_known_datum_shift():
 
 
 def test_agrees_with_pyproj_within_five_metres_for_hackney_postcodes():
-    pyproj = pytest.importorskip("pyproj")
     transformer = pyproj.Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
     eastings = np.array([p[1] for p in HACKNEY_POINTS])
     northings = np.array([p[2] for p in HACKNEY_POINTS])
@@ -60,7 +60,6 @@ def test_agrees_with_pyproj_within_five_metres_for_hackney_postcodes():
 
 
 def test_agrees_with_pyproj_across_great_britain():
-    pyproj = pytest.importorskip("pyproj")
     transformer = pyproj.Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
     rng = np.random.default_rng(7)
     eastings = rng.uniform(100_000, 650_000, size=500)
