@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -279,3 +280,45 @@ def test_names_are_escaped(world: World) -> None:
     html = client_for(world.social_worker).get(reverse("person", args=[child.pk])).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_incidents_filter_by_kind_and_dates(world: World) -> None:
+    client = client_for(world.admin)
+    occurred = world.police_incident.occurred_at.date()
+    html = client.get(reverse("incidents") + "?kind=peer_physical").content.decode()
+    assert "2 incidents you can see" in html
+    html = client.get(reverse("incidents") + "?kind=robbery").content.decode()
+    assert "0 incidents you can see" in html
+    day = occurred.strftime("%d/%m/%Y")
+    html = client.get(reverse("incidents") + f"?since={day}&until={day}").content.decode()
+    assert "2 incidents you can see" in html
+    after = (occurred + dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    html = client.get(reverse("incidents") + f"?since={after}").content.decode()
+    assert "0 incidents you can see" in html
+
+
+def test_incidents_filter_with_dates_backwards_names_the_field(world: World) -> None:
+    html = (
+        client_for(world.admin)
+        .get(reverse("incidents") + "?since=10/03/2026&until=01/03/2026")
+        .content.decode()
+    )
+    assert "There is a problem" in html
+    assert 'href="#id_until"' in html
+    assert "The to date must be the same as or after the from date" in html
+    html = client_for(world.admin).get(reverse("incidents") + "?since=31/02/2026").content.decode()
+    assert "Enter the from date as a date, like 31/03/2026" in html
+
+
+def test_manager_home_page_counts_the_teams_cases_and_links_to_them(world: World) -> None:
+    client = client_for(world.team_manager)
+    html = client.get(reverse("dashboard")).content.decode()
+    # csc_child (social_worker) and team_child (teammate) are held by the manager's team.
+    assert "holds 2 cases" in html
+    html = client.get(reverse("people") + "?team=on").content.decode()
+    assert "Ciara Cscchild" in html and "Tariq Teamchild" in html
+    assert "Olu Otherchild" not in html
+    assert (
+        "See your team"
+        not in client_for(world.social_worker).get(reverse("dashboard")).content.decode()
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -20,10 +21,23 @@ class InvolvementView:
     name: str | None  # None when the viewer may not see who it was
 
 
-def incidents_for(*, viewer: Worker) -> QuerySet[Incident]:
+def incidents_for(
+    *,
+    viewer: Worker,
+    kind: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[Incident]:
+    """Incidents the viewer may see, newest first, optionally by kind and date (inclusive)."""
+    qs = scopes.incidents_visible_to(viewer)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if since:
+        qs = qs.filter(occurred_at__date__gte=since)
+    if until:
+        qs = qs.filter(occurred_at__date__lte=until)
     return (
-        scopes.incidents_visible_to(viewer)
-        .select_related("context", "reporting_agency")
+        qs.select_related("context", "reporting_agency")
         .prefetch_related(
             Prefetch(
                 "involvements",

@@ -7,15 +7,18 @@ from locus.access import lookups, policies
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
+from locus.incidents.forms import IncidentFilterForm
 from locus.incidents.selectors import incidents_for, involvement_views
 
 
 def incidents_list(request: AuthedRequest) -> HttpResponse:
-    page, paging = paginate(request, incidents_for(viewer=request.user))
+    form = IncidentFilterForm(request.GET or None)
+    page, paging = paginate(request, incidents_for(viewer=request.user, **form.filters()))
     return render(
         request,
         "incidents/list.html",
         {
+            "form": form,
             "page": page,
             "involvements": involvement_views(viewer=request.user, incidents=list(page)),
             **paging,

@@ -17,6 +17,7 @@ class PeopleFilterForm(forms.Form):
     age_from = forms.IntegerField(label="Age from", required=False, min_value=0, max_value=120)
     age_to = forms.IntegerField(label="Age to", required=False, min_value=0, max_value=120)
     mine = forms.BooleanField(label="Only my caseload", required=False)
+    team = forms.BooleanField(label="Only my team's cases", required=False)
 
     def clean(self) -> dict:
         data = super().clean() or {}
@@ -36,4 +37,5 @@ class PeopleFilterForm(forms.Form):
             age_from=d.get("age_from"),
             age_to=d.get("age_to"),
             mine=bool(d.get("mine")),
+            team=bool(d.get("team")),
         )

@@ -48,6 +48,13 @@ def caseload_for(*, viewer: Worker) -> QuerySet[Person]:
     )
 
 
+def team_case_count(*, viewer: Worker) -> int:
+    """How many people the viewer's team holds now (for a manager's home page)."""
+    if viewer.team_id is None:
+        return 0
+    return people_list(viewer=viewer, filters=PeopleFilter(team=True)).count()
+
+
 @dataclass
 class PeopleFilter:
     q: str = ""
@@ -56,6 +63,7 @@ class PeopleFilter:
     age_from: int | None = None
     age_to: int | None = None
     mine: bool = False
+    team: bool = False
 
 
 def _birth_date_bounds(age_from: int | None, age_to: int | None) -> Q:
@@ -100,6 +108,12 @@ def people_list(*, viewer: Worker, filters: PeopleFilter) -> QuerySet[Person]:
         )
     if filters.age_from is not None or filters.age_to is not None:
         qs = qs.filter(_birth_date_bounds(filters.age_from, filters.age_to))
+    if filters.team and viewer.team_id is not None:
+        qs = qs.filter(
+            id__in=Allocation.objects.filter(team_id=viewer.team_id, end__isnull=True).values(
+                "person_id"
+            )
+        )
     if filters.mine:
         qs = qs.filter(
             id__in=Allocation.objects.filter(worker=viewer, end__isnull=True).values("person_id")

@@ -6,10 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from locus.access.models import Role
 from locus.access.signin import SignInForm
 from locus.common.http import AuthedRequest
 from locus.incidents.selectors import involvement_views, recent_incidents
-from locus.people.selectors import caseload_for
+from locus.people.selectors import caseload_for, team_case_count
 
 
 class SignInView(LoginView):
@@ -26,12 +27,14 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 def dashboard(request: AuthedRequest) -> HttpResponse:
     caseload = list(caseload_for(viewer=request.user))
+    team_cases = team_case_count(viewer=request.user) if request.user.role == Role.MANAGER else None
     incidents = recent_incidents(viewer=request.user, limit=10)
     return render(
         request,
         "web/dashboard.html",
         {
             "caseload": caseload,
+            "team_cases": team_cases,
             "incidents": incidents,
             "involvements": involvement_views(viewer=request.user, incidents=incidents),
         },
