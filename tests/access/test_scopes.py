@@ -39,7 +39,7 @@ def test_incident_involving_only_invisible_people_is_hidden(world: World) -> Non
 def test_incident_becomes_visible_when_one_involved_person_is(world: World) -> None:
     assert not policies.can_view_incident(world.social_worker, world.police_incident)
     allocation_create(
-        actor=world.team_manager,
+        actor=world.admin,
         person=world.police_child,
         worker=world.social_worker,
         start=START,
@@ -127,8 +127,8 @@ def test_public_places_are_visible_to_everyone_who_sees_case_records(world: Worl
 
 def test_own_scope_sees_own_caseload_only(world: World) -> None:
     solo = make_worker(world.system, team=world.csc_team_a, scope=Scope.OWN)
-    allocation_create(actor=world.team_manager, person=world.pupil, worker=solo, start=START)
-    assert set(scopes.people_visible_to(solo)) == {world.pupil}
+    allocation_create(actor=world.team_manager, person=world.team_child, worker=solo, start=START)
+    assert set(scopes.people_visible_to(solo)) == {world.team_child}
 
 
 def test_ended_allocation_ends_sight(world: World) -> None:

@@ -88,7 +88,7 @@ def test_identifiers_are_valid(borough):
     people = list(young_people())
     for person in people:
         assert person.upn is not None and upn_problem(person.upn) is None, person.upn
-        assert person.upn[1:4] == "204"  # Hackney's DfE LA code
+        assert person.upn[1:4] == "999"  # an LA code no authority has: never a real UPN
         assert person.la_child_id
     with_nhs = [p.nhs_number for p in people if p.nhs_number]
     assert len(with_nhs) > PEOPLE // 3

@@ -475,7 +475,7 @@ def test_episode_end_needs_the_case_holder(world: World) -> None:
 
 def test_team_manager_allocates_within_the_team(world: World) -> None:
     allocation = allocation_create(
-        actor=world.team_manager, person=world.pupil, worker=world.social_worker, start=START
+        actor=world.team_manager, person=world.team_child, worker=world.social_worker, start=START
     )
     assert allocation.team == world.csc_team_a
     event = last_change(allocation)
@@ -538,7 +538,7 @@ def test_allocation_create_refuses_an_inactive_worker_and_a_future_start(world: 
     leaver.is_active = False
     with nothing_written(Allocation), pytest.raises(ValidationFailed) as exc:
         allocation_create(
-            actor=world.team_manager, person=world.pupil, worker=leaver, start=TOMORROW
+            actor=world.team_manager, person=world.team_child, worker=leaver, start=TOMORROW
         )
     assert exc.value.errors == {
         "worker": ["The worker's account is not active"],

@@ -112,9 +112,26 @@ def can_record_new(worker: Worker) -> bool:
     return worker.role in (*CASEWORK_ROLES, Role.ANALYST) and scopes.sees_case_records(worker)
 
 
+def can_manage_roll(worker: Worker, school: Context) -> bool:
+    """Put a child on (or take them off) a school's roll: the school's own staff."""
+    if is_administrator(worker):
+        return True
+    return (
+        worker.role in CASEWORK_ROLES
+        and school.responsible_agency_id is not None
+        and school.responsible_agency_id == worker.agency_id
+    )
+
+
 def can_view_audit(worker: Worker) -> bool:
     """Auditors and administrators read the trail; nobody edits it."""
     return worker.is_active and worker.role in (Role.AUDITOR, Role.ADMINISTRATOR)
+
+
+def can_read_audit_values(worker: Worker) -> bool:
+    """The values in a change (names, dates of birth...) are case records: auditors
+    see who changed which fields of which record, administrators also what to."""
+    return is_administrator(worker)
 
 
 def can_manage_workers(worker: Worker) -> bool:

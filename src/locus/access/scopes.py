@@ -174,7 +174,7 @@ def contexts_visible_to(worker: Worker) -> QuerySet[Context]:
         recorded |= Q(recorded_by__team__agency_id=_agency_id(worker))
     restricted_ok = (
         recorded
-        | Q(responsible_agency_id=worker.agency_id)
+        | Q(responsible_agency_id=_agency_id(worker))
         | Q(id__in=Person.objects.filter(q, home__isnull=False).values("home_id"))
         | Q(
             id__in=GroupMembership.objects.filter(person_id__in=people, until__isnull=True).values(

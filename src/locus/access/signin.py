@@ -31,7 +31,7 @@ def is_locked_out(username: str) -> bool:
         .first()
     )
     failures = SignInEvent.objects.filter(
-        username=username, succeeded=False, at__gte=last_success or since
+        username=username, succeeded=False, while_locked=False, at__gte=last_success or since
     )
     return failures.count() >= MAX_FAILURES
 
@@ -54,7 +54,12 @@ class SignInForm(AuthenticationForm):
     def clean(self) -> dict[str, Any]:
         username = (self.cleaned_data.get("username") or "").strip()
         if username and is_locked_out(username):
-            record_sign_in(username=username, succeeded=False, ip_address=client_ip(self.request))
+            record_sign_in(
+                username=username,
+                succeeded=False,
+                ip_address=client_ip(self.request),
+                while_locked=True,
+            )
             raise forms.ValidationError(self.error_messages["locked"], code="locked")
         try:
             cleaned = super().clean()

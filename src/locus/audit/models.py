@@ -72,6 +72,9 @@ class SignInEvent(models.Model):
     )
     at = models.DateTimeField(db_index=True)
     succeeded = models.BooleanField()
+    # Attempts refused because the account was already locked do not extend the lock,
+    # or anyone could keep a colleague locked out for ever.
+    while_locked = models.BooleanField(default=False)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:

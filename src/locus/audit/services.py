@@ -116,12 +116,18 @@ def record_access(
 
 
 def record_sign_in(
-    *, username: str, worker: Any = None, succeeded: bool, ip_address: str | None = None
+    *,
+    username: str,
+    worker: Any = None,
+    succeeded: bool,
+    ip_address: str | None = None,
+    while_locked: bool = False,
 ) -> SignInEvent:
     return SignInEvent.objects.create(
         username=username[:150],
         worker=worker,
         at=timezone.now(),
         succeeded=succeeded,
+        while_locked=while_locked,
         ip_address=ip_address or None,
     )

@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from locus.access import policies
 from locus.audit import selectors
+from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
 
@@ -21,6 +22,20 @@ def audit_trail(request: AuthedRequest) -> HttpResponse:
         else selectors.access_events(filters=filters)
     )
     page, paging = paginate(request, events)
+    # Reading the trail is itself a read worth knowing about.
+    record_access(
+        actor=request.user,
+        record_type="audit.trail",
+        detail={"show": which, **{k: v for k, v in vars(filters).items() if v}},
+    )
     return render(
-        request, "audit/trail.html", {"page": page, "f": filters, "which": which, **paging}
+        request,
+        "audit/trail.html",
+        {
+            "page": page,
+            "f": filters,
+            "which": which,
+            "show_values": policies.can_read_audit_values(request.user),
+            **paging,
+        },
     )

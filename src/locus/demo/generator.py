@@ -74,7 +74,9 @@ from locus.places.services import validate_context
 Progress = Callable[[str, int, int], None]
 T = TypeVar("T")
 
-HACKNEY_LA_CODE = "204"  # DfE LA code: digits 2-4 of every Hackney UPN
+# Digits 2-4 of a UPN are the DfE LA code. Hackney is 204, but a demo UPN built on
+# it with a right check letter could be a real child's: 999 is allocated to no authority.
+SYNTHETIC_LA_CODE = "999"
 BATCH = 2000
 
 STEPS = (
@@ -615,7 +617,7 @@ class _Generator:
                 postcode=pc,
                 address=f"{self.rng.choice(names.STREETS)}, London",
                 description=f"{school.phase.capitalize()} school, DfE number "
-                f"{HACKNEY_LA_CODE}/{school.estab}.",
+                f"{SYNTHETIC_LA_CODE}/{school.estab}.",
                 agency=self.school_agency[school.name],
             )
             self.schools[school.name] = ctx
@@ -740,7 +742,7 @@ class _Generator:
                 estab = self.rng.choice(estabs)
                 serial = upn_serials.get((estab, reception_year), 1)
             upn_serials[(estab, reception_year)] = serial + 1
-            digits = f"{HACKNEY_LA_CODE}{estab}{reception_year % 100:02d}{serial:03d}"
+            digits = f"{SYNTHETIC_LA_CODE}{estab}{reception_year % 100:02d}{serial:03d}"
             nhs = None
             if self.rng.random() < 0.6:
                 while nhs is None or nhs in nhs_seen:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 
 class IncidentKind(models.TextChoices):
@@ -52,7 +53,7 @@ class Incident(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.occurred_at:%d/%m/%Y}"
+        return f"{self.get_kind_display()} on {timezone.localtime(self.occurred_at):%d/%m/%Y}"
 
 
 class Involvement(models.Model):

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from locus.access import scopes
 from locus.access.models import Worker
@@ -21,6 +22,10 @@ class InvolvementView:
     name: str | None  # None when the viewer may not see who it was
 
 
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def incidents_for(
     *,
     viewer: Worker,
@@ -32,10 +37,11 @@ def incidents_for(
     qs = scopes.incidents_visible_to(viewer)
     if kind:
         qs = qs.filter(kind=kind)
+    # Bounds as aware datetimes (local midnight) so the index on occurred_at is used.
     if since:
-        qs = qs.filter(occurred_at__date__gte=since)
+        qs = qs.filter(occurred_at__gte=_local_midnight(since))
     if until:
-        qs = qs.filter(occurred_at__date__lte=until)
+        qs = qs.filter(occurred_at__lt=_local_midnight(until + dt.timedelta(days=1)))
     return (
         qs.select_related("context", "reporting_agency")
         .prefetch_related(

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from locus.access import scopes
 from locus.access.models import Worker
@@ -93,8 +93,9 @@ def people_list(*, viewer: Worker, filters: PeopleFilter) -> QuerySet[Person]:
                 Q(given_name__icontains=word)
                 | Q(family_name__icontains=word)
                 | Q(known_as__icontains=word)
-                | Q(la_child_id__iexact=word)
-                | Q(upn__iexact=word)
+                # Identifiers are stored upper-case: an exact match keeps the unique index.
+                | Q(la_child_id=word.upper())
+                | Q(upn=word.upper())
             )
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
@@ -160,7 +161,7 @@ def person_detail(*, viewer: Worker, person: Person) -> PersonDetail:
         Association.objects.filter(Q(person=person) | Q(other=person))
         .select_related("person", "other", "recorded_by__team__agency")
         .prefetch_related("contexts")
-        .order_by("valid_until", "-valid_from", "id")
+        .order_by(F("valid_until").desc(nulls_first=True), "-valid_from", "id")
     )
     others = [a.other if a.person_id == person.pk else a.person for a in associations]
     visible = visible_person_ids(viewer, (o.pk for o in others if o is not None))
@@ -179,8 +180,17 @@ def person_detail(*, viewer: Worker, person: Person) -> PersonDetail:
             "incident__context", "incident__reporting_agency"
         ).order_by("-incident__occurred_at", "id")
     )
-    memberships = list(person.memberships.select_related("group").order_by("until", "-since"))
-    enrolments = list(person.enrolments.select_related("school").order_by("end", "-start"))
+    # Open rows first on every database (SQLite and PostgreSQL sort nulls differently).
+    memberships = list(
+        person.memberships.select_related("group").order_by(
+            F("until").desc(nulls_first=True), "-since"
+        )
+    )
+    enrolments = list(
+        person.enrolments.select_related("school").order_by(
+            F("end").desc(nulls_first=True), "-start"
+        )
+    )
     contexts: dict[int, Context] = {}
     if person.home is not None:
         contexts[person.home.pk] = person.home
@@ -200,6 +210,8 @@ def person_detail(*, viewer: Worker, person: Person) -> PersonDetail:
     )
     for row in rows:
         row.places = [c for c in row.association.contexts.all() if c.pk in allowed]
+    # Only a current membership gives sight of a group: a former one must not name it.
+    memberships = [m for m in memberships if m.group_id in allowed]
     return PersonDetail(
         person=person,
         episodes=episodes,

@@ -11,7 +11,7 @@ from locus.access.models import Worker
 from locus.incidents.models import Incident, IncidentKind
 from locus.incidents.selectors import incidents_for
 from locus.people.models import Person
-from locus.places.models import Context, ContextKind
+from locus.places.models import RESTRICTED_KINDS, Context, ContextKind
 
 
 def contexts_list(*, viewer: Worker, q: str = "", kind: str = "") -> QuerySet[Context]:
@@ -23,7 +23,9 @@ def contexts_list(*, viewer: Worker, q: str = "", kind: str = "") -> QuerySet[Co
             )
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.annotate(incident_count=Count("incidents")).order_by("name", "id")
+    visible = scopes.incidents_visible_to(viewer).values("id")
+    counted = ~Q(kind__in=RESTRICTED_KINDS) | Q(incidents__id__in=visible)
+    return qs.annotate(incident_count=Count("incidents", filter=counted)).order_by("name", "id")
 
 
 @dataclass
@@ -45,18 +47,21 @@ def context_detail(*, viewer: Worker, context: Context, incident_limit: int = 25
     """
     visible_incidents = incidents_for(viewer=viewer).filter(context=context)
     incidents = list(visible_incidents[:incident_limit])
-    by_kind = (
-        Incident.objects.filter(context=context)
-        .values("kind")
-        .annotate(n=Count("id"))
-        .order_by("-n", "kind")
+    # At a home or in a group, even a count of hidden incidents describes a family
+    # or a child; at a public place the total is an aggregate and helps see hotspots.
+    counted = (
+        scopes.incidents_visible_to(viewer).filter(context=context)
+        if context.is_restricted
+        else Incident.objects.filter(context=context)
     )
+    by_kind = counted.values("kind").annotate(n=Count("id")).order_by("-n", "kind")
     labels = dict(IncidentKind.choices)
     incidents_by_kind = [(labels.get(row["kind"], row["kind"]), row["n"]) for row in by_kind]
     linked, heading = _linked_people(context)
     visible_people = scopes.people_visible_to(viewer).filter(id__in=linked.values("id"))
     people = list(visible_people.order_by("family_name", "given_name")[:200])
-    hidden = linked.count() - visible_people.count()
+    # "And one other" at a home would say a sibling is known elsewhere: public places only.
+    hidden = 0 if context.is_restricted else linked.count() - visible_people.count()
     return ContextDetail(
         context=context,
         incidents=incidents,

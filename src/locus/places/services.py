@@ -108,6 +108,13 @@ def context_update(*, actor: Worker, context: Context, **changes: Any) -> Contex
     unknown = set(changes) - set(CONTEXT_FIELDS)
     if unknown:
         raise TypeError(f"context_update got unknown fields: {sorted(unknown)}")
+    sensitive = {"kind", "responsible_agency"} & {
+        name for name, value in changes.items() if value != getattr(context, name)
+    }
+    if sensitive:
+        # Turning a home into a "park" would publish an address; changing who is
+        # responsible changes who sees it. Administrators only.
+        permitted(policies.is_administrator, actor)
     fields = _context_fields({**{f: getattr(context, f) for f in CONTEXT_FIELDS}, **changes})
     validate_context(fields).raise_if_any()
     before = snapshot(context)
@@ -125,6 +132,9 @@ def enrolment_create(
     *, actor: Worker, person: Person, school: Context, start: dt.date, end: dt.date | None = None
 ) -> Enrolment:
     permitted(policies.can_record_about_person, actor, person)
+    # A school's roll gives the school sight of the child: only the school itself
+    # (or an administrator) puts a child on it.
+    permitted(policies.can_manage_roll, actor, school)
     problems = Problems()
     problems.check(school.kind == ContextKind.SCHOOL, "school", "Choose a school")
     check_period(problems, start, end)
@@ -143,6 +153,7 @@ def enrolment_create(
 @transaction.atomic
 def enrolment_end(*, actor: Worker, enrolment: Enrolment, end: dt.date) -> Enrolment:
     permitted(policies.can_record_about_person, actor, enrolment.person)
+    permitted(policies.can_manage_roll, actor, enrolment.school)
     return close_period(
         actor=actor, obj=enrolment, end=end, already_ended="This enrolment has already ended"
     )
