@@ -67,6 +67,7 @@ def test_keyboard_user_can_skip_to_content_and_reach_a_person(
     page: Any, live_server: Any, world: World
 ) -> None:
     sign_in(page, live_server.url, "sw")
+    page.get_by_role("heading", name="My caseload").wait_for()  # the home page has loaded
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
     page.keyboard.press("Enter")

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from locus.incidents.selectors import incidents_for, involvement_views
 from locus.peers.selectors import group_detail
 from locus.people.selectors import PeopleFilter, caseload_for, people_list, person_detail
-from locus.places.selectors import context_detail, contexts_list
+from locus.places.selectors import context_detail, contexts_list, with_incident_counts
 from tests.factories import World
 from tests.web.test_views import grow
 
@@ -45,7 +45,12 @@ SELECTORS: dict[str, tuple[int, Callable[[World], Any]]] = {
         ),
     ),
     "person_detail": (9, lambda w: person_detail(viewer=w.social_worker, person=w.csc_child)),
-    "contexts_list": (1, lambda w: list(contexts_list(viewer=w.social_worker)[:50])),
+    "contexts_list with counts": (
+        2,
+        lambda w: with_incident_counts(
+            viewer=w.social_worker, contexts=list(contexts_list(viewer=w.social_worker)[:50])
+        ),
+    ),
     "context_detail": (7, lambda w: context_detail(viewer=w.social_worker, context=w.park)),
     "group_detail": (9, lambda w: group_detail(viewer=w.social_worker, group=w.group)),
     "incidents with involvements": (3, _incidents),

@@ -322,3 +322,20 @@ def test_manager_home_page_counts_the_teams_cases_and_links_to_them(world: World
         "See your team"
         not in client_for(world.social_worker).get(reverse("dashboard")).content.decode()
     )
+
+
+def test_contexts_list_counts_every_incident_at_a_public_place_but_only_visible_ones_at_a_home(
+    world: World,
+) -> None:
+    make_incident(
+        world.system,
+        context=world.home,
+        reporting_agency=world.police,
+        involvements=[(world.police_child, InvolvementRole.HARMED)],
+    )
+    page = client_for(world.social_worker).get(reverse("contexts")).context["page"]
+    counts = {c.name: c.incident_count for c in page}
+    assert counts["Millfields Park"] == 2  # both park incidents, though she sees neither
+    assert counts["Flat 3, Example House"] == 0  # the police incident at the home is hidden
+    admin_page = client_for(world.admin).get(reverse("contexts")).context["page"]
+    assert {c.name: c.incident_count for c in admin_page}["Flat 3, Example House"] == 1

@@ -4,14 +4,20 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
-from locus.access.models import Agency, Team, Worker
+from locus.access.models import Agency, Role, Scope, Team, Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.common.admin import AuditedAdmin
+
+# Locus grants by role and scope, not by Django groups and permissions; an unused
+# (and unaudited) group editor would only suggest otherwise.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
 
 
 @admin.register(Agency)
@@ -25,6 +31,7 @@ class AgencyAdmin(AuditedAdmin):
 class TeamAdmin(AuditedAdmin):
     list_display = ("name", "agency")
     list_filter = ("agency",)
+    list_select_related = ("agency",)
     search_fields = ("name",)
 
 
@@ -33,10 +40,23 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
     list_display = ("username", "first_name", "last_name", "team", "role", "scope", "is_active")
     list_filter = ("role", "scope", "is_active", "team__agency")
     list_select_related = ("team__agency",)
+    # Access to this admin follows role and scope (policies.is_administrator); Django's
+    # own flags are kept in step on save and never edited by hand, and groups and
+    # per-user permissions are not used at all.
     fieldsets = (
-        *UserAdmin.fieldsets,  # type: ignore[misc]
+        (None, {"fields": ("username", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
         ("Locus", {"fields": ("team", "role", "scope", "job_title", "phone")}),
+        ("Status", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
+    readonly_fields = ("is_staff", "is_superuser", "last_login", "date_joined")
+    filter_horizontal = ()
+
+    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
+        assert isinstance(obj, Worker)
+        obj.is_staff = obj.is_superuser = obj.role == Role.ADMINISTRATOR and obj.scope == Scope.ALL
+        super().save_model(request, obj, form, change)
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

@@ -1,4 +1,8 @@
-"""The audit trail in Django's admin: readable by administrators, never editable."""
+"""The audit trail in Django's admin: readable by administrators, never editable.
+
+Reading it is itself logged (record type ``audit.accessevent`` and so on), as
+every admin read is.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,10 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from locus.audit.models import AccessEvent, ChangeEvent, SignInEvent
+from locus.common.admin import AccessLoggedAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AccessLoggedAdmin):
     list_select_related = ("actor",)
     date_hierarchy = "at"
 

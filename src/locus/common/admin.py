@@ -1,7 +1,18 @@
-"""Django admin that keeps the audit trail: every admin save and delete is recorded.
+"""Django admin that keeps the audit trail: every admin read, save and delete is recorded.
 
 The admin is for administrators fixing reference data; it bypasses the
-services' rules, so it at least leaves the same trace they do.
+services' rules, so it at least leaves the same trace they do:
+
+* every record shown (its form, its history, its delete confirmation) is an
+  ``AccessEvent`` VIEW, and every list or search an ``AccessEvent`` SEARCH;
+* every save, many-to-many change and delete is a ``ChangeEvent``.
+
+Who may use it is decided by :func:`locus.access.policies.is_administrator`
+(role and scope), never by ``is_staff`` / ``is_superuser`` alone.
+
+Case records are never deleted here: a deletion cascades to rows the trail
+would not see (an incident takes its involvements, a person their episodes).
+Everything else may be deleted only when the deletion takes nothing with it.
 """
 
 from __future__ import annotations
@@ -9,17 +20,128 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db import transaction
-from django.db.models import Model
-from django.http import HttpRequest
+from django.contrib.admin.utils import NestedObjects
+from django.db import router, transaction
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
-from locus.audit.models import ChangeAction
-from locus.audit.services import record_change, snapshot
+from locus.access.policies import is_administrator
+from locus.audit.models import AccessAction, ChangeAction
+from locus.audit.services import diff, record_access, record_change, snapshot
 
 
-class AuditedAdmin(admin.ModelAdmin):
+def is_admin_user(request: HttpRequest) -> bool:
+    """The signed-in worker is an administrator (by role and scope, and active)."""
+    user = request.user
+    return bool(user.is_authenticated) and is_administrator(user)  # type: ignore[arg-type]
+
+
+def deletion_takes_more(obj: Model) -> bool:
+    """Deleting ``obj`` would delete or change other rows (a cascade, a SET_NULL, m2m links).
+
+    A deletion stopped by PROTECT takes nothing: Django refuses it and says why.
+    """
+    collector = NestedObjects(using=router.db_for_write(type(obj)))
+    collector.collect([obj])
+    for objs in collector.model_objs.values():
+        for other in objs:
+            if type(other) is not type(obj) or other.pk != obj.pk:
+                return True
+    for updates in collector.field_updates.values():
+        for rows in updates:
+            if rows.exists() if isinstance(rows, QuerySet) else rows:
+                return True
+    return False
+
+
+def _context_of(response: HttpResponse) -> dict[str, Any]:
+    if isinstance(response, TemplateResponse) and response.status_code == 200:
+        return dict(response.context_data or {})
+    return {}
+
+
+class AccessLoggedAdmin(admin.ModelAdmin):
+    """Logs every read the admin makes, as the app's own pages do, for administrators only."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_admin_user(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_admin_user(request)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return is_admin_user(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_admin_user(request)
+
+    def log_view(self, request: HttpRequest, obj: Model | None, view: str) -> None:
+        if obj is not None and request.user.is_authenticated:
+            record_access(actor=request.user, obj=obj, detail={"via": f"admin {view}"})
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        # Only when the form is shown (not after a save, which the change trail records).
+        self.log_view(request, _context_of(response).get("original"), "form")
+        return response
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().history_view(request, object_id, extra_context)
+        self.log_view(request, _context_of(response).get("object"), "history")
+        return response
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().delete_view(request, object_id, extra_context)
+        # The confirmation page shows the record (a completed delete is a ChangeEvent).
+        self.log_view(request, _context_of(response).get("object"), "delete confirmation")
+        return response
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        changelist = _context_of(response).get("cl")
+        if changelist is not None and request.user.is_authenticated:
+            record_access(
+                actor=request.user,
+                record_type=self.model._meta.label_lower,
+                action=AccessAction.SEARCH,
+                detail={
+                    "via": "admin list",
+                    "query": request.GET.urlencode(),
+                    "results": changelist.result_count,
+                    "shown": [str(row.pk) for row in changelist.result_list],
+                },
+            )
+        return response
+
+
+class AuditedAdmin(AccessLoggedAdmin):
+    #: False for case records: deleting them cascades, and retention is a service's job.
+    deletable = True
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not (self.deletable and is_admin_user(request)):
+            return False
+        return obj is None or not deletion_takes_more(obj)
+
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
-        before = snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change and obj.pk else {}
+        before = (
+            self.audit_snapshot(type(obj)._default_manager.get(pk=obj.pk))
+            if change and obj.pk
+            else {}
+        )
         super().save_model(request, obj, form, change)
         record_change(
             actor=request.user,
@@ -28,6 +150,22 @@ class AuditedAdmin(admin.ModelAdmin):
             before=before,
             after=self.audit_snapshot(obj),
         )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # Many-to-many values are saved after the record, past save_model: audit them here.
+        obj = form.instance
+        fields = [f for f in obj._meta.many_to_many if f.name in form.fields]
+        before = self._m2m_ids(obj, fields)
+        super().save_related(request, form, formsets, change)
+        after = self._m2m_ids(obj, fields)
+        if diff(before, after)[1]:
+            record_change(
+                actor=request.user, action=ChangeAction.UPDATE, obj=obj, before=before, after=after
+            )
+
+    @staticmethod
+    def _m2m_ids(obj: Model, fields: list[Any]) -> dict[str, list[Any]]:
+        return {f.name: sorted(getattr(obj, f.name).values_list("pk", flat=True)) for f in fields}
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         before = self.audit_snapshot(obj)
@@ -49,3 +187,14 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def audit_snapshot(self, obj: Model) -> dict[str, Any]:
         return snapshot(obj)
+
+
+class CaseRecordAdmin(AuditedAdmin):
+    """A record about a child or adult: never deleted in the admin.
+
+    Deleting one takes other case records with it (an incident its
+    involvements, a person their episodes and associations); a retention
+    service, with its own audit, will do that.
+    """
+
+    deletable = False

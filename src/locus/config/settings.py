@@ -2,7 +2,9 @@
 
 Everything that differs between a laptop demo and a deployment comes from the
 environment: ``LOCUS_DATA_DIR`` (where SQLite, the secret key and uploads live),
-``DATABASE_URL`` (PostgreSQL when set), ``LOCUS_DEBUG``, ``LOCUS_ALLOWED_HOSTS``.
+``DATABASE_URL`` (PostgreSQL when set), ``LOCUS_DEBUG``, ``LOCUS_ALLOWED_HOSTS``,
+``LOCUS_HTTPS`` (secure cookies, redirect to HTTPS, HSTS) and ``LOCUS_BEHIND_PROXY``
+(trust the proxy's ``X-Forwarded-Proto``).
 No secret is kept in the repository: the key is read from ``LOCUS_SECRET_KEY`` or
 generated once into the data folder.
 """
@@ -39,7 +41,7 @@ DEBUG = os.environ.get("LOCUS_DEBUG", "") == "1"
 ALLOWED_HOSTS = os.environ.get("LOCUS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "locus.config.apps.LocusAdminConfig",  # django.contrib.admin, with Locus's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -131,7 +133,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sessions: short-lived, HTTP-only, same-site; a shared office PC must not stay signed in.
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# An hour idle signs a worker out (every request renews the hour), and so does closing
+# the browser.
+SESSION_COOKIE_AGE = 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -143,6 +148,12 @@ if os.environ.get("LOCUS_HTTPS") == "1":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+if os.environ.get("LOCUS_BEHIND_PROXY") == "1":
+    # Only behind a proxy that sets this header itself and strips it from clients:
+    # otherwise anyone could claim their plain-HTTP request was HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 urlpatterns = [
-    # One sign-in page for everyone, so lockout and the sign-in record cover the admin too.
-    path("admin/login/", RedirectView.as_view(url="/sign-in/?next=/admin/", query_string=False)),
+    # The admin site is locus.config.admin_site.LocusAdminSite: administrators only, and its
+    # /admin/login/ is no form but a hand-off to the one sign-in page (so lockout and the
+    # sign-in record cover the admin too), or "not found" for a signed-in non-administrator.
     path("admin/", admin.site.urls),
     path("", include("locus.web.urls")),
     path("people/", include("locus.people.urls")),

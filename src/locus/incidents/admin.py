@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from locus.common.admin import AuditedAdmin
+from locus.common.admin import CaseRecordAdmin, is_admin_user
 from locus.incidents.models import Incident, Involvement
 
 
@@ -10,6 +10,9 @@ class InvolvementInline(admin.TabularInline):
     extra = 0
 
     # Inline rows would bypass the audit; involvements are changed through services.
+    def has_view_permission(self, request, obj=None):
+        return is_admin_user(request)
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -21,8 +24,9 @@ class InvolvementInline(admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(AuditedAdmin):
+class IncidentAdmin(CaseRecordAdmin):
     list_display = ("occurred_at", "kind", "context", "reporting_agency")
     list_filter = ("kind", "reporting_agency")
+    list_select_related = ("context", "reporting_agency")
     raw_id_fields = ("context", "recorded_by")
     inlines = [InvolvementInline]

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from locus.common.admin import AuditedAdmin
+from locus.common.admin import CaseRecordAdmin
 from locus.peers.models import Association, GroupMembership
 
 
 @admin.register(Association)
-class AssociationAdmin(AuditedAdmin):
+class AssociationAdmin(CaseRecordAdmin):
     list_display = (
         "person",
         "other",
@@ -17,10 +17,12 @@ class AssociationAdmin(AuditedAdmin):
         "valid_until",
     )
     list_filter = ("nature", "relationship", "source")
+    list_select_related = ("person", "other")
     raw_id_fields = ("person", "other", "recorded_by", "contexts")
 
 
 @admin.register(GroupMembership)
-class GroupMembershipAdmin(AuditedAdmin):
+class GroupMembershipAdmin(CaseRecordAdmin):
     list_display = ("person", "group", "role", "since", "until")
+    list_select_related = ("person", "group")
     raw_id_fields = ("person", "group", "recorded_by")

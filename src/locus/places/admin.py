@@ -1,18 +1,23 @@
 from django.contrib import admin
 
-from locus.common.admin import AuditedAdmin
+from locus.common.admin import AuditedAdmin, CaseRecordAdmin
 from locus.places.models import Context, Enrolment
 
 
 @admin.register(Context)
 class ContextAdmin(AuditedAdmin):
+    # Not a CaseRecordAdmin: a place nobody is linked to (a mistyped bus stop) may be
+    # deleted; any place a person, group, association or incident refers to may not
+    # (AuditedAdmin refuses every deletion that would take or change another row).
     list_display = ("name", "kind", "postcode", "responsible_agency")
     list_filter = ("kind",)
+    list_select_related = ("responsible_agency",)
     search_fields = ("name", "postcode")
     readonly_fields = ("created_at", "recorded_by")
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(AuditedAdmin):
+class EnrolmentAdmin(CaseRecordAdmin):
     list_display = ("person", "school", "start", "end")
+    list_select_related = ("person", "school")
     raw_id_fields = ("person", "school")

@@ -23,9 +23,30 @@ def contexts_list(*, viewer: Worker, q: str = "", kind: str = "") -> QuerySet[Co
             )
     if kind:
         qs = qs.filter(kind=kind)
+    return qs.order_by("name", "id")
+
+
+def with_incident_counts(*, viewer: Worker, contexts: list[Context]) -> list[Context]:
+    """Set ``incident_count`` on one page of contexts, in one query.
+
+    Counted per page rather than annotated on the whole list: the aggregate over
+    every visible context cost most of the list's time at 50,000 people. Homes
+    and groups count only incidents the viewer may see (RULES.md, counts).
+    """
+    ids = [c.pk for c in contexts]
     visible = scopes.incidents_visible_to(viewer).values("id")
-    counted = ~Q(kind__in=RESTRICTED_KINDS) | Q(incidents__id__in=visible)
-    return qs.annotate(incident_count=Count("incidents", filter=counted)).order_by("name", "id")
+    counted = Q(context__kind__in=RESTRICTED_KINDS, id__in=visible) | ~Q(
+        context__kind__in=RESTRICTED_KINDS
+    )
+    counts = dict(
+        Incident.objects.filter(counted, context_id__in=ids)
+        .values("context_id")
+        .annotate(n=Count("id"))
+        .values_list("context_id", "n")
+    )
+    for context in contexts:
+        context.incident_count = counts.get(context.pk, 0)  # type: ignore[attr-defined]
+    return contexts
 
 
 @dataclass

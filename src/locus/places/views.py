@@ -18,6 +18,7 @@ def contexts_list(request: AuthedRequest) -> HttpResponse:
     if kind not in ContextKind.values:
         kind = ""
     page, paging = paginate(request, selectors.contexts_list(viewer=request.user, q=q, kind=kind))
+    selectors.with_incident_counts(viewer=request.user, contexts=list(page))
     return render(
         request,
         "places/list.html",
