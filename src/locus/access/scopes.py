@@ -103,8 +103,14 @@ def _agency_pupil(worker: Worker) -> Q:
     )
 
 
+def _agency_workers(worker: Worker) -> QuerySet[Worker]:
+    # A subquery, not a join through team: the planner then reads the few
+    # workers once instead of joining every row to worker and team.
+    return Worker.objects.filter(team__agency_id=_agency_id(worker)).values("id")
+
+
 def _recorded_by_agency(worker: Worker) -> Q:
-    return Q(recorded_by__team__agency_id=_agency_id(worker))
+    return Q(recorded_by_id__in=_agency_workers(worker))
 
 
 AGENCY_GRANTS: list[PersonGrant] = [
@@ -171,7 +177,7 @@ def contexts_visible_to(worker: Worker) -> QuerySet[Context]:
     people = Person.objects.filter(q).values("id")
     recorded = Q(recorded_by=worker)
     if worker.scope == Scope.AGENCY:
-        recorded |= Q(recorded_by__team__agency_id=_agency_id(worker))
+        recorded |= Q(recorded_by_id__in=_agency_workers(worker))
     restricted_ok = (
         recorded
         | Q(responsible_agency_id=_agency_id(worker))
