@@ -167,3 +167,22 @@ def test_wrong_password_is_refused_with_an_error_summary_and_locks_after_five(
     sign_in(page, live_server.url, "sw")
     assert "locked" in page.get_by_role("alert").inner_text()
     assert page.get_by_role("heading", name="My caseload").count() == 0
+
+
+def test_social_worker_corrects_a_upn_after_a_clear_error(
+    page: Any, live_server: Any, world: World
+) -> None:
+    sign_in(page, live_server.url, "sw")
+    page.goto(f"{live_server.url}/people/{world.child.pk}/")
+    page.get_by_role("link", name="Change details").click()
+    page.get_by_label("UPN (optional)").fill("J99920000000")  # one digit short
+    page.get_by_role("button", name="Save details").click()
+    summary = page.get_by_role("alert")
+    assert "A UPN is 13 characters" in summary.inner_text()
+    assert axe_violations(page) == []
+    summary.get_by_role("link", name="A UPN is 13 characters").click()
+    assert page.evaluate("document.activeElement.id") == "id_upn"  # the link focuses the field
+    page.get_by_label("UPN (optional)").fill("J999200000006")
+    page.get_by_role("button", name="Save details").click()
+    assert "Details saved" in page.get_by_role("alert").inner_text()
+    assert page.get_by_text("J999200000006").is_visible()

@@ -339,3 +339,71 @@ def test_contexts_list_counts_every_incident_at_a_public_place_but_only_visible_
     assert counts["Flat 3, Example House"] == 0  # the police incident at the home is hidden
     admin_page = client_for(world.admin).get(reverse("contexts")).context["page"]
     assert {c.name: c.incident_count for c in admin_page}["Flat 3, Example House"] == 1
+
+
+def _details(person: Any, **changes: str) -> dict[str, str]:
+    data = {
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "known_as": person.known_as,
+        "date_of_birth": person.date_of_birth.strftime("%d/%m/%Y"),
+        "sex": person.sex,
+        "ethnicity": person.ethnicity,
+        "la_child_id": person.la_child_id or "",
+        "upn": person.upn or "",
+        "nhs_number": person.nhs_number or "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_case_holder_changes_a_childs_details_and_the_change_is_audited(world: World) -> None:
+    from locus.audit.models import ChangeEvent
+
+    child = world.csc_child
+    client = client_for(world.social_worker)
+    assert client.get(reverse("person-edit", args=[child.pk])).status_code == 200
+    response = client.post(
+        reverse("person-edit", args=[child.pk]), _details(child, known_as="CeeCee")
+    )
+    assert response.status_code == 302
+    assert "Details saved" in client.get(response["Location"]).content.decode()
+    child.refresh_from_db()
+    assert child.known_as == "CeeCee"
+    event = ChangeEvent.objects.filter(record_type="people.person", record_id=str(child.pk)).first()
+    assert event is not None and event.after == {"known_as": "CeeCee"}
+
+
+def test_bad_details_are_refused_field_by_field_and_nothing_is_saved(world: World) -> None:
+    child = world.csc_child
+    response = client_for(world.social_worker).post(
+        reverse("person-edit", args=[child.pk]),
+        _details(child, upn="A12345", date_of_birth="31/02/2012", ethnicity="XXXX", given_name=""),
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in html
+    assert 'href="#id_date_of_birth"' in html and "like 27/03/2012" in html
+    assert "Select a valid choice" in html  # the unknown ethnicity code
+    # Problems the service finds show on their fields too, once the form parses.
+    response = client_for(world.social_worker).post(
+        reverse("person-edit", args=[child.pk]), _details(child, upn="A12345", given_name="")
+    )
+    html = response.content.decode()
+    assert 'href="#id_upn"' in html and "A UPN is 13 characters" in html
+    assert 'href="#id_given_name"' in html and "Enter a first name" in html
+    child.refresh_from_db()
+    assert child.given_name == "Ciara" and child.upn is None
+
+
+@pytest.mark.parametrize("persona", ["police_analyst", "teammate", "school_dsl", "auditor"])
+def test_only_the_case_holder_their_manager_or_an_admin_may_open_the_edit_page(
+    world: World, persona: str
+) -> None:
+    child = world.csc_child
+    client = client_for(world.persona(persona))
+    assert client.get(reverse("person-edit", args=[child.pk])).status_code == 404
+    assert client.post(reverse("person-edit", args=[child.pk]), _details(child)).status_code == 404
+    assert "Change details" not in client.get(reverse("person", args=[child.pk])).content.decode()
+    for allowed in ("social_worker", "team_manager", "admin"):
+        page = client_for(world.persona(allowed)).get(reverse("person", args=[child.pk]))
+        assert "Change details" in page.content.decode()

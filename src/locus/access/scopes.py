@@ -33,6 +33,7 @@ are added as one more function, not as a flag on the person.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -103,7 +104,7 @@ def _agency_pupil(worker: Worker) -> Q:
     )
 
 
-def _agency_workers(worker: Worker) -> QuerySet[Worker]:
+def _agency_workers(worker: Worker) -> QuerySet[Worker, Any]:
     # A subquery, not a join through team: the planner then reads the few
     # workers once instead of joining every row to worker and team.
     return Worker.objects.filter(team__agency_id=_agency_id(worker)).values("id")

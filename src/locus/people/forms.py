@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from locus.people.models import LegalStatus, PersonKind
+from locus.common.forms import GovukForm
+from locus.people.models import Ethnicity, LegalStatus, Person, PersonKind, Sex
 from locus.people.selectors import PeopleFilter
 
 
@@ -39,3 +40,48 @@ class PeopleFilterForm(forms.Form):
             mine=bool(d.get("mine")),
             team=bool(d.get("team")),
         )
+
+
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
+
+
+class PersonDetailsForm(GovukForm):
+    """A person's details. Rules live in the service; this only parses."""
+
+    given_name = forms.CharField(label="First name", max_length=100, required=False)
+    family_name = forms.CharField(label="Last name", max_length=100, required=False)
+    known_as = forms.CharField(label="Known as (optional)", max_length=100, required=False)
+    date_of_birth = forms.DateField(
+        label="Date of birth",
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text="For example, 27/03/2012",
+        error_messages={"invalid": "Enter the date of birth as a date, like 27/03/2012"},
+        widget=forms.DateInput(format="%d/%m/%Y"),
+    )
+    sex = forms.ChoiceField(label="Sex", choices=Sex.choices)
+    ethnicity = forms.ChoiceField(label="Ethnicity (DfE code)", choices=Ethnicity.choices)
+    la_child_id = forms.CharField(label="LA child ID (optional)", max_length=20, required=False)
+    upn = forms.CharField(
+        label="UPN (optional)",
+        max_length=20,
+        required=False,
+        help_text="A check letter then 12 digits, for example J999200000006",
+    )
+    nhs_number = forms.CharField(label="NHS number (optional)", max_length=12, required=False)
+
+    FIELDS = (
+        "given_name",
+        "family_name",
+        "known_as",
+        "date_of_birth",
+        "sex",
+        "ethnicity",
+        "la_child_id",
+        "upn",
+        "nhs_number",
+    )
+
+    @classmethod
+    def for_person(cls, person: Person) -> PersonDetailsForm:
+        return cls(initial={name: getattr(person, name) for name in cls.FIELDS})

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from locus.access import lookups, policies
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
+from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
+from locus.common.services import permitted
 from locus.people import selectors
-from locus.people.forms import PeopleFilterForm
+from locus.people.forms import PeopleFilterForm, PersonDetailsForm
+from locus.people.services import person_update
 
 
 def people_list(request: AuthedRequest) -> HttpResponse:
@@ -35,3 +39,23 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
         "people/detail.html",
         {"d": detail, "person": person, "can_edit": policies.can_edit_person(request.user, person)},
     )
+
+
+def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """Change a person's details: the case holder, their manager or an administrator."""
+    person = lookups.access_person(request.user, person_id)
+    permitted(policies.can_edit_person, request.user, person)
+    if request.method == "POST":
+        form = PersonDetailsForm(request.POST)
+        if form.is_valid():
+            try:
+                person_update(actor=request.user, person=person, **form.cleaned_data)
+            except ValidationFailed as error:
+                form.add_domain_errors(error)
+            else:
+                messages.success(request, "Details saved")
+                return redirect("person", person_id=person.pk)
+    else:
+        record_access(actor=request.user, obj=person, detail={"page": "edit"})
+        form = PersonDetailsForm.for_person(person)
+    return render(request, "people/edit.html", {"person": person, "form": form})
