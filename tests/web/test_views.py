@@ -97,6 +97,7 @@ PAGES: dict[str, Callable[[World], str]] = {
     "people": lambda w: reverse("people"),
     "people search": lambda w: reverse("people") + "?q=Grow&status=CIN&age_from=10&age_to=18",
     "person": lambda w: reverse("person", args=[w.csc_child.pk]),
+    "person edit": lambda w: reverse("person-edit", args=[w.csc_child.pk]),
     "contexts": lambda w: reverse("contexts"),
     "context": lambda w: reverse("context", args=[w.park.pk]),
     "home": lambda w: reverse("context", args=[w.home.pk]),
