@@ -46,3 +46,15 @@ def period_constraint(name: str, start: str = "start", end: str = "end") -> mode
         | models.Q(**{f"{end}__gte": models.F(start)}),
         name=name,
     )
+
+
+def recorded_by_field(what: str) -> models.ForeignKey:
+    """Who first recorded a record: a grant of sight (access/scopes.py), so kept on the row."""
+    return models.ForeignKey(
+        "access.Worker",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=f"Who first recorded this {what}; they and their agency may see it.",
+    )

@@ -100,3 +100,25 @@ def close_period(
     obj.save(update_fields=[end_field])
     record_change(actor=actor, action=ChangeAction.END, obj=obj, before=before, after=snapshot(obj))
     return obj
+
+
+def check_known_fields(service: str, changes: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    """A programming error, not a user's: a caller named a field the service does not change."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise TypeError(f"{service} got unknown fields: {sorted(unknown)}")
+
+
+def save_changes(*, actor: Any, obj: Model, fields: dict[str, Any]) -> Any:
+    """Write already-validated ``fields`` onto ``obj`` and audit what changed.
+
+    Call inside the service's transaction, after its permission and validation.
+    """
+    before = snapshot(obj)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.save()
+    record_change(
+        actor=actor, action=ChangeAction.UPDATE, obj=obj, before=before, after=snapshot(obj)
+    )
+    return obj

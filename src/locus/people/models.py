@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import models
 
-from locus.common.models import period_constraint
+from locus.common.models import period_constraint, recorded_by_field
 
 
 class PersonKind(models.TextChoices):
@@ -70,14 +70,7 @@ class Person(models.Model):
     )
     retain_until = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField()
-    recorded_by = models.ForeignKey(
-        "access.Worker",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Who first recorded this person; they and their agency may see the record.",
-    )
+    recorded_by = recorded_by_field("person")
 
     class Meta:
         ordering = ["family_name", "given_name", "id"]

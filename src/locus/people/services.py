@@ -15,8 +15,17 @@ from django.utils import timezone
 from locus.access import policies
 from locus.access.models import Agency, Role, Team, Worker
 from locus.audit.models import ChangeAction
-from locus.audit.services import record_change, snapshot
-from locus.common.services import Problems, check_period, close_period, permitted, require, today
+from locus.audit.services import record_change
+from locus.common.services import (
+    Problems,
+    check_known_fields,
+    check_period,
+    close_period,
+    permitted,
+    require,
+    save_changes,
+    today,
+)
 from locus.common.validators import nhs_number_problem, upn_problem
 from locus.people.models import (
     Allocation,
@@ -173,9 +182,7 @@ def person_create(
 def person_update(*, actor: Worker, person: Person, **changes: Any) -> Person:
     """Change a person's details; only the fields named in ``changes``."""
     permitted(policies.can_edit_person, actor, person)
-    unknown = set(changes) - set(PERSON_FIELDS)
-    if unknown:
-        raise TypeError(f"person_update got unknown fields: {sorted(unknown)}")
+    check_known_fields("person_update", changes, PERSON_FIELDS)
     new_home = changes.get("home")
     if new_home is not None and new_home.pk != person.home_id:
         # A home names a family's address: only one the actor already sees.
@@ -183,14 +190,7 @@ def person_update(*, actor: Worker, person: Person, **changes: Any) -> Person:
     current = {name: getattr(person, name) for name in PERSON_FIELDS}
     fields = {**current, **_normalise_person_fields(changes)}
     validate_person(fields, person=person).raise_if_any()
-    before = snapshot(person)
-    for name, value in fields.items():
-        setattr(person, name, value)
-    person.save()
-    record_change(
-        actor=actor, action=ChangeAction.UPDATE, obj=person, before=before, after=snapshot(person)
-    )
-    return person
+    return save_changes(actor=actor, obj=person, fields=fields)
 
 
 def validate_episode(

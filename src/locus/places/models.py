@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.common.models import period_constraint
+from locus.common.models import period_constraint, recorded_by_field
 
 
 class ContextKind(models.TextChoices):
@@ -42,14 +42,7 @@ class Context(models.Model):
         help_text="The organisation that shapes this context (a school, a shopping centre).",
     )
     created_at = models.DateTimeField()
-    recorded_by = models.ForeignKey(
-        "access.Worker",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Who first recorded this context; they and their agency may see it.",
-    )
+    recorded_by = recorded_by_field("context")
 
     class Meta:
         ordering = ["name", "id"]

@@ -12,8 +12,15 @@ from django.utils import timezone
 from locus.access import policies
 from locus.access.models import Agency, Worker
 from locus.audit.models import ChangeAction
-from locus.audit.services import record_change, snapshot
-from locus.common.services import Problems, check_period, close_period, permitted
+from locus.audit.services import record_change
+from locus.common.services import (
+    Problems,
+    check_known_fields,
+    check_period,
+    close_period,
+    permitted,
+    save_changes,
+)
 from locus.people.models import Person
 from locus.places.models import Context, ContextKind, Enrolment
 
@@ -105,9 +112,7 @@ def context_create(
 @transaction.atomic
 def context_update(*, actor: Worker, context: Context, **changes: Any) -> Context:
     permitted(policies.can_edit_context, actor, context)
-    unknown = set(changes) - set(CONTEXT_FIELDS)
-    if unknown:
-        raise TypeError(f"context_update got unknown fields: {sorted(unknown)}")
+    check_known_fields("context_update", changes, CONTEXT_FIELDS)
     sensitive = {"kind", "responsible_agency"} & {
         name for name, value in changes.items() if value != getattr(context, name)
     }
@@ -117,14 +122,7 @@ def context_update(*, actor: Worker, context: Context, **changes: Any) -> Contex
         permitted(policies.is_administrator, actor)
     fields = _context_fields({**{f: getattr(context, f) for f in CONTEXT_FIELDS}, **changes})
     validate_context(fields).raise_if_any()
-    before = snapshot(context)
-    for name, value in fields.items():
-        setattr(context, name, value)
-    context.save()
-    record_change(
-        actor=actor, action=ChangeAction.UPDATE, obj=context, before=before, after=snapshot(context)
-    )
-    return context
+    return save_changes(actor=actor, obj=context, fields=fields)
 
 
 @transaction.atomic
