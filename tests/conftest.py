@@ -20,46 +20,25 @@ def world(db: Any) -> World:
     return build_world()
 
 
-@pytest.fixture
-def system(world: World) -> Worker:
-    return world.system
+def _persona_fixture(name: str) -> Any:
+    @pytest.fixture(name=name)
+    def persona(world: World) -> Worker:
+        return world.persona(name)
+
+    return persona
 
 
-@pytest.fixture
-def admin(world: World) -> Worker:
-    return world.admin
-
-
-@pytest.fixture
-def social_worker(world: World) -> Worker:
-    return world.social_worker
-
-
-@pytest.fixture
-def other_social_worker(world: World) -> Worker:
-    return world.other_social_worker
-
-
-@pytest.fixture
-def team_manager(world: World) -> Worker:
-    return world.team_manager
-
-
-@pytest.fixture
-def yjs_worker(world: World) -> Worker:
-    return world.yjs_worker
-
-
-@pytest.fixture
-def police_analyst(world: World) -> Worker:
-    return world.police_analyst
-
-
-@pytest.fixture
-def school_dsl(world: World) -> Worker:
-    return world.school_dsl
-
-
-@pytest.fixture
-def auditor(world: World) -> Worker:
-    return world.auditor
+# One fixture per persona (``social_worker``, ``police_analyst``...), each a worker in the world.
+PERSONAS = (
+    "system",
+    "admin",
+    "social_worker",
+    "other_social_worker",
+    "team_manager",
+    "yjs_worker",
+    "police_analyst",
+    "school_dsl",
+    "auditor",
+)
+for _name in PERSONAS:
+    globals()[f"_fixture_{_name}"] = _persona_fixture(_name)

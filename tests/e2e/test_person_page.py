@@ -36,33 +36,22 @@ def world(transactional_db: Any) -> World:
     police = agency_create(actor=system, name="Metropolitan Police", kind="police")
     team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
     analysts = team_create(actor=system, agency=police, name="Intelligence Analysts")
-    social_worker = worker_create(
-        actor=system,
-        username="sw",
-        first_name="Sam",
-        last_name="Okafor",
-        team=team,
-        role="practitioner",
-        password=PASSWORD,
-    )
-    worker_create(
-        actor=system,
-        username="auditor",
-        first_name="Ade",
-        last_name="Auditor",
-        team=None,
-        role="auditor",
-        password=PASSWORD,
-    )
-    analyst = worker_create(
-        actor=system,
-        username="pa",
-        first_name="Priya",
-        last_name="Shah",
-        team=analysts,
-        role="analyst",
-        password=PASSWORD,
-    )
+
+    def worker(username: str, name: str, team: Any, role: str) -> Worker:
+        first, last = name.split()
+        return worker_create(
+            actor=system,
+            username=username,
+            first_name=first,
+            last_name=last,
+            team=team,
+            role=role,
+            password=PASSWORD,
+        )
+
+    social_worker = worker("sw", "Sam Okafor", team, "practitioner")
+    worker("auditor", "Ade Auditor", None, "auditor")
+    analyst = worker("pa", "Priya Shah", analysts, "analyst")
     park = context_create(
         actor=system,
         kind="open_space",
