@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Model
+from django.test import Client
 from django.utils import timezone
 
 from locus.access.models import Agency, AgencyKind, Role, Scope, Team, Worker
@@ -348,3 +349,10 @@ def nothing_written(*models: type[Model]) -> Iterator[None]:
     before = row_counts(*models)
     yield
     assert row_counts(*models) == before
+
+
+def client_for(worker: Worker) -> Client:
+    """A test client signed in as ``worker`` (no password needed)."""
+    client = Client()
+    client.force_login(worker)
+    return client

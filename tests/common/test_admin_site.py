@@ -32,7 +32,15 @@ from locus.peers.models import Association, GroupMembership
 from locus.peers.services import association_record
 from locus.people.models import Allocation, LegalStatusEpisode, Person
 from locus.places.models import Context, ContextKind, Enrolment
-from tests.factories import START, World, last_change, make_agency, make_context, make_person
+from tests.factories import (
+    START,
+    World,
+    client_for,
+    last_change,
+    make_agency,
+    make_context,
+    make_person,
+)
 from tests.factories import make_worker as _make_worker
 
 pytestmark = pytest.mark.django_db
@@ -47,12 +55,6 @@ CASE_RECORDS = [
     GroupMembership,
     Incident,
 ]
-
-
-def client_for(worker: Worker) -> Client:
-    client = Client()
-    client.force_login(worker)
-    return client
 
 
 def form_data(response: Any) -> dict[str, Any]:

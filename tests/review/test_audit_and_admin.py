@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from locus.access.models import Role, Scope
 from locus.audit.models import AccessEvent
-from tests.factories import World, make_worker
+from tests.factories import World, client_for, make_worker
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(worker) -> Client:
-    client = Client()
-    client.force_login(worker)
-    return client
 
 
 def test_opening_a_child_in_the_admin_is_logged(world: World) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from locus.access.models import Role
@@ -18,15 +17,17 @@ from locus.peers.selectors import group_detail
 from locus.peers.services import membership_add
 from locus.people.services import allocation_create
 from locus.places.models import ContextKind
-from tests.factories import START, World, make_context, make_incident, make_person, make_worker
+from tests.factories import (
+    START,
+    World,
+    client_for,
+    make_context,
+    make_incident,
+    make_person,
+    make_worker,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(worker) -> Client:
-    client = Client()
-    client.force_login(worker)
-    return client
 
 
 def test_person_page_does_not_name_a_former_peer_group_the_viewer_cannot_see(

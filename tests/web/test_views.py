@@ -19,15 +19,9 @@ from locus.peers.models import GroupRole
 from locus.peers.services import association_record, membership_add
 from locus.people.models import LegalStatus
 from locus.people.services import allocation_create, episode_start
-from tests.factories import START, World, make_context, make_incident, make_person
+from tests.factories import START, World, client_for, make_context, make_incident, make_person
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(worker: Any) -> Client:
-    client = Client()
-    client.force_login(worker)
-    return client
 
 
 def grow(world: World, n: int = 6, start: int = 0) -> None:
