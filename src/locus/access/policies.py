@@ -136,3 +136,23 @@ def can_read_audit_values(worker: Worker) -> bool:
 
 def can_manage_workers(worker: Worker) -> bool:
     return is_administrator(worker)
+
+
+def can_view_linked_cases_of(worker: Worker, holder: Worker) -> bool:
+    """See the linked cases of ``holder``'s caseload: the holder, their team manager, or an
+    administrator. What each linked case shows still follows the viewer's own sight."""
+    if not scopes.sees_case_records(worker):
+        return False
+    if worker.pk == holder.pk or is_administrator(worker):
+        return True
+    return worker.role == Role.MANAGER and worker.team_id is not None and (
+        worker.team_id == holder.team_id
+    )
+
+
+def can_view_borough_links(worker: Worker) -> bool:
+    """The borough-wide clusters of linked cases: team managers, analysts and administrators,
+    whose work is coordinating across caseloads. Children they may not see stay unnamed."""
+    if is_administrator(worker):
+        return True
+    return worker.role in (Role.MANAGER, Role.ANALYST) and scopes.sees_case_records(worker)

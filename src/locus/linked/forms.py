@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from locus.access.models import Role, Worker
+from locus.common.forms import GovukForm
+from locus.linked.selectors import DEFAULT_WINDOW_DAYS
+
+MAX_WINDOW_DAYS = 365
+
+
+class WindowField(forms.IntegerField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            label="Time window for being at the same place (days)",
+            help_text=f"Between 1 and {MAX_WINDOW_DAYS}. The usual window is {DEFAULT_WINDOW_DAYS}.",
+            min_value=1,
+            max_value=MAX_WINDOW_DAYS,
+            required=False,
+            error_messages={
+                "invalid": "Enter the time window as a whole number of days",
+                "min_value": "The time window must be at least 1 day",
+                "max_value": f"The time window can be at most {MAX_WINDOW_DAYS} days",
+            },
+            widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+            **kwargs,
+        )
+
+
+class _WindowForm(GovukForm):
+    window = WindowField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["window"].widget.attrs["class"] = "govuk-input govuk-input--width-3"
+
+    def window_days(self) -> int:
+        if self.is_bound and self.is_valid() and self.cleaned_data["window"]:
+            return int(self.cleaned_data["window"])
+        return DEFAULT_WINDOW_DAYS
+
+
+class CaseloadLinksForm(_WindowForm):
+    worker = forms.TypedChoiceField(
+        label="Whose caseload", coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args: Any, viewer: Worker, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        workers = [viewer]
+        if viewer.role == Role.MANAGER and viewer.team_id is not None:
+            workers = list(
+                Worker.objects.filter(team_id=viewer.team_id, is_active=True).order_by(
+                    "last_name", "first_name", "id"
+                )
+            )
+        self.fields["worker"].choices = [
+            (w.pk, "My caseload" if w.pk == viewer.pk else w.get_full_name() or w.username)
+            for w in workers
+        ]
+        self.show_worker = len(workers) > 1
+
+
+class BoroughLinksForm(_WindowForm):
+    across_agencies = forms.BooleanField(
+        label="Only clusters held by more than one agency", required=False
+    )

@@ -1,0 +1,383 @@
+"""Linked cases: children held by other workers or agencies whom the evidence links to ours.
+
+``locus.analysis`` finds the links; this module loads the evidence, words each link in plain
+language and applies need to know. A worker who may not see the other child learns only that a
+linked case exists, which agency and team hold it and how to reach its worker: never the child's
+name, and never evidence that is only about that child (their own dates, their own incidents).
+
+Nothing here scores or ranks a child (DOMAIN rule 1). Links are listed by child and by the
+agency holding the other case; clusters by size. The counts are evidence to judge, not a measure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from locus.access import scopes
+from locus.access.models import Worker
+from locus.access.selectors import visible_person_ids
+from locus.analysis.linked import Link, clusters, communities, find_links, link_table
+from locus.incidents.models import Incident
+from locus.linked.evidence import LoadedEvidence, from_day_number, load_around, load_borough
+from locus.peers.models import Association
+from locus.people.models import Allocation, Person
+
+DEFAULT_WINDOW_DAYS = 30
+# A connected group of linked children larger than this is shown as its communities, each with
+# a note of the whole: a list of 200 children is not something a meeting can act on.
+SPLIT_ABOVE = 12
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def _month(number: int) -> str:
+    return f"{from_day_number(number):%B %Y}"
+
+
+def _months(numbers: Iterable[int]) -> str:
+    names = sorted({(from_day_number(n).year, from_day_number(n).month) for n in numbers})
+    labels = [f"{dt.date(y, m, 1):%B %Y}" for y, m in names]
+    if len(labels) <= 2:
+        return " and ".join(labels)
+    return f"{labels[0]} to {labels[-1]}"
+
+
+def _place_phrase(places: Sequence[int], place_names: dict[int, str]) -> str:
+    named = sorted({place_names[p] for p in places if p in place_names})
+    hidden = len({p for p in places if p not in place_names})
+    parts = list(named)
+    if hidden:
+        parts.append(_plural(hidden, "place you cannot see", "places you cannot see"))
+    return " and ".join(parts) if len(parts) <= 2 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+@dataclass
+class Evidence:
+    """What a link rests on, ready to show: sentences and the records the viewer may open."""
+
+    reasons: list[str] = field(default_factory=list)
+    associations: list[Association] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
+    associates: list[Person] = field(default_factory=list)
+
+
+@dataclass
+class LinkedCase:
+    child: Person
+    other: Person | None  # None: the viewer may not know who the other child is
+    other_id: int
+    holders: list[Allocation]
+    evidence: Evidence
+
+
+@dataclass
+class CaseloadLinks:
+    focus: list[Person]
+    links: list[LinkedCase]
+    window_days: int
+
+    def by_child(self) -> list[tuple[Person, list[LinkedCase]]]:
+        grouped: dict[int, list[LinkedCase]] = defaultdict(list)
+        for link in self.links:
+            grouped[link.child.pk].append(link)
+        return [(child, grouped[child.pk]) for child in self.focus]
+
+
+def _open_allocations(person_ids: Iterable[int]) -> dict[int, list[Allocation]]:
+    held: dict[int, list[Allocation]] = defaultdict(list)
+    for allocation in (
+        Allocation.objects.filter(person_id__in=set(person_ids), end__isnull=True)
+        .select_related("worker", "team__agency")
+        .order_by("team__agency__name", "team__name", "worker__last_name", "id")
+    ):
+        held[allocation.person_id].append(allocation)
+    return held
+
+
+class _Wording:
+    """Turns analysis links into sentences, naming only what the viewer may see."""
+
+    def __init__(
+        self, viewer: Worker, loaded: LoadedEvidence, links: Sequence[Link], window_days: int
+    ):
+        self.loaded = loaded
+        self.window_days = window_days
+        ev = loaded.evidence
+        edge_ids = {int(loaded.association_ids[e]) for link in links for e in link.direct_edges}
+        self.associations = Association.objects.in_bulk(edge_ids)
+        associate_ids = {
+            int(loaded.person_ids[c]) for link in links for c in link.shared_associates
+        }
+        self.visible = visible_person_ids(viewer, associate_ids)
+        self.people = Person.objects.in_bulk(self.visible)
+        place_idx = {int(p) for p in ev.incident_place if p >= 0}
+        self.place_names = dict(
+            scopes.contexts_visible_to(viewer)
+            .filter(id__in=[int(loaded.place_ids[p]) for p in place_idx])
+            .values_list("id", "name")
+        )
+        # Only incidents of the viewer's own child can be shown: co-presence incidents of the
+        # other child are their own record.
+        own_incidents = {int(loaded.incident_ids[i]) for link in links for i in link.shared_incidents}
+        own_incidents |= {int(loaded.incident_ids[c[0]]) for link in links for c in link.co_presence}
+        self.incidents = scopes.incidents_visible_to(viewer).select_related("context").in_bulk(
+            own_incidents
+        )
+
+    def place(self, incident_index: int) -> int:
+        return int(self.loaded.place_ids[self.loaded.evidence.incident_place[incident_index]])
+
+    def day(self, incident_index: int) -> int:
+        return int(self.loaded.evidence.incident_day[incident_index])
+
+    def words(self, link: Link) -> Evidence:
+        out = Evidence()
+        for edge in link.direct_edges:
+            association = self.associations.get(int(self.loaded.association_ids[edge]))
+            if association is None:  # ended since the evidence was loaded
+                continue
+            out.associations.append(association)
+            out.reasons.append(
+                f"Directly associated: {association.get_relationship_display().lower()}, "
+                f"{association.get_nature_display().lower()}, recorded from "
+                f"{association.get_source_display().lower()} since "
+                f"{association.valid_from:%B %Y}"
+            )
+        if link.shared_associates:
+            ids = [int(self.loaded.person_ids[c]) for c in link.shared_associates]
+            out.associates = [self.people[i] for i in ids if i in self.people]
+            out.reasons.append(_plural(len(ids), "associate") + " in common")
+        if link.shared_incidents:
+            self._incident_reason(out, link.shared_incidents)
+        if link.co_presence:
+            self._co_presence_reason(out, link.co_presence)
+        return out
+
+    def _incident_reason(self, out: Evidence, incidents: Sequence[int]) -> None:
+        by_place: dict[int, list[int]] = defaultdict(list)
+        for i in incidents:
+            by_place[self.place(i)].append(self.day(i))
+            shown = self.incidents.get(int(self.loaded.incident_ids[i]))
+            if shown is not None:
+                out.incidents.append(shown)
+        parts = [
+            f"{_plural(len(days), 'incident')} at {_place_phrase([place], self.place_names)} "
+            f"in {_months(days)}"
+            for place, days in sorted(by_place.items())
+        ]
+        out.reasons.append("Both involved in " + "; ".join(parts))
+
+    def _co_presence_reason(self, out: Evidence, pairs: Sequence[tuple[int, int, int]]) -> None:
+        # Worded from our child's incidents only: the other child's dates are theirs.
+        by_place: dict[int, set[int]] = defaultdict(set)
+        for own, _theirs, _place in pairs:
+            by_place[self.place(own)].add(own)
+        for place, own_incidents in sorted(by_place.items()):
+            days = [self.day(i) for i in own_incidents]
+            for i in own_incidents:
+                shown = self.incidents.get(int(self.loaded.incident_ids[i]))
+                if shown is not None and shown not in out.incidents:
+                    out.incidents.append(shown)
+            out.reasons.append(
+                f"Both at {_place_phrase([place], self.place_names)} within "
+                f"{_plural(self.window_days, 'day')} of each other, around "
+                f"{_plural(len(days), 'incident')} involving this child in {_months(days)}"
+            )
+
+
+def linked_cases(
+    *,
+    viewer: Worker,
+    focus: Sequence[Person],
+    exclude_holders: Iterable[int],
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> CaseloadLinks:
+    """Children held by other workers who are linked to ``focus`` (a caseload or one child).
+
+    ``exclude_holders`` are the workers whose cases do not count as "other" (the caseload's
+    worker, or the child's own case holders).
+    """
+    if not focus:
+        return CaseloadLinks(focus=[], links=[], window_days=window_days)
+    focus_ids = [p.pk for p in focus]
+    loaded = load_around(focus_ids, window_days=window_days)
+    excluded = set(exclude_holders)
+    held_by_others = set(
+        Allocation.objects.filter(person_id__in=loaded.person_ids.tolist(), end__isnull=True)
+        .exclude(worker_id__in=excluded)
+        .exclude(person_id__in=focus_ids)
+        .values_list("person_id", flat=True)
+    )
+    candidates = np.zeros(len(loaded.person_ids), dtype=bool)
+    if held_by_others:
+        candidates[loaded.person_index(sorted(held_by_others))] = True
+    links = find_links(
+        loaded.evidence,
+        loaded.person_index(focus_ids),
+        candidates=candidates,
+        window_days=window_days,
+    )
+    other_ids = [int(loaded.person_ids[link.b]) for link in links]
+    holders = _open_allocations(other_ids)
+    shown = visible_person_ids(viewer, other_ids)
+    others = Person.objects.in_bulk(shown)
+    wording = _Wording(viewer, loaded, links, window_days)
+    by_id = {p.pk: p for p in focus}
+    result = [
+        LinkedCase(
+            child=by_id[int(loaded.person_ids[link.a])],
+            other=others.get(other_id),
+            other_id=other_id,
+            holders=holders.get(other_id, []),
+            evidence=wording.words(link),
+        )
+        for link, other_id in zip(links, other_ids, strict=True)
+    ]
+    result.sort(
+        key=lambda c: (
+            focus_ids.index(c.child.pk),
+            c.other is None,
+            [h.team.agency.name for h in c.holders],
+            c.other_id,
+        )
+    )
+    return CaseloadLinks(focus=list(focus), links=result, window_days=window_days)
+
+
+# ---------------------------------------------------------------------------
+# Borough-wide clusters
+
+
+@dataclass
+class ClusterMember:
+    person_id: int
+    person: Person | None  # None: the viewer may not know who this child is
+    holders: list[Allocation]
+
+
+@dataclass
+class Cluster:
+    """Children whose cases are linked, directly or through one another."""
+
+    person_ids: list[int]
+    agency_ids: set[int]
+    pairs: int
+    direct: int
+    shared_associates: int
+    shared_incidents: int
+    co_presence: int
+    part_of: int | None = None  # the whole network's size when this is one community in it
+    members: list[ClusterMember] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.person_ids)
+
+    def summary(self) -> str:
+        parts = []
+        if self.direct:
+            parts.append(_plural(self.direct, "direct association"))
+        if self.shared_associates:
+            parts.append(_plural(self.shared_associates, "pair", "pairs") + " with associates in common")
+        if self.shared_incidents:
+            parts.append(_plural(self.shared_incidents, "pair", "pairs") + " involved in the same incidents")
+        if self.co_presence:
+            parts.append(_plural(self.co_presence, "pair", "pairs") + " at the same places at around the same time")
+        return "; ".join(parts)
+
+
+@dataclass
+class BoroughClusters:
+    clusters: list[Cluster]
+    window_days: int
+    linked_children: int
+
+
+def borough_clusters(
+    *, window_days: int = DEFAULT_WINDOW_DAYS, across_agencies: bool = False
+) -> BoroughClusters:
+    """Every cluster of linked cases held by more than one worker, largest first.
+
+    Members are bare ids here; ``fill_members`` adds names and holders for the page shown, so a
+    borough of thousands of clusters costs a few queries.
+    """
+    loaded = load_borough()
+    holders: dict[int, set[int]] = defaultdict(set)
+    agencies: dict[int, set[int]] = defaultdict(set)
+    for person_id, worker_id, agency_id in Allocation.objects.filter(end__isnull=True).values_list(
+        "person_id", "worker_id", "team__agency_id"
+    ):
+        holders[person_id].add(worker_id)
+        agencies[person_id].add(agency_id)
+    held = loaded.person_index(sorted(holders))
+    table = link_table(loaded.evidence, held, window_days=window_days)
+    n = len(loaded.person_ids)
+    component = clusters(n, table.a, table.b)
+    community = communities(n, table.a, table.b)
+    sizes = np.bincount(component[component >= 0]) if len(table.a) else np.zeros(0, dtype=np.int64)
+    large = np.zeros(n, dtype=bool)
+    linked = component >= 0
+    large[linked] = sizes[component[linked]] > SPLIT_ABOVE
+    # One key per cluster: the component, or (component, community) inside a large component.
+    key = np.where(large, component.astype(np.int64) * (n + 1) + community + 1, component)
+
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index in np.flatnonzero(linked):
+        groups[int(key[index])].append(int(index))
+    found: dict[int, Cluster] = {}
+    for k, members in groups.items():
+        ids = [int(loaded.person_ids[i]) for i in members]
+        whole = int(sizes[component[members[0]]])
+        found[k] = Cluster(
+            person_ids=ids,
+            agency_ids=set().union(*(agencies[i] for i in ids)),
+            pairs=0,
+            direct=0,
+            shared_associates=0,
+            shared_incidents=0,
+            co_presence=0,
+            part_of=whole if whole > SPLIT_ABOVE else None,
+        )
+    for i in range(len(table.a)):
+        ka, kb = int(key[table.a[i]]), int(key[table.b[i]])
+        if ka != kb:  # a link between two communities of one network
+            continue
+        c = found[ka]
+        c.pairs += 1
+        c.direct += int(table.n_direct[i] > 0)
+        c.shared_associates += int(table.n_shared_associates[i] > 0)
+        c.shared_incidents += int(table.n_shared_incidents[i] > 0)
+        c.co_presence += int(table.n_co_presence[i] > 0)
+
+    def worth_showing(c: Cluster) -> bool:
+        workers = set().union(*(holders[i] for i in c.person_ids))
+        return len(workers) > 1 and (not across_agencies or len(c.agency_ids) > 1)
+
+    shown = sorted(
+        (c for c in found.values() if worth_showing(c) and c.pairs),
+        key=lambda c: (-c.size, min(c.person_ids)),
+    )
+    return BoroughClusters(
+        clusters=shown,
+        window_days=window_days,
+        linked_children=sum(c.size for c in shown),
+    )
+
+
+def fill_members(viewer: Worker, shown: Sequence[Cluster]) -> None:
+    """Names (where the viewer may see them) and case holders for the clusters on one page."""
+    ids = [i for c in shown for i in c.person_ids]
+    holders = _open_allocations(ids)
+    people = Person.objects.in_bulk(visible_person_ids(viewer, ids))
+    for c in shown:
+        c.members = sorted(
+            (ClusterMember(i, people.get(i), holders.get(i, [])) for i in c.person_ids),
+            key=lambda m: (m.person is None, str(m.person or ""), m.person_id),
+        )

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from locus.linked import views
+
+urlpatterns = [
+    path("", views.caseload_links, name="linked"),
+    path("borough/", views.borough_links, name="linked-borough"),
+]

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from locus.access import lookups, policies, scopes
+from locus.access.models import Worker
+from locus.audit.models import AccessAction
+from locus.audit.services import record_access
+from locus.common.http import AuthedRequest
+from locus.common.pagination import paginate
+from locus.linked import selectors
+from locus.linked.forms import BoroughLinksForm, CaseloadLinksForm
+from locus.people.models import Allocation
+
+CLUSTERS_PER_PAGE = 20
+
+
+def caseload_links(request: AuthedRequest) -> HttpResponse:
+    """Linked cases for a caseload (mine, or a team member's for their manager) or one child."""
+    viewer = request.user
+    if not scopes.sees_case_records(viewer):
+        raise Http404("Not found")
+    form = CaseloadLinksForm(request.GET or None, viewer=viewer)
+    window = form.window_days()
+    person = holder = None
+    if "person" in request.GET:
+        person = lookups.access_person(viewer, request.GET["person"])
+        focus = [person]
+        exclude = list(
+            Allocation.objects.filter(person=person, end__isnull=True).values_list(
+                "worker_id", flat=True
+            )
+        )
+    else:
+        holder = viewer
+        chosen = form.cleaned_data.get("worker") if form.is_bound and form.is_valid() else None
+        if chosen and chosen != viewer.pk:
+            holder = Worker.objects.filter(pk=chosen).first()
+            if holder is None or not policies.can_view_linked_cases_of(viewer, holder):
+                raise Http404("Not found")
+        focus = list(
+            scopes.people_visible_to(viewer)
+            .filter(allocations__worker=holder, allocations__end__isnull=True)
+            .distinct()
+            .order_by("family_name", "given_name", "id")
+        )
+        exclude = [holder.pk]
+    result = selectors.linked_cases(
+        viewer=viewer, focus=focus, exclude_holders=exclude, window_days=window
+    )
+    record_access(
+        actor=viewer,
+        record_type="linked.case",
+        action=AccessAction.SEARCH,
+        detail={
+            "window_days": window,
+            "person": person.pk if person else None,
+            "caseload_of": holder.pk if holder else None,
+            "named": sorted(c.other_id for c in result.links if c.other is not None),
+            "unnamed": sum(1 for c in result.links if c.other is None),
+        },
+    )
+    return render(
+        request,
+        "linked/caseload.html",
+        {"form": form, "result": result, "person": person, "holder": holder},
+    )
+
+
+def borough_links(request: AuthedRequest) -> HttpResponse:
+    """Borough-wide clusters of linked cases, for managers, analysts and administrators."""
+    viewer = request.user
+    if not policies.can_view_borough_links(viewer):
+        raise Http404("Not found")
+    form = BoroughLinksForm(request.GET or None)
+    across = bool(form.is_bound and form.is_valid() and form.cleaned_data["across_agencies"])
+    result = selectors.borough_clusters(window_days=form.window_days(), across_agencies=across)
+    page, paging = paginate(request, result.clusters, per_page=CLUSTERS_PER_PAGE)
+    selectors.fill_members(viewer, page.object_list)
+    record_access(
+        actor=viewer,
+        record_type="linked.cluster",
+        action=AccessAction.SEARCH,
+        detail={
+            "window_days": result.window_days,
+            "page": page.number,
+            "named": sorted(
+                m.person_id for c in page.object_list for m in c.members if m.person is not None
+            ),
+        },
+    )
+    return render(
+        request,
+        "linked/borough.html",
+        {"form": form, "result": result, "page": page, **paging},
+    )

@@ -1,0 +1,245 @@
+"""Linked-case discovery as workers meet it: what is linked, in what words, and who is named."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from locus.audit.models import AccessEvent
+from locus.incidents.models import InvolvementRole
+from locus.peers.services import association_record
+from locus.people.services import allocation_create
+from tests.factories import START, World, client_for, make_incident, make_person
+
+pytestmark = pytest.mark.django_db
+
+HARMED, HARMING, PRESENT = InvolvementRole.HARMED, InvolvementRole.HARMING, InvolvementRole.PRESENT
+
+
+def associate(world: World, a, b, nature: str = "risk") -> None:  # type: ignore[no-untyped-def]
+    association_record(
+        actor=world.system,
+        person=a,
+        other=b,
+        relationship="friend",
+        nature=nature,
+        source="police",
+        confidence="medium",
+        valid_from=START,
+    )
+
+
+def at(days_ago: int) -> dt.datetime:
+    # Midday, so the day an incident falls on does not depend on the time zone.
+    day = dt.date.today() - dt.timedelta(days=days_ago)
+    return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+
+
+def page(worker, url: str = "", **params):  # type: ignore[no-untyped-def]
+    response = client_for(worker).get(url or reverse("linked"), params)
+    return response
+
+
+@pytest.fixture
+def linked(world: World) -> World:
+    """The social worker's child (Ciara) is linked to:
+    - Yusuf (YJS holds him): directly associated, presents risk;
+    - Olu (another CSC team holds him): both know the same adult;
+    - Tariq (a teammate holds him): both involved in one incident at the shopping centre.
+    """
+    associate(world, world.csc_child, world.yjs_child)
+    associate(world, world.csc_child, world.adult)
+    associate(world, world.other_child, world.adult, nature="unclear")
+    make_incident(
+        world.system,
+        context=world.shopping_centre,
+        involvements=[(world.csc_child, HARMED), (world.team_child, HARMING)],
+        occurred_at=at(100),
+    )
+    return world
+
+
+def test_each_link_is_explained_and_hidden_children_are_never_named(linked: World) -> None:
+    html = page(linked.social_worker).content.decode()
+    # Yusuf is held by youth justice: the worker learns the case exists and who holds it.
+    assert "Yjschild" not in html and "Yusuf" not in html
+    assert "A child you cannot see" in html
+    assert "YJS Casework, Youth Justice Service" in html
+    assert "Directly associated: friend, presents risk, recorded from police" in html
+    # Olu, through the adult both know.
+    assert "Otherchild" not in html
+    assert "1 associate in common" in html
+    assert "Assessment Team B, Children&#x27;s Social Care" in html
+    # Tariq is in the worker's team scope, so he is named, with the incident they share.
+    assert "Tariq Teamchild" in html
+    assert "Both involved in 1 incident at Mare Street Centre in" in html
+
+
+def test_a_worker_who_may_see_the_other_child_gets_the_name(linked: World) -> None:
+    html = page(linked.admin, person=linked.csc_child.pk).content.decode()
+    assert "Yusuf Yjschild" in html and "Olu Otherchild" in html
+    # The admin sees the adult they have in common too.
+    assert "Adam Adult" in html
+
+
+def test_children_of_the_same_worker_are_not_linked_cases(linked: World) -> None:
+    allocation_create(
+        actor=linked.system, person=linked.yjs_child, worker=linked.social_worker, start=START
+    )
+    html = page(linked.social_worker).content.decode()
+    # Yusuf is now on the worker's own caseload; his other holder (YJS) still counts as "other"
+    # for Ciara, but Ciara's link to him is between two of this worker's own children.
+    assert "Directly associated" not in html.split("Yusuf Yjschild")[0]
+
+
+@pytest.mark.parametrize(
+    ("days_apart", "window", "linked_by_place"),
+    [(29, None, True), (30, None, True), (31, None, False), (10, 7, False), (7, 7, True)],
+)
+def test_being_at_the_same_place_links_within_the_window_inclusive(
+    world: World, days_apart: int, window: int | None, linked_by_place: bool
+) -> None:
+    make_incident(
+        world.system, context=world.park, involvements=[(world.csc_child, HARMED)], occurred_at=at(200)
+    )
+    make_incident(
+        world.system,
+        context=world.park,
+        involvements=[(world.yjs_child, PRESENT)],
+        occurred_at=at(200 - days_apart),
+    )
+    params = {"window": window} if window else {}
+    html = page(world.social_worker, **params).content.decode()
+    assert ("Both at Millfields Park within" in html) is linked_by_place
+    assert ("A child you cannot see" in html) is linked_by_place
+
+
+def test_co_presence_words_use_only_our_childs_dates(world: World) -> None:
+    make_incident(
+        world.system, context=world.park, involvements=[(world.csc_child, HARMED)], occurred_at=at(200)
+    )
+    theirs = make_incident(
+        world.system, context=world.park, involvements=[(world.yjs_child, HARMED)], occurred_at=at(190)
+    )
+    html = page(world.social_worker).content.decode()
+    assert "around 1 incident involving this child" in html
+    assert reverse("incident", args=[theirs.pk]) not in html
+
+
+def test_a_bad_window_is_named_and_the_default_is_used(linked: World) -> None:
+    response = page(linked.social_worker, window="a month")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter the time window as a whole number of days" in html
+    assert 'href="#id_window"' in html
+    assert "Directly associated" in html
+    html = page(linked.social_worker, window="900").content.decode()
+    assert "The time window can be at most 365 days" in html
+
+
+def test_a_manager_sees_a_team_members_linked_cases_and_nobody_else_does(linked: World) -> None:
+    params = {"worker": linked.social_worker.pk}
+    html = page(linked.team_manager, **params).content.decode()
+    assert "Ciara Cscchild" in html and "YJS Casework" in html
+    assert page(linked.teammate, **params).status_code == 404
+    assert page(linked.other_social_worker, **params).status_code == 404
+    assert page(linked.auditor).status_code == 404
+
+
+def test_one_childs_links_need_sight_of_that_child(linked: World) -> None:
+    assert page(linked.yjs_worker, person=linked.csc_child.pk).status_code == 404
+    assert page(linked.social_worker, person="not-a-number").status_code == 404
+    html = page(linked.yjs_worker, person=linked.yjs_child.pk).content.decode()
+    # Seen from the youth justice side, Ciara is the hidden child, held by the social worker.
+    assert "Cscchild" not in html
+    assert "Contextual Safeguarding Team A, Children&#x27;s Social Care" in html
+
+
+def test_the_search_is_logged_with_who_was_named(linked: World) -> None:
+    page(linked.social_worker)
+    event = AccessEvent.objects.filter(record_type="linked.case").latest("id")
+    assert event.actor_id == linked.social_worker.pk
+    assert event.detail["named"] == [linked.team_child.pk]
+    assert event.detail["unnamed"] == 2
+    assert event.detail["window_days"] == 30
+
+
+def test_the_caseload_page_costs_the_same_queries_as_links_grow(linked: World) -> None:
+    def count() -> int:
+        client = client_for(linked.social_worker)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("linked")).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count()
+    for n in range(5):
+        other = make_person(linked.system, given_name="Extra", family_name=f"Child{n}")
+        allocation_create(actor=linked.system, person=other, worker=linked.yjs_worker, start=START)
+        associate(linked, linked.csc_child, other)
+        make_incident(
+            linked.system,
+            context=linked.park,
+            involvements=[(linked.csc_child, HARMED), (other, HARMING)],
+            occurred_at=at(50 + n),
+        )
+    assert count() == before
+
+
+# --- Borough-wide clusters ---------------------------------------------------------------
+
+
+def test_borough_clusters_list_holders_and_name_only_who_the_viewer_may_see(
+    linked: World,
+) -> None:
+    url = reverse("linked-borough")
+    html = page(linked.team_manager, url).content.decode()
+    assert "1 cluster, 4 children in all" in html
+    assert "Ciara Cscchild" in html and "Tariq Teamchild" in html
+    assert "Yjschild" not in html and "Otherchild" not in html
+    assert html.count("A child you cannot see") == 2
+    assert "1 direct association" in html
+    admin_html = page(linked.admin, url).content.decode()
+    assert "Yusuf Yjschild" in admin_html
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("social_worker", 404),
+        ("yjs_worker", 404),
+        ("school_dsl", 404),
+        ("auditor", 404),
+        ("partner_worker", 404),
+        ("team_manager", 200),
+        ("police_analyst", 200),
+        ("admin", 200),
+    ],
+)
+def test_who_may_see_borough_clusters(linked: World, persona: str, status: int) -> None:
+    worker = getattr(linked, persona)
+    assert page(worker, reverse("linked-borough")).status_code == status
+
+
+def test_clusters_held_by_one_agency_can_be_left_out(linked: World) -> None:
+    url = reverse("linked-borough")
+    # A second cluster, held inside Children's Social Care only (two teams).
+    first = make_person(linked.system, given_name="Ana", family_name="Csconly")
+    second = make_person(linked.system, given_name="Ben", family_name="Csconly")
+    allocation_create(actor=linked.system, person=first, worker=linked.teammate, start=START)
+    allocation_create(
+        actor=linked.system, person=second, worker=linked.other_social_worker, start=START
+    )
+    make_incident(
+        linked.system,
+        context=linked.school,
+        involvements=[(first, HARMED), (second, HARMING)],
+        occurred_at=at(20),
+    )
+    assert "2 clusters, 6 children in all" in page(linked.admin, url).content.decode()
+    html = page(linked.admin, url, across_agencies="on").content.decode()
+    assert "1 cluster, 4 children in all" in html
+    assert "Csconly" not in html
