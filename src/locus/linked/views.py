@@ -64,7 +64,13 @@ def caseload_links(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "linked/caseload.html",
-        {"form": form, "result": result, "person": person, "holder": holder},
+        {
+            "form": form,
+            "result": result,
+            "person": person,
+            "holder": holder,
+            "can_see_borough": policies.can_view_borough_links(viewer),
+        },
     )
 
 
