@@ -39,9 +39,18 @@ def at(days_ago: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
 
 
-def page(worker, url: str = "", **params):  # type: ignore[no-untyped-def]
-    response = client_for(worker).get(url or reverse("linked"), params)
-    return response
+def incident(world: World, context, involvements, days_ago: int):  # type: ignore[no-untyped-def]
+    return make_incident(
+        world.system,
+        context=context,
+        involvements=involvements,
+        reporting_agency=world.police,
+        occurred_at=at(days_ago),
+    )
+
+
+def page(viewer, url: str = "", /, **params):  # type: ignore[no-untyped-def]
+    return client_for(viewer).get(url or reverse("linked"), params)
 
 
 @pytest.fixture
@@ -54,11 +63,8 @@ def linked(world: World) -> World:
     associate(world, world.csc_child, world.yjs_child)
     associate(world, world.csc_child, world.adult)
     associate(world, world.other_child, world.adult, nature="unclear")
-    make_incident(
-        world.system,
-        context=world.shopping_centre,
-        involvements=[(world.csc_child, HARMED), (world.team_child, HARMING)],
-        occurred_at=at(100),
+    incident(
+        world, world.shopping_centre, [(world.csc_child, HARMED), (world.team_child, HARMING)], 100
     )
     return world
 
@@ -103,14 +109,12 @@ def test_children_of_the_same_worker_are_not_linked_cases(linked: World) -> None
 def test_being_at_the_same_place_links_within_the_window_inclusive(
     world: World, days_apart: int, window: int | None, linked_by_place: bool
 ) -> None:
-    make_incident(
-        world.system, context=world.park, involvements=[(world.csc_child, HARMED)], occurred_at=at(200)
-    )
-    make_incident(
-        world.system,
-        context=world.park,
-        involvements=[(world.yjs_child, PRESENT)],
-        occurred_at=at(200 - days_apart),
+    incident(world, world.park, [(world.csc_child, HARMED)], 200)
+    incident(
+        world,
+        world.park,
+        [(world.police_child, HARMED), (world.yjs_child, PRESENT)],
+        200 - days_apart,
     )
     params = {"window": window} if window else {}
     html = page(world.social_worker, **params).content.decode()
@@ -119,12 +123,8 @@ def test_being_at_the_same_place_links_within_the_window_inclusive(
 
 
 def test_co_presence_words_use_only_our_childs_dates(world: World) -> None:
-    make_incident(
-        world.system, context=world.park, involvements=[(world.csc_child, HARMED)], occurred_at=at(200)
-    )
-    theirs = make_incident(
-        world.system, context=world.park, involvements=[(world.yjs_child, HARMED)], occurred_at=at(190)
-    )
+    incident(world, world.park, [(world.csc_child, HARMED)], 200)
+    theirs = incident(world, world.park, [(world.yjs_child, HARMED)], 190)
     html = page(world.social_worker).content.decode()
     assert "around 1 incident involving this child" in html
     assert reverse("incident", args=[theirs.pk]) not in html
@@ -180,12 +180,7 @@ def test_the_caseload_page_costs_the_same_queries_as_links_grow(linked: World) -
         other = make_person(linked.system, given_name="Extra", family_name=f"Child{n}")
         allocation_create(actor=linked.system, person=other, worker=linked.yjs_worker, start=START)
         associate(linked, linked.csc_child, other)
-        make_incident(
-            linked.system,
-            context=linked.park,
-            involvements=[(linked.csc_child, HARMED), (other, HARMING)],
-            occurred_at=at(50 + n),
-        )
+        incident(linked, linked.park, [(linked.csc_child, HARMED), (other, HARMING)], 50 + n)
     assert count() == before
 
 
@@ -233,12 +228,7 @@ def test_clusters_held_by_one_agency_can_be_left_out(linked: World) -> None:
     allocation_create(
         actor=linked.system, person=second, worker=linked.other_social_worker, start=START
     )
-    make_incident(
-        linked.system,
-        context=linked.school,
-        involvements=[(first, HARMED), (second, HARMING)],
-        occurred_at=at(20),
-    )
+    incident(linked, linked.school, [(first, HARMED), (second, HARMING)], 20)
     assert "2 clusters, 6 children in all" in page(linked.admin, url).content.decode()
     html = page(linked.admin, url, across_agencies="on").content.decode()
     assert "1 cluster, 4 children in all" in html

@@ -1,4 +1,4 @@
-"""Loading the evidence that links cases out of the database, as the arrays ``locus.analysis`` takes.
+"""The evidence that links cases, loaded from the database as the arrays ``locus.analysis`` takes.
 
 Two loaders: one for a handful of children (a caseload, one child's page), which reads only their
 neighbourhood so it costs the same in a borough or a country, and one for the whole borough. Both

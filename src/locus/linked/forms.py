@@ -15,7 +15,7 @@ class WindowField(forms.IntegerField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             label="Time window for being at the same place (days)",
-            help_text=f"Between 1 and {MAX_WINDOW_DAYS}. The usual window is {DEFAULT_WINDOW_DAYS}.",
+            help_text=f"Between 1 and {MAX_WINDOW_DAYS}; usually {DEFAULT_WINDOW_DAYS}.",
             min_value=1,
             max_value=MAX_WINDOW_DAYS,
             required=False,

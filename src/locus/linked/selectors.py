@@ -125,10 +125,11 @@ class _Wording:
         )
         # Only incidents of the viewer's own child can be shown: co-presence incidents of the
         # other child are their own record.
-        own_incidents = {int(loaded.incident_ids[i]) for link in links for i in link.shared_incidents}
-        own_incidents |= {int(loaded.incident_ids[c[0]]) for link in links for c in link.co_presence}
-        self.incidents = scopes.incidents_visible_to(viewer).select_related("context").in_bulk(
-            own_incidents
+        own = [i for link in links for i in link.shared_incidents]
+        own += [pair[0] for link in links for pair in link.co_presence]
+        own_incidents = {int(loaded.incident_ids[i]) for i in own}
+        self.incidents = (
+            scopes.incidents_visible_to(viewer).select_related("context").in_bulk(own_incidents)
         )
 
     def place(self, incident_index: int) -> int:
@@ -281,15 +282,13 @@ class Cluster:
         return len(self.person_ids)
 
     def summary(self) -> str:
-        parts = []
-        if self.direct:
-            parts.append(_plural(self.direct, "direct association"))
-        if self.shared_associates:
-            parts.append(_plural(self.shared_associates, "pair", "pairs") + " with associates in common")
-        if self.shared_incidents:
-            parts.append(_plural(self.shared_incidents, "pair", "pairs") + " involved in the same incidents")
-        if self.co_presence:
-            parts.append(_plural(self.co_presence, "pair", "pairs") + " at the same places at around the same time")
+        kinds = (
+            (self.shared_associates, "with associates in common"),
+            (self.shared_incidents, "involved in the same incidents"),
+            (self.co_presence, "at the same places at around the same time"),
+        )
+        parts = [_plural(self.direct, "direct association")] if self.direct else []
+        parts += [f"{_plural(n, 'pair')} {words}" for n, words in kinds if n]
         return "; ".join(parts)
 
 

@@ -16,6 +16,16 @@ from locus.people.models import Allocation
 CLUSTERS_PER_PAGE = 20
 
 
+def _caseload_holder(viewer: Worker, asked: str | None) -> Worker:
+    """Whose caseload: the viewer's own, or (for their manager) a team member's; else 404."""
+    if not asked or asked == str(viewer.pk):
+        return viewer
+    holder = Worker.objects.filter(pk=int(asked)).first() if asked.isdigit() else None
+    if holder is None or not policies.can_view_linked_cases_of(viewer, holder):
+        raise Http404("Not found")
+    return holder
+
+
 def caseload_links(request: AuthedRequest) -> HttpResponse:
     """Linked cases for a caseload (mine, or a team member's for their manager) or one child."""
     viewer = request.user
@@ -33,12 +43,7 @@ def caseload_links(request: AuthedRequest) -> HttpResponse:
             )
         )
     else:
-        holder = viewer
-        chosen = form.cleaned_data.get("worker") if form.is_bound and form.is_valid() else None
-        if chosen and chosen != viewer.pk:
-            holder = Worker.objects.filter(pk=chosen).first()
-            if holder is None or not policies.can_view_linked_cases_of(viewer, holder):
-                raise Http404("Not found")
+        holder = _caseload_holder(viewer, request.GET.get("worker"))
         focus = list(
             scopes.people_visible_to(viewer)
             .filter(allocations__worker=holder, allocations__end__isnull=True)
