@@ -118,15 +118,21 @@ def test_being_at_the_same_place_links_within_the_window_inclusive(
     )
     params = {"window": window} if window else {}
     html = page(world.social_worker, **params).content.decode()
-    assert ("Both at Millfields Park within" in html) is linked_by_place
+    # Being at the same place is all that links them, so the link is listed under the place.
+    summary = f"Only at the same places within {window or 30} days: 1 child held by other workers"
+    assert (summary in html) is linked_by_place
+    assert ("Millfields Park <span" in html) is linked_by_place
     assert ("A child you cannot see" in html) is linked_by_place
 
 
 def test_co_presence_words_use_only_our_childs_dates(world: World) -> None:
     incident(world, world.park, [(world.csc_child, HARMED)], 200)
     theirs = incident(world, world.park, [(world.yjs_child, HARMED)], 190)
+    associate(world, world.csc_child, world.yjs_child)
     html = page(world.social_worker).content.decode()
-    assert "around 1 incident involving this child" in html
+    assert (
+        "Both at Millfields Park within 30 days of each other, around 1 incident involving" in html
+    )
     assert reverse("incident", args=[theirs.pk]) not in html
 
 

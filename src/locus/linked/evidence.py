@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Q
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from locus.analysis.linked import Evidence
 from locus.analysis.network import NATURES, OPEN_END, build_network
@@ -121,6 +122,10 @@ def _merged_windows(
     return spans
 
 
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def _incident_rows(queryset: Any) -> list[tuple[int, int, dt.date]]:
     # TruncDate uses the current time zone, so an incident at 00:30 BST falls on the right day.
     return list(
@@ -159,7 +164,13 @@ def load_around(person_ids: Iterable[int], *, window_days: int) -> LoadedEvidenc
     near_q = Q(pk__in=[])
     for place, ranges in _merged_windows(own, window_days).items():
         for lo, hi in ranges:
-            near_q |= Q(context_id=place, occurred_at__date__gte=lo, occurred_at__date__lte=hi)
+            # A range on the column itself, not on its date, so the (context, occurred_at)
+            # index answers it.
+            near_q |= Q(
+                context_id=place,
+                occurred_at__gte=_start_of(lo),
+                occurred_at__lt=_start_of(hi + dt.timedelta(days=1)),
+            )
     nearby = _incident_rows(Incident.objects.filter(near_q)) if own else []
     involvements = list(
         Involvement.objects.filter(incident_id__in=[row[0] for row in nearby]).values_list(

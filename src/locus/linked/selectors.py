@@ -53,8 +53,10 @@ def _place_phrase(places: Sequence[int], place_names: dict[int, str]) -> str:
     named = sorted({place_names[p] for p in places if p in place_names})
     hidden = len({p for p in places if p not in place_names})
     parts = list(named)
-    if hidden:
-        parts.append(_plural(hidden, "place you cannot see", "places you cannot see"))
+    if hidden == 1:
+        parts.append("a place you cannot see")
+    elif hidden:
+        parts.append(f"{hidden} places you cannot see")
     return " and ".join(parts) if len(parts) <= 2 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -66,6 +68,10 @@ class Evidence:
     associations: list[Association] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)
     associates: list[Person] = field(default_factory=list)
+    # Where the two were around the same time (names, or "a place you cannot see"), and whether
+    # that is all there is: such links are many at busy places, so pages list them apart.
+    places: list[str] = field(default_factory=list)
+    only_places: bool = False
 
 
 @dataclass
@@ -83,11 +89,34 @@ class CaseloadLinks:
     links: list[LinkedCase]
     window_days: int
 
-    def by_child(self) -> list[tuple[Person, list[LinkedCase]]]:
-        grouped: dict[int, list[LinkedCase]] = defaultdict(list)
+    def by_child(self) -> list[ChildLinks]:
+        grouped = {child.pk: ChildLinks(child) for child in self.focus}
         for link in self.links:
-            grouped[link.child.pk].append(link)
-        return [(child, grouped[child.pk]) for child in self.focus]
+            entry = grouped[link.child.pk]
+            if link.evidence.only_places:
+                for place in link.evidence.places:
+                    entry.places.setdefault(place, []).append(link)
+            else:
+                entry.closer.append(link)
+        return list(grouped.values())
+
+
+@dataclass
+class ChildLinks:
+    """One child's linked cases: those with closer evidence, and those only at the same places
+    around the same time, listed by place."""
+
+    child: Person
+    closer: list[LinkedCase] = field(default_factory=list)
+    places: dict[str, list[LinkedCase]] = field(default_factory=dict)
+
+    @property
+    def place_only_count(self) -> int:
+        return len({c.other_id for links in self.places.values() for c in links})
+
+    @property
+    def place_groups(self) -> list[tuple[str, list[LinkedCase]]]:
+        return sorted(self.places.items())
 
 
 def _open_allocations(person_ids: Iterable[int]) -> dict[int, list[Allocation]]:
@@ -157,6 +186,7 @@ class _Wording:
             out.reasons.append(_plural(len(ids), "associate") + " in common")
         if link.shared_incidents:
             self._incident_reason(out, link.shared_incidents)
+        out.only_places = not out.reasons and bool(link.co_presence)
         if link.co_presence:
             self._co_presence_reason(out, link.co_presence)
         return out
@@ -181,6 +211,7 @@ class _Wording:
         for own, _theirs, _place in pairs:
             by_place[self.place(own)].add(own)
         for place, own_incidents in sorted(by_place.items()):
+            out.places.append(_place_phrase([place], self.place_names))
             days = [self.day(i) for i in own_incidents]
             for i in own_incidents:
                 shown = self.incidents.get(int(self.loaded.incident_ids[i]))
