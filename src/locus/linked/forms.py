@@ -67,3 +67,9 @@ class BoroughLinksForm(_WindowForm):
     across_agencies = forms.BooleanField(
         label="Only clusters held by more than one agency", required=False
     )
+    closer_only = forms.BooleanField(
+        label="Leave out links that rest only on being at the same places", required=False
+    )
+
+    def flag(self, name: str) -> bool:
+        return bool(self.is_bound and self.is_valid() and self.cleaned_data[name])

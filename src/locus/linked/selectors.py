@@ -14,22 +14,23 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
 from locus.access import scopes
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
-from locus.analysis.linked import Link, clusters, communities, find_links, link_table
+from locus.analysis.groups import meeting_groups
+from locus.analysis.linked import Link, LinkTable, find_links, link_table
 from locus.incidents.models import Incident
 from locus.linked.evidence import LoadedEvidence, from_day_number, load_around, load_borough
 from locus.peers.models import Association
 from locus.people.models import Allocation, Person
 
 DEFAULT_WINDOW_DAYS = 30
-# A connected group of linked children larger than this is shown as its communities, each with
-# a note of the whole: a list of 200 children is not something a meeting can act on.
+# A connected group of linked children larger than this is shown as the closer-knit groups within
+# it, each with a note of the whole: a list of 200 children is not something a meeting can act on.
 SPLIT_ABOVE = 12
 
 
@@ -331,7 +332,10 @@ class BoroughClusters:
 
 
 def borough_clusters(
-    *, window_days: int = DEFAULT_WINDOW_DAYS, across_agencies: bool = False
+    *,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    across_agencies: bool = False,
+    closer_only: bool = False,
 ) -> BoroughClusters:
     """Every cluster of linked cases held by more than one worker, largest first.
 
@@ -348,15 +352,21 @@ def borough_clusters(
         agencies[person_id].add(agency_id)
     held = loaded.person_index(sorted(holders))
     table = link_table(loaded.evidence, held, window_days=window_days)
+    if closer_only:
+        closer = table.n_direct + table.n_shared_associates + table.n_shared_incidents > 0
+        table = LinkTable(**{f.name: getattr(table, f.name)[closer] for f in fields(table)})
     n = len(loaded.person_ids)
-    component = clusters(n, table.a, table.b)
-    community = communities(n, table.a, table.b)
+    # How strongly a pair holds its group together (never a measure of a child): a recorded
+    # association or a shared incident counts for more than being at the same busy place.
+    weight = (
+        3.0 * table.n_direct
+        + 2.0 * table.n_shared_incidents
+        + table.n_shared_associates
+        + 0.25 * table.n_co_presence
+    )
+    key, component = meeting_groups(n, table.a, table.b, weight, max_size=SPLIT_ABOVE)
     sizes = np.bincount(component[component >= 0]) if len(table.a) else np.zeros(0, dtype=np.int64)
-    large = np.zeros(n, dtype=bool)
-    linked = component >= 0
-    large[linked] = sizes[component[linked]] > SPLIT_ABOVE
-    # One key per cluster: the component, or (component, community) inside a large component.
-    key = np.where(large, component.astype(np.int64) * (n + 1) + community + 1, component)
+    linked = key >= 0
 
     groups: dict[int, list[int]] = defaultdict(list)
     for index in np.flatnonzero(linked):

@@ -85,8 +85,11 @@ def borough_links(request: AuthedRequest) -> HttpResponse:
     if not policies.can_view_borough_links(viewer):
         raise Http404("Not found")
     form = BoroughLinksForm(request.GET or None)
-    across = bool(form.is_bound and form.is_valid() and form.cleaned_data["across_agencies"])
-    result = selectors.borough_clusters(window_days=form.window_days(), across_agencies=across)
+    result = selectors.borough_clusters(
+        window_days=form.window_days(),
+        across_agencies=form.flag("across_agencies"),
+        closer_only=form.flag("closer_only"),
+    )
     page, paging = paginate(request, result.clusters, per_page=CLUSTERS_PER_PAGE)
     selectors.fill_members(viewer, page.object_list)
     record_access(
@@ -104,5 +107,11 @@ def borough_links(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "linked/borough.html",
-        {"form": form, "result": result, "page": page, **paging},
+        {
+            "form": form,
+            "result": result,
+            "page": page,
+            "split_above": selectors.SPLIT_ABOVE,
+            **paging,
+        },
     )
