@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "locus.places",
     "locus.peers",
     "locus.incidents",
+    "locus.cocase",
     "locus.web",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("contexts/", include("locus.places.urls")),
     path("groups/", include("locus.peers.urls")),
     path("incidents/", include("locus.incidents.urls")),
+    path("meetings/", include("locus.cocase.urls")),
     path("audit/", include("locus.audit.urls")),
 ]
 
