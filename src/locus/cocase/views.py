@@ -53,6 +53,11 @@ def _ids(values: Iterable[str]) -> list[int]:
     return out
 
 
+def _data(request: AuthedRequest) -> Any:
+    # A form with no fields (closing) still submits: bind on the method, not on the data.
+    return request.POST if request.method == "POST" else None
+
+
 def _submit(
     request: AuthedRequest,
     form: CocaseForm,
@@ -217,7 +222,7 @@ def meeting_schedule(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     if meeting.scheduled_for is not None:
         local = timezone.localtime(meeting.scheduled_for)
         initial.update(when=local.date(), time=local.time(), location=meeting.location)
-    form = ScheduleForm(request.POST or None, initial=initial)
+    form = ScheduleForm(_data(request), initial=initial)
 
     def run() -> None:
         services.meeting_schedule(
@@ -241,7 +246,7 @@ def meeting_invite(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     permitted(policies.is_organiser, request.user, meeting)
     invited = set(meeting.invitees.values_list("worker_id", flat=True))
     workers = [w for w in selectors.invitable_workers() if w.pk not in invited]
-    form = InviteForm(request.POST or None, workers=workers)
+    form = InviteForm(_data(request), workers=workers)
 
     def run() -> None:
         chosen = next(w for w in workers if str(w.pk) == form.cleaned_data["worker"])
@@ -262,7 +267,7 @@ def meeting_minutes(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             "worker__last_name", "worker__first_name", "id"
         )
     )
-    form = MinutesForm(request.POST or None, invitees=invitees)
+    form = MinutesForm(_data(request), invitees=invitees)
 
     def run() -> None:
         services.meeting_record_minutes(
@@ -278,7 +283,7 @@ def meeting_minutes(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     preview = None
     if meeting.status == MeetingStatus.SCHEDULED and meeting.scheduled_for is not None:
         day = timezone.localtime(meeting.scheduled_for).date()
-        links = list(meeting.children.select_related("holder", "holder_team__agency"))
+        links = selectors.meeting_children(meeting)
         visible = selectors.visible_group_ids(request.user, [meeting])
         preview = selectors.map_view(
             request.user,
@@ -301,7 +306,7 @@ def meeting_minutes(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 def meeting_cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = policies.access_meeting(request.user, meeting_id)
     permitted(policies.is_organiser, request.user, meeting)
-    form = CancelForm(request.POST or None)
+    form = CancelForm(_data(request))
 
     def run() -> None:
         services.meeting_cancel(
@@ -324,7 +329,7 @@ def meeting_cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 def meeting_close(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = policies.access_meeting(request.user, meeting_id)
     permitted(policies.is_organiser, request.user, meeting)
-    form = CocaseForm(request.POST or None)
+    form = CocaseForm(_data(request))
 
     def run() -> None:
         services.meeting_close(actor=request.user, meeting=meeting)
@@ -347,7 +352,7 @@ def meeting_close(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 def decision_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = policies.access_meeting(request.user, meeting_id)
     permitted(policies.can_record_minutes, request.user, meeting)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(_data(request))
 
     def run() -> None:
         services.decision_add(actor=request.user, meeting=meeting, text=form.cleaned_data["text"])
@@ -365,9 +370,7 @@ def decision_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 def intervention_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = policies.access_meeting(request.user, meeting_id)
     permitted(policies.can_add_intervention, request.user, meeting)
-    links = list(
-        meeting.children.select_related("person", "holder", "holder_team__agency").order_by("id")
-    )
+    links = selectors.meeting_children(meeting)
     children = selectors.child_rows(request.user, links)
     visible_groups = selectors.visible_group_ids(request.user, [meeting])
     glabel = selectors.group_label(meeting, meeting.group_id in visible_groups)
@@ -380,7 +383,7 @@ def intervention_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     agencies = list(Agency.objects.order_by("name"))
     initial = {"owner": str(request.user.pk) if request.user in owners else ""}
     form = InterventionForm(
-        request.POST or None,
+        _data(request),
         initial=initial,
         children=children,
         group_label=glabel,
@@ -426,7 +429,7 @@ def intervention_update(
     )
     intervention.meeting = meeting
     permitted(policies.can_update_intervention, request.user, intervention)
-    form = InterventionUpdateForm(request.POST or None, intervention=intervention)
+    form = InterventionUpdateForm(_data(request), intervention=intervention)
 
     def run() -> None:
         data = form.cleaned_data
