@@ -72,7 +72,9 @@ def test_an_ended_link_links_no_more(world: World) -> None:
     association_end(actor=world.system, association=association, valid_until=START)
     membership = world.yjs_child.memberships.get(group=world.group)
     membership_end(actor=world.system, membership=membership, until=START + dt.timedelta(days=1))
-    assert linked_child_ids(world.social_worker, [world.other_child.pk, world.yjs_child.pk]) == set()
+    assert (
+        linked_child_ids(world.social_worker, [world.other_child.pk, world.yjs_child.pk]) == set()
+    )
 
 
 # --- The group map ------------------------------------------------------------------------------
@@ -115,7 +117,10 @@ def test_the_snapshot_is_the_map_on_the_day_of_the_meeting(world: World) -> None
     )
     snap = group_map_snapshot(meeting, day)
     assert all(e["association_id"] != late.pk for e in snap["edges"])
-    assert late.pk in [e["association_id"] for e in group_map_snapshot(meeting, day + dt.timedelta(days=2))["edges"]]
+    assert late.pk in [
+        e["association_id"]
+        for e in group_map_snapshot(meeting, day + dt.timedelta(days=2))["edges"]
+    ]
 
 
 def test_the_map_is_labelled_for_each_viewer(world: World) -> None:
@@ -125,7 +130,9 @@ def test_the_map_is_labelled_for_each_viewer(world: World) -> None:
     links = meeting_children(meeting)
 
     def labels(persona: str) -> set[str]:
-        return {n.label for n in map_view(world.persona(persona), meeting.map_snapshot, links, "").nodes}
+        return {
+            n.label for n in map_view(world.persona(persona), meeting.map_snapshot, links, "").nodes
+        }
 
     # Both attended: each sees both children; the adult is known only to the police.
     assert labels("yjs_worker") == {
@@ -135,8 +142,9 @@ def test_the_map_is_labelled_for_each_viewer(world: World) -> None:
         "Older male known as T (not known to Locus)",
     }
     assert "Adam Adult" in labels("police_analyst")
-    assert "Child held by Test social_worker, Contextual Safeguarding Team A, Children's Social Care" in labels(
-        "police_analyst"
+    assert (
+        "Child held by Test social_worker, Contextual Safeguarding Team A, Children's Social Care"
+        in labels("police_analyst")
     )
 
 

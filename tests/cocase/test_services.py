@@ -407,7 +407,9 @@ def test_the_legal_path_ends_closed(world: World) -> None:
 def test_a_meeting_with_work_still_open_does_not_close(world: World) -> None:
     meeting = held_meeting(world)
     add_intervention(world, meeting)
-    add_intervention(world, meeting, description="Detached youth work", person=None, group=world.group)
+    add_intervention(
+        world, meeting, description="Detached youth work", person=None, group=world.group
+    )
     with nothing_written(*MEETING_MODELS), pytest.raises(InvalidTransition) as caught:
         meeting_close(actor=world.social_worker, meeting=meeting)
     assert str(caught.value).startswith("2 interventions are still planned or in progress")
@@ -432,14 +434,21 @@ def test_an_intervention_for_a_child_starts_its_history_and_is_audited(world: Wo
     item = add_intervention(world, meeting)
     assert item.agency == world.yjs  # the owner's agency unless another is named
     assert item.status == "planned"
-    assert [u.note for u in item.updates.all()] == ["Agreed at the meeting; owned by Test yjs_worker"]
+    assert [u.note for u in item.updates.all()] == [
+        "Agreed at the meeting; owned by Test yjs_worker"
+    ]
     assert last_change(item).action == ChangeAction.CREATE
 
 
 def test_an_intervention_for_the_group_names_another_agency(world: World) -> None:
     meeting = held_meeting(world)
     item = add_intervention(
-        world, meeting, person=None, group=world.group, agency=world.partner, owner=world.social_worker
+        world,
+        meeting,
+        person=None,
+        group=world.group,
+        agency=world.partner,
+        owner=world.social_worker,
     )
     assert (item.group, item.person, item.agency) == (world.group, None, world.partner)
 
@@ -504,11 +513,16 @@ def test_updates_keep_history_and_move_forward_only(world: World) -> None:
         "First session held",
         "Moved to Thursdays",
     ]
-    assert last_change(item).after == {"due": later.isoformat(), "updated_at": item.updated_at.isoformat()}
+    assert last_change(item).after == {
+        "due": later.isoformat(),
+        "updated_at": item.updated_at.isoformat(),
+    }
     with nothing_written(*MEETING_MODELS), pytest.raises(InvalidTransition) as caught:
         intervention_update(actor=world.yjs_worker, intervention=item, status="planned", note="x")
     assert str(caught.value) == "An intervention in progress cannot go back to planned"
-    intervention_update(actor=world.yjs_worker, intervention=item, status="stopped", note="Moved away")
+    intervention_update(
+        actor=world.yjs_worker, intervention=item, status="stopped", note="Moved away"
+    )
     with nothing_written(*MEETING_MODELS), pytest.raises(InvalidTransition) as caught:
         intervention_update(actor=world.yjs_worker, intervention=item, status="done", note="x")
     assert str(caught.value) == "This intervention is stopped: agree a new one to do more"

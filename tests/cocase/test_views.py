@@ -43,7 +43,9 @@ def errors_of(html: str) -> list[str]:
     """The error summary's messages, in order."""
     summary = re.search(r'govuk-error-summary__list">(.*?)</ul>', html, re.S)
     assert summary, "no error summary"
-    return [re.sub(r"<[^>]+>", "", m).strip() for m in re.findall(r"<li>(.*?)</li>", summary[1], re.S)]
+    return [
+        re.sub(r"<[^>]+>", "", m).strip() for m in re.findall(r"<li>(.*?)</li>", summary[1], re.S)
+    ]
 
 
 # --- Proposing --------------------------------------------------------------------------------
@@ -92,9 +94,7 @@ def proposal(world: World, **overrides: Any) -> dict[str, Any]:
 
 def test_proposing_through_the_form(world: World) -> None:
     query = f"?person={world.csc_child.pk}&person={world.yjs_child.pk}"
-    response = client_for(world.social_worker).post(
-        url("meeting-propose") + query, proposal(world)
-    )
+    response = client_for(world.social_worker).post(url("meeting-propose") + query, proposal(world))
     meeting = Meeting.objects.get()
     assert response.status_code == 302 and response["Location"] == url("meeting", meeting.pk)
     assert meeting.group == world.group and meeting.lawful_basis == "cda1998_s115"
@@ -132,9 +132,11 @@ def test_a_bad_proposal_shows_its_errors_and_writes_nothing(
 
 def test_the_error_summary_links_to_the_first_radio(world: World) -> None:
     query = f"?person={world.csc_child.pk}"
-    html = client_for(world.social_worker).post(
-        url("meeting-propose") + query, proposal(world, lawful_basis="")
-    ).content.decode()
+    html = (
+        client_for(world.social_worker)
+        .post(url("meeting-propose") + query, proposal(world, lawful_basis=""))
+        .content.decode()
+    )
     assert 'href="#id_lawful_basis_0"' in html and 'id="id_lawful_basis_0"' in html
 
 
@@ -165,7 +167,12 @@ def test_scheduling_through_the_form(world: World) -> None:
     ]
     response = client.post(
         url("meeting-schedule", meeting.pk),
-        {"when": day.strftime("%d/%m/%Y"), "time": "14:30", "online": "online", "location": "Teams"},
+        {
+            "when": day.strftime("%d/%m/%Y"),
+            "time": "14:30",
+            "online": "online",
+            "location": "Teams",
+        },
     )
     assert response.status_code == 302
     meeting.refresh_from_db()
@@ -290,7 +297,7 @@ def test_closing_and_adding_a_decision_through_the_forms(world: World) -> None:
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.CLOSED
 
 
-# --- Reads: logged, not found, constant queries ----------------------------------------------------
+# --- Reads: logged, not found, constant queries ---------------------------------------------
 
 
 def test_opening_a_meeting_is_logged_with_the_children_shown(world: World) -> None:

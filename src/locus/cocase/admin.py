@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from locus.common.admin import CaseRecordAdmin
 from locus.cocase.models import (
     Decision,
     Intervention,
@@ -9,6 +8,7 @@ from locus.cocase.models import (
     Meeting,
     MeetingChild,
 )
+from locus.common.admin import CaseRecordAdmin
 
 
 @admin.register(Meeting)

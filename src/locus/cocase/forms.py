@@ -46,6 +46,12 @@ def worker_choices(workers: Iterable[Worker]) -> list[Any]:
     return list(grouped.items())
 
 
+def set_choices(form: forms.Form, name: str, choices: list[Any]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 class CocaseForm(GovukForm):
     """GOV.UK form whose error summary links reach radios and checkboxes too."""
 
@@ -91,9 +97,7 @@ class ProposeForm(CocaseForm):
         label="Lawful basis for sharing information at the meeting",
         choices=LawfulBasis.choices,
         widget=forms.RadioSelect,
-        error_messages=_required(
-            "Choose the lawful basis for sharing information at this meeting"
-        ),
+        error_messages=_required("Choose the lawful basis for sharing information at this meeting"),
     )
     lawful_basis_other = forms.CharField(
         label="Which lawful basis?", max_length=300, required=False
@@ -116,11 +120,9 @@ class ProposeForm(CocaseForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.candidates = list(candidates)
-        self.fields["children"].choices = [
-            (str(c.row.person_id), c.row.label) for c in self.candidates
-        ]
-        self.fields["group"].choices = [("", "No peer group"), *[(str(g.pk), g.name) for g in groups]]
-        self.fields["also_invite"].choices = [("", "Nobody else"), *worker_choices(workers)]
+        set_choices(self, "children", [(str(c.row.person_id), c.row.label) for c in candidates])
+        set_choices(self, "group", [("", "No peer group"), *[(str(g.pk), g.name) for g in groups]])
+        set_choices(self, "also_invite", [("", "Nobody else"), *worker_choices(workers)])
         self.groups = {str(g.pk): g for g in groups}
 
     def holders(self) -> list[tuple[ChildRow, list[str]]]:
@@ -141,7 +143,7 @@ class InviteForm(CocaseForm):
 
     def __init__(self, *args: Any, workers: Iterable[Worker], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["worker"].choices = [("", "Choose a worker"), *worker_choices(workers)]
+        set_choices(self, "worker", [("", "Choose a worker"), *worker_choices(workers)])
 
 
 class ScheduleForm(CocaseForm):
@@ -215,7 +217,9 @@ class MinutesForm(CocaseForm):
         }
 
     def decision_lines(self) -> list[str]:
-        return [line for line in self.cleaned_data.get("decisions", "").splitlines() if line.strip()]
+        return [
+            line for line in self.cleaned_data.get("decisions", "").splitlines() if line.strip()
+        ]
 
 
 class CancelForm(CocaseForm):
@@ -283,12 +287,11 @@ class InterventionForm(CocaseForm):
         concerns = [(f"person:{c.person_id}", c.label) for c in children]
         if group_label:
             concerns.append((GROUP_CHOICE, f"The whole group: {group_label}"))
-        self.fields["concerns"].choices = concerns
-        self.fields["owner"].choices = [("", "Choose a worker"), *worker_choices(owners)]
-        self.fields["agency"].choices = [
-            ("", "The owner's agency"),
-            *[(str(a.pk), a.name) for a in agencies],
-        ]
+        set_choices(self, "concerns", concerns)
+        set_choices(self, "owner", [("", "Choose a worker"), *worker_choices(owners)])
+        set_choices(
+            self, "agency", [("", "The owner's agency"), *[(str(a.pk), a.name) for a in agencies]]
+        )
 
     def person_id(self) -> int | None:
         value = self.cleaned_data.get("concerns", "")
@@ -318,7 +321,4 @@ class InterventionUpdateForm(CocaseForm):
         )
         super().__init__(*args, **kwargs)
         allowed = NEXT_STATUSES.get(intervention.status, ())
-        self.fields["status"].choices = [
-            (value, label) for value, label in InterventionStatus.choices if value in allowed
-        ]
-
+        set_choices(self, "status", [c for c in InterventionStatus.choices if c[0] in allowed])

@@ -34,9 +34,7 @@ def meetings_visible_to(worker: Worker) -> QuerySet[Meeting]:
         return Meeting.objects.all()
     if not scopes.sees_case_records(worker):
         return Meeting.objects.none()
-    q = Q(proposed_by=worker) | Q(
-        id__in=Invitee.objects.filter(worker=worker).values("meeting_id")
-    )
+    q = Q(proposed_by=worker) | Q(id__in=Invitee.objects.filter(worker=worker).values("meeting_id"))
     if worker.role == Role.MANAGER and worker.team_id is not None:
         q |= Q(proposed_by__team_id=worker.team_id) | Q(
             id__in=Invitee.objects.filter(worker__team_id=worker.team_id).values("meeting_id")
@@ -47,8 +45,10 @@ def meetings_visible_to(worker: Worker) -> QuerySet[Meeting]:
 def access_meeting(worker: Worker, meeting_id: object) -> Meeting:
     """The meeting, or 404 for one that is missing or that the worker may not see."""
     try:
-        return meetings_visible_to(worker).select_related("group", "proposed_by").get(
-            pk=int(str(meeting_id))
+        return (
+            meetings_visible_to(worker)
+            .select_related("group", "proposed_by")
+            .get(pk=int(str(meeting_id)))
         )
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404("Not found") from exc
@@ -104,9 +104,7 @@ def can_add_intervention(worker: Worker, meeting: Meeting) -> bool:
         return True
     invitation = _invitation(worker, meeting)
     return (
-        worker.is_active
-        and invitation is not None
-        and invitation.attendance == Attendance.ATTENDED
+        worker.is_active and invitation is not None and invitation.attendance == Attendance.ATTENDED
     )
 
 

@@ -39,7 +39,7 @@ from locus.places.models import Context
 
 
 def holder_text(worker: Worker | None, team: Any = None) -> str:
-    """'Sam Okafor, Contextual Safeguarding Team, Children's Social Care' (or that nobody holds it)."""
+    """Who holds a case, as "Sam Okafor, Team A, Children's Social Care" (or nobody)."""
     if worker is None:
         return "not allocated to a worker"
     team = team or worker.team
@@ -164,9 +164,11 @@ def groups_for_proposal(
     """Peer groups a proposal could map: visible groups any chosen child currently belongs to."""
     ids = list(person_ids)
     qs = scopes.groups_visible_to(viewer).filter(
-        Q(id__in=GroupMembership.objects.filter(person_id__in=ids, until__isnull=True).values(
-            "group_id"
-        ))
+        Q(
+            id__in=GroupMembership.objects.filter(person_id__in=ids, until__isnull=True).values(
+                "group_id"
+            )
+        )
         | Q(pk=extra.pk if extra is not None else None)
     )
     return list(qs.order_by("name", "id"))
@@ -307,9 +309,7 @@ def group_label(meeting: Meeting, visible: bool) -> str:
 def meeting_detail(*, viewer: Worker, meeting: Meeting) -> MeetingDetail:
     """Everything a meeting's page shows, in a fixed number of queries."""
     meeting = (
-        Meeting.objects.select_related(
-            "group", "proposed_by__team__agency", "minutes_recorded_by"
-        )
+        Meeting.objects.select_related("group", "proposed_by__team__agency", "minutes_recorded_by")
         .prefetch_related(
             Prefetch(
                 "invitees",
@@ -536,9 +536,7 @@ def interventions_for_person(viewer: Worker, person: Person) -> list[PersonInter
     The caller has already checked that the viewer may see the child; the meeting
     each came from is linked only for viewers who may see that meeting.
     """
-    groups = GroupMembership.objects.filter(person=person, until__isnull=True).values(
-        "group_id"
-    )
+    groups = GroupMembership.objects.filter(person=person, until__isnull=True).values("group_id")
     items = list(
         Intervention.objects.filter(Q(person=person) | Q(group_id__in=groups))
         .select_related("owner__team__agency", "agency", "group", "meeting")
@@ -570,4 +568,3 @@ def attended_ids(meeting: Meeting) -> set[int]:
     return set(
         meeting.invitees.filter(attendance=Attendance.ATTENDED).values_list("worker_id", flat=True)
     )
-

@@ -78,9 +78,7 @@ def _check_lawful_basis(problems: Problems, lawful_basis: str, other: str) -> No
         "Choose the lawful basis for sharing information at this meeting",
     )
     if lawful_basis == LawfulBasis.OTHER:
-        problems.check(
-            bool(other.strip()), "lawful_basis_other", "Say what the lawful basis is"
-        )
+        problems.check(bool(other.strip()), "lawful_basis_other", "Say what the lawful basis is")
     problems.check(
         len(other) <= 300, "lawful_basis_other", "The lawful basis must be 300 characters or fewer"
     )
@@ -162,7 +160,9 @@ def meeting_propose(
         _create(actor, link)
         for allocation in allocations:
             if allocation.worker.is_active:
-                reasons.setdefault(allocation.worker_id, (allocation.worker, InviteReason.HOLDS_CASE))
+                reasons.setdefault(
+                    allocation.worker_id, (allocation.worker, InviteReason.HOLDS_CASE)
+                )
     for worker in invited.values():
         reasons.setdefault(worker.pk, (worker, InviteReason.ADDED))
     for worker, reason in reasons.values():
@@ -329,7 +329,9 @@ def decision_add(*, actor: Worker, meeting: Meeting, text: str) -> Decision:
     text = text.strip()
     problems.check(bool(text), "text", "Enter the decision")
     problems.check(
-        len(text) <= MAX_DECISION, "text", f"The decision must be {MAX_DECISION} characters or fewer"
+        len(text) <= MAX_DECISION,
+        "text",
+        f"The decision must be {MAX_DECISION} characters or fewer",
     )
     problems.raise_if_any()
     decision = Decision.objects.create(
@@ -348,7 +350,9 @@ def meeting_close(*, actor: Worker, meeting: Meeting) -> Meeting:
     """
     permitted(policies.is_organiser, actor, meeting)
     if meeting.status in (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED):
-        raise InvalidTransition("Only a meeting that has been held can be closed: cancel it instead")
+        raise InvalidTransition(
+            "Only a meeting that has been held can be closed: cancel it instead"
+        )
     _require_status(meeting, (MeetingStatus.HELD,), _not_open_message(meeting, "close it"))
     still_open = meeting.interventions.exclude(status__in=FINISHED_STATUSES).count()
     if still_open:
@@ -420,9 +424,7 @@ def intervention_add(
     """
     permitted(policies.can_add_intervention, actor, meeting)
     if meeting.status in (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED):
-        raise InvalidTransition(
-            "Interventions are agreed at the meeting: record its minutes first"
-        )
+        raise InvalidTransition("Interventions are agreed at the meeting: record its minutes first")
     _require_status(
         meeting, (MeetingStatus.HELD,), _not_open_message(meeting, "add an intervention")
     )
@@ -458,7 +460,7 @@ def intervention_add(
     problems.check(delivering is not None, "agency", "Choose the agency that delivers it")
     problems.raise_if_any()
     now = timezone.now()
-    assert due is not None
+    assert due is not None and delivering is not None
     intervention = Intervention.objects.create(
         meeting=meeting,
         person=person,
@@ -546,4 +548,3 @@ def intervention_update(
         obj=intervention,
         fields={"status": status, "due": due, "updated_at": now},
     )
-

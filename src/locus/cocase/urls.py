@@ -12,9 +12,7 @@ urlpatterns = [
     path("<int:meeting_id>/decisions/add/", views.decision_add, name="meeting-decision"),
     path("<int:meeting_id>/close/", views.meeting_close, name="meeting-close"),
     path("<int:meeting_id>/cancel/", views.meeting_cancel, name="meeting-cancel"),
-    path(
-        "<int:meeting_id>/interventions/add/", views.intervention_add, name="intervention-add"
-    ),
+    path("<int:meeting_id>/interventions/add/", views.intervention_add, name="intervention-add"),
     path(
         "<int:meeting_id>/interventions/<int:intervention_id>/update/",
         views.intervention_update,
