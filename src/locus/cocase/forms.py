@@ -99,8 +99,10 @@ class ProposeForm(CocaseForm):
         widget=forms.RadioSelect,
         error_messages=_required("Choose the lawful basis for sharing information at this meeting"),
     )
+    # A plain field, not a conditional reveal: GOV.UK's reveal puts aria-expanded on a
+    # radio, which assistive technology does not expect (axe: aria-allowed-attr).
     lawful_basis_other = forms.CharField(
-        label="Which lawful basis?", max_length=300, required=False
+        label="If other, which lawful basis?", max_length=300, required=False
     )
     also_invite = forms.ChoiceField(
         label="Also invite (optional)",
