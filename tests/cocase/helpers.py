@@ -13,7 +13,15 @@ from typing import Any
 from django.utils import timezone
 
 from locus.access.models import Worker
-from locus.cocase.models import Attendance, Intervention, Meeting
+from locus.cocase.models import (
+    Attendance,
+    Decision,
+    Intervention,
+    InterventionUpdate,
+    Invitee,
+    Meeting,
+    MeetingChild,
+)
 from locus.cocase.services import (
     intervention_add,
     meeting_propose,
@@ -21,8 +29,13 @@ from locus.cocase.services import (
     meeting_schedule,
 )
 from locus.common.services import today
-from tests.factories import World
+from locus.peers.models import Association
+from locus.peers.services import association_record
+from locus.people.models import Person
+from tests.factories import START, World
 
+# Every model a co-case service writes (for nothing_written).
+MEETING_MODELS = (Meeting, MeetingChild, Invitee, Decision, Intervention, InterventionUpdate)
 PURPOSE = "Map the Millfields group together and agree who does what"
 LAST_WEEK = dt.timedelta(days=7)
 
@@ -93,3 +106,21 @@ def add_intervention(world: World, meeting: Meeting, **fields: Any) -> Intervent
     }
     values.update(fields)
     return intervention_add(**values)
+
+
+def associate(
+    world: World, person: Person, other: Person | None, nature: str = "risk", **fields: Any
+) -> Association:
+    """An open friendship from the world's start, recorded by the system account."""
+    values: dict[str, Any] = {
+        "actor": world.system,
+        "person": person,
+        "other": other,
+        "relationship": "friend",
+        "nature": nature,
+        "source": "professional",
+        "confidence": "medium",
+        "valid_from": START,
+    }
+    values.update(fields)
+    return association_record(**values)

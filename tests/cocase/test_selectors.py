@@ -22,25 +22,12 @@ from locus.incidents.models import InvolvementRole
 from locus.peers.models import GroupRole
 from locus.peers.services import association_end, association_record, membership_add, membership_end
 from locus.people.models import Person
-from tests.cocase.helpers import add_intervention, held_meeting, propose, schedule
+from tests.cocase.helpers import add_intervention, associate, held_meeting, propose, schedule
 from tests.factories import START, World, make_incident, make_person
 
 pytestmark = pytest.mark.django_db
 
 PROVENANCE = {"source": "professional", "confidence": "medium"}
-
-
-def associate(world: World, a: Person, b: Person | None, nature: str = "risk", **kw: object):
-    return association_record(
-        actor=world.system,
-        person=a,
-        other=b,
-        relationship="friend",
-        nature=nature,
-        valid_from=START,
-        **PROVENANCE,
-        **kw,  # type: ignore[arg-type]
-    )
 
 
 # --- Linked children ------------------------------------------------------------------------

@@ -12,13 +12,8 @@ from django.utils import timezone
 from locus.audit.models import ChangeAction, ChangeEvent
 from locus.cocase.models import (
     Attendance,
-    Decision,
-    Intervention,
-    InterventionUpdate,
-    Invitee,
     InviteReason,
     Meeting,
-    MeetingChild,
     MeetingStatus,
 )
 from locus.cocase.services import (
@@ -35,8 +30,10 @@ from locus.common.errors import InvalidTransition, NotPermitted, ValidationFaile
 from locus.common.services import today
 from locus.places.models import ContextKind
 from tests.cocase.helpers import (
+    MEETING_MODELS,
     PURPOSE,
     add_intervention,
+    associate,
     held_meeting,
     hold,
     propose,
@@ -46,14 +43,6 @@ from tests.factories import World, changes_for, last_change, make_context, nothi
 
 pytestmark = pytest.mark.django_db
 
-MEETING_MODELS = (
-    Meeting,
-    MeetingChild,
-    Invitee,
-    Decision,
-    Intervention,
-    InterventionUpdate,
-)
 TOMORROW = today() + dt.timedelta(days=1)
 
 
@@ -99,18 +88,7 @@ def test_only_caseworkers_propose_meetings(world: World, persona: str) -> None:
 
 
 def test_a_child_linked_by_an_open_association_may_be_proposed(world: World) -> None:
-    from locus.peers.services import association_record
-
-    association_record(
-        actor=world.system,
-        person=world.csc_child,
-        other=world.other_child,
-        relationship="friend",
-        nature="risk",
-        source="school",
-        confidence="medium",
-        valid_from=dt.date(2025, 9, 1),
-    )
+    associate(world, world.csc_child, world.other_child)
     meeting = propose(world, children=[world.csc_child, world.other_child], group=None)
     assert "other_social_worker" in invited(meeting)
 

@@ -15,24 +15,26 @@ from django.utils import timezone
 
 from locus.audit.models import AccessAction, AccessEvent
 from locus.cocase.models import (
-    Decision,
     Intervention,
-    InterventionUpdate,
-    Invitee,
     Meeting,
-    MeetingChild,
     MeetingStatus,
 )
 from locus.common.services import today
 from locus.peers.models import GroupRole
-from locus.peers.services import association_record, membership_add
+from locus.peers.services import membership_add
 from locus.people.services import allocation_create
-from tests.cocase.helpers import add_intervention, held_meeting, hold, propose, schedule
+from tests.cocase.helpers import (
+    MEETING_MODELS,
+    add_intervention,
+    associate,
+    held_meeting,
+    hold,
+    propose,
+    schedule,
+)
 from tests.factories import START, World, client_for, make_person, make_worker, nothing_written
 
 pytestmark = pytest.mark.django_db
-
-MODELS = (Meeting, MeetingChild, Invitee, Decision, Intervention, InterventionUpdate)
 
 
 def url(name: str, *args: Any) -> str:
@@ -119,7 +121,7 @@ def test_a_bad_proposal_shows_its_errors_and_writes_nothing(
     world: World, overrides: dict[str, Any], message: str
 ) -> None:
     query = f"?person={world.csc_child.pk}&person={world.yjs_child.pk}"
-    with nothing_written(*MODELS):
+    with nothing_written(*MEETING_MODELS):
         response = client_for(world.social_worker).post(
             url("meeting-propose") + query, proposal(world, **overrides)
         )
@@ -184,7 +186,7 @@ def test_scheduling_through_the_form(world: World) -> None:
 def test_a_move_the_state_does_not_allow_is_explained_and_writes_nothing(world: World) -> None:
     meeting = held_meeting(world)
     day = today() + dt.timedelta(days=7)
-    with nothing_written(*MODELS):
+    with nothing_written(*MEETING_MODELS):
         response = client_for(world.social_worker).post(
             url("meeting-schedule", meeting.pk),
             {"when": day.strftime("%d/%m/%Y"), "time": "10:00", "online": "online"},
@@ -201,7 +203,7 @@ def test_recording_minutes_through_the_form(world: World) -> None:
     page = client.get(url("meeting-minutes", meeting.pk)).content.decode()
     assert "The group map" in page and "Ciara Cscchild" not in page  # not shared yet
     sw, yjs = world.social_worker.pk, world.yjs_worker.pk
-    with nothing_written(*MODELS):
+    with nothing_written(*MEETING_MODELS):
         bad = client.post(url("meeting-minutes", meeting.pk), {f"attendance_{sw}": "attended"})
     assert errors_of(bad.content.decode()) == ["Say whether Test yjs_worker attended"]
     response = client.post(
@@ -237,7 +239,7 @@ def test_adding_and_updating_an_intervention_through_the_forms(world: World) -> 
         "due": due,
         "status": "planned",
     }
-    with nothing_written(*MODELS):
+    with nothing_written(*MEETING_MODELS):
         bad = client.post(url("intervention-add", meeting.pk), {**form, "description": ""})
     assert errors_of(bad.content.decode()) == ["Describe the intervention"]
     assert client.post(url("intervention-add", meeting.pk), form).status_code == 302
@@ -247,7 +249,7 @@ def test_adding_and_updating_an_intervention_through_the_forms(world: World) -> 
     assert client.post(url("intervention-add", meeting.pk), group_form).status_code == 302
     update = url("intervention-update", meeting.pk, item.pk)
     owner = client_for(world.yjs_worker)
-    with nothing_written(*MODELS):
+    with nothing_written(*MEETING_MODELS):
         bad = owner.post(update, {"status": "in_progress", "note": ""})
     assert errors_of(bad.content.decode()) == ["Say what has happened"]
     assert owner.post(update, {"status": "in_progress", "note": "Started"}).status_code == 302
@@ -274,7 +276,7 @@ def test_inviting_and_cancelling_through_the_forms(world: World) -> None:
     response = client.post(url("meeting-invite", meeting.pk), {"worker": str(world.school_dsl.pk)})
     assert response.status_code == 302
     assert meeting.invitees.filter(worker=world.school_dsl).exists()
-    with nothing_written(*MODELS):
+    with nothing_written(*MEETING_MODELS):
         bad = client.post(url("meeting-cancel", meeting.pk), {"reason": ""})
     assert errors_of(bad.content.decode()) == ["Say why the meeting is cancelled"]
     client.post(url("meeting-cancel", meeting.pk), {"reason": "Cases merged"})
@@ -287,7 +289,7 @@ def test_closing_and_adding_a_decision_through_the_forms(world: World) -> None:
     response = client.post(url("meeting-decision", meeting.pk), {"text": "Review in May"})
     assert response.status_code == 302
     item = add_intervention(world, meeting)
-    with nothing_written(*MODELS):
+    with nothing_written(*MEETING_MODELS):
         refused = client.post(url("meeting-close", meeting.pk), {})
     assert errors_of(refused.content.decode())[0].startswith("1 intervention is still planned")
     client_for(world.yjs_worker).post(
@@ -340,16 +342,7 @@ def grown_meeting(world: World, n: int, start: int = 0, *, held: bool = True) ->
             source="school",
             confidence="low",
         )
-        association_record(
-            actor=world.system,
-            person=child,
-            other=world.csc_child,
-            relationship="friend",
-            nature="risk",
-            source="school",
-            confidence="low",
-            valid_from=START,
-        )
+        associate(world, child, world.csc_child)
         extra.append(child)
     meeting = schedule(world, propose(world, children=[world.csc_child, world.yjs_child, *extra]))
     if not held:

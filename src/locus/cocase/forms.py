@@ -173,8 +173,10 @@ class ScheduleForm(CocaseForm):
         help_text="A room and building, or for an online meeting the service used.",
     )
 
-    def moment(self) -> dt.datetime | None:
-        day, time = self.cleaned_data.get("when"), self.cleaned_data.get("time")
+    @staticmethod
+    def moment(data: dict[str, Any]) -> dt.datetime | None:
+        """The date and time entered, as an aware moment in the local time zone."""
+        day, time = data.get("when"), data.get("time")
         if day is None or time is None:
             return None
         return timezone.make_aware(dt.datetime.combine(day, time))

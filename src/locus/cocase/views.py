@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from locus.access import lookups
-from locus.access.models import Agency
+from locus.access.models import Agency, Worker
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.cocase import policies, selectors, services
@@ -215,47 +215,79 @@ def meeting_propose(request: AuthedRequest) -> HttpResponse:
 # --- Moving a meeting on ---------------------------------------------------------------------
 
 
-def meeting_schedule(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+def _action(
+    request: AuthedRequest,
+    meeting_id: int,
+    *,
+    allowed: Callable[..., bool],
+    make_form: Callable[[Meeting], CocaseForm],
+    run: Callable[[Meeting, Any], Any],
+    success: str,
+    **page: Any,
+) -> HttpResponse:
+    """A form page that moves a meeting on: 404 unless ``allowed``, then run the service."""
     meeting = policies.access_meeting(request.user, meeting_id)
-    permitted(policies.is_organiser, request.user, meeting)
+    permitted(allowed, request.user, meeting)
+    form = make_form(meeting)
+    if _submit(request, form, lambda: run(meeting, form.cleaned_data), success):
+        return redirect("meeting", meeting_id=meeting.pk)
+    return _form_page(request, meeting, form, **page)
+
+
+def _schedule_form(request: AuthedRequest, meeting: Meeting) -> ScheduleForm:
     initial: dict[str, Any] = {"online": "online" if meeting.online else "in_person"}
     if meeting.scheduled_for is not None:
         local = timezone.localtime(meeting.scheduled_for)
         initial.update(when=local.date(), time=local.time(), location=meeting.location)
-    form = ScheduleForm(_data(request), initial=initial)
+    return ScheduleForm(_data(request), initial=initial)
 
-    def run() -> None:
-        services.meeting_schedule(
+
+def meeting_schedule(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    return _action(
+        request,
+        meeting_id,
+        allowed=policies.is_organiser,
+        make_form=lambda m: _schedule_form(request, m),
+        run=lambda m, data: services.meeting_schedule(
             actor=request.user,
-            meeting=meeting,
-            when=form.moment(),
-            online=form.cleaned_data["online"] == "online",
-            location=form.cleaned_data.get("location", ""),
-        )
-
-    if _submit(request, form, run, "Meeting scheduled"):
-        return redirect("meeting", meeting_id=meeting.pk)
-    verb = "Reschedule" if meeting.status == MeetingStatus.SCHEDULED else "Schedule"
-    return _form_page(
-        request, meeting, form, page="schedule", heading=f"{verb} the meeting", button="Save"
+            meeting=m,
+            when=ScheduleForm.moment(data),
+            online=data["online"] == "online",
+            location=data.get("location", ""),
+        ),
+        success="Meeting scheduled",
+        page="schedule",
+        heading="When and where",
+        button="Save",
     )
 
 
-def meeting_invite(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting = policies.access_meeting(request.user, meeting_id)
-    permitted(policies.is_organiser, request.user, meeting)
+def _uninvited(meeting: Meeting) -> list[Worker]:
     invited = set(meeting.invitees.values_list("worker_id", flat=True))
-    workers = [w for w in selectors.invitable_workers() if w.pk not in invited]
-    form = InviteForm(_data(request), workers=workers)
+    return [w for w in selectors.invitable_workers() if w.pk not in invited]
 
-    def run() -> None:
-        chosen = next(w for w in workers if str(w.pk) == form.cleaned_data["worker"])
-        services.meeting_invite(actor=request.user, meeting=meeting, worker=chosen)
 
-    if _submit(request, form, run, "Worker invited"):
-        return redirect("meeting", meeting_id=meeting.pk)
-    return _form_page(
-        request, meeting, form, page="invite", heading="Invite a worker", button="Invite"
+def meeting_invite(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    workers: list[Worker] = []
+
+    def make_form(meeting: Meeting) -> InviteForm:
+        workers.extend(_uninvited(meeting))
+        return InviteForm(_data(request), workers=workers)
+
+    return _action(
+        request,
+        meeting_id,
+        allowed=policies.is_organiser,
+        make_form=make_form,
+        run=lambda m, data: services.meeting_invite(
+            actor=request.user,
+            meeting=m,
+            worker=next(w for w in workers if str(w.pk) == data["worker"]),
+        ),
+        success="Worker invited",
+        page="invite",
+        heading="Invite a worker",
+        button="Invite",
     )
 
 
@@ -304,21 +336,15 @@ def meeting_minutes(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 
 
 def meeting_cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting = policies.access_meeting(request.user, meeting_id)
-    permitted(policies.is_organiser, request.user, meeting)
-    form = CancelForm(_data(request))
-
-    def run() -> None:
-        services.meeting_cancel(
-            actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
-        )
-
-    if _submit(request, form, run, "Meeting cancelled"):
-        return redirect("meeting", meeting_id=meeting.pk)
-    return _form_page(
+    return _action(
         request,
-        meeting,
-        form,
+        meeting_id,
+        allowed=policies.is_organiser,
+        make_form=lambda m: CancelForm(_data(request)),
+        run=lambda m, data: services.meeting_cancel(
+            actor=request.user, meeting=m, reason=data["reason"]
+        ),
+        success="Meeting cancelled",
         page="cancel",
         heading="Cancel the meeting",
         button="Cancel the meeting",
@@ -327,19 +353,13 @@ def meeting_cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 
 
 def meeting_close(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting = policies.access_meeting(request.user, meeting_id)
-    permitted(policies.is_organiser, request.user, meeting)
-    form = CocaseForm(_data(request))
-
-    def run() -> None:
-        services.meeting_close(actor=request.user, meeting=meeting)
-
-    if _submit(request, form, run, "Meeting closed"):
-        return redirect("meeting", meeting_id=meeting.pk)
-    return _form_page(
+    return _action(
         request,
-        meeting,
-        form,
+        meeting_id,
+        allowed=policies.is_organiser,
+        make_form=lambda m: CocaseForm(_data(request)),
+        run=lambda m, data: services.meeting_close(actor=request.user, meeting=m),
+        success="Meeting closed",
         page="close",
         heading="Close the meeting",
         intro="Closing the meeting ends what it shared: workers who attended keep sight "
@@ -350,17 +370,16 @@ def meeting_close(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 
 
 def decision_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting = policies.access_meeting(request.user, meeting_id)
-    permitted(policies.can_record_minutes, request.user, meeting)
-    form = DecisionForm(_data(request))
-
-    def run() -> None:
-        services.decision_add(actor=request.user, meeting=meeting, text=form.cleaned_data["text"])
-
-    if _submit(request, form, run, "Decision added"):
-        return redirect("meeting", meeting_id=meeting.pk)
-    return _form_page(
-        request, meeting, form, page="decision", heading="Add a decision", button="Add decision"
+    return _action(
+        request,
+        meeting_id,
+        allowed=policies.can_record_minutes,
+        make_form=lambda m: DecisionForm(_data(request)),
+        run=lambda m, data: services.decision_add(actor=request.user, meeting=m, text=data["text"]),
+        success="Decision added",
+        page="decision",
+        heading="Add a decision",
+        button="Add decision",
     )
 
 
