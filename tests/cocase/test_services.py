@@ -12,6 +12,7 @@ from django.utils import timezone
 from locus.audit.models import ChangeAction, ChangeEvent
 from locus.cocase.models import (
     Attendance,
+    Intervention,
     InviteReason,
     Meeting,
     MeetingStatus,
@@ -565,3 +566,22 @@ def test_proposal_purpose_is_trimmed(world: World) -> None:
     )
     assert meeting.purpose == PURPOSE
     assert meeting.title == "Peer group mapping meeting"
+
+
+def test_a_stale_page_cannot_move_a_meeting_someone_else_has_moved(world: World) -> None:
+    meeting = schedule(world, propose(world))
+    stale = Meeting.objects.get(pk=meeting.pk)  # as loaded by another worker's open page
+    meeting_cancel(actor=world.social_worker, meeting=meeting, reason="Merged with another")
+    with nothing_written(*MEETING_MODELS), pytest.raises(InvalidTransition) as caught:
+        hold(world, stale)
+    assert str(caught.value) == "This meeting was cancelled: it is too late to record its minutes"
+
+
+def test_a_stale_page_cannot_update_a_finished_intervention(world: World) -> None:
+    item = add_intervention(world, held_meeting(world))
+    stale = Intervention.objects.get(pk=item.pk)
+    intervention_update(actor=world.yjs_worker, intervention=item, status="done", note="Done")
+    with nothing_written(*MEETING_MODELS), pytest.raises(InvalidTransition):
+        intervention_update(
+            actor=world.social_worker, intervention=stale, status="stopped", note="x"
+        )

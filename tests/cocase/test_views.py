@@ -424,3 +424,23 @@ def test_pages_have_no_inline_script_or_style_and_post_with_csrf(world: World, n
     assert " style=" not in html and "<style" not in html
     for form in re.findall(r'<form method="post".*?</form>', html, re.S):
         assert "csrfmiddlewaretoken" in form
+
+
+def test_the_meeting_page_offers_only_the_moves_its_state_allows(world: World) -> None:
+    client = client_for(world.social_worker)
+    ahead = schedule(world, propose(world), when=timezone.now() + dt.timedelta(days=3))
+    html = client.get(url("meeting", ahead.pk)).content.decode()
+    assert "Record minutes" not in html
+    assert "You can record the minutes once the meeting has taken place." in html
+    assert url("meeting-schedule", ahead.pk) in html and url("meeting-cancel", ahead.pk) in html
+    held = held_meeting(world)
+    add_intervention(world, held)
+    html = client.get(url("meeting", held.pk)).content.decode()
+    assert url("meeting-close", held.pk) not in html
+    assert "(1 still open)" in html
+    assert url("intervention-add", held.pk) in html
+    assert url("meeting-schedule", held.pk) not in html
+    # An invitee sees the meeting but none of the organisers' moves.
+    html = client_for(world.yjs_worker).get(url("meeting", ahead.pk)).content.decode()
+    assert url("meeting-schedule", ahead.pk) not in html
+    assert url("meeting-cancel", ahead.pk) not in html

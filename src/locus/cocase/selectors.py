@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from locus.access import scopes
 from locus.access.models import Worker
@@ -163,15 +164,14 @@ def groups_for_proposal(
 ) -> list[Context]:
     """Peer groups a proposal could map: visible groups any chosen child currently belongs to."""
     ids = list(person_ids)
-    qs = scopes.groups_visible_to(viewer).filter(
-        Q(
-            id__in=GroupMembership.objects.filter(person_id__in=ids, until__isnull=True).values(
-                "group_id"
-            )
+    q = Q(
+        id__in=GroupMembership.objects.filter(person_id__in=ids, until__isnull=True).values(
+            "group_id"
         )
-        | Q(pk=extra.pk if extra is not None else None)
     )
-    return list(qs.order_by("name", "id"))
+    if extra is not None:
+        q |= Q(pk=extra.pk)
+    return list(scopes.groups_visible_to(viewer).filter(q).order_by("name", "id"))
 
 
 def invitable_workers() -> QuerySet[Worker]:
@@ -282,6 +282,7 @@ class MeetingDetail:
     can_record_minutes: bool
     can_add_intervention: bool
     open_interventions: int
+    minutes_due: bool  # the meeting's time has come: its minutes can be recorded
 
 
 def meeting_children(meeting: Meeting) -> list[MeetingChild]:
@@ -369,6 +370,7 @@ def meeting_detail(*, viewer: Worker, meeting: Meeting) -> MeetingDetail:
         can_add_intervention=meeting.status == MeetingStatus.HELD
         and policies.can_add_intervention(viewer, meeting),
         open_interventions=sum(1 for i in interventions if i.status not in FINISHED_STATUSES),
+        minutes_due=meeting.scheduled_for is not None and meeting.scheduled_for <= timezone.now(),
     )
 
 

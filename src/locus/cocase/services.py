@@ -53,6 +53,12 @@ def _when(moment: dt.datetime) -> str:
     return date_format(timezone.localtime(moment), "j F Y \\a\\t H:i")
 
 
+def _lock(meeting: Meeting) -> None:
+    """Read the meeting afresh, and hold its row, inside the service's transaction: a page
+    loaded before someone else cancelled the meeting must not then hold it."""
+    meeting.refresh_from_db(from_queryset=Meeting.objects.select_for_update())
+
+
 def _require_status(meeting: Meeting, allowed: Iterable[str], message: str) -> None:
     if meeting.status not in set(allowed):
         raise InvalidTransition(message)
@@ -177,6 +183,7 @@ def meeting_propose(
 def meeting_invite(*, actor: Worker, meeting: Meeting, worker: Worker) -> Invitee:
     """Invite one more worker (the school's safeguarding lead, a youth worker...)."""
     permitted(policies.is_organiser, actor, meeting)
+    _lock(meeting)
     _require_status(
         meeting,
         (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED),
@@ -207,6 +214,7 @@ def meeting_schedule(
 ) -> Meeting:
     """Set (or move) the meeting's date, time and place; "online" needs no place."""
     permitted(policies.is_organiser, actor, meeting)
+    _lock(meeting)
     _require_status(
         meeting,
         (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED),
@@ -256,6 +264,7 @@ def meeting_record_minutes(
     forum share in access/scopes.py).
     """
     permitted(policies.can_record_minutes, actor, meeting)
+    _lock(meeting)
     if meeting.status == MeetingStatus.PROPOSED:
         raise InvalidTransition("Schedule the meeting before recording its minutes")
     _require_status(
@@ -318,6 +327,7 @@ def meeting_record_minutes(
 def decision_add(*, actor: Worker, meeting: Meeting, text: str) -> Decision:
     """A decision remembered after the minutes were recorded."""
     permitted(policies.can_record_minutes, actor, meeting)
+    _lock(meeting)
     _require_status(
         meeting,
         (MeetingStatus.HELD,),
@@ -349,6 +359,7 @@ def meeting_close(*, actor: Worker, meeting: Meeting) -> Meeting:
     their own scope.
     """
     permitted(policies.is_organiser, actor, meeting)
+    _lock(meeting)
     if meeting.status in (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED):
         raise InvalidTransition(
             "Only a meeting that has been held can be closed: cancel it instead"
@@ -371,6 +382,7 @@ def meeting_close(*, actor: Worker, meeting: Meeting) -> Meeting:
 def meeting_cancel(*, actor: Worker, meeting: Meeting, reason: str) -> Meeting:
     """Cancel a meeting that has not been held, saying why."""
     permitted(policies.is_organiser, actor, meeting)
+    _lock(meeting)
     _require_status(
         meeting,
         (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED),
@@ -423,6 +435,7 @@ def intervention_add(
     the owner's unless another is named.
     """
     permitted(policies.can_add_intervention, actor, meeting)
+    _lock(meeting)
     if meeting.status in (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED):
         raise InvalidTransition("Interventions are agreed at the meeting: record its minutes first")
     _require_status(
@@ -512,7 +525,9 @@ def intervention_update(
     History is kept: each update is its own row, and the change is audited.
     """
     permitted(policies.can_update_intervention, actor, intervention)
+    intervention.refresh_from_db(from_queryset=Intervention.objects.select_for_update())
     meeting = intervention.meeting
+    _lock(meeting)
     _require_status(
         meeting, (MeetingStatus.HELD,), _not_open_message(meeting, "update its interventions")
     )

@@ -157,13 +157,13 @@ def meeting_propose(request: AuthedRequest) -> HttpResponse:
     viewer = request.user
     permitted(policies.can_propose_meeting, viewer)
     from_query = _ids(request.GET.getlist("person"))
-    offered = from_query + _ids(request.POST.getlist("children"))
-    if not offered:
-        offered = list(
-            Allocation.objects.filter(worker=viewer, end__isnull=True).values_list(
-                "person_id", flat=True
-            )
+    # Without children from a cluster or a child's linked cases, offer the proposer's caseload.
+    offered = from_query or list(
+        Allocation.objects.filter(worker=viewer, end__isnull=True).values_list(
+            "person_id", flat=True
         )
+    )
+    offered += _ids(request.POST.getlist("children"))
     candidates = selectors.proposal_candidates(viewer, offered)
     visible = [c.row.person_id for c in candidates if c.row.visible]
     extra_group = _group_from(request)
