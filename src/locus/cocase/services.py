@@ -77,6 +77,17 @@ def _create(actor: Worker, obj: Model) -> None:
     record_change(actor=actor, action=ChangeAction.CREATE, obj=obj)
 
 
+def _organise_before_held(actor: Worker, meeting: Meeting, doing: str) -> None:
+    """An organiser, on a meeting not yet held (invite, schedule, cancel)."""
+    permitted(policies.is_organiser, actor, meeting)
+    _lock(meeting)
+    _require_status(
+        meeting,
+        (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED),
+        _not_open_message(meeting, doing),
+    )
+
+
 def _check_lawful_basis(problems: Problems, lawful_basis: str, other: str) -> None:
     problems.check(
         lawful_basis in LawfulBasis.values,
@@ -182,13 +193,7 @@ def meeting_propose(
 @transaction.atomic
 def meeting_invite(*, actor: Worker, meeting: Meeting, worker: Worker) -> Invitee:
     """Invite one more worker (the school's safeguarding lead, a youth worker...)."""
-    permitted(policies.is_organiser, actor, meeting)
-    _lock(meeting)
-    _require_status(
-        meeting,
-        (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED),
-        _not_open_message(meeting, "invite anyone"),
-    )
+    _organise_before_held(actor, meeting, "invite anyone")
     problems = Problems()
     problems.check(
         policies.is_invitable(worker),
@@ -213,13 +218,7 @@ def meeting_schedule(
     *, actor: Worker, meeting: Meeting, when: dt.datetime | None, online: bool, location: str = ""
 ) -> Meeting:
     """Set (or move) the meeting's date, time and place; "online" needs no place."""
-    permitted(policies.is_organiser, actor, meeting)
-    _lock(meeting)
-    _require_status(
-        meeting,
-        (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED),
-        _not_open_message(meeting, "schedule it"),
-    )
+    _organise_before_held(actor, meeting, "schedule it")
     problems = Problems()
     now = timezone.now()
     if when is None:
@@ -381,13 +380,7 @@ def meeting_close(*, actor: Worker, meeting: Meeting) -> Meeting:
 @transaction.atomic
 def meeting_cancel(*, actor: Worker, meeting: Meeting, reason: str) -> Meeting:
     """Cancel a meeting that has not been held, saying why."""
-    permitted(policies.is_organiser, actor, meeting)
-    _lock(meeting)
-    _require_status(
-        meeting,
-        (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED),
-        _not_open_message(meeting, "cancel it"),
-    )
+    _organise_before_held(actor, meeting, "cancel it")
     problems = Problems()
     reason = reason.strip()
     problems.check(bool(reason), "reason", "Say why the meeting is cancelled")
