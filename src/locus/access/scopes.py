@@ -20,6 +20,10 @@ The rules (also in ``access/RULES.md``):
 * An incident is visible when the worker's agency reported it (agency scope) or
   it involves a person the worker may see. Other people in it stay hidden:
   pages show their role, not who they are.
+* A **forum share**: once a peer group mapping meeting is held, the workers
+  recorded as having attended it see the children it concerned (at any scope).
+  Invitees who sent apologies or did not come, and everyone before the meeting
+  is held, see only "a child held by <worker>"; closing the meeting ends it.
 * Public contexts (parks, schools, shops, transport...) are visible to every
   worker who sees case records. Homes and peer groups point at children, so
   they are visible only through a child the worker may see (a resident, a
@@ -38,6 +42,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from locus.access.models import Role, Scope, Worker
+from locus.cocase.models import Attendance, Invitee, MeetingChild, MeetingStatus
 from locus.incidents.models import Incident, Involvement
 from locus.peers.models import GroupMembership
 from locus.people.models import Allocation, LegalStatusEpisode, Person
@@ -123,6 +128,20 @@ AGENCY_GRANTS: list[PersonGrant] = [
 ]
 
 
+def _shared_at_forum(worker: Worker) -> Q:
+    # Nested subqueries, not joins: the condition stays one more IN on Person, so
+    # visible_person_ids is still a single query.
+    attended = Invitee.objects.filter(
+        worker=worker, attendance=Attendance.ATTENDED, meeting__status=MeetingStatus.HELD
+    ).values("meeting_id")
+    return Q(id__in=MeetingChild.objects.filter(meeting_id__in=attended).values("person_id"))
+
+
+# Grants that hold at every scope (own, team, agency): what was shared with the worker
+# at a forum they sat on. Break-glass will be one more.
+SHARED_GRANTS: list[PersonGrant] = [_shared_at_forum]
+
+
 def sees_case_records(worker: Worker) -> bool:
     return (
         worker.is_active
@@ -144,6 +163,8 @@ def person_filter(worker: Worker) -> Q | None:
     if worker.scope == Scope.AGENCY:
         for grant in AGENCY_GRANTS:
             q |= grant(worker)
+    for grant in SHARED_GRANTS:
+        q |= grant(worker)
     return q
 
 

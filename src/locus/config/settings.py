@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "locus.peers",
     "locus.incidents",
     "locus.linked",
+    "locus.cocase",
     "locus.web",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("groups/", include("locus.peers.urls")),
     path("incidents/", include("locus.incidents.urls")),
     path("linked/", include("locus.linked.urls")),
+    path("meetings/", include("locus.cocase.urls")),
     path("audit/", include("locus.audit.urls")),
 ]
 

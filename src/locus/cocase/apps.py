@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CocaseConfig(AppConfig):
+    name = "locus.cocase"
+    label = "cocase"
+    verbose_name = "Co-case management"

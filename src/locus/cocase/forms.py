@@ -1,0 +1,328 @@
+"""Forms for co-case management. They parse; the services decide what is allowed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from locus.access.models import Agency, Worker
+from locus.cocase.models import Intervention, InterventionStatus, Invitee, LawfulBasis
+from locus.cocase.selectors import Candidate, ChildRow, holder_text
+from locus.cocase.services import NEXT_STATUSES, RECORDED_ATTENDANCE
+from locus.common.forms import GovukForm
+from locus.places.models import Context
+
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
+TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M"]
+CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+def date_field(label: str, *, required: bool = True, hint: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        help_text=hint or "For example, 27/03/2026",
+        error_messages={
+            "invalid": f"Enter the {label.lower()} as a date, like 27/03/2026",
+            "required": f"Enter the {label.lower()}",
+        },
+        widget=forms.DateInput(format="%d/%m/%Y"),
+    )
+
+
+def worker_choices(workers: Iterable[Worker]) -> list[Any]:
+    """Workers grouped by agency, each shown with their team (for <optgroup>)."""
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for w in workers:
+        agency = w.team.agency.name if w.team else "No agency"
+        team = w.team.name if w.team else ""
+        label = f"{w}, {team}" + (f" ({w.job_title})" if w.job_title else "")
+        grouped.setdefault(agency, []).append((str(w.pk), label))
+    return list(grouped.items())
+
+
+def set_choices(form: forms.Form, name: str, choices: list[Any]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
+class CocaseForm(GovukForm):
+    """GOV.UK form whose error summary links reach radios and checkboxes too."""
+
+    def error_links(self) -> list[tuple[str, str]]:
+        links = [("", str(e)) for e in self.non_field_errors()]
+        for name, field in self.fields.items():
+            bound = self[name]
+            anchor = bound.auto_id or ""
+            if isinstance(field.widget, CHOICE_WIDGETS):
+                anchor += "_0"  # the first option: the summary link must land on an input
+            links.extend((anchor, str(e)) for e in bound.errors)
+        return links
+
+
+def _required(message: str) -> dict[str, str]:
+    return {"required": message, "invalid_choice": message}
+
+
+class ProposeForm(CocaseForm):
+    children = forms.MultipleChoiceField(
+        label="Children the meeting is about",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=_required("Choose at least one child"),
+    )
+    group = forms.ChoiceField(
+        label="Peer group to map (optional)",
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose a peer group from the list"},
+    )
+    title = forms.CharField(
+        label="Title (optional)",
+        max_length=120,
+        required=False,
+        help_text="Invitees who do not hold a child's case will see it: do not name children.",
+    )
+    purpose = forms.CharField(
+        label="What is the meeting for?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what the meeting is for"},
+    )
+    lawful_basis = forms.ChoiceField(
+        label="Lawful basis for sharing information at the meeting",
+        choices=LawfulBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages=_required("Choose the lawful basis for sharing information at this meeting"),
+    )
+    # A plain field, not a conditional reveal: GOV.UK's reveal puts aria-expanded on a
+    # radio, which assistive technology does not expect (axe: aria-allowed-attr).
+    lawful_basis_other = forms.CharField(
+        label="If other, which lawful basis?", max_length=300, required=False
+    )
+    also_invite = forms.ChoiceField(
+        label="Also invite (optional)",
+        required=False,
+        help_text="The workers who hold each child's case are invited. "
+        "You can invite more people from the meeting's page.",
+        error_messages={"invalid_choice": "Choose a worker from the list"},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        candidates: Sequence[Candidate],
+        groups: Sequence[Context],
+        workers: Iterable[Worker],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = list(candidates)
+        set_choices(self, "children", [(str(c.row.person_id), c.row.label) for c in candidates])
+        set_choices(self, "group", [("", "No peer group"), *[(str(g.pk), g.name) for g in groups]])
+        set_choices(self, "also_invite", [("", "Nobody else"), *worker_choices(workers)])
+        self.groups = {str(g.pk): g for g in groups}
+
+    def holders(self) -> list[tuple[ChildRow, list[str]]]:
+        """Each offered child with the workers who will be invited because they hold the case."""
+        return [
+            (c.row, [holder_text(a.worker, a.team) for a in c.holders]) for c in self.candidates
+        ]
+
+    def chosen_group(self) -> Context | None:
+        return self.groups.get(self.cleaned_data.get("group") or "")
+
+
+class InviteForm(CocaseForm):
+    worker = forms.ChoiceField(
+        label="Worker to invite",
+        error_messages=_required("Choose the worker to invite"),
+    )
+
+    def __init__(self, *args: Any, workers: Iterable[Worker], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "worker", [("", "Choose a worker"), *worker_choices(workers)])
+
+
+class ScheduleForm(CocaseForm):
+    when = date_field("Date")
+    time = forms.TimeField(
+        label="Time",
+        input_formats=TIME_FORMATS,
+        help_text="24-hour clock, for example 14:30",
+        error_messages={
+            "required": "Enter the time",
+            "invalid": "Enter the time like 14:30",
+        },
+        widget=forms.TimeInput(format="%H:%M"),
+    )
+    online = forms.ChoiceField(
+        label="How will people meet?",
+        choices=[("in_person", "In person"), ("online", "Online")],
+        widget=forms.RadioSelect,
+        error_messages=_required("Say whether the meeting is in person or online"),
+    )
+    location = forms.CharField(
+        label="Where",
+        max_length=200,
+        required=False,
+        help_text="A room and building, or for an online meeting the service used.",
+    )
+
+    @staticmethod
+    def moment(data: dict[str, Any]) -> dt.datetime | None:
+        """The date and time entered, as an aware moment in the local time zone."""
+        day, time = data.get("when"), data.get("time")
+        if day is None or time is None:
+            return None
+        return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+class MinutesForm(CocaseForm):
+    notes = forms.CharField(
+        label="What was discussed (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    decisions = forms.CharField(
+        label="Decisions (optional)",
+        required=False,
+        help_text="One decision on each line.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args: Any, invitees: Sequence[Invitee], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invitees = list(invitees)
+        choices = [(a.value, a.label) for a in RECORDED_ATTENDANCE]
+        attendance_fields = {}
+        for invitee in self.invitees:
+            w = invitee.worker
+            attendance_fields[f"attendance_{w.pk}"] = forms.ChoiceField(
+                label=holder_text(w),
+                choices=choices,
+                widget=forms.RadioSelect,
+                error_messages=_required(f"Say whether {w} attended"),
+            )
+        # Attendance first: it is what the minutes are for.
+        self.fields = {**attendance_fields, **self.fields}
+
+    def attendance_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("attendance_")]
+
+    def attendance(self) -> dict[int, str]:
+        return {
+            i.worker_id: self.cleaned_data.get(f"attendance_{i.worker_id}", "")
+            for i in self.invitees
+        }
+
+    def decision_lines(self) -> list[str]:
+        return [
+            line for line in self.cleaned_data.get("decisions", "").splitlines() if line.strip()
+        ]
+
+
+class CancelForm(CocaseForm):
+    reason = forms.CharField(
+        label="Why is the meeting cancelled?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the meeting is cancelled"},
+    )
+
+
+class DecisionForm(CocaseForm):
+    text = forms.CharField(
+        label="Decision",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the decision"},
+    )
+
+
+GROUP_CHOICE = "group"
+
+
+class InterventionForm(CocaseForm):
+    concerns = forms.ChoiceField(
+        label="Who is it for?",
+        widget=forms.RadioSelect,
+        error_messages=_required("Choose the child or the group it concerns (one of them)"),
+    )
+    description = forms.CharField(
+        label="What will be done",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Describe the intervention"},
+    )
+    owner = forms.ChoiceField(
+        label="Owner",
+        help_text="A worker who attended the meeting.",
+        error_messages=_required("Choose the worker who owns it"),
+    )
+    agency = forms.ChoiceField(
+        label="Agency delivering it",
+        required=False,
+        error_messages={"invalid_choice": "Choose an agency from the list"},
+    )
+    due = date_field("Due date")
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[
+            (InterventionStatus.PLANNED.value, InterventionStatus.PLANNED.label),
+            (InterventionStatus.IN_PROGRESS.value, InterventionStatus.IN_PROGRESS.label),
+        ],
+        initial=InterventionStatus.PLANNED.value,
+        widget=forms.RadioSelect,
+        error_messages=_required("A new intervention is planned or in progress"),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        children: Sequence[ChildRow],
+        group_label: str,
+        owners: Sequence[Worker],
+        agencies: Iterable[Agency],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        concerns = [(f"person:{c.person_id}", c.label) for c in children]
+        if group_label:
+            concerns.append((GROUP_CHOICE, f"The whole group: {group_label}"))
+        set_choices(self, "concerns", concerns)
+        set_choices(self, "owner", [("", "Choose a worker"), *worker_choices(owners)])
+        set_choices(
+            self, "agency", [("", "The owner's agency"), *[(str(a.pk), a.name) for a in agencies]]
+        )
+
+    def person_id(self) -> int | None:
+        value = self.cleaned_data.get("concerns", "")
+        return int(value.split(":", 1)[1]) if value.startswith("person:") else None
+
+    def for_group(self) -> bool:
+        return self.cleaned_data.get("concerns") == GROUP_CHOICE
+
+
+class InterventionUpdateForm(CocaseForm):
+    status = forms.ChoiceField(
+        label="Status now",
+        widget=forms.RadioSelect,
+        error_messages=_required("Choose the intervention's status"),
+    )
+    note = forms.CharField(
+        label="What has happened",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what has happened"},
+    )
+    due = date_field("Due date", required=False, hint="Change it only if it has moved.")
+
+    def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"status": intervention.status, "due": intervention.due},
+        )
+        super().__init__(*args, **kwargs)
+        allowed = NEXT_STATUSES.get(intervention.status, ())
+        set_choices(self, "status", [c for c in InterventionStatus.choices if c[0] in allowed])

@@ -1,0 +1,279 @@
+"""Co-case management: peer group mapping meetings and the interventions they agree.
+
+Workers who find that their separate cases are one group of young people meet,
+map the group together and share out complementary work. A meeting is a
+sharing between agencies (DOMAIN rule 5), so it carries its lawful basis; once
+it is held, the workers who attended may see the children it concerned (the
+forum share in ``access/scopes.py``, DOMAIN rule 4).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class MeetingKind(models.TextChoices):
+    # One kind for now; contextual HSB meetings and MACE panels will join it.
+    PEER_GROUP_MAPPING = "peer_group_mapping", "Peer group mapping meeting"
+
+
+class MeetingStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    CLOSED = "closed", "Closed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class LawfulBasis(models.TextChoices):
+    """Why information about these children may be shared between agencies."""
+
+    CHILDREN_ACT_S47 = "ca1989_s47", "Children Act 1989 s.47 (child protection enquiries)"
+    CHILDREN_ACT_S17 = "ca1989_s17", "Children Act 1989 s.17 (children in need)"
+    CRIME_AND_DISORDER_S115 = "cda1998_s115", "Crime and Disorder Act 1998 s.115"
+    WORKING_TOGETHER = (
+        "working_together_2023",
+        "Working Together to Safeguard Children 2023: information sharing",
+    )
+    CONSENT = "consent", "Consent"
+    OTHER = "other", "Other"
+
+
+class Meeting(models.Model):
+    """A peer group mapping meeting: proposed, scheduled, held (minutes), then closed.
+
+    ``map_snapshot`` is the group map as it stood when the minutes were
+    recorded: person ids, initials and the relationships between them. Names
+    are looked up when the page is drawn, so a person purged under the
+    retention rules drops out of every past map too (no shadow list).
+    """
+
+    kind = models.CharField(
+        max_length=30, choices=MeetingKind.choices, default=MeetingKind.PEER_GROUP_MAPPING
+    )
+    title = models.CharField(max_length=120)
+    purpose = models.TextField()
+    status = models.CharField(
+        max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PROPOSED
+    )
+    lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices)
+    lawful_basis_other = models.CharField(
+        max_length=300, blank=True, help_text="The basis, when it is not one of the listed ones."
+    )
+    group = models.ForeignKey(
+        "places.Context",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        help_text="The peer group the meeting maps, if there is one.",
+    )
+    proposed_by = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, related_name="meetings_proposed"
+    )
+    proposed_at = models.DateTimeField()
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    online = models.BooleanField(default=False)
+    location = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True, help_text="What was discussed, in brief.")
+    map_snapshot = models.JSONField(default=dict, blank=True)
+    minutes_recorded_by = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    minutes_recorded_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        indexes = [models.Index(fields=["status", "scheduled_for"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(lawful_basis="other") | ~models.Q(lawful_basis_other=""),
+                name="meeting_other_basis_described",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def lawful_basis_text(self) -> str:
+        if self.lawful_basis == LawfulBasis.OTHER:
+            return f"Other: {self.lawful_basis_other}"
+        return self.get_lawful_basis_display()
+
+    @property
+    def place_text(self) -> str:
+        if self.online:
+            return f"Online ({self.location})" if self.location else "Online"
+        return self.location
+
+
+class MeetingChild(models.Model):
+    """A child the meeting concerns, with the worker who held the case when it was proposed.
+
+    The holder is kept so that a worker who may not see the child is told only
+    "a child held by <worker>, <team>, <agency>", even after allocations change.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="children")
+    # A child purged under the retention rules leaves every meeting with them.
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="meeting_links"
+    )
+    holder = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    holder_team = models.ForeignKey(
+        "access.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="meeting_child_once")
+        ]
+        indexes = [models.Index(fields=["person", "meeting"])]
+
+    def __str__(self) -> str:
+        return f"child {self.person_id} at meeting {self.meeting_id}"
+
+
+class InviteReason(models.TextChoices):
+    PROPOSER = "proposer", "Proposed the meeting"
+    HOLDS_CASE = "holds_case", "Holds a child's case"
+    ADDED = "added", "Invited"
+
+
+class Attendance(models.TextChoices):
+    INVITED = "invited", "Invited"
+    ATTENDED = "attended", "Attended"
+    APOLOGIES = "apologies", "Sent apologies"
+    ABSENT = "absent", "Did not attend"
+
+
+class Invitee(models.Model):
+    """A worker invited to the meeting and, once it is held, whether they attended."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitees")
+    worker = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, related_name="meeting_invitations"
+    )
+    reason = models.CharField(max_length=12, choices=InviteReason.choices)
+    invited_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    attendance = models.CharField(
+        max_length=10, choices=Attendance.choices, default=Attendance.INVITED
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "worker"], name="meeting_invitee_once")
+        ]
+        # The forum share looks up "meetings this worker attended" for every sight check.
+        indexes = [models.Index(fields=["worker", "attendance"])]
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} at meeting {self.meeting_id} ({self.attendance})"
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField()
+    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class InterventionStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    STOPPED = "stopped", "Stopped"
+
+
+FINISHED_STATUSES = frozenset({InterventionStatus.DONE, InterventionStatus.STOPPED})
+
+
+class Intervention(models.Model):
+    """A piece of complementary work agreed at a meeting, owned by one worker who attended.
+
+    It concerns one child or the meeting's peer group, never both: work with a
+    group (a detached youth work session at its hangout) and work with a child
+    (a mentor) are followed differently.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="interventions")
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="interventions",
+    )
+    group = models.ForeignKey(
+        "places.Context",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interventions",
+    )
+    description = models.TextField()
+    owner = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, related_name="interventions_owned"
+    )
+    agency = models.ForeignKey(
+        "access.Agency",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The agency that delivers it.",
+    )
+    due = models.DateField()
+    status = models.CharField(
+        max_length=12, choices=InterventionStatus.choices, default=InterventionStatus.PLANNED
+    )
+    created_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["due", "id"]
+        indexes = [models.Index(fields=["person", "status"]), models.Index(fields=["group"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(person__isnull=False) & models.Q(group__isnull=True))
+                | (models.Q(person__isnull=True) & models.Q(group__isnull=False)),
+                name="intervention_child_xor_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+
+class InterventionUpdate(models.Model):
+    """One step in an intervention's history: what happened, and its status after it."""
+
+    intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="updates")
+    at = models.DateTimeField()
+    by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, choices=InterventionStatus.choices)
+    due = models.DateField()
+    note = models.TextField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} on {self.at:%d/%m/%Y}"

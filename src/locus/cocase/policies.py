@@ -1,0 +1,119 @@
+"""Who may see and run a peer group mapping meeting.
+
+Sight of the *children* a meeting concerns is decided in ``access/scopes.py``
+(the forum share: attendees of a held meeting). This module decides sight of
+the *meeting* itself and who may move it on; ``access/RULES.md`` describes both.
+
+* A meeting is visible to its proposer, its invitees (whatever their
+  attendance), the managers of their teams, and administrators. Auditors read
+  the audit trail, not meetings.
+* Its **organisers** (the proposer, a manager of the proposer's team, an
+  administrator) schedule, invite, cancel and close it.
+* Minutes are recorded by an organiser or an invitee.
+* Interventions are agreed by an organiser or a worker who attended, and are
+  updated by their owner, the owner's team manager, or an organiser.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from locus.access import scopes
+from locus.access.models import Role, Worker
+from locus.access.policies import CASEWORK_ROLES, is_administrator
+from locus.cocase.models import Attendance, Intervention, Invitee, Meeting
+
+# Workers a meeting can invite: those who hold, manage or analyse cases.
+INVITABLE_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.ANALYST})
+
+
+def meetings_visible_to(worker: Worker) -> QuerySet[Meeting]:
+    if is_administrator(worker):
+        return Meeting.objects.all()
+    if not scopes.sees_case_records(worker):
+        return Meeting.objects.none()
+    q = Q(proposed_by=worker) | Q(id__in=Invitee.objects.filter(worker=worker).values("meeting_id"))
+    if worker.role == Role.MANAGER and worker.team_id is not None:
+        q |= Q(proposed_by__team_id=worker.team_id) | Q(
+            id__in=Invitee.objects.filter(worker__team_id=worker.team_id).values("meeting_id")
+        )
+    return Meeting.objects.filter(q)
+
+
+def access_meeting(worker: Worker, meeting_id: object) -> Meeting:
+    """The meeting, or 404 for one that is missing or that the worker may not see."""
+    try:
+        return (
+            meetings_visible_to(worker)
+            .select_related("group", "proposed_by")
+            .get(pk=int(str(meeting_id)))
+        )
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Not found") from exc
+
+
+def can_propose_meeting(worker: Worker) -> bool:
+    """Practitioners and managers who work cases (and administrators) call meetings."""
+    if is_administrator(worker):
+        return True
+    return worker.role in CASEWORK_ROLES and scopes.sees_case_records(worker)
+
+
+def is_invitable(worker: Worker) -> bool:
+    return (
+        worker.is_active
+        and worker.team_id is not None
+        and worker.role in INVITABLE_ROLES
+        and scopes.sees_case_records(worker)
+    )
+
+
+def _manages(manager: Worker, worker: Worker) -> bool:
+    return (
+        manager.role == Role.MANAGER
+        and manager.team_id is not None
+        and manager.team_id == worker.team_id
+        and scopes.sees_case_records(manager)
+    )
+
+
+def is_organiser(worker: Worker, meeting: Meeting) -> bool:
+    """The proposer, a manager of the proposer's team, or an administrator."""
+    if is_administrator(worker):
+        return True
+    if not worker.is_active:
+        return False
+    return meeting.proposed_by_id == worker.pk or _manages(worker, meeting.proposed_by)
+
+
+def _invitation(worker: Worker, meeting: Meeting) -> Invitee | None:
+    # Reads the prefetched invitees when the page has them, one query otherwise.
+    return next((i for i in meeting.invitees.all() if i.worker_id == worker.pk), None)
+
+
+def can_record_minutes(worker: Worker, meeting: Meeting) -> bool:
+    if is_organiser(worker, meeting):
+        return True
+    return worker.is_active and _invitation(worker, meeting) is not None
+
+
+def can_add_intervention(worker: Worker, meeting: Meeting) -> bool:
+    if is_organiser(worker, meeting):
+        return True
+    invitation = _invitation(worker, meeting)
+    return (
+        worker.is_active and invitation is not None and invitation.attendance == Attendance.ATTENDED
+    )
+
+
+def can_update_intervention(worker: Worker, intervention: Intervention) -> bool:
+    """Its owner, the owner's team manager, or one of the meeting's organisers."""
+    if not worker.is_active:
+        return False
+    return (
+        intervention.owner_id == worker.pk
+        or _manages(worker, intervention.owner)
+        or is_organiser(worker, intervention.meeting)
+    )

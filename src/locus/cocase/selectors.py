@@ -1,0 +1,572 @@
+"""Reads for co-case management, always for a viewer.
+
+A child the viewer may not see is never named: pages say "a child held by
+<worker>, <team>, <agency>" (issue 3, point 6). Every function here makes a
+fixed number of queries, whatever the number of children, invitees or
+interventions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from locus.access import scopes
+from locus.access.models import Worker
+from locus.access.selectors import visible_person_ids
+from locus.cocase import policies
+from locus.cocase.models import (
+    FINISHED_STATUSES,
+    Attendance,
+    Decision,
+    Intervention,
+    InterventionUpdate,
+    Invitee,
+    Meeting,
+    MeetingChild,
+    MeetingStatus,
+)
+from locus.incidents.models import Involvement
+from locus.peers.models import Association, GroupMembership, Nature
+from locus.people.models import Allocation, Person
+from locus.places.models import Context
+
+# --- Children, named or described by who holds them -----------------------------------------
+
+
+def holder_text(worker: Worker | None, team: Any = None) -> str:
+    """Who holds a case, as "Sam Okafor, Team A, Children's Social Care" (or nobody)."""
+    if worker is None:
+        return "not allocated to a worker"
+    team = team or worker.team
+    if team is None:
+        return str(worker)
+    return f"{worker}, {team.name}, {team.agency.name}"
+
+
+@dataclass
+class ChildRow:
+    """A child as one viewer may be shown them."""
+
+    person_id: int
+    visible: bool
+    label: str
+    held_by: str
+    present: bool = True  # False once the person has been purged under the retention rules
+
+
+def _child_row(person: Person, visible: bool, holder: Worker | None, team: Any) -> ChildRow:
+    held_by = holder_text(holder, team)
+    if visible:
+        return ChildRow(person.pk, True, person.full_name, held_by)
+    return ChildRow(person.pk, False, f"Child held by {held_by}", held_by)
+
+
+def linked_child_ids(viewer: Worker, person_ids: Iterable[int]) -> set[int]:
+    """Which of ``person_ids`` are linked to children the viewer sees, by direct evidence.
+
+    A child is linked when they have an open association with a child the viewer
+    sees, are a current member of a peer group with one, or were involved in an
+    incident with one. This is the part of linked-case discovery (issue 3, point
+    5) that needs no analysis; a worker may propose a meeting about such a child
+    without seeing them, and learns only who holds the case.
+    """
+    ids = {int(pid) for pid in person_ids}
+    if not ids:
+        return set()
+    seen = scopes.people_visible_to(viewer).values("id")
+    linked: set[int] = set()
+    pairs = Association.objects.filter(valid_until__isnull=True)
+    linked |= set(
+        pairs.filter(person_id__in=ids, other_id__in=seen).values_list("person_id", flat=True)
+    )
+    linked |= set(
+        pairs.filter(other_id__in=ids, person_id__in=seen).values_list("other_id", flat=True)
+    )
+    groups = GroupMembership.objects.filter(person_id__in=seen, until__isnull=True).values(
+        "group_id"
+    )
+    linked |= set(
+        GroupMembership.objects.filter(
+            person_id__in=ids, until__isnull=True, group_id__in=groups
+        ).values_list("person_id", flat=True)
+    )
+    incidents = Involvement.objects.filter(person_id__in=seen).values("incident_id")
+    linked |= set(
+        Involvement.objects.filter(person_id__in=ids, incident_id__in=incidents).values_list(
+            "person_id", flat=True
+        )
+    )
+    return {int(pid) for pid in linked}
+
+
+def proposable_ids(viewer: Worker, person_ids: Iterable[int]) -> set[int]:
+    """The children a worker may put into a meeting: those they see or that are linked."""
+    ids = {int(pid) for pid in person_ids}
+    visible = visible_person_ids(viewer, ids)
+    return visible | linked_child_ids(viewer, ids - visible)
+
+
+def open_holders(person_ids: Iterable[int]) -> dict[int, list[Allocation]]:
+    """Each child's open allocations, longest-standing first (the first is shown as holder)."""
+    out: dict[int, list[Allocation]] = {}
+    allocations = (
+        Allocation.objects.filter(person_id__in=list(person_ids), end__isnull=True)
+        .select_related("worker__team__agency", "team__agency")
+        .order_by("start", "id")
+    )
+    for allocation in allocations:
+        out.setdefault(allocation.person_id, []).append(allocation)
+    return out
+
+
+@dataclass
+class Candidate:
+    row: ChildRow
+    holders: list[Allocation]
+
+
+def proposal_candidates(viewer: Worker, person_ids: Iterable[int]) -> list[Candidate]:
+    """The children a proposal may include, described for the proposer, with their holders.
+
+    Ids the proposer may neither see nor find linked are dropped silently, as a
+    missing id would be: the page must not confirm that a child exists.
+    """
+    ids = proposable_ids(viewer, person_ids)
+    visible = visible_person_ids(viewer, ids)
+    holders = open_holders(ids)
+    people = Person.objects.filter(id__in=ids, kind="young_person").order_by(
+        "family_name", "given_name", "id"
+    )
+    out = []
+    for person in people:
+        first = holders.get(person.pk, [None])[0]
+        row = _child_row(
+            person,
+            person.pk in visible,
+            first.worker if first else None,
+            first.team if first else None,
+        )
+        out.append(Candidate(row, holders.get(person.pk, [])))
+    # Visible children first, by name; then the others by who holds them (not by their name,
+    # which would order them by something the proposer may not know).
+    out.sort(key=lambda c: (not c.row.visible, c.row.label if not c.row.visible else ""))
+    return out
+
+
+def groups_for_proposal(
+    viewer: Worker, person_ids: Iterable[int], extra: Context | None = None
+) -> list[Context]:
+    """Peer groups a proposal could map: visible groups any chosen child currently belongs to."""
+    ids = list(person_ids)
+    q = Q(
+        id__in=GroupMembership.objects.filter(person_id__in=ids, until__isnull=True).values(
+            "group_id"
+        )
+    )
+    if extra is not None:
+        q |= Q(pk=extra.pk)
+    return list(scopes.groups_visible_to(viewer).filter(q).order_by("name", "id"))
+
+
+def invitable_workers() -> QuerySet[Worker]:
+    """Workers a proposer may add to a meeting, by agency and team."""
+    return (
+        Worker.objects.filter(is_active=True, team__isnull=False, role__in=policies.INVITABLE_ROLES)
+        .exclude(scope="none")
+        .select_related("team__agency")
+        .order_by("team__agency__name", "team__name", "last_name", "first_name", "id")
+    )
+
+
+# --- Lists -----------------------------------------------------------------------------------
+
+
+def meetings_for(*, viewer: Worker, status: str = "") -> QuerySet[Meeting]:
+    """The meetings the viewer may see, newest first, with their counts and the viewer's part."""
+    mine = Invitee.objects.filter(meeting=OuterRef("pk"), worker=viewer)
+    qs = (
+        policies.meetings_visible_to(viewer)
+        .select_related("proposed_by__team__agency", "group")
+        .annotate(
+            n_children=Count("children", distinct=True),
+            my_attendance=Subquery(mine.values("attendance")[:1]),
+            my_reason=Subquery(mine.values("reason")[:1]),
+        )
+    )
+    if status:
+        qs = qs.filter(status=status)
+    # Upcoming and undated meetings first; then the rest, most recent first.
+    return qs.order_by(F("scheduled_for").desc(nulls_first=True), "-proposed_at", "-id")
+
+
+def visible_group_ids(viewer: Worker, meetings: Sequence[Meeting]) -> set[int]:
+    """Which of these meetings' peer groups the viewer may see named (one query)."""
+    ids = {m.group_id for m in meetings if m.group_id is not None}
+    if not ids:
+        return set()
+    return set(scopes.contexts_visible_to(viewer).filter(id__in=ids).values_list("id", flat=True))
+
+
+# --- One meeting -----------------------------------------------------------------------------
+
+
+@dataclass
+class InterventionRow:
+    intervention: Intervention
+    concerns: str
+    concerns_person_id: int | None
+    can_update: bool
+    updates: list[InterventionUpdate] = field(default_factory=list)
+
+
+@dataclass
+class MapNode:
+    key: str
+    label: str
+    kind: str
+    concerned: bool
+    person_id: int | None
+    visible: bool
+    group_role: str
+
+
+@dataclass
+class MapEdge:
+    source: MapNode
+    target: MapNode
+    relationship: str
+    nature: str
+    nature_label: str
+    since: dt.date | None
+
+
+@dataclass
+class GroupMap:
+    as_at: dt.date | None
+    nodes: list[MapNode]
+    edges: list[MapEdge]
+    group_label: str
+
+    def as_json(self) -> dict[str, Any]:
+        """What the browser may draw: only the labels this viewer may read."""
+        return {
+            "as_at": self.as_at.isoformat() if self.as_at else None,
+            "nodes": [
+                {"id": n.key, "label": n.label, "kind": n.kind, "concerned": n.concerned}
+                for n in self.nodes
+            ],
+            "edges": [
+                {"source": e.source.key, "target": e.target.key, "nature": e.nature}
+                for e in self.edges
+            ],
+        }
+
+
+@dataclass
+class MeetingDetail:
+    meeting: Meeting
+    children: list[ChildRow]
+    invitees: list[Invitee]
+    decisions: list[Decision]
+    interventions: list[InterventionRow]
+    group_label: str
+    group_visible: bool
+    group_map: GroupMap | None
+    is_organiser: bool
+    can_record_minutes: bool
+    can_add_intervention: bool
+    open_interventions: int
+    minutes_due: bool  # the meeting's time has come: its minutes can be recorded
+
+
+def meeting_children(meeting: Meeting) -> list[MeetingChild]:
+    """The meeting's children with their holders, ready to describe (one query)."""
+    return list(
+        meeting.children.select_related(
+            "person", "holder__team__agency", "holder_team__agency"
+        ).order_by("id")
+    )
+
+
+def child_rows(viewer: Worker, links: Sequence[MeetingChild]) -> list[ChildRow]:
+    visible = visible_person_ids(viewer, (c.person_id for c in links))
+    rows = [_child_row(c.person, c.person_id in visible, c.holder, c.holder_team) for c in links]
+    rows.sort(key=lambda r: (not r.visible, r.label))
+    return rows
+
+
+def group_label(meeting: Meeting, visible: bool) -> str:
+    if meeting.group is None:
+        return ""
+    return meeting.group.name if visible else "A peer group you cannot see"
+
+
+def meeting_detail(*, viewer: Worker, meeting: Meeting) -> MeetingDetail:
+    """Everything a meeting's page shows, in a fixed number of queries."""
+    meeting = (
+        Meeting.objects.select_related("group", "proposed_by__team__agency", "minutes_recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "invitees",
+                queryset=Invitee.objects.select_related("worker__team__agency").order_by(
+                    "worker__last_name", "worker__first_name", "id"
+                ),
+            ),
+            "decisions",
+        )
+        .get(pk=meeting.pk)
+    )
+    links = meeting_children(meeting)
+    rows = child_rows(viewer, links)
+    by_id = {r.person_id: r for r in rows}
+    group_visible = bool(meeting.group_id) and meeting.group_id in visible_group_ids(
+        viewer, [meeting]
+    )
+    glabel = group_label(meeting, group_visible)
+    interventions = list(
+        meeting.interventions.select_related("owner__team__agency", "agency", "person")
+        .prefetch_related(
+            Prefetch("updates", queryset=InterventionUpdate.objects.select_related("by"))
+        )
+        .order_by("due", "id")
+    )
+    intervention_rows = []
+    for item in interventions:
+        item.meeting = meeting  # the policies read the meeting's proposer from here
+        if item.person_id is not None:
+            row = by_id.get(item.person_id)
+            concerns = row.label if row else "A child no longer held in Locus"
+        else:
+            concerns = f"The group: {glabel}" if glabel else "The group"
+        intervention_rows.append(
+            InterventionRow(
+                intervention=item,
+                concerns=concerns,
+                concerns_person_id=item.person_id if row_visible(by_id, item.person_id) else None,
+                can_update=meeting.status == MeetingStatus.HELD
+                and not item.is_finished
+                and policies.can_update_intervention(viewer, item),
+                updates=list(item.updates.all()),
+            )
+        )
+    snapshot = meeting.map_snapshot or {}
+    return MeetingDetail(
+        meeting=meeting,
+        children=rows,
+        invitees=list(meeting.invitees.all()),
+        decisions=list(meeting.decisions.all()),
+        interventions=intervention_rows,
+        group_label=glabel,
+        group_visible=group_visible,
+        group_map=map_view(viewer, snapshot, links, glabel) if snapshot else None,
+        is_organiser=policies.is_organiser(viewer, meeting),
+        can_record_minutes=policies.can_record_minutes(viewer, meeting),
+        can_add_intervention=meeting.status == MeetingStatus.HELD
+        and policies.can_add_intervention(viewer, meeting),
+        open_interventions=sum(1 for i in interventions if i.status not in FINISHED_STATUSES),
+        minutes_due=meeting.scheduled_for is not None and meeting.scheduled_for <= timezone.now(),
+    )
+
+
+def row_visible(rows: dict[int, ChildRow], person_id: int | None) -> bool:
+    return person_id is not None and person_id in rows and rows[person_id].visible
+
+
+# --- The group map as it was discussed ---------------------------------------------------------
+
+
+def _open_on(day: dt.date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+
+
+def group_map_snapshot(meeting: Meeting, day: dt.date) -> dict[str, Any]:
+    """The map to store with the minutes: the concerned children, their associations
+    open on ``day`` (to known people and to peers not yet known), and their places in
+    the meeting's peer group.
+
+    Only ids, initials and the relationships are stored; names are read when the
+    map is shown, for the viewer, so that need to know and retention both hold
+    for a past map.
+    """
+    child_ids = set(meeting.children.values_list("person_id", flat=True))
+    associations = list(
+        Association.objects.filter(Q(person_id__in=child_ids) | Q(other_id__in=child_ids))
+        .filter(_open_on(day))
+        .select_related("person", "other")
+        .order_by("id")
+    )
+    roles: dict[int, str] = {}
+    if meeting.group_id is not None:
+        roles = dict(
+            GroupMembership.objects.filter(group_id=meeting.group_id, since__lte=day)
+            .filter(Q(until__isnull=True) | Q(until__gte=day))
+            .values_list("person_id", "role")
+        )
+    nodes: dict[str, dict[str, Any]] = {}
+
+    def person_node(person: Person) -> str:
+        key = f"p{person.pk}"
+        nodes.setdefault(
+            key,
+            {
+                "id": key,
+                "person_id": person.pk,
+                "initials": person.initials,
+                "kind": person.kind,
+                "concerned": person.pk in child_ids,
+                "group_role": roles.get(person.pk, ""),
+            },
+        )
+        return key
+
+    children = Person.objects.filter(id__in=child_ids).order_by("id")
+    for child in children:
+        person_node(child)
+    edges = []
+    for assoc in associations:
+        source = person_node(assoc.person)
+        if assoc.other is not None:
+            target = person_node(assoc.other)
+        else:
+            target = f"u{assoc.pk}"
+            nodes[target] = {
+                "id": target,
+                "person_id": None,
+                "label": assoc.other_label,
+                "kind": "unknown",
+                "concerned": False,
+                "group_role": "",
+            }
+        edges.append(
+            {
+                "source": source,
+                "target": target,
+                "association_id": assoc.pk,
+                "relationship": assoc.relationship,
+                "nature": assoc.nature,
+                "since": assoc.valid_from.isoformat(),
+            }
+        )
+    return {
+        "as_at": day.isoformat(),
+        "group_id": meeting.group_id,
+        "nodes": list(nodes.values()),
+        "edges": edges,
+    }
+
+
+ROLE_LABELS = dict(GroupMembership._meta.get_field("role").choices or [])
+RELATIONSHIP_LABELS = dict(Association._meta.get_field("relationship").choices or [])
+NATURE_LABELS = dict(Nature.choices)
+
+
+def _day(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def map_view(
+    viewer: Worker, snapshot: dict[str, Any], links: Sequence[MeetingChild], glabel: str
+) -> GroupMap:
+    """The stored map, labelled for ``viewer``: names they may see, a holder for a
+    concerned child they may not, initials for anyone else, and nothing for a person
+    purged since."""
+    raw_nodes = snapshot.get("nodes", [])
+    person_ids = {n["person_id"] for n in raw_nodes if n.get("person_id")}
+    people = {p.pk: p for p in Person.objects.filter(id__in=person_ids)}
+    visible = visible_person_ids(viewer, people)
+    holders = {c.person_id: (c.holder, c.holder_team) for c in links}
+    nodes: dict[str, MapNode] = {}
+    for raw in raw_nodes:
+        pid = raw.get("person_id")
+        if raw.get("kind") == "unknown":
+            label = f"{raw.get('label', '')} (not known to Locus)"
+        elif pid not in people:
+            continue  # purged under the retention rules: gone from past maps too
+        elif pid in visible:
+            label = people[pid].full_name
+        elif raw.get("concerned") and pid in holders:
+            label = f"Child held by {holder_text(*holders[pid])}"
+        else:
+            label = f"{raw.get('initials', '')} (not in your scope)"
+        nodes[raw["id"]] = MapNode(
+            key=raw["id"],
+            label=label,
+            kind=raw.get("kind", ""),
+            concerned=bool(raw.get("concerned")),
+            person_id=pid if pid in visible else None,
+            visible=pid in visible,
+            group_role=str(ROLE_LABELS.get(raw.get("group_role", ""), "")),
+        )
+    edges = [
+        MapEdge(
+            source=nodes[e["source"]],
+            target=nodes[e["target"]],
+            relationship=str(RELATIONSHIP_LABELS.get(e["relationship"], e["relationship"])),
+            nature=e["nature"],
+            nature_label=str(NATURE_LABELS.get(e["nature"], e["nature"])),
+            since=_day(e.get("since")),
+        )
+        for e in snapshot.get("edges", [])
+        if e["source"] in nodes and e["target"] in nodes
+    ]
+    ordered = sorted(nodes.values(), key=lambda n: (not n.concerned, not n.visible, n.label))
+    return GroupMap(
+        as_at=_day(snapshot.get("as_at")), nodes=ordered, edges=edges, group_label=glabel
+    )
+
+
+# --- A child's page ----------------------------------------------------------------------------
+
+
+@dataclass
+class PersonIntervention:
+    intervention: Intervention
+    through_group: str  # the group's name when the work is with the child's group
+    meeting_visible: bool
+
+
+def interventions_for_person(viewer: Worker, person: Person) -> list[PersonIntervention]:
+    """The interventions that concern a child: agreed for them, or for a peer group they
+    are a current member of. Open ones first, by due date. Two queries.
+
+    The caller has already checked that the viewer may see the child; the meeting
+    each came from is linked only for viewers who may see that meeting.
+    """
+    groups = GroupMembership.objects.filter(person=person, until__isnull=True).values("group_id")
+    items = list(
+        Intervention.objects.filter(Q(person=person) | Q(group_id__in=groups))
+        .select_related("owner__team__agency", "agency", "group", "meeting")
+        .order_by("due", "id")
+    )
+    meeting_ids = {i.meeting_id for i in items}
+    seen = (
+        set(
+            policies.meetings_visible_to(viewer)
+            .filter(id__in=meeting_ids)
+            .values_list("id", flat=True)
+        )
+        if meeting_ids
+        else set()
+    )
+    rows = [
+        PersonIntervention(
+            intervention=i,
+            through_group=i.group.name if i.group is not None else "",
+            meeting_visible=i.meeting_id in seen,
+        )
+        for i in items
+    ]
+    rows.sort(key=lambda r: r.intervention.is_finished)  # stable: keeps due order within
+    return rows
+
+
+def attended_ids(meeting: Meeting) -> set[int]:
+    return set(
+        meeting.invitees.filter(attendance=Attendance.ATTENDED).values_list("worker_id", flat=True)
+    )

@@ -1,0 +1,473 @@
+"""Pages for peer group mapping meetings: thin views over the selectors and services.
+
+A meeting the viewer may not see, and an action they may not take, answer 404
+(``NotPermitted`` is turned into one by the middleware). A move the meeting's
+state does not allow is shown at the top of the form, in plain words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from locus.access import lookups
+from locus.access.models import Agency, Worker
+from locus.audit.models import AccessAction
+from locus.audit.services import record_access
+from locus.cocase import policies, selectors, services
+from locus.cocase.forms import (
+    CancelForm,
+    CocaseForm,
+    DecisionForm,
+    InterventionForm,
+    InterventionUpdateForm,
+    InviteForm,
+    MinutesForm,
+    ProposeForm,
+    ScheduleForm,
+)
+from locus.cocase.models import Attendance, Intervention, Meeting, MeetingStatus
+from locus.common.errors import InvalidTransition, ValidationFailed
+from locus.common.http import AuthedRequest
+from locus.common.pagination import paginate
+from locus.common.services import permitted
+from locus.people.models import Allocation, Person
+from locus.places.models import Context
+
+
+def _ids(values: Iterable[str]) -> list[int]:
+    """Whole-number ids from query values; anything else is ignored, like a missing id."""
+    out = []
+    for value in values:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            continue
+        if 0 < number < 2**62:
+            out.append(number)
+    return out
+
+
+def _data(request: AuthedRequest) -> Any:
+    # A form with no fields (closing) still submits: bind on the method, not on the data.
+    return request.POST if request.method == "POST" else None
+
+
+def _submit(
+    request: AuthedRequest,
+    form: CocaseForm,
+    run: Callable[[], Any],
+    success: str,
+) -> bool:
+    """Run a service for a valid POSTed form; map its refusals onto the form."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        run()
+    except ValidationFailed as error:
+        form.add_domain_errors(error)
+        return False
+    except InvalidTransition as error:
+        form.add_error(None, str(error))
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _form_page(
+    request: AuthedRequest, meeting: Meeting, form: CocaseForm, **context: Any
+) -> HttpResponse:
+    if request.method == "GET":
+        # The form pages show the meeting (and some of them its children): reads are logged.
+        record_access(actor=request.user, obj=meeting, detail={"page": context.get("page", "")})
+    template = context.pop("template", "cocase/form.html")
+    return render(request, template, {"meeting": meeting, "form": form, **context})
+
+
+# --- Lists and the meeting's page -----------------------------------------------------------
+
+
+def meetings_list(request: AuthedRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in MeetingStatus.values:
+        status = ""
+    page, paging = paginate(
+        request, selectors.meetings_for(viewer=request.user, status=status), per_page=25
+    )
+    meetings = list(page)
+    groups = selectors.visible_group_ids(request.user, meetings)
+    record_access(
+        actor=request.user,
+        record_type="cocase.meeting",
+        action=AccessAction.SEARCH,
+        detail={"status": status, "shown": [str(m.pk) for m in meetings]},
+    )
+    rows = [(m, selectors.group_label(m, m.group_id in groups)) for m in meetings]
+    return render(
+        request,
+        "cocase/list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "statuses": MeetingStatus.choices,
+            "can_propose": policies.can_propose_meeting(request.user),
+            **paging,
+        },
+    )
+
+
+def meeting_page(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting = policies.access_meeting(request.user, meeting_id)
+    detail = selectors.meeting_detail(viewer=request.user, meeting=meeting)
+    record_access(
+        actor=request.user,
+        obj=meeting,
+        detail={"people_shown": [r.person_id for r in detail.children if r.visible]},
+    )
+    return render(
+        request,
+        "cocase/detail.html",
+        {
+            "d": detail,
+            "meeting": detail.meeting,
+            "map_data": detail.group_map.as_json() if detail.group_map else None,
+        },
+    )
+
+
+# --- Proposing ---------------------------------------------------------------------------
+
+
+def _group_from(request: AuthedRequest) -> Context | None:
+    try:
+        return lookups.access_group(request.user, request.GET.get("group"))
+    except Http404:
+        return None
+
+
+def meeting_propose(request: AuthedRequest) -> HttpResponse:
+    """Propose a meeting about the children named in the query (from a cluster or a
+    child's linked cases), or about children on the proposer's caseload."""
+    viewer = request.user
+    permitted(policies.can_propose_meeting, viewer)
+    from_query = _ids(request.GET.getlist("person"))
+    # Without children from a cluster or a child's linked cases, offer the proposer's caseload.
+    offered = from_query or list(
+        Allocation.objects.filter(worker=viewer, end__isnull=True).values_list(
+            "person_id", flat=True
+        )
+    )
+    offered += _ids(request.POST.getlist("children"))
+    candidates = selectors.proposal_candidates(viewer, offered)
+    visible = [c.row.person_id for c in candidates if c.row.visible]
+    extra_group = _group_from(request)
+    groups = selectors.groups_for_proposal(viewer, visible, extra=extra_group)
+    workers = selectors.invitable_workers()
+    offered_ids = {str(c.row.person_id) for c in candidates}
+    initial = {
+        "children": [str(i) for i in from_query if str(i) in offered_ids],
+        "group": str(extra_group.pk) if extra_group else "",
+    }
+    form = ProposeForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        candidates=candidates,
+        groups=groups,
+        workers=workers,
+    )
+    created: list[Meeting] = []
+
+    def run() -> None:
+        data = form.cleaned_data
+        chosen = {int(i) for i in data["children"]}
+        also = [w for w in workers if str(w.pk) == data.get("also_invite")]
+        created.append(
+            services.meeting_propose(
+                actor=viewer,
+                children=list(Person.objects.filter(id__in=chosen)),
+                group=form.chosen_group(),
+                invitees=also,
+                title=data.get("title", ""),
+                purpose=data["purpose"],
+                lawful_basis=data["lawful_basis"],
+                lawful_basis_other=data.get("lawful_basis_other", ""),
+            )
+        )
+
+    if _submit(request, form, run, "Meeting proposed: the workers holding the cases are invited"):
+        return redirect("meeting", meeting_id=created[0].pk)
+    if request.method == "GET":
+        record_access(
+            actor=viewer,
+            record_type="people.person",
+            action=AccessAction.SEARCH,
+            detail={"via": "meeting proposal", "shown": [str(pid) for pid in visible]},
+        )
+    return render(request, "cocase/propose.html", {"form": form})
+
+
+# --- Moving a meeting on ---------------------------------------------------------------------
+
+
+def _action(
+    request: AuthedRequest,
+    meeting_id: int,
+    *,
+    allowed: Callable[..., bool],
+    make_form: Callable[[Meeting], CocaseForm],
+    run: Callable[[Meeting, Any], Any],
+    success: str,
+    **page: Any,
+) -> HttpResponse:
+    """A form page that moves a meeting on: 404 unless ``allowed``, then run the service."""
+    meeting = policies.access_meeting(request.user, meeting_id)
+    permitted(allowed, request.user, meeting)
+    form = make_form(meeting)
+    if _submit(request, form, lambda: run(meeting, form.cleaned_data), success):
+        return redirect("meeting", meeting_id=meeting.pk)
+    return _form_page(request, meeting, form, **page)
+
+
+def _schedule_form(request: AuthedRequest, meeting: Meeting) -> ScheduleForm:
+    initial: dict[str, Any] = {"online": "online" if meeting.online else "in_person"}
+    if meeting.scheduled_for is not None:
+        local = timezone.localtime(meeting.scheduled_for)
+        initial.update(when=local.date(), time=local.time(), location=meeting.location)
+    return ScheduleForm(_data(request), initial=initial)
+
+
+def meeting_schedule(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    return _action(
+        request,
+        meeting_id,
+        allowed=policies.is_organiser,
+        make_form=lambda m: _schedule_form(request, m),
+        run=lambda m, data: services.meeting_schedule(
+            actor=request.user,
+            meeting=m,
+            when=ScheduleForm.moment(data),
+            online=data["online"] == "online",
+            location=data.get("location", ""),
+        ),
+        success="Meeting scheduled",
+        page="schedule",
+        heading="When and where",
+        button="Save",
+    )
+
+
+def _uninvited(meeting: Meeting) -> list[Worker]:
+    invited = set(meeting.invitees.values_list("worker_id", flat=True))
+    return [w for w in selectors.invitable_workers() if w.pk not in invited]
+
+
+def meeting_invite(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    workers: list[Worker] = []
+
+    def make_form(meeting: Meeting) -> InviteForm:
+        workers.extend(_uninvited(meeting))
+        return InviteForm(_data(request), workers=workers)
+
+    return _action(
+        request,
+        meeting_id,
+        allowed=policies.is_organiser,
+        make_form=make_form,
+        run=lambda m, data: services.meeting_invite(
+            actor=request.user,
+            meeting=m,
+            worker=next(w for w in workers if str(w.pk) == data["worker"]),
+        ),
+        success="Worker invited",
+        page="invite",
+        heading="Invite a worker",
+        button="Invite",
+    )
+
+
+def meeting_minutes(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting = policies.access_meeting(request.user, meeting_id)
+    permitted(policies.can_record_minutes, request.user, meeting)
+    invitees = list(
+        meeting.invitees.select_related("worker__team__agency").order_by(
+            "worker__last_name", "worker__first_name", "id"
+        )
+    )
+    form = MinutesForm(_data(request), invitees=invitees)
+
+    def run() -> None:
+        services.meeting_record_minutes(
+            actor=request.user,
+            meeting=meeting,
+            attendance=form.attendance(),
+            notes=form.cleaned_data.get("notes", ""),
+            decisions=form.decision_lines(),
+        )
+
+    if _submit(request, form, run, "Minutes recorded"):
+        return redirect("meeting", meeting_id=meeting.pk)
+    preview = None
+    if meeting.status == MeetingStatus.SCHEDULED and meeting.scheduled_for is not None:
+        day = timezone.localtime(meeting.scheduled_for).date()
+        links = selectors.meeting_children(meeting)
+        visible = selectors.visible_group_ids(request.user, [meeting])
+        preview = selectors.map_view(
+            request.user,
+            selectors.group_map_snapshot(meeting, day),
+            links,
+            selectors.group_label(meeting, meeting.group_id in visible),
+        )
+    return _form_page(
+        request,
+        meeting,
+        form,
+        page="minutes",
+        template="cocase/minutes.html",
+        heading="Record minutes",
+        button="Record minutes",
+        group_map=preview,
+    )
+
+
+def meeting_cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    return _action(
+        request,
+        meeting_id,
+        allowed=policies.is_organiser,
+        make_form=lambda m: CancelForm(_data(request)),
+        run=lambda m, data: services.meeting_cancel(
+            actor=request.user, meeting=m, reason=data["reason"]
+        ),
+        success="Meeting cancelled",
+        page="cancel",
+        heading="Cancel the meeting",
+        button="Cancel the meeting",
+        warning=True,
+    )
+
+
+def meeting_close(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    return _action(
+        request,
+        meeting_id,
+        allowed=policies.is_organiser,
+        make_form=lambda m: CocaseForm(_data(request)),
+        run=lambda m, data: services.meeting_close(actor=request.user, meeting=m),
+        success="Meeting closed",
+        page="close",
+        heading="Close the meeting",
+        intro="Closing the meeting ends what it shared: workers who attended keep sight "
+        "of a child only if their own work gives it. Each intervention must be done or "
+        "stopped first.",
+        button="Close the meeting",
+    )
+
+
+def decision_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    return _action(
+        request,
+        meeting_id,
+        allowed=policies.can_record_minutes,
+        make_form=lambda m: DecisionForm(_data(request)),
+        run=lambda m, data: services.decision_add(actor=request.user, meeting=m, text=data["text"]),
+        success="Decision added",
+        page="decision",
+        heading="Add a decision",
+        button="Add decision",
+    )
+
+
+# --- Interventions -----------------------------------------------------------------------------
+
+
+def intervention_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting = policies.access_meeting(request.user, meeting_id)
+    permitted(policies.can_add_intervention, request.user, meeting)
+    links = selectors.meeting_children(meeting)
+    children = selectors.child_rows(request.user, links)
+    visible_groups = selectors.visible_group_ids(request.user, [meeting])
+    glabel = selectors.group_label(meeting, meeting.group_id in visible_groups)
+    owners = [
+        i.worker
+        for i in meeting.invitees.filter(attendance=Attendance.ATTENDED)
+        .select_related("worker__team__agency")
+        .order_by("worker__last_name", "worker__first_name")
+    ]
+    agencies = list(Agency.objects.order_by("name"))
+    initial = {"owner": str(request.user.pk) if request.user in owners else ""}
+    form = InterventionForm(
+        _data(request),
+        initial=initial,
+        children=children,
+        group_label=glabel,
+        owners=owners,
+        agencies=agencies,
+    )
+
+    def run() -> None:
+        data = form.cleaned_data
+        person_id = form.person_id()
+        person = next((link.person for link in links if link.person_id == person_id), None)
+        services.intervention_add(
+            actor=request.user,
+            meeting=meeting,
+            owner=next(w for w in owners if str(w.pk) == data["owner"]),
+            description=data["description"],
+            due=data.get("due"),
+            person=person,
+            group=meeting.group if form.for_group() else None,
+            agency=next((a for a in agencies if str(a.pk) == data.get("agency")), None),
+            status=data["status"],
+        )
+
+    if _submit(request, form, run, "Intervention added"):
+        return redirect("meeting", meeting_id=meeting.pk)
+    return _form_page(
+        request,
+        meeting,
+        form,
+        page="intervention",
+        heading="Add an intervention",
+        button="Add intervention",
+    )
+
+
+def intervention_update(
+    request: AuthedRequest, meeting_id: int, intervention_id: int
+) -> HttpResponse:
+    meeting = policies.access_meeting(request.user, meeting_id)
+    intervention: Intervention = get_object_or_404(
+        meeting.interventions.select_related("owner__team", "person", "group"),
+        pk=intervention_id,
+    )
+    intervention.meeting = meeting
+    permitted(policies.can_update_intervention, request.user, intervention)
+    form = InterventionUpdateForm(_data(request), intervention=intervention)
+
+    def run() -> None:
+        data = form.cleaned_data
+        services.intervention_update(
+            actor=request.user,
+            intervention=intervention,
+            status=data["status"],
+            note=data["note"],
+            due=data.get("due"),
+        )
+
+    if _submit(request, form, run, "Intervention updated"):
+        return redirect("meeting", meeting_id=meeting.pk)
+    return _form_page(
+        request,
+        meeting,
+        form,
+        page="intervention update",
+        heading="Update the intervention",
+        intro=intervention.description,
+        button="Save update",
+    )

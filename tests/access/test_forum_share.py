@@ -1,0 +1,121 @@
+"""The forum share (DOMAIN rule 4): a worker sees what was shared at a forum they sat on.
+
+Once a peer group mapping meeting is held, the workers recorded as having
+attended see the children it concerned; nobody else gains sight, and nobody
+does before it is held or after it is closed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+
+from locus.access import lookups, policies, scopes
+from locus.access.models import Scope
+from locus.access.selectors import visible_person_ids
+from locus.cocase.models import Attendance
+from locus.cocase.services import meeting_cancel, meeting_close
+from tests.cocase.helpers import hold, propose, schedule
+from tests.factories import World, make_worker
+
+pytestmark = pytest.mark.django_db
+
+
+def sees(world: World, persona: str, child: str) -> bool:
+    return policies.can_view_person(world.persona(persona), getattr(world, child))
+
+
+def test_attendees_of_a_held_meeting_see_each_other_s_children(world: World) -> None:
+    meeting = schedule(world, propose(world))
+    assert not sees(world, "social_worker", "yjs_child")
+    assert not sees(world, "yjs_worker", "csc_child")
+    hold(world, meeting)
+    assert sees(world, "social_worker", "yjs_child")
+    assert sees(world, "yjs_worker", "csc_child")
+    assert lookups.access_person(world.yjs_worker, world.csc_child.pk) == world.csc_child
+
+
+def test_nothing_is_shared_before_the_meeting_is_held(world: World) -> None:
+    meeting = propose(world, invitees=[world.police_analyst])
+    for step in ("proposed", "scheduled"):
+        if step == "scheduled":
+            schedule(world, meeting)
+        for persona, child in (
+            ("social_worker", "yjs_child"),
+            ("yjs_worker", "csc_child"),
+            ("police_analyst", "csc_child"),
+            ("police_analyst", "yjs_child"),
+        ):
+            assert not sees(world, persona, child), (step, persona, child)
+
+
+@pytest.mark.parametrize("attendance", [Attendance.APOLOGIES, Attendance.ABSENT])
+def test_invitees_who_did_not_attend_see_nothing_more(world: World, attendance: str) -> None:
+    meeting = schedule(world, propose(world, invitees=[world.police_analyst]))
+    hold(world, meeting, attendance={world.police_analyst: attendance})
+    assert not sees(world, "police_analyst", "csc_child")
+    assert not sees(world, "police_analyst", "yjs_child")
+    with pytest.raises(Http404):
+        lookups.access_person(world.police_analyst, world.csc_child.pk)
+    # Those who attended do.
+    assert sees(world, "yjs_worker", "csc_child")
+
+
+def test_an_added_invitee_who_attended_sees_the_children(world: World) -> None:
+    meeting = schedule(world, propose(world, invitees=[world.police_analyst]))
+    hold(world, meeting)
+    assert sees(world, "police_analyst", "csc_child")
+    assert sees(world, "police_analyst", "yjs_child")
+    # ...and only those children: the share is the meeting's, not the agency's.
+    assert not sees(world, "police_analyst", "other_child")
+
+
+def test_workers_who_were_not_at_the_meeting_gain_nothing(world: World) -> None:
+    hold(world, schedule(world, propose(world)))
+    for persona in ("teammate", "team_manager", "other_social_worker", "school_dsl"):
+        assert not sees(world, persona, "yjs_child"), persona
+    assert not scopes.people_visible_to(world.auditor).exists()
+
+
+def test_closing_the_meeting_ends_the_share(world: World) -> None:
+    meeting = hold(world, schedule(world, propose(world)))
+    assert sees(world, "yjs_worker", "csc_child")
+    meeting_close(actor=world.social_worker, meeting=meeting)
+    assert not sees(world, "yjs_worker", "csc_child")
+    assert not sees(world, "social_worker", "yjs_child")
+    assert sees(world, "social_worker", "csc_child")  # her own case, as before
+
+
+def test_a_cancelled_meeting_shares_nothing(world: World) -> None:
+    meeting = schedule(world, propose(world))
+    meeting_cancel(actor=world.social_worker, meeting=meeting, reason="Not needed")
+    assert not sees(world, "yjs_worker", "csc_child")
+
+
+def test_the_share_holds_at_own_scope_and_not_for_an_inactive_worker(world: World) -> None:
+    solo = make_worker(world.system, team=world.yjs_team, scope=Scope.OWN)
+    meeting = schedule(world, propose(world, invitees=[solo]))
+    hold(world, meeting)
+    assert policies.can_view_person(solo, world.csc_child)
+    solo.is_active = False
+    assert not policies.can_view_person(solo, world.csc_child)
+
+
+def test_sight_through_the_forum_is_still_one_query(world: World) -> None:
+    hold(world, schedule(world, propose(world)))
+    ids = [world.csc_child.pk, world.yjs_child.pk, world.other_child.pk]
+    with CaptureQueriesContext(connection) as ctx:
+        seen = visible_person_ids(world.yjs_worker, ids)
+    assert seen == {world.csc_child.pk, world.yjs_child.pk}
+    assert len(ctx.captured_queries) == 1
+
+
+def test_the_share_follows_through_to_the_child_s_records(world: World) -> None:
+    # Seeing the child is seeing their record: their home, as for any child one sees.
+    assert not policies.can_view_context(world.yjs_worker, world.home)
+    hold(world, schedule(world, propose(world)))
+    assert policies.can_view_context(world.yjs_worker, world.home)
+    # Seeing a child does not make her case the attendee's to edit.
+    assert not policies.can_edit_person(world.yjs_worker, world.csc_child)

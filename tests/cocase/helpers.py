@@ -1,0 +1,126 @@
+"""Meetings built through the services, in the ``world`` of tests/factories.py.
+
+The usual meeting: ``social_worker`` (who holds ``csc_child``) proposes a
+meeting about ``csc_child`` and ``yjs_child`` (held by ``yjs_worker``, whom
+she may not see, but who is in ``group`` with her child) to map ``group``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from locus.access.models import Worker
+from locus.cocase.models import (
+    Attendance,
+    Decision,
+    Intervention,
+    InterventionUpdate,
+    Invitee,
+    Meeting,
+    MeetingChild,
+)
+from locus.cocase.services import (
+    intervention_add,
+    meeting_propose,
+    meeting_record_minutes,
+    meeting_schedule,
+)
+from locus.common.services import today
+from locus.peers.models import Association
+from locus.peers.services import association_record
+from locus.people.models import Person
+from tests.factories import START, World
+
+# Every model a co-case service writes (for nothing_written).
+MEETING_MODELS = (Meeting, MeetingChild, Invitee, Decision, Intervention, InterventionUpdate)
+PURPOSE = "Map the Millfields group together and agree who does what"
+LAST_WEEK = dt.timedelta(days=7)
+
+
+def propose(world: World, **fields: Any) -> Meeting:
+    values: dict[str, Any] = {
+        "actor": world.social_worker,
+        "children": [world.csc_child, world.yjs_child],
+        "group": world.group,
+        "title": "Millfields group mapping",
+        "purpose": PURPOSE,
+        "lawful_basis": "ca1989_s17",
+    }
+    values.update(fields)
+    return meeting_propose(**values)
+
+
+def schedule(
+    world: World, meeting: Meeting, *, when: dt.datetime | None = None, actor: Worker | None = None
+) -> Meeting:
+    return meeting_schedule(
+        actor=actor or world.social_worker,
+        meeting=meeting,
+        when=when or timezone.now() - LAST_WEEK,
+        online=False,
+        location="Hackney Service Centre, room 3",
+    )
+
+
+def hold(
+    world: World,
+    meeting: Meeting,
+    *,
+    attendance: dict[Worker, str] | None = None,
+    actor: Worker | None = None,
+    decisions: tuple[str, ...] = ("Youth service to run sessions at the park",),
+) -> Meeting:
+    """Record minutes: everyone invited attended, unless ``attendance`` says otherwise."""
+    given = {w.pk: a for w, a in (attendance or {}).items()}
+    marks = {
+        worker_id: given.get(worker_id, Attendance.ATTENDED)
+        for worker_id in meeting.invitees.values_list("worker_id", flat=True)
+    }
+    return meeting_record_minutes(
+        actor=actor or world.social_worker,
+        meeting=meeting,
+        attendance=marks,
+        notes="We mapped the group.",
+        decisions=list(decisions),
+    )
+
+
+def held_meeting(world: World, **attendance: str) -> Meeting:
+    """Proposed, scheduled last week and held; ``attendance`` by persona name."""
+    meeting = schedule(world, propose(world))
+    marks = {world.persona(name): value for name, value in attendance.items()}
+    return hold(world, meeting, attendance=marks)
+
+
+def add_intervention(world: World, meeting: Meeting, **fields: Any) -> Intervention:
+    values: dict[str, Any] = {
+        "actor": world.social_worker,
+        "meeting": meeting,
+        "owner": world.yjs_worker,
+        "description": "Weekly mentoring session",
+        "due": today() + dt.timedelta(days=30),
+        "person": world.csc_child,
+    }
+    values.update(fields)
+    return intervention_add(**values)
+
+
+def associate(
+    world: World, person: Person, other: Person | None, nature: str = "risk", **fields: Any
+) -> Association:
+    """An open friendship from the world's start, recorded by the system account."""
+    values: dict[str, Any] = {
+        "actor": world.system,
+        "person": person,
+        "other": other,
+        "relationship": "friend",
+        "nature": nature,
+        "source": "professional",
+        "confidence": "medium",
+        "valid_from": START,
+    }
+    values.update(fields)
+    return association_record(**values)

@@ -1,0 +1,39 @@
+"""Demo meetings on a generated borough: made through the services, for the demo personas."""
+
+from __future__ import annotations
+
+import pytest
+
+from locus.access import policies
+from locus.access.models import Worker
+from locus.cocase.models import Attendance, MeetingStatus
+from locus.demo.cocase import add_demo_meetings
+from locus.demo.generator import generate_borough
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_meetings_tell_the_story_of_a_held_and_an_upcoming_meeting() -> None:
+    generate_borough(seed=11, people=200)
+    meetings = add_demo_meetings()
+    assert meetings, "the demo borough has a group shared by social.worker and another worker"
+    held = meetings[0]
+    held.refresh_from_db()
+    assert held.status == MeetingStatus.HELD
+    assert held.proposed_by.username == "social.worker"
+    assert held.decisions.count() == 3
+    assert held.map_snapshot["nodes"]
+    interventions = list(held.interventions.all())
+    assert any(i.group_id for i in interventions) and any(i.person_id for i in interventions)
+    assert {i.status for i in interventions} >= {"planned", "in_progress"}
+    police = Worker.objects.get(username="police.analyst")
+    assert held.invitees.get(worker=police).attendance == Attendance.APOLOGIES
+    for link in held.children.select_related("person"):
+        # Every attendee now sees every child the meeting was about.
+        for invitee in held.invitees.filter(attendance=Attendance.ATTENDED):
+            assert policies.can_view_person(invitee.worker, link.person)
+    if len(meetings) > 1:
+        upcoming = meetings[1]
+        upcoming.refresh_from_db()
+        assert upcoming.status == MeetingStatus.SCHEDULED and upcoming.online
+    assert add_demo_meetings() == []  # safe to run again

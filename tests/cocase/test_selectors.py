@@ -1,0 +1,237 @@
+"""Reads: linked children, the group map snapshot and its labels, a child's interventions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+
+from locus.cocase.selectors import (
+    group_map_snapshot,
+    interventions_for_person,
+    linked_child_ids,
+    map_view,
+    meeting_children,
+    meetings_for,
+)
+from locus.cocase.services import intervention_update, meeting_cancel
+from locus.incidents.models import InvolvementRole
+from locus.peers.models import GroupRole
+from locus.peers.services import association_end, association_record, membership_add, membership_end
+from locus.people.models import Person
+from tests.cocase.helpers import add_intervention, associate, held_meeting, propose, schedule
+from tests.factories import START, World, make_incident, make_person
+
+pytestmark = pytest.mark.django_db
+
+PROVENANCE = {"source": "professional", "confidence": "medium"}
+
+
+# --- Linked children ------------------------------------------------------------------------
+
+
+def test_children_are_linked_by_association_group_or_incident(world: World) -> None:
+    sw = world.social_worker
+    candidates = [world.yjs_child, world.other_child, world.pupil, world.police_child]
+    ids = [c.pk for c in candidates]
+    # yjs_child is in the group with csc_child; nobody else is linked yet.
+    assert linked_child_ids(sw, ids) == {world.yjs_child.pk}
+    associate(world, world.pupil, world.csc_child)
+    make_incident(
+        world.system,
+        context=world.park,
+        reporting_agency=world.police,
+        involvements=[
+            (world.csc_child, InvolvementRole.HARMED),
+            (world.police_child, InvolvementRole.PRESENT),
+        ],
+    )
+    assert linked_child_ids(sw, ids) == {world.yjs_child.pk, world.pupil.pk, world.police_child.pk}
+    assert linked_child_ids(sw, []) == set()
+
+
+def test_an_ended_link_links_no_more(world: World) -> None:
+    association = associate(world, world.other_child, world.csc_child)
+    assert linked_child_ids(world.social_worker, [world.other_child.pk]) == {world.other_child.pk}
+    association_end(actor=world.system, association=association, valid_until=START)
+    membership = world.yjs_child.memberships.get(group=world.group)
+    membership_end(actor=world.system, membership=membership, until=START + dt.timedelta(days=1))
+    assert (
+        linked_child_ids(world.social_worker, [world.other_child.pk, world.yjs_child.pk]) == set()
+    )
+
+
+# --- The group map ------------------------------------------------------------------------------
+
+
+def test_the_snapshot_holds_ids_initials_and_natures_but_no_names(world: World) -> None:
+    associate(world, world.csc_child, world.yjs_child, nature="protective")
+    associate(world, world.yjs_child, world.adult)
+    associate(world, world.csc_child, None, other_label="Older male known as T")
+    associate(world, world.pupil, world.team_child)  # neither child is at the meeting
+    meeting = held_meeting(world)
+    snap = meeting.map_snapshot
+    nodes = {n["id"]: n for n in snap["nodes"]}
+    assert {n["person_id"] for n in snap["nodes"] if n["person_id"]} == {
+        world.csc_child.pk,
+        world.yjs_child.pk,
+        world.adult.pk,
+    }
+    assert nodes[f"p{world.csc_child.pk}"]["group_role"] == GroupRole.CORE
+    assert nodes[f"p{world.adult.pk}"]["kind"] == "adult_of_concern"
+    natures = sorted((e["source"], e["target"], e["nature"]) for e in snap["edges"])
+    assert (f"p{world.csc_child.pk}", f"p{world.yjs_child.pk}", "protective") in natures
+    assert len(natures) == 3
+    text = str(snap)
+    for name in ("Ciara", "Cscchild", "Yusuf", "Adam"):
+        assert name not in text  # names are read when the map is shown, never stored
+
+
+def test_the_snapshot_is_the_map_on_the_day_of_the_meeting(world: World) -> None:
+    meeting = schedule(world, propose(world))
+    day = START + dt.timedelta(days=10)
+    late = association_record(
+        actor=world.system,
+        person=world.csc_child,
+        other=world.team_child,
+        relationship="friend",
+        nature="unclear",
+        valid_from=day + dt.timedelta(days=1),
+        **PROVENANCE,
+    )
+    snap = group_map_snapshot(meeting, day)
+    assert all(e["association_id"] != late.pk for e in snap["edges"])
+    assert late.pk in [
+        e["association_id"]
+        for e in group_map_snapshot(meeting, day + dt.timedelta(days=2))["edges"]
+    ]
+
+
+def test_the_map_is_labelled_for_each_viewer(world: World) -> None:
+    associate(world, world.yjs_child, world.adult)
+    associate(world, world.csc_child, None, other_label="Older male known as T")
+    meeting = held_meeting(world)
+    links = meeting_children(meeting)
+
+    def labels(persona: str) -> set[str]:
+        return {
+            n.label for n in map_view(world.persona(persona), meeting.map_snapshot, links, "").nodes
+        }
+
+    # Both attended: each sees both children; the adult is known only to the police.
+    assert labels("yjs_worker") == {
+        "Ciara Cscchild",
+        "Yusuf Yjschild",
+        "AA (not in your scope)",
+        "Older male known as T (not known to Locus)",
+    }
+    assert "Adam Adult" in labels("police_analyst")
+    assert (
+        "Child held by Test social_worker, Contextual Safeguarding Team A, Children's Social Care"
+        in labels("police_analyst")
+    )
+
+
+def test_a_purged_person_drops_out_of_past_maps(world: World) -> None:
+    associate(world, world.yjs_child, world.adult)
+    meeting = held_meeting(world)
+    Person.objects.filter(pk=world.adult.pk).delete()  # as the retention purge will
+    links = meeting_children(meeting)
+    view = map_view(world.admin, meeting.map_snapshot, links, "")
+    assert all("Adult" not in n.label and "AA" not in n.label for n in view.nodes)
+    assert all(e.target.kind != "adult_of_concern" for e in view.edges)
+
+
+# --- A child's interventions ---------------------------------------------------------------------
+
+
+def test_a_child_s_interventions_come_directly_or_through_their_group(world: World) -> None:
+    meeting = held_meeting(world)
+    direct = add_intervention(world, meeting, description="Mentor for Ciara")
+    group_work = add_intervention(
+        world, meeting, person=None, group=world.group, description="Detached youth work"
+    )
+    for_yjs = add_intervention(world, meeting, person=world.yjs_child, description="Reparation")
+    intervention_update(actor=world.yjs_worker, intervention=direct, status="done", note="Done")
+    rows = interventions_for_person(world.social_worker, world.csc_child)
+    # Open ones first, then finished ones.
+    assert [r.intervention for r in rows] == [group_work, direct]
+    assert rows[0].through_group == "Millfields group" and rows[1].through_group == ""
+    assert all(r.meeting_visible for r in rows)
+    yjs_rows = interventions_for_person(world.yjs_worker, world.yjs_child)
+    assert {r.intervention for r in yjs_rows} == {group_work, for_yjs}
+    assert interventions_for_person(world.teammate, world.team_child) == []
+
+
+def test_a_former_member_does_not_carry_the_group_s_work(world: World) -> None:
+    meeting = held_meeting(world)
+    add_intervention(world, meeting, person=None, group=world.group)
+    membership = world.yjs_child.memberships.get(group=world.group)
+    membership_end(actor=world.system, membership=membership, until=START + dt.timedelta(days=1))
+    assert interventions_for_person(world.yjs_worker, world.yjs_child) == []
+
+
+def test_the_meeting_is_linked_only_for_those_who_may_see_it(world: World) -> None:
+    meeting = held_meeting(world)
+    add_intervention(world, meeting)
+    # The teammate sees the child (team scope) but was not at the meeting.
+    rows = interventions_for_person(world.teammate, world.csc_child)
+    assert len(rows) == 1 and not rows[0].meeting_visible
+    html = render_to_string(
+        "cocase/_person_interventions.html", {"interventions": rows, "person": world.csc_child}
+    )
+    assert "Weekly mentoring session" in html and "Test yjs_worker" in html
+    assert "Millfields group mapping" not in html  # the meeting's title is not theirs to read
+    assert "a peer group mapping meeting" in html
+
+
+def test_a_child_s_interventions_take_two_queries_however_many(world: World) -> None:
+    meeting = held_meeting(world)
+    add_intervention(world, meeting)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            rows = interventions_for_person(world.social_worker, world.csc_child)
+            render_to_string("cocase/_person_interventions.html", {"interventions": rows})
+        return len(ctx.captured_queries)
+
+    before = count()
+    for i in range(4):
+        add_intervention(world, meeting, description=f"Work {i}", owner=world.social_worker)
+        add_intervention(world, meeting, person=None, group=world.group, description=f"Group {i}")
+    assert count() == before == 2
+
+
+# --- Lists ---------------------------------------------------------------------------------------
+
+
+def test_my_meetings_are_listed_upcoming_first_with_my_part(world: World) -> None:
+    held = held_meeting(world)
+    undated = propose(world, title="Undated")
+    cancelled = propose(world, title="Called off")
+    meeting_cancel(actor=world.social_worker, meeting=cancelled, reason="Not needed")
+    rows = list(meetings_for(viewer=world.yjs_worker))
+    assert rows[0] in (undated, cancelled) and rows[-1] == held
+    assert {m.my_attendance for m in rows} == {"attended", "invited"}
+    assert all(m.n_children == 2 for m in rows)
+    assert list(meetings_for(viewer=world.yjs_worker, status="held")) == [held]
+    assert list(meetings_for(viewer=world.other_social_worker)) == []
+
+
+def test_a_child_recorded_later_does_not_join_a_past_map(world: World) -> None:
+    meeting = held_meeting(world)
+    newcomer = make_person(world.system)
+    membership_add(
+        actor=world.system,
+        person=newcomer,
+        group=world.group,
+        role=GroupRole.NEW,
+        since=START,
+        **PROVENANCE,
+    )
+    meeting.refresh_from_db()
+    ids = {n["person_id"] for n in meeting.map_snapshot["nodes"]}
+    assert newcomer.pk not in ids

@@ -1,0 +1,140 @@
+"""Co-case management in a real browser: propose, schedule, record minutes, agree work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from locus.access.models import Worker
+from locus.access.services import agency_create, system_worker, team_create, worker_create
+from locus.peers.services import membership_add
+from locus.people.models import Person
+from locus.people.services import allocation_create, person_create
+from locus.places.models import Context
+from locus.places.services import context_create
+from tests.e2e.conftest import axe_violations
+from tests.e2e.test_person_page import PASSWORD, sign_in
+
+
+@dataclass
+class World:
+    social_worker: Worker
+    yjs_worker: Worker
+    child: Person
+    peer: Person
+    group: Context
+
+
+@pytest.fixture
+def world(transactional_db: Any) -> World:
+    system = system_worker()
+    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
+    yjs = agency_create(actor=system, name="Youth Justice Service", kind="yjs")
+
+    def worker(username: str, first: str, last: str, agency: Any, team: str) -> Worker:
+        return worker_create(
+            actor=system,
+            username=username,
+            first_name=first,
+            last_name=last,
+            team=team_create(actor=system, agency=agency, name=team),
+            role="practitioner",
+            password=PASSWORD,
+        )
+
+    sw = worker("sw", "Sam", "Okafor", csc, "Contextual Safeguarding Team")
+    yw = worker("yw", "Kai", "Brennan", yjs, "YJS Casework")
+    child = person_create(
+        actor=system,
+        given_name="Jordan",
+        family_name="Testperson",
+        date_of_birth=dt.date(2011, 5, 4),
+    )
+    peer = person_create(
+        actor=system, given_name="Casey", family_name="Peerless", date_of_birth=dt.date(2010, 2, 2)
+    )
+    start = dt.date(2026, 1, 5)
+    allocation_create(actor=system, person=child, worker=sw, start=start)
+    allocation_create(actor=system, person=peer, worker=yw, start=start)
+    group = context_create(actor=system, kind="peer_group", name="Millfields Year 10 group")
+    for member in (child, peer):
+        membership_add(
+            actor=system,
+            person=member,
+            group=group,
+            role="core",
+            since=start,
+            source="school",
+            confidence="medium",
+        )
+    return World(sw, yw, child, peer, group)
+
+
+def test_a_social_worker_proposes_holds_and_records_a_mapping_meeting(
+    page: Any, live_server: Any, world: World
+) -> None:
+    base = live_server.url
+    query = f"?person={world.child.pk}&person={world.peer.pk}&group={world.group.pk}"
+    sign_in(page, base, "sw", f"/meetings/propose/{query}")
+
+    # Propose: the linked child is known only by who holds the case.
+    assert page.get_by_label("Jordan Testperson").is_checked()
+    held_by = "Child held by Kai Brennan, YJS Casework, Youth Justice Service"
+    assert page.get_by_label(held_by).is_checked()
+    assert page.get_by_text("Casey Peerless").count() == 0
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Propose meeting").click()
+    assert "Say what the meeting is for" in page.get_by_role("alert").inner_text()
+    assert axe_violations(page) == []
+    page.get_by_label("What is the meeting for?").fill("Map the group and agree who does what")
+    page.get_by_label("Crime and Disorder Act 1998 s.115").check()
+    page.get_by_role("button", name="Propose meeting").click()
+    assert "Meeting proposed" in page.get_by_role("alert").inner_text()
+    assert page.get_by_role("cell", name=held_by).is_visible()
+    assert axe_violations(page) == []
+
+    # Schedule it for yesterday: the meeting has taken place.
+    page.get_by_role("link", name="Schedule the meeting").click()
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    page.get_by_label("Date").fill(yesterday.strftime("%d/%m/%Y"))
+    page.get_by_label("Time").fill("10:00")
+    page.get_by_label("In person").check()
+    page.get_by_label("Where").fill("Hackney Service Centre, room 3")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Save").click()
+    assert "Meeting scheduled" in page.get_by_role("alert").inner_text()
+
+    # Record the minutes: both workers attended.
+    page.get_by_role("link", name="Record minutes").click()
+    for name in ("Sam Okafor", "Kai Brennan"):
+        page.get_by_role("group", name=f"{name},").get_by_label("Attended").check()
+    page.get_by_label("Decisions (optional)").fill("Youth service to run sessions at the park")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Record minutes").click()
+    assert "Minutes recorded" in page.get_by_role("alert").inner_text()
+    # Shared now: she attended the meeting that concerned him.
+    assert page.get_by_role("link", name="Casey Peerless").first.is_visible()
+    assert page.get_by_role("table", name="Relationships on the group map, with their nature")
+
+    # Agree an intervention for the peer, owned by the youth justice worker.
+    page.get_by_role("link", name="Add an intervention").click()
+    page.get_by_label("Casey Peerless").check()
+    page.get_by_label("What will be done").fill("Weekly mentoring with a sports coach")
+    page.get_by_label("Owner").select_option(label="Kai Brennan, YJS Casework")
+    due = dt.date.today() + dt.timedelta(days=30)
+    page.get_by_label("Due date").fill(due.strftime("%d/%m/%Y"))
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Add intervention").click()
+    assert "Intervention added" in page.get_by_role("alert").inner_text()
+    row = page.get_by_role("row").filter(has_text="Weekly mentoring with a sports coach")
+    assert "Casey Peerless" in row.inner_text() and "Planned" in row.inner_text()
+    assert "Kai Brennan" in row.inner_text()
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="Meetings").first.click()
+    assert page.get_by_role("cell", name="Attended").is_visible() is False  # she proposed it
+    assert page.get_by_role("cell", name="Proposed it").is_visible()
+    assert axe_violations(page) == []
