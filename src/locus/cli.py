@@ -138,6 +138,7 @@ def prepare_demo(
     """
     from django.contrib.auth.password_validation import validate_password
 
+    from locus.demo.cocase import add_demo_meetings
     from locus.demo.generator import ensure_demo_accounts, generate_borough
 
     if password:
@@ -151,6 +152,9 @@ def prepare_demo(
     bars = ProgressBar(progress_stream) if progress_stream is not None else None
     try:
         summary = generate_borough(seed=seed, people=people, progress=bars)
+        # Co-case meetings are made through the services as the demo workers, so they need
+        # the workers' accounts and caseloads from the borough first.
+        add_demo_meetings()
     finally:
         if bars is not None:
             bars.close()

@@ -16,6 +16,14 @@ from django.db import models
 
 from locus.access.models import Agency, Team, Worker
 from locus.audit.models import AccessEvent, ChangeEvent, SignInEvent
+from locus.cocase.models import (
+    Decision,
+    Intervention,
+    InterventionUpdate,
+    Invitee,
+    Meeting,
+    MeetingChild,
+)
 from locus.demo.generator import Summary, generate_borough
 from locus.incidents.models import Incident, Involvement
 from locus.peers.models import Association, GroupMembership
@@ -28,6 +36,13 @@ PASSWORD = "demo-borough-test-1"
 
 # Children before parents, so that PROTECT foreign keys never block a delete.
 MODELS_IN_DELETE_ORDER: list[type[models.Model]] = [
+    # Co-case records PROTECT the workers and contexts they name, so they go first.
+    InterventionUpdate,
+    Intervention,
+    Decision,
+    Invitee,
+    MeetingChild,
+    Meeting,
     ChangeEvent,
     AccessEvent,
     SignInEvent,

@@ -239,3 +239,42 @@ def test_clusters_held_by_one_agency_can_be_left_out(linked: World) -> None:
     html = page(linked.admin, url, across_agencies="on").content.decode()
     assert "1 cluster, 4 children in all" in html
     assert "Csconly" not in html
+
+
+# --- From a linked case to a meeting -------------------------------------------------------
+
+
+def test_a_worker_may_bring_children_joined_to_theirs_only_through_other_children(
+    linked: World,
+) -> None:
+    from locus.linked.selectors import linked_together
+
+    # Olu is linked to Ciara through the adult both know; Paddy (held by youth justice) only to
+    # Olu, by an incident. The social worker sees Ciara, so the chain reaches both.
+    allocation_create(
+        actor=linked.system, person=linked.police_child, worker=linked.yjs_worker, start=START
+    )
+    incident(
+        linked, linked.school, [(linked.police_child, HARMED), (linked.other_child, PRESENT)], 40
+    )
+    chain = [linked.csc_child.pk, linked.other_child.pk, linked.police_child.pk]
+    assert linked_together(linked.social_worker, chain) == set(chain)
+    # Without Ciara the worker sees nobody the chain starts from.
+    assert linked_together(linked.social_worker, chain[1:]) == set()
+    # A borough coordinator may bring a linked group in which they can name nobody.
+    assert linked_together(linked.police_analyst, chain[1:]) == set(chain[1:])
+    # A child linked to nobody in the set is never brought along.
+    assert linked.pupil.pk not in linked_together(linked.admin, [*chain, linked.pupil.pk])
+
+
+def test_the_linked_pages_offer_a_meeting_about_the_linked_children(linked: World) -> None:
+    html = page(linked.social_worker).content.decode()
+    propose = reverse("meeting-propose")
+    assert f"{propose}?person={linked.csc_child.pk}&amp;person=" in html
+    form = client_for(linked.social_worker).get(
+        propose, {"person": [linked.csc_child.pk, linked.other_child.pk]}
+    )
+    text = form.content.decode()
+    assert form.status_code == 200
+    assert "Otherchild" not in text
+    assert "Child held by" in text

@@ -32,6 +32,7 @@ from locus.cocase.models import (
     MeetingStatus,
 )
 from locus.incidents.models import Involvement
+from locus.linked.selectors import linked_together
 from locus.peers.models import Association, GroupMembership, Nature
 from locus.people.models import Allocation, Person
 from locus.places.models import Context
@@ -106,10 +107,15 @@ def linked_child_ids(viewer: Worker, person_ids: Iterable[int]) -> set[int]:
 
 
 def proposable_ids(viewer: Worker, person_ids: Iterable[int]) -> set[int]:
-    """The children a worker may put into a meeting: those they see or that are linked."""
+    """The children a worker may put into a meeting: those they see, those linked to them by
+    direct evidence or a shared group, and those the linked-case evidence joins to them
+    (``locus.linked``: through associates in common, places, or other children in the set)."""
     ids = {int(pid) for pid in person_ids}
     visible = visible_person_ids(viewer, ids)
-    return visible | linked_child_ids(viewer, ids - visible)
+    if visible == ids:
+        return visible
+    found = visible | linked_child_ids(viewer, ids - visible)
+    return found if found == ids else found | linked_together(viewer, ids)
 
 
 def open_holders(person_ids: Iterable[int]) -> dict[int, list[Allocation]]:

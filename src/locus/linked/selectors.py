@@ -15,10 +15,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
+from urllib.parse import urlencode
 
 import numpy as np
 
-from locus.access import scopes
+from locus.access import policies, scopes
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
 from locus.analysis.groups import meeting_groups
@@ -110,6 +111,13 @@ class ChildLinks:
     child: Person
     closer: list[LinkedCase] = field(default_factory=list)
     places: dict[str, list[LinkedCase]] = field(default_factory=dict)
+
+    @property
+    def propose_query(self) -> str:
+        """The query string proposing a meeting about this child and their closer links."""
+        return urlencode(
+            [("person", pk) for pk in [self.child.pk, *(c.other_id for c in self.closer)]]
+        )
 
     @property
     def place_only_count(self) -> int:
@@ -313,6 +321,10 @@ class Cluster:
     def size(self) -> int:
         return len(self.person_ids)
 
+    @property
+    def propose_query(self) -> str:
+        return urlencode([("person", pk) for pk in sorted(self.person_ids)])
+
     def summary(self) -> str:
         kinds = (
             (self.shared_associates, "with associates in common"),
@@ -421,3 +433,42 @@ def fill_members(viewer: Worker, shown: Sequence[Cluster]) -> None:
             (ClusterMember(i, people.get(i), holders.get(i, [])) for i in c.person_ids),
             key=lambda m: (m.person is None, str(m.person or ""), m.person_id),
         )
+
+
+# ---------------------------------------------------------------------------
+# Bringing linked children to a meeting
+
+
+def linked_together(
+    viewer: Worker, person_ids: Iterable[int], *, window_days: int = DEFAULT_WINDOW_DAYS
+) -> set[int]:
+    """Which of ``person_ids`` the evidence joins into one group with a child the viewer sees.
+
+    A child counts when a chain of links (direct association, associates in common, the same
+    incidents, the same place within the window) runs from a child the viewer sees to them,
+    through children in ``person_ids`` only. A worker who coordinates borough-wide sees the
+    clusters of children they may not name, so for them every child linked to another in the
+    set counts. This is what lets a worker bring a linked case to a meeting knowing only who
+    holds it.
+    """
+    ids = sorted(set(person_ids))
+    if len(ids) < 2:
+        return set()
+    loaded = load_around(ids, window_days=window_days)
+    index = loaded.person_index(ids)
+    members = np.zeros(len(loaded.person_ids), dtype=bool)
+    members[index] = True
+    neighbours: dict[int, set[int]] = defaultdict(set)
+    for link in find_links(loaded.evidence, index, candidates=members, window_days=window_days):
+        a, b = int(loaded.person_ids[link.a]), int(loaded.person_ids[link.b])
+        neighbours[a].add(b)
+        neighbours[b].add(a)
+    if policies.can_view_borough_links(viewer):
+        return {i for i in ids if neighbours[i]}
+    reached = visible_person_ids(viewer, ids)
+    frontier = list(reached)
+    while frontier:
+        for other in neighbours[frontier.pop()] - reached:
+            reached.add(other)
+            frontier.append(other)
+    return reached
