@@ -375,13 +375,14 @@ class MapNode:
     href: str = ""
     open_to: OpenTo | None = None
     note: str = ""  # what a screen reader hears besides the label, e.g. "not in your scope"
+    shape: str = ""  # an extra class for drawing, e.g. the group at the centre of its map
 
     @property
     def table_label(self) -> str:
         return f"{self.label} ({self.note})" if self.note else self.label
 
     def element(self) -> dict[str, Any]:
-        classes = [self.kind]
+        classes = [self.kind, *([self.shape] if self.shape else [])]
         markers = []
         if self.open_to is not None and self.open_to.social_care:
             classes.append("social-care")
@@ -446,6 +447,17 @@ class MapData:
         }
 
     @property
+    def context_links(self) -> list[tuple[MapNode, list[tuple[MapNode, str]]]]:
+        """Each place or group on the map with the people linked to it (and a member's role):
+        the part of the drawing that the relationships table does not carry."""
+        nodes = {n.key: n for n in self.nodes}
+        links: dict[str, list[tuple[MapNode, str]]] = {n.key: [] for n in self.contexts}
+        for edge in self.edges:
+            if edge.kind in ("place", "member") and edge.target in links:
+                links[edge.target].append((nodes[edge.source], edge.label))
+        return [(nodes[key], people) for key, people in links.items()]
+
+    @property
     def people(self) -> list[MapNode]:
         return [n for n in self.nodes if n.kind in (NodeKind.PERSON, NodeKind.UNKNOWN)]
 
@@ -463,7 +475,12 @@ class PeerMap(MapData):
 
     @property
     def named_ids(self) -> list[int]:
-        return sorted(n.person_id for n in self.nodes if n.named and n.person_id is not None)
+        """The peers shown by name (the child at the centre is the record read)."""
+        return sorted(
+            n.person_id
+            for n in self.nodes
+            if n.named and n.kind == NodeKind.PERSON and n.person_id is not None
+        )
 
 
 def _valid_on(day: dt.date, start: str, end: str) -> Q:
@@ -709,7 +726,9 @@ def group_map(*, viewer: Worker, detail: GroupDetail) -> MapData:
     """
     day = today()
     group = detail.group
-    centre = MapNode(f"c{group.pk}", NodeKind.CENTRE, group.name, step=0, note="peer group")
+    centre = MapNode(
+        f"c{group.pk}", NodeKind.CENTRE, group.name, step=0, note="peer group", shape="group"
+    )
     nodes: dict[str, MapNode] = {centre.key: centre}
     members = {row.membership.person_id: row for row in detail.members}
     statuses = open_statuses_on(members, day)

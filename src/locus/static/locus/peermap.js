@@ -67,17 +67,21 @@ const style = [
     selector: "edge.unclear",
     style: { width: 3, "line-color": "#505a5f", "line-style": "dotted" },
   },
-  {
+];
+// On a group's map each member's role labels their line to the group; on a child's map
+// the lines are many and short, so roles are left to the tables.
+if (data.layout === "fcose") {
+  style.push({
     selector: "edge.member",
     style: {
       label: "data(label)",
-      "font-size": 9,
+      "font-size": 10,
       color: "#484949",
       "text-background-color": "#ffffff",
       "text-background-opacity": 0.85,
     },
-  },
-];
+  });
+}
 
 function layoutFor(kind) {
   if (kind === "fcose" && window.cytoscapeFcose) {
@@ -90,7 +94,8 @@ function layoutFor(kind) {
     name: "concentric",
     animate: false,
     padding: 30,
-    minNodeSpacing: 30,
+    minNodeSpacing: 50,
+    spacingFactor: 1.4,
     concentric: (node) => {
       if (node.hasClass("centre")) return ring.centre;
       if (node.hasClass("place") || node.hasClass("group")) return ring.context;
