@@ -38,22 +38,20 @@ def map_world(transactional_db: Any) -> MapWorld:
     yjs = agency_create(actor=system, name="Youth Justice Service", kind="yjs")
     team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
     yjs_team = team_create(actor=system, agency=yjs, name="YJS Casework")
-    sw = worker_create(
-        actor=system,
-        username="sw",
-        first_name="Sam",
-        last_name="Okafor",
-        team=team,
-        role="practitioner",
-        password=PASSWORD,
-    )
-    yw = worker_create(
-        actor=system,
-        username="yw",
-        first_name="Kai",
-        last_name="Brennan",
-        team=yjs_team,
-        role="practitioner",
+    sw, yw = (
+        worker_create(
+            actor=system,
+            username=username,
+            first_name=first,
+            last_name=last,
+            team=in_team,
+            role="practitioner",
+            password=PASSWORD,
+        )
+        for username, first, last, in_team in (
+            ("sw", "Sam", "Okafor", team),
+            ("yw", "Kai", "Brennan", yjs_team),
+        )
     )
 
     def young(given: str, family: str) -> Person:
@@ -102,13 +100,15 @@ def map_world(transactional_db: Any) -> MapWorld:
     )
     for member in (child, friend):
         membership_add(
-            actor=system, person=member, group=group, role="core", since=SINCE, **common_m()
+            actor=system,
+            person=member,
+            group=group,
+            role="core",
+            since=SINCE,
+            source="school",
+            confidence="medium",
         )
     return MapWorld(sw, child, friend, hidden)
-
-
-def common_m() -> dict[str, str]:
-    return {"source": "school", "confidence": "medium"}
 
 
 def table_rows(page: Any) -> list[str]:

@@ -11,8 +11,14 @@ from django.urls import reverse
 from locus.audit.models import AccessEvent
 from locus.common.services import today
 from locus.peers.models import Association, PeerMapPurpose
-from locus.peers.services import association_record
-from tests.factories import START, World, client_for, make_context, nothing_written
+from tests.factories import (
+    START,
+    World,
+    client_for,
+    make_association,
+    make_context,
+    nothing_written,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,18 +49,8 @@ def _url(name: str, world: World, *args: Any) -> str:
 
 
 def _known(world: World, **fields: Any) -> Association:
-    values: dict[str, Any] = {
-        "actor": world.system,
-        "person": world.csc_child,
-        "other": world.team_child,
-        "relationship": "friend",
-        "nature": "protective",
-        "source": "school",
-        "confidence": "medium",
-        "valid_from": START,
-    }
-    values.update(fields)
-    return association_record(**values)
+    values: dict[str, Any] = {"other": world.team_child, "nature": "protective", **fields}
+    return make_association(world.system, person=world.csc_child, **values)
 
 
 def test_record_a_known_peer_found_by_name(world: World) -> None:
@@ -302,16 +298,7 @@ def test_an_analyst_who_sees_a_child_reads_the_peers_but_does_not_record(world: 
 
 
 def test_an_association_of_another_child_is_not_found_under_this_one(world: World) -> None:
-    elsewhere = association_record(
-        actor=world.system,
-        person=world.team_child,
-        other_label="someone",
-        relationship="friend",
-        nature="unclear",
-        source="school",
-        confidence="low",
-        valid_from=START,
-    )
+    elsewhere = make_association(world.system, person=world.team_child)
     client = client_for(world.social_worker)
     assert client.get(_url("person-peer-end", world, elsewhere.pk)).status_code == 404
     assert client.get(_url("person-peer-change", world, elsewhere.pk)).status_code == 404

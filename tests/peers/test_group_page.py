@@ -8,25 +8,13 @@ import pytest
 from django.urls import reverse
 
 from locus.peers.selectors import group_detail, group_map
-from locus.peers.services import association_record
-from tests.factories import START, World, client_for
+from tests.factories import START, World, client_for, make_association
 
 pytestmark = pytest.mark.django_db
 
 
 def link(world: World, person: Any, other: Any, **fields: Any) -> Any:
-    values: dict[str, Any] = {
-        "actor": world.system,
-        "person": person,
-        "other": other,
-        "relationship": "friend",
-        "nature": "risk",
-        "source": "professional",
-        "confidence": "medium",
-        "valid_from": START,
-    }
-    values.update(fields)
-    return association_record(**values)
+    return make_association(world.system, person=person, other=other, nature="risk", **fields)
 
 
 def test_group_map_members_roles_relationships_and_places(world: World) -> None:

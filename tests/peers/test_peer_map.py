@@ -18,14 +18,21 @@ from locus.peers.models import GroupRole, PeerMapPurpose
 from locus.peers.selectors import PeerMap, peer_map
 from locus.peers.services import (
     association_end,
-    association_record,
     association_revise,
     membership_add,
     peer_map_purpose_record,
 )
 from locus.people.models import LegalStatus
 from locus.people.services import allocation_create, episode_start
-from tests.factories import START, World, client_for, make_context, make_person, nothing_written
+from tests.factories import (
+    START,
+    World,
+    client_for,
+    make_association,
+    make_context,
+    make_person,
+    nothing_written,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,18 +40,7 @@ ALL = ("protective", "risk", "unclear")
 
 
 def link(world: World, person: Any, other: Any = None, **fields: Any) -> Any:
-    values: dict[str, Any] = {
-        "actor": world.system,
-        "person": person,
-        "other": other,
-        "relationship": "friend",
-        "nature": "unclear",
-        "source": "professional",
-        "confidence": "medium",
-        "valid_from": START,
-    }
-    values.update(fields)
-    return association_record(**values)
+    return make_association(world.system, person=person, other=other, **fields)
 
 
 @pytest.fixture
@@ -426,3 +422,15 @@ def test_page_query_count_does_not_grow_with_the_data(world: World, page: str) -
     before = count()
     grow(world, 5, start=1)
     assert count() == before
+
+
+def test_administrators_can_review_purposes_but_not_change_them(world: World) -> None:
+    purpose = peer_map_purpose_record(
+        actor=world.social_worker, person=world.csc_child, purpose="linked_case", reason="MACE"
+    )
+    client = client_for(world.admin)
+    listing = client.get("/admin/peers/peermappurpose/")
+    assert listing.status_code == 200 and "Coordinating a linked case" in listing.content.decode()
+    with nothing_written(PeerMapPurpose):
+        client.post(f"/admin/peers/peermappurpose/{purpose.pk}/delete/", {"post": "yes"})
+    assert PeerMapPurpose.objects.filter(pk=purpose.pk).exists()

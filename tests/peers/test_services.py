@@ -14,7 +14,6 @@ from locus.common.services import today
 from locus.peers.models import Association, GroupMembership, PeerMapPurpose
 from locus.peers.services import (
     association_end,
-    association_record,
     association_revise,
     membership_add,
     membership_end,
@@ -26,6 +25,7 @@ from tests.factories import (
     World,
     changes_for,
     last_change,
+    make_association,
     make_context,
     nothing_written,
 )
@@ -37,16 +37,14 @@ PROVENANCE = {"source": "young_person", "confidence": "high"}
 
 def _associate(world: World, **fields: Any) -> Association:
     values: dict[str, Any] = {
-        "actor": world.social_worker,
         "person": world.csc_child,
         "other": world.team_child,
-        "relationship": "friend",
         "nature": "protective",
-        "valid_from": START,
+        "other_label": "",
         **PROVENANCE,
     }
     values.update(fields)
-    return association_record(**values)
+    return make_association(values.pop("actor", world.social_worker), **values)
 
 
 def test_association_record_keeps_provenance_and_audits_it(world: World) -> None:
@@ -495,15 +493,7 @@ def test_revise_needs_sight_of_the_child(world: World, persona: str) -> None:
 def test_revise_needs_sight_of_the_peer_it_names_again(world: World) -> None:
     # Recorded by the system about csc_child and yjs_child; the social worker sees only
     # csc_child, so she may end it (it is on her child's record) but not re-record it.
-    old = association_record(
-        actor=world.system,
-        person=world.csc_child,
-        other=world.yjs_child,
-        relationship="friend",
-        nature="unclear",
-        valid_from=START,
-        **PROVENANCE,
-    )
+    old = make_association(world.system, person=world.csc_child, other=world.yjs_child)
     with nothing_written(Association), pytest.raises(NotPermitted):
         _revise(world, old, nature="risk")
     association_end(actor=world.social_worker, association=old, valid_until=START)

@@ -1,7 +1,8 @@
 from django.contrib import admin
 
+from locus.audit.admin import ReadOnlyAdmin
 from locus.common.admin import CaseRecordAdmin
-from locus.peers.models import Association, GroupMembership
+from locus.peers.models import Association, GroupMembership, PeerMapPurpose
 
 
 @admin.register(Association)
@@ -12,13 +13,14 @@ class AssociationAdmin(CaseRecordAdmin):
         "other_label",
         "relationship",
         "nature",
+        "peer_role",
         "source",
         "valid_from",
         "valid_until",
     )
     list_filter = ("nature", "relationship", "source")
     list_select_related = ("person", "other")
-    raw_id_fields = ("person", "other", "recorded_by", "contexts")
+    raw_id_fields = ("person", "other", "recorded_by", "contexts", "replaces")
 
 
 @admin.register(GroupMembership)
@@ -26,3 +28,14 @@ class GroupMembershipAdmin(CaseRecordAdmin):
     list_display = ("person", "group", "role", "since", "until")
     list_select_related = ("person", "group")
     raw_id_fields = ("person", "group", "recorded_by")
+
+
+@admin.register(PeerMapPurpose)
+class PeerMapPurposeAdmin(ReadOnlyAdmin):
+    """Why a worker asked for peers' names: kept for review, never changed or deleted."""
+
+    list_display = ("recorded_at", "worker", "person", "purpose", "expires_at")
+    list_filter = ("purpose",)
+    list_select_related = ("worker", "person")
+    search_fields = ("worker__username", "reason")
+    date_hierarchy = "recorded_at"

@@ -564,17 +564,24 @@ def _person_node(
     )
 
 
-def peer_map(*, viewer: Worker, person: Person, as_at: dt.date, natures: Iterable[str]) -> PeerMap:
-    """A young person's peer map as it stood on ``as_at``: peers one and two steps out.
+@dataclass
+class _Walk:
+    """What the two-step walk loaded: the records, the people in them, and their steps."""
 
-    The second step goes only through peers the viewer may see (what a hidden
-    child's other relationships are is not the viewer's to know). Contexts are
-    those the viewer may see. In a constant number of queries, whatever the size.
-    """
-    natures = [n for n in Nature.values if n in set(natures)]
-    naming = naming_for(viewer=viewer, person=person)
-    on_day = _valid_on(as_at, "valid_from", "valid_until")
-    base = Association.objects.filter(on_day).select_related(
+    associations: list[Association]
+    people: dict[int, Person]
+    visible: set[int]
+    steps: dict[str, int]
+
+
+def _ends(association: Association) -> tuple[str, str]:
+    return _person_key(association.person_id), _end_key(association, association.person_id)
+
+
+def _walk(*, viewer: Worker, person: Person, as_at: dt.date, natures: list[str]) -> _Walk:
+    """Four queries: the child's relationships, which peers the viewer sees, those peers'
+    relationships, and which of their peers the viewer sees. Then the walk, in Python."""
+    base = Association.objects.filter(_valid_on(as_at, "valid_from", "valid_until")).select_related(
         "person", "other", "recorded_by__team__agency"
     )
     about_child = Q(person=person) | Q(other=person)
@@ -597,25 +604,57 @@ def peer_map(*, viewer: Worker, person: Person, as_at: dt.date, natures: Iterabl
             if p is not None:
                 people.setdefault(p.pk, p)
     visible |= visible_person_ids(viewer, set(people) - step_one - {person.pk})
-
     associations = first + second
-    centre_key = _person_key(person.pk)
-
-    def ends(a: Association) -> tuple[str, str]:
-        return _person_key(a.person_id), _end_key(a, a.person_id)
-
     # The one call to swap for locus.analysis.network.neighbourhood at national scale.
-    steps = neighbourhood((ends(a) for a in associations), centre_key, depth=2)
+    steps = neighbourhood((_ends(a) for a in associations), _person_key(person.pk), depth=2)
+    return _Walk(associations, people, visible, steps)
 
-    statuses = open_statuses_on(people, as_at)
+
+class _MapBuilder:
+    """Collects a map's nodes, edges (each pair linked once) and table rows."""
+
+    def __init__(self, centre: MapNode) -> None:
+        self.nodes: dict[str, MapNode] = {centre.key: centre}
+        self.edges: list[MapEdge] = []
+        self.rows: list[MapRow] = []
+        self._linked: set[tuple[str, str]] = set()
+
+    def link(self, source: str, target: str, kind: str, label: str = "") -> None:
+        if (source, target) not in self._linked:
+            self._linked.add((source, target))
+            self.edges.append(MapEdge(source, target, kind, label=label))
+
+    def relationship(
+        self, a: Association, near: str, far: str, *, role: str, places: list[MapNode]
+    ) -> None:
+        self.edges.append(MapEdge(near, far, "association", a.nature, a.get_relationship_display()))
+        peer = self.nodes[far]
+        self.rows.append(MapRow(peer, self.nodes[near], a, role, peer.open_to, places))
+
+
+def peer_map(*, viewer: Worker, person: Person, as_at: dt.date, natures: Iterable[str]) -> PeerMap:
+    """A young person's peer map as it stood on ``as_at``: peers one and two steps out.
+
+    The second step goes only through peers the viewer may see (what a hidden
+    child's other relationships are is not the viewer's to know). Contexts are
+    those the viewer may see. In a constant number of queries (ten at most), whatever
+    the size: the naming rule (two), the walk (four), legal statuses, memberships,
+    shared contexts, and which contexts the viewer may see.
+    """
+    natures = [n for n in Nature.values if n in set(natures)]
+    naming = naming_for(viewer=viewer, person=person)
+    walk = _walk(viewer=viewer, person=person, as_at=as_at, natures=natures)
+    statuses = open_statuses_on(walk.people, as_at)
     memberships = list(
-        GroupMembership.objects.filter(_valid_on(as_at, "since", "until"), person_id__in=people)
+        GroupMembership.objects.filter(
+            _valid_on(as_at, "since", "until"), person_id__in=walk.people
+        )
         .select_related("group")
         .order_by("group_id", "person_id")
     )
     through = list(
         Association.contexts.through.objects.filter(
-            association_id__in=[a.pk for a in associations]
+            association_id__in=[a.pk for a in walk.associations]
         ).select_related("context")
     )
     candidates = {t.context_id for t in through} | {m.group_id for m in memberships}
@@ -623,53 +662,44 @@ def peer_map(*, viewer: Worker, person: Person, as_at: dt.date, natures: Iterabl
         scopes.contexts_visible_to(viewer).filter(id__in=candidates).values_list("id", flat=True)
     )
 
-    nodes: dict[str, MapNode] = {
-        centre_key: MapNode(
-            centre_key,
+    def open_to(pk: int) -> OpenTo:
+        return OpenTo.from_statuses(statuses.get(pk, ()))
+
+    centre = _person_key(person.pk)
+    build = _MapBuilder(
+        MapNode(
+            centre,
             NodeKind.CENTRE,
             person.full_name,
             step=0,
             person_id=person.pk,
             visible=True,
             named=True,
-            open_to=OpenTo.from_statuses(statuses.get(person.pk, ())),
+            open_to=open_to(person.pk),
         )
-    }
-    for pk, p in people.items():
+    )
+    nodes = build.nodes
+    for pk, p in walk.people.items():
         key = _person_key(pk)
-        if key in steps and key not in nodes:
+        if key in walk.steps and key not in nodes:
             nodes[key] = _person_node(
                 p,
-                step=steps[key],
-                visible=pk in visible,
+                step=walk.steps[key],
+                visible=pk in walk.visible,
                 names_shown=naming.names_shown,
-                open_to=OpenTo.from_statuses(statuses.get(pk, ())),
+                open_to=open_to(pk),
             )
-    for a in associations:
+    for a in walk.associations:
         if a.other_id is None:
             key = f"u{a.pk}"
             nodes[key] = MapNode(
                 key,
                 NodeKind.UNKNOWN,
                 a.other_label if naming.names_shown else "Unknown peer",
-                step=steps.get(key),
+                step=walk.steps.get(key),
                 open_to=OpenTo.as_recorded(a),
                 note="not yet known to Locus",
             )
-
-    edges: list[MapEdge] = []
-    rows: list[MapRow] = []
-    places_of: dict[int, list[MapNode]] = defaultdict(list)
-    for t in through:
-        if t.context_id in allowed:
-            node = nodes.setdefault(f"c{t.context_id}", _context_node(t.context))
-            places_of[t.association_id].append(node)
-    linked: set[tuple[str, str]] = set()
-
-    def link(source: str, target: str, kind: str, label: str = "") -> None:
-        if (source, target) not in linked:
-            linked.add((source, target))
-            edges.append(MapEdge(source, target, kind, label=label))
 
     # Memberships first: a group that is also where two spend time keeps its role label.
     by_group: dict[int, list[GroupMembership]] = defaultdict(list)
@@ -682,33 +712,31 @@ def peer_map(*, viewer: Worker, person: Person, as_at: dt.date, natures: Iterabl
             continue
         group_node = nodes.setdefault(f"c{group_id}", _context_node(members[0].group))
         for m in members:
-            link(_person_key(m.person_id), group_node.key, "member", m.get_role_display())
+            build.link(_person_key(m.person_id), group_node.key, "member", m.get_role_display())
 
-    for a in sorted(associations, key=lambda a: a.pk):
-        a_key, b_key = ends(a)
-        near, far = sorted((a_key, b_key), key=lambda k: (steps.get(k, 9), k != a_key))
-        edges.append(MapEdge(near, far, "association", a.nature, a.get_relationship_display()))
-        far_id = nodes[far].person_id
-        far_person = people[far_id] if far_id is not None else None
-        rows.append(
-            MapRow(
-                peer=nodes[far],
-                via=nodes[near],
-                association=a,
-                role=role_label_for_peer(a, far_person),
-                open_to=nodes[far].open_to,
-                places=places_of[a.pk],
+    places_of: dict[int, list[MapNode]] = defaultdict(list)
+    for t in through:
+        if t.context_id in allowed:
+            places_of[t.association_id].append(
+                nodes.setdefault(f"c{t.context_id}", _context_node(t.context))
             )
+    for a in sorted(walk.associations, key=lambda a: a.pk):
+        a_key, b_key = _ends(a)
+        near, far = sorted((a_key, b_key), key=lambda k: (walk.steps.get(k, 9), k != a_key))
+        far_id = nodes[far].person_id
+        far_person = walk.people[far_id] if far_id is not None else None
+        build.relationship(
+            a, near, far, role=role_label_for_peer(a, far_person), places=places_of[a.pk]
         )
         for place in places_of[a.pk]:
-            link(a_key, place.key, "place")
-            link(b_key, place.key, "place")
+            build.link(a_key, place.key, "place")
+            build.link(b_key, place.key, "place")
 
-    rows.sort(key=lambda r: (r.step or 0, r.peer.label.lower(), r.association.pk))
+    build.rows.sort(key=lambda r: (r.step or 0, r.peer.label.lower(), r.association.pk))
     return PeerMap(
         nodes=list(nodes.values()),
-        edges=edges,
-        rows=rows,
+        edges=build.edges,
+        rows=build.rows,
         person=person,
         as_at=as_at,
         natures=natures,
@@ -729,10 +757,10 @@ def group_map(*, viewer: Worker, detail: GroupDetail) -> MapData:
     centre = MapNode(
         f"c{group.pk}", NodeKind.CENTRE, group.name, step=0, note="peer group", shape="group"
     )
-    nodes: dict[str, MapNode] = {centre.key: centre}
+    build = _MapBuilder(centre)
+    nodes = build.nodes
     members = {row.membership.person_id: row for row in detail.members}
     statuses = open_statuses_on(members, day)
-    edges: list[MapEdge] = []
     for pk, row in members.items():
         node = MapNode(
             _person_key(pk),
@@ -747,15 +775,12 @@ def group_map(*, viewer: Worker, detail: GroupDetail) -> MapData:
             note="" if row.visible else "not in your scope",
         )
         nodes[node.key] = node
-        edges.append(
-            MapEdge(node.key, centre.key, "member", label=row.membership.get_role_display())
-        )
+        build.link(node.key, centre.key, "member", row.membership.get_role_display())
     for place in detail.places:
-        node = _context_node(place)
-        nodes[node.key] = node
-        edges.append(MapEdge(centre.key, node.key, "place", label="uses"))
+        node = nodes.setdefault(f"c{place.pk}", _context_node(place))
+        build.link(centre.key, node.key, "place", "uses")
     visible = [pk for pk, row in members.items() if row.visible]
-    associations = list(
+    associations = _as_stood(
         Association.objects.filter(
             _valid_on(day, "valid_from", "valid_until"),
             person_id__in=members,
@@ -763,9 +788,9 @@ def group_map(*, viewer: Worker, detail: GroupDetail) -> MapData:
         )
         .filter(Q(person_id__in=visible) | Q(other_id__in=visible))
         .select_related("recorded_by__team__agency")
-        .order_by("id")
+        .order_by("id"),
+        Nature.values,
     )
-    associations = _as_stood(associations, Nature.values)
     through = Association.contexts.through.objects.filter(
         association_id__in=[a.pk for a in associations]
     ).values_list("association_id", "context_id")
@@ -773,21 +798,9 @@ def group_map(*, viewer: Worker, detail: GroupDetail) -> MapData:
     for association_id, context_id in through:
         if f"c{context_id}" in nodes and context_id != group.pk:
             places_of[association_id].append(nodes[f"c{context_id}"])
-    rows: list[MapRow] = []
     for a in associations:
-        near, far = nodes[_person_key(a.person_id)], nodes[_person_key(a.other_id or 0)]
-        edges.append(
-            MapEdge(near.key, far.key, "association", a.nature, a.get_relationship_display())
-        )
-        rows.append(
-            MapRow(
-                peer=far,
-                via=near,
-                association=a,
-                role=a.get_peer_role_display() if a.peer_role else "",
-                open_to=far.open_to,
-                places=places_of[a.pk],
-            )
-        )
-    rows.sort(key=lambda r: (r.via.label.lower(), r.peer.label.lower(), r.association.pk))
-    return MapData(nodes=list(nodes.values()), edges=edges, rows=rows)
+        near, far = _person_key(a.person_id), _person_key(a.other_id or 0)
+        role = a.get_peer_role_display() if a.peer_role else ""
+        build.relationship(a, near, far, role=role, places=places_of[a.pk])
+    build.rows.sort(key=lambda r: (r.via.label.lower(), r.peer.label.lower(), r.association.pk))
+    return MapData(nodes=list(nodes.values()), edges=build.edges, rows=build.rows)

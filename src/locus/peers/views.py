@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 from locus.access import lookups, policies
 from locus.audit.services import record_access
 from locus.common.errors import ValidationFailed
+from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.services import permitted
 from locus.incidents.selectors import involvement_views
@@ -82,14 +84,33 @@ def _relationship(person: Person, association_id: int) -> Association:
     return association
 
 
-def _try(form: Any, write: Any) -> bool:
-    """Run a service write; on refusal put its messages on the form's fields."""
-    try:
-        write()
-    except ValidationFailed as error:
-        form.add_domain_errors(error)
-        return False
-    return True
+def _capture_page(
+    request: AuthedRequest,
+    person: Person,
+    *,
+    form: Callable[[QueryDict | None], GovukForm],
+    write: Callable[[Any], object],
+    success: str,
+    read: dict[str, Any],
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """One step of the capture form: show it (a logged read of the child's record), or
+    take it, call the service, and on refusal show its messages on the fields."""
+    if request.method == "POST":
+        bound = form(request.POST)
+        if bound.is_valid():
+            try:
+                write(bound.cleaned_data and bound)
+            except ValidationFailed as error:
+                bound.add_domain_errors(error)
+            else:
+                messages.success(request, success)
+                return redirect("person-peers", person_id=person.pk)
+    else:
+        record_access(actor=request.user, obj=person, detail=read)
+        bound = form(None)
+    return render(request, template, {"person": person, "form": bound, **context})
 
 
 def peer_add(request: AuthedRequest, person_id: int) -> HttpResponse:
@@ -98,22 +119,18 @@ def peer_add(request: AuthedRequest, person_id: int) -> HttpResponse:
     q = (request.POST.get("q") or request.GET.get("q") or "").strip()[:100]
     candidates = selectors.peer_candidates(viewer=request.user, person=person, q=q)
     contexts = selectors.context_choices(viewer=request.user, person=person)
-    if request.method == "POST":
-        form = PeerAddForm(request.POST, candidates=candidates, contexts=contexts)
-        if form.is_valid() and _try(
-            form,
-            lambda: association_record(actor=request.user, person=person, **form.service_values()),
-        ):
-            messages.success(request, "Peer recorded")
-            return redirect("person-peers", person_id=person.pk)
-    else:
-        record_access(actor=request.user, obj=person, detail={"page": "peer-add"})
-        initial = {"other": candidates[0].pk} if len(candidates) == 1 else {}
-        form = PeerAddForm(initial=initial, candidates=candidates, contexts=contexts)
-    return render(
+    initial = {"other": candidates[0].pk} if len(candidates) == 1 else {}
+    return _capture_page(
         request,
-        "peers/add.html",
-        {"person": person, "form": form, "q": q, "searched": bool(q), "found": len(candidates)},
+        person,
+        form=lambda data: PeerAddForm(
+            data, initial=initial, candidates=candidates, contexts=contexts
+        ),
+        write=lambda f: association_record(actor=request.user, person=person, **f.service_values()),
+        success="Peer recorded",
+        read={"page": "peer-add"},
+        template="peers/add.html",
+        context={"q": q, "searched": bool(q), "found": len(candidates)},
     )
 
 
@@ -127,35 +144,22 @@ def peer_change(request: AuthedRequest, person_id: int, association_id: int) -> 
         # Re-recording names the peer: only for a peer the worker may see.
         permitted(policies.can_name_people, request.user, [peer])
     contexts = selectors.context_choices(viewer=request.user, person=person)
-    if request.method == "POST":
-        form = PeerChangeForm(request.POST, contexts=contexts)
-        if form.is_valid() and _try(
-            form,
-            lambda: association_revise(
-                actor=request.user,
-                association=association,
-                person=person,
-                changed_on=form.cleaned_data["valid_from"],
-                **form.relationship_values(),
-            ),
-        ):
-            messages.success(request, "Change recorded: the earlier record is kept in history")
-            return redirect("person-peers", person_id=person.pk)
-    else:
-        record_access(
-            actor=request.user,
-            obj=person,
-            detail={"page": "peer-change", "association": association.pk},
-        )
-        form = PeerChangeForm(
-            initial=PeerChangeForm.initial_for(association, reverse=reverse_side), contexts=contexts
-        )
-    return render(
+    initial = PeerChangeForm.initial_for(association, reverse=reverse_side)
+    return _capture_page(
         request,
-        "peers/change.html",
-        {
-            "person": person,
-            "form": form,
+        person,
+        form=lambda data: PeerChangeForm(data, initial=initial, contexts=contexts),
+        write=lambda f: association_revise(
+            actor=request.user,
+            association=association,
+            person=person,
+            changed_on=f.cleaned_data["valid_from"],
+            **f.relationship_values(),
+        ),
+        success="Change recorded: the earlier record is kept in history",
+        read={"page": "peer-change", "association": association.pk},
+        template="peers/change.html",
+        context={
             "association": association,
             "peer_label": peer.full_name if peer is not None else association.other_label,
             "unknown_peer": peer is None,
@@ -174,29 +178,19 @@ def peer_end(request: AuthedRequest, person_id: int, association_id: int) -> Htt
         peer_label = peer.full_name
     else:
         peer_label = f"{peer.initials} (not in your scope)"
-    if request.method == "POST":
-        form = PeerEndForm(request.POST)
-        if form.is_valid() and _try(
-            form,
-            lambda: association_end(
-                actor=request.user,
-                association=association,
-                valid_until=form.cleaned_data["valid_until"],
-            ),
-        ):
-            messages.success(request, "Relationship ended: it stays on record")
-            return redirect("person-peers", person_id=person.pk)
-    else:
-        record_access(
-            actor=request.user,
-            obj=person,
-            detail={"page": "peer-end", "association": association.pk},
-        )
-        form = PeerEndForm()
-    return render(
+    return _capture_page(
         request,
-        "peers/end.html",
-        {"person": person, "form": form, "association": association, "peer_label": peer_label},
+        person,
+        form=lambda data: PeerEndForm(data),
+        write=lambda f: association_end(
+            actor=request.user,
+            association=association,
+            valid_until=f.cleaned_data["valid_until"],
+        ),
+        success="Relationship ended: it stays on record",
+        read={"page": "peer-end", "association": association.pk},
+        template="peers/end.html",
+        context={"association": association, "peer_label": peer_label},
     )
 
 
@@ -249,21 +243,28 @@ def peer_map_purpose(request: AuthedRequest, person_id: int) -> HttpResponse:
     """Record why names are needed (safety planning, or a linked case already open)."""
     person = lookups.access_person(request.user, person_id)
     form = PurposeForm(request.POST)
-    if form.is_valid() and _try(
-        form,
-        lambda: peer_map_purpose_record(
-            actor=request.user,
-            person=person,
-            purpose=form.cleaned_data["purpose"],
-            reason=form.cleaned_data["reason"],
-        ),
-    ):
-        messages.success(request, "Purpose recorded: peers you can see are now named")
-        # Back to the map with the filters the worker had set, and nothing else.
-        filters = QueryDict(request.POST.get("query", ""), mutable=True)
-        kept = QueryDict(mutable=True)
-        kept.setlist("nature", filters.getlist("nature"))
-        kept.setlist("as_at", filters.getlist("as_at")[:1])
-        url = reverse("peer-map", args=[person.pk])
-        return redirect(f"{url}?{kept.urlencode()}" if kept else url)
+    if form.is_valid():
+        try:
+            peer_map_purpose_record(
+                actor=request.user,
+                person=person,
+                purpose=form.cleaned_data["purpose"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationFailed as error:
+            form.add_domain_errors(error)
+        else:
+            messages.success(request, "Purpose recorded: peers you can see are now named")
+            return redirect(_map_url(person, request.POST.get("query", "")))
     return _map_page(request, person, purpose_form=form)
+
+
+def _map_url(person: Person, query: str) -> str:
+    """The map, with the filters the worker had set (and nothing else from the query)."""
+    given = QueryDict(query)
+    kept = QueryDict(mutable=True)
+    for name, values in (("nature", given.getlist("nature")), ("as_at", given.getlist("as_at"))):
+        if values:
+            kept.setlist(name, values if name == "nature" else values[:1])
+    url = reverse("peer-map", args=[person.pk])
+    return f"{url}?{kept.urlencode()}" if kept else url

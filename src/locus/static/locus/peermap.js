@@ -111,7 +111,6 @@ if (container && cytoscape) {
     elements: { nodes: data.nodes, edges: data.edges },
     style,
     layout: layoutFor(data.layout),
-    wheelSensitivity: 0.3,
     minZoom: 0.2,
     maxZoom: 3,
   });
