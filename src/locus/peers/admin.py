@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from locus.audit.admin import ReadOnlyAdmin
 from locus.common.admin import CaseRecordAdmin
@@ -36,6 +38,9 @@ class PeerMapPurposeAdmin(ReadOnlyAdmin):
 
     list_display = ("recorded_at", "worker", "person", "purpose", "expires_at")
     list_filter = ("purpose",)
-    list_select_related = ("worker", "person")
+    list_select_related = ("worker",)
     search_fields = ("worker__username", "reason")
     date_hierarchy = "recorded_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PeerMapPurpose]:
+        return super().get_queryset(request).select_related("person")
