@@ -416,6 +416,19 @@ def test_revise_ends_the_old_record_and_starts_a_new_one_from_the_change(world: 
     assert create.after["contexts"] == [world.school.pk]
 
 
+def test_revise_keeps_places_the_worker_may_not_see(world: World) -> None:
+    elsewhere = make_context(world.system, kind=ContextKind.HOME, name="A cousin's flat")
+    assert not policies.can_view_context(world.social_worker, elsewhere)
+    old = make_association(
+        world.system,
+        person=world.csc_child,
+        other=world.team_child,
+        contexts=[world.park, elsewhere],
+    )
+    new = _revise(world, old, nature="risk", contexts=[world.school])
+    assert set(new.contexts.all()) == {world.school, elsewhere}
+
+
 def test_revise_from_the_other_childs_record_makes_it_theirs(world: World) -> None:
     # Recorded about csc_child; team_child's worker changes it on team_child's record.
     old = _associate(world, peer_role="core")

@@ -21,7 +21,7 @@ from locus.incidents.selectors import incidents_for
 from locus.peers.models import Association, GroupMembership, Nature, PeerMapPurpose
 from locus.peers.walk import neighbourhood
 from locus.people.models import Allocation, LegalStatus, LegalStatusEpisode, Person
-from locus.places.models import Context, ContextKind
+from locus.places.models import RESTRICTED_KINDS, Context, ContextKind
 
 
 @dataclass
@@ -300,16 +300,24 @@ def peer_candidates(*, viewer: Worker, person: Person, q: str, limit: int = 25) 
     return list(qs.order_by("family_name", "given_name", "id")[:limit])
 
 
-def context_choices(*, viewer: Worker, person: Person) -> list[Context]:
+def context_choices(*, viewer: Worker, person: Person, keep: Iterable[int] = ()) -> list[Context]:
     """Where two young people may spend time, as the viewer may name it.
 
-    Public places and peer groups the viewer sees; of homes, only the child's own
-    (a shared home is how siblings are recorded; other homes are other families').
+    Public places; of homes, only the child's own (a shared home is how siblings are
+    recorded; other homes are other families'); of peer groups, the child's own; and
+    whatever a record being changed already names (``keep``). Always within what the
+    viewer may see.
     """
-    qs = scopes.contexts_visible_to(viewer).exclude(kind=ContextKind.HOME)
-    if person.home_id is not None:
-        qs = qs | scopes.contexts_visible_to(viewer).filter(pk=person.home_id)
-    return list(qs.order_by("kind", "name", "id"))
+    own_groups = GroupMembership.objects.filter(person=person, until__isnull=True).values(
+        "group_id"
+    )
+    wanted = (
+        ~Q(kind__in=RESTRICTED_KINDS)
+        | Q(pk=person.home_id)
+        | Q(pk__in=own_groups)
+        | Q(pk__in=list(keep))
+    )
+    return list(scopes.contexts_visible_to(viewer).filter(wanted).order_by("kind", "name", "id"))
 
 
 # --- The naming rule ---------------------------------------------------------------------

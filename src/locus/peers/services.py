@@ -294,6 +294,13 @@ def association_revise(
     peer = association.other if person.pk == association.person_id else association.person
     contexts = list(contexts)
     _check_may_record(actor, person, peer, contexts)
+    # Places the worker may not see (another family's home) were not offered to them to
+    # keep or drop: they carry over, as someone else recorded them.
+    contexts += [
+        c
+        for c in association.contexts.all()
+        if c not in contexts and not policies.can_view_context(actor, c)
+    ]
     problems = validate_association(
         person=person,
         other=peer,
@@ -333,9 +340,9 @@ def association_revise(
         "open_to_social_care": open_to_social_care,
         "open_to_youth_justice": open_to_youth_justice,
     }
-    unchanged = all(getattr(association, k) == v for k, v in new_values.items()) and sorted(
+    unchanged = all(getattr(association, k) == v for k, v in new_values.items()) and {
         c.pk for c in contexts
-    ) == sorted(association.contexts.values_list("pk", flat=True))
+    } == {c.pk for c in association.contexts.all()}
     problems.check(
         not (unchanged and association.person_id == person.pk),
         "__all__",

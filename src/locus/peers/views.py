@@ -143,7 +143,11 @@ def peer_change(request: AuthedRequest, person_id: int, association_id: int) -> 
     if peer is not None:
         # Re-recording names the peer: only for a peer the worker may see.
         permitted(policies.can_name_people, request.user, [peer])
-    contexts = selectors.context_choices(viewer=request.user, person=person)
+    contexts = selectors.context_choices(
+        viewer=request.user,
+        person=person,
+        keep=[c.pk for c in association.contexts.all()],
+    )
     initial = PeerChangeForm.initial_for(association, reverse=reverse_side)
     return _capture_page(
         request,
