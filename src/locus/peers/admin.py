@@ -1,9 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from locus.audit.admin import ReadOnlyAdmin
-from locus.common.admin import CaseRecordAdmin
+from locus.common.admin import AccessLoggedAdmin, CaseRecordAdmin
 from locus.peers.models import Association, GroupMembership, PeerMapPurpose
 
 
@@ -33,14 +33,16 @@ class GroupMembershipAdmin(CaseRecordAdmin):
 
 
 @admin.register(PeerMapPurpose)
-class PeerMapPurposeAdmin(ReadOnlyAdmin):
-    """Why a worker asked for peers' names: kept for review, never changed or deleted."""
+class PeerMapPurposeAdmin(AccessLoggedAdmin):
+    """Why a worker asked for peers' names: kept for review, never added, changed or deleted."""
 
     list_display = ("recorded_at", "worker", "person", "purpose", "expires_at")
     list_filter = ("purpose",)
-    list_select_related = ("worker",)
+    list_select_related = ("worker", "person")
     search_fields = ("worker__username", "reason")
     date_hierarchy = "recorded_at"
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[PeerMapPurpose]:
-        return super().get_queryset(request).select_related("person")
+    def _never(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    has_add_permission = has_change_permission = has_delete_permission = _never
