@@ -1,4 +1,4 @@
-"""Reads about peer groups, for a viewer."""
+"""Reads about peers, peer groups and peer maps, always for a viewer and through its scope."""
 
 from __future__ import annotations
 
@@ -384,10 +384,6 @@ class MapNode:
     open_to: OpenTo | None = None
     note: str = ""  # what a screen reader hears besides the label, e.g. "not in your scope"
     shape: str = ""  # an extra class for drawing, e.g. the group at the centre of its map
-
-    @property
-    def table_label(self) -> str:
-        return f"{self.label} ({self.note})" if self.note else self.label
 
     def element(self) -> dict[str, Any]:
         classes = [self.kind, *([self.shape] if self.shape else [])]
