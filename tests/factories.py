@@ -28,8 +28,8 @@ from locus.audit.models import ChangeEvent
 from locus.common.validators import upn_check_letter
 from locus.incidents.models import Incident, IncidentKind, InvolvementRole
 from locus.incidents.services import incident_record
-from locus.peers.models import GroupRole
-from locus.peers.services import membership_add
+from locus.peers.models import Association, GroupRole
+from locus.peers.services import association_record, membership_add
 from locus.people.models import LegalStatus, Person
 from locus.people.services import allocation_create, episode_start, person_create
 from locus.places.models import Context, ContextKind
@@ -108,6 +108,20 @@ def make_person(actor: Worker, **fields: Any) -> Person:
 def make_context(actor: Worker, *, kind: str = ContextKind.OPEN_SPACE, **fields: Any) -> Context:
     fields.setdefault("name", f"{kind} {next(_serial)}")
     return context_create(actor=actor, kind=kind, **fields)
+
+
+def make_association(
+    actor: Worker, *, person: Person, other: Person | None = None, **fields: Any
+) -> Association:
+    """An association with provenance; a peer not yet known when ``other`` is None."""
+    fields.setdefault("relationship", "friend")
+    fields.setdefault("nature", "unclear")
+    fields.setdefault("source", "professional")
+    fields.setdefault("confidence", "medium")
+    fields.setdefault("valid_from", START)
+    if other is None:
+        fields.setdefault("other_label", f"peer not yet known {next(_serial)}")
+    return association_record(actor=actor, person=person, other=other, **fields)
 
 
 def make_incident(

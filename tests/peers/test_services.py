@@ -11,32 +11,40 @@ from locus.access import policies
 from locus.audit.models import ChangeAction
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.common.services import today
-from locus.peers.models import Association, GroupMembership
+from locus.peers.models import Association, GroupMembership, PeerMapPurpose
 from locus.peers.services import (
     association_end,
-    association_record,
+    association_revise,
     membership_add,
     membership_end,
+    peer_map_purpose_record,
 )
 from locus.places.models import ContextKind
-from tests.factories import START, World, last_change, make_context, nothing_written
+from tests.factories import (
+    START,
+    World,
+    changes_for,
+    last_change,
+    make_association,
+    make_context,
+    nothing_written,
+)
 
-TOMORROW = today() + dt.timedelta(days=1)
+TODAY = today()
+TOMORROW = TODAY + dt.timedelta(days=1)
 PROVENANCE = {"source": "young_person", "confidence": "high"}
 
 
 def _associate(world: World, **fields: Any) -> Association:
     values: dict[str, Any] = {
-        "actor": world.social_worker,
         "person": world.csc_child,
         "other": world.team_child,
-        "relationship": "friend",
         "nature": "protective",
-        "valid_from": START,
+        "other_label": "",
         **PROVENANCE,
     }
     values.update(fields)
-    return association_record(**values)
+    return make_association(values.pop("actor", world.social_worker), **values)
 
 
 def test_association_record_keeps_provenance_and_audits_it(world: World) -> None:
@@ -305,3 +313,275 @@ def test_membership_end_refuses_an_end_before_the_start_and_strangers(world: Wor
     assert exc.value.errors == {"until": ["The end date must be on or after the start date"]}
     with nothing_written(GroupMembership), pytest.raises(NotPermitted):
         membership_end(actor=world.yjs_worker, membership=membership, until=START)
+
+
+# --- the capture form's fields: the peer's role, open to, unknown peers ---------------------
+
+
+def test_peer_role_and_open_to_are_recorded_for_an_unknown_peer(world: World) -> None:
+    association = _associate(
+        world,
+        other=None,
+        other_label="older male known as T",
+        nature="risk",
+        peer_role="leading",
+        open_to_youth_justice=True,
+        open_to_social_care=False,
+    )
+    event = last_change(association)
+    assert event.after["peer_role"] == "leading"
+    assert event.after["open_to_youth_justice"] is True
+    assert event.after["open_to_social_care"] is False
+
+
+@pytest.mark.parametrize("flag", ["open_to_social_care", "open_to_youth_justice"])
+@pytest.mark.parametrize("value", [True, False])
+def test_open_to_is_refused_for_a_known_peer(world: World, flag: str, value: bool) -> None:
+    # For a known peer it comes from their legal-status episodes: a typed-in answer
+    # could only disagree with the record.
+    with nothing_written(Association), pytest.raises(ValidationFailed) as exc:
+        _associate(world, **{flag: value})
+    assert exc.value.errors == {
+        flag: [
+            "Leave this as not known: for a peer known to Locus it comes from their legal status"
+        ]
+    }
+
+
+def test_unknown_role_and_a_future_end_are_refused_on_their_fields(world: World) -> None:
+    with nothing_written(Association), pytest.raises(ValidationFailed) as exc:
+        _associate(world, peer_role="boss", valid_until=TOMORROW)
+    assert exc.value.errors == {
+        "peer_role": ["Unknown role in a group: 'boss'"],
+        "valid_until": ["The end date must not be in the future"],
+    }
+
+
+def test_the_same_unknown_peer_described_twice_is_refused(world: World) -> None:
+    first = _associate(world, other=None, other_label="Older male known as T")
+    with nothing_written(Association), pytest.raises(ValidationFailed) as exc:
+        _associate(world, other=None, other_label="  older male KNOWN as t ", nature="risk")
+    assert list(exc.value.errors) == ["other_label"]
+    assert "already recorded for this young person" in exc.value.errors["other_label"][0]
+    # Another child may know someone described the same way; so may this child, once ended.
+    _associate(world, person=world.team_child, other=None, other_label="Older male known as T")
+    association_end(actor=world.social_worker, association=first, valid_until=START)
+    _associate(world, other=None, other_label="Older male known as T", valid_from=TODAY)
+
+
+# --- changing a relationship keeps its history ------------------------------------------------
+
+
+def _revise(world: World, association: Association, **fields: Any) -> Association:
+    values: dict[str, Any] = {
+        "actor": world.social_worker,
+        "association": association,
+        "changed_on": START + dt.timedelta(days=10),
+        "relationship": association.relationship,
+        "nature": association.nature,
+        "peer_role": association.peer_role,
+        "source": association.source,
+        "confidence": association.confidence,
+        "contexts": list(association.contexts.all()),
+    }
+    values.update(fields)
+    return association_revise(**values)
+
+
+def test_revise_ends_the_old_record_and_starts_a_new_one_from_the_change(world: World) -> None:
+    old = _associate(world, contexts=[world.park], peer_role="core")
+    changed_on = START + dt.timedelta(days=10)
+    new = _revise(world, old, nature="risk", peer_role="leading", contexts=[world.school])
+    old.refresh_from_db()
+    # Nothing overwritten: the old record keeps what was believed, until the change.
+    assert (old.nature, old.peer_role, old.valid_until) == ("protective", "core", changed_on)
+    assert set(old.contexts.all()) == {world.park}
+    assert (new.nature, new.peer_role, new.valid_from, new.valid_until) == (
+        "risk",
+        "leading",
+        changed_on,
+        None,
+    )
+    assert (new.person, new.other, new.replaces) == (world.csc_child, world.team_child, old)
+    assert set(new.contexts.all()) == {world.school}
+    assert Association.objects.count() == 2
+    end, create = changes_for(old)[-1], last_change(new)
+    assert (end.action, end.before, end.after) == (
+        ChangeAction.END,
+        {"valid_until": None},
+        {"valid_until": changed_on.isoformat()},
+    )
+    assert create.action == ChangeAction.CREATE
+    assert create.after["replaces_id"] == old.pk
+    assert create.after["contexts"] == [world.school.pk]
+
+
+def test_revise_keeps_places_the_worker_may_not_see(world: World) -> None:
+    elsewhere = make_context(world.system, kind=ContextKind.HOME, name="A cousin's flat")
+    assert not policies.can_view_context(world.social_worker, elsewhere)
+    old = make_association(
+        world.system,
+        person=world.csc_child,
+        other=world.team_child,
+        contexts=[world.park, elsewhere],
+    )
+    new = _revise(world, old, nature="risk", contexts=[world.school])
+    assert set(new.contexts.all()) == {world.school, elsewhere}
+
+
+def test_revise_from_the_other_childs_record_makes_it_theirs(world: World) -> None:
+    # Recorded about csc_child; team_child's worker changes it on team_child's record.
+    old = _associate(world, peer_role="core")
+    new = _revise(world, old, actor=world.teammate, person=world.team_child, peer_role="new")
+    assert (new.person, new.other, new.peer_role) == (world.team_child, world.csc_child, "new")
+
+
+def test_revise_an_unknown_peer_keeps_the_description_and_may_change_open_to(
+    world: World,
+) -> None:
+    old = _associate(world, other=None, other_label="older male known as T", nature="unclear")
+    new = _revise(world, old, nature="risk", open_to_youth_justice=True)
+    assert (new.other, new.other_label, new.open_to_youth_justice) == (
+        None,
+        "older male known as T",
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        pytest.param(
+            {"changed_on": START - dt.timedelta(days=1), "nature": "risk"},
+            "valid_from",
+            "The date of the change must be on or after the relationship began (01/09/2025)",
+            id="before-it-began",
+        ),
+        pytest.param(
+            {"changed_on": TOMORROW, "nature": "risk"},
+            "valid_from",
+            "The date of the change must not be in the future",
+            id="future",
+        ),
+        pytest.param({"nature": "enemy"}, "nature", "Say whether", id="unknown-nature"),
+        pytest.param({"peer_role": "boss"}, "peer_role", "Unknown role", id="unknown-role"),
+        pytest.param({}, "__all__", "Nothing has changed", id="nothing-changed"),
+        pytest.param(
+            {"open_to_social_care": True},
+            "open_to_social_care",
+            "Leave this as not known",
+            id="open-to-for-a-known-peer",
+        ),
+    ],
+)
+def test_revise_refuses_bad_input_and_writes_nothing(
+    world: World, fields: dict[str, Any], field: str, message: str
+) -> None:
+    old = _associate(world)
+    with nothing_written(Association), pytest.raises(ValidationFailed) as exc:
+        _revise(world, old, **fields)
+    assert list(exc.value.errors) == [field]
+    assert exc.value.errors[field][0].startswith(message), exc.value.errors
+    old.refresh_from_db()
+    assert old.valid_until is None
+
+
+def test_revise_an_ended_relationship_is_refused(world: World) -> None:
+    old = _associate(world)
+    association_end(actor=world.social_worker, association=old, valid_until=START)
+    with nothing_written(Association), pytest.raises(ValidationFailed) as exc:
+        _revise(world, old, nature="risk", changed_on=START)
+    assert exc.value.errors == {
+        "valid_from": ["This relationship has already ended: record the peer again instead"]
+    }
+
+
+@pytest.mark.parametrize("persona", ["police_analyst", "other_social_worker", "auditor"])
+def test_revise_needs_sight_of_the_child(world: World, persona: str) -> None:
+    old = _associate(world)
+    with nothing_written(Association), pytest.raises(NotPermitted):
+        _revise(world, old, actor=world.persona(persona), nature="risk")
+
+
+def test_revise_needs_sight_of_the_peer_it_names_again(world: World) -> None:
+    # Recorded by the system about csc_child and yjs_child; the social worker sees only
+    # csc_child, so she may end it (it is on her child's record) but not re-record it.
+    old = make_association(world.system, person=world.csc_child, other=world.yjs_child)
+    with nothing_written(Association), pytest.raises(NotPermitted):
+        _revise(world, old, nature="risk")
+    association_end(actor=world.social_worker, association=old, valid_until=START)
+
+
+def test_either_young_persons_worker_may_end_it(world: World) -> None:
+    association = _associate(world)  # csc_child (social_worker) and team_child (teammate)
+    association_end(actor=world.teammate, association=association, valid_until=START)
+    assert last_change(association).actor == world.teammate
+
+
+# --- the naming rule's purpose -------------------------------------------------------------
+
+
+def test_purpose_is_recorded_for_eight_hours_and_audited(world: World) -> None:
+    purpose = peer_map_purpose_record(
+        actor=world.social_worker,
+        person=world.csc_child,
+        purpose="safety_planning",
+        reason="  Safety plan review on Friday ",
+    )
+    assert purpose.reason == "Safety plan review on Friday"
+    assert purpose.expires_at - purpose.recorded_at == dt.timedelta(hours=8)
+    event = last_change(purpose)
+    assert (event.actor, event.action, event.record_type) == (
+        world.social_worker,
+        ChangeAction.CREATE,
+        "peers.peermappurpose",
+    )
+    assert event.after["purpose"] == "safety_planning"
+    assert event.after["person_id"] == world.csc_child.pk
+
+
+@pytest.mark.parametrize(
+    ("purpose", "reason", "errors"),
+    [
+        pytest.param(
+            "curiosity",
+            "x",
+            {
+                "purpose": [
+                    "Choose why you need to see peers' names: safety planning, or a linked case"
+                ]
+            },
+            id="unknown-purpose",
+        ),
+        pytest.param(
+            "linked_case",
+            "   ",
+            {"reason": ["Say briefly why you need to see peers' names"]},
+            id="no-reason",
+        ),
+        pytest.param(
+            "linked_case",
+            "x" * 501,
+            {"reason": ["The reason must be 500 characters or fewer"]},
+            id="long-reason",
+        ),
+    ],
+)
+def test_purpose_refuses_bad_input(
+    world: World, purpose: str, reason: str, errors: dict[str, list[str]]
+) -> None:
+    with nothing_written(PeerMapPurpose), pytest.raises(ValidationFailed) as exc:
+        peer_map_purpose_record(
+            actor=world.social_worker, person=world.csc_child, purpose=purpose, reason=reason
+        )
+    assert exc.value.errors == errors
+
+
+def test_purpose_needs_sight_of_the_child(world: World) -> None:
+    with nothing_written(PeerMapPurpose), pytest.raises(NotPermitted):
+        peer_map_purpose_record(
+            actor=world.police_analyst,
+            person=world.csc_child,
+            purpose="safety_planning",
+            reason="curious",
+        )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("locus.web.urls")),
     path("people/", include("locus.people.urls")),
+    path("people/<int:person_id>/", include("locus.peers.urls_person")),
     path("contexts/", include("locus.places.urls")),
     path("groups/", include("locus.peers.urls")),
     path("incidents/", include("locus.incidents.urls")),

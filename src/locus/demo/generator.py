@@ -390,6 +390,9 @@ class _Group:
 class _Generator:
     def __init__(self, *, seed: int, size: int, progress: Progress | None) -> None:
         self.rng = random.Random(seed)
+        # Peers' roles and what workers were told about unknown peers come from a stream
+        # of their own, so adding them did not change any other choice for a given seed.
+        self.peer_rng = random.Random(f"{seed}:peer details")
         self.size = size
         self.progress_cb = progress
         self.today = timezone.localdate()
@@ -1305,6 +1308,8 @@ class _Generator:
             contexts: Sequence[Context | None] = (),
             can_end: bool = True,
             low_confidence: bool = False,
+            peer_role: str = "",
+            open_to: tuple[bool | None, bool | None] = (None, None),
         ) -> None:
             valid_from = min(valid_from, self.today - dt.timedelta(days=1))
             valid_until = None
@@ -1320,12 +1325,12 @@ class _Generator:
                     return  # already recorded: the service would refuse a second open one
             source = self.source_for(kind)
             confidence = self.confidence(low_confidence)
-            # validate_association queries the database for an open pair on every call,
-            # which for thousands of rows is thousands of queries. So its own checks run
-            # here with the peer described rather than named (no query), and the pair
-            # rules (the peer xor a label, not oneself, one open record per pair) are
-            # checked in memory against every pair this run has planned; the borough is
-            # new, so the table holds none yet.
+            # check_not_recorded_twice queries the database for an open pair on every
+            # call, which for thousands of rows is thousands of queries. So
+            # validate_association runs here with the peer described rather than named,
+            # and the pair rules (the peer xor a label, not oneself, one open record per
+            # pair) are checked in memory against every pair this run has planned; the
+            # borough is new, so the table holds none yet.
             problems = validate_association(
                 person=person,
                 other=None,
@@ -1336,8 +1341,14 @@ class _Generator:
                 confidence=confidence,
                 valid_from=valid_from,
                 valid_until=valid_until,
+                peer_role=peer_role,
+                open_to_social_care=open_to[0],
+                open_to_youth_justice=open_to[1],
             )
             problems.check((other is None) != (not other_label.strip()), "other", "peer xor label")
+            # Checked here as validate_association sees a described peer: for a known one,
+            # open to social care / youth justice comes from their episodes.
+            problems.check(other is None or open_to == (None, None), "other", "open to: derived")
             problems.check(other is None or key(other) != key(person), "other", "not oneself")
             problems.check(
                 pair is None or valid_until is not None or pair not in open_pairs,
@@ -1353,6 +1364,9 @@ class _Generator:
                 other_label=other_label,
                 relationship=relationship,
                 nature=nature,
+                peer_role=peer_role,
+                open_to_social_care=open_to[0],
+                open_to_youth_justice=open_to[1],
                 source=source,
                 confidence=confidence,
                 recorded_by=self.recorder(source, young),
@@ -1397,6 +1411,7 @@ class _Generator:
         # Within peer groups.
         for group in self.groups:
             members = [y for y, _ in group.members]
+            roles = {id(m): r for m, r in group.members}  # the peer's own role in the group
             natures = {
                 "hot": (("risk", 40), ("unclear", 40), ("protective", 20)),
                 "school": (("protective", 60), ("unclear", 35), ("risk", 5)),
@@ -1417,6 +1432,7 @@ class _Generator:
                         valid_from=since(y, other, 11),
                         young=y,
                         contexts=[group.context, group.hangout],
+                        peer_role=roles[id(other)],
                     )
         self.progress(step, 2, 7)
         # Classmates.
@@ -1503,6 +1519,13 @@ class _Generator:
                 young=y,
                 contexts=[g for g, _ in y.groups[:1]],
                 low_confidence=True,
+                peer_role=_pick(
+                    self.peer_rng, (("leading", 35), ("core", 25), ("new", 10), ("unclear", 30))
+                ),
+                open_to=(
+                    _pick(self.peer_rng, ((None, 70), (True, 10), (False, 20))),
+                    _pick(self.peer_rng, ((None, 60), (True, 25), (False, 15))),
+                ),
             )
         self.progress(step, 6, 7)
         # Adults of concern: who a child knows, never membership of anything.
@@ -1531,6 +1554,7 @@ class _Generator:
                 young=y,
                 contexts=[self.places[haunt]],
                 low_confidence=True,
+                peer_role=_pick(self.peer_rng, (("leading", 70), ("unclear", 30))),
             )
         self.progress(step, 7, 7)
 

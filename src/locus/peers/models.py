@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 
 from locus.common.models import Provenance, period_constraint
@@ -22,6 +24,14 @@ class Relationship(models.TextChoices):
 class Nature(models.TextChoices):
     PROTECTIVE = "protective", "Protective"
     RISK = "risk", "Presents risk"
+    UNCLEAR = "unclear", "Unclear"
+
+
+class GroupRole(models.TextChoices):
+    LEADING = "leading", "Leading or influential"
+    CORE = "core", "Core member"
+    PERIPHERAL = "peripheral", "Peripheral"
+    NEW = "new", "New or being drawn in"
     UNCLEAR = "unclear", "Unclear"
 
 
@@ -52,6 +62,26 @@ class Association(Provenance):
     valid_from = models.DateField()
     valid_until = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True)
+    peer_role = models.CharField(
+        "peer's role in the group",
+        max_length=12,
+        choices=GroupRole.choices,
+        blank=True,
+        help_text="The role of the peer (``other``, or the peer described) within the group.",
+    )
+    # Whether a peer is open to social care or youth justice is worked out from a known
+    # person's legal-status episodes; these two are for a peer not yet known to Locus,
+    # where the worker can only say what they were told. None means "not known".
+    open_to_social_care = models.BooleanField(null=True, blank=True)
+    open_to_youth_justice = models.BooleanField(null=True, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        help_text="The record this one took over from when the relationship was revised.",
+    )
     contexts = models.ManyToManyField(
         "places.Context",
         blank=True,
@@ -78,18 +108,18 @@ class Association(Provenance):
             period_constraint(
                 "association_until_after_from", start="valid_from", end="valid_until"
             ),
+            models.CheckConstraint(
+                condition=models.Q(other__isnull=True)
+                | (
+                    models.Q(open_to_social_care__isnull=True)
+                    & models.Q(open_to_youth_justice__isnull=True)
+                ),
+                name="association_open_to_only_for_unknown_peers",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.person} - {self.other or self.other_label} ({self.nature})"
-
-
-class GroupRole(models.TextChoices):
-    LEADING = "leading", "Leading or influential"
-    CORE = "core", "Core member"
-    PERIPHERAL = "peripheral", "Peripheral"
-    NEW = "new", "New or being drawn in"
-    UNCLEAR = "unclear", "Unclear"
 
 
 class GroupMembership(Provenance):
@@ -119,3 +149,46 @@ class GroupMembership(Provenance):
 
     def __str__(self) -> str:
         return f"{self.person} in {self.group} ({self.role})"
+
+
+class MapPurpose(models.TextChoices):
+    """Why a Level 1 worker needs peers' names on a child's peer map (DOMAIN rule 3)."""
+
+    SAFETY_PLANNING = "safety_planning", "Safety planning"
+    LINKED_CASE = "linked_case", "Coordinating a linked case already open"
+
+
+# How long a recorded purpose shows names: one working shift. The worker asks again the
+# next day, so names are never shown by a purpose recorded long ago for another reason.
+PURPOSE_LASTS = dt.timedelta(hours=8)
+
+
+class PeerMapPurpose(models.Model):
+    """A worker's recorded reason to see peers' names on one child's peer map.
+
+    Level 1 peer maps name peers by initials; a purpose lifts that for the worker
+    who recorded it, on that child's map, until ``expires_at``. Kept (never
+    deleted) and audited, so a reviewer can see who asked for names and why.
+    """
+
+    worker = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="peer_map_purposes"
+    )
+    purpose = models.CharField(max_length=20, choices=MapPurpose.choices)
+    reason = models.TextField()
+    recorded_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["worker", "person", "expires_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("recorded_at")),
+                name="peer_map_purpose_expires_after_recorded",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} by {self.worker_id} for {self.person_id}"

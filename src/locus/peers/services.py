@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -18,10 +19,21 @@ from locus.access.models import Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.common.models import Confidence, Source
-from locus.common.services import Problems, check_period, close_period, permitted
-from locus.peers.models import Association, GroupMembership, GroupRole, Nature, Relationship
+from locus.common.services import Problems, check_period, close_period, permitted, require
+from locus.peers.models import (
+    PURPOSE_LASTS,
+    Association,
+    GroupMembership,
+    GroupRole,
+    MapPurpose,
+    Nature,
+    PeerMapPurpose,
+    Relationship,
+)
 from locus.people.models import Person
 from locus.places.models import Context, ContextKind
+
+REASON_MAX_LENGTH = 500
 
 
 def validate_provenance(problems: Problems, *, source: str, confidence: str) -> None:
@@ -46,7 +58,15 @@ def validate_association(
     confidence: str,
     valid_from: dt.date | None,
     valid_until: dt.date | None,
+    peer_role: str = "",
+    open_to_social_care: bool | None = None,
+    open_to_youth_justice: bool | None = None,
 ) -> Problems:
+    """The rules on one association's own fields (no database reads).
+
+    Whether the pair is already recorded is :func:`check_not_recorded_twice`, kept
+    apart so that bulk writers (the demo generator) can check it in memory.
+    """
     problems = Problems()
     problems.check(
         (other is None) != (not other_label.strip()),
@@ -68,20 +88,86 @@ def validate_association(
         "nature",
         "Say whether the relationship is protective, presents risk, or is unclear",
     )
+    problems.check(
+        peer_role == "" or peer_role in GroupRole.values,
+        "peer_role",
+        f"Unknown role in a group: {peer_role!r}",
+    )
+    # For a known peer, Locus works these out from their legal-status episodes: a
+    # second, typed-in answer could only disagree with the record.
+    for name, value in (
+        ("open_to_social_care", open_to_social_care),
+        ("open_to_youth_justice", open_to_youth_justice),
+    ):
+        problems.check(
+            other is None or value is None,
+            name,
+            "Leave this as not known: for a peer known to Locus it comes from their legal status",
+        )
     validate_provenance(problems, source=source, confidence=confidence)
     check_period(
         problems, valid_from, valid_until, start_field="valid_from", end_field="valid_until"
     )
-    if other is not None and valid_until is None:
-        open_pair = Association.objects.filter(valid_until__isnull=True).filter(
-            Q(person=person, other=other) | Q(person=other, other=person)
-        )
+    return problems
+
+
+def check_not_recorded_twice(
+    problems: Problems,
+    *,
+    person: Person,
+    other: Person | None,
+    other_label: str,
+    valid_until: dt.date | None,
+    replacing: Association | None = None,
+) -> None:
+    """One open record per pair (either way round), and per description of an unknown peer.
+
+    ``replacing`` is the open record a revision is about to end.
+    """
+    if valid_until is not None:
+        return
+    open_ones = Association.objects.filter(valid_until__isnull=True)
+    if replacing is not None:
+        open_ones = open_ones.exclude(pk=replacing.pk)
+    if other is not None:
         problems.check(
-            not open_pair.exists(),
+            not open_ones.filter(
+                Q(person=person, other=other) | Q(person=other, other=person)
+            ).exists(),
             "other",
             "This relationship is already recorded: end it before recording a new one",
         )
-    return problems
+    elif other_label.strip():
+        problems.check(
+            not open_ones.filter(
+                person=person, other__isnull=True, other_label__iexact=other_label.strip()
+            ).exists(),
+            "other_label",
+            "A peer with this description is already recorded for this young person: "
+            "change that record, or describe this peer differently",
+        )
+
+
+def _check_may_record(
+    actor: Worker, person: Person, other: Person | None, contexts: list[Context]
+) -> None:
+    permitted(policies.can_record_about_person, actor, person)
+    if other is not None:
+        permitted(policies.can_name_people, actor, [other])
+    for context in contexts:
+        permitted(policies.can_view_context, actor, context)
+
+
+def _create_association(*, actor: Worker, contexts: list[Context], **fields: Any) -> Association:
+    association = Association.objects.create(
+        recorded_by=actor, recorded_at=timezone.now(), **fields
+    )
+    if contexts:
+        association.contexts.set(contexts)
+    after = snapshot(association)
+    after["contexts"] = sorted(c.pk for c in contexts)
+    record_change(actor=actor, action=ChangeAction.CREATE, obj=association, after=after)
+    return association
 
 
 @transaction.atomic
@@ -99,15 +185,19 @@ def association_record(
     valid_until: dt.date | None = None,
     note: str = "",
     contexts: Iterable[Context] = (),
+    peer_role: str = "",
+    open_to_social_care: bool | None = None,
+    open_to_youth_justice: bool | None = None,
 ) -> Association:
-    """Record that two people are associated, with who said so and how sure they are."""
-    permitted(policies.can_record_about_person, actor, person)
-    if other is not None:
-        permitted(policies.can_name_people, actor, [other])
+    """Record that two people are associated, with who said so and how sure they are.
+
+    A peer not yet known to Locus is described by ``other_label``; only for such a
+    peer may the worker say whether they are open to social care or youth justice
+    (for a known peer that comes from their legal-status episodes).
+    """
     contexts = list(contexts)
-    for context in contexts:
-        permitted(policies.can_view_context, actor, context)
-    validate_association(
+    _check_may_record(actor, person, other, contexts)
+    problems = validate_association(
         person=person,
         other=other,
         other_label=other_label,
@@ -117,27 +207,43 @@ def association_record(
         confidence=confidence,
         valid_from=valid_from,
         valid_until=valid_until,
-    ).raise_if_any()
-    association = Association.objects.create(
+        peer_role=peer_role,
+        open_to_social_care=open_to_social_care,
+        open_to_youth_justice=open_to_youth_justice,
+    )
+    check_not_recorded_twice(
+        problems, person=person, other=other, other_label=other_label, valid_until=valid_until
+    )
+    problems.raise_if_any()
+    return _create_association(
+        actor=actor,
+        contexts=contexts,
         person=person,
         other=other,
         other_label=other_label.strip(),
         relationship=relationship,
         nature=nature,
+        peer_role=peer_role,
+        open_to_social_care=open_to_social_care,
+        open_to_youth_justice=open_to_youth_justice,
         source=source,
         confidence=confidence,
         valid_from=valid_from,
         valid_until=valid_until,
         note=note,
-        recorded_by=actor,
-        recorded_at=timezone.now(),
     )
-    if contexts:
-        association.contexts.set(contexts)
-    after = snapshot(association)
-    after["contexts"] = sorted(c.pk for c in contexts)
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=association, after=after)
-    return association
+
+
+def _parties(association: Association) -> list[Person]:
+    return [p for p in (association.person, association.other) if p is not None]
+
+
+def _check_may_change(actor: Worker, association: Association) -> None:
+    # Either young person's workers may say a relationship has changed: it is on both records.
+    require(
+        any(policies.can_record_about_person(actor, p) for p in _parties(association)),
+        "can_record_about_person",
+    )
 
 
 @transaction.atomic
@@ -145,7 +251,7 @@ def association_end(
     *, actor: Worker, association: Association, valid_until: dt.date
 ) -> Association:
     """End a relationship: it stays on record, with the date it stopped."""
-    permitted(policies.can_record_about_person, actor, association.person)
+    _check_may_change(actor, association)
     return close_period(
         actor=actor,
         obj=association,
@@ -154,6 +260,160 @@ def association_end(
         end_field="valid_until",
         already_ended="This relationship has already ended",
     )
+
+
+@transaction.atomic
+def association_revise(
+    *,
+    actor: Worker,
+    association: Association,
+    changed_on: dt.date,
+    relationship: str,
+    nature: str,
+    source: str,
+    confidence: str,
+    peer_role: str = "",
+    note: str = "",
+    contexts: Iterable[Context] = (),
+    open_to_social_care: bool | None = None,
+    open_to_youth_justice: bool | None = None,
+    person: Person | None = None,
+) -> Association:
+    """Change a relationship from ``changed_on``: end the record, and record the new one.
+
+    Nothing is overwritten: the old record keeps what was believed until the change
+    (``valid_until = changed_on``) and the new one starts that day and says which
+    record it ``replaces``. ``person`` is the young person whose record the change is
+    made on (either party; by default the one it was recorded about): the new record
+    is theirs, and its ``peer_role`` describes the other.
+    """
+    association = Association.objects.select_for_update().get(pk=association.pk)
+    person = person or association.person
+    if person.pk not in (association.person_id, association.other_id):
+        raise ValueError("person must be one of the association's two people")
+    peer = association.other if person.pk == association.person_id else association.person
+    contexts = list(contexts)
+    _check_may_record(actor, person, peer, contexts)
+    # Places the worker may not see (another family's home) were not offered to them to
+    # keep or drop: they carry over, as someone else recorded them.
+    contexts += [
+        c
+        for c in association.contexts.all()
+        if c not in contexts and not policies.can_view_context(actor, c)
+    ]
+    problems = validate_association(
+        person=person,
+        other=peer,
+        other_label=association.other_label,
+        relationship=relationship,
+        nature=nature,
+        source=source,
+        confidence=confidence,
+        valid_from=changed_on,
+        valid_until=None,
+        peer_role=peer_role,
+        open_to_social_care=open_to_social_care,
+        open_to_youth_justice=open_to_youth_justice,
+    )
+    # check_period speaks of a start date; on this form the date is the day of the change.
+    for message in problems.errors.pop("valid_from", []):
+        problems.add("valid_from", message.replace("The start date", "The date of the change"))
+    problems.check(
+        association.valid_until is None,
+        "valid_from",
+        "This relationship has already ended: record the peer again instead",
+    )
+    if association.valid_until is None and changed_on is not None:
+        problems.check(
+            changed_on >= association.valid_from,
+            "valid_from",
+            "The date of the change must be on or after the relationship began "
+            f"({association.valid_from:%d/%m/%Y})",
+        )
+    new_values = {
+        "relationship": relationship,
+        "nature": nature,
+        "peer_role": peer_role,
+        "source": source,
+        "confidence": confidence,
+        "note": note,
+        "open_to_social_care": open_to_social_care,
+        "open_to_youth_justice": open_to_youth_justice,
+    }
+    unchanged = all(getattr(association, k) == v for k, v in new_values.items()) and {
+        c.pk for c in contexts
+    } == {c.pk for c in association.contexts.all()}
+    problems.check(
+        not (unchanged and association.person_id == person.pk),
+        "__all__",
+        "Nothing has changed: change at least one answer, or go back",
+    )
+    check_not_recorded_twice(
+        problems,
+        person=person,
+        other=peer,
+        other_label=association.other_label,
+        valid_until=None,
+        replacing=association,
+    )
+    problems.raise_if_any()
+    before = snapshot(association)
+    association.valid_until = changed_on
+    association.save(update_fields=["valid_until"])
+    record_change(
+        actor=actor,
+        action=ChangeAction.END,
+        obj=association,
+        before=before,
+        after=snapshot(association),
+    )
+    return _create_association(
+        actor=actor,
+        contexts=contexts,
+        person=person,
+        other=peer,
+        other_label=association.other_label,
+        valid_from=changed_on,
+        replaces=association,
+        **new_values,
+    )
+
+
+@transaction.atomic
+def peer_map_purpose_record(
+    *, actor: Worker, person: Person, purpose: str, reason: str
+) -> PeerMapPurpose:
+    """Record why a worker needs peers' names on a child's peer map (DOMAIN rule 3).
+
+    Names then show on that child's map, for that worker, for ``PURPOSE_LASTS``.
+    The purpose is audited here and again on every read of the map it opens.
+    """
+    permitted(policies.can_view_person, actor, person)
+    reason = reason.strip()
+    problems = Problems()
+    problems.check(
+        purpose in MapPurpose.values,
+        "purpose",
+        "Choose why you need to see peers' names: safety planning, or a linked case",
+    )
+    problems.check(bool(reason), "reason", "Say briefly why you need to see peers' names")
+    problems.check(
+        len(reason) <= REASON_MAX_LENGTH,
+        "reason",
+        f"The reason must be {REASON_MAX_LENGTH} characters or fewer",
+    )
+    problems.raise_if_any()
+    now = timezone.now()
+    record = PeerMapPurpose.objects.create(
+        worker=actor,
+        person=person,
+        purpose=purpose,
+        reason=reason,
+        recorded_at=now,
+        expires_at=now + PURPOSE_LASTS,
+    )
+    record_change(actor=actor, action=ChangeAction.CREATE, obj=record)
+    return record
 
 
 @transaction.atomic

@@ -1,26 +1,274 @@
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.shortcuts import render
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from locus.access import lookups, policies
 from locus.audit.services import record_access
+from locus.common.errors import ValidationFailed
+from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
+from locus.common.services import permitted
 from locus.incidents.selectors import involvement_views
 from locus.peers import selectors
+from locus.peers.forms import (
+    PeerAddForm,
+    PeerChangeForm,
+    PeerEndForm,
+    PeerMapFilterForm,
+    PurposeForm,
+)
+from locus.peers.models import Association, Nature
+from locus.peers.services import (
+    association_end,
+    association_record,
+    association_revise,
+    peer_map_purpose_record,
+)
+from locus.people.models import Person
 
 
 def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
     group = lookups.access_group(request.user, group_id)
     record_access(actor=request.user, obj=group)
     detail = selectors.group_detail(viewer=request.user, group=group)
+    group_map = selectors.group_map(viewer=request.user, detail=detail)
     return render(
         request,
         "peers/group.html",
         {
             "d": detail,
             "group": group,
+            "map": group_map,
+            "map_elements": {"layout": "fcose", **group_map.elements()},
             "involvements": involvement_views(viewer=request.user, incidents=detail.incidents),
             "can_edit": policies.can_edit_context(request.user, group),
         },
     )
+
+
+# --- The capture form ----------------------------------------------------------------------
+
+
+def peers_list(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """A young person's peer relationships, current and ended."""
+    person = lookups.access_person(request.user, person_id)
+    record_access(actor=request.user, obj=person, detail={"page": "peers"})
+    return render(
+        request,
+        "peers/list.html",
+        {
+            "person": person,
+            "d": selectors.peer_relationships(viewer=request.user, person=person),
+            "can_record": policies.can_record_about_person(request.user, person),
+        },
+    )
+
+
+def _recordable(request: AuthedRequest, person_id: int) -> Person:
+    person = lookups.access_person(request.user, person_id)
+    permitted(policies.can_record_about_person, request.user, person)
+    return person
+
+
+def _relationship(person: Person, association_id: int) -> Association:
+    association = selectors.relationship_of(person=person, association_id=association_id)
+    if association is None:
+        raise Http404("Not found")
+    return association
+
+
+def _capture_page(
+    request: AuthedRequest,
+    person: Person,
+    *,
+    form: Callable[[QueryDict | None], GovukForm],
+    write: Callable[[Any], object],
+    success: str,
+    read: dict[str, Any],
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """One step of the capture form: show it (a logged read of the child's record), or
+    take it, call the service, and on refusal show its messages on the fields."""
+    if request.method == "POST":
+        bound = form(request.POST)
+        if bound.is_valid():
+            try:
+                write(bound.cleaned_data and bound)
+            except ValidationFailed as error:
+                bound.add_domain_errors(error)
+            else:
+                messages.success(request, success)
+                return redirect("person-peers", person_id=person.pk)
+    else:
+        record_access(actor=request.user, obj=person, detail=read)
+        bound = form(None)
+    return render(request, template, {"person": person, "form": bound, **context})
+
+
+def peer_add(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """Record a peer of this young person (the peer group information capture form)."""
+    person = _recordable(request, person_id)
+    q = (request.POST.get("q") or request.GET.get("q") or "").strip()[:100]
+    candidates = selectors.peer_candidates(viewer=request.user, person=person, q=q)
+    contexts = selectors.context_choices(viewer=request.user, person=person)
+    initial = {"other": candidates[0].pk} if len(candidates) == 1 else {}
+    return _capture_page(
+        request,
+        person,
+        form=lambda data: PeerAddForm(
+            data, initial=initial, candidates=candidates, contexts=contexts
+        ),
+        write=lambda f: association_record(actor=request.user, person=person, **f.service_values()),
+        success="Peer recorded",
+        read={"page": "peer-add"},
+        template="peers/add.html",
+        context={"q": q, "searched": bool(q), "found": len(candidates)},
+    )
+
+
+def peer_change(request: AuthedRequest, person_id: int, association_id: int) -> HttpResponse:
+    """Change a relationship from a date: the old record is ended, never overwritten."""
+    person = _recordable(request, person_id)
+    association = _relationship(person, association_id)
+    reverse_side = association.person_id != person.pk
+    peer = association.person if reverse_side else association.other
+    if peer is not None:
+        # Re-recording names the peer: only for a peer the worker may see.
+        permitted(policies.can_name_people, request.user, [peer])
+    contexts = selectors.context_choices(
+        viewer=request.user,
+        person=person,
+        keep=[c.pk for c in association.contexts.all()],
+    )
+    initial = PeerChangeForm.initial_for(association, reverse=reverse_side)
+    return _capture_page(
+        request,
+        person,
+        form=lambda data: PeerChangeForm(data, initial=initial, contexts=contexts),
+        write=lambda f: association_revise(
+            actor=request.user,
+            association=association,
+            person=person,
+            changed_on=f.cleaned_data["valid_from"],
+            **f.relationship_values(),
+        ),
+        success="Change recorded: the earlier record is kept in history",
+        read={"page": "peer-change", "association": association.pk},
+        template="peers/change.html",
+        context={
+            "association": association,
+            "peer_label": peer.full_name if peer is not None else association.other_label,
+            "unknown_peer": peer is None,
+        },
+    )
+
+
+def peer_end(request: AuthedRequest, person_id: int, association_id: int) -> HttpResponse:
+    """Say a relationship has ended: it stays on record with its end date."""
+    person = _recordable(request, person_id)
+    association = _relationship(person, association_id)
+    peer = association.person if association.person_id != person.pk else association.other
+    if peer is None:
+        peer_label = association.other_label
+    elif policies.can_view_person(request.user, peer):
+        peer_label = peer.full_name
+    else:
+        peer_label = f"{peer.initials} (not in your scope)"
+    return _capture_page(
+        request,
+        person,
+        form=lambda data: PeerEndForm(data),
+        write=lambda f: association_end(
+            actor=request.user,
+            association=association,
+            valid_until=f.cleaned_data["valid_until"],
+        ),
+        success="Relationship ended: it stays on record",
+        read={"page": "peer-end", "association": association.pk},
+        template="peers/end.html",
+        context={"association": association, "peer_label": peer_label},
+    )
+
+
+# --- The peer map --------------------------------------------------------------------------
+
+
+def _map_page(
+    request: AuthedRequest, person: Person, purpose_form: PurposeForm | None = None
+) -> HttpResponse:
+    form = PeerMapFilterForm(request.GET or None)
+    as_at, natures = form.choices()
+    pmap = selectors.peer_map(viewer=request.user, person=person, as_at=as_at, natures=natures)
+    # One read, of the child's record, naming who was shown by name and why.
+    record_access(
+        actor=request.user,
+        obj=person,
+        purpose=pmap.naming.audit_purpose,
+        detail={
+            "page": "peer-map",
+            "as_at": as_at.isoformat(),
+            "natures": natures,
+            "named": pmap.named_ids,
+        },
+    )
+    if not form.is_bound:
+        form = PeerMapFilterForm(initial={"nature": list(Nature.values), "as_at": as_at})
+    if purpose_form is None and not pmap.naming.names_shown:
+        purpose_form = PurposeForm()
+    return render(
+        request,
+        "peers/map.html",
+        {
+            "person": person,
+            "m": pmap,
+            "form": form,
+            "purpose_form": purpose_form,
+            "elements": {"layout": "concentric", **pmap.elements()},
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def peer_map_page(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = lookups.access_person(request.user, person_id)
+    return _map_page(request, person)
+
+
+@require_POST
+def peer_map_purpose(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """Record why names are needed (safety planning, or a linked case already open)."""
+    person = lookups.access_person(request.user, person_id)
+    form = PurposeForm(request.POST)
+    if form.is_valid():
+        try:
+            peer_map_purpose_record(
+                actor=request.user,
+                person=person,
+                purpose=form.cleaned_data["purpose"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationFailed as error:
+            form.add_domain_errors(error)
+        else:
+            messages.success(request, "Purpose recorded: peers you can see are now named")
+            return redirect(_map_url(person, request.POST.get("query", "")))
+    return _map_page(request, person, purpose_form=form)
+
+
+def _map_url(person: Person, query: str) -> str:
+    """The map, with the filters the worker had set (and nothing else from the query)."""
+    given = QueryDict(query)
+    kept = QueryDict(mutable=True)
+    for name, values in (("nature", given.getlist("nature")), ("as_at", given.getlist("as_at"))):
+        if values:
+            kept.setlist(name, values if name == "nature" else values[:1])
+    url = reverse("peer-map", args=[person.pk])
+    return f"{url}?{kept.urlencode()}" if kept else url

@@ -1,0 +1,218 @@
+"""A social worker opens a young person's peer map in a real browser: it draws, filters,
+reads as a table, names peers only after a purpose is recorded, and exports; and the
+capture form records a peer, with its errors readable."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from locus.access.models import Worker
+from locus.access.services import agency_create, system_worker, team_create, worker_create
+from locus.peers.models import Association
+from locus.peers.services import association_record, membership_add
+from locus.people.models import Person
+from locus.people.services import allocation_create, episode_start, person_create
+from locus.places.services import context_create
+from tests.e2e.conftest import axe_violations
+from tests.e2e.test_person_page import PASSWORD, sign_in
+
+SINCE = dt.date(2026, 1, 5)
+
+
+@dataclass
+class MapWorld:
+    social_worker: Worker
+    child: Person
+    friend: Person  # on the social worker's caseload: she may see them
+    hidden: Person  # held by another team: she may not
+
+
+@pytest.fixture
+def map_world(transactional_db: Any) -> MapWorld:
+    system = system_worker()
+    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
+    yjs = agency_create(actor=system, name="Youth Justice Service", kind="yjs")
+    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
+    yjs_team = team_create(actor=system, agency=yjs, name="YJS Casework")
+    sw, yw = (
+        worker_create(
+            actor=system,
+            username=username,
+            first_name=first,
+            last_name=last,
+            team=in_team,
+            role="practitioner",
+            password=PASSWORD,
+        )
+        for username, first, last, in_team in (
+            ("sw", "Sam", "Okafor", team),
+            ("yw", "Kai", "Brennan", yjs_team),
+        )
+    )
+
+    def young(given: str, family: str) -> Person:
+        return person_create(
+            actor=system, given_name=given, family_name=family, date_of_birth=dt.date(2011, 5, 4)
+        )
+
+    child, friend, hidden = (
+        young("Jordan", "Testperson"),
+        young("Remi", "Friendly"),
+        young("Casey", "Peerless"),
+    )
+    for person in (child, friend):
+        allocation_create(actor=system, person=person, worker=sw, start=SINCE)
+    allocation_create(actor=system, person=hidden, worker=yw, start=SINCE)
+    episode_start(actor=system, person=hidden, status="YJS", start=SINCE, agency=yjs)
+    park = context_create(actor=system, kind="open_space", name="Millfields Park")
+    group = context_create(actor=system, kind="peer_group", name="Millfields Year 10 group")
+    common = {"source": "professional", "confidence": "medium", "valid_from": SINCE}
+    association_record(
+        actor=system,
+        person=child,
+        other=friend,
+        relationship="friend",
+        nature="risk",
+        peer_role="leading",
+        contexts=[park],
+        **common,
+    )
+    association_record(
+        actor=system,
+        person=child,
+        other=hidden,
+        relationship="friend",
+        nature="protective",
+        **common,
+    )
+    association_record(
+        actor=system,
+        person=child,
+        other_label="older male known as T",
+        relationship="associate",
+        nature="risk",
+        open_to_youth_justice=True,
+        **common,
+    )
+    for member in (child, friend):
+        membership_add(
+            actor=system,
+            person=member,
+            group=group,
+            role="core",
+            since=SINCE,
+            source="school",
+            confidence="medium",
+        )
+    return MapWorld(sw, child, friend, hidden)
+
+
+def table_rows(page: Any) -> list[str]:
+    return page.locator("#peer-map-table tbody tr").all_inner_texts()
+
+
+def test_peer_map_draws_filters_reads_as_a_table_and_names_after_a_purpose(
+    page: Any, live_server: Any, map_world: MapWorld
+) -> None:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, live_server.url, "sw")
+    page.goto(f"{live_server.url}/people/{map_world.child.pk}/")
+    page.get_by_role("link", name="Peer map").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Peer map"
+
+    # The map draws: Cytoscape's canvases inside the container, every element placed.
+    canvas = page.locator('#peer-map-canvas[data-rendered="true"]')
+    canvas.wait_for()
+    assert page.locator("#peer-map-canvas canvas").count() >= 1
+    # The child, three peers, the park and the group.
+    assert canvas.get_attribute("data-nodes") == "6"
+    assert "The same map is in the table below" in (canvas.get_attribute("aria-label") or "")
+    # She holds Jordan's case (Level 1): initials only, and no link to any peer.
+    rows = table_rows(page)
+    assert len(rows) == 3
+    assert not any("Remi" in r or "Peerless" in r or "older male" in r for r in rows)
+    assert page.locator("#peer-map-table a[href^='/people/']").count() == 0
+    assert axe_violations(page) == []
+
+    # Filter to relationships that present risk: the table follows.
+    page.get_by_label("Protective").uncheck()
+    page.get_by_label("Unclear").uncheck()
+    page.get_by_role("button", name="Apply filters").click()
+    assert "nature=risk" in page.url
+    page.locator('#peer-map-canvas[data-rendered="true"]').wait_for()
+    rows = table_rows(page)
+    assert len(rows) == 2 and all("Presents risk" in r for r in rows)
+    assert [r.split("\n")[0].split("\t")[0] for r in rows] == ["RF", "Unknown peer"]
+
+    # Record a purpose: peers she may see are named; the one she may not stays initials.
+    page.get_by_label("Safety planning").check()
+    page.get_by_label("Say briefly why").fill("Safety plan review with Jordan's carer")
+    page.get_by_role("button", name="Record purpose and show names").click()
+    assert "Purpose recorded" in page.get_by_role("alert").inner_text()
+    assert "nature=risk" in page.url  # the filters she had set are kept
+    page.locator('#peer-map-canvas[data-rendered="true"]').wait_for()
+    rows = table_rows(page)
+    assert any("Remi Friendly" in r for r in rows)
+    assert any("older male known as T" in r for r in rows)
+    assert page.get_by_role("link", name="Remi Friendly").is_visible()
+    page.get_by_label("Protective").check()
+    page.get_by_role("button", name="Apply filters").click()
+    hidden_row = next(r for r in table_rows(page) if "Protective" in r)
+    assert hidden_row.startswith("CP") and "not in your scope" in hidden_row
+    assert page.get_by_text("Casey Peerless").count() == 0
+    assert axe_violations(page) == []
+
+    # Export the drawing as a PNG.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the map as a PNG image").click()
+    assert download.value.suggested_filename == "peer-map-JT.png"
+    assert errors == []  # no CSP refusal, no script error
+
+
+def test_capture_form_shows_errors_clearly_then_records_a_peer(
+    page: Any, live_server: Any, map_world: MapWorld
+) -> None:
+    sign_in(page, live_server.url, "sw")
+    page.goto(f"{live_server.url}/people/{map_world.child.pk}/peers/")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Record a peer").click()
+    assert axe_violations(page) == []
+
+    # Nothing chosen: the error summary names each question, and its links focus them.
+    page.get_by_role("button", name="Record peer").click()
+    summary = page.get_by_role("alert")
+    assert "There is a problem" in summary.inner_text()
+    assert "Choose the relationship" in summary.inner_text()
+    assert page.title().startswith("Error:")
+    assert axe_violations(page) == []
+    summary.get_by_role("link", name="Say whether the relationship is protective").click()
+    assert page.evaluate("document.activeElement.id") == "id_nature"
+
+    # Find the peer by name, then answer the questions.
+    page.get_by_label("Name", exact=True).fill("Remi")
+    page.get_by_role("button", name="Find").click()
+    assert page.get_by_label("Peer known to Locus").input_value() == str(map_world.friend.pk)
+    page.get_by_label("Relationship", exact=True).select_option("friend")
+    page.get_by_label("Unclear").first.check()
+    page.get_by_label("Core member").check()
+    page.get_by_label("Millfields Park (park or open space)").check()
+    page.get_by_label("Where this information came from").select_option("young_person")
+    page.get_by_label("High").check()
+    page.get_by_label("Since when have they known each other?").fill("05/01/2026")
+    page.get_by_role("button", name="Record peer").click()
+    # Remi is already recorded: the refusal is on the peer question, and nothing is written.
+    assert "already recorded" in page.get_by_role("alert").inner_text()
+    assert Association.objects.count() == 3
+    assert axe_violations(page) == []
+
+    page.get_by_label("Peer known to Locus").select_option("")
+    page.get_by_label("Or describe a peer not yet known to Locus").fill("girl called S at the park")
+    page.get_by_role("button", name="Record peer").click()
+    assert "Peer recorded" in page.get_by_role("alert").inner_text()
+    assert page.get_by_role("cell", name="girl called S at the park").first.is_visible()
+    assert Association.objects.count() == 4

@@ -1,0 +1,317 @@
+"""The peer group information capture form: record, change and end peers through the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from locus.audit.models import AccessEvent
+from locus.common.services import today
+from locus.peers.models import Association, PeerMapPurpose
+from tests.factories import (
+    START,
+    World,
+    client_for,
+    make_association,
+    make_context,
+    nothing_written,
+)
+
+pytestmark = pytest.mark.django_db
+
+DAY = START.strftime("%d/%m/%Y")
+
+
+def _form(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "q": "",
+        "other": "",
+        "other_label": "",
+        "relationship": "friend",
+        "nature": "protective",
+        "peer_role": "core",
+        "open_to_social_care": "",
+        "open_to_youth_justice": "",
+        "source": "young_person",
+        "confidence": "high",
+        "valid_from": DAY,
+        "note": "",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def _url(name: str, world: World, *args: Any) -> str:
+    return reverse(name, args=[world.csc_child.pk, *args])
+
+
+def _known(world: World, **fields: Any) -> Association:
+    values: dict[str, Any] = {"other": world.team_child, "nature": "protective", **fields}
+    return make_association(world.system, person=world.csc_child, **values)
+
+
+def test_record_a_known_peer_found_by_name(world: World) -> None:
+    client = client_for(world.social_worker)
+    page = client.get(_url("person-peer-add", world) + "?q=tariq").content.decode()
+    assert f'<option value="{world.team_child.pk}" selected>Tariq Teamchild' in page
+    response = client.post(
+        _url("person-peer-add", world),
+        _form(
+            q="tariq",
+            other=world.team_child.pk,
+            nature="risk",
+            peer_role="leading",
+            contexts=[world.park.pk, world.group.pk],
+        ),
+    )
+    assert response.status_code == 302
+    assert response["Location"] == _url("person-peers", world)
+    association = Association.objects.get()
+    assert (association.person, association.other, association.nature) == (
+        world.csc_child,
+        world.team_child,
+        "risk",
+    )
+    assert (association.peer_role, association.recorded_by) == ("leading", world.social_worker)
+    assert set(association.contexts.all()) == {world.park, world.group}
+    html = client.get(response["Location"]).content.decode()
+    assert "Peer recorded" in html and "Leading or influential" in html
+
+
+def test_record_a_peer_not_yet_known_with_what_the_worker_was_told(world: World) -> None:
+    response = client_for(world.social_worker).post(
+        _url("person-peer-add", world),
+        _form(other_label="older male known as T", open_to_youth_justice="yes", nature="risk"),
+    )
+    assert response.status_code == 302
+    association = Association.objects.get()
+    assert (association.other, association.other_label) == (None, "older male known as T")
+    assert (association.open_to_youth_justice, association.open_to_social_care) == (True, None)
+
+
+def test_the_peer_picker_finds_only_people_the_worker_may_see(world: World) -> None:
+    client = client_for(world.social_worker)
+    page = client.get(_url("person-peer-add", world) + "?q=olu").content.decode()
+    assert "Otherchild" not in page and "0 people match" in page
+    # Posting a hidden person's id directly is refused like any unknown choice.
+    with nothing_written(Association):
+        response = client.post(
+            _url("person-peer-add", world), _form(q="olu", other=world.other_child.pk)
+        )
+    assert response.status_code == 200
+    assert 'href="#id_other"' in response.content.decode()
+
+
+def _refused(client: Any, url: str, data: dict[str, Any], field: str, message: str) -> str:
+    with nothing_written(Association, PeerMapPurpose):
+        response = client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html and html.startswith("<!DOCTYPE html>")
+    assert f'href="#id_{field}"' in html, html[html.find("govuk-error-summary") :][:800]
+    assert message in html.replace("&#x27;", "'")
+    return html
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        pytest.param(
+            {"other_label": ""},
+            "other",
+            "Choose the peer, or describe a peer not yet known to Locus (not both)",
+            id="no-peer",
+        ),
+        pytest.param({"nature": "enemy"}, "nature", "Select a valid choice", id="unknown-nature"),
+        pytest.param({"peer_role": "boss"}, "peer_role", "Select a valid choice", id="role"),
+        pytest.param({"source": ""}, "source", "Say where this information came from", id="src"),
+        pytest.param(
+            {"valid_from": "31/02/2026"},
+            "valid_from",
+            "Enter the date they met as a date, like 27/03/2026",
+            id="bad-date",
+        ),
+        pytest.param(
+            {"valid_from": (today() + dt.timedelta(days=1)).strftime("%d/%m/%Y")},
+            "valid_from",
+            "The start date must not be in the future",
+            id="future-start",
+        ),
+    ],
+)
+def test_bad_input_names_the_field_and_writes_nothing(
+    world: World, changes: dict[str, Any], field: str, message: str
+) -> None:
+    data = _form(**{"other_label": "older male known as T", **changes})
+    _refused(client_for(world.social_worker), _url("person-peer-add", world), data, field, message)
+
+
+def test_a_peer_recorded_twice_is_refused_on_the_peer_field(world: World) -> None:
+    _known(world)
+    client = client_for(world.social_worker)
+    _refused(
+        client,
+        _url("person-peer-add", world),
+        _form(q="tariq", other=world.team_child.pk, nature="risk"),
+        "other",
+        "This relationship is already recorded: end it before recording a new one",
+    )
+    client.post(_url("person-peer-add", world), _form(other_label="Older male known as T"))
+    _refused(
+        client,
+        _url("person-peer-add", world),
+        _form(other_label="older male known as t"),
+        "other_label",
+        "A peer with this description is already recorded for this young person",
+    )
+
+
+def test_open_to_for_a_known_peer_is_refused_on_its_field(world: World) -> None:
+    _refused(
+        client_for(world.social_worker),
+        _url("person-peer-add", world),
+        _form(q="tariq", other=world.team_child.pk, open_to_social_care="no"),
+        "open_to_social_care",
+        "Leave this as not known: for a peer known to Locus it comes from their legal status",
+    )
+
+
+def test_only_contexts_the_worker_may_see_are_offered(world: World) -> None:
+    hidden_home = make_context(world.system, kind="home", name="Another family's flat")
+    client = client_for(world.social_worker)
+    page = client.get(_url("person-peer-add", world)).content.decode()
+    assert "Millfields Park" in page and "Flat 3, Example House" in page  # her child's home
+    assert "Another family" not in page
+    _refused(
+        client,
+        _url("person-peer-add", world),
+        _form(other_label="x", contexts=[hidden_home.pk]),
+        "contexts",
+        "Select a valid choice",
+    )
+
+
+def test_change_keeps_history_and_the_list_shows_both(world: World) -> None:
+    old = _known(world, peer_role="core")
+    client = client_for(world.social_worker)
+    url = _url("person-peer-change", world, old.pk)
+    page = client.get(url).content.decode()
+    assert "Ciara Cscchild and Tariq Teamchild" in page
+    changed_on = START + dt.timedelta(days=30)
+    response = client.post(
+        url,
+        _form(nature="risk", peer_role="leading", valid_from=changed_on.strftime("%d/%m/%Y")),
+    )
+    assert response.status_code == 302
+    old.refresh_from_db()
+    new = Association.objects.exclude(pk=old.pk).get()
+    assert (old.nature, old.valid_until) == ("protective", changed_on)
+    assert (new.nature, new.valid_from, new.replaces) == ("risk", changed_on, old)
+    html = client.get(_url("person-peers", world)).content.decode()
+    current, past = html.split("Ended and changed relationships")
+    assert "Presents risk" in current and "Protective" not in current
+    assert "Protective" in past and "changed" in past
+
+
+def test_change_with_a_date_before_the_start_names_the_field(world: World) -> None:
+    old = _known(world)
+    _refused(
+        client_for(world.social_worker),
+        _url("person-peer-change", world, old.pk),
+        _form(nature="risk", valid_from="01/01/2024"),
+        "valid_from",
+        "The date of the change must be on or after the relationship began (01/09/2025)",
+    )
+
+
+def test_end_keeps_the_record_and_refuses_bad_dates(world: World) -> None:
+    association = _known(world)
+    client = client_for(world.social_worker)
+    url = _url("person-peer-end", world, association.pk)
+    _refused(
+        client,
+        url,
+        {"valid_until": "31/08/2025"},
+        "valid_until",
+        "The end date must be on or after the start date",
+    )
+    tomorrow = (today() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    _refused(
+        client,
+        url,
+        {"valid_until": tomorrow},
+        "valid_until",
+        "The end date must not be in the future",
+    )
+    _refused(client, url, {"valid_until": ""}, "valid_until", "Enter the date it ended")
+    assert client.post(url, {"valid_until": DAY}).status_code == 302
+    association.refresh_from_db()
+    assert association.valid_until == START
+    assert Association.objects.count() == 1  # ended, not deleted
+    _refused(
+        client, url, {"valid_until": DAY}, "valid_until", "This relationship has already ended"
+    )
+
+
+def test_a_peer_the_worker_may_not_see_can_be_ended_but_not_changed(world: World) -> None:
+    association = _known(world, other=world.yjs_child)
+    client = client_for(world.social_worker)
+    html = client.get(_url("person-peers", world)).content.decode()
+    assert "YY (not in your scope)" in html and "Yjschild" not in html
+    assert _url("person-peer-change", world, association.pk) not in html
+    assert client.get(_url("person-peer-change", world, association.pk)).status_code == 404
+    end = client.get(_url("person-peer-end", world, association.pk)).content.decode()
+    assert "YY (not in your scope)" in end and "Yjschild" not in end
+
+
+@pytest.mark.parametrize(
+    "persona",
+    ["other_social_worker", "yjs_worker", "police_analyst", "school_dsl", "auditor"],
+)
+def test_every_capture_page_is_not_found_for_who_may_not_see_the_child(
+    world: World, persona: str
+) -> None:
+    association = _known(world)
+    client = client_for(world.persona(persona))
+    for name, args in (
+        ("person-peers", ()),
+        ("person-peer-add", ()),
+        ("person-peer-change", (association.pk,)),
+        ("person-peer-end", (association.pk,)),
+    ):
+        assert client.get(_url(name, world, *args)).status_code == 404, name
+    with nothing_written(Association):
+        for name, args in (("person-peer-add", ()), ("person-peer-end", (association.pk,))):
+            response = client.post(_url(name, world, *args), _form(other_label="x"))
+            assert response.status_code == 404
+
+
+def test_an_analyst_who_sees_a_child_reads_the_peers_but_does_not_record(world: World) -> None:
+    client = client_for(world.police_analyst)
+    url = reverse("person-peers", args=[world.police_child.pk])
+    html = client.get(url).content.decode()
+    assert "Record a peer" not in html
+    assert client.get(reverse("person-peer-add", args=[world.police_child.pk])).status_code == 404
+
+
+def test_an_association_of_another_child_is_not_found_under_this_one(world: World) -> None:
+    elsewhere = make_association(world.system, person=world.team_child)
+    client = client_for(world.social_worker)
+    assert client.get(_url("person-peer-end", world, elsewhere.pk)).status_code == 404
+    assert client.get(_url("person-peer-change", world, elsewhere.pk)).status_code == 404
+
+
+def test_capture_pages_are_logged_as_reads_of_the_child(world: World) -> None:
+    client = client_for(world.social_worker)
+    client.get(_url("person-peers", world))
+    client.get(_url("person-peer-add", world))
+    pages = [
+        e.detail["page"]
+        for e in AccessEvent.objects.filter(
+            actor=world.social_worker, record_type="people.person", record_id=world.csc_child.pk
+        ).order_by("id")
+    ]
+    assert pages == ["peers", "peer-add"]

@@ -1,0 +1,73 @@
+"""A peer group's page: its map, members with roles, places, and who holds members' cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from locus.peers.selectors import group_detail, group_map
+from tests.factories import START, World, client_for, make_association
+
+pytestmark = pytest.mark.django_db
+
+
+def link(world: World, person: Any, other: Any, **fields: Any) -> Any:
+    return make_association(world.system, person=person, other=other, nature="risk", **fields)
+
+
+def test_group_map_members_roles_relationships_and_places(world: World) -> None:
+    # Members: csc_child (core, the social worker's) and yjs_child (peripheral, hidden from her).
+    link(world, world.csc_child, world.yjs_child, contexts=[world.park])
+    link(world, world.csc_child, world.team_child)  # not a member: not on the group's map
+    detail = group_detail(viewer=world.social_worker, group=world.group)
+    gmap = group_map(viewer=world.social_worker, detail=detail)
+    nodes = {n.key: n for n in gmap.nodes}
+    c, y, g = f"p{world.csc_child.pk}", f"p{world.yjs_child.pk}", f"c{world.group.pk}"
+    assert nodes[g].kind == "centre"
+    assert (nodes[c].label, nodes[c].href) == ("Ciara Cscchild", f"/people/{world.csc_child.pk}/")
+    assert (nodes[y].label, nodes[y].href) == ("YY", "")
+    assert f"p{world.team_child.pk}" not in nodes
+    roles = {(e.source, e.label) for e in gmap.edges if e.kind == "member"}
+    assert roles == {(c, "Core member"), (y, "Peripheral")}
+    assert {(e.source, e.target, e.nature) for e in gmap.edges if e.kind == "association"} == {
+        (c, y, "risk")
+    }
+    # The park, where the group's members spend time, is a place the group uses.
+    assert (g, f"c{world.park.pk}") in {(e.source, e.target) for e in gmap.edges}
+    assert [r.places[0].label for r in gmap.rows] == ["Millfields Park"]
+
+
+def test_relationships_between_members_the_viewer_cannot_see_are_left_out(world: World) -> None:
+    from locus.peers.services import membership_add
+
+    membership_add(
+        actor=world.system,
+        person=world.other_child,
+        group=world.group,
+        role="core",
+        since=START,
+        source="professional",
+        confidence="low",
+    )
+    link(world, world.yjs_child, world.other_child)  # both hidden from the social worker
+    detail = group_detail(viewer=world.social_worker, group=world.group)
+    assert group_map(viewer=world.social_worker, detail=detail).rows == []
+    detail = group_detail(viewer=world.admin, group=world.group)
+    assert len(group_map(viewer=world.admin, detail=detail).rows) == 1
+
+
+def test_group_page_shows_the_map_and_who_holds_members_cases(world: World) -> None:
+    link(world, world.csc_child, world.yjs_child)
+    response = client_for(world.social_worker).get(reverse("group", args=[world.group.pk]))
+    html = response.content.decode()
+    assert 'id="peer-map-canvas"' in html and 'id="peer-map-data"' in html
+    assert "Relationships among members" in html
+    # Who to contact about a member she may not see: the worker and team, not the child.
+    holders = {
+        (h.allocation.worker.username, h.label, h.visible) for h in response.context["d"].holders
+    }
+    assert holders == {("social_worker", "Ciara Cscchild", True), ("yjs_worker", "YY", False)}
+    assert "YJS Casework, Youth Justice Service" in html
+    assert "Yjschild" not in html and "Yusuf" not in html
