@@ -70,7 +70,7 @@ def _assemble(
     order = np.argsort(incident_ids, kind="stable")
     incident_ids = incident_ids[order]
     raw_places = np.array([row[1] for row in incidents], dtype=np.int64)[order]
-    days = np.array([day_number(row[2]) for row in incidents], dtype=np.int32)[order]
+    days = np.array([day_number(row[2]) for row in incidents], dtype=np.int64)[order]
     # Involvements in incidents that were not loaded (outside the window) carry no evidence.
     keep = np.isin(inv[:, 1], incident_ids)
     inv = inv[keep]

@@ -56,7 +56,9 @@ class CaseloadLinksForm(_WindowForm):
                     "last_name", "first_name", "id"
                 )
             )
-        self.fields["worker"].choices = [
+        worker_field = self.fields["worker"]
+        assert isinstance(worker_field, forms.TypedChoiceField)
+        worker_field.choices = [
             (w.pk, "My caseload" if w.pk == viewer.pk else w.get_full_name() or w.username)
             for w in workers
         ]

@@ -91,7 +91,7 @@ def borough_links(request: AuthedRequest) -> HttpResponse:
         closer_only=form.flag("closer_only"),
     )
     page, paging = paginate(request, result.clusters, per_page=CLUSTERS_PER_PAGE)
-    selectors.fill_members(viewer, page.object_list)
+    selectors.fill_members(viewer, list(page.object_list))
     record_access(
         actor=viewer,
         record_type="linked.cluster",

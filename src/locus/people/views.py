@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from locus.access import lookups, policies
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
+from locus.cocase.selectors import interventions_for_person
 from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
@@ -37,7 +38,12 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "people/detail.html",
-        {"d": detail, "person": person, "can_edit": policies.can_edit_person(request.user, person)},
+        {
+            "d": detail,
+            "person": person,
+            "can_edit": policies.can_edit_person(request.user, person),
+            "interventions": interventions_for_person(request.user, person),
+        },
     )
 
 
