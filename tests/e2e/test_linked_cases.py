@@ -1,0 +1,123 @@
+"""Linked cases in a real browser: a social worker finds that a youth justice case is linked to
+theirs, learns only who holds it, and goes on to propose a meeting; a manager reads the
+borough's clusters. Every page passes axe (WCAG 2.2 AA)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from locus.access.services import agency_create, system_worker, team_create, worker_create
+from locus.incidents.services import incident_record
+from locus.peers.services import association_record
+from locus.people.models import Person
+from locus.people.services import allocation_create, person_create
+from locus.places.services import context_create
+from tests.e2e.conftest import axe_violations
+from tests.e2e.test_person_page import PASSWORD, sign_in
+
+
+@dataclass
+class World:
+    child: Person
+    peer: Person
+
+
+@pytest.fixture
+def world(transactional_db: Any) -> World:
+    system = system_worker()
+    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
+    yjs = agency_create(actor=system, name="Youth Justice Service", kind="yjs")
+    csc_team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
+    yjs_team = team_create(actor=system, agency=yjs, name="YJS Casework")
+
+    def worker(username: str, name: str, team: Any, role: str) -> Any:
+        first, last = name.split()
+        return worker_create(
+            actor=system,
+            username=username,
+            first_name=first,
+            last_name=last,
+            team=team,
+            role=role,
+            password=PASSWORD,
+        )
+
+    social_worker = worker("sw", "Sam Okafor", csc_team, "practitioner")
+    worker("tm", "Tess Manager", csc_team, "manager")
+    yjs_worker = worker("yw", "Yemi Adeyemi", yjs_team, "practitioner")
+    yjs_worker.email = "yemi.adeyemi@example.org"
+    yjs_worker.save(update_fields=["email"])
+    centre = context_create(actor=system, kind="retail", name="Kingsland Shopping Centre")
+    child = person_create(
+        actor=system,
+        given_name="Jordan",
+        family_name="Testperson",
+        date_of_birth=dt.date(2011, 5, 4),
+    )
+    peer = person_create(
+        actor=system, given_name="Casey", family_name="Peerless", date_of_birth=dt.date(2010, 2, 2)
+    )
+    allocation_create(actor=system, person=child, worker=social_worker, start=dt.date(2026, 1, 5))
+    allocation_create(actor=system, person=peer, worker=yjs_worker, start=dt.date(2026, 1, 5))
+    association_record(
+        actor=system,
+        person=child,
+        other=peer,
+        relationship="friend",
+        nature="risk",
+        source="police",
+        confidence="medium",
+        valid_from=dt.date(2026, 2, 1),
+    )
+    incident_record(
+        actor=system,
+        kind="robbery",
+        occurred_at=timezone.now() - dt.timedelta(days=12),
+        context=centre,
+        summary="Synthetic: phone taken by a group.",
+        involvements=[(child, "harmed"), (peer, "present")],
+        reporting_agency=csc,
+    )
+    return World(child=child, peer=peer)
+
+
+def test_a_social_worker_finds_a_linked_case_and_proposes_a_meeting(
+    page: Any, live_server: Any, world: World
+) -> None:
+    sign_in(page, live_server.url, "sw")
+    page.get_by_role("link", name="Linked cases", exact=True).click()
+    page.get_by_role("heading", name="Linked cases", level=1).wait_for()
+    row = page.get_by_role("row").filter(has_text="A child you cannot see")
+    assert "Yemi Adeyemi" in row.inner_text()
+    assert "YJS Casework, Youth Justice Service" in row.inner_text()
+    assert "yemi.adeyemi@example.org" in row.inner_text()
+    assert "Both involved in 1 incident at Kingsland Shopping Centre" in row.inner_text()
+    assert page.get_by_text("Peerless").count() == 0
+    assert axe_violations(page) == []
+
+    # A bad window is named on its field and the page still answers.
+    page.get_by_label("Time window for being at the same place (days)").fill("0")
+    page.get_by_role("button", name="Show linked cases").click()
+    assert "The time window must be at least 1 day" in page.get_by_role("alert").inner_text()
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="Propose a peer group mapping meeting").first.click()
+    page.get_by_role("heading", level=1).wait_for()
+    assert page.get_by_text("Child held by Yemi Adeyemi").count() >= 1
+    assert page.get_by_text("Peerless").count() == 0
+    assert axe_violations(page) == []
+
+
+def test_a_manager_reads_the_boroughs_clusters(page: Any, live_server: Any, world: World) -> None:
+    sign_in(page, live_server.url, "tm")
+    page.get_by_role("link", name="Linked cases", exact=True).click()
+    page.get_by_role("heading", name="Linked cases across the borough").wait_for()
+    cluster = page.get_by_role("region", name="Cluster 1: 2 children, 2 agencies")
+    assert cluster.get_by_role("link", name="Jordan Testperson").is_visible()
+    assert "A child you cannot see" in cluster.inner_text()
+    assert axe_violations(page) == []
