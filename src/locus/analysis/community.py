@@ -30,7 +30,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["connected_pieces", "leiden", "modularity", "symmetric_matrix"]
+__all__ = ["connected_pieces", "leiden", "modularity", "symmetric_matrix", "upper_matrix"]
 
 # NetworKit's thread count and seed are process-wide; one call at a time sets them.
 _NETWORKIT = threading.Lock()
@@ -57,6 +57,24 @@ def symmetric_matrix(
     return matrix
 
 
+def upper_matrix(
+    n: int,
+    a: NDArray[np.integer],
+    b: NDArray[np.integer],
+    weight: NDArray[np.floating] | None = None,
+) -> sp.csr_matrix:
+    """Each undirected edge once, in the upper triangle; parallel edges add up. O(n + m).
+
+    Half the size of :func:`symmetric_matrix`, and what :func:`leiden` hands NetworKit.
+    """
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    w = np.ones(a.size) if weight is None else np.asarray(weight, dtype=np.float64)
+    matrix = sp.csr_matrix((w, (np.minimum(a, b), np.maximum(a, b))), shape=(n, n))
+    matrix.sum_duplicates()
+    return matrix
+
+
 def modularity(
     matrix: sp.csr_matrix, labels: NDArray[np.integer], resolution: float = 1.0
 ) -> float:
@@ -79,15 +97,14 @@ def modularity(
     return inside / two_m - resolution * float(np.square(totals / two_m).sum())
 
 
-def leiden(
-    matrix: sp.csr_matrix, *, seed: int = 0, resolution: float = 1.0
-) -> NDArray[np.int64]:
-    """Community label of every node of a symmetric, non-negative weighted matrix.
+def leiden(matrix: sp.csr_matrix, *, seed: int = 0, resolution: float = 1.0) -> NDArray[np.int64]:
+    """Community label of every node of a non-negative weighted graph.
 
     Parameters
     ----------
     matrix : scipy.sparse.csr_matrix
-        Symmetric weights, e.g. from :func:`symmetric_matrix`.
+        Symmetric weights (:func:`symmetric_matrix`) or each edge once in the
+        upper triangle (:func:`upper_matrix`, cheaper); only the upper triangle is read.
     seed : int
         Seeds NetworKit's generator: the same input and seed give the same labels.
     resolution : float
@@ -125,7 +142,10 @@ def leiden(
 
 
 def connected_pieces(matrix: sp.csr_matrix, labels: NDArray[np.integer]) -> NDArray[np.int64]:
-    """Split every community into its connected pieces, numbered by smallest node. O(n + nnz)."""
+    """Split every community into its connected pieces, numbered by smallest node. O(n + nnz).
+
+    ``matrix`` may be symmetric or upper-triangular: edges count in both directions.
+    """
     labels = np.asarray(labels, dtype=np.int64)
     coo = matrix.tocoo()
     same = labels[coo.row] == labels[coo.col]
