@@ -43,6 +43,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TextIO, TypeVar
 
 import numpy as np
@@ -275,7 +276,7 @@ class _Ours:
         maps = []
         _reset_peak()
         for child in children.tolist():
-            found, seconds = timed(lambda c=child: network.neighbourhood(net, c, steps=2))
+            found, seconds = timed(partial(network.neighbourhood, net, child, steps=2))
             times.append(seconds)
             maps.append(found)
         peak = _peak_mb()
@@ -381,9 +382,7 @@ class _Reference:
         times = []
         agree = True
         for found in maps:
-            (nodes, edges), seconds = timed(
-                lambda c=found.centre: self.r.peer_map(self.current, c)
-            )
+            (nodes, edges), seconds = timed(partial(self.r.peer_map, self.current, found.centre))
             times.append(seconds)
             mine = dict(zip(found.nodes.tolist(), found.distance.tolist(), strict=True))
             agree &= set(mine) == nodes and set(found.edges.tolist()) == edges
@@ -487,7 +486,9 @@ def table(results: dict[str, dict[str, Any]], scale: str, out: TextIO) -> None:
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     for i, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
         print("  ".join(cells), file=out)
         if i == 0:
             print("  ".join("-" * w for w in widths), file=out)

@@ -127,12 +127,14 @@ def leiden(matrix: sp.csr_matrix, *, seed: int = 0, resolution: float = 1.0) -> 
     upper = sp.triu(sp.csr_matrix(matrix, dtype=np.float64)).tocsr()
     if upper.nnz == 0:
         return np.arange(n, dtype=np.int64)
-    # GraphFromCsr makes one edge per stored entry, so hand it each pair once.
-    graph = nk.GraphFromCsr(upper, directed=False, weighted=True)
     with _NETWORKIT:
         threads = nk.getMaxNumberOfThreads()
         nk.setNumberOfThreads(1)
         try:
+            # Built on one thread too: a parallel build can order adjacency lists
+            # differently from run to run, and Leiden's result depends on that order.
+            # GraphFromCsr makes one edge per stored entry, so hand it each pair once.
+            graph = nk.GraphFromCsr(upper, directed=False, weighted=True)
             nk.setSeed(int(seed), False)
             algorithm = nk.community.ParallelLeiden(graph, gamma=float(resolution))
             labels = np.asarray(algorithm.run().getPartition().getVector(), dtype=np.int64)

@@ -48,7 +48,7 @@ __all__ = [
     "link_table",
 ]
 
-Ints = NDArray[np.int64]
+Ints = NDArray[np.integer]
 
 # Incidents are keyed (place << 32) | (day + 2**31): one sorted int64 array
 # orders them by place then day, and a day range at one place is a key range.
@@ -58,7 +58,7 @@ _DAY_MASK = 2**32 - 1
 _CHUNK = 4_000_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """Why ``b`` is linked to ``a``: every piece of evidence, each tuple sorted."""
 
@@ -112,10 +112,10 @@ class Evidence:
     """
 
     network: Network
-    involved_person: NDArray[np.int64]
-    involved_incident: NDArray[np.int64]
-    incident_place: NDArray[np.int64]
-    incident_day: NDArray[np.int64]
+    involved_person: Ints
+    involved_incident: Ints
+    incident_place: Ints
+    incident_day: Ints
 
     def __post_init__(self) -> None:
         person = np.asarray(self.involved_person, dtype=np.int64)
@@ -178,7 +178,7 @@ class Evidence:
         return _gather(idx.incident_ptr, idx.incident_people, incidents)
 
     def incidents_near(self, incidents: ArrayLike, window_days: int) -> tuple[Ints, Ints]:
-        """``(k, j)``: every other incident ``j`` at the place of ``incidents[k]`` within the window.
+        """``(k, j)``: each other incident ``j`` at the place of ``incidents[k]`` in the window.
 
         Incidents without a place have none. O(log K) per incident plus the
         pairs found.
@@ -346,22 +346,28 @@ def find_links(
         ]
     grouped = [_grouped(a * n + b, *cols) for a, b, cols in channels]
     pairs = sorted_unique(np.concatenate([g[0] for g in grouped]))
-    # For each channel, where each pair's rows start and end, and the rows as Python values.
+    # For each channel, where each pair's rows start and end, and the rows as a tuple of
+    # Python values: slicing a tuple gives the Link's field directly (and () when empty),
+    # which matters because building the Link objects is most of the cost.
     spans = []
     for keys, cols in grouped:
         lo = np.searchsorted(keys, pairs, side="left").tolist()
         hi = np.searchsorted(keys, pairs, side="right").tolist()
-        values = cols[0].tolist() if len(cols) == 1 else list(zip(*(c.tolist() for c in cols)))
+        values = (
+            tuple(cols[0].tolist())
+            if len(cols) == 1
+            else tuple(zip(*(c.tolist() for c in cols), strict=True))
+        )
         spans.append((lo, hi, values))
     (d_lo, d_hi, d_val), (s_lo, s_hi, s_val), (i_lo, i_hi, i_val), (c_lo, c_hi, c_val) = spans
     return [
         Link(
-            a=key // n,
-            b=key % n,
-            direct_edges=tuple(d_val[d_lo[x] : d_hi[x]]),
-            shared_associates=tuple(s_val[s_lo[x] : s_hi[x]]),
-            shared_incidents=tuple(i_val[i_lo[x] : i_hi[x]]),
-            co_presence=tuple(c_val[c_lo[x] : c_hi[x]]),
+            key // n,
+            key % n,
+            d_val[d_lo[x] : d_hi[x]],
+            s_val[s_lo[x] : s_hi[x]],
+            i_val[i_lo[x] : i_hi[x]],
+            c_val[c_lo[x] : c_hi[x]],
         )
         for x, key in enumerate(pairs.tolist())
     ]

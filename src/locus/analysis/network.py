@@ -71,14 +71,14 @@ class Network:
     """
 
     n: int
-    indptr: NDArray[np.int64]
-    indices: NDArray[np.int32]
+    indptr: IntArray
+    indices: IntArray
     edge: IntArray
-    src: NDArray[np.int32]
-    dst: NDArray[np.int32]
-    nature: NDArray[np.int8]
-    since: NDArray[np.int32]
-    until: NDArray[np.int32]
+    src: IntArray
+    dst: IntArray
+    nature: IntArray
+    since: IntArray
+    until: IntArray
 
     @property
     def m(self) -> int:
@@ -102,8 +102,8 @@ class Neighbourhood:
     """
 
     centre: int
-    nodes: NDArray[np.int32]
-    distance: NDArray[np.int32]
+    nodes: IntArray
+    distance: IntArray
     edges: IntArray
 
 
@@ -262,7 +262,7 @@ def neighbourhood(
             return pos[net.open_entries[pos]]
         return pos[_passes(net, net.edge[pos], as_at, table)]
 
-    frontier = np.array([centre], dtype=np.int64)
+    frontier: IntArray = np.array([centre], dtype=np.int64)
     visited = frontier
     rings = [frontier]
     found = []
@@ -297,10 +297,7 @@ def _passes(
     net: Network, edges: IntArray | slice, as_at: int | None, table: BoolArray | None
 ) -> BoolArray:
     until = net.until[edges]
-    if as_at is None:
-        ok = until == OPEN_END
-    else:
-        ok = (net.since[edges] <= as_at) & (until >= as_at)
+    ok = until == OPEN_END if as_at is None else (net.since[edges] <= as_at) & (until >= as_at)
     if table is not None:
         ok &= table[net.nature[edges]]
     return np.asarray(ok, dtype=bool)
