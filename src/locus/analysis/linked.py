@@ -147,17 +147,18 @@ class Evidence:
     def index(self) -> _Index:
         """Person and incident lookups, built on first use: O(I log I) for I involvements."""
         n, k = self.n_people, self.n_incidents
+        # Sorting combined int64 keys (and decoding them) is faster than lexsort or argsort.
         pairs = sorted_unique(self.involved_person * max(k, 1) + self.involved_incident)
         person, incident = pairs // max(k, 1), pairs % max(k, 1)
-        by_incident = np.lexsort((person, incident))
+        by_incident = np.sort(incident * max(n, 1) + person)
         placed = np.flatnonzero(self.incident_place >= 0)
         keys = _place_day_keys(self.incident_place[placed], self.incident_day[placed])
-        order = np.argsort(keys, kind="stable")
+        order = np.argsort(keys)  # ties (same place and day) in any order: nothing depends on it
         return _Index(
             person_ptr=_pointers(person, n),
             person_incidents=incident,
-            incident_ptr=_pointers(incident[by_incident], k),
-            incident_people=person[by_incident],
+            incident_ptr=_pointers(by_incident // max(n, 1), k),
+            incident_people=by_incident % max(n, 1),
             placed_keys=keys[order],
             placed_incidents=placed[order],
         )
