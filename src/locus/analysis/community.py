@@ -121,6 +121,8 @@ def leiden(matrix: sp.csr_matrix, *, seed: int = 0, resolution: float = 1.0) -> 
     NetworKit's ``ParallelLeiden`` (Traag et al. 2019) on one thread: about
     O(m) per pass, two runs.
     """
+    # Imported here, not at the top: importing NetworKit takes about 0.7 s, which only
+    # callers that want communities should pay (once per process).
     import networkit as nk
 
     n = matrix.shape[0]
@@ -139,9 +141,7 @@ def leiden(matrix: sp.csr_matrix, *, seed: int = 0, resolution: float = 1.0) -> 
             # Two Leiden runs, not NetworKit's default three: measured, the third never
             # raised modularity by more than 0.0002 (karate club, borough link graph)
             # and costs a third of the time.
-            algorithm = nk.community.ParallelLeiden(
-                graph, iterations=2, gamma=float(resolution)
-            )
+            algorithm = nk.community.ParallelLeiden(graph, iterations=2, gamma=float(resolution))
             labels = np.asarray(algorithm.run().getPartition().getVector(), dtype=np.int64)
         finally:
             nk.setNumberOfThreads(threads)
