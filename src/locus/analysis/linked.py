@@ -20,9 +20,16 @@ numbers are counts of evidence.
 
 :func:`find_links` answers for a few children (a caseload) by walking only
 their neighbourhoods through prebuilt indexes; :func:`link_table` answers for a
-whole population at once with sparse matrix products and a bucketed
+whole population at once with sparse matrix products and a sorted
 co-presence join; :func:`clusters` and :func:`communities` group the linked
 pairs.
+
+Why numpy for co-presence rather than DuckDB: with involvements sorted by
+(place, day), everyone within a window of an involvement is one contiguous
+run, found by binary search, so the join costs the pairs it finds. Measured
+on the benchmark data (2 cores): borough, 1.6M linked pairs in 0.07 s against
+0.9 s for DuckDB's bucketed self-join (same answer); national, 8.7M pairs in
+0.65 s against 4.6 s.
 """
 
 from __future__ import annotations
