@@ -316,6 +316,8 @@ class Cluster:
     co_presence: int
     part_of: int | None = None  # the whole network's size when this is one community in it
     members: list[ClusterMember] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)  # names, once members are filled in
+    workers: int = 0
 
     @property
     def size(self) -> int:
@@ -433,6 +435,9 @@ def fill_members(viewer: Worker, shown: Sequence[Cluster]) -> None:
             (ClusterMember(i, people.get(i), holders.get(i, [])) for i in c.person_ids),
             key=lambda m: (m.person is None, str(m.person or ""), m.person_id),
         )
+        held = [h for m in c.members for h in m.holders]
+        c.agencies = sorted({h.team.agency.name for h in held})
+        c.workers = len({h.worker_id for h in held})
 
 
 # ---------------------------------------------------------------------------
