@@ -319,3 +319,13 @@ def test_no_linked_case_page_names_a_child_the_viewer_may_not_see(
             # One child's linked cases open only for a child the viewer sees.
             shown = int(url.rsplit("=", 1)[1])
             assert (response.status_code == 200) == (shown not in hidden)
+
+
+def test_borough_clusters_follow_every_recorded_change(linked: World) -> None:
+    url = reverse("linked-borough")
+    assert "1 cluster, 4 children in all" in page(linked.admin, url).content.decode()
+    first = make_person(linked.system, given_name="Ana", family_name="Later")
+    allocation_create(actor=linked.system, person=first, worker=linked.yjs_worker, start=START)
+    associate(linked, linked.csc_child, first)
+    # The cached clusters are not served once something has been written.
+    assert "1 cluster, 5 children in all" in page(linked.admin, url).content.decode()

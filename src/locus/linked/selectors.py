@@ -18,12 +18,14 @@ from dataclasses import dataclass, field, fields
 from urllib.parse import urlencode
 
 import numpy as np
+from django.core.cache import cache
 
 from locus.access import policies, scopes
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
 from locus.analysis.groups import meeting_groups
 from locus.analysis.linked import Link, LinkTable, find_links, link_table
+from locus.audit.models import ChangeEvent
 from locus.incidents.models import Incident
 from locus.linked.evidence import LoadedEvidence, from_day_number, load_around, load_borough
 from locus.peers.models import Association
@@ -33,6 +35,7 @@ DEFAULT_WINDOW_DAYS = 30
 # A connected group of linked children larger than this is shown as the closer-knit groups within
 # it, each with a note of the whole: a list of 200 children is not something a meeting can act on.
 SPLIT_ABOVE = 12
+CACHE_SECONDS = 15 * 60
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
@@ -354,8 +357,22 @@ def borough_clusters(
     """Every cluster of linked cases held by more than one worker, largest first.
 
     Members are bare ids here; ``fill_members`` adds names and holders for the page shown, so a
-    borough of thousands of clusters costs a few queries.
+    borough of thousands of clusters costs a few queries. The result is the same for every
+    viewer, so it is cached until the next recorded change (every write records one): a cache,
+    not state, so a second server simply computes its own.
     """
+    latest = ChangeEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    key = f"linked-borough:{latest}:{window_days}:{int(across_agencies)}:{int(closer_only)}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _borough_clusters(window_days, across_agencies, closer_only)
+        cache.set(key, cached, timeout=CACHE_SECONDS)
+    return cached
+
+
+def _borough_clusters(
+    window_days: int, across_agencies: bool, closer_only: bool
+) -> BoroughClusters:
     loaded = load_borough()
     holders: dict[int, set[int]] = defaultdict(set)
     agencies: dict[int, set[int]] = defaultdict(set)
