@@ -23,6 +23,8 @@ def test_the_demo_has_a_context_case_at_every_stage() -> None:
         status__in=("done", "stopped")
     )
     assert overdue.count() >= 2
+    # The lead's own overdue action shows in her "my work".
+    assert overdue.filter(owner__username="social.worker").exists()
     assert centre.plan.reviews.get(status="due").due_on >= today()
     assert centre.plan.children.exists()
     assert centre.conferences.get().attendees.filter(name="Centre manager").exists()

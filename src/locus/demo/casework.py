@@ -361,6 +361,15 @@ def add_demo_context_cases() -> list[ContextCase]:
         description="Detached youth work sessions at the centre on Thursday evenings",
         due_on=today() + dt.timedelta(days=150),
     )
+    services.action_add(
+        actor=lead,
+        plan=plan,
+        goal=trusted,
+        owner=lead,
+        agency=own_agency,
+        description="Direct work with the linked children on their routes home from the centre",
+        due_on=today() + dt.timedelta(days=50),
+    )
     _link_children(lead, plan, _children_of(lead, case))
     services.plan_approve(actor=manager, plan=plan, note="Agreed at conference.")
     services.action_update(
