@@ -118,18 +118,38 @@ def fill(world: World, assessment: ContextAssessment, **fields: Any) -> ContextA
     return services.assessment_save(**values)
 
 
-def submitted_case(world: World, **fill_fields: Any) -> ContextCase:
-    case = open_case(world)
+def refer_child(world: World, *contexts: Any) -> Referral:
+    """social_worker refers Ciara (her own case), naming these contexts."""
+    return refer(
+        world,
+        actor=world.social_worker,
+        about="child",
+        children=[world.csc_child],
+        other_contexts=list(contexts),
+    )
+
+
+def submit(world: World, case: ContextCase, **fill_fields: Any) -> ContextCase:
+    """social_worker starts, fills in and submits the case's assessment."""
     services.assessment_start(actor=world.social_worker, assessment=case.assessment)
     fill(world, case.assessment, **fill_fields)
     services.assessment_submit(actor=world.social_worker, assessment=case.assessment)
     return refreshed(case)
 
 
-def assessed_case(world: World, **fill_fields: Any) -> ContextCase:
-    case = submitted_case(world, **fill_fields)
+def assess(world: World, case: ContextCase, **fill_fields: Any) -> ContextCase:
+    """Submitted, then approved by team_manager."""
+    case = submit(world, case, **fill_fields)
     services.assessment_approve(actor=world.team_manager, assessment=case.assessment)
     return refreshed(case)
+
+
+def submitted_case(world: World, **fill_fields: Any) -> ContextCase:
+    return submit(world, open_case(world), **fill_fields)
+
+
+def assessed_case(world: World, **fill_fields: Any) -> ContextCase:
+    return assess(world, open_case(world), **fill_fields)
 
 
 def refreshed(case: ContextCase) -> ContextCase:

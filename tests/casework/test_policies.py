@@ -17,8 +17,8 @@ from locus.casework.models import ContextCase
 from tests.casework.helpers import (
     active_case,
     add_action,
+    assess,
     conference_of,
-    fill,
     hold,
     refer,
     schedule,
@@ -140,11 +140,7 @@ def test_a_partner_joins_a_case_by_delivering_an_action(world: World) -> None:
 
 def test_a_partner_joins_a_case_by_attending_its_conference(world: World) -> None:
     referral = screen(world, refer(world, actor=world.police_analyst, context=world.park))
-    case = referral.case
-    services.assessment_start(actor=world.social_worker, assessment=case.assessment)
-    fill(world, case.assessment)
-    services.assessment_submit(actor=world.social_worker, assessment=case.assessment)
-    services.assessment_approve(actor=world.team_manager, assessment=case.assessment)
+    case = assess(world, referral.case)
     assert not policies.cases_visible_to(world.partner_worker).filter(pk=case.pk).exists()
     hold(world, schedule(world, conference_of(case)), plan_agreed=False)
     assert policies.cases_visible_to(world.partner_worker).filter(pk=case.pk).exists()

@@ -28,6 +28,7 @@ from tests.casework.helpers import (
     CASEWORK_MODELS,
     active_case,
     add_action,
+    assess,
     assessed_case,
     conference_of,
     fill,
@@ -36,6 +37,7 @@ from tests.casework.helpers import (
     open_case,
     planned_case,
     refer,
+    refer_child,
     refreshed,
     review,
     schedule,
@@ -176,13 +178,7 @@ def test_no_further_action_and_level_1_open_no_case(world: World) -> None:
         reason="The centre has acted already",
     )
     assert nfa.case is None and nfa.decision == "nfa"
-    child_referral = refer(
-        world,
-        actor=world.social_worker,
-        about="child",
-        children=[world.csc_child],
-        other_contexts=[world.park],
-    )
+    child_referral = refer_child(world, world.park)
     level_1 = screen(world, child_referral, decision="level_1", level=level("Level 1"))
     assert level_1.case is None
     assert not ContextCase.objects.exists()
@@ -204,13 +200,7 @@ def test_bad_screening_names_every_field_and_writes_nothing(world: World) -> Non
 
 
 def test_a_child_referral_assesses_a_context_it_names(world: World) -> None:
-    referral = refer(
-        world,
-        actor=world.social_worker,
-        about="child",
-        children=[world.csc_child],
-        other_contexts=[world.park],
-    )
+    referral = refer_child(world, world.park)
     with nothing_written(*CASEWORK_MODELS), pytest.raises(ValidationFailed) as error:
         screen(world, referral, context=world.school)
     assert fields_of(error) == {"context"}
@@ -475,19 +465,8 @@ def test_minutes_naming_a_child_linked_to_the_context_are_refused_until_confirme
     world: World,
 ) -> None:
     # A referral about her names the centre: she is a child linked to the context.
-    refer(
-        world,
-        actor=world.social_worker,
-        about="child",
-        children=[world.csc_child],
-        other_contexts=[world.shopping_centre],
-    )
-    case = open_case(world)
-    services.assessment_start(actor=world.social_worker, assessment=case.assessment)
-    fill(world, case.assessment)
-    services.assessment_submit(actor=world.social_worker, assessment=case.assessment)
-    services.assessment_approve(actor=world.team_manager, assessment=case.assessment)
-    conference = schedule(world, conference_of(refreshed(case)))
+    refer_child(world, world.shopping_centre)
+    conference = schedule(world, conference_of(assessed_case(world)))
     minutes = "Ciara Cscchild was seen in the car park with older males."
     with nothing_written(*CASEWORK_MODELS), pytest.raises(ValidationFailed) as error:
         hold(world, conference, minutes=minutes)
@@ -503,12 +482,7 @@ def test_the_warning_counts_but_does_not_name_a_child_the_recorder_may_not_see(
 ) -> None:
     # police_child was harmed at the park; the social worker may not see them.
     referral = screen(world, refer(world, actor=world.social_worker, context=world.park))
-    case = referral.case
-    services.assessment_start(actor=world.social_worker, assessment=case.assessment)
-    fill(world, case.assessment)
-    services.assessment_submit(actor=world.social_worker, assessment=case.assessment)
-    services.assessment_approve(actor=world.team_manager, assessment=case.assessment)
-    conference = schedule(world, conference_of(refreshed(case)))
+    conference = schedule(world, conference_of(assess(world, referral.case)))
     with pytest.raises(ValidationFailed) as error:
         hold(world, conference, decisions=["Paddy Policechild to be offered mentoring"])
     message = error.value.errors["minutes"][0]

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from locus.audit.models import AccessAction, AccessEvent
 from locus.casework import services
@@ -25,26 +24,15 @@ from tests.casework.helpers import (
     level,
     open_case,
     refer,
+    refer_child,
     refreshed,
     schedule,
     screen,
 )
+from tests.cocase.test_views import errors_of, url
 from tests.factories import World, client_for, nothing_written
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name: str, *args: Any) -> str:
-    return reverse(name, args=args)
-
-
-def errors_of(html: str) -> list[str]:
-    summary = re.search(r'govuk-error-summary__list">(.*?)</ul>', html, re.S)
-    assert summary, "no error summary"
-    return [
-        unescape(re.sub(r"<[^>]+>", "", m).strip())
-        for m in re.findall(r"<li>(.*?)</li>", summary[1], re.S)
-    ]
 
 
 # --- Referrals -------------------------------------------------------------------------------
@@ -183,7 +171,7 @@ def test_submitting_an_unfinished_assessment_names_each_domain(world: World) -> 
     response = client_for(world.social_worker).post(
         url("context-assessment", case.pk), {"then": "submit"}
     )
-    errors = errors_of(response.content.decode())
+    errors = [unescape(e) for e in errors_of(response.content.decode())]
     assert "Rate guardianship red, amber or green" in errors
     assert "Write the analysis of the context's capacity to safeguard" in errors
     assert refreshed(case).assessment.status == "in_progress"
@@ -217,13 +205,7 @@ def _record(world: World, case: ContextCase, minutes: str, **extra: str) -> Any:
 
 
 def test_minutes_naming_a_child_are_held_back_with_a_warning(world: World) -> None:
-    refer(
-        world,
-        actor=world.social_worker,
-        about="child",
-        children=[world.csc_child],
-        other_contexts=[world.shopping_centre],
-    )
+    refer_child(world, world.shopping_centre)
     case = assessed_case(world)
     schedule(world, conference_of(case))
     with nothing_written(*CASEWORK_MODELS):

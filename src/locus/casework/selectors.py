@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -434,6 +435,36 @@ def _people(viewer: Worker, team: bool) -> Q:
     return Q(pk=viewer.pk)
 
 
+WHAT_NEXT = {
+    AssessmentStatus.NOT_STARTED: "Start the assessment",
+    AssessmentStatus.IN_PROGRESS: "Complete the assessment",
+    AssessmentStatus.SUBMITTED: "Approve the assessment",
+    ConferenceStatus.PENDING: "Schedule the conference",
+    ConferenceStatus.SCHEDULED: "Hold and record the conference",
+    ReviewStatus.DUE: "Review the plan",
+    PlanStatus.DRAFT: "Approve the plan",
+}
+
+
+def _items(
+    rows: Iterable[Any],
+    part: str,
+    who: Callable[[Any], Any],
+    case_of: Callable[[Any], ContextCase] = attrgetter("case"),
+) -> list[WorkItem]:
+    """A work item for each record of a case (an assessment, conference, review, plan)."""
+    return [
+        WorkItem(
+            WHAT_NEXT[row.status],
+            case_of(row).context.name,
+            _case_url(case_of(row).pk, part),
+            getattr(row, "due_on", None),
+            str(who(row)),
+        )
+        for row in rows
+    ]
+
+
 def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
     """What is due and overdue for the viewer (or, for a manager, their team), soonest first.
 
@@ -443,123 +474,88 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
     workers = Worker.objects.filter(_people(viewer, team)).values("id")
     items: list[WorkItem] = []
     if policies.can_screen(viewer):
-        for r in Referral.objects.filter(status=ReferralStatus.NEW).select_related("context"):
-            subject = r.context.name if r.context else "A referral about children"
-            items.append(
-                WorkItem(
-                    "Decide on a referral",
-                    subject,
-                    reverse("context-referral", args=[r.pk]),
-                    r.due_on,
-                    "Front door",
-                )
+        items += [
+            WorkItem(
+                "Decide on a referral",
+                r.context.name if r.context else "A referral about children",
+                reverse("context-referral", args=[r.pk]),
+                r.due_on,
+                "Front door",
             )
+            for r in Referral.objects.filter(status=ReferralStatus.NEW).select_related("context")
+        ]
     led = ContextCase.objects.filter(lead_id__in=workers, status__in=OPEN_CASE_STATUSES)
-    for a in ContextAssessment.objects.filter(
-        case__in=led, status__in=(AssessmentStatus.NOT_STARTED, AssessmentStatus.IN_PROGRESS)
-    ).select_related("case__context", "case__lead"):
-        what = (
-            "Start the assessment"
-            if a.status == AssessmentStatus.NOT_STARTED
-            else ("Complete the assessment")
-        )
-        items.append(
-            WorkItem(
-                what,
-                a.case.context.name,
-                _case_url(a.case_id, "assessment/"),
-                a.due_on,
-                str(a.case.lead),
-            )
-        )
-    for c in ContextConference.objects.filter(
-        case__in=led, status__in=(ConferenceStatus.PENDING, ConferenceStatus.SCHEDULED)
-    ).select_related("case__context", "case__lead"):
-        what = (
-            "Schedule the conference"
-            if c.status == ConferenceStatus.PENDING
-            else ("Hold and record the conference")
-        )
-        items.append(
-            WorkItem(
-                what,
-                c.case.context.name,
-                _case_url(c.case_id, "conference/"),
-                c.due_on,
-                str(c.case.lead),
-            )
-        )
-    for review in PlanReview.objects.filter(
-        plan__case__in=led, status=ReviewStatus.DUE
-    ).select_related("plan__case__context", "plan__case__lead"):
-        items.append(
-            WorkItem(
-                "Review the plan",
-                review.plan.case.context.name,
-                _case_url(review.plan.case_id, "review/"),
-                review.due_on,
-                str(review.plan.case.lead),
-            )
-        )
-    for action in (
-        PlanAction.objects.filter(owner_id__in=workers)
+    lead = attrgetter("case.lead")
+    items += _items(
+        ContextAssessment.objects.filter(
+            case__in=led, status__in=(AssessmentStatus.NOT_STARTED, AssessmentStatus.IN_PROGRESS)
+        ).select_related("case__context", "case__lead"),
+        "assessment/",
+        lead,
+    )
+    items += _items(
+        ContextConference.objects.filter(
+            case__in=led, status__in=(ConferenceStatus.PENDING, ConferenceStatus.SCHEDULED)
+        ).select_related("case__context", "case__lead"),
+        "conference/",
+        lead,
+    )
+    reviews = PlanReview.objects.filter(plan__case__in=led, status=ReviewStatus.DUE)
+    items += _items(
+        reviews.select_related("plan__case__context", "plan__case__lead"),
+        "review/",
+        attrgetter("plan.case.lead"),
+        attrgetter("plan.case"),
+    )
+    actions = (
+        PlanAction.objects.filter(owner_id__in=workers, plan__status__in=LIVE_PLANS)
         .exclude(status__in=FINISHED_ACTION_STATUSES)
-        .filter(plan__status__in=(PlanStatus.DRAFT, PlanStatus.ACTIVE))
         .select_related("plan__case__context", "owner")
-    ):
-        items.append(
-            WorkItem(
-                f"Action: {action.description[:80]}",
-                action.plan.case.context.name,
-                _case_url(action.plan.case_id, "plan/"),
-                action.due_on,
-                action.owner_text,
-            )
+    )
+    items += [
+        WorkItem(
+            f"Action: {a.description[:80]}",
+            a.plan.case.context.name,
+            _case_url(a.plan.case_id, "plan/"),
+            a.due_on,
+            a.owner_text,
         )
+        for a in actions
+    ]
     if viewer.role == Role.MANAGER or is_administrator(viewer):
-        items.extend(_approvals_waiting(viewer))
+        items += _approvals_waiting(viewer)
     return sorted(items, key=lambda i: (i.due_on is None, i.due_on or dt.date.max, i.subject))
 
 
+LIVE_PLANS = (PlanStatus.DRAFT, PlanStatus.ACTIVE)
+
+
 def _approvals_waiting(viewer: Worker) -> list[WorkItem]:
+    """Sign-offs waiting for a manager of the case's team: assessments, plans, closures."""
     cases = policies.cases_visible_to(viewer)
     if not is_administrator(viewer):
         cases = cases.filter(team_id=viewer.team_id or 0)
-    out: list[WorkItem] = []
-    for a in ContextAssessment.objects.filter(
-        case__in=cases, status=AssessmentStatus.SUBMITTED
-    ).select_related("case__context", "assessor"):
-        out.append(
-            WorkItem(
-                "Approve the assessment",
-                a.case.context.name,
-                _case_url(a.case_id, "assessment/"),
-                a.due_on,
-                str(a.assessor),
-            )
-        )
-    for p in ContextPlan.objects.filter(
+    out = _items(
+        ContextAssessment.objects.filter(
+            case__in=cases, status=AssessmentStatus.SUBMITTED
+        ).select_related("case__context", "assessor"),
+        "assessment/",
+        attrgetter("assessor"),
+    )
+    plans = ContextPlan.objects.filter(
         case__in=cases, status=PlanStatus.DRAFT, case__status=CaseStatus.PLAN
-    ).select_related("case__context", "drafted_by"):
-        out.append(
-            WorkItem(
-                "Approve the plan",
-                p.case.context.name,
-                _case_url(p.case_id, "plan/"),
-                None,
-                str(p.drafted_by),
-            )
+    ).select_related("case__context", "drafted_by")
+    out += _items(plans, "plan/", attrgetter("drafted_by"))
+    out += [
+        WorkItem(
+            "Approve or refuse the closure",
+            c.context.name,
+            _case_url(c.pk, "closure/"),
+            None,
+            str(c.closure_requested_by),
         )
-    for c in cases.filter(status=CaseStatus.CLOSING).select_related(
-        "context", "closure_requested_by"
-    ):
-        out.append(
-            WorkItem(
-                "Approve or refuse the closure",
-                c.context.name,
-                _case_url(c.pk, "closure/"),
-                None,
-                str(c.closure_requested_by),
-            )
+        for c in cases.filter(status=CaseStatus.CLOSING).select_related(
+            "context", "closure_requested_by"
         )
+    ]
     return out

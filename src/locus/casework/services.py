@@ -793,18 +793,36 @@ def action_add(
         updated_at=now,
     )
     _create(actor, action)
+    note = f"Added to the plan; owned by {action.owner_text}, {agency}"
+    _log_action(actor, action, action.status, due_on, note)
+    return action
+
+
+def _log_action(actor: Worker, action: PlanAction, status: str, due_on: dt.date, note: str) -> None:
+    """One step in the action's history (its own row, audited)."""
     _create(
         actor,
         PlanActionUpdate.objects.create(
-            action=action,
-            at=now,
-            by=actor,
-            status=action.status,
-            due_on=due_on,
-            note=f"Added to the plan; owned by {action.owner_text}, {agency}",
+            action=action, at=timezone.now(), by=actor, status=status, due_on=due_on, note=note
         ),
     )
-    return action
+
+
+def _set_action(
+    actor: Worker, action: PlanAction, status: str, due_on: dt.date, note: str
+) -> PlanAction:
+    """Move the action on, with its history step."""
+    _log_action(actor, action, status, due_on, note)
+    return save_changes(
+        actor=actor,
+        obj=action,
+        fields={
+            "status": status,
+            "due_on": due_on,
+            "updated_at": timezone.now(),
+            "completed_on": today() if status in FINISHED_ACTION_STATUSES else None,
+        },
+    )
 
 
 @transaction.atomic
@@ -831,23 +849,7 @@ def action_update(
     if due_on != action.due_on:
         _check_due(problems, due_on)
     problems.raise_if_any()
-    now = timezone.now()
-    _create(
-        actor,
-        PlanActionUpdate.objects.create(
-            action=action, at=now, by=actor, status=status, due_on=due_on, note=note
-        ),
-    )
-    return save_changes(
-        actor=actor,
-        obj=action,
-        fields={
-            "status": status,
-            "due_on": due_on,
-            "updated_at": now,
-            "completed_on": today() if status in FINISHED_ACTION_STATUSES else None,
-        },
-    )
+    return _set_action(actor, action, status, due_on, note)
 
 
 @transaction.atomic
@@ -1066,21 +1068,8 @@ def closure_approve(*, actor: Worker, case: ContextCase, note: str = "") -> Cont
                 fields={"status": REVIEW_MACHINE.after(review.status, "cancel")},
             )
         for action in plan.actions.exclude(status__in=FINISHED_ACTION_STATUSES):
-            _create(
-                actor,
-                PlanActionUpdate.objects.create(
-                    action=action,
-                    at=now,
-                    by=actor,
-                    status=ActionStatus.STOPPED,
-                    due_on=action.due_on,
-                    note="Stopped: the case closed",
-                ),
-            )
-            save_changes(
-                actor=actor,
-                obj=action,
-                fields={"status": ActionStatus.STOPPED, "updated_at": now, "completed_on": today()},
+            _set_action(
+                actor, action, ActionStatus.STOPPED, action.due_on, "Stopped: the case closed"
             )
         if plan.status != PlanStatus.ENDED:
             save_changes(

@@ -223,6 +223,31 @@ def _owner(worker: Worker | None, fallback: Worker) -> tuple[Any, Any]:
     return chosen, chosen.team.agency
 
 
+def _open_case(
+    referrer: Worker,
+    lead: Worker,
+    context: Context,
+    summary: str,
+    level: str,
+    reason: str,
+    **referred: Any,
+) -> ContextCase:
+    """A referral about the context, decided by the lead: assess it (a new case)."""
+    referral = services.referral_record(
+        actor=referrer,
+        about="context",
+        context=context,
+        summary=summary,
+        received_on=today(),
+        **referred,
+    )
+    referral = services.referral_screen(
+        actor=lead, referral=referral, level=_level(level), decision="assessment", reason=reason
+    )
+    assert referral.case is not None
+    return referral.case
+
+
 @transaction.atomic
 def add_demo_context_cases() -> list[ContextCase]:
     """Add the demo context cases; returns the cases added (none when already there)."""
@@ -255,26 +280,18 @@ def add_demo_context_cases() -> list[ContextCase]:
     cases: list[ContextCase] = []
 
     # --- A plan with overdue actions: the shopping centre ---------------------------------
-    referral = services.referral_record(
-        actor=security or lead,
-        about="context",
-        context=centre,
-        summary=MARKER + " after school, offering lifts and food. Our staff have moved them "
+    case = _open_case(
+        security or lead,
+        lead,
+        centre,
+        MARKER + " after school, offering lifts and food. Our staff have moved them "
         "on twice this month; they come back to the car park.",
-        received_on=today(),
+        "Complex",
+        "Repeated concerns from the centre and police incidents there: assess the "
+        "centre as a context and bring it to conference.",
         referring_agency=None if security else centre.responsible_agency,
         referrer_name="" if security else "Centre security supervisor",
     )
-    referral = services.referral_screen(
-        actor=lead,
-        referral=referral,
-        level=_level("Complex"),
-        decision="assessment",
-        reason="Repeated concerns from the centre and police incidents there: assess the "
-        "centre as a context and bring it to conference.",
-    )
-    case = referral.case
-    assert case is not None
     _assess_fully(lead, manager, case, centre.name)
     _age(system, _rows(case), 35)
     people = [
@@ -322,54 +339,31 @@ def add_demo_context_cases() -> list[ContextCase]:
         measure="Young people's own reports in direct work and detached sessions",
         domain_key="strengths_needs",
     )
-    owner, agency = _owner(security, lead)
-    patrol = services.action_add(
-        actor=lead,
-        plan=plan,
-        goal=safe_car_park,
-        owner=owner,
-        agency=agency,
-        description="Security patrols of the car park, 3pm to 7pm on school days",
-        due_on=today() + dt.timedelta(days=21),
-    )
-    services.action_add(
-        actor=lead,
-        plan=plan,
-        goal=safe_car_park,
-        agency=centre.responsible_agency or agency,
-        owner_name="Centre manager",
-        description="Replace the broken lighting on car park level 2",
-        due_on=today() + dt.timedelta(days=28),
-    )
-    owner, agency = _owner(police, lead)
-    services.action_add(
-        actor=lead,
-        plan=plan,
-        goal=safe_car_park,
-        owner=owner,
-        agency=agency,
-        description="Police community support officers visit the food court twice a week",
-        due_on=today() + dt.timedelta(days=42),
-    )
-    owner, agency = _owner(youth_worker, lead)
-    services.action_add(
-        actor=lead,
-        plan=plan,
-        goal=trusted,
-        owner=owner,
-        agency=agency,
-        description="Detached youth work sessions at the centre on Thursday evenings",
-        due_on=today() + dt.timedelta(days=150),
-    )
-    services.action_add(
-        actor=lead,
-        plan=plan,
-        goal=trusted,
-        owner=lead,
-        agency=own_agency,
-        description="Direct work with the linked children on their routes home from the centre",
-        due_on=today() + dt.timedelta(days=50),
-    )
+    # (goal, owner or None for a partner named below, description, days until due): the
+    # plan ages 70 days below, so the first three are then overdue.
+    work = [
+        (safe_car_park, security, "Security patrols of the car park, 3pm to 7pm on schooldays", 21),
+        (safe_car_park, None, "Replace the broken lighting on car park level 2", 28),
+        (safe_car_park, police, "Police community support officers visit the food court", 42),
+        (trusted, lead, "Direct work with the linked children on their routes home", 50),
+        (trusted, youth_worker, "Detached youth work sessions at the centre on Thursdays", 150),
+    ]
+    actions = []
+    for goal_for, worker, description, days in work:
+        owner, agency = _owner(worker, lead)
+        actions.append(
+            services.action_add(
+                actor=lead,
+                plan=plan,
+                goal=goal_for,
+                owner=owner if worker is not None else None,
+                owner_name="" if worker is not None else "Centre manager",
+                agency=agency if worker is not None else centre.responsible_agency or own_agency,
+                description=description,
+                due_on=today() + dt.timedelta(days=days),
+            )
+        )
+    patrol = actions[0]
     _link_children(lead, plan, _children_of(lead, case))
     services.plan_approve(actor=manager, plan=plan, note="Agreed at conference.")
     services.action_update(
@@ -382,23 +376,15 @@ def add_demo_context_cases() -> list[ContextCase]:
     cases.append(case)
 
     # --- Closed after improvement: the stairwell ----------------------------------------------
-    referral = services.referral_record(
-        actor=police or lead,
-        about="context",
-        context=stairwell,
-        summary="Young people are being held in the stairwell of Block C; the entry door "
+    closed = _open_case(
+        police or lead,
+        lead,
+        stairwell,
+        "Young people are being held in the stairwell of Block C; the entry door "
         "does not lock and there is no lighting on the upper landings.",
-        received_on=today(),
+        "Complex",
+        "A place where young people are held against their will: assess it.",
     )
-    referral = services.referral_screen(
-        actor=lead,
-        referral=referral,
-        level=_level("Complex"),
-        decision="assessment",
-        reason="A place where young people are held against their will: assess it.",
-    )
-    closed = referral.case
-    assert closed is not None
     _assess_fully(lead, manager, closed, stairwell.name)
     _age(system, _rows(closed), 60)
     _hold_conference(
@@ -461,23 +447,15 @@ def add_demo_context_cases() -> list[ContextCase]:
     cases.append(closed)
 
     # --- An assessment under way: Marsh Lane Fields -------------------------------------------
-    referral = services.referral_record(
-        actor=police or lead,
-        about="context",
-        context=fields,
-        summary="Three robberies of young people on the towpath by Marsh Lane Fields this "
+    under_way = _open_case(
+        police or lead,
+        lead,
+        fields,
+        "Three robberies of young people on the towpath by Marsh Lane Fields this "
         "term, all after dark.",
-        received_on=today(),
+        "Level 2",
+        "A pattern at one place: assess the fields and the towpath.",
     )
-    referral = services.referral_screen(
-        actor=lead,
-        referral=referral,
-        level=_level("Level 2"),
-        decision="assessment",
-        reason="A pattern at one place: assess the fields and the towpath.",
-    )
-    under_way = referral.case
-    assert under_way is not None
     assessment = services.assessment_start(actor=lead, assessment=under_way.assessment)
     keys = [f.key for f in assessment.findings.all()]
     _fill(
