@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from locus.access.services import worker_set_password
+from locus.casework.reference import ensure_reference_data
 from locus.casework.services import referral_record
 from locus.common.services import today
 from tests.e2e.conftest import axe_violations
@@ -18,6 +19,7 @@ from tests.factories import World, build_world
 
 @pytest.fixture
 def world(transactional_db: Any) -> World:
+    ensure_reference_data()
     built = build_world()
     for name in ("partner_worker", "social_worker", "team_manager"):
         worker_set_password(actor=built.admin, worker=built.persona(name), password=PASSWORD)

@@ -52,6 +52,7 @@ from locus.casework.models import (
     Referral,
     ThresholdLevel,
 )
+from locus.casework.reference import ensure_reference_data
 from locus.casework.services import AttendeeInput, FindingInput, ProgressInput
 from locus.common.services import today
 from locus.people.models import Allocation, LegalStatusEpisode, Person, PersonKind
@@ -257,6 +258,7 @@ def add_demo_context_cases() -> list[ContextCase]:
         return []
     if Referral.objects.filter(summary__startswith=MARKER).exists():
         return []
+    ensure_reference_data()  # seeded by a migration; gone only if something emptied the tables
     system = system_worker()
     assert lead.team is not None
     own_agency = lead.team.agency
