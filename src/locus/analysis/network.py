@@ -43,7 +43,7 @@ try:
     # converts the graph to float64 and builds its transpose (measured at borough scale: 1.5 ms
     # for the loop against 2.6 ms through the wrapper). Our adjacency is symmetric, so it is its
     # own transpose. Private, so a scipy that moves or changes it falls back to the public call.
-    from scipy.sparse.csgraph._traversal import (  # type: ignore[attr-defined]
+    from scipy.sparse.csgraph._traversal import (
         _connected_components_undirected,
     )
 except ImportError:  # pragma: no cover - depends on the scipy release
@@ -51,8 +51,8 @@ except ImportError:  # pragma: no cover - depends on the scipy release
 
 __all__ = [
     "NATURES",
-    "Adjacency",
     "OPEN_END",
+    "Adjacency",
     "Neighbourhood",
     "Network",
     "build_network",
@@ -63,6 +63,7 @@ __all__ = [
     "ranges",
     "row_entries",
     "sorted_unique",
+    "symmetric_components",
 ]
 
 OPEN_END = int(np.iinfo(np.int32).max)
@@ -249,11 +250,14 @@ def edge_mask(
 
 def ranges(lo: IntArray, hi: IntArray) -> NDArray[np.int64]:
     """Concatenation of ``arange(lo[i], hi[i])`` for every ``i``, vectorised. O(len + total)."""
+    # Array methods rather than np.cumsum/np.repeat: on the few-dozen-row calls a peer map
+    # makes, numpy's function wrappers were half the cost.
     lens = np.asarray(hi, dtype=np.int64) - lo
-    total = int(lens.sum())
+    ends = lens.cumsum()
+    total = int(ends[-1]) if ends.size else 0
     if total == 0:
         return np.zeros(0, dtype=np.int64)
-    return np.arange(total, dtype=np.int64) + np.repeat(lo - (np.cumsum(lens) - lens), lens)
+    return np.arange(total, dtype=np.int64) + (lo - ends + lens).repeat(lens)
 
 
 def sorted_unique(values: IntArray) -> IntArray:
@@ -262,7 +266,8 @@ def sorted_unique(values: IntArray) -> IntArray:
     numpy 2's ``np.unique`` hashes when asked for values alone, which measured
     about 100x slower than sorting for millions of integers here.
     """
-    out = np.sort(values)
+    out = np.array(values, copy=True)
+    out.sort()
     if out.size:
         keep = np.empty(out.size, dtype=bool)
         keep[0] = True
@@ -308,53 +313,65 @@ def neighbourhood(
         def passing(pos: NDArray[np.int64]) -> NDArray[np.int64]:
             return pos[_passes(net, edge[pos], as_at, table)]
 
-    # A typical map touches a few hundred entries, so the cost is numpy's per-call overhead:
-    # the walk keeps calls few (a single row is a slice; the first ring is "not the centre").
+    # A typical map touches a few hundred entries, so its cost is numpy's per-call overhead
+    # (about a microsecond a call): the walk keeps calls few, inlining what it can.
+    first = int(indptr[centre]), int(indptr[centre + 1])
     visited: IntArray = np.array([centre], dtype=np.int64)
     rings = [visited]
     found = []
     frontier = visited
     for step in range(steps):
-        pos = _row_positions(indptr, frontier)
-        if passing is not None:
-            pos = passing(pos)
+        if step == 0:
+            pos: NDArray[np.int64] | slice = slice(*first)
+            if passing is not None:
+                pos = passing(np.arange(*first, dtype=np.int64))
+        else:
+            pos = ranges(indptr[frontier], indptr[frontier + 1])
+            if passing is not None:
+                pos = passing(pos)
         # Every walked entry joins two included nodes, so its edge is in the map.
         found.append(edge[pos])
-        reached = sorted_unique(indices[pos])
-        new = reached[reached != centre] if step == 0 else reached[~_contains(visited, reached)]
+        reached = indices[pos].astype(np.int64)
+        reached.sort()
+        if step == 0:
+            new = reached[(reached != centre) & _fresh(reached)]
+        else:
+            # ``visited`` is ascending; the last one at or before each reached node tells
+            # whether it was visited (at == 0 reads visited[-1], which exceeds the node).
+            at = visited.searchsorted(reached, side="right")
+            new = reached[(visited[at - 1] != reached) & _fresh(reached)]
         if new.size == 0:
             break
         rings.append(new)
         frontier = new
         if step + 1 < steps:
-            visited = np.sort(np.concatenate([visited, new]))
+            visited = np.concatenate([visited, new])
+            visited.sort()
     else:
         # The outer ring's rows were not walked. Its edges back to the inner rings were found
         # from the inner side; an edge between two outer people (or a self-loop) has both of
         # its CSR entries in outer rows, so it is the edge seen twice there.
-        pos = _row_positions(indptr, frontier)
+        pos = ranges(indptr[frontier], indptr[frontier + 1])
         if passing is not None:
             pos = passing(pos)
-        outer = np.sort(edge[pos])
+        outer = edge[pos]
+        outer.sort()
         found.append(outer[1:][outer[1:] == outer[:-1]])
     nodes = np.concatenate(rings).astype(np.int32)
     distance = np.repeat(np.arange(len(rings), dtype=np.int32), [r.size for r in rings])
-    edges = sorted_unique(np.concatenate(found))
+    edges = np.concatenate(found).astype(np.int64)
+    edges.sort()
+    edges = edges[_fresh(edges)]
     return Neighbourhood(centre=int(centre), nodes=nodes, distance=distance, edges=edges)
 
 
-def _row_positions(indptr: IntArray, nodes: IntArray) -> NDArray[np.int64]:
-    """Positions of every entry in the rows of ``nodes``, in order (one row is one arange)."""
-    if nodes.size == 1:
-        return np.arange(indptr[nodes[0]], indptr[nodes[0] + 1], dtype=np.int64)
-    return ranges(indptr[nodes], indptr[nodes + 1])
-
-
-def _contains(sorted_values: IntArray, values: IntArray) -> BoolArray:
-    """Which of ``values`` occur in the ascending array ``sorted_values``. O(len log len)."""
-    at = np.searchsorted(sorted_values, values)
-    at[at == sorted_values.size] = 0
-    return np.asarray(sorted_values[at] == values, dtype=bool)
+def _fresh(sorted_values: IntArray) -> BoolArray:
+    """Which entries of an ascending array differ from the one before (the first always)."""
+    keep = np.empty(sorted_values.size, dtype=bool)
+    if sorted_values.size:
+        keep[0] = True
+        np.not_equal(sorted_values[1:], sorted_values[:-1], out=keep[1:])
+    return keep
 
 
 def _passes(
