@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from networkx.algorithms import bipartite
 
-from locus.analysis.community import modularity, symmetric_matrix
 from locus.analysis import linked
+from locus.analysis.community import modularity, symmetric_matrix
 from locus.analysis.linked import (
     Evidence,
     Link,
