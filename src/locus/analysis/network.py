@@ -218,8 +218,11 @@ def build_network(
 
 
 def _restricted(net: Network, keep: BoolArray) -> Adjacency:
-    """The CSR of the entries ``keep`` marks, rows still in edge order. O(m)."""
-    before = np.zeros(keep.size + 1, dtype=np.int64)
+    """The CSR of the entries ``keep`` marks, rows still in edge order. O(m).
+
+    ``indptr`` is int32 when it fits, as scipy's component labelling takes it.
+    """
+    before = np.zeros(keep.size + 1, dtype=np.int32 if keep.size < 2**31 else np.int64)
     np.cumsum(keep, out=before[1:])
     return Adjacency(indptr=before[net.indptr], indices=net.indices[keep], edge=net.edge[keep])
 
