@@ -222,7 +222,7 @@ def _restricted(net: Network, keep: BoolArray) -> Adjacency:
 
     ``indptr`` is int32 when it fits, as scipy's component labelling takes it.
     """
-    before = np.zeros(keep.size + 1, dtype=np.int32 if keep.size < 2**31 else np.int64)
+    before: IntArray = np.zeros(keep.size + 1, dtype=np.int32 if keep.size < 2**31 else np.int64)
     np.cumsum(keep, out=before[1:])
     return Adjacency(indptr=before[net.indptr], indices=net.indices[keep], edge=net.edge[keep])
 
