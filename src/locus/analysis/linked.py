@@ -19,7 +19,9 @@ orders children by anything but their indices (DOMAIN rule 1): the only
 numbers are counts of evidence.
 
 :func:`find_links` answers for a few children (a caseload) by walking only
-their neighbourhoods through prebuilt indexes; :func:`link_table` answers for a
+their neighbourhoods through prebuilt indexes (:func:`find_link_rows` gives the
+same answer as columns, without building a Python object per link, which is
+most of ``find_links``' cost); :func:`link_table` answers for a
 whole population at once with sparse matrix products and a sorted
 co-presence join; :func:`clusters` and :func:`communities` group the linked
 pairs.
