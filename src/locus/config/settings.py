@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "locus.incidents",
     "locus.linked",
     "locus.cocase",
+    "locus.profiles",
+    "locus.panels",
+    "locus.moves",
     "locus.web",
 ]
 

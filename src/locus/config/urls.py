@@ -14,6 +14,9 @@ urlpatterns = [
     path("incidents/", include("locus.incidents.urls")),
     path("linked/", include("locus.linked.urls")),
     path("meetings/", include("locus.cocase.urls")),
+    path("people/<int:person_id>/profile/", include("locus.profiles.urls")),
+    path("people/<int:person_id>/moves/", include("locus.moves.urls")),
+    path("panels/", include("locus.panels.urls")),
     path("audit/", include("locus.audit.urls")),
 ]
 
