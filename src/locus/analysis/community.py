@@ -79,9 +79,7 @@ def modularity(
     return inside / two_m - resolution * float(np.square(totals / two_m).sum())
 
 
-def leiden(
-    matrix: sp.csr_matrix, *, seed: int = 0, resolution: float = 1.0
-) -> NDArray[np.int64]:
+def leiden(matrix: sp.csr_matrix, *, seed: int = 0, resolution: float = 1.0) -> NDArray[np.int64]:
     """Community label of every node of a symmetric, non-negative weighted matrix.
 
     Parameters

@@ -320,6 +320,4 @@ def degree(
 ) -> NDArray[np.int64]:
     """Number of filtered edges at each node (a self-loop counts twice). O(m)."""
     keep = np.flatnonzero(edge_mask(net, as_at=as_at, natures=natures))
-    return np.bincount(net.src[keep], minlength=net.n) + np.bincount(
-        net.dst[keep], minlength=net.n
-    )
+    return np.bincount(net.src[keep], minlength=net.n) + np.bincount(net.dst[keep], minlength=net.n)

@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""A young person's managed moves: mounted under /people/<person_id>/moves/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from locus.moves import views
+
+urlpatterns = [
+    path("", views.moves_page, name="person-moves"),
+    path("add/", views.move_add, name="person-move-add"),
+    path("<int:move_id>/", views.displacement_page, name="person-move"),
+]
