@@ -25,7 +25,6 @@ from locus.panels.models import (
     PanelStep,
 )
 from locus.panels.services import (
-    agenda_item_add,
     item_discussion_record,
     panel_action_update,
     panel_attendee_add,
@@ -407,7 +406,7 @@ def test_a_meeting_closes_only_when_every_action_is_finished(world: World) -> No
     # A closed meeting gains no actions.
     with nothing_written(*PANEL_MODELS), pytest.raises(InvalidTransition) as caught:
         act(world, item(meeting, "location"))
-    assert "This meeting is closed: you cannot add an action" == str(caught.value)
+    assert str(caught.value) == "This meeting is closed: you cannot add an action"
 
 
 def test_a_stale_page_cannot_hold_a_cancelled_meeting(world: World) -> None:
