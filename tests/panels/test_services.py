@@ -32,7 +32,7 @@ from locus.panels.services import (
     panel_close,
     panel_decision_add,
 )
-from tests.factories import World, changes_for, nothing_written
+from tests.factories import World, changes_for, make_person, nothing_written
 from tests.panels.helpers import (
     PANEL_MODELS,
     act,
@@ -171,8 +171,16 @@ def test_the_holder_of_the_case_is_kept_on_the_item(world: World) -> None:
         world.csc_team_a,
         True,
     )
-    recorded = add(world, meeting, "harming", person=world.police_child, actor=world.admin)
-    assert recorded.holder == world.system and not recorded.holds_case
+    # Recorded by an import (the system), held by nobody: nobody to name.
+    unheld = add(world, meeting, "harming", person=world.police_child, actor=world.admin)
+    assert (unheld.holder, unheld.holds_case) == (None, False)
+    recorded = make_person(world.police_analyst, given_name="Rio", family_name="Recorded")
+    mine = add(world, meeting, "harmed", person=recorded, actor=world.admin)
+    assert (mine.holder, mine.holder_team, mine.holds_case) == (
+        world.police_analyst,
+        world.police_team,
+        False,
+    )
 
 
 @pytest.mark.parametrize(

@@ -139,7 +139,8 @@ class ItemForm(CocaseForm):
         required=False,
         error_messages={"invalid_choice": "Choose a location from the list"},
     )
-    reason = _text_area("Why is it on the agenda?", "Say why it is on the agenda")
+    # Checked by the service, so that a missing reason is reported with the other problems.
+    reason = _text_area("Why is it on the agenda?")
     source = forms.ChoiceField(
         label="For a person of concern: where does the information come from?",
         required=False,

@@ -217,7 +217,8 @@ def panel_attendee_add(
 
 
 def _holder(person: Person) -> tuple[Worker | None, object, bool]:
-    """Who holds the person's case (earliest open allocation), or else who recorded them."""
+    """Who holds the person's case (earliest open allocation), or else who recorded them
+    (unless that was the system, an import, which nobody can be asked about)."""
     allocation = (
         Allocation.objects.filter(person=person, end__isnull=True)
         .select_related("worker", "team")
@@ -227,7 +228,9 @@ def _holder(person: Person) -> tuple[Worker | None, object, bool]:
     if allocation is not None:
         return allocation.worker, allocation.team, True
     recorder = person.recorded_by
-    return recorder, recorder.team if recorder is not None else None, False
+    if recorder is None or recorder.team is None:
+        return None, None, False
+    return recorder, recorder.team, False
 
 
 @transaction.atomic
