@@ -72,7 +72,7 @@ class Synthetic:
 Progress = Callable[[str], None]
 
 
-def _pick(rng: np.random.Generator, weights: NDArray[np.float64], size: int) -> NDArray[np.int64]:
+def _pick(rng: np.random.Generator, weights: NDArray[np.floating], size: int) -> NDArray[np.int64]:
     """``size`` indices drawn with probability proportional to ``weights``."""
     cumulative = np.cumsum(weights)
     return np.searchsorted(cumulative, rng.random(size) * cumulative[-1], side="right")

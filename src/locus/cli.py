@@ -5,6 +5,7 @@
 ``locus serve``     serve what is in the data folder
 ``locus migrate``   create or update the database
 ``locus createadmin``  add an administrator account
+``locus bench peers``  time the peer-network analysis against NetworkX (source checkout)
 
 The data folder is ``./locus-data`` unless ``LOCUS_DATA_DIR`` names another; it
 holds the SQLite database, the secret key and the demo password.
@@ -314,6 +315,23 @@ def cmd_createadmin(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_bench_peers(args: argparse.Namespace, out: TextIO) -> int:
+    # The benchmarks live beside src/ in a source checkout, not in the installed package.
+    root = Path(__file__).resolve().parents[2]
+    if (root / "benchmarks" / "peers.py").is_file() and str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    try:
+        from benchmarks import peers
+    except ImportError as exc:
+        print(
+            f"The benchmarks are not available ({exc}): run `locus bench` from a source "
+            "checkout installed with pip install -e '.[test]'.",
+            file=sys.stderr,
+        )
+        return 2
+    return peers.main(args.scale, seed=args.seed, as_json=args.json, out=out, err=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="locus",
@@ -347,6 +365,22 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--first-name", default="")
     admin.add_argument("--last-name", default="")
     admin.set_defaults(handler=cmd_createadmin)
+
+    bench = sub.add_parser("bench", help="benchmarks on synthetic data")
+    bench_sub = bench.add_subparsers(dest="benchmark", required=True, metavar="benchmark")
+    peers = bench_sub.add_parser(
+        "peers",
+        help="peer network, linked cases and peer maps, checked against NetworkX",
+    )
+    peers.add_argument(
+        "--scale",
+        choices=["tiny", "small", "borough", "national"],
+        default="small",
+        help="small (2k people), borough (50k) or national (1M); tiny is for tests",
+    )
+    peers.add_argument("--json", action="store_true", help="print one JSON object")
+    peers.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    peers.set_defaults(handler=cmd_bench_peers)
     return parser
 
 

@@ -61,3 +61,29 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
     ]
+
+
+PASSWORD = "e2e-password-not-real-42"
+
+
+def sign_in(page: Any, base: str, username: str, next_path: str = "/") -> None:
+    page.goto(f"{base}{next_path}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def e2e_worker(system: Any, username: str, name: str, team: Any, role: str = "practitioner") -> Any:
+    """A worker who can sign in with ``PASSWORD``; ``name`` is "First Last"."""
+    from locus.access.services import worker_create
+
+    first, last = name.split()
+    return worker_create(
+        actor=system,
+        username=username,
+        first_name=first,
+        last_name=last,
+        team=team,
+        role=role,
+        password=PASSWORD,
+    )

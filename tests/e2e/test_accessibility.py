@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from locus.audit.models import AccessEvent
-from tests.e2e.conftest import axe_violations
-from tests.e2e.test_person_page import World, sign_in
+from tests.e2e.conftest import axe_violations, sign_in
+from tests.e2e.test_person_page import World
 from tests.e2e.test_person_page import world as world
 
 

@@ -9,14 +9,13 @@ from typing import Any
 import pytest
 
 from locus.access.models import Worker
-from locus.access.services import agency_create, system_worker, team_create, worker_create
+from locus.access.services import agency_create, system_worker, team_create
 from locus.peers.services import membership_add
 from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
 from locus.places.models import Context
 from locus.places.services import context_create
-from tests.e2e.conftest import axe_violations
-from tests.e2e.test_person_page import PASSWORD, sign_in
+from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
 
 
 @dataclass
@@ -35,15 +34,8 @@ def world(transactional_db: Any) -> World:
     yjs = agency_create(actor=system, name="Youth Justice Service", kind="yjs")
 
     def worker(username: str, first: str, last: str, agency: Any, team: str) -> Worker:
-        return worker_create(
-            actor=system,
-            username=username,
-            first_name=first,
-            last_name=last,
-            team=team_create(actor=system, agency=agency, name=team),
-            role="practitioner",
-            password=PASSWORD,
-        )
+        made = team_create(actor=system, agency=agency, name=team)
+        return e2e_worker(system, username, f"{first} {last}", made)
 
     sw = worker("sw", "Sam", "Okafor", csc, "Contextual Safeguarding Team")
     yw = worker("yw", "Kai", "Brennan", yjs, "YJS Casework")

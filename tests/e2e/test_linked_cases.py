@@ -11,14 +11,13 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from locus.access.services import agency_create, system_worker, team_create, worker_create
+from locus.access.services import agency_create, system_worker, team_create
 from locus.incidents.services import incident_record
 from locus.peers.services import association_record
 from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
 from locus.places.services import context_create
-from tests.e2e.conftest import axe_violations
-from tests.e2e.test_person_page import PASSWORD, sign_in
+from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
 
 
 @dataclass
@@ -35,21 +34,9 @@ def world(transactional_db: Any) -> World:
     csc_team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
     yjs_team = team_create(actor=system, agency=yjs, name="YJS Casework")
 
-    def worker(username: str, name: str, team: Any, role: str) -> Any:
-        first, last = name.split()
-        return worker_create(
-            actor=system,
-            username=username,
-            first_name=first,
-            last_name=last,
-            team=team,
-            role=role,
-            password=PASSWORD,
-        )
-
-    social_worker = worker("sw", "Sam Okafor", csc_team, "practitioner")
-    worker("tm", "Tess Manager", csc_team, "manager")
-    yjs_worker = worker("yw", "Yemi Adeyemi", yjs_team, "practitioner")
+    social_worker = e2e_worker(system, "sw", "Sam Okafor", csc_team)
+    e2e_worker(system, "tm", "Tess Manager", csc_team, "manager")
+    yjs_worker = e2e_worker(system, "yw", "Yemi Adeyemi", yjs_team)
     yjs_worker.email = "yemi.adeyemi@example.org"
     yjs_worker.save(update_fields=["email"])
     centre = context_create(actor=system, kind="retail", name="Kingsland Shopping Centre")

@@ -11,14 +11,13 @@ from typing import Any
 import pytest
 
 from locus.access.models import Worker
-from locus.access.services import agency_create, system_worker, team_create, worker_create
+from locus.access.services import agency_create, system_worker, team_create
 from locus.peers.models import Association
 from locus.peers.services import association_record, membership_add
 from locus.people.models import Person
 from locus.people.services import allocation_create, episode_start, person_create
 from locus.places.services import context_create
-from tests.e2e.conftest import axe_violations
-from tests.e2e.test_person_page import PASSWORD, sign_in
+from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
 
 SINCE = dt.date(2026, 1, 5)
 
@@ -38,21 +37,8 @@ def map_world(transactional_db: Any) -> MapWorld:
     yjs = agency_create(actor=system, name="Youth Justice Service", kind="yjs")
     team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
     yjs_team = team_create(actor=system, agency=yjs, name="YJS Casework")
-    sw, yw = (
-        worker_create(
-            actor=system,
-            username=username,
-            first_name=first,
-            last_name=last,
-            team=in_team,
-            role="practitioner",
-            password=PASSWORD,
-        )
-        for username, first, last, in_team in (
-            ("sw", "Sam", "Okafor", team),
-            ("yw", "Kai", "Brennan", yjs_team),
-        )
-    )
+    sw = e2e_worker(system, "sw", "Sam Okafor", team)
+    yw = e2e_worker(system, "yw", "Kai Brennan", yjs_team)
 
     def young(given: str, family: str) -> Person:
         return person_create(

@@ -10,15 +10,13 @@ import pytest
 from django.utils import timezone
 
 from locus.access.models import Worker
-from locus.access.services import agency_create, system_worker, team_create, worker_create
+from locus.access.services import agency_create, system_worker, team_create
 from locus.incidents.services import incident_record
 from locus.peers.services import association_record, membership_add
 from locus.people.models import Person
 from locus.people.services import allocation_create, episode_start, person_create
 from locus.places.services import context_create
-from tests.e2e.conftest import axe_violations
-
-PASSWORD = "e2e-password-not-real-42"
+from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
 
 
 @dataclass
@@ -38,16 +36,7 @@ def world(transactional_db: Any) -> World:
     analysts = team_create(actor=system, agency=police, name="Intelligence Analysts")
 
     def worker(username: str, name: str, team: Any, role: str) -> Worker:
-        first, last = name.split()
-        return worker_create(
-            actor=system,
-            username=username,
-            first_name=first,
-            last_name=last,
-            team=team,
-            role=role,
-            password=PASSWORD,
-        )
+        return e2e_worker(system, username, name, team, role)
 
     social_worker = worker("sw", "Sam Okafor", team, "practitioner")
     worker("auditor", "Ade Auditor", None, "auditor")
@@ -105,13 +94,6 @@ def world(transactional_db: Any) -> World:
         involvements=[(child, "harmed"), (peer, "harming")],
     )
     return World(social_worker, analyst, child, peer)
-
-
-def sign_in(page: Any, base: str, username: str, next_path: str = "/") -> None:
-    page.goto(f"{base}{next_path}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_social_worker_signs_in_and_opens_a_young_persons_page(

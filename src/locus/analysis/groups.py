@@ -36,7 +36,7 @@ def meeting_groups(
     a = np.asarray(a, dtype=np.int64)
     b = np.asarray(b, dtype=np.int64)
     w = np.ones(a.size) if weight is None else np.asarray(weight, dtype=np.float64)
-    component = clusters(n, a, b)
+    component: Ints = np.asarray(clusters(n, a, b), dtype=np.int64)
     group = component.copy()
     next_label = int(group.max()) + 1 if group.size else 0
     sizes = np.bincount(group[group >= 0]) if a.size else np.zeros(0, dtype=np.int64)

@@ -20,9 +20,16 @@ numbers are counts of evidence.
 
 :func:`find_links` answers for a few children (a caseload) by walking only
 their neighbourhoods through prebuilt indexes; :func:`link_table` answers for a
-whole population at once with sparse matrix products and a bucketed
+whole population at once with sparse matrix products and a sorted
 co-presence join; :func:`clusters` and :func:`communities` group the linked
 pairs.
+
+Why numpy for co-presence rather than DuckDB: with involvements sorted by
+(place, day), everyone within a window of an involvement is one contiguous
+run, found by binary search, so the join costs the pairs it finds. Measured
+on the benchmark data (2 cores): borough, 1.6M linked pairs in 0.07 s against
+0.9 s for DuckDB's bucketed self-join (same answer); national, 8.7M pairs in
+0.65 s against 4.6 s.
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import connected_components
 
-from locus.analysis.community import leiden, symmetric_matrix
+from locus.analysis.community import leiden, upper_matrix
 from locus.analysis.network import OPEN_END, Network, ranges, row_entries, sorted_unique
 
 __all__ = [
@@ -48,7 +55,7 @@ __all__ = [
     "link_table",
 ]
 
-Ints = NDArray[np.int64]
+Ints = NDArray[np.integer]
 
 # Incidents are keyed (place << 32) | (day + 2**31): one sorted int64 array
 # orders them by place then day, and a day range at one place is a key range.
@@ -58,7 +65,7 @@ _DAY_MASK = 2**32 - 1
 _CHUNK = 4_000_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """Why ``b`` is linked to ``a``: every piece of evidence, each tuple sorted."""
 
@@ -112,10 +119,10 @@ class Evidence:
     """
 
     network: Network
-    involved_person: NDArray[np.int64]
-    involved_incident: NDArray[np.int64]
-    incident_place: NDArray[np.int64]
-    incident_day: NDArray[np.int64]
+    involved_person: Ints
+    involved_incident: Ints
+    incident_place: Ints
+    incident_day: Ints
 
     def __post_init__(self) -> None:
         person = np.asarray(self.involved_person, dtype=np.int64)
@@ -147,17 +154,18 @@ class Evidence:
     def index(self) -> _Index:
         """Person and incident lookups, built on first use: O(I log I) for I involvements."""
         n, k = self.n_people, self.n_incidents
+        # Sorting combined int64 keys (and decoding them) is faster than lexsort or argsort.
         pairs = sorted_unique(self.involved_person * max(k, 1) + self.involved_incident)
         person, incident = pairs // max(k, 1), pairs % max(k, 1)
-        by_incident = np.lexsort((person, incident))
+        by_incident = np.sort(incident * max(n, 1) + person)
         placed = np.flatnonzero(self.incident_place >= 0)
         keys = _place_day_keys(self.incident_place[placed], self.incident_day[placed])
-        order = np.argsort(keys, kind="stable")
+        order = np.argsort(keys)  # ties (same place and day) in any order: nothing depends on it
         return _Index(
             person_ptr=_pointers(person, n),
             person_incidents=incident,
-            incident_ptr=_pointers(incident[by_incident], k),
-            incident_people=person[by_incident],
+            incident_ptr=_pointers(by_incident // max(n, 1), k),
+            incident_people=by_incident % max(n, 1),
             placed_keys=keys[order],
             placed_incidents=placed[order],
         )
@@ -178,20 +186,21 @@ class Evidence:
         return _gather(idx.incident_ptr, idx.incident_people, incidents)
 
     def incidents_near(self, incidents: ArrayLike, window_days: int) -> tuple[Ints, Ints]:
-        """``(i, j)`` for every other incident ``j`` at ``i``'s place within the window.
+        """``(k, j)``: each other incident ``j`` at the place of ``incidents[k]`` in the window.
 
-        Incidents without a place have no such pairs. O(log K) per incident
-        plus the pairs found.
+        Incidents without a place have none. O(log K) per incident plus the
+        pairs found.
         """
         idx = self.index
-        own = np.asarray(incidents, dtype=np.int64)
-        own = own[self.incident_place[own] >= 0]
+        given = np.asarray(incidents, dtype=np.int64)
+        placed = np.flatnonzero(self.incident_place[given] >= 0)
+        own = given[placed]
         keys = _place_day_keys(self.incident_place[own], self.incident_day[own])
         lo, hi = _window(idx.placed_keys, keys, window_days)
-        i = np.repeat(own, hi - lo)
+        k = np.repeat(placed, hi - lo)
         j = idx.placed_incidents[ranges(lo, hi)]
-        keep = i != j
-        return i[keep], j[keep]
+        keep = given[k] != j
+        return k[keep], j[keep]
 
 
 def _pointers(sorted_owner: Ints, size: int) -> Ints:
@@ -237,31 +246,37 @@ def _candidate_mask(n: int, candidates: ArrayLike | None) -> NDArray[np.bool_] |
     return mask
 
 
-def _open_neighbours(net: Network, people: Ints) -> tuple[Ints, Ints, Ints]:
-    """``(person, neighbour, edge)`` for every open edge at ``people``, self-loops dropped."""
+def _open_neighbours(
+    net: Network, people: Ints, owners: Ints | None = None
+) -> tuple[Ints, Ints, Ints]:
+    """``(owner, neighbour, edge)`` for every open edge at ``people``, self-loops dropped.
+
+    ``owner`` is the person, or ``owners[k]`` for an entry in ``people[k]``'s row.
+    """
+    lens = net.indptr[people + 1] - net.indptr[people]
     pos = row_entries(net, people)
-    owner = np.repeat(people, net.indptr[people + 1] - net.indptr[people])
+    person = np.repeat(people, lens)
+    owner = person if owners is None else np.repeat(owners, lens)
     other = net.indices[pos].astype(np.int64)
     edge = net.edge[pos].astype(np.int64)
-    keep = (net.until[edge] == OPEN_END) & (other != owner)
+    keep = (net.until[edge] == OPEN_END) & (other != person)
     return owner[keep], other[keep], edge[keep]
 
 
-def _grouped(b: Ints, *columns: Ints) -> tuple[Ints, Ints, list[Ints]]:
-    """Sort rows by ``b`` then the columns, drop repeats; return unique b, starts, columns."""
-    order = np.lexsort((*columns[::-1], b))
-    b = b[order]
+def _grouped(pair: Ints, *columns: Ints) -> tuple[Ints, list[Ints]]:
+    """Rows sorted by ``pair`` key then the columns, repeats dropped."""
+    order = np.lexsort((*columns[::-1], pair))
+    pair = pair[order]
     cols = [c[order] for c in columns]
-    if b.size:
-        fresh = np.ones(b.size, dtype=bool)
-        same = b[1:] == b[:-1]
+    if pair.size:
+        fresh = np.ones(pair.size, dtype=bool)
+        same = pair[1:] == pair[:-1]
         for c in cols:
             same &= c[1:] == c[:-1]
         fresh[1:] = ~same
-        b = b[fresh]
+        pair = pair[fresh]
         cols = [c[fresh] for c in cols]
-    keys, starts = np.unique(b, return_index=True)
-    return keys, np.append(starts, b.size), cols
+    return pair, cols
 
 
 def find_links(
@@ -295,67 +310,75 @@ def find_links(
     -----
     Touches only the focus people's two-step neighbourhoods, their incidents,
     the incidents near those and the people in them: independent of the size
-    of the whole network once ``evidence.index`` is built.
+    of the whole network once ``evidence.index`` is built. All focus people
+    are handled together in a few vectorised passes.
     """
     net = evidence.network
-    mask = _candidate_mask(net.n, candidates)
-    links: list[Link] = []
-    for a in sorted_unique(np.asarray(focus, dtype=np.int64)).tolist():
-        links.extend(_links_of(evidence, a, mask, window_days))
-    return links
+    n = net.n
+    me = sorted_unique(np.asarray(focus, dtype=np.int64))
+    mask = _candidate_mask(n, candidates)
 
-
-def _links_of(
-    evidence: Evidence, a: int, mask: NDArray[np.bool_] | None, window_days: int
-) -> list[Link]:
-    net = evidence.network
-    me = np.array([a], dtype=np.int64)
-    _, direct_b, direct_e = _open_neighbours(net, me)
-    associates = sorted_unique(direct_b)
-    via, shared_b, _ = _open_neighbours(net, associates)
-    keep = shared_b != a
-    via, shared_b = via[keep], shared_b[keep]
-    _, mine = evidence.incidents_of(me)
+    # Direct associations: (a, b, edge).
+    direct_a, direct_b, direct_e = _open_neighbours(net, me)
+    # Shared associates: (a, c) once each, then c's open neighbours b.
+    ac = sorted_unique(direct_a * n + direct_b)
+    via_a, via_c = ac // n, ac % n
+    k, shared_b, _ = _open_neighbours(net, via_c, owners=np.arange(via_c.size))
+    shared_a, via = via_a[k], via_c[k]
+    keep = shared_b != shared_a
+    shared_a, shared_b, via = shared_a[keep], shared_b[keep], via[keep]
+    # Shared incidents: (a, incident, b).
+    k, mine = evidence.incidents_of(me)
+    mine_a = me[k]
     k, inc_b = evidence.people_in(mine)
-    keep = inc_b != a
-    inc, inc_b = mine[k[keep]], inc_b[keep]
-    near_i, near_j = evidence.incidents_near(mine, window_days)
+    inc_a, inc = mine_a[k], mine[k]
+    keep = inc_b != inc_a
+    inc_a, inc, inc_b = inc_a[keep], inc[keep], inc_b[keep]
+    # Co-presence: (a, incident of a, other incident, b).
+    k, near_j = evidence.incidents_near(mine, window_days)
+    near_a, near_i = mine_a[k], mine[k]
     k, co_b = evidence.people_in(near_j)
-    keep = co_b != a
-    co_i, co_j, co_b = near_i[k[keep]], near_j[k[keep]], co_b[keep]
-    co_place = evidence.incident_place[co_i]
+    co_a, co_i, co_j = near_a[k], near_i[k], near_j[k]
+    keep = co_b != co_a
+    co_a, co_i, co_j, co_b = co_a[keep], co_i[keep], co_j[keep], co_b[keep]
 
     channels = [
-        (direct_b, (direct_e,)),
-        (shared_b, (via,)),
-        (inc_b, (inc,)),
-        (co_b, (co_i, co_j, co_place)),
+        (direct_a, direct_b, (direct_e,)),
+        (shared_a, shared_b, (via,)),
+        (inc_a, inc_b, (inc,)),
+        (co_a, co_b, (co_i, co_j, evidence.incident_place[co_i])),
     ]
     if mask is not None:
-        channels = [(b[mask[b]], tuple(c[mask[b]] for c in cols)) for b, cols in channels]
-    grouped = [_grouped(b, *cols) for b, cols in channels]
-    everyone = sorted_unique(np.concatenate([g[0] for g in grouped]))
-    out = []
-    for b in everyone.tolist():
-        parts: list[list[tuple[int, ...]]] = []
-        for keys, starts, cols in grouped:
-            at = int(np.searchsorted(keys, b))
-            if at < keys.size and keys[at] == b:
-                s, e = int(starts[at]), int(starts[at + 1])
-                parts.append(list(zip(*(c[s:e].tolist() for c in cols), strict=True)))
-            else:
-                parts.append([])
-        out.append(
-            Link(
-                a=a,
-                b=b,
-                direct_edges=tuple(x[0] for x in parts[0]),
-                shared_associates=tuple(x[0] for x in parts[1]),
-                shared_incidents=tuple(x[0] for x in parts[2]),
-                co_presence=tuple((x[0], x[1], x[2]) for x in parts[3]),
-            )
+        channels = [
+            (a[mask[b]], b[mask[b]], tuple(c[mask[b]] for c in cols)) for a, b, cols in channels
+        ]
+    grouped = [_grouped(a * n + b, *cols) for a, b, cols in channels]
+    pairs = sorted_unique(np.concatenate([g[0] for g in grouped]))
+    # For each channel, where each pair's rows start and end, and the rows as a tuple of
+    # Python values: slicing a tuple gives the Link's field directly (and () when empty),
+    # which matters because building the Link objects is most of the cost.
+    spans = []
+    for keys, cols in grouped:
+        lo = np.searchsorted(keys, pairs, side="left").tolist()
+        hi = np.searchsorted(keys, pairs, side="right").tolist()
+        values = (
+            tuple(cols[0].tolist())
+            if len(cols) == 1
+            else tuple(zip(*(c.tolist() for c in cols), strict=True))
         )
-    return out
+        spans.append((lo, hi, values))
+    (d_lo, d_hi, d_val), (s_lo, s_hi, s_val), (i_lo, i_hi, i_val), (c_lo, c_hi, c_val) = spans
+    return [
+        Link(
+            key // n,
+            key % n,
+            d_val[d_lo[x] : d_hi[x]],
+            s_val[s_lo[x] : s_hi[x]],
+            i_val[i_lo[x] : i_hi[x]],
+            c_val[c_lo[x] : c_hi[x]],
+        )
+        for x, key in enumerate(pairs.tolist())
+    ]
 
 
 def link_table(evidence: Evidence, people: ArrayLike, *, window_days: int = 30) -> LinkTable:
@@ -563,7 +586,7 @@ def communities(
     local[nodes] = np.arange(nodes.size)
     proper = a_ != b_
     w = None if weight is None else np.asarray(weight, dtype=np.float64)[proper]
-    matrix = symmetric_matrix(nodes.size, local[a_[proper]], local[b_[proper]], w)
+    matrix = upper_matrix(nodes.size, local[a_[proper]], local[b_[proper]], w)
     labels = np.full(n, -1, dtype=np.int64)
     labels[nodes] = leiden(matrix, seed=seed)
     return _compact(labels, linked)

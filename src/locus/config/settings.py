@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "locus.incidents",
     "locus.linked",
     "locus.cocase",
+    "locus.casework",
     "locus.profiles",
     "locus.panels",
     "locus.moves",

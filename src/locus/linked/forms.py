@@ -19,6 +19,7 @@ class WindowField(forms.IntegerField):
             min_value=1,
             max_value=MAX_WINDOW_DAYS,
             required=False,
+            initial=DEFAULT_WINDOW_DAYS,
             error_messages={
                 "invalid": "Enter the time window as a whole number of days",
                 "min_value": "The time window must be at least 1 day",

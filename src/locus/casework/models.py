@@ -1,0 +1,965 @@
+"""Context casework: a context (a peer group, school, park, shopping centre...) as a Level 2 case.
+
+Child protection asks whether parents can keep a child safe and runs a fixed
+process: referral, assessment, conference, plan, reviews. Contextual
+Safeguarding runs the same process on a *context* and asks about the
+context's **capacity to safeguard** (DOMAIN.md). The records here follow it:
+
+``Referral`` (screened against the configurable ``ThresholdLevel``) ->
+``ContextCase`` -> ``ContextAssessment`` (a triangle from an
+``AssessmentTemplate``, held as data) -> ``ContextConference`` ->
+``ContextPlan`` (goals, actions, the children it affects) -> ``PlanReview``
+-> closure. Manager sign-offs are ``Approval`` rows.
+
+Each record with a workflow has a state machine (:class:`Machine`): a dict of
+the moves allowed from each status. Services ask it for the next status, and
+it raises :class:`InvalidTransition` with a plain message for any other move.
+Deadlines are stored on the record (``due_on``) when it enters the state that
+starts the clock (``deadlines.py``).
+
+Ratings rate a context's domains, never a child: Locus does not score children.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from locus.common.errors import InvalidTransition
+from locus.common.models import Source
+
+# --- State machines ---------------------------------------------------------------------------
+
+#: A target meaning "back to the status the record had before" (a refused closure).
+PREVIOUS = "previous"
+
+
+@dataclass(frozen=True)
+class Machine:
+    """The moves a record may make from each status, and how to say a refused one."""
+
+    what: str
+    statuses: type[models.TextChoices]
+    moves: dict[str, dict[str, str]]
+    #: Each move as the end of "you cannot ... now": "screen it", "approve it".
+    verbs: dict[str, str]
+
+    def allows(self, current: str, move: str) -> bool:
+        return move in self.moves.get(current, {})
+
+    def after(self, current: str, move: str) -> str:
+        """The status after ``move``, or :class:`InvalidTransition` saying why not."""
+        if move not in self.verbs:
+            raise ValueError(f"unknown move {move!r} for a {self.what}")
+        if not self.allows(current, move):
+            label = self.statuses(current).label.lower()
+            raise InvalidTransition(f"This {self.what} is {label}: you cannot {self.verbs[move]}")
+        return self.moves[current][move]
+
+
+# --- Threshold ----------------------------------------------------------------------------
+
+
+class ScreeningDecision(models.TextChoices):
+    NO_FURTHER_ACTION = "nfa", "No further action"
+    LEVEL_1 = "level_1", "Level 1: work with the named children"
+    CONTEXT_ASSESSMENT = "assessment", "Level 2: assess the context"
+
+
+class ThresholdLevel(models.Model):
+    """One level of the context threshold ("Context Well-Being Framework").
+
+    Levels start at Universal and are data: an authority renames, adds or
+    retires levels in the admin. Each suggests the screening decision it
+    usually leads to; a screener who decides otherwise says why.
+    """
+
+    order = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    suggested_decision = models.CharField(max_length=12, choices=ScreeningDecision.choices)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- Referrals ----------------------------------------------------------------------------
+
+
+class ReferralAbout(models.TextChoices):
+    CONTEXT = "context", "A context"
+    CHILD = "child", "A child or children"
+
+
+class ReferralStatus(models.TextChoices):
+    NEW = "new", "Awaiting a decision"
+    SCREENED = "screened", "Decided"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+REFERRAL_MACHINE = Machine(
+    what="referral",
+    statuses=ReferralStatus,
+    moves={
+        ReferralStatus.NEW: {
+            "screen": ReferralStatus.SCREENED,
+            "withdraw": ReferralStatus.WITHDRAWN,
+        },
+        ReferralStatus.SCREENED: {},
+        ReferralStatus.WITHDRAWN: {},
+    },
+    verbs={"screen": "decide on it again", "withdraw": "withdraw it"},
+)
+
+
+class Referral(models.Model):
+    """A referral from any agency, partners included, about a context or about children.
+
+    A referral about children can name the contexts involved (a group, a
+    route, a shop), so that the screener sees every referral naming the same
+    context. ``due_on`` is the decision deadline (one working day).
+    """
+
+    about = models.CharField(max_length=10, choices=ReferralAbout.choices)
+    context = models.ForeignKey(
+        "places.Context",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        help_text="The context the referral is about (for a referral about a context).",
+    )
+    summary = models.TextField(help_text="What is happening, as the referrer told it.")
+    referring_agency = models.ForeignKey(
+        "access.Agency", on_delete=models.PROTECT, related_name="context_referrals"
+    )
+    referrer_name = models.CharField(max_length=200, blank=True)
+    referrer_contact = models.CharField(max_length=200, blank=True)
+    received_on = models.DateField()
+    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.NEW
+    )
+    due_on = models.DateField()
+    threshold_level = models.ForeignKey(
+        ThresholdLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision = models.CharField(max_length=12, choices=ScreeningDecision.choices, blank=True)
+    decision_reason = models.TextField(blank=True)
+    screened_by = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    screened_at = models.DateTimeField(null=True, blank=True)
+    case = models.ForeignKey(
+        "ContextCase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        help_text="The context case the decision opened or joined.",
+    )
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["referring_agency"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(about="context") | models.Q(context__isnull=False),
+                name="referral_about_context_names_it",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral {self.pk} received {self.received_on:%d/%m/%Y}"
+
+
+class ReferralContext(models.Model):
+    """A context a referral names (its subject, or one involved: a group, a route)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="named_contexts")
+    context = models.ForeignKey(
+        "places.Context", on_delete=models.PROTECT, related_name="referral_mentions"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "context"], name="referral_context_once")
+        ]
+        indexes = [models.Index(fields=["context", "referral"])]
+
+    def __str__(self) -> str:
+        return f"context {self.context_id} in referral {self.referral_id}"
+
+
+class ReferralChild(models.Model):
+    """A child a referral names. Named only by a referrer who may see them."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="named_children")
+    # A child purged under the retention rules leaves the referral with them.
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="context_referrals"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "person"], name="referral_child_once")
+        ]
+        indexes = [models.Index(fields=["person", "referral"])]
+
+    def __str__(self) -> str:
+        return f"child {self.person_id} in referral {self.referral_id}"
+
+
+# --- The case -----------------------------------------------------------------------------
+
+
+class CaseStatus(models.TextChoices):
+    ASSESSMENT = "assessment", "Assessment"
+    CONFERENCE = "conference", "Conference"
+    PLAN = "plan", "Plan"
+    CLOSING = "closing", "Closure awaiting approval"
+    CLOSED = "closed", "Closed"
+
+
+CASE_MACHINE = Machine(
+    what="case",
+    statuses=CaseStatus,
+    moves={
+        CaseStatus.ASSESSMENT: {
+            "call_conference": CaseStatus.CONFERENCE,
+            "request_closure": CaseStatus.CLOSING,
+        },
+        CaseStatus.CONFERENCE: {
+            "agree_plan": CaseStatus.PLAN,
+            "request_closure": CaseStatus.CLOSING,
+        },
+        CaseStatus.PLAN: {"request_closure": CaseStatus.CLOSING},
+        CaseStatus.CLOSING: {"approve_closure": CaseStatus.CLOSED, "refuse_closure": PREVIOUS},
+        CaseStatus.CLOSED: {},
+    },
+    verbs={
+        "call_conference": "call a conference now",
+        "agree_plan": "agree a plan at a conference now",
+        "request_closure": "ask to close it now",
+        "approve_closure": "approve its closure now",
+        "refuse_closure": "refuse its closure now",
+    },
+)
+
+OPEN_CASE_STATUSES = (
+    CaseStatus.ASSESSMENT,
+    CaseStatus.CONFERENCE,
+    CaseStatus.PLAN,
+    CaseStatus.CLOSING,
+)
+
+
+class ClosureOutcome(models.TextChoices):
+    IMPROVED = "improved", "The context is safer: goals met"
+    STEPPED_DOWN = "stepped_down", "Stepped down to Level 1 work and universal partners"
+    NO_FURTHER_ACTION = "nfa", "No further action after assessment"
+    OTHER = "other", "Other"
+
+
+class ContextCase(models.Model):
+    """A Level 2 case: the context itself is the subject, led by a worker and their team.
+
+    A context has at most one open case at a time; a later referral joins it.
+    """
+
+    context = models.ForeignKey("places.Context", on_delete=models.PROTECT, related_name="cases")
+    status = models.CharField(
+        max_length=12, choices=CaseStatus.choices, default=CaseStatus.ASSESSMENT
+    )
+    threshold_level = models.ForeignKey(ThresholdLevel, on_delete=models.PROTECT, related_name="+")
+    lead = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, related_name="context_cases_led"
+    )
+    team = models.ForeignKey("access.Team", on_delete=models.PROTECT, related_name="context_cases")
+    opened_on = models.DateField()
+    opened_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField()
+    status_before_closing = models.CharField(max_length=12, choices=CaseStatus.choices, blank=True)
+    closure_outcome = models.CharField(max_length=15, choices=ClosureOutcome.choices, blank=True)
+    closure_reason = models.TextField(blank=True)
+    closure_requested_by = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closure_requested_at = models.DateTimeField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["team", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["context"],
+                condition=~models.Q(status="closed"),
+                name="context_case_one_open_per_context",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Context case: {self.context}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+
+# --- Assessment ---------------------------------------------------------------------------
+
+
+class AssessmentKind(models.TextChoices):
+    PEER_GROUP = "peer_group", "Peer group"
+    LOCATION = "location", "Neighbourhood or location"
+    SCHOOL = "school", "School (Beyond Referrals)"
+
+
+class Rating(models.TextChoices):
+    """A traffic light on one domain of a context (never on a child)."""
+
+    RED = "red", "Red: significant concerns, little in place"
+    AMBER = "amber", "Amber: some concerns, some in place"
+    GREEN = "green", "Green: safe, in place"
+
+
+class AssessmentTemplate(models.Model):
+    """A configured assessment form: the triangle's domains for one kind of context.
+
+    ``domains`` is a list of ``{"key", "title", "prompt", "indicators": [...]}``.
+    Templates are data, not code, so an authority adapts them in the admin; a
+    changed template is a new version, and each assessment keeps the one it
+    was started with (its findings copy each domain's title).
+    """
+
+    kind = models.CharField(max_length=12, choices=AssessmentKind.choices)
+    name = models.CharField(max_length=200)
+    version = models.PositiveSmallIntegerField(default=1)
+    active = models.BooleanField(default=True)
+    context_kinds = models.JSONField(
+        default=list, help_text="The kinds of context (places.ContextKind values) it assesses."
+    )
+    guidance = models.TextField(blank=True)
+    domains = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="template_kind_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (version {self.version})"
+
+
+class AssessmentStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Awaiting approval"
+    APPROVED = "approved", "Approved"
+
+
+ASSESSMENT_MACHINE = Machine(
+    what="assessment",
+    statuses=AssessmentStatus,
+    moves={
+        AssessmentStatus.NOT_STARTED: {"start": AssessmentStatus.IN_PROGRESS},
+        AssessmentStatus.IN_PROGRESS: {
+            "save": AssessmentStatus.IN_PROGRESS,
+            "submit": AssessmentStatus.SUBMITTED,
+        },
+        AssessmentStatus.SUBMITTED: {
+            "approve": AssessmentStatus.APPROVED,
+            "return": AssessmentStatus.IN_PROGRESS,
+        },
+        AssessmentStatus.APPROVED: {},
+    },
+    verbs={
+        "start": "start it again",
+        "save": "change it now",
+        "submit": "submit it now",
+        "approve": "approve it now",
+        "return": "return it now",
+    },
+)
+
+
+class Recommendation(models.TextChoices):
+    CONFERENCE = "conference", "Hold a context conference and agree a context safeguarding plan"
+    STEP_DOWN = "step_down", "Step down: Level 1 work with the children and universal partners"
+    CLOSE = "close", "No further action: the context can keep young people safe"
+
+
+class ContextAssessment(models.Model):
+    """The assessment of a context's capacity to safeguard, against a template's triangle."""
+
+    case = models.OneToOneField(ContextCase, on_delete=models.CASCADE, related_name="assessment")
+    template = models.ForeignKey(AssessmentTemplate, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_STARTED
+    )
+    due_on = models.DateField()
+    assessor = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    capacity_analysis = models.TextField(
+        blank=True, help_text="The context's capacity to safeguard young people: the analysis."
+    )
+    recommendation = models.CharField(max_length=12, choices=Recommendation.choices, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"Assessment of {self.case.context}"
+
+
+class DomainFinding(models.Model):
+    """One domain of the triangle: strengths, concerns, a rating, and the evidence."""
+
+    assessment = models.ForeignKey(
+        ContextAssessment, on_delete=models.CASCADE, related_name="findings"
+    )
+    key = models.CharField(max_length=60)
+    title = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField()
+    strengths = models.TextField(blank=True)
+    concerns = models.TextField(blank=True)
+    rating = models.CharField(max_length=6, choices=Rating.choices, blank=True)
+    updated_by = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assessment", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "key"], name="finding_domain_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Evidence(models.Model):
+    """A piece of evidence for a domain, with where it came from (provenance)."""
+
+    finding = models.ForeignKey(DomainFinding, on_delete=models.CASCADE, related_name="evidence")
+    text = models.TextField()
+    source = models.CharField(max_length=20, choices=Source.choices)
+    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+# --- Conference ---------------------------------------------------------------------------
+
+
+class ConferenceStatus(models.TextChoices):
+    PENDING = "pending", "To be scheduled"
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+
+
+CONFERENCE_MACHINE = Machine(
+    what="conference",
+    statuses=ConferenceStatus,
+    moves={
+        ConferenceStatus.PENDING: {"schedule": ConferenceStatus.SCHEDULED},
+        ConferenceStatus.SCHEDULED: {
+            "schedule": ConferenceStatus.SCHEDULED,
+            "record": ConferenceStatus.HELD,
+        },
+        ConferenceStatus.HELD: {},
+    },
+    verbs={"schedule": "schedule it now", "record": "record it now"},
+)
+
+
+class ContextConference(models.Model):
+    """A context conference: mirrors a child protection conference, about the context.
+
+    It discusses the context, not individual children; the minutes page warns
+    when a child linked to the context is named. ``due_on`` is 15 working days
+    from the assessment's approval.
+    """
+
+    case = models.ForeignKey(ContextCase, on_delete=models.CASCADE, related_name="conferences")
+    status = models.CharField(
+        max_length=10, choices=ConferenceStatus.choices, default=ConferenceStatus.PENDING
+    )
+    due_on = models.DateField()
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    chair = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assessment = models.ForeignKey(
+        ContextAssessment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The assessment presented to the conference.",
+    )
+    minutes = models.TextField(blank=True)
+    names_confirmed = models.BooleanField(
+        default=False,
+        help_text="The recorder kept a child's name in the minutes knowingly, after the warning.",
+    )
+    plan_agreed = models.BooleanField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"Context conference: {self.case.context}"
+
+
+class ConferenceAttendance(models.TextChoices):
+    ATTENDED = "attended", "Attended"
+    APOLOGIES = "apologies", "Sent apologies"
+
+
+class ConferenceAttendee(models.Model):
+    """Someone at (or sending apologies to) a conference: a worker, or a partner by name.
+
+    Partners (a centre manager, a residents' association) often have no account,
+    so they are recorded by name and organisation.
+    """
+
+    conference = models.ForeignKey(
+        ContextConference, on_delete=models.CASCADE, related_name="attendees"
+    )
+    worker = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(max_length=200, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    agency = models.ForeignKey(
+        "access.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    role = models.CharField(max_length=200, blank=True)
+    attendance = models.CharField(max_length=10, choices=ConferenceAttendance.choices)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(worker__isnull=False) | ~models.Q(name=""),
+                name="attendee_worker_or_name",
+            )
+        ]
+        indexes = [models.Index(fields=["worker"]), models.Index(fields=["agency"])]
+
+    def __str__(self) -> str:
+        return str(self.worker) if self.worker_id else self.name
+
+
+class ConferenceDecision(models.Model):
+    conference = models.ForeignKey(
+        ContextConference, on_delete=models.CASCADE, related_name="decisions"
+    )
+    text = models.TextField()
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["conference", "order"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+# --- Plan ---------------------------------------------------------------------------------
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Approved"
+    ENDED = "ended", "Ended"
+
+
+PLAN_MACHINE = Machine(
+    what="plan",
+    statuses=PlanStatus,
+    moves={
+        PlanStatus.DRAFT: {
+            "edit": PlanStatus.DRAFT,
+            "approve": PlanStatus.ACTIVE,
+            "end": PlanStatus.ENDED,
+        },
+        PlanStatus.ACTIVE: {
+            "edit": PlanStatus.ACTIVE,
+            "review": PlanStatus.ACTIVE,
+            "end": PlanStatus.ENDED,
+        },
+        PlanStatus.ENDED: {},
+    },
+    verbs={
+        "edit": "add to it or change it",
+        "approve": "approve it now",
+        "review": "review it now",
+        "end": "end it now",
+    },
+)
+
+
+class ContextPlan(models.Model):
+    """The context safeguarding plan: goals, actions by agencies and partners, reviews."""
+
+    case = models.OneToOneField(ContextCase, on_delete=models.CASCADE, related_name="plan")
+    status = models.CharField(max_length=8, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    drafted_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    drafted_at = models.DateTimeField()
+    agreed_at = models.ForeignKey(
+        ContextConference,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The conference that agreed the plan.",
+    )
+    approved_by = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"Context safeguarding plan: {self.case.context}"
+
+
+class GoalStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACHIEVED = "achieved", "Achieved"
+
+
+class PlanGoal(models.Model):
+    """A goal statement (Contextual Outcomes Framework) with how it will be measured."""
+
+    plan = models.ForeignKey(ContextPlan, on_delete=models.CASCADE, related_name="goals")
+    statement = models.TextField()
+    measure = models.TextField(help_text="How progress towards the goal will be measured.")
+    domain_key = models.CharField(
+        max_length=60, blank=True, help_text="The assessment domain the goal turns positive."
+    )
+    order = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=GoalStatus.choices, default=GoalStatus.OPEN)
+    created_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["plan", "order"]
+
+    def __str__(self) -> str:
+        return self.statement[:60]
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    STOPPED = "stopped", "Stopped"
+
+
+FINISHED_ACTION_STATUSES = frozenset({ActionStatus.DONE, ActionStatus.STOPPED})
+
+ACTION_MACHINE = Machine(
+    what="action",
+    statuses=ActionStatus,
+    moves={
+        ActionStatus.PLANNED: {
+            "update": ActionStatus.PLANNED,
+            "start": ActionStatus.IN_PROGRESS,
+            "complete": ActionStatus.DONE,
+            "stop": ActionStatus.STOPPED,
+        },
+        ActionStatus.IN_PROGRESS: {
+            "update": ActionStatus.IN_PROGRESS,
+            "complete": ActionStatus.DONE,
+            "stop": ActionStatus.STOPPED,
+        },
+        ActionStatus.DONE: {},
+        ActionStatus.STOPPED: {},
+    },
+    verbs={
+        "update": "update it: agree a new action to do more",
+        "start": "start it",
+        "complete": "mark it done",
+        "stop": "stop it",
+    },
+)
+
+#: The move that takes an action to each status (the update form picks a status).
+ACTION_MOVE_TO = {
+    ActionStatus.PLANNED: "update",
+    ActionStatus.IN_PROGRESS: "start",
+    ActionStatus.DONE: "complete",
+    ActionStatus.STOPPED: "stop",
+}
+
+
+class ActionSource(models.TextChoices):
+    """Where an action was agreed. Other forums (HSB meetings, MACE panels) add theirs."""
+
+    PLAN = "plan", "Context safeguarding plan"
+    CONFERENCE = "conference", "Context conference"
+    REVIEW = "review", "Plan review"
+
+
+class PlanAction(models.Model):
+    """An action on a plan, delivered by an agency and owned by a worker or a partner by name.
+
+    ``source`` says where it was agreed; other forums (an HSB meeting, a MACE
+    panel) land their actions on the same plans with their own source and a
+    link to their item.
+    """
+
+    plan = models.ForeignKey(ContextPlan, on_delete=models.CASCADE, related_name="actions")
+    goal = models.ForeignKey(
+        PlanGoal, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    description = models.TextField()
+    agency = models.ForeignKey(
+        "access.Agency",
+        on_delete=models.PROTECT,
+        related_name="context_plan_actions",
+        help_text="The agency or partner organisation that delivers it.",
+    )
+    owner = models.ForeignKey(
+        "access.Worker",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="context_plan_actions",
+    )
+    owner_name = models.CharField(
+        max_length=200, blank=True, help_text="The owner, when they have no Locus account."
+    )
+    due_on = models.DateField()
+    status = models.CharField(
+        max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    source = models.CharField(max_length=30, choices=ActionSource.choices, default="plan")
+    created_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    completed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["owner", "status", "due_on"]),
+            models.Index(fields=["agency", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(owner__isnull=False) | ~models.Q(owner_name=""),
+                name="plan_action_has_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    @property
+    def owner_text(self) -> str:
+        return str(self.owner) if self.owner_id else self.owner_name
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_ACTION_STATUSES
+
+
+class PlanActionUpdate(models.Model):
+    """One step in an action's history: what happened, its status and due date after it."""
+
+    action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="updates")
+    at = models.DateTimeField()
+    by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, choices=ActionStatus.choices)
+    due_on = models.DateField()
+    note = models.TextField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} on {self.at:%d/%m/%Y}"
+
+
+class PlanChild(models.Model):
+    """A child the context plan affects, linked to the child's own plan where there is one.
+
+    Linking gives nobody sight of the child: each page names only the children
+    its viewer may already see.
+    """
+
+    plan = models.ForeignKey(ContextPlan, on_delete=models.CASCADE, related_name="children")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="context_plan_links"
+    )
+    episode = models.ForeignKey(
+        "people.LegalStatusEpisode",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The child's own plan (CIN, CP, looked after, youth justice) it links to.",
+    )
+    added_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "person"], name="plan_child_once")]
+        indexes = [models.Index(fields=["person", "plan"])]
+
+    def __str__(self) -> str:
+        return f"child {self.person_id} on plan {self.plan_id}"
+
+
+# --- Reviews ------------------------------------------------------------------------------
+
+
+class ReviewStatus(models.TextChoices):
+    DUE = "due", "Due"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+REVIEW_MACHINE = Machine(
+    what="review",
+    statuses=ReviewStatus,
+    moves={
+        ReviewStatus.DUE: {"record": ReviewStatus.HELD, "cancel": ReviewStatus.CANCELLED},
+        ReviewStatus.HELD: {},
+        ReviewStatus.CANCELLED: {},
+    },
+    verbs={"record": "record it again", "cancel": "cancel it"},
+)
+
+
+class ReviewDecision(models.TextChoices):
+    CONTINUE = "continue", "Continue the plan"
+    STEP_DOWN = "step_down", "Step down to Level 1 work and universal partners"
+    CLOSE = "close", "Close: the context is safer"
+
+
+class PlanReview(models.Model):
+    """A review of the plan, due on a schedule (every 12 weeks), with progress per goal."""
+
+    plan = models.ForeignKey(ContextPlan, on_delete=models.CASCADE, related_name="reviews")
+    status = models.CharField(max_length=10, choices=ReviewStatus.choices, default="due")
+    due_on = models.DateField()
+    held_on = models.DateField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+    decision = models.CharField(max_length=10, choices=ReviewDecision.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"Review due {self.due_on:%d/%m/%Y}"
+
+
+class Progress(models.TextChoices):
+    ACHIEVED = "achieved", "Achieved"
+    IMPROVING = "improving", "Improving"
+    NO_CHANGE = "no_change", "No change"
+    WORSE = "worse", "Worse"
+
+
+class GoalProgress(models.Model):
+    review = models.ForeignKey(PlanReview, on_delete=models.CASCADE, related_name="progress")
+    goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="progress")
+    progress = models.CharField(max_length=10, choices=Progress.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["review", "goal__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "goal"], name="progress_goal_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_progress_display()} on goal {self.goal_id}"
+
+
+# --- Approvals ----------------------------------------------------------------------------
+
+
+class ApprovalSubject(models.TextChoices):
+    ASSESSMENT = "assessment", "Assessment"
+    PLAN = "plan", "Plan"
+    CLOSURE = "closure", "Closure"
+
+
+class ApprovalOutcome(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Not approved"
+
+
+class Approval(models.Model):
+    """A manager's sign-off (or refusal) of an assessment, a plan or a closure, with a note."""
+
+    case = models.ForeignKey(ContextCase, on_delete=models.CASCADE, related_name="approvals")
+    subject = models.CharField(max_length=12, choices=ApprovalSubject.choices)
+    outcome = models.CharField(max_length=10, choices=ApprovalOutcome.choices)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_display()} {self.get_outcome_display().lower()}"
+
+
+MACHINES = (
+    REFERRAL_MACHINE,
+    CASE_MACHINE,
+    ASSESSMENT_MACHINE,
+    CONFERENCE_MACHINE,
+    PLAN_MACHINE,
+    ACTION_MACHINE,
+    REVIEW_MACHINE,
+)
