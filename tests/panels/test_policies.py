@@ -124,8 +124,9 @@ def test_attending_gives_no_sight_of_the_people_on_the_agenda(world: World) -> N
     assert response.status_code == 404
 
 
-# attendees, items, people seen, places seen, decisions, actions, their strengths
-DETAIL_QUERIES = 7
+# attendees, items, people seen, places seen, locations with plans, decisions, actions,
+# their strengths
+DETAIL_QUERIES = 8
 
 
 def test_query_counts_do_not_grow_with_the_agenda(

@@ -303,11 +303,18 @@ NEXT_ACTION_STATUSES: dict[str, frozenset[str]] = {
 }
 
 
+# ``casework.PlanAction.source`` for an action a panel lands on a context plan.
+PLAN_SOURCE = {PanelKind.HSB: "hsb_meeting", PanelKind.MACE: "mace_panel"}
+
+
 class PanelAction(models.Model):
     """An action the panel agreed on one agenda item: owner, agency, due date, status.
 
     ``builds_on`` are strengths from the young person's aspirational profile that
-    the action builds on (a trusted adult, a talent).
+    the action builds on (a trusted adult, a talent). An action on a location that
+    has an approved context safeguarding plan lands on that plan: ``plan_action`` is
+    the plan's action, which is followed there (its status is the plan's), and
+    ``plan_action.panel_action.item`` leads back to the agenda item.
     """
 
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="actions")
@@ -320,6 +327,14 @@ class PanelAction(models.Model):
         max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED
     )
     builds_on = models.ManyToManyField("profiles.ProfileItem", blank=True, related_name="+")
+    plan_action = models.OneToOneField(
+        "casework.PlanAction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="panel_action",
+        help_text="The context plan's action, when it landed on the location's plan.",
+    )
     created_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -334,6 +349,10 @@ class PanelAction(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED
+
+    @property
+    def on_plan(self) -> bool:
+        return self.plan_action_id is not None
 
 
 class ActionUpdate(models.Model):

@@ -17,6 +17,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_obje
 from locus.access import scopes
 from locus.access.models import Team, Worker
 from locus.access.selectors import visible_person_ids
+from locus.casework.models import CaseStatus, ContextPlan, PlanStatus
 from locus.panels import policies
 from locus.panels.models import (
     LISTS,
@@ -76,12 +77,19 @@ class ActionView:
     can_update: bool
     builds_on: list[str] = field(default_factory=list)
 
+    @property
+    def status_label(self) -> str:
+        """Its status where it is followed: on the context plan for an action that landed."""
+        followed = self.action.plan_action or self.action
+        return followed.get_status_display()
+
 
 @dataclass
 class ItemView:
     item: AgendaItem
     visible: bool
     label: str
+    has_plan: bool = False  # a location with an approved context plan: actions land on it
     decisions: list[PanelDecision] = field(default_factory=list)
     actions: list[ActionView] = field(default_factory=list)
 
@@ -117,12 +125,13 @@ class PanelDetail:
 
     @property
     def open_actions(self) -> int:
+        """The panel's own actions still open (those on a context plan are the plan's)."""
         return sum(
             1
             for agenda in self.lists
             for v in agenda.items
             for a in v.actions
-            if not a.action.is_finished
+            if not a.action.is_finished and not a.action.on_plan
         )
 
     @property
@@ -169,6 +178,17 @@ def visible_item_ids(viewer: Worker, items: list[AgendaItem]) -> set[int]:
     }
 
 
+def contexts_with_plans(context_ids: set[int]) -> set[int]:
+    """Which of these locations have an approved context plan on an open case (one query)."""
+    if not context_ids:
+        return set()
+    return set(
+        ContextPlan.objects.filter(case__context_id__in=context_ids, status=PlanStatus.ACTIVE)
+        .exclude(case__status=CaseStatus.CLOSED)
+        .values_list("case__context_id", flat=True)
+    )
+
+
 def item_label(item: AgendaItem, visible: bool) -> str:
     if not visible:
         return hidden_label(item)
@@ -185,11 +205,15 @@ def panel_detail(viewer: Worker, meeting: PanelMeeting) -> PanelDetail:
     visible = visible_item_ids(viewer, items)
     decisions = list(meeting.decisions.select_related("recorded_by").order_by("recorded_at", "id"))
     actions = list(
-        meeting.actions.select_related("owner__team__agency", "agency")
+        meeting.actions.select_related("owner__team__agency", "agency", "plan_action")
         .prefetch_related("builds_on")
         .order_by("due", "id")
     )
-    views = {i.pk: ItemView(i, i.pk in visible, item_label(i, i.pk in visible)) for i in items}
+    planned = contexts_with_plans({i.context_id for i in items if i.context_id})
+    views = {
+        i.pk: ItemView(i, i.pk in visible, item_label(i, i.pk in visible), i.context_id in planned)
+        for i in items
+    }
     general = []
     for decision in decisions:
         if decision.item_id is None:
@@ -204,7 +228,7 @@ def panel_detail(viewer: Worker, meeting: PanelMeeting) -> PanelDetail:
             ActionView(
                 action,
                 shown,
-                policies.can_update_action(viewer, action),
+                not action.on_plan and policies.can_update_action(viewer, action),
                 [b.text for b in action.builds_on.all() if b.ended_on is None] if shown else [],
             )
         )

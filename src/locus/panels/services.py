@@ -21,6 +21,14 @@ from locus.access import policies as access_policies
 from locus.access.models import Agency, Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
+from locus.casework.models import (
+    PLAN_MACHINE,
+    CaseStatus,
+    ContextPlan,
+    PlanAction,
+    PlanActionUpdate,
+    PlanStatus,
+)
 from locus.cocase.models import LawfulBasis
 from locus.common.errors import InvalidTransition
 from locus.common.models import Confidence, Source
@@ -31,6 +39,7 @@ from locus.panels.models import (
     FINISHED,
     NEXT_ACTION_STATUSES,
     NEXT_STATUS,
+    PLAN_SOURCE,
     YOUNG_PERSON_KINDS,
     ActionStatus,
     ActionUpdate,
@@ -445,6 +454,47 @@ def _check_due(problems: Problems, due: dt.date | None) -> None:
         problems.add("due", "The due date must be today or later")
 
 
+def active_plan_for(context: Context) -> ContextPlan | None:
+    """The location's approved context safeguarding plan, on its open case, if it has one."""
+    return (
+        ContextPlan.objects.filter(case__context=context, status=PlanStatus.ACTIVE)
+        .exclude(case__status=CaseStatus.CLOSED)
+        .select_related("case__context")
+        .first()
+    )
+
+
+def _land_on_plan(
+    actor: Worker, action: PanelAction, plan: ContextPlan, meeting: PanelMeeting
+) -> PlanAction:
+    """Add the panel's action to the location's plan, where the case team follows it."""
+    plan_action = PlanAction.objects.create(
+        plan=plan,
+        description=action.description,
+        agency=action.agency,
+        owner=action.owner,
+        due_on=action.due,
+        status=action.status,
+        source=PLAN_SOURCE[PanelKind(meeting.kind)],
+        created_by=actor,
+        created_at=action.created_at,
+        updated_at=action.created_at,
+    )
+    _create(actor, plan_action)
+    _create(
+        actor,
+        PlanActionUpdate.objects.create(
+            action=plan_action,
+            at=action.created_at,
+            by=actor,
+            status=plan_action.status,
+            due_on=plan_action.due_on,
+            note=f"Agreed at {meeting.title}; owned by {action.owner}, {action.agency}",
+        ),
+    )
+    return plan_action
+
+
 @transaction.atomic
 def panel_action_add(
     *,
@@ -459,10 +509,19 @@ def panel_action_add(
 ) -> PanelAction:
     """Agree an action on an agenda item: an owner on the meeting's list, the agency that
     delivers it (the owner's unless named), a due date, and the young person's strengths
-    it builds on (current items of that young person's aspirational profile)."""
+    it builds on (current items of that young person's aspirational profile).
+
+    An action on a location that has an approved context safeguarding plan (its case
+    open) lands on that plan, so that the case team follows it with the plan's other
+    actions; the panel keeps the link. Without such a plan it stays with the panel.
+    """
     meeting = item.meeting
     permitted(policies.can_add_action, actor, meeting)
     _on_item(actor, item, PanelStep.ADD_ACTION)
+    plan = active_plan_for(item.context) if item.context is not None else None
+    if plan is not None:
+        plan.refresh_from_db(from_queryset=ContextPlan.objects.select_for_update())
+        plan = plan if PLAN_MACHINE.allows(plan.status, "edit") else None
     strengths = list(builds_on)
     problems = Problems()
     description = _text(problems, "description", description, "Describe the action")
@@ -475,6 +534,13 @@ def panel_action_add(
     problems.check(status in STARTING, "status", "A new action is planned or in progress")
     delivering = agency or (owner.team.agency if owner.team is not None else None)
     problems.check(delivering is not None, "agency", "Choose the agency that delivers it")
+    if plan is not None and delivering is not None and owner.agency_id != delivering.pk:
+        # The plan's rule: its actions are owned by someone in the delivering agency.
+        problems.add(
+            "owner",
+            f"{owner} does not work for {delivering}: on a context plan the owner works for "
+            "the agency that delivers the action",
+        )
     if strengths:
         problems.check(
             item.kind in YOUNG_PERSON_KINDS
@@ -498,6 +564,9 @@ def panel_action_add(
         updated_at=now,
     )
     action.builds_on.set(strengths)
+    if plan is not None:
+        action.plan_action = _land_on_plan(actor, action, plan, meeting)
+        action.save(update_fields=["plan_action"])
     record_change(
         actor=actor,
         action=ChangeAction.CREATE,
@@ -533,6 +602,11 @@ def panel_action_update(
     action.refresh_from_db(from_queryset=PanelAction.objects.select_for_update())
     _lock(action.meeting)
     require_step(action.meeting, PanelStep.UPDATE_ACTION)
+    if action.plan_action_id is not None:
+        raise InvalidTransition(
+            "This action is on the location's context safeguarding plan: "
+            "its progress is recorded on the plan"
+        )
     current = ActionStatus(action.status)
     if current in FINISHED:
         raise InvalidTransition(
@@ -565,9 +639,12 @@ def panel_action_update(
 
 @transaction.atomic
 def panel_close(*, actor: Worker, meeting: PanelMeeting) -> PanelMeeting:
-    """Close a held meeting once each of its actions is done or stopped."""
+    """Close a held meeting once each of its own actions is done or stopped; those that
+    landed on a context plan are the plan's to follow."""
     _organise(actor, meeting, PanelStep.CLOSE)
-    still_open = meeting.actions.exclude(status__in=FINISHED).count()
+    still_open = (
+        meeting.actions.filter(plan_action__isnull=True).exclude(status__in=FINISHED).count()
+    )
     if still_open:
         raise InvalidTransition(
             f"{still_open} action{'s are' if still_open > 1 else ' is'} still planned or in "
