@@ -125,6 +125,7 @@ def managed_move_record(
             "This move is already recorded",
         )
     problems.raise_if_any()
+    assert from_school is not None and to_school is not None and moved_on is not None
     move = ManagedMove.objects.create(
         person=person,
         from_school=from_school,

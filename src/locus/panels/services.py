@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import cast
 
 from django.db import transaction
 from django.db.models import Model
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from locus.access import policies as access_policies
-from locus.access.models import Agency, Worker
+from locus.access.models import Agency, Team, Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.casework.models import (
@@ -225,7 +226,7 @@ def panel_attendee_add(
     return attendee
 
 
-def _holder(person: Person) -> tuple[Worker | None, object, bool]:
+def _holder(person: Person) -> tuple[Worker | None, Team | None, bool]:
     """Who holds the person's case (earliest open allocation), or else who recorded them
     (unless that was the system, an import, which nobody can be asked about)."""
     allocation = (
@@ -236,7 +237,8 @@ def _holder(person: Person) -> tuple[Worker | None, object, bool]:
     )
     if allocation is not None:
         return allocation.worker, allocation.team, True
-    recorder = person.recorded_by
+    # recorded_by_field() is an untyped ForeignKey to access.Worker.
+    recorder = cast("Worker | None", person.recorded_by)
     if recorder is None or recorder.team is None:
         return None, None, False
     return recorder, recorder.team, False

@@ -111,6 +111,7 @@ def profile_item_add(
             "Only a safe place names a place: choose 'Safe places' or no place",
         )
     problems.raise_if_any()
+    assert recorded_on is not None
     item = ProfileItem.objects.create(
         person=person,
         kind=kind,
