@@ -251,10 +251,20 @@ def _move(
     old: Context,
     new: Context,
     moved_on: dt.date,
-    **fields: str,
+    *,
+    reason: str,
+    panel_decision: str,
+    decided_by: str,
 ) -> ManagedMove:
     move = managed_move_record(
-        actor=dsl, person=child, from_school=old, to_school=new, moved_on=moved_on, **fields
+        actor=dsl,
+        person=child,
+        from_school=old,
+        to_school=new,
+        moved_on=moved_on,
+        reason=reason,
+        panel_decision=panel_decision,
+        decided_by=decided_by,
     )
     # The rolls follow: the old school closes its roll on the eve of the move (its own
     # staff), and the new school opens one (here the system, for the new school).
@@ -567,7 +577,7 @@ def add_demo_profiles_and_moves() -> Story:
         return story
     system = system_worker()
     team_ids = set(
-        Allocation.objects.filter(team_id=sw.team_id, end__isnull=True).values_list(
+        Allocation.objects.filter(team=sw.team, end__isnull=True).values_list(
             "person_id", flat=True
         )
     )
