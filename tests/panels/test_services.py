@@ -12,17 +12,17 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from locus.audit.models import ChangeAction
+from locus.casework.models import ActionStatus
 from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
 from locus.common.services import today
 from locus.panels.models import (
     ALLOWED_STEPS,
-    NEXT_ACTION_STATUSES,
-    ActionStatus,
     AgendaItem,
     PanelAttendee,
     PanelMeeting,
     PanelStatus,
     PanelStep,
+    next_statuses,
 )
 from locus.panels.services import (
     item_discussion_record,
@@ -369,7 +369,7 @@ def test_every_action_status_move(
     action = act(world, item(meeting, "location"))
     if current != ActionStatus.PLANNED:
         panel_action_update(actor=world.social_worker, action=action, status=current, note="on")
-    if target in NEXT_ACTION_STATUSES[current]:
+    if target in next_statuses(current):
         panel_action_update(actor=world.social_worker, action=action, status=target, note="ok")
         action.refresh_from_db()
         assert action.status == target

@@ -146,10 +146,10 @@ def test_an_action_that_builds_on_the_profile(world: World) -> None:
     harmed = item(meeting, "harmed")
     talent = add_item(world.social_worker, world.csc_child, kind="talent", text="Football")
     client = client_for(world.social_worker)
-    page = client.get(url("panel-action", meeting.pk, harmed.pk)).content.decode()
+    page = client.get(url("panel-item-action", meeting.pk, harmed.pk)).content.decode()
     assert "Ciara Cscchild. Talent: “Football”" in page
     response = client.post(
-        url("panel-action", meeting.pk, harmed.pk),
+        url("panel-item-action", meeting.pk, harmed.pk),
         {
             "description": "Place her in the girls' football team",
             "owner": str(world.social_worker.pk),
@@ -169,10 +169,9 @@ def test_pages_about_an_item_the_viewer_may_not_see_are_not_found(world: World) 
     meeting = held(world)
     harming = item(meeting, "harming")  # police_child: the social worker may not see him
     client = client_for(world.social_worker)
-    for name in ("panel-item-discussion", "panel-action"):
+    for name in ("panel-item-discussion", "panel-item-action", "panel-item-decision"):
         assert client.get(url(name, meeting.pk, harming.pk)).status_code == 404
-    assert client.get(url("panel-decision", meeting.pk) + f"?item={harming.pk}").status_code == 404
-    assert client.get(url("panel-action", meeting.pk, 10**9)).status_code == 404
+    assert client.get(url("panel-item-action", meeting.pk, 10**9)).status_code == 404
 
 
 def test_an_attendee_records_a_decision_and_the_discussion(world: World) -> None:
@@ -180,7 +179,7 @@ def test_an_attendee_records_a_decision_and_the_discussion(world: World) -> None
     harming = item(meeting, "harming")
     client = client_for(world.police_analyst)
     client.post(url("panel-item-discussion", meeting.pk, harming.pk), {"discussion": "Seen"})
-    client.post(url("panel-decision", meeting.pk) + f"?item={harming.pk}", {"text": "Refer"})
+    client.post(url("panel-item-decision", meeting.pk, harming.pk), {"text": "Refer"})
     client.post(url("panel-decision", meeting.pk), {"text": "Meet again in June"})
     harming.refresh_from_db()
     assert harming.discussion == "Seen"
@@ -230,7 +229,8 @@ def _ids(world: World) -> dict[str, list[Any]]:
         "panel-decision": [meeting.pk],
         "panel-close": [meeting.pk],
         "panel-item-discussion": [meeting.pk, harmed.pk],
-        "panel-action": [meeting.pk, harmed.pk],
+        "panel-item-action": [meeting.pk, harmed.pk],
+        "panel-item-decision": [meeting.pk, harmed.pk],
         "panel-action-update": [meeting.pk, action.pk],
     }
 
@@ -245,7 +245,8 @@ def _ids(world: World) -> dict[str, list[Any]]:
         "panel-decision",
         "panel-close",
         "panel-item-discussion",
-        "panel-action",
+        "panel-item-action",
+        "panel-item-decision",
         "panel-action-update",
     ],
 )

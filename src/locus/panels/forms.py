@@ -8,19 +8,14 @@ from typing import Any
 from django import forms
 
 from locus.access.models import Agency, Worker
+from locus.casework.models import ActionStatus
 from locus.cocase.forms import CocaseForm, date_field, set_choices, worker_choices
 from locus.cocase.models import LawfulBasis
 from locus.common.models import Confidence, Source
-from locus.panels.models import (
-    NEXT_ACTION_STATUSES,
-    ActionStatus,
-    ItemKind,
-    PanelAction,
-    PanelAttendee,
-    PanelKind,
-)
+from locus.panels.models import ItemKind, PanelAction, PanelAttendee, PanelKind, next_statuses
 from locus.people.models import Person
 from locus.places.models import Context
+from locus.profiles.models import ProfileItem
 from locus.profiles.selectors import BuildOn, build_on_choices
 
 
@@ -162,6 +157,8 @@ class ItemForm(CocaseForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # The name searched for and how many it found, for the page's search box.
+        self.search: dict[str, Any] = {"q": "", "found": 0}
         self.people = {str(p.pk): p for p in people}
         self.contexts = {str(c.pk): c for c in contexts}
         set_choices(
@@ -269,6 +266,8 @@ class ActionForm(CocaseForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # The profile items offered, set by the page: the service is given the chosen ones.
+        self.strengths: list[ProfileItem] = []
         self.owners = {str(w.pk): w for w in owners}
         self.agencies = {str(a.pk): a for a in agencies}
         set_choices(self, "owner", [("", "Choose a worker"), *worker_choices(owners)])
@@ -297,8 +296,10 @@ class ActionForm(CocaseForm):
 
 
 class ActionUpdateForm(CocaseForm):
+    """Progress on an action: offered only the statuses it may move to."""
+
     status = forms.ChoiceField(
-        label="Status now",
+        label="Where is it now?",
         widget=forms.RadioSelect,
         error_messages=_pick("Choose the action's status"),
     )
@@ -306,7 +307,6 @@ class ActionUpdateForm(CocaseForm):
     due = date_field("Due date", required=False, hint="Change it only if it has moved.")
 
     def __init__(self, *args: Any, action: PanelAction, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"status": action.status, "due": action.due})
-        super().__init__(*args, **kwargs)
-        allowed = NEXT_ACTION_STATUSES[action.status]
-        set_choices(self, "status", [c for c in ActionStatus.choices if c[0] in allowed])
+        super().__init__(*args, initial={"status": action.status, "due": action.due}, **kwargs)
+        labels = dict(ActionStatus.choices)
+        set_choices(self, "status", [(s, labels[s]) for s in next_statuses(action.status)])

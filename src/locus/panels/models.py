@@ -17,6 +17,12 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.casework.models import (
+    ACTION_MACHINE,
+    ACTION_MOVE_TO,
+    FINISHED_ACTION_STATUSES,
+    ActionStatus,
+)
 from locus.cocase.models import LawfulBasis
 from locus.common.models import Confidence, Source
 
@@ -283,24 +289,18 @@ class PanelDecision(models.Model):
         return self.text[:60]
 
 
-class ActionStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    STOPPED = "stopped", "Stopped"
+# A panel's actions share the context plan's statuses and moves (``casework.models``), so
+# that one which lands on a plan reads the same there.
+def action_move(current: str, target: str) -> str:
+    """The plan machine's move from ``current`` to ``target``: staying put is an update."""
+    return "update" if target == current else ACTION_MOVE_TO[ActionStatus(target)]
 
 
-FINISHED = frozenset({ActionStatus.DONE, ActionStatus.STOPPED})
-
-# Where an action may go next; done and stopped are final.
-NEXT_ACTION_STATUSES: dict[str, frozenset[str]] = {
-    ActionStatus.PLANNED: frozenset(ActionStatus.values),
-    ActionStatus.IN_PROGRESS: frozenset(
-        {ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.STOPPED}
-    ),
-    ActionStatus.DONE: frozenset(),
-    ActionStatus.STOPPED: frozenset(),
-}
+def next_statuses(current: str) -> list[str]:
+    """The statuses an action may take next (done and stopped are final)."""
+    return [
+        s for s in ActionStatus.values if ACTION_MACHINE.allows(current, action_move(current, s))
+    ]
 
 
 # ``casework.PlanAction.source`` for an action a panel lands on a context plan.
@@ -348,7 +348,7 @@ class PanelAction(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in FINISHED
+        return self.status in FINISHED_ACTION_STATUSES
 
     @property
     def on_plan(self) -> bool:

@@ -24,10 +24,8 @@ from django.http import Http404
 from locus.access import scopes
 from locus.access.models import Role, Worker
 from locus.access.policies import CASEWORK_ROLES, is_administrator
+from locus.cocase.policies import is_invitable
 from locus.panels.models import Attendance, PanelAction, PanelAttendee, PanelMeeting
-
-# Workers who may be on a panel's list: those who hold, manage or analyse cases.
-ATTENDING_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.ANALYST})
 
 
 def panels_visible_to(worker: Worker) -> QuerySet[PanelMeeting]:
@@ -68,32 +66,24 @@ def can_set_up_panel(worker: Worker) -> bool:
 
 
 def may_attend(worker: Worker) -> bool:
-    return (
-        worker.is_active
-        and worker.team_id is not None
-        and worker.role in ATTENDING_ROLES
-        and scopes.sees_case_records(worker)
-    )
+    """Who may be on a panel's list: the workers a co-case meeting may invite (active
+    practitioners, managers and analysts who see case records)."""
+    return is_invitable(worker)
 
 
-def _manages(manager: Worker, worker: Worker) -> bool:
-    return (
-        manager.role == Role.MANAGER
-        and manager.team_id is not None
-        and manager.team_id == worker.team_id
-        and scopes.sees_case_records(manager)
-    )
+def _manager_of(worker: Worker, *others: Worker) -> bool:
+    """``worker`` is the team manager of one of ``others``."""
+    if worker.role != Role.MANAGER or worker.team_id is None:
+        return False
+    return scopes.sees_case_records(worker) and any(o.team_id == worker.team_id for o in others)
 
 
 def is_organiser(worker: Worker, meeting: PanelMeeting) -> bool:
     """Whoever set it up, the chair, a manager of either's team, or an administrator."""
     if is_administrator(worker):
         return True
-    if not worker.is_active:
-        return False
-    return worker.pk in (meeting.created_by_id, meeting.chair_id) or any(
-        _manages(worker, w) for w in (meeting.created_by, meeting.chair)
-    )
+    leads = (meeting.created_by, meeting.chair)
+    return worker.is_active and (worker.pk in {w.pk for w in leads} or _manager_of(worker, *leads))
 
 
 def _attendance(worker: Worker, meeting: PanelMeeting) -> str | None:
@@ -115,10 +105,8 @@ def can_add_action(worker: Worker, meeting: PanelMeeting) -> bool:
 
 def can_update_action(worker: Worker, action: PanelAction) -> bool:
     """Its owner, the owner's team manager, or one of the panel's organisers."""
-    if not worker.is_active:
-        return False
-    return (
+    return worker.is_active and (
         action.owner_id == worker.pk
-        or _manages(worker, action.owner)
+        or _manager_of(worker, action.owner)
         or is_organiser(worker, action.meeting)
     )

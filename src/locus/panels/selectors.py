@@ -17,11 +17,15 @@ from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_obje
 from locus.access import scopes
 from locus.access.models import Team, Worker
 from locus.access.selectors import visible_person_ids
-from locus.casework.models import CaseStatus, ContextPlan, PlanStatus
+from locus.casework.models import (
+    FINISHED_ACTION_STATUSES,
+    CaseStatus,
+    ContextPlan,
+    PlanStatus,
+)
 from locus.panels import policies
 from locus.panels.models import (
     LISTS,
-    ActionStatus,
     AgendaItem,
     ItemKind,
     PanelAction,
@@ -43,7 +47,7 @@ def panels_for(*, viewer: Worker, status: str = "") -> QuerySet[PanelMeeting]:
             item_count=Count("items", distinct=True),
             open_actions=Count(
                 "actions",
-                filter=Q(actions__status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS]),
+                filter=~Q(actions__status__in=FINISHED_ACTION_STATUSES),
                 distinct=True,
             ),
         )

@@ -23,7 +23,10 @@ from locus.access.models import Agency, Team, Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.casework.models import (
+    ACTION_MACHINE,
+    FINISHED_ACTION_STATUSES,
     PLAN_MACHINE,
+    ActionStatus,
     CaseStatus,
     ContextPlan,
     PlanAction,
@@ -37,12 +40,9 @@ from locus.common.services import Problems, permitted, save_changes, today
 from locus.panels import policies
 from locus.panels.models import (
     ALLOWED_STEPS,
-    FINISHED,
-    NEXT_ACTION_STATUSES,
     NEXT_STATUS,
     PLAN_SOURCE,
     YOUNG_PERSON_KINDS,
-    ActionStatus,
     ActionUpdate,
     AgendaItem,
     Attendance,
@@ -54,6 +54,7 @@ from locus.panels.models import (
     PanelMeeting,
     PanelStatus,
     PanelStep,
+    action_move,
 )
 from locus.people.models import Allocation, Person, PersonKind
 from locus.places.models import Context
@@ -609,19 +610,12 @@ def panel_action_update(
             "This action is on the location's context safeguarding plan: "
             "its progress is recorded on the plan"
         )
-    current = ActionStatus(action.status)
-    if current in FINISHED:
-        raise InvalidTransition(
-            f"This action is {current.label.lower()}: agree a new one to do more"
-        )
     problems = Problems()
-    if status not in ActionStatus.values:
+    if status in ActionStatus.values:
+        # The plan's moves: done and stopped are final, nothing goes back to planned.
+        ACTION_MACHINE.after(action.status, action_move(action.status, status))
+    else:
         problems.add("status", "Choose the action's status")
-    elif status not in NEXT_ACTION_STATUSES[current]:
-        raise InvalidTransition(
-            f"An action {current.label.lower()} cannot go back to "
-            f"{ActionStatus(status).label.lower()}"
-        )
     note = _text(problems, "note", note, "Say what has happened")
     due = due or action.due
     if due != action.due:
@@ -645,7 +639,9 @@ def panel_close(*, actor: Worker, meeting: PanelMeeting) -> PanelMeeting:
     landed on a context plan are the plan's to follow."""
     _organise(actor, meeting, PanelStep.CLOSE)
     still_open = (
-        meeting.actions.filter(plan_action__isnull=True).exclude(status__in=FINISHED).count()
+        meeting.actions.filter(plan_action__isnull=True)
+        .exclude(status__in=FINISHED_ACTION_STATUSES)
+        .count()
     )
     if still_open:
         raise InvalidTransition(

@@ -3,12 +3,17 @@
 A meeting the viewer may not see, an action they may not take, and an agenda
 item about someone they may not see (for the pages that write about it) answer
 404. Every page that shows the meeting logs the read.
+
+The form pages that move a meeting on are one view, :func:`panel_step`, driven by
+:data:`STEPS`: each step says who may take it, its form, and the service it runs,
+on the meeting or on one agenda item.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -125,166 +130,7 @@ def panel_page(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 
 # --- Form pages -------------------------------------------------------------------------------
 
-
-def _form_page(
-    request: AuthedRequest, meeting: PanelMeeting, form: GovukForm, page: str, **context: Any
-) -> HttpResponse:
-    if request.method == "GET":
-        # Each form page shows the meeting (some, an item about a person): the read is logged.
-        record_access(actor=request.user, obj=meeting, detail={"page": page})
-    template = context.pop("template", "panels/form.html")
-    return render(request, template, {"meeting": meeting, "form": form, **context})
-
-
-def _step_page(
-    request: AuthedRequest,
-    meeting_id: int,
-    *,
-    allowed: Callable[[Worker, PanelMeeting], bool],
-    make_form: Callable[[PanelMeeting], GovukForm],
-    run: Callable[[PanelMeeting, Any], object],
-    success: str,
-    page: str,
-    **context: Any,
-) -> HttpResponse:
-    """A form page that moves a meeting on: 404 unless ``allowed``, then run the service."""
-    meeting = policies.access_panel(request.user, meeting_id)
-    permitted(allowed, request.user, meeting)
-    form = make_form(meeting)
-    if submitted(request, form, lambda: run(meeting, form), success):
-        return redirect("panel", meeting_id=meeting.pk)
-    return _form_page(request, meeting, form, page, **context)
-
-
-def attendee_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    def make_form(meeting: PanelMeeting) -> AttendeeForm:
-        listed = set(meeting.attendees.values_list("worker_id", flat=True))
-        return AttendeeForm(posted(request), workers=[w for w in _workers() if w.pk not in listed])
-
-    return _step_page(
-        request,
-        meeting_id,
-        allowed=policies.is_organiser,
-        make_form=make_form,
-        run=lambda m, f: services.panel_attendee_add(
-            actor=request.user,
-            meeting=m,
-            worker=f.chosen(),
-            name=f.cleaned_data.get("name", ""),
-            organisation=f.cleaned_data.get("organisation", ""),
-        ),
-        success="Added to the list",
-        page="attendee",
-        heading="Add someone to the list",
-        button="Add",
-    )
-
-
-def _people_offered(viewer: Worker, q: str, limit: int = 25) -> list[Person]:
-    """People matching ``q`` whom the viewer may see; without ``q``, their caseload."""
-    qs = scopes.people_visible_to(viewer)
-    words = q.split()
-    if not words:
-        qs = qs.filter(
-            id__in=Allocation.objects.filter(worker=viewer, end__isnull=True).values("person_id")
-        )
-    for word in words:
-        qs = qs.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
-    return list(qs.order_by("family_name", "given_name", "id")[:limit])
-
-
-def item_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    """Put someone or somewhere on the agenda; ``?q=`` finds a person, ``?kind=`` picks a list."""
-    viewer = request.user
-    q = (request.POST.get("q") or request.GET.get("q") or "").strip()[:100]
-    people = _people_offered(viewer, q)
-    if request.method == "POST" and request.POST.get("person"):
-        # Keep a person chosen from an earlier search on the list the form checks against.
-        people += list(
-            scopes.people_visible_to(viewer).filter(pk__in=_ids([request.POST["person"]]))
-        )
-    contexts = list(scopes.contexts_visible_to(viewer).order_by("kind", "name", "id"))
-    kind = request.GET.get("kind", "")
-    initial = {"kind": kind if kind in ItemKind.values else ""}
-    return _step_page(
-        request,
-        meeting_id,
-        allowed=policies.is_organiser,
-        make_form=lambda m: ItemForm(
-            posted(request), initial=initial, people=people, contexts=contexts
-        ),
-        run=lambda m, f: services.agenda_item_add(actor=viewer, meeting=m, **f.values()),
-        success="Added to the agenda",
-        page="item",
-        template="panels/item_form.html",
-        heading="Add to the agenda",
-        button="Add to the agenda",
-        q=q,
-        found=len(people),
-    )
-
-
-def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit() and len(v) < 18]
-
-
-def panel_hold(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    def make_form(meeting: PanelMeeting) -> HoldForm:
-        attendees = list(meeting.attendees.select_related("worker__team").order_by("id"))
-        return HoldForm(
-            posted(request), initial={"review_on": meeting.review_on}, attendees=attendees
-        )
-
-    return _step_page(
-        request,
-        meeting_id,
-        allowed=policies.is_organiser,
-        make_form=make_form,
-        run=lambda m, f: services.panel_hold(
-            actor=request.user,
-            meeting=m,
-            attended=_ids(f.cleaned_data["attended"]),
-            summary=f.cleaned_data.get("summary", ""),
-            review_on=f.cleaned_data.get("review_on"),
-        ),
-        success="Recorded as held: now record the discussion, decisions and actions",
-        page="hold",
-        heading="Record the meeting as held",
-        button="Record as held",
-    )
-
-
-def panel_cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    return _step_page(
-        request,
-        meeting_id,
-        allowed=policies.is_organiser,
-        make_form=lambda m: CancelForm(posted(request)),
-        run=lambda m, f: services.panel_cancel(
-            actor=request.user, meeting=m, reason=f.cleaned_data["reason"]
-        ),
-        success="Meeting cancelled",
-        page="cancel",
-        heading="Cancel the meeting",
-        button="Cancel the meeting",
-        warning=True,
-    )
-
-
-def panel_close(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    return _step_page(
-        request,
-        meeting_id,
-        allowed=policies.is_organiser,
-        make_form=lambda m: GovukForm(posted(request)),
-        run=lambda m, f: services.panel_close(actor=request.user, meeting=m),
-        success="Meeting closed",
-        page="close",
-        heading="Close the meeting",
-        intro="Close the meeting once every action is done or stopped. Nothing more can be "
-        "added to it after that.",
-        button="Close the meeting",
-    )
+Subject = PanelMeeting | AgendaItem
 
 
 def _item(request: AuthedRequest, meeting: PanelMeeting, item_id: int) -> AgendaItem:
@@ -300,127 +146,228 @@ def _item(request: AuthedRequest, meeting: PanelMeeting, item_id: int) -> Agenda
     return item
 
 
-def _item_page(
-    request: AuthedRequest,
-    meeting_id: int,
-    item_id: int,
-    *,
-    allowed: Callable[[Worker, PanelMeeting], bool],
-    make_form: Callable[[AgendaItem], GovukForm],
-    run: Callable[[AgendaItem, Any], object],
-    success: str,
-    page: str,
-    **context: Any,
-) -> HttpResponse:
-    meeting = policies.access_panel(request.user, meeting_id)
-    permitted(allowed, request.user, meeting)
-    item = _item(request, meeting, item_id)
-    form = make_form(item)
-    if submitted(request, form, lambda: run(item, form), success):
-        return redirect("panel", meeting_id=meeting.pk)
-    label = selectors.item_label(item, True)
-    return _form_page(
-        request,
-        meeting,
-        form,
-        page,
-        item=item,
-        caption=f"{item.get_kind_display()}: {label}",
-        **context,
+def _meeting_of(subject: Subject) -> PanelMeeting:
+    return subject.meeting if isinstance(subject, AgendaItem) else subject
+
+
+def _people_offered(viewer: Worker, q: str, limit: int = 25) -> list[Person]:
+    """People matching ``q`` whom the viewer may see; without ``q``, their caseload."""
+    qs = scopes.people_visible_to(viewer)
+    words = q.split()
+    if not words:
+        qs = qs.filter(
+            id__in=Allocation.objects.filter(worker=viewer, end__isnull=True).values("person_id")
+        )
+    for word in words:
+        qs = qs.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+    return list(qs.order_by("family_name", "given_name", "id")[:limit])
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit() and len(v) < 18]
+
+
+def _item_form(request: AuthedRequest, meeting: Subject) -> ItemForm:
+    """``?q=`` finds a person by name, ``?kind=`` picks the list."""
+    viewer = request.user
+    q = (request.POST.get("q") or request.GET.get("q") or "").strip()[:100]
+    people = _people_offered(viewer, q)
+    if request.POST.get("person"):
+        # A person chosen from an earlier search stays on the list the form checks against.
+        people += scopes.people_visible_to(viewer).filter(pk__in=_ids([request.POST["person"]]))
+    kind = request.GET.get("kind", "")
+    form = ItemForm(
+        posted(request),
+        initial={"kind": kind if kind in ItemKind.values else ""},
+        people=people,
+        contexts=list(scopes.contexts_visible_to(viewer).order_by("kind", "name", "id")),
+    )
+    form.search = {"q": q, "found": len(people)}
+    return form
+
+
+def _attendee_form(request: AuthedRequest, meeting: Subject) -> AttendeeForm:
+    listed = set(_meeting_of(meeting).attendees.values_list("worker_id", flat=True))
+    return AttendeeForm(posted(request), workers=[w for w in _workers() if w.pk not in listed])
+
+
+def _hold_form(request: AuthedRequest, subject: Subject) -> HoldForm:
+    meeting = _meeting_of(subject)
+    return HoldForm(
+        posted(request),
+        initial={"review_on": meeting.review_on},
+        attendees=list(meeting.attendees.select_related("worker__team").order_by("id")),
     )
 
 
-def item_discussion(request: AuthedRequest, meeting_id: int, item_id: int) -> HttpResponse:
-    return _item_page(
-        request,
-        meeting_id,
-        item_id,
-        allowed=policies.can_record_discussion,
-        make_form=lambda i: DiscussionForm(posted(request), initial={"discussion": i.discussion}),
-        run=lambda i, f: services.item_discussion_record(
-            actor=request.user, item=i, discussion=f.cleaned_data["discussion"]
+def _action_form(request: AuthedRequest, subject: Subject) -> ActionForm:
+    assert isinstance(subject, AgendaItem)
+    owners = [
+        a.worker
+        for a in subject.meeting.attendees.filter(worker__isnull=False).select_related(
+            "worker__team__agency"
+        )
+        if a.worker is not None
+    ]
+    young = subject.kind in YOUNG_PERSON_KINDS and subject.person is not None
+    options = build_on_for(request.user, [subject.person]) if young else []  # type: ignore[list-item]
+    form = ActionForm(
+        posted(request),
+        initial={"owner": str(request.user.pk)},
+        owners=owners,
+        agencies=list(Agency.objects.order_by("name")),
+        strengths=options,
+    )
+    form.strengths = list(ProfileItem.objects.filter(pk__in=[o.item_id for o in options]))
+    return form
+
+
+def _run_action(actor: Worker, item: Any, form: Any) -> object:
+    chosen = form.strength_ids() if "builds_on" in form.fields else set()
+    builds_on = [s for s in form.strengths if s.pk in chosen]
+    return services.panel_action_add(actor=actor, item=item, builds_on=builds_on, **form.values())
+
+
+@dataclass(frozen=True)
+class Step:
+    """A form page that moves a meeting on, or writes about one of its agenda items."""
+
+    heading: str
+    button: str
+    success: str
+    form: Callable[[AuthedRequest, Subject], GovukForm]
+    run: Callable[[Worker, Any, Any], object]
+    allowed: Callable[[Worker, PanelMeeting], bool] = policies.is_organiser
+    intro: str = ""
+    warning: bool = False
+    template: str = "panels/form.html"
+
+
+def _data(f: Any) -> dict[str, Any]:
+    return cast(dict[str, Any], f.cleaned_data)
+
+
+STEPS: dict[str, Step] = {
+    "attendee": Step(
+        "Add someone to the list",
+        "Add",
+        "Added to the list",
+        _attendee_form,
+        lambda actor, m, f: services.panel_attendee_add(
+            actor=actor,
+            meeting=m,
+            worker=f.chosen(),
+            name=_data(f).get("name", ""),
+            organisation=_data(f).get("organisation", ""),
         ),
-        success="Discussion recorded",
-        page="discussion",
-        heading="Record the discussion",
-        button="Save",
-    )
-
-
-def decision_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    """A decision on the meeting as a whole, or on one item (``?item=``)."""
-    meeting = policies.access_panel(request.user, meeting_id)
-    permitted(policies.can_record_discussion, request.user, meeting)
-    item_id = _ids([request.GET.get("item", "")])
-    item = _item(request, meeting, item_id[0]) if item_id else None
-    form = DecisionForm(posted(request))
-
-    def run() -> None:
-        services.panel_decision_add(
-            actor=request.user, meeting=meeting, item=item, text=form.cleaned_data["text"]
-        )
-
-    if submitted(request, form, run, "Decision recorded"):
-        return redirect("panel", meeting_id=meeting.pk)
-    caption = f"{item.get_kind_display()}: {selectors.item_label(item, True)}" if item else ""
-    return _form_page(
-        request,
-        meeting,
-        form,
-        "decision",
-        item=item,
-        caption=caption,
-        heading="Record a decision",
-        button="Save the decision",
-    )
-
-
-def action_add(request: AuthedRequest, meeting_id: int, item_id: int) -> HttpResponse:
-    strengths: list[ProfileItem] = []
-
-    def make_form(item: AgendaItem) -> ActionForm:
-        meeting = item.meeting
-        owners = [
-            a.worker
-            for a in meeting.attendees.filter(worker__isnull=False).select_related(
-                "worker__team__agency"
-            )
-            if a.worker is not None
-        ]
-        options = (
-            build_on_for(request.user, [item.person])
-            if item.kind in YOUNG_PERSON_KINDS and item.person is not None
-            else []
-        )
-        strengths.extend(ProfileItem.objects.filter(pk__in=[o.item_id for o in options]))
-        return ActionForm(
-            posted(request),
-            initial={"owner": str(request.user.pk)},
-            owners=owners,
-            agencies=list(Agency.objects.order_by("name")),
-            strengths=options,
-        )
-
-    def run(item: AgendaItem, form: Any) -> object:
-        chosen = form.strength_ids() if "builds_on" in form.fields else set()
-        return services.panel_action_add(
-            actor=request.user,
-            item=item,
-            builds_on=[s for s in strengths if s.pk in chosen],
-            **form.values(),
-        )
-
-    return _item_page(
-        request,
-        meeting_id,
-        item_id,
+    ),
+    "item": Step(
+        "Add to the agenda",
+        "Add to the agenda",
+        "Added to the agenda",
+        _item_form,
+        lambda actor, m, f: services.agenda_item_add(actor=actor, meeting=m, **f.values()),
+        template="panels/item_form.html",
+    ),
+    "hold": Step(
+        "Record the meeting as held",
+        "Record as held",
+        "Recorded as held: now record the discussion, decisions and actions",
+        _hold_form,
+        lambda actor, m, f: services.panel_hold(
+            actor=actor,
+            meeting=m,
+            attended=_ids(_data(f)["attended"]),
+            summary=_data(f).get("summary", ""),
+            review_on=_data(f).get("review_on"),
+        ),
+    ),
+    "cancel": Step(
+        "Cancel the meeting",
+        "Cancel the meeting",
+        "Meeting cancelled",
+        lambda request, m: CancelForm(posted(request)),
+        lambda actor, m, f: services.panel_cancel(
+            actor=actor, meeting=m, reason=_data(f)["reason"]
+        ),
+        warning=True,
+    ),
+    "close": Step(
+        "Close the meeting",
+        "Close the meeting",
+        "Meeting closed",
+        lambda request, m: GovukForm(posted(request)),
+        lambda actor, m, f: services.panel_close(actor=actor, meeting=m),
+        intro="Close the meeting once every action of its own is done or stopped. Nothing "
+        "more can be added to it after that.",
+    ),
+    "decision": Step(
+        "Record a decision",
+        "Save the decision",
+        "Decision recorded",
+        lambda request, subject: DecisionForm(posted(request)),
+        lambda actor, subject, f: services.panel_decision_add(
+            actor=actor,
+            meeting=_meeting_of(subject),
+            item=subject if isinstance(subject, AgendaItem) else None,
+            text=_data(f)["text"],
+        ),
+        allowed=policies.can_record_discussion,
+    ),
+    "discussion": Step(
+        "Record the discussion",
+        "Save",
+        "Discussion recorded",
+        lambda request, item: DiscussionForm(
+            posted(request), initial={"discussion": getattr(item, "discussion", "")}
+        ),
+        lambda actor, item, f: services.item_discussion_record(
+            actor=actor, item=item, discussion=_data(f)["discussion"]
+        ),
+        allowed=policies.can_record_discussion,
+    ),
+    "action": Step(
+        "Add an action",
+        "Add the action",
+        "Action added",
+        _action_form,
+        _run_action,
         allowed=policies.can_add_action,
-        make_form=make_form,
-        run=run,
-        success="Action added",
-        page="action",
-        heading="Add an action",
-        button="Add the action",
+    ),
+}
+
+
+def panel_step(
+    request: AuthedRequest, meeting_id: int, step: str, item_id: int | None = None
+) -> HttpResponse:
+    """One of :data:`STEPS`, on the meeting or (with ``item_id``) one of its agenda items:
+    404 unless the viewer may take it, then the form, then the service."""
+    page = STEPS[step]
+    meeting = policies.access_panel(request.user, meeting_id)
+    permitted(page.allowed, request.user, meeting)
+    subject: Subject = meeting if item_id is None else _item(request, meeting, item_id)
+    form = page.form(request, subject)
+    if submitted(request, form, lambda: page.run(request.user, subject, form), page.success):
+        return redirect("panel", meeting_id=meeting.pk)
+    if request.method == "GET":
+        # Each form page shows the meeting (some, an item about a person): the read is logged.
+        read = {"page": step, **({"item": item_id} if item_id else {})}
+        record_access(actor=request.user, obj=meeting, detail=read)
+    caption = ""
+    if isinstance(subject, AgendaItem):
+        caption = f"{subject.get_kind_display()}: {selectors.item_label(subject, True)}"
+    return render(
+        request,
+        page.template,
+        {
+            "meeting": meeting,
+            "form": form,
+            "heading": page.heading,
+            "button": page.button,
+            "intro": page.intro,
+            "warning": page.warning,
+            "caption": caption,
+        },
     )
 
 
@@ -448,13 +395,17 @@ def action_update(request: AuthedRequest, meeting_id: int, action_id: int) -> Ht
 
     if submitted(request, form, run, "Action updated"):
         return redirect("panel", meeting_id=meeting.pk)
+    if request.method == "GET":
+        record_access(actor=request.user, obj=meeting, detail={"page": "action update"})
     shown = action.owner_id == request.user.pk or services.item_visible(request.user, action.item)
-    return _form_page(
+    return render(
         request,
-        meeting,
-        form,
-        "action update",
-        heading="Update the action",
-        intro=action.description if shown else "An action on an item you may not see.",
-        button="Save the update",
+        "panels/form.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "heading": "Update the action",
+            "intro": action.description if shown else "An action on an item you may not see.",
+            "button": "Save the update",
+        },
     )

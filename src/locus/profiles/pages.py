@@ -23,19 +23,25 @@ def posted(request: AuthedRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
+def show_refusal(form: GovukForm, error: ValidationFailed | InvalidTransition) -> None:
+    """A refused step on the page: on the fields it names, or at the top in plain words."""
+    if isinstance(error, ValidationFailed):
+        form.add_domain_errors(error)
+    else:
+        form.add_error(None, str(error))
+
+
 def submitted(
     request: AuthedRequest, form: GovukForm, run: Callable[[], Any], success: str
 ) -> bool:
     """Run the service for a valid POSTed form; True when it succeeded."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        run()
-    except ValidationFailed as error:
-        form.add_domain_errors(error)
-        return False
-    except InvalidTransition as error:
-        form.add_error(None, str(error))
-        return False
-    messages.success(request, success)
-    return True
+    ok = request.method == "POST" and form.is_valid()
+    if ok:
+        try:
+            run()
+        except (ValidationFailed, InvalidTransition) as error:
+            show_refusal(form, error)
+            ok = False
+        else:
+            messages.success(request, success)
+    return ok
