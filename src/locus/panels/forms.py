@@ -229,18 +229,20 @@ class CancelForm(CocaseForm):
     reason = _text_area("Why is the meeting cancelled?", "Say why the meeting is cancelled", rows=3)
 
 
+def _select(label: str, missing: str, hint: str = "") -> forms.ChoiceField:
+    """A drop-down; ``missing`` is the message for an empty or unknown choice ("" = optional)."""
+    return forms.ChoiceField(
+        label=label,
+        required=bool(missing),
+        help_text=hint,
+        error_messages=_pick(missing or f"Choose from the list: {label.lower()}"),
+    )
+
+
 class ActionForm(CocaseForm):
     description = _text_area("What will be done", "Describe the action")
-    owner = forms.ChoiceField(
-        label="Owner",
-        help_text="A worker on the meeting's list.",
-        error_messages=_pick("Choose the worker who owns it"),
-    )
-    agency = forms.ChoiceField(
-        label="Agency delivering it",
-        required=False,
-        error_messages={"invalid_choice": "Choose an agency from the list"},
-    )
+    owner = _select("Owner", "Choose the worker who owns it", "A worker on the meeting's list.")
+    agency = _select("Agency delivering it", "", "The owner's, unless you choose another.")
     due = date_field("Due date")
     status = forms.ChoiceField(
         label="Status",

@@ -99,21 +99,22 @@ class PanelMeeting(models.Model):
         "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     held_recorded_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-meets_on", "-id"]
         indexes = [models.Index(fields=["status", "review_on"])]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(lawful_basis="other") | ~models.Q(lawful_basis_other=""),
-                name="panel_other_basis_described",
-            ),
-            models.CheckConstraint(
                 condition=models.Q(review_on__gte=models.F("meets_on")),
                 name="panel_review_after_meeting",
+            ),
+            # "Other" says which basis: a sharing without a stated basis breaks rule 5.
+            models.CheckConstraint(
+                condition=~(models.Q(lawful_basis="other") & models.Q(lawful_basis_other="")),
+                name="panel_other_basis_described",
             ),
         ]
 

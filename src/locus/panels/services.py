@@ -617,20 +617,21 @@ def panel_action_update(
     else:
         problems.add("status", "Choose the action's status")
     note = _text(problems, "note", note, "Say what has happened")
-    due = due or action.due
-    if due != action.due:
+    moved = due is not None and due != action.due
+    if moved:
         _check_due(problems, due)
     problems.raise_if_any()
-    now = timezone.now()
-    _create(
-        actor,
-        ActionUpdate.objects.create(
-            action=action, at=now, by=actor, status=status, due=due, note=note
-        ),
+    step = ActionUpdate.objects.create(
+        action=action,
+        at=timezone.now(),
+        by=actor,
+        status=status,
+        due=due if moved else action.due,
+        note=note,
     )
-    return save_changes(
-        actor=actor, obj=action, fields={"status": status, "due": due, "updated_at": now}
-    )
+    _create(actor, step)
+    changed = {"status": step.status, "due": step.due, "updated_at": step.at}
+    return save_changes(actor=actor, obj=action, fields=changed)
 
 
 @transaction.atomic

@@ -90,13 +90,9 @@ class ProfileItem(models.Model):
         "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     end_reason = models.CharField(max_length=300, blank=True)
+    # The earlier wording this item changed (a purge of the person takes both).
     replaces = models.OneToOneField(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="replaced_by",
-        help_text="The earlier wording this item changed.",
+        "self", models.SET_NULL, null=True, blank=True, related_name="replaced_by"
     )
 
     class Meta:

@@ -7,6 +7,7 @@ Every page reads the child's record, so every page view is logged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -46,13 +47,20 @@ def _item(person: Person, item_id: int) -> ProfileItem:
     return item
 
 
-def _page(
+def _form_step(
     request: AuthedRequest,
     person: Person,
     form: GovukForm,
+    write: Callable[[], object],
+    *,
+    done: str,
     read: dict[str, Any],
     **context: Any,
 ) -> HttpResponse:
+    """Take the form to its service and back to the profile, or show it (a logged read of
+    the child's record) with whatever the service refused."""
+    if submitted(request, form, write, done):
+        return redirect("person-profile", person_id=person.pk)
     if request.method == "GET":
         record_access(actor=request.user, obj=person, detail=read)
     return render(request, "profiles/form.html", {"person": person, "form": form, **context})
@@ -81,17 +89,13 @@ def item_add(request: AuthedRequest, person_id: int) -> HttpResponse:
         peers=peers,
         places=context_choices(viewer=viewer, person=person),
     )
-
-    def run() -> None:
-        services.profile_item_add(actor=viewer, person=person, **form.values())
-
-    if submitted(request, form, run, "Added to the profile"):
-        return redirect("person-profile", person_id=person.pk)
-    return _page(
+    return _form_step(
         request,
         person,
         form,
-        {"page": "profile-add"},
+        lambda: services.profile_item_add(actor=viewer, person=person, **form.values()),
+        done="Added to the profile",
+        read={"page": "profile-add"},
         heading="Add to the profile",
         button="Add to the profile",
         searchable=True,
@@ -101,65 +105,56 @@ def item_add(request: AuthedRequest, person_id: int) -> HttpResponse:
     )
 
 
+def _item_step(request: AuthedRequest, person_id: int, item_id: int) -> tuple[Person, ProfileItem]:
+    person = _recordable(request, person_id)
+    return person, _item(person, item_id)
+
+
 def item_change(request: AuthedRequest, person_id: int, item_id: int) -> HttpResponse:
     """New words from a date: the old item ends that day and stays in the history."""
-    person = _recordable(request, person_id)
-    item = _item(person, item_id)
-    form = ProfileChangeForm(
-        posted(request),
-        initial={
-            "text": item.text,
-            "own_words": "yes" if item.own_words else "no",
-            "changed_on": today(),
-        },
-    )
-
-    def run() -> None:
-        services.profile_item_change(
+    person, item = _item_step(request, person_id, item_id)
+    initial = {
+        "text": item.text,
+        "own_words": "yes" if item.own_words else "no",
+        "changed_on": today(),
+    }
+    form = ProfileChangeForm(posted(request), initial=initial)
+    return _form_step(
+        request,
+        person,
+        form,
+        lambda: services.profile_item_change(
             actor=request.user,
             item=item,
             changed_on=form.cleaned_data["changed_on"],
             **form.words(),
-        )
-
-    if submitted(request, form, run, "Change recorded: the earlier words are kept in the history"):
-        return redirect("person-profile", person_id=person.pk)
-    return _page(
-        request,
-        person,
-        form,
-        {"page": "profile-change", "item": item.pk},
+        ),
+        done="Change recorded: the earlier words are kept in the history",
+        read={"page": "profile-change", "item": item.pk},
         heading=f"Change a {item.kind_singular}",
         button="Save the change",
-        item=item,
         row=selectors.profile_row(request.user, item),
         intro="The earlier words stay in the profile's history, with the date they changed.",
     )
 
 
 def item_end(request: AuthedRequest, person_id: int, item_id: int) -> HttpResponse:
-    person = _recordable(request, person_id)
-    item = _item(person, item_id)
+    person, item = _item_step(request, person_id, item_id)
     form = ProfileEndForm(posted(request), initial={"ended_on": today()})
-
-    def run() -> None:
-        services.profile_item_end(
+    return _form_step(
+        request,
+        person,
+        form,
+        lambda: services.profile_item_end(
             actor=request.user,
             item=item,
             ended_on=form.cleaned_data["ended_on"],
             reason=form.cleaned_data.get("reason", ""),
-        )
-
-    if submitted(request, form, run, "Ended: it stays in the profile's history"):
-        return redirect("person-profile", person_id=person.pk)
-    return _page(
-        request,
-        person,
-        form,
-        {"page": "profile-end", "item": item.pk},
+        ),
+        done="Ended: it stays in the profile's history",
+        read={"page": "profile-end", "item": item.pk},
         heading=f"End a {item.kind_singular}",
         button="End it",
-        item=item,
         row=selectors.profile_row(request.user, item),
         intro="It stays in the profile's history with the date it ended. Nothing is deleted.",
     )
