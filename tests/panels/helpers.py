@@ -14,7 +14,7 @@ from typing import Any
 
 from locus.common.services import today
 from locus.panels.models import (
-    ActionUpdate,
+    ActionProgress,
     AgendaItem,
     PanelAction,
     PanelAttendee,
@@ -30,7 +30,7 @@ from locus.panels.services import (
 )
 from tests.factories import World
 
-PANEL_MODELS = (PanelMeeting, PanelAttendee, AgendaItem, PanelDecision, PanelAction, ActionUpdate)
+PANEL_MODELS = (PanelMeeting, PanelAttendee, AgendaItem, PanelDecision, PanelAction, ActionProgress)
 LAST_WEEK = dt.timedelta(days=7)
 
 

@@ -309,7 +309,7 @@ def test_discussion_decisions_and_actions_on_an_item(world: World) -> None:
     action = act(world, harmed, builds_on=[nan], agency=world.yjs)
     assert decision.item == harmed and harmed.discussion == "Doing better"
     assert list(action.builds_on.all()) == [nan] and action.agency == world.yjs
-    assert action.status == "planned" and action.updates.count() == 1
+    assert action.status == "planned" and action.progress.count() == 1
     assert changes_for(action)[0].after["builds_on"] == [nan.pk]
 
 

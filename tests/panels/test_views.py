@@ -199,7 +199,11 @@ def test_the_owner_updates_an_action_and_others_get_404(world: World) -> None:
     )
     assert response.status_code == 302
     action.refresh_from_db()
-    assert action.status == "in_progress" and action.updates.count() == 2
+    assert action.status == "in_progress"
+    assert [(p.status_from, p.status_to) for p in action.progress.all()] == [
+        ("", "planned"),
+        ("planned", "in_progress"),
+    ]
 
 
 def test_the_page_offers_only_the_moves_its_state_allows(world: World) -> None:

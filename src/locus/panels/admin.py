@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from locus.common.admin import CaseRecordAdmin
 from locus.panels.models import (
-    ActionUpdate,
+    ActionProgress,
     AgendaItem,
     PanelAction,
     PanelAttendee,
@@ -51,8 +51,8 @@ class PanelActionAdmin(CaseRecordAdmin):
     raw_id_fields = ("meeting", "item", "owner", "created_by", "plan_action")
 
 
-@admin.register(ActionUpdate)
-class ActionUpdateAdmin(CaseRecordAdmin):
-    list_display = ("action", "status", "at", "by")
+@admin.register(ActionProgress)
+class ActionProgressAdmin(CaseRecordAdmin):
+    list_display = ("action", "status_from", "status_to", "at", "by")
     list_select_related = ("action", "by")
     raw_id_fields = ("action", "by")

@@ -356,18 +356,22 @@ class PanelAction(models.Model):
         return self.plan_action_id is not None
 
 
-class ActionUpdate(models.Model):
-    """One step in an action's history: what happened, and its status and due date after it."""
+class ActionProgress(models.Model):
+    """One step in an action's story, oldest first: from which status and due date to which,
+    and what happened. The first step (agreeing it) comes from nowhere."""
 
-    action = models.ForeignKey(PanelAction, on_delete=models.CASCADE, related_name="updates")
+    action = models.ForeignKey(PanelAction, on_delete=models.CASCADE, related_name="progress")
     at = models.DateTimeField()
     by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=12, choices=ActionStatus.choices)
-    due = models.DateField()
     note = models.TextField()
+    status_from = models.CharField(max_length=12, choices=ActionStatus.choices, blank=True)
+    status_to = models.CharField(max_length=12, choices=ActionStatus.choices)
+    due_from = models.DateField(null=True, blank=True)
+    due_to = models.DateField()
 
     class Meta:
-        ordering = ["-at", "-id"]
+        ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()} on {self.at:%d/%m/%Y}"
+        was = self.get_status_from_display() or "Agreed"
+        return f"{was} to {self.get_status_to_display().lower()}, {self.at:%d/%m/%Y}"

@@ -43,7 +43,7 @@ from locus.panels.models import (
     NEXT_STATUS,
     PLAN_SOURCE,
     YOUNG_PERSON_KINDS,
-    ActionUpdate,
+    ActionProgress,
     AgendaItem,
     Attendance,
     ItemKind,
@@ -555,15 +555,15 @@ def panel_action_add(
     assert due is not None and delivering is not None
     now = timezone.now()
     action = PanelAction.objects.create(
-        meeting=meeting,
         item=item,
-        description=description,
+        meeting=meeting,
         owner=owner,
         agency=delivering,
         due=due,
         status=status,
-        created_by=actor,
+        description=description,
         created_at=now,
+        created_by=actor,
         updated_at=now,
     )
     action.builds_on.set(strengths)
@@ -576,17 +576,15 @@ def panel_action_add(
         obj=action,
         after={**snapshot(action), "builds_on": sorted(s.pk for s in strengths)},
     )
-    _create(
-        actor,
-        ActionUpdate.objects.create(
-            action=action,
-            at=now,
-            by=actor,
-            status=status,
-            due=due,
-            note=f"Agreed; owned by {owner}",
-        ),
+    first = ActionProgress.objects.create(
+        action=action,
+        at=now,
+        by=actor,
+        note=f"Agreed; owned by {owner}",
+        status_to=status,
+        due_to=due,
     )
+    _create(actor, first)
     return action
 
 
@@ -621,16 +619,18 @@ def panel_action_update(
     if moved:
         _check_due(problems, due)
     problems.raise_if_any()
-    step = ActionUpdate.objects.create(
+    step = ActionProgress.objects.create(
         action=action,
         at=timezone.now(),
         by=actor,
-        status=status,
-        due=due if moved else action.due,
         note=note,
+        status_from=action.status,
+        status_to=status,
+        due_from=action.due,
+        due_to=due if moved and due is not None else action.due,
     )
     _create(actor, step)
-    changed = {"status": step.status, "due": step.due, "updated_at": step.at}
+    changed = {"status": step.status_to, "due": step.due_to, "updated_at": step.at}
     return save_changes(actor=actor, obj=action, fields=changed)
 
 
