@@ -121,12 +121,6 @@ class PanelMeeting(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def lawful_basis_text(self) -> str:
-        if self.lawful_basis == LawfulBasis.OTHER:
-            return f"Other: {self.lawful_basis_other}"
-        return self.get_lawful_basis_display()
-
     def allows(self, step: str) -> bool:
         return step in ALLOWED_STEPS[self.status]
 
