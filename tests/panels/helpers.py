@@ -110,10 +110,14 @@ def approved_plan(world: World, context: Any, *, status: str = "active") -> Any:
     from locus.casework.models import ContextCase, ContextPlan, ThresholdLevel
 
     now = timezone.now()
+    # The seeded levels are gone after a browser test flushed the database: make one if so.
+    level = ThresholdLevel.objects.order_by("-order").first() or ThresholdLevel.objects.create(
+        order=1, name="Level 2: context assessment", suggested_decision="assessment"
+    )
     case = ContextCase.objects.create(
         context=context,
         status="plan",
-        threshold_level=ThresholdLevel.objects.order_by("-order").first(),
+        threshold_level=level,
         lead=world.social_worker,
         team=world.csc_team_a,
         opened_on=today(),

@@ -70,7 +70,7 @@ def test_each_attendee_sees_the_agenda_through_their_own_sight(world: World) -> 
     assert _labels(world, "social_worker") == {
         "harmed": (True, "Ciara Cscchild"),
         "harming": (False, "A young person not allocated to a worker"),
-        "person_of_concern": (False, "A person of concern not allocated to a worker"),
+        "person_of_concern": (False, "A person of concern you may not see"),
         "location": (True, "Millfields Park"),
     }
 

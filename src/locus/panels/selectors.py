@@ -63,15 +63,18 @@ def holder_text(worker: Worker | None, team: Team | None) -> str:
 
 
 def hidden_label(item: AgendaItem) -> str:
-    """How an item about someone or somewhere the viewer may not see is described."""
+    """How an item about someone or somewhere the viewer may not see is described: by who
+    holds the case (or recorded the person), so the viewer knows whom to ask."""
     if item.kind == ItemKind.LOCATION:
         assert item.context is not None
         return f"A {item.context.get_kind_display().lower()} you may not see"
     who = "A person of concern" if item.kind == ItemKind.PERSON_OF_CONCERN else "A young person"
     holder = holder_text(item.holder, item.holder_team)
-    if not holder:
-        return f"{who} not allocated to a worker"
-    return f"{who} {'held' if item.holds_case else 'recorded'} by {holder}"
+    if holder:
+        return f"{who} {'held' if item.holds_case else 'recorded'} by {holder}"
+    if item.kind == ItemKind.PERSON_OF_CONCERN:
+        return f"{who} you may not see"
+    return f"{who} not allocated to a worker"
 
 
 @dataclass
