@@ -144,3 +144,27 @@ def test_query_counts_do_not_grow_with_the_agenda(
     fresh = policies.access_panel(world.social_worker, meeting.pk)
     with django_assert_num_queries(DETAIL_QUERIES):
         panel_detail(world.social_worker, fresh)
+
+
+def test_the_child_s_page_lists_the_panels_that_had_them_on_a_list(world: World) -> None:
+    from django.template.loader import render_to_string
+
+    from locus.panels.selectors import panel_items_for_person
+
+    meeting = with_agenda(world)
+    add(world, meeting, "harming", person=world.csc_child, reason="Pushed a peer")
+    rows = panel_items_for_person(world.social_worker, world.csc_child)
+    assert [(r.item.kind, r.meeting_visible) for r in rows] == [
+        ("harmed", True),
+        ("harming", True),
+    ]
+    # The teammate sees the child, not the meeting: it is named by its kind only.
+    html = render_to_string(
+        "panels/_person_panels.html",
+        {
+            "panel_items": panel_items_for_person(world.teammate, world.csc_child),
+            "person": world.csc_child,
+        },
+    )
+    assert "MACE panel <span" in html and meeting.title not in html
+    assert "Young person harmed" in html and "Young person who harmed" in html

@@ -34,6 +34,7 @@ from locus.panels.models import (
     PanelMeeting,
     PanelStep,
 )
+from locus.people.models import Person
 
 
 def panels_for(*, viewer: Worker, status: str = "") -> QuerySet[PanelMeeting]:
@@ -252,3 +253,33 @@ def panel_detail(viewer: Worker, meeting: PanelMeeting) -> PanelDetail:
         can_discuss=policies.can_record_discussion(viewer, meeting),
         can_add_action=policies.can_add_action(viewer, meeting),
     )
+
+
+@dataclass
+class PersonItem:
+    """A panel agenda item about a child, for the child's page."""
+
+    item: AgendaItem
+    meeting_visible: bool
+
+
+def panel_items_for_person(viewer: Worker, person: Person) -> list[PersonItem]:
+    """The HSB meetings and MACE panels that had this child on a list, newest first, with the
+    list (harmed and harming stay apart). Two queries. The caller has checked that the viewer
+    may see the child; a meeting is linked only for a viewer who may see it."""
+    items = list(
+        AgendaItem.objects.filter(person=person)
+        .select_related("meeting")
+        .order_by("-meeting__meets_on", "kind", "id")
+    )
+    meeting_ids = {i.meeting_id for i in items}
+    seen = (
+        set(
+            policies.panels_visible_to(viewer)
+            .filter(id__in=meeting_ids)
+            .values_list("id", flat=True)
+        )
+        if meeting_ids
+        else set()
+    )
+    return [PersonItem(i, i.meeting_id in seen) for i in items]
