@@ -10,9 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from locus.access.models import Worker
 from tests.factories import World, build_world
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: SQLite reuses the ids of rolled-back rows, so a
+    result cached under "the latest change" by one test could otherwise answer the next."""
+    cache.clear()
 
 
 @pytest.fixture

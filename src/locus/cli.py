@@ -139,6 +139,7 @@ def prepare_demo(
     """
     from django.contrib.auth.password_validation import validate_password
 
+    from locus.demo.casework import add_demo_context_cases
     from locus.demo.cocase import add_demo_meetings
     from locus.demo.generator import ensure_demo_accounts, generate_borough
 
@@ -156,6 +157,7 @@ def prepare_demo(
         # Co-case meetings are made through the services as the demo workers, so they need
         # the workers' accounts and caseloads from the borough first.
         add_demo_meetings()
+        add_demo_context_cases()
     finally:
         if bars is not None:
             bars.close()

@@ -89,8 +89,8 @@ def test_each_move_from_each_status(machine: Machine, status: str, move: str) ->
         assert not machine.allows(status, move)
         with pytest.raises(InvalidTransition) as refused:
             machine.after(status, move)
-        label = machine.statuses(status).label.lower()
-        assert str(refused.value).startswith(f"This {machine.what} is {label}: you cannot ")
+        state = machine.state_text(status)
+        assert str(refused.value).startswith(f"This {machine.what} is {state}: you cannot ")
 
 
 def test_an_unknown_move_is_a_programming_error() -> None:
@@ -99,6 +99,8 @@ def test_an_unknown_move_is_a_programming_error() -> None:
 
 
 def test_refusals_read_plainly() -> None:
+    with pytest.raises(InvalidTransition, match="This case is at assessment: you cannot agree"):
+        CASE_MACHINE.after("assessment", "agree_plan")
     with pytest.raises(InvalidTransition, match="This plan is ended: you cannot add to it"):
         PLAN_MACHINE.after("ended", "edit")
     with pytest.raises(InvalidTransition, match="This assessment is approved: you cannot submit"):

@@ -122,7 +122,8 @@ def test_being_at_the_same_place_links_within_the_window_inclusive(
     summary = f"Only at the same places within {window or 30} days: 1 child held by other workers"
     assert (summary in html) is linked_by_place
     assert ("Millfields Park <span" in html) is linked_by_place
-    assert ("A child you cannot see" in html) is linked_by_place
+    held_by = "YJS Casework, Youth Justice Service:\n      1 child you cannot see."
+    assert (held_by in html) is linked_by_place
 
 
 def test_co_presence_words_use_only_our_childs_dates(world: World) -> None:
@@ -203,6 +204,7 @@ def test_borough_clusters_list_holders_and_name_only_who_the_viewer_may_see(
     assert "Yjschild" not in html and "Otherchild" not in html
     assert html.count("A child you cannot see") == 2
     assert "1 direct association" in html
+    assert "Held by 4 workers in Children&#x27;s Social Care, Youth Justice Service." in html
     admin_html = page(linked.admin, url).content.decode()
     assert "Yusuf Yjschild" in admin_html
 
@@ -278,3 +280,53 @@ def test_the_linked_pages_offer_a_meeting_about_the_linked_children(linked: Worl
     assert form.status_code == 200
     assert "Otherchild" not in text
     assert "Child held by" in text
+
+
+# --- Need to know, for every persona -------------------------------------------------------
+
+EVERY_PERSONA = (
+    "admin",
+    "social_worker",
+    "teammate",
+    "other_social_worker",
+    "team_manager",
+    "yjs_worker",
+    "police_analyst",
+    "school_dsl",
+    "partner_worker",
+    "auditor",
+)
+
+
+@pytest.mark.parametrize("persona", EVERY_PERSONA)
+def test_no_linked_case_page_names_a_child_the_viewer_may_not_see(
+    linked: World, persona: str
+) -> None:
+    from locus.access.selectors import visible_person_ids
+    from locus.people.models import Person
+
+    viewer = getattr(linked, persona)
+    everyone = {p.pk: p.full_name for p in Person.objects.all()}
+    hidden = set(everyone) - visible_person_ids(viewer, everyone)
+    pages = [reverse("linked"), reverse("linked-borough")]
+    pages += [f"{reverse('linked')}?person={pk}" for pk in everyone]
+    for url in pages:
+        response = client_for(viewer).get(url)
+        assert response.status_code in (200, 404)
+        html = response.content.decode()
+        for pk in hidden:
+            assert everyone[pk] not in html, f"{persona} reads {everyone[pk]} on {url}"
+        if "?person=" in url:
+            # One child's linked cases open only for a child the viewer sees.
+            shown = int(url.rsplit("=", 1)[1])
+            assert (response.status_code == 200) == (shown not in hidden)
+
+
+def test_borough_clusters_follow_every_recorded_change(linked: World) -> None:
+    url = reverse("linked-borough")
+    assert "1 cluster, 4 children in all" in page(linked.admin, url).content.decode()
+    first = make_person(linked.system, given_name="Ana", family_name="Later")
+    allocation_create(actor=linked.system, person=first, worker=linked.yjs_worker, start=START)
+    associate(linked, linked.csc_child, first)
+    # The cached clusters are not served once something has been written.
+    assert "1 cluster, 5 children in all" in page(linked.admin, url).content.decode()

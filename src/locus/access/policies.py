@@ -145,8 +145,10 @@ def can_view_linked_cases_of(worker: Worker, holder: Worker) -> bool:
         return False
     if worker.pk == holder.pk or is_administrator(worker):
         return True
-    return worker.role == Role.MANAGER and worker.team_id is not None and (
-        worker.team_id == holder.team_id
+    return (
+        worker.role == Role.MANAGER
+        and worker.team_id is not None
+        and (worker.team_id == holder.team_id)
     )
 
 

@@ -32,6 +32,9 @@ def meeting_groups(
     Returns ``(group, component)``: a label per person for its group and for its connected
     component (-1 for a person with no link). Groups never cross components. A group is only
     larger than ``max_size`` when community detection finds no split of it.
+
+    Each oversized group is split on its own pairs only (the pairs are partitioned once per
+    round), so the cost is the pairs times the depth of splitting, not times the groups.
     """
     a = np.asarray(a, dtype=np.int64)
     b = np.asarray(b, dtype=np.int64)
@@ -39,25 +42,45 @@ def meeting_groups(
     component: Ints = np.asarray(clusters(n, a, b), dtype=np.int64)
     group = component.copy()
     next_label = int(group.max()) + 1 if group.size else 0
-    sizes = np.bincount(group[group >= 0]) if a.size else np.zeros(0, dtype=np.int64)
-    pending = deque(int(label) for label in np.flatnonzero(sizes > max_size))
+    inside = component[a] == component[b]  # always true; self-pairs are dropped below
+    pending = deque(_oversized(group, a[inside], b[inside], w[inside], max_size))
     while pending:
-        label = pending.popleft()
-        members = np.flatnonzero(group == label)
-        inside = (group[a] == label) & (group[b] == label)
-        local = np.full(n, -1, dtype=np.int64)
-        local[members] = np.arange(members.size)
-        parts = communities(members.size, local[a[inside]], local[b[inside]], w[inside], seed=seed)
+        members, pa, pb, pw = pending.popleft()
+        local_a = np.searchsorted(members, pa)
+        local_b = np.searchsorted(members, pb)
+        parts = communities(members.size, local_a, local_b, pw, seed=seed)
         found = np.unique(parts[parts >= 0])
         if found.size <= 1:
             continue  # community detection sees one tight group: keep it whole
+        labels = np.full(members.size, -1, dtype=np.int64)
         for part in found:
-            chosen = members[parts == part]
-            group[chosen] = next_label
-            if chosen.size > max_size:
-                pending.append(next_label)
+            labels[parts == part] = next_label
             next_label += 1
+        group[members] = np.where(labels >= 0, labels, group[members])
+        keep = labels[local_a] == labels[local_b]
+        pending.extend(_oversized(group, pa[keep], pb[keep], pw[keep], max_size))
     return _renumber(group), component
+
+
+def _oversized(
+    group: Ints, a: Ints, b: Ints, w: NDArray[np.float64], max_size: int
+) -> list[tuple[Ints, Ints, Ints, NDArray[np.float64]]]:
+    """The groups larger than ``max_size`` among the pairs given (all inside one group each),
+    each as its sorted members and its own pairs."""
+    proper = a != b
+    a, b, w = a[proper], b[proper], w[proper]
+    if not a.size:
+        return []
+    label = group[a]
+    order = np.argsort(label, kind="stable")
+    a, b, w, label = a[order], b[order], w[order], label[order]
+    cuts = np.flatnonzero(np.diff(label)) + 1
+    out = []
+    for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, label.size], strict=True):
+        members = np.unique(np.concatenate([a[lo:hi], b[lo:hi]]))
+        if members.size > max_size:
+            out.append((members, a[lo:hi], b[lo:hi], w[lo:hi]))
+    return out
 
 
 def _renumber(labels: Ints) -> Ints:

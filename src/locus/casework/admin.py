@@ -55,6 +55,7 @@ class ContextCaseAdmin(CaseRecordAdmin):
 @admin.register(ContextAssessment)
 class ContextAssessmentAdmin(CaseRecordAdmin):
     list_display = ("case", "status", "due_on", "assessor")
+    list_select_related = ("case__context", "assessor")
     list_filter = ("status",)
     raw_id_fields = ("case", "assessor", "approved_by")
 
@@ -62,6 +63,7 @@ class ContextAssessmentAdmin(CaseRecordAdmin):
 @admin.register(ContextConference)
 class ContextConferenceAdmin(CaseRecordAdmin):
     list_display = ("case", "status", "due_on", "scheduled_for")
+    list_select_related = ("case__context",)
     list_filter = ("status",)
     raw_id_fields = ("case", "chair", "assessment", "recorded_by")
 
@@ -69,12 +71,14 @@ class ContextConferenceAdmin(CaseRecordAdmin):
 @admin.register(ConferenceAttendee)
 class ConferenceAttendeeAdmin(CaseRecordAdmin):
     list_display = ("conference", "worker", "name", "organisation", "attendance")
+    list_select_related = ("conference__case__context", "worker")
     raw_id_fields = ("conference", "worker", "agency")
 
 
 @admin.register(ContextPlan)
 class ContextPlanAdmin(CaseRecordAdmin):
     list_display = ("case", "status", "approved_at")
+    list_select_related = ("case__context",)
     list_filter = ("status",)
     raw_id_fields = ("case", "drafted_by", "agreed_at", "approved_by")
 
@@ -82,6 +86,7 @@ class ContextPlanAdmin(CaseRecordAdmin):
 @admin.register(PlanAction)
 class PlanActionAdmin(CaseRecordAdmin):
     list_display = ("description", "plan", "agency", "owner", "owner_name", "due_on", "status")
+    list_select_related = ("plan__case__context", "agency", "owner")
     list_filter = ("status", "source")
     raw_id_fields = ("plan", "goal", "agency", "owner", "created_by")
 
@@ -89,6 +94,7 @@ class PlanActionAdmin(CaseRecordAdmin):
 @admin.register(PlanReview)
 class PlanReviewAdmin(CaseRecordAdmin):
     list_display = ("plan", "status", "due_on", "held_on", "decision")
+    list_select_related = ("plan__case__context",)
     list_filter = ("status", "decision")
     raw_id_fields = ("plan", "recorded_by")
 
@@ -96,5 +102,6 @@ class PlanReviewAdmin(CaseRecordAdmin):
 @admin.register(Approval)
 class ApprovalAdmin(CaseRecordAdmin):
     list_display = ("case", "subject", "outcome", "by", "at")
+    list_select_related = ("case__context", "by")
     list_filter = ("subject", "outcome")
     raw_id_fields = ("case", "by")

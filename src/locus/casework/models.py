@@ -22,7 +22,7 @@ Ratings rate a context's domains, never a child: Locus does not score children.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import models
 
@@ -44,6 +44,11 @@ class Machine:
     moves: dict[str, dict[str, str]]
     #: Each move as the end of "you cannot ... now": "screen it", "approve it".
     verbs: dict[str, str]
+    #: A status as it reads in "This case is ...", where its label does not.
+    states: dict[str, str] = field(default_factory=dict)
+
+    def state_text(self, status: str) -> str:
+        return self.states.get(status) or self.statuses(status).label.lower()
 
     def allows(self, current: str, move: str) -> bool:
         return move in self.moves.get(current, {})
@@ -53,8 +58,9 @@ class Machine:
         if move not in self.verbs:
             raise ValueError(f"unknown move {move!r} for a {self.what}")
         if not self.allows(current, move):
-            label = self.statuses(current).label.lower()
-            raise InvalidTransition(f"This {self.what} is {label}: you cannot {self.verbs[move]}")
+            raise InvalidTransition(
+                f"This {self.what} is {self.state_text(current)}: you cannot {self.verbs[move]}"
+            )
         return self.moves[current][move]
 
 
@@ -254,6 +260,12 @@ CASE_MACHINE = Machine(
         "request_closure": "ask to close it now",
         "approve_closure": "approve its closure now",
         "refuse_closure": "refuse its closure now",
+    },
+    states={
+        CaseStatus.ASSESSMENT: "at assessment",
+        CaseStatus.CONFERENCE: "waiting for its conference",
+        CaseStatus.PLAN: "under a plan",
+        CaseStatus.CLOSING: "waiting for a manager to approve its closure",
     },
 )
 

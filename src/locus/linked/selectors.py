@@ -18,12 +18,14 @@ from dataclasses import dataclass, field, fields
 from urllib.parse import urlencode
 
 import numpy as np
+from django.core.cache import cache
 
 from locus.access import policies, scopes
-from locus.access.models import Worker
+from locus.access.models import Team, Worker
 from locus.access.selectors import visible_person_ids
 from locus.analysis.groups import meeting_groups
 from locus.analysis.linked import Link, LinkTable, find_links, link_table
+from locus.audit.models import ChangeEvent
 from locus.incidents.models import Incident
 from locus.linked.evidence import LoadedEvidence, from_day_number, load_around, load_borough
 from locus.peers.models import Association
@@ -33,6 +35,7 @@ DEFAULT_WINDOW_DAYS = 30
 # A connected group of linked children larger than this is shown as the closer-knit groups within
 # it, each with a note of the whole: a list of 200 children is not something a meeting can act on.
 SPLIT_ABOVE = 12
+CACHE_SECONDS = 15 * 60
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
@@ -124,8 +127,40 @@ class ChildLinks:
         return len({c.other_id for links in self.places.values() for c in links})
 
     @property
-    def place_groups(self) -> list[tuple[str, list[LinkedCase]]]:
-        return sorted(self.places.items())
+    def place_groups(self) -> list[tuple[str, int, list[HoldingTeam]]]:
+        """Per place: how many children, and who holds them, team by team. At a busy place
+        these run to hundreds, and what a worker can act on is whom to call."""
+        out = []
+        for place, cases in sorted(self.places.items()):
+            teams: dict[int, HoldingTeam] = {}
+            for case in cases:
+                for holder in case.holders[:1] or []:
+                    team = teams.setdefault(holder.team_id, HoldingTeam(holder.team))
+                    team.add(case, holder.worker)
+            out.append((place, len(cases), sorted(teams.values(), key=HoldingTeam.order)))
+        return out
+
+
+@dataclass
+class HoldingTeam:
+    """Children linked only by place, held in one team: the named ones, a count of the rest,
+    and the workers to contact."""
+
+    team: Team
+    named: list[Person] = field(default_factory=list)
+    unnamed: int = 0
+    workers: list[Worker] = field(default_factory=list)
+
+    def add(self, case: LinkedCase, worker: Worker) -> None:
+        if case.other is not None:
+            self.named.append(case.other)
+        else:
+            self.unnamed += 1
+        if worker not in self.workers:
+            self.workers.append(worker)
+
+    def order(self) -> tuple[str, str]:
+        return (self.team.agency.name, self.team.name)
 
 
 def _open_allocations(person_ids: Iterable[int]) -> dict[int, list[Allocation]]:
@@ -161,6 +196,7 @@ class _Wording:
             .filter(id__in=[int(loaded.place_ids[p]) for p in place_idx])
             .values_list("id", "name")
         )
+        self._place_names: dict[int, str] = {}
         # Only incidents of the viewer's own child can be shown: co-presence incidents of the
         # other child are their own record.
         own = [i for link in links for i in link.shared_incidents]
@@ -176,8 +212,21 @@ class _Wording:
     def day(self, incident_index: int) -> int:
         return int(self.loaded.evidence.incident_day[incident_index])
 
+    def place_name(self, incident_index: int) -> str:
+        place = self.place(incident_index)
+        name = self._place_names.get(place)
+        if name is None:
+            name = self._place_names[place] = _place_phrase([place], self.place_names)
+        return name
+
     def words(self, link: Link) -> Evidence:
         out = Evidence()
+        if not (link.direct_edges or link.shared_associates or link.shared_incidents):
+            # Only being at the same places: pages list these by place and holder, with no
+            # sentence each (at a busy place there are hundreds).
+            out.only_places = True
+            out.places = sorted({self.place_name(own) for own, _theirs, _ in link.co_presence})
+            return out
         for edge in link.direct_edges:
             association = self.associations.get(int(self.loaded.association_ids[edge]))
             if association is None:  # ended since the evidence was loaded
@@ -195,7 +244,6 @@ class _Wording:
             out.reasons.append(_plural(len(ids), "associate") + " in common")
         if link.shared_incidents:
             self._incident_reason(out, link.shared_incidents)
-        out.only_places = not out.reasons and bool(link.co_presence)
         if link.co_presence:
             self._co_presence_reason(out, link.co_presence)
         return out
@@ -220,7 +268,7 @@ class _Wording:
         for own, _theirs, _place in pairs:
             by_place[self.place(own)].add(own)
         for place, own_incidents in sorted(by_place.items()):
-            out.places.append(_place_phrase([place], self.place_names))
+            out.places.append(self.place_name(next(iter(own_incidents))))
             days = [self.day(i) for i in own_incidents]
             for i in own_incidents:
                 shown = self.incidents.get(int(self.loaded.incident_ids[i]))
@@ -316,6 +364,8 @@ class Cluster:
     co_presence: int
     part_of: int | None = None  # the whole network's size when this is one community in it
     members: list[ClusterMember] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)  # names, once members are filled in
+    workers: int = 0
 
     @property
     def size(self) -> int:
@@ -352,8 +402,22 @@ def borough_clusters(
     """Every cluster of linked cases held by more than one worker, largest first.
 
     Members are bare ids here; ``fill_members`` adds names and holders for the page shown, so a
-    borough of thousands of clusters costs a few queries.
+    borough of thousands of clusters costs a few queries. The result is the same for every
+    viewer, so it is cached until the next recorded change (every write records one): a cache,
+    not state, so a second server simply computes its own.
     """
+    latest = ChangeEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    key = f"linked-borough:{latest}:{window_days}:{int(across_agencies)}:{int(closer_only)}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _borough_clusters(window_days, across_agencies, closer_only)
+        cache.set(key, cached, timeout=CACHE_SECONDS)
+    return cached
+
+
+def _borough_clusters(
+    window_days: int, across_agencies: bool, closer_only: bool
+) -> BoroughClusters:
     loaded = load_borough()
     holders: dict[int, set[int]] = defaultdict(set)
     agencies: dict[int, set[int]] = defaultdict(set)
@@ -433,6 +497,9 @@ def fill_members(viewer: Worker, shown: Sequence[Cluster]) -> None:
             (ClusterMember(i, people.get(i), holders.get(i, [])) for i in c.person_ids),
             key=lambda m: (m.person is None, str(m.person or ""), m.person_id),
         )
+        held = [h for m in c.members for h in m.holders]
+        c.agencies = sorted({h.team.agency.name for h in held})
+        c.workers = len({h.worker_id for h in held})
 
 
 # ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from locus.access import lookups, policies
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
+from locus.casework.selectors import context_plans_for_person
 from locus.cocase.selectors import interventions_for_person
 from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
@@ -43,6 +44,7 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
             "person": person,
             "can_edit": policies.can_edit_person(request.user, person),
             "interventions": interventions_for_person(request.user, person),
+            "context_plans": context_plans_for_person(request.user, person),
         },
     )
 

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 
 from locus.access import lookups, policies
 from locus.audit.services import record_access
+from locus.casework.selectors import context_cases_for
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
 from locus.incidents.selectors import involvement_views
@@ -40,5 +41,6 @@ def context_page(request: AuthedRequest, context_id: int) -> HttpResponse:
             "context": context,
             "involvements": involvement_views(viewer=request.user, incidents=detail.incidents),
             "can_edit": policies.can_edit_context(request.user, context),
+            "context_cases": context_cases_for(request.user, context),
         },
     )

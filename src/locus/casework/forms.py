@@ -1,0 +1,555 @@
+"""Forms for context casework. They parse; the services decide what is allowed.
+
+The assessment form is built from the template's data (its domains), so an
+authority's adapted template is the form its workers fill in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django import forms
+
+from locus.access.models import Agency, Worker
+from locus.casework.models import (
+    ACTION_MACHINE,
+    ACTION_MOVE_TO,
+    ActionStatus,
+    ClosureOutcome,
+    ContextAssessment,
+    PlanAction,
+    PlanGoal,
+    Progress,
+    Rating,
+    Recommendation,
+    ReferralAbout,
+    ReviewDecision,
+    ScreeningDecision,
+    ThresholdLevel,
+)
+from locus.casework.services import AttendeeInput, FindingInput, ProgressInput
+from locus.cocase.forms import (
+    TIME_FORMATS,
+    CocaseForm,
+    ScheduleForm,
+    date_field,
+    set_choices,
+    worker_choices,
+)
+from locus.common.models import Source
+from locus.places.models import Context
+
+LONG = {"rows": 5}
+SHORT = {"rows": 3}
+
+
+def _required(message: str) -> dict[str, str]:
+    return {"required": message, "invalid_choice": message}
+
+
+def text_field(label: str, message: str = "", *, required: bool = True, **kw: Any) -> Any:
+    return forms.CharField(
+        label=label,
+        required=required,
+        widget=forms.Textarea(attrs=kw.pop("attrs", LONG)),
+        error_messages={"required": message or f"Enter {label.lower()}"},
+        **kw,
+    )
+
+
+def radios(label: str, message: str, choices: Any = (), **kw: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages=_required(message),
+        **kw,
+    )
+
+
+def context_label(context: Context) -> str:
+    return f"{context.name} ({context.get_kind_display().lower()})"
+
+
+class CaseworkForm(CocaseForm):
+    """GOV.UK form (error summary links reach radios too) whose choices map back to records."""
+
+    lookup: dict[str, dict[str, Any]]
+
+    def chosen(self, name: str) -> Any:
+        """The record chosen in field ``name`` (None when nothing was chosen)."""
+        return self.lookup.get(name, {}).get(self.cleaned_data.get(name) or "")
+
+
+# --- Referrals ---------------------------------------------------------------------------------
+
+
+class ReferralForm(CaseworkForm):
+    about = radios(
+        "What is the referral about?",
+        "Say whether it is about a context",
+        ReferralAbout.choices,
+    )
+    context = forms.ChoiceField(
+        label="The context",
+        required=False,
+        help_text="The place, group or school the referral is about.",
+        error_messages={"invalid_choice": "Choose a context from the list"},
+    )
+    other_contexts = forms.MultipleChoiceField(
+        label="Other contexts involved (optional)",
+        required=False,
+        help_text="A group, a route, a shop: the screener sees every referral naming the same "
+        "context. Hold Ctrl (or Cmd) to choose more than one.",
+        widget=forms.SelectMultiple(attrs={"size": 6, "class": "govuk-select locus-multi"}),
+        error_messages={"invalid_choice": "Choose contexts from the list"},
+    )
+    children = forms.MultipleChoiceField(
+        label="Children named (optional for a context)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only children on your caseload can be named here; describe others in the "
+        "summary without naming them.",
+        error_messages={"invalid_choice": "Choose children from the list"},
+    )
+    summary = text_field("What is happening?", "Say what is happening")
+    received_on = date_field("Date received")
+    referring_agency = forms.ChoiceField(
+        label="Referring agency",
+        required=False,
+        help_text="When you record a referral made to you by another agency or a partner.",
+        error_messages={"invalid_choice": "Choose an agency from the list"},
+    )
+    referrer_name = forms.CharField(label="Referrer's name (optional)", required=False)
+    referrer_contact = forms.CharField(label="Referrer's phone or email (optional)", required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        contexts: Sequence[Context],
+        children: Sequence[tuple[int, str]],
+        agencies: Sequence[Agency] | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        options = [(str(c.pk), context_label(c)) for c in contexts]
+        set_choices(self, "context", [("", "Choose a context"), *options])
+        set_choices(self, "other_contexts", options)
+        set_choices(self, "children", [(str(pk), label) for pk, label in children])
+        self.lookup = {"context": {str(c.pk): c for c in contexts}}
+        if agencies is None:
+            del self.fields["referring_agency"]
+        else:
+            set_choices(
+                self,
+                "referring_agency",
+                [("", "Your own agency"), *[(str(a.pk), a.name) for a in agencies]],
+            )
+            self.lookup["referring_agency"] = {str(a.pk): a for a in agencies}
+
+    def chosen_others(self) -> list[Context]:
+        return [self.lookup["context"][i] for i in self.cleaned_data.get("other_contexts", [])]
+
+
+class ScreenForm(CaseworkForm):
+    level = radios("Threshold level", "Choose the threshold level")
+    decision = radios("Decision", "Choose the decision", ScreeningDecision.choices)
+    context = forms.ChoiceField(
+        label="Context to assess",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="For a decision to assess a context.",
+        error_messages={"invalid_choice": "Choose a context the referral names"},
+    )
+    lead = forms.ChoiceField(
+        label="Lead worker for the context case",
+        required=False,
+        help_text="For a new case; it is yours unless you choose someone else.",
+        error_messages={"invalid_choice": "Choose a worker from the list"},
+    )
+    reason = text_field("Reason for the decision", "Give the reason for the decision")
+
+    def __init__(
+        self,
+        *args: Any,
+        levels: Sequence[ThresholdLevel],
+        contexts: Sequence[Context],
+        leads: Sequence[Worker],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(
+            self,
+            "level",
+            [
+                (str(lv.pk), f"{lv.name}: {lv.description}" if lv.description else lv.name)
+                for lv in levels
+            ],
+        )
+        set_choices(self, "context", [(str(c.pk), context_label(c)) for c in contexts])
+        set_choices(self, "lead", [("", "Me"), *worker_choices(leads)])
+        self.lookup = {
+            "level": {str(lv.pk): lv for lv in levels},
+            "context": {str(c.pk): c for c in contexts},
+            "lead": {str(w.pk): w for w in leads},
+        }
+
+
+class ReasonForm(CaseworkForm):
+    reason = text_field("Why?", "Say why", attrs=SHORT)
+
+
+class NoteForm(CaseworkForm):
+    note = text_field("Note (optional)", required=False, attrs=SHORT)
+
+
+# --- Assessment --------------------------------------------------------------------------------
+
+RATING_CHOICES = [(r.value, r.label) for r in Rating]
+
+
+class AssessmentForm(CaseworkForm):
+    """One group of fields per domain of the template: strengths, concerns, rating."""
+
+    capacity_analysis = text_field(
+        "Analysis: the context's capacity to safeguard",
+        required=False,
+        help_text="What in the context keeps young people safe, what does not, and what must "
+        "change first.",
+    )
+    recommendation = forms.ChoiceField(
+        label="Recommendation",
+        required=False,
+        choices=Recommendation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose a recommendation"},
+    )
+
+    def __init__(self, *args: Any, assessment: ContextAssessment, **kwargs: Any) -> None:
+        findings = list(assessment.findings.all())
+        initial = {
+            "capacity_analysis": assessment.capacity_analysis,
+            "recommendation": assessment.recommendation,
+        }
+        for f in findings:
+            initial.update(
+                {
+                    f"{f.key}-strengths": f.strengths,
+                    f"{f.key}-concerns": f.concerns,
+                    f"{f.key}-rating": f.rating,
+                }
+            )
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        domains = {d["key"]: d for d in assessment.template.domains}
+        fields: dict[str, Any] = {}
+        self.domains: list[tuple[dict[str, Any], list[str]]] = []
+        for f in findings:
+            spec = domains.get(f.key, {"title": f.title, "prompt": "", "indicators": []})
+            names = [f"{f.key}-strengths", f"{f.key}-concerns", f"{f.key}-rating"]
+            fields[names[0]] = forms.CharField(
+                label=f"Strengths: {f.title}", required=False, widget=forms.Textarea(attrs=SHORT)
+            )
+            fields[names[1]] = forms.CharField(
+                label=f"Concerns: {f.title}", required=False, widget=forms.Textarea(attrs=SHORT)
+            )
+            fields[names[2]] = forms.ChoiceField(
+                label=f"Rating: {f.title}",
+                required=False,
+                choices=RATING_CHOICES,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": f"Choose red, amber or green for {f.title}"},
+            )
+            self.domains.append(({**spec, "title": f.title}, names))
+        self.fields = {**fields, **self.fields}
+        # GovukForm styled the original fields only: style the domain fields too.
+        for name in fields:
+            widget = self.fields[name].widget
+            if isinstance(widget, forms.Textarea):
+                widget.attrs.setdefault("class", "govuk-textarea")
+
+    def domain_fields(self) -> list[tuple[dict[str, Any], list[forms.BoundField]]]:
+        return [(spec, [self[n] for n in names]) for spec, names in self.domains]
+
+    def findings(self) -> dict[str, FindingInput]:
+        data = self.cleaned_data
+        return {
+            names[0].rsplit("-", 1)[0]: FindingInput(
+                strengths=data.get(names[0], ""),
+                concerns=data.get(names[1], ""),
+                rating=data.get(names[2], ""),
+            )
+            for _, names in self.domains
+        }
+
+
+class EvidenceForm(CaseworkForm):
+    domain = forms.ChoiceField(label="Domain", error_messages=_required("Choose the domain"))
+    text = text_field("Evidence", "Describe the evidence", attrs=SHORT)
+    source = forms.ChoiceField(
+        label="Where it came from",
+        choices=[("", "Choose a source"), *Source.choices],
+        error_messages=_required("Choose where the evidence came from"),
+    )
+
+    def __init__(self, *args: Any, domains: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "domain", [("", "Choose a domain"), *domains])
+
+
+class SignOffForm(CaseworkForm):
+    outcome = radios("Your decision", "Choose your decision")
+    note = text_field(
+        "Note", required=False, attrs=SHORT, help_text="Needed when you do not approve."
+    )
+
+    def __init__(self, *args: Any, choices: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "outcome", list(choices))
+
+
+# --- Conference --------------------------------------------------------------------------------
+
+
+class ConferenceScheduleForm(CaseworkForm):
+    when = date_field("Date")
+    time = forms.TimeField(
+        label="Time",
+        input_formats=TIME_FORMATS,
+        help_text="24-hour clock, for example 14:30",
+        error_messages={"required": "Enter the time", "invalid": "Enter the time like 14:30"},
+        widget=forms.TimeInput(format="%H:%M"),
+    )
+    location = forms.CharField(label="Where", max_length=200, required=False)
+    chair = forms.ChoiceField(
+        label="Chair",
+        help_text="An independent chair, as for a child protection conference.",
+        error_messages=_required("Choose the chair"),
+    )
+
+    moment = staticmethod(ScheduleForm.moment)
+
+    def __init__(self, *args: Any, chairs: Sequence[Worker], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "chair", [("", "Choose the chair"), *worker_choices(chairs)])
+        self.lookup = {"chair": {str(w.pk): w for w in chairs}}
+
+
+ATTENDANCE_CHOICES = [("attended", "Attended"), ("apologies", "Sent apologies"), ("", "Not there")]
+
+
+def _partner_lines(text: str) -> list[tuple[str, str, str]]:
+    """'Name, Organisation, Role' lines (organisation and role optional)."""
+    out = []
+    for line in text.splitlines():
+        parts = [p.strip() for p in line.split(",", 2)]
+        if parts and parts[0]:
+            organisation, role = [*parts[1:], "", ""][:2]
+            out.append((parts[0], organisation, role))
+    return out
+
+
+class ConferenceRecordForm(CaseworkForm):
+    partners = forms.CharField(
+        label="Partners and others who attended (optional)",
+        required=False,
+        help_text="One on each line: name, organisation, role. For example: Pat Jones, "
+        "Mare Street Residents' Association, Chair.",
+        widget=forms.Textarea(attrs=SHORT),
+    )
+    partner_apologies = forms.CharField(
+        label="Partners and others who sent apologies (optional)",
+        required=False,
+        help_text="One on each line, as above.",
+        widget=forms.Textarea(attrs=SHORT),
+    )
+    minutes = text_field(
+        "Minutes",
+        "Write the minutes",
+        help_text="A conference discusses the context, not individual children: do not name "
+        "children.",
+    )
+    decisions = forms.CharField(
+        label="Decisions (optional)",
+        required=False,
+        help_text="One decision on each line.",
+        widget=forms.Textarea(attrs=SHORT),
+    )
+    plan_agreed = radios(
+        "Was a context safeguarding plan agreed?",
+        "Say whether a plan was agreed",
+        [("yes", "Yes"), ("no", "No")],
+    )
+    names_confirmed = forms.BooleanField(
+        label="The names must stay in the minutes",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, workers: Sequence[Worker], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workers = list(workers)
+        attendance = {
+            f"worker_{w.pk}": forms.ChoiceField(
+                label=f"{w}, {w.team.name}, {w.team.agency.name}" if w.team else str(w),
+                required=False,
+                choices=ATTENDANCE_CHOICES,
+                widget=forms.RadioSelect,
+                initial="",
+            )
+            for w in self.workers
+        }
+        self.fields = {**attendance, **self.fields}
+
+    def worker_fields(self) -> list[forms.BoundField]:
+        return [self[f"worker_{w.pk}"] for w in self.workers]
+
+    def attendees(self) -> list[AttendeeInput]:
+        data = self.cleaned_data
+        people = [
+            AttendeeInput(attendance=data[f"worker_{w.pk}"], worker=w)
+            for w in self.workers
+            if data.get(f"worker_{w.pk}")
+        ]
+        for field, attendance in (("partners", "attended"), ("partner_apologies", "apologies")):
+            people.extend(
+                AttendeeInput(attendance=attendance, name=n, organisation=o, role=r)
+                for n, o, r in _partner_lines(data.get(field, ""))
+            )
+        return people
+
+    def decision_lines(self) -> list[str]:
+        return [d for d in self.cleaned_data.get("decisions", "").splitlines() if d.strip()]
+
+
+# --- Plan --------------------------------------------------------------------------------------
+
+
+class GoalForm(CaseworkForm):
+    statement = text_field(
+        "Goal",
+        "Write the goal",
+        attrs=SHORT,
+        help_text="A goal statement: a triangle indicator turned positive, for example "
+        "'Young people are safe in the car park after school'.",
+    )
+    measure = text_field(
+        "How it will be measured", "Say how progress will be measured", attrs=SHORT
+    )
+    domain_key = forms.ChoiceField(
+        label="Assessment domain (optional)",
+        required=False,
+        error_messages={"invalid_choice": "Choose a domain of the assessment"},
+    )
+
+    def __init__(self, *args: Any, domains: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "domain_key", [("", "None"), *domains])
+
+
+class ActionForm(CaseworkForm):
+    description = text_field("What will be done", "Describe the action", attrs=SHORT)
+    goal = forms.ChoiceField(
+        label="Goal it serves (optional)",
+        required=False,
+        error_messages={"invalid_choice": "Choose a goal of this plan"},
+    )
+    agency = forms.ChoiceField(
+        label="Agency or partner delivering it",
+        error_messages=_required("Choose the agency or partner that delivers it"),
+    )
+    owner = forms.ChoiceField(
+        label="Owner",
+        required=False,
+        error_messages={"invalid_choice": "Choose a worker from the list"},
+    )
+    owner_name = forms.CharField(
+        label="Or the owner's name",
+        required=False,
+        help_text="For a partner with no Locus account: name and role.",
+    )
+    due_on = date_field("Due date")
+
+    def __init__(
+        self,
+        *args: Any,
+        goals: Sequence[PlanGoal],
+        agencies: Sequence[Agency],
+        owners: Iterable[Worker],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        owners = list(owners)
+        set_choices(self, "goal", [("", "None"), *[(str(g.pk), g.statement[:90]) for g in goals]])
+        set_choices(self, "agency", [("", "Choose"), *[(str(a.pk), a.name) for a in agencies]])
+        set_choices(self, "owner", [("", "Named below"), *worker_choices(owners)])
+        self.lookup = {
+            "goal": {str(g.pk): g for g in goals},
+            "agency": {str(a.pk): a for a in agencies},
+            "owner": {str(w.pk): w for w in owners},
+        }
+
+
+class ActionUpdateForm(CaseworkForm):
+    status = radios("Status now", "Choose the action's status")
+    note = text_field("What has happened", "Say what has happened", attrs=SHORT)
+    due_on = date_field("Due date", required=False, hint="Change it only if it has moved.")
+
+    def __init__(self, *args: Any, action: PlanAction, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"status": action.status, "due_on": action.due_on})
+        super().__init__(*args, **kwargs)
+        allowed = [
+            (s.value, s.label)
+            for s in ActionStatus
+            if ACTION_MACHINE.allows(action.status, ACTION_MOVE_TO[s])
+        ]
+        set_choices(self, "status", allowed)
+
+
+class PlanChildForm(CaseworkForm):
+    link = radios("Child, and the child's own plan", "Choose the child")
+
+    def __init__(self, *args: Any, options: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "link", list(options))
+
+
+# --- Review and closure ------------------------------------------------------------------------
+
+
+class ReviewForm(CaseworkForm):
+    held_on = date_field("Date of the review")
+    summary = text_field("Summary", "Summarise the review")
+    decision = radios("Decision", "Choose the review's decision", ReviewDecision.choices)
+
+    def __init__(self, *args: Any, goals: Sequence[PlanGoal], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.goals = list(goals)
+        progress: dict[str, Any] = {}
+        for g in self.goals:
+            progress[f"goal_{g.pk}"] = radios(
+                f"Progress: {g.statement}",
+                f"Record progress on the goal: {g.statement[:60]}",
+                Progress.choices,
+                help_text=f"Measured by: {g.measure}",
+            )
+            progress[f"goal_{g.pk}_note"] = forms.CharField(
+                label=f"Note on progress: {g.statement[:60]} (optional)",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
+            )
+        fields = dict(self.fields)
+        self.fields = {"held_on": fields.pop("held_on"), **progress, **fields}
+
+    def progress(self) -> dict[int, ProgressInput]:
+        data = self.cleaned_data
+        return {
+            g.pk: ProgressInput(data.get(f"goal_{g.pk}", ""), data.get(f"goal_{g.pk}_note", ""))
+            for g in self.goals
+            if data.get(f"goal_{g.pk}")
+        }
+
+
+class ClosureRequestForm(CaseworkForm):
+    outcome = radios("Outcome", "Choose the outcome", ClosureOutcome.choices)
+    reason = text_field("Why can the case close?", "Say why the case can close")

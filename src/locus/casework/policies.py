@@ -1,0 +1,192 @@
+"""Who may see and run context casework.
+
+Sight of *children* stays in ``access/scopes.py``: nothing here grants it. A
+context case names a child only to a viewer who already sees them.
+
+* **Partner organisations** (agencies of kind "partner": a shopping centre's
+  security, a housing provider) see only the cases they are part of: one their
+  agency referred, a conference they (or their organisation) attended, or a
+  plan with an action their agency delivers. On those they see the case, the
+  conferences, the plan's goals and **their own agency's actions**; not the
+  assessment, other agencies' actions, or other agencies' referrals.
+* Every other worker who sees case records sees the cases on contexts they may
+  see (public places for all; homes and peer groups only through a child they
+  see, as ``access/RULES.md`` says). Auditors read the audit trail instead.
+* **Referrals**: children's social care practitioners and managers (the front
+  door, who screen them) see every referral; other workers see their own
+  agency's, and those about a context they may see.
+* Any worker who works or analyses cases, partners included, may **refer**.
+  The front door **screens**. The case's lead and team **work** the case
+  (assessment, conference, plan, reviews, closure request). A **manager of the
+  case's team** signs off an assessment, a plan and a closure, and not their
+  own work (four eyes). An action is updated by its owner, their manager, the
+  case's team, or a practitioner of the agency delivering it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from locus.access import scopes
+from locus.access.models import AgencyKind, Role, Worker
+from locus.access.policies import CASEWORK_ROLES, is_administrator
+from locus.casework.models import (
+    ConferenceAttendee,
+    ContextCase,
+    ContextConference,
+    PlanAction,
+    Referral,
+)
+
+REFERRER_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.ANALYST})
+
+
+def _agency_kind(worker: Worker) -> str | None:
+    team = worker.team if worker.team_id else None
+    return team.agency.kind if team is not None else None
+
+
+def is_partner(worker: Worker) -> bool:
+    """A worker of a partner organisation (a business, a housing provider...)."""
+    return _agency_kind(worker) == AgencyKind.PARTNER
+
+
+def _partner_case_ids(worker: Worker) -> Q:
+    agency_id = worker.agency_id or 0  # a partner always has an agency; 0 matches nothing
+    referred = Referral.objects.filter(referring_agency_id=agency_id, case__isnull=False)
+    attended = ConferenceAttendee.objects.filter(Q(agency_id=agency_id) | Q(worker=worker))
+    acting = PlanAction.objects.filter(agency_id=agency_id)
+    return (
+        Q(id__in=referred.values("case_id"))
+        | Q(id__in=attended.values("conference__case_id"))
+        | Q(id__in=acting.values("plan__case_id"))
+    )
+
+
+def cases_visible_to(worker: Worker) -> QuerySet[ContextCase]:
+    if is_administrator(worker):
+        return ContextCase.objects.all()
+    if not scopes.sees_case_records(worker):
+        return ContextCase.objects.none()
+    if is_partner(worker):
+        return ContextCase.objects.filter(_partner_case_ids(worker))
+    return ContextCase.objects.filter(
+        context_id__in=scopes.contexts_visible_to(worker).values("id")
+    )
+
+
+def access_case(worker: Worker, case_id: object) -> ContextCase:
+    """The case, or 404 for one that is missing or that the worker may not see."""
+    try:
+        return (
+            cases_visible_to(worker)
+            .select_related("context", "lead__team__agency", "team__agency", "threshold_level")
+            .get(pk=int(str(case_id)))
+        )
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Not found") from exc
+
+
+def can_screen(worker: Worker) -> bool:
+    """The front door: children's social care practitioners and managers, who lead Level 2."""
+    if is_administrator(worker):
+        return True
+    return (
+        worker.role in CASEWORK_ROLES
+        and scopes.sees_case_records(worker)
+        and _agency_kind(worker) == AgencyKind.CHILDRENS_SOCIAL_CARE
+    )
+
+
+def referrals_visible_to(worker: Worker) -> QuerySet[Referral]:
+    if can_screen(worker):
+        return Referral.objects.all()
+    if not scopes.sees_case_records(worker):
+        return Referral.objects.none()
+    own = Q(referring_agency_id=worker.agency_id)
+    if is_partner(worker):
+        return Referral.objects.filter(own)
+    about_seen = Q(about="context", context_id__in=scopes.contexts_visible_to(worker).values("id"))
+    return Referral.objects.filter(own | about_seen)
+
+
+def access_referral(worker: Worker, referral_id: object) -> Referral:
+    try:
+        return (
+            referrals_visible_to(worker)
+            .select_related("context", "referring_agency", "recorded_by", "case")
+            .get(pk=int(str(referral_id)))
+        )
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Not found") from exc
+
+
+def can_refer(worker: Worker) -> bool:
+    """Anyone who works or analyses cases, partner organisations included."""
+    if is_administrator(worker):
+        return True
+    return worker.role in REFERRER_ROLES and scopes.sees_case_records(worker)
+
+
+def can_withdraw_referral(worker: Worker, referral: Referral) -> bool:
+    return referral.recorded_by_id == worker.pk or can_screen(worker)
+
+
+def can_work_case(worker: Worker, case: ContextCase) -> bool:
+    """The case's lead and the practitioners and managers of its team (and administrators)."""
+    if is_administrator(worker):
+        return True
+    if worker.role not in CASEWORK_ROLES or not scopes.sees_case_records(worker):
+        return False
+    return worker.pk == case.lead_id or (
+        worker.team_id is not None and worker.team_id == case.team_id
+    )
+
+
+def can_approve(worker: Worker, case: ContextCase) -> bool:
+    """A manager of the team that holds the case signs off its assessment, plan and closure."""
+    if is_administrator(worker):
+        return True
+    return (
+        worker.role == Role.MANAGER
+        and scopes.sees_case_records(worker)
+        and worker.team_id is not None
+        and worker.team_id == case.team_id
+    )
+
+
+def can_view_assessment(worker: Worker, case: ContextCase) -> bool:
+    """Partners see the case they are part of, not the professionals' assessment."""
+    return is_administrator(worker) or not is_partner(worker)
+
+
+def can_record_conference(worker: Worker, conference: ContextConference) -> bool:
+    return can_work_case(worker, conference.case) or (
+        worker.is_active and conference.chair_id == worker.pk
+    )
+
+
+def sees_all_actions(worker: Worker) -> bool:
+    """Everyone who may see a case sees all its actions, except partners (their own only)."""
+    return is_administrator(worker) or not is_partner(worker)
+
+
+def can_update_action(worker: Worker, action: PlanAction) -> bool:
+    """Its owner, the owner's team manager, the case's team, or the delivering agency's staff."""
+    if is_administrator(worker):
+        return True
+    if not worker.is_active or worker.role not in CASEWORK_ROLES:
+        return False
+    if action.owner_id == worker.pk or worker.agency_id == action.agency_id:
+        return True
+    owner = action.owner
+    if (
+        owner is not None
+        and worker.role == Role.MANAGER
+        and worker.team_id is not None
+        and worker.team_id == owner.team_id
+    ):
+        return True
+    return can_work_case(worker, action.plan.case)

@@ -1,0 +1,561 @@
+"""Reads for context casework, always for a viewer, in a fixed number of queries.
+
+A child is named only to a viewer who already sees them
+(``visible_person_ids``); the others are counted, never described. A partner
+organisation is shown only its own agency's actions and referrals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
+
+from locus.access.models import Role, Worker
+from locus.access.policies import is_administrator
+from locus.access.selectors import visible_person_ids
+from locus.casework import policies
+from locus.casework.models import (
+    FINISHED_ACTION_STATUSES,
+    OPEN_CASE_STATUSES,
+    Approval,
+    AssessmentStatus,
+    AssessmentTemplate,
+    CaseStatus,
+    ConferenceStatus,
+    ContextAssessment,
+    ContextCase,
+    ContextConference,
+    ContextPlan,
+    PlanAction,
+    PlanActionUpdate,
+    PlanChild,
+    PlanReview,
+    PlanStatus,
+    Referral,
+    ReferralChild,
+    ReferralContext,
+    ReferralStatus,
+    ReviewStatus,
+)
+from locus.common.services import today
+from locus.incidents.models import Involvement
+from locus.peers.models import GroupMembership
+from locus.people.models import Person
+from locus.places.models import Context
+
+# --- Reference data --------------------------------------------------------------------------
+
+
+def template_for(context_kind: str) -> AssessmentTemplate | None:
+    """The newest active template that assesses this kind of context."""
+    for template in AssessmentTemplate.objects.filter(active=True).order_by("-version", "id"):
+        if context_kind in (template.context_kinds or []):
+            return template
+    return None
+
+
+def template_domains(case: ContextCase) -> list[dict[str, Any]]:
+    assessment = ContextAssessment.objects.filter(case=case).select_related("template").first()
+    return list(assessment.template.domains) if assessment else []
+
+
+def open_case_for(context: Context) -> ContextCase | None:
+    return ContextCase.objects.filter(context=context, status__in=OPEN_CASE_STATUSES).first()
+
+
+# --- Children --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NamedChild:
+    person_id: int
+    visible: bool
+    label: str
+
+
+def linked_child_ids(case: ContextCase) -> set[int]:
+    """Children linked to the case's context: in incidents there, named in referrals about it,
+    on its plan, members of it (a peer group) or living there (a home)."""
+    context_id = case.context_id
+    ids: set[int] = set()
+    ids |= set(
+        Involvement.objects.filter(incident__context_id=context_id).values_list(
+            "person_id", flat=True
+        )
+    )
+    referrals = ReferralContext.objects.filter(context_id=context_id).values("referral_id")
+    ids |= set(
+        ReferralChild.objects.filter(
+            Q(referral_id__in=referrals) | Q(referral__case=case)
+        ).values_list("person_id", flat=True)
+    )
+    ids |= set(PlanChild.objects.filter(plan__case=case).values_list("person_id", flat=True))
+    ids |= set(
+        GroupMembership.objects.filter(group_id=context_id).values_list("person_id", flat=True)
+    )
+    ids |= set(Person.objects.filter(home_id=context_id).values_list("id", flat=True))
+    return ids
+
+
+def _name_patterns(person: Person) -> list[re.Pattern[str]]:
+    names = {f"{person.given_name} {person.family_name}"}
+    if person.known_as:
+        names.add(f"{person.known_as} {person.family_name}")
+    return [
+        re.compile(rf"(?<!\w){re.escape(n.strip())}(?!\w)", re.IGNORECASE)
+        for n in names
+        if n.strip()
+    ]
+
+
+def children_named(viewer: Worker, case: ContextCase, texts: Sequence[str]) -> list[NamedChild]:
+    """The children linked to the context whom these texts name (by full name).
+
+    A conference discusses the context, not individual children: the minutes
+    page warns when a name appears. Children the viewer may not see are
+    counted but never named back to them.
+    """
+    text = "\n".join(t for t in texts if t)
+    if not text.strip():
+        return []
+    people = Person.objects.filter(id__in=linked_child_ids(case)).only(
+        "id", "given_name", "family_name", "known_as"
+    )
+    named = [p for p in people if any(pat.search(text) for pat in _name_patterns(p))]
+    visible = visible_person_ids(viewer, [p.pk for p in named])
+    return [
+        NamedChild(p.pk, p.pk in visible, p.full_name if p.pk in visible else "")
+        for p in sorted(named, key=lambda p: (p.family_name, p.given_name, p.pk))
+    ]
+
+
+def naming_warning(named: Sequence[NamedChild]) -> str:
+    shown = [c.label for c in named if c.visible]
+    hidden = len(named) - len(shown)
+    parts = list(shown)
+    if hidden:
+        parts.append(f"{hidden} other child{'ren' if hidden > 1 else ''}")
+    many = len(named) > 1
+    return (
+        f"The minutes name {'children' if many else 'a child'} linked to this context "
+        f"({', '.join(parts)}). A conference discusses the context, not individual children: "
+        f"remove the name{'s' if many else ''}, or confirm that {'they' if many else 'it'} "
+        "must stay"
+    )
+
+
+@dataclass(frozen=True)
+class ChildLine:
+    person_id: int
+    visible: bool
+    label: str
+    episode: str = ""
+
+
+def plan_children(viewer: Worker, plan: ContextPlan | None) -> tuple[list[ChildLine], int]:
+    """The children the plan affects that the viewer may see, and how many others."""
+    if plan is None:
+        return [], 0
+    links = list(plan.children.select_related("person", "episode").order_by("id"))
+    visible = visible_person_ids(viewer, [link.person_id for link in links])
+    shown = [
+        ChildLine(
+            link.person_id,
+            True,
+            link.person.full_name,
+            str(link.episode) if link.episode_id and link.episode else "",
+        )
+        for link in links
+        if link.person_id in visible
+    ]
+    return shown, len(links) - len(shown)
+
+
+# --- Lists -----------------------------------------------------------------------------------
+
+
+def cases_for(*, viewer: Worker, status: str = "", mine: bool = False) -> QuerySet[ContextCase]:
+    qs = policies.cases_visible_to(viewer).select_related(
+        "context", "lead", "team__agency", "threshold_level"
+    )
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_CASE_STATUSES)
+    elif status in CaseStatus.values:
+        qs = qs.filter(status=status)
+    if mine:
+        qs = qs.filter(Q(lead=viewer) | Q(team_id=viewer.team_id))
+    return qs.order_by("-opened_at", "-id")
+
+
+def referrals_for(*, viewer: Worker, status: str = "") -> QuerySet[Referral]:
+    qs = policies.referrals_visible_to(viewer).select_related("context", "referring_agency", "case")
+    if status in ReferralStatus.values:
+        qs = qs.filter(status=status)
+    return qs.annotate(n_children=Count("named_children", distinct=True)).order_by(
+        "status", "due_on", "-id"
+    )
+
+
+@dataclass
+class ReferralView:
+    referral: Referral
+    contexts: list[Context]
+    children: list[ChildLine]
+    hidden_children: int
+    others: list[Referral]
+    open_cases: list[ContextCase]
+
+
+def referral_detail(*, viewer: Worker, referral: Referral) -> ReferralView:
+    """A referral with the contexts and children it names, and the other referrals naming
+    the same contexts (group, route, place), which the screener weighs together."""
+    named = list(referral.named_contexts.select_related("context").order_by("id"))
+    contexts = [n.context for n in named]
+    ids = [c.pk for c in contexts]
+    children = list(referral.named_children.select_related("person").order_by("id"))
+    visible = visible_person_ids(viewer, [c.person_id for c in children])
+    lines = [
+        ChildLine(c.person_id, True, c.person.full_name) for c in children if c.person_id in visible
+    ]
+    others = list(
+        policies.referrals_visible_to(viewer)
+        .filter(named_contexts__context_id__in=ids)
+        .exclude(pk=referral.pk)
+        .select_related("context", "referring_agency", "threshold_level")
+        .distinct()
+        .order_by("-received_on", "-id")[:50]
+    )
+    open_cases = list(
+        ContextCase.objects.filter(context_id__in=ids, status__in=OPEN_CASE_STATUSES)
+        .select_related("context", "lead")
+        .order_by("id")
+    )
+    return ReferralView(referral, contexts, lines, len(children) - len(lines), others, open_cases)
+
+
+# --- The case --------------------------------------------------------------------------------
+
+
+@dataclass
+class ActionRow:
+    action: PlanAction
+    updates: list[PlanActionUpdate]
+    can_update: bool
+    overdue: bool
+
+
+@dataclass
+class CaseView:
+    case: ContextCase
+    referrals: list[Referral]
+    assessment: ContextAssessment | None
+    conferences: list[ContextConference]
+    plan: ContextPlan | None
+    actions: list[ActionRow]
+    hidden_actions: int
+    children: list[ChildLine]
+    hidden_children: int
+    reviews: list[PlanReview]
+    approvals: list[Approval]
+    can_work: bool
+    can_approve: bool
+    can_view_assessment: bool
+    partner: bool
+    goals: list[Any] = field(default_factory=list)
+
+    @property
+    def due_review(self) -> PlanReview | None:
+        return next((r for r in self.reviews if r.status == ReviewStatus.DUE), None)
+
+    @property
+    def open_conference(self) -> ContextConference | None:
+        return next((c for c in self.conferences if c.status != ConferenceStatus.HELD), None)
+
+
+def case_detail(*, viewer: Worker, case: ContextCase) -> CaseView:
+    """Everything the case page shows, in a fixed number of queries.
+
+    A partner organisation sees only its own referrals and its own actions.
+    """
+    partner = policies.is_partner(viewer) and not policies.sees_all_actions(viewer)
+    referrals = case.referrals.select_related("referring_agency", "screened_by").order_by(
+        "received_on", "id"
+    )
+    if partner:
+        referrals = referrals.filter(referring_agency_id=viewer.agency_id)
+    assessment = (
+        ContextAssessment.objects.filter(case=case)
+        .select_related("template", "assessor", "approved_by")
+        .prefetch_related("findings")
+        .first()
+    )
+    conferences = list(
+        case.conferences.select_related("chair").prefetch_related(
+            Prefetch("attendees", queryset=_attendees()), "decisions"
+        )
+    )
+    plan = (
+        ContextPlan.objects.filter(case=case)
+        .select_related("approved_by", "drafted_by", "agreed_at")
+        .prefetch_related("goals", "reviews__progress__goal")
+        .first()
+    )
+    rows: list[ActionRow] = []
+    hidden = 0
+    children: list[ChildLine] = []
+    hidden_children = 0
+    if plan is not None:
+        actions = list(
+            plan.actions.select_related(
+                "agency", "owner__team", "goal", "plan__case"
+            ).prefetch_related(
+                Prefetch("updates", queryset=PlanActionUpdate.objects.select_related("by"))
+            )
+        )
+        seen = [a for a in actions if not partner or a.agency_id == viewer.agency_id]
+        hidden = len(actions) - len(seen)
+        now = today()
+        rows = [
+            ActionRow(
+                a,
+                list(a.updates.all()),
+                policies.can_update_action(viewer, a) and plan.status != PlanStatus.ENDED,
+                not a.is_finished and a.due_on < now,
+            )
+            for a in seen
+        ]
+        children, hidden_children = plan_children(viewer, plan)
+    return CaseView(
+        case=case,
+        referrals=list(referrals),
+        assessment=assessment,
+        conferences=conferences,
+        plan=plan,
+        actions=rows,
+        hidden_actions=hidden,
+        children=children,
+        hidden_children=hidden_children,
+        reviews=list(plan.reviews.all()) if plan else [],
+        approvals=list(case.approvals.select_related("by")),
+        can_work=policies.can_work_case(viewer, case),
+        can_approve=policies.can_approve(viewer, case),
+        can_view_assessment=policies.can_view_assessment(viewer, case),
+        partner=partner,
+        goals=list(plan.goals.all()) if plan else [],
+    )
+
+
+def _attendees() -> QuerySet[Any]:
+    from locus.casework.models import ConferenceAttendee
+
+    return ConferenceAttendee.objects.select_related("worker__team__agency", "agency")
+
+
+def conference_warning(viewer: Worker, conference: ContextConference) -> str:
+    """The warning the minutes page shows when its minutes name a child linked to the context."""
+    texts = [conference.minutes, *[d.text for d in conference.decisions.all()]]
+    named = children_named(viewer, conference.case, texts)
+    return naming_warning(named) if named else ""
+
+
+# --- Child's page and context page -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    case: ContextCase
+    plan: ContextPlan
+    next_review: dt.date | None
+
+
+def context_plans_for_person(viewer: Worker, person: Person) -> list[PlanLine]:
+    """The context plans that concern a child, for the child's page: those on cases the viewer
+    may see (two queries, however many plans)."""
+    links = (
+        PlanChild.objects.filter(
+            person=person, plan__case__in=policies.cases_visible_to(viewer).values("id")
+        )
+        .select_related("plan__case__context", "plan__case__lead")
+        .order_by("-plan__drafted_at", "-id")
+    )
+    plans = [link.plan for link in links]
+    due = dict(
+        PlanReview.objects.filter(plan__in=plans, status=ReviewStatus.DUE)
+        .order_by("due_on")
+        .values_list("plan_id", "due_on")
+    )
+    return [PlanLine(p.case, p, due.get(p.pk)) for p in plans]
+
+
+def context_cases_for(viewer: Worker, context: Context) -> list[ContextCase]:
+    """The context's cases the viewer may see, for the context's page (one query)."""
+    return list(
+        policies.cases_visible_to(viewer)
+        .filter(context=context)
+        .select_related("lead", "team__agency", "threshold_level")
+        .order_by("-opened_at", "-id")
+    )
+
+
+# --- My work ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    what: str
+    subject: str
+    url: str
+    due_on: dt.date | None
+    who: str
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on is not None and self.due_on < today()
+
+    @property
+    def due_today(self) -> bool:
+        return self.due_on == today()
+
+
+def _case_url(case_id: int, part: str = "") -> str:
+    return reverse("context-case", args=[case_id]) + part
+
+
+def _people(viewer: Worker, team: bool) -> Q:
+    """Whose work: the viewer's own, or (for a manager) everyone in their team."""
+    if team and viewer.team_id is not None:
+        return Q(team_id=viewer.team_id)
+    return Q(pk=viewer.pk)
+
+
+WHAT_NEXT = {
+    AssessmentStatus.NOT_STARTED: "Start the assessment",
+    AssessmentStatus.IN_PROGRESS: "Complete the assessment",
+    AssessmentStatus.SUBMITTED: "Approve the assessment",
+    ConferenceStatus.PENDING: "Schedule the conference",
+    ConferenceStatus.SCHEDULED: "Hold and record the conference",
+    ReviewStatus.DUE: "Review the plan",
+    PlanStatus.DRAFT: "Approve the plan",
+}
+
+
+def _items(
+    rows: Iterable[Any],
+    part: str,
+    who: Callable[[Any], Any],
+    case_of: Callable[[Any], ContextCase] = attrgetter("case"),
+) -> list[WorkItem]:
+    """A work item for each record of a case (an assessment, conference, review, plan)."""
+    return [
+        WorkItem(
+            WHAT_NEXT[row.status],
+            case_of(row).context.name,
+            _case_url(case_of(row).pk, part),
+            getattr(row, "due_on", None),
+            str(who(row)),
+        )
+        for row in rows
+    ]
+
+
+def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
+    """What is due and overdue for the viewer (or, for a manager, their team), soonest first.
+
+    One query per kind of work, whatever the number of cases.
+    """
+    team = team and viewer.role == Role.MANAGER
+    workers = Worker.objects.filter(_people(viewer, team)).values("id")
+    items: list[WorkItem] = []
+    if policies.can_screen(viewer):
+        items += [
+            WorkItem(
+                "Decide on a referral",
+                r.context.name if r.context else "A referral about children",
+                reverse("context-referral", args=[r.pk]),
+                r.due_on,
+                "Front door",
+            )
+            for r in Referral.objects.filter(status=ReferralStatus.NEW).select_related("context")
+        ]
+    led = ContextCase.objects.filter(lead_id__in=workers, status__in=OPEN_CASE_STATUSES)
+    lead = attrgetter("case.lead")
+    items += _items(
+        ContextAssessment.objects.filter(
+            case__in=led, status__in=(AssessmentStatus.NOT_STARTED, AssessmentStatus.IN_PROGRESS)
+        ).select_related("case__context", "case__lead"),
+        "assessment/",
+        lead,
+    )
+    items += _items(
+        ContextConference.objects.filter(
+            case__in=led, status__in=(ConferenceStatus.PENDING, ConferenceStatus.SCHEDULED)
+        ).select_related("case__context", "case__lead"),
+        "conference/",
+        lead,
+    )
+    reviews = PlanReview.objects.filter(plan__case__in=led, status=ReviewStatus.DUE)
+    items += _items(
+        reviews.select_related("plan__case__context", "plan__case__lead"),
+        "review/",
+        attrgetter("plan.case.lead"),
+        attrgetter("plan.case"),
+    )
+    actions = (
+        PlanAction.objects.filter(owner_id__in=workers, plan__status__in=LIVE_PLANS)
+        .exclude(status__in=FINISHED_ACTION_STATUSES)
+        .select_related("plan__case__context", "owner")
+    )
+    items += [
+        WorkItem(
+            f"Action: {a.description[:80]}",
+            a.plan.case.context.name,
+            _case_url(a.plan.case_id, "plan/"),
+            a.due_on,
+            a.owner_text,
+        )
+        for a in actions
+    ]
+    if viewer.role == Role.MANAGER or is_administrator(viewer):
+        items += _approvals_waiting(viewer)
+    return sorted(items, key=lambda i: (i.due_on is None, i.due_on or dt.date.max, i.subject))
+
+
+LIVE_PLANS = (PlanStatus.DRAFT, PlanStatus.ACTIVE)
+
+
+def _approvals_waiting(viewer: Worker) -> list[WorkItem]:
+    """Sign-offs waiting for a manager of the case's team: assessments, plans, closures."""
+    cases = policies.cases_visible_to(viewer)
+    if not is_administrator(viewer):
+        cases = cases.filter(team_id=viewer.team_id or 0)
+    out = _items(
+        ContextAssessment.objects.filter(
+            case__in=cases, status=AssessmentStatus.SUBMITTED
+        ).select_related("case__context", "assessor"),
+        "assessment/",
+        attrgetter("assessor"),
+    )
+    plans = ContextPlan.objects.filter(
+        case__in=cases, status=PlanStatus.DRAFT, case__status=CaseStatus.PLAN
+    ).select_related("case__context", "drafted_by")
+    out += _items(plans, "plan/", attrgetter("drafted_by"))
+    out += [
+        WorkItem(
+            "Approve or refuse the closure",
+            c.context.name,
+            _case_url(c.pk, "closure/"),
+            None,
+            str(c.closure_requested_by),
+        )
+        for c in cases.filter(status=CaseStatus.CLOSING).select_related(
+            "context", "closure_requested_by"
+        )
+    ]
+    return out

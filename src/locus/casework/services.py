@@ -1,0 +1,1112 @@
+"""Writing context casework: every step from referral to closure.
+
+Each service is ``@transaction.atomic``; it checks permission first
+(``permitted``: a refusal is ``NotPermitted``, which pages show as 404), reads
+the record afresh under a row lock, asks the record's state machine for the
+move (``InvalidTransition`` with a plain message otherwise), validates every
+input at once by field (``ValidationFailed``) before writing anything, and
+audits each row it writes in the same transaction. Deadlines are stored on
+the record as it enters the state that starts the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from locus.access import policies as access_policies
+from locus.access.models import Agency, Role, Worker
+from locus.audit.models import ChangeAction
+from locus.audit.services import record_change
+from locus.casework import deadlines, policies, selectors
+from locus.casework.models import (
+    ACTION_MACHINE,
+    ACTION_MOVE_TO,
+    ASSESSMENT_MACHINE,
+    CASE_MACHINE,
+    CONFERENCE_MACHINE,
+    FINISHED_ACTION_STATUSES,
+    PLAN_MACHINE,
+    PREVIOUS,
+    REFERRAL_MACHINE,
+    REVIEW_MACHINE,
+    ActionSource,
+    ActionStatus,
+    Approval,
+    ApprovalOutcome,
+    ApprovalSubject,
+    AssessmentStatus,
+    CaseStatus,
+    ClosureOutcome,
+    ConferenceAttendance,
+    ConferenceAttendee,
+    ConferenceDecision,
+    ContextAssessment,
+    ContextCase,
+    ContextConference,
+    ContextPlan,
+    DomainFinding,
+    Evidence,
+    GoalProgress,
+    GoalStatus,
+    PlanAction,
+    PlanActionUpdate,
+    PlanChild,
+    PlanGoal,
+    PlanReview,
+    PlanStatus,
+    Progress,
+    Recommendation,
+    Referral,
+    ReferralAbout,
+    ReferralChild,
+    ReferralContext,
+    ReviewDecision,
+    ReviewStatus,
+    ScreeningDecision,
+    ThresholdLevel,
+)
+from locus.common.errors import InvalidTransition
+from locus.common.models import Source
+from locus.common.services import Problems, permitted, require, save_changes, today
+from locus.people.models import LegalStatusEpisode, Person, PersonKind
+from locus.places.models import Context
+
+MAX_TEXT = 5000
+MAX_SHORT = 200
+# A referral can be recorded up to a year after it was received; earlier is a mistyped year.
+RECEIVED_WINDOW = dt.timedelta(days=366)
+SCHEDULING_WINDOW = dt.timedelta(days=366)
+
+
+def _create(actor: Worker, obj: Model) -> None:
+    record_change(actor=actor, action=ChangeAction.CREATE, obj=obj)
+
+
+def _lock(obj: Model) -> None:
+    """Read the record afresh, holding its row, inside the service's transaction: a page
+    loaded before someone else moved the record on must not then move it again."""
+    obj.refresh_from_db(from_queryset=type(obj)._default_manager.select_for_update())
+
+
+def _text(problems: Problems, field: str, value: str, what: str, *, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required:
+        problems.check(bool(value), field, what)
+    problems.check(
+        len(value) <= MAX_TEXT, field, f"{field.replace('_', ' ').capitalize()} is too long"
+    )
+    return value
+
+
+def _short(problems: Problems, field: str, value: str, label: str) -> str:
+    value = (value or "").strip()
+    problems.check(
+        len(value) <= MAX_SHORT, field, f"{label} must be {MAX_SHORT} characters or fewer"
+    )
+    return value
+
+
+def _approve(actor: Worker, case: ContextCase, subject: str, outcome: str, note: str) -> None:
+    _create(
+        actor,
+        Approval.objects.create(
+            case=case, subject=subject, outcome=outcome, note=note, by=actor, at=timezone.now()
+        ),
+    )
+
+
+def _move_case(actor: Worker, case: ContextCase, move: str, **fields: Any) -> ContextCase:
+    status = CASE_MACHINE.after(case.status, move)
+    return save_changes(actor=actor, obj=case, fields={"status": status, **fields})
+
+
+def _is_casework_worker(worker: Worker) -> bool:
+    return (
+        worker.is_active
+        and worker.team_id is not None
+        and worker.role in (Role.PRACTITIONER, Role.MANAGER)
+    )
+
+
+# --- Referrals ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_record(
+    *,
+    actor: Worker,
+    about: str,
+    summary: str,
+    received_on: dt.date | None,
+    context: Context | None = None,
+    other_contexts: Iterable[Context] = (),
+    children: Iterable[Person] = (),
+    referring_agency: Agency | None = None,
+    referrer_name: str = "",
+    referrer_contact: str = "",
+) -> Referral:
+    """Record a referral from any agency, partner organisations included.
+
+    A referral about a context names it; one about children names them (only
+    children the referrer already sees: naming is not a way in) and may name
+    the contexts involved. The front door may record a referral on another
+    agency's behalf (a phone call from a housing officer). It is due for a
+    decision within one working day of being received.
+    """
+    permitted(policies.can_refer, actor)
+    named = {c.pk: c for c in [*([context] if context else []), *other_contexts]}
+    for ctx in named.values():
+        permitted(access_policies.can_view_context, actor, ctx)
+    kids = {p.pk: p for p in children}
+    permitted(access_policies.can_name_people, actor, kids.values())
+    problems = Problems()
+    problems.check(about in ReferralAbout.values, "about", "Say whether it is about a context")
+    if about == ReferralAbout.CONTEXT:
+        problems.check(context is not None, "context", "Choose the context the referral is about")
+    if about == ReferralAbout.CHILD:
+        problems.check(bool(kids), "children", "Name at least one child, or refer the context")
+    problems.check(
+        all(p.kind == PersonKind.YOUNG_PERSON for p in kids.values()),
+        "children",
+        "Name young people only: an adult of concern is recorded in the summary",
+    )
+    summary = _text(problems, "summary", summary, "Say what is happening")
+    if received_on is None:
+        problems.add("received_on", "Enter the date the referral was received")
+    elif received_on > today():
+        problems.add("received_on", "The date received must be today or in the past")
+    elif received_on < today() - RECEIVED_WINDOW:
+        problems.add("received_on", "The date received must be within the last year")
+    own_agency = actor.team.agency if actor.team_id and actor.team else None
+    agency = referring_agency or own_agency
+    problems.check(agency is not None, "referring_agency", "Choose the referring agency")
+    if agency is not None and agency != own_agency:
+        problems.check(
+            policies.can_screen(actor),
+            "referring_agency",
+            "Record referrals from your own agency",
+        )
+    referrer_name = _short(problems, "referrer_name", referrer_name, "The referrer's name")
+    referrer_contact = _short(problems, "referrer_contact", referrer_contact, "The contact")
+    problems.raise_if_any()
+    assert received_on is not None and agency is not None
+    referral = Referral.objects.create(
+        about=about,
+        context=context if about == ReferralAbout.CONTEXT else None,
+        summary=summary,
+        referring_agency=agency,
+        referrer_name=referrer_name,
+        referrer_contact=referrer_contact,
+        received_on=received_on,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+        due_on=deadlines.referral_due(received_on),
+    )
+    _create(actor, referral)
+    for ctx in named.values():
+        _create(actor, ReferralContext.objects.create(referral=referral, context=ctx))
+    for person_id in sorted(kids):
+        _create(actor, ReferralChild.objects.create(referral=referral, person_id=person_id))
+    return referral
+
+
+@transaction.atomic
+def referral_screen(
+    *,
+    actor: Worker,
+    referral: Referral,
+    level: ThresholdLevel | None,
+    decision: str,
+    reason: str,
+    context: Context | None = None,
+    lead: Worker | None = None,
+) -> Referral:
+    """Decide a referral against the context threshold: who decided, when, and why.
+
+    "Assess the context" opens a Level 2 case on it (or joins the context's
+    open case), with the assessment due in 45 working days. A referral about
+    children names the context to assess among those it names.
+    """
+    permitted(policies.can_screen, actor)
+    _lock(referral)
+    REFERRAL_MACHINE.after(referral.status, "screen")
+    problems = Problems()
+    problems.check(level is not None and level.active, "level", "Choose the threshold level")
+    problems.check(decision in ScreeningDecision.values, "decision", "Choose the decision")
+    reason = _text(problems, "reason", reason, "Give the reason for the decision")
+    named_ids = set(referral.named_contexts.values_list("context_id", flat=True))
+    subject = context or referral.context
+    new_case = None
+    open_case = None
+    if decision == ScreeningDecision.LEVEL_1:
+        problems.check(
+            referral.named_children.exists(),
+            "decision",
+            "Level 1 work is with named children: this referral names none",
+        )
+    if decision == ScreeningDecision.CONTEXT_ASSESSMENT:
+        if subject is None or subject.pk not in named_ids:
+            problems.add("context", "Choose the context to assess, from those the referral names")
+        else:
+            open_case = selectors.open_case_for(subject)
+            if open_case is None:
+                lead = lead or actor
+                problems.check(
+                    _is_casework_worker(lead)
+                    and lead.team is not None
+                    and policies.can_screen(lead),
+                    "lead",
+                    "The lead must be a children's social care practitioner or manager",
+                )
+                problems.check(
+                    selectors.template_for(subject.kind) is not None,
+                    "context",
+                    f"There is no assessment template for a "
+                    f"{subject.get_kind_display().lower()}: an administrator adds one",
+                )
+    problems.raise_if_any()
+    assert level is not None
+    now = timezone.now()
+    if decision == ScreeningDecision.CONTEXT_ASSESSMENT and open_case is None:
+        assert subject is not None and lead is not None and lead.team is not None
+        new_case = ContextCase.objects.create(
+            context=subject,
+            threshold_level=level,
+            lead=lead,
+            team=lead.team,
+            opened_on=today(),
+            opened_by=actor,
+            opened_at=now,
+        )
+        _create(actor, new_case)
+        template = selectors.template_for(subject.kind)
+        assert template is not None
+        assessment = ContextAssessment.objects.create(
+            case=new_case,
+            template=template,
+            due_on=deadlines.assessment_due(today()),
+        )
+        _create(actor, assessment)
+    return save_changes(
+        actor=actor,
+        obj=referral,
+        fields={
+            "status": REFERRAL_MACHINE.after(referral.status, "screen"),
+            "threshold_level": level,
+            "decision": decision,
+            "decision_reason": reason,
+            "screened_by": actor,
+            "screened_at": now,
+            "case": new_case or open_case,
+        },
+    )
+
+
+@transaction.atomic
+def referral_withdraw(*, actor: Worker, referral: Referral, reason: str) -> Referral:
+    """The referrer (or the front door) withdraws a referral not yet decided, saying why."""
+    permitted(policies.can_withdraw_referral, actor, referral)
+    _lock(referral)
+    status = REFERRAL_MACHINE.after(referral.status, "withdraw")
+    problems = Problems()
+    reason = _text(problems, "reason", reason, "Say why the referral is withdrawn")
+    problems.raise_if_any()
+    return save_changes(
+        actor=actor,
+        obj=referral,
+        fields={"status": status, "decision_reason": reason, "screened_by": actor},
+    )
+
+
+# --- Assessment ------------------------------------------------------------------------------
+
+
+def _work(actor: Worker, case: ContextCase) -> None:
+    permitted(policies.can_work_case, actor, case)
+
+
+@transaction.atomic
+def assessment_start(*, actor: Worker, assessment: ContextAssessment) -> ContextAssessment:
+    """Start the assessment: the starter is the assessor, and each domain of the template
+    becomes a finding to fill in."""
+    _work(actor, assessment.case)
+    _lock(assessment)
+    status = ASSESSMENT_MACHINE.after(assessment.status, "start")
+    for order, domain in enumerate(assessment.template.domains, start=1):
+        _create(
+            actor,
+            DomainFinding.objects.create(
+                assessment=assessment, key=domain["key"], title=domain["title"], order=order
+            ),
+        )
+    return save_changes(
+        actor=actor,
+        obj=assessment,
+        fields={"status": status, "assessor": actor, "started_at": timezone.now()},
+    )
+
+
+@dataclass(frozen=True)
+class FindingInput:
+    strengths: str = ""
+    concerns: str = ""
+    rating: str = ""
+
+
+@transaction.atomic
+def assessment_save(
+    *,
+    actor: Worker,
+    assessment: ContextAssessment,
+    findings: Mapping[str, FindingInput],
+    capacity_analysis: str = "",
+    recommendation: str = "",
+) -> ContextAssessment:
+    """Save what is written so far: each domain's strengths, concerns and rating, the
+    analysis of the context's capacity to safeguard, and the recommendation."""
+    _work(actor, assessment.case)
+    _lock(assessment)
+    ASSESSMENT_MACHINE.after(assessment.status, "save")
+    rows = {f.key: f for f in assessment.findings.all()}
+    if set(findings) - set(rows):
+        raise TypeError(f"unknown domains: {sorted(set(findings) - set(rows))}")
+    problems = Problems()
+    cleaned: dict[str, dict[str, str]] = {}
+    for key, given in findings.items():
+        cleaned[key] = {
+            "strengths": _text(problems, f"{key}-strengths", given.strengths, "", required=False),
+            "concerns": _text(problems, f"{key}-concerns", given.concerns, "", required=False),
+            "rating": given.rating,
+        }
+        problems.check(
+            given.rating in ("", "red", "amber", "green"),
+            f"{key}-rating",
+            f"Choose red, amber or green for {rows[key].title.lower()}",
+        )
+    capacity_analysis = _text(problems, "capacity_analysis", capacity_analysis, "", required=False)
+    problems.check(
+        recommendation in ("", *Recommendation.values),
+        "recommendation",
+        "Choose a recommendation",
+    )
+    problems.raise_if_any()
+    now = timezone.now()
+    for key, values in cleaned.items():
+        row = rows[key]
+        if any(getattr(row, name) != value for name, value in values.items()):
+            save_changes(
+                actor=actor, obj=row, fields={**values, "updated_by": actor, "updated_at": now}
+            )
+    return save_changes(
+        actor=actor,
+        obj=assessment,
+        fields={"capacity_analysis": capacity_analysis, "recommendation": recommendation},
+    )
+
+
+@transaction.atomic
+def evidence_add(
+    *, actor: Worker, assessment: ContextAssessment, domain_key: str, text: str, source: str
+) -> Evidence:
+    """Add a piece of evidence to a domain, with its source (provenance)."""
+    _work(actor, assessment.case)
+    _lock(assessment)
+    ASSESSMENT_MACHINE.after(assessment.status, "save")
+    finding = assessment.findings.filter(key=domain_key).first()
+    problems = Problems()
+    problems.check(finding is not None, "domain", "Choose the domain the evidence is for")
+    text = _text(problems, "text", text, "Describe the evidence")
+    problems.check(source in Source.values, "source", "Choose where the evidence came from")
+    problems.raise_if_any()
+    assert finding is not None
+    evidence = Evidence.objects.create(
+        finding=finding, text=text, source=source, recorded_by=actor, recorded_at=timezone.now()
+    )
+    _create(actor, evidence)
+    return evidence
+
+
+@transaction.atomic
+def assessment_submit(*, actor: Worker, assessment: ContextAssessment) -> ContextAssessment:
+    """Submit for a manager's approval: every domain rated and written up, the analysis of
+    the context's capacity to safeguard written, and a recommendation made."""
+    _work(actor, assessment.case)
+    _lock(assessment)
+    status = ASSESSMENT_MACHINE.after(assessment.status, "submit")
+    problems = Problems()
+    for finding in assessment.findings.all():
+        problems.check(
+            bool(finding.rating),
+            f"{finding.key}-rating",
+            f"Rate {finding.title.lower()} red, amber or green",
+        )
+        problems.check(
+            bool(finding.strengths or finding.concerns),
+            f"{finding.key}-strengths",
+            f"Write the strengths or concerns for {finding.title.lower()}",
+        )
+    problems.check(
+        bool(assessment.capacity_analysis),
+        "capacity_analysis",
+        "Write the analysis of the context's capacity to safeguard",
+    )
+    problems.check(bool(assessment.recommendation), "recommendation", "Choose a recommendation")
+    problems.raise_if_any()
+    return save_changes(
+        actor=actor, obj=assessment, fields={"status": status, "submitted_at": timezone.now()}
+    )
+
+
+def _four_eyes(actor: Worker, author_id: int | None, what: str) -> None:
+    if (
+        author_id is not None
+        and author_id == actor.pk
+        and not access_policies.is_administrator(actor)
+    ):
+        raise InvalidTransition(f"You {what}: another manager signs it off")
+
+
+@transaction.atomic
+def assessment_approve(
+    *, actor: Worker, assessment: ContextAssessment, note: str = ""
+) -> ContextAssessment:
+    """A manager of the case's team signs the assessment off (not their own).
+
+    When it recommends a conference, the case moves to the conference stage and
+    the conference is due within 15 working days.
+    """
+    case = assessment.case
+    permitted(policies.can_approve, actor, case)
+    _lock(assessment)
+    _lock(case)
+    status = ASSESSMENT_MACHINE.after(assessment.status, "approve")
+    _four_eyes(actor, assessment.assessor_id, "completed this assessment")
+    problems = Problems()
+    note = _text(problems, "note", note, "", required=False)
+    problems.raise_if_any()
+    now = timezone.now()
+    _approve(actor, case, ApprovalSubject.ASSESSMENT, ApprovalOutcome.APPROVED, note)
+    save_changes(
+        actor=actor,
+        obj=assessment,
+        fields={"status": status, "approved_at": now, "approved_by": actor},
+    )
+    if assessment.recommendation == Recommendation.CONFERENCE:
+        _move_case(actor, case, "call_conference")
+        _create(
+            actor,
+            ContextConference.objects.create(
+                case=case, due_on=deadlines.conference_due(today()), assessment=assessment
+            ),
+        )
+    return assessment
+
+
+@transaction.atomic
+def assessment_return(
+    *, actor: Worker, assessment: ContextAssessment, note: str
+) -> ContextAssessment:
+    """A manager returns the assessment for more work, saying what is needed."""
+    permitted(policies.can_approve, actor, assessment.case)
+    _lock(assessment)
+    status = ASSESSMENT_MACHINE.after(assessment.status, "return")
+    problems = Problems()
+    note = _text(problems, "note", note, "Say what more the assessment needs")
+    problems.raise_if_any()
+    _approve(actor, assessment.case, ApprovalSubject.ASSESSMENT, ApprovalOutcome.RETURNED, note)
+    return save_changes(
+        actor=actor, obj=assessment, fields={"status": status, "submitted_at": None}
+    )
+
+
+# --- Conference ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def conference_schedule(
+    *,
+    actor: Worker,
+    conference: ContextConference,
+    when: dt.datetime | None,
+    location: str,
+    chair: Worker | None,
+) -> ContextConference:
+    """Set (or move) the conference's date, place and chair."""
+    _work(actor, conference.case)
+    _lock(conference)
+    status = CONFERENCE_MACHINE.after(conference.status, "schedule")
+    problems = Problems()
+    now = timezone.now()
+    if when is None:
+        problems.add("when", "Enter the date and time of the conference")
+    elif timezone.is_naive(when):
+        raise TypeError("conference_schedule needs a timezone-aware datetime")
+    elif not now - SCHEDULING_WINDOW <= when <= now + SCHEDULING_WINDOW:
+        problems.add("when", "The conference must be within a year of today")
+    location = _short(problems, "location", location, "The place")
+    problems.check(bool(location), "location", "Enter where the conference is held")
+    problems.check(
+        chair is not None and _is_casework_worker(chair),
+        "chair",
+        "Choose the chair: an active practitioner or manager",
+    )
+    problems.raise_if_any()
+    return save_changes(
+        actor=actor,
+        obj=conference,
+        fields={"status": status, "scheduled_for": when, "location": location, "chair": chair},
+    )
+
+
+@dataclass(frozen=True)
+class AttendeeInput:
+    """Someone at the conference: a worker, or a partner by name and organisation."""
+
+    attendance: str
+    worker: Worker | None = None
+    name: str = ""
+    organisation: str = ""
+    agency: Agency | None = None
+    role: str = ""
+
+
+@transaction.atomic
+def conference_record(
+    *,
+    actor: Worker,
+    conference: ContextConference,
+    attendees: Sequence[AttendeeInput],
+    minutes: str,
+    decisions: Sequence[str] = (),
+    plan_agreed: bool,
+    names_confirmed: bool = False,
+) -> ContextConference:
+    """Record a held conference: who came (workers and partners) and who sent apologies,
+    the minutes, the decisions, and whether a context safeguarding plan was agreed.
+
+    A conference discusses the context, not individual children: when the
+    minutes or decisions name a child linked to the context, they are refused
+    with a warning until the recorder confirms the name must stay. A plan
+    agreed moves the case to the plan stage (a draft plan is made if needed).
+    """
+    case = conference.case
+    permitted(policies.can_record_conference, actor, conference)
+    _lock(conference)
+    _lock(case)
+    status = CONFERENCE_MACHINE.after(conference.status, "record")
+    if plan_agreed:
+        CASE_MACHINE.after(case.status, "agree_plan")
+    assert conference.scheduled_for is not None
+    if conference.scheduled_for > timezone.now():
+        raise InvalidTransition("Record the conference once it has taken place")
+    problems = Problems()
+    minutes = _text(problems, "minutes", minutes, "Write the minutes")
+    items = [d.strip() for d in decisions if d.strip()]
+    problems.check(all(len(d) <= MAX_TEXT for d in items), "decisions", "Each decision is too long")
+    for index, person in enumerate(attendees):
+        field = f"attendee_{index}"
+        problems.check(
+            person.attendance in ConferenceAttendance.values,
+            field,
+            "Say whether each person attended or sent apologies",
+        )
+        problems.check(
+            person.worker is not None or bool(person.name.strip()),
+            field,
+            "Give each partner's name",
+        )
+        for value in (person.name, person.organisation, person.role):
+            problems.check(len(value) <= MAX_SHORT, field, f"Keep names to {MAX_SHORT} characters")
+    problems.check(
+        any(a.attendance == ConferenceAttendance.ATTENDED for a in attendees),
+        "attendees",
+        "Record at least one person as having attended",
+    )
+    named = selectors.children_named(actor, case, [minutes, *items])
+    if named and not names_confirmed:
+        problems.add("minutes", selectors.naming_warning(named))
+    problems.raise_if_any()
+    for person in attendees:
+        agency = person.agency or (
+            person.worker.team.agency if person.worker and person.worker.team else None
+        )
+        _create(
+            actor,
+            ConferenceAttendee.objects.create(
+                conference=conference,
+                worker=person.worker,
+                name=person.name.strip(),
+                organisation=person.organisation.strip(),
+                agency=agency,
+                role=person.role.strip(),
+                attendance=person.attendance,
+            ),
+        )
+    for order, text in enumerate(items, start=1):
+        _create(
+            actor,
+            ConferenceDecision.objects.create(conference=conference, text=text, order=order),
+        )
+    approved = getattr(case, "assessment", None)
+    save_changes(
+        actor=actor,
+        obj=conference,
+        fields={
+            "status": status,
+            "minutes": minutes,
+            "names_confirmed": bool(named) and names_confirmed,
+            "plan_agreed": plan_agreed,
+            "recorded_by": actor,
+            "recorded_at": timezone.now(),
+            "assessment": approved
+            if approved is not None and approved.status == AssessmentStatus.APPROVED
+            else None,
+        },
+    )
+    if plan_agreed:
+        plan = ContextPlan.objects.filter(case=case).first()
+        if plan is None:
+            plan = _new_plan(actor, case)
+        save_changes(actor=actor, obj=plan, fields={"agreed_at": conference})
+        _move_case(actor, case, "agree_plan")
+    return conference
+
+
+# --- Plan ------------------------------------------------------------------------------------
+
+
+def _new_plan(actor: Worker, case: ContextCase) -> ContextPlan:
+    plan = ContextPlan.objects.create(case=case, drafted_by=actor, drafted_at=timezone.now())
+    _create(actor, plan)
+    return plan
+
+
+@transaction.atomic
+def plan_draft(*, actor: Worker, case: ContextCase) -> ContextPlan:
+    """Start drafting the context safeguarding plan (it can be drafted during the assessment,
+    but is approved only after the assessment is)."""
+    _work(actor, case)
+    _lock(case)
+    if not case.is_open:
+        raise InvalidTransition("This case is closed: it cannot have a new plan")
+    if ContextPlan.objects.filter(case=case).exists():
+        raise InvalidTransition("This case already has a plan")
+    return _new_plan(actor, case)
+
+
+def _edit_plan(actor: Worker, plan: ContextPlan, *, adding: str) -> None:
+    """The plan may be added to: the case is open and the plan not ended."""
+    _lock(plan)
+    if plan.case.status == CaseStatus.CLOSED:
+        raise InvalidTransition(f"This case is closed: it cannot gain {adding}")
+    PLAN_MACHINE.after(plan.status, "edit")
+
+
+@transaction.atomic
+def goal_add(
+    *, actor: Worker, plan: ContextPlan, statement: str, measure: str, domain_key: str = ""
+) -> PlanGoal:
+    """Add a goal statement (Contextual Outcomes Framework) and how it will be measured."""
+    _work(actor, plan.case)
+    _edit_plan(actor, plan, adding="goals")
+    problems = Problems()
+    statement = _text(problems, "statement", statement, "Write the goal")
+    measure = _text(problems, "measure", measure, "Say how progress will be measured")
+    domains = {d["key"] for d in selectors.template_domains(plan.case)}
+    problems.check(
+        not domain_key or domain_key in domains,
+        "domain_key",
+        "Choose a domain of the assessment",
+    )
+    problems.raise_if_any()
+    goal = PlanGoal.objects.create(
+        plan=plan,
+        statement=statement,
+        measure=measure,
+        domain_key=domain_key,
+        order=plan.goals.count() + 1,
+        created_by=actor,
+        created_at=timezone.now(),
+    )
+    _create(actor, goal)
+    return goal
+
+
+def _check_due(problems: Problems, due_on: dt.date | None, field: str = "due_on") -> None:
+    if due_on is None:
+        problems.add(field, "Enter the date it is due")
+    elif due_on < today():
+        problems.add(field, "The due date must be today or later")
+
+
+@transaction.atomic
+def action_add(
+    *,
+    actor: Worker,
+    plan: ContextPlan,
+    description: str,
+    agency: Agency | None,
+    due_on: dt.date | None,
+    owner: Worker | None = None,
+    owner_name: str = "",
+    goal: PlanGoal | None = None,
+    source: str = ActionSource.PLAN,
+) -> PlanAction:
+    """Add an action, delivered by an agency or partner and owned by a worker (or, for a
+    partner without an account, a named person). A closed case gains no actions."""
+    _work(actor, plan.case)
+    _edit_plan(actor, plan, adding="actions")
+    problems = Problems()
+    description = _text(problems, "description", description, "Describe the action")
+    problems.check(agency is not None, "agency", "Choose the agency or partner that delivers it")
+    owner_name = _short(problems, "owner_name", owner_name, "The owner's name")
+    if owner is None:
+        problems.check(bool(owner_name), "owner", "Choose the owner, or give their name")
+    else:
+        problems.check(owner.is_active, "owner", f"{owner} is no longer active")
+        if agency is not None and owner.agency_id != agency.pk:
+            problems.add("owner", f"{owner} does not work for {agency}: choose their agency")
+    problems.check(goal is None or goal.plan_id == plan.pk, "goal", "Choose a goal of this plan")
+    _check_due(problems, due_on)
+    problems.check(source in ActionSource.values, "source", "Choose where the action was agreed")
+    problems.raise_if_any()
+    assert agency is not None and due_on is not None
+    now = timezone.now()
+    action = PlanAction.objects.create(
+        plan=plan,
+        goal=goal,
+        description=description,
+        agency=agency,
+        owner=owner,
+        owner_name="" if owner else owner_name,
+        due_on=due_on,
+        source=source,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    _create(actor, action)
+    note = f"Added to the plan; owned by {action.owner_text}, {agency}"
+    _log_action(actor, action, action.status, due_on, note)
+    return action
+
+
+def _log_action(actor: Worker, action: PlanAction, status: str, due_on: dt.date, note: str) -> None:
+    """One step in the action's history (its own row, audited)."""
+    _create(
+        actor,
+        PlanActionUpdate.objects.create(
+            action=action, at=timezone.now(), by=actor, status=status, due_on=due_on, note=note
+        ),
+    )
+
+
+def _set_action(
+    actor: Worker, action: PlanAction, status: str, due_on: dt.date, note: str
+) -> PlanAction:
+    """Move the action on, with its history step."""
+    _log_action(actor, action, status, due_on, note)
+    return save_changes(
+        actor=actor,
+        obj=action,
+        fields={
+            "status": status,
+            "due_on": due_on,
+            "updated_at": timezone.now(),
+            "completed_on": today() if status in FINISHED_ACTION_STATUSES else None,
+        },
+    )
+
+
+@transaction.atomic
+def action_update(
+    *,
+    actor: Worker,
+    action: PlanAction,
+    status: str,
+    note: str,
+    due_on: dt.date | None = None,
+) -> PlanAction:
+    """Record progress on an action: what happened, its status and due date. History is kept."""
+    permitted(policies.can_update_action, actor, action)
+    _lock(action)
+    plan = action.plan
+    _edit_plan(actor, plan, adding="updates to its actions")
+    problems = Problems()
+    if status not in ActionStatus.values:
+        problems.add("status", "Choose the action's status")
+    else:
+        ACTION_MACHINE.after(action.status, ACTION_MOVE_TO[ActionStatus(status)])
+    note = _text(problems, "note", note, "Say what has happened")
+    due_on = due_on or action.due_on
+    if due_on != action.due_on:
+        _check_due(problems, due_on)
+    problems.raise_if_any()
+    return _set_action(actor, action, status, due_on, note)
+
+
+@transaction.atomic
+def plan_child_add(
+    *,
+    actor: Worker,
+    plan: ContextPlan,
+    person: Person,
+    episode: LegalStatusEpisode | None = None,
+) -> PlanChild:
+    """Link a child the plan affects, and their own plan where there is one.
+
+    Only a child the worker already sees: linking is not a way in, and it gives
+    nobody sight of the child.
+    """
+    _work(actor, plan.case)
+    require(access_policies.can_name_people(actor, [person]), "a child the worker sees")
+    _edit_plan(actor, plan, adding="children")
+    problems = Problems()
+    problems.check(
+        person.kind == PersonKind.YOUNG_PERSON, "person", "Link young people only to the plan"
+    )
+    problems.check(
+        not plan.children.filter(person=person).exists(),
+        "person",
+        f"{person.full_name} is already linked to the plan",
+    )
+    if episode is not None:
+        problems.check(
+            episode.person_id == person.pk and episode.end is None,
+            "episode",
+            "Choose one of the child's open plans",
+        )
+    problems.raise_if_any()
+    link = PlanChild.objects.create(
+        plan=plan, person=person, episode=episode, added_by=actor, added_at=timezone.now()
+    )
+    _create(actor, link)
+    return link
+
+
+@transaction.atomic
+def plan_approve(*, actor: Worker, plan: ContextPlan, note: str = "") -> ContextPlan:
+    """A manager approves the plan agreed at conference; its first review is due within
+    12 weeks. A plan is never approved before its assessment is."""
+    case = plan.case
+    permitted(policies.can_approve, actor, case)
+    _lock(plan)
+    _lock(case)
+    assessment = ContextAssessment.objects.filter(case=case).first()
+    if assessment is None or assessment.status != AssessmentStatus.APPROVED:
+        raise InvalidTransition(
+            "The plan cannot be approved before the context's assessment is approved"
+        )
+    status = PLAN_MACHINE.after(plan.status, "approve")
+    if plan.agreed_at_id is None or case.status != CaseStatus.PLAN:
+        raise InvalidTransition("A context conference agrees the plan before it is approved")
+    _four_eyes(actor, plan.drafted_by_id, "drafted this plan")
+    problems = Problems()
+    problems.check(plan.goals.exists(), "goals", "Add at least one goal")
+    problems.check(plan.actions.exists(), "actions", "Add at least one action")
+    note = _text(problems, "note", note, "", required=False)
+    problems.raise_if_any()
+    _approve(actor, case, ApprovalSubject.PLAN, ApprovalOutcome.APPROVED, note)
+    plan = save_changes(
+        actor=actor,
+        obj=plan,
+        fields={"status": status, "approved_by": actor, "approved_at": timezone.now()},
+    )
+    _create(actor, PlanReview.objects.create(plan=plan, due_on=deadlines.review_due(today())))
+    return plan
+
+
+# --- Reviews ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgressInput:
+    progress: str
+    note: str = ""
+
+
+REVIEW_OUTCOMES = {
+    ReviewDecision.STEP_DOWN: ClosureOutcome.STEPPED_DOWN,
+    ReviewDecision.CLOSE: ClosureOutcome.IMPROVED,
+}
+
+
+@transaction.atomic
+def review_record(
+    *,
+    actor: Worker,
+    review: PlanReview,
+    held_on: dt.date | None,
+    summary: str,
+    progress: Mapping[int, ProgressInput],
+    decision: str,
+) -> PlanReview:
+    """Record a review: progress against each open goal and the decision.
+
+    Continue: the next review is due within 12 weeks. Step down or close: the
+    case's closure goes to a manager for approval.
+    """
+    plan = review.plan
+    case = plan.case
+    _work(actor, case)
+    _lock(review)
+    _lock(plan)
+    _lock(case)
+    status = REVIEW_MACHINE.after(review.status, "record")
+    PLAN_MACHINE.after(plan.status, "review")
+    goals = list(plan.goals.filter(status=GoalStatus.OPEN))
+    problems = Problems()
+    if held_on is None:
+        problems.add("held_on", "Enter the date of the review")
+    elif held_on > today():
+        problems.add("held_on", "The review date must be today or in the past")
+    elif plan.approved_at and held_on < timezone.localtime(plan.approved_at).date():
+        problems.add("held_on", "The review must be after the plan was approved")
+    summary = _text(problems, "summary", summary, "Summarise the review")
+    for goal in goals:
+        given = progress.get(goal.pk)
+        problems.check(
+            given is not None and given.progress in Progress.values,
+            f"goal_{goal.pk}",
+            f"Record progress on the goal: {goal.statement[:60]}",
+        )
+    problems.check(
+        set(progress) <= {g.pk for g in goals}, "progress", "Record progress on open goals only"
+    )
+    problems.check(decision in ReviewDecision.values, "decision", "Choose the review's decision")
+    if decision in REVIEW_OUTCOMES:
+        CASE_MACHINE.after(case.status, "request_closure")
+    problems.raise_if_any()
+    assert held_on is not None
+    for goal in goals:
+        given = progress[goal.pk]
+        _create(
+            actor,
+            GoalProgress.objects.create(
+                review=review, goal=goal, progress=given.progress, note=given.note.strip()
+            ),
+        )
+        if given.progress == Progress.ACHIEVED:
+            save_changes(actor=actor, obj=goal, fields={"status": GoalStatus.ACHIEVED})
+    save_changes(
+        actor=actor,
+        obj=review,
+        fields={
+            "status": status,
+            "held_on": held_on,
+            "summary": summary,
+            "decision": decision,
+            "recorded_by": actor,
+            "recorded_at": timezone.now(),
+        },
+    )
+    if decision == ReviewDecision.CONTINUE:
+        _create(
+            actor,
+            PlanReview.objects.create(plan=plan, due_on=deadlines.review_due(held_on)),
+        )
+    else:
+        _request_closure(actor, case, REVIEW_OUTCOMES[ReviewDecision(decision)], summary)
+    return review
+
+
+# --- Closure ---------------------------------------------------------------------------------
+
+
+def _request_closure(actor: Worker, case: ContextCase, outcome: str, reason: str) -> ContextCase:
+    return _move_case(
+        actor,
+        case,
+        "request_closure",
+        status_before_closing=case.status,
+        closure_outcome=outcome,
+        closure_reason=reason,
+        closure_requested_by=actor,
+        closure_requested_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def closure_request(*, actor: Worker, case: ContextCase, outcome: str, reason: str) -> ContextCase:
+    """Ask a manager to close the case, with the outcome and the reason."""
+    _work(actor, case)
+    _lock(case)
+    CASE_MACHINE.after(case.status, "request_closure")
+    problems = Problems()
+    problems.check(outcome in ClosureOutcome.values, "outcome", "Choose the outcome")
+    reason = _text(problems, "reason", reason, "Say why the case can close")
+    problems.raise_if_any()
+    return _request_closure(actor, case, outcome, reason)
+
+
+@transaction.atomic
+def closure_approve(*, actor: Worker, case: ContextCase, note: str = "") -> ContextCase:
+    """A manager approves the closure (not one they asked for). The plan ends, reviews still
+    due are cancelled, and actions still open are stopped, each with a note in its history."""
+    permitted(policies.can_approve, actor, case)
+    _lock(case)
+    status = CASE_MACHINE.after(case.status, "approve_closure")
+    _four_eyes(actor, case.closure_requested_by_id, "asked to close this case")
+    problems = Problems()
+    note = _text(problems, "note", note, "", required=False)
+    problems.raise_if_any()
+    _approve(actor, case, ApprovalSubject.CLOSURE, ApprovalOutcome.APPROVED, note)
+    plan = ContextPlan.objects.filter(case=case).first()
+    now = timezone.now()
+    if plan is not None:
+        for review in plan.reviews.filter(status=ReviewStatus.DUE):
+            save_changes(
+                actor=actor,
+                obj=review,
+                fields={"status": REVIEW_MACHINE.after(review.status, "cancel")},
+            )
+        for action in plan.actions.exclude(status__in=FINISHED_ACTION_STATUSES):
+            _set_action(
+                actor, action, ActionStatus.STOPPED, action.due_on, "Stopped: the case closed"
+            )
+        if plan.status != PlanStatus.ENDED:
+            save_changes(
+                actor=actor,
+                obj=plan,
+                fields={"status": PLAN_MACHINE.after(plan.status, "end"), "ended_at": now},
+            )
+    return save_changes(actor=actor, obj=case, fields={"status": status, "closed_on": today()})
+
+
+@transaction.atomic
+def closure_refuse(*, actor: Worker, case: ContextCase, note: str) -> ContextCase:
+    """A manager refuses the closure, saying why; the case goes back to where it was (and a
+    plan whose review asked to close gets its next review)."""
+    permitted(policies.can_approve, actor, case)
+    _lock(case)
+    target = CASE_MACHINE.after(case.status, "refuse_closure")
+    problems = Problems()
+    note = _text(problems, "note", note, "Say why the case stays open")
+    problems.raise_if_any()
+    _approve(actor, case, ApprovalSubject.CLOSURE, ApprovalOutcome.RETURNED, note)
+    plan = ContextPlan.objects.filter(case=case).first()
+    if (
+        plan is not None
+        and plan.status == PlanStatus.ACTIVE
+        and not plan.reviews.filter(status=ReviewStatus.DUE).exists()
+    ):
+        _create(actor, PlanReview.objects.create(plan=plan, due_on=deadlines.review_due(today())))
+    previous = case.status_before_closing if target == PREVIOUS else target
+    return save_changes(
+        actor=actor,
+        obj=case,
+        fields={
+            "status": previous,
+            "status_before_closing": "",
+            "closure_outcome": "",
+            "closure_requested_by": None,
+            "closure_requested_at": None,
+        },
+    )

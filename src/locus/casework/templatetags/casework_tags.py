@@ -1,0 +1,54 @@
+"""Status tags for context casework, in GOV.UK tag colours that keep AA contrast."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+COLOURS = {
+    # referrals
+    "new": "govuk-tag--yellow",
+    "screened": "govuk-tag--green",
+    "withdrawn": "govuk-tag--grey",
+    # cases
+    "assessment": "govuk-tag--blue",
+    "conference": "govuk-tag--purple",
+    "plan": "govuk-tag--turquoise",
+    "closing": "govuk-tag--orange",
+    "closed": "govuk-tag--grey",
+    # assessments, conferences, plans, reviews, actions
+    "not_started": "govuk-tag--grey",
+    "in_progress": "govuk-tag--yellow",
+    "submitted": "govuk-tag--orange",
+    "approved": "govuk-tag--green",
+    "pending": "govuk-tag--yellow",
+    "scheduled": "govuk-tag--blue",
+    "held": "govuk-tag--green",
+    "draft": "govuk-tag--yellow",
+    "active": "govuk-tag--green",
+    "ended": "govuk-tag--grey",
+    "due": "govuk-tag--blue",
+    "cancelled": "govuk-tag--grey",
+    "planned": "govuk-tag--blue",
+    "done": "govuk-tag--green",
+    "stopped": "govuk-tag--grey",
+    # ratings of a context's domains
+    "red": "govuk-tag--red",
+    "amber": "govuk-tag--orange",
+    "green": "govuk-tag--green",
+    "overdue": "govuk-tag--red",
+}
+
+RATING_WORDS = {"red": "Red", "amber": "Amber", "green": "Green"}
+
+
+@register.simple_tag
+def tag(value: str, label: str = "") -> str:
+    """A GOV.UK tag for a status (its label shown) or a rating."""
+    return format_html(
+        '<strong class="govuk-tag {}">{}</strong>',
+        COLOURS.get(value, ""),
+        label or RATING_WORDS.get(value, value),
+    )

@@ -1,0 +1,909 @@
+"""Pages for context casework: thin views over the selectors and services.
+
+A case, referral or action the viewer may not see, and a step they may not
+take, answer 404 (``NotPermitted`` becomes one in the middleware). A move the
+record's state does not allow is shown at the top of the form in plain words.
+Every page that shows a case record logs the read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from locus.access import scopes
+from locus.access.lookups import access_context
+from locus.access.models import Agency, Role, Worker
+from locus.access.selectors import visible_person_ids
+from locus.audit.models import AccessAction
+from locus.audit.services import record_access
+from locus.casework import policies, selectors, services
+from locus.casework.forms import (
+    ActionForm,
+    ActionUpdateForm,
+    AssessmentForm,
+    CaseworkForm,
+    ClosureRequestForm,
+    ConferenceRecordForm,
+    ConferenceScheduleForm,
+    EvidenceForm,
+    GoalForm,
+    NoteForm,
+    PlanChildForm,
+    ReasonForm,
+    ReferralForm,
+    ReviewForm,
+    ScreenForm,
+    SignOffForm,
+)
+from locus.casework.models import (
+    AssessmentStatus,
+    CaseStatus,
+    ContextCase,
+    ContextConference,
+    ContextPlan,
+    GoalStatus,
+    PlanAction,
+    PlanReview,
+    ReferralStatus,
+    ReviewStatus,
+    ThresholdLevel,
+)
+from locus.common.errors import InvalidTransition, ValidationFailed
+from locus.common.http import AuthedRequest
+from locus.common.pagination import paginate
+from locus.common.services import permitted
+from locus.people.models import Allocation, LegalStatusEpisode, Person, PersonKind
+from locus.places.models import Context, ContextKind
+
+
+def _bound(request: AuthedRequest) -> Any:
+    # A form with no fields (starting, drafting) still submits: bind on the method.
+    return request.POST if request.method == "POST" else None
+
+
+def _attempt(
+    request: AuthedRequest, form: CaseworkForm, step: Callable[[], Any], done: str
+) -> bool:
+    """Run one service for a valid POSTed form; its refusals land on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        step()
+    except ValidationFailed as refused:
+        form.add_domain_errors(refused)
+    except InvalidTransition as refused:
+        form.add_error(None, str(refused))
+    else:
+        messages.success(request, done)
+        return True
+    return False
+
+
+def _casework_workers() -> QuerySet[Worker]:
+    return (
+        Worker.objects.filter(
+            is_active=True, team__isnull=False, role__in=(Role.PRACTITIONER, Role.MANAGER)
+        )
+        .select_related("team__agency")
+        .order_by("team__agency__name", "last_name", "first_name", "id")
+    )
+
+
+def _form_page(
+    request: AuthedRequest, case: ContextCase, form: CaseworkForm, heading: str, **extra: Any
+) -> HttpResponse:
+    if request.method == "GET":
+        record_access(actor=request.user, obj=case, detail={"page": heading})
+    template = extra.pop("template", "casework/form.html")
+    return render(request, template, {"case": case, "form": form, "heading": heading, **extra})
+
+
+def _case_step(
+    request: AuthedRequest,
+    case_id: int,
+    *,
+    allowed: Callable[[Worker, ContextCase], bool],
+    form: Callable[[ContextCase], CaseworkForm],
+    step: Callable[[ContextCase, Any], Any],
+    done: str,
+    heading: str,
+    back: str = "",
+    **extra: Any,
+) -> HttpResponse:
+    """A form page that moves a case on: 404 unless ``allowed``, then run the service."""
+    case = policies.access_case(request.user, case_id)
+    permitted(allowed, request.user, case)
+    bound = form(case)
+    if _attempt(request, bound, lambda: step(case, bound), done):
+        return redirect(back or "context-case", case_id=case.pk)
+    return _form_page(request, case, bound, heading, **extra)
+
+
+# --- Lists -----------------------------------------------------------------------------------
+
+
+def cases_list(request: AuthedRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    if status not in ("open", "", *CaseStatus.values):
+        status = "open"
+    mine = request.GET.get("mine") == "1"
+    page, paging = paginate(
+        request, selectors.cases_for(viewer=request.user, status=status, mine=mine), per_page=25
+    )
+    cases = list(page)
+    record_access(
+        actor=request.user,
+        record_type="casework.contextcase",
+        action=AccessAction.SEARCH,
+        detail={"status": status, "mine": mine, "shown": [str(c.pk) for c in cases]},
+    )
+    return render(
+        request,
+        "casework/list.html",
+        {
+            "page": page,
+            "cases": cases,
+            "status": status,
+            "mine": mine,
+            "statuses": CaseStatus.choices,
+            "can_refer": policies.can_refer(request.user),
+            **paging,
+        },
+    )
+
+
+def referrals_list(request: AuthedRequest) -> HttpResponse:
+    status = request.GET.get("status", ReferralStatus.NEW)
+    if status not in ("", *ReferralStatus.values):
+        status = ReferralStatus.NEW
+    page, paging = paginate(
+        request, selectors.referrals_for(viewer=request.user, status=status), per_page=25
+    )
+    referrals = list(page)
+    record_access(
+        actor=request.user,
+        record_type="casework.referral",
+        action=AccessAction.SEARCH,
+        detail={"status": status, "shown": [str(r.pk) for r in referrals]},
+    )
+    return render(
+        request,
+        "casework/referrals.html",
+        {
+            "page": page,
+            "referrals": referrals,
+            "status": status,
+            "statuses": ReferralStatus.choices,
+            "can_refer": policies.can_refer(request.user),
+            "today": timezone.localdate(),
+            **paging,
+        },
+    )
+
+
+# --- Referrals -------------------------------------------------------------------------------
+
+
+def _referral_contexts(viewer: Worker, chosen: Context | None) -> list[Context]:
+    """Contexts a referrer may name: those they see, homes only when chosen from the home's
+    page (a list of every visible address is not what a referral form is for)."""
+    contexts = list(
+        scopes.contexts_visible_to(viewer).exclude(kind=ContextKind.HOME).order_by("name", "id")
+    )
+    if chosen is not None and chosen not in contexts:
+        contexts.insert(0, chosen)
+    return contexts
+
+
+def _referral_children(viewer: Worker, asked: list[str]) -> list[tuple[int, str]]:
+    held = Allocation.objects.filter(worker=viewer, end__isnull=True).values("person_id")
+    ids = set(
+        Person.objects.filter(id__in=held, kind=PersonKind.YOUNG_PERSON).values_list(
+            "id", flat=True
+        )
+    )
+    ids |= visible_person_ids(viewer, [int(a) for a in asked if a.isdigit()])
+    people = Person.objects.filter(id__in=ids, kind=PersonKind.YOUNG_PERSON).order_by(
+        "family_name", "given_name", "id"
+    )
+    return [(p.pk, p.full_name) for p in people]
+
+
+def referral_new(request: AuthedRequest) -> HttpResponse:
+    viewer = request.user
+    permitted(policies.can_refer, viewer)
+    chosen = None
+    if request.GET.get("context"):
+        try:
+            chosen = access_context(viewer, request.GET["context"])
+        except Http404:
+            chosen = None
+    asked = request.GET.getlist("person") + request.POST.getlist("children")
+    agencies = list(Agency.objects.order_by("name")) if policies.can_screen(viewer) else None
+    initial: dict[str, Any] = {"received_on": timezone.localdate()}
+    if chosen is not None:
+        initial.update(about="context", context=str(chosen.pk))
+    if request.GET.getlist("person"):
+        initial.update(about="child", children=request.GET.getlist("person"))
+    form = ReferralForm(
+        _bound(request),
+        initial=initial,
+        contexts=_referral_contexts(viewer, chosen),
+        children=_referral_children(viewer, asked),
+        agencies=agencies,
+    )
+    made: list[Any] = []
+
+    def step() -> None:
+        data = form.cleaned_data
+        made.append(
+            services.referral_record(
+                actor=viewer,
+                about=data["about"],
+                context=form.chosen("context"),
+                other_contexts=form.chosen_others(),
+                children=list(Person.objects.filter(id__in=[int(i) for i in data["children"]])),
+                summary=data["summary"],
+                received_on=data["received_on"],
+                referring_agency=form.chosen("referring_agency"),
+                referrer_name=data.get("referrer_name", ""),
+                referrer_contact=data.get("referrer_contact", ""),
+            )
+        )
+
+    if request.method == "POST" and form.is_valid():
+        try:
+            step()
+        except ValidationFailed as refused:
+            form.add_domain_errors(refused)
+        else:
+            referral = made[0]
+            messages.success(
+                request,
+                "Referral recorded: a decision is due by "
+                + date_format(referral.due_on, "l j F Y"),
+            )
+            return redirect("context-referral", referral_id=referral.pk)
+    return render(request, "casework/referral_form.html", {"form": form})
+
+
+def referral_page(request: AuthedRequest, referral_id: int) -> HttpResponse:
+    viewer = request.user
+    referral = policies.access_referral(viewer, referral_id)
+    detail = selectors.referral_detail(viewer=viewer, referral=referral)
+    form = None
+    if referral.status == ReferralStatus.NEW and policies.can_screen(viewer):
+        form = ScreenForm(
+            _bound(request),
+            initial={"context": str(referral.context_id or "")},
+            levels=list(ThresholdLevel.objects.filter(active=True)),
+            contexts=detail.contexts,
+            leads=[w for w in _casework_workers() if policies.can_screen(w)],
+        )
+
+        def step() -> None:
+            assert form is not None
+            data = form.cleaned_data
+            services.referral_screen(
+                actor=viewer,
+                referral=referral,
+                level=form.chosen("level"),
+                decision=data["decision"],
+                reason=data["reason"],
+                context=form.chosen("context"),
+                lead=form.chosen("lead"),
+            )
+
+        if _attempt(request, form, step, "Decision recorded"):
+            referral.refresh_from_db()
+            if referral.case_id:
+                return redirect("context-case", case_id=referral.case_id)
+            return redirect("context-referral", referral_id=referral.pk)
+    if request.method == "GET":
+        record_access(
+            actor=viewer,
+            obj=referral,
+            detail={"people_shown": [c.person_id for c in detail.children]},
+        )
+    return render(
+        request,
+        "casework/referral.html",
+        {
+            "d": detail,
+            "referral": referral,
+            "form": form,
+            "can_withdraw": referral.status == ReferralStatus.NEW
+            and policies.can_withdraw_referral(viewer, referral),
+        },
+    )
+
+
+def referral_withdraw(request: AuthedRequest, referral_id: int) -> HttpResponse:
+    viewer = request.user
+    referral = policies.access_referral(viewer, referral_id)
+    permitted(policies.can_withdraw_referral, viewer, referral)
+    form = ReasonForm(_bound(request))
+    form.fields["reason"].label = "Why is the referral withdrawn?"
+
+    def step() -> None:
+        services.referral_withdraw(
+            actor=viewer, referral=referral, reason=form.cleaned_data["reason"]
+        )
+
+    if _attempt(request, form, step, "Referral withdrawn"):
+        return redirect("context-referral", referral_id=referral.pk)
+    if request.method == "GET":
+        record_access(actor=viewer, obj=referral, detail={"page": "withdraw"})
+    return render(
+        request,
+        "casework/referral_withdraw.html",
+        {"form": form, "referral": referral, "heading": "Withdraw the referral"},
+    )
+
+
+# --- The case --------------------------------------------------------------------------------
+
+
+def case_page(request: AuthedRequest, case_id: int) -> HttpResponse:
+    case = policies.access_case(request.user, case_id)
+    detail = selectors.case_detail(viewer=request.user, case=case)
+    record_access(
+        actor=request.user,
+        obj=case,
+        detail={"people_shown": [c.person_id for c in detail.children]},
+    )
+    return render(request, "casework/case.html", {"d": detail, "case": case})
+
+
+# --- Assessment ------------------------------------------------------------------------------
+
+
+def _assessment_of(request: AuthedRequest, case_id: int) -> tuple[ContextCase, Any]:
+    case = policies.access_case(request.user, case_id)
+    permitted(policies.can_view_assessment, request.user, case)
+    assessment = getattr(case, "assessment", None)
+    if assessment is None:
+        raise Http404("Not found")
+    return case, assessment
+
+
+def assessment_page(request: AuthedRequest, case_id: int) -> HttpResponse:
+    viewer = request.user
+    case, assessment = _assessment_of(request, case_id)
+    editing = assessment.status == AssessmentStatus.IN_PROGRESS and policies.can_work_case(
+        viewer, case
+    )
+    form = AssessmentForm(_bound(request), assessment=assessment) if editing else None
+    then = request.POST.get("then", "save")
+
+    def step() -> None:
+        assert form is not None
+        services.assessment_save(
+            actor=viewer,
+            assessment=assessment,
+            findings=form.findings(),
+            capacity_analysis=form.cleaned_data.get("capacity_analysis", ""),
+            recommendation=form.cleaned_data.get("recommendation", ""),
+        )
+        if then == "submit":
+            services.assessment_submit(actor=viewer, assessment=assessment)
+
+    done = "Assessment submitted for approval" if then == "submit" else "Assessment saved"
+    if form is not None and _attempt(request, form, step, done):
+        if then == "submit":
+            return redirect("context-case", case_id=case.pk)
+        return redirect("context-assessment", case_id=case.pk)
+    if request.method == "GET":
+        record_access(actor=viewer, obj=assessment, detail={"case": case.pk})
+    findings = list(assessment.findings.prefetch_related("evidence__recorded_by"))
+    return render(
+        request,
+        "casework/assessment.html",
+        {
+            "case": case,
+            "assessment": assessment,
+            "findings": findings,
+            "form": form,
+            "can_work": policies.can_work_case(viewer, case),
+            "can_approve": policies.can_approve(viewer, case),
+            "approvals": list(case.approvals.filter(subject="assessment").select_related("by")),
+        },
+    )
+
+
+def assessment_start(request: AuthedRequest, case_id: int) -> HttpResponse:
+    return _case_step(
+        request,
+        case_id,
+        allowed=policies.can_work_case,
+        form=lambda case: CaseworkForm(_bound(request)),
+        step=lambda case, data: services.assessment_start(
+            actor=request.user, assessment=case.assessment
+        ),
+        done="Assessment started",
+        heading="Start the assessment",
+        intro="You will be the assessor. The form follows the assessment template for this "
+        "kind of context.",
+        button="Start the assessment",
+        back="context-assessment",
+    )
+
+
+def evidence_add(request: AuthedRequest, case_id: int) -> HttpResponse:
+    def make(case: ContextCase) -> EvidenceForm:
+        domains = [(f.key, f.title) for f in case.assessment.findings.all()]
+        return EvidenceForm(_bound(request), domains=domains)
+
+    return _case_step(
+        request,
+        case_id,
+        allowed=policies.can_work_case,
+        form=make,
+        step=lambda case, form: services.evidence_add(
+            actor=request.user,
+            assessment=case.assessment,
+            domain_key=form.cleaned_data["domain"],
+            text=form.cleaned_data["text"],
+            source=form.cleaned_data["source"],
+        ),
+        done="Evidence added",
+        heading="Add evidence",
+        button="Add evidence",
+        back="context-assessment",
+    )
+
+
+def _sign_off_assessment(case: ContextCase, data: dict[str, Any], actor: Worker) -> Any:
+    """Approve, or return for more work."""
+    if data["outcome"] == "approve":
+        return services.assessment_approve(
+            actor=actor, assessment=case.assessment, note=data.get("note", "")
+        )
+    return services.assessment_return(
+        actor=actor, assessment=case.assessment, note=data.get("note", "")
+    )
+
+
+def assessment_signoff(request: AuthedRequest, case_id: int) -> HttpResponse:
+    return _case_step(
+        request,
+        case_id,
+        allowed=policies.can_approve,
+        form=lambda case: SignOffForm(
+            _bound(request),
+            choices=[("approve", "Approve the assessment"), ("return", "Return it for more work")],
+        ),
+        step=lambda case, form: _sign_off_assessment(case, form.cleaned_data, request.user),
+        done="Assessment signed off",
+        heading="Sign off the assessment",
+        button="Save decision",
+    )
+
+
+# --- Conference ------------------------------------------------------------------------------
+
+
+def _conference_of(case: ContextCase) -> ContextConference:
+    conference = case.conferences.select_related("chair", "recorded_by").order_by("-id").first()
+    if conference is None:
+        raise Http404("Not found")
+    return conference
+
+
+def conference_page(request: AuthedRequest, case_id: int) -> HttpResponse:
+    case = policies.access_case(request.user, case_id)
+    conference = _conference_of(case)
+    attendees = list(conference.attendees.select_related("worker__team__agency", "agency"))
+    record_access(actor=request.user, obj=conference, detail={"case": case.pk})
+    return render(
+        request,
+        "casework/conference.html",
+        {
+            "case": case,
+            "conference": conference,
+            "attended": [a for a in attendees if a.attendance == "attended"],
+            "apologies": [a for a in attendees if a.attendance == "apologies"],
+            "decisions": list(conference.decisions.all()),
+            "warning": selectors.conference_warning(request.user, conference),
+            "can_work": policies.can_work_case(request.user, case),
+            "can_record": policies.can_record_conference(request.user, conference),
+            "can_view_assessment": policies.can_view_assessment(request.user, case),
+        },
+    )
+
+
+def conference_schedule(request: AuthedRequest, case_id: int) -> HttpResponse:
+    chairs = list(_casework_workers())
+
+    def make(case: ContextCase) -> ConferenceScheduleForm:
+        conference = _conference_of(case)
+        initial: dict[str, Any] = {"location": conference.location}
+        if conference.scheduled_for:
+            local = timezone.localtime(conference.scheduled_for)
+            initial.update(when=local.date(), time=local.time())
+        if conference.chair_id:
+            initial["chair"] = str(conference.chair_id)
+        return ConferenceScheduleForm(_bound(request), initial=initial, chairs=chairs)
+
+    def step(case: ContextCase, form: ConferenceScheduleForm) -> Any:
+        data = form.cleaned_data
+        return services.conference_schedule(
+            actor=request.user,
+            conference=_conference_of(case),
+            when=ConferenceScheduleForm.moment(data),
+            location=data.get("location", ""),
+            chair=form.chosen("chair"),
+        )
+
+    return _case_step(
+        request,
+        case_id,
+        allowed=policies.can_work_case,
+        form=make,
+        step=step,
+        done="Conference scheduled",
+        heading="Schedule the conference",
+        button="Save",
+        back="context-conference",
+    )
+
+
+def _conference_workers(case: ContextCase, conference: ContextConference) -> list[Worker]:
+    """The workers offered on the attendance list: the case's team and lead, the chair, the
+    referrers, the action owners, and the staff of the agency responsible for the context."""
+    q = Q(team_id=case.team_id) | Q(pk=case.lead_id) | Q(pk__in=[conference.chair_id or 0])
+    q |= Q(pk__in=case.referrals.values("recorded_by_id"))
+    q |= Q(pk__in=PlanAction.objects.filter(plan__case=case).values("owner_id"))
+    if case.context.responsible_agency_id:
+        q |= Q(team__agency_id=case.context.responsible_agency_id)
+    return list(_casework_workers().filter(q).distinct())
+
+
+def conference_record(request: AuthedRequest, case_id: int) -> HttpResponse:
+    viewer = request.user
+    case = policies.access_case(viewer, case_id)
+    conference = _conference_of(case)
+    permitted(policies.can_record_conference, viewer, conference)
+    form = ConferenceRecordForm(_bound(request), workers=_conference_workers(case, conference))
+
+    def step() -> None:
+        data = form.cleaned_data
+        services.conference_record(
+            actor=viewer,
+            conference=conference,
+            attendees=form.attendees(),
+            minutes=data["minutes"],
+            decisions=form.decision_lines(),
+            plan_agreed=data["plan_agreed"] == "yes",
+            names_confirmed=data.get("names_confirmed", False),
+        )
+
+    if _attempt(request, form, step, "Conference recorded"):
+        return redirect("context-conference", case_id=case.pk)
+    return _form_page(
+        request,
+        case,
+        form,
+        "Record the conference",
+        template="casework/conference_record.html",
+        button="Record the conference",
+        back_url="context-conference",
+    )
+
+
+# --- Plan ------------------------------------------------------------------------------------
+
+
+def plan_page(request: AuthedRequest, case_id: int) -> HttpResponse:
+    case = policies.access_case(request.user, case_id)
+    detail = selectors.case_detail(viewer=request.user, case=case)
+    if detail.plan is not None:
+        record_access(
+            actor=request.user,
+            obj=detail.plan,
+            detail={"people_shown": [c.person_id for c in detail.children]},
+        )
+    else:
+        record_access(actor=request.user, obj=case, detail={"page": "plan"})
+    return render(request, "casework/plan.html", {"d": detail, "case": case})
+
+
+def _plan_of(case: ContextCase) -> ContextPlan:
+    plan = ContextPlan.objects.filter(case=case).first()
+    if plan is None:
+        raise Http404("Not found")
+    plan.case = case
+    return plan
+
+
+def plan_draft(request: AuthedRequest, case_id: int) -> HttpResponse:
+    return _case_step(
+        request,
+        case_id,
+        allowed=policies.can_work_case,
+        form=lambda case: CaseworkForm(_bound(request)),
+        step=lambda case, form: services.plan_draft(actor=request.user, case=case),
+        done="Plan started",
+        heading="Start the context safeguarding plan",
+        intro="You can draft goals and actions now; a manager approves the plan after the "
+        "assessment is approved and a conference has agreed it.",
+        button="Start the plan",
+        back="context-plan",
+    )
+
+
+def goal_add(request: AuthedRequest, case_id: int) -> HttpResponse:
+    def make(case: ContextCase) -> GoalForm:
+        domains = [(d["key"], d["title"]) for d in selectors.template_domains(case)]
+        return GoalForm(_bound(request), domains=domains)
+
+    return _case_step(
+        request,
+        case_id,
+        allowed=policies.can_work_case,
+        form=make,
+        step=lambda case, form: services.goal_add(
+            actor=request.user,
+            plan=_plan_of(case),
+            statement=form.cleaned_data["statement"],
+            measure=form.cleaned_data["measure"],
+            domain_key=form.cleaned_data.get("domain_key", ""),
+        ),
+        done="Goal added",
+        heading="Add a goal",
+        button="Add goal",
+        back="context-plan",
+    )
+
+
+def action_add(request: AuthedRequest, case_id: int) -> HttpResponse:
+    def make(case: ContextCase) -> ActionForm:
+        plan = _plan_of(case)
+        return ActionForm(
+            _bound(request),
+            goals=list(plan.goals.filter(status=GoalStatus.OPEN)),
+            agencies=list(Agency.objects.order_by("name")),
+            owners=_casework_workers(),
+        )
+
+    def step(case: ContextCase, form: ActionForm) -> Any:
+        data = form.cleaned_data
+        return services.action_add(
+            actor=request.user,
+            plan=_plan_of(case),
+            description=data["description"],
+            agency=form.chosen("agency"),
+            owner=form.chosen("owner"),
+            owner_name=data.get("owner_name", ""),
+            goal=form.chosen("goal"),
+            due_on=data.get("due_on"),
+        )
+
+    return _case_step(
+        request,
+        case_id,
+        allowed=policies.can_work_case,
+        form=make,
+        step=step,
+        done="Action added",
+        heading="Add an action",
+        button="Add action",
+        back="context-plan",
+    )
+
+
+def action_update(request: AuthedRequest, case_id: int, action_id: int) -> HttpResponse:
+    viewer = request.user
+    case = policies.access_case(viewer, case_id)
+    action: PlanAction = get_object_or_404(
+        PlanAction.objects.filter(plan__case=case).select_related("owner__team", "agency", "plan"),
+        pk=action_id,
+    )
+    action.plan.case = case
+    permitted(policies.can_update_action, viewer, action)
+    form = ActionUpdateForm(_bound(request), action=action)
+
+    def step() -> None:
+        data = form.cleaned_data
+        services.action_update(
+            actor=viewer,
+            action=action,
+            status=data["status"],
+            note=data["note"],
+            due_on=data.get("due_on"),
+        )
+
+    if _attempt(request, form, step, "Action updated"):
+        return redirect("context-plan", case_id=case.pk)
+    return _form_page(
+        request,
+        case,
+        form,
+        "Update the action",
+        intro=action.description,
+        button="Save update",
+        back_url="context-plan",
+    )
+
+
+def _child_options(viewer: Worker, case: ContextCase) -> list[tuple[str, str]]:
+    """Children the worker may link: those linked to the context and their own caseload,
+    whom they see; each with their open plans (CIN, CP, looked after, youth justice)."""
+    held = set(
+        Allocation.objects.filter(worker=viewer, end__isnull=True).values_list(
+            "person_id", flat=True
+        )
+    )
+    ids = visible_person_ids(viewer, selectors.linked_child_ids(case) | held)
+    people = Person.objects.filter(id__in=ids, kind=PersonKind.YOUNG_PERSON).order_by(
+        "family_name", "given_name", "id"
+    )
+    episodes: dict[int, list[LegalStatusEpisode]] = {}
+    for episode in LegalStatusEpisode.objects.filter(person_id__in=ids, end__isnull=True):
+        episodes.setdefault(episode.person_id, []).append(episode)
+    options: list[tuple[str, str]] = []
+    for person in people:
+        options.append((f"{person.pk}:", f"{person.full_name}"))
+        options.extend(
+            (f"{person.pk}:{e.pk}", f"{person.full_name}, linked to their plan: {e}")
+            for e in episodes.get(person.pk, [])
+        )
+    return options
+
+
+def plan_child_add(request: AuthedRequest, case_id: int) -> HttpResponse:
+    def step(case: ContextCase, form: PlanChildForm) -> Any:
+        person_id, _, episode_id = form.cleaned_data["link"].partition(":")
+        person = get_object_or_404(Person, pk=int(person_id))
+        episode = get_object_or_404(LegalStatusEpisode, pk=int(episode_id)) if episode_id else None
+        return services.plan_child_add(
+            actor=request.user, plan=_plan_of(case), person=person, episode=episode
+        )
+
+    return _case_step(
+        request,
+        case_id,
+        allowed=policies.can_work_case,
+        form=lambda case: PlanChildForm(
+            _bound(request), options=_child_options(request.user, case)
+        ),
+        step=step,
+        done="Child linked to the plan",
+        heading="Link a child the plan affects",
+        intro="Children linked to the context or on your caseload, whom you can see. Linking "
+        "gives nobody sight of the child.",
+        button="Link the child",
+        back="context-plan",
+    )
+
+
+def plan_approve(request: AuthedRequest, case_id: int) -> HttpResponse:
+    return _case_step(
+        request,
+        case_id,
+        allowed=policies.can_approve,
+        form=lambda case: NoteForm(_bound(request)),
+        step=lambda case, form: services.plan_approve(
+            actor=request.user, plan=_plan_of(case), note=form.cleaned_data.get("note", "")
+        ),
+        done="Plan approved: the first review is scheduled",
+        heading="Approve the plan",
+        button="Approve the plan",
+        back="context-plan",
+    )
+
+
+# --- Review and closure ----------------------------------------------------------------------
+
+
+def review_record(request: AuthedRequest, case_id: int) -> HttpResponse:
+    viewer = request.user
+    case = policies.access_case(viewer, case_id)
+    permitted(policies.can_work_case, viewer, case)
+    review: PlanReview | None = (
+        PlanReview.objects.filter(plan__case=case, status=ReviewStatus.DUE)
+        .select_related("plan")
+        .first()
+    )
+    if review is None:
+        raise Http404("Not found")
+    review.plan.case = case
+    goals = list(review.plan.goals.filter(status=GoalStatus.OPEN))
+    form = ReviewForm(_bound(request), goals=goals, initial={"held_on": timezone.localdate()})
+
+    def step() -> None:
+        data = form.cleaned_data
+        services.review_record(
+            actor=viewer,
+            review=review,
+            held_on=data.get("held_on"),
+            summary=data["summary"],
+            progress=form.progress(),
+            decision=data["decision"],
+        )
+
+    if _attempt(request, form, step, "Review recorded"):
+        return redirect("context-plan", case_id=case.pk)
+    return _form_page(
+        request,
+        case,
+        form,
+        "Review the plan",
+        intro=f"Due by {date_format(review.due_on, 'j F Y')}. Record progress against each "
+        "goal, then decide whether to continue, step down or close.",
+        button="Record the review",
+        back_url="context-plan",
+    )
+
+
+def _close(case: ContextCase, data: dict[str, Any], actor: Worker) -> Any:
+    if "outcome" in data and data["outcome"] in ("approve", "refuse"):
+        if data["outcome"] == "approve":
+            return services.closure_approve(actor=actor, case=case, note=data.get("note", ""))
+        return services.closure_refuse(actor=actor, case=case, note=data.get("note", ""))
+    return services.closure_request(
+        actor=actor, case=case, outcome=data["outcome"], reason=data["reason"]
+    )
+
+
+def closure(request: AuthedRequest, case_id: int) -> HttpResponse:
+    case = policies.access_case(request.user, case_id)
+    deciding = case.status == CaseStatus.CLOSING
+    if deciding:
+        return _case_step(
+            request,
+            case_id,
+            allowed=policies.can_approve,
+            form=lambda c: SignOffForm(
+                _bound(request),
+                choices=[("approve", "Approve the closure"), ("refuse", "Keep the case open")],
+            ),
+            step=lambda c, form: _close(c, form.cleaned_data, request.user),
+            done="Closure decided",
+            heading="Decide on closing the case",
+            intro=f"{case.get_closure_outcome_display()}. {case.closure_reason}",
+            button="Save decision",
+        )
+    return _case_step(
+        request,
+        case_id,
+        allowed=policies.can_work_case,
+        form=lambda c: ClosureRequestForm(_bound(request)),
+        step=lambda c, form: _close(c, form.cleaned_data, request.user),
+        done="Closure sent to a manager for approval",
+        heading="Ask to close the case",
+        button="Ask to close",
+    )
+
+
+# --- My work ---------------------------------------------------------------------------------
+
+
+def my_work(request: AuthedRequest) -> HttpResponse:
+    viewer = request.user
+    team = request.GET.get("who") == "team" and viewer.role == Role.MANAGER
+    items = selectors.my_work(viewer=viewer, team=team)
+    record_access(
+        actor=viewer,
+        record_type="casework.contextcase",
+        action=AccessAction.SEARCH,
+        detail={"via": "my work", "team": team, "items": len(items)},
+    )
+    return render(
+        request,
+        "casework/my_work.html",
+        {
+            "overdue": [i for i in items if i.overdue],
+            "due": [i for i in items if not i.overdue],
+            "team": team,
+            "is_manager": viewer.role == Role.MANAGER,
+        },
+    )

@@ -1,0 +1,523 @@
+"""Demo context cases, added to a generated borough: one at every stage of Level 2 work.
+
+Call :func:`add_demo_context_cases` after ``generate_borough`` (and after the
+demo accounts exist). It acts as the demo personas through the services, so
+the cases, approvals and audit trail are exactly what the app makes:
+
+* a **new referral** from the police about the H5 bus route, awaiting the
+  front door's decision; an earlier referral by ``social.worker`` about one
+  of her children names the same route, so the screening page shows both;
+* an **assessment under way** of Marsh Lane Fields (two domains written up,
+  with evidence);
+* a **plan with overdue actions** at the Kingsgate Shopping Centre, referred by
+  the centre's security (a partner organisation): assessed, conferenced with
+  partners, a plan with goals, actions for security, police, youth work and the
+  centre's manager, children linked, approved, some actions now overdue;
+* a case **closed after improvement**: the stairwell of Block C, Rowan Estate,
+  whose review found the goals met and whose closure ``team.manager`` approved.
+
+Services stamp every step with today's date. So that the stages read as the
+months they took, each case's rows are moved back in time between steps
+(:func:`_age`), and each move is itself audited. Safe to call again: it adds
+nothing if the demo cases are there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from locus.access.models import Worker
+from locus.access.selectors import visible_person_ids
+from locus.access.services import system_worker
+from locus.audit.models import ChangeAction
+from locus.audit.services import record_change, snapshot
+from locus.casework import selectors, services
+from locus.casework.models import (
+    Approval,
+    ContextAssessment,
+    ContextCase,
+    ContextConference,
+    ContextPlan,
+    DomainFinding,
+    Evidence,
+    PlanAction,
+    PlanActionUpdate,
+    PlanChild,
+    PlanGoal,
+    PlanReview,
+    Referral,
+    ThresholdLevel,
+)
+from locus.casework.reference import ensure_reference_data
+from locus.casework.services import AttendeeInput, FindingInput, ProgressInput
+from locus.common.services import today
+from locus.people.models import Allocation, LegalStatusEpisode, Person, PersonKind
+from locus.places.models import Context
+
+MARKER = "Demo: groups of older males approach young people by the food court"
+
+
+def _persona(username: str) -> Worker | None:
+    return Worker.objects.filter(username=username, is_active=True).first()
+
+
+def _first_in_team(team_name: str) -> Worker | None:
+    return (
+        Worker.objects.filter(team__name=team_name, is_active=True)
+        .order_by("last_name", "first_name", "id")
+        .first()
+    )
+
+
+def _place(name: str) -> Context | None:
+    return Context.objects.filter(name=name).order_by("id").first()
+
+
+def _level(prefix: str) -> ThresholdLevel:
+    return ThresholdLevel.objects.get(name__startswith=prefix)
+
+
+def _rows(case: ContextCase) -> list[models.Model]:
+    """Every dated row that belongs to the case."""
+    # Read afresh: the caller's instance may be older than the services' writes.
+    rows: list[models.Model] = [*ContextCase.objects.filter(pk=case.pk)]
+    rows += Referral.objects.filter(case=case)
+    rows += ContextAssessment.objects.filter(case=case)
+    rows += DomainFinding.objects.filter(assessment__case=case)
+    rows += Evidence.objects.filter(finding__assessment__case=case)
+    rows += ContextConference.objects.filter(case=case)
+    rows += ContextPlan.objects.filter(case=case)
+    rows += PlanGoal.objects.filter(plan__case=case)
+    rows += PlanAction.objects.filter(plan__case=case)
+    rows += PlanActionUpdate.objects.filter(action__plan__case=case)
+    rows += PlanChild.objects.filter(plan__case=case)
+    rows += PlanReview.objects.filter(plan__case=case)
+    rows += Approval.objects.filter(case=case)
+    return rows
+
+
+def _age(actor: Worker, rows: list[models.Model], days: int) -> None:
+    """Move every date and time on these rows ``days`` into the past, and audit the move."""
+    delta = dt.timedelta(days=days)
+    for row in rows:
+        before = snapshot(row)
+        changed = []
+        for field in row._meta.concrete_fields:
+            if isinstance(field, models.DateField):  # DateTimeField is one too
+                value = getattr(row, field.attname)
+                if value is not None:
+                    setattr(row, field.attname, value - delta)
+                    changed.append(field.attname)
+        if changed:
+            row.save(update_fields=changed)
+            record_change(
+                actor=actor,
+                action=ChangeAction.UPDATE,
+                obj=row,
+                before=before,
+                after=snapshot(row),
+            )
+
+
+def _fill(
+    actor: Worker,
+    assessment: ContextAssessment,
+    texts: dict[str, tuple[str, str, str]],
+    analysis: str = "",
+    recommendation: str = "",
+) -> None:
+    services.assessment_save(
+        actor=actor,
+        assessment=assessment,
+        findings={key: FindingInput(*value) for key, value in texts.items()},
+        capacity_analysis=analysis,
+        recommendation=recommendation,
+    )
+
+
+def _assess_fully(lead: Worker, manager: Worker, case: ContextCase, place: str) -> None:
+    assessment = services.assessment_start(actor=lead, assessment=case.assessment)
+    texts = {
+        f.key: (
+            f"Staff and neighbours at {place} know many of the young people and step in.",
+            f"Places at {place} out of sight of any adult after dark.",
+            "amber",
+        )
+        for f in assessment.findings.all()
+    }
+    _fill(
+        lead,
+        assessment,
+        texts,
+        analysis=f"{place} has willing guardians but gaps in time and space that older "
+        "young people exploit. Safety depends on closing those gaps with the people "
+        "who run the place.",
+        recommendation="conference",
+    )
+    services.evidence_add(
+        actor=lead,
+        assessment=assessment,
+        domain_key=next(iter(texts)),
+        text="Safety mapping with six young people: four marked the place amber or red.",
+        source="young_person",
+    )
+    services.assessment_submit(actor=lead, assessment=assessment)
+    services.assessment_approve(actor=manager, assessment=assessment, note="A clear analysis.")
+
+
+def _hold_conference(
+    lead: Worker,
+    case: ContextCase,
+    chair: Worker,
+    people: list[AttendeeInput],
+    minutes: str,
+    decisions: list[str],
+) -> None:
+    conference = case.conferences.get()
+    services.conference_schedule(
+        actor=lead,
+        conference=conference,
+        when=timezone.now() - dt.timedelta(days=1),
+        location="Hackney Service Centre, conference room 2",
+        chair=chair,
+    )
+    services.conference_record(
+        actor=lead,
+        conference=conference,
+        attendees=people,
+        minutes=minutes,
+        decisions=decisions,
+        plan_agreed=True,
+    )
+
+
+def _children_of(lead: Worker, case: ContextCase, limit: int = 3) -> list[Person]:
+    """Children linked to the context whom the lead may see, their own caseload first."""
+    ids = visible_person_ids(lead, selectors.linked_child_ids(case))
+    mine = set(
+        Allocation.objects.filter(worker=lead, end__isnull=True).values_list("person_id", flat=True)
+    )
+    people = sorted(
+        Person.objects.filter(id__in=ids, kind=PersonKind.YOUNG_PERSON),
+        key=lambda p: (p.pk not in mine, p.family_name, p.given_name, p.pk),
+    )
+    return people[:limit]
+
+
+def _link_children(lead: Worker, plan: ContextPlan, children: list[Person]) -> None:
+    for child in children:
+        episode = (
+            LegalStatusEpisode.objects.filter(person=child, end__isnull=True)
+            .order_by("start", "id")
+            .first()
+        )
+        services.plan_child_add(actor=lead, plan=plan, person=child, episode=episode)
+
+
+def _owner(worker: Worker | None, fallback: Worker) -> tuple[Any, Any]:
+    chosen = worker or fallback
+    assert chosen.team is not None
+    return chosen, chosen.team.agency
+
+
+def _open_case(
+    referrer: Worker,
+    lead: Worker,
+    context: Context,
+    summary: str,
+    level: str,
+    reason: str,
+    **referred: Any,
+) -> ContextCase:
+    """A referral about the context, decided by the lead: assess it (a new case)."""
+    referral = services.referral_record(
+        actor=referrer,
+        about="context",
+        context=context,
+        summary=summary,
+        received_on=today(),
+        **referred,
+    )
+    referral = services.referral_screen(
+        actor=lead, referral=referral, level=_level(level), decision="assessment", reason=reason
+    )
+    assert referral.case is not None
+    return referral.case
+
+
+@transaction.atomic
+def add_demo_context_cases() -> list[ContextCase]:
+    """Add the demo context cases; returns the cases added (none when already there)."""
+    lead = _persona("social.worker")
+    manager = _persona("team.manager")
+    if lead is None or manager is None:
+        return []
+    if Referral.objects.filter(summary__startswith=MARKER).exists():
+        return []
+    ensure_reference_data()  # seeded by a migration; gone only if something emptied the tables
+    system = system_worker()
+    assert lead.team is not None
+    own_agency = lead.team.agency
+    police = _persona("police.analyst")
+    yjs = _persona("yjs.worker")
+    security = _first_in_team("Centre Security")
+    youth_worker = _first_in_team("Detached Youth Work Team")
+    chair = (
+        Worker.objects.filter(team__name="Assessment Team", role="manager", is_active=True)
+        .order_by("id")
+        .first()
+        or manager
+    )
+    centre = _place("Kingsgate Shopping Centre")
+    fields = _place("Marsh Lane Fields")
+    stairwell = _place("Stairwell, Block C, Rowan Estate")
+    bus = _place("Bus route H5 (Kingsgate to Stoke Rise)")
+    if None in (centre, fields, stairwell, bus):
+        return []
+    assert centre and fields and stairwell and bus
+    cases: list[ContextCase] = []
+
+    # --- A plan with overdue actions: the shopping centre ---------------------------------
+    case = _open_case(
+        security or lead,
+        lead,
+        centre,
+        MARKER + " after school, offering lifts and food. Our staff have moved them "
+        "on twice this month; they come back to the car park.",
+        "Complex",
+        "Repeated concerns from the centre and police incidents there: assess the "
+        "centre as a context and bring it to conference.",
+        referring_agency=None if security else centre.responsible_agency,
+        referrer_name="" if security else "Centre security supervisor",
+    )
+    _assess_fully(lead, manager, case, centre.name)
+    _age(system, _rows(case), 35)
+    people = [
+        AttendeeInput(attendance="attended", worker=lead),
+        AttendeeInput(attendance="attended", worker=manager),
+    ]
+    for worker in (security, police, youth_worker):
+        if worker is not None:
+            people.append(AttendeeInput(attendance="attended", worker=worker))
+    if yjs is not None:
+        people.append(AttendeeInput(attendance="apologies", worker=yjs))
+    people.append(
+        AttendeeInput(
+            attendance="attended",
+            name="Centre manager",
+            organisation="Kingsgate Shopping Centre",
+            role="Centre management",
+        )
+    )
+    _hold_conference(
+        lead,
+        case,
+        chair,
+        people,
+        minutes="The assessment was presented. The centre's guardians are willing; the car "
+        "park and the food court after 4pm are the gaps. Partners agreed a plan for the "
+        "context, not for any one young person.",
+        decisions=[
+            "A context safeguarding plan is needed",
+            "Security, police and detached youth work to cover the after-school hours",
+        ],
+    )
+    plan = ContextPlan.objects.get(case=case)
+    safe_car_park = services.goal_add(
+        actor=lead,
+        plan=plan,
+        statement="Young people are safe in the car park and food court after school",
+        measure="Incidents recorded at the centre, month by month; young people's safety maps",
+        domain_key="guardianship",
+    )
+    trusted = services.goal_add(
+        actor=lead,
+        plan=plan,
+        statement="Young people know a trusted adult at the centre they can go to",
+        measure="Young people's own reports in direct work and detached sessions",
+        domain_key="strengths_needs",
+    )
+    # (goal, owner or None for a partner named below, description, days until due): the
+    # plan ages 70 days below, so the first three are then overdue.
+    work = [
+        (safe_car_park, security, "Security patrols of the car park, 3pm to 7pm on schooldays", 21),
+        (safe_car_park, None, "Replace the broken lighting on car park level 2", 28),
+        (safe_car_park, police, "Police community support officers visit the food court", 42),
+        (trusted, lead, "Direct work with the linked children on their routes home", 50),
+        (trusted, youth_worker, "Detached youth work sessions at the centre on Thursdays", 150),
+    ]
+    actions = []
+    for goal_for, worker, description, days in work:
+        owner, agency = _owner(worker, lead)
+        actions.append(
+            services.action_add(
+                actor=lead,
+                plan=plan,
+                goal=goal_for,
+                owner=owner if worker is not None else None,
+                owner_name="" if worker is not None else "Centre manager",
+                agency=agency if worker is not None else centre.responsible_agency or own_agency,
+                description=description,
+                due_on=today() + dt.timedelta(days=days),
+            )
+        )
+    patrol = actions[0]
+    _link_children(lead, plan, _children_of(lead, case))
+    services.plan_approve(actor=manager, plan=plan, note="Agreed at conference.")
+    services.action_update(
+        actor=security or lead,
+        action=patrol,
+        status="in_progress",
+        note="Patrols started; the car park is covered three days out of five so far.",
+    )
+    _age(system, _rows(case), 70)
+    cases.append(case)
+
+    # --- Closed after improvement: the stairwell ----------------------------------------------
+    closed = _open_case(
+        police or lead,
+        lead,
+        stairwell,
+        "Young people are being held in the stairwell of Block C; the entry door "
+        "does not lock and there is no lighting on the upper landings.",
+        "Complex",
+        "A place where young people are held against their will: assess it.",
+    )
+    _assess_fully(lead, manager, closed, stairwell.name)
+    _age(system, _rows(closed), 60)
+    _hold_conference(
+        lead,
+        closed,
+        chair,
+        [
+            AttendeeInput(attendance="attended", worker=lead),
+            AttendeeInput(attendance="attended", worker=manager),
+            AttendeeInput(
+                attendance="attended",
+                name="Estate manager",
+                organisation="Rowan Estate housing office",
+            ),
+        ],
+        minutes="The landlord agreed to fix the door and light the landings; the estate "
+        "safety team will walk the block after school.",
+        decisions=["A context safeguarding plan is needed"],
+    )
+    plan = ContextPlan.objects.get(case=closed)
+    goal = services.goal_add(
+        actor=lead,
+        plan=plan,
+        statement="The stairwell is no longer used to hold or harm young people",
+        measure="Incidents at Block C; residents' and young people's reports",
+    )
+    door = services.action_add(
+        actor=lead,
+        plan=plan,
+        goal=goal,
+        agency=stairwell.responsible_agency or own_agency,
+        owner_name="Rowan Estate housing office",
+        description="Fit a self-closing, locking entry door and light the upper landings",
+        due_on=today() + dt.timedelta(days=28),
+    )
+    services.plan_approve(actor=manager, plan=plan)
+    services.action_update(
+        actor=lead,
+        action=door,
+        status="done",
+        note="Door fitted and lights working; checked on a visit.",
+    )
+    _age(system, _rows(closed), 90)
+    review = plan.reviews.get(status="due")
+    services.review_record(
+        actor=lead,
+        review=review,
+        held_on=today(),
+        summary="No incident at Block C since the door was fixed; residents say the "
+        "stairwell is quiet after school.",
+        progress={goal.pk: ProgressInput("achieved", "No incidents in twelve weeks")},
+        decision="close",
+    )
+    services.closure_approve(
+        actor=manager,
+        case=ContextCase.objects.get(pk=closed.pk),
+        note="The context is safer: close.",
+    )
+    _age(system, _rows(closed), 14)
+    cases.append(closed)
+
+    # --- An assessment under way: Marsh Lane Fields -------------------------------------------
+    under_way = _open_case(
+        police or lead,
+        lead,
+        fields,
+        "Three robberies of young people on the towpath by Marsh Lane Fields this "
+        "term, all after dark.",
+        "Level 2",
+        "A pattern at one place: assess the fields and the towpath.",
+    )
+    assessment = services.assessment_start(actor=lead, assessment=under_way.assessment)
+    keys = [f.key for f in assessment.findings.all()]
+    _fill(
+        lead,
+        assessment,
+        {
+            keys[0]: (
+                "Young people use the fields for football and value them.",
+                "They cross the towpath in the dark to get home.",
+                "amber",
+            ),
+            keys[1]: (
+                "Park keepers lock up at dusk.",
+                "Nobody is on the towpath after dusk.",
+                "red",
+            ),
+        },
+    )
+    services.evidence_add(
+        actor=lead,
+        assessment=assessment,
+        domain_key=keys[1],
+        text="Parks team rota: no staff on site after 5pm in winter.",
+        source="professional",
+    )
+    _age(system, _rows(under_way), 18)
+    cases.append(under_way)
+
+    # --- A new referral: the H5 bus route, with an earlier one naming it ---------------------
+    held = list(
+        Person.objects.filter(
+            id__in=Allocation.objects.filter(worker=lead, end__isnull=True).values("person_id"),
+            kind=PersonKind.YOUNG_PERSON,
+        ).order_by("family_name", "given_name", "id")[:1]
+    )
+    if held:
+        earlier = services.referral_record(
+            actor=lead,
+            about="child",
+            children=held,
+            other_contexts=[bus, centre],
+            summary="She says older boys ride the H5 with her after school and get off at "
+            "her stop.",
+            received_on=today(),
+        )
+        services.referral_screen(
+            actor=lead,
+            referral=earlier,
+            level=_level("Level 1"),
+            decision="level_1",
+            reason="Work with her on her journey home; watch for other referrals about the H5.",
+        )
+        _age(system, [earlier], 12)
+    services.referral_record(
+        actor=police or lead,
+        about="context",
+        context=bus,
+        summary="Drivers on the H5 report the same group of older teenagers riding between "
+        "Kingsgate and Stoke Rise at the end of the school day, and younger pupils getting "
+        "off early to avoid them.",
+        received_on=today(),
+    )
+    return cases

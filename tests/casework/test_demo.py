@@ -1,0 +1,43 @@
+"""Demo context cases on a generated borough: every stage, through the services."""
+
+from __future__ import annotations
+
+import pytest
+
+from locus.casework.models import ContextCase, PlanAction, Referral
+from locus.common.services import today
+from locus.demo.casework import add_demo_context_cases
+from locus.demo.generator import generate_borough
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_a_context_case_at_every_stage() -> None:
+    generate_borough(seed=11, people=200)
+    cases = add_demo_context_cases()
+    by_place = {c.context.name: ContextCase.objects.get(pk=c.pk) for c in cases}
+    centre = by_place["Kingsgate Shopping Centre"]
+    assert centre.status == "plan" and centre.plan.status == "active"
+    assert centre.referrals.get().referring_agency.kind == "partner"
+    overdue = PlanAction.objects.filter(plan=centre.plan, due_on__lt=today()).exclude(
+        status__in=("done", "stopped")
+    )
+    assert overdue.count() >= 2
+    # The lead's own overdue action shows in her "my work".
+    assert overdue.filter(owner__username="social.worker").exists()
+    assert centre.plan.reviews.get(status="due").due_on >= today()
+    assert centre.plan.children.exists()
+    assert centre.conferences.get().attendees.filter(name="Centre manager").exists()
+    closed = by_place["Stairwell, Block C, Rowan Estate"]
+    assert closed.status == "closed" and closed.closure_outcome == "improved"
+    assert closed.closed_on < today()
+    assert closed.approvals.filter(subject="closure", outcome="approved").exists()
+    fields = by_place["Marsh Lane Fields"]
+    assert fields.status == "assessment" and fields.assessment.status == "in_progress"
+    assert fields.assessment.findings.exclude(rating="").count() == 2
+    new = Referral.objects.get(status="new")
+    assert new.context.name.startswith("Bus route H5")
+    assert Referral.objects.filter(named_contexts__context=new.context).count() == 2
+    # The stages took months: the cases were opened on different days, in the past.
+    assert len({c.opened_on for c in by_place.values()}) == 3
+    assert add_demo_context_cases() == []  # safe to run again

@@ -1,0 +1,113 @@
+"""Reads: the child's and the context's includes, my work, the children named in minutes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+
+from locus.casework import selectors, services
+from locus.common.services import today
+from tests.casework.helpers import (
+    active_case,
+    assessed_case,
+    open_case,
+    refer,
+    screen,
+    submitted_case,
+)
+from tests.factories import World
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_child_s_page_lists_the_context_plans_that_concern_them(world: World) -> None:
+    case = active_case(world)
+    services.plan_child_add(actor=world.social_worker, plan=case.plan, person=world.csc_child)
+    lines = selectors.context_plans_for_person(world.social_worker, world.csc_child)
+    assert [(line.case, line.plan.status) for line in lines] == [(case, "active")]
+    assert lines[0].next_review == case.plan.reviews.get().due_on
+    assert selectors.context_plans_for_person(world.social_worker, world.team_child) == []
+    # A worker who may not see the case is not shown the plan.
+    assert selectors.context_plans_for_person(world.auditor, world.csc_child) == []
+    html = render_to_string(
+        "casework/_person_context_plans.html",
+        {"context_plans": lines, "person": world.csc_child},
+    )
+    assert "Mare Street Centre" in html and "Approved" in html
+
+
+def test_the_child_s_context_plans_take_two_queries_however_many(world: World) -> None:
+    case = active_case(world)
+    services.plan_child_add(actor=world.social_worker, plan=case.plan, person=world.csc_child)
+    with CaptureQueriesContext(connection) as one:
+        selectors.context_plans_for_person(world.social_worker, world.csc_child)
+    second = screen(world, refer(world, actor=world.social_worker, context=world.park)).case
+    plan = services.plan_draft(actor=world.social_worker, case=second)
+    services.plan_child_add(actor=world.social_worker, plan=plan, person=world.csc_child)
+    with CaptureQueriesContext(connection) as two:
+        lines = selectors.context_plans_for_person(world.social_worker, world.csc_child)
+    assert len(lines) == 2
+    assert len(two.captured_queries) == len(one.captured_queries) <= 3
+
+
+def test_a_context_s_page_lists_its_cases(world: World) -> None:
+    case = open_case(world)
+    assert selectors.context_cases_for(world.social_worker, world.shopping_centre) == [case]
+    assert selectors.context_cases_for(world.auditor, world.shopping_centre) == []
+    html = render_to_string(
+        "casework/_context_cases.html",
+        {"context_cases": [case], "context": world.shopping_centre},
+    )
+    assert "Assessment" in html and f"?context={world.shopping_centre.pk}" in html
+
+
+def test_children_are_linked_to_a_context_by_incidents_referrals_plans_and_membership(
+    world: World,
+) -> None:
+    park = screen(world, refer(world, actor=world.social_worker, context=world.park)).case
+    assert selectors.linked_child_ids(park) >= {world.police_child.pk, world.other_child.pk}
+    group = screen(world, refer(world, actor=world.social_worker, context=world.group)).case
+    assert selectors.linked_child_ids(group) == {world.csc_child.pk, world.yjs_child.pk}
+    home = screen(world, refer(world, actor=world.social_worker, context=world.home)).case
+    assert selectors.linked_child_ids(home) == {world.csc_child.pk}
+
+
+def test_names_are_found_whole_and_in_any_case(world: World) -> None:
+    case = screen(world, refer(world, actor=world.social_worker, context=world.group)).case
+    named = selectors.children_named(
+        world.social_worker, case, ["we spoke about CIARA CSCCHILD", "Yusuf Yjschild's brother"]
+    )
+    assert [(c.label, c.visible) for c in named] == [("Ciara Cscchild", True), ("", False)]
+    assert selectors.children_named(world.social_worker, case, ["Ciara Cscchildren"]) == []
+    assert selectors.children_named(world.social_worker, case, [""]) == []
+
+
+def test_my_work_is_due_and_overdue_for_me_and_my_team(world: World) -> None:
+    old = refer(world, received_on=today() - dt.timedelta(days=10))
+    case = assessed_case(world)  # screened today: the conference is due in 15 working days
+    mine = selectors.my_work(viewer=world.social_worker)
+    by_what = {i.what: i for i in mine}
+    assert by_what["Decide on a referral"].overdue  # the old referral, still undecided
+    assert by_what["Decide on a referral"].url.endswith(f"/referrals/{old.pk}/")
+    assert by_what["Schedule the conference"].due_on == case.conferences.get().due_on
+    assert not by_what["Schedule the conference"].overdue
+    # The teammate leads nothing: their own work is only the front door's referrals.
+    assert {i.what for i in selectors.my_work(viewer=world.teammate)} == {"Decide on a referral"}
+    team = selectors.my_work(viewer=world.team_manager, team=True)
+    assert "Schedule the conference" in {i.what for i in team}
+    # Dates first, soonest first; items with no deadline last.
+    dates = [i.due_on for i in team if i.due_on]
+    assert dates == sorted(dates)
+
+
+def test_a_manager_s_my_work_holds_the_sign_offs_waiting(world: World) -> None:
+    submitted_case(world)
+    items = selectors.my_work(viewer=world.team_manager)
+    assert "Approve the assessment" in {i.what for i in items}
+    assert "Approve the assessment" not in {
+        i.what for i in selectors.my_work(viewer=world.social_worker)
+    }

@@ -1,0 +1,337 @@
+"""Pages: forms that name their errors and write nothing, logged reads, flat query counts, CSP."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html import unescape
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from locus.audit.models import AccessAction, AccessEvent
+from locus.casework import services
+from locus.casework.models import AssessmentTemplate, ContextCase, Referral
+from locus.common.services import today
+from tests.casework.helpers import (
+    CASEWORK_MODELS,
+    active_case,
+    add_action,
+    assessed_case,
+    conference_of,
+    level,
+    open_case,
+    refer,
+    refer_child,
+    refreshed,
+    schedule,
+    screen,
+)
+from tests.cocase.test_views import errors_of, url
+from tests.factories import World, client_for, nothing_written
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Referrals -------------------------------------------------------------------------------
+
+
+def test_the_referral_form_starts_from_the_context_s_page(world: World) -> None:
+    html = (
+        client_for(world.partner_worker)
+        .get(url("context-referral-new") + f"?context={world.shopping_centre.pk}")
+        .content.decode()
+    )
+    assert re.search(rf'<option value="{world.shopping_centre.pk}" selected>', html)
+    assert re.search(r'value="context" checked', html)
+    assert "Referring agency" not in html  # a partner refers for itself
+
+
+def test_referring_through_the_form(world: World) -> None:
+    response = client_for(world.partner_worker).post(
+        url("context-referral-new"),
+        {
+            "about": "context",
+            "context": world.shopping_centre.pk,
+            "summary": "Older males approach young people by the food court",
+            "received_on": today().strftime("%d/%m/%Y"),
+        },
+        follow=True,
+    )
+    referral = Referral.objects.get()
+    assert response.redirect_chain[-1][0] == url("context-referral", referral.pk)
+    assert "Referral recorded: a decision is due by" in response.content.decode()
+    assert referral.referring_agency == world.partner
+
+
+def test_a_bad_referral_names_its_fields_and_writes_nothing(world: World) -> None:
+    client = client_for(world.partner_worker)
+    with nothing_written(*CASEWORK_MODELS):
+        response = client.post(
+            url("context-referral-new"),
+            {"about": "context", "summary": "", "received_on": "31/02/2026"},
+        )
+    assert response.status_code == 200
+    assert errors_of(response.content.decode()) == [
+        "Say what is happening",
+        "Enter the date received as a date, like 27/03/2026",
+    ]
+    with nothing_written(*CASEWORK_MODELS):
+        response = client.post(
+            url("context-referral-new"),
+            {"about": "context", "summary": "Something", "received_on": "01/01/2026"},
+        )
+    assert "Choose the context the referral is about" in errors_of(response.content.decode())
+
+
+def test_the_screening_page_shows_other_referrals_naming_the_context(world: World) -> None:
+    earlier = refer(
+        world,
+        actor=world.social_worker,
+        about="child",
+        children=[world.csc_child],
+        other_contexts=[world.shopping_centre],
+        summary="Ciara is approached at the centre",
+    )
+    referral = refer(world)
+    html = client_for(world.social_worker).get(url("context-referral", referral.pk)).content
+    assert f'href="{url("context-referral", earlier.pk)}"'.encode() in html
+    assert b"Ciara is approached at the centre" in html
+    assert b"Record the decision" in html
+    # The referrer sees its referral, but does not screen it.
+    partner_html = client_for(world.partner_worker).get(url("context-referral", referral.pk))
+    assert b"Record the decision" not in partner_html.content
+
+
+def test_screening_through_the_form_opens_the_case(world: World) -> None:
+    referral = refer(world)
+    response = client_for(world.social_worker).post(
+        url("context-referral", referral.pk),
+        {
+            "level": level("Level 2").pk,
+            "decision": "assessment",
+            "context": world.shopping_centre.pk,
+            "reason": "Repeated concerns",
+        },
+    )
+    case = ContextCase.objects.get()
+    assert response.status_code == 302 and response["Location"] == url("context-case", case.pk)
+
+
+def test_bad_screening_is_named_and_writes_nothing(world: World) -> None:
+    referral = refer(world)
+    with nothing_written(*CASEWORK_MODELS):
+        response = client_for(world.social_worker).post(url("context-referral", referral.pk), {})
+    assert errors_of(response.content.decode()) == [
+        "Choose the threshold level",
+        "Choose the decision",
+        "Give the reason for the decision",
+    ]
+
+
+# --- Assessment ------------------------------------------------------------------------------
+
+
+def test_the_assessment_form_is_built_from_the_template_data(world: World) -> None:
+    template = AssessmentTemplate.objects.get(kind="location")
+    template.domains = [
+        *template.domains,
+        {"key": "night_time", "title": "The night-time economy", "prompt": "After 8pm."},
+    ]
+    template.save()
+    case = open_case(world)
+    services.assessment_start(actor=world.social_worker, assessment=case.assessment)
+    html = client_for(world.social_worker).get(url("context-assessment", case.pk)).content
+    assert b"Strengths: The night-time economy" in html
+    assert b"Rating: Guardianship" in html
+    assert b"After 8pm." in html
+
+
+def test_saving_and_submitting_through_the_form(world: World) -> None:
+    case = open_case(world)
+    assessment = services.assessment_start(actor=world.social_worker, assessment=case.assessment)
+    data: dict[str, str] = {
+        "capacity_analysis": "Willing guardians",
+        "recommendation": "conference",
+        "then": "submit",
+    }
+    for f in assessment.findings.all():
+        data.update({f"{f.key}-strengths": "Staff", f"{f.key}-rating": "green"})
+    client = client_for(world.social_worker)
+    response = client.post(url("context-assessment", case.pk), data)
+    assert response.status_code == 302
+    assert refreshed(case).assessment.status == "submitted"
+
+
+def test_submitting_an_unfinished_assessment_names_each_domain(world: World) -> None:
+    case = open_case(world)
+    services.assessment_start(actor=world.social_worker, assessment=case.assessment)
+    response = client_for(world.social_worker).post(
+        url("context-assessment", case.pk), {"then": "submit"}
+    )
+    errors = [unescape(e) for e in errors_of(response.content.decode())]
+    assert "Rate guardianship red, amber or green" in errors
+    assert "Write the analysis of the context's capacity to safeguard" in errors
+    assert refreshed(case).assessment.status == "in_progress"
+    # The summary links to the first radio of the rating it names.
+    assert 'href="#id_guardianship-rating_0"' in response.content.decode()
+
+
+def test_a_move_the_state_does_not_allow_is_explained(world: World) -> None:
+    case = assessed_case(world)
+    with nothing_written(*CASEWORK_MODELS):
+        response = client_for(world.team_manager).post(
+            url("context-assessment-signoff", case.pk), {"outcome": "approve"}
+        )
+    assert "This assessment is approved: you cannot approve it now" in errors_of(
+        response.content.decode()
+    )
+
+
+# --- Conference ------------------------------------------------------------------------------
+
+
+def _record(world: World, case: ContextCase, minutes: str, **extra: str) -> Any:
+    data = {
+        f"worker_{world.social_worker.pk}": "attended",
+        "partners": "Pat Jones, Mare Street Residents' Association, Chair",
+        "minutes": minutes,
+        "plan_agreed": "yes",
+        **extra,
+    }
+    return client_for(world.social_worker).post(url("context-conference-record", case.pk), data)
+
+
+def test_minutes_naming_a_child_are_held_back_with_a_warning(world: World) -> None:
+    refer_child(world, world.shopping_centre)
+    case = assessed_case(world)
+    schedule(world, conference_of(case))
+    with nothing_written(*CASEWORK_MODELS):
+        response = _record(world, case, "Ciara Cscchild was there.")
+    html = response.content.decode()
+    assert "The minutes name a child linked to this context (Ciara Cscchild)" in html
+    assert 'name="names_confirmed"' in html
+    response = _record(world, case, "Ciara Cscchild was there.", names_confirmed="on")
+    assert response.status_code == 302
+    page = client_for(world.social_worker).get(url("context-conference", case.pk)).content
+    assert b"The recorder confirmed the names must stay" in page
+    assert b"Pat Jones" in page
+
+
+# --- Plan and my work ------------------------------------------------------------------------
+
+
+def test_adding_and_updating_an_action_through_the_forms(world: World) -> None:
+    case = active_case(world)
+    client = client_for(world.social_worker)
+    due = (today() + dt.timedelta(days=14)).strftime("%d/%m/%Y")
+    response = client.post(
+        url("context-action-add", case.pk),
+        {
+            "description": "Brighter lighting",
+            "agency": world.partner.pk,
+            "owner_name": "Centre manager",
+            "due_on": due,
+        },
+    )
+    assert response.status_code == 302
+    action = case.plan.actions.get(description="Brighter lighting")
+    response = client_for(world.partner_worker).post(
+        url("context-action-update", case.pk, action.pk),
+        {"status": "done", "note": "New lights fitted"},
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.status == "done"
+
+
+def test_my_work_lists_what_is_due_and_overdue(world: World) -> None:
+    refer(world, received_on=today() - dt.timedelta(days=10))
+    case = active_case(world)
+    html = client_for(world.social_worker).get(url("my-work")).content.decode()
+    assert "Decide on a referral" in html and "Overdue" in html
+    assert "Review the plan" in html
+    partner = client_for(world.partner_worker).get(url("my-work")).content.decode()
+    assert "Action: Security patrol of the car park" in partner
+    assert "Decide on a referral" not in partner
+    team = client_for(world.team_manager).get(url("my-work") + "?who=team").content.decode()
+    assert "Review the plan" in team
+    assert case.pk
+
+
+def test_reads_are_logged(world: World) -> None:
+    case = active_case(world)
+    client = client_for(world.social_worker)
+    for name in ("context-case", "context-plan", "context-assessment", "context-conference"):
+        client.get(url(name, case.pk))
+    events = AccessEvent.objects.filter(actor=world.social_worker, action=AccessAction.VIEW)
+    assert {e.record_type for e in events} >= {
+        "casework.contextcase",
+        "casework.contextplan",
+        "casework.contextassessment",
+        "casework.contextconference",
+    }
+    client.get(url("my-work"))
+    assert AccessEvent.objects.filter(
+        actor=world.social_worker, action=AccessAction.SEARCH, detail__via="my work"
+    ).exists()
+
+
+def _queries(client: Any, path: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("page", ["context-case", "context-plan"])
+def test_page_query_count_does_not_grow_with_the_plan(world: World, page: str) -> None:
+    case = active_case(world)
+    services.plan_child_add(actor=world.social_worker, plan=case.plan, person=world.csc_child)
+    client = client_for(world.social_worker)
+    before = _queries(client, url(page, case.pk))
+    for n in range(5):
+        add_action(world, refreshed(case).plan, description=f"Action {n}")
+    services.plan_child_add(actor=world.social_worker, plan=case.plan, person=world.team_child)
+    assert _queries(client, url(page, case.pk)) == before
+
+
+def test_my_work_query_count_does_not_grow_with_the_work(world: World) -> None:
+    active_case(world)
+    client = client_for(world.team_manager)
+    before = _queries(client, url("my-work") + "?who=team")
+    refer(world)
+    refer(world, actor=world.school_dsl, context=world.school)
+    for context in (world.park, world.school):
+        referral = Referral.objects.filter(context=context).first() or refer(
+            world, actor=world.social_worker, context=context
+        )
+        screen(world, referral)
+    assert _queries(client, url("my-work") + "?who=team") == before
+
+
+PAGES = [
+    "context-case",
+    "context-assessment",
+    "context-conference",
+    "context-plan",
+    "context-review",
+    "context-action-add",
+    "context-goal-add",
+    "context-plan-child",
+    "context-closure",
+]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_pages_have_no_inline_script_or_style_and_post_with_csrf(world: World, name: str) -> None:
+    case = active_case(world)
+    response = client_for(world.social_worker).get(url(name, case.pk))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Content-Security-Policy" in response.headers
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert " style=" not in html and "<style" not in html
+    for form in re.findall(r'<form method="post".*?</form>', html, re.S):
+        assert "csrfmiddlewaretoken" in form
