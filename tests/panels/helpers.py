@@ -97,33 +97,3 @@ def guest(world: World, meeting: PanelMeeting) -> PanelAttendee:
         name="Dee Morgan",
         organisation="Mare Street Centre security",
     )
-
-
-def approved_plan(world: World, context: Any, *, status: str = "active") -> Any:
-    """A Level 2 case on ``context`` with a plan in ``status`` (approved by default).
-
-    Made with the ORM: casework's services are not on this branch yet. The coordinator
-    may switch this to ``casework.services`` once they land.
-    """
-    from django.utils import timezone
-
-    from locus.casework.models import ContextCase, ContextPlan, ThresholdLevel
-
-    now = timezone.now()
-    # The seeded levels are gone after a browser test flushed the database: make one if so.
-    level = ThresholdLevel.objects.order_by("-order").first() or ThresholdLevel.objects.create(
-        order=1, name="Level 2: context assessment", suggested_decision="assessment"
-    )
-    case = ContextCase.objects.create(
-        context=context,
-        status="plan",
-        threshold_level=level,
-        lead=world.social_worker,
-        team=world.csc_team_a,
-        opened_on=today(),
-        opened_by=world.social_worker,
-        opened_at=now,
-    )
-    return ContextPlan.objects.create(
-        case=case, status=status, drafted_by=world.social_worker, drafted_at=now
-    )
