@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from locus.access.models import Worker
+from locus.casework.reference import ensure_reference_data
+from locus.demo.casework import add_demo_context_cases
 from locus.demo.generator import generate_borough
 from locus.demo.profiles import add_demo_profiles_and_moves
 from locus.moves.selectors import displacement
@@ -15,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_tells_both_stories_of_a_managed_move_and_holds_two_panels() -> None:
+    ensure_reference_data()  # a browser test may have emptied the seeded threshold levels
     generate_borough(seed=11, people=200)
+    add_demo_context_cases()  # the coordinator calls it first: a plan for a panel to land on
     story = add_demo_profiles_and_moves()
     dsl = Worker.objects.get(username="school.dsl")
 
@@ -34,6 +38,8 @@ def test_the_demo_tells_both_stories_of_a_managed_move_and_holds_two_panels() ->
     assert {i.kind for i in mace.items.all()} >= {"harmed", "person_of_concern", "location"}
     assert mace.attendees.filter(worker__isnull=True).exists()  # the partner's representative
     assert hsb.actions.filter(builds_on__isnull=False).exists()
+    landed = mace.actions.get(plan_action__isnull=False)
+    assert landed.plan_action is not None and landed.plan_action.source == "mace_panel"
 
     assert len(story.profiles) >= 3
     assert ProfileItem.objects.filter(ended_on__isnull=False).exists()  # history shows

@@ -14,9 +14,10 @@ so every row has its audit trail and follows the same rules as the app:
 * a held **contextual HSB meeting** about the first move (the young person who
   harmed, a young person harmed, the old school as a location), with decisions
   and actions, one building on the child's profile;
-* a held **MACE panel** chaired by ``police.analyst``: a young person harmed, an
-  adult person of concern, and a public place, with a partner's representative on
-  the list; its location action lands on the place's context plan if it has one.
+* a held **MACE panel** chaired by ``police.analyst``: young people harmed, an adult
+  person of concern, the place he was seen and a place with an approved context
+  plan (when the demo context cases were added first), with a partner's
+  representative on the list; that place's action lands on its plan.
 
 Choices follow names, never ids, so one seed gives the same story on every run of
 the day. Safe to call again: it adds nothing if the demo panels are there.
@@ -33,6 +34,7 @@ from django.utils import timezone
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
 from locus.access.services import system_worker
+from locus.casework.models import CaseStatus, ContextPlan, PlanStatus
 from locus.common.services import today
 from locus.incidents.models import Incident, Involvement
 from locus.incidents.services import incident_record
@@ -523,15 +525,26 @@ def _mace_panel(
             source="police",
             confidence="medium",
         )
-    location = None
-    if place is not None:
-        location = agenda_item_add(
+    # The place the adult was seen, and a place with an approved context plan (the demo
+    # context cases' shopping centre, when they were added first): its action lands there.
+    planned = (
+        ContextPlan.objects.filter(status=PlanStatus.ACTIVE)
+        .exclude(case__status=CaseStatus.CLOSED)
+        .exclude(case__context__kind__in=[ContextKind.HOME, ContextKind.PEER_GROUP])
+        .order_by("case__context__name", "id")
+        .first()
+    )
+    places = [p for p in (place, planned.case.context if planned else None) if p is not None]
+    locations = [
+        agenda_item_add(
             actor=system_worker(),
             meeting=meeting,
             kind="location",
-            context=place,
+            context=where,
             reason="Where the young people are approached, after school and at weekends",
         )
+        for where in dict.fromkeys(places)
+    ]
     panel_hold(
         actor=police,
         meeting=meeting,
@@ -544,11 +557,13 @@ def _mace_panel(
         meeting=meeting,
         text="Share sightings weekly between police, youth service and centre security",
     )
-    if location is not None:
+    for location in locations:
+        assert location.context is not None
         action = panel_action_add(
             actor=police,
             item=location,
-            description="Joint patrols by police and centre security, Friday and Saturday evenings",
+            description=f"Joint patrols at {location.context.name} by police and the site's "
+            "staff, Friday and Saturday evenings",
             owner=police,
             due=today() + dt.timedelta(days=21),
         )
