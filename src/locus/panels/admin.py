@@ -1,17 +1,10 @@
 from django.contrib import admin
 
 from locus.common.admin import CaseRecordAdmin
-from locus.panels.models import (
-    ActionProgress,
-    AgendaItem,
-    PanelAction,
-    PanelAttendee,
-    PanelDecision,
-    PanelMeeting,
-)
+from locus.panels import models as panel
 
 
-@admin.register(PanelMeeting)
+@admin.register(panel.PanelMeeting)
 class PanelMeetingAdmin(CaseRecordAdmin):
     list_display = ("title", "kind", "status", "meets_on", "chair", "review_on")
     list_filter = ("kind", "status")
@@ -20,7 +13,7 @@ class PanelMeetingAdmin(CaseRecordAdmin):
     search_fields = ("title",)
 
 
-@admin.register(PanelAttendee)
+@admin.register(panel.PanelAttendee)
 class PanelAttendeeAdmin(CaseRecordAdmin):
     # Being on the list is what lets a worker see the meeting: change it with care.
     list_display = ("meeting", "worker", "name", "organisation", "attendance")
@@ -28,7 +21,7 @@ class PanelAttendeeAdmin(CaseRecordAdmin):
     raw_id_fields = ("meeting", "worker", "added_by")
 
 
-@admin.register(AgendaItem)
+@admin.register(panel.AgendaItem)
 class AgendaItemAdmin(CaseRecordAdmin):
     list_display = ("meeting", "kind", "person", "context")
     list_filter = ("kind",)
@@ -36,14 +29,14 @@ class AgendaItemAdmin(CaseRecordAdmin):
     raw_id_fields = ("meeting", "person", "context", "holder", "holder_team", "added_by")
 
 
-@admin.register(PanelDecision)
+@admin.register(panel.PanelDecision)
 class PanelDecisionAdmin(CaseRecordAdmin):
     list_display = ("meeting", "item", "text", "recorded_at")
     list_select_related = ("meeting", "item")
     raw_id_fields = ("meeting", "item", "recorded_by")
 
 
-@admin.register(PanelAction)
+@admin.register(panel.PanelAction)
 class PanelActionAdmin(CaseRecordAdmin):
     list_display = ("description", "meeting", "owner", "agency", "due", "status")
     list_filter = ("status",)
@@ -51,7 +44,7 @@ class PanelActionAdmin(CaseRecordAdmin):
     raw_id_fields = ("meeting", "item", "owner", "created_by", "plan_action")
 
 
-@admin.register(ActionProgress)
+@admin.register(panel.ActionProgress)
 class ActionProgressAdmin(CaseRecordAdmin):
     list_display = ("action", "status_from", "status_to", "at", "by")
     list_select_related = ("action", "by")

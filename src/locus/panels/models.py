@@ -204,18 +204,10 @@ class AgendaItem(models.Model):
     kind = models.CharField(max_length=20, choices=ItemKind.choices)
     # A person purged under the retention rules leaves every panel with them.
     person = models.ForeignKey(
-        "people.Person",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="panel_items",
+        "people.Person", models.CASCADE, null=True, blank=True, related_name="panel_items"
     )
     context = models.ForeignKey(
-        "places.Context",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="panel_items",
+        "places.Context", models.PROTECT, null=True, blank=True, related_name="panel_items"
     )
     holder = models.ForeignKey(
         "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
