@@ -27,7 +27,10 @@ peer_map_2step_p95, peer_map_2step_p50
     neighbourhood (nodes, distances and the edges among them).
 linked_cases_caseload_30
     every child held elsewhere linked to each of 30 random held children,
-    with all the evidence.
+    with all the evidence, as columns (``find_link_rows``; the reference
+    returns a dict of evidence sets per pair). The agreement check turns the
+    columns into ``Link`` objects, untimed, and compares every piece;
+    ``find_links``, which returns those objects, costs that conversion more.
 clusters
     borough-wide: every linked pair among held children (link_table), their
     connected components and the communities within them.
@@ -296,12 +299,13 @@ class _Ours:
         evidence = self.evidence
         assert evidence is not None
         held = self.data.held
-        links, seconds, peak = measure(
-            lambda: linked.find_links(evidence, focus, candidates=held, window_days=WINDOW_DAYS)
+        rows, seconds, peak = measure(
+            lambda: linked.find_link_rows(evidence, focus, candidates=held, window_days=WINDOW_DAYS)
         )
         result = Result(seconds, peak)
         if ref is not None:
-            result.reference_seconds, result.agree = ref.caseload(focus, links)
+            # Untimed: one Link object per link, so every piece of evidence can be compared.
+            result.reference_seconds, result.agree = ref.caseload(focus, rows.links())
         return result
 
     def clusters(self, ref: _Reference | None) -> Result:

@@ -5,6 +5,7 @@ communities."""
 from __future__ import annotations
 
 import itertools
+from unittest import mock
 
 import networkx as nx
 import numpy as np
@@ -13,12 +14,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from networkx.algorithms import bipartite
 
+from locus.analysis import linked
 from locus.analysis.community import modularity, symmetric_matrix
 from locus.analysis.linked import (
     Evidence,
     Link,
     clusters,
     communities,
+    find_link_rows,
     find_links,
     link_table,
 )
@@ -300,6 +303,11 @@ def test_find_links_and_link_table_agree_with_the_definition(population, window)
     found = find_links(ev, range(n), window_days=window)
     assert by_pair(found) == expected
     assert [(x.a, x.b) for x in found] == sorted(expected)
+    rows = find_link_rows(ev, range(n), window_days=window)
+    assert len(rows) == len(found) and all(rows.link(k) == x for k, x in enumerate(found))
+    # Rows too wide to pack into one int64 key are sorted by lexsort instead: same answer.
+    with mock.patch.object(linked, "_PACKED_BITS", 0):
+        assert find_links(ev, range(n), window_days=window) == found
     people = data.draw(st.lists(st.integers(0, n - 1)))
     chosen = set(people)
     assert table_dict(link_table(ev, people, window_days=window)) == {

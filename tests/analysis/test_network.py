@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from locus.analysis import network
 from locus.analysis.network import (
     NATURES,
     OPEN_END,
@@ -153,6 +154,14 @@ def test_components_now_and_as_at():
     assert components(net, as_at=100).tolist() == [0, 0, 0, 0, 0, 1, 0, 2]
     # Protective edges only: 0-1, 2-6 and 4-5.
     assert components(net, natures=[P]).tolist() == [0, 0, 1, 2, 3, 3, 1, 4]
+
+
+def test_components_without_scipys_private_loop_give_the_same_labels(monkeypatch):
+    # components() calls scipy's labelling loop directly; a scipy without it takes the public call.
+    net = hand_network()
+    monkeypatch.setattr(network, "_connected_components_undirected", None)
+    assert components(net).tolist() == [0, 0, 0, 0, 1, 1, 0, 2]
+    assert components(net, as_at=100).tolist() == [0, 0, 0, 0, 0, 1, 0, 2]
 
 
 # ---------------------------------------------------------------------------

@@ -12,8 +12,7 @@ from locus.access.services import worker_set_password
 from locus.casework.reference import ensure_reference_data
 from locus.casework.services import referral_record
 from locus.common.services import today
-from tests.e2e.conftest import axe_violations
-from tests.e2e.test_person_page import PASSWORD, sign_in
+from tests.e2e.conftest import PASSWORD, axe_violations, sign_in
 from tests.factories import World, build_world
 
 

@@ -19,7 +19,9 @@ orders children by anything but their indices (DOMAIN rule 1): the only
 numbers are counts of evidence.
 
 :func:`find_links` answers for a few children (a caseload) by walking only
-their neighbourhoods through prebuilt indexes; :func:`link_table` answers for a
+their neighbourhoods through prebuilt indexes (:func:`find_link_rows` gives the
+same answer as columns, without building a Python object per link, which is
+most of ``find_links``' cost); :func:`link_table` answers for a
 whole population at once with sparse matrix products and a sorted
 co-presence join; :func:`clusters` and :func:`communities` group the linked
 pairs.
@@ -43,14 +45,16 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import connected_components
 
 from locus.analysis.community import leiden, upper_matrix
-from locus.analysis.network import OPEN_END, Network, ranges, row_entries, sorted_unique
+from locus.analysis.network import OPEN_END, Network, ranges, sorted_unique
 
 __all__ = [
     "Evidence",
     "Link",
+    "LinkRows",
     "LinkTable",
     "clusters",
     "communities",
+    "find_link_rows",
     "find_links",
     "link_table",
 ]
@@ -61,6 +65,8 @@ Ints = NDArray[np.integer]
 # orders them by place then day, and a day range at one place is a key range.
 _DAY_BIAS = 2**31
 _DAY_MASK = 2**32 - 1
+# Rows of evidence are sorted as one packed int64 key when they fit in this many bits.
+_PACKED_BITS = 63
 # Co-presence pairs are expanded in chunks of about this many, to bound memory.
 _CHUNK = 4_000_000
 
@@ -106,6 +112,12 @@ class _Index:
     incident_people: Ints
     placed_keys: Ints  # sorted (place, day) keys of incidents that have a place
     placed_incidents: Ints  # the incident of each key
+    # The people of the placed incidents in key order: the people of the incidents at
+    # placed_keys[lo:hi] are placed_people[placed_ptr[lo]:placed_ptr[hi]], one contiguous run,
+    # and placed_people_incident says which incident each entry came from.
+    placed_ptr: Ints
+    placed_people: Ints
+    placed_people_incident: Ints
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,13 +173,20 @@ class Evidence:
         placed = np.flatnonzero(self.incident_place >= 0)
         keys = _place_day_keys(self.incident_place[placed], self.incident_day[placed])
         order = np.argsort(keys)  # ties (same place and day) in any order: nothing depends on it
+        incident_ptr = _pointers(by_incident // max(n, 1), k)
+        incident_people = by_incident % max(n, 1)
+        placed_incidents = placed[order]
+        at, placed_people = _gather(incident_ptr, incident_people, placed_incidents)
         return _Index(
             person_ptr=_pointers(person, n),
             person_incidents=incident,
-            incident_ptr=_pointers(by_incident // max(n, 1), k),
-            incident_people=by_incident % max(n, 1),
+            incident_ptr=incident_ptr,
+            incident_people=incident_people,
             placed_keys=keys[order],
-            placed_incidents=placed[order],
+            placed_incidents=placed_incidents,
+            placed_ptr=_pointers(at, placed_incidents.size),
+            placed_people=placed_people,
+            placed_people_incident=placed_incidents[at],
         )
 
     def prepare(self) -> Evidence:
@@ -246,37 +265,138 @@ def _candidate_mask(n: int, candidates: ArrayLike | None) -> NDArray[np.bool_] |
     return mask
 
 
-def _open_neighbours(
-    net: Network, people: Ints, owners: Ints | None = None
-) -> tuple[Ints, Ints, Ints]:
-    """``(owner, neighbour, edge)`` for every open edge at ``people``, self-loops dropped.
+def _width(count: int) -> int:
+    """Bits needed to store the values ``0..count-1``."""
+    return max(int(count) - 1, 0).bit_length()
 
-    ``owner`` is the person, or ``owners[k]`` for an entry in ``people[k]``'s row.
+
+def _sort_rows(
+    pair: Ints, pair_bits: int, columns: list[tuple[Ints, int]], *, unique: bool = False
+) -> tuple[Ints, list[Ints]]:
+    """Rows sorted by ``pair`` then each column in turn (``(values, bits)``, values >= 0).
+
+    When everything fits in 63 bits the row is packed into one int64, sorted with
+    ``ndarray.sort`` and decoded: much faster than ``lexsort`` and a gather per column.
+    ``unique`` drops repeated rows.
     """
-    lens = net.indptr[people + 1] - net.indptr[people]
-    pos = row_entries(net, people)
-    person = np.repeat(people, lens)
-    owner = person if owners is None else np.repeat(owners, lens)
-    other = net.indices[pos].astype(np.int64)
-    edge = net.edge[pos].astype(np.int64)
-    keep = (net.until[edge] == OPEN_END) & (other != person)
-    return owner[keep], other[keep], edge[keep]
-
-
-def _grouped(pair: Ints, *columns: Ints) -> tuple[Ints, list[Ints]]:
-    """Rows sorted by ``pair`` key then the columns, repeats dropped."""
-    order = np.lexsort((*columns[::-1], pair))
+    total = pair_bits + sum(bits for _, bits in columns)
+    if total <= _PACKED_BITS:
+        key = pair.copy()
+        for values, bits in columns:
+            key <<= bits
+            key |= values
+        key.sort()
+        if unique and key.size:
+            key = key[_fresh(key)]
+        decoded: list[Ints] = []
+        shift = 0
+        for _, bits in reversed(columns):
+            decoded.append((key >> shift) & ((1 << bits) - 1))
+            shift += bits
+        return key >> shift, decoded[::-1]
+    order = np.lexsort((*(values for values, _ in reversed(columns)), pair))
     pair = pair[order]
-    cols = [c[order] for c in columns]
-    if pair.size:
-        fresh = np.ones(pair.size, dtype=bool)
+    cols: list[Ints] = [values[order] for values, _ in columns]
+    if unique and pair.size:
         same = pair[1:] == pair[:-1]
         for c in cols:
             same &= c[1:] == c[:-1]
-        fresh[1:] = ~same
-        pair = pair[fresh]
-        cols = [c[fresh] for c in cols]
+        keep = np.ones(pair.size, dtype=bool)
+        keep[1:] = ~same
+        pair = pair[keep]
+        cols = [c[keep] for c in cols]
     return pair, cols
+
+
+def _fresh(sorted_values: Ints) -> NDArray[np.bool_]:
+    """Which entries of a non-empty ascending array differ from the one before."""
+    keep = np.empty(sorted_values.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(sorted_values[1:], sorted_values[:-1], out=keep[1:])
+    return keep
+
+
+def _offsets(keys: Ints, pairs: Ints) -> Ints:
+    """Where each of the ascending ``pairs`` starts in the ascending ``keys``, plus the end."""
+    ptr = np.empty(pairs.size + 1, dtype=np.int64)
+    ptr[:-1] = keys.searchsorted(pairs)
+    ptr[-1] = keys.size
+    return ptr
+
+
+@dataclass(frozen=True, eq=False)
+class LinkRows:
+    """What :func:`find_links` finds, as columns rather than one object per link.
+
+    Link ``x`` joins ``a[x]`` to ``b[x]`` (sorted by ``(a, b)``). Each kind of evidence is a
+    set of arrays with a pointer array: link ``x``'s direct edges are
+    ``direct_edges[direct_ptr[x]:direct_ptr[x + 1]]``, and likewise ``shared_associates``
+    (``shared_ptr``), ``shared_incidents`` (``incident_ptr``) and the co-presence triples
+    ``(co_incident_a, co_incident_b, co_place)`` (``co_ptr``); within a link each is sorted,
+    as in :class:`Link`. :meth:`links` makes the :class:`Link` objects.
+    """
+
+    a: Ints
+    b: Ints
+    direct_ptr: Ints
+    direct_edges: Ints
+    shared_ptr: Ints
+    shared_associates: Ints
+    incident_ptr: Ints
+    shared_incidents: Ints
+    co_ptr: Ints
+    co_incident_a: Ints
+    co_incident_b: Ints
+    co_place: Ints
+
+    def __len__(self) -> int:
+        return int(self.a.size)
+
+    def link(self, x: int) -> Link:
+        """Link ``x`` as a :class:`Link`."""
+        return self._links(slice(x, x + 1))[0]
+
+    def links(self) -> list[Link]:
+        """Every link as a :class:`Link`, in order."""
+        return self._links(slice(None))
+
+    def _links(self, chosen: slice) -> list[Link]:
+        start, stop, _ = chosen.indices(len(self))
+        if start >= stop:
+            return []
+        # Each kind's rows as one tuple of Python values: slicing it gives the Link's field
+        # directly (and () when empty), which matters because building the objects is most of
+        # the cost.
+        spans = []
+        for ptr, columns in (
+            (self.direct_ptr, (self.direct_edges,)),
+            (self.shared_ptr, (self.shared_associates,)),
+            (self.incident_ptr, (self.shared_incidents,)),
+            (self.co_ptr, (self.co_incident_a, self.co_incident_b, self.co_place)),
+        ):
+            bounds = ptr[start : stop + 1]
+            lo, hi = int(bounds[0]), int(bounds[-1])
+            offsets = (bounds - lo).tolist()
+            values = (
+                tuple(columns[0][lo:hi].tolist())
+                if len(columns) == 1
+                else tuple(zip(*(c[lo:hi].tolist() for c in columns), strict=True))
+            )
+            spans.append((offsets, values))
+        (d_at, d_val), (s_at, s_val), (i_at, i_val), (c_at, c_val) = spans
+        return [
+            Link(
+                a,
+                b,
+                d_val[d_at[x] : d_at[x + 1]],
+                s_val[s_at[x] : s_at[x + 1]],
+                i_val[i_at[x] : i_at[x + 1]],
+                c_val[c_at[x] : c_at[x + 1]],
+            )
+            for x, (a, b) in enumerate(
+                zip(self.a[start:stop].tolist(), self.b[start:stop].tolist(), strict=True)
+            )
+        ]
 
 
 def find_links(
@@ -304,81 +424,123 @@ def find_links(
     -------
     list of Link
         Sorted by ``(a, b)``; a pair of two focus people appears once from
-        each side.
+        each side. The same as ``find_link_rows(...).links()``.
+    """
+    return find_link_rows(evidence, focus, candidates=candidates, window_days=window_days).links()
+
+
+def find_link_rows(
+    evidence: Evidence,
+    focus: ArrayLike,
+    *,
+    candidates: ArrayLike | None = None,
+    window_days: int = 30,
+) -> LinkRows:
+    """:func:`find_links` as columns (:class:`LinkRows`): the same links and evidence.
 
     Notes
     -----
     Touches only the focus people's two-step neighbourhoods, their incidents,
     the incidents near those and the people in them: independent of the size
     of the whole network once ``evidence.index`` is built. All focus people
-    are handled together in a few vectorised passes.
+    are handled together in a few vectorised passes; each kind of evidence is
+    put in order by one sort of packed int64 keys (focus rank, other person,
+    evidence), so the cost is a few dozen numpy calls plus sorting the rows.
     """
+    if window_days < 0:
+        raise ValueError("window_days must be zero or more")
     net = evidence.network
-    n = net.n
+    idx = evidence.index
+    cur = net.current
     me = sorted_unique(np.asarray(focus, dtype=np.int64))
-    mask = _candidate_mask(n, candidates)
+    mask = _candidate_mask(net.n, candidates)
+    wb = _width(net.n)
+    wa = _width(me.size)
 
-    # Direct associations: (a, b, edge).
-    direct_a, direct_b, direct_e = _open_neighbours(net, me)
-    # Shared associates: (a, c) once each, then c's open neighbours b.
-    ac = sorted_unique(direct_a * n + direct_b)
-    via_a, via_c = ac // n, ac % n
-    k, shared_b, _ = _open_neighbours(net, via_c, owners=np.arange(via_c.size))
-    shared_a, via = via_a[k], via_c[k]
-    keep = shared_b != shared_a
-    shared_a, shared_b, via = shared_a[keep], shared_b[keep], via[keep]
-    # Shared incidents: (a, incident, b).
-    k, mine = evidence.incidents_of(me)
-    mine_a = me[k]
-    k, inc_b = evidence.people_in(mine)
-    inc_a, inc = mine_a[k], mine[k]
-    keep = inc_b != inc_a
-    inc_a, inc, inc_b = inc_a[keep], inc[keep], inc_b[keep]
-    # Co-presence: (a, incident of a, other incident, b).
-    k, near_j = evidence.incidents_near(mine, window_days)
-    near_a, near_i = mine_a[k], mine[k]
-    k, co_b = evidence.people_in(near_j)
-    co_a, co_i, co_j = near_a[k], near_i[k], near_j[k]
-    keep = co_b != co_a
-    co_a, co_i, co_j, co_b = co_a[keep], co_i[keep], co_j[keep], co_b[keep]
+    def pair_of(rank: Ints, b: Ints) -> Ints:
+        return (rank << wb) | b
 
-    channels = [
-        (direct_a, direct_b, (direct_e,)),
-        (shared_a, shared_b, (via,)),
-        (inc_a, inc_b, (inc,)),
-        (co_a, co_b, (co_i, co_j, evidence.incident_place[co_i])),
-    ]
+    # Direct associations (rank of a, b, edge), from the open-edge CSR, self-loops dropped.
+    lens = cur.indptr[me + 1] - cur.indptr[me]
+    pos = ranges(cur.indptr[me], cur.indptr[me + 1])
+    d_rank = np.arange(me.size, dtype=np.int64).repeat(lens)
+    d_b = cur.indices[pos].astype(np.int64)
+    d_edge = cur.edge[pos].astype(np.int64)
+    proper = d_b != me[d_rank]
+    d_rank, d_b, d_edge = d_rank[proper], d_b[proper], d_edge[proper]
+    # Shared associates: each (a, c) once, then c's open neighbours b (b not a, not c).
+    ac = sorted_unique(pair_of(d_rank, d_b))
+    via_rank, via_c = ac >> wb, ac & ((1 << wb) - 1)
+    lens = cur.indptr[via_c + 1] - cur.indptr[via_c]
+    pos = ranges(cur.indptr[via_c], cur.indptr[via_c + 1])
+    s_rank, s_c = via_rank.repeat(lens), via_c.repeat(lens)
+    s_b = cur.indices[pos].astype(np.int64)
+    keep = (s_b != me[s_rank]) & (s_b != s_c)
+    s_rank, s_c, s_b = s_rank[keep], s_c[keep], s_b[keep]
+    # Incidents of a (row r: rank r_rank, incident mine), and everyone else in them.
+    lens = idx.person_ptr[me + 1] - idx.person_ptr[me]
+    mine = idx.person_incidents[ranges(idx.person_ptr[me], idx.person_ptr[me + 1])]
+    mine_rank = np.arange(me.size, dtype=np.int64).repeat(lens)
+    lens = idx.incident_ptr[mine + 1] - idx.incident_ptr[mine]
+    i_b = idx.incident_people[ranges(idx.incident_ptr[mine], idx.incident_ptr[mine + 1])]
+    i_rank, i_inc = mine_rank.repeat(lens), mine.repeat(lens)
+    keep = i_b != me[i_rank]
+    i_rank, i_inc, i_b = i_rank[keep], i_inc[keep], i_b[keep]
+    # Co-presence: the people of the other incidents in each of a's incidents' windows, one
+    # contiguous run of placed_people per incident of a (row r of mine).
+    place = evidence.incident_place[mine]
+    placed = np.flatnonzero(place >= 0)
+    lo, hi = _window(
+        idx.placed_keys,
+        _place_day_keys(place[placed], evidence.incident_day[mine[placed]]),
+        window_days,
+    )
+    start, stop = idx.placed_ptr[lo], idx.placed_ptr[hi]
+    pos = ranges(start, stop)
+    c_row = placed.repeat(stop - start)
+    c_b = idx.placed_people[pos]
+    c_j = idx.placed_people_incident[pos]
+    keep = (c_j != mine[c_row]) & (c_b != me[mine_rank[c_row]])
+    c_row, c_b, c_j = c_row[keep], c_b[keep], c_j[keep]
+
     if mask is not None:
-        channels = [
-            (a[mask[b]], b[mask[b]], tuple(c[mask[b]] for c in cols)) for a, b, cols in channels
-        ]
-    grouped = [_grouped(a * n + b, *cols) for a, b, cols in channels]
-    pairs = sorted_unique(np.concatenate([g[0] for g in grouped]))
-    # For each channel, where each pair's rows start and end, and the rows as a tuple of
-    # Python values: slicing a tuple gives the Link's field directly (and () when empty),
-    # which matters because building the Link objects is most of the cost.
-    spans = []
-    for keys, cols in grouped:
-        lo = np.searchsorted(keys, pairs, side="left").tolist()
-        hi = np.searchsorted(keys, pairs, side="right").tolist()
-        values = (
-            tuple(cols[0].tolist())
-            if len(cols) == 1
-            else tuple(zip(*(c.tolist() for c in cols), strict=True))
-        )
-        spans.append((lo, hi, values))
-    (d_lo, d_hi, d_val), (s_lo, s_hi, s_val), (i_lo, i_hi, i_val), (c_lo, c_hi, c_val) = spans
-    return [
-        Link(
-            key // n,
-            key % n,
-            d_val[d_lo[x] : d_hi[x]],
-            s_val[s_lo[x] : s_hi[x]],
-            i_val[i_lo[x] : i_hi[x]],
-            c_val[c_lo[x] : c_hi[x]],
-        )
-        for x, key in enumerate(pairs.tolist())
-    ]
+        keep = mask[d_b]
+        d_rank, d_b, d_edge = d_rank[keep], d_b[keep], d_edge[keep]
+        keep = mask[s_b]
+        s_rank, s_c, s_b = s_rank[keep], s_c[keep], s_b[keep]
+        keep = mask[i_b]
+        i_rank, i_inc, i_b = i_rank[keep], i_inc[keep], i_b[keep]
+        keep = mask[c_b]
+        c_row, c_b, c_j = c_row[keep], c_b[keep], c_j[keep]
+
+    bits = wa + wb
+    d_key, (edges,) = _sort_rows(pair_of(d_rank, d_b), bits, [(d_edge, _width(net.m))])
+    # A shared associate joined to b by parallel edges is one associate.
+    s_key, (via,) = _sort_rows(pair_of(s_rank, s_b), bits, [(s_c, wb)], unique=True)
+    wk = _width(evidence.n_incidents)
+    i_key, (shared,) = _sort_rows(pair_of(i_rank, i_b), bits, [(i_inc, wk)])
+    # Within a pair, rows of mine are in (a, incident) order, so sorting by row sorts by incident.
+    c_key, (row, other) = _sort_rows(
+        pair_of(mine_rank[c_row], c_b),
+        bits,
+        [(c_row, _width(mine.size)), (c_j, wk)],
+    )
+    c_i = mine[row]
+    pairs = sorted_unique(np.concatenate([d_key, s_key, i_key, c_key]))
+    return LinkRows(
+        a=me[pairs >> wb],
+        b=pairs & ((1 << wb) - 1),
+        direct_ptr=_offsets(d_key, pairs),
+        direct_edges=edges,
+        shared_ptr=_offsets(s_key, pairs),
+        shared_associates=via,
+        incident_ptr=_offsets(i_key, pairs),
+        shared_incidents=shared,
+        co_ptr=_offsets(c_key, pairs),
+        co_incident_a=c_i,
+        co_incident_b=other,
+        co_place=evidence.incident_place[c_i],
+    )
 
 
 def link_table(evidence: Evidence, people: ArrayLike, *, window_days: int = 30) -> LinkTable:
