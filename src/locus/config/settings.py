@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "locus.linked",
     "locus.cocase",
     "locus.casework",
+    "locus.profiles",
+    "locus.panels",
+    "locus.moves",
     "locus.web",
 ]
 

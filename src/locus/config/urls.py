@@ -16,6 +16,9 @@ urlpatterns = [
     path("meetings/", include("locus.cocase.urls")),
     path("context-cases/", include("locus.casework.urls")),
     path("my-work/", include("locus.casework.urls_my_work")),
+    path("people/<int:person_id>/profile/", include("locus.profiles.urls")),
+    path("people/<int:person_id>/moves/", include("locus.moves.urls")),
+    path("panels/", include("locus.panels.urls")),
     path("audit/", include("locus.audit.urls")),
 ]
 

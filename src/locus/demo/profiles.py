@@ -1,0 +1,611 @@
+"""Demo aspirational profiles, managed moves, an HSB meeting and a MACE panel.
+
+Call :func:`add_demo_profiles_and_moves` after ``generate_borough`` (and after the
+other demo additions, if any). It acts as the demo personas through the services,
+so every row has its audit trail and follows the same rules as the app:
+
+* **profiles** for three children on ``social.worker``'s caseload and for the two
+  moved pupils: aspirations, interests, talents, trusted adults, safe places,
+  protective peers, mostly in the young people's own words, one changed and one
+  ended so that the history shows;
+* **two managed moves** out of ``school.dsl``'s school: one where harm moved with
+  the child (harming incidents at the old school before, and at the new school
+  after), and one where it did not (harmed at the old school, nothing after);
+* a held **contextual HSB meeting** about the first move (the young person who
+  harmed, a young person harmed, the old school as a location), with decisions
+  and actions, one building on the child's profile;
+* a held **MACE panel** chaired by ``police.analyst``: young people harmed, an adult
+  person of concern, the place he was seen and a place with an approved context
+  plan (when the demo context cases were added first), with a partner's
+  representative on the list; that place's action lands on its plan.
+
+Choices follow names, never ids, so one seed gives the same story on every run of
+the day. Safe to call again: it adds nothing if the demo panels are there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from locus.access.models import Worker
+from locus.access.selectors import visible_person_ids
+from locus.access.services import system_worker
+from locus.casework.models import CaseStatus, ContextPlan, PlanStatus
+from locus.common.services import today
+from locus.incidents.models import Incident, Involvement
+from locus.incidents.services import incident_record
+from locus.moves.models import ManagedMove
+from locus.moves.services import managed_move_record
+from locus.panels.models import PanelMeeting
+from locus.panels.services import (
+    agenda_item_add,
+    item_discussion_record,
+    panel_action_add,
+    panel_action_update,
+    panel_attendee_add,
+    panel_create,
+    panel_decision_add,
+    panel_hold,
+)
+from locus.peers.models import Association, Nature
+from locus.people.models import Allocation, Person, PersonKind
+from locus.places.models import Context, ContextKind, Enrolment
+from locus.places.services import enrolment_create, enrolment_end
+from locus.profiles.models import ProfileItem
+from locus.profiles.services import profile_item_add, profile_item_change, profile_item_end
+
+HSB_TITLE = "Contextual HSB meeting: Year 9 harassment"
+MACE_TITLE = "MACE panel: where young people are approached"
+NOT_SECONDARY = ("Primary", "pupil referral", "Sixth Form")
+MOVE_AGO = 150  # days: long enough for incidents after the move to show
+
+
+@dataclass
+class Story:
+    """What the demo made, for the caller (and the tests) to look at."""
+
+    profiles: list[Person] = field(default_factory=list)
+    moves: list[ManagedMove] = field(default_factory=list)
+    panels: list[PanelMeeting] = field(default_factory=list)
+
+
+def _persona(username: str) -> Worker | None:
+    return Worker.objects.filter(username=username, is_active=True).first()
+
+
+def _ago(days: int, hour: int = 13) -> dt.datetime:
+    day = today() - dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def _by_name(qs: object) -> list[Person]:
+    return list(qs.order_by("family_name", "given_name", "id"))  # type: ignore[attr-defined]
+
+
+def _caseload(worker: Worker) -> list[Person]:
+    held = Allocation.objects.filter(worker=worker, end__isnull=True).values("person_id")
+    return _by_name(Person.objects.filter(id__in=held, kind=PersonKind.YOUNG_PERSON))
+
+
+# --- Profiles ---------------------------------------------------------------------------------
+
+# Words a young person might say, by kind; each child gets a different slice.
+ASPIRATIONS = [
+    "I want to be a mechanic and have my own garage one day",
+    "Be a paramedic like my auntie",
+    "Get my GCSEs and go to college to do music production",
+    "Play football for a proper club",
+]
+INTERESTS = [
+    "Drawing manga and making my own characters",
+    "Boxing at the club on Tuesdays and Thursdays",
+    "Cooking for my little brothers",
+    "Making beats on my phone",
+]
+TALENTS = [
+    "Very good with younger children: patient and funny (youth worker)",
+    "Fast runner: came second in the borough athletics",
+    "Fixes bikes for half the estate",
+    "Writes lyrics and performs them",
+]
+TRUSTED_ADULTS = [
+    "My nan. I can tell her anything",
+    "Mr Okafor, my form tutor",
+    "Dee at the youth club",
+    "My coach, he doesn't judge",
+]
+SAFE_PLACES = [
+    "The library, nobody bothers you there",
+    "The youth club on a weekday evening",
+    "My nan's flat",
+    "The boxing gym",
+]
+
+
+def _protective_peer(worker: Worker, child: Person) -> Person | None:
+    """A current protective associate the recorder may name, if the child has one."""
+    pairs = Association.objects.filter(valid_until__isnull=True, nature=Nature.PROTECTIVE)
+    ids = {
+        *pairs.filter(person=child, other__isnull=False).values_list("other_id", flat=True),
+        *pairs.filter(other=child).values_list("person_id", flat=True),
+    }
+    seen = visible_person_ids(worker, ids)
+    peers = _by_name(Person.objects.filter(id__in=seen, kind=PersonKind.YOUNG_PERSON))
+    return peers[0] if peers else None
+
+
+def _safe_place(child: Person) -> Context | None:
+    """A public place the child's incidents never happened at: where they feel safe."""
+    risky = Involvement.objects.filter(person=child).values("incident__context_id")
+    return (
+        Context.objects.filter(kind=ContextKind.OPEN_SPACE)
+        .exclude(id__in=risky)
+        .order_by("name", "id")
+        .first()
+    )
+
+
+def _profile(worker: Worker, child: Person, n: int) -> None:
+    """A profile for ``child``, the ``n``-th made, recorded by ``worker`` over some months."""
+    said = today() - dt.timedelta(days=120 - 10 * n)
+
+    def add(kind: str, text: str, **extra: object) -> ProfileItem:
+        own = kind != "talent"  # a talent is often a worker's observation
+        return profile_item_add(
+            actor=worker,
+            person=child,
+            kind=kind,
+            text=text,
+            own_words=own,
+            recorded_on=said,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    k = n % 4
+    first = add("aspiration", ASPIRATIONS[k])
+    add("interest", INTERESTS[k])
+    add("talent", TALENTS[k])
+    add("trusted_adult", TRUSTED_ADULTS[k])
+    place = _safe_place(child)
+    club = add("safe_place", SAFE_PLACES[k], place=place)
+    peer = _protective_peer(worker, child)
+    if peer is not None:
+        add("protective_peer", f"{peer.given_name} looks out for me", peer=peer)
+    else:
+        add("protective_peer", "My cousin who is at college: she tells me when I'm being stupid")
+    if n == 0:
+        # History: the words changed, and a safe place no longer is one.
+        profile_item_change(
+            actor=worker,
+            item=first,
+            text=ASPIRATIONS[k] + ", or teach it at college",
+            own_words=True,
+            changed_on=said + dt.timedelta(days=60),
+        )
+        profile_item_end(
+            actor=worker,
+            item=club,
+            ended_on=said + dt.timedelta(days=45),
+            reason="Older boys started waiting outside",
+        )
+
+
+# --- Managed moves ----------------------------------------------------------------------------
+
+
+def _secondary_schools() -> list[Context]:
+    qs = Context.objects.filter(kind=ContextKind.SCHOOL)
+    for word in NOT_SECONDARY:
+        qs = qs.exclude(name__icontains=word)
+    return list(qs.order_by("name", "id"))
+
+
+def _incident(
+    system: Worker,
+    *,
+    days_ago: int,
+    where: Context,
+    kind: str,
+    summary: str,
+    involvements: list[tuple[Person, str]],
+) -> Incident:
+    return incident_record(
+        actor=system,
+        kind=kind,
+        occurred_at=_ago(days_ago),
+        context=where,
+        summary=summary,
+        involvements=involvements,
+        reporting_agency=where.responsible_agency,
+    )
+
+
+def _on_roll(school: Context, moved_on: dt.date, team_ids: set[int]) -> list[Person]:
+    """Young people on the school's roll since before the move, the CSC team's children first
+    (so that ``social.worker`` and ``team.manager`` follow the story too)."""
+    eve = moved_on - dt.timedelta(days=1)
+    on_roll = Enrolment.objects.filter(school=school, end__isnull=True, start__lte=eve).values(
+        "person_id"
+    )
+    people = _by_name(Person.objects.filter(id__in=on_roll, kind=PersonKind.YOUNG_PERSON))
+    people.sort(key=lambda p: p.pk not in team_ids)
+    return people
+
+
+def _quiet_since(people: list[Person], day: dt.date) -> list[Person]:
+    """Those with nothing recorded from ``day`` on: the demo's story is then the only one."""
+    later = set(
+        Involvement.objects.filter(
+            person__in=people, incident__occurred_at__date__gte=day
+        ).values_list("person_id", flat=True)
+    )
+    return [p for p in people if p.pk not in later]
+
+
+def _move(
+    dsl: Worker,
+    system: Worker,
+    child: Person,
+    old: Context,
+    new: Context,
+    moved_on: dt.date,
+    *,
+    reason: str,
+    panel_decision: str,
+    decided_by: str,
+) -> ManagedMove:
+    move = managed_move_record(
+        actor=dsl,
+        person=child,
+        from_school=old,
+        to_school=new,
+        moved_on=moved_on,
+        reason=reason,
+        panel_decision=panel_decision,
+        decided_by=decided_by,
+    )
+    # The rolls follow: the old school closes its roll on the eve of the move (its own
+    # staff), and the new school opens one (here the system, for the new school).
+    enrolment = Enrolment.objects.get(person=child, school=old, end__isnull=True)
+    enrolment_end(actor=dsl, enrolment=enrolment, end=moved_on - dt.timedelta(days=1))
+    enrolment_create(actor=system, person=child, school=new, start=moved_on)
+    return move
+
+
+def _moves(story: Story, system: Worker, dsl: Worker, team_ids: set[int]) -> None:
+    schools = [s for s in _secondary_schools() if s.responsible_agency_id is not None]
+    old = next((s for s in schools if s.responsible_agency_id == dsl.agency_id), None)
+    if old is None:
+        return
+    others = [s for s in schools if s.pk != old.pk]
+    if len(others) < 2:
+        return
+    moved_on = today() - dt.timedelta(days=MOVE_AGO)
+    pupils = _on_roll(old, moved_on, team_ids)
+    quiet_ones = _quiet_since(pupils, moved_on)
+    if len(pupils) < 4 or not quiet_ones:
+        return
+    quiet = quiet_ones[0]
+    harming, harmed, bystander = [p for p in pupils if p.pk != quiet.pk][:3]
+    first_new, second_new = others[0], others[1]
+    new_pupils = _by_name(
+        Person.objects.filter(
+            id__in=Enrolment.objects.filter(school=first_new, end__isnull=True).values("person_id"),
+            kind=PersonKind.YOUNG_PERSON,
+        )
+    )
+    victim_after = new_pupils[0] if new_pupils else bystander
+
+    # 1. Harm moved with the child.
+    for days, summary in (
+        (MOVE_AGO + 80, "Sexualised comments and touching in the corridor between lessons"),
+        (MOVE_AGO + 30, "Shared an intimate image of a classmate in a year group chat"),
+    ):
+        _incident(
+            system,
+            days_ago=days,
+            where=old,
+            kind="hsb",
+            summary=summary,
+            involvements=[(harming, "harming"), (harmed, "harmed")],
+        )
+    story.moves.append(
+        _move(
+            dsl,
+            system,
+            harming,
+            old,
+            first_new,
+            moved_on,
+            reason="Harmful sexual behaviour towards a girl in his year, twice this term",
+            panel_decision="Managed move for a six-week trial with a safety plan at the new "
+            "school; to be reviewed at the contextual HSB meeting",
+            decided_by="In-year fair access panel",
+        )
+    )
+    for days, summary in (
+        (MOVE_AGO - 40, "Unwanted touching at the lockers; reported by a teacher"),
+        (MOVE_AGO - 95, "Sexual comments to a Year 8 pupil on the way out of school"),
+    ):
+        _incident(
+            system,
+            days_ago=days,
+            where=first_new,
+            kind="hsb",
+            summary=summary,
+            involvements=[(harming, "harming"), (victim_after, "harmed")],
+        )
+
+    # 2. Harm did not move: the child harmed before moved for her safety, and is doing well.
+    _incident(
+        system,
+        days_ago=MOVE_AGO + 50,
+        where=old,
+        kind="bullying",
+        summary="Persistent bullying by a group of older pupils, online and at the gates",
+        involvements=[(quiet, "harmed"), (bystander, "harming")],
+    )
+    story.moves.append(
+        _move(
+            dsl,
+            system,
+            quiet,
+            old,
+            second_new,
+            moved_on + dt.timedelta(days=7),
+            reason="Bullied by a group of older pupils; she asked to move away from them",
+            panel_decision="Move agreed, with a mentor at the new school for the first term",
+            decided_by="Head teachers of both schools, with the family",
+        )
+    )
+
+
+# --- Panels -----------------------------------------------------------------------------------
+
+
+def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]) -> None:
+    if not story.moves:
+        return
+    move = story.moves[0]
+    meeting = panel_create(
+        actor=sw,
+        kind="hsb",
+        title=HSB_TITLE,
+        meets_on=today() - dt.timedelta(days=42),
+        place="Hackney Service Centre, room 2",
+        chair=manager,
+        lawful_basis="ca1989_s47",
+        attendees=others,
+    )
+    admin = system_worker()
+    # The administrator sets the agenda here: the organisers may not see every pupil.
+    harming = agenda_item_add(
+        actor=admin,
+        meeting=meeting,
+        kind="harming",
+        person=move.person,
+        reason="Harmful sexual behaviour at his old school and again since the managed move",
+    )
+    victims = _by_name(
+        Person.objects.filter(
+            involvements__incident__involvements__person=move.person,
+            involvements__role="harmed",
+        ).distinct()
+    )
+    for victim in victims[:2]:
+        agenda_item_add(
+            actor=admin,
+            meeting=meeting,
+            kind="harmed",
+            person=victim,
+            reason="Harmed by a pupil at school; safety at school and online",
+        )
+    school = agenda_item_add(
+        actor=admin,
+        meeting=meeting,
+        kind="location",
+        context=move.to_school,
+        reason="Two incidents since the move: corridors and lockers between lessons",
+    )
+    panel_hold(
+        actor=manager,
+        meeting=meeting,
+        attended=list(meeting.attendees.values_list("id", flat=True)),
+        summary="The harm moved with him: the team looked at supervision at the new school "
+        "rather than another move.",
+    )
+    item_discussion_record(
+        actor=admin,
+        item=harming,
+        discussion="Engages with his youth worker. Has a trusted adult and a talent to build on.",
+    )
+    panel_decision_add(
+        actor=manager,
+        meeting=meeting,
+        text="No further move: work with the new school on supervision at changeovers",
+    )
+    panel_decision_add(
+        actor=admin, meeting=meeting, item=harming, text="Refer for an AIM3 assessment"
+    )
+    strengths = list(
+        ProfileItem.objects.filter(
+            person=move.person, ended_on__isnull=True, kind__in=["talent", "trusted_adult"]
+        ).order_by("kind", "id")
+    )
+    due = today() + dt.timedelta(days=28)
+    panel_action_add(
+        actor=admin,
+        item=harming,
+        description="Weekly sessions with a youth worker, using his bike-fixing as the way in",
+        owner=sw,
+        due=due,
+        builds_on=strengths,
+    )
+    owner = next((w for w in others if w.agency_id == move.to_school.responsible_agency_id), sw)
+    panel_action_add(
+        actor=admin,
+        item=school,
+        description="Staff on the corridors at every changeover; review the lockers area",
+        owner=owner,
+        due=due + dt.timedelta(days=14),
+    )
+    story.panels.append(meeting)
+
+
+def _mace_panel(
+    story: Story,
+    sw: Worker,
+    manager: Worker,
+    police: Worker,
+    others: list[Worker],
+    team_ids: set[int],
+) -> None:
+    meeting = panel_create(
+        actor=manager,
+        kind="mace",
+        title=MACE_TITLE,
+        meets_on=today() - dt.timedelta(days=21),
+        place="Police station, conference room",
+        chair=police,
+        lawful_basis="cda1998_s115",
+        attendees=[sw, *others],
+    )
+    panel_attendee_add(
+        actor=manager,
+        meeting=meeting,
+        name="Dee Morgan",
+        organisation="Shopping centre security (partner)",
+    )
+    # An adult who harmed young people, preferably one of the CSC team's children.
+    adults = Person.objects.filter(kind=PersonKind.ADULT_OF_CONCERN, involvements__role="harming")
+    adult = (
+        adults.filter(
+            involvements__incident__involvements__person_id__in=team_ids,
+            involvements__incident__involvements__role="harmed",
+        )
+        .order_by("family_name", "given_name", "id")
+        .first()
+        or adults.order_by("family_name", "given_name", "id").first()
+    )
+    place = None
+    if adult is not None:
+        place = (
+            Context.objects.filter(incidents__involvements__person=adult)
+            .exclude(kind__in=[ContextKind.HOME, ContextKind.PEER_GROUP])
+            .order_by("name", "id")
+            .first()
+        )
+        harmed = _by_name(
+            Person.objects.filter(
+                kind=PersonKind.YOUNG_PERSON,
+                involvements__role="harmed",
+                involvements__incident__involvements__person=adult,
+            ).distinct()
+        )
+        harmed.sort(key=lambda p: p.pk not in team_ids)
+        admin = system_worker()
+        for child in harmed[:2]:
+            agenda_item_add(
+                actor=admin,
+                meeting=meeting,
+                kind="harmed",
+                person=child,
+                reason="Exploited by an adult seen with young people in the town centre",
+            )
+        agenda_item_add(
+            actor=admin,
+            meeting=meeting,
+            kind="person_of_concern",
+            person=adult,
+            reason="Seen with several young people; offers lifts and cannabis",
+            source="police",
+            confidence="medium",
+        )
+    # The place the adult was seen, and a place with an approved context plan (the demo
+    # context cases' shopping centre, when they were added first): its action lands there.
+    planned = (
+        ContextPlan.objects.filter(status=PlanStatus.ACTIVE)
+        .exclude(case__status=CaseStatus.CLOSED)
+        .exclude(case__context__kind__in=[ContextKind.HOME, ContextKind.PEER_GROUP])
+        .order_by("case__context__name", "id")
+        .first()
+    )
+    places = [p for p in (place, planned.case.context if planned else None) if p is not None]
+    locations = [
+        agenda_item_add(
+            actor=system_worker(),
+            meeting=meeting,
+            kind="location",
+            context=where,
+            reason="Where the young people are approached, after school and at weekends",
+        )
+        for where in dict.fromkeys(places)
+    ]
+    panel_hold(
+        actor=police,
+        meeting=meeting,
+        attended=list(meeting.attendees.values_list("id", flat=True)),
+        summary="Patterns around the town centre; partners to share what their staff see.",
+        review_on=today() + dt.timedelta(weeks=9),
+    )
+    panel_decision_add(
+        actor=police,
+        meeting=meeting,
+        text="Share sightings weekly between police, youth service and centre security",
+    )
+    for location in locations:
+        assert location.context is not None
+        action = panel_action_add(
+            actor=police,
+            item=location,
+            description=f"Joint patrols at {location.context.name} by police and the site's "
+            "staff, Friday and Saturday evenings",
+            owner=police,
+            due=today() + dt.timedelta(days=21),
+        )
+        if action.plan_action_id is None:
+            panel_action_update(
+                actor=police,
+                action=action,
+                status="in_progress",
+                note="First two patrols done; two young people spoken to.",
+            )
+    story.panels.append(meeting)
+
+
+@transaction.atomic
+def add_demo_profiles_and_moves() -> Story:
+    """Add the demo profiles, moves and panels to a generated borough (nothing if present)."""
+    story = Story()
+    sw = _persona("social.worker")
+    manager = _persona("team.manager")
+    dsl = _persona("school.dsl")
+    police = _persona("police.analyst")
+    yjs = _persona("yjs.worker")
+    if sw is None or manager is None or dsl is None or police is None:
+        return story
+    if PanelMeeting.objects.filter(title__in=[HSB_TITLE, MACE_TITLE]).exists():
+        return story
+    system = system_worker()
+    team_ids = set(
+        Allocation.objects.filter(team=sw.team, end__isnull=True).values_list(
+            "person_id", flat=True
+        )
+    )
+    _moves(story, system, dsl, team_ids)
+    children = _caseload(sw)[:3]
+    for n, child in enumerate(children):
+        _profile(sw, child, n)
+        story.profiles.append(child)
+    for n, move in enumerate(story.moves, start=len(children)):
+        if not move.person.profile_items.exists():
+            _profile(system, move.person, n)
+            story.profiles.append(move.person)
+    others = [w for w in (dsl, police, yjs) if w is not None]
+    _hsb_meeting(story, sw, manager, others)
+    _mace_panel(story, sw, manager, police, [w for w in (dsl, yjs) if w is not None], team_ids)
+    return story

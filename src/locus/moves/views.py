@@ -1,0 +1,95 @@
+"""Pages for managed moves: a child's moves, recording one, and the displacement page."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from locus.access import lookups, policies, scopes
+from locus.audit.services import record_access
+from locus.common.http import AuthedRequest
+from locus.common.services import permitted
+from locus.moves import selectors, services
+from locus.moves.forms import ManagedMoveForm
+from locus.panels.policies import panels_visible_to
+from locus.places.models import ContextKind
+from locus.profiles.pages import posted, submitted
+
+WINDOW_CHOICES = (3, 6, 12, 24)
+
+
+def moves_page(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = lookups.access_person(request.user, person_id)
+    record_access(actor=request.user, obj=person, detail={"page": "moves"})
+    return render(
+        request,
+        "moves/list.html",
+        {
+            "person": person,
+            "moves": selectors.moves_for(request.user, person),
+            "can_record": policies.can_record_about_person(request.user, person),
+        },
+    )
+
+
+def move_add(request: AuthedRequest, person_id: int) -> HttpResponse:
+    viewer = request.user
+    person = lookups.access_person(viewer, person_id)
+    permitted(policies.can_record_about_person, viewer, person)
+    schools = list(
+        scopes.contexts_visible_to(viewer).filter(kind=ContextKind.SCHOOL).order_by("name", "id")
+    )
+    current = person.enrolments.filter(end__isnull=True).order_by("-start").first()
+    form = ManagedMoveForm(
+        posted(request),
+        initial={"from_school": str(current.school_id) if current else ""},
+        schools=schools,
+        panels=list(panels_visible_to(viewer).order_by("-meets_on", "-id")[:50]),
+    )
+    created = []
+
+    def run() -> None:
+        created.append(services.managed_move_record(actor=viewer, person=person, **form.values()))
+
+    if submitted(request, form, run, "Managed move recorded"):
+        return redirect("person-move", person_id=person.pk, move_id=created[0].pk)
+    if request.method == "GET":
+        record_access(actor=viewer, obj=person, detail={"page": "move-add"})
+    return render(request, "moves/add.html", {"person": person, "form": form})
+
+
+def displacement_page(request: AuthedRequest, person_id: int, move_id: int) -> HttpResponse:
+    """The child's incidents before and after the move, and where: did harm move with them?"""
+    person = lookups.access_person(request.user, person_id)
+    move = selectors.move_of(person, move_id)
+    if move is None:
+        raise Http404("Not found")
+    months = selectors.window_months(request.GET.get("months"))
+    view = selectors.displacement(request.user, move, months)
+    shown = [r.incident.pk for p in (view.before, view.after) for r in p.rows]
+    record_access(
+        actor=request.user,
+        obj=person,
+        detail={
+            "page": "displacement",
+            "move": move.pk,
+            "months": months,
+            "incidents_shown": shown,
+            "incidents_counted_not_shown": view.before.hidden + view.after.hidden,
+        },
+    )
+    windows = sorted({*WINDOW_CHOICES, months})
+    panel_visible = move.panel_meeting_id is not None and (
+        panels_visible_to(request.user).filter(pk=move.panel_meeting_id).exists()
+    )
+    return render(
+        request,
+        "moves/displacement.html",
+        {
+            "person": person,
+            "move": move,
+            "d": view,
+            "windows": windows,
+            "panel_visible": panel_visible,
+        },
+    )

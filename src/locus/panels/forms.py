@@ -1,0 +1,314 @@
+"""Forms for panel meetings. They parse; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django import forms
+
+from locus.access.models import Agency, Worker
+from locus.casework.models import ActionStatus
+from locus.cocase.forms import CocaseForm, date_field, set_choices, worker_choices
+from locus.cocase.models import LawfulBasis
+from locus.common.models import Confidence, Source
+from locus.panels.models import ItemKind, PanelAction, PanelAttendee, PanelKind, next_statuses
+from locus.people.models import Person
+from locus.places.models import Context
+from locus.profiles.models import ProfileItem
+from locus.profiles.selectors import BuildOn, build_on_choices
+
+
+def _pick(message: str) -> dict[str, str]:
+    return {"required": message, "invalid_choice": message}
+
+
+def _text_area(label: str, missing: str = "", rows: int = 4, **kwargs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=bool(missing),
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": missing},
+        **kwargs,
+    )
+
+
+class PanelForm(CocaseForm):
+    kind = forms.ChoiceField(
+        label="What kind of meeting?",
+        choices=PanelKind.choices,
+        widget=forms.RadioSelect,
+        error_messages=_pick("Choose an HSB meeting or a MACE panel"),
+    )
+    meets_on = date_field("Date of the meeting")
+    title = forms.CharField(
+        label="Title (optional)",
+        required=False,
+        max_length=120,
+        help_text="Attendees who may not see a child will see it: do not name children.",
+    )
+    place = forms.CharField(label="Where (optional)", required=False, max_length=200)
+    chair = forms.ChoiceField(label="Chair", error_messages=_pick("Choose the chair"))
+    lawful_basis = forms.ChoiceField(
+        label="Lawful basis for sharing information at the meeting",
+        choices=LawfulBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages=_pick("Choose the lawful basis for sharing information at this meeting"),
+    )
+    lawful_basis_other = forms.CharField(
+        label="If other, which lawful basis?", required=False, max_length=300
+    )
+    review_on = date_field(
+        "Review date", required=False, hint="Leave it empty for twelve weeks after the meeting."
+    )
+    also = forms.ChoiceField(
+        label="Also on the list (optional)",
+        required=False,
+        help_text="You and the chair are on it. Add more people from the meeting's page.",
+        error_messages={"invalid_choice": "Choose a worker from the list"},
+    )
+
+    def __init__(self, *args: Any, workers: Sequence[Worker], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workers = {str(w.pk): w for w in workers}
+        set_choices(self, "chair", [("", "Choose a worker"), *worker_choices(workers)])
+        set_choices(self, "also", [("", "Nobody else"), *worker_choices(workers)])
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        also = self.workers.get(data.get("also") or "")
+        return {
+            "kind": data["kind"],
+            "meets_on": data["meets_on"],
+            "title": data.get("title", ""),
+            "place": data.get("place", ""),
+            "chair": self.workers[data["chair"]],
+            "lawful_basis": data["lawful_basis"],
+            "lawful_basis_other": data.get("lawful_basis_other", ""),
+            "review_on": data.get("review_on"),
+            "attendees": [also] if also else [],
+        }
+
+
+class AttendeeForm(CocaseForm):
+    worker = forms.ChoiceField(
+        label="A worker",
+        required=False,
+        help_text="They will see this meeting.",
+        error_messages={"invalid_choice": "Choose a worker from the list"},
+    )
+    name = forms.CharField(
+        label="Or someone without a Locus account: their name",
+        required=False,
+        max_length=200,
+        help_text="For example, a shopping centre's head of security.",
+    )
+    organisation = forms.CharField(label="Their organisation", required=False, max_length=200)
+
+    def __init__(self, *args: Any, workers: Sequence[Worker], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workers = {str(w.pk): w for w in workers}
+        set_choices(self, "worker", [("", "Choose a worker"), *worker_choices(workers)])
+
+    def chosen(self) -> Worker | None:
+        return self.workers.get(self.cleaned_data.get("worker") or "")
+
+
+class ItemForm(CocaseForm):
+    kind = forms.ChoiceField(
+        label="Which list?",
+        choices=ItemKind.choices,
+        widget=forms.RadioSelect,
+        help_text="A young person who was harmed and who also harmed goes on both lists, "
+        "as two items.",
+        error_messages=_pick("Choose which list it goes on"),
+    )
+    person = forms.ChoiceField(
+        label="Person",
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose a person from the list"},
+    )
+    context = forms.ChoiceField(
+        label="Location",
+        required=False,
+        error_messages={"invalid_choice": "Choose a location from the list"},
+    )
+    # Checked by the service, so that a missing reason is reported with the other problems.
+    reason = _text_area("Why is it on the agenda?")
+    source = forms.ChoiceField(
+        label="For a person of concern: where does the information come from?",
+        required=False,
+        choices=[("", "Choose a source"), *Source.choices],
+        help_text="A person of concern is associated with young people or places: say how "
+        "that is known. Association is not membership of anything.",
+    )
+    confidence = forms.ChoiceField(
+        label="For a person of concern: how sure is it?",
+        required=False,
+        choices=[("", "Choose"), *Confidence.choices],
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        people: Sequence[Person],
+        contexts: Sequence[Context],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # The name searched for and how many it found, for the page's search box.
+        self.search: dict[str, Any] = {"q": "", "found": 0}
+        self.people = {str(p.pk): p for p in people}
+        self.contexts = {str(c.pk): c for c in contexts}
+        set_choices(
+            self,
+            "person",
+            [
+                (k, f"{p.full_name} ({p.get_kind_display().lower()})")
+                for k, p in self.people.items()
+            ],
+        )
+        set_choices(
+            self,
+            "context",
+            [
+                ("", "Choose a location"),
+                *[(k, f"{c.name} ({c.get_kind_display()})") for k, c in self.contexts.items()],
+            ],
+        )
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        location = data["kind"] == ItemKind.LOCATION
+        return {
+            "kind": data["kind"],
+            "reason": data["reason"],
+            "person": None if location else self.people.get(data.get("person") or ""),
+            "context": self.contexts.get(data.get("context") or "") if location else None,
+            "source": data.get("source", ""),
+            "confidence": data.get("confidence", ""),
+        }
+
+
+class HoldForm(CocaseForm):
+    attended = forms.MultipleChoiceField(
+        label="Who attended?",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=_pick("Choose at least one person who attended"),
+    )
+    summary = _text_area("What was discussed overall (optional)", rows=5)
+    review_on = date_field("Review date")
+
+    def __init__(self, *args: Any, attendees: Iterable[PanelAttendee], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(
+            self,
+            "attended",
+            [
+                (
+                    str(a.pk),
+                    f"{a.worker}, {a.worker.team.name}"
+                    if a.worker and a.worker.team
+                    else f"{a.name}, {a.organisation}",
+                )
+                for a in attendees
+            ],
+        )
+
+
+class DiscussionForm(CocaseForm):
+    discussion = _text_area("What was discussed", "Enter what was discussed", rows=6)
+
+
+class DecisionForm(CocaseForm):
+    text = _text_area("Decision", "Enter the decision", rows=3)
+
+
+class CancelForm(CocaseForm):
+    reason = _text_area("Why is the meeting cancelled?", "Say why the meeting is cancelled", rows=3)
+
+
+def _select(label: str, missing: str, hint: str = "") -> forms.ChoiceField:
+    """A drop-down; ``missing`` is the message for an empty or unknown choice ("" = optional)."""
+    return forms.ChoiceField(
+        label=label,
+        required=bool(missing),
+        help_text=hint,
+        error_messages=_pick(missing or f"Choose from the list: {label.lower()}"),
+    )
+
+
+class ActionForm(CocaseForm):
+    description = _text_area("What will be done", "Describe the action")
+    owner = _select("Owner", "Choose the worker who owns it", "A worker on the meeting's list.")
+    agency = _select("Agency delivering it", "", "The owner's, unless you choose another.")
+    due = date_field("Due date")
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[(s.value, s.label) for s in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)],
+        initial=ActionStatus.PLANNED.value,
+        widget=forms.RadioSelect,
+        error_messages=_pick("A new action is planned or in progress"),
+    )
+    builds_on = forms.MultipleChoiceField(
+        label="Strengths it builds on (optional)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="From the young person's aspirational profile.",
+        error_messages={"invalid_choice": "Choose strengths from the list"},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        owners: Sequence[Worker],
+        agencies: Sequence[Agency],
+        strengths: Sequence[BuildOn],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # The profile items offered, set by the page: the service is given the chosen ones.
+        self.strengths: list[ProfileItem] = []
+        self.owners = {str(w.pk): w for w in owners}
+        self.agencies = {str(a.pk): a for a in agencies}
+        set_choices(self, "owner", [("", "Choose a worker"), *worker_choices(owners)])
+        set_choices(
+            self,
+            "agency",
+            [("", "The owner's agency"), *[(k, a.name) for k, a in self.agencies.items()]],
+        )
+        if strengths:
+            set_choices(self, "builds_on", build_on_choices(strengths))
+        else:
+            del self.fields["builds_on"]
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "description": data["description"],
+            "owner": self.owners[data["owner"]],
+            "agency": self.agencies.get(data.get("agency") or ""),
+            "due": data["due"],
+            "status": data["status"],
+        }
+
+    def strength_ids(self) -> set[int]:
+        return {int(v) for v in self.cleaned_data.get("builds_on", [])}
+
+
+class ActionUpdateForm(CocaseForm):
+    """Progress on an action: offered only the statuses it may move to."""
+
+    status = forms.ChoiceField(
+        label="Where is it now?",
+        widget=forms.RadioSelect,
+        error_messages=_pick("Choose the action's status"),
+    )
+    note = _text_area("What has happened", "Say what has happened")
+    due = date_field("Due date", required=False, hint="Change it only if it has moved.")
+
+    def __init__(self, *args: Any, action: PanelAction, **kwargs: Any) -> None:
+        super().__init__(*args, initial={"status": action.status, "due": action.due}, **kwargs)
+        labels = dict(ActionStatus.choices)
+        set_choices(self, "status", [(s, labels[s]) for s in next_statuses(action.status)])

@@ -1,0 +1,363 @@
+"""Contextual HSB meetings and MACE panels: agenda items, decisions and actions.
+
+A multi-agency child exploitation (MACE) panel and a contextual harmful sexual
+behaviour (HSB) meeting take lists: young people harmed, young people who
+harmed, persons of concern, and locations. The first two are **never
+conflated** (DOMAIN rule 7): they are separate kinds of agenda item, and a
+young person who was both harmed and harming is on both lists as two items. A
+person of concern is *associated* with the young people or places, with the
+source of that information; association is not membership of anything (rule 2).
+
+A panel is a sharing between agencies, so it records its lawful basis (rule 5).
+It does not replace case management: its actions are followed by their owners,
+and location actions land on that location's context plan when it has one.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from locus.casework.models import (
+    ACTION_MACHINE,
+    ACTION_MOVE_TO,
+    FINISHED_ACTION_STATUSES,
+    ActionStatus,
+)
+from locus.cocase.models import LawfulBasis
+from locus.common.models import Confidence, Source
+
+
+class PanelKind(models.TextChoices):
+    HSB = "hsb", "Contextual HSB meeting"
+    MACE = "mace", "MACE panel"
+
+
+class PanelStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    CLOSED = "closed", "Closed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PanelStep(models.TextChoices):
+    """Everything that can be done to a panel meeting; ``label`` finishes "you cannot ..."."""
+
+    ADD_ATTENDEE = "add_attendee", "add an attendee"
+    ADD_ITEM = "add_item", "add an agenda item"
+    HOLD = "hold", "record it as held"
+    CANCEL = "cancel", "cancel it"
+    DISCUSS = "discuss", "record the discussion"
+    DECIDE = "decide", "record a decision"
+    ADD_ACTION = "add_action", "add an action"
+    UPDATE_ACTION = "update_action", "update an action"
+    CLOSE = "close", "close it"
+
+
+# The state machine: the steps each status allows. Holding, cancelling and closing move
+# the status on (scheduled -> held -> closed, or scheduled -> cancelled); nothing comes back.
+ALLOWED_STEPS: dict[str, frozenset[str]] = {
+    PanelStatus.SCHEDULED: frozenset(
+        {PanelStep.ADD_ATTENDEE, PanelStep.ADD_ITEM, PanelStep.HOLD, PanelStep.CANCEL}
+    ),
+    PanelStatus.HELD: frozenset(
+        {
+            PanelStep.ADD_ITEM,
+            PanelStep.DISCUSS,
+            PanelStep.DECIDE,
+            PanelStep.ADD_ACTION,
+            PanelStep.UPDATE_ACTION,
+            PanelStep.CLOSE,
+        }
+    ),
+    PanelStatus.CLOSED: frozenset(),
+    PanelStatus.CANCELLED: frozenset(),
+}
+
+NEXT_STATUS: dict[str, str] = {
+    PanelStep.HOLD: PanelStatus.HELD,
+    PanelStep.CANCEL: PanelStatus.CANCELLED,
+    PanelStep.CLOSE: PanelStatus.CLOSED,
+}
+
+
+class PanelMeeting(models.Model):
+    kind = models.CharField(max_length=10, choices=PanelKind.choices)
+    title = models.CharField(max_length=120)
+    meets_on = models.DateField()
+    place = models.CharField(max_length=200, blank=True)
+    chair = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices)
+    lawful_basis_other = models.CharField(max_length=300, blank=True)
+    review_on = models.DateField(help_text="When the panel reviews what it agreed.")
+    status = models.CharField(
+        max_length=10, choices=PanelStatus.choices, default=PanelStatus.SCHEDULED
+    )
+    summary = models.TextField(blank=True, help_text="What was discussed overall, in brief.")
+    created_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    held_recorded_by = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    held_recorded_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-meets_on", "-id"]
+        indexes = [models.Index(fields=["status", "review_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review_on__gte=models.F("meets_on")),
+                name="panel_review_after_meeting",
+            ),
+            # "Other" says which basis: a sharing without a stated basis breaks rule 5.
+            models.CheckConstraint(
+                condition=~(models.Q(lawful_basis="other") & models.Q(lawful_basis_other="")),
+                name="panel_other_basis_described",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def allows(self, step: str) -> bool:
+        return step in ALLOWED_STEPS[self.status]
+
+
+class Attendance(models.TextChoices):
+    INVITED = "invited", "Invited"
+    ATTENDED = "attended", "Attended"
+    DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+
+
+class PanelAttendee(models.Model):
+    """A worker, or someone from a partner without a Locus account (by name and organisation).
+
+    Workers on the list see the meeting (``panels/policies.py``); guests are a record only.
+    """
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="attendees")
+    worker = models.ForeignKey(
+        "access.Worker",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="panel_attendances",
+    )
+    name = models.CharField(max_length=200, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    attendance = models.CharField(
+        max_length=15, choices=Attendance.choices, default=Attendance.INVITED
+    )
+    added_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["worker", "meeting"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "worker"],
+                condition=models.Q(worker__isnull=False),
+                name="panel_attendee_once",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(worker__isnull=False) & models.Q(name=""))
+                | (models.Q(worker__isnull=True) & ~models.Q(name="")),
+                name="panel_attendee_worker_or_guest",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.worker) if self.worker_id else self.name
+
+
+class ItemKind(models.TextChoices):
+    # Separate kinds, never one "young person" kind with a flag: DOMAIN rule 7.
+    HARMED = "harmed", "Young person harmed"
+    HARMING = "harming", "Young person who harmed"
+    PERSON_OF_CONCERN = "person_of_concern", "Person of concern"
+    LOCATION = "location", "Location"
+
+
+PERSON_KINDS = frozenset({ItemKind.HARMED, ItemKind.HARMING, ItemKind.PERSON_OF_CONCERN})
+YOUNG_PERSON_KINDS = frozenset({ItemKind.HARMED, ItemKind.HARMING})
+
+# The lists in the order a panel takes them, with their headings.
+LISTS: tuple[tuple[str, str], ...] = (
+    (ItemKind.HARMED, "Young people harmed"),
+    (ItemKind.HARMING, "Young people who harmed"),
+    (ItemKind.PERSON_OF_CONCERN, "Persons of concern"),
+    (ItemKind.LOCATION, "Locations"),
+)
+
+
+class AgendaItem(models.Model):
+    """One entry on one of the panel's lists.
+
+    ``holder`` is who held the person's case when the item was added (or who first
+    recorded them, for someone nobody holds), so that an attendee who may not see
+    the person is told only "a young person held by <worker>, <team>".
+    """
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=20, choices=ItemKind.choices)
+    # A person purged under the retention rules leaves every panel with them.
+    person = models.ForeignKey(
+        "people.Person", models.CASCADE, null=True, blank=True, related_name="panel_items"
+    )
+    context = models.ForeignKey(
+        "places.Context", models.PROTECT, null=True, blank=True, related_name="panel_items"
+    )
+    holder = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    holder_team = models.ForeignKey(
+        "access.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    holds_case = models.BooleanField(
+        default=False, help_text="The holder had the case allocated (not only recorded the person)."
+    )
+    reason = models.TextField(help_text="Why it is on the agenda.")
+    # Provenance of a person of concern's association with the young people or places.
+    source = models.CharField(max_length=20, choices=Source.choices, blank=True)
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
+    discussion = models.TextField(blank=True)
+    added_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["person", "meeting"]), models.Index(fields=["context"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="location")
+                    & models.Q(context__isnull=False)
+                    & models.Q(person__isnull=True)
+                )
+                | (
+                    ~models.Q(kind="location")
+                    & models.Q(person__isnull=False)
+                    & models.Q(context__isnull=True)
+                ),
+                name="agenda_item_person_or_location",
+            ),
+            # The same person on the same list once; on two lists, as two items.
+            models.UniqueConstraint(
+                fields=["meeting", "kind", "person"],
+                condition=models.Q(person__isnull=False),
+                name="agenda_item_person_once_per_list",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "context"],
+                condition=models.Q(context__isnull=False),
+                name="agenda_item_location_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.meeting_id}"
+
+
+class PanelDecision(models.Model):
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="decisions")
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, null=True, blank=True, related_name="decisions"
+    )
+    text = models.TextField()
+    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+# A panel's actions share the context plan's statuses and moves (``casework.models``), so
+# that one which lands on a plan reads the same there.
+def action_move(current: str, target: str) -> str:
+    """The plan machine's move from ``current`` to ``target``: staying put is an update."""
+    return "update" if target == current else ACTION_MOVE_TO[ActionStatus(target)]
+
+
+def next_statuses(current: str) -> list[str]:
+    """The statuses an action may take next (done and stopped are final)."""
+    return [
+        s for s in ActionStatus.values if ACTION_MACHINE.allows(current, action_move(current, s))
+    ]
+
+
+# ``casework.PlanAction.source`` for an action a panel lands on a context plan.
+PLAN_SOURCE = {PanelKind.HSB: "hsb_meeting", PanelKind.MACE: "mace_panel"}
+
+
+class PanelAction(models.Model):
+    """An action the panel agreed on one agenda item: owner, agency, due date, status.
+
+    ``builds_on`` are strengths from the young person's aspirational profile that
+    the action builds on (a trusted adult, a talent). An action on a location that
+    has an approved context safeguarding plan lands on that plan: ``plan_action`` is
+    the plan's action, which is followed there (its status is the plan's), and
+    ``plan_action.panel_action.item`` leads back to the agenda item.
+    """
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="actions")
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("access.Agency", on_delete=models.PROTECT, related_name="+")
+    due = models.DateField()
+    status = models.CharField(
+        max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    builds_on = models.ManyToManyField("profiles.ProfileItem", blank=True, related_name="+")
+    plan_action = models.OneToOneField(
+        "casework.PlanAction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="panel_action",
+        help_text="The context plan's action, when it landed on the location's plan.",
+    )
+    created_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["due", "id"]
+        indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["status", "due"])]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_ACTION_STATUSES
+
+    @property
+    def on_plan(self) -> bool:
+        return self.plan_action_id is not None
+
+
+class ActionProgress(models.Model):
+    """One step in an action's story, oldest first: from which status and due date to which,
+    and what happened. The first step (agreeing it) comes from nowhere."""
+
+    action = models.ForeignKey(PanelAction, on_delete=models.CASCADE, related_name="progress")
+    at = models.DateTimeField()
+    by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    note = models.TextField()
+    status_from = models.CharField(max_length=12, choices=ActionStatus.choices, blank=True)
+    status_to = models.CharField(max_length=12, choices=ActionStatus.choices)
+    due_from = models.DateField(null=True, blank=True)
+    due_to = models.DateField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        was = self.get_status_from_display() or "Agreed"
+        return f"{was} to {self.get_status_to_display().lower()}, {self.at:%d/%m/%Y}"

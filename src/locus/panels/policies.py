@@ -1,0 +1,112 @@
+"""Who may see and run a contextual HSB meeting or MACE panel.
+
+* A panel meeting is visible to the workers on its attendee list (whatever their
+  attendance: the chair and whoever set it up are on it), the managers of their
+  teams, and administrators. Auditors read the audit trail, not panels.
+* Its **organisers** (whoever set it up, the chair, a manager of either's team,
+  an administrator) add attendees and agenda items, record it as held, cancel
+  and close it.
+* The discussion and decisions are recorded by an organiser or an attendee;
+  actions are agreed by an organiser or a worker who attended, and updated by
+  their owner, the owner's team manager or an organiser.
+* Sight of the *people* on the agenda is not given by the panel: each item about
+  a person follows the viewer's own sight of that person (``access/scopes.py``),
+  and a person the viewer may not see is "a young person held by <worker>, <team>".
+  Naming someone on the agenda needs sight of them: naming is not a way in.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from locus.access import scopes
+from locus.access.models import Role, Worker
+from locus.access.policies import CASEWORK_ROLES, is_administrator
+from locus.cocase.policies import is_invitable
+from locus.panels.models import Attendance, PanelAction, PanelAttendee, PanelMeeting
+
+
+def panels_visible_to(worker: Worker) -> QuerySet[PanelMeeting]:
+    if is_administrator(worker):
+        return PanelMeeting.objects.all()
+    if not scopes.sees_case_records(worker):
+        return PanelMeeting.objects.none()
+    on_list = PanelAttendee.objects.filter(worker=worker).values("meeting_id")
+    q = Q(id__in=on_list)
+    if worker.role == Role.MANAGER and worker.team_id is not None:
+        q |= Q(
+            id__in=PanelAttendee.objects.filter(worker__team_id=worker.team_id).values("meeting_id")
+        )
+    return PanelMeeting.objects.filter(q)
+
+
+def can_view_panel(worker: Worker, meeting: PanelMeeting) -> bool:
+    return panels_visible_to(worker).filter(pk=meeting.pk).exists()
+
+
+def access_panel(worker: Worker, meeting_id: object) -> PanelMeeting:
+    """The panel meeting, or 404 for one that is missing or that the worker may not see."""
+    try:
+        return (
+            panels_visible_to(worker)
+            .select_related("chair__team__agency", "created_by__team")
+            .get(pk=int(str(meeting_id)))
+        )
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise Http404("Not found") from exc
+
+
+def can_set_up_panel(worker: Worker) -> bool:
+    """Practitioners and managers who work cases (and administrators) set up a panel."""
+    if is_administrator(worker):
+        return True
+    return worker.role in CASEWORK_ROLES and scopes.sees_case_records(worker)
+
+
+def may_attend(worker: Worker) -> bool:
+    """Who may be on a panel's list: the workers a co-case meeting may invite (active
+    practitioners, managers and analysts who see case records)."""
+    return is_invitable(worker)
+
+
+def _manager_of(worker: Worker, *others: Worker) -> bool:
+    """``worker`` is the team manager of one of ``others``."""
+    if worker.role != Role.MANAGER or worker.team_id is None:
+        return False
+    return scopes.sees_case_records(worker) and any(o.team_id == worker.team_id for o in others)
+
+
+def is_organiser(worker: Worker, meeting: PanelMeeting) -> bool:
+    """Whoever set it up, the chair, a manager of either's team, or an administrator."""
+    if is_administrator(worker):
+        return True
+    leads = (meeting.created_by, meeting.chair)
+    return worker.is_active and (worker.pk in {w.pk for w in leads} or _manager_of(worker, *leads))
+
+
+def _attendance(worker: Worker, meeting: PanelMeeting) -> str | None:
+    # Reads the prefetched attendees when the page has them, one query otherwise.
+    return next((a.attendance for a in meeting.attendees.all() if a.worker_id == worker.pk), None)
+
+
+def can_record_discussion(worker: Worker, meeting: PanelMeeting) -> bool:
+    if is_organiser(worker, meeting):
+        return True
+    return worker.is_active and _attendance(worker, meeting) is not None
+
+
+def can_add_action(worker: Worker, meeting: PanelMeeting) -> bool:
+    if is_organiser(worker, meeting):
+        return True
+    return worker.is_active and _attendance(worker, meeting) == Attendance.ATTENDED
+
+
+def can_update_action(worker: Worker, action: PanelAction) -> bool:
+    """Its owner, the owner's team manager, or one of the panel's organisers."""
+    return worker.is_active and (
+        action.owner_id == worker.pk
+        or _manager_of(worker, action.owner)
+        or is_organiser(worker, action.meeting)
+    )

@@ -1,0 +1,285 @@
+"""Reads of panel meetings, always for a viewer.
+
+An agenda item about a person the viewer may not see names nobody: it says "a
+young person held by <worker>, <team>, <agency>" (or "a person of concern
+recorded by ..."), and its reasons, discussion, decisions and the descriptions
+of its actions are withheld, except an action the viewer owns. A location the
+viewer may not see (a home, a peer group) is "a home you may not see". Every
+function makes a fixed number of queries, whatever the size of the agenda.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+
+from locus.access import scopes
+from locus.access.models import Team, Worker
+from locus.access.selectors import visible_person_ids
+from locus.casework.models import (
+    FINISHED_ACTION_STATUSES,
+    CaseStatus,
+    ContextPlan,
+    PlanStatus,
+)
+from locus.panels import policies
+from locus.panels.models import (
+    LISTS,
+    AgendaItem,
+    ItemKind,
+    PanelAction,
+    PanelAttendee,
+    PanelDecision,
+    PanelMeeting,
+    PanelStep,
+)
+from locus.people.models import Person
+
+
+def panels_for(*, viewer: Worker, status: str = "") -> QuerySet[PanelMeeting]:
+    """The panel meetings the viewer may see, newest first, with the size of each list."""
+    qs = policies.panels_visible_to(viewer)
+    if status:
+        qs = qs.filter(status=status)
+    return (
+        qs.select_related("chair")
+        .annotate(
+            item_count=Count("items", distinct=True),
+            open_actions=Count(
+                "actions",
+                filter=~Q(actions__status__in=FINISHED_ACTION_STATUSES),
+                distinct=True,
+            ),
+        )
+        .order_by("-meets_on", "-id")
+    )
+
+
+def holder_text(worker: Worker | None, team: Team | None) -> str:
+    if worker is None:
+        return ""
+    team = team or worker.team
+    return f"{worker}, {team.name}, {team.agency.name}" if team is not None else str(worker)
+
+
+def hidden_label(item: AgendaItem) -> str:
+    """How an item about someone or somewhere the viewer may not see is described: by who
+    holds the case (or recorded the person), so the viewer knows whom to ask."""
+    if item.kind == ItemKind.LOCATION:
+        assert item.context is not None
+        return f"A {item.context.get_kind_display().lower()} you may not see"
+    who = "A person of concern" if item.kind == ItemKind.PERSON_OF_CONCERN else "A young person"
+    holder = holder_text(item.holder, item.holder_team)
+    if holder:
+        return f"{who} {'held' if item.holds_case else 'recorded'} by {holder}"
+    if item.kind == ItemKind.PERSON_OF_CONCERN:
+        return f"{who} you may not see"
+    return f"{who} not allocated to a worker"
+
+
+@dataclass
+class ActionView:
+    action: PanelAction
+    shown: bool  # the description: the viewer sees the item's subject, or owns the action
+    can_update: bool
+    builds_on: list[str] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        """Its status where it is followed: on the context plan for an action that landed."""
+        followed = self.action.plan_action or self.action
+        return followed.get_status_display()
+
+
+@dataclass
+class ItemView:
+    item: AgendaItem
+    visible: bool
+    label: str
+    has_plan: bool = False  # a location with an approved context plan: actions land on it
+    decisions: list[PanelDecision] = field(default_factory=list)
+    actions: list[ActionView] = field(default_factory=list)
+
+
+@dataclass
+class AgendaList:
+    kind: str
+    heading: str
+    items: list[ItemView]
+
+
+@dataclass
+class PanelDetail:
+    meeting: PanelMeeting
+    attendees: list[PanelAttendee]
+    lists: list[AgendaList]
+    decisions: list[PanelDecision]  # on the meeting as a whole
+    organiser: bool
+    can_discuss: bool
+    can_add_action: bool
+
+    def allows(self, step: str) -> bool:
+        return self.meeting.allows(step)
+
+    @property
+    def people_shown(self) -> list[int]:
+        return [
+            v.item.person_id
+            for agenda in self.lists
+            for v in agenda.items
+            if v.visible and v.item.person_id
+        ]
+
+    @property
+    def open_actions(self) -> int:
+        """The panel's own actions still open (those on a context plan are the plan's)."""
+        return sum(
+            1
+            for agenda in self.lists
+            for v in agenda.items
+            for a in v.actions
+            if not a.action.is_finished and not a.action.on_plan
+        )
+
+    @property
+    def can_hold(self) -> bool:
+        return self.organiser and self.allows(PanelStep.HOLD)
+
+    @property
+    def can_close(self) -> bool:
+        return self.organiser and self.allows(PanelStep.CLOSE) and not self.open_actions
+
+
+def _attendees() -> Prefetch:
+    return Prefetch(
+        "attendees",
+        queryset=PanelAttendee.objects.select_related("worker__team__agency").order_by("id"),
+    )
+
+
+def meeting_items(meeting: PanelMeeting) -> list[AgendaItem]:
+    return list(
+        meeting.items.select_related(
+            "person", "context", "holder__team__agency", "holder_team__agency"
+        ).order_by("id")
+    )
+
+
+def visible_item_ids(viewer: Worker, items: list[AgendaItem]) -> set[int]:
+    """Which items the viewer may read in full: two queries, however many items."""
+    people = visible_person_ids(viewer, (i.person_id for i in items if i.person_id))
+    context_ids = {i.context_id for i in items if i.context_id}
+    places = (
+        set(
+            scopes.contexts_visible_to(viewer)
+            .filter(id__in=context_ids)
+            .values_list("id", flat=True)
+        )
+        if context_ids
+        else set()
+    )
+    return {
+        i.pk
+        for i in items
+        if (i.person_id in people) or (i.context_id is not None and i.context_id in places)
+    }
+
+
+def contexts_with_plans(context_ids: set[int]) -> set[int]:
+    """Which of these locations have an approved context plan on an open case (one query)."""
+    if not context_ids:
+        return set()
+    return set(
+        ContextPlan.objects.filter(case__context_id__in=context_ids, status=PlanStatus.ACTIVE)
+        .exclude(case__status=CaseStatus.CLOSED)
+        .values_list("case__context_id", flat=True)
+    )
+
+
+def item_label(item: AgendaItem, visible: bool) -> str:
+    if not visible:
+        return hidden_label(item)
+    if item.person is not None:
+        return item.person.full_name
+    assert item.context is not None
+    return item.context.name
+
+
+def panel_detail(viewer: Worker, meeting: PanelMeeting) -> PanelDetail:
+    """Everything the meeting's page shows, in a fixed number of queries."""
+    prefetch_related_objects([meeting], _attendees())
+    items = meeting_items(meeting)
+    visible = visible_item_ids(viewer, items)
+    decisions = list(meeting.decisions.select_related("recorded_by").order_by("recorded_at", "id"))
+    actions = list(
+        meeting.actions.select_related("owner__team__agency", "agency", "plan_action")
+        .prefetch_related("builds_on")
+        .order_by("due", "id")
+    )
+    planned = contexts_with_plans({i.context_id for i in items if i.context_id})
+    views = {
+        i.pk: ItemView(i, i.pk in visible, item_label(i, i.pk in visible), i.context_id in planned)
+        for i in items
+    }
+    general = []
+    for decision in decisions:
+        if decision.item_id is None:
+            general.append(decision)
+        else:
+            views[decision.item_id].decisions.append(decision)
+    for action in actions:
+        action.meeting = meeting
+        view = views[action.item_id]
+        shown = view.visible or action.owner_id == viewer.pk
+        view.actions.append(
+            ActionView(
+                action,
+                shown,
+                not action.on_plan and policies.can_update_action(viewer, action),
+                [b.text for b in action.builds_on.all() if b.ended_on is None] if shown else [],
+            )
+        )
+    lists = [
+        AgendaList(kind, heading, [v for v in views.values() if v.item.kind == kind])
+        for kind, heading in LISTS
+    ]
+    return PanelDetail(
+        meeting=meeting,
+        attendees=list(meeting.attendees.all()),
+        lists=lists,
+        decisions=general,
+        organiser=policies.is_organiser(viewer, meeting),
+        can_discuss=policies.can_record_discussion(viewer, meeting),
+        can_add_action=policies.can_add_action(viewer, meeting),
+    )
+
+
+@dataclass
+class PersonItem:
+    """A panel agenda item about a child, for the child's page."""
+
+    item: AgendaItem
+    meeting_visible: bool
+
+
+def panel_items_for_person(viewer: Worker, person: Person) -> list[PersonItem]:
+    """The HSB meetings and MACE panels that had this child on a list, newest first, with the
+    list (harmed and harming stay apart). Two queries. The caller has checked that the viewer
+    may see the child; a meeting is linked only for a viewer who may see it."""
+    items = list(
+        AgendaItem.objects.filter(person=person)
+        .select_related("meeting")
+        .order_by("-meeting__meets_on", "kind", "id")
+    )
+    meeting_ids = {i.meeting_id for i in items}
+    seen = (
+        set(
+            policies.panels_visible_to(viewer)
+            .filter(id__in=meeting_ids)
+            .values_list("id", flat=True)
+        )
+        if meeting_ids
+        else set()
+    )
+    return [PersonItem(i, i.meeting_id in seen) for i in items]

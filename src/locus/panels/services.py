@@ -1,0 +1,656 @@
+"""Writing panel meetings: set up, agenda, held, discussion, decisions, actions, close.
+
+A panel meeting moves ``scheduled -> held -> closed``, or is cancelled before it
+is held; what each status allows is ``models.ALLOWED_STEPS``, and any other move
+raises :class:`InvalidTransition` with a plain message. Every service checks
+permission, validates every field (all problems at once) before it writes, and
+audits each row it writes in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import cast
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from locus.access import policies as access_policies
+from locus.access.models import Agency, Team, Worker
+from locus.audit.models import ChangeAction
+from locus.audit.services import record_change, snapshot
+from locus.casework.models import (
+    ACTION_MACHINE,
+    FINISHED_ACTION_STATUSES,
+    PLAN_MACHINE,
+    ActionStatus,
+    CaseStatus,
+    ContextPlan,
+    PlanAction,
+    PlanActionUpdate,
+    PlanStatus,
+)
+from locus.cocase.models import LawfulBasis
+from locus.common.errors import InvalidTransition
+from locus.common.models import Confidence, Source
+from locus.common.services import Problems, permitted, save_changes, today
+from locus.panels import policies
+from locus.panels.models import (
+    ALLOWED_STEPS,
+    NEXT_STATUS,
+    PLAN_SOURCE,
+    YOUNG_PERSON_KINDS,
+    ActionProgress,
+    AgendaItem,
+    Attendance,
+    ItemKind,
+    PanelAction,
+    PanelAttendee,
+    PanelDecision,
+    PanelKind,
+    PanelMeeting,
+    PanelStatus,
+    PanelStep,
+    action_move,
+)
+from locus.people.models import Allocation, Person, PersonKind
+from locus.places.models import Context
+from locus.profiles.models import ProfileItem
+
+DEFAULT_REVIEW = dt.timedelta(weeks=12)
+# A panel is recorded up to a year after it met or set up to a year ahead; further is a typo.
+WINDOW = dt.timedelta(days=366)
+MAX_TEXT = 2000
+STARTING = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+
+
+def _create(actor: Worker, obj: Model) -> None:
+    record_change(actor=actor, action=ChangeAction.CREATE, obj=obj)
+
+
+def _lock(meeting: PanelMeeting) -> None:
+    """Read the meeting afresh and hold its row: a page loaded before someone else
+    cancelled the meeting must not then hold it."""
+    meeting.refresh_from_db(
+        from_queryset=PanelMeeting.objects.select_for_update(), fields=["status"]
+    )
+
+
+def require_step(meeting: PanelMeeting, step: PanelStep) -> None:
+    """Raise :class:`InvalidTransition`, in the meeting's own terms, unless its status allows
+    ``step``."""
+    if step in ALLOWED_STEPS[meeting.status]:
+        return
+    status = PanelStatus(meeting.status)
+    if status == PanelStatus.SCHEDULED:
+        raise InvalidTransition(
+            f"This meeting has not been held yet: record it as held before you {step.label}"
+        )
+    if status == PanelStatus.HELD and step in (PanelStep.ADD_ATTENDEE, PanelStep.CANCEL):
+        raise InvalidTransition(
+            f"This meeting has been held: it is too late to {step.label}"
+            + (". Close it once its actions are done" if step == PanelStep.CANCEL else "")
+        )
+    raise InvalidTransition(f"This meeting is {status.label.lower()}: you cannot {step.label}")
+
+
+def _organise(actor: Worker, meeting: PanelMeeting, step: PanelStep) -> None:
+    permitted(policies.is_organiser, actor, meeting)
+    _lock(meeting)
+    require_step(meeting, step)
+
+
+def _text(problems: Problems, field: str, value: str, missing: str, limit: int = MAX_TEXT) -> str:
+    value = value.strip()
+    if missing:
+        problems.check(bool(value), field, missing)
+    problems.check(len(value) <= limit, field, f"This must be {limit} characters or fewer")
+    return value
+
+
+def _check_attendable(problems: Problems, field: str, worker: Worker) -> None:
+    problems.check(
+        policies.may_attend(worker),
+        field,
+        f"{worker} cannot be on the list: only active practitioners, managers and analysts",
+    )
+
+
+# --- Setting up ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def panel_create(
+    *,
+    actor: Worker,
+    kind: str,
+    meets_on: dt.date | None,
+    chair: Worker,
+    lawful_basis: str,
+    lawful_basis_other: str = "",
+    title: str = "",
+    place: str = "",
+    review_on: dt.date | None = None,
+    attendees: Iterable[Worker] = (),
+) -> PanelMeeting:
+    """Set up a contextual HSB meeting or MACE panel.
+
+    Whoever sets it up and the chair are on its attendee list (so they see it);
+    the review date defaults to twelve weeks after the meeting.
+    """
+    permitted(policies.can_set_up_panel, actor)
+    problems = Problems()
+    problems.check(kind in PanelKind.values, "kind", "Choose an HSB meeting or a MACE panel")
+    if meets_on is None:
+        problems.add("meets_on", "Enter the date of the meeting")
+    elif abs(meets_on - today()) > WINDOW:
+        problems.add("meets_on", "The meeting must be within a year of today")
+    _check_attendable(problems, "chair", chair)
+    problems.check(
+        lawful_basis in LawfulBasis.values,
+        "lawful_basis",
+        "Choose the lawful basis for sharing information at this meeting",
+    )
+    other = _text(
+        problems,
+        "lawful_basis_other",
+        lawful_basis_other,
+        "Say what the lawful basis is" if lawful_basis == LawfulBasis.OTHER else "",
+        300,
+    )
+    title = _text(problems, "title", title, "", 120)
+    place = _text(problems, "place", place, "", 200)
+    if meets_on is not None:
+        review_on = review_on or meets_on + DEFAULT_REVIEW
+        problems.check(review_on > meets_on, "review_on", "The review must be after the meeting")
+    others = {w.pk: w for w in attendees if w.pk not in (actor.pk, chair.pk)}
+    for worker in others.values():
+        _check_attendable(problems, "attendees", worker)
+    problems.raise_if_any()
+    assert meets_on is not None and review_on is not None
+    meeting = PanelMeeting.objects.create(
+        kind=kind,
+        title=title or f"{PanelKind(kind).label}, {date_format(meets_on, 'j F Y')}",
+        meets_on=meets_on,
+        place=place,
+        chair=chair,
+        lawful_basis=lawful_basis,
+        lawful_basis_other=other if lawful_basis == LawfulBasis.OTHER else "",
+        review_on=review_on,
+        created_by=actor,
+        created_at=timezone.now(),
+    )
+    _create(actor, meeting)
+    for worker in {actor.pk: actor, chair.pk: chair, **others}.values():
+        _create(actor, PanelAttendee.objects.create(meeting=meeting, worker=worker, added_by=actor))
+    return meeting
+
+
+@transaction.atomic
+def panel_attendee_add(
+    *,
+    actor: Worker,
+    meeting: PanelMeeting,
+    worker: Worker | None = None,
+    name: str = "",
+    organisation: str = "",
+) -> PanelAttendee:
+    """Put a worker on the list (they will see the meeting), or a partner's representative
+    without a Locus account, by name and organisation (a record only)."""
+    _organise(actor, meeting, PanelStep.ADD_ATTENDEE)
+    problems = Problems()
+    name = _text(problems, "name", name, "", 200)
+    organisation = _text(problems, "organisation", organisation, "", 200)
+    if worker is not None:
+        problems.check(not name, "name", "Choose a worker or enter a name, not both")
+        _check_attendable(problems, "worker", worker)
+        problems.check(
+            not meeting.attendees.filter(worker=worker).exists(),
+            "worker",
+            f"{worker} is already on the list",
+        )
+    else:
+        problems.check(bool(name), "name", "Choose a worker, or enter the person's name")
+        problems.check(
+            bool(organisation) or not name,
+            "organisation",
+            "Enter the organisation the person is from",
+        )
+    problems.raise_if_any()
+    attendee = PanelAttendee.objects.create(
+        meeting=meeting, worker=worker, name=name, organisation=organisation, added_by=actor
+    )
+    _create(actor, attendee)
+    return attendee
+
+
+def _holder(person: Person) -> tuple[Worker | None, Team | None, bool]:
+    """Who holds the person's case (earliest open allocation), or else who recorded them
+    (unless that was the system, an import, which nobody can be asked about)."""
+    allocation = (
+        Allocation.objects.filter(person=person, end__isnull=True)
+        .select_related("worker", "team")
+        .order_by("start", "id")
+        .first()
+    )
+    if allocation is not None:
+        return allocation.worker, allocation.team, True
+    # recorded_by_field() is an untyped ForeignKey to access.Worker.
+    recorder = cast("Worker | None", person.recorded_by)
+    if recorder is None or recorder.team is None:
+        return None, None, False
+    return recorder, recorder.team, False
+
+
+@transaction.atomic
+def agenda_item_add(
+    *,
+    actor: Worker,
+    meeting: PanelMeeting,
+    kind: str,
+    reason: str,
+    person: Person | None = None,
+    context: Context | None = None,
+    source: str = "",
+    confidence: str = "",
+) -> AgendaItem:
+    """Put a young person harmed, a young person who harmed, a person of concern, or a
+    location on the agenda.
+
+    Harmed and harming are separate lists: a young person on both is two items.
+    A person of concern is an adult *associated* with the young people or places,
+    and the item says where that association comes from (source, confidence).
+    Naming someone or somewhere needs sight of them.
+    """
+    _organise(actor, meeting, PanelStep.ADD_ITEM)
+    if person is not None:
+        permitted(access_policies.can_name_people, actor, [person])
+    if context is not None:
+        permitted(access_policies.can_view_context, actor, context)
+    problems = Problems()
+    problems.check(kind in ItemKind.values, "kind", "Choose which list it goes on")
+    if kind == ItemKind.LOCATION:
+        problems.check(context is not None, "context", "Choose the location")
+        problems.check(person is None, "person", "A location item names a place, not a person")
+        problems.check(
+            context is None or not meeting.items.filter(context=context).exists(),
+            "context",
+            "This location is already on the agenda",
+        )
+    elif kind in ItemKind.values:
+        problems.check(person is not None, "person", "Choose the person")
+        problems.check(context is None, "context", "A person's item names a person, not a place")
+        if person is not None:
+            if kind in YOUNG_PERSON_KINDS:
+                problems.check(
+                    person.kind == PersonKind.YOUNG_PERSON,
+                    "person",
+                    "Only a young person goes on this list: an adult is a person of concern",
+                )
+            else:
+                problems.check(
+                    person.kind == PersonKind.ADULT_OF_CONCERN,
+                    "person",
+                    "A young person goes on the list of young people harmed or who harmed, "
+                    "not as a person of concern",
+                )
+            problems.check(
+                not meeting.items.filter(kind=kind, person=person).exists(),
+                "person",
+                f"{person.full_name} is already on the list: {ItemKind(kind).label.lower()}",
+            )
+    reason = _text(problems, "reason", reason, "Say why it is on the agenda")
+    if kind == ItemKind.PERSON_OF_CONCERN:
+        problems.check(
+            source in Source.values, "source", "Say where the information about them comes from"
+        )
+        problems.check(
+            confidence in Confidence.values, "confidence", "Say how sure the information is"
+        )
+    else:
+        source = confidence = ""
+    problems.raise_if_any()
+    holder, team, holds_case = _holder(person) if person is not None else (None, None, False)
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        kind=kind,
+        person=person,
+        context=context,
+        holder=holder,
+        holder_team=team,
+        holds_case=holds_case,
+        reason=reason,
+        source=source,
+        confidence=confidence,
+        added_by=actor,
+        added_at=timezone.now(),
+    )
+    _create(actor, item)
+    return item
+
+
+@transaction.atomic
+def panel_cancel(*, actor: Worker, meeting: PanelMeeting, reason: str) -> PanelMeeting:
+    _organise(actor, meeting, PanelStep.CANCEL)
+    problems = Problems()
+    reason = _text(problems, "reason", reason, "Say why the meeting is cancelled")
+    problems.raise_if_any()
+    return save_changes(
+        actor=actor,
+        obj=meeting,
+        fields={
+            "status": NEXT_STATUS[PanelStep.CANCEL],
+            "cancelled_at": timezone.now(),
+            "cancel_reason": reason,
+        },
+    )
+
+
+# --- The meeting ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def panel_hold(
+    *,
+    actor: Worker,
+    meeting: PanelMeeting,
+    attended: Iterable[int],
+    summary: str = "",
+    review_on: dt.date | None = None,
+) -> PanelMeeting:
+    """Record that the meeting took place: who attended (attendee ids), what was discussed
+    overall, and the review date (kept unless changed)."""
+    _organise(actor, meeting, PanelStep.HOLD)
+    if meeting.meets_on > today():
+        raise InvalidTransition(
+            f"The meeting is set for {date_format(meeting.meets_on, 'j F Y')}: "
+            "record it as held once it has taken place"
+        )
+    attendees = list(meeting.attendees.order_by("id"))
+    present = set(attended)
+    problems = Problems()
+    problems.check(
+        present <= {a.pk for a in attendees}, "attended", "Choose people from the list only"
+    )
+    problems.check(bool(present), "attended", "Choose at least one person who attended")
+    summary = _text(problems, "summary", summary, "", 5000)
+    review_on = review_on or meeting.review_on
+    problems.check(
+        review_on > meeting.meets_on, "review_on", "The review must be after the meeting"
+    )
+    problems.raise_if_any()
+    for attendee in attendees:
+        status = Attendance.ATTENDED if attendee.pk in present else Attendance.DID_NOT_ATTEND
+        save_changes(actor=actor, obj=attendee, fields={"attendance": status})
+    return save_changes(
+        actor=actor,
+        obj=meeting,
+        fields={
+            "status": NEXT_STATUS[PanelStep.HOLD],
+            "summary": summary,
+            "review_on": review_on,
+            "held_recorded_by": actor,
+            "held_recorded_at": timezone.now(),
+        },
+    )
+
+
+def item_visible(viewer: Worker, item: AgendaItem) -> bool:
+    """The viewer may see the item's person or place (its words follow that sight)."""
+    if item.person_id is not None:
+        assert item.person is not None
+        return access_policies.can_view_person(viewer, item.person)
+    assert item.context is not None
+    return access_policies.can_view_context(viewer, item.context)
+
+
+def _on_item(actor: Worker, item: AgendaItem, step: PanelStep) -> PanelMeeting:
+    """Lock the item's meeting and check the step; writing about a person or place needs
+    sight of them, as reading does."""
+    meeting = item.meeting
+    _lock(meeting)
+    require_step(meeting, step)
+    permitted(item_visible, actor, item)
+    return meeting
+
+
+@transaction.atomic
+def item_discussion_record(*, actor: Worker, item: AgendaItem, discussion: str) -> AgendaItem:
+    permitted(policies.can_record_discussion, actor, item.meeting)
+    _on_item(actor, item, PanelStep.DISCUSS)
+    problems = Problems()
+    discussion = _text(problems, "discussion", discussion, "Enter what was discussed", 5000)
+    problems.raise_if_any()
+    return save_changes(actor=actor, obj=item, fields={"discussion": discussion})
+
+
+@transaction.atomic
+def panel_decision_add(
+    *, actor: Worker, meeting: PanelMeeting, text: str, item: AgendaItem | None = None
+) -> PanelDecision:
+    """A decision on one agenda item, or on the meeting as a whole."""
+    permitted(policies.can_record_discussion, actor, meeting)
+    if item is not None:
+        if item.meeting_id != meeting.pk:
+            raise ValueError("the item is not on this meeting's agenda")
+        _on_item(actor, item, PanelStep.DECIDE)
+    else:
+        _lock(meeting)
+        require_step(meeting, PanelStep.DECIDE)
+    problems = Problems()
+    text = _text(problems, "text", text, "Enter the decision")
+    problems.raise_if_any()
+    decision = PanelDecision.objects.create(
+        meeting=meeting, item=item, text=text, recorded_by=actor, recorded_at=timezone.now()
+    )
+    _create(actor, decision)
+    return decision
+
+
+def _check_due(problems: Problems, due: dt.date | None) -> None:
+    if due is None:
+        problems.add("due", "Enter the date it is due")
+    elif due < today():
+        problems.add("due", "The due date must be today or later")
+
+
+def active_plan_for(context: Context) -> ContextPlan | None:
+    """The location's approved context safeguarding plan, on its open case, if it has one."""
+    return (
+        ContextPlan.objects.filter(case__context=context, status=PlanStatus.ACTIVE)
+        .exclude(case__status=CaseStatus.CLOSED)
+        .select_related("case__context")
+        .first()
+    )
+
+
+def _land_on_plan(
+    actor: Worker, action: PanelAction, plan: ContextPlan, meeting: PanelMeeting
+) -> PlanAction:
+    """Add the panel's action to the location's plan, where the case team follows it."""
+    plan_action = PlanAction.objects.create(
+        plan=plan,
+        description=action.description,
+        agency=action.agency,
+        owner=action.owner,
+        due_on=action.due,
+        status=action.status,
+        source=PLAN_SOURCE[PanelKind(meeting.kind)],
+        created_by=actor,
+        created_at=action.created_at,
+        updated_at=action.created_at,
+    )
+    _create(actor, plan_action)
+    _create(
+        actor,
+        PlanActionUpdate.objects.create(
+            action=plan_action,
+            at=action.created_at,
+            by=actor,
+            status=plan_action.status,
+            due_on=plan_action.due_on,
+            note=f"Agreed at {meeting.title}; owned by {action.owner}, {action.agency}",
+        ),
+    )
+    return plan_action
+
+
+@transaction.atomic
+def panel_action_add(
+    *,
+    actor: Worker,
+    item: AgendaItem,
+    description: str,
+    owner: Worker,
+    due: dt.date | None,
+    agency: Agency | None = None,
+    status: str = ActionStatus.PLANNED,
+    builds_on: Iterable[ProfileItem] = (),
+) -> PanelAction:
+    """Agree an action on an agenda item: an owner on the meeting's list, the agency that
+    delivers it (the owner's unless named), a due date, and the young person's strengths
+    it builds on (current items of that young person's aspirational profile).
+
+    An action on a location that has an approved context safeguarding plan (its case
+    open) lands on that plan, so that the case team follows it with the plan's other
+    actions; the panel keeps the link. Without such a plan it stays with the panel.
+    """
+    meeting = item.meeting
+    permitted(policies.can_add_action, actor, meeting)
+    _on_item(actor, item, PanelStep.ADD_ACTION)
+    plan = active_plan_for(item.context) if item.context is not None else None
+    if plan is not None:
+        plan.refresh_from_db(from_queryset=ContextPlan.objects.select_for_update())
+        plan = plan if PLAN_MACHINE.allows(plan.status, "edit") else None
+    strengths = list(builds_on)
+    problems = Problems()
+    description = _text(problems, "description", description, "Describe the action")
+    problems.check(
+        meeting.attendees.filter(worker=owner).exists(),
+        "owner",
+        "The owner must be a worker on the meeting's list",
+    )
+    _check_due(problems, due)
+    problems.check(status in STARTING, "status", "A new action is planned or in progress")
+    delivering = agency or (owner.team.agency if owner.team is not None else None)
+    problems.check(delivering is not None, "agency", "Choose the agency that delivers it")
+    if plan is not None and delivering is not None and owner.agency_id != delivering.pk:
+        # The plan's rule: its actions are owned by someone in the delivering agency.
+        problems.add(
+            "owner",
+            f"{owner} does not work for {delivering}: on a context plan the owner works for "
+            "the agency that delivers the action",
+        )
+    if strengths:
+        problems.check(
+            item.kind in YOUNG_PERSON_KINDS
+            and all(s.person_id == item.person_id and s.ended_on is None for s in strengths),
+            "builds_on",
+            "Choose strengths from this young person's current profile",
+        )
+    problems.raise_if_any()
+    assert due is not None and delivering is not None
+    now = timezone.now()
+    action = PanelAction.objects.create(
+        item=item,
+        meeting=meeting,
+        owner=owner,
+        agency=delivering,
+        due=due,
+        status=status,
+        description=description,
+        created_at=now,
+        created_by=actor,
+        updated_at=now,
+    )
+    action.builds_on.set(strengths)
+    if plan is not None:
+        action.plan_action = _land_on_plan(actor, action, plan, meeting)
+        action.save(update_fields=["plan_action"])
+    record_change(
+        actor=actor,
+        action=ChangeAction.CREATE,
+        obj=action,
+        after={**snapshot(action), "builds_on": sorted(s.pk for s in strengths)},
+    )
+    first = ActionProgress.objects.create(
+        action=action,
+        at=now,
+        by=actor,
+        note=f"Agreed; owned by {owner}",
+        status_to=status,
+        due_to=due,
+    )
+    _create(actor, first)
+    return action
+
+
+@transaction.atomic
+def panel_action_update(
+    *,
+    actor: Worker,
+    action: PanelAction,
+    status: str,
+    note: str,
+    due: dt.date | None = None,
+) -> PanelAction:
+    """Record progress on an action: what happened, its status and due date. History is
+    kept, one row a step."""
+    permitted(policies.can_update_action, actor, action)
+    action.refresh_from_db(from_queryset=PanelAction.objects.select_for_update())
+    _lock(action.meeting)
+    require_step(action.meeting, PanelStep.UPDATE_ACTION)
+    if action.plan_action_id is not None:
+        raise InvalidTransition(
+            "This action is on the location's context safeguarding plan: "
+            "its progress is recorded on the plan"
+        )
+    problems = Problems()
+    if status in ActionStatus.values:
+        # The plan's moves: done and stopped are final, nothing goes back to planned.
+        ACTION_MACHINE.after(action.status, action_move(action.status, status))
+    else:
+        problems.add("status", "Choose the action's status")
+    note = _text(problems, "note", note, "Say what has happened")
+    moved = due is not None and due != action.due
+    if moved:
+        _check_due(problems, due)
+    problems.raise_if_any()
+    step = ActionProgress.objects.create(
+        action=action,
+        at=timezone.now(),
+        by=actor,
+        note=note,
+        status_from=action.status,
+        status_to=status,
+        due_from=action.due,
+        due_to=due if moved and due is not None else action.due,
+    )
+    _create(actor, step)
+    changed = {"status": step.status_to, "due": step.due_to, "updated_at": step.at}
+    return save_changes(actor=actor, obj=action, fields=changed)
+
+
+@transaction.atomic
+def panel_close(*, actor: Worker, meeting: PanelMeeting) -> PanelMeeting:
+    """Close a held meeting once each of its own actions is done or stopped; those that
+    landed on a context plan are the plan's to follow."""
+    _organise(actor, meeting, PanelStep.CLOSE)
+    still_open = (
+        meeting.actions.filter(plan_action__isnull=True)
+        .exclude(status__in=FINISHED_ACTION_STATUSES)
+        .count()
+    )
+    if still_open:
+        raise InvalidTransition(
+            f"{still_open} action{'s are' if still_open > 1 else ' is'} still planned or in "
+            "progress: mark each one done or stopped before closing the meeting"
+        )
+    return save_changes(
+        actor=actor,
+        obj=meeting,
+        fields={"status": NEXT_STATUS[PanelStep.CLOSE], "closed_at": timezone.now()},
+    )

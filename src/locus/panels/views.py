@@ -1,0 +1,411 @@
+"""Pages for contextual HSB meetings and MACE panels: thin views over selectors and services.
+
+A meeting the viewer may not see, an action they may not take, and an agenda
+item about someone they may not see (for the pages that write about it) answer
+404. Every page that shows the meeting logs the read.
+
+The form pages that move a meeting on are one view, :func:`panel_step`, driven by
+:data:`STEPS`: each step says who may take it, its form, and the service it runs,
+on the meeting or on one agenda item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from locus.access import scopes
+from locus.access.models import Agency, Worker
+from locus.audit.models import AccessAction
+from locus.audit.services import record_access
+from locus.common.forms import GovukForm
+from locus.common.http import AuthedRequest
+from locus.common.pagination import paginate
+from locus.common.services import permitted
+from locus.panels import policies, selectors, services
+from locus.panels.forms import (
+    ActionForm,
+    ActionUpdateForm,
+    AttendeeForm,
+    CancelForm,
+    DecisionForm,
+    DiscussionForm,
+    HoldForm,
+    ItemForm,
+    PanelForm,
+)
+from locus.panels.models import (
+    YOUNG_PERSON_KINDS,
+    AgendaItem,
+    ItemKind,
+    PanelAction,
+    PanelMeeting,
+    PanelStatus,
+)
+from locus.people.models import Allocation, Person
+from locus.profiles.models import ProfileItem
+from locus.profiles.pages import posted, submitted
+from locus.profiles.selectors import build_on_for
+
+
+def _workers() -> list[Worker]:
+    """Workers who may be on a panel's list, by agency and name."""
+    return [
+        w
+        for w in Worker.objects.filter(is_active=True, team__isnull=False)
+        .select_related("team__agency")
+        .order_by("team__agency__name", "last_name", "first_name", "id")
+        if policies.may_attend(w)
+    ]
+
+
+def panels_list(request: AuthedRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in PanelStatus.values:
+        status = ""
+    page, paging = paginate(
+        request, selectors.panels_for(viewer=request.user, status=status), per_page=25
+    )
+    record_access(
+        actor=request.user,
+        record_type="panels.panelmeeting",
+        action=AccessAction.SEARCH,
+        detail={"status": status, "shown": [str(m.pk) for m in page]},
+    )
+    return render(
+        request,
+        "panels/list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": PanelStatus.choices,
+            "can_set_up": policies.can_set_up_panel(request.user),
+            **paging,
+        },
+    )
+
+
+def panel_new(request: AuthedRequest) -> HttpResponse:
+    viewer = request.user
+    permitted(policies.can_set_up_panel, viewer)
+    form = PanelForm(
+        posted(request),
+        initial={"chair": str(viewer.pk) if policies.may_attend(viewer) else ""},
+        workers=_workers(),
+    )
+    created: list[PanelMeeting] = []
+
+    def run() -> None:
+        created.append(services.panel_create(actor=viewer, **form.values()))
+
+    if submitted(request, form, run, "Meeting set up: add the agenda and the attendees"):
+        return redirect("panel", meeting_id=created[0].pk)
+    return render(
+        request,
+        "panels/form.html",
+        {"form": form, "heading": "Set up an HSB meeting or MACE panel", "button": "Set up"},
+    )
+
+
+def panel_page(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting = policies.access_panel(request.user, meeting_id)
+    detail = selectors.panel_detail(request.user, meeting)
+    record_access(
+        actor=request.user,
+        obj=meeting,
+        detail={
+            "people_shown": detail.people_shown,
+            "items_withheld": sum(
+                1 for agenda in detail.lists for v in agenda.items if not v.visible
+            ),
+        },
+    )
+    return render(request, "panels/detail.html", {"d": detail, "meeting": meeting})
+
+
+# --- Form pages -------------------------------------------------------------------------------
+
+Subject = PanelMeeting | AgendaItem
+
+
+def _item(request: AuthedRequest, meeting: PanelMeeting, item_id: int) -> AgendaItem:
+    """An item of this meeting about someone or somewhere the viewer sees, or 404."""
+    item = (
+        meeting.items.select_related("person", "context", "holder__team__agency", "holder_team")
+        .filter(pk=item_id)
+        .first()
+    )
+    if item is None or not services.item_visible(request.user, item):
+        raise Http404("Not found")
+    item.meeting = meeting
+    return item
+
+
+def _meeting_of(subject: Subject) -> PanelMeeting:
+    return subject.meeting if isinstance(subject, AgendaItem) else subject
+
+
+def _people_offered(viewer: Worker, q: str, limit: int = 25) -> list[Person]:
+    """People matching ``q`` whom the viewer may see; without ``q``, their caseload."""
+    qs = scopes.people_visible_to(viewer)
+    words = q.split()
+    if not words:
+        qs = qs.filter(
+            id__in=Allocation.objects.filter(worker=viewer, end__isnull=True).values("person_id")
+        )
+    for word in words:
+        qs = qs.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+    return list(qs.order_by("family_name", "given_name", "id")[:limit])
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit() and len(v) < 18]
+
+
+def _item_form(request: AuthedRequest, meeting: Subject) -> ItemForm:
+    """``?q=`` finds a person by name, ``?kind=`` picks the list."""
+    viewer = request.user
+    q = (request.POST.get("q") or request.GET.get("q") or "").strip()[:100]
+    people = _people_offered(viewer, q)
+    if request.POST.get("person"):
+        # A person chosen from an earlier search stays on the list the form checks against.
+        people += scopes.people_visible_to(viewer).filter(pk__in=_ids([request.POST["person"]]))
+    kind = request.GET.get("kind", "")
+    form = ItemForm(
+        posted(request),
+        initial={"kind": kind if kind in ItemKind.values else ""},
+        people=people,
+        contexts=list(scopes.contexts_visible_to(viewer).order_by("kind", "name", "id")),
+    )
+    form.search = {"q": q, "found": len(people)}
+    return form
+
+
+def _attendee_form(request: AuthedRequest, meeting: Subject) -> AttendeeForm:
+    listed = set(_meeting_of(meeting).attendees.values_list("worker_id", flat=True))
+    return AttendeeForm(posted(request), workers=[w for w in _workers() if w.pk not in listed])
+
+
+def _hold_form(request: AuthedRequest, subject: Subject) -> HoldForm:
+    meeting = _meeting_of(subject)
+    return HoldForm(
+        posted(request),
+        initial={"review_on": meeting.review_on},
+        attendees=list(meeting.attendees.select_related("worker__team").order_by("id")),
+    )
+
+
+def _action_form(request: AuthedRequest, subject: Subject) -> ActionForm:
+    assert isinstance(subject, AgendaItem)
+    owners = [
+        a.worker
+        for a in subject.meeting.attendees.filter(worker__isnull=False).select_related(
+            "worker__team__agency"
+        )
+        if a.worker is not None
+    ]
+    young = subject.kind in YOUNG_PERSON_KINDS and subject.person is not None
+    options = build_on_for(request.user, [subject.person]) if young else []  # type: ignore[list-item]
+    form = ActionForm(
+        posted(request),
+        initial={"owner": str(request.user.pk)},
+        owners=owners,
+        agencies=list(Agency.objects.order_by("name")),
+        strengths=options,
+    )
+    form.strengths = list(ProfileItem.objects.filter(pk__in=[o.item_id for o in options]))
+    return form
+
+
+def _run_action(actor: Worker, item: Any, form: Any) -> object:
+    chosen = form.strength_ids() if "builds_on" in form.fields else set()
+    builds_on = [s for s in form.strengths if s.pk in chosen]
+    return services.panel_action_add(actor=actor, item=item, builds_on=builds_on, **form.values())
+
+
+@dataclass(frozen=True)
+class Step:
+    """A form page that moves a meeting on, or writes about one of its agenda items."""
+
+    heading: str
+    button: str
+    success: str
+    form: Callable[[AuthedRequest, Subject], GovukForm]
+    run: Callable[[Worker, Any, Any], object]
+    allowed: Callable[[Worker, PanelMeeting], bool] = policies.is_organiser
+    intro: str = ""
+    warning: bool = False
+    template: str = "panels/form.html"
+
+
+def _data(f: Any) -> dict[str, Any]:
+    return cast(dict[str, Any], f.cleaned_data)
+
+
+STEPS: dict[str, Step] = {
+    "attendee": Step(
+        "Add someone to the list",
+        "Add",
+        "Added to the list",
+        _attendee_form,
+        lambda actor, m, f: services.panel_attendee_add(
+            actor=actor,
+            meeting=m,
+            worker=f.chosen(),
+            name=_data(f).get("name", ""),
+            organisation=_data(f).get("organisation", ""),
+        ),
+    ),
+    "item": Step(
+        "Add to the agenda",
+        "Add to the agenda",
+        "Added to the agenda",
+        _item_form,
+        lambda actor, m, f: services.agenda_item_add(actor=actor, meeting=m, **f.values()),
+        template="panels/item_form.html",
+    ),
+    "hold": Step(
+        "Record the meeting as held",
+        "Record as held",
+        "Recorded as held: now record the discussion, decisions and actions",
+        _hold_form,
+        lambda actor, m, f: services.panel_hold(
+            actor=actor,
+            meeting=m,
+            attended=_ids(_data(f)["attended"]),
+            summary=_data(f).get("summary", ""),
+            review_on=_data(f).get("review_on"),
+        ),
+    ),
+    "cancel": Step(
+        "Cancel the meeting",
+        "Cancel the meeting",
+        "Meeting cancelled",
+        lambda request, m: CancelForm(posted(request)),
+        lambda actor, m, f: services.panel_cancel(
+            actor=actor, meeting=m, reason=_data(f)["reason"]
+        ),
+        warning=True,
+    ),
+    "close": Step(
+        "Close the meeting",
+        "Close the meeting",
+        "Meeting closed",
+        lambda request, m: GovukForm(posted(request)),
+        lambda actor, m, f: services.panel_close(actor=actor, meeting=m),
+        intro="Close the meeting once every action of its own is done or stopped. Nothing "
+        "more can be added to it after that.",
+    ),
+    "decision": Step(
+        "Record a decision",
+        "Save the decision",
+        "Decision recorded",
+        lambda request, subject: DecisionForm(posted(request)),
+        lambda actor, subject, f: services.panel_decision_add(
+            actor=actor,
+            meeting=_meeting_of(subject),
+            item=subject if isinstance(subject, AgendaItem) else None,
+            text=_data(f)["text"],
+        ),
+        allowed=policies.can_record_discussion,
+    ),
+    "discussion": Step(
+        "Record the discussion",
+        "Save",
+        "Discussion recorded",
+        lambda request, item: DiscussionForm(
+            posted(request), initial={"discussion": getattr(item, "discussion", "")}
+        ),
+        lambda actor, item, f: services.item_discussion_record(
+            actor=actor, item=item, discussion=_data(f)["discussion"]
+        ),
+        allowed=policies.can_record_discussion,
+    ),
+    "action": Step(
+        "Add an action",
+        "Add the action",
+        "Action added",
+        _action_form,
+        _run_action,
+        allowed=policies.can_add_action,
+    ),
+}
+
+
+def panel_step(
+    request: AuthedRequest, meeting_id: int, step: str, item_id: int | None = None
+) -> HttpResponse:
+    """One of :data:`STEPS`, on the meeting or (with ``item_id``) one of its agenda items:
+    404 unless the viewer may take it, then the form, then the service."""
+    page = STEPS[step]
+    meeting = policies.access_panel(request.user, meeting_id)
+    permitted(page.allowed, request.user, meeting)
+    subject: Subject = meeting if item_id is None else _item(request, meeting, item_id)
+    form = page.form(request, subject)
+    if submitted(request, form, lambda: page.run(request.user, subject, form), page.success):
+        return redirect("panel", meeting_id=meeting.pk)
+    if request.method == "GET":
+        # Each form page shows the meeting (some, an item about a person): the read is logged.
+        read = {"page": step, **({"item": item_id} if item_id else {})}
+        record_access(actor=request.user, obj=meeting, detail=read)
+    caption = ""
+    if isinstance(subject, AgendaItem):
+        caption = f"{subject.get_kind_display()}: {selectors.item_label(subject, True)}"
+    return render(
+        request,
+        page.template,
+        {
+            "meeting": meeting,
+            "form": form,
+            "heading": page.heading,
+            "button": page.button,
+            "intro": page.intro,
+            "warning": page.warning,
+            "caption": caption,
+        },
+    )
+
+
+def action_update(request: AuthedRequest, meeting_id: int, action_id: int) -> HttpResponse:
+    meeting = policies.access_panel(request.user, meeting_id)
+    action: PanelAction | None = (
+        meeting.actions.select_related("owner__team", "item__person", "item__context")
+        .filter(pk=action_id)
+        .first()
+    )
+    if action is None:
+        raise Http404("Not found")
+    action.meeting = meeting
+    permitted(policies.can_update_action, request.user, action)
+    form = ActionUpdateForm(posted(request), action=action)
+
+    def run() -> None:
+        services.panel_action_update(
+            actor=request.user,
+            action=action,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+            due=form.cleaned_data.get("due"),
+        )
+
+    if submitted(request, form, run, "Action updated"):
+        return redirect("panel", meeting_id=meeting.pk)
+    if request.method == "GET":
+        record_access(actor=request.user, obj=meeting, detail={"page": "action update"})
+    shown = action.owner_id == request.user.pk or services.item_visible(request.user, action.item)
+    return render(
+        request,
+        "panels/form.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "heading": "Update the action",
+            "intro": action.description if shown else "An action on an item you may not see.",
+            "button": "Save the update",
+        },
+    )

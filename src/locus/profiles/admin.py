@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from locus.common.admin import CaseRecordAdmin
+from locus.profiles.models import ProfileItem
+
+
+@admin.register(ProfileItem)
+class ProfileItemAdmin(CaseRecordAdmin):
+    list_display = ("person", "kind", "text", "own_words", "recorded_on", "ended_on")
+    list_filter = ("kind", "own_words")
+    list_select_related = ("person",)
+    raw_id_fields = ("person", "peer", "place", "recorded_by", "ended_by", "replaces")

@@ -1,0 +1,114 @@
+"""Forms for the aspirational profile. They parse; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+
+from locus.cocase.forms import CocaseForm, date_field, set_choices
+from locus.people.models import Person
+from locus.places.models import Context
+from locus.profiles.models import ProfileKind
+
+YES_NO = [("yes", "Yes, these are their words"), ("no", "No, a worker's summary")]
+OWN_WORDS_HINT = (
+    "Write it as the young person said it where you can: a plan that builds on "
+    "“I want to be a mechanic” means more to them than “career aspirations”."
+)
+
+
+def _choice(message: str) -> dict[str, str]:
+    return {"required": message, "invalid_choice": message}
+
+
+class _Words(CocaseForm):
+    text = forms.CharField(
+        label="In the young person's words",
+        help_text=OWN_WORDS_HINT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what it is, in the young person's words if you can"},
+    )
+    own_words = forms.ChoiceField(
+        label="Are these the young person's own words?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages=_choice("Say whether these are the young person's own words"),
+    )
+
+    def words(self) -> dict[str, Any]:
+        return {
+            "text": self.cleaned_data["text"],
+            "own_words": self.cleaned_data["own_words"] == "yes",
+        }
+
+
+class ProfileItemForm(_Words):
+    kind = forms.ChoiceField(
+        label="What kind of strength is it?",
+        choices=ProfileKind.choices,
+        widget=forms.RadioSelect,
+        error_messages=_choice("Choose what kind of strength it is"),
+    )
+    peer = forms.ChoiceField(
+        label="A protective peer known to Locus (optional)",
+        required=False,
+        help_text="Only for a protective peer. Someone not offered here can be described "
+        "in the young person's words instead.",
+        error_messages={"invalid_choice": "Choose a peer from the list"},
+    )
+    place = forms.ChoiceField(
+        label="A safe place known to Locus (optional)",
+        required=False,
+        help_text="Only for a safe place.",
+        error_messages={"invalid_choice": "Choose a place from the list"},
+    )
+    recorded_on = date_field("Date it was said or learnt")
+
+    field_order = ["kind", "text", "own_words", "peer", "place", "recorded_on"]
+
+    def __init__(
+        self, *args: Any, peers: Sequence[Person], places: Sequence[Context], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.peers = {str(p.pk): p for p in peers}
+        self.places = {str(c.pk): c for c in places}
+        set_choices(
+            self,
+            "peer",
+            [("", "Nobody known to Locus"), *[(k, p.full_name) for k, p in self.peers.items()]],
+        )
+        set_choices(
+            self,
+            "place",
+            [
+                ("", "No place known to Locus"),
+                *[(k, f"{c.name} ({c.get_kind_display()})") for k, c in self.places.items()],
+            ],
+        )
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            **self.words(),
+            "kind": data["kind"],
+            "recorded_on": data["recorded_on"],
+            "peer": self.peers.get(data.get("peer") or ""),
+            "place": self.places.get(data.get("place") or ""),
+        }
+
+
+class ProfileChangeForm(_Words):
+    changed_on = date_field("Date of the change")
+
+
+class ProfileEndForm(CocaseForm):
+    ended_on = date_field("Date it ended")
+    reason = forms.CharField(
+        label="Why has it ended? (optional)",
+        required=False,
+        max_length=300,
+        help_text="For example, the club closed or the adult moved away.",
+        error_messages={"max_length": "The reason must be 300 characters or fewer"},
+    )

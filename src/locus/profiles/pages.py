@@ -1,0 +1,47 @@
+"""Form-page plumbing shared by the profile, managed-move and panel pages.
+
+A page parses with a form, calls one service, and on refusal shows the
+service's messages: on the fields they name (``ValidationFailed``), or at the
+top in plain words (``InvalidTransition``). ``NotPermitted`` is left to the
+middleware, which answers 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+
+from locus.common.errors import InvalidTransition, ValidationFailed
+from locus.common.forms import GovukForm
+from locus.common.http import AuthedRequest
+
+
+def posted(request: AuthedRequest) -> Any:
+    """The form's data: bound on the method, so a form with no fields still submits."""
+    return request.POST if request.method == "POST" else None
+
+
+def show_refusal(form: GovukForm, error: ValidationFailed | InvalidTransition) -> None:
+    """A refused step on the page: on the fields it names, or at the top in plain words."""
+    if isinstance(error, ValidationFailed):
+        form.add_domain_errors(error)
+    else:
+        form.add_error(None, str(error))
+
+
+def submitted(
+    request: AuthedRequest, form: GovukForm, run: Callable[[], Any], success: str
+) -> bool:
+    """Run the service for a valid POSTed form; True when it succeeded."""
+    ok = request.method == "POST" and form.is_valid()
+    if ok:
+        try:
+            run()
+        except (ValidationFailed, InvalidTransition) as error:
+            show_refusal(form, error)
+            ok = False
+        else:
+            messages.success(request, success)
+    return ok

@@ -1,0 +1,200 @@
+"""Reads of the aspirational profile, always for a viewer.
+
+A protective peer the viewer may not see is shown by initials only, and a safe
+place they may not see (another family's home) by the young person's words
+alone. Each function makes a fixed number of queries, whatever the size of the
+profile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from locus.access import policies, scopes
+from locus.access.models import Worker
+from locus.access.selectors import visible_person_ids
+from locus.peers.models import Association
+from locus.people.models import Person, PersonKind
+from locus.profiles.models import KIND_ORDER, KIND_SINGULAR, ProfileItem, ProfileKind
+
+
+@dataclass
+class ItemRow:
+    """A profile item as one viewer may be shown it."""
+
+    item: ProfileItem
+    peer_label: str = ""
+    peer_visible: bool = False
+    place_visible: bool = False
+
+
+@dataclass
+class KindGroup:
+    kind: str
+    label: str
+    singular: str
+    rows: list[ItemRow] = field(default_factory=list)
+
+
+@dataclass
+class Profile:
+    person: Person
+    groups: list[KindGroup]
+    history: list[ItemRow]
+    can_record: bool
+
+    @property
+    def current_count(self) -> int:
+        return sum(len(g.rows) for g in self.groups)
+
+
+def _items(person_ids: Iterable[int]) -> QuerySet[ProfileItem]:
+    return ProfileItem.objects.filter(person_id__in=list(person_ids)).select_related(
+        "peer", "place", "recorded_by__team__agency", "ended_by"
+    )
+
+
+def _rows(viewer: Worker, items: list[ProfileItem]) -> list[ItemRow]:
+    """Rows for items, naming a peer or place only when the viewer may see it (two queries)."""
+    peers = visible_person_ids(viewer, (i.peer_id for i in items if i.peer_id))
+    place_ids = {i.place_id for i in items if i.place_id}
+    places = (
+        set(
+            scopes.contexts_visible_to(viewer).filter(id__in=place_ids).values_list("id", flat=True)
+        )
+        if place_ids
+        else set()
+    )
+    rows = []
+    for item in items:
+        row = ItemRow(item, place_visible=item.place_id in places)
+        if item.peer is not None:
+            row.peer_visible = item.peer_id in peers
+            row.peer_label = (
+                item.peer.full_name
+                if row.peer_visible
+                else f"{item.peer.initials} (not in your scope)"
+            )
+        rows.append(row)
+    return rows
+
+
+def profile_for(viewer: Worker, person: Person) -> Profile:
+    """The young person's profile: current items by kind (every kind, even empty), and history.
+
+    The caller has already checked that the viewer may see ``person`` (``access_person``).
+    """
+    items = list(_items([person.pk]).order_by("-recorded_on", "-id"))
+    rows = _rows(viewer, items)
+    groups = [KindGroup(kind.value, kind.label, KIND_SINGULAR[kind]) for kind in ProfileKind]
+    history = []
+    for row in rows:
+        if row.item.ended_on is None:
+            groups[KIND_ORDER[row.item.kind]].rows.append(row)
+        else:
+            history.append(row)
+    history.sort(key=lambda r: (r.item.ended_on, r.item.pk), reverse=True)
+    return Profile(
+        person=person,
+        groups=groups,
+        history=history,
+        can_record=policies.can_record_about_person(viewer, person),
+    )
+
+
+def item_of(person: Person, item_id: int) -> ProfileItem | None:
+    """One item of this young person's profile (None for another's, or a missing one)."""
+    return _items([person.pk]).filter(pk=item_id).first()
+
+
+# --- "Build on": strengths offered when writing an action -----------------------------------
+
+
+@dataclass(frozen=True)
+class BuildOn:
+    """A current strength an action can build on, as the viewer may see it."""
+
+    item_id: int
+    person_id: int
+    person_name: str
+    kind: str
+    kind_label: str
+    text: str
+    own_words: bool
+    peer_label: str = ""
+
+    @property
+    def label(self) -> str:
+        words = f"“{self.text}”" if self.own_words else self.text
+        who = f" ({self.peer_label})" if self.peer_label else ""
+        return f"{KIND_SINGULAR[ProfileKind(self.kind)].capitalize()}: {words}{who}"
+
+
+def build_on_for(viewer: Worker, people: Iterable[Person]) -> list[BuildOn]:
+    """Current profile items of those ``people`` the viewer may see, for a "build on" picker.
+
+    Items of a child the viewer may not see are left out altogether: a strength is
+    as much a case record as a risk. Ordered by child, then kind, newest first.
+    At most four queries, however many children and items.
+    """
+    by_id = {p.pk: p for p in people}
+    seen = visible_person_ids(viewer, by_id)
+    if not seen:
+        return []
+    items = list(_items(seen).filter(ended_on__isnull=True))
+    items.sort(
+        key=lambda i: (
+            by_id[i.person_id].family_name,
+            by_id[i.person_id].given_name,
+            i.person_id,
+            KIND_ORDER[i.kind],
+            -i.recorded_on.toordinal(),
+            i.pk,
+        )
+    )
+    return [
+        BuildOn(
+            item_id=row.item.pk,
+            person_id=row.item.person_id,
+            person_name=by_id[row.item.person_id].full_name,
+            kind=row.item.kind,
+            kind_label=row.item.get_kind_display(),
+            text=row.item.text,
+            own_words=row.item.own_words,
+            peer_label=row.peer_label,
+        )
+        for row in _rows(viewer, items)
+    ]
+
+
+def build_on_choices(options: Iterable[BuildOn]) -> list[tuple[str, str]]:
+    """Choices for a form field: the item's id and a label that says whose strength it is."""
+    return [(str(o.item_id), f"{o.person_name}. {o.label}") for o in options]
+
+
+# --- The capture form's pickers ---------------------------------------------------------------
+
+
+def peer_choices(*, viewer: Worker, person: Person, keep: Iterable[int] = ()) -> list[Person]:
+    """Young people the viewer may name as protective peers: the child's current associates
+    (protective ones are the usual case) and any named in ``keep`` (a search result)."""
+    pairs = Association.objects.filter(valid_until__isnull=True)
+    associates = {
+        *pairs.filter(person=person, other__isnull=False).values_list("other_id", flat=True),
+        *pairs.filter(other=person).values_list("person_id", flat=True),
+        *keep,
+    }
+    associates.discard(person.pk)
+    return list(
+        scopes.people_visible_to(viewer)
+        .filter(id__in=associates, kind=PersonKind.YOUNG_PERSON)
+        .order_by("family_name", "given_name", "id")
+    )
+
+
+def profile_row(viewer: Worker, item: ProfileItem) -> ItemRow:
+    """One item as the viewer may be shown it (for the change and end pages)."""
+    return _rows(viewer, [item])[0]

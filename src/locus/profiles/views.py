@@ -1,0 +1,160 @@
+"""Pages of the aspirational profile: the profile with its history, and add, change, end.
+
+The young person's page shows the current profile beside the risks (the include
+``profiles/_person_profile.html``); these pages hold the history and the forms.
+Every page reads the child's record, so every page view is logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from locus.access import lookups, policies
+from locus.audit.services import record_access
+from locus.common.forms import GovukForm
+from locus.common.http import AuthedRequest
+from locus.common.services import permitted, today
+from locus.peers.selectors import context_choices, peer_candidates
+from locus.people.models import Person, PersonKind
+from locus.profiles import selectors, services
+from locus.profiles.forms import ProfileChangeForm, ProfileEndForm, ProfileItemForm
+from locus.profiles.models import ProfileItem, ProfileKind
+from locus.profiles.pages import posted, submitted
+
+
+def profile_page(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = lookups.access_person(request.user, person_id)
+    record_access(actor=request.user, obj=person, detail={"page": "profile"})
+    profile = selectors.profile_for(request.user, person)
+    return render(request, "profiles/page.html", {"person": person, "profile": profile})
+
+
+def _recordable(request: AuthedRequest, person_id: int) -> Person:
+    person = lookups.access_person(request.user, person_id)
+    permitted(policies.can_record_about_person, request.user, person)
+    return person
+
+
+def _item(person: Person, item_id: int) -> ProfileItem:
+    item = selectors.item_of(person, item_id)
+    if item is None:
+        raise Http404("Not found")
+    item.person = person
+    return item
+
+
+def _form_step(
+    request: AuthedRequest,
+    person: Person,
+    form: GovukForm,
+    write: Callable[[], object],
+    *,
+    done: str,
+    read: dict[str, Any],
+    **context: Any,
+) -> HttpResponse:
+    """Take the form to its service and back to the profile, or show it (a logged read of
+    the child's record) with whatever the service refused."""
+    if submitted(request, form, write, done):
+        return redirect("person-profile", person_id=person.pk)
+    if request.method == "GET":
+        record_access(actor=request.user, obj=person, detail=read)
+    return render(request, "profiles/form.html", {"person": person, "form": form, **context})
+
+
+def item_add(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """Add a strength; ``?kind=`` chooses the kind, ``?q=`` finds a peer by name."""
+    viewer = request.user
+    person = _recordable(request, person_id)
+    q = (request.POST.get("q") or request.GET.get("q") or "").strip()[:100]
+    found = [
+        p
+        for p in peer_candidates(viewer=viewer, person=person, q=q)
+        if p.kind == PersonKind.YOUNG_PERSON
+    ]
+    peers = selectors.peer_choices(viewer=viewer, person=person, keep=[p.pk for p in found])
+    kind = request.GET.get("kind", "")
+    initial = {
+        "kind": kind if kind in ProfileKind.values else "",
+        "recorded_on": today(),
+        "peer": str(found[0].pk) if len(found) == 1 else "",
+    }
+    form = ProfileItemForm(
+        posted(request),
+        initial=initial,
+        peers=peers,
+        places=context_choices(viewer=viewer, person=person),
+    )
+    return _form_step(
+        request,
+        person,
+        form,
+        lambda: services.profile_item_add(actor=viewer, person=person, **form.values()),
+        done="Added to the profile",
+        read={"page": "profile-add"},
+        heading="Add to the profile",
+        button="Add to the profile",
+        searchable=True,
+        q=q,
+        searched=bool(q),
+        found=len(found),
+    )
+
+
+def _item_step(request: AuthedRequest, person_id: int, item_id: int) -> tuple[Person, ProfileItem]:
+    person = _recordable(request, person_id)
+    return person, _item(person, item_id)
+
+
+def item_change(request: AuthedRequest, person_id: int, item_id: int) -> HttpResponse:
+    """New words from a date: the old item ends that day and stays in the history."""
+    person, item = _item_step(request, person_id, item_id)
+    initial = {
+        "text": item.text,
+        "own_words": "yes" if item.own_words else "no",
+        "changed_on": today(),
+    }
+    form = ProfileChangeForm(posted(request), initial=initial)
+    return _form_step(
+        request,
+        person,
+        form,
+        lambda: services.profile_item_change(
+            actor=request.user,
+            item=item,
+            changed_on=form.cleaned_data["changed_on"],
+            **form.words(),
+        ),
+        done="Change recorded: the earlier words are kept in the history",
+        read={"page": "profile-change", "item": item.pk},
+        heading=f"Change a {item.kind_singular}",
+        button="Save the change",
+        row=selectors.profile_row(request.user, item),
+        intro="The earlier words stay in the profile's history, with the date they changed.",
+    )
+
+
+def item_end(request: AuthedRequest, person_id: int, item_id: int) -> HttpResponse:
+    person, item = _item_step(request, person_id, item_id)
+    form = ProfileEndForm(posted(request), initial={"ended_on": today()})
+    return _form_step(
+        request,
+        person,
+        form,
+        lambda: services.profile_item_end(
+            actor=request.user,
+            item=item,
+            ended_on=form.cleaned_data["ended_on"],
+            reason=form.cleaned_data.get("reason", ""),
+        ),
+        done="Ended: it stays in the profile's history",
+        read={"page": "profile-end", "item": item.pk},
+        heading=f"End a {item.kind_singular}",
+        button="End it",
+        row=selectors.profile_row(request.user, item),
+        intro="It stays in the profile's history with the date it ended. Nothing is deleted.",
+    )

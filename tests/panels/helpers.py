@@ -1,0 +1,99 @@
+"""Panel meetings built through the services, in the ``world`` of tests/factories.py.
+
+The usual meeting: ``social_worker`` sets up a MACE panel chaired by
+``team_manager``, with ``police_analyst`` on the list. On its agenda:
+``csc_child`` (the social worker's) as harmed; ``police_child`` as harming, and
+``adult`` as a person of concern, both added by the administrator (the social
+worker may not see them); and ``park`` as a location.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from locus.common.services import today
+from locus.panels.models import (
+    ActionProgress,
+    AgendaItem,
+    PanelAction,
+    PanelAttendee,
+    PanelDecision,
+    PanelMeeting,
+)
+from locus.panels.services import (
+    agenda_item_add,
+    panel_action_add,
+    panel_attendee_add,
+    panel_create,
+    panel_hold,
+)
+from tests.factories import World
+
+PANEL_MODELS = (PanelMeeting, PanelAttendee, AgendaItem, PanelDecision, PanelAction, ActionProgress)
+LAST_WEEK = dt.timedelta(days=7)
+
+
+def set_up(world: World, **fields: Any) -> PanelMeeting:
+    values: dict[str, Any] = {
+        "actor": world.social_worker,
+        "kind": "mace",
+        "meets_on": today() - LAST_WEEK,
+        "chair": world.team_manager,
+        "lawful_basis": "working_together_2023",
+        "attendees": [world.police_analyst],
+        **fields,
+    }
+    return panel_create(**values)
+
+
+def add(world: World, meeting: PanelMeeting, kind: str, **fields: Any) -> AgendaItem:
+    fields.setdefault("actor", world.social_worker)
+    fields.setdefault("reason", "Named in three incidents this term")
+    if kind == "person_of_concern":
+        fields.setdefault("source", "police")
+        fields.setdefault("confidence", "medium")
+    return agenda_item_add(meeting=meeting, kind=kind, **fields)
+
+
+def with_agenda(world: World, **fields: Any) -> PanelMeeting:
+    meeting = set_up(world, **fields)
+    add(world, meeting, "harmed", person=world.csc_child)
+    add(world, meeting, "harming", person=world.police_child, actor=world.admin)
+    add(world, meeting, "person_of_concern", person=world.adult, actor=world.admin)
+    add(world, meeting, "location", context=world.park)
+    return meeting
+
+
+def hold(world: World, meeting: PanelMeeting, **fields: Any) -> PanelMeeting:
+    fields.setdefault("attended", list(meeting.attendees.values_list("id", flat=True)))
+    return panel_hold(actor=world.social_worker, meeting=meeting, **fields)
+
+
+def held(world: World) -> PanelMeeting:
+    return hold(world, with_agenda(world))
+
+
+def item(meeting: PanelMeeting, kind: str) -> AgendaItem:
+    return meeting.items.get(kind=kind)
+
+
+def act(world: World, on: AgendaItem, **fields: Any) -> PanelAction:
+    values: dict[str, Any] = {
+        "actor": world.social_worker,
+        "item": on,
+        "description": "Safety plan with the young person",
+        "owner": world.social_worker,
+        "due": today() + dt.timedelta(days=14),
+        **fields,
+    }
+    return panel_action_add(**values)
+
+
+def guest(world: World, meeting: PanelMeeting) -> PanelAttendee:
+    return panel_attendee_add(
+        actor=world.social_worker,
+        meeting=meeting,
+        name="Dee Morgan",
+        organisation="Mare Street Centre security",
+    )

@@ -1,0 +1,170 @@
+"""Who sees a panel meeting and who runs it, persona by persona, and what each is shown of
+the people on its agenda."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.http import Http404
+
+from locus.panels import policies
+from locus.panels.selectors import panel_detail
+from tests.factories import World, client_for, make_person, make_worker
+from tests.panels.helpers import act, add, held, item, with_agenda
+from tests.profiles.pages import url
+
+pytestmark = pytest.mark.django_db
+
+# The usual panel: set up by social_worker, chaired by team_manager, police_analyst on the
+# list. O organiser (sees and runs it), V sees it, - does not.
+# fmt: off
+PANEL_ROW = {
+    "social_worker": "O",        # set it up
+    "teammate": "-",             # same team, not on the list and not a manager
+    "team_manager": "O",         # the chair
+    "other_social_worker": "-",
+    "yjs_worker": "-",
+    "police_analyst": "V",       # on the list
+    "school_dsl": "-",
+    "partner_worker": "-",
+    "auditor": "-",              # reads the audit trail, not panels
+    "admin": "O",
+}
+# fmt: on
+
+
+@pytest.mark.parametrize(("persona", "cell"), sorted(PANEL_ROW.items()))
+def test_panel_sight_and_organising_per_persona(world: World, persona: str, cell: str) -> None:
+    meeting = with_agenda(world)
+    worker = world.persona(persona)
+    assert policies.panels_visible_to(worker).filter(pk=meeting.pk).exists() == (cell in "OV")
+    assert policies.is_organiser(worker, meeting) == (cell == "O")
+    response = client_for(worker).get(url("panel", meeting.pk))
+    assert response.status_code == (200 if cell in "OV" else 404)
+    if cell == "-":
+        with pytest.raises(Http404):
+            policies.access_panel(worker, meeting.pk)
+
+
+def test_the_manager_of_an_attendee_s_team_sees_the_panel(world: World) -> None:
+    police_manager = make_worker(world.system, team=world.police_team, role="manager")
+    meeting = with_agenda(world)
+    assert policies.access_panel(police_manager, meeting.pk) == meeting
+    assert not policies.is_organiser(police_manager, meeting)
+
+
+@pytest.mark.parametrize("bad_id", ["abc", "", None, "1.5", -1, 10**30])
+def test_access_panel_answers_404_to_ids_that_are_not_ids(world: World, bad_id: object) -> None:
+    with pytest.raises(Http404):
+        policies.access_panel(world.admin, bad_id)
+
+
+def _labels(world: World, persona: str) -> dict[str, tuple[bool, str]]:
+    detail = panel_detail(world.persona(persona), held(world))
+    return {a.kind: (a.items[0].visible, a.items[0].label) for a in detail.lists}
+
+
+def test_each_attendee_sees_the_agenda_through_their_own_sight(world: World) -> None:
+    # The social worker sees her own child and the park; not the police's child or adult.
+    assert _labels(world, "social_worker") == {
+        "harmed": (True, "Ciara Cscchild"),
+        "harming": (False, "A young person not allocated to a worker"),
+        "person_of_concern": (False, "A person of concern you may not see"),
+        "location": (True, "Millfields Park"),
+    }
+
+
+def test_the_police_see_theirs_and_only_who_holds_the_social_worker_s_child(
+    world: World,
+) -> None:
+    assert _labels(world, "police_analyst") == {
+        "harmed": (
+            False,
+            "A young person held by Test social_worker, Contextual Safeguarding Team A, "
+            "Children's Social Care",
+        ),
+        "harming": (True, "Paddy Policechild"),
+        "person_of_concern": (True, "Adam Adult"),
+        "location": (True, "Millfields Park"),
+    }
+
+
+def test_a_hidden_location_is_described_by_its_kind(world: World) -> None:
+    meeting = with_agenda(world)
+    add(world, meeting, "location", context=world.home)
+    detail = panel_detail(world.police_analyst, meeting)
+    home = next(v for v in detail.lists[3].items if v.item.context_id == world.home.pk)
+    assert (home.visible, home.label) == (False, "A home you may not see")
+
+
+def test_an_action_on_a_hidden_item_is_withheld_unless_the_viewer_owns_it(world: World) -> None:
+    meeting = held(world)
+    act(world, item(meeting, "harmed"), description="Mentor from the boxing club")
+    act(
+        world,
+        item(meeting, "harmed"),
+        description="Police to visit the family",
+        owner=world.police_analyst,
+    )
+    detail = panel_detail(world.police_analyst, meeting)
+    shown = {a.action.description: a.shown for a in detail.lists[0].items[0].actions}
+    assert shown == {"Mentor from the boxing club": False, "Police to visit the family": True}
+    html = client_for(world.police_analyst).get(url("panel", meeting.pk)).content.decode()
+    assert "Police to visit the family" in html and "Mentor from the boxing club" not in html
+    assert "Named in three incidents" not in html.split('id="harmed"')[1].split('id="harming"')[0]
+
+
+def test_attending_gives_no_sight_of_the_people_on_the_agenda(world: World) -> None:
+    # A panel is not a forum share: the police analyst attended, and still may not see her.
+    meeting = held(world)
+    assert meeting.attendees.get(worker=world.police_analyst).attendance == "attended"
+    assert not panel_detail(world.police_analyst, meeting).lists[0].items[0].visible
+    response = client_for(world.police_analyst).get(url("person", world.csc_child.pk))
+    assert response.status_code == 404
+
+
+# attendees, items, people seen, places seen, locations with plans, decisions, actions,
+# their strengths
+DETAIL_QUERIES = 8
+
+
+def test_query_counts_do_not_grow_with_the_agenda(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    meeting = held(world)
+    act(world, item(meeting, "harmed"))
+    fresh = policies.access_panel(world.social_worker, meeting.pk)
+    with django_assert_num_queries(DETAIL_QUERIES):
+        panel_detail(world.social_worker, fresh)
+    for n in range(4):
+        person = make_person(world.system, given_name=f"Extra{n}")
+        add(world, meeting, "harmed", person=person, actor=world.admin)
+        act(world, item(meeting, "location"), description=f"Patrol {n}")
+    fresh = policies.access_panel(world.social_worker, meeting.pk)
+    with django_assert_num_queries(DETAIL_QUERIES):
+        panel_detail(world.social_worker, fresh)
+
+
+def test_the_child_s_page_lists_the_panels_that_had_them_on_a_list(world: World) -> None:
+    from django.template.loader import render_to_string
+
+    from locus.panels.selectors import panel_items_for_person
+
+    meeting = with_agenda(world)
+    add(world, meeting, "harming", person=world.csc_child, reason="Pushed a peer")
+    rows = panel_items_for_person(world.social_worker, world.csc_child)
+    assert [(r.item.kind, r.meeting_visible) for r in rows] == [
+        ("harmed", True),
+        ("harming", True),
+    ]
+    # The teammate sees the child, not the meeting: it is named by its kind only.
+    html = render_to_string(
+        "panels/_person_panels.html",
+        {
+            "panel_items": panel_items_for_person(world.teammate, world.csc_child),
+            "person": world.csc_child,
+        },
+    )
+    assert "MACE panel <span" in html and meeting.title not in html
+    assert "Young person harmed" in html and "Young person who harmed" in html
