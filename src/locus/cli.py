@@ -142,6 +142,7 @@ def prepare_demo(
     from locus.demo.casework import add_demo_context_cases
     from locus.demo.cocase import add_demo_meetings
     from locus.demo.generator import ensure_demo_accounts, generate_borough
+    from locus.demo.profiles import add_demo_profiles_and_moves
 
     if password:
         validate_password(password)  # before anything is written; raises ValidationError
@@ -158,6 +159,7 @@ def prepare_demo(
         # the workers' accounts and caseloads from the borough first.
         add_demo_meetings()
         add_demo_context_cases()
+        add_demo_profiles_and_moves()
     finally:
         if bars is not None:
             bars.close()

@@ -602,7 +602,7 @@ def add_demo_profiles_and_moves() -> Story:
         _profile(sw, child, n)
         story.profiles.append(child)
     for n, move in enumerate(story.moves, start=len(children)):
-        if not move.person.profile_items.exists():
+        if not ProfileItem.objects.filter(person=move.person).exists():
             _profile(system, move.person, n)
             story.profiles.append(move.person)
     others = [w for w in (dsl, police, yjs) if w is not None]

@@ -13,9 +13,12 @@ from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
 from locus.common.services import permitted
+from locus.moves.selectors import moves_for
+from locus.panels.selectors import panel_items_for_person
 from locus.people import selectors
 from locus.people.forms import PeopleFilterForm, PersonDetailsForm
 from locus.people.services import person_update
+from locus.profiles.selectors import profile_for
 
 
 def people_list(request: AuthedRequest) -> HttpResponse:
@@ -45,6 +48,9 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
             "can_edit": policies.can_edit_person(request.user, person),
             "interventions": interventions_for_person(request.user, person),
             "context_plans": context_plans_for_person(request.user, person),
+            "profile": profile_for(request.user, person),
+            "moves": moves_for(request.user, person),
+            "panel_items": panel_items_for_person(request.user, person),
         },
     )
 
