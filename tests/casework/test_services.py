@@ -591,12 +591,17 @@ def test_updating_an_action_keeps_its_history(world: World) -> None:
         status="in_progress",
         note="Patrols began on Monday",
     )
+    # A progress note that keeps the action in progress is an update, not a second start.
+    services.action_update(
+        actor=world.partner_worker, action=action, status="in_progress", note="Two patrols a day"
+    )
     services.action_update(
         actor=world.partner_worker, action=action, status="done", note="Patrols are now permanent"
     )
     action.refresh_from_db()
     assert action.status == "done" and action.completed_on == today()
-    assert [u.status for u in action.updates.all()] == ["done", "in_progress", "planned"]
+    statuses = [u.status for u in action.updates.all()]
+    assert statuses == ["done", "in_progress", "in_progress", "planned"]
     with nothing_written(*CASEWORK_MODELS), pytest.raises(InvalidTransition, match="done"):
         services.action_update(
             actor=world.partner_worker, action=action, status="in_progress", note="Again"

@@ -843,7 +843,9 @@ def action_update(
     if status not in ActionStatus.values:
         problems.add("status", "Choose the action's status")
     else:
-        ACTION_MACHINE.after(action.status, ACTION_MOVE_TO[ActionStatus(status)])
+        # The same status again is a progress note ("update"), not a move to that status.
+        move = "update" if status == action.status else ACTION_MOVE_TO[ActionStatus(status)]
+        ACTION_MACHINE.after(action.status, move)
     note = _text(problems, "note", note, "Say what has happened")
     due_on = due_on or action.due_on
     if due_on != action.due_on:
