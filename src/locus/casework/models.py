@@ -744,11 +744,18 @@ ACTION_MOVE_TO = {
 
 
 class ActionSource(models.TextChoices):
-    """Where an action was agreed. Other forums (HSB meetings, MACE panels) add theirs."""
+    """Where an action was agreed: in the casework itself, or at another forum (an HSB
+    meeting, a MACE panel) that lands its actions on the plan (``services.action_land``)."""
 
     PLAN = "plan", "Context safeguarding plan"
     CONFERENCE = "conference", "Context conference"
     REVIEW = "review", "Plan review"
+    HSB_MEETING = "hsb_meeting", "Contextual HSB meeting"
+    MACE_PANEL = "mace_panel", "MACE panel"
+
+
+#: Forums outside the case whose actions land on an approved plan.
+FORUM_SOURCES = frozenset({ActionSource.HSB_MEETING, ActionSource.MACE_PANEL})
 
 
 class PlanAction(models.Model):

@@ -20,7 +20,9 @@ context case names a child only to a viewer who already sees them.
   (assessment, conference, plan, reviews, closure request). A **manager of the
   case's team** signs off an assessment, a plan and a closure, and not their
   own work (four eyes). An action is updated by its owner, their manager, the
-  case's team, or a practitioner of the agency delivering it.
+  case's team, or a practitioner of the agency delivering it. A worker who sits
+  on an HSB meeting or MACE panel and sees the context **lands** the forum's
+  actions on its approved plan.
 """
 
 from __future__ import annotations
@@ -31,11 +33,12 @@ from django.http import Http404
 
 from locus.access import scopes
 from locus.access.models import AgencyKind, Role, Worker
-from locus.access.policies import CASEWORK_ROLES, is_administrator
+from locus.access.policies import CASEWORK_ROLES, can_view_context, is_administrator
 from locus.casework.models import (
     ConferenceAttendee,
     ContextCase,
     ContextConference,
+    ContextPlan,
     PlanAction,
     Referral,
 )
@@ -171,6 +174,21 @@ def can_record_conference(worker: Worker, conference: ContextConference) -> bool
 def sees_all_actions(worker: Worker) -> bool:
     """Everyone who may see a case sees all its actions, except partners (their own only)."""
     return is_administrator(worker) or not is_partner(worker)
+
+
+def can_land_action(worker: Worker, plan: ContextPlan) -> bool:
+    """Who may land an action agreed at another forum (an HSB meeting, a MACE panel) on the
+    plan: a worker who may sit on such a forum (active practitioner, manager or analyst of
+    a team) and who sees the plan's context. The forum checks its own list first."""
+    if is_administrator(worker):
+        return True
+    return (
+        worker.is_active
+        and worker.team_id is not None
+        and worker.role in REFERRER_ROLES
+        and scopes.sees_case_records(worker)
+        and can_view_context(worker, plan.case.context)
+    )
 
 
 def can_update_action(worker: Worker, action: PlanAction) -> bool:

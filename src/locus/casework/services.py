@@ -32,6 +32,7 @@ from locus.casework.models import (
     CASE_MACHINE,
     CONFERENCE_MACHINE,
     FINISHED_ACTION_STATUSES,
+    FORUM_SOURCES,
     PLAN_MACHINE,
     PREVIOUS,
     REFERRAL_MACHINE,
@@ -746,6 +747,41 @@ def _check_due(problems: Problems, due_on: dt.date | None, field: str = "due_on"
         problems.add(field, "The due date must be today or later")
 
 
+def _check_action(
+    problems: Problems,
+    plan: ContextPlan,
+    *,
+    agency: Agency | None,
+    owner: Worker | None,
+    owner_name: str,
+    goal: PlanGoal | None,
+    due_on: dt.date | None,
+) -> str:
+    """The checks every new action passes, wherever it was agreed; the owner's name, cleaned."""
+    problems.check(agency is not None, "agency", "Choose the agency or partner that delivers it")
+    owner_name = _short(problems, "owner_name", owner_name, "The owner's name")
+    if owner is None:
+        problems.check(bool(owner_name), "owner", "Choose the owner, or give their name")
+    else:
+        problems.check(owner.is_active, "owner", f"{owner} is no longer active")
+        if agency is not None and owner.agency_id != agency.pk:
+            problems.add("owner", f"{owner} does not work for {agency}: choose their agency")
+    problems.check(goal is None or goal.plan_id == plan.pk, "goal", "Choose a goal of this plan")
+    _check_due(problems, due_on)
+    return owner_name
+
+
+def _new_action(actor: Worker, plan: ContextPlan, note: str, **fields: Any) -> PlanAction:
+    """Write the action, audited, with the first step of its history."""
+    now = timezone.now()
+    action = PlanAction.objects.create(
+        plan=plan, created_by=actor, created_at=now, updated_at=now, **fields
+    )
+    _create(actor, action)
+    _log_action(actor, action, action.status, action.due_on, note)
+    return action
+
+
 @transaction.atomic
 def action_add(
     *,
@@ -765,22 +801,16 @@ def action_add(
     _edit_plan(actor, plan, adding="actions")
     problems = Problems()
     description = _text(problems, "description", description, "Describe the action")
-    problems.check(agency is not None, "agency", "Choose the agency or partner that delivers it")
-    owner_name = _short(problems, "owner_name", owner_name, "The owner's name")
-    if owner is None:
-        problems.check(bool(owner_name), "owner", "Choose the owner, or give their name")
-    else:
-        problems.check(owner.is_active, "owner", f"{owner} is no longer active")
-        if agency is not None and owner.agency_id != agency.pk:
-            problems.add("owner", f"{owner} does not work for {agency}: choose their agency")
-    problems.check(goal is None or goal.plan_id == plan.pk, "goal", "Choose a goal of this plan")
-    _check_due(problems, due_on)
+    owner_name = _check_action(
+        problems, plan, agency=agency, owner=owner, owner_name=owner_name, goal=goal, due_on=due_on
+    )
     problems.check(source in ActionSource.values, "source", "Choose where the action was agreed")
     problems.raise_if_any()
-    assert agency is not None and due_on is not None
-    now = timezone.now()
-    action = PlanAction.objects.create(
-        plan=plan,
+    assert agency is not None
+    return _new_action(
+        actor,
+        plan,
+        f"Added to the plan; owned by {owner or owner_name}, {agency}",
         goal=goal,
         description=description,
         agency=agency,
@@ -788,14 +818,63 @@ def action_add(
         owner_name="" if owner else owner_name,
         due_on=due_on,
         source=source,
-        created_by=actor,
-        created_at=now,
-        updated_at=now,
     )
-    _create(actor, action)
-    note = f"Added to the plan; owned by {action.owner_text}, {agency}"
-    _log_action(actor, action, action.status, due_on, note)
-    return action
+
+
+@transaction.atomic
+def action_land(
+    *,
+    actor: Worker,
+    plan: ContextPlan,
+    description: str,
+    agency: Agency | None,
+    due_on: dt.date | None,
+    source: str,
+    note: str,
+    owner: Worker | None = None,
+    owner_name: str = "",
+    status: str = ActionStatus.PLANNED,
+) -> PlanAction:
+    """Land an action agreed at another forum (a contextual HSB meeting, a MACE panel) on the
+    context's approved plan, where the case team follows it with the plan's own actions.
+
+    Only an approved plan on an open case takes them: a draft is still the case team's
+    to shape, and a closed case gains no actions. ``note`` (where it was agreed) starts
+    the action's history.
+    """
+    permitted(policies.can_land_action, actor, plan)
+    _edit_plan(actor, plan, adding="actions")
+    if plan.status != PlanStatus.ACTIVE:
+        raise InvalidTransition(
+            "This plan has not been approved yet: actions from other meetings land on it once it is"
+        )
+    problems = Problems()
+    description = _text(problems, "description", description, "Describe the action")
+    owner_name = _check_action(
+        problems, plan, agency=agency, owner=owner, owner_name=owner_name, goal=None, due_on=due_on
+    )
+    problems.check(
+        source in FORUM_SOURCES, "source", "Choose the meeting or panel that agreed the action"
+    )
+    problems.check(
+        status in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS),
+        "status",
+        "A new action is planned or in progress",
+    )
+    note = _text(problems, "note", note, "Say where the action was agreed")
+    problems.raise_if_any()
+    return _new_action(
+        actor,
+        plan,
+        note,
+        description=description,
+        agency=agency,
+        owner=owner,
+        owner_name="" if owner else owner_name,
+        due_on=due_on,
+        status=status,
+        source=source,
+    )
 
 
 def _log_action(actor: Worker, action: PlanAction, status: str, due_on: dt.date, note: str) -> None:

@@ -21,6 +21,7 @@ from locus.casework.models import (
     ACTION_MACHINE,
     ACTION_MOVE_TO,
     FINISHED_ACTION_STATUSES,
+    ActionSource,
     ActionStatus,
 )
 from locus.cocase.models import LawfulBasis
@@ -291,7 +292,7 @@ def next_statuses(current: str) -> list[str]:
 
 
 # ``casework.PlanAction.source`` for an action a panel lands on a context plan.
-PLAN_SOURCE = {PanelKind.HSB: "hsb_meeting", PanelKind.MACE: "mace_panel"}
+PLAN_SOURCE = {PanelKind.HSB: ActionSource.HSB_MEETING, PanelKind.MACE: ActionSource.MACE_PANEL}
 
 
 class PanelAction(models.Model):

@@ -22,6 +22,7 @@ from locus.access import policies as access_policies
 from locus.access.models import Agency, Team, Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
+from locus.casework import services as casework
 from locus.casework.models import (
     ACTION_MACHINE,
     FINISHED_ACTION_STATUSES,
@@ -29,8 +30,6 @@ from locus.casework.models import (
     ActionStatus,
     CaseStatus,
     ContextPlan,
-    PlanAction,
-    PlanActionUpdate,
     PlanStatus,
 )
 from locus.cocase.models import LawfulBasis
@@ -467,37 +466,6 @@ def active_plan_for(context: Context) -> ContextPlan | None:
     )
 
 
-def _land_on_plan(
-    actor: Worker, action: PanelAction, plan: ContextPlan, meeting: PanelMeeting
-) -> PlanAction:
-    """Add the panel's action to the location's plan, where the case team follows it."""
-    plan_action = PlanAction.objects.create(
-        plan=plan,
-        description=action.description,
-        agency=action.agency,
-        owner=action.owner,
-        due_on=action.due,
-        status=action.status,
-        source=PLAN_SOURCE[PanelKind(meeting.kind)],
-        created_by=actor,
-        created_at=action.created_at,
-        updated_at=action.created_at,
-    )
-    _create(actor, plan_action)
-    _create(
-        actor,
-        PlanActionUpdate.objects.create(
-            action=plan_action,
-            at=action.created_at,
-            by=actor,
-            status=plan_action.status,
-            due_on=plan_action.due_on,
-            note=f"Agreed at {meeting.title}; owned by {action.owner}, {action.agency}",
-        ),
-    )
-    return plan_action
-
-
 @transaction.atomic
 def panel_action_add(
     *,
@@ -568,7 +536,18 @@ def panel_action_add(
     )
     action.builds_on.set(strengths)
     if plan is not None:
-        action.plan_action = _land_on_plan(actor, action, plan, meeting)
+        # Casework's service writes the plan's row, its history and its audit.
+        action.plan_action = casework.action_land(
+            actor=actor,
+            plan=plan,
+            description=description,
+            agency=delivering,
+            owner=owner,
+            due_on=due,
+            status=status,
+            source=PLAN_SOURCE[PanelKind(meeting.kind)],
+            note=f"Agreed at {meeting.title}; owned by {owner}, {delivering}",
+        )
         action.save(update_fields=["plan_action"])
     record_change(
         actor=actor,
