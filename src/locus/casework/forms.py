@@ -39,6 +39,7 @@ from locus.cocase.forms import (
 )
 from locus.common.models import Source
 from locus.places.models import Context
+from locus.profiles.selectors import BuildOn, build_on_choices
 
 LONG = {"rows": 5}
 SHORT = {"rows": 3}
@@ -469,6 +470,13 @@ class ActionForm(CaseworkForm):
         help_text="For a partner with no Locus account: name and role.",
     )
     due_on = date_field("Due date")
+    builds_on = forms.MultipleChoiceField(
+        label="Strengths it builds on (optional)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="From the aspirational profiles of the children the plan affects.",
+        error_messages={"invalid_choice": "Choose strengths from the list"},
+    )
 
     def __init__(
         self,
@@ -476,9 +484,16 @@ class ActionForm(CaseworkForm):
         goals: Sequence[PlanGoal],
         agencies: Sequence[Agency],
         owners: Iterable[Worker],
+        strengths: Sequence[BuildOn] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # Only strengths of children the viewer sees are offered (build_on_for leaves out
+        # the rest); with none to offer the question is not asked.
+        if strengths:
+            set_choices(self, "builds_on", build_on_choices(strengths))
+        else:
+            del self.fields["builds_on"]
         owners = list(owners)
         set_choices(self, "goal", [("", "None"), *[(str(g.pk), g.statement[:90]) for g in goals]])
         set_choices(self, "agency", [("", "Choose"), *[(str(a.pk), a.name) for a in agencies]])
@@ -488,6 +503,9 @@ class ActionForm(CaseworkForm):
             "agency": {str(a.pk): a for a in agencies},
             "owner": {str(w.pk): w for w in owners},
         }
+
+    def strength_ids(self) -> list[int]:
+        return [int(v) for v in self.cleaned_data.get("builds_on", [])]
 
 
 class ActionUpdateForm(CaseworkForm):

@@ -792,6 +792,12 @@ class PlanAction(models.Model):
         max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED
     )
     source = models.CharField(max_length=30, choices=ActionSource.choices, default="plan")
+    builds_on = models.ManyToManyField(
+        "profiles.ProfileItem",
+        blank=True,
+        related_name="+",
+        help_text="Strengths of the children the plan affects that the action builds on.",
+    )
     created_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()

@@ -49,6 +49,8 @@ from locus.incidents.models import Involvement
 from locus.peers.models import GroupMembership
 from locus.people.models import Person
 from locus.places.models import Context
+from locus.profiles.models import ProfileItem
+from locus.profiles.selectors import build_on_labels
 
 # --- Reference data --------------------------------------------------------------------------
 
@@ -249,6 +251,7 @@ class ActionRow:
     updates: list[PlanActionUpdate]
     can_update: bool
     overdue: bool
+    builds_on: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -277,6 +280,10 @@ class CaseView:
     @property
     def open_conference(self) -> ContextConference | None:
         return next((c for c in self.conferences if c.status != ConferenceStatus.HELD), None)
+
+
+def _strengths() -> QuerySet[ProfileItem]:
+    return ProfileItem.objects.select_related("person", "peer")
 
 
 def case_detail(*, viewer: Worker, case: ContextCase) -> CaseView:
@@ -316,18 +323,22 @@ def case_detail(*, viewer: Worker, case: ContextCase) -> CaseView:
             plan.actions.select_related(
                 "agency", "owner__team", "goal", "plan__case"
             ).prefetch_related(
-                Prefetch("updates", queryset=PlanActionUpdate.objects.select_related("by"))
+                Prefetch("updates", queryset=PlanActionUpdate.objects.select_related("by")),
+                Prefetch("builds_on", queryset=_strengths()),
             )
         )
         seen = [a for a in actions if not partner or a.agency_id == viewer.agency_id]
         hidden = len(actions) - len(seen)
         now = today()
+        # A child's strengths are shown only to those who see the child.
+        strengths = build_on_labels(viewer, {s for a in seen for s in a.builds_on.all()})
         rows = [
             ActionRow(
                 a,
                 list(a.updates.all()),
                 policies.can_update_action(viewer, a) and plan.status != PlanStatus.ENDED,
                 not a.is_finished and a.due_on < now,
+                [strengths[s.pk] for s in a.builds_on.all() if s.pk in strengths],
             )
             for a in seen
         ]

@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from locus.access import policies as access_policies
 from locus.access.models import Agency, Role, Worker
+from locus.access.selectors import visible_person_ids
 from locus.audit.models import ChangeAction
-from locus.audit.services import record_change
+from locus.audit.services import record_change, snapshot
 from locus.casework import deadlines, policies, selectors
 from locus.casework.models import (
     ACTION_MACHINE,
@@ -78,6 +79,7 @@ from locus.common.models import Source
 from locus.common.services import Problems, permitted, require, save_changes, today
 from locus.people.models import LegalStatusEpisode, Person, PersonKind
 from locus.places.models import Context
+from locus.profiles.models import ProfileItem
 
 MAX_TEXT = 5000
 MAX_SHORT = 200
@@ -771,13 +773,42 @@ def _check_action(
     return owner_name
 
 
-def _new_action(actor: Worker, plan: ContextPlan, note: str, **fields: Any) -> PlanAction:
-    """Write the action, audited, with the first step of its history."""
+def _check_builds_on(
+    problems: Problems, actor: Worker, plan: ContextPlan, strengths: Sequence[ProfileItem]
+) -> None:
+    """Strengths come from the current profiles of children the plan affects whom the actor
+    sees: the page offers no others, so anything else is a tampered or stale form."""
+    if not strengths:
+        return
+    affected = set(plan.children.values_list("person_id", flat=True))
+    seen = visible_person_ids(actor, affected)
+    problems.check(
+        all(s.person_id in seen and s.ended_on is None for s in strengths),
+        "builds_on",
+        "Choose strengths of the children this plan affects",
+    )
+
+
+def _new_action(
+    actor: Worker,
+    plan: ContextPlan,
+    note: str,
+    strengths: Sequence[ProfileItem] = (),
+    **fields: Any,
+) -> PlanAction:
+    """Write the action (and the strengths it builds on), audited, with the first step of
+    its history."""
     now = timezone.now()
     action = PlanAction.objects.create(
         plan=plan, created_by=actor, created_at=now, updated_at=now, **fields
     )
-    _create(actor, action)
+    action.builds_on.set(strengths)
+    record_change(
+        actor=actor,
+        action=ChangeAction.CREATE,
+        obj=action,
+        after={**snapshot(action), "builds_on": sorted(s.pk for s in strengths)},
+    )
     _log_action(actor, action, action.status, action.due_on, note)
     return action
 
@@ -794,9 +825,14 @@ def action_add(
     owner_name: str = "",
     goal: PlanGoal | None = None,
     source: str = ActionSource.PLAN,
+    builds_on: Iterable[ProfileItem] = (),
 ) -> PlanAction:
     """Add an action, delivered by an agency or partner and owned by a worker (or, for a
-    partner without an account, a named person). A closed case gains no actions."""
+    partner without an account, a named person). A closed case gains no actions.
+
+    ``builds_on``: strengths from the aspirational profiles of children the plan
+    affects (``profiles.selectors.build_on_for`` offers them) that the action builds on.
+    """
     _work(actor, plan.case)
     _edit_plan(actor, plan, adding="actions")
     problems = Problems()
@@ -805,12 +841,15 @@ def action_add(
         problems, plan, agency=agency, owner=owner, owner_name=owner_name, goal=goal, due_on=due_on
     )
     problems.check(source in ActionSource.values, "source", "Choose where the action was agreed")
+    strengths = list(builds_on)
+    _check_builds_on(problems, actor, plan, strengths)
     problems.raise_if_any()
     assert agency is not None
     return _new_action(
         actor,
         plan,
         f"Added to the plan; owned by {owner or owner_name}, {agency}",
+        strengths,
         goal=goal,
         description=description,
         agency=agency,

@@ -62,6 +62,8 @@ from locus.common.pagination import paginate
 from locus.common.services import permitted
 from locus.people.models import Allocation, LegalStatusEpisode, Person, PersonKind
 from locus.places.models import Context, ContextKind
+from locus.profiles.models import ProfileItem
+from locus.profiles.selectors import build_on_for
 
 
 def _bound(request: AuthedRequest) -> Any:
@@ -667,16 +669,20 @@ def goal_add(request: AuthedRequest, case_id: int) -> HttpResponse:
 def action_add(request: AuthedRequest, case_id: int) -> HttpResponse:
     def make(case: ContextCase) -> ActionForm:
         plan = _plan_of(case)
+        affected = [link.person for link in plan.children.select_related("person")]
         return ActionForm(
             _bound(request),
             goals=list(plan.goals.filter(status=GoalStatus.OPEN)),
             agencies=list(Agency.objects.order_by("name")),
             owners=_casework_workers(),
+            strengths=build_on_for(request.user, affected),
         )
 
     def step(case: ContextCase, form: ActionForm) -> Any:
         data = form.cleaned_data
+        ids = form.strength_ids()
         return services.action_add(
+            builds_on=list(ProfileItem.objects.filter(pk__in=ids)) if ids else [],
             actor=request.user,
             plan=_plan_of(case),
             description=data["description"],

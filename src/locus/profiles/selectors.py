@@ -170,6 +170,37 @@ def build_on_for(viewer: Worker, people: Iterable[Person]) -> list[BuildOn]:
     ]
 
 
+def build_on_labels(viewer: Worker, items: Iterable[ProfileItem]) -> dict[int, str]:
+    """What an action builds on, by item id, as the viewer may be shown it: only strengths of
+    children the viewer sees (ended ones too: the action was written while they held),
+    a protective peer they may not see by initials. One query; the caller has loaded
+    each item's ``person`` and ``peer``.
+    """
+    items = list(items)
+    seen = visible_person_ids(
+        viewer, {i.person_id for i in items} | {i.peer_id for i in items if i.peer_id}
+    )
+    labels = {}
+    for item in items:
+        if item.person_id not in seen:
+            continue
+        peer = ""
+        if item.peer is not None:
+            peer = item.peer.full_name if item.peer_id in seen else item.peer.initials
+        option = BuildOn(
+            item_id=item.pk,
+            person_id=item.person_id,
+            person_name=item.person.full_name,
+            kind=item.kind,
+            kind_label=item.get_kind_display(),
+            text=item.text,
+            own_words=item.own_words,
+            peer_label=peer,
+        )
+        labels[item.pk] = f"{option.person_name}. {option.label}"
+    return labels
+
+
 def build_on_choices(options: Iterable[BuildOn]) -> list[tuple[str, str]]:
     """Choices for a form field: the item's id and a label that says whose strength it is."""
     return [(str(o.item_id), f"{o.person_name}. {o.label}") for o in options]
