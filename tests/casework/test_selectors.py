@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from locus.casework import selectors, services
 from locus.common.services import today
+from locus.panels.services import panel_action_update
 from tests.casework.helpers import (
     active_case,
     assessed_case,
@@ -20,6 +21,7 @@ from tests.casework.helpers import (
     submitted_case,
 )
 from tests.factories import World
+from tests.panels.helpers import act, add, held, hold, with_agenda
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +113,50 @@ def test_a_manager_s_my_work_holds_the_sign_offs_waiting(world: World) -> None:
     assert "Approve the assessment" not in {
         i.what for i in selectors.my_work(viewer=world.social_worker)
     }
+
+
+def test_my_work_holds_my_panel_actions_and_panels_due_for_review(world: World) -> None:
+    meeting = held(world)  # review in twelve weeks: not yet on anyone's list
+    harmed = meeting.items.get(kind="harmed")
+    action = act(world, harmed, description="Safety plan with Ciara's youth worker")
+    done = act(world, harmed, description="Call the school")
+    panel_action_update(actor=world.social_worker, action=done, status="done", note="Called")
+    past = today() - dt.timedelta(days=2)
+    overdue = hold(
+        world, with_agenda(world, meets_on=today() - dt.timedelta(days=30), review_on=past)
+    )
+    mine = selectors.my_work(viewer=world.social_worker)
+    panel_items = [i for i in mine if i.url.startswith("/panels/")]
+    assert [(i.what, i.subject, i.due_on, i.who) for i in panel_items] == [
+        (
+            "Review the panel's actions",
+            overdue.title,
+            past,
+            "Test team_manager",
+        ),
+        (
+            "Panel action: Safety plan with Ciara's youth worker",
+            meeting.title,
+            action.due,
+            "Test social_worker",
+        ),
+    ]
+    assert panel_items[0].overdue and panel_items[1].url == f"/panels/{meeting.pk}/"
+    # The list names the meeting, not the child on its agenda.
+    assert all("Cscchild" not in i.subject for i in panel_items)
+    # A manager sees the team's; another agency's analyst on the list has none of it.
+    team = {i.what for i in selectors.my_work(viewer=world.team_manager, team=True)}
+    assert {"Review the panel's actions", f"Panel action: {action.description}"} <= team
+    assert not [
+        i for i in selectors.my_work(viewer=world.police_analyst) if i.url.startswith("/panels/")
+    ]
+
+
+def test_a_panel_action_on_a_context_plan_is_listed_once_as_the_plan_s(world: World) -> None:
+    active_case(world)
+    meeting = held(world)
+    centre = add(world, meeting, "location", context=world.shopping_centre)
+    landed = act(world, centre, description="Lighting survey of the car park")
+    whats = [i.what for i in selectors.my_work(viewer=world.social_worker)]
+    assert whats.count(f"Action: {landed.description}") == 1
+    assert f"Panel action: {landed.description}" not in whats

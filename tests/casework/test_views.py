@@ -31,6 +31,7 @@ from tests.casework.helpers import (
 )
 from tests.cocase.test_views import errors_of, url
 from tests.factories import World, client_for, nothing_written
+from tests.panels.helpers import act, held
 
 pytestmark = pytest.mark.django_db
 
@@ -308,7 +309,13 @@ def test_my_work_query_count_does_not_grow_with_the_work(world: World) -> None:
             world, actor=world.social_worker, context=context
         )
         screen(world, referral)
+    # HSB meetings' and MACE panels' actions and reviews are one query each, however many.
+    for _ in range(2):
+        meeting = held(world)
+        act(world, meeting.items.get(kind="harmed"))
+        act(world, meeting.items.get(kind="location"), owner=world.team_manager)
     assert _queries(client, url("my-work") + "?who=team") == before
+    assert client.get(url("my-work") + "?who=team").content.decode().count("Panel action") == 4
 
 
 PAGES = [

@@ -46,6 +46,7 @@ from locus.casework.models import (
 )
 from locus.common.services import today
 from locus.incidents.models import Involvement
+from locus.panels.models import PanelAction, PanelMeeting, PanelStatus
 from locus.peers.models import GroupMembership
 from locus.people.models import Person
 from locus.places.models import Context
@@ -533,12 +534,55 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
         )
         for a in actions
     ]
+    items += _panel_work(workers)
     if viewer.role == Role.MANAGER or is_administrator(viewer):
         items += _approvals_waiting(viewer)
     return sorted(items, key=lambda i: (i.due_on is None, i.due_on or dt.date.max, i.subject))
 
 
 LIVE_PLANS = (PlanStatus.DRAFT, PlanStatus.ACTIVE)
+# A panel's review shows this long before its date, so it can be prepared.
+PANEL_REVIEW_NOTICE = dt.timedelta(days=14)
+
+
+def _panel_work(workers: QuerySet[Any]) -> list[WorkItem]:
+    """HSB meetings' and MACE panels' own actions owned by ``workers`` (those that landed on a
+    context plan are listed as the plan's), and the held panels they set up or chair whose
+    review date is near or past. Two queries. Named by the meeting's title, never by the
+    child on its agenda (the list does not check sight of each child)."""
+    actions = (
+        PanelAction.objects.filter(
+            owner_id__in=workers, plan_action__isnull=True, meeting__status=PanelStatus.HELD
+        )
+        .exclude(status__in=FINISHED_ACTION_STATUSES)
+        .select_related("meeting", "owner")
+    )
+    items = [
+        WorkItem(
+            f"Panel action: {a.description[:80]}",
+            a.meeting.title,
+            reverse("panel", args=[a.meeting_id]),
+            a.due,
+            str(a.owner),
+        )
+        for a in actions
+    ]
+    reviews = PanelMeeting.objects.filter(
+        Q(created_by_id__in=workers) | Q(chair_id__in=workers),
+        status=PanelStatus.HELD,
+        review_on__lte=today() + PANEL_REVIEW_NOTICE,
+    ).select_related("chair")
+    items += [
+        WorkItem(
+            "Review the panel's actions",
+            m.title,
+            reverse("panel", args=[m.pk]),
+            m.review_on,
+            str(m.chair),
+        )
+        for m in reviews
+    ]
+    return items
 
 
 def _approvals_waiting(viewer: Worker) -> list[WorkItem]:
