@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from locus.access import lookups, policies
 from locus.audit.services import record_access
+from locus.casework.selectors import context_cases_for
 from locus.common.errors import ValidationFailed
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
@@ -49,6 +50,8 @@ def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
             "map_elements": {"layout": "fcose", **group_map.elements()},
             "involvements": involvement_views(viewer=request.user, incidents=detail.incidents),
             "can_edit": policies.can_edit_context(request.user, group),
+            # A peer group is a context: the Level 2 cases about it (one query).
+            "context_cases": context_cases_for(request.user, group),
         },
     )
 

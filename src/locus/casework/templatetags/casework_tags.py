@@ -5,6 +5,9 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
+from locus.access.models import Worker
+from locus.casework import policies
+
 register = template.Library()
 
 COLOURS = {
@@ -52,3 +55,9 @@ def tag(value: str, label: str = "") -> str:
         COLOURS.get(value, ""),
         label or RATING_WORDS.get(value, value),
     )
+
+
+@register.filter
+def may_refer(worker: Worker) -> bool:
+    """For a link to the referral form on a page whose view does not know about casework."""
+    return policies.can_refer(worker)
