@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from locus.access import context_cases as policies
 from locus.access.models import AgencyKind, Role, Scope
-from locus.casework import policies, services
+from locus.casework import services
 from locus.casework.models import ContextCase
 from tests.casework.helpers import (
     active_case,

@@ -6,7 +6,7 @@ import pytest
 from django.http import Http404
 from django.urls import reverse
 
-from locus.cocase import policies
+from locus.access import meetings as policies
 from tests.cocase.helpers import propose
 from tests.factories import World, client_for
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.http import Http404
 
-from locus.panels import policies
+from locus.access import panel_meetings as policies
 from locus.panels.selectors import panel_detail
 from tests.factories import World, client_for, make_person, make_worker
 from tests.panels.helpers import act, add, held, item, with_agenda

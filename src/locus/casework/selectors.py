@@ -17,10 +17,10 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 
+from locus.access import context_cases as policies
 from locus.access.models import Role, Worker
 from locus.access.policies import is_administrator
 from locus.access.selectors import visible_person_ids
-from locus.casework import policies
 from locus.casework.models import (
     FINISHED_ACTION_STATUSES,
     OPEN_CASE_STATUSES,

@@ -20,12 +20,13 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from locus.access import context_cases as policies
 from locus.access import policies as access_policies
 from locus.access.models import Agency, Role, Worker
 from locus.access.selectors import visible_person_ids
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
-from locus.casework import deadlines, policies, selectors
+from locus.casework import deadlines, selectors
 from locus.casework.models import (
     ACTION_MACHINE,
     ACTION_MOVE_TO,

@@ -18,13 +18,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from locus.access import context_cases as policies
 from locus.access import scopes
 from locus.access.lookups import access_context
 from locus.access.models import Agency, Role, Worker
 from locus.access.selectors import visible_person_ids
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
-from locus.casework import policies, selectors, services
+from locus.casework import selectors, services
 from locus.casework.forms import (
     ActionForm,
     ActionUpdateForm,

@@ -16,10 +16,10 @@ from typing import Any
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from locus.access import meetings as policies
 from locus.access import scopes
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
-from locus.cocase import policies
 from locus.cocase.models import (
     FINISHED_STATUSES,
     Attendance,

@@ -17,11 +17,12 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from locus.access import meetings as policies
 from locus.access import policies as access_policies
 from locus.access.models import Agency, Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change
-from locus.cocase import policies, selectors
+from locus.cocase import selectors
 from locus.cocase.models import (
     FINISHED_STATUSES,
     Attendance,

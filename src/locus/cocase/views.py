@@ -16,10 +16,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from locus.access import lookups
+from locus.access import meetings as policies
 from locus.access.models import Agency, Worker
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
-from locus.cocase import policies, selectors, services
+from locus.cocase import selectors, services
 from locus.cocase.forms import (
     CancelForm,
     CocaseForm,

@@ -19,10 +19,10 @@ from django.utils import timezone
 
 from locus.access import scopes
 from locus.access.models import Worker
+from locus.access.panel_meetings import panels_visible_to
 from locus.common.services import today
 from locus.incidents.models import Incident, Involvement, InvolvementRole
 from locus.moves.models import ManagedMove
-from locus.panels.policies import panels_visible_to
 from locus.people.models import Person
 
 DEFAULT_MONTHS = 6

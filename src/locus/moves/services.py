@@ -15,13 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from locus.access import panel_meetings as panel_policies
 from locus.access import policies
 from locus.access.models import Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change
 from locus.common.services import Problems, permitted, today
 from locus.moves.models import ManagedMove
-from locus.panels import policies as panel_policies
 from locus.panels.models import PanelMeeting
 from locus.people.models import Person, PersonKind
 from locus.places.models import Context, ContextKind, Enrolment

@@ -6,12 +6,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from locus.access import lookups, policies, scopes
+from locus.access.panel_meetings import panels_visible_to
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
 from locus.common.services import permitted
 from locus.moves import selectors, services
 from locus.moves.forms import ManagedMoveForm
-from locus.panels.policies import panels_visible_to
 from locus.places.models import ContextKind
 from locus.profiles.pages import posted, submitted
 

@@ -135,7 +135,7 @@ class Attendance(models.TextChoices):
 class PanelAttendee(models.Model):
     """A worker, or someone from a partner without a Locus account (by name and organisation).
 
-    Workers on the list see the meeting (``panels/policies.py``); guests are a record only.
+    Workers on the list see the meeting (``access/panel_meetings.py``); guests are a record only.
     """
 
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="attendees")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 
+from locus.access import panel_meetings as policies
 from locus.access import scopes
 from locus.access.models import Team, Worker
 from locus.access.selectors import visible_person_ids
@@ -23,7 +24,6 @@ from locus.casework.models import (
     ContextPlan,
     PlanStatus,
 )
-from locus.panels import policies
 from locus.panels.models import (
     LISTS,
     AgendaItem,

@@ -18,6 +18,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from locus.access import panel_meetings as policies
 from locus.access import policies as access_policies
 from locus.access.models import Agency, Team, Worker
 from locus.audit.models import ChangeAction
@@ -36,7 +37,6 @@ from locus.cocase.models import LawfulBasis
 from locus.common.errors import InvalidTransition
 from locus.common.models import Confidence, Source
 from locus.common.services import Problems, permitted, save_changes, today
-from locus.panels import policies
 from locus.panels.models import (
     ALLOWED_STEPS,
     NEXT_STATUS,

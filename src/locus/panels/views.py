@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from locus.access import panel_meetings as policies
 from locus.access import scopes
 from locus.access.models import Agency, Worker
 from locus.audit.models import AccessAction
@@ -27,7 +28,7 @@ from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
 from locus.common.services import permitted
-from locus.panels import policies, selectors, services
+from locus.panels import selectors, services
 from locus.panels.forms import (
     ActionForm,
     ActionUpdateForm,

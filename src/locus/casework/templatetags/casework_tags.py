@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
+from locus.access import context_cases as policies
 from locus.access.models import Worker
-from locus.casework import policies
 
 register = template.Library()
 

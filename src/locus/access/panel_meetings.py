@@ -22,9 +22,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from locus.access import scopes
+from locus.access.meetings import is_invitable
 from locus.access.models import Role, Worker
 from locus.access.policies import CASEWORK_ROLES, is_administrator
-from locus.cocase.policies import is_invitable
 from locus.panels.models import Attendance, PanelAction, PanelAttendee, PanelMeeting
 
 
