@@ -10,15 +10,15 @@ from typing import Any
 
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 
 from locus.access import scopes
 from locus.access.models import Worker
+from locus.access.naming import Naming, naming_for
 from locus.access.selectors import visible_person_ids
 from locus.common.services import today
 from locus.incidents.models import Incident, Involvement, InvolvementRole
 from locus.incidents.selectors import incidents_for
-from locus.peers.models import Association, GroupMembership, Nature, PeerMapPurpose
+from locus.peers.models import Association, GroupMembership, Nature
 from locus.peers.walk import neighbourhood
 from locus.people.models import Allocation, LegalStatus, LegalStatusEpisode, Person
 from locus.places.models import RESTRICTED_KINDS, Context, ContextKind
@@ -318,46 +318,6 @@ def context_choices(*, viewer: Worker, person: Person, keep: Iterable[int] = ())
         | Q(pk__in=list(keep))
     )
     return list(scopes.contexts_visible_to(viewer).filter(wanted).order_by("kind", "name", "id"))
-
-
-# --- The naming rule ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Naming:
-    """Whether a child's peer map names peers, for this viewer (DOMAIN rule 3).
-
-    Workers doing Level 1 casework with the child (allocated to them) see peers by
-    initials until they record a purpose; everyone else's view follows their scope.
-    Either way, a peer the viewer may not see is shown by initials only.
-    """
-
-    level_one: bool
-    purpose: PeerMapPurpose | None
-
-    @property
-    def names_shown(self) -> bool:
-        return not self.level_one or self.purpose is not None
-
-    @property
-    def audit_purpose(self) -> str:
-        if self.purpose is None:
-            return ""
-        return f"{self.purpose.get_purpose_display()}: {self.purpose.reason}"
-
-
-def naming_for(*, viewer: Worker, person: Person) -> Naming:
-    level_one = Allocation.objects.filter(person=person, worker=viewer, end__isnull=True).exists()
-    purpose = None
-    if level_one:
-        purpose = (
-            PeerMapPurpose.objects.filter(
-                worker=viewer, person=person, expires_at__gt=timezone.now()
-            )
-            .order_by("-expires_at", "-id")
-            .first()
-        )
-    return Naming(level_one=level_one, purpose=purpose)
 
 
 # --- Map data ------------------------------------------------------------------------------
