@@ -57,37 +57,15 @@ from locus.casework.models import (
     ReviewStatus,
     ThresholdLevel,
 )
-from locus.common.errors import InvalidTransition, ValidationFailed
+from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
+from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
 from locus.people.models import Allocation, LegalStatusEpisode, Person, PersonKind
 from locus.places.models import Context, ContextKind
 from locus.profiles.models import ProfileItem
 from locus.profiles.selectors import build_on_for
-
-
-def _bound(request: AuthedRequest) -> Any:
-    # A form with no fields (starting, drafting) still submits: bind on the method.
-    return request.POST if request.method == "POST" else None
-
-
-def _attempt(
-    request: AuthedRequest, form: CaseworkForm, step: Callable[[], Any], done: str
-) -> bool:
-    """Run one service for a valid POSTed form; its refusals land on the form."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        step()
-    except ValidationFailed as refused:
-        form.add_domain_errors(refused)
-    except InvalidTransition as refused:
-        form.add_error(None, str(refused))
-    else:
-        messages.success(request, done)
-        return True
-    return False
 
 
 def _casework_workers() -> QuerySet[Worker]:
@@ -125,7 +103,7 @@ def _case_step(
     case = policies.access_case(request.user, case_id)
     permitted(allowed, request.user, case)
     bound = form(case)
-    if _attempt(request, bound, lambda: step(case, bound), done):
+    if submitted(request, bound, lambda: step(case, bound), done):
         return redirect(back or "context-case", case_id=case.pk)
     return _form_page(request, case, bound, heading, **extra)
 
@@ -237,7 +215,7 @@ def referral_new(request: AuthedRequest) -> HttpResponse:
     if request.GET.getlist("person"):
         initial.update(about="child", children=request.GET.getlist("person"))
     form = ReferralForm(
-        _bound(request),
+        posted(request),
         initial=initial,
         contexts=_referral_contexts(viewer, chosen),
         children=_referral_children(viewer, asked),
@@ -285,7 +263,7 @@ def referral_page(request: AuthedRequest, referral_id: int) -> HttpResponse:
     form = None
     if referral.status == ReferralStatus.NEW and policies.can_screen(viewer):
         form = ScreenForm(
-            _bound(request),
+            posted(request),
             initial={"context": str(referral.context_id or "")},
             levels=list(ThresholdLevel.objects.filter(active=True)),
             contexts=detail.contexts,
@@ -305,7 +283,7 @@ def referral_page(request: AuthedRequest, referral_id: int) -> HttpResponse:
                 lead=form.chosen("lead"),
             )
 
-        if _attempt(request, form, step, "Decision recorded"):
+        if submitted(request, form, step, "Decision recorded"):
             referral.refresh_from_db()
             if referral.case_id:
                 return redirect("context-case", case_id=referral.case_id)
@@ -333,7 +311,7 @@ def referral_withdraw(request: AuthedRequest, referral_id: int) -> HttpResponse:
     viewer = request.user
     referral = policies.access_referral(viewer, referral_id)
     permitted(policies.can_withdraw_referral, viewer, referral)
-    form = ReasonForm(_bound(request))
+    form = ReasonForm(posted(request))
     form.fields["reason"].label = "Why is the referral withdrawn?"
 
     def step() -> None:
@@ -341,7 +319,7 @@ def referral_withdraw(request: AuthedRequest, referral_id: int) -> HttpResponse:
             actor=viewer, referral=referral, reason=form.cleaned_data["reason"]
         )
 
-    if _attempt(request, form, step, "Referral withdrawn"):
+    if submitted(request, form, step, "Referral withdrawn"):
         return redirect("context-referral", referral_id=referral.pk)
     if request.method == "GET":
         record_access(actor=viewer, obj=referral, detail={"page": "withdraw"})
@@ -384,7 +362,7 @@ def assessment_page(request: AuthedRequest, case_id: int) -> HttpResponse:
     editing = assessment.status == AssessmentStatus.IN_PROGRESS and policies.can_work_case(
         viewer, case
     )
-    form = AssessmentForm(_bound(request), assessment=assessment) if editing else None
+    form = AssessmentForm(posted(request), assessment=assessment) if editing else None
     then = request.POST.get("then", "save")
 
     def step() -> None:
@@ -400,7 +378,7 @@ def assessment_page(request: AuthedRequest, case_id: int) -> HttpResponse:
             services.assessment_submit(actor=viewer, assessment=assessment)
 
     done = "Assessment submitted for approval" if then == "submit" else "Assessment saved"
-    if form is not None and _attempt(request, form, step, done):
+    if form is not None and submitted(request, form, step, done):
         if then == "submit":
             return redirect("context-case", case_id=case.pk)
         return redirect("context-assessment", case_id=case.pk)
@@ -427,7 +405,7 @@ def assessment_start(request: AuthedRequest, case_id: int) -> HttpResponse:
         request,
         case_id,
         allowed=policies.can_work_case,
-        form=lambda case: CaseworkForm(_bound(request)),
+        form=lambda case: CaseworkForm(posted(request)),
         step=lambda case, data: services.assessment_start(
             actor=request.user, assessment=case.assessment
         ),
@@ -443,7 +421,7 @@ def assessment_start(request: AuthedRequest, case_id: int) -> HttpResponse:
 def evidence_add(request: AuthedRequest, case_id: int) -> HttpResponse:
     def make(case: ContextCase) -> EvidenceForm:
         domains = [(f.key, f.title) for f in case.assessment.findings.all()]
-        return EvidenceForm(_bound(request), domains=domains)
+        return EvidenceForm(posted(request), domains=domains)
 
     return _case_step(
         request,
@@ -481,7 +459,7 @@ def assessment_signoff(request: AuthedRequest, case_id: int) -> HttpResponse:
         case_id,
         allowed=policies.can_approve,
         form=lambda case: SignOffForm(
-            _bound(request),
+            posted(request),
             choices=[("approve", "Approve the assessment"), ("return", "Return it for more work")],
         ),
         step=lambda case, form: _sign_off_assessment(case, form.cleaned_data, request.user),
@@ -534,7 +512,7 @@ def conference_schedule(request: AuthedRequest, case_id: int) -> HttpResponse:
             initial.update(when=local.date(), time=local.time())
         if conference.chair_id:
             initial["chair"] = str(conference.chair_id)
-        return ConferenceScheduleForm(_bound(request), initial=initial, chairs=chairs)
+        return ConferenceScheduleForm(posted(request), initial=initial, chairs=chairs)
 
     def step(case: ContextCase, form: ConferenceScheduleForm) -> Any:
         data = form.cleaned_data
@@ -575,7 +553,7 @@ def conference_record(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = policies.access_case(viewer, case_id)
     conference = _conference_of(case)
     permitted(policies.can_record_conference, viewer, conference)
-    form = ConferenceRecordForm(_bound(request), workers=_conference_workers(case, conference))
+    form = ConferenceRecordForm(posted(request), workers=_conference_workers(case, conference))
 
     def step() -> None:
         data = form.cleaned_data
@@ -589,7 +567,7 @@ def conference_record(request: AuthedRequest, case_id: int) -> HttpResponse:
             names_confirmed=data.get("names_confirmed", False),
         )
 
-    if _attempt(request, form, step, "Conference recorded"):
+    if submitted(request, form, step, "Conference recorded"):
         return redirect("context-conference", case_id=case.pk)
     return _form_page(
         request,
@@ -632,7 +610,7 @@ def plan_draft(request: AuthedRequest, case_id: int) -> HttpResponse:
         request,
         case_id,
         allowed=policies.can_work_case,
-        form=lambda case: CaseworkForm(_bound(request)),
+        form=lambda case: CaseworkForm(posted(request)),
         step=lambda case, form: services.plan_draft(actor=request.user, case=case),
         done="Plan started",
         heading="Start the context safeguarding plan",
@@ -646,7 +624,7 @@ def plan_draft(request: AuthedRequest, case_id: int) -> HttpResponse:
 def goal_add(request: AuthedRequest, case_id: int) -> HttpResponse:
     def make(case: ContextCase) -> GoalForm:
         domains = [(d["key"], d["title"]) for d in selectors.template_domains(case)]
-        return GoalForm(_bound(request), domains=domains)
+        return GoalForm(posted(request), domains=domains)
 
     return _case_step(
         request,
@@ -672,7 +650,7 @@ def action_add(request: AuthedRequest, case_id: int) -> HttpResponse:
         plan = _plan_of(case)
         affected = [link.person for link in plan.children.select_related("person")]
         return ActionForm(
-            _bound(request),
+            posted(request),
             goals=list(plan.goals.filter(status=GoalStatus.OPEN)),
             agencies=list(Agency.objects.order_by("name")),
             owners=_casework_workers(),
@@ -716,7 +694,7 @@ def action_update(request: AuthedRequest, case_id: int, action_id: int) -> HttpR
     )
     action.plan.case = case
     permitted(policies.can_update_action, viewer, action)
-    form = ActionUpdateForm(_bound(request), action=action)
+    form = ActionUpdateForm(posted(request), action=action)
 
     def step() -> None:
         data = form.cleaned_data
@@ -728,7 +706,7 @@ def action_update(request: AuthedRequest, case_id: int, action_id: int) -> HttpR
             due_on=data.get("due_on"),
         )
 
-    if _attempt(request, form, step, "Action updated"):
+    if submitted(request, form, step, "Action updated"):
         return redirect("context-plan", case_id=case.pk)
     return _form_page(
         request,
@@ -780,7 +758,7 @@ def plan_child_add(request: AuthedRequest, case_id: int) -> HttpResponse:
         case_id,
         allowed=policies.can_work_case,
         form=lambda case: PlanChildForm(
-            _bound(request), options=_child_options(request.user, case)
+            posted(request), options=_child_options(request.user, case)
         ),
         step=step,
         done="Child linked to the plan",
@@ -797,7 +775,7 @@ def plan_approve(request: AuthedRequest, case_id: int) -> HttpResponse:
         request,
         case_id,
         allowed=policies.can_approve,
-        form=lambda case: NoteForm(_bound(request)),
+        form=lambda case: NoteForm(posted(request)),
         step=lambda case, form: services.plan_approve(
             actor=request.user, plan=_plan_of(case), note=form.cleaned_data.get("note", "")
         ),
@@ -824,7 +802,7 @@ def review_record(request: AuthedRequest, case_id: int) -> HttpResponse:
         raise Http404("Not found")
     review.plan.case = case
     goals = list(review.plan.goals.filter(status=GoalStatus.OPEN))
-    form = ReviewForm(_bound(request), goals=goals, initial={"held_on": timezone.localdate()})
+    form = ReviewForm(posted(request), goals=goals, initial={"held_on": timezone.localdate()})
 
     def step() -> None:
         data = form.cleaned_data
@@ -837,7 +815,7 @@ def review_record(request: AuthedRequest, case_id: int) -> HttpResponse:
             decision=data["decision"],
         )
 
-    if _attempt(request, form, step, "Review recorded"):
+    if submitted(request, form, step, "Review recorded"):
         return redirect("context-plan", case_id=case.pk)
     return _form_page(
         request,
@@ -870,7 +848,7 @@ def closure(request: AuthedRequest, case_id: int) -> HttpResponse:
             case_id,
             allowed=policies.can_approve,
             form=lambda c: SignOffForm(
-                _bound(request),
+                posted(request),
                 choices=[("approve", "Approve the closure"), ("refuse", "Keep the case open")],
             ),
             step=lambda c, form: _close(c, form.cleaned_data, request.user),
@@ -883,7 +861,7 @@ def closure(request: AuthedRequest, case_id: int) -> HttpResponse:
         request,
         case_id,
         allowed=policies.can_work_case,
-        form=lambda c: ClosureRequestForm(_bound(request)),
+        form=lambda c: ClosureRequestForm(posted(request)),
         step=lambda c, form: _close(c, form.cleaned_data, request.user),
         done="Closure sent to a manager for approval",
         heading="Ask to close the case",

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,8 +32,8 @@ from locus.cocase.forms import (
     ScheduleForm,
 )
 from locus.cocase.models import Attendance, Intervention, Meeting, MeetingStatus
-from locus.common.errors import InvalidTransition, ValidationFailed
 from locus.common.http import AuthedRequest
+from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
 from locus.people.models import Allocation, Person
@@ -52,32 +51,6 @@ def _ids(values: Iterable[str]) -> list[int]:
         if 0 < number < 2**62:
             out.append(number)
     return out
-
-
-def _data(request: AuthedRequest) -> Any:
-    # A form with no fields (closing) still submits: bind on the method, not on the data.
-    return request.POST if request.method == "POST" else None
-
-
-def _submit(
-    request: AuthedRequest,
-    form: CocaseForm,
-    run: Callable[[], Any],
-    success: str,
-) -> bool:
-    """Run a service for a valid POSTed form; map its refusals onto the form."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        run()
-    except ValidationFailed as error:
-        form.add_domain_errors(error)
-        return False
-    except InvalidTransition as error:
-        form.add_error(None, str(error))
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _form_page(
@@ -201,7 +174,7 @@ def meeting_propose(request: AuthedRequest) -> HttpResponse:
             )
         )
 
-    if _submit(request, form, run, "Meeting proposed: the workers holding the cases are invited"):
+    if submitted(request, form, run, "Meeting proposed: the workers holding the cases are invited"):
         return redirect("meeting", meeting_id=created[0].pk)
     if request.method == "GET":
         record_access(
@@ -230,7 +203,7 @@ def _action(
     meeting = policies.access_meeting(request.user, meeting_id)
     permitted(allowed, request.user, meeting)
     form = make_form(meeting)
-    if _submit(request, form, lambda: run(meeting, form.cleaned_data), success):
+    if submitted(request, form, lambda: run(meeting, form.cleaned_data), success):
         return redirect("meeting", meeting_id=meeting.pk)
     return _form_page(request, meeting, form, **page)
 
@@ -240,7 +213,7 @@ def _schedule_form(request: AuthedRequest, meeting: Meeting) -> ScheduleForm:
     if meeting.scheduled_for is not None:
         local = timezone.localtime(meeting.scheduled_for)
         initial.update(when=local.date(), time=local.time(), location=meeting.location)
-    return ScheduleForm(_data(request), initial=initial)
+    return ScheduleForm(posted(request), initial=initial)
 
 
 def meeting_schedule(request: AuthedRequest, meeting_id: int) -> HttpResponse:
@@ -273,7 +246,7 @@ def meeting_invite(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 
     def make_form(meeting: Meeting) -> InviteForm:
         workers.extend(_uninvited(meeting))
-        return InviteForm(_data(request), workers=workers)
+        return InviteForm(posted(request), workers=workers)
 
     return _action(
         request,
@@ -300,7 +273,7 @@ def meeting_minutes(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             "worker__last_name", "worker__first_name", "id"
         )
     )
-    form = MinutesForm(_data(request), invitees=invitees)
+    form = MinutesForm(posted(request), invitees=invitees)
 
     def run() -> None:
         services.meeting_record_minutes(
@@ -311,7 +284,7 @@ def meeting_minutes(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             decisions=form.decision_lines(),
         )
 
-    if _submit(request, form, run, "Minutes recorded"):
+    if submitted(request, form, run, "Minutes recorded"):
         return redirect("meeting", meeting_id=meeting.pk)
     preview = None
     if meeting.status == MeetingStatus.SCHEDULED and meeting.scheduled_for is not None:
@@ -341,7 +314,7 @@ def meeting_cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         request,
         meeting_id,
         allowed=policies.is_organiser,
-        make_form=lambda m: CancelForm(_data(request)),
+        make_form=lambda m: CancelForm(posted(request)),
         run=lambda m, data: services.meeting_cancel(
             actor=request.user, meeting=m, reason=data["reason"]
         ),
@@ -358,7 +331,7 @@ def meeting_close(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         request,
         meeting_id,
         allowed=policies.is_organiser,
-        make_form=lambda m: CocaseForm(_data(request)),
+        make_form=lambda m: CocaseForm(posted(request)),
         run=lambda m, data: services.meeting_close(actor=request.user, meeting=m),
         success="Meeting closed",
         page="close",
@@ -375,7 +348,7 @@ def decision_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         request,
         meeting_id,
         allowed=policies.can_record_minutes,
-        make_form=lambda m: DecisionForm(_data(request)),
+        make_form=lambda m: DecisionForm(posted(request)),
         run=lambda m, data: services.decision_add(actor=request.user, meeting=m, text=data["text"]),
         success="Decision added",
         page="decision",
@@ -403,7 +376,7 @@ def intervention_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     agencies = list(Agency.objects.order_by("name"))
     initial = {"owner": str(request.user.pk) if request.user in owners else ""}
     form = InterventionForm(
-        _data(request),
+        posted(request),
         initial=initial,
         children=children,
         group_label=glabel,
@@ -427,7 +400,7 @@ def intervention_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             status=data["status"],
         )
 
-    if _submit(request, form, run, "Intervention added"):
+    if submitted(request, form, run, "Intervention added"):
         return redirect("meeting", meeting_id=meeting.pk)
     return _form_page(
         request,
@@ -449,7 +422,7 @@ def intervention_update(
     )
     intervention.meeting = meeting
     permitted(policies.can_update_intervention, request.user, intervention)
-    form = InterventionUpdateForm(_data(request), intervention=intervention)
+    form = InterventionUpdateForm(posted(request), intervention=intervention)
 
     def run() -> None:
         data = form.cleaned_data
@@ -461,7 +434,7 @@ def intervention_update(
             due=data.get("due"),
         )
 
-    if _submit(request, form, run, "Intervention updated"):
+    if submitted(request, form, run, "Intervention updated"):
         return redirect("meeting", meeting_id=meeting.pk)
     return _form_page(
         request,

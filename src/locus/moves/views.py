@@ -9,11 +9,11 @@ from locus.access import lookups, policies, scopes
 from locus.access.panel_meetings import panels_visible_to
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
+from locus.common.pages import posted, submitted
 from locus.common.services import permitted
 from locus.moves import selectors, services
 from locus.moves.forms import ManagedMoveForm
 from locus.places.models import ContextKind
-from locus.profiles.pages import posted, submitted
 
 WINDOW_CHOICES = (3, 6, 12, 24)
 

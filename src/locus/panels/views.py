@@ -26,6 +26,7 @@ from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
+from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
 from locus.panels import selectors, services
@@ -50,7 +51,6 @@ from locus.panels.models import (
 )
 from locus.people.models import Allocation, Person
 from locus.profiles.models import ProfileItem
-from locus.profiles.pages import posted, submitted
 from locus.profiles.selectors import build_on_for
 
 

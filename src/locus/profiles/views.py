@@ -17,13 +17,13 @@ from locus.access import lookups, policies
 from locus.audit.services import record_access
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
+from locus.common.pages import posted, submitted
 from locus.common.services import permitted, today
 from locus.peers.selectors import context_choices, peer_candidates
 from locus.people.models import Person, PersonKind
 from locus.profiles import selectors, services
 from locus.profiles.forms import ProfileChangeForm, ProfileEndForm, ProfileItemForm
 from locus.profiles.models import ProfileItem, ProfileKind
-from locus.profiles.pages import posted, submitted
 
 
 def profile_page(request: AuthedRequest, person_id: int) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""Form-page plumbing shared by the profile, managed-move and panel pages.
+"""Form-page plumbing shared by every page that runs a service from a form.
 
 A page parses with a form, calls one service, and on refusal shows the
 service's messages: on the fields they name (``ValidationFailed``), or at the
