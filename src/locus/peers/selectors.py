@@ -569,7 +569,6 @@ def _walk(*, viewer: Worker, person: Person, as_at: dt.date, natures: list[str])
                 people.setdefault(p.pk, p)
     visible |= visible_person_ids(viewer, set(people) - step_one - {person.pk})
     associations = first + second
-    # The one call to swap for locus.analysis.network.neighbourhood at national scale.
     steps = neighbourhood((_ends(a) for a in associations), _person_key(person.pk), depth=2)
     return _Walk(associations, people, visible, steps)
 
