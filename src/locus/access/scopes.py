@@ -151,8 +151,13 @@ def sees_case_records(worker: Worker) -> bool:
     )
 
 
-def person_filter(worker: Worker) -> Q | None:
-    """The condition on Person for what ``worker`` may see; ``None`` means everything."""
+def person_filter(worker: Worker, *, shared: bool = True) -> Q | None:
+    """The condition on Person for what ``worker`` may see; ``None`` means everything.
+
+    ``shared=False`` leaves out :data:`SHARED_GRANTS`: the people the worker sees
+    in their own right, whose record they see in full (as far as their role's
+    fields allow), as against what a forum shared with them.
+    """
     if worker.scope == Scope.ALL and sees_case_records(worker):
         return None
     if not sees_case_records(worker):
@@ -163,13 +168,14 @@ def person_filter(worker: Worker) -> Q | None:
     if worker.scope == Scope.AGENCY:
         for grant in AGENCY_GRANTS:
             q |= grant(worker)
-    for grant in SHARED_GRANTS:
-        q |= grant(worker)
+    if shared:
+        for grant in SHARED_GRANTS:
+            q |= grant(worker)
     return q
 
 
-def people_visible_to(worker: Worker) -> QuerySet[Person]:
-    q = person_filter(worker)
+def people_visible_to(worker: Worker, *, shared: bool = True) -> QuerySet[Person]:
+    q = person_filter(worker, shared=shared)
     qs = Person.objects.all()
     return qs if q is None else qs.filter(q)
 
