@@ -32,7 +32,7 @@ from django.utils import timezone
 from locus.access import policies, scopes
 from locus.access.models import Worker
 from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
-from locus.audit.services import PEOPLE_SHOWN_KEYS, PERSON
+from locus.audit.services import PEOPLE_SHOWN_KEYS, PERSON, points_at
 from locus.common.ids import as_id
 
 CONTEXT = "places.context"
@@ -71,7 +71,9 @@ KINDS: dict[str, Kind] = {
     "people.legalstatusepisode": _k("legal status", "person", "legal status of {}"),
     "people.allocation": _k("allocation", "person", "allocation of {}"),
     CONTEXT: _k("context", phrase="record of {}"),
-    "places.enrolment": _k("school roll entry", "person", "school roll entry for {}", "school rolls"),
+    "places.enrolment": _k(
+        "school roll entry", "person", "school roll entry for {}", "school rolls"
+    ),
     "peers.association": _k("association", "person", "association of {}"),
     "peers.groupmembership": _k("group membership", "person", "group membership of {}"),
     "peers.peermappurpose": _k("peer map purpose", "person", "purpose for the peer map of {}"),
@@ -83,7 +85,9 @@ KINDS: dict[str, Kind] = {
     "cocase.decision": _k("meeting decision", "meeting__group", "decision of the meeting about {}"),
     "cocase.intervention": _k("intervention", "person|group", "intervention for {}"),
     "cocase.interventionupdate": _k(
-        "intervention update", "intervention__person|intervention__group", "update on the intervention for {}"
+        "intervention update",
+        "intervention__person|intervention__group",
+        "update on the intervention for {}",
     ),
     "casework.referral": _k("referral", "context", "referral about {}"),
     "casework.referralcontext": _k("context on a referral", "context", "{} on a referral"),
@@ -94,7 +98,10 @@ KINDS: dict[str, Kind] = {
         "assessment finding", f"assessment__{_CASE}", "assessment finding for {}"
     ),
     "casework.evidence": _k(
-        "assessment evidence", f"finding__assessment__{_CASE}", "assessment evidence for {}", "evidence"
+        "assessment evidence",
+        f"finding__assessment__{_CASE}",
+        "assessment evidence for {}",
+        "evidence",
     ),
     "casework.contextconference": _k("context conference", _CASE, "context conference for {}"),
     "casework.conferenceattendee": _k(
@@ -121,7 +128,9 @@ KINDS: dict[str, Kind] = {
     "panels.agendaitem": _k("agenda item", "person|context", "agenda item about {}"),
     "panels.paneldecision": _k("panel decision", "meeting", "decision of the {}"),
     "panels.panelaction": _k("panel action", "meeting", "action of the {}"),
-    "panels.actionprogress": _k("panel action progress", "action__meeting", "progress on an action of the {}"),
+    "panels.actionprogress": _k(
+        "panel action progress", "action__meeting", "progress on an action of the {}"
+    ),
     "moves.managedmove": _k("managed move", "person", "managed move of {}"),
     "access.worker": _k("worker account", phrase="worker account of {}"),
     "access.team": _k("team", phrase="team {}"),
@@ -131,13 +140,13 @@ KINDS: dict[str, Kind] = {
     "linked.cluster": _k("linked cluster"),
 }
 
-ACCESS_VERBS = {
+ACCESS_VERBS: dict[str, str] = {
     AccessAction.VIEW: "Read",
     AccessAction.SEARCH: "Searched",
     AccessAction.EXPORT: "Exported",
     AccessAction.BREAK_GLASS: "Opened with break-glass",
 }
-CHANGE_VERBS = {
+CHANGE_VERBS: dict[str, str] = {
     ChangeAction.CREATE: "Recorded",
     ChangeAction.UPDATE: "Changed",
     ChangeAction.END: "Ended",
@@ -153,11 +162,7 @@ def model_of(label: str) -> type[models.Model] | None:
 
 
 def _fk_named(model: type[models.Model], target: str) -> str | None:
-    for f in model._meta.concrete_fields:
-        if f.is_relation and f.related_model is not None:
-            if f.related_model._meta.label_lower == target:
-                return f.name
-    return None
+    return next((f.name for f in model._meta.concrete_fields if points_at(f, target)), None)
 
 
 def kind_of(label: str) -> Kind:
@@ -172,7 +177,9 @@ def kind_of(label: str) -> Kind:
     about = _fk_named(model, PERSON) or _fk_named(model, CONTEXT) or ""
     noun = str(model._meta.verbose_name)
     # A record that points at nobody is said by its own name: "threshold level #3".
-    return Kind(noun, str(model._meta.verbose_name_plural), (about,) if about else (), "" if about else "{}")
+    return Kind(
+        noun, str(model._meta.verbose_name_plural), (about,) if about else (), "" if about else "{}"
+    )
 
 
 def field_label(label: str, key: str) -> str:
@@ -181,9 +188,10 @@ def field_label(label: str, key: str) -> str:
     if model is not None:
         for name in (key, key.removesuffix("_id")):
             try:
-                return str(model._meta.get_field(name).verbose_name)
+                found = model._meta.get_field(name)
             except FieldDoesNotExist:
                 continue
+            return str(getattr(found, "verbose_name", name))
     return key.removesuffix("_id").replace("_", " ")
 
 
@@ -206,7 +214,7 @@ class Row:
         return ", ".join(self.fields)
 
 
-def _follow(obj: models.Model, path: str) -> models.Model | None:
+def _follow(obj: Any, path: str) -> Any:
     for step in path.split("__"):
         obj = getattr(obj, step, None)
         if obj is None:
@@ -237,14 +245,18 @@ class Namer:
         }
         if people:
             self.people |= set(
-                scopes.people_visible_to(self.viewer).filter(pk__in=people).values_list("pk", flat=True)
+                scopes.people_visible_to(self.viewer)
+                .filter(pk__in=people)
+                .values_list("pk", flat=True)
             )
         if places:
             self.contexts |= set(
-                scopes.contexts_visible_to(self.viewer).filter(pk__in=places).values_list("pk", flat=True)
+                scopes.contexts_visible_to(self.viewer)
+                .filter(pk__in=places)
+                .values_list("pk", flat=True)
             )
 
-    def name(self, obj: models.Model) -> str:
+    def name(self, obj: Any) -> str:
         label = obj._meta.label_lower
         if label == PERSON:
             if self.everyone or obj.pk in self.people:
@@ -285,7 +297,9 @@ def _anchor(obj: models.Model, kind: Kind) -> models.Model | None:
 
 
 def _verb(event: Event) -> str:
-    verbs: Mapping[str, str] = ACCESS_VERBS if isinstance(event, AccessEvent) else CHANGE_VERBS
+    verbs: Mapping[str, str] = dict(
+        ACCESS_VERBS if isinstance(event, AccessEvent) else CHANGE_VERBS
+    )
     if event.action in verbs:
         return verbs[event.action]
     # An action added since: its label, or its code in words.
@@ -311,10 +325,13 @@ def _count_shown(detail: Mapping[str, Any]) -> int | None:
     return None
 
 
-def _access_description(event: AccessEvent, verb: str, record: str, kind: Kind, show_values: bool) -> str:
+def _access_description(
+    event: AccessEvent, verb: str, record: str, kind: Kind, show_values: bool
+) -> str:
     detail = event.detail if isinstance(event.detail, dict) else {}
     if event.record_type == "audit.trail":
-        filters = detail.get("filters") if isinstance(detail.get("filters"), dict) else detail
+        given = detail.get("filters")
+        filters = given if isinstance(given, dict) else detail
         said = _filters_text({k: v for k, v in filters.items() if k != "rows"}, True)
         if event.action == AccessAction.EXPORT:
             text = f"Exported {detail.get('rows', 0)} rows of the audit trail"
@@ -363,7 +380,7 @@ def describe(events: Sequence[Event], *, viewer: Worker) -> list[Row]:
         row = Row(
             event=event,
             at=timezone.localtime(event.at),
-            worker=f"{event.actor.get_full_name() or event.actor.username} ({event.actor.username})",
+            worker=f"{namer.name(event.actor)} ({event.actor.username})",
             action=verb,
             record=record,
             description="",

@@ -55,7 +55,9 @@ class AuditFilterForm(GovukForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["record_type"].choices = record_type_choices()
+        record_type = self.fields["record_type"]
+        assert isinstance(record_type, forms.ChoiceField)
+        record_type.choices = record_type_choices()
         for name in ("person", "record_id"):
             self.fields[name].widget.attrs.update(inputmode="numeric", spellcheck="false")
         for name in ("person", "record_id", "date_from", "date_to", "worker"):
@@ -111,5 +113,3 @@ class AuditFilterForm(GovukForm):
             date_from=d.get("date_from"),
             date_to=d.get("date_to"),
         )
-
-

@@ -94,4 +94,3 @@ class SignInEvent(models.Model):
     def __str__(self) -> str:
         outcome = "signed in" if self.succeeded else "failed to sign in"
         return f"{self.username} {outcome} at {self.at:%Y-%m-%d %H:%M}"
-

@@ -18,7 +18,6 @@ from django.utils import timezone
 from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent, SignInEvent
 from locus.common.ids import parse_ids
 
-
 PERSON = "people.person"
 # Keys of an access event's detail that list the people a page showed.
 PEOPLE_SHOWN_KEYS = ("people_shown",)
@@ -28,15 +27,15 @@ def record_type_of(obj: models.Model) -> str:
     return obj._meta.label_lower
 
 
+def points_at(f: Any, label: str) -> bool:
+    related = f.related_model if f.is_relation else None
+    return related is not None and related != "self" and related._meta.label_lower == label
+
+
 def person_fields(model: type[models.Model]) -> list[str]:
     """The attnames of ``model``'s foreign keys to a person (an allocation's
     ``person_id``, an association's ``person_id`` and ``other_id``)."""
-    return [
-        f.attname
-        for f in model._meta.concrete_fields
-        if f.is_relation and f.related_model is not None
-        and f.related_model._meta.label_lower == PERSON
-    ]
+    return [f.attname for f in model._meta.concrete_fields if points_at(f, PERSON)]
 
 
 def people_text(ids: Iterable[object]) -> str:

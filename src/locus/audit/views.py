@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from itertools import islice
 
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -79,7 +80,7 @@ class _Echo:
         return value
 
 
-def audit_export(request: AuthedRequest) -> HttpResponse:
+def audit_export(request: AuthedRequest) -> HttpResponseBase:
     """The filtered trail as CSV, in the trail's plain words, streamed; itself logged."""
     form = _form(request)
     filters = form.to_filter()
