@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from locus.audit.models import AccessAction, AccessEvent
+from locus.audit.models import AccessAction, AccessEvent, ChangeEvent
 from locus.audit.services import record_access
 from locus.audit.views import safe_cell
 from tests.factories import World, client_for, make_association, make_person, make_worker
@@ -311,3 +311,39 @@ def test_each_persona_s_menu_holds_only_pages_they_can_open(world: World, person
         assert [label for _, label in links] == MENUS[persona]
     for href, label in links:
         assert client.get(href).status_code == 200, f"{persona}: {label} ({href})"
+
+
+# --- what the person search rests on ---------------------------------------------------------
+
+
+def test_bulk_created_records_are_found_by_the_people_they_name(world: World) -> None:
+    from locus.audit.services import record_creations
+    from locus.people.models import Allocation
+
+    allocation = Allocation.objects.filter(person=world.yjs_child).get()
+    record_creations(actor=world.system, objs=[allocation])
+    event = ChangeEvent.objects.filter(record_type="people.allocation").order_by("id").last()
+    assert event is not None and event.people == f",{world.yjs_child.pk},"
+
+
+def test_events_written_before_the_people_column_are_filled_in(world: World) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("locus.audit.migrations.0003_backfill_event_people")
+    child = world.csc_child
+    association = make_association(world.system, person=world.yjs_child, other=child)
+    read = record_access(
+        actor=world.team_manager,
+        record_type="people.person",
+        action=AccessAction.SEARCH,
+        detail={"shown": [str(child.pk)]},
+    )
+    AccessEvent.objects.update(people="")
+    ChangeEvent.objects.update(people="")
+    migration.backfill(apps, None)
+    read.refresh_from_db()
+    assert read.people == f",{child.pk},"
+    change = ChangeEvent.objects.get(record_type="peers.association", record_id=str(association.pk))
+    assert change.people == f",{world.yjs_child.pk},{child.pk},"
