@@ -185,8 +185,8 @@ def test_a_search_counts_what_it_showed_and_hides_search_terms_from_auditors(
         action=AccessAction.SEARCH,
         detail={"q": "Ciara", "shown": [world.csc_child.pk]},
     )
-    assert said(event, world.auditor) == "Searched people: 1 shown (filters: q)"
-    assert said(event, world.admin) == "Searched people: 1 shown (filters: q Ciara)"
+    assert said(event, world.auditor) == "Searched people: 1 shown (details: q)"
+    assert said(event, world.admin) == "Searched people: 1 shown (details: q Ciara)"
 
 
 # --- a page's worth, with one query per kind of record ----------------------------------------

@@ -102,17 +102,25 @@ def test_search_by_person_finds_every_read_and_change_about_them(world: World) -
         detail={"shown": [int(f"{child.pk}0"), int(f"1{child.pk}"), near.pk]},
     )
     make_association(world.system, person=world.yjs_child, other=child)
+    record_access(
+        actor=world.other_social_worker,
+        record_type="linked.case",
+        action=AccessAction.SEARCH,
+        detail={"person": world.other_child.pk, "named": [child.pk], "unnamed": 2},
+    )
 
     client = client_for(world.auditor)
     reads = rows_of(page(client, person=child.pk))
-    assert len(reads) == 3
+    assert len(reads) == 4
     assert [r.split(" (")[1].split(")")[0] for r in reads] == [
+        "other_social_worker",
         "yjs_worker",
         "team_manager",
         "social_worker",
     ]
-    assert "Read the record of a peer group" in reads[0] and "1 shown" in reads[0]
-    assert "Searched people: 2 shown" in reads[1]
+    assert "Searched linked cases: 1 shown (details: unnamed)" in reads[0]
+    assert "Read the record of a peer group" in reads[1] and "1 shown" in reads[1]
+    assert "Searched people: 2 shown" in reads[2]
 
     changes = rows_of(page(client, person=child.pk, show="changes"))
     said = " | ".join(changes)

@@ -310,7 +310,8 @@ def _verb(event: Event) -> str:
 def _filters_text(values: Mapping[str, Any], show_values: bool) -> str:
     parts = []
     for key, value in values.items():
-        if key in ("shown", "people_shown", *PEOPLE_SHOWN_KEYS) or value in ("", None, [], {}):
+        # Lists of ids are counted ("3 shown"), not spelt out.
+        if key in PEOPLE_SHOWN_KEYS or isinstance(value, list | dict) or value in ("", None):
             continue
         words = key.replace("_", " ")
         parts.append(f"{words} {value}" if show_values else words)
@@ -318,7 +319,7 @@ def _filters_text(values: Mapping[str, Any], show_values: bool) -> str:
 
 
 def _count_shown(detail: Mapping[str, Any]) -> int | None:
-    for key in ("people_shown", "shown"):
+    for key in ("people_shown", "shown", "named"):
         value = detail.get(key)
         if isinstance(value, list):
             return len(value)
@@ -350,7 +351,7 @@ def _access_description(
     rest = {k: v for k, v in detail.items() if k not in ("page",)}
     said = _filters_text(rest, show_values)
     if said and not event.record_id:
-        text += f" (filters: {said})"
+        text += f" (details: {said})"
     return text
 
 

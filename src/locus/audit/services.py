@@ -19,8 +19,10 @@ from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEv
 from locus.common.ids import parse_ids
 
 PERSON = "people.person"
-# Keys of an access event's detail that list the people a page showed.
-PEOPLE_SHOWN_KEYS = ("people_shown",)
+# Keys of an access event's detail that name people a page showed: on every
+# page, and on some lists (a list of people's "shown", linked cases' "named").
+PEOPLE_SHOWN_KEYS = ("people_shown", "person")
+PEOPLE_SHOWN_BY_TYPE = {PERSON: ("shown",), "linked.case": ("named",), "linked.cluster": ("named",)}
 
 
 def record_type_of(obj: models.Model) -> str:
@@ -53,12 +55,10 @@ def people_of(obj: models.Model) -> list[object]:
 
 def people_in_detail(record_type: str, detail: Mapping[str, Any]) -> list[object]:
     """The people an access event's detail says a page showed."""
-    keys = (*PEOPLE_SHOWN_KEYS, "shown") if record_type == PERSON else PEOPLE_SHOWN_KEYS
     found: list[object] = []
-    for key in keys:
+    for key in (*PEOPLE_SHOWN_KEYS, *PEOPLE_SHOWN_BY_TYPE.get(record_type, ())):
         value = detail.get(key)
-        if isinstance(value, list | tuple):
-            found.extend(value)
+        found.extend(value if isinstance(value, list | tuple) else [value] if value else [])
     return found
 
 

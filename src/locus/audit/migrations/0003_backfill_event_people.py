@@ -21,6 +21,12 @@ PERSON_FIELDS = {
     "panels.agendaitem": ["person_id"],
     "moves.managedmove": ["person_id"],
 }
+# The detail keys that list the people a page showed, per record type.
+PEOPLE_SHOWN_BY_TYPE = {
+    "people.person": ["shown"],
+    "linked.case": ["named"],
+    "linked.cluster": ["named"],
+}
 BATCH = 2000
 
 
@@ -42,11 +48,10 @@ def _change_people(event):
 
 def _access_people(event):
     found = [event.record_id] if event.record_type == "people.person" else []
-    keys = ["people_shown", "shown"] if event.record_type == "people.person" else ["people_shown"]
+    keys = ["people_shown", "person", *PEOPLE_SHOWN_BY_TYPE.get(event.record_type, [])]
     for key in keys:
         value = (event.detail or {}).get(key)
-        if isinstance(value, list):
-            found.extend(value)
+        found.extend(value if isinstance(value, list) else [value] if value else [])
     return found
 
 
