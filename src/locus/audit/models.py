@@ -19,6 +19,14 @@ class ChangeAction(models.TextChoices):
     DELETE = "delete", "Deleted"
 
 
+def people_field() -> models.TextField:
+    """The people an event was about, as ",12,15,": so that "the record of a person"
+    (every read and change about them, lists that showed them included) is one
+    filter, written in the event's own INSERT rather than in a second table. Plain
+    ids: the trail outlives the records it speaks of."""
+    return models.TextField(blank=True, default="", editable=False)
+
+
 class AccessEvent(models.Model):
     """A worker read a record (or a list). ``purpose`` is set when the rule asks for one."""
 
@@ -29,6 +37,7 @@ class AccessEvent(models.Model):
     record_id = models.CharField(max_length=40, blank=True)
     purpose = models.TextField(blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    people = people_field()
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -51,6 +60,7 @@ class ChangeEvent(models.Model):
     record_id = models.CharField(max_length=40)
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
+    people = people_field()
 
     class Meta:
         ordering = ["-at", "-id"]

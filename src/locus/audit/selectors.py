@@ -2,35 +2,56 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.http import QueryDict
+from django.utils import timezone
 
 from locus.audit.models import AccessEvent, ChangeEvent
 
 
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 @dataclass
 class AuditFilter:
-    actor: str = ""
-    record_type: str = ""
-    record_id: str = ""
+    """What the auditor searched for; every part optional."""
 
-    @classmethod
-    def from_query(cls, query: QueryDict) -> AuditFilter:
-        return cls(
-            actor=query.get("actor", "").strip()[:150],
-            record_type=query.get("record_type", "").strip()[:40],
-            record_id=query.get("record_id", "").strip()[:40],
-        )
+    person: int | None = None
+    worker: str = ""
+    record_type: str = ""
+    record_id: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def as_text(self) -> dict[str, str]:
+        """The filters set, as words for the trail's own log of reading it."""
+        values = {
+            "person": self.person,
+            "worker": self.worker,
+            "record type": self.record_type,
+            "record id": self.record_id,
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+        }
+        return {k: str(v) for k, v in values.items() if v}
 
     def apply(self, qs: QuerySet) -> QuerySet:
-        if self.actor:
-            qs = qs.filter(actor__username=self.actor)
+        if self.person is not None:
+            # The people column holds ",12,15,": the commas keep 12 from matching 112.
+            qs = qs.filter(people__contains=f",{self.person},")
+        if self.worker:
+            qs = qs.filter(actor__username=self.worker)
         if self.record_type:
             qs = qs.filter(record_type=self.record_type)
-        if self.record_id:
-            qs = qs.filter(record_id=self.record_id)
+        if self.record_id is not None:
+            qs = qs.filter(record_id=str(self.record_id))
+        if self.date_from:
+            qs = qs.filter(at__gte=_start_of(self.date_from))
+        if self.date_to:
+            qs = qs.filter(at__lt=_start_of(self.date_to + dt.timedelta(days=1)))
         return qs
 
 
@@ -40,3 +61,12 @@ def access_events(*, filters: AuditFilter) -> QuerySet[AccessEvent]:
 
 def change_events(*, filters: AuditFilter) -> QuerySet[ChangeEvent]:
     return filters.apply(ChangeEvent.objects.select_related("actor").order_by("-at", "-id"))
+
+
+def events(*, which: str, filters: AuditFilter | None) -> QuerySet:
+    """The reads or the changes matching ``filters`` (none when the filters were bad)."""
+    if which == "changes":
+        qs: QuerySet = change_events(filters=filters or AuditFilter())
+    else:
+        qs = access_events(filters=filters or AuditFilter())
+    return qs if filters is not None else qs.none()

@@ -16,10 +16,50 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent, SignInEvent
+from locus.common.ids import parse_ids
+
+PERSON = "people.person"
+# Keys of an access event's detail that name people a page showed: on every
+# page, and on some lists (a list of people's "shown", linked cases' "named").
+PEOPLE_SHOWN_KEYS = ("people_shown", "person")
+PEOPLE_SHOWN_BY_TYPE = {PERSON: ("shown",), "linked.case": ("named",), "linked.cluster": ("named",)}
 
 
 def record_type_of(obj: models.Model) -> str:
     return obj._meta.label_lower
+
+
+def points_at(f: Any, label: str) -> bool:
+    related = f.related_model if f.is_relation else None
+    return related is not None and related != "self" and related._meta.label_lower == label
+
+
+def person_fields(model: type[models.Model]) -> list[str]:
+    """The attnames of ``model``'s foreign keys to a person (an allocation's
+    ``person_id``, an association's ``person_id`` and ``other_id``)."""
+    return [f.attname for f in model._meta.concrete_fields if points_at(f, PERSON)]
+
+
+def people_text(ids: Iterable[object]) -> str:
+    """Person ids as the ``people`` column holds them: ",12,15," (so ",12," finds 12)."""
+    found = parse_ids(ids)
+    return f",{','.join(map(str, found))}," if found else ""
+
+
+def people_of(obj: models.Model) -> list[object]:
+    """The people a record is about: itself, or the people its foreign keys name."""
+    if record_type_of(obj) == PERSON:
+        return [obj.pk]
+    return [getattr(obj, name) for name in person_fields(type(obj))]
+
+
+def people_in_detail(record_type: str, detail: Mapping[str, Any]) -> list[object]:
+    """The people an access event's detail says a page showed."""
+    found: list[object] = []
+    for key in (*PEOPLE_SHOWN_KEYS, *PEOPLE_SHOWN_BY_TYPE.get(record_type, ())):
+        value = detail.get(key)
+        found.extend(value if isinstance(value, list | tuple) else [value] if value else [])
+    return found
 
 
 def _plain(value: Any) -> Any:
@@ -73,6 +113,7 @@ def record_change(
         record_id=str(obj.pk),
         before=before,
         after=dict(after),
+        people=people_text(people_of(obj)),
     )
 
 
@@ -87,6 +128,7 @@ def record_creations(*, actor: Any, objs: Iterable[models.Model], batch_size: in
             record_type=record_type_of(obj),
             record_id=str(obj.pk),
             after=snapshot(obj),
+            people=people_text(people_of(obj)),
         )
         for obj in objs
     ]
@@ -102,16 +144,26 @@ def record_access(
     action: AccessAction = AccessAction.VIEW,
     purpose: str = "",
     detail: Mapping[str, Any] | None = None,
+    people: Iterable[object] = (),
 ) -> AccessEvent:
-    """Log that ``actor`` read ``obj`` (or, for lists and searches, a ``record_type``)."""
+    """Log that ``actor`` read ``obj`` (or, for lists and searches, a ``record_type``).
+
+    The people the read was about, for the auditor's search by person: ``obj``
+    (or the people it points at), ``people``, and the ids a page lists in
+    ``detail["people_shown"]`` (or ``detail["shown"]`` for a list of people).
+    """
+    detail = dict(detail or {})
+    record_type = record_type_of(obj) if obj is not None else record_type
+    about = [*(people_of(obj) if obj is not None else ()), *people]
     return AccessEvent.objects.create(
         actor=actor,
         at=timezone.now(),
         action=action,
-        record_type=record_type_of(obj) if obj is not None else record_type,
+        record_type=record_type,
         record_id=str(obj.pk) if obj is not None else "",
         purpose=purpose,
-        detail=dict(detail or {}),
+        detail=detail,
+        people=people_text([*about, *people_in_detail(record_type, detail)]),
     )
 
 

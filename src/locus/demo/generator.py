@@ -48,7 +48,13 @@ from locus.access.services import (
     worker_set_password,
 )
 from locus.audit.models import ChangeAction, ChangeEvent
-from locus.audit.services import record_creations, record_type_of, snapshot
+from locus.audit.services import (
+    people_of,
+    people_text,
+    record_creations,
+    record_type_of,
+    snapshot,
+)
 from locus.common.models import Confidence, Source
 from locus.common.services import Problems, check_period
 from locus.common.validators import upn_check_letter
@@ -1577,6 +1583,7 @@ class _Generator:
                         record_type=record_type_of(a),
                         record_id=str(a.pk),
                         after={**snapshot(a), "contexts": sorted(c.pk for c in cs)},
+                        people=people_text(people_of(a)),
                     )
                     for a, cs in chunk
                 ],

@@ -1,0 +1,403 @@
+"""The audit trail in the practice's words.
+
+Each event becomes a :class:`Row`: who did what to which record, said plainly
+("Read the record of Ciara Smith", "Changed the context plan for Kingsgate
+Shopping Centre: closure requested by"). Every kind of record is described once,
+in :data:`KINDS` (model label to :class:`Kind`); a record type not listed there
+(a new app's, a new audited action's) is still described from its model's
+verbose name and the person or context it points at, so it reads acceptably.
+
+The naming rule is the trail's (``access/RULES.md``): a person is named only to
+a viewer who may see them (an administrator), otherwise "person #12"; a public
+place is named, a home or peer group only to a viewer who sees it. Auditors
+see which fields changed, never their values.
+
+A page describes its events together: one query per kind of record on the
+page, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+
+from locus.access import policies, scopes
+from locus.access.models import Worker
+from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
+from locus.audit.services import PEOPLE_SHOWN_KEYS, PERSON, points_at
+from locus.common.ids import as_id
+
+CONTEXT = "places.context"
+Event = AccessEvent | ChangeEvent
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How to speak of one kind of record.
+
+    ``about``: the paths (Django lookups, first one set wins) from the record to
+    what names it, a person or a context or a meeting; empty for a record that
+    names itself. ``phrase`` says the record with that name in place of ``{}``.
+    """
+
+    noun: str
+    plural: str = ""
+    about: tuple[str, ...] = ()
+    phrase: str = ""
+
+    def say(self, name: str | None, pk: object) -> str:
+        if name is None:
+            return f"{self.noun} #{pk}" if pk not in (None, "") else self.plural or self.noun
+        return (self.phrase or f"{self.noun} for {{}}").format(name)
+
+
+def _k(noun: str, about: str = "", phrase: str = "", plural: str = "") -> Kind:
+    return Kind(noun, plural or f"{noun}s", tuple(p for p in about.split("|") if p), phrase)
+
+
+_CASE = "case__context"
+_PLAN = "plan__case__context"
+
+KINDS: dict[str, Kind] = {
+    PERSON: _k("person", phrase="record of {}", plural="people"),
+    "people.legalstatusepisode": _k("legal status", "person", "legal status of {}"),
+    "people.allocation": _k("allocation", "person", "allocation of {}"),
+    CONTEXT: _k("context", phrase="record of {}"),
+    "places.enrolment": _k(
+        "school roll entry", "person", "school roll entry for {}", "school rolls"
+    ),
+    "peers.association": _k("association", "person", "association of {}"),
+    "peers.groupmembership": _k("group membership", "person", "group membership of {}"),
+    "peers.peermappurpose": _k("peer map purpose", "person", "purpose for the peer map of {}"),
+    "incidents.incident": _k("incident", "context", "incident at {}"),
+    "incidents.involvement": _k("involvement", "person", "involvement of {} in an incident"),
+    "cocase.meeting": _k("peer group mapping meeting", "group", "mapping meeting about {}"),
+    "cocase.meetingchild": _k("child at a meeting", "person", "{} at a mapping meeting"),
+    "cocase.invitee": _k("meeting invitation", "worker", "meeting invitation for {}"),
+    "cocase.decision": _k("meeting decision", "meeting__group", "decision of the meeting about {}"),
+    "cocase.intervention": _k("intervention", "person|group", "intervention for {}"),
+    "cocase.interventionupdate": _k(
+        "intervention update",
+        "intervention__person|intervention__group",
+        "update on the intervention for {}",
+    ),
+    "casework.referral": _k("referral", "context", "referral about {}"),
+    "casework.referralcontext": _k("context on a referral", "context", "{} on a referral"),
+    "casework.referralchild": _k("child on a referral", "person", "{} on a referral"),
+    "casework.contextcase": _k("context case", "context", "context case for {}"),
+    "casework.contextassessment": _k("context assessment", _CASE, "context assessment for {}"),
+    "casework.domainfinding": _k(
+        "assessment finding", f"assessment__{_CASE}", "assessment finding for {}"
+    ),
+    "casework.evidence": _k(
+        "assessment evidence",
+        f"finding__assessment__{_CASE}",
+        "assessment evidence for {}",
+        "evidence",
+    ),
+    "casework.contextconference": _k("context conference", _CASE, "context conference for {}"),
+    "casework.conferenceattendee": _k(
+        "conference attendee", f"conference__{_CASE}", "attendee of the conference for {}"
+    ),
+    "casework.conferencedecision": _k(
+        "conference decision", f"conference__{_CASE}", "decision of the conference for {}"
+    ),
+    "casework.contextplan": _k("context plan", _CASE, "context plan for {}"),
+    "casework.plangoal": _k("plan goal", _PLAN, "goal of the context plan for {}"),
+    "casework.planaction": _k("plan action", _PLAN, "action on the context plan for {}"),
+    "casework.planactionupdate": _k(
+        "plan action update", f"action__{_PLAN}", "update on an action of the plan for {}"
+    ),
+    "casework.planchild": _k("child on a context plan", "person", "{} on a context plan"),
+    "casework.planreview": _k("plan review", _PLAN, "review of the context plan for {}"),
+    "casework.goalprogress": _k(
+        "goal progress", f"review__{_PLAN}", "progress on a goal of the plan for {}"
+    ),
+    "casework.approval": _k("sign-off", _CASE, "sign-off on the context case for {}"),
+    "profiles.profileitem": _k("profile item", "person", "aspirational profile of {}"),
+    "panels.panelmeeting": _k("panel meeting", phrase="{}"),
+    "panels.panelattendee": _k("panel attendee", "meeting", "attendee of the {}"),
+    "panels.agendaitem": _k("agenda item", "person|context", "agenda item about {}"),
+    "panels.paneldecision": _k("panel decision", "meeting", "decision of the {}"),
+    "panels.panelaction": _k("panel action", "meeting", "action of the {}"),
+    "panels.actionprogress": _k(
+        "panel action progress", "action__meeting", "progress on an action of the {}"
+    ),
+    "moves.managedmove": _k("managed move", "person", "managed move of {}"),
+    "access.worker": _k("worker account", phrase="worker account of {}"),
+    "access.team": _k("team", phrase="team {}"),
+    "access.agency": _k("agency", phrase="agency {}", plural="agencies"),
+    "audit.trail": _k("audit trail", phrase="audit trail", plural="audit trail"),
+    "linked.case": _k("linked case"),
+    "linked.cluster": _k("linked cluster"),
+}
+
+ACCESS_VERBS: dict[str, str] = {
+    AccessAction.VIEW: "Read",
+    AccessAction.SEARCH: "Searched",
+    AccessAction.EXPORT: "Exported",
+    AccessAction.BREAK_GLASS: "Opened with break-glass",
+}
+CHANGE_VERBS: dict[str, str] = {
+    ChangeAction.CREATE: "Recorded",
+    ChangeAction.UPDATE: "Changed",
+    ChangeAction.END: "Ended",
+    ChangeAction.DELETE: "Deleted",
+}
+
+
+def model_of(label: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def _fk_named(model: type[models.Model], target: str) -> str | None:
+    return next((f.name for f in model._meta.concrete_fields if points_at(f, target)), None)
+
+
+def kind_of(label: str) -> Kind:
+    """The registered kind, or one made from the model: its verbose name, about the
+    person (else the context) it points at. Never fails: any label reads."""
+    if label in KINDS:
+        return KINDS[label]
+    model = model_of(label)
+    if model is None:
+        words = label.rpartition(".")[2].replace("_", " ") or "record"
+        return _k(words)
+    about = _fk_named(model, PERSON) or _fk_named(model, CONTEXT) or ""
+    noun = str(model._meta.verbose_name)
+    # A record that points at nobody is said by its own name: "threshold level #3".
+    return Kind(
+        noun, str(model._meta.verbose_name_plural), (about,) if about else (), "" if about else "{}"
+    )
+
+
+def field_label(label: str, key: str) -> str:
+    """A field's human name (its verbose name) from the key the trail stored."""
+    model = model_of(label)
+    if model is not None:
+        for name in (key, key.removesuffix("_id")):
+            try:
+                found = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            return str(getattr(found, "verbose_name", name))
+    return key.removesuffix("_id").replace("_", " ")
+
+
+@dataclass
+class Row:
+    """One event, said plainly (the trail page's row and the CSV's line)."""
+
+    event: Event
+    at: dt.datetime
+    worker: str
+    action: str
+    record: str
+    description: str
+    fields: list[str] = field(default_factory=list)
+    # (field label, before, after): for viewers who may read values only.
+    changes: list[tuple[str, Any, Any]] = field(default_factory=list)
+
+    @property
+    def fields_text(self) -> str:
+        return ", ".join(self.fields)
+
+
+def _follow(obj: Any, path: str) -> Any:
+    for step in path.split("__"):
+        obj = getattr(obj, step, None)
+        if obj is None:
+            return None
+    return obj
+
+
+class Namer:
+    """Names what records are about, by the trail's naming rule, for one viewer."""
+
+    def __init__(self, viewer: Worker) -> None:
+        self.viewer = viewer
+        self.everyone = scopes.person_filter(viewer) is None
+        self.sees_any = scopes.sees_case_records(viewer)
+        self.people: set[int] = set()
+        self.contexts: set[int] = set()
+
+    def learn(self, anchors: Iterable[models.Model]) -> None:
+        """Which of these people and restricted contexts the viewer may name: at
+        most one query each, none for administrators and auditors."""
+        if self.everyone or not self.sees_any:
+            return
+        people = {a.pk for a in anchors if a._meta.label_lower == PERSON}
+        places = {
+            a.pk
+            for a in anchors
+            if a._meta.label_lower == CONTEXT and getattr(a, "is_restricted", False)
+        }
+        if people:
+            self.people |= set(
+                scopes.people_visible_to(self.viewer)
+                .filter(pk__in=people)
+                .values_list("pk", flat=True)
+            )
+        if places:
+            self.contexts |= set(
+                scopes.contexts_visible_to(self.viewer)
+                .filter(pk__in=places)
+                .values_list("pk", flat=True)
+            )
+
+    def name(self, obj: Any) -> str:
+        label = obj._meta.label_lower
+        if label == PERSON:
+            if self.everyone or obj.pk in self.people:
+                return str(obj)
+            return f"person #{obj.pk}"
+        if label == CONTEXT:
+            if not obj.is_restricted or self.everyone or obj.pk in self.contexts:
+                return obj.name
+            return f"a {obj.get_kind_display().lower()} (#{obj.pk})"
+        if label == "panels.panelmeeting":
+            return f"{obj.get_kind_display()} of {obj.meets_on:%-d %B %Y}"
+        if label == "access.worker":
+            return obj.get_full_name() or obj.username
+        if label in ("access.team", "access.agency"):
+            return obj.name
+        return f"{obj._meta.verbose_name} #{obj.pk}"
+
+
+def _load(label: str, ids: set[int], kind: Kind) -> dict[int, models.Model]:
+    model = model_of(label)
+    if model is None or not ids:
+        return {}
+    qs = model._default_manager.filter(pk__in=ids)
+    related = [p for p in kind.about if p]
+    if related:
+        qs = qs.select_related(*related)
+    return {obj.pk: obj for obj in qs}
+
+
+def _anchor(obj: models.Model, kind: Kind) -> models.Model | None:
+    if not kind.about:
+        return obj
+    for path in kind.about:
+        found = _follow(obj, path)
+        if found is not None:
+            return found
+    return None
+
+
+def _verb(event: Event) -> str:
+    verbs: Mapping[str, str] = dict(
+        ACCESS_VERBS if isinstance(event, AccessEvent) else CHANGE_VERBS
+    )
+    if event.action in verbs:
+        return verbs[event.action]
+    # An action added since: its label, or its code in words.
+    shown = event.get_action_display()
+    return str(shown).replace("_", " ").capitalize()
+
+
+def _filters_text(values: Mapping[str, Any], show_values: bool) -> str:
+    parts = []
+    for key, value in values.items():
+        # Lists of ids are counted ("3 shown"), not spelt out.
+        if key in PEOPLE_SHOWN_KEYS or isinstance(value, list | dict) or value in ("", None):
+            continue
+        words = key.replace("_", " ")
+        parts.append(f"{words} {value}" if show_values else words)
+    return ", ".join(parts)
+
+
+def _count_shown(detail: Mapping[str, Any]) -> int | None:
+    for key in ("people_shown", "shown", "named"):
+        value = detail.get(key)
+        if isinstance(value, list):
+            return len(value)
+    return None
+
+
+def _access_description(
+    event: AccessEvent, verb: str, record: str, kind: Kind, show_values: bool
+) -> str:
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    if event.record_type == "audit.trail":
+        given = detail.get("filters")
+        filters = given if isinstance(given, dict) else detail
+        said = _filters_text({k: v for k, v in filters.items() if k != "rows"}, True)
+        if event.action == AccessAction.EXPORT:
+            text = f"Exported {detail.get('rows', 0)} rows of the audit trail"
+        else:
+            text = f"{verb} the audit trail"
+        return f"{text} with filters {said}" if said else text
+    if event.record_id:
+        text = f"{verb} the {record}"
+        if detail.get("page"):
+            text += f" ({detail['page']} page)"
+    else:
+        text = f"{verb} {kind.plural}"
+    shown = _count_shown(detail)
+    if shown is not None:
+        text += f": {shown} shown"
+    rest = {k: v for k, v in detail.items() if k not in ("page",)}
+    said = _filters_text(rest, show_values)
+    if said and not event.record_id:
+        text += f" (details: {said})"
+    return text
+
+
+def describe(events: Sequence[Event], *, viewer: Worker) -> list[Row]:
+    """Rows for ``events`` (a page's worth, or a chunk of an export), for ``viewer``."""
+    show_values = policies.can_read_audit_values(viewer)
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for event in events:
+        pk = as_id(event.record_id)
+        if pk is not None:
+            wanted[event.record_type].add(pk)
+    loaded = {label: _load(label, ids, kind_of(label)) for label, ids in wanted.items()}
+    namer = Namer(viewer)
+    namer.learn(
+        a
+        for label, objs in loaded.items()
+        for obj in objs.values()
+        if (a := _anchor(obj, kind_of(label))) is not None
+    )
+    rows = []
+    for event in events:
+        kind = kind_of(event.record_type)
+        obj = loaded.get(event.record_type, {}).get(as_id(event.record_id) or 0)
+        anchor = _anchor(obj, kind) if obj is not None else None
+        record = kind.say(namer.name(anchor) if anchor is not None else None, event.record_id)
+        verb = _verb(event)
+        row = Row(
+            event=event,
+            at=timezone.localtime(event.at),
+            worker=f"{namer.name(event.actor)} ({event.actor.username})",
+            action=verb,
+            record=record,
+            description="",
+        )
+        if isinstance(event, ChangeEvent):
+            before, after = event.before or {}, event.after or {}
+            keys = list(after) + [k for k in before if k not in after]
+            row.fields = [field_label(event.record_type, k) for k in keys]
+            if show_values:
+                row.changes = [
+                    (field_label(event.record_type, k), before.get(k), after.get(k)) for k in keys
+                ]
+            row.description = f"{verb} the {record}"
+            if row.fields and event.action != ChangeAction.CREATE:
+                row.description += f"; changed: {row.fields_text}"
+        else:
+            row.description = _access_description(event, verb, record, kind, show_values)
+        rows.append(row)
+    return rows

@@ -1,0 +1,214 @@
+"""The trail in the practice's words: each kind of record said once, names only to
+those who may see them, any other record type still readable, and a page's worth
+described with one query per kind of record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import models, transaction
+
+from locus.audit.describe import describe, field_label, kind_of
+from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
+from locus.audit.services import record_access, record_change, snapshot
+from locus.casework.models import ContextPlan
+from locus.panels.models import PanelMeeting
+from tests.casework.helpers import open_case
+from tests.cocase.helpers import propose
+from tests.factories import World, last_change, make_association
+from tests.panels.helpers import set_up
+
+pytestmark = pytest.mark.django_db
+
+
+def said(event: AccessEvent | ChangeEvent, viewer: Any) -> str:
+    (row,) = describe([event], viewer=viewer)
+    return row.description
+
+
+def changed(actor: Any, obj: models.Model, **after: Any) -> ChangeEvent:
+    """An update of ``obj``'s fields, audited as a service would."""
+    before = snapshot(obj)
+    with transaction.atomic():
+        return record_change(
+            actor=actor,
+            action=ChangeAction.UPDATE,
+            obj=obj,
+            before=before,
+            after={**before, **after},
+        )
+
+
+# --- people: named to whoever may see them, otherwise by id ---------------------------------
+
+
+def test_a_read_of_a_child_names_the_child_only_to_a_viewer_who_may_see_them(
+    world: World,
+) -> None:
+    child = world.csc_child
+    event = record_access(actor=world.social_worker, obj=child, detail={"page": "peers"})
+    assert said(event, world.admin) == "Read the record of Ciara Cscchild (peers page)"
+    assert said(event, world.auditor) == f"Read the record of person #{child.pk} (peers page)"
+
+
+def test_a_change_to_a_child_says_which_fields_in_words_and_values_only_to_administrators(
+    world: World,
+) -> None:
+    event = changed(world.social_worker, world.csc_child, known_as="Ci")
+    (row,) = describe([event], viewer=world.auditor)
+    assert row.action == "Changed"
+    assert row.record == f"record of person #{world.csc_child.pk}"
+    assert row.fields == ["known as"]
+    assert row.changes == []  # values are case records
+    (admin_row,) = describe([event], viewer=world.admin)
+    assert admin_row.changes == [("known as", "", "Ci")]
+    assert admin_row.description == "Changed the record of Ciara Cscchild; changed: known as"
+
+
+def test_a_child_s_allocation_is_told_about_the_child(world: World) -> None:
+    event = last_change(world.csc_child.allocations.get())
+    assert said(event, world.admin) == "Recorded the allocation of Ciara Cscchild"
+    assert said(event, world.auditor) == f"Recorded the allocation of person #{world.csc_child.pk}"
+
+
+# --- peers, incidents, contexts ----------------------------------------------------------
+
+
+def test_an_association_is_told_about_the_person_it_is_recorded_on(world: World) -> None:
+    association = make_association(world.system, person=world.csc_child, other=world.yjs_child)
+    event = last_change(association)
+    assert said(event, world.admin) == "Recorded the association of Ciara Cscchild"
+    assert "Ciara" not in said(event, world.auditor)
+
+
+def test_public_places_are_named_and_homes_and_groups_are_not(world: World) -> None:
+    park = record_access(actor=world.social_worker, obj=world.park)
+    home = record_access(actor=world.social_worker, obj=world.home)
+    group = record_access(actor=world.social_worker, obj=world.group)
+    assert said(park, world.auditor) == "Read the record of Millfields Park"
+    assert said(home, world.auditor) == f"Read the record of a home (#{world.home.pk})"
+    assert said(group, world.auditor) == f"Read the record of a peer group (#{world.group.pk})"
+    assert said(home, world.admin) == "Read the record of Flat 3, Example House"
+
+
+def test_an_incident_is_told_by_where_it_happened(world: World) -> None:
+    event = record_access(actor=world.police_analyst, obj=world.police_incident)
+    assert said(event, world.auditor) == "Read the incident at Millfields Park"
+    involvement = world.police_incident.involvements.get(person=world.police_child)
+    text = said(last_change(involvement), world.auditor)
+    assert text == f"Recorded the involvement of person #{world.police_child.pk} in an incident"
+
+
+# --- casework, co-case, panels, access ---------------------------------------------------
+
+
+def test_context_casework_speaks_of_the_context(world: World) -> None:
+    case = open_case(world)
+    event = changed(world.team_manager, case, closure_requested_by_id=world.social_worker.pk)
+    assert said(event, world.auditor) == (
+        "Changed the context case for Mare Street Centre; changed: closure requested by"
+    )
+    plan = ContextPlan(case=case)
+    plan.pk = 4242  # a plan since removed is still said by its kind and id
+    read_gone = record_access(actor=world.social_worker, obj=plan)
+    assert said(read_gone, world.auditor) == "Read the context plan #4242"
+
+
+def test_a_context_plan_is_the_plan_for_its_context(world: World) -> None:
+    from tests.casework.helpers import planned_case
+
+    plan = planned_case(world).plan
+    event = record_access(actor=world.social_worker, obj=plan, detail={"people_shown": []})
+    assert said(event, world.auditor) == "Read the context plan for Mare Street Centre: 0 shown"
+
+
+def test_a_mapping_meeting_names_its_group_only_to_who_may_see_it(world: World) -> None:
+    meeting = propose(world)
+    event = record_access(actor=world.social_worker, obj=meeting)
+    assert said(event, world.auditor) == (
+        f"Read the mapping meeting about a peer group (#{world.group.pk})"
+    )
+    assert said(event, world.admin) == "Read the mapping meeting about Millfields group"
+    child = meeting.children.get(person=world.csc_child)
+    assert said(last_change(child), world.auditor) == (
+        f"Recorded the person #{world.csc_child.pk} at a mapping meeting"
+    )
+
+
+def test_a_panel_meeting_is_its_kind_and_day(world: World) -> None:
+    meeting: PanelMeeting = set_up(world)
+    event = record_access(actor=world.social_worker, obj=meeting)
+    assert said(event, world.auditor) == f"Read the MACE panel of {meeting.meets_on:%-d %B %Y}"
+
+
+def test_worker_accounts_are_named(world: World) -> None:
+    event = changed(world.admin, world.social_worker, is_active=False)
+    assert said(event, world.auditor) == (
+        "Changed the worker account of Test social_worker; changed: active"
+    )
+
+
+# --- anything else still reads --------------------------------------------------------------
+
+
+def test_an_unknown_action_or_record_type_reads_acceptably(world: World) -> None:
+    odd = AccessEvent.objects.create(
+        actor=world.social_worker,
+        at=world.csc_child.created_at,
+        action="request_access",
+        record_type="access.identifierquery",
+        record_id="5",
+    )
+    assert said(odd, world.auditor) == "Request access the identifierquery #5"
+    # A model nobody described: its verbose name, and the person it points at.
+    assert kind_of("casework.thresholdlevel").noun == "threshold level"
+    assert field_label("access.somethingnew", "held_by_id") == "held by"
+
+
+def test_a_model_the_describer_does_not_list_is_told_by_the_person_it_points_at(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from locus.audit import describe as module
+
+    monkeypatch.delitem(module.KINDS, "people.allocation")
+    event = last_change(world.csc_child.allocations.get())
+    assert said(event, world.admin) == "Recorded the allocation for Ciara Cscchild"
+
+
+def test_a_search_counts_what_it_showed_and_hides_search_terms_from_auditors(
+    world: World,
+) -> None:
+    event = record_access(
+        actor=world.social_worker,
+        record_type="people.person",
+        action=AccessAction.SEARCH,
+        detail={"q": "Ciara", "shown": [world.csc_child.pk]},
+    )
+    assert said(event, world.auditor) == "Searched people: 1 shown (details: q)"
+    assert said(event, world.admin) == "Searched people: 1 shown (details: q Ciara)"
+
+
+# --- a page's worth, with one query per kind of record ----------------------------------------
+
+
+def test_describing_fifty_events_takes_one_query_per_kind_of_record(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    kinds = ["people.person", "places.context", "incidents.incident", "people.allocation"]
+    objs = {
+        "people.person": [world.csc_child, world.yjs_child, world.pupil],
+        "places.context": [world.park, world.home, world.group],
+        "incidents.incident": [world.police_incident, world.csc_incident],
+        "people.allocation": list(world.csc_child.allocations.all()),
+    }
+    events = []
+    for i in range(50):
+        label = kinds[i % len(kinds)]
+        pool = objs[label]
+        events.append(record_access(actor=world.social_worker, obj=pool[i % len(pool)]))
+    events = list(AccessEvent.objects.select_related("actor").filter(pk__in=[e.pk for e in events]))
+    for viewer in (world.auditor, world.admin):
+        with django_assert_num_queries(len(kinds)):
+            rows = describe(events, viewer=viewer)
+        assert len(rows) == 50

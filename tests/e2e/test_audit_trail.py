@@ -1,0 +1,71 @@
+"""An auditor searches the trail for one child and downloads it as CSV, in a browser."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from locus.access.services import agency_create, system_worker, team_create
+from locus.audit.models import AccessAction, AccessEvent
+from locus.audit.services import record_access
+from locus.people.models import Person
+from locus.people.services import allocation_create, person_create
+from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+
+BORN = dt.date(2011, 5, 4)
+
+
+@pytest.fixture
+def child(transactional_db: Any) -> Person:
+    system = system_worker()
+    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
+    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
+    social_worker = e2e_worker(system, "sw", "Sam Okafor", team)
+    e2e_worker(system, "auditor", "Ade Auditor", None, "auditor")
+    child, other = (
+        person_create(actor=system, given_name=name, family_name="Testperson", date_of_birth=BORN)
+        for name in ("Jordan", "Riley")
+    )
+    for person in (child, other):
+        allocation_create(actor=system, person=person, worker=social_worker, start=BORN)
+        record_access(actor=social_worker, obj=person, detail={"page": "peers"})
+    return child
+
+
+def test_auditor_searches_the_trail_by_person_and_downloads_it(
+    page: Any, live_server: Any, child: Person
+) -> None:
+    sign_in(page, live_server.url, "auditor")
+    menu = page.get_by_role("navigation", name="Menu")
+    assert menu.get_by_role("link").all_inner_texts() == ["Home", "Audit trail"]
+    menu.get_by_role("link", name="Audit trail").click()
+
+    page.get_by_label("Person ID").fill("not an id")
+    page.get_by_role("button", name="Search").click()
+    summary = page.get_by_role("alert")
+    assert "Person ID must be a number" in summary.inner_text()
+    assert axe_violations(page) == []
+    summary.get_by_role("link", name="Person ID must be a number, like 1234").click()
+    assert page.evaluate("document.activeElement.id") == "id_person"
+
+    page.get_by_label("Person ID").fill(str(child.pk))
+    page.get_by_role("button", name="Search").click()
+    table = page.get_by_role("table")
+    text = table.inner_text()
+    assert f"Read the record of person #{child.pk} (peers page)" in text
+    assert "Jordan" not in page.content() and "Riley" not in text
+    assert axe_violations(page) == []
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download these results as CSV").click()
+    lines = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
+    assert lines[0][:4] == ["Time", "Worker", "Action", "Record"]
+    assert [line[3] for line in lines[1:]] == [f"record of person #{child.pk}"]
+    exported = AccessEvent.objects.get(action=AccessAction.EXPORT)
+    assert exported.detail["rows"] == 1
+    assert exported.detail["filters"] == {"person": str(child.pk)}
