@@ -103,16 +103,42 @@ def record_access(
     purpose: str = "",
     detail: Mapping[str, Any] | None = None,
 ) -> AccessEvent:
-    """Log that ``actor`` read ``obj`` (or, for lists and searches, a ``record_type``)."""
+    """Log that ``actor`` read ``obj`` (or, for lists and searches, a ``record_type``).
+
+    While the actor has break-glass sight open, the read is flagged with it; a read
+    of the person it opened is a break-glass read, with the emergency as its purpose.
+    """
+    # Imported here: the sight rules import the domain models, which load after audit.
+    from locus.access.break_glass import audit_flag, purpose_of
+
+    record_type = record_type_of(obj) if obj is not None else record_type
+    record_id = str(obj.pk) if obj is not None else ""
+    detail = dict(detail or {})
+    flag = audit_flag(actor, record_type, record_id, _people_in(detail))
+    if flag is not None:
+        detail["break_glass"] = flag.uses
+        if flag.of_person is not None:
+            action = AccessAction.BREAK_GLASS
+            purpose = "; ".join(p for p in (purpose_of(flag.of_person), purpose) if p)
     return AccessEvent.objects.create(
         actor=actor,
         at=timezone.now(),
         action=action,
-        record_type=record_type_of(obj) if obj is not None else record_type,
-        record_id=str(obj.pk) if obj is not None else "",
+        record_type=record_type,
+        record_id=record_id,
         purpose=purpose,
-        detail=dict(detail or {}),
+        detail=detail,
     )
+
+
+def _people_in(detail: Mapping[str, Any]) -> list[Any]:
+    """The person ids a page's log row lists as shown (``people_shown``, ``named``)."""
+    ids: list[Any] = []
+    for key in ("people_shown", "named"):
+        value = detail.get(key)
+        if isinstance(value, list | tuple | set):
+            ids.extend(value)
+    return ids
 
 
 def record_sign_in(
