@@ -457,3 +457,15 @@ def test_linked_cases_offer_emergency_access_without_publishing_the_childs_id(
 
 def post_request_to(client: Client, url: str) -> Any:
     return client.post(url, {"category": "safeguarding_risk", "reason": REASON})
+
+
+def test_requests_that_opened_nothing_are_listed_for_the_manager_and_the_auditor(
+    world: World,
+) -> None:
+    asked = missing_id()
+    assert post_request(client_for(world.social_worker), asked).status_code == 404
+    for reader in (world.social_worker, world.team_manager, world.auditor):
+        html = client_for(reader).get(reverse("break-glass")).content.decode()
+        assert "Requests that opened no record" in html and f"Id {asked}" in html, reader
+    html = client_for(world.other_social_worker).get(reverse("break-glass")).content.decode()
+    assert f"Id {asked}" not in html

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from locus.access import scopes
 from locus.access.models import AgencyKind, BreakGlass, Role, Scope, Worker
+from locus.audit.models import AccessEvent
 
 LASTS = dt.timedelta(hours=4)
 MAX_OPEN = 2
@@ -101,6 +102,22 @@ def uses_visible_to(viewer: Worker) -> QuerySet[BreakGlass]:
     q = Q(worker=viewer)
     if viewer.role == Role.MANAGER and viewer.team_id is not None:
         q |= Q(worker__team_id=viewer.team_id)
+    return qs.filter(q)
+
+
+def unopened_requests_visible_to(viewer: Worker) -> QuerySet[AccessEvent]:
+    """Requests that opened nothing (the id was no one's), to the same readers as the uses:
+    a worker typing ids with reasons shows up to their manager, not only in the trail."""
+    qs = AccessEvent.objects.filter(
+        record_type=REQUEST_RECORD_TYPE, detail__granted=False
+    ).select_related("actor__team")
+    if not viewer.is_active:
+        return qs.none()
+    if can_read_all_uses(viewer):
+        return qs
+    q = Q(actor=viewer)
+    if viewer.role == Role.MANAGER and viewer.team_id is not None:
+        q |= Q(actor__team_id=viewer.team_id)
     return qs.filter(q)
 
 

@@ -149,17 +149,19 @@ def uses_page(request: AuthedRequest) -> HttpResponse:
         }
         for u in uses
     ]
+    unopened = list(break_glass.unopened_requests_visible_to(viewer)[:200])
     record_access(
         actor=viewer,
         record_type="access.breakglass",
         action=AccessAction.SEARCH,
         detail={
             "shown": [str(u.pk) for u in uses],
+            "unopened_requests": [str(e.pk) for e in unopened],
             "people_shown": sorted(names),
             "people_by_id": sorted({u.person_id for u in uses} - set(names)),
         },
     )
-    return render(request, "access/break_glass_list.html", {"rows": rows})
+    return render(request, "access/break_glass_list.html", {"rows": rows, "unopened": unopened})
 
 
 @require_http_methods(["GET", "POST"])
