@@ -27,7 +27,6 @@ from locus.common.http import AuthedRequest
 from locus.common.ids import parse_id
 from locus.common.pages import posted, submitted
 from locus.people.models import Person
-from locus.web.views import not_found
 
 _REFS = "break_glass_refs"
 _MAX_REFS = 500
@@ -98,19 +97,13 @@ def _request_page(request: AuthedRequest, person_id: int) -> HttpResponse:
         # Already theirs to see (or already opened): nothing to ask, nothing revealed.
         return redirect("person", person_id=person_id)
     form = RequestForm(posted(request))
-    granted: list[object] = []
 
     def run() -> None:
-        use = break_glass_request(actor=viewer, person_id=person_id, **form.cleaned_data)
-        if use is None:
+        if break_glass_request(actor=viewer, person_id=person_id, **form.cleaned_data) is None:
+            # The request is on the record (committed by the service); the id is no one's.
             raise Http404("Not found")
-        granted.append(use)
 
-    try:
-        ok = submitted(request, form, run, "Emergency access opened")
-    except Http404:
-        return not_found(request)
-    if ok:
+    if submitted(request, form, run, "Emergency access opened"):
         return redirect("person", person_id=person_id)
     return render(
         request,
