@@ -82,3 +82,59 @@ class Worker(AbstractUser):
     @property
     def agency_id(self) -> int | None:
         return self.team.agency_id if self.team_id and self.team else None
+
+
+class BreakGlassCategory(models.TextChoices):
+    """Why a worker needs a record outside their scope now (an emergency, not curiosity)."""
+
+    SAFEGUARDING_RISK = "safeguarding_risk", "Immediate safeguarding risk"
+    MISSING_CHILD = "missing_child", "Missing child"
+    OUT_OF_HOURS = "out_of_hours", "Out-of-hours emergency"
+    RISK_TO_OTHERS = "risk_to_others", "Immediate risk to others"
+
+
+class BreakGlassOutcome(models.TextChoices):
+    JUSTIFIED = "justified", "Justified"
+    NOT_JUSTIFIED = "not_justified", "Not justified"
+
+
+class BreakGlass(models.Model):
+    """A worker's emergency sight of one person outside their scope ("break-glass").
+
+    The sight lasts until ``expires_at`` unless the worker ends it sooner
+    (``ended_at``); every read during it is logged as break-glass, and a manager
+    of the worker's team reviews it afterwards. Kept, never deleted.
+    """
+
+    worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="break_glass")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=20, choices=BreakGlassCategory.choices)
+    reason = models.TextField()
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=BreakGlassOutcome.choices, blank=True)
+    review_note = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        Worker, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "break-glass access"
+        verbose_name_plural = "break-glass accesses"
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["worker", "expires_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("started_at")),
+                name="break_glass_expires_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reviewed_by=models.F("worker")),
+                name="break_glass_not_reviewed_by_its_worker",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Break-glass by {self.worker_id} for {self.person_id} at {self.started_at:%c}"

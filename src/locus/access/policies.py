@@ -26,6 +26,12 @@ def can_view_person(worker: Worker, person: Person) -> bool:
     return scopes.people_visible_to(worker).filter(pk=person.pk).exists()
 
 
+def sees_lastingly(worker: Worker, person: Person) -> bool:
+    """Sight that is not an emergency's: break-glass lets a worker read a record, never
+    turn it into sight that outlasts the emergency (a roll, an incident, an allocation)."""
+    return scopes.people_visible_to(worker, break_glass=False).filter(pk=person.pk).exists()
+
+
 def can_edit_person(worker: Worker, person: Person) -> bool:
     """The allocated worker, a manager of the team holding the case, or an administrator.
 
@@ -54,7 +60,7 @@ def can_record_about_person(worker: Worker, person: Person) -> bool:
     """
     if is_administrator(worker):
         return True
-    return worker.role in CASEWORK_ROLES and can_view_person(worker, person)
+    return worker.role in CASEWORK_ROLES and sees_lastingly(worker, person)
 
 
 def can_name_people(worker: Worker, people: Iterable[Person]) -> bool:
@@ -66,7 +72,7 @@ def can_name_people(worker: Worker, people: Iterable[Person]) -> bool:
     if is_administrator(worker):
         return True
     ids = {p.pk for p in people}
-    return visible_person_ids(worker, ids) == ids
+    return visible_person_ids(worker, ids, break_glass=False) == ids
 
 
 def can_view_context(worker: Worker, context: Context) -> bool:

@@ -24,6 +24,9 @@ The rules (also in ``access/RULES.md``):
   recorded as having attended it see the children it concerned (at any scope).
   Invitees who sent apologies or did not come, and everyone before the meeting
   is held, see only "a child held by <worker>"; closing the meeting ends it.
+* **Break-glass**: a worker who recorded an emergency reason sees that one
+  person, in their own right, until the sight expires or they end it
+  (``access/break_glass.py``); every read meanwhile is flagged in the trail.
 * Public contexts (parks, schools, shops, transport...) are visible to every
   worker who sees case records. Homes and peer groups point at children, so
   they are visible only through a child the worker may see (a resident, a
@@ -40,8 +43,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from locus.access.models import Role, Scope, Worker
+from locus.access.models import BreakGlass, Role, Scope, Worker
 from locus.cocase.models import Attendance, Invitee, MeetingChild, MeetingStatus
 from locus.incidents.models import Incident, Involvement
 from locus.peers.models import GroupMembership
@@ -138,8 +142,19 @@ def _shared_at_forum(worker: Worker) -> Q:
 
 
 # Grants that hold at every scope (own, team, agency): what was shared with the worker
-# at a forum they sat on. Break-glass will be one more.
+# at a forum they sat on.
 SHARED_GRANTS: list[PersonGrant] = [_shared_at_forum]
+
+
+def _break_glass(worker: Worker) -> Q:
+    # Sight in the worker's own right (the record as their role shows it, not a
+    # forum's subset), but only while the emergency lasts: expiry is read at
+    # query time, so nothing has to run when the sight ends.
+    return Q(
+        id__in=BreakGlass.objects.filter(
+            worker=worker, ended_at__isnull=True, expires_at__gt=timezone.now()
+        ).values("person_id")
+    )
 
 
 def sees_case_records(worker: Worker) -> bool:
@@ -151,12 +166,15 @@ def sees_case_records(worker: Worker) -> bool:
     )
 
 
-def person_filter(worker: Worker, *, shared: bool = True) -> Q | None:
+def person_filter(worker: Worker, *, shared: bool = True, break_glass: bool = True) -> Q | None:
     """The condition on Person for what ``worker`` may see; ``None`` means everything.
 
     ``shared=False`` leaves out :data:`SHARED_GRANTS`: the people the worker sees
     in their own right, whose record they see in full (as far as their role's
-    fields allow), as against what a forum shared with them.
+    fields allow), as against what a forum shared with them. Break-glass counts
+    as the worker's own right; ``break_glass=False`` leaves it out, for the
+    writes that would turn an emergency's sight into lasting sight (naming a
+    child in an incident, putting them on a roll, allocating them).
     """
     if worker.scope == Scope.ALL and sees_case_records(worker):
         return None
@@ -171,11 +189,15 @@ def person_filter(worker: Worker, *, shared: bool = True) -> Q | None:
     if shared:
         for grant in SHARED_GRANTS:
             q |= grant(worker)
+    if break_glass:
+        q |= _break_glass(worker)
     return q
 
 
-def people_visible_to(worker: Worker, *, shared: bool = True) -> QuerySet[Person]:
-    q = person_filter(worker, shared=shared)
+def people_visible_to(
+    worker: Worker, *, shared: bool = True, break_glass: bool = True
+) -> QuerySet[Person]:
+    q = person_filter(worker, shared=shared, break_glass=break_glass)
     qs = Person.objects.all()
     return qs if q is None else qs.filter(q)
 

@@ -1,16 +1,30 @@
-"""Creating agencies, teams and workers."""
+"""Creating agencies, teams and workers; break-glass sight and its review."""
 
 from __future__ import annotations
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from locus.access.models import Agency, AgencyKind, Role, Scope, Team, Worker
+from locus.access import break_glass, scopes
+from locus.access.models import (
+    Agency,
+    AgencyKind,
+    BreakGlass,
+    BreakGlassCategory,
+    BreakGlassOutcome,
+    Role,
+    Scope,
+    Team,
+    Worker,
+)
 from locus.access.policies import can_manage_workers
-from locus.audit.models import ChangeAction
-from locus.audit.services import record_change, snapshot
-from locus.common.services import Problems, permitted
+from locus.audit.models import AccessAction, AccessEvent, ChangeAction
+from locus.audit.services import record_access, record_change, snapshot
+from locus.common.ids import as_id
+from locus.common.services import Problems, permitted, require
+from locus.people.models import Person
 
 SYSTEM_USERNAME = "locus.system"
 
@@ -165,3 +179,117 @@ def worker_set_password(*, actor: Worker, worker: Worker, password: str) -> None
         before={"password": "(previous)"},
         after={"password": "(changed)"},
     )
+
+
+# --- Break-glass ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def break_glass_request(
+    *, actor: Worker, person_id: object, category: str, reason: str
+) -> BreakGlass | None:
+    """Open a record outside the actor's scope for an emergency (``access/break_glass.py``).
+
+    Everything is checked before the id is looked at, so a refusal says nothing
+    about whether the record exists. The request is logged either way and counts
+    towards the daily cap; an id that is not a person's gives ``None`` (the page
+    answers "not found"), one the actor already sees in their own right is refused.
+    """
+    permitted(break_glass.may_break_glass, actor)
+    # One request at a time per worker, so that the caps cannot be raced.
+    Worker.objects.select_for_update().filter(pk=actor.pk).first()
+    now = timezone.now()
+    reason = reason.strip()
+    problems = Problems()
+    problems.check(
+        category in BreakGlassCategory.values, "category", "Choose why this is an emergency"
+    )
+    if (problem := break_glass.reason_problem(reason)) is not None:
+        problems.add("reason", problem)
+    problems.check(
+        break_glass.open_for(actor, now=now).count() < break_glass.MAX_OPEN,
+        "__all__",
+        f"You already have emergency access to {break_glass.MAX_OPEN} records: end one "
+        "before you open another",
+    )
+    problems.check(
+        AccessEvent.objects.filter(
+            actor=actor,
+            record_type=break_glass.REQUEST_RECORD_TYPE,
+            at__gte=now - break_glass.DAY,
+        ).count()
+        < break_glass.MAX_PER_DAY,
+        "__all__",
+        f"You have asked for emergency access {break_glass.MAX_PER_DAY} times in 24 hours: "
+        "ask your manager or the team that holds the record",
+    )
+    problems.raise_if_any()
+    number = as_id(person_id)
+    person = Person.objects.filter(pk=number).first() if number is not None else None
+    if (
+        person is not None
+        and scopes.people_visible_to(actor, shared=False).filter(pk=person.pk).exists()
+    ):
+        problems.add("__all__", "You can already see this record")
+        problems.raise_if_any()
+    use = None
+    if person is not None:
+        use = BreakGlass.objects.create(
+            worker=actor,
+            person=person,
+            category=category,
+            reason=reason,
+            started_at=now,
+            expires_at=now + break_glass.LASTS,
+        )
+        record_change(actor=actor, action=ChangeAction.CREATE, obj=use, after=snapshot(use))
+    record_access(
+        actor=actor,
+        record_type=break_glass.REQUEST_RECORD_TYPE,
+        action=AccessAction.BREAK_GLASS,
+        purpose=f"{BreakGlassCategory(category).label}: {reason}",
+        detail={"asked_for": str(person_id)[:40], "granted": use is not None},
+    )
+    return use
+
+
+@transaction.atomic
+def break_glass_end(*, actor: Worker, use: BreakGlass) -> BreakGlass:
+    """The worker ends their emergency sight before it expires."""
+    require(use.worker_id == actor.pk, "only the worker who broke the glass ends it")
+    problems = Problems()
+    problems.check(
+        use.ended_at is None and use.expires_at > timezone.now(),
+        "__all__",
+        "This emergency access has already ended",
+    )
+    problems.raise_if_any()
+    before = snapshot(use)
+    use.ended_at = timezone.now()
+    use.save(update_fields=["ended_at"])
+    record_change(actor=actor, action=ChangeAction.END, obj=use, before=before, after=snapshot(use))
+    return use
+
+
+@transaction.atomic
+def break_glass_review(*, actor: Worker, use: BreakGlass, outcome: str, note: str) -> BreakGlass:
+    """A manager of the worker's team records whether the use was justified, and why."""
+    permitted(break_glass.can_review, actor, use)
+    note = note.strip()
+    problems = Problems()
+    problems.check(use.reviewed_at is None, "__all__", "This use has already been reviewed")
+    problems.check(
+        outcome in BreakGlassOutcome.values, "outcome", "Choose justified or not justified"
+    )
+    problems.check(bool(note), "note", "Enter a note on your decision")
+    problems.raise_if_any()
+    before = snapshot(use)
+    use.outcome = outcome
+    use.review_note = note
+    use.reviewed_by = actor
+    use.reviewed_at = timezone.now()
+    use.save(update_fields=["outcome", "review_note", "reviewed_by", "reviewed_at"])
+    record_change(
+        actor=actor, action=ChangeAction.UPDATE, obj=use, before=before, after=snapshot(use)
+    )
+    return use

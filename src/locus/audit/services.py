@@ -151,19 +151,36 @@ def record_access(
     The people the read was about, for the auditor's search by person: ``obj``
     (or the people it points at), ``people``, and the ids a page lists in
     ``detail["people_shown"]`` (or ``detail["shown"]`` for a list of people).
+
+    While the actor has break-glass sight open, the read is flagged with it; a read
+    of the person it opened is a break-glass read, with the emergency as its purpose.
     """
+    # Imported here: the sight rules import the domain models, which load after audit.
+    from locus.access.break_glass import audit_flag, purpose_of
+
     detail = dict(detail or {})
     record_type = record_type_of(obj) if obj is not None else record_type
-    about = [*(people_of(obj) if obj is not None else ()), *people]
+    record_id = str(obj.pk) if obj is not None else ""
+    about = [
+        *(people_of(obj) if obj is not None else ()),
+        *people,
+        *people_in_detail(record_type, detail),
+    ]
+    flag = audit_flag(actor, record_type, record_id, about)
+    if flag is not None:
+        detail["break_glass"] = flag.uses
+        if flag.of_person is not None:
+            action = AccessAction.BREAK_GLASS
+            purpose = "; ".join(p for p in (purpose_of(flag.of_person), purpose) if p)
     return AccessEvent.objects.create(
         actor=actor,
         at=timezone.now(),
         action=action,
         record_type=record_type,
-        record_id=str(obj.pk) if obj is not None else "",
+        record_id=record_id,
         purpose=purpose,
         detail=detail,
-        people=people_text([*about, *people_in_detail(record_type, detail)]),
+        people=people_text(about),
     )
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("people/<int:person_id>/moves/", include("locus.moves.urls")),
     path("panels/", include("locus.panels.urls")),
     path("audit/", include("locus.audit.urls")),
+    path("", include("locus.web.urls_break_glass")),
 ]
 
 handler404 = "locus.web.views.not_found"

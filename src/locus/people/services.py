@@ -289,8 +289,9 @@ def allocation_create(
     )
     require(allowed, "only a team manager or an administrator allocates cases")
     # Allocating is not a way in: a manager allocates only a child they already see
-    # (one their agency holds or one they recorded, e.g. from a referral).
-    permitted(policies.can_view_person, actor, person)
+    # (one their agency holds or one they recorded, e.g. from a referral), not one
+    # seen through break-glass.
+    permitted(policies.sees_lastingly, actor, person)
     problems = Problems()
     problems.check(team is not None, "worker", "The worker belongs to no team")
     problems.check(worker.is_active, "worker", "The worker's account is not active")

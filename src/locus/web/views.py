@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from locus.access import break_glass
 from locus.access.models import Role
 from locus.access.signin import SignInForm
 from locus.common.http import AuthedRequest
@@ -29,12 +30,18 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     caseload = list(caseload_for(viewer=request.user))
     team_cases = team_case_count(viewer=request.user) if request.user.role == Role.MANAGER else None
     incidents = recent_incidents(viewer=request.user, limit=10)
+    to_review = (
+        break_glass.awaiting_review_by(request.user).count()
+        if request.user.role == Role.MANAGER
+        else None
+    )
     return render(
         request,
         "web/dashboard.html",
         {
             "caseload": caseload,
             "team_cases": team_cases,
+            "break_glass_to_review": to_review,
             "incidents": incidents,
             "involvements": involvement_views(viewer=request.user, incidents=incidents),
         },
@@ -46,7 +53,22 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/not_found.html", status=404)
+    return render(
+        request, "web/not_found.html", {"emergency_url": _emergency_url(request)}, status=404
+    )
+
+
+def _emergency_url(request: HttpRequest) -> str:
+    """On a person's page, where to ask for emergency access: offered for any id alike, so
+    "not found" stays the same whether or not the record exists."""
+    match = request.resolver_match
+    user = getattr(request, "user", None)
+    if match is None or match.url_name != "person" or user is None or not user.is_authenticated:
+        return ""
+    if not break_glass.may_break_glass(user):
+        return ""
+    # Relative to /people/<id>/, so the page does not even echo the id it was asked for.
+    return "emergency-access/"
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

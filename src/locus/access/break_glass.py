@@ -1,0 +1,158 @@
+"""Break-glass: a worker's emergency sight of one record outside their scope.
+
+The rules (also in ``access/RULES.md``):
+
+* Practitioners, managers and analysts who see case records may ask, giving a
+  category and a written reason; auditors never (they read the trail), nor
+  administrators (who already see everything), nor a partner organisation's
+  staff (who see no child at all).
+* The sight lasts :data:`LASTS` unless the worker ends it sooner, counts as
+  sight in the worker's own right (``scopes._break_glass``), and is read-only:
+  it never lets the worker name, enrol or allocate the child (which would make
+  the sight outlast the emergency).
+* At most :data:`MAX_OPEN` at a time and :data:`MAX_PER_DAY` requests a day,
+  counting requests for ids that turned out not to exist, so that asking is
+  neither a search nor an oracle.
+* Every read while it lasts is flagged in the audit trail (:func:`audit_flag`).
+* A manager of the worker's team reviews it (justified or not, with a note);
+  nobody reviews their own, and an administrator's IT role reviews no casework.
+  Auditors (and administrators) see every use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from locus.access import scopes
+from locus.access.models import AgencyKind, BreakGlass, Role, Scope, Worker
+from locus.audit.models import AccessEvent
+
+LASTS = dt.timedelta(hours=4)
+MAX_OPEN = 2
+MAX_PER_DAY = 5
+DAY = dt.timedelta(hours=24)
+# A reason a reviewer can judge: a sentence, not "urgent" or "checking".
+MIN_REASON_CHARS = 25
+MIN_REASON_WORDS = 4
+
+# The audit trail's name for a request (whether or not the id existed): one row per request.
+REQUEST_RECORD_TYPE = "access.breakglassrequest"
+
+REQUESTING_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.ANALYST})
+
+
+def may_break_glass(worker: Worker) -> bool:
+    """Whether ``worker`` may ask for emergency sight at all."""
+    if worker.role not in REQUESTING_ROLES or worker.scope == Scope.ALL:
+        return False
+    if not scopes.sees_case_records(worker):
+        return False
+    team = worker.team
+    return team is not None and team.agency.kind != AgencyKind.PARTNER
+
+
+def open_for(worker: Worker, *, now: dt.datetime | None = None) -> QuerySet[BreakGlass]:
+    """The worker's break-glass sight that is open now."""
+    return BreakGlass.objects.filter(
+        worker=worker, ended_at__isnull=True, expires_at__gt=now or timezone.now()
+    )
+
+
+def reason_problem(reason: str) -> str | None:
+    """Why ``reason`` is not enough to open a record in an emergency, or ``None``."""
+    text = reason.strip()
+    if not text:
+        return "Enter the reason you need this record now"
+    if len(text) < MIN_REASON_CHARS or len(text.split()) < MIN_REASON_WORDS:
+        return (
+            f"Give the reason in at least {MIN_REASON_WORDS} words ({MIN_REASON_CHARS} "
+            "characters): what is happening and why this record will help"
+        )
+    return None
+
+
+def can_review(reviewer: Worker, use: BreakGlass) -> bool:
+    """A manager of the worker's team, never the worker; not an administrator's IT role."""
+    return (
+        reviewer.is_active
+        and reviewer.role == Role.MANAGER
+        and reviewer.team_id is not None
+        and reviewer.team_id == use.worker.team_id
+        and reviewer.pk != use.worker_id
+    )
+
+
+def can_read_all_uses(worker: Worker) -> bool:
+    """Auditors read every use, as they read the trail; administrators too, without reviewing."""
+    return worker.is_active and worker.role in (Role.AUDITOR, Role.ADMINISTRATOR)
+
+
+def uses_visible_to(viewer: Worker) -> QuerySet[BreakGlass]:
+    """The break-glass uses ``viewer`` may list: their own; a manager's team's; all for audit."""
+    qs = BreakGlass.objects.select_related("worker__team", "reviewed_by")
+    if not viewer.is_active:
+        return qs.none()
+    if can_read_all_uses(viewer):
+        return qs
+    q = Q(worker=viewer)
+    if viewer.role == Role.MANAGER and viewer.team_id is not None:
+        q |= Q(worker__team_id=viewer.team_id)
+    return qs.filter(q)
+
+
+def unopened_requests_visible_to(viewer: Worker) -> QuerySet[AccessEvent]:
+    """Requests that opened nothing (the id was no one's), to the same readers as the uses:
+    a worker typing ids with reasons shows up to their manager, not only in the trail."""
+    qs = AccessEvent.objects.filter(
+        record_type=REQUEST_RECORD_TYPE, detail__granted=False
+    ).select_related("actor__team")
+    if not viewer.is_active:
+        return qs.none()
+    if can_read_all_uses(viewer):
+        return qs
+    q = Q(actor=viewer)
+    if viewer.role == Role.MANAGER and viewer.team_id is not None:
+        q |= Q(actor__team_id=viewer.team_id)
+    return qs.filter(q)
+
+
+def awaiting_review_by(reviewer: Worker) -> QuerySet[BreakGlass]:
+    """Uses by the reviewer's team, not their own, that nobody has reviewed yet."""
+    if reviewer.role != Role.MANAGER or reviewer.team_id is None:
+        return BreakGlass.objects.none()
+    return BreakGlass.objects.filter(
+        worker__team_id=reviewer.team_id, reviewed_at__isnull=True
+    ).exclude(worker=reviewer)
+
+
+@dataclass(frozen=True)
+class AuditFlag:
+    """How a read during break-glass is written to the trail."""
+
+    uses: list[int]  # the open break-glass uses, flagged on every read while they last
+    of_person: BreakGlass | None  # the use that opened the record read, if it is one
+
+
+def audit_flag(
+    actor: Worker, record_type: str, record_id: str, person_ids: Iterable[object] = ()
+) -> AuditFlag | None:
+    """The break-glass flag for a read by ``actor``, or ``None`` outside break-glass."""
+    if getattr(actor, "role", None) not in REQUESTING_ROLES:
+        return None  # no query for those who never break glass
+    uses = list(open_for(actor).order_by("started_at", "id"))
+    if not uses:
+        return None
+    read = {str(p) for p in person_ids}
+    if record_type == "people.person" and record_id:
+        read.add(record_id)
+    of_person = next((u for u in uses if str(u.person_id) in read), None)
+    return AuditFlag(uses=[u.pk for u in uses], of_person=of_person)
+
+
+def purpose_of(use: BreakGlass) -> str:
+    return f"Break-glass ({use.get_category_display()}): {use.reason}"

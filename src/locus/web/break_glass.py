@@ -1,0 +1,184 @@
+"""Break-glass pages: asking for emergency sight, ending it, and its review.
+
+The rules are in ``locus/access/break_glass.py``. The request page looks the
+same for an id that exists and one that does not: it names nobody, and the id
+is looked at only once a reason has been recorded.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.views.decorators.http import require_http_methods, require_POST
+
+from locus.access import break_glass, scopes
+from locus.access.models import BreakGlassCategory, BreakGlassOutcome, Role
+from locus.access.selectors import visible_person_ids
+from locus.access.services import break_glass_end, break_glass_request, break_glass_review
+from locus.audit.models import AccessAction
+from locus.audit.services import record_access
+from locus.common.forms import GovukForm
+from locus.common.http import AuthedRequest
+from locus.common.ids import parse_id
+from locus.common.pages import posted, submitted
+from locus.people.models import Person
+
+_REFS = "break_glass_refs"
+_MAX_REFS = 500
+
+
+def ref_for(request: HttpRequest, person_id: int) -> str:
+    """A reference to a child the viewer cannot see, that means nothing outside this
+    viewer's session: a page offering emergency access does not publish the child's id."""
+    token = salted_hmac(_REFS, f"{request.user.pk}:{person_id}").hexdigest()[:24]
+    refs: dict[str, int] = request.session.get(_REFS, {})
+    if refs.get(token) != person_id:
+        if len(refs) >= _MAX_REFS:
+            refs.clear()  # an old page's offer then answers "not found"; the page renews it
+        refs[token] = person_id
+        request.session[_REFS] = refs
+    return token
+
+
+def _person_of(request: HttpRequest, ref: str) -> int:
+    person_id = request.session.get(_REFS, {}).get(ref)
+    if person_id is None:
+        raise Http404("Not found")
+    return parse_id(person_id)
+
+
+class RequestForm(GovukForm):
+    category = forms.ChoiceField(
+        label="Why is this an emergency?",
+        choices=[("", "Choose one"), *BreakGlassCategory.choices],
+        error_messages={"required": "Choose why this is an emergency"},
+    )
+    reason = forms.CharField(
+        label="What is happening, and why do you need this record now?",
+        help_text="Your manager reads this when they review your emergency access.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,  # the service says what a usable reason is
+    )
+
+
+class ReviewForm(GovukForm):
+    outcome = forms.ChoiceField(
+        label="Was the emergency access justified?",
+        choices=[("", "Choose one"), *BreakGlassOutcome.choices],
+        error_messages={"required": "Choose justified or not justified"},
+    )
+    note = forms.CharField(
+        label="Note on your decision", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_by_id(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """Reached from "not found" on a person's page: the worker already had the id."""
+    return _request_page(request, parse_id(person_id))
+
+
+@require_http_methods(["GET", "POST"])
+def request_by_ref(request: AuthedRequest, ref: str) -> HttpResponse:
+    """Reached from a page that shows "a child you cannot see" (linked cases)."""
+    return _request_page(request, _person_of(request, ref))
+
+
+def _request_page(request: AuthedRequest, person_id: int) -> HttpResponse:
+    viewer = request.user
+    if not break_glass.may_break_glass(viewer):
+        raise Http404("Not found")
+    if scopes.people_visible_to(viewer, shared=False).filter(pk=person_id).exists():
+        # Already theirs to see (or already opened): nothing to ask, nothing revealed.
+        return redirect("person", person_id=person_id)
+    form = RequestForm(posted(request))
+
+    def run() -> None:
+        if break_glass_request(actor=viewer, person_id=person_id, **form.cleaned_data) is None:
+            # The request is on the record (committed by the service); the id is no one's.
+            raise Http404("Not found")
+
+    if submitted(request, form, run, "Emergency access opened"):
+        return redirect("person", person_id=person_id)
+    return render(
+        request,
+        "access/break_glass_request.html",
+        {"form": form, "lasts_hours": int(break_glass.LASTS.total_seconds() // 3600)},
+    )
+
+
+@require_POST
+def end(request: AuthedRequest, use_id: int) -> HttpResponse:
+    use = get_object_or_404(break_glass.open_for(request.user), pk=parse_id(use_id))
+    break_glass_end(actor=request.user, use=use)
+    messages.success(request, "Emergency access ended")
+    return redirect("break-glass")
+
+
+def uses_page(request: AuthedRequest) -> HttpResponse:
+    """Your own emergency access; a manager's team's to review; every use for the auditor."""
+    viewer = request.user
+    if not (
+        break_glass.may_break_glass(viewer)
+        or break_glass.can_read_all_uses(viewer)
+        or viewer.role == Role.MANAGER
+    ):
+        raise Http404("Not found")
+    uses = list(break_glass.uses_visible_to(viewer)[:200])
+    named = visible_person_ids(viewer, [u.person_id for u in uses])
+    names = Person.objects.in_bulk(list(named)) if named else {}
+    rows = [
+        {
+            "use": u,
+            "person": names.get(u.person_id),
+            "open": u.ended_at is None and u.expires_at > timezone.now(),
+            "can_review": u.reviewed_at is None and break_glass.can_review(viewer, u),
+            "mine": u.worker_id == viewer.pk,
+        }
+        for u in uses
+    ]
+    unopened = list(break_glass.unopened_requests_visible_to(viewer)[:200])
+    record_access(
+        actor=viewer,
+        record_type="access.breakglass",
+        action=AccessAction.SEARCH,
+        detail={
+            "shown": [str(u.pk) for u in uses],
+            "unopened_requests": [str(e.pk) for e in unopened],
+            "people_shown": sorted(names),
+            "people_by_id": sorted({u.person_id for u in uses} - set(names)),
+        },
+    )
+    return render(request, "access/break_glass_list.html", {"rows": rows, "unopened": unopened})
+
+
+@require_http_methods(["GET", "POST"])
+def review(request: AuthedRequest, use_id: int) -> HttpResponse:
+    use = get_object_or_404(break_glass.uses_visible_to(request.user), pk=parse_id(use_id))
+    if not break_glass.can_review(request.user, use):
+        raise Http404("Not found")
+    form = ReviewForm(posted(request))
+    if submitted(
+        request,
+        form,
+        lambda: break_glass_review(actor=request.user, use=use, **form.cleaned_data),
+        "Review recorded",
+    ):
+        return redirect("break-glass")
+    if request.method == "GET":
+        record_access(actor=request.user, obj=use, detail={"page": "review"})
+    return render(
+        request,
+        "access/break_glass_review.html",
+        {
+            "form": form,
+            "use": use,
+            "person": scopes.people_visible_to(request.user).filter(pk=use.person_id).first(),
+            "back": reverse("break-glass"),
+        },
+    )

@@ -1,0 +1,26 @@
+"""What every page needs to say about the signed-in worker's own situation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from locus.access import break_glass
+
+
+def break_glass_open(request: HttpRequest) -> dict[str, Any]:
+    """The worker's open break-glass sight, for the banner every page carries while it lasts.
+
+    Lazy, so a response that renders no page (a redirect, JSON) costs no query, and
+    nobody who never breaks glass (auditors, administrators) costs one either.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.role not in break_glass.REQUESTING_ROLES:
+        return {}
+    return {
+        "break_glass_open": SimpleLazyObject(
+            lambda: list(break_glass.open_for(user).select_related("person").order_by("expires_at"))
+        )
+    }

@@ -1,0 +1,125 @@
+"""Break-glass in a real browser: a social worker sees that a child they cannot see is linked
+to theirs, asks for emergency access with a reason, reads the record under the banner, and
+ends it; their manager then reviews it. Every page passes axe (WCAG 2.2 AA)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from locus.access.models import BreakGlass
+from locus.access.services import agency_create, system_worker, team_create
+from locus.peers.services import association_record
+from locus.people.models import Person
+from locus.people.services import allocation_create, person_create
+from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+
+REASON = "Casey has been missing since last night and police need his friends' addresses"
+
+
+@dataclass
+class World:
+    child: Person
+    peer: Person
+
+
+@pytest.fixture
+def world(transactional_db: Any) -> World:
+    system = system_worker()
+    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
+    yjs = agency_create(actor=system, name="Youth Justice Service", kind="yjs")
+    csc_team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
+    yjs_team = team_create(actor=system, agency=yjs, name="YJS Casework")
+    social_worker = e2e_worker(system, "sw", "Sam Okafor", csc_team)
+    e2e_worker(system, "tm", "Tess Manager", csc_team, "manager")
+    yjs_worker = e2e_worker(system, "yw", "Yemi Adeyemi", yjs_team)
+    child = person_create(
+        actor=system,
+        given_name="Jordan",
+        family_name="Testperson",
+        date_of_birth=dt.date(2011, 5, 4),
+    )
+    peer = person_create(
+        actor=system, given_name="Casey", family_name="Peerless", date_of_birth=dt.date(2010, 2, 2)
+    )
+    allocation_create(actor=system, person=child, worker=social_worker, start=dt.date(2026, 1, 5))
+    allocation_create(actor=system, person=peer, worker=yjs_worker, start=dt.date(2026, 1, 5))
+    association_record(
+        actor=system,
+        person=child,
+        other=peer,
+        relationship="friend",
+        nature="risk",
+        source="police",
+        confidence="medium",
+        valid_from=dt.date(2026, 2, 1),
+    )
+    return World(child=child, peer=peer)
+
+
+def test_a_social_worker_asks_for_emergency_access_and_reads_under_the_banner(
+    page: Any, live_server: Any, world: World
+) -> None:
+    sign_in(page, live_server.url, "sw")
+    page.goto(f"{live_server.url}/linked/")
+    row = page.get_by_role("row").filter(has_text="A child you cannot see")
+    row.get_by_role("link", name="Request emergency access").click()
+
+    assert page.get_by_role("heading", name="Request emergency access").is_visible()
+    assert page.get_by_text("Casey").count() == 0  # nothing about the record yet
+    assert axe_violations(page) == []
+
+    page.get_by_label("Why is this an emergency?").select_option("missing_child")
+    page.get_by_label("What is happening").fill("urgent")
+    page.get_by_role("button", name="Open the record in an emergency").click()
+    summary = page.get_by_role("alert")
+    assert "at least 4 words" in summary.inner_text()
+    assert axe_violations(page) == []
+
+    page.get_by_label("What is happening").fill(REASON)
+    page.get_by_role("button", name="Open the record in an emergency").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Casey Peerless")
+    banner = page.get_by_role("region", name="Emergency access")
+    assert "you are seeing Casey Peerless's record because of missing child" in banner.inner_text()
+    assert "reviewed by your manager" in banner.inner_text()
+    assert axe_violations(page) == []
+
+    # The peer map carries the same banner.
+    page.goto(f"{live_server.url}/people/{world.peer.pk}/peer-map/")
+    assert page.get_by_role("region", name="Emergency access").is_visible()
+
+    banner = page.get_by_role("region", name="Emergency access")
+    banner.get_by_role("button", name="End emergency access").click()
+    assert "Emergency access ended" in page.get_by_role("alert").first.inner_text()
+    assert page.get_by_role("region", name="Emergency access").count() == 0
+    assert axe_violations(page) == []
+    response = page.goto(f"{live_server.url}/people/{world.peer.pk}/")
+    assert response.status == 404
+
+
+def test_the_manager_reviews_the_emergency_access_from_the_home_page(
+    page: Any, live_server: Any, world: World
+) -> None:
+    from locus.access.models import Worker
+    from locus.access.services import break_glass_request
+
+    break_glass_request(
+        actor=Worker.objects.get(username="sw"),
+        person_id=world.peer.pk,
+        category="missing_child",
+        reason=REASON,
+    )
+    sign_in(page, live_server.url, "tm")
+    page.get_by_role("link", name="Review emergency access").click()
+    assert page.get_by_role("heading", name="Emergency access").is_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Review Sam Okafor's emergency access").click()
+    page.get_by_label("Was the emergency access justified?").select_option("justified")
+    page.get_by_label("Note on your decision").fill("Casey was found using the addresses.")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Record review").click()
+    assert "Review recorded" in page.get_by_role("alert").first.inner_text()
+    assert BreakGlass.objects.get().outcome == "justified"
