@@ -20,6 +20,7 @@ urlpatterns = [
     path("people/<int:person_id>/moves/", include("locus.moves.urls")),
     path("panels/", include("locus.panels.urls")),
     path("audit/", include("locus.audit.urls")),
+    path("second-factor/", include("locus.signin.urls")),
 ]
 
 handler404 = "locus.web.views.not_found"
