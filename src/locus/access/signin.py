@@ -159,4 +159,3 @@ class SignInForm(AuthenticationForm):
         cleaned = super().clean()
         SignInEvent.objects.filter(pk=attempt.pk).update(succeeded=True, worker=self.get_user())
         return cleaned
-

@@ -192,4 +192,9 @@ MIDDLEWARE.insert(
     "locus.signin.middleware.SecondFactorMiddleware",
 )
 OTP_TOTP_ISSUER = "Locus"
+# Wrong codes count in the sign-in lockout (locus.access.signin), which says when it refuses;
+# django-otp's own back-off would turn a right code typed a second after a wrong one into
+# "wrong", silently.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True

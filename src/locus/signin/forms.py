@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 
 from locus.access.models import Worker
 from locus.common.forms import GovukForm
@@ -14,8 +17,8 @@ class CodeForm(GovukForm):
         error_messages={"required": "Enter the code"},
     )
 
-    def __init__(self, *args: object, help_text: str = "", **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, help_text: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         field = self.fields["code"]
         field.help_text = help_text
         field.widget.attrs.update(
@@ -43,6 +46,8 @@ class ResetForm(GovukForm):
         error_messages={"required": "Enter why the second factor is being reset"},
     )
 
-    def __init__(self, *args: object, workers: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["worker"].queryset = workers  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, workers: QuerySet[Worker], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["worker"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = workers

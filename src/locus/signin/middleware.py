@@ -60,6 +60,8 @@ class SecondFactorMiddleware:
             and not is_verified(request)
             and second_factor_due(request)
         ):
-            page = "second-factor-verify" if has_second_factor(request.user) else "second-factor-enrol"
+            page = (
+                "second-factor-verify" if has_second_factor(request.user) else "second-factor-enrol"
+            )
             return redirect_to_login(request.get_full_path(), reverse(page))
         return self.get_response(request)

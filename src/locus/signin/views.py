@@ -106,7 +106,11 @@ def _secret_for_typing(device: TOTPDevice) -> str:
 
 def enrol(request: AuthedRequest) -> HttpResponse:
     if has_second_factor(request.user):
-        return redirect(_next(request)) if is_verified(request) else _to("second-factor-verify", request)
+        return (
+            redirect(_next(request))
+            if is_verified(request)
+            else _to("second-factor-verify", request)
+        )
     device = start_enrolment(worker=request.user)
     form = CodeForm(posted(request), help_text="The 6-digit code your app shows for Locus.")
     if request.method == "POST" and form.is_valid():
