@@ -250,3 +250,15 @@ def test_signing_out_and_static_files_need_no_code(world: World) -> None:
     assert client.get("/healthz").status_code == 200
     assert client.post(reverse("logout"))["Location"] == reverse("login")
     assert client.get("/")["Location"].startswith(reverse("login"))
+
+
+def test_the_admin_offers_no_unaudited_reset() -> None:
+    from django.contrib import admin
+
+    from locus.signin.models import SecondFactorEvent
+
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticDevice)
+    record = admin.site._registry[SecondFactorEvent]
+    assert not record.has_delete_permission(None)  # type: ignore[arg-type]
+    assert not record.has_change_permission(None)  # type: ignore[arg-type]

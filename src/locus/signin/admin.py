@@ -1,5 +1,9 @@
-"""django-otp's own admin pages would let an administrator delete or edit a device with no
-reason and no record: a second factor is reset on Locus's page (``second-factor-reset``)."""
+"""The second factor in Django's admin: its record, read-only, for administrators.
+
+django-otp's own device pages are taken away: they would let an administrator delete or
+edit a device with no reason and no record. A second factor is reset on Locus's page
+(``second-factor-reset``), which asks for a reason and audits it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,17 @@ from django.contrib import admin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from locus.audit.admin import ReadOnlyAdmin
+from locus.signin.models import SecondFactorEvent
+
 for _model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
+
+
+@admin.register(SecondFactorEvent)
+class SecondFactorEventAdmin(ReadOnlyAdmin):
+    list_select_related = ("worker", "actor")
+    list_display = ("at", "worker", "kind", "actor", "ip_address")
+    list_filter = ("kind",)
+    search_fields = ("worker__username", "reason")
