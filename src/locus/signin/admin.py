@@ -7,8 +7,6 @@ edit a device with no reason and no record. A second factor is reset on Locus's 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -23,7 +21,8 @@ for _model in (TOTPDevice, StaticDevice):
 
 @admin.register(SecondFactorEvent)
 class SecondFactorEventAdmin(ReadOnlyAdmin):
-    list_select_related: Any = ("worker", "actor")
+    # The actor is set only on a reset (rare), so only the worker is joined.
+    list_select_related = ("worker",)
     list_display = ("at", "worker", "kind", "actor", "ip_address")
     list_filter = ("kind",)
     search_fields = ("worker__username", "reason")
