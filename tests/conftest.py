@@ -23,6 +23,13 @@ def _empty_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_optional(settings: Any) -> None:
+    """Tests sign in with ``force_login`` or the browser helper's password alone, so the
+    second factor is optional here (as in the demo); tests/signin turn it back on."""
+    settings.LOCUS_REQUIRE_OTP = False
+
+
 @pytest.fixture
 def world(db: Any) -> World:
     return build_world()

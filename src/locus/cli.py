@@ -229,6 +229,10 @@ def serve(port: int, out: TextIO) -> int:
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     started = time.perf_counter()
+    # The demo's accounts share one printed password and are tried by many people: a
+    # second factor is offered there, not required (unless LOCUS_REQUIRE_OTP says so).
+    # Set before the settings load, which read it.
+    os.environ.setdefault("LOCUS_REQUIRE_OTP", "0")
     folder = setup_django()
     from django.core.exceptions import ValidationError
 
@@ -266,12 +270,21 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
         )
     print("\nDemo accounts (the same password for each):\n", file=out)
     print_accounts(setup, out)
+    print(
+        "\nA second factor (an authenticator app) is optional in the demo: set one up from "
+        "the home page.",
+        file=out,
+    )
     url = f"http://127.0.0.1:{args.port}/"
     elapsed = time.perf_counter() - started
     parts = ", ".join(f"{k} {v:.1f} s" for k, v in setup.timings.items())
     print(f"\nReady in {elapsed:.1f} s ({parts}).", file=out)
     if args.no_serve:
-        print(f"Start the site with: locus serve --port {args.port}  (then open {url})", file=out)
+        print(
+            f"Start the site with: LOCUS_REQUIRE_OTP=0 locus serve --port {args.port}  "
+            f"(then open {url})",
+            file=out,
+        )
         return 0
     print(f"Serving {url}  (Ctrl+C to stop)", file=out, flush=True)
     return serve(args.port, out)

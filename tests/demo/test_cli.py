@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import stat
+import subprocess
+import sys
 from wsgiref.util import setup_testing_defaults
 
 import pytest
@@ -47,6 +50,31 @@ def test_demo_no_serve_sets_up_and_reruns_the_same(data_dir):
     assert "Using the borough already" in again
     assert password in again  # the stored password, printed again
     assert Person.objects.filter(kind=PersonKind.YOUNG_PERSON).count() == 60
+
+
+def test_the_demo_offers_a_second_factor_without_requiring_it(data_dir, monkeypatch):
+    monkeypatch.delenv("LOCUS_REQUIRE_OTP", raising=False)
+    code, text = run("demo", "--no-serve", "--people", "40")
+    assert code == 0
+    assert os.environ["LOCUS_REQUIRE_OTP"] == "0"
+    assert "second factor (an authenticator app) is optional in the demo" in text
+    assert "LOCUS_REQUIRE_OTP=0 locus serve" in text
+
+
+@pytest.mark.parametrize(("value", "required"), [(None, "True"), ("1", "True"), ("0", "False")])
+def test_a_deployment_requires_the_second_factor_unless_told_otherwise(data_dir, value, required):
+    env = {k: v for k, v in os.environ.items() if k != "LOCUS_REQUIRE_OTP"}
+    if value is not None:
+        env["LOCUS_REQUIRE_OTP"] = value
+    # A fresh interpreter: the settings read the variable once, when they load.
+    result = subprocess.run(
+        [sys.executable, "-c", "import locus.config.settings as s; print(s.LOCUS_REQUIRE_OTP)"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == required
 
 
 def test_demo_with_a_password_option(data_dir):

@@ -170,3 +170,32 @@ LOGGING = {
 }
 
 AUTHENTICATION_BACKENDS = ["locus.access.backends.WorkerBackend"]
+
+# --- Signing in: the second factor ----------------------------------------------------------
+# A TOTP authenticator app for every account, with single-use recovery codes (django-otp).
+# Required unless LOCUS_REQUIRE_OTP=0, which `locus demo` sets (the demo still offers it).
+# django-otp's OTPMiddleware says whether this session passed a second factor; Locus's
+# SecondFactorMiddleware, after the sign-in check, sends a worker who has not to the code
+# page (or to set one up) before any other page.
+LOCUS_REQUIRE_OTP = os.environ.get("LOCUS_REQUIRE_OTP", "1") != "0"
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "locus.signin",  # after django-otp's apps: its admin takes their device pages away
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("locus.web.middleware.LoginRequiredMiddleware") + 1,
+    "locus.signin.middleware.SecondFactorMiddleware",
+)
+OTP_TOTP_ISSUER = "Locus"
+# Wrong codes count in the sign-in lockout (locus.access.signin), which says when it refuses;
+# django-otp's own back-off would turn a right code typed a second after a wrong one into
+# "wrong", silently.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True

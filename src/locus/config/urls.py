@@ -21,6 +21,7 @@ urlpatterns = [
     path("panels/", include("locus.panels.urls")),
     path("audit/", include("locus.audit.urls")),
     path("", include("locus.web.urls_break_glass")),
+    path("second-factor/", include("locus.signin.urls")),
 ]
 
 handler404 = "locus.web.views.not_found"

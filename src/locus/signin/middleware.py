@@ -1,0 +1,67 @@
+"""No page without the second factor: after the password, the code (or setting one up)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+
+from locus.signin.services import has_second_factor
+
+# What a worker who has given only their password may still open.
+OPEN_BEFORE_SECOND_FACTOR = (
+    "/sign-in/",
+    "/sign-out/",
+    "/static/",
+    "/healthz",
+    "/second-factor/verify/",
+    "/second-factor/enrol/",
+)
+# Set when a worker signs in: whether they have a second factor, so that where one is
+# optional (the demo) only those who set one up are asked, without a query per page.
+HAS_SECOND_FACTOR = "locus_has_second_factor"
+
+
+def remember_second_factor(sender: Any, request: HttpRequest | None, user: Any, **kw: Any) -> None:
+    """``user_logged_in`` receiver (connected in the app config)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[HAS_SECOND_FACTOR] = has_second_factor(user)
+
+
+def is_verified(request: HttpRequest) -> bool:
+    """Whether this session passed a second factor (django-otp's OTPMiddleware says)."""
+    verified = getattr(request.user, "is_verified", None)
+    return bool(verified and verified())
+
+
+def second_factor_due(request: HttpRequest) -> bool:
+    return settings.LOCUS_REQUIRE_OTP or bool(request.session.get(HAS_SECOND_FACTOR))
+
+
+class SecondFactorMiddleware:
+    """Runs after the sign-in check, so an anonymous visitor is already on the sign-in page.
+
+    A signed-in worker whose session has not passed a second factor is sent to enter a
+    code, or to set one up when they have none; the page they asked for waits in ``next``.
+    A reset takes effect at once: the session's device is gone, so it is unverified again.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.user.is_authenticated
+            and not request.path.startswith(OPEN_BEFORE_SECOND_FACTOR)
+            and not is_verified(request)
+            and second_factor_due(request)
+        ):
+            page = (
+                "second-factor-verify" if has_second_factor(request.user) else "second-factor-enrol"
+            )
+            return redirect_to_login(request.get_full_path(), reverse(page))
+        return self.get_response(request)

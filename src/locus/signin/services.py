@@ -1,0 +1,209 @@
+"""Second-factor writes: set one up, sign in with a code, and an administrator's reset.
+
+Every code is checked as one attempt of the sign-in lockout
+(:mod:`locus.access.signin`): counted under the username's and address's lock,
+refused unchecked once either is locked out, and on the record either way.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django_otp import devices_for_user, user_has_device
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from locus.access.models import Worker
+from locus.access.policies import can_manage_workers
+from locus.access.signin import attempts_refused, hold_attempt_locks
+from locus.audit.models import ChangeAction
+from locus.audit.services import record_change
+from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
+from locus.signin.models import SecondFactorEvent, SecondFactorKind
+
+RECOVERY_CODES = 10
+APP_DEVICE_NAME = "Authenticator app"
+RECOVERY_DEVICE_NAME = "Recovery codes"
+# An app's code is six digits; a recovery code is eight letters and digits (so never that).
+APP_CODE_DIGITS = 6
+
+
+class Outcome(enum.Enum):
+    PASSED = "passed"
+    WRONG = "wrong"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    outcome: Outcome
+    device: Device | None = None
+    # Set up: the recovery codes, shown once. Signed in with one: how many are left.
+    recovery_codes: list[str] = field(default_factory=list)
+    recovery_codes_left: int | None = None
+
+
+def has_second_factor(worker: Worker) -> bool:
+    return user_has_device(worker, confirmed=True)
+
+
+def _record(
+    worker: Worker,
+    kind: SecondFactorKind,
+    *,
+    ip_address: str | None = None,
+    actor: Worker | None = None,
+    reason: str = "",
+) -> SecondFactorEvent:
+    return SecondFactorEvent.objects.create(
+        worker=worker,
+        at=timezone.now(),
+        kind=kind,
+        actor=actor,
+        reason=reason,
+        ip_address=ip_address or None,
+    )
+
+
+def _device_facts(device: Device) -> dict[str, Any]:
+    # What the trail keeps of a device: never its secret key or its codes.
+    return {"user_id": device.user_id, "name": device.name, "confirmed": device.confirmed}
+
+
+def _check_code(
+    worker: Worker, ip_address: str | None, check: Callable[[], CodeCheck | None]
+) -> CodeCheck:
+    """One code attempt: refused unchecked while locked out, else ``check``'s answer (None
+    for a wrong code), recorded under the lock either way."""
+    with transaction.atomic():
+        hold_attempt_locks(worker.username, ip_address)
+        if attempts_refused(worker.username, ip_address):
+            _record(worker, SecondFactorKind.REFUSED, ip_address=ip_address)
+            return CodeCheck(Outcome.LOCKED)
+        result = check()
+        if result is None:
+            _record(worker, SecondFactorKind.FAILED, ip_address=ip_address)
+            return CodeCheck(Outcome.WRONG)
+        return result
+
+
+def start_enrolment(*, worker: Worker) -> TOTPDevice:
+    """The authenticator-app device being set up: the one already started, or a new one
+    (so reloading the page shows the same QR code)."""
+    with transaction.atomic():
+        if has_second_factor(worker):
+            raise InvalidTransition(
+                "You already have a second factor. An administrator can reset it if it is lost."
+            )
+        device = TOTPDevice.objects.filter(user=worker, confirmed=False).order_by("pk").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=worker, name=APP_DEVICE_NAME, confirmed=False)
+            record_change(
+                actor=worker, action=ChangeAction.CREATE, obj=device, after=_device_facts(device)
+            )
+    return device
+
+
+def _issue_recovery_codes(worker: Worker) -> list[str]:
+    device = StaticDevice.objects.create(user=worker, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    record_change(
+        actor=worker,
+        action=ChangeAction.CREATE,
+        obj=device,
+        after={**_device_facts(device), "codes": len(codes)},
+    )
+    return codes
+
+
+def confirm_enrolment(*, worker: Worker, code: str, ip_address: str | None) -> CodeCheck:
+    """Confirm the app with a code from it; on success, issue the recovery codes."""
+
+    def check() -> CodeCheck | None:
+        if has_second_factor(worker):
+            raise InvalidTransition("You already have a second factor.")
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=worker, confirmed=False)
+            .order_by("pk")
+            .first()
+        )
+        if device is None:
+            raise InvalidTransition("Start setting up the second factor again.")
+        if not device.verify_token(_digits(code)):
+            return None
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        record_change(
+            actor=worker,
+            action=ChangeAction.UPDATE,
+            obj=device,
+            before={"confirmed": False},
+            after={"confirmed": True},
+        )
+        # Other half-made devices (a second tab) go: one app per worker.
+        TOTPDevice.objects.filter(user=worker, confirmed=False).delete()
+        codes = _issue_recovery_codes(worker)
+        _record(worker, SecondFactorKind.ENROLLED, ip_address=ip_address)
+        return CodeCheck(Outcome.PASSED, device=device, recovery_codes=codes)
+
+    return _check_code(worker, ip_address, check)
+
+
+def _digits(code: str) -> str:
+    return "".join(code.split())
+
+
+def _recovery_form(code: str) -> str:
+    # Recovery codes are shown in lower case; people type them any way, with spaces or dashes.
+    return _digits(code).replace("-", "").lower()
+
+
+def verify_second_factor(*, worker: Worker, code: str, ip_address: str | None) -> CodeCheck:
+    """Sign in with a code from the app, or with a recovery code (which is then used up)."""
+
+    def check() -> CodeCheck | None:
+        digits = _digits(code)
+        if len(digits) == APP_CODE_DIGITS and digits.isascii() and digits.isdigit():
+            for app in TOTPDevice.objects.select_for_update().filter(user=worker, confirmed=True):
+                if app.verify_token(digits):
+                    _record(worker, SecondFactorKind.VERIFIED, ip_address=ip_address)
+                    return CodeCheck(Outcome.PASSED, device=app)
+            return None
+        token = _recovery_form(code)
+        for codes in StaticDevice.objects.select_for_update().filter(user=worker, confirmed=True):
+            if token and codes.verify_token(token):
+                _record(worker, SecondFactorKind.RECOVERY_CODE_USED, ip_address=ip_address)
+                left = codes.token_set.count()
+                return CodeCheck(Outcome.PASSED, device=codes, recovery_codes_left=left)
+        return None
+
+    return _check_code(worker, ip_address, check)
+
+
+def reset_second_factor(*, actor: Worker, worker: Worker, reason: str) -> int:
+    """An administrator removes a worker's second factor (app and recovery codes), with a
+    reason; the worker must set one up again before any page. Returns the devices removed."""
+    if not can_manage_workers(actor):
+        raise NotPermitted("Only an administrator can reset a second factor.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": ["Enter why the second factor is being reset"]})
+    with transaction.atomic():
+        devices = list(devices_for_user(worker, confirmed=None))
+        if not devices:
+            raise ValidationFailed({"worker": [f"{worker} has no second factor to reset"]})
+        for device in devices:
+            record_change(
+                actor=actor, action=ChangeAction.DELETE, obj=device, before=_device_facts(device)
+            )
+            device.delete()
+        _record(worker, SecondFactorKind.RESET, actor=actor, reason=reason)
+    return len(devices)
