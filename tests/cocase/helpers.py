@@ -49,7 +49,7 @@ EARLIER = dt.timedelta(minutes=30)
 
 
 def agree(meeting: Meeting, holder: Worker, person: Person, **fields: Any) -> None:
-    """``holder`` agrees to bring ``person`` (name, age and legal status, on the meeting's basis)."""
+    """``holder`` agrees to bring ``person``: name, age, legal status, on the meeting's basis."""
     fields.setdefault("lawful_basis", meeting.lawful_basis)
     fields.setdefault("lawful_basis_other", meeting.lawful_basis_other)
     share_agree(actor=holder, meeting=meeting, person=person, **fields)

@@ -515,8 +515,8 @@ def linked_together(
     incidents, the same place within the window) runs from a child the viewer sees to them,
     through children in ``person_ids`` only. A worker who coordinates borough-wide sees the
     clusters of children they may not name, so for them one cluster of such children counts
-    too (the largest group in the set that the links join together). This is what lets a worker bring a linked case to a meeting knowing only who
-    holds it.
+    too (the largest group in the set that the links join together). This is what lets a
+    worker bring a linked case to a meeting knowing only who holds it.
     """
     ids = sorted(set(person_ids))
     if len(ids) < 2:
