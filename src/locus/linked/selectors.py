@@ -541,6 +541,9 @@ def linked_together(
                 groups.append(_reach({start}, neighbours))
         if groups:
             reached |= max(groups, key=lambda g: (len(g), -min(g)))
+        # A child linked to nobody in the set is no part of a cluster (the proposal still
+        # offers the children the viewer sees, in their own right).
+        return {i for i in reached if neighbours[i]}
     return reached
 
 
