@@ -20,8 +20,10 @@ from django.utils import timezone
 from locus.access import lookups, policies
 from locus.access.fields import PersonField
 from locus.access.forum import DEFAULT_SHARED_FIELDS, fields_shared_with
+from locus.access.models import Role, Scope
 from locus.audit.models import ChangeAction
 from locus.cocase.models import Attendance, Invitee, InviteReason, MeetingStatus, ShareAgreement
+from locus.cocase.selectors import MAX_PROPOSAL_CHILDREN
 from locus.cocase.services import (
     attendance_confirm,
     meeting_close,
@@ -34,7 +36,15 @@ from locus.peers.models import GroupRole
 from locus.peers.services import membership_add
 from locus.people.services import allocation_create
 from tests.cocase.helpers import MEETING_MODELS, agree, hold, propose, schedule
-from tests.factories import START, World, client_for, last_change, make_person, nothing_written
+from tests.factories import (
+    START,
+    World,
+    client_for,
+    last_change,
+    make_person,
+    make_worker,
+    nothing_written,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -392,3 +402,41 @@ def test_two_meetings_share_what_each_agreed_together(world: World) -> None:
     assert fields_shared_with(world.yjs_worker, [world.csc_child.pk]) == {
         world.csc_child.pk: frozenset({"name", "upn", "age"})
     }
+
+
+def test_a_manager_who_does_not_see_the_team_s_child_cannot_bring_them(world: World) -> None:
+    narrow = make_worker(world.system, team=world.csc_team_a, role=Role.MANAGER, scope=Scope.OWN)
+    meeting = propose(world, agreed=False)
+    with pytest.raises(NotPermitted):
+        agree(meeting, narrow, world.csc_child)
+    agree(meeting, world.team_manager, world.csc_child)  # a manager who sees the team's cases
+
+
+def test_a_proposal_names_at_most_thirty_children(world: World) -> None:
+    mine = [world.csc_child]
+    for _ in range(MAX_PROPOSAL_CHILDREN):
+        child = make_person(world.system)
+        allocation_create(actor=world.system, person=child, worker=world.social_worker, start=START)
+        mine.append(child)
+    with nothing_written(*MEETING_MODELS), pytest.raises(ValidationFailed) as caught:
+        propose(world, children=mine)
+    assert caught.value.errors["children"] == [
+        "Choose at most 30 children: a meeting about more cannot map them"
+    ]
+
+
+def test_the_admin_cannot_make_an_agreement_or_confirm_an_attendance(world: World) -> None:
+    meeting = hold(world, schedule(world, propose(world)), confirmed=False)
+    admin = client_for(world.admin)
+    assert admin.get("/admin/cocase/shareagreement/add/").status_code in (403, 404)
+    agreement = ShareAgreement.objects.first()
+    assert agreement is not None
+    shown = admin.get(f"/admin/cocase/shareagreement/{agreement.pk}/change/")
+    page = shown.content.decode()
+    assert shown.status_code == 200 and "Lawful basis" in page
+    assert 'name="fields"' not in page and 'name="agreed_by"' not in page
+    invitee = meeting.invitees.get(worker=world.yjs_worker)
+    shown = admin.get(f"/admin/cocase/invitee/{invitee.pk}/change/")
+    page = shown.content.decode()
+    assert shown.status_code == 200 and 'name="reason"' in page
+    assert 'name="confirmed_at' not in page and 'name="attendance"' not in page

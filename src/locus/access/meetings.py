@@ -134,9 +134,12 @@ def agreeable_person_ids(worker: Worker, person_ids: Iterable[int]) -> set[int]:
     if not (worker.is_active and scopes.sees_case_records(worker)):
         return set()
     by_team = Q(team_id=worker.team_id) if worker.role == Role.MANAGER else Q(pk__in=[])
+    # Sight in their own right too: a manager whose scope an administrator narrowed does not
+    # see, and so does not bring, the team's children.
+    own = scopes.people_visible_to(worker, shared=False).values("id")
     return set(
         Allocation.objects.filter(person_id__in=set(person_ids), end__isnull=True)
-        .filter(Q(worker=worker) | by_team)
+        .filter(Q(worker=worker) | by_team, person_id__in=own)
         .values_list("person_id", flat=True)
     )
 

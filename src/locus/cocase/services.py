@@ -125,6 +125,8 @@ def meeting_propose(
     (whom they know only as "a child held by <worker>"). The workers holding each
     child's case are invited; the proposer may invite others. The lawful basis for
     sharing is recorded now: the meeting is a sharing between agencies (rule 5).
+    Proposing shares nothing: each child's holder decides whether to bring the
+    child, and what to share (:func:`share_agree`).
     """
     permitted(policies.can_propose_meeting, actor)
     chosen = {p.pk: p for p in children}
@@ -139,6 +141,12 @@ def meeting_propose(
     title = title.strip() or DEFAULT_TITLE
     problems = Problems()
     problems.check(bool(chosen), "children", "Choose at least one child")
+    problems.check(
+        len(chosen) <= selectors.MAX_PROPOSAL_CHILDREN,
+        "children",
+        f"Choose at most {selectors.MAX_PROPOSAL_CHILDREN} children: "
+        "a meeting about more cannot map them",
+    )
     problems.check(
         all(p.kind == PersonKind.YOUNG_PERSON for p in chosen.values()),
         "children",

@@ -94,7 +94,11 @@ def meeting_page(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     record_access(
         actor=request.user,
         obj=meeting,
-        detail={"people_shown": [r.person_id for r in detail.children if r.visible]},
+        detail={
+            "people_shown": [r.person_id for r in detail.children if r.visible],
+            # Children described only by who holds their case are disclosed too.
+            "held_by_only": [r.person_id for r in detail.children if not r.visible],
+        },
     )
     return render(
         request,
