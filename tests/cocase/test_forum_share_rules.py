@@ -30,6 +30,7 @@ from locus.cocase.services import (
     meeting_record_minutes,
     meeting_schedule,
     share_agree,
+    share_withdraw,
 )
 from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
 from locus.peers.models import GroupRole
@@ -440,3 +441,23 @@ def test_the_admin_cannot_make_an_agreement_or_confirm_an_attendance(world: Worl
     page = shown.content.decode()
     assert shown.status_code == 200 and 'name="reason"' in page
     assert 'name="confirmed_at' not in page and 'name="attendance"' not in page
+
+
+def test_a_holder_may_withdraw_their_agreement_before_the_meeting_is_held(world: World) -> None:
+    meeting = schedule(world, propose(world))
+    page = url("meeting-share-withdraw", meeting.pk, world.yjs_child.pk)
+    assert client_for(world.social_worker).post(page).status_code == 404  # not hers
+    holder = client_for(world.yjs_worker)
+    assert "Withdraw your agreement" in holder.get(url("meeting", meeting.pk)).content.decode()
+    agreement = ShareAgreement.objects.get(agreed_by=world.yjs_worker)
+    assert holder.post(page).status_code == 302
+    assert not ShareAgreement.objects.filter(pk=agreement.pk).exists()
+    event = last_change(agreement)
+    assert (event.action, event.actor) == (ChangeAction.DELETE, world.yjs_worker)
+    with pytest.raises(InvalidTransition):  # nothing left to withdraw
+        share_withdraw(actor=world.yjs_worker, meeting=meeting, person=world.yjs_child)
+    hold(world, meeting)
+    assert not sees(world, "social_worker", "yjs_child")
+    assert sees(world, "yjs_worker", "csc_child")  # social_worker's agreement stands
+    with pytest.raises(InvalidTransition):  # too late once held
+        share_withdraw(actor=world.social_worker, meeting=meeting, person=world.csc_child)

@@ -64,6 +64,7 @@ class ChildRow:
     # Who agreed to bring the child, and what: "Sam Okafor: name, age (Children Act 1989 s.17)".
     agreements: list[str] = field(default_factory=list)
     can_agree: bool = False  # the viewer holds or manages the case, and may agree now
+    agreed_by_viewer: bool = False
 
 
 def _child_row(person: Person, visible: bool, holder: Worker | None, team: Any) -> ChildRow:
@@ -406,17 +407,21 @@ def agreement_text(agreement: ShareAgreement) -> str:
 def add_agreements(viewer: Worker, meeting: Meeting, rows: Sequence[ChildRow]) -> None:
     """What each child's holders agreed to share, and whether the viewer may agree (2 queries)."""
     by_child: dict[int, list[str]] = {}
+    viewer_agreed: set[int] = set()
     for agreement in (
         ShareAgreement.objects.filter(child__meeting=meeting)
         .select_related("agreed_by", "child")
         .order_by("agreed_at", "id")
     ):
         by_child.setdefault(agreement.child.person_id, []).append(agreement_text(agreement))
+        if agreement.agreed_by_id == viewer.pk:
+            viewer_agreed.add(agreement.child.person_id)
     open_ = meeting.status in (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED)
     mine = policies.agreeable_person_ids(viewer, [r.person_id for r in rows]) if open_ else set()
     for row in rows:
         row.agreements = by_child.get(row.person_id, [])
         row.can_agree = row.person_id in mine
+        row.agreed_by_viewer = row.person_id in viewer_agreed
 
 
 def row_visible(rows: dict[int, ChildRow], person_id: int | None) -> bool:

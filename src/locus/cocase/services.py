@@ -23,7 +23,7 @@ from locus.access.fields import PersonField
 from locus.access.forum import ALWAYS_SHARED, DEFAULT_SHARED_FIELDS
 from locus.access.models import Agency, Worker
 from locus.audit.models import ChangeAction
-from locus.audit.services import record_change
+from locus.audit.services import record_change, snapshot
 from locus.cocase import selectors
 from locus.cocase.models import (
     FINISHED_STATUSES,
@@ -381,6 +381,21 @@ def _check_shared_fields(problems: Problems, fields: Iterable[str]) -> frozenset
     return chosen | ALWAYS_SHARED
 
 
+def _open_link(actor: Worker, meeting: Meeting, person: Person, doing: str) -> MeetingChild:
+    """The meeting's link to a child the actor may bring, on a meeting not yet held."""
+    link = meeting.children.filter(person=person).first()
+    require(link is not None, "a child the meeting is about")
+    assert link is not None
+    permitted(policies.can_agree_to_share, actor, link)
+    _lock(meeting)
+    _require_status(
+        meeting,
+        (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED),
+        _not_open_message(meeting, doing),
+    )
+    return link
+
+
 @transaction.atomic
 def share_agree(
     *,
@@ -398,16 +413,7 @@ def share_agree(
     held; the agreeing worker is invited if they were not. The child's name is always
     shared (the meeting discusses the child by name).
     """
-    link = meeting.children.filter(person=person).first()
-    require(link is not None, "a child the meeting is about")
-    assert link is not None
-    permitted(policies.can_agree_to_share, actor, link)
-    _lock(meeting)
-    _require_status(
-        meeting,
-        (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED),
-        _not_open_message(meeting, "agree what to share"),
-    )
+    link = _open_link(actor, meeting, person, "agree what to share")
     problems = Problems()
     _check_lawful_basis(problems, lawful_basis, lawful_basis_other)
     chosen = _check_shared_fields(problems, shared_fields)
@@ -434,6 +440,22 @@ def share_agree(
             ),
         )
     return agreement
+
+
+@transaction.atomic
+def share_withdraw(*, actor: Worker, meeting: Meeting, person: Person) -> None:
+    """Withdraw the actor's own agreement to bring a child, before the meeting is held.
+
+    The agreement is deleted and the trail keeps what it was, who withdrew it and when.
+    """
+    link = _open_link(actor, meeting, person, "withdraw an agreement")
+    agreement = ShareAgreement.objects.filter(child=link, agreed_by=actor).first()
+    if agreement is None:
+        raise InvalidTransition("You have not agreed to bring this child")
+    record_change(
+        actor=actor, action=ChangeAction.DELETE, obj=agreement, before=snapshot(agreement)
+    )
+    agreement.delete()
 
 
 @transaction.atomic

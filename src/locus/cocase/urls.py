@@ -15,6 +15,11 @@ urlpatterns = [
         name="meeting-share",
     ),
     path(
+        "<int:meeting_id>/children/<str:person_id>/share/withdraw/",
+        views.share_withdraw,
+        name="meeting-share-withdraw",
+    ),
+    path(
         "<int:meeting_id>/attendance/confirm/",
         views.attendance_confirm,
         name="meeting-confirm-attendance",

@@ -32,7 +32,7 @@ from locus.cocase.forms import (
     ScheduleForm,
     ShareForm,
 )
-from locus.cocase.models import Attendance, Intervention, Meeting, MeetingStatus
+from locus.cocase.models import Attendance, Intervention, Meeting, MeetingChild, MeetingStatus
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_id, parse_ids
 from locus.common.pages import posted, submitted
@@ -320,13 +320,21 @@ def meeting_minutes(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     )
 
 
-def share_agree(request: AuthedRequest, meeting_id: int, person_id: str) -> HttpResponse:
-    """A child's holder (or their manager) agrees to bring the child, and says what to share."""
+def _agreeable(request: AuthedRequest, meeting_id: int, person_id: str) -> MeetingChild:
+    """The meeting's child whom the viewer may bring (holder or manager), or 404."""
     meeting = policies.access_meeting(request.user, meeting_id)
-    link = get_object_or_404(
+    link: MeetingChild = get_object_or_404(
         meeting.children.select_related("person"), person_id=parse_id(person_id)
     )
     permitted(policies.can_agree_to_share, request.user, link)
+    link.meeting = meeting
+    return link
+
+
+def share_agree(request: AuthedRequest, meeting_id: int, person_id: str) -> HttpResponse:
+    """A child's holder (or their manager) agrees to bring the child, and says what to share."""
+    link = _agreeable(request, meeting_id, person_id)
+    meeting = link.meeting
     mine = link.agreements.filter(agreed_by=request.user).first()
     initial: dict[str, Any] = {
         "lawful_basis": mine.lawful_basis if mine else meeting.lawful_basis,
@@ -360,6 +368,30 @@ def share_agree(request: AuthedRequest, meeting_id: int, person_id: str) -> Http
         "agreed) confirm you attended too. The child's name is always shared. Closing the "
         "meeting ends the share.",
         button="Agree to share",
+    )
+
+
+def share_withdraw(request: AuthedRequest, meeting_id: int, person_id: str) -> HttpResponse:
+    link = _agreeable(request, meeting_id, person_id)
+    name = link.person.full_name
+    form = CocaseForm(posted(request))
+
+    def run() -> None:
+        services.share_withdraw(actor=request.user, meeting=link.meeting, person=link.person)
+
+    if submitted(request, form, run, f"You no longer bring {name}"):
+        return redirect("meeting", meeting_id=link.meeting.pk)
+    return _form_page(
+        request,
+        link.meeting,
+        form,
+        page="withdraw share",
+        people_shown=[link.person_id],
+        heading=f"Stop bringing {name} to this meeting",
+        intro="Nothing you agreed to share about this child will be shared at this meeting. "
+        "Another worker who holds the case, or their manager, may still agree to bring them.",
+        button="Withdraw my agreement",
+        warning=True,
     )
 
 
