@@ -83,15 +83,20 @@ def _create(actor: Worker, obj: Model) -> None:
     record_change(actor=actor, action=ChangeAction.CREATE, obj=obj)
 
 
-def _organise_before_held(actor: Worker, meeting: Meeting, doing: str) -> None:
-    """An organiser, on a meeting not yet held (invite, schedule, cancel)."""
-    permitted(policies.is_organiser, actor, meeting)
+def _before_held(meeting: Meeting, doing: str) -> None:
+    """Lock the meeting and require that it is not yet held."""
     _lock(meeting)
     _require_status(
         meeting,
         (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED),
         _not_open_message(meeting, doing),
     )
+
+
+def _organise_before_held(actor: Worker, meeting: Meeting, doing: str) -> None:
+    """An organiser, on a meeting not yet held (invite, schedule, cancel)."""
+    permitted(policies.is_organiser, actor, meeting)
+    _before_held(meeting, doing)
 
 
 def _check_lawful_basis(problems: Problems, lawful_basis: str, other: str) -> None:
@@ -387,12 +392,7 @@ def _open_link(actor: Worker, meeting: Meeting, person: Person, doing: str) -> M
     require(link is not None, "a child the meeting is about")
     assert link is not None
     permitted(policies.can_agree_to_share, actor, link)
-    _lock(meeting)
-    _require_status(
-        meeting,
-        (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED),
-        _not_open_message(meeting, doing),
-    )
+    _before_held(meeting, doing)
     return link
 
 
