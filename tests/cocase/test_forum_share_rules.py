@@ -21,7 +21,7 @@ from locus.access import lookups, policies
 from locus.access.fields import PersonField
 from locus.access.forum import DEFAULT_SHARED_FIELDS, fields_shared_with
 from locus.access.models import Role, Scope
-from locus.audit.models import ChangeAction
+from locus.audit.models import AccessEvent, ChangeAction
 from locus.cocase.models import Attendance, Invitee, InviteReason, MeetingStatus, ShareAgreement
 from locus.cocase.selectors import MAX_PROPOSAL_CHILDREN
 from locus.cocase.services import (
@@ -461,3 +461,21 @@ def test_a_holder_may_withdraw_their_agreement_before_the_meeting_is_held(world:
     assert sees(world, "yjs_worker", "csc_child")  # social_worker's agreement stands
     with pytest.raises(InvalidTransition):  # too late once held
         share_withdraw(actor=world.social_worker, meeting=meeting, person=world.csc_child)
+
+
+def test_the_pages_ask_an_attendee_to_confirm_and_log_who_they_show(world: World) -> None:
+    meeting = hold(world, schedule(world, propose(world)), confirmed=False)
+    client = client_for(world.yjs_worker)
+    listing = client.get(url("meetings")).content.decode()
+    assert url("meeting-confirm-attendance", meeting.pk) in listing
+    client.get(url("meeting", meeting.pk))
+    event = AccessEvent.objects.filter(actor=world.yjs_worker, record_id=str(meeting.pk)).latest(
+        "id"
+    )
+    assert event.detail["people_shown"] == [world.yjs_child.pk]
+    assert event.detail["held_by_only"] == [world.csc_child.pk]
+    client.post(url("meeting-confirm-attendance", meeting.pk))
+    assert (
+        url("meeting-confirm-attendance", meeting.pk)
+        not in client.get(url("meetings")).content.decode()
+    )

@@ -213,6 +213,7 @@ def meetings_for(*, viewer: Worker, status: str = "") -> QuerySet[Meeting]:
         .annotate(
             n_children=Count("children", distinct=True),
             my_attendance=Subquery(mine.values("attendance")[:1]),
+            my_confirmed_at=Subquery(mine.values("confirmed_at")[:1]),
             my_reason=Subquery(mine.values("reason")[:1]),
         )
     )

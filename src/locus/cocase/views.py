@@ -308,11 +308,13 @@ def meeting_minutes(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             links,
             selectors.group_label(meeting, meeting.group_id in visible),
         )
+    shown = [n.person_id for n in preview.nodes if n.person_id] if preview else []
     return _form_page(
         request,
         meeting,
         form,
         page="minutes",
+        people_shown=shown,
         template="cocase/minutes.html",
         heading="Record minutes",
         button="Record minutes",
