@@ -1,8 +1,10 @@
 """The forum share (DOMAIN rule 4): a worker sees what was shared at a forum they sat on.
 
-Once a peer group mapping meeting is held, the workers recorded as having
-attended see the children it concerned; nobody else gains sight, and nobody
-does before it is held or after it is closed.
+Once a peer group mapping meeting is held, workers who confirmed they attended
+see the children whose holders agreed to bring them and confirmed attending
+too (the helpers take that whole path; ``tests/cocase/test_forum_share_rules.py``
+tests each condition); nobody else gains sight, and nobody does before it is
+held or after it is closed.
 """
 
 from __future__ import annotations

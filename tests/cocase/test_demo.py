@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from locus.access import policies
+from locus.access.forum import DEFAULT_SHARED_FIELDS, fields_shared_with
 from locus.access.models import Worker
 from locus.cocase.models import Attendance, MeetingStatus
 from locus.demo.cocase import add_demo_meetings
@@ -28,10 +29,19 @@ def test_demo_meetings_tell_the_story_of_a_held_and_an_upcoming_meeting() -> Non
     assert {i.status for i in interventions} >= {"planned", "in_progress"}
     police = Worker.objects.get(username="police.analyst")
     assert held.invitees.get(worker=police).attendance == Attendance.APOLOGIES
+    attended = list(held.invitees.filter(attendance=Attendance.ATTENDED))
+    # Each attendee confirmed their own attendance, and each child's holder agreed to bring them.
+    assert attended and all(i.confirmed for i in attended)
     for link in held.children.select_related("person"):
-        # Every attendee now sees every child the meeting was about.
-        for invitee in held.invitees.filter(attendance=Attendance.ATTENDED):
+        assert link.agreements.filter(agreed_by=link.holder).exists()
+        # So every attendee sees every child the meeting was about: the agreed fields, where
+        # they do not see the child in their own right.
+        for invitee in attended:
             assert policies.can_view_person(invitee.worker, link.person)
+            shared = fields_shared_with(invitee.worker, [link.person_id])
+            assert shared in ({}, {link.person_id: DEFAULT_SHARED_FIELDS})
+    # The analyst sent apologies: nothing is shared with them.
+    assert fields_shared_with(police, held.children.values_list("person_id", flat=True)) == {}
     if len(meetings) > 1:
         upcoming = meetings[1]
         upcoming.refresh_from_db()

@@ -163,7 +163,8 @@ def test_scheduling_sets_when_and_where_and_can_be_moved(world: World) -> None:
     ("when", "online", "location", "field", "message"),
     [
         (None, True, "", "when", "Enter the date and time of the meeting"),
-        (dt.timedelta(days=-400), True, "", "when", "within the last year"),
+        (dt.timedelta(hours=-2), True, "", "when", "no more than 1 hour ago"),
+        (dt.timedelta(days=-400), True, "", "when", "no more than 1 hour ago"),
         (dt.timedelta(days=400), True, "", "when", "within the next year"),
         (dt.timedelta(days=3), False, "  ", "location", "Enter where the meeting is"),
     ],

@@ -223,8 +223,17 @@ def test_recording_minutes_through_the_form(world: World) -> None:
         "School to join next time",
     ]
     html = client.get(url("meeting", meeting.pk)).content.decode()
-    assert "Ciara Cscchild" in html  # shared with her now that the meeting was held
+    # The recorder marked social_worker present: that is reported, not her word, so
+    # nothing about her child is shared until she confirms it herself.
+    assert "Ciara Cscchild" not in html
+    assert "Attended, not yet confirmed by them" in html
     assert 'id="group-map-data" type="application/json"' in html
+    holder = client_for(world.social_worker)
+    assert "Confirm that you attended" in holder.get(url("meeting", meeting.pk)).content.decode()
+    confirmed = holder.post(url("meeting-confirm-attendance", meeting.pk))
+    assert confirmed.status_code == 302
+    html = client.get(url("meeting", meeting.pk)).content.decode()
+    assert "Ciara Cscchild" in html  # shared with her once both confirmed
 
 
 def test_adding_and_updating_an_intervention_through_the_forms(world: World) -> None:

@@ -88,11 +88,28 @@ def test_a_social_worker_proposes_holds_and_records_a_mapping_meeting(
     assert page.get_by_role("cell", name=held_by).is_visible()
     assert axe_violations(page) == []
 
-    # Schedule it for yesterday: the meeting has taken place.
+    # Each holder agrees to bring their own child: she brings Jordan, with the defaults.
+    page.get_by_role("link", name="Agree to bring this child").click()
+    assert (
+        page.get_by_label("Age").is_checked() and not page.get_by_label("NHS number").is_checked()
+    )
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Agree to share").click()
+    assert "You agreed to bring Jordan Testperson" in page.get_by_role("alert").inner_text()
+    meeting_path = page.url.removeprefix(base)
+    holder = page.context.browser.new_context().new_page()
+    sign_in(holder, base, "yw", meeting_path)
+    holder.get_by_role("link", name="Agree to bring this child").click()
+    holder.get_by_role("button", name="Agree to share").click()
+    assert "You agreed to bring Casey Peerless" in holder.get_by_role("alert").inner_text()
+
+    # Schedule it for a few minutes ago: the meeting has just taken place (no further back
+    # than an hour).
+    page.reload()
     page.get_by_role("link", name="Schedule the meeting").click()
-    yesterday = dt.date.today() - dt.timedelta(days=1)
-    page.get_by_label("Date").fill(yesterday.strftime("%d/%m/%Y"))
-    page.get_by_label("Time").fill("10:00")
+    started = dt.datetime.now() - dt.timedelta(minutes=5)
+    page.get_by_label("Date").fill(started.strftime("%d/%m/%Y"))
+    page.get_by_label("Time").fill(started.strftime("%H:%M"))
     page.get_by_label("In person").check()
     page.get_by_label("Where").fill("Hackney Service Centre, room 3")
     assert axe_violations(page) == []
@@ -107,7 +124,15 @@ def test_a_social_worker_proposes_holds_and_records_a_mapping_meeting(
     assert axe_violations(page) == []
     page.get_by_role("button", name="Record minutes").click()
     assert "Minutes recorded" in page.get_by_role("alert").inner_text()
-    # Shared now: she attended the meeting that concerned him.
+    # Not shared yet: Kai has not confirmed that he was there.
+    assert page.get_by_role("link", name="Casey Peerless").count() == 0
+    holder.reload()
+    holder.get_by_role("link", name="Confirm that you attended").click()
+    holder.get_by_role("button", name="I attended this meeting").click()
+    assert "You confirmed that you attended" in holder.get_by_role("alert").inner_text()
+    assert axe_violations(holder) == []
+    # Shared now: both confirmed, and he agreed to bring Casey.
+    page.reload()
     assert page.get_by_role("link", name="Casey Peerless").first.is_visible()
     assert page.get_by_role("table", name="Relationships on the group map, with their nature")
 

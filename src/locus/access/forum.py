@@ -12,33 +12,35 @@ from collections.abc import Iterable
 from locus.access import scopes
 from locus.access.fields import PersonField
 from locus.access.models import Worker
-from locus.cocase.models import Attendance, MeetingChild, MeetingStatus
 
-# What a share shows when a meeting does not say otherwise: who the child is and
-# which services are open to them, enough to coordinate work.
+# What a holder is offered to share when agreeing to bring a child: who the child is
+# and which services are open to them, enough to coordinate work. Identifiers, the
+# date of birth and the address are shared only when the holder ticks them.
 DEFAULT_SHARED_FIELDS: frozenset[str] = frozenset(
     {PersonField.NAME, PersonField.AGE, PersonField.LEGAL_STATUS}
 )
+# Always shared: a meeting discusses a child by name.
+ALWAYS_SHARED: frozenset[str] = frozenset({PersonField.NAME})
 
 
 def fields_shared_with(worker: Worker, person_ids: Iterable[int]) -> dict[int, frozenset[str]]:
     """For each of ``person_ids`` that ``worker`` sees only through a forum share, its fields.
 
+    The fields are those the child's holders agreed to share at the meetings that
+    share the child with this worker (``scopes.forum_agreements``), together.
     People the worker sees in their own right are left out (their fields follow
     the worker's role), and so are people nobody shared with them.
     """
     ids = set(person_ids)
-    if not ids:
+    if not ids or not scopes.sees_case_records(worker):
         return {}
     direct = set(
         scopes.people_visible_to(worker, shared=False)
         .filter(id__in=ids)
         .values_list("id", flat=True)
     )
-    shared = MeetingChild.objects.filter(
-        person_id__in=ids - direct,
-        meeting__status=MeetingStatus.HELD,
-        meeting__invitees__worker=worker,
-        meeting__invitees__attendance=Attendance.ATTENDED,
-    ).values_list("person_id", flat=True)
-    return {person_id: DEFAULT_SHARED_FIELDS for person_id in set(shared)}
+    agreed = scopes.forum_agreements(worker).filter(child__person_id__in=ids - direct)
+    out: dict[int, set[str]] = {}
+    for person_id, fields in agreed.values_list("child__person_id", "fields"):
+        out.setdefault(person_id, set(ALWAYS_SHARED)).update(fields or ())
+    return {person_id: frozenset(fields) for person_id, fields in out.items()}

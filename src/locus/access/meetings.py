@@ -1,8 +1,10 @@
 """Who may see and run a peer group mapping meeting.
 
 Sight of the *children* a meeting concerns is decided in ``access/scopes.py``
-(the forum share: attendees of a held meeting). This module decides sight of
-the *meeting* itself and who may move it on; ``access/RULES.md`` describes both.
+(the forum share: what each child's case holder agreed to bring, for attendees
+who confirmed their attendance). This module decides sight of the *meeting*
+itself, who may move it on, who may agree to share a child and who may confirm
+attendance; ``access/RULES.md`` describes both.
 
 * A meeting is visible to its proposer, its invitees (whatever their
   attendance), the managers of their teams, and administrators. Auditors read
@@ -12,9 +14,15 @@ the *meeting* itself and who may move it on; ``access/RULES.md`` describes both.
 * Minutes are recorded by an organiser or an invitee.
 * Interventions are agreed by an organiser or a worker who attended, and are
   updated by their owner, the owner's team manager, or an organiser.
+* Only a child's case holder (a worker with an open allocation) or a manager of
+  the holding team agrees to bring the child, and what to share: never the
+  proposer as such, nor an administrator.
+* Each worker confirms their own attendance; nobody confirms another's.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
@@ -23,7 +31,8 @@ from django.http import Http404
 from locus.access import scopes
 from locus.access.models import Role, Worker
 from locus.access.policies import CASEWORK_ROLES, is_administrator
-from locus.cocase.models import Attendance, Intervention, Invitee, Meeting
+from locus.cocase.models import Attendance, Intervention, Invitee, Meeting, MeetingChild
+from locus.people.models import Allocation
 
 # Workers a meeting can invite: those who hold, manage or analyse cases.
 INVITABLE_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.ANALYST})
@@ -116,4 +125,36 @@ def can_update_intervention(worker: Worker, intervention: Intervention) -> bool:
         intervention.owner_id == worker.pk
         or _manages(worker, intervention.owner)
         or is_organiser(worker, intervention.meeting)
+    )
+
+
+def agreeable_person_ids(worker: Worker, person_ids: Iterable[int]) -> set[int]:
+    """Which of these children the worker may bring to a meeting (one query): those whose
+    case they hold (an open allocation), or that a team they manage holds."""
+    if not (worker.is_active and scopes.sees_case_records(worker)):
+        return set()
+    by_team = Q(team_id=worker.team_id) if worker.role == Role.MANAGER else Q(pk__in=[])
+    # Sight in their own right too: a manager whose scope an administrator narrowed does not
+    # see, and so does not bring, the team's children.
+    own = scopes.people_visible_to(worker, shared=False).values("id")
+    return set(
+        Allocation.objects.filter(person_id__in=set(person_ids), end__isnull=True)
+        .filter(Q(worker=worker) | by_team, person_id__in=own)
+        .values_list("person_id", flat=True)
+    )
+
+
+def can_agree_to_share(worker: Worker, link: MeetingChild) -> bool:
+    """Only the child's holder or their manager brings the child to a meeting."""
+    return link.person_id in agreeable_person_ids(worker, [link.person_id])
+
+
+def can_confirm_attendance(worker: Worker, meeting: Meeting) -> bool:
+    """A worker the minutes record as attending, who has not yet confirmed it."""
+    invitation = _invitation(worker, meeting)
+    return (
+        worker.is_active
+        and invitation is not None
+        and invitation.attendance == Attendance.ATTENDED
+        and invitation.confirmed_at is None
     )

@@ -20,10 +20,12 @@ The rules (also in ``access/RULES.md``):
 * An incident is visible when the worker's agency reported it (agency scope) or
   it involves a person the worker may see. Other people in it stay hidden:
   pages show their role, not who they are.
-* A **forum share**: once a peer group mapping meeting is held, the workers
-  recorded as having attended it see the children it concerned (at any scope).
-  Invitees who sent apologies or did not come, and everyone before the meeting
-  is held, see only "a child held by <worker>"; closing the meeting ends it.
+* A **forum share**: once a peer group mapping meeting is held, a worker who
+  confirmed their own attendance sees a child it concerned when the child's
+  case holder (or the holder's manager) agreed to bring the child and confirmed
+  attending too (at any scope; the fields are those agreed, ``access/forum.py``).
+  Everyone else, and everyone before the meeting is held, sees only "a child
+  held by <worker>"; closing or cancelling the meeting ends it.
 * **Break-glass**: a worker who recorded an emergency reason sees that one
   person, in their own right, until the sight expires or they end it
   (``access/break_glass.py``); every read meanwhile is flagged in the trail.
@@ -42,11 +44,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from locus.access.models import BreakGlass, Role, Scope, Worker
-from locus.cocase.models import Attendance, Invitee, MeetingChild, MeetingStatus
+from locus.cocase.models import Attendance, Invitee, MeetingStatus, ShareAgreement
 from locus.incidents.models import Incident, Involvement
 from locus.peers.models import GroupMembership
 from locus.people.models import Allocation, LegalStatusEpisode, Person
@@ -132,13 +134,32 @@ AGENCY_GRANTS: list[PersonGrant] = [
 ]
 
 
-def _shared_at_forum(worker: Worker) -> Q:
-    # Nested subqueries, not joins: the condition stays one more IN on Person, so
-    # visible_person_ids is still a single query.
-    attended = Invitee.objects.filter(
-        worker=worker, attendance=Attendance.ATTENDED, meeting__status=MeetingStatus.HELD
+def _confirmed_attendance() -> Q:
+    return Q(attendance=Attendance.ATTENDED, confirmed_at__isnull=False)
+
+
+def forum_agreements(worker: Worker) -> QuerySet[ShareAgreement]:
+    """The agreements that share a child with ``worker``: at a held meeting whose attendance
+    the worker confirmed themselves, made by a holder (or manager) who confirmed attending.
+
+    The recorder of the minutes marking someone present grants nothing, and nor does a
+    meeting that none of the child's agreeing workers came to.
+    """
+    mine = Invitee.objects.filter(
+        _confirmed_attendance(), worker=worker, meeting__status=MeetingStatus.HELD
     ).values("meeting_id")
-    return Q(id__in=MeetingChild.objects.filter(meeting_id__in=attended).values("person_id"))
+    agreer_there = Invitee.objects.filter(
+        _confirmed_attendance(),
+        meeting_id=OuterRef("child__meeting_id"),
+        worker_id=OuterRef("agreed_by_id"),
+    )
+    return ShareAgreement.objects.filter(child__meeting_id__in=mine).filter(Exists(agreer_there))
+
+
+def _shared_at_forum(worker: Worker) -> Q:
+    # Subqueries, not joins: the condition stays one more IN on Person, so
+    # visible_person_ids is still a single query.
+    return Q(id__in=forum_agreements(worker).values("child__person_id"))
 
 
 # Grants that hold at every scope (own, team, agency): what was shared with the worker

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from locus.cocase.models import (
     Decision,
@@ -7,6 +10,7 @@ from locus.cocase.models import (
     Invitee,
     Meeting,
     MeetingChild,
+    ShareAgreement,
 )
 from locus.common.admin import CaseRecordAdmin
 
@@ -29,11 +33,35 @@ class MeetingChildAdmin(CaseRecordAdmin):
 
 @admin.register(Invitee)
 class InviteeAdmin(CaseRecordAdmin):
-    # Attendance decides who sees the children (the forum share): change it with care.
-    list_display = ("meeting", "worker", "reason", "attendance")
+    # Confirmed attendance decides who sees the children (the forum share): it is the
+    # worker's own word, given through cocase.services, so the admin cannot set it.
+    list_display = ("meeting", "worker", "reason", "attendance", "confirmed_at")
     list_filter = ("attendance", "reason")
     list_select_related = ("meeting", "worker")
     raw_id_fields = ("meeting", "worker", "invited_by")
+    readonly_fields = ("attendance", "confirmed_at")
+
+
+@admin.register(ShareAgreement)
+class ShareAgreementAdmin(CaseRecordAdmin):
+    # Only a child's holder or their manager agrees to share (cocase.services.share_agree):
+    # an administrator may read an agreement here, never make or change one.
+    list_display = ("child", "agreed_by", "agreed_at", "lawful_basis")
+    list_select_related = ("child", "agreed_by")
+    readonly_fields = (
+        "child",
+        "agreed_by",
+        "agreed_at",
+        "lawful_basis",
+        "lawful_basis_other",
+        "fields",
+    )
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Decision)

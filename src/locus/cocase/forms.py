@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from locus.access.fields import PersonField
+from locus.access.forum import ALWAYS_SHARED, DEFAULT_SHARED_FIELDS
 from locus.access.models import Agency, Worker
 from locus.cocase.models import Intervention, InterventionStatus, Invitee, LawfulBasis
 from locus.cocase.selectors import Candidate, ChildRow, holder_text
@@ -224,6 +226,31 @@ class MinutesForm(CocaseForm):
         return [
             line for line in self.cleaned_data.get("decisions", "").splitlines() if line.strip()
         ]
+
+
+class ShareForm(CocaseForm):
+    """What a child's holder agrees to bring to a meeting. The name is always shared."""
+
+    DEFAULT = DEFAULT_SHARED_FIELDS - ALWAYS_SHARED
+
+    shared_fields = forms.MultipleChoiceField(
+        label="What to share about this child, besides their name",
+        required=False,
+        choices=[c for c in PersonField.choices if c[0] not in ALWAYS_SHARED],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Share identifiers, the date of birth and the address only when the "
+        "meeting needs them.",
+        error_messages={"invalid_choice": "Choose what to share from the list"},
+    )
+    lawful_basis = forms.ChoiceField(
+        label="Lawful basis for sharing about this child",
+        choices=LawfulBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages=_required("Choose the lawful basis for sharing information at this meeting"),
+    )
+    lawful_basis_other = forms.CharField(
+        label="If other, which lawful basis?", max_length=300, required=False
+    )
 
 
 class CancelForm(CocaseForm):

@@ -2,9 +2,12 @@
 
 Workers who find that their separate cases are one group of young people meet,
 map the group together and share out complementary work. A meeting is a
-sharing between agencies (DOMAIN rule 5), so it carries its lawful basis; once
-it is held, the workers who attended may see the children it concerned (the
-forum share in ``access/scopes.py``, DOMAIN rule 4).
+sharing between agencies (DOMAIN rule 5), so it carries its lawful basis.
+
+What a meeting shares about a child is what that child's case holder (or the
+holder's manager) agreed to bring to it (:class:`ShareAgreement`), and only with
+workers who confirmed their own attendance, at a meeting the agreeing worker
+confirmed attending too (the forum share in ``access/scopes.py``, DOMAIN rule 4).
 """
 
 from __future__ import annotations
@@ -37,6 +40,13 @@ class LawfulBasis(models.TextChoices):
     )
     CONSENT = "consent", "Consent"
     OTHER = "other", "Other"
+
+
+def basis_text(lawful_basis: str, other: str) -> str:
+    """A lawful basis as a person reads it: its label, or the basis described under "Other"."""
+    if lawful_basis == LawfulBasis.OTHER:
+        return f"Other: {other}"
+    return str(LawfulBasis(lawful_basis).label) if lawful_basis in LawfulBasis.values else ""
 
 
 class Meeting(models.Model):
@@ -100,9 +110,7 @@ class Meeting(models.Model):
 
     @property
     def lawful_basis_text(self) -> str:
-        if self.lawful_basis == LawfulBasis.OTHER:
-            return f"Other: {self.lawful_basis_other}"
-        return self.get_lawful_basis_display()
+        return basis_text(self.lawful_basis, self.lawful_basis_other)
 
     @property
     def place_text(self) -> str:
@@ -144,6 +152,7 @@ class MeetingChild(models.Model):
 class InviteReason(models.TextChoices):
     PROPOSER = "proposer", "Proposed the meeting"
     HOLDS_CASE = "holds_case", "Holds a child's case"
+    AGREED = "agreed", "Agreed to bring a child"
     ADDED = "added", "Invited"
 
 
@@ -155,7 +164,14 @@ class Attendance(models.TextChoices):
 
 
 class Invitee(models.Model):
-    """A worker invited to the meeting and, once it is held, whether they attended."""
+    """A worker invited to the meeting and, once it is held, whether they attended.
+
+    ``attendance`` is what the minutes record, as reported by whoever recorded
+    them. ``confirmed_at`` is the worker's own word that they were there: set
+    when they confirm it themselves (or when they record the minutes and mark
+    themselves present). Only a confirmed attendance counts for the forum share,
+    so a recorder cannot give sight to anyone by marking them present.
+    """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitees")
     worker = models.ForeignKey(
@@ -166,17 +182,60 @@ class Invitee(models.Model):
     attendance = models.CharField(
         max_length=10, choices=Attendance.choices, default=Attendance.INVITED
     )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "worker"], name="meeting_invitee_once")
+            models.UniqueConstraint(fields=["meeting", "worker"], name="meeting_invitee_once"),
+            models.CheckConstraint(
+                condition=models.Q(confirmed_at__isnull=True) | models.Q(attendance="attended"),
+                name="meeting_invitee_confirms_attending",
+            ),
         ]
         # The forum share looks up "meetings this worker attended" for every sight check.
         indexes = [models.Index(fields=["worker", "attendance"])]
 
     def __str__(self) -> str:
         return f"worker {self.worker_id} at meeting {self.meeting_id} ({self.attendance})"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class ShareAgreement(models.Model):
+    """A child's case holder (or the holder's team manager) agreeing to bring the child to a
+    meeting: who agreed, when, on what lawful basis, and which of the child's fields
+    (``locus.access.fields.PersonField`` values) attendees may see.
+
+    Nothing about a child is shared without one, and a proposer cannot make one for a
+    child they do not hold: this is what keeps a forum share from being self-granted.
+    """
+
+    child = models.ForeignKey(MeetingChild, on_delete=models.CASCADE, related_name="agreements")
+    agreed_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    agreed_at = models.DateTimeField()
+    lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices)
+    lawful_basis_other = models.CharField(max_length=300, blank=True)
+    fields = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["agreed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "agreed_by"], name="share_agreed_once"),
+            models.CheckConstraint(
+                condition=~models.Q(lawful_basis="other") | ~models.Q(lawful_basis_other=""),
+                name="share_other_basis_described",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"worker {self.agreed_by_id} agreed to share child {self.child_id}"
+
+    @property
+    def lawful_basis_text(self) -> str:
+        return basis_text(self.lawful_basis, self.lawful_basis_other)
 
 
 class Decision(models.Model):

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from locus.access import meetings as policies
 from locus.access import scopes
+from locus.access.fields import PersonField
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
 from locus.cocase.models import (
@@ -30,6 +31,7 @@ from locus.cocase.models import (
     Meeting,
     MeetingChild,
     MeetingStatus,
+    ShareAgreement,
 )
 from locus.incidents.models import Involvement
 from locus.linked.selectors import linked_together
@@ -59,6 +61,10 @@ class ChildRow:
     label: str
     held_by: str
     present: bool = True  # False once the person has been purged under the retention rules
+    # Who agreed to bring the child, and what: "Sam Okafor: name, age (Children Act 1989 s.17)".
+    agreements: list[str] = field(default_factory=list)
+    can_agree: bool = False  # the viewer holds or manages the case, and may agree now
+    agreed_by_viewer: bool = False
 
 
 def _child_row(person: Person, visible: bool, holder: Worker | None, team: Any) -> ChildRow:
@@ -104,6 +110,11 @@ def linked_child_ids(viewer: Worker, person_ids: Iterable[int]) -> set[int]:
         )
     )
     return {int(pid) for pid in linked}
+
+
+# The most children a proposal takes from a page's query (a cluster is at most a dozen or
+# so, a caseload's linked children a few more): a query naming thousands is cut here.
+MAX_PROPOSAL_CHILDREN = 30
 
 
 def proposable_ids(viewer: Worker, person_ids: Iterable[int]) -> set[int]:
@@ -202,6 +213,7 @@ def meetings_for(*, viewer: Worker, status: str = "") -> QuerySet[Meeting]:
         .annotate(
             n_children=Count("children", distinct=True),
             my_attendance=Subquery(mine.values("attendance")[:1]),
+            my_confirmed_at=Subquery(mine.values("confirmed_at")[:1]),
             my_reason=Subquery(mine.values("reason")[:1]),
         )
     )
@@ -289,6 +301,7 @@ class MeetingDetail:
     can_add_intervention: bool
     open_interventions: int
     minutes_due: bool  # the meeting's time has come: its minutes can be recorded
+    can_confirm_attendance: bool = False
 
 
 def meeting_children(meeting: Meeting) -> list[MeetingChild]:
@@ -330,6 +343,7 @@ def meeting_detail(*, viewer: Worker, meeting: Meeting) -> MeetingDetail:
     )
     links = meeting_children(meeting)
     rows = child_rows(viewer, links)
+    add_agreements(viewer, meeting, rows)
     by_id = {r.person_id: r for r in rows}
     group_visible = bool(meeting.group_id) and meeting.group_id in visible_group_ids(
         viewer, [meeting]
@@ -377,7 +391,38 @@ def meeting_detail(*, viewer: Worker, meeting: Meeting) -> MeetingDetail:
         and policies.can_add_intervention(viewer, meeting),
         open_interventions=sum(1 for i in interventions if i.status not in FINISHED_STATUSES),
         minutes_due=meeting.scheduled_for is not None and meeting.scheduled_for <= timezone.now(),
+        can_confirm_attendance=meeting.status == MeetingStatus.HELD
+        and policies.can_confirm_attendance(viewer, meeting),
     )
+
+
+FIELD_LABELS = dict(PersonField.choices)
+
+
+def agreement_text(agreement: ShareAgreement) -> str:
+    """One agreement as the meeting's page words it: who, what, and on what basis."""
+    fields = ", ".join(str(FIELD_LABELS.get(f, f)).lower() for f in agreement.fields)
+    return f"{agreement.agreed_by}: {fields} ({agreement.lawful_basis_text})"
+
+
+def add_agreements(viewer: Worker, meeting: Meeting, rows: Sequence[ChildRow]) -> None:
+    """What each child's holders agreed to share, and whether the viewer may agree (2 queries)."""
+    by_child: dict[int, list[str]] = {}
+    viewer_agreed: set[int] = set()
+    for agreement in (
+        ShareAgreement.objects.filter(child__meeting=meeting)
+        .select_related("agreed_by", "child")
+        .order_by("agreed_at", "id")
+    ):
+        by_child.setdefault(agreement.child.person_id, []).append(agreement_text(agreement))
+        if agreement.agreed_by_id == viewer.pk:
+            viewer_agreed.add(agreement.child.person_id)
+    open_ = meeting.status in (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED)
+    mine = policies.agreeable_person_ids(viewer, [r.person_id for r in rows]) if open_ else set()
+    for row in rows:
+        row.agreements = by_child.get(row.person_id, [])
+        row.can_agree = row.person_id in mine
+        row.agreed_by_viewer = row.person_id in viewer_agreed
 
 
 def row_visible(rows: dict[int, ChildRow], person_id: int | None) -> bool:

@@ -19,9 +19,11 @@ from django.utils.formats import date_format
 
 from locus.access import meetings as policies
 from locus.access import policies as access_policies
+from locus.access.fields import PersonField
+from locus.access.forum import ALWAYS_SHARED, DEFAULT_SHARED_FIELDS
 from locus.access.models import Agency, Worker
 from locus.audit.models import ChangeAction
-from locus.audit.services import record_change
+from locus.audit.services import record_change, snapshot
 from locus.cocase import selectors
 from locus.cocase.models import (
     FINISHED_STATUSES,
@@ -36,6 +38,7 @@ from locus.cocase.models import (
     Meeting,
     MeetingChild,
     MeetingStatus,
+    ShareAgreement,
 )
 from locus.common.errors import InvalidTransition
 from locus.common.services import Problems, permitted, require, save_changes, today
@@ -43,9 +46,11 @@ from locus.people.models import Person, PersonKind
 from locus.places.models import Context, ContextKind
 
 DEFAULT_TITLE = "Peer group mapping meeting"
-# A meeting is recorded up to a year after it took place, or set up to a year ahead:
-# further either way is a mistyped year.
+# A meeting is set up to a year ahead: further is a mistyped year.
 SCHEDULING_WINDOW = dt.timedelta(days=366)
+# A meeting is scheduled before it takes place: at most this far in the past (set up in
+# the room, a few minutes late). Anything earlier would be back-dating a share.
+SCHEDULING_GRACE = dt.timedelta(hours=1)
 MAX_DECISION = 2000
 RECORDED_ATTENDANCE = (Attendance.ATTENDED, Attendance.APOLOGIES, Attendance.ABSENT)
 
@@ -78,15 +83,20 @@ def _create(actor: Worker, obj: Model) -> None:
     record_change(actor=actor, action=ChangeAction.CREATE, obj=obj)
 
 
-def _organise_before_held(actor: Worker, meeting: Meeting, doing: str) -> None:
-    """An organiser, on a meeting not yet held (invite, schedule, cancel)."""
-    permitted(policies.is_organiser, actor, meeting)
+def _before_held(meeting: Meeting, doing: str) -> None:
+    """Lock the meeting and require that it is not yet held."""
     _lock(meeting)
     _require_status(
         meeting,
         (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED),
         _not_open_message(meeting, doing),
     )
+
+
+def _organise_before_held(actor: Worker, meeting: Meeting, doing: str) -> None:
+    """An organiser, on a meeting not yet held (invite, schedule, cancel)."""
+    permitted(policies.is_organiser, actor, meeting)
+    _before_held(meeting, doing)
 
 
 def _check_lawful_basis(problems: Problems, lawful_basis: str, other: str) -> None:
@@ -120,6 +130,8 @@ def meeting_propose(
     (whom they know only as "a child held by <worker>"). The workers holding each
     child's case are invited; the proposer may invite others. The lawful basis for
     sharing is recorded now: the meeting is a sharing between agencies (rule 5).
+    Proposing shares nothing: each child's holder decides whether to bring the
+    child, and what to share (:func:`share_agree`).
     """
     permitted(policies.can_propose_meeting, actor)
     chosen = {p.pk: p for p in children}
@@ -134,6 +146,12 @@ def meeting_propose(
     title = title.strip() or DEFAULT_TITLE
     problems = Problems()
     problems.check(bool(chosen), "children", "Choose at least one child")
+    problems.check(
+        len(chosen) <= selectors.MAX_PROPOSAL_CHILDREN,
+        "children",
+        f"Choose at most {selectors.MAX_PROPOSAL_CHILDREN} children: "
+        "a meeting about more cannot map them",
+    )
     problems.check(
         all(p.kind == PersonKind.YOUNG_PERSON for p in chosen.values()),
         "children",
@@ -226,8 +244,12 @@ def meeting_schedule(
         problems.add("when", "Enter the date and time of the meeting")
     elif timezone.is_naive(when):
         raise TypeError("meeting_schedule needs a timezone-aware datetime")
-    elif when < now - SCHEDULING_WINDOW:
-        problems.add("when", "The meeting must be within the last year")
+    elif when < now - SCHEDULING_GRACE:
+        problems.add(
+            "when",
+            "The date and time must be no more than 1 hour ago: "
+            "a meeting is scheduled before it takes place",
+        )
     elif when > now + SCHEDULING_WINDOW:
         problems.add("when", "The meeting must be within the next year")
     location = location.strip()
@@ -259,9 +281,11 @@ def meeting_record_minutes(
 ) -> Meeting:
     """Record that the meeting was held: who attended, what was decided, and the group map.
 
-    ``attendance`` maps each invitee's worker id to attended, apologies or absent.
-    From now on the workers who attended see the children it concerned (the
-    forum share in access/scopes.py).
+    ``attendance`` maps each invitee's worker id to attended, apologies or absent,
+    as reported. It grants nothing by itself: each worker marked as attending
+    confirms it on their own (:func:`attendance_confirm`), except the recorder,
+    whose marking of their own attendance is their own word. The forum share then
+    follows the holders' agreements (access/scopes.py).
     """
     permitted(policies.can_record_minutes, actor, meeting)
     _lock(meeting)
@@ -303,7 +327,13 @@ def meeting_record_minutes(
 
     now = timezone.now()
     for invitee in invitees:
-        save_changes(actor=actor, obj=invitee, fields={"attendance": attendance[invitee.worker_id]})
+        mark = attendance[invitee.worker_id]
+        own = invitee.worker_id == actor.pk and mark == Attendance.ATTENDED
+        save_changes(
+            actor=actor,
+            obj=invitee,
+            fields={"attendance": mark, "confirmed_at": now if own else None},
+        )
     for text in items:
         _create(
             actor,
@@ -321,6 +351,111 @@ def meeting_record_minutes(
             "minutes_recorded_at": now,
         },
     )
+
+
+@transaction.atomic
+def attendance_confirm(*, actor: Worker, meeting: Meeting) -> Invitee:
+    """The actor's own word that they attended a held meeting, as its minutes record.
+
+    Nobody confirms for another worker: a share reaches only those who confirmed.
+    """
+    _lock(meeting)
+    invitation = meeting.invitees.filter(worker=actor).first()
+    require(invitation is not None, "only an invitee confirms their own attendance")
+    assert invitation is not None
+    if meeting.status in (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED):
+        raise InvalidTransition("Attendance is confirmed once the minutes have been recorded")
+    _require_status(
+        meeting, (MeetingStatus.HELD,), _not_open_message(meeting, "confirm attendance")
+    )
+    if invitation.attendance != Attendance.ATTENDED:
+        raise InvalidTransition(
+            f"The minutes record you as “{invitation.get_attendance_display().lower()}”: "
+            "only an attendance the minutes record can be confirmed"
+        )
+    if invitation.confirmed_at is not None:
+        raise InvalidTransition("You have already confirmed that you attended")
+    return save_changes(actor=actor, obj=invitation, fields={"confirmed_at": timezone.now()})
+
+
+def _check_shared_fields(problems: Problems, fields: Iterable[str]) -> frozenset[str]:
+    chosen = frozenset(fields)
+    problems.check(
+        chosen <= set(PersonField.values), "shared_fields", "Choose what to share from the list"
+    )
+    return chosen | ALWAYS_SHARED
+
+
+def _open_link(actor: Worker, meeting: Meeting, person: Person, doing: str) -> MeetingChild:
+    """The meeting's link to a child the actor may bring, on a meeting not yet held."""
+    link = meeting.children.filter(person=person).first()
+    require(link is not None, "a child the meeting is about")
+    assert link is not None
+    permitted(policies.can_agree_to_share, actor, link)
+    _before_held(meeting, doing)
+    return link
+
+
+@transaction.atomic
+def share_agree(
+    *,
+    actor: Worker,
+    meeting: Meeting,
+    person: Person,
+    lawful_basis: str,
+    lawful_basis_other: str = "",
+    shared_fields: Iterable[str] = DEFAULT_SHARED_FIELDS,
+) -> ShareAgreement:
+    """The child's case holder (or the holding team's manager) agrees to bring the child
+    to the meeting, on a lawful basis, sharing these fields of the child's record.
+
+    Agreeing again changes what is shared. Agreement is given before the meeting is
+    held; the agreeing worker is invited if they were not. The child's name is always
+    shared (the meeting discusses the child by name).
+    """
+    link = _open_link(actor, meeting, person, "agree what to share")
+    problems = Problems()
+    _check_lawful_basis(problems, lawful_basis, lawful_basis_other)
+    chosen = _check_shared_fields(problems, shared_fields)
+    problems.raise_if_any()
+    values = {
+        "lawful_basis": lawful_basis,
+        "lawful_basis_other": lawful_basis_other.strip()
+        if lawful_basis == LawfulBasis.OTHER
+        else "",
+        # In the order the record shows them, so the trail reads the same way each time.
+        "fields": [f for f in PersonField.values if f in chosen],
+        "agreed_at": timezone.now(),
+    }
+    agreement = ShareAgreement.objects.filter(child=link, agreed_by=actor).first()
+    if agreement is not None:
+        return save_changes(actor=actor, obj=agreement, fields=values)
+    agreement = ShareAgreement.objects.create(child=link, agreed_by=actor, **values)
+    _create(actor, agreement)
+    if not meeting.invitees.filter(worker=actor).exists():
+        _create(
+            actor,
+            Invitee.objects.create(
+                meeting=meeting, worker=actor, reason=InviteReason.AGREED, invited_by=actor
+            ),
+        )
+    return agreement
+
+
+@transaction.atomic
+def share_withdraw(*, actor: Worker, meeting: Meeting, person: Person) -> None:
+    """Withdraw the actor's own agreement to bring a child, before the meeting is held.
+
+    The agreement is deleted and the trail keeps what it was, who withdrew it and when.
+    """
+    link = _open_link(actor, meeting, person, "withdraw an agreement")
+    agreement = ShareAgreement.objects.filter(child=link, agreed_by=actor).first()
+    if agreement is None:
+        raise InvalidTransition("You have not agreed to bring this child")
+    record_change(
+        actor=actor, action=ChangeAction.DELETE, obj=agreement, before=snapshot(agreement)
+    )
+    agreement.delete()
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ state does not allow is shown at the top of the form, in plain words.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -30,9 +30,11 @@ from locus.cocase.forms import (
     MinutesForm,
     ProposeForm,
     ScheduleForm,
+    ShareForm,
 )
-from locus.cocase.models import Attendance, Intervention, Meeting, MeetingStatus
+from locus.cocase.models import Attendance, Intervention, Meeting, MeetingChild, MeetingStatus
 from locus.common.http import AuthedRequest
+from locus.common.ids import parse_id, parse_ids
 from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
@@ -40,25 +42,15 @@ from locus.people.models import Allocation, Person
 from locus.places.models import Context
 
 
-def _ids(values: Iterable[str]) -> list[int]:
-    """Whole-number ids from query values; anything else is ignored, like a missing id."""
-    out = []
-    for value in values:
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            continue
-        if 0 < number < 2**62:
-            out.append(number)
-    return out
-
-
 def _form_page(
     request: AuthedRequest, meeting: Meeting, form: CocaseForm, **context: Any
 ) -> HttpResponse:
-    if request.method == "GET":
-        # The form pages show the meeting (and some of them its children): reads are logged.
-        record_access(actor=request.user, obj=meeting, detail={"page": context.get("page", "")})
+    # The form pages show the meeting (and some of them a child): reads are logged, and a
+    # page shown again after an invalid post is read again.
+    detail: dict[str, Any] = {"page": context.get("page", "")}
+    if "people_shown" in context:
+        detail["people_shown"] = context.pop("people_shown")
+    record_access(actor=request.user, obj=meeting, detail=detail)
     template = context.pop("template", "cocase/form.html")
     return render(request, template, {"meeting": meeting, "form": form, **context})
 
@@ -102,7 +94,11 @@ def meeting_page(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     record_access(
         actor=request.user,
         obj=meeting,
-        detail={"people_shown": [r.person_id for r in detail.children if r.visible]},
+        detail={
+            "people_shown": [r.person_id for r in detail.children if r.visible],
+            # Children described only by who holds their case are disclosed too.
+            "held_by_only": [r.person_id for r in detail.children if not r.visible],
+        },
     )
     return render(
         request,
@@ -127,17 +123,24 @@ def _group_from(request: AuthedRequest) -> Context | None:
 
 def meeting_propose(request: AuthedRequest) -> HttpResponse:
     """Propose a meeting about the children named in the query (from a cluster or a
-    child's linked cases), or about children on the proposer's caseload."""
+    child's linked cases), or about children on the proposer's caseload.
+
+    The query is cut to ``MAX_PROPOSAL_CHILDREN`` ids, and only children the evidence
+    joins to what the proposer sees are offered; the rest are dropped as missing ids
+    would be. Every child the page discloses, by name or only by who holds the case,
+    is logged.
+    """
     viewer = request.user
     permitted(policies.can_propose_meeting, viewer)
-    from_query = _ids(request.GET.getlist("person"))
+    limit = selectors.MAX_PROPOSAL_CHILDREN
+    from_query = parse_ids(request.GET.getlist("person"), limit=limit)
     # Without children from a cluster or a child's linked cases, offer the proposer's caseload.
     offered = from_query or list(
         Allocation.objects.filter(worker=viewer, end__isnull=True).values_list(
             "person_id", flat=True
         )
     )
-    offered += _ids(request.POST.getlist("children"))
+    offered += parse_ids(request.POST.getlist("children"), limit=limit)
     candidates = selectors.proposal_candidates(viewer, offered)
     visible = [c.row.person_id for c in candidates if c.row.visible]
     extra_group = _group_from(request)
@@ -176,13 +179,21 @@ def meeting_propose(request: AuthedRequest) -> HttpResponse:
 
     if submitted(request, form, run, "Meeting proposed: the workers holding the cases are invited"):
         return redirect("meeting", meeting_id=created[0].pk)
-    if request.method == "GET":
-        record_access(
-            actor=viewer,
-            record_type="people.person",
-            action=AccessAction.SEARCH,
-            detail={"via": "meeting proposal", "shown": [str(pid) for pid in visible]},
-        )
+    held_only = [c.row.person_id for c in candidates if not c.row.visible]
+    record_access(
+        actor=viewer,
+        record_type="people.person",
+        action=AccessAction.SEARCH,
+        detail={
+            "via": "meeting proposal",
+            "asked": len(from_query),
+            # Every child on the page: named, or described only by who holds the case.
+            "shown": [str(pid) for pid in visible + held_only],
+            "named": [str(pid) for pid in visible],
+            "holder_only": [str(pid) for pid in held_only],
+            "count": len(visible) + len(held_only),
+        },
+    )
     return render(request, "cocase/propose.html", {"form": form})
 
 
@@ -297,15 +308,109 @@ def meeting_minutes(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             links,
             selectors.group_label(meeting, meeting.group_id in visible),
         )
+    shown = [n.person_id for n in preview.nodes if n.person_id] if preview else []
     return _form_page(
         request,
         meeting,
         form,
         page="minutes",
+        people_shown=shown,
         template="cocase/minutes.html",
         heading="Record minutes",
         button="Record minutes",
         group_map=preview,
+    )
+
+
+def _agreeable(request: AuthedRequest, meeting_id: int, person_id: str) -> MeetingChild:
+    """The meeting's child whom the viewer may bring (holder or manager), or 404."""
+    meeting = policies.access_meeting(request.user, meeting_id)
+    link: MeetingChild = get_object_or_404(
+        meeting.children.select_related("person"), person_id=parse_id(person_id)
+    )
+    permitted(policies.can_agree_to_share, request.user, link)
+    link.meeting = meeting
+    return link
+
+
+def share_agree(request: AuthedRequest, meeting_id: int, person_id: str) -> HttpResponse:
+    """A child's holder (or their manager) agrees to bring the child, and says what to share."""
+    link = _agreeable(request, meeting_id, person_id)
+    meeting = link.meeting
+    mine = link.agreements.filter(agreed_by=request.user).first()
+    initial: dict[str, Any] = {
+        "lawful_basis": mine.lawful_basis if mine else meeting.lawful_basis,
+        "lawful_basis_other": mine.lawful_basis_other if mine else meeting.lawful_basis_other,
+        "shared_fields": list(mine.fields) if mine else sorted(ShareForm.DEFAULT),
+    }
+    form = ShareForm(posted(request), initial=initial)
+
+    def run() -> None:
+        data = form.cleaned_data
+        services.share_agree(
+            actor=request.user,
+            meeting=meeting,
+            person=link.person,
+            lawful_basis=data["lawful_basis"],
+            lawful_basis_other=data.get("lawful_basis_other", ""),
+            shared_fields=data.get("shared_fields", []),
+        )
+
+    if submitted(request, form, run, f"You agreed to bring {link.person.full_name}"):
+        return redirect("meeting", meeting_id=meeting.pk)
+    return _form_page(
+        request,
+        meeting,
+        form,
+        page="share",
+        people_shown=[link.person_id],
+        heading=f"Bring {link.person.full_name} to this meeting",
+        intro="Workers who confirm they attended the meeting will see what you tick here "
+        "about this child, once the meeting is held and if you (or your manager, if they "
+        "agreed) confirm you attended too. The child's name is always shared. Closing the "
+        "meeting ends the share.",
+        button="Agree to share",
+    )
+
+
+def share_withdraw(request: AuthedRequest, meeting_id: int, person_id: str) -> HttpResponse:
+    link = _agreeable(request, meeting_id, person_id)
+    name = link.person.full_name
+    form = CocaseForm(posted(request))
+
+    def run() -> None:
+        services.share_withdraw(actor=request.user, meeting=link.meeting, person=link.person)
+
+    if submitted(request, form, run, f"You no longer bring {name}"):
+        return redirect("meeting", meeting_id=link.meeting.pk)
+    return _form_page(
+        request,
+        link.meeting,
+        form,
+        page="withdraw share",
+        people_shown=[link.person_id],
+        heading=f"Stop bringing {name} to this meeting",
+        intro="Nothing you agreed to share about this child will be shared at this meeting. "
+        "Another worker who holds the case, or their manager, may still agree to bring them.",
+        button="Withdraw my agreement",
+        warning=True,
+    )
+
+
+def attendance_confirm(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    return _action(
+        request,
+        meeting_id,
+        allowed=policies.can_confirm_attendance,
+        make_form=lambda m: CocaseForm(posted(request)),
+        run=lambda m, data: services.attendance_confirm(actor=request.user, meeting=m),
+        success="You confirmed that you attended",
+        page="confirm attendance",
+        heading="Confirm that you attended",
+        intro="The minutes record you as attending. Confirm it only if you were there: "
+        "confirming gives you sight of what the children's case holders agreed to share "
+        "at this meeting, until it is closed.",
+        button="I attended this meeting",
     )
 
 

@@ -7,8 +7,11 @@ meetings, their audit trail and the forum share are exactly what the app makes:
 * a **held** meeting, proposed by ``social.worker`` about a peer group in which
   she and another worker (``yjs.worker`` when they share one) hold members'
   cases, with minutes, the group map, decisions and interventions for a child
-  and for the group (one of them under way); ``police.analyst`` was invited and
-  sent apologies, so gains no sight;
+  and for the group (one of them under way). Each child's holder agreed to
+  bring the child (name, age and legal status), the meeting was set for earlier
+  today (a meeting cannot be scheduled more than an hour in the past), and each
+  attendee confirmed their own attendance, so it shares what was agreed;
+  ``police.analyst`` was invited and sent apologies, so gains no sight;
 * a **scheduled** meeting, online and ten days ahead, about another group.
 
 Choices follow names, never ids or the clock's minutes, so one seed gives the
@@ -24,14 +27,17 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from locus.access import meetings as policies
 from locus.access.models import Worker
 from locus.cocase.models import Attendance, Meeting
 from locus.cocase.services import (
+    attendance_confirm,
     intervention_add,
     intervention_update,
     meeting_propose,
     meeting_record_minutes,
     meeting_schedule,
+    share_agree,
 )
 from locus.peers.models import GroupMembership
 from locus.people.models import Allocation, Person, PersonKind
@@ -121,7 +127,16 @@ def add_demo_meetings() -> list[Meeting]:
         "together, agree what each service does, and who leads with each child.",
         lawful_basis="ca1989_s17",
     )
-    day = (now - dt.timedelta(days=21)).replace(hour=10, minute=0, second=0, microsecond=0)
+    for link in meeting.children.select_related("holder", "person"):
+        # Each child's holder brings them (the default fields), as they would from the page.
+        if link.holder is not None and policies.can_agree_to_share(link.holder, link):
+            share_agree(
+                actor=link.holder,
+                meeting=meeting,
+                person=link.person,
+                lawful_basis=meeting.lawful_basis,
+            )
+    day = (now - dt.timedelta(minutes=45)).replace(second=0, microsecond=0)
     meeting_schedule(
         actor=proposer,
         meeting=meeting,
@@ -151,6 +166,9 @@ def add_demo_meetings() -> list[Meeting]:
         for i in meeting.invitees.select_related("worker__team__agency")
         if i.attendance == Attendance.ATTENDED
     ]
+    for worker in attended:
+        if worker.pk != proposer.pk:  # the recorder's own attendance is confirmed already
+            attendance_confirm(actor=worker, meeting=meeting)
     other = next((w for w in attended if w.pk != proposer.pk), proposer)
     own_child = children[0]
     added = [
@@ -188,7 +206,7 @@ def add_demo_meetings() -> list[Meeting]:
         actor=other,
         intervention=added[0],
         status="in_progress",
-        note="First two sessions held; the group came to the second.",
+        note="First session arranged for Thursday evening at the group's meeting place.",
     )
     meetings = [meeting]
 

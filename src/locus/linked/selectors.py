@@ -514,9 +514,9 @@ def linked_together(
     A child counts when a chain of links (direct association, associates in common, the same
     incidents, the same place within the window) runs from a child the viewer sees to them,
     through children in ``person_ids`` only. A worker who coordinates borough-wide sees the
-    clusters of children they may not name, so for them every child linked to another in the
-    set counts. This is what lets a worker bring a linked case to a meeting knowing only who
-    holds it.
+    clusters of children they may not name, so for them one cluster of such children counts
+    too (the largest group in the set that the links join together). This is what lets a
+    worker bring a linked case to a meeting knowing only who holds it.
     """
     ids = sorted(set(person_ids))
     if len(ids) < 2:
@@ -530,9 +530,26 @@ def linked_together(
         a, b = int(loaded.person_ids[link.a]), int(loaded.person_ids[link.b])
         neighbours[a].add(b)
         neighbours[b].add(a)
+    reached = _reach(visible_person_ids(viewer, ids), neighbours)
     if policies.can_view_borough_links(viewer):
-        return {i for i in ids if neighbours[i]}
-    reached = visible_person_ids(viewer, ids)
+        # One cluster of children the viewer may not name, as the borough page shows them
+        # (linked directly or through one another): the largest such group in the set, not
+        # every child with a link, so a long list of ids cannot sweep in the borough.
+        groups: list[set[int]] = []
+        for start in ids:
+            if start not in reached and neighbours[start] and not any(start in g for g in groups):
+                groups.append(_reach({start}, neighbours))
+        if groups:
+            reached |= max(groups, key=lambda g: (len(g), -min(g)))
+        # A child linked to nobody in the set is no part of a cluster (the proposal still
+        # offers the children the viewer sees, in their own right).
+        return {i for i in reached if neighbours[i]}
+    return reached
+
+
+def _reach(start: set[int], neighbours: dict[int, set[int]]) -> set[int]:
+    """Everyone the links join to ``start``, ``start`` included."""
+    reached = set(start)
     frontier = list(reached)
     while frontier:
         for other in neighbours[frontier.pop()] - reached:
