@@ -59,6 +59,7 @@ from locus.casework.models import (
 )
 from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
+from locus.common.ids import parse_ids
 from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
@@ -191,7 +192,7 @@ def _referral_children(viewer: Worker, asked: list[str]) -> list[tuple[int, str]
             "id", flat=True
         )
     )
-    ids |= visible_person_ids(viewer, [int(a) for a in asked if a.isdigit()])
+    ids |= visible_person_ids(viewer, parse_ids(asked))
     people = Person.objects.filter(id__in=ids, kind=PersonKind.YOUNG_PERSON).order_by(
         "family_name", "given_name", "id"
     )
