@@ -10,7 +10,7 @@ from locus.access.models import Role
 from locus.access.signin import SignInForm
 from locus.common.http import AuthedRequest
 from locus.incidents.selectors import involvement_views, recent_incidents
-from locus.people.selectors import caseload_for, team_case_count
+from locus.people.selectors import caseload_for, identifier_queries_for, team_case_count
 
 
 class SignInView(LoginView):
@@ -29,6 +29,9 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     caseload = list(caseload_for(viewer=request.user))
     team_cases = team_case_count(viewer=request.user) if request.user.role == Role.MANAGER else None
     incidents = recent_incidents(viewer=request.user, limit=10)
+    # Identifier requests are routed to a named manager, or to an administrator.
+    answers_queries = request.user.role in (Role.MANAGER, Role.ADMINISTRATOR)
+    queries = identifier_queries_for(viewer=request.user).count() if answers_queries else 0
     return render(
         request,
         "web/dashboard.html",
@@ -36,6 +39,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             "caseload": caseload,
             "team_cases": team_cases,
             "incidents": incidents,
+            "identifier_queries": queries,
             "involvements": involvement_views(viewer=request.user, incidents=incidents),
         },
     )
