@@ -215,11 +215,12 @@ def referral_new(request: AuthedRequest) -> HttpResponse:
         initial.update(about="context", context=str(chosen.pk))
     if request.GET.getlist("person"):
         initial.update(about="child", children=request.GET.getlist("person"))
+    children = _referral_children(viewer, asked)
     form = ReferralForm(
         posted(request),
         initial=initial,
         contexts=_referral_contexts(viewer, chosen),
-        children=_referral_children(viewer, asked),
+        children=children,
         agencies=agencies,
     )
     made: list[Any] = []
@@ -254,6 +255,12 @@ def referral_new(request: AuthedRequest) -> HttpResponse:
                 + date_format(referral.due_on, "l j F Y"),
             )
             return redirect("context-referral", referral_id=referral.pk)
+    # The form names the children it offers (a caseload, and any asked for): a read.
+    record_access(
+        actor=viewer,
+        record_type="people.person",
+        detail={"page": "referral form", "people_shown": [pk for pk, _ in children]},
+    )
     return render(request, "casework/referral_form.html", {"form": form})
 
 

@@ -4,25 +4,28 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from locus.access import lookups, policies
+from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
 from locus.incidents.forms import IncidentFilterForm
-from locus.incidents.selectors import incidents_for, involvement_views
+from locus.incidents.selectors import incidents_for, involvement_views, shown_incidents
 
 
 def incidents_list(request: AuthedRequest) -> HttpResponse:
     form = IncidentFilterForm(request.GET or None)
     page, paging = paginate(request, incidents_for(viewer=request.user, **form.filters()))
+    involvements = involvement_views(viewer=request.user, incidents=list(page))
+    record_access(
+        actor=request.user,
+        record_type="incidents.incident",
+        action=AccessAction.SEARCH,
+        detail=shown_incidents(involvements),
+    )
     return render(
         request,
         "incidents/list.html",
-        {
-            "form": form,
-            "page": page,
-            "involvements": involvement_views(viewer=request.user, incidents=list(page)),
-            **paging,
-        },
+        {"form": form, "page": page, "involvements": involvements, **paging},
     )
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from locus.access import lookups, policies
+from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.selectors import context_cases_for
 from locus.common.errors import ValidationFailed
@@ -33,6 +34,22 @@ from locus.peers.services import (
     peer_map_purpose_record,
 )
 from locus.people.models import Person
+
+
+@require_POST
+def group_map_export(request: AuthedRequest, group_id: int) -> HttpResponse:
+    """The group's map as a PNG: logged, with the members named on it, before it is made."""
+    group = lookups.access_group(request.user, group_id)
+    detail = selectors.group_detail(viewer=request.user, group=group)
+    group_map = selectors.group_map(viewer=request.user, detail=detail)
+    named = sorted(n.person_id for n in group_map.people if n.named and n.person_id is not None)
+    record_access(
+        actor=request.user,
+        obj=group,
+        action=AccessAction.EXPORT,
+        detail={"page": "group-map png", "named": named},
+    )
+    return HttpResponse(status=204)
 
 
 def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
@@ -204,26 +221,39 @@ def peer_end(request: AuthedRequest, person_id: int, association_id: int) -> Htt
 # --- The peer map --------------------------------------------------------------------------
 
 
-def _map_page(
-    request: AuthedRequest, person: Person, purpose_form: PurposeForm | None = None
-) -> HttpResponse:
+def _logged_map(
+    request: AuthedRequest,
+    person: Person,
+    *,
+    page: str,
+    action: AccessAction = AccessAction.VIEW,
+) -> tuple[PeerMapFilterForm, selectors.PeerMap]:
+    """The child's peer map for the query's filters, and one read of the child's record
+    naming who was shown by name and why (the page, or the image exported from it)."""
     form = PeerMapFilterForm(request.GET or None)
     as_at, natures = form.choices()
     pmap = selectors.peer_map(viewer=request.user, person=person, as_at=as_at, natures=natures)
-    # One read, of the child's record, naming who was shown by name and why.
     record_access(
         actor=request.user,
         obj=person,
+        action=action,
         purpose=pmap.naming.audit_purpose,
         detail={
-            "page": "peer-map",
+            "page": page,
             "as_at": as_at.isoformat(),
             "natures": natures,
             "named": pmap.named_ids,
         },
     )
+    return form, pmap
+
+
+def _map_page(
+    request: AuthedRequest, person: Person, purpose_form: PurposeForm | None = None
+) -> HttpResponse:
+    form, pmap = _logged_map(request, person, page="peer-map")
     if not form.is_bound:
-        form = PeerMapFilterForm(initial={"nature": list(Nature.values), "as_at": as_at})
+        form = PeerMapFilterForm(initial={"nature": list(Nature.values), "as_at": pmap.as_at})
     if purpose_form is None and not pmap.naming.names_shown:
         purpose_form = PurposeForm()
     return render(
@@ -243,6 +273,15 @@ def _map_page(
 def peer_map_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = lookups.access_person(request.user, person_id)
     return _map_page(request, person)
+
+
+@require_POST
+def peer_map_export(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """The map drawn as a PNG leaves Locus: the browser makes the image only once this has
+    logged the export, with the peers named on it (the same filters as the page)."""
+    person = lookups.access_person(request.user, person_id)
+    _logged_map(request, person, page="peer-map png", action=AccessAction.EXPORT)
+    return HttpResponse(status=204)
 
 
 @require_POST

@@ -39,13 +39,16 @@ def people_list(request: AuthedRequest) -> HttpResponse:
     form = PeopleFilterForm(request.GET or None)
     filters = form.to_filter()
     page, paging = paginate(request, selectors.people_list(viewer=request.user, filters=filters))
-    if form.is_bound:
-        record_access(
-            actor=request.user,
-            record_type="people.person",
-            action=AccessAction.SEARCH,
-            detail={k: v for k, v in request.GET.items() if k != "page" and v},
-        )
+    # Filtered or not, the list names people: each page read is logged with whom it showed.
+    record_access(
+        actor=request.user,
+        record_type="people.person",
+        action=AccessAction.SEARCH if form.is_bound else AccessAction.VIEW,
+        detail={
+            **{k: v for k, v in request.GET.items() if k != "page" and v},
+            "people_shown": [p.pk for p in page],
+        },
+    )
     return render(request, "people/list.html", {"form": form, "page": page, **paging})
 
 

@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from locus.access import lookups, policies
+from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.selectors import context_cases_for
 from locus.common.http import AuthedRequest
@@ -20,6 +21,13 @@ def contexts_list(request: AuthedRequest) -> HttpResponse:
         kind = ""
     page, paging = paginate(request, selectors.contexts_list(viewer=request.user, q=q, kind=kind))
     selectors.with_incident_counts(viewer=request.user, contexts=list(page))
+    # A home's name is a family's address: the list's read is logged with what it showed.
+    record_access(
+        actor=request.user,
+        record_type="places.context",
+        action=AccessAction.SEARCH,
+        detail={"q": q, "kind": kind, "shown": [str(c.pk) for c in page]},
+    )
     return render(
         request,
         "places/list.html",
