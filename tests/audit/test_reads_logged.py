@@ -16,8 +16,10 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
 from locus.audit.models import AccessAction, AccessEvent
+from locus.casework.services import referral_record
+from locus.common.services import today
 from locus.people.models import Person
-from tests.factories import World, client_for
+from tests.factories import World, client_for, make_association
 from tests.web.test_views import _details
 
 pytestmark = pytest.mark.django_db
@@ -126,33 +128,63 @@ def test_the_group_map_png_export_is_logged_with_the_members_named(world: World)
     assert client_for(world.police_analyst).post(url).status_code == 404
 
 
-def _menu_and_linked_pages(client: Client) -> list[str]:
-    """The menu's pages, and the pages their links lead to (lists, then details)."""
+def _menu_and_linked_pages(client: Client, depth: int = 2) -> list[str]:
+    """The menu's pages, and the pages their links lead to (lists, details, a child's tabs)."""
     pages = [reverse(name) for name in MENU]
-    for url in list(pages):
-        for href in HREF.findall(client.get(url).content.decode()):
-            try:
-                match = resolve(href)
-            except Resolver404:
-                continue
-            if match.url_name not in ("logout", "login") and href not in pages:
-                pages.append(href)
+    frontier = list(pages)
+    for _ in range(depth):
+        found = []
+        for url in frontier:
+            for href in HREF.findall(client.get(url).content.decode()):
+                try:
+                    match = resolve(href)
+                except Resolver404:
+                    continue
+                if match.url_name not in ("logout", "login") and href not in pages:
+                    pages.append(href)
+                    found.append(href)
+        frontier = found
     return pages
 
 
-def test_every_page_from_the_menu_that_names_a_person_logs_a_read(world: World) -> None:
-    client = client_for(world.social_worker)
+def _ids_read(events: list[AccessEvent]) -> set[int]:
+    """The people a page's reads name: the record read, and every id a detail lists."""
+    ids = {int(e.record_id) for e in events if e.record_type == "people.person" and e.record_id}
+    for event in events:
+        for value in event.detail.values():
+            if isinstance(value, list):
+                ids |= {int(v) for v in value if str(v).isdigit()}
+    return ids
+
+
+@pytest.mark.parametrize("persona", ["social_worker", "team_manager", "police_analyst"])
+def test_every_page_from_the_menu_that_names_a_person_logs_them(world: World, persona: str) -> None:
+    # A relationship, so that the child's own pages name a peer too; a referral about her.
+    make_association(world.system, person=world.csc_child, other=world.team_child)
+    referral = referral_record(
+        actor=world.social_worker,
+        about="child",
+        children=[world.csc_child],
+        summary="Seen with older males at the shopping centre after school.",
+        received_on=today(),
+    )
+    worker = world.persona(persona)
+    client = client_for(worker)
     names = {p.full_name: p.pk for p in Person.objects.all()}
     pages = _menu_and_linked_pages(client)
-    assert len(pages) > len(MENU)  # the walk reached detail pages
-    naming = []
+    assert len(pages) > 2 * len(MENU)  # the walk reached lists, details and a child's tabs
+    if persona == "social_worker":
+        assert reverse("context-referral", args=[referral.pk]) in pages
+        assert reverse("peer-map", args=[world.csc_child.pk]) in pages
+    unlogged = {}
     for url in pages:
         last = AccessEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
         response = client.get(url)
         if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
             continue
         html = response.content.decode()
-        if any(name in html for name in names):
-            naming.append(url)
-            assert AccessEvent.objects.filter(id__gt=last, actor=world.social_worker).exists(), url
-    assert {reverse("dashboard"), reverse("people")} <= set(naming)
+        named = {pk for name, pk in names.items() if name in html}
+        reads = list(AccessEvent.objects.filter(id__gt=last, actor=worker))
+        if named and (not reads or named - _ids_read(reads)):
+            unlogged[url] = sorted(named - _ids_read(reads))
+    assert unlogged == {}

@@ -31,16 +31,16 @@ def incidents_list(request: AuthedRequest) -> HttpResponse:
 
 def incident_page(request: AuthedRequest, incident_id: int) -> HttpResponse:
     incident = lookups.access_incident(request.user, incident_id)
-    record_access(actor=request.user, obj=incident)
     incident = incidents_for(viewer=request.user).get(pk=incident.pk)
+    involvements = involvement_views(viewer=request.user, incidents=[incident])
+    people = shown_incidents(involvements)["people_shown"]
+    record_access(actor=request.user, obj=incident, detail={"people_shown": people})
     return render(
         request,
         "incidents/detail.html",
         {
             "incident": incident,
-            "involvements": involvement_views(viewer=request.user, incidents=[incident])[
-                incident.pk
-            ],
+            "involvements": involvements[incident.pk],
             "can_edit": policies.can_edit_incident(request.user, incident),
         },
     )

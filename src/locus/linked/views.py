@@ -63,6 +63,7 @@ def caseload_links(request: AuthedRequest) -> HttpResponse:
             "window_days": window,
             "person": person.pk if person else None,
             "caseload_of": holder.pk if holder else None,
+            "children": [p.pk for p in focus],  # the caseload's children, named on the page
             "named": sorted(c.other_id for c in result.links if c.other is not None),
             "unnamed": sum(1 for c in result.links if c.other is None),
         },

@@ -17,7 +17,7 @@ from locus.common.errors import ValidationFailed
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.services import permitted
-from locus.incidents.selectors import involvement_views
+from locus.incidents.selectors import involvement_views, shown_incidents
 from locus.peers import selectors
 from locus.peers.forms import (
     PeerAddForm,
@@ -54,9 +54,13 @@ def group_map_export(request: AuthedRequest, group_id: int) -> HttpResponse:
 
 def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
     group = lookups.access_group(request.user, group_id)
-    record_access(actor=request.user, obj=group)
     detail = selectors.group_detail(viewer=request.user, group=group)
     group_map = selectors.group_map(viewer=request.user, detail=detail)
+    involvements = involvement_views(viewer=request.user, incidents=detail.incidents)
+    # The page names the members the viewer sees and the people in the group's incidents.
+    named = {m.membership.person_id for m in detail.members if m.visible}
+    named |= set(shown_incidents(involvements)["people_shown"])
+    record_access(actor=request.user, obj=group, detail={"people_shown": sorted(named)})
     return render(
         request,
         "peers/group.html",
@@ -65,7 +69,7 @@ def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
             "group": group,
             "map": group_map,
             "map_elements": {"layout": "fcose", **group_map.elements()},
-            "involvements": involvement_views(viewer=request.user, incidents=detail.incidents),
+            "involvements": involvements,
             "can_edit": policies.can_edit_context(request.user, group),
             # A peer group is a context: the Level 2 cases about it (one query).
             "context_cases": context_cases_for(request.user, group),
@@ -79,13 +83,15 @@ def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
 def peers_list(request: AuthedRequest, person_id: int) -> HttpResponse:
     """A young person's peer relationships, current and ended."""
     person = lookups.access_person(request.user, person_id)
-    record_access(actor=request.user, obj=person, detail={"page": "peers"})
+    peers = selectors.peer_relationships(viewer=request.user, person=person)
+    named = sorted({r.peer.pk for r in peers.current + peers.past if r.visible and r.peer})
+    record_access(actor=request.user, obj=person, detail={"page": "peers", "peers_shown": named})
     return render(
         request,
         "peers/list.html",
         {
             "person": person,
-            "d": selectors.peer_relationships(viewer=request.user, person=person),
+            "d": peers,
             "can_record": policies.can_record_about_person(request.user, person),
         },
     )

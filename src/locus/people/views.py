@@ -54,8 +54,10 @@ def people_list(request: AuthedRequest) -> HttpResponse:
 
 def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = lookups.access_person(request.user, person_id)
-    record_access(actor=request.user, obj=person)
     detail = selectors.person_detail(viewer=request.user, person=person)
+    # The record read, and the peers the page names beside it.
+    peers = sorted({a.other.pk for a in detail.associations if a.other_visible and a.other})
+    record_access(actor=request.user, obj=person, detail={"peers_shown": peers})
     return render(
         request,
         "people/detail.html",
