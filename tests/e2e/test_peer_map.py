@@ -12,6 +12,7 @@ import pytest
 
 from locus.access.models import Worker
 from locus.access.services import agency_create, system_worker, team_create
+from locus.audit.models import AccessAction, AccessEvent
 from locus.peers.models import Association
 from locus.peers.services import association_record, membership_add
 from locus.people.models import Person
@@ -157,6 +158,8 @@ def test_peer_map_draws_filters_reads_as_a_table_and_names_after_a_purpose(
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the map as a PNG image").click()
     assert download.value.suggested_filename == "peer-map-JT.png"
+    # The image was made only after the server logged its export.
+    assert AccessEvent.objects.filter(action=AccessAction.EXPORT).count() == 1
     assert errors == []  # no CSP refusal, no script error
 
 

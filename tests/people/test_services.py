@@ -193,9 +193,13 @@ def test_person_create_reports_every_problem_at_once(world: World) -> None:
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("upn", valid_upn(99), "Another person already has this UPN"),
-        ("nhs_number", valid_nhs_number(99), "Another person already has this NHS number"),
-        ("la_child_id", "LA-99", "Another person already has this LA child ID"),
+        ("upn", valid_upn(99), "This UPN cannot be used here: ask your data team"),
+        (
+            "nhs_number",
+            valid_nhs_number(99),
+            "This NHS number cannot be used here: ask your data team",
+        ),
+        ("la_child_id", "LA-99", "This LA child ID cannot be used here: ask your data team"),
     ],
 )
 def test_person_create_refuses_a_duplicate_identifier(
@@ -260,7 +264,7 @@ def test_person_update_refuses_another_persons_upn(world: World) -> None:
     make_person(world.system, upn=upn)
     with nothing_written(Person), pytest.raises(ValidationFailed) as exc:
         person_update(actor=world.social_worker, person=world.csc_child, upn=upn)
-    assert exc.value.errors == {"upn": ["Another person already has this UPN"]}
+    assert exc.value.errors == {"upn": ["This UPN cannot be used here: ask your data team"]}
     world.csc_child.refresh_from_db()
     assert world.csc_child.upn is None
 

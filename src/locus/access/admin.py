@@ -13,6 +13,7 @@ from locus.access.models import Agency, Role, Scope, Team, Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.common.admin import AuditedAdmin
+from locus.common.ids import parse_id
 
 # Locus grants by role and scope, not by Django groups and permissions; an unused
 # (and unaudited) group editor would only suggest otherwise.
@@ -63,6 +64,7 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
     ) -> HttpResponse:
         # Django saves the new password straight from its form, past save_model;
         # record it here the way worker_set_password does (never the hash).
+        parse_id(id)  # an id that is not one is "not found", before any query
         with transaction.atomic():
             old_hash = Worker.objects.filter(pk=id).values_list("password", flat=True).first()
             response = super().user_change_password(request, id, form_url)

@@ -42,6 +42,7 @@ from locus.casework.models import (
     PlanAction,
     Referral,
 )
+from locus.common.ids import parse_id
 
 REFERRER_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.ANALYST})
 
@@ -86,9 +87,9 @@ def access_case(worker: Worker, case_id: object) -> ContextCase:
         return (
             cases_visible_to(worker)
             .select_related("context", "lead__team__agency", "team__agency", "threshold_level")
-            .get(pk=int(str(case_id)))
+            .get(pk=parse_id(case_id))
         )
-    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404("Not found") from exc
 
 
@@ -120,9 +121,9 @@ def access_referral(worker: Worker, referral_id: object) -> Referral:
         return (
             referrals_visible_to(worker)
             .select_related("context", "referring_agency", "recorded_by", "case")
-            .get(pk=int(str(referral_id)))
+            .get(pk=parse_id(referral_id))
         )
-    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404("Not found") from exc
 
 

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from locus.access import scopes
 from locus.access.models import Worker
+from locus.common.ids import parse_id
 from locus.incidents.models import Incident
 from locus.people.models import Person
 from locus.places.models import Context
@@ -23,8 +24,8 @@ M = TypeVar("M", bound=Model)
 
 def _one(qs: QuerySet[M], pk: object) -> M:
     try:
-        return qs.get(pk=int(str(pk)))
-    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+        return qs.get(pk=parse_id(pk))
+    except ObjectDoesNotExist as exc:
         raise Http404("Not found") from exc
 
 

@@ -32,6 +32,7 @@ from locus.access import scopes
 from locus.access.models import Role, Worker
 from locus.access.policies import CASEWORK_ROLES, is_administrator
 from locus.cocase.models import Attendance, Intervention, Invitee, Meeting, MeetingChild
+from locus.common.ids import parse_id
 from locus.people.models import Allocation
 
 # Workers a meeting can invite: those who hold, manage or analyse cases.
@@ -57,9 +58,9 @@ def access_meeting(worker: Worker, meeting_id: object) -> Meeting:
         return (
             meetings_visible_to(worker)
             .select_related("group", "proposed_by")
-            .get(pk=int(str(meeting_id)))
+            .get(pk=parse_id(meeting_id))
         )
-    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404("Not found") from exc
 
 

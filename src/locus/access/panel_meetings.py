@@ -25,6 +25,7 @@ from locus.access import scopes
 from locus.access.meetings import is_invitable
 from locus.access.models import Role, Worker
 from locus.access.policies import CASEWORK_ROLES, is_administrator
+from locus.common.ids import parse_id
 from locus.panels.models import Attendance, PanelAction, PanelAttendee, PanelMeeting
 
 
@@ -52,9 +53,9 @@ def access_panel(worker: Worker, meeting_id: object) -> PanelMeeting:
         return (
             panels_visible_to(worker)
             .select_related("chair__team__agency", "created_by__team")
-            .get(pk=int(str(meeting_id)))
+            .get(pk=parse_id(meeting_id))
         )
-    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError) as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404("Not found") from exc
 
 

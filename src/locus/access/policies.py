@@ -12,7 +12,7 @@ from locus.access import scopes
 from locus.access.models import AgencyKind, Role, Scope, Worker
 from locus.access.selectors import visible_person_ids
 from locus.incidents.models import Incident
-from locus.people.models import Allocation, Person
+from locus.people.models import Allocation, IdentifierQuery, Person
 from locus.places.models import Context
 
 CASEWORK_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER})
@@ -30,6 +30,13 @@ def sees_lastingly(worker: Worker, person: Person) -> bool:
     """Sight that is not an emergency's: break-glass lets a worker read a record, never
     turn it into sight that outlasts the emergency (a roll, an incident, an allocation)."""
     return scopes.people_visible_to(worker, break_glass=False).filter(pk=person.pk).exists()
+
+
+def can_answer_identifier_query(worker: Worker, query: IdentifierQuery) -> bool:
+    """The manager an identifier query was routed to, or an administrator (the data team)."""
+    if is_administrator(worker):
+        return True
+    return worker.is_active and query.routed_to_id == worker.pk
 
 
 def can_edit_person(worker: Worker, person: Person) -> bool:

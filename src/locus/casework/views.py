@@ -59,6 +59,7 @@ from locus.casework.models import (
 )
 from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
+from locus.common.ids import parse_ids
 from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
@@ -191,7 +192,7 @@ def _referral_children(viewer: Worker, asked: list[str]) -> list[tuple[int, str]
             "id", flat=True
         )
     )
-    ids |= visible_person_ids(viewer, [int(a) for a in asked if a.isdigit()])
+    ids |= visible_person_ids(viewer, parse_ids(asked))
     people = Person.objects.filter(id__in=ids, kind=PersonKind.YOUNG_PERSON).order_by(
         "family_name", "given_name", "id"
     )
@@ -214,11 +215,12 @@ def referral_new(request: AuthedRequest) -> HttpResponse:
         initial.update(about="context", context=str(chosen.pk))
     if request.GET.getlist("person"):
         initial.update(about="child", children=request.GET.getlist("person"))
+    children = _referral_children(viewer, asked)
     form = ReferralForm(
         posted(request),
         initial=initial,
         contexts=_referral_contexts(viewer, chosen),
-        children=_referral_children(viewer, asked),
+        children=children,
         agencies=agencies,
     )
     made: list[Any] = []
@@ -253,6 +255,12 @@ def referral_new(request: AuthedRequest) -> HttpResponse:
                 + date_format(referral.due_on, "l j F Y"),
             )
             return redirect("context-referral", referral_id=referral.pk)
+    # The form names the children it offers (a caseload, and any asked for): a read.
+    record_access(
+        actor=viewer,
+        record_type="people.person",
+        detail={"page": "referral form", "people_shown": [pk for pk, _ in children]},
+    )
     return render(request, "casework/referral_form.html", {"form": form})
 
 

@@ -16,6 +16,7 @@ from locus.cocase.models import Intervention, InterventionStatus, Invitee, Lawfu
 from locus.cocase.selectors import Candidate, ChildRow, holder_text
 from locus.cocase.services import NEXT_STATUSES, RECORDED_ATTENDANCE
 from locus.common.forms import GovukForm
+from locus.common.ids import as_id
 from locus.places.models import Context
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
@@ -326,7 +327,7 @@ class InterventionForm(CocaseForm):
 
     def person_id(self) -> int | None:
         value = self.cleaned_data.get("concerns", "")
-        return int(value.split(":", 1)[1]) if value.startswith("person:") else None
+        return as_id(value.split(":", 1)[1]) if value.startswith("person:") else None
 
     def for_group(self) -> bool:
         return self.cleaned_data.get("concerns") == GROUP_CHOICE

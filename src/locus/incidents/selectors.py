@@ -74,5 +74,16 @@ def involvement_views(
     return out
 
 
+def shown_incidents(involvements: dict[int, list[InvolvementView]]) -> dict[str, list]:
+    """What a list of incidents showed, for its read in the trail: the incidents, and the
+    people named in them (those the viewer may not see are shown by role only)."""
+    return {
+        "shown": [str(pk) for pk in involvements],
+        "people_shown": sorted(
+            {v.person_id for views in involvements.values() for v in views if v.name}
+        ),
+    }
+
+
 def recent_incidents(*, viewer: Worker, limit: int = 10) -> list[Incident]:
     return list(incidents_for(viewer=viewer)[:limit])

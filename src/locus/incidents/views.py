@@ -4,40 +4,43 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from locus.access import lookups, policies
+from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
 from locus.incidents.forms import IncidentFilterForm
-from locus.incidents.selectors import incidents_for, involvement_views
+from locus.incidents.selectors import incidents_for, involvement_views, shown_incidents
 
 
 def incidents_list(request: AuthedRequest) -> HttpResponse:
     form = IncidentFilterForm(request.GET or None)
     page, paging = paginate(request, incidents_for(viewer=request.user, **form.filters()))
+    involvements = involvement_views(viewer=request.user, incidents=list(page))
+    record_access(
+        actor=request.user,
+        record_type="incidents.incident",
+        action=AccessAction.SEARCH,
+        detail=shown_incidents(involvements),
+    )
     return render(
         request,
         "incidents/list.html",
-        {
-            "form": form,
-            "page": page,
-            "involvements": involvement_views(viewer=request.user, incidents=list(page)),
-            **paging,
-        },
+        {"form": form, "page": page, "involvements": involvements, **paging},
     )
 
 
 def incident_page(request: AuthedRequest, incident_id: int) -> HttpResponse:
     incident = lookups.access_incident(request.user, incident_id)
-    record_access(actor=request.user, obj=incident)
     incident = incidents_for(viewer=request.user).get(pk=incident.pk)
+    involvements = involvement_views(viewer=request.user, incidents=[incident])
+    people = shown_incidents(involvements)["people_shown"]
+    record_access(actor=request.user, obj=incident, detail={"people_shown": people})
     return render(
         request,
         "incidents/detail.html",
         {
             "incident": incident,
-            "involvements": involvement_views(viewer=request.user, incidents=[incident])[
-                incident.pk
-            ],
+            "involvements": involvements[incident.pk],
             "can_edit": policies.can_edit_incident(request.user, incident),
         },
     )

@@ -8,6 +8,7 @@ from locus.access.models import Worker
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
+from locus.common.ids import parse_id
 from locus.common.pagination import paginate
 from locus.linked import selectors
 from locus.linked.forms import BoroughLinksForm, CaseloadLinksForm
@@ -20,7 +21,7 @@ def _caseload_holder(viewer: Worker, asked: str | None) -> Worker:
     """Whose caseload: the viewer's own, or (for their manager) a team member's; else 404."""
     if not asked or asked == str(viewer.pk):
         return viewer
-    holder = Worker.objects.filter(pk=int(asked)).first() if asked.isdigit() else None
+    holder = Worker.objects.filter(pk=parse_id(asked)).first()
     if holder is None or not policies.can_view_linked_cases_of(viewer, holder):
         raise Http404("Not found")
     return holder
@@ -62,6 +63,7 @@ def caseload_links(request: AuthedRequest) -> HttpResponse:
             "window_days": window,
             "person": person.pk if person else None,
             "caseload_of": holder.pk if holder else None,
+            "children": [p.pk for p in focus],  # the caseload's children, named on the page
             "named": sorted(c.other_id for c in result.links if c.other is not None),
             "unnamed": sum(1 for c in result.links if c.other is None),
         },

@@ -26,6 +26,7 @@ from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
+from locus.common.ids import parse_ids
 from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
@@ -165,7 +166,7 @@ def _people_offered(viewer: Worker, q: str, limit: int = 25) -> list[Person]:
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit() and len(v) < 18]
+    return parse_ids(values)
 
 
 def _item_form(request: AuthedRequest, meeting: Subject) -> ItemForm:

@@ -15,6 +15,7 @@ from locus.access import scopes
 from locus.access.models import Worker
 from locus.access.naming import Naming, naming_for
 from locus.access.selectors import visible_person_ids
+from locus.common.ids import as_id
 from locus.common.services import today
 from locus.incidents.models import Incident, Involvement, InvolvementRole
 from locus.incidents.selectors import incidents_for
@@ -273,9 +274,8 @@ def peer_relationships(*, viewer: Worker, person: Person) -> PeerRelationships:
 
 def relationship_of(*, person: Person, association_id: object) -> Association | None:
     """One of ``person``'s associations (either way round), or None."""
-    try:
-        pk = int(str(association_id))
-    except ValueError:
+    pk = as_id(association_id)
+    if pk is None:
         return None
     return (
         Association.objects.filter(Q(person=person) | Q(other=person), pk=pk)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("peers/<int:association_id>/end/", views.peer_end, name="person-peer-end"),
     path("peer-map/", views.peer_map_page, name="peer-map"),
     path("peer-map/purpose/", views.peer_map_purpose, name="peer-map-purpose"),
+    path("peer-map/export/", views.peer_map_export, name="peer-map-export"),
 ]

@@ -10,13 +10,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from locus.access import lookups, policies
+from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.selectors import context_cases_for
 from locus.common.errors import ValidationFailed
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.services import permitted
-from locus.incidents.selectors import involvement_views
+from locus.incidents.selectors import involvement_views, shown_incidents
 from locus.peers import selectors
 from locus.peers.forms import (
     PeerAddForm,
@@ -35,11 +36,31 @@ from locus.peers.services import (
 from locus.people.models import Person
 
 
-def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
+@require_POST
+def group_map_export(request: AuthedRequest, group_id: int) -> HttpResponse:
+    """The group's map as a PNG: logged, with the members named on it, before it is made."""
     group = lookups.access_group(request.user, group_id)
-    record_access(actor=request.user, obj=group)
     detail = selectors.group_detail(viewer=request.user, group=group)
     group_map = selectors.group_map(viewer=request.user, detail=detail)
+    named = sorted(n.person_id for n in group_map.people if n.named and n.person_id is not None)
+    record_access(
+        actor=request.user,
+        obj=group,
+        action=AccessAction.EXPORT,
+        detail={"page": "group-map png", "named": named},
+    )
+    return HttpResponse(status=204)
+
+
+def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
+    group = lookups.access_group(request.user, group_id)
+    detail = selectors.group_detail(viewer=request.user, group=group)
+    group_map = selectors.group_map(viewer=request.user, detail=detail)
+    involvements = involvement_views(viewer=request.user, incidents=detail.incidents)
+    # The page names the members the viewer sees and the people in the group's incidents.
+    named = {m.membership.person_id for m in detail.members if m.visible}
+    named |= set(shown_incidents(involvements)["people_shown"])
+    record_access(actor=request.user, obj=group, detail={"people_shown": sorted(named)})
     return render(
         request,
         "peers/group.html",
@@ -48,7 +69,7 @@ def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
             "group": group,
             "map": group_map,
             "map_elements": {"layout": "fcose", **group_map.elements()},
-            "involvements": involvement_views(viewer=request.user, incidents=detail.incidents),
+            "involvements": involvements,
             "can_edit": policies.can_edit_context(request.user, group),
             # A peer group is a context: the Level 2 cases about it (one query).
             "context_cases": context_cases_for(request.user, group),
@@ -62,13 +83,15 @@ def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
 def peers_list(request: AuthedRequest, person_id: int) -> HttpResponse:
     """A young person's peer relationships, current and ended."""
     person = lookups.access_person(request.user, person_id)
-    record_access(actor=request.user, obj=person, detail={"page": "peers"})
+    peers = selectors.peer_relationships(viewer=request.user, person=person)
+    named = sorted({r.peer.pk for r in peers.current + peers.past if r.visible and r.peer})
+    record_access(actor=request.user, obj=person, detail={"page": "peers", "peers_shown": named})
     return render(
         request,
         "peers/list.html",
         {
             "person": person,
-            "d": selectors.peer_relationships(viewer=request.user, person=person),
+            "d": peers,
             "can_record": policies.can_record_about_person(request.user, person),
         },
     )
@@ -204,26 +227,39 @@ def peer_end(request: AuthedRequest, person_id: int, association_id: int) -> Htt
 # --- The peer map --------------------------------------------------------------------------
 
 
-def _map_page(
-    request: AuthedRequest, person: Person, purpose_form: PurposeForm | None = None
-) -> HttpResponse:
+def _logged_map(
+    request: AuthedRequest,
+    person: Person,
+    *,
+    page: str,
+    action: AccessAction = AccessAction.VIEW,
+) -> tuple[PeerMapFilterForm, selectors.PeerMap]:
+    """The child's peer map for the query's filters, and one read of the child's record
+    naming who was shown by name and why (the page, or the image exported from it)."""
     form = PeerMapFilterForm(request.GET or None)
     as_at, natures = form.choices()
     pmap = selectors.peer_map(viewer=request.user, person=person, as_at=as_at, natures=natures)
-    # One read, of the child's record, naming who was shown by name and why.
     record_access(
         actor=request.user,
         obj=person,
+        action=action,
         purpose=pmap.naming.audit_purpose,
         detail={
-            "page": "peer-map",
+            "page": page,
             "as_at": as_at.isoformat(),
             "natures": natures,
             "named": pmap.named_ids,
         },
     )
+    return form, pmap
+
+
+def _map_page(
+    request: AuthedRequest, person: Person, purpose_form: PurposeForm | None = None
+) -> HttpResponse:
+    form, pmap = _logged_map(request, person, page="peer-map")
     if not form.is_bound:
-        form = PeerMapFilterForm(initial={"nature": list(Nature.values), "as_at": as_at})
+        form = PeerMapFilterForm(initial={"nature": list(Nature.values), "as_at": pmap.as_at})
     if purpose_form is None and not pmap.naming.names_shown:
         purpose_form = PurposeForm()
     return render(
@@ -243,6 +279,15 @@ def _map_page(
 def peer_map_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = lookups.access_person(request.user, person_id)
     return _map_page(request, person)
+
+
+@require_POST
+def peer_map_export(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """The map drawn as a PNG leaves Locus: the browser makes the image only once this has
+    logged the export, with the peers named on it (the same filters as the page)."""
+    person = lookups.access_person(request.user, person_id)
+    _logged_map(request, person, page="peer-map png", action=AccessAction.EXPORT)
+    return HttpResponse(status=204)
 
 
 @require_POST

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
+from locus.common.errors import ValidationFailed
 from locus.common.forms import GovukForm
-from locus.people.models import Ethnicity, LegalStatus, Person, PersonKind, Sex
+from locus.people.models import Ethnicity, Identifier, LegalStatus, Person, PersonKind, Sex
 from locus.people.selectors import PeopleFilter
 
 
@@ -85,3 +86,33 @@ class PersonDetailsForm(GovukForm):
     @classmethod
     def for_person(cls, person: Person) -> PersonDetailsForm:
         return cls(initial={name: getattr(person, name) for name in cls.FIELDS})
+
+
+class IdentifierQueryForm(GovukForm):
+    """Ask for a refused identifier to be checked; the identifier travels hidden from the
+    change details page, so its refusals show at the top of the page."""
+
+    field = forms.ChoiceField(choices=Identifier.choices, widget=forms.HiddenInput)
+    value = forms.CharField(max_length=20, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label="Anything the person checking should know (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def add_domain_errors(self, error: ValidationFailed) -> None:
+        for name, messages in error.errors.items():
+            for message in messages:
+                self.add_error("note" if name == "note" else None, message)
+        self._mark_errors()
+
+
+class IdentifierQueryCloseForm(GovukForm):
+    note = forms.CharField(
+        label="What was done",
+        help_text="The request is closed with this note, for the record.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -188,3 +188,46 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} with {self.worker}"
+
+
+class Identifier(models.TextChoices):
+    """A person's identifiers that no two people share."""
+
+    UPN = "upn", "UPN"
+    NHS_NUMBER = "nhs_number", "NHS number"
+    LA_CHILD_ID = "la_child_id", "LA child ID"
+
+
+class IdentifierQuery(models.Model):
+    """A worker asks for an identifier already held by another record to be checked.
+
+    The worker editing ``person`` is told only that the identifier cannot be used
+    (not that another child has it). The request goes to a named manager of the team
+    holding ``conflicting`` (or to an administrator when nobody holds them), who may
+    see that child and closes the request with a note; the requester is never told who.
+    """
+
+    requested_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    field = models.CharField(max_length=12, choices=Identifier.choices)
+    value = models.CharField(max_length=20)
+    note = models.TextField(blank=True)
+    conflicting = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    # Null: nobody held the other record and no administrator was active; any administrator answers.
+    routed_to = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closing_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name_plural = "identifier queries"
+        indexes = [models.Index(fields=["routed_to", "closed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()} query about {self.person_id}"

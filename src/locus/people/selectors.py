@@ -10,11 +10,19 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from locus.access import scopes
 from locus.access.models import Worker
+from locus.access.policies import is_administrator
 from locus.access.selectors import visible_person_ids
 from locus.common.services import today
 from locus.incidents.models import Involvement
 from locus.peers.models import Association, GroupMembership
-from locus.people.models import Allocation, LegalStatus, LegalStatusEpisode, Person, PersonKind
+from locus.people.models import (
+    Allocation,
+    IdentifierQuery,
+    LegalStatus,
+    LegalStatusEpisode,
+    Person,
+    PersonKind,
+)
 from locus.places.models import Context, Enrolment
 
 
@@ -228,3 +236,44 @@ def person_detail(*, viewer: Worker, person: Person) -> PersonDetail:
 
 STATUS_CHOICES = LegalStatus.choices
 KIND_CHOICES = PersonKind.choices
+
+
+@dataclass
+class IdentifierQueryRow:
+    """An identifier query as its answerer is shown it: each child named only if seen."""
+
+    query: IdentifierQuery
+    person_seen: bool
+    conflicting_seen: bool
+
+    @property
+    def people_shown(self) -> list[int]:
+        q = self.query
+        return [
+            pk
+            for pk, seen in (
+                (q.person_id, self.person_seen),
+                (q.conflicting_id, self.conflicting_seen),
+            )
+            if seen
+        ]
+
+
+def identifier_queries_for(*, viewer: Worker, open_only: bool = True) -> QuerySet[IdentifierQuery]:
+    """The identifier queries the viewer answers: routed to them, or every one for an
+    administrator (the data team, who also answers those nobody else can)."""
+    qs = IdentifierQuery.objects.select_related(
+        "requested_by__team", "person", "conflicting", "closed_by"
+    )
+    if not is_administrator(viewer):
+        qs = qs.filter(routed_to=viewer)
+    return qs.filter(closed_at__isnull=True) if open_only else qs
+
+
+def identifier_query_rows(
+    *, viewer: Worker, queries: list[IdentifierQuery]
+) -> list[IdentifierQueryRow]:
+    seen = visible_person_ids(
+        viewer, {pk for q in queries for pk in (q.person_id, q.conflicting_id)}
+    )
+    return [IdentifierQueryRow(q, q.person_id in seen, q.conflicting_id in seen) for q in queries]

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from locus.access import policies
-from locus.access.models import Agency, Role, Team, Worker
+from locus.access.models import Agency, Role, Scope, Team, Worker
+from locus.access.services import SYSTEM_USERNAME
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change
 from locus.common.services import (
@@ -31,6 +32,8 @@ from locus.people.models import (
     Allocation,
     CPCategory,
     Ethnicity,
+    Identifier,
+    IdentifierQuery,
     LACLegalStatus,
     LegalStatus,
     LegalStatusEpisode,
@@ -58,6 +61,15 @@ PERSON_FIELDS = (
 
 def _blank_to_none(value: Any) -> Any:
     return None if value == "" else value
+
+
+def identifier_in_use(field: str) -> str:
+    """What a worker is told when another record has the identifier they typed.
+
+    The same words whether or not they may see that record: "another person already
+    has this UPN" would prove that a child hidden from them is known.
+    """
+    return f"This {Identifier(field).label} cannot be used here: ask your data team"
 
 
 def validate_person(fields: dict[str, Any], *, person: Person | None = None) -> Problems:
@@ -99,20 +111,15 @@ def validate_person(fields: dict[str, Any], *, person: Person | None = None) -> 
     elif fields.get("kind") == PersonKind.YOUNG_PERSON:
         problems.add("date_of_birth", "Enter the young person's date of birth")
     upn = fields.get("upn")
-    if upn:
-        if reason := upn_problem(upn):
-            problems.add("upn", reason)
-        elif others.filter(upn=upn).exists():
-            problems.add("upn", "Another person already has this UPN")
+    if upn and (reason := upn_problem(upn)):
+        problems.add("upn", reason)
     nhs = fields.get("nhs_number")
-    if nhs:
-        if reason := nhs_number_problem(nhs):
-            problems.add("nhs_number", reason)
-        elif others.filter(nhs_number=nhs).exists():
-            problems.add("nhs_number", "Another person already has this NHS number")
-    la_id = fields.get("la_child_id")
-    if la_id and others.filter(la_child_id=la_id).exists():
-        problems.add("la_child_id", "Another person already has this LA child ID")
+    if nhs and (reason := nhs_number_problem(nhs)):
+        problems.add("nhs_number", reason)
+    for name in Identifier.values:
+        value = fields.get(name)
+        if value and name not in problems.errors and others.filter(**{name: value}).exists():
+            problems.add(name, identifier_in_use(name))
     home = fields.get("home")
     if home is not None:
         problems.check(
@@ -319,4 +326,81 @@ def allocation_end(*, actor: Worker, allocation: Allocation, end: dt.date) -> Al
     require(allowed, "only a team manager or an administrator ends an allocation")
     return close_period(
         actor=actor, obj=allocation, end=end, already_ended="This allocation has already ended"
+    )
+
+
+# --- Identifier queries: a refused identifier, checked by someone who may see the other record
+
+
+def _normalise_identifier(value: str) -> str:
+    return value.replace(" ", "").upper()
+
+
+def identifier_query_route(conflicting: Person) -> Worker | None:
+    """Who answers: a named manager of a team holding the other record, or (when nobody
+    holds it, or that team has no manager) an administrator, for the data team."""
+    holding_teams = Allocation.objects.filter(person=conflicting, end__isnull=True).values("team")
+    # The command line's own account answers nobody: a named person must.
+    active = Worker.objects.filter(is_active=True).exclude(username=SYSTEM_USERNAME).order_by("pk")
+    return (
+        active.filter(role=Role.MANAGER, team__in=holding_teams).first()
+        or active.filter(role=Role.ADMINISTRATOR, scope=Scope.ALL).first()
+    )
+
+
+@transaction.atomic
+def identifier_query_send(
+    *, actor: Worker, person: Person, field: str, value: str, note: str = ""
+) -> IdentifierQuery:
+    """Ask for an identifier that cannot be used on ``person`` to be checked.
+
+    Open to whoever may change the person's details (and so was refused the identifier).
+    The request names the other record for the one who answers it, never for the actor.
+    """
+    permitted(policies.can_edit_person, actor, person)
+    value = _normalise_identifier(str(value))
+    note = note.strip()
+    problems = Problems()
+    problems.check(field in Identifier.values, "field", "Choose the UPN, NHS number or LA child ID")
+    problems.check(bool(value) and len(value) <= 20, "value", "Enter the identifier")
+    problems.check(len(note) <= 2000, "note", "Keep the note to 2,000 characters or fewer")
+    problems.raise_if_any()
+    label = Identifier(field).label
+    conflicting = Person.objects.exclude(pk=person.pk).filter(**{field: value}).first()
+    if conflicting is None:
+        problems.add("value", f"This {label} can be used: save it on the change details page")
+    elif IdentifierQuery.objects.filter(
+        requested_by=actor, person=person, field=field, value=value, closed_at__isnull=True
+    ).exists():
+        problems.add("value", f"You have already asked about this {label}: the request is open")
+    problems.raise_if_any()
+    assert conflicting is not None
+    query = IdentifierQuery.objects.create(
+        requested_by=actor,
+        requested_at=timezone.now(),
+        person=person,
+        field=field,
+        value=value,
+        note=note,
+        conflicting=conflicting,
+        routed_to=identifier_query_route(conflicting),
+    )
+    record_change(actor=actor, action=ChangeAction.CREATE, obj=query)
+    return query
+
+
+@transaction.atomic
+def identifier_query_close(*, actor: Worker, query: IdentifierQuery, note: str) -> IdentifierQuery:
+    """The manager it was routed to (or an administrator) closes a request, saying what was done."""
+    permitted(policies.can_answer_identifier_query, actor, query)
+    note = note.strip()
+    problems = Problems()
+    problems.check(query.closed_at is None, "note", "This request is already closed")
+    problems.check(bool(note), "note", "Say what was done, for the record")
+    problems.check(len(note) <= 2000, "note", "Keep the note to 2,000 characters or fewer")
+    problems.raise_if_any()
+    return save_changes(
+        actor=actor,
+        obj=query,
+        fields={"closed_at": timezone.now(), "closed_by": actor, "closing_note": note},
     )

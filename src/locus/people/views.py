@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from locus.access import lookups, policies
 from locus.audit.models import AccessAction
@@ -11,13 +12,26 @@ from locus.casework.selectors import context_plans_for_person
 from locus.cocase.selectors import interventions_for_person
 from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
+from locus.common.ids import parse_id
+from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
 from locus.moves.selectors import moves_for
 from locus.panels.selectors import panel_items_for_person
 from locus.people import selectors
-from locus.people.forms import PeopleFilterForm, PersonDetailsForm
-from locus.people.services import person_update
+from locus.people.forms import (
+    IdentifierQueryCloseForm,
+    IdentifierQueryForm,
+    PeopleFilterForm,
+    PersonDetailsForm,
+)
+from locus.people.models import Identifier
+from locus.people.services import (
+    identifier_in_use,
+    identifier_query_close,
+    identifier_query_send,
+    person_update,
+)
 from locus.profiles.selectors import profile_for
 
 
@@ -25,20 +39,25 @@ def people_list(request: AuthedRequest) -> HttpResponse:
     form = PeopleFilterForm(request.GET or None)
     filters = form.to_filter()
     page, paging = paginate(request, selectors.people_list(viewer=request.user, filters=filters))
-    if form.is_bound:
-        record_access(
-            actor=request.user,
-            record_type="people.person",
-            action=AccessAction.SEARCH,
-            detail={k: v for k, v in request.GET.items() if k != "page" and v},
-        )
+    # Filtered or not, the list names people: each page read is logged with whom it showed.
+    record_access(
+        actor=request.user,
+        record_type="people.person",
+        action=AccessAction.SEARCH if form.is_bound else AccessAction.VIEW,
+        detail={
+            **{k: v for k, v in request.GET.items() if k != "page" and v},
+            "people_shown": [p.pk for p in page],
+        },
+    )
     return render(request, "people/list.html", {"form": form, "page": page, **paging})
 
 
 def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = lookups.access_person(request.user, person_id)
-    record_access(actor=request.user, obj=person)
     detail = selectors.person_detail(viewer=request.user, person=person)
+    # The record read, and the peers the page names beside it.
+    peers = sorted({a.other.pk for a in detail.associations if a.other_visible and a.other})
+    record_access(actor=request.user, obj=person, detail={"peers_shown": peers})
     return render(
         request,
         "people/detail.html",
@@ -59,17 +78,101 @@ def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
     """Change a person's details: the case holder, their manager or an administrator."""
     person = lookups.access_person(request.user, person_id)
     permitted(policies.can_edit_person, request.user, person)
+    refused: list[tuple[str, str, str]] = []
     if request.method == "POST":
         form = PersonDetailsForm(request.POST)
         if form.is_valid():
             try:
                 person_update(actor=request.user, person=person, **form.cleaned_data)
             except ValidationFailed as error:
+                refused = _refused_identifiers(form, error)  # before errors clear the values
                 form.add_domain_errors(error)
             else:
                 messages.success(request, "Details saved")
                 return redirect("person", person_id=person.pk)
     else:
-        record_access(actor=request.user, obj=person, detail={"page": "edit"})
         form = PersonDetailsForm.for_person(person)
-    return render(request, "people/edit.html", {"person": person, "form": form})
+    # Shown again after a refused save, the page still shows the person's record: logged too.
+    record_access(actor=request.user, obj=person, detail={"page": "edit"})
+    return render(request, "people/edit.html", {"person": person, "form": form, "refused": refused})
+
+
+def _refused_identifiers(
+    form: PersonDetailsForm, error: ValidationFailed
+) -> list[tuple[str, str, str]]:
+    """The identifiers refused because another record has them: each may be sent for checking."""
+    return [
+        (name, Identifier(name).label, form.cleaned_data[name])
+        for name in Identifier.values
+        if identifier_in_use(name) in error.errors.get(name, [])
+    ]
+
+
+@require_POST
+def identifier_query_new(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """Ask for a refused identifier to be checked (from the change details page, then sent)."""
+    person = lookups.access_person(request.user, person_id)
+    permitted(policies.can_edit_person, request.user, person)
+    form = IdentifierQueryForm(request.POST)
+    if "send" in request.POST and form.is_valid():
+        data = form.cleaned_data
+        try:
+            identifier_query_send(
+                actor=request.user,
+                person=person,
+                field=data["field"],
+                value=data["value"],
+                note=data["note"],
+            )
+        except ValidationFailed as error:
+            form.add_domain_errors(error)
+        else:
+            # The same words whoever holds the other record: the requester is never told who.
+            messages.success(request, IDENTIFIER_QUERY_SENT)
+            return redirect("person", person_id=person.pk)
+    record_access(actor=request.user, obj=person, detail={"page": "identifier query"})
+    field = request.POST.get("field", "")
+    label = Identifier(field).label if field in Identifier.values else ""
+    return render(
+        request, "people/identifier_query.html", {"person": person, "form": form, "label": label}
+    )
+
+
+IDENTIFIER_QUERY_SENT = (
+    "Your request has been sent. Someone who may see the other record will check it "
+    "and contact you or your data team."
+)
+
+
+def identifier_queries(request: AuthedRequest) -> HttpResponse:
+    """The identifier queries the viewer answers (a named manager, or the data team)."""
+    queries = list(selectors.identifier_queries_for(viewer=request.user))
+    rows = selectors.identifier_query_rows(viewer=request.user, queries=queries)
+    record_access(
+        actor=request.user,
+        record_type="people.identifierquery",
+        action=AccessAction.SEARCH,
+        detail={
+            "shown": [str(q.pk) for q in queries],
+            "people_shown": sorted({pk for row in rows for pk in row.people_shown}),
+        },
+    )
+    return render(request, "people/identifier_queries.html", {"rows": rows})
+
+
+def identifier_query(request: AuthedRequest, query_id: int) -> HttpResponse:
+    """One identifier query, closed here with a note."""
+    query = get_object_or_404(
+        selectors.identifier_queries_for(viewer=request.user, open_only=False),
+        pk=parse_id(query_id),
+    )
+    form = IdentifierQueryCloseForm(posted(request))
+
+    def close() -> None:
+        identifier_query_close(actor=request.user, query=query, note=form.cleaned_data["note"])
+
+    if submitted(request, form, close, "Request closed"):
+        return redirect("identifier-queries")
+    (row,) = selectors.identifier_query_rows(viewer=request.user, queries=[query])
+    record_access(actor=request.user, obj=query, detail={"people_shown": row.people_shown})
+    return render(request, "people/identifier_query_detail.html", {"row": row, "form": form})

@@ -9,9 +9,10 @@ from django.views.decorators.http import require_POST
 from locus.access import break_glass
 from locus.access.models import Role
 from locus.access.signin import SignInForm
+from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
-from locus.incidents.selectors import involvement_views, recent_incidents
-from locus.people.selectors import caseload_for, team_case_count
+from locus.incidents.selectors import involvement_views, recent_incidents, shown_incidents
+from locus.people.selectors import caseload_for, identifier_queries_for, team_case_count
 
 
 class SignInView(LoginView):
@@ -35,6 +36,21 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         if request.user.role == Role.MANAGER
         else None
     )
+    # Identifier requests are routed to a named manager, or to an administrator.
+    answers_queries = request.user.role in (Role.MANAGER, Role.ADMINISTRATOR)
+    queries = identifier_queries_for(viewer=request.user).count() if answers_queries else 0
+    involvements = involvement_views(viewer=request.user, incidents=incidents)
+    # The home page names the caseload and the people in recent incidents: a read.
+    shown = shown_incidents(involvements)
+    record_access(
+        actor=request.user,
+        record_type="people.person",
+        detail={
+            "page": "home",
+            "incidents_shown": shown["shown"],
+            "people_shown": sorted({p.pk for p in caseload} | set(shown["people_shown"])),
+        },
+    )
     return render(
         request,
         "web/dashboard.html",
@@ -43,7 +59,8 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             "team_cases": team_cases,
             "break_glass_to_review": to_review,
             "incidents": incidents,
-            "involvements": involvement_views(viewer=request.user, incidents=incidents),
+            "identifier_queries": queries,
+            "involvements": involvements,
         },
     )
 

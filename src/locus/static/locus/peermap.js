@@ -125,7 +125,14 @@ if (container && cytoscape) {
 
   const button = document.getElementById("peer-map-png");
   if (button) {
-    button.addEventListener("click", () => {
+    button.addEventListener("click", async () => {
+      // The image leaves Locus: it is made only once the server has logged the export.
+      const logged = await fetch(button.dataset.exportUrl, {
+        method: "POST",
+        headers: { "X-CSRFToken": button.dataset.csrf },
+        credentials: "same-origin",
+      }).catch(() => null);
+      if (!logged || !logged.ok) return;
       const blob = cy.png({ output: "blob", full: true, bg: "#ffffff", scale: 2 });
       const url = URL.createObjectURL(blob);
       const link = document.createElement("a");
