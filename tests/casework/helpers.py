@@ -246,7 +246,9 @@ def active_case(world: World) -> ContextCase:
 
 
 def finish_actions(world: World, case: ContextCase, status: str = "done") -> None:
-    for action in PlanAction.objects.filter(plan__case=case).exclude(status__in=("done", "stopped")):
+    for action in PlanAction.objects.filter(plan__case=case).exclude(
+        status__in=("done", "stopped")
+    ):
         services.action_update(
             actor=world.social_worker, action=action, status=status, note="Finished: patrols ran"
         )

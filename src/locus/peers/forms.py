@@ -169,12 +169,13 @@ def _candidate_label(person: Person) -> str:
 
 
 def reason_field() -> forms.CharField:
+    # The service asks for the reason, with the other problems at once.
     return forms.CharField(
         label="Why?",
+        required=False,
         help_text="Kept with the ended record, with your name: for example what the young "
         "person or another agency told you.",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why the relationship record ends or changes"},
     )
 
 

@@ -25,7 +25,6 @@ from locus.common.services import (
     close_period,
     permitted,
     require,
-    save_changes,
 )
 from locus.peers.models import (
     PURPOSE_LASTS,
@@ -262,9 +261,28 @@ def _end_reason(problems: Problems, reason: str) -> str:
     return reason
 
 
-def _ended(actor: Worker, reason: str) -> dict[str, Any]:
-    """The fields that say who ended the record, when and why."""
-    return {"ended_by": actor, "ended_at": timezone.now(), "end_reason": reason}
+def _end_record(
+    actor: Worker, association: Association, valid_until: dt.date, reason: str
+) -> Association:
+    """End the record on ``valid_until``, saying who ended it, when and why (audited)."""
+    before = snapshot(association)
+    ended = {
+        "valid_until": valid_until,
+        "ended_by": actor,
+        "ended_at": timezone.now(),
+        "end_reason": reason,
+    }
+    for name, value in ended.items():
+        setattr(association, name, value)
+    association.save(update_fields=list(ended))
+    record_change(
+        actor=actor,
+        action=ChangeAction.END,
+        obj=association,
+        before=before,
+        after=snapshot(association),
+    )
+    return association
 
 
 @transaction.atomic
@@ -290,11 +308,8 @@ def association_end(
             end_field="valid_until",
         )
     problems.raise_if_any()
-    return save_changes(
-        actor=actor,
-        obj=association,
-        fields={"valid_until": valid_until, **_ended(actor, reason)},
-    )
+    assert valid_until is not None
+    return _end_record(actor, association, valid_until, reason)
 
 
 @transaction.atomic
@@ -395,18 +410,7 @@ def association_revise(
         replacing=association,
     )
     problems.raise_if_any()
-    before = snapshot(association)
-    ended = {"valid_until": changed_on, **_ended(actor, reason)}
-    for name, value in ended.items():
-        setattr(association, name, value)
-    association.save(update_fields=list(ended))
-    record_change(
-        actor=actor,
-        action=ChangeAction.END,
-        obj=association,
-        before=before,
-        after=snapshot(association),
-    )
+    _end_record(actor, association, changed_on, reason)
     return _create_association(
         actor=actor,
         contexts=contexts,
