@@ -20,7 +20,6 @@ from tests.casework.helpers import (
     planned_case,
     refreshed,
     request_closure,
-    review,
 )
 from tests.factories import World, changes_for, nothing_written
 

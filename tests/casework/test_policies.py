@@ -94,7 +94,7 @@ def test_the_matrix_of_predicates(world: World, case: ContextCase, name: str) ->
 
 @pytest.mark.parametrize("name", PERSONAS)
 def test_the_matrix_in_pages(world: World, case: ContextCase, name: str) -> None:
-    sees, _, _, works, signs, assessment = MATRIX[name]
+    sees, _, _, works, _, assessment = MATRIX[name]
     client = client_for(persona(world, name))
 
     def status(route: str) -> int:

@@ -459,9 +459,7 @@ def add_demo_context_cases() -> list[ContextCase]:
         outcome="improved",
         reason="The review found the goal met: no incident at Block C in twelve weeks.",
         manager=manager,
-        ratings={
-            f.key: "green" for f in DomainFinding.objects.filter(assessment__case=closed)
-        },
+        ratings={f.key: "green" for f in DomainFinding.objects.filter(assessment__case=closed)},
         goal_outcomes={goal.pk: ProgressInput("achieved", "No incidents in twelve weeks")},
     )
     services.closure_approve(
