@@ -8,6 +8,7 @@ red, and referrals were read by agencies that had no part in them.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -344,3 +345,120 @@ def test_submitting_a_plan_twice_is_refused(world: World) -> None:
     with nothing_written(*CASEWORK_MODELS), pytest.raises(ValidationFailed) as error:
         services.plan_submit(actor=world.social_worker, plan=case.plan, manager=world.team_manager)
     assert "already been asked" in error.value.errors["manager"][0]
+
+
+# --- The walk from referral to closure, through the pages, with a team manager -----------------
+
+
+def test_a_team_manager_walks_a_case_from_referral_to_closure(world: World) -> None:
+    """Was: the manager became lead and assessor, "Universal" went with "Level 2: assess",
+    the lead chaired, sign-off links refused after the form, only the administrator could
+    sign off, and the case closed with its action planned and every domain red."""
+    manager, worker = client_for(world.team_manager), client_for(world.social_worker)
+    referral = refer(world)
+    screening = url("context-referral", referral.pk)
+    decision = {
+        "level": level("Universal").pk,
+        "decision": "assessment",
+        "context": world.shopping_centre.pk,
+        "reason": "Repeated concerns about the car park",
+    }
+    with nothing_written(*CASEWORK_MODELS):
+        errors = errors_of(manager.post(screening, decision).content.decode())
+    assert any("choose that decision" in e for e in errors)
+    assert any("Choose the lead" in e for e in errors)
+    decision.update(level=level("Level 2").pk, lead=world.social_worker.pk)
+    assert manager.post(screening, decision).status_code == 302
+    case = ContextCase.objects.get()
+    assert case.lead == world.social_worker and case.opened_by == world.team_manager
+
+    # The assessment: the lead assesses, and names her manager for the sign-off.
+    start = url("context-assessment-start", case.pk)
+    assert (
+        f'<option value="{world.social_worker.pk}" selected>' in worker.get(start).content.decode()
+    )
+    assert worker.post(start, {"assessor": world.social_worker.pk}).status_code == 302
+    assessment = refreshed(case).assessment
+    assert assessment.assessor == world.social_worker
+    data: dict[str, Any] = {
+        "capacity_analysis": "Willing guardians; the car park is the gap",
+        "recommendation": "conference",
+        "manager": world.team_manager.pk,
+        "then": "submit",
+    }
+    for f in assessment.findings.all():
+        data.update({f"{f.key}-concerns": "No one in the car park", f"{f.key}-rating": "red"})
+    assert worker.post(url("context-assessment", case.pk), data).status_code == 302
+    signoff = url("context-assessment-signoff", case.pk)
+    assert signoff in manager.get(url("my-work")).content.decode()
+    assert manager.post(signoff, {"outcome": "approve"}).status_code == 302
+    assert refreshed(case).status == "conference"
+
+    # The conference: the lead's manager may not chair it.
+    when = {"when": timezone.localdate().strftime("%d/%m/%Y"), "time": "00:01"}
+    schedule_url = url("context-conference-schedule", case.pk)
+    with nothing_written(*CASEWORK_MODELS):
+        response = worker.post(
+            schedule_url, {**when, "location": "Room 2", "chair": world.team_manager.pk}
+        )
+    assert any("cannot chair" in e for e in errors_of(response.content.decode()))
+    chair = {"location": "Room 2", "chair": world.other_social_worker.pk}
+    assert worker.post(schedule_url, {**when, **chair}).status_code == 302
+    record = {
+        f"worker_{world.social_worker.pk}": "attended",
+        f"worker_{world.other_social_worker.pk}": "attended",
+        "minutes": "The assessment was presented; the centre will patrol the car park.",
+        "plan_agreed": "yes",
+    }
+    assert worker.post(url("context-conference-record", case.pk), record).status_code == 302
+
+    # The plan: a goal and an action, sent to the manager by name, approved by them.
+    goal = {"statement": "Young people are safe in the car park", "measure": "Incidents"}
+    assert worker.post(url("context-goal-add", case.pk), goal).status_code == 302
+    action = {
+        "description": "Security patrol of the car park",
+        "agency": world.partner.pk,
+        "owner": world.partner_worker.pk,
+        "due_on": (timezone.localdate() + dt.timedelta(days=28)).strftime("%d/%m/%Y"),
+    }
+    assert worker.post(url("context-action-add", case.pk), action).status_code == 302
+    ask = {"manager": world.team_manager.pk}
+    assert worker.post(url("context-plan-submit", case.pk), ask).status_code == 302
+    assert (
+        manager.post(url("context-plan-approve", case.pk), {"outcome": "approve"}).status_code
+        == 302
+    )
+    case = refreshed(case)
+    assert case.plan.status == "active"
+
+    # Closing the day the plan was approved, with the action planned and every domain red.
+    plan_goal = case.plan.goals.get()
+    closure = {
+        "outcome": "improved",
+        "reason": "The centre has it in hand",
+        "manager": world.team_manager.pk,
+        f"goal_{plan_goal.pk}": "achieved",
+        **{f"rating_{f.key}": "red" for f in case.assessment.findings.all()},
+    }
+    with nothing_written(*CASEWORK_MODELS):
+        errors = errors_of(worker.post(url("context-closure", case.pk), closure).content.decode())
+    assert any("action is still open" in e for e in errors)
+    assert any("no domain is re-rated red" in e for e in errors)
+
+    # Once the action is done and the context re-rated, the named manager closes it.
+    patrol = case.plan.actions.get()
+    done = {"status": "done", "note": "Patrols ran all term"}
+    assert worker.post(url("context-action-update", case.pk, patrol.pk), done).status_code == 302
+    closure.update({f"rating_{f.key}": "green" for f in case.assessment.findings.all()})
+    assert worker.post(url("context-closure", case.pk), closure).status_code == 302
+    assert "Approve or refuse the closure" in manager.get(url("my-work")).content.decode()
+    assert manager.post(url("context-closure", case.pk), {"outcome": "approve"}).status_code == 302
+    case = refreshed(case)
+    assert case.status == "closed"
+    assert set(case.approvals.values_list("subject", "by")) == {
+        ("assessment", world.team_manager.pk),
+        ("plan", world.team_manager.pk),
+        ("closure", world.team_manager.pk),
+    }
+    html = manager.get(url("context-case", case.pk)).content.decode()
+    assert "Re-rated: Guardianship" in html and "Achieved" in html

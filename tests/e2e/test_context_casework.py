@@ -75,7 +75,11 @@ def test_a_shopping_centre_from_referral_to_review(
     assert "Choose the threshold level" in alert(page)
     checked(page)
     page.get_by_label("Level 2: context assessment", exact=False).check()
-    page.get_by_label("Level 2: assess the context").check()
+    page.get_by_label("Level 2: assess the context", exact=True).check()
+    # The lead is chosen, never assumed to be the screener.
+    page.get_by_label("Lead worker for the context case").select_option(
+        label="Test social_worker, Contextual Safeguarding Team A"
+    )
     page.get_by_label("Reason for the decision").fill("Two referrals about the same place.")
     page.get_by_role("button", name="Record the decision").click()
     assert "Decision recorded" in alert(page)
@@ -98,13 +102,17 @@ def test_a_shopping_centre_from_referral_to_review(
         "Willing guardians; the car park after 6pm is the gap."
     )
     page.get_by_label("Hold a context conference", exact=False).check()
+    # Submitted to a named manager, whose My work it lands in.
+    page.get_by_label("Manager to sign it off", exact=False).select_option(
+        label="Test team_manager, Contextual Safeguarding Team A"
+    )
     checked(page)
     page.get_by_role("button", name="Save and submit for approval").click()
     assert "Assessment submitted for approval" in alert(page)
 
-    # 4. Her manager signs it off.
+    # 4. The manager she named signs it off, from their My work.
     case_path = page.url.removeprefix(base)
-    switch_to(page, base, "team_manager", case_path)
+    switch_to(page, base, "team_manager", "/my-work/")
     page.get_by_role("link", name="Sign off the assessment").click()
     page.get_by_label("Approve the assessment").check()
     checked(page)
@@ -119,9 +127,8 @@ def test_a_shopping_centre_from_referral_to_review(
     page.get_by_label("Date").fill(yesterday.strftime("%d/%m/%Y"))
     page.get_by_label("Time").fill("10:00")
     page.get_by_label("Where").fill("Hackney Service Centre, room 2")
-    page.get_by_label("Chair").select_option(
-        label="Test team_manager, Contextual Safeguarding Team A"
-    )
+    # An independent chair: not the lead, the assessor, or their manager.
+    page.get_by_label("Chair").select_option(label="Test other_social_worker, Assessment Team B")
     checked(page)
     page.get_by_role("button", name="Save").click()
     assert "Conference scheduled" in alert(page)
@@ -164,12 +171,19 @@ def test_a_shopping_centre_from_referral_to_review(
     assert "Action added" in alert(page)
     checked(page)
 
-    # 7. The manager approves the plan; the first review is scheduled.
+    # 7. She asks her manager to approve the plan; they do; the first review is scheduled.
     plan_path = page.url.removeprefix(base)
+    page.get_by_role("link", name="Ask a manager to approve the plan").click()
+    page.get_by_label("Manager to sign it off").select_option(
+        label="Test team_manager, Contextual Safeguarding Team A"
+    )
+    checked(page)
+    page.get_by_role("button", name="Send for approval").click()
     switch_to(page, base, "team_manager", plan_path)
-    page.get_by_role("link", name="Approve the plan").click()
-    page.get_by_role("button", name="Approve the plan").click()
-    assert "Plan approved" in alert(page)
+    page.get_by_role("link", name="Sign off the plan").click()
+    page.get_by_label("Approve the plan").check()
+    page.get_by_role("button", name="Save decision").click()
+    assert "Plan signed off" in alert(page)
 
     # 8. The review, on schedule.
     switch_to(page, base, "social_worker", plan_path)
