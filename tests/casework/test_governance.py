@@ -12,6 +12,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from locus.access import context_cases as policies
@@ -462,3 +464,47 @@ def test_a_team_manager_walks_a_case_from_referral_to_closure(world: World) -> N
     }
     html = manager.get(url("context-case", case.pk)).content.decode()
     assert "Re-rated: Guardianship" in html and "Achieved" in html
+
+
+PERSONAS = (
+    "social_worker",
+    "teammate",
+    "team_manager",
+    "other_social_worker",
+    "yjs_worker",
+    "police_analyst",
+    "school_dsl",
+    "partner_worker",
+    "auditor",
+    "admin",
+)
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_who_signs_off_and_who_chairs_persona_by_persona(world: World, name: str) -> None:
+    """Sign-off: only the manager asked (team_manager). Chair: anyone active in casework but
+    the lead/assessor (social_worker) and their team's manager (team_manager)."""
+    case = submitted_case(world)
+    worker = world.persona(name)
+    assert policies.can_sign_off(worker, case, "assessment") is (name == "team_manager")
+    page = client_for(worker).get(url("context-assessment-signoff", case.pk))
+    assert page.status_code == (200 if name == "team_manager" else 404)
+    chairs = {"teammate", "other_social_worker", "yjs_worker", "school_dsl", "partner_worker"}
+    assert policies.can_chair(worker, case) is (name in chairs)
+
+
+def test_the_case_page_s_queries_do_not_grow_with_sign_offs_and_revisions(world: World) -> None:
+    case = submitted_case(world)
+    client = client_for(world.team_manager)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url("context-case", case.pk)).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = queries()
+    for name in ("Complex", "Level 2", "Complex"):
+        services.threshold_revise(
+            actor=world.social_worker, case=refreshed(case), level=level(name), reason="Review"
+        )
+    assert queries() == before
