@@ -25,7 +25,7 @@ from locus.casework.models import (
     SignOffRequest,
     ThresholdRevision,
 )
-from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
+from locus.common.errors import NotPermitted, ValidationFailed
 from tests.casework.helpers import (
     CASEWORK_MODELS,
     active_case,
@@ -43,7 +43,7 @@ from tests.casework.helpers import (
     submitted_case,
 )
 from tests.cocase.test_views import errors_of, url
-from tests.factories import World, client_for, make_worker, nothing_written
+from tests.factories import World, client_for, last_change, make_worker, nothing_written
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +121,10 @@ def test_the_threshold_is_revised_with_a_reason_and_the_history_shows(world: Wor
         level("Complex"),
         world.social_worker,
     )
+    assert last_change(revision).actor == world.social_worker  # audited
+    change = last_change(refreshed(case))
+    assert change.before["threshold_level_id"] == level("Level 2").pk
+    assert change.after["threshold_level_id"] == level("Complex").pk
     html = client_for(world.team_manager).get(url("context-case", case.pk)).content.decode()
     assert "Threshold history" in html and "Two more robberies" in html
     with pytest.raises(NotPermitted):
@@ -228,8 +232,26 @@ def test_a_level_that_asks_for_it_sends_the_screening_for_sign_off(world: World)
         manager=second,
         reason="The screening's manager should not sign both",
     )
-    with pytest.raises(InvalidTransition, match="screening decision"):
+    # The assessment waits for the screening: no sign-off page, no sign-off.
+    assert client_for(second).get(url("context-assessment-signoff", case.pk)).status_code == 404
+    with pytest.raises(NotPermitted):
         services.assessment_approve(actor=second, assessment=case.assessment)
+    # Not agreed: the team asks again (the page says so), and then it is agreed.
+    with pytest.raises(ValidationFailed):
+        services.screening_sign_off(actor=world.team_manager, case=case, approve=False)
+    services.screening_sign_off(
+        actor=world.team_manager, case=case, approve=False, note="Level 2 is enough"
+    )
+    html = client_for(world.social_worker).get(url("context-case", case.pk)).content.decode()
+    assert url("context-screening-ask", case.pk) in html
+    services.threshold_revise(
+        actor=world.social_worker, case=case, level=level("Level 2"), reason="As the manager said"
+    )
+    ask = {"manager": world.team_manager.pk}
+    assert (
+        client_for(world.social_worker).post(url("context-screening-ask", case.pk), ask).status_code
+        == 302
+    )
     services.screening_sign_off(actor=world.team_manager, case=case, approve=True)
     services.assessment_approve(actor=second, assessment=case.assessment)
 

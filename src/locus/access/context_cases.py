@@ -211,9 +211,24 @@ def open_sign_off(case: ContextCase, subject: str) -> SignOffRequest | None:
     )
 
 
+def screening_unsigned(case: ContextCase) -> bool:
+    """The case's level asked for its screening to be signed off, and it is not (yet)."""
+    if not SignOffRequest.objects.filter(case=case, subject=ApprovalSubject.SCREENING).exists():
+        return False
+    return not case.approvals.filter(subject=ApprovalSubject.SCREENING, outcome="approved").exists()
+
+
 def can_sign_off(worker: Worker, case: ContextCase, subject: str) -> bool:
-    """Only the manager a sign-off was asked of, while they are still eligible."""
+    """Only the manager a sign-off was asked of, while they are still eligible. An
+    assessment waits for its case's screening sign-off, where the level asks for one."""
     request = open_sign_off(case, subject)
+    if (
+        request is not None
+        and subject == ApprovalSubject.ASSESSMENT
+        and request.manager_id == worker.pk
+        and screening_unsigned(case)
+    ):
+        return False
     return (
         request is not None
         and request.manager_id == worker.pk

@@ -286,6 +286,16 @@ class CaseView:
         return bool(self.can_sign)
 
     @property
+    def screening_to_ask_again(self) -> bool:
+        """The screening sign-off was not agreed, and nobody has been asked again yet."""
+        screening = [a for a in self.approvals if a.subject == ApprovalSubject.SCREENING]
+        return (
+            bool(screening)
+            and not any(a.outcome == "approved" for a in screening)
+            and ApprovalSubject.SCREENING not in self.waiting_for
+        )
+
+    @property
     def waiting_for(self) -> dict[str, SignOffRequest]:
         """The open sign-off of each subject."""
         return {r.subject: r for r, _ in self.sign_offs}

@@ -426,7 +426,9 @@ def screening_ask(*, actor: Worker, case: ContextCase, manager: Worker | None) -
     or to another manager)."""
     _work(actor, case)
     _lock(case)
-    if not _screening_unsigned(case):
+    if not policies.screening_unsigned(case) or policies.open_sign_off(
+        case, ApprovalSubject.SCREENING
+    ):
         raise InvalidTransition("This case's screening needs no sign-off now")
     problems = Problems()
     _check_manager(problems, actor, case, ApprovalSubject.SCREENING, manager)
@@ -699,10 +701,6 @@ def assessment_approve(
     _lock(assessment)
     _lock(case)
     status = ASSESSMENT_MACHINE.after(assessment.status, "approve")
-    if _screening_unsigned(case):
-        raise InvalidTransition(
-            "The screening decision that opened this case is not signed off yet"
-        )
     problems = Problems()
     note = _text(problems, "note", note, "", required=False)
     problems.raise_if_any()
@@ -741,15 +739,6 @@ def assessment_return(
     return save_changes(
         actor=actor, obj=assessment, fields={"status": status, "submitted_at": None}
     )
-
-
-def _screening_unsigned(case: ContextCase) -> bool:
-    """The case's level asked for the screening to be signed off, and it is not (yet)."""
-    if not case.sign_offs.filter(subject=ApprovalSubject.SCREENING).exists():
-        return False
-    return not case.approvals.filter(
-        subject=ApprovalSubject.SCREENING, outcome=ApprovalOutcome.APPROVED
-    ).exists()
 
 
 # --- Conference ------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ urlpatterns = [
         views.screening_signoff,
         name="context-screening-signoff",
     ),
+    path("<int:case_id>/screening/ask/", views.screening_ask, name="context-screening-ask"),
     path(
         "<int:case_id>/sign-offs/<int:request_id>/reassign/",
         views.sign_off_reassign,

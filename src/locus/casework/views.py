@@ -1008,6 +1008,23 @@ def screening_signoff(request: AuthedRequest, case_id: int) -> HttpResponse:
     )
 
 
+def screening_ask(request: AuthedRequest, case_id: int) -> HttpResponse:
+    return _case_step(
+        request,
+        case_id,
+        allowed=policies.can_work_case,
+        form=_managers_form(request, ApprovalSubject.SCREENING),
+        step=lambda case, form: services.screening_ask(
+            actor=request.user, case=case, manager=form.chosen("manager")
+        ),
+        done="The screening decision has gone to the manager for sign-off",
+        heading="Ask a manager to sign off the screening decision",
+        intro="The screening decision was not agreed. Revise the threshold first if it "
+        "should change.",
+        button="Send for sign-off",
+    )
+
+
 def sign_off_reassign(request: AuthedRequest, case_id: int, request_id: int) -> HttpResponse:
     viewer = request.user
     case = policies.access_case(viewer, case_id)
