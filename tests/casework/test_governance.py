@@ -530,3 +530,23 @@ def test_the_case_page_s_queries_do_not_grow_with_sign_offs_and_revisions(world:
             actor=world.social_worker, case=refreshed(case), level=level(name), reason="Review"
         )
     assert queries() == before
+
+
+def test_nobody_passes_a_sign_off_to_themselves_or_from_outside_the_team(world: World) -> None:
+    """The reassignment is not a way round the four eyes: only an eligible manager receives
+    it, and only the case's team (or the manager asked) passes it on."""
+    case = submitted_case(world)
+    asked = SignOffRequest.objects.get(case=case, subject="assessment")
+    for receiver in (world.social_worker, world.teammate, world.team_manager, world.admin):
+        with nothing_written(*CASEWORK_MODELS), pytest.raises(ValidationFailed):
+            services.sign_off_reassign(
+                actor=world.social_worker, request=asked, manager=receiver, reason="Away"
+            )
+    second = second_manager(world)
+    for outsider in (world.other_social_worker, world.police_analyst, world.auditor):
+        with nothing_written(*CASEWORK_MODELS), pytest.raises(NotPermitted):
+            services.sign_off_reassign(actor=outsider, request=asked, manager=second, reason="x")
+    page = url("context-signoff-reassign", case.pk, asked.pk)
+    assert client_for(world.other_social_worker).get(page).status_code == 404
+    html = client_for(world.social_worker).get(page).content.decode()
+    assert f'value="{second.pk}"' in html and f'value="{world.team_manager.pk}"' not in html
