@@ -615,6 +615,15 @@ class PlanChildForm(CaseworkForm):
 # --- Review and closure ------------------------------------------------------------------------
 
 
+def goal_answers(data: dict[str, Any], goals: Sequence[PlanGoal]) -> dict[int, ProgressInput]:
+    """The progress (or outcome) given for each goal, with its note: ``goal_<id>`` fields."""
+    return {
+        g.pk: ProgressInput(data.get(f"goal_{g.pk}", ""), data.get(f"goal_{g.pk}_note", ""))
+        for g in goals
+        if data.get(f"goal_{g.pk}")
+    }
+
+
 class ReviewForm(CaseworkForm):
     held_on = date_field("Date of the review")
     summary = text_field("Summary", "Summarise the review")
@@ -640,12 +649,7 @@ class ReviewForm(CaseworkForm):
         self.fields = {"held_on": fields.pop("held_on"), **progress, **fields}
 
     def progress(self) -> dict[int, ProgressInput]:
-        data = self.cleaned_data
-        return {
-            g.pk: ProgressInput(data.get(f"goal_{g.pk}", ""), data.get(f"goal_{g.pk}_note", ""))
-            for g in self.goals
-            if data.get(f"goal_{g.pk}")
-        }
+        return goal_answers(self.cleaned_data, self.goals)
 
 
 class ClosureRequestForm(ManagerForm):
@@ -707,9 +711,4 @@ class ClosureRequestForm(ManagerForm):
         return {f.key: data.get(f"rating_{f.key}", "") for f in self.findings}
 
     def goal_outcomes(self) -> dict[int, ProgressInput]:
-        data = self.cleaned_data
-        return {
-            g.pk: ProgressInput(data.get(f"goal_{g.pk}", ""), data.get(f"goal_{g.pk}_note", ""))
-            for g in self.goals
-            if data.get(f"goal_{g.pk}")
-        }
+        return goal_answers(self.cleaned_data, self.goals)
