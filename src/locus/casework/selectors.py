@@ -298,7 +298,7 @@ class CaseView:
     @property
     def waiting_for(self) -> dict[str, SignOffRequest]:
         """The open sign-off of each subject."""
-        return {r.subject: r for r, _ in self.sign_offs}
+        return {r.subject: r for r, _can_pass in self.sign_offs}
 
     @property
     def closure_ratings(self) -> list[tuple[str, str]]:
