@@ -476,6 +476,8 @@ def test_a_team_manager_walks_a_case_from_referral_to_closure(world: World) -> N
     closure.update({f"rating_{f.key}": "green" for f in case.assessment.findings.all()})
     assert worker.post(url("context-closure", case.pk), closure).status_code == 302
     assert "Approve or refuse the closure" in manager.get(url("my-work")).content.decode()
+    decision_page = manager.get(url("context-closure", case.pk)).content.decode()
+    assert "Re-rated Guardianship: green" in decision_page  # the evidence, where they decide
     assert manager.post(url("context-closure", case.pk), {"outcome": "approve"}).status_code == 302
     case = refreshed(case)
     assert case.status == "closed"

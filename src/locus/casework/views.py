@@ -57,7 +57,9 @@ from locus.casework.models import (
     DomainFinding,
     GoalStatus,
     PlanAction,
+    PlanGoal,
     PlanReview,
+    Progress,
     ReferralStatus,
     ReviewDecision,
     ReviewStatus,
@@ -908,6 +910,24 @@ def _decide_closure(case: ContextCase, data: dict[str, Any], actor: Worker) -> A
     return services.closure_refuse(actor=actor, case=case, note=data.get("note", ""))
 
 
+def _closure_evidence(case: ContextCase) -> str:
+    """What the manager decides on: the outcome and reason, each domain re-rated (or why
+    not), and the outcome against each goal, as the closure request gave them."""
+    lines = [f"{case.get_closure_outcome_display()}. {case.closure_reason}"]
+    titles = dict(DomainFinding.objects.filter(assessment__case=case).values_list("key", "title"))
+    ratings = case.closure_ratings or {}
+    lines += [f"Re-rated {titles.get(k, k)}: {v}" for k, v in ratings.items()]
+    if case.closure_no_rating_reason:
+        lines.append(f"Not re-rated: {case.closure_no_rating_reason}")
+    outcomes = case.closure_goal_outcomes or {}
+    labels = dict(Progress.choices)
+    for goal in PlanGoal.objects.filter(plan__case=case).order_by("order"):
+        given = outcomes.get(str(goal.pk))
+        if given:
+            lines.append(f"Goal: {goal.statement}: {labels.get(given['progress'], '')}")
+    return "\n".join(lines)
+
+
 def _closure_form(request: AuthedRequest, case: ContextCase) -> ClosureRequestForm:
     """The closure request, with a rating for each domain assessed and an outcome for each
     goal of the plan (none when there is no plan)."""
@@ -933,7 +953,7 @@ def closure(request: AuthedRequest, case_id: int) -> HttpResponse:
             step=lambda c, form: _decide_closure(c, form.cleaned_data, request.user),
             done="Closure decided",
             heading="Decide on closing the case",
-            intro=f"{case.get_closure_outcome_display()}. {case.closure_reason}",
+            intro=_closure_evidence(case),
             button="Save decision",
         )
     return _case_step(
