@@ -87,6 +87,7 @@ def screen(world: World, referral: Referral, **fields: Any) -> Referral:
         "level": level("Level 2"),
         "decision": "assessment",
         "reason": "Several referrals about the centre: assess it as a context.",
+        "lead": world.social_worker,
     }
     values.update(fields)
     return services.referral_screen(**values)
@@ -133,7 +134,9 @@ def submit(world: World, case: ContextCase, **fill_fields: Any) -> ContextCase:
     """social_worker starts, fills in and submits the case's assessment."""
     services.assessment_start(actor=world.social_worker, assessment=case.assessment)
     fill(world, case.assessment, **fill_fields)
-    services.assessment_submit(actor=world.social_worker, assessment=case.assessment)
+    services.assessment_submit(
+        actor=world.social_worker, assessment=case.assessment, manager=world.team_manager
+    )
     return refreshed(case)
 
 
@@ -168,14 +171,16 @@ def schedule(
         conference=conference,
         when=when or timezone.now() - dt.timedelta(days=1),
         location="Hackney Service Centre, room 2",
-        chair=world.team_manager,
+        # Independent of the case: not its lead or assessor (social_worker) or their manager.
+        chair=world.other_social_worker,
     )
 
 
 def attendees(world: World) -> list[AttendeeInput]:
     return [
         AttendeeInput(attendance="attended", worker=world.social_worker),
-        AttendeeInput(attendance="attended", worker=world.team_manager, role="Chair"),
+        AttendeeInput(attendance="attended", worker=world.other_social_worker, role="Chair"),
+        AttendeeInput(attendance="attended", worker=world.team_manager),
         AttendeeInput(attendance="attended", worker=world.partner_worker),
         AttendeeInput(
             attendance="attended",
@@ -228,10 +233,44 @@ def add_action(world: World, plan: ContextPlan, **fields: Any) -> PlanAction:
     return services.action_add(**values)
 
 
+def submit_plan(world: World, case: ContextCase) -> ContextCase:
+    """social_worker asks team_manager to approve the plan."""
+    services.plan_submit(actor=world.social_worker, plan=case.plan, manager=world.team_manager)
+    return refreshed(case)
+
+
 def active_case(world: World) -> ContextCase:
-    case = planned_case(world)
+    case = submit_plan(world, planned_case(world))
     services.plan_approve(actor=world.team_manager, plan=case.plan)
     return refreshed(case)
+
+
+def finish_actions(world: World, case: ContextCase, status: str = "done") -> None:
+    for action in PlanAction.objects.filter(plan__case=case).exclude(
+        status__in=("done", "stopped")
+    ):
+        services.action_update(
+            actor=world.social_worker, action=action, status=status, note="Finished: patrols ran"
+        )
+
+
+def request_closure(world: World, case: ContextCase, **fields: Any) -> ContextCase:
+    """social_worker asks team_manager to close the case, with the closure's evidence: every
+    domain re-rated green and each goal achieved (the actions must be finished first)."""
+    values: dict[str, Any] = {
+        "actor": world.social_worker,
+        "case": case,
+        "outcome": "improved",
+        "reason": "The goals are met: no incident at the centre this quarter.",
+        "manager": world.team_manager,
+        "ratings": {f.key: "green" for f in DomainFinding.objects.filter(assessment__case=case)},
+        "goal_outcomes": {
+            g.pk: ProgressInput("achieved", "No incidents")
+            for g in PlanGoal.objects.filter(plan__case=case)
+        },
+    }
+    values.update(fields)
+    return services.closure_request(**values)
 
 
 def review(world: World, case: ContextCase, decision: str = "continue", **fields: Any) -> Any:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from locus.casework.models import ContextCase, PlanAction, Referral
+from locus.access import context_cases as policies
+from locus.casework.models import Approval, ContextCase, PlanAction, Referral, SignOffRequest
 from locus.common.services import today
 from locus.demo.casework import add_demo_context_cases
 from locus.demo.generator import generate_borough
@@ -32,6 +33,21 @@ def test_the_demo_has_a_context_case_at_every_stage() -> None:
     assert closed.status == "closed" and closed.closure_outcome == "improved"
     assert closed.closed_on < today()
     assert closed.approvals.filter(subject="closure", outcome="approved").exists()
+    # The closure's evidence: every domain re-rated, the outcome against each goal.
+    assert set(closed.closure_ratings) == set(
+        closed.assessment.findings.values_list("key", flat=True)
+    )
+    assert set(closed.closure_goal_outcomes) == {str(g.pk) for g in closed.plan.goals.all()}
+    # Every sign-off was asked of a named manager, who gave it; none by an administrator.
+    asked = SignOffRequest.objects.filter(case__in=cases)
+    assert asked.count() == 5 and not asked.filter(decided_at__isnull=True).exists()
+    for approval in Approval.objects.filter(case__in=cases):
+        assert approval.by.role == "manager"
+        assert asked.filter(case=approval.case, subject=approval.subject, manager=approval.by)
+    # Leads and chairs under the rules: the lead is not the chair nor their manager.
+    for case in cases:
+        for conference in case.conferences.all():
+            assert policies.can_chair(conference.chair, case)
     fields = by_place["Marsh Lane Fields"]
     assert fields.status == "assessment" and fields.assessment.status == "in_progress"
     assert fields.assessment.findings.exclude(rating="").count() == 2

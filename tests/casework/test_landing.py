@@ -16,9 +16,10 @@ from locus.common.services import today
 from tests.casework.helpers import (
     CASEWORK_MODELS,
     active_case,
+    finish_actions,
     planned_case,
     refreshed,
-    review,
+    request_closure,
 )
 from tests.factories import World, changes_for, nothing_written
 
@@ -71,7 +72,8 @@ def test_a_draft_plan_takes_no_landed_actions(world: World) -> None:
 
 def test_a_closed_case_takes_no_landed_actions(world: World) -> None:
     case = active_case(world)
-    review(world, case, "close")
+    finish_actions(world, case)
+    request_closure(world, case)
     services.closure_approve(actor=world.team_manager, case=refreshed(case))
     with (
         nothing_written(*CASEWORK_MODELS),

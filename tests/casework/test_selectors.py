@@ -106,13 +106,12 @@ def test_my_work_is_due_and_overdue_for_me_and_my_team(world: World) -> None:
     assert dates == sorted(dates)
 
 
-def test_a_manager_s_my_work_holds_the_sign_offs_waiting(world: World) -> None:
+def test_a_manager_s_my_work_holds_the_sign_offs_asked_of_them(world: World) -> None:
     submitted_case(world)
     items = selectors.my_work(viewer=world.team_manager)
-    assert "Approve the assessment" in {i.what for i in items}
-    assert "Approve the assessment" not in {
-        i.what for i in selectors.my_work(viewer=world.social_worker)
-    }
+    assert "Sign off the assessment" in {i.what for i in items}
+    for other in (world.social_worker, world.admin):
+        assert "Sign off the assessment" not in {i.what for i in selectors.my_work(viewer=other)}
 
 
 def test_my_work_holds_my_panel_actions_and_panels_due_for_review(world: World) -> None:

@@ -114,6 +114,7 @@ def test_screening_through_the_form_opens_the_case(world: World) -> None:
             "level": level("Level 2").pk,
             "decision": "assessment",
             "context": world.shopping_centre.pk,
+            "lead": world.social_worker.pk,
             "reason": "Repeated concerns",
         },
     )
@@ -153,9 +154,10 @@ def test_the_assessment_form_is_built_from_the_template_data(world: World) -> No
 def test_saving_and_submitting_through_the_form(world: World) -> None:
     case = open_case(world)
     assessment = services.assessment_start(actor=world.social_worker, assessment=case.assessment)
-    data: dict[str, str] = {
+    data: dict[str, Any] = {
         "capacity_analysis": "Willing guardians",
         "recommendation": "conference",
+        "manager": world.team_manager.pk,
         "then": "submit",
     }
     for f in assessment.findings.all():
@@ -183,10 +185,10 @@ def test_submitting_an_unfinished_assessment_names_each_domain(world: World) -> 
 def test_a_move_the_state_does_not_allow_is_explained(world: World) -> None:
     case = assessed_case(world)
     with nothing_written(*CASEWORK_MODELS):
-        response = client_for(world.team_manager).post(
-            url("context-assessment-signoff", case.pk), {"outcome": "approve"}
+        response = client_for(world.social_worker).post(
+            url("context-assessment-start", case.pk), {"assessor": world.social_worker.pk}
         )
-    assert "This assessment is approved: you cannot approve it now" in errors_of(
+    assert "This assessment is approved: you cannot start it again" in errors_of(
         response.content.decode()
     )
 

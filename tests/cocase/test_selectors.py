@@ -56,7 +56,9 @@ def test_children_are_linked_by_association_group_or_incident(world: World) -> N
 def test_an_ended_link_links_no_more(world: World) -> None:
     association = associate(world, world.other_child, world.csc_child)
     assert linked_child_ids(world.social_worker, [world.other_child.pk]) == {world.other_child.pk}
-    association_end(actor=world.system, association=association, valid_until=START)
+    association_end(
+        actor=world.system, association=association, valid_until=START, reason="Moved away"
+    )
     membership = world.yjs_child.memberships.get(group=world.group)
     membership_end(actor=world.system, membership=membership, until=START + dt.timedelta(days=1))
     assert (

@@ -1,5 +1,5 @@
 """A context case in a real browser, from a partner's referral about a shopping centre to the
-first review of its plan, with an accessibility check on each page."""
+first review of its plan and its closure, with an accessibility check on each page."""
 
 from __future__ import annotations
 
@@ -48,7 +48,29 @@ def checked(page: Any) -> None:
     assert axe_violations(page) == []
 
 
-def test_a_shopping_centre_from_referral_to_review(
+DOMAINS = (
+    "Young people's strengths and needs",
+    "Guardianship",
+    "Resources, physical environment and policy",
+)
+
+
+def ask_to_close(page: Any) -> None:
+    """The closure form: the outcome, each domain re-rated, the goal's outcome, the manager."""
+    page.get_by_label("Stepped down to Level 1 work", exact=False).check()
+    page.get_by_label("Why can the case close?").fill("Universal partners carry it on.")
+    for domain in DOMAINS:
+        page.get_by_role("group", name=f"Rating now: {domain}").get_by_label("Green").check()
+    page.get_by_role("group", name="Outcome: Young people are safe").get_by_label(
+        "Improving"
+    ).check()
+    page.get_by_label("Manager to sign off the closure").select_option(
+        label="Test team_manager, Contextual Safeguarding Team A"
+    )
+    page.get_by_role("button", name="Ask to close").click()
+
+
+def test_a_shopping_centre_from_referral_to_closure(
     page: Any, live_server: Any, world: World
 ) -> None:
     base = live_server.url
@@ -75,7 +97,11 @@ def test_a_shopping_centre_from_referral_to_review(
     assert "Choose the threshold level" in alert(page)
     checked(page)
     page.get_by_label("Level 2: context assessment", exact=False).check()
-    page.get_by_label("Level 2: assess the context").check()
+    page.get_by_label("Level 2: assess the context", exact=True).check()
+    # The lead is chosen, never assumed to be the screener.
+    page.get_by_label("Lead worker for the context case").select_option(
+        label="Test social_worker, Contextual Safeguarding Team A"
+    )
     page.get_by_label("Reason for the decision").fill("Two referrals about the same place.")
     page.get_by_role("button", name="Record the decision").click()
     assert "Decision recorded" in alert(page)
@@ -86,11 +112,7 @@ def test_a_shopping_centre_from_referral_to_review(
     checked(page)
     page.get_by_role("button", name="Start the assessment").click()
     assert "Assessment started" in alert(page)
-    for domain in (
-        "Young people's strengths and needs",
-        "Guardianship",
-        "Resources, physical environment and policy",
-    ):
+    for domain in DOMAINS:
         page.get_by_label(f"Strengths: {domain}").fill("Staff know the young people")
         page.get_by_label(f"Concerns: {domain}").fill("Nobody covers the car park")
         page.get_by_role("group", name=f"Rating: {domain}").get_by_label("Amber").check()
@@ -98,13 +120,17 @@ def test_a_shopping_centre_from_referral_to_review(
         "Willing guardians; the car park after 6pm is the gap."
     )
     page.get_by_label("Hold a context conference", exact=False).check()
+    # Submitted to a named manager, whose My work it lands in.
+    page.get_by_label("Manager to sign it off", exact=False).select_option(
+        label="Test team_manager, Contextual Safeguarding Team A"
+    )
     checked(page)
     page.get_by_role("button", name="Save and submit for approval").click()
     assert "Assessment submitted for approval" in alert(page)
 
-    # 4. Her manager signs it off.
+    # 4. The manager she named signs it off, from their My work.
     case_path = page.url.removeprefix(base)
-    switch_to(page, base, "team_manager", case_path)
+    switch_to(page, base, "team_manager", "/my-work/")
     page.get_by_role("link", name="Sign off the assessment").click()
     page.get_by_label("Approve the assessment").check()
     checked(page)
@@ -119,9 +145,8 @@ def test_a_shopping_centre_from_referral_to_review(
     page.get_by_label("Date").fill(yesterday.strftime("%d/%m/%Y"))
     page.get_by_label("Time").fill("10:00")
     page.get_by_label("Where").fill("Hackney Service Centre, room 2")
-    page.get_by_label("Chair").select_option(
-        label="Test team_manager, Contextual Safeguarding Team A"
-    )
+    # An independent chair: not the lead, the assessor, or their manager.
+    page.get_by_label("Chair").select_option(label="Test other_social_worker, Assessment Team B")
     checked(page)
     page.get_by_role("button", name="Save").click()
     assert "Conference scheduled" in alert(page)
@@ -164,12 +189,19 @@ def test_a_shopping_centre_from_referral_to_review(
     assert "Action added" in alert(page)
     checked(page)
 
-    # 7. The manager approves the plan; the first review is scheduled.
+    # 7. She asks her manager to approve the plan; they do; the first review is scheduled.
     plan_path = page.url.removeprefix(base)
+    page.get_by_role("link", name="Ask a manager to approve the plan").click()
+    page.get_by_label("Manager to sign it off").select_option(
+        label="Test team_manager, Contextual Safeguarding Team A"
+    )
+    checked(page)
+    page.get_by_role("button", name="Send for approval").click()
     switch_to(page, base, "team_manager", plan_path)
-    page.get_by_role("link", name="Approve the plan").click()
-    page.get_by_role("button", name="Approve the plan").click()
-    assert "Plan approved" in alert(page)
+    page.get_by_role("link", name="Sign off the plan").click()
+    page.get_by_label("Approve the plan").check()
+    page.get_by_role("button", name="Save decision").click()
+    assert "Plan signed off" in alert(page)
 
     # 8. The review, on schedule.
     switch_to(page, base, "social_worker", plan_path)
@@ -189,4 +221,28 @@ def test_a_shopping_centre_from_referral_to_review(
     # The partner sees the case it is part of, and its own action on the plan.
     switch_to(page, base, "partner_worker", "/my-work/")
     assert "Security patrol of the car park" in page.get_by_role("main").inner_text()
+    checked(page)
+
+    # 9. Closure: refused while the action is open; then, with the action done, every
+    # domain re-rated and the goal's outcome, asked of the manager, who approves it.
+    switch_to(page, base, "social_worker", case_path + "closure/")
+    checked(page)
+    ask_to_close(page)
+    assert "1 action is still open" in alert(page)
+    checked(page)
+    page.goto(base + plan_path)
+    page.get_by_role("link", name="Update this action").click()
+    page.get_by_label("Done").check()
+    page.get_by_label("What has happened").fill("Patrols ran all term.")
+    page.get_by_role("button", name="Save update").click()
+    page.goto(base + case_path + "closure/")
+    ask_to_close(page)
+    assert "Closure sent to the manager for approval" in alert(page)
+    checked(page)
+    switch_to(page, base, "team_manager", "/my-work/")
+    page.get_by_role("link", name="Approve or refuse the closure").click()
+    page.get_by_label("Approve the closure").check()
+    page.get_by_role("button", name="Save decision").click()
+    assert "Closure decided" in alert(page)
+    assert "Re-rated: Guardianship" in page.get_by_role("main").inner_text()
     checked(page)

@@ -17,7 +17,7 @@ from locus.casework.reference import ensure_reference_data
 from locus.common.errors import InvalidTransition, ValidationFailed
 from locus.panels.models import AgendaItem, PanelAction, PanelMeeting
 from locus.panels.services import panel_action_update, panel_close
-from tests.casework.helpers import active_case, planned_case
+from tests.casework.helpers import active_case, finish_actions, planned_case, request_closure
 from tests.factories import World, changes_for, client_for, nothing_written
 from tests.panels.helpers import PANEL_MODELS, act, add, held
 from tests.profiles.pages import url
@@ -64,9 +64,8 @@ def test_a_plan_still_in_draft_does_not_take_the_panel_s_actions(world: World) -
 
 def test_a_closed_case_s_plan_gains_no_actions(world: World) -> None:
     case = active_case(world)
-    casework.closure_request(
-        actor=world.social_worker, case=case, outcome="improved", reason="Goals met"
-    )
+    finish_actions(world, case)
+    request_closure(world, case)
     casework.closure_approve(actor=world.team_manager, case=ContextCase.objects.get(pk=case.pk))
     before = PlanAction.objects.count()
     action = act(world, _centre(world)[1])

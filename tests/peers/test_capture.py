@@ -203,7 +203,12 @@ def test_change_keeps_history_and_the_list_shows_both(world: World) -> None:
     changed_on = START + dt.timedelta(days=30)
     response = client.post(
         url,
-        _form(nature="risk", peer_role="leading", valid_from=changed_on.strftime("%d/%m/%Y")),
+        _form(
+            nature="risk",
+            peer_role="leading",
+            valid_from=changed_on.strftime("%d/%m/%Y"),
+            reason="Police intelligence: he now leads the group",
+        ),
     )
     assert response.status_code == 302
     old.refresh_from_db()
@@ -214,6 +219,8 @@ def test_change_keeps_history_and_the_list_shows_both(world: World) -> None:
     current, past = html.split("Ended and changed relationships")
     assert "Presents risk" in current and "Protective" not in current
     assert "Protective" in past and "changed" in past
+    # The history says who changed it, and why.
+    assert "by Test social_worker" in past and "Police intelligence: he now leads the group" in past
 
 
 def test_change_with_a_date_before_the_start_names_the_field(world: World) -> None:
@@ -247,24 +254,57 @@ def test_end_keeps_the_record_and_refuses_bad_dates(world: World) -> None:
         "The end date must not be in the future",
     )
     _refused(client, url, {"valid_until": ""}, "valid_until", "Enter the date it ended")
-    assert client.post(url, {"valid_until": DAY}).status_code == 302
+    _refused(
+        client,
+        url,
+        {"valid_until": DAY},
+        "reason",
+        "Say why the relationship record ends or changes",
+    )
+    assert client.post(url, {"valid_until": DAY, "reason": "They moved away"}).status_code == 302
     association.refresh_from_db()
     assert association.valid_until == START
     assert Association.objects.count() == 1  # ended, not deleted
     _refused(
-        client, url, {"valid_until": DAY}, "valid_until", "This relationship has already ended"
+        client,
+        url,
+        {"valid_until": DAY, "reason": "Again"},
+        "valid_until",
+        "This relationship has already ended",
     )
 
 
-def test_a_peer_the_worker_may_not_see_can_be_ended_but_not_changed(world: World) -> None:
+def test_a_peer_the_worker_may_not_see_is_neither_ended_nor_changed_by_her(world: World) -> None:
+    """Was: ended (not changed) by any worker of either child. Now: someone else's record
+    about a peer she may not see is not hers to end: no link, and 404 if she tries."""
     association = _known(world, other=world.yjs_child)
     client = client_for(world.social_worker)
     html = client.get(_url("person-peers", world)).content.decode()
     assert "YY (not in your scope)" in html and "Yjschild" not in html
     assert _url("person-peer-change", world, association.pk) not in html
+    assert _url("person-peer-end", world, association.pk) not in html
     assert client.get(_url("person-peer-change", world, association.pk)).status_code == 404
+    assert client.get(_url("person-peer-end", world, association.pk)).status_code == 404
+    with nothing_written(Association):
+        response = client.post(
+            _url("person-peer-end", world, association.pk),
+            {"valid_until": DAY, "reason": "Not my record"},
+        )
+    assert response.status_code == 404
+
+
+def test_the_recorder_ends_her_own_record_about_a_peer_she_may_not_see(world: World) -> None:
+    association = _known(world, other=world.yjs_child)
+    association.recorded_by = world.social_worker
+    association.save()
+    client = client_for(world.social_worker)
     end = client.get(_url("person-peer-end", world, association.pk)).content.decode()
     assert "YY (not in your scope)" in end and "Yjschild" not in end
+    response = client.post(
+        _url("person-peer-end", world, association.pk),
+        {"valid_until": DAY, "reason": "Recorded against the wrong young person"},
+    )
+    assert response.status_code == 302
 
 
 @pytest.mark.parametrize(

@@ -145,9 +145,15 @@ def test_as_at_shows_the_map_as_it_stood_then(world: World) -> None:
         nature="risk",
         source="police",
         confidence="high",
+        reason="Police intelligence",
     )
     later = link(w, w.csc_child, w.pupil, valid_from=early + dt.timedelta(days=5))
-    association_end(actor=w.system, association=later, valid_until=early + dt.timedelta(days=6))
+    association_end(
+        actor=w.system,
+        association=later,
+        valid_until=early + dt.timedelta(days=6),
+        reason="They moved apart",
+    )
 
     def natures_on(day: dt.date) -> dict[str, str]:
         pmap = draw(w, w.admin, as_at=day)

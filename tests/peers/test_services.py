@@ -157,7 +157,7 @@ def test_association_record_refuses_a_duplicate_open_pair(world: World, reverse:
 
 def test_a_new_association_may_follow_an_ended_one(world: World) -> None:
     first = _associate(world)
-    association_end(actor=world.social_worker, association=first, valid_until=START)
+    association_end(actor=world.social_worker, association=first, valid_until=START, reason=REASON)
     second = _associate(world, nature="risk", valid_from=START + dt.timedelta(days=1))
     assert second.pk != first.pk
 
@@ -181,18 +181,90 @@ def test_a_teammate_who_sees_the_child_may_record_about_them(world: World) -> No
     assert association.recorded_by == world.teammate
 
 
-def test_association_end_keeps_the_record(world: World) -> None:
+REASON = "Her worker at the YOT says they no longer meet"
+
+
+def test_association_end_keeps_the_record_with_who_ended_it_and_why(world: World) -> None:
     association = _associate(world)
     end = START + dt.timedelta(days=5)
-    association_end(actor=world.social_worker, association=association, valid_until=end)
+    association_end(
+        actor=world.social_worker, association=association, valid_until=end, reason=REASON
+    )
     association.refresh_from_db()
     assert association.valid_until == end
+    assert (association.ended_by, association.end_reason) == (world.social_worker, REASON)
+    assert association.ended_at is not None
     event = last_change(association)
-    assert (event.action, event.before, event.after) == (
-        ChangeAction.END,
-        {"valid_until": None},
-        {"valid_until": end.isoformat()},
+    assert event.action == ChangeAction.END
+    assert event.before["valid_until"] is None
+    assert event.after["valid_until"] == end.isoformat()
+    assert event.after["ended_by_id"] == world.social_worker.pk
+    assert event.after["end_reason"] == REASON
+
+
+def test_ending_an_association_needs_a_reason(world: World) -> None:
+    """Was: ended with no reason asked and no record of who ended it."""
+    association = _associate(world)
+    with nothing_written(Association), pytest.raises(ValidationFailed) as exc:
+        association_end(
+            actor=world.social_worker, association=association, valid_until=START, reason=" "
+        )
+    assert exc.value.errors == {"reason": ["Say why the relationship record ends or changes"]}
+
+
+def test_a_police_risk_link_to_a_peer_she_may_not_see_is_not_hers_to_end(world: World) -> None:
+    """Was: a social worker ended a police "presents risk" association about a peer she
+    may not see. Now: only those who see both, the recorder, or the recorder's manager."""
+    # A police "presents risk" link between Ciara (hers) and Paddy (known to the police
+    # only), recorded on the police's behalf.
+    police_link = _associate(
+        world, actor=world.system, other=world.police_child, nature="risk", valid_from=START
     )
+    assert not policies.can_view_person(world.social_worker, world.police_child)
+    with nothing_written(Association), pytest.raises(NotPermitted):
+        association_end(
+            actor=world.social_worker, association=police_link, valid_until=START, reason=REASON
+        )
+    with nothing_written(Association), pytest.raises(NotPermitted):
+        association_revise(
+            actor=world.social_worker,
+            association=police_link,
+            changed_on=START,
+            relationship="friend",
+            nature="protective",
+            reason=REASON,
+            **PROVENANCE,
+        )
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [
+        ("social_worker", True),  # sees both children
+        ("teammate", True),  # sees both (team scope)
+        ("team_manager", True),  # sees both
+        ("other_social_worker", False),  # sees neither
+        ("yjs_worker", False),
+        ("police_analyst", False),
+        ("auditor", False),
+    ],
+)
+def test_who_may_end_an_association_persona_by_persona(
+    world: World, persona: str, allowed: bool
+) -> None:
+    association = _associate(world, actor=world.system)
+    assert policies.can_change_association(world.persona(persona), association) is allowed
+
+
+def test_the_recorder_and_their_manager_may_end_what_they_recorded(world: World) -> None:
+    """A worker who recorded a link keeps the right to correct it after losing sight of one
+    child; so does their team's manager."""
+    association = _associate(world, other=world.yjs_child, actor=world.system)
+    assert not policies.can_change_association(world.social_worker, association)
+    association.recorded_by = world.teammate
+    assert policies.can_change_association(world.teammate, association)
+    assert policies.can_change_association(world.team_manager, association)
+    assert not policies.can_change_association(world.social_worker, association)
 
 
 def test_association_end_refuses_bad_dates_twice_ending_and_strangers(world: World) -> None:
@@ -202,13 +274,20 @@ def test_association_end_refuses_bad_dates_twice_ending_and_strangers(world: Wor
             actor=world.social_worker,
             association=association,
             valid_until=START - dt.timedelta(days=1),
+            reason=REASON,
         )
     assert exc.value.errors == {"valid_until": ["The end date must be on or after the start date"]}
     with nothing_written(Association), pytest.raises(NotPermitted):
-        association_end(actor=world.police_analyst, association=association, valid_until=START)
-    association_end(actor=world.social_worker, association=association, valid_until=START)
+        association_end(
+            actor=world.police_analyst, association=association, valid_until=START, reason=REASON
+        )
+    association_end(
+        actor=world.social_worker, association=association, valid_until=START, reason=REASON
+    )
     with nothing_written(Association), pytest.raises(ValidationFailed) as exc:
-        association_end(actor=world.social_worker, association=association, valid_until=START)
+        association_end(
+            actor=world.social_worker, association=association, valid_until=START, reason=REASON
+        )
     assert exc.value.errors == {"valid_until": ["This relationship has already ended"]}
 
 
@@ -365,7 +444,7 @@ def test_the_same_unknown_peer_described_twice_is_refused(world: World) -> None:
     assert "already recorded for this young person" in exc.value.errors["other_label"][0]
     # Another child may know someone described the same way; so may this child, once ended.
     _associate(world, person=world.team_child, other=None, other_label="Older male known as T")
-    association_end(actor=world.social_worker, association=first, valid_until=START)
+    association_end(actor=world.social_worker, association=first, valid_until=START, reason=REASON)
     _associate(world, other=None, other_label="Older male known as T", valid_from=TODAY)
 
 
@@ -383,6 +462,7 @@ def _revise(world: World, association: Association, **fields: Any) -> Associatio
         "source": association.source,
         "confidence": association.confidence,
         "contexts": list(association.contexts.all()),
+        "reason": "Reviewed with the young person",
     }
     values.update(fields)
     return association_revise(**values)
@@ -406,10 +486,14 @@ def test_revise_ends_the_old_record_and_starts_a_new_one_from_the_change(world: 
     assert set(new.contexts.all()) == {world.school}
     assert Association.objects.count() == 2
     end, create = changes_for(old)[-1], last_change(new)
-    assert (end.action, end.before, end.after) == (
+    assert (end.action, end.before["valid_until"], end.after["valid_until"]) == (
         ChangeAction.END,
-        {"valid_until": None},
-        {"valid_until": changed_on.isoformat()},
+        None,
+        changed_on.isoformat(),
+    )
+    assert (end.after["ended_by_id"], end.after["end_reason"]) == (
+        world.social_worker.pk,
+        "Reviewed with the young person",
     )
     assert create.action == ChangeAction.CREATE
     assert create.after["replaces_id"] == old.pk
@@ -488,7 +572,7 @@ def test_revise_refuses_bad_input_and_writes_nothing(
 
 def test_revise_an_ended_relationship_is_refused(world: World) -> None:
     old = _associate(world)
-    association_end(actor=world.social_worker, association=old, valid_until=START)
+    association_end(actor=world.social_worker, association=old, valid_until=START, reason=REASON)
     with nothing_written(Association), pytest.raises(ValidationFailed) as exc:
         _revise(world, old, nature="risk", changed_on=START)
     assert exc.value.errors == {
@@ -505,16 +589,20 @@ def test_revise_needs_sight_of_the_child(world: World, persona: str) -> None:
 
 def test_revise_needs_sight_of_the_peer_it_names_again(world: World) -> None:
     # Recorded by the system about csc_child and yjs_child; the social worker sees only
-    # csc_child, so she may end it (it is on her child's record) but not re-record it.
+    # csc_child. Was: she could still end it; now neither end nor re-record it (she does not
+    # see both, and did not record it).
     old = make_association(world.system, person=world.csc_child, other=world.yjs_child)
     with nothing_written(Association), pytest.raises(NotPermitted):
         _revise(world, old, nature="risk")
-    association_end(actor=world.social_worker, association=old, valid_until=START)
+    with nothing_written(Association), pytest.raises(NotPermitted):
+        association_end(
+            actor=world.social_worker, association=old, valid_until=START, reason=REASON
+        )
 
 
 def test_either_young_persons_worker_may_end_it(world: World) -> None:
     association = _associate(world)  # csc_child (social_worker) and team_child (teammate)
-    association_end(actor=world.teammate, association=association, valid_until=START)
+    association_end(actor=world.teammate, association=association, valid_until=START, reason=REASON)
     assert last_change(association).actor == world.teammate
 
 

@@ -13,13 +13,18 @@ context case names a child only to a viewer who already sees them.
   see (public places for all; homes and peer groups only through a child they
   see, as ``access/RULES.md`` says). Auditors read the audit trail instead.
 * **Referrals**: children's social care practitioners and managers (the front
-  door, who screen them) see every referral; other workers see their own
-  agency's, and those about a context they may see.
+  door, who screen them) see every referral. Anyone else sees a referral only
+  if they recorded it, or if they are a manager of the referring agency: a
+  referral says who told whom what about a place, so other agencies (youth
+  justice, schools, police, partners) do not read each other's.
 * Any worker who works or analyses cases, partners included, may **refer**.
   The front door **screens**. The case's lead and team **work** the case
-  (assessment, conference, plan, reviews, closure request). A **manager of the
-  case's team** signs off an assessment, a plan and a closure, and not their
-  own work (four eyes). An action is updated by its owner, their manager, the
+  (assessment, conference, plan, reviews, closure request). Each sign-off
+  (screening where the level asks for it, assessment, plan, closure) is asked
+  of one **named manager** of the case's team who did not write, lead or
+  assess the piece; only that manager may give it (or another eligible manager
+  it is passed to, with a reason). An administrator's IT role never signs off
+  casework. An action is updated by its owner, their manager, the
   case's team, or a practitioner of the agency delivering it. A worker who sits
   on an HSB meeting or MACE panel and sees the context **lands** the forum's
   actions on its approved plan.
@@ -35,12 +40,15 @@ from locus.access import scopes
 from locus.access.models import AgencyKind, Role, Worker
 from locus.access.policies import CASEWORK_ROLES, can_view_context, is_administrator
 from locus.casework.models import (
+    ApprovalSubject,
     ConferenceAttendee,
+    ContextAssessment,
     ContextCase,
     ContextConference,
     ContextPlan,
     PlanAction,
     Referral,
+    SignOffRequest,
 )
 from locus.common.ids import parse_id
 
@@ -109,11 +117,10 @@ def referrals_visible_to(worker: Worker) -> QuerySet[Referral]:
         return Referral.objects.all()
     if not scopes.sees_case_records(worker):
         return Referral.objects.none()
-    own = Q(referring_agency_id=worker.agency_id)
-    if is_partner(worker):
-        return Referral.objects.filter(own)
-    about_seen = Q(about="context", context_id__in=scopes.contexts_visible_to(worker).values("id"))
-    return Referral.objects.filter(own | about_seen)
+    mine = Q(recorded_by_id=worker.pk)
+    if worker.role == Role.MANAGER and worker.agency_id is not None:
+        mine |= Q(referring_agency_id=worker.agency_id)
+    return Referral.objects.filter(mine)
 
 
 def access_referral(worker: Worker, referral_id: object) -> Referral:
@@ -150,15 +157,92 @@ def can_work_case(worker: Worker, case: ContextCase) -> bool:
 
 
 def can_approve(worker: Worker, case: ContextCase) -> bool:
-    """A manager of the team that holds the case signs off its assessment, plan and closure."""
-    if is_administrator(worker):
-        return True
+    """A manager of the team that holds the case: who may be asked to sign its work off.
+
+    Never an administrator: an IT role is not a practice manager. Which piece a
+    manager may sign off is :func:`can_sign_off` (not their own, and asked of them).
+    """
     return (
-        worker.role == Role.MANAGER
+        worker.is_active
+        and worker.role == Role.MANAGER
         and scopes.sees_case_records(worker)
         and worker.team_id is not None
         and worker.team_id == case.team_id
     )
+
+
+def sign_off_authors(case: ContextCase, subject: str) -> set[int]:
+    """The workers too close to a piece to sign it off: the case's lead, its assessor, and
+    whoever wrote the piece (screened the referral, drafted the plan, asked to close)."""
+    ids = {case.lead_id}
+    assessor = (
+        ContextAssessment.objects.filter(case=case).values_list("assessor_id", flat=True).first()
+    )
+    if assessor:
+        ids.add(assessor)
+    if subject == ApprovalSubject.SCREENING:
+        ids.add(case.opened_by_id)
+    elif subject == ApprovalSubject.PLAN:
+        drafted = (
+            ContextPlan.objects.filter(case=case).values_list("drafted_by_id", flat=True).first()
+        )
+        if drafted:
+            ids.add(drafted)
+    elif subject == ApprovalSubject.CLOSURE and case.closure_requested_by_id:
+        ids.add(case.closure_requested_by_id)
+    return ids
+
+
+def eligible_managers(
+    case: ContextCase, subject: str, authors: set[int] | frozenset[int] = frozenset()
+) -> list[Worker]:
+    """The managers a sign-off may be asked of (the form offers only these)."""
+    excluded = sign_off_authors(case, subject) | set(authors)
+    managers = Worker.objects.filter(
+        is_active=True, role=Role.MANAGER, team_id=case.team_id
+    ).exclude(pk__in=excluded)
+    return [m for m in managers.order_by("last_name", "first_name", "id") if can_approve(m, case)]
+
+
+def open_sign_off(case: ContextCase, subject: str) -> SignOffRequest | None:
+    return (
+        SignOffRequest.objects.filter(case=case, subject=subject, decided_at__isnull=True)
+        .select_related("manager", "requested_by")
+        .first()
+    )
+
+
+def screening_unsigned(case: ContextCase) -> bool:
+    """The case's level asked for its screening to be signed off, and it is not (yet)."""
+    if not SignOffRequest.objects.filter(case=case, subject=ApprovalSubject.SCREENING).exists():
+        return False
+    return not case.approvals.filter(subject=ApprovalSubject.SCREENING, outcome="approved").exists()
+
+
+def can_sign_off(worker: Worker, case: ContextCase, subject: str) -> bool:
+    """Only the manager a sign-off was asked of, while they are still eligible. An
+    assessment waits for its case's screening sign-off, where the level asks for one."""
+    request = open_sign_off(case, subject)
+    if (
+        request is not None
+        and subject == ApprovalSubject.ASSESSMENT
+        and request.manager_id == worker.pk
+        and screening_unsigned(case)
+    ):
+        return False
+    return (
+        request is not None
+        and request.manager_id == worker.pk
+        and can_approve(worker, case)
+        and worker.pk not in sign_off_authors(case, subject) | {request.requested_by_id}
+    )
+
+
+def can_reassign_sign_off(worker: Worker, request: SignOffRequest) -> bool:
+    """Pass an open sign-off to another manager: the case's team, or the manager asked."""
+    if request.decided_at is not None or not worker.is_active:
+        return False
+    return request.manager_id == worker.pk or can_work_case(worker, request.case)
 
 
 def can_view_assessment(worker: Worker, case: ContextCase) -> bool:
@@ -209,3 +293,24 @@ def can_update_action(worker: Worker, action: PlanAction) -> bool:
     ):
         return True
     return can_work_case(worker, action.plan.case)
+
+
+def can_chair(worker: Worker, case: ContextCase) -> bool:
+    """An independent chair: an active practitioner or manager who is not the case's lead,
+    its assessor, or a manager of the lead's or the assessor's team (their line manager)."""
+    if not (worker.is_active and worker.team_id is not None and worker.role in CASEWORK_ROLES):
+        return False
+    assessor = (
+        ContextAssessment.objects.filter(case=case)
+        .select_related("assessor")
+        .values_list("assessor_id", "assessor__team_id")
+        .first()
+    )
+    close = {case.lead_id}
+    teams = {case.lead.team_id}
+    if assessor is not None and assessor[0] is not None:
+        close.add(assessor[0])
+        teams.add(assessor[1])
+    if worker.pk in close:
+        return False
+    return not (worker.role == Role.MANAGER and worker.team_id in teams)

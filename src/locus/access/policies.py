@@ -12,6 +12,7 @@ from locus.access import scopes
 from locus.access.models import AgencyKind, Role, Scope, Worker
 from locus.access.selectors import visible_person_ids
 from locus.incidents.models import Incident
+from locus.peers.models import Association
 from locus.people.models import Allocation, IdentifierQuery, Person
 from locus.places.models import Context
 
@@ -68,6 +69,38 @@ def can_record_about_person(worker: Worker, person: Person) -> bool:
     if is_administrator(worker):
         return True
     return worker.role in CASEWORK_ROLES and sees_lastingly(worker, person)
+
+
+def can_change_association(
+    worker: Worker, association: Association, *, sees_both: bool | None = None
+) -> bool:
+    """End or change a recorded relationship between two people.
+
+    A worker who may see both people, the worker who recorded it, or a manager of the
+    recorder's team (practitioners and managers; and administrators). Seeing one child
+    is not enough: a police "presents risk" link to a peer the worker may not see is the
+    police's knowledge, not theirs to undo. ``sees_both`` saves the sight check when the
+    caller already knows it.
+    """
+    if is_administrator(worker):
+        return True
+    if not worker.is_active or worker.role not in CASEWORK_ROLES:
+        return False
+    if not scopes.sees_case_records(worker):
+        return False
+    if association.recorded_by_id == worker.pk:
+        return True
+    recorder = association.recorded_by
+    if (
+        worker.role == Role.MANAGER
+        and worker.team_id is not None
+        and recorder.team_id == worker.team_id
+    ):
+        return True
+    if sees_both is None:
+        ids = {association.person_id} | ({association.other_id} if association.other_id else set())
+        sees_both = visible_person_ids(worker, ids) == ids
+    return sees_both
 
 
 def can_name_people(worker: Worker, people: Iterable[Person]) -> bool:

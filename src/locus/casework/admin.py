@@ -18,14 +18,16 @@ from locus.casework.models import (
     PlanAction,
     PlanReview,
     Referral,
+    SignOffRequest,
     ThresholdLevel,
+    ThresholdRevision,
 )
 from locus.common.admin import AuditedAdmin, CaseRecordAdmin
 
 
 @admin.register(ThresholdLevel)
 class ThresholdLevelAdmin(AuditedAdmin):
-    list_display = ("order", "name", "suggested_decision", "active")
+    list_display = ("order", "name", "suggested_decision", "screening_sign_off", "active")
     list_editable = ("active",)
     ordering = ("order",)
 
@@ -104,4 +106,19 @@ class ApprovalAdmin(CaseRecordAdmin):
     list_display = ("case", "subject", "outcome", "by", "at")
     list_select_related = ("case__context", "by")
     list_filter = ("subject", "outcome")
+    raw_id_fields = ("case", "by")
+
+
+@admin.register(SignOffRequest)
+class SignOffRequestAdmin(CaseRecordAdmin):
+    list_display = ("case", "subject", "manager", "requested_by", "requested_at", "decided_at")
+    list_select_related = ("case__context", "manager", "requested_by")
+    list_filter = ("subject",)
+    raw_id_fields = ("case", "manager", "requested_by", "reassigned_by")
+
+
+@admin.register(ThresholdRevision)
+class ThresholdRevisionAdmin(CaseRecordAdmin):
+    list_display = ("case", "before", "after", "by", "at")
+    list_select_related = ("case__context", "before", "after", "by")
     raw_id_fields = ("case", "by")

@@ -166,8 +166,16 @@ class ScreenForm(CaseworkForm):
     lead = forms.ChoiceField(
         label="Lead worker for the context case",
         required=False,
-        help_text="For a new case; it is yours unless you choose someone else.",
+        help_text="For a new case: the practitioner who will hold it (usually the one "
+        "allocated to the children it concerns).",
         error_messages={"invalid_choice": "Choose a worker from the list"},
+    )
+    manager = forms.ChoiceField(
+        label="Manager to sign off the screening decision",
+        required=False,
+        help_text="Only at a level whose decision a manager signs off: a manager of the "
+        "lead's team, not the lead or you.",
+        error_messages={"invalid_choice": "Choose a manager from the list"},
     )
     reason = text_field("Reason for the decision", "Give the reason for the decision")
 
@@ -177,24 +185,80 @@ class ScreenForm(CaseworkForm):
         levels: Sequence[ThresholdLevel],
         contexts: Sequence[Context],
         leads: Sequence[Worker],
+        managers: Sequence[Worker] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(
-            self,
-            "level",
-            [
-                (str(lv.pk), f"{lv.name}: {lv.description}" if lv.description else lv.name)
-                for lv in levels
-            ],
-        )
+        set_choices(self, "level", [(str(lv.pk), level_label(lv)) for lv in levels])
         set_choices(self, "context", [(str(c.pk), context_label(c)) for c in contexts])
-        set_choices(self, "lead", [("", "Me"), *worker_choices(leads)])
+        set_choices(self, "lead", [("", "Choose the lead"), *worker_choices(leads)])
+        if any(lv.screening_sign_off for lv in levels):
+            set_choices(self, "manager", [("", "Choose a manager"), *worker_choices(managers)])
+        else:
+            del self.fields["manager"]
         self.lookup = {
             "level": {str(lv.pk): lv for lv in levels},
             "context": {str(c.pk): c for c in contexts},
             "lead": {str(w.pk): w for w in leads},
+            "manager": {str(w.pk): w for w in managers},
         }
+
+
+def level_label(level: ThresholdLevel) -> str:
+    """A level as the screener reads it: what it means, and the decision it leads to."""
+    text = f"{level.name}: {level.description}" if level.description else level.name
+    text += f" Decision: {level.get_suggested_decision_display().lower()}."
+    if level.screening_sign_off:
+        text += " A manager signs the decision off."
+    return text
+
+
+def manager_field(label: str = "Manager to sign it off") -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        help_text="A manager of the case's team who did not write, lead or assess it. The "
+        "request goes to their My work.",
+        error_messages=_required("Choose the manager to sign it off"),
+    )
+
+
+class ManagerForm(CaseworkForm):
+    """Ask a named manager to sign off (the choices are the eligible managers only)."""
+
+    manager = manager_field()
+
+    def __init__(self, *args: Any, managers: Sequence[Worker], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "manager", [("", "Choose a manager"), *worker_choices(managers)])
+        self.lookup = {"manager": {str(w.pk): w for w in managers}}
+
+
+class ReassignForm(ManagerForm):
+    reason = text_field("Why another manager?", "Say why another manager signs it off", attrs=SHORT)
+
+
+class ThresholdForm(CaseworkForm):
+    level = radios("New threshold level", "Choose the threshold level")
+    reason = text_field("Why does the threshold change?", "Say why the threshold changes")
+
+    def __init__(self, *args: Any, levels: Sequence[ThresholdLevel], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "level", [(str(lv.pk), level_label(lv)) for lv in levels])
+        self.lookup = {"level": {str(lv.pk): lv for lv in levels}}
+
+
+class AssessorForm(CaseworkForm):
+    assessor = forms.ChoiceField(
+        label="Assessor",
+        help_text="Usually the case's lead. A manager who will sign the assessment off "
+        "should not assess it.",
+        error_messages=_required("Choose the assessor"),
+    )
+
+    def __init__(self, *args: Any, workers: Sequence[Worker], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "assessor", worker_choices(workers))
+        self.lookup = {"assessor": {str(w.pk): w for w in workers}}
 
 
 class ReasonForm(CaseworkForm):
@@ -227,7 +291,21 @@ class AssessmentForm(CaseworkForm):
         error_messages={"invalid_choice": "Choose a recommendation"},
     )
 
-    def __init__(self, *args: Any, assessment: ContextAssessment, **kwargs: Any) -> None:
+    manager = forms.ChoiceField(
+        label="Manager to sign it off (when you submit)",
+        required=False,
+        help_text="A manager of the case's team who did not lead or assess it. The request "
+        "goes to their My work.",
+        error_messages={"invalid_choice": "Choose a manager from the list"},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        assessment: ContextAssessment,
+        managers: Sequence[Worker] = (),
+        **kwargs: Any,
+    ) -> None:
         findings = list(assessment.findings.all())
         initial = {
             "capacity_analysis": assessment.capacity_analysis,
@@ -264,6 +342,8 @@ class AssessmentForm(CaseworkForm):
             )
             self.domains.append(({**spec, "title": f.title}, names))
         self.fields = {**fields, **self.fields}
+        set_choices(self, "manager", [("", "Choose a manager"), *worker_choices(managers)])
+        self.lookup = {"manager": {str(w.pk): w for w in managers}}
         # GovukForm styled the original fields only: style the domain fields too.
         for name in fields:
             widget = self.fields[name].widget
@@ -535,6 +615,15 @@ class PlanChildForm(CaseworkForm):
 # --- Review and closure ------------------------------------------------------------------------
 
 
+def goal_answers(data: dict[str, Any], goals: Sequence[PlanGoal]) -> dict[int, ProgressInput]:
+    """The progress (or outcome) given for each goal, with its note: ``goal_<id>`` fields."""
+    return {
+        g.pk: ProgressInput(data.get(f"goal_{g.pk}", ""), data.get(f"goal_{g.pk}_note", ""))
+        for g in goals
+        if data.get(f"goal_{g.pk}")
+    }
+
+
 class ReviewForm(CaseworkForm):
     held_on = date_field("Date of the review")
     summary = text_field("Summary", "Summarise the review")
@@ -560,14 +649,66 @@ class ReviewForm(CaseworkForm):
         self.fields = {"held_on": fields.pop("held_on"), **progress, **fields}
 
     def progress(self) -> dict[int, ProgressInput]:
-        data = self.cleaned_data
-        return {
-            g.pk: ProgressInput(data.get(f"goal_{g.pk}", ""), data.get(f"goal_{g.pk}_note", ""))
-            for g in self.goals
-            if data.get(f"goal_{g.pk}")
-        }
+        return goal_answers(self.cleaned_data, self.goals)
 
 
-class ClosureRequestForm(CaseworkForm):
+class ClosureRequestForm(ManagerForm):
+    """The closure's evidence: the outcome, each domain re-rated (or why not), the outcome
+    against each goal, and the manager asked to sign it off."""
+
     outcome = radios("Outcome", "Choose the outcome", ClosureOutcome.choices)
     reason = text_field("Why can the case close?", "Say why the case can close")
+    no_rating_reason = text_field(
+        "Or: why the domains are not re-rated",
+        required=False,
+        attrs=SHORT,
+        help_text="Only when re-rating is not possible (for example, the context no longer "
+        "exists).",
+    )
+    manager = manager_field("Manager to sign off the closure")
+
+    def __init__(
+        self,
+        *args: Any,
+        findings: Sequence[Any],
+        goals: Sequence[PlanGoal],
+        managers: Sequence[Worker],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, managers=managers, **kwargs)
+        self.findings = list(findings)
+        self.goals = list(goals)
+        extra: dict[str, Any] = {}
+        for f in self.findings:
+            extra[f"rating_{f.key}"] = forms.ChoiceField(
+                label=f"Rating now: {f.title}",
+                required=False,
+                choices=RATING_CHOICES,
+                widget=forms.RadioSelect,
+                help_text=f"At assessment: {f.get_rating_display() or 'not rated'}",
+                error_messages={"invalid_choice": f"Choose red, amber or green for {f.title}"},
+            )
+        for g in self.goals:
+            extra[f"goal_{g.pk}"] = forms.ChoiceField(
+                label=f"Outcome: {g.statement}",
+                required=False,
+                choices=Progress.choices,
+                widget=forms.RadioSelect,
+                help_text=f"Measured by: {g.measure}",
+                error_messages={"invalid_choice": "Choose the outcome against the goal"},
+            )
+            extra[f"goal_{g.pk}_note"] = forms.CharField(
+                label=f"Note on the outcome: {g.statement[:60]} (optional)",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
+            )
+        fields = dict(self.fields)
+        head = {k: fields.pop(k) for k in ("outcome", "reason")}
+        self.fields = {**head, **extra, **fields}
+
+    def ratings(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {f.key: data.get(f"rating_{f.key}", "") for f in self.findings}
+
+    def goal_outcomes(self) -> dict[int, ProgressInput]:
+        return goal_answers(self.cleaned_data, self.goals)

@@ -77,15 +77,27 @@ class ThresholdLevel(models.Model):
     """One level of the context threshold ("Context Well-Being Framework").
 
     Levels start at Universal and are data: an authority renames, adds or
-    retires levels in the admin. Each suggests the screening decision it
-    usually leads to; a screener who decides otherwise says why.
+    retires levels in the admin. Each leads to one screening decision
+    (``suggested_decision``): threshold and decision must agree, so a case can
+    never sit at "Universal" while being assessed at Level 2.
     """
 
     order = models.PositiveSmallIntegerField(unique=True)
     name = models.CharField(max_length=100, unique=True)
     description = models.TextField(blank=True)
-    suggested_decision = models.CharField(max_length=12, choices=ScreeningDecision.choices)
+    suggested_decision = models.CharField(
+        "decision",
+        max_length=12,
+        choices=ScreeningDecision.choices,
+        help_text="The screening decision this level leads to: a decision must agree with "
+        "its level (a screener who judges otherwise chooses another level).",
+    )
     active = models.BooleanField(default=True)
+    screening_sign_off = models.BooleanField(
+        default=False,
+        help_text="A case opened at this level needs a manager's sign-off of the screening "
+        "decision before its assessment is signed off.",
+    )
 
     class Meta:
         ordering = ["order"]
@@ -309,6 +321,12 @@ class ContextCase(models.Model):
         "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     closure_requested_at = models.DateTimeField(null=True, blank=True)
+    #: The closure's evidence, asked for with the request: each assessment domain re-rated
+    #: ({key: rating}), or the reason not to, and the outcome against each goal
+    #: ({goal id: {"progress": ..., "note": ...}}).
+    closure_ratings = models.JSONField(default=dict, blank=True)
+    closure_no_rating_reason = models.TextField(blank=True)
+    closure_goal_outcomes = models.JSONField(default=dict, blank=True)
     closed_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -948,13 +966,69 @@ class GoalProgress(models.Model):
         return f"{self.get_progress_display()} on goal {self.goal_id}"
 
 
+class ThresholdRevision(models.Model):
+    """The case's threshold level changed, with who changed it, when and why (history kept)."""
+
+    case = models.ForeignKey(
+        ContextCase, on_delete=models.CASCADE, related_name="threshold_revisions"
+    )
+    before = models.ForeignKey(ThresholdLevel, on_delete=models.PROTECT, related_name="+")
+    after = models.ForeignKey(ThresholdLevel, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"Threshold {self.before} to {self.after}"
+
+
 # --- Approvals ----------------------------------------------------------------------------
 
 
 class ApprovalSubject(models.TextChoices):
+    SCREENING = "screening", "Screening decision"
     ASSESSMENT = "assessment", "Assessment"
     PLAN = "plan", "Plan"
     CLOSURE = "closure", "Closure"
+
+
+class SignOffRequest(models.Model):
+    """A sign-off asked of one named manager: the only one who may give it.
+
+    The author picks an eligible manager (a manager of the case's team who did not
+    write, lead or assess the piece); the request is in that manager's My work. It
+    may be passed to another eligible manager, with a reason. It is open until the
+    manager approves or returns the piece (``decided_at``).
+    """
+
+    case = models.ForeignKey(ContextCase, on_delete=models.CASCADE, related_name="sign_offs")
+    subject = models.CharField(max_length=12, choices=ApprovalSubject.choices)
+    manager = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    reassigned_reason = models.TextField(blank=True)
+    reassigned_by = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reassigned_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        indexes = [models.Index(fields=["manager", "decided_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "subject"],
+                condition=models.Q(decided_at__isnull=True),
+                name="sign_off_one_open_per_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_display()} sign-off asked of {self.manager}"
 
 
 class ApprovalOutcome(models.TextChoices):

@@ -19,12 +19,12 @@ from django.urls import reverse
 
 from locus.access import context_cases as policies
 from locus.access.models import Role, Worker
-from locus.access.policies import is_administrator
 from locus.access.selectors import visible_person_ids
 from locus.casework.models import (
     FINISHED_ACTION_STATUSES,
     OPEN_CASE_STATUSES,
     Approval,
+    ApprovalSubject,
     AssessmentStatus,
     AssessmentTemplate,
     CaseStatus,
@@ -38,11 +38,14 @@ from locus.casework.models import (
     PlanChild,
     PlanReview,
     PlanStatus,
+    Progress,
     Referral,
     ReferralChild,
     ReferralContext,
     ReferralStatus,
     ReviewStatus,
+    SignOffRequest,
+    ThresholdRevision,
 )
 from locus.common.services import today
 from locus.incidents.models import Involvement
@@ -269,10 +272,50 @@ class CaseView:
     reviews: list[PlanReview]
     approvals: list[Approval]
     can_work: bool
-    can_approve: bool
+    #: The sign-offs the viewer was asked for and may give, by subject.
+    can_sign: set[str]
     can_view_assessment: bool
     partner: bool
     goals: list[Any] = field(default_factory=list)
+    #: Sign-offs asked for and not yet given, each with whether the viewer may pass it on.
+    sign_offs: list[tuple[SignOffRequest, bool]] = field(default_factory=list)
+    revisions: list[ThresholdRevision] = field(default_factory=list)
+
+    @property
+    def can_approve(self) -> bool:
+        return bool(self.can_sign)
+
+    @property
+    def screening_to_ask_again(self) -> bool:
+        """The screening sign-off was not agreed, and nobody has been asked again yet."""
+        screening = [a for a in self.approvals if a.subject == ApprovalSubject.SCREENING]
+        return (
+            bool(screening)
+            and not any(a.outcome == "approved" for a in screening)
+            and ApprovalSubject.SCREENING not in self.waiting_for
+        )
+
+    @property
+    def waiting_for(self) -> dict[str, SignOffRequest]:
+        """The open sign-off of each subject."""
+        return {r.subject: r for r, _can_pass in self.sign_offs}
+
+    @property
+    def closure_ratings(self) -> list[tuple[str, str]]:
+        """The closure's re-rating of each domain, beside the domain's title."""
+        ratings = self.case.closure_ratings or {}
+        findings = self.assessment.findings.all() if self.assessment else []
+        return [(f.title, ratings[f.key]) for f in findings if f.key in ratings]
+
+    @property
+    def closure_goals(self) -> list[tuple[Any, str, str]]:
+        outcomes = self.case.closure_goal_outcomes or {}
+        labels = dict(Progress.choices)
+        return [
+            (g, labels.get(outcomes[str(g.pk)]["progress"], ""), outcomes[str(g.pk)]["note"])
+            for g in self.goals
+            if str(g.pk) in outcomes
+        ]
 
     @property
     def due_review(self) -> PlanReview | None:
@@ -293,11 +336,22 @@ def case_detail(*, viewer: Worker, case: ContextCase) -> CaseView:
     A partner organisation sees only its own referrals and its own actions.
     """
     partner = policies.is_partner(viewer) and not policies.sees_all_actions(viewer)
-    referrals = case.referrals.select_related("referring_agency", "screened_by").order_by(
-        "received_on", "id"
+    # Only the referrals the viewer may open (their own, their agency's as its manager, or
+    # all at the front door): a link to a referral the viewer may not read is not offered.
+    referrals = (
+        policies.referrals_visible_to(viewer)
+        .filter(case=case)
+        .select_related("referring_agency", "screened_by")
+        .order_by("received_on", "id")
     )
-    if partner:
-        referrals = referrals.filter(referring_agency_id=viewer.agency_id)
+    can_work = policies.can_work_case(viewer, case)
+    open_sign_offs = list(
+        case.sign_offs.filter(decided_at__isnull=True).select_related(
+            "manager", "requested_by", "reassigned_by"
+        )
+    )
+    for r in open_sign_offs:
+        r.case = case
     assessment = (
         ContextAssessment.objects.filter(case=case)
         .select_related("template", "assessor", "approved_by")
@@ -356,11 +410,17 @@ def case_detail(*, viewer: Worker, case: ContextCase) -> CaseView:
         hidden_children=hidden_children,
         reviews=list(plan.reviews.all()) if plan else [],
         approvals=list(case.approvals.select_related("by")),
-        can_work=policies.can_work_case(viewer, case),
-        can_approve=policies.can_approve(viewer, case),
+        can_work=can_work,
+        can_sign={s for s in ApprovalSubject.values if policies.can_sign_off(viewer, case, s)}
+        if any(r.manager_id == viewer.pk for r in open_sign_offs)
+        else set(),
         can_view_assessment=policies.can_view_assessment(viewer, case),
         partner=partner,
         goals=list(plan.goals.all()) if plan else [],
+        sign_offs=[
+            (r, not partner and policies.can_reassign_sign_off(viewer, r)) for r in open_sign_offs
+        ],
+        revisions=list(case.threshold_revisions.select_related("before", "after", "by")),
     )
 
 
@@ -535,7 +595,7 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
         for a in actions
     ]
     items += _panel_work(workers)
-    if viewer.role == Role.MANAGER or is_administrator(viewer):
+    if viewer.role == Role.MANAGER:
         items += _approvals_waiting(viewer)
     return sorted(items, key=lambda i: (i.due_on is None, i.due_on or dt.date.max, i.subject))
 
@@ -585,32 +645,27 @@ def _panel_work(workers: QuerySet[Any]) -> list[WorkItem]:
     return items
 
 
+SIGN_OFF_PAGES = {
+    ApprovalSubject.SCREENING: ("Sign off the screening decision", "screening/sign-off/"),
+    ApprovalSubject.ASSESSMENT: ("Sign off the assessment", "assessment/sign-off/"),
+    ApprovalSubject.PLAN: ("Sign off the plan", "plan/approve/"),
+    ApprovalSubject.CLOSURE: ("Approve or refuse the closure", "closure/"),
+}
+
+
 def _approvals_waiting(viewer: Worker) -> list[WorkItem]:
-    """Sign-offs waiting for a manager of the case's team: assessments, plans, closures."""
-    cases = policies.cases_visible_to(viewer)
-    if not is_administrator(viewer):
-        cases = cases.filter(team_id=viewer.team_id or 0)
-    out = _items(
-        ContextAssessment.objects.filter(
-            case__in=cases, status=AssessmentStatus.SUBMITTED
-        ).select_related("case__context", "assessor"),
-        "assessment/",
-        attrgetter("assessor"),
-    )
-    plans = ContextPlan.objects.filter(
-        case__in=cases, status=PlanStatus.DRAFT, case__status=CaseStatus.PLAN
-    ).select_related("case__context", "drafted_by")
-    out += _items(plans, "plan/", attrgetter("drafted_by"))
-    out += [
+    """The sign-offs asked of this manager by name (one query): nobody else's, and never an
+    administrator's (an IT role signs off no casework)."""
+    asked = SignOffRequest.objects.filter(
+        manager=viewer, decided_at__isnull=True, case__in=policies.cases_visible_to(viewer)
+    ).select_related("case__context", "requested_by")
+    return [
         WorkItem(
-            "Approve or refuse the closure",
-            c.context.name,
-            _case_url(c.pk, "closure/"),
+            SIGN_OFF_PAGES[ApprovalSubject(r.subject)][0],
+            r.case.context.name,
+            _case_url(r.case_id, SIGN_OFF_PAGES[ApprovalSubject(r.subject)][1]),
             None,
-            str(c.closure_requested_by),
+            str(r.requested_by),
         )
-        for c in cases.filter(status=CaseStatus.CLOSING).select_related(
-            "context", "closure_requested_by"
-        )
+        for r in asked
     ]
-    return out

@@ -73,7 +73,9 @@ from locus.casework.models import (
     ReviewDecision,
     ReviewStatus,
     ScreeningDecision,
+    SignOffRequest,
     ThresholdLevel,
+    ThresholdRevision,
 )
 from locus.common.errors import InvalidTransition
 from locus.common.models import Source
@@ -221,6 +223,72 @@ def referral_record(
     return referral
 
 
+def _check_level(problems: Problems, level: ThresholdLevel | None, decision: str) -> None:
+    """Threshold and decision agree: each level leads to one decision (``suggested_decision``).
+    A screener who judges a referral differently chooses the level that fits their decision."""
+    problems.check(level is not None and level.active, "level", "Choose the threshold level")
+    problems.check(decision in ScreeningDecision.values, "decision", "Choose the decision")
+    if level is not None and decision in ScreeningDecision.values:
+        problems.check(
+            level.suggested_decision == decision,
+            "decision",
+            f"The threshold level {level.name} leads to "
+            f"'{level.get_suggested_decision_display()}': choose that decision, or the level "
+            "that fits yours",
+        )
+
+
+def _manager_problem(manager: Worker | None, what: str) -> str:
+    if manager is None:
+        return f"Choose the manager to sign off {what}"
+    return (
+        f"{manager} cannot sign off {what}: choose a manager of the case's team who did not "
+        "write, lead or assess it"
+    )
+
+
+def _check_manager(
+    problems: Problems, actor: Worker, case: ContextCase, subject: str, manager: Worker | None
+) -> None:
+    """The sign-off is asked of an eligible manager: of the case's team, active, seeing case
+    records, and neither the case's lead or assessor nor the piece's author (the actor)."""
+    eligible = (
+        manager is not None
+        and policies.can_approve(manager, case)
+        and manager.pk not in policies.sign_off_authors(case, subject) | {actor.pk}
+    )
+    if not eligible:
+        what = ApprovalSubject(subject).label.lower()
+        problems.add("manager", _manager_problem(manager, f"the {what}"))
+    problems.check(
+        policies.open_sign_off(case, subject) is None,
+        "manager",
+        "A manager has already been asked to sign this off",
+    )
+
+
+def _ask_sign_off(
+    actor: Worker, case: ContextCase, subject: str, manager: Worker
+) -> SignOffRequest:
+    request = SignOffRequest.objects.create(
+        case=case,
+        subject=subject,
+        manager=manager,
+        requested_by=actor,
+        requested_at=timezone.now(),
+    )
+    _create(actor, request)
+    return request
+
+
+def _signed(actor: Worker, case: ContextCase, subject: str) -> None:
+    """Only the named manager signs off; their request is then decided."""
+    permitted(policies.can_sign_off, actor, case, subject)
+    request = policies.open_sign_off(case, subject)
+    assert request is not None
+    save_changes(actor=actor, obj=request, fields={"decided_at": timezone.now()})
+
+
 @transaction.atomic
 def referral_screen(
     *,
@@ -231,19 +299,22 @@ def referral_screen(
     reason: str,
     context: Context | None = None,
     lead: Worker | None = None,
+    manager: Worker | None = None,
 ) -> Referral:
     """Decide a referral against the context threshold: who decided, when, and why.
 
-    "Assess the context" opens a Level 2 case on it (or joins the context's
-    open case), with the assessment due in 45 working days. A referral about
-    children names the context to assess among those it names.
+    The level and the decision agree (:func:`_check_level`). "Assess the context"
+    opens a Level 2 case on it (or joins the context's open case), with the
+    assessment due in 45 working days. A referral about children names the
+    context to assess among those it names. A new case's lead is chosen, never
+    assumed to be the screener; at a level that asks for it (``screening_sign_off``)
+    the decision goes to a named manager of the lead's team for sign-off.
     """
     permitted(policies.can_screen, actor)
     _lock(referral)
     REFERRAL_MACHINE.after(referral.status, "screen")
     problems = Problems()
-    problems.check(level is not None and level.active, "level", "Choose the threshold level")
-    problems.check(decision in ScreeningDecision.values, "decision", "Choose the decision")
+    _check_level(problems, level, decision)
     reason = _text(problems, "reason", reason, "Give the reason for the decision")
     named_ids = set(referral.named_contexts.values_list("context_id", flat=True))
     subject = context or referral.context
@@ -261,13 +332,13 @@ def referral_screen(
         else:
             open_case = selectors.open_case_for(subject)
             if open_case is None:
-                lead = lead or actor
                 problems.check(
-                    _is_casework_worker(lead)
+                    lead is not None
+                    and _is_casework_worker(lead)
                     and lead.team is not None
                     and policies.can_screen(lead),
                     "lead",
-                    "The lead must be a children's social care practitioner or manager",
+                    "Choose the lead: a children's social care practitioner or manager",
                 )
                 problems.check(
                     selectors.template_for(subject.kind) is not None,
@@ -275,6 +346,22 @@ def referral_screen(
                     f"There is no assessment template for a "
                     f"{subject.get_kind_display().lower()}: an administrator adds one",
                 )
+    signing = (
+        level is not None
+        and level.screening_sign_off
+        and decision == ScreeningDecision.CONTEXT_ASSESSMENT
+        and open_case is None
+    )
+    if signing and lead is not None and lead.team_id is not None:
+        # The case does not exist yet: its team will be the lead's.
+        team_case = ContextCase(team_id=lead.team_id, lead=lead)
+        problems.check(
+            manager is not None
+            and policies.can_approve(manager, team_case)
+            and manager.pk not in {lead.pk, actor.pk},
+            "manager",
+            _manager_problem(manager, "the screening decision"),
+        )
     problems.raise_if_any()
     assert level is not None
     now = timezone.now()
@@ -298,6 +385,9 @@ def referral_screen(
             due_on=deadlines.assessment_due(today()),
         )
         _create(actor, assessment)
+        if signing:
+            assert manager is not None
+            _ask_sign_off(actor, new_case, ApprovalSubject.SCREENING, manager)
     return save_changes(
         actor=actor,
         obj=referral,
@@ -309,6 +399,114 @@ def referral_screen(
             "screened_by": actor,
             "screened_at": now,
             "case": new_case or open_case,
+        },
+    )
+
+
+@transaction.atomic
+def screening_sign_off(
+    *, actor: Worker, case: ContextCase, approve: bool, note: str = ""
+) -> ContextCase:
+    """The named manager agrees the screening decision that opened the case, or does not
+    (saying why): a case whose screening is not agreed is not assessed further until the
+    threshold is revised and the screening signed off."""
+    _lock(case)
+    problems = Problems()
+    note = _text(problems, "note", note, "Say why you do not agree", required=not approve)
+    problems.raise_if_any()
+    _signed(actor, case, ApprovalSubject.SCREENING)
+    outcome = ApprovalOutcome.APPROVED if approve else ApprovalOutcome.RETURNED
+    _approve(actor, case, ApprovalSubject.SCREENING, outcome, note)
+    return case
+
+
+@transaction.atomic
+def screening_ask(*, actor: Worker, case: ContextCase, manager: Worker | None) -> SignOffRequest:
+    """Ask again for a screening sign-off that was not agreed (after revising the threshold,
+    or to another manager)."""
+    _work(actor, case)
+    _lock(case)
+    if not policies.screening_unsigned(case) or policies.open_sign_off(
+        case, ApprovalSubject.SCREENING
+    ):
+        raise InvalidTransition("This case's screening needs no sign-off now")
+    problems = Problems()
+    _check_manager(problems, actor, case, ApprovalSubject.SCREENING, manager)
+    problems.raise_if_any()
+    assert manager is not None
+    return _ask_sign_off(actor, case, ApprovalSubject.SCREENING, manager)
+
+
+@transaction.atomic
+def threshold_revise(
+    *, actor: Worker, case: ContextCase, level: ThresholdLevel | None, reason: str
+) -> ThresholdRevision:
+    """Revise the case's threshold level as the work shows more (or less), with the reason.
+
+    The old level stays in the case's history. A Level 2 case is at a level that leads
+    to assessment; a context found to need less is stepped down by closing the case.
+    """
+    _work(actor, case)
+    _lock(case)
+    if not case.is_open:
+        raise InvalidTransition("This case is closed: its threshold cannot change")
+    problems = Problems()
+    problems.check(level is not None and level.active, "level", "Choose the threshold level")
+    if level is not None:
+        problems.check(level.pk != case.threshold_level_id, "level", "Choose a different level")
+        problems.check(
+            level.suggested_decision == ScreeningDecision.CONTEXT_ASSESSMENT,
+            "level",
+            f"{level.name} does not lead to a context assessment: to step the case down, "
+            "ask to close it",
+        )
+    reason = _text(problems, "reason", reason, "Say why the threshold changes")
+    problems.raise_if_any()
+    assert level is not None
+    revision = ThresholdRevision.objects.create(
+        case=case,
+        before_id=case.threshold_level_id,
+        after=level,
+        reason=reason,
+        by=actor,
+        at=timezone.now(),
+    )
+    _create(actor, revision)
+    save_changes(actor=actor, obj=case, fields={"threshold_level": level})
+    return revision
+
+
+@transaction.atomic
+def sign_off_reassign(
+    *, actor: Worker, request: SignOffRequest, manager: Worker | None, reason: str
+) -> SignOffRequest:
+    """Pass an open sign-off to another eligible manager (the first is away, or too close
+    to the work), saying why. The request's history is kept in the audit trail."""
+    permitted(policies.can_reassign_sign_off, actor, request)
+    _lock(request)
+    if request.decided_at is not None:
+        raise InvalidTransition("This sign-off has been given: it cannot be passed on")
+    case = request.case
+    problems = Problems()
+    eligible = (
+        manager is not None
+        and manager.pk != request.manager_id
+        and policies.can_approve(manager, case)
+        and manager.pk
+        not in policies.sign_off_authors(case, request.subject) | {request.requested_by_id}
+    )
+    if not eligible:
+        problems.add("manager", _manager_problem(manager, "this"))
+    reason = _text(problems, "reason", reason, "Say why another manager signs it off")
+    problems.raise_if_any()
+    return save_changes(
+        actor=actor,
+        obj=request,
+        fields={
+            "manager": manager,
+            "reassigned_reason": reason,
+            "reassigned_by": actor,
+            "reassigned_at": timezone.now(),
         },
     )
 
@@ -337,12 +535,26 @@ def _work(actor: Worker, case: ContextCase) -> None:
 
 
 @transaction.atomic
-def assessment_start(*, actor: Worker, assessment: ContextAssessment) -> ContextAssessment:
-    """Start the assessment: the starter is the assessor, and each domain of the template
-    becomes a finding to fill in."""
-    _work(actor, assessment.case)
+def assessment_start(
+    *, actor: Worker, assessment: ContextAssessment, assessor: Worker | None = None
+) -> ContextAssessment:
+    """Start the assessment: each domain of the template becomes a finding to fill in.
+
+    The assessor is the case's lead unless another worker of the case's team is chosen:
+    a manager who starts it is not made the assessor by default (and then could not
+    sign it off)."""
+    case = assessment.case
+    _work(actor, case)
     _lock(assessment)
     status = ASSESSMENT_MACHINE.after(assessment.status, "start")
+    assessor = assessor or case.lead
+    problems = Problems()
+    problems.check(
+        _is_casework_worker(assessor) and policies.can_work_case(assessor, case),
+        "assessor",
+        "Choose the assessor: an active practitioner or manager of the case's team",
+    )
+    problems.raise_if_any()
     for order, domain in enumerate(assessment.template.domains, start=1):
         _create(
             actor,
@@ -353,7 +565,7 @@ def assessment_start(*, actor: Worker, assessment: ContextAssessment) -> Context
     return save_changes(
         actor=actor,
         obj=assessment,
-        fields={"status": status, "assessor": actor, "started_at": timezone.now()},
+        fields={"status": status, "assessor": assessor, "started_at": timezone.now()},
     )
 
 
@@ -438,13 +650,18 @@ def evidence_add(
 
 
 @transaction.atomic
-def assessment_submit(*, actor: Worker, assessment: ContextAssessment) -> ContextAssessment:
-    """Submit for a manager's approval: every domain rated and written up, the analysis of
-    the context's capacity to safeguard written, and a recommendation made."""
-    _work(actor, assessment.case)
+def assessment_submit(
+    *, actor: Worker, assessment: ContextAssessment, manager: Worker | None
+) -> ContextAssessment:
+    """Submit to a named manager for sign-off: every domain rated and written up, the
+    analysis of the context's capacity to safeguard written, and a recommendation made.
+    The request is in that manager's My work."""
+    case = assessment.case
+    _work(actor, case)
     _lock(assessment)
     status = ASSESSMENT_MACHINE.after(assessment.status, "submit")
     problems = Problems()
+    _check_manager(problems, actor, case, ApprovalSubject.ASSESSMENT, manager)
     for finding in assessment.findings.all():
         problems.check(
             bool(finding.rating),
@@ -463,18 +680,11 @@ def assessment_submit(*, actor: Worker, assessment: ContextAssessment) -> Contex
     )
     problems.check(bool(assessment.recommendation), "recommendation", "Choose a recommendation")
     problems.raise_if_any()
+    assert manager is not None
+    _ask_sign_off(actor, case, ApprovalSubject.ASSESSMENT, manager)
     return save_changes(
         actor=actor, obj=assessment, fields={"status": status, "submitted_at": timezone.now()}
     )
-
-
-def _four_eyes(actor: Worker, author_id: int | None, what: str) -> None:
-    if (
-        author_id is not None
-        and author_id == actor.pk
-        and not access_policies.is_administrator(actor)
-    ):
-        raise InvalidTransition(f"You {what}: another manager signs it off")
 
 
 @transaction.atomic
@@ -487,14 +697,14 @@ def assessment_approve(
     the conference is due within 15 working days.
     """
     case = assessment.case
-    permitted(policies.can_approve, actor, case)
+    permitted(policies.can_sign_off, actor, case, ApprovalSubject.ASSESSMENT)
     _lock(assessment)
     _lock(case)
     status = ASSESSMENT_MACHINE.after(assessment.status, "approve")
-    _four_eyes(actor, assessment.assessor_id, "completed this assessment")
     problems = Problems()
     note = _text(problems, "note", note, "", required=False)
     problems.raise_if_any()
+    _signed(actor, case, ApprovalSubject.ASSESSMENT)
     now = timezone.now()
     _approve(actor, case, ApprovalSubject.ASSESSMENT, ApprovalOutcome.APPROVED, note)
     save_changes(
@@ -517,13 +727,14 @@ def assessment_approve(
 def assessment_return(
     *, actor: Worker, assessment: ContextAssessment, note: str
 ) -> ContextAssessment:
-    """A manager returns the assessment for more work, saying what is needed."""
-    permitted(policies.can_approve, actor, assessment.case)
+    """The named manager returns the assessment for more work, saying what is needed."""
+    permitted(policies.can_sign_off, actor, assessment.case, ApprovalSubject.ASSESSMENT)
     _lock(assessment)
     status = ASSESSMENT_MACHINE.after(assessment.status, "return")
     problems = Problems()
     note = _text(problems, "note", note, "Say what more the assessment needs")
     problems.raise_if_any()
+    _signed(actor, assessment.case, ApprovalSubject.ASSESSMENT)
     _approve(actor, assessment.case, ApprovalSubject.ASSESSMENT, ApprovalOutcome.RETURNED, note)
     return save_changes(
         actor=actor, obj=assessment, fields={"status": status, "submitted_at": None}
@@ -556,11 +767,15 @@ def conference_schedule(
         problems.add("when", "The conference must be within a year of today")
     location = _short(problems, "location", location, "The place")
     problems.check(bool(location), "location", "Enter where the conference is held")
-    problems.check(
-        chair is not None and _is_casework_worker(chair),
-        "chair",
-        "Choose the chair: an active practitioner or manager",
-    )
+    if chair is None or not _is_casework_worker(chair):
+        problems.add("chair", "Choose the chair: an active practitioner or manager")
+    else:
+        problems.check(
+            policies.can_chair(chair, conference.case),
+            "chair",
+            f"{chair} cannot chair: the chair is independent of the case, so not its lead, "
+            "its assessor, or a manager of their teams",
+        )
     problems.raise_if_any()
     return save_changes(
         actor=actor,
@@ -1012,28 +1227,52 @@ def plan_child_add(
     return link
 
 
-@transaction.atomic
-def plan_approve(*, actor: Worker, plan: ContextPlan, note: str = "") -> ContextPlan:
-    """A manager approves the plan agreed at conference; its first review is due within
-    12 weeks. A plan is never approved before its assessment is."""
+def _check_plan_ready(problems: Problems, plan: ContextPlan) -> None:
+    """A plan goes for sign-off once its assessment is approved, a conference has agreed it,
+    and it has goals and actions."""
     case = plan.case
-    permitted(policies.can_approve, actor, case)
-    _lock(plan)
-    _lock(case)
     assessment = ContextAssessment.objects.filter(case=case).first()
     if assessment is None or assessment.status != AssessmentStatus.APPROVED:
         raise InvalidTransition(
             "The plan cannot be approved before the context's assessment is approved"
         )
-    status = PLAN_MACHINE.after(plan.status, "approve")
+    PLAN_MACHINE.after(plan.status, "approve")
     if plan.agreed_at_id is None or case.status != CaseStatus.PLAN:
         raise InvalidTransition("A context conference agrees the plan before it is approved")
-    _four_eyes(actor, plan.drafted_by_id, "drafted this plan")
-    problems = Problems()
     problems.check(plan.goals.exists(), "goals", "Add at least one goal")
     problems.check(plan.actions.exists(), "actions", "Add at least one action")
+
+
+@transaction.atomic
+def plan_submit(*, actor: Worker, plan: ContextPlan, manager: Worker | None) -> ContextPlan:
+    """Ask a named manager to approve the plan the conference agreed (in their My work)."""
+    case = plan.case
+    _work(actor, case)
+    _lock(plan)
+    _lock(case)
+    problems = Problems()
+    _check_plan_ready(problems, plan)
+    _check_manager(problems, actor, case, ApprovalSubject.PLAN, manager)
+    problems.raise_if_any()
+    assert manager is not None
+    _ask_sign_off(actor, case, ApprovalSubject.PLAN, manager)
+    return plan
+
+
+@transaction.atomic
+def plan_approve(*, actor: Worker, plan: ContextPlan, note: str = "") -> ContextPlan:
+    """The manager asked approves the plan agreed at conference; its first review is due
+    within 12 weeks. A plan is never approved before its assessment is."""
+    case = plan.case
+    permitted(policies.can_sign_off, actor, case, ApprovalSubject.PLAN)
+    _lock(plan)
+    _lock(case)
+    problems = Problems()
+    _check_plan_ready(problems, plan)
+    status = PLAN_MACHINE.after(plan.status, "approve")
     note = _text(problems, "note", note, "", required=False)
     problems.raise_if_any()
+    _signed(actor, case, ApprovalSubject.PLAN)
     _approve(actor, case, ApprovalSubject.PLAN, ApprovalOutcome.APPROVED, note)
     plan = save_changes(
         actor=actor,
@@ -1041,6 +1280,21 @@ def plan_approve(*, actor: Worker, plan: ContextPlan, note: str = "") -> Context
         fields={"status": status, "approved_by": actor, "approved_at": timezone.now()},
     )
     _create(actor, PlanReview.objects.create(plan=plan, due_on=deadlines.review_due(today())))
+    return plan
+
+
+@transaction.atomic
+def plan_return(*, actor: Worker, plan: ContextPlan, note: str) -> ContextPlan:
+    """The manager asked does not approve the plan yet, saying what it needs; the team
+    changes it and asks again."""
+    case = plan.case
+    permitted(policies.can_sign_off, actor, case, ApprovalSubject.PLAN)
+    _lock(plan)
+    problems = Problems()
+    note = _text(problems, "note", note, "Say what more the plan needs")
+    problems.raise_if_any()
+    _signed(actor, case, ApprovalSubject.PLAN)
+    _approve(actor, case, ApprovalSubject.PLAN, ApprovalOutcome.RETURNED, note)
     return plan
 
 
@@ -1072,7 +1326,7 @@ def review_record(
     """Record a review: progress against each open goal and the decision.
 
     Continue: the next review is due within 12 weeks. Step down or close: the
-    case's closure goes to a manager for approval.
+    team then asks to close the case (``closure_request``).
     """
     plan = review.plan
     case = plan.case
@@ -1128,21 +1382,115 @@ def review_record(
             "recorded_at": timezone.now(),
         },
     )
+    # Continue: the next review. Step down or close: no next review; the team asks to close
+    # (closure_request), with the actions finished, the domains re-rated and each goal's
+    # outcome, which a review alone does not show.
     if decision == ReviewDecision.CONTINUE:
         _create(
             actor,
             PlanReview.objects.create(plan=plan, due_on=deadlines.review_due(held_on)),
         )
-    else:
-        _request_closure(actor, case, REVIEW_OUTCOMES[ReviewDecision(decision)], summary)
     return review
 
 
 # --- Closure ---------------------------------------------------------------------------------
 
 
-def _request_closure(actor: Worker, case: ContextCase, outcome: str, reason: str) -> ContextCase:
-    return _move_case(
+def _open_actions(case: ContextCase) -> int:
+    return (
+        PlanAction.objects.filter(plan__case=case)
+        .exclude(status__in=FINISHED_ACTION_STATUSES)
+        .count()
+    )
+
+
+def _check_closure_evidence(
+    problems: Problems,
+    case: ContextCase,
+    *,
+    outcome: str,
+    ratings: Mapping[str, str],
+    no_rating_reason: str,
+    goal_outcomes: Mapping[int, ProgressInput],
+) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """What a practice audit asks of a closure, checked together: every action done or
+    stopped (stopping asks for a reason), each assessment domain re-rated (or a reason
+    not to), and the outcome against each goal. "The context is safer" needs every goal
+    achieved and no domain still red. Returns the ratings and goal outcomes, cleaned."""
+    still_open = _open_actions(case)
+    problems.check(
+        not still_open,
+        "actions",
+        f"{still_open} action{'s are' if still_open != 1 else ' is'} still open: mark each "
+        "done, or stop it with the reason, before the case can close",
+    )
+    findings = list(DomainFinding.objects.filter(assessment__case=case).order_by("order"))
+    rated: dict[str, str] = {}
+    if findings and not no_rating_reason:
+        for finding in findings:
+            rating = ratings.get(finding.key, "")
+            problems.check(
+                rating in ("red", "amber", "green"),
+                f"rating_{finding.key}",
+                f"Re-rate {finding.title.lower()} red, amber or green, or say why not",
+            )
+            rated[finding.key] = rating
+    goals = list(PlanGoal.objects.filter(plan__case=case).order_by("order"))
+    outcomes: dict[str, dict[str, str]] = {}
+    for goal in goals:
+        given = goal_outcomes.get(goal.pk)
+        ok = given is not None and given.progress in Progress.values
+        problems.check(
+            ok, f"goal_{goal.pk}", f"Record the outcome against the goal: {goal.statement[:60]}"
+        )
+        if ok and given is not None:
+            outcomes[str(goal.pk)] = {"progress": given.progress, "note": given.note.strip()}
+    if outcome == ClosureOutcome.IMPROVED:
+        safer = (not findings or (not no_rating_reason and "red" not in rated.values())) and all(
+            o["progress"] == Progress.ACHIEVED for o in outcomes.values()
+        )
+        problems.check(
+            safer,
+            "outcome",
+            "The context is safer only when every goal is achieved and no domain is re-rated "
+            "red: choose another outcome",
+        )
+    return rated, outcomes
+
+
+@transaction.atomic
+def closure_request(
+    *,
+    actor: Worker,
+    case: ContextCase,
+    outcome: str,
+    reason: str,
+    manager: Worker | None,
+    ratings: Mapping[str, str] | None = None,
+    no_rating_reason: str = "",
+    goal_outcomes: Mapping[int, ProgressInput] | None = None,
+) -> ContextCase:
+    """Ask a named manager to close the case: the outcome, the reason, each domain re-rated
+    (or why not) and the outcome against each goal (:func:`_check_closure_evidence`)."""
+    _work(actor, case)
+    _lock(case)
+    CASE_MACHINE.after(case.status, "request_closure")
+    problems = Problems()
+    problems.check(outcome in ClosureOutcome.values, "outcome", "Choose the outcome")
+    reason = _text(problems, "reason", reason, "Say why the case can close")
+    no_rating_reason = _text(problems, "no_rating_reason", no_rating_reason, "", required=False)
+    rated, outcomes = _check_closure_evidence(
+        problems,
+        case,
+        outcome=outcome,
+        ratings=ratings or {},
+        no_rating_reason=no_rating_reason,
+        goal_outcomes=goal_outcomes or {},
+    )
+    _check_manager(problems, actor, case, ApprovalSubject.CLOSURE, manager)
+    problems.raise_if_any()
+    assert manager is not None
+    case = _move_case(
         actor,
         case,
         "request_closure",
@@ -1151,33 +1499,30 @@ def _request_closure(actor: Worker, case: ContextCase, outcome: str, reason: str
         closure_reason=reason,
         closure_requested_by=actor,
         closure_requested_at=timezone.now(),
+        closure_ratings=rated,
+        closure_no_rating_reason=no_rating_reason,
+        closure_goal_outcomes=outcomes,
     )
-
-
-@transaction.atomic
-def closure_request(*, actor: Worker, case: ContextCase, outcome: str, reason: str) -> ContextCase:
-    """Ask a manager to close the case, with the outcome and the reason."""
-    _work(actor, case)
-    _lock(case)
-    CASE_MACHINE.after(case.status, "request_closure")
-    problems = Problems()
-    problems.check(outcome in ClosureOutcome.values, "outcome", "Choose the outcome")
-    reason = _text(problems, "reason", reason, "Say why the case can close")
-    problems.raise_if_any()
-    return _request_closure(actor, case, outcome, reason)
+    _ask_sign_off(actor, case, ApprovalSubject.CLOSURE, manager)
+    return case
 
 
 @transaction.atomic
 def closure_approve(*, actor: Worker, case: ContextCase, note: str = "") -> ContextCase:
-    """A manager approves the closure (not one they asked for). The plan ends, reviews still
-    due are cancelled, and actions still open are stopped, each with a note in its history."""
-    permitted(policies.can_approve, actor, case)
+    """The manager asked approves the closure. The plan ends and reviews still due are
+    cancelled. An action added since the request (landed by a panel) keeps it open."""
+    permitted(policies.can_sign_off, actor, case, ApprovalSubject.CLOSURE)
     _lock(case)
     status = CASE_MACHINE.after(case.status, "approve_closure")
-    _four_eyes(actor, case.closure_requested_by_id, "asked to close this case")
+    if _open_actions(case):
+        raise InvalidTransition(
+            "An action on the plan is open again: keep the case open, and ask to close it "
+            "once the action is done or stopped"
+        )
     problems = Problems()
     note = _text(problems, "note", note, "", required=False)
     problems.raise_if_any()
+    _signed(actor, case, ApprovalSubject.CLOSURE)
     _approve(actor, case, ApprovalSubject.CLOSURE, ApprovalOutcome.APPROVED, note)
     plan = ContextPlan.objects.filter(case=case).first()
     now = timezone.now()
@@ -1187,10 +1532,6 @@ def closure_approve(*, actor: Worker, case: ContextCase, note: str = "") -> Cont
                 actor=actor,
                 obj=review,
                 fields={"status": REVIEW_MACHINE.after(review.status, "cancel")},
-            )
-        for action in plan.actions.exclude(status__in=FINISHED_ACTION_STATUSES):
-            _set_action(
-                actor, action, ActionStatus.STOPPED, action.due_on, "Stopped: the case closed"
             )
         if plan.status != PlanStatus.ENDED:
             save_changes(
@@ -1229,5 +1570,8 @@ def closure_refuse(*, actor: Worker, case: ContextCase, note: str) -> ContextCas
             "closure_outcome": "",
             "closure_requested_by": None,
             "closure_requested_at": None,
+            "closure_ratings": {},
+            "closure_no_rating_reason": "",
+            "closure_goal_outcomes": {},
         },
     )

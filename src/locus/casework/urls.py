@@ -44,7 +44,20 @@ urlpatterns = [
         name="context-action-update",
     ),
     path("<int:case_id>/plan/children/add/", views.plan_child_add, name="context-plan-child"),
+    path("<int:case_id>/plan/submit/", views.plan_submit, name="context-plan-submit"),
     path("<int:case_id>/plan/approve/", views.plan_approve, name="context-plan-approve"),
+    path("<int:case_id>/threshold/", views.threshold_revise, name="context-threshold"),
+    path(
+        "<int:case_id>/screening/sign-off/",
+        views.screening_signoff,
+        name="context-screening-signoff",
+    ),
+    path("<int:case_id>/screening/ask/", views.screening_ask, name="context-screening-ask"),
+    path(
+        "<int:case_id>/sign-offs/<int:request_id>/reassign/",
+        views.sign_off_reassign,
+        name="context-signoff-reassign",
+    ),
     path("<int:case_id>/review/", views.review_record, name="context-review"),
     path("<int:case_id>/closure/", views.closure, name="context-closure"),
 ]

@@ -30,31 +30,41 @@ from locus.casework.forms import (
     ActionForm,
     ActionUpdateForm,
     AssessmentForm,
+    AssessorForm,
     CaseworkForm,
     ClosureRequestForm,
     ConferenceRecordForm,
     ConferenceScheduleForm,
     EvidenceForm,
     GoalForm,
-    NoteForm,
+    ManagerForm,
     PlanChildForm,
     ReasonForm,
+    ReassignForm,
     ReferralForm,
     ReviewForm,
     ScreenForm,
     SignOffForm,
+    ThresholdForm,
 )
 from locus.casework.models import (
+    ApprovalSubject,
     AssessmentStatus,
     CaseStatus,
     ContextCase,
     ContextConference,
     ContextPlan,
+    DomainFinding,
     GoalStatus,
     PlanAction,
+    PlanGoal,
     PlanReview,
+    Progress,
     ReferralStatus,
+    ReviewDecision,
     ReviewStatus,
+    ScreeningDecision,
+    SignOffRequest,
     ThresholdLevel,
 )
 from locus.common.errors import ValidationFailed
@@ -77,6 +87,16 @@ def _casework_workers() -> QuerySet[Worker]:
         .select_related("team__agency")
         .order_by("team__agency__name", "last_name", "first_name", "id")
     )
+
+
+def signs_off(subject: str) -> Callable[[Worker, ContextCase], bool]:
+    """The predicate for a sign-off page: only the manager it was asked of."""
+
+    def allowed(worker: Worker, case: ContextCase) -> bool:
+        return policies.can_sign_off(worker, case, subject)
+
+    allowed.__name__ = f"can_sign_off_{subject}"
+    return allowed
 
 
 def _form_page(
@@ -270,12 +290,14 @@ def referral_page(request: AuthedRequest, referral_id: int) -> HttpResponse:
     detail = selectors.referral_detail(viewer=viewer, referral=referral)
     form = None
     if referral.status == ReferralStatus.NEW and policies.can_screen(viewer):
+        leads = [w for w in _casework_workers() if policies.can_screen(w)]
         form = ScreenForm(
             posted(request),
             initial={"context": str(referral.context_id or "")},
             levels=list(ThresholdLevel.objects.filter(active=True)),
             contexts=detail.contexts,
-            leads=[w for w in _casework_workers() if policies.can_screen(w)],
+            leads=leads,
+            managers=[w for w in leads if w.role == Role.MANAGER],
         )
 
         def step() -> None:
@@ -289,6 +311,7 @@ def referral_page(request: AuthedRequest, referral_id: int) -> HttpResponse:
                 reason=data["reason"],
                 context=form.chosen("context"),
                 lead=form.chosen("lead"),
+                manager=form.chosen("manager") if "manager" in form.fields else None,
             )
 
         if submitted(request, form, step, "Decision recorded"):
@@ -370,7 +393,15 @@ def assessment_page(request: AuthedRequest, case_id: int) -> HttpResponse:
     editing = assessment.status == AssessmentStatus.IN_PROGRESS and policies.can_work_case(
         viewer, case
     )
-    form = AssessmentForm(posted(request), assessment=assessment) if editing else None
+    form = (
+        AssessmentForm(
+            posted(request),
+            assessment=assessment,
+            managers=policies.eligible_managers(case, ApprovalSubject.ASSESSMENT, {viewer.pk}),
+        )
+        if editing
+        else None
+    )
     then = request.POST.get("then", "save")
 
     def step() -> None:
@@ -383,7 +414,9 @@ def assessment_page(request: AuthedRequest, case_id: int) -> HttpResponse:
             recommendation=form.cleaned_data.get("recommendation", ""),
         )
         if then == "submit":
-            services.assessment_submit(actor=viewer, assessment=assessment)
+            services.assessment_submit(
+                actor=viewer, assessment=assessment, manager=form.chosen("manager")
+            )
 
     done = "Assessment submitted for approval" if then == "submit" else "Assessment saved"
     if form is not None and submitted(request, form, step, done):
@@ -402,10 +435,17 @@ def assessment_page(request: AuthedRequest, case_id: int) -> HttpResponse:
             "findings": findings,
             "form": form,
             "can_work": policies.can_work_case(viewer, case),
-            "can_approve": policies.can_approve(viewer, case),
+            "can_approve": policies.can_sign_off(viewer, case, ApprovalSubject.ASSESSMENT),
+            "sign_off": policies.open_sign_off(case, ApprovalSubject.ASSESSMENT),
             "approvals": list(case.approvals.filter(subject="assessment").select_related("by")),
         },
     )
+
+
+def _team_workers(case: ContextCase) -> list[Worker]:
+    """Who may assess: the case's lead and the practitioners and managers of its team."""
+    workers = _casework_workers().filter(Q(team_id=case.team_id) | Q(pk=case.lead_id))
+    return [w for w in workers if policies.can_work_case(w, case)]
 
 
 def assessment_start(request: AuthedRequest, case_id: int) -> HttpResponse:
@@ -413,14 +453,15 @@ def assessment_start(request: AuthedRequest, case_id: int) -> HttpResponse:
         request,
         case_id,
         allowed=policies.can_work_case,
-        form=lambda case: CaseworkForm(posted(request)),
-        step=lambda case, data: services.assessment_start(
-            actor=request.user, assessment=case.assessment
+        form=lambda case: AssessorForm(
+            posted(request), workers=_team_workers(case), initial={"assessor": case.lead_id}
+        ),
+        step=lambda case, form: services.assessment_start(
+            actor=request.user, assessment=case.assessment, assessor=form.chosen("assessor")
         ),
         done="Assessment started",
         heading="Start the assessment",
-        intro="You will be the assessor. The form follows the assessment template for this "
-        "kind of context.",
+        intro="The form follows the assessment template for this kind of context.",
         button="Start the assessment",
         back="context-assessment",
     )
@@ -465,7 +506,7 @@ def assessment_signoff(request: AuthedRequest, case_id: int) -> HttpResponse:
     return _case_step(
         request,
         case_id,
-        allowed=policies.can_approve,
+        allowed=signs_off(ApprovalSubject.ASSESSMENT),
         form=lambda case: SignOffForm(
             posted(request),
             choices=[("approve", "Approve the assessment"), ("return", "Return it for more work")],
@@ -778,18 +819,49 @@ def plan_child_add(request: AuthedRequest, case_id: int) -> HttpResponse:
     )
 
 
+def _managers_form(request: AuthedRequest, subject: str) -> Callable[[ContextCase], ManagerForm]:
+    def make(case: ContextCase) -> ManagerForm:
+        managers = policies.eligible_managers(case, subject, {request.user.pk})
+        return ManagerForm(posted(request), managers=managers)
+
+    return make
+
+
+def plan_submit(request: AuthedRequest, case_id: int) -> HttpResponse:
+    return _case_step(
+        request,
+        case_id,
+        allowed=policies.can_work_case,
+        form=_managers_form(request, ApprovalSubject.PLAN),
+        step=lambda case, form: services.plan_submit(
+            actor=request.user, plan=_plan_of(case), manager=form.chosen("manager")
+        ),
+        done="The plan has gone to the manager for approval",
+        heading="Ask a manager to approve the plan",
+        button="Send for approval",
+        back="context-plan",
+    )
+
+
+def _sign_off_plan(case: ContextCase, data: dict[str, Any], actor: Worker) -> Any:
+    if data["outcome"] == "approve":
+        return services.plan_approve(actor=actor, plan=_plan_of(case), note=data.get("note", ""))
+    return services.plan_return(actor=actor, plan=_plan_of(case), note=data.get("note", ""))
+
+
 def plan_approve(request: AuthedRequest, case_id: int) -> HttpResponse:
     return _case_step(
         request,
         case_id,
-        allowed=policies.can_approve,
-        form=lambda case: NoteForm(posted(request)),
-        step=lambda case, form: services.plan_approve(
-            actor=request.user, plan=_plan_of(case), note=form.cleaned_data.get("note", "")
+        allowed=signs_off(ApprovalSubject.PLAN),
+        form=lambda case: SignOffForm(
+            posted(request),
+            choices=[("approve", "Approve the plan"), ("return", "Return it for more work")],
         ),
-        done="Plan approved: the first review is scheduled",
-        heading="Approve the plan",
-        button="Approve the plan",
+        step=lambda case, form: _sign_off_plan(case, form.cleaned_data, request.user),
+        done="Plan signed off",
+        heading="Sign off the plan",
+        button="Save decision",
         back="context-plan",
     )
 
@@ -824,6 +896,9 @@ def review_record(request: AuthedRequest, case_id: int) -> HttpResponse:
         )
 
     if submitted(request, form, step, "Review recorded"):
+        if form.cleaned_data["decision"] != ReviewDecision.CONTINUE:
+            # The review decided to close or step down: the closure request comes next.
+            return redirect("context-closure", case_id=case.pk)
         return redirect("context-plan", case_id=case.pk)
     return _form_page(
         request,
@@ -837,14 +912,38 @@ def review_record(request: AuthedRequest, case_id: int) -> HttpResponse:
     )
 
 
-def _close(case: ContextCase, data: dict[str, Any], actor: Worker) -> Any:
-    if "outcome" in data and data["outcome"] in ("approve", "refuse"):
-        if data["outcome"] == "approve":
-            return services.closure_approve(actor=actor, case=case, note=data.get("note", ""))
-        return services.closure_refuse(actor=actor, case=case, note=data.get("note", ""))
-    return services.closure_request(
-        actor=actor, case=case, outcome=data["outcome"], reason=data["reason"]
-    )
+def _decide_closure(case: ContextCase, data: dict[str, Any], actor: Worker) -> Any:
+    if data["outcome"] == "approve":
+        return services.closure_approve(actor=actor, case=case, note=data.get("note", ""))
+    return services.closure_refuse(actor=actor, case=case, note=data.get("note", ""))
+
+
+def _closure_evidence(case: ContextCase) -> str:
+    """What the manager decides on: the outcome and reason, each domain re-rated (or why
+    not), and the outcome against each goal, as the closure request gave them."""
+    lines = [f"{case.get_closure_outcome_display()}. {case.closure_reason}"]
+    titles = dict(DomainFinding.objects.filter(assessment__case=case).values_list("key", "title"))
+    ratings = case.closure_ratings or {}
+    lines += [f"Re-rated {titles.get(k, k)}: {v}" for k, v in ratings.items()]
+    if case.closure_no_rating_reason:
+        lines.append(f"Not re-rated: {case.closure_no_rating_reason}")
+    outcomes = case.closure_goal_outcomes or {}
+    labels = dict(Progress.choices)
+    for goal in PlanGoal.objects.filter(plan__case=case).order_by("order"):
+        given = outcomes.get(str(goal.pk))
+        if given:
+            lines.append(f"Goal: {goal.statement}: {labels.get(given['progress'], '')}")
+    return "\n".join(lines)
+
+
+def _closure_form(request: AuthedRequest, case: ContextCase) -> ClosureRequestForm:
+    """The closure request, with a rating for each domain assessed and an outcome for each
+    goal of the plan (none when there is no plan)."""
+    findings = list(DomainFinding.objects.filter(assessment__case=case).order_by("order"))
+    plan = ContextPlan.objects.filter(case=case).first()
+    goals = list(plan.goals.all()) if plan else []
+    managers = policies.eligible_managers(case, ApprovalSubject.CLOSURE, {request.user.pk})
+    return ClosureRequestForm(posted(request), findings=findings, goals=goals, managers=managers)
 
 
 def closure(request: AuthedRequest, case_id: int) -> HttpResponse:
@@ -854,26 +953,138 @@ def closure(request: AuthedRequest, case_id: int) -> HttpResponse:
         return _case_step(
             request,
             case_id,
-            allowed=policies.can_approve,
+            allowed=signs_off(ApprovalSubject.CLOSURE),
             form=lambda c: SignOffForm(
                 posted(request),
                 choices=[("approve", "Approve the closure"), ("refuse", "Keep the case open")],
             ),
-            step=lambda c, form: _close(c, form.cleaned_data, request.user),
+            step=lambda c, form: _decide_closure(c, form.cleaned_data, request.user),
             done="Closure decided",
             heading="Decide on closing the case",
-            intro=f"{case.get_closure_outcome_display()}. {case.closure_reason}",
+            intro=_closure_evidence(case),
             button="Save decision",
         )
     return _case_step(
         request,
         case_id,
         allowed=policies.can_work_case,
-        form=lambda c: ClosureRequestForm(posted(request)),
-        step=lambda c, form: _close(c, form.cleaned_data, request.user),
-        done="Closure sent to a manager for approval",
+        form=lambda c: _closure_form(request, c),
+        step=lambda c, form: services.closure_request(
+            actor=request.user,
+            case=c,
+            outcome=form.cleaned_data["outcome"],
+            reason=form.cleaned_data["reason"],
+            manager=form.chosen("manager"),
+            ratings=form.ratings(),
+            no_rating_reason=form.cleaned_data.get("no_rating_reason", ""),
+            goal_outcomes=form.goal_outcomes(),
+        ),
+        done="Closure sent to the manager for approval",
         heading="Ask to close the case",
+        intro="Each action must be done, or stopped with the reason. Re-rate each domain of "
+        "the assessment as the context is now, and record the outcome against each goal.",
         button="Ask to close",
+    )
+
+
+# --- Threshold and sign-offs -----------------------------------------------------------------
+
+
+def threshold_revise(request: AuthedRequest, case_id: int) -> HttpResponse:
+    levels = list(
+        ThresholdLevel.objects.filter(
+            active=True, suggested_decision=ScreeningDecision.CONTEXT_ASSESSMENT
+        )
+    )
+    return _case_step(
+        request,
+        case_id,
+        allowed=lambda w, c: c.is_open and policies.can_work_case(w, c),
+        form=lambda case: ThresholdForm(posted(request), levels=levels),
+        step=lambda case, form: services.threshold_revise(
+            actor=request.user,
+            case=case,
+            level=form.chosen("level"),
+            reason=form.cleaned_data["reason"],
+        ),
+        done="Threshold revised",
+        heading="Revise the threshold",
+        intro="The level the case is worked at now. The earlier level and your reason stay "
+        "in the case's history.",
+        button="Revise the threshold",
+    )
+
+
+def screening_signoff(request: AuthedRequest, case_id: int) -> HttpResponse:
+    return _case_step(
+        request,
+        case_id,
+        allowed=signs_off(ApprovalSubject.SCREENING),
+        form=lambda case: SignOffForm(
+            posted(request),
+            choices=[("approve", "Agree the screening decision"), ("return", "Do not agree")],
+        ),
+        step=lambda case, form: services.screening_sign_off(
+            actor=request.user,
+            case=case,
+            approve=form.cleaned_data["outcome"] == "approve",
+            note=form.cleaned_data.get("note", ""),
+        ),
+        done="Screening decision signed off",
+        heading="Sign off the screening decision",
+        button="Save decision",
+    )
+
+
+def screening_ask(request: AuthedRequest, case_id: int) -> HttpResponse:
+    return _case_step(
+        request,
+        case_id,
+        allowed=policies.can_work_case,
+        form=_managers_form(request, ApprovalSubject.SCREENING),
+        step=lambda case, form: services.screening_ask(
+            actor=request.user, case=case, manager=form.chosen("manager")
+        ),
+        done="The screening decision has gone to the manager for sign-off",
+        heading="Ask a manager to sign off the screening decision",
+        intro="The screening decision was not agreed. Revise the threshold first if it "
+        "should change.",
+        button="Send for sign-off",
+    )
+
+
+def sign_off_reassign(request: AuthedRequest, case_id: int, request_id: int) -> HttpResponse:
+    viewer = request.user
+    case = policies.access_case(viewer, case_id)
+    asked: SignOffRequest = get_object_or_404(
+        SignOffRequest.objects.filter(case=case, decided_at__isnull=True), pk=request_id
+    )
+    asked.case = case
+    permitted(policies.can_reassign_sign_off, viewer, asked)
+    managers = [
+        m
+        for m in policies.eligible_managers(case, asked.subject, {asked.requested_by_id})
+        if m.pk != asked.manager_id
+    ]
+    form = ReassignForm(posted(request), managers=managers)
+
+    def step() -> None:
+        services.sign_off_reassign(
+            actor=viewer,
+            request=asked,
+            manager=form.chosen("manager"),
+            reason=form.cleaned_data["reason"],
+        )
+
+    if submitted(request, form, step, "Sign-off passed to another manager"):
+        return redirect("context-case", case_id=case.pk)
+    return _form_page(
+        request,
+        case,
+        form,
+        f"Ask another manager to sign off the {asked.get_subject_display().lower()}",
+        intro=f"Asked of {asked.manager} on {date_format(asked.requested_at, 'j F Y')}.",
+        button="Pass it on",
     )
 
 

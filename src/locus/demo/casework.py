@@ -14,7 +14,12 @@ the cases, approvals and audit trail are exactly what the app makes:
   partners, a plan with goals, actions for security, police, youth work and the
   centre's manager, children linked, approved, some actions now overdue;
 * a case **closed after improvement**: the stairwell of Block C, Rowan Estate,
-  whose review found the goals met and whose closure ``team.manager`` approved.
+  whose review found the goals met; ``social.worker`` asked to close it with the
+  action done, every domain re-rated and the goal's outcome, and
+  ``team.manager``, the manager she named, approved.
+
+Every sign-off is asked of ``team.manager`` by name and given by them; the
+conferences are chaired by a manager of another team (independent of the lead).
 
 Services stamp every step with today's date. So that the stages read as the
 months they took, each case's rows are moved back in time between steps
@@ -165,7 +170,7 @@ def _assess_fully(lead: Worker, manager: Worker, case: ContextCase, place: str) 
         text="Safety mapping with six young people: four marked the place amber or red.",
         source="young_person",
     )
-    services.assessment_submit(actor=lead, assessment=assessment)
+    services.assessment_submit(actor=lead, assessment=assessment, manager=manager)
     services.assessment_approve(actor=manager, assessment=assessment, note="A clear analysis.")
 
 
@@ -243,7 +248,12 @@ def _open_case(
         **referred,
     )
     referral = services.referral_screen(
-        actor=lead, referral=referral, level=_level(level), decision="assessment", reason=reason
+        actor=lead,
+        referral=referral,
+        level=_level(level),
+        decision="assessment",
+        reason=reason,
+        lead=lead,
     )
     assert referral.case is not None
     return referral.case
@@ -367,6 +377,7 @@ def add_demo_context_cases() -> list[ContextCase]:
         )
     patrol = actions[0]
     _link_children(lead, plan, _children_of(lead, case))
+    services.plan_submit(actor=lead, plan=plan, manager=manager)
     services.plan_approve(actor=manager, plan=plan, note="Agreed at conference.")
     services.action_update(
         actor=security or lead,
@@ -422,6 +433,7 @@ def add_demo_context_cases() -> list[ContextCase]:
         description="Fit a self-closing, locking entry door and light the upper landings",
         due_on=today() + dt.timedelta(days=28),
     )
+    services.plan_submit(actor=lead, plan=plan, manager=manager)
     services.plan_approve(actor=manager, plan=plan)
     services.action_update(
         actor=lead,
@@ -439,6 +451,16 @@ def add_demo_context_cases() -> list[ContextCase]:
         "stairwell is quiet after school.",
         progress={goal.pk: ProgressInput("achieved", "No incidents in twelve weeks")},
         decision="close",
+    )
+    # The closure's evidence: the door is done, every domain re-rated, the goal's outcome.
+    services.closure_request(
+        actor=lead,
+        case=ContextCase.objects.get(pk=closed.pk),
+        outcome="improved",
+        reason="The review found the goal met: no incident at Block C in twelve weeks.",
+        manager=manager,
+        ratings={f.key: "green" for f in DomainFinding.objects.filter(assessment__case=closed)},
+        goal_outcomes={goal.pk: ProgressInput("achieved", "No incidents in twelve weeks")},
     )
     services.closure_approve(
         actor=manager,

@@ -168,10 +168,22 @@ def _candidate_label(person: Person) -> str:
     return f"{person.full_name}{known}{born}"
 
 
+def reason_field() -> forms.CharField:
+    # The service asks for the reason, with the other problems at once.
+    return forms.CharField(
+        label="Why?",
+        required=False,
+        help_text="Kept with the ended record, with your name: for example what the young "
+        "person or another agency told you.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class PeerChangeForm(RelationshipFields):
     """Change a relationship from a date: the old record ends, a new one starts."""
 
     valid_from = date_field("Date of the change", "the date of the change")
+    reason = reason_field()
 
     @classmethod
     def initial_for(cls, association: Any, *, reverse: bool) -> dict[str, Any]:
@@ -192,6 +204,7 @@ class PeerChangeForm(RelationshipFields):
 
 class PeerEndForm(GovukForm):
     valid_until = date_field("Date the relationship ended", "the date it ended")
+    reason = reason_field()
 
 
 class PeerMapFilterForm(GovukForm):

@@ -88,6 +88,13 @@ class Association(Provenance):
         related_name="associations",
         help_text="Where the two spend time together.",
     )
+    # Who ended the record (or revised it, which ends it), when and why: a relationship
+    # someone else recorded is never ended without a reason on file.
+    ended_by = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-valid_from", "id"]

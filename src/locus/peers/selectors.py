@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import F, Q
 from django.urls import reverse
 
-from locus.access import scopes
+from locus.access import policies, scopes
 from locus.access.models import Worker
 from locus.access.naming import Naming, naming_for
 from locus.access.selectors import visible_person_ids
@@ -213,6 +213,8 @@ class PeerRow:
     open_to: OpenTo
     role: str
     places: list[Context] = field(default_factory=list)
+    #: The viewer may end or change this record (access.policies.can_change_association).
+    can_end: bool = False
 
     @property
     def changed(self) -> bool:
@@ -239,7 +241,7 @@ def peer_relationships(*, viewer: Worker, person: Person) -> PeerRelationships:
     """
     associations = list(
         Association.objects.filter(Q(person=person) | Q(other=person))
-        .select_related("person", "other", "recorded_by__team__agency", "replaced_by")
+        .select_related("person", "other", "recorded_by__team__agency", "replaced_by", "ended_by")
         .prefetch_related("contexts")
         .order_by(F("valid_until").desc(nulls_first=True), "-valid_from", "-id")
     )
@@ -267,6 +269,11 @@ def peer_relationships(*, viewer: Worker, person: Person) -> PeerRelationships:
             open_to=open_to,
             role=role_label_for_peer(association, peer),
             places=[c for c in association.contexts.all() if c.pk in allowed],
+        )
+        # The page's own person is seen; the peer is seen when named (an unknown peer is
+        # described, not a person to see).
+        row.can_end = policies.can_change_association(
+            viewer, association, sees_both=peer is None or row.visible
         )
         (current if association.valid_until is None else past).append(row)
     return PeerRelationships(current=current, past=past)

@@ -19,7 +19,13 @@ from locus.access.models import Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.common.models import Confidence, Source
-from locus.common.services import Problems, check_period, close_period, permitted, require
+from locus.common.services import (
+    Problems,
+    check_period,
+    close_period,
+    permitted,
+    require,
+)
 from locus.peers.models import (
     PURPOSE_LASTS,
     Association,
@@ -239,27 +245,71 @@ def _parties(association: Association) -> list[Person]:
 
 
 def _check_may_change(actor: Worker, association: Association) -> None:
-    # Either young person's workers may say a relationship has changed: it is on both records.
+    # The worker records about one of the two (it is on both records), and may change this
+    # record: they see both people, recorded it, or manage the team of who did.
     require(
         any(policies.can_record_about_person(actor, p) for p in _parties(association)),
         "can_record_about_person",
     )
+    permitted(policies.can_change_association, actor, association)
+
+
+def _end_reason(problems: Problems, reason: str) -> str:
+    reason = (reason or "").strip()
+    problems.check(bool(reason), "reason", "Say why the relationship record ends or changes")
+    problems.check(len(reason) <= 2000, "reason", "The reason must be 2,000 characters or fewer")
+    return reason
+
+
+def _end_record(
+    actor: Worker, association: Association, valid_until: dt.date, reason: str
+) -> Association:
+    """End the record on ``valid_until``, saying who ended it, when and why (audited)."""
+    before = snapshot(association)
+    ended = {
+        "valid_until": valid_until,
+        "ended_by": actor,
+        "ended_at": timezone.now(),
+        "end_reason": reason,
+    }
+    for name, value in ended.items():
+        setattr(association, name, value)
+    association.save(update_fields=list(ended))
+    record_change(
+        actor=actor,
+        action=ChangeAction.END,
+        obj=association,
+        before=before,
+        after=snapshot(association),
+    )
+    return association
 
 
 @transaction.atomic
 def association_end(
-    *, actor: Worker, association: Association, valid_until: dt.date
+    *, actor: Worker, association: Association, valid_until: dt.date | None, reason: str
 ) -> Association:
-    """End a relationship: it stays on record, with the date it stopped."""
+    """End a relationship: it stays on record, with the date it stopped, who ended it and
+    why."""
+    association = Association.objects.select_for_update().get(pk=association.pk)
     _check_may_change(actor, association)
-    return close_period(
-        actor=actor,
-        obj=association,
-        end=valid_until,
-        start_field="valid_from",
-        end_field="valid_until",
-        already_ended="This relationship has already ended",
-    )
+    problems = Problems()
+    reason = _end_reason(problems, reason)
+    if association.valid_until is not None:
+        problems.add("valid_until", "This relationship has already ended")
+    elif valid_until is None:
+        problems.add("valid_until", "Enter the date it ended")
+    else:
+        check_period(
+            problems,
+            association.valid_from,
+            valid_until,
+            start_field="valid_from",
+            end_field="valid_until",
+        )
+    problems.raise_if_any()
+    assert valid_until is not None
+    return _end_record(actor, association, valid_until, reason)
 
 
 @transaction.atomic
@@ -278,6 +328,7 @@ def association_revise(
     open_to_social_care: bool | None = None,
     open_to_youth_justice: bool | None = None,
     person: Person | None = None,
+    reason: str = "",
 ) -> Association:
     """Change a relationship from ``changed_on``: end the record, and record the new one.
 
@@ -293,6 +344,7 @@ def association_revise(
         raise ValueError("person must be one of the association's two people")
     peer = association.other if person.pk == association.person_id else association.person
     contexts = list(contexts)
+    _check_may_change(actor, association)
     _check_may_record(actor, person, peer, contexts)
     # Places the worker may not see (another family's home) were not offered to them to
     # keep or drop: they carry over, as someone else recorded them.
@@ -315,6 +367,7 @@ def association_revise(
         open_to_social_care=open_to_social_care,
         open_to_youth_justice=open_to_youth_justice,
     )
+    reason = _end_reason(problems, reason)
     # check_period speaks of a start date; on this form the date is the day of the change.
     for message in problems.errors.pop("valid_from", []):
         problems.add("valid_from", message.replace("The start date", "The date of the change"))
@@ -357,16 +410,7 @@ def association_revise(
         replacing=association,
     )
     problems.raise_if_any()
-    before = snapshot(association)
-    association.valid_until = changed_on
-    association.save(update_fields=["valid_until"])
-    record_change(
-        actor=actor,
-        action=ChangeAction.END,
-        obj=association,
-        before=before,
-        after=snapshot(association),
-    )
+    _end_record(actor, association, changed_on, reason)
     return _create_association(
         actor=actor,
         contexts=contexts,

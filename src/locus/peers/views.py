@@ -164,6 +164,7 @@ def peer_change(request: AuthedRequest, person_id: int, association_id: int) -> 
     """Change a relationship from a date: the old record is ended, never overwritten."""
     person = _recordable(request, person_id)
     association = _relationship(person, association_id)
+    permitted(policies.can_change_association, request.user, association)
     reverse_side = association.person_id != person.pk
     peer = association.person if reverse_side else association.other
     if peer is not None:
@@ -184,6 +185,7 @@ def peer_change(request: AuthedRequest, person_id: int, association_id: int) -> 
             association=association,
             person=person,
             changed_on=f.cleaned_data["valid_from"],
+            reason=f.cleaned_data["reason"],
             **f.relationship_values(),
         ),
         success="Change recorded: the earlier record is kept in history",
@@ -201,6 +203,7 @@ def peer_end(request: AuthedRequest, person_id: int, association_id: int) -> Htt
     """Say a relationship has ended: it stays on record with its end date."""
     person = _recordable(request, person_id)
     association = _relationship(person, association_id)
+    permitted(policies.can_change_association, request.user, association)
     peer = association.person if association.person_id != person.pk else association.other
     if peer is None:
         peer_label = association.other_label
@@ -216,6 +219,7 @@ def peer_end(request: AuthedRequest, person_id: int, association_id: int) -> Htt
             actor=request.user,
             association=association,
             valid_until=f.cleaned_data["valid_until"],
+            reason=f.cleaned_data["reason"],
         ),
         success="Relationship ended: it stays on record",
         read={"page": "peer-end", "association": association.pk},
