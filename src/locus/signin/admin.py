@@ -22,7 +22,7 @@ for _model in (TOTPDevice, StaticDevice):
 @admin.register(SecondFactorEvent)
 class SecondFactorEventAdmin(ReadOnlyAdmin):
     # The actor is set only on a reset (rare), so only the worker is joined.
-    list_select_related = ("worker",)
+    list_select_related = ("worker", "actor")
     list_display = ("at", "worker", "kind", "actor", "ip_address")
     list_filter = ("kind",)
     search_fields = ("worker__username", "reason")
