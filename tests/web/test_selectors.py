@@ -44,7 +44,9 @@ SELECTORS: dict[str, tuple[int, Callable[[World], Any]]] = {
             )[:50]
         ),
     ),
-    "person_detail": (9, lambda w: person_detail(viewer=w.social_worker, person=w.csc_child)),
+    # One more than before the field table: which of the person's fields the viewer sees
+    # in their own right (access.fields).
+    "person_detail": (10, lambda w: person_detail(viewer=w.social_worker, person=w.csc_child)),
     "contexts_list with counts": (
         2,
         lambda w: with_incident_counts(

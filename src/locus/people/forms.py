@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
+from locus.access.fields import ALL_PERSON_FIELDS, PersonField, role_fields
+from locus.access.models import Worker
 from locus.common.forms import GovukForm
 from locus.people.models import Ethnicity, LegalStatus, Person, PersonKind, Sex
 from locus.people.selectors import PeopleFilter
+
+# Identifiers the people search matches exactly, by their short names.
+SEARCHABLE_IDS = {PersonField.LA_CHILD_ID: "LA child ID", PersonField.UPN: "UPN"}
 
 
 class PeopleFilterForm(forms.Form):
@@ -19,6 +26,16 @@ class PeopleFilterForm(forms.Form):
     age_to = forms.IntegerField(label="Age to", required=False, min_value=0, max_value=120)
     mine = forms.BooleanField(label="Only my caseload", required=False)
     team = forms.BooleanField(label="Only my team's cases", required=False)
+
+    def __init__(self, *args: Any, viewer: Worker | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Filters on what the viewer's role may not see would answer it all the same.
+        allowed = role_fields(viewer) if viewer is not None else ALL_PERSON_FIELDS
+        if PersonField.LEGAL_STATUS not in allowed:
+            del self.fields["status"]
+        words = ["Name", *(label for f, label in SEARCHABLE_IDS.items() if f in allowed)]
+        *rest, last = words
+        self.fields["q"].label = f"{', '.join(rest)} or {last}" if rest else last
 
     def clean(self) -> dict:
         data = super().clean() or {}
@@ -82,6 +99,22 @@ class PersonDetailsForm(GovukForm):
         "nhs_number",
     )
 
+    def __init__(self, *args: Any, shown: frozenset[str] = ALL_PERSON_FIELDS, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # A field the editor may not see is neither shown nor changed (the service changes
+        # only the fields it is given): editing must not be a way to read it.
+        for name in self.FIELDS:
+            if _FIELD_OF.get(name, name) not in shown:
+                del self.fields[name]
+
     @classmethod
-    def for_person(cls, person: Person) -> PersonDetailsForm:
-        return cls(initial={name: getattr(person, name) for name in cls.FIELDS})
+    def for_person(cls, person: Person, shown: frozenset[str]) -> PersonDetailsForm:
+        return cls(initial={name: getattr(person, name) for name in cls.FIELDS}, shown=shown)
+
+
+# The form's fields that are parts of a PersonField under another name.
+_FIELD_OF = {
+    "given_name": PersonField.NAME,
+    "family_name": PersonField.NAME,
+    "known_as": PersonField.NAME,
+}

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from locus.access import lookups, policies
+from locus.access.fields import fields_visible_to
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.selectors import context_plans_for_person
@@ -22,9 +23,10 @@ from locus.profiles.selectors import profile_for
 
 
 def people_list(request: AuthedRequest) -> HttpResponse:
-    form = PeopleFilterForm(request.GET or None)
+    form = PeopleFilterForm(request.GET or None, viewer=request.user)
     filters = form.to_filter()
     page, paging = paginate(request, selectors.people_list(viewer=request.user, filters=filters))
+    page.object_list = selectors.with_fields(request.user, page.object_list)
     if form.is_bound:
         record_access(
             actor=request.user,
@@ -45,6 +47,7 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
         {
             "d": detail,
             "person": person,
+            "detail_rows": selectors.DETAIL_ROWS,
             "can_edit": policies.can_edit_person(request.user, person),
             "interventions": interventions_for_person(request.user, person),
             "context_plans": context_plans_for_person(request.user, person),
@@ -59,8 +62,9 @@ def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
     """Change a person's details: the case holder, their manager or an administrator."""
     person = lookups.access_person(request.user, person_id)
     permitted(policies.can_edit_person, request.user, person)
+    shown = fields_visible_to(request.user, person)
     if request.method == "POST":
-        form = PersonDetailsForm(request.POST)
+        form = PersonDetailsForm(request.POST, shown=shown)
         if form.is_valid():
             try:
                 person_update(actor=request.user, person=person, **form.cleaned_data)
@@ -71,5 +75,5 @@ def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
                 return redirect("person", person_id=person.pk)
     else:
         record_access(actor=request.user, obj=person, detail={"page": "edit"})
-        form = PersonDetailsForm.for_person(person)
+        form = PersonDetailsForm.for_person(person, shown)
     return render(request, "people/edit.html", {"person": person, "form": form})

@@ -10,7 +10,7 @@ from locus.access.models import Role
 from locus.access.signin import SignInForm
 from locus.common.http import AuthedRequest
 from locus.incidents.selectors import involvement_views, recent_incidents
-from locus.people.selectors import caseload_for, team_case_count
+from locus.people.selectors import caseload_for, team_case_count, with_fields
 
 
 class SignInView(LoginView):
@@ -26,7 +26,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 def dashboard(request: AuthedRequest) -> HttpResponse:
-    caseload = list(caseload_for(viewer=request.user))
+    caseload = with_fields(request.user, caseload_for(viewer=request.user))
     team_cases = team_case_count(viewer=request.user) if request.user.role == Role.MANAGER else None
     incidents = recent_incidents(viewer=request.user, limit=10)
     return render(
