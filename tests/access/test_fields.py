@@ -41,6 +41,7 @@ from tests.factories import (
     make_context,
     make_incident,
     make_person,
+    make_worker,
     valid_nhs_number,
     valid_upn,
 )
@@ -257,3 +258,62 @@ def test_the_edit_form_neither_shows_nor_changes_a_field_the_editor_may_not_see(
     assert client.post(reverse("person-edit", args=[child.pk]), post).status_code == 302
     child.refresh_from_db()
     assert child.ethnicity == Ethnicity.WROM
+
+
+# --- The Django admin ----------------------------------------------------------------------
+
+
+def _plain_administrator(world: World) -> Any:
+    """An administrator who is not a superuser (staff given the admin, not the database)."""
+    from locus.access.models import Worker
+
+    worker = make_worker(world.system, team=None, role=Role.ADMINISTRATOR, username="it_admin")
+    Worker.objects.filter(pk=worker.pk).update(is_superuser=False)
+    worker.refresh_from_db()
+    return worker
+
+
+def test_admin_shows_a_non_superuser_only_their_rows_fields(world: World) -> None:
+    child = seen_by_everyone(world)
+    values = shown_values(child)
+    client = client_for(_plain_administrator(world))
+    form = client.get(reverse("admin:people_person_change", args=[child.pk]))
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert 'name="nhs_number"' in html and values["nhs_number"] in html
+    assert 'name="ethnicity"' not in html and 'name="home"' not in html
+    listing = client.get(reverse("admin:people_person_changelist"))
+    assert values["la_child_id"] in listing.content.decode()
+    episodes = client.get(reverse("admin:people_legalstatusepisode_changelist"))
+    assert episodes.status_code == 200
+    episode = child.episodes.get()
+    detail = client.get(reverse("admin:people_legalstatusepisode_change", args=[episode.pk]))
+    assert 'name="status"' in detail.content.decode()
+    assert 'name="cp_category"' not in detail.content.decode()
+    # The superuser holds the database anyway: the admin hides nothing from them.
+    full = client_for(world.admin).get(reverse("admin:people_person_change", args=[child.pk]))
+    assert 'name="ethnicity"' in full.content.decode()
+
+
+def test_admin_save_by_a_non_superuser_leaves_withheld_fields_alone(world: World) -> None:
+    child = seen_by_everyone(world)
+    client = client_for(_plain_administrator(world))
+    url = reverse("admin:people_person_change", args=[child.pk])
+    post = {
+        "kind": child.kind,
+        "given_name": "Zara",
+        "family_name": "Fieldtest",
+        "known_as": "",
+        "date_of_birth": "2011-03-14",
+        "sex": Sex.FEMALE,
+        "la_child_id": child.la_child_id,
+        "upn": child.upn,
+        "nhs_number": child.nhs_number,
+        "retain_until": "",
+        "ethnicity": Ethnicity.WBRI,
+        "home": "",
+    }
+    response = client.post(url, post)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    child.refresh_from_db()
+    assert child.ethnicity == Ethnicity.WROM and child.home is not None

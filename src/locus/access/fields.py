@@ -47,6 +47,32 @@ class PersonField(models.TextChoices):
 
 ALL_PERSON_FIELDS: frozenset[str] = frozenset(PersonField.values)
 
+# The columns of people.Person and people.LegalStatusEpisode that each person field covers,
+# for forms and the admin (which deal in columns). A column not named here (kind, retention,
+# provenance) is about administering the record, not about the child.
+MODEL_FIELDS: dict[str, PersonField] = {
+    "given_name": PersonField.NAME,
+    "family_name": PersonField.NAME,
+    "known_as": PersonField.NAME,
+    "date_of_birth": PersonField.DATE_OF_BIRTH,
+    "sex": PersonField.SEX,
+    "ethnicity": PersonField.ETHNICITY,
+    "la_child_id": PersonField.LA_CHILD_ID,
+    "upn": PersonField.UPN,
+    "nhs_number": PersonField.NHS_NUMBER,
+    "home": PersonField.HOME_ADDRESS,
+    "status": PersonField.LEGAL_STATUS,
+    "cp_category": PersonField.LEGAL_STATUS_DETAIL,
+    "lac_legal_status": PersonField.LEGAL_STATUS_DETAIL,
+}
+
+
+def column_shown(column: str, shown: frozenset[str]) -> bool:
+    """Whether a model column may be shown to a viewer who sees the fields ``shown``."""
+    field = MODEL_FIELDS.get(column)
+    return field is None or field in shown
+
+
 WITHHELD = "Not shared with your role"
 """What a page shows in place of a field the viewer may not see: never a blank, which
 would read as "not known"."""

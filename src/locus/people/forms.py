@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from locus.access.fields import ALL_PERSON_FIELDS, PersonField, role_fields
+from locus.access.fields import ALL_PERSON_FIELDS, PersonField, column_shown, role_fields
 from locus.access.models import Worker
 from locus.common.forms import GovukForm
 from locus.people.models import Ethnicity, LegalStatus, Person, PersonKind, Sex
@@ -104,17 +104,9 @@ class PersonDetailsForm(GovukForm):
         # A field the editor may not see is neither shown nor changed (the service changes
         # only the fields it is given): editing must not be a way to read it.
         for name in self.FIELDS:
-            if _FIELD_OF.get(name, name) not in shown:
+            if not column_shown(name, shown):
                 del self.fields[name]
 
     @classmethod
     def for_person(cls, person: Person, shown: frozenset[str]) -> PersonDetailsForm:
         return cls(initial={name: getattr(person, name) for name in cls.FIELDS}, shown=shown)
-
-
-# The form's fields that are parts of a PersonField under another name.
-_FIELD_OF = {
-    "given_name": PersonField.NAME,
-    "family_name": PersonField.NAME,
-    "known_as": PersonField.NAME,
-}
