@@ -204,6 +204,18 @@ def test_a_person_seen_only_through_a_share_shows_the_shared_fields_only(
     assert WITHHELD in html.content.decode()
 
 
+def test_a_person_opened_by_another_grant_shows_the_roles_fields(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A grant that opens a record (break-glass, say) rather than sharing part of it: the
+    # forum has nothing to say about the person, so the role's row applies.
+    stranger = make_person(world.system, given_name="Opened", family_name="Bygrant")
+    monkeypatch.setattr(scopes, "SHARED_GRANTS", [lambda w: scopes.Q(id=stranger.pk)])
+    monkeypatch.setattr(forum, "fields_shared_with", lambda worker, ids: {})
+    got = fields_visible_to(world.police_analyst, stranger)
+    assert got == FIELD_TABLE[(Role.ANALYST, AgencyKind.POLICE)]
+
+
 def test_fields_for_many_people_take_a_fixed_number_of_queries(world: World) -> None:
     people = [make_person(world.system, given_name=f"Many{i}") for i in range(5)]
     ids = [p.pk for p in people] + [world.csc_child.pk]
@@ -212,7 +224,7 @@ def test_fields_for_many_people_take_a_fixed_number_of_queries(world: World) -> 
         fields_visible_to_many(worker, ids[-2:])
     with CaptureQueriesContext(connection) as many:
         got = fields_visible_to_many(worker, ids)
-    assert len(many.captured_queries) == len(few.captured_queries) <= 3
+    assert len(many.captured_queries) == len(few.captured_queries) <= 4
     assert got[world.csc_child.pk] == FIELD_TABLE[(CASEWORK, AgencyKind.CHILDRENS_SOCIAL_CARE)]
     assert all(got[p.pk] == frozenset() for p in people)
 
@@ -317,3 +329,23 @@ def test_admin_save_by_a_non_superuser_leaves_withheld_fields_alone(world: World
     assert response.status_code == 302, response.content.decode()[:2000]
     child.refresh_from_db()
     assert child.ethnicity == Ethnicity.WROM and child.home is not None
+
+
+@pytest.mark.parametrize("carried_name", [True, False])
+def test_linked_cases_name_a_shared_child_only_when_the_share_carried_the_name(
+    world: World, monkeypatch: pytest.MonkeyPatch, carried_name: bool
+) -> None:
+    from tests.factories import make_association
+
+    make_association(world.system, person=world.csc_child, other=world.yjs_child, nature="risk")
+    shared_child = world.yjs_child
+    monkeypatch.setattr(scopes, "SHARED_GRANTS", [lambda w: scopes.Q(id=shared_child.pk)])
+    carried = {PersonField.AGE} | ({PersonField.NAME} if carried_name else set())
+    monkeypatch.setattr(
+        forum,
+        "fields_shared_with",
+        lambda worker, ids: {i: frozenset(carried) for i in ids if i == shared_child.pk},
+    )
+    html = client_for(world.social_worker).get(reverse("linked")).content.decode()
+    assert ("Yusuf Yjschild" in html) == carried_name
+    assert ("A child you cannot see" in html) != carried_name

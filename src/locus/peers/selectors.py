@@ -72,7 +72,7 @@ def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
     current = [m for m in memberships if m.until is None]
     member_ids = [m.person_id for m in current]
     visible = visible_person_ids(viewer, member_ids)
-    shown = fields_visible_to_many(viewer, visible)
+    shown = fields_visible_to_many(viewer, visible, visible=visible)
     members = [
         MemberRow(
             m,
@@ -267,7 +267,7 @@ def peer_relationships(*, viewer: Worker, person: Person) -> PeerRelationships:
     peers = [_peer_of(a, person.pk) for a in associations]
     known = {p.pk for p in peers if p is not None}
     visible = visible_person_ids(viewer, known)
-    shown = fields_visible_to_many(viewer, visible)
+    shown = fields_visible_to_many(viewer, visible, visible=visible)
     statuses = open_statuses_on(_status_shown(shown), today())
     place_ids = {c.pk for a in associations for c in a.contexts.all()}
     allowed = set(
@@ -642,7 +642,8 @@ def peer_map(*, viewer: Worker, person: Person, as_at: dt.date, natures: Iterabl
     walk = _walk(viewer=viewer, person=person, as_at=as_at, natures=natures)
     # Fields (the name, the legal status behind [SC]/[YJ]) of the people the viewer sees; a
     # peer they may not see has none, so shows by initials and nothing else.
-    shown = fields_visible_to_many(viewer, walk.visible | {person.pk})
+    seen = walk.visible | {person.pk}
+    shown = fields_visible_to_many(viewer, seen, visible=seen)
     statuses = open_statuses_on(_status_shown(shown), as_at)
     memberships = list(
         GroupMembership.objects.filter(

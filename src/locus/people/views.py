@@ -26,7 +26,7 @@ def people_list(request: AuthedRequest) -> HttpResponse:
     form = PeopleFilterForm(request.GET or None, viewer=request.user)
     filters = form.to_filter()
     page, paging = paginate(request, selectors.people_list(viewer=request.user, filters=filters))
-    page.object_list = selectors.with_fields(request.user, page.object_list)
+    page.object_list = selectors.with_fields(request.user, page.object_list, seen=True)
     if form.is_bound:
         record_access(
             actor=request.user,

@@ -26,7 +26,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 def dashboard(request: AuthedRequest) -> HttpResponse:
-    caseload = with_fields(request.user, caseload_for(viewer=request.user))
+    caseload = with_fields(request.user, caseload_for(viewer=request.user), seen=True)
     team_cases = team_case_count(viewer=request.user) if request.user.role == Role.MANAGER else None
     incidents = recent_incidents(viewer=request.user, limit=10)
     return render(
