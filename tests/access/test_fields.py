@@ -204,6 +204,22 @@ def test_a_person_seen_only_through_a_share_shows_the_shared_fields_only(
     assert WITHHELD in html.content.decode()
 
 
+def test_a_share_without_the_name_shows_initials_on_the_person_page(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stranger = make_person(world.system, given_name="Nameless", family_name="Sharedchild")
+    monkeypatch.setattr(scopes, "SHARED_GRANTS", [lambda w: scopes.Q(id=stranger.pk)])
+    monkeypatch.setattr(
+        forum,
+        "fields_shared_with",
+        lambda worker, ids: {i: frozenset({PersonField.AGE}) for i in ids if i == stranger.pk},
+    )
+    response = client_for(world.social_worker).get(reverse("person", args=[stranger.pk]))
+    html = response.content.decode()
+    assert "Nameless" not in html and "Sharedchild" not in html
+    assert '<h1 class="govuk-heading-l">NS' in html
+
+
 def test_a_person_opened_by_another_grant_shows_the_roles_fields(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
