@@ -365,3 +365,34 @@ def test_linked_cases_name_a_shared_child_only_when_the_share_carried_the_name(
     html = client_for(world.social_worker).get(reverse("linked")).content.decode()
     assert ("Yusuf Yjschild" in html) == carried_name
     assert ("A child you cannot see" in html) != carried_name
+
+
+# --- Homes: a home context is an address ---------------------------------------------------
+
+
+def test_a_role_without_the_home_address_does_not_reach_it_through_the_context_pages(
+    world: World,
+) -> None:
+    from locus.people.services import person_update
+
+    home = make_context(world.system, kind=ContextKind.HOME, name="Flat 7, Policechild Row")
+    person_update(actor=world.system, person=world.police_child, home=home)
+    police = client_for(world.police_analyst)
+    assert police.get(reverse("context", args=[home.pk])).status_code == 404
+    listing = police.get(reverse("contexts"), {"kind": ContextKind.HOME}).content.decode()
+    assert "Policechild Row" not in listing
+    # Seen another way (police reported an incident there), the home does not say who lives in it.
+    make_incident(
+        world.system,
+        context=home,
+        reporting_agency=world.police,
+        involvements=[(world.adult, InvolvementRole.HARMED)],
+    )
+    page = police.get(reverse("context", args=[home.pk])).content.decode()
+    assert "Policechild Row" in page and world.police_child.full_name not in page
+    # The social care practitioner who may see homes still does, with who lives there.
+    allocation_create(
+        actor=world.system, person=world.police_child, worker=world.social_worker, start=START
+    )
+    social = client_for(world.social_worker).get(reverse("context", args=[home.pk]))
+    assert world.police_child.full_name in social.content.decode()
