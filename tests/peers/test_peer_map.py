@@ -395,7 +395,9 @@ def grow(world: World, n: int, start: int = 0) -> None:
         )
 
 
-PINNED = {"social_worker": 10, "teammate": 9}
+# One more than before the field table: which peers the viewer sees in their own right,
+# whose fields (the name, the status behind [SC]/[YJ]) follow their role.
+PINNED = {"social_worker": 11, "teammate": 10}
 
 
 @pytest.mark.parametrize("persona", sorted(PINNED))

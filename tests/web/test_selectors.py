@@ -44,7 +44,9 @@ SELECTORS: dict[str, tuple[int, Callable[[World], Any]]] = {
             )[:50]
         ),
     ),
-    "person_detail": (9, lambda w: person_detail(viewer=w.social_worker, person=w.csc_child)),
+    # One more than before the field table: which of the person's fields the viewer sees
+    # in their own right (access.fields).
+    "person_detail": (10, lambda w: person_detail(viewer=w.social_worker, person=w.csc_child)),
     "contexts_list with counts": (
         2,
         lambda w: with_incident_counts(
@@ -52,7 +54,8 @@ SELECTORS: dict[str, tuple[int, Callable[[World], Any]]] = {
         ),
     ),
     "context_detail": (7, lambda w: context_detail(viewer=w.social_worker, context=w.park)),
-    "group_detail": (9, lambda w: group_detail(viewer=w.social_worker, group=w.group)),
+    # One more than before the field table: which members the viewer sees in their own right.
+    "group_detail": (10, lambda w: group_detail(viewer=w.social_worker, group=w.group)),
     "incidents with involvements": (3, _incidents),
 }
 

@@ -31,9 +31,10 @@ The rules (also in ``access/RULES.md``):
   (``access/break_glass.py``); every read meanwhile is flagged in the trail.
 * Public contexts (parks, schools, shops, transport...) are visible to every
   worker who sees case records. Homes and peer groups point at children, so
-  they are visible only through a child the worker may see (a resident, a
-  member, an incident there), to whoever recorded them (their agency too, at
-  agency scope), or to the agency responsible for them.
+  they are visible only through a child the worker may see (a resident, when
+  the role may see a home address; a member; an incident there), to whoever
+  recorded them (their agency too, at agency scope), or to the agency
+  responsible for them.
 
 Grants are functions so that new ways of seeing (a forum share, break-glass)
 are added as one more function, not as a flag on the person.
@@ -252,7 +253,7 @@ def contexts_visible_to(worker: Worker) -> QuerySet[Context]:
     restricted_ok = (
         recorded
         | Q(responsible_agency_id=_agency_id(worker))
-        | Q(id__in=Person.objects.filter(q, home__isnull=False).values("home_id"))
+        | _homes_of_residents(worker)
         | Q(
             id__in=GroupMembership.objects.filter(person_id__in=people, until__isnull=True).values(
                 "group_id"
@@ -261,6 +262,19 @@ def contexts_visible_to(worker: Worker) -> QuerySet[Context]:
         | Q(id__in=incidents_visible_to(worker).values("context_id"))
     )
     return Context.objects.filter(~Q(kind__in=RESTRICTED_KINDS) | restricted_ok)
+
+
+def _homes_of_residents(worker: Worker) -> Q:
+    """The homes of the people ``worker`` sees, as far as the field table lets them see a home
+    address (``access/fields.py``): a home names a family's address, so it is seen through a
+    resident only by a role whose row has the home address, and only through residents seen
+    in their own right (a forum share shows what it carried, no more)."""
+    from locus.access.fields import PersonField, role_fields  # fields imports this module
+
+    own = person_filter(worker, shared=False)
+    if own is None or PersonField.HOME_ADDRESS not in role_fields(worker):
+        return Q(pk__in=[])
+    return Q(id__in=Person.objects.filter(own, home__isnull=False).values("home_id"))
 
 
 def groups_visible_to(worker: Worker) -> QuerySet[Context]:

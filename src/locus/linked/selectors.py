@@ -21,6 +21,7 @@ import numpy as np
 from django.core.cache import cache
 
 from locus.access import policies, scopes
+from locus.access.fields import named_ids
 from locus.access.models import Team, Worker
 from locus.access.selectors import visible_person_ids
 from locus.analysis.groups import meeting_groups
@@ -188,7 +189,7 @@ class _Wording:
         associate_ids = {
             int(loaded.person_ids[c]) for link in links for c in link.shared_associates
         }
-        self.visible = visible_person_ids(viewer, associate_ids)
+        self.visible = named_ids(viewer, visible_person_ids(viewer, associate_ids))
         self.people = Person.objects.in_bulk(self.visible)
         place_idx = {int(p) for p in ev.incident_place if p >= 0}
         self.place_names = dict(
@@ -315,7 +316,7 @@ def linked_cases(
     )
     other_ids = [int(loaded.person_ids[link.b]) for link in links]
     holders = _open_allocations(other_ids)
-    shown = visible_person_ids(viewer, other_ids)
+    shown = named_ids(viewer, visible_person_ids(viewer, other_ids))
     others = Person.objects.in_bulk(shown)
     wording = _Wording(viewer, loaded, links, window_days)
     by_id = {p.pk: p for p in focus}
@@ -491,7 +492,7 @@ def fill_members(viewer: Worker, shown: Sequence[Cluster]) -> None:
     """Names (where the viewer may see them) and case holders for the clusters on one page."""
     ids = [i for c in shown for i in c.person_ids]
     holders = _open_allocations(ids)
-    people = Person.objects.in_bulk(visible_person_ids(viewer, ids))
+    people = Person.objects.in_bulk(named_ids(viewer, visible_person_ids(viewer, ids)))
     for c in shown:
         c.members = sorted(
             (ClusterMember(i, people.get(i), holders.get(i, [])) for i in c.person_ids),

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from locus.access import policies, scopes
+from locus.access.fields import PersonField, fields_visible_to_many
 from locus.access.models import Worker
 from locus.access.naming import Naming, naming_for
 from locus.access.selectors import visible_person_ids
@@ -30,6 +31,7 @@ class MemberRow:
     membership: GroupMembership
     visible: bool
     label: str
+    fields: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -55,6 +57,11 @@ class GroupDetail:
     holders: list[HolderRow] = field(default_factory=list)
 
 
+def name_for(person: Person, fields: frozenset[str]) -> str:
+    """A person's name where the viewer may see it, else their initials."""
+    return person.full_name if PersonField.NAME in fields else person.initials
+
+
 def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
     """A peer group's page: members (named where the viewer may see them), the
     places the group uses, incidents involving members, and who holds their cases."""
@@ -66,11 +73,13 @@ def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
     current = [m for m in memberships if m.until is None]
     member_ids = [m.person_id for m in current]
     visible = visible_person_ids(viewer, member_ids)
+    shown = fields_visible_to_many(viewer, visible, visible=visible)
     members = [
         MemberRow(
             m,
             m.person_id in visible,
-            m.person.full_name if m.person_id in visible else m.person.initials,
+            name_for(m.person, shown.get(m.person_id, frozenset())),
+            shown.get(m.person_id, frozenset()),
         )
         for m in current
     ]
@@ -107,9 +116,7 @@ def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
     allocations = [a for a in all_allocations if a.person_id in visible]
     holders = [
         HolderRow(
-            a,
-            a.person_id in visible,
-            a.person.full_name if a.person_id in visible else a.person.initials,
+            a, a.person_id in visible, name_for(a.person, shown.get(a.person_id, frozenset()))
         )
         for a in all_allocations
     ]
@@ -192,6 +199,21 @@ def open_statuses_on(person_ids: Iterable[int], day: dt.date) -> dict[int, set[s
     return out
 
 
+def _status_shown(shown: dict[int, frozenset[str]]) -> set[int]:
+    """The people whose legal status the viewer may see: the only ones whose status is read."""
+    return {pk for pk, fields in shown.items() if PersonField.LEGAL_STATUS in fields}
+
+
+def _open_to(
+    person_id: int, fields: frozenset[str], statuses: dict[int, set[str]]
+) -> OpenTo | None:
+    """Whether a known person is open to social care or youth justice, if the viewer may see
+    it: a [SC] or [YJ] marker is their legal status, so it follows the field table."""
+    if PersonField.LEGAL_STATUS not in fields:
+        return None
+    return OpenTo.from_statuses(statuses.get(person_id, ()))
+
+
 def _peer_of(association: Association, person_id: int) -> Person | None:
     """The other side of ``association`` from ``person_id`` (None for an unknown peer)."""
     return association.other if association.person_id == person_id else association.person
@@ -210,7 +232,7 @@ class PeerRow:
     peer: Person | None
     visible: bool
     label: str
-    open_to: OpenTo
+    open_to: OpenTo | None  # None: withheld (a peer the viewer may not see, or not this field)
     role: str
     places: list[Context] = field(default_factory=list)
     #: The viewer may end or change this record (access.policies.can_change_association).
@@ -248,7 +270,8 @@ def peer_relationships(*, viewer: Worker, person: Person) -> PeerRelationships:
     peers = [_peer_of(a, person.pk) for a in associations]
     known = {p.pk for p in peers if p is not None}
     visible = visible_person_ids(viewer, known)
-    statuses = open_statuses_on(known, today())
+    shown = fields_visible_to_many(viewer, visible, visible=visible)
+    statuses = open_statuses_on(_status_shown(shown), today())
     place_ids = {c.pk for a in associations for c in a.contexts.all()}
     allowed = set(
         scopes.contexts_visible_to(viewer).filter(id__in=place_ids).values_list("id", flat=True)
@@ -256,11 +279,15 @@ def peer_relationships(*, viewer: Worker, person: Person) -> PeerRelationships:
     current: list[PeerRow] = []
     past: list[PeerRow] = []
     for association, peer in zip(associations, peers, strict=True):
+        open_to: OpenTo | None
         if peer is None:
             label, open_to = association.other_label, OpenTo.as_recorded(association)
         else:
-            label = peer.full_name if peer.pk in visible else f"{peer.initials} (not in your scope)"
-            open_to = OpenTo.from_statuses(statuses.get(peer.pk, ()))
+            fields = shown.get(peer.pk, frozenset())
+            label = name_for(peer, fields)
+            if peer.pk not in visible:
+                label = f"{label} (not in your scope)"
+            open_to = _open_to(peer.pk, fields, statuses)
         row = PeerRow(
             association=association,
             peer=peer,
@@ -352,7 +379,7 @@ class MapNode:
     note: str = ""  # what a screen reader hears besides the label, e.g. "not in your scope"
     shape: str = ""  # an extra class for drawing, e.g. the group at the centre of its map
 
-    def element(self) -> dict[str, Any]:
+    def element(self, node_id: str) -> dict[str, Any]:
         classes = [self.kind, *([self.shape] if self.shape else [])]
         markers = []
         if self.open_to is not None and self.open_to.social_care:
@@ -363,7 +390,7 @@ class MapNode:
             markers.append("YJ")
         label = self.label + (f"\n[{' '.join(markers)}]" if markers else "")
         return {
-            "data": {"id": self.key, "label": label, "href": self.href, "step": self.step},
+            "data": {"id": node_id, "label": label, "href": self.href, "step": self.step},
             "classes": " ".join(classes),
         }
 
@@ -376,12 +403,12 @@ class MapEdge:
     nature: str = ""
     label: str = ""
 
-    def element(self) -> dict[str, Any]:
+    def element(self, edge_id: str, ids: dict[str, str]) -> dict[str, Any]:
         return {
             "data": {
-                "id": f"{self.kind}:{self.source}-{self.target}",
-                "source": self.source,
-                "target": self.target,
+                "id": edge_id,
+                "source": ids[self.source],
+                "target": ids[self.target],
                 "label": self.label,
             },
             "classes": " ".join(c for c in (self.kind, self.nature) if c),
@@ -411,10 +438,16 @@ class MapData:
     rows: list[MapRow]
 
     def elements(self) -> dict[str, list[dict[str, Any]]]:
-        """Cytoscape's elements, holding only what the page may show (labels, links)."""
+        """Cytoscape's elements, holding only what the page may show (labels, links).
+
+        Elements are numbered afresh for each page (n1, n2...; e1, e2...): a node's key holds
+        a database id, which for a child the viewer may not see would be a handle on them
+        outside the page. A link to a page is the node's ``href``, given only where allowed.
+        """
+        ids = {n.key: f"n{i}" for i, n in enumerate(self.nodes, start=1)}
         return {
-            "nodes": [n.element() for n in self.nodes],
-            "edges": [e.element() for e in self.edges],
+            "nodes": [n.element(ids[n.key]) for n in self.nodes],
+            "edges": [e.element(f"e{i}", ids) for i, e in enumerate(self.edges, start=1)],
         }
 
     @property
@@ -511,7 +544,7 @@ def _context_node(context: Context) -> MapNode:
 
 
 def _person_node(
-    person: Person, *, step: int, visible: bool, names_shown: bool, open_to: OpenTo
+    person: Person, *, step: int, visible: bool, names_shown: bool, open_to: OpenTo | None
 ) -> MapNode:
     named = visible and names_shown
     if named:
@@ -614,7 +647,11 @@ def peer_map(*, viewer: Worker, person: Person, as_at: dt.date, natures: Iterabl
     natures = [n for n in Nature.values if n in set(natures)]
     naming = naming_for(viewer=viewer, person=person)
     walk = _walk(viewer=viewer, person=person, as_at=as_at, natures=natures)
-    statuses = open_statuses_on(walk.people, as_at)
+    # Fields (the name, the legal status behind [SC]/[YJ]) of the people the viewer sees; a
+    # peer they may not see has none, so shows by initials and nothing else.
+    seen = walk.visible | {person.pk}
+    shown = fields_visible_to_many(viewer, seen, visible=seen)
+    statuses = open_statuses_on(_status_shown(shown), as_at)
     memberships = list(
         GroupMembership.objects.filter(
             _valid_on(as_at, "since", "until"), person_id__in=walk.people
@@ -632,15 +669,15 @@ def peer_map(*, viewer: Worker, person: Person, as_at: dt.date, natures: Iterabl
         scopes.contexts_visible_to(viewer).filter(id__in=candidates).values_list("id", flat=True)
     )
 
-    def open_to(pk: int) -> OpenTo:
-        return OpenTo.from_statuses(statuses.get(pk, ()))
+    def open_to(pk: int) -> OpenTo | None:
+        return _open_to(pk, shown.get(pk, frozenset()), statuses)
 
     centre = _person_key(person.pk)
     build = _MapBuilder(
         MapNode(
             centre,
             NodeKind.CENTRE,
-            person.full_name,
+            name_for(person, shown[person.pk]),
             step=0,
             person_id=person.pk,
             visible=True,
@@ -656,7 +693,7 @@ def peer_map(*, viewer: Worker, person: Person, as_at: dt.date, natures: Iterabl
                 p,
                 step=walk.steps[key],
                 visible=pk in walk.visible,
-                names_shown=naming.names_shown,
+                names_shown=naming.names_shown and PersonField.NAME in shown.get(pk, frozenset()),
                 open_to=open_to(pk),
             )
     for a in walk.associations:
@@ -730,7 +767,7 @@ def group_map(*, viewer: Worker, detail: GroupDetail) -> MapData:
     build = _MapBuilder(centre)
     nodes = build.nodes
     members = {row.membership.person_id: row for row in detail.members}
-    statuses = open_statuses_on(members, day)
+    statuses = open_statuses_on(_status_shown({pk: r.fields for pk, r in members.items()}), day)
     for pk, row in members.items():
         node = MapNode(
             _person_key(pk),
@@ -741,7 +778,7 @@ def group_map(*, viewer: Worker, detail: GroupDetail) -> MapData:
             visible=row.visible,
             named=row.visible,
             href=reverse("person", args=[pk]) if row.visible else "",
-            open_to=OpenTo.from_statuses(statuses.get(pk, ())),
+            open_to=_open_to(pk, row.fields, statuses),
             note="" if row.visible else "not in your scope",
         )
         nodes[node.key] = node

@@ -1,11 +1,52 @@
-from django.contrib import admin
+from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from locus.access.fields import PersonField, admin_fields, column_shown
 from locus.common.admin import CaseRecordAdmin
 from locus.people.models import Allocation, LegalStatusEpisode, Person
 
 
+class PersonFieldsAdmin(CaseRecordAdmin):
+    """Shows a person's fields by the field table: a superuser sees all, any other
+    administrator their row (a field left out of the form is left unchanged on save)."""
+
+    #: The field of the table without which the records are not shown at all.
+    needs: str = PersonField.NAME
+
+    def _keep(self, request: HttpRequest, names: Any) -> Any:
+        shown = admin_fields(request.user)  # type: ignore[arg-type]
+        return [n for n in names if not isinstance(n, str) or column_shown(n, shown)]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_view_permission(request, obj):
+            return False
+        return self.needs in admin_fields(request.user)  # type: ignore[arg-type]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and self.has_view_permission(request)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return super().has_add_permission(request, *args) and self.has_view_permission(request)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self._keep(request, super().get_fields(request, obj))
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        return self._keep(request, super().get_list_display(request))
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        return self._keep(request, super().get_list_filter(request))
+
+    def get_search_fields(self, request: HttpRequest) -> Any:
+        return self._keep(request, super().get_search_fields(request))
+
+
 @admin.register(Person)
-class PersonAdmin(CaseRecordAdmin):
+class PersonAdmin(PersonFieldsAdmin):
     list_display = ("family_name", "given_name", "kind", "date_of_birth", "la_child_id")
     list_filter = ("kind",)
     search_fields = ("family_name", "given_name", "la_child_id", "upn")
@@ -14,7 +55,8 @@ class PersonAdmin(CaseRecordAdmin):
 
 
 @admin.register(LegalStatusEpisode)
-class EpisodeAdmin(CaseRecordAdmin):
+class EpisodeAdmin(PersonFieldsAdmin):
+    needs = PersonField.LEGAL_STATUS
     list_display = ("person", "status", "start", "end", "agency")
     list_filter = ("status",)
     list_select_related = ("person", "agency")

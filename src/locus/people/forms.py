@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
+from locus.access.fields import ALL_PERSON_FIELDS, PersonField, column_shown, role_fields
+from locus.access.models import Worker
 from locus.common.errors import ValidationFailed
 from locus.common.forms import GovukForm
 from locus.people.models import Ethnicity, Identifier, LegalStatus, Person, PersonKind, Sex
 from locus.people.selectors import PeopleFilter
+
+# Identifiers the people search matches exactly, by their short names.
+SEARCHABLE_IDS = {PersonField.LA_CHILD_ID: "LA child ID", PersonField.UPN: "UPN"}
 
 
 class PeopleFilterForm(forms.Form):
@@ -20,6 +27,16 @@ class PeopleFilterForm(forms.Form):
     age_to = forms.IntegerField(label="Age to", required=False, min_value=0, max_value=120)
     mine = forms.BooleanField(label="Only my caseload", required=False)
     team = forms.BooleanField(label="Only my team's cases", required=False)
+
+    def __init__(self, *args: Any, viewer: Worker | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Filters on what the viewer's role may not see would answer it all the same.
+        allowed = role_fields(viewer) if viewer is not None else ALL_PERSON_FIELDS
+        if PersonField.LEGAL_STATUS not in allowed:
+            del self.fields["status"]
+        words = ["Name", *(label for f, label in SEARCHABLE_IDS.items() if f in allowed)]
+        *rest, last = words
+        self.fields["q"].label = f"{', '.join(rest)} or {last}" if rest else last
 
     def clean(self) -> dict:
         data = super().clean() or {}
@@ -83,9 +100,17 @@ class PersonDetailsForm(GovukForm):
         "nhs_number",
     )
 
+    def __init__(self, *args: Any, shown: frozenset[str] = ALL_PERSON_FIELDS, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # A field the editor may not see is neither shown nor changed (the service changes
+        # only the fields it is given): editing must not be a way to read it.
+        for name in self.FIELDS:
+            if not column_shown(name, shown):
+                del self.fields[name]
+
     @classmethod
-    def for_person(cls, person: Person) -> PersonDetailsForm:
-        return cls(initial={name: getattr(person, name) for name in cls.FIELDS})
+    def for_person(cls, person: Person, shown: frozenset[str]) -> PersonDetailsForm:
+        return cls(initial={name: getattr(person, name) for name in cls.FIELDS}, shown=shown)
 
 
 class IdentifierQueryForm(GovukForm):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from locus.access import scopes
+from locus.access.fields import PersonField, fields_visible_to_many, role_fields
 from locus.access.models import Worker
 from locus.access.policies import is_administrator
 from locus.access.selectors import visible_person_ids
@@ -42,6 +44,23 @@ def _open_allocations() -> Prefetch:
         ),
         to_attr="open_allocations",
     )
+
+
+def with_fields(viewer: Worker, people: Iterable[Person], *, seen: bool = False) -> list[Person]:
+    """``people``, each carrying the fields ``viewer`` may see of them (for
+    ``people_tags.person_field``), in a fixed number of queries for the lot. ``seen``: the
+    people came from a scoped read (``scopes.people_visible_to``), so the viewer sees them."""
+    rows = list(people)
+    ids = [p.pk for p in rows]
+    allowed = fields_visible_to_many(viewer, ids, visible=ids if seen else None)
+    for person in rows:
+        person.visible_fields = allowed[person.pk]  # type: ignore[attr-defined]
+    return rows
+
+
+def visible_fields(person: object) -> frozenset[str]:
+    """What :func:`with_fields` attached; nothing for a person it never saw (fail closed)."""
+    return getattr(person, "visible_fields", frozenset())
 
 
 def caseload_for(*, viewer: Worker) -> QuerySet[Person]:
@@ -95,19 +114,21 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 def people_list(*, viewer: Worker, filters: PeopleFilter) -> QuerySet[Person]:
     """People the viewer may see, searched and filtered, ready to paginate."""
     qs = scopes.people_visible_to(viewer)
+    allowed = role_fields(viewer)
     if filters.q:
         for word in filters.q.split():
-            qs = qs.filter(
-                Q(given_name__icontains=word)
-                | Q(family_name__icontains=word)
-                | Q(known_as__icontains=word)
-                # Identifiers are stored upper-case: an exact match keeps the unique index.
-                | Q(la_child_id=word.upper())
-                | Q(upn=word.upper())
-            )
+            match = Q(given_name__icontains=word) | Q(family_name__icontains=word)
+            match |= Q(known_as__icontains=word)
+            # Searching by an identifier the viewer may not see would tell them whose it
+            # is. Identifiers are stored upper-case: an exact match keeps the unique index.
+            for name in (PersonField.LA_CHILD_ID, PersonField.UPN):
+                if name in allowed:
+                    match |= Q(**{name.value: word.upper()})
+            qs = qs.filter(match)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
-    if filters.status:
+    # Likewise a status filter would list who is on a plan to a role that may not see it.
+    if filters.status and PersonField.LEGAL_STATUS in allowed:
         qs = qs.filter(
             Exists(
                 LegalStatusEpisode.objects.filter(
@@ -153,14 +174,17 @@ class PersonDetail:
     enrolments: list[Enrolment]
     contexts: list[Context]
     age: int | None
+    fields: frozenset[str] = frozenset()
     extra: dict[str, Any] = field(default_factory=dict)
 
 
 def person_detail(*, viewer: Worker, person: Person) -> PersonDetail:
     """Everything a person's page shows, in a fixed number of queries.
 
-    Associates the viewer may not see are shown by initials only (need to know).
+    Associates the viewer may not see are shown by initials only (need to know). The
+    person's own fields follow ``access.fields``: ``person`` comes back carrying them.
     """
+    fields = with_fields(viewer, [person], seen=True)[0].visible_fields  # type: ignore[attr-defined]
     episodes = list(person.episodes.select_related("agency").order_by("-start", "id"))
     allocations = list(
         person.allocations.filter(end__isnull=True).select_related("worker", "team__agency")
@@ -200,7 +224,7 @@ def person_detail(*, viewer: Worker, person: Person) -> PersonDetail:
         )
     )
     contexts: dict[int, Context] = {}
-    if person.home is not None:
+    if person.home is not None and PersonField.HOME_ADDRESS in fields:
         contexts[person.home.pk] = person.home
     for enrolment in enrolments:
         contexts.setdefault(enrolment.school.pk, enrolment.school)
@@ -220,19 +244,30 @@ def person_detail(*, viewer: Worker, person: Person) -> PersonDetail:
         row.places = [c for c in row.association.contexts.all() if c.pk in allowed]
     # Only a current membership gives sight of a group: a former one must not name it.
     memberships = [m for m in memberships if m.group_id in allowed]
+    open_statuses = [e for e in episodes if e.end is None]
+    person.open_episodes = open_statuses  # type: ignore[attr-defined]
     return PersonDetail(
         person=person,
         episodes=episodes,
-        open_statuses=[e for e in episodes if e.end is None],
+        open_statuses=open_statuses,
         allocations=allocations,
         associations=rows,
         involvements=involvements,
         memberships=memberships,
         enrolments=enrolments,
         contexts=[c for c in contexts.values() if c.pk in allowed],
-        age=person.age_on(today()),
+        age=person.age_on(today()) if PersonField.AGE in fields else None,
+        fields=fields,
     )
 
+
+# The person page's summary list, in order: each row is one field, shown or withheld by
+# ``people_tags.person_field`` (the name is the page's heading, the status its tags).
+DETAIL_ROWS: list[tuple[str, str]] = [
+    (field.value, field.label)
+    for field in PersonField
+    if field not in (PersonField.NAME, PersonField.LEGAL_STATUS, PersonField.LEGAL_STATUS_DETAIL)
+]
 
 STATUS_CHOICES = LegalStatus.choices
 KIND_CHOICES = PersonKind.choices

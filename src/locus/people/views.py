@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from locus.access import lookups, policies
+from locus.access.fields import fields_visible_to
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.selectors import context_plans_for_person
@@ -36,9 +37,10 @@ from locus.profiles.selectors import profile_for
 
 
 def people_list(request: AuthedRequest) -> HttpResponse:
-    form = PeopleFilterForm(request.GET or None)
+    form = PeopleFilterForm(request.GET or None, viewer=request.user)
     filters = form.to_filter()
     page, paging = paginate(request, selectors.people_list(viewer=request.user, filters=filters))
+    page.object_list = selectors.with_fields(request.user, page.object_list, seen=True)
     # Filtered or not, the list names people: each page read is logged with whom it showed.
     record_access(
         actor=request.user,
@@ -64,6 +66,7 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
         {
             "d": detail,
             "person": person,
+            "detail_rows": selectors.DETAIL_ROWS,
             "can_edit": policies.can_edit_person(request.user, person),
             "interventions": interventions_for_person(request.user, person),
             "context_plans": context_plans_for_person(request.user, person),
@@ -79,8 +82,9 @@ def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = lookups.access_person(request.user, person_id)
     permitted(policies.can_edit_person, request.user, person)
     refused: list[tuple[str, str, str]] = []
+    shown = fields_visible_to(request.user, person)
     if request.method == "POST":
-        form = PersonDetailsForm(request.POST)
+        form = PersonDetailsForm(request.POST, shown=shown)
         if form.is_valid():
             try:
                 person_update(actor=request.user, person=person, **form.cleaned_data)
@@ -91,7 +95,7 @@ def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
                 messages.success(request, "Details saved")
                 return redirect("person", person_id=person.pk)
     else:
-        form = PersonDetailsForm.for_person(person)
+        form = PersonDetailsForm.for_person(person, shown)
     # Shown again after a refused save, the page still shows the person's record: logged too.
     record_access(actor=request.user, obj=person, detail={"page": "edit"})
     return render(request, "people/edit.html", {"person": person, "form": form, "refused": refused})

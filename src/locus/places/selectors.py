@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from locus.access import scopes
+from locus.access.fields import PersonField, fields_visible_to_many
 from locus.access.models import Worker
 from locus.incidents.models import Incident, IncidentKind
 from locus.incidents.selectors import incidents_for
@@ -81,6 +82,11 @@ def context_detail(*, viewer: Worker, context: Context, incident_limit: int = 25
     linked, heading = _linked_people(context)
     visible_people = scopes.people_visible_to(viewer).filter(id__in=linked.values("id"))
     people = list(visible_people.order_by("family_name", "given_name")[:200])
+    if context.kind == ContextKind.HOME:
+        # Naming who lives here is telling their home address: only where the viewer may.
+        ids = [p.pk for p in people]
+        shown = fields_visible_to_many(viewer, ids, visible=ids)
+        people = [p for p in people if PersonField.HOME_ADDRESS in shown[p.pk]]
     # "And one other" at a home would say a sibling is known elsewhere: public places only.
     hidden = 0 if context.is_restricted else linked.count() - visible_people.count()
     return ContextDetail(

@@ -21,8 +21,8 @@ for _model in (TOTPDevice, StaticDevice):
 
 @admin.register(SecondFactorEvent)
 class SecondFactorEventAdmin(ReadOnlyAdmin):
-    # The actor is set only on a reset (rare), so only the worker is joined.
-    list_select_related = ("worker", "actor")
+    # Both joined: the list shows the worker and, for a reset, the administrator.
+    list_select_related = ("worker", "actor")  # type: ignore[assignment]
     list_display = ("at", "worker", "kind", "actor", "ip_address")
     list_filter = ("kind",)
     search_fields = ("worker__username", "reason")

@@ -12,7 +12,12 @@ from locus.access.signin import SignInForm
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
 from locus.incidents.selectors import involvement_views, recent_incidents, shown_incidents
-from locus.people.selectors import caseload_for, identifier_queries_for, team_case_count
+from locus.people.selectors import (
+    caseload_for,
+    identifier_queries_for,
+    team_case_count,
+    with_fields,
+)
 
 
 class SignInView(LoginView):
@@ -28,7 +33,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 def dashboard(request: AuthedRequest) -> HttpResponse:
-    caseload = list(caseload_for(viewer=request.user))
+    caseload = with_fields(request.user, caseload_for(viewer=request.user), seen=True)
     team_cases = team_case_count(viewer=request.user) if request.user.role == Role.MANAGER else None
     incidents = recent_incidents(viewer=request.user, limit=10)
     to_review = (

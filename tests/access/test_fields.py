@@ -1,0 +1,398 @@
+"""The field table: what of a person each role and agency kind sees, everywhere it shows.
+
+The table is the rule (``access/fields.py``); RULES.md prints it; every persona's view
+of a child's page holds a field's value exactly when the table gives that field.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from locus.access import fields as field_rules
+from locus.access import forum, scopes
+from locus.access.fields import (
+    CASEWORK,
+    FIELD_TABLE,
+    WITHHELD,
+    PersonField,
+    fields_visible_to,
+    fields_visible_to_many,
+    rules_table,
+)
+from locus.access.models import AgencyKind, Role
+from locus.common.services import today
+from locus.incidents.models import InvolvementRole
+from locus.people.models import CPCategory, Ethnicity, LegalStatus, Person, Sex
+from locus.people.services import allocation_create, episode_start
+from locus.places.models import ContextKind
+from locus.places.services import enrolment_create
+from tests.factories import (
+    DOB,
+    START,
+    World,
+    client_for,
+    make_context,
+    make_incident,
+    make_person,
+    make_worker,
+    valid_nhs_number,
+    valid_upn,
+)
+
+pytestmark = pytest.mark.django_db
+
+RULES = Path(__file__).parents[2] / "src" / "locus" / "access" / "RULES.md"
+
+# Each persona's row of the table, by its role and its agency's kind (the world's facts).
+PERSONA_ROW: dict[str, tuple[str, str]] = {
+    "social_worker": (CASEWORK, AgencyKind.CHILDRENS_SOCIAL_CARE),
+    "other_social_worker": (CASEWORK, AgencyKind.CHILDRENS_SOCIAL_CARE),
+    "team_manager": (CASEWORK, AgencyKind.CHILDRENS_SOCIAL_CARE),
+    "yjs_worker": (CASEWORK, AgencyKind.YOUTH_JUSTICE),
+    "police_analyst": (Role.ANALYST, AgencyKind.POLICE),
+    "school_dsl": (CASEWORK, AgencyKind.EDUCATION),
+    "admin": (Role.ADMINISTRATOR, field_rules.ANY_AGENCY),
+    "system": (Role.ADMINISTRATOR, field_rules.ANY_AGENCY),
+    "auditor": (Role.AUDITOR, field_rules.ANY_AGENCY),
+}
+
+
+def seen_by_everyone(world: World) -> Person:
+    """A child every persona but the auditor sees in their own right, every field filled in."""
+    system = world.system
+    home = make_context(system, kind=ContextKind.HOME, name="Flat 9, Fieldtest Court")
+    child = make_person(
+        system,
+        given_name="Zara",
+        family_name="Fieldtest",
+        date_of_birth=DOB,
+        sex=Sex.FEMALE,
+        ethnicity=Ethnicity.WROM,
+        upn=valid_upn(),
+        nhs_number=valid_nhs_number(),
+        la_child_id="LAFIELD42",
+        home=home,
+    )
+    for worker in (world.social_worker, world.other_social_worker, world.yjs_worker):
+        allocation_create(actor=system, person=child, worker=worker, start=START)
+    episode_start(
+        actor=system,
+        person=child,
+        status=LegalStatus.CHILD_PROTECTION,
+        cp_category=CPCategory.SEXUAL,
+        start=START,
+        agency=world.csc,
+    )
+    enrolment_create(actor=system, person=child, school=world.school, start=START)
+    make_incident(
+        system,
+        context=world.park,
+        reporting_agency=world.police,
+        involvements=[(child, InvolvementRole.HARMED)],
+    )
+    return child
+
+
+def shown_values(child: Person) -> dict[str, str]:
+    """What each field looks like on the page (each string found nowhere else on it)."""
+    return {
+        PersonField.NAME: child.full_name,
+        PersonField.AGE: f"{child.age_on(today())} years old",
+        PersonField.DATE_OF_BIRTH: "14 March 2011",
+        PersonField.SEX: "Female",
+        PersonField.ETHNICITY: "Gypsy/Roma",
+        PersonField.UPN: str(child.upn),
+        PersonField.NHS_NUMBER: str(child.nhs_number),
+        PersonField.LA_CHILD_ID: str(child.la_child_id),
+        PersonField.HOME_ADDRESS: "Fieldtest Court",
+        PersonField.LEGAL_STATUS: "Child protection plan",
+        PersonField.LEGAL_STATUS_DETAIL: "Sexual abuse",
+    }
+
+
+# --- The table and RULES.md ----------------------------------------------------------------
+
+
+def test_rules_md_prints_the_code_table() -> None:
+    text = RULES.read_text()
+    found = re.search(r"<!-- field-table:[^>]*-->\n(.*?)<!-- /field-table -->", text, re.S)
+    assert found, "RULES.md has no field table"
+    assert found.group(1) == rules_table()
+
+
+def test_the_table_has_a_row_for_every_role_and_agency_kind() -> None:
+    for kind in AgencyKind.values:
+        for role in (CASEWORK, Role.ANALYST):
+            assert (role, kind) in FIELD_TABLE
+    assert FIELD_TABLE[(Role.AUDITOR, field_rules.ANY_AGENCY)] == frozenset()
+
+
+def test_a_row_of_the_wrong_width_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"needs 11 Y or \. marks"):
+        field_rules._parse("Y Y Y")
+
+
+# --- The person page, persona by persona and field by field --------------------------------
+
+
+@pytest.mark.parametrize("field", PersonField.values)
+@pytest.mark.parametrize("persona", sorted(PERSONA_ROW))
+def test_person_page_shows_a_field_exactly_when_the_table_says(
+    world: World, persona: str, field: str
+) -> None:
+    child = seen_by_everyone(world)
+    worker = world.persona(persona)
+    response = client_for(worker).get(reverse("person", args=[child.pk]))
+    expected = FIELD_TABLE[PERSONA_ROW[persona]]
+    if persona == "auditor":
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 200
+    html = response.content.decode()
+    assert (shown_values(child)[field] in html) == (field in expected), (persona, field)
+    if field not in expected and response.status_code == 200:
+        assert WITHHELD in html
+
+
+def test_police_analyst_and_school_dsl_see_what_the_issue_asked(world: World) -> None:
+    # The finding: both saw the NHS number, ethnicity, home and social care status.
+    child = seen_by_everyone(world)
+    values = shown_values(child)
+    police = client_for(world.police_analyst).get(reverse("person", args=[child.pk]))
+    html = police.content.decode()
+    for field in ("nhs_number", "ethnicity", "home_address", "legal_status", "upn"):
+        assert values[field] not in html, field
+    assert values["name"] in html and values["date_of_birth"] in html
+    school = client_for(world.school_dsl).get(reverse("person", args=[child.pk])).content.decode()
+    assert values["upn"] in school and values["legal_status"] in school
+    for field in ("nhs_number", "legal_status_detail", "home_address"):
+        assert values[field] not in school, field
+
+
+# --- Forum shares: the role's fields that the share carried --------------------------------
+
+
+def test_a_person_seen_only_through_a_share_shows_the_shared_fields_only(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    child = seen_by_everyone(world)
+    stranger = make_person(world.system, given_name="Shared", family_name="Onlychild")
+    # The share mechanism is access.forum's: stand in for it with a grant and its fields.
+    monkeypatch.setattr(scopes, "SHARED_GRANTS", [lambda w: scopes.Q(id=stranger.pk)])
+    carried = frozenset({PersonField.NAME, PersonField.AGE, PersonField.NHS_NUMBER})
+
+    def shared(worker: Any, ids: Any) -> dict[int, frozenset[str]]:
+        return {i: carried for i in ids if i == stranger.pk}
+
+    monkeypatch.setattr(forum, "fields_shared_with", shared)
+    police = world.police_analyst
+    got = fields_visible_to_many(police, [stranger.pk, child.pk, world.other_child.pk])
+    # The police analyst's row has no NHS number: a share cannot add what the role lacks.
+    assert got[stranger.pk] == {PersonField.NAME, PersonField.AGE}
+    assert got[child.pk] == FIELD_TABLE[(Role.ANALYST, AgencyKind.POLICE)]
+    assert got[world.other_child.pk] == frozenset()
+    social = fields_visible_to(world.social_worker, stranger)
+    assert social == carried
+    html = client_for(world.social_worker).get(reverse("person", args=[stranger.pk]))
+    assert WITHHELD in html.content.decode()
+
+
+def test_a_share_without_the_name_shows_initials_on_the_person_page(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stranger = make_person(world.system, given_name="Nameless", family_name="Sharedchild")
+    monkeypatch.setattr(scopes, "SHARED_GRANTS", [lambda w: scopes.Q(id=stranger.pk)])
+    monkeypatch.setattr(
+        forum,
+        "fields_shared_with",
+        lambda worker, ids: {i: frozenset({PersonField.AGE}) for i in ids if i == stranger.pk},
+    )
+    response = client_for(world.social_worker).get(reverse("person", args=[stranger.pk]))
+    html = response.content.decode()
+    assert "Nameless" not in html and "Sharedchild" not in html
+    assert '<h1 class="govuk-heading-l">NS' in html
+
+
+def test_a_person_opened_by_another_grant_shows_the_roles_fields(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A grant that opens a record (break-glass, say) rather than sharing part of it: the
+    # forum has nothing to say about the person, so the role's row applies.
+    stranger = make_person(world.system, given_name="Opened", family_name="Bygrant")
+    monkeypatch.setattr(scopes, "SHARED_GRANTS", [lambda w: scopes.Q(id=stranger.pk)])
+    monkeypatch.setattr(forum, "fields_shared_with", lambda worker, ids: {})
+    got = fields_visible_to(world.police_analyst, stranger)
+    assert got == FIELD_TABLE[(Role.ANALYST, AgencyKind.POLICE)]
+
+
+def test_fields_for_many_people_take_a_fixed_number_of_queries(world: World) -> None:
+    people = [make_person(world.system, given_name=f"Many{i}") for i in range(5)]
+    ids = [p.pk for p in people] + [world.csc_child.pk]
+    worker = world.social_worker
+    with CaptureQueriesContext(connection) as few:
+        fields_visible_to_many(worker, ids[-2:])
+    with CaptureQueriesContext(connection) as many:
+        got = fields_visible_to_many(worker, ids)
+    assert len(many.captured_queries) == len(few.captured_queries) <= 4
+    assert got[world.csc_child.pk] == FIELD_TABLE[(CASEWORK, AgencyKind.CHILDRENS_SOCIAL_CARE)]
+    assert all(got[p.pk] == frozenset() for p in people)
+
+
+# --- Lists, search, the edit form ----------------------------------------------------------
+
+
+def test_people_list_and_search_follow_the_table(world: World) -> None:
+    child = seen_by_everyone(world)
+    values = shown_values(child)
+    police = client_for(world.police_analyst)
+    html = police.get(reverse("people")).content.decode()
+    assert values["name"] in html and values["date_of_birth"] in html
+    assert values["la_child_id"] not in html and WITHHELD in html
+    assert 'name="status"' not in html and "Name, LA child ID or UPN" not in html
+    # Searching by an identifier the role may not see finds nobody, and a status filter
+    # the role may not use is ignored rather than answered.
+    assert values["name"] not in police.get(reverse("people"), {"q": child.upn}).content.decode()
+    filtered = police.get(reverse("people"), {"status": "CP"}).content.decode()
+    assert world.police_child.full_name in filtered
+    social = client_for(world.social_worker)
+    found = social.get(reverse("people"), {"q": child.upn}).content.decode()
+    assert values["name"] in found and values["la_child_id"] in found
+
+
+def test_the_edit_form_neither_shows_nor_changes_a_field_the_editor_may_not_see(
+    world: World,
+) -> None:
+    child = seen_by_everyone(world)
+    client = client_for(world.admin)
+    html = client.get(reverse("person-edit", args=[child.pk])).content.decode()
+    assert 'name="nhs_number"' in html and 'name="ethnicity"' not in html
+    post = {
+        "given_name": "Zara",
+        "family_name": "Fieldtest",
+        "date_of_birth": "14/03/2011",
+        "sex": Sex.FEMALE,
+        "ethnicity": Ethnicity.WBRI,
+        "upn": child.upn,
+        "nhs_number": child.nhs_number,
+        "la_child_id": child.la_child_id,
+    }
+    assert client.post(reverse("person-edit", args=[child.pk]), post).status_code == 302
+    child.refresh_from_db()
+    assert child.ethnicity == Ethnicity.WROM
+
+
+# --- The Django admin ----------------------------------------------------------------------
+
+
+def _plain_administrator(world: World) -> Any:
+    """An administrator who is not a superuser (staff given the admin, not the database)."""
+    from locus.access.models import Worker
+
+    worker = make_worker(world.system, team=None, role=Role.ADMINISTRATOR, username="it_admin")
+    Worker.objects.filter(pk=worker.pk).update(is_superuser=False)
+    worker.refresh_from_db()
+    return worker
+
+
+def test_admin_shows_a_non_superuser_only_their_rows_fields(world: World) -> None:
+    child = seen_by_everyone(world)
+    values = shown_values(child)
+    client = client_for(_plain_administrator(world))
+    form = client.get(reverse("admin:people_person_change", args=[child.pk]))
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert 'name="nhs_number"' in html and values["nhs_number"] in html
+    assert 'name="ethnicity"' not in html and 'name="home"' not in html
+    listing = client.get(reverse("admin:people_person_changelist"))
+    assert values["la_child_id"] in listing.content.decode()
+    episodes = client.get(reverse("admin:people_legalstatusepisode_changelist"))
+    assert episodes.status_code == 200
+    episode = child.episodes.get()
+    detail = client.get(reverse("admin:people_legalstatusepisode_change", args=[episode.pk]))
+    assert 'name="status"' in detail.content.decode()
+    assert 'name="cp_category"' not in detail.content.decode()
+    # The superuser holds the database anyway: the admin hides nothing from them.
+    full = client_for(world.admin).get(reverse("admin:people_person_change", args=[child.pk]))
+    assert 'name="ethnicity"' in full.content.decode()
+
+
+def test_admin_save_by_a_non_superuser_leaves_withheld_fields_alone(world: World) -> None:
+    child = seen_by_everyone(world)
+    client = client_for(_plain_administrator(world))
+    url = reverse("admin:people_person_change", args=[child.pk])
+    post = {
+        "kind": child.kind,
+        "given_name": "Zara",
+        "family_name": "Fieldtest",
+        "known_as": "",
+        "date_of_birth": "2011-03-14",
+        "sex": Sex.FEMALE,
+        "la_child_id": child.la_child_id,
+        "upn": child.upn,
+        "nhs_number": child.nhs_number,
+        "retain_until": "",
+        "ethnicity": Ethnicity.WBRI,
+        "home": "",
+    }
+    response = client.post(url, post)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    child.refresh_from_db()
+    assert child.ethnicity == Ethnicity.WROM and child.home is not None
+
+
+@pytest.mark.parametrize("carried_name", [True, False])
+def test_linked_cases_name_a_shared_child_only_when_the_share_carried_the_name(
+    world: World, monkeypatch: pytest.MonkeyPatch, carried_name: bool
+) -> None:
+    from tests.factories import make_association
+
+    make_association(world.system, person=world.csc_child, other=world.yjs_child, nature="risk")
+    shared_child = world.yjs_child
+    monkeypatch.setattr(scopes, "SHARED_GRANTS", [lambda w: scopes.Q(id=shared_child.pk)])
+    carried = {PersonField.AGE} | ({PersonField.NAME} if carried_name else set())
+    monkeypatch.setattr(
+        forum,
+        "fields_shared_with",
+        lambda worker, ids: {i: frozenset(carried) for i in ids if i == shared_child.pk},
+    )
+    html = client_for(world.social_worker).get(reverse("linked")).content.decode()
+    assert ("Yusuf Yjschild" in html) == carried_name
+    assert ("A child you cannot see" in html) != carried_name
+
+
+# --- Homes: a home context is an address ---------------------------------------------------
+
+
+def test_a_role_without_the_home_address_does_not_reach_it_through_the_context_pages(
+    world: World,
+) -> None:
+    from locus.people.services import person_update
+
+    home = make_context(world.system, kind=ContextKind.HOME, name="Flat 7, Policechild Row")
+    person_update(actor=world.system, person=world.police_child, home=home)
+    police = client_for(world.police_analyst)
+    assert police.get(reverse("context", args=[home.pk])).status_code == 404
+    listing = police.get(reverse("contexts"), {"kind": ContextKind.HOME}).content.decode()
+    assert "Policechild Row" not in listing
+    # Seen another way (police reported an incident there), the home does not say who lives in it.
+    make_incident(
+        world.system,
+        context=home,
+        reporting_agency=world.police,
+        involvements=[(world.adult, InvolvementRole.HARMED)],
+    )
+    page = police.get(reverse("context", args=[home.pk])).content.decode()
+    assert "Policechild Row" in page and world.police_child.full_name not in page
+    # The social care practitioner who may see homes still does, with who lives there.
+    allocation_create(
+        actor=world.system, person=world.police_child, worker=world.social_worker, start=START
+    )
+    social = client_for(world.social_worker).get(reverse("context", args=[home.pk]))
+    assert world.police_child.full_name in social.content.decode()
