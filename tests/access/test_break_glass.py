@@ -304,10 +304,17 @@ def test_every_read_during_break_glass_is_flagged_in_the_trail(world: World) -> 
     assert read.action == AccessAction.BREAK_GLASS
     assert read.purpose == f"Break-glass (Missing child): {REASON}"
     assert read.detail["break_glass"] == [use.pk]
-    # Another record read meanwhile is flagged with the open use too.
+    # Another record read meanwhile is flagged with the open use too. The park's page names
+    # her (she was harmed in an incident there), so it is itself a break-glass read of her.
     client.get(reverse("context", args=[world.park.pk]))
     other = AccessEvent.objects.get(actor=world.police_analyst, record_type="places.context")
-    assert other.action == AccessAction.VIEW and other.detail["break_glass"] == [use.pk]
+    assert f",{world.other_child.pk}," in other.people
+    assert other.action == AccessAction.BREAK_GLASS and other.detail["break_glass"] == [use.pk]
+    # A page that does not name her is an ordinary read, still flagged with the open use.
+    client.get(reverse("person", args=[world.police_child.pk]))
+    own = AccessEvent.objects.get(actor=world.police_analyst, record_id=str(world.police_child.pk))
+    assert f",{world.other_child.pk}," not in own.people
+    assert own.action == AccessAction.VIEW and own.detail["break_glass"] == [use.pk]
     # Outside break-glass nothing is flagged.
     break_glass_end(actor=world.police_analyst, use=use)
     client.get(reverse("context", args=[world.park.pk]))
