@@ -123,3 +123,31 @@ def test_the_share_follows_through_to_the_child_s_records(world: World) -> None:
     assert not policies.can_view_context(world.yjs_worker, world.home)
     # Seeing a child does not make her case the attendee's to edit.
     assert not policies.can_edit_person(world.yjs_worker, world.csc_child)
+
+
+def test_a_share_shows_what_was_shared_and_nothing_else_of_the_record(world: World) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from locus.audit.models import AccessEvent
+
+    meeting = hold(world, schedule(world, propose(world, invitees=[world.police_analyst])))
+    analyst = world.police_analyst
+    client = Client()
+    client.force_login(analyst)
+    page = client.get(reverse("person", args=[world.csc_child.pk])).content.decode()
+    page = page.split('id="main-content"', 1)[1]  # the page, not the menu
+    assert "Shared with you at a peer group mapping meeting" in page
+    assert meeting.title in page and world.social_worker.get_full_name() in page
+    # Not the rest of the record: her peer group, her home, her incidents and associations.
+    group_link = reverse("group", args=[world.group.pk])
+    for withheld in (group_link, world.home.name, "Associations", "Incidents", "Peer groups"):
+        assert withheld not in page, withheld
+    assert not policies.can_view_context(analyst, world.group)
+    assert not policies.can_view_context(analyst, world.home)
+    read = AccessEvent.objects.get(actor=analyst, record_id=str(world.csc_child.pk))
+    assert read.detail["meetings"] == [meeting.pk]
+    # Her own caseworker still sees the whole record.
+    client.force_login(world.social_worker)
+    own = client.get(reverse("person", args=[world.csc_child.pk])).content.decode()
+    assert "Shared with you" not in own and group_link in own

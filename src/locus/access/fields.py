@@ -201,8 +201,18 @@ def fields_visible_to_many(
         )
     shared = forum.fields_shared_with(worker, rest) if rest else {}
     for pid in direct | rest:
-        out[pid] = allowed & shared[pid] if pid in shared else allowed
+        out[pid] = SharedFields(allowed & shared[pid]) if pid in shared else allowed
     return out
+
+
+class SharedFields(frozenset[str]):
+    """The fields of a person the viewer sees only through a forum share: what the share
+    carried. A page tells these apart (``is_shared_only``) to show the share and nothing
+    else of the record: not the person's incidents, associations, groups or plans."""
+
+
+def is_shared_only(fields: frozenset[str]) -> bool:
+    return isinstance(fields, SharedFields)
 
 
 def _ids_in(people: QuerySet[Any], ids: set[int]) -> set[int]:

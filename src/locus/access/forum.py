@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from locus.access import scopes
 from locus.access.fields import PersonField
 from locus.access.models import Worker
+from locus.cocase.models import ShareAgreement
 
 # What a holder is offered to share when agreeing to bring a child: who the child is
 # and which services are open to them, enough to coordinate work. Identifiers, the
@@ -44,3 +45,14 @@ def fields_shared_with(worker: Worker, person_ids: Iterable[int]) -> dict[int, f
     for person_id, fields in agreed.values_list("child__person_id", "fields"):
         out.setdefault(person_id, set(ALWAYS_SHARED)).update(fields or ())
     return {person_id: frozenset(fields) for person_id, fields in out.items()}
+
+
+def shares_of(worker: Worker, person_id: int) -> list[ShareAgreement]:
+    """The agreements that share one child with ``worker``: which meeting, who agreed, on
+    what basis, and the fields, for the page that shows the share and nothing more."""
+    return list(
+        scopes.forum_agreements(worker)
+        .filter(child__person_id=person_id)
+        .select_related("child__meeting", "agreed_by__team__agency")
+        .order_by("-child__meeting__scheduled_for", "id")
+    )

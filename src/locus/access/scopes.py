@@ -225,7 +225,9 @@ def people_visible_to(
 
 
 def incidents_visible_to(worker: Worker) -> QuerySet[Incident]:
-    q = person_filter(worker)
+    # shared=False: a forum share shows the fields its holders agreed to, not the
+    # child's incidents (nor, below, the places and groups reached through them).
+    q = person_filter(worker, shared=False)
     if q is None:
         return Incident.objects.all()
     if not sees_case_records(worker):
@@ -241,7 +243,7 @@ def incidents_visible_to(worker: Worker) -> QuerySet[Incident]:
 
 
 def contexts_visible_to(worker: Worker) -> QuerySet[Context]:
-    q = person_filter(worker)
+    q = person_filter(worker, shared=False)
     if q is None:
         return Context.objects.all()
     if not sees_case_records(worker):

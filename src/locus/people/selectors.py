@@ -75,6 +75,15 @@ def caseload_for(*, viewer: Worker) -> QuerySet[Person]:
     )
 
 
+def current_holders(person: Person) -> list[Allocation]:
+    """Who holds the person's case now, with their team and agency: the contacts."""
+    return list(
+        person.allocations.filter(end__isnull=True)
+        .select_related("worker", "team__agency")
+        .order_by("start", "id")
+    )
+
+
 def team_case_count(*, viewer: Worker) -> int:
     """How many people the viewer's team holds now (for a manager's home page)."""
     if viewer.team_id is None:
@@ -184,7 +193,11 @@ def person_detail(*, viewer: Worker, person: Person) -> PersonDetail:
     Associates the viewer may not see are shown by initials only (need to know). The
     person's own fields follow ``access.fields``: ``person`` comes back carrying them.
     """
-    fields = with_fields(viewer, [person], seen=True)[0].visible_fields  # type: ignore[attr-defined]
+    fields = (
+        visible_fields(person)
+        if hasattr(person, "visible_fields")
+        else with_fields(viewer, [person], seen=True)[0].visible_fields  # type: ignore[attr-defined]
+    )
     episodes = list(person.episodes.select_related("agency").order_by("-start", "id"))
     allocations = list(
         person.allocations.filter(end__isnull=True).select_related("worker", "team__agency")

@@ -5,8 +5,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from locus.access import lookups, policies
-from locus.access.fields import fields_visible_to
+from locus.access import forum, lookups, policies
+from locus.access.fields import PersonField, fields_visible_to, is_shared_only
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.selectors import context_plans_for_person
@@ -16,7 +16,7 @@ from locus.common.http import AuthedRequest
 from locus.common.ids import parse_id
 from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
-from locus.common.services import permitted
+from locus.common.services import permitted, today
 from locus.moves.selectors import moves_for
 from locus.panels.selectors import panel_items_for_person
 from locus.people import selectors
@@ -26,7 +26,7 @@ from locus.people.forms import (
     PeopleFilterForm,
     PersonDetailsForm,
 )
-from locus.people.models import Identifier
+from locus.people.models import Identifier, Person
 from locus.people.services import (
     identifier_in_use,
     identifier_query_close,
@@ -56,6 +56,9 @@ def people_list(request: AuthedRequest) -> HttpResponse:
 
 def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = lookups.access_person(request.user, person_id)
+    (person,) = selectors.with_fields(request.user, [person], seen=True)
+    if is_shared_only(selectors.visible_fields(person)):
+        return _shared_person_page(request, person)
     detail = selectors.person_detail(viewer=request.user, person=person)
     # The record read, and the peers the page names beside it.
     peers = sorted({a.other.pk for a in detail.associations if a.other_visible and a.other})
@@ -73,6 +76,36 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
             "profile": profile_for(request.user, person),
             "moves": moves_for(request.user, person),
             "panel_items": panel_items_for_person(request.user, person),
+        },
+    )
+
+
+def _shared_person_page(request: AuthedRequest, person: Person) -> HttpResponse:
+    """A child the viewer sees only because their holders shared them at a meeting the viewer
+    attended: the fields shared, where and by whom, who holds the case, and the work agreed
+    for the child. Not the rest of the record (incidents, associations, groups, plans)."""
+    shares = forum.shares_of(request.user, person.pk)
+    fields = selectors.visible_fields(person)
+    interventions = [
+        row
+        for row in interventions_for_person(request.user, person)
+        if row.intervention.person_id == person.pk
+    ]
+    record_access(
+        actor=request.user,
+        obj=person,
+        detail={"page": "shared at a meeting", "meetings": [s.child.meeting_id for s in shares]},
+    )
+    return render(
+        request,
+        "people/shared.html",
+        {
+            "person": person,
+            "age": person.age_on(today()) if PersonField.AGE in fields else None,
+            "detail_rows": selectors.DETAIL_ROWS,
+            "shares": shares,
+            "holders": selectors.current_holders(person),
+            "interventions": interventions,
         },
     )
 
