@@ -187,17 +187,17 @@ class PersonDetail:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def person_detail(*, viewer: Worker, person: Person) -> PersonDetail:
+def person_detail(
+    *, viewer: Worker, person: Person, fields: frozenset[str] | None = None
+) -> PersonDetail:
     """Everything a person's page shows, in a fixed number of queries.
 
     Associates the viewer may not see are shown by initials only (need to know). The
-    person's own fields follow ``access.fields``: ``person`` comes back carrying them.
+    person's own fields follow ``access.fields``: ``person`` comes back carrying them
+    (``fields``, when the caller has already read them with :func:`with_fields`).
     """
-    fields = (
-        visible_fields(person)
-        if hasattr(person, "visible_fields")
-        else with_fields(viewer, [person], seen=True)[0].visible_fields  # type: ignore[attr-defined]
-    )
+    if fields is None:
+        fields = with_fields(viewer, [person], seen=True)[0].visible_fields  # type: ignore[attr-defined]
     episodes = list(person.episodes.select_related("agency").order_by("-start", "id"))
     allocations = list(
         person.allocations.filter(end__isnull=True).select_related("worker", "team__agency")

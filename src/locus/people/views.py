@@ -57,9 +57,10 @@ def people_list(request: AuthedRequest) -> HttpResponse:
 def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = lookups.access_person(request.user, person_id)
     (person,) = selectors.with_fields(request.user, [person], seen=True)
-    if is_shared_only(selectors.visible_fields(person)):
+    fields = selectors.visible_fields(person)
+    if is_shared_only(fields):
         return _shared_person_page(request, person)
-    detail = selectors.person_detail(viewer=request.user, person=person)
+    detail = selectors.person_detail(viewer=request.user, person=person, fields=fields)
     # The record read, and the peers the page names beside it.
     peers = sorted({a.other.pk for a in detail.associations if a.other_visible and a.other})
     record_access(actor=request.user, obj=person, detail={"peers_shown": peers})
