@@ -476,3 +476,30 @@ def test_requests_that_opened_nothing_are_listed_for_the_manager_and_the_auditor
         assert "Requests that opened no record" in html and f"Id {asked}" in html, reader
     html = client_for(world.other_social_worker).get(reverse("break-glass")).content.decode()
     assert f"Id {asked}" not in html
+
+
+def test_break_glass_sight_neither_ends_others_links_nor_brings_children_to_a_meeting(
+    world: World,
+) -> None:
+    from locus.cocase.selectors import linked_child_ids
+    from locus.peers.services import association_record
+
+    # A link recorded elsewhere: Olu (held by another social worker) presents a risk to
+    # the YJS child; the social worker sees neither of them.
+    link = association_record(
+        actor=world.system,
+        person=world.yjs_child,
+        other=world.other_child,
+        relationship="friend",
+        nature="risk",
+        source="professional",
+        confidence="medium",
+        valid_from=START,
+    )
+    ask(world, world.social_worker, world.yjs_child)
+    ask(world, world.social_worker, world.other_child)
+    # She may read both records now, but not undo the YJS worker's knowledge with that sight,
+    assert policies.can_view_person(world.social_worker, world.other_child)
+    assert not policies.can_change_association(world.social_worker, link)
+    # nor bring Olu to a meeting as "linked to a child she sees" through the emergency.
+    assert linked_child_ids(world.social_worker, [world.other_child.pk]) == set()

@@ -99,7 +99,8 @@ def can_change_association(
         return True
     if sees_both is None:
         ids = {association.person_id} | ({association.other_id} if association.other_id else set())
-        sees_both = visible_person_ids(worker, ids) == ids
+        # Lasting sight: break-glass reads a record, it does not undo others' knowledge.
+        sees_both = visible_person_ids(worker, ids, break_glass=False) == ids
     return sees_both
 
 

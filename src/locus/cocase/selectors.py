@@ -86,7 +86,9 @@ def linked_child_ids(viewer: Worker, person_ids: Iterable[int]) -> set[int]:
     ids = {int(pid) for pid in person_ids}
     if not ids:
         return set()
-    seen = scopes.people_visible_to(viewer).values("id")
+    # Lasting sight only: an emergency's (break-glass) must not become a way to bring
+    # children to a meeting.
+    seen = scopes.people_visible_to(viewer, break_glass=False).values("id")
     linked: set[int] = set()
     pairs = Association.objects.filter(valid_until__isnull=True)
     linked |= set(
