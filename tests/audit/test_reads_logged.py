@@ -188,3 +188,8 @@ def test_every_page_from_the_menu_that_names_a_person_logs_them(world: World, pe
         if named and (not reads or named - _ids_read(reads)):
             unlogged[url] = sorted(named - _ids_read(reads))
     assert unlogged == {}
+
+
+def test_a_home_page_that_names_nobody_is_not_logged_as_a_read(world: World) -> None:
+    client_for(world.auditor).get(reverse("dashboard"))
+    assert not AccessEvent.objects.filter(actor=world.auditor, detail__page="home").exists()

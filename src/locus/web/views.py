@@ -45,17 +45,21 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     answers_queries = request.user.role in (Role.MANAGER, Role.ADMINISTRATOR)
     queries = identifier_queries_for(viewer=request.user).count() if answers_queries else 0
     involvements = involvement_views(viewer=request.user, incidents=incidents)
-    # The home page names the caseload and the people in recent incidents: a read.
+    # The home page names the caseload and the people in recent incidents: a read. A home
+    # page that names nobody (an auditor's, a new worker's) is not one: logging it would
+    # only bury the reads that matter.
     shown = shown_incidents(involvements)
-    record_access(
-        actor=request.user,
-        record_type="people.person",
-        detail={
-            "page": "home",
-            "incidents_shown": shown["shown"],
-            "people_shown": sorted({p.pk for p in caseload} | set(shown["people_shown"])),
-        },
-    )
+    people_shown = sorted({p.pk for p in caseload} | set(shown["people_shown"]))
+    if people_shown or shown["shown"]:
+        record_access(
+            actor=request.user,
+            record_type="people.person",
+            detail={
+                "page": "home",
+                "incidents_shown": shown["shown"],
+                "people_shown": people_shown,
+            },
+        )
     return render(
         request,
         "web/dashboard.html",
