@@ -1,7 +1,7 @@
 """Reads for co-case management, always for a viewer.
 
 A child the viewer may not see is never named: pages say "a child held by
-<worker>, <team>, <agency>" (issue 3, point 6). Every function here makes a
+<worker>, <team>, <agency>" (need to know). Every function here makes a
 fixed number of queries, whatever the number of children, invitees or
 interventions.
 """
@@ -79,8 +79,8 @@ def linked_child_ids(viewer: Worker, person_ids: Iterable[int]) -> set[int]:
 
     A child is linked when they have an open association with a child the viewer
     sees, are a current member of a peer group with one, or were involved in an
-    incident with one. This is the part of linked-case discovery (issue 3, point
-    5) that needs no analysis; a worker may propose a meeting about such a child
+    incident with one. This is the part of linked-case discovery that needs no
+    analysis; a worker may propose a meeting about such a child
     without seeing them, and learns only who holds the case.
     """
     ids = {int(pid) for pid in person_ids}

@@ -38,7 +38,7 @@ class MemberRow:
 class HolderRow:
     """A worker holding a member's case. For a member the viewer may not see, the
     member shows by initials: that a case is open, and whom to contact, is what a
-    worker may learn about a linked child (issue 3, point 6); not who the child is."""
+    worker may learn about a linked child; not who the child is."""
 
     allocation: Allocation
     visible: bool
