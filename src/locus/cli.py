@@ -143,6 +143,7 @@ def prepare_demo(
     from locus.demo.cocase import add_demo_meetings
     from locus.demo.generator import ensure_demo_accounts, generate_borough
     from locus.demo.profiles import add_demo_profiles_and_moves
+    from locus.demo.trust import add_demo_trust
 
     if password:
         validate_password(password)  # before anything is written; raises ValidationError
@@ -160,6 +161,7 @@ def prepare_demo(
         add_demo_meetings()
         add_demo_context_cases()
         add_demo_profiles_and_moves()
+        add_demo_trust()
     finally:
         if bars is not None:
             bars.close()
