@@ -24,7 +24,7 @@ def test_the_demo_manager_has_a_break_glass_use_and_an_identifier_request_to_rev
     assert list(break_glass.awaiting_review_by(manager)) == [use]
     query = story.identifier_query
     assert query is not None and query.requested_by == worker
-    assert query.routed_to is not None and query.routed_to.role == "manager"
+    assert query.routed_to == manager
     assert query.conflicting.upn == query.value != query.person.upn
     # Safe to run again.
     again = add_demo_trust()

@@ -8,8 +8,8 @@ finds to review is exactly what the app makes:
   the youth justice service, named by the evidence to her caseload), recorded
   why, read the record and ended the access: a use awaiting her manager's review;
 * ``social.worker`` tried to give a child she holds a UPN that another child's
-  record has; she was told only "ask your data team" and sent a request, which
-  went to a named manager of the team holding the other child.
+  record has (a child held in her own team); she was told only "ask your data
+  team" and sent a request, which went to the team's manager by name.
 
 Choices follow names, never ids, so one seed gives the same stories. Safe to
 call again: it adds nothing if the stories are there.
@@ -77,7 +77,12 @@ def _identifier_query(worker: Worker) -> IdentifierQuery | None:
     other = (
         Person.objects.filter(upn__isnull=False, kind=PersonKind.YOUNG_PERSON)
         .exclude(id__in=mine)
-        .filter(id__in=Allocation.objects.filter(end__isnull=True).values("person_id"))
+        # Held in her own team, so the request goes to her manager, team.manager.
+        .filter(
+            id__in=Allocation.objects.filter(end__isnull=True, team_id=worker.team_id).values(
+                "person_id"
+            )
+        )
         .order_by("family_name", "given_name", "id")
         .first()
     )
