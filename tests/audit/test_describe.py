@@ -156,11 +156,11 @@ def test_an_unknown_action_or_record_type_reads_acceptably(world: World) -> None
     odd = AccessEvent.objects.create(
         actor=world.social_worker,
         at=world.csc_child.created_at,
-        action="request_access",
+        action="ask_access",  # an action the describer does not know (fits the column)
         record_type="access.identifierquery",
         record_id="5",
     )
-    assert said(odd, world.auditor) == "Request access the identifierquery #5"
+    assert said(odd, world.auditor) == "Ask access the identifierquery #5"
     # A model nobody described: its verbose name, and the person it points at.
     assert kind_of("casework.thresholdlevel").noun == "threshold level"
     assert field_label("access.somethingnew", "held_by_id") == "held by"
