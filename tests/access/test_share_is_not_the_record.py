@@ -1,0 +1,96 @@
+"""A forum share shows the shared fields and nothing else of the child's record.
+
+The usual meeting (tests/cocase/helpers.py), with ``police_analyst`` and
+``school_dsl`` invited: once it is held and every attendee confirmed, both see
+``csc_child`` only through the share (name, age, legal status). No other page
+may show them the child's relationships, profile, moves, places or linked cases,
+and no write may turn the share into sight in their own right.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.http import Http404
+
+from locus.access import lookups
+from locus.common.errors import NotPermitted
+from locus.incidents.models import InvolvementRole
+from locus.places.services import enrolment_create
+from tests.cocase.helpers import associate, hold, propose, schedule
+from tests.factories import START, World, client_for, make_incident
+
+pytestmark = pytest.mark.django_db
+
+
+def _shared(world: World) -> None:
+    meeting = propose(world, invitees=[world.police_analyst, world.school_dsl])
+    hold(world, schedule(world, meeting))
+
+
+RECORD_PAGES = (
+    "/people/{pid}/peers/",
+    "/people/{pid}/peer-map/",
+    "/people/{pid}/profile/",
+    "/people/{pid}/moves/",
+    "/linked/?person={pid}",
+)
+
+
+@pytest.mark.parametrize("page", RECORD_PAGES)
+def test_the_record_s_other_pages_are_not_found_through_a_share(world: World, page: str) -> None:
+    associate(world, world.csc_child, world.team_child)
+    _shared(world)
+    client = client_for(world.police_analyst)
+    pid = world.csc_child.pk
+    assert client.get(f"/people/{pid}/").status_code == 200  # the share itself
+    assert client.get(page.format(pid=pid)).status_code == 404
+    # In their own right, the holder still has the page.
+    assert client_for(world.social_worker).get(page.format(pid=pid)).status_code == 200
+
+
+def test_the_lookup_of_a_record_is_own_right_unless_asked_for_the_share(world: World) -> None:
+    _shared(world)
+    with pytest.raises(Http404):
+        lookups.access_person(world.police_analyst, world.csc_child.pk)
+    shared = lookups.access_person(world.police_analyst, world.csc_child.pk, shared=True)
+    assert shared == world.csc_child
+
+
+def test_a_place_does_not_name_a_child_seen_only_through_a_share(world: World) -> None:
+    # csc_child was in an incident at the park that only children's social care holds.
+    make_incident(
+        world.system,
+        context=world.park,
+        reporting_agency=world.csc,
+        involvements=[(world.csc_child, InvolvementRole.HARMED)],
+    )
+    _shared(world)
+    page = client_for(world.police_analyst).get(f"/contexts/{world.park.pk}/")
+    assert page.status_code == 200
+    assert "Cscchild" not in page.content.decode()
+
+
+def test_naming_a_shared_child_in_an_incident_is_refused(world: World) -> None:
+    # A police incident would give the police sight of the child in their own right,
+    # with every field of their row: the share (name, age, status) would become lasting.
+    _shared(world)
+    with pytest.raises(NotPermitted):
+        make_incident(
+            world.police_analyst,
+            context=world.park,
+            involvements=[(world.csc_child, InvolvementRole.HARMED)],
+        )
+
+
+def test_putting_a_shared_child_on_a_roll_is_refused(world: World) -> None:
+    _shared(world)
+    with pytest.raises(NotPermitted):
+        enrolment_create(
+            actor=world.school_dsl, person=world.csc_child, school=world.school, start=START
+        )
+
+
+def test_a_shared_child_s_relationships_are_not_recorded_through_the_share(world: World) -> None:
+    _shared(world)
+    with pytest.raises(NotPermitted):
+        associate(world, world.csc_child, world.pupil, actor=world.school_dsl)
