@@ -13,11 +13,15 @@ import pytest
 from django.http import Http404
 
 from locus.access import lookups
+from locus.access.fields import PersonField
 from locus.common.errors import NotPermitted
+from locus.common.services import today
 from locus.incidents.models import InvolvementRole
+from locus.people.models import LegalStatus
+from locus.people.services import person_update
 from locus.places.services import enrolment_create
-from tests.cocase.helpers import associate, hold, propose, schedule
-from tests.factories import START, World, client_for, make_incident
+from tests.cocase.helpers import agree, associate, hold, propose, schedule
+from tests.factories import START, World, client_for, make_incident, valid_upn
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +98,33 @@ def test_a_shared_child_s_relationships_are_not_recorded_through_the_share(world
     _shared(world)
     with pytest.raises(NotPermitted):
         associate(world, world.csc_child, world.pupil, actor=world.school_dsl)
+
+
+def _shared_by_name_only(world: World) -> str:
+    """csc_child brought to the meeting by name alone; returns the child's UPN (not shared)."""
+    upn = valid_upn()
+    person_update(actor=world.social_worker, person=world.csc_child, upn=upn)
+    meeting = propose(world, agreed=False, invitees=[world.school_dsl])
+    agree(meeting, world.social_worker, world.csc_child, shared_fields=[PersonField.NAME])
+    agree(meeting, world.yjs_worker, world.yjs_child)
+    hold(world, schedule(world, meeting))
+    return upn
+
+
+def test_the_people_list_filters_only_on_what_a_share_carried(world: World) -> None:
+    # The school DSL's role sees UPNs, ages and open statuses; the share carried the name only.
+    # Filtering on a field would tell the field all the same: the child must not answer.
+    upn = _shared_by_name_only(world)
+    client = client_for(world.school_dsl)
+    assert "Cscchild" in client.get("/people/").content.decode()  # the share holds
+    age = world.csc_child.age_on(today())
+    for query in (
+        {"q": upn},
+        {"status": LegalStatus.CHILD_IN_NEED},
+        {"age_from": age, "age_to": age},
+    ):
+        page = client.get("/people/", query)
+        assert page.status_code == 200
+        assert "Cscchild" not in page.content.decode(), query
+    # What the share did carry still finds the child.
+    assert "Cscchild" in client.get("/people/", {"q": "Ciara"}).content.decode()
