@@ -556,6 +556,8 @@ def map_view(
             visible=pid in visible,
             group_role=str(ROLE_LABELS.get(raw.get("group_role", ""), "")),
         )
+    # A relationship is told only when the viewer sees one end of it: one between two people
+    # they may not see (a child nobody brought and his associates) is those people's record.
     edges = [
         MapEdge(
             source=nodes[e["source"]],
@@ -566,9 +568,15 @@ def map_view(
             since=_day(e.get("since")),
         )
         for e in snapshot.get("edges", [])
-        if e["source"] in nodes and e["target"] in nodes
+        if e["source"] in nodes
+        and e["target"] in nodes
+        and (nodes[e["source"]].visible or nodes[e["target"]].visible)
     ]
-    ordered = sorted(nodes.values(), key=lambda n: (not n.concerned, not n.visible, n.label))
+    # The meeting's children always show (by name, or by who holds them); anyone else only
+    # when seen or on a relationship the viewer may be told of.
+    on_edges = {n.key for e in edges for n in (e.source, e.target)}
+    kept = [n for n in nodes.values() if n.concerned or n.visible or n.key in on_edges]
+    ordered = sorted(kept, key=lambda n: (not n.concerned, not n.visible, n.label))
     return GroupMap(
         as_at=_day(snapshot.get("as_at")), nodes=ordered, edges=edges, group_label=glabel
     )
