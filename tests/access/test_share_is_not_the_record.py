@@ -17,11 +17,14 @@ from locus.access.fields import PersonField
 from locus.common.errors import NotPermitted
 from locus.common.services import today
 from locus.incidents.models import InvolvementRole
+from locus.peers.models import GroupRole
+from locus.peers.services import membership_add
 from locus.people.models import LegalStatus
 from locus.people.services import person_update
+from locus.places.models import ContextKind
 from locus.places.services import enrolment_create
 from tests.cocase.helpers import agree, associate, hold, propose, schedule
-from tests.factories import START, World, client_for, make_incident, valid_upn
+from tests.factories import START, World, client_for, make_context, make_incident, valid_upn
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +131,26 @@ def test_the_people_list_filters_only_on_what_a_share_carried(world: World) -> N
         assert "Cscchild" not in page.content.decode(), query
     # What the share did carry still finds the child.
     assert "Cscchild" in client.get("/people/", {"q": "Ciara"}).content.decode()
+
+
+def test_another_group_s_page_does_not_name_a_child_seen_only_through_a_share(
+    world: World,
+) -> None:
+    # Both children are also in a second group, which yjs_worker sees through his own child.
+    other = make_context(world.system, kind=ContextKind.PEER_GROUP, name="Downs Park group")
+    for member in (world.csc_child, world.yjs_child):
+        membership_add(
+            actor=world.system,
+            person=member,
+            group=other,
+            role=GroupRole.CORE,
+            since=START,
+            source="professional",
+            confidence="medium",
+        )
+    hold(world, schedule(world, propose(world)))
+    client = client_for(world.yjs_worker)
+    assert "Cscchild" in client.get(f"/people/{world.csc_child.pk}/").content.decode()
+    page = client.get(f"/groups/{other.pk}/")
+    assert page.status_code == 200
+    assert "Cscchild" not in page.content.decode()

@@ -72,7 +72,9 @@ def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
     )
     current = [m for m in memberships if m.until is None]
     member_ids = [m.person_id for m in current]
-    visible = visible_person_ids(viewer, member_ids)
+    # In their own right: a forum share shows a child's shared fields, not the groups the
+    # child is in (a member seen only through a share is a member the viewer may not see).
+    visible = visible_person_ids(viewer, member_ids, shared=False)
     shown = fields_visible_to_many(viewer, visible, visible=visible)
     members = [
         MemberRow(
