@@ -17,7 +17,8 @@ from locus.access.fields import PersonField
 from locus.common.errors import NotPermitted
 from locus.common.services import today
 from locus.incidents.models import InvolvementRole
-from locus.peers.models import GroupRole
+from locus.peers.models import GroupRole, Nature
+from locus.peers.selectors import peer_map
 from locus.peers.services import membership_add
 from locus.people.models import LegalStatus
 from locus.people.services import person_update
@@ -154,3 +155,24 @@ def test_another_group_s_page_does_not_name_a_child_seen_only_through_a_share(
     page = client.get(f"/groups/{other.pk}/")
     assert page.status_code == 200
     assert "Cscchild" not in page.content.decode()
+
+
+def test_a_peer_map_does_not_step_through_a_child_seen_only_through_a_share(
+    world: World,
+) -> None:
+    # On yjs_worker's own child's map, csc_child (shared) is a peer; csc_child's own
+    # relationships (to team_child) are her record, which the share did not bring.
+    associate(world, world.yjs_child, world.csc_child)
+    associate(world, world.csc_child, world.team_child)
+    hold(world, schedule(world, propose(world)))
+    pmap = peer_map(
+        viewer=world.yjs_worker, person=world.yjs_child, as_at=today(), natures=Nature.values
+    )
+    keys = {n.key for n in pmap.nodes}
+    assert f"p{world.csc_child.pk}" in keys
+    assert f"p{world.team_child.pk}" not in keys
+    # Seen in one's own right, the map steps through her as before.
+    mine = peer_map(
+        viewer=world.admin, person=world.yjs_child, as_at=today(), natures=Nature.values
+    )
+    assert f"p{world.team_child.pk}" in {n.key for n in mine.nodes}
