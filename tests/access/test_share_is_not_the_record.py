@@ -176,3 +176,24 @@ def test_a_peer_map_does_not_step_through_a_child_seen_only_through_a_share(
         viewer=world.admin, person=world.yjs_child, as_at=today(), natures=Nature.values
     )
     assert f"p{world.team_child.pk}" in {n.key for n in mine.nodes}
+
+
+def test_an_incident_names_only_people_seen_in_one_s_own_right(world: World) -> None:
+    # yjs_worker sees the incident through his own child; that csc_child was the one harming
+    # is her record, which the share (name, age, status) did not bring.
+    incident = make_incident(
+        world.system,
+        context=world.park,
+        reporting_agency=world.csc,
+        involvements=[
+            (world.yjs_child, InvolvementRole.HARMED),
+            (world.csc_child, InvolvementRole.HARMING),
+        ],
+    )
+    hold(world, schedule(world, propose(world)))
+    client = client_for(world.yjs_worker)
+    for url in (f"/incidents/{incident.pk}/", "/incidents/"):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "Yjschild" in page.content.decode()
+        assert "Cscchild" not in page.content.decode(), url
