@@ -14,9 +14,11 @@ from django.http import Http404
 
 from locus.access import lookups
 from locus.access.fields import PersonField
+from locus.cocase.selectors import linked_child_ids
 from locus.common.errors import NotPermitted
 from locus.common.services import today
 from locus.incidents.models import InvolvementRole
+from locus.linked.selectors import linked_together
 from locus.peers.models import GroupRole, Nature
 from locus.peers.selectors import peer_map
 from locus.peers.services import membership_add
@@ -197,3 +199,16 @@ def test_an_incident_names_only_people_seen_in_one_s_own_right(world: World) -> 
         assert page.status_code == 200
         assert "Yjschild" in page.content.decode()
         assert "Cscchild" not in page.content.decode(), url
+
+
+def test_a_shared_child_s_links_do_not_bring_others_to_a_meeting(world: World) -> None:
+    # team_child is linked to csc_child (an association), whom yjs_worker sees only through
+    # a share: her relationships are not his evidence, nor a way to learn who holds team_child.
+    associate(world, world.csc_child, world.team_child)
+    hold(world, schedule(world, propose(world)))
+    assert linked_child_ids(world.yjs_worker, [world.team_child.pk]) == set()
+    assert world.team_child.pk not in linked_together(
+        world.yjs_worker, [world.csc_child.pk, world.team_child.pk]
+    )
+    # Her holder's evidence links them, as before.
+    assert linked_child_ids(world.social_worker, [world.team_child.pk]) == {world.team_child.pk}

@@ -86,9 +86,10 @@ def linked_child_ids(viewer: Worker, person_ids: Iterable[int]) -> set[int]:
     ids = {int(pid) for pid in person_ids}
     if not ids:
         return set()
-    # Lasting sight only: an emergency's (break-glass) must not become a way to bring
-    # children to a meeting.
-    seen = scopes.people_visible_to(viewer, break_glass=False).values("id")
+    # Lasting sight in one's own right only: neither an emergency's (break-glass) nor a
+    # forum share (whose child's relationships, groups and incidents are her record, not
+    # the viewer's evidence) may become a way to bring children to a meeting.
+    seen = scopes.people_visible_to(viewer, break_glass=False, shared=False).values("id")
     linked: set[int] = set()
     pairs = Association.objects.filter(valid_until__isnull=True)
     linked |= set(

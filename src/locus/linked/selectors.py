@@ -531,7 +531,8 @@ def linked_together(
         a, b = int(loaded.person_ids[link.a]), int(loaded.person_ids[link.b])
         neighbours[a].add(b)
         neighbours[b].add(a)
-    reached = _reach(visible_person_ids(viewer, ids), neighbours)
+    # From children seen lastingly in one's own right, as ``cocase.selectors.linked_child_ids``.
+    reached = _reach(visible_person_ids(viewer, ids, shared=False, break_glass=False), neighbours)
     if policies.can_view_borough_links(viewer):
         # One cluster of children the viewer may not name, as the borough page shows them
         # (linked directly or through one another): the largest such group in the set, not
