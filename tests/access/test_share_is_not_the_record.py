@@ -212,3 +212,19 @@ def test_a_shared_child_s_links_do_not_bring_others_to_a_meeting(world: World) -
     )
     # Her holder's evidence links them, as before.
     assert linked_child_ids(world.social_worker, [world.team_child.pk]) == {world.team_child.pk}
+
+
+def test_the_borough_s_clusters_do_not_name_a_child_seen_only_through_a_share(
+    world: World,
+) -> None:
+    # Which children a child is linked with comes from her record: a shared child is a
+    # member like any other the analyst may not see (held by, never named).
+    associate(world, world.csc_child, world.team_child)
+    associate(world, world.csc_child, world.other_child)
+    meeting = propose(world, invitees=[world.police_analyst])
+    hold(world, schedule(world, meeting))
+    page = client_for(world.police_analyst).get("/linked/borough/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Test teammate" in html  # the cluster is shown, by who holds its children
+    assert "Cscchild" not in html

@@ -492,7 +492,11 @@ def fill_members(viewer: Worker, shown: Sequence[Cluster]) -> None:
     """Names (where the viewer may see them) and case holders for the clusters on one page."""
     ids = [i for c in shown for i in c.person_ids]
     holders = _open_allocations(ids)
-    people = Person.objects.in_bulk(named_ids(viewer, visible_person_ids(viewer, ids)))
+    # In their own right: the children a child is clustered with come from her record
+    # (relationships, incidents, places), which a forum share does not bring.
+    people = Person.objects.in_bulk(
+        named_ids(viewer, visible_person_ids(viewer, ids, shared=False))
+    )
     for c in shown:
         c.members = sorted(
             (ClusterMember(i, people.get(i), holders.get(i, [])) for i in c.person_ids),
