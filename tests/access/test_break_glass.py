@@ -503,3 +503,24 @@ def test_break_glass_sight_neither_ends_others_links_nor_brings_children_to_a_me
     assert not policies.can_change_association(world.social_worker, link)
     # nor bring Olu to a meeting as "linked to a child she sees" through the emergency.
     assert linked_child_ids(world.social_worker, [world.other_child.pk]) == set()
+
+
+def test_break_glass_sight_does_not_seed_the_linked_case_evidence_for_a_meeting(
+    world: World,
+) -> None:
+    from locus.linked.selectors import linked_together
+    from locus.peers.services import association_record
+
+    association_record(
+        actor=world.system,
+        person=world.yjs_child,
+        other=world.other_child,
+        relationship="friend",
+        nature="risk",
+        source="professional",
+        confidence="medium",
+        valid_from=START,
+    )
+    ask(world, world.social_worker, world.yjs_child)
+    ids = [world.yjs_child.pk, world.other_child.pk]
+    assert world.other_child.pk not in linked_together(world.social_worker, ids)

@@ -36,7 +36,9 @@ def test_attendees_of_a_held_meeting_see_each_other_s_children(world: World) -> 
     hold(world, meeting)
     assert sees(world, "social_worker", "yjs_child")
     assert sees(world, "yjs_worker", "csc_child")
-    assert lookups.access_person(world.yjs_worker, world.csc_child.pk) == world.csc_child
+    assert (
+        lookups.access_person(world.yjs_worker, world.csc_child.pk, shared=True) == world.csc_child
+    )
 
 
 def test_nothing_is_shared_before_the_meeting_is_held(world: World) -> None:
@@ -60,7 +62,7 @@ def test_invitees_who_did_not_attend_see_nothing_more(world: World, attendance: 
     assert not sees(world, "police_analyst", "csc_child")
     assert not sees(world, "police_analyst", "yjs_child")
     with pytest.raises(Http404):
-        lookups.access_person(world.police_analyst, world.csc_child.pk)
+        lookups.access_person(world.police_analyst, world.csc_child.pk, shared=True)
     # Those who attended do.
     assert sees(world, "yjs_worker", "csc_child")
 

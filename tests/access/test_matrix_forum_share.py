@@ -160,12 +160,18 @@ def test_forum_share_matrix(world: World, stage: str, child: str, persona: str, 
     own = scopes.people_visible_to(worker, shared=False).filter(pk=person.pk).exists()
     assert own is (cell == "O")
     if expected:
-        assert lookups.access_person(worker, person.pk) == person
+        assert lookups.access_person(worker, person.pk, shared=True) == person
     else:
         with pytest.raises(Http404) as forbidden:
-            lookups.access_person(worker, person.pk)
+            lookups.access_person(worker, person.pk, shared=True)
         with pytest.raises(Http404) as missing:
-            lookups.access_person(worker, 10**9)
+            lookups.access_person(worker, 10**9, shared=True)
         assert str(forbidden.value) == str(missing.value)
+    # The rest of the record (peers, maps, profile, moves) is looked up in one's own right.
+    if cell == "O":
+        assert lookups.access_person(worker, person.pk) == person
+    else:
+        with pytest.raises(Http404):
+            lookups.access_person(worker, person.pk)
     shared = fields_shared_with(worker, [person.pk])
     assert shared == ({person.pk: DEFAULT_SHARED_FIELDS} if cell == "S" else {})

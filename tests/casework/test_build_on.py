@@ -15,8 +15,12 @@ from locus.casework.models import ContextCase, PlanAction
 from locus.common.errors import ValidationFailed
 from locus.common.services import today
 from locus.profiles.models import ProfileItem
+from locus.profiles.selectors import build_on_for, build_on_labels
 from locus.profiles.services import profile_item_end
 from tests.casework.helpers import CASEWORK_MODELS, add_action, planned_case
+from tests.cocase.helpers import hold as hold_meeting
+from tests.cocase.helpers import propose as propose_meeting
+from tests.cocase.helpers import schedule as schedule_meeting
 from tests.cocase.test_views import url
 from tests.factories import World, changes_for, client_for, make_worker, nothing_written
 from tests.profiles.helpers import add_item
@@ -113,3 +117,15 @@ def test_only_current_strengths_of_affected_children_are_accepted(world: World) 
     assert response.status_code == 200 and "Choose strengths from the list" in (
         response.content.decode()
     )
+
+
+def test_a_share_does_not_bring_a_child_s_strengths(world: World) -> None:
+    # The police analyst sees Ciara through a forum share: her name, age and status, not
+    # her aspirational profile.
+    _case, ciara, _tariq = _plan_with_children(world)
+    meeting = propose_meeting(world, invitees=[world.police_analyst])
+    hold_meeting(world, schedule_meeting(world, meeting))
+    ciara.refresh_from_db()
+    assert build_on_for(world.police_analyst, [world.csc_child]) == []
+    assert build_on_labels(world.police_analyst, [ciara]) == {}
+    assert build_on_labels(world.social_worker, [ciara])

@@ -12,6 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from locus.casework import selectors, services
 from locus.common.services import today
 from locus.panels.services import panel_action_update
+from locus.people.models import LegalStatus
+from locus.people.services import allocation_create, episode_start
 from tests.casework.helpers import (
     active_case,
     assessed_case,
@@ -20,7 +22,10 @@ from tests.casework.helpers import (
     screen,
     submitted_case,
 )
-from tests.factories import World
+from tests.cocase.helpers import hold as hold_meeting
+from tests.cocase.helpers import propose as propose_meeting
+from tests.cocase.helpers import schedule as schedule_meeting
+from tests.factories import START, World
 from tests.panels.helpers import act, add, held, hold, with_agenda
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +164,34 @@ def test_a_panel_action_on_a_context_plan_is_listed_once_as_the_plan_s(world: Wo
     whats = [i.what for i in selectors.my_work(viewer=world.social_worker)]
     assert whats.count(f"Action: {landed.description}") == 1
     assert f"Panel action: {landed.description}" not in whats
+
+
+def test_a_plan_s_children_show_a_status_only_where_the_field_table_does(world: World) -> None:
+    # police_child is held by social_worker's team with a plan of her own; the police analyst
+    # sees her in their own right (a police incident) but their row has no SC/YJ status.
+    allocation_create(
+        actor=world.system, person=world.police_child, worker=world.teammate, start=START
+    )
+    episode = episode_start(
+        actor=world.system,
+        person=world.police_child,
+        status=LegalStatus.CHILD_IN_NEED,
+        start=START,
+        agency=world.csc,
+    )
+    case = active_case(world)
+    services.plan_child_add(
+        actor=world.social_worker, plan=case.plan, person=world.police_child, episode=episode
+    )
+    (mine,), _ = selectors.plan_children(world.social_worker, case.plan)
+    assert mine.episode
+    (theirs,), hidden = selectors.plan_children(world.police_analyst, case.plan)
+    assert (theirs.label, theirs.episode, hidden) == ("Paddy Policechild", "", 0)
+
+
+def test_a_plan_does_not_name_a_child_seen_only_through_a_share(world: World) -> None:
+    case = active_case(world)
+    services.plan_child_add(actor=world.social_worker, plan=case.plan, person=world.csc_child)
+    meeting = propose_meeting(world, invitees=[world.police_analyst])
+    hold_meeting(world, schedule_meeting(world, meeting))
+    assert selectors.plan_children(world.police_analyst, case.plan) == ([], 1)

@@ -255,7 +255,7 @@ def test_a_child_nobody_agreed_to_bring_shares_nothing(world: World) -> None:
     assert sees(world, "yjs_worker", "csc_child")  # agreed, both confirmed
     assert not sees(world, "social_worker", "yjs_child")  # never agreed
     with pytest.raises(Http404):
-        lookups.access_person(world.social_worker, world.yjs_child.pk)
+        lookups.access_person(world.social_worker, world.yjs_child.pk, shared=True)
 
 
 # --- Each attendee confirms their own attendance -------------------------------------------------

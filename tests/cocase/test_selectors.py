@@ -22,7 +22,15 @@ from locus.incidents.models import InvolvementRole
 from locus.peers.models import GroupRole
 from locus.peers.services import association_end, association_record, membership_add, membership_end
 from locus.people.models import Person
-from tests.cocase.helpers import add_intervention, associate, held_meeting, propose, schedule
+from tests.cocase.helpers import (
+    add_intervention,
+    agree,
+    associate,
+    held_meeting,
+    hold,
+    propose,
+    schedule,
+)
 from tests.factories import START, World, make_incident, make_person
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +143,27 @@ def test_the_map_is_labelled_for_each_viewer(world: World) -> None:
         "Child held by Test social_worker, Contextual Safeguarding Team A, Children's Social Care"
         in labels("police_analyst")
     )
+
+
+def test_the_map_shows_nothing_of_a_child_nobody_brought_beyond_who_holds_them(
+    world: World,
+) -> None:
+    # yjs_child's holder did not agree to bring him: his relationships to people the viewer
+    # cannot see (an adult known to the police, a peer not known to Locus) are his record.
+    associate(world, world.yjs_child, world.adult)
+    associate(world, world.yjs_child, None, other_label="Older male known as T")
+    meeting = propose(world, agreed=False)
+    agree(meeting, world.social_worker, world.csc_child)
+    hold(world, schedule(world, meeting))
+    view = map_view(world.social_worker, meeting.map_snapshot, meeting_children(meeting), "")
+    assert {n.label for n in view.nodes} == {
+        "Ciara Cscchild",
+        "Child held by Test yjs_worker, YJS Casework, Youth Justice Service",
+    }
+    assert view.edges == []
+    # The holder still sees his child's map in full.
+    mine = map_view(world.yjs_worker, meeting.map_snapshot, meeting_children(meeting), "")
+    assert len(mine.edges) == 2
 
 
 def test_a_purged_person_drops_out_of_past_maps(world: World) -> None:

@@ -9,7 +9,10 @@ import pytest
 from django.http import Http404
 
 from locus.access import panel_meetings as policies
-from locus.panels.selectors import panel_detail
+from locus.panels.selectors import panel_detail, visible_item_ids
+from tests.cocase.helpers import hold as hold_meeting
+from tests.cocase.helpers import propose as propose_meeting
+from tests.cocase.helpers import schedule as schedule_meeting
 from tests.factories import World, client_for, make_person, make_worker
 from tests.panels.helpers import act, add, held, item, with_agenda
 from tests.profiles.pages import url
@@ -168,3 +171,15 @@ def test_the_child_s_page_lists_the_panels_that_had_them_on_a_list(world: World)
     )
     assert "MACE panel <span" in html and meeting.title not in html
     assert "Young person harmed" in html and "Young person who harmed" in html
+
+
+def test_a_forum_share_does_not_open_a_panel_s_discussion_of_the_child(world: World) -> None:
+    # The police analyst attends the panel and sees Ciara through a peer group mapping
+    # meeting's share: her name, not what the panel said and decided about her.
+    meeting = with_agenda(world)
+    harmed = item(meeting, "harmed")
+    forum = propose_meeting(world, invitees=[world.police_analyst])
+    hold_meeting(world, schedule_meeting(world, forum))
+    items = list(meeting.items.all())
+    assert harmed.pk not in visible_item_ids(world.police_analyst, items)
+    assert harmed.pk in visible_item_ids(world.social_worker, items)

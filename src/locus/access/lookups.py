@@ -29,8 +29,16 @@ def _one(qs: QuerySet[M], pk: object) -> M:
         raise Http404("Not found") from exc
 
 
-def access_person(worker: Worker, person_id: object) -> Person:
-    return _one(scopes.people_visible_to(worker).select_related("home"), person_id)
+def access_person(worker: Worker, person_id: object, *, shared: bool = False) -> Person:
+    """A person whose record ``worker`` sees in their own right (break-glass included).
+
+    ``shared=True`` also finds a child seen only through a forum share: for the one page
+    that shows what the share carried (``people.views.person_page``). Every other page of
+    a person's record (their peers, maps, profile, moves, linked cases) is the record
+    itself, which a share does not open: "not found", as for anyone else.
+    """
+    people = scopes.people_visible_to(worker, shared=shared).select_related("home")
+    return _one(people, person_id)
 
 
 def access_context(worker: Worker, context_id: object) -> Context:

@@ -28,9 +28,15 @@ def can_view_person(worker: Worker, person: Person) -> bool:
 
 
 def sees_lastingly(worker: Worker, person: Person) -> bool:
-    """Sight that is not an emergency's: break-glass lets a worker read a record, never
-    turn it into sight that outlasts the emergency (a roll, an incident, an allocation)."""
-    return scopes.people_visible_to(worker, break_glass=False).filter(pk=person.pk).exists()
+    """Sight in the worker's own right that is not an emergency's: break-glass lets a worker
+    read a record, and a forum share shows what its holders agreed to; neither may be turned
+    into sight that outlasts it (a roll, an incident, an allocation) nor add to a record the
+    worker does not see."""
+    return (
+        scopes.people_visible_to(worker, break_glass=False, shared=False)
+        .filter(pk=person.pk)
+        .exists()
+    )
 
 
 def can_answer_identifier_query(worker: Worker, query: IdentifierQuery) -> bool:
@@ -99,21 +105,23 @@ def can_change_association(
         return True
     if sees_both is None:
         ids = {association.person_id} | ({association.other_id} if association.other_id else set())
-        # Lasting sight: break-glass reads a record, it does not undo others' knowledge.
-        sees_both = visible_person_ids(worker, ids, break_glass=False) == ids
+        # Lasting sight: break-glass reads a record and a share shows part of one; neither
+        # undoes others' knowledge.
+        sees_both = visible_person_ids(worker, ids, break_glass=False, shared=False) == ids
     return sees_both
 
 
 def can_name_people(worker: Worker, people: Iterable[Person]) -> bool:
     """Name these people in a record (an incident, an association).
 
-    Only people the worker already sees: naming a child in a police incident
-    gives the police sight of them, so naming must not be a way in.
+    Only people the worker already sees in their own right: naming a child in a police
+    incident gives the police sight of them, so naming must not be a way in (nor a way
+    to turn what a forum shared into the whole record).
     """
     if is_administrator(worker):
         return True
     ids = {p.pk for p in people}
-    return visible_person_ids(worker, ids, break_glass=False) == ids
+    return visible_person_ids(worker, ids, break_glass=False, shared=False) == ids
 
 
 def can_view_context(worker: Worker, context: Context) -> bool:

@@ -18,6 +18,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from locus.access import context_cases as policies
+from locus.access.fields import PersonField, role_fields
 from locus.access.models import Role, Worker
 from locus.access.selectors import visible_person_ids
 from locus.casework.models import (
@@ -170,13 +171,16 @@ def plan_children(viewer: Worker, plan: ContextPlan | None) -> tuple[list[ChildL
     if plan is None:
         return [], 0
     links = list(plan.children.select_related("person", "episode").order_by("id"))
-    visible = visible_person_ids(viewer, [link.person_id for link in links])
+    # Seen in their own right (a forum share does not show the plans a child is linked to),
+    # so the role's row of the field table answers for each: their own plan is their status.
+    visible = visible_person_ids(viewer, [link.person_id for link in links], shared=False)
+    status_shown = PersonField.LEGAL_STATUS in role_fields(viewer)
     shown = [
         ChildLine(
             link.person_id,
             True,
             link.person.full_name,
-            str(link.episode) if link.episode_id and link.episode else "",
+            str(link.episode) if status_shown and link.episode_id and link.episode else "",
         )
         for link in links
         if link.person_id in visible

@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 
 from locus.access import context_cases as policies
 from locus.access import scopes
+from locus.access.fields import PersonField, role_fields
 from locus.access.lookups import access_context
 from locus.access.models import Agency, Role, Worker
 from locus.access.selectors import visible_person_ids
@@ -212,7 +213,8 @@ def _referral_children(viewer: Worker, asked: list[str]) -> list[tuple[int, str]
             "id", flat=True
         )
     )
-    ids |= visible_person_ids(viewer, parse_ids(asked))
+    # Those the worker may name (``can_name_people``): not through a share or break-glass.
+    ids |= visible_person_ids(viewer, parse_ids(asked), shared=False, break_glass=False)
     people = Person.objects.filter(id__in=ids, kind=PersonKind.YOUNG_PERSON).order_by(
         "family_name", "given_name", "id"
     )
@@ -776,13 +778,17 @@ def _child_options(viewer: Worker, case: ContextCase) -> list[tuple[str, str]]:
             "person_id", flat=True
         )
     )
-    ids = visible_person_ids(viewer, selectors.linked_child_ids(case) | held)
+    ids = visible_person_ids(
+        viewer, selectors.linked_child_ids(case) | held, shared=False, break_glass=False
+    )
     people = Person.objects.filter(id__in=ids, kind=PersonKind.YOUNG_PERSON).order_by(
         "family_name", "given_name", "id"
     )
     episodes: dict[int, list[LegalStatusEpisode]] = {}
-    for episode in LegalStatusEpisode.objects.filter(person_id__in=ids, end__isnull=True):
-        episodes.setdefault(episode.person_id, []).append(episode)
+    # A child's own plan is their legal status: offered only to a role whose row has it.
+    if PersonField.LEGAL_STATUS in role_fields(viewer):
+        for episode in LegalStatusEpisode.objects.filter(person_id__in=ids, end__isnull=True):
+            episodes.setdefault(episode.person_id, []).append(episode)
     options: list[tuple[str, str]] = []
     for person in people:
         options.append((f"{person.pk}:", f"{person.full_name}"))

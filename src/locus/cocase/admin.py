@@ -22,6 +22,9 @@ class MeetingAdmin(CaseRecordAdmin):
     list_select_related = ("proposed_by",)
     raw_id_fields = ("group", "proposed_by", "minutes_recorded_by")
     search_fields = ("title",)
+    # Whether and when a meeting was held decides the share (and closing ends it): only
+    # through cocase.services, with its checks, never by setting the status here.
+    readonly_fields = ("status", "scheduled_for", "minutes_recorded_by", "map_snapshot")
 
 
 @admin.register(MeetingChild)
@@ -29,6 +32,12 @@ class MeetingChildAdmin(CaseRecordAdmin):
     list_display = ("meeting", "person", "holder")
     list_select_related = ("meeting", "person", "holder")
     raw_id_fields = ("meeting", "person", "holder", "holder_team")
+    # A holder's agreement is about this child at this meeting: moving the link to another
+    # child (or meeting) would share a child nobody agreed to bring.
+    readonly_fields = ("meeting", "person")
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
 
 
 @admin.register(Invitee)
@@ -39,7 +48,11 @@ class InviteeAdmin(CaseRecordAdmin):
     list_filter = ("attendance", "reason")
     list_select_related = ("meeting", "worker")
     raw_id_fields = ("meeting", "worker", "invited_by")
-    readonly_fields = ("attendance", "confirmed_at")
+    # Nor hand a confirmed attendance to another worker or meeting.
+    readonly_fields = ("meeting", "worker", "attendance", "confirmed_at")
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
 
 
 @admin.register(ShareAgreement)

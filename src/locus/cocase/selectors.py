@@ -86,9 +86,10 @@ def linked_child_ids(viewer: Worker, person_ids: Iterable[int]) -> set[int]:
     ids = {int(pid) for pid in person_ids}
     if not ids:
         return set()
-    # Lasting sight only: an emergency's (break-glass) must not become a way to bring
-    # children to a meeting.
-    seen = scopes.people_visible_to(viewer, break_glass=False).values("id")
+    # Lasting sight in one's own right only: neither an emergency's (break-glass) nor a
+    # forum share (whose child's relationships, groups and incidents are her record, not
+    # the viewer's evidence) may become a way to bring children to a meeting.
+    seen = scopes.people_visible_to(viewer, break_glass=False, shared=False).values("id")
     linked: set[int] = set()
     pairs = Association.objects.filter(valid_until__isnull=True)
     linked |= set(
@@ -556,6 +557,8 @@ def map_view(
             visible=pid in visible,
             group_role=str(ROLE_LABELS.get(raw.get("group_role", ""), "")),
         )
+    # A relationship is told only when the viewer sees one end of it: one between two people
+    # they may not see (a child nobody brought and his associates) is those people's record.
     edges = [
         MapEdge(
             source=nodes[e["source"]],
@@ -566,9 +569,15 @@ def map_view(
             since=_day(e.get("since")),
         )
         for e in snapshot.get("edges", [])
-        if e["source"] in nodes and e["target"] in nodes
+        if e["source"] in nodes
+        and e["target"] in nodes
+        and (nodes[e["source"]].visible or nodes[e["target"]].visible)
     ]
-    ordered = sorted(nodes.values(), key=lambda n: (not n.concerned, not n.visible, n.label))
+    # The meeting's children always show (by name, or by who holds them); anyone else only
+    # when seen or on a relationship the viewer may be told of.
+    on_edges = {n.key for e in edges for n in (e.source, e.target)}
+    kept = [n for n in nodes.values() if n.concerned or n.visible or n.key in on_edges]
+    ordered = sorted(kept, key=lambda n: (not n.concerned, not n.visible, n.label))
     return GroupMap(
         as_at=_day(snapshot.get("as_at")), nodes=ordered, edges=edges, group_label=glabel
     )

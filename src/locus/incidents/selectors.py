@@ -59,7 +59,9 @@ def involvement_views(
 ) -> dict[int, list[InvolvementView]]:
     """Who was involved in each incident, named only where the viewer may see them."""
     people = {inv.person_id for incident in incidents for inv in incident.involvements.all()}
-    visible = visible_person_ids(viewer, people)
+    # In their own right: a forum share shows a child's shared fields, not the incidents
+    # she was in (nor her role in them).
+    visible = visible_person_ids(viewer, people, shared=False)
     out: dict[int, list[InvolvementView]] = {}
     for incident in incidents:
         out[incident.pk] = [

@@ -492,7 +492,11 @@ def fill_members(viewer: Worker, shown: Sequence[Cluster]) -> None:
     """Names (where the viewer may see them) and case holders for the clusters on one page."""
     ids = [i for c in shown for i in c.person_ids]
     holders = _open_allocations(ids)
-    people = Person.objects.in_bulk(named_ids(viewer, visible_person_ids(viewer, ids)))
+    # In their own right: the children a child is clustered with come from her record
+    # (relationships, incidents, places), which a forum share does not bring.
+    people = Person.objects.in_bulk(
+        named_ids(viewer, visible_person_ids(viewer, ids, shared=False))
+    )
     for c in shown:
         c.members = sorted(
             (ClusterMember(i, people.get(i), holders.get(i, [])) for i in c.person_ids),
@@ -531,7 +535,8 @@ def linked_together(
         a, b = int(loaded.person_ids[link.a]), int(loaded.person_ids[link.b])
         neighbours[a].add(b)
         neighbours[b].add(a)
-    reached = _reach(visible_person_ids(viewer, ids), neighbours)
+    # From children seen lastingly in one's own right, as ``cocase.selectors.linked_child_ids``.
+    reached = _reach(visible_person_ids(viewer, ids, shared=False, break_glass=False), neighbours)
     if policies.can_view_borough_links(viewer):
         # One cluster of children the viewer may not name, as the borough page shows them
         # (linked directly or through one another): the largest such group in the set, not

@@ -168,7 +168,9 @@ def meeting_items(meeting: PanelMeeting) -> list[AgendaItem]:
 
 def visible_item_ids(viewer: Worker, items: list[AgendaItem]) -> set[int]:
     """Which items the viewer may read in full: two queries, however many items."""
-    people = visible_person_ids(viewer, (i.person_id for i in items if i.person_id))
+    # In their own right: what a panel said about a child is their record, which a forum
+    # share (the child's shared fields) does not bring.
+    people = visible_person_ids(viewer, (i.person_id for i in items if i.person_id), shared=False)
     context_ids = {i.context_id for i in items if i.context_id}
     places = (
         set(

@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from locus.access import panel_meetings as policies
 from locus.access import policies as access_policies
 from locus.access.models import Agency, Team, Worker
+from locus.access.selectors import visible_person_ids
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.casework import services as casework
@@ -401,7 +402,8 @@ def item_visible(viewer: Worker, item: AgendaItem) -> bool:
     """The viewer may see the item's person or place (its words follow that sight)."""
     if item.person_id is not None:
         assert item.person is not None
-        return access_policies.can_view_person(viewer, item.person)
+        # As the page reads it (``selectors.visible_item_ids``): in one's own right.
+        return bool(visible_person_ids(viewer, [item.person.pk], shared=False))
     assert item.context is not None
     return access_policies.can_view_context(viewer, item.context)
 

@@ -153,8 +153,9 @@ def _meeting_of(subject: Subject) -> PanelMeeting:
 
 
 def _people_offered(viewer: Worker, q: str, limit: int = 25) -> list[Person]:
-    """People matching ``q`` whom the viewer may see; without ``q``, their caseload."""
-    qs = scopes.people_visible_to(viewer)
+    """People matching ``q`` whom the viewer may name (``can_name_people``: not through a
+    forum share or break-glass); without ``q``, their caseload."""
+    qs = scopes.people_visible_to(viewer, shared=False, break_glass=False)
     words = q.split()
     if not words:
         qs = qs.filter(
@@ -176,7 +177,9 @@ def _item_form(request: AuthedRequest, meeting: Subject) -> ItemForm:
     people = _people_offered(viewer, q)
     if request.POST.get("person"):
         # A person chosen from an earlier search stays on the list the form checks against.
-        people += scopes.people_visible_to(viewer).filter(pk__in=_ids([request.POST["person"]]))
+        people += scopes.people_visible_to(viewer, shared=False, break_glass=False).filter(
+            pk__in=_ids([request.POST["person"]])
+        )
     kind = request.GET.get("kind", "")
     form = ItemForm(
         posted(request),

@@ -15,7 +15,7 @@ from locus.access import policies, scopes
 from locus.access.fields import PersonField, fields_visible_to_many
 from locus.access.models import Worker
 from locus.access.naming import Naming, naming_for
-from locus.access.selectors import visible_person_ids
+from locus.access.selectors import visible_person_ids, visible_person_ids_by_right
 from locus.common.ids import as_id
 from locus.common.services import today
 from locus.incidents.models import Incident, Involvement, InvolvementRole
@@ -72,7 +72,9 @@ def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
     )
     current = [m for m in memberships if m.until is None]
     member_ids = [m.person_id for m in current]
-    visible = visible_person_ids(viewer, member_ids)
+    # In their own right: a forum share shows a child's shared fields, not the groups the
+    # child is in (a member seen only through a share is a member the viewer may not see).
+    visible = visible_person_ids(viewer, member_ids, shared=False)
     shown = fields_visible_to_many(viewer, visible, visible=visible)
     members = [
         MemberRow(
@@ -596,11 +598,13 @@ def _walk(*, viewer: Worker, person: Person, as_at: dt.date, natures: list[str])
         if peer is not None:
             people[peer.pk] = peer
     step_one = set(people) - {person.pk}
-    visible = visible_person_ids(viewer, step_one)
+    # Named where seen (a forum share too), but stepped through only where seen in one's own
+    # right: a shared child's other relationships are her record, which a share does not show.
+    own, visible = visible_person_ids_by_right(viewer, step_one)
     second: list[Association] = []
-    if visible:
+    if own:
         second = _as_stood(
-            base.filter(Q(person_id__in=visible) | Q(other_id__in=visible)).exclude(about_child),
+            base.filter(Q(person_id__in=own) | Q(other_id__in=own)).exclude(about_child),
             natures,
         )
     for a in second:

@@ -124,6 +124,14 @@ def people_list(*, viewer: Worker, filters: PeopleFilter) -> QuerySet[Person]:
     """People the viewer may see, searched and filtered, ready to paginate."""
     qs = scopes.people_visible_to(viewer)
     allowed = role_fields(viewer)
+    # A filter on a field answers for that field: it may pick out only people whose fields
+    # follow the viewer's role (seen in their own right), not a child a forum shared with
+    # fewer fields (a UPN, a status or an age the holder did not bring).
+    own = scopes.person_filter(viewer, shared=False)
+
+    def in_own_right(q: Q) -> Q:
+        return q if own is None else q & own
+
     if filters.q:
         for word in filters.q.split():
             match = Q(given_name__icontains=word) | Q(family_name__icontains=word)
@@ -132,21 +140,18 @@ def people_list(*, viewer: Worker, filters: PeopleFilter) -> QuerySet[Person]:
             # is. Identifiers are stored upper-case: an exact match keeps the unique index.
             for name in (PersonField.LA_CHILD_ID, PersonField.UPN):
                 if name in allowed:
-                    match |= Q(**{name.value: word.upper()})
+                    match |= in_own_right(Q(**{name.value: word.upper()}))
             qs = qs.filter(match)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     # Likewise a status filter would list who is on a plan to a role that may not see it.
     if filters.status and PersonField.LEGAL_STATUS in allowed:
-        qs = qs.filter(
-            Exists(
-                LegalStatusEpisode.objects.filter(
-                    person=OuterRef("pk"), status=filters.status, end__isnull=True
-                )
-            )
+        open_status = LegalStatusEpisode.objects.filter(
+            person=OuterRef("pk"), status=filters.status, end__isnull=True
         )
+        qs = qs.filter(in_own_right(Q(Exists(open_status))))
     if filters.age_from is not None or filters.age_to is not None:
-        qs = qs.filter(_birth_date_bounds(filters.age_from, filters.age_to))
+        qs = qs.filter(in_own_right(_birth_date_bounds(filters.age_from, filters.age_to)))
     if filters.team and viewer.team_id is not None:
         qs = qs.filter(
             id__in=Allocation.objects.filter(team_id=viewer.team_id, end__isnull=True).values(

@@ -55,7 +55,7 @@ def people_list(request: AuthedRequest) -> HttpResponse:
 
 
 def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
-    person = lookups.access_person(request.user, person_id)
+    person = lookups.access_person(request.user, person_id, shared=True)
     (person,) = selectors.with_fields(request.user, [person], seen=True)
     fields = selectors.visible_fields(person)
     if is_shared_only(fields):

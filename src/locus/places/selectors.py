@@ -80,7 +80,11 @@ def context_detail(*, viewer: Worker, context: Context, incident_limit: int = 25
     labels = dict(IncidentKind.choices)
     incidents_by_kind = [(labels.get(row["kind"], row["kind"]), row["n"]) for row in by_kind]
     linked, heading = _linked_people(context)
-    visible_people = scopes.people_visible_to(viewer).filter(id__in=linked.values("id"))
+    # In their own right only: a child seen through a forum share is shown what the share
+    # carried, not the places they were involved at, went to school or live.
+    visible_people = scopes.people_visible_to(viewer, shared=False).filter(
+        id__in=linked.values("id")
+    )
     people = list(visible_people.order_by("family_name", "given_name")[:200])
     if context.kind == ContextKind.HOME:
         # Naming who lives here is telling their home address: only where the viewer may.

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from locus.access import policies, scopes
 from locus.access.models import Worker
-from locus.access.selectors import visible_person_ids
+from locus.access.selectors import visible_person_ids, visible_person_ids_by_right
 from locus.peers.models import Association
 from locus.people.models import Person, PersonKind
 from locus.profiles.models import KIND_ORDER, KIND_SINGULAR, ProfileItem, ProfileKind
@@ -141,7 +141,8 @@ def build_on_for(viewer: Worker, people: Iterable[Person]) -> list[BuildOn]:
     At most four queries, however many children and items.
     """
     by_id = {p.pk: p for p in people}
-    seen = visible_person_ids(viewer, by_id)
+    # In their own right: a forum share shows a child's shared fields, not their profile.
+    seen = visible_person_ids(viewer, by_id, shared=False)
     if not seen:
         return []
     items = list(_items(seen).filter(ended_on__isnull=True))
@@ -177,12 +178,14 @@ def build_on_labels(viewer: Worker, items: Iterable[ProfileItem]) -> dict[int, s
     each item's ``person`` and ``peer``.
     """
     items = list(items)
-    seen = visible_person_ids(
+    # The child's strengths need sight in one's own right (a share does not bring a profile);
+    # a protective peer is named wherever the viewer may name them.
+    own, seen = visible_person_ids_by_right(
         viewer, {i.person_id for i in items} | {i.peer_id for i in items if i.peer_id}
     )
     labels = {}
     for item in items:
-        if item.person_id not in seen:
+        if item.person_id not in own:
             continue
         peer = ""
         if item.peer is not None:
