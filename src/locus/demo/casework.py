@@ -35,8 +35,8 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from locus.access import scopes
 from locus.access.models import Worker
-from locus.access.selectors import visible_person_ids
 from locus.access.services import system_worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
@@ -201,8 +201,14 @@ def _hold_conference(
 
 
 def _children_of(lead: Worker, case: ContextCase, limit: int = 3) -> list[Person]:
-    """Children linked to the context whom the lead may see, their own caseload first."""
-    ids = visible_person_ids(lead, selectors.linked_child_ids(case))
+    """Children linked to the context whom the lead sees in their own right (a child shared
+    with them at a meeting is not one they may name on a plan), their own caseload first."""
+    linked = selectors.linked_child_ids(case)
+    ids = set(
+        scopes.people_visible_to(lead, shared=False, break_glass=False)
+        .filter(id__in=linked)
+        .values_list("id", flat=True)
+    )
     mine = set(
         Allocation.objects.filter(worker=lead, end__isnull=True).values_list("person_id", flat=True)
     )

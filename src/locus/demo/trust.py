@@ -68,6 +68,8 @@ def _break_glass(worker: Worker) -> BreakGlass | None:
 
 
 def _identifier_query(worker: Worker) -> IdentifierQuery | None:
+    if worker.team_id is None:
+        return None
     mine = Allocation.objects.filter(worker=worker, end__isnull=True).values("person_id")
     person = (
         Person.objects.filter(id__in=mine, kind=PersonKind.YOUNG_PERSON)
