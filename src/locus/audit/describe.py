@@ -407,8 +407,7 @@ def describe(events: Sequence[Event], *, viewer: Worker) -> list[Row]:
             row.fields = [field_label(event.record_type, k) for k in keys]
             if show_values:
                 row.changes = [
-                    (field_label(event.record_type, k), *_values(event, k, shown))
-                    for k in keys
+                    (field_label(event.record_type, k), *_values(event, k, shown)) for k in keys
                 ]
             row.description = f"{verb} the {record}"
             if row.fields and event.action != ChangeAction.CREATE:
