@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from django.db import models, transaction
 
+from locus.access.fields import WITHHELD
+from locus.access.models import Role, Worker
 from locus.audit.describe import describe, field_label, kind_of
 from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
 from locus.audit.services import record_access, record_change, snapshot
@@ -16,7 +18,7 @@ from locus.casework.models import ContextPlan
 from locus.panels.models import PanelMeeting
 from tests.casework.helpers import open_case
 from tests.cocase.helpers import propose
-from tests.factories import World, last_change, make_association
+from tests.factories import World, last_change, make_association, make_worker
 from tests.panels.helpers import set_up
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +214,20 @@ def test_describing_fifty_events_takes_one_query_per_kind_of_record(
         with django_assert_num_queries(len(kinds)):
             rows = describe(events, viewer=viewer)
         assert len(rows) == 50
+
+
+def test_an_administrator_who_is_not_a_superuser_reads_only_their_row_s_values(
+    world: World,
+) -> None:
+    # The field table's administrator row has no ethnicity or home address: the trail does
+    # not show them either (a superuser, who holds the database's keys, sees everything).
+    clerk = make_worker(world.system, team=None, role=Role.ADMINISTRATOR, username="clerk")
+    Worker.objects.filter(pk=clerk.pk).update(is_superuser=False)  # as the admin's form may
+    clerk.refresh_from_db()
+    event = changed(world.social_worker, world.csc_child, ethnicity="WBRI", known_as="Ci")
+    (row,) = describe([event], viewer=clerk)
+    values = {label: after for label, _before, after in row.changes}
+    assert values["known as"] == "Ci"
+    assert values["ethnicity"] == WITHHELD
+    (full,) = describe([event], viewer=world.admin)
+    assert {label: after for label, _b, after in full.changes}["ethnicity"] == "WBRI"

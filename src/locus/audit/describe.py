@@ -30,6 +30,7 @@ from django.db import models
 from django.utils import timezone
 
 from locus.access import policies, scopes
+from locus.access.fields import WITHHELD, admin_fields, column_shown
 from locus.access.models import Worker
 from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
 from locus.audit.services import PEOPLE_SHOWN_KEYS, PERSON, points_at
@@ -355,9 +356,23 @@ def _access_description(
     return text
 
 
+# The records whose columns are a person's fields (``access/fields.MODEL_FIELDS``): their
+# values follow the field table, as in the admin (a superuser sees all, another
+# administrator their row).
+PERSON_RECORDS = frozenset({PERSON, "people.legalstatusepisode"})
+
+
+def _values(event: ChangeEvent, key: str, shown: frozenset[str]) -> tuple[Any, Any]:
+    before, after = event.before or {}, event.after or {}
+    if event.record_type in PERSON_RECORDS and not column_shown(key, shown):
+        return (WITHHELD if key in before else None), (WITHHELD if key in after else None)
+    return before.get(key), after.get(key)
+
+
 def describe(events: Sequence[Event], *, viewer: Worker) -> list[Row]:
     """Rows for ``events`` (a page's worth, or a chunk of an export), for ``viewer``."""
     show_values = policies.can_read_audit_values(viewer)
+    shown = admin_fields(viewer) if show_values else frozenset()
     wanted: dict[str, set[int]] = defaultdict(set)
     for event in events:
         pk = as_id(event.record_id)
@@ -392,7 +407,7 @@ def describe(events: Sequence[Event], *, viewer: Worker) -> list[Row]:
             row.fields = [field_label(event.record_type, k) for k in keys]
             if show_values:
                 row.changes = [
-                    (field_label(event.record_type, k), before.get(k), after.get(k)) for k in keys
+                    (field_label(event.record_type, k), *_values(event, k, shown)) for k in keys
                 ]
             row.description = f"{verb} the {record}"
             if row.fields and event.action != ChangeAction.CREATE:
