@@ -201,8 +201,11 @@ def _hold_conference(
 
 
 def _children_of(lead: Worker, case: ContextCase, limit: int = 3) -> list[Person]:
-    """Children linked to the context whom the lead may see, their own caseload first."""
-    ids = visible_person_ids(lead, selectors.linked_child_ids(case))
+    """Children linked to the context whom the lead may name (seen lastingly in their own
+    right, ``can_name_people``), their own caseload first."""
+    ids = visible_person_ids(
+        lead, selectors.linked_child_ids(case), shared=False, break_glass=False
+    )
     mine = set(
         Allocation.objects.filter(worker=lead, end__isnull=True).values_list("person_id", flat=True)
     )
