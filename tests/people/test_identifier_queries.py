@@ -227,3 +227,21 @@ def test_one_open_request_per_identifier_and_only_from_who_may_edit(world: World
         {"field": "upn", "value": VALUES["upn"], "send": "1"},
     )
     assert response.status_code == 404
+
+
+def test_an_identifier_tried_and_refused_is_on_the_trail_with_whose_it_is(world: World) -> None:
+    from locus.audit.models import AccessEvent
+
+    give(world, world.other_child, "upn", VALUES["upn"])
+    client = client_for(world.social_worker)
+    client.post(
+        reverse("person-edit", args=[world.csc_child.pk]),
+        _details(world.csc_child, upn=VALUES["upn"]),
+    )
+    event = AccessEvent.objects.filter(
+        actor=world.social_worker, record_id=str(world.csc_child.pk), detail__page="edit"
+    ).get()
+    assert event.detail["identifiers_refused"] == ["upn"]
+    assert event.detail["identifier_holders"] == [world.other_child.pk]
+    # The auditor's search by the other child finds the attempt.
+    assert f",{world.other_child.pk}," in event.people

@@ -19,6 +19,7 @@ from locus.incidents.models import Involvement
 from locus.peers.models import Association, GroupMembership
 from locus.people.models import (
     Allocation,
+    Identifier,
     IdentifierQuery,
     LegalStatus,
     LegalStatusEpisode,
@@ -82,6 +83,16 @@ def current_holders(person: Person) -> list[Allocation]:
         .select_related("worker", "team__agency")
         .order_by("start", "id")
     )
+
+
+def identifier_holders(values: dict[str, str]) -> list[int]:
+    """The ids of the people who have any of these identifiers (field name to value), for
+    the audit trail only: never shown to the worker who tried them."""
+    q = Q(pk__in=[])
+    for name, value in values.items():
+        if name in Identifier.values and value:
+            q |= Q(**{name: value})
+    return sorted(Person.objects.filter(q).values_list("id", flat=True))
 
 
 def team_case_count(*, viewer: Worker) -> int:

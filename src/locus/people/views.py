@@ -131,7 +131,17 @@ def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
     else:
         form = PersonDetailsForm.for_person(person, shown)
     # Shown again after a refused save, the page still shows the person's record: logged too.
-    record_access(actor=request.user, obj=person, detail={"page": "edit"})
+    detail: dict[str, object] = {"page": "edit"}
+    holders: list[int] = []
+    if refused:
+        # A refusal tells the worker that some record has this identifier: the trail keeps
+        # what was tried and whose record it is, so probing for identifiers is seen.
+        tried = {name: value for name, _label, value in refused}
+        detail["identifiers_refused"] = sorted(tried)
+        holders = selectors.identifier_holders(tried)
+        detail["identifier_holders"] = holders
+    # ``people``: the auditor's search by person finds whoever tried their identifier.
+    record_access(actor=request.user, obj=person, detail=detail, people=holders)
     return render(request, "people/edit.html", {"person": person, "form": form, "refused": refused})
 
 
