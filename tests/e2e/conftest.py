@@ -6,7 +6,9 @@ closed network. The browser is the system's /usr/bin/chromium.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -87,3 +89,54 @@ def e2e_worker(system: Any, username: str, name: str, team: Any, role: str = "pr
         role=role,
         password=PASSWORD,
     )
+
+
+@dataclass
+class LinkedPair:
+    """A child held by a social worker (``sw``, managed by ``tm``) and a peer held by a youth
+    justice worker (``yw``), linked by a police "presents risk" association."""
+
+    system: Any
+    csc: Any
+    yjs_worker: Any
+    child: Any
+    peer: Any
+
+
+def linked_pair() -> LinkedPair:
+    from locus.access.services import agency_create, system_worker, team_create
+    from locus.peers.services import association_record
+    from locus.people.services import allocation_create, person_create
+
+    system = system_worker()
+    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
+    yjs = agency_create(actor=system, name="Youth Justice Service", kind="yjs")
+    csc_team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
+    yjs_team = team_create(actor=system, agency=yjs, name="YJS Casework")
+    social_worker = e2e_worker(system, "sw", "Sam Okafor", csc_team)
+    e2e_worker(system, "tm", "Tess Manager", csc_team, "manager")
+    yjs_worker = e2e_worker(system, "yw", "Yemi Adeyemi", yjs_team)
+    child = person_create(
+        actor=system, given_name="Jordan", family_name="Testperson", date_of_birth=START_DOB
+    )
+    peer = person_create(
+        actor=system, given_name="Casey", family_name="Peerless", date_of_birth=PEER_DOB
+    )
+    allocation_create(actor=system, person=child, worker=social_worker, start=ALLOCATED)
+    allocation_create(actor=system, person=peer, worker=yjs_worker, start=ALLOCATED)
+    association_record(
+        actor=system,
+        person=child,
+        other=peer,
+        relationship="friend",
+        nature="risk",
+        source="police",
+        confidence="medium",
+        valid_from=ALLOCATED + dt.timedelta(days=27),
+    )
+    return LinkedPair(system=system, csc=csc, yjs_worker=yjs_worker, child=child, peer=peer)
+
+
+START_DOB = dt.date(2011, 5, 4)
+PEER_DOB = dt.date(2010, 2, 2)
+ALLOCATED = dt.date(2026, 1, 5)

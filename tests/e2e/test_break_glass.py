@@ -4,18 +4,14 @@ ends it; their manager then reviews it. Every page passes axe (WCAG 2.2 AA)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from locus.access.models import BreakGlass
-from locus.access.services import agency_create, system_worker, team_create
-from locus.peers.services import association_record
 from locus.people.models import Person
-from locus.people.services import allocation_create, person_create
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import axe_violations, linked_pair, sign_in
 
 REASON = "Casey has been missing since last night and police need his friends' addresses"
 
@@ -28,36 +24,8 @@ class World:
 
 @pytest.fixture
 def world(transactional_db: Any) -> World:
-    system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    yjs = agency_create(actor=system, name="Youth Justice Service", kind="yjs")
-    csc_team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    yjs_team = team_create(actor=system, agency=yjs, name="YJS Casework")
-    social_worker = e2e_worker(system, "sw", "Sam Okafor", csc_team)
-    e2e_worker(system, "tm", "Tess Manager", csc_team, "manager")
-    yjs_worker = e2e_worker(system, "yw", "Yemi Adeyemi", yjs_team)
-    child = person_create(
-        actor=system,
-        given_name="Jordan",
-        family_name="Testperson",
-        date_of_birth=dt.date(2011, 5, 4),
-    )
-    peer = person_create(
-        actor=system, given_name="Casey", family_name="Peerless", date_of_birth=dt.date(2010, 2, 2)
-    )
-    allocation_create(actor=system, person=child, worker=social_worker, start=dt.date(2026, 1, 5))
-    allocation_create(actor=system, person=peer, worker=yjs_worker, start=dt.date(2026, 1, 5))
-    association_record(
-        actor=system,
-        person=child,
-        other=peer,
-        relationship="friend",
-        nature="risk",
-        source="police",
-        confidence="medium",
-        valid_from=dt.date(2026, 2, 1),
-    )
-    return World(child=child, peer=peer)
+    pair = linked_pair()
+    return World(child=pair.child, peer=pair.peer)
 
 
 def test_a_social_worker_asks_for_emergency_access_and_reads_under_the_banner(

@@ -11,13 +11,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from locus.access.services import agency_create, system_worker, team_create
 from locus.incidents.services import incident_record
-from locus.peers.services import association_record
 from locus.people.models import Person
-from locus.people.services import allocation_create, person_create
 from locus.places.services import context_create
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import axe_violations, linked_pair, sign_in
 
 
 @dataclass
@@ -28,39 +25,11 @@ class World:
 
 @pytest.fixture
 def world(transactional_db: Any) -> World:
-    system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    yjs = agency_create(actor=system, name="Youth Justice Service", kind="yjs")
-    csc_team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    yjs_team = team_create(actor=system, agency=yjs, name="YJS Casework")
-
-    social_worker = e2e_worker(system, "sw", "Sam Okafor", csc_team)
-    e2e_worker(system, "tm", "Tess Manager", csc_team, "manager")
-    yjs_worker = e2e_worker(system, "yw", "Yemi Adeyemi", yjs_team)
-    yjs_worker.email = "yemi.adeyemi@example.org"
-    yjs_worker.save(update_fields=["email"])
+    pair = linked_pair()
+    system, child, peer = pair.system, pair.child, pair.peer
+    pair.yjs_worker.email = "yemi.adeyemi@example.org"
+    pair.yjs_worker.save(update_fields=["email"])
     centre = context_create(actor=system, kind="retail", name="Kingsland Shopping Centre")
-    child = person_create(
-        actor=system,
-        given_name="Jordan",
-        family_name="Testperson",
-        date_of_birth=dt.date(2011, 5, 4),
-    )
-    peer = person_create(
-        actor=system, given_name="Casey", family_name="Peerless", date_of_birth=dt.date(2010, 2, 2)
-    )
-    allocation_create(actor=system, person=child, worker=social_worker, start=dt.date(2026, 1, 5))
-    allocation_create(actor=system, person=peer, worker=yjs_worker, start=dt.date(2026, 1, 5))
-    association_record(
-        actor=system,
-        person=child,
-        other=peer,
-        relationship="friend",
-        nature="risk",
-        source="police",
-        confidence="medium",
-        valid_from=dt.date(2026, 2, 1),
-    )
     incident_record(
         actor=system,
         kind="robbery",
@@ -68,7 +37,7 @@ def world(transactional_db: Any) -> World:
         context=centre,
         summary="Synthetic: phone taken by a group.",
         involvements=[(child, "harmed"), (peer, "present")],
-        reporting_agency=csc,
+        reporting_agency=pair.csc,
     )
     return World(child=child, peer=peer)
 
