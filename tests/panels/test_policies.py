@@ -183,3 +183,29 @@ def test_a_forum_share_does_not_open_a_panel_s_discussion_of_the_child(world: Wo
     items = list(meeting.items.all())
     assert harmed.pk not in visible_item_ids(world.police_analyst, items)
     assert harmed.pk in visible_item_ids(world.social_worker, items)
+
+
+def test_break_glass_reads_a_panel_s_discussion_of_the_child_but_does_not_write_it(
+    world: World,
+) -> None:
+    from locus.access.services import break_glass_request
+    from locus.common.errors import NotPermitted
+    from locus.panels.services import item_discussion_record
+
+    meeting = held(world)
+    harmed = item(meeting, "harmed")  # about Ciara, whom the police analyst may not see
+    break_glass_request(
+        actor=world.police_analyst,
+        person_id=world.csc_child.pk,
+        category="missing_child",
+        reason="Ciara is missing tonight and was last seen with the panel's other young person",
+    )
+    assert harmed.pk in visible_item_ids(world.police_analyst, list(meeting.items.all()))
+    with pytest.raises(NotPermitted):
+        item_discussion_record(
+            actor=world.police_analyst, item=harmed, discussion="Written under emergency sight"
+        )
+    # Her own-right sight of the other items is untouched.
+    item_discussion_record(
+        actor=world.police_analyst, item=item(meeting, "harming"), discussion="Police update"
+    )

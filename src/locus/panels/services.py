@@ -408,13 +408,22 @@ def item_visible(viewer: Worker, item: AgendaItem) -> bool:
     return access_policies.can_view_context(viewer, item.context)
 
 
+def item_writable(viewer: Worker, item: AgendaItem) -> bool:
+    """Writing about the item's person needs lasting sight of them: break-glass reads a
+    record in an emergency, it does not add to what a panel says about the child."""
+    if item.person_id is not None:
+        assert item.person is not None
+        return bool(visible_person_ids(viewer, [item.person.pk], shared=False, break_glass=False))
+    return item_visible(viewer, item)
+
+
 def _on_item(actor: Worker, item: AgendaItem, step: PanelStep) -> PanelMeeting:
     """Lock the item's meeting and check the step; writing about a person or place needs
-    sight of them, as reading does."""
+    lasting sight of them (``item_writable``)."""
     meeting = item.meeting
     _lock(meeting)
     require_step(meeting, step)
-    permitted(item_visible, actor, item)
+    permitted(item_writable, actor, item)
     return meeting
 
 
