@@ -13,6 +13,7 @@ import pytest
 from django.core.cache import cache
 
 from locus.access.models import Worker
+from locus.casework.reference import ensure_reference_data
 from tests.factories import World, build_world
 
 
@@ -32,6 +33,10 @@ def _second_factor_optional(settings: Any) -> None:
 
 @pytest.fixture
 def world(db: Any) -> World:
+    # The casework reference data (threshold levels, assessment templates) is seeded by a
+    # migration, but a browser test empties every table when it ends: put it back, so a
+    # test's outcome never depends on whether a browser test ran before it.
+    ensure_reference_data()
     return build_world()
 
 
