@@ -121,6 +121,12 @@ def unopened_requests_visible_to(viewer: Worker) -> QuerySet[AccessEvent]:
     return qs.filter(q)
 
 
+def can_list_uses(worker: Worker) -> bool:
+    """Who has an emergency-access page: those who may ask (their own uses), managers (their
+    team's, to review) and those who read every use (auditors, administrators)."""
+    return may_break_glass(worker) or can_read_all_uses(worker) or worker.role == Role.MANAGER
+
+
 def awaiting_review_by(reviewer: Worker) -> QuerySet[BreakGlass]:
     """Uses by the reviewer's team, not their own, that nobody has reviewed yet."""
     if reviewer.role != Role.MANAGER or reviewer.team_id is None:

@@ -39,6 +39,12 @@ def sees_lastingly(worker: Worker, person: Person) -> bool:
     )
 
 
+def answers_identifier_queries(worker: Worker) -> bool:
+    """Identifier queries are routed to a named manager, or to an administrator (the data
+    team): only they have any to answer."""
+    return worker.is_active and worker.role in (Role.MANAGER, Role.ADMINISTRATOR)
+
+
 def can_answer_identifier_query(worker: Worker, query: IdentifierQuery) -> bool:
     """The manager an identifier query was routed to, or an administrator (the data team)."""
     if is_administrator(worker):

@@ -17,7 +17,7 @@ from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_http_methods, require_POST
 
 from locus.access import break_glass, scopes
-from locus.access.models import BreakGlassCategory, BreakGlassOutcome, Role
+from locus.access.models import BreakGlassCategory, BreakGlassOutcome
 from locus.access.selectors import visible_person_ids
 from locus.access.services import break_glass_end, break_glass_request, break_glass_review
 from locus.audit.models import AccessAction
@@ -123,11 +123,7 @@ def end(request: AuthedRequest, use_id: int) -> HttpResponse:
 def uses_page(request: AuthedRequest) -> HttpResponse:
     """Your own emergency access; a manager's team's to review; every use for the auditor."""
     viewer = request.user
-    if not (
-        break_glass.may_break_glass(viewer)
-        or break_glass.can_read_all_uses(viewer)
-        or viewer.role == Role.MANAGER
-    ):
+    if not break_glass.can_list_uses(viewer):
         raise Http404("Not found")
     uses = list(break_glass.uses_visible_to(viewer)[:200])
     named = visible_person_ids(viewer, [u.person_id for u in uses])

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from locus.access import break_glass
+from locus.access import break_glass, policies
 from locus.access.models import Role
 from locus.access.signin import SignInForm
 from locus.audit.services import record_access
@@ -36,14 +36,10 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     caseload = with_fields(request.user, caseload_for(viewer=request.user), seen=True)
     team_cases = team_case_count(viewer=request.user) if request.user.role == Role.MANAGER else None
     incidents = recent_incidents(viewer=request.user, limit=10)
-    to_review = (
-        break_glass.awaiting_review_by(request.user).count()
-        if request.user.role == Role.MANAGER
-        else None
-    )
-    # Identifier requests are routed to a named manager, or to an administrator.
-    answers_queries = request.user.role in (Role.MANAGER, Role.ADMINISTRATOR)
-    queries = identifier_queries_for(viewer=request.user).count() if answers_queries else 0
+    # Empty (and no query) for anyone who reviews no emergency access.
+    to_review = break_glass.awaiting_review_by(request.user).count()
+    answers = policies.answers_identifier_queries(request.user)
+    queries = identifier_queries_for(viewer=request.user).count() if answers else 0
     involvements = involvement_views(viewer=request.user, incidents=incidents)
     # The home page names the caseload and the people in recent incidents: a read. A home
     # page that names nobody (an auditor's, a new worker's) is not one: logging it would
@@ -69,6 +65,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             "break_glass_to_review": to_review,
             "incidents": incidents,
             "identifier_queries": queries,
+            "can_reset_second_factor": policies.can_manage_workers(request.user),
             "involvements": involvements,
         },
     )
