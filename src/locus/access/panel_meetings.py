@@ -24,9 +24,16 @@ from django.http import Http404
 from locus.access import scopes
 from locus.access.meetings import is_invitable
 from locus.access.models import Role, Worker
-from locus.access.policies import CASEWORK_ROLES, is_administrator
+from locus.access.policies import CASEWORK_ROLES, can_view_context, is_administrator
+from locus.access.selectors import visible_person_ids
 from locus.common.ids import parse_id
-from locus.panels.models import Attendance, PanelAction, PanelAttendee, PanelMeeting
+from locus.panels.models import (
+    AgendaItem,
+    Attendance,
+    PanelAction,
+    PanelAttendee,
+    PanelMeeting,
+)
 
 
 def panels_visible_to(worker: Worker) -> QuerySet[PanelMeeting]:
@@ -111,3 +118,22 @@ def can_update_action(worker: Worker, action: PanelAction) -> bool:
         or _manager_of(worker, action.owner)
         or is_organiser(worker, action.meeting)
     )
+
+
+def can_see_item(viewer: Worker, item: AgendaItem) -> bool:
+    """The viewer may see the item's person or place (its words follow that sight)."""
+    if item.person_id is not None:
+        assert item.person is not None
+        # As the page reads it (``panels.selectors.visible_item_ids``): in one's own right.
+        return bool(visible_person_ids(viewer, [item.person.pk], shared=False))
+    assert item.context is not None
+    return can_view_context(viewer, item.context)
+
+
+def can_write_item(viewer: Worker, item: AgendaItem) -> bool:
+    """Writing about the item's person needs lasting sight of them: break-glass reads a
+    record in an emergency, it does not add to what a panel says about the child."""
+    if item.person_id is not None:
+        assert item.person is not None
+        return bool(visible_person_ids(viewer, [item.person.pk], shared=False, break_glass=False))
+    return can_see_item(viewer, item)

@@ -21,7 +21,6 @@ from django.utils.formats import date_format
 from locus.access import panel_meetings as policies
 from locus.access import policies as access_policies
 from locus.access.models import Agency, Team, Worker
-from locus.access.selectors import visible_person_ids
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.casework import services as casework
@@ -398,32 +397,13 @@ def panel_hold(
     )
 
 
-def item_visible(viewer: Worker, item: AgendaItem) -> bool:
-    """The viewer may see the item's person or place (its words follow that sight)."""
-    if item.person_id is not None:
-        assert item.person is not None
-        # As the page reads it (``selectors.visible_item_ids``): in one's own right.
-        return bool(visible_person_ids(viewer, [item.person.pk], shared=False))
-    assert item.context is not None
-    return access_policies.can_view_context(viewer, item.context)
-
-
-def item_writable(viewer: Worker, item: AgendaItem) -> bool:
-    """Writing about the item's person needs lasting sight of them: break-glass reads a
-    record in an emergency, it does not add to what a panel says about the child."""
-    if item.person_id is not None:
-        assert item.person is not None
-        return bool(visible_person_ids(viewer, [item.person.pk], shared=False, break_glass=False))
-    return item_visible(viewer, item)
-
-
 def _on_item(actor: Worker, item: AgendaItem, step: PanelStep) -> PanelMeeting:
     """Lock the item's meeting and check the step; writing about a person or place needs
-    lasting sight of them (``item_writable``)."""
+    lasting sight of them (``access.panel_meetings.can_write_item``)."""
     meeting = item.meeting
     _lock(meeting)
     require_step(meeting, step)
-    permitted(item_writable, actor, item)
+    permitted(policies.can_write_item, actor, item)
     return meeting
 
 

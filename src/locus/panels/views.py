@@ -142,7 +142,7 @@ def _item(request: AuthedRequest, meeting: PanelMeeting, item_id: int) -> Agenda
         .filter(pk=item_id)
         .first()
     )
-    if item is None or not services.item_visible(request.user, item):
+    if item is None or not policies.can_see_item(request.user, item):
         raise Http404("Not found")
     item.meeting = meeting
     return item
@@ -402,7 +402,7 @@ def action_update(request: AuthedRequest, meeting_id: int, action_id: int) -> Ht
         return redirect("panel", meeting_id=meeting.pk)
     if request.method == "GET":
         record_access(actor=request.user, obj=meeting, detail={"page": "action update"})
-    shown = action.owner_id == request.user.pk or services.item_visible(request.user, action.item)
+    shown = action.owner_id == request.user.pk or policies.can_see_item(request.user, action.item)
     return render(
         request,
         "panels/form.html",
