@@ -24,13 +24,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from locus.access import scopes
 from locus.access.models import AgencyKind, BreakGlass, Role, Scope, Worker
+from locus.access.selectors import visible_person_ids
 from locus.audit.models import AccessEvent
+from locus.people.models import Person
 
 LASTS = dt.timedelta(hours=4)
 MAX_OPEN = 2
@@ -162,3 +165,22 @@ def audit_flag(
 
 def purpose_of(use: BreakGlass) -> str:
     return f"Break-glass ({use.get_category_display()}): {use.reason}"
+
+
+def use_rows(viewer: Worker, uses: list[BreakGlass]) -> tuple[list[dict[str, Any]], set[int]]:
+    """The emergency-access page's rows, and the ids of the people it names: a person is
+    named only to a viewer who sees them, by id otherwise. Two queries for the lot."""
+    named = visible_person_ids(viewer, [u.person_id for u in uses])
+    names = Person.objects.in_bulk(list(named)) if named else {}
+    now = timezone.now()
+    rows = [
+        {
+            "use": u,
+            "person": names.get(u.person_id),
+            "open": u.ended_at is None and u.expires_at > now,
+            "can_review": u.reviewed_at is None and can_review(viewer, u),
+            "mine": u.worker_id == viewer.pk,
+        }
+        for u in uses
+    ]
+    return rows, set(names)

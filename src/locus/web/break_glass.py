@@ -12,13 +12,11 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_http_methods, require_POST
 
 from locus.access import break_glass, scopes
 from locus.access.models import BreakGlassCategory, BreakGlassOutcome
-from locus.access.selectors import visible_person_ids
 from locus.access.services import break_glass_end, break_glass_request, break_glass_review
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
@@ -26,7 +24,6 @@ from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_id
 from locus.common.pages import posted, submitted
-from locus.people.models import Person
 
 _REFS = "break_glass_refs"
 _MAX_REFS = 500
@@ -126,18 +123,7 @@ def uses_page(request: AuthedRequest) -> HttpResponse:
     if not break_glass.can_list_uses(viewer):
         raise Http404("Not found")
     uses = list(break_glass.uses_visible_to(viewer)[:200])
-    named = visible_person_ids(viewer, [u.person_id for u in uses])
-    names = Person.objects.in_bulk(list(named)) if named else {}
-    rows = [
-        {
-            "use": u,
-            "person": names.get(u.person_id),
-            "open": u.ended_at is None and u.expires_at > timezone.now(),
-            "can_review": u.reviewed_at is None and break_glass.can_review(viewer, u),
-            "mine": u.worker_id == viewer.pk,
-        }
-        for u in uses
-    ]
+    rows, names = break_glass.use_rows(viewer, uses)
     unopened = list(break_glass.unopened_requests_visible_to(viewer)[:200])
     record_access(
         actor=viewer,
