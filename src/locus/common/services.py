@@ -8,10 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Model
-from django.utils import timezone
 
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
+from locus.common import clock
 from locus.common.errors import NotPermitted, ValidationFailed
 
 
@@ -37,7 +37,8 @@ class Problems:
 
 
 def today() -> dt.date:
-    return timezone.localdate()
+    """Today as the clock reads it (kept here because many services import it from here)."""
+    return clock.today()
 
 
 def check_period(

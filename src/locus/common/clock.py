@@ -1,0 +1,85 @@
+"""The one clock: every service, selector and the demo ask it for "now" and "today".
+
+Reading the time in one place lets the demo write its stories as if each step
+happened on its own day (instead of moving rows back afterwards), and lets a
+test fix "now" so that nothing it asserts changes across midnight.
+
+The clock is the real time unless a caller has set it with :func:`frozen_at`
+(time stands still) or :func:`shifted` (time runs, offset by a fixed amount).
+The setting is a context variable, so it holds for the code running in this
+thread or task only: a test's frozen clock does not leak into another test or
+into a live server's request threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+from collections.abc import Iterator
+
+from django.utils import timezone
+
+# (fixed instant, offset): at most one of them is set.
+_setting: contextvars.ContextVar[tuple[dt.datetime | None, dt.timedelta]] = contextvars.ContextVar(
+    "locus_clock", default=(None, dt.timedelta(0))
+)
+
+
+def now() -> dt.datetime:
+    """The current instant, timezone-aware (UTC)."""
+    fixed, offset = _setting.get()
+    if fixed is not None:
+        return fixed
+    return timezone.now() + offset
+
+
+def today() -> dt.date:
+    """Today's date in the project's time zone (Europe/London), as the clock reads it."""
+    return timezone.localdate(now())
+
+
+def _aware(when: dt.datetime | dt.date, name: str) -> dt.datetime:
+    if isinstance(when, dt.datetime):
+        if timezone.is_naive(when):
+            raise ValueError(f"{name} must be timezone-aware, not a naive datetime")
+        return when
+    if isinstance(when, dt.date):
+        # A date means noon that day, local time: far from both midnights.
+        return timezone.make_aware(dt.datetime.combine(when, dt.time(12, 0)))
+    raise TypeError(f"{name} must be a datetime or a date, not {type(when).__name__}")
+
+
+@contextlib.contextmanager
+def frozen_at(when: dt.datetime | dt.date) -> Iterator[dt.datetime]:
+    """Within the block, :func:`now` is ``when`` and does not move (a date means its noon)."""
+    fixed = _aware(when, "when")
+    token = _setting.set((fixed, dt.timedelta(0)))
+    try:
+        yield fixed
+    finally:
+        _setting.reset(token)
+
+
+@contextlib.contextmanager
+def shifted(by: dt.timedelta) -> Iterator[None]:
+    """Within the block, time runs as usual but reads ``by`` later (negative: earlier)."""
+    if not isinstance(by, dt.timedelta):
+        raise TypeError(f"by must be a timedelta, not {type(by).__name__}")
+    token = _setting.set((None, by))
+    try:
+        yield
+    finally:
+        _setting.reset(token)
+
+
+@contextlib.contextmanager
+def running_from(when: dt.datetime | dt.date) -> Iterator[None]:
+    """Within the block, time runs as usual but starts at ``when`` (a date means its noon).
+
+    For a story told step by step: each step's rows carry the day it happened and
+    keep their order within it.
+    """
+    start = _aware(when, "when")
+    with shifted(start - timezone.now()):
+        yield
