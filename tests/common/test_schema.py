@@ -140,3 +140,11 @@ def test_every_data_step_in_a_migration_is_accounted_for() -> None:
 def test_building_from_the_models_refuses_a_database_that_has_tables() -> None:
     with pytest.raises(ValueError, match="already has tables"):
         schema.create_from_models()
+
+
+def test_the_migrations_describe_the_models_exactly() -> None:
+    # A fresh database is built from the models; an existing one from the migrations.
+    # They agree only while no model change is left without its migration.
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
