@@ -142,6 +142,7 @@ def test_building_from_the_models_refuses_a_database_that_has_tables() -> None:
         schema.create_from_models()
 
 
+@pytest.mark.django_db
 def test_the_migrations_describe_the_models_exactly() -> None:
     # A fresh database is built from the models; an existing one from the migrations.
     # They agree only while no model change is left without its migration.
