@@ -166,10 +166,6 @@ class PeerMap(MapData):
         )
 
 
-def _valid_on(day: dt.date, start: str, end: str) -> Q:
-    return Q(**{f"{start}__lte": day}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": day}))
-
-
 def _as_stood(associations: Iterable[Association], natures: Iterable[str]) -> list[Association]:
     """The records that held on the day, one per relationship, of the natures asked for.
 
@@ -264,7 +260,7 @@ def _ends(association: Association) -> tuple[str, str]:
 def _walk(*, viewer: Worker, person: Person, as_at: dt.date, natures: list[str]) -> _Walk:
     """Four queries: the child's relationships, which peers the viewer sees, those peers'
     relationships, and which of their peers the viewer sees. Then the walk, in Python."""
-    base = Association.objects.filter(_valid_on(as_at, "valid_from", "valid_until")).select_related(
+    base = Association.objects.open_on(as_at).select_related(
         "person", "other", "recorded_by__team__agency"
     )
     about_child = Q(person=person) | Q(other=person)
@@ -334,9 +330,8 @@ def peer_map(*, viewer: Worker, person: Person, as_at: dt.date, natures: Iterabl
     shown = fields_visible_to_many(viewer, seen, visible=seen)
     statuses = open_statuses_on(_status_shown(shown), as_at)
     memberships = list(
-        GroupMembership.objects.filter(
-            _valid_on(as_at, "since", "until"), person_id__in=walk.people
-        )
+        GroupMembership.objects.open_on(as_at)
+        .filter(person_id__in=walk.people)
         .select_related("group")
         .order_by("group_id", "person_id")
     )
@@ -469,8 +464,8 @@ def group_map(*, viewer: Worker, detail: GroupDetail) -> MapData:
         build.link(centre.key, node.key, "place", "uses")
     visible = [pk for pk, row in members.items() if row.visible]
     associations = _as_stood(
-        Association.objects.filter(
-            _valid_on(day, "valid_from", "valid_until"),
+        Association.objects.open_on(day)
+        .filter(
             person_id__in=members,
             other_id__in=members,
         )

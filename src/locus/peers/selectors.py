@@ -107,7 +107,8 @@ def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
         incidents_for(viewer=viewer).filter(involvements__person_id__in=member_ids).distinct()[:25]
     )
     all_allocations = list(
-        Allocation.objects.filter(person_id__in=member_ids, end__isnull=True)
+        Allocation.objects.current()
+        .filter(person_id__in=member_ids)
         .select_related("worker", "team__agency", "person")
         .order_by("team__agency__name", "worker__last_name", "id")
     )
@@ -188,8 +189,8 @@ def open_statuses_on(person_ids: Iterable[int], day: dt.date) -> dict[int, set[s
     if not ids:
         return out
     rows = (
-        LegalStatusEpisode.objects.filter(person_id__in=ids, start__lte=day)
-        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        LegalStatusEpisode.objects.open_on(day)
+        .filter(person_id__in=ids)
         .values_list("person_id", "status")
     )
     for person_id, status in rows:
@@ -340,9 +341,7 @@ def context_choices(*, viewer: Worker, person: Person, keep: Iterable[int] = ())
     whatever a record being changed already names (``keep``). Always within what the
     viewer may see.
     """
-    own_groups = GroupMembership.objects.filter(person=person, until__isnull=True).values(
-        "group_id"
-    )
+    own_groups = GroupMembership.objects.current().filter(person=person).values("group_id")
     wanted = (
         ~Q(kind__in=RESTRICTED_KINDS)
         | Q(pk=person.home_id)
