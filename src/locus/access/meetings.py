@@ -139,7 +139,8 @@ def agreeable_person_ids(worker: Worker, person_ids: Iterable[int]) -> set[int]:
     # see, and so does not bring, the team's children.
     own = scopes.people_visible_to(worker, shared=False).values("id")
     return set(
-        Allocation.objects.filter(person_id__in=set(person_ids), end__isnull=True)
+        Allocation.objects.current()
+        .filter(person_id__in=set(person_ids))
         .filter(Q(worker=worker) | by_team, person_id__in=own)
         .values_list("person_id", flat=True)
     )

@@ -38,7 +38,7 @@ class Naming:
 
 
 def naming_for(*, viewer: Worker, person: Person) -> Naming:
-    level_one = Allocation.objects.filter(person=person, worker=viewer, end__isnull=True).exists()
+    level_one = Allocation.objects.current().filter(person=person, worker=viewer).exists()
     purpose = None
     if level_one:
         purpose = (

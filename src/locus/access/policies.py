@@ -62,7 +62,7 @@ def can_edit_person(worker: Worker, person: Person) -> bool:
         return True
     if worker.role not in CASEWORK_ROLES or not scopes.sees_case_records(worker):
         return False
-    open_allocations = Allocation.objects.filter(person=person, end__isnull=True)
+    open_allocations = Allocation.objects.current().filter(person=person)
     if open_allocations.filter(worker=worker).exists():
         return True
     return (

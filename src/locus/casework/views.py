@@ -74,7 +74,8 @@ from locus.common.ids import parse_ids
 from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
-from locus.people.models import Allocation, LegalStatusEpisode, Person, PersonKind
+from locus.people.models import LegalStatusEpisode, Person, PersonKind
+from locus.people.selectors import caseload_for
 from locus.places.models import Context, ContextKind
 from locus.profiles.models import ProfileItem
 from locus.profiles.selectors import build_on_for
@@ -207,12 +208,8 @@ def _referral_contexts(viewer: Worker, chosen: Context | None) -> list[Context]:
 
 
 def _referral_children(viewer: Worker, asked: list[str]) -> list[tuple[int, str]]:
-    held = Allocation.objects.filter(worker=viewer, end__isnull=True).values("person_id")
-    ids = set(
-        Person.objects.filter(id__in=held, kind=PersonKind.YOUNG_PERSON).values_list(
-            "id", flat=True
-        )
-    )
+    held = caseload_for(viewer=viewer, statuses=False).filter(kind=PersonKind.YOUNG_PERSON)
+    ids = set(held.values_list("id", flat=True))
     # Those the worker may name (``can_name_people``): not through a share or break-glass.
     ids |= visible_person_ids(viewer, parse_ids(asked), shared=False, break_glass=False)
     people = Person.objects.filter(id__in=ids, kind=PersonKind.YOUNG_PERSON).order_by(
@@ -773,11 +770,7 @@ def action_update(request: AuthedRequest, case_id: int, action_id: int) -> HttpR
 def _child_options(viewer: Worker, case: ContextCase) -> list[tuple[str, str]]:
     """Children the worker may link: those linked to the context and their own caseload,
     whom they see; each with their open plans (CIN, CP, looked after, youth justice)."""
-    held = set(
-        Allocation.objects.filter(worker=viewer, end__isnull=True).values_list(
-            "person_id", flat=True
-        )
-    )
+    held = set(caseload_for(viewer=viewer, statuses=False).values_list("id", flat=True))
     ids = visible_person_ids(
         viewer, selectors.linked_child_ids(case) | held, shared=False, break_glass=False
     )
@@ -787,7 +780,7 @@ def _child_options(viewer: Worker, case: ContextCase) -> list[tuple[str, str]]:
     episodes: dict[int, list[LegalStatusEpisode]] = {}
     # A child's own plan is their legal status: offered only to a role whose row has it.
     if PersonField.LEGAL_STATUS in role_fields(viewer):
-        for episode in LegalStatusEpisode.objects.filter(person_id__in=ids, end__isnull=True):
+        for episode in LegalStatusEpisode.objects.current().filter(person_id__in=ids):
             episodes.setdefault(episode.person_id, []).append(episode)
     options: list[tuple[str, str]] = []
     for person in people:

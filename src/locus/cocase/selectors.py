@@ -91,20 +91,18 @@ def linked_child_ids(viewer: Worker, person_ids: Iterable[int]) -> set[int]:
     # the viewer's evidence) may become a way to bring children to a meeting.
     seen = scopes.people_visible_to(viewer, break_glass=False, shared=False).values("id")
     linked: set[int] = set()
-    pairs = Association.objects.filter(valid_until__isnull=True)
+    pairs = Association.objects.current()
     linked |= set(
         pairs.filter(person_id__in=ids, other_id__in=seen).values_list("person_id", flat=True)
     )
     linked |= set(
         pairs.filter(other_id__in=ids, person_id__in=seen).values_list("other_id", flat=True)
     )
-    groups = GroupMembership.objects.filter(person_id__in=seen, until__isnull=True).values(
-        "group_id"
-    )
+    groups = GroupMembership.objects.current().filter(person_id__in=seen).values("group_id")
     linked |= set(
-        GroupMembership.objects.filter(
-            person_id__in=ids, until__isnull=True, group_id__in=groups
-        ).values_list("person_id", flat=True)
+        GroupMembership.objects.current()
+        .filter(person_id__in=ids, group_id__in=groups)
+        .values_list("person_id", flat=True)
     )
     incidents = Involvement.objects.filter(person_id__in=seen).values("incident_id")
     linked |= set(
@@ -136,7 +134,8 @@ def open_holders(person_ids: Iterable[int]) -> dict[int, list[Allocation]]:
     """Each child's open allocations, longest-standing first (the first is shown as holder)."""
     out: dict[int, list[Allocation]] = {}
     allocations = (
-        Allocation.objects.filter(person_id__in=list(person_ids), end__isnull=True)
+        Allocation.objects.current()
+        .filter(person_id__in=list(person_ids))
         .select_related("worker__team__agency", "team__agency")
         .order_by("start", "id")
     )
@@ -184,11 +183,7 @@ def groups_for_proposal(
 ) -> list[Context]:
     """Peer groups a proposal could map: visible groups any chosen child currently belongs to."""
     ids = list(person_ids)
-    q = Q(
-        id__in=GroupMembership.objects.filter(person_id__in=ids, until__isnull=True).values(
-            "group_id"
-        )
-    )
+    q = Q(id__in=GroupMembership.objects.current().filter(person_id__in=ids).values("group_id"))
     if extra is not None:
         q |= Q(pk=extra.pk)
     return list(scopes.groups_visible_to(viewer).filter(q).order_by("name", "id"))
@@ -435,10 +430,6 @@ def row_visible(rows: dict[int, ChildRow], person_id: int | None) -> bool:
 # --- The group map as it was discussed ---------------------------------------------------------
 
 
-def _open_on(day: dt.date) -> Q:
-    return Q(valid_from__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
-
-
 def group_map_snapshot(meeting: Meeting, day: dt.date) -> dict[str, Any]:
     """The map to store with the minutes: the concerned children, their associations
     open on ``day`` (to known people and to peers not yet known), and their places in
@@ -450,16 +441,16 @@ def group_map_snapshot(meeting: Meeting, day: dt.date) -> dict[str, Any]:
     """
     child_ids = set(meeting.children.values_list("person_id", flat=True))
     associations = list(
-        Association.objects.filter(Q(person_id__in=child_ids) | Q(other_id__in=child_ids))
-        .filter(_open_on(day))
+        Association.objects.open_on(day)
+        .filter(Q(person_id__in=child_ids) | Q(other_id__in=child_ids))
         .select_related("person", "other")
         .order_by("id")
     )
     roles: dict[int, str] = {}
     if meeting.group_id is not None:
         roles = dict(
-            GroupMembership.objects.filter(group_id=meeting.group_id, since__lte=day)
-            .filter(Q(until__isnull=True) | Q(until__gte=day))
+            GroupMembership.objects.open_on(day)
+            .filter(group_id=meeting.group_id)
             .values_list("person_id", "role")
         )
     nodes: dict[str, dict[str, Any]] = {}
@@ -600,7 +591,7 @@ def interventions_for_person(viewer: Worker, person: Person) -> list[PersonInter
     The caller has already checked that the viewer may see the child; the meeting
     each came from is linked only for viewers who may see that meeting.
     """
-    groups = GroupMembership.objects.filter(person=person, until__isnull=True).values("group_id")
+    groups = GroupMembership.objects.current().filter(person=person).values("group_id")
     items = list(
         Intervention.objects.filter(Q(person=person) | Q(group_id__in=groups))
         .select_related("owner__team__agency", "agency", "group", "meeting")

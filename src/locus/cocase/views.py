@@ -38,7 +38,8 @@ from locus.common.ids import parse_id, parse_ids
 from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
-from locus.people.models import Allocation, Person
+from locus.people.models import Person
+from locus.people.selectors import caseload_for
 from locus.places.models import Context
 
 
@@ -136,9 +137,7 @@ def meeting_propose(request: AuthedRequest) -> HttpResponse:
     from_query = parse_ids(request.GET.getlist("person"), limit=limit)
     # Without children from a cluster or a child's linked cases, offer the proposer's caseload.
     offered = from_query or list(
-        Allocation.objects.filter(worker=viewer, end__isnull=True).values_list(
-            "person_id", flat=True
-        )
+        caseload_for(viewer=viewer, statuses=False).values_list("id", flat=True)
     )
     offered += parse_ids(request.POST.getlist("children"), limit=limit)
     candidates = selectors.proposal_candidates(viewer, offered)

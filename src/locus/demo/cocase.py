@@ -54,8 +54,8 @@ def _persona(username: str) -> Worker | None:
 
 def _held_members(group: Context) -> QuerySet[Person]:
     """Current young members of the group whose case someone holds, by name."""
-    members = GroupMembership.objects.filter(group=group, until__isnull=True).values("person_id")
-    held = Allocation.objects.filter(end__isnull=True).values("person_id")
+    members = GroupMembership.objects.current().filter(group=group).values("person_id")
+    held = Allocation.objects.current().values("person_id")
     return (
         Person.objects.filter(id__in=members, kind=PersonKind.YOUNG_PERSON)
         .filter(id__in=held)
@@ -64,12 +64,10 @@ def _held_members(group: Context) -> QuerySet[Person]:
 
 
 def _groups_held_by(worker: Worker) -> QuerySet[Context]:
-    mine = Allocation.objects.filter(worker=worker, end__isnull=True).values("person_id")
+    mine = Allocation.objects.current().filter(worker=worker).values("person_id")
     return Context.objects.filter(
         kind=ContextKind.PEER_GROUP,
-        id__in=GroupMembership.objects.filter(person_id__in=mine, until__isnull=True).values(
-            "group_id"
-        ),
+        id__in=GroupMembership.objects.current().filter(person_id__in=mine).values("group_id"),
     ).order_by("name", "id")
 
 
@@ -83,9 +81,11 @@ def _pick_group(proposer: Worker, partner: Worker | None, exclude: set[int]) -> 
             if group.pk in shared:
                 return group
     for group in groups:
-        holders = Allocation.objects.filter(
-            end__isnull=True, person__in=_held_members(group)
-        ).values_list("worker_id", flat=True)
+        holders = (
+            Allocation.objects.current()
+            .filter(person__in=_held_members(group))
+            .values_list("worker_id", flat=True)
+        )
         if set(holders) - {proposer.pk}:
             return group
     return None
@@ -94,9 +94,7 @@ def _pick_group(proposer: Worker, partner: Worker | None, exclude: set[int]) -> 
 def _children(group: Context, proposer: Worker) -> list[Person]:
     members = list(_held_members(group))
     mine = set(
-        Allocation.objects.filter(worker=proposer, end__isnull=True).values_list(
-            "person_id", flat=True
-        )
+        Allocation.objects.current().filter(worker=proposer).values_list("person_id", flat=True)
     )
     # The proposer's own children first, then the others, up to a workable meeting.
     members.sort(key=lambda p: p.pk not in mine)

@@ -167,7 +167,8 @@ class HoldingTeam:
 def _open_allocations(person_ids: Iterable[int]) -> dict[int, list[Allocation]]:
     held: dict[int, list[Allocation]] = defaultdict(list)
     for allocation in (
-        Allocation.objects.filter(person_id__in=set(person_ids), end__isnull=True)
+        Allocation.objects.current()
+        .filter(person_id__in=set(person_ids))
         .select_related("worker", "team__agency")
         .order_by("team__agency__name", "team__name", "worker__last_name", "id")
     ):
@@ -300,7 +301,8 @@ def linked_cases(
     loaded = load_around(focus_ids, window_days=window_days)
     excluded = set(exclude_holders)
     held_by_others = set(
-        Allocation.objects.filter(person_id__in=loaded.person_ids.tolist(), end__isnull=True)
+        Allocation.objects.current()
+        .filter(person_id__in=loaded.person_ids.tolist())
         .exclude(worker_id__in=excluded)
         .exclude(person_id__in=focus_ids)
         .values_list("person_id", flat=True)
@@ -422,7 +424,7 @@ def _borough_clusters(
     loaded = load_borough()
     holders: dict[int, set[int]] = defaultdict(set)
     agencies: dict[int, set[int]] = defaultdict(set)
-    for person_id, worker_id, agency_id in Allocation.objects.filter(end__isnull=True).values_list(
+    for person_id, worker_id, agency_id in Allocation.objects.current().values_list(
         "person_id", "worker_id", "team__agency_id"
     ):
         holders[person_id].add(worker_id)

@@ -13,6 +13,7 @@ from locus.common.pagination import paginate
 from locus.linked import selectors
 from locus.linked.forms import BoroughLinksForm, CaseloadLinksForm
 from locus.people.models import Allocation
+from locus.people.selectors import caseload_for
 
 CLUSTERS_PER_PAGE = 20
 
@@ -39,18 +40,11 @@ def caseload_links(request: AuthedRequest) -> HttpResponse:
         person = lookups.access_person(viewer, request.GET["person"])
         focus = [person]
         exclude = list(
-            Allocation.objects.filter(person=person, end__isnull=True).values_list(
-                "worker_id", flat=True
-            )
+            Allocation.objects.current().filter(person=person).values_list("worker_id", flat=True)
         )
     else:
         holder = _caseload_holder(viewer, request.GET.get("worker"))
-        focus = list(
-            scopes.people_visible_to(viewer)
-            .filter(allocations__worker=holder, allocations__end__isnull=True)
-            .distinct()
-            .order_by("family_name", "given_name", "id")
-        )
+        focus = list(caseload_for(viewer=viewer, holder=holder, statuses=False))
         exclude = [holder.pk]
     result = selectors.linked_cases(
         viewer=viewer, focus=focus, exclude_holders=exclude, window_days=window

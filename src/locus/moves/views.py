@@ -39,7 +39,7 @@ def move_add(request: AuthedRequest, person_id: int) -> HttpResponse:
     schools = list(
         scopes.contexts_visible_to(viewer).filter(kind=ContextKind.SCHOOL).order_by("name", "id")
     )
-    current = person.enrolments.filter(end__isnull=True).order_by("-start").first()
+    current = person.enrolments.current().order_by("-start").first()
     form = ManagedMoveForm(
         posted(request),
         initial={"from_school": str(current.school_id) if current else ""},

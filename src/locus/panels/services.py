@@ -230,7 +230,8 @@ def _holder(person: Person) -> tuple[Worker | None, Team | None, bool]:
     """Who holds the person's case (earliest open allocation), or else who recorded them
     (unless that was the system, an import, which nobody can be asked about)."""
     allocation = (
-        Allocation.objects.filter(person=person, end__isnull=True)
+        Allocation.objects.current()
+        .filter(person=person)
         .select_related("worker", "team")
         .order_by("start", "id")
         .first()

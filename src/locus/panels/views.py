@@ -50,7 +50,8 @@ from locus.panels.models import (
     PanelMeeting,
     PanelStatus,
 )
-from locus.people.models import Allocation, Person
+from locus.people.models import Person
+from locus.people.selectors import caseload_for
 from locus.profiles.models import ProfileItem
 from locus.profiles.selectors import build_on_for
 
@@ -158,9 +159,8 @@ def _people_offered(viewer: Worker, q: str, limit: int = 25) -> list[Person]:
     qs = scopes.people_visible_to(viewer, shared=False, break_glass=False)
     words = q.split()
     if not words:
-        qs = qs.filter(
-            id__in=Allocation.objects.filter(worker=viewer, end__isnull=True).values("person_id")
-        )
+        # Their caseload: people they hold, whom they see in their own right.
+        qs = caseload_for(viewer=viewer, statuses=False)
     for word in words:
         qs = qs.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
     return list(qs.order_by("family_name", "given_name", "id")[:limit])

@@ -132,7 +132,7 @@ def check_not_recorded_twice(
     """
     if valid_until is not None:
         return
-    open_ones = Association.objects.filter(valid_until__isnull=True)
+    open_ones = Association.objects.current()
     if replacing is not None:
         open_ones = open_ones.exclude(pk=replacing.pk)
     if other is not None:
@@ -482,9 +482,7 @@ def membership_add(
     check_period(problems, since, until, start_field="since", end_field="until")
     if until is None:
         problems.check(
-            not GroupMembership.objects.filter(
-                person=person, group=group, until__isnull=True
-            ).exists(),
+            not GroupMembership.objects.current().filter(person=person, group=group).exists(),
             "person",
             "This young person is already recorded in this group",
         )

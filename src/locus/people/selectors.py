@@ -32,7 +32,7 @@ from locus.places.models import Context, Enrolment
 def _open_episodes() -> Prefetch:
     return Prefetch(
         "episodes",
-        queryset=LegalStatusEpisode.objects.filter(end__isnull=True).order_by("status"),
+        queryset=LegalStatusEpisode.objects.current().order_by("status"),
         to_attr="open_episodes",
     )
 
@@ -40,9 +40,7 @@ def _open_episodes() -> Prefetch:
 def _open_allocations() -> Prefetch:
     return Prefetch(
         "allocations",
-        queryset=Allocation.objects.filter(end__isnull=True).select_related(
-            "worker", "team__agency"
-        ),
+        queryset=Allocation.objects.current().select_related("worker", "team__agency"),
         to_attr="open_allocations",
     )
 
@@ -64,22 +62,37 @@ def visible_fields(person: object) -> frozenset[str]:
     return getattr(person, "visible_fields", frozenset())
 
 
-def caseload_for(*, viewer: Worker) -> QuerySet[Person]:
-    """The people allocated to the viewer now, with their open statuses."""
-    return (
+def _held(viewer: Worker, *, holder: Worker | None = None, team: bool = False) -> QuerySet[Any]:
+    """The ids of the people allocated now to ``holder`` (the viewer by default), or with
+    ``team`` to anyone in the viewer's team: a caseload, as a subquery."""
+    held = Allocation.objects.current()
+    if not team:
+        return held.filter(worker=holder or viewer).values("person_id")
+    if viewer.team_id is None:  # a worker outside any team holds no team caseload
+        return held.none().values("person_id")
+    return held.filter(team_id=viewer.team_id).values("person_id")
+
+
+def caseload_for(
+    *, viewer: Worker, holder: Worker | None = None, team: bool = False, statuses: bool = True
+) -> QuerySet[Person]:
+    """The people allocated now to the viewer (or to ``holder``; with ``team``, to anyone in
+    the viewer's team) whom the viewer may see, by name, with their open statuses.
+
+    ``statuses=False`` leaves the statuses out, for a read of ids or names only (one query).
+    """
+    people = (
         scopes.people_visible_to(viewer)
-        .filter(
-            id__in=Allocation.objects.filter(worker=viewer, end__isnull=True).values("person_id")
-        )
-        .prefetch_related(_open_episodes())
+        .filter(id__in=_held(viewer, holder=holder, team=team))
         .order_by("family_name", "given_name", "id")
     )
+    return people.prefetch_related(_open_episodes()) if statuses else people
 
 
 def current_holders(person: Person) -> list[Allocation]:
     """Who holds the person's case now, with their team and agency: the contacts."""
     return list(
-        person.allocations.filter(end__isnull=True)
+        person.allocations.current()
         .select_related("worker", "team__agency")
         .order_by("start", "id")
     )
@@ -157,22 +170,16 @@ def people_list(*, viewer: Worker, filters: PeopleFilter) -> QuerySet[Person]:
         qs = qs.filter(kind=filters.kind)
     # Likewise a status filter would list who is on a plan to a role that may not see it.
     if filters.status and PersonField.LEGAL_STATUS in allowed:
-        open_status = LegalStatusEpisode.objects.filter(
-            person=OuterRef("pk"), status=filters.status, end__isnull=True
+        open_status = LegalStatusEpisode.objects.current().filter(
+            person=OuterRef("pk"), status=filters.status
         )
         qs = qs.filter(in_own_right(Q(Exists(open_status))))
     if filters.age_from is not None or filters.age_to is not None:
         qs = qs.filter(in_own_right(_birth_date_bounds(filters.age_from, filters.age_to)))
     if filters.team and viewer.team_id is not None:
-        qs = qs.filter(
-            id__in=Allocation.objects.filter(team_id=viewer.team_id, end__isnull=True).values(
-                "person_id"
-            )
-        )
+        qs = qs.filter(id__in=_held(viewer, team=True))
     if filters.mine:
-        qs = qs.filter(
-            id__in=Allocation.objects.filter(worker=viewer, end__isnull=True).values("person_id")
-        )
+        qs = qs.filter(id__in=_held(viewer))
     return qs.prefetch_related(_open_episodes(), _open_allocations()).order_by(
         "family_name", "given_name", "id"
     )
@@ -215,9 +222,7 @@ def person_detail(
     if fields is None:
         fields = with_fields(viewer, [person], seen=True)[0].visible_fields  # type: ignore[attr-defined]
     episodes = list(person.episodes.select_related("agency").order_by("-start", "id"))
-    allocations = list(
-        person.allocations.filter(end__isnull=True).select_related("worker", "team__agency")
-    )
+    allocations = list(person.allocations.current().select_related("worker", "team__agency"))
     associations = list(
         Association.objects.filter(Q(person=person) | Q(other=person))
         .select_related("person", "other", "recorded_by__team__agency")

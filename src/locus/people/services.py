@@ -256,7 +256,7 @@ def episode_start(
     )
     if end is None and status in LegalStatus.values:
         problems.check(
-            not person.episodes.filter(status=status, end__isnull=True).exists(),
+            not person.episodes.current().filter(status=status).exists(),
             "status",
             f"{LegalStatus(status).label} is already open for this person: end it first",
         )
@@ -307,7 +307,7 @@ def allocation_create(
     )
     check_period(problems, start, None)
     problems.check(
-        not Allocation.objects.filter(person=person, worker=worker, end__isnull=True).exists(),
+        not Allocation.objects.current().filter(person=person, worker=worker).exists(),
         "worker",
         "This person is already allocated to this worker",
     )
@@ -339,7 +339,7 @@ def _normalise_identifier(value: str) -> str:
 def identifier_query_route(conflicting: Person) -> Worker | None:
     """Who answers: a named manager of a team holding the other record, or (when nobody
     holds it, or that team has no manager) an administrator, for the data team."""
-    holding_teams = Allocation.objects.filter(person=conflicting, end__isnull=True).values("team")
+    holding_teams = Allocation.objects.current().filter(person=conflicting).values("team")
     # The command line's own account answers nobody: a named person must.
     active = Worker.objects.filter(is_active=True).exclude(username=SYSTEM_USERNAME).order_by("pk")
     return (

@@ -11,14 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
-
 from locus.access import policies, scopes
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids, visible_person_ids_by_right
 from locus.peers.models import Association
 from locus.people.models import Person, PersonKind
-from locus.profiles.models import KIND_ORDER, KIND_SINGULAR, ProfileItem, ProfileKind
+from locus.profiles.models import (
+    KIND_ORDER,
+    KIND_SINGULAR,
+    ProfileItem,
+    ProfileItemQuerySet,
+    ProfileKind,
+)
 
 
 @dataclass
@@ -51,7 +55,7 @@ class Profile:
         return sum(len(g.rows) for g in self.groups)
 
 
-def _items(person_ids: Iterable[int]) -> QuerySet[ProfileItem]:
+def _items(person_ids: Iterable[int]) -> ProfileItemQuerySet:
     return ProfileItem.objects.filter(person_id__in=list(person_ids)).select_related(
         "peer", "place", "recorded_by__team__agency", "ended_by"
     )
@@ -145,7 +149,7 @@ def build_on_for(viewer: Worker, people: Iterable[Person]) -> list[BuildOn]:
     seen = visible_person_ids(viewer, by_id, shared=False)
     if not seen:
         return []
-    items = list(_items(seen).filter(ended_on__isnull=True))
+    items = list(_items(seen).current())
     items.sort(
         key=lambda i: (
             by_id[i.person_id].family_name,
@@ -215,7 +219,7 @@ def build_on_choices(options: Iterable[BuildOn]) -> list[tuple[str, str]]:
 def peer_choices(*, viewer: Worker, person: Person, keep: Iterable[int] = ()) -> list[Person]:
     """Young people the viewer may name as protective peers: the child's current associates
     (protective ones are the usual case) and any named in ``keep`` (a search result)."""
-    pairs = Association.objects.filter(valid_until__isnull=True)
+    pairs = Association.objects.current()
     associates = {
         *pairs.filter(person=person, other__isnull=False).values_list("other_id", flat=True),
         *pairs.filter(other=person).values_list("person_id", flat=True),
