@@ -79,7 +79,9 @@ def integers(
     """
     arr = _one_d(values, name, length)
     if arr.dtype == np.bool_:
-        raise ValueError(f"{name} must be integer indices, not a boolean mask")
+        if low == 0 and high is not None:
+            raise ValueError(f"{name} must be integer indices, not a boolean mask")
+        raise ValueError(f"{name} must be integers, not booleans")
     if arr.dtype.kind not in "iu":
         if arr.size == 0:
             return np.zeros(0, dtype=np.int64)
@@ -157,7 +159,7 @@ def codes(values: Collection[int] | None, name: str, count: int) -> list[int] | 
         return None
     if isinstance(values, (str, bytes)) or not isinstance(values, Collection):
         raise TypeError(f"{name} must be a collection of integer codes")
-    return [integer(v, name, high=count) for v in values]
+    return [integer(v, name, high=count, meaning=f"codes in 0..{count - 1}") for v in values]
 
 
 def square_matrix(
