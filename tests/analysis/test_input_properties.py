@@ -573,3 +573,26 @@ def test_geo_gives_one_answer_for_whole_metres_and_refuses_what_is_not_a_finite_
     ellipsoid = data.draw(st.sampled_from([(1.0, 2.0), (np.nan, 1.0), [6e6, 6e6], (0.0, 0.0)]))
     with pytest.raises((ValueError, TypeError), match=r"^ellipsoid "):
         geo.cartesian_to_geodetic(east, north, east, ellipsoid)
+
+
+@EXAMPLES
+@given(pair_lists, st.randoms(use_true_random=False))
+def test_a_symmetric_matrix_in_any_storage_order_is_accepted_and_left_untouched(graph, random):
+    n, pairs = graph
+    a, b, w = pair_arrays(pairs)
+    # Each entry stored as given, both ways, shuffled and unsummed, plus an explicit zero on
+    # one side only: numerically still symmetric.
+    rows, cols, data = [*a, *b, 0], [*b, *a, n - 1], [*w, *w, 0.0]
+    order = list(range(len(rows)))
+    random.shuffle(order)
+    given_ = sp.csr_matrix(
+        (np.take(data, order), (np.take(rows, order), np.take(cols, order))), shape=(n, n)
+    )
+    before = (given_.indptr.copy(), given_.indices.copy(), given_.data.copy())
+    labels = np.zeros(n, dtype=np.int64)
+    expected = community.modularity(community.symmetric_matrix(n, a, b, w), labels)
+    assert community.modularity(given_, labels) == pytest.approx(expected)
+    assert all(
+        np.array_equal(x, y)
+        for x, y in zip(before, (given_.indptr, given_.indices, given_.data), strict=True)
+    )

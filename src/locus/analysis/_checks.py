@@ -187,16 +187,31 @@ def square_matrix(
     csr = csr.astype(np.float64, copy=False)
     _finite_non_negative(csr.data, name)
     if symmetric:
-        coo = csr.tocoo()
-        # Sums of the same weights in another order may differ in the last bit, so "equal"
-        # is within a relative 1e-9 of each entry.
-        if (
-            not (upper_ok and not (coo.row > coo.col).any())
-            and (abs(csr - csr.T) > 1e-9 * (abs(csr) + abs(csr.T))).nnz
-        ):
+        rows = np.repeat(np.arange(csr.shape[0]), np.diff(csr.indptr))
+        upper = upper_ok and not (rows > csr.indices).any()
+        if not upper and not _is_symmetric(csr):
             allowed = "symmetric or upper-triangular" if upper_ok else "symmetric"
             raise ValueError(f"{name} must be {allowed}")
     return csr
+
+
+def _is_symmetric(csr: sp.csr_matrix) -> bool:
+    """Whether ``csr`` equals its transpose: the same pattern, and weights within a relative
+    1e-9 (sums of the same weights in another order may differ in the last bit). O(nnz),
+    one transposition, rather than sparse arithmetic (a quarter of the time at 4M entries)."""
+    mine = csr
+    if not csr.has_canonical_format or not csr.data.all():
+        # Copied: canonical form sorts in place, which must not touch the caller's matrix.
+        mine = csr.copy()
+        mine.sum_duplicates()
+        mine.eliminate_zeros()
+    # Transposing a canonical CSR (a counting sort by column) gives one: sorted, no repeats.
+    theirs = mine.T.tocsr()
+    return (
+        np.array_equal(mine.indptr, theirs.indptr)
+        and np.array_equal(mine.indices, theirs.indices)
+        and bool(np.all(np.abs(mine.data - theirs.data) <= 1e-9 * np.abs(mine.data)))
+    )
 
 
 def instance(value: object, kind: type, name: str) -> None:
