@@ -17,7 +17,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from locus.access import meetings as policies
-from locus.access import scopes
+from locus.access import naming, scopes
 from locus.access.fields import PersonField
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
@@ -42,16 +42,6 @@ from locus.places.models import Context
 # --- Children, named or described by who holds them -----------------------------------------
 
 
-def holder_text(worker: Worker | None, team: Any = None) -> str:
-    """Who holds a case, as "Sam Okafor, Team A, Children's Social Care" (or nobody)."""
-    if worker is None:
-        return "not allocated to a worker"
-    team = team or worker.team
-    if team is None:
-        return str(worker)
-    return f"{worker}, {team.name}, {team.agency.name}"
-
-
 @dataclass
 class ChildRow:
     """A child as one viewer may be shown them."""
@@ -68,7 +58,7 @@ class ChildRow:
 
 
 def _child_row(person: Person, visible: bool, holder: Worker | None, team: Any) -> ChildRow:
-    held_by = holder_text(holder, team)
+    held_by = naming.held_by(holder, team)
     if visible:
         return ChildRow(person.pk, True, person.full_name, held_by)
     return ChildRow(person.pk, False, f"Child held by {held_by}", held_by)
@@ -545,9 +535,9 @@ def map_view(
         elif pid in visible:
             label = people[pid].full_name
         elif raw.get("concerned") and pid in holders:
-            label = f"Child held by {holder_text(*holders[pid])}"
+            label = f"Child held by {naming.held_by(*holders[pid])}"
         else:
-            label = f"{raw.get('initials', '')} (not in your scope)"
+            label = naming.out_of_scope(raw.get("initials", ""))
         nodes[raw["id"]] = MapNode(
             key=raw["id"],
             label=label,

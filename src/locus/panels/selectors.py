@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 
+from locus.access import naming, scopes
 from locus.access import panel_meetings as policies
-from locus.access import scopes
-from locus.access.models import Team, Worker
+from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
 from locus.casework.models import (
     FINISHED_ACTION_STATUSES,
@@ -56,13 +56,6 @@ def panels_for(*, viewer: Worker, status: str = "") -> QuerySet[PanelMeeting]:
     )
 
 
-def holder_text(worker: Worker | None, team: Team | None) -> str:
-    if worker is None:
-        return ""
-    team = team or worker.team
-    return f"{worker}, {team.name}, {team.agency.name}" if team is not None else str(worker)
-
-
 def hidden_label(item: AgendaItem) -> str:
     """How an item about someone or somewhere the viewer may not see is described: by who
     holds the case (or recorded the person), so the viewer knows whom to ask."""
@@ -70,12 +63,12 @@ def hidden_label(item: AgendaItem) -> str:
         assert item.context is not None
         return f"A {item.context.get_kind_display().lower()} you may not see"
     who = "A person of concern" if item.kind == ItemKind.PERSON_OF_CONCERN else "A young person"
-    holder = holder_text(item.holder, item.holder_team)
+    holder = naming.holder_text(item.holder, item.holder_team)
     if holder:
         return f"{who} {'held' if item.holds_case else 'recorded'} by {holder}"
     if item.kind == ItemKind.PERSON_OF_CONCERN:
         return f"{who} you may not see"
-    return f"{who} not allocated to a worker"
+    return f"{who} {naming.UNALLOCATED}"
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import F, Q
 from django.urls import reverse
 
-from locus.access import policies, scopes
+from locus.access import naming, policies, scopes
 from locus.access.fields import PersonField, fields_visible_to_many
 from locus.access.models import Worker
 from locus.access.naming import Naming, naming_for
@@ -288,7 +288,7 @@ def peer_relationships(*, viewer: Worker, person: Person) -> PeerRelationships:
             fields = shown.get(peer.pk, frozenset())
             label = name_for(peer, fields)
             if peer.pk not in visible:
-                label = f"{label} (not in your scope)"
+                label = naming.out_of_scope(label)
             open_to = _open_to(peer.pk, fields, statuses)
         row = PeerRow(
             association=association,
@@ -378,7 +378,7 @@ class MapNode:
     named: bool = False
     href: str = ""
     open_to: OpenTo | None = None
-    note: str = ""  # what a screen reader hears besides the label, e.g. "not in your scope"
+    note: str = ""  # what a screen reader hears besides the label, e.g. naming.NOT_IN_SCOPE
     shape: str = ""  # an extra class for drawing, e.g. the group at the centre of its map
 
     def element(self, node_id: str) -> dict[str, Any]:
@@ -552,7 +552,7 @@ def _person_node(
     if named:
         note = ""
     elif not visible:
-        note = "not in your scope"
+        note = naming.NOT_IN_SCOPE
     else:
         note = "initials: record a purpose to see names"
     return MapNode(
@@ -783,7 +783,7 @@ def group_map(*, viewer: Worker, detail: GroupDetail) -> MapData:
             named=row.visible,
             href=reverse("person", args=[pk]) if row.visible else "",
             open_to=_open_to(pk, row.fields, statuses),
-            note="" if row.visible else "not in your scope",
+            note="" if row.visible else naming.NOT_IN_SCOPE,
         )
         nodes[node.key] = node
         build.link(node.key, centre.key, "member", row.membership.get_role_display())

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
-from locus.access import scopes
+from locus.access import naming, scopes
 from locus.access.fields import PersonField, fields_visible_to_many, role_fields
 from locus.access.models import Worker
 from locus.access.policies import is_administrator
@@ -233,9 +233,7 @@ def person_detail(
         elif other.pk in visible:
             rows.append(AssociationRow(assoc, other, True, other.full_name))
         else:
-            rows.append(
-                AssociationRow(assoc, other, False, f"{other.initials} (not in your scope)")
-            )
+            rows.append(AssociationRow(assoc, other, False, naming.out_of_scope(other.initials)))
     involvements = list(
         person.involvements.select_related(
             "incident__context", "incident__reporting_agency"

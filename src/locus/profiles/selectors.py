@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from locus.access import policies, scopes
+from locus.access import naming, policies, scopes
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids, visible_person_ids_by_right
 from locus.peers.models import Association
@@ -73,11 +73,7 @@ def _rows(viewer: Worker, items: list[ProfileItem]) -> list[ItemRow]:
         row = ItemRow(item, place_visible=item.place_id in places)
         if item.peer is not None:
             row.peer_visible = item.peer_id in peers
-            row.peer_label = (
-                item.peer.full_name
-                if row.peer_visible
-                else f"{item.peer.initials} (not in your scope)"
-            )
+            row.peer_label = naming.person_label(item.peer, visible=row.peer_visible)
         rows.append(row)
     return rows
 
