@@ -49,6 +49,12 @@ REQUEST_RECORD_TYPE = "access.breakglassrequest"
 REQUESTING_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.ANALYST})
 
 
+def in_a_requesting_role(worker: Worker) -> bool:
+    """Whether ``worker``'s role ever breaks glass: a check that costs no query, for pages
+    that would otherwise look for emergency sight nobody in that role can hold."""
+    return worker.role in REQUESTING_ROLES
+
+
 def may_break_glass(worker: Worker) -> bool:
     """Whether ``worker`` may ask for emergency sight at all."""
     if worker.role not in REQUESTING_ROLES or worker.scope == Scope.ALL:

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from locus.access import context_cases as policies
 from locus.access.fields import PersonField, role_fields
-from locus.access.models import Role, Worker
+from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
 from locus.casework.models import (
     FINISHED_ACTION_STATUSES,
@@ -504,13 +504,6 @@ def _case_url(case_id: int, part: str = "") -> str:
     return reverse("context-case", args=[case_id]) + part
 
 
-def _people(viewer: Worker, team: bool) -> Q:
-    """Whose work: the viewer's own, or (for a manager) everyone in their team."""
-    if team and viewer.team_id is not None:
-        return Q(team_id=viewer.team_id)
-    return Q(pk=viewer.pk)
-
-
 WHAT_NEXT = {
     AssessmentStatus.NOT_STARTED: "Start the assessment",
     AssessmentStatus.IN_PROGRESS: "Complete the assessment",
@@ -546,8 +539,7 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
 
     One query per kind of work, whatever the number of cases.
     """
-    team = team and viewer.role == Role.MANAGER
-    workers = Worker.objects.filter(_people(viewer, team)).values("id")
+    workers = Worker.objects.filter(policies.whose_work(viewer, team=team)).values("id")
     items: list[WorkItem] = []
     if policies.can_screen(viewer):
         items += [
@@ -599,7 +591,7 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
         for a in actions
     ]
     items += _panel_work(workers)
-    if viewer.role == Role.MANAGER:
+    if policies.can_be_asked_to_sign_off(viewer):
         items += _approvals_waiting(viewer)
     return sorted(items, key=lambda i: (i.due_on is None, i.due_on or dt.date.max, i.subject))
 

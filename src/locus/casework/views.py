@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +22,8 @@ from locus.access import context_cases as policies
 from locus.access import scopes
 from locus.access.fields import PersonField, role_fields
 from locus.access.lookups import access_context
-from locus.access.models import Agency, Role, Worker
+from locus.access.models import Agency, Worker
+from locus.access.policies import manages_a_team
 from locus.access.selectors import visible_person_ids
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
@@ -78,16 +79,6 @@ from locus.people.models import Allocation, LegalStatusEpisode, Person, PersonKi
 from locus.places.models import Context, ContextKind
 from locus.profiles.models import ProfileItem
 from locus.profiles.selectors import build_on_for
-
-
-def _casework_workers() -> QuerySet[Worker]:
-    return (
-        Worker.objects.filter(
-            is_active=True, team__isnull=False, role__in=(Role.PRACTITIONER, Role.MANAGER)
-        )
-        .select_related("team__agency")
-        .order_by("team__agency__name", "last_name", "first_name", "id")
-    )
 
 
 def signs_off(subject: str) -> Callable[[Worker, ContextCase], bool]:
@@ -292,14 +283,14 @@ def referral_page(request: AuthedRequest, referral_id: int) -> HttpResponse:
     detail = selectors.referral_detail(viewer=viewer, referral=referral)
     form = None
     if referral.status == ReferralStatus.NEW and policies.can_screen(viewer):
-        leads = [w for w in _casework_workers() if policies.can_screen(w)]
+        leads = [w for w in policies.casework_workers() if policies.can_screen(w)]
         form = ScreenForm(
             posted(request),
             initial={"context": str(referral.context_id or "")},
             levels=list(ThresholdLevel.objects.filter(active=True)),
             contexts=detail.contexts,
             leads=leads,
-            managers=[w for w in leads if w.role == Role.MANAGER],
+            managers=[w for w in leads if policies.can_be_asked_to_sign_off(w)],
         )
 
         def step() -> None:
@@ -446,7 +437,7 @@ def assessment_page(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 def _team_workers(case: ContextCase) -> list[Worker]:
     """Who may assess: the case's lead and the practitioners and managers of its team."""
-    workers = _casework_workers().filter(Q(team_id=case.team_id) | Q(pk=case.lead_id))
+    workers = policies.casework_workers().filter(Q(team_id=case.team_id) | Q(pk=case.lead_id))
     return [w for w in workers if policies.can_work_case(w, case)]
 
 
@@ -553,7 +544,7 @@ def conference_page(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 
 def conference_schedule(request: AuthedRequest, case_id: int) -> HttpResponse:
-    chairs = list(_casework_workers())
+    chairs = list(policies.casework_workers())
 
     def make(case: ContextCase) -> ConferenceScheduleForm:
         conference = _conference_of(case)
@@ -596,7 +587,7 @@ def _conference_workers(case: ContextCase, conference: ContextConference) -> lis
     q |= Q(pk__in=PlanAction.objects.filter(plan__case=case).values("owner_id"))
     if case.context.responsible_agency_id:
         q |= Q(team__agency_id=case.context.responsible_agency_id)
-    return list(_casework_workers().filter(q).distinct())
+    return list(policies.casework_workers().filter(q).distinct())
 
 
 def conference_record(request: AuthedRequest, case_id: int) -> HttpResponse:
@@ -704,7 +695,7 @@ def action_add(request: AuthedRequest, case_id: int) -> HttpResponse:
             posted(request),
             goals=list(plan.goals.filter(status=GoalStatus.OPEN)),
             agencies=list(Agency.objects.order_by("name")),
-            owners=_casework_workers(),
+            owners=policies.casework_workers(),
             strengths=build_on_for(request.user, affected),
         )
 
@@ -1099,7 +1090,7 @@ def sign_off_reassign(request: AuthedRequest, case_id: int, request_id: int) -> 
 
 def my_work(request: AuthedRequest) -> HttpResponse:
     viewer = request.user
-    team = request.GET.get("who") == "team" and viewer.role == Role.MANAGER
+    team = request.GET.get("who") == "team" and manages_a_team(viewer)
     items = selectors.my_work(viewer=viewer, team=team)
     record_access(
         actor=viewer,
@@ -1114,6 +1105,6 @@ def my_work(request: AuthedRequest) -> HttpResponse:
             "overdue": [i for i in items if i.overdue],
             "due": [i for i in items if not i.overdue],
             "team": team,
-            "is_manager": viewer.role == Role.MANAGER,
+            "is_manager": manages_a_team(viewer),
         },
     )
