@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from locus.access import meetings as policies
@@ -33,6 +34,7 @@ from locus.cocase.models import (
     MeetingStatus,
     ShareAgreement,
 )
+from locus.common.ids import parse_id
 from locus.incidents.models import Involvement
 from locus.linked.selectors import linked_together
 from locus.peers.models import Association, GroupMembership, Nature
@@ -622,3 +624,50 @@ def attended_ids(meeting: Meeting) -> set[int]:
     return set(
         meeting.invitees.filter(attendance=Attendance.ATTENDED).values_list("worker_id", flat=True)
     )
+
+
+# --- What the meeting pages read -------------------------------------------------------------
+# The meeting passed in was opened through ``access_meeting``: what hangs off it is the
+# viewer's to read.
+
+
+def invitees_of(meeting: Meeting) -> list[Invitee]:
+    return list(
+        meeting.invitees.select_related("worker__team__agency").order_by(
+            "worker__last_name", "worker__first_name", "id"
+        )
+    )
+
+
+def attended_workers(meeting: Meeting) -> list[Worker]:
+    """The workers who attended: whom an intervention may be given to."""
+    return [
+        i.worker
+        for i in meeting.invitees.filter(attendance=Attendance.ATTENDED)
+        .select_related("worker__team__agency")
+        .order_by("worker__last_name", "worker__first_name")
+    ]
+
+
+def meeting_child(meeting: Meeting, person_id: object) -> MeetingChild:
+    """One of the meeting's children; 404 for anyone else."""
+    link: MeetingChild = get_object_or_404(
+        meeting.children.select_related("person"), person_id=parse_id(person_id)
+    )
+    link.meeting = meeting
+    return link
+
+
+def agreement_by(link: MeetingChild, worker: Worker) -> ShareAgreement | None:
+    """What ``worker`` agreed to share about the meeting's child, if they agreed."""
+    return link.agreements.filter(agreed_by=worker).first()
+
+
+def intervention_of(meeting: Meeting, intervention_id: int) -> Intervention:
+    """One of the meeting's interventions; 404 for any other."""
+    intervention: Intervention = get_object_or_404(
+        meeting.interventions.select_related("owner__team", "person", "group"),
+        pk=intervention_id,
+    )
+    intervention.meeting = meeting
+    return intervention

@@ -76,6 +76,21 @@ def caseload_for(*, viewer: Worker) -> QuerySet[Person]:
     )
 
 
+def allocated_ids(worker: Worker) -> list[int]:
+    """The ids of the people allocated to ``worker`` now: whom a form offers them first."""
+    return list(
+        Allocation.objects.filter(worker=worker, end__isnull=True).values_list(
+            "person_id", flat=True
+        )
+    )
+
+
+def people_chosen(ids: Iterable[object]) -> list[Person]:
+    """The people a form's choices named (it offered only those the viewer may choose); the
+    service writing about them refuses any the actor may not name."""
+    return list(Person.objects.filter(id__in=[int(str(i)) for i in ids]))
+
+
 def current_holders(person: Person) -> list[Allocation]:
     """Who holds the person's case now, with their team and agency: the contacts."""
     return list(

@@ -8,7 +8,7 @@ profile.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -127,6 +127,12 @@ class BuildOn:
         words = f"“{self.text}”" if self.own_words else self.text
         who = f" ({self.peer_label})" if self.peer_label else ""
         return f"{KIND_SINGULAR[ProfileKind(self.kind)].capitalize()}: {words}{who}"
+
+
+def profile_items(ids: Sequence[int]) -> list[ProfileItem]:
+    """The profile items chosen from a "build on" picker (:func:`build_on_for` offered only
+    those the viewer may see)."""
+    return list(ProfileItem.objects.filter(pk__in=ids)) if ids else []
 
 
 def build_on_for(viewer: Worker, people: Iterable[Person]) -> list[BuildOn]:
