@@ -63,7 +63,7 @@ from locus.panels.models import PanelAction, PanelMeeting, PanelStatus
 from locus.peers.models import GroupMembership
 from locus.people.models import Allocation, LegalStatusEpisode, Person, PersonKind
 from locus.people.selectors import allocated_ids
-from locus.places.models import Context
+from locus.places.models import Context, ContextKind
 from locus.profiles.models import ProfileItem
 from locus.profiles.selectors import build_on_labels
 
@@ -844,3 +844,14 @@ def open_sign_off_of(case: ContextCase, request_id: int) -> SignOffRequest:
     )
     asked.case = case
     return asked
+
+
+def referral_contexts(viewer: Worker, chosen: Context | None) -> list[Context]:
+    """Contexts a referrer may name: those they see, homes only when chosen from the home's
+    page (a list of every visible address is not what a referral form is for)."""
+    contexts = list(
+        scopes.contexts_visible_to(viewer).exclude(kind=ContextKind.HOME).order_by("name", "id")
+    )
+    if chosen is not None and chosen not in contexts:
+        contexts.insert(0, chosen)
+    return contexts

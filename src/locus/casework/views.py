@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from locus.access import context_cases as policies
-from locus.access import scopes
 from locus.access.lookups import access_context
 from locus.access.models import Worker
 from locus.access.policies import manages_a_team
@@ -63,7 +62,6 @@ from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
 from locus.people.selectors import people_chosen
-from locus.places.models import Context, ContextKind
 from locus.profiles.selectors import build_on_for, profile_items
 
 
@@ -172,17 +170,6 @@ def referrals_list(request: AuthedRequest) -> HttpResponse:
 # --- Referrals -------------------------------------------------------------------------------
 
 
-def _referral_contexts(viewer: Worker, chosen: Context | None) -> list[Context]:
-    """Contexts a referrer may name: those they see, homes only when chosen from the home's
-    page (a list of every visible address is not what a referral form is for)."""
-    contexts = list(
-        scopes.contexts_visible_to(viewer).exclude(kind=ContextKind.HOME).order_by("name", "id")
-    )
-    if chosen is not None and chosen not in contexts:
-        contexts.insert(0, chosen)
-    return contexts
-
-
 def referral_new(request: AuthedRequest) -> HttpResponse:
     viewer = request.user
     permitted(policies.can_refer, viewer)
@@ -203,7 +190,7 @@ def referral_new(request: AuthedRequest) -> HttpResponse:
     form = ReferralForm(
         posted(request),
         initial=initial,
-        contexts=_referral_contexts(viewer, chosen),
+        contexts=selectors.referral_contexts(viewer, chosen),
         children=children,
         agencies=agencies,
     )

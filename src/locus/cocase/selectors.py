@@ -631,6 +631,10 @@ def attended_ids(meeting: Meeting) -> set[int]:
 # viewer's to read.
 
 
+def invited_ids(meeting: Meeting) -> set[int]:
+    return set(meeting.invitees.values_list("worker_id", flat=True))
+
+
 def invitees_of(meeting: Meeting) -> list[Invitee]:
     return list(
         meeting.invitees.select_related("worker__team__agency").order_by(

@@ -245,7 +245,7 @@ def meeting_schedule(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 
 
 def _uninvited(meeting: Meeting) -> list[Worker]:
-    invited = set(meeting.invitees.values_list("worker_id", flat=True))
+    invited = selectors.invited_ids(meeting)
     return [w for w in selectors.invitable_workers() if w.pk not in invited]
 
 

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from locus.access import naming, scopes
 from locus.access.fields import PersonField, fields_visible_to_many, role_fields
 from locus.access.models import Worker
 from locus.access.policies import is_administrator
 from locus.access.selectors import visible_person_ids
+from locus.common.ids import parse_id
 from locus.common.services import today
 from locus.incidents.models import Involvement
 from locus.peers.models import Association, GroupMembership
@@ -345,6 +347,14 @@ def identifier_queries_for(*, viewer: Worker, open_only: bool = True) -> QuerySe
     if not is_administrator(viewer):
         qs = qs.filter(routed_to=viewer)
     return qs.filter(closed_at__isnull=True) if open_only else qs
+
+
+def identifier_query_for(*, viewer: Worker, query_id: object) -> IdentifierQuery:
+    """One identifier query the viewer answers (open or closed), or 404."""
+    query: IdentifierQuery = get_object_or_404(
+        identifier_queries_for(viewer=viewer, open_only=False), pk=parse_id(query_id)
+    )
+    return query
 
 
 def identifier_query_rows(
