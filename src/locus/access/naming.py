@@ -1,6 +1,10 @@
-"""The Level 1 naming rule on a child's peer map (DOMAIN rule 3).
+"""How a person is named to a viewer: the Level 1 naming rule on a child's peer map
+(DOMAIN rule 3), and the one way of showing someone the viewer may not see.
 
-A rule about who sees which names, so it lives with the other sight rules.
+Rules about who sees which names, so they live with the other sight rules. Every page
+that shows a person the viewer may not see asks :func:`person_label` (or, for a
+template, the ``not_in_scope`` tag), and every page that says who holds a case asks
+:func:`holder_text`, so the wording cannot drift from page to page.
 """
 
 from __future__ import annotations
@@ -9,9 +13,43 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from locus.access.models import Worker
+from locus.access.models import Team, Worker
 from locus.peers.models import PeerMapPurpose
 from locus.people.models import Allocation, Person
+
+NOT_IN_SCOPE = "not in your scope"
+"""The one wording for a person the viewer may not see (beside their initials)."""
+
+UNALLOCATED = "not allocated to a worker"
+"""Who holds a case nobody holds."""
+
+
+def out_of_scope(initials: str) -> str:
+    """A person the viewer may not see: their initials and why there is no name, never the name."""
+    return f"{initials} ({NOT_IN_SCOPE})"
+
+
+def person_label(person: Person, *, visible: bool) -> str:
+    """A person as ``visible`` allows: the full name, or :func:`out_of_scope`."""
+    return person.full_name if visible else out_of_scope(person.initials)
+
+
+def holder_text(worker: Worker | None, team: Team | None = None) -> str:
+    """Who holds a case, as "Sam Okafor, Team A, Children's Social Care"; "" for nobody.
+
+    This is what a viewer who may not see a child is told instead of the child's name, so
+    they know whom to ask: the worker and their team (the allocation's team when given,
+    else the worker's own), never the child.
+    """
+    if worker is None:
+        return ""
+    team = team or worker.team
+    return f"{worker}, {team.name}, {team.agency.name}" if team is not None else str(worker)
+
+
+def held_by(worker: Worker | None, team: Team | None = None) -> str:
+    """:func:`holder_text`, saying so when nobody holds the case."""
+    return holder_text(worker, team) or UNALLOCATED
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from locus.access import context_cases as policies
 from locus.access import policies as access_policies
-from locus.access.models import Agency, Role, Worker
+from locus.access.models import Agency, Worker
 from locus.access.selectors import visible_person_ids
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
@@ -131,14 +131,6 @@ def _approve(actor: Worker, case: ContextCase, subject: str, outcome: str, note:
 def _move_case(actor: Worker, case: ContextCase, move: str, **fields: Any) -> ContextCase:
     status = CASE_MACHINE.after(case.status, move)
     return save_changes(actor=actor, obj=case, fields={"status": status, **fields})
-
-
-def _is_casework_worker(worker: Worker) -> bool:
-    return (
-        worker.is_active
-        and worker.team_id is not None
-        and worker.role in (Role.PRACTITIONER, Role.MANAGER)
-    )
 
 
 # --- Referrals ------------------------------------------------------------------------------
@@ -334,7 +326,7 @@ def referral_screen(
             if open_case is None:
                 problems.check(
                     lead is not None
-                    and _is_casework_worker(lead)
+                    and policies.is_casework_worker(lead)
                     and lead.team is not None
                     and policies.can_screen(lead),
                     "lead",
@@ -550,7 +542,7 @@ def assessment_start(
     assessor = assessor or case.lead
     problems = Problems()
     problems.check(
-        _is_casework_worker(assessor) and policies.can_work_case(assessor, case),
+        policies.is_casework_worker(assessor) and policies.can_work_case(assessor, case),
         "assessor",
         "Choose the assessor: an active practitioner or manager of the case's team",
     )
@@ -767,7 +759,7 @@ def conference_schedule(
         problems.add("when", "The conference must be within a year of today")
     location = _short(problems, "location", location, "The place")
     problems.check(bool(location), "location", "Enter where the conference is held")
-    if chair is None or not _is_casework_worker(chair):
+    if chair is None or not policies.is_casework_worker(chair):
         problems.add("chair", "Choose the chair: an active practitioner or manager")
     else:
         problems.check(

@@ -9,11 +9,12 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from locus.access import naming
 from locus.access.fields import PersonField
 from locus.access.forum import ALWAYS_SHARED, DEFAULT_SHARED_FIELDS
 from locus.access.models import Agency, Worker
 from locus.cocase.models import Intervention, InterventionStatus, Invitee, LawfulBasis
-from locus.cocase.selectors import Candidate, ChildRow, holder_text
+from locus.cocase.selectors import Candidate, ChildRow
 from locus.cocase.services import NEXT_STATUSES, RECORDED_ATTENDANCE
 from locus.common.forms import GovukForm
 from locus.common.ids import as_id
@@ -133,7 +134,8 @@ class ProposeForm(CocaseForm):
     def holders(self) -> list[tuple[ChildRow, list[str]]]:
         """Each offered child with the workers who will be invited because they hold the case."""
         return [
-            (c.row, [holder_text(a.worker, a.team) for a in c.holders]) for c in self.candidates
+            (c.row, [naming.holder_text(a.worker, a.team) for a in c.holders])
+            for c in self.candidates
         ]
 
     def chosen_group(self) -> Context | None:
@@ -206,7 +208,7 @@ class MinutesForm(CocaseForm):
         for invitee in self.invitees:
             w = invitee.worker
             attendance_fields[f"attendance_{w.pk}"] = forms.ChoiceField(
-                label=holder_text(w),
+                label=naming.holder_text(w),
                 choices=choices,
                 widget=forms.RadioSelect,
                 error_messages=_required(f"Say whether {w} attended"),

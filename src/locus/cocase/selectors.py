@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from locus.access import meetings as policies
-from locus.access import scopes
+from locus.access import naming, scopes
 from locus.access.fields import PersonField
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
@@ -33,6 +34,7 @@ from locus.cocase.models import (
     MeetingStatus,
     ShareAgreement,
 )
+from locus.common.ids import parse_id
 from locus.incidents.models import Involvement
 from locus.linked.selectors import linked_together
 from locus.peers.models import Association, GroupMembership, Nature
@@ -40,16 +42,6 @@ from locus.people.models import Allocation, Person
 from locus.places.models import Context
 
 # --- Children, named or described by who holds them -----------------------------------------
-
-
-def holder_text(worker: Worker | None, team: Any = None) -> str:
-    """Who holds a case, as "Sam Okafor, Team A, Children's Social Care" (or nobody)."""
-    if worker is None:
-        return "not allocated to a worker"
-    team = team or worker.team
-    if team is None:
-        return str(worker)
-    return f"{worker}, {team.name}, {team.agency.name}"
 
 
 @dataclass
@@ -68,7 +60,7 @@ class ChildRow:
 
 
 def _child_row(person: Person, visible: bool, holder: Worker | None, team: Any) -> ChildRow:
-    held_by = holder_text(holder, team)
+    held_by = naming.held_by(holder, team)
     if visible:
         return ChildRow(person.pk, True, person.full_name, held_by)
     return ChildRow(person.pk, False, f"Child held by {held_by}", held_by)
@@ -536,9 +528,9 @@ def map_view(
         elif pid in visible:
             label = people[pid].full_name
         elif raw.get("concerned") and pid in holders:
-            label = f"Child held by {holder_text(*holders[pid])}"
+            label = f"Child held by {naming.held_by(*holders[pid])}"
         else:
-            label = f"{raw.get('initials', '')} (not in your scope)"
+            label = naming.out_of_scope(raw.get("initials", ""))
         nodes[raw["id"]] = MapNode(
             key=raw["id"],
             label=label,
@@ -623,3 +615,54 @@ def attended_ids(meeting: Meeting) -> set[int]:
     return set(
         meeting.invitees.filter(attendance=Attendance.ATTENDED).values_list("worker_id", flat=True)
     )
+
+
+# --- What the meeting pages read -------------------------------------------------------------
+# The meeting passed in was opened through ``access_meeting``: what hangs off it is the
+# viewer's to read.
+
+
+def invited_ids(meeting: Meeting) -> set[int]:
+    return set(meeting.invitees.values_list("worker_id", flat=True))
+
+
+def invitees_of(meeting: Meeting) -> list[Invitee]:
+    return list(
+        meeting.invitees.select_related("worker__team__agency").order_by(
+            "worker__last_name", "worker__first_name", "id"
+        )
+    )
+
+
+def attended_workers(meeting: Meeting) -> list[Worker]:
+    """The workers who attended: whom an intervention may be given to."""
+    return [
+        i.worker
+        for i in meeting.invitees.filter(attendance=Attendance.ATTENDED)
+        .select_related("worker__team__agency")
+        .order_by("worker__last_name", "worker__first_name")
+    ]
+
+
+def meeting_child(meeting: Meeting, person_id: object) -> MeetingChild:
+    """One of the meeting's children; 404 for anyone else."""
+    link: MeetingChild = get_object_or_404(
+        meeting.children.select_related("person"), person_id=parse_id(person_id)
+    )
+    link.meeting = meeting
+    return link
+
+
+def agreement_by(link: MeetingChild, worker: Worker) -> ShareAgreement | None:
+    """What ``worker`` agreed to share about the meeting's child, if they agreed."""
+    return link.agreements.filter(agreed_by=worker).first()
+
+
+def intervention_of(meeting: Meeting, intervention_id: int) -> Intervention:
+    """One of the meeting's interventions; 404 for any other."""
+    intervention: Intervention = get_object_or_404(
+        meeting.interventions.select_related("owner__team", "person", "group"),
+        pk=intervention_id,
+    )
+    intervention.meeting = meeting
+    return intervention

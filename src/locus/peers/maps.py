@@ -15,7 +15,7 @@ from django.urls import reverse
 from locus.access import scopes
 from locus.access.fields import PersonField, fields_visible_to_many
 from locus.access.models import Worker
-from locus.access.naming import Naming, naming_for
+from locus.access.naming import NOT_IN_SCOPE, Naming, naming_for
 from locus.access.selectors import visible_person_ids, visible_person_ids_by_right
 from locus.common.services import today
 from locus.peers.models import Association, GroupMembership, Nature
@@ -55,7 +55,7 @@ class MapNode:
     named: bool = False
     href: str = ""
     open_to: OpenTo | None = None
-    note: str = ""  # what a screen reader hears besides the label, e.g. "not in your scope"
+    note: str = ""  # what a screen reader hears besides the label, e.g. NOT_IN_SCOPE
     shape: str = ""  # an extra class for drawing, e.g. the group at the centre of its map
 
     def element(self, node_id: str) -> dict[str, Any]:
@@ -225,7 +225,7 @@ def _person_node(
     if named:
         note = ""
     elif not visible:
-        note = "not in your scope"
+        note = NOT_IN_SCOPE
     else:
         note = "initials: record a purpose to see names"
     return MapNode(
@@ -455,7 +455,7 @@ def group_map(*, viewer: Worker, detail: GroupDetail) -> MapData:
             named=row.visible,
             href=reverse("person", args=[pk]) if row.visible else "",
             open_to=_open_to(pk, row.fields, statuses),
-            note="" if row.visible else "not in your scope",
+            note="" if row.visible else NOT_IN_SCOPE,
         )
         nodes[node.key] = node
         build.link(node.key, centre.key, "member", row.membership.get_role_display())

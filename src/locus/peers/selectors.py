@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Q
 
-from locus.access import policies, scopes
+from locus.access import naming, policies, scopes
 from locus.access.fields import PersonField, fields_visible_to_many
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
@@ -285,7 +285,7 @@ def peer_relationships(*, viewer: Worker, person: Person) -> PeerRelationships:
             fields = shown.get(peer.pk, frozenset())
             label = name_for(peer, fields)
             if peer.pk not in visible:
-                label = f"{label} (not in your scope)"
+                label = naming.out_of_scope(label)
             open_to = _open_to(peer.pk, fields, statuses)
         row = PeerRow(
             association=association,

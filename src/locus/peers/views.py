@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from locus.access import lookups, policies
+from locus.access import lookups, naming, policies
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.selectors import context_cases_for
@@ -207,10 +207,8 @@ def peer_end(request: AuthedRequest, person_id: int, association_id: int) -> Htt
     peer = association.person if association.person_id != person.pk else association.other
     if peer is None:
         peer_label = association.other_label
-    elif policies.can_view_person(request.user, peer):
-        peer_label = peer.full_name
     else:
-        peer_label = f"{peer.initials} (not in your scope)"
+        peer_label = naming.person_label(peer, visible=policies.can_view_person(request.user, peer))
     return _capture_page(
         request,
         person,

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
-from locus.access import scopes
+from locus.access import naming, scopes
 from locus.access.fields import PersonField, fields_visible_to_many, role_fields
 from locus.access.models import Worker
 from locus.access.policies import is_administrator
 from locus.access.selectors import visible_person_ids
+from locus.common.ids import parse_id
 from locus.common.services import today
 from locus.incidents.models import Involvement
 from locus.peers.models import Association, GroupMembership
@@ -87,6 +89,17 @@ def caseload_for(
         .order_by("family_name", "given_name", "id")
     )
     return people.prefetch_related(_open_episodes()) if statuses else people
+
+
+def allocated_ids(worker: Worker) -> list[int]:
+    """The ids of the people allocated to ``worker`` now: whom a form offers them first."""
+    return list(caseload_for(viewer=worker, statuses=False).values_list("id", flat=True))
+
+
+def people_chosen(ids: Iterable[object]) -> list[Person]:
+    """The people a form's choices named (it offered only those the viewer may choose); the
+    service writing about them refuses any the actor may not name."""
+    return list(Person.objects.filter(id__in=[int(str(i)) for i in ids]))
 
 
 def current_holders(person: Person) -> list[Allocation]:
@@ -238,9 +251,7 @@ def person_detail(
         elif other.pk in visible:
             rows.append(AssociationRow(assoc, other, True, other.full_name))
         else:
-            rows.append(
-                AssociationRow(assoc, other, False, f"{other.initials} (not in your scope)")
-            )
+            rows.append(AssociationRow(assoc, other, False, naming.out_of_scope(other.initials)))
     involvements = list(
         person.involvements.select_related(
             "incident__context", "incident__reporting_agency"
@@ -337,6 +348,14 @@ def identifier_queries_for(*, viewer: Worker, open_only: bool = True) -> QuerySe
     if not is_administrator(viewer):
         qs = qs.filter(routed_to=viewer)
     return qs.filter(closed_at__isnull=True) if open_only else qs
+
+
+def identifier_query_for(*, viewer: Worker, query_id: object) -> IdentifierQuery:
+    """One identifier query the viewer answers (open or closed), or 404."""
+    query: IdentifierQuery = get_object_or_404(
+        identifier_queries_for(viewer=viewer, open_only=False), pk=parse_id(query_id)
+    )
+    return query
 
 
 def identifier_query_rows(

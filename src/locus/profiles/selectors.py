@@ -8,10 +8,10 @@ profile.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from locus.access import policies, scopes
+from locus.access import naming, policies, scopes
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids, visible_person_ids_by_right
 from locus.peers.models import Association
@@ -77,11 +77,7 @@ def _rows(viewer: Worker, items: list[ProfileItem]) -> list[ItemRow]:
         row = ItemRow(item, place_visible=item.place_id in places)
         if item.peer is not None:
             row.peer_visible = item.peer_id in peers
-            row.peer_label = (
-                item.peer.full_name
-                if row.peer_visible
-                else f"{item.peer.initials} (not in your scope)"
-            )
+            row.peer_label = naming.person_label(item.peer, visible=row.peer_visible)
         rows.append(row)
     return rows
 
@@ -135,6 +131,12 @@ class BuildOn:
         words = f"“{self.text}”" if self.own_words else self.text
         who = f" ({self.peer_label})" if self.peer_label else ""
         return f"{KIND_SINGULAR[ProfileKind(self.kind)].capitalize()}: {words}{who}"
+
+
+def profile_items(ids: Sequence[int]) -> list[ProfileItem]:
+    """The profile items chosen from a "build on" picker (:func:`build_on_for` offered only
+    those the viewer may see)."""
+    return list(ProfileItem.objects.filter(pk__in=ids)) if ids else []
 
 
 def build_on_for(viewer: Worker, people: Iterable[Person]) -> list[BuildOn]:
