@@ -1,4 +1,4 @@
-"""The Level 1 naming rule on a child's peer map (DOMAIN rule 3).
+"""The Level 1 naming rule on a child's peer map (docs/domain.md#naming).
 
 A rule about who sees which names, so it lives with the other sight rules.
 """
@@ -16,7 +16,7 @@ from locus.people.models import Allocation, Person
 
 @dataclass(frozen=True)
 class Naming:
-    """Whether a child's peer map names peers, for this viewer (DOMAIN rule 3).
+    """Whether a child's peer map names peers, for this viewer (docs/domain.md#naming).
 
     Workers doing Level 1 casework with the child (allocated to them) see peers by
     initials until they record a purpose; everyone else's view follows their scope.
