@@ -139,7 +139,7 @@ def test_the_error_summary_links_to_the_first_radio(world: World) -> None:
         .post(url("meeting-propose") + query, proposal(world, lawful_basis=""))
         .content.decode()
     )
-    assert 'href="#id_lawful_basis_0"' in html and 'id="id_lawful_basis_0"' in html
+    assert 'href="#id_lawful_basis"' in html and 'id="id_lawful_basis"' in html
 
 
 def test_analysts_and_auditors_cannot_open_the_proposal_form(world: World) -> None:

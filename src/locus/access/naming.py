@@ -1,5 +1,5 @@
 """How a person is named to a viewer: the Level 1 naming rule on a child's peer map
-(DOMAIN rule 3), and the one way of showing someone the viewer may not see.
+(docs/domain.md#naming), and the one way of showing someone the viewer may not see.
 
 Rules about who sees which names, so they live with the other sight rules. Every page
 that shows a person the viewer may not see asks :func:`person_label` (or, for a
@@ -54,7 +54,7 @@ def held_by(worker: Worker | None, team: Team | None = None) -> str:
 
 @dataclass(frozen=True)
 class Naming:
-    """Whether a child's peer map names peers, for this viewer (DOMAIN rule 3).
+    """Whether a child's peer map names peers, for this viewer (docs/domain.md#naming).
 
     Workers doing Level 1 casework with the child (allocated to them) see peers by
     initials until they record a purpose; everyone else's view follows their scope.

@@ -15,7 +15,7 @@ co-presence
     ``(incident of a, incident of b, place)``.
 
 Links are evidence for a practitioner to judge. Nothing here scores, ranks or
-orders children by anything but their indices (DOMAIN rule 1): the only
+orders children by anything but their indices (docs/domain.md#no-scores): the only
 numbers are counts of evidence.
 
 :func:`find_links` answers for a few children (a caseload) by walking only

@@ -3,7 +3,7 @@
 Child protection asks whether parents can keep a child safe and runs a fixed
 process: referral, assessment, conference, plan, reviews. Contextual
 Safeguarding runs the same process on a *context* and asks about the
-context's **capacity to safeguard** (DOMAIN.md). The records here follow it:
+context's **capacity to safeguard** (docs/domain.md). The records here follow it:
 
 ``Referral`` (screened against the configurable ``ThresholdLevel``) ->
 ``ContextCase`` -> ``ContextAssessment`` (a triangle from an

@@ -22,7 +22,6 @@ from locus.places.models import Context
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M"]
-CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 
 
 def date_field(label: str, *, required: bool = True, hint: str = "") -> forms.DateField:
@@ -57,17 +56,7 @@ def set_choices(form: forms.Form, name: str, choices: list[Any]) -> None:
 
 
 class CocaseForm(GovukForm):
-    """GOV.UK form whose error summary links reach radios and checkboxes too."""
-
-    def error_links(self) -> list[tuple[str, str]]:
-        links = [("", str(e)) for e in self.non_field_errors()]
-        for name, field in self.fields.items():
-            bound = self[name]
-            anchor = bound.auto_id or ""
-            if isinstance(field.widget, CHOICE_WIDGETS):
-                anchor += "_0"  # the first option: the summary link must land on an input
-            links.extend((anchor, str(e)) for e in bound.errors)
-        return links
+    """The meeting forms' base: GOV.UK styling, rendered with the kit in templates/common/forms/."""
 
 
 def _required(message: str) -> dict[str, str]:

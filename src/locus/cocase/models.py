@@ -2,12 +2,12 @@
 
 Workers who find that their separate cases are one group of young people meet,
 map the group together and share out complementary work. A meeting is a
-sharing between agencies (DOMAIN rule 5), so it carries its lawful basis.
+sharing between agencies (docs/domain.md#lawful-basis), so it carries its lawful basis.
 
 What a meeting shares about a child is what that child's case holder (or the
 holder's manager) agreed to bring to it (:class:`ShareAgreement`), and only with
 workers who confirmed their own attendance, at a meeting the agreeing worker
-confirmed attending too (the forum share in ``access/scopes.py``, DOMAIN rule 4).
+confirmed attending too (the forum share in ``access/scopes.py``; docs/access.md).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ language and applies need to know. A worker who may not see the other child lear
 linked case exists, which agency and team hold it and how to reach its worker: never the child's
 name, and never evidence that is only about that child (their own dates, their own incidents).
 
-Nothing here scores or ranks a child (DOMAIN rule 1). Links are listed by child and by the
+Nothing here scores or ranks a child (docs/domain.md). Links are listed by child and by the
 agency holding the other case; clusters by size. The counts are evidence to judge, not a measure.
 """
 

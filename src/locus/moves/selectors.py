@@ -2,7 +2,7 @@
 
 The displacement view sets the child's incidents in a window before the move
 beside the same window after it, with the child's role in each (harmed and
-harming are counted apart, never merged: DOMAIN rule 7) and where it happened:
+harming are counted apart, never merged: docs/domain.md#victims-and-harmers) and where it happened:
 at the old school, at the new school, or elsewhere. Incidents the viewer may not
 see are counted, never shown (today sight of a child gives sight of the incidents
 they were in, ``access/scopes.py``; the page holds if that narrows). Nothing here

@@ -3,7 +3,7 @@
 A multi-agency child exploitation (MACE) panel and a contextual harmful sexual
 behaviour (HSB) meeting take lists: young people harmed, young people who
 harmed, persons of concern, and locations. The first two are **never
-conflated** (DOMAIN rule 7): they are separate kinds of agenda item, and a
+conflated** (docs/domain.md#victims-and-harmers): they are separate kinds of agenda item, and a
 young person who was both harmed and harming is on both lists as two items. A
 person of concern is *associated* with the young people or places, with the
 source of that information; association is not membership of anything (rule 2).
@@ -174,7 +174,7 @@ class PanelAttendee(models.Model):
 
 
 class ItemKind(models.TextChoices):
-    # Separate kinds, never one "young person" kind with a flag: DOMAIN rule 7.
+    # Separate kinds, never one "young person" kind with a flag: victims and harmers stay apart.
     HARMED = "harmed", "Young person harmed"
     HARMING = "harming", "Young person who harmed"
     PERSON_OF_CONCERN = "person_of_concern", "Person of concern"

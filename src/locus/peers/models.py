@@ -174,7 +174,7 @@ class GroupMembership(Provenance):
 
 
 class MapPurpose(models.TextChoices):
-    """Why a Level 1 worker needs peers' names on a child's peer map (DOMAIN rule 3)."""
+    """Why a Level 1 worker needs peers' names on a child's peer map (docs/domain.md#naming)."""
 
     SAFETY_PLANNING = "safety_planning", "Safety planning"
     LINKED_CASE = "linked_case", "Coordinating a linked case already open"

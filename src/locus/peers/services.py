@@ -427,7 +427,7 @@ def association_revise(
 def peer_map_purpose_record(
     *, actor: Worker, person: Person, purpose: str, reason: str
 ) -> PeerMapPurpose:
-    """Record why a worker needs peers' names on a child's peer map (DOMAIN rule 3).
+    """Record why a worker needs peers' names on a child's peer map (docs/domain.md#naming).
 
     Names then show on that child's map, for that worker, for ``PURPOSE_LASTS``.
     The purpose is audited here and again on every read of the map it opens.
