@@ -22,7 +22,6 @@ from locus.access.fields import PersonField, role_fields
 from locus.access.models import Role, Worker
 from locus.access.selectors import visible_person_ids
 from locus.casework.models import (
-    FINISHED_ACTION_STATUSES,
     OPEN_CASE_STATUSES,
     Approval,
     ApprovalSubject,
@@ -49,6 +48,7 @@ from locus.casework.models import (
     ThresholdRevision,
 )
 from locus.common.services import today
+from locus.forums.models import FINISHED_ACTION_STATUSES
 from locus.incidents.models import Involvement
 from locus.panels.models import PanelAction, PanelMeeting, PanelStatus
 from locus.peers.models import GroupMembership
@@ -626,7 +626,7 @@ def _panel_work(workers: QuerySet[Any]) -> list[WorkItem]:
             f"Panel action: {a.description[:80]}",
             a.meeting.title,
             reverse("panel", args=[a.meeting_id]),
-            a.due,
+            a.due_on,
             str(a.owner),
         )
         for a in actions

@@ -32,12 +32,13 @@ from locus.cocase.forms import (
     ScheduleForm,
     ShareForm,
 )
-from locus.cocase.models import Attendance, Intervention, Meeting, MeetingChild, MeetingStatus
+from locus.cocase.models import Intervention, Meeting, MeetingChild, MeetingStatus
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_id, parse_ids
 from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
+from locus.forums.models import Attendance
 from locus.people.models import Allocation, Person
 from locus.places.models import Context
 
@@ -498,7 +499,7 @@ def intervention_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             meeting=meeting,
             owner=next(w for w in owners if str(w.pk) == data["owner"]),
             description=data["description"],
-            due=data.get("due"),
+            due_on=data.get("due_on"),
             person=person,
             group=meeting.group if form.for_group() else None,
             agency=next((a for a in agencies if str(a.pk) == data.get("agency")), None),
@@ -536,7 +537,7 @@ def intervention_update(
             intervention=intervention,
             status=data["status"],
             note=data["note"],
-            due=data.get("due"),
+            due_on=data.get("due_on"),
         )
 
     if submitted(request, form, run, "Intervention updated"):

@@ -18,12 +18,8 @@ from locus.access import panel_meetings as policies
 from locus.access import scopes
 from locus.access.models import Team, Worker
 from locus.access.selectors import visible_person_ids
-from locus.casework.models import (
-    FINISHED_ACTION_STATUSES,
-    CaseStatus,
-    ContextPlan,
-    PlanStatus,
-)
+from locus.casework.models import CaseStatus, ContextPlan, PlanStatus
+from locus.forums.models import FINISHED_ACTION_STATUSES
 from locus.panels.models import (
     LISTS,
     AgendaItem,
@@ -217,7 +213,7 @@ def panel_detail(viewer: Worker, meeting: PanelMeeting) -> PanelDetail:
     actions = list(
         meeting.actions.select_related("owner__team__agency", "agency", "plan_action")
         .prefetch_related("builds_on")
-        .order_by("due", "id")
+        .order_by("due_on", "id")
     )
     planned = contexts_with_plans({i.context_id for i in items if i.context_id})
     views = {
