@@ -706,7 +706,9 @@ class PlanAction(forums.Action):
         related_name="context_plan_actions",
         help_text="The agency or partner organisation that delivers it.",
     )
-    owner = models.ForeignKey(
+    # A partner without a Locus account owns an action by name (``owner_name``), so a plan's
+    # owner may be empty where every other forum's is a worker.
+    owner = models.ForeignKey(  # type: ignore[assignment]
         "access.Worker",
         on_delete=models.PROTECT,
         null=True,

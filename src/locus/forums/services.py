@@ -56,8 +56,10 @@ def log_action(
     date to ``status`` and ``due_on``. Without them it is the first step (agreeing the
     action), which comes from nowhere."""
     first = status is None
-    step = history.objects.create(
-        action=action,
+    # Each feature's history declares its own ``action`` key (the abstract model cannot).
+    about: dict[str, Any] = {"action": action}
+    step = history._default_manager.create(
+        **about,
         at=clock.now(),
         by=actor,
         note=note,
@@ -143,7 +145,7 @@ def record_decisions(
     written = []
     for order, text in enumerate(texts, start=1):
         extra = {"order": order} if numbered else {}
-        decision = model.objects.create(
+        decision = model._default_manager.create(
             text=text, recorded_by=actor, recorded_at=now, **extra, **about
         )
         record_change(actor=actor, action=ChangeAction.CREATE, obj=decision)
