@@ -31,41 +31,40 @@ pytestmark = pytest.mark.django_db
 
 @dataclass
 class Forum:
-    """One feature's action, the worker who may update it, its history model and the
-    feature's own update service (a thin wrapper round ``forums.update_action``)."""
+    """One feature's action, the worker who may update it and the feature's own update
+    service (a thin wrapper round ``forums.update_action``)."""
 
     action: Any
     actor: Any
-    history: type[forums_models.ActionUpdate]
     update: Callable[..., Any]
 
 
 def _casework(world: World) -> Forum:
     action = planned_case(world).plan.actions.get()
-    return Forum(
-        action,
-        world.social_worker,
-        PlanActionUpdate,
-        lambda **kw: casework.action_update(action=kw.pop("action"), **kw),
-    )
+    return Forum(action, world.social_worker, _by_keyword(casework.action_update, "action"))
 
 
 def _cocase(world: World) -> Forum:
-    intervention = add_intervention(world, held_meeting(world))
-    return Forum(
-        intervention,
-        world.yjs_worker,
-        InterventionUpdate,
-        lambda **kw: cocase.intervention_update(intervention=kw.pop("action"), **kw),
-    )
+    action = add_intervention(world, held_meeting(world))
+    return Forum(action, world.yjs_worker, _by_keyword(cocase.intervention_update, "intervention"))
 
 
 def _panels(world: World) -> Forum:
     # The harmed young person's item: an action on it stays with the panel (no plan).
     action = act(world, item(held(world), "harmed"))
-    return Forum(action, world.social_worker, ActionProgress, panels.panel_action_update)
+    return Forum(action, world.social_worker, panels.panel_action_update)
 
 
+def _by_keyword(service: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """The feature's service, called with its action as ``action=``."""
+    return lambda *, action, **kw: service(**{name: action}, **kw)
+
+
+HISTORIES = {
+    PlanAction: PlanActionUpdate,
+    Intervention: InterventionUpdate,
+    PanelAction: ActionProgress,
+}
 FORUMS = {"casework": _casework, "cocase": _cocase, "panels": _panels}
 MODELS = (
     PlanAction,
@@ -83,13 +82,10 @@ def forum(request: pytest.FixtureRequest, world: World) -> Forum:
 
 
 def test_the_features_actions_share_the_abstract_models() -> None:
-    for action, history in (
-        (PlanAction, PlanActionUpdate),
-        (Intervention, InterventionUpdate),
-        (PanelAction, ActionProgress),
-    ):
+    for action, history in HISTORIES.items():
         assert issubclass(action, forums_models.Action)
         assert issubclass(history, forums_models.ActionUpdate)
+        assert action.history_model() is history
         assert history._meta.get_field("action").related_model is action
         assert {"due_on", "status", "owner", "agency"} <= {f.name for f in action._meta.fields}
     for decision in (ConferenceDecision, Decision, PanelDecision):
@@ -98,19 +94,12 @@ def test_the_features_actions_share_the_abstract_models() -> None:
 
 def test_an_update_writes_one_history_row_and_audits_both(world: World, forum: Forum) -> None:
     action, later = forum.action, today() + dt.timedelta(days=60)
-    before_due = action.due_on
-    steps = forum.history.objects.filter(action=action).count()
-    forums.update_action(
-        actor=forum.actor,
-        action=action,
-        history=forum.history,
-        status="in_progress",
-        note="First session held",
-        due_on=later,
-    )
+    before_due, history = action.due_on, HISTORIES[type(action)]
+    steps = history.objects.filter(action=action).count()
+    forums.update_action(forum.actor, action, "in_progress", "First session held", later)
     action.refresh_from_db()
     assert (action.status, action.due_on) == ("in_progress", later)
-    rows = forum.history.objects.filter(action=action)
+    rows = history.objects.filter(action=action)
     assert rows.count() == steps + 1
     step = rows.order_by("-at", "-id").first()
     assert step is not None
@@ -128,12 +117,10 @@ def test_an_update_writes_one_history_row_and_audits_both(world: World, forum: F
 def test_the_features_services_delegate_to_the_one_update(
     world: World, forum: Forum, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(forums, "update_action", lambda **kw: calls.append(kw) or kw["action"])
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(forums, "update_action", lambda *args, **kw: calls.append(args))
     forum.update(actor=forum.actor, action=forum.action, status="done", note="Finished")
-    assert len(calls) == 1
-    assert calls[0]["history"] is forum.history
-    assert (calls[0]["status"], calls[0]["note"]) == ("done", "Finished")
+    assert calls == [(forum.actor, forum.action, "done", "Finished", None)]
 
 
 @pytest.mark.parametrize(
@@ -193,13 +180,7 @@ def test_an_update_is_all_or_nothing(
 
     monkeypatch.setattr(forums, "save_changes", broken)
     with nothing_written(*MODELS), pytest.raises(RuntimeError):
-        forums.update_action(
-            actor=forum.actor,
-            action=forum.action,
-            history=forum.history,
-            status="done",
-            note="Finished",
-        )
+        forums.update_action(forum.actor, forum.action, "done", "Finished")
 
 
 def test_decisions_are_recorded_by_whom_and_when_and_audited(world: World) -> None:

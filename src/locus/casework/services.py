@@ -53,7 +53,6 @@ from locus.casework.models import (
     GoalProgress,
     GoalStatus,
     PlanAction,
-    PlanActionUpdate,
     PlanChild,
     PlanGoal,
     PlanReview,
@@ -1012,7 +1011,7 @@ def _new_action(
         obj=action,
         after={**snapshot(action), "builds_on": sorted(s.pk for s in strengths)},
     )
-    forums.log_action(actor, PlanActionUpdate, action, note)
+    forums.log_action(actor, action, note)
     return action
 
 
@@ -1133,14 +1132,9 @@ def action_update(
     _lock(action)
     plan = action.plan
     _edit_plan(actor, plan, adding="updates to its actions")
+    finished = today() if status in FINISHED_ACTION_STATUSES else None
     return forums.update_action(
-        actor=actor,
-        action=action,
-        history=PlanActionUpdate,
-        status=status,
-        note=note,
-        due_on=due_on,
-        also={"completed_on": today() if status in FINISHED_ACTION_STATUSES else None},
+        actor, action, status, note, due_on, also={"completed_on": finished}
     )
 
 

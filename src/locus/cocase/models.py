@@ -327,6 +327,8 @@ class Intervention(forums.Action):
     (a mentor) are followed differently.
     """
 
+    machine = INTERVENTION_MACHINE
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="interventions")
     person = models.ForeignKey(
         "people.Person",

@@ -26,11 +26,9 @@ from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.cocase import selectors
 from locus.cocase.models import (
-    INTERVENTION_MACHINE,
     MEETING_MACHINE,
     Decision,
     Intervention,
-    InterventionUpdate,
     Invitee,
     InviteReason,
     LawfulBasis,
@@ -557,9 +555,7 @@ def intervention_add(
         updated_at=now,
     )
     _create(actor, intervention)
-    forums.log_action(
-        actor, InterventionUpdate, intervention, f"Agreed at the meeting; owned by {owner}"
-    )
+    forums.log_action(actor, intervention, f"Agreed at the meeting; owned by {owner}")
     return intervention
 
 
@@ -579,12 +575,4 @@ def intervention_update(
     permitted(policies.can_update_intervention, actor, intervention)
     intervention.refresh_from_db(from_queryset=Intervention.objects.select_for_update())
     _step(intervention.meeting, "update_intervention")
-    return forums.update_action(
-        actor=actor,
-        action=intervention,
-        history=InterventionUpdate,
-        status=status,
-        note=note,
-        due_on=due_on,
-        machine=INTERVENTION_MACHINE,
-    )
+    return forums.update_action(actor, intervention, status, note, due_on)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import ClassVar
 
 from django.db import models
 
@@ -135,12 +136,25 @@ class Action(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
+    #: The moves its status may make, refused in the feature's words.
+    machine: ClassVar[Machine] = ACTION_MACHINE
+
     class Meta:
         abstract = True
         ordering = ["due_on", "id"]
 
     def __str__(self) -> str:
         return self.description[:60]
+
+    @classmethod
+    def history_model(cls) -> type[ActionUpdate]:
+        """The feature's :class:`ActionUpdate`: the one history whose ``action`` is this model."""
+        [history] = [
+            rel.related_model
+            for rel in cls._meta.related_objects
+            if isinstance(rel.related_model, type) and issubclass(rel.related_model, ActionUpdate)
+        ]
+        return history
 
     @property
     def is_finished(self) -> bool:

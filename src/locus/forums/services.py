@@ -18,9 +18,7 @@ from locus.audit.models import ChangeAction
 from locus.audit.services import record_change
 from locus.common import clock
 from locus.common.services import Problems, save_changes, today
-from locus.forums.machine import Machine
 from locus.forums.models import (
-    ACTION_MACHINE,
     Action,
     ActionStatus,
     ActionUpdate,
@@ -45,20 +43,19 @@ def check_due(problems: Problems, due_on: dt.date | None, field: str = "due_on")
 
 def log_action(
     actor: Worker,
-    history: type[ActionUpdate],
     action: Action,
     note: str,
     *,
     status: str | None = None,
     due_on: dt.date | None = None,
 ) -> ActionUpdate:
-    """Write one step of ``action``'s history, audited: from the action's status and due
-    date to ``status`` and ``due_on``. Without them it is the first step (agreeing the
-    action), which comes from nowhere."""
+    """Write one step of ``action``'s history (its model's ``history_model``), audited:
+    from the action's status and due date to ``status`` and ``due_on``. Without them it
+    is the first step (agreeing the action), which comes from nowhere."""
     first = status is None
     # Each feature's history declares its own ``action`` key (the abstract model cannot).
     about: dict[str, Any] = {"action": action}
-    step = history._default_manager.create(
+    step = action.history_model()._default_manager.create(
         **about,
         at=clock.now(),
         by=actor,
@@ -74,26 +71,24 @@ def log_action(
 
 @transaction.atomic
 def update_action(
-    *,
     actor: Worker,
     action: A,
-    history: type[ActionUpdate],
     status: str,
     note: str,
     due_on: dt.date | None = None,
-    machine: Machine = ACTION_MACHINE,
+    *,
     also: Mapping[str, Any] | None = None,
 ) -> A:
     """Record progress on an action: what happened, its status and its due date (kept
     unless given). Every problem is reported at once, by field, before anything is
-    written; the move is the action machine's (``machine`` words it for the feature).
-    One history row in ``history`` and the action's change are audited together.
+    written; the move is the action machine's, in the feature's words (the model's
+    ``machine``). One history row and the action's change are audited together.
 
     Call it from the feature's service, once the actor's permission and the meeting's
     state are checked and the action's row is locked. ``also``: more fields the
     feature sets with the move (a plan action's ``completed_on``).
     """
-    current = action.status
+    current, machine = action.status, action.machine
     known = status in ActionStatus.values
     # A finished action refuses every move; an unknown status is the form's problem.
     machine.after(current, action_move(current, status) if known else "update")
@@ -108,7 +103,7 @@ def update_action(
     if due_on != action.due_on:
         check_due(problems, due_on)
     problems.raise_if_any()
-    step = log_action(actor, history, action, note, status=status, due_on=due_on)
+    step = log_action(actor, action, note, status=status, due_on=due_on)
     fields = {"status": status, "due_on": due_on, "updated_at": step.at, **(also or {})}
     updated: A = save_changes(actor=actor, obj=action, fields=fields)
     return updated

@@ -40,7 +40,6 @@ from locus.panels.models import (
     PANEL_MACHINE,
     PLAN_SOURCE,
     YOUNG_PERSON_KINDS,
-    ActionProgress,
     AgendaItem,
     ItemKind,
     PanelAction,
@@ -519,7 +518,7 @@ def panel_action_add(
         obj=action,
         after={**snapshot(action), "builds_on": sorted(s.pk for s in strengths)},
     )
-    forums.log_action(actor, ActionProgress, action, f"Agreed; owned by {owner}")
+    forums.log_action(actor, action, f"Agreed; owned by {owner}")
     return action
 
 
@@ -543,14 +542,7 @@ def panel_action_update(
             "This action is on the location's context safeguarding plan: "
             "its progress is recorded on the plan"
         )
-    return forums.update_action(
-        actor=actor,
-        action=action,
-        history=ActionProgress,
-        status=status,
-        note=note,
-        due_on=due_on,
-    )
+    return forums.update_action(actor, action, status, note, due_on)
 
 
 @transaction.atomic
