@@ -21,6 +21,9 @@ class Migration(migrations.Migration):
     dependencies = [("panels", "0002_initial")]
 
     operations = [
+        # The index on (status, due) is dropped before the rename (and made again on
+        # due_on after it), so that the migration also runs backwards.
+        migrations.RemoveIndex("panelaction", "panels_pane_status_e1127b_idx"),
         migrations.RenameField("panelaction", "due", "due_on"),
         migrations.RenameField("actionprogress", "status_to", "status"),
         migrations.RenameField("actionprogress", "due_to", "due_on"),

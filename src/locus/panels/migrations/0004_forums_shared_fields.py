@@ -20,10 +20,6 @@ class Migration(migrations.Migration):
             name='panelaction',
             options={'ordering': ['due_on', 'id']},
         ),
-        migrations.RemoveIndex(
-            model_name='panelaction',
-            name='panels_pane_status_e1127b_idx',
-        ),
         migrations.AlterField(
             model_name='panelaction',
             name='agency',
