@@ -245,7 +245,7 @@ def test_adding_and_updating_an_intervention_through_the_forms(world: World) -> 
         "description": "Sports mentoring",
         "owner": str(world.yjs_worker.pk),
         "agency": "",
-        "due": due,
+        "due_on": due,
         "status": "planned",
     }
     with nothing_written(*MEETING_MODELS):

@@ -49,7 +49,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from locus.access.models import BreakGlass, Role, Scope, Worker
-from locus.cocase.models import Attendance, Invitee, MeetingStatus, ShareAgreement
+from locus.cocase.models import Invitee, MeetingStatus, ShareAgreement
+from locus.forums.models import Attendance
 from locus.incidents.models import Incident, Involvement
 from locus.peers.models import GroupMembership
 from locus.people.models import Allocation, LegalStatusEpisode, Person

@@ -25,7 +25,6 @@ from locus.access.fields import PersonField, role_fields
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
 from locus.casework.models import (
-    FINISHED_ACTION_STATUSES,
     OPEN_CASE_STATUSES,
     Approval,
     ApprovalSubject,
@@ -58,6 +57,7 @@ from locus.casework.models import (
 )
 from locus.common.ids import parse_id, parse_ids
 from locus.common.services import today
+from locus.forums.models import FINISHED_ACTION_STATUSES
 from locus.incidents.models import Involvement
 from locus.panels.models import PanelAction, PanelMeeting, PanelStatus
 from locus.peers.models import GroupMembership
@@ -628,7 +628,7 @@ def _panel_work(workers: QuerySet[Any]) -> list[WorkItem]:
             f"Panel action: {a.description[:80]}",
             a.meeting.title,
             reverse("panel", args=[a.meeting_id]),
-            a.due,
+            a.due_on,
             str(a.owner),
         )
         for a in actions

@@ -13,11 +13,12 @@ from locus.access import naming
 from locus.access.fields import PersonField
 from locus.access.forum import ALWAYS_SHARED, DEFAULT_SHARED_FIELDS
 from locus.access.models import Agency, Worker
-from locus.cocase.models import Intervention, InterventionStatus, Invitee, LawfulBasis
+from locus.cocase.models import INTERVENTION_MACHINE, Intervention, Invitee, LawfulBasis
 from locus.cocase.selectors import Candidate, ChildRow
-from locus.cocase.services import NEXT_STATUSES, RECORDED_ATTENDANCE
+from locus.cocase.services import RECORDED_ATTENDANCE
 from locus.common.forms import GovukForm
 from locus.common.ids import as_id
+from locus.forums.models import ActionStatus, next_action_statuses
 from locus.places.models import Context
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
@@ -285,14 +286,14 @@ class InterventionForm(CocaseForm):
         required=False,
         error_messages={"invalid_choice": "Choose an agency from the list"},
     )
-    due = date_field("Due date")
+    due_on = date_field("Due date")
     status = forms.ChoiceField(
         label="Status",
         choices=[
-            (InterventionStatus.PLANNED.value, InterventionStatus.PLANNED.label),
-            (InterventionStatus.IN_PROGRESS.value, InterventionStatus.IN_PROGRESS.label),
+            (ActionStatus.PLANNED.value, ActionStatus.PLANNED.label),
+            (ActionStatus.IN_PROGRESS.value, ActionStatus.IN_PROGRESS.label),
         ],
-        initial=InterventionStatus.PLANNED.value,
+        initial=ActionStatus.PLANNED.value,
         widget=forms.RadioSelect,
         error_messages=_required("A new intervention is planned or in progress"),
     )
@@ -335,13 +336,13 @@ class InterventionUpdateForm(CocaseForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Say what has happened"},
     )
-    due = date_field("Due date", required=False, hint="Change it only if it has moved.")
+    due_on = date_field("Due date", required=False, hint="Change it only if it has moved.")
 
     def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:
         kwargs.setdefault(
             "initial",
-            {"status": intervention.status, "due": intervention.due},
+            {"status": intervention.status, "due_on": intervention.due_on},
         )
         super().__init__(*args, **kwargs)
-        allowed = NEXT_STATUSES.get(intervention.status, ())
-        set_choices(self, "status", [c for c in InterventionStatus.choices if c[0] in allowed])
+        allowed = next_action_statuses(intervention.status, INTERVENTION_MACHINE)
+        set_choices(self, "status", [c for c in ActionStatus.choices if c[0] in allowed])

@@ -23,8 +23,6 @@ from locus.access.fields import PersonField
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
 from locus.cocase.models import (
-    FINISHED_STATUSES,
-    Attendance,
     Decision,
     Intervention,
     InterventionUpdate,
@@ -35,6 +33,7 @@ from locus.cocase.models import (
     ShareAgreement,
 )
 from locus.common.ids import parse_id
+from locus.forums.models import Attendance
 from locus.incidents.models import Involvement
 from locus.linked.selectors import linked_together
 from locus.peers.models import Association, GroupMembership, Nature
@@ -344,7 +343,7 @@ def meeting_detail(*, viewer: Worker, meeting: Meeting) -> MeetingDetail:
         .prefetch_related(
             Prefetch("updates", queryset=InterventionUpdate.objects.select_related("by"))
         )
-        .order_by("due", "id")
+        .order_by("due_on", "id")
     )
     intervention_rows = []
     for item in interventions:
@@ -379,7 +378,7 @@ def meeting_detail(*, viewer: Worker, meeting: Meeting) -> MeetingDetail:
         can_record_minutes=policies.can_record_minutes(viewer, meeting),
         can_add_intervention=meeting.status == MeetingStatus.HELD
         and policies.can_add_intervention(viewer, meeting),
-        open_interventions=sum(1 for i in interventions if i.status not in FINISHED_STATUSES),
+        open_interventions=sum(1 for i in interventions if not i.is_finished),
         minutes_due=meeting.scheduled_for is not None and meeting.scheduled_for <= timezone.now(),
         can_confirm_attendance=meeting.status == MeetingStatus.HELD
         and policies.can_confirm_attendance(viewer, meeting),
@@ -587,7 +586,7 @@ def interventions_for_person(viewer: Worker, person: Person) -> list[PersonInter
     items = list(
         Intervention.objects.filter(Q(person=person) | Q(group_id__in=groups))
         .select_related("owner__team__agency", "agency", "group", "meeting")
-        .order_by("due", "id")
+        .order_by("due_on", "id")
     )
     meeting_ids = {i.meeting_id for i in items}
     seen = (

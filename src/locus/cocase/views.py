@@ -483,7 +483,7 @@ def intervention_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             meeting=meeting,
             owner=next(w for w in owners if str(w.pk) == data["owner"]),
             description=data["description"],
-            due=data.get("due"),
+            due_on=data.get("due_on"),
             person=person,
             group=meeting.group if form.for_group() else None,
             agency=next((a for a in agencies if str(a.pk) == data.get("agency")), None),
@@ -517,7 +517,7 @@ def intervention_update(
             intervention=intervention,
             status=data["status"],
             note=data["note"],
-            due=data.get("due"),
+            due_on=data.get("due_on"),
         )
 
     if submitted(request, form, run, "Intervention updated"):

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from locus.access import meetings as policies
 from locus.access.models import Worker
-from locus.cocase.models import Attendance, Meeting
+from locus.cocase.models import Meeting
 from locus.cocase.services import (
     attendance_confirm,
     intervention_add,
@@ -39,6 +39,7 @@ from locus.cocase.services import (
     meeting_schedule,
     share_agree,
 )
+from locus.forums.models import Attendance
 from locus.peers.models import GroupMembership
 from locus.people.models import Allocation, Person, PersonKind
 from locus.places.models import Context, ContextKind
@@ -178,7 +179,7 @@ def add_demo_meetings() -> list[Meeting]:
             group=group,
             description="Detached youth work sessions at the group's meeting place, "
             "two evenings a week",
-            due=today + dt.timedelta(days=42),
+            due_on=today + dt.timedelta(days=42),
         ),
         intervention_add(
             actor=proposer,
@@ -186,7 +187,7 @@ def add_demo_meetings() -> list[Meeting]:
             owner=proposer,
             person=own_child,
             description="Direct work on safe and unsafe relationships; safety plan reviewed",
-            due=today + dt.timedelta(days=28),
+            due_on=today + dt.timedelta(days=28),
         ),
     ]
     if len(children) > 1:
@@ -197,7 +198,7 @@ def add_demo_meetings() -> list[Meeting]:
                 owner=other,
                 person=children[-1],
                 description="Mentoring with a sports coach, weekly",
-                due=today + dt.timedelta(days=56),
+                due_on=today + dt.timedelta(days=56),
             )
         )
     intervention_update(

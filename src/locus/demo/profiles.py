@@ -440,7 +440,7 @@ def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]
         item=harming,
         description="Weekly sessions with a youth worker, using his bike-fixing as the way in",
         owner=sw,
-        due=due,
+        due_on=due,
         builds_on=strengths,
     )
     owner = next((w for w in others if w.agency_id == move.to_school.responsible_agency_id), sw)
@@ -449,7 +449,7 @@ def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]
         item=school,
         description="Staff on the corridors at every changeover; review the lockers area",
         owner=owner,
-        due=due + dt.timedelta(days=14),
+        due_on=due + dt.timedelta(days=14),
     )
     story.panels.append(meeting)
 
@@ -563,7 +563,7 @@ def _mace_panel(
             description=f"Joint patrols at {location.context.name} by police and the site's "
             "staff, Friday and Saturday evenings",
             owner=police,
-            due=today() + dt.timedelta(days=21),
+            due_on=today() + dt.timedelta(days=21),
         )
         if action.plan_action_id is None:
             panel_action_update(

@@ -20,12 +20,8 @@ from locus.access import naming, scopes
 from locus.access import panel_meetings as policies
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
-from locus.casework.models import (
-    FINISHED_ACTION_STATUSES,
-    CaseStatus,
-    ContextPlan,
-    PlanStatus,
-)
+from locus.casework.models import CaseStatus, ContextPlan, PlanStatus
+from locus.forums.models import FINISHED_ACTION_STATUSES
 from locus.panels.models import (
     LISTS,
     AgendaItem,
@@ -214,7 +210,7 @@ def panel_detail(viewer: Worker, meeting: PanelMeeting) -> PanelDetail:
     actions = list(
         meeting.actions.select_related("owner__team__agency", "agency", "plan_action")
         .prefetch_related("builds_on")
-        .order_by("due", "id")
+        .order_by("due_on", "id")
     )
     planned = contexts_with_plans({i.context_id for i in items if i.context_id})
     views = {

@@ -341,7 +341,7 @@ def action_update(request: AuthedRequest, meeting_id: int, action_id: int) -> Ht
             action=action,
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
-            due=form.cleaned_data.get("due"),
+            due_on=form.cleaned_data.get("due_on"),
         )
 
     if submitted(request, form, run, "Action updated"):
