@@ -117,6 +117,7 @@ def test_a_person_the_organiser_may_not_see_cannot_be_posted(world: World) -> No
     assert errors_of(response.content.decode()) == ["Choose a person from the list"]
 
 
+@pytest.mark.usefixtures("frozen_clock")  # today() is the same day throughout
 def test_recording_the_meeting_as_held(world: World) -> None:
     meeting = with_agenda(world)
     chair = meeting.attendees.get(worker=world.team_manager)

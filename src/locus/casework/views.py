@@ -56,6 +56,7 @@ from locus.casework.models import (
     ReviewDecision,
     ScreeningDecision,
 )
+from locus.common import clock
 from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
 from locus.common.pages import posted, submitted
@@ -161,7 +162,7 @@ def referrals_list(request: AuthedRequest) -> HttpResponse:
             "status": status,
             "statuses": ReferralStatus.choices,
             "can_refer": policies.can_refer(request.user),
-            "today": timezone.localdate(),
+            "today": clock.today(),
             **paging,
         },
     )
@@ -181,7 +182,7 @@ def referral_new(request: AuthedRequest) -> HttpResponse:
             chosen = None
     asked = request.GET.getlist("person") + request.POST.getlist("children")
     agencies = all_agencies() if policies.can_screen(viewer) else None
-    initial: dict[str, Any] = {"received_on": timezone.localdate()}
+    initial: dict[str, Any] = {"received_on": clock.today()}
     if chosen is not None:
         initial.update(about="context", context=str(chosen.pk))
     if request.GET.getlist("person"):
@@ -768,7 +769,7 @@ def review_record(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = policies.access_case(viewer, case_id)
     permitted(policies.can_work_case, viewer, case)
     review, goals = selectors.review_due(case)
-    form = ReviewForm(posted(request), goals=goals, initial={"held_on": timezone.localdate()})
+    form = ReviewForm(posted(request), goals=goals, initial={"held_on": clock.today()})
 
     def step() -> None:
         data = form.cleaned_data

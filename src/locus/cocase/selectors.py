@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from locus.access import meetings as policies
 from locus.access import naming, scopes
@@ -32,6 +31,7 @@ from locus.cocase.models import (
     MeetingStatus,
     ShareAgreement,
 )
+from locus.common import clock
 from locus.common.ids import parse_id
 from locus.forums.models import Attendance
 from locus.incidents.models import Involvement
@@ -379,7 +379,7 @@ def meeting_detail(*, viewer: Worker, meeting: Meeting) -> MeetingDetail:
         can_add_intervention=meeting.status == MeetingStatus.HELD
         and policies.can_add_intervention(viewer, meeting),
         open_interventions=sum(1 for i in interventions if not i.is_finished),
-        minutes_due=meeting.scheduled_for is not None and meeting.scheduled_for <= timezone.now(),
+        minutes_due=meeting.scheduled_for is not None and meeting.scheduled_for <= clock.now(),
         can_confirm_attendance=meeting.status == MeetingStatus.HELD
         and policies.can_confirm_attendance(viewer, meeting),
     )

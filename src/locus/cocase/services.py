@@ -36,6 +36,7 @@ from locus.cocase.models import (
     MeetingChild,
     ShareAgreement,
 )
+from locus.common import clock
 from locus.common.errors import InvalidTransition
 from locus.common.services import Problems, permitted, require, save_changes
 from locus.forums import services as forums
@@ -156,7 +157,7 @@ def meeting_propose(
         )
     problems.raise_if_any()
 
-    now = timezone.now()
+    now = clock.now()
     meeting = Meeting.objects.create(
         title=title,
         purpose=purpose.strip(),
@@ -224,7 +225,7 @@ def meeting_schedule(
     """Set (or move) the meeting's date, time and place; "online" needs no place."""
     status = _organise_before_held(actor, meeting, "schedule")
     problems = Problems()
-    now = timezone.now()
+    now = clock.now()
     if when is None:
         problems.add("when", "Enter the date and time of the meeting")
     elif timezone.is_naive(when):
@@ -275,7 +276,7 @@ def meeting_record_minutes(
     permitted(policies.can_record_minutes, actor, meeting)
     held = _step(meeting, "record_minutes")
     assert meeting.scheduled_for is not None
-    if meeting.scheduled_for > timezone.now():
+    if meeting.scheduled_for > clock.now():
         raise InvalidTransition(
             f"The meeting is set for {_when(meeting.scheduled_for)}: "
             "record its minutes once it has taken place"
@@ -300,7 +301,7 @@ def meeting_record_minutes(
     items = forums.clean_decisions(problems, decisions, limit=MAX_DECISION)
     problems.raise_if_any()
 
-    now = timezone.now()
+    now = clock.now()
     for invitee in invitees:
         mark = attendance[invitee.worker_id]
         own = invitee.worker_id == actor.pk and mark == Attendance.ATTENDED
@@ -342,7 +343,7 @@ def attendance_confirm(*, actor: Worker, meeting: Meeting) -> Invitee:
         )
     if invitation.confirmed_at is not None:
         raise InvalidTransition("You have already confirmed that you attended")
-    return save_changes(actor=actor, obj=invitation, fields={"confirmed_at": timezone.now()})
+    return save_changes(actor=actor, obj=invitation, fields={"confirmed_at": clock.now()})
 
 
 def _check_shared_fields(problems: Problems, fields: Iterable[str]) -> frozenset[str]:
@@ -392,7 +393,7 @@ def share_agree(
         else "",
         # In the order the record shows them, so the trail reads the same way each time.
         "fields": [f for f in PersonField.values if f in chosen],
-        "agreed_at": timezone.now(),
+        "agreed_at": clock.now(),
     }
     agreement = ShareAgreement.objects.filter(child=link, agreed_by=actor).first()
     if agreement is not None:
@@ -461,7 +462,7 @@ def meeting_close(*, actor: Worker, meeting: Meeting) -> Meeting:
     return save_changes(
         actor=actor,
         obj=meeting,
-        fields={"status": closed, "closed_at": timezone.now()},
+        fields={"status": closed, "closed_at": clock.now()},
     )
 
 
@@ -478,7 +479,7 @@ def meeting_cancel(*, actor: Worker, meeting: Meeting, reason: str) -> Meeting:
         obj=meeting,
         fields={
             "status": cancelled,
-            "cancelled_at": timezone.now(),
+            "cancelled_at": clock.now(),
             "cancel_reason": reason,
         },
     )
@@ -539,7 +540,7 @@ def intervention_add(
     delivering = agency or (owner.team.agency if owner.team is not None else None)
     problems.check(delivering is not None, "agency", "Choose the agency that delivers it")
     problems.raise_if_any()
-    now = timezone.now()
+    now = clock.now()
     assert due_on is not None and delivering is not None
     intervention = Intervention.objects.create(
         meeting=meeting,

@@ -15,7 +15,6 @@ from typing import cast
 
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone
 from django.utils.formats import date_format
 
 from locus.access import panel_meetings as policies
@@ -26,6 +25,7 @@ from locus.audit.services import record_change, snapshot
 from locus.casework import services as casework
 from locus.casework.models import PLAN_MACHINE, CaseStatus, ContextPlan, PlanStatus
 from locus.cocase.models import LawfulBasis
+from locus.common import clock
 from locus.common.errors import InvalidTransition
 from locus.common.models import Confidence, Source
 from locus.common.services import Problems, permitted, save_changes, today
@@ -160,7 +160,7 @@ def panel_create(
         lawful_basis_other=other if lawful_basis == LawfulBasis.OTHER else "",
         review_on=review_on,
         created_by=actor,
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )
     _create(actor, meeting)
     for worker in {actor.pk: actor, chair.pk: chair, **others}.values():
@@ -306,7 +306,7 @@ def agenda_item_add(
         source=source,
         confidence=confidence,
         added_by=actor,
-        added_at=timezone.now(),
+        added_at=clock.now(),
     )
     _create(actor, item)
     return item
@@ -323,7 +323,7 @@ def panel_cancel(*, actor: Worker, meeting: PanelMeeting, reason: str) -> PanelM
         obj=meeting,
         fields={
             "status": PANEL_MACHINE.after(meeting.status, PanelStep.CANCEL),
-            "cancelled_at": timezone.now(),
+            "cancelled_at": clock.now(),
             "cancel_reason": reason,
         },
     )
@@ -373,7 +373,7 @@ def panel_hold(
             "summary": summary,
             "review_on": review_on,
             "held_recorded_by": actor,
-            "held_recorded_at": timezone.now(),
+            "held_recorded_at": clock.now(),
         },
     )
 
@@ -485,7 +485,7 @@ def panel_action_add(
         )
     problems.raise_if_any()
     assert due_on is not None and delivering is not None
-    now = timezone.now()
+    now = clock.now()
     action = PanelAction.objects.create(
         item=item,
         meeting=meeting,
@@ -566,6 +566,6 @@ def panel_close(*, actor: Worker, meeting: PanelMeeting) -> PanelMeeting:
         obj=meeting,
         fields={
             "status": PANEL_MACHINE.after(meeting.status, PanelStep.CLOSE),
-            "closed_at": timezone.now(),
+            "closed_at": clock.now(),
         },
     )

@@ -10,13 +10,13 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from locus.access import policies
 from locus.access.models import Agency, Team, Worker
 from locus.access.services import SYSTEM_USERNAME
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change
+from locus.common import clock
 from locus.common.services import (
     Problems,
     check_known_fields,
@@ -180,7 +180,7 @@ def person_create(
     if home is not None:
         permitted(policies.can_view_context, actor, home)
     validate_person(fields).raise_if_any()
-    person = Person.objects.create(created_at=timezone.now(), recorded_by=actor, **fields)
+    person = Person.objects.create(created_at=clock.now(), recorded_by=actor, **fields)
     record_change(actor=actor, action=ChangeAction.CREATE, obj=person)
     return person
 
@@ -369,7 +369,7 @@ def identifier_query_send(
     assert conflicting is not None
     query = IdentifierQuery.objects.create(
         requested_by=actor,
-        requested_at=timezone.now(),
+        requested_at=clock.now(),
         person=person,
         field=field,
         value=value,
@@ -394,5 +394,5 @@ def identifier_query_close(*, actor: Worker, query: IdentifierQuery, note: str) 
     return save_changes(
         actor=actor,
         obj=query,
-        fields={"closed_at": timezone.now(), "closed_by": actor, "closing_note": note},
+        fields={"closed_at": clock.now(), "closed_by": actor, "closing_note": note},
     )
