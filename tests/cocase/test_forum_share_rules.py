@@ -62,7 +62,7 @@ def sees(world: World, persona: str, child: str) -> bool:
 def errors_on(html: str, field: str) -> str:
     """The error message shown on one form field."""
     found = re.search(
-        rf'for="id_{field}">[^<]*</label>(?:(?!<input).)*?govuk-error-message">(.*?)</p>',
+        rf'for="id_{field}">[^<]*</label>(?:(?!<input).)*?govuk-error-message"[^>]*>(.*?)</p>',
         html,
         re.S,
     )
