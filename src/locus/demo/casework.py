@@ -33,7 +33,6 @@ import datetime as dt
 from typing import Any
 
 from django.db import models, transaction
-from django.utils import timezone
 
 from locus.access import scopes
 from locus.access.models import Worker
@@ -59,6 +58,7 @@ from locus.casework.models import (
 )
 from locus.casework.reference import ensure_reference_data
 from locus.casework.services import AttendeeInput, FindingInput, ProgressInput
+from locus.common import clock
 from locus.common.services import today
 from locus.people.models import Allocation, LegalStatusEpisode, Person, PersonKind
 from locus.places.models import Context
@@ -186,7 +186,7 @@ def _hold_conference(
     services.conference_schedule(
         actor=lead,
         conference=conference,
-        when=timezone.now() - dt.timedelta(days=1),
+        when=clock.now() - dt.timedelta(days=1),
         location="Hackney Service Centre, conference room 2",
         chair=chair,
     )

@@ -10,8 +10,9 @@ Rules it keeps:
 
 * **Deterministic.** Every choice comes from ``random.Random(seed)`` over
   ordered lists (never sets, never database ids), and dates are offsets from
-  today, so one seed and one size give the same borough (names, dates,
-  relations) on every run on the same day.
+  today as ``locus.common.clock`` reads it (``Summary.day``), so one seed and
+  one size give the same borough (names, dates, relations) on every run on the
+  same day, and under a stopped clock whatever the time.
 * **Same rules as the services.** Small things (agencies, teams, workers) go
   through ``locus.access.services``. The bulk rows are checked with the
   services' own validation functions (``validate_person``, ``validate_context``,
@@ -27,6 +28,7 @@ Rules it keeps:
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass
 
@@ -86,6 +88,9 @@ class Summary:
     seconds: float
     counts: dict[str, int]
     seed: int | None = None
+    # The day the borough was made as of (ages and dates count from it, as the clock read
+    # it when the generator started); None when the borough was there already.
+    day: dt.date | None = None
 
     def lines(self) -> list[str]:
         return [f"{label}: {count:,}" for label, count in self.counts.items()]
@@ -96,7 +101,11 @@ def borough_exists() -> bool:
 
 
 def borough_summary(
-    *, created: bool = False, seconds: float = 0.0, seed: int | None = None
+    *,
+    created: bool = False,
+    seconds: float = 0.0,
+    seed: int | None = None,
+    day: dt.date | None = None,
 ) -> Summary:
     people = Person.objects.all()
     contexts = Context.objects.all()
@@ -123,7 +132,7 @@ def borough_summary(
         "involvements": Involvement.objects.count(),
         "change events": ChangeEvent.objects.count(),
     }
-    return Summary(created=created, seconds=seconds, counts=counts, seed=seed)
+    return Summary(created=created, seconds=seconds, counts=counts, seed=seed, day=day)
 
 
 def generate_borough(
@@ -142,8 +151,11 @@ def generate_borough(
     with transaction.atomic():
         if borough_exists():  # another process won the race
             return borough_summary(created=False)
-        _Generator(seed=seed, size=people, progress=progress).run()
-    return borough_summary(created=True, seconds=time.perf_counter() - started, seed=seed)
+        generator = _Generator(seed=seed, size=people, progress=progress)
+        generator.run()
+    return borough_summary(
+        created=True, seconds=time.perf_counter() - started, seed=seed, day=generator.today
+    )
 
 
 class _Generator(Places, People, SchoolRolls, Caseloads, PeerGroups, Associations, Incidents):

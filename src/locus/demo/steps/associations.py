@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.utils import timezone
-
 from locus.audit.models import ChangeAction, ChangeEvent
 from locus.audit.services import people_of, people_text, record_type_of, snapshot
+from locus.common import clock
 from locus.demo import borough, names
 from locus.demo.steps.base import BATCH, Base, _Adult, _pick, _raise, _years_after, _Young
 from locus.peers.models import Association, Nature, Relationship
@@ -304,7 +303,7 @@ class Associations(Base):
                 [
                     ChangeEvent(
                         actor=self.system,
-                        at=timezone.now(),
+                        at=clock.now(),
                         action=ChangeAction.CREATE,
                         record_type=record_type_of(a),
                         record_id=str(a.pk),

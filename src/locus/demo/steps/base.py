@@ -17,6 +17,7 @@ from django.utils import timezone
 from locus.access.models import Agency, Team, Worker
 from locus.access.services import system_worker
 from locus.audit.services import record_creations
+from locus.common import clock
 from locus.common.models import Confidence, Source
 from locus.common.services import Problems
 from locus.demo import borough, names
@@ -159,8 +160,8 @@ class Base:
         self.peer_rng = random.Random(f"{seed}:peer details")
         self.size = size
         self.progress_cb = progress
-        self.today = timezone.localdate()
-        self.now = timezone.now()  # only for created_at, which is when the row was written
+        self.today = clock.today()
+        self.now = clock.now()  # only for created_at, which is when the row was written
         self.tz = timezone.get_current_timezone()
         # Incidents happen before today; their records are capped here, not at ``now``.
         self.midnight = dt.datetime.combine(self.today, dt.time(0, 0), tzinfo=self.tz)
