@@ -6,7 +6,9 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from django.db import connection
 from django.db.models import Count, F, Q
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from locus.access.models import Agency, AgencyKind, Role, Scope, Team, Worker
@@ -27,11 +29,13 @@ from locus.incidents.models import Incident, IncidentKind, Involvement, Involvem
 from locus.peers.models import Association, GroupMembership, GroupRole, Nature, Relationship
 from locus.people.models import (
     Allocation,
+    Identifier,
     LegalStatus,
     LegalStatusEpisode,
     Person,
     PersonKind,
 )
+from locus.people.services import validate_person
 from locus.places.models import Context, ContextKind, Enrolment
 from tests.demo.conftest import (
     PASSWORD,
@@ -448,3 +452,33 @@ def test_sight_comes_from_casework_not_from_who_typed_it_in(borough):
     recorders = set(Person.objects.values_list("recorded_by__username", flat=True))
     recorders |= set(Context.objects.values_list("recorded_by__username", flat=True))
     assert recorders == {SYSTEM_USERNAME}
+
+
+def test_identifiers_are_checked_in_memory_not_by_a_query_per_person(borough):
+    # The borough's people are checked with validate_person, whose uniqueness rule would
+    # otherwise ask the database once per identifier per person: read them once instead.
+    wipe()
+    with CaptureQueriesContext(connection) as queries:
+        generate_borough(seed=SEED, people=SMALL)
+    asked = [
+        q["sql"] for q in queries if 'FROM "people_person"' in q["sql"] and "COUNT(" not in q["sql"]
+    ]
+    assert len(asked) <= len(Identifier.values), asked[:5]
+
+
+def test_validate_person_in_memory_refuses_an_identifier_in_use(borough):
+    person = young_people().exclude(upn=None).first()
+    assert person is not None
+    fields = {
+        "kind": PersonKind.YOUNG_PERSON,
+        "given_name": "Ada",
+        "family_name": "Example",
+        "date_of_birth": person.date_of_birth,
+        "sex": "2",
+        "ethnicity": person.ethnicity,
+        "upn": person.upn,
+    }
+    by_query = validate_person(fields)
+    in_memory = validate_person(fields, in_use={"upn": {person.upn}})
+    assert by_query.errors == in_memory.errors and "upn" in in_memory.errors
+    assert not validate_person(fields, in_use={"upn": set()}).errors

@@ -189,8 +189,12 @@ class Associations(Base):
         self.progress(step, 3, 7)
         # Neighbours.
         by_district: dict[str, list[_Young]] = {}
+        # Where each household's members stand in their district's list, ascending.
+        household_at: dict[int, list[int]] = {}
         for y in self.young:
-            by_district.setdefault(y.district, []).append(y)
+            local = by_district.setdefault(y.district, [])
+            household_at.setdefault(y.household, []).append(len(local))
+            local.append(y)
         local_places: dict[str, list[Context]] = {}
         for spec in borough.PLACES:
             if spec.district and spec.kind != ContextKind.HOME:
@@ -198,10 +202,17 @@ class Associations(Base):
         for y in self.young:
             if self.rng.random() >= 0.6:
                 continue
-            near = [n for n in by_district[y.district] if n.household != y.household]
-            if not near:
+            # A neighbour outside the household: the same draw as choosing from the district
+            # list without the household, found by index instead of copying the list.
+            local = by_district[y.district]
+            skip = household_at[y.household]
+            if len(local) == len(skip):
                 continue
-            other = self.rng.choice(near)
+            index = self.rng.choice(range(len(local) - len(skip)))
+            for at in skip:
+                if at <= index:
+                    index += 1
+            other = local[index]
             places = local_places.get(y.district, [])
             add(
                 p(y),

@@ -18,12 +18,14 @@ from locus.demo.steps.base import (
     _years_after,
     _Young,
 )
-from locus.people.models import Person, PersonKind, Sex
+from locus.people.models import Identifier, Person, PersonKind, Sex
 from locus.people.services import validate_person
 from locus.places.models import Context, ContextKind
 
 
 class People(Base):
+    in_use: dict[str, set[str]]  # identifier -> values already held
+
     def given_name(self, background: str, sex: str) -> str:
         girls, boys, _ = names.NAME_POOLS[background]
         if sex == Sex.FEMALE:
@@ -60,6 +62,14 @@ class People(Base):
 
     def make_people(self) -> None:
         step = "people"
+        # Identifiers other records hold, read once: each new person's are checked against
+        # these and those given out before them, in memory rather than by a query each.
+        self.in_use = {
+            name: set(
+                Person.objects.filter(**{f"{name}__isnull": False}).values_list(name, flat=True)
+            )
+            for name in Identifier.values
+        }
         homes: list[Context] = []
         residential = [pc for pc in self.postcodes if not pc.district.startswith("EC")]
         while len(self.young) < self.size:
@@ -173,7 +183,8 @@ class People(Base):
 
     def person(self, **fields: Any) -> Person:
         fields.setdefault("known_as", "")
-        # The borough is new, so the uniqueness queries in validate_person find
-        # nothing; identifiers are also unique by construction within the run.
-        _raise(validate_person(fields), "person")
+        _raise(validate_person(fields, in_use=self.in_use), "person")
+        for name, taken in self.in_use.items():
+            if fields.get(name):
+                taken.add(fields[name])
         return Person(created_at=self.now, recorded_by=self.system, **fields)  # as for contexts
