@@ -7,6 +7,8 @@ hashing, and a fresh world means no test can lean on another's writes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from django.core.cache import cache
 from locus.access.models import Worker
 from locus.casework.reference import ensure_reference_data
 from tests.factories import World, build_world
+from tests.frozen_clock import FrozenClock
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +32,15 @@ def _second_factor_optional(settings: Any) -> None:
     """Tests sign in with ``force_login`` or the browser helper's password alone, so the
     second factor is optional here (as in the demo); tests/signin turn it back on."""
     settings.LOCUS_REQUIRE_OTP = False
+
+
+@pytest.fixture
+def frozen_clock() -> Iterator[FrozenClock]:
+    """The clock stopped at the moment the fixture starts (``at``/``advance`` move it), and
+    running again after the test. Ask for it before ``world`` so the world is built on the
+    same day the test asserts about."""
+    with ExitStack() as stack:
+        yield FrozenClock(stack)
 
 
 @pytest.fixture

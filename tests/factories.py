@@ -20,11 +20,11 @@ from typing import Any
 
 from django.db.models import Model
 from django.test import Client
-from django.utils import timezone
 
 from locus.access.models import Agency, AgencyKind, Role, Scope, Team, Worker
 from locus.access.services import agency_create, system_worker, team_create, worker_create
 from locus.audit.models import ChangeEvent
+from locus.common import clock
 from locus.common.validators import upn_check_letter
 from locus.incidents.models import Incident, IncidentKind, InvolvementRole
 from locus.incidents.services import incident_record
@@ -45,7 +45,7 @@ DOB = dt.date(2011, 3, 14)
 
 def past_moment(days_ago: int = 30) -> dt.datetime:
     """A timezone-aware moment in the past (incidents cannot be in the future)."""
-    return timezone.now() - dt.timedelta(days=days_ago)
+    return clock.now() - dt.timedelta(days=days_ago)
 
 
 def valid_upn(serial: int | None = None) -> str:

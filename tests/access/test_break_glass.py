@@ -16,12 +16,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from locus.access import break_glass, lookups, policies, scopes
 from locus.access.models import BreakGlass, BreakGlassOutcome, Role, Worker
 from locus.access.services import break_glass_end, break_glass_request, break_glass_review
 from locus.audit.models import AccessAction, AccessEvent
+from locus.common import clock
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.incidents.models import InvolvementRole
 from locus.incidents.services import incident_record
@@ -37,6 +37,7 @@ from tests.factories import (
     nothing_written,
     past_moment,
 )
+from tests.frozen_clock import FrozenClock
 
 REASON = "Police report Olu missing since 6pm; need his address and contacts to find him"
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
@@ -66,14 +67,9 @@ def missing_id() -> int:
 
 
 @pytest.fixture
-def later(monkeypatch: pytest.MonkeyPatch) -> Any:
+def later(frozen_clock: FrozenClock) -> Any:
     """Move the clock on: ``later(hours=4)``."""
-
-    def move(**delta: float) -> None:
-        moved = timezone.now() + dt.timedelta(**delta)
-        monkeypatch.setattr(timezone, "now", lambda: moved)
-
-    return move
+    return frozen_clock.advance
 
 
 # --- The flow, per persona ------------------------------------------------------------------
@@ -213,7 +209,7 @@ def test_open_sessions_and_daily_requests_are_capped(world: World, later: Any) -
     # Ending one makes room; the day's requests (found or not) still count.
     break_glass_end(actor=worker, use=BreakGlass.objects.get(worker=worker, person=world.csc_child))
     ask(world, worker, world.team_child)
-    BreakGlass.objects.filter(worker=worker).update(ended_at=timezone.now())
+    BreakGlass.objects.filter(worker=worker).update(ended_at=clock.now())
     for _ in range(break_glass.MAX_PER_DAY - 3):
         assert (
             break_glass_request(

@@ -13,7 +13,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from locus.access import break_glass, lookups, policies, scopes
 from locus.access.models import BreakGlass, Role, Worker
@@ -24,6 +23,7 @@ from locus.people.models import Person
 from locus.people.services import allocation_create
 from tests.access.test_permission_matrix import PERSONAS, _check_view
 from tests.factories import START, World, make_person, make_team, make_worker, nothing_written
+from tests.frozen_clock import FrozenClock
 
 # fmt: off
 BREAK_GLASS_TABLE = {
@@ -83,7 +83,7 @@ def _check_sight(worker: Worker, child: Person, expected: bool) -> None:
 def test_break_glass_matrix(
     world: World,
     stranger: Person,
-    monkeypatch: pytest.MonkeyPatch,
+    frozen_clock: FrozenClock,
     step: str,
     persona: str,
     expected: bool,
@@ -120,8 +120,7 @@ def test_break_glass_matrix(
         assert policies.can_name_people(worker, [stranger]) is expected
         assert policies.can_record_about_person(worker, stranger) is expected
     elif step == "sees_after":
-        moved = timezone.now() + break_glass.LASTS + dt.timedelta(minutes=1)
-        monkeypatch.setattr(timezone, "now", lambda: moved)
+        frozen_clock.at(frozen_clock.now + break_glass.LASTS + dt.timedelta(minutes=1))
         _check_sight(worker, stranger, expected)
     else:
         raise AssertionError(step)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from locus.audit.models import AccessAction, AccessEvent, ChangeEvent
 from locus.audit.services import record_access
 from locus.audit.views import safe_cell
+from locus.common import clock
 from tests.factories import World, client_for, make_association, make_person, make_worker
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +133,7 @@ def test_search_by_person_finds_every_read_and_change_about_them(world: World) -
 
 def test_search_by_worker_record_and_date(world: World) -> None:
     old = record_access(actor=world.social_worker, obj=world.csc_child)
-    old.at = timezone.now() - dt.timedelta(days=40)
+    old.at = clock.now() - dt.timedelta(days=40)
     old.save()
     record_access(actor=world.social_worker, obj=world.park)
     record_access(actor=world.yjs_worker, obj=world.yjs_child)
@@ -145,7 +146,7 @@ def test_search_by_worker_record_and_date(world: World) -> None:
     by_record = rows_of(page(client, record_type="places.context", record_id=world.park.pk))
     assert len(by_record) == 1 and "Millfields Park" in by_record[0]
 
-    since = (timezone.localdate() - dt.timedelta(days=7)).strftime("%d/%m/%Y")
+    since = (clock.today() - dt.timedelta(days=7)).strftime("%d/%m/%Y")
     recent = rows_of(page(client, worker="social_worker", date_from=since))
     assert len(recent) == 1 and "Millfields Park" in recent[0]
     day = timezone.localtime(old.at).date()

@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
-
 from locus.access.models import Worker
 from locus.casework import services
 from locus.casework.models import (
@@ -37,6 +35,7 @@ from locus.casework.models import (
     ThresholdLevel,
 )
 from locus.casework.services import AttendeeInput, FindingInput, ProgressInput
+from locus.common import clock
 from locus.common.services import today
 from tests.factories import World
 
@@ -169,7 +168,7 @@ def schedule(
     return services.conference_schedule(
         actor=world.social_worker,
         conference=conference,
-        when=when or timezone.now() - dt.timedelta(days=1),
+        when=when or clock.now() - dt.timedelta(days=1),
         location="Hackney Service Centre, room 2",
         # Independent of the case: not its lead or assessor (social_worker) or their manager.
         chair=world.other_social_worker,

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from locus.access import context_cases as policies
 from locus.access.models import Role
@@ -25,6 +24,7 @@ from locus.casework.models import (
     SignOffRequest,
     ThresholdRevision,
 )
+from locus.common import clock
 from locus.common.errors import NotPermitted, ValidationFailed
 from tests.casework.helpers import (
     CASEWORK_MODELS,
@@ -44,6 +44,7 @@ from tests.casework.helpers import (
 )
 from tests.cocase.test_views import errors_of, url
 from tests.factories import World, client_for, last_change, make_worker, nothing_written
+from tests.frozen_clock import FrozenClock
 
 pytestmark = pytest.mark.django_db
 
@@ -266,7 +267,7 @@ def test_the_lead_or_their_manager_cannot_chair(world: World, name: str) -> None
         services.conference_schedule(
             actor=world.social_worker,
             conference=conference,
-            when=timezone.now(),
+            when=clock.now(),
             location="Room 2",
             chair=world.persona(name),
         )
@@ -374,7 +375,11 @@ def test_submitting_a_plan_twice_is_refused(world: World) -> None:
 # --- The walk from referral to closure, through the pages, with a team manager -----------------
 
 
-def test_a_team_manager_walks_a_case_from_referral_to_closure(world: World) -> None:
+def test_a_team_manager_walks_a_case_from_referral_to_closure(
+    frozen_clock: FrozenClock, world: World
+) -> None:
+    # Noon: the conference set for 00:01 today has taken place, whenever the test runs.
+    frozen_clock.at(frozen_clock.today)
     """Was: the manager became lead and assessor, "Universal" went with "Level 2: assess",
     the lead chaired, sign-off links refused after the form, only the administrator could
     sign off, and the case closed with its action planned and every domain red."""
@@ -419,7 +424,7 @@ def test_a_team_manager_walks_a_case_from_referral_to_closure(world: World) -> N
     assert refreshed(case).status == "conference"
 
     # The conference: the lead's manager may not chair it.
-    when = {"when": timezone.localdate().strftime("%d/%m/%Y"), "time": "00:01"}
+    when = {"when": frozen_clock.today.strftime("%d/%m/%Y"), "time": "00:01"}
     schedule_url = url("context-conference-schedule", case.pk)
     with nothing_written(*CASEWORK_MODELS):
         response = worker.post(
@@ -443,7 +448,7 @@ def test_a_team_manager_walks_a_case_from_referral_to_closure(world: World) -> N
         "description": "Security patrol of the car park",
         "agency": world.partner.pk,
         "owner": world.partner_worker.pk,
-        "due_on": (timezone.localdate() + dt.timedelta(days=28)).strftime("%d/%m/%Y"),
+        "due_on": (frozen_clock.today + dt.timedelta(days=28)).strftime("%d/%m/%Y"),
     }
     assert worker.post(url("context-action-add", case.pk), action).status_code == 302
     ask = {"manager": world.team_manager.pk}

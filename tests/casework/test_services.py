@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from locus.audit.models import ChangeAction
 from locus.casework import deadlines, services
@@ -20,6 +19,7 @@ from locus.casework.models import (
     Referral,
 )
 from locus.casework.services import FindingInput, ProgressInput
+from locus.common import clock
 from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
 from locus.common.services import today
 from locus.people.models import LegalStatus
@@ -421,7 +421,7 @@ def test_scheduling_needs_a_time_a_place_and_a_chair(world: World) -> None:
 
 def test_a_conference_is_recorded_once_it_has_taken_place(world: World) -> None:
     conference = conference_of(assessed_case(world))
-    schedule(world, conference, when=timezone.now() + dt.timedelta(days=3))
+    schedule(world, conference, when=clock.now() + dt.timedelta(days=3))
     with nothing_written(*CASEWORK_MODELS), pytest.raises(InvalidTransition, match="taken place"):
         hold(world, conference)
 
@@ -449,7 +449,7 @@ def test_the_chair_may_record_the_conference(world: World) -> None:
     services.conference_schedule(
         actor=world.social_worker,
         conference=conference,
-        when=timezone.now() - dt.timedelta(hours=2),
+        when=clock.now() - dt.timedelta(hours=2),
         location="Room 2",
         chair=world.yjs_worker,
     )

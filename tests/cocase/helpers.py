@@ -15,8 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
-
 from locus.access.models import Worker
 from locus.cocase.models import (
     Attendance,
@@ -35,6 +33,7 @@ from locus.cocase.services import (
     meeting_schedule,
     share_agree,
 )
+from locus.common import clock
 from locus.common.services import today
 from locus.peers.models import Association
 from locus.peers.services import association_record
@@ -84,7 +83,7 @@ def schedule(
     return meeting_schedule(
         actor=actor or world.social_worker,
         meeting=meeting,
-        when=when or timezone.now() - EARLIER,
+        when=when or clock.now() - EARLIER,
         online=False,
         location="Hackney Service Centre, room 3",
     )

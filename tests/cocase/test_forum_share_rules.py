@@ -32,6 +32,7 @@ from locus.cocase.services import (
     share_agree,
     share_withdraw,
 )
+from locus.common import clock
 from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
 from locus.peers.models import GroupRole
 from locus.peers.services import membership_add
@@ -117,7 +118,7 @@ def test_a_worker_cannot_open_children_s_records_by_minuting_a_meeting_they_call
     for child in hidden:
         assert attacker.get(url("meeting-share", meeting.pk, child.pk)).status_code == 404
     # Two hours back is refused, on the date field.
-    earlier = timezone.localtime(timezone.now() - dt.timedelta(hours=2))
+    earlier = timezone.localtime(clock.now() - dt.timedelta(hours=2))
     schedule_form = {
         "when": earlier.strftime("%d/%m/%Y"),
         "time": earlier.strftime("%H:%M"),
@@ -130,7 +131,7 @@ def test_a_worker_cannot_open_children_s_records_by_minuting_a_meeting_they_call
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.PROPOSED
     # Within the grace it is accepted, and she minutes only herself as present.
-    just_now = timezone.localtime(timezone.now() - dt.timedelta(minutes=5))
+    just_now = timezone.localtime(clock.now() - dt.timedelta(minutes=5))
     schedule_form.update(when=just_now.strftime("%d/%m/%Y"), time=just_now.strftime("%H:%M"))
     assert attacker.post(url("meeting-schedule", meeting.pk), schedule_form).status_code == 302
     minutes = {
@@ -337,7 +338,7 @@ def test_scheduling_more_than_an_hour_in_the_past_is_refused(
     world: World, ago: dt.timedelta, refused: bool
 ) -> None:
     meeting = propose(world)
-    when = timezone.now() - ago
+    when = clock.now() - ago
     if refused:
         with nothing_written(*MEETING_MODELS), pytest.raises(ValidationFailed) as caught:
             schedule(world, meeting, when=when)
@@ -350,12 +351,12 @@ def test_scheduling_more_than_an_hour_in_the_past_is_refused(
 
 
 def test_a_meeting_set_ahead_cannot_be_moved_into_the_past(world: World) -> None:
-    meeting = schedule(world, propose(world), when=timezone.now() + dt.timedelta(days=2))
+    meeting = schedule(world, propose(world), when=clock.now() + dt.timedelta(days=2))
     with pytest.raises(ValidationFailed):
         meeting_schedule(
             actor=world.social_worker,
             meeting=meeting,
-            when=timezone.now() - dt.timedelta(days=2),
+            when=clock.now() - dt.timedelta(days=2),
             online=True,
         )
     with pytest.raises(InvalidTransition):  # minutes only once it has taken place

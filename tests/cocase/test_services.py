@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from locus.audit.models import ChangeAction, ChangeEvent
 from locus.cocase.models import (
@@ -27,6 +26,7 @@ from locus.cocase.services import (
     meeting_record_minutes,
     meeting_schedule,
 )
+from locus.common import clock
 from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
 from locus.common.services import today
 from locus.places.models import ContextKind
@@ -140,7 +140,7 @@ def test_other_lawful_basis_is_kept_with_its_words(world: World) -> None:
 
 def test_scheduling_sets_when_and_where_and_can_be_moved(world: World) -> None:
     meeting = propose(world)
-    when = timezone.now() + dt.timedelta(days=10)
+    when = clock.now() + dt.timedelta(days=10)
     meeting_schedule(actor=world.social_worker, meeting=meeting, when=when, online=True)
     meeting.refresh_from_db()
     assert (meeting.status, meeting.scheduled_for, meeting.place_text) == (
@@ -178,7 +178,7 @@ def test_bad_scheduling_names_the_field_and_writes_nothing(
     message: str,
 ) -> None:
     meeting = propose(world)
-    moment = timezone.now() + when if when is not None else None
+    moment = clock.now() + when if when is not None else None
     with nothing_written(*MEETING_MODELS), pytest.raises(ValidationFailed) as caught:
         meeting_schedule(
             actor=world.social_worker,
@@ -302,7 +302,7 @@ def _proposed(world: World) -> Meeting:
 
 
 def _scheduled_ahead(world: World) -> Meeting:
-    return schedule(world, propose(world), when=timezone.now() + dt.timedelta(days=5))
+    return schedule(world, propose(world), when=clock.now() + dt.timedelta(days=5))
 
 
 def _held(world: World) -> Meeting:

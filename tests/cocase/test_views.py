@@ -19,6 +19,7 @@ from locus.cocase.models import (
     Meeting,
     MeetingStatus,
 )
+from locus.common import clock
 from locus.common.services import today
 from locus.peers.models import GroupRole
 from locus.peers.services import membership_add
@@ -437,7 +438,7 @@ def test_pages_have_no_inline_script_or_style_and_post_with_csrf(world: World, n
 
 def test_the_meeting_page_offers_only_the_moves_its_state_allows(world: World) -> None:
     client = client_for(world.social_worker)
-    ahead = schedule(world, propose(world), when=timezone.now() + dt.timedelta(days=3))
+    ahead = schedule(world, propose(world), when=clock.now() + dt.timedelta(days=3))
     html = client.get(url("meeting", ahead.pk)).content.decode()
     assert "Record minutes" not in html
     assert "You can record the minutes once the meeting has taken place." in html

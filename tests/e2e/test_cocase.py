@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from locus.access.models import Worker
 from locus.access.services import agency_create, system_worker, team_create
+from locus.common import clock
 from locus.peers.services import membership_add
 from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
@@ -107,7 +109,7 @@ def test_a_social_worker_proposes_holds_and_records_a_mapping_meeting(
     # than an hour).
     page.reload()
     page.get_by_role("link", name="Schedule the meeting").click()
-    started = dt.datetime.now() - dt.timedelta(minutes=5)
+    started = timezone.localtime(clock.now() - dt.timedelta(minutes=5))
     page.get_by_label("Date").fill(started.strftime("%d/%m/%Y"))
     page.get_by_label("Time").fill(started.strftime("%H:%M"))
     page.get_by_label("In person").check()
@@ -141,7 +143,7 @@ def test_a_social_worker_proposes_holds_and_records_a_mapping_meeting(
     page.get_by_label("Casey Peerless").check()
     page.get_by_label("What will be done").fill("Weekly mentoring with a sports coach")
     page.get_by_label("Owner").select_option(label="Kai Brennan, YJS Casework")
-    due = dt.date.today() + dt.timedelta(days=30)
+    due = clock.today() + dt.timedelta(days=30)
     page.get_by_label("Due date").fill(due.strftime("%d/%m/%Y"))
     assert axe_violations(page) == []
     page.get_by_role("button", name="Add intervention").click()

@@ -11,6 +11,7 @@ import pytest
 from locus.access.services import worker_set_password
 from locus.casework.reference import ensure_reference_data
 from locus.casework.services import referral_record
+from locus.common import clock
 from locus.common.services import today
 from tests.e2e.conftest import PASSWORD, axe_violations, sign_in
 from tests.factories import World, build_world
@@ -141,7 +142,7 @@ def test_a_shopping_centre_from_referral_to_closure(
     # 5. The conference: scheduled, held yesterday, minutes without children's names.
     switch_to(page, base, "social_worker", case_path)
     page.get_by_role("link", name="Schedule the conference").click()
-    yesterday = dt.date.today() - dt.timedelta(days=1)
+    yesterday = clock.today() - dt.timedelta(days=1)
     page.get_by_label("Date").fill(yesterday.strftime("%d/%m/%Y"))
     page.get_by_label("Time").fill("10:00")
     page.get_by_label("Where").fill("Hackney Service Centre, room 2")
@@ -182,7 +183,7 @@ def test_a_shopping_centre_from_referral_to_closure(
         label="Mare Street Shopping Centre"
     )
     page.get_by_label("Owner", exact=True).select_option(label="Test partner_worker, Security")
-    due = dt.date.today() + dt.timedelta(days=28)
+    due = clock.today() + dt.timedelta(days=28)
     page.get_by_label("Due date").fill(due.strftime("%d/%m/%Y"))
     checked(page)
     page.get_by_role("button", name="Add action").click()

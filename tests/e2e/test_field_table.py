@@ -7,9 +7,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from locus.access.services import agency_create, system_worker, team_create
+from locus.common import clock
 from locus.incidents.services import incident_record
 from locus.people.models import Person
 from locus.people.services import episode_start, person_create
@@ -44,7 +44,7 @@ def child(transactional_db: Any) -> Person:
     incident_record(
         actor=system,
         kind="robbery",
-        occurred_at=timezone.now() - dt.timedelta(days=10),
+        occurred_at=clock.now() - dt.timedelta(days=10),
         context=park,
         summary="Phone taken by an older group",
         reporting_agency=police,

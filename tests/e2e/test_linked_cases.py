@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
+from locus.common import clock
 from locus.incidents.services import incident_record
 from locus.people.models import Person
 from locus.places.services import context_create
@@ -33,7 +33,7 @@ def world(transactional_db: Any) -> World:
     incident_record(
         actor=system,
         kind="robbery",
-        occurred_at=timezone.now() - dt.timedelta(days=12),
+        occurred_at=clock.now() - dt.timedelta(days=12),
         context=centre,
         summary="Synthetic: phone taken by a group.",
         involvements=[(child, "harmed"), (peer, "present")],

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from locus.access.models import Worker
 from locus.access.services import agency_create, system_worker, team_create
+from locus.common import clock
 from locus.incidents.services import incident_record
 from locus.peers.services import association_record, membership_add
 from locus.people.models import Person
@@ -87,7 +87,7 @@ def world(transactional_db: Any) -> World:
     incident_record(
         actor=system,
         kind="robbery",
-        occurred_at=timezone.now() - dt.timedelta(days=10),
+        occurred_at=clock.now() - dt.timedelta(days=10),
         context=park,
         summary="Phone taken by an older group",
         reporting_agency=csc,

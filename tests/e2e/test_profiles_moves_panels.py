@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from locus.access.models import Worker
 from locus.access.services import agency_create, system_worker, team_create
+from locus.common import clock
 from locus.incidents.services import incident_record
 from locus.moves.models import ManagedMove
 from locus.moves.services import managed_move_record
@@ -54,7 +55,7 @@ def world(transactional_db: Any) -> World:
     other = person_create(
         actor=system, given_name="Casey", family_name="Peerless", date_of_birth=dt.date(2011, 2, 2)
     )
-    today = timezone.localdate()
+    today = clock.today()
     moved_on = today - dt.timedelta(days=100)
     allocation_create(actor=system, person=child, worker=sw, start=moved_on - dt.timedelta(400))
     enrolment_create(actor=system, person=child, school=old, start=moved_on - dt.timedelta(400))

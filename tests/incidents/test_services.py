@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from locus.access import policies
 from locus.audit.models import ChangeAction, ChangeEvent
+from locus.common import clock
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.incidents import services as incident_services
 from locus.incidents.models import Incident, IncidentKind, Involvement, InvolvementRole
@@ -187,7 +187,7 @@ def test_incident_record_refuses_bad_input(
     if isinstance(fields.get("involvements"), str):
         fields["involvements"] = named[fields["involvements"]]
     if fields.get("occurred_at") == "future":
-        fields["occurred_at"] = timezone.now() + dt.timedelta(hours=1)
+        fields["occurred_at"] = clock.now() + dt.timedelta(hours=1)
     with nothing_written(Incident, Involvement), pytest.raises(ValidationFailed) as exc:
         _record(world, **fields)
     assert list(exc.value.errors) == [field]

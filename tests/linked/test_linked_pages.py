@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from locus.audit.models import AccessEvent
+from locus.common import clock
 from locus.incidents.models import InvolvementRole
 from locus.peers.services import association_record
 from locus.people.services import allocation_create
@@ -35,7 +36,7 @@ def associate(world: World, a, b, nature: str = "risk") -> None:  # type: ignore
 
 def at(days_ago: int) -> dt.datetime:
     # Midday, so the day an incident falls on does not depend on the time zone.
-    day = dt.date.today() - dt.timedelta(days=days_ago)
+    day = clock.today() - dt.timedelta(days=days_ago)
     return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
 
 

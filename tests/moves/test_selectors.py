@@ -16,6 +16,7 @@ from locus.moves.selectors import (
     window_months,
 )
 from tests.factories import World, make_incident
+from tests.frozen_clock import FrozenClock
 from tests.moves.helpers import MOVE_DAY, incident_on, move, new_school
 from tests.panels.helpers import set_up
 
@@ -116,10 +117,10 @@ def test_add_months(day: dt.date, months: int, expected: dt.date) -> None:
     assert add_months(day, months) == expected
 
 
-def test_an_after_window_still_running_is_flagged(world: World) -> None:
+def test_an_after_window_still_running_is_flagged(frozen_clock: FrozenClock, world: World) -> None:
     view = displacement(world.admin, move(world))
     assert not view.complete
-    assert view.after_days_so_far == (dt.date.today() - MOVE_DAY).days + 1
+    assert view.after_days_so_far == (frozen_clock.today - MOVE_DAY).days + 1
     assert displacement(world.admin, view.move, 1).complete
 
 

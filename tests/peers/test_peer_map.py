@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from locus.audit.models import AccessEvent
+from locus.common import clock
 from locus.common.services import today
 from locus.peers.models import GroupRole, PeerMapPurpose
 from locus.peers.selectors import PeerMap, peer_map
@@ -285,8 +285,8 @@ def test_a_purpose_lasts_eight_hours_and_only_for_that_worker_and_child(mapped: 
     assert labels(pupil_map)[f"p{w.team_child.pk}"] == "TT"
     assert pupil_map.named_ids == []
     PeerMapPurpose.objects.filter(pk=purpose.pk).update(
-        recorded_at=timezone.now() - dt.timedelta(hours=9),
-        expires_at=timezone.now() - dt.timedelta(hours=1),
+        recorded_at=clock.now() - dt.timedelta(hours=9),
+        expires_at=clock.now() - dt.timedelta(hours=1),
     )
     assert shown(w, w.social_worker)["team"] == "TT"
 

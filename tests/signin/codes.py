@@ -9,6 +9,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 STEP = 30
+# Real time, not locus.common.clock: django_otp checks a code against time.time(), as the
+# worker's phone makes it from the real time, so a stopped clock must not change the code.
 
 
 def code_for_secret(secret: str, steps_ahead: int = 0) -> str:

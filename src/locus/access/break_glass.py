@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from locus.access import scopes
 from locus.access.models import AgencyKind, BreakGlass, Role, Scope, Worker
 from locus.access.selectors import visible_person_ids
 from locus.audit.models import AccessEvent
+from locus.common import clock
 from locus.people.models import Person
 
 LASTS = dt.timedelta(hours=4)
@@ -62,7 +62,7 @@ def may_break_glass(worker: Worker) -> bool:
 def open_for(worker: Worker, *, now: dt.datetime | None = None) -> QuerySet[BreakGlass]:
     """The worker's break-glass sight that is open now."""
     return BreakGlass.objects.filter(
-        worker=worker, ended_at__isnull=True, expires_at__gt=now or timezone.now()
+        worker=worker, ended_at__isnull=True, expires_at__gt=now or clock.now()
     )
 
 
@@ -172,7 +172,7 @@ def use_rows(viewer: Worker, uses: list[BreakGlass]) -> tuple[list[dict[str, Any
     named only to a viewer who sees them, by id otherwise. Two queries for the lot."""
     named = visible_person_ids(viewer, [u.person_id for u in uses])
     names = Person.objects.in_bulk(list(named)) if named else {}
-    now = timezone.now()
+    now = clock.now()
     rows = [
         {
             "use": u,

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from locus.access.models import Worker
+from locus.common import clock
 from locus.peers.models import PeerMapPurpose
 from locus.people.models import Allocation, Person
 
@@ -42,9 +41,7 @@ def naming_for(*, viewer: Worker, person: Person) -> Naming:
     purpose = None
     if level_one:
         purpose = (
-            PeerMapPurpose.objects.filter(
-                worker=viewer, person=person, expires_at__gt=timezone.now()
-            )
+            PeerMapPurpose.objects.filter(worker=viewer, person=person, expires_at__gt=clock.now())
             .order_by("-expires_at", "-id")
             .first()
         )

@@ -46,10 +46,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from locus.access.models import BreakGlass, Role, Scope, Worker
 from locus.cocase.models import Attendance, Invitee, MeetingStatus, ShareAgreement
+from locus.common import clock
 from locus.incidents.models import Incident, Involvement
 from locus.peers.models import GroupMembership
 from locus.people.models import Allocation, LegalStatusEpisode, Person
@@ -174,7 +174,7 @@ def _break_glass(worker: Worker) -> Q:
     # query time, so nothing has to run when the sight ends.
     return Q(
         id__in=BreakGlass.objects.filter(
-            worker=worker, ended_at__isnull=True, expires_at__gt=timezone.now()
+            worker=worker, ended_at__isnull=True, expires_at__gt=clock.now()
         ).values("person_id")
     )
 

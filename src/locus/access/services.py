@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from locus.access import break_glass, scopes
 from locus.access.models import (
@@ -22,6 +21,7 @@ from locus.access.models import (
 from locus.access.policies import can_manage_workers
 from locus.audit.models import AccessAction, AccessEvent, ChangeAction
 from locus.audit.services import record_access, record_change, snapshot
+from locus.common import clock
 from locus.common.ids import as_id
 from locus.common.services import Problems, permitted, require
 from locus.people.models import Person
@@ -198,7 +198,7 @@ def break_glass_request(
     permitted(break_glass.may_break_glass, actor)
     # One request at a time per worker, so that the caps cannot be raced.
     Worker.objects.select_for_update().filter(pk=actor.pk).first()
-    now = timezone.now()
+    now = clock.now()
     reason = reason.strip()
     problems = Problems()
     problems.check(
@@ -259,13 +259,13 @@ def break_glass_end(*, actor: Worker, use: BreakGlass) -> BreakGlass:
     require(use.worker_id == actor.pk, "only the worker who broke the glass ends it")
     problems = Problems()
     problems.check(
-        use.ended_at is None and use.expires_at > timezone.now(),
+        use.ended_at is None and use.expires_at > clock.now(),
         "__all__",
         "This emergency access has already ended",
     )
     problems.raise_if_any()
     before = snapshot(use)
-    use.ended_at = timezone.now()
+    use.ended_at = clock.now()
     use.save(update_fields=["ended_at"])
     record_change(actor=actor, action=ChangeAction.END, obj=use, before=before, after=snapshot(use))
     return use
@@ -287,7 +287,7 @@ def break_glass_review(*, actor: Worker, use: BreakGlass, outcome: str, note: st
     use.outcome = outcome
     use.review_note = note
     use.reviewed_by = actor
-    use.reviewed_at = timezone.now()
+    use.reviewed_at = clock.now()
     use.save(update_fields=["outcome", "review_note", "reviewed_by", "reviewed_at"])
     record_change(
         actor=actor, action=ChangeAction.UPDATE, obj=use, before=before, after=snapshot(use)

@@ -28,10 +28,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 
 from locus.audit.models import SignInEvent
 from locus.audit.services import record_sign_in
+from locus.common import clock
 from locus.signin.models import SecondFactorEvent, SecondFactorKind
 
 MAX_FAILURES = 5
@@ -100,7 +100,7 @@ def _failures_since_success(username: str, since: dt.datetime) -> int:
 
 
 def is_locked_out(username: str) -> bool:
-    return _failures_since_success(username, timezone.now() - WINDOW) >= MAX_FAILURES
+    return _failures_since_success(username, clock.now() - WINDOW) >= MAX_FAILURES
 
 
 def is_address_locked_out(ip_address: str | None) -> bool:
@@ -108,7 +108,7 @@ def is_address_locked_out(ip_address: str | None) -> bool:
     # not wipe out the failures of someone trying many usernames beside them.
     if not ip_address:
         return False
-    since = timezone.now() - WINDOW
+    since = clock.now() - WINDOW
     failures = (
         SignInEvent.objects.filter(
             ip_address=ip_address, succeeded=False, while_locked=False, at__gte=since

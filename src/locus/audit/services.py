@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import models, transaction
-from django.utils import timezone
 
 from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent, SignInEvent
+from locus.common import clock
 from locus.common.ids import parse_ids
 
 PERSON = "people.person"
@@ -109,7 +109,7 @@ def record_change(
         before, after = diff(before, after)
     return ChangeEvent.objects.create(
         actor=actor,
-        at=timezone.now(),
+        at=clock.now(),
         action=action,
         record_type=record_type_of(obj),
         record_id=str(obj.pk),
@@ -121,7 +121,7 @@ def record_change(
 
 def record_creations(*, actor: Any, objs: Iterable[models.Model], batch_size: int = 2000) -> int:
     """Audit many rows created by a bulk path (the demo generator, importers) in one go."""
-    now = timezone.now()
+    now = clock.now()
     events = [
         ChangeEvent(
             actor=actor,
@@ -176,7 +176,7 @@ def record_access(
             purpose = "; ".join(p for p in (purpose_of(flag.of_person), purpose) if p)
     return AccessEvent.objects.create(
         actor=actor,
-        at=timezone.now(),
+        at=clock.now(),
         action=action,
         record_type=record_type,
         record_id=record_id,
@@ -197,7 +197,7 @@ def record_sign_in(
     return SignInEvent.objects.create(
         username=username[:150],
         worker=worker,
-        at=timezone.now(),
+        at=clock.now(),
         succeeded=succeeded,
         while_locked=while_locked,
         ip_address=ip_address or None,

@@ -15,6 +15,7 @@ from locus.audit.describe import Row, describe
 from locus.audit.forms import AuditFilterForm
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
+from locus.common import clock
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
 
@@ -105,7 +106,7 @@ def audit_export(request: AuthedRequest) -> HttpResponseBase:
             for row in describe(chunk, viewer=viewer):
                 yield writer.writerow(csv_line(row))
 
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-trail-{which}-{stamp}.csv"'
     return response

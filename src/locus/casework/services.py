@@ -77,6 +77,7 @@ from locus.casework.models import (
     ThresholdLevel,
     ThresholdRevision,
 )
+from locus.common import clock
 from locus.common.errors import InvalidTransition
 from locus.common.models import Source
 from locus.common.services import Problems, permitted, require, save_changes, today
@@ -123,7 +124,7 @@ def _approve(actor: Worker, case: ContextCase, subject: str, outcome: str, note:
     _create(
         actor,
         Approval.objects.create(
-            case=case, subject=subject, outcome=outcome, note=note, by=actor, at=timezone.now()
+            case=case, subject=subject, outcome=outcome, note=note, by=actor, at=clock.now()
         ),
     )
 
@@ -212,7 +213,7 @@ def referral_record(
         referrer_contact=referrer_contact,
         received_on=received_on,
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        recorded_at=clock.now(),
         due_on=deadlines.referral_due(received_on),
     )
     _create(actor, referral)
@@ -275,7 +276,7 @@ def _ask_sign_off(
         subject=subject,
         manager=manager,
         requested_by=actor,
-        requested_at=timezone.now(),
+        requested_at=clock.now(),
     )
     _create(actor, request)
     return request
@@ -286,7 +287,7 @@ def _signed(actor: Worker, case: ContextCase, subject: str) -> None:
     permitted(policies.can_sign_off, actor, case, subject)
     request = policies.open_sign_off(case, subject)
     assert request is not None
-    save_changes(actor=actor, obj=request, fields={"decided_at": timezone.now()})
+    save_changes(actor=actor, obj=request, fields={"decided_at": clock.now()})
 
 
 @transaction.atomic
@@ -364,7 +365,7 @@ def referral_screen(
         )
     problems.raise_if_any()
     assert level is not None
-    now = timezone.now()
+    now = clock.now()
     if decision == ScreeningDecision.CONTEXT_ASSESSMENT and open_case is None:
         assert subject is not None and lead is not None and lead.team is not None
         new_case = ContextCase.objects.create(
@@ -469,7 +470,7 @@ def threshold_revise(
         after=level,
         reason=reason,
         by=actor,
-        at=timezone.now(),
+        at=clock.now(),
     )
     _create(actor, revision)
     save_changes(actor=actor, obj=case, fields={"threshold_level": level})
@@ -506,7 +507,7 @@ def sign_off_reassign(
             "manager": manager,
             "reassigned_reason": reason,
             "reassigned_by": actor,
-            "reassigned_at": timezone.now(),
+            "reassigned_at": clock.now(),
         },
     )
 
@@ -565,7 +566,7 @@ def assessment_start(
     return save_changes(
         actor=actor,
         obj=assessment,
-        fields={"status": status, "assessor": assessor, "started_at": timezone.now()},
+        fields={"status": status, "assessor": assessor, "started_at": clock.now()},
     )
 
 
@@ -613,7 +614,7 @@ def assessment_save(
         "Choose a recommendation",
     )
     problems.raise_if_any()
-    now = timezone.now()
+    now = clock.now()
     for key, values in cleaned.items():
         row = rows[key]
         if any(getattr(row, name) != value for name, value in values.items()):
@@ -643,7 +644,7 @@ def evidence_add(
     problems.raise_if_any()
     assert finding is not None
     evidence = Evidence.objects.create(
-        finding=finding, text=text, source=source, recorded_by=actor, recorded_at=timezone.now()
+        finding=finding, text=text, source=source, recorded_by=actor, recorded_at=clock.now()
     )
     _create(actor, evidence)
     return evidence
@@ -683,7 +684,7 @@ def assessment_submit(
     assert manager is not None
     _ask_sign_off(actor, case, ApprovalSubject.ASSESSMENT, manager)
     return save_changes(
-        actor=actor, obj=assessment, fields={"status": status, "submitted_at": timezone.now()}
+        actor=actor, obj=assessment, fields={"status": status, "submitted_at": clock.now()}
     )
 
 
@@ -705,7 +706,7 @@ def assessment_approve(
     note = _text(problems, "note", note, "", required=False)
     problems.raise_if_any()
     _signed(actor, case, ApprovalSubject.ASSESSMENT)
-    now = timezone.now()
+    now = clock.now()
     _approve(actor, case, ApprovalSubject.ASSESSMENT, ApprovalOutcome.APPROVED, note)
     save_changes(
         actor=actor,
@@ -758,7 +759,7 @@ def conference_schedule(
     _lock(conference)
     status = CONFERENCE_MACHINE.after(conference.status, "schedule")
     problems = Problems()
-    now = timezone.now()
+    now = clock.now()
     if when is None:
         problems.add("when", "Enter the date and time of the conference")
     elif timezone.is_naive(when):
@@ -823,7 +824,7 @@ def conference_record(
     if plan_agreed:
         CASE_MACHINE.after(case.status, "agree_plan")
     assert conference.scheduled_for is not None
-    if conference.scheduled_for > timezone.now():
+    if conference.scheduled_for > clock.now():
         raise InvalidTransition("Record the conference once it has taken place")
     problems = Problems()
     minutes = _text(problems, "minutes", minutes, "Write the minutes")
@@ -883,7 +884,7 @@ def conference_record(
             "names_confirmed": bool(named) and names_confirmed,
             "plan_agreed": plan_agreed,
             "recorded_by": actor,
-            "recorded_at": timezone.now(),
+            "recorded_at": clock.now(),
             "assessment": approved
             if approved is not None and approved.status == AssessmentStatus.APPROVED
             else None,
@@ -902,7 +903,7 @@ def conference_record(
 
 
 def _new_plan(actor: Worker, case: ContextCase) -> ContextPlan:
-    plan = ContextPlan.objects.create(case=case, drafted_by=actor, drafted_at=timezone.now())
+    plan = ContextPlan.objects.create(case=case, drafted_by=actor, drafted_at=clock.now())
     _create(actor, plan)
     return plan
 
@@ -952,7 +953,7 @@ def goal_add(
         domain_key=domain_key,
         order=plan.goals.count() + 1,
         created_by=actor,
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )
     _create(actor, goal)
     return goal
@@ -1014,7 +1015,7 @@ def _new_action(
 ) -> PlanAction:
     """Write the action (and the strengths it builds on), audited, with the first step of
     its history."""
-    now = timezone.now()
+    now = clock.now()
     action = PlanAction.objects.create(
         plan=plan, created_by=actor, created_at=now, updated_at=now, **fields
     )
@@ -1137,7 +1138,7 @@ def _log_action(actor: Worker, action: PlanAction, status: str, due_on: dt.date,
     _create(
         actor,
         PlanActionUpdate.objects.create(
-            action=action, at=timezone.now(), by=actor, status=status, due_on=due_on, note=note
+            action=action, at=clock.now(), by=actor, status=status, due_on=due_on, note=note
         ),
     )
 
@@ -1153,7 +1154,7 @@ def _set_action(
         fields={
             "status": status,
             "due_on": due_on,
-            "updated_at": timezone.now(),
+            "updated_at": clock.now(),
             "completed_on": today() if status in FINISHED_ACTION_STATUSES else None,
         },
     )
@@ -1221,7 +1222,7 @@ def plan_child_add(
         )
     problems.raise_if_any()
     link = PlanChild.objects.create(
-        plan=plan, person=person, episode=episode, added_by=actor, added_at=timezone.now()
+        plan=plan, person=person, episode=episode, added_by=actor, added_at=clock.now()
     )
     _create(actor, link)
     return link
@@ -1277,7 +1278,7 @@ def plan_approve(*, actor: Worker, plan: ContextPlan, note: str = "") -> Context
     plan = save_changes(
         actor=actor,
         obj=plan,
-        fields={"status": status, "approved_by": actor, "approved_at": timezone.now()},
+        fields={"status": status, "approved_by": actor, "approved_at": clock.now()},
     )
     _create(actor, PlanReview.objects.create(plan=plan, due_on=deadlines.review_due(today())))
     return plan
@@ -1379,7 +1380,7 @@ def review_record(
             "summary": summary,
             "decision": decision,
             "recorded_by": actor,
-            "recorded_at": timezone.now(),
+            "recorded_at": clock.now(),
         },
     )
     # Continue: the next review. Step down or close: no next review; the team asks to close
@@ -1498,7 +1499,7 @@ def closure_request(
         closure_outcome=outcome,
         closure_reason=reason,
         closure_requested_by=actor,
-        closure_requested_at=timezone.now(),
+        closure_requested_at=clock.now(),
         closure_ratings=rated,
         closure_no_rating_reason=no_rating_reason,
         closure_goal_outcomes=outcomes,
@@ -1525,7 +1526,7 @@ def closure_approve(*, actor: Worker, case: ContextCase, note: str = "") -> Cont
     _signed(actor, case, ApprovalSubject.CLOSURE)
     _approve(actor, case, ApprovalSubject.CLOSURE, ApprovalOutcome.APPROVED, note)
     plan = ContextPlan.objects.filter(case=case).first()
-    now = timezone.now()
+    now = clock.now()
     if plan is not None:
         for review in plan.reviews.filter(status=ReviewStatus.DUE):
             save_changes(

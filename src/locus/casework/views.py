@@ -68,6 +68,7 @@ from locus.casework.models import (
     SignOffRequest,
     ThresholdLevel,
 )
+from locus.common import clock
 from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_ids
@@ -186,7 +187,7 @@ def referrals_list(request: AuthedRequest) -> HttpResponse:
             "status": status,
             "statuses": ReferralStatus.choices,
             "can_refer": policies.can_refer(request.user),
-            "today": timezone.localdate(),
+            "today": clock.today(),
             **paging,
         },
     )
@@ -232,7 +233,7 @@ def referral_new(request: AuthedRequest) -> HttpResponse:
             chosen = None
     asked = request.GET.getlist("person") + request.POST.getlist("children")
     agencies = list(Agency.objects.order_by("name")) if policies.can_screen(viewer) else None
-    initial: dict[str, Any] = {"received_on": timezone.localdate()}
+    initial: dict[str, Any] = {"received_on": clock.today()}
     if chosen is not None:
         initial.update(about="context", context=str(chosen.pk))
     if request.GET.getlist("person"):
@@ -888,7 +889,7 @@ def review_record(request: AuthedRequest, case_id: int) -> HttpResponse:
         raise Http404("Not found")
     review.plan.case = case
     goals = list(review.plan.goals.filter(status=GoalStatus.OPEN))
-    form = ReviewForm(posted(request), goals=goals, initial={"held_on": timezone.localdate()})
+    form = ReviewForm(posted(request), goals=goals, initial={"held_on": clock.today()})
 
     def step() -> None:
         data = form.cleaned_data

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.utils import timezone
 
 from locus.access import meetings as policies
 from locus.access import scopes
@@ -33,6 +32,7 @@ from locus.cocase.models import (
     MeetingStatus,
     ShareAgreement,
 )
+from locus.common import clock
 from locus.incidents.models import Involvement
 from locus.linked.selectors import linked_together
 from locus.peers.models import Association, GroupMembership, Nature
@@ -393,7 +393,7 @@ def meeting_detail(*, viewer: Worker, meeting: Meeting) -> MeetingDetail:
         can_add_intervention=meeting.status == MeetingStatus.HELD
         and policies.can_add_intervention(viewer, meeting),
         open_interventions=sum(1 for i in interventions if i.status not in FINISHED_STATUSES),
-        minutes_due=meeting.scheduled_for is not None and meeting.scheduled_for <= timezone.now(),
+        minutes_due=meeting.scheduled_for is not None and meeting.scheduled_for <= clock.now(),
         can_confirm_attendance=meeting.status == MeetingStatus.HELD
         and policies.can_confirm_attendance(viewer, meeting),
     )

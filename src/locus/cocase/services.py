@@ -40,6 +40,7 @@ from locus.cocase.models import (
     MeetingStatus,
     ShareAgreement,
 )
+from locus.common import clock
 from locus.common.errors import InvalidTransition
 from locus.common.services import Problems, permitted, require, save_changes, today
 from locus.people.models import Person, PersonKind
@@ -171,7 +172,7 @@ def meeting_propose(
         )
     problems.raise_if_any()
 
-    now = timezone.now()
+    now = clock.now()
     meeting = Meeting.objects.create(
         title=title,
         purpose=purpose.strip(),
@@ -239,7 +240,7 @@ def meeting_schedule(
     """Set (or move) the meeting's date, time and place; "online" needs no place."""
     _organise_before_held(actor, meeting, "schedule it")
     problems = Problems()
-    now = timezone.now()
+    now = clock.now()
     if when is None:
         problems.add("when", "Enter the date and time of the meeting")
     elif timezone.is_naive(when):
@@ -295,7 +296,7 @@ def meeting_record_minutes(
         meeting, (MeetingStatus.SCHEDULED,), _not_open_message(meeting, "record its minutes")
     )
     assert meeting.scheduled_for is not None
-    if meeting.scheduled_for > timezone.now():
+    if meeting.scheduled_for > clock.now():
         raise InvalidTransition(
             f"The meeting is set for {_when(meeting.scheduled_for)}: "
             "record its minutes once it has taken place"
@@ -325,7 +326,7 @@ def meeting_record_minutes(
     )
     problems.raise_if_any()
 
-    now = timezone.now()
+    now = clock.now()
     for invitee in invitees:
         mark = attendance[invitee.worker_id]
         own = invitee.worker_id == actor.pk and mark == Attendance.ATTENDED
@@ -375,7 +376,7 @@ def attendance_confirm(*, actor: Worker, meeting: Meeting) -> Invitee:
         )
     if invitation.confirmed_at is not None:
         raise InvalidTransition("You have already confirmed that you attended")
-    return save_changes(actor=actor, obj=invitation, fields={"confirmed_at": timezone.now()})
+    return save_changes(actor=actor, obj=invitation, fields={"confirmed_at": clock.now()})
 
 
 def _check_shared_fields(problems: Problems, fields: Iterable[str]) -> frozenset[str]:
@@ -425,7 +426,7 @@ def share_agree(
         else "",
         # In the order the record shows them, so the trail reads the same way each time.
         "fields": [f for f in PersonField.values if f in chosen],
-        "agreed_at": timezone.now(),
+        "agreed_at": clock.now(),
     }
     agreement = ShareAgreement.objects.filter(child=link, agreed_by=actor).first()
     if agreement is not None:
@@ -480,7 +481,7 @@ def decision_add(*, actor: Worker, meeting: Meeting, text: str) -> Decision:
     )
     problems.raise_if_any()
     decision = Decision.objects.create(
-        meeting=meeting, text=text, recorded_by=actor, recorded_at=timezone.now()
+        meeting=meeting, text=text, recorded_by=actor, recorded_at=clock.now()
     )
     _create(actor, decision)
     return decision
@@ -509,7 +510,7 @@ def meeting_close(*, actor: Worker, meeting: Meeting) -> Meeting:
     return save_changes(
         actor=actor,
         obj=meeting,
-        fields={"status": MeetingStatus.CLOSED, "closed_at": timezone.now()},
+        fields={"status": MeetingStatus.CLOSED, "closed_at": clock.now()},
     )
 
 
@@ -526,7 +527,7 @@ def meeting_cancel(*, actor: Worker, meeting: Meeting, reason: str) -> Meeting:
         obj=meeting,
         fields={
             "status": MeetingStatus.CANCELLED,
-            "cancelled_at": timezone.now(),
+            "cancelled_at": clock.now(),
             "cancel_reason": reason,
         },
     )
@@ -601,7 +602,7 @@ def intervention_add(
     delivering = agency or (owner.team.agency if owner.team is not None else None)
     problems.check(delivering is not None, "agency", "Choose the agency that delivers it")
     problems.raise_if_any()
-    now = timezone.now()
+    now = clock.now()
     assert due is not None and delivering is not None
     intervention = Intervention.objects.create(
         meeting=meeting,
@@ -680,7 +681,7 @@ def intervention_update(
     if due != intervention.due:
         _check_due(problems, due)
     problems.raise_if_any()
-    now = timezone.now()
+    now = clock.now()
     _create(
         actor,
         InterventionUpdate.objects.create(

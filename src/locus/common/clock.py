@@ -9,6 +9,17 @@ The clock is the real time unless a caller has set it with :func:`frozen_at`
 The setting is a context variable, so it holds for the code running in this
 thread or task only: a test's frozen clock does not leak into another test or
 into a live server's request threads.
+
+Everything that stamps or compares a time follows the clock, the audit trail
+included: a row and the audit event of its writing carry the same "now", so the
+trail of a demo story or a test reads in the story's time. The time windows that
+compare against those stamps (sign-in lockout, break-glass expiry) follow it too,
+or a stamp and its window would disagree. A live server never sets the clock, so
+there all of these are the real time. Only what must match the world outside reads
+the real time directly: durations (``time.perf_counter``) and second-factor codes
+(django_otp checks them against ``time.time()``, as the worker's phone makes them).
+Ruff's banned-api rule (TID251) keeps ``timezone.now``, ``timezone.localdate``,
+``date.today`` and ``datetime.now`` out of everything else.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from locus.access import policies
 from locus.access.models import Agency, Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change
+from locus.common import clock
 from locus.common.services import Problems, permitted
 from locus.incidents.models import Incident, IncidentKind, Involvement, InvolvementRole
 from locus.people.models import Person
@@ -37,7 +38,7 @@ def validate_incident(
         problems.add("occurred_at", "Enter when it happened")
     elif timezone.is_naive(occurred_at):
         problems.add("occurred_at", "The time must carry its time zone")
-    elif occurred_at > timezone.now():
+    elif occurred_at > clock.now():
         problems.add("occurred_at", "An incident cannot be in the future")
     problems.check(context is not None, "context", "Say where it happened")
     problems.check(bool(summary.strip()), "summary", "Enter a summary")
@@ -106,7 +107,7 @@ def incident_record(
         summary=summary.strip(),
         reporting_agency=agency,
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        recorded_at=clock.now(),
     )
     record_change(actor=actor, action=ChangeAction.CREATE, obj=incident)
     for person, role in involvements:

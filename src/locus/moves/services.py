@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.formats import date_format
 
 from locus.access import panel_meetings as panel_policies
@@ -20,6 +19,7 @@ from locus.access import policies
 from locus.access.models import Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change
+from locus.common import clock
 from locus.common.services import Problems, permitted, today
 from locus.moves.models import ManagedMove
 from locus.panels.models import PanelMeeting
@@ -137,7 +137,7 @@ def managed_move_record(
         panel_meeting=panel_meeting,
         not_on_roll_reason=not_on_roll_reason,
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        recorded_at=clock.now(),
     )
     record_change(actor=actor, action=ChangeAction.CREATE, obj=move)
     return move

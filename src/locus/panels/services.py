@@ -15,7 +15,6 @@ from typing import cast
 
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone
 from django.utils.formats import date_format
 
 from locus.access import panel_meetings as policies
@@ -34,6 +33,7 @@ from locus.casework.models import (
     PlanStatus,
 )
 from locus.cocase.models import LawfulBasis
+from locus.common import clock
 from locus.common.errors import InvalidTransition
 from locus.common.models import Confidence, Source
 from locus.common.services import Problems, permitted, save_changes, today
@@ -180,7 +180,7 @@ def panel_create(
         lawful_basis_other=other if lawful_basis == LawfulBasis.OTHER else "",
         review_on=review_on,
         created_by=actor,
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )
     _create(actor, meeting)
     for worker in {actor.pk: actor, chair.pk: chair, **others}.values():
@@ -325,7 +325,7 @@ def agenda_item_add(
         source=source,
         confidence=confidence,
         added_by=actor,
-        added_at=timezone.now(),
+        added_at=clock.now(),
     )
     _create(actor, item)
     return item
@@ -342,7 +342,7 @@ def panel_cancel(*, actor: Worker, meeting: PanelMeeting, reason: str) -> PanelM
         obj=meeting,
         fields={
             "status": NEXT_STATUS[PanelStep.CANCEL],
-            "cancelled_at": timezone.now(),
+            "cancelled_at": clock.now(),
             "cancel_reason": reason,
         },
     )
@@ -392,7 +392,7 @@ def panel_hold(
             "summary": summary,
             "review_on": review_on,
             "held_recorded_by": actor,
-            "held_recorded_at": timezone.now(),
+            "held_recorded_at": clock.now(),
         },
     )
 
@@ -434,7 +434,7 @@ def panel_decision_add(
     text = _text(problems, "text", text, "Enter the decision")
     problems.raise_if_any()
     decision = PanelDecision.objects.create(
-        meeting=meeting, item=item, text=text, recorded_by=actor, recorded_at=timezone.now()
+        meeting=meeting, item=item, text=text, recorded_by=actor, recorded_at=clock.now()
     )
     _create(actor, decision)
     return decision
@@ -512,7 +512,7 @@ def panel_action_add(
         )
     problems.raise_if_any()
     assert due is not None and delivering is not None
-    now = timezone.now()
+    now = clock.now()
     action = PanelAction.objects.create(
         item=item,
         meeting=meeting,
@@ -591,7 +591,7 @@ def panel_action_update(
     problems.raise_if_any()
     step = ActionProgress.objects.create(
         action=action,
-        at=timezone.now(),
+        at=clock.now(),
         by=actor,
         note=note,
         status_from=action.status,
@@ -622,5 +622,5 @@ def panel_close(*, actor: Worker, meeting: PanelMeeting) -> PanelMeeting:
     return save_changes(
         actor=actor,
         obj=meeting,
-        fields={"status": NEXT_STATUS[PanelStep.CLOSE], "closed_at": timezone.now()},
+        fields={"status": NEXT_STATUS[PanelStep.CLOSE], "closed_at": clock.now()},
     )

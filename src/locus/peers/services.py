@@ -12,12 +12,12 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from locus.access import policies
 from locus.access.models import Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
+from locus.common import clock
 from locus.common.models import Confidence, Source
 from locus.common.services import (
     Problems,
@@ -165,9 +165,7 @@ def _check_may_record(
 
 
 def _create_association(*, actor: Worker, contexts: list[Context], **fields: Any) -> Association:
-    association = Association.objects.create(
-        recorded_by=actor, recorded_at=timezone.now(), **fields
-    )
+    association = Association.objects.create(recorded_by=actor, recorded_at=clock.now(), **fields)
     if contexts:
         association.contexts.set(contexts)
     after = snapshot(association)
@@ -269,7 +267,7 @@ def _end_record(
     ended = {
         "valid_until": valid_until,
         "ended_by": actor,
-        "ended_at": timezone.now(),
+        "ended_at": clock.now(),
         "end_reason": reason,
     }
     for name, value in ended.items():
@@ -447,7 +445,7 @@ def peer_map_purpose_record(
         f"The reason must be {REASON_MAX_LENGTH} characters or fewer",
     )
     problems.raise_if_any()
-    now = timezone.now()
+    now = clock.now()
     record = PeerMapPurpose.objects.create(
         worker=actor,
         person=person,
@@ -498,7 +496,7 @@ def membership_add(
         source=source,
         confidence=confidence,
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        recorded_at=clock.now(),
     )
     record_change(actor=actor, action=ChangeAction.CREATE, obj=membership)
     return membership

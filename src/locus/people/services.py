@@ -11,13 +11,13 @@ from collections.abc import Container, Mapping
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from locus.access import policies
 from locus.access.models import Agency, Role, Scope, Team, Worker
 from locus.access.services import SYSTEM_USERNAME
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change
+from locus.common import clock
 from locus.common.services import (
     Problems,
     check_known_fields,
@@ -194,7 +194,7 @@ def person_create(
     if home is not None:
         permitted(policies.can_view_context, actor, home)
     validate_person(fields).raise_if_any()
-    person = Person.objects.create(created_at=timezone.now(), recorded_by=actor, **fields)
+    person = Person.objects.create(created_at=clock.now(), recorded_by=actor, **fields)
     record_change(actor=actor, action=ChangeAction.CREATE, obj=person)
     return person
 
@@ -391,7 +391,7 @@ def identifier_query_send(
     assert conflicting is not None
     query = IdentifierQuery.objects.create(
         requested_by=actor,
-        requested_at=timezone.now(),
+        requested_at=clock.now(),
         person=person,
         field=field,
         value=value,
@@ -416,5 +416,5 @@ def identifier_query_close(*, actor: Worker, query: IdentifierQuery, note: str) 
     return save_changes(
         actor=actor,
         obj=query,
-        fields={"closed_at": timezone.now(), "closed_by": actor, "closing_note": note},
+        fields={"closed_at": clock.now(), "closed_by": actor, "closing_note": note},
     )

@@ -7,12 +7,12 @@ import re
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from locus.access import policies
 from locus.access.models import Agency, Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change
+from locus.common import clock
 from locus.common.services import (
     Problems,
     check_known_fields,
@@ -104,7 +104,7 @@ def context_create(
         )
     )
     validate_context(fields).raise_if_any()
-    context = Context.objects.create(created_at=timezone.now(), recorded_by=actor, **fields)
+    context = Context.objects.create(created_at=clock.now(), recorded_by=actor, **fields)
     record_change(actor=actor, action=ChangeAction.CREATE, obj=context)
     return context
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.formats import date_format
 
 from locus.access import policies
 from locus.access.models import Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
+from locus.common import clock
 from locus.common.errors import InvalidTransition
 from locus.common.services import Problems, permitted, today
 from locus.people.models import Person, PersonKind
@@ -121,7 +121,7 @@ def profile_item_add(
         place=place,
         recorded_on=recorded_on,
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        recorded_at=clock.now(),
     )
     record_change(actor=actor, action=ChangeAction.CREATE, obj=item)
     return item
@@ -187,7 +187,7 @@ def profile_item_change(
         place_id=item.place_id,
         recorded_on=changed_on,
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        recorded_at=clock.now(),
         replaces=item,
     )
     record_change(actor=actor, action=ChangeAction.CREATE, obj=new)

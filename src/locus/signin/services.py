@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django_otp import devices_for_user, user_has_device
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -24,6 +23,7 @@ from locus.access.policies import can_manage_workers
 from locus.access.signin import attempts_refused, hold_attempt_locks
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change
+from locus.common import clock
 from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
 from locus.signin.models import SecondFactorEvent, SecondFactorKind
 
@@ -63,7 +63,7 @@ def _record(
 ) -> SecondFactorEvent:
     return SecondFactorEvent.objects.create(
         worker=worker,
-        at=timezone.now(),
+        at=clock.now(),
         kind=kind,
         actor=actor,
         reason=reason,
