@@ -21,6 +21,11 @@
 #    root and 404, so they are rewritten to RELATIVE urls (url(assets/...)),
 #    which resolve to /static/vendor/<lib>/assets/... next to the CSS file.
 #    Relative urls also let Django's ManifestStaticFilesStorage hash them.
+#  * The GDS Transport typeface is licensed for services on GOV.UK only, and
+#    Locus is not one: its font files are not copied, the @font-face rules and
+#    the font's notice are removed from the CSS, and "GDS Transport" is taken
+#    out of every font-family list, so text falls back to GOV.UK's own
+#    fallback stack (arial, sans-serif) and the browser asks for no font file.
 #  * The trailing `sourceMappingURL` comments are removed because the .map
 #    files are not vendored (keeps the size down) and ManifestStaticFilesStorage
 #    fails collectstatic on references to missing files.
@@ -42,6 +47,18 @@ version() { node -p "require('$NM/$1/package.json').version"; }
 # Strip "/*# sourceMappingURL=... */" (CSS) and "//# sourceMappingURL=..." (JS).
 strip_sourcemap() {
     sed -i -E -e 's@/\*# sourceMappingURL=[^*]*\*/@@g' -e 's@//# sourceMappingURL=.*$@@' "$1"
+}
+
+# Take the GDS Transport typeface out of a CSS file (see the notes at the top).
+drop_gds_transport() {
+    sed -i -E \
+        -e 's@/\*! Copyright \(c\) 2011 by Margaret Calvert[^*]*\*/@@g' \
+        -e 's/@font-face\{font-family:"?GDS Transport"?;[^}]*\}//g' \
+        -e 's/font-family:"?GDS Transport"?,/font-family:/g' "$1"
+    if grep -q "GDS Transport" "$1"; then
+        echo "ERROR: $1 still names GDS Transport" >&2
+        exit 1
+    fi
 }
 
 # Write an MIT licence for npm packages that do not ship a LICENSE file
@@ -95,11 +112,11 @@ G="$NM/govuk-frontend/dist/govuk"
 D="$VENDOR/govuk-frontend"
 mkdir -p "$D/assets"
 cp "$G/govuk-frontend.min.css" "$G/govuk-frontend.min.js" "$D/"
-# Whole assets folder: fonts + images used by the CSS, plus favicons,
-# manifest.json (icon paths inside are already relative) and the rebrand/
-# favicon set used by the GOV.UK template when the 2025 brand is enabled.
-cp -R "$G/assets/fonts" "$G/assets/images" "$G/assets/manifest.json" "$G/assets/rebrand" "$D/assets/"
 sed -i -E 's@url\((["'\'']?)/assets/@url(\1assets/@g' "$D/govuk-frontend.min.css"
+drop_gds_transport "$D/govuk-frontend.min.css"
+# Only the images the CSS references: Locus has its own favicon, and the GOV.UK
+# favicons, icons, manifest and brand images are for services on GOV.UK.
+copy_css_assets "$D/govuk-frontend.min.css" "$G/assets" "$D"
 strip_sourcemap "$D/govuk-frontend.min.css"
 strip_sourcemap "$D/govuk-frontend.min.js"
 write_mit "$D/LICENSE" "2017 Crown Copyright (Government Digital Service)" \
@@ -111,17 +128,13 @@ D="$VENDOR/moj-frontend"
 mkdir -p "$D"
 cp "$M/moj-frontend.min.css" "$M/moj-frontend.min.js" "$D/"
 sed -i -E 's@url\((["'\'']?)/assets/@url(\1assets/@g' "$D/moj-frontend.min.css"
+drop_gds_transport "$D/moj-frontend.min.css"
 strip_sourcemap "$D/moj-frontend.min.css"
 strip_sourcemap "$D/moj-frontend.min.js"
 # Only the images the CSS actually references (the rest are MOJ branding).
 copy_css_assets "$D/moj-frontend.min.css" "$M/assets" "$D"
 write_mit "$D/LICENSE" "2019 Ministry of Justice" \
     "https://github.com/ministryofjustice/moj-frontend"
-
-# --- htmx -----------------------------------------------------------------
-D="$VENDOR/htmx"
-mkdir -p "$D"
-cp "$NM/htmx.org/dist/htmx.min.js" "$NM/htmx.org/LICENSE" "$D/"
 
 # --- Cytoscape.js + fCoSE layout --------------------------------------------
 # Load with plain <script> tags in this order:
@@ -181,7 +194,6 @@ on a closed network after a plain \`pip install\` (no Node, no CDN).
 | --- | --- | --- | --- |
 | \`govuk-frontend/\` | govuk-frontend | $(version govuk-frontend) | MIT (fonts/crest: see below) |
 | \`moj-frontend/\` | @ministryofjustice/frontend | $(version @ministryofjustice/frontend) | MIT |
-| \`htmx/\` | htmx.org | $(version htmx.org) | 0BSD |
 | \`cytoscape/\` | cytoscape | $(version cytoscape) | MIT |
 | \`cytoscape/\` | cytoscape-fcose | $(version cytoscape-fcose) | MIT |
 | \`cytoscape/\` | cose-base | $(version cose-base) | MIT |
@@ -191,16 +203,21 @@ on a closed network after a plain \`pip install\` (no Node, no CDN).
 axe-core $(version axe-core) (MPL-2.0) is vendored separately into
 \`tests/e2e/vendor/axe.min.js\` for browser accessibility tests; it is never served.
 
-Only runtime files are kept (minified bundles, CSS, the fonts/images the CSS
+Only runtime files are kept (minified bundles, CSS, the images the CSS
 uses, licences); source maps are dropped. The GOV.UK and MOJ CSS had their
 absolute \`url(/assets/...)\` references rewritten to relative \`url(assets/...)\`
 so they resolve under \`/static/vendor/<folder>/assets/\`.
 
-Not covered by the MIT licence: the GDS Transport font files in
-\`govuk-frontend/assets/fonts/\` ("customised for exclusive use on gov.uk",
-per the notice kept in the CSS) and the crown/crest images, which are only for
-services on GOV.UK. A service not on GOV.UK should override the font family
-(e.g. \`font-family: arial, sans-serif\`) and not use the crest.
+**No GDS Transport.** The GDS Transport typeface is licensed for services on
+GOV.UK only, and Locus is not one. Its font files are not vendored, and the
+script removes its \`@font-face\` rules and its name from every
+\`font-family\` in the GOV.UK and MOJ CSS, so text is set in GOV.UK's own
+fallback, \`arial, sans-serif\`, and the browser requests no font file. The
+GOV.UK favicons, icons and brand images are not vendored either (Locus has its
+own favicon); the crest is kept only because a footer rule in the CSS refers to
+it, and Locus's pages do not use that rule.
+
+Kept for a feature to come: \`leaflet/\` (the borough map of places).
 EOF
 
 echo "Vendored into $VENDOR and $TEST_VENDOR:"

@@ -52,9 +52,9 @@ def setup_django() -> Path:
 
 
 def migrate() -> None:
-    from django.core.management import call_command
+    from locus.common import schema
 
-    call_command("migrate", verbosity=0, interactive=False)
+    schema.migrate()
 
 
 def memorable_password() -> str:

@@ -1,4 +1,4 @@
-"""The forum share (DOMAIN rule 4): a worker sees what was shared at a forum they sat on.
+"""The forum share (docs/access.md): a worker sees what was shared at a forum they sat on.
 
 Once a peer group mapping meeting is held, workers who confirmed they attended
 see the children whose holders agreed to bring them and confirmed attending

@@ -19,8 +19,8 @@ from locus.common.errors import NotPermitted
 from locus.common.services import today
 from locus.incidents.models import InvolvementRole
 from locus.linked.selectors import linked_together
+from locus.peers.maps import peer_map
 from locus.peers.models import GroupRole, Nature
-from locus.peers.selectors import peer_map
 from locus.peers.services import membership_add
 from locus.people.models import LegalStatus
 from locus.people.services import person_update

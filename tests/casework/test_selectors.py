@@ -141,7 +141,7 @@ def test_my_work_holds_my_panel_actions_and_panels_due_for_review(world: World) 
         (
             "Panel action: Safety plan with Ciara's youth worker",
             meeting.title,
-            action.due,
+            action.due_on,
             "Test social_worker",
         ),
     ]

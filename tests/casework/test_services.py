@@ -58,6 +58,7 @@ def fields_of(error: pytest.ExceptionInfo[ValidationFailed]) -> set[str]:
 # --- Referrals -------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("frozen_clock")  # today() is the same day throughout
 def test_a_partner_refers_a_shopping_centre(world: World) -> None:
     referral = refer(world)
     assert referral.status == "new"
@@ -144,6 +145,7 @@ def test_only_the_front_door_records_for_another_agency(world: World) -> None:
 # --- Screening -------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("frozen_clock")  # today() is the same day throughout
 def test_screening_opens_a_case_with_the_assessment_due_in_45_working_days(world: World) -> None:
     referral = screen(world, refer(world))
     case = referral.case
@@ -332,6 +334,7 @@ def test_evidence_carries_its_source(world: World) -> None:
     assert fields_of(error) == {"domain", "text", "source"}
 
 
+@pytest.mark.usefixtures("frozen_clock")  # today() is the same day throughout
 def test_a_manager_approves_and_a_conference_falls_due_in_15_working_days(world: World) -> None:
     case = submitted_case(world)
     with pytest.raises(NotPermitted):
@@ -395,6 +398,7 @@ def test_a_returned_assessment_goes_back_for_more_work(world: World) -> None:
     services.assessment_approve(actor=world.team_manager, assessment=case.assessment)
 
 
+@pytest.mark.usefixtures("frozen_clock")  # today() is the same day throughout
 def test_an_assessment_recommending_no_conference_leads_to_a_closure_request(
     world: World,
 ) -> None:
@@ -531,6 +535,7 @@ def test_a_plan_is_approved_after_a_conference_agrees_it(world: World) -> None:
         services.plan_draft(actor=world.social_worker, case=case)
 
 
+@pytest.mark.usefixtures("frozen_clock")  # today() is the same day throughout
 def test_approving_a_plan_needs_goals_and_actions_and_schedules_a_review(world: World) -> None:
     case = assessed_case(world)
     hold(world, schedule(world, conference_of(case)))
@@ -596,6 +601,7 @@ def test_a_partner_without_an_account_owns_an_action_by_name(world: World) -> No
     assert action.updates.get().note.startswith("Added to the plan")
 
 
+@pytest.mark.usefixtures("frozen_clock")  # today() is the same day throughout
 def test_updating_an_action_keeps_its_history(world: World) -> None:
     case = active_case(world)
     action = case.plan.actions.get()
@@ -682,6 +688,7 @@ def test_children_linked_to_the_plan_must_be_seen_and_may_link_their_own_plan(
 # --- Reviews and closure ---------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("frozen_clock")  # today() is the same day throughout
 def test_a_review_that_continues_schedules_the_next_within_12_weeks(world: World) -> None:
     case = active_case(world)
     goal = case.plan.goals.get()

@@ -138,7 +138,7 @@ def add_intervention(world: World, meeting: Meeting, **fields: Any) -> Intervent
         "meeting": meeting,
         "owner": world.yjs_worker,
         "description": "Weekly mentoring session",
-        "due": today() + dt.timedelta(days=30),
+        "due_on": today() + dt.timedelta(days=30),
         "person": world.csc_child,
     }
     values.update(fields)

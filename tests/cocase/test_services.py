@@ -442,8 +442,8 @@ def test_an_intervention_for_the_group_names_another_agency(world: World) -> Non
         ({"person": None, "group": "park"}, "concerns", "Choose the peer group the meeting mapped"),
         ({"owner": "police_analyst"}, "owner", "The owner must be a worker who attended"),
         ({"description": " "}, "description", "Describe the intervention"),
-        ({"due": None}, "due", "Enter the date it is due"),
-        ({"due": "yesterday"}, "due", "The due date must be today or later"),
+        ({"due_on": None}, "due_on", "Enter the date it is due"),
+        ({"due_on": "yesterday"}, "due_on", "The due date must be today or later"),
         ({"status": "done"}, "status", "A new intervention is planned or in progress"),
     ],
 )
@@ -456,8 +456,8 @@ def test_a_bad_intervention_names_the_field_and_writes_nothing(
     for key in ("person", "group", "owner"):
         if isinstance(values.get(key), str):
             values[key] = getattr(world, values[key])
-    if values.get("due") == "yesterday":
-        values["due"] = today() - dt.timedelta(days=1)
+    if values.get("due_on") == "yesterday":
+        values["due_on"] = today() - dt.timedelta(days=1)
     with nothing_written(*MEETING_MODELS), pytest.raises(ValidationFailed) as caught:
         add_intervention(world, meeting, **values)
     assert any(message in m for m in caught.value.errors[field])
@@ -484,17 +484,17 @@ def test_updates_keep_history_and_move_forward_only(world: World) -> None:
         intervention=item,
         status="in_progress",
         note="Moved to Thursdays",
-        due=later,
+        due_on=later,
     )
     item.refresh_from_db()
-    assert (item.status, item.due) == ("in_progress", later)
+    assert (item.status, item.due_on) == ("in_progress", later)
     assert [u.note for u in item.updates.order_by("at", "id")] == [
         "Agreed at the meeting; owned by Test yjs_worker",
         "First session held",
         "Moved to Thursdays",
     ]
     assert last_change(item).after == {
-        "due": later.isoformat(),
+        "due_on": later.isoformat(),
         "updated_at": item.updated_at.isoformat(),
     }
     with nothing_written(*MEETING_MODELS), pytest.raises(InvalidTransition) as caught:
@@ -513,7 +513,7 @@ def test_updates_keep_history_and_move_forward_only(world: World) -> None:
     [
         ({"note": " "}, "note", "Say what has happened"),
         ({"status": "paused"}, "status", "Choose the intervention's status"),
-        ({"due": "yesterday"}, "due", "The due date must be today or later"),
+        ({"due_on": "yesterday"}, "due_on", "The due date must be today or later"),
     ],
 )
 def test_a_bad_update_names_the_field_and_writes_nothing(
@@ -521,8 +521,8 @@ def test_a_bad_update_names_the_field_and_writes_nothing(
 ) -> None:
     item = add_intervention(world, held_meeting(world))
     values: dict[str, Any] = {"status": "in_progress", "note": "Session held", **fields}
-    if values.get("due") == "yesterday":
-        values["due"] = today() - dt.timedelta(days=1)
+    if values.get("due_on") == "yesterday":
+        values["due_on"] = today() - dt.timedelta(days=1)
     with nothing_written(*MEETING_MODELS), pytest.raises(ValidationFailed) as caught:
         intervention_update(actor=world.yjs_worker, intervention=item, **values)
     assert caught.value.errors[field] == [message]

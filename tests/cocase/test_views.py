@@ -140,7 +140,7 @@ def test_the_error_summary_links_to_the_first_radio(world: World) -> None:
         .post(url("meeting-propose") + query, proposal(world, lawful_basis=""))
         .content.decode()
     )
-    assert 'href="#id_lawful_basis_0"' in html and 'id="id_lawful_basis_0"' in html
+    assert 'href="#id_lawful_basis"' in html and 'id="id_lawful_basis"' in html
 
 
 def test_analysts_and_auditors_cannot_open_the_proposal_form(world: World) -> None:
@@ -246,7 +246,7 @@ def test_adding_and_updating_an_intervention_through_the_forms(world: World) -> 
         "description": "Sports mentoring",
         "owner": str(world.yjs_worker.pk),
         "agency": "",
-        "due": due,
+        "due_on": due,
         "status": "planned",
     }
     with nothing_written(*MEETING_MODELS):

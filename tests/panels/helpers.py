@@ -84,7 +84,7 @@ def act(world: World, on: AgendaItem, **fields: Any) -> PanelAction:
         "item": on,
         "description": "Safety plan with the young person",
         "owner": world.social_worker,
-        "due": today() + dt.timedelta(days=14),
+        "due_on": today() + dt.timedelta(days=14),
         **fields,
     }
     return panel_action_add(**values)

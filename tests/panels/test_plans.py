@@ -46,7 +46,7 @@ def test_an_action_on_a_location_with_an_approved_plan_lands_on_it(world: World)
         action.description,
         world.social_worker,
         world.csc,
-        action.due,
+        action.due_on,
         "planned",
     )
     assert landed.source == "mace_panel"

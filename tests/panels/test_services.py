@@ -12,17 +12,16 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from locus.audit.models import ChangeAction
-from locus.casework.models import ActionStatus
 from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
 from locus.common.services import today
+from locus.forums.models import ActionStatus, next_action_statuses
 from locus.panels.models import (
-    ALLOWED_STEPS,
+    PANEL_MACHINE,
     AgendaItem,
     PanelAttendee,
     PanelMeeting,
     PanelStatus,
     PanelStep,
-    next_statuses,
 )
 from locus.panels.services import (
     item_discussion_record,
@@ -266,7 +265,7 @@ def test_holding_records_who_attended(world: World) -> None:
     hold(world, meeting, attended=[chair.pk, visitor.pk], summary="Reviewed the park")
     assert meeting.status == PanelStatus.HELD and meeting.summary == "Reviewed the park"
     assert dict(meeting.attendees.values_list("id", "attendance")) == {
-        a.pk: "attended" if a.pk in (chair.pk, visitor.pk) else "did_not_attend"
+        a.pk: "attended" if a.pk in (chair.pk, visitor.pk) else "absent"
         for a in meeting.attendees.all()
     }
 
@@ -317,8 +316,8 @@ def test_discussion_decisions_and_actions_on_an_item(world: World) -> None:
     ("fields", "field", "message"),
     [
         ({"owner": "yjs_worker"}, "owner", "on the meeting's list"),
-        ({"due": "yesterday"}, "due", "today or later"),
-        ({"due": None}, "due", "Enter the date it is due"),
+        ({"due_on": "yesterday"}, "due_on", "today or later"),
+        ({"due_on": None}, "due_on", "Enter the date it is due"),
         ({"description": " "}, "description", "Describe the action"),
         ({"status": "done"}, "status", "planned or in progress"),
         ({"builds_on": "other child"}, "builds_on", "this young person's current profile"),
@@ -369,7 +368,7 @@ def test_every_action_status_move(
     action = act(world, item(meeting, "location"))
     if current != ActionStatus.PLANNED:
         panel_action_update(actor=world.social_worker, action=action, status=current, note="on")
-    if target in next_statuses(current):
+    if target in next_action_statuses(current):
         panel_action_update(actor=world.social_worker, action=action, status=target, note="ok")
         action.refresh_from_db()
         assert action.status == target
@@ -386,9 +385,9 @@ def test_updating_an_action_needs_a_note_and_a_due_date_not_past(world: World) -
             action=action,
             status="in_progress",
             note="",
-            due=today() - dt.timedelta(days=2),
+            due_on=today() - dt.timedelta(days=2),
         )
-    assert set(caught.value.errors) == {"note", "due"}
+    assert set(caught.value.errors) == {"note", "due_on"}
 
 
 def test_who_may_update_an_action(world: World) -> None:
@@ -484,7 +483,7 @@ NO_ACTION = {PanelStatus.SCHEDULED, PanelStatus.CANCELLED}
 def test_every_status_and_step(world: World, status: PanelStatus, step: PanelStep) -> None:
     meeting = _into(world, status)
     run = _steps(world)[step]
-    if step in ALLOWED_STEPS[status]:
+    if PANEL_MACHINE.allows(status, step):
         run(meeting)
         return
     with nothing_written(*PANEL_MODELS), pytest.raises(InvalidTransition) as caught:

@@ -117,6 +117,7 @@ def test_a_person_the_organiser_may_not_see_cannot_be_posted(world: World) -> No
     assert errors_of(response.content.decode()) == ["Choose a person from the list"]
 
 
+@pytest.mark.usefixtures("frozen_clock")  # today() is the same day throughout
 def test_recording_the_meeting_as_held(world: World) -> None:
     meeting = with_agenda(world)
     chair = meeting.attendees.get(worker=world.team_manager)
@@ -153,7 +154,7 @@ def test_an_action_that_builds_on_the_profile(world: World) -> None:
         {
             "description": "Place her in the girls' football team",
             "owner": str(world.social_worker.pk),
-            "due": _day(14),
+            "due_on": _day(14),
             "status": "planned",
             "builds_on": [str(talent.pk)],
         },
@@ -200,7 +201,7 @@ def test_the_owner_updates_an_action_and_others_get_404(world: World) -> None:
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.status == "in_progress"
-    assert [(p.status_from, p.status_to) for p in action.progress.all()] == [
+    assert [(p.previous_status, p.status) for p in action.progress.all()] == [
         ("", "planned"),
         ("planned", "in_progress"),
     ]

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from locus.peers.selectors import group_detail, group_map
+from locus.peers.maps import group_map
+from locus.peers.selectors import group_detail
 from tests.factories import START, World, client_for, make_association
 
 pytestmark = pytest.mark.django_db

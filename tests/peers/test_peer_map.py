@@ -14,8 +14,8 @@ from django.urls import reverse
 from locus.audit.models import AccessEvent
 from locus.common import clock
 from locus.common.services import today
+from locus.peers.maps import PeerMap, peer_map
 from locus.peers.models import GroupRole, PeerMapPurpose
-from locus.peers.selectors import PeerMap, peer_map
 from locus.peers.services import (
     association_end,
     association_revise,

@@ -166,6 +166,7 @@ def test_a_place_the_worker_may_not_see_cannot_be_named(world: World) -> None:
 # --- Change and end: history is kept ---------------------------------------------------------
 
 
+@pytest.mark.usefixtures("frozen_clock")  # today() is the same day throughout
 def test_a_change_ends_the_old_words_and_records_the_new(world: World) -> None:
     item = add_item(world.social_worker, world.csc_child)
     new = profile_item_change(

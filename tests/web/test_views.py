@@ -236,6 +236,8 @@ def test_people_search_with_a_backwards_age_range_says_which_field(world: World)
     )
     assert "There is a problem" in html
     assert "Age to must be the same as or more than age from" in html
+    # The message is tied to the box it is about, so a screen reader reads it with the box.
+    assert 'id="id_age_to-error"' in html and 'aria-describedby="id_age_to-error"' in html
 
 
 def test_audit_trail_is_for_auditors_and_administrators_only(world: World) -> None:

@@ -27,12 +27,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from locus.access import scopes
 from locus.access.models import AgencyKind, BreakGlass, Role, Scope, Worker
 from locus.access.selectors import visible_person_ids
 from locus.audit.models import AccessEvent
 from locus.common import clock
+from locus.common.ids import parse_id
 from locus.people.models import Person
 
 LASTS = dt.timedelta(hours=4)
@@ -47,6 +49,12 @@ MIN_REASON_WORDS = 4
 REQUEST_RECORD_TYPE = "access.breakglassrequest"
 
 REQUESTING_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.ANALYST})
+
+
+def in_a_requesting_role(worker: Worker) -> bool:
+    """Whether ``worker``'s role ever breaks glass: a check that costs no query, for pages
+    that would otherwise look for emergency sight nobody in that role can hold."""
+    return worker.role in REQUESTING_ROLES
 
 
 def may_break_glass(worker: Worker) -> bool:
@@ -184,3 +192,39 @@ def use_rows(viewer: Worker, uses: list[BreakGlass]) -> tuple[list[dict[str, Any
         for u in uses
     ]
     return rows, set(names)
+
+
+# --- What the emergency access pages read ----------------------------------------------------
+
+LISTED = 200  # the most recent uses (and unopened requests) a list shows
+
+
+def sees_already(viewer: Worker, person_id: int) -> bool:
+    """Whether the worker sees the person in their own right (or through glass already
+    broken): then there is nothing to ask for, and nothing is revealed by saying so."""
+    return scopes.people_visible_to(viewer, shared=False).filter(pk=person_id).exists()
+
+
+def open_use(viewer: Worker, use_id: object) -> BreakGlass:
+    """One of the worker's own open uses, or 404."""
+    use: BreakGlass = get_object_or_404(open_for(viewer), pk=parse_id(use_id))
+    return use
+
+
+def listed_use(viewer: Worker, use_id: object) -> BreakGlass:
+    """One use the worker may list (``uses_visible_to``), or 404."""
+    use: BreakGlass = get_object_or_404(uses_visible_to(viewer), pk=parse_id(use_id))
+    return use
+
+
+def recent_uses(viewer: Worker) -> tuple[list[BreakGlass], list[AccessEvent]]:
+    """The uses the worker may list, and the requests that opened nothing, newest first."""
+    return (
+        list(uses_visible_to(viewer)[:LISTED]),
+        list(unopened_requests_visible_to(viewer)[:LISTED]),
+    )
+
+
+def person_seen(viewer: Worker, use: BreakGlass) -> Person | None:
+    """The use's person, if the reviewer may see them (else the page gives only the id)."""
+    return scopes.people_visible_to(viewer).filter(pk=use.person_id).first()

@@ -38,7 +38,12 @@ from django.http import Http404
 
 from locus.access import scopes
 from locus.access.models import AgencyKind, Role, Worker
-from locus.access.policies import CASEWORK_ROLES, can_view_context, is_administrator
+from locus.access.policies import (
+    CASEWORK_ROLES,
+    can_view_context,
+    is_administrator,
+    manages_a_team,
+)
 from locus.casework.models import (
     ApprovalSubject,
     ConferenceAttendee,
@@ -254,6 +259,32 @@ def can_record_conference(worker: Worker, conference: ContextConference) -> bool
     return can_work_case(worker, conference.case) or (
         worker.is_active and conference.chair_id == worker.pk
     )
+
+
+def is_casework_worker(worker: Worker) -> bool:
+    """Who may lead, assess, chair or own casework: an active practitioner or manager in a team."""
+    return worker.is_active and worker.team_id is not None and worker.role in CASEWORK_ROLES
+
+
+def casework_workers() -> QuerySet[Worker]:
+    """The workers :func:`is_casework_worker` allows, for the pages that choose one."""
+    return (
+        Worker.objects.filter(is_active=True, team__isnull=False, role__in=CASEWORK_ROLES)
+        .select_related("team__agency")
+        .order_by("team__agency__name", "last_name", "first_name", "id")
+    )
+
+
+def can_be_asked_to_sign_off(worker: Worker) -> bool:
+    """Sign-offs are asked of managers (which one, for a case: :func:`eligible_managers`)."""
+    return worker.role == Role.MANAGER
+
+
+def whose_work(viewer: Worker, *, team: bool) -> Q:
+    """Whose due work a worker lists (on Worker): their own, or a team manager's whole team."""
+    if team and manages_a_team(viewer):
+        return Q(team_id=viewer.team_id)
+    return Q(pk=viewer.pk)
 
 
 def sees_all_actions(worker: Worker) -> bool:

@@ -31,8 +31,9 @@ from django.http import Http404
 from locus.access import scopes
 from locus.access.models import Role, Worker
 from locus.access.policies import CASEWORK_ROLES, is_administrator
-from locus.cocase.models import Attendance, Intervention, Invitee, Meeting, MeetingChild
+from locus.cocase.models import Intervention, Invitee, Meeting, MeetingChild
 from locus.common.ids import parse_id
+from locus.forums.models import Attendance
 from locus.people.models import Allocation
 
 # Workers a meeting can invite: those who hold, manage or analyse cases.
@@ -139,7 +140,8 @@ def agreeable_person_ids(worker: Worker, person_ids: Iterable[int]) -> set[int]:
     # see, and so does not bring, the team's children.
     own = scopes.people_visible_to(worker, shared=False).values("id")
     return set(
-        Allocation.objects.filter(person_id__in=set(person_ids), end__isnull=True)
+        Allocation.objects.current()
+        .filter(person_id__in=set(person_ids))
         .filter(Q(worker=worker) | by_team, person_id__in=own)
         .values_list("person_id", flat=True)
     )

@@ -27,9 +27,9 @@ from locus.access.models import Role, Worker
 from locus.access.policies import CASEWORK_ROLES, can_view_context, is_administrator
 from locus.access.selectors import visible_person_ids
 from locus.common.ids import parse_id
+from locus.forums.models import Attendance
 from locus.panels.models import (
     AgendaItem,
-    Attendance,
     PanelAction,
     PanelAttendee,
     PanelMeeting,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
+
 from locus.access import scopes
 from locus.access.models import AgencyKind, Role, Scope, Worker
 from locus.access.selectors import visible_person_ids
@@ -45,6 +47,17 @@ def answers_identifier_queries(worker: Worker) -> bool:
     return worker.is_active and worker.role in (Role.MANAGER, Role.ADMINISTRATOR)
 
 
+def identifier_query_answerer(conflicting: Person, *, among: QuerySet[Worker]) -> Worker | None:
+    """Who of ``among`` answers a query about ``conflicting``'s identifier: a manager of a
+    team holding that record, or (when nobody holds it, or that team has no manager) an
+    administrator, for the data team."""
+    holding_teams = Allocation.objects.current().filter(person=conflicting).values("team")
+    return (
+        among.filter(role=Role.MANAGER, team__in=holding_teams).first()
+        or among.filter(role=Role.ADMINISTRATOR, scope=Scope.ALL).first()
+    )
+
+
 def can_answer_identifier_query(worker: Worker, query: IdentifierQuery) -> bool:
     """The manager an identifier query was routed to, or an administrator (the data team)."""
     if is_administrator(worker):
@@ -62,7 +75,7 @@ def can_edit_person(worker: Worker, person: Person) -> bool:
         return True
     if worker.role not in CASEWORK_ROLES or not scopes.sees_case_records(worker):
         return False
-    open_allocations = Allocation.objects.filter(person=person, end__isnull=True)
+    open_allocations = Allocation.objects.current().filter(person=person)
     if open_allocations.filter(worker=worker).exists():
         return True
     return (
@@ -219,3 +232,17 @@ def can_view_borough_links(worker: Worker) -> bool:
     if is_administrator(worker):
         return True
     return worker.role in (Role.MANAGER, Role.ANALYST) and scopes.sees_case_records(worker)
+
+
+def manages_a_team(worker: Worker) -> bool:
+    """A team manager, who oversees their team's work (its caseload, meetings, emergency
+    access) as well as their own."""
+    return worker.role == Role.MANAGER and worker.team_id is not None
+
+
+def can_allocate(worker: Worker, team_id: int | None) -> bool:
+    """Allocate a child to a worker of team ``team_id``, or end such an allocation (transfer
+    is the two): a manager within their own team, an administrator anywhere."""
+    return is_administrator(worker) or (
+        worker.role == Role.MANAGER and team_id is not None and worker.team_id == team_id
+    )

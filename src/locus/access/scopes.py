@@ -48,8 +48,9 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from locus.access.models import BreakGlass, Role, Scope, Worker
-from locus.cocase.models import Attendance, Invitee, MeetingStatus, ShareAgreement
+from locus.cocase.models import Invitee, MeetingStatus, ShareAgreement
 from locus.common import clock
+from locus.forums.models import Attendance
 from locus.incidents.models import Incident, Involvement
 from locus.peers.models import GroupMembership
 from locus.people.models import Allocation, LegalStatusEpisode, Person
@@ -73,30 +74,28 @@ def _agency_id(worker: Worker) -> int:
 
 
 def _allocated_to_worker(worker: Worker) -> Q:
-    return Q(id__in=Allocation.objects.filter(worker=worker, end__isnull=True).values("person_id"))
+    return Q(id__in=Allocation.objects.current().filter(worker=worker).values("person_id"))
 
 
 def _allocated_to_team(worker: Worker) -> Q:
     return Q(
-        id__in=Allocation.objects.filter(team_id=_team_id(worker), end__isnull=True).values(
-            "person_id"
-        )
+        id__in=Allocation.objects.current().filter(team_id=_team_id(worker)).values("person_id")
     )
 
 
 def _allocated_to_agency(worker: Worker) -> Q:
     return Q(
-        id__in=Allocation.objects.filter(
-            team__agency_id=_agency_id(worker), end__isnull=True
-        ).values("person_id")
+        id__in=Allocation.objects.current()
+        .filter(team__agency_id=_agency_id(worker))
+        .values("person_id")
     )
 
 
 def _agency_episode(worker: Worker) -> Q:
     return Q(
-        id__in=LegalStatusEpisode.objects.filter(
-            agency_id=_agency_id(worker), end__isnull=True
-        ).values("person_id")
+        id__in=LegalStatusEpisode.objects.current()
+        .filter(agency_id=_agency_id(worker))
+        .values("person_id")
     )
 
 
@@ -110,9 +109,9 @@ def _agency_incident(worker: Worker) -> Q:
 
 def _agency_pupil(worker: Worker) -> Q:
     return Q(
-        id__in=Enrolment.objects.filter(
-            school__responsible_agency_id=_agency_id(worker), end__isnull=True
-        ).values("person_id")
+        id__in=Enrolment.objects.current()
+        .filter(school__responsible_agency_id=_agency_id(worker))
+        .values("person_id")
     )
 
 
@@ -257,9 +256,7 @@ def contexts_visible_to(worker: Worker) -> QuerySet[Context]:
         | Q(responsible_agency_id=_agency_id(worker))
         | _homes_of_residents(worker)
         | Q(
-            id__in=GroupMembership.objects.filter(person_id__in=people, until__isnull=True).values(
-                "group_id"
-            )
+            id__in=GroupMembership.objects.current().filter(person_id__in=people).values("group_id")
         )
         | Q(id__in=incidents_visible_to(worker).values("context_id"))
     )

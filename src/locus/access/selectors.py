@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db.models import BooleanField, Case, Value, When
 
 from locus.access import scopes
-from locus.access.models import Worker
+from locus.access.models import Agency, Worker
 
 
 def visible_person_ids(
@@ -45,3 +45,8 @@ def visible_person_ids_by_right(
     ).values_list("id", "own")
     pairs = list(rows)
     return {pk for pk, mine in pairs if mine}, {pk for pk, _ in pairs}
+
+
+def all_agencies() -> list[Agency]:
+    """Every agency, by name: reference data any worker may read (an agency names no child)."""
+    return list(Agency.objects.order_by("name"))

@@ -27,8 +27,10 @@ import threading
 
 import numpy as np
 import scipy.sparse as sp
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import connected_components
+
+from locus.analysis import _checks as check
 
 __all__ = ["connected_pieces", "leiden", "modularity", "symmetric_matrix", "upper_matrix"]
 
@@ -45,11 +47,10 @@ def symmetric_matrix(
     """The symmetric weighted adjacency of undirected edges ``(a, b)``.
 
     Parallel edges add up; a self-loop of weight ``w`` becomes ``2w`` on the
-    diagonal, so that row sums are weighted degrees. O(n + m).
+    diagonal, so that row sums are weighted degrees. O(n + m). ``a`` and ``b``
+    are node indices in ``0..n-1``; weights are finite and non-negative.
     """
-    a = np.asarray(a, dtype=np.int64)
-    b = np.asarray(b, dtype=np.int64)
-    w = np.ones(a.size) if weight is None else np.asarray(weight, dtype=np.float64)
+    n, a, b, w = _edges(n, a, b, weight)
     rows = np.concatenate([a, b])
     cols = np.concatenate([b, a])
     matrix = sp.csr_matrix((np.concatenate([w, w]), (rows, cols)), shape=(n, n))
@@ -67,12 +68,20 @@ def upper_matrix(
 
     Half the size of :func:`symmetric_matrix`, and what :func:`leiden` hands NetworKit.
     """
-    a = np.asarray(a, dtype=np.int64)
-    b = np.asarray(b, dtype=np.int64)
-    w = np.ones(a.size) if weight is None else np.asarray(weight, dtype=np.float64)
+    n, a, b, w = _edges(n, a, b, weight)
     matrix = sp.csr_matrix((w, (np.minimum(a, b), np.maximum(a, b))), shape=(n, n))
     matrix.sum_duplicates()
     return matrix
+
+
+def _edges(
+    n: int, a: ArrayLike, b: ArrayLike, weight: ArrayLike | None
+) -> tuple[int, NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """The checked edge list: ``n``, endpoints as int64 and weights (default 1) as float64."""
+    n = check.integer(n, "n")
+    a_, b_ = check.pairs(n, a, b)
+    w = check.weights(weight, "weight", a_.size)
+    return n, a_, b_, np.ones(a_.size) if w is None else w
 
 
 def modularity(
@@ -81,13 +90,17 @@ def modularity(
     """Newman's modularity of ``labels`` on a symmetric matrix; O(n + nnz).
 
     A node labelled ``-1`` counts as a community of its own; an empty graph has
-    modularity 0.
+    modularity 0. ``matrix`` (sparse or a 2-d array) must be symmetric with finite,
+    non-negative weights, and ``labels`` one integer of at least -1 per node.
     """
+    matrix = check.square_matrix(matrix, "matrix", symmetric=True)
+    labels = check.integers(labels, "labels", low=-1, length=matrix.shape[0])
+    resolution = check.number(resolution, "resolution", low=0.0)
     coo = matrix.tocoo()
     two_m = float(coo.data.sum())
     if two_m <= 0:
         return 0.0
-    labels = np.asarray(labels, dtype=np.int64)
+    labels = labels.astype(np.int64, copy=False)
     ids = np.where(labels >= 0, labels, labels.max(initial=0) + 1 + np.arange(labels.size))
     _, ids = np.unique(ids, return_inverse=True)
     same = ids[coo.row] == ids[coo.col]
@@ -102,13 +115,15 @@ def leiden(matrix: sp.csr_matrix, *, seed: int = 0, resolution: float = 1.0) -> 
 
     Parameters
     ----------
-    matrix : scipy.sparse.csr_matrix
-        Symmetric weights (:func:`symmetric_matrix`) or each edge once in the
-        upper triangle (:func:`upper_matrix`, cheaper); only the upper triangle is read.
+    matrix : scipy.sparse matrix or 2-d numpy array
+        Finite, non-negative weights: symmetric (:func:`symmetric_matrix`) or each
+        edge once in the upper triangle (:func:`upper_matrix`, cheaper). Any other
+        matrix is refused, since only the upper triangle is read.
     seed : int
-        Seeds NetworKit's generator: the same input and seed give the same labels.
+        Seeds NetworKit's generator (0 to below 2**64): the same input and seed give
+        the same labels.
     resolution : float
-        Modularity resolution (1.0 is Newman's modularity).
+        Modularity resolution (1.0 is Newman's modularity), finite and non-negative.
 
     Returns
     -------
@@ -125,8 +140,11 @@ def leiden(matrix: sp.csr_matrix, *, seed: int = 0, resolution: float = 1.0) -> 
     # callers that want communities should pay (once per process).
     import networkit as nk
 
+    matrix = check.square_matrix(matrix, "matrix", symmetric=True, upper_ok=True)
+    seed = check.integer(seed, "seed", high=2**64)
+    resolution = check.number(resolution, "resolution", low=0.0)
     n = matrix.shape[0]
-    upper = sp.triu(sp.csr_matrix(matrix, dtype=np.float64)).tocsr()
+    upper = sp.triu(matrix).tocsr()
     if upper.nnz == 0:
         return np.arange(n, dtype=np.int64)
     with _NETWORKIT:
@@ -145,14 +163,22 @@ def leiden(matrix: sp.csr_matrix, *, seed: int = 0, resolution: float = 1.0) -> 
             labels = np.asarray(algorithm.run().getPartition().getVector(), dtype=np.int64)
         finally:
             nk.setNumberOfThreads(threads)
-    return connected_pieces(matrix, labels)
+    return _connected_pieces(matrix, labels)
 
 
 def connected_pieces(matrix: sp.csr_matrix, labels: NDArray[np.integer]) -> NDArray[np.int64]:
     """Split every community into its connected pieces, numbered by smallest node. O(n + nnz).
 
-    ``matrix`` may be symmetric or upper-triangular: edges count in both directions.
+    ``matrix`` (sparse or a 2-d array, finite and non-negative) may be symmetric or not:
+    every stored entry is an edge, counted in both directions. ``labels`` holds one
+    integer per node.
     """
+    matrix = check.square_matrix(matrix, "matrix")
+    labels = check.integers(labels, "labels", low=None, length=matrix.shape[0])
+    return _connected_pieces(matrix, labels)
+
+
+def _connected_pieces(matrix: sp.csr_matrix, labels: NDArray[np.integer]) -> NDArray[np.int64]:
     labels = np.asarray(labels, dtype=np.int64)
     coo = matrix.tocoo()
     same = labels[coo.row] == labels[coo.col]

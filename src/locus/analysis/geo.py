@@ -17,13 +17,18 @@ which is ample for placing a postcode on a map.
 
 Every function works on arrays of any shape (scalars included) and costs
 O(n) in time and memory; the only loops are fixed-point iterations that stop
-when every element has converged (a handful of passes).
+when every element has converged (a handful of passes). Every argument must be
+finite real numbers (latitudes within 90 degrees, the arrays broadcastable
+together): a NaN (a postcode without a grid reference) is refused with a
+``ValueError`` naming the argument, not carried through as a NaN position.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from locus.analysis import _checks as check
 
 __all__ = [
     "AIRY_1830",
@@ -58,8 +63,26 @@ _S = -20.4894e-6  # scale, parts per million
 _EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG), for great-circle distances
 
 
-def _as_float_array(values: ArrayLike) -> FloatArray:
-    return np.asarray(values, dtype=np.float64)
+def _reals(bounds: dict[str, float] | None = None, **given: ArrayLike) -> list[FloatArray]:
+    """Each argument checked (finite reals, within its bound if any), in the order given,
+    after checking that they broadcast together."""
+    out = {
+        name: check.reals(values, name, bound=(bounds or {}).get(name))
+        for name, values in given.items()
+    }
+    check.broadcast(**out)
+    return list(out.values())
+
+
+def _ellipsoid(ellipsoid: object) -> tuple[float, float]:
+    """``(a, b)``: two finite semi-axes in metres with ``a >= b > 0``."""
+    if not isinstance(ellipsoid, tuple) or len(ellipsoid) != 2:
+        raise TypeError("ellipsoid must be a tuple (a, b) of semi-axes in metres")
+    a = check.number(ellipsoid[0], "ellipsoid")
+    b = check.number(ellipsoid[1], "ellipsoid")
+    if not a >= b > 0:
+        raise ValueError("ellipsoid must be (a, b) with a >= b > 0")
+    return a, b
 
 
 def _meridional_arc(phi: FloatArray, b: float, n: float) -> FloatArray:
@@ -107,7 +130,7 @@ def bng_to_osgb36(eastings: ArrayLike, northings: ArrayLike) -> tuple[FloatArray
     >>> round(float(lat), 7), round(float(lon), 7)
     (52.6575703, 1.7179216)
     """
-    e, n_ = np.broadcast_arrays(_as_float_array(eastings), _as_float_array(northings))
+    e, n_ = np.broadcast_arrays(*_reals(eastings=eastings, northings=northings))
     a, b = AIRY_1830
     e2 = 1 - (b * b) / (a * a)
     n = (a - b) / (a + b)
@@ -169,11 +192,13 @@ def geodetic_to_cartesian(
     -----
     O(n), closed form.
     """
-    a, b = ellipsoid
+    a, b = _ellipsoid(ellipsoid)
     e2 = 1 - (b * b) / (a * a)
-    phi = np.radians(_as_float_array(latitude))
-    lam = np.radians(_as_float_array(longitude))
-    h = _as_float_array(height)
+    lat_, lon_, h = _reals(
+        {"latitude": 90.0}, latitude=latitude, longitude=longitude, height=height
+    )
+    phi = np.radians(lat_)
+    lam = np.radians(lon_)
     nu = a / np.sqrt(1 - e2 * np.sin(phi) ** 2)
     x = (nu + h) * np.cos(phi) * np.cos(lam)
     y = (nu + h) * np.cos(phi) * np.sin(lam)
@@ -201,7 +226,7 @@ def helmert_osgb36_to_wgs84(
     O(n). Small-angle form, as published by the Ordnance Survey; good to a
     few metres across Great Britain.
     """
-    x0, y0, z0 = (_as_float_array(v) for v in (x, y, z))
+    x0, y0, z0 = _reals(x=x, y=y, z=z)
     k = 1 + _S
     x1 = _TX + k * x0 - _RZ * y0 + _RY * z0
     y1 = _TY + _RZ * x0 + k * y0 - _RX * z0
@@ -230,8 +255,8 @@ def cartesian_to_geodetic(
     O(n). Latitude by fixed-point iteration until every element changes by
     less than 1e-12 rad (about 6 micrometres); a few passes near the surface.
     """
-    x0, y0, z0 = (_as_float_array(v) for v in (x, y, z))
-    a, b = ellipsoid
+    x0, y0, z0 = _reals(x=x, y=y, z=z)
+    a, b = _ellipsoid(ellipsoid)
     e2 = 1 - (b * b) / (a * a)
     p = np.hypot(x0, y0)
     phi = np.arctan2(z0, p * (1 - e2))
@@ -302,8 +327,11 @@ def haversine_m(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLi
     -----
     O(n), closed form.
     """
-    p1, p2 = np.radians(_as_float_array(lat1)), np.radians(_as_float_array(lat2))
+    lat1_, lon1_, lat2_, lon2_ = _reals(
+        {"lat1": 90.0, "lat2": 90.0}, lat1=lat1, lon1=lon1, lat2=lat2, lon2=lon2
+    )
+    p1, p2 = np.radians(lat1_), np.radians(lat2_)
     dphi = p2 - p1
-    dlam = np.radians(_as_float_array(lon2) - _as_float_array(lon1))
+    dlam = np.radians(lon2_ - lon1_)
     h = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlam / 2) ** 2
     return 2 * _EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))

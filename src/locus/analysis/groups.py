@@ -13,6 +13,7 @@ from collections import deque
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from locus.analysis import _checks as check
 from locus.analysis.linked import clusters, communities
 
 Ints = NDArray[np.int64]
@@ -35,10 +36,16 @@ def meeting_groups(
 
     Each oversized group is split on its own pairs only (the pairs are partitioned once per
     round), so the cost is the pairs times the depth of splitting, not times the groups.
+
+    ``a`` and ``b`` are indices in ``0..n-1``, weights finite and non-negative, ``max_size``
+    at least 1; anything else raises ``ValueError`` naming the argument.
     """
-    a = np.asarray(a, dtype=np.int64)
-    b = np.asarray(b, dtype=np.int64)
-    w = np.ones(a.size) if weight is None else np.asarray(weight, dtype=np.float64)
+    n = check.integer(n, "n")
+    a, b = check.pairs(n, a, b)
+    checked = check.weights(weight, "weight", a.size)
+    w = np.ones(a.size) if checked is None else checked
+    max_size = check.integer(max_size, "max_size", low=1)
+    seed = check.integer(seed, "seed", high=2**64)
     component: Ints = np.asarray(clusters(n, a, b), dtype=np.int64)
     group = component.copy()
     next_label = int(group.max()) + 1 if group.size else 0

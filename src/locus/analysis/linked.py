@@ -15,7 +15,7 @@ co-presence
     ``(incident of a, incident of b, place)``.
 
 Links are evidence for a practitioner to judge. Nothing here scores, ranks or
-orders children by anything but their indices (DOMAIN rule 1): the only
+orders children by anything but their indices (docs/domain.md#no-scores): the only
 numbers are counts of evidence.
 
 :func:`find_links` answers for a few children (a caseload) by walking only
@@ -44,8 +44,9 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import connected_components
 
+from locus.analysis import _checks as check
 from locus.analysis.community import leiden, upper_matrix
-from locus.analysis.network import OPEN_END, Network, ranges, sorted_unique
+from locus.analysis.network import OPEN_END, Network, _ranges, _sorted_unique
 
 __all__ = [
     "Evidence",
@@ -65,6 +66,10 @@ Ints = NDArray[np.integer]
 # orders them by place then day, and a day range at one place is a key range.
 _DAY_BIAS = 2**31
 _DAY_MASK = 2**32 - 1
+# So that a key plus a window of under 2**32 days stays within int64, places stop one short of
+# 2**31 and windows below 2**32 (a window that wide already spans every day there is).
+_PLACE_LIMIT = 2**31 - 1
+_WINDOW_LIMIT = 2**32
 # Rows of evidence are sorted as one packed int64 key when they fit in this many bits.
 _PACKED_BITS = 63
 # Co-presence pairs are expanded in chunks of about this many, to bound memory.
@@ -128,6 +133,11 @@ class Evidence:
     ``involved_incident[k]``; repeats (two roles in one incident) count once.
     ``incident_place`` is a place index per incident (-1 if none) and
     ``incident_day`` its day (int32 days since 1970-01-01).
+
+    Every array is checked when the evidence is made (integers, not booleans or floats; the
+    parallel ones of equal length; people and incidents in range, places -1 or more, days
+    within int32), and a bad one raises ``ValueError`` naming it: a day in milliseconds, say,
+    would otherwise spill into the place of the (place, day) key and link strangers.
     """
 
     network: Network
@@ -137,22 +147,28 @@ class Evidence:
     incident_day: Ints
 
     def __post_init__(self) -> None:
-        person = np.asarray(self.involved_person, dtype=np.int64)
-        incident = np.asarray(self.involved_incident, dtype=np.int64)
-        place = np.asarray(self.incident_place, dtype=np.int64)
-        day = np.asarray(self.incident_day, dtype=np.int64)
-        if person.shape != incident.shape or person.ndim != 1:
-            raise ValueError("involved_person and involved_incident must be parallel 1-d arrays")
-        if place.shape != day.shape or place.ndim != 1:
-            raise ValueError("incident_place and incident_day must be parallel 1-d arrays")
-        if person.size and (person.min() < 0 or person.max() >= self.network.n):
-            raise ValueError("involved_person must hold node indices of the network")
-        if incident.size and (incident.min() < 0 or incident.max() >= day.size):
-            raise ValueError("involved_incident must hold incident indices")
-        for name, value in (("involved_person", person), ("involved_incident", incident)):
-            object.__setattr__(self, name, value)
-        object.__setattr__(self, "incident_place", place)
-        object.__setattr__(self, "incident_day", day)
+        check.instance(self.network, Network, "network")
+        day = check.days(self.incident_day, "incident_day")
+        k = int(day.size)
+        place = check.integers(
+            self.incident_place,
+            "incident_place",
+            low=-1,
+            high=_PLACE_LIMIT,
+            length=k,
+            meaning=f"-1 (no place) or a place index below {_PLACE_LIMIT}",
+        )
+        person = check.integers(self.involved_person, "involved_person", high=self.network.n)
+        incident = check.integers(
+            self.involved_incident, "involved_incident", high=k, length=person.size
+        )
+        for name, value in (
+            ("involved_person", person),
+            ("involved_incident", incident),
+            ("incident_place", place),
+            ("incident_day", day),
+        ):
+            object.__setattr__(self, name, value.astype(np.int64, copy=False))
 
     @property
     def n_people(self) -> int:
@@ -167,7 +183,7 @@ class Evidence:
         """Person and incident lookups, built on first use: O(I log I) for I involvements."""
         n, k = self.n_people, self.n_incidents
         # Sorting combined int64 keys (and decoding them) is faster than lexsort or argsort.
-        pairs = sorted_unique(self.involved_person * max(k, 1) + self.involved_incident)
+        pairs = _sorted_unique(self.involved_person * max(k, 1) + self.involved_incident)
         person, incident = pairs // max(k, 1), pairs % max(k, 1)
         by_incident = np.sort(incident * max(n, 1) + person)
         placed = np.flatnonzero(self.incident_place >= 0)
@@ -196,11 +212,13 @@ class Evidence:
 
     def incidents_of(self, people: ArrayLike) -> tuple[Ints, Ints]:
         """``(k, incident)``: each incident of ``people[k]``, each person's ascending."""
+        people = check.integers(people, "people", high=self.n_people)
         idx = self.index
         return _gather(idx.person_ptr, idx.person_incidents, people)
 
     def people_in(self, incidents: ArrayLike) -> tuple[Ints, Ints]:
         """``(k, person)``: each person involved in ``incidents[k]``, ascending per incident."""
+        incidents = check.integers(incidents, "incidents", high=self.n_incidents)
         idx = self.index
         return _gather(idx.incident_ptr, idx.incident_people, incidents)
 
@@ -210,14 +228,15 @@ class Evidence:
         Incidents without a place have none. O(log K) per incident plus the
         pairs found.
         """
+        given = check.integers(incidents, "incidents", high=self.n_incidents).astype(np.int64)
+        window_days = _window_days(window_days)
         idx = self.index
-        given = np.asarray(incidents, dtype=np.int64)
         placed = np.flatnonzero(self.incident_place[given] >= 0)
         own = given[placed]
         keys = _place_day_keys(self.incident_place[own], self.incident_day[own])
         lo, hi = _window(idx.placed_keys, keys, window_days)
         k = np.repeat(placed, hi - lo)
-        j = idx.placed_incidents[ranges(lo, hi)]
+        j = idx.placed_incidents[_ranges(lo, hi)]
         keep = given[k] != j
         return k[keep], j[keep]
 
@@ -232,17 +251,21 @@ def _gather(ptr: Ints, values: Ints, owners: ArrayLike) -> tuple[Ints, Ints]:
     """For CSR-style ``(ptr, values)``: ``(k, value)`` for every value in row ``owners[k]``."""
     rows = np.asarray(owners, dtype=np.int64)
     lo, hi = ptr[rows], ptr[rows + 1]
-    return np.repeat(np.arange(rows.size), hi - lo), values[ranges(lo, hi)]
+    return np.repeat(np.arange(rows.size), hi - lo), values[_ranges(lo, hi)]
 
 
 def _place_day_keys(place: Ints, day: Ints) -> Ints:
     return (place.astype(np.int64) << 32) | (day.astype(np.int64) + _DAY_BIAS)
 
 
+def _window_days(window_days: object) -> int:
+    return check.integer(
+        window_days, "window_days", high=_WINDOW_LIMIT, meaning="zero or more days, below 2**32"
+    )
+
+
 def _window(sorted_keys: Ints, keys: Ints, window_days: int) -> tuple[Ints, Ints]:
-    """Positions ``[lo, hi)`` of ``sorted_keys`` at the same place within the window."""
-    if window_days < 0:
-        raise ValueError("window_days must be zero or more")
+    """Positions ``[lo, hi)`` of ``sorted_keys`` at the same place within the (checked) window."""
     base = keys & ~np.int64(_DAY_MASK)
     low = np.maximum(keys - window_days, base)
     high = np.minimum(keys + window_days, base | _DAY_MASK)
@@ -250,19 +273,6 @@ def _window(sorted_keys: Ints, keys: Ints, window_days: int) -> tuple[Ints, Ints
         np.searchsorted(sorted_keys, low, side="left").astype(np.int64),
         np.searchsorted(sorted_keys, high, side="right").astype(np.int64),
     )
-
-
-def _candidate_mask(n: int, candidates: ArrayLike | None) -> NDArray[np.bool_] | None:
-    if candidates is None:
-        return None
-    arr = np.asarray(candidates)
-    if arr.dtype == bool:
-        if arr.shape != (n,):
-            raise ValueError(f"a boolean candidates mask must have length {n}")
-        return arr
-    mask = np.zeros(n, dtype=bool)
-    mask[arr.astype(np.int64)] = True
-    return mask
 
 
 def _width(count: int) -> int:
@@ -353,7 +363,8 @@ class LinkRows:
         return int(self.a.size)
 
     def link(self, x: int) -> Link:
-        """Link ``x`` as a :class:`Link`."""
+        """Link ``x`` (``0..len-1``) as a :class:`Link`."""
+        x = check.integer(x, "x", high=len(self))
         return self._links(slice(x, x + 1))[0]
 
     def links(self) -> list[Link]:
@@ -412,13 +423,14 @@ def find_links(
     ----------
     evidence : Evidence
     focus : array_like of int
-        The people to look from (e.g. a worker's caseload); repeats are ignored.
+        The people to look from (e.g. a worker's caseload), as indices in
+        ``0..n-1`` (not a boolean mask); repeats are ignored.
     candidates : array_like of int or of bool, optional
         Only these people are reported as the other end (an index array or a
         boolean mask over all people); the evidence itself may pass through
         anyone (a shared associate need not be a candidate).
     window_days : int
-        Co-presence window in days, inclusive.
+        Co-presence window in days, inclusive (0 to below 2**32).
 
     Returns
     -------
@@ -447,13 +459,13 @@ def find_link_rows(
     put in order by one sort of packed int64 keys (focus rank, other person,
     evidence), so the cost is a few dozen numpy calls plus sorting the rows.
     """
-    if window_days < 0:
-        raise ValueError("window_days must be zero or more")
+    check.instance(evidence, Evidence, "evidence")
+    window_days = _window_days(window_days)
     net = evidence.network
+    me = _sorted_unique(check.integers(focus, "focus", high=net.n).astype(np.int64))
+    mask = None if candidates is None else check.mask_or_indices(candidates, "candidates", net.n)
     idx = evidence.index
     cur = net.current
-    me = sorted_unique(np.asarray(focus, dtype=np.int64))
-    mask = _candidate_mask(net.n, candidates)
     wb = _width(net.n)
     wa = _width(me.size)
 
@@ -462,27 +474,27 @@ def find_link_rows(
 
     # Direct associations (rank of a, b, edge), from the open-edge CSR, self-loops dropped.
     lens = cur.indptr[me + 1] - cur.indptr[me]
-    pos = ranges(cur.indptr[me], cur.indptr[me + 1])
+    pos = _ranges(cur.indptr[me], cur.indptr[me + 1])
     d_rank = np.arange(me.size, dtype=np.int64).repeat(lens)
     d_b = cur.indices[pos].astype(np.int64)
     d_edge = cur.edge[pos].astype(np.int64)
     proper = d_b != me[d_rank]
     d_rank, d_b, d_edge = d_rank[proper], d_b[proper], d_edge[proper]
     # Shared associates: each (a, c) once, then c's open neighbours b (b not a, not c).
-    ac = sorted_unique(pair_of(d_rank, d_b))
+    ac = _sorted_unique(pair_of(d_rank, d_b))
     via_rank, via_c = ac >> wb, ac & ((1 << wb) - 1)
     lens = cur.indptr[via_c + 1] - cur.indptr[via_c]
-    pos = ranges(cur.indptr[via_c], cur.indptr[via_c + 1])
+    pos = _ranges(cur.indptr[via_c], cur.indptr[via_c + 1])
     s_rank, s_c = via_rank.repeat(lens), via_c.repeat(lens)
     s_b = cur.indices[pos].astype(np.int64)
     keep = (s_b != me[s_rank]) & (s_b != s_c)
     s_rank, s_c, s_b = s_rank[keep], s_c[keep], s_b[keep]
     # Incidents of a (row r: rank r_rank, incident mine), and everyone else in them.
     lens = idx.person_ptr[me + 1] - idx.person_ptr[me]
-    mine = idx.person_incidents[ranges(idx.person_ptr[me], idx.person_ptr[me + 1])]
+    mine = idx.person_incidents[_ranges(idx.person_ptr[me], idx.person_ptr[me + 1])]
     mine_rank = np.arange(me.size, dtype=np.int64).repeat(lens)
     lens = idx.incident_ptr[mine + 1] - idx.incident_ptr[mine]
-    i_b = idx.incident_people[ranges(idx.incident_ptr[mine], idx.incident_ptr[mine + 1])]
+    i_b = idx.incident_people[_ranges(idx.incident_ptr[mine], idx.incident_ptr[mine + 1])]
     i_rank, i_inc = mine_rank.repeat(lens), mine.repeat(lens)
     keep = i_b != me[i_rank]
     i_rank, i_inc, i_b = i_rank[keep], i_inc[keep], i_b[keep]
@@ -496,7 +508,7 @@ def find_link_rows(
         window_days,
     )
     start, stop = idx.placed_ptr[lo], idx.placed_ptr[hi]
-    pos = ranges(start, stop)
+    pos = _ranges(start, stop)
     c_row = placed.repeat(stop - start)
     c_b = idx.placed_people[pos]
     c_j = idx.placed_people_incident[pos]
@@ -526,7 +538,7 @@ def find_link_rows(
         [(c_row, _width(mine.size)), (c_j, wk)],
     )
     c_i = mine[row]
-    pairs = sorted_unique(np.concatenate([d_key, s_key, i_key, c_key]))
+    pairs = _sorted_unique(np.concatenate([d_key, s_key, i_key, c_key]))
     return LinkRows(
         a=me[pairs >> wb],
         b=pairs & ((1 << wb) - 1),
@@ -550,7 +562,8 @@ def link_table(evidence: Evidence, people: ArrayLike, *, window_days: int = 30) 
     ----------
     evidence : Evidence
     people : array_like of int
-        The population (e.g. every child whose case is held); repeats ignored.
+        The population (e.g. every child whose case is held) as indices in
+        ``0..n-1``; repeats ignored.
         Shared associates may be anyone, inside the population or not.
     window_days : int
         Co-presence window in days, inclusive.
@@ -570,8 +583,10 @@ def link_table(evidence: Evidence, people: ArrayLike, *, window_days: int = 30) 
     contiguous run found by binary search, and expands the pairs in chunks:
     O(I log I + pairs).
     """
+    check.instance(evidence, Evidence, "evidence")
+    window_days = _window_days(window_days)
     net = evidence.network
-    members = sorted_unique(np.asarray(people, dtype=np.int64))
+    members = _sorted_unique(check.integers(people, "people", high=net.n).astype(np.int64))
     size = int(members.size)
     local = np.full(net.n, -1, dtype=np.int64)
     local[members] = np.arange(size)
@@ -581,7 +596,7 @@ def link_table(evidence: Evidence, people: ArrayLike, *, window_days: int = 30) 
         _shared_incident_counts(evidence, local, size),
         _co_presence_counts(evidence, local, size, window_days),
     ]
-    keys = sorted_unique(np.concatenate([k for k, _ in measures]))
+    keys = _sorted_unique(np.concatenate([k for k, _ in measures]))
     counts = []
     for k, c in measures:
         full = np.zeros(keys.size, dtype=np.int64)
@@ -664,7 +679,7 @@ def _co_presence_counts(
     bounds = np.searchsorted(np.cumsum(lens), np.arange(_CHUNK, int(lens.sum()), _CHUNK))
     for lo_e, hi_e in zip([0, *bounds.tolist()], [*bounds.tolist(), keys.size], strict=True):
         first = np.repeat(np.arange(lo_e, hi_e), lens[lo_e:hi_e])
-        second = ranges(start[lo_e:hi_e], hi[lo_e:hi_e])
+        second = _ranges(start[lo_e:hi_e], hi[lo_e:hi_e])
         ok = (who[first] != who[second]) & (incident[first] != incident[second])
         found.append(_pair_counts(who[first[ok]], who[second[ok]], size))
     if len(found) == 1:
@@ -676,10 +691,9 @@ def _co_presence_counts(
 
 
 def _link_graph(n: int, a: ArrayLike, b: ArrayLike) -> tuple[Ints, Ints, NDArray[np.bool_]]:
-    a_ = np.asarray(a, dtype=np.int64)
-    b_ = np.asarray(b, dtype=np.int64)
-    if a_.shape != b_.shape:
-        raise ValueError("a and b must be parallel arrays")
+    """The checked pairs (node indices in ``0..n-1``) and which nodes have a proper link."""
+    n = check.integer(n, "n")
+    a_, b_ = check.pairs(n, a, b)
     linked = np.zeros(n, dtype=bool)
     proper = a_ != b_
     linked[a_[proper]] = True
@@ -727,7 +741,8 @@ def communities(
     a, b : array_like of int
         Linked pairs (repeats add up).
     weight : array_like of float, optional
-        Weight of each pair (default 1), e.g. its number of pieces of evidence.
+        Weight of each pair (default 1), e.g. its number of pieces of evidence;
+        finite and non-negative (one NaN would make every community a singleton).
     seed : int
         The same input and seed give the same communities.
 
@@ -743,11 +758,13 @@ def communities(
     Runs on the linked people only; see :func:`locus.analysis.community.leiden`.
     """
     a_, b_, linked = _link_graph(n, a, b)
+    weight = check.weights(weight, "weight", a_.size)
+    seed = check.integer(seed, "seed", high=2**64)
     nodes = np.flatnonzero(linked)
     local = np.full(n, -1, dtype=np.int64)
     local[nodes] = np.arange(nodes.size)
     proper = a_ != b_
-    w = None if weight is None else np.asarray(weight, dtype=np.float64)[proper]
+    w = None if weight is None else weight[proper]
     matrix = upper_matrix(nodes.size, local[a_[proper]], local[b_[proper]], w)
     labels = np.full(n, -1, dtype=np.int64)
     labels[nodes] = leiden(matrix, seed=seed)

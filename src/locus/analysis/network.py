@@ -38,6 +38,8 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import connected_components
 
+from locus.analysis import _checks as check
+
 try:
     # scipy's own labelling loop, called without ``connected_components``' wrapper, which
     # converts the graph to float64 and builds its transpose (measured at borough scale: 1.5 ms
@@ -141,13 +143,6 @@ class Neighbourhood:
     edges: IntArray
 
 
-def _as_int(values: ArrayLike, dtype: type[np.integer], name: str, length: int) -> IntArray:
-    arr = np.asarray(values)
-    if arr.ndim != 1 or arr.shape[0] != length:
-        raise ValueError(f"{name} must be a 1-d array of length {length}")
-    return arr.astype(dtype, copy=False)
-
-
 def build_network(
     n: int,
     src: ArrayLike,
@@ -162,18 +157,26 @@ def build_network(
     Parameters
     ----------
     n : int
-        Number of people; every endpoint must be in ``0..n-1``.
+        Number of people, at most 2**31; every endpoint must be in ``0..n-1``.
     src, dst : array_like of int
         Endpoints of each edge, each edge once (edge index = position).
         Parallel edges (an ended association and a new one) are kept apart.
     nature : array_like of int
         Nature code per edge (index into ``NATURES``).
     since, until : array_like of int
-        First and last day of each edge; ``until == OPEN_END`` if still open.
+        First and last day of each edge (days since 1970-01-01, within int32);
+        ``until == OPEN_END`` if still open.
 
     Returns
     -------
     Network
+
+    Raises
+    ------
+    ValueError
+        Naming the array, when one is not 1-d integers of length ``m`` (booleans and floats
+        are refused) or holds a value out of range: checked before anything is cast to the
+        narrower types the network stores, which would wrap it.
 
     Notes
     -----
@@ -182,12 +185,16 @@ def build_network(
     key (rather than an ``argsort``) gives each row's entries in edge order,
     so the result does not depend on the sort algorithm.
     """
-    src_a = np.asarray(src)
-    m = int(src_a.shape[0])
-    s = _as_int(src_a, np.int32, "src", m)
-    d = _as_int(dst, np.int32, "dst", m)
-    if m and (min(int(s.min()), int(d.min())) < 0 or max(int(s.max()), int(d.max())) >= n):
-        raise ValueError("every endpoint must be a node index in 0..n-1")
+    # Node indices are stored as int32, so n may be 2**31 at most.
+    n = check.integer(n, "n", high=2**31 + 1)
+    endpoint = f"a node index (every endpoint must be one) in 0..{n - 1}"
+    s = check.integers(src, "src", high=n, meaning=endpoint).astype(np.int32, copy=False)
+    m = int(s.shape[0])
+    d = check.integers(dst, "dst", high=n, length=m, meaning=endpoint).astype(np.int32, copy=False)
+    codes = f"a nature code in 0..{len(NATURES) - 1}"
+    nature_a = check.integers(nature, "nature", high=len(NATURES), length=m, meaning=codes)
+    since_a = check.days(since, "since", length=m)
+    until_a = check.days(until, "until", length=m)
     edge_dtype: type[np.integer] = np.int32 if 2 * m < 2**31 else np.int64
     slots = 2 * m
     key = np.concatenate([s, d]).astype(np.int64)
@@ -209,9 +216,9 @@ def build_network(
         edge=edge,
         src=s,
         dst=d,
-        nature=_as_int(nature, np.int8, "nature", m),
-        since=_as_int(since, np.int32, "since", m),
-        until=_as_int(until, np.int32, "until", m),
+        nature=nature_a.astype(np.int8, copy=False),
+        since=since_a.astype(np.int32, copy=False),
+        until=until_a.astype(np.int32, copy=False),
     )
     _ = net.current  # built now: about a fifth of the build's time, saved on every walk
     return net
@@ -227,12 +234,22 @@ def _restricted(net: Network, keep: BoolArray) -> Adjacency:
     return Adjacency(indptr=before[net.indptr], indices=net.indices[keep], edge=net.edge[keep])
 
 
-def _nature_table(natures: Collection[int] | None) -> BoolArray | None:
-    if natures is None:
-        return None
-    table = np.zeros(max(len(NATURES), *(int(x) + 1 for x in natures), 1), dtype=bool)
-    table[[int(x) for x in natures]] = True
-    return table
+def _filters(
+    net: Network, as_at: int | None, natures: Collection[int] | None
+) -> tuple[int | None, BoolArray | None]:
+    """The checked filters: ``as_at`` as an int and ``natures`` as a table by nature code.
+
+    Refuses a ``net`` that is no :class:`Network`, an ``as_at`` that is no day and a nature
+    code outside ``NATURES`` (a network holds none, so such a filter is a mistake).
+    """
+    check.instance(net, Network, "net")
+    day = None if as_at is None else check.day(as_at, "as_at")
+    chosen = check.codes(natures, "natures", len(NATURES))
+    if chosen is None:
+        return day, None
+    table = np.zeros(len(NATURES), dtype=bool)
+    table[chosen] = True
+    return day, table
 
 
 def edge_mask(
@@ -245,14 +262,30 @@ def edge_mask(
     """Which of ``edges`` (default: all) pass the ``as_at`` and ``natures`` filters.
 
     ``as_at=None`` keeps open edges only (``until == OPEN_END``); a day keeps
-    ``since <= as_at <= until``. O(len(edges)).
+    ``since <= as_at <= until``. ``edges`` are edge indices in ``0..m-1`` (not a mask).
+    O(len(edges)).
     """
-    idx: IntArray | slice = slice(None) if edges is None else edges
-    return _passes(net, idx, as_at, _nature_table(natures))
+    day, table = _filters(net, as_at, natures)
+    idx: IntArray | slice = (
+        slice(None) if edges is None else check.integers(edges, "edges", high=net.m)
+    )
+    return _passes(net, idx, day, table)
 
 
 def ranges(lo: IntArray, hi: IntArray) -> NDArray[np.int64]:
-    """Concatenation of ``arange(lo[i], hi[i])`` for every ``i``, vectorised. O(len + total)."""
+    """Concatenation of ``arange(lo[i], hi[i])`` for every ``i``, vectorised. O(len + total).
+
+    ``lo`` and ``hi`` are parallel 1-d integer arrays with ``lo <= hi``.
+    """
+    lo_a = check.integers(lo, "lo", low=None)
+    hi_a = check.integers(hi, "hi", low=None, length=lo_a.size)
+    if (hi_a < lo_a).any():
+        raise ValueError("hi must be at least lo at every position")
+    return _ranges(lo_a, hi_a)
+
+
+def _ranges(lo: IntArray, hi: IntArray) -> NDArray[np.int64]:
+    """:func:`ranges` unchecked, for the walks that call it many times on their own arrays."""
     # Array methods rather than np.cumsum/np.repeat: on the few-dozen-row calls a peer map
     # makes, numpy's function wrappers were half the cost.
     lens = np.asarray(hi, dtype=np.int64) - lo
@@ -269,6 +302,11 @@ def sorted_unique(values: IntArray) -> IntArray:
     numpy 2's ``np.unique`` hashes when asked for values alone, which measured
     about 100x slower than sorting for millions of integers here.
     """
+    return _sorted_unique(check.integers(values, "values", low=None))
+
+
+def _sorted_unique(values: IntArray) -> IntArray:
+    """:func:`sorted_unique` unchecked."""
     out = np.array(values, copy=True)
     out.sort()
     if out.size:
@@ -284,8 +322,9 @@ def row_entries(net: Network, nodes: IntArray) -> NDArray[np.int64]:
 
     Rows come in the order of ``nodes``; cost O(len(nodes) + entries).
     """
-    nodes = np.asarray(nodes, dtype=np.int64)
-    return ranges(net.indptr[nodes], net.indptr[nodes + 1])
+    check.instance(net, Network, "net")
+    nodes = check.integers(nodes, "nodes", high=net.n).astype(np.int64, copy=False)
+    return _ranges(net.indptr[nodes], net.indptr[nodes + 1])
 
 
 def neighbourhood(
@@ -303,9 +342,9 @@ def neighbourhood(
     CSR rows: cost O(entries in the rows of every included node), independent
     of the size of the whole network (about 0.1 ms for a typical child here).
     """
-    if not 0 <= centre < net.n:
-        raise ValueError(f"centre must be a node index in 0..{net.n - 1}")
-    table = _nature_table(natures)
+    as_at, table = _filters(net, as_at, natures)
+    centre = check.integer(centre, "centre", high=net.n)
+    steps = check.integer(steps, "steps")
     if as_at is None and table is None:
         # The open-edge CSR: every entry passes, so nothing is tested.
         indptr, indices, edge = net.current.indptr, net.current.indices, net.current.edge
@@ -329,7 +368,7 @@ def neighbourhood(
             if passing is not None:
                 pos = passing(np.arange(*first, dtype=np.int64))
         else:
-            pos = ranges(indptr[frontier], indptr[frontier + 1])
+            pos = _ranges(indptr[frontier], indptr[frontier + 1])
             if passing is not None:
                 pos = passing(pos)
         # Every walked entry joins two included nodes, so its edge is in the map.
@@ -354,7 +393,7 @@ def neighbourhood(
         # The outer ring's rows were not walked. Its edges back to the inner rings were found
         # from the inner side; an edge between two outer people (or a self-loop) has both of
         # its CSR entries in outer rows, so it is the edge seen twice there.
-        pos = ranges(indptr[frontier], indptr[frontier + 1])
+        pos = _ranges(indptr[frontier], indptr[frontier + 1])
         if passing is not None:
             pos = passing(pos)
         outer = edge[pos]
@@ -400,18 +439,36 @@ def components(
     O(n + m): scipy's depth-first labelling over the symmetric CSR, which is
     prebuilt for the default filters (:attr:`Network.current`).
     """
-    if as_at is None and natures is None:
+    as_at, table = _filters(net, as_at, natures)
+    if as_at is None and table is None:
         adj = net.current
     else:
-        adj = _restricted(net, edge_mask(net, net.edge, as_at=as_at, natures=natures))
-    return symmetric_components(net.n, adj.indptr, adj.indices)
+        adj = _restricted(net, _passes(net, net.edge, as_at, table))
+    return _symmetric_components(net.n, adj.indptr, adj.indices)
 
 
 def symmetric_components(n: int, indptr: IntArray, indices: IntArray) -> NDArray[np.int32]:
     """Component labels of a graph given as a symmetric CSR (each edge in both rows). O(n + nnz).
 
-    Labels are numbered in order of each component's smallest node.
+    Labels are numbered in order of each component's smallest node. ``indptr`` (length
+    ``n + 1``, from 0 up to ``len(indices)``) and ``indices`` (in ``0..n-1``) must be a CSR
+    whose pattern is symmetric: labelling follows each entry one way only.
     """
+    n = check.integer(n, "n", high=2**31)
+    indices_a = check.integers(indices, "indices", high=n)
+    indptr_a = check.integers(indptr, "indptr", high=indices_a.size + 1, length=n + 1)
+    steps = np.diff(indptr_a)
+    if int(indptr_a[0]) != 0 or int(indptr_a[-1]) != indices_a.size or (steps < 0).any():
+        raise ValueError("indptr must rise from 0 to len(indices)")
+    rows = np.repeat(np.arange(n, dtype=np.int64), steps)
+    cols = indices_a.astype(np.int64)
+    if not np.array_equal(_sorted_unique(rows * n + cols), _sorted_unique(cols * n + rows)):
+        raise ValueError("indptr and indices must be a symmetric CSR (each edge in both rows)")
+    return _symmetric_components(n, indptr_a, indices_a)
+
+
+def _symmetric_components(n: int, indptr: IntArray, indices: IntArray) -> NDArray[np.int32]:
+    """:func:`symmetric_components` unchecked, for the network's own CSR (symmetric by build)."""
     if _connected_components_undirected is not None and indices.size < 2**31:
         ptr32 = np.asarray(indptr, dtype=np.int32)
         ind32 = np.asarray(indices, dtype=np.int32)
@@ -434,5 +491,6 @@ def degree(
     natures: Collection[int] | None = None,
 ) -> NDArray[np.int64]:
     """Number of filtered edges at each node (a self-loop counts twice). O(m)."""
-    keep = np.flatnonzero(edge_mask(net, as_at=as_at, natures=natures))
+    as_at, table = _filters(net, as_at, natures)
+    keep = np.flatnonzero(_passes(net, slice(None), as_at, table))
     return np.bincount(net.src[keep], minlength=net.n) + np.bincount(net.dst[keep], minlength=net.n)

@@ -7,9 +7,8 @@ from typing import Any
 from django import forms
 from django.apps import apps
 
-from locus.access.models import Worker
 from locus.audit.describe import KINDS, kind_of
-from locus.audit.selectors import AuditFilter
+from locus.audit.selectors import AuditFilter, worker_known
 from locus.common.forms import GovukForm
 from locus.common.ids import as_id
 
@@ -81,7 +80,7 @@ class AuditFilterForm(GovukForm):
 
     def clean_worker(self) -> str:
         username = (self.cleaned_data.get("worker") or "").strip()
-        if username and not Worker.objects.filter(username=username).exists():
+        if username and not worker_known(username):
             raise forms.ValidationError("Worker's username: no worker has this username")
         return username
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from locus.access.models import Worker
 from locus.audit.models import AccessEvent, ChangeEvent
 
 
@@ -70,3 +71,8 @@ def events(*, which: str, filters: AuditFilter | None) -> QuerySet:
     else:
         qs = access_events(filters=filters or AuditFilter())
     return qs if filters is not None else qs.none()
+
+
+def worker_known(username: str) -> bool:
+    """Whether a worker has this username (a trail filter names workers by username)."""
+    return Worker.objects.filter(username=username).exists()

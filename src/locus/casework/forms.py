@@ -13,9 +13,6 @@ from django import forms
 
 from locus.access.models import Agency, Worker
 from locus.casework.models import (
-    ACTION_MACHINE,
-    ACTION_MOVE_TO,
-    ActionStatus,
     ClosureOutcome,
     ContextAssessment,
     PlanAction,
@@ -38,6 +35,7 @@ from locus.cocase.forms import (
     worker_choices,
 )
 from locus.common.models import Source
+from locus.forums.models import ActionStatus, next_action_statuses
 from locus.places.models import Context
 from locus.profiles.selectors import BuildOn, build_on_choices
 
@@ -592,12 +590,8 @@ class ActionUpdateForm(CaseworkForm):
     def __init__(self, *args: Any, action: PlanAction, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"status": action.status, "due_on": action.due_on})
         super().__init__(*args, **kwargs)
-        allowed = [
-            (s.value, s.label)
-            for s in ActionStatus
-            if ACTION_MACHINE.allows(action.status, ACTION_MOVE_TO[s])
-        ]
-        set_choices(self, "status", allowed)
+        labels = dict(ActionStatus.choices)
+        set_choices(self, "status", [(s, labels[s]) for s in next_action_statuses(action.status)])
 
 
 class PlanChildForm(CaseworkForm):

@@ -3,7 +3,7 @@
 Child protection asks whether parents can keep a child safe and runs a fixed
 process: referral, assessment, conference, plan, reviews. Contextual
 Safeguarding runs the same process on a *context* and asks about the
-context's **capacity to safeguard** (DOMAIN.md). The records here follow it:
+context's **capacity to safeguard** (docs/domain.md). The records here follow it:
 
 ``Referral`` (screened against the configurable ``ThresholdLevel``) ->
 ``ContextCase`` -> ``ContextAssessment`` (a triangle from an
@@ -11,8 +11,8 @@ context's **capacity to safeguard** (DOMAIN.md). The records here follow it:
 ``ContextPlan`` (goals, actions, the children it affects) -> ``PlanReview``
 -> closure. Manager sign-offs are ``Approval`` rows.
 
-Each record with a workflow has a state machine (:class:`Machine`): a dict of
-the moves allowed from each status. Services ask it for the next status, and
+Each record with a workflow has a state machine (``forums.machine.Machine``): a
+dict of the moves allowed from each status. Services ask it for the next status, and
 it raises :class:`InvalidTransition` with a plain message for any other move.
 Deadlines are stored on the record (``due_on``) when it enters the state that
 starts the clock (``deadlines.py``).
@@ -22,47 +22,12 @@ Ratings rate a context's domains, never a child: Locus does not score children.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.db import models
 
-from locus.common.errors import InvalidTransition
 from locus.common.models import Source
-
-# --- State machines ---------------------------------------------------------------------------
-
-#: A target meaning "back to the status the record had before" (a refused closure).
-PREVIOUS = "previous"
-
-
-@dataclass(frozen=True)
-class Machine:
-    """The moves a record may make from each status, and how to say a refused one."""
-
-    what: str
-    statuses: type[models.TextChoices]
-    moves: dict[str, dict[str, str]]
-    #: Each move as the end of "you cannot ... now": "screen it", "approve it".
-    verbs: dict[str, str]
-    #: A status as it reads in "This case is ...", where its label does not.
-    states: dict[str, str] = field(default_factory=dict)
-
-    def state_text(self, status: str) -> str:
-        return self.states.get(status) or self.statuses(status).label.lower()
-
-    def allows(self, current: str, move: str) -> bool:
-        return move in self.moves.get(current, {})
-
-    def after(self, current: str, move: str) -> str:
-        """The status after ``move``, or :class:`InvalidTransition` saying why not."""
-        if move not in self.verbs:
-            raise ValueError(f"unknown move {move!r} for a {self.what}")
-        if not self.allows(current, move):
-            raise InvalidTransition(
-                f"This {self.what} is {self.state_text(current)}: you cannot {self.verbs[move]}"
-            )
-        return self.moves[current][move]
-
+from locus.forums import models as forums
+from locus.forums.machine import PREVIOUS, Machine
+from locus.forums.models import ACTION_MACHINE
 
 # --- Threshold ----------------------------------------------------------------------------
 
@@ -575,11 +540,6 @@ class ContextConference(models.Model):
         return f"Context conference: {self.case.context}"
 
 
-class ConferenceAttendance(models.TextChoices):
-    ATTENDED = "attended", "Attended"
-    APOLOGIES = "apologies", "Sent apologies"
-
-
 class ConferenceAttendee(models.Model):
     """Someone at (or sending apologies to) a conference: a worker, or a partner by name.
 
@@ -599,7 +559,7 @@ class ConferenceAttendee(models.Model):
         "access.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     role = models.CharField(max_length=200, blank=True)
-    attendance = models.CharField(max_length=10, choices=ConferenceAttendance.choices)
+    attendance = models.CharField(max_length=10, choices=forums.Attendance.choices)
 
     class Meta:
         ordering = ["id"]
@@ -615,18 +575,14 @@ class ConferenceAttendee(models.Model):
         return str(self.worker) if self.worker_id else self.name
 
 
-class ConferenceDecision(models.Model):
+class ConferenceDecision(forums.Decision):
     conference = models.ForeignKey(
         ContextConference, on_delete=models.CASCADE, related_name="decisions"
     )
-    text = models.TextField()
     order = models.PositiveSmallIntegerField()
 
     class Meta:
         ordering = ["conference", "order"]
-
-    def __str__(self) -> str:
-        return self.text[:60]
 
 
 # --- Plan ---------------------------------------------------------------------------------
@@ -717,50 +673,6 @@ class PlanGoal(models.Model):
         return self.statement[:60]
 
 
-class ActionStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    STOPPED = "stopped", "Stopped"
-
-
-FINISHED_ACTION_STATUSES = frozenset({ActionStatus.DONE, ActionStatus.STOPPED})
-
-ACTION_MACHINE = Machine(
-    what="action",
-    statuses=ActionStatus,
-    moves={
-        ActionStatus.PLANNED: {
-            "update": ActionStatus.PLANNED,
-            "start": ActionStatus.IN_PROGRESS,
-            "complete": ActionStatus.DONE,
-            "stop": ActionStatus.STOPPED,
-        },
-        ActionStatus.IN_PROGRESS: {
-            "update": ActionStatus.IN_PROGRESS,
-            "complete": ActionStatus.DONE,
-            "stop": ActionStatus.STOPPED,
-        },
-        ActionStatus.DONE: {},
-        ActionStatus.STOPPED: {},
-    },
-    verbs={
-        "update": "update it: agree a new action to do more",
-        "start": "start it",
-        "complete": "mark it done",
-        "stop": "stop it",
-    },
-)
-
-#: The move that takes an action to each status (the update form picks a status).
-ACTION_MOVE_TO = {
-    ActionStatus.PLANNED: "update",
-    ActionStatus.IN_PROGRESS: "start",
-    ActionStatus.DONE: "complete",
-    ActionStatus.STOPPED: "stop",
-}
-
-
 class ActionSource(models.TextChoices):
     """Where an action was agreed: in the casework itself, or at another forum (an HSB
     meeting, a MACE panel) that lands its actions on the plan (``services.action_land``)."""
@@ -776,7 +688,7 @@ class ActionSource(models.TextChoices):
 FORUM_SOURCES = frozenset({ActionSource.HSB_MEETING, ActionSource.MACE_PANEL})
 
 
-class PlanAction(models.Model):
+class PlanAction(forums.Action):
     """An action on a plan, delivered by an agency and owned by a worker or a partner by name.
 
     ``source`` says where it was agreed; other forums (an HSB meeting, a MACE
@@ -788,14 +700,15 @@ class PlanAction(models.Model):
     goal = models.ForeignKey(
         PlanGoal, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
     )
-    description = models.TextField()
     agency = models.ForeignKey(
         "access.Agency",
         on_delete=models.PROTECT,
         related_name="context_plan_actions",
         help_text="The agency or partner organisation that delivers it.",
     )
-    owner = models.ForeignKey(
+    # A partner without a Locus account owns an action by name (``owner_name``), so a plan's
+    # owner may be empty where every other forum's is a worker.
+    owner = models.ForeignKey(  # type: ignore[assignment]
         "access.Worker",
         on_delete=models.PROTECT,
         null=True,
@@ -805,10 +718,6 @@ class PlanAction(models.Model):
     owner_name = models.CharField(
         max_length=200, blank=True, help_text="The owner, when they have no Locus account."
     )
-    due_on = models.DateField()
-    status = models.CharField(
-        max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED
-    )
     source = models.CharField(max_length=30, choices=ActionSource.choices, default="plan")
     builds_on = models.ManyToManyField(
         "profiles.ProfileItem",
@@ -816,9 +725,6 @@ class PlanAction(models.Model):
         related_name="+",
         help_text="Strengths of the children the plan affects that the action builds on.",
     )
-    created_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
     completed_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -834,33 +740,15 @@ class PlanAction(models.Model):
             )
         ]
 
-    def __str__(self) -> str:
-        return self.description[:60]
-
     @property
     def owner_text(self) -> str:
         return str(self.owner) if self.owner_id else self.owner_name
 
-    @property
-    def is_finished(self) -> bool:
-        return self.status in FINISHED_ACTION_STATUSES
 
-
-class PlanActionUpdate(models.Model):
+class PlanActionUpdate(forums.ActionUpdate):
     """One step in an action's history: what happened, its status and due date after it."""
 
     action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="updates")
-    at = models.DateTimeField()
-    by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=12, choices=ActionStatus.choices)
-    due_on = models.DateField()
-    note = models.TextField()
-
-    class Meta:
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_status_display()} on {self.at:%d/%m/%Y}"
 
 
 class PlanChild(models.Model):

@@ -15,28 +15,34 @@ from operator import attrgetter
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from locus.access import context_cases as policies
+from locus.access import scopes
 from locus.access.fields import PersonField, role_fields
-from locus.access.models import Role, Worker
+from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
 from locus.casework.models import (
-    FINISHED_ACTION_STATUSES,
     OPEN_CASE_STATUSES,
     Approval,
     ApprovalSubject,
     AssessmentStatus,
     AssessmentTemplate,
     CaseStatus,
+    ConferenceAttendee,
     ConferenceStatus,
     ContextAssessment,
     ContextCase,
     ContextConference,
     ContextPlan,
+    DomainFinding,
+    GoalStatus,
     PlanAction,
     PlanActionUpdate,
     PlanChild,
+    PlanGoal,
     PlanReview,
     PlanStatus,
     Progress,
@@ -46,14 +52,18 @@ from locus.casework.models import (
     ReferralStatus,
     ReviewStatus,
     SignOffRequest,
+    ThresholdLevel,
     ThresholdRevision,
 )
+from locus.common.ids import parse_id, parse_ids
 from locus.common.services import today
+from locus.forums.models import FINISHED_ACTION_STATUSES
 from locus.incidents.models import Involvement
 from locus.panels.models import PanelAction, PanelMeeting, PanelStatus
 from locus.peers.models import GroupMembership
-from locus.people.models import Person
-from locus.places.models import Context
+from locus.people.models import LegalStatusEpisode, Person, PersonKind
+from locus.people.selectors import caseload_for
+from locus.places.models import Context, ContextKind
 from locus.profiles.models import ProfileItem
 from locus.profiles.selectors import build_on_labels
 
@@ -504,13 +514,6 @@ def _case_url(case_id: int, part: str = "") -> str:
     return reverse("context-case", args=[case_id]) + part
 
 
-def _people(viewer: Worker, team: bool) -> Q:
-    """Whose work: the viewer's own, or (for a manager) everyone in their team."""
-    if team and viewer.team_id is not None:
-        return Q(team_id=viewer.team_id)
-    return Q(pk=viewer.pk)
-
-
 WHAT_NEXT = {
     AssessmentStatus.NOT_STARTED: "Start the assessment",
     AssessmentStatus.IN_PROGRESS: "Complete the assessment",
@@ -546,8 +549,7 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
 
     One query per kind of work, whatever the number of cases.
     """
-    team = team and viewer.role == Role.MANAGER
-    workers = Worker.objects.filter(_people(viewer, team)).values("id")
+    workers = Worker.objects.filter(policies.whose_work(viewer, team=team)).values("id")
     items: list[WorkItem] = []
     if policies.can_screen(viewer):
         items += [
@@ -599,7 +601,7 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
         for a in actions
     ]
     items += _panel_work(workers)
-    if viewer.role == Role.MANAGER:
+    if policies.can_be_asked_to_sign_off(viewer):
         items += _approvals_waiting(viewer)
     return sorted(items, key=lambda i: (i.due_on is None, i.due_on or dt.date.max, i.subject))
 
@@ -626,7 +628,7 @@ def _panel_work(workers: QuerySet[Any]) -> list[WorkItem]:
             f"Panel action: {a.description[:80]}",
             a.meeting.title,
             reverse("panel", args=[a.meeting_id]),
-            a.due,
+            a.due_on,
             str(a.owner),
         )
         for a in actions
@@ -673,3 +675,179 @@ def _approvals_waiting(viewer: Worker) -> list[WorkItem]:
         )
         for r in asked
     ]
+
+
+# --- What the casework pages read ------------------------------------------------------------
+# Each page asks one of these instead of reading for itself; the case (or referral) passed in
+# was already opened through ``access_case`` (``access_referral``), so what hangs off it is
+# the viewer's to read.
+
+
+def threshold_levels(*, suggesting: str = "") -> list[ThresholdLevel]:
+    """The active threshold levels (only those suggesting ``suggesting``, when given)."""
+    levels = ThresholdLevel.objects.filter(active=True)
+    if suggesting:
+        levels = levels.filter(suggested_decision=suggesting)
+    return list(levels)
+
+
+def referral_children(viewer: Worker, asked: Iterable[str]) -> list[tuple[int, str]]:
+    """The children a referral form offers: the worker's own caseload, and those asked for
+    whom they may name (``can_name_people``: not through a share or break-glass)."""
+    held = caseload_for(viewer=viewer, statuses=False).filter(kind=PersonKind.YOUNG_PERSON)
+    ids = set(held.values_list("id", flat=True))
+    ids |= visible_person_ids(viewer, parse_ids(asked), shared=False, break_glass=False)
+    people = Person.objects.filter(id__in=ids, kind=PersonKind.YOUNG_PERSON).order_by(
+        "family_name", "given_name", "id"
+    )
+    return [(p.pk, p.full_name) for p in people]
+
+
+def assessment_page(case: ContextCase, assessment: ContextAssessment) -> dict[str, Any]:
+    """The assessment's findings (with their evidence) and the case's assessment sign-offs."""
+    return {
+        "findings": list(assessment.findings.prefetch_related("evidence__recorded_by")),
+        "approvals": list(case.approvals.filter(subject="assessment").select_related("by")),
+    }
+
+
+def team_workers(case: ContextCase) -> list[Worker]:
+    """Who may assess: the case's lead and the practitioners and managers of its team."""
+    workers = policies.casework_workers().filter(Q(team_id=case.team_id) | Q(pk=case.lead_id))
+    return [w for w in workers if policies.can_work_case(w, case)]
+
+
+def conference_of(case: ContextCase) -> ContextConference:
+    """The case's latest conference; 404 when it has none."""
+    conference = case.conferences.select_related("chair", "recorded_by").order_by("-id").first()
+    if conference is None:
+        raise Http404("Not found")
+    return conference
+
+
+def conference_attendees(conference: ContextConference) -> list[ConferenceAttendee]:
+    return list(conference.attendees.select_related("worker__team__agency", "agency"))
+
+
+def conference_decisions(conference: ContextConference) -> list[Any]:
+    return list(conference.decisions.all())
+
+
+def conference_workers(case: ContextCase, conference: ContextConference) -> list[Worker]:
+    """The workers offered on the attendance list: the case's team and lead, the chair, the
+    referrers, the action owners, and the staff of the agency responsible for the context."""
+    q = Q(team_id=case.team_id) | Q(pk=case.lead_id) | Q(pk__in=[conference.chair_id or 0])
+    q |= Q(pk__in=case.referrals.values("recorded_by_id"))
+    q |= Q(pk__in=PlanAction.objects.filter(plan__case=case).values("owner_id"))
+    if case.context.responsible_agency_id:
+        q |= Q(team__agency_id=case.context.responsible_agency_id)
+    return list(policies.casework_workers().filter(q).distinct())
+
+
+def plan_of(case: ContextCase) -> ContextPlan:
+    """The case's plan; 404 when it has none."""
+    plan = ContextPlan.objects.filter(case=case).first()
+    if plan is None:
+        raise Http404("Not found")
+    plan.case = case
+    return plan
+
+
+def action_choices(plan: ContextPlan) -> tuple[list[Person], list[PlanGoal]]:
+    """What an action may be about: the plan's children, and its open goals."""
+    affected = [link.person for link in plan.children.select_related("person")]
+    return affected, list(plan.goals.filter(status=GoalStatus.OPEN))
+
+
+def action_of(case: ContextCase, action_id: int) -> PlanAction:
+    """One action of the case's plan; 404 for any other."""
+    action: PlanAction = get_object_or_404(
+        PlanAction.objects.filter(plan__case=case).select_related("owner__team", "agency", "plan"),
+        pk=action_id,
+    )
+    action.plan.case = case
+    return action
+
+
+def child_options(viewer: Worker, case: ContextCase) -> list[tuple[str, str]]:
+    """Children the worker may link: those linked to the context and their own caseload,
+    whom they see; each with their open plans (CIN, CP, looked after, youth justice)."""
+    held = set(caseload_for(viewer=viewer, statuses=False).values_list("id", flat=True))
+    ids = visible_person_ids(viewer, linked_child_ids(case) | held, shared=False, break_glass=False)
+    people = Person.objects.filter(id__in=ids, kind=PersonKind.YOUNG_PERSON).order_by(
+        "family_name", "given_name", "id"
+    )
+    episodes: dict[int, list[LegalStatusEpisode]] = {}
+    # A child's own plan is their legal status: offered only to a role whose row has it.
+    if PersonField.LEGAL_STATUS in role_fields(viewer):
+        for episode in LegalStatusEpisode.objects.current().filter(person_id__in=ids):
+            episodes.setdefault(episode.person_id, []).append(episode)
+    options: list[tuple[str, str]] = []
+    for person in people:
+        options.append((f"{person.pk}:", f"{person.full_name}"))
+        options.extend(
+            (f"{person.pk}:{e.pk}", f"{person.full_name}, linked to their plan: {e}")
+            for e in episodes.get(person.pk, [])
+        )
+    return options
+
+
+def child_chosen(viewer: Worker, link: str) -> tuple[Person, LegalStatusEpisode | None]:
+    """The child (and plan) chosen from :func:`child_options` ("person:episode"); 404 for a
+    child the viewer may not name."""
+    person_id, _, episode_id = link.partition(":")
+    person = get_object_or_404(
+        scopes.people_visible_to(viewer, shared=False, break_glass=False),
+        pk=parse_id(person_id),
+    )
+    # Whether the plan is the child's is the service's to say, naming the field.
+    episode = get_object_or_404(LegalStatusEpisode, pk=parse_id(episode_id)) if episode_id else None
+    return person, episode
+
+
+def review_due(case: ContextCase) -> tuple[PlanReview, list[PlanGoal]]:
+    """The plan's review that is due, with the open goals it reviews; 404 when none is due."""
+    review: PlanReview | None = (
+        PlanReview.objects.filter(plan__case=case, status=ReviewStatus.DUE)
+        .select_related("plan")
+        .first()
+    )
+    if review is None:
+        raise Http404("Not found")
+    review.plan.case = case
+    return review, list(review.plan.goals.filter(status=GoalStatus.OPEN))
+
+
+def domain_titles(case: ContextCase) -> dict[str, str]:
+    return dict(DomainFinding.objects.filter(assessment__case=case).values_list("key", "title"))
+
+
+def plan_goals(case: ContextCase) -> list[PlanGoal]:
+    return list(PlanGoal.objects.filter(plan__case=case).order_by("order"))
+
+
+def closure_choices(case: ContextCase) -> tuple[list[DomainFinding], list[PlanGoal]]:
+    """What a closure request rates: each domain assessed, each goal of the plan (if any)."""
+    findings = list(DomainFinding.objects.filter(assessment__case=case).order_by("order"))
+    plan = ContextPlan.objects.filter(case=case).first()
+    return findings, list(plan.goals.all()) if plan else []
+
+
+def open_sign_off_of(case: ContextCase, request_id: int) -> SignOffRequest:
+    """One undecided sign-off request on the case; 404 for any other."""
+    asked: SignOffRequest = get_object_or_404(
+        SignOffRequest.objects.filter(case=case, decided_at__isnull=True), pk=request_id
+    )
+    asked.case = case
+    return asked
+
+
+def referral_contexts(viewer: Worker, chosen: Context | None) -> list[Context]:
+    """Contexts a referrer may name: those they see, homes only when chosen from the home's
+    page (a list of every visible address is not what a referral form is for)."""
+    contexts = list(
+        scopes.contexts_visible_to(viewer).exclude(kind=ContextKind.HOME).order_by("name", "id")
+    )
+    if chosen is not None and chosen not in contexts:
+        contexts.insert(0, chosen)
+    return contexts

@@ -22,32 +22,26 @@ from django.utils import timezone
 
 from locus.access import context_cases as policies
 from locus.access import policies as access_policies
-from locus.access.models import Agency, Role, Worker
+from locus.access.models import Agency, Worker
 from locus.access.selectors import visible_person_ids
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.casework import deadlines, selectors
 from locus.casework.models import (
-    ACTION_MACHINE,
-    ACTION_MOVE_TO,
     ASSESSMENT_MACHINE,
     CASE_MACHINE,
     CONFERENCE_MACHINE,
-    FINISHED_ACTION_STATUSES,
     FORUM_SOURCES,
     PLAN_MACHINE,
-    PREVIOUS,
     REFERRAL_MACHINE,
     REVIEW_MACHINE,
     ActionSource,
-    ActionStatus,
     Approval,
     ApprovalOutcome,
     ApprovalSubject,
     AssessmentStatus,
     CaseStatus,
     ClosureOutcome,
-    ConferenceAttendance,
     ConferenceAttendee,
     ConferenceDecision,
     ContextAssessment,
@@ -59,7 +53,6 @@ from locus.casework.models import (
     GoalProgress,
     GoalStatus,
     PlanAction,
-    PlanActionUpdate,
     PlanChild,
     PlanGoal,
     PlanReview,
@@ -81,6 +74,9 @@ from locus.common import clock
 from locus.common.errors import InvalidTransition
 from locus.common.models import Source
 from locus.common.services import Problems, permitted, require, save_changes, today
+from locus.forums import services as forums
+from locus.forums.machine import PREVIOUS
+from locus.forums.models import FINISHED_ACTION_STATUSES, STARTING_ACTION_STATUSES, Attendance
 from locus.people.models import LegalStatusEpisode, Person, PersonKind
 from locus.places.models import Context
 from locus.profiles.models import ProfileItem
@@ -90,6 +86,8 @@ MAX_SHORT = 200
 # A referral can be recorded up to a year after it was received; earlier is a mistyped year.
 RECEIVED_WINDOW = dt.timedelta(days=366)
 SCHEDULING_WINDOW = dt.timedelta(days=366)
+#: A conference records who attended and who sent apologies (nobody is only invited).
+CONFERENCE_ATTENDANCE = (Attendance.ATTENDED, Attendance.APOLOGIES)
 
 
 def _create(actor: Worker, obj: Model) -> None:
@@ -132,14 +130,6 @@ def _approve(actor: Worker, case: ContextCase, subject: str, outcome: str, note:
 def _move_case(actor: Worker, case: ContextCase, move: str, **fields: Any) -> ContextCase:
     status = CASE_MACHINE.after(case.status, move)
     return save_changes(actor=actor, obj=case, fields={"status": status, **fields})
-
-
-def _is_casework_worker(worker: Worker) -> bool:
-    return (
-        worker.is_active
-        and worker.team_id is not None
-        and worker.role in (Role.PRACTITIONER, Role.MANAGER)
-    )
 
 
 # --- Referrals ------------------------------------------------------------------------------
@@ -335,7 +325,7 @@ def referral_screen(
             if open_case is None:
                 problems.check(
                     lead is not None
-                    and _is_casework_worker(lead)
+                    and policies.is_casework_worker(lead)
                     and lead.team is not None
                     and policies.can_screen(lead),
                     "lead",
@@ -551,7 +541,7 @@ def assessment_start(
     assessor = assessor or case.lead
     problems = Problems()
     problems.check(
-        _is_casework_worker(assessor) and policies.can_work_case(assessor, case),
+        policies.is_casework_worker(assessor) and policies.can_work_case(assessor, case),
         "assessor",
         "Choose the assessor: an active practitioner or manager of the case's team",
     )
@@ -768,7 +758,7 @@ def conference_schedule(
         problems.add("when", "The conference must be within a year of today")
     location = _short(problems, "location", location, "The place")
     problems.check(bool(location), "location", "Enter where the conference is held")
-    if chair is None or not _is_casework_worker(chair):
+    if chair is None or not policies.is_casework_worker(chair):
         problems.add("chair", "Choose the chair: an active practitioner or manager")
     else:
         problems.check(
@@ -828,12 +818,11 @@ def conference_record(
         raise InvalidTransition("Record the conference once it has taken place")
     problems = Problems()
     minutes = _text(problems, "minutes", minutes, "Write the minutes")
-    items = [d.strip() for d in decisions if d.strip()]
-    problems.check(all(len(d) <= MAX_TEXT for d in items), "decisions", "Each decision is too long")
+    items = forums.clean_decisions(problems, decisions, limit=MAX_TEXT)
     for index, person in enumerate(attendees):
         field = f"attendee_{index}"
         problems.check(
-            person.attendance in ConferenceAttendance.values,
+            person.attendance in CONFERENCE_ATTENDANCE,
             field,
             "Say whether each person attended or sent apologies",
         )
@@ -845,7 +834,7 @@ def conference_record(
         for value in (person.name, person.organisation, person.role):
             problems.check(len(value) <= MAX_SHORT, field, f"Keep names to {MAX_SHORT} characters")
     problems.check(
-        any(a.attendance == ConferenceAttendance.ATTENDED for a in attendees),
+        any(a.attendance == Attendance.ATTENDED for a in attendees),
         "attendees",
         "Record at least one person as having attended",
     )
@@ -869,11 +858,7 @@ def conference_record(
                 attendance=person.attendance,
             ),
         )
-    for order, text in enumerate(items, start=1):
-        _create(
-            actor,
-            ConferenceDecision.objects.create(conference=conference, text=text, order=order),
-        )
+    forums.record_decisions(actor, ConferenceDecision, items, numbered=True, conference=conference)
     approved = getattr(case, "assessment", None)
     save_changes(
         actor=actor,
@@ -959,13 +944,6 @@ def goal_add(
     return goal
 
 
-def _check_due(problems: Problems, due_on: dt.date | None, field: str = "due_on") -> None:
-    if due_on is None:
-        problems.add(field, "Enter the date it is due")
-    elif due_on < today():
-        problems.add(field, "The due date must be today or later")
-
-
 def _check_action(
     problems: Problems,
     plan: ContextPlan,
@@ -986,7 +964,7 @@ def _check_action(
         if agency is not None and owner.agency_id != agency.pk:
             problems.add("owner", f"{owner} does not work for {agency}: choose their agency")
     problems.check(goal is None or goal.plan_id == plan.pk, "goal", "Choose a goal of this plan")
-    _check_due(problems, due_on)
+    forums.check_due(problems, due_on)
     return owner_name
 
 
@@ -1026,7 +1004,7 @@ def _new_action(
         obj=action,
         after={**snapshot(action), "builds_on": sorted(s.pk for s in strengths)},
     )
-    _log_action(actor, action, action.status, action.due_on, note)
+    forums.log_action(actor, action, note)
     return action
 
 
@@ -1089,7 +1067,7 @@ def action_land(
     note: str,
     owner: Worker | None = None,
     owner_name: str = "",
-    status: str = ActionStatus.PLANNED,
+    status: str = "planned",
 ) -> PlanAction:
     """Land an action agreed at another forum (a contextual HSB meeting, a MACE panel) on the
     context's approved plan, where the case team follows it with the plan's own actions.
@@ -1113,7 +1091,7 @@ def action_land(
         source in FORUM_SOURCES, "source", "Choose the meeting or panel that agreed the action"
     )
     problems.check(
-        status in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS),
+        status in STARTING_ACTION_STATUSES,
         "status",
         "A new action is planned or in progress",
     )
@@ -1133,33 +1111,6 @@ def action_land(
     )
 
 
-def _log_action(actor: Worker, action: PlanAction, status: str, due_on: dt.date, note: str) -> None:
-    """One step in the action's history (its own row, audited)."""
-    _create(
-        actor,
-        PlanActionUpdate.objects.create(
-            action=action, at=clock.now(), by=actor, status=status, due_on=due_on, note=note
-        ),
-    )
-
-
-def _set_action(
-    actor: Worker, action: PlanAction, status: str, due_on: dt.date, note: str
-) -> PlanAction:
-    """Move the action on, with its history step."""
-    _log_action(actor, action, status, due_on, note)
-    return save_changes(
-        actor=actor,
-        obj=action,
-        fields={
-            "status": status,
-            "due_on": due_on,
-            "updated_at": clock.now(),
-            "completed_on": today() if status in FINISHED_ACTION_STATUSES else None,
-        },
-    )
-
-
 @transaction.atomic
 def action_update(
     *,
@@ -1174,19 +1125,10 @@ def action_update(
     _lock(action)
     plan = action.plan
     _edit_plan(actor, plan, adding="updates to its actions")
-    problems = Problems()
-    if status not in ActionStatus.values:
-        problems.add("status", "Choose the action's status")
-    else:
-        # The same status again is a progress note ("update"), not a move to that status.
-        move = "update" if status == action.status else ACTION_MOVE_TO[ActionStatus(status)]
-        ACTION_MACHINE.after(action.status, move)
-    note = _text(problems, "note", note, "Say what has happened")
-    due_on = due_on or action.due_on
-    if due_on != action.due_on:
-        _check_due(problems, due_on)
-    problems.raise_if_any()
-    return _set_action(actor, action, status, due_on, note)
+    finished = today() if status in FINISHED_ACTION_STATUSES else None
+    return forums.update_action(
+        actor, action, status, note, due_on, also={"completed_on": finished}
+    )
 
 
 @transaction.atomic

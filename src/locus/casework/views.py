@@ -12,18 +12,16 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from locus.access import context_cases as policies
-from locus.access import scopes
-from locus.access.fields import PersonField, role_fields
 from locus.access.lookups import access_context
-from locus.access.models import Agency, Role, Worker
-from locus.access.selectors import visible_person_ids
+from locus.access.models import Worker
+from locus.access.policies import manages_a_team
+from locus.access.selectors import all_agencies
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework import selectors, services
@@ -53,42 +51,19 @@ from locus.casework.models import (
     AssessmentStatus,
     CaseStatus,
     ContextCase,
-    ContextConference,
-    ContextPlan,
-    DomainFinding,
-    GoalStatus,
-    PlanAction,
-    PlanGoal,
-    PlanReview,
     Progress,
     ReferralStatus,
     ReviewDecision,
-    ReviewStatus,
     ScreeningDecision,
-    SignOffRequest,
-    ThresholdLevel,
 )
 from locus.common import clock
 from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
-from locus.common.ids import parse_ids
 from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
-from locus.people.models import Allocation, LegalStatusEpisode, Person, PersonKind
-from locus.places.models import Context, ContextKind
-from locus.profiles.models import ProfileItem
-from locus.profiles.selectors import build_on_for
-
-
-def _casework_workers() -> QuerySet[Worker]:
-    return (
-        Worker.objects.filter(
-            is_active=True, team__isnull=False, role__in=(Role.PRACTITIONER, Role.MANAGER)
-        )
-        .select_related("team__agency")
-        .order_by("team__agency__name", "last_name", "first_name", "id")
-    )
+from locus.people.selectors import people_chosen
+from locus.profiles.selectors import build_on_for, profile_items
 
 
 def signs_off(subject: str) -> Callable[[Worker, ContextCase], bool]:
@@ -196,32 +171,6 @@ def referrals_list(request: AuthedRequest) -> HttpResponse:
 # --- Referrals -------------------------------------------------------------------------------
 
 
-def _referral_contexts(viewer: Worker, chosen: Context | None) -> list[Context]:
-    """Contexts a referrer may name: those they see, homes only when chosen from the home's
-    page (a list of every visible address is not what a referral form is for)."""
-    contexts = list(
-        scopes.contexts_visible_to(viewer).exclude(kind=ContextKind.HOME).order_by("name", "id")
-    )
-    if chosen is not None and chosen not in contexts:
-        contexts.insert(0, chosen)
-    return contexts
-
-
-def _referral_children(viewer: Worker, asked: list[str]) -> list[tuple[int, str]]:
-    held = Allocation.objects.filter(worker=viewer, end__isnull=True).values("person_id")
-    ids = set(
-        Person.objects.filter(id__in=held, kind=PersonKind.YOUNG_PERSON).values_list(
-            "id", flat=True
-        )
-    )
-    # Those the worker may name (``can_name_people``): not through a share or break-glass.
-    ids |= visible_person_ids(viewer, parse_ids(asked), shared=False, break_glass=False)
-    people = Person.objects.filter(id__in=ids, kind=PersonKind.YOUNG_PERSON).order_by(
-        "family_name", "given_name", "id"
-    )
-    return [(p.pk, p.full_name) for p in people]
-
-
 def referral_new(request: AuthedRequest) -> HttpResponse:
     viewer = request.user
     permitted(policies.can_refer, viewer)
@@ -232,17 +181,17 @@ def referral_new(request: AuthedRequest) -> HttpResponse:
         except Http404:
             chosen = None
     asked = request.GET.getlist("person") + request.POST.getlist("children")
-    agencies = list(Agency.objects.order_by("name")) if policies.can_screen(viewer) else None
+    agencies = all_agencies() if policies.can_screen(viewer) else None
     initial: dict[str, Any] = {"received_on": clock.today()}
     if chosen is not None:
         initial.update(about="context", context=str(chosen.pk))
     if request.GET.getlist("person"):
         initial.update(about="child", children=request.GET.getlist("person"))
-    children = _referral_children(viewer, asked)
+    children = selectors.referral_children(viewer, asked)
     form = ReferralForm(
         posted(request),
         initial=initial,
-        contexts=_referral_contexts(viewer, chosen),
+        contexts=selectors.referral_contexts(viewer, chosen),
         children=children,
         agencies=agencies,
     )
@@ -256,7 +205,7 @@ def referral_new(request: AuthedRequest) -> HttpResponse:
                 about=data["about"],
                 context=form.chosen("context"),
                 other_contexts=form.chosen_others(),
-                children=list(Person.objects.filter(id__in=[int(i) for i in data["children"]])),
+                children=people_chosen(data["children"]),
                 summary=data["summary"],
                 received_on=data["received_on"],
                 referring_agency=form.chosen("referring_agency"),
@@ -293,14 +242,14 @@ def referral_page(request: AuthedRequest, referral_id: int) -> HttpResponse:
     detail = selectors.referral_detail(viewer=viewer, referral=referral)
     form = None
     if referral.status == ReferralStatus.NEW and policies.can_screen(viewer):
-        leads = [w for w in _casework_workers() if policies.can_screen(w)]
+        leads = [w for w in policies.casework_workers() if policies.can_screen(w)]
         form = ScreenForm(
             posted(request),
             initial={"context": str(referral.context_id or "")},
-            levels=list(ThresholdLevel.objects.filter(active=True)),
+            levels=selectors.threshold_levels(),
             contexts=detail.contexts,
             leads=leads,
-            managers=[w for w in leads if w.role == Role.MANAGER],
+            managers=[w for w in leads if policies.can_be_asked_to_sign_off(w)],
         )
 
         def step() -> None:
@@ -428,27 +377,19 @@ def assessment_page(request: AuthedRequest, case_id: int) -> HttpResponse:
         return redirect("context-assessment", case_id=case.pk)
     if request.method == "GET":
         record_access(actor=viewer, obj=assessment, detail={"case": case.pk})
-    findings = list(assessment.findings.prefetch_related("evidence__recorded_by"))
     return render(
         request,
         "casework/assessment.html",
         {
             "case": case,
             "assessment": assessment,
-            "findings": findings,
             "form": form,
             "can_work": policies.can_work_case(viewer, case),
             "can_approve": policies.can_sign_off(viewer, case, ApprovalSubject.ASSESSMENT),
             "sign_off": policies.open_sign_off(case, ApprovalSubject.ASSESSMENT),
-            "approvals": list(case.approvals.filter(subject="assessment").select_related("by")),
+            **selectors.assessment_page(case, assessment),
         },
     )
-
-
-def _team_workers(case: ContextCase) -> list[Worker]:
-    """Who may assess: the case's lead and the practitioners and managers of its team."""
-    workers = _casework_workers().filter(Q(team_id=case.team_id) | Q(pk=case.lead_id))
-    return [w for w in workers if policies.can_work_case(w, case)]
 
 
 def assessment_start(request: AuthedRequest, case_id: int) -> HttpResponse:
@@ -457,7 +398,9 @@ def assessment_start(request: AuthedRequest, case_id: int) -> HttpResponse:
         case_id,
         allowed=policies.can_work_case,
         form=lambda case: AssessorForm(
-            posted(request), workers=_team_workers(case), initial={"assessor": case.lead_id}
+            posted(request),
+            workers=selectors.team_workers(case),
+            initial={"assessor": case.lead_id},
         ),
         step=lambda case, form: services.assessment_start(
             actor=request.user, assessment=case.assessment, assessor=form.chosen("assessor")
@@ -472,7 +415,7 @@ def assessment_start(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 def evidence_add(request: AuthedRequest, case_id: int) -> HttpResponse:
     def make(case: ContextCase) -> EvidenceForm:
-        domains = [(f.key, f.title) for f in case.assessment.findings.all()]
+        domains = list(selectors.domain_titles(case).items())
         return EvidenceForm(posted(request), domains=domains)
 
     return _case_step(
@@ -524,17 +467,10 @@ def assessment_signoff(request: AuthedRequest, case_id: int) -> HttpResponse:
 # --- Conference ------------------------------------------------------------------------------
 
 
-def _conference_of(case: ContextCase) -> ContextConference:
-    conference = case.conferences.select_related("chair", "recorded_by").order_by("-id").first()
-    if conference is None:
-        raise Http404("Not found")
-    return conference
-
-
 def conference_page(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = policies.access_case(request.user, case_id)
-    conference = _conference_of(case)
-    attendees = list(conference.attendees.select_related("worker__team__agency", "agency"))
+    conference = selectors.conference_of(case)
+    attendees = selectors.conference_attendees(conference)
     record_access(actor=request.user, obj=conference, detail={"case": case.pk})
     return render(
         request,
@@ -544,7 +480,7 @@ def conference_page(request: AuthedRequest, case_id: int) -> HttpResponse:
             "conference": conference,
             "attended": [a for a in attendees if a.attendance == "attended"],
             "apologies": [a for a in attendees if a.attendance == "apologies"],
-            "decisions": list(conference.decisions.all()),
+            "decisions": selectors.conference_decisions(conference),
             "warning": selectors.conference_warning(request.user, conference),
             "can_work": policies.can_work_case(request.user, case),
             "can_record": policies.can_record_conference(request.user, conference),
@@ -554,10 +490,10 @@ def conference_page(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 
 def conference_schedule(request: AuthedRequest, case_id: int) -> HttpResponse:
-    chairs = list(_casework_workers())
+    chairs = list(policies.casework_workers())
 
     def make(case: ContextCase) -> ConferenceScheduleForm:
-        conference = _conference_of(case)
+        conference = selectors.conference_of(case)
         initial: dict[str, Any] = {"location": conference.location}
         if conference.scheduled_for:
             local = timezone.localtime(conference.scheduled_for)
@@ -570,7 +506,7 @@ def conference_schedule(request: AuthedRequest, case_id: int) -> HttpResponse:
         data = form.cleaned_data
         return services.conference_schedule(
             actor=request.user,
-            conference=_conference_of(case),
+            conference=selectors.conference_of(case),
             when=ConferenceScheduleForm.moment(data),
             location=data.get("location", ""),
             chair=form.chosen("chair"),
@@ -589,23 +525,14 @@ def conference_schedule(request: AuthedRequest, case_id: int) -> HttpResponse:
     )
 
 
-def _conference_workers(case: ContextCase, conference: ContextConference) -> list[Worker]:
-    """The workers offered on the attendance list: the case's team and lead, the chair, the
-    referrers, the action owners, and the staff of the agency responsible for the context."""
-    q = Q(team_id=case.team_id) | Q(pk=case.lead_id) | Q(pk__in=[conference.chair_id or 0])
-    q |= Q(pk__in=case.referrals.values("recorded_by_id"))
-    q |= Q(pk__in=PlanAction.objects.filter(plan__case=case).values("owner_id"))
-    if case.context.responsible_agency_id:
-        q |= Q(team__agency_id=case.context.responsible_agency_id)
-    return list(_casework_workers().filter(q).distinct())
-
-
 def conference_record(request: AuthedRequest, case_id: int) -> HttpResponse:
     viewer = request.user
     case = policies.access_case(viewer, case_id)
-    conference = _conference_of(case)
+    conference = selectors.conference_of(case)
     permitted(policies.can_record_conference, viewer, conference)
-    form = ConferenceRecordForm(posted(request), workers=_conference_workers(case, conference))
+    form = ConferenceRecordForm(
+        posted(request), workers=selectors.conference_workers(case, conference)
+    )
 
     def step() -> None:
         data = form.cleaned_data
@@ -649,14 +576,6 @@ def plan_page(request: AuthedRequest, case_id: int) -> HttpResponse:
     return render(request, "casework/plan.html", {"d": detail, "case": case})
 
 
-def _plan_of(case: ContextCase) -> ContextPlan:
-    plan = ContextPlan.objects.filter(case=case).first()
-    if plan is None:
-        raise Http404("Not found")
-    plan.case = case
-    return plan
-
-
 def plan_draft(request: AuthedRequest, case_id: int) -> HttpResponse:
     return _case_step(
         request,
@@ -685,7 +604,7 @@ def goal_add(request: AuthedRequest, case_id: int) -> HttpResponse:
         form=make,
         step=lambda case, form: services.goal_add(
             actor=request.user,
-            plan=_plan_of(case),
+            plan=selectors.plan_of(case),
             statement=form.cleaned_data["statement"],
             measure=form.cleaned_data["measure"],
             domain_key=form.cleaned_data.get("domain_key", ""),
@@ -699,13 +618,13 @@ def goal_add(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 def action_add(request: AuthedRequest, case_id: int) -> HttpResponse:
     def make(case: ContextCase) -> ActionForm:
-        plan = _plan_of(case)
-        affected = [link.person for link in plan.children.select_related("person")]
+        plan = selectors.plan_of(case)
+        affected, goals = selectors.action_choices(plan)
         return ActionForm(
             posted(request),
-            goals=list(plan.goals.filter(status=GoalStatus.OPEN)),
-            agencies=list(Agency.objects.order_by("name")),
-            owners=_casework_workers(),
+            goals=goals,
+            agencies=all_agencies(),
+            owners=policies.casework_workers(),
             strengths=build_on_for(request.user, affected),
         )
 
@@ -713,9 +632,9 @@ def action_add(request: AuthedRequest, case_id: int) -> HttpResponse:
         data = form.cleaned_data
         ids = form.strength_ids()
         return services.action_add(
-            builds_on=list(ProfileItem.objects.filter(pk__in=ids)) if ids else [],
+            builds_on=profile_items(ids),
             actor=request.user,
-            plan=_plan_of(case),
+            plan=selectors.plan_of(case),
             description=data["description"],
             agency=form.chosen("agency"),
             owner=form.chosen("owner"),
@@ -740,11 +659,7 @@ def action_add(request: AuthedRequest, case_id: int) -> HttpResponse:
 def action_update(request: AuthedRequest, case_id: int, action_id: int) -> HttpResponse:
     viewer = request.user
     case = policies.access_case(viewer, case_id)
-    action: PlanAction = get_object_or_404(
-        PlanAction.objects.filter(plan__case=case).select_related("owner__team", "agency", "plan"),
-        pk=action_id,
-    )
-    action.plan.case = case
+    action = selectors.action_of(case, action_id)
     permitted(policies.can_update_action, viewer, action)
     form = ActionUpdateForm(posted(request), action=action)
 
@@ -771,42 +686,11 @@ def action_update(request: AuthedRequest, case_id: int, action_id: int) -> HttpR
     )
 
 
-def _child_options(viewer: Worker, case: ContextCase) -> list[tuple[str, str]]:
-    """Children the worker may link: those linked to the context and their own caseload,
-    whom they see; each with their open plans (CIN, CP, looked after, youth justice)."""
-    held = set(
-        Allocation.objects.filter(worker=viewer, end__isnull=True).values_list(
-            "person_id", flat=True
-        )
-    )
-    ids = visible_person_ids(
-        viewer, selectors.linked_child_ids(case) | held, shared=False, break_glass=False
-    )
-    people = Person.objects.filter(id__in=ids, kind=PersonKind.YOUNG_PERSON).order_by(
-        "family_name", "given_name", "id"
-    )
-    episodes: dict[int, list[LegalStatusEpisode]] = {}
-    # A child's own plan is their legal status: offered only to a role whose row has it.
-    if PersonField.LEGAL_STATUS in role_fields(viewer):
-        for episode in LegalStatusEpisode.objects.filter(person_id__in=ids, end__isnull=True):
-            episodes.setdefault(episode.person_id, []).append(episode)
-    options: list[tuple[str, str]] = []
-    for person in people:
-        options.append((f"{person.pk}:", f"{person.full_name}"))
-        options.extend(
-            (f"{person.pk}:{e.pk}", f"{person.full_name}, linked to their plan: {e}")
-            for e in episodes.get(person.pk, [])
-        )
-    return options
-
-
 def plan_child_add(request: AuthedRequest, case_id: int) -> HttpResponse:
     def step(case: ContextCase, form: PlanChildForm) -> Any:
-        person_id, _, episode_id = form.cleaned_data["link"].partition(":")
-        person = get_object_or_404(Person, pk=int(person_id))
-        episode = get_object_or_404(LegalStatusEpisode, pk=int(episode_id)) if episode_id else None
+        person, episode = selectors.child_chosen(request.user, form.cleaned_data["link"])
         return services.plan_child_add(
-            actor=request.user, plan=_plan_of(case), person=person, episode=episode
+            actor=request.user, plan=selectors.plan_of(case), person=person, episode=episode
         )
 
     return _case_step(
@@ -814,7 +698,7 @@ def plan_child_add(request: AuthedRequest, case_id: int) -> HttpResponse:
         case_id,
         allowed=policies.can_work_case,
         form=lambda case: PlanChildForm(
-            posted(request), options=_child_options(request.user, case)
+            posted(request), options=selectors.child_options(request.user, case)
         ),
         step=step,
         done="Child linked to the plan",
@@ -841,7 +725,7 @@ def plan_submit(request: AuthedRequest, case_id: int) -> HttpResponse:
         allowed=policies.can_work_case,
         form=_managers_form(request, ApprovalSubject.PLAN),
         step=lambda case, form: services.plan_submit(
-            actor=request.user, plan=_plan_of(case), manager=form.chosen("manager")
+            actor=request.user, plan=selectors.plan_of(case), manager=form.chosen("manager")
         ),
         done="The plan has gone to the manager for approval",
         heading="Ask a manager to approve the plan",
@@ -852,8 +736,12 @@ def plan_submit(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 def _sign_off_plan(case: ContextCase, data: dict[str, Any], actor: Worker) -> Any:
     if data["outcome"] == "approve":
-        return services.plan_approve(actor=actor, plan=_plan_of(case), note=data.get("note", ""))
-    return services.plan_return(actor=actor, plan=_plan_of(case), note=data.get("note", ""))
+        return services.plan_approve(
+            actor=actor, plan=selectors.plan_of(case), note=data.get("note", "")
+        )
+    return services.plan_return(
+        actor=actor, plan=selectors.plan_of(case), note=data.get("note", "")
+    )
 
 
 def plan_approve(request: AuthedRequest, case_id: int) -> HttpResponse:
@@ -880,15 +768,7 @@ def review_record(request: AuthedRequest, case_id: int) -> HttpResponse:
     viewer = request.user
     case = policies.access_case(viewer, case_id)
     permitted(policies.can_work_case, viewer, case)
-    review: PlanReview | None = (
-        PlanReview.objects.filter(plan__case=case, status=ReviewStatus.DUE)
-        .select_related("plan")
-        .first()
-    )
-    if review is None:
-        raise Http404("Not found")
-    review.plan.case = case
-    goals = list(review.plan.goals.filter(status=GoalStatus.OPEN))
+    review, goals = selectors.review_due(case)
     form = ReviewForm(posted(request), goals=goals, initial={"held_on": clock.today()})
 
     def step() -> None:
@@ -929,14 +809,14 @@ def _closure_evidence(case: ContextCase) -> str:
     """What the manager decides on: the outcome and reason, each domain re-rated (or why
     not), and the outcome against each goal, as the closure request gave them."""
     lines = [f"{case.get_closure_outcome_display()}. {case.closure_reason}"]
-    titles = dict(DomainFinding.objects.filter(assessment__case=case).values_list("key", "title"))
+    titles = selectors.domain_titles(case)
     ratings = case.closure_ratings or {}
     lines += [f"Re-rated {titles.get(k, k)}: {v}" for k, v in ratings.items()]
     if case.closure_no_rating_reason:
         lines.append(f"Not re-rated: {case.closure_no_rating_reason}")
     outcomes = case.closure_goal_outcomes or {}
     labels = dict(Progress.choices)
-    for goal in PlanGoal.objects.filter(plan__case=case).order_by("order"):
+    for goal in selectors.plan_goals(case):
         given = outcomes.get(str(goal.pk))
         if given:
             lines.append(f"Goal: {goal.statement}: {labels.get(given['progress'], '')}")
@@ -946,9 +826,7 @@ def _closure_evidence(case: ContextCase) -> str:
 def _closure_form(request: AuthedRequest, case: ContextCase) -> ClosureRequestForm:
     """The closure request, with a rating for each domain assessed and an outcome for each
     goal of the plan (none when there is no plan)."""
-    findings = list(DomainFinding.objects.filter(assessment__case=case).order_by("order"))
-    plan = ContextPlan.objects.filter(case=case).first()
-    goals = list(plan.goals.all()) if plan else []
+    findings, goals = selectors.closure_choices(case)
     managers = policies.eligible_managers(case, ApprovalSubject.CLOSURE, {request.user.pk})
     return ClosureRequestForm(posted(request), findings=findings, goals=goals, managers=managers)
 
@@ -998,11 +876,7 @@ def closure(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 
 def threshold_revise(request: AuthedRequest, case_id: int) -> HttpResponse:
-    levels = list(
-        ThresholdLevel.objects.filter(
-            active=True, suggested_decision=ScreeningDecision.CONTEXT_ASSESSMENT
-        )
-    )
+    levels = selectors.threshold_levels(suggesting=ScreeningDecision.CONTEXT_ASSESSMENT)
     return _case_step(
         request,
         case_id,
@@ -1063,10 +937,7 @@ def screening_ask(request: AuthedRequest, case_id: int) -> HttpResponse:
 def sign_off_reassign(request: AuthedRequest, case_id: int, request_id: int) -> HttpResponse:
     viewer = request.user
     case = policies.access_case(viewer, case_id)
-    asked: SignOffRequest = get_object_or_404(
-        SignOffRequest.objects.filter(case=case, decided_at__isnull=True), pk=request_id
-    )
-    asked.case = case
+    asked = selectors.open_sign_off_of(case, request_id)
     permitted(policies.can_reassign_sign_off, viewer, asked)
     managers = [
         m
@@ -1100,7 +971,7 @@ def sign_off_reassign(request: AuthedRequest, case_id: int, request_id: int) -> 
 
 def my_work(request: AuthedRequest) -> HttpResponse:
     viewer = request.user
-    team = request.GET.get("who") == "team" and viewer.role == Role.MANAGER
+    team = request.GET.get("who") == "team" and manages_a_team(viewer)
     items = selectors.my_work(viewer=viewer, team=team)
     record_access(
         actor=viewer,
@@ -1115,6 +986,6 @@ def my_work(request: AuthedRequest) -> HttpResponse:
             "overdue": [i for i in items if i.overdue],
             "due": [i for i in items if not i.overdue],
             "team": team,
-            "is_manager": viewer.role == Role.MANAGER,
+            "is_manager": manages_a_team(viewer),
         },
     )

@@ -86,7 +86,7 @@ class DecisionAdmin(CaseRecordAdmin):
 
 @admin.register(Intervention)
 class InterventionAdmin(CaseRecordAdmin):
-    list_display = ("description", "meeting", "owner", "agency", "due", "status")
+    list_display = ("description", "meeting", "owner", "agency", "due_on", "status")
     list_filter = ("status",)
     list_select_related = ("meeting", "owner", "agency")
     raw_id_fields = ("meeting", "person", "group", "owner", "created_by")
@@ -94,6 +94,6 @@ class InterventionAdmin(CaseRecordAdmin):
 
 @admin.register(InterventionUpdate)
 class InterventionUpdateAdmin(CaseRecordAdmin):
-    list_display = ("intervention", "status", "at", "by")
-    list_select_related = ("intervention", "by")
-    raw_id_fields = ("intervention", "by")
+    list_display = ("action", "status", "at", "by")
+    list_select_related = ("action", "by")
+    raw_id_fields = ("action", "by")

@@ -9,19 +9,20 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from locus.access import naming
 from locus.access.fields import PersonField
 from locus.access.forum import ALWAYS_SHARED, DEFAULT_SHARED_FIELDS
 from locus.access.models import Agency, Worker
-from locus.cocase.models import Intervention, InterventionStatus, Invitee, LawfulBasis
-from locus.cocase.selectors import Candidate, ChildRow, holder_text
-from locus.cocase.services import NEXT_STATUSES, RECORDED_ATTENDANCE
+from locus.cocase.models import INTERVENTION_MACHINE, Intervention, Invitee, LawfulBasis
+from locus.cocase.selectors import Candidate, ChildRow
+from locus.cocase.services import RECORDED_ATTENDANCE
 from locus.common.forms import GovukForm
 from locus.common.ids import as_id
+from locus.forums.models import ActionStatus, next_action_statuses
 from locus.places.models import Context
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M"]
-CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 
 
 def date_field(label: str, *, required: bool = True, hint: str = "") -> forms.DateField:
@@ -56,17 +57,7 @@ def set_choices(form: forms.Form, name: str, choices: list[Any]) -> None:
 
 
 class CocaseForm(GovukForm):
-    """GOV.UK form whose error summary links reach radios and checkboxes too."""
-
-    def error_links(self) -> list[tuple[str, str]]:
-        links = [("", str(e)) for e in self.non_field_errors()]
-        for name, field in self.fields.items():
-            bound = self[name]
-            anchor = bound.auto_id or ""
-            if isinstance(field.widget, CHOICE_WIDGETS):
-                anchor += "_0"  # the first option: the summary link must land on an input
-            links.extend((anchor, str(e)) for e in bound.errors)
-        return links
+    """The meeting forms' base: GOV.UK styling, rendered with the kit in templates/common/forms/."""
 
 
 def _required(message: str) -> dict[str, str]:
@@ -133,7 +124,8 @@ class ProposeForm(CocaseForm):
     def holders(self) -> list[tuple[ChildRow, list[str]]]:
         """Each offered child with the workers who will be invited because they hold the case."""
         return [
-            (c.row, [holder_text(a.worker, a.team) for a in c.holders]) for c in self.candidates
+            (c.row, [naming.holder_text(a.worker, a.team) for a in c.holders])
+            for c in self.candidates
         ]
 
     def chosen_group(self) -> Context | None:
@@ -206,7 +198,7 @@ class MinutesForm(CocaseForm):
         for invitee in self.invitees:
             w = invitee.worker
             attendance_fields[f"attendance_{w.pk}"] = forms.ChoiceField(
-                label=holder_text(w),
+                label=naming.holder_text(w),
                 choices=choices,
                 widget=forms.RadioSelect,
                 error_messages=_required(f"Say whether {w} attended"),
@@ -294,14 +286,14 @@ class InterventionForm(CocaseForm):
         required=False,
         error_messages={"invalid_choice": "Choose an agency from the list"},
     )
-    due = date_field("Due date")
+    due_on = date_field("Due date")
     status = forms.ChoiceField(
         label="Status",
         choices=[
-            (InterventionStatus.PLANNED.value, InterventionStatus.PLANNED.label),
-            (InterventionStatus.IN_PROGRESS.value, InterventionStatus.IN_PROGRESS.label),
+            (ActionStatus.PLANNED.value, ActionStatus.PLANNED.label),
+            (ActionStatus.IN_PROGRESS.value, ActionStatus.IN_PROGRESS.label),
         ],
-        initial=InterventionStatus.PLANNED.value,
+        initial=ActionStatus.PLANNED.value,
         widget=forms.RadioSelect,
         error_messages=_required("A new intervention is planned or in progress"),
     )
@@ -344,13 +336,13 @@ class InterventionUpdateForm(CocaseForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Say what has happened"},
     )
-    due = date_field("Due date", required=False, hint="Change it only if it has moved.")
+    due_on = date_field("Due date", required=False, hint="Change it only if it has moved.")
 
     def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:
         kwargs.setdefault(
             "initial",
-            {"status": intervention.status, "due": intervention.due},
+            {"status": intervention.status, "due_on": intervention.due_on},
         )
         super().__init__(*args, **kwargs)
-        allowed = NEXT_STATUSES.get(intervention.status, ())
-        set_choices(self, "status", [c for c in InterventionStatus.choices if c[0] in allowed])
+        allowed = next_action_statuses(intervention.status, INTERVENTION_MACHINE)
+        set_choices(self, "status", [c for c in ActionStatus.choices if c[0] in allowed])

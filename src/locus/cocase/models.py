@@ -2,17 +2,21 @@
 
 Workers who find that their separate cases are one group of young people meet,
 map the group together and share out complementary work. A meeting is a
-sharing between agencies (DOMAIN rule 5), so it carries its lawful basis.
+sharing between agencies (docs/domain.md#lawful-basis), so it carries its lawful basis.
 
 What a meeting shares about a child is what that child's case holder (or the
 holder's manager) agreed to bring to it (:class:`ShareAgreement`), and only with
 workers who confirmed their own attendance, at a meeting the agreeing worker
-confirmed attending too (the forum share in ``access/scopes.py``, DOMAIN rule 4).
+confirmed attending too (the forum share in ``access/scopes.py``; docs/access.md).
 """
 
 from __future__ import annotations
 
 from django.db import models
+
+from locus.forums import models as forums
+from locus.forums.machine import Machine
+from locus.forums.models import Attendance
 
 
 class MeetingKind(models.TextChoices):
@@ -26,6 +30,74 @@ class MeetingStatus(models.TextChoices):
     HELD = "held", "Held"
     CLOSED = "closed", "Closed"
     CANCELLED = "cancelled", "Cancelled"
+
+
+# The meeting's state machine: organising before it is held (proposed, then scheduled),
+# then what is done at and after it; cancelling and closing end it.
+_ORGANISE = ("invite", "agree_share", "withdraw_share")
+_AFTER = ("confirm_attendance", "decide", "add_intervention", "update_intervention")
+_BEFORE_HELD = (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED)
+MEETING_MACHINE = Machine(
+    what="meeting",
+    statuses=MeetingStatus,
+    moves={
+        MeetingStatus.PROPOSED: {
+            **dict.fromkeys(_ORGANISE, MeetingStatus.PROPOSED),
+            "schedule": MeetingStatus.SCHEDULED,
+            "cancel": MeetingStatus.CANCELLED,
+        },
+        MeetingStatus.SCHEDULED: {
+            **dict.fromkeys(_ORGANISE, MeetingStatus.SCHEDULED),
+            "schedule": MeetingStatus.SCHEDULED,
+            "record_minutes": MeetingStatus.HELD,
+            "cancel": MeetingStatus.CANCELLED,
+        },
+        MeetingStatus.HELD: {
+            **dict.fromkeys(_AFTER, MeetingStatus.HELD),
+            "close": MeetingStatus.CLOSED,
+        },
+        MeetingStatus.CLOSED: {},
+        MeetingStatus.CANCELLED: {},
+    },
+    verbs={
+        "invite": "invite anyone",
+        "agree_share": "agree what to share",
+        "withdraw_share": "withdraw an agreement",
+        "schedule": "schedule it",
+        "record_minutes": "record its minutes",
+        "cancel": "cancel it",
+        "confirm_attendance": "confirm attendance",
+        "decide": "add a decision",
+        "add_intervention": "add an intervention",
+        "update_intervention": "update its interventions",
+        "close": "close it",
+    },
+    refusals={
+        MeetingStatus.PROPOSED: "You cannot {verb} now",
+        MeetingStatus.SCHEDULED: "You cannot {verb} now",
+        MeetingStatus.HELD: "This meeting has been held: it is too late to {verb}",
+        MeetingStatus.CLOSED: "This meeting is closed: it is too late to {verb}",
+        MeetingStatus.CANCELLED: "This meeting was cancelled: it is too late to {verb}",
+        (MeetingStatus.PROPOSED, "record_minutes"): "Schedule the meeting before recording "
+        "its minutes",
+        **{
+            (status, move): words
+            for status in _BEFORE_HELD
+            for move, words in (
+                (
+                    "confirm_attendance",
+                    "Attendance is confirmed once the minutes have been recorded",
+                ),
+                ("decide", "Decisions are recorded with the minutes of a held meeting"),
+                (
+                    "add_intervention",
+                    "Interventions are agreed at the meeting: record its minutes first",
+                ),
+                ("close", "Only a meeting that has been held can be closed: cancel it instead"),
+            )
+        },
+    },
+)
 
 
 class LawfulBasis(models.TextChoices):
@@ -156,13 +228,6 @@ class InviteReason(models.TextChoices):
     ADDED = "added", "Invited"
 
 
-class Attendance(models.TextChoices):
-    INVITED = "invited", "Invited"
-    ATTENDED = "attended", "Attended"
-    APOLOGIES = "apologies", "Sent apologies"
-    ABSENT = "absent", "Did not attend"
-
-
 class Invitee(models.Model):
     """A worker invited to the meeting and, once it is held, whether they attended.
 
@@ -238,36 +303,31 @@ class ShareAgreement(models.Model):
         return basis_text(self.lawful_basis, self.lawful_basis_other)
 
 
-class Decision(models.Model):
+class Decision(forums.Decision):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
-    text = models.TextField()
-    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["recorded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.text[:60]
 
 
-class InterventionStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    STOPPED = "stopped", "Stopped"
+#: An intervention moves as every forum's action does, refused in its own words.
+INTERVENTION_MACHINE = forums.action_machine(
+    "intervention",
+    {
+        forums.ActionStatus.DONE: "This intervention is done: agree a new one to do more",
+        forums.ActionStatus.STOPPED: "This intervention is stopped: agree a new one to do more",
+        (forums.ActionStatus.IN_PROGRESS, "replan"): "An intervention in progress cannot go "
+        "back to planned",
+    },
+)
 
 
-FINISHED_STATUSES = frozenset({InterventionStatus.DONE, InterventionStatus.STOPPED})
-
-
-class Intervention(models.Model):
+class Intervention(forums.Action):
     """A piece of complementary work agreed at a meeting, owned by one worker who attended.
 
     It concerns one child or the meeting's peer group, never both: work with a
     group (a detached youth work session at its hangout) and work with a child
     (a mentor) are followed differently.
     """
+
+    machine = INTERVENTION_MACHINE
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="interventions")
     person = models.ForeignKey(
@@ -284,26 +344,12 @@ class Intervention(models.Model):
         blank=True,
         related_name="interventions",
     )
-    description = models.TextField()
     owner = models.ForeignKey(
         "access.Worker", on_delete=models.PROTECT, related_name="interventions_owned"
     )
-    agency = models.ForeignKey(
-        "access.Agency",
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="The agency that delivers it.",
-    )
-    due = models.DateField()
-    status = models.CharField(
-        max_length=12, choices=InterventionStatus.choices, default=InterventionStatus.PLANNED
-    )
-    created_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["due", "id"]
+        ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["person", "status"]), models.Index(fields=["group"])]
         constraints = [
             models.CheckConstraint(
@@ -313,26 +359,8 @@ class Intervention(models.Model):
             )
         ]
 
-    def __str__(self) -> str:
-        return self.description[:60]
 
-    @property
-    def is_finished(self) -> bool:
-        return self.status in FINISHED_STATUSES
-
-
-class InterventionUpdate(models.Model):
+class InterventionUpdate(forums.ActionUpdate):
     """One step in an intervention's history: what happened, and its status after it."""
 
-    intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="updates")
-    at = models.DateTimeField()
-    by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=12, choices=InterventionStatus.choices)
-    due = models.DateField()
-    note = models.TextField()
-
-    class Meta:
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_status_display()} on {self.at:%d/%m/%Y}"
+    action = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="updates")

@@ -14,15 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
 
 from locus.access import meetings as policies
-from locus.access import scopes
+from locus.access import naming, scopes
 from locus.access.fields import PersonField
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
 from locus.cocase.models import (
-    FINISHED_STATUSES,
-    Attendance,
     Decision,
     Intervention,
     InterventionUpdate,
@@ -33,6 +32,8 @@ from locus.cocase.models import (
     ShareAgreement,
 )
 from locus.common import clock
+from locus.common.ids import parse_id
+from locus.forums.models import Attendance
 from locus.incidents.models import Involvement
 from locus.linked.selectors import linked_together
 from locus.peers.models import Association, GroupMembership, Nature
@@ -40,16 +41,6 @@ from locus.people.models import Allocation, Person
 from locus.places.models import Context
 
 # --- Children, named or described by who holds them -----------------------------------------
-
-
-def holder_text(worker: Worker | None, team: Any = None) -> str:
-    """Who holds a case, as "Sam Okafor, Team A, Children's Social Care" (or nobody)."""
-    if worker is None:
-        return "not allocated to a worker"
-    team = team or worker.team
-    if team is None:
-        return str(worker)
-    return f"{worker}, {team.name}, {team.agency.name}"
 
 
 @dataclass
@@ -68,7 +59,7 @@ class ChildRow:
 
 
 def _child_row(person: Person, visible: bool, holder: Worker | None, team: Any) -> ChildRow:
-    held_by = holder_text(holder, team)
+    held_by = naming.held_by(holder, team)
     if visible:
         return ChildRow(person.pk, True, person.full_name, held_by)
     return ChildRow(person.pk, False, f"Child held by {held_by}", held_by)
@@ -91,20 +82,18 @@ def linked_child_ids(viewer: Worker, person_ids: Iterable[int]) -> set[int]:
     # the viewer's evidence) may become a way to bring children to a meeting.
     seen = scopes.people_visible_to(viewer, break_glass=False, shared=False).values("id")
     linked: set[int] = set()
-    pairs = Association.objects.filter(valid_until__isnull=True)
+    pairs = Association.objects.current()
     linked |= set(
         pairs.filter(person_id__in=ids, other_id__in=seen).values_list("person_id", flat=True)
     )
     linked |= set(
         pairs.filter(other_id__in=ids, person_id__in=seen).values_list("other_id", flat=True)
     )
-    groups = GroupMembership.objects.filter(person_id__in=seen, until__isnull=True).values(
-        "group_id"
-    )
+    groups = GroupMembership.objects.current().filter(person_id__in=seen).values("group_id")
     linked |= set(
-        GroupMembership.objects.filter(
-            person_id__in=ids, until__isnull=True, group_id__in=groups
-        ).values_list("person_id", flat=True)
+        GroupMembership.objects.current()
+        .filter(person_id__in=ids, group_id__in=groups)
+        .values_list("person_id", flat=True)
     )
     incidents = Involvement.objects.filter(person_id__in=seen).values("incident_id")
     linked |= set(
@@ -136,7 +125,8 @@ def open_holders(person_ids: Iterable[int]) -> dict[int, list[Allocation]]:
     """Each child's open allocations, longest-standing first (the first is shown as holder)."""
     out: dict[int, list[Allocation]] = {}
     allocations = (
-        Allocation.objects.filter(person_id__in=list(person_ids), end__isnull=True)
+        Allocation.objects.current()
+        .filter(person_id__in=list(person_ids))
         .select_related("worker__team__agency", "team__agency")
         .order_by("start", "id")
     )
@@ -184,11 +174,7 @@ def groups_for_proposal(
 ) -> list[Context]:
     """Peer groups a proposal could map: visible groups any chosen child currently belongs to."""
     ids = list(person_ids)
-    q = Q(
-        id__in=GroupMembership.objects.filter(person_id__in=ids, until__isnull=True).values(
-            "group_id"
-        )
-    )
+    q = Q(id__in=GroupMembership.objects.current().filter(person_id__in=ids).values("group_id"))
     if extra is not None:
         q |= Q(pk=extra.pk)
     return list(scopes.groups_visible_to(viewer).filter(q).order_by("name", "id"))
@@ -357,7 +343,7 @@ def meeting_detail(*, viewer: Worker, meeting: Meeting) -> MeetingDetail:
         .prefetch_related(
             Prefetch("updates", queryset=InterventionUpdate.objects.select_related("by"))
         )
-        .order_by("due", "id")
+        .order_by("due_on", "id")
     )
     intervention_rows = []
     for item in interventions:
@@ -392,7 +378,7 @@ def meeting_detail(*, viewer: Worker, meeting: Meeting) -> MeetingDetail:
         can_record_minutes=policies.can_record_minutes(viewer, meeting),
         can_add_intervention=meeting.status == MeetingStatus.HELD
         and policies.can_add_intervention(viewer, meeting),
-        open_interventions=sum(1 for i in interventions if i.status not in FINISHED_STATUSES),
+        open_interventions=sum(1 for i in interventions if not i.is_finished),
         minutes_due=meeting.scheduled_for is not None and meeting.scheduled_for <= clock.now(),
         can_confirm_attendance=meeting.status == MeetingStatus.HELD
         and policies.can_confirm_attendance(viewer, meeting),
@@ -435,10 +421,6 @@ def row_visible(rows: dict[int, ChildRow], person_id: int | None) -> bool:
 # --- The group map as it was discussed ---------------------------------------------------------
 
 
-def _open_on(day: dt.date) -> Q:
-    return Q(valid_from__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
-
-
 def group_map_snapshot(meeting: Meeting, day: dt.date) -> dict[str, Any]:
     """The map to store with the minutes: the concerned children, their associations
     open on ``day`` (to known people and to peers not yet known), and their places in
@@ -450,16 +432,16 @@ def group_map_snapshot(meeting: Meeting, day: dt.date) -> dict[str, Any]:
     """
     child_ids = set(meeting.children.values_list("person_id", flat=True))
     associations = list(
-        Association.objects.filter(Q(person_id__in=child_ids) | Q(other_id__in=child_ids))
-        .filter(_open_on(day))
+        Association.objects.open_on(day)
+        .filter(Q(person_id__in=child_ids) | Q(other_id__in=child_ids))
         .select_related("person", "other")
         .order_by("id")
     )
     roles: dict[int, str] = {}
     if meeting.group_id is not None:
         roles = dict(
-            GroupMembership.objects.filter(group_id=meeting.group_id, since__lte=day)
-            .filter(Q(until__isnull=True) | Q(until__gte=day))
+            GroupMembership.objects.open_on(day)
+            .filter(group_id=meeting.group_id)
             .values_list("person_id", "role")
         )
     nodes: dict[str, dict[str, Any]] = {}
@@ -545,9 +527,9 @@ def map_view(
         elif pid in visible:
             label = people[pid].full_name
         elif raw.get("concerned") and pid in holders:
-            label = f"Child held by {holder_text(*holders[pid])}"
+            label = f"Child held by {naming.held_by(*holders[pid])}"
         else:
-            label = f"{raw.get('initials', '')} (not in your scope)"
+            label = naming.out_of_scope(raw.get("initials", ""))
         nodes[raw["id"]] = MapNode(
             key=raw["id"],
             label=label,
@@ -600,11 +582,11 @@ def interventions_for_person(viewer: Worker, person: Person) -> list[PersonInter
     The caller has already checked that the viewer may see the child; the meeting
     each came from is linked only for viewers who may see that meeting.
     """
-    groups = GroupMembership.objects.filter(person=person, until__isnull=True).values("group_id")
+    groups = GroupMembership.objects.current().filter(person=person).values("group_id")
     items = list(
         Intervention.objects.filter(Q(person=person) | Q(group_id__in=groups))
         .select_related("owner__team__agency", "agency", "group", "meeting")
-        .order_by("due", "id")
+        .order_by("due_on", "id")
     )
     meeting_ids = {i.meeting_id for i in items}
     seen = (
@@ -632,3 +614,54 @@ def attended_ids(meeting: Meeting) -> set[int]:
     return set(
         meeting.invitees.filter(attendance=Attendance.ATTENDED).values_list("worker_id", flat=True)
     )
+
+
+# --- What the meeting pages read -------------------------------------------------------------
+# The meeting passed in was opened through ``access_meeting``: what hangs off it is the
+# viewer's to read.
+
+
+def invited_ids(meeting: Meeting) -> set[int]:
+    return set(meeting.invitees.values_list("worker_id", flat=True))
+
+
+def invitees_of(meeting: Meeting) -> list[Invitee]:
+    return list(
+        meeting.invitees.select_related("worker__team__agency").order_by(
+            "worker__last_name", "worker__first_name", "id"
+        )
+    )
+
+
+def attended_workers(meeting: Meeting) -> list[Worker]:
+    """The workers who attended: whom an intervention may be given to."""
+    return [
+        i.worker
+        for i in meeting.invitees.filter(attendance=Attendance.ATTENDED)
+        .select_related("worker__team__agency")
+        .order_by("worker__last_name", "worker__first_name")
+    ]
+
+
+def meeting_child(meeting: Meeting, person_id: object) -> MeetingChild:
+    """One of the meeting's children; 404 for anyone else."""
+    link: MeetingChild = get_object_or_404(
+        meeting.children.select_related("person"), person_id=parse_id(person_id)
+    )
+    link.meeting = meeting
+    return link
+
+
+def agreement_by(link: MeetingChild, worker: Worker) -> ShareAgreement | None:
+    """What ``worker`` agreed to share about the meeting's child, if they agreed."""
+    return link.agreements.filter(agreed_by=worker).first()
+
+
+def intervention_of(meeting: Meeting, intervention_id: int) -> Intervention:
+    """One of the meeting's interventions; 404 for any other."""
+    intervention: Intervention = get_object_or_404(
+        meeting.interventions.select_related("owner__team", "person", "group"),
+        pk=intervention_id,
+    )
+    intervention.meeting = meeting
+    return intervention

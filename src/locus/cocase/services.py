@@ -26,23 +26,26 @@ from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.cocase import selectors
 from locus.cocase.models import (
-    FINISHED_STATUSES,
-    Attendance,
+    MEETING_MACHINE,
     Decision,
     Intervention,
-    InterventionStatus,
-    InterventionUpdate,
     Invitee,
     InviteReason,
     LawfulBasis,
     Meeting,
     MeetingChild,
-    MeetingStatus,
     ShareAgreement,
 )
 from locus.common import clock
 from locus.common.errors import InvalidTransition
-from locus.common.services import Problems, permitted, require, save_changes, today
+from locus.common.services import Problems, permitted, require, save_changes
+from locus.forums import services as forums
+from locus.forums.models import (
+    FINISHED_ACTION_STATUSES,
+    STARTING_ACTION_STATUSES,
+    ActionStatus,
+    Attendance,
+)
 from locus.people.models import Person, PersonKind
 from locus.places.models import Context, ContextKind
 
@@ -66,38 +69,20 @@ def _lock(meeting: Meeting) -> None:
     meeting.refresh_from_db(from_queryset=Meeting.objects.select_for_update())
 
 
-def _require_status(meeting: Meeting, allowed: Iterable[str], message: str) -> None:
-    if meeting.status not in set(allowed):
-        raise InvalidTransition(message)
-
-
-def _not_open_message(meeting: Meeting, doing: str) -> str:
-    """Why ``doing`` is no longer possible, in the meeting's own terms."""
-    return {
-        MeetingStatus.HELD: f"This meeting has been held: it is too late to {doing}",
-        MeetingStatus.CLOSED: f"This meeting is closed: it is too late to {doing}",
-        MeetingStatus.CANCELLED: f"This meeting was cancelled: it is too late to {doing}",
-    }.get(MeetingStatus(meeting.status), f"You cannot {doing} now")
-
-
 def _create(actor: Worker, obj: Model) -> None:
     record_change(actor=actor, action=ChangeAction.CREATE, obj=obj)
 
 
-def _before_held(meeting: Meeting, doing: str) -> None:
-    """Lock the meeting and require that it is not yet held."""
+def _step(meeting: Meeting, move: str) -> str:
+    """Lock the meeting and ask its machine for the status after ``move`` (or refuse it)."""
     _lock(meeting)
-    _require_status(
-        meeting,
-        (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED),
-        _not_open_message(meeting, doing),
-    )
+    return MEETING_MACHINE.after(meeting.status, move)
 
 
-def _organise_before_held(actor: Worker, meeting: Meeting, doing: str) -> None:
+def _organise_before_held(actor: Worker, meeting: Meeting, move: str) -> str:
     """An organiser, on a meeting not yet held (invite, schedule, cancel)."""
     permitted(policies.is_organiser, actor, meeting)
-    _before_held(meeting, doing)
+    return _step(meeting, move)
 
 
 def _check_lawful_basis(problems: Problems, lawful_basis: str, other: str) -> None:
@@ -213,7 +198,7 @@ def meeting_propose(
 @transaction.atomic
 def meeting_invite(*, actor: Worker, meeting: Meeting, worker: Worker) -> Invitee:
     """Invite one more worker (the school's safeguarding lead, a youth worker...)."""
-    _organise_before_held(actor, meeting, "invite anyone")
+    _organise_before_held(actor, meeting, "invite")
     problems = Problems()
     problems.check(
         policies.is_invitable(worker),
@@ -238,7 +223,7 @@ def meeting_schedule(
     *, actor: Worker, meeting: Meeting, when: dt.datetime | None, online: bool, location: str = ""
 ) -> Meeting:
     """Set (or move) the meeting's date, time and place; "online" needs no place."""
-    _organise_before_held(actor, meeting, "schedule it")
+    status = _organise_before_held(actor, meeting, "schedule")
     problems = Problems()
     now = clock.now()
     if when is None:
@@ -266,7 +251,7 @@ def meeting_schedule(
             "scheduled_for": when,
             "online": online,
             "location": location,
-            "status": MeetingStatus.SCHEDULED,
+            "status": status,
         },
     )
 
@@ -289,12 +274,7 @@ def meeting_record_minutes(
     follows the holders' agreements (access/scopes.py).
     """
     permitted(policies.can_record_minutes, actor, meeting)
-    _lock(meeting)
-    if meeting.status == MeetingStatus.PROPOSED:
-        raise InvalidTransition("Schedule the meeting before recording its minutes")
-    _require_status(
-        meeting, (MeetingStatus.SCHEDULED,), _not_open_message(meeting, "record its minutes")
-    )
+    held = _step(meeting, "record_minutes")
     assert meeting.scheduled_for is not None
     if meeting.scheduled_for > clock.now():
         raise InvalidTransition(
@@ -318,12 +298,7 @@ def meeting_record_minutes(
         "attendance",
         "Record at least one worker as having attended",
     )
-    items = [d.strip() for d in decisions if d.strip()]
-    problems.check(
-        all(len(d) <= MAX_DECISION for d in items),
-        "decisions",
-        f"Each decision must be {MAX_DECISION} characters or fewer",
-    )
+    items = forums.clean_decisions(problems, decisions, limit=MAX_DECISION)
     problems.raise_if_any()
 
     now = clock.now()
@@ -335,17 +310,13 @@ def meeting_record_minutes(
             obj=invitee,
             fields={"attendance": mark, "confirmed_at": now if own else None},
         )
-    for text in items:
-        _create(
-            actor,
-            Decision.objects.create(meeting=meeting, text=text, recorded_by=actor, recorded_at=now),
-        )
+    forums.record_decisions(actor, Decision, items, meeting=meeting)
     day = timezone.localtime(meeting.scheduled_for).date()
     return save_changes(
         actor=actor,
         obj=meeting,
         fields={
-            "status": MeetingStatus.HELD,
+            "status": held,
             "notes": notes.strip(),
             "map_snapshot": selectors.group_map_snapshot(meeting, day),
             "minutes_recorded_by": actor,
@@ -364,11 +335,7 @@ def attendance_confirm(*, actor: Worker, meeting: Meeting) -> Invitee:
     invitation = meeting.invitees.filter(worker=actor).first()
     require(invitation is not None, "only an invitee confirms their own attendance")
     assert invitation is not None
-    if meeting.status in (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED):
-        raise InvalidTransition("Attendance is confirmed once the minutes have been recorded")
-    _require_status(
-        meeting, (MeetingStatus.HELD,), _not_open_message(meeting, "confirm attendance")
-    )
+    MEETING_MACHINE.after(meeting.status, "confirm_attendance")
     if invitation.attendance != Attendance.ATTENDED:
         raise InvalidTransition(
             f"The minutes record you as “{invitation.get_attendance_display().lower()}”: "
@@ -387,13 +354,13 @@ def _check_shared_fields(problems: Problems, fields: Iterable[str]) -> frozenset
     return chosen | ALWAYS_SHARED
 
 
-def _open_link(actor: Worker, meeting: Meeting, person: Person, doing: str) -> MeetingChild:
+def _open_link(actor: Worker, meeting: Meeting, person: Person, move: str) -> MeetingChild:
     """The meeting's link to a child the actor may bring, on a meeting not yet held."""
     link = meeting.children.filter(person=person).first()
     require(link is not None, "a child the meeting is about")
     assert link is not None
     permitted(policies.can_agree_to_share, actor, link)
-    _before_held(meeting, doing)
+    _step(meeting, move)
     return link
 
 
@@ -414,7 +381,7 @@ def share_agree(
     held; the agreeing worker is invited if they were not. The child's name is always
     shared (the meeting discusses the child by name).
     """
-    link = _open_link(actor, meeting, person, "agree what to share")
+    link = _open_link(actor, meeting, person, "agree_share")
     problems = Problems()
     _check_lawful_basis(problems, lawful_basis, lawful_basis_other)
     chosen = _check_shared_fields(problems, shared_fields)
@@ -449,7 +416,7 @@ def share_withdraw(*, actor: Worker, meeting: Meeting, person: Person) -> None:
 
     The agreement is deleted and the trail keeps what it was, who withdrew it and when.
     """
-    link = _open_link(actor, meeting, person, "withdraw an agreement")
+    link = _open_link(actor, meeting, person, "withdraw_share")
     agreement = ShareAgreement.objects.filter(child=link, agreed_by=actor).first()
     if agreement is None:
         raise InvalidTransition("You have not agreed to bring this child")
@@ -463,14 +430,7 @@ def share_withdraw(*, actor: Worker, meeting: Meeting, person: Person) -> None:
 def decision_add(*, actor: Worker, meeting: Meeting, text: str) -> Decision:
     """A decision remembered after the minutes were recorded."""
     permitted(policies.can_record_minutes, actor, meeting)
-    _lock(meeting)
-    _require_status(
-        meeting,
-        (MeetingStatus.HELD,),
-        "Decisions are recorded with the minutes of a held meeting"
-        if meeting.status in (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED)
-        else _not_open_message(meeting, "add a decision"),
-    )
+    _step(meeting, "decide")
     problems = Problems()
     text = text.strip()
     problems.check(bool(text), "text", "Enter the decision")
@@ -480,10 +440,7 @@ def decision_add(*, actor: Worker, meeting: Meeting, text: str) -> Decision:
         f"The decision must be {MAX_DECISION} characters or fewer",
     )
     problems.raise_if_any()
-    decision = Decision.objects.create(
-        meeting=meeting, text=text, recorded_by=actor, recorded_at=clock.now()
-    )
-    _create(actor, decision)
+    [decision] = forums.record_decisions(actor, Decision, [text], meeting=meeting)
     return decision
 
 
@@ -495,13 +452,8 @@ def meeting_close(*, actor: Worker, meeting: Meeting) -> Meeting:
     their own scope.
     """
     permitted(policies.is_organiser, actor, meeting)
-    _lock(meeting)
-    if meeting.status in (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED):
-        raise InvalidTransition(
-            "Only a meeting that has been held can be closed: cancel it instead"
-        )
-    _require_status(meeting, (MeetingStatus.HELD,), _not_open_message(meeting, "close it"))
-    still_open = meeting.interventions.exclude(status__in=FINISHED_STATUSES).count()
+    closed = _step(meeting, "close")
+    still_open = meeting.interventions.exclude(status__in=FINISHED_ACTION_STATUSES).count()
     if still_open:
         raise InvalidTransition(
             f"{still_open} intervention{'s are' if still_open > 1 else ' is'} still planned "
@@ -510,14 +462,14 @@ def meeting_close(*, actor: Worker, meeting: Meeting) -> Meeting:
     return save_changes(
         actor=actor,
         obj=meeting,
-        fields={"status": MeetingStatus.CLOSED, "closed_at": clock.now()},
+        fields={"status": closed, "closed_at": clock.now()},
     )
 
 
 @transaction.atomic
 def meeting_cancel(*, actor: Worker, meeting: Meeting, reason: str) -> Meeting:
     """Cancel a meeting that has not been held, saying why."""
-    _organise_before_held(actor, meeting, "cancel it")
+    cancelled = _organise_before_held(actor, meeting, "cancel")
     problems = Problems()
     reason = reason.strip()
     problems.check(bool(reason), "reason", "Say why the meeting is cancelled")
@@ -526,7 +478,7 @@ def meeting_cancel(*, actor: Worker, meeting: Meeting, reason: str) -> Meeting:
         actor=actor,
         obj=meeting,
         fields={
-            "status": MeetingStatus.CANCELLED,
+            "status": cancelled,
             "cancelled_at": clock.now(),
             "cancel_reason": reason,
         },
@@ -534,15 +486,6 @@ def meeting_cancel(*, actor: Worker, meeting: Meeting, reason: str) -> Meeting:
 
 
 # --- Interventions ---------------------------------------------------------------------------
-
-STARTING_STATUSES = (InterventionStatus.PLANNED, InterventionStatus.IN_PROGRESS)
-
-
-def _check_due(problems: Problems, due: dt.date | None) -> None:
-    if due is None:
-        problems.add("due", "Enter the date it is due")
-    elif due < today():
-        problems.add("due", "The due date must be today or later")
 
 
 @transaction.atomic
@@ -552,11 +495,11 @@ def intervention_add(
     meeting: Meeting,
     owner: Worker,
     description: str,
-    due: dt.date | None,
+    due_on: dt.date | None,
     person: Person | None = None,
     group: Context | None = None,
     agency: Agency | None = None,
-    status: str = InterventionStatus.PLANNED,
+    status: str = ActionStatus.PLANNED,
 ) -> Intervention:
     """Agree a piece of complementary work at a held meeting.
 
@@ -565,12 +508,7 @@ def intervention_add(
     the owner's unless another is named.
     """
     permitted(policies.can_add_intervention, actor, meeting)
-    _lock(meeting)
-    if meeting.status in (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED):
-        raise InvalidTransition("Interventions are agreed at the meeting: record its minutes first")
-    _require_status(
-        meeting, (MeetingStatus.HELD,), _not_open_message(meeting, "add an intervention")
-    )
+    _step(meeting, "add_intervention")
     problems = Problems()
     attended = selectors.attended_ids(meeting)
     problems.check(
@@ -595,15 +533,15 @@ def intervention_add(
     problems.check(
         len(description) <= 2000, "description", "The description must be 2000 characters or fewer"
     )
-    _check_due(problems, due)
+    forums.check_due(problems, due_on)
     problems.check(
-        status in STARTING_STATUSES, "status", "A new intervention is planned or in progress"
+        status in STARTING_ACTION_STATUSES, "status", "A new intervention is planned or in progress"
     )
     delivering = agency or (owner.team.agency if owner.team is not None else None)
     problems.check(delivering is not None, "agency", "Choose the agency that delivers it")
     problems.raise_if_any()
     now = clock.now()
-    assert due is not None and delivering is not None
+    assert due_on is not None and delivering is not None
     intervention = Intervention.objects.create(
         meeting=meeting,
         person=person,
@@ -611,34 +549,15 @@ def intervention_add(
         description=description,
         owner=owner,
         agency=delivering,
-        due=due,
+        due_on=due_on,
         status=status,
         created_by=actor,
         created_at=now,
         updated_at=now,
     )
     _create(actor, intervention)
-    first = InterventionUpdate.objects.create(
-        intervention=intervention,
-        at=now,
-        by=actor,
-        status=status,
-        due=due,
-        note=f"Agreed at the meeting; owned by {owner}",
-    )
-    _create(actor, first)
+    forums.log_action(actor, intervention, f"Agreed at the meeting; owned by {owner}")
     return intervention
-
-
-# Where an intervention may go next; "done" and "stopped" are final.
-NEXT_STATUSES: dict[str, tuple[str, ...]] = {
-    InterventionStatus.PLANNED: tuple(InterventionStatus.values),
-    InterventionStatus.IN_PROGRESS: (
-        InterventionStatus.IN_PROGRESS,
-        InterventionStatus.DONE,
-        InterventionStatus.STOPPED,
-    ),
-}
 
 
 @transaction.atomic
@@ -648,7 +567,7 @@ def intervention_update(
     intervention: Intervention,
     status: str,
     note: str,
-    due: dt.date | None = None,
+    due_on: dt.date | None = None,
 ) -> Intervention:
     """Record progress on an intervention: what happened, its status, and its due date.
 
@@ -656,40 +575,5 @@ def intervention_update(
     """
     permitted(policies.can_update_intervention, actor, intervention)
     intervention.refresh_from_db(from_queryset=Intervention.objects.select_for_update())
-    meeting = intervention.meeting
-    _lock(meeting)
-    _require_status(
-        meeting, (MeetingStatus.HELD,), _not_open_message(meeting, "update its interventions")
-    )
-    current = InterventionStatus(intervention.status)
-    if current in FINISHED_STATUSES:
-        raise InvalidTransition(
-            f"This intervention is {current.label.lower()}: agree a new one to do more"
-        )
-    problems = Problems()
-    if status not in InterventionStatus.values:
-        problems.add("status", "Choose the intervention's status")
-    elif status not in NEXT_STATUSES[current]:
-        raise InvalidTransition(
-            f"An intervention {current.label.lower()} cannot go back to "
-            f"{InterventionStatus(status).label.lower()}"
-        )
-    note = note.strip()
-    problems.check(bool(note), "note", "Say what has happened")
-    problems.check(len(note) <= 2000, "note", "The update must be 2000 characters or fewer")
-    due = due or intervention.due
-    if due != intervention.due:
-        _check_due(problems, due)
-    problems.raise_if_any()
-    now = clock.now()
-    _create(
-        actor,
-        InterventionUpdate.objects.create(
-            intervention=intervention, at=now, by=actor, status=status, due=due, note=note
-        ),
-    )
-    return save_changes(
-        actor=actor,
-        obj=intervention,
-        fields={"status": status, "due": due, "updated_at": now},
-    )
+    _step(intervention.meeting, "update_intervention")
+    return forums.update_action(actor, intervention, status, note, due_on)

@@ -11,12 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from locus.access import lookups
 from locus.access import meetings as policies
-from locus.access.models import Agency, Worker
+from locus.access.models import Worker
+from locus.access.selectors import all_agencies
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.cocase import selectors, services
@@ -32,13 +33,13 @@ from locus.cocase.forms import (
     ScheduleForm,
     ShareForm,
 )
-from locus.cocase.models import Attendance, Intervention, Meeting, MeetingChild, MeetingStatus
+from locus.cocase.models import Meeting, MeetingChild, MeetingStatus
 from locus.common.http import AuthedRequest
-from locus.common.ids import parse_id, parse_ids
+from locus.common.ids import parse_ids
 from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
-from locus.people.models import Allocation, Person
+from locus.people.selectors import allocated_ids, people_chosen
 from locus.places.models import Context
 
 
@@ -135,11 +136,7 @@ def meeting_propose(request: AuthedRequest) -> HttpResponse:
     limit = selectors.MAX_PROPOSAL_CHILDREN
     from_query = parse_ids(request.GET.getlist("person"), limit=limit)
     # Without children from a cluster or a child's linked cases, offer the proposer's caseload.
-    offered = from_query or list(
-        Allocation.objects.filter(worker=viewer, end__isnull=True).values_list(
-            "person_id", flat=True
-        )
-    )
+    offered = from_query or allocated_ids(viewer)
     offered += parse_ids(request.POST.getlist("children"), limit=limit)
     candidates = selectors.proposal_candidates(viewer, offered)
     visible = [c.row.person_id for c in candidates if c.row.visible]
@@ -167,7 +164,7 @@ def meeting_propose(request: AuthedRequest) -> HttpResponse:
         created.append(
             services.meeting_propose(
                 actor=viewer,
-                children=list(Person.objects.filter(id__in=chosen)),
+                children=people_chosen(chosen),
                 group=form.chosen_group(),
                 invitees=also,
                 title=data.get("title", ""),
@@ -248,7 +245,7 @@ def meeting_schedule(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 
 
 def _uninvited(meeting: Meeting) -> list[Worker]:
-    invited = set(meeting.invitees.values_list("worker_id", flat=True))
+    invited = selectors.invited_ids(meeting)
     return [w for w in selectors.invitable_workers() if w.pk not in invited]
 
 
@@ -279,11 +276,7 @@ def meeting_invite(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 def meeting_minutes(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = policies.access_meeting(request.user, meeting_id)
     permitted(policies.can_record_minutes, request.user, meeting)
-    invitees = list(
-        meeting.invitees.select_related("worker__team__agency").order_by(
-            "worker__last_name", "worker__first_name", "id"
-        )
-    )
+    invitees = selectors.invitees_of(meeting)
     form = MinutesForm(posted(request), invitees=invitees)
 
     def run() -> None:
@@ -325,11 +318,8 @@ def meeting_minutes(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 def _agreeable(request: AuthedRequest, meeting_id: int, person_id: str) -> MeetingChild:
     """The meeting's child whom the viewer may bring (holder or manager), or 404."""
     meeting = policies.access_meeting(request.user, meeting_id)
-    link: MeetingChild = get_object_or_404(
-        meeting.children.select_related("person"), person_id=parse_id(person_id)
-    )
+    link = selectors.meeting_child(meeting, person_id)
     permitted(policies.can_agree_to_share, request.user, link)
-    link.meeting = meeting
     return link
 
 
@@ -337,7 +327,7 @@ def share_agree(request: AuthedRequest, meeting_id: int, person_id: str) -> Http
     """A child's holder (or their manager) agrees to bring the child, and says what to share."""
     link = _agreeable(request, meeting_id, person_id)
     meeting = link.meeting
-    mine = link.agreements.filter(agreed_by=request.user).first()
+    mine = selectors.agreement_by(link, request.user)
     initial: dict[str, Any] = {
         "lawful_basis": mine.lawful_basis if mine else meeting.lawful_basis,
         "lawful_basis_other": mine.lawful_basis_other if mine else meeting.lawful_basis_other,
@@ -472,13 +462,8 @@ def intervention_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     children = selectors.child_rows(request.user, links)
     visible_groups = selectors.visible_group_ids(request.user, [meeting])
     glabel = selectors.group_label(meeting, meeting.group_id in visible_groups)
-    owners = [
-        i.worker
-        for i in meeting.invitees.filter(attendance=Attendance.ATTENDED)
-        .select_related("worker__team__agency")
-        .order_by("worker__last_name", "worker__first_name")
-    ]
-    agencies = list(Agency.objects.order_by("name"))
+    owners = selectors.attended_workers(meeting)
+    agencies = all_agencies()
     initial = {"owner": str(request.user.pk) if request.user in owners else ""}
     form = InterventionForm(
         posted(request),
@@ -498,7 +483,7 @@ def intervention_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             meeting=meeting,
             owner=next(w for w in owners if str(w.pk) == data["owner"]),
             description=data["description"],
-            due=data.get("due"),
+            due_on=data.get("due_on"),
             person=person,
             group=meeting.group if form.for_group() else None,
             agency=next((a for a in agencies if str(a.pk) == data.get("agency")), None),
@@ -521,11 +506,7 @@ def intervention_update(
     request: AuthedRequest, meeting_id: int, intervention_id: int
 ) -> HttpResponse:
     meeting = policies.access_meeting(request.user, meeting_id)
-    intervention: Intervention = get_object_or_404(
-        meeting.interventions.select_related("owner__team", "person", "group"),
-        pk=intervention_id,
-    )
-    intervention.meeting = meeting
+    intervention = selectors.intervention_of(meeting, intervention_id)
     permitted(policies.can_update_intervention, request.user, intervention)
     form = InterventionUpdateForm(posted(request), intervention=intervention)
 
@@ -536,7 +517,7 @@ def intervention_update(
             intervention=intervention,
             status=data["status"],
             note=data["note"],
-            due=data.get("due"),
+            due_on=data.get("due_on"),
         )
 
     if submitted(request, form, run, "Intervention updated"):

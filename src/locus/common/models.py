@@ -27,7 +27,7 @@ class Provenance(models.Model):
     """Who recorded a fact, from what source, when and how sure they were.
 
     Every association and group membership carries this: an association without
-    provenance is gossip, and DOMAIN.md's rule 2 forbids it.
+    provenance is gossip (docs/domain.md#provenance).
     """
 
     source = models.CharField(max_length=20, choices=Source.choices)

@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "locus.web.context_processors.break_glass_open",
+                "locus.web.context_processors.menu",
             ],
         },
     }

@@ -177,9 +177,7 @@ def _children_of(lead: Worker, case: ContextCase, limit: int = 3) -> list[Person
         .filter(id__in=linked)
         .values_list("id", flat=True)
     )
-    mine = set(
-        Allocation.objects.filter(worker=lead, end__isnull=True).values_list("person_id", flat=True)
-    )
+    mine = set(Allocation.objects.current().filter(worker=lead).values_list("person_id", flat=True))
     people = sorted(
         Person.objects.filter(id__in=ids, kind=PersonKind.YOUNG_PERSON),
         key=lambda p: (p.pk not in mine, p.family_name, p.given_name, p.pk),
@@ -190,7 +188,8 @@ def _children_of(lead: Worker, case: ContextCase, limit: int = 3) -> list[Person
 def _link_children(lead: Worker, plan: ContextPlan, children: list[Person]) -> None:
     for child in children:
         episode = (
-            LegalStatusEpisode.objects.filter(person=child, end__isnull=True)
+            LegalStatusEpisode.objects.current()
+            .filter(person=child)
             .order_by("start", "id")
             .first()
         )
@@ -492,7 +491,7 @@ def _add_cases(story: _StoryClock) -> list[ContextCase]:
     # --- A new referral: the H5 bus route, with an earlier one naming it ---------------------
     held = list(
         Person.objects.filter(
-            id__in=Allocation.objects.filter(worker=lead, end__isnull=True).values("person_id"),
+            id__in=Allocation.objects.current().filter(worker=lead).values("person_id"),
             kind=PersonKind.YOUNG_PERSON,
         ).order_by("family_name", "given_name", "id")[:1]
     )

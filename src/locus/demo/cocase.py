@@ -28,7 +28,7 @@ from django.db.models import QuerySet
 
 from locus.access import meetings as policies
 from locus.access.models import Worker
-from locus.cocase.models import Attendance, Meeting
+from locus.cocase.models import Meeting
 from locus.cocase.services import (
     attendance_confirm,
     intervention_add,
@@ -39,6 +39,7 @@ from locus.cocase.services import (
     share_agree,
 )
 from locus.common import clock
+from locus.forums.models import Attendance
 from locus.peers.models import GroupMembership
 from locus.people.models import Allocation, Person, PersonKind
 from locus.places.models import Context, ContextKind
@@ -54,8 +55,8 @@ def _persona(username: str) -> Worker | None:
 
 def _held_members(group: Context) -> QuerySet[Person]:
     """Current young members of the group whose case someone holds, by name."""
-    members = GroupMembership.objects.filter(group=group, until__isnull=True).values("person_id")
-    held = Allocation.objects.filter(end__isnull=True).values("person_id")
+    members = GroupMembership.objects.current().filter(group=group).values("person_id")
+    held = Allocation.objects.current().values("person_id")
     return (
         Person.objects.filter(id__in=members, kind=PersonKind.YOUNG_PERSON)
         .filter(id__in=held)
@@ -64,12 +65,10 @@ def _held_members(group: Context) -> QuerySet[Person]:
 
 
 def _groups_held_by(worker: Worker) -> QuerySet[Context]:
-    mine = Allocation.objects.filter(worker=worker, end__isnull=True).values("person_id")
+    mine = Allocation.objects.current().filter(worker=worker).values("person_id")
     return Context.objects.filter(
         kind=ContextKind.PEER_GROUP,
-        id__in=GroupMembership.objects.filter(person_id__in=mine, until__isnull=True).values(
-            "group_id"
-        ),
+        id__in=GroupMembership.objects.current().filter(person_id__in=mine).values("group_id"),
     ).order_by("name", "id")
 
 
@@ -83,9 +82,11 @@ def _pick_group(proposer: Worker, partner: Worker | None, exclude: set[int]) -> 
             if group.pk in shared:
                 return group
     for group in groups:
-        holders = Allocation.objects.filter(
-            end__isnull=True, person__in=_held_members(group)
-        ).values_list("worker_id", flat=True)
+        holders = (
+            Allocation.objects.current()
+            .filter(person__in=_held_members(group))
+            .values_list("worker_id", flat=True)
+        )
         if set(holders) - {proposer.pk}:
             return group
     return None
@@ -94,9 +95,7 @@ def _pick_group(proposer: Worker, partner: Worker | None, exclude: set[int]) -> 
 def _children(group: Context, proposer: Worker) -> list[Person]:
     members = list(_held_members(group))
     mine = set(
-        Allocation.objects.filter(worker=proposer, end__isnull=True).values_list(
-            "person_id", flat=True
-        )
+        Allocation.objects.current().filter(worker=proposer).values_list("person_id", flat=True)
     )
     # The proposer's own children first, then the others, up to a workable meeting.
     members.sort(key=lambda p: p.pk not in mine)
@@ -180,7 +179,7 @@ def add_demo_meetings() -> list[Meeting]:
             group=group,
             description="Detached youth work sessions at the group's meeting place, "
             "two evenings a week",
-            due=today + dt.timedelta(days=42),
+            due_on=today + dt.timedelta(days=42),
         ),
         intervention_add(
             actor=proposer,
@@ -188,7 +187,7 @@ def add_demo_meetings() -> list[Meeting]:
             owner=proposer,
             person=own_child,
             description="Direct work on safe and unsafe relationships; safety plan reviewed",
-            due=today + dt.timedelta(days=28),
+            due_on=today + dt.timedelta(days=28),
         ),
     ]
     if len(children) > 1:
@@ -199,7 +198,7 @@ def add_demo_meetings() -> list[Meeting]:
                 owner=other,
                 person=children[-1],
                 description="Mentoring with a sports coach, weekly",
-                due=today + dt.timedelta(days=56),
+                due_on=today + dt.timedelta(days=56),
             )
         )
     intervention_update(

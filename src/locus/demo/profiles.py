@@ -87,7 +87,7 @@ def _by_name(qs: object) -> list[Person]:
 
 
 def _caseload(worker: Worker) -> list[Person]:
-    held = Allocation.objects.filter(worker=worker, end__isnull=True).values("person_id")
+    held = Allocation.objects.current().filter(worker=worker).values("person_id")
     return _by_name(Person.objects.filter(id__in=held, kind=PersonKind.YOUNG_PERSON))
 
 
@@ -128,7 +128,7 @@ SAFE_PLACES = [
 
 def _protective_peer(worker: Worker, child: Person) -> Person | None:
     """A current protective associate the recorder may name, if the child has one."""
-    pairs = Association.objects.filter(valid_until__isnull=True, nature=Nature.PROTECTIVE)
+    pairs = Association.objects.current().filter(nature=Nature.PROTECTIVE)
     ids = {
         *pairs.filter(person=child, other__isnull=False).values_list("other_id", flat=True),
         *pairs.filter(other=child).values_list("person_id", flat=True),
@@ -228,9 +228,7 @@ def _on_roll(school: Context, moved_on: dt.date, team_ids: set[int]) -> list[Per
     """Young people on the school's roll since before the move, the CSC team's children first
     (so that ``social.worker`` and ``team.manager`` follow the story too)."""
     eve = moved_on - dt.timedelta(days=1)
-    on_roll = Enrolment.objects.filter(school=school, end__isnull=True, start__lte=eve).values(
-        "person_id"
-    )
+    on_roll = Enrolment.objects.current().filter(school=school, start__lte=eve).values("person_id")
     people = _by_name(Person.objects.filter(id__in=on_roll, kind=PersonKind.YOUNG_PERSON))
     people.sort(key=lambda p: p.pk not in team_ids)
     return people
@@ -270,7 +268,7 @@ def _move(
     )
     # The rolls follow: the old school closes its roll on the eve of the move (its own
     # staff), and the new school opens one (here the system, for the new school).
-    enrolment = Enrolment.objects.get(person=child, school=old, end__isnull=True)
+    enrolment = Enrolment.objects.current().get(person=child, school=old)
     enrolment_end(actor=dsl, enrolment=enrolment, end=moved_on - dt.timedelta(days=1))
     enrolment_create(actor=system, person=child, school=new, start=moved_on)
     return move
@@ -294,7 +292,7 @@ def _moves(story: Story, system: Worker, dsl: Worker, team_ids: set[int]) -> Non
     first_new, second_new = others[0], others[1]
     new_pupils = _by_name(
         Person.objects.filter(
-            id__in=Enrolment.objects.filter(school=first_new, end__isnull=True).values("person_id"),
+            id__in=Enrolment.objects.current().filter(school=first_new).values("person_id"),
             kind=PersonKind.YOUNG_PERSON,
         )
     )
@@ -432,9 +430,9 @@ def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]
         actor=admin, meeting=meeting, item=harming, text="Refer for an AIM3 assessment"
     )
     strengths = list(
-        ProfileItem.objects.filter(
-            person=move.person, ended_on__isnull=True, kind__in=["talent", "trusted_adult"]
-        ).order_by("kind", "id")
+        ProfileItem.objects.current()
+        .filter(person=move.person, kind__in=["talent", "trusted_adult"])
+        .order_by("kind", "id")
     )
     due = today() + dt.timedelta(days=28)
     panel_action_add(
@@ -442,7 +440,7 @@ def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]
         item=harming,
         description="Weekly sessions with a youth worker, using his bike-fixing as the way in",
         owner=sw,
-        due=due,
+        due_on=due,
         builds_on=strengths,
     )
     owner = next((w for w in others if w.agency_id == move.to_school.responsible_agency_id), sw)
@@ -451,7 +449,7 @@ def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]
         item=school,
         description="Staff on the corridors at every changeover; review the lockers area",
         owner=owner,
-        due=due + dt.timedelta(days=14),
+        due_on=due + dt.timedelta(days=14),
     )
     story.panels.append(meeting)
 
@@ -565,7 +563,7 @@ def _mace_panel(
             description=f"Joint patrols at {location.context.name} by police and the site's "
             "staff, Friday and Saturday evenings",
             owner=police,
-            due=today() + dt.timedelta(days=21),
+            due_on=today() + dt.timedelta(days=21),
         )
         if action.plan_action_id is None:
             panel_action_update(
@@ -592,9 +590,7 @@ def add_demo_profiles_and_moves() -> Story:
         return story
     system = system_worker()
     team_ids = set(
-        Allocation.objects.filter(team=sw.team, end__isnull=True).values_list(
-            "person_id", flat=True
-        )
+        Allocation.objects.current().filter(team=sw.team).values_list("person_id", flat=True)
     )
     _moves(story, system, dsl, team_ids)
     children = _caseload(sw)[:3]

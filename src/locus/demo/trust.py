@@ -54,7 +54,7 @@ def _young_people() -> list[Person]:
 
 def _break_glass(worker: Worker) -> BreakGlass | None:
     seen = set(scopes.people_visible_to(worker).values_list("id", flat=True))
-    held = set(Allocation.objects.filter(end__isnull=True).values_list("person_id", flat=True))
+    held = set(Allocation.objects.current().values_list("person_id", flat=True))
     child = next((p for p in _young_people() if p.pk in held and p.pk not in seen), None)
     if child is None:
         return None
@@ -70,7 +70,7 @@ def _break_glass(worker: Worker) -> BreakGlass | None:
 def _identifier_query(worker: Worker) -> IdentifierQuery | None:
     if worker.team_id is None:
         return None
-    mine = Allocation.objects.filter(worker=worker, end__isnull=True).values("person_id")
+    mine = Allocation.objects.current().filter(worker=worker).values("person_id")
     person = (
         Person.objects.filter(id__in=mine, kind=PersonKind.YOUNG_PERSON)
         .order_by("family_name", "given_name", "id")
@@ -81,9 +81,7 @@ def _identifier_query(worker: Worker) -> IdentifierQuery | None:
         .exclude(id__in=mine)
         # Held in her own team, so the request goes to her manager, team.manager.
         .filter(
-            id__in=Allocation.objects.filter(end__isnull=True, team_id=worker.team_id).values(
-                "person_id"
-            )
+            id__in=Allocation.objects.current().filter(team_id=worker.team_id).values("person_id")
         )
         .order_by("family_name", "given_name", "id")
         .first()

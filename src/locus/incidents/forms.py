@@ -4,10 +4,11 @@ from typing import Any
 
 from django import forms
 
+from locus.common.forms import GovukForm
 from locus.incidents.models import IncidentKind
 
 
-class IncidentFilterForm(forms.Form):
+class IncidentFilterForm(GovukForm):
     kind = forms.ChoiceField(
         label="Kind", required=False, choices=[("", "Any"), *IncidentKind.choices]
     )
@@ -15,12 +16,14 @@ class IncidentFilterForm(forms.Form):
         label="From",
         required=False,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text="For example, 31/03/2026",
         error_messages={"invalid": "Enter the from date as a date, like 31/03/2026"},
     )
     until = forms.DateField(
         label="To",
         required=False,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text="For example, 31/03/2026",
         error_messages={"invalid": "Enter the to date as a date, like 31/03/2026"},
     )
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from locus.access import scopes
+from locus.access import lookups, scopes
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
 from locus.incidents.models import Incident, Involvement
@@ -89,3 +89,10 @@ def shown_incidents(involvements: dict[int, list[InvolvementView]]) -> dict[str,
 
 def recent_incidents(*, viewer: Worker, limit: int = 10) -> list[Incident]:
     return list(incidents_for(viewer=viewer)[:limit])
+
+
+def incident_for(*, viewer: Worker, incident_id: object) -> Incident:
+    """One incident the viewer sees (``access_incident``: else 404), read as the list reads
+    them (:func:`incidents_for`)."""
+    incident = lookups.access_incident(viewer, incident_id)
+    return incidents_for(viewer=viewer).get(pk=incident.pk)

@@ -3,13 +3,18 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from locus.access import lookups, policies
+from locus.access import policies
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
 from locus.incidents.forms import IncidentFilterForm
-from locus.incidents.selectors import incidents_for, involvement_views, shown_incidents
+from locus.incidents.selectors import (
+    incident_for,
+    incidents_for,
+    involvement_views,
+    shown_incidents,
+)
 
 
 def incidents_list(request: AuthedRequest) -> HttpResponse:
@@ -30,8 +35,7 @@ def incidents_list(request: AuthedRequest) -> HttpResponse:
 
 
 def incident_page(request: AuthedRequest, incident_id: int) -> HttpResponse:
-    incident = lookups.access_incident(request.user, incident_id)
-    incident = incidents_for(viewer=request.user).get(pk=incident.pk)
+    incident = incident_for(viewer=request.user, incident_id=incident_id)
     involvements = involvement_views(viewer=request.user, incidents=[incident])
     people = shown_incidents(involvements)["people_shown"]
     record_access(actor=request.user, obj=incident, detail={"people_shown": people})

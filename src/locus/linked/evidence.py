@@ -53,7 +53,7 @@ class LoadedEvidence:
 
 
 def _open_associations() -> Any:
-    return Association.objects.filter(valid_until__isnull=True, other__isnull=False)
+    return Association.objects.current().filter(other__isnull=False)
 
 
 def _assemble(
@@ -185,5 +185,5 @@ def load_borough() -> LoadedEvidence:
     associations = list(_open_associations().values_list(*_ASSOCIATION_COLUMNS))
     incidents = _incident_rows(Incident.objects.all())
     involvements = list(Involvement.objects.values_list("person_id", "incident_id"))
-    held = Allocation.objects.filter(end__isnull=True).values_list("person_id", flat=True)
+    held = Allocation.objects.current().values_list("person_id", flat=True)
     return _assemble(associations, incidents, involvements, extra_people=held)

@@ -4,9 +4,9 @@ from typing import Any
 
 from django import forms
 
-from locus.access.models import Role, Worker
+from locus.access.models import Worker
 from locus.common.forms import GovukForm
-from locus.linked.selectors import DEFAULT_WINDOW_DAYS
+from locus.linked.selectors import DEFAULT_WINDOW_DAYS, caseload_holders_for
 
 MAX_WINDOW_DAYS = 365
 
@@ -50,13 +50,7 @@ class CaseloadLinksForm(_WindowForm):
 
     def __init__(self, *args: Any, viewer: Worker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        workers = [viewer]
-        if viewer.role == Role.MANAGER and viewer.team_id is not None:
-            workers = list(
-                Worker.objects.filter(team_id=viewer.team_id, is_active=True).order_by(
-                    "last_name", "first_name", "id"
-                )
-            )
+        workers = caseload_holders_for(viewer)
         worker_field = self.fields["worker"]
         assert isinstance(worker_field, forms.TypedChoiceField)
         worker_field.choices = [

@@ -5,7 +5,7 @@ language and applies need to know. A worker who may not see the other child lear
 linked case exists, which agency and team hold it and how to reach its worker: never the child's
 name, and never evidence that is only about that child (their own dates, their own incidents).
 
-Nothing here scores or ranks a child (DOMAIN rule 1). Links are listed by child and by the
+Nothing here scores or ranks a child (docs/domain.md). Links are listed by child and by the
 agency holding the other case; clusters by size. The counts are evidence to judge, not a measure.
 """
 
@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 from django.core.cache import cache
+from django.http import Http404
 
 from locus.access import policies, scopes
 from locus.access.fields import named_ids
@@ -27,10 +28,12 @@ from locus.access.selectors import visible_person_ids
 from locus.analysis.groups import meeting_groups
 from locus.analysis.linked import Link, LinkTable, find_links, link_table
 from locus.audit.models import ChangeEvent
+from locus.common.ids import parse_id
 from locus.incidents.models import Incident
 from locus.linked.evidence import LoadedEvidence, from_day_number, load_around, load_borough
 from locus.peers.models import Association
 from locus.people.models import Allocation, Person
+from locus.people.selectors import caseload_for
 
 DEFAULT_WINDOW_DAYS = 30
 # A connected group of linked children larger than this is shown as the closer-knit groups within
@@ -163,7 +166,8 @@ class HoldingTeam:
 def _open_allocations(person_ids: Iterable[int]) -> dict[int, list[Allocation]]:
     held: dict[int, list[Allocation]] = defaultdict(list)
     for allocation in (
-        Allocation.objects.filter(person_id__in=set(person_ids), end__isnull=True)
+        Allocation.objects.current()
+        .filter(person_id__in=set(person_ids))
         .select_related("worker", "team__agency")
         .order_by("team__agency__name", "team__name", "worker__last_name", "id")
     ):
@@ -296,7 +300,8 @@ def linked_cases(
     loaded = load_around(focus_ids, window_days=window_days)
     excluded = set(exclude_holders)
     held_by_others = set(
-        Allocation.objects.filter(person_id__in=loaded.person_ids.tolist(), end__isnull=True)
+        Allocation.objects.current()
+        .filter(person_id__in=loaded.person_ids.tolist())
         .exclude(worker_id__in=excluded)
         .exclude(person_id__in=focus_ids)
         .values_list("person_id", flat=True)
@@ -418,7 +423,7 @@ def _borough_clusters(
     loaded = load_borough()
     holders: dict[int, set[int]] = defaultdict(set)
     agencies: dict[int, set[int]] = defaultdict(set)
-    for person_id, worker_id, agency_id in Allocation.objects.filter(end__isnull=True).values_list(
+    for person_id, worker_id, agency_id in Allocation.objects.current().values_list(
         "person_id", "worker_id", "team__agency_id"
     ):
         holders[person_id].add(worker_id)
@@ -558,3 +563,40 @@ def _reach(start: set[int], neighbours: dict[int, set[int]]) -> set[int]:
             reached.add(other)
             frontier.append(other)
     return reached
+
+
+# --- Whose caseload ------------------------------------------------------------------------
+
+
+def caseload_holders_for(viewer: Worker) -> list[Worker]:
+    """Whose caseload's linked cases the viewer may choose: their own, or a team manager's
+    whole team's (active workers)."""
+    if viewer.team_id is None or not policies.manages_a_team(viewer):
+        return [viewer]
+    return list(
+        Worker.objects.filter(team_id=viewer.team_id, is_active=True).order_by(
+            "last_name", "first_name", "id"
+        )
+    )
+
+
+def caseload_holder(viewer: Worker, asked: str | None) -> Worker:
+    """Whose caseload: the viewer's own, or (for their manager) a team member's; else 404."""
+    if not asked or asked == str(viewer.pk):
+        return viewer
+    holder = Worker.objects.filter(pk=parse_id(asked)).first()
+    if holder is None or not policies.can_view_linked_cases_of(viewer, holder):
+        raise Http404("Not found")
+    return holder
+
+
+def caseload_seen_by(viewer: Worker, holder: Worker) -> list[Person]:
+    """The children ``holder`` holds now that ``viewer`` sees, by name."""
+    return list(caseload_for(viewer=viewer, holder=holder, statuses=False))
+
+
+def holder_ids(person: Person) -> list[int]:
+    """The workers who hold ``person``'s case now (whose own links the page leaves out)."""
+    return list(
+        Allocation.objects.current().filter(person=person).values_list("worker_id", flat=True)
+    )

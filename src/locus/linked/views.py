@@ -4,27 +4,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from locus.access import lookups, policies, scopes
-from locus.access.models import Worker
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
-from locus.common.ids import parse_id
 from locus.common.pagination import paginate
 from locus.linked import selectors
 from locus.linked.forms import BoroughLinksForm, CaseloadLinksForm
-from locus.people.models import Allocation
 
 CLUSTERS_PER_PAGE = 20
-
-
-def _caseload_holder(viewer: Worker, asked: str | None) -> Worker:
-    """Whose caseload: the viewer's own, or (for their manager) a team member's; else 404."""
-    if not asked or asked == str(viewer.pk):
-        return viewer
-    holder = Worker.objects.filter(pk=parse_id(asked)).first()
-    if holder is None or not policies.can_view_linked_cases_of(viewer, holder):
-        raise Http404("Not found")
-    return holder
 
 
 def caseload_links(request: AuthedRequest) -> HttpResponse:
@@ -38,19 +25,10 @@ def caseload_links(request: AuthedRequest) -> HttpResponse:
     if "person" in request.GET:
         person = lookups.access_person(viewer, request.GET["person"])
         focus = [person]
-        exclude = list(
-            Allocation.objects.filter(person=person, end__isnull=True).values_list(
-                "worker_id", flat=True
-            )
-        )
+        exclude = selectors.holder_ids(person)
     else:
-        holder = _caseload_holder(viewer, request.GET.get("worker"))
-        focus = list(
-            scopes.people_visible_to(viewer)
-            .filter(allocations__worker=holder, allocations__end__isnull=True)
-            .distinct()
-            .order_by("family_name", "given_name", "id")
-        )
+        holder = selectors.caseload_holder(viewer, request.GET.get("worker"))
+        focus = selectors.caseload_seen_by(viewer, holder)
         exclude = [holder.pk]
     result = selectors.linked_cases(
         viewer=viewer, focus=focus, exclude_holders=exclude, window_days=window

@@ -2,7 +2,7 @@
 
 The displacement view sets the child's incidents in a window before the move
 beside the same window after it, with the child's role in each (harmed and
-harming are counted apart, never merged: DOMAIN rule 7) and where it happened:
+harming are counted apart, never merged: docs/domain.md#victims-and-harmers) and where it happened:
 at the old school, at the new school, or elsewhere. Incidents the viewer may not
 see are counted, never shown (today sight of a child gives sight of the incidents
 they were in, ``access/scopes.py``; the page holds if that narrows). Nothing here
@@ -23,7 +23,9 @@ from locus.access.panel_meetings import panels_visible_to
 from locus.common.services import today
 from locus.incidents.models import Incident, Involvement, InvolvementRole
 from locus.moves.models import ManagedMove
+from locus.panels.models import PanelMeeting
 from locus.people.models import Person
+from locus.places.models import Context, ContextKind, Enrolment
 
 DEFAULT_MONTHS = 6
 MAX_MONTHS = 24
@@ -239,3 +241,26 @@ def displacement(viewer: Worker, move: ManagedMove, months: int = DEFAULT_MONTHS
     after_days = (end - move.moved_on).days
     so_far = min(max((today() - move.moved_on).days + 1, 0), after_days)
     return Displacement(move, months, before, after, so_far, after_days)
+
+
+# --- What the move form reads ----------------------------------------------------------------
+
+
+def move_choices(
+    viewer: Worker, person: Person
+) -> tuple[list[Context], Enrolment | None, list[PanelMeeting]]:
+    """The schools the worker sees, the child's current school, and the latest panels the
+    worker sees (at most 50): what a managed move's form offers."""
+    schools = list(
+        scopes.contexts_visible_to(viewer).filter(kind=ContextKind.SCHOOL).order_by("name", "id")
+    )
+    current = person.enrolments.current().order_by("-start").first()
+    panels = list(panels_visible_to(viewer).order_by("-meets_on", "-id")[:50])
+    return schools, current, panels
+
+
+def panel_seen(viewer: Worker, move: ManagedMove) -> bool:
+    """Whether the panel that decided the move is one the viewer sees (to link to it)."""
+    return move.panel_meeting_id is not None and (
+        panels_visible_to(viewer).filter(pk=move.panel_meeting_id).exists()
+    )

@@ -39,11 +39,7 @@ def _check_text(problems: Problems, field: str, value: str, missing: str, limit:
 def was_on_roll(person: Person, school: Context, moved_on: dt.date) -> bool:
     """On the school's roll the day before the move (a roll closed that day still counts)."""
     eve = moved_on - dt.timedelta(days=1)
-    return (
-        Enrolment.objects.filter(person=person, school=school, start__lte=eve)
-        .exclude(end__lt=eve)
-        .exists()
-    )
+    return Enrolment.objects.open_on(eve).filter(person=person, school=school).exists()
 
 
 @transaction.atomic

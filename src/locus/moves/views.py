@@ -5,15 +5,13 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from locus.access import lookups, policies, scopes
-from locus.access.panel_meetings import panels_visible_to
+from locus.access import lookups, policies
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
 from locus.common.pages import posted, submitted
 from locus.common.services import permitted
 from locus.moves import selectors, services
 from locus.moves.forms import ManagedMoveForm
-from locus.places.models import ContextKind
 
 WINDOW_CHOICES = (3, 6, 12, 24)
 
@@ -36,15 +34,12 @@ def move_add(request: AuthedRequest, person_id: int) -> HttpResponse:
     viewer = request.user
     person = lookups.access_person(viewer, person_id)
     permitted(policies.can_record_about_person, viewer, person)
-    schools = list(
-        scopes.contexts_visible_to(viewer).filter(kind=ContextKind.SCHOOL).order_by("name", "id")
-    )
-    current = person.enrolments.filter(end__isnull=True).order_by("-start").first()
+    schools, current, panels = selectors.move_choices(viewer, person)
     form = ManagedMoveForm(
         posted(request),
         initial={"from_school": str(current.school_id) if current else ""},
         schools=schools,
-        panels=list(panels_visible_to(viewer).order_by("-meets_on", "-id")[:50]),
+        panels=panels,
     )
     created = []
 
@@ -79,9 +74,7 @@ def displacement_page(request: AuthedRequest, person_id: int, move_id: int) -> H
         },
     )
     windows = sorted({*WINDOW_CHOICES, months})
-    panel_visible = move.panel_meeting_id is not None and (
-        panels_visible_to(request.user).filter(pk=move.panel_meeting_id).exists()
-    )
+    panel_visible = selectors.panel_seen(request.user, move)
     return render(
         request,
         "moves/displacement.html",

@@ -38,7 +38,7 @@ class PanelDecisionAdmin(CaseRecordAdmin):
 
 @admin.register(panel.PanelAction)
 class PanelActionAdmin(CaseRecordAdmin):
-    list_display = ("description", "meeting", "owner", "agency", "due", "status")
+    list_display = ("description", "meeting", "owner", "agency", "due_on", "status")
     list_filter = ("status",)
     list_select_related = ("meeting", "owner", "agency")
     raw_id_fields = ("meeting", "item", "owner", "created_by", "plan_action")
@@ -46,6 +46,6 @@ class PanelActionAdmin(CaseRecordAdmin):
 
 @admin.register(panel.ActionProgress)
 class ActionProgressAdmin(CaseRecordAdmin):
-    list_display = ("action", "status_from", "status_to", "at", "by")
+    list_display = ("action", "previous_status", "status", "at", "by")
     list_select_related = ("action", "by")
     raw_id_fields = ("action", "by")

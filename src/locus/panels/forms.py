@@ -8,11 +8,11 @@ from typing import Any
 from django import forms
 
 from locus.access.models import Agency, Worker
-from locus.casework.models import ActionStatus
 from locus.cocase.forms import CocaseForm, date_field, set_choices, worker_choices
 from locus.cocase.models import LawfulBasis
 from locus.common.models import Confidence, Source
-from locus.panels.models import ItemKind, PanelAction, PanelAttendee, PanelKind, next_statuses
+from locus.forums.models import ActionStatus, next_action_statuses
+from locus.panels.models import ItemKind, PanelAction, PanelAttendee, PanelKind
 from locus.people.models import Person
 from locus.places.models import Context
 from locus.profiles.models import ProfileItem
@@ -243,7 +243,7 @@ class ActionForm(CocaseForm):
     description = _text_area("What will be done", "Describe the action")
     owner = _select("Owner", "Choose the worker who owns it", "A worker on the meeting's list.")
     agency = _select("Agency delivering it", "", "The owner's, unless you choose another.")
-    due = date_field("Due date")
+    due_on = date_field("Due date")
     status = forms.ChoiceField(
         label="Status",
         choices=[(s.value, s.label) for s in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)],
@@ -289,7 +289,7 @@ class ActionForm(CocaseForm):
             "description": data["description"],
             "owner": self.owners[data["owner"]],
             "agency": self.agencies.get(data.get("agency") or ""),
-            "due": data["due"],
+            "due_on": data["due_on"],
             "status": data["status"],
         }
 
@@ -306,9 +306,11 @@ class ActionUpdateForm(CocaseForm):
         error_messages=_pick("Choose the action's status"),
     )
     note = _text_area("What has happened", "Say what has happened")
-    due = date_field("Due date", required=False, hint="Change it only if it has moved.")
+    due_on = date_field("Due date", required=False, hint="Change it only if it has moved.")
 
     def __init__(self, *args: Any, action: PanelAction, **kwargs: Any) -> None:
-        super().__init__(*args, initial={"status": action.status, "due": action.due}, **kwargs)
+        super().__init__(
+            *args, initial={"status": action.status, "due_on": action.due_on}, **kwargs
+        )
         labels = dict(ActionStatus.choices)
-        set_choices(self, "status", [(s, labels[s]) for s in next_statuses(action.status)])
+        set_choices(self, "status", [(s, labels[s]) for s in next_action_statuses(action.status)])

@@ -3,7 +3,7 @@
 A multi-agency child exploitation (MACE) panel and a contextual harmful sexual
 behaviour (HSB) meeting take lists: young people harmed, young people who
 harmed, persons of concern, and locations. The first two are **never
-conflated** (DOMAIN rule 7): they are separate kinds of agenda item, and a
+conflated** (docs/domain.md#victims-and-harmers): they are separate kinds of agenda item, and a
 young person who was both harmed and harming is on both lists as two items. A
 person of concern is *associated* with the young people or places, with the
 source of that information; association is not membership of anything (rule 2).
@@ -17,15 +17,11 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.casework.models import (
-    ACTION_MACHINE,
-    ACTION_MOVE_TO,
-    FINISHED_ACTION_STATUSES,
-    ActionSource,
-    ActionStatus,
-)
+from locus.casework.models import ActionSource
 from locus.cocase.models import LawfulBasis
 from locus.common.models import Confidence, Source
+from locus.forums import models as forums
+from locus.forums.machine import Machine
 
 
 class PanelKind(models.TextChoices):
@@ -56,29 +52,37 @@ class PanelStep(models.TextChoices):
 
 # The state machine: the steps each status allows. Holding, cancelling and closing move
 # the status on (scheduled -> held -> closed, or scheduled -> cancelled); nothing comes back.
-ALLOWED_STEPS: dict[str, frozenset[str]] = {
-    PanelStatus.SCHEDULED: frozenset(
-        {PanelStep.ADD_ATTENDEE, PanelStep.ADD_ITEM, PanelStep.HOLD, PanelStep.CANCEL}
-    ),
-    PanelStatus.HELD: frozenset(
-        {
-            PanelStep.ADD_ITEM,
-            PanelStep.DISCUSS,
-            PanelStep.DECIDE,
-            PanelStep.ADD_ACTION,
-            PanelStep.UPDATE_ACTION,
-            PanelStep.CLOSE,
-        }
-    ),
-    PanelStatus.CLOSED: frozenset(),
-    PanelStatus.CANCELLED: frozenset(),
-}
-
-NEXT_STATUS: dict[str, str] = {
-    PanelStep.HOLD: PanelStatus.HELD,
-    PanelStep.CANCEL: PanelStatus.CANCELLED,
-    PanelStep.CLOSE: PanelStatus.CLOSED,
-}
+PANEL_MACHINE = Machine(
+    what="meeting",
+    statuses=PanelStatus,
+    moves={
+        PanelStatus.SCHEDULED: {
+            PanelStep.ADD_ATTENDEE: PanelStatus.SCHEDULED,
+            PanelStep.ADD_ITEM: PanelStatus.SCHEDULED,
+            PanelStep.HOLD: PanelStatus.HELD,
+            PanelStep.CANCEL: PanelStatus.CANCELLED,
+        },
+        PanelStatus.HELD: {
+            PanelStep.ADD_ITEM: PanelStatus.HELD,
+            PanelStep.DISCUSS: PanelStatus.HELD,
+            PanelStep.DECIDE: PanelStatus.HELD,
+            PanelStep.ADD_ACTION: PanelStatus.HELD,
+            PanelStep.UPDATE_ACTION: PanelStatus.HELD,
+            PanelStep.CLOSE: PanelStatus.CLOSED,
+        },
+        PanelStatus.CLOSED: {},
+        PanelStatus.CANCELLED: {},
+    },
+    verbs=dict(PanelStep.choices),
+    refusals={
+        PanelStatus.SCHEDULED: "This meeting has not been held yet: "
+        "record it as held before you {verb}",
+        (PanelStatus.HELD, PanelStep.ADD_ATTENDEE): "This meeting has been held: "
+        "it is too late to {verb}",
+        (PanelStatus.HELD, PanelStep.CANCEL): "This meeting has been held: it is too late to "
+        "{verb}. Close it once its actions are done",
+    },
+)
 
 
 class PanelMeeting(models.Model):
@@ -123,13 +127,7 @@ class PanelMeeting(models.Model):
         return self.title
 
     def allows(self, step: str) -> bool:
-        return step in ALLOWED_STEPS[self.status]
-
-
-class Attendance(models.TextChoices):
-    INVITED = "invited", "Invited"
-    ATTENDED = "attended", "Attended"
-    DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+        return PANEL_MACHINE.allows(self.status, step)
 
 
 class PanelAttendee(models.Model):
@@ -149,7 +147,7 @@ class PanelAttendee(models.Model):
     name = models.CharField(max_length=200, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
     attendance = models.CharField(
-        max_length=15, choices=Attendance.choices, default=Attendance.INVITED
+        max_length=15, choices=forums.Attendance.choices, default=forums.Attendance.INVITED
     )
     added_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
 
@@ -174,7 +172,7 @@ class PanelAttendee(models.Model):
 
 
 class ItemKind(models.TextChoices):
-    # Separate kinds, never one "young person" kind with a flag: DOMAIN rule 7.
+    # Separate kinds, never one "young person" kind with a flag: victims and harmers stay apart.
     HARMED = "harmed", "Young person harmed"
     HARMING = "harming", "Young person who harmed"
     PERSON_OF_CONCERN = "person_of_concern", "Person of concern"
@@ -261,41 +259,18 @@ class AgendaItem(models.Model):
         return f"{self.get_kind_display()} at {self.meeting_id}"
 
 
-class PanelDecision(models.Model):
+class PanelDecision(forums.Decision):
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="decisions")
     item = models.ForeignKey(
         AgendaItem, on_delete=models.CASCADE, null=True, blank=True, related_name="decisions"
     )
-    text = models.TextField()
-    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["recorded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.text[:60]
-
-
-# A panel's actions share the context plan's statuses and moves (``casework.models``), so
-# that one which lands on a plan reads the same there.
-def action_move(current: str, target: str) -> str:
-    """The plan machine's move from ``current`` to ``target``: staying put is an update."""
-    return "update" if target == current else ACTION_MOVE_TO[ActionStatus(target)]
-
-
-def next_statuses(current: str) -> list[str]:
-    """The statuses an action may take next (done and stopped are final)."""
-    return [
-        s for s in ActionStatus.values if ACTION_MACHINE.allows(current, action_move(current, s))
-    ]
 
 
 # ``casework.PlanAction.source`` for an action a panel lands on a context plan.
 PLAN_SOURCE = {PanelKind.HSB: ActionSource.HSB_MEETING, PanelKind.MACE: ActionSource.MACE_PANEL}
 
 
-class PanelAction(models.Model):
+class PanelAction(forums.Action):
     """An action the panel agreed on one agenda item: owner, agency, due date, status.
 
     ``builds_on`` are strengths from the young person's aspirational profile that
@@ -307,13 +282,6 @@ class PanelAction(models.Model):
 
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="actions")
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="actions")
-    description = models.TextField()
-    owner = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    agency = models.ForeignKey("access.Agency", on_delete=models.PROTECT, related_name="+")
-    due = models.DateField()
-    status = models.CharField(
-        max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED
-    )
     builds_on = models.ManyToManyField("profiles.ProfileItem", blank=True, related_name="+")
     plan_action = models.OneToOneField(
         "casework.PlanAction",
@@ -323,42 +291,28 @@ class PanelAction(models.Model):
         related_name="panel_action",
         help_text="The context plan's action, when it landed on the location's plan.",
     )
-    created_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["due", "id"]
-        indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["status", "due"])]
-
-    def __str__(self) -> str:
-        return self.description[:60]
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in FINISHED_ACTION_STATUSES
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["owner", "status"]),
+            models.Index(fields=["status", "due_on"]),
+        ]
 
     @property
     def on_plan(self) -> bool:
         return self.plan_action_id is not None
 
 
-class ActionProgress(models.Model):
+class ActionProgress(forums.ActionUpdate):
     """One step in an action's story, oldest first: from which status and due date to which,
     and what happened. The first step (agreeing it) comes from nowhere."""
 
     action = models.ForeignKey(PanelAction, on_delete=models.CASCADE, related_name="progress")
-    at = models.DateTimeField()
-    by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    note = models.TextField()
-    status_from = models.CharField(max_length=12, choices=ActionStatus.choices, blank=True)
-    status_to = models.CharField(max_length=12, choices=ActionStatus.choices)
-    due_from = models.DateField(null=True, blank=True)
-    due_to = models.DateField()
 
     class Meta:
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        was = self.get_status_from_display() or "Agreed"
-        return f"{was} to {self.get_status_to_display().lower()}, {self.at:%d/%m/%Y}"
+        was = self.get_previous_status_display() or "Agreed"
+        return f"{was} to {self.get_status_display().lower()}, {self.at:%d/%m/%Y}"

@@ -10,20 +10,18 @@ function makes a fixed number of queries, whatever the size of the agenda.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.http import Http404
 
+from locus.access import naming, scopes
 from locus.access import panel_meetings as policies
-from locus.access import scopes
-from locus.access.models import Team, Worker
+from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
-from locus.casework.models import (
-    FINISHED_ACTION_STATUSES,
-    CaseStatus,
-    ContextPlan,
-    PlanStatus,
-)
+from locus.casework.models import CaseStatus, ContextPlan, PlanStatus
+from locus.forums.models import FINISHED_ACTION_STATUSES
 from locus.panels.models import (
     LISTS,
     AgendaItem,
@@ -35,6 +33,8 @@ from locus.panels.models import (
     PanelStep,
 )
 from locus.people.models import Person
+from locus.people.selectors import caseload_for
+from locus.places.models import Context
 
 
 def panels_for(*, viewer: Worker, status: str = "") -> QuerySet[PanelMeeting]:
@@ -56,13 +56,6 @@ def panels_for(*, viewer: Worker, status: str = "") -> QuerySet[PanelMeeting]:
     )
 
 
-def holder_text(worker: Worker | None, team: Team | None) -> str:
-    if worker is None:
-        return ""
-    team = team or worker.team
-    return f"{worker}, {team.name}, {team.agency.name}" if team is not None else str(worker)
-
-
 def hidden_label(item: AgendaItem) -> str:
     """How an item about someone or somewhere the viewer may not see is described: by who
     holds the case (or recorded the person), so the viewer knows whom to ask."""
@@ -70,12 +63,12 @@ def hidden_label(item: AgendaItem) -> str:
         assert item.context is not None
         return f"A {item.context.get_kind_display().lower()} you may not see"
     who = "A person of concern" if item.kind == ItemKind.PERSON_OF_CONCERN else "A young person"
-    holder = holder_text(item.holder, item.holder_team)
+    holder = naming.holder_text(item.holder, item.holder_team)
     if holder:
         return f"{who} {'held' if item.holds_case else 'recorded'} by {holder}"
     if item.kind == ItemKind.PERSON_OF_CONCERN:
         return f"{who} you may not see"
-    return f"{who} not allocated to a worker"
+    return f"{who} {naming.UNALLOCATED}"
 
 
 @dataclass
@@ -217,7 +210,7 @@ def panel_detail(viewer: Worker, meeting: PanelMeeting) -> PanelDetail:
     actions = list(
         meeting.actions.select_related("owner__team__agency", "agency", "plan_action")
         .prefetch_related("builds_on")
-        .order_by("due", "id")
+        .order_by("due_on", "id")
     )
     planned = contexts_with_plans({i.context_id for i in items if i.context_id})
     views = {
@@ -285,3 +278,88 @@ def panel_items_for_person(viewer: Worker, person: Person) -> list[PersonItem]:
         else set()
     )
     return [PersonItem(i, i.meeting_id in seen) for i in items]
+
+
+# --- What the panel pages read ---------------------------------------------------------------
+# The meeting passed in was opened through ``access_panel``: what hangs off it is the viewer's
+# to read, except items, which follow their own sight (``can_see_item``).
+
+
+def panel_workers() -> list[Worker]:
+    """Workers who may be on a panel's list, by agency and name."""
+    return [
+        w
+        for w in Worker.objects.filter(is_active=True, team__isnull=False)
+        .select_related("team__agency")
+        .order_by("team__agency__name", "last_name", "first_name", "id")
+        if policies.may_attend(w)
+    ]
+
+
+def item_of(viewer: Worker, meeting: PanelMeeting, item_id: int) -> AgendaItem:
+    """An item of this meeting about someone or somewhere the viewer sees, or 404."""
+    item = (
+        meeting.items.select_related("person", "context", "holder__team__agency", "holder_team")
+        .filter(pk=item_id)
+        .first()
+    )
+    if item is None or not policies.can_see_item(viewer, item):
+        raise Http404("Not found")
+    item.meeting = meeting
+    return item
+
+
+def action_of(meeting: PanelMeeting, action_id: int) -> PanelAction:
+    """One of the meeting's actions, or 404 (whether the viewer may update it is a rule)."""
+    action: PanelAction | None = (
+        meeting.actions.select_related("owner__team", "item__person", "item__context")
+        .filter(pk=action_id)
+        .first()
+    )
+    if action is None:
+        raise Http404("Not found")
+    action.meeting = meeting
+    return action
+
+
+def people_offered(
+    viewer: Worker, q: str, *, chosen: Sequence[int] = (), limit: int = 25
+) -> list[Person]:
+    """People matching ``q`` whom the viewer may name (``can_name_people``: not through a
+    forum share or break-glass); without ``q``, their caseload. ``chosen`` (from an earlier
+    search) stays on the list the form checks against, if the viewer may name them."""
+    may_name = scopes.people_visible_to(viewer, shared=False, break_glass=False)
+    qs = may_name
+    words = q.split()
+    if not words:
+        # Their caseload: people they hold, whom they see in their own right.
+        qs = caseload_for(viewer=viewer, statuses=False)
+    for word in words:
+        qs = qs.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+    people = list(qs.order_by("family_name", "given_name", "id")[:limit])
+    if chosen:
+        people += may_name.filter(pk__in=chosen)
+    return people
+
+
+def contexts_offered(viewer: Worker) -> list[Context]:
+    return list(scopes.contexts_visible_to(viewer).order_by("kind", "name", "id"))
+
+
+def listed_worker_ids(meeting: PanelMeeting) -> set[int]:
+    return set(meeting.attendees.values_list("worker_id", flat=True))
+
+
+def attendees_of(meeting: PanelMeeting) -> list[PanelAttendee]:
+    return list(meeting.attendees.select_related("worker__team").order_by("id"))
+
+
+def attending_workers(meeting: PanelMeeting) -> list[Worker]:
+    """The workers on the meeting's list: whom an action may be given to."""
+    return [
+        a.worker
+        for a in meeting.attendees.filter(worker__isnull=False).select_related(
+            "worker__team__agency"
+        )
+        if a.worker is not None
+    ]

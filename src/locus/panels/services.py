@@ -1,7 +1,7 @@
 """Writing panel meetings: set up, agenda, held, discussion, decisions, actions, close.
 
 A panel meeting moves ``scheduled -> held -> closed``, or is cancelled before it
-is held; what each status allows is ``models.ALLOWED_STEPS``, and any other move
+is held; what each status allows is ``models.PANEL_MACHINE``, and any other move
 raises :class:`InvalidTransition` with a plain message. Every service checks
 permission, validates every field (all problems at once) before it writes, and
 audits each row it writes in the same transaction.
@@ -23,37 +23,31 @@ from locus.access.models import Agency, Team, Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.casework import services as casework
-from locus.casework.models import (
-    ACTION_MACHINE,
-    FINISHED_ACTION_STATUSES,
-    PLAN_MACHINE,
-    ActionStatus,
-    CaseStatus,
-    ContextPlan,
-    PlanStatus,
-)
+from locus.casework.models import PLAN_MACHINE, CaseStatus, ContextPlan, PlanStatus
 from locus.cocase.models import LawfulBasis
 from locus.common import clock
 from locus.common.errors import InvalidTransition
 from locus.common.models import Confidence, Source
 from locus.common.services import Problems, permitted, save_changes, today
+from locus.forums import services as forums
+from locus.forums.models import (
+    FINISHED_ACTION_STATUSES,
+    STARTING_ACTION_STATUSES,
+    ActionStatus,
+    Attendance,
+)
 from locus.panels.models import (
-    ALLOWED_STEPS,
-    NEXT_STATUS,
+    PANEL_MACHINE,
     PLAN_SOURCE,
     YOUNG_PERSON_KINDS,
-    ActionProgress,
     AgendaItem,
-    Attendance,
     ItemKind,
     PanelAction,
     PanelAttendee,
     PanelDecision,
     PanelKind,
     PanelMeeting,
-    PanelStatus,
     PanelStep,
-    action_move,
 )
 from locus.people.models import Allocation, Person, PersonKind
 from locus.places.models import Context
@@ -63,7 +57,6 @@ DEFAULT_REVIEW = dt.timedelta(weeks=12)
 # A panel is recorded up to a year after it met or set up to a year ahead; further is a typo.
 WINDOW = dt.timedelta(days=366)
 MAX_TEXT = 2000
-STARTING = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 
 
 def _create(actor: Worker, obj: Model) -> None:
@@ -78,22 +71,9 @@ def _lock(meeting: PanelMeeting) -> None:
     )
 
 
-def require_step(meeting: PanelMeeting, step: PanelStep) -> None:
-    """Raise :class:`InvalidTransition`, in the meeting's own terms, unless its status allows
-    ``step``."""
-    if step in ALLOWED_STEPS[meeting.status]:
-        return
-    status = PanelStatus(meeting.status)
-    if status == PanelStatus.SCHEDULED:
-        raise InvalidTransition(
-            f"This meeting has not been held yet: record it as held before you {step.label}"
-        )
-    if status == PanelStatus.HELD and step in (PanelStep.ADD_ATTENDEE, PanelStep.CANCEL):
-        raise InvalidTransition(
-            f"This meeting has been held: it is too late to {step.label}"
-            + (". Close it once its actions are done" if step == PanelStep.CANCEL else "")
-        )
-    raise InvalidTransition(f"This meeting is {status.label.lower()}: you cannot {step.label}")
+def require_step(meeting: PanelMeeting, step: PanelStep) -> str:
+    """The meeting's status after ``step``, or :class:`InvalidTransition` in its own terms."""
+    return PANEL_MACHINE.after(meeting.status, step)
 
 
 def _organise(actor: Worker, meeting: PanelMeeting, step: PanelStep) -> None:
@@ -230,7 +210,8 @@ def _holder(person: Person) -> tuple[Worker | None, Team | None, bool]:
     """Who holds the person's case (earliest open allocation), or else who recorded them
     (unless that was the system, an import, which nobody can be asked about)."""
     allocation = (
-        Allocation.objects.filter(person=person, end__isnull=True)
+        Allocation.objects.current()
+        .filter(person=person)
         .select_related("worker", "team")
         .order_by("start", "id")
         .first()
@@ -341,7 +322,7 @@ def panel_cancel(*, actor: Worker, meeting: PanelMeeting, reason: str) -> PanelM
         actor=actor,
         obj=meeting,
         fields={
-            "status": NEXT_STATUS[PanelStep.CANCEL],
+            "status": PANEL_MACHINE.after(meeting.status, PanelStep.CANCEL),
             "cancelled_at": clock.now(),
             "cancel_reason": reason,
         },
@@ -382,13 +363,13 @@ def panel_hold(
     )
     problems.raise_if_any()
     for attendee in attendees:
-        status = Attendance.ATTENDED if attendee.pk in present else Attendance.DID_NOT_ATTEND
+        status = Attendance.ATTENDED if attendee.pk in present else Attendance.ABSENT
         save_changes(actor=actor, obj=attendee, fields={"attendance": status})
     return save_changes(
         actor=actor,
         obj=meeting,
         fields={
-            "status": NEXT_STATUS[PanelStep.HOLD],
+            "status": PANEL_MACHINE.after(meeting.status, PanelStep.HOLD),
             "summary": summary,
             "review_on": review_on,
             "held_recorded_by": actor,
@@ -433,18 +414,8 @@ def panel_decision_add(
     problems = Problems()
     text = _text(problems, "text", text, "Enter the decision")
     problems.raise_if_any()
-    decision = PanelDecision.objects.create(
-        meeting=meeting, item=item, text=text, recorded_by=actor, recorded_at=clock.now()
-    )
-    _create(actor, decision)
+    [decision] = forums.record_decisions(actor, PanelDecision, [text], meeting=meeting, item=item)
     return decision
-
-
-def _check_due(problems: Problems, due: dt.date | None) -> None:
-    if due is None:
-        problems.add("due", "Enter the date it is due")
-    elif due < today():
-        problems.add("due", "The due date must be today or later")
 
 
 def active_plan_for(context: Context) -> ContextPlan | None:
@@ -464,7 +435,7 @@ def panel_action_add(
     item: AgendaItem,
     description: str,
     owner: Worker,
-    due: dt.date | None,
+    due_on: dt.date | None,
     agency: Agency | None = None,
     status: str = ActionStatus.PLANNED,
     builds_on: Iterable[ProfileItem] = (),
@@ -492,8 +463,10 @@ def panel_action_add(
         "owner",
         "The owner must be a worker on the meeting's list",
     )
-    _check_due(problems, due)
-    problems.check(status in STARTING, "status", "A new action is planned or in progress")
+    forums.check_due(problems, due_on)
+    problems.check(
+        status in STARTING_ACTION_STATUSES, "status", "A new action is planned or in progress"
+    )
     delivering = agency or (owner.team.agency if owner.team is not None else None)
     problems.check(delivering is not None, "agency", "Choose the agency that delivers it")
     if plan is not None and delivering is not None and owner.agency_id != delivering.pk:
@@ -511,14 +484,14 @@ def panel_action_add(
             "Choose strengths from this young person's current profile",
         )
     problems.raise_if_any()
-    assert due is not None and delivering is not None
+    assert due_on is not None and delivering is not None
     now = clock.now()
     action = PanelAction.objects.create(
         item=item,
         meeting=meeting,
         owner=owner,
         agency=delivering,
-        due=due,
+        due_on=due_on,
         status=status,
         description=description,
         created_at=now,
@@ -534,7 +507,7 @@ def panel_action_add(
             description=description,
             agency=delivering,
             owner=owner,
-            due_on=due,
+            due_on=due_on,
             status=status,
             source=PLAN_SOURCE[PanelKind(meeting.kind)],
             note=f"Agreed at {meeting.title}; owned by {owner}, {delivering}",
@@ -546,15 +519,7 @@ def panel_action_add(
         obj=action,
         after={**snapshot(action), "builds_on": sorted(s.pk for s in strengths)},
     )
-    first = ActionProgress.objects.create(
-        action=action,
-        at=now,
-        by=actor,
-        note=f"Agreed; owned by {owner}",
-        status_to=status,
-        due_to=due,
-    )
-    _create(actor, first)
+    forums.log_action(actor, action, f"Agreed; owned by {owner}")
     return action
 
 
@@ -565,7 +530,7 @@ def panel_action_update(
     action: PanelAction,
     status: str,
     note: str,
-    due: dt.date | None = None,
+    due_on: dt.date | None = None,
 ) -> PanelAction:
     """Record progress on an action: what happened, its status and due date. History is
     kept, one row a step."""
@@ -578,30 +543,7 @@ def panel_action_update(
             "This action is on the location's context safeguarding plan: "
             "its progress is recorded on the plan"
         )
-    problems = Problems()
-    if status in ActionStatus.values:
-        # The plan's moves: done and stopped are final, nothing goes back to planned.
-        ACTION_MACHINE.after(action.status, action_move(action.status, status))
-    else:
-        problems.add("status", "Choose the action's status")
-    note = _text(problems, "note", note, "Say what has happened")
-    moved = due is not None and due != action.due
-    if moved:
-        _check_due(problems, due)
-    problems.raise_if_any()
-    step = ActionProgress.objects.create(
-        action=action,
-        at=clock.now(),
-        by=actor,
-        note=note,
-        status_from=action.status,
-        status_to=status,
-        due_from=action.due,
-        due_to=due if moved and due is not None else action.due,
-    )
-    _create(actor, step)
-    changed = {"status": step.status_to, "due": step.due_to, "updated_at": step.at}
-    return save_changes(actor=actor, obj=action, fields=changed)
+    return forums.update_action(actor, action, status, note, due_on)
 
 
 @transaction.atomic
@@ -622,5 +564,8 @@ def panel_close(*, actor: Worker, meeting: PanelMeeting) -> PanelMeeting:
     return save_changes(
         actor=actor,
         obj=meeting,
-        fields={"status": NEXT_STATUS[PanelStep.CLOSE], "closed_at": clock.now()},
+        fields={
+            "status": PANEL_MACHINE.after(meeting.status, PanelStep.CLOSE),
+            "closed_at": clock.now(),
+        },
     )

@@ -15,13 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from locus.access import panel_meetings as policies
-from locus.access import scopes
-from locus.access.models import Agency, Worker
+from locus.access.models import Worker
+from locus.access.selectors import all_agencies
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.forms import GovukForm
@@ -46,24 +45,10 @@ from locus.panels.models import (
     YOUNG_PERSON_KINDS,
     AgendaItem,
     ItemKind,
-    PanelAction,
     PanelMeeting,
     PanelStatus,
 )
-from locus.people.models import Allocation, Person
-from locus.profiles.models import ProfileItem
-from locus.profiles.selectors import build_on_for
-
-
-def _workers() -> list[Worker]:
-    """Workers who may be on a panel's list, by agency and name."""
-    return [
-        w
-        for w in Worker.objects.filter(is_active=True, team__isnull=False)
-        .select_related("team__agency")
-        .order_by("team__agency__name", "last_name", "first_name", "id")
-        if policies.may_attend(w)
-    ]
+from locus.profiles.selectors import build_on_for, profile_items
 
 
 def panels_list(request: AuthedRequest) -> HttpResponse:
@@ -98,7 +83,7 @@ def panel_new(request: AuthedRequest) -> HttpResponse:
     form = PanelForm(
         posted(request),
         initial={"chair": str(viewer.pk) if policies.may_attend(viewer) else ""},
-        workers=_workers(),
+        workers=selectors.panel_workers(),
     )
     created: list[PanelMeeting] = []
 
@@ -135,35 +120,8 @@ def panel_page(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 Subject = PanelMeeting | AgendaItem
 
 
-def _item(request: AuthedRequest, meeting: PanelMeeting, item_id: int) -> AgendaItem:
-    """An item of this meeting about someone or somewhere the viewer sees, or 404."""
-    item = (
-        meeting.items.select_related("person", "context", "holder__team__agency", "holder_team")
-        .filter(pk=item_id)
-        .first()
-    )
-    if item is None or not policies.can_see_item(request.user, item):
-        raise Http404("Not found")
-    item.meeting = meeting
-    return item
-
-
 def _meeting_of(subject: Subject) -> PanelMeeting:
     return subject.meeting if isinstance(subject, AgendaItem) else subject
-
-
-def _people_offered(viewer: Worker, q: str, limit: int = 25) -> list[Person]:
-    """People matching ``q`` whom the viewer may name (``can_name_people``: not through a
-    forum share or break-glass); without ``q``, their caseload."""
-    qs = scopes.people_visible_to(viewer, shared=False, break_glass=False)
-    words = q.split()
-    if not words:
-        qs = qs.filter(
-            id__in=Allocation.objects.filter(worker=viewer, end__isnull=True).values("person_id")
-        )
-    for word in words:
-        qs = qs.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
-    return list(qs.order_by("family_name", "given_name", "id")[:limit])
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -174,26 +132,25 @@ def _item_form(request: AuthedRequest, meeting: Subject) -> ItemForm:
     """``?q=`` finds a person by name, ``?kind=`` picks the list."""
     viewer = request.user
     q = (request.POST.get("q") or request.GET.get("q") or "").strip()[:100]
-    people = _people_offered(viewer, q)
-    if request.POST.get("person"):
-        # A person chosen from an earlier search stays on the list the form checks against.
-        people += scopes.people_visible_to(viewer, shared=False, break_glass=False).filter(
-            pk__in=_ids([request.POST["person"]])
-        )
+    # A person chosen from an earlier search stays on the list the form checks against.
+    chosen = _ids([request.POST["person"]]) if request.POST.get("person") else []
+    people = selectors.people_offered(viewer, q, chosen=chosen)
     kind = request.GET.get("kind", "")
     form = ItemForm(
         posted(request),
         initial={"kind": kind if kind in ItemKind.values else ""},
         people=people,
-        contexts=list(scopes.contexts_visible_to(viewer).order_by("kind", "name", "id")),
+        contexts=selectors.contexts_offered(viewer),
     )
     form.search = {"q": q, "found": len(people)}
     return form
 
 
 def _attendee_form(request: AuthedRequest, meeting: Subject) -> AttendeeForm:
-    listed = set(_meeting_of(meeting).attendees.values_list("worker_id", flat=True))
-    return AttendeeForm(posted(request), workers=[w for w in _workers() if w.pk not in listed])
+    listed = selectors.listed_worker_ids(_meeting_of(meeting))
+    return AttendeeForm(
+        posted(request), workers=[w for w in selectors.panel_workers() if w.pk not in listed]
+    )
 
 
 def _hold_form(request: AuthedRequest, subject: Subject) -> HoldForm:
@@ -201,29 +158,23 @@ def _hold_form(request: AuthedRequest, subject: Subject) -> HoldForm:
     return HoldForm(
         posted(request),
         initial={"review_on": meeting.review_on},
-        attendees=list(meeting.attendees.select_related("worker__team").order_by("id")),
+        attendees=selectors.attendees_of(meeting),
     )
 
 
 def _action_form(request: AuthedRequest, subject: Subject) -> ActionForm:
     assert isinstance(subject, AgendaItem)
-    owners = [
-        a.worker
-        for a in subject.meeting.attendees.filter(worker__isnull=False).select_related(
-            "worker__team__agency"
-        )
-        if a.worker is not None
-    ]
+    owners = selectors.attending_workers(subject.meeting)
     young = subject.kind in YOUNG_PERSON_KINDS and subject.person is not None
     options = build_on_for(request.user, [subject.person]) if young else []  # type: ignore[list-item]
     form = ActionForm(
         posted(request),
         initial={"owner": str(request.user.pk)},
         owners=owners,
-        agencies=list(Agency.objects.order_by("name")),
+        agencies=all_agencies(),
         strengths=options,
     )
-    form.strengths = list(ProfileItem.objects.filter(pk__in=[o.item_id for o in options]))
+    form.strengths = profile_items([o.item_id for o in options])
     return form
 
 
@@ -350,7 +301,9 @@ def panel_step(
     page = STEPS[step]
     meeting = policies.access_panel(request.user, meeting_id)
     permitted(page.allowed, request.user, meeting)
-    subject: Subject = meeting if item_id is None else _item(request, meeting, item_id)
+    subject: Subject = (
+        meeting if item_id is None else selectors.item_of(request.user, meeting, item_id)
+    )
     form = page.form(request, subject)
     if submitted(request, form, lambda: page.run(request.user, subject, form), page.success):
         return redirect("panel", meeting_id=meeting.pk)
@@ -378,14 +331,7 @@ def panel_step(
 
 def action_update(request: AuthedRequest, meeting_id: int, action_id: int) -> HttpResponse:
     meeting = policies.access_panel(request.user, meeting_id)
-    action: PanelAction | None = (
-        meeting.actions.select_related("owner__team", "item__person", "item__context")
-        .filter(pk=action_id)
-        .first()
-    )
-    if action is None:
-        raise Http404("Not found")
-    action.meeting = meeting
+    action = selectors.action_of(meeting, action_id)
     permitted(policies.can_update_action, request.user, action)
     form = ActionUpdateForm(posted(request), action=action)
 
@@ -395,7 +341,7 @@ def action_update(request: AuthedRequest, meeting_id: int, action_id: int) -> Ht
             action=action,
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
-            due=form.cleaned_data.get("due"),
+            due_on=form.cleaned_data.get("due_on"),
         )
 
     if submitted(request, form, run, "Action updated"):

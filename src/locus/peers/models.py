@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import models
 
 from locus.common.models import Provenance, period_constraint
+from locus.common.periods import PeriodQuerySet
 
 
 class Relationship(models.TextChoices):
@@ -33,6 +34,11 @@ class GroupRole(models.TextChoices):
     PERIPHERAL = "peripheral", "Peripheral"
     NEW = "new", "New or being drawn in"
     UNCLEAR = "unclear", "Unclear"
+
+
+class AssociationQuerySet(PeriodQuerySet["Association"]):
+    start_field = "valid_from"
+    end_field = "valid_until"
 
 
 class Association(Provenance):
@@ -96,6 +102,8 @@ class Association(Provenance):
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
 
+    objects = AssociationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-valid_from", "id"]
         indexes = [
@@ -129,6 +137,11 @@ class Association(Provenance):
         return f"{self.person} - {self.other or self.other_label} ({self.nature})"
 
 
+class MembershipQuerySet(PeriodQuerySet["GroupMembership"]):
+    start_field = "since"
+    end_field = "until"
+
+
 class GroupMembership(Provenance):
     """A person's place in a peer group (a Context of kind peer group)."""
 
@@ -141,6 +154,8 @@ class GroupMembership(Provenance):
     role = models.CharField(max_length=12, choices=GroupRole.choices)
     since = models.DateField()
     until = models.DateField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-since", "id"]
@@ -159,7 +174,7 @@ class GroupMembership(Provenance):
 
 
 class MapPurpose(models.TextChoices):
-    """Why a Level 1 worker needs peers' names on a child's peer map (DOMAIN rule 3)."""
+    """Why a Level 1 worker needs peers' names on a child's peer map (docs/domain.md#naming)."""
 
     SAFETY_PLANNING = "safety_planning", "Safety planning"
     LINKED_CASE = "linked_case", "Coordinating a linked case already open"

@@ -132,7 +132,7 @@ def check_not_recorded_twice(
     """
     if valid_until is not None:
         return
-    open_ones = Association.objects.filter(valid_until__isnull=True)
+    open_ones = Association.objects.current()
     if replacing is not None:
         open_ones = open_ones.exclude(pk=replacing.pk)
     if other is not None:
@@ -425,7 +425,7 @@ def association_revise(
 def peer_map_purpose_record(
     *, actor: Worker, person: Person, purpose: str, reason: str
 ) -> PeerMapPurpose:
-    """Record why a worker needs peers' names on a child's peer map (DOMAIN rule 3).
+    """Record why a worker needs peers' names on a child's peer map (docs/domain.md#naming).
 
     Names then show on that child's map, for that worker, for ``PURPOSE_LASTS``.
     The purpose is audited here and again on every read of the map it opens.
@@ -480,9 +480,7 @@ def membership_add(
     check_period(problems, since, until, start_field="since", end_field="until")
     if until is None:
         problems.check(
-            not GroupMembership.objects.filter(
-                person=person, group=group, until__isnull=True
-            ).exists(),
+            not GroupMembership.objects.current().filter(person=person, group=group).exists(),
             "person",
             "This young person is already recorded in this group",
         )

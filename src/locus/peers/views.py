@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from locus.access import lookups, policies
+from locus.access import lookups, naming, policies
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.selectors import context_cases_for
@@ -18,7 +18,7 @@ from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.services import permitted
 from locus.incidents.selectors import involvement_views, shown_incidents
-from locus.peers import selectors
+from locus.peers import maps, selectors
 from locus.peers.forms import (
     PeerAddForm,
     PeerChangeForm,
@@ -41,7 +41,7 @@ def group_map_export(request: AuthedRequest, group_id: int) -> HttpResponse:
     """The group's map as a PNG: logged, with the members named on it, before it is made."""
     group = lookups.access_group(request.user, group_id)
     detail = selectors.group_detail(viewer=request.user, group=group)
-    group_map = selectors.group_map(viewer=request.user, detail=detail)
+    group_map = maps.group_map(viewer=request.user, detail=detail)
     named = sorted(n.person_id for n in group_map.people if n.named and n.person_id is not None)
     record_access(
         actor=request.user,
@@ -55,7 +55,7 @@ def group_map_export(request: AuthedRequest, group_id: int) -> HttpResponse:
 def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
     group = lookups.access_group(request.user, group_id)
     detail = selectors.group_detail(viewer=request.user, group=group)
-    group_map = selectors.group_map(viewer=request.user, detail=detail)
+    group_map = maps.group_map(viewer=request.user, detail=detail)
     involvements = involvement_views(viewer=request.user, incidents=detail.incidents)
     # The page names the members the viewer sees and the people in the group's incidents.
     named = {m.membership.person_id for m in detail.members if m.visible}
@@ -207,10 +207,8 @@ def peer_end(request: AuthedRequest, person_id: int, association_id: int) -> Htt
     peer = association.person if association.person_id != person.pk else association.other
     if peer is None:
         peer_label = association.other_label
-    elif policies.can_view_person(request.user, peer):
-        peer_label = peer.full_name
     else:
-        peer_label = f"{peer.initials} (not in your scope)"
+        peer_label = naming.person_label(peer, visible=policies.can_view_person(request.user, peer))
     return _capture_page(
         request,
         person,
@@ -237,12 +235,12 @@ def _logged_map(
     *,
     page: str,
     action: AccessAction = AccessAction.VIEW,
-) -> tuple[PeerMapFilterForm, selectors.PeerMap]:
+) -> tuple[PeerMapFilterForm, maps.PeerMap]:
     """The child's peer map for the query's filters, and one read of the child's record
     naming who was shown by name and why (the page, or the image exported from it)."""
     form = PeerMapFilterForm(request.GET or None)
     as_at, natures = form.choices()
-    pmap = selectors.peer_map(viewer=request.user, person=person, as_at=as_at, natures=natures)
+    pmap = maps.peer_map(viewer=request.user, person=person, as_at=as_at, natures=natures)
     record_access(
         actor=request.user,
         obj=person,

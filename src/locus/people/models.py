@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import models
 
 from locus.common.models import period_constraint, recorded_by_field
+from locus.common.periods import PeriodQuerySet
 
 
 class PersonKind(models.TextChoices):
@@ -140,6 +141,8 @@ class LegalStatusEpisode(models.Model):
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
 
+    objects = PeriodQuerySet["LegalStatusEpisode"].as_manager()
+
     class Meta:
         ordering = ["-start", "id"]
         indexes = [models.Index(fields=["person", "end"])]
@@ -167,6 +170,8 @@ class Allocation(models.Model):
     team = models.ForeignKey("access.Team", on_delete=models.PROTECT, related_name="allocations")
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
+
+    objects = PeriodQuerySet["Allocation"].as_manager()
 
     class Meta:
         ordering = ["-start", "id"]

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
-from locus.access import scopes
+from locus.access import naming, scopes
 from locus.access.fields import PersonField, fields_visible_to_many, role_fields
 from locus.access.models import Worker
 from locus.access.policies import is_administrator
 from locus.access.selectors import visible_person_ids
+from locus.common.ids import parse_id
 from locus.common.services import today
 from locus.incidents.models import Involvement
 from locus.peers.models import Association, GroupMembership
@@ -32,7 +34,7 @@ from locus.places.models import Context, Enrolment
 def _open_episodes() -> Prefetch:
     return Prefetch(
         "episodes",
-        queryset=LegalStatusEpisode.objects.filter(end__isnull=True).order_by("status"),
+        queryset=LegalStatusEpisode.objects.current().order_by("status"),
         to_attr="open_episodes",
     )
 
@@ -40,9 +42,7 @@ def _open_episodes() -> Prefetch:
 def _open_allocations() -> Prefetch:
     return Prefetch(
         "allocations",
-        queryset=Allocation.objects.filter(end__isnull=True).select_related(
-            "worker", "team__agency"
-        ),
+        queryset=Allocation.objects.current().select_related("worker", "team__agency"),
         to_attr="open_allocations",
     )
 
@@ -64,22 +64,48 @@ def visible_fields(person: object) -> frozenset[str]:
     return getattr(person, "visible_fields", frozenset())
 
 
-def caseload_for(*, viewer: Worker) -> QuerySet[Person]:
-    """The people allocated to the viewer now, with their open statuses."""
-    return (
+def _held(viewer: Worker, *, holder: Worker | None = None, team: bool = False) -> QuerySet[Any]:
+    """The ids of the people allocated now to ``holder`` (the viewer by default), or with
+    ``team`` to anyone in the viewer's team: a caseload, as a subquery."""
+    held = Allocation.objects.current()
+    if not team:
+        return held.filter(worker=holder or viewer).values("person_id")
+    if viewer.team_id is None:  # a worker outside any team holds no team caseload
+        return held.none().values("person_id")
+    return held.filter(team_id=viewer.team_id).values("person_id")
+
+
+def caseload_for(
+    *, viewer: Worker, holder: Worker | None = None, team: bool = False, statuses: bool = True
+) -> QuerySet[Person]:
+    """The people allocated now to the viewer (or to ``holder``; with ``team``, to anyone in
+    the viewer's team) whom the viewer may see, by name, with their open statuses.
+
+    ``statuses=False`` leaves the statuses out, for a read of ids or names only (one query).
+    """
+    people = (
         scopes.people_visible_to(viewer)
-        .filter(
-            id__in=Allocation.objects.filter(worker=viewer, end__isnull=True).values("person_id")
-        )
-        .prefetch_related(_open_episodes())
+        .filter(id__in=_held(viewer, holder=holder, team=team))
         .order_by("family_name", "given_name", "id")
     )
+    return people.prefetch_related(_open_episodes()) if statuses else people
+
+
+def allocated_ids(worker: Worker) -> list[int]:
+    """The ids of the people allocated to ``worker`` now: whom a form offers them first."""
+    return list(caseload_for(viewer=worker, statuses=False).values_list("id", flat=True))
+
+
+def people_chosen(ids: Iterable[object]) -> list[Person]:
+    """The people a form's choices named (it offered only those the viewer may choose); the
+    service writing about them refuses any the actor may not name."""
+    return list(Person.objects.filter(id__in=[int(str(i)) for i in ids]))
 
 
 def current_holders(person: Person) -> list[Allocation]:
     """Who holds the person's case now, with their team and agency: the contacts."""
     return list(
-        person.allocations.filter(end__isnull=True)
+        person.allocations.current()
         .select_related("worker", "team__agency")
         .order_by("start", "id")
     )
@@ -157,22 +183,16 @@ def people_list(*, viewer: Worker, filters: PeopleFilter) -> QuerySet[Person]:
         qs = qs.filter(kind=filters.kind)
     # Likewise a status filter would list who is on a plan to a role that may not see it.
     if filters.status and PersonField.LEGAL_STATUS in allowed:
-        open_status = LegalStatusEpisode.objects.filter(
-            person=OuterRef("pk"), status=filters.status, end__isnull=True
+        open_status = LegalStatusEpisode.objects.current().filter(
+            person=OuterRef("pk"), status=filters.status
         )
         qs = qs.filter(in_own_right(Q(Exists(open_status))))
     if filters.age_from is not None or filters.age_to is not None:
         qs = qs.filter(in_own_right(_birth_date_bounds(filters.age_from, filters.age_to)))
     if filters.team and viewer.team_id is not None:
-        qs = qs.filter(
-            id__in=Allocation.objects.filter(team_id=viewer.team_id, end__isnull=True).values(
-                "person_id"
-            )
-        )
+        qs = qs.filter(id__in=_held(viewer, team=True))
     if filters.mine:
-        qs = qs.filter(
-            id__in=Allocation.objects.filter(worker=viewer, end__isnull=True).values("person_id")
-        )
+        qs = qs.filter(id__in=_held(viewer))
     return qs.prefetch_related(_open_episodes(), _open_allocations()).order_by(
         "family_name", "given_name", "id"
     )
@@ -215,9 +235,7 @@ def person_detail(
     if fields is None:
         fields = with_fields(viewer, [person], seen=True)[0].visible_fields  # type: ignore[attr-defined]
     episodes = list(person.episodes.select_related("agency").order_by("-start", "id"))
-    allocations = list(
-        person.allocations.filter(end__isnull=True).select_related("worker", "team__agency")
-    )
+    allocations = list(person.allocations.current().select_related("worker", "team__agency"))
     associations = list(
         Association.objects.filter(Q(person=person) | Q(other=person))
         .select_related("person", "other", "recorded_by__team__agency")
@@ -233,9 +251,7 @@ def person_detail(
         elif other.pk in visible:
             rows.append(AssociationRow(assoc, other, True, other.full_name))
         else:
-            rows.append(
-                AssociationRow(assoc, other, False, f"{other.initials} (not in your scope)")
-            )
+            rows.append(AssociationRow(assoc, other, False, naming.out_of_scope(other.initials)))
     involvements = list(
         person.involvements.select_related(
             "incident__context", "incident__reporting_agency"
@@ -332,6 +348,14 @@ def identifier_queries_for(*, viewer: Worker, open_only: bool = True) -> QuerySe
     if not is_administrator(viewer):
         qs = qs.filter(routed_to=viewer)
     return qs.filter(closed_at__isnull=True) if open_only else qs
+
+
+def identifier_query_for(*, viewer: Worker, query_id: object) -> IdentifierQuery:
+    """One identifier query the viewer answers (open or closed), or 404."""
+    query: IdentifierQuery = get_object_or_404(
+        identifier_queries_for(viewer=viewer, open_only=False), pk=parse_id(query_id)
+    )
+    return query
 
 
 def identifier_query_rows(

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from locus.access import policies
-from locus.access.models import Agency, Role, Scope, Team, Worker
+from locus.access.models import Agency, Team, Worker
 from locus.access.services import SYSTEM_USERNAME
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change
@@ -270,7 +270,7 @@ def episode_start(
     )
     if end is None and status in LegalStatus.values:
         problems.check(
-            not person.episodes.filter(status=status, end__isnull=True).exists(),
+            not person.episodes.current().filter(status=status).exists(),
             "status",
             f"{LegalStatus(status).label} is already open for this person: end it first",
         )
@@ -305,9 +305,7 @@ def allocation_create(
     Managers allocate within their own team; administrators anywhere.
     """
     team = team or worker.team
-    allowed = policies.is_administrator(actor) or (
-        actor.role == Role.MANAGER and team is not None and actor.team_id == team.pk
-    )
+    allowed = policies.can_allocate(actor, team.pk if team is not None else None)
     require(allowed, "only a team manager or an administrator allocates cases")
     # Allocating is not a way in: a manager allocates only a child they already see
     # (one their agency holds or one they recorded, e.g. from a referral), not one
@@ -321,7 +319,7 @@ def allocation_create(
     )
     check_period(problems, start, None)
     problems.check(
-        not Allocation.objects.filter(person=person, worker=worker, end__isnull=True).exists(),
+        not Allocation.objects.current().filter(person=person, worker=worker).exists(),
         "worker",
         "This person is already allocated to this worker",
     )
@@ -334,9 +332,7 @@ def allocation_create(
 
 @transaction.atomic
 def allocation_end(*, actor: Worker, allocation: Allocation, end: dt.date) -> Allocation:
-    allowed = policies.is_administrator(actor) or (
-        actor.role == Role.MANAGER and actor.team_id == allocation.team_id
-    )
+    allowed = policies.can_allocate(actor, allocation.team_id)
     require(allowed, "only a team manager or an administrator ends an allocation")
     return close_period(
         actor=actor, obj=allocation, end=end, already_ended="This allocation has already ended"
@@ -353,13 +349,9 @@ def _normalise_identifier(value: str) -> str:
 def identifier_query_route(conflicting: Person) -> Worker | None:
     """Who answers: a named manager of a team holding the other record, or (when nobody
     holds it, or that team has no manager) an administrator, for the data team."""
-    holding_teams = Allocation.objects.filter(person=conflicting, end__isnull=True).values("team")
     # The command line's own account answers nobody: a named person must.
     active = Worker.objects.filter(is_active=True).exclude(username=SYSTEM_USERNAME).order_by("pk")
-    return (
-        active.filter(role=Role.MANAGER, team__in=holding_teams).first()
-        or active.filter(role=Role.ADMINISTRATOR, scope=Scope.ALL).first()
-    )
+    return policies.identifier_query_answerer(conflicting, among=active)
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from locus.access import forum, lookups, policies
@@ -13,7 +13,6 @@ from locus.casework.selectors import context_plans_for_person
 from locus.cocase.selectors import interventions_for_person
 from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
-from locus.common.ids import parse_id
 from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted, today
@@ -210,10 +209,7 @@ def identifier_queries(request: AuthedRequest) -> HttpResponse:
 
 def identifier_query(request: AuthedRequest, query_id: int) -> HttpResponse:
     """One identifier query, closed here with a note."""
-    query = get_object_or_404(
-        selectors.identifier_queries_for(viewer=request.user, open_only=False),
-        pk=parse_id(query_id),
-    )
+    query = selectors.identifier_query_for(viewer=request.user, query_id=query_id)
     form = IdentifierQueryCloseForm(posted(request))
 
     def close() -> None:

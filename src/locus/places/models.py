@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from locus.common.models import period_constraint, recorded_by_field
+from locus.common.periods import PeriodQuerySet
 
 
 class ContextKind(models.TextChoices):
@@ -75,6 +76,8 @@ class Enrolment(models.Model):
     school = models.ForeignKey(Context, on_delete=models.PROTECT, related_name="enrolments")
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
+
+    objects = PeriodQuerySet["Enrolment"].as_manager()
 
     class Meta:
         ordering = ["-start", "id"]

@@ -11,8 +11,9 @@ from locus.access.fields import PersonField, fields_visible_to_many
 from locus.access.models import Worker
 from locus.incidents.models import Incident, IncidentKind
 from locus.incidents.selectors import incidents_for
+from locus.peers.models import GroupMembership
 from locus.people.models import Person
-from locus.places.models import RESTRICTED_KINDS, Context, ContextKind
+from locus.places.models import RESTRICTED_KINDS, Context, ContextKind, Enrolment
 
 
 def contexts_list(*, viewer: Worker, q: str = "", kind: str = "") -> QuerySet[Context]:
@@ -110,14 +111,14 @@ def _linked_people(context: Context) -> tuple[QuerySet[Person], str]:
     if context.kind == ContextKind.SCHOOL:
         return (
             Person.objects.filter(
-                enrolments__school=context, enrolments__end__isnull=True
+                Enrolment.objects.current_q(through="enrolments"), enrolments__school=context
             ).distinct(),
             "Pupils on roll",
         )
     if context.kind == ContextKind.PEER_GROUP:
         return (
             Person.objects.filter(
-                memberships__group=context, memberships__until__isnull=True
+                GroupMembership.objects.current_q(through="memberships"), memberships__group=context
             ).distinct(),
             "Members",
         )

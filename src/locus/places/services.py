@@ -138,7 +138,7 @@ def enrolment_create(
     check_period(problems, start, end)
     if end is None:
         problems.check(
-            not Enrolment.objects.filter(person=person, school=school, end__isnull=True).exists(),
+            not Enrolment.objects.current().filter(person=person, school=school).exists(),
             "school",
             "This young person is already on this school's roll",
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.db import models
 
 from locus.common.models import period_constraint
+from locus.common.periods import PeriodQuerySet
 
 
 class ProfileKind(models.TextChoices):
@@ -55,6 +56,12 @@ ALLOWED_STEPS: dict[str, frozenset[str]] = {
 }
 
 
+class ProfileItemQuerySet(PeriodQuerySet["ProfileItem"]):
+    # An item holds from when it was said or learnt until it is ended.
+    start_field = "recorded_on"
+    end_field = "ended_on"
+
+
 class ProfileItem(models.Model):
     """One strength in a young person's profile.
 
@@ -94,6 +101,8 @@ class ProfileItem(models.Model):
     replaces = models.OneToOneField(
         "self", models.SET_NULL, null=True, blank=True, related_name="replaced_by"
     )
+
+    objects = ProfileItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "-recorded_on", "id"]

@@ -8,17 +8,21 @@ profile.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
-
-from locus.access import policies, scopes
+from locus.access import naming, policies, scopes
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids, visible_person_ids_by_right
 from locus.peers.models import Association
 from locus.people.models import Person, PersonKind
-from locus.profiles.models import KIND_ORDER, KIND_SINGULAR, ProfileItem, ProfileKind
+from locus.profiles.models import (
+    KIND_ORDER,
+    KIND_SINGULAR,
+    ProfileItem,
+    ProfileItemQuerySet,
+    ProfileKind,
+)
 
 
 @dataclass
@@ -51,7 +55,7 @@ class Profile:
         return sum(len(g.rows) for g in self.groups)
 
 
-def _items(person_ids: Iterable[int]) -> QuerySet[ProfileItem]:
+def _items(person_ids: Iterable[int]) -> ProfileItemQuerySet:
     return ProfileItem.objects.filter(person_id__in=list(person_ids)).select_related(
         "peer", "place", "recorded_by__team__agency", "ended_by"
     )
@@ -73,11 +77,7 @@ def _rows(viewer: Worker, items: list[ProfileItem]) -> list[ItemRow]:
         row = ItemRow(item, place_visible=item.place_id in places)
         if item.peer is not None:
             row.peer_visible = item.peer_id in peers
-            row.peer_label = (
-                item.peer.full_name
-                if row.peer_visible
-                else f"{item.peer.initials} (not in your scope)"
-            )
+            row.peer_label = naming.person_label(item.peer, visible=row.peer_visible)
         rows.append(row)
     return rows
 
@@ -133,6 +133,12 @@ class BuildOn:
         return f"{KIND_SINGULAR[ProfileKind(self.kind)].capitalize()}: {words}{who}"
 
 
+def profile_items(ids: Sequence[int]) -> list[ProfileItem]:
+    """The profile items chosen from a "build on" picker (:func:`build_on_for` offered only
+    those the viewer may see)."""
+    return list(ProfileItem.objects.filter(pk__in=ids)) if ids else []
+
+
 def build_on_for(viewer: Worker, people: Iterable[Person]) -> list[BuildOn]:
     """Current profile items of those ``people`` the viewer may see, for a "build on" picker.
 
@@ -145,7 +151,7 @@ def build_on_for(viewer: Worker, people: Iterable[Person]) -> list[BuildOn]:
     seen = visible_person_ids(viewer, by_id, shared=False)
     if not seen:
         return []
-    items = list(_items(seen).filter(ended_on__isnull=True))
+    items = list(_items(seen).current())
     items.sort(
         key=lambda i: (
             by_id[i.person_id].family_name,
@@ -215,7 +221,7 @@ def build_on_choices(options: Iterable[BuildOn]) -> list[tuple[str, str]]:
 def peer_choices(*, viewer: Worker, person: Person, keep: Iterable[int] = ()) -> list[Person]:
     """Young people the viewer may name as protective peers: the child's current associates
     (protective ones are the usual case) and any named in ``keep`` (a search result)."""
-    pairs = Association.objects.filter(valid_until__isnull=True)
+    pairs = Association.objects.current()
     associates = {
         *pairs.filter(person=person, other__isnull=False).values_list("other_id", flat=True),
         *pairs.filter(other=person).values_list("person_id", flat=True),

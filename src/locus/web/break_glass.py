@@ -10,12 +10,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_http_methods, require_POST
 
-from locus.access import break_glass, scopes
+from locus.access import break_glass
 from locus.access.models import BreakGlassCategory, BreakGlassOutcome
 from locus.access.services import break_glass_end, break_glass_request, break_glass_review
 from locus.audit.models import AccessAction
@@ -90,7 +90,7 @@ def _request_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     viewer = request.user
     if not break_glass.may_break_glass(viewer):
         raise Http404("Not found")
-    if scopes.people_visible_to(viewer, shared=False).filter(pk=person_id).exists():
+    if break_glass.sees_already(viewer, person_id):
         # Already theirs to see (or already opened): nothing to ask, nothing revealed.
         return redirect("person", person_id=person_id)
     form = RequestForm(posted(request))
@@ -111,7 +111,7 @@ def _request_page(request: AuthedRequest, person_id: int) -> HttpResponse:
 
 @require_POST
 def end(request: AuthedRequest, use_id: int) -> HttpResponse:
-    use = get_object_or_404(break_glass.open_for(request.user), pk=parse_id(use_id))
+    use = break_glass.open_use(request.user, use_id)
     break_glass_end(actor=request.user, use=use)
     messages.success(request, "Emergency access ended")
     return redirect("break-glass")
@@ -122,9 +122,8 @@ def uses_page(request: AuthedRequest) -> HttpResponse:
     viewer = request.user
     if not break_glass.can_list_uses(viewer):
         raise Http404("Not found")
-    uses = list(break_glass.uses_visible_to(viewer)[:200])
+    uses, unopened = break_glass.recent_uses(viewer)
     rows, names = break_glass.use_rows(viewer, uses)
-    unopened = list(break_glass.unopened_requests_visible_to(viewer)[:200])
     record_access(
         actor=viewer,
         record_type="access.breakglass",
@@ -141,7 +140,7 @@ def uses_page(request: AuthedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def review(request: AuthedRequest, use_id: int) -> HttpResponse:
-    use = get_object_or_404(break_glass.uses_visible_to(request.user), pk=parse_id(use_id))
+    use = break_glass.listed_use(request.user, use_id)
     if not break_glass.can_review(request.user, use):
         raise Http404("Not found")
     form = ReviewForm(posted(request))
@@ -160,7 +159,7 @@ def review(request: AuthedRequest, use_id: int) -> HttpResponse:
         {
             "form": form,
             "use": use,
-            "person": scopes.people_visible_to(request.user).filter(pk=use.person_id).first(),
+            "person": break_glass.person_seen(request.user, use),
             "back": reverse("break-glass"),
         },
     )

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from locus.access import break_glass
+from locus.access.menu import menu_for
 
 
 def break_glass_open(request: HttpRequest) -> dict[str, Any]:
@@ -17,10 +18,18 @@ def break_glass_open(request: HttpRequest) -> dict[str, Any]:
     nobody who never breaks glass (auditors, administrators) costs one either.
     """
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or user.role not in break_glass.REQUESTING_ROLES:
+    if user is None or not user.is_authenticated or not break_glass.in_a_requesting_role(user):
         return {}
     return {
         "break_glass_open": SimpleLazyObject(
             lambda: list(break_glass.open_for(user).select_related("person").order_by("expires_at"))
         )
     }
+
+
+def menu(request: HttpRequest) -> dict[str, Any]:
+    """What the worker's pages offer them (``access.menu``): templates ask it, not the role."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"menu": menu_for(user)}

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from locus.access import break_glass, policies
-from locus.access.models import Role
 from locus.access.signin import SignInForm
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
@@ -34,7 +33,9 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 def dashboard(request: AuthedRequest) -> HttpResponse:
     caseload = with_fields(request.user, caseload_for(viewer=request.user), seen=True)
-    team_cases = team_case_count(viewer=request.user) if request.user.role == Role.MANAGER else None
+    team_cases = (
+        team_case_count(viewer=request.user) if policies.manages_a_team(request.user) else None
+    )
     incidents = recent_incidents(viewer=request.user, limit=10)
     # Empty (and no query) for anyone who reviews no emergency access.
     to_review = break_glass.awaiting_review_by(request.user).count()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
+from locus.access import naming
+
 register = template.Library()
 
 # GOV.UK tag colours chosen to keep their text contrast at AA.
@@ -51,6 +53,12 @@ def status_tag(value: str, label: str | None = None) -> str:
         label or value,
         value,
     )
+
+
+@register.simple_tag
+def not_in_scope() -> str:
+    """The one wording for a person the viewer may not see (``access.naming``)."""
+    return naming.NOT_IN_SCOPE
 
 
 @register.filter

@@ -1,0 +1,34 @@
+"""What the signed-in worker's pages offer them: the role decisions templates used to spell
+out (``user.role == "auditor"``), made here from the same rules the pages themselves check,
+so a menu never offers a page its reader would be refused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from locus.access import break_glass, policies, scopes
+from locus.access.models import Worker
+
+
+@dataclass(frozen=True)
+class Menu:
+    case_records: bool  # people, places, incidents, meetings, casework: auditors see none
+    audit: bool  # the audit trail
+    audit_only: bool  # an auditor's home page: the trail, no caseload
+    linked_cases: str  # the url name of their linked cases page: the borough's, or a caseload's
+    manages_team: bool  # a team manager: their team's meetings and emergency access too
+    all_emergency_uses: bool  # every use of emergency access, as the trail shows it
+
+
+def menu_for(worker: Worker) -> Menu:
+    """The menu for ``worker``; no database query (every rule it asks is about the worker)."""
+    case_records = scopes.sees_case_records(worker)
+    audit = policies.can_view_audit(worker)
+    return Menu(
+        case_records=case_records,
+        audit=audit,
+        audit_only=audit and not case_records,
+        linked_cases="linked-borough" if policies.can_view_borough_links(worker) else "linked",
+        manages_team=policies.manages_a_team(worker),
+        all_emergency_uses=break_glass.can_read_all_uses(worker),
+    )

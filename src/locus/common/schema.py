@@ -1,0 +1,100 @@
+"""Creating a new, empty database quickly, with the same schema the migrations build.
+
+Replaying the migrations on an empty database takes about 12 s on a 2-core
+machine, nearly all of it in Django re-rendering its model state after each
+operation (every model here points at ``Worker`` and ``Person``, so each step
+re-renders most of the graph). Squashing the migrations does not help: the
+squashed set still re-renders the graph once per model, and measured the same.
+So a database with no tables at all is built from the models directly (what
+Django's test runner does when migrations are off), then every migration is
+recorded as applied, then the data the migrations would have written is written.
+
+Two guards keep this honest (tests/common/test_schema.py): the schema built
+this way must equal the one the migrations build, table by table, column by
+column, index by index; and every data step in any migration must be listed in
+``DATA_STEPS`` below, so a new one cannot be skipped by accident.
+
+A database that has any table goes through the migrations as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations.special import RunPython, RunSQL
+from django.db.migrations.recorder import MigrationRecorder
+from django.test.utils import override_settings
+
+
+def _seed_casework_reference_data() -> None:
+    # Imported late: the models must be ready, and common must not import casework at load.
+    from locus.casework.reference import ensure_reference_data
+
+    ensure_reference_data()
+
+
+# Every migration with a data step (RunPython or RunSQL), and what an empty
+# database needs from it: a function writing the same rows, or None with the
+# reason it writes nothing there.
+DATA_STEPS: dict[tuple[str, str], Callable[[], None] | str] = {
+    ("casework", "0002_seed_thresholds_and_templates"): _seed_casework_reference_data,
+    ("audit", "0003_backfill_event_people"): "fills a column on existing audit rows",
+    ("auth", "0011_update_proxy_permissions"): "moves permissions of existing proxy models",
+    ("contenttypes", "0002_remove_content_type_name"): "a no-op forwards",
+}
+
+
+class _NoMigrations(dict[str, Any]):
+    """MIGRATION_MODULES saying no app has migrations, so ``migrate`` creates every table."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+    def __getitem__(self, item: str) -> None:
+        return None
+
+
+def data_steps(using: str = DEFAULT_DB_ALIAS) -> list[tuple[str, str]]:
+    """The migrations (app, name) that contain a RunPython or RunSQL operation."""
+    loader = MigrationLoader(connections[using], ignore_no_migrations=True)
+    return sorted(
+        key
+        for key, migration in loader.graph.nodes.items()
+        if any(isinstance(op, RunPython | RunSQL) for op in migration.operations)
+    )
+
+
+def is_empty(using: str = DEFAULT_DB_ALIAS) -> bool:
+    return not connections[using].introspection.table_names()
+
+
+def create_from_models(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Build the schema of an EMPTY database from the models and stamp every migration applied."""
+    if not is_empty(using):
+        raise ValueError(f"database {using!r} already has tables: migrate it instead")
+    unknown = [key for key in data_steps(using) if key not in DATA_STEPS]
+    if unknown:
+        # Refuse rather than silently skip a data step a fresh database needs.
+        raise RuntimeError(f"migrations with data steps not listed in DATA_STEPS: {unknown}")
+    with override_settings(MIGRATION_MODULES=_NoMigrations()):
+        call_command("migrate", run_syncdb=True, database=using, verbosity=0, interactive=False)
+    connection = connections[using]
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    recorder = MigrationRecorder(connection)
+    recorder.ensure_schema()
+    for app_label, name in sorted(loader.graph.nodes):
+        recorder.record_applied(app_label, name)
+    for step in DATA_STEPS.values():
+        if callable(step):
+            step()
+
+
+def migrate(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Bring the database up to date: an empty one is built from the models, others migrate."""
+    if is_empty(using):
+        create_from_models(using)
+    call_command("migrate", database=using, verbosity=0, interactive=False)

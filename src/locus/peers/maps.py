@@ -1,0 +1,489 @@
+"""Peer maps: a young person's peers one and two steps out, and a peer group's map, as
+nodes, edges and table rows holding only what the viewer may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+
+from locus.access import scopes
+from locus.access.fields import PersonField, fields_visible_to_many
+from locus.access.models import Worker
+from locus.access.naming import NOT_IN_SCOPE, Naming, naming_for
+from locus.access.selectors import visible_person_ids, visible_person_ids_by_right
+from locus.common.services import today
+from locus.peers.models import Association, GroupMembership, Nature
+from locus.peers.selectors import (
+    GroupDetail,
+    OpenTo,
+    _open_to,
+    _peer_of,
+    _status_shown,
+    name_for,
+    open_statuses_on,
+    role_label_for_peer,
+)
+from locus.peers.walk import neighbourhood
+from locus.people.models import Person
+from locus.places.models import Context, ContextKind
+
+# --- Map data ------------------------------------------------------------------------------
+
+
+class NodeKind:
+    CENTRE = "centre"
+    PERSON = "person"
+    UNKNOWN = "unknown"
+    PLACE = "place"
+    GROUP = "group"
+
+
+@dataclass
+class MapNode:
+    key: str
+    kind: str
+    label: str
+    step: int | None = None
+    person_id: int | None = None
+    visible: bool = False
+    named: bool = False
+    href: str = ""
+    open_to: OpenTo | None = None
+    note: str = ""  # what a screen reader hears besides the label, e.g. NOT_IN_SCOPE
+    shape: str = ""  # an extra class for drawing, e.g. the group at the centre of its map
+
+    def element(self, node_id: str) -> dict[str, Any]:
+        classes = [self.kind, *([self.shape] if self.shape else [])]
+        markers = []
+        if self.open_to is not None and self.open_to.social_care:
+            classes.append("social-care")
+            markers.append("SC")
+        if self.open_to is not None and self.open_to.youth_justice:
+            classes.append("youth-justice")
+            markers.append("YJ")
+        label = self.label + (f"\n[{' '.join(markers)}]" if markers else "")
+        return {
+            "data": {"id": node_id, "label": label, "href": self.href, "step": self.step},
+            "classes": " ".join(classes),
+        }
+
+
+@dataclass
+class MapEdge:
+    source: str
+    target: str
+    kind: str  # "association" | "place" (they spend time there) | "member" (of a group)
+    nature: str = ""
+    label: str = ""
+
+    def element(self, edge_id: str, ids: dict[str, str]) -> dict[str, Any]:
+        return {
+            "data": {
+                "id": edge_id,
+                "source": ids[self.source],
+                "target": ids[self.target],
+                "label": self.label,
+            },
+            "classes": " ".join(c for c in (self.kind, self.nature) if c),
+        }
+
+
+@dataclass
+class MapRow:
+    """One line of a map's table: a person, who links them to the map, and how."""
+
+    peer: MapNode
+    via: MapNode
+    association: Association
+    role: str
+    open_to: OpenTo | None
+    places: list[MapNode]
+
+    @property
+    def step(self) -> int | None:
+        return self.peer.step
+
+
+@dataclass
+class MapData:
+    nodes: list[MapNode]
+    edges: list[MapEdge]
+    rows: list[MapRow]
+
+    def elements(self) -> dict[str, list[dict[str, Any]]]:
+        """Cytoscape's elements, holding only what the page may show (labels, links).
+
+        Elements are numbered afresh for each page (n1, n2...; e1, e2...): a node's key holds
+        a database id, which for a child the viewer may not see would be a handle on them
+        outside the page. A link to a page is the node's ``href``, given only where allowed.
+        """
+        ids = {n.key: f"n{i}" for i, n in enumerate(self.nodes, start=1)}
+        return {
+            "nodes": [n.element(ids[n.key]) for n in self.nodes],
+            "edges": [e.element(f"e{i}", ids) for i, e in enumerate(self.edges, start=1)],
+        }
+
+    @property
+    def context_links(self) -> list[tuple[MapNode, list[tuple[MapNode, str]]]]:
+        """Each place or group on the map with the people linked to it (and a member's role):
+        the part of the drawing that the relationships table does not carry."""
+        nodes = {n.key: n for n in self.nodes}
+        links: dict[str, list[tuple[MapNode, str]]] = {n.key: [] for n in self.contexts}
+        for edge in self.edges:
+            if edge.kind in ("place", "member") and edge.target in links:
+                links[edge.target].append((nodes[edge.source], edge.label))
+        return [(nodes[key], people) for key, people in links.items()]
+
+    @property
+    def people(self) -> list[MapNode]:
+        return [n for n in self.nodes if n.kind in (NodeKind.PERSON, NodeKind.UNKNOWN)]
+
+    @property
+    def contexts(self) -> list[MapNode]:
+        return [n for n in self.nodes if n.kind in (NodeKind.PLACE, NodeKind.GROUP)]
+
+
+@dataclass
+class PeerMap(MapData):
+    person: Person
+    as_at: dt.date
+    natures: list[str]
+    naming: Naming
+
+    @property
+    def named_ids(self) -> list[int]:
+        """The peers shown by name (the child at the centre is the record read)."""
+        return sorted(
+            n.person_id
+            for n in self.nodes
+            if n.named and n.kind == NodeKind.PERSON and n.person_id is not None
+        )
+
+
+def _as_stood(associations: Iterable[Association], natures: Iterable[str]) -> list[Association]:
+    """The records that held on the day, one per relationship, of the natures asked for.
+
+    On the day a relationship was revised both records are valid (the old one ends
+    that day, the new one starts): the newer one is how it stood.
+    """
+    rows = list(associations)
+    replaced = {a.replaces_id for a in rows if a.replaces_id is not None}
+    latest: dict[object, Association] = {}
+    for a in rows:
+        if a.pk in replaced:
+            continue
+        pair: object = (
+            frozenset((a.person_id, a.other_id)) if a.other_id is not None else ("u", a.pk)
+        )
+        kept = latest.get(pair)
+        if kept is None or (a.valid_from, a.pk) > (kept.valid_from, kept.pk):
+            latest[pair] = a
+    wanted = set(natures)
+    return [a for a in latest.values() if a.nature in wanted]
+
+
+def _person_key(person_id: int) -> str:
+    return f"p{person_id}"
+
+
+def _end_key(association: Association, person_id: int) -> str:
+    """The node key of the far side of ``association`` from ``person_id``."""
+    if association.other_id is None:
+        return f"u{association.pk}"
+    far = association.other_id if association.person_id == person_id else association.person_id
+    return _person_key(far)
+
+
+def _context_node(context: Context) -> MapNode:
+    if context.kind == ContextKind.PEER_GROUP:
+        return MapNode(
+            f"c{context.pk}",
+            NodeKind.GROUP,
+            context.name,
+            href=reverse("group", args=[context.pk]),
+            note="peer group",
+        )
+    return MapNode(
+        f"c{context.pk}",
+        NodeKind.PLACE,
+        context.name,
+        href=reverse("context", args=[context.pk]),
+        note=context.get_kind_display().lower(),
+    )
+
+
+def _person_node(
+    person: Person, *, step: int, visible: bool, names_shown: bool, open_to: OpenTo | None
+) -> MapNode:
+    named = visible and names_shown
+    if named:
+        note = ""
+    elif not visible:
+        note = NOT_IN_SCOPE
+    else:
+        note = "initials: record a purpose to see names"
+    return MapNode(
+        _person_key(person.pk),
+        NodeKind.PERSON,
+        person.full_name if named else person.initials,
+        step=step,
+        person_id=person.pk,
+        visible=visible,
+        named=named,
+        # A link would lead to the peer's page and so name them: only when names show.
+        href=reverse("person", args=[person.pk]) if named else "",
+        open_to=open_to,
+        note=note,
+    )
+
+
+@dataclass
+class _Walk:
+    """What the two-step walk loaded: the records, the people in them, and their steps."""
+
+    associations: list[Association]
+    people: dict[int, Person]
+    visible: set[int]
+    steps: dict[str, int]
+
+
+def _ends(association: Association) -> tuple[str, str]:
+    return _person_key(association.person_id), _end_key(association, association.person_id)
+
+
+def _walk(*, viewer: Worker, person: Person, as_at: dt.date, natures: list[str]) -> _Walk:
+    """Four queries: the child's relationships, which peers the viewer sees, those peers'
+    relationships, and which of their peers the viewer sees. Then the walk, in Python."""
+    base = Association.objects.open_on(as_at).select_related(
+        "person", "other", "recorded_by__team__agency"
+    )
+    about_child = Q(person=person) | Q(other=person)
+    first = _as_stood(base.filter(about_child), natures)
+    people: dict[int, Person] = {person.pk: person}
+    for a in first:
+        peer = _peer_of(a, person.pk)
+        if peer is not None:
+            people[peer.pk] = peer
+    step_one = set(people) - {person.pk}
+    # Named where seen (a forum share too), but stepped through only where seen in one's own
+    # right: a shared child's other relationships are her record, which a share does not show.
+    own, visible = visible_person_ids_by_right(viewer, step_one)
+    second: list[Association] = []
+    if own:
+        second = _as_stood(
+            base.filter(Q(person_id__in=own) | Q(other_id__in=own)).exclude(about_child),
+            natures,
+        )
+    for a in second:
+        for p in (a.person, a.other):
+            if p is not None:
+                people.setdefault(p.pk, p)
+    visible |= visible_person_ids(viewer, set(people) - step_one - {person.pk})
+    associations = first + second
+    steps = neighbourhood((_ends(a) for a in associations), _person_key(person.pk), depth=2)
+    return _Walk(associations, people, visible, steps)
+
+
+class _MapBuilder:
+    """Collects a map's nodes, edges (each pair linked once) and table rows."""
+
+    def __init__(self, centre: MapNode) -> None:
+        self.nodes: dict[str, MapNode] = {centre.key: centre}
+        self.edges: list[MapEdge] = []
+        self.rows: list[MapRow] = []
+        self._linked: set[tuple[str, str]] = set()
+
+    def link(self, source: str, target: str, kind: str, label: str = "") -> None:
+        if (source, target) not in self._linked:
+            self._linked.add((source, target))
+            self.edges.append(MapEdge(source, target, kind, label=label))
+
+    def relationship(
+        self, a: Association, near: str, far: str, *, role: str, places: list[MapNode]
+    ) -> None:
+        self.edges.append(MapEdge(near, far, "association", a.nature, a.get_relationship_display()))
+        peer = self.nodes[far]
+        self.rows.append(MapRow(peer, self.nodes[near], a, role, peer.open_to, places))
+
+
+def peer_map(*, viewer: Worker, person: Person, as_at: dt.date, natures: Iterable[str]) -> PeerMap:
+    """A young person's peer map as it stood on ``as_at``: peers one and two steps out.
+
+    The second step goes only through peers the viewer may see (what a hidden
+    child's other relationships are is not the viewer's to know). Contexts are
+    those the viewer may see. In a constant number of queries (ten at most), whatever
+    the size: the naming rule (two), the walk (four), legal statuses, memberships,
+    shared contexts, and which contexts the viewer may see.
+    """
+    natures = [n for n in Nature.values if n in set(natures)]
+    naming = naming_for(viewer=viewer, person=person)
+    walk = _walk(viewer=viewer, person=person, as_at=as_at, natures=natures)
+    # Fields (the name, the legal status behind [SC]/[YJ]) of the people the viewer sees; a
+    # peer they may not see has none, so shows by initials and nothing else.
+    seen = walk.visible | {person.pk}
+    shown = fields_visible_to_many(viewer, seen, visible=seen)
+    statuses = open_statuses_on(_status_shown(shown), as_at)
+    memberships = list(
+        GroupMembership.objects.open_on(as_at)
+        .filter(person_id__in=walk.people)
+        .select_related("group")
+        .order_by("group_id", "person_id")
+    )
+    through = list(
+        Association.contexts.through.objects.filter(
+            association_id__in=[a.pk for a in walk.associations]
+        ).select_related("context")
+    )
+    candidates = {t.context_id for t in through} | {m.group_id for m in memberships}
+    allowed = set(
+        scopes.contexts_visible_to(viewer).filter(id__in=candidates).values_list("id", flat=True)
+    )
+
+    def open_to(pk: int) -> OpenTo | None:
+        return _open_to(pk, shown.get(pk, frozenset()), statuses)
+
+    centre = _person_key(person.pk)
+    build = _MapBuilder(
+        MapNode(
+            centre,
+            NodeKind.CENTRE,
+            name_for(person, shown[person.pk]),
+            step=0,
+            person_id=person.pk,
+            visible=True,
+            named=True,
+            open_to=open_to(person.pk),
+        )
+    )
+    nodes = build.nodes
+    for pk, p in walk.people.items():
+        key = _person_key(pk)
+        if key in walk.steps and key not in nodes:
+            nodes[key] = _person_node(
+                p,
+                step=walk.steps[key],
+                visible=pk in walk.visible,
+                names_shown=naming.names_shown and PersonField.NAME in shown.get(pk, frozenset()),
+                open_to=open_to(pk),
+            )
+    for a in walk.associations:
+        if a.other_id is None:
+            key = f"u{a.pk}"
+            nodes[key] = MapNode(
+                key,
+                NodeKind.UNKNOWN,
+                a.other_label if naming.names_shown else "Unknown peer",
+                step=walk.steps.get(key),
+                open_to=OpenTo.as_recorded(a),
+                note="not yet known to Locus",
+            )
+
+    # Memberships first: a group that is also where two spend time keeps its role label.
+    by_group: dict[int, list[GroupMembership]] = defaultdict(list)
+    for m in memberships:
+        if m.group_id in allowed and _person_key(m.person_id) in nodes:
+            by_group[m.group_id].append(m)
+    for group_id, members in by_group.items():
+        # A group is a shared context when two people on the map are in it, or the child is.
+        if len(members) < 2 and members[0].person_id != person.pk:
+            continue
+        group_node = nodes.setdefault(f"c{group_id}", _context_node(members[0].group))
+        for m in members:
+            build.link(_person_key(m.person_id), group_node.key, "member", m.get_role_display())
+
+    places_of: dict[int, list[MapNode]] = defaultdict(list)
+    for t in through:
+        if t.context_id in allowed:
+            places_of[t.association_id].append(
+                nodes.setdefault(f"c{t.context_id}", _context_node(t.context))
+            )
+    for a in sorted(walk.associations, key=lambda a: a.pk):
+        a_key, b_key = _ends(a)
+        near, far = sorted((a_key, b_key), key=lambda k: (walk.steps.get(k, 9), k != a_key))
+        far_id = nodes[far].person_id
+        far_person = walk.people[far_id] if far_id is not None else None
+        build.relationship(
+            a, near, far, role=role_label_for_peer(a, far_person), places=places_of[a.pk]
+        )
+        for place in places_of[a.pk]:
+            build.link(a_key, place.key, "place")
+            build.link(b_key, place.key, "place")
+
+    build.rows.sort(key=lambda r: (r.step or 0, r.peer.label.lower(), r.association.pk))
+    return PeerMap(
+        nodes=list(nodes.values()),
+        edges=build.edges,
+        rows=build.rows,
+        person=person,
+        as_at=as_at,
+        natures=natures,
+        naming=naming,
+    )
+
+
+def group_map(*, viewer: Worker, detail: GroupDetail) -> MapData:
+    """A peer group's map: the group at the centre, its current members, the
+    relationships among them as they stand today, and the places the group uses.
+
+    Members are named as on the group page (by scope: this is Level 2 work, about
+    the group); a relationship shows only when the viewer may see one of the two.
+    Three queries on top of :func:`group_detail`'s.
+    """
+    day = today()
+    group = detail.group
+    centre = MapNode(
+        f"c{group.pk}", NodeKind.CENTRE, group.name, step=0, note="peer group", shape="group"
+    )
+    build = _MapBuilder(centre)
+    nodes = build.nodes
+    members = {row.membership.person_id: row for row in detail.members}
+    statuses = open_statuses_on(_status_shown({pk: r.fields for pk, r in members.items()}), day)
+    for pk, row in members.items():
+        node = MapNode(
+            _person_key(pk),
+            NodeKind.PERSON,
+            row.label,
+            step=1,
+            person_id=pk,
+            visible=row.visible,
+            named=row.visible,
+            href=reverse("person", args=[pk]) if row.visible else "",
+            open_to=_open_to(pk, row.fields, statuses),
+            note="" if row.visible else NOT_IN_SCOPE,
+        )
+        nodes[node.key] = node
+        build.link(node.key, centre.key, "member", row.membership.get_role_display())
+    for place in detail.places:
+        node = nodes.setdefault(f"c{place.pk}", _context_node(place))
+        build.link(centre.key, node.key, "place", "uses")
+    visible = [pk for pk, row in members.items() if row.visible]
+    associations = _as_stood(
+        Association.objects.open_on(day)
+        .filter(
+            person_id__in=members,
+            other_id__in=members,
+        )
+        .filter(Q(person_id__in=visible) | Q(other_id__in=visible))
+        .select_related("recorded_by__team__agency")
+        .order_by("id"),
+        Nature.values,
+    )
+    through = Association.contexts.through.objects.filter(
+        association_id__in=[a.pk for a in associations]
+    ).values_list("association_id", "context_id")
+    places_of: dict[int, list[MapNode]] = defaultdict(list)
+    for association_id, context_id in through:
+        if f"c{context_id}" in nodes and context_id != group.pk:
+            places_of[association_id].append(nodes[f"c{context_id}"])
+    for a in associations:
+        near, far = _person_key(a.person_id), _person_key(a.other_id or 0)
+        role = a.get_peer_role_display() if a.peer_role else ""
+        build.relationship(a, near, far, role=role, places=places_of[a.pk])
+    build.rows.sort(key=lambda r: (r.via.label.lower(), r.peer.label.lower(), r.association.pk))
+    return MapData(nodes=list(nodes.values()), edges=build.edges, rows=build.rows)

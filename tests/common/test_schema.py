@@ -1,0 +1,151 @@
+"""A new database is built from the models, fast; it must be the one the migrations build.
+
+Each build runs in its own process on its own database (a new SQLite file, or a
+new PostgreSQL database beside the test one when the suite runs on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from locus.common import schema
+
+# Run in a child process: set Django up on the database named by the environment,
+# build it one way or the other, then print its schema as JSON.
+_BUILD = r"""
+import json, os, sys
+os.environ["DJANGO_SETTINGS_MODULE"] = "locus.config.settings"
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+from locus.common import schema
+if sys.argv[1] == "models":
+    schema.create_from_models()
+else:
+    call_command("migrate", verbosity=0, interactive=False)
+intro = connection.introspection
+sqlite = connection.vendor == "sqlite"
+out = {}
+with connection.cursor() as cursor:
+    for table in sorted(intro.table_names(cursor)):
+        columns = sorted(
+            [c.name, c.type_code if isinstance(c.type_code, str) else str(c.type_code),
+             bool(c.null_ok)]
+            for c in intro.get_table_description(cursor, table)
+        )
+        constraints = sorted(
+            # SQLite names foreign keys by their position (fk_0, fk_1...), which follows
+            # column order: compare them by what they link, not by that name.
+            [name if not (name.startswith("__unnamed") or (c["foreign_key"] and sqlite)) else "",
+             sorted(c["columns"] or []),
+             bool(c["primary_key"]), bool(c["unique"]), bool(c["index"]), bool(c["check"]),
+             list(c["foreign_key"] or [])]
+            for name, c in intro.get_constraints(cursor, table).items()
+        )
+        out[table] = {"columns": columns, "constraints": constraints}
+from django.db.migrations.recorder import MigrationRecorder
+applied = sorted(f"{a}.{n}" for a, n in MigrationRecorder(connection).applied_migrations())
+from locus.casework.models import AssessmentTemplate, ThresholdLevel
+rows = {
+    "thresholds": ThresholdLevel.objects.count(),
+    "templates": AssessmentTemplate.objects.count(),
+}
+print(json.dumps({"tables": out, "applied": applied, "rows": rows}))
+"""
+
+
+def _build(how: str, env: dict[str, str]) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", _BUILD, how],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+@pytest.fixture
+def two_new_databases(tmp_path: Path) -> Iterator[tuple[dict[str, str], dict[str, str]]]:
+    if connection.vendor == "sqlite":
+        yield (
+            {"LOCUS_DATA_DIR": str(tmp_path / "a"), "DATABASE_URL": f"sqlite:///{tmp_path}/a.db"},
+            {"LOCUS_DATA_DIR": str(tmp_path / "b"), "DATABASE_URL": f"sqlite:///{tmp_path}/b.db"},
+        )
+        return
+    import psycopg
+
+    url = os.environ["DATABASE_URL"]
+    base = url.rsplit("/", 1)[0]
+    names = [f"locus_schema_{uuid.uuid4().hex[:8]}_{side}" for side in ("a", "b")]
+    admin = psycopg.connect(f"{base}/postgres", autocommit=True)
+    try:
+        for name in names:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        yield tuple({"DATABASE_URL": f"{base}/{name}"} for name in names)  # type: ignore[misc]
+    finally:
+        for name in names:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.mark.django_db
+def test_the_schema_built_from_the_models_is_the_one_the_migrations_build(
+    two_new_databases: tuple[dict[str, str], dict[str, str]],
+) -> None:
+    migrated_env, modelled_env = two_new_databases
+    migrated = _build("migrations", migrated_env)
+    modelled = _build("models", modelled_env)
+    assert len(migrated["tables"]) > 60
+    assert sorted(modelled["tables"]) == sorted(migrated["tables"])
+    differences = {
+        f"{table} {part}": {
+            "migrations only": [x for x in shape[part] if x not in modelled["tables"][table][part]],
+            "models only": [x for x in modelled["tables"][table][part] if x not in shape[part]],
+        }
+        for table, shape in migrated["tables"].items()
+        for part in ("columns", "constraints")
+        if modelled["tables"][table][part] != shape[part]
+    }
+    assert differences == {}
+    # Every migration is recorded as applied, so later migrations apply on top as usual.
+    assert modelled["applied"] == migrated["applied"]
+    # The data the migrations write (the casework reference data) is written too.
+    assert modelled["rows"] == migrated["rows"]
+    assert modelled["rows"]["thresholds"] > 0
+
+
+@pytest.mark.django_db
+def test_every_data_step_in_a_migration_is_accounted_for() -> None:
+    # A new RunPython/RunSQL must be listed, with what an empty database needs from it;
+    # otherwise a database built from the models would silently miss its rows.
+    assert schema.data_steps() == sorted(schema.DATA_STEPS)
+
+
+@pytest.mark.django_db
+def test_building_from_the_models_refuses_a_database_that_has_tables() -> None:
+    with pytest.raises(ValueError, match="already has tables"):
+        schema.create_from_models()
+
+
+@pytest.mark.django_db
+def test_the_migrations_describe_the_models_exactly() -> None:
+    # A fresh database is built from the models; an existing one from the migrations.
+    # They agree only while no model change is left without its migration.
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
