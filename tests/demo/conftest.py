@@ -1,18 +1,25 @@
 """Fixtures for the demo generator's tests.
 
-Generating even a small borough takes a moment, so ``borough`` makes one per
-test module, committed to the test database, and removes exactly the rows it
-added when the module is done (everything above the id high-water marks taken
-before), so other test modules never see it.
+Generating even a small borough takes a moment, so ``borough`` makes one for
+the whole of ``tests/demo``, committed to the test database, and removes exactly
+the rows it added when the package is done (everything above the id high-water
+marks taken before), so tests elsewhere never see it.
+
+It is made with the clock stopped a second before midnight and checked with the
+clock stopped a second after it, so that what the tests assert holds whatever
+the time they run at: they count ages and dates from ``borough.day``, the day the
+borough was made as of, never from the day the check happens to run on.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.db import models
+from django.utils import timezone
 
 from locus.access.models import Agency, Team, Worker
 from locus.audit.models import AccessEvent, ChangeEvent, SignInEvent
@@ -24,6 +31,7 @@ from locus.cocase.models import (
     Meeting,
     MeetingChild,
 )
+from locus.common import clock
 from locus.demo.generator import Summary, generate_borough
 from locus.incidents.models import Incident, Involvement
 from locus.peers.models import Association, GroupMembership
@@ -85,12 +93,22 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(scope="module")
+def just_before_midnight() -> dt.datetime:
+    """A second before midnight (London) at the end of yesterday."""
+    yesterday = clock.today() - dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(yesterday, dt.time(23, 59, 59)))
+
+
+@pytest.fixture(scope="package")
 def borough(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Summary]:
+    made = just_before_midnight()
     with django_db_blocker.unblock():
         marks = high_water()
         try:
-            yield generate_borough(seed=SEED, people=PEOPLE)
+            with clock.frozen_at(made):
+                summary = generate_borough(seed=SEED, people=PEOPLE)
+            with clock.frozen_at(made + dt.timedelta(seconds=2)):  # the next day
+                yield summary
         finally:
             delete_above(marks)
 

@@ -12,10 +12,24 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 
 from locus import cli
-from locus.demo.generator import DEMO_ACCOUNTS, ensure_demo_accounts, generate_borough
+from locus.demo.generator import (
+    DEMO_ACCOUNTS,
+    borough_exists,
+    ensure_demo_accounts,
+    generate_borough,
+)
 from locus.people.models import Person, PersonKind
+from tests.demo.conftest import wipe
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _without_the_shared_borough(db):
+    """These tests make their own borough: set aside the one tests/demo share if it is there
+    (inside the test's transaction, so it is back afterwards)."""
+    if borough_exists():
+        wipe()
 
 
 @pytest.fixture

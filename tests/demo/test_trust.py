@@ -6,14 +6,15 @@ import pytest
 
 from locus.access import break_glass, policies
 from locus.access.models import Worker
-from locus.demo.generator import generate_borough
+from locus.demo.generator import Summary
 from locus.demo.trust import add_demo_trust
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_manager_has_a_break_glass_use_and_an_identifier_request_to_review() -> None:
-    generate_borough(seed=11, people=200)
+def test_the_demo_manager_has_a_break_glass_use_and_an_identifier_request_to_review(
+    borough: Summary,
+) -> None:
     story = add_demo_trust()
     worker = Worker.objects.get(username="social.worker")
     manager = Worker.objects.get(username="team.manager")

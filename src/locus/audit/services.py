@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -34,6 +35,7 @@ def points_at(f: Any, label: str) -> bool:
     return related is not None and related != "self" and related._meta.label_lower == label
 
 
+@functools.cache  # a model's fields do not change while the process runs; bulk audits ask often
 def person_fields(model: type[models.Model]) -> list[str]:
     """The attnames of ``model``'s foreign keys to a person (an allocation's
     ``person_id``, an association's ``person_id`` and ``other_id``)."""

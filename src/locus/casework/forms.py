@@ -263,10 +263,6 @@ class ReasonForm(CaseworkForm):
     reason = text_field("Why?", "Say why", attrs=SHORT)
 
 
-class NoteForm(CaseworkForm):
-    note = text_field("Note (optional)", required=False, attrs=SHORT)
-
-
 # --- Assessment --------------------------------------------------------------------------------
 
 RATING_CHOICES = [(r.value, r.label) for r in Rating]

@@ -21,44 +21,34 @@ the cases, approvals and audit trail are exactly what the app makes:
 Every sign-off is asked of ``team.manager`` by name and given by them; the
 conferences are chaired by a manager of another team (independent of the lead).
 
-Services stamp every step with today's date. So that the stages read as the
-months they took, each case's rows are moved back in time between steps
-(:func:`_age`), and each move is itself audited. Safe to call again: it adds
-nothing if the demo cases are there.
+So that the stages read as the months they took, each step is written with the
+clock (``locus.common.clock``) running from the day it happened: the services
+stamp its rows, deadlines and audit with that day, and nothing is moved
+afterwards. Safe to call again: it adds nothing if the demo cases are there.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
-from django.db import models, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from locus.access import scopes
 from locus.access.models import Worker
-from locus.access.services import system_worker
-from locus.audit.models import ChangeAction
-from locus.audit.services import record_change, snapshot
 from locus.casework import selectors, services
 from locus.casework.models import (
-    Approval,
     ContextAssessment,
     ContextCase,
-    ContextConference,
     ContextPlan,
     DomainFinding,
-    Evidence,
-    PlanAction,
-    PlanActionUpdate,
-    PlanChild,
-    PlanGoal,
-    PlanReview,
     Referral,
     ThresholdLevel,
 )
 from locus.casework.reference import ensure_reference_data
 from locus.casework.services import AttendeeInput, FindingInput, ProgressInput
+from locus.common import clock
 from locus.common.services import today
 from locus.people.models import Allocation, LegalStatusEpisode, Person, PersonKind
 from locus.places.models import Context
@@ -86,46 +76,24 @@ def _level(prefix: str) -> ThresholdLevel:
     return ThresholdLevel.objects.get(name__startswith=prefix)
 
 
-def _rows(case: ContextCase) -> list[models.Model]:
-    """Every dated row that belongs to the case."""
-    # Read afresh: the caller's instance may be older than the services' writes.
-    rows: list[models.Model] = [*ContextCase.objects.filter(pk=case.pk)]
-    rows += Referral.objects.filter(case=case)
-    rows += ContextAssessment.objects.filter(case=case)
-    rows += DomainFinding.objects.filter(assessment__case=case)
-    rows += Evidence.objects.filter(finding__assessment__case=case)
-    rows += ContextConference.objects.filter(case=case)
-    rows += ContextPlan.objects.filter(case=case)
-    rows += PlanGoal.objects.filter(plan__case=case)
-    rows += PlanAction.objects.filter(plan__case=case)
-    rows += PlanActionUpdate.objects.filter(action__plan__case=case)
-    rows += PlanChild.objects.filter(plan__case=case)
-    rows += PlanReview.objects.filter(plan__case=case)
-    rows += Approval.objects.filter(case=case)
-    return rows
+class _StoryClock:
+    """Tells the stories step by step, each on its own day: the clock runs from so many days
+    before the stories began, so the services stamp every row (and its audit) with the day
+    the step happened and nothing is moved afterwards."""
 
+    def __init__(self) -> None:
+        self.began = clock.now()
+        self._step: contextlib.AbstractContextManager[None] | None = None
 
-def _age(actor: Worker, rows: list[models.Model], days: int) -> None:
-    """Move every date and time on these rows ``days`` into the past, and audit the move."""
-    delta = dt.timedelta(days=days)
-    for row in rows:
-        before = snapshot(row)
-        changed = []
-        for field in row._meta.concrete_fields:
-            if isinstance(field, models.DateField):  # DateTimeField is one too
-                value = getattr(row, field.attname)
-                if value is not None:
-                    setattr(row, field.attname, value - delta)
-                    changed.append(field.attname)
-        if changed:
-            row.save(update_fields=changed)
-            record_change(
-                actor=actor,
-                action=ChangeAction.UPDATE,
-                obj=row,
-                before=before,
-                after=snapshot(row),
-            )
+    def days_ago(self, days: int) -> None:
+        self.stop()
+        self._step = clock.running_from(self.began - dt.timedelta(days=days))
+        self._step.__enter__()
+
+    def stop(self) -> None:
+        if self._step is not None:
+            self._step.__exit__(None, None, None)
+            self._step = None
 
 
 def _fill(
@@ -186,7 +154,7 @@ def _hold_conference(
     services.conference_schedule(
         actor=lead,
         conference=conference,
-        when=timezone.now() - dt.timedelta(days=1),
+        when=clock.now() - dt.timedelta(days=1),
         location="Hackney Service Centre, conference room 2",
         chair=chair,
     )
@@ -267,6 +235,14 @@ def _open_case(
 @transaction.atomic
 def add_demo_context_cases() -> list[ContextCase]:
     """Add the demo context cases; returns the cases added (none when already there)."""
+    story = _StoryClock()
+    try:
+        return _add_cases(story)
+    finally:
+        story.stop()
+
+
+def _add_cases(story: _StoryClock) -> list[ContextCase]:
     lead = _persona("social.worker")
     manager = _persona("team.manager")
     if lead is None or manager is None:
@@ -274,7 +250,6 @@ def add_demo_context_cases() -> list[ContextCase]:
     if Referral.objects.filter(summary__startswith=MARKER).exists():
         return []
     ensure_reference_data()  # seeded by a migration; gone only if something emptied the tables
-    system = system_worker()
     assert lead.team is not None
     own_agency = lead.team.agency
     police = _persona("police.analyst")
@@ -297,6 +272,7 @@ def add_demo_context_cases() -> list[ContextCase]:
     cases: list[ContextCase] = []
 
     # --- A plan with overdue actions: the shopping centre ---------------------------------
+    story.days_ago(105)
     case = _open_case(
         security or lead,
         lead,
@@ -310,7 +286,7 @@ def add_demo_context_cases() -> list[ContextCase]:
         referrer_name="" if security else "Centre security supervisor",
     )
     _assess_fully(lead, manager, case, centre.name)
-    _age(system, _rows(case), 35)
+    story.days_ago(70)
     people = [
         AttendeeInput(attendance="attended", worker=lead),
         AttendeeInput(attendance="attended", worker=manager),
@@ -390,10 +366,10 @@ def add_demo_context_cases() -> list[ContextCase]:
         status="in_progress",
         note="Patrols started; the car park is covered three days out of five so far.",
     )
-    _age(system, _rows(case), 70)
     cases.append(case)
 
     # --- Closed after improvement: the stairwell ----------------------------------------------
+    story.days_ago(164)
     closed = _open_case(
         police or lead,
         lead,
@@ -404,7 +380,7 @@ def add_demo_context_cases() -> list[ContextCase]:
         "A place where young people are held against their will: assess it.",
     )
     _assess_fully(lead, manager, closed, stairwell.name)
-    _age(system, _rows(closed), 60)
+    story.days_ago(104)
     _hold_conference(
         lead,
         closed,
@@ -446,7 +422,7 @@ def add_demo_context_cases() -> list[ContextCase]:
         status="done",
         note="Door fitted and lights working; checked on a visit.",
     )
-    _age(system, _rows(closed), 90)
+    story.days_ago(14)
     review = plan.reviews.get(status="due")
     services.review_record(
         actor=lead,
@@ -472,10 +448,10 @@ def add_demo_context_cases() -> list[ContextCase]:
         case=ContextCase.objects.get(pk=closed.pk),
         note="The context is safer: close.",
     )
-    _age(system, _rows(closed), 14)
     cases.append(closed)
 
     # --- An assessment under way: Marsh Lane Fields -------------------------------------------
+    story.days_ago(18)
     under_way = _open_case(
         police or lead,
         lead,
@@ -510,7 +486,6 @@ def add_demo_context_cases() -> list[ContextCase]:
         text="Parks team rota: no staff on site after 5pm in winter.",
         source="professional",
     )
-    _age(system, _rows(under_way), 18)
     cases.append(under_way)
 
     # --- A new referral: the H5 bus route, with an earlier one naming it ---------------------
@@ -521,6 +496,7 @@ def add_demo_context_cases() -> list[ContextCase]:
         ).order_by("family_name", "given_name", "id")[:1]
     )
     if held:
+        story.days_ago(12)
         earlier = services.referral_record(
             actor=lead,
             about="child",
@@ -537,7 +513,7 @@ def add_demo_context_cases() -> list[ContextCase]:
             decision="level_1",
             reason="Work with her on her journey home; watch for other referrals about the H5.",
         )
-        _age(system, [earlier], 12)
+    story.days_ago(0)
     services.referral_record(
         actor=police or lead,
         about="context",

@@ -25,7 +25,6 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from locus.access import meetings as policies
 from locus.access.models import Worker
@@ -39,6 +38,7 @@ from locus.cocase.services import (
     meeting_schedule,
     share_agree,
 )
+from locus.common import clock
 from locus.forums.models import Attendance
 from locus.peers.models import GroupMembership
 from locus.people.models import Allocation, Person, PersonKind
@@ -113,8 +113,8 @@ def add_demo_meetings() -> list[Meeting]:
     group = _pick_group(proposer, partner, exclude=set())
     if group is None:
         return []
-    now = timezone.now()
-    today = timezone.localdate()
+    now = clock.now()
+    today = clock.today()
     children = _children(group, proposer)
     meeting = meeting_propose(
         actor=proposer,

@@ -46,10 +46,6 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
-def _month(number: int) -> str:
-    return f"{from_day_number(number):%B %Y}"
-
-
 def _months(numbers: Iterable[int]) -> str:
     names = sorted({(from_day_number(n).year, from_day_number(n).month) for n in numbers})
     labels = [f"{dt.date(y, m, 1):%B %Y}" for y, m in names]

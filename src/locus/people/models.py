@@ -159,9 +159,6 @@ class LegalStatusEpisode(models.Model):
             return f"{self.lac_legal_status}: {self.get_lac_legal_status_display()}"
         return ""
 
-    def is_open_on(self, day: dt.date) -> bool:
-        return self.start <= day and (self.end is None or self.end >= day)
-
 
 class Allocation(models.Model):
     """A person allocated to a worker (and so to the worker's team): the caseload."""

@@ -7,6 +7,7 @@ the rows and their audit inside one transaction: nothing is half-written.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Container, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -72,11 +73,18 @@ def identifier_in_use(field: str) -> str:
     return f"This {Identifier(field).label} cannot be used here: ask your data team"
 
 
-def validate_person(fields: dict[str, Any], *, person: Person | None = None) -> Problems:
+def validate_person(
+    fields: dict[str, Any],
+    *,
+    person: Person | None = None,
+    in_use: Mapping[str, Container[str]] | None = None,
+) -> Problems:
     """Every problem with a person's fields, by field name.
 
     Shared by the service, the importers and the demo's bulk path so that all
-    of them accept and refuse exactly the same records.
+    of them accept and refuse exactly the same records. A bulk writer passes
+    ``in_use`` (identifier -> the values other records hold, read once) so that
+    each identifier is checked in memory, not by a query per record.
     """
     problems = Problems()
     others = Person.objects.exclude(pk=person.pk) if person is not None else Person.objects.all()
@@ -118,7 +126,13 @@ def validate_person(fields: dict[str, Any], *, person: Person | None = None) -> 
         problems.add("nhs_number", reason)
     for name in Identifier.values:
         value = fields.get(name)
-        if value and name not in problems.errors and others.filter(**{name: value}).exists():
+        if not value or name in problems.errors:
+            continue
+        if in_use is not None:
+            taken = value in in_use.get(name, ())
+        else:
+            taken = others.filter(**{name: value}).exists()
+        if taken:
             problems.add(name, identifier_in_use(name))
     home = fields.get("home")
     if home is not None:

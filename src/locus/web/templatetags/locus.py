@@ -64,12 +64,3 @@ def not_in_scope() -> str:
 @register.filter
 def get_item(mapping: dict, key: object) -> object:
     return mapping.get(key, []) if mapping else []
-
-
-@register.filter
-def change_rows(event: object) -> list[tuple[str, object, object]]:
-    """(field, before, after) for each field a ChangeEvent touched."""
-    before = getattr(event, "before", None) or {}
-    after = getattr(event, "after", None) or {}
-    keys = list(after) + [k for k in before if k not in after]
-    return [(k, before.get(k), after.get(k)) for k in keys]

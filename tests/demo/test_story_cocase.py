@@ -9,13 +9,12 @@ from locus.access.forum import DEFAULT_SHARED_FIELDS, fields_shared_with
 from locus.access.models import Worker
 from locus.cocase.models import Attendance, MeetingStatus
 from locus.demo.cocase import add_demo_meetings
-from locus.demo.generator import generate_borough
+from locus.demo.generator import Summary
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_meetings_tell_the_story_of_a_held_and_an_upcoming_meeting() -> None:
-    generate_borough(seed=11, people=200)
+def test_demo_meetings_tell_the_story_of_a_held_and_an_upcoming_meeting(borough: Summary) -> None:
     meetings = add_demo_meetings()
     assert meetings, "the demo borough has a group shared by social.worker and another worker"
     held = meetings[0]

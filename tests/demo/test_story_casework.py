@@ -8,13 +8,12 @@ from locus.access import context_cases as policies
 from locus.casework.models import Approval, ContextCase, PlanAction, Referral, SignOffRequest
 from locus.common.services import today
 from locus.demo.casework import add_demo_context_cases
-from locus.demo.generator import generate_borough
+from locus.demo.generator import Summary
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_a_context_case_at_every_stage() -> None:
-    generate_borough(seed=11, people=200)
+def test_the_demo_has_a_context_case_at_every_stage(borough: Summary) -> None:
     cases = add_demo_context_cases()
     by_place = {c.context.name: ContextCase.objects.get(pk=c.pk) for c in cases}
     centre = by_place["Kingsgate Shopping Centre"]

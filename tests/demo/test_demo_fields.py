@@ -9,8 +9,6 @@ import pytest
 
 from locus.demo.generator import Summary
 from locus.peers.models import Association, GroupMembership
-from tests.demo.conftest import borough as borough
-from tests.demo.conftest import fast_password_hashing as fast_password_hashing
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from locus.access.models import Worker
 from locus.casework.reference import ensure_reference_data
 from locus.demo.casework import add_demo_context_cases
-from locus.demo.generator import generate_borough
+from locus.demo.generator import Summary
 from locus.demo.profiles import add_demo_profiles_and_moves
 from locus.moves.selectors import displacement
 from locus.panels.models import PanelStatus
@@ -16,9 +16,10 @@ from locus.profiles.models import ProfileItem
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_tells_both_stories_of_a_managed_move_and_holds_two_panels() -> None:
+def test_the_demo_tells_both_stories_of_a_managed_move_and_holds_two_panels(
+    borough: Summary,
+) -> None:
     ensure_reference_data()  # a browser test may have emptied the seeded threshold levels
-    generate_borough(seed=11, people=200)
     add_demo_context_cases()  # the coordinator calls it first: a plan for a panel to land on
     story = add_demo_profiles_and_moves()
     dsl = Worker.objects.get(username="school.dsl")

@@ -1,0 +1,113 @@
+"""The demo personas: who they are, what they see, and their shared password."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from locus.access.models import Role, Worker
+from locus.access.services import system_worker, worker_create, worker_set_password
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    first_name: str
+    last_name: str
+    who: str
+    sees: str
+
+
+DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount(
+        "social.worker",
+        "Jo",
+        "Mensah",
+        "Social worker, Contextual Safeguarding Team (CSC)",
+        "own caseload and the team's cases",
+    ),
+    DemoAccount(
+        "yjs.worker",
+        "Kai",
+        "Brennan",
+        "Youth justice officer, Youth Justice Service",
+        "own caseload and the team's cases; some children shared with social.worker",
+    ),
+    DemoAccount(
+        "police.analyst",
+        "Priya",
+        "Desai",
+        "Intelligence analyst, Metropolitan Police",
+        "people and incidents linked to police-held incidents; not CSC-only children",
+    ),
+    DemoAccount(
+        "school.dsl",
+        "Hannah",
+        "Adler",
+        "Designated safeguarding lead at a secondary school",
+        "the school's pupils and the incidents the school reported",
+    ),
+    DemoAccount(
+        "team.manager",
+        "Ruth",
+        "Adeyemi",
+        "Team manager, Contextual Safeguarding Team (CSC)",
+        "the team's caseload; allocates cases",
+    ),
+    DemoAccount(
+        "auditor",
+        "Dan",
+        "Whitfield",
+        "Information governance auditor",
+        "the audit trail only, no case records",
+    ),
+    DemoAccount(
+        "admin",
+        "Morgan",
+        "Lee",
+        "System administrator",
+        "everything, and the admin site",
+    ),
+)
+DEMO_USERNAMES = frozenset(a.username for a in DEMO_ACCOUNTS)
+_DEMO = {a.username: a for a in DEMO_ACCOUNTS}
+
+
+def ensure_demo_accounts(password: str) -> list[tuple[str, str]]:
+    """Give every demo persona ``password``; returns ``(username, description)`` pairs.
+
+    The accounts (and their caseloads) are made by :func:`generate_borough`, so
+    that one seed always gives the same caseloads; here they only get a password.
+    Safe to run again: nothing is duplicated, and a new password replaces the old.
+    ``auditor`` and ``admin`` need no team and are created if missing; the others
+    need the borough.
+    """
+    out: list[tuple[str, str]] = []
+    with transaction.atomic():
+        system = system_worker()
+        for account in DEMO_ACCOUNTS:
+            worker = Worker.objects.filter(username=account.username).first()
+            if worker is None:
+                if account.username == "auditor":
+                    role = Role.AUDITOR
+                elif account.username == "admin":
+                    role = Role.ADMINISTRATOR
+                else:
+                    raise LookupError(
+                        f"demo account {account.username!r} is missing: generate the borough first"
+                    )
+                worker_create(
+                    actor=system,
+                    username=account.username,
+                    first_name=account.first_name,
+                    last_name=account.last_name,
+                    team=None,
+                    role=role,
+                    password=password,
+                    job_title=account.who,
+                )
+            elif not worker.has_usable_password() or not worker.check_password(password):
+                worker_set_password(actor=system, worker=worker, password=password)
+            out.append((account.username, f"{account.who}: sees {account.sees}"))
+    return out

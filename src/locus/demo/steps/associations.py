@@ -1,0 +1,328 @@
+"""Step 7: associations between young people, and with adults of concern."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from locus.audit.models import ChangeAction, ChangeEvent
+from locus.audit.services import people_of, people_text, record_type_of, snapshot
+from locus.common import clock
+from locus.demo import borough, names
+from locus.demo.steps.base import BATCH, Base, _Adult, _pick, _raise, _years_after, _Young
+from locus.peers.models import Association, Nature, Relationship
+from locus.peers.services import validate_association
+from locus.people.models import Person
+from locus.places.models import Context, ContextKind
+
+
+class Associations(Base):
+    def make_associations(self) -> None:
+        step = "associations"
+        planned: list[tuple[Association, list[Context]]] = []
+        open_pairs: set[tuple[int, int]] = set()
+
+        def key(person: Person) -> int:
+            assert person.pk is not None
+            return person.pk  # only for the in-run duplicate check, never for a choice
+
+        def add(
+            person: Person,
+            *,
+            other: Person | None = None,
+            other_label: str = "",
+            relationship: str,
+            nature: str,
+            kind: str,
+            valid_from: dt.date,
+            young: _Young | None,
+            contexts: Sequence[Context | None] = (),
+            can_end: bool = True,
+            low_confidence: bool = False,
+            peer_role: str = "",
+            open_to: tuple[bool | None, bool | None] = (None, None),
+        ) -> None:
+            valid_from = min(valid_from, self.today - dt.timedelta(days=1))
+            valid_until = None
+            if can_end and self.rng.random() < 0.18:
+                valid_until = valid_from + dt.timedelta(days=self.rng.randint(30, 400))
+                if valid_until >= self.today:
+                    valid_until = None
+            pair = None
+            if other is not None:
+                a, b = key(person), key(other)
+                pair = (min(a, b), max(a, b))
+                if valid_until is None and pair in open_pairs:
+                    return  # already recorded: the service would refuse a second open one
+            source = self.source_for(kind)
+            confidence = self.confidence(low_confidence)
+            # check_not_recorded_twice queries the database for an open pair on every
+            # call, which for thousands of rows is thousands of queries. So
+            # validate_association runs here with the peer described rather than named,
+            # and the pair rules (the peer xor a label, not oneself, one open record per
+            # pair) are checked in memory against every pair this run has planned; the
+            # borough is new, so the table holds none yet.
+            problems = validate_association(
+                person=person,
+                other=None,
+                other_label=other_label or "peer",
+                relationship=relationship,
+                nature=nature,
+                source=source,
+                confidence=confidence,
+                valid_from=valid_from,
+                valid_until=valid_until,
+                peer_role=peer_role,
+                open_to_social_care=open_to[0],
+                open_to_youth_justice=open_to[1],
+            )
+            problems.check((other is None) != (not other_label.strip()), "other", "peer xor label")
+            # Checked here as validate_association sees a described peer: for a known one,
+            # open to social care / youth justice comes from their episodes.
+            problems.check(other is None or open_to == (None, None), "other", "open to: derived")
+            problems.check(other is None or key(other) != key(person), "other", "not oneself")
+            problems.check(
+                pair is None or valid_until is not None or pair not in open_pairs,
+                "other",
+                "already recorded",
+            )
+            _raise(problems, "association")
+            if pair is not None and valid_until is None:
+                open_pairs.add(pair)
+            assoc = Association(
+                person=person,
+                other=other,
+                other_label=other_label,
+                relationship=relationship,
+                nature=nature,
+                peer_role=peer_role,
+                open_to_social_care=open_to[0],
+                open_to_youth_justice=open_to[1],
+                source=source,
+                confidence=confidence,
+                recorded_by=self.recorder(source, young),
+                recorded_at=self.recorded_at(valid_from, 60),
+                valid_from=valid_from,
+                valid_until=valid_until,
+            )
+            shared: list[Context] = []
+            for ctx in contexts:
+                if ctx is not None and ctx not in shared:
+                    shared.append(ctx)
+            planned.append((assoc, shared))
+
+        def since(a: _Young, b: _Young | None = None, earliest_age: int = 9) -> dt.date:
+            floor = max(
+                _years_after(a.dob, earliest_age),
+                _years_after(b.dob, earliest_age) if b else a.dob,
+                self.today - dt.timedelta(days=4 * 365),
+            )
+            return self.date_between(floor, self.today - dt.timedelta(days=7))
+
+        def p(y: _Young) -> Person:
+            return y.record
+
+        # Siblings share a home.
+        for household in self.households:
+            for i, a in enumerate(household):
+                for b in household[i + 1 :]:
+                    younger = a if a.dob > b.dob else b
+                    add(
+                        p(a),
+                        other=p(b),
+                        relationship=Relationship.SIBLING,
+                        nature=_pick(self.rng, (("protective", 70), ("unclear", 25), ("risk", 5))),
+                        kind="family",
+                        valid_from=younger.dob,
+                        young=a,
+                        contexts=[a.home],
+                        can_end=False,
+                    )
+        self.progress(step, 1, 7)
+        # Within peer groups.
+        for group in self.groups:
+            members = [y for y, _ in group.members]
+            roles = {id(m): r for m, r in group.members}  # the peer's own role in the group
+            natures = {
+                "hot": (("risk", 40), ("unclear", 40), ("protective", 20)),
+                "school": (("protective", 60), ("unclear", 35), ("risk", 5)),
+                "neighbourhood": (("protective", 40), ("unclear", 45), ("risk", 15)),
+            }[group.kind]
+            for y in members:
+                others = [m for m in members if m is not y]
+                for other in self.rng.sample(others, min(len(others), self.rng.randint(1, 3))):
+                    relationship = _pick(
+                        self.rng, (("friend", 60), ("associate", 35), ("partner", 5))
+                    )
+                    add(
+                        p(y),
+                        other=p(other),
+                        relationship=relationship,
+                        nature=_pick(self.rng, natures),
+                        kind=group.kind,
+                        valid_from=since(y, other, 11),
+                        young=y,
+                        contexts=[group.context, group.hangout],
+                        peer_role=roles[id(other)],
+                    )
+        self.progress(step, 2, 7)
+        # Classmates.
+        by_school_year: dict[tuple[str, int], list[_Young]] = {}
+        for y in self.young:
+            if y.school is not None:
+                by_school_year.setdefault((y.school.name, y.year_group), []).append(y)
+        for y in self.young:
+            if y.school is None:
+                continue
+            mates = [m for m in by_school_year[(y.school.name, y.year_group)] if m is not y]
+            for mate in self.rng.sample(mates, min(len(mates), self.rng.choice((0, 1, 1, 2, 2)))):
+                add(
+                    p(y),
+                    other=p(mate),
+                    relationship=_pick(self.rng, (("classmate", 50), ("friend", 50))),
+                    nature=_pick(self.rng, (("protective", 65), ("unclear", 30), ("risk", 5))),
+                    kind="school",
+                    valid_from=since(y, mate),
+                    young=y,
+                    contexts=[y.school],
+                )
+        self.progress(step, 3, 7)
+        # Neighbours.
+        by_district: dict[str, list[_Young]] = {}
+        # Where each household's members stand in their district's list, ascending.
+        household_at: dict[int, list[int]] = {}
+        for y in self.young:
+            local = by_district.setdefault(y.district, [])
+            household_at.setdefault(y.household, []).append(len(local))
+            local.append(y)
+        local_places: dict[str, list[Context]] = {}
+        for spec in borough.PLACES:
+            if spec.district and spec.kind != ContextKind.HOME:
+                local_places.setdefault(spec.district, []).append(self.places[spec.key])
+        for y in self.young:
+            if self.rng.random() >= 0.6:
+                continue
+            # A neighbour outside the household: the same draw as choosing from the district
+            # list without the household, found by index instead of copying the list.
+            local = by_district[y.district]
+            skip = household_at[y.household]
+            if len(local) == len(skip):
+                continue
+            index = self.rng.choice(range(len(local) - len(skip)))
+            for at in skip:
+                if at <= index:
+                    index += 1
+            other = local[index]
+            places = local_places.get(y.district, [])
+            add(
+                p(y),
+                other=p(other),
+                relationship=_pick(self.rng, (("neighbour", 55), ("friend", 45))),
+                nature=_pick(self.rng, (("protective", 50), ("unclear", 40), ("risk", 10))),
+                kind="neighbourhood",
+                valid_from=since(y, other),
+                young=y,
+                contexts=[self.rng.choice(places)] if places else [],
+            )
+        self.progress(step, 4, 7)
+        # Online contacts across the borough.
+        online = [self.places[s.key] for s in borough.PLACES if s.kind == ContextKind.ONLINE]
+        for y in self.young:
+            if self.rng.random() >= (0.08, 0.4, 0.4)[y.exposure]:
+                continue
+            other = self.rng.choice(self.young)
+            if other is y:
+                continue
+            add(
+                p(y),
+                other=p(other),
+                relationship=Relationship.ONLINE_CONTACT,
+                nature=_pick(self.rng, (("unclear", 60), ("risk", 35), ("protective", 5))),
+                kind="online",
+                valid_from=since(y, other, 10),
+                young=y,
+                contexts=[self.rng.choice(online)],
+                low_confidence=True,
+            )
+        self.progress(step, 5, 7)
+        # Peers nobody has named yet.
+        for y in self.young:
+            if self.rng.random() >= (0.03, 0.25, 0.6)[y.exposure]:
+                continue
+            add(
+                p(y),
+                other_label=self.rng.choice(names.UNKNOWN_PEER_LABELS),
+                relationship=_pick(
+                    self.rng, (("associate", 60), ("online_contact", 25), ("partner", 15))
+                ),
+                nature=_pick(self.rng, (("risk", 60), ("unclear", 40))),
+                kind=self.rng.choice(("hot", "online")),
+                valid_from=since(y, None, 11),
+                young=y,
+                contexts=[g for g, _ in y.groups[:1]],
+                low_confidence=True,
+                peer_role=_pick(
+                    self.peer_rng, (("leading", 35), ("core", 25), ("new", 10), ("unclear", 30))
+                ),
+                open_to=(
+                    _pick(self.peer_rng, ((None, 70), (True, 10), (False, 20))),
+                    _pick(self.peer_rng, ((None, 60), (True, 25), (False, 15))),
+                ),
+            )
+        self.progress(step, 6, 7)
+        # Adults of concern: who a child knows, never membership of anything.
+        adults_by_haunt: dict[str, list[_Adult]] = {}
+        for adult in self.adults:
+            adults_by_haunt.setdefault(adult.haunt, []).append(adult)
+        hot_of = {id(g.context): g.hot_key for g in self.groups}
+        for y in self.young:
+            if self.rng.random() >= (0.0, 0.15, 0.6)[y.exposure]:
+                continue
+            hot_keys = [hot_of[id(ctx)] for ctx, _ in y.groups if hot_of.get(id(ctx))]
+            haunt = hot_keys[0] if hot_keys else self.rng.choice(sorted(adults_by_haunt))
+            adult = self.rng.choice(adults_by_haunt.get(haunt) or self.adults)
+            add(
+                p(y),
+                other=adult.person,
+                relationship=_pick(
+                    self.rng, (("associate", 60), ("partner", 20), ("online_contact", 20))
+                ),
+                nature=Nature.RISK,
+                kind="adult",
+                valid_from=self.date_between(
+                    max(_years_after(y.dob, 11), self.today - dt.timedelta(days=730)),
+                    self.today - dt.timedelta(days=14),
+                ),
+                young=y,
+                contexts=[self.places[haunt]],
+                low_confidence=True,
+                peer_role=_pick(self.peer_rng, (("leading", 70), ("unclear", 30))),
+            )
+        self.progress(step, 7, 7)
+
+        assocs = [a for a, _ in planned]
+        through = Association.contexts.through
+        for start in range(0, len(planned), BATCH):
+            chunk = planned[start : start + BATCH]
+            Association.objects.bulk_create([a for a, _ in chunk], batch_size=BATCH)
+            through.objects.bulk_create(
+                [through(association_id=a.pk, context_id=c.pk) for a, cs in chunk for c in cs],
+                batch_size=BATCH,
+            )
+            # The same audit row association_record writes: the fields and the shared contexts.
+            ChangeEvent.objects.bulk_create(
+                [
+                    ChangeEvent(
+                        actor=self.system,
+                        at=clock.now(),
+                        action=ChangeAction.CREATE,
+                        record_type=record_type_of(a),
+                        record_id=str(a.pk),
+                        after={**snapshot(a), "contexts": sorted(c.pk for c in cs)},
+                        people=people_text(people_of(a)),
+                    )
+                    for a, cs in chunk
+                ],
+                batch_size=BATCH,
+            )
+            self.progress(step, min(start + BATCH, len(assocs)), len(assocs))

@@ -1,0 +1,112 @@
+"""Step 1: agencies, teams and workers (the demo personas among them)."""
+
+from __future__ import annotations
+
+from locus.access.models import Role, Scope, Worker
+from locus.access.services import agency_create, team_create, worker_create
+from locus.demo import borough, names
+from locus.demo.accounts import _DEMO, DEMO_USERNAMES
+from locus.demo.steps.base import Base, _ascii, _pick
+
+
+class Organisations(Base):
+    def new_username(self, given: str, family: str) -> str:
+        base = f"{_ascii(given)}.{_ascii(family)}"
+        name, n = base, 1
+        while name in self.usernames or name in DEMO_USERNAMES:
+            n += 1
+            name = f"{base}{n}"
+        self.usernames.add(name)
+        return name
+
+    def adult_name(self) -> tuple[str, str]:
+        ethnicity = _pick(self.rng, names.ETHNICITY_WEIGHTS)
+        given_bg, family_bg = self.backgrounds(ethnicity)
+        girls, boys, _ = names.NAME_POOLS[given_bg]
+        given = self.rng.choice(girls if self.rng.random() < 0.6 else boys)
+        return given, self.rng.choice(names.NAME_POOLS[family_bg][2])
+
+    def add_worker(
+        self,
+        team_key: str,
+        role: str,
+        job_title: str,
+        *,
+        username: str | None = None,
+        first_name: str = "",
+        last_name: str = "",
+        scope: str | None = None,
+    ) -> Worker:
+        team = self.teams[team_key] if team_key else None
+        if username is None:
+            first_name, last_name = self.adult_name()
+            username = self.new_username(first_name, last_name)
+        worker = worker_create(
+            actor=self.system,
+            username=username,
+            first_name=first_name,
+            last_name=last_name,
+            team=team,
+            role=role,
+            scope=scope,
+            job_title=job_title,
+        )
+        if team_key and username not in DEMO_USERNAMES:
+            # Demo personas get exactly the caseloads chosen for them, nothing at random.
+            bucket = self.managers if role == Role.MANAGER else self.staff
+            bucket.setdefault(team_key, []).append(worker)
+        return worker
+
+    def add_demo(self, username: str, team_key: str, role: str, scope: str | None) -> Worker:
+        account = _DEMO[username]
+        worker = self.add_worker(
+            team_key,
+            role,
+            account.who,
+            username=username,
+            first_name=account.first_name,
+            last_name=account.last_name,
+            scope=scope,
+        )
+        self.demo[username] = worker
+        return worker
+
+    def make_organisations(self) -> None:
+        step = "organisations"
+        total = len(borough.AGENCIES) + len(borough.SCHOOLS) + 1
+        done = 0
+        for spec in borough.AGENCIES:
+            agency = agency_create(actor=self.system, name=spec.name, kind=spec.kind)
+            self.agencies[spec.key] = agency
+            for team_spec in spec.teams:
+                self.teams[team_spec.key] = team_create(
+                    actor=self.system, agency=agency, name=team_spec.name
+                )
+                if team_spec.key == "cs":
+                    self.add_demo("team.manager", "cs", Role.MANAGER, Scope.TEAM)
+                    self.add_demo("social.worker", "cs", Role.PRACTITIONER, Scope.TEAM)
+                if team_spec.key == "yjs_case":
+                    self.add_demo("yjs.worker", "yjs_case", Role.PRACTITIONER, Scope.TEAM)
+                if team_spec.key == "police_intel":
+                    self.add_demo("police.analyst", "police_intel", Role.ANALYST, Scope.AGENCY)
+                for role, title, per, minimum in team_spec.staff:
+                    for _ in range(self.count(per, minimum)):
+                        self.add_worker(team_spec.key, role, title)
+            done += 1
+            self.progress(step, done, total)
+        for school in borough.SCHOOLS:
+            agency = agency_create(actor=self.system, name=school.name, kind="education")
+            key = f"school:{school.name}"
+            self.teams[key] = team_create(
+                actor=self.system, agency=agency, name=borough.SCHOOL_TEAM
+            )
+            self.school_agency[school.name] = agency
+            # A school's safeguarding lead sees the school's pupils (agency scope).
+            self.add_worker(
+                key, Role.PRACTITIONER, "Designated safeguarding lead", scope=Scope.AGENCY
+            )
+            done += 1
+            self.progress(step, done, total)
+        self.add_demo("auditor", "", Role.AUDITOR, None)
+        self.add_demo("admin", "", Role.ADMINISTRATOR, None)
+        self.progress(step, total, total)
