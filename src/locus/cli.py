@@ -140,8 +140,8 @@ def prepare_demo(
     from django.contrib.auth.password_validation import validate_password
 
     from locus.demo.casework import add_demo_context_cases
-    from locus.demo.cocase import add_demo_meetings
     from locus.demo.generator import ensure_demo_accounts, generate_borough
+    from locus.demo.mapping import add_demo_meetings
     from locus.demo.profiles import add_demo_profiles_and_moves
     from locus.demo.trust import add_demo_trust
 

@@ -477,7 +477,7 @@ def test_requests_that_opened_nothing_are_listed_for_the_manager_and_the_auditor
 def test_break_glass_sight_neither_ends_others_links_nor_brings_children_to_a_meeting(
     world: World,
 ) -> None:
-    from locus.cocase.selectors import linked_child_ids
+    from locus.mapping.selectors import linked_child_ids
     from locus.peers.services import association_record
 
     # A link recorded elsewhere: Olu (held by another social worker) presents a risk to

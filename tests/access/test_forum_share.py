@@ -2,7 +2,7 @@
 
 Once a peer group mapping meeting is held, workers who confirmed they attended
 see the children whose holders agreed to bring them and confirmed attending
-too (the helpers take that whole path; ``tests/cocase/test_forum_share_rules.py``
+too (the helpers take that whole path; ``tests/mapping/test_forum_share_rules.py``
 tests each condition); nobody else gains sight, and nobody does before it is
 held or after it is closed.
 """
@@ -17,10 +17,10 @@ from django.test.utils import CaptureQueriesContext
 from locus.access import lookups, policies, scopes
 from locus.access.models import Scope
 from locus.access.selectors import visible_person_ids
-from locus.cocase.models import Attendance
-from locus.cocase.services import meeting_cancel, meeting_close
-from tests.cocase.helpers import hold, propose, schedule
+from locus.mapping.models import Attendance
+from locus.mapping.services import meeting_cancel, meeting_close
 from tests.factories import World, make_worker
+from tests.mapping.helpers import hold, propose, schedule
 
 pytestmark = pytest.mark.django_db
 

@@ -21,10 +21,10 @@ from django.http import Http404
 
 from locus.access import lookups, policies, scopes
 from locus.access.forum import DEFAULT_SHARED_FIELDS, fields_shared_with
-from locus.cocase.models import Attendance, Meeting
-from locus.cocase.services import attendance_confirm, meeting_cancel, meeting_close
-from tests.cocase.helpers import agree_all, confirm_all, hold, propose, schedule
+from locus.mapping.models import Attendance, Meeting
+from locus.mapping.services import attendance_confirm, meeting_cancel, meeting_close
 from tests.factories import World
+from tests.mapping.helpers import agree_all, confirm_all, hold, propose, schedule
 
 pytestmark = pytest.mark.django_db
 

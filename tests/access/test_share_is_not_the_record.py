@@ -1,6 +1,6 @@
 """A forum share shows the shared fields and nothing else of the child's record.
 
-The usual meeting (tests/cocase/helpers.py), with ``police_analyst`` and
+The usual meeting (tests/mapping/helpers.py), with ``police_analyst`` and
 ``school_dsl`` invited: once it is held and every attendee confirmed, both see
 ``csc_child`` only through the share (name, age, legal status). No other page
 may show them the child's relationships, profile, moves, places or linked cases,
@@ -14,11 +14,11 @@ from django.http import Http404
 
 from locus.access import lookups
 from locus.access.fields import PersonField
-from locus.cocase.selectors import linked_child_ids
 from locus.common.errors import NotPermitted
 from locus.common.services import today
 from locus.incidents.models import InvolvementRole
 from locus.linked.selectors import linked_together
+from locus.mapping.selectors import linked_child_ids
 from locus.peers.maps import peer_map
 from locus.peers.models import GroupRole, Nature
 from locus.peers.services import membership_add
@@ -26,8 +26,8 @@ from locus.people.models import LegalStatus
 from locus.people.services import person_update
 from locus.places.models import ContextKind
 from locus.places.services import enrolment_create
-from tests.cocase.helpers import agree, associate, hold, propose, schedule
 from tests.factories import START, World, client_for, make_context, make_incident, valid_upn
+from tests.mapping.helpers import agree, associate, hold, propose, schedule
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from locus.audit.services import record_access, record_change, snapshot
 from locus.casework.models import ContextPlan
 from locus.panels.models import PanelMeeting
 from tests.casework.helpers import open_case
-from tests.cocase.helpers import propose
 from tests.factories import World, last_change, make_association, make_worker
+from tests.mapping.helpers import propose
 from tests.panels.helpers import set_up
 
 pytestmark = pytest.mark.django_db

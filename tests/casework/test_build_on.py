@@ -18,11 +18,11 @@ from locus.profiles.models import ProfileItem
 from locus.profiles.selectors import build_on_for, build_on_labels
 from locus.profiles.services import profile_item_end
 from tests.casework.helpers import CASEWORK_MODELS, add_action, planned_case
-from tests.cocase.helpers import hold as hold_meeting
-from tests.cocase.helpers import propose as propose_meeting
-from tests.cocase.helpers import schedule as schedule_meeting
-from tests.cocase.test_views import url
 from tests.factories import World, changes_for, client_for, make_worker, nothing_written
+from tests.mapping.helpers import hold as hold_meeting
+from tests.mapping.helpers import propose as propose_meeting
+from tests.mapping.helpers import schedule as schedule_meeting
+from tests.mapping.test_views import url
 from tests.profiles.helpers import add_item
 
 pytestmark = pytest.mark.django_db

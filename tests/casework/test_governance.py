@@ -42,9 +42,9 @@ from tests.casework.helpers import (
     submit_plan,
     submitted_case,
 )
-from tests.cocase.test_views import errors_of, url
 from tests.factories import World, client_for, last_change, make_worker, nothing_written
 from tests.frozen_clock import FrozenClock
+from tests.mapping.test_views import errors_of, url
 
 pytestmark = pytest.mark.django_db
 

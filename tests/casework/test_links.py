@@ -7,8 +7,8 @@ import re
 import pytest
 
 from tests.casework.helpers import refer, screen
-from tests.cocase.test_views import url
 from tests.factories import World, client_for
+from tests.mapping.test_views import url
 
 pytestmark = pytest.mark.django_db
 

@@ -22,10 +22,10 @@ from tests.casework.helpers import (
     screen,
     submitted_case,
 )
-from tests.cocase.helpers import hold as hold_meeting
-from tests.cocase.helpers import propose as propose_meeting
-from tests.cocase.helpers import schedule as schedule_meeting
 from tests.factories import START, World
+from tests.mapping.helpers import hold as hold_meeting
+from tests.mapping.helpers import propose as propose_meeting
+from tests.mapping.helpers import schedule as schedule_meeting
 from tests.panels.helpers import act, add, held, hold, with_agenda
 
 pytestmark = pytest.mark.django_db

@@ -29,8 +29,8 @@ from tests.casework.helpers import (
     schedule,
     screen,
 )
-from tests.cocase.test_views import errors_of, url
 from tests.factories import World, client_for, nothing_written
+from tests.mapping.test_views import errors_of, url
 from tests.panels.helpers import act, held
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,10 @@ from django.utils import timezone
 
 from locus.access.models import Agency, Team, Worker
 from locus.audit.models import AccessEvent, ChangeEvent, SignInEvent
-from locus.cocase.models import (
+from locus.common import clock
+from locus.demo.generator import Summary, generate_borough
+from locus.incidents.models import Incident, Involvement
+from locus.mapping.models import (
     Decision,
     Intervention,
     InterventionUpdate,
@@ -31,9 +34,6 @@ from locus.cocase.models import (
     Meeting,
     MeetingChild,
 )
-from locus.common import clock
-from locus.demo.generator import Summary, generate_borough
-from locus.incidents.models import Incident, Involvement
 from locus.peers.models import Association, GroupMembership
 from locus.people.models import Allocation, LegalStatusEpisode, Person
 from locus.places.models import Context, Enrolment

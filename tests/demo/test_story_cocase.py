@@ -7,9 +7,9 @@ import pytest
 from locus.access import policies
 from locus.access.forum import DEFAULT_SHARED_FIELDS, fields_shared_with
 from locus.access.models import Worker
-from locus.cocase.models import Attendance, MeetingStatus
-from locus.demo.cocase import add_demo_meetings
 from locus.demo.generator import Summary
+from locus.demo.mapping import add_demo_meetings
+from locus.mapping.models import Attendance, MeetingStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ import pytest
 from django.apps import apps
 
 from locus.casework.models import ConferenceAttendee, ConferenceDecision
-from locus.cocase.models import Invitee
 from locus.forums.models import Attendance
+from locus.mapping.models import Invitee
 from locus.panels.models import PanelAttendee
 from tests.casework.helpers import assessed_case, conference_of, hold, schedule
 from tests.factories import World

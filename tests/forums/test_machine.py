@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from locus.casework.models import CONFERENCE_MACHINE, PLAN_MACHINE
-from locus.cocase.models import INTERVENTION_MACHINE, MEETING_MACHINE
 from locus.common.errors import InvalidTransition
 from locus.forums.machine import Machine
 from locus.forums.models import ACTION_MACHINE, next_action_statuses
+from locus.mapping.models import INTERVENTION_MACHINE, MEETING_MACHINE
 from locus.panels.models import PANEL_MACHINE
 
 # The legal moves of each machine, written out by hand: (status, move) -> next status.

@@ -13,17 +13,17 @@ import pytest
 from locus.audit.models import ChangeAction
 from locus.casework import services as casework
 from locus.casework.models import ConferenceDecision, PlanAction, PlanActionUpdate
-from locus.cocase import services as cocase
-from locus.cocase.models import Decision, Intervention, InterventionUpdate
 from locus.common.errors import InvalidTransition, ValidationFailed
 from locus.common.services import Problems, today
 from locus.forums import models as forums_models
 from locus.forums import services as forums
+from locus.mapping import services as cocase
+from locus.mapping.models import Decision, Intervention, InterventionUpdate
 from locus.panels import services as panels
 from locus.panels.models import ActionProgress, PanelAction, PanelDecision
 from tests.casework.helpers import planned_case
-from tests.cocase.helpers import add_intervention, held_meeting
 from tests.factories import World, changes_for, nothing_written
+from tests.mapping.helpers import add_intervention, held_meeting
 from tests.panels.helpers import act, held, item
 
 pytestmark = pytest.mark.django_db

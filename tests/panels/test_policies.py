@@ -10,10 +10,10 @@ from django.http import Http404
 
 from locus.access import panel_meetings as policies
 from locus.panels.selectors import panel_detail, visible_item_ids
-from tests.cocase.helpers import hold as hold_meeting
-from tests.cocase.helpers import propose as propose_meeting
-from tests.cocase.helpers import schedule as schedule_meeting
 from tests.factories import World, client_for, make_person, make_worker
+from tests.mapping.helpers import hold as hold_meeting
+from tests.mapping.helpers import propose as propose_meeting
+from tests.mapping.helpers import schedule as schedule_meeting
 from tests.panels.helpers import act, add, held, item, with_agenda
 from tests.profiles.pages import url
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from locus.access import scopes
 from locus.access.fields import PersonField
 from locus.access.models import Worker
-from locus.cocase.models import ShareAgreement
+from locus.mapping.models import ShareAgreement
 
 # What a holder is offered to share when agreeing to bring a child: who the child is
 # and which services are open to them, enough to coordinate work. Identifiers, the

@@ -31,9 +31,9 @@ from django.http import Http404
 from locus.access import scopes
 from locus.access.models import Role, Worker
 from locus.access.policies import CASEWORK_ROLES, is_administrator
-from locus.cocase.models import Intervention, Invitee, Meeting, MeetingChild
 from locus.common.ids import parse_id
 from locus.forums.models import Attendance
+from locus.mapping.models import Intervention, Invitee, Meeting, MeetingChild
 from locus.people.models import Allocation
 
 # Workers a meeting can invite: those who hold, manage or analyse cases.

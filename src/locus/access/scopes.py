@@ -48,10 +48,10 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from locus.access.models import BreakGlass, Role, Scope, Worker
-from locus.cocase.models import Invitee, MeetingStatus, ShareAgreement
 from locus.common import clock
 from locus.forums.models import Attendance
 from locus.incidents.models import Incident, Involvement
+from locus.mapping.models import Invitee, MeetingStatus, ShareAgreement
 from locus.peers.models import GroupMembership
 from locus.people.models import Allocation, LegalStatusEpisode, Person
 from locus.places.models import RESTRICTED_KINDS, Context, ContextKind, Enrolment

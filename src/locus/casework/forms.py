@@ -26,7 +26,9 @@ from locus.casework.models import (
     ThresholdLevel,
 )
 from locus.casework.services import AttendeeInput, FindingInput, ProgressInput
-from locus.cocase.forms import (
+from locus.common.models import Source
+from locus.forums.models import ActionStatus, next_action_statuses
+from locus.mapping.forms import (
     TIME_FORMATS,
     CocaseForm,
     ScheduleForm,
@@ -34,8 +36,6 @@ from locus.cocase.forms import (
     set_choices,
     worker_choices,
 )
-from locus.common.models import Source
-from locus.forums.models import ActionStatus, next_action_statuses
 from locus.places.models import Context
 from locus.profiles.selectors import BuildOn, build_on_choices
 

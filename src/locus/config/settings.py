@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "locus.peers",
     "locus.incidents",
     "locus.linked",
-    "locus.cocase",
+    "locus.mapping",
     "locus.casework",
     "locus.profiles",
     "locus.panels",

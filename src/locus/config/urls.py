@@ -13,7 +13,7 @@ urlpatterns = [
     path("groups/", include("locus.peers.urls")),
     path("incidents/", include("locus.incidents.urls")),
     path("linked/", include("locus.linked.urls")),
-    path("meetings/", include("locus.cocase.urls")),
+    path("meetings/", include("locus.mapping.urls")),
     path("context-cases/", include("locus.casework.urls")),
     path("my-work/", include("locus.casework.urls_my_work")),
     path("people/<int:person_id>/profile/", include("locus.profiles.urls")),

@@ -1,7 +1,7 @@
 """What every meeting-like record shares: a conference, a mapping meeting, a panel.
 
 Each feature runs its own kind of meeting (a context conference and its plan in
-``casework``, a peer group mapping meeting in ``cocase``, an HSB or MACE panel
+``casework``, a peer group mapping meeting in ``mapping``, an HSB or MACE panel
 in ``panels``), and each is built from the same parts, kept here once:
 
 - ``machine``: the states a record moves through and the moves each allows

@@ -1,7 +1,7 @@
 """The parts every meeting-like record shares, as choice sets and abstract models.
 
 The features' concrete models inherit these (``casework.ConferenceDecision``,
-``cocase.Intervention``, ``panels.ActionProgress``...), so a decision, an
+``mapping.Intervention``, ``panels.ActionProgress``...), so a decision, an
 action and a step of an action's history have the same fields wherever they
 were agreed, and one service (``forums.services.update_action``) updates them.
 """

@@ -536,7 +536,7 @@ def linked_together(
         a, b = int(loaded.person_ids[link.a]), int(loaded.person_ids[link.b])
         neighbours[a].add(b)
         neighbours[b].add(a)
-    # From children seen lastingly in one's own right, as ``cocase.selectors.linked_child_ids``.
+    # From children seen lastingly in one's own right, as ``mapping.selectors.linked_child_ids``.
     reached = _reach(visible_person_ids(viewer, ids, shared=False, break_glass=False), neighbours)
     if policies.can_view_borough_links(viewer):
         # One cluster of children the viewer may not name, as the borough page shows them

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from locus.cocase.forms import CocaseForm, date_field, set_choices
+from locus.mapping.forms import CocaseForm, date_field, set_choices
 from locus.panels.models import PanelMeeting
 from locus.places.models import Context
 

@@ -8,10 +8,10 @@ from typing import Any
 from django import forms
 
 from locus.access.models import Agency, Worker
-from locus.cocase.forms import CocaseForm, date_field, set_choices, worker_choices
-from locus.cocase.models import LawfulBasis
 from locus.common.models import Confidence, Source
 from locus.forums.models import ActionStatus, next_action_statuses
+from locus.mapping.forms import CocaseForm, date_field, set_choices, worker_choices
+from locus.mapping.models import LawfulBasis
 from locus.panels.models import ItemKind, PanelAction, PanelAttendee, PanelKind
 from locus.people.models import Person
 from locus.places.models import Context

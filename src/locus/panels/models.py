@@ -18,10 +18,10 @@ from __future__ import annotations
 from django.db import models
 
 from locus.casework.models import ActionSource
-from locus.cocase.models import LawfulBasis
 from locus.common.models import Confidence, Source
 from locus.forums import models as forums
 from locus.forums.machine import Machine
+from locus.mapping.models import LawfulBasis
 
 
 class PanelKind(models.TextChoices):

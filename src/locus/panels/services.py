@@ -24,7 +24,6 @@ from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.casework import services as casework
 from locus.casework.models import PLAN_MACHINE, CaseStatus, ContextPlan, PlanStatus
-from locus.cocase.models import LawfulBasis
 from locus.common import clock
 from locus.common.errors import InvalidTransition
 from locus.common.models import Confidence, Source
@@ -36,6 +35,7 @@ from locus.forums.models import (
     ActionStatus,
     Attendance,
 )
+from locus.mapping.models import LawfulBasis
 from locus.panels.models import (
     PANEL_MACHINE,
     PLAN_SOURCE,

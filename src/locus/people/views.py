@@ -10,12 +10,12 @@ from locus.access.fields import PersonField, fields_visible_to, is_shared_only
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.selectors import context_plans_for_person
-from locus.cocase.selectors import interventions_for_person
 from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
 from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted, today
+from locus.mapping.selectors import interventions_for_person
 from locus.moves.selectors import moves_for
 from locus.panels.selectors import panel_items_for_person
 from locus.people import selectors

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from locus.cocase.forms import CocaseForm, date_field, set_choices
+from locus.mapping.forms import CocaseForm, date_field, set_choices
 from locus.people.models import Person
 from locus.places.models import Context
 from locus.profiles.models import ProfileKind

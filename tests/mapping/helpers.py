@@ -16,7 +16,9 @@ import datetime as dt
 from typing import Any
 
 from locus.access.models import Worker
-from locus.cocase.models import (
+from locus.common import clock
+from locus.common.services import today
+from locus.mapping.models import (
     Attendance,
     Decision,
     Intervention,
@@ -25,7 +27,7 @@ from locus.cocase.models import (
     Meeting,
     MeetingChild,
 )
-from locus.cocase.services import (
+from locus.mapping.services import (
     attendance_confirm,
     intervention_add,
     meeting_propose,
@@ -33,8 +35,6 @@ from locus.cocase.services import (
     meeting_schedule,
     share_agree,
 )
-from locus.common import clock
-from locus.common.services import today
 from locus.peers.models import Association
 from locus.peers.services import association_record
 from locus.people.models import Person

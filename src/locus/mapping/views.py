@@ -20,8 +20,13 @@ from locus.access.models import Worker
 from locus.access.selectors import all_agencies
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
-from locus.cocase import selectors, services
-from locus.cocase.forms import (
+from locus.common.http import AuthedRequest
+from locus.common.ids import parse_ids
+from locus.common.pages import posted, submitted
+from locus.common.pagination import paginate
+from locus.common.services import permitted
+from locus.mapping import selectors, services
+from locus.mapping.forms import (
     CancelForm,
     CocaseForm,
     DecisionForm,
@@ -33,12 +38,7 @@ from locus.cocase.forms import (
     ScheduleForm,
     ShareForm,
 )
-from locus.cocase.models import Meeting, MeetingChild, MeetingStatus
-from locus.common.http import AuthedRequest
-from locus.common.ids import parse_ids
-from locus.common.pages import posted, submitted
-from locus.common.pagination import paginate
-from locus.common.services import permitted
+from locus.mapping.models import Meeting, MeetingChild, MeetingStatus
 from locus.people.selectors import allocated_ids, people_chosen
 from locus.places.models import Context
 
@@ -52,7 +52,7 @@ def _form_page(
     if "people_shown" in context:
         detail["people_shown"] = context.pop("people_shown")
     record_access(actor=request.user, obj=meeting, detail=detail)
-    template = context.pop("template", "cocase/form.html")
+    template = context.pop("template", "mapping/form.html")
     return render(request, template, {"meeting": meeting, "form": form, **context})
 
 
@@ -77,7 +77,7 @@ def meetings_list(request: AuthedRequest) -> HttpResponse:
     rows = [(m, selectors.group_label(m, m.group_id in groups)) for m in meetings]
     return render(
         request,
-        "cocase/list.html",
+        "mapping/list.html",
         {
             "page": page,
             "rows": rows,
@@ -103,7 +103,7 @@ def meeting_page(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     )
     return render(
         request,
-        "cocase/detail.html",
+        "mapping/detail.html",
         {
             "d": detail,
             "meeting": detail.meeting,
@@ -191,7 +191,7 @@ def meeting_propose(request: AuthedRequest) -> HttpResponse:
             "count": len(visible) + len(held_only),
         },
     )
-    return render(request, "cocase/propose.html", {"form": form})
+    return render(request, "mapping/propose.html", {"form": form})
 
 
 # --- Moving a meeting on ---------------------------------------------------------------------
@@ -308,7 +308,7 @@ def meeting_minutes(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         form,
         page="minutes",
         people_shown=shown,
-        template="cocase/minutes.html",
+        template="mapping/minutes.html",
         heading="Record minutes",
         button="Record minutes",
         group_map=preview,

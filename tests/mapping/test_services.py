@@ -9,14 +9,17 @@ from typing import Any
 import pytest
 
 from locus.audit.models import ChangeAction, ChangeEvent
-from locus.cocase.models import (
+from locus.common import clock
+from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
+from locus.common.services import today
+from locus.mapping.models import (
     Attendance,
     Intervention,
     InviteReason,
     Meeting,
     MeetingStatus,
 )
-from locus.cocase.services import (
+from locus.mapping.services import (
     decision_add,
     intervention_update,
     meeting_cancel,
@@ -26,11 +29,9 @@ from locus.cocase.services import (
     meeting_record_minutes,
     meeting_schedule,
 )
-from locus.common import clock
-from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
-from locus.common.services import today
 from locus.places.models import ContextKind
-from tests.cocase.helpers import (
+from tests.factories import World, changes_for, last_change, make_context, nothing_written
+from tests.mapping.helpers import (
     MEETING_MODELS,
     PURPOSE,
     add_intervention,
@@ -40,7 +41,6 @@ from tests.cocase.helpers import (
     propose,
     schedule,
 )
-from tests.factories import World, changes_for, last_change, make_context, nothing_written
 
 pytestmark = pytest.mark.django_db
 

@@ -14,17 +14,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from locus.audit.models import AccessAction, AccessEvent
-from locus.cocase.models import (
+from locus.common import clock
+from locus.common.services import today
+from locus.mapping.models import (
     Intervention,
     Meeting,
     MeetingStatus,
 )
-from locus.common import clock
-from locus.common.services import today
 from locus.peers.models import GroupRole
 from locus.peers.services import membership_add
 from locus.people.services import allocation_create
-from tests.cocase.helpers import (
+from tests.factories import START, World, client_for, make_person, make_worker, nothing_written
+from tests.mapping.helpers import (
     MEETING_MODELS,
     add_intervention,
     associate,
@@ -33,7 +34,6 @@ from tests.cocase.helpers import (
     propose,
     schedule,
 )
-from tests.factories import START, World, client_for, make_person, make_worker, nothing_written
 
 pytestmark = pytest.mark.django_db
 

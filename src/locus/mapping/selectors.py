@@ -21,7 +21,12 @@ from locus.access import naming, scopes
 from locus.access.fields import PersonField
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
-from locus.cocase.models import (
+from locus.common import clock
+from locus.common.ids import parse_id
+from locus.forums.models import Attendance
+from locus.incidents.models import Involvement
+from locus.linked.selectors import linked_together
+from locus.mapping.models import (
     Decision,
     Intervention,
     InterventionUpdate,
@@ -31,11 +36,6 @@ from locus.cocase.models import (
     MeetingStatus,
     ShareAgreement,
 )
-from locus.common import clock
-from locus.common.ids import parse_id
-from locus.forums.models import Attendance
-from locus.incidents.models import Involvement
-from locus.linked.selectors import linked_together
 from locus.peers.models import Association, GroupMembership, Nature
 from locus.people.models import Allocation, Person
 from locus.places.models import Context

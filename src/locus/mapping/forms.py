@@ -13,12 +13,12 @@ from locus.access import naming
 from locus.access.fields import PersonField
 from locus.access.forum import ALWAYS_SHARED, DEFAULT_SHARED_FIELDS
 from locus.access.models import Agency, Worker
-from locus.cocase.models import INTERVENTION_MACHINE, Intervention, Invitee, LawfulBasis
-from locus.cocase.selectors import Candidate, ChildRow
-from locus.cocase.services import RECORDED_ATTENDANCE
 from locus.common.forms import GovukForm
 from locus.common.ids import as_id
 from locus.forums.models import ActionStatus, next_action_statuses
+from locus.mapping.models import INTERVENTION_MACHINE, Intervention, Invitee, LawfulBasis
+from locus.mapping.selectors import Candidate, ChildRow
+from locus.mapping.services import RECORDED_ATTENDANCE
 from locus.places.models import Context
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]

@@ -28,8 +28,10 @@ from django.db.models import QuerySet
 
 from locus.access import meetings as policies
 from locus.access.models import Worker
-from locus.cocase.models import Meeting
-from locus.cocase.services import (
+from locus.common import clock
+from locus.forums.models import Attendance
+from locus.mapping.models import Meeting
+from locus.mapping.services import (
     attendance_confirm,
     intervention_add,
     intervention_update,
@@ -38,8 +40,6 @@ from locus.cocase.services import (
     meeting_schedule,
     share_agree,
 )
-from locus.common import clock
-from locus.forums.models import Attendance
 from locus.peers.models import GroupMembership
 from locus.people.models import Allocation, Person, PersonKind
 from locus.places.models import Context, ContextKind

@@ -7,8 +7,8 @@ from django.http import Http404
 from django.urls import reverse
 
 from locus.access import meetings as policies
-from tests.cocase.helpers import propose
 from tests.factories import World, client_for
+from tests.mapping.helpers import propose
 
 pytestmark = pytest.mark.django_db
 

@@ -16,11 +16,11 @@ from django.urls import reverse
 
 from locus.access.models import Worker
 from locus.audit.models import AccessEvent
-from locus.cocase.selectors import MAX_PROPOSAL_CHILDREN
+from locus.mapping.selectors import MAX_PROPOSAL_CHILDREN
 from locus.people.models import Person
 from locus.people.services import allocation_create
-from tests.cocase.helpers import associate
 from tests.factories import START, World, client_for, make_person
+from tests.mapping.helpers import associate
 
 pytestmark = pytest.mark.django_db
 

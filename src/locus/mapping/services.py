@@ -24,18 +24,6 @@ from locus.access.forum import ALWAYS_SHARED, DEFAULT_SHARED_FIELDS
 from locus.access.models import Agency, Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
-from locus.cocase import selectors
-from locus.cocase.models import (
-    MEETING_MACHINE,
-    Decision,
-    Intervention,
-    Invitee,
-    InviteReason,
-    LawfulBasis,
-    Meeting,
-    MeetingChild,
-    ShareAgreement,
-)
 from locus.common import clock
 from locus.common.errors import InvalidTransition
 from locus.common.services import Problems, permitted, require, save_changes
@@ -45,6 +33,18 @@ from locus.forums.models import (
     STARTING_ACTION_STATUSES,
     ActionStatus,
     Attendance,
+)
+from locus.mapping import selectors
+from locus.mapping.models import (
+    MEETING_MACHINE,
+    Decision,
+    Intervention,
+    Invitee,
+    InviteReason,
+    LawfulBasis,
+    Meeting,
+    MeetingChild,
+    ShareAgreement,
 )
 from locus.people.models import Person, PersonKind
 from locus.places.models import Context, ContextKind

@@ -10,9 +10,9 @@ import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 
-from locus.cocase.models import Invitee, Meeting, MeetingChild
-from tests.cocase.helpers import held_meeting
+from locus.mapping.models import Invitee, Meeting, MeetingChild
 from tests.factories import World
+from tests.mapping.helpers import held_meeting
 
 pytestmark = pytest.mark.django_db
 

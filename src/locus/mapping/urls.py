@@ -1,6 +1,6 @@
 from django.urls import path
 
-from locus.cocase import views
+from locus.mapping import views
 
 urlpatterns = [
     path("", views.meetings_list, name="meetings"),

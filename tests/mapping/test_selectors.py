@@ -9,7 +9,8 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
-from locus.cocase.selectors import (
+from locus.incidents.models import InvolvementRole
+from locus.mapping.selectors import (
     group_map_snapshot,
     interventions_for_person,
     linked_child_ids,
@@ -17,12 +18,12 @@ from locus.cocase.selectors import (
     meeting_children,
     meetings_for,
 )
-from locus.cocase.services import intervention_update, meeting_cancel
-from locus.incidents.models import InvolvementRole
+from locus.mapping.services import intervention_update, meeting_cancel
 from locus.peers.models import GroupRole
 from locus.peers.services import association_end, association_record, membership_add, membership_end
 from locus.people.models import Person
-from tests.cocase.helpers import (
+from tests.factories import START, World, make_incident, make_person
+from tests.mapping.helpers import (
     add_intervention,
     agree,
     associate,
@@ -31,7 +32,6 @@ from tests.cocase.helpers import (
     propose,
     schedule,
 )
-from tests.factories import START, World, make_incident, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -212,7 +212,7 @@ def test_the_meeting_is_linked_only_for_those_who_may_see_it(world: World) -> No
     rows = interventions_for_person(world.teammate, world.csc_child)
     assert len(rows) == 1 and not rows[0].meeting_visible
     html = render_to_string(
-        "cocase/_person_interventions.html", {"interventions": rows, "person": world.csc_child}
+        "mapping/_person_interventions.html", {"interventions": rows, "person": world.csc_child}
     )
     assert "Weekly mentoring session" in html and "Test yjs_worker" in html
     assert "Millfields group mapping" not in html  # the meeting's title is not theirs to read
@@ -226,7 +226,7 @@ def test_a_child_s_interventions_take_two_queries_however_many(world: World) -> 
     def count() -> int:
         with CaptureQueriesContext(connection) as ctx:
             rows = interventions_for_person(world.social_worker, world.csc_child)
-            render_to_string("cocase/_person_interventions.html", {"interventions": rows})
+            render_to_string("mapping/_person_interventions.html", {"interventions": rows})
         return len(ctx.captured_queries)
 
     before = count()

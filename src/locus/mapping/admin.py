@@ -3,7 +3,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from locus.cocase.models import (
+from locus.common.admin import CaseRecordAdmin
+from locus.mapping.models import (
     Decision,
     Intervention,
     InterventionUpdate,
@@ -12,7 +13,6 @@ from locus.cocase.models import (
     MeetingChild,
     ShareAgreement,
 )
-from locus.common.admin import CaseRecordAdmin
 
 
 @admin.register(Meeting)
@@ -23,7 +23,7 @@ class MeetingAdmin(CaseRecordAdmin):
     raw_id_fields = ("group", "proposed_by", "minutes_recorded_by")
     search_fields = ("title",)
     # Whether and when a meeting was held decides the share (and closing ends it): only
-    # through cocase.services, with its checks, never by setting the status here.
+    # through mapping.services, with its checks, never by setting the status here.
     readonly_fields = ("status", "scheduled_for", "minutes_recorded_by", "map_snapshot")
 
 
@@ -43,7 +43,7 @@ class MeetingChildAdmin(CaseRecordAdmin):
 @admin.register(Invitee)
 class InviteeAdmin(CaseRecordAdmin):
     # Confirmed attendance decides who sees the children (the forum share): it is the
-    # worker's own word, given through cocase.services, so the admin cannot set it.
+    # worker's own word, given through mapping.services, so the admin cannot set it.
     list_display = ("meeting", "worker", "reason", "attendance", "confirmed_at")
     list_filter = ("attendance", "reason")
     list_select_related = ("meeting", "worker")
@@ -57,7 +57,7 @@ class InviteeAdmin(CaseRecordAdmin):
 
 @admin.register(ShareAgreement)
 class ShareAgreementAdmin(CaseRecordAdmin):
-    # Only a child's holder or their manager agrees to share (cocase.services.share_agree):
+    # Only a child's holder or their manager agrees to share (mapping.services.share_agree):
     # an administrator may read an agreement here, never make or change one.
     list_display = ("child", "agreed_by", "agreed_at", "lawful_basis")
     list_select_related = ("child", "agreed_by")

@@ -22,9 +22,11 @@ from locus.access.fields import PersonField
 from locus.access.forum import DEFAULT_SHARED_FIELDS, fields_shared_with
 from locus.access.models import Role, Scope
 from locus.audit.models import AccessEvent, ChangeAction
-from locus.cocase.models import Attendance, Invitee, InviteReason, MeetingStatus, ShareAgreement
-from locus.cocase.selectors import MAX_PROPOSAL_CHILDREN
-from locus.cocase.services import (
+from locus.common import clock
+from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
+from locus.mapping.models import Attendance, Invitee, InviteReason, MeetingStatus, ShareAgreement
+from locus.mapping.selectors import MAX_PROPOSAL_CHILDREN
+from locus.mapping.services import (
     attendance_confirm,
     meeting_close,
     meeting_record_minutes,
@@ -32,12 +34,9 @@ from locus.cocase.services import (
     share_agree,
     share_withdraw,
 )
-from locus.common import clock
-from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
 from locus.peers.models import GroupRole
 from locus.peers.services import membership_add
 from locus.people.services import allocation_create
-from tests.cocase.helpers import MEETING_MODELS, agree, hold, propose, schedule
 from tests.factories import (
     START,
     World,
@@ -47,6 +46,7 @@ from tests.factories import (
     make_worker,
     nothing_written,
 )
+from tests.mapping.helpers import MEETING_MODELS, agree, hold, propose, schedule
 
 pytestmark = pytest.mark.django_db
 
