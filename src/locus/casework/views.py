@@ -8,7 +8,7 @@ Every page that shows a case record logs the read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -437,30 +437,43 @@ def evidence_add(request: AuthedRequest, case_id: int) -> HttpResponse:
     )
 
 
-def _sign_off_assessment(case: ContextCase, data: dict[str, Any], actor: Worker) -> Any:
-    """Approve, or return for more work."""
-    if data["outcome"] == "approve":
-        return services.assessment_approve(
-            actor=actor, assessment=case.assessment, note=data.get("note", "")
-        )
-    return services.assessment_return(
-        actor=actor, assessment=case.assessment, note=data.get("note", "")
+def _sign_off_page(
+    request: AuthedRequest,
+    case_id: int,
+    *,
+    subject: str,
+    choices: Sequence[tuple[str, str]],
+    decide: Callable[[ContextCase, bool, str], Any],
+    **extra: Any,
+) -> HttpResponse:
+    """A manager's decision on what was asked of them: the first choice approves, the other
+    returns or refuses; ``decide(case, approve, note)`` runs the service."""
+    return _case_step(
+        request,
+        case_id,
+        allowed=signs_off(subject),
+        form=lambda case: SignOffForm(posted(request), choices=choices),
+        step=lambda case, form: decide(
+            case, form.cleaned_data["outcome"] == "approve", form.cleaned_data.get("note", "")
+        ),
+        button="Save decision",
+        **extra,
     )
 
 
 def assessment_signoff(request: AuthedRequest, case_id: int) -> HttpResponse:
-    return _case_step(
+    def decide(case: ContextCase, approve: bool, note: str) -> Any:
+        service = services.assessment_approve if approve else services.assessment_return
+        return service(actor=request.user, assessment=case.assessment, note=note)
+
+    return _sign_off_page(
         request,
         case_id,
-        allowed=signs_off(ApprovalSubject.ASSESSMENT),
-        form=lambda case: SignOffForm(
-            posted(request),
-            choices=[("approve", "Approve the assessment"), ("return", "Return it for more work")],
-        ),
-        step=lambda case, form: _sign_off_assessment(case, form.cleaned_data, request.user),
+        subject=ApprovalSubject.ASSESSMENT,
+        choices=[("approve", "Approve the assessment"), ("return", "Return it for more work")],
+        decide=decide,
         done="Assessment signed off",
         heading="Sign off the assessment",
-        button="Save decision",
     )
 
 
@@ -734,29 +747,19 @@ def plan_submit(request: AuthedRequest, case_id: int) -> HttpResponse:
     )
 
 
-def _sign_off_plan(case: ContextCase, data: dict[str, Any], actor: Worker) -> Any:
-    if data["outcome"] == "approve":
-        return services.plan_approve(
-            actor=actor, plan=selectors.plan_of(case), note=data.get("note", "")
-        )
-    return services.plan_return(
-        actor=actor, plan=selectors.plan_of(case), note=data.get("note", "")
-    )
-
-
 def plan_approve(request: AuthedRequest, case_id: int) -> HttpResponse:
-    return _case_step(
+    def decide(case: ContextCase, approve: bool, note: str) -> Any:
+        service = services.plan_approve if approve else services.plan_return
+        return service(actor=request.user, plan=selectors.plan_of(case), note=note)
+
+    return _sign_off_page(
         request,
         case_id,
-        allowed=signs_off(ApprovalSubject.PLAN),
-        form=lambda case: SignOffForm(
-            posted(request),
-            choices=[("approve", "Approve the plan"), ("return", "Return it for more work")],
-        ),
-        step=lambda case, form: _sign_off_plan(case, form.cleaned_data, request.user),
+        subject=ApprovalSubject.PLAN,
+        choices=[("approve", "Approve the plan"), ("return", "Return it for more work")],
+        decide=decide,
         done="Plan signed off",
         heading="Sign off the plan",
-        button="Save decision",
         back="context-plan",
     )
 
@@ -799,12 +802,6 @@ def review_record(request: AuthedRequest, case_id: int) -> HttpResponse:
     )
 
 
-def _decide_closure(case: ContextCase, data: dict[str, Any], actor: Worker) -> Any:
-    if data["outcome"] == "approve":
-        return services.closure_approve(actor=actor, case=case, note=data.get("note", ""))
-    return services.closure_refuse(actor=actor, case=case, note=data.get("note", ""))
-
-
 def _closure_evidence(case: ContextCase) -> str:
     """What the manager decides on: the outcome and reason, each domain re-rated (or why
     not), and the outcome against each goal, as the closure request gave them."""
@@ -835,19 +832,20 @@ def closure(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = policies.access_case(request.user, case_id)
     deciding = case.status == CaseStatus.CLOSING
     if deciding:
-        return _case_step(
+
+        def decide(case: ContextCase, approve: bool, note: str) -> Any:
+            service = services.closure_approve if approve else services.closure_refuse
+            return service(actor=request.user, case=case, note=note)
+
+        return _sign_off_page(
             request,
             case_id,
-            allowed=signs_off(ApprovalSubject.CLOSURE),
-            form=lambda c: SignOffForm(
-                posted(request),
-                choices=[("approve", "Approve the closure"), ("refuse", "Keep the case open")],
-            ),
-            step=lambda c, form: _decide_closure(c, form.cleaned_data, request.user),
+            subject=ApprovalSubject.CLOSURE,
+            choices=[("approve", "Approve the closure"), ("refuse", "Keep the case open")],
+            decide=decide,
             done="Closure decided",
             heading="Decide on closing the case",
             intro=_closure_evidence(case),
-            button="Save decision",
         )
     return _case_step(
         request,
@@ -897,23 +895,16 @@ def threshold_revise(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 
 def screening_signoff(request: AuthedRequest, case_id: int) -> HttpResponse:
-    return _case_step(
+    return _sign_off_page(
         request,
         case_id,
-        allowed=signs_off(ApprovalSubject.SCREENING),
-        form=lambda case: SignOffForm(
-            posted(request),
-            choices=[("approve", "Agree the screening decision"), ("return", "Do not agree")],
-        ),
-        step=lambda case, form: services.screening_sign_off(
-            actor=request.user,
-            case=case,
-            approve=form.cleaned_data["outcome"] == "approve",
-            note=form.cleaned_data.get("note", ""),
+        subject=ApprovalSubject.SCREENING,
+        choices=[("approve", "Agree the screening decision"), ("return", "Do not agree")],
+        decide=lambda case, approve, note: services.screening_sign_off(
+            actor=request.user, case=case, approve=approve, note=note
         ),
         done="Screening decision signed off",
         heading="Sign off the screening decision",
-        button="Save decision",
     )
 
 
