@@ -359,3 +359,15 @@ def test_the_lists_status_filters_keep_the_status_chosen(world: World) -> None:
     assert '<option value="open"' not in referrals
     assert '<option value="">Any</option>' in referrals
     assert '<option value="new" selected>' in referrals
+
+
+def test_the_referral_form_sends_or_goes_back_to_the_referrals(world: World) -> None:
+    html = client_for(world.social_worker).get(url("context-referral-new")).content.decode()
+    start = html.index('<form method="post" novalidate>')
+    form = html[start : html.index("</form>", start)]
+    assert "csrfmiddlewaretoken" in form
+    assert 'name="summary"' in form
+    assert ">Send the referral</button>" in form
+    assert (
+        f'<a class="govuk-link" href="{url("context-referrals")}">Back without saving</a>' in form
+    )
