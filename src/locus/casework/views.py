@@ -109,33 +109,44 @@ def _case_step(
 # --- Lists -----------------------------------------------------------------------------------
 
 
+def _list_page(
+    request: AuthedRequest,
+    items: Any,
+    *,
+    record_type: str,
+    key: str,
+    template: str,
+    filters: dict[str, Any],
+    **context: Any,
+) -> HttpResponse:
+    """A page of a list filtered by ``filters``: the search and the rows it showed are
+    logged, as every list that names records is."""
+    page, paging = paginate(request, items, per_page=25)
+    rows = list(page)
+    shown = [str(row.pk) for row in rows]
+    record_access(
+        actor=request.user,
+        record_type=record_type,
+        action=AccessAction.SEARCH,
+        detail={**filters, "shown": shown},
+    )
+    context.update(filters, page=page, can_refer=policies.can_refer(request.user), **paging)
+    return render(request, template, {key: rows, **context})
+
+
 def cases_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     if status not in ("open", "", *CaseStatus.values):
         status = "open"
     mine = request.GET.get("mine") == "1"
-    page, paging = paginate(
-        request, selectors.cases_for(viewer=request.user, status=status, mine=mine), per_page=25
-    )
-    cases = list(page)
-    record_access(
-        actor=request.user,
-        record_type="casework.contextcase",
-        action=AccessAction.SEARCH,
-        detail={"status": status, "mine": mine, "shown": [str(c.pk) for c in cases]},
-    )
-    return render(
+    return _list_page(
         request,
-        "casework/list.html",
-        {
-            "page": page,
-            "cases": cases,
-            "status": status,
-            "mine": mine,
-            "statuses": CaseStatus.choices,
-            "can_refer": policies.can_refer(request.user),
-            **paging,
-        },
+        selectors.cases_for(viewer=request.user, status=status, mine=mine),
+        record_type="casework.contextcase",
+        key="cases",
+        template="casework/list.html",
+        filters={"status": status, "mine": mine},
+        statuses=CaseStatus.choices,
     )
 
 
@@ -143,28 +154,15 @@ def referrals_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", ReferralStatus.NEW)
     if status not in ("", *ReferralStatus.values):
         status = ReferralStatus.NEW
-    page, paging = paginate(
-        request, selectors.referrals_for(viewer=request.user, status=status), per_page=25
-    )
-    referrals = list(page)
-    record_access(
-        actor=request.user,
-        record_type="casework.referral",
-        action=AccessAction.SEARCH,
-        detail={"status": status, "shown": [str(r.pk) for r in referrals]},
-    )
-    return render(
+    return _list_page(
         request,
-        "casework/referrals.html",
-        {
-            "page": page,
-            "referrals": referrals,
-            "status": status,
-            "statuses": ReferralStatus.choices,
-            "can_refer": policies.can_refer(request.user),
-            "today": clock.today(),
-            **paging,
-        },
+        selectors.referrals_for(viewer=request.user, status=status),
+        record_type="casework.referral",
+        key="referrals",
+        template="casework/referrals.html",
+        filters={"status": status},
+        statuses=ReferralStatus.choices,
+        today=clock.today(),
     )
 
 
