@@ -29,11 +29,11 @@ from locus.casework.services import AttendeeInput, FindingInput, ProgressInput
 from locus.common.models import Source
 from locus.forums.models import ActionStatus, next_action_statuses
 from locus.mapping.forms import (
-    TIME_FORMATS,
     CocaseForm,
     ScheduleForm,
     date_field,
     set_choices,
+    time_field,
     worker_choices,
 )
 from locus.places.models import Context
@@ -386,13 +386,7 @@ class SignOffForm(CaseworkForm):
 
 class ConferenceScheduleForm(CaseworkForm):
     when = date_field("Date")
-    time = forms.TimeField(
-        label="Time",
-        input_formats=TIME_FORMATS,
-        help_text="24-hour clock, for example 14:30",
-        error_messages={"required": "Enter the time", "invalid": "Enter the time like 14:30"},
-        widget=forms.TimeInput(format="%H:%M"),
-    )
+    time = time_field()
     location = forms.CharField(label="Where", max_length=200, required=False)
     chair = forms.ChoiceField(
         label="Chair",
