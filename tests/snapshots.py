@@ -131,7 +131,7 @@ _world_tables: list[type[models.Model]] = []  # the tables the last build wrote 
 
 
 def _clock_is_real() -> bool:
-    return abs(clock.now() - timezone.now()) < dt.timedelta(seconds=1)
+    return abs(clock.now() - timezone.now()) < dt.timedelta(seconds=1)  # noqa: TID251 (is the clock set? compare with the real time)
 
 
 def world_for_test(build: Callable[[], World]) -> World:
