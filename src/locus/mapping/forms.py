@@ -56,12 +56,44 @@ def set_choices(form: forms.Form, name: str, choices: list[Any]) -> None:
     field.choices = choices
 
 
+def place_choices(places: dict[str, Context], blank: str) -> list[tuple[str, str]]:
+    """Places keyed by id, each with its kind, after a ``blank`` first choice."""
+    return [("", blank), *[(k, f"{c.name} ({c.get_kind_display()})") for k, c in places.items()]]
+
+
 class CocaseForm(GovukForm):
     """The meeting forms' base: GOV.UK styling, rendered with the kit in templates/common/forms/."""
 
 
 def _required(message: str) -> dict[str, str]:
     return {"required": message, "invalid_choice": message}
+
+
+def text_area(label: str, missing: str = "", rows: int = 4, **kwargs: Any) -> forms.CharField:
+    """Free text; ``missing`` is the message when it is left empty ("" = optional)."""
+    return forms.CharField(
+        label=label,
+        required=bool(missing),
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": missing},
+        **kwargs,
+    )
+
+
+# Every forum asks the same lawful basis question, worded for what is shared.
+def lawful_basis_field(label: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=LawfulBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages=_required("Choose the lawful basis for sharing information at this meeting"),
+    )
+
+
+def lawful_basis_other_field() -> forms.CharField:
+    # A plain field, not a conditional reveal: GOV.UK's reveal puts aria-expanded on a
+    # radio, which assistive technology does not expect (axe: aria-allowed-attr).
+    return forms.CharField(label="If other, which lawful basis?", max_length=300, required=False)
 
 
 class ProposeForm(CocaseForm):
@@ -82,22 +114,9 @@ class ProposeForm(CocaseForm):
         required=False,
         help_text="Invitees who do not hold a child's case will see it: do not name children.",
     )
-    purpose = forms.CharField(
-        label="What is the meeting for?",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Say what the meeting is for"},
-    )
-    lawful_basis = forms.ChoiceField(
-        label="Lawful basis for sharing information at the meeting",
-        choices=LawfulBasis.choices,
-        widget=forms.RadioSelect,
-        error_messages=_required("Choose the lawful basis for sharing information at this meeting"),
-    )
-    # A plain field, not a conditional reveal: GOV.UK's reveal puts aria-expanded on a
-    # radio, which assistive technology does not expect (axe: aria-allowed-attr).
-    lawful_basis_other = forms.CharField(
-        label="If other, which lawful basis?", max_length=300, required=False
-    )
+    purpose = text_area("What is the meeting for?", "Say what the meeting is for")
+    lawful_basis = lawful_basis_field("Lawful basis for sharing information at the meeting")
+    lawful_basis_other = lawful_basis_other_field()
     also_invite = forms.ChoiceField(
         label="Also invite (optional)",
         required=False,
@@ -178,17 +197,8 @@ class ScheduleForm(CocaseForm):
 
 
 class MinutesForm(CocaseForm):
-    notes = forms.CharField(
-        label="What was discussed (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
-    decisions = forms.CharField(
-        label="Decisions (optional)",
-        required=False,
-        help_text="One decision on each line.",
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
+    notes = text_area("What was discussed (optional)", rows=5)
+    decisions = text_area("Decisions (optional)", rows=5, help_text="One decision on each line.")
 
     def __init__(self, *args: Any, invitees: Sequence[Invitee], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -235,31 +245,16 @@ class ShareForm(CocaseForm):
         "meeting needs them.",
         error_messages={"invalid_choice": "Choose what to share from the list"},
     )
-    lawful_basis = forms.ChoiceField(
-        label="Lawful basis for sharing about this child",
-        choices=LawfulBasis.choices,
-        widget=forms.RadioSelect,
-        error_messages=_required("Choose the lawful basis for sharing information at this meeting"),
-    )
-    lawful_basis_other = forms.CharField(
-        label="If other, which lawful basis?", max_length=300, required=False
-    )
+    lawful_basis = lawful_basis_field("Lawful basis for sharing about this child")
+    lawful_basis_other = lawful_basis_other_field()
 
 
 class CancelForm(CocaseForm):
-    reason = forms.CharField(
-        label="Why is the meeting cancelled?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why the meeting is cancelled"},
-    )
+    reason = text_area("Why is the meeting cancelled?", "Say why the meeting is cancelled", rows=3)
 
 
 class DecisionForm(CocaseForm):
-    text = forms.CharField(
-        label="Decision",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter the decision"},
-    )
+    text = text_area("Decision", "Enter the decision", rows=3)
 
 
 GROUP_CHOICE = "group"
@@ -271,11 +266,7 @@ class InterventionForm(CocaseForm):
         widget=forms.RadioSelect,
         error_messages=_required("Choose the child or the group it concerns (one of them)"),
     )
-    description = forms.CharField(
-        label="What will be done",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Describe the intervention"},
-    )
+    description = text_area("What will be done", "Describe the intervention")
     owner = forms.ChoiceField(
         label="Owner",
         help_text="A worker who attended the meeting.",
@@ -331,11 +322,7 @@ class InterventionUpdateForm(CocaseForm):
         widget=forms.RadioSelect,
         error_messages=_required("Choose the intervention's status"),
     )
-    note = forms.CharField(
-        label="What has happened",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Say what has happened"},
-    )
+    note = text_area("What has happened", "Say what has happened")
     due_on = date_field("Due date", required=False, hint="Change it only if it has moved.")
 
     def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from locus.mapping.forms import CocaseForm, date_field, set_choices
+from locus.mapping.forms import CocaseForm, date_field, place_choices, set_choices, text_area
 from locus.people.models import Person
 from locus.places.models import Context
 from locus.profiles.models import ProfileKind
@@ -24,11 +24,11 @@ def _choice(message: str) -> dict[str, str]:
 
 
 class _Words(CocaseForm):
-    text = forms.CharField(
-        label="In the young person's words",
+    text = text_area(
+        "In the young person's words",
+        "Say what it is, in the young person's words if you can",
+        rows=3,
         help_text=OWN_WORDS_HINT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say what it is, in the young person's words if you can"},
     )
     own_words = forms.ChoiceField(
         label="Are these the young person's own words?",
@@ -79,14 +79,7 @@ class ProfileItemForm(_Words):
             "peer",
             [("", "Nobody known to Locus"), *[(k, p.full_name) for k, p in self.peers.items()]],
         )
-        set_choices(
-            self,
-            "place",
-            [
-                ("", "No place known to Locus"),
-                *[(k, f"{c.name} ({c.get_kind_display()})") for k, c in self.places.items()],
-            ],
-        )
+        set_choices(self, "place", place_choices(self.places, "No place known to Locus"))
 
     def values(self) -> dict[str, Any]:
         data = self.cleaned_data
