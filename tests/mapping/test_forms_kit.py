@@ -6,10 +6,12 @@ from django import forms
 
 from locus.mapping.forms import (
     CancelForm,
+    InterventionUpdateForm,
     ProposeForm,
     ShareForm,
     lawful_basis_field,
     place_choices,
+    radios,
     text_area,
 )
 from locus.mapping.models import LawfulBasis
@@ -49,3 +51,13 @@ def test_place_choices_name_each_place_with_its_kind() -> None:
             return "Open space"
 
     assert place_choices({"7": Place()}, "None") == [("", "None"), ("7", "Rec ground (Open space)")]  # type: ignore[dict-item]
+
+
+def test_radios_answer_a_missing_or_unknown_choice_with_one_message() -> None:
+    field = radios("Which?", "Choose one", choices=[("a", "A")])
+    assert isinstance(field.widget, forms.RadioSelect)
+    assert (
+        field.error_messages["required"] == field.error_messages["invalid_choice"] == ("Choose one")
+    )
+    form = InterventionUpdateForm.base_fields["status"]
+    assert form.error_messages["invalid_choice"] == "Choose the intervention's status"

@@ -80,13 +80,19 @@ def text_area(label: str, missing: str = "", rows: int = 4, **kwargs: Any) -> fo
     )
 
 
+def radios(label: str, message: str, **kwargs: Any) -> forms.ChoiceField:
+    """Radio buttons; ``message`` answers a missing or unknown choice."""
+    return forms.ChoiceField(
+        label=label, widget=forms.RadioSelect, error_messages=_required(message), **kwargs
+    )
+
+
 # Every forum asks the same lawful basis question, worded for what is shared.
 def lawful_basis_field(label: str) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
+    return radios(
+        label,
+        "Choose the lawful basis for sharing information at this meeting",
         choices=LawfulBasis.choices,
-        widget=forms.RadioSelect,
-        error_messages=_required("Choose the lawful basis for sharing information at this meeting"),
     )
 
 
@@ -102,11 +108,10 @@ class ProposeForm(CocaseForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages=_required("Choose at least one child"),
     )
-    group = forms.ChoiceField(
-        label="Peer group to map (optional)",
+    group = radios(
+        "Peer group to map (optional)",
+        "Choose a peer group from the list",
         required=False,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose a peer group from the list"},
     )
     title = forms.CharField(
         label="Title (optional)",
@@ -174,11 +179,10 @@ class ScheduleForm(CocaseForm):
         },
         widget=forms.TimeInput(format="%H:%M"),
     )
-    online = forms.ChoiceField(
-        label="How will people meet?",
+    online = radios(
+        "How will people meet?",
+        "Say whether the meeting is in person or online",
         choices=[("in_person", "In person"), ("online", "Online")],
-        widget=forms.RadioSelect,
-        error_messages=_required("Say whether the meeting is in person or online"),
     )
     location = forms.CharField(
         label="Where",
@@ -207,11 +211,10 @@ class MinutesForm(CocaseForm):
         attendance_fields = {}
         for invitee in self.invitees:
             w = invitee.worker
-            attendance_fields[f"attendance_{w.pk}"] = forms.ChoiceField(
-                label=naming.holder_text(w),
+            attendance_fields[f"attendance_{w.pk}"] = radios(
+                naming.holder_text(w),
+                f"Say whether {w} attended",
                 choices=choices,
-                widget=forms.RadioSelect,
-                error_messages=_required(f"Say whether {w} attended"),
             )
         # Attendance first: it is what the minutes are for.
         self.fields = {**attendance_fields, **self.fields}
@@ -261,11 +264,7 @@ GROUP_CHOICE = "group"
 
 
 class InterventionForm(CocaseForm):
-    concerns = forms.ChoiceField(
-        label="Who is it for?",
-        widget=forms.RadioSelect,
-        error_messages=_required("Choose the child or the group it concerns (one of them)"),
-    )
+    concerns = radios("Who is it for?", "Choose the child or the group it concerns (one of them)")
     description = text_area("What will be done", "Describe the intervention")
     owner = forms.ChoiceField(
         label="Owner",
@@ -278,15 +277,14 @@ class InterventionForm(CocaseForm):
         error_messages={"invalid_choice": "Choose an agency from the list"},
     )
     due_on = date_field("Due date")
-    status = forms.ChoiceField(
-        label="Status",
+    status = radios(
+        "Status",
+        "A new intervention is planned or in progress",
         choices=[
             (ActionStatus.PLANNED.value, ActionStatus.PLANNED.label),
             (ActionStatus.IN_PROGRESS.value, ActionStatus.IN_PROGRESS.label),
         ],
         initial=ActionStatus.PLANNED.value,
-        widget=forms.RadioSelect,
-        error_messages=_required("A new intervention is planned or in progress"),
     )
 
     def __init__(
@@ -317,11 +315,7 @@ class InterventionForm(CocaseForm):
 
 
 class InterventionUpdateForm(CocaseForm):
-    status = forms.ChoiceField(
-        label="Status now",
-        widget=forms.RadioSelect,
-        error_messages=_required("Choose the intervention's status"),
-    )
+    status = radios("Status now", "Choose the intervention's status")
     note = text_area("What has happened", "Say what has happened")
     due_on = date_field("Due date", required=False, hint="Change it only if it has moved.")
 

@@ -16,6 +16,7 @@ from locus.mapping.forms import (
     lawful_basis_field,
     lawful_basis_other_field,
     place_choices,
+    radios,
     set_choices,
     text_area,
     worker_choices,
@@ -32,11 +33,10 @@ def _pick(message: str) -> dict[str, str]:
 
 
 class PanelForm(CocaseForm):
-    kind = forms.ChoiceField(
-        label="What kind of meeting?",
+    kind = radios(
+        "What kind of meeting?",
+        "Choose an HSB meeting or a MACE panel",
         choices=PanelKind.choices,
-        widget=forms.RadioSelect,
-        error_messages=_pick("Choose an HSB meeting or a MACE panel"),
     )
     meets_on = date_field("Date of the meeting")
     title = forms.CharField(
@@ -106,19 +106,17 @@ class AttendeeForm(CocaseForm):
 
 
 class ItemForm(CocaseForm):
-    kind = forms.ChoiceField(
-        label="Which list?",
+    kind = radios(
+        "Which list?",
+        "Choose which list it goes on",
         choices=ItemKind.choices,
-        widget=forms.RadioSelect,
         help_text="A young person who was harmed and who also harmed goes on both lists, "
         "as two items.",
-        error_messages=_pick("Choose which list it goes on"),
     )
-    person = forms.ChoiceField(
-        label="Person",
+    person = radios(
+        "Person",
+        "Choose a person from the list",
         required=False,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose a person from the list"},
     )
     context = forms.ChoiceField(
         label="Location",
@@ -228,12 +226,11 @@ class ActionForm(CocaseForm):
     owner = _select("Owner", "Choose the worker who owns it", "A worker on the meeting's list.")
     agency = _select("Agency delivering it", "", "The owner's, unless you choose another.")
     due_on = date_field("Due date")
-    status = forms.ChoiceField(
-        label="Status",
+    status = radios(
+        "Status",
+        "A new action is planned or in progress",
         choices=[(s.value, s.label) for s in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)],
         initial=ActionStatus.PLANNED.value,
-        widget=forms.RadioSelect,
-        error_messages=_pick("A new action is planned or in progress"),
     )
     builds_on = forms.MultipleChoiceField(
         label="Strengths it builds on (optional)",
@@ -284,11 +281,7 @@ class ActionForm(CocaseForm):
 class ActionUpdateForm(CocaseForm):
     """Progress on an action: offered only the statuses it may move to."""
 
-    status = forms.ChoiceField(
-        label="Where is it now?",
-        widget=forms.RadioSelect,
-        error_messages=_pick("Choose the action's status"),
-    )
+    status = radios("Where is it now?", "Choose the action's status")
     note = text_area("What has happened", "Say what has happened")
     due_on = date_field("Due date", required=False, hint="Change it only if it has moved.")
 
