@@ -37,6 +37,24 @@ def _check_day(problems: Problems, field: str, day: dt.date | None, what: str) -
         problems.add(field, f"The date {what} must not be in the future")
 
 
+def _check_day_after(
+    problems: Problems,
+    field: str,
+    day: dt.date | None,
+    what: str,
+    item: ProfileItem,
+    event: str,
+) -> None:
+    """A day in an item's life (its change or end): known, not ahead, not before it began."""
+    _check_day(problems, field, day, what)
+    if day is not None and day < item.recorded_on:
+        problems.add(
+            field,
+            f"{event} must be on or after "
+            f"{date_format(item.recorded_on, 'j F Y')}, when this was recorded",
+        )
+
+
 def _check_text(problems: Problems, text: str) -> str:
     text = text.strip()
     problems.check(bool(text), "text", "Say what it is, in the young person's words if you can")
@@ -163,13 +181,7 @@ def profile_item_change(
     _check_names(actor, item.peer, item.place)
     problems = Problems()
     text = _check_text(problems, text)
-    _check_day(problems, "changed_on", changed_on, "of the change")
-    if changed_on is not None and changed_on < item.recorded_on:
-        problems.add(
-            "changed_on",
-            "The change must be on or after "
-            f"{date_format(item.recorded_on, 'j F Y')}, when this was recorded",
-        )
+    _check_day_after(problems, "changed_on", changed_on, "of the change", item, "The change")
     problems.check(
         text != item.text or own_words != item.own_words,
         "text",
@@ -203,13 +215,7 @@ def profile_item_end(
     _lock(item)
     require_step(item, ItemStep.END)
     problems = Problems()
-    _check_day(problems, "ended_on", ended_on, "it ended")
-    if ended_on is not None and ended_on < item.recorded_on:
-        problems.add(
-            "ended_on",
-            "The end must be on or after "
-            f"{date_format(item.recorded_on, 'j F Y')}, when this was recorded",
-        )
+    _check_day_after(problems, "ended_on", ended_on, "it ended", item, "The end")
     reason = reason.strip()
     problems.check(
         len(reason) <= MAX_REASON, "reason", f"The reason must be {MAX_REASON} characters or fewer"
