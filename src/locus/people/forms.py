@@ -80,29 +80,17 @@ class PersonDetailsForm(GovukForm):
     )
     nhs_number = forms.CharField(label="NHS number (optional)", max_length=12, required=False)
 
-    FIELDS = (
-        "given_name",
-        "family_name",
-        "known_as",
-        "date_of_birth",
-        "sex",
-        "ethnicity",
-        "la_child_id",
-        "upn",
-        "nhs_number",
-    )
-
     def __init__(self, *args: Any, shown: frozenset[str] = ALL_PERSON_FIELDS, **kwargs: Any):
         super().__init__(*args, **kwargs)
         # A field the editor may not see is neither shown nor changed (the service changes
         # only the fields it is given): editing must not be a way to read it.
-        for name in self.FIELDS:
+        for name in list(self.fields):
             if not column_shown(name, shown):
                 del self.fields[name]
 
     @classmethod
     def for_person(cls, person: Person, shown: frozenset[str]) -> PersonDetailsForm:
-        return cls(initial={name: getattr(person, name) for name in cls.FIELDS}, shown=shown)
+        return cls(initial={name: getattr(person, name) for name in cls.base_fields}, shown=shown)
 
 
 class IdentifierQueryForm(GovukForm):

@@ -225,22 +225,30 @@ def validate_episode(
     problems = Problems()
     problems.check(status in LegalStatus.values, "status", f"Unknown legal status: {status!r}")
     check_period(problems, start, end)
-    if status == LegalStatus.CHILD_PROTECTION:
-        problems.check(
-            cp_category in CPCategory.values,
+    # Each detail belongs to one kind of episode: needed there, refused on any other.
+    details = (
+        (
+            LegalStatus.CHILD_PROTECTION,
             "cp_category",
+            cp_category,
+            CPCategory.values,
             "A child protection plan needs its category (NEG, PHY, SAB, EMO or MUL)",
-        )
-    elif cp_category:
-        problems.add("cp_category", "Only a child protection plan has a category")
-    if status == LegalStatus.LOOKED_AFTER:
-        problems.check(
-            lac_legal_status in LACLegalStatus.values,
+            "Only a child protection plan has a category",
+        ),
+        (
+            LegalStatus.LOOKED_AFTER,
             "lac_legal_status",
+            lac_legal_status,
+            LACLegalStatus.values,
             "A looked-after episode needs its legal status (such as C2 or V2)",
-        )
-    elif lac_legal_status:
-        problems.add("lac_legal_status", "Only a looked-after episode has a legal status")
+            "Only a looked-after episode has a legal status",
+        ),
+    )
+    for owner, field, value, allowed, needed, refused in details:
+        if status == owner:
+            problems.check(value in allowed, field, needed)
+        elif value:
+            problems.add(field, refused)
     return problems
 
 
