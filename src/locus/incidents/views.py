@@ -1,20 +1,37 @@
 from __future__ import annotations
 
+from django.db.models import Model
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from locus.access import policies
+from locus.access.models import Worker
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
 from locus.incidents.forms import IncidentFilterForm
+from locus.incidents.models import Incident
 from locus.incidents.selectors import (
+    InvolvementView,
     incident_for,
     incidents_for,
     involvement_views,
     shown_incidents,
 )
+
+
+def audited_with_incidents(
+    viewer: Worker, obj: Model, incidents: list[Incident], named: set[int]
+) -> dict[int, list[InvolvementView]]:
+    """Audit a record's page that names ``named`` and lists ``incidents``.
+
+    The people the incidents name on the page are shown too, so they join the audit.
+    """
+    involvements = involvement_views(viewer=viewer, incidents=incidents)
+    named = named | set(shown_incidents(involvements)["people_shown"])
+    record_access(actor=viewer, obj=obj, detail={"people_shown": sorted(named)})
+    return involvements
 
 
 def incidents_list(request: AuthedRequest) -> HttpResponse:
