@@ -23,6 +23,7 @@ from locus.common.services import (
     Problems,
     check_period,
     close_period,
+    create_audited,
     permitted,
     require,
 )
@@ -446,7 +447,9 @@ def peer_map_purpose_record(
     )
     problems.raise_if_any()
     now = clock.now()
-    record = PeerMapPurpose.objects.create(
+    record = create_audited(
+        actor,
+        PeerMapPurpose,
         worker=actor,
         person=person,
         purpose=purpose,
@@ -454,7 +457,6 @@ def peer_map_purpose_record(
         recorded_at=now,
         expires_at=now + PURPOSE_LASTS,
     )
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=record)
     return record
 
 
@@ -485,7 +487,9 @@ def membership_add(
             "This young person is already recorded in this group",
         )
     problems.raise_if_any()
-    membership = GroupMembership.objects.create(
+    membership = create_audited(
+        actor,
+        GroupMembership,
         person=person,
         group=group,
         role=role,
@@ -496,7 +500,6 @@ def membership_add(
         recorded_by=actor,
         recorded_at=clock.now(),
     )
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=membership)
     return membership
 
 

@@ -10,14 +10,13 @@ from django.db import transaction
 
 from locus.access import policies
 from locus.access.models import Agency, Worker
-from locus.audit.models import ChangeAction
-from locus.audit.services import record_change
 from locus.common import clock
 from locus.common.services import (
     Problems,
     check_known_fields,
     check_period,
     close_period,
+    create_audited,
     permitted,
     save_changes,
 )
@@ -104,8 +103,7 @@ def context_create(
         )
     )
     validate_context(fields).raise_if_any()
-    context = Context.objects.create(created_at=clock.now(), recorded_by=actor, **fields)
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=context)
+    context = create_audited(actor, Context, created_at=clock.now(), recorded_by=actor, **fields)
     return context
 
 
@@ -143,8 +141,7 @@ def enrolment_create(
             "This young person is already on this school's roll",
         )
     problems.raise_if_any()
-    enrolment = Enrolment.objects.create(person=person, school=school, start=start, end=end)
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=enrolment)
+    enrolment = create_audited(actor, Enrolment, person=person, school=school, start=start, end=end)
     return enrolment
 
 
