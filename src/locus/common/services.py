@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
@@ -66,6 +66,14 @@ def check_period(
         problems.add(end_field, "The end date must be on or after the start date")
     elif end is not None and end > today():
         problems.add(end_field, "The end date must not be in the future")
+
+
+def check_none_open(
+    problems: Problems, end: dt.date | None, open_rows: QuerySet, field: str, message: str
+) -> None:
+    """A new period left open (no ``end``) may not stand beside one already open."""
+    if end is None:
+        problems.check(not open_rows.exists(), field, message)
 
 
 def require(allowed: bool, what: str) -> None:

@@ -21,6 +21,7 @@ from locus.common import clock
 from locus.common.models import Confidence, Source
 from locus.common.services import (
     Problems,
+    check_none_open,
     check_period,
     close_period,
     create_audited,
@@ -480,12 +481,13 @@ def membership_add(
     problems.check(role in GroupRole.values, "role", f"Unknown role in a group: {role!r}")
     validate_provenance(problems, source=source, confidence=confidence)
     check_period(problems, since, until, start_field="since", end_field="until")
-    if until is None:
-        problems.check(
-            not GroupMembership.objects.current().filter(person=person, group=group).exists(),
-            "person",
-            "This young person is already recorded in this group",
-        )
+    check_none_open(
+        problems,
+        until,
+        GroupMembership.objects.current().filter(person=person, group=group),
+        "person",
+        "This young person is already recorded in this group",
+    )
     problems.raise_if_any()
     membership = create_audited(
         actor,

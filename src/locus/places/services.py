@@ -14,6 +14,7 @@ from locus.common import clock
 from locus.common.services import (
     Problems,
     check_known_fields,
+    check_none_open,
     check_period,
     close_period,
     create_audited,
@@ -134,12 +135,13 @@ def enrolment_create(
     problems = Problems()
     problems.check(school.kind == ContextKind.SCHOOL, "school", "Choose a school")
     check_period(problems, start, end)
-    if end is None:
-        problems.check(
-            not Enrolment.objects.current().filter(person=person, school=school).exists(),
-            "school",
-            "This young person is already on this school's roll",
-        )
+    check_none_open(
+        problems,
+        end,
+        Enrolment.objects.current().filter(person=person, school=school),
+        "school",
+        "This young person is already on this school's roll",
+    )
     problems.raise_if_any()
     enrolment = create_audited(actor, Enrolment, person=person, school=school, start=start, end=end)
     return enrolment
