@@ -33,6 +33,15 @@ def _yes_no_initial(value: bool | None) -> str:
     return {True: "yes", False: "no"}.get(value, "") if value is not None else ""
 
 
+def _open_to(service: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=f"Is the peer open to {service}?",
+        choices=YES_NO_UNKNOWN,
+        required=False,
+        help_text=OPEN_TO_HINT,
+    )
+
+
 class RelationshipFields(GovukForm):
     """What is recorded about a peer, whether new or changed."""
 
@@ -52,18 +61,8 @@ class RelationshipFields(GovukForm):
         GroupRole.choices,
         required="Choose the peer's role in the group, or 'Unclear'",
     )
-    open_to_social_care = forms.ChoiceField(
-        label="Is the peer open to children's social care?",
-        choices=YES_NO_UNKNOWN,
-        required=False,
-        help_text=OPEN_TO_HINT,
-    )
-    open_to_youth_justice = forms.ChoiceField(
-        label="Is the peer open to youth justice?",
-        choices=YES_NO_UNKNOWN,
-        required=False,
-        help_text=OPEN_TO_HINT,
-    )
+    open_to_social_care = _open_to("children's social care")
+    open_to_youth_justice = _open_to("youth justice")
     contexts = forms.MultipleChoiceField(
         label="Where they spend time together (optional)",
         required=False,
