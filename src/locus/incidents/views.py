@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.db.models import Model
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -19,12 +18,13 @@ from locus.incidents.selectors import (
     involvement_views,
     shown_incidents,
 )
+from locus.places.models import Context
 
 
 def audited_with_incidents(
-    viewer: Worker, obj: Model, incidents: list[Incident], named: set[int]
+    viewer: Worker, obj: Context, incidents: list[Incident], named: set[int]
 ) -> dict[int, list[InvolvementView]]:
-    """Audit a record's page that names ``named`` and lists ``incidents``.
+    """Audit a place's or group's page that names ``named`` and lists ``incidents``.
 
     The people the incidents name on the page are shown too, so they join the audit.
     """
