@@ -21,7 +21,7 @@ from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.common import clock
 from locus.common.errors import InvalidTransition
-from locus.common.services import Problems, permitted, today
+from locus.common.services import Problems, create_audited, permitted, today
 from locus.people.models import Person, PersonKind
 from locus.places.models import Context
 from locus.profiles.models import ALLOWED_STEPS, ItemStep, ProfileItem, ProfileKind
@@ -130,7 +130,9 @@ def profile_item_add(
         )
     problems.raise_if_any()
     assert recorded_on is not None
-    item = ProfileItem.objects.create(
+    item = create_audited(
+        actor,
+        ProfileItem,
         person=person,
         kind=kind,
         text=text,
@@ -141,7 +143,6 @@ def profile_item_add(
         recorded_by=actor,
         recorded_at=clock.now(),
     )
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=item)
     return item
 
 
