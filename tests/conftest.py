@@ -1,8 +1,8 @@
 """Shared fixtures: a fresh multi-agency world per test, and its personas by name.
 
 The world is built through services only (``tests/factories.py``). It is
-function-scoped: building it takes a few dozen service calls and no password
-hashing, and a fresh world means no test can lean on another's writes.
+function-scoped: a fresh world means no test can lean on another's writes. It is
+built once and its rows replayed for each test (``tests/snapshots.py``).
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 
 from locus.access.models import Worker
 from locus.casework.reference import ensure_reference_data
+from tests import hashers, snapshots
 from tests.factories import World, build_world
 from tests.frozen_clock import FrozenClock
 
@@ -34,6 +36,13 @@ def _second_factor_optional(settings: Any) -> None:
     settings.LOCUS_REQUIRE_OTP = False
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """Argon2 still, at its lowest cost (tests/hashers.py)."""
+    with override_settings(PASSWORD_HASHERS=hashers.PASSWORD_HASHERS):
+        yield
+
+
 @pytest.fixture
 def frozen_clock() -> Iterator[FrozenClock]:
     """The clock stopped at the moment the fixture starts (``at``/``advance`` move it), and
@@ -49,7 +58,8 @@ def world(db: Any) -> World:
     # migration, but a browser test empties every table when it ends: put it back, so a
     # test's outcome never depends on whether a browser test ran before it.
     ensure_reference_data()
-    return build_world()
+    # Built once and replayed (tests/snapshots.py): the same rows, a fraction of the time.
+    return snapshots.world_for_test(build_world)
 
 
 def _persona_fixture(name: str) -> Any:

@@ -11,8 +11,8 @@ from django.db import connection
 from locus.access import policies
 from locus.audit.models import ChangeAction, ChangeEvent
 from locus.common import clock
+from locus.common import services as common_services
 from locus.common.errors import NotPermitted, ValidationFailed
-from locus.incidents import services as incident_services
 from locus.incidents.models import Incident, IncidentKind, Involvement, InvolvementRole
 from locus.incidents.services import incident_record, involvement_add
 from locus.places.models import ContextKind
@@ -214,7 +214,8 @@ def test_incident_record_is_all_or_nothing(world: World, monkeypatch: pytest.Mon
     one and its rollback is the one that counts.
     """
     assert not connection.in_atomic_block
-    real_record_change = incident_services.record_change
+    # The service writes each row through common.services.create_audited, which audits it.
+    real_record_change = common_services.record_change
     calls = []
 
     def failing_on_second_call(**kwargs: Any) -> ChangeEvent:
@@ -223,7 +224,7 @@ def test_incident_record_is_all_or_nothing(world: World, monkeypatch: pytest.Mon
             raise RuntimeError("audit store unavailable")
         return real_record_change(**kwargs)
 
-    monkeypatch.setattr(incident_services, "record_change", failing_on_second_call)
+    monkeypatch.setattr(common_services, "record_change", failing_on_second_call)
     with nothing_written(Incident, Involvement), pytest.raises(RuntimeError):
         _record(world, involvements=[(world.police_child, HARMED), (world.adult, HARMING)])
     assert isinstance(calls[0], Incident)  # the incident had been written and audited

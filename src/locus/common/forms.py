@@ -45,3 +45,48 @@ class GovukForm(forms.Form):
                 base = attrs.get("class", "")
                 if base and "--error" not in base:
                     attrs["class"] = f"{base} {base.split()[0]}--error"
+
+
+# Dates typed the UK way first; the ISO form is what a browser's date picker sends.
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
+
+
+def date_field(
+    label: str,
+    what: str,
+    *,
+    example: str = "27/03/2026",
+    hint: str = "",
+    formats: list[str] = DATE_FORMATS,
+    **kwargs: Any,
+) -> forms.DateField:
+    """A date typed as dd/mm/yyyy, whose messages name ``what`` is asked for."""
+    return forms.DateField(
+        label=label,
+        input_formats=formats,
+        help_text=f"{hint}For example, {example}",
+        error_messages={
+            "invalid": f"Enter {what} as a date, like {example}",
+            "required": f"Enter {what}",
+        },
+        widget=forms.DateInput(format="%d/%m/%Y"),
+        **kwargs,
+    )
+
+
+def choose_one(
+    label: str, choices: Any, *, required: str, placeholder: str = ""
+) -> forms.ChoiceField:
+    """A choice that must be made; with a placeholder, the select starts on it, empty."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", placeholder), *choices] if placeholder else choices,
+        error_messages={"required": required},
+    )
+
+
+def text_area(label: str, *, rows: int = 3, **kwargs: Any) -> forms.CharField:
+    """Free text, optional here: a service that needs it says so with the other problems."""
+    return forms.CharField(
+        label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}), **kwargs
+    )

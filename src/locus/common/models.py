@@ -48,6 +48,13 @@ def period_constraint(name: str, start: str = "start", end: str = "end") -> mode
     )
 
 
+def one_open_constraint(name: str, fields: list[str], end: str = "end") -> models.UniqueConstraint:
+    """At most one open period (no ``end`` yet) for each combination of ``fields``."""
+    return models.UniqueConstraint(
+        fields=fields, condition=models.Q(**{f"{end}__isnull": True}), name=name
+    )
+
+
 def recorded_by_field(what: str) -> models.ForeignKey:
     """Who first recorded a record: a grant of sight (access/scopes.py), so kept on the row."""
     return models.ForeignKey(

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.common import clock
 from locus.common.errors import NotPermitted, ValidationFailed
+
+M = TypeVar("M", bound=Model)
 
 
 class Problems:
@@ -66,6 +68,14 @@ def check_period(
         problems.add(end_field, "The end date must not be in the future")
 
 
+def check_none_open(
+    problems: Problems, end: dt.date | None, open_rows: QuerySet, field: str, message: str
+) -> None:
+    """A new period left open (no ``end``) may not stand beside one already open."""
+    if end is None:
+        problems.check(not open_rows.exists(), field, message)
+
+
 def require(allowed: bool, what: str) -> None:
     """Raise :class:`NotPermitted` unless ``allowed``."""
     if not allowed:
@@ -108,6 +118,16 @@ def check_known_fields(service: str, changes: dict[str, Any], allowed: tuple[str
     unknown = set(changes) - set(allowed)
     if unknown:
         raise TypeError(f"{service} got unknown fields: {sorted(unknown)}")
+
+
+def create_audited(actor: Any, model: type[M], /, **fields: Any) -> M:
+    """Write an already-validated new row and audit its creation.
+
+    Call inside the service's transaction, after its permission and validation.
+    """
+    obj = model._default_manager.create(**fields)
+    record_change(actor=actor, action=ChangeAction.CREATE, obj=obj)
+    return obj
 
 
 def save_changes(*, actor: Any, obj: Model, fields: dict[str, Any]) -> Any:

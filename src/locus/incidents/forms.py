@@ -4,28 +4,23 @@ from typing import Any
 
 from django import forms
 
-from locus.common.forms import GovukForm
+from locus.common.forms import GovukForm, date_field
 from locus.incidents.models import IncidentKind
+
+# The filter takes the ISO form its links carry, and a typed dd/mm/yyyy (not yy).
+_FILTER_DATE: dict[str, Any] = {
+    "example": "31/03/2026",
+    "formats": ["%Y-%m-%d", "%d/%m/%Y"],
+    "required": False,
+}
 
 
 class IncidentFilterForm(GovukForm):
     kind = forms.ChoiceField(
         label="Kind", required=False, choices=[("", "Any"), *IncidentKind.choices]
     )
-    since = forms.DateField(
-        label="From",
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        help_text="For example, 31/03/2026",
-        error_messages={"invalid": "Enter the from date as a date, like 31/03/2026"},
-    )
-    until = forms.DateField(
-        label="To",
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        help_text="For example, 31/03/2026",
-        error_messages={"invalid": "Enter the to date as a date, like 31/03/2026"},
-    )
+    since = date_field("From", "the from date", **_FILTER_DATE)
+    until = date_field("To", "the to date", **_FILTER_DATE)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -10,10 +10,8 @@ from django.utils import timezone
 
 from locus.access import policies
 from locus.access.models import Agency, Worker
-from locus.audit.models import ChangeAction
-from locus.audit.services import record_change
 from locus.common import clock
-from locus.common.services import Problems, permitted
+from locus.common.services import Problems, create_audited, permitted
 from locus.incidents.models import Incident, IncidentKind, Involvement, InvolvementRole
 from locus.people.models import Person
 from locus.places.models import Context
@@ -100,7 +98,9 @@ def incident_record(
     problems.check(agency is not None, "reporting_agency", "Say which agency is reporting it")
     problems.raise_if_any()
     assert agency is not None  # checked just above
-    incident = Incident.objects.create(
+    incident = create_audited(
+        actor,
+        Incident,
         kind=kind,
         occurred_at=occurred_at,
         context=context,
@@ -109,10 +109,8 @@ def incident_record(
         recorded_by=actor,
         recorded_at=clock.now(),
     )
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=incident)
     for person, role in involvements:
-        involvement = Involvement.objects.create(incident=incident, person=person, role=role)
-        record_change(actor=actor, action=ChangeAction.CREATE, obj=involvement)
+        create_audited(actor, Involvement, incident=incident, person=person, role=role)
     return incident
 
 
@@ -133,6 +131,5 @@ def involvement_add(*, actor: Worker, incident: Incident, person: Person, role: 
         f"{person} is already recorded in this role",
     )
     problems.raise_if_any()
-    involvement = Involvement.objects.create(incident=incident, person=person, role=role)
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=involvement)
+    involvement = create_audited(actor, Involvement, incident=incident, person=person, role=role)
     return involvement

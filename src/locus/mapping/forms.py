@@ -67,6 +67,11 @@ def set_choices(form: forms.Form, name: str, choices: list[Any]) -> None:
     field.choices = choices
 
 
+def place_choices(places: dict[str, Context], blank: str) -> list[tuple[str, str]]:
+    """Places keyed by id, each with its kind, after a ``blank`` first choice."""
+    return [("", blank), *[(k, f"{c.name} ({c.get_kind_display()})") for k, c in places.items()]]
+
+
 class CocaseForm(GovukForm):
     """The meeting forms' base: GOV.UK styling, rendered with the kit in templates/common/forms/."""
 
@@ -75,17 +80,49 @@ def _required(message: str) -> dict[str, str]:
     return {"required": message, "invalid_choice": message}
 
 
+def text_area(label: str, missing: str = "", rows: int = 4, **kwargs: Any) -> forms.CharField:
+    """Free text; ``missing`` is the message when it is left empty ("" = optional)."""
+    return forms.CharField(
+        label=label,
+        required=bool(missing),
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": missing},
+        **kwargs,
+    )
+
+
+def radios(label: str, message: str, **kwargs: Any) -> forms.ChoiceField:
+    """Radio buttons; ``message`` answers a missing or unknown choice."""
+    return forms.ChoiceField(
+        label=label, widget=forms.RadioSelect, error_messages=_required(message), **kwargs
+    )
+
+
+# Every forum asks the same lawful basis question, worded for what is shared.
+def lawful_basis_field(label: str) -> forms.ChoiceField:
+    return radios(
+        label,
+        "Choose the lawful basis for sharing information at this meeting",
+        choices=LawfulBasis.choices,
+    )
+
+
+def lawful_basis_other_field() -> forms.CharField:
+    # A plain field, not a conditional reveal: GOV.UK's reveal puts aria-expanded on a
+    # radio, which assistive technology does not expect (axe: aria-allowed-attr).
+    return forms.CharField(label="If other, which lawful basis?", max_length=300, required=False)
+
+
 class ProposeForm(CocaseForm):
     children = forms.MultipleChoiceField(
         label="Children the meeting is about",
         widget=forms.CheckboxSelectMultiple,
         error_messages=_required("Choose at least one child"),
     )
-    group = forms.ChoiceField(
-        label="Peer group to map (optional)",
+    group = radios(
+        "Peer group to map (optional)",
+        "Choose a peer group from the list",
         required=False,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose a peer group from the list"},
     )
     title = forms.CharField(
         label="Title (optional)",
@@ -93,22 +130,9 @@ class ProposeForm(CocaseForm):
         required=False,
         help_text="Invitees who do not hold a child's case will see it: do not name children.",
     )
-    purpose = forms.CharField(
-        label="What is the meeting for?",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Say what the meeting is for"},
-    )
-    lawful_basis = forms.ChoiceField(
-        label="Lawful basis for sharing information at the meeting",
-        choices=LawfulBasis.choices,
-        widget=forms.RadioSelect,
-        error_messages=_required("Choose the lawful basis for sharing information at this meeting"),
-    )
-    # A plain field, not a conditional reveal: GOV.UK's reveal puts aria-expanded on a
-    # radio, which assistive technology does not expect (axe: aria-allowed-attr).
-    lawful_basis_other = forms.CharField(
-        label="If other, which lawful basis?", max_length=300, required=False
-    )
+    purpose = text_area("What is the meeting for?", "Say what the meeting is for")
+    lawful_basis = lawful_basis_field("Lawful basis for sharing information at the meeting")
+    lawful_basis_other = lawful_basis_other_field()
     also_invite = forms.ChoiceField(
         label="Also invite (optional)",
         required=False,
@@ -157,11 +181,10 @@ class InviteForm(CocaseForm):
 class ScheduleForm(CocaseForm):
     when = date_field("Date")
     time = time_field()
-    online = forms.ChoiceField(
-        label="How will people meet?",
+    online = radios(
+        "How will people meet?",
+        "Say whether the meeting is in person or online",
         choices=[("in_person", "In person"), ("online", "Online")],
-        widget=forms.RadioSelect,
-        error_messages=_required("Say whether the meeting is in person or online"),
     )
     location = forms.CharField(
         label="Where",
@@ -180,17 +203,8 @@ class ScheduleForm(CocaseForm):
 
 
 class MinutesForm(CocaseForm):
-    notes = forms.CharField(
-        label="What was discussed (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
-    decisions = forms.CharField(
-        label="Decisions (optional)",
-        required=False,
-        help_text="One decision on each line.",
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
+    notes = text_area("What was discussed (optional)", rows=5)
+    decisions = text_area("Decisions (optional)", rows=5, help_text="One decision on each line.")
 
     def __init__(self, *args: Any, invitees: Sequence[Invitee], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -199,11 +213,10 @@ class MinutesForm(CocaseForm):
         attendance_fields = {}
         for invitee in self.invitees:
             w = invitee.worker
-            attendance_fields[f"attendance_{w.pk}"] = forms.ChoiceField(
-                label=naming.holder_text(w),
+            attendance_fields[f"attendance_{w.pk}"] = radios(
+                naming.holder_text(w),
+                f"Say whether {w} attended",
                 choices=choices,
-                widget=forms.RadioSelect,
-                error_messages=_required(f"Say whether {w} attended"),
             )
         # Attendance first: it is what the minutes are for.
         self.fields = {**attendance_fields, **self.fields}
@@ -237,47 +250,24 @@ class ShareForm(CocaseForm):
         "meeting needs them.",
         error_messages={"invalid_choice": "Choose what to share from the list"},
     )
-    lawful_basis = forms.ChoiceField(
-        label="Lawful basis for sharing about this child",
-        choices=LawfulBasis.choices,
-        widget=forms.RadioSelect,
-        error_messages=_required("Choose the lawful basis for sharing information at this meeting"),
-    )
-    lawful_basis_other = forms.CharField(
-        label="If other, which lawful basis?", max_length=300, required=False
-    )
+    lawful_basis = lawful_basis_field("Lawful basis for sharing about this child")
+    lawful_basis_other = lawful_basis_other_field()
 
 
 class CancelForm(CocaseForm):
-    reason = forms.CharField(
-        label="Why is the meeting cancelled?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why the meeting is cancelled"},
-    )
+    reason = text_area("Why is the meeting cancelled?", "Say why the meeting is cancelled", rows=3)
 
 
 class DecisionForm(CocaseForm):
-    text = forms.CharField(
-        label="Decision",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter the decision"},
-    )
+    text = text_area("Decision", "Enter the decision", rows=3)
 
 
 GROUP_CHOICE = "group"
 
 
 class InterventionForm(CocaseForm):
-    concerns = forms.ChoiceField(
-        label="Who is it for?",
-        widget=forms.RadioSelect,
-        error_messages=_required("Choose the child or the group it concerns (one of them)"),
-    )
-    description = forms.CharField(
-        label="What will be done",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Describe the intervention"},
-    )
+    concerns = radios("Who is it for?", "Choose the child or the group it concerns (one of them)")
+    description = text_area("What will be done", "Describe the intervention")
     owner = forms.ChoiceField(
         label="Owner",
         help_text="A worker who attended the meeting.",
@@ -289,15 +279,14 @@ class InterventionForm(CocaseForm):
         error_messages={"invalid_choice": "Choose an agency from the list"},
     )
     due_on = date_field("Due date")
-    status = forms.ChoiceField(
-        label="Status",
+    status = radios(
+        "Status",
+        "A new intervention is planned or in progress",
         choices=[
             (ActionStatus.PLANNED.value, ActionStatus.PLANNED.label),
             (ActionStatus.IN_PROGRESS.value, ActionStatus.IN_PROGRESS.label),
         ],
         initial=ActionStatus.PLANNED.value,
-        widget=forms.RadioSelect,
-        error_messages=_required("A new intervention is planned or in progress"),
     )
 
     def __init__(
@@ -328,16 +317,8 @@ class InterventionForm(CocaseForm):
 
 
 class InterventionUpdateForm(CocaseForm):
-    status = forms.ChoiceField(
-        label="Status now",
-        widget=forms.RadioSelect,
-        error_messages=_required("Choose the intervention's status"),
-    )
-    note = forms.CharField(
-        label="What has happened",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Say what has happened"},
-    )
+    status = radios("Status now", "Choose the intervention's status")
+    note = text_area("What has happened", "Say what has happened")
     due_on = date_field("Due date", required=False, hint="Change it only if it has moved.")
 
     def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:

@@ -23,6 +23,7 @@ from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
 from locus.common import clock
 from locus.common.ids import parse_id
+from locus.common.queries import ids_among
 from locus.forums.models import Attendance
 from locus.incidents.models import Involvement
 from locus.linked.selectors import linked_together
@@ -589,15 +590,7 @@ def interventions_for_person(viewer: Worker, person: Person) -> list[PersonInter
         .order_by("due_on", "id")
     )
     meeting_ids = {i.meeting_id for i in items}
-    seen = (
-        set(
-            policies.meetings_visible_to(viewer)
-            .filter(id__in=meeting_ids)
-            .values_list("id", flat=True)
-        )
-        if meeting_ids
-        else set()
-    )
+    seen = ids_among(policies.meetings_visible_to(viewer), meeting_ids)
     rows = [
         PersonIntervention(
             intervention=i,

@@ -1,36 +1,23 @@
-from django.urls import path
-
+from locus.common.urls import routes
 from locus.mapping import views
 
-urlpatterns = [
-    path("", views.meetings_list, name="meetings"),
-    path("propose/", views.meeting_propose, name="meeting-propose"),
-    path("<int:meeting_id>/", views.meeting_page, name="meeting"),
-    path("<int:meeting_id>/schedule/", views.meeting_schedule, name="meeting-schedule"),
-    path("<int:meeting_id>/invite/", views.meeting_invite, name="meeting-invite"),
-    path("<int:meeting_id>/minutes/", views.meeting_minutes, name="meeting-minutes"),
-    path(
-        "<int:meeting_id>/children/<str:person_id>/share/",
-        views.share_agree,
-        name="meeting-share",
-    ),
-    path(
-        "<int:meeting_id>/children/<str:person_id>/share/withdraw/",
-        views.share_withdraw,
-        name="meeting-share-withdraw",
-    ),
-    path(
-        "<int:meeting_id>/attendance/confirm/",
-        views.attendance_confirm,
-        name="meeting-confirm-attendance",
-    ),
-    path("<int:meeting_id>/decisions/add/", views.decision_add, name="meeting-decision"),
-    path("<int:meeting_id>/close/", views.meeting_close, name="meeting-close"),
-    path("<int:meeting_id>/cancel/", views.meeting_cancel, name="meeting-cancel"),
-    path("<int:meeting_id>/interventions/add/", views.intervention_add, name="intervention-add"),
-    path(
-        "<int:meeting_id>/interventions/<int:intervention_id>/update/",
-        views.intervention_update,
-        name="intervention-update",
-    ),
-]
+_MEETING = "<int:meeting_id>/"
+_CHILD = f"{_MEETING}children/<str:person_id>/"
+_INTERVENTION = f"{_MEETING}interventions/<int:intervention_id>/"
+
+urlpatterns = routes(
+    ("", views.meetings_list, "meetings"),
+    ("propose/", views.meeting_propose, "meeting-propose"),
+    (_MEETING, views.meeting_page, "meeting"),
+    (f"{_MEETING}schedule/", views.meeting_schedule, "meeting-schedule"),
+    (f"{_MEETING}invite/", views.meeting_invite, "meeting-invite"),
+    (f"{_MEETING}minutes/", views.meeting_minutes, "meeting-minutes"),
+    (f"{_CHILD}share/", views.share_agree, "meeting-share"),
+    (f"{_CHILD}share/withdraw/", views.share_withdraw, "meeting-share-withdraw"),
+    (f"{_MEETING}attendance/confirm/", views.attendance_confirm, "meeting-confirm-attendance"),
+    (f"{_MEETING}decisions/add/", views.decision_add, "meeting-decision"),
+    (f"{_MEETING}close/", views.meeting_close, "meeting-close"),
+    (f"{_MEETING}cancel/", views.meeting_cancel, "meeting-cancel"),
+    (f"{_MEETING}interventions/add/", views.intervention_add, "intervention-add"),
+    (f"{_INTERVENTION}update/", views.intervention_update, "intervention-update"),
+)

@@ -23,8 +23,8 @@ from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_ids
 from locus.common.pages import posted, submitted
-from locus.common.pagination import paginate
 from locus.common.services import permitted
+from locus.forums.pages import meetings_page
 from locus.mapping import selectors, services
 from locus.mapping.forms import (
     CancelForm,
@@ -60,20 +60,14 @@ def _form_page(
 
 
 def meetings_list(request: AuthedRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    if status not in MeetingStatus.values:
-        status = ""
-    page, paging = paginate(
-        request, selectors.meetings_for(viewer=request.user, status=status), per_page=25
+    status, page, paging = meetings_page(
+        request,
+        statuses=MeetingStatus,
+        meetings_for=lambda status: selectors.meetings_for(viewer=request.user, status=status),
+        record_type="cocase.meeting",
     )
     meetings = list(page)
     groups = selectors.visible_group_ids(request.user, meetings)
-    record_access(
-        actor=request.user,
-        record_type="cocase.meeting",
-        action=AccessAction.SEARCH,
-        detail={"status": status, "shown": [str(m.pk) for m in meetings]},
-    )
     rows = [(m, selectors.group_label(m, m.group_id in groups)) for m in meetings]
     return render(
         request,

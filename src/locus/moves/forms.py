@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from locus.mapping.forms import CocaseForm, date_field, set_choices
+from locus.mapping.forms import CocaseForm, date_field, set_choices, text_area
 from locus.panels.models import PanelMeeting
 from locus.places.models import Context
 
@@ -26,17 +26,15 @@ class ManagedMoveForm(CocaseForm):
         error_messages=_pick("Choose the school the child moved to"),
     )
     moved_on = date_field("Date of the move", hint="The first day at the new school.")
-    reason = forms.CharField(
-        label="What peer abuse does the move respond to?",
-        widget=forms.Textarea(attrs={"rows": 4}),
+    reason = text_area(
+        "What peer abuse does the move respond to?",
+        "Say what peer abuse the move responds to",
         help_text="Whether the child was harmed, harmed others, or both, and what happened.",
-        error_messages={"required": "Say what peer abuse the move responds to"},
     )
-    panel_decision = forms.CharField(
-        label="What was decided?",
-        widget=forms.Textarea(attrs={"rows": 4}),
+    panel_decision = text_area(
+        "What was decided?",
+        "Enter what was decided",
         help_text="The panel's decision, with any conditions (a trial period, a review date).",
-        error_messages={"required": "Enter what was decided"},
     )
     decided_by = forms.CharField(
         label="Who decided?",

@@ -20,6 +20,7 @@ from django.utils import timezone
 from locus.access import scopes
 from locus.access.models import Worker
 from locus.access.panel_meetings import panels_visible_to
+from locus.common.queries import ids_among
 from locus.common.services import today
 from locus.incidents.models import Incident, Involvement, InvolvementRole
 from locus.moves.models import ManagedMove
@@ -76,11 +77,7 @@ def moves_for(viewer: Worker, person: Person) -> list[MoveRow]:
         .order_by("-moved_on", "-id")
     )
     panel_ids = {m.panel_meeting_id for m in moves if m.panel_meeting_id}
-    seen = (
-        set(panels_visible_to(viewer).filter(id__in=panel_ids).values_list("id", flat=True))
-        if panel_ids
-        else set()
-    )
+    seen = ids_among(panels_visible_to(viewer), panel_ids)
     return [MoveRow(m, m.panel_meeting_id in seen) for m in moves]
 
 
@@ -208,15 +205,7 @@ def displacement(viewer: Worker, move: ManagedMove, months: int = DEFAULT_MONTHS
         .order_by("incident__occurred_at", "incident_id", "role")
     )
     incident_ids = {i.incident_id for i in involvements}
-    visible = (
-        set(
-            scopes.incidents_visible_to(viewer)
-            .filter(id__in=incident_ids)
-            .values_list("id", flat=True)
-        )
-        if incident_ids
-        else set()
-    )
+    visible = ids_among(scopes.incidents_visible_to(viewer), incident_ids)
     rows: dict[int, IncidentRow] = {}
     counted: set[int] = set()
     for involvement in involvements:

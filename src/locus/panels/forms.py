@@ -10,8 +10,17 @@ from django import forms
 from locus.access.models import Agency, Worker
 from locus.common.models import Confidence, Source
 from locus.forums.models import ActionStatus, next_action_statuses
-from locus.mapping.forms import CocaseForm, date_field, set_choices, worker_choices
-from locus.mapping.models import LawfulBasis
+from locus.mapping.forms import (
+    CocaseForm,
+    date_field,
+    lawful_basis_field,
+    lawful_basis_other_field,
+    place_choices,
+    radios,
+    set_choices,
+    text_area,
+    worker_choices,
+)
 from locus.panels.models import ItemKind, PanelAction, PanelAttendee, PanelKind
 from locus.people.models import Person
 from locus.places.models import Context
@@ -23,22 +32,11 @@ def _pick(message: str) -> dict[str, str]:
     return {"required": message, "invalid_choice": message}
 
 
-def _text_area(label: str, missing: str = "", rows: int = 4, **kwargs: Any) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=bool(missing),
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": missing},
-        **kwargs,
-    )
-
-
 class PanelForm(CocaseForm):
-    kind = forms.ChoiceField(
-        label="What kind of meeting?",
+    kind = radios(
+        "What kind of meeting?",
+        "Choose an HSB meeting or a MACE panel",
         choices=PanelKind.choices,
-        widget=forms.RadioSelect,
-        error_messages=_pick("Choose an HSB meeting or a MACE panel"),
     )
     meets_on = date_field("Date of the meeting")
     title = forms.CharField(
@@ -49,15 +47,8 @@ class PanelForm(CocaseForm):
     )
     place = forms.CharField(label="Where (optional)", required=False, max_length=200)
     chair = forms.ChoiceField(label="Chair", error_messages=_pick("Choose the chair"))
-    lawful_basis = forms.ChoiceField(
-        label="Lawful basis for sharing information at the meeting",
-        choices=LawfulBasis.choices,
-        widget=forms.RadioSelect,
-        error_messages=_pick("Choose the lawful basis for sharing information at this meeting"),
-    )
-    lawful_basis_other = forms.CharField(
-        label="If other, which lawful basis?", required=False, max_length=300
-    )
+    lawful_basis = lawful_basis_field("Lawful basis for sharing information at the meeting")
+    lawful_basis_other = lawful_basis_other_field()
     review_on = date_field(
         "Review date", required=False, hint="Leave it empty for twelve weeks after the meeting."
     )
@@ -115,19 +106,17 @@ class AttendeeForm(CocaseForm):
 
 
 class ItemForm(CocaseForm):
-    kind = forms.ChoiceField(
-        label="Which list?",
+    kind = radios(
+        "Which list?",
+        "Choose which list it goes on",
         choices=ItemKind.choices,
-        widget=forms.RadioSelect,
         help_text="A young person who was harmed and who also harmed goes on both lists, "
         "as two items.",
-        error_messages=_pick("Choose which list it goes on"),
     )
-    person = forms.ChoiceField(
-        label="Person",
+    person = radios(
+        "Person",
+        "Choose a person from the list",
         required=False,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose a person from the list"},
     )
     context = forms.ChoiceField(
         label="Location",
@@ -135,7 +124,7 @@ class ItemForm(CocaseForm):
         error_messages={"invalid_choice": "Choose a location from the list"},
     )
     # Checked by the service, so that a missing reason is reported with the other problems.
-    reason = _text_area("Why is it on the agenda?")
+    reason = text_area("Why is it on the agenda?")
     source = forms.ChoiceField(
         label="For a person of concern: where does the information come from?",
         required=False,
@@ -169,14 +158,7 @@ class ItemForm(CocaseForm):
                 for k, p in self.people.items()
             ],
         )
-        set_choices(
-            self,
-            "context",
-            [
-                ("", "Choose a location"),
-                *[(k, f"{c.name} ({c.get_kind_display()})") for k, c in self.contexts.items()],
-            ],
-        )
+        set_choices(self, "context", place_choices(self.contexts, "Choose a location"))
 
     def values(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -197,7 +179,7 @@ class HoldForm(CocaseForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages=_pick("Choose at least one person who attended"),
     )
-    summary = _text_area("What was discussed overall (optional)", rows=5)
+    summary = text_area("What was discussed overall (optional)", rows=5)
     review_on = date_field("Review date")
 
     def __init__(self, *args: Any, attendees: Iterable[PanelAttendee], **kwargs: Any) -> None:
@@ -218,15 +200,15 @@ class HoldForm(CocaseForm):
 
 
 class DiscussionForm(CocaseForm):
-    discussion = _text_area("What was discussed", "Enter what was discussed", rows=6)
+    discussion = text_area("What was discussed", "Enter what was discussed", rows=6)
 
 
 class DecisionForm(CocaseForm):
-    text = _text_area("Decision", "Enter the decision", rows=3)
+    text = text_area("Decision", "Enter the decision", rows=3)
 
 
 class CancelForm(CocaseForm):
-    reason = _text_area("Why is the meeting cancelled?", "Say why the meeting is cancelled", rows=3)
+    reason = text_area("Why is the meeting cancelled?", "Say why the meeting is cancelled", rows=3)
 
 
 def _select(label: str, missing: str, hint: str = "") -> forms.ChoiceField:
@@ -240,16 +222,15 @@ def _select(label: str, missing: str, hint: str = "") -> forms.ChoiceField:
 
 
 class ActionForm(CocaseForm):
-    description = _text_area("What will be done", "Describe the action")
+    description = text_area("What will be done", "Describe the action")
     owner = _select("Owner", "Choose the worker who owns it", "A worker on the meeting's list.")
     agency = _select("Agency delivering it", "", "The owner's, unless you choose another.")
     due_on = date_field("Due date")
-    status = forms.ChoiceField(
-        label="Status",
+    status = radios(
+        "Status",
+        "A new action is planned or in progress",
         choices=[(s.value, s.label) for s in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)],
         initial=ActionStatus.PLANNED.value,
-        widget=forms.RadioSelect,
-        error_messages=_pick("A new action is planned or in progress"),
     )
     builds_on = forms.MultipleChoiceField(
         label="Strengths it builds on (optional)",
@@ -300,12 +281,8 @@ class ActionForm(CocaseForm):
 class ActionUpdateForm(CocaseForm):
     """Progress on an action: offered only the statuses it may move to."""
 
-    status = forms.ChoiceField(
-        label="Where is it now?",
-        widget=forms.RadioSelect,
-        error_messages=_pick("Choose the action's status"),
-    )
-    note = _text_area("What has happened", "Say what has happened")
+    status = radios("Where is it now?", "Choose the action's status")
+    note = text_area("What has happened", "Say what has happened")
     due_on = date_field("Due date", required=False, hint="Change it only if it has moved.")
 
     def __init__(self, *args: Any, action: PanelAction, **kwargs: Any) -> None:

@@ -21,6 +21,7 @@ from locus.access import panel_meetings as policies
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
 from locus.casework.models import CaseStatus, ContextPlan, PlanStatus
+from locus.common.queries import ids_among
 from locus.forums.models import FINISHED_ACTION_STATUSES
 from locus.panels.models import (
     LISTS,
@@ -165,15 +166,7 @@ def visible_item_ids(viewer: Worker, items: list[AgendaItem]) -> set[int]:
     # share (the child's shared fields) does not bring.
     people = visible_person_ids(viewer, (i.person_id for i in items if i.person_id), shared=False)
     context_ids = {i.context_id for i in items if i.context_id}
-    places = (
-        set(
-            scopes.contexts_visible_to(viewer)
-            .filter(id__in=context_ids)
-            .values_list("id", flat=True)
-        )
-        if context_ids
-        else set()
-    )
+    places = ids_among(scopes.contexts_visible_to(viewer), context_ids)
     return {
         i.pk
         for i in items
@@ -268,15 +261,7 @@ def panel_items_for_person(viewer: Worker, person: Person) -> list[PersonItem]:
         .order_by("-meeting__meets_on", "kind", "id")
     )
     meeting_ids = {i.meeting_id for i in items}
-    seen = (
-        set(
-            policies.panels_visible_to(viewer)
-            .filter(id__in=meeting_ids)
-            .values_list("id", flat=True)
-        )
-        if meeting_ids
-        else set()
-    )
+    seen = ids_among(policies.panels_visible_to(viewer), meeting_ids)
     return [PersonItem(i, i.meeting_id in seen) for i in items]
 
 

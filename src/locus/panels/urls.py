@@ -1,17 +1,16 @@
 from django.urls import path
 
+from locus.common.urls import routes
 from locus.panels import views
 
-urlpatterns = [
-    path("", views.panels_list, name="panels"),
-    path("new/", views.panel_new, name="panel-new"),
-    path("<int:meeting_id>/", views.panel_page, name="panel"),
-    path(
-        "<int:meeting_id>/actions/<int:action_id>/update/",
-        views.action_update,
-        name="panel-action-update",
-    ),
-]
+_MEETING = "<int:meeting_id>/"
+
+urlpatterns = routes(
+    ("", views.panels_list, "panels"),
+    ("new/", views.panel_new, "panel-new"),
+    (_MEETING, views.panel_page, "panel"),
+    (f"{_MEETING}actions/<int:action_id>/update/", views.action_update, "panel-action-update"),
+)
 
 # The form pages that move a meeting on (views.STEPS): on the meeting, or on one agenda item.
 urlpatterns += [

@@ -21,14 +21,13 @@ from django.shortcuts import redirect, render
 from locus.access import panel_meetings as policies
 from locus.access.models import Worker
 from locus.access.selectors import all_agencies
-from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_ids
 from locus.common.pages import posted, submitted
-from locus.common.pagination import paginate
 from locus.common.services import permitted
+from locus.forums.pages import meetings_page
 from locus.panels import selectors, services
 from locus.panels.forms import (
     ActionForm,
@@ -52,17 +51,11 @@ from locus.profiles.selectors import build_on_for, profile_items
 
 
 def panels_list(request: AuthedRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    if status not in PanelStatus.values:
-        status = ""
-    page, paging = paginate(
-        request, selectors.panels_for(viewer=request.user, status=status), per_page=25
-    )
-    record_access(
-        actor=request.user,
+    status, page, paging = meetings_page(
+        request,
+        statuses=PanelStatus,
+        meetings_for=lambda status: selectors.panels_for(viewer=request.user, status=status),
         record_type="panels.panelmeeting",
-        action=AccessAction.SEARCH,
-        detail={"status": status, "shown": [str(m.pk) for m in page]},
     )
     return render(
         request,

@@ -11,33 +11,18 @@ from typing import Any
 
 from django import forms
 
-from locus.common.forms import GovukForm
+from locus.common.forms import GovukForm, choose_one, date_field, text_area
 from locus.common.models import Confidence, Source
 from locus.common.services import today
 from locus.peers.models import GroupRole, MapPurpose, Nature, Relationship
 from locus.people.models import Person
 from locus.places.models import Context
 
-DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 YES_NO_UNKNOWN = [("", "Not known"), ("yes", "Yes"), ("no", "No")]
 OPEN_TO_HINT = (
     "Only for a peer not yet known to Locus. For a known peer, Locus works it out "
     "from their legal status."
 )
-
-
-def date_field(label: str, what: str, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_FORMATS,
-        help_text="For example, 27/03/2026",
-        error_messages={
-            "invalid": f"Enter {what} as a date, like 27/03/2026",
-            "required": f"Enter {what}",
-        },
-        widget=forms.DateInput(format="%d/%m/%Y"),
-        **kwargs,
-    )
 
 
 def _yes_no(value: str) -> bool | None:
@@ -48,54 +33,51 @@ def _yes_no_initial(value: bool | None) -> str:
     return {True: "yes", False: "no"}.get(value, "") if value is not None else ""
 
 
+def _open_to(service: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=f"Is the peer open to {service}?",
+        choices=YES_NO_UNKNOWN,
+        required=False,
+        help_text=OPEN_TO_HINT,
+    )
+
+
 class RelationshipFields(GovukForm):
     """What is recorded about a peer, whether new or changed."""
 
-    relationship = forms.ChoiceField(
-        label="Relationship",
-        choices=[("", "Choose a relationship"), *Relationship.choices],
-        error_messages={"required": "Choose the relationship"},
+    relationship = choose_one(
+        "Relationship",
+        Relationship.choices,
+        placeholder="Choose a relationship",
+        required="Choose the relationship",
     )
-    nature = forms.ChoiceField(
-        label="Nature of the relationship",
-        choices=Nature.choices,
-        error_messages={"required": "Say whether the relationship is protective, risky or unclear"},
+    nature = choose_one(
+        "Nature of the relationship",
+        Nature.choices,
+        required="Say whether the relationship is protective, risky or unclear",
     )
-    peer_role = forms.ChoiceField(
-        label="The peer's role in the group",
-        choices=GroupRole.choices,
-        error_messages={"required": "Choose the peer's role in the group, or 'Unclear'"},
+    peer_role = choose_one(
+        "The peer's role in the group",
+        GroupRole.choices,
+        required="Choose the peer's role in the group, or 'Unclear'",
     )
-    open_to_social_care = forms.ChoiceField(
-        label="Is the peer open to children's social care?",
-        choices=YES_NO_UNKNOWN,
-        required=False,
-        help_text=OPEN_TO_HINT,
-    )
-    open_to_youth_justice = forms.ChoiceField(
-        label="Is the peer open to youth justice?",
-        choices=YES_NO_UNKNOWN,
-        required=False,
-        help_text=OPEN_TO_HINT,
-    )
+    open_to_social_care = _open_to("children's social care")
+    open_to_youth_justice = _open_to("youth justice")
     contexts = forms.MultipleChoiceField(
         label="Where they spend time together (optional)",
         required=False,
         help_text="Places and groups you can see.",
     )
-    source = forms.ChoiceField(
-        label="Where this information came from",
-        choices=[("", "Choose a source"), *Source.choices],
-        error_messages={"required": "Say where this information came from"},
+    source = choose_one(
+        "Where this information came from",
+        Source.choices,
+        placeholder="Choose a source",
+        required="Say where this information came from",
     )
-    confidence = forms.ChoiceField(
-        label="How sure are you?",
-        choices=Confidence.choices,
-        error_messages={"required": "Say how sure you are"},
+    confidence = choose_one(
+        "How sure are you?", Confidence.choices, required="Say how sure you are"
     )
-    note = forms.CharField(
-        label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = text_area("Note (optional)")
 
     def __init__(self, *args: Any, contexts: list[Context], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -170,12 +152,10 @@ def _candidate_label(person: Person) -> str:
 
 def reason_field() -> forms.CharField:
     # The service asks for the reason, with the other problems at once.
-    return forms.CharField(
-        label="Why?",
-        required=False,
+    return text_area(
+        "Why?",
         help_text="Kept with the ended record, with your name: for example what the young "
         "person or another agency told you.",
-        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -213,12 +193,8 @@ class PeerMapFilterForm(GovukForm):
     nature = forms.MultipleChoiceField(
         label="Relationships to show", choices=Nature.choices, required=False
     )
-    as_at = forms.DateField(
-        label="As at",
-        required=False,
-        input_formats=DATE_FORMATS,
-        help_text="The map as it stood on this day. For example, 27/03/2026",
-        error_messages={"invalid": "Enter the as at date as a date, like 27/03/2026"},
+    as_at = date_field(
+        "As at", "the as at date", hint="The map as it stood on this day. ", required=False
     )
 
     def clean_nature(self) -> list[str]:
@@ -241,10 +217,10 @@ class PeerMapFilterForm(GovukForm):
 
 
 class PurposeForm(GovukForm):
-    purpose = forms.ChoiceField(
-        label="Why do you need to see peers' names?",
-        choices=MapPurpose.choices,
-        error_messages={"required": "Choose why you need to see peers' names"},
+    purpose = choose_one(
+        "Why do you need to see peers' names?",
+        MapPurpose.choices,
+        required="Choose why you need to see peers' names",
     )
     reason = forms.CharField(
         label="Say briefly why",

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import models
 
-from locus.common.models import Provenance, period_constraint
+from locus.common.models import Provenance, one_open_constraint, period_constraint
 from locus.common.periods import PeriodQuerySet
 
 
@@ -162,11 +162,7 @@ class GroupMembership(Provenance):
         indexes = [models.Index(fields=["group", "until"])]
         constraints = [
             period_constraint("membership_until_after_since", start="since", end="until"),
-            models.UniqueConstraint(
-                fields=["person", "group"],
-                condition=models.Q(until__isnull=True),
-                name="membership_one_open_per_group",
-            ),
+            one_open_constraint("membership_one_open_per_group", ["person", "group"], end="until"),
         ]
 
     def __str__(self) -> str:

@@ -21,8 +21,10 @@ from locus.common import clock
 from locus.common.models import Confidence, Source
 from locus.common.services import (
     Problems,
+    check_none_open,
     check_period,
     close_period,
+    create_audited,
     permitted,
     require,
 )
@@ -446,7 +448,9 @@ def peer_map_purpose_record(
     )
     problems.raise_if_any()
     now = clock.now()
-    record = PeerMapPurpose.objects.create(
+    record = create_audited(
+        actor,
+        PeerMapPurpose,
         worker=actor,
         person=person,
         purpose=purpose,
@@ -454,7 +458,6 @@ def peer_map_purpose_record(
         recorded_at=now,
         expires_at=now + PURPOSE_LASTS,
     )
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=record)
     return record
 
 
@@ -478,14 +481,17 @@ def membership_add(
     problems.check(role in GroupRole.values, "role", f"Unknown role in a group: {role!r}")
     validate_provenance(problems, source=source, confidence=confidence)
     check_period(problems, since, until, start_field="since", end_field="until")
-    if until is None:
-        problems.check(
-            not GroupMembership.objects.current().filter(person=person, group=group).exists(),
-            "person",
-            "This young person is already recorded in this group",
-        )
+    check_none_open(
+        problems,
+        until,
+        GroupMembership.objects.current().filter(person=person, group=group),
+        "person",
+        "This young person is already recorded in this group",
+    )
     problems.raise_if_any()
-    membership = GroupMembership.objects.create(
+    membership = create_audited(
+        actor,
+        GroupMembership,
         person=person,
         group=group,
         role=role,
@@ -496,7 +502,6 @@ def membership_add(
         recorded_by=actor,
         recorded_at=clock.now(),
     )
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=membership)
     return membership
 
 

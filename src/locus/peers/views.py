@@ -17,7 +17,7 @@ from locus.common.errors import ValidationFailed
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.services import permitted
-from locus.incidents.selectors import involvement_views, shown_incidents
+from locus.incidents.views import audited_with_incidents
 from locus.peers import maps, selectors
 from locus.peers.forms import (
     PeerAddForm,
@@ -56,11 +56,13 @@ def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
     group = lookups.access_group(request.user, group_id)
     detail = selectors.group_detail(viewer=request.user, group=group)
     group_map = maps.group_map(viewer=request.user, detail=detail)
-    involvements = involvement_views(viewer=request.user, incidents=detail.incidents)
     # The page names the members the viewer sees and the people in the group's incidents.
-    named = {m.membership.person_id for m in detail.members if m.visible}
-    named |= set(shown_incidents(involvements)["people_shown"])
-    record_access(actor=request.user, obj=group, detail={"people_shown": sorted(named)})
+    involvements = audited_with_incidents(
+        request.user,
+        group,
+        detail.incidents,
+        named={m.membership.person_id for m in detail.members if m.visible},
+    )
     return render(
         request,
         "peers/group.html",

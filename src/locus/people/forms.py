@@ -7,7 +7,7 @@ from django import forms
 from locus.access.fields import ALL_PERSON_FIELDS, PersonField, column_shown, role_fields
 from locus.access.models import Worker
 from locus.common.errors import ValidationFailed
-from locus.common.forms import GovukForm
+from locus.common.forms import GovukForm, date_field
 from locus.people.models import Ethnicity, Identifier, LegalStatus, Person, PersonKind, Sex
 from locus.people.selectors import PeopleFilter
 
@@ -60,22 +60,14 @@ class PeopleFilterForm(forms.Form):
         )
 
 
-DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
-
-
 class PersonDetailsForm(GovukForm):
     """A person's details. Rules live in the service; this only parses."""
 
     given_name = forms.CharField(label="First name", max_length=100, required=False)
     family_name = forms.CharField(label="Last name", max_length=100, required=False)
     known_as = forms.CharField(label="Known as (optional)", max_length=100, required=False)
-    date_of_birth = forms.DateField(
-        label="Date of birth",
-        required=False,
-        input_formats=DATE_FORMATS,
-        help_text="For example, 27/03/2012",
-        error_messages={"invalid": "Enter the date of birth as a date, like 27/03/2012"},
-        widget=forms.DateInput(format="%d/%m/%Y"),
+    date_of_birth = date_field(
+        "Date of birth", "the date of birth", example="27/03/2012", required=False
     )
     sex = forms.ChoiceField(label="Sex", choices=Sex.choices)
     ethnicity = forms.ChoiceField(label="Ethnicity (DfE code)", choices=Ethnicity.choices)
@@ -88,29 +80,17 @@ class PersonDetailsForm(GovukForm):
     )
     nhs_number = forms.CharField(label="NHS number (optional)", max_length=12, required=False)
 
-    FIELDS = (
-        "given_name",
-        "family_name",
-        "known_as",
-        "date_of_birth",
-        "sex",
-        "ethnicity",
-        "la_child_id",
-        "upn",
-        "nhs_number",
-    )
-
     def __init__(self, *args: Any, shown: frozenset[str] = ALL_PERSON_FIELDS, **kwargs: Any):
         super().__init__(*args, **kwargs)
         # A field the editor may not see is neither shown nor changed (the service changes
         # only the fields it is given): editing must not be a way to read it.
-        for name in self.FIELDS:
+        for name in list(self.fields):
             if not column_shown(name, shown):
                 del self.fields[name]
 
     @classmethod
     def for_person(cls, person: Person, shown: frozenset[str]) -> PersonDetailsForm:
-        return cls(initial={name: getattr(person, name) for name in cls.FIELDS}, shown=shown)
+        return cls(initial={name: getattr(person, name) for name in cls.base_fields}, shown=shown)
 
 
 class IdentifierQueryForm(GovukForm):

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import models
 
-from locus.common.models import period_constraint, recorded_by_field
+from locus.common.models import one_open_constraint, period_constraint, recorded_by_field
 from locus.common.periods import PeriodQuerySet
 
 
@@ -181,11 +181,7 @@ class Allocation(models.Model):
         ]
         constraints = [
             period_constraint("allocation_end_after_start"),
-            models.UniqueConstraint(
-                fields=["person", "worker"],
-                condition=models.Q(end__isnull=True),
-                name="allocation_one_open_per_worker",
-            ),
+            one_open_constraint("allocation_one_open_per_worker", ["person", "worker"]),
         ]
 
     def __str__(self) -> str:

@@ -15,14 +15,13 @@ from django.db import transaction
 from locus.access import policies
 from locus.access.models import Agency, Team, Worker
 from locus.access.services import SYSTEM_USERNAME
-from locus.audit.models import ChangeAction
-from locus.audit.services import record_change
 from locus.common import clock
 from locus.common.services import (
     Problems,
     check_known_fields,
     check_period,
     close_period,
+    create_audited,
     permitted,
     require,
     save_changes,
@@ -194,8 +193,7 @@ def person_create(
     if home is not None:
         permitted(policies.can_view_context, actor, home)
     validate_person(fields).raise_if_any()
-    person = Person.objects.create(created_at=clock.now(), recorded_by=actor, **fields)
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=person)
+    person = create_audited(actor, Person, created_at=clock.now(), recorded_by=actor, **fields)
     return person
 
 
@@ -225,22 +223,30 @@ def validate_episode(
     problems = Problems()
     problems.check(status in LegalStatus.values, "status", f"Unknown legal status: {status!r}")
     check_period(problems, start, end)
-    if status == LegalStatus.CHILD_PROTECTION:
-        problems.check(
-            cp_category in CPCategory.values,
+    # Each detail belongs to one kind of episode: needed there, refused on any other.
+    details = (
+        (
+            LegalStatus.CHILD_PROTECTION,
             "cp_category",
+            cp_category,
+            CPCategory.values,
             "A child protection plan needs its category (NEG, PHY, SAB, EMO or MUL)",
-        )
-    elif cp_category:
-        problems.add("cp_category", "Only a child protection plan has a category")
-    if status == LegalStatus.LOOKED_AFTER:
-        problems.check(
-            lac_legal_status in LACLegalStatus.values,
+            "Only a child protection plan has a category",
+        ),
+        (
+            LegalStatus.LOOKED_AFTER,
             "lac_legal_status",
+            lac_legal_status,
+            LACLegalStatus.values,
             "A looked-after episode needs its legal status (such as C2 or V2)",
-        )
-    elif lac_legal_status:
-        problems.add("lac_legal_status", "Only a looked-after episode has a legal status")
+            "Only a looked-after episode has a legal status",
+        ),
+    )
+    for owner, field, value, allowed, needed, refused in details:
+        if status == owner:
+            problems.check(value in allowed, field, needed)
+        elif value:
+            problems.add(field, refused)
     return problems
 
 
@@ -275,7 +281,9 @@ def episode_start(
             f"{LegalStatus(status).label} is already open for this person: end it first",
         )
     problems.raise_if_any()
-    episode = LegalStatusEpisode.objects.create(
+    episode = create_audited(
+        actor,
+        LegalStatusEpisode,
         person=person,
         status=status,
         start=start,
@@ -284,7 +292,6 @@ def episode_start(
         cp_category=cp_category,
         lac_legal_status=lac_legal_status,
     )
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=episode)
     return episode
 
 
@@ -325,8 +332,9 @@ def allocation_create(
     )
     problems.raise_if_any()
     assert team is not None
-    allocation = Allocation.objects.create(person=person, worker=worker, team=team, start=start)
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=allocation)
+    allocation = create_audited(
+        actor, Allocation, person=person, worker=worker, team=team, start=start
+    )
     return allocation
 
 
@@ -381,7 +389,9 @@ def identifier_query_send(
         problems.add("value", f"You have already asked about this {label}: the request is open")
     problems.raise_if_any()
     assert conflicting is not None
-    query = IdentifierQuery.objects.create(
+    query = create_audited(
+        actor,
+        IdentifierQuery,
         requested_by=actor,
         requested_at=clock.now(),
         person=person,
@@ -391,7 +401,6 @@ def identifier_query_send(
         conflicting=conflicting,
         routed_to=identifier_query_route(conflicting),
     )
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=query)
     return query
 
 

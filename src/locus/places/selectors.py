@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -108,19 +109,18 @@ def context_detail(*, viewer: Worker, context: Context, incident_limit: int = 25
 def _linked_people(context: Context) -> tuple[QuerySet[Person], str]:
     if context.kind == ContextKind.HOME:
         return Person.objects.filter(home=context), "People who live here"
-    if context.kind == ContextKind.SCHOOL:
+    # A school's pupils and a group's members: those whose period there is current.
+    current: dict[str, tuple[Any, str, str, str]] = {
+        ContextKind.SCHOOL: (Enrolment, "enrolments", "school", "Pupils on roll"),
+        ContextKind.PEER_GROUP: (GroupMembership, "memberships", "group", "Members"),
+    }
+    if context.kind in current:
+        model, through, field, heading = current[context.kind]
         return (
             Person.objects.filter(
-                Enrolment.objects.current_q(through="enrolments"), enrolments__school=context
+                model.objects.current_q(through=through), **{f"{through}__{field}": context}
             ).distinct(),
-            "Pupils on roll",
-        )
-    if context.kind == ContextKind.PEER_GROUP:
-        return (
-            Person.objects.filter(
-                GroupMembership.objects.current_q(through="memberships"), memberships__group=context
-            ).distinct(),
-            "Members",
+            heading,
         )
     return (
         Person.objects.filter(involvements__incident__context=context).distinct(),

@@ -10,14 +10,14 @@ from django.db import transaction
 
 from locus.access import policies
 from locus.access.models import Agency, Worker
-from locus.audit.models import ChangeAction
-from locus.audit.services import record_change
 from locus.common import clock
 from locus.common.services import (
     Problems,
     check_known_fields,
+    check_none_open,
     check_period,
     close_period,
+    create_audited,
     permitted,
     save_changes,
 )
@@ -104,8 +104,7 @@ def context_create(
         )
     )
     validate_context(fields).raise_if_any()
-    context = Context.objects.create(created_at=clock.now(), recorded_by=actor, **fields)
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=context)
+    context = create_audited(actor, Context, created_at=clock.now(), recorded_by=actor, **fields)
     return context
 
 
@@ -136,15 +135,15 @@ def enrolment_create(
     problems = Problems()
     problems.check(school.kind == ContextKind.SCHOOL, "school", "Choose a school")
     check_period(problems, start, end)
-    if end is None:
-        problems.check(
-            not Enrolment.objects.current().filter(person=person, school=school).exists(),
-            "school",
-            "This young person is already on this school's roll",
-        )
+    check_none_open(
+        problems,
+        end,
+        Enrolment.objects.current().filter(person=person, school=school),
+        "school",
+        "This young person is already on this school's roll",
+    )
     problems.raise_if_any()
-    enrolment = Enrolment.objects.create(person=person, school=school, start=start, end=end)
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=enrolment)
+    enrolment = create_audited(actor, Enrolment, person=person, school=school, start=start, end=end)
     return enrolment
 
 

@@ -9,7 +9,7 @@ from locus.audit.services import record_access
 from locus.casework.selectors import context_cases_for
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
-from locus.incidents.selectors import involvement_views, shown_incidents
+from locus.incidents.views import audited_with_incidents
 from locus.places import selectors
 from locus.places.models import ContextKind
 
@@ -40,10 +40,10 @@ def context_page(request: AuthedRequest, context_id: int) -> HttpResponse:
     if context.kind == ContextKind.PEER_GROUP:
         return redirect("group", group_id=context.pk)
     detail = selectors.context_detail(viewer=request.user, context=context)
-    involvements = involvement_views(viewer=request.user, incidents=detail.incidents)
     # The page names the children linked to the place and those in its incidents.
-    named = {p.pk for p in detail.people} | set(shown_incidents(involvements)["people_shown"])
-    record_access(actor=request.user, obj=context, detail={"people_shown": sorted(named)})
+    involvements = audited_with_incidents(
+        request.user, context, detail.incidents, named={p.pk for p in detail.people}
+    )
     return render(
         request,
         "places/detail.html",

@@ -7,7 +7,14 @@ from typing import Any
 
 from django import forms
 
-from locus.mapping.forms import CocaseForm, date_field, set_choices
+from locus.mapping.forms import (
+    CocaseForm,
+    date_field,
+    place_choices,
+    radios,
+    set_choices,
+    text_area,
+)
 from locus.people.models import Person
 from locus.places.models import Context
 from locus.profiles.models import ProfileKind
@@ -19,22 +26,17 @@ OWN_WORDS_HINT = (
 )
 
 
-def _choice(message: str) -> dict[str, str]:
-    return {"required": message, "invalid_choice": message}
-
-
 class _Words(CocaseForm):
-    text = forms.CharField(
-        label="In the young person's words",
+    text = text_area(
+        "In the young person's words",
+        "Say what it is, in the young person's words if you can",
+        rows=3,
         help_text=OWN_WORDS_HINT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say what it is, in the young person's words if you can"},
     )
-    own_words = forms.ChoiceField(
-        label="Are these the young person's own words?",
+    own_words = radios(
+        "Are these the young person's own words?",
+        "Say whether these are the young person's own words",
         choices=YES_NO,
-        widget=forms.RadioSelect,
-        error_messages=_choice("Say whether these are the young person's own words"),
     )
 
     def words(self) -> dict[str, Any]:
@@ -45,11 +47,10 @@ class _Words(CocaseForm):
 
 
 class ProfileItemForm(_Words):
-    kind = forms.ChoiceField(
-        label="What kind of strength is it?",
+    kind = radios(
+        "What kind of strength is it?",
+        "Choose what kind of strength it is",
         choices=ProfileKind.choices,
-        widget=forms.RadioSelect,
-        error_messages=_choice("Choose what kind of strength it is"),
     )
     peer = forms.ChoiceField(
         label="A protective peer known to Locus (optional)",
@@ -79,14 +80,7 @@ class ProfileItemForm(_Words):
             "peer",
             [("", "Nobody known to Locus"), *[(k, p.full_name) for k, p in self.peers.items()]],
         )
-        set_choices(
-            self,
-            "place",
-            [
-                ("", "No place known to Locus"),
-                *[(k, f"{c.name} ({c.get_kind_display()})") for k, c in self.places.items()],
-            ],
-        )
+        set_choices(self, "place", place_choices(self.places, "No place known to Locus"))
 
     def values(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -21,7 +21,7 @@ from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.common import clock
 from locus.common.errors import InvalidTransition
-from locus.common.services import Problems, permitted, today
+from locus.common.services import Problems, create_audited, permitted, today
 from locus.people.models import Person, PersonKind
 from locus.places.models import Context
 from locus.profiles.models import ALLOWED_STEPS, ItemStep, ProfileItem, ProfileKind
@@ -35,6 +35,24 @@ def _check_day(problems: Problems, field: str, day: dt.date | None, what: str) -
         problems.add(field, f"Enter the date {what}")
     elif day > today():
         problems.add(field, f"The date {what} must not be in the future")
+
+
+def _check_day_after(
+    problems: Problems,
+    field: str,
+    day: dt.date | None,
+    what: str,
+    item: ProfileItem,
+    event: str,
+) -> None:
+    """A day in an item's life (its change or end): known, not ahead, not before it began."""
+    _check_day(problems, field, day, what)
+    if day is not None and day < item.recorded_on:
+        problems.add(
+            field,
+            f"{event} must be on or after "
+            f"{date_format(item.recorded_on, 'j F Y')}, when this was recorded",
+        )
 
 
 def _check_text(problems: Problems, text: str) -> str:
@@ -112,7 +130,9 @@ def profile_item_add(
         )
     problems.raise_if_any()
     assert recorded_on is not None
-    item = ProfileItem.objects.create(
+    item = create_audited(
+        actor,
+        ProfileItem,
         person=person,
         kind=kind,
         text=text,
@@ -123,7 +143,6 @@ def profile_item_add(
         recorded_by=actor,
         recorded_at=clock.now(),
     )
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=item)
     return item
 
 
@@ -163,13 +182,7 @@ def profile_item_change(
     _check_names(actor, item.peer, item.place)
     problems = Problems()
     text = _check_text(problems, text)
-    _check_day(problems, "changed_on", changed_on, "of the change")
-    if changed_on is not None and changed_on < item.recorded_on:
-        problems.add(
-            "changed_on",
-            "The change must be on or after "
-            f"{date_format(item.recorded_on, 'j F Y')}, when this was recorded",
-        )
+    _check_day_after(problems, "changed_on", changed_on, "of the change", item, "The change")
     problems.check(
         text != item.text or own_words != item.own_words,
         "text",
@@ -203,13 +216,7 @@ def profile_item_end(
     _lock(item)
     require_step(item, ItemStep.END)
     problems = Problems()
-    _check_day(problems, "ended_on", ended_on, "it ended")
-    if ended_on is not None and ended_on < item.recorded_on:
-        problems.add(
-            "ended_on",
-            "The end must be on or after "
-            f"{date_format(item.recorded_on, 'j F Y')}, when this was recorded",
-        )
+    _check_day_after(problems, "ended_on", ended_on, "it ended", item, "The end")
     reason = reason.strip()
     problems.check(
         len(reason) <= MAX_REASON, "reason", f"The reason must be {MAX_REASON} characters or fewer"

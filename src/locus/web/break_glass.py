@@ -7,7 +7,6 @@ is looked at only once a reason has been recorded.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +19,7 @@ from locus.access.models import BreakGlassCategory, BreakGlassOutcome
 from locus.access.services import break_glass_end, break_glass_request, break_glass_review
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
-from locus.common.forms import GovukForm
+from locus.common.forms import GovukForm, choose_one, text_area
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_id
 from locus.common.pages import posted, submitted
@@ -50,28 +49,27 @@ def _person_of(request: HttpRequest, ref: str) -> int:
 
 
 class RequestForm(GovukForm):
-    category = forms.ChoiceField(
-        label="Why is this an emergency?",
-        choices=[("", "Choose one"), *BreakGlassCategory.choices],
-        error_messages={"required": "Choose why this is an emergency"},
+    category = choose_one(
+        "Why is this an emergency?",
+        BreakGlassCategory.choices,
+        placeholder="Choose one",
+        required="Choose why this is an emergency",
     )
-    reason = forms.CharField(
-        label="What is happening, and why do you need this record now?",
+    reason = text_area(
+        "What is happening, and why do you need this record now?",
+        rows=4,
         help_text="Your manager reads this when they review your emergency access.",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,  # the service says what a usable reason is
     )
 
 
 class ReviewForm(GovukForm):
-    outcome = forms.ChoiceField(
-        label="Was the emergency access justified?",
-        choices=[("", "Choose one"), *BreakGlassOutcome.choices],
-        error_messages={"required": "Choose justified or not justified"},
+    outcome = choose_one(
+        "Was the emergency access justified?",
+        BreakGlassOutcome.choices,
+        placeholder="Choose one",
+        required="Choose justified or not justified",
     )
-    note = forms.CharField(
-        label="Note on your decision", widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
+    note = text_area("Note on your decision")
 
 
 @require_http_methods(["GET", "POST"])
