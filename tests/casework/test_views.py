@@ -345,3 +345,29 @@ def test_pages_have_no_inline_script_or_style_and_post_with_csrf(world: World, n
     assert " style=" not in html and "<style" not in html
     for form in re.findall(r'<form method="post".*?</form>', html, re.S):
         assert "csrfmiddlewaretoken" in form
+
+
+def test_the_lists_status_filters_keep_the_status_chosen(world: World) -> None:
+    """The cases list offers "Open" (its default) before "Any"; the referrals list does not."""
+    client = client_for(world.social_worker)
+    cases = client.get(url("context-cases")).content.decode()
+    assert re.search(r'<option value="open" selected>Open</option>\s*<option value="">Any', cases)
+    chosen = client.get(url("context-cases") + "?status=plan").content.decode()
+    assert '<option value="plan" selected>' in chosen
+    assert '<option value="open">Open</option>' in chosen
+    referrals = client.get(url("context-referrals") + "?status=new").content.decode()
+    assert '<option value="open"' not in referrals
+    assert '<option value="">Any</option>' in referrals
+    assert '<option value="new" selected>' in referrals
+
+
+def test_the_referral_form_sends_or_goes_back_to_the_referrals(world: World) -> None:
+    html = client_for(world.social_worker).get(url("context-referral-new")).content.decode()
+    start = html.index('<form method="post" novalidate>')
+    form = html[start : html.index("</form>", start)]
+    assert "csrfmiddlewaretoken" in form
+    assert 'name="summary"' in form
+    assert ">Send the referral</button>" in form
+    assert (
+        f'<a class="govuk-link" href="{url("context-referrals")}">Back without saving</a>' in form
+    )

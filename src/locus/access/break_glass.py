@@ -24,9 +24,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from locus.access import scopes
@@ -36,6 +36,8 @@ from locus.audit.models import AccessEvent
 from locus.common import clock
 from locus.common.ids import parse_id
 from locus.people.models import Person
+
+M = TypeVar("M", bound=Model)
 
 LASTS = dt.timedelta(hours=4)
 MAX_OPEN = 2
@@ -105,15 +107,9 @@ def can_read_all_uses(worker: Worker) -> bool:
 
 def uses_visible_to(viewer: Worker) -> QuerySet[BreakGlass]:
     """The break-glass uses ``viewer`` may list: their own; a manager's team's; all for audit."""
-    qs = BreakGlass.objects.select_related("worker__team", "reviewed_by")
-    if not viewer.is_active:
-        return qs.none()
-    if can_read_all_uses(viewer):
-        return qs
-    q = Q(worker=viewer)
-    if viewer.role == Role.MANAGER and viewer.team_id is not None:
-        q |= Q(worker__team_id=viewer.team_id)
-    return qs.filter(q)
+    return _readable(
+        viewer, BreakGlass.objects.select_related("worker__team", "reviewed_by"), "worker"
+    )
 
 
 def unopened_requests_visible_to(viewer: Worker) -> QuerySet[AccessEvent]:
@@ -122,13 +118,19 @@ def unopened_requests_visible_to(viewer: Worker) -> QuerySet[AccessEvent]:
     qs = AccessEvent.objects.filter(
         record_type=REQUEST_RECORD_TYPE, detail__granted=False
     ).select_related("actor__team")
+    return _readable(viewer, qs, "actor")
+
+
+def _readable(viewer: Worker, qs: QuerySet[M], by: str) -> QuerySet[M]:
+    """Of ``qs``, what ``viewer`` may read: all, to audit; else what they did (``by`` names
+    the worker), and a manager what their team did."""
     if not viewer.is_active:
         return qs.none()
     if can_read_all_uses(viewer):
         return qs
-    q = Q(actor=viewer)
+    q = Q(**{by: viewer})
     if viewer.role == Role.MANAGER and viewer.team_id is not None:
-        q |= Q(actor__team_id=viewer.team_id)
+        q |= Q(**{f"{by}__team_id": viewer.team_id})
     return qs.filter(q)
 
 

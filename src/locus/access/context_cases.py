@@ -32,11 +32,10 @@ context case names a child only to a viewer who already sees them.
 
 from __future__ import annotations
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from locus.access import scopes
+from locus.access.lookups import one_or_404
 from locus.access.models import AgencyKind, Role, Worker
 from locus.access.policies import (
     CASEWORK_ROLES,
@@ -55,7 +54,6 @@ from locus.casework.models import (
     Referral,
     SignOffRequest,
 )
-from locus.common.ids import parse_id
 
 REFERRER_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.ANALYST})
 
@@ -96,14 +94,10 @@ def cases_visible_to(worker: Worker) -> QuerySet[ContextCase]:
 
 def access_case(worker: Worker, case_id: object) -> ContextCase:
     """The case, or 404 for one that is missing or that the worker may not see."""
-    try:
-        return (
-            cases_visible_to(worker)
-            .select_related("context", "lead__team__agency", "team__agency", "threshold_level")
-            .get(pk=parse_id(case_id))
-        )
-    except ObjectDoesNotExist as exc:
-        raise Http404("Not found") from exc
+    cases = cases_visible_to(worker).select_related(
+        "context", "lead__team__agency", "team__agency", "threshold_level"
+    )
+    return one_or_404(cases, case_id)
 
 
 def can_screen(worker: Worker) -> bool:
@@ -129,14 +123,10 @@ def referrals_visible_to(worker: Worker) -> QuerySet[Referral]:
 
 
 def access_referral(worker: Worker, referral_id: object) -> Referral:
-    try:
-        return (
-            referrals_visible_to(worker)
-            .select_related("context", "referring_agency", "recorded_by", "case")
-            .get(pk=parse_id(referral_id))
-        )
-    except ObjectDoesNotExist as exc:
-        raise Http404("Not found") from exc
+    referrals = referrals_visible_to(worker).select_related(
+        "context", "referring_agency", "recorded_by", "case"
+    )
+    return one_or_404(referrals, referral_id)
 
 
 def can_refer(worker: Worker) -> bool:

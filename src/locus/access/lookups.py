@@ -22,7 +22,8 @@ from locus.places.models import Context
 M = TypeVar("M", bound=Model)
 
 
-def _one(qs: QuerySet[M], pk: object) -> M:
+def one_or_404(qs: QuerySet[M], pk: object) -> M:
+    """The record ``pk`` among ``qs`` (what the worker sees), or 404: missing or not theirs."""
     try:
         return qs.get(pk=parse_id(pk))
     except ObjectDoesNotExist as exc:
@@ -38,19 +39,23 @@ def access_person(worker: Worker, person_id: object, *, shared: bool = False) ->
     itself, which a share does not open: "not found", as for anyone else.
     """
     people = scopes.people_visible_to(worker, shared=shared).select_related("home")
-    return _one(people, person_id)
+    return one_or_404(people, person_id)
 
 
 def access_context(worker: Worker, context_id: object) -> Context:
-    return _one(scopes.contexts_visible_to(worker).select_related("responsible_agency"), context_id)
+    return one_or_404(
+        scopes.contexts_visible_to(worker).select_related("responsible_agency"), context_id
+    )
 
 
 def access_group(worker: Worker, group_id: object) -> Context:
-    return _one(scopes.groups_visible_to(worker).select_related("responsible_agency"), group_id)
+    return one_or_404(
+        scopes.groups_visible_to(worker).select_related("responsible_agency"), group_id
+    )
 
 
 def access_incident(worker: Worker, incident_id: object) -> Incident:
-    return _one(
+    return one_or_404(
         scopes.incidents_visible_to(worker).select_related("context", "reporting_agency"),
         incident_id,
     )

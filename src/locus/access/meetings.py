@@ -24,14 +24,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from locus.access import scopes
+from locus.access.lookups import one_or_404
 from locus.access.models import Role, Worker
 from locus.access.policies import CASEWORK_ROLES, is_administrator
-from locus.common.ids import parse_id
 from locus.forums.models import Attendance
 from locus.mapping.models import Intervention, Invitee, Meeting, MeetingChild
 from locus.people.models import Allocation
@@ -55,14 +53,8 @@ def meetings_visible_to(worker: Worker) -> QuerySet[Meeting]:
 
 def access_meeting(worker: Worker, meeting_id: object) -> Meeting:
     """The meeting, or 404 for one that is missing or that the worker may not see."""
-    try:
-        return (
-            meetings_visible_to(worker)
-            .select_related("group", "proposed_by")
-            .get(pk=parse_id(meeting_id))
-        )
-    except ObjectDoesNotExist as exc:
-        raise Http404("Not found") from exc
+    meetings = meetings_visible_to(worker).select_related("group", "proposed_by")
+    return one_or_404(meetings, meeting_id)
 
 
 def can_propose_meeting(worker: Worker) -> bool:

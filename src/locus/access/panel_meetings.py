@@ -17,16 +17,14 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from locus.access import scopes
+from locus.access.lookups import one_or_404
 from locus.access.meetings import is_invitable
 from locus.access.models import Role, Worker
 from locus.access.policies import CASEWORK_ROLES, can_view_context, is_administrator
 from locus.access.selectors import visible_person_ids
-from locus.common.ids import parse_id
 from locus.forums.models import Attendance
 from locus.panels.models import (
     AgendaItem,
@@ -56,14 +54,8 @@ def can_view_panel(worker: Worker, meeting: PanelMeeting) -> bool:
 
 def access_panel(worker: Worker, meeting_id: object) -> PanelMeeting:
     """The panel meeting, or 404 for one that is missing or that the worker may not see."""
-    try:
-        return (
-            panels_visible_to(worker)
-            .select_related("chair__team__agency", "created_by__team")
-            .get(pk=parse_id(meeting_id))
-        )
-    except ObjectDoesNotExist as exc:
-        raise Http404("Not found") from exc
+    panels = panels_visible_to(worker).select_related("chair__team__agency", "created_by__team")
+    return one_or_404(panels, meeting_id)
 
 
 def can_set_up_panel(worker: Worker) -> bool:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from locus.access import break_glass, scopes
 from locus.access.models import (
@@ -67,19 +70,24 @@ def _worker_fields(worker: Worker) -> dict:
     return data
 
 
+def _new_name(problems: Problems, name: str, what: str, others: QuerySet[Any], taken: str) -> str:
+    """A new agency's or team's name: given, and none of ``others`` has it already."""
+    name = name.strip()
+    problems.check(bool(name), "name", f"Enter the {what}'s name")
+    problems.check(not others.filter(name=name).exists(), "name", taken)
+    return name
+
+
 @transaction.atomic
 def agency_create(*, actor: Worker, name: str, kind: str) -> Agency:
     permitted(can_manage_workers, actor)
     problems = Problems()
-    problems.check(bool(name.strip()), "name", "Enter the agency's name")
-    problems.check(kind in AgencyKind.values, "kind", f"Unknown kind of agency: {kind!r}")
-    problems.check(
-        not Agency.objects.filter(name=name.strip()).exists(),
-        "name",
-        "An agency with this name exists",
+    name = _new_name(
+        problems, name, "agency", Agency.objects.all(), "An agency with this name exists"
     )
+    problems.check(kind in AgencyKind.values, "kind", f"Unknown kind of agency: {kind!r}")
     problems.raise_if_any()
-    agency = Agency.objects.create(name=name.strip(), kind=kind)
+    agency = Agency.objects.create(name=name, kind=kind)
     record_change(actor=actor, action=ChangeAction.CREATE, obj=agency)
     return agency
 
@@ -88,14 +96,12 @@ def agency_create(*, actor: Worker, name: str, kind: str) -> Agency:
 def team_create(*, actor: Worker, agency: Agency, name: str) -> Team:
     permitted(can_manage_workers, actor)
     problems = Problems()
-    problems.check(bool(name.strip()), "name", "Enter the team's name")
-    problems.check(
-        not Team.objects.filter(agency=agency, name=name.strip()).exists(),
-        "name",
-        "This agency already has a team with this name",
+    others = Team.objects.filter(agency=agency)
+    name = _new_name(
+        problems, name, "team", others, "This agency already has a team with this name"
     )
     problems.raise_if_any()
-    team = Team.objects.create(agency=agency, name=name.strip())
+    team = Team.objects.create(agency=agency, name=name)
     record_change(actor=actor, action=ChangeAction.CREATE, obj=team)
     return team
 

@@ -26,6 +26,17 @@ def record_type_choices() -> list[tuple[str, str]]:
     return [("", "Any"), *((label, noun) for noun, label in named)]
 
 
+def _date_bound(label: str, example: str) -> forms.DateField:
+    """One end of the period searched (optional)."""
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text=f"For example, {example}",
+        error_messages={"invalid": f"{label} must be a real date, like {example}"},
+    )
+
+
 class AuditFilterForm(GovukForm):
     show = forms.ChoiceField(choices=SHOW, required=False, widget=forms.HiddenInput)
     person = forms.CharField(
@@ -37,20 +48,8 @@ class AuditFilterForm(GovukForm):
     worker = forms.CharField(label="Worker's username", required=False, max_length=150)
     record_type = forms.ChoiceField(label="Record type", required=False, choices=())
     record_id = forms.CharField(label="Record ID", required=False, max_length=40)
-    date_from = forms.DateField(
-        label="From",
-        required=False,
-        input_formats=DATE_FORMATS,
-        help_text="For example, 27/3/2026",
-        error_messages={"invalid": "From must be a real date, like 27/3/2026"},
-    )
-    date_to = forms.DateField(
-        label="To",
-        required=False,
-        input_formats=DATE_FORMATS,
-        help_text="For example, 31/3/2026",
-        error_messages={"invalid": "To must be a real date, like 31/3/2026"},
-    )
+    date_from = _date_bound("From", "27/3/2026")
+    date_to = _date_bound("To", "31/3/2026")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

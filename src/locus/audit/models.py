@@ -27,50 +27,45 @@ def people_field() -> models.TextField:
     return models.TextField(blank=True, default="", editable=False)
 
 
-class AccessEvent(models.Model):
-    """A worker read a record (or a list). ``purpose`` is set when the rule asks for one."""
+class AuditEvent(models.Model):
+    """What every read and change carries: who, when, which record, and about whom."""
 
     actor = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(db_index=True)
-    action = models.CharField(max_length=12, choices=AccessAction.choices)
     record_type = models.CharField(max_length=40)
+    people = people_field()
+    # Each kind of event declares these itself (their lengths and blanks differ).
+    action: str
+    record_id: str
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["record_type", "record_id", "at"]),
+            models.Index(fields=["actor", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.action} {self.record_type}:{self.record_id}"
+
+
+class AccessEvent(AuditEvent):
+    """A worker read a record (or a list). ``purpose`` is set when the rule asks for one."""
+
+    action = models.CharField(max_length=12, choices=AccessAction.choices)
     record_id = models.CharField(max_length=40, blank=True)
     purpose = models.TextField(blank=True)
     detail = models.JSONField(default=dict, blank=True)
-    people = people_field()
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [
-            models.Index(fields=["record_type", "record_id", "at"]),
-            models.Index(fields=["actor", "at"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.actor_id} {self.action} {self.record_type}:{self.record_id}"
 
 
-class ChangeEvent(models.Model):
+class ChangeEvent(AuditEvent):
     """A service wrote a record; ``before`` and ``after`` hold the changed fields only."""
 
-    actor = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(db_index=True)
     action = models.CharField(max_length=10, choices=ChangeAction.choices)
-    record_type = models.CharField(max_length=40)
     record_id = models.CharField(max_length=40)
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
-    people = people_field()
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [
-            models.Index(fields=["record_type", "record_id", "at"]),
-            models.Index(fields=["actor", "at"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.actor_id} {self.action} {self.record_type}:{self.record_id}"
 
 
 class SignInEvent(models.Model):

@@ -29,11 +29,11 @@ from locus.casework.services import AttendeeInput, FindingInput, ProgressInput
 from locus.common.models import Source
 from locus.forums.models import ActionStatus, next_action_statuses
 from locus.mapping.forms import (
-    TIME_FORMATS,
     CocaseForm,
     ScheduleForm,
     date_field,
     set_choices,
+    time_field,
     worker_choices,
 )
 from locus.places.models import Context
@@ -41,6 +41,8 @@ from locus.profiles.selectors import BuildOn, build_on_choices
 
 LONG = {"rows": 5}
 SHORT = {"rows": 3}
+# A goal's note sits among fields the form adds after GovukForm styled its own: styled here.
+GOAL_NOTE = {"rows": 2, "class": "govuk-textarea"}
 
 
 def _required(message: str) -> dict[str, str]:
@@ -67,6 +69,13 @@ def radios(label: str, message: str, choices: Any = (), **kw: Any) -> forms.Choi
     )
 
 
+def optional_choice(
+    label: str, message: str, *, field: type[forms.ChoiceField] = forms.ChoiceField, **kw: Any
+) -> Any:
+    """A choice that may be left blank; ``message`` when the one posted is not offered."""
+    return field(label=label, required=False, error_messages={"invalid_choice": message}, **kw)
+
+
 def context_label(context: Context) -> str:
     return f"{context.name} ({context.get_kind_display().lower()})"
 
@@ -90,35 +99,33 @@ class ReferralForm(CaseworkForm):
         "Say whether it is about a context",
         ReferralAbout.choices,
     )
-    context = forms.ChoiceField(
-        label="The context",
-        required=False,
+    context = optional_choice(
+        "The context",
+        "Choose a context from the list",
         help_text="The place, group or school the referral is about.",
-        error_messages={"invalid_choice": "Choose a context from the list"},
     )
-    other_contexts = forms.MultipleChoiceField(
-        label="Other contexts involved (optional)",
-        required=False,
+    other_contexts = optional_choice(
+        "Other contexts involved (optional)",
+        "Choose contexts from the list",
+        field=forms.MultipleChoiceField,
         help_text="A group, a route, a shop: the screener sees every referral naming the same "
         "context. Hold Ctrl (or Cmd) to choose more than one.",
         widget=forms.SelectMultiple(attrs={"size": 6, "class": "govuk-select locus-multi"}),
-        error_messages={"invalid_choice": "Choose contexts from the list"},
     )
-    children = forms.MultipleChoiceField(
-        label="Children named (optional for a context)",
-        required=False,
+    children = optional_choice(
+        "Children named (optional for a context)",
+        "Choose children from the list",
+        field=forms.MultipleChoiceField,
         widget=forms.CheckboxSelectMultiple,
         help_text="Only children on your caseload can be named here; describe others in the "
         "summary without naming them.",
-        error_messages={"invalid_choice": "Choose children from the list"},
     )
     summary = text_field("What is happening?", "Say what is happening")
     received_on = date_field("Date received")
-    referring_agency = forms.ChoiceField(
-        label="Referring agency",
-        required=False,
+    referring_agency = optional_choice(
+        "Referring agency",
+        "Choose an agency from the list",
         help_text="When you record a referral made to you by another agency or a partner.",
-        error_messages={"invalid_choice": "Choose an agency from the list"},
     )
     referrer_name = forms.CharField(label="Referrer's name (optional)", required=False)
     referrer_contact = forms.CharField(label="Referrer's phone or email (optional)", required=False)
@@ -154,26 +161,23 @@ class ReferralForm(CaseworkForm):
 class ScreenForm(CaseworkForm):
     level = radios("Threshold level", "Choose the threshold level")
     decision = radios("Decision", "Choose the decision", ScreeningDecision.choices)
-    context = forms.ChoiceField(
-        label="Context to assess",
-        required=False,
+    context = optional_choice(
+        "Context to assess",
+        "Choose a context the referral names",
         widget=forms.RadioSelect,
         help_text="For a decision to assess a context.",
-        error_messages={"invalid_choice": "Choose a context the referral names"},
     )
-    lead = forms.ChoiceField(
-        label="Lead worker for the context case",
-        required=False,
+    lead = optional_choice(
+        "Lead worker for the context case",
+        "Choose a worker from the list",
         help_text="For a new case: the practitioner who will hold it (usually the one "
         "allocated to the children it concerns).",
-        error_messages={"invalid_choice": "Choose a worker from the list"},
     )
-    manager = forms.ChoiceField(
-        label="Manager to sign off the screening decision",
-        required=False,
+    manager = optional_choice(
+        "Manager to sign off the screening decision",
+        "Choose a manager from the list",
         help_text="Only at a level whose decision a manager signs off: a manager of the "
         "lead's team, not the lead or you.",
-        error_messages={"invalid_choice": "Choose a manager from the list"},
     )
     reason = text_field("Reason for the decision", "Give the reason for the decision")
 
@@ -277,20 +281,18 @@ class AssessmentForm(CaseworkForm):
         help_text="What in the context keeps young people safe, what does not, and what must "
         "change first.",
     )
-    recommendation = forms.ChoiceField(
-        label="Recommendation",
-        required=False,
+    recommendation = optional_choice(
+        "Recommendation",
+        "Choose a recommendation",
         choices=Recommendation.choices,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose a recommendation"},
     )
 
-    manager = forms.ChoiceField(
-        label="Manager to sign it off (when you submit)",
-        required=False,
+    manager = optional_choice(
+        "Manager to sign it off (when you submit)",
+        "Choose a manager from the list",
         help_text="A manager of the case's team who did not lead or assess it. The request "
         "goes to their My work.",
-        error_messages={"invalid_choice": "Choose a manager from the list"},
     )
 
     def __init__(
@@ -321,18 +323,13 @@ class AssessmentForm(CaseworkForm):
         for f in findings:
             spec = domains.get(f.key, {"title": f.title, "prompt": "", "indicators": []})
             names = [f"{f.key}-strengths", f"{f.key}-concerns", f"{f.key}-rating"]
-            fields[names[0]] = forms.CharField(
-                label=f"Strengths: {f.title}", required=False, widget=forms.Textarea(attrs=SHORT)
-            )
-            fields[names[1]] = forms.CharField(
-                label=f"Concerns: {f.title}", required=False, widget=forms.Textarea(attrs=SHORT)
-            )
-            fields[names[2]] = forms.ChoiceField(
-                label=f"Rating: {f.title}",
-                required=False,
+            fields[names[0]] = text_field(f"Strengths: {f.title}", required=False, attrs=SHORT)
+            fields[names[1]] = text_field(f"Concerns: {f.title}", required=False, attrs=SHORT)
+            fields[names[2]] = optional_choice(
+                f"Rating: {f.title}",
+                f"Choose red, amber or green for {f.title}",
                 choices=RATING_CHOICES,
                 widget=forms.RadioSelect,
-                error_messages={"invalid_choice": f"Choose red, amber or green for {f.title}"},
             )
             self.domains.append(({**spec, "title": f.title}, names))
         self.fields = {**fields, **self.fields}
@@ -389,13 +386,7 @@ class SignOffForm(CaseworkForm):
 
 class ConferenceScheduleForm(CaseworkForm):
     when = date_field("Date")
-    time = forms.TimeField(
-        label="Time",
-        input_formats=TIME_FORMATS,
-        help_text="24-hour clock, for example 14:30",
-        error_messages={"required": "Enter the time", "invalid": "Enter the time like 14:30"},
-        widget=forms.TimeInput(format="%H:%M"),
-    )
+    time = time_field()
     location = forms.CharField(label="Where", max_length=200, required=False)
     chair = forms.ChoiceField(
         label="Chair",
@@ -426,18 +417,18 @@ def _partner_lines(text: str) -> list[tuple[str, str, str]]:
 
 
 class ConferenceRecordForm(CaseworkForm):
-    partners = forms.CharField(
-        label="Partners and others who attended (optional)",
+    partners = text_field(
+        "Partners and others who attended (optional)",
         required=False,
+        attrs=SHORT,
         help_text="One on each line: name, organisation, role. For example: Pat Jones, "
         "Mare Street Residents' Association, Chair.",
-        widget=forms.Textarea(attrs=SHORT),
     )
-    partner_apologies = forms.CharField(
-        label="Partners and others who sent apologies (optional)",
+    partner_apologies = text_field(
+        "Partners and others who sent apologies (optional)",
         required=False,
+        attrs=SHORT,
         help_text="One on each line, as above.",
-        widget=forms.Textarea(attrs=SHORT),
     )
     minutes = text_field(
         "Minutes",
@@ -445,11 +436,8 @@ class ConferenceRecordForm(CaseworkForm):
         help_text="A conference discusses the context, not individual children: do not name "
         "children.",
     )
-    decisions = forms.CharField(
-        label="Decisions (optional)",
-        required=False,
-        help_text="One decision on each line.",
-        widget=forms.Textarea(attrs=SHORT),
+    decisions = text_field(
+        "Decisions (optional)", required=False, attrs=SHORT, help_text="One decision on each line."
     )
     plan_agreed = radios(
         "Was a context safeguarding plan agreed?",
@@ -511,10 +499,9 @@ class GoalForm(CaseworkForm):
     measure = text_field(
         "How it will be measured", "Say how progress will be measured", attrs=SHORT
     )
-    domain_key = forms.ChoiceField(
-        label="Assessment domain (optional)",
-        required=False,
-        error_messages={"invalid_choice": "Choose a domain of the assessment"},
+    domain_key = optional_choice(
+        "Assessment domain (optional)",
+        "Choose a domain of the assessment",
     )
 
     def __init__(self, *args: Any, domains: Sequence[tuple[str, str]], **kwargs: Any) -> None:
@@ -524,19 +511,17 @@ class GoalForm(CaseworkForm):
 
 class ActionForm(CaseworkForm):
     description = text_field("What will be done", "Describe the action", attrs=SHORT)
-    goal = forms.ChoiceField(
-        label="Goal it serves (optional)",
-        required=False,
-        error_messages={"invalid_choice": "Choose a goal of this plan"},
+    goal = optional_choice(
+        "Goal it serves (optional)",
+        "Choose a goal of this plan",
     )
     agency = forms.ChoiceField(
         label="Agency or partner delivering it",
         error_messages=_required("Choose the agency or partner that delivers it"),
     )
-    owner = forms.ChoiceField(
-        label="Owner",
-        required=False,
-        error_messages={"invalid_choice": "Choose a worker from the list"},
+    owner = optional_choice(
+        "Owner",
+        "Choose a worker from the list",
     )
     owner_name = forms.CharField(
         label="Or the owner's name",
@@ -544,12 +529,12 @@ class ActionForm(CaseworkForm):
         help_text="For a partner with no Locus account: name and role.",
     )
     due_on = date_field("Due date")
-    builds_on = forms.MultipleChoiceField(
-        label="Strengths it builds on (optional)",
-        required=False,
+    builds_on = optional_choice(
+        "Strengths it builds on (optional)",
+        "Choose strengths from the list",
+        field=forms.MultipleChoiceField,
         widget=forms.CheckboxSelectMultiple,
         help_text="From the aspirational profiles of the children the plan affects.",
-        error_messages={"invalid_choice": "Choose strengths from the list"},
     )
 
     def __init__(
@@ -630,10 +615,8 @@ class ReviewForm(CaseworkForm):
                 Progress.choices,
                 help_text=f"Measured by: {g.measure}",
             )
-            progress[f"goal_{g.pk}_note"] = forms.CharField(
-                label=f"Note on progress: {g.statement[:60]} (optional)",
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
+            progress[f"goal_{g.pk}_note"] = text_field(
+                f"Note on progress: {g.statement[:60]} (optional)", required=False, attrs=GOAL_NOTE
             )
         fields = dict(self.fields)
         self.fields = {"held_on": fields.pop("held_on"), **progress, **fields}
@@ -670,27 +653,25 @@ class ClosureRequestForm(ManagerForm):
         self.goals = list(goals)
         extra: dict[str, Any] = {}
         for f in self.findings:
-            extra[f"rating_{f.key}"] = forms.ChoiceField(
-                label=f"Rating now: {f.title}",
-                required=False,
+            extra[f"rating_{f.key}"] = optional_choice(
+                f"Rating now: {f.title}",
+                f"Choose red, amber or green for {f.title}",
                 choices=RATING_CHOICES,
                 widget=forms.RadioSelect,
                 help_text=f"At assessment: {f.get_rating_display() or 'not rated'}",
-                error_messages={"invalid_choice": f"Choose red, amber or green for {f.title}"},
             )
         for g in self.goals:
-            extra[f"goal_{g.pk}"] = forms.ChoiceField(
-                label=f"Outcome: {g.statement}",
-                required=False,
+            extra[f"goal_{g.pk}"] = optional_choice(
+                f"Outcome: {g.statement}",
+                "Choose the outcome against the goal",
                 choices=Progress.choices,
                 widget=forms.RadioSelect,
                 help_text=f"Measured by: {g.measure}",
-                error_messages={"invalid_choice": "Choose the outcome against the goal"},
             )
-            extra[f"goal_{g.pk}_note"] = forms.CharField(
-                label=f"Note on the outcome: {g.statement[:60]} (optional)",
+            extra[f"goal_{g.pk}_note"] = text_field(
+                f"Note on the outcome: {g.statement[:60]} (optional)",
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
+                attrs=GOAL_NOTE,
             )
         fields = dict(self.fields)
         head = {k: fields.pop(k) for k in ("outcome", "reason")}

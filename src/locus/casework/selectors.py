@@ -564,20 +564,18 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
         ]
     led = ContextCase.objects.filter(lead_id__in=workers, status__in=OPEN_CASE_STATUSES)
     lead = attrgetter("case.lead")
-    items += _items(
-        ContextAssessment.objects.filter(
-            case__in=led, status__in=(AssessmentStatus.NOT_STARTED, AssessmentStatus.IN_PROGRESS)
-        ).select_related("case__context", "case__lead"),
-        "assessment/",
-        lead,
+    # The led cases' steps still to be done, each with the case page that does it.
+    steps: tuple[tuple[type[ContextAssessment | ContextConference], tuple[str, ...], str], ...] = (
+        (
+            ContextAssessment,
+            (AssessmentStatus.NOT_STARTED, AssessmentStatus.IN_PROGRESS),
+            "assessment/",
+        ),
+        (ContextConference, (ConferenceStatus.PENDING, ConferenceStatus.SCHEDULED), "conference/"),
     )
-    items += _items(
-        ContextConference.objects.filter(
-            case__in=led, status__in=(ConferenceStatus.PENDING, ConferenceStatus.SCHEDULED)
-        ).select_related("case__context", "case__lead"),
-        "conference/",
-        lead,
-    )
+    for model, pending, page in steps:
+        todo = model.objects.filter(case__in=led, status__in=pending)
+        items += _items(todo.select_related("case__context", "case__lead"), page, lead)
     reviews = PlanReview.objects.filter(plan__case__in=led, status=ReviewStatus.DUE)
     items += _items(
         reviews.select_related("plan__case__context", "plan__case__lead"),

@@ -110,6 +110,14 @@ def _text(problems: Problems, field: str, value: str, what: str, *, required: bo
     return value
 
 
+def _one_text(field: str, value: str, what: str, *, required: bool = True) -> str:
+    """A step's one piece of text (a note, a reason), checked as :func:`_text` checks it."""
+    problems = Problems()
+    value = _text(problems, field, value, what, required=required)
+    problems.raise_if_any()
+    return value
+
+
 def _short(problems: Problems, field: str, value: str, label: str) -> str:
     value = (value or "").strip()
     problems.check(
@@ -402,9 +410,7 @@ def screening_sign_off(
     (saying why): a case whose screening is not agreed is not assessed further until the
     threshold is revised and the screening signed off."""
     _lock(case)
-    problems = Problems()
-    note = _text(problems, "note", note, "Say why you do not agree", required=not approve)
-    problems.raise_if_any()
+    note = _one_text("note", note, "Say why you do not agree", required=not approve)
     _signed(actor, case, ApprovalSubject.SCREENING)
     outcome = ApprovalOutcome.APPROVED if approve else ApprovalOutcome.RETURNED
     _approve(actor, case, ApprovalSubject.SCREENING, outcome, note)
@@ -508,9 +514,7 @@ def referral_withdraw(*, actor: Worker, referral: Referral, reason: str) -> Refe
     permitted(policies.can_withdraw_referral, actor, referral)
     _lock(referral)
     status = REFERRAL_MACHINE.after(referral.status, "withdraw")
-    problems = Problems()
-    reason = _text(problems, "reason", reason, "Say why the referral is withdrawn")
-    problems.raise_if_any()
+    reason = _one_text("reason", reason, "Say why the referral is withdrawn")
     return save_changes(
         actor=actor,
         obj=referral,
@@ -692,9 +696,7 @@ def assessment_approve(
     _lock(assessment)
     _lock(case)
     status = ASSESSMENT_MACHINE.after(assessment.status, "approve")
-    problems = Problems()
-    note = _text(problems, "note", note, "", required=False)
-    problems.raise_if_any()
+    note = _one_text("note", note, "", required=False)
     _signed(actor, case, ApprovalSubject.ASSESSMENT)
     now = clock.now()
     _approve(actor, case, ApprovalSubject.ASSESSMENT, ApprovalOutcome.APPROVED, note)
@@ -722,9 +724,7 @@ def assessment_return(
     permitted(policies.can_sign_off, actor, assessment.case, ApprovalSubject.ASSESSMENT)
     _lock(assessment)
     status = ASSESSMENT_MACHINE.after(assessment.status, "return")
-    problems = Problems()
-    note = _text(problems, "note", note, "Say what more the assessment needs")
-    problems.raise_if_any()
+    note = _one_text("note", note, "Say what more the assessment needs")
     _signed(actor, assessment.case, ApprovalSubject.ASSESSMENT)
     _approve(actor, assessment.case, ApprovalSubject.ASSESSMENT, ApprovalOutcome.RETURNED, note)
     return save_changes(
@@ -1233,9 +1233,7 @@ def plan_return(*, actor: Worker, plan: ContextPlan, note: str) -> ContextPlan:
     case = plan.case
     permitted(policies.can_sign_off, actor, case, ApprovalSubject.PLAN)
     _lock(plan)
-    problems = Problems()
-    note = _text(problems, "note", note, "Say what more the plan needs")
-    problems.raise_if_any()
+    note = _one_text("note", note, "Say what more the plan needs")
     _signed(actor, case, ApprovalSubject.PLAN)
     _approve(actor, case, ApprovalSubject.PLAN, ApprovalOutcome.RETURNED, note)
     return plan
@@ -1462,9 +1460,7 @@ def closure_approve(*, actor: Worker, case: ContextCase, note: str = "") -> Cont
             "An action on the plan is open again: keep the case open, and ask to close it "
             "once the action is done or stopped"
         )
-    problems = Problems()
-    note = _text(problems, "note", note, "", required=False)
-    problems.raise_if_any()
+    note = _one_text("note", note, "", required=False)
     _signed(actor, case, ApprovalSubject.CLOSURE)
     _approve(actor, case, ApprovalSubject.CLOSURE, ApprovalOutcome.APPROVED, note)
     plan = ContextPlan.objects.filter(case=case).first()
@@ -1492,9 +1488,7 @@ def closure_refuse(*, actor: Worker, case: ContextCase, note: str) -> ContextCas
     permitted(policies.can_approve, actor, case)
     _lock(case)
     target = CASE_MACHINE.after(case.status, "refuse_closure")
-    problems = Problems()
-    note = _text(problems, "note", note, "Say why the case stays open")
-    problems.raise_if_any()
+    note = _one_text("note", note, "Say why the case stays open")
     _approve(actor, case, ApprovalSubject.CLOSURE, ApprovalOutcome.RETURNED, note)
     plan = ContextPlan.objects.filter(case=case).first()
     if (

@@ -2,62 +2,44 @@ from django.urls import path
 
 from locus.casework import views
 
-urlpatterns = [
-    path("", views.cases_list, name="context-cases"),
-    path("referrals/", views.referrals_list, name="context-referrals"),
-    path("referrals/new/", views.referral_new, name="context-referral-new"),
-    path("referrals/<int:referral_id>/", views.referral_page, name="context-referral"),
-    path(
-        "referrals/<int:referral_id>/withdraw/",
-        views.referral_withdraw,
-        name="context-referral-withdraw",
-    ),
-    path("<int:case_id>/", views.case_page, name="context-case"),
-    path("<int:case_id>/assessment/", views.assessment_page, name="context-assessment"),
-    path(
-        "<int:case_id>/assessment/start/", views.assessment_start, name="context-assessment-start"
-    ),
-    path("<int:case_id>/assessment/evidence/", views.evidence_add, name="context-evidence"),
-    path(
-        "<int:case_id>/assessment/sign-off/",
-        views.assessment_signoff,
-        name="context-assessment-signoff",
-    ),
-    path("<int:case_id>/conference/", views.conference_page, name="context-conference"),
-    path(
-        "<int:case_id>/conference/schedule/",
-        views.conference_schedule,
-        name="context-conference-schedule",
-    ),
-    path(
-        "<int:case_id>/conference/record/",
-        views.conference_record,
-        name="context-conference-record",
-    ),
-    path("<int:case_id>/plan/", views.plan_page, name="context-plan"),
-    path("<int:case_id>/plan/start/", views.plan_draft, name="context-plan-draft"),
-    path("<int:case_id>/plan/goals/add/", views.goal_add, name="context-goal-add"),
-    path("<int:case_id>/plan/actions/add/", views.action_add, name="context-action-add"),
-    path(
-        "<int:case_id>/plan/actions/<int:action_id>/update/",
+# (route, view, name), in the order Django tries them. A case's pages hang off "<case>/".
+_CASE = "<int:case_id>/"
+_PAGES = (
+    ("", views.cases_list, "context-cases"),
+    ("referrals/", views.referrals_list, "context-referrals"),
+    ("referrals/new/", views.referral_new, "context-referral-new"),
+    ("referrals/<int:referral_id>/", views.referral_page, "context-referral"),
+    ("referrals/<int:referral_id>/withdraw/", views.referral_withdraw, "context-referral-withdraw"),
+    (_CASE, views.case_page, "context-case"),
+    (_CASE + "assessment/", views.assessment_page, "context-assessment"),
+    (_CASE + "assessment/start/", views.assessment_start, "context-assessment-start"),
+    (_CASE + "assessment/evidence/", views.evidence_add, "context-evidence"),
+    (_CASE + "assessment/sign-off/", views.assessment_signoff, "context-assessment-signoff"),
+    (_CASE + "conference/", views.conference_page, "context-conference"),
+    (_CASE + "conference/schedule/", views.conference_schedule, "context-conference-schedule"),
+    (_CASE + "conference/record/", views.conference_record, "context-conference-record"),
+    (_CASE + "plan/", views.plan_page, "context-plan"),
+    (_CASE + "plan/start/", views.plan_draft, "context-plan-draft"),
+    (_CASE + "plan/goals/add/", views.goal_add, "context-goal-add"),
+    (_CASE + "plan/actions/add/", views.action_add, "context-action-add"),
+    (
+        _CASE + "plan/actions/<int:action_id>/update/",
         views.action_update,
-        name="context-action-update",
+        "context-action-update",
     ),
-    path("<int:case_id>/plan/children/add/", views.plan_child_add, name="context-plan-child"),
-    path("<int:case_id>/plan/submit/", views.plan_submit, name="context-plan-submit"),
-    path("<int:case_id>/plan/approve/", views.plan_approve, name="context-plan-approve"),
-    path("<int:case_id>/threshold/", views.threshold_revise, name="context-threshold"),
-    path(
-        "<int:case_id>/screening/sign-off/",
-        views.screening_signoff,
-        name="context-screening-signoff",
-    ),
-    path("<int:case_id>/screening/ask/", views.screening_ask, name="context-screening-ask"),
-    path(
-        "<int:case_id>/sign-offs/<int:request_id>/reassign/",
+    (_CASE + "plan/children/add/", views.plan_child_add, "context-plan-child"),
+    (_CASE + "plan/submit/", views.plan_submit, "context-plan-submit"),
+    (_CASE + "plan/approve/", views.plan_approve, "context-plan-approve"),
+    (_CASE + "threshold/", views.threshold_revise, "context-threshold"),
+    (_CASE + "screening/sign-off/", views.screening_signoff, "context-screening-signoff"),
+    (_CASE + "screening/ask/", views.screening_ask, "context-screening-ask"),
+    (
+        _CASE + "sign-offs/<int:request_id>/reassign/",
         views.sign_off_reassign,
-        name="context-signoff-reassign",
+        "context-signoff-reassign",
     ),
-    path("<int:case_id>/review/", views.review_record, name="context-review"),
-    path("<int:case_id>/closure/", views.closure, name="context-closure"),
-]
+    (_CASE + "review/", views.review_record, "context-review"),
+    (_CASE + "closure/", views.closure, "context-closure"),
+)
+
+urlpatterns = [path(route, view, name=name) for route, view, name in _PAGES]

@@ -8,7 +8,7 @@ Every page that shows a case record logs the read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -109,33 +109,44 @@ def _case_step(
 # --- Lists -----------------------------------------------------------------------------------
 
 
+def _list_page(
+    request: AuthedRequest,
+    items: Any,
+    *,
+    record_type: str,
+    key: str,
+    template: str,
+    filters: dict[str, Any],
+    **context: Any,
+) -> HttpResponse:
+    """A page of a list filtered by ``filters``: the search and the rows it showed are
+    logged, as every list that names records is."""
+    page, paging = paginate(request, items, per_page=25)
+    rows = list(page)
+    shown = [str(row.pk) for row in rows]
+    record_access(
+        actor=request.user,
+        record_type=record_type,
+        action=AccessAction.SEARCH,
+        detail={**filters, "shown": shown},
+    )
+    context.update(filters, page=page, can_refer=policies.can_refer(request.user), **paging)
+    return render(request, template, {key: rows, **context})
+
+
 def cases_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     if status not in ("open", "", *CaseStatus.values):
         status = "open"
     mine = request.GET.get("mine") == "1"
-    page, paging = paginate(
-        request, selectors.cases_for(viewer=request.user, status=status, mine=mine), per_page=25
-    )
-    cases = list(page)
-    record_access(
-        actor=request.user,
-        record_type="casework.contextcase",
-        action=AccessAction.SEARCH,
-        detail={"status": status, "mine": mine, "shown": [str(c.pk) for c in cases]},
-    )
-    return render(
+    return _list_page(
         request,
-        "casework/list.html",
-        {
-            "page": page,
-            "cases": cases,
-            "status": status,
-            "mine": mine,
-            "statuses": CaseStatus.choices,
-            "can_refer": policies.can_refer(request.user),
-            **paging,
-        },
+        selectors.cases_for(viewer=request.user, status=status, mine=mine),
+        record_type="casework.contextcase",
+        key="cases",
+        template="casework/list.html",
+        filters={"status": status, "mine": mine},
+        statuses=CaseStatus.choices,
     )
 
 
@@ -143,28 +154,15 @@ def referrals_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", ReferralStatus.NEW)
     if status not in ("", *ReferralStatus.values):
         status = ReferralStatus.NEW
-    page, paging = paginate(
-        request, selectors.referrals_for(viewer=request.user, status=status), per_page=25
-    )
-    referrals = list(page)
-    record_access(
-        actor=request.user,
-        record_type="casework.referral",
-        action=AccessAction.SEARCH,
-        detail={"status": status, "shown": [str(r.pk) for r in referrals]},
-    )
-    return render(
+    return _list_page(
         request,
-        "casework/referrals.html",
-        {
-            "page": page,
-            "referrals": referrals,
-            "status": status,
-            "statuses": ReferralStatus.choices,
-            "can_refer": policies.can_refer(request.user),
-            "today": clock.today(),
-            **paging,
-        },
+        selectors.referrals_for(viewer=request.user, status=status),
+        record_type="casework.referral",
+        key="referrals",
+        template="casework/referrals.html",
+        filters={"status": status},
+        statuses=ReferralStatus.choices,
+        today=clock.today(),
     )
 
 
@@ -437,30 +435,43 @@ def evidence_add(request: AuthedRequest, case_id: int) -> HttpResponse:
     )
 
 
-def _sign_off_assessment(case: ContextCase, data: dict[str, Any], actor: Worker) -> Any:
-    """Approve, or return for more work."""
-    if data["outcome"] == "approve":
-        return services.assessment_approve(
-            actor=actor, assessment=case.assessment, note=data.get("note", "")
-        )
-    return services.assessment_return(
-        actor=actor, assessment=case.assessment, note=data.get("note", "")
+def _sign_off_page(
+    request: AuthedRequest,
+    case_id: int,
+    *,
+    subject: str,
+    choices: Sequence[tuple[str, str]],
+    decide: Callable[[ContextCase, bool, str], Any],
+    **extra: Any,
+) -> HttpResponse:
+    """A manager's decision on what was asked of them: the first choice approves, the other
+    returns or refuses; ``decide(case, approve, note)`` runs the service."""
+    return _case_step(
+        request,
+        case_id,
+        allowed=signs_off(subject),
+        form=lambda case: SignOffForm(posted(request), choices=choices),
+        step=lambda case, form: decide(
+            case, form.cleaned_data["outcome"] == "approve", form.cleaned_data.get("note", "")
+        ),
+        button="Save decision",
+        **extra,
     )
 
 
 def assessment_signoff(request: AuthedRequest, case_id: int) -> HttpResponse:
-    return _case_step(
+    def decide(case: ContextCase, approve: bool, note: str) -> Any:
+        service = services.assessment_approve if approve else services.assessment_return
+        return service(actor=request.user, assessment=case.assessment, note=note)
+
+    return _sign_off_page(
         request,
         case_id,
-        allowed=signs_off(ApprovalSubject.ASSESSMENT),
-        form=lambda case: SignOffForm(
-            posted(request),
-            choices=[("approve", "Approve the assessment"), ("return", "Return it for more work")],
-        ),
-        step=lambda case, form: _sign_off_assessment(case, form.cleaned_data, request.user),
+        subject=ApprovalSubject.ASSESSMENT,
+        choices=[("approve", "Approve the assessment"), ("return", "Return it for more work")],
+        decide=decide,
         done="Assessment signed off",
         heading="Sign off the assessment",
-        button="Save decision",
     )
 
 
@@ -734,29 +745,19 @@ def plan_submit(request: AuthedRequest, case_id: int) -> HttpResponse:
     )
 
 
-def _sign_off_plan(case: ContextCase, data: dict[str, Any], actor: Worker) -> Any:
-    if data["outcome"] == "approve":
-        return services.plan_approve(
-            actor=actor, plan=selectors.plan_of(case), note=data.get("note", "")
-        )
-    return services.plan_return(
-        actor=actor, plan=selectors.plan_of(case), note=data.get("note", "")
-    )
-
-
 def plan_approve(request: AuthedRequest, case_id: int) -> HttpResponse:
-    return _case_step(
+    def decide(case: ContextCase, approve: bool, note: str) -> Any:
+        service = services.plan_approve if approve else services.plan_return
+        return service(actor=request.user, plan=selectors.plan_of(case), note=note)
+
+    return _sign_off_page(
         request,
         case_id,
-        allowed=signs_off(ApprovalSubject.PLAN),
-        form=lambda case: SignOffForm(
-            posted(request),
-            choices=[("approve", "Approve the plan"), ("return", "Return it for more work")],
-        ),
-        step=lambda case, form: _sign_off_plan(case, form.cleaned_data, request.user),
+        subject=ApprovalSubject.PLAN,
+        choices=[("approve", "Approve the plan"), ("return", "Return it for more work")],
+        decide=decide,
         done="Plan signed off",
         heading="Sign off the plan",
-        button="Save decision",
         back="context-plan",
     )
 
@@ -799,12 +800,6 @@ def review_record(request: AuthedRequest, case_id: int) -> HttpResponse:
     )
 
 
-def _decide_closure(case: ContextCase, data: dict[str, Any], actor: Worker) -> Any:
-    if data["outcome"] == "approve":
-        return services.closure_approve(actor=actor, case=case, note=data.get("note", ""))
-    return services.closure_refuse(actor=actor, case=case, note=data.get("note", ""))
-
-
 def _closure_evidence(case: ContextCase) -> str:
     """What the manager decides on: the outcome and reason, each domain re-rated (or why
     not), and the outcome against each goal, as the closure request gave them."""
@@ -835,19 +830,20 @@ def closure(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = policies.access_case(request.user, case_id)
     deciding = case.status == CaseStatus.CLOSING
     if deciding:
-        return _case_step(
+
+        def decide(case: ContextCase, approve: bool, note: str) -> Any:
+            service = services.closure_approve if approve else services.closure_refuse
+            return service(actor=request.user, case=case, note=note)
+
+        return _sign_off_page(
             request,
             case_id,
-            allowed=signs_off(ApprovalSubject.CLOSURE),
-            form=lambda c: SignOffForm(
-                posted(request),
-                choices=[("approve", "Approve the closure"), ("refuse", "Keep the case open")],
-            ),
-            step=lambda c, form: _decide_closure(c, form.cleaned_data, request.user),
+            subject=ApprovalSubject.CLOSURE,
+            choices=[("approve", "Approve the closure"), ("refuse", "Keep the case open")],
+            decide=decide,
             done="Closure decided",
             heading="Decide on closing the case",
             intro=_closure_evidence(case),
-            button="Save decision",
         )
     return _case_step(
         request,
@@ -897,23 +893,16 @@ def threshold_revise(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 
 def screening_signoff(request: AuthedRequest, case_id: int) -> HttpResponse:
-    return _case_step(
+    return _sign_off_page(
         request,
         case_id,
-        allowed=signs_off(ApprovalSubject.SCREENING),
-        form=lambda case: SignOffForm(
-            posted(request),
-            choices=[("approve", "Agree the screening decision"), ("return", "Do not agree")],
-        ),
-        step=lambda case, form: services.screening_sign_off(
-            actor=request.user,
-            case=case,
-            approve=form.cleaned_data["outcome"] == "approve",
-            note=form.cleaned_data.get("note", ""),
+        subject=ApprovalSubject.SCREENING,
+        choices=[("approve", "Agree the screening decision"), ("return", "Do not agree")],
+        decide=lambda case, approve, note: services.screening_sign_off(
+            actor=request.user, case=case, approve=approve, note=note
         ),
         done="Screening decision signed off",
         heading="Sign off the screening decision",
-        button="Save decision",
     )
 
 

@@ -39,6 +39,17 @@ def date_field(label: str, *, required: bool = True, hint: str = "") -> forms.Da
     )
 
 
+def time_field() -> forms.TimeField:
+    """The time of a meeting, on the 24-hour clock."""
+    return forms.TimeField(
+        label="Time",
+        input_formats=TIME_FORMATS,
+        help_text="24-hour clock, for example 14:30",
+        error_messages={"required": "Enter the time", "invalid": "Enter the time like 14:30"},
+        widget=forms.TimeInput(format="%H:%M"),
+    )
+
+
 def worker_choices(workers: Iterable[Worker]) -> list[Any]:
     """Workers grouped by agency, each shown with their team (for <optgroup>)."""
     grouped: dict[str, list[tuple[str, str]]] = {}
@@ -169,16 +180,7 @@ class InviteForm(CocaseForm):
 
 class ScheduleForm(CocaseForm):
     when = date_field("Date")
-    time = forms.TimeField(
-        label="Time",
-        input_formats=TIME_FORMATS,
-        help_text="24-hour clock, for example 14:30",
-        error_messages={
-            "required": "Enter the time",
-            "invalid": "Enter the time like 14:30",
-        },
-        widget=forms.TimeInput(format="%H:%M"),
-    )
+    time = time_field()
     online = radios(
         "How will people meet?",
         "Say whether the meeting is in person or online",
