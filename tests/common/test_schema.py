@@ -35,20 +35,28 @@ if sys.argv[1] == "models":
     schema.create_from_models()
 else:
     call_command("migrate", verbosity=0, interactive=False)
+import re
 intro = connection.introspection
 sqlite = connection.vendor == "sqlite"
+# Django gives the auth group-permission link table an int id when it builds it from the
+# models and a bigint one when it replays auth's migrations; both hold the same ids.
+SAME_EITHER_WAY = {("auth_group_permissions", "id")}
 out = {}
 with connection.cursor() as cursor:
     for table in sorted(intro.table_names(cursor)):
         columns = sorted(
-            [c.name, c.type_code if isinstance(c.type_code, str) else str(c.type_code),
+            [c.name, "" if (table, c.name) in SAME_EITHER_WAY else
+             c.type_code if isinstance(c.type_code, str) else str(c.type_code),
              bool(c.null_ok)]
             for c in intro.get_table_description(cursor, table)
         )
         constraints = sorted(
-            # SQLite names foreign keys by their position (fk_0, fk_1...), which follows
-            # column order: compare them by what they link, not by that name.
-            [name if not (name.startswith("__unnamed") or (c["foreign_key"] and sqlite)) else "",
+            # Compare by what a constraint does, not by a name Django made up: SQLite names
+            # foreign keys by position (fk_0...), which follows column order, and a renamed
+            # field keeps its old index name (hash-suffixed) in a migrated database.
+            # Names given in the models (indexes, checks) are compared.
+            [name if not (name.startswith("__unnamed") or (c["foreign_key"] and sqlite)
+                          or re.search(r"_[0-9a-f]{8}(_like|_uniq|_fk_[a-z_]+)?$", name)) else "",
              sorted(c["columns"] or []),
              bool(c["primary_key"]), bool(c["unique"]), bool(c["index"]), bool(c["check"]),
              list(c["foreign_key"] or [])]
