@@ -13,7 +13,14 @@ from tests.e2e.test_person_page import world as world
 def watch(page: Any) -> list[str]:
     """Failed requests, HTTP errors for static files and console errors, as they happen."""
     problems: list[str] = []
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    # A request the browser itself abandoned (ERR_ABORTED: the page moved on, e.g. a favicon
+    # still loading) says nothing about the asset; any other failure does.
+    page.on(
+        "requestfailed",
+        lambda r: (
+            None if "ERR_ABORTED" in (r.failure or "") else problems.append(f"failed: {r.url}")
+        ),
+    )
     page.on(
         "response",
         lambda r: (
@@ -48,6 +55,7 @@ def test_the_error_summary_takes_focus_and_links_to_the_field(
     problems = watch(page)
     sign_in(page, live_server.url, "sw")
     page.goto(f"{live_server.url}/incidents/?since=31/02/2026")
+    page.wait_for_load_state("networkidle")
     summary = page.locator(".govuk-error-summary")
     assert "Enter the from date as a date" in summary.inner_text()
     assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
