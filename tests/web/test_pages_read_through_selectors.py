@@ -24,6 +24,7 @@ QUERY_CALLS = {
     "distinct",
     "annotate",
     "aggregate",
+    "count",
 }
 
 

@@ -149,6 +149,11 @@ def awaiting_review_by(reviewer: Worker) -> QuerySet[BreakGlass]:
     ).exclude(worker=reviewer)
 
 
+def awaiting_review_count(reviewer: Worker) -> int:
+    """How many uses await the reviewer (no query for anyone who reviews none)."""
+    return awaiting_review_by(reviewer).count()
+
+
 @dataclass(frozen=True)
 class AuditFlag:
     """How a read during break-glass is written to the trail."""

@@ -88,8 +88,7 @@ def audit_export(request: AuthedRequest) -> HttpResponseBase:
     if filters is None:
         return audit_trail(request)
     which = form.which
-    events = selectors.events(which=which, filters=filters)
-    rows = events.count()
+    events, rows = selectors.events_counted(which=which, filters=filters)
     record_access(
         actor=request.user,
         record_type="audit.trail",

@@ -365,3 +365,8 @@ def identifier_query_rows(
         viewer, {pk for q in queries for pk in (q.person_id, q.conflicting_id)}
     )
     return [IdentifierQueryRow(q, q.person_id in seen, q.conflicting_id in seen) for q in queries]
+
+
+def identifier_query_count(*, viewer: Worker) -> int:
+    """How many open identifier queries the viewer has to answer (their home page's count)."""
+    return identifier_queries_for(viewer=viewer).count()

@@ -13,7 +13,7 @@ from locus.common.http import AuthedRequest
 from locus.incidents.selectors import involvement_views, recent_incidents, shown_incidents
 from locus.people.selectors import (
     caseload_for,
-    identifier_queries_for,
+    identifier_query_count,
     team_case_count,
     with_fields,
 )
@@ -38,9 +38,9 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     )
     incidents = recent_incidents(viewer=request.user, limit=10)
     # Empty (and no query) for anyone who reviews no emergency access.
-    to_review = break_glass.awaiting_review_by(request.user).count()
+    to_review = break_glass.awaiting_review_count(request.user)
     answers = policies.answers_identifier_queries(request.user)
-    queries = identifier_queries_for(viewer=request.user).count() if answers else 0
+    queries = identifier_query_count(viewer=request.user) if answers else 0
     involvements = involvement_views(viewer=request.user, incidents=incidents)
     # The home page names the caseload and the people in recent incidents: a read. A home
     # page that names nobody (an auditor's, a new worker's) is not one: logging it would
