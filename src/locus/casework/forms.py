@@ -26,10 +26,10 @@ from locus.casework.models import (
     ThresholdLevel,
 )
 from locus.casework.services import AttendeeInput, FindingInput, ProgressInput
+from locus.common.forms import GovukForm
 from locus.common.models import Source
 from locus.forums.models import ActionStatus, next_action_statuses
 from locus.mapping.forms import (
-    CocaseForm,
     ScheduleForm,
     date_field,
     set_choices,
@@ -80,7 +80,7 @@ def context_label(context: Context) -> str:
     return f"{context.name} ({context.get_kind_display().lower()})"
 
 
-class CaseworkForm(CocaseForm):
+class CaseworkForm(GovukForm):
     """GOV.UK form (error summary links reach radios too) whose choices map back to records."""
 
     lookup: dict[str, dict[str, Any]]

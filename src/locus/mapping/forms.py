@@ -72,10 +72,6 @@ def place_choices(places: dict[str, Context], blank: str) -> list[tuple[str, str
     return [("", blank), *[(k, f"{c.name} ({c.get_kind_display()})") for k, c in places.items()]]
 
 
-class CocaseForm(GovukForm):
-    """The meeting forms' base: GOV.UK styling, rendered with the kit in templates/common/forms/."""
-
-
 def _required(message: str) -> dict[str, str]:
     return {"required": message, "invalid_choice": message}
 
@@ -113,7 +109,7 @@ def lawful_basis_other_field() -> forms.CharField:
     return forms.CharField(label="If other, which lawful basis?", max_length=300, required=False)
 
 
-class ProposeForm(CocaseForm):
+class ProposeForm(GovukForm):
     children = forms.MultipleChoiceField(
         label="Children the meeting is about",
         widget=forms.CheckboxSelectMultiple,
@@ -167,7 +163,7 @@ class ProposeForm(CocaseForm):
         return self.groups.get(self.cleaned_data.get("group") or "")
 
 
-class InviteForm(CocaseForm):
+class InviteForm(GovukForm):
     worker = forms.ChoiceField(
         label="Worker to invite",
         error_messages=_required("Choose the worker to invite"),
@@ -178,7 +174,7 @@ class InviteForm(CocaseForm):
         set_choices(self, "worker", [("", "Choose a worker"), *worker_choices(workers)])
 
 
-class ScheduleForm(CocaseForm):
+class ScheduleForm(GovukForm):
     when = date_field("Date")
     time = time_field()
     online = radios(
@@ -202,7 +198,7 @@ class ScheduleForm(CocaseForm):
         return timezone.make_aware(dt.datetime.combine(day, time))
 
 
-class MinutesForm(CocaseForm):
+class MinutesForm(GovukForm):
     notes = text_area("What was discussed (optional)", rows=5)
     decisions = text_area("Decisions (optional)", rows=5, help_text="One decision on each line.")
 
@@ -236,7 +232,7 @@ class MinutesForm(CocaseForm):
         ]
 
 
-class ShareForm(CocaseForm):
+class ShareForm(GovukForm):
     """What a child's holder agrees to bring to a meeting. The name is always shared."""
 
     DEFAULT = DEFAULT_SHARED_FIELDS - ALWAYS_SHARED
@@ -254,18 +250,18 @@ class ShareForm(CocaseForm):
     lawful_basis_other = lawful_basis_other_field()
 
 
-class CancelForm(CocaseForm):
+class CancelForm(GovukForm):
     reason = text_area("Why is the meeting cancelled?", "Say why the meeting is cancelled", rows=3)
 
 
-class DecisionForm(CocaseForm):
+class DecisionForm(GovukForm):
     text = text_area("Decision", "Enter the decision", rows=3)
 
 
 GROUP_CHOICE = "group"
 
 
-class InterventionForm(CocaseForm):
+class InterventionForm(GovukForm):
     concerns = radios("Who is it for?", "Choose the child or the group it concerns (one of them)")
     description = text_area("What will be done", "Describe the intervention")
     owner = forms.ChoiceField(
@@ -316,7 +312,7 @@ class InterventionForm(CocaseForm):
         return self.cleaned_data.get("concerns") == GROUP_CHOICE
 
 
-class InterventionUpdateForm(CocaseForm):
+class InterventionUpdateForm(GovukForm):
     status = radios("Status now", "Choose the intervention's status")
     note = text_area("What has happened", "Say what has happened")
     due_on = date_field("Due date", required=False, hint="Change it only if it has moved.")

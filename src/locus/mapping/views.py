@@ -20,6 +20,7 @@ from locus.access.models import Worker
 from locus.access.selectors import all_agencies
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
+from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_ids
 from locus.common.pages import posted, submitted
@@ -28,7 +29,6 @@ from locus.forums.pages import meetings_page
 from locus.mapping import selectors, services
 from locus.mapping.forms import (
     CancelForm,
-    CocaseForm,
     DecisionForm,
     InterventionForm,
     InterventionUpdateForm,
@@ -44,7 +44,7 @@ from locus.places.models import Context
 
 
 def _form_page(
-    request: AuthedRequest, meeting: Meeting, form: CocaseForm, **context: Any
+    request: AuthedRequest, meeting: Meeting, form: GovukForm, **context: Any
 ) -> HttpResponse:
     # The form pages show the meeting (and some of them a child): reads are logged, and a
     # page shown again after an invalid post is read again.
@@ -196,7 +196,7 @@ def _action(
     meeting_id: int,
     *,
     allowed: Callable[..., bool],
-    make_form: Callable[[Meeting], CocaseForm],
+    make_form: Callable[[Meeting], GovukForm],
     run: Callable[[Meeting, Any], Any],
     success: str,
     **page: Any,
@@ -360,7 +360,7 @@ def share_agree(request: AuthedRequest, meeting_id: int, person_id: str) -> Http
 def share_withdraw(request: AuthedRequest, meeting_id: int, person_id: str) -> HttpResponse:
     link = _agreeable(request, meeting_id, person_id)
     name = link.person.full_name
-    form = CocaseForm(posted(request))
+    form = GovukForm(posted(request))
 
     def run() -> None:
         services.share_withdraw(actor=request.user, meeting=link.meeting, person=link.person)
@@ -386,7 +386,7 @@ def attendance_confirm(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         request,
         meeting_id,
         allowed=policies.can_confirm_attendance,
-        make_form=lambda m: CocaseForm(posted(request)),
+        make_form=lambda m: GovukForm(posted(request)),
         run=lambda m, data: services.attendance_confirm(actor=request.user, meeting=m),
         success="You confirmed that you attended",
         page="confirm attendance",
@@ -420,7 +420,7 @@ def meeting_close(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         request,
         meeting_id,
         allowed=policies.is_organiser,
-        make_form=lambda m: CocaseForm(posted(request)),
+        make_form=lambda m: GovukForm(posted(request)),
         run=lambda m, data: services.meeting_close(actor=request.user, meeting=m),
         success="Meeting closed",
         page="close",

@@ -7,7 +7,8 @@ from typing import Any
 
 from django import forms
 
-from locus.mapping.forms import CocaseForm, date_field, set_choices, text_area
+from locus.common.forms import GovukForm
+from locus.mapping.forms import date_field, set_choices, text_area
 from locus.panels.models import PanelMeeting
 from locus.places.models import Context
 
@@ -16,7 +17,7 @@ def _pick(message: str) -> dict[str, str]:
     return {"required": message, "invalid_choice": message}
 
 
-class ManagedMoveForm(CocaseForm):
+class ManagedMoveForm(GovukForm):
     from_school = forms.ChoiceField(
         label="School the child moved from",
         error_messages=_pick("Choose the school the child moved from"),

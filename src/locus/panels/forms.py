@@ -8,10 +8,10 @@ from typing import Any
 from django import forms
 
 from locus.access.models import Agency, Worker
+from locus.common.forms import GovukForm
 from locus.common.models import Confidence, Source
 from locus.forums.models import ActionStatus, next_action_statuses
 from locus.mapping.forms import (
-    CocaseForm,
     date_field,
     lawful_basis_field,
     lawful_basis_other_field,
@@ -32,7 +32,7 @@ def _pick(message: str) -> dict[str, str]:
     return {"required": message, "invalid_choice": message}
 
 
-class PanelForm(CocaseForm):
+class PanelForm(GovukForm):
     kind = radios(
         "What kind of meeting?",
         "Choose an HSB meeting or a MACE panel",
@@ -81,7 +81,7 @@ class PanelForm(CocaseForm):
         }
 
 
-class AttendeeForm(CocaseForm):
+class AttendeeForm(GovukForm):
     worker = forms.ChoiceField(
         label="A worker",
         required=False,
@@ -105,7 +105,7 @@ class AttendeeForm(CocaseForm):
         return self.workers.get(self.cleaned_data.get("worker") or "")
 
 
-class ItemForm(CocaseForm):
+class ItemForm(GovukForm):
     kind = radios(
         "Which list?",
         "Choose which list it goes on",
@@ -173,7 +173,7 @@ class ItemForm(CocaseForm):
         }
 
 
-class HoldForm(CocaseForm):
+class HoldForm(GovukForm):
     attended = forms.MultipleChoiceField(
         label="Who attended?",
         widget=forms.CheckboxSelectMultiple,
@@ -199,15 +199,15 @@ class HoldForm(CocaseForm):
         )
 
 
-class DiscussionForm(CocaseForm):
+class DiscussionForm(GovukForm):
     discussion = text_area("What was discussed", "Enter what was discussed", rows=6)
 
 
-class DecisionForm(CocaseForm):
+class DecisionForm(GovukForm):
     text = text_area("Decision", "Enter the decision", rows=3)
 
 
-class CancelForm(CocaseForm):
+class CancelForm(GovukForm):
     reason = text_area("Why is the meeting cancelled?", "Say why the meeting is cancelled", rows=3)
 
 
@@ -221,7 +221,7 @@ def _select(label: str, missing: str, hint: str = "") -> forms.ChoiceField:
     )
 
 
-class ActionForm(CocaseForm):
+class ActionForm(GovukForm):
     description = text_area("What will be done", "Describe the action")
     owner = _select("Owner", "Choose the worker who owns it", "A worker on the meeting's list.")
     agency = _select("Agency delivering it", "", "The owner's, unless you choose another.")
@@ -278,7 +278,7 @@ class ActionForm(CocaseForm):
         return {int(v) for v in self.cleaned_data.get("builds_on", [])}
 
 
-class ActionUpdateForm(CocaseForm):
+class ActionUpdateForm(GovukForm):
     """Progress on an action: offered only the statuses it may move to."""
 
     status = radios("Where is it now?", "Choose the action's status")

@@ -7,8 +7,8 @@ from typing import Any
 
 from django import forms
 
+from locus.common.forms import GovukForm
 from locus.mapping.forms import (
-    CocaseForm,
     date_field,
     place_choices,
     radios,
@@ -26,7 +26,7 @@ OWN_WORDS_HINT = (
 )
 
 
-class _Words(CocaseForm):
+class _Words(GovukForm):
     text = text_area(
         "In the young person's words",
         "Say what it is, in the young person's words if you can",
@@ -97,7 +97,7 @@ class ProfileChangeForm(_Words):
     changed_on = date_field("Date of the change")
 
 
-class ProfileEndForm(CocaseForm):
+class ProfileEndForm(GovukForm):
     ended_on = date_field("Date it ended")
     reason = forms.CharField(
         label="Why has it ended? (optional)",
