@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TypedDict
 
 from locus.audit.models import ChangeAction, ChangeEvent
 from locus.audit.services import people_of, people_text, record_type_of, snapshot
@@ -14,6 +15,20 @@ from locus.peers.models import Association, Nature, Relationship
 from locus.peers.services import validate_association
 from locus.people.models import Person
 from locus.places.models import Context, ContextKind
+
+
+class _Said(TypedDict):
+    """What an association says, and who said it and how sure they are."""
+
+    relationship: str
+    nature: str
+    peer_role: str
+    open_to_social_care: bool | None
+    open_to_youth_justice: bool | None
+    source: str
+    confidence: str
+    valid_from: dt.date
+    valid_until: dt.date | None
 
 
 class Associations(Base):
@@ -54,8 +69,19 @@ class Associations(Base):
                 pair = (min(a, b), max(a, b))
                 if valid_until is None and pair in open_pairs:
                     return  # already recorded: the service would refuse a second open one
-            source = self.source_for(kind)
-            confidence = self.confidence(low_confidence)
+            given = self.provenance(kind, young, valid_from, 60, low_confidence)
+            # The association's own fields, as validate_association and the row both take them.
+            said = _Said(
+                relationship=relationship,
+                nature=nature,
+                peer_role=peer_role,
+                open_to_social_care=open_to[0],
+                open_to_youth_justice=open_to[1],
+                source=given["source"],
+                confidence=given["confidence"],
+                valid_from=valid_from,
+                valid_until=valid_until,
+            )
             # check_not_recorded_twice queries the database for an open pair on every
             # call, which for thousands of rows is thousands of queries. So
             # validate_association runs here with the peer described rather than named,
@@ -63,18 +89,7 @@ class Associations(Base):
             # pair) are checked in memory against every pair this run has planned; the
             # borough is new, so the table holds none yet.
             problems = validate_association(
-                person=person,
-                other=None,
-                other_label=other_label or "peer",
-                relationship=relationship,
-                nature=nature,
-                source=source,
-                confidence=confidence,
-                valid_from=valid_from,
-                valid_until=valid_until,
-                peer_role=peer_role,
-                open_to_social_care=open_to[0],
-                open_to_youth_justice=open_to[1],
+                person=person, other=None, other_label=other_label or "peer", **said
             )
             problems.check((other is None) != (not other_label.strip()), "other", "peer xor label")
             # Checked here as validate_association sees a described peer: for a known one,
@@ -93,17 +108,9 @@ class Associations(Base):
                 person=person,
                 other=other,
                 other_label=other_label,
-                relationship=relationship,
-                nature=nature,
-                peer_role=peer_role,
-                open_to_social_care=open_to[0],
-                open_to_youth_justice=open_to[1],
-                source=source,
-                confidence=confidence,
-                recorded_by=self.recorder(source, young),
-                recorded_at=self.recorded_at(valid_from, 60),
-                valid_from=valid_from,
-                valid_until=valid_until,
+                recorded_by=given["recorded_by"],
+                recorded_at=given["recorded_at"],
+                **said,
             )
             shared: list[Context] = []
             for ctx in contexts:
