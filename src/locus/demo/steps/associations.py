@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TypedDict
 
 from locus.audit.models import ChangeAction, ChangeEvent
@@ -29,6 +30,41 @@ class _Said(TypedDict):
     confidence: str
     valid_from: dt.date
     valid_until: dt.date | None
+
+
+Weights = tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class _PeerLink:
+    """A kind of link between young people, by what they share."""
+
+    kind: str  # which says who would have told (``Base.source_for``)
+    relationships: Weights | str  # how often each relationship is recorded, or the only one
+    natures: Weights
+    earliest_age: int = 9  # both were at least this old when it began
+    low_confidence: bool = False
+
+
+PEER_LINKS = {
+    "classmates": _PeerLink(
+        "school",
+        (("classmate", 50), ("friend", 50)),
+        (("protective", 65), ("unclear", 30), ("risk", 5)),
+    ),
+    "neighbours": _PeerLink(
+        "neighbourhood",
+        (("neighbour", 55), ("friend", 45)),
+        (("protective", 50), ("unclear", 40), ("risk", 10)),
+    ),
+    "online": _PeerLink(
+        "online",
+        Relationship.ONLINE_CONTACT,
+        (("unclear", 60), ("risk", 35), ("protective", 5)),
+        earliest_age=10,
+        low_confidence=True,
+    ),
+}
 
 
 class Associations(Base):
@@ -129,6 +165,30 @@ class Associations(Base):
         def p(y: _Young) -> Person:
             return y.record
 
+        def peer_link(
+            link: str,
+            y: _Young,
+            other: _Young,
+            contexts: Sequence[Context | None] = (),
+            near: Sequence[Context] = (),
+        ) -> None:
+            """A link between two young people by what they share (``PEER_LINKS``), at one of
+            the places ``near`` them when given."""
+            spec = PEER_LINKS[link]
+            said = spec.relationships
+            relationship = said if isinstance(said, str) else _pick(self.rng, said)
+            add(
+                p(y),
+                other=p(other),
+                relationship=relationship,
+                nature=_pick(self.rng, spec.natures),
+                kind=spec.kind,
+                valid_from=since(y, other, spec.earliest_age),
+                young=y,
+                contexts=[self.rng.choice(near)] if near else contexts,
+                low_confidence=spec.low_confidence,
+            )
+
         # Siblings share a home.
         for household in self.households:
             for i, a in enumerate(household):
@@ -183,16 +243,7 @@ class Associations(Base):
                 continue
             mates = [m for m in by_school_year[(y.school.name, y.year_group)] if m is not y]
             for mate in self.rng.sample(mates, min(len(mates), self.rng.choice((0, 1, 1, 2, 2)))):
-                add(
-                    p(y),
-                    other=p(mate),
-                    relationship=_pick(self.rng, (("classmate", 50), ("friend", 50))),
-                    nature=_pick(self.rng, (("protective", 65), ("unclear", 30), ("risk", 5))),
-                    kind="school",
-                    valid_from=since(y, mate),
-                    young=y,
-                    contexts=[y.school],
-                )
+                peer_link("classmates", y, mate, contexts=[y.school])
         self.progress(step, 3, 7)
         # Neighbours.
         by_district: dict[str, list[_Young]] = {}
@@ -220,17 +271,7 @@ class Associations(Base):
                 if at <= index:
                     index += 1
             other = local[index]
-            places = local_places.get(y.district, [])
-            add(
-                p(y),
-                other=p(other),
-                relationship=_pick(self.rng, (("neighbour", 55), ("friend", 45))),
-                nature=_pick(self.rng, (("protective", 50), ("unclear", 40), ("risk", 10))),
-                kind="neighbourhood",
-                valid_from=since(y, other),
-                young=y,
-                contexts=[self.rng.choice(places)] if places else [],
-            )
+            peer_link("neighbours", y, other, near=local_places.get(y.district, []))
         self.progress(step, 4, 7)
         # Online contacts across the borough.
         online = [self.places[s.key] for s in borough.PLACES if s.kind == ContextKind.ONLINE]
@@ -240,17 +281,7 @@ class Associations(Base):
             other = self.rng.choice(self.young)
             if other is y:
                 continue
-            add(
-                p(y),
-                other=p(other),
-                relationship=Relationship.ONLINE_CONTACT,
-                nature=_pick(self.rng, (("unclear", 60), ("risk", 35), ("protective", 5))),
-                kind="online",
-                valid_from=since(y, other, 10),
-                young=y,
-                contexts=[self.rng.choice(online)],
-                low_confidence=True,
-            )
+            peer_link("online", y, other, near=online)
         self.progress(step, 5, 7)
         # Peers nobody has named yet.
         for y in self.young:
