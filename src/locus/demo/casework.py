@@ -32,7 +32,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 
@@ -159,13 +159,19 @@ def _assess_fully(lead: Worker, manager: Worker, case: ContextCase, place: str) 
     services.assessment_approve(actor=manager, assessment=assessment, note="A clear analysis.")
 
 
+class _Outcome(TypedDict):
+    """What a conference minuted and decided."""
+
+    minutes: str
+    decisions: list[str]
+
+
 def _hold_conference(
     lead: Worker,
     case: ContextCase,
     chair: Worker,
     people: list[AttendeeInput],
-    minutes: str,
-    decisions: list[str],
+    **outcome: Unpack[_Outcome],
 ) -> ContextPlan:
     """The case's conference, held yesterday: it agreed a plan, which it returns."""
     conference = case.conferences.get()
@@ -177,12 +183,7 @@ def _hold_conference(
         chair=chair,
     )
     services.conference_record(
-        actor=lead,
-        conference=conference,
-        attendees=people,
-        minutes=minutes,
-        decisions=decisions,
-        plan_agreed=True,
+        actor=lead, conference=conference, attendees=people, plan_agreed=True, **outcome
     )
     return ContextPlan.objects.get(case=case)
 

@@ -151,20 +151,26 @@ def _safe_place(child: Person) -> Context | None:
     )
 
 
+class _Known(TypedDict, total=False):
+    """A protective peer or a safe place that Locus knows, for a profile item to name."""
+
+    peer: Person
+    place: Context | None
+
+
 def _profile(worker: Worker, child: Person, n: int) -> None:
     """A profile for ``child``, the ``n``-th made, recorded by ``worker`` over some months."""
     said = today() - dt.timedelta(days=120 - 10 * n)
 
-    def add(kind: str, text: str, **extra: object) -> ProfileItem:
-        own = kind != "talent"  # a talent is often a worker's observation
+    def add(kind: str, text: str, **known: Unpack[_Known]) -> ProfileItem:
         return profile_item_add(
             actor=worker,
             person=child,
             kind=kind,
             text=text,
-            own_words=own,
+            own_words=kind != "talent",  # a talent is often a worker's observation
             recorded_on=said,
-            **extra,  # type: ignore[arg-type]
+            **known,
         )
 
     k = n % 4
