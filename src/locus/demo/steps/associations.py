@@ -105,7 +105,7 @@ class Associations(Base):
                 pair = (min(a, b), max(a, b))
                 if valid_until is None and pair in open_pairs:
                     return  # already recorded: the service would refuse a second open one
-            given = self.provenance(kind, young, valid_from, 60, low_confidence)
+            given = self.provenance(kind, young, valid_from, delay_days=60, low=low_confidence)
             # The association's own fields, as validate_association and the row both take them.
             said = _Said(
                 relationship=relationship,
@@ -175,8 +175,8 @@ class Associations(Base):
             """A link between two young people by what they share (``PEER_LINKS``), at one of
             the places ``near`` them when given."""
             spec = PEER_LINKS[link]
-            said = spec.relationships
-            relationship = said if isinstance(said, str) else _pick(self.rng, said)
+            options = spec.relationships
+            relationship = options if isinstance(options, str) else _pick(self.rng, options)
             add(
                 p(y),
                 other=p(other),
