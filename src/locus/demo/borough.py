@@ -34,135 +34,54 @@ class AgencySpec:
 
 P, M, A = Role.PRACTITIONER, Role.MANAGER, Role.ANALYST
 
+# fmt: off
 AGENCIES: tuple[AgencySpec, ...] = (
-    AgencySpec(
-        "csc",
-        CSC_NAME,
-        AgencyKind.CHILDRENS_SOCIAL_CARE,
-        (
-            TeamSpec(
-                "cs",
-                "Contextual Safeguarding Team",
-                ((P, "Social worker", 1200, 2), (P, "Specialist youth worker", 2500, 1)),
-            ),
-            TeamSpec(
-                "assessment",
-                "Assessment Team",
-                ((M, "Team manager", 100_000, 1), (P, "Social worker", 800, 2)),
-            ),
-            TeamSpec(
-                "cin",
-                "Children in Need Team",
-                ((M, "Team manager", 100_000, 1), (P, "Social worker", 220, 3)),
-            ),
-            TeamSpec(
-                "cic",
-                "Children in Care Team",
-                ((M, "Team manager", 100_000, 1), (P, "Social worker", 700, 2)),
-            ),
-        ),
-    ),
-    AgencySpec(
-        "yjs",
-        "Youth Justice Service",
-        AgencyKind.YOUTH_JUSTICE,
-        (
-            TeamSpec(
-                "yjs_case",
-                "Youth Justice Casework Team",
-                ((M, "Team manager", 100_000, 1), (P, "Youth justice officer", 700, 2)),
-            ),
-            TeamSpec(
-                "yjs_prev",
-                "Prevention and Diversion Team",
-                ((P, "Prevention worker", 1500, 1),),
-            ),
-        ),
-    ),
-    AgencySpec(
-        "police",
-        "Metropolitan Police, Central East",
-        AgencyKind.POLICE,
-        (
-            TeamSpec(
-                "police_si",
-                "Safeguarding Investigations",
-                (
-                    (M, "Detective sergeant", 100_000, 1),
-                    (P, "Detective constable", 800, 2),
-                    (P, "Youth engagement officer", 2500, 1),
-                ),
-            ),
-            TeamSpec(
-                "police_intel",
-                "Intelligence Analysts",
-                ((A, "Intelligence analyst", 2500, 1),),
-            ),
-        ),
-    ),
-    AgencySpec(
-        "youth",
-        "Youth and Early Help Service",
-        AgencyKind.YOUTH_SERVICE,
-        (
-            TeamSpec(
-                "early_help",
-                "Early Help Team",
-                ((M, "Team manager", 100_000, 1), (P, "Early help practitioner", 400, 2)),
-            ),
-            TeamSpec(
-                "detached",
-                "Detached Youth Work Team",
-                ((P, "Detached youth worker", 1500, 2),),
-            ),
-        ),
-    ),
-    AgencySpec(
-        "health",
-        "Riverside Community Health",
-        AgencyKind.HEALTH,
-        (
-            TeamSpec("school_nursing", "School Nursing Team", ((P, "School nurse", 2500, 1),)),
-            TeamSpec(
-                "camhs",
-                "Adolescent Mental Health Team",
-                ((P, "Mental health practitioner", 2500, 1),),
-            ),
-        ),
-    ),
-    AgencySpec(
-        "community_safety",
-        "Community Safety Partnership",
-        AgencyKind.COMMUNITY_SAFETY,
-        (
-            TeamSpec(
-                "csu",
-                "Community Safety Unit",
-                (
-                    (P, "Community safety officer", 2500, 1),
-                    (A, "Community safety analyst", 10_000, 1),
-                ),
-            ),
-            TeamSpec(
-                "parks",
-                "Parks and Estates Safety Team",
-                ((P, "Estates safety officer", 5000, 1),),
-            ),
-        ),
-    ),
-    AgencySpec(
-        "voluntary",
-        "Safe Passage Youth Charity",
-        AgencyKind.VOLUNTARY,
-        (TeamSpec("mentoring", "Mentoring Team", ((P, "Youth mentor", 2500, 1),)),),
-    ),
-    AgencySpec(
-        "partner",
-        "Kingsgate Centre Security Ltd",
-        AgencyKind.PARTNER,
-        (TeamSpec("security", "Centre Security", ((P, "Security supervisor", 10_000, 1),)),),
-    ),
+    AgencySpec("csc", CSC_NAME, AgencyKind.CHILDRENS_SOCIAL_CARE, (
+        TeamSpec("cs", "Contextual Safeguarding Team",
+                 ((P, "Social worker", 1200, 2), (P, "Specialist youth worker", 2500, 1))),
+        TeamSpec("assessment", "Assessment Team",
+                 ((M, "Team manager", 100_000, 1), (P, "Social worker", 800, 2))),
+        TeamSpec("cin", "Children in Need Team",
+                 ((M, "Team manager", 100_000, 1), (P, "Social worker", 220, 3))),
+        TeamSpec("cic", "Children in Care Team",
+                 ((M, "Team manager", 100_000, 1), (P, "Social worker", 700, 2))),
+    )),
+    AgencySpec("yjs", "Youth Justice Service", AgencyKind.YOUTH_JUSTICE, (
+        TeamSpec("yjs_case", "Youth Justice Casework Team",
+                 ((M, "Team manager", 100_000, 1), (P, "Youth justice officer", 700, 2))),
+        TeamSpec("yjs_prev", "Prevention and Diversion Team", ((P, "Prevention worker", 1500, 1),)),
+    )),
+    AgencySpec("police", "Metropolitan Police, Central East", AgencyKind.POLICE, (
+        TeamSpec("police_si", "Safeguarding Investigations",
+                 ((M, "Detective sergeant", 100_000, 1), (P, "Detective constable", 800, 2),
+                  (P, "Youth engagement officer", 2500, 1))),
+        TeamSpec("police_intel", "Intelligence Analysts", ((A, "Intelligence analyst", 2500, 1),)),
+    )),
+    AgencySpec("youth", "Youth and Early Help Service", AgencyKind.YOUTH_SERVICE, (
+        TeamSpec("early_help", "Early Help Team",
+                 ((M, "Team manager", 100_000, 1), (P, "Early help practitioner", 400, 2))),
+        TeamSpec("detached", "Detached Youth Work Team", ((P, "Detached youth worker", 1500, 2),)),
+    )),
+    AgencySpec("health", "Riverside Community Health", AgencyKind.HEALTH, (
+        TeamSpec("school_nursing", "School Nursing Team", ((P, "School nurse", 2500, 1),)),
+        TeamSpec("camhs", "Adolescent Mental Health Team",
+                 ((P, "Mental health practitioner", 2500, 1),)),
+    )),
+    AgencySpec("community_safety", "Community Safety Partnership", AgencyKind.COMMUNITY_SAFETY, (
+        TeamSpec("csu", "Community Safety Unit",
+                 ((P, "Community safety officer", 2500, 1),
+                  (A, "Community safety analyst", 10_000, 1))),
+        TeamSpec("parks", "Parks and Estates Safety Team",
+                 ((P, "Estates safety officer", 5000, 1),)),
+    )),
+    AgencySpec("voluntary", "Safe Passage Youth Charity", AgencyKind.VOLUNTARY, (
+        TeamSpec("mentoring", "Mentoring Team", ((P, "Youth mentor", 2500, 1),)),
+    )),
+    AgencySpec("partner", "Kingsgate Centre Security Ltd", AgencyKind.PARTNER, (
+        TeamSpec("security", "Centre Security", ((P, "Security supervisor", 10_000, 1),)),
+    )),
 )
+# fmt: on
 
 SCHOOL_TEAM = "Safeguarding Team"
 

@@ -31,18 +31,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 
 from locus.access import scopes
-from locus.access.models import Worker
+from locus.access.models import Agency, Worker
 from locus.casework import selectors, services
 from locus.casework.models import (
     ContextAssessment,
     ContextCase,
     ContextPlan,
     DomainFinding,
+    PlanGoal,
     Referral,
     ThresholdLevel,
 )
@@ -96,6 +98,21 @@ class _StoryClock:
             self._step = None
 
 
+@dataclass(frozen=True)
+class _Cast:
+    """Who acts in the stories: the lead social worker, her manager (who signs off), the
+    independent conference chair, and the partners who may be missing from a borough."""
+
+    lead: Worker
+    manager: Worker
+    chair: Worker
+    agency: Agency  # the lead's own
+    police: Worker | None
+    yjs: Worker | None
+    security: Worker | None
+    youth_worker: Worker | None
+
+
 def _fill(
     actor: Worker,
     assessment: ContextAssessment,
@@ -142,14 +159,21 @@ def _assess_fully(lead: Worker, manager: Worker, case: ContextCase, place: str) 
     services.assessment_approve(actor=manager, assessment=assessment, note="A clear analysis.")
 
 
+class _Outcome(TypedDict):
+    """What a conference minuted and decided."""
+
+    minutes: str
+    decisions: list[str]
+
+
 def _hold_conference(
     lead: Worker,
     case: ContextCase,
     chair: Worker,
     people: list[AttendeeInput],
-    minutes: str,
-    decisions: list[str],
-) -> None:
+    **outcome: Unpack[_Outcome],
+) -> ContextPlan:
+    """The case's conference, held yesterday: it agreed a plan, which it returns."""
     conference = case.conferences.get()
     services.conference_schedule(
         actor=lead,
@@ -159,13 +183,25 @@ def _hold_conference(
         chair=chair,
     )
     services.conference_record(
-        actor=lead,
-        conference=conference,
-        attendees=people,
-        minutes=minutes,
-        decisions=decisions,
-        plan_agreed=True,
+        actor=lead, conference=conference, attendees=people, plan_agreed=True, **outcome
     )
+    return ContextPlan.objects.get(case=case)
+
+
+def _goals(lead: Worker, plan: ContextPlan, *goals: tuple[str, str, str]) -> list[PlanGoal]:
+    """The plan's goals, each (statement, measure, domain key or "")."""
+    return [
+        services.goal_add(
+            actor=lead, plan=plan, statement=statement, measure=measure, domain_key=domain
+        )
+        for statement, measure, domain in goals
+    ]
+
+
+def _agree(cast: _Cast, plan: ContextPlan, note: str = "") -> None:
+    """The lead asks her manager to sign the plan off, and the manager approves it."""
+    services.plan_submit(actor=cast.lead, plan=plan, manager=cast.manager)
+    services.plan_approve(actor=cast.manager, plan=plan, note=note)
 
 
 def _children_of(lead: Worker, case: ContextCase, limit: int = 3) -> list[Person]:
@@ -251,16 +287,20 @@ def _add_cases(story: _StoryClock) -> list[ContextCase]:
         return []
     ensure_reference_data()  # seeded by a migration; gone only if something emptied the tables
     assert lead.team is not None
-    own_agency = lead.team.agency
-    police = _persona("police.analyst")
-    yjs = _persona("yjs.worker")
-    security = _first_in_team("Centre Security")
-    youth_worker = _first_in_team("Detached Youth Work Team")
-    chair = (
-        Worker.objects.filter(team__name="Assessment Team", role="manager", is_active=True)
-        .order_by("id")
-        .first()
-        or manager
+    cast = _Cast(
+        lead=lead,
+        manager=manager,
+        agency=lead.team.agency,
+        police=_persona("police.analyst"),
+        yjs=_persona("yjs.worker"),
+        security=_first_in_team("Centre Security"),
+        youth_worker=_first_in_team("Detached Youth Work Team"),
+        chair=(
+            Worker.objects.filter(team__name="Assessment Team", role="manager", is_active=True)
+            .order_by("id")
+            .first()
+            or manager
+        ),
     )
     centre = _place("Kingsgate Shopping Centre")
     fields = _place("Marsh Lane Fields")
@@ -269,9 +309,19 @@ def _add_cases(story: _StoryClock) -> list[ContextCase]:
     if None in (centre, fields, stairwell, bus):
         return []
     assert centre and fields and stairwell and bus
-    cases: list[ContextCase] = []
+    cases = [
+        _plan_with_overdue_actions(story, cast, centre),
+        _closed_after_improvement(story, cast, stairwell),
+        _assessment_under_way(story, cast, fields),
+    ]
+    _new_referral(story, cast, bus, centre)
+    return cases
 
-    # --- A plan with overdue actions: the shopping centre ---------------------------------
+
+def _plan_with_overdue_actions(story: _StoryClock, cast: _Cast, centre: Context) -> ContextCase:
+    """The shopping centre: referred by its security, assessed, conferenced with partners, a
+    plan approved, and some of its actions now overdue."""
+    lead, manager, security = cast.lead, cast.manager, cast.security
     story.days_ago(105)
     case = _open_case(
         security or lead,
@@ -291,11 +341,11 @@ def _add_cases(story: _StoryClock) -> list[ContextCase]:
         AttendeeInput(attendance="attended", worker=lead),
         AttendeeInput(attendance="attended", worker=manager),
     ]
-    for worker in (security, police, youth_worker):
+    for worker in (security, cast.police, cast.youth_worker):
         if worker is not None:
             people.append(AttendeeInput(attendance="attended", worker=worker))
-    if yjs is not None:
-        people.append(AttendeeInput(attendance="apologies", worker=yjs))
+    if cast.yjs is not None:
+        people.append(AttendeeInput(attendance="apologies", worker=cast.yjs))
     people.append(
         AttendeeInput(
             attendance="attended",
@@ -304,10 +354,10 @@ def _add_cases(story: _StoryClock) -> list[ContextCase]:
             role="Centre management",
         )
     )
-    _hold_conference(
+    plan = _hold_conference(
         lead,
         case,
-        chair,
+        cast.chair,
         people,
         minutes="The assessment was presented. The centre's guardians are willing; the car "
         "park and the food court after 4pm are the gaps. Partners agreed a plan for the "
@@ -317,29 +367,33 @@ def _add_cases(story: _StoryClock) -> list[ContextCase]:
             "Security, police and detached youth work to cover the after-school hours",
         ],
     )
-    plan = ContextPlan.objects.get(case=case)
-    safe_car_park = services.goal_add(
-        actor=lead,
-        plan=plan,
-        statement="Young people are safe in the car park and food court after school",
-        measure="Incidents recorded at the centre, month by month; young people's safety maps",
-        domain_key="guardianship",
-    )
-    trusted = services.goal_add(
-        actor=lead,
-        plan=plan,
-        statement="Young people know a trusted adult at the centre they can go to",
-        measure="Young people's own reports in direct work and detached sessions",
-        domain_key="strengths_needs",
+    safe_car_park, trusted = _goals(
+        lead,
+        plan,
+        (
+            "Young people are safe in the car park and food court after school",
+            "Incidents recorded at the centre, month by month; young people's safety maps",
+            "guardianship",
+        ),
+        (
+            "Young people know a trusted adult at the centre they can go to",
+            "Young people's own reports in direct work and detached sessions",
+            "strengths_needs",
+        ),
     )
     # (goal, owner or None for a partner named below, description, days until due): the
     # plan ages 70 days below, so the first three are then overdue.
     work = [
         (safe_car_park, security, "Security patrols of the car park, 3pm to 7pm on schooldays", 21),
         (safe_car_park, None, "Replace the broken lighting on car park level 2", 28),
-        (safe_car_park, police, "Police community support officers visit the food court", 42),
+        (safe_car_park, cast.police, "Police community support officers visit the food court", 42),
         (trusted, lead, "Direct work with the linked children on their routes home", 50),
-        (trusted, youth_worker, "Detached youth work sessions at the centre on Thursdays", 150),
+        (
+            trusted,
+            cast.youth_worker,
+            "Detached youth work sessions at the centre on Thursdays",
+            150,
+        ),
     ]
     actions = []
     for goal_for, worker, description, days in work:
@@ -351,27 +405,30 @@ def _add_cases(story: _StoryClock) -> list[ContextCase]:
                 goal=goal_for,
                 owner=owner if worker is not None else None,
                 owner_name="" if worker is not None else "Centre manager",
-                agency=agency if worker is not None else centre.responsible_agency or own_agency,
+                agency=agency if worker is not None else centre.responsible_agency or cast.agency,
                 description=description,
                 due_on=today() + dt.timedelta(days=days),
             )
         )
     patrol = actions[0]
     _link_children(lead, plan, _children_of(lead, case))
-    services.plan_submit(actor=lead, plan=plan, manager=manager)
-    services.plan_approve(actor=manager, plan=plan, note="Agreed at conference.")
+    _agree(cast, plan, note="Agreed at conference.")
     services.action_update(
         actor=security or lead,
         action=patrol,
         status="in_progress",
         note="Patrols started; the car park is covered three days out of five so far.",
     )
-    cases.append(case)
+    return case
 
-    # --- Closed after improvement: the stairwell ----------------------------------------------
+
+def _closed_after_improvement(story: _StoryClock, cast: _Cast, stairwell: Context) -> ContextCase:
+    """The stairwell: a plan whose review found the goal met, closed with the manager's
+    approval."""
+    lead, manager = cast.lead, cast.manager
     story.days_ago(164)
     closed = _open_case(
-        police or lead,
+        cast.police or lead,
         lead,
         stairwell,
         "Young people are being held in the stairwell of Block C; the entry door "
@@ -381,10 +438,10 @@ def _add_cases(story: _StoryClock) -> list[ContextCase]:
     )
     _assess_fully(lead, manager, closed, stairwell.name)
     story.days_ago(104)
-    _hold_conference(
+    plan = _hold_conference(
         lead,
         closed,
-        chair,
+        cast.chair,
         [
             AttendeeInput(attendance="attended", worker=lead),
             AttendeeInput(attendance="attended", worker=manager),
@@ -398,24 +455,25 @@ def _add_cases(story: _StoryClock) -> list[ContextCase]:
         "safety team will walk the block after school.",
         decisions=["A context safeguarding plan is needed"],
     )
-    plan = ContextPlan.objects.get(case=closed)
-    goal = services.goal_add(
-        actor=lead,
-        plan=plan,
-        statement="The stairwell is no longer used to hold or harm young people",
-        measure="Incidents at Block C; residents' and young people's reports",
+    (goal,) = _goals(
+        lead,
+        plan,
+        (
+            "The stairwell is no longer used to hold or harm young people",
+            "Incidents at Block C; residents' and young people's reports",
+            "",
+        ),
     )
     door = services.action_add(
         actor=lead,
         plan=plan,
         goal=goal,
-        agency=stairwell.responsible_agency or own_agency,
+        agency=stairwell.responsible_agency or cast.agency,
         owner_name="Rowan Estate housing office",
         description="Fit a self-closing, locking entry door and light the upper landings",
         due_on=today() + dt.timedelta(days=28),
     )
-    services.plan_submit(actor=lead, plan=plan, manager=manager)
-    services.plan_approve(actor=manager, plan=plan)
+    _agree(cast, plan)
     services.action_update(
         actor=lead,
         action=door,
@@ -448,12 +506,15 @@ def _add_cases(story: _StoryClock) -> list[ContextCase]:
         case=ContextCase.objects.get(pk=closed.pk),
         note="The context is safer: close.",
     )
-    cases.append(closed)
+    return closed
 
-    # --- An assessment under way: Marsh Lane Fields -------------------------------------------
+
+def _assessment_under_way(story: _StoryClock, cast: _Cast, fields: Context) -> ContextCase:
+    """Marsh Lane Fields: an assessment with two domains written up, with evidence."""
+    lead = cast.lead
     story.days_ago(18)
     under_way = _open_case(
-        police or lead,
+        cast.police or lead,
         lead,
         fields,
         "Three robberies of young people on the towpath by Marsh Lane Fields this "
@@ -486,9 +547,13 @@ def _add_cases(story: _StoryClock) -> list[ContextCase]:
         text="Parks team rota: no staff on site after 5pm in winter.",
         source="professional",
     )
-    cases.append(under_way)
+    return under_way
 
-    # --- A new referral: the H5 bus route, with an earlier one naming it ---------------------
+
+def _new_referral(story: _StoryClock, cast: _Cast, bus: Context, centre: Context) -> None:
+    """The H5 bus route: a new referral awaiting the front door, with an earlier one (about a
+    child on the lead's caseload) naming the same route."""
+    lead = cast.lead
     held = list(
         Person.objects.filter(
             id__in=Allocation.objects.current().filter(worker=lead).values("person_id"),
@@ -515,7 +580,7 @@ def _add_cases(story: _StoryClock) -> list[ContextCase]:
         )
     story.days_ago(0)
     services.referral_record(
-        actor=police or lead,
+        actor=cast.police or lead,
         about="context",
         context=bus,
         summary="Drivers on the H5 report the same group of older teenagers riding between "
@@ -523,4 +588,3 @@ def _add_cases(story: _StoryClock) -> list[ContextCase]:
         "off early to avoid them.",
         received_on=today(),
     )
-    return cases

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,7 +38,7 @@ from locus.access.selectors import visible_person_ids
 from locus.access.services import system_worker
 from locus.casework.models import CaseStatus, ContextPlan, PlanStatus
 from locus.common.services import today
-from locus.incidents.models import Incident, Involvement
+from locus.incidents.models import Involvement
 from locus.incidents.services import incident_record
 from locus.moves.models import ManagedMove
 from locus.moves.services import managed_move_record
@@ -149,20 +151,26 @@ def _safe_place(child: Person) -> Context | None:
     )
 
 
+class _Known(TypedDict, total=False):
+    """A protective peer or a safe place that Locus knows, for a profile item to name."""
+
+    peer: Person
+    place: Context | None
+
+
 def _profile(worker: Worker, child: Person, n: int) -> None:
     """A profile for ``child``, the ``n``-th made, recorded by ``worker`` over some months."""
     said = today() - dt.timedelta(days=120 - 10 * n)
 
-    def add(kind: str, text: str, **extra: object) -> ProfileItem:
-        own = kind != "talent"  # a talent is often a worker's observation
+    def add(kind: str, text: str, **known: Unpack[_Known]) -> ProfileItem:
         return profile_item_add(
             actor=worker,
             person=child,
             kind=kind,
             text=text,
-            own_words=own,
+            own_words=kind != "talent",  # a talent is often a worker's observation
             recorded_on=said,
-            **extra,  # type: ignore[arg-type]
+            **known,
         )
 
     k = n % 4
@@ -204,24 +212,39 @@ def _secondary_schools() -> list[Context]:
     return list(qs.order_by("name", "id"))
 
 
-def _incident(
+# What the schools reported, as (days ago, summary): harm at the old school before the first
+# move and at the new school after it, and the bullying that the second move was about.
+HARM_BEFORE = (
+    (MOVE_AGO + 80, "Sexualised comments and touching in the corridor between lessons"),
+    (MOVE_AGO + 30, "Shared an intimate image of a classmate in a year group chat"),
+)
+HARM_AFTER = (
+    (MOVE_AGO - 40, "Unwanted touching at the lockers; reported by a teacher"),
+    (MOVE_AGO - 95, "Sexual comments to a Year 8 pupil on the way out of school"),
+)
+BULLIED = (
+    (MOVE_AGO + 50, "Persistent bullying by a group of older pupils, online and at the gates"),
+)
+
+
+def _incidents(
     system: Worker,
-    *,
-    days_ago: int,
     where: Context,
     kind: str,
-    summary: str,
     involvements: list[tuple[Person, str]],
-) -> Incident:
-    return incident_record(
-        actor=system,
-        kind=kind,
-        occurred_at=_ago(days_ago),
-        context=where,
-        summary=summary,
-        involvements=involvements,
-        reporting_agency=where.responsible_agency,
-    )
+    reports: tuple[tuple[int, str], ...],
+) -> None:
+    """One incident at ``where`` for each report, the same people involved in each."""
+    for days_ago, summary in reports:
+        incident_record(
+            actor=system,
+            kind=kind,
+            occurred_at=_ago(days_ago),
+            context=where,
+            summary=summary,
+            involvements=involvements,
+            reporting_agency=where.responsible_agency,
+        )
 
 
 def _on_roll(school: Context, moved_on: dt.date, team_ids: set[int]) -> list[Person]:
@@ -244,6 +267,14 @@ def _quiet_since(people: list[Person], day: dt.date) -> list[Person]:
     return [p for p in people if p.pk not in later]
 
 
+class _Decision(TypedDict):
+    """Why the child moved, what the panel decided and who decided it."""
+
+    reason: str
+    panel_decision: str
+    decided_by: str
+
+
 def _move(
     dsl: Worker,
     system: Worker,
@@ -251,20 +282,10 @@ def _move(
     old: Context,
     new: Context,
     moved_on: dt.date,
-    *,
-    reason: str,
-    panel_decision: str,
-    decided_by: str,
+    **decision: Unpack[_Decision],
 ) -> ManagedMove:
     move = managed_move_record(
-        actor=dsl,
-        person=child,
-        from_school=old,
-        to_school=new,
-        moved_on=moved_on,
-        reason=reason,
-        panel_decision=panel_decision,
-        decided_by=decided_by,
+        actor=dsl, person=child, from_school=old, to_school=new, moved_on=moved_on, **decision
     )
     # The rolls follow: the old school closes its roll on the eve of the move (its own
     # staff), and the new school opens one (here the system, for the new school).
@@ -299,18 +320,7 @@ def _moves(story: Story, system: Worker, dsl: Worker, team_ids: set[int]) -> Non
     victim_after = new_pupils[0] if new_pupils else bystander
 
     # 1. Harm moved with the child.
-    for days, summary in (
-        (MOVE_AGO + 80, "Sexualised comments and touching in the corridor between lessons"),
-        (MOVE_AGO + 30, "Shared an intimate image of a classmate in a year group chat"),
-    ):
-        _incident(
-            system,
-            days_ago=days,
-            where=old,
-            kind="hsb",
-            summary=summary,
-            involvements=[(harming, "harming"), (harmed, "harmed")],
-        )
+    _incidents(system, old, "hsb", [(harming, "harming"), (harmed, "harmed")], HARM_BEFORE)
     story.moves.append(
         _move(
             dsl,
@@ -325,28 +335,11 @@ def _moves(story: Story, system: Worker, dsl: Worker, team_ids: set[int]) -> Non
             decided_by="In-year fair access panel",
         )
     )
-    for days, summary in (
-        (MOVE_AGO - 40, "Unwanted touching at the lockers; reported by a teacher"),
-        (MOVE_AGO - 95, "Sexual comments to a Year 8 pupil on the way out of school"),
-    ):
-        _incident(
-            system,
-            days_ago=days,
-            where=first_new,
-            kind="hsb",
-            summary=summary,
-            involvements=[(harming, "harming"), (victim_after, "harmed")],
-        )
+    after = [(harming, "harming"), (victim_after, "harmed")]
+    _incidents(system, first_new, "hsb", after, HARM_AFTER)
 
     # 2. Harm did not move: the child harmed before moved for her safety, and is doing well.
-    _incident(
-        system,
-        days_ago=MOVE_AGO + 50,
-        where=old,
-        kind="bullying",
-        summary="Persistent bullying by a group of older pupils, online and at the gates",
-        involvements=[(quiet, "harmed"), (bystander, "harming")],
-    )
+    _incidents(system, old, "bullying", [(quiet, "harmed"), (bystander, "harming")], BULLIED)
     story.moves.append(
         _move(
             dsl,
@@ -365,25 +358,52 @@ def _moves(story: Story, system: Worker, dsl: Worker, team_ids: set[int]) -> Non
 # --- Panels -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Panel:
+    """A demo panel's settings: what it is, when (days ago) and where it met, and the law
+    that lets its members share."""
+
+    kind: str
+    title: str
+    days_ago: int
+    place: str
+    lawful_basis: str
+
+
+HSB = _Panel("hsb", HSB_TITLE, 42, "Hackney Service Centre, room 2", "ca1989_s47")
+MACE = _Panel("mace", MACE_TITLE, 21, "Police station, conference room", "cda1998_s115")
+
+
+def _create(panel: _Panel, organiser: Worker, chair: Worker, members: list[Worker]) -> PanelMeeting:
+    return panel_create(
+        actor=organiser,
+        kind=panel.kind,
+        title=panel.title,
+        meets_on=today() - dt.timedelta(days=panel.days_ago),
+        place=panel.place,
+        chair=chair,
+        lawful_basis=panel.lawful_basis,
+        attendees=members,
+    )
+
+
+def _hold(meeting: PanelMeeting, chair: Worker, summary: str, review_on: dt.date | None) -> None:
+    """The meeting took place, with everyone on its list there."""
+    everyone = list(meeting.attendees.values_list("id", flat=True))
+    panel_hold(
+        actor=chair, meeting=meeting, attended=everyone, summary=summary, review_on=review_on
+    )
+
+
 def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]) -> None:
     if not story.moves:
         return
     move = story.moves[0]
-    meeting = panel_create(
-        actor=sw,
-        kind="hsb",
-        title=HSB_TITLE,
-        meets_on=today() - dt.timedelta(days=42),
-        place="Hackney Service Centre, room 2",
-        chair=manager,
-        lawful_basis="ca1989_s47",
-        attendees=others,
-    )
+    meeting = _create(HSB, sw, manager, others)
     admin = system_worker()
     # The administrator sets the agenda here: the organisers may not see every pupil.
-    harming = agenda_item_add(
-        actor=admin,
-        meeting=meeting,
+    agenda = partial(agenda_item_add, actor=admin, meeting=meeting)
+    harming = agenda(
         kind="harming",
         person=move.person,
         reason="Harmful sexual behaviour at his old school and again since the managed move",
@@ -395,26 +415,22 @@ def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]
         ).distinct()
     )
     for victim in victims[:2]:
-        agenda_item_add(
-            actor=admin,
-            meeting=meeting,
+        agenda(
             kind="harmed",
             person=victim,
             reason="Harmed by a pupil at school; safety at school and online",
         )
-    school = agenda_item_add(
-        actor=admin,
-        meeting=meeting,
+    school = agenda(
         kind="location",
         context=move.to_school,
         reason="Two incidents since the move: corridors and lockers between lessons",
     )
-    panel_hold(
-        actor=manager,
-        meeting=meeting,
-        attended=list(meeting.attendees.values_list("id", flat=True)),
-        summary="The harm moved with him: the team looked at supervision at the new school "
+    _hold(
+        meeting,
+        manager,
+        "The harm moved with him: the team looked at supervision at the new school "
         "rather than another move.",
+        review_on=None,
     )
     item_discussion_record(
         actor=admin,
@@ -435,6 +451,7 @@ def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]
         .order_by("kind", "id")
     )
     due = today() + dt.timedelta(days=28)
+    owner = next((w for w in others if w.agency_id == move.to_school.responsible_agency_id), sw)
     panel_action_add(
         actor=admin,
         item=harming,
@@ -443,7 +460,6 @@ def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]
         due_on=due,
         builds_on=strengths,
     )
-    owner = next((w for w in others if w.agency_id == move.to_school.responsible_agency_id), sw)
     panel_action_add(
         actor=admin,
         item=school,
@@ -462,16 +478,7 @@ def _mace_panel(
     others: list[Worker],
     team_ids: set[int],
 ) -> None:
-    meeting = panel_create(
-        actor=manager,
-        kind="mace",
-        title=MACE_TITLE,
-        meets_on=today() - dt.timedelta(days=21),
-        place="Police station, conference room",
-        chair=police,
-        lawful_basis="cda1998_s115",
-        attendees=[sw, *others],
-    )
+    meeting = _create(MACE, manager, police, [sw, *others])
     panel_attendee_add(
         actor=manager,
         meeting=meeting,
@@ -505,18 +512,14 @@ def _mace_panel(
             ).distinct()
         )
         harmed.sort(key=lambda p: p.pk not in team_ids)
-        admin = system_worker()
+        agenda = partial(agenda_item_add, actor=system_worker(), meeting=meeting)
         for child in harmed[:2]:
-            agenda_item_add(
-                actor=admin,
-                meeting=meeting,
+            agenda(
                 kind="harmed",
                 person=child,
                 reason="Exploited by an adult seen with young people in the town centre",
             )
-        agenda_item_add(
-            actor=admin,
-            meeting=meeting,
+        agenda(
             kind="person_of_concern",
             person=adult,
             reason="Seen with several young people; offers lifts and cannabis",
@@ -543,11 +546,10 @@ def _mace_panel(
         )
         for where in dict.fromkeys(places)
     ]
-    panel_hold(
-        actor=police,
-        meeting=meeting,
-        attended=list(meeting.attendees.values_list("id", flat=True)),
-        summary="Patterns around the town centre; partners to share what their staff see.",
+    _hold(
+        meeting,
+        police,
+        "Patterns around the town centre; partners to share what their staff see.",
         review_on=today() + dt.timedelta(weeks=9),
     )
     panel_decision_add(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypedDict
 
 from locus.audit.models import ChangeAction, ChangeEvent
 from locus.audit.services import people_of, people_text, record_type_of, snapshot
@@ -14,6 +16,55 @@ from locus.peers.models import Association, Nature, Relationship
 from locus.peers.services import validate_association
 from locus.people.models import Person
 from locus.places.models import Context, ContextKind
+
+
+class _Said(TypedDict):
+    """What an association says, and who said it and how sure they are."""
+
+    relationship: str
+    nature: str
+    peer_role: str
+    open_to_social_care: bool | None
+    open_to_youth_justice: bool | None
+    source: str
+    confidence: str
+    valid_from: dt.date
+    valid_until: dt.date | None
+
+
+Weights = tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class _PeerLink:
+    """A kind of link between young people, by what they share."""
+
+    kind: str  # which says who would have told (``Base.source_for``)
+    relationships: Weights | str  # how often each relationship is recorded, or the only one
+    natures: Weights
+    earliest_age: int = 9  # both were at least this old when it began
+    low_confidence: bool = False
+
+
+PEER_LINKS = {
+    "classmates": _PeerLink(
+        "school",
+        (("classmate", 50), ("friend", 50)),
+        (("protective", 65), ("unclear", 30), ("risk", 5)),
+    ),
+    "neighbours": _PeerLink(
+        "neighbourhood",
+        (("neighbour", 55), ("friend", 45)),
+        (("protective", 50), ("unclear", 40), ("risk", 10)),
+    ),
+    "online": _PeerLink(
+        "online",
+        Relationship.ONLINE_CONTACT,
+        (("unclear", 60), ("risk", 35), ("protective", 5)),
+        earliest_age=10,
+        low_confidence=True,
+    ),
+}
 
 
 class Associations(Base):
@@ -54,8 +105,19 @@ class Associations(Base):
                 pair = (min(a, b), max(a, b))
                 if valid_until is None and pair in open_pairs:
                     return  # already recorded: the service would refuse a second open one
-            source = self.source_for(kind)
-            confidence = self.confidence(low_confidence)
+            given = self.provenance(kind, young, valid_from, delay_days=60, low=low_confidence)
+            # The association's own fields, as validate_association and the row both take them.
+            said = _Said(
+                relationship=relationship,
+                nature=nature,
+                peer_role=peer_role,
+                open_to_social_care=open_to[0],
+                open_to_youth_justice=open_to[1],
+                source=given["source"],
+                confidence=given["confidence"],
+                valid_from=valid_from,
+                valid_until=valid_until,
+            )
             # check_not_recorded_twice queries the database for an open pair on every
             # call, which for thousands of rows is thousands of queries. So
             # validate_association runs here with the peer described rather than named,
@@ -63,18 +125,7 @@ class Associations(Base):
             # pair) are checked in memory against every pair this run has planned; the
             # borough is new, so the table holds none yet.
             problems = validate_association(
-                person=person,
-                other=None,
-                other_label=other_label or "peer",
-                relationship=relationship,
-                nature=nature,
-                source=source,
-                confidence=confidence,
-                valid_from=valid_from,
-                valid_until=valid_until,
-                peer_role=peer_role,
-                open_to_social_care=open_to[0],
-                open_to_youth_justice=open_to[1],
+                person=person, other=None, other_label=other_label or "peer", **said
             )
             problems.check((other is None) != (not other_label.strip()), "other", "peer xor label")
             # Checked here as validate_association sees a described peer: for a known one,
@@ -93,17 +144,9 @@ class Associations(Base):
                 person=person,
                 other=other,
                 other_label=other_label,
-                relationship=relationship,
-                nature=nature,
-                peer_role=peer_role,
-                open_to_social_care=open_to[0],
-                open_to_youth_justice=open_to[1],
-                source=source,
-                confidence=confidence,
-                recorded_by=self.recorder(source, young),
-                recorded_at=self.recorded_at(valid_from, 60),
-                valid_from=valid_from,
-                valid_until=valid_until,
+                recorded_by=given["recorded_by"],
+                recorded_at=given["recorded_at"],
+                **said,
             )
             shared: list[Context] = []
             for ctx in contexts:
@@ -121,6 +164,30 @@ class Associations(Base):
 
         def p(y: _Young) -> Person:
             return y.record
+
+        def peer_link(
+            link: str,
+            y: _Young,
+            other: _Young,
+            contexts: Sequence[Context | None] = (),
+            near: Sequence[Context] = (),
+        ) -> None:
+            """A link between two young people by what they share (``PEER_LINKS``), at one of
+            the places ``near`` them when given."""
+            spec = PEER_LINKS[link]
+            options = spec.relationships
+            relationship = options if isinstance(options, str) else _pick(self.rng, options)
+            add(
+                p(y),
+                other=p(other),
+                relationship=relationship,
+                nature=_pick(self.rng, spec.natures),
+                kind=spec.kind,
+                valid_from=since(y, other, spec.earliest_age),
+                young=y,
+                contexts=[self.rng.choice(near)] if near else contexts,
+                low_confidence=spec.low_confidence,
+            )
 
         # Siblings share a home.
         for household in self.households:
@@ -176,16 +243,7 @@ class Associations(Base):
                 continue
             mates = [m for m in by_school_year[(y.school.name, y.year_group)] if m is not y]
             for mate in self.rng.sample(mates, min(len(mates), self.rng.choice((0, 1, 1, 2, 2)))):
-                add(
-                    p(y),
-                    other=p(mate),
-                    relationship=_pick(self.rng, (("classmate", 50), ("friend", 50))),
-                    nature=_pick(self.rng, (("protective", 65), ("unclear", 30), ("risk", 5))),
-                    kind="school",
-                    valid_from=since(y, mate),
-                    young=y,
-                    contexts=[y.school],
-                )
+                peer_link("classmates", y, mate, contexts=[y.school])
         self.progress(step, 3, 7)
         # Neighbours.
         by_district: dict[str, list[_Young]] = {}
@@ -213,17 +271,7 @@ class Associations(Base):
                 if at <= index:
                     index += 1
             other = local[index]
-            places = local_places.get(y.district, [])
-            add(
-                p(y),
-                other=p(other),
-                relationship=_pick(self.rng, (("neighbour", 55), ("friend", 45))),
-                nature=_pick(self.rng, (("protective", 50), ("unclear", 40), ("risk", 10))),
-                kind="neighbourhood",
-                valid_from=since(y, other),
-                young=y,
-                contexts=[self.rng.choice(places)] if places else [],
-            )
+            peer_link("neighbours", y, other, near=local_places.get(y.district, []))
         self.progress(step, 4, 7)
         # Online contacts across the borough.
         online = [self.places[s.key] for s in borough.PLACES if s.kind == ContextKind.ONLINE]
@@ -233,17 +281,7 @@ class Associations(Base):
             other = self.rng.choice(self.young)
             if other is y:
                 continue
-            add(
-                p(y),
-                other=p(other),
-                relationship=Relationship.ONLINE_CONTACT,
-                nature=_pick(self.rng, (("unclear", 60), ("risk", 35), ("protective", 5))),
-                kind="online",
-                valid_from=since(y, other, 10),
-                young=y,
-                contexts=[self.rng.choice(online)],
-                low_confidence=True,
-            )
+            peer_link("online", y, other, near=online)
         self.progress(step, 5, 7)
         # Peers nobody has named yet.
         for y in self.young:

@@ -9,7 +9,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 from django.db.models import Model
 from django.utils import timezone
@@ -98,6 +98,15 @@ class _Weighted:
                 seen.add(id(item))
                 out.append(item)
         return out
+
+
+class Provenance(TypedDict):
+    """A demo row's provenance fields, as the peers models name them."""
+
+    source: str
+    confidence: str
+    recorded_by: Worker
+    recorded_at: dt.datetime
 
 
 def _pick(rng: random.Random, options: Sequence[tuple[T, float]]) -> T:
@@ -292,6 +301,20 @@ class Base:
         return self.rng.choices(
             (Confidence.HIGH, Confidence.MEDIUM, Confidence.LOW), weights=weights
         )[0]
+
+    def provenance(
+        self, kind: str, young: _Young | None, day: dt.date, delay_days: int = 30, low: bool = False
+    ) -> Provenance:
+        """Who said it (by ``kind`` of link), how sure, who wrote it down and when (within
+        ``delay_days`` of ``day``); ``low`` leans the confidence low."""
+        source = self.source_for(kind)
+        confidence = self.confidence(low)
+        return Provenance(
+            source=source,
+            confidence=confidence,
+            recorded_by=self.recorder(source, young),
+            recorded_at=self.recorded_at(day, delay_days),
+        )
 
     def exposure_weight(self, young: _Young) -> float:
         return (0.3, 3.0, 6.0)[young.exposure]

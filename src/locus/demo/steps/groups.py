@@ -147,25 +147,18 @@ class PeerGroups(Base):
                     until = since + dt.timedelta(days=self.rng.randint(30, 300))
                     if until >= self.today:
                         until = None
-                source = self.source_for(kind)
-                confidence = self.confidence()
+                given = self.provenance(kind, y, since)
                 problems = Problems()
                 problems.check(ctx.kind == ContextKind.PEER_GROUP, "group", "Choose a peer group")
                 problems.check(role in GroupRole.values, "role", "Unknown role")
-                validate_provenance(problems, source=source, confidence=confidence)
+                validate_provenance(
+                    problems, source=given["source"], confidence=given["confidence"]
+                )
                 check_period(problems, since, until, start_field="since", end_field="until")
                 _raise(problems, "group membership")
                 memberships.append(
                     GroupMembership(
-                        person=y.record,
-                        group=ctx,
-                        role=role,
-                        since=since,
-                        until=until,
-                        source=source,
-                        confidence=confidence,
-                        recorded_by=self.recorder(source, y),
-                        recorded_at=self.recorded_at(since),
+                        person=y.record, group=ctx, role=role, since=since, until=until, **given
                     )
                 )
                 if until is None:

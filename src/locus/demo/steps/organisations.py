@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from locus.access.models import Role, Scope, Worker
 from locus.access.services import agency_create, team_create, worker_create
 from locus.demo import borough, names
 from locus.demo.accounts import _DEMO, DEMO_USERNAMES
 from locus.demo.steps.base import Base, _ascii, _pick
+
+
+class _Names(TypedDict):
+    username: str
+    first_name: str
+    last_name: str
 
 
 class Organisations(Base):
@@ -32,26 +40,19 @@ class Organisations(Base):
         role: str,
         job_title: str,
         *,
-        username: str | None = None,
-        first_name: str = "",
-        last_name: str = "",
+        names: _Names | None = None,
         scope: str | None = None,
     ) -> Worker:
-        team = self.teams[team_key] if team_key else None
-        if username is None:
+        """A worker in the team (none for ``""``), invented unless ``names`` are given."""
+        if names is None:
             first_name, last_name = self.adult_name()
             username = self.new_username(first_name, last_name)
+            names = _Names(username=username, first_name=first_name, last_name=last_name)
+        team = self.teams[team_key] if team_key else None
         worker = worker_create(
-            actor=self.system,
-            username=username,
-            first_name=first_name,
-            last_name=last_name,
-            team=team,
-            role=role,
-            scope=scope,
-            job_title=job_title,
+            actor=self.system, team=team, role=role, scope=scope, job_title=job_title, **names
         )
-        if team_key and username not in DEMO_USERNAMES:
+        if team_key and names["username"] not in DEMO_USERNAMES:
             # Demo personas get exactly the caseloads chosen for them, nothing at random.
             bucket = self.managers if role == Role.MANAGER else self.staff
             bucket.setdefault(team_key, []).append(worker)
@@ -59,15 +60,10 @@ class Organisations(Base):
 
     def add_demo(self, username: str, team_key: str, role: str, scope: str | None) -> Worker:
         account = _DEMO[username]
-        worker = self.add_worker(
-            team_key,
-            role,
-            account.who,
-            username=username,
-            first_name=account.first_name,
-            last_name=account.last_name,
-            scope=scope,
+        names = _Names(
+            username=username, first_name=account.first_name, last_name=account.last_name
         )
+        worker = self.add_worker(team_key, role, account.who, names=names, scope=scope)
         self.demo[username] = worker
         return worker
 

@@ -171,10 +171,6 @@ class People(Base):
                 date_of_birth=self.dob_for_age(age),
                 sex=sex,
                 ethnicity=ethnicity,
-                la_child_id=None,
-                upn=None,
-                nhs_number=None,
-                home=None,
                 retain_until=self.today + dt.timedelta(days=6 * 365),
             )
             persons.append(person)
@@ -182,7 +178,15 @@ class People(Base):
         self.bulk(Person, persons, step)
 
     def person(self, **fields: Any) -> Person:
-        fields.setdefault("known_as", "")
+        # Adults of concern are recorded with no identifiers and no home.
+        fields = {
+            "known_as": "",
+            "la_child_id": None,
+            "upn": None,
+            "nhs_number": None,
+            "home": None,
+            **fields,
+        }
         _raise(validate_person(fields, in_use=self.in_use), "person")
         for name, taken in self.in_use.items():
             if fields.get(name):
