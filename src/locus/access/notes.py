@@ -24,8 +24,9 @@ old wording is kept. Nobody deletes a note.
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
-from locus.access import scopes
+from locus.access import lookups, scopes
 from locus.access.context_cases import cases_visible_to, is_partner
 from locus.access.lookups import one_or_404
 from locus.access.models import Role, Worker
@@ -60,6 +61,20 @@ def access_note(worker: Worker, note_id: object) -> CaseNote:
         "person", "case__context", "group", "author__team__agency", "in_error_by"
     )
     return one_or_404(notes, note_id)
+
+
+SUBJECT_KINDS = ("person", "case", "group")
+
+
+def access_subject(worker: Worker, kind: str, subject_id: object) -> Person | ContextCase | Context:
+    """The child, context case or peer group whose notes ``worker`` may read, or 404."""
+    if kind == "person":
+        return lookups.access_person(worker, subject_id)
+    if kind == "case":
+        return one_or_404(note_cases_visible_to(worker).select_related("context"), subject_id)
+    if kind == "group":
+        return lookups.access_group(worker, subject_id)
+    raise Http404("Not found")
 
 
 def can_read_notes_on(worker: Worker, subject: Person | ContextCase | Context) -> bool:

@@ -39,10 +39,10 @@ MAX_NAMED = 50
 CORRECTABLE = ("kind", "kind_other", "contact_on", "contact_at", "present", "summary", "text")
 
 
-def _audit_state(note: CaseNote) -> dict[str, Any]:
-    """The note as the audit trail keeps it: its fields, the time as text, who it names."""
-    state = snapshot(note)
-    state["contact_at"] = note.contact_at.isoformat() if note.contact_at else None
+def _audit_state(obj: CaseNote | NoteRevision) -> dict[str, Any]:
+    """A note or revision as the audit trail keeps it: its fields, the time of day as text."""
+    state = snapshot(obj)
+    state["contact_at"] = obj.contact_at.isoformat() if obj.contact_at else None
     return state
 
 
@@ -189,7 +189,9 @@ def note_correct(*, actor: Worker, note: CaseNote, reason: str, **changes: Any) 
     for name, value in values.items():
         setattr(note, name, value)
     note.save(update_fields=list(CORRECTABLE))
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=revision)
+    record_change(
+        actor=actor, action=ChangeAction.CREATE, obj=revision, after=_audit_state(revision)
+    )
     record_change(
         actor=actor,
         action=ChangeAction.UPDATE,
