@@ -62,6 +62,19 @@ EVENT_LABELS = {
     EventKind.CASE: "Referrals and case decisions",
 }
 
+# What one row of each kind is called.
+ROW_LABELS = {
+    EventKind.NOTE: "Case note",
+    EventKind.INCIDENT: "Incident",
+    EventKind.STATUS: "Legal status",
+    EventKind.ALLOCATION: "Allocation",
+    EventKind.MEETING: "Meeting",
+    EventKind.PLAN: "Plan",
+    EventKind.MOVE: "Managed move",
+    EventKind.MEMBERSHIP: "Membership",
+    EventKind.CASE: "Casework",
+}
+
 # The kinds each subject's chronology holds, in the order the filter offers them.
 KINDS_FOR = {
     "person": [
@@ -119,7 +132,7 @@ class Event:
 
     @property
     def kind_label(self) -> str:
-        return EVENT_LABELS[self.kind]
+        return ROW_LABELS[self.kind]
 
     @property
     def sort_key(self) -> tuple[dt.date, dt.time, str, int]:
@@ -541,7 +554,7 @@ def note_view(viewer: Worker, note: CaseNote) -> NoteView:
 def namable_children(viewer: Worker, subject: Subject) -> list[Person]:
     """The children a note on ``subject`` offers to name: the child, their associates and
     fellow group members, a group's members, a case's plan children and members, and the
-    author's own caseload; only those the author sees lastingly (``can_name_people``)."""
+    caseload of the author and their team; only those the author sees lastingly (``can_name_people``)."""
     ids: set[int] = set()
     if isinstance(subject, Person):
         ids.add(subject.pk)
@@ -560,9 +573,8 @@ def namable_children(viewer: Worker, subject: Subject) -> list[Person]:
                 )
             )
     ids.update(members.values_list("person_id", flat=True))
-    ids.update(
-        Allocation.objects.current().filter(worker=viewer).values_list("person_id", flat=True)
-    )
+    held = Q(worker=viewer) | (Q(team_id=viewer.team_id) if viewer.team_id else Q())
+    ids.update(Allocation.objects.current().filter(held).values_list("person_id", flat=True))
     seen = visible_person_ids(viewer, ids, break_glass=False, shared=False)
     return list(Person.objects.filter(pk__in=seen).order_by("family_name", "given_name", "id"))
 

@@ -100,9 +100,7 @@ def note_add(request: AuthedRequest, kind: str, subject_id: int) -> HttpResponse
     subject = rules.access_subject(viewer, kind, subject_id)
     permitted(rules.can_write_note_on, viewer, subject)
     children = selectors.namable_children(viewer, subject)
-    form = NoteForm(
-        posted(request), children=children, workers=selectors.present_worker_choices()
-    )
+    form = NoteForm(posted(request), children=children, workers=selectors.present_worker_choices())
     created: list[CaseNote] = []
 
     def run() -> None:
