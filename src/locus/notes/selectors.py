@@ -554,7 +554,8 @@ def note_view(viewer: Worker, note: CaseNote) -> NoteView:
 def namable_children(viewer: Worker, subject: Subject) -> list[Person]:
     """The children a note on ``subject`` offers to name: the child, their associates and
     fellow group members, a group's members, a case's plan children and members, and the
-    caseload of the author and their team; only those the author sees lastingly (``can_name_people``)."""
+    caseload of the author and their team; only those the author sees lastingly
+    (``can_name_people``)."""
     ids: set[int] = set()
     if isinstance(subject, Person):
         ids.add(subject.pk)
