@@ -304,3 +304,13 @@ def test_the_notes_pages_are_mistake_proof_for_struck_notes(world: World) -> Non
     assert "This note was entered in error: it cannot be corrected" in errors_of(
         response.content.decode()
     )
+
+
+def test_note_form_query_count_is_pinned(world: World) -> None:
+    client = client_for(world.social_worker)
+    address = url("note-add", "person", world.csc_child.pk)
+    client.get(address)
+    before = _count(client, address)
+    for _ in range(3):
+        write(world.social_worker, world.csc_child, children=[world.team_child])
+    assert _count(client, address) == before == 16

@@ -251,8 +251,8 @@ def _mapping_events(meetings: QuerySet[Meeting]) -> list[Event]:
                 m.pk,
                 on,
                 at,
-                f"Peer group mapping meeting: {m.title}",
-                m.get_status_display(),
+                m.title,
+                f"Peer group mapping meeting, {m.get_status_display()}",
                 str(m.proposed_by),
                 reverse("meeting", args=[m.pk]),
             )
@@ -268,8 +268,8 @@ def _panel_events(viewer: Worker, person: Person) -> list[Event]:
             p.pk,
             p.meets_on,
             None,
-            f"{p.get_kind_display()}: {p.title}",
-            p.get_status_display(),
+            p.title,
+            f"{p.get_kind_display()}, {p.get_status_display()}",
             str(p.created_by),
             reverse("panel", args=[p.pk]),
         )
