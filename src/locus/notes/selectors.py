@@ -12,6 +12,7 @@ queries, however long the chronology: the rows are merged in memory.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -92,6 +93,7 @@ KINDS_FOR = {
         EventKind.MEMBERSHIP,
         EventKind.MEETING,
         EventKind.CASE,
+        EventKind.PLAN,
         EventKind.INCIDENT,
     ],
 }
@@ -422,6 +424,15 @@ class Chronology:
         return shown
 
 
+def _once(cases: QuerySet[ContextCase], *, opened: bool) -> Callable[[], list[Event]]:
+    """The casework events of ``cases``, read once however many kinds of row ask for them."""
+    return functools.cache(functools.partial(_casework_events, cases, opened=opened))
+
+
+def _of_kind(events: Callable[[], list[Event]], kind: str) -> list[Event]:
+    return [e for e in events() if e.kind == kind]
+
+
 def chronology(viewer: Worker, subject: Subject, filters: Filters) -> Chronology:
     """What is recorded about ``subject``, in date order, as far as ``viewer`` may see it.
 
@@ -435,7 +446,10 @@ def chronology(viewer: Worker, subject: Subject, filters: Filters) -> Chronology
     notes = rules.notes_visible_to(viewer)
     if isinstance(subject, Person):
         people_shown.add(subject.pk)
-        cases = context_cases.cases_visible_to(viewer).filter(plan__children__person=subject)
+        casework = _once(
+            context_cases.cases_visible_to(viewer).filter(plan__children__person=subject),
+            opened=False,
+        )
         sources = {
             EventKind.NOTE: lambda: _note_events(
                 notes.filter(Q(person=subject) | Q(children=subject))
@@ -448,39 +462,29 @@ def chronology(viewer: Worker, subject: Subject, filters: Filters) -> Chronology
             EventKind.MEETING: lambda: [
                 *_mapping_events(meetings_visible_to(viewer).filter(children__person=subject)),
                 *_panel_events(viewer, subject),
-                *[e for e in _casework_events(cases, opened=False) if e.kind == EventKind.MEETING],
+                *_of_kind(casework, EventKind.MEETING),
             ],
-            EventKind.PLAN: lambda: [
-                e for e in _casework_events(cases, opened=False) if e.kind == EventKind.PLAN
-            ],
+            EventKind.PLAN: lambda: _of_kind(casework, EventKind.PLAN),
             EventKind.MOVE: lambda: _move_events(viewer, subject),
         }
     elif isinstance(subject, ContextCase):
-        one_case = context_cases.cases_visible_to(viewer).filter(pk=subject.pk)
-        casework = (
-            _casework_events(one_case, opened=True)
-            if {
-                EventKind.CASE,
-                EventKind.MEETING,
-                EventKind.PLAN,
-            }
-            & set(wanted)
-            else []
-        )
+        casework = _once(context_cases.cases_visible_to(viewer).filter(pk=subject.pk), opened=True)
         sources = {
             EventKind.NOTE: lambda: _note_events(notes.filter(case=subject)),
             EventKind.CASE: lambda: [
                 *_referral_events(viewer, subject),
-                *[e for e in casework if e.kind == EventKind.CASE],
+                *_of_kind(casework, EventKind.CASE),
             ],
-            EventKind.MEETING: lambda: [e for e in casework if e.kind == EventKind.MEETING],
-            EventKind.PLAN: lambda: [e for e in casework if e.kind == EventKind.PLAN],
+            EventKind.MEETING: lambda: _of_kind(casework, EventKind.MEETING),
+            EventKind.PLAN: lambda: _of_kind(casework, EventKind.PLAN),
             EventKind.INCIDENT: lambda: _incident_events(
                 scopes.incidents_visible_to(viewer).filter(context_id=subject.context_id)
             ),
         }
     else:
-        group_cases = context_cases.cases_visible_to(viewer).filter(context=subject)
+        casework = _once(
+            context_cases.cases_visible_to(viewer).filter(context=subject), opened=True
+        )
 
         def memberships() -> list[Event]:
             events, seen = _membership_events(viewer, subject)
@@ -490,12 +494,12 @@ def chronology(viewer: Worker, subject: Subject, filters: Filters) -> Chronology
         sources = {
             EventKind.NOTE: lambda: _note_events(notes.filter(group=subject)),
             EventKind.MEMBERSHIP: memberships,
-            EventKind.MEETING: lambda: _mapping_events(
-                meetings_visible_to(viewer).filter(group=subject)
-            ),
-            EventKind.CASE: lambda: [
-                e for e in _casework_events(group_cases, opened=True) if e.kind == EventKind.CASE
+            EventKind.MEETING: lambda: [
+                *_mapping_events(meetings_visible_to(viewer).filter(group=subject)),
+                *_of_kind(casework, EventKind.MEETING),
             ],
+            EventKind.CASE: lambda: _of_kind(casework, EventKind.CASE),
+            EventKind.PLAN: lambda: _of_kind(casework, EventKind.PLAN),
             EventKind.INCIDENT: lambda: _incident_events(
                 scopes.incidents_visible_to(viewer).filter(context=subject)
             ),
