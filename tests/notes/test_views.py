@@ -42,6 +42,17 @@ def test_the_case_page_offers_notes_to_its_team_not_to_a_partner(world: World) -
     partner = client_for(world.partner_worker)
     assert link not in partner.get(url("context-case", case.pk)).content.decode()
     assert partner.get(link).status_code == 404
+    client = client_for(world.social_worker)
+    response = client.post(
+        url("note-add", "case", case.pk), _form(kind="meeting", summary="Walked the site")
+    )
+    note = CaseNote.objects.get(case=case)
+    assert response["Location"] == url("note", note.pk)
+    page = client.get(link).content.decode()
+    assert "Walked the site" in page and "Referral received" in page
+    printed = client.get(url("chronology-print", "case", case.pk)).content.decode()
+    assert f"{case.context.name}: context case" in printed
+    assert partner.get(url("note", note.pk)).status_code == 404
 
 
 # Who opens a child's chronology and notes (V), and may also write one (W).
