@@ -106,3 +106,18 @@ def test_the_form_offers_only_children_the_author_sees_lastingly(world: World) -
         world.team_child,
     ]
     assert namable_children(world.yjs_worker, world.group) == [world.yjs_child]
+
+
+def test_a_mapping_meeting_shows_on_the_child_and_the_group_for_those_who_see_it(
+    world: World,
+) -> None:
+    from tests.mapping.helpers import propose
+
+    meeting = propose(world)
+    for subject, kind in ((world.csc_child, "person"), (world.group, "group")):
+        rows = [e for e in _rows(world.social_worker, subject, kind) if e.kind == "meeting"]
+        assert [(e.what, e.record_id) for e in rows] == [("Millfields group mapping", meeting.pk)]
+    # The teammate sees the child and the group, not a meeting she is not invited to.
+    assert "Millfields group mapping" not in _whats(
+        _rows(world.teammate, world.csc_child, "person")
+    )
