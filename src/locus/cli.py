@@ -143,6 +143,7 @@ def prepare_demo(
     from locus.demo.generator import ensure_demo_accounts, generate_borough
     from locus.demo.mapping import add_demo_meetings
     from locus.demo.profiles import add_demo_profiles_and_moves
+    from locus.demo.steps.notes import add_demo_notes
     from locus.demo.trust import add_demo_trust
 
     if password:
@@ -163,6 +164,7 @@ def prepare_demo(
         add_demo_context_cases()
         add_demo_profiles_and_moves()
         add_demo_trust()
+        add_demo_notes()
     finally:
         if bars is not None:
             bars.close()

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "locus.profiles",
     "locus.panels",
     "locus.moves",
+    "locus.notes",
     "locus.web",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("my-work/", include("locus.casework.urls_my_work")),
     path("people/<int:person_id>/profile/", include("locus.profiles.urls")),
     path("people/<int:person_id>/moves/", include("locus.moves.urls")),
+    path("notes/", include("locus.notes.urls")),
     path("panels/", include("locus.panels.urls")),
     path("audit/", include("locus.audit.urls")),
     path("", include("locus.web.urls_break_glass")),

@@ -1,0 +1,143 @@
+"""Case notes: what a worker saw, heard and did, on a child, a context case or a peer group.
+
+A note is a record of practice, so it is never deleted: a mistake is corrected
+(the old wording is kept as a :class:`NoteRevision`, with who corrected it, when
+and why), and a note written on the wrong record is marked "entered in error"
+with a reason, struck through but still readable by those who could read it.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class NoteKind(models.TextChoices):
+    HOME_VISIT = "home_visit", "Home visit"
+    VISIT = "visit", "Visit (school, placement or elsewhere)"
+    CALL = "call", "Telephone or video call"
+    MEETING = "meeting", "Meeting"
+    OBSERVATION = "observation", "Observation"
+    DIRECT_WORK = "direct_work", "Direct work"
+    MESSAGE = "message", "Email, letter or text message"
+    MANAGEMENT = "management", "Management oversight"
+    OTHER = "other", "Other"
+
+
+class NoteSubject(models.TextChoices):
+    """What a note is written on: exactly one of a child, a context case, a peer group."""
+
+    PERSON = "person", "Child"
+    CASE = "case", "Context case"
+    GROUP = "group", "Peer group"
+
+
+class CaseNote(models.Model):
+    # A person purged under the retention rules takes the notes written on them.
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="case_notes",
+    )
+    case = models.ForeignKey(
+        "casework.ContextCase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case_notes",
+    )
+    group = models.ForeignKey(
+        "places.Context",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case_notes",
+    )
+    kind = models.CharField(max_length=12, choices=NoteKind.choices)
+    kind_other = models.CharField(
+        max_length=100, blank=True, help_text="What kind of contact, when the kind is Other."
+    )
+    contact_on = models.DateField(help_text="The day of the contact, not of the writing.")
+    contact_at = models.TimeField(null=True, blank=True)
+    present = models.TextField(
+        blank=True, help_text="Who else was there: family members, other professionals."
+    )
+    present_workers = models.ManyToManyField("access.Worker", blank=True, related_name="+")
+    children = models.ManyToManyField(
+        "people.Person", blank=True, related_name="named_in_notes", help_text="Children named."
+    )
+    summary = models.CharField(max_length=200)
+    text = models.TextField()
+    author = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    in_error_at = models.DateTimeField(null=True, blank=True)
+    in_error_by = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    in_error_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-contact_on", "-contact_at", "-id"]
+        indexes = [
+            models.Index(fields=["person", "contact_on"]),
+            models.Index(fields=["case", "contact_on"]),
+            models.Index(fields=["group", "contact_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(person__isnull=False, case__isnull=True, group__isnull=True)
+                    | models.Q(person__isnull=True, case__isnull=False, group__isnull=True)
+                    | models.Q(person__isnull=True, case__isnull=True, group__isnull=False)
+                ),
+                name="case_note_one_subject",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(in_error_at__isnull=True) | ~models.Q(in_error_reason=""),
+                name="case_note_error_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case note {self.pk}: {self.summary}"
+
+    @property
+    def subject(self) -> str:
+        if self.person_id is not None:
+            return NoteSubject.PERSON
+        return NoteSubject.CASE if self.case_id is not None else NoteSubject.GROUP
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind_other if self.kind == NoteKind.OTHER else self.get_kind_display()
+
+    @property
+    def in_error(self) -> bool:
+        return self.in_error_at is not None
+
+
+class NoteRevision(models.Model):
+    """A note's wording before a correction: kept, never changed, shown with the note."""
+
+    note = models.ForeignKey(CaseNote, on_delete=models.CASCADE, related_name="revisions")
+    kind = models.CharField(max_length=12, choices=NoteKind.choices)
+    kind_other = models.CharField(max_length=100, blank=True)
+    contact_on = models.DateField()
+    contact_at = models.TimeField(null=True, blank=True)
+    present = models.TextField(blank=True)
+    summary = models.CharField(max_length=200)
+    text = models.TextField()
+    corrected_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    corrected_at = models.DateTimeField()
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["-corrected_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Note {self.note_id} before the correction of {self.corrected_at:%d/%m/%Y}"
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind_other if self.kind == NoteKind.OTHER else self.get_kind_display()

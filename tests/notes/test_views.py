@@ -1,0 +1,341 @@
+"""Case note and chronology pages: who may open them, the form's messages, naming by sight,
+corrections shown with their history, the chronology's filters, paging and printed copy,
+every read logged with what it showed, and query counts that do not grow with the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from locus.audit.models import AccessAction, AccessEvent
+from locus.incidents.models import InvolvementRole
+from locus.notes.models import CaseNote
+from locus.notes.services import note_correct, note_mark_in_error
+from tests.factories import START, World, client_for, make_incident, nothing_written
+from tests.notes.helpers import write
+from tests.profiles.pages import assert_strict_page, errors_of, last_read, url
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client: Client, name: str, *args: Any, query: str = "") -> Any:
+    return client.get(url(name, *args) + (f"?{query}" if query else ""))
+
+
+def test_a_childs_page_links_to_the_chronology(world: World) -> None:
+    page = client_for(world.social_worker).get(url("person", world.csc_child.pk))
+    assert url("chronology", "person", world.csc_child.pk) in page.content.decode()
+
+
+def test_the_case_page_offers_notes_to_its_team_not_to_a_partner(world: World) -> None:
+    from tests.casework.helpers import open_case
+
+    case = open_case(world)
+    link = url("chronology", "case", case.pk)
+    own = client_for(world.social_worker).get(url("context-case", case.pk)).content.decode()
+    assert link in own
+    partner = client_for(world.partner_worker)
+    assert link not in partner.get(url("context-case", case.pk)).content.decode()
+    assert partner.get(link).status_code == 404
+    client = client_for(world.social_worker)
+    response = client.post(
+        url("note-add", "case", case.pk), _form(kind="meeting", summary="Walked the site")
+    )
+    note = CaseNote.objects.get(case=case)
+    assert response["Location"] == url("note", note.pk)
+    page = client.get(link).content.decode()
+    assert "Walked the site" in page and "Referral received" in page
+    printed = client.get(url("chronology-print", "case", case.pk)).content.decode()
+    assert f"{case.context.name}: context case" in printed
+    assert partner.get(url("note", note.pk)).status_code == 404
+
+
+# Who opens a child's chronology and notes (V), and may also write one (W).
+# fmt: off
+CHILD_ROW = {
+    "social_worker": "W", "teammate": "W", "team_manager": "W", "admin": "W",
+    "other_social_worker": "-", "yjs_worker": "-", "police_analyst": "-", "school_dsl": "-",
+    "partner_worker": "-", "auditor": "-",
+}
+# fmt: on
+
+
+@pytest.mark.parametrize(("persona", "cell"), sorted(CHILD_ROW.items()))
+def test_child_note_pages_per_persona(world: World, persona: str, cell: str) -> None:
+    note = write(world.social_worker, world.csc_child)
+    client = client_for(world.persona(persona))
+    child = world.csc_child.pk
+    for name, args in (
+        ("chronology", ["person", child]),
+        ("chronology-print", ["person", child]),
+        ("note", [note.pk]),
+    ):
+        assert _get(client, name, *args).status_code == (404 if cell == "-" else 200), name
+    assert _get(client, "note-add", "person", child).status_code == (200 if cell == "W" else 404)
+
+
+def test_an_unknown_subject_kind_is_not_found(world: World) -> None:
+    client = client_for(world.admin)
+    assert client.get(f"/notes/place/{world.park.pk}/").status_code == 404
+    assert _get(client, "chronology", "group", world.park.pk).status_code == 404  # not a group
+
+
+def _form(**data: Any) -> dict[str, Any]:
+    return {
+        "kind": "home_visit",
+        "contact_on": "11/09/2025",
+        "contact_at": "16:30",
+        "present": "Her mother",
+        "summary": "Home visit after the missing episode",
+        "text": "Seen alone. She said she stayed at a friend's flat.",
+        **data,
+    }
+
+
+def test_writing_a_note_naming_children_through_the_form(world: World) -> None:
+    client = client_for(world.social_worker)
+    page = _get(client, "note-add", "person", world.csc_child.pk).content.decode()
+    assert_strict_page(page)
+    assert "Ciara Cscchild" in page and "Tariq Teamchild" in page  # her, and the team's child
+    assert "Paddy Policechild" not in page
+    response = client.post(
+        url("note-add", "person", world.csc_child.pk),
+        _form(
+            children=[str(world.csc_child.pk), str(world.team_child.pk)],
+            present_workers=[str(world.teammate.pk)],
+        ),
+    )
+    note = CaseNote.objects.get()
+    assert response.status_code == 302 and response["Location"] == url("note", note.pk)
+    assert note.contact_at == dt.time(16, 30)
+    assert set(note.children.all()) == {world.csc_child, world.team_child}
+    page = client.get(url("note", note.pk)).content.decode()
+    assert "Tariq Teamchild" in page and "teammate" in page and "16:30" in page
+
+
+def test_a_child_the_author_may_not_see_is_refused_on_the_field(world: World) -> None:
+    client = client_for(world.social_worker)
+    with nothing_written(CaseNote):
+        response = client.post(
+            url("note-add", "person", world.csc_child.pk),
+            _form(children=[str(world.police_child.pk)]),
+        )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert errors_of(page) == ["You may name only children you can see: choose from the list"]
+    assert 'href="#id_children"' in page
+    assert "Paddy" not in page
+
+
+def test_bad_input_names_each_field_and_writes_nothing(world: World) -> None:
+    client = client_for(world.social_worker)
+    with nothing_written(CaseNote):
+        response = client.post(
+            url("note-add", "person", world.csc_child.pk),
+            _form(kind="other", contact_on="31/02/2025", contact_at="25:99", summary="", text=""),
+        )
+    page = response.content.decode()
+    assert "<title>Error: " in page
+    assert errors_of(page) == [
+        "Enter the date of the contact as a date, like 27/03/2026",
+        "Enter the time of the contact like 14:30",
+        "Enter a summary",
+        "Enter the note",
+    ]
+    with nothing_written(CaseNote):
+        response = client.post(url("note-add", "person", world.csc_child.pk), _form(kind="other"))
+    assert errors_of(response.content.decode()) == ["Say what kind of contact it was"]
+
+
+def test_a_reader_who_may_not_see_a_named_child_gets_initials(world: World) -> None:
+    note = write(world.social_worker, world.group, children=[world.csc_child, world.team_child])
+    page = client_for(world.yjs_worker).get(url("note", note.pk)).content.decode()
+    assert "Ciara" not in page and "Tariq" not in page
+    assert "CC (not in your scope)" in page and "TT (not in your scope)" in page
+    read = last_read(world.yjs_worker)
+    assert read.record_type == "notes.casenote" and read.detail["people_shown"] == []
+    mine = client_for(world.social_worker).get(url("note", note.pk)).content.decode()
+    assert "Ciara Cscchild" in mine
+    assert last_read(world.social_worker).detail["people_shown"] == sorted(
+        [world.csc_child.pk, world.team_child.pk]
+    )
+
+
+def test_a_correction_shows_with_the_old_wording(world: World) -> None:
+    note = write(world.social_worker, world.csc_child, summary="Visit to Ciara")
+    client = client_for(world.team_manager)
+    page = _get(client, "note-correct", note.pk).content.decode()
+    assert 'value="Visit to Ciara"' in page
+    response = client.post(
+        url("note-correct", note.pk),
+        {
+            **_form(summary="Home visit to Ciara"),
+            "reason": "The summary did not say where",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(url("note", note.pk)).content.decode()
+    assert "Home visit to Ciara" in page
+    assert "by Test team_manager, reason: The summary did not say where" in page
+    assert "Visit to Ciara" in page  # the old wording, kept
+    response = client.post(url("note-correct", note.pk), {**_form(), "reason": ""})
+    assert "Say why the note is corrected" in errors_of(response.content.decode())
+
+
+def test_entered_in_error_is_struck_and_still_readable(world: World) -> None:
+    note = write(world.social_worker, world.csc_child)
+    client = client_for(world.social_worker)
+    response = client.post(url("note-in-error", note.pk), {"reason": ""})
+    assert errors_of(response.content.decode()) == ["Say why the note was entered in error"]
+    client.post(url("note-in-error", note.pk), {"reason": "Written on the wrong child"})
+    page = client_for(world.teammate).get(url("note", note.pk)).content.decode()
+    assert "Entered in error" in page and "Written on the wrong child" in page
+    assert "locus-struck" in page and note.text.split(".")[0] in page
+    assert "Correct the note" not in page
+    chronology = client.get(url("chronology", "person", world.csc_child.pk)).content.decode()
+    assert "Entered in error" in chronology
+
+
+def _events(world: World, n: int) -> None:
+    for i in range(n):
+        day = START + dt.timedelta(days=2 * i + 1)
+        write(world.social_worker, world.csc_child, contact_on=day, summary=f"Visit number {i}")
+        make_incident(
+            world.system,
+            context=world.park,
+            reporting_agency=world.csc,
+            involvements=[(world.csc_child, InvolvementRole.HARMED)],
+            occurred_at=dt.datetime.combine(day + dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC),
+        )
+
+
+def _count(client: Client, address: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(address)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+# Each source of the chronology is one or two queries, whatever its length; the rest is the
+# page's frame (session, worker, menu) and the audit row.
+@pytest.mark.parametrize(("name", "pinned"), [("chronology", 22), ("chronology-print", 21)])
+def test_chronology_query_count_is_pinned(world: World, name: str, pinned: int) -> None:
+    _events(world, 1)
+    note = write(world.social_worker, world.csc_child)
+    note_correct(actor=world.social_worker, note=note, reason="Typo", summary="Visit, corrected")
+    client = client_for(world.social_worker)
+    address = url(name, "person", world.csc_child.pk)
+    client.get(address)
+    before = _count(client, address)
+    _events(world, 8)
+    assert _count(client, address) == before == pinned
+
+
+def test_note_page_query_count_is_pinned(world: World) -> None:
+    note = write(world.social_worker, world.csc_child, children=[world.csc_child])
+    client = client_for(world.social_worker)
+    client.get(url("note", note.pk))
+    before = _count(client, url("note", note.pk))
+    note_correct(actor=world.social_worker, note=note, reason="Typo", summary="Corrected once")
+    note_correct(actor=world.social_worker, note=note, reason="Typo", summary="Corrected twice")
+    assert _count(client, url("note", note.pk)) == before == 14
+
+
+def test_the_chronology_merges_in_date_order_filters_and_pages(world: World) -> None:
+    _events(world, 15)  # 30 events, and the allocation and the status
+    client = client_for(world.social_worker)
+    page = _get(client, "chronology", "person", world.csc_child.pk).content.decode()
+    assert_strict_page(page)
+    assert "32 events" in page and "Page 1 of 2" in page
+    assert page.index("Allocated to Test social_worker") < page.index("Visit number 0")
+    assert page.index("Visit number 0") < page.index("Visit number 1")
+    read = last_read(world.social_worker)
+    assert read.detail["page"] == "chronology"
+    assert (
+        len(read.detail["events_shown"]["note"]) + len(read.detail["events_shown"]["incident"])
+        == 23
+    )
+    only_notes = _get(
+        client, "chronology", "person", world.csc_child.pk, query="kinds=note&order=newest"
+    ).content.decode()
+    assert "15 events" in only_notes and "Incident</td>" not in only_notes
+    assert only_notes.index("Visit number 14") < only_notes.index("Visit number 13")
+    period = _get(
+        client,
+        "chronology",
+        "person",
+        world.csc_child.pk,
+        query="kinds=note&start=05/09/2025&end=10/09/2025",
+    ).content.decode()
+    assert "3 events" in period  # the notes of the 6th, 8th and 10th
+    bad = _get(
+        client, "chronology", "person", world.csc_child.pk, query="start=10/09/2025&end=01/09/2025"
+    ).content.decode()
+    assert errors_of(bad) == ["The last date must be on or after the first date"]
+
+
+def test_the_printed_chronology_says_whose_what_and_who_printed_it(world: World) -> None:
+    _events(world, 3)
+    client = client_for(world.social_worker)
+    page = _get(
+        client,
+        "chronology-print",
+        "person",
+        world.csc_child.pk,
+        query="kinds=note&start=01/09/2025",
+    ).content.decode()
+    assert "Ciara Cscchild" in page and "Case notes; from 1 September 2025 to today" in page
+    assert "Printed by" in page and "Test social_worker, Contextual Safeguarding Team A" in page
+    assert "3 events" in page
+    event = AccessEvent.objects.filter(actor=world.social_worker).latest("at", "id")
+    assert event.action == AccessAction.EXPORT and event.detail["page"] == "chronology-print"
+    assert len(event.detail["events_shown"]["note"]) == 3
+
+
+def test_a_groups_chronology_names_only_members_the_reader_sees(world: World) -> None:
+    write(world.social_worker, world.group, kind="observation", summary="Seen at the park")
+    page = client_for(world.yjs_worker).get(url("chronology", "group", world.group.pk))
+    html = page.content.decode()
+    assert "Yusuf Yjschild joined" in html and "CC (not in your scope) joined" in html
+    assert "Ciara" not in html and "Seen at the park" in html
+    assert last_read(world.yjs_worker).detail["people_shown"] == [world.yjs_child.pk]
+
+
+def test_the_notes_pages_are_mistake_proof_for_struck_notes(world: World) -> None:
+    note = write(world.social_worker, world.csc_child)
+    note_mark_in_error(actor=world.social_worker, note=note, reason="Duplicate")
+    response = client_for(world.social_worker).post(
+        url("note-correct", note.pk), {**_form(summary="Late fix"), "reason": "Fix"}
+    )
+    assert "This note was entered in error: it cannot be corrected" in errors_of(
+        response.content.decode()
+    )
+
+
+def test_note_form_query_count_is_pinned(world: World) -> None:
+    client = client_for(world.social_worker)
+    address = url("note-add", "person", world.csc_child.pk)
+    client.get(address)
+    before = _count(client, address)
+    for _ in range(3):
+        write(world.social_worker, world.csc_child, children=[world.team_child])
+    assert _count(client, address) == before == 16
+
+
+def test_a_forum_share_opens_no_notes(world: World) -> None:
+    """A child shared at a meeting shows the shared fields; the notes are the record."""
+    from tests.mapping.helpers import hold, propose, schedule
+
+    note = write(world.social_worker, world.csc_child)
+    meeting = propose(world, invitees=[world.police_analyst])
+    hold(world, schedule(world, meeting))
+    client = client_for(world.police_analyst)
+    assert client.get(url("person", world.csc_child.pk)).status_code == 200  # the share
+    assert _get(client, "chronology", "person", world.csc_child.pk).status_code == 404
+    assert _get(client, "note", note.pk).status_code == 404
+    assert _get(client, "note-add", "person", world.csc_child.pk).status_code == 404
