@@ -98,6 +98,15 @@ class AttendeeForm(GovukForm):
     def chosen(self) -> Worker | None:
         return self.workers.get(self.cleaned_data.get("worker") or "")
 
+    def values(self) -> dict[str, Any]:
+        """The answers as the service takes them: a worker, or a name and organisation."""
+        data = self.cleaned_data
+        return {
+            "worker": self.chosen(),
+            "name": data.get("name", ""),
+            "organisation": data.get("organisation", ""),
+        }
+
 
 class ItemForm(GovukForm):
     kind = radios(

@@ -202,13 +202,7 @@ STEPS: dict[str, Step] = {
         "Add",
         "Added to the list",
         _attendee_form,
-        lambda actor, m, f: services.panel_attendee_add(
-            actor=actor,
-            meeting=m,
-            worker=f.chosen(),
-            name=_data(f).get("name", ""),
-            organisation=_data(f).get("organisation", ""),
-        ),
+        lambda actor, m, f: services.panel_attendee_add(actor=actor, meeting=m, **f.values()),
     ),
     "item": Step(
         "Add to the agenda",
