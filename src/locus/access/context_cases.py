@@ -131,9 +131,9 @@ def access_referral(worker: Worker, referral_id: object) -> Referral:
 
 def can_refer(worker: Worker) -> bool:
     """Anyone who works or analyses cases, partner organisations included."""
-    if is_administrator(worker):
-        return True
-    return worker.role in REFERRER_ROLES and scopes.sees_case_records(worker)
+    return is_administrator(worker) or (
+        worker.role in REFERRER_ROLES and scopes.sees_case_records(worker)
+    )
 
 
 def can_withdraw_referral(worker: Worker, referral: Referral) -> bool:

@@ -21,9 +21,9 @@ from django.db.models import Q, QuerySet
 
 from locus.access import scopes
 from locus.access.lookups import one_or_404
-from locus.access.meetings import is_invitable
+from locus.access.meetings import can_propose_meeting, is_invitable
 from locus.access.models import Role, Worker
-from locus.access.policies import CASEWORK_ROLES, can_view_context, is_administrator
+from locus.access.policies import can_view_context, is_administrator
 from locus.access.selectors import visible_person_ids
 from locus.forums.models import Attendance
 from locus.panels.models import (
@@ -59,10 +59,9 @@ def access_panel(worker: Worker, meeting_id: object) -> PanelMeeting:
 
 
 def can_set_up_panel(worker: Worker) -> bool:
-    """Practitioners and managers who work cases (and administrators) set up a panel."""
-    if is_administrator(worker):
-        return True
-    return worker.role in CASEWORK_ROLES and scopes.sees_case_records(worker)
+    """Whoever may call a co-case meeting sets up a panel: practitioners and managers who
+    work cases, and administrators."""
+    return can_propose_meeting(worker)
 
 
 def may_attend(worker: Worker) -> bool:
@@ -92,15 +91,15 @@ def _attendance(worker: Worker, meeting: PanelMeeting) -> str | None:
 
 
 def can_record_discussion(worker: Worker, meeting: PanelMeeting) -> bool:
-    if is_organiser(worker, meeting):
-        return True
-    return worker.is_active and _attendance(worker, meeting) is not None
+    return is_organiser(worker, meeting) or (
+        worker.is_active and _attendance(worker, meeting) is not None
+    )
 
 
 def can_add_action(worker: Worker, meeting: PanelMeeting) -> bool:
-    if is_organiser(worker, meeting):
-        return True
-    return worker.is_active and _attendance(worker, meeting) == Attendance.ATTENDED
+    return is_organiser(worker, meeting) or (
+        worker.is_active and _attendance(worker, meeting) == Attendance.ATTENDED
+    )
 
 
 def can_update_action(worker: Worker, action: PanelAction) -> bool:

@@ -43,9 +43,9 @@ are added as one more function, not as a flag on the person.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from locus.access.models import BreakGlass, Role, Scope, Worker
 from locus.common import clock
@@ -55,6 +55,8 @@ from locus.mapping.models import Invitee, MeetingStatus, ShareAgreement
 from locus.peers.models import GroupMembership
 from locus.people.models import Allocation, LegalStatusEpisode, Person
 from locus.places.models import RESTRICTED_KINDS, Context, ContextKind, Enrolment
+
+_Record = TypeVar("_Record", bound=Model)
 
 PersonGrant = Callable[[Worker], Q]
 
@@ -223,44 +225,56 @@ def people_visible_to(
     return qs if q is None else qs.filter(q)
 
 
-def incidents_visible_to(worker: Worker) -> QuerySet[Incident]:
+def _through_own_people(
+    worker: Worker, records: QuerySet[_Record], seen: Callable[[Q], Q]
+) -> QuerySet[_Record]:
+    """The ``records`` seen through the people ``worker`` sees in their own right: all of
+    them for a worker who sees everyone, none for one who sees no case records, otherwise
+    those ``seen(q)`` picks, ``q`` filtering the people seen."""
     # shared=False: a forum share shows the fields its holders agreed to, not the
-    # child's incidents (nor, below, the places and groups reached through them).
+    # child's incidents (nor the places and groups reached through them).
     q = person_filter(worker, shared=False)
     if q is None:
-        return Incident.objects.all()
+        return records
     if not sees_case_records(worker):
-        return Incident.objects.none()
-    by_people = Q(
-        id__in=Involvement.objects.filter(
-            person_id__in=Person.objects.filter(q).values("id")
-        ).values("incident_id")
-    )
-    if worker.scope == Scope.AGENCY:
-        by_people |= Q(reporting_agency_id=_agency_id(worker))
-    return Incident.objects.filter(by_people)
+        return records.none()
+    return records.filter(seen(q))
+
+
+def incidents_visible_to(worker: Worker) -> QuerySet[Incident]:
+    def seen(q: Q) -> Q:
+        by_people = Q(
+            id__in=Involvement.objects.filter(
+                person_id__in=Person.objects.filter(q).values("id")
+            ).values("incident_id")
+        )
+        if worker.scope == Scope.AGENCY:
+            by_people |= Q(reporting_agency_id=_agency_id(worker))
+        return by_people
+
+    return _through_own_people(worker, Incident.objects.all(), seen)
 
 
 def contexts_visible_to(worker: Worker) -> QuerySet[Context]:
-    q = person_filter(worker, shared=False)
-    if q is None:
-        return Context.objects.all()
-    if not sees_case_records(worker):
-        return Context.objects.none()
-    people = Person.objects.filter(q).values("id")
-    recorded = Q(recorded_by=worker)
-    if worker.scope == Scope.AGENCY:
-        recorded |= Q(recorded_by_id__in=_agency_workers(worker))
-    restricted_ok = (
-        recorded
-        | Q(responsible_agency_id=_agency_id(worker))
-        | _homes_of_residents(worker)
-        | Q(
-            id__in=GroupMembership.objects.current().filter(person_id__in=people).values("group_id")
+    def seen(q: Q) -> Q:
+        people = Person.objects.filter(q).values("id")
+        recorded = Q(recorded_by=worker)
+        if worker.scope == Scope.AGENCY:
+            recorded |= Q(recorded_by_id__in=_agency_workers(worker))
+        restricted_ok = (
+            recorded
+            | Q(responsible_agency_id=_agency_id(worker))
+            | _homes_of_residents(worker)
+            | Q(
+                id__in=GroupMembership.objects.current()
+                .filter(person_id__in=people)
+                .values("group_id")
+            )
+            | Q(id__in=incidents_visible_to(worker).values("context_id"))
         )
-        | Q(id__in=incidents_visible_to(worker).values("context_id"))
-    )
-    return Context.objects.filter(~Q(kind__in=RESTRICTED_KINDS) | restricted_ok)
+        return ~Q(kind__in=RESTRICTED_KINDS) | restricted_ok
+
+    return _through_own_people(worker, Context.objects.all(), seen)
 
 
 def _homes_of_residents(worker: Worker) -> Q:

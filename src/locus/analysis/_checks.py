@@ -22,14 +22,12 @@ from numpy.typing import ArrayLike, NDArray
 DAY_MIN = -(2**31)
 DAY_LIMIT = 2**31
 
+# A range's end; None leaves that end open.
+Bound = int | None
+
 
 def integer(
-    value: object,
-    name: str,
-    *,
-    low: int | None = 0,
-    high: int | None = None,
-    meaning: str | None = None,
+    value: object, name: str, *, low: Bound = 0, high: Bound = None, meaning: str | None = None
 ) -> int:
     """``value`` as a Python int in ``low <= value < high`` (``None``: unbounded); not a bool.
 
@@ -66,8 +64,8 @@ def integers(
     values: ArrayLike,
     name: str,
     *,
-    low: int | None = 0,
-    high: int | None = None,
+    low: Bound = 0,
+    high: Bound = None,
     length: int | None = None,
     meaning: str | None = None,
 ) -> NDArray[np.integer]:
@@ -239,7 +237,7 @@ def _finite_non_negative(values: NDArray[np.float64], name: str) -> None:
 
 
 def _in_range(
-    lo: object, hi: object, name: str, low: int | None, high: int | None, meaning: str | None
+    lo: object, hi: object, name: str, low: Bound, high: Bound, meaning: str | None
 ) -> None:
     """Refuse unless ``low <= lo`` and ``hi < high``, compared as Python ints (no wrapping)."""
     below = low is not None and int(lo) < low  # type: ignore[call-overload]

@@ -34,16 +34,15 @@ from locus.analysis import _checks as check
 
 __all__ = ["connected_pieces", "leiden", "modularity", "symmetric_matrix", "upper_matrix"]
 
+# An edge list: node indices at either end, and (optional) weights, one per edge.
+Nodes = NDArray[np.integer]
+Weights = NDArray[np.floating]
+
 # NetworKit's thread count and seed are process-wide; one call at a time sets them.
 _NETWORKIT = threading.Lock()
 
 
-def symmetric_matrix(
-    n: int,
-    a: NDArray[np.integer],
-    b: NDArray[np.integer],
-    weight: NDArray[np.floating] | None = None,
-) -> sp.csr_matrix:
+def symmetric_matrix(n: int, a: Nodes, b: Nodes, weight: Weights | None = None) -> sp.csr_matrix:
     """The symmetric weighted adjacency of undirected edges ``(a, b)``.
 
     Parallel edges add up; a self-loop of weight ``w`` becomes ``2w`` on the
@@ -58,12 +57,7 @@ def symmetric_matrix(
     return matrix
 
 
-def upper_matrix(
-    n: int,
-    a: NDArray[np.integer],
-    b: NDArray[np.integer],
-    weight: NDArray[np.floating] | None = None,
-) -> sp.csr_matrix:
+def upper_matrix(n: int, a: Nodes, b: Nodes, weight: Weights | None = None) -> sp.csr_matrix:
     """Each undirected edge once, in the upper triangle; parallel edges add up. O(n + m).
 
     Half the size of :func:`symmetric_matrix`, and what :func:`leiden` hands NetworKit.

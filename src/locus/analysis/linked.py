@@ -88,8 +88,17 @@ class Link:
     co_presence: tuple[tuple[int, int, int], ...]
 
 
+class _Pairs:
+    """Columns with one row per pair ``(a[i], b[i])``: as long as ``a``."""
+
+    a: Ints
+
+    def __len__(self) -> int:
+        return int(self.a.size)
+
+
 @dataclass(frozen=True, eq=False)
-class LinkTable:
+class LinkTable(_Pairs):
     """Linked pairs ``a < b`` (sorted by ``a`` then ``b``) with counts of each kind of evidence.
 
     ``n_co_presence`` counts ``(incident of a, incident of b)`` pairs, so it
@@ -102,9 +111,6 @@ class LinkTable:
     n_shared_associates: Ints
     n_shared_incidents: Ints
     n_co_presence: Ints
-
-    def __len__(self) -> int:
-        return int(self.a.size)
 
 
 @dataclass(frozen=True, eq=False)
@@ -335,7 +341,7 @@ def _offsets(keys: Ints, pairs: Ints) -> Ints:
 
 
 @dataclass(frozen=True, eq=False)
-class LinkRows:
+class LinkRows(_Pairs):
     """What :func:`find_links` finds, as columns rather than one object per link.
 
     Link ``x`` joins ``a[x]`` to ``b[x]`` (sorted by ``(a, b)``). Each kind of evidence is a
@@ -358,9 +364,6 @@ class LinkRows:
     co_incident_a: Ints
     co_incident_b: Ints
     co_place: Ints
-
-    def __len__(self) -> int:
-        return int(self.a.size)
 
     def link(self, x: int) -> Link:
         """Link ``x`` (``0..len-1``) as a :class:`Link`."""
@@ -725,12 +728,7 @@ def clusters(n: int, a: ArrayLike, b: ArrayLike) -> Ints:
 
 
 def communities(
-    n: int,
-    a: ArrayLike,
-    b: ArrayLike,
-    weight: ArrayLike | None = None,
-    *,
-    seed: int = 0,
+    n: int, a: ArrayLike, b: ArrayLike, weight: ArrayLike | None = None, *, seed: int = 0
 ) -> Ints:
     """Communities of the link graph: Leiden by modularity, each one connected.
 

@@ -9,7 +9,7 @@ from django.apps import apps
 
 from locus.audit.describe import KINDS, kind_of
 from locus.audit.selectors import AuditFilter, worker_known
-from locus.common.forms import GovukForm
+from locus.common.forms import GovukForm, optional_text
 from locus.common.ids import as_id
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
@@ -39,15 +39,14 @@ def _date_bound(label: str, example: str) -> forms.DateField:
 
 class AuditFilterForm(GovukForm):
     show = forms.ChoiceField(choices=SHOW, required=False, widget=forms.HiddenInput)
-    person = forms.CharField(
-        label="Person ID",
-        required=False,
+    person = optional_text(
+        "Person ID",
         max_length=40,
-        help_text="Every read and change about this person, lists that showed them included",
+        hint="Every read and change about this person, lists that showed them included",
     )
-    worker = forms.CharField(label="Worker's username", required=False, max_length=150)
+    worker = optional_text("Worker's username", max_length=150)
     record_type = forms.ChoiceField(label="Record type", required=False, choices=())
-    record_id = forms.CharField(label="Record ID", required=False, max_length=40)
+    record_id = optional_text("Record ID", max_length=40)
     date_from = _date_bound("From", "27/3/2026")
     date_to = _date_bound("To", "31/3/2026")
 

@@ -7,118 +7,93 @@ assessments keep theirs). Case records are read-only in effect: never deleted.
 
 from django.contrib import admin
 
-from locus.casework.models import (
-    Approval,
-    AssessmentTemplate,
-    ConferenceAttendee,
-    ContextAssessment,
-    ContextCase,
-    ContextConference,
-    ContextPlan,
-    PlanAction,
-    PlanReview,
-    Referral,
-    SignOffRequest,
-    ThresholdLevel,
-    ThresholdRevision,
-)
-from locus.common.admin import AuditedAdmin, CaseRecordAdmin
+from locus.casework import models
+from locus.common.admin import AuditedAdmin, register_case_records
 
 
-@admin.register(ThresholdLevel)
+@admin.register(models.ThresholdLevel)
 class ThresholdLevelAdmin(AuditedAdmin):
     list_display = ("order", "name", "suggested_decision", "screening_sign_off", "active")
     list_editable = ("active",)
     ordering = ("order",)
 
 
-@admin.register(AssessmentTemplate)
+@admin.register(models.AssessmentTemplate)
 class AssessmentTemplateAdmin(AuditedAdmin):
     list_display = ("name", "kind", "version", "active")
     list_filter = ("kind", "active")
 
 
-@admin.register(Referral)
-class ReferralAdmin(CaseRecordAdmin):
-    list_display = ("pk", "about", "context", "referring_agency", "received_on", "status")
-    list_filter = ("status", "about", "decision")
-    list_select_related = ("context", "referring_agency")
-    raw_id_fields = ("context", "recorded_by", "screened_by", "case", "threshold_level")
-
-
-@admin.register(ContextCase)
-class ContextCaseAdmin(CaseRecordAdmin):
-    list_display = ("context", "status", "lead", "team", "opened_on")
-    list_filter = ("status",)
-    list_select_related = ("context", "lead", "team")
-    raw_id_fields = ("context", "lead", "team", "opened_by", "closure_requested_by")
-
-
-@admin.register(ContextAssessment)
-class ContextAssessmentAdmin(CaseRecordAdmin):
-    list_display = ("case", "status", "due_on", "assessor")
-    list_select_related = ("case__context", "assessor")
-    list_filter = ("status",)
-    raw_id_fields = ("case", "assessor", "approved_by")
-
-
-@admin.register(ContextConference)
-class ContextConferenceAdmin(CaseRecordAdmin):
-    list_display = ("case", "status", "due_on", "scheduled_for")
-    list_select_related = ("case__context",)
-    list_filter = ("status",)
-    raw_id_fields = ("case", "chair", "assessment", "recorded_by")
-
-
-@admin.register(ConferenceAttendee)
-class ConferenceAttendeeAdmin(CaseRecordAdmin):
-    list_display = ("conference", "worker", "name", "organisation", "attendance")
-    list_select_related = ("conference__case__context", "worker")
-    raw_id_fields = ("conference", "worker", "agency")
-
-
-@admin.register(ContextPlan)
-class ContextPlanAdmin(CaseRecordAdmin):
-    list_display = ("case", "status", "approved_at")
-    list_select_related = ("case__context",)
-    list_filter = ("status",)
-    raw_id_fields = ("case", "drafted_by", "agreed_at", "approved_by")
-
-
-@admin.register(PlanAction)
-class PlanActionAdmin(CaseRecordAdmin):
-    list_display = ("description", "plan", "agency", "owner", "owner_name", "due_on", "status")
-    list_select_related = ("plan__case__context", "agency", "owner")
-    list_filter = ("status", "source")
-    raw_id_fields = ("plan", "goal", "agency", "owner", "created_by")
-
-
-@admin.register(PlanReview)
-class PlanReviewAdmin(CaseRecordAdmin):
-    list_display = ("plan", "status", "due_on", "held_on", "decision")
-    list_select_related = ("plan__case__context",)
-    list_filter = ("status", "decision")
-    raw_id_fields = ("plan", "recorded_by")
-
-
-@admin.register(Approval)
-class ApprovalAdmin(CaseRecordAdmin):
-    list_display = ("case", "subject", "outcome", "by", "at")
-    list_select_related = ("case__context", "by")
-    list_filter = ("subject", "outcome")
-    raw_id_fields = ("case", "by")
-
-
-@admin.register(SignOffRequest)
-class SignOffRequestAdmin(CaseRecordAdmin):
-    list_display = ("case", "subject", "manager", "requested_by", "requested_at", "decided_at")
-    list_select_related = ("case__context", "manager", "requested_by")
-    list_filter = ("subject",)
-    raw_id_fields = ("case", "manager", "requested_by", "reassigned_by")
-
-
-@admin.register(ThresholdRevision)
-class ThresholdRevisionAdmin(CaseRecordAdmin):
-    list_display = ("case", "before", "after", "by", "at")
-    list_select_related = ("case__context", "before", "after", "by")
-    raw_id_fields = ("case", "by")
+# Case records need no more than four of the options Django's admin takes by name (it builds
+# each one's CaseRecordAdmin subclass from them): field names, space-separated, for
+# list_display, list_filter, list_select_related and raw_id_fields.
+register_case_records(
+    {
+        models.Referral: (
+            "pk about context referring_agency received_on status",
+            "status about decision",
+            "context referring_agency",
+            "context recorded_by screened_by case threshold_level",
+        ),
+        models.ContextCase: (
+            "context status lead team opened_on",
+            "status",
+            "context lead team",
+            "context lead team opened_by closure_requested_by",
+        ),
+        models.ContextAssessment: (
+            "case status due_on assessor",
+            "status",
+            "case__context assessor",
+            "case assessor approved_by",
+        ),
+        models.ContextConference: (
+            "case status due_on scheduled_for",
+            "status",
+            "case__context",
+            "case chair assessment recorded_by",
+        ),
+        models.ConferenceAttendee: (
+            "conference worker name organisation attendance",
+            "",
+            "conference__case__context worker",
+            "conference worker agency",
+        ),
+        models.ContextPlan: (
+            "case status approved_at",
+            "status",
+            "case__context",
+            "case drafted_by agreed_at approved_by",
+        ),
+        models.PlanAction: (
+            "description plan agency owner owner_name due_on status",
+            "status source",
+            "plan__case__context agency owner",
+            "plan goal agency owner created_by",
+        ),
+        models.PlanReview: (
+            "plan status due_on held_on decision",
+            "status decision",
+            "plan__case__context",
+            "plan recorded_by",
+        ),
+        models.Approval: (
+            "case subject outcome by at",
+            "subject outcome",
+            "case__context by",
+            "case by",
+        ),
+        models.SignOffRequest: (
+            "case subject manager requested_by requested_at decided_at",
+            "subject",
+            "case__context manager requested_by",
+            "case manager requested_by reassigned_by",
+        ),
+        models.ThresholdRevision: (
+            "case before after by at",
+            "",
+            "case__context before after by",
+            "case by",
+        ),
+    }
+)

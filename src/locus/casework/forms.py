@@ -26,7 +26,7 @@ from locus.casework.models import (
     ThresholdLevel,
 )
 from locus.casework.services import AttendeeInput, FindingInput, ProgressInput
-from locus.common.forms import GovukForm
+from locus.common.forms import GovukForm, optional_choice
 from locus.common.models import Source
 from locus.forums.models import ActionStatus, next_action_statuses
 from locus.mapping.forms import (
@@ -67,13 +67,6 @@ def radios(label: str, message: str, choices: Any = (), **kw: Any) -> forms.Choi
         error_messages=_required(message),
         **kw,
     )
-
-
-def optional_choice(
-    label: str, message: str, *, field: type[forms.ChoiceField] = forms.ChoiceField, **kw: Any
-) -> Any:
-    """A choice that may be left blank; ``message`` when the one posted is not offered."""
-    return field(label=label, required=False, error_messages={"invalid_choice": message}, **kw)
 
 
 def context_label(context: Context) -> str:
@@ -187,7 +180,7 @@ class ScreenForm(CaseworkForm):
         levels: Sequence[ThresholdLevel],
         contexts: Sequence[Context],
         leads: Sequence[Worker],
-        managers: Sequence[Worker] = (),
+        managers: Sequence[Worker],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -590,6 +583,27 @@ class PlanChildForm(CaseworkForm):
 # --- Review and closure ------------------------------------------------------------------------
 
 
+def goal_fields(
+    goals: Sequence[PlanGoal], asked: str, message: str, note: str, *, required: bool
+) -> dict[str, Any]:
+    """Per goal, radios for its progress (or outcome), measured as the goal says, and a note:
+    the ``goal_<id>`` fields :func:`goal_answers` reads. ``message`` may place the goal's
+    statement with ``{}``."""
+    fields: dict[str, Any] = {}
+    for g in goals:
+        fields[f"goal_{g.pk}"] = radios(
+            f"{asked}: {g.statement}",
+            message.format(g.statement[:60]),
+            Progress.choices,
+            required=required,
+            help_text=f"Measured by: {g.measure}",
+        )
+        fields[f"goal_{g.pk}_note"] = text_field(
+            f"Note on {note}: {g.statement[:60]} (optional)", required=False, attrs=GOAL_NOTE
+        )
+    return fields
+
+
 def goal_answers(data: dict[str, Any], goals: Sequence[PlanGoal]) -> dict[int, ProgressInput]:
     """The progress (or outcome) given for each goal, with its note: ``goal_<id>`` fields."""
     return {
@@ -607,17 +621,9 @@ class ReviewForm(CaseworkForm):
     def __init__(self, *args: Any, goals: Sequence[PlanGoal], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.goals = list(goals)
-        progress: dict[str, Any] = {}
-        for g in self.goals:
-            progress[f"goal_{g.pk}"] = radios(
-                f"Progress: {g.statement}",
-                f"Record progress on the goal: {g.statement[:60]}",
-                Progress.choices,
-                help_text=f"Measured by: {g.measure}",
-            )
-            progress[f"goal_{g.pk}_note"] = text_field(
-                f"Note on progress: {g.statement[:60]} (optional)", required=False, attrs=GOAL_NOTE
-            )
+        progress = goal_fields(
+            self.goals, "Progress", "Record progress on the goal: {}", "progress", required=True
+        )
         fields = dict(self.fields)
         self.fields = {"held_on": fields.pop("held_on"), **progress, **fields}
 
@@ -660,19 +666,15 @@ class ClosureRequestForm(ManagerForm):
                 widget=forms.RadioSelect,
                 help_text=f"At assessment: {f.get_rating_display() or 'not rated'}",
             )
-        for g in self.goals:
-            extra[f"goal_{g.pk}"] = optional_choice(
-                f"Outcome: {g.statement}",
+        extra.update(
+            goal_fields(
+                self.goals,
+                "Outcome",
                 "Choose the outcome against the goal",
-                choices=Progress.choices,
-                widget=forms.RadioSelect,
-                help_text=f"Measured by: {g.measure}",
-            )
-            extra[f"goal_{g.pk}_note"] = text_field(
-                f"Note on the outcome: {g.statement[:60]} (optional)",
+                "the outcome",
                 required=False,
-                attrs=GOAL_NOTE,
             )
+        )
         fields = dict(self.fields)
         head = {k: fields.pop(k) for k in ("outcome", "reason")}
         self.fields = {**head, **extra, **fields}

@@ -22,11 +22,7 @@ _PAGES = (
     (_CASE + "plan/start/", views.plan_draft, "context-plan-draft"),
     (_CASE + "plan/goals/add/", views.goal_add, "context-goal-add"),
     (_CASE + "plan/actions/add/", views.action_add, "context-action-add"),
-    (
-        _CASE + "plan/actions/<int:action_id>/update/",
-        views.action_update,
-        "context-action-update",
-    ),
+    (_CASE + "plan/actions/<int:action_id>/update/", views.action_update, "context-action-update"),
     (_CASE + "plan/children/add/", views.plan_child_add, "context-plan-child"),
     (_CASE + "plan/submit/", views.plan_submit, "context-plan-submit"),
     (_CASE + "plan/approve/", views.plan_approve, "context-plan-approve"),

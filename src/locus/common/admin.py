@@ -80,6 +80,13 @@ class AccessLoggedAdmin(admin.ModelAdmin):
         if obj is not None and request.user.is_authenticated:
             record_access(actor=request.user, obj=obj, detail={"via": f"admin {view}"})
 
+    def _log_shown(
+        self, request: HttpRequest, response: HttpResponse, key: str, view: str
+    ) -> HttpResponse:
+        """Logs the record a page showed (its context's ``key``), then hands the page on."""
+        self.log_view(request, _context_of(response).get(key), view)
+        return response
+
     def changeform_view(
         self,
         request: HttpRequest,
@@ -89,23 +96,20 @@ class AccessLoggedAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         response = super().changeform_view(request, object_id, form_url, extra_context)
         # Only when the form is shown (not after a save, which the change trail records).
-        self.log_view(request, _context_of(response).get("original"), "form")
-        return response
+        return self._log_shown(request, response, "original", "form")
 
     def history_view(
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         response = super().history_view(request, object_id, extra_context)
-        self.log_view(request, _context_of(response).get("object"), "history")
-        return response
+        return self._log_shown(request, response, "object", "history")
 
     def delete_view(
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         response = super().delete_view(request, object_id, extra_context)
         # The confirmation page shows the record (a completed delete is a ChangeEvent).
-        self.log_view(request, _context_of(response).get("object"), "delete confirmation")
-        return response
+        return self._log_shown(request, response, "object", "delete confirmation")
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
@@ -198,3 +202,20 @@ class CaseRecordAdmin(AuditedAdmin):
     """
 
     deletable = False
+
+
+def register_case_records(options: dict[type[Model], tuple[str, str, str, str]]) -> None:
+    """Registers each model with a :class:`CaseRecordAdmin` built from its four options.
+
+    ``options`` gives each model its list_display, list_filter, list_select_related and
+    raw_id_fields, each as field names separated by spaces (an empty string for none).
+    """
+    for model, (display, filters, related, raw) in options.items():
+        admin.site.register(
+            model,
+            CaseRecordAdmin,
+            list_display=tuple(display.split()),
+            list_filter=tuple(filters.split()),
+            list_select_related=tuple(related.split()),
+            raw_id_fields=tuple(raw.split()),
+        )

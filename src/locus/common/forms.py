@@ -90,3 +90,19 @@ def text_area(label: str, *, rows: int = 3, **kwargs: Any) -> forms.CharField:
     return forms.CharField(
         label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}), **kwargs
     )
+
+
+def optional_text(
+    label: str, *, max_length: int | None = None, hint: str = "", **kwargs: Any
+) -> Any:
+    """One line of text that may be left empty, at most ``max_length`` characters."""
+    return forms.CharField(
+        label=label, required=False, max_length=max_length, help_text=hint, **kwargs
+    )
+
+
+def optional_choice(
+    label: str, message: str, *, field: type[forms.ChoiceField] = forms.ChoiceField, **kw: Any
+) -> Any:
+    """A choice that may be left blank; ``message`` when the one posted is not offered."""
+    return field(label=label, required=False, error_messages={"invalid_choice": message}, **kw)

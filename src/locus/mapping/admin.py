@@ -3,19 +3,11 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from locus.common.admin import CaseRecordAdmin
-from locus.mapping.models import (
-    Decision,
-    Intervention,
-    InterventionUpdate,
-    Invitee,
-    Meeting,
-    MeetingChild,
-    ShareAgreement,
-)
+from locus.common.admin import CaseRecordAdmin, register_case_records
+from locus.mapping import models
 
 
-@admin.register(Meeting)
+@admin.register(models.Meeting)
 class MeetingAdmin(CaseRecordAdmin):
     list_display = ("title", "status", "scheduled_for", "proposed_by", "lawful_basis")
     list_filter = ("status", "lawful_basis")
@@ -27,7 +19,7 @@ class MeetingAdmin(CaseRecordAdmin):
     readonly_fields = ("status", "scheduled_for", "minutes_recorded_by", "map_snapshot")
 
 
-@admin.register(MeetingChild)
+@admin.register(models.MeetingChild)
 class MeetingChildAdmin(CaseRecordAdmin):
     list_display = ("meeting", "person", "holder")
     list_select_related = ("meeting", "person", "holder")
@@ -40,7 +32,7 @@ class MeetingChildAdmin(CaseRecordAdmin):
         return False
 
 
-@admin.register(Invitee)
+@admin.register(models.Invitee)
 class InviteeAdmin(CaseRecordAdmin):
     # Confirmed attendance decides who sees the children (the forum share): it is the
     # worker's own word, given through mapping.services, so the admin cannot set it.
@@ -55,7 +47,7 @@ class InviteeAdmin(CaseRecordAdmin):
         return False
 
 
-@admin.register(ShareAgreement)
+@admin.register(models.ShareAgreement)
 class ShareAgreementAdmin(CaseRecordAdmin):
     # Only a child's holder or their manager agrees to share (mapping.services.share_agree):
     # an administrator may read an agreement here, never make or change one.
@@ -77,23 +69,25 @@ class ShareAgreementAdmin(CaseRecordAdmin):
         return False
 
 
-@admin.register(Decision)
-class DecisionAdmin(CaseRecordAdmin):
-    list_display = ("meeting", "text", "recorded_at")
-    list_select_related = ("meeting",)
-    raw_id_fields = ("meeting", "recorded_by")
-
-
-@admin.register(Intervention)
-class InterventionAdmin(CaseRecordAdmin):
-    list_display = ("description", "meeting", "owner", "agency", "due_on", "status")
-    list_filter = ("status",)
-    list_select_related = ("meeting", "owner", "agency")
-    raw_id_fields = ("meeting", "person", "group", "owner", "created_by")
-
-
-@admin.register(InterventionUpdate)
-class InterventionUpdateAdmin(CaseRecordAdmin):
-    list_display = ("action", "status", "at", "by")
-    list_select_related = ("action", "by")
-    raw_id_fields = ("action", "by")
+register_case_records(
+    {
+        models.Decision: (
+            "meeting text recorded_at",
+            "",
+            "meeting",
+            "meeting recorded_by",
+        ),
+        models.Intervention: (
+            "description meeting owner agency due_on status",
+            "status",
+            "meeting owner agency",
+            "meeting person group owner created_by",
+        ),
+        models.InterventionUpdate: (
+            "action status at by",
+            "",
+            "action by",
+            "action by",
+        ),
+    }
+)

@@ -13,7 +13,7 @@ from locus.access import naming
 from locus.access.fields import PersonField
 from locus.access.forum import ALWAYS_SHARED, DEFAULT_SHARED_FIELDS
 from locus.access.models import Agency, Worker
-from locus.common.forms import GovukForm
+from locus.common.forms import GovukForm, optional_choice, optional_text
 from locus.common.ids import as_id
 from locus.forums.models import ActionStatus, next_action_statuses
 from locus.mapping.models import INTERVENTION_MACHINE, Intervention, Invitee, LawfulBasis
@@ -120,21 +120,19 @@ class ProposeForm(GovukForm):
         "Choose a peer group from the list",
         required=False,
     )
-    title = forms.CharField(
-        label="Title (optional)",
+    title = optional_text(
+        "Title (optional)",
         max_length=120,
-        required=False,
-        help_text="Invitees who do not hold a child's case will see it: do not name children.",
+        hint="Invitees who do not hold a child's case will see it: do not name children.",
     )
     purpose = text_area("What is the meeting for?", "Say what the meeting is for")
     lawful_basis = lawful_basis_field("Lawful basis for sharing information at the meeting")
     lawful_basis_other = lawful_basis_other_field()
-    also_invite = forms.ChoiceField(
-        label="Also invite (optional)",
-        required=False,
+    also_invite = optional_choice(
+        "Also invite (optional)",
+        "Choose a worker from the list",
         help_text="The workers who hold each child's case are invited. "
         "You can invite more people from the meeting's page.",
-        error_messages={"invalid_choice": "Choose a worker from the list"},
     )
 
     def __init__(
@@ -182,11 +180,10 @@ class ScheduleForm(GovukForm):
         "Say whether the meeting is in person or online",
         choices=[("in_person", "In person"), ("online", "Online")],
     )
-    location = forms.CharField(
-        label="Where",
+    location = optional_text(
+        "Where",
         max_length=200,
-        required=False,
-        help_text="A room and building, or for an online meeting the service used.",
+        hint="A room and building, or for an online meeting the service used.",
     )
 
     @staticmethod

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from locus.common.admin import CaseRecordAdmin
+from locus.common.admin import CaseRecordAdmin, register_case_records
 from locus.panels import models as panel
 
 
@@ -13,39 +13,38 @@ class PanelMeetingAdmin(CaseRecordAdmin):
     search_fields = ("title",)
 
 
-@admin.register(panel.PanelAttendee)
-class PanelAttendeeAdmin(CaseRecordAdmin):
-    # Being on the list is what lets a worker see the meeting: change it with care.
-    list_display = ("meeting", "worker", "name", "organisation", "attendance")
-    list_select_related = ("meeting", "worker")
-    raw_id_fields = ("meeting", "worker", "added_by")
-
-
-@admin.register(panel.AgendaItem)
-class AgendaItemAdmin(CaseRecordAdmin):
-    list_display = ("meeting", "kind", "person", "context")
-    list_filter = ("kind",)
-    list_select_related = ("meeting", "person", "context")
-    raw_id_fields = ("meeting", "person", "context", "holder", "holder_team", "added_by")
-
-
-@admin.register(panel.PanelDecision)
-class PanelDecisionAdmin(CaseRecordAdmin):
-    list_display = ("meeting", "item", "text", "recorded_at")
-    list_select_related = ("meeting", "item")
-    raw_id_fields = ("meeting", "item", "recorded_by")
-
-
-@admin.register(panel.PanelAction)
-class PanelActionAdmin(CaseRecordAdmin):
-    list_display = ("description", "meeting", "owner", "agency", "due_on", "status")
-    list_filter = ("status",)
-    list_select_related = ("meeting", "owner", "agency")
-    raw_id_fields = ("meeting", "item", "owner", "created_by", "plan_action")
-
-
-@admin.register(panel.ActionProgress)
-class ActionProgressAdmin(CaseRecordAdmin):
-    list_display = ("action", "previous_status", "status", "at", "by")
-    list_select_related = ("action", "by")
-    raw_id_fields = ("action", "by")
+register_case_records(
+    {
+        # Being on the list is what lets a worker see the meeting: change it with care.
+        panel.PanelAttendee: (
+            "meeting worker name organisation attendance",
+            "",
+            "meeting worker",
+            "meeting worker added_by",
+        ),
+        panel.AgendaItem: (
+            "meeting kind person context",
+            "kind",
+            "meeting person context",
+            "meeting person context holder holder_team added_by",
+        ),
+        panel.PanelDecision: (
+            "meeting item text recorded_at",
+            "",
+            "meeting item",
+            "meeting item recorded_by",
+        ),
+        panel.PanelAction: (
+            "description meeting owner agency due_on status",
+            "status",
+            "meeting owner agency",
+            "meeting item owner created_by plan_action",
+        ),
+        panel.ActionProgress: (
+            "action previous_status status at by",
+            "",
+            "action by",
+            "action by",
+        ),
+    }
+)

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from locus.access.models import Agency, Worker
-from locus.common.forms import GovukForm
+from locus.common.forms import GovukForm, optional_choice, optional_text
 from locus.common.models import Confidence, Source
 from locus.forums.models import ActionStatus, next_action_statuses
 from locus.mapping.forms import (
@@ -39,24 +39,22 @@ class PanelForm(GovukForm):
         choices=PanelKind.choices,
     )
     meets_on = date_field("Date of the meeting")
-    title = forms.CharField(
-        label="Title (optional)",
-        required=False,
+    title = optional_text(
+        "Title (optional)",
         max_length=120,
-        help_text="Attendees who may not see a child will see it: do not name children.",
+        hint="Attendees who may not see a child will see it: do not name children.",
     )
-    place = forms.CharField(label="Where (optional)", required=False, max_length=200)
+    place = optional_text("Where (optional)", max_length=200)
     chair = forms.ChoiceField(label="Chair", error_messages=_pick("Choose the chair"))
     lawful_basis = lawful_basis_field("Lawful basis for sharing information at the meeting")
     lawful_basis_other = lawful_basis_other_field()
     review_on = date_field(
         "Review date", required=False, hint="Leave it empty for twelve weeks after the meeting."
     )
-    also = forms.ChoiceField(
-        label="Also on the list (optional)",
-        required=False,
+    also = optional_choice(
+        "Also on the list (optional)",
+        "Choose a worker from the list",
         help_text="You and the chair are on it. Add more people from the meeting's page.",
-        error_messages={"invalid_choice": "Choose a worker from the list"},
     )
 
     def __init__(self, *args: Any, workers: Sequence[Worker], **kwargs: Any) -> None:
@@ -82,19 +80,15 @@ class PanelForm(GovukForm):
 
 
 class AttendeeForm(GovukForm):
-    worker = forms.ChoiceField(
-        label="A worker",
-        required=False,
-        help_text="They will see this meeting.",
-        error_messages={"invalid_choice": "Choose a worker from the list"},
+    worker = optional_choice(
+        "A worker", "Choose a worker from the list", help_text="They will see this meeting."
     )
-    name = forms.CharField(
-        label="Or someone without a Locus account: their name",
-        required=False,
+    name = optional_text(
+        "Or someone without a Locus account: their name",
         max_length=200,
-        help_text="For example, a shopping centre's head of security.",
+        hint="For example, a shopping centre's head of security.",
     )
-    organisation = forms.CharField(label="Their organisation", required=False, max_length=200)
+    organisation = optional_text("Their organisation", max_length=200)
 
     def __init__(self, *args: Any, workers: Sequence[Worker], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -103,6 +97,15 @@ class AttendeeForm(GovukForm):
 
     def chosen(self) -> Worker | None:
         return self.workers.get(self.cleaned_data.get("worker") or "")
+
+    def values(self) -> dict[str, Any]:
+        """The answers as the service takes them: a worker, or a name and organisation."""
+        data = self.cleaned_data
+        return {
+            "worker": self.chosen(),
+            "name": data.get("name", ""),
+            "organisation": data.get("organisation", ""),
+        }
 
 
 class ItemForm(GovukForm):

@@ -51,11 +51,11 @@ from locus.profiles.selectors import build_on_for, profile_items
 
 
 def panels_list(request: AuthedRequest) -> HttpResponse:
+    def panels_for(status: str) -> Any:
+        return selectors.panels_for(viewer=request.user, status=status)
+
     status, page, paging = meetings_page(
-        request,
-        statuses=PanelStatus,
-        meetings_for=lambda status: selectors.panels_for(viewer=request.user, status=status),
-        record_type="panels.panelmeeting",
+        request, statuses=PanelStatus, meetings_for=panels_for, record_type="panels.panelmeeting"
     )
     return render(
         request,
@@ -202,13 +202,7 @@ STEPS: dict[str, Step] = {
         "Add",
         "Added to the list",
         _attendee_form,
-        lambda actor, m, f: services.panel_attendee_add(
-            actor=actor,
-            meeting=m,
-            worker=f.chosen(),
-            name=_data(f).get("name", ""),
-            organisation=_data(f).get("organisation", ""),
-        ),
+        lambda actor, m, f: services.panel_attendee_add(actor=actor, meeting=m, **f.values()),
     ),
     "item": Step(
         "Add to the agenda",
@@ -236,9 +230,8 @@ STEPS: dict[str, Step] = {
         "Cancel the meeting",
         "Meeting cancelled",
         lambda request, m: CancelForm(posted(request)),
-        lambda actor, m, f: services.panel_cancel(
-            actor=actor, meeting=m, reason=_data(f)["reason"]
-        ),
+        # The one answer is the reason, as the service takes it.
+        lambda actor, m, f: services.panel_cancel(actor=actor, meeting=m, **_data(f)),
         warning=True,
     ),
     "close": Step(

@@ -3,33 +3,25 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from locus.common.admin import AccessLoggedAdmin, CaseRecordAdmin
+from locus.common.admin import AccessLoggedAdmin, register_case_records
 from locus.peers.models import Association, GroupMembership, PeerMapPurpose
 
-
-@admin.register(Association)
-class AssociationAdmin(CaseRecordAdmin):
-    list_display = (
-        "person",
-        "other",
-        "other_label",
-        "relationship",
-        "nature",
-        "peer_role",
-        "source",
-        "valid_from",
-        "valid_until",
-    )
-    list_filter = ("nature", "relationship", "source")
-    list_select_related = ("person", "other")
-    raw_id_fields = ("person", "other", "recorded_by", "contexts", "replaces")
-
-
-@admin.register(GroupMembership)
-class GroupMembershipAdmin(CaseRecordAdmin):
-    list_display = ("person", "group", "role", "since", "until")
-    list_select_related = ("person", "group")
-    raw_id_fields = ("person", "group", "recorded_by")
+register_case_records(
+    {
+        Association: (
+            "person other other_label relationship nature peer_role source valid_from valid_until",
+            "nature relationship source",
+            "person other",
+            "person other recorded_by contexts replaces",
+        ),
+        GroupMembership: (
+            "person group role since until",
+            "",
+            "person group",
+            "person group recorded_by",
+        ),
+    }
+)
 
 
 @admin.register(PeerMapPurpose)

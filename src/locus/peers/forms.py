@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 
-from locus.common.forms import GovukForm, choose_one, date_field, text_area
+from locus.common.forms import GovukForm, choose_one, date_field, optional_text, text_area
 from locus.common.models import Confidence, Source
 from locus.common.services import today
 from locus.peers.models import GroupRole, MapPurpose, Nature, Relationship
@@ -114,11 +114,10 @@ class PeerAddForm(RelationshipFields):
         required=False,
         help_text="Search by name above, then choose. Leave empty for a peer not yet known.",
     )
-    other_label = forms.CharField(
-        label="Or describe a peer not yet known to Locus",
+    other_label = optional_text(
+        "Or describe a peer not yet known to Locus",
         max_length=200,
-        required=False,
-        help_text="For example, 'older male known as T, drives a black car'",
+        hint="For example, 'older male known as T, drives a black car'",
     )
     valid_from = date_field("Since when have they known each other?", "the date they met")
 

@@ -215,11 +215,9 @@ def peer_end(request: AuthedRequest, person_id: int, association_id: int) -> Htt
         request,
         person,
         form=lambda data: PeerEndForm(data),
+        # The form's answers are the end date and the reason, as the service takes them.
         write=lambda f: association_end(
-            actor=request.user,
-            association=association,
-            valid_until=f.cleaned_data["valid_until"],
-            reason=f.cleaned_data["reason"],
+            actor=request.user, association=association, **f.cleaned_data
         ),
         success="Relationship ended: it stays on record",
         read={"page": "peer-end", "association": association.pk},

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django import forms
-
-from locus.common.forms import GovukForm
+from locus.common.forms import GovukForm, optional_choice, optional_text
 from locus.mapping.forms import (
     date_field,
     place_choices,
@@ -52,18 +50,16 @@ class ProfileItemForm(_Words):
         "Choose what kind of strength it is",
         choices=ProfileKind.choices,
     )
-    peer = forms.ChoiceField(
-        label="A protective peer known to Locus (optional)",
-        required=False,
+    peer = optional_choice(
+        "A protective peer known to Locus (optional)",
+        "Choose a peer from the list",
         help_text="Only for a protective peer. Someone not offered here can be described "
         "in the young person's words instead.",
-        error_messages={"invalid_choice": "Choose a peer from the list"},
     )
-    place = forms.ChoiceField(
-        label="A safe place known to Locus (optional)",
-        required=False,
+    place = optional_choice(
+        "A safe place known to Locus (optional)",
+        "Choose a place from the list",
         help_text="Only for a safe place.",
-        error_messages={"invalid_choice": "Choose a place from the list"},
     )
     recorded_on = date_field("Date it was said or learnt")
 
@@ -99,10 +95,9 @@ class ProfileChangeForm(_Words):
 
 class ProfileEndForm(GovukForm):
     ended_on = date_field("Date it ended")
-    reason = forms.CharField(
-        label="Why has it ended? (optional)",
-        required=False,
+    reason = optional_text(
+        "Why has it ended? (optional)",
         max_length=300,
-        help_text="For example, the club closed or the adult moved away.",
+        hint="For example, the club closed or the adult moved away.",
         error_messages={"max_length": "The reason must be 300 characters or fewer"},
     )

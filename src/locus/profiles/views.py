@@ -110,6 +110,27 @@ def _item_step(request: AuthedRequest, person_id: int, item_id: int) -> tuple[Pe
     return person, _item(person, item_id)
 
 
+def _item_form(
+    request: AuthedRequest,
+    person: Person,
+    item: ProfileItem,
+    form: GovukForm,
+    write: Callable[[], object],
+    page: str,
+    **texts: Any,
+) -> HttpResponse:
+    """A form about one item, shown with the item's row; a read of it is logged as ``page``."""
+    return _form_step(
+        request,
+        person,
+        form,
+        write,
+        read={"page": page, "item": item.pk},
+        row=selectors.profile_row(request.user, item),
+        **texts,
+    )
+
+
 def item_change(request: AuthedRequest, person_id: int, item_id: int) -> HttpResponse:
     """New words from a date: the old item ends that day and stays in the history."""
     person, item = _item_step(request, person_id, item_id)
@@ -119,9 +140,10 @@ def item_change(request: AuthedRequest, person_id: int, item_id: int) -> HttpRes
         "changed_on": today(),
     }
     form = ProfileChangeForm(posted(request), initial=initial)
-    return _form_step(
+    return _item_form(
         request,
         person,
+        item,
         form,
         lambda: services.profile_item_change(
             actor=request.user,
@@ -129,11 +151,10 @@ def item_change(request: AuthedRequest, person_id: int, item_id: int) -> HttpRes
             changed_on=form.cleaned_data["changed_on"],
             **form.words(),
         ),
+        "profile-change",
         done="Change recorded: the earlier words are kept in the history",
-        read={"page": "profile-change", "item": item.pk},
         heading=f"Change a {item.kind_singular}",
         button="Save the change",
-        row=selectors.profile_row(request.user, item),
         intro="The earlier words stay in the profile's history, with the date they changed.",
     )
 
@@ -141,20 +162,16 @@ def item_change(request: AuthedRequest, person_id: int, item_id: int) -> HttpRes
 def item_end(request: AuthedRequest, person_id: int, item_id: int) -> HttpResponse:
     person, item = _item_step(request, person_id, item_id)
     form = ProfileEndForm(posted(request), initial={"ended_on": today()})
-    return _form_step(
+    # The form's answers are the end date and the reason, as the service takes them.
+    return _item_form(
         request,
         person,
+        item,
         form,
-        lambda: services.profile_item_end(
-            actor=request.user,
-            item=item,
-            ended_on=form.cleaned_data["ended_on"],
-            reason=form.cleaned_data.get("reason", ""),
-        ),
+        lambda: services.profile_item_end(actor=request.user, item=item, **form.cleaned_data),
+        "profile-end",
         done="Ended: it stays in the profile's history",
-        read={"page": "profile-end", "item": item.pk},
         heading=f"End a {item.kind_singular}",
         button="End it",
-        row=selectors.profile_row(request.user, item),
         intro="It stays in the profile's history with the date it ended. Nothing is deleted.",
     )

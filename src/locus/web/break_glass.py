@@ -7,6 +7,9 @@ is looked at only once a reason has been recorded.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -48,12 +51,14 @@ def _person_of(request: HttpRequest, ref: str) -> int:
     return parse_id(person_id)
 
 
+def _choose_one(label: str, choices: Any, required: str) -> forms.ChoiceField:
+    """A choice that must be made; both forms' selects start on "Choose one"."""
+    return choose_one(label, choices, placeholder="Choose one", required=required)
+
+
 class RequestForm(GovukForm):
-    category = choose_one(
-        "Why is this an emergency?",
-        BreakGlassCategory.choices,
-        placeholder="Choose one",
-        required="Choose why this is an emergency",
+    category = _choose_one(
+        "Why is this an emergency?", BreakGlassCategory.choices, "Choose why this is an emergency"
     )
     reason = text_area(
         "What is happening, and why do you need this record now?",
@@ -63,11 +68,10 @@ class RequestForm(GovukForm):
 
 
 class ReviewForm(GovukForm):
-    outcome = choose_one(
+    outcome = _choose_one(
         "Was the emergency access justified?",
         BreakGlassOutcome.choices,
-        placeholder="Choose one",
-        required="Choose justified or not justified",
+        "Choose justified or not justified",
     )
     note = text_area("Note on your decision")
 
