@@ -7,7 +7,11 @@ visually hidden rather than dropped.
 
 from __future__ import annotations
 
+import pytest
 from django.template import Context, Template
+from django.urls import reverse
+
+from tests.factories import World, client_for
 
 
 def head(tag: str, **context: object) -> str:
@@ -51,3 +55,11 @@ def test_names_from_the_page_are_escaped() -> None:
     html = head('{% table_head "Person" role %}', role="Role in <b>the group</b>")
     assert "Role in &lt;b&gt;the group&lt;/b&gt;" in html
     assert "<b>" not in html
+
+
+@pytest.mark.parametrize("page", ["meetings", "context-referrals", "context-cases", "contexts"])
+def test_a_list_pages_header_row_stands_once_inside_its_table(world: World, page: str) -> None:
+    """The list frame's blocks must not meet the base template's (its ``head`` is the <head>)."""
+    html = client_for(world.social_worker).get(reverse(page)).content.decode()
+    assert html.count("<thead") == 1
+    assert html.index("<table") < html.index("<thead") < html.index("<tbody")
