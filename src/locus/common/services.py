@@ -120,6 +120,11 @@ def check_known_fields(service: str, changes: dict[str, Any], allowed: tuple[str
         raise TypeError(f"{service} got unknown fields: {sorted(unknown)}")
 
 
+def recorded(actor: Any) -> dict[str, Any]:
+    """Who recorded a new row and when: the ``recorded_by`` and ``recorded_at`` a fact carries."""
+    return {"recorded_by": actor, "recorded_at": clock.now()}
+
+
 def create_audited(actor: Any, model: type[M], /, **fields: Any) -> M:
     """Write an already-validated new row and audit its creation.
 
