@@ -26,6 +26,7 @@ from locus.common.services import (
     close_period,
     create_audited,
     permitted,
+    recorded,
     require,
 )
 from locus.peers.models import (
@@ -203,7 +204,9 @@ def association_record(
     """
     contexts = list(contexts)
     _check_may_record(actor, person, other, contexts)
-    problems = validate_association(
+    other_label = other_label.strip()
+    # The fields the rules check are the fields written.
+    fields: dict[str, Any] = dict(
         person=person,
         other=other,
         other_label=other_label,
@@ -217,27 +220,12 @@ def association_record(
         open_to_social_care=open_to_social_care,
         open_to_youth_justice=open_to_youth_justice,
     )
+    problems = validate_association(**fields)
     check_not_recorded_twice(
         problems, person=person, other=other, other_label=other_label, valid_until=valid_until
     )
     problems.raise_if_any()
-    return _create_association(
-        actor=actor,
-        contexts=contexts,
-        person=person,
-        other=other,
-        other_label=other_label.strip(),
-        relationship=relationship,
-        nature=nature,
-        peer_role=peer_role,
-        open_to_social_care=open_to_social_care,
-        open_to_youth_justice=open_to_youth_justice,
-        source=source,
-        confidence=confidence,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        note=note,
-    )
+    return _create_association(actor=actor, contexts=contexts, note=note, **fields)
 
 
 def _parties(association: Association) -> list[Person]:
@@ -489,7 +477,7 @@ def membership_add(
         "This young person is already recorded in this group",
     )
     problems.raise_if_any()
-    membership = create_audited(
+    return create_audited(
         actor,
         GroupMembership,
         person=person,
@@ -499,10 +487,8 @@ def membership_add(
         until=until,
         source=source,
         confidence=confidence,
-        recorded_by=actor,
-        recorded_at=clock.now(),
+        **recorded(actor),
     )
-    return membership
 
 
 @transaction.atomic

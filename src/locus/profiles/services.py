@@ -19,9 +19,8 @@ from locus.access import policies
 from locus.access.models import Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
-from locus.common import clock
 from locus.common.errors import InvalidTransition
-from locus.common.services import Problems, create_audited, permitted, today
+from locus.common.services import Problems, create_audited, permitted, recorded, today
 from locus.people.models import Person, PersonKind
 from locus.places.models import Context
 from locus.profiles.models import ALLOWED_STEPS, ItemStep, ProfileItem, ProfileKind
@@ -130,7 +129,7 @@ def profile_item_add(
         )
     problems.raise_if_any()
     assert recorded_on is not None
-    item = create_audited(
+    return create_audited(
         actor,
         ProfileItem,
         person=person,
@@ -140,10 +139,8 @@ def profile_item_add(
         peer=peer,
         place=place,
         recorded_on=recorded_on,
-        recorded_by=actor,
-        recorded_at=clock.now(),
+        **recorded(actor),
     )
-    return item
 
 
 def _lock(item: ProfileItem) -> None:
@@ -191,7 +188,9 @@ def profile_item_change(
     problems.raise_if_any()
     assert changed_on is not None
     _end(actor, item, changed_on, "Changed")
-    new = ProfileItem.objects.create(
+    return create_audited(
+        actor,
+        ProfileItem,
         person_id=item.person_id,
         kind=item.kind,
         text=text,
@@ -199,12 +198,9 @@ def profile_item_change(
         peer_id=item.peer_id,
         place_id=item.place_id,
         recorded_on=changed_on,
-        recorded_by=actor,
-        recorded_at=clock.now(),
         replaces=item,
+        **recorded(actor),
     )
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=new)
-    return new
 
 
 @transaction.atomic
