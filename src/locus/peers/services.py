@@ -23,6 +23,7 @@ from locus.common.services import (
     Problems,
     check_none_open,
     check_period,
+    clean_text,
     close_period,
     create_audited,
     permitted,
@@ -54,6 +55,12 @@ def validate_provenance(problems: Problems, *, source: str, confidence: str) -> 
         "confidence",
         f"Say how sure we are (unknown confidence {confidence!r})",
     )
+
+
+def _provenance(actor: Worker, source: str, confidence: str) -> dict[str, Any]:
+    """A new fact's provenance (common.models.Provenance): where it came from, how sure
+    we are, who recorded it and when."""
+    return {"source": source, "confidence": confidence, **recorded(actor)}
 
 
 def validate_association(
@@ -421,18 +428,19 @@ def peer_map_purpose_record(
     The purpose is audited here and again on every read of the map it opens.
     """
     permitted(policies.can_view_person, actor, person)
-    reason = reason.strip()
     problems = Problems()
     problems.check(
         purpose in MapPurpose.values,
         "purpose",
         "Choose why you need to see peers' names: safety planning, or a linked case",
     )
-    problems.check(bool(reason), "reason", "Say briefly why you need to see peers' names")
-    problems.check(
-        len(reason) <= REASON_MAX_LENGTH,
+    reason = clean_text(
+        problems,
         "reason",
-        f"The reason must be {REASON_MAX_LENGTH} characters or fewer",
+        reason,
+        missing="Say briefly why you need to see peers' names",
+        limit=REASON_MAX_LENGTH,
+        what="reason",
     )
     problems.raise_if_any()
     now = clock.now()
@@ -485,9 +493,7 @@ def membership_add(
         role=role,
         since=since,
         until=until,
-        source=source,
-        confidence=confidence,
-        **recorded(actor),
+        **_provenance(actor, source, confidence),
     )
 
 

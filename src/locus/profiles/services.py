@@ -11,6 +11,7 @@ records the new one, which says which item it ``replaces``.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils.formats import date_format
@@ -129,9 +130,8 @@ def profile_item_add(
         )
     problems.raise_if_any()
     assert recorded_on is not None
-    return create_audited(
+    return _new_item(
         actor,
-        ProfileItem,
         person=person,
         kind=kind,
         text=text,
@@ -139,8 +139,12 @@ def profile_item_add(
         peer=peer,
         place=place,
         recorded_on=recorded_on,
-        **recorded(actor),
     )
+
+
+def _new_item(actor: Worker, **fields: Any) -> ProfileItem:
+    """Write a checked item (new, or a new wording replacing one), recorded by ``actor`` now."""
+    return create_audited(actor, ProfileItem, **fields, **recorded(actor))
 
 
 def _lock(item: ProfileItem) -> None:
@@ -188,9 +192,8 @@ def profile_item_change(
     problems.raise_if_any()
     assert changed_on is not None
     _end(actor, item, changed_on, "Changed")
-    return create_audited(
+    return _new_item(
         actor,
-        ProfileItem,
         person_id=item.person_id,
         kind=item.kind,
         text=text,
@@ -199,7 +202,6 @@ def profile_item_change(
         place_id=item.place_id,
         recorded_on=changed_on,
         replaces=item,
-        **recorded(actor),
     )
 
 
