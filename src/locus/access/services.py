@@ -26,7 +26,7 @@ from locus.audit.models import AccessAction, AccessEvent, ChangeAction
 from locus.audit.services import record_access, record_change, snapshot
 from locus.common import clock
 from locus.common.ids import as_id
-from locus.common.services import Problems, permitted, require
+from locus.common.services import Problems, create_audited, permitted, require
 from locus.people.models import Person
 
 SYSTEM_USERNAME = "locus.system"
@@ -87,9 +87,7 @@ def agency_create(*, actor: Worker, name: str, kind: str) -> Agency:
     )
     problems.check(kind in AgencyKind.values, "kind", f"Unknown kind of agency: {kind!r}")
     problems.raise_if_any()
-    agency = Agency.objects.create(name=name, kind=kind)
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=agency)
-    return agency
+    return create_audited(actor, Agency, name=name, kind=kind)
 
 
 @transaction.atomic
@@ -101,9 +99,7 @@ def team_create(*, actor: Worker, agency: Agency, name: str) -> Team:
         problems, name, "team", others, "This agency already has a team with this name"
     )
     problems.raise_if_any()
-    team = Team.objects.create(agency=agency, name=name)
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=team)
-    return team
+    return create_audited(actor, Team, agency=agency, name=name)
 
 
 @transaction.atomic
@@ -138,7 +134,7 @@ def worker_create(
         "Choose the worker's team",
     )
     worker = Worker(
-        username=username.strip(),
+        username=username,
         first_name=first_name,
         last_name=last_name,
         team=team,

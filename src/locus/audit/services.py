@@ -11,13 +11,15 @@ import datetime as dt
 import decimal
 import functools
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 
 from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent, SignInEvent
 from locus.common import clock
 from locus.common.ids import parse_ids
+
+E = TypeVar("E", bound=models.Model)
 
 PERSON = "people.person"
 # Keys of an access event's detail that name people a page showed: on every
@@ -91,6 +93,11 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict, dic
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+def write_event(model: type[E], /, **fields: Any) -> E:
+    """Write one row of a trail (a change, a read, a sign-in...), at the clock's now."""
+    return model._default_manager.create(at=clock.now(), **fields)
+
+
 def record_change(
     *,
     actor: Any,
@@ -107,9 +114,9 @@ def record_change(
     before = dict(before or {})
     if action == ChangeAction.UPDATE or action == ChangeAction.END:
         before, after = diff(before, after)
-    return ChangeEvent.objects.create(
+    return write_event(
+        ChangeEvent,
         actor=actor,
-        at=clock.now(),
         action=action,
         record_type=record_type_of(obj),
         record_id=str(obj.pk),
@@ -174,9 +181,9 @@ def record_access(
         if flag.of_person is not None:
             action = AccessAction.BREAK_GLASS
             purpose = "; ".join(p for p in (purpose_of(flag.of_person), purpose) if p)
-    return AccessEvent.objects.create(
+    return write_event(
+        AccessEvent,
         actor=actor,
-        at=clock.now(),
         action=action,
         record_type=record_type,
         record_id=record_id,
@@ -194,10 +201,10 @@ def record_sign_in(
     ip_address: str | None = None,
     while_locked: bool = False,
 ) -> SignInEvent:
-    return SignInEvent.objects.create(
+    return write_event(
+        SignInEvent,
         username=username[:150],
         worker=worker,
-        at=clock.now(),
         succeeded=succeeded,
         while_locked=while_locked,
         ip_address=ip_address or None,

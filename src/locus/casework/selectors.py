@@ -352,7 +352,7 @@ def case_detail(*, viewer: Worker, case: ContextCase) -> CaseView:
     partner = policies.is_partner(viewer) and not policies.sees_all_actions(viewer)
     # Only the referrals the viewer may open (their own, their agency's as its manager, or
     # all at the front door): a link to a referral the viewer may not read is not offered.
-    referrals = (
+    referrals = list(
         policies.referrals_visible_to(viewer)
         .filter(case=case)
         .select_related("referring_agency", "screened_by")
@@ -414,7 +414,7 @@ def case_detail(*, viewer: Worker, case: ContextCase) -> CaseView:
         children, hidden_children = plan_children(viewer, plan)
     return CaseView(
         case=case,
-        referrals=list(referrals),
+        referrals=referrals,
         assessment=assessment,
         conferences=conferences,
         plan=plan,

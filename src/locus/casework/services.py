@@ -24,8 +24,6 @@ from locus.access import context_cases as policies
 from locus.access import policies as access_policies
 from locus.access.models import Agency, Worker
 from locus.access.selectors import visible_person_ids
-from locus.audit.models import ChangeAction
-from locus.audit.services import record_change, snapshot
 from locus.casework import deadlines, selectors
 from locus.casework.models import (
     ASSESSMENT_MACHINE,
@@ -73,7 +71,15 @@ from locus.casework.models import (
 from locus.common import clock
 from locus.common.errors import InvalidTransition
 from locus.common.models import Source
-from locus.common.services import Problems, permitted, require, save_changes, today
+from locus.common.services import (
+    Problems,
+    create_audited,
+    permitted,
+    recorded,
+    require,
+    save_changes,
+    today,
+)
 from locus.forums import services as forums
 from locus.forums.machine import PREVIOUS
 from locus.forums.models import FINISHED_ACTION_STATUSES, STARTING_ACTION_STATUSES, Attendance
@@ -88,10 +94,6 @@ RECEIVED_WINDOW = dt.timedelta(days=366)
 SCHEDULING_WINDOW = dt.timedelta(days=366)
 #: A conference records who attended and who sent apologies (nobody is only invited).
 CONFERENCE_ATTENDANCE = (Attendance.ATTENDED, Attendance.APOLOGIES)
-
-
-def _create(actor: Worker, obj: Model) -> None:
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=obj)
 
 
 def _lock(obj: Model) -> None:
@@ -127,11 +129,14 @@ def _short(problems: Problems, field: str, value: str, label: str) -> str:
 
 
 def _approve(actor: Worker, case: ContextCase, subject: str, outcome: str, note: str) -> None:
-    _create(
+    create_audited(
         actor,
-        Approval.objects.create(
-            case=case, subject=subject, outcome=outcome, note=note, by=actor, at=clock.now()
-        ),
+        Approval,
+        case=case,
+        subject=subject,
+        outcome=outcome,
+        note=note,
+        **recorded(actor, "by", "at"),
     )
 
 
@@ -202,7 +207,9 @@ def referral_record(
     referrer_contact = _short(problems, "referrer_contact", referrer_contact, "The contact")
     problems.raise_if_any()
     assert received_on is not None and agency is not None
-    referral = Referral.objects.create(
+    referral = create_audited(
+        actor,
+        Referral,
         about=about,
         context=context if about == ReferralAbout.CONTEXT else None,
         summary=summary,
@@ -210,15 +217,13 @@ def referral_record(
         referrer_name=referrer_name,
         referrer_contact=referrer_contact,
         received_on=received_on,
-        recorded_by=actor,
-        recorded_at=clock.now(),
         due_on=deadlines.referral_due(received_on),
+        **recorded(actor),
     )
-    _create(actor, referral)
     for ctx in named.values():
-        _create(actor, ReferralContext.objects.create(referral=referral, context=ctx))
+        create_audited(actor, ReferralContext, referral=referral, context=ctx)
     for person_id in sorted(kids):
-        _create(actor, ReferralChild.objects.create(referral=referral, person_id=person_id))
+        create_audited(actor, ReferralChild, referral=referral, person_id=person_id)
     return referral
 
 
@@ -269,14 +274,14 @@ def _check_manager(
 def _ask_sign_off(
     actor: Worker, case: ContextCase, subject: str, manager: Worker
 ) -> SignOffRequest:
-    request = SignOffRequest.objects.create(
+    request = create_audited(
+        actor,
+        SignOffRequest,
         case=case,
         subject=subject,
         manager=manager,
-        requested_by=actor,
-        requested_at=clock.now(),
+        **recorded(actor, "requested_by", "requested_at"),
     )
-    _create(actor, request)
     return request
 
 
@@ -366,7 +371,9 @@ def referral_screen(
     now = clock.now()
     if decision == ScreeningDecision.CONTEXT_ASSESSMENT and open_case is None:
         assert subject is not None and lead is not None and lead.team is not None
-        new_case = ContextCase.objects.create(
+        new_case = create_audited(
+            actor,
+            ContextCase,
             context=subject,
             threshold_level=level,
             lead=lead,
@@ -375,15 +382,15 @@ def referral_screen(
             opened_by=actor,
             opened_at=now,
         )
-        _create(actor, new_case)
         template = selectors.template_for(subject.kind)
         assert template is not None
-        assessment = ContextAssessment.objects.create(
+        create_audited(
+            actor,
+            ContextAssessment,
             case=new_case,
             template=template,
             due_on=deadlines.assessment_due(today()),
         )
-        _create(actor, assessment)
         if signing:
             assert manager is not None
             _ask_sign_off(actor, new_case, ApprovalSubject.SCREENING, manager)
@@ -460,15 +467,15 @@ def threshold_revise(
     reason = _text(problems, "reason", reason, "Say why the threshold changes")
     problems.raise_if_any()
     assert level is not None
-    revision = ThresholdRevision.objects.create(
+    revision = create_audited(
+        actor,
+        ThresholdRevision,
         case=case,
         before_id=case.threshold_level_id,
         after=level,
         reason=reason,
-        by=actor,
-        at=clock.now(),
+        **recorded(actor, "by", "at"),
     )
-    _create(actor, revision)
     save_changes(actor=actor, obj=case, fields={"threshold_level": level})
     return revision
 
@@ -551,11 +558,13 @@ def assessment_start(
     )
     problems.raise_if_any()
     for order, domain in enumerate(assessment.template.domains, start=1):
-        _create(
+        create_audited(
             actor,
-            DomainFinding.objects.create(
-                assessment=assessment, key=domain["key"], title=domain["title"], order=order
-            ),
+            DomainFinding,
+            assessment=assessment,
+            key=domain["key"],
+            title=domain["title"],
+            order=order,
         )
     return save_changes(
         actor=actor,
@@ -637,10 +646,9 @@ def evidence_add(
     problems.check(source in Source.values, "source", "Choose where the evidence came from")
     problems.raise_if_any()
     assert finding is not None
-    evidence = Evidence.objects.create(
-        finding=finding, text=text, source=source, recorded_by=actor, recorded_at=clock.now()
+    evidence = create_audited(
+        actor, Evidence, finding=finding, text=text, source=source, **recorded(actor)
     )
-    _create(actor, evidence)
     return evidence
 
 
@@ -707,11 +715,12 @@ def assessment_approve(
     )
     if assessment.recommendation == Recommendation.CONFERENCE:
         _move_case(actor, case, "call_conference")
-        _create(
+        create_audited(
             actor,
-            ContextConference.objects.create(
-                case=case, due_on=deadlines.conference_due(today()), assessment=assessment
-            ),
+            ContextConference,
+            case=case,
+            due_on=deadlines.conference_due(today()),
+            assessment=assessment,
         )
     return assessment
 
@@ -846,17 +855,16 @@ def conference_record(
         agency = person.agency or (
             person.worker.team.agency if person.worker and person.worker.team else None
         )
-        _create(
+        create_audited(
             actor,
-            ConferenceAttendee.objects.create(
-                conference=conference,
-                worker=person.worker,
-                name=person.name.strip(),
-                organisation=person.organisation.strip(),
-                agency=agency,
-                role=person.role.strip(),
-                attendance=person.attendance,
-            ),
+            ConferenceAttendee,
+            conference=conference,
+            worker=person.worker,
+            name=person.name.strip(),
+            organisation=person.organisation.strip(),
+            agency=agency,
+            role=person.role.strip(),
+            attendance=person.attendance,
         )
     forums.record_decisions(actor, ConferenceDecision, items, numbered=True, conference=conference)
     approved = getattr(case, "assessment", None)
@@ -888,8 +896,7 @@ def conference_record(
 
 
 def _new_plan(actor: Worker, case: ContextCase) -> ContextPlan:
-    plan = ContextPlan.objects.create(case=case, drafted_by=actor, drafted_at=clock.now())
-    _create(actor, plan)
+    plan = create_audited(actor, ContextPlan, case=case, drafted_by=actor, drafted_at=clock.now())
     return plan
 
 
@@ -931,16 +938,16 @@ def goal_add(
         "Choose a domain of the assessment",
     )
     problems.raise_if_any()
-    goal = PlanGoal.objects.create(
+    goal = create_audited(
+        actor,
+        PlanGoal,
         plan=plan,
         statement=statement,
         measure=measure,
         domain_key=domain_key,
         order=plan.goals.count() + 1,
-        created_by=actor,
-        created_at=clock.now(),
+        **recorded(actor, "created_by", "created_at"),
     )
-    _create(actor, goal)
     return goal
 
 
@@ -953,8 +960,9 @@ def _check_action(
     owner_name: str,
     goal: PlanGoal | None,
     due_on: dt.date | None,
-) -> str:
-    """The checks every new action passes, wherever it was agreed; the owner's name, cleaned."""
+) -> dict[str, Any]:
+    """The checks every new action passes, wherever it was agreed; what they checked, as the
+    action's fields (the owner's name cleaned, and kept only for an owner without an account)."""
     problems.check(agency is not None, "agency", "Choose the agency or partner that delivers it")
     owner_name = _short(problems, "owner_name", owner_name, "The owner's name")
     if owner is None:
@@ -965,7 +973,13 @@ def _check_action(
             problems.add("owner", f"{owner} does not work for {agency}: choose their agency")
     problems.check(goal is None or goal.plan_id == plan.pk, "goal", "Choose a goal of this plan")
     forums.check_due(problems, due_on)
-    return owner_name
+    return {
+        "agency": agency,
+        "owner": owner,
+        "owner_name": "" if owner else owner_name,
+        "due_on": due_on,
+        "goal": goal,
+    }
 
 
 def _check_builds_on(
@@ -993,19 +1007,7 @@ def _new_action(
 ) -> PlanAction:
     """Write the action (and the strengths it builds on), audited, with the first step of
     its history."""
-    now = clock.now()
-    action = PlanAction.objects.create(
-        plan=plan, created_by=actor, created_at=now, updated_at=now, **fields
-    )
-    action.builds_on.set(strengths)
-    record_change(
-        actor=actor,
-        action=ChangeAction.CREATE,
-        obj=action,
-        after={**snapshot(action), "builds_on": sorted(s.pk for s in strengths)},
-    )
-    forums.log_action(actor, action, note)
-    return action
+    return forums.agree_action(actor, PlanAction, note, strengths, plan=plan, **fields)
 
 
 @transaction.atomic
@@ -1032,26 +1034,16 @@ def action_add(
     _edit_plan(actor, plan, adding="actions")
     problems = Problems()
     description = _text(problems, "description", description, "Describe the action")
-    owner_name = _check_action(
+    terms = _check_action(
         problems, plan, agency=agency, owner=owner, owner_name=owner_name, goal=goal, due_on=due_on
     )
     problems.check(source in ActionSource.values, "source", "Choose where the action was agreed")
     strengths = list(builds_on)
     _check_builds_on(problems, actor, plan, strengths)
     problems.raise_if_any()
-    assert agency is not None
+    note = f"Added to the plan; owned by {owner or terms['owner_name']}, {agency}"
     return _new_action(
-        actor,
-        plan,
-        f"Added to the plan; owned by {owner or owner_name}, {agency}",
-        strengths,
-        goal=goal,
-        description=description,
-        agency=agency,
-        owner=owner,
-        owner_name="" if owner else owner_name,
-        due_on=due_on,
-        source=source,
+        actor, plan, note, strengths, description=description, source=source, **terms
     )
 
 
@@ -1084,7 +1076,7 @@ def action_land(
         )
     problems = Problems()
     description = _text(problems, "description", description, "Describe the action")
-    owner_name = _check_action(
+    terms = _check_action(
         problems, plan, agency=agency, owner=owner, owner_name=owner_name, goal=None, due_on=due_on
     )
     problems.check(
@@ -1098,16 +1090,7 @@ def action_land(
     note = _text(problems, "note", note, "Say where the action was agreed")
     problems.raise_if_any()
     return _new_action(
-        actor,
-        plan,
-        note,
-        description=description,
-        agency=agency,
-        owner=owner,
-        owner_name="" if owner else owner_name,
-        due_on=due_on,
-        status=status,
-        source=source,
+        actor, plan, note, description=description, status=status, source=source, **terms
     )
 
 
@@ -1163,10 +1146,14 @@ def plan_child_add(
             "Choose one of the child's open plans",
         )
     problems.raise_if_any()
-    link = PlanChild.objects.create(
-        plan=plan, person=person, episode=episode, added_by=actor, added_at=clock.now()
+    link = create_audited(
+        actor,
+        PlanChild,
+        plan=plan,
+        person=person,
+        episode=episode,
+        **recorded(actor, "added_by", "added_at"),
     )
-    _create(actor, link)
     return link
 
 
@@ -1222,7 +1209,7 @@ def plan_approve(*, actor: Worker, plan: ContextPlan, note: str = "") -> Context
         obj=plan,
         fields={"status": status, "approved_by": actor, "approved_at": clock.now()},
     )
-    _create(actor, PlanReview.objects.create(plan=plan, due_on=deadlines.review_due(today())))
+    create_audited(actor, PlanReview, plan=plan, due_on=deadlines.review_due(today()))
     return plan
 
 
@@ -1303,11 +1290,13 @@ def review_record(
     assert held_on is not None
     for goal in goals:
         given = progress[goal.pk]
-        _create(
+        create_audited(
             actor,
-            GoalProgress.objects.create(
-                review=review, goal=goal, progress=given.progress, note=given.note.strip()
-            ),
+            GoalProgress,
+            review=review,
+            goal=goal,
+            progress=given.progress,
+            note=given.note.strip(),
         )
         if given.progress == Progress.ACHIEVED:
             save_changes(actor=actor, obj=goal, fields={"status": GoalStatus.ACHIEVED})
@@ -1327,10 +1316,7 @@ def review_record(
     # (closure_request), with the actions finished, the domains re-rated and each goal's
     # outcome, which a review alone does not show.
     if decision == ReviewDecision.CONTINUE:
-        _create(
-            actor,
-            PlanReview.objects.create(plan=plan, due_on=deadlines.review_due(held_on)),
-        )
+        create_audited(actor, PlanReview, plan=plan, due_on=deadlines.review_due(held_on))
     return review
 
 
@@ -1353,11 +1339,12 @@ def _check_closure_evidence(
     ratings: Mapping[str, str],
     no_rating_reason: str,
     goal_outcomes: Mapping[int, ProgressInput],
-) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+) -> dict[str, Any]:
     """What a practice audit asks of a closure, checked together: every action done or
     stopped (stopping asks for a reason), each assessment domain re-rated (or a reason
     not to), and the outcome against each goal. "The context is safer" needs every goal
-    achieved and no domain still red. Returns the ratings and goal outcomes, cleaned."""
+    achieved and no domain still red. Returns the evidence, cleaned, as the case's
+    ``closure_`` fields."""
     still_open = _open_actions(case)
     problems.check(
         not still_open,
@@ -1396,7 +1383,11 @@ def _check_closure_evidence(
             "The context is safer only when every goal is achieved and no domain is re-rated "
             "red: choose another outcome",
         )
-    return rated, outcomes
+    return {
+        "closure_ratings": rated,
+        "closure_no_rating_reason": no_rating_reason,
+        "closure_goal_outcomes": outcomes,
+    }
 
 
 @transaction.atomic
@@ -1420,7 +1411,7 @@ def closure_request(
     problems.check(outcome in ClosureOutcome.values, "outcome", "Choose the outcome")
     reason = _text(problems, "reason", reason, "Say why the case can close")
     no_rating_reason = _text(problems, "no_rating_reason", no_rating_reason, "", required=False)
-    rated, outcomes = _check_closure_evidence(
+    evidence = _check_closure_evidence(
         problems,
         case,
         outcome=outcome,
@@ -1438,11 +1429,8 @@ def closure_request(
         status_before_closing=case.status,
         closure_outcome=outcome,
         closure_reason=reason,
-        closure_requested_by=actor,
-        closure_requested_at=clock.now(),
-        closure_ratings=rated,
-        closure_no_rating_reason=no_rating_reason,
-        closure_goal_outcomes=outcomes,
+        **recorded(actor, "closure_requested_by", "closure_requested_at"),
+        **evidence,
     )
     _ask_sign_off(actor, case, ApprovalSubject.CLOSURE, manager)
     return case
@@ -1496,7 +1484,7 @@ def closure_refuse(*, actor: Worker, case: ContextCase, note: str) -> ContextCas
         and plan.status == PlanStatus.ACTIVE
         and not plan.reviews.filter(status=ReviewStatus.DUE).exists()
     ):
-        _create(actor, PlanReview.objects.create(plan=plan, due_on=deadlines.review_due(today())))
+        create_audited(actor, PlanReview, plan=plan, due_on=deadlines.review_due(today()))
     previous = case.status_before_closing if target == PREVIOUS else target
     return save_changes(
         actor=actor,

@@ -38,6 +38,17 @@ class Problems:
             raise ValidationFailed(dict(self.errors))
 
 
+def clean_text(
+    problems: Problems, field: str, value: str, *, missing: str, limit: int, what: str
+) -> str:
+    """``value`` stripped, checked as given (``missing`` says what to enter) and at most
+    ``limit`` characters long (``what`` names it in the message)."""
+    value = value.strip()
+    problems.check(bool(value), field, missing)
+    problems.check(len(value) <= limit, field, f"The {what} must be {limit} characters or fewer")
+    return value
+
+
 def today() -> dt.date:
     """Today as the clock reads it (kept here because many services import it from here)."""
     return clock.today()
@@ -118,6 +129,12 @@ def check_known_fields(service: str, changes: dict[str, Any], allowed: tuple[str
     unknown = set(changes) - set(allowed)
     if unknown:
         raise TypeError(f"{service} got unknown fields: {sorted(unknown)}")
+
+
+def recorded(actor: Any, by: str = "recorded_by", at: str = "recorded_at") -> dict[str, Any]:
+    """Who wrote a new row and when: ``recorded_by`` and ``recorded_at``, or the pair as
+    the model names it (``added_by`` and ``added_at``, ``requested_by``...)."""
+    return {by: actor, at: clock.now()}
 
 
 def create_audited(actor: Any, model: type[M], /, **fields: Any) -> M:

@@ -8,17 +8,19 @@ checks, one history row, one audit trail, whatever the forum.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar, cast
 
 from django.db import transaction
+from django.db.models import Model
 
-from locus.access.models import Worker
+from locus.access.models import Agency, Worker
 from locus.audit.models import ChangeAction
-from locus.audit.services import record_change
+from locus.audit.services import record_change, snapshot
 from locus.common import clock
-from locus.common.services import Problems, save_changes, today
+from locus.common.services import Problems, clean_text, save_changes, today
 from locus.forums.models import (
+    STARTING_ACTION_STATUSES,
     Action,
     ActionStatus,
     ActionUpdate,
@@ -67,6 +69,69 @@ def log_action(
     )
     record_change(actor=actor, action=ChangeAction.CREATE, obj=step)
     return step
+
+
+def action_terms(
+    problems: Problems,
+    *,
+    description: str,
+    owner: Worker,
+    agency: Agency | None,
+    due_on: dt.date | None,
+    status: str,
+    what: str = "action",
+) -> dict[str, Any]:
+    """Check what every forum's new action says (what it is, who owns it, the agency that
+    delivers it, the owner's unless named, when it is due, and that it is starting) and
+    return it as the action's fields."""
+    description = clean_text(
+        problems,
+        "description",
+        description,
+        missing=f"Describe the {what}",
+        limit=MAX_NOTE,
+        what="description",
+    )
+    check_due(problems, due_on)
+    problems.check(
+        status in STARTING_ACTION_STATUSES, "status", f"A new {what} is planned or in progress"
+    )
+    delivering = agency or (owner.team.agency if owner.team is not None else None)
+    problems.check(delivering is not None, "agency", "Choose the agency that delivers it")
+    return {
+        "description": description,
+        "owner": owner,
+        "agency": delivering,
+        "due_on": due_on,
+        "status": status,
+    }
+
+
+def agree_action(
+    actor: Worker,
+    model: type[A],
+    note: str,
+    builds_on: Sequence[Model] | None = None,
+    **fields: Any,
+) -> A:
+    """Write an already-checked action just agreed (created and last updated now, by
+    ``actor``), audited, with ``note`` as the first step of its history.
+
+    ``builds_on``: for a feature whose actions build on strengths (its model has a
+    ``builds_on`` field), the strengths, set on the row and kept in its audit.
+    """
+    now = clock.now()
+    action = model._default_manager.create(
+        created_by=actor, created_at=now, updated_at=now, **fields
+    )
+    after = snapshot(action)
+    if builds_on is not None:
+        # Not every action model has the field: the caller passes builds_on only for one that does.
+        cast(Any, action).builds_on.set(builds_on)
+        after["builds_on"] = sorted(s.pk for s in builds_on)
+    record_change(actor=actor, action=ChangeAction.CREATE, obj=action, after=after)
+    log_action(actor, action, note)
+    return action
 
 
 @transaction.atomic

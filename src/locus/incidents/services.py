@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils import timezone
 from locus.access import policies
 from locus.access.models import Agency, Worker
 from locus.common import clock
-from locus.common.services import Problems, create_audited, permitted
+from locus.common.services import Problems, create_audited, permitted, recorded
 from locus.incidents.models import Incident, IncidentKind, Involvement, InvolvementRole
 from locus.people.models import Person
 from locus.places.models import Context
@@ -88,27 +89,15 @@ def incident_record(
         # Filing under another agency gives that agency sight of the people named.
         permitted(policies.is_administrator, actor)
     agency = reporting_agency or own_agency
-    problems = validate_incident(
-        kind=kind,
-        occurred_at=occurred_at,
-        context=context,
-        summary=summary,
-        involvements=involvements,
+    # The fields the rules check are the fields written.
+    fields: dict[str, Any] = dict(
+        kind=kind, occurred_at=occurred_at, context=context, summary=summary.strip()
     )
+    problems = validate_incident(involvements=involvements, **fields)
     problems.check(agency is not None, "reporting_agency", "Say which agency is reporting it")
     problems.raise_if_any()
     assert agency is not None  # checked just above
-    incident = create_audited(
-        actor,
-        Incident,
-        kind=kind,
-        occurred_at=occurred_at,
-        context=context,
-        summary=summary.strip(),
-        reporting_agency=agency,
-        recorded_by=actor,
-        recorded_at=clock.now(),
-    )
+    incident = create_audited(actor, Incident, reporting_agency=agency, **fields, **recorded(actor))
     for person, role in involvements:
         create_audited(actor, Involvement, incident=incident, person=person, role=role)
     return incident

@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -26,11 +25,18 @@ from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.common import clock
 from locus.common.errors import InvalidTransition
-from locus.common.services import Problems, permitted, require, save_changes
+from locus.common.services import (
+    Problems,
+    clean_text,
+    create_audited,
+    permitted,
+    recorded,
+    require,
+    save_changes,
+)
 from locus.forums import services as forums
 from locus.forums.models import (
     FINISHED_ACTION_STATUSES,
-    STARTING_ACTION_STATUSES,
     ActionStatus,
     Attendance,
 )
@@ -69,8 +75,10 @@ def _lock(meeting: Meeting) -> None:
     meeting.refresh_from_db(from_queryset=Meeting.objects.select_for_update())
 
 
-def _create(actor: Worker, obj: Model) -> None:
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=obj)
+def _invite(actor: Worker, meeting: Meeting, worker: Worker, reason: str) -> Invitee:
+    return create_audited(
+        actor, Invitee, meeting=meeting, worker=worker, reason=reason, invited_by=actor
+    )
 
 
 def _step(meeting: Meeting, move: str) -> str:
@@ -156,30 +164,29 @@ def meeting_propose(
             f"{worker} cannot be invited: only active practitioners, managers and analysts",
         )
     problems.raise_if_any()
-
-    now = clock.now()
-    meeting = Meeting.objects.create(
+    meeting = create_audited(
+        actor,
+        Meeting,
         title=title,
         purpose=purpose.strip(),
         lawful_basis=lawful_basis,
         lawful_basis_other=lawful_basis_other.strip() if lawful_basis == LawfulBasis.OTHER else "",
         group=group,
-        proposed_by=actor,
-        proposed_at=now,
+        **recorded(actor, "proposed_by", "proposed_at"),
     )
-    _create(actor, meeting)
     holders = selectors.open_holders(chosen)
     reasons: dict[int, tuple[Worker, str]] = {actor.pk: (actor, InviteReason.PROPOSER)}
     for person_id in sorted(chosen):
         allocations = holders.get(person_id, [])
         first = allocations[0] if allocations else None
-        link = MeetingChild.objects.create(
+        create_audited(
+            actor,
+            MeetingChild,
             meeting=meeting,
             person_id=person_id,
             holder=first.worker if first else None,
             holder_team=first.team if first else None,
         )
-        _create(actor, link)
         for allocation in allocations:
             if allocation.worker.is_active:
                 reasons.setdefault(
@@ -188,10 +195,7 @@ def meeting_propose(
     for worker in invited.values():
         reasons.setdefault(worker.pk, (worker, InviteReason.ADDED))
     for worker, reason in reasons.values():
-        _create(
-            actor,
-            Invitee.objects.create(meeting=meeting, worker=worker, reason=reason, invited_by=actor),
-        )
+        _invite(actor, meeting, worker, reason)
     return meeting
 
 
@@ -211,11 +215,7 @@ def meeting_invite(*, actor: Worker, meeting: Meeting, worker: Worker) -> Invite
         f"{worker} is already invited",
     )
     problems.raise_if_any()
-    invitee = Invitee.objects.create(
-        meeting=meeting, worker=worker, reason=InviteReason.ADDED, invited_by=actor
-    )
-    _create(actor, invitee)
-    return invitee
+    return _invite(actor, meeting, worker, InviteReason.ADDED)
 
 
 @transaction.atomic
@@ -398,15 +398,9 @@ def share_agree(
     agreement = ShareAgreement.objects.filter(child=link, agreed_by=actor).first()
     if agreement is not None:
         return save_changes(actor=actor, obj=agreement, fields=values)
-    agreement = ShareAgreement.objects.create(child=link, agreed_by=actor, **values)
-    _create(actor, agreement)
+    agreement = create_audited(actor, ShareAgreement, child=link, agreed_by=actor, **values)
     if not meeting.invitees.filter(worker=actor).exists():
-        _create(
-            actor,
-            Invitee.objects.create(
-                meeting=meeting, worker=actor, reason=InviteReason.AGREED, invited_by=actor
-            ),
-        )
+        _invite(actor, meeting, actor, InviteReason.AGREED)
     return agreement
 
 
@@ -432,12 +426,8 @@ def decision_add(*, actor: Worker, meeting: Meeting, text: str) -> Decision:
     permitted(policies.can_record_minutes, actor, meeting)
     _step(meeting, "decide")
     problems = Problems()
-    text = text.strip()
-    problems.check(bool(text), "text", "Enter the decision")
-    problems.check(
-        len(text) <= MAX_DECISION,
-        "text",
-        f"The decision must be {MAX_DECISION} characters or fewer",
+    text = clean_text(
+        problems, "text", text, missing="Enter the decision", limit=MAX_DECISION, what="decision"
     )
     problems.raise_if_any()
     [decision] = forums.record_decisions(actor, Decision, [text], meeting=meeting)
@@ -477,11 +467,7 @@ def meeting_cancel(*, actor: Worker, meeting: Meeting, reason: str) -> Meeting:
     return save_changes(
         actor=actor,
         obj=meeting,
-        fields={
-            "status": cancelled,
-            "cancelled_at": clock.now(),
-            "cancel_reason": reason,
-        },
+        fields={"status": cancelled, "cancelled_at": clock.now(), "cancel_reason": reason},
     )
 
 
@@ -528,36 +514,20 @@ def intervention_add(
             "concerns",
             "Choose the peer group the meeting mapped",
         )
-    description = description.strip()
-    problems.check(bool(description), "description", "Describe the intervention")
-    problems.check(
-        len(description) <= 2000, "description", "The description must be 2000 characters or fewer"
-    )
-    forums.check_due(problems, due_on)
-    problems.check(
-        status in STARTING_ACTION_STATUSES, "status", "A new intervention is planned or in progress"
-    )
-    delivering = agency or (owner.team.agency if owner.team is not None else None)
-    problems.check(delivering is not None, "agency", "Choose the agency that delivers it")
-    problems.raise_if_any()
-    now = clock.now()
-    assert due_on is not None and delivering is not None
-    intervention = Intervention.objects.create(
-        meeting=meeting,
-        person=person,
-        group=group,
+    terms = forums.action_terms(
+        problems,
         description=description,
         owner=owner,
-        agency=delivering,
+        agency=agency,
         due_on=due_on,
         status=status,
-        created_by=actor,
-        created_at=now,
-        updated_at=now,
+        what="intervention",
     )
-    _create(actor, intervention)
-    forums.log_action(actor, intervention, f"Agreed at the meeting; owned by {owner}")
-    return intervention
+    problems.raise_if_any()
+    note = f"Agreed at the meeting; owned by {owner}"
+    return forums.agree_action(
+        actor, Intervention, note, meeting=meeting, person=person, group=group, **terms
+    )
 
 
 @transaction.atomic

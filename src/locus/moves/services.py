@@ -17,10 +17,7 @@ from django.utils.formats import date_format
 from locus.access import panel_meetings as panel_policies
 from locus.access import policies
 from locus.access.models import Worker
-from locus.audit.models import ChangeAction
-from locus.audit.services import record_change
-from locus.common import clock
-from locus.common.services import Problems, permitted, today
+from locus.common.services import Problems, create_audited, permitted, recorded, today
 from locus.moves.models import ManagedMove
 from locus.panels.models import PanelMeeting
 from locus.people.models import Person, PersonKind
@@ -87,13 +84,14 @@ def managed_move_record(
         problems.add("moved_on", "The date of the move must not be in the future")
     elif person.date_of_birth is not None and moved_on <= person.date_of_birth:
         problems.add("moved_on", "The date of the move must be after the child's date of birth")
-    reason = _check_text(
-        problems, "reason", reason, "Say what peer abuse the move responds to", MAX_TEXT
-    )
-    panel_decision = _check_text(
-        problems, "panel_decision", panel_decision, "Enter what was decided", MAX_TEXT
-    )
-    decided_by = _check_text(problems, "decided_by", decided_by, "Say who decided", 200)
+    texts = {
+        field: _check_text(problems, field, value, missing, limit)
+        for field, value, missing, limit in (
+            ("reason", reason, "Say what peer abuse the move responds to", MAX_TEXT),
+            ("panel_decision", panel_decision, "Enter what was decided", MAX_TEXT),
+            ("decided_by", decided_by, "Say who decided", 200),
+        )
+    }
     not_on_roll_reason = not_on_roll_reason.strip()
     problems.check(
         len(not_on_roll_reason) <= 300,
@@ -122,18 +120,15 @@ def managed_move_record(
         )
     problems.raise_if_any()
     assert from_school is not None and to_school is not None and moved_on is not None
-    move = ManagedMove.objects.create(
+    return create_audited(
+        actor,
+        ManagedMove,
         person=person,
         from_school=from_school,
         to_school=to_school,
         moved_on=moved_on,
-        reason=reason,
-        panel_decision=panel_decision,
-        decided_by=decided_by,
         panel_meeting=panel_meeting,
         not_on_roll_reason=not_on_roll_reason,
-        recorded_by=actor,
-        recorded_at=clock.now(),
+        **texts,
+        **recorded(actor),
     )
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=move)
-    return move

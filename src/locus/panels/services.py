@@ -11,27 +11,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import cast
+from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import Model
 from django.utils.formats import date_format
 
 from locus.access import panel_meetings as policies
 from locus.access import policies as access_policies
-from locus.access.models import Agency, Team, Worker
-from locus.audit.models import ChangeAction
-from locus.audit.services import record_change, snapshot
+from locus.access.models import Agency, Worker
 from locus.casework import services as casework
 from locus.casework.models import PLAN_MACHINE, CaseStatus, ContextPlan, PlanStatus
 from locus.common import clock
 from locus.common.errors import InvalidTransition
 from locus.common.models import Confidence, Source
-from locus.common.services import Problems, permitted, save_changes, today
+from locus.common.services import (
+    Problems,
+    create_audited,
+    permitted,
+    recorded,
+    save_changes,
+    today,
+)
 from locus.forums import services as forums
 from locus.forums.models import (
     FINISHED_ACTION_STATUSES,
-    STARTING_ACTION_STATUSES,
     ActionStatus,
     Attendance,
 )
@@ -59,10 +62,6 @@ WINDOW = dt.timedelta(days=366)
 MAX_TEXT = 2000
 
 
-def _create(actor: Worker, obj: Model) -> None:
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=obj)
-
-
 def _lock(meeting: PanelMeeting) -> None:
     """Read the meeting afresh and hold its row: a page loaded before someone else
     cancelled the meeting must not then hold it."""
@@ -74,6 +73,14 @@ def _lock(meeting: PanelMeeting) -> None:
 def require_step(meeting: PanelMeeting, step: PanelStep) -> str:
     """The meeting's status after ``step``, or :class:`InvalidTransition` in its own terms."""
     return PANEL_MACHINE.after(meeting.status, step)
+
+
+def _move(actor: Worker, meeting: PanelMeeting, step: PanelStep, **fields: Any) -> PanelMeeting:
+    """Move the meeting on by ``step`` (checked by the caller), writing ``fields`` with its
+    new status, audited."""
+    return save_changes(
+        actor=actor, obj=meeting, fields={"status": require_step(meeting, step), **fields}
+    )
 
 
 def _organise(actor: Worker, meeting: PanelMeeting, step: PanelStep) -> None:
@@ -150,21 +157,22 @@ def panel_create(
         _check_attendable(problems, "attendees", worker)
     problems.raise_if_any()
     assert meets_on is not None and review_on is not None
-    meeting = PanelMeeting.objects.create(
+    title = title or f"{PanelKind(kind).label}, {date_format(meets_on, 'j F Y')}"
+    meeting = create_audited(
+        actor,
+        PanelMeeting,
         kind=kind,
-        title=title or f"{PanelKind(kind).label}, {date_format(meets_on, 'j F Y')}",
+        title=title,
         meets_on=meets_on,
         place=place,
         chair=chair,
         lawful_basis=lawful_basis,
         lawful_basis_other=other if lawful_basis == LawfulBasis.OTHER else "",
         review_on=review_on,
-        created_by=actor,
-        created_at=clock.now(),
+        **recorded(actor, "created_by", "created_at"),
     )
-    _create(actor, meeting)
     for worker in {actor.pk: actor, chair.pk: chair, **others}.values():
-        _create(actor, PanelAttendee.objects.create(meeting=meeting, worker=worker, added_by=actor))
+        create_audited(actor, PanelAttendee, meeting=meeting, worker=worker, added_by=actor)
     return meeting
 
 
@@ -199,30 +207,38 @@ def panel_attendee_add(
             "Enter the organisation the person is from",
         )
     problems.raise_if_any()
-    attendee = PanelAttendee.objects.create(
-        meeting=meeting, worker=worker, name=name, organisation=organisation, added_by=actor
+    return create_audited(
+        actor,
+        PanelAttendee,
+        meeting=meeting,
+        worker=worker,
+        name=name,
+        organisation=organisation,
+        added_by=actor,
     )
-    _create(actor, attendee)
-    return attendee
 
 
-def _holder(person: Person) -> tuple[Worker | None, Team | None, bool]:
-    """Who holds the person's case (earliest open allocation), or else who recorded them
-    (unless that was the system, an import, which nobody can be asked about)."""
+def _holder(person: Person | None) -> dict[str, Any]:
+    """An item's holder fields: who holds the person's case (earliest open allocation), or else
+    who recorded them (unless that was the system, an import, which nobody can be asked about)."""
+    holder, team, holds_case = None, None, False
     allocation = (
         Allocation.objects.current()
         .filter(person=person)
         .select_related("worker", "team")
         .order_by("start", "id")
         .first()
+        if person is not None
+        else None
     )
     if allocation is not None:
-        return allocation.worker, allocation.team, True
-    # recorded_by_field() is an untyped ForeignKey to access.Worker.
-    recorder = cast("Worker | None", person.recorded_by)
-    if recorder is None or recorder.team is None:
-        return None, None, False
-    return recorder, recorder.team, False
+        holder, team, holds_case = allocation.worker, allocation.team, True
+    elif person is not None:
+        # recorded_by_field() is an untyped ForeignKey to access.Worker.
+        recorder = cast("Worker | None", person.recorded_by)
+        if recorder is not None and recorder.team is not None:
+            holder, team = recorder, recorder.team
+    return {"holder": holder, "holder_team": team, "holds_case": holds_case}
 
 
 @transaction.atomic
@@ -293,23 +309,19 @@ def agenda_item_add(
     else:
         source = confidence = ""
     problems.raise_if_any()
-    holder, team, holds_case = _holder(person) if person is not None else (None, None, False)
-    item = AgendaItem.objects.create(
+    return create_audited(
+        actor,
+        AgendaItem,
         meeting=meeting,
         kind=kind,
         person=person,
+        **_holder(person),
         context=context,
-        holder=holder,
-        holder_team=team,
-        holds_case=holds_case,
         reason=reason,
         source=source,
         confidence=confidence,
-        added_by=actor,
-        added_at=clock.now(),
+        **recorded(actor, "added_by", "added_at"),
     )
-    _create(actor, item)
-    return item
 
 
 @transaction.atomic
@@ -318,15 +330,7 @@ def panel_cancel(*, actor: Worker, meeting: PanelMeeting, reason: str) -> PanelM
     problems = Problems()
     reason = _text(problems, "reason", reason, "Say why the meeting is cancelled")
     problems.raise_if_any()
-    return save_changes(
-        actor=actor,
-        obj=meeting,
-        fields={
-            "status": PANEL_MACHINE.after(meeting.status, PanelStep.CANCEL),
-            "cancelled_at": clock.now(),
-            "cancel_reason": reason,
-        },
-    )
+    return _move(actor, meeting, PanelStep.CANCEL, cancelled_at=clock.now(), cancel_reason=reason)
 
 
 # --- The meeting ------------------------------------------------------------------------------
@@ -365,16 +369,13 @@ def panel_hold(
     for attendee in attendees:
         status = Attendance.ATTENDED if attendee.pk in present else Attendance.ABSENT
         save_changes(actor=actor, obj=attendee, fields={"attendance": status})
-    return save_changes(
-        actor=actor,
-        obj=meeting,
-        fields={
-            "status": PANEL_MACHINE.after(meeting.status, PanelStep.HOLD),
-            "summary": summary,
-            "review_on": review_on,
-            "held_recorded_by": actor,
-            "held_recorded_at": clock.now(),
-        },
+    return _move(
+        actor,
+        meeting,
+        PanelStep.HOLD,
+        summary=summary,
+        review_on=review_on,
+        **recorded(actor, "held_recorded_by", "held_recorded_at"),
     )
 
 
@@ -457,18 +458,16 @@ def panel_action_add(
         plan = plan if PLAN_MACHINE.allows(plan.status, "edit") else None
     strengths = list(builds_on)
     problems = Problems()
-    description = _text(problems, "description", description, "Describe the action")
+    # What was agreed, on the panel's action and on the plan's where it lands.
+    terms = forums.action_terms(
+        problems, description=description, owner=owner, agency=agency, due_on=due_on, status=status
+    )
     problems.check(
         meeting.attendees.filter(worker=owner).exists(),
         "owner",
         "The owner must be a worker on the meeting's list",
     )
-    forums.check_due(problems, due_on)
-    problems.check(
-        status in STARTING_ACTION_STATUSES, "status", "A new action is planned or in progress"
-    )
-    delivering = agency or (owner.team.agency if owner.team is not None else None)
-    problems.check(delivering is not None, "agency", "Choose the agency that delivers it")
+    delivering = terms["agency"]
     if plan is not None and delivering is not None and owner.agency_id != delivering.pk:
         # The plan's rule: its actions are owned by someone in the delivering agency.
         problems.add(
@@ -484,43 +483,28 @@ def panel_action_add(
             "Choose strengths from this young person's current profile",
         )
     problems.raise_if_any()
-    assert due_on is not None and delivering is not None
-    now = clock.now()
-    action = PanelAction.objects.create(
-        item=item,
-        meeting=meeting,
-        owner=owner,
-        agency=delivering,
-        due_on=due_on,
-        status=status,
-        description=description,
-        created_at=now,
-        created_by=actor,
-        updated_at=now,
-    )
-    action.builds_on.set(strengths)
-    if plan is not None:
-        # Casework's service writes the plan's row, its history and its audit.
-        action.plan_action = casework.action_land(
+    # Casework's service writes the plan's row, its history and its audit.
+    landed = (
+        casework.action_land(
             actor=actor,
             plan=plan,
-            description=description,
-            agency=delivering,
-            owner=owner,
-            due_on=due_on,
-            status=status,
             source=PLAN_SOURCE[PanelKind(meeting.kind)],
             note=f"Agreed at {meeting.title}; owned by {owner}, {delivering}",
+            **terms,
         )
-        action.save(update_fields=["plan_action"])
-    record_change(
-        actor=actor,
-        action=ChangeAction.CREATE,
-        obj=action,
-        after={**snapshot(action), "builds_on": sorted(s.pk for s in strengths)},
+        if plan is not None
+        else None
     )
-    forums.log_action(actor, action, f"Agreed; owned by {owner}")
-    return action
+    return forums.agree_action(
+        actor,
+        PanelAction,
+        f"Agreed; owned by {owner}",
+        strengths,
+        item=item,
+        meeting=meeting,
+        plan_action=landed,
+        **terms,
+    )
 
 
 @transaction.atomic
@@ -561,11 +545,4 @@ def panel_close(*, actor: Worker, meeting: PanelMeeting) -> PanelMeeting:
             f"{still_open} action{'s are' if still_open > 1 else ' is'} still planned or in "
             "progress: mark each one done or stopped before closing the meeting"
         )
-    return save_changes(
-        actor=actor,
-        obj=meeting,
-        fields={
-            "status": PANEL_MACHINE.after(meeting.status, PanelStep.CLOSE),
-            "closed_at": clock.now(),
-        },
-    )
+    return _move(actor, meeting, PanelStep.CLOSE, closed_at=clock.now())

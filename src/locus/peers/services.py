@@ -23,9 +23,11 @@ from locus.common.services import (
     Problems,
     check_none_open,
     check_period,
+    clean_text,
     close_period,
     create_audited,
     permitted,
+    recorded,
     require,
 )
 from locus.peers.models import (
@@ -53,6 +55,12 @@ def validate_provenance(problems: Problems, *, source: str, confidence: str) -> 
         "confidence",
         f"Say how sure we are (unknown confidence {confidence!r})",
     )
+
+
+def _provenance(actor: Worker, source: str, confidence: str) -> dict[str, Any]:
+    """A new fact's provenance (common.models.Provenance): where it came from, how sure
+    we are, who recorded it and when."""
+    return {"source": source, "confidence": confidence, **recorded(actor)}
 
 
 def validate_association(
@@ -203,7 +211,9 @@ def association_record(
     """
     contexts = list(contexts)
     _check_may_record(actor, person, other, contexts)
-    problems = validate_association(
+    other_label = other_label.strip()
+    # The fields the rules check are the fields written.
+    fields: dict[str, Any] = dict(
         person=person,
         other=other,
         other_label=other_label,
@@ -217,27 +227,12 @@ def association_record(
         open_to_social_care=open_to_social_care,
         open_to_youth_justice=open_to_youth_justice,
     )
+    problems = validate_association(**fields)
     check_not_recorded_twice(
         problems, person=person, other=other, other_label=other_label, valid_until=valid_until
     )
     problems.raise_if_any()
-    return _create_association(
-        actor=actor,
-        contexts=contexts,
-        person=person,
-        other=other,
-        other_label=other_label.strip(),
-        relationship=relationship,
-        nature=nature,
-        peer_role=peer_role,
-        open_to_social_care=open_to_social_care,
-        open_to_youth_justice=open_to_youth_justice,
-        source=source,
-        confidence=confidence,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        note=note,
-    )
+    return _create_association(actor=actor, contexts=contexts, note=note, **fields)
 
 
 def _parties(association: Association) -> list[Person]:
@@ -433,18 +428,19 @@ def peer_map_purpose_record(
     The purpose is audited here and again on every read of the map it opens.
     """
     permitted(policies.can_view_person, actor, person)
-    reason = reason.strip()
     problems = Problems()
     problems.check(
         purpose in MapPurpose.values,
         "purpose",
         "Choose why you need to see peers' names: safety planning, or a linked case",
     )
-    problems.check(bool(reason), "reason", "Say briefly why you need to see peers' names")
-    problems.check(
-        len(reason) <= REASON_MAX_LENGTH,
+    reason = clean_text(
+        problems,
         "reason",
-        f"The reason must be {REASON_MAX_LENGTH} characters or fewer",
+        reason,
+        missing="Say briefly why you need to see peers' names",
+        limit=REASON_MAX_LENGTH,
+        what="reason",
     )
     problems.raise_if_any()
     now = clock.now()
@@ -489,7 +485,7 @@ def membership_add(
         "This young person is already recorded in this group",
     )
     problems.raise_if_any()
-    membership = create_audited(
+    return create_audited(
         actor,
         GroupMembership,
         person=person,
@@ -497,12 +493,8 @@ def membership_add(
         role=role,
         since=since,
         until=until,
-        source=source,
-        confidence=confidence,
-        recorded_by=actor,
-        recorded_at=clock.now(),
+        **_provenance(actor, source, confidence),
     )
-    return membership
 
 
 @transaction.atomic

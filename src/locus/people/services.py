@@ -267,13 +267,15 @@ def episode_start(
     if not policies.is_administrator(actor):
         # The agency holding an episode sees the child: only an agency opens its own.
         require(actor.agency_id == agency.pk, "an agency opens only its own episodes")
-    problems = validate_episode(
-        status=status,
-        start=start,
-        end=end,
-        cp_category=cp_category,
-        lac_legal_status=lac_legal_status,
-    )
+    # The fields the rules check are the fields written.
+    fields: dict[str, Any] = {
+        "status": status,
+        "start": start,
+        "end": end,
+        "cp_category": cp_category,
+        "lac_legal_status": lac_legal_status,
+    }
+    problems = validate_episode(**fields)
     if end is None and status in LegalStatus.values:
         problems.check(
             not person.episodes.current().filter(status=status).exists(),
@@ -281,18 +283,7 @@ def episode_start(
             f"{LegalStatus(status).label} is already open for this person: end it first",
         )
     problems.raise_if_any()
-    episode = create_audited(
-        actor,
-        LegalStatusEpisode,
-        person=person,
-        status=status,
-        start=start,
-        end=end,
-        agency=agency,
-        cp_category=cp_category,
-        lac_legal_status=lac_legal_status,
-    )
-    return episode
+    return create_audited(actor, LegalStatusEpisode, person=person, agency=agency, **fields)
 
 
 @transaction.atomic
@@ -381,27 +372,23 @@ def identifier_query_send(
     problems.raise_if_any()
     label = Identifier(field).label
     conflicting = Person.objects.exclude(pk=person.pk).filter(**{field: value}).first()
+    # One open request per worker, person and identifier: the same question is asked once.
+    question = dict(requested_by=actor, person=person, field=field, value=value)
     if conflicting is None:
         problems.add("value", f"This {label} can be used: save it on the change details page")
-    elif IdentifierQuery.objects.filter(
-        requested_by=actor, person=person, field=field, value=value, closed_at__isnull=True
-    ).exists():
+    elif IdentifierQuery.objects.filter(**question, closed_at__isnull=True).exists():
         problems.add("value", f"You have already asked about this {label}: the request is open")
     problems.raise_if_any()
     assert conflicting is not None
-    query = create_audited(
+    return create_audited(
         actor,
         IdentifierQuery,
-        requested_by=actor,
+        **question,
         requested_at=clock.now(),
-        person=person,
-        field=field,
-        value=value,
         note=note,
         conflicting=conflicting,
         routed_to=identifier_query_route(conflicting),
     )
-    return query
 
 
 @transaction.atomic

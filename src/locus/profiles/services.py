@@ -11,6 +11,7 @@ records the new one, which says which item it ``replaces``.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils.formats import date_format
@@ -19,9 +20,8 @@ from locus.access import policies
 from locus.access.models import Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
-from locus.common import clock
 from locus.common.errors import InvalidTransition
-from locus.common.services import Problems, create_audited, permitted, today
+from locus.common.services import Problems, create_audited, permitted, recorded, today
 from locus.people.models import Person, PersonKind
 from locus.places.models import Context
 from locus.profiles.models import ALLOWED_STEPS, ItemStep, ProfileItem, ProfileKind
@@ -130,9 +130,8 @@ def profile_item_add(
         )
     problems.raise_if_any()
     assert recorded_on is not None
-    item = create_audited(
+    return _new_item(
         actor,
-        ProfileItem,
         person=person,
         kind=kind,
         text=text,
@@ -140,10 +139,12 @@ def profile_item_add(
         peer=peer,
         place=place,
         recorded_on=recorded_on,
-        recorded_by=actor,
-        recorded_at=clock.now(),
     )
-    return item
+
+
+def _new_item(actor: Worker, **fields: Any) -> ProfileItem:
+    """Write a checked item (new, or a new wording replacing one), recorded by ``actor`` now."""
+    return create_audited(actor, ProfileItem, **fields, **recorded(actor))
 
 
 def _lock(item: ProfileItem) -> None:
@@ -191,7 +192,8 @@ def profile_item_change(
     problems.raise_if_any()
     assert changed_on is not None
     _end(actor, item, changed_on, "Changed")
-    new = ProfileItem.objects.create(
+    return _new_item(
+        actor,
         person_id=item.person_id,
         kind=item.kind,
         text=text,
@@ -199,12 +201,8 @@ def profile_item_change(
         peer_id=item.peer_id,
         place_id=item.place_id,
         recorded_on=changed_on,
-        recorded_by=actor,
-        recorded_at=clock.now(),
         replaces=item,
     )
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=new)
-    return new
 
 
 @transaction.atomic

@@ -22,8 +22,7 @@ from locus.access.models import Worker
 from locus.access.policies import can_manage_workers
 from locus.access.signin import attempts_refused, hold_attempt_locks
 from locus.audit.models import ChangeAction
-from locus.audit.services import record_change
-from locus.common import clock
+from locus.audit.services import record_change, write_event
 from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
 from locus.signin.models import SecondFactorEvent, SecondFactorKind
 
@@ -61,9 +60,9 @@ def _record(
     actor: Worker | None = None,
     reason: str = "",
 ) -> SecondFactorEvent:
-    return SecondFactorEvent.objects.create(
+    return write_event(
+        SecondFactorEvent,
         worker=worker,
-        at=clock.now(),
         kind=kind,
         actor=actor,
         reason=reason,
