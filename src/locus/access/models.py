@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from locus.common.models import optional_fk
+
 
 class AgencyKind(models.TextChoices):
     CHILDRENS_SOCIAL_CARE = "csc", "Children's social care"
@@ -65,9 +67,7 @@ class Scope(models.TextChoices):
 class Worker(AbstractUser):
     """A person who signs in. Every worker belongs to one team of one agency."""
 
-    team = models.ForeignKey(
-        Team, on_delete=models.PROTECT, related_name="workers", null=True, blank=True
-    )
+    team = optional_fk(Team, "workers")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.OWN)
     job_title = models.CharField(max_length=200, blank=True)
@@ -115,9 +115,7 @@ class BreakGlass(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=BreakGlassOutcome.choices, blank=True)
     review_note = models.TextField(blank=True)
-    reviewed_by = models.ForeignKey(
-        Worker, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    reviewed_by = optional_fk(Worker)
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

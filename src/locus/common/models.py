@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import models
 
 
@@ -57,11 +60,39 @@ def one_open_constraint(name: str, fields: list[str], end: str = "end") -> model
 
 def recorded_by_field(what: str) -> models.ForeignKey:
     """Who first recorded a record: a grant of sight (access/scopes.py), so kept on the row."""
-    return models.ForeignKey(
+    return optional_fk(
         "access.Worker",
-        on_delete=models.PROTECT,
+        help_text=f"Who first recorded this {what}; they and their agency may see it.",
+    )
+
+
+def link_meta(owner: str, linked: str, name: str) -> type:
+    """The ``Meta`` of a row joining two records (a child named in a referral, a child on a
+    plan): each pair once, in the order added, and found quickly from the linked side too
+    ("the referrals naming this child")."""
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=[owner, linked], name=name)]
+        indexes = [models.Index(fields=[linked, owner])]
+
+    return Meta
+
+
+def optional_fk(
+    to: str | type[models.Model],
+    related_name: str = "+",
+    *,
+    on_delete: Callable[..., None] = models.PROTECT,
+    help_text: str = "",
+) -> models.ForeignKey[Any, Any]:
+    """A link a record may be without, for now or for good: who approved it (once someone
+    has), the conference that agreed a plan, the group a meeting maps (when it maps one)."""
+    return models.ForeignKey(
+        to,
+        on_delete=on_delete,
         null=True,
         blank=True,
-        related_name="+",
-        help_text=f"Who first recorded this {what}; they and their agency may see it.",
+        related_name=related_name,
+        help_text=help_text,
     )

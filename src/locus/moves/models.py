@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.common.models import optional_fk
+
 
 class ManagedMove(models.Model):
     # A child purged under the retention rules takes their moves with them.
@@ -29,12 +31,10 @@ class ManagedMove(models.Model):
     decided_by = models.CharField(
         max_length=200, help_text="Who decided: a fair access panel, the head teachers..."
     )
-    panel_meeting = models.ForeignKey(
+    panel_meeting = optional_fk(
         "panels.PanelMeeting",
+        "managed_moves",
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="managed_moves",
         help_text="The HSB meeting or MACE panel that discussed it, if one did.",
     )
     not_on_roll_reason = models.CharField(

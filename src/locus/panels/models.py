@@ -18,7 +18,7 @@ from __future__ import annotations
 from django.db import models
 
 from locus.casework.models import ActionSource
-from locus.common.models import Confidence, Source
+from locus.common.models import Confidence, Source, optional_fk
 from locus.forums import models as forums
 from locus.forums.machine import Machine
 from locus.mapping.models import LawfulBasis
@@ -100,9 +100,7 @@ class PanelMeeting(models.Model):
     summary = models.TextField(blank=True, help_text="What was discussed overall, in brief.")
     created_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
-    held_recorded_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    held_recorded_by = optional_fk("access.Worker")
     held_recorded_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -137,13 +135,7 @@ class PanelAttendee(models.Model):
     """
 
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="attendees")
-    worker = models.ForeignKey(
-        "access.Worker",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="panel_attendances",
-    )
+    worker = optional_fk("access.Worker", "panel_attendances")
     name = models.CharField(max_length=200, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
     attendance = models.CharField(
@@ -208,12 +200,8 @@ class AgendaItem(models.Model):
     context = models.ForeignKey(
         "places.Context", models.PROTECT, null=True, blank=True, related_name="panel_items"
     )
-    holder = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    holder_team = models.ForeignKey(
-        "access.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    holder = optional_fk("access.Worker")
+    holder_team = optional_fk("access.Team")
     holds_case = models.BooleanField(
         default=False, help_text="The holder had the case allocated (not only recorded the person)."
     )
@@ -261,9 +249,7 @@ class AgendaItem(models.Model):
 
 class PanelDecision(forums.Decision):
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="decisions")
-    item = models.ForeignKey(
-        AgendaItem, on_delete=models.CASCADE, null=True, blank=True, related_name="decisions"
-    )
+    item = optional_fk(AgendaItem, "decisions", on_delete=models.CASCADE)
 
 
 # ``casework.PlanAction.source`` for an action a panel lands on a context plan.

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import models
 
-from locus.common.models import Provenance, one_open_constraint, period_constraint
+from locus.common.models import Provenance, one_open_constraint, optional_fk, period_constraint
 from locus.common.periods import PeriodQuerySet
 
 
@@ -51,13 +51,7 @@ class Association(Provenance):
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="associations_out"
     )
-    other = models.ForeignKey(
-        "people.Person",
-        on_delete=models.CASCADE,
-        related_name="associations_in",
-        null=True,
-        blank=True,
-    )
+    other = optional_fk("people.Person", "associations_in", on_delete=models.CASCADE)
     other_label = models.CharField(
         max_length=200,
         blank=True,
@@ -96,9 +90,7 @@ class Association(Provenance):
     )
     # Who ended the record (or revised it, which ends it), when and why: a relationship
     # someone else recorded is never ended without a reason on file.
-    ended_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    ended_by = optional_fk("access.Worker")
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
 

@@ -6,7 +6,12 @@ import datetime as dt
 
 from django.db import models
 
-from locus.common.models import one_open_constraint, period_constraint, recorded_by_field
+from locus.common.models import (
+    one_open_constraint,
+    optional_fk,
+    period_constraint,
+    recorded_by_field,
+)
 from locus.common.periods import PeriodQuerySet
 
 
@@ -61,12 +66,10 @@ class Person(models.Model):
     la_child_id = models.CharField("LA child ID", max_length=20, null=True, blank=True, unique=True)
     upn = models.CharField("UPN", max_length=13, null=True, blank=True, unique=True)
     nhs_number = models.CharField("NHS number", max_length=10, null=True, blank=True, unique=True)
-    home = models.ForeignKey(
+    home = optional_fk(
         "places.Context",
+        "residents",
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="residents",
         help_text="The home context where the person lives.",
     )
     retain_until = models.DateField(null=True, blank=True)
@@ -213,13 +216,9 @@ class IdentifierQuery(models.Model):
     note = models.TextField(blank=True)
     conflicting = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     # Null: nobody held the other record and no administrator was active; any administrator answers.
-    routed_to = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    routed_to = optional_fk("access.Worker")
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    closed_by = optional_fk("access.Worker")
     closing_note = models.TextField(blank=True)
 
     class Meta:

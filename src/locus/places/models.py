@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.common.models import period_constraint, recorded_by_field
+from locus.common.models import optional_fk, period_constraint, recorded_by_field
 from locus.common.periods import PeriodQuerySet
 
 
@@ -34,12 +34,9 @@ class Context(models.Model):
     postcode = models.CharField(max_length=8, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    responsible_agency = models.ForeignKey(
+    responsible_agency = optional_fk(
         "access.Agency",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="contexts",
+        "contexts",
         help_text="The organisation that shapes this context (a school, a shopping centre).",
     )
     created_at = models.DateTimeField()

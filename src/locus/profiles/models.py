@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.common.models import period_constraint
+from locus.common.models import optional_fk, period_constraint
 from locus.common.periods import PeriodQuerySet
 
 
@@ -79,23 +79,13 @@ class ProfileItem(models.Model):
         default=False, help_text="The text is what the young person said, as they said it."
     )
     # A purged peer leaves no trace here either (no shadow list of who protects whom).
-    peer = models.ForeignKey(
-        "people.Person",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="protective_for",
-    )
-    place = models.ForeignKey(
-        "places.Context", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    peer = optional_fk("people.Person", "protective_for", on_delete=models.CASCADE)
+    place = optional_fk("places.Context")
     recorded_on = models.DateField(help_text="When the young person said it, or it was learnt.")
     recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
     ended_on = models.DateField(null=True, blank=True)
-    ended_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    ended_by = optional_fk("access.Worker")
     end_reason = models.CharField(max_length=300, blank=True)
     # The earlier wording this item changed (a purge of the person takes both).
     replaces = models.OneToOneField(
