@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from locus.common.models import optional_fk
+from locus.common.models import after_constraint, optional_fk
 
 
 class AgencyKind(models.TextChoices):
@@ -124,10 +124,7 @@ class BreakGlass(models.Model):
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["worker", "expires_at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(expires_at__gt=models.F("started_at")),
-                name="break_glass_expires_after_start",
-            ),
+            after_constraint("break_glass_expires_after_start", "expires_at", "started_at"),
             models.CheckConstraint(
                 condition=~models.Q(reviewed_by=models.F("worker")),
                 name="break_glass_not_reviewed_by_its_worker",

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.common.models import Source, link_meta, optional_fk
+from locus.common.models import Source, link_meta, one_open_constraint, optional_fk
 from locus.forums import models as forums
 from locus.forums.machine import PREVIOUS, Machine
 from locus.forums.models import ACTION_MACHINE
@@ -838,10 +838,8 @@ class SignOffRequest(models.Model):
         ordering = ["requested_at", "id"]
         indexes = [models.Index(fields=["manager", "decided_at"])]
         constraints = [
-            models.UniqueConstraint(
-                fields=["case", "subject"],
-                condition=models.Q(decided_at__isnull=True),
-                name="sign_off_one_open_per_subject",
+            one_open_constraint(
+                "sign_off_one_open_per_subject", ["case", "subject"], end="decided_at"
             )
         ]
 

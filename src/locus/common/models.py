@@ -58,6 +58,31 @@ def one_open_constraint(name: str, fields: list[str], end: str = "end") -> model
     )
 
 
+def after_constraint(
+    name: str, later: str, earlier: str, *, or_same: bool = False
+) -> models.CheckConstraint:
+    """``later`` comes after ``earlier`` (or on the same day or instant, with ``or_same``)."""
+    lookup = f"{later}__gte" if or_same else f"{later}__gt"
+    return models.CheckConstraint(condition=models.Q(**{lookup: models.F(earlier)}), name=name)
+
+
+def once_where_set(name: str, fields: list[str], field: str) -> models.UniqueConstraint:
+    """Each combination of ``fields`` once, among the rows where ``field`` is set."""
+    return models.UniqueConstraint(
+        fields=fields, condition=models.Q(**{f"{field}__isnull": False}), name=name
+    )
+
+
+def link_or_text(name: str, link: str, text: str) -> models.CheckConstraint:
+    """A row names someone either by a link to their record or in words, never both: an
+    attendee with no account, a peer not yet known to Locus."""
+    return models.CheckConstraint(
+        condition=(models.Q(**{f"{link}__isnull": False}) & models.Q(**{text: ""}))
+        | (models.Q(**{f"{link}__isnull": True}) & ~models.Q(**{text: ""})),
+        name=name,
+    )
+
+
 def recorded_by_field(what: str) -> models.ForeignKey:
     """Who first recorded a record: a grant of sight (access/scopes.py), so kept on the row."""
     return optional_fk(

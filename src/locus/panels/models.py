@@ -18,7 +18,14 @@ from __future__ import annotations
 from django.db import models
 
 from locus.casework.models import ActionSource
-from locus.common.models import Confidence, Source, optional_fk
+from locus.common.models import (
+    Confidence,
+    Source,
+    after_constraint,
+    link_or_text,
+    once_where_set,
+    optional_fk,
+)
 from locus.forums import models as forums
 from locus.forums.machine import Machine
 from locus.mapping.models import LawfulBasis
@@ -110,10 +117,7 @@ class PanelMeeting(models.Model):
         ordering = ["-meets_on", "-id"]
         indexes = [models.Index(fields=["status", "review_on"])]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(review_on__gte=models.F("meets_on")),
-                name="panel_review_after_meeting",
-            ),
+            after_constraint("panel_review_after_meeting", "review_on", "meets_on", or_same=True),
             # "Other" says which basis: a sharing without a stated basis breaks rule 5.
             models.CheckConstraint(
                 condition=~(models.Q(lawful_basis="other") & models.Q(lawful_basis_other="")),
@@ -147,16 +151,8 @@ class PanelAttendee(models.Model):
         ordering = ["id"]
         indexes = [models.Index(fields=["worker", "meeting"])]
         constraints = [
-            models.UniqueConstraint(
-                fields=["meeting", "worker"],
-                condition=models.Q(worker__isnull=False),
-                name="panel_attendee_once",
-            ),
-            models.CheckConstraint(
-                condition=(models.Q(worker__isnull=False) & models.Q(name=""))
-                | (models.Q(worker__isnull=True) & ~models.Q(name="")),
-                name="panel_attendee_worker_or_guest",
-            ),
+            once_where_set("panel_attendee_once", ["meeting", "worker"], "worker"),
+            link_or_text("panel_attendee_worker_or_guest", "worker", "name"),
         ]
 
     def __str__(self) -> str:
@@ -231,16 +227,10 @@ class AgendaItem(models.Model):
                 name="agenda_item_person_or_location",
             ),
             # The same person on the same list once; on two lists, as two items.
-            models.UniqueConstraint(
-                fields=["meeting", "kind", "person"],
-                condition=models.Q(person__isnull=False),
-                name="agenda_item_person_once_per_list",
+            once_where_set(
+                "agenda_item_person_once_per_list", ["meeting", "kind", "person"], "person"
             ),
-            models.UniqueConstraint(
-                fields=["meeting", "context"],
-                condition=models.Q(context__isnull=False),
-                name="agenda_item_location_once",
-            ),
+            once_where_set("agenda_item_location_once", ["meeting", "context"], "context"),
         ]
 
     def __str__(self) -> str:

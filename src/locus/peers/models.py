@@ -6,7 +6,14 @@ import datetime as dt
 
 from django.db import models
 
-from locus.common.models import Provenance, one_open_constraint, optional_fk, period_constraint
+from locus.common.models import (
+    Provenance,
+    after_constraint,
+    link_or_text,
+    one_open_constraint,
+    optional_fk,
+    period_constraint,
+)
 from locus.common.periods import PeriodQuerySet
 
 
@@ -103,11 +110,7 @@ class Association(Provenance):
             models.Index(fields=["other", "valid_until"]),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=(models.Q(other__isnull=False) & models.Q(other_label=""))
-                | (models.Q(other__isnull=True) & ~models.Q(other_label="")),
-                name="association_other_xor_label",
-            ),
+            link_or_text("association_other_xor_label", "other", "other_label"),
             models.CheckConstraint(
                 condition=~models.Q(other=models.F("person")),
                 name="association_not_self",
@@ -194,10 +197,7 @@ class PeerMapPurpose(models.Model):
         ordering = ["-recorded_at", "-id"]
         indexes = [models.Index(fields=["worker", "person", "expires_at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(expires_at__gt=models.F("recorded_at")),
-                name="peer_map_purpose_expires_after_recorded",
-            )
+            after_constraint("peer_map_purpose_expires_after_recorded", "expires_at", "recorded_at")
         ]
 
     def __str__(self) -> str:
