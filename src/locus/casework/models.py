@@ -28,6 +28,7 @@ from locus.common.models import Source, link_meta, one_open_constraint, optional
 from locus.forums import models as forums
 from locus.forums.machine import PREVIOUS, Machine
 from locus.forums.models import ACTION_MACHINE
+from locus.people.models import person_fk
 
 # --- Threshold ----------------------------------------------------------------------------
 
@@ -172,9 +173,7 @@ class ReferralChild(models.Model):
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="named_children")
     # A child purged under the retention rules leaves the referral with them.
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="context_referrals"
-    )
+    person = person_fk("context_referrals")
 
     Meta = link_meta("referral", "person", name="referral_child_once")
 
@@ -699,9 +698,7 @@ class PlanChild(models.Model):
     """
 
     plan = models.ForeignKey(ContextPlan, on_delete=models.CASCADE, related_name="children")
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="context_plan_links"
-    )
+    person = person_fk("context_plan_links")
     episode = optional_fk(
         "people.LegalStatusEpisode",
         on_delete=models.SET_NULL,

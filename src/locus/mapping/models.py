@@ -18,6 +18,7 @@ from locus.common.models import link_meta, optional_fk
 from locus.forums import models as forums
 from locus.forums.machine import Machine
 from locus.forums.models import Attendance
+from locus.people.models import person_fk
 
 
 class MeetingKind(models.TextChoices):
@@ -194,9 +195,7 @@ class MeetingChild(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="children")
     # A child purged under the retention rules leaves every meeting with them.
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="meeting_links"
-    )
+    person = person_fk("meeting_links")
     holder = optional_fk("access.Worker")
     holder_team = optional_fk("access.Team")
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 from django.db import models
 
 from locus.common.models import optional_fk
+from locus.people.models import person_fk
 
 
 class ManagedMove(models.Model):
     # A child purged under the retention rules takes their moves with them.
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="managed_moves"
-    )
+    person = person_fk("managed_moves")
     from_school = models.ForeignKey(
         "places.Context", on_delete=models.PROTECT, related_name="moves_from"
     )

@@ -15,6 +15,7 @@ from locus.common.models import (
     period_constraint,
 )
 from locus.common.periods import PeriodQuerySet
+from locus.people.models import person_fk
 
 
 class Relationship(models.TextChoices):
@@ -55,9 +56,7 @@ class Association(Provenance):
     concern says who someone knows, never that they belong to anything.
     """
 
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="associations_out"
-    )
+    person = person_fk("associations_out")
     other = optional_fk("people.Person", "associations_in", on_delete=models.CASCADE)
     other_label = models.CharField(
         max_length=200,
@@ -140,9 +139,7 @@ class MembershipQuerySet(PeriodQuerySet["GroupMembership"]):
 class GroupMembership(Provenance):
     """A person's place in a peer group (a Context of kind peer group)."""
 
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="memberships"
-    )
+    person = person_fk("memberships")
     group = models.ForeignKey(
         "places.Context", on_delete=models.CASCADE, related_name="memberships"
     )
@@ -185,9 +182,7 @@ class PeerMapPurpose(models.Model):
     """
 
     worker = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="peer_map_purposes"
-    )
+    person = person_fk("peer_map_purposes")
     purpose = models.CharField(max_length=20, choices=MapPurpose.choices)
     reason = models.TextField()
     recorded_at = models.DateTimeField()

@@ -101,6 +101,12 @@ class Person(models.Model):
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
+def person_fk(related_name: str) -> models.ForeignKey[Person, Person]:
+    """The person a row is about. Purging the person under the retention rules deletes the
+    row with them, so nothing about a purged child is left behind (no shadow list)."""
+    return models.ForeignKey(Person, on_delete=models.CASCADE, related_name=related_name)
+
+
 class LegalStatus(models.TextChoices):
     EARLY_HELP = "EH", "Early help"
     CHILD_IN_NEED = "CIN", "Child in need (s.17)"
@@ -136,7 +142,7 @@ class LACLegalStatus(models.TextChoices):
 
 
 class LegalStatusEpisode(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="episodes")
+    person = person_fk("episodes")
     status = models.CharField(max_length=3, choices=LegalStatus.choices)
     cp_category = models.CharField(max_length=3, choices=CPCategory.choices, blank=True)
     lac_legal_status = models.CharField(max_length=2, choices=LACLegalStatus.choices, blank=True)
@@ -166,7 +172,7 @@ class LegalStatusEpisode(models.Model):
 class Allocation(models.Model):
     """A person allocated to a worker (and so to the worker's team): the caseload."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="allocations")
+    person = person_fk("allocations")
     worker = models.ForeignKey(
         "access.Worker", on_delete=models.PROTECT, related_name="allocations"
     )

@@ -6,6 +6,7 @@ from django.db import models
 
 from locus.common.models import optional_fk, period_constraint, recorded_by_field
 from locus.common.periods import PeriodQuerySet
+from locus.people.models import person_fk
 
 
 class ContextKind(models.TextChoices):
@@ -69,7 +70,7 @@ class Context(models.Model):
 class Enrolment(models.Model):
     """A young person on a school's roll."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="enrolments")
+    person = person_fk("enrolments")
     school = models.ForeignKey(Context, on_delete=models.PROTECT, related_name="enrolments")
     start = models.DateField()
     end = models.DateField(null=True, blank=True)

@@ -14,6 +14,7 @@ from django.db import models
 
 from locus.common.models import optional_fk, period_constraint
 from locus.common.periods import PeriodQuerySet
+from locus.people.models import person_fk
 
 
 class ProfileKind(models.TextChoices):
@@ -70,9 +71,7 @@ class ProfileItem(models.Model):
     """
 
     # A child purged under the retention rules takes their profile with them.
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="profile_items"
-    )
+    person = person_fk("profile_items")
     kind = models.CharField(max_length=20, choices=ProfileKind.choices)
     text = models.TextField(help_text="In the young person's own words where possible.")
     own_words = models.BooleanField(
