@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from locus.common.models import after_constraint, optional_fk
+from locus.common.modelkit import after_constraint, optional_fk
 
 
 class AgencyKind(models.TextChoices):

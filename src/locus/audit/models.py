@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.common.models import optional_fk
+from locus.common.modelkit import optional_fk
 
 
 class AccessAction(models.TextChoices):

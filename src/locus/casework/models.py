@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.common.models import Source, link_meta, one_open_constraint, optional_fk
+from locus.common.modelkit import link_meta, optional_fk
+from locus.common.models import Source, one_open_constraint
 from locus.forums import models as forums
 from locus.forums.machine import PREVIOUS, Machine
 from locus.forums.models import ACTION_MACHINE

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.common.models import link_meta, optional_fk
+from locus.common.modelkit import link_meta, optional_fk
 from locus.forums import models as forums
 from locus.forums.machine import Machine
 from locus.forums.models import Attendance

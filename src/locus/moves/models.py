@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.common.models import optional_fk
+from locus.common.modelkit import optional_fk
 from locus.people.models import person_fk
 
 

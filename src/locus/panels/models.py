@@ -18,14 +18,8 @@ from __future__ import annotations
 from django.db import models
 
 from locus.casework.models import ActionSource
-from locus.common.models import (
-    Confidence,
-    Source,
-    after_constraint,
-    link_or_text,
-    once_where_set,
-    optional_fk,
-)
+from locus.common.modelkit import after_constraint, link_or_text, once_where_set, optional_fk
+from locus.common.models import Confidence, Source
 from locus.forums import models as forums
 from locus.forums.machine import Machine
 from locus.mapping.models import LawfulBasis
@@ -259,12 +253,10 @@ class PanelAction(forums.Action):
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="actions")
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="actions")
     builds_on = models.ManyToManyField("profiles.ProfileItem", blank=True, related_name="+")
-    plan_action = models.OneToOneField(
+    plan_action = optional_fk(
         "casework.PlanAction",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="panel_action",
+        "panel_action",
+        one_to_one=True,
         help_text="The context plan's action, when it landed on the location's plan.",
     )
 

@@ -6,14 +6,8 @@ import datetime as dt
 
 from django.db import models
 
-from locus.common.models import (
-    Provenance,
-    after_constraint,
-    link_or_text,
-    one_open_constraint,
-    optional_fk,
-    period_constraint,
-)
+from locus.common.modelkit import after_constraint, link_or_text, optional_fk
+from locus.common.models import Provenance, one_open_constraint, period_constraint
 from locus.common.periods import PeriodQuerySet
 from locus.people.models import person_fk
 
@@ -80,12 +74,11 @@ class Association(Provenance):
     # where the worker can only say what they were told. None means "not known".
     open_to_social_care = models.BooleanField(null=True, blank=True)
     open_to_youth_justice = models.BooleanField(null=True, blank=True)
-    replaces = models.OneToOneField(
+    replaces = optional_fk(
         "self",
+        "replaced_by",
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="replaced_by",
+        one_to_one=True,
         help_text="The record this one took over from when the relationship was revised.",
     )
     contexts = models.ManyToManyField(

@@ -6,12 +6,8 @@ import datetime as dt
 
 from django.db import models
 
-from locus.common.models import (
-    one_open_constraint,
-    optional_fk,
-    period_constraint,
-    recorded_by_field,
-)
+from locus.common.modelkit import optional_fk
+from locus.common.models import one_open_constraint, period_constraint, recorded_by_field
 from locus.common.periods import PeriodQuerySet
 
 

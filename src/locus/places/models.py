@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.common.models import optional_fk, period_constraint, recorded_by_field
+from locus.common.modelkit import optional_fk
+from locus.common.models import period_constraint, recorded_by_field
 from locus.common.periods import PeriodQuerySet
 from locus.people.models import person_fk
 

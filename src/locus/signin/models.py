@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.common.models import optional_fk
+from locus.common.modelkit import optional_fk
 
 
 class SecondFactorKind(models.TextChoices):
