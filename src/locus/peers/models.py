@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import models
 
-from locus.common.modelkit import after_constraint, link_or_text, optional_fk
+from locus.common.modelkit import after_constraint, current_indexes, link_or_text, optional_fk
 from locus.common.models import Provenance, one_open_constraint, period_constraint
 from locus.common.periods import PeriodQuerySet
 from locus.people.models import person_fk
@@ -97,10 +97,7 @@ class Association(Provenance):
 
     class Meta:
         ordering = ["-valid_from", "id"]
-        indexes = [
-            models.Index(fields=["person", "valid_until"]),
-            models.Index(fields=["other", "valid_until"]),
-        ]
+        indexes = current_indexes("valid_until", "person", "other")
         constraints = [
             link_or_text("association_other_xor_label", "other", "other_label"),
             models.CheckConstraint(
@@ -144,7 +141,7 @@ class GroupMembership(Provenance):
 
     class Meta:
         ordering = ["-since", "id"]
-        indexes = [models.Index(fields=["group", "until"])]
+        indexes = current_indexes("until", "group")
         constraints = [
             period_constraint("membership_until_after_since", start="since", end="until"),
             one_open_constraint("membership_one_open_per_group", ["person", "group"], end="until"),

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import models
 
-from locus.common.modelkit import optional_fk
+from locus.common.modelkit import current_indexes, optional_fk
 from locus.common.models import one_open_constraint, period_constraint, recorded_by_field
 from locus.common.periods import PeriodQuerySet
 
@@ -150,7 +150,7 @@ class LegalStatusEpisode(models.Model):
 
     class Meta:
         ordering = ["-start", "id"]
-        indexes = [models.Index(fields=["person", "end"])]
+        indexes = current_indexes("end", "person")
         constraints = [period_constraint("episode_end_after_start")]
 
     def __str__(self) -> str:
@@ -180,10 +180,7 @@ class Allocation(models.Model):
 
     class Meta:
         ordering = ["-start", "id"]
-        indexes = [
-            models.Index(fields=["worker", "end"]),
-            models.Index(fields=["team", "end"]),
-        ]
+        indexes = current_indexes("end", "worker", "team")
         constraints = [
             period_constraint("allocation_end_after_start"),
             one_open_constraint("allocation_one_open_per_worker", ["person", "worker"]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.common.modelkit import optional_fk
+from locus.common.modelkit import current_indexes, optional_fk
 from locus.common.models import period_constraint, recorded_by_field
 from locus.common.periods import PeriodQuerySet
 from locus.people.models import person_fk
@@ -80,7 +80,7 @@ class Enrolment(models.Model):
 
     class Meta:
         ordering = ["-start", "id"]
-        indexes = [models.Index(fields=["school", "end"])]
+        indexes = current_indexes("end", "school")
         constraints = [period_constraint("enrolment_end_after_start")]
 
     def __str__(self) -> str:

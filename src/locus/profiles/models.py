@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.common.modelkit import optional_fk
+from locus.common.modelkit import current_indexes, optional_fk
 from locus.common.models import period_constraint
 from locus.common.periods import PeriodQuerySet
 from locus.people.models import person_fk
@@ -96,7 +96,7 @@ class ProfileItem(models.Model):
 
     class Meta:
         ordering = ["kind", "-recorded_on", "id"]
-        indexes = [models.Index(fields=["person", "ended_on"])]
+        indexes = current_indexes("ended_on", "person")
         constraints = [
             period_constraint("profile_item_end_after_start", "recorded_on", "ended_on"),
             models.CheckConstraint(
