@@ -84,6 +84,12 @@ class Worker(AbstractUser):
         return self.team.agency_id if self.team_id and self.team else None
 
 
+def optional_worker(related_name: str = "+") -> models.ForeignKey[Worker | None, Worker | None]:
+    """A worker a record may be without, for now or for good: who approved, reviewed or
+    recorded it once someone has, who holds a case or owns an action when a worker does."""
+    return optional_fk(Worker, related_name)
+
+
 class BreakGlassCategory(models.TextChoices):
     """Why a worker needs a record outside their scope now (an emergency, not curiosity)."""
 
@@ -115,7 +121,7 @@ class BreakGlass(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=BreakGlassOutcome.choices, blank=True)
     review_note = models.TextField(blank=True)
-    reviewed_by = optional_fk(Worker)
+    reviewed_by = optional_worker()
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.access.models import optional_worker
 from locus.common.modelkit import link_meta, optional_fk
 from locus.common.models import Source, one_open_constraint
 from locus.forums import models as forums
@@ -132,7 +133,7 @@ class Referral(models.Model):
     threshold_level = optional_fk(ThresholdLevel)
     decision = models.CharField(max_length=12, choices=ScreeningDecision.choices, blank=True)
     decision_reason = models.TextField(blank=True)
-    screened_by = optional_fk("access.Worker")
+    screened_by = optional_worker()
     screened_at = models.DateTimeField(null=True, blank=True)
     case = optional_fk(
         "ContextCase", "referrals", help_text="The context case the decision opened or joined."
@@ -260,7 +261,7 @@ class ContextCase(models.Model):
     status_before_closing = models.CharField(max_length=12, choices=CaseStatus.choices, blank=True)
     closure_outcome = models.CharField(max_length=15, choices=ClosureOutcome.choices, blank=True)
     closure_reason = models.TextField(blank=True)
-    closure_requested_by = optional_fk("access.Worker")
+    closure_requested_by = optional_worker()
     closure_requested_at = models.DateTimeField(null=True, blank=True)
     #: The closure's evidence, asked for with the request: each assessment domain re-rated
     #: ({key: rating}), or the reason not to, and the outcome against each goal
@@ -382,11 +383,11 @@ class ContextAssessment(models.Model):
         max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_STARTED
     )
     due_on = models.DateField()
-    assessor = optional_fk("access.Worker")
+    assessor = optional_worker()
     started_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
-    approved_by = optional_fk("access.Worker")
+    approved_by = optional_worker()
     capacity_analysis = models.TextField(
         blank=True, help_text="The context's capacity to safeguard young people: the analysis."
     )
@@ -411,7 +412,7 @@ class DomainFinding(models.Model):
     strengths = models.TextField(blank=True)
     concerns = models.TextField(blank=True)
     rating = models.CharField(max_length=6, choices=Rating.choices, blank=True)
-    updated_by = optional_fk("access.Worker")
+    updated_by = optional_worker()
     updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -480,7 +481,7 @@ class ContextConference(models.Model):
     due_on = models.DateField()
     scheduled_for = models.DateTimeField(null=True, blank=True)
     location = models.CharField(max_length=200, blank=True)
-    chair = optional_fk("access.Worker")
+    chair = optional_worker()
     assessment = optional_fk(
         ContextAssessment, help_text="The assessment presented to the conference."
     )
@@ -490,7 +491,7 @@ class ContextConference(models.Model):
         help_text="The recorder kept a child's name in the minutes knowingly, after the warning.",
     )
     plan_agreed = models.BooleanField(null=True, blank=True)
-    recorded_by = optional_fk("access.Worker")
+    recorded_by = optional_worker()
     recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -511,7 +512,7 @@ class ConferenceAttendee(models.Model):
     conference = models.ForeignKey(
         ContextConference, on_delete=models.CASCADE, related_name="attendees"
     )
-    worker = optional_fk("access.Worker")
+    worker = optional_worker()
     name = models.CharField(max_length=200, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
     agency = optional_fk("access.Agency")
@@ -584,7 +585,7 @@ class ContextPlan(models.Model):
     drafted_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     drafted_at = models.DateTimeField()
     agreed_at = optional_fk(ContextConference, help_text="The conference that agreed the plan.")
-    approved_by = optional_fk("access.Worker")
+    approved_by = optional_worker()
     approved_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
@@ -654,7 +655,7 @@ class PlanAction(forums.Action):
     )
     # A partner without a Locus account owns an action by name (``owner_name``), so a plan's
     # owner may be empty where every other forum's is a worker.
-    owner = optional_fk("access.Worker", "context_plan_actions")
+    owner = optional_worker("context_plan_actions")  # type: ignore[assignment]
     owner_name = models.CharField(
         max_length=200, blank=True, help_text="The owner, when they have no Locus account."
     )
@@ -750,7 +751,7 @@ class PlanReview(models.Model):
     held_on = models.DateField(null=True, blank=True)
     summary = models.TextField(blank=True)
     decision = models.CharField(max_length=10, choices=ReviewDecision.choices, blank=True)
-    recorded_by = optional_fk("access.Worker")
+    recorded_by = optional_worker()
     recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -828,7 +829,7 @@ class SignOffRequest(models.Model):
     requested_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     reassigned_reason = models.TextField(blank=True)
-    reassigned_by = optional_fk("access.Worker")
+    reassigned_by = optional_worker()
     reassigned_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 

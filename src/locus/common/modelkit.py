@@ -8,7 +8,7 @@ another), so the models state what differs. The period constraints stand in
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from django.db import models
 
@@ -26,6 +26,31 @@ def link_meta(owner: str, linked: str, name: str) -> type:
     return Meta
 
 
+_M = TypeVar("_M", bound=models.Model)
+
+
+@overload
+def optional_fk(
+    to: type[_M],
+    related_name: str = ...,
+    *,
+    on_delete: Callable[..., None] = ...,
+    help_text: str = ...,
+    one_to_one: bool = ...,
+) -> models.ForeignKey[_M | None, _M | None]: ...
+
+
+@overload
+def optional_fk(
+    to: str,
+    related_name: str = ...,
+    *,
+    on_delete: Callable[..., None] = ...,
+    help_text: str = ...,
+    one_to_one: bool = ...,
+) -> models.ForeignKey[Any, Any]: ...
+
+
 def optional_fk(
     to: str | type[models.Model],
     related_name: str = "+",
@@ -36,7 +61,8 @@ def optional_fk(
 ) -> models.ForeignKey[Any, Any]:
     """A link a record may be without, for now or for good: who approved it (once someone
     has), the conference that agreed a plan, the group a meeting maps (when it maps one).
-    ``one_to_one`` makes it a one-to-one link (the record a revision replaced)."""
+    ``one_to_one`` makes it a one-to-one link (the record a revision replaced). Given the
+    model class rather than its name, the field is typed as that model."""
     field = models.OneToOneField if one_to_one else models.ForeignKey
     return field(
         to,

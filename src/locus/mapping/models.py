@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.access.models import optional_worker
 from locus.common.modelkit import link_meta, optional_fk
 from locus.forums import models as forums
 from locus.forums.machine import Machine
@@ -156,7 +157,7 @@ class Meeting(models.Model):
     location = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True, help_text="What was discussed, in brief.")
     map_snapshot = models.JSONField(default=dict, blank=True)
-    minutes_recorded_by = optional_fk("access.Worker")
+    minutes_recorded_by = optional_worker()
     minutes_recorded_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -196,7 +197,7 @@ class MeetingChild(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="children")
     # A child purged under the retention rules leaves every meeting with them.
     person = person_fk("meeting_links")
-    holder = optional_fk("access.Worker")
+    holder = optional_worker()
     holder_team = optional_fk("access.Team")
 
     Meta = link_meta("meeting", "person", name="meeting_child_once")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.access.models import optional_worker
 from locus.casework.models import ActionSource
 from locus.common.modelkit import after_constraint, link_or_text, once_where_set, optional_fk
 from locus.common.models import Confidence, Source
@@ -101,7 +102,7 @@ class PanelMeeting(models.Model):
     summary = models.TextField(blank=True, help_text="What was discussed overall, in brief.")
     created_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
-    held_recorded_by = optional_fk("access.Worker")
+    held_recorded_by = optional_worker()
     held_recorded_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -133,7 +134,7 @@ class PanelAttendee(models.Model):
     """
 
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="attendees")
-    worker = optional_fk("access.Worker", "panel_attendances")
+    worker = optional_worker("panel_attendances")
     name = models.CharField(max_length=200, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
     attendance = models.CharField(
@@ -190,7 +191,7 @@ class AgendaItem(models.Model):
     context = models.ForeignKey(
         "places.Context", models.PROTECT, null=True, blank=True, related_name="panel_items"
     )
-    holder = optional_fk("access.Worker")
+    holder = optional_worker()
     holder_team = optional_fk("access.Team")
     holds_case = models.BooleanField(
         default=False, help_text="The holder had the case allocated (not only recorded the person)."

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import models
 
+from locus.access.models import optional_worker
 from locus.common.modelkit import after_constraint, current_indexes, link_or_text, optional_fk
 from locus.common.models import Provenance, one_open_constraint, period_constraint
 from locus.common.periods import PeriodQuerySet
@@ -89,7 +90,7 @@ class Association(Provenance):
     )
     # Who ended the record (or revised it, which ends it), when and why: a relationship
     # someone else recorded is never ended without a reason on file.
-    ended_by = optional_fk("access.Worker")
+    ended_by = optional_worker()
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
 

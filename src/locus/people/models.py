@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import models
 
+from locus.access.models import optional_worker
 from locus.common.modelkit import current_indexes, optional_fk
 from locus.common.models import one_open_constraint, period_constraint, recorded_by_field
 from locus.common.periods import PeriodQuerySet
@@ -215,9 +216,9 @@ class IdentifierQuery(models.Model):
     note = models.TextField(blank=True)
     conflicting = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     # Null: nobody held the other record and no administrator was active; any administrator answers.
-    routed_to = optional_fk("access.Worker")
+    routed_to = optional_worker()
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = optional_fk("access.Worker")
+    closed_by = optional_worker()
     closing_note = models.TextField(blank=True)
 
     class Meta:

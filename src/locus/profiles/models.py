@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.access.models import optional_worker
 from locus.common.modelkit import current_indexes, optional_fk
 from locus.common.models import period_constraint
 from locus.common.periods import PeriodQuerySet
@@ -85,7 +86,7 @@ class ProfileItem(models.Model):
     recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
     ended_on = models.DateField(null=True, blank=True)
-    ended_by = optional_fk("access.Worker")
+    ended_by = optional_worker()
     end_reason = models.CharField(max_length=300, blank=True)
     # The earlier wording this item changed (a purge of the person takes both).
     replaces = models.OneToOneField(

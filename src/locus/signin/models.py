@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.common.modelkit import optional_fk
+from locus.access.models import optional_worker
 
 
 class SecondFactorKind(models.TextChoices):
@@ -29,7 +29,7 @@ class SecondFactorEvent(models.Model):
     at = models.DateTimeField(db_index=True)
     kind = models.CharField(max_length=10, choices=SecondFactorKind.choices)
     # Who did it when it was not the worker: the administrator who reset the factor.
-    actor = optional_fk("access.Worker")
+    actor = optional_worker()
     reason = models.TextField(blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
