@@ -24,13 +24,14 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.access.models import optional_worker
+from locus.access.models import Agency, optional_worker
 from locus.common.modelkit import link_meta, optional_fk
 from locus.common.models import Source, one_open_constraint
 from locus.forums import models as forums
 from locus.forums.machine import PREVIOUS, Machine
 from locus.forums.models import ACTION_MACHINE
-from locus.people.models import person_fk
+from locus.people.models import LegalStatusEpisode, person_fk
+from locus.places.models import Context
 
 # --- Threshold ----------------------------------------------------------------------------
 
@@ -113,7 +114,7 @@ class Referral(models.Model):
 
     about = models.CharField(max_length=10, choices=ReferralAbout.choices)
     context = optional_fk(
-        "places.Context",
+        Context,
         "referrals",
         help_text="The context the referral is about (for a referral about a context).",
     )
@@ -515,7 +516,7 @@ class ConferenceAttendee(models.Model):
     worker = optional_worker()
     name = models.CharField(max_length=200, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
-    agency = optional_fk("access.Agency")
+    agency = optional_fk(Agency)
     role = models.CharField(max_length=200, blank=True)
     attendance = models.CharField(max_length=10, choices=forums.Attendance.choices)
 
@@ -702,7 +703,7 @@ class PlanChild(models.Model):
     plan = models.ForeignKey(ContextPlan, on_delete=models.CASCADE, related_name="children")
     person = person_fk("context_plan_links")
     episode = optional_fk(
-        "people.LegalStatusEpisode",
+        LegalStatusEpisode,
         on_delete=models.SET_NULL,
         help_text="The child's own plan (CIN, CP, looked after, youth justice) it links to.",
     )

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.access.models import optional_worker
+from locus.access.models import Team, optional_worker
 from locus.common.modelkit import link_meta, optional_fk
 from locus.forums import models as forums
 from locus.forums.machine import Machine
 from locus.forums.models import Attendance
-from locus.people.models import person_fk
+from locus.people.models import Person, person_fk
+from locus.places.models import Context
 
 
 class MeetingKind(models.TextChoices):
@@ -146,7 +147,7 @@ class Meeting(models.Model):
         max_length=300, blank=True, help_text="The basis, when it is not one of the listed ones."
     )
     group = optional_fk(
-        "places.Context", "meetings", help_text="The peer group the meeting maps, if there is one."
+        Context, "meetings", help_text="The peer group the meeting maps, if there is one."
     )
     proposed_by = models.ForeignKey(
         "access.Worker", on_delete=models.PROTECT, related_name="meetings_proposed"
@@ -198,7 +199,7 @@ class MeetingChild(models.Model):
     # A child purged under the retention rules leaves every meeting with them.
     person = person_fk("meeting_links")
     holder = optional_worker()
-    holder_team = optional_fk("access.Team")
+    holder_team = optional_fk(Team)
 
     Meta = link_meta("meeting", "person", name="meeting_child_once")
 
@@ -315,8 +316,8 @@ class Intervention(forums.Action):
     machine = INTERVENTION_MACHINE
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="interventions")
-    person = optional_fk("people.Person", "interventions", on_delete=models.CASCADE)
-    group = optional_fk("places.Context", "interventions")
+    person = optional_fk(Person, "interventions", on_delete=models.CASCADE)
+    group = optional_fk(Context, "interventions")
     owner = models.ForeignKey(
         "access.Worker", on_delete=models.PROTECT, related_name="interventions_owned"
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import models
 
 from locus.common.modelkit import optional_fk
+from locus.panels.models import PanelMeeting
 from locus.people.models import person_fk
 
 
@@ -31,7 +32,7 @@ class ManagedMove(models.Model):
         max_length=200, help_text="Who decided: a fair access panel, the head teachers..."
     )
     panel_meeting = optional_fk(
-        "panels.PanelMeeting",
+        PanelMeeting,
         "managed_moves",
         on_delete=models.SET_NULL,
         help_text="The HSB meeting or MACE panel that discussed it, if one did.",

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.access.models import optional_worker
-from locus.casework.models import ActionSource
+from locus.access.models import Team, optional_worker
+from locus.casework.models import ActionSource, PlanAction
 from locus.common.modelkit import after_constraint, link_or_text, once_where_set, optional_fk
 from locus.common.models import Confidence, Source
 from locus.forums import models as forums
 from locus.forums.machine import Machine
 from locus.mapping.models import LawfulBasis
+from locus.people.models import Person
+from locus.places.models import Context
 
 
 class PanelKind(models.TextChoices):
@@ -185,14 +187,10 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(max_length=20, choices=ItemKind.choices)
     # A person purged under the retention rules leaves every panel with them.
-    person = models.ForeignKey(
-        "people.Person", models.CASCADE, null=True, blank=True, related_name="panel_items"
-    )
-    context = models.ForeignKey(
-        "places.Context", models.PROTECT, null=True, blank=True, related_name="panel_items"
-    )
+    person = optional_fk(Person, "panel_items", on_delete=models.CASCADE)
+    context = optional_fk(Context, "panel_items")
     holder = optional_worker()
-    holder_team = optional_fk("access.Team")
+    holder_team = optional_fk(Team)
     holds_case = models.BooleanField(
         default=False, help_text="The holder had the case allocated (not only recorded the person)."
     )
@@ -255,7 +253,7 @@ class PanelAction(forums.Action):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="actions")
     builds_on = models.ManyToManyField("profiles.ProfileItem", blank=True, related_name="+")
     plan_action = optional_fk(
-        "casework.PlanAction",
+        PlanAction,
         "panel_action",
         one_to_one=True,
         help_text="The context plan's action, when it landed on the location's plan.",

@@ -10,7 +10,7 @@ from locus.access.models import optional_worker
 from locus.common.modelkit import after_constraint, current_indexes, link_or_text, optional_fk
 from locus.common.models import Provenance, one_open_constraint, period_constraint
 from locus.common.periods import PeriodQuerySet
-from locus.people.models import person_fk
+from locus.people.models import Person, person_fk
 
 
 class Relationship(models.TextChoices):
@@ -52,7 +52,7 @@ class Association(Provenance):
     """
 
     person = person_fk("associations_out")
-    other = optional_fk("people.Person", "associations_in", on_delete=models.CASCADE)
+    other = optional_fk(Person, "associations_in", on_delete=models.CASCADE)
     other_label = models.CharField(
         max_length=200,
         blank=True,

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import models
 
 from locus.access.models import optional_worker
-from locus.common.modelkit import current_indexes, optional_fk
+from locus.common.modelkit import current_indexes
 from locus.common.models import one_open_constraint, period_constraint, recorded_by_field
 from locus.common.periods import PeriodQuerySet
 
@@ -63,10 +63,14 @@ class Person(models.Model):
     la_child_id = models.CharField("LA child ID", max_length=20, null=True, blank=True, unique=True)
     upn = models.CharField("UPN", max_length=13, null=True, blank=True, unique=True)
     nhs_number = models.CharField("NHS number", max_length=10, null=True, blank=True, unique=True)
-    home = optional_fk(
+    # Not ``optional_fk``: that types a link only when given the model class, and
+    # places.models (which imports this module) cannot be imported here.
+    home = models.ForeignKey(
         "places.Context",
-        "residents",
         on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="residents",
         help_text="The home context where the person lives.",
     )
     retain_until = models.DateField(null=True, blank=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.access.models import Agency
 from locus.common.modelkit import current_indexes, optional_fk
 from locus.common.models import period_constraint, recorded_by_field
 from locus.common.periods import PeriodQuerySet
@@ -37,7 +38,7 @@ class Context(models.Model):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     responsible_agency = optional_fk(
-        "access.Agency",
+        Agency,
         "contexts",
         help_text="The organisation that shapes this context (a school, a shopping centre).",
     )

@@ -16,7 +16,8 @@ from locus.access.models import optional_worker
 from locus.common.modelkit import current_indexes, optional_fk
 from locus.common.models import period_constraint
 from locus.common.periods import PeriodQuerySet
-from locus.people.models import person_fk
+from locus.people.models import Person, person_fk
+from locus.places.models import Context
 
 
 class ProfileKind(models.TextChoices):
@@ -80,8 +81,8 @@ class ProfileItem(models.Model):
         default=False, help_text="The text is what the young person said, as they said it."
     )
     # A purged peer leaves no trace here either (no shadow list of who protects whom).
-    peer = optional_fk("people.Person", "protective_for", on_delete=models.CASCADE)
-    place = optional_fk("places.Context")
+    peer = optional_fk(Person, "protective_for", on_delete=models.CASCADE)
+    place = optional_fk(Context)
     recorded_on = models.DateField(help_text="When the young person said it, or it was learnt.")
     recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
@@ -89,9 +90,7 @@ class ProfileItem(models.Model):
     ended_by = optional_worker()
     end_reason = models.CharField(max_length=300, blank=True)
     # The earlier wording this item changed (a purge of the person takes both).
-    replaces = models.OneToOneField(
-        "self", models.SET_NULL, null=True, blank=True, related_name="replaced_by"
-    )
+    replaces = optional_fk("self", "replaced_by", on_delete=models.SET_NULL, one_to_one=True)
 
     objects = ProfileItemQuerySet.as_manager()
 
