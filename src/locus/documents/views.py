@@ -130,7 +130,8 @@ def document_remove(request: AuthedRequest, document_id: int) -> HttpResponse:
 def content_disposition(name: str) -> str:
     """Always an attachment: a plain-ASCII fallback name and the full name as ``filename*``
     (RFC 6266), both from the sanitised name, so no header can be broken or injected."""
-    fallback = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    # Only printable ASCII in the quoted fallback: no quote, backslash, or line break.
+    fallback = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in name)
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
