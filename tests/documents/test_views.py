@@ -222,3 +222,29 @@ def test_the_stored_name_is_never_shown(world: World) -> None:
     ):
         assert version.stored_name.split("/")[-1] not in client.get(url).content.decode()
     assert quote(version.original_name) not in version.stored_name
+
+
+def test_removing_through_the_form(world: World) -> None:
+    document = attach(world.social_worker, world.csc_child)
+    client = client_for(world.team_manager)
+    remove = reverse("document-remove", args=[document.pk])
+    too_long = client.post(remove, {"reason": "x" * 1001}).content.decode()
+    assert errors_of(too_long) == ["The reason must be 1000 characters or fewer"]
+    response = client.post(remove, {"reason": "Attached to the wrong child"})
+    assert response["Location"] == reverse("documents", args=["person", world.csc_child.pk])
+    document.refresh_from_db()
+    assert document.removed_reason == "Attached to the wrong child"
+    assert client.get(reverse("document", args=[document.pk])).status_code == 404
+
+
+def test_replacing_through_the_form(world: World, document_store: Path) -> None:
+    document = attach(world.social_worker, world.csc_child)
+    client = client_for(world.social_worker)
+    replace = reverse("document-replace", args=[document.pk])
+    refused = client.post(replace, {"file": upload("v2.pdf", TEXT)}).content.decode()
+    assert errors_of(refused) == [
+        "The file's name says PDF but its contents are Plain text: check it is the right file"
+    ]
+    response = client.post(replace, {"file": upload("v2.txt", TEXT)})
+    assert response["Location"] == reverse("document", args=[document.pk])
+    assert document.versions.count() == 2 and len(stored_files(document_store)) == 2

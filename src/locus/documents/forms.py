@@ -43,7 +43,11 @@ class DocumentUploadForm(GovukForm):
         placeholder="Choose a kind",
     )
     dated = date_field("Date of the document", "the document's date")
-    description = text_area("Description (optional)", max_length=2000)
+    description = text_area(
+        "Description (optional)",
+        max_length=2000,
+        error_messages={"max_length": "The description must be 2000 characters or fewer"},
+    )
     file = file_field()
 
     def values(self) -> dict[str, Any]:
@@ -65,6 +69,7 @@ class DocumentRemoveForm(GovukForm):
     reason = text_area(
         "Why are you removing it?",
         max_length=1000,
+        error_messages={"max_length": "The reason must be 1000 characters or fewer"},
         help_text=(
             "For example, it was attached to the wrong record. The document is hidden from "
             "every page; the audit trail keeps it."
