@@ -21,6 +21,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from locus.access import documents as rules
+from locus.access.services import break_glass_request
 from locus.common.errors import NotPermitted
 from locus.documents.models import Document, DocumentVersion
 from locus.documents.services import document_remove, document_replace
@@ -160,3 +161,27 @@ def test_a_shared_child_opens_no_document(world: World) -> None:
     client = client_for(police)
     assert client.get(reverse("person", args=[world.csc_child.pk])).status_code == 200
     assert client.get(reverse("document", args=[document.pk])).status_code == 404
+
+
+def test_break_glass_reads_a_childs_documents_and_adds_none(world: World) -> None:
+    """Emergency sight reads the record, documents included; it never records about the
+    child, so it uploads nothing, and a removed document stays out of reach."""
+    document = attach(world.social_worker, world.csc_child)
+    kept = attach(world.social_worker, world.csc_child, title="Kept")
+    document_remove(actor=world.social_worker, document=document, reason="Wrong child")
+    worker = world.other_social_worker
+    break_glass_request(
+        actor=worker,
+        person_id=world.csc_child.pk,
+        category="missing_child",
+        reason="Missing overnight, police asking for her known associates and places now",
+    )
+    client = client_for(worker)
+    assert client.get(reverse("document", args=[kept.pk])).status_code == 200
+    assert client.get(reverse("document", args=[document.pk])).status_code == 404
+    removed_version = document.versions.get()
+    download = reverse("document-download", args=[removed_version.pk])
+    assert client.get(download).status_code == 404
+    assert rules.can_upload(worker, world.csc_child) is False
+    with nothing_written(Document, DocumentVersion), pytest.raises(NotPermitted):
+        attach(worker, world.csc_child)
