@@ -235,3 +235,25 @@ def test_a_worker_who_may_not_upload_writes_nothing(world: World, document_store
             file=upload(),
         )
     assert stored_files(document_store) == []
+
+
+DEPTHS: list[int] = []
+
+
+def depth_recording_scanner(data: bytes, name: str) -> str | None:
+    from django.db import connection
+
+    DEPTHS.append(len(connection.atomic_blocks))
+    return None
+
+
+def test_the_scan_runs_before_the_write_transaction_opens(world: World, settings: Any) -> None:
+    """A scan can take seconds: no write transaction (SQLite's lock) is held meanwhile."""
+    from django.db import connection
+
+    settings.LOCUS_DOCUMENT_SCANNER = f"{__name__}.depth_recording_scanner"
+    DEPTHS.clear()
+    outside = len(connection.atomic_blocks)
+    document = attach(world.social_worker, world.csc_child)
+    document_replace(actor=world.social_worker, document=document, file=upload("v2.pdf"))
+    assert DEPTHS == [outside, outside]

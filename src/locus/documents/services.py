@@ -98,7 +98,6 @@ def _store(
     return version
 
 
-@transaction.atomic
 def document_upload(
     *,
     actor: Worker,
@@ -109,25 +108,33 @@ def document_upload(
     description: str = "",
     file: Any,
 ) -> Document:
-    """Attach a file to a child, a context case or a meeting the actor may upload to."""
+    """Attach a file to a child, a context case or a meeting the actor may upload to.
+
+    The file is read and scanned before the transaction opens: a scan can take seconds,
+    and an open write transaction would hold every other writer back meanwhile (SQLite
+    takes its write lock when the transaction begins). The permission is asked again
+    inside it, with the writes.
+    """
     permitted(rules.can_upload, actor, owner)
     problems = Problems()
     title, description = _check_details(problems, title, kind, dated, description)
     checked = _check_file(problems, actor, file)
     problems.raise_if_any()
     assert checked is not None and dated is not None
-    document = create_audited(
-        actor,
-        Document,
-        **{rules.owner_kind(owner): owner},
-        title=title,
-        kind=kind,
-        dated=dated,
-        description=description,
-        uploaded_by=actor,
-        uploaded_at=clock.now(),
-    )
-    _store(actor, document, 1, checked)
+    with transaction.atomic():
+        permitted(rules.can_upload, actor, owner)
+        document = create_audited(
+            actor,
+            Document,
+            **{rules.owner_kind(owner): owner},
+            title=title,
+            kind=kind,
+            dated=dated,
+            description=description,
+            uploaded_by=actor,
+            uploaded_at=clock.now(),
+        )
+        _store(actor, document, 1, checked)
     return document
 
 
@@ -137,17 +144,19 @@ def _owner_of(document: Document) -> rules.Owner:
     return owner
 
 
-@transaction.atomic
 def document_replace(*, actor: Worker, document: Document, file: Any) -> DocumentVersion:
-    """Upload a new version; the earlier ones stay, readable from the document's page."""
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    """Upload a new version; the earlier ones stay, readable from the document's page.
+    Read and scanned before the transaction, as an upload is."""
     permitted(rules.can_change_document, actor, document, _owner_of(document))
     problems = Problems()
     checked = _check_file(problems, actor, file)
     problems.raise_if_any()
     assert checked is not None
-    latest = document.versions.order_by("-number").values_list("number", flat=True).first()
-    return _store(actor, document, (latest or 0) + 1, checked)
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        permitted(rules.can_change_document, actor, document, _owner_of(document))
+        latest = document.versions.order_by("-number").values_list("number", flat=True).first()
+        return _store(actor, document, (latest or 0) + 1, checked)
 
 
 @transaction.atomic
