@@ -237,13 +237,13 @@ def test_a_worker_who_may_not_upload_writes_nothing(world: World, document_store
     assert stored_files(document_store) == []
 
 
-DEPTHS: list[int] = []
+scan_depths: list[int] = []
 
 
 def depth_recording_scanner(data: bytes, name: str) -> str | None:
     from django.db import connection
 
-    DEPTHS.append(len(connection.atomic_blocks))
+    scan_depths.append(len(connection.atomic_blocks))
     return None
 
 
@@ -252,8 +252,8 @@ def test_the_scan_runs_before_the_write_transaction_opens(world: World, settings
     from django.db import connection
 
     settings.LOCUS_DOCUMENT_SCANNER = f"{__name__}.depth_recording_scanner"
-    DEPTHS.clear()
+    scan_depths.clear()
     outside = len(connection.atomic_blocks)
     document = attach(world.social_worker, world.csc_child)
     document_replace(actor=world.social_worker, document=document, file=upload("v2.pdf"))
-    assert DEPTHS == [outside, outside]
+    assert scan_depths == [outside, outside]
