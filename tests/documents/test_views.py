@@ -248,3 +248,22 @@ def test_replacing_through_the_form(world: World, document_store: Path) -> None:
     response = client.post(replace, {"file": upload("v2.txt", TEXT)})
     assert response["Location"] == reverse("document", args=[document.pk])
     assert document.versions.count() == 2 and len(stored_files(document_store)) == 2
+
+
+def test_a_purged_version_is_listed_but_no_longer_downloadable(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    from locus.documents.services import document_version_purge
+
+    document = attach(world.social_worker, world.csc_child)
+    version = document.versions.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        document_version_purge(actor=world.system, version=version)
+    client = client_for(world.social_worker)
+    page = client.get(reverse("document", args=[document.pk])).content.decode()
+    assert "file deleted under the retention rules" in page
+    assert "The file was deleted under the retention rules" in page
+    assert reverse("document-download", args=[version.pk]) not in page
+    listing = client.get(reverse("documents", args=["person", world.csc_child.pk]))
+    assert "Deleted under the retention rules" in listing.content.decode()
+    assert client.get(reverse("document-download", args=[version.pk])).status_code == 404
