@@ -212,6 +212,12 @@ LOCUS_DOCUMENT_SCANNER = os.environ.get(
     "LOCUS_DOCUMENT_SCANNER", "locus.documents.scanning.accept_all"
 )
 LOCUS_CLAMD_SOCKET = os.environ.get("LOCUS_CLAMD_SOCKET", "")
+# First: drops a file past the limit before it is written to a temporary file.
+FILE_UPLOAD_HANDLERS = [
+    "locus.documents.uploads.SizeCappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 _documents_bucket = os.environ.get("LOCUS_DOCUMENTS_S3_BUCKET", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

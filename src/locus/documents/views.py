@@ -18,6 +18,7 @@ from locus.common.services import permitted
 from locus.documents import files, selectors, services
 from locus.documents.forms import DocumentRemoveForm, DocumentReplaceForm, DocumentUploadForm
 from locus.documents.models import Document
+from locus.documents.uploads import uploaded_files
 
 
 def _audit(request: AuthedRequest, owner: rules.Owner, **detail: object) -> None:
@@ -44,7 +45,7 @@ def documents_page(request: AuthedRequest, kind: str, owner_id: int) -> HttpResp
 
 
 def _files(request: AuthedRequest) -> object:
-    return request.FILES if request.method == "POST" else None
+    return uploaded_files(request) if request.method == "POST" else None
 
 
 def _posted(request: AuthedRequest) -> object:
