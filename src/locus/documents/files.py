@@ -49,8 +49,6 @@ ALLOWED: dict[str, FileType] = {
 }
 ALLOWED_TEXT = ", ".join(sorted({e for t in ALLOWED.values() for e in t.extensions}))
 BY_EXTENSION = {ext: key for key, t in ALLOWED.items() for ext in t.extensions}
-# Shown in a browser only as what they are; everything else is downloaded.
-INLINE_SAFE = frozenset({"pdf", "png", "jpg"})
 
 # Plain text has no magic number: it is text when it decodes as UTF-8 with no NUL byte,
 # and it must not be markup a browser would run if it were ever shown inline.
