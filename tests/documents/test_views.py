@@ -18,7 +18,7 @@ from locus.audit.models import AccessAction, AccessEvent
 from locus.common.services import today
 from locus.documents.models import Document
 from locus.documents.views import content_disposition
-from tests.casework.helpers import open_case
+from tests.casework.helpers import assessed_case
 from tests.documents.helpers import DOCX, EICAR, HTML, PDF, TEXT, attach, stored_files, upload
 from tests.factories import World, client_for
 from tests.mapping.helpers import propose
@@ -191,18 +191,21 @@ def test_query_counts_are_pinned_and_do_not_grow_with_the_documents(world: World
 
 
 def test_the_record_pages_link_to_their_documents(world: World) -> None:
-    case = open_case(world)
+    case = assessed_case(world)
     meeting = propose(world)
     client = client_for(world.social_worker)
     for page, kind, owner in (
         ("person", "person", world.csc_child),
         ("context-case", "case", case),
+        ("context-conference", "case", case),  # the conference's papers are the case's
         ("meeting", "meeting", meeting),
     ):
-        html = client.get(reverse(page, args=[owner.pk])).content.decode()
-        assert reverse("documents", args=[kind, owner.pk]) in html, page
+        response = client.get(reverse(page, args=[owner.pk]))
+        assert response.status_code == 200, page
+        assert reverse("documents", args=[kind, owner.pk]) in response.content.decode(), page
     # A partner sees the case it referred, not its documents: no link it would be refused.
-    partner_page = client_for(world.partner_worker).get(reverse("context-case", args=[case.pk]))
+    partner = client_for(world.partner_worker)
+    partner_page = partner.get(reverse("context-case", args=[case.pk]))
     assert partner_page.status_code == 200
     assert reverse("documents", args=["case", case.pk]) not in partner_page.content.decode()
 
