@@ -270,3 +270,11 @@ def test_a_purged_version_is_listed_but_no_longer_downloadable(
     listing = client.get(reverse("documents", args=["person", world.csc_child.pk]))
     assert "Deleted under the retention rules" in listing.content.decode()
     assert client.get(reverse("document-download", args=[version.pk])).status_code == 404
+
+
+def test_the_audit_trail_says_what_happened_to_a_document(world: World) -> None:
+    document = attach(world.social_worker, world.csc_child)
+    page = client_for(world.auditor).get(reverse("audit") + "?show=changes").content.decode()
+    assert f"Recorded the document for person #{world.csc_child.pk}" in page
+    assert "Recorded the document version #" in page
+    assert document.title not in page  # the auditor sees what was done, not the record
