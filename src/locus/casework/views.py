@@ -565,12 +565,6 @@ def _link_child(actor: Worker, case: ContextCase, form: PlanChildForm) -> Any:
     return services.plan_child_add(actor=actor, plan=plan, person=person, episode=episode)
 
 
-def _may_review(worker: Worker, due: tuple[Any, Any]) -> bool:
-    """Reviewing is working the case the due review (from ``selectors.review_due``) is on."""
-    review, _goals = due
-    return policies.can_work_case(worker, review.plan.case)
-
-
 def _record_review(actor: Worker, due: tuple[Any, Any], form: ReviewForm) -> Any:
     data = form.cleaned_data
     review, _goals = due
@@ -841,9 +835,9 @@ STEPS: dict[str, Step] = {
         "Review recorded",
         _review_form,
         _record_review,
-        _may_review,
+        _WORKS,
         # The review that is due and the goals it reviews; 404 when none is due.
-        on=selectors.review_due,
+        prepare=selectors.review_due,
         intro=_review_intro,
         after=_after_review,
         back=_PLAN,

@@ -47,6 +47,9 @@ class Step:
     intro: Words = ""
     # What on the record the step is about, from the rest of the url: ``on(record, **ids)``.
     on: Callable[..., Any] | None = None
+    # What the form and the service need beyond that, found once the permission is checked:
+    # from there on (the form, the service, the words) they get ``prepare(subject)`` instead.
+    prepare: Callable[[Any], Any] | None = None
     # The url name to go on to after the step (the record's page when blank), or a choice
     # made from the valid form.
     after: str | Callable[[Any], str] = ""
@@ -91,6 +94,8 @@ def take_on(
     """``step`` on a record already found."""
     subject = step.on(record, **ids) if step.on is not None else record
     permitted(step.allowed, request.user, subject)
+    if step.prepare is not None:
+        subject = step.prepare(subject)
     form = step.form(request, subject)
     done = _say(step.done, subject)
     if submitted(request, form, lambda: step.run(request.user, subject, form), done):
