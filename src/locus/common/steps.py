@@ -64,9 +64,13 @@ class Step:
     more: Callable[[AuthedRequest, Any], Mapping[str, Any]] | None = None
 
 
-def confirm(request: AuthedRequest, subject: Any) -> GovukForm:
-    """The form of a step that asks nothing: pressing its button is the answer."""
-    return GovukForm(posted(request))
+def plain(form_class: type[GovukForm]) -> Callable[[AuthedRequest, Any], GovukForm]:
+    """The form of a step whose fields need nothing from the record: ``form_class`` itself."""
+    return lambda request, subject: form_class(posted(request))
+
+
+# The form of a step that asks nothing: pressing its button is the answer.
+confirm = plain(GovukForm)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ state does not allow is shown at the top of the form, in plain words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,7 @@ from locus.common.http import AuthedRequest
 from locus.common.ids import parse_ids
 from locus.common.pages import posted, submitted
 from locus.common.services import permitted
-from locus.common.steps import Place, Step, confirm, take
+from locus.common.steps import Place, Step, confirm, plain, take
 from locus.forums.pages import meetings_page
 from locus.mapping import selectors, services
 from locus.mapping.forms import (
@@ -285,6 +286,29 @@ def _the_child(request: AuthedRequest, link: MeetingChild) -> dict[str, Any]:
     return {"people_shown": [link.person_id]}
 
 
+def _child_step(
+    heading: str,
+    button: str,
+    done: str,
+    form: Callable[[AuthedRequest, MeetingChild], Any],
+    run: Callable[[Worker, MeetingChild, Any], object],
+    **more: Any,
+) -> Step:
+    """A step on one of the meeting's children, which their holder (or the holder's manager)
+    takes: the heading and message name the child (at ``{}``), and the read logs them."""
+    return Step(
+        lambda link: heading.format(link.person.full_name),
+        button,
+        lambda link: done.format(link.person.full_name),
+        form,
+        run,
+        policies.can_agree_to_share,
+        on=selectors.meeting_child,
+        more=_the_child,
+        **more,
+    )
+
+
 @dataclass(frozen=True)
 class _Offers:
     """A meeting, with whom an intervention may name: its children, the workers who
@@ -343,6 +367,12 @@ def _update_intervention(actor: Worker, intervention: Any, form: InterventionUpd
     )
 
 
+def _answered(service: Callable[..., object]) -> Callable[[Worker, Meeting, Any], object]:
+    """A service on the meeting that takes the form's answers as they are: none, the
+    decision's text, the reason for cancelling."""
+    return lambda actor, meeting, form: service(actor=actor, meeting=meeting, **form.cleaned_data)
+
+
 _ORGANISES = policies.is_organiser
 
 STEPS: dict[str, Step] = {
@@ -376,43 +406,37 @@ STEPS: dict[str, Step] = {
         read="minutes",
         more=_minutes_map,
     ),
-    "meeting-share": Step(
-        lambda link: f"Bring {link.person.full_name} to this meeting",
+    "meeting-share": _child_step(
+        "Bring {} to this meeting",
         "Agree to share",
-        lambda link: f"You agreed to bring {link.person.full_name}",
+        "You agreed to bring {}",
         _share_form,
         _agree,
-        policies.can_agree_to_share,
-        on=selectors.meeting_child,
         intro="Workers who confirm they attended the meeting will see what you tick here "
         "about this child, once the meeting is held and if you (or your manager, if they "
         "agreed) confirm you attended too. The child's name is always shared. Closing the "
         "meeting ends the share.",
         read="share",
-        more=_the_child,
     ),
-    "meeting-share-withdraw": Step(
-        lambda link: f"Stop bringing {link.person.full_name} to this meeting",
+    "meeting-share-withdraw": _child_step(
+        "Stop bringing {} to this meeting",
         "Withdraw my agreement",
-        lambda link: f"You no longer bring {link.person.full_name}",
+        "You no longer bring {}",
         confirm,
         lambda actor, link, form: services.share_withdraw(
             actor=actor, meeting=link.meeting, person=link.person
         ),
-        policies.can_agree_to_share,
-        on=selectors.meeting_child,
         intro="Nothing you agreed to share about this child will be shared at this meeting. "
         "Another worker who holds the case, or their manager, may still agree to bring them.",
         warning=True,
         read="withdraw share",
-        more=_the_child,
     ),
     "meeting-confirm-attendance": Step(
         "Confirm that you attended",
         "I attended this meeting",
         "You confirmed that you attended",
         confirm,
-        lambda actor, meeting, form: services.attendance_confirm(actor=actor, meeting=meeting),
+        _answered(services.attendance_confirm),
         policies.can_confirm_attendance,
         intro="The minutes record you as attending. Confirm it only if you were there: "
         "confirming gives you sight of what the children's case holders agreed to share "
@@ -423,10 +447,8 @@ STEPS: dict[str, Step] = {
         "Add a decision",
         "Add decision",
         "Decision added",
-        lambda request, meeting: DecisionForm(posted(request)),
-        lambda actor, meeting, form: services.decision_add(
-            actor=actor, meeting=meeting, text=form.cleaned_data["text"]
-        ),
+        plain(DecisionForm),
+        _answered(services.decision_add),
         policies.can_record_minutes,
         read="decision",
     ),
@@ -435,7 +457,7 @@ STEPS: dict[str, Step] = {
         "Close the meeting",
         "Meeting closed",
         confirm,
-        lambda actor, meeting, form: services.meeting_close(actor=actor, meeting=meeting),
+        _answered(services.meeting_close),
         _ORGANISES,
         intro="Closing the meeting ends what it shared: workers who attended keep sight "
         "of a child only if their own work gives it. Each intervention must be done or "
@@ -446,10 +468,8 @@ STEPS: dict[str, Step] = {
         "Cancel the meeting",
         "Cancel the meeting",
         "Meeting cancelled",
-        lambda request, meeting: CancelForm(posted(request)),
-        lambda actor, meeting, form: services.meeting_cancel(
-            actor=actor, meeting=meeting, reason=form.cleaned_data["reason"]
-        ),
+        plain(CancelForm),
+        _answered(services.meeting_cancel),
         _ORGANISES,
         warning=True,
         read="cancel",
