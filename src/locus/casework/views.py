@@ -253,11 +253,8 @@ def referral_page(request: AuthedRequest, referral_id: int) -> HttpResponse:
 def case_page(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = policies.access_case(request.user, case_id)
     detail = selectors.case_detail(viewer=request.user, case=case)
-    record_access(
-        actor=request.user,
-        obj=case,
-        detail={"people_shown": [c.person_id for c in detail.children]},
-    )
+    shown = [c.person_id for c in detail.children]
+    record_access(actor=request.user, obj=case, detail={"people_shown": shown})
     return render(request, "casework/case.html", {"d": detail, "case": case})
 
 
