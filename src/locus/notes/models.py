@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.access.models import optional_worker
+from locus.common.modelkit import dated_indexes, exactly_one, optional_fk
+
 
 class NoteKind(models.TextChoices):
     HOME_VISIT = "home_visit", "Home visit"
@@ -33,27 +36,9 @@ class NoteSubject(models.TextChoices):
 
 class CaseNote(models.Model):
     # A person purged under the retention rules takes the notes written on them.
-    person = models.ForeignKey(
-        "people.Person",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="case_notes",
-    )
-    case = models.ForeignKey(
-        "casework.ContextCase",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="case_notes",
-    )
-    group = models.ForeignKey(
-        "places.Context",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="case_notes",
-    )
+    person = optional_fk("people.Person", "case_notes", on_delete=models.CASCADE)
+    case = optional_fk("casework.ContextCase", "case_notes")
+    group = optional_fk("places.Context", "case_notes")
     kind = models.CharField(max_length=12, choices=NoteKind.choices)
     kind_other = models.CharField(
         max_length=100, blank=True, help_text="What kind of contact, when the kind is Other."
@@ -72,27 +57,14 @@ class CaseNote(models.Model):
     author = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
     in_error_at = models.DateTimeField(null=True, blank=True)
-    in_error_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    in_error_by = optional_worker()
     in_error_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-contact_on", "-contact_at", "-id"]
-        indexes = [
-            models.Index(fields=["person", "contact_on"]),
-            models.Index(fields=["case", "contact_on"]),
-            models.Index(fields=["group", "contact_on"]),
-        ]
+        indexes = dated_indexes("contact_on", "person", "case", "group")
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(person__isnull=False, case__isnull=True, group__isnull=True)
-                    | models.Q(person__isnull=True, case__isnull=False, group__isnull=True)
-                    | models.Q(person__isnull=True, case__isnull=True, group__isnull=False)
-                ),
-                name="case_note_one_subject",
-            ),
+            exactly_one("case_note_one_subject", "person", "case", "group"),
             models.CheckConstraint(
                 condition=models.Q(in_error_at__isnull=True) | ~models.Q(in_error_reason=""),
                 name="case_note_error_has_reason",
