@@ -22,7 +22,7 @@ def link_meta(owner: str, linked: str, name: str) -> type:
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=[owner, linked], name=name)]
+        constraints = [once_each(name, [owner, linked])]
         indexes = [models.Index(fields=[linked, owner])]
 
     return Meta
@@ -82,6 +82,12 @@ def after_constraint(
     """``later`` comes after ``earlier`` (or on the same day or instant, with ``or_same``)."""
     lookup = f"{later}__gte" if or_same else f"{later}__gt"
     return models.CheckConstraint(condition=models.Q(**{lookup: models.F(earlier)}), name=name)
+
+
+def once_each(name: str, fields: list[str]) -> models.UniqueConstraint:
+    """Each combination of ``fields`` once: a team's name in its agency, a document's
+    version number."""
+    return models.UniqueConstraint(fields=fields, name=name)
 
 
 def once_where_set(name: str, fields: list[str], field: str) -> models.UniqueConstraint:

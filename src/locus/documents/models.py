@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.access.models import optional_worker
-from locus.common.modelkit import dated_indexes, exactly_one, optional_fk
+from locus.access.models import set_aside_fields
+from locus.common.modelkit import dated_indexes, exactly_one, once_each, optional_fk
 
 
 class DocumentKind(models.TextChoices):
@@ -42,9 +42,7 @@ class Document(models.Model):
     description = models.TextField(blank=True)
     uploaded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField()
-    removed_at = models.DateTimeField(null=True, blank=True)
-    removed_by = optional_worker()
-    removed_reason = models.TextField(blank=True)
+    removed_at, removed_by, removed_reason = set_aside_fields()
 
     class Meta:
         ordering = ["-dated", "-id"]
@@ -75,9 +73,7 @@ class DocumentVersion(models.Model):
 
     class Meta:
         ordering = ["document", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["document", "number"], name="document_version_number")
-        ]
+        constraints = [once_each("document_version_number", ["document", "number"])]
 
     def __str__(self) -> str:
         return f"{self.document_id} v{self.number}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.access.models import optional_worker
+from locus.access.models import set_aside_fields
 from locus.common.modelkit import dated_indexes, exactly_one, optional_fk
 
 
@@ -56,9 +56,7 @@ class CaseNote(models.Model):
     text = models.TextField()
     author = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
-    in_error_at = models.DateTimeField(null=True, blank=True)
-    in_error_by = optional_worker()
-    in_error_reason = models.TextField(blank=True)
+    in_error_at, in_error_by, in_error_reason = set_aside_fields()
 
     class Meta:
         ordering = ["-contact_on", "-contact_at", "-id"]
