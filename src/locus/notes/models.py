@@ -26,15 +26,14 @@ class NoteKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class NoteSubject(models.TextChoices):
-    """What a note is written on: exactly one of a child, a context case, a peer group."""
-
-    PERSON = "person", "Child"
-    CASE = "case", "Context case"
-    GROUP = "group", "Peer group"
-
-
 class CaseNote(models.Model):
+    class Subject(models.TextChoices):
+        """What a note is written on: exactly one of a child, a context case, a peer group."""
+
+        PERSON = "person", "Child"
+        CASE = "case", "Context case"
+        GROUP = "group", "Peer group"
+
     # A person purged under the retention rules takes the notes written on them.
     person = optional_fk("people.Person", "case_notes", on_delete=models.CASCADE)
     case = optional_fk("casework.ContextCase", "case_notes")
@@ -75,8 +74,8 @@ class CaseNote(models.Model):
     @property
     def subject(self) -> str:
         if self.person_id is not None:
-            return NoteSubject.PERSON
-        return NoteSubject.CASE if self.case_id is not None else NoteSubject.GROUP
+            return self.Subject.PERSON
+        return self.Subject.CASE if self.case_id is not None else self.Subject.GROUP
 
     @property
     def kind_label(self) -> str:
