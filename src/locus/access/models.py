@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from locus.common.modelkit import after_constraint, optional_fk
+from locus.common.modelkit import after_constraint, once_each, optional_fk
 
 
 class AgencyKind(models.TextChoices):
@@ -38,9 +40,7 @@ class Team(models.Model):
 
     class Meta:
         ordering = ["agency__name", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "name"], name="team_unique_name_in_agency")
-        ]
+        constraints = [once_each("team_unique_name_in_agency", ["agency", "name"])]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.agency.name})"
@@ -88,6 +88,21 @@ def optional_worker(related_name: str = "+") -> models.ForeignKey[Worker | None,
     """A worker a record may be without, for now or for good: who approved, reviewed or
     recorded it once someone has, who holds a case or owns an action when a worker does."""
     return optional_fk(Worker, related_name)
+
+
+def set_aside_fields() -> tuple[
+    models.DateTimeField[dt.datetime | None, dt.datetime | None],
+    models.ForeignKey[Worker | None, Worker | None],
+    models.TextField[str, str],
+]:
+    """When, by whom and why a record was set aside without being deleted (a document
+    removed, a note marked entered in error): the row stays for the trail. Declare as
+    ``x_at, x_by, x_reason = set_aside_fields()``."""
+    return (
+        models.DateTimeField(null=True, blank=True),
+        optional_worker(),
+        models.TextField(blank=True),
+    )
 
 
 class BreakGlassCategory(models.TextChoices):

@@ -25,7 +25,7 @@ from __future__ import annotations
 from django.db import models
 
 from locus.access.models import Agency, optional_worker
-from locus.common.modelkit import link_meta, optional_fk
+from locus.common.modelkit import link_meta, once_each, optional_fk
 from locus.common.models import Source, one_open_constraint
 from locus.forums import models as forums
 from locus.forums.machine import PREVIOUS, Machine
@@ -329,9 +329,7 @@ class AssessmentTemplate(models.Model):
 
     class Meta:
         ordering = ["kind", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "version"], name="template_kind_version_once")
-        ]
+        constraints = [once_each("template_kind_version_once", ["kind", "version"])]
 
     def __str__(self) -> str:
         return f"{self.name} (version {self.version})"
@@ -418,9 +416,7 @@ class DomainFinding(models.Model):
 
     class Meta:
         ordering = ["assessment", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["assessment", "key"], name="finding_domain_once")
-        ]
+        constraints = [once_each("finding_domain_once", ["assessment", "key"])]
 
     def __str__(self) -> str:
         return self.title
@@ -778,9 +774,7 @@ class GoalProgress(models.Model):
 
     class Meta:
         ordering = ["review", "goal__order"]
-        constraints = [
-            models.UniqueConstraint(fields=["review", "goal"], name="progress_goal_once")
-        ]
+        constraints = [once_each("progress_goal_once", ["review", "goal"])]
 
     def __str__(self) -> str:
         return f"{self.get_progress_display()} on goal {self.goal_id}"

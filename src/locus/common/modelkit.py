@@ -7,7 +7,9 @@ another), so the models state what differs. The period constraints stand in
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
+from functools import reduce
 from typing import Any, TypeVar, overload
 
 from django.db import models
@@ -20,7 +22,7 @@ def link_meta(owner: str, linked: str, name: str) -> type:
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=[owner, linked], name=name)]
+        constraints = [once_each(name, [owner, linked])]
         indexes = [models.Index(fields=[linked, owner])]
 
     return Meta
@@ -82,6 +84,12 @@ def after_constraint(
     return models.CheckConstraint(condition=models.Q(**{lookup: models.F(earlier)}), name=name)
 
 
+def once_each(name: str, fields: list[str]) -> models.UniqueConstraint:
+    """Each combination of ``fields`` once: a team's name in its agency, a document's
+    version number."""
+    return models.UniqueConstraint(fields=fields, name=name)
+
+
 def once_where_set(name: str, fields: list[str], field: str) -> models.UniqueConstraint:
     """Each combination of ``fields`` once, among the rows where ``field`` is set."""
     return models.UniqueConstraint(
@@ -102,4 +110,22 @@ def link_or_text(name: str, link: str, text: str) -> models.CheckConstraint:
 def current_indexes(end: str, *links: str) -> list[models.Index]:
     """For a period record, one index per link with the period's ``end``: what is current
     for a person, a worker or a group (``PeriodQuerySet.current``) is found quickly."""
-    return [models.Index(fields=[link, end]) for link in links]
+    return dated_indexes(end, *links)
+
+
+def dated_indexes(day: str, *links: str) -> list[models.Index]:
+    """One index per link with ``day``: a record's rows are listed by date quickly (a
+    child's notes by the day of contact, a case's documents by the date they bear)."""
+    return [models.Index(fields=[link, day]) for link in links]
+
+
+def exactly_one(name: str, *links: str) -> models.CheckConstraint:
+    """Exactly one of ``links`` is set: a row belongs to one record of several kinds (a
+    note on a child, a context case or a peer group), and that record decides who sees it."""
+    return models.CheckConstraint(
+        condition=reduce(
+            operator.or_,
+            (models.Q(**{f"{other}__isnull": other != link for other in links}) for link in links),
+        ),
+        name=name,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from locus.common.modelkit import optional_fk
+from locus.common.periods import PeriodQuerySet
 
 
 class Confidence(models.TextChoices):
@@ -39,6 +40,24 @@ class Provenance(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Period(models.Model):
+    """A record that holds from ``start`` to ``end``, or open-ended (``common.periods``):
+    an allocation, a legal-status episode, a place on a school's roll. Latest first.
+
+    Its fields come before the subclass's own: the admin of each names its ``fields``
+    to show the record first and its period after.
+    """
+
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-start", "id"]
 
 
 def period_constraint(name: str, start: str = "start", end: str = "end") -> models.CheckConstraint:

@@ -10,6 +10,8 @@ from locus.common.forms import GovukForm, choose_one, date_field, text_area
 from locus.documents import files
 from locus.documents.models import DocumentKind
 
+_CHOOSE_A_FILE = "Choose a file to upload"
+
 
 def file_field() -> forms.FileField:
     return forms.FileField(
@@ -19,10 +21,11 @@ def file_field() -> forms.FileField:
             f"smaller than {files.size_text(files.max_bytes())}."
         ),
         widget=forms.FileInput(attrs={"class": "govuk-file-upload"}),
+        # Django says "invalid" when no file came with the form: to the worker, none was chosen.
         error_messages={
-            "required": "Choose a file to upload",
+            "required": _CHOOSE_A_FILE,
+            "invalid": _CHOOSE_A_FILE,
             "empty": "The file is empty",
-            "invalid": "Choose a file to upload",
         },
     )
 
@@ -51,14 +54,8 @@ class DocumentUploadForm(GovukForm):
     file = file_field()
 
     def values(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "title": data["title"],
-            "kind": data["kind"],
-            "dated": data["dated"],
-            "description": data.get("description", ""),
-            "file": data["file"],
-        }
+        """The cleaned answers as ``services.document_upload`` takes them: every field."""
+        return {name: self.cleaned_data[name] for name in self.fields}
 
 
 class DocumentReplaceForm(GovukForm):

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.access.models import set_aside_fields
+from locus.common.modelkit import dated_indexes, exactly_one, once_each, optional_fk
+
 
 class DocumentKind(models.TextChoices):
     REPORT = "report", "Report"
@@ -30,56 +33,21 @@ class Document(models.Model):
     # belongs to decides who may read it (``access/documents.py``). PROTECT: a record's
     # documents are purged with their bytes (services.document_version_purge) before the
     # record itself, so no file is left on disk without a row that names it.
-    person = models.ForeignKey(
-        "people.Person",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="documents",
-    )
-    case = models.ForeignKey(
-        "casework.ContextCase",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="documents",
-    )
-    meeting = models.ForeignKey(
-        "cocase.Meeting",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="documents",
-    )
+    person = optional_fk("people.Person", "documents")
+    case = optional_fk("casework.ContextCase", "documents")
+    meeting = optional_fk("cocase.Meeting", "documents")
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
     dated = models.DateField(help_text="The date the document bears (a letter's, a report's).")
     description = models.TextField(blank=True)
     uploaded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField()
-    removed_at = models.DateTimeField(null=True, blank=True)
-    removed_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    removed_reason = models.TextField(blank=True)
+    removed_at, removed_by, removed_reason = set_aside_fields()
 
     class Meta:
         ordering = ["-dated", "-id"]
-        indexes = [
-            models.Index(fields=["person", "dated"]),
-            models.Index(fields=["case", "dated"]),
-            models.Index(fields=["meeting", "dated"]),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(person__isnull=False, case__isnull=True, meeting__isnull=True)
-                    | models.Q(person__isnull=True, case__isnull=False, meeting__isnull=True)
-                    | models.Q(person__isnull=True, case__isnull=True, meeting__isnull=False)
-                ),
-                name="document_belongs_to_one_record",
-            )
-        ]
+        indexes = dated_indexes("dated", "person", "case", "meeting")
+        constraints = [exactly_one("document_belongs_to_one_record", "person", "case", "meeting")]
 
     def __str__(self) -> str:
         return self.title
@@ -105,9 +73,7 @@ class DocumentVersion(models.Model):
 
     class Meta:
         ordering = ["document", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["document", "number"], name="document_version_number")
-        ]
+        constraints = [once_each("document_version_number", ["document", "number"])]
 
     def __str__(self) -> str:
         return f"{self.document_id} v{self.number}"

@@ -1,14 +1,16 @@
 """Documents: mounted under /documents/. A record's documents hang off its kind and id."""
 
-from django.urls import path
-
+from locus.common.urls import routes
 from locus.documents import views
 
-urlpatterns = [
-    path("versions/<int:version_id>/download/", views.document_download, name="document-download"),
-    path("<int:document_id>/", views.document_page, name="document"),
-    path("<int:document_id>/replace/", views.document_replace, name="document-replace"),
-    path("<int:document_id>/remove/", views.document_remove, name="document-remove"),
-    path("<str:kind>/<int:owner_id>/", views.documents_page, name="documents"),
-    path("<str:kind>/<int:owner_id>/add/", views.document_add, name="document-add"),
-]
+_DOCUMENT = "<int:document_id>/"
+_OWNER = "<str:kind>/<int:owner_id>/"
+
+urlpatterns = routes(
+    ("versions/<int:version_id>/download/", views.document_download, "document-download"),
+    (_DOCUMENT, views.document_page, "document"),
+    (f"{_DOCUMENT}replace/", views.document_replace, "document-replace"),
+    (f"{_DOCUMENT}remove/", views.document_remove, "document-remove"),
+    (_OWNER, views.documents_page, "documents"),
+    (f"{_OWNER}add/", views.document_add, "document-add"),
+)

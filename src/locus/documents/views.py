@@ -13,7 +13,7 @@ from locus.access import documents as rules
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
-from locus.common.pages import submitted
+from locus.common.pages import posted, submitted
 from locus.common.services import permitted
 from locus.documents import files, selectors, services
 from locus.documents.forms import DocumentRemoveForm, DocumentReplaceForm, DocumentUploadForm
@@ -48,24 +48,20 @@ def _files(request: AuthedRequest) -> object:
     return uploaded_files(request) if request.method == "POST" else None
 
 
-def _posted(request: AuthedRequest) -> object:
-    return request.POST if request.method == "POST" else None
-
-
 def document_add(request: AuthedRequest, kind: str, owner_id: int) -> HttpResponse:
     viewer = request.user
     owner = rules.access_owner(viewer, kind, owner_id)
     permitted(rules.can_upload, viewer, owner)
-    form = DocumentUploadForm(_posted(request), _files(request))
+    form = DocumentUploadForm(posted(request), _files(request))
     created: list[Document] = []
 
     def run() -> None:
         created.append(services.document_upload(actor=viewer, owner=owner, **form.values()))
 
-    if submitted(request, form, run, "Document uploaded"):
-        return redirect("document", document_id=created[0].pk)
     if request.method == "GET":
         _audit(request, owner, page="document-add")
+    elif submitted(request, form, run, "Document uploaded"):
+        return redirect("document", document_id=created[0].pk)
     return render(
         request,
         "documents/upload.html",
@@ -87,9 +83,9 @@ def _change_page(request: AuthedRequest, document_id: int, *, replace: bool) -> 
     permitted(rules.can_change_document, viewer, document, page.owner)
     form: DocumentReplaceForm | DocumentRemoveForm
     if replace:
-        form = DocumentReplaceForm(_posted(request), _files(request))
+        form = DocumentReplaceForm(posted(request), _files(request))
     else:
-        form = DocumentRemoveForm(_posted(request))
+        form = DocumentRemoveForm(posted(request))
 
     def run() -> None:
         if isinstance(form, DocumentReplaceForm):

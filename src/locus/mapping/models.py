@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db import models
 
 from locus.access.models import Team, optional_worker
-from locus.common.modelkit import link_meta, optional_fk
+from locus.common.modelkit import link_meta, once_each, optional_fk
 from locus.forums import models as forums
 from locus.forums.machine import Machine
 from locus.forums.models import Attendance
@@ -238,7 +238,7 @@ class Invitee(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "worker"], name="meeting_invitee_once"),
+            once_each("meeting_invitee_once", ["meeting", "worker"]),
             models.CheckConstraint(
                 condition=models.Q(confirmed_at__isnull=True) | models.Q(attendance="attended"),
                 name="meeting_invitee_confirms_attending",
@@ -274,7 +274,7 @@ class ShareAgreement(models.Model):
     class Meta:
         ordering = ["agreed_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["child", "agreed_by"], name="share_agreed_once"),
+            once_each("share_agreed_once", ["child", "agreed_by"]),
             models.CheckConstraint(
                 condition=~models.Q(lawful_basis="other") | ~models.Q(lawful_basis_other=""),
                 name="share_other_basis_described",

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.access.models import set_aside_fields
+from locus.common.modelkit import dated_indexes, exactly_one, optional_fk
+
 
 class NoteKind(models.TextChoices):
     HOME_VISIT = "home_visit", "Home visit"
@@ -23,37 +26,18 @@ class NoteKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class NoteSubject(models.TextChoices):
-    """What a note is written on: exactly one of a child, a context case, a peer group."""
-
-    PERSON = "person", "Child"
-    CASE = "case", "Context case"
-    GROUP = "group", "Peer group"
-
-
 class CaseNote(models.Model):
+    class Subject(models.TextChoices):
+        """What a note is written on: exactly one of a child, a context case, a peer group."""
+
+        PERSON = "person", "Child"
+        CASE = "case", "Context case"
+        GROUP = "group", "Peer group"
+
     # A person purged under the retention rules takes the notes written on them.
-    person = models.ForeignKey(
-        "people.Person",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="case_notes",
-    )
-    case = models.ForeignKey(
-        "casework.ContextCase",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="case_notes",
-    )
-    group = models.ForeignKey(
-        "places.Context",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="case_notes",
-    )
+    person = optional_fk("people.Person", "case_notes", on_delete=models.CASCADE)
+    case = optional_fk("casework.ContextCase", "case_notes")
+    group = optional_fk("places.Context", "case_notes")
     kind = models.CharField(max_length=12, choices=NoteKind.choices)
     kind_other = models.CharField(
         max_length=100, blank=True, help_text="What kind of contact, when the kind is Other."
@@ -71,28 +55,13 @@ class CaseNote(models.Model):
     text = models.TextField()
     author = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
-    in_error_at = models.DateTimeField(null=True, blank=True)
-    in_error_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    in_error_reason = models.TextField(blank=True)
+    in_error_at, in_error_by, in_error_reason = set_aside_fields()
 
     class Meta:
         ordering = ["-contact_on", "-contact_at", "-id"]
-        indexes = [
-            models.Index(fields=["person", "contact_on"]),
-            models.Index(fields=["case", "contact_on"]),
-            models.Index(fields=["group", "contact_on"]),
-        ]
+        indexes = dated_indexes("contact_on", "person", "case", "group")
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(person__isnull=False, case__isnull=True, group__isnull=True)
-                    | models.Q(person__isnull=True, case__isnull=False, group__isnull=True)
-                    | models.Q(person__isnull=True, case__isnull=True, group__isnull=False)
-                ),
-                name="case_note_one_subject",
-            ),
+            exactly_one("case_note_one_subject", "person", "case", "group"),
             models.CheckConstraint(
                 condition=models.Q(in_error_at__isnull=True) | ~models.Q(in_error_reason=""),
                 name="case_note_error_has_reason",
@@ -105,8 +74,8 @@ class CaseNote(models.Model):
     @property
     def subject(self) -> str:
         if self.person_id is not None:
-            return NoteSubject.PERSON
-        return NoteSubject.CASE if self.case_id is not None else NoteSubject.GROUP
+            return self.Subject.PERSON
+        return self.Subject.CASE if self.case_id is not None else self.Subject.GROUP
 
     @property
     def kind_label(self) -> str:

@@ -57,6 +57,7 @@ class PersonAdmin(PersonFieldsAdmin):
 @admin.register(LegalStatusEpisode)
 class EpisodeAdmin(PersonFieldsAdmin):
     needs = PersonField.LEGAL_STATUS
+    fields = ("person", "status", "cp_category", "lac_legal_status", "agency", "start", "end")
     list_display = ("person", "status", "start", "end", "agency")
     list_filter = ("status",)
     list_select_related = ("person", "agency")
@@ -65,6 +66,7 @@ class EpisodeAdmin(PersonFieldsAdmin):
 
 @admin.register(Allocation)
 class AllocationAdmin(CaseRecordAdmin):
+    fields = ("person", "worker", "team", "start", "end")
     list_display = ("person", "worker", "team", "start", "end")
     list_select_related = ("person", "worker", "team__agency")
     raw_id_fields = ("person", "worker")

@@ -8,8 +8,7 @@ from django.db import models
 
 from locus.access.models import optional_worker
 from locus.common.modelkit import current_indexes
-from locus.common.models import one_open_constraint, period_constraint, recorded_by_field
-from locus.common.periods import PeriodQuerySet
+from locus.common.models import Period, one_open_constraint, period_constraint, recorded_by_field
 
 
 class PersonKind(models.TextChoices):
@@ -142,19 +141,14 @@ class LACLegalStatus(models.TextChoices):
     V4 = "V4", "Accommodated under series of short-term breaks"
 
 
-class LegalStatusEpisode(models.Model):
+class LegalStatusEpisode(Period):
     person = person_fk("episodes")
     status = models.CharField(max_length=3, choices=LegalStatus.choices)
     cp_category = models.CharField(max_length=3, choices=CPCategory.choices, blank=True)
     lac_legal_status = models.CharField(max_length=2, choices=LACLegalStatus.choices, blank=True)
     agency = models.ForeignKey("access.Agency", on_delete=models.PROTECT, related_name="+")
-    start = models.DateField()
-    end = models.DateField(null=True, blank=True)
 
-    objects = PeriodQuerySet["LegalStatusEpisode"].as_manager()
-
-    class Meta:
-        ordering = ["-start", "id"]
+    class Meta(Period.Meta):
         indexes = current_indexes("end", "person")
         constraints = [period_constraint("episode_end_after_start")]
 
@@ -170,7 +164,7 @@ class LegalStatusEpisode(models.Model):
         return ""
 
 
-class Allocation(models.Model):
+class Allocation(Period):
     """A person allocated to a worker (and so to the worker's team): the caseload."""
 
     person = person_fk("allocations")
@@ -178,13 +172,8 @@ class Allocation(models.Model):
         "access.Worker", on_delete=models.PROTECT, related_name="allocations"
     )
     team = models.ForeignKey("access.Team", on_delete=models.PROTECT, related_name="allocations")
-    start = models.DateField()
-    end = models.DateField(null=True, blank=True)
 
-    objects = PeriodQuerySet["Allocation"].as_manager()
-
-    class Meta:
-        ordering = ["-start", "id"]
+    class Meta(Period.Meta):
         indexes = current_indexes("end", "worker", "team")
         constraints = [
             period_constraint("allocation_end_after_start"),

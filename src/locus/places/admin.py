@@ -18,6 +18,7 @@ class ContextAdmin(AuditedAdmin):
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(CaseRecordAdmin):
+    fields = ("person", "school", "start", "end")
     list_display = ("person", "school", "start", "end")
     list_select_related = ("person", "school")
     raw_id_fields = ("person", "school")

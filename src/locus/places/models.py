@@ -6,8 +6,7 @@ from django.db import models
 
 from locus.access.models import Agency
 from locus.common.modelkit import current_indexes, optional_fk
-from locus.common.models import period_constraint, recorded_by_field
-from locus.common.periods import PeriodQuerySet
+from locus.common.models import Period, period_constraint, recorded_by_field
 from locus.people.models import person_fk
 
 
@@ -69,18 +68,13 @@ class Context(models.Model):
         return self.kind in RESTRICTED_KINDS
 
 
-class Enrolment(models.Model):
+class Enrolment(Period):
     """A young person on a school's roll."""
 
     person = person_fk("enrolments")
     school = models.ForeignKey(Context, on_delete=models.PROTECT, related_name="enrolments")
-    start = models.DateField()
-    end = models.DateField(null=True, blank=True)
 
-    objects = PeriodQuerySet["Enrolment"].as_manager()
-
-    class Meta:
-        ordering = ["-start", "id"]
+    class Meta(Period.Meta):
         indexes = current_indexes("end", "school")
         constraints = [period_constraint("enrolment_end_after_start")]
 

@@ -1,0 +1,33 @@
+"""Period records share their start and end (``common.models.Period``); their admin forms
+still show the record first and its period after, as they did before the base."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.db import models
+from django.test import RequestFactory
+
+from locus.people.models import Allocation, LegalStatusEpisode
+from locus.places.models import Enrolment
+from tests.factories import World
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        (
+            LegalStatusEpisode,
+            ["person", "status", "cp_category", "lac_legal_status", "agency", "start", "end"],
+        ),
+        (Allocation, ["person", "worker", "team", "start", "end"]),
+        (Enrolment, ["person", "school", "start", "end"]),
+    ],
+)
+def test_a_period_admin_form_shows_the_record_before_its_period(
+    world: World, model: type[models.Model], expected: list[str]
+) -> None:
+    request = RequestFactory().get("/admin/")
+    request.user = world.admin
+    form = admin.site._registry[model].get_form(request)
+    assert list(form.base_fields) == expected
