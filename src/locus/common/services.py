@@ -160,3 +160,16 @@ def save_changes(*, actor: Any, obj: Model, fields: dict[str, Any]) -> Any:
         actor=actor, action=ChangeAction.UPDATE, obj=obj, before=before, after=snapshot(obj)
     )
     return obj
+
+
+def create_checked(actor: Any, model: type[M], problems: Problems, fields: dict[str, Any]) -> M:
+    """Once validation found no ``problems``, write a new row of ``fields``, stamped as
+    created now by ``actor``, and audit it (a person's or a context's record)."""
+    problems.raise_if_any()
+    return create_audited(actor, model, created_at=clock.now(), recorded_by=actor, **fields)
+
+
+def save_checked(actor: Any, obj: M, problems: Problems, fields: dict[str, Any]) -> M:
+    """Once validation found no ``problems``, write ``fields`` onto ``obj``, audited."""
+    problems.raise_if_any()
+    return save_changes(actor=actor, obj=obj, fields=fields)
