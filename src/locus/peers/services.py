@@ -477,23 +477,19 @@ def membership_add(
     problems.check(role in GroupRole.values, "role", f"Unknown role in a group: {role!r}")
     validate_provenance(problems, source=source, confidence=confidence)
     check_period(problems, since, until, start_field="since", end_field="until")
+    # Who is in which group: what an open membership may not repeat, and what is written.
+    member = {"person": person, "group": group}
     check_none_open(
         problems,
         until,
-        GroupMembership.objects.current().filter(person=person, group=group),
+        GroupMembership.objects.current().filter(**member),
         "person",
         "This young person is already recorded in this group",
     )
     problems.raise_if_any()
+    provenance = _provenance(actor, source, confidence)
     return create_audited(
-        actor,
-        GroupMembership,
-        person=person,
-        group=group,
-        role=role,
-        since=since,
-        until=until,
-        **_provenance(actor, source, confidence),
+        actor, GroupMembership, **member, role=role, since=since, until=until, **provenance
     )
 
 

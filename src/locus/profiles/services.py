@@ -142,6 +142,10 @@ def profile_item_add(
     )
 
 
+# What a new wording keeps of the item it replaces: whose, what kind, which peer, which place.
+KEPT_ON_CHANGE = ("person_id", "kind", "peer_id", "place_id")
+
+
 def _new_item(actor: Worker, **fields: Any) -> ProfileItem:
     """Write a checked item (new, or a new wording replacing one), recorded by ``actor`` now."""
     return create_audited(actor, ProfileItem, **fields, **recorded(actor))
@@ -192,16 +196,9 @@ def profile_item_change(
     problems.raise_if_any()
     assert changed_on is not None
     _end(actor, item, changed_on, "Changed")
+    kept = {name: getattr(item, name) for name in KEPT_ON_CHANGE}
     return _new_item(
-        actor,
-        person_id=item.person_id,
-        kind=item.kind,
-        text=text,
-        own_words=own_words,
-        peer_id=item.peer_id,
-        place_id=item.place_id,
-        recorded_on=changed_on,
-        replaces=item,
+        actor, text=text, own_words=own_words, recorded_on=changed_on, replaces=item, **kept
     )
 
 
