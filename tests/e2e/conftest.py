@@ -72,7 +72,10 @@ def sign_in(page: Any, base: str, username: str, next_path: str = "/") -> None:
     page.goto(f"{base}{next_path}")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    # Wait for the page the sign-in leads to: an assertion straight after a bare click can
+    # read the sign-in page while the next one is still loading (seen on a loaded machine).
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 def e2e_worker(system: Any, username: str, name: str, team: Any, role: str = "practitioner") -> Any:

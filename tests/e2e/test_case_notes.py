@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from locus.access.services import agency_create, system_worker, team_create
 from locus.common import clock
@@ -82,7 +83,7 @@ def test_write_correct_and_read_the_chronology(page: Any, live_server: Any, worl
     base = live_server.url
     sign_in(page, base, "sw", f"/people/{world.child.pk}/")
     page.get_by_role("link", name="Chronology of Jordan Testperson").click()
-    assert page.get_by_role("heading", name="Chronology", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Chronology", exact=True)).to_be_visible()
     assert axe_violations(page) == []
 
     # Write a note: the empty form names each field.
@@ -104,7 +105,7 @@ def test_write_correct_and_read_the_chronology(page: Any, live_server: Any, worl
     page.get_by_label("Note", exact=True).fill("Seen alone. He said he stayed with Casey.")
     page.get_by_role("button", name="Save the note").click()
     assert "Case note recorded" in page.get_by_role("alert").inner_text()
-    assert page.get_by_role("link", name="Casey Peerless").is_visible()
+    expect(page.get_by_role("link", name="Casey Peerless")).to_be_visible()
     assert axe_violations(page) == []
 
     # Correct it: the old wording stays, with who, when and why.
@@ -117,11 +118,11 @@ def test_write_correct_and_read_the_chronology(page: Any, live_server: Any, worl
         "The summary did not say he was seen alone"
     )
     page.get_by_role("button", name="Save the correction").click()
-    assert page.get_by_text(
-        "by Sam Okafor, reason: The summary did not say he was seen alone"
-    ).is_visible()
+    expect(
+        page.get_by_text("by Sam Okafor, reason: The summary did not say he was seen alone")
+    ).to_be_visible()
     page.get_by_text("The note before this correction").click()
-    assert page.get_by_text("Home visit after the missing episode").is_visible()
+    expect(page.get_by_text("Home visit after the missing episode")).to_be_visible()
     assert axe_violations(page) == []
 
     # The chronology: the note beside the allocation, filtered, then printed.
@@ -134,11 +135,11 @@ def test_write_correct_and_read_the_chronology(page: Any, live_server: Any, worl
     assert "Allocated to" not in page.get_by_role("table").inner_text()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Print the chronology").click()
-    assert page.get_by_text("Printed by").is_visible()
-    assert page.get_by_text("Sam Okafor, Contextual Safeguarding Team").is_visible()
+    expect(page.get_by_text("Printed by")).to_be_visible()
+    expect(page.get_by_text("Sam Okafor, Contextual Safeguarding Team")).to_be_visible()
     assert axe_violations(page) == []
     page.emulate_media(media="print")
-    assert not page.get_by_role("navigation", name="Menu").is_visible()
+    expect(page.get_by_role("navigation", name="Menu")).not_to_be_visible()
     page.emulate_media(media="screen")
 
 
@@ -147,8 +148,8 @@ def test_a_reader_who_may_not_see_a_named_child_gets_initials(
 ) -> None:
     base = live_server.url
     sign_in(page, base, "yw", f"/notes/{world.group_note.pk}/")
-    assert page.get_by_role("heading", name="Group seen at the skate park").is_visible()
-    assert page.get_by_text("JT (not in your scope)").is_visible()
+    expect(page.get_by_role("heading", name="Group seen at the skate park")).to_be_visible()
+    expect(page.get_by_text("JT (not in your scope)")).to_be_visible()
     assert page.get_by_text("Jordan").count() == 0
     assert axe_violations(page) == []
     page.goto(f"{base}/notes/group/{world.group.pk}/")

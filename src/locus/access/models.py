@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from locus.common.modelkit import after_constraint, optional_fk
+
 
 class AgencyKind(models.TextChoices):
     CHILDRENS_SOCIAL_CARE = "csc", "Children's social care"
@@ -65,9 +67,7 @@ class Scope(models.TextChoices):
 class Worker(AbstractUser):
     """A person who signs in. Every worker belongs to one team of one agency."""
 
-    team = models.ForeignKey(
-        Team, on_delete=models.PROTECT, related_name="workers", null=True, blank=True
-    )
+    team = optional_fk(Team, "workers")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.OWN)
     job_title = models.CharField(max_length=200, blank=True)
@@ -82,6 +82,12 @@ class Worker(AbstractUser):
     @property
     def agency_id(self) -> int | None:
         return self.team.agency_id if self.team_id and self.team else None
+
+
+def optional_worker(related_name: str = "+") -> models.ForeignKey[Worker | None, Worker | None]:
+    """A worker a record may be without, for now or for good: who approved, reviewed or
+    recorded it once someone has, who holds a case or owns an action when a worker does."""
+    return optional_fk(Worker, related_name)
 
 
 class BreakGlassCategory(models.TextChoices):
@@ -115,9 +121,7 @@ class BreakGlass(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=BreakGlassOutcome.choices, blank=True)
     review_note = models.TextField(blank=True)
-    reviewed_by = models.ForeignKey(
-        Worker, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    reviewed_by = optional_worker()
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -126,10 +130,7 @@ class BreakGlass(models.Model):
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["worker", "expires_at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(expires_at__gt=models.F("started_at")),
-                name="break_glass_expires_after_start",
-            ),
+            after_constraint("break_glass_expires_after_start", "expires_at", "started_at"),
             models.CheckConstraint(
                 condition=~models.Q(reviewed_by=models.F("worker")),
                 name="break_glass_not_reviewed_by_its_worker",

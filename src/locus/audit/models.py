@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.access.models import optional_worker
+
 
 class AccessAction(models.TextChoices):
     VIEW = "view", "Viewed"
@@ -72,9 +74,7 @@ class SignInEvent(models.Model):
     """A sign-in attempt, kept for lockout and for the auditors (no password, ever)."""
 
     username = models.CharField(max_length=150, db_index=True)
-    worker = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    worker = optional_worker()
     at = models.DateTimeField(db_index=True)
     succeeded = models.BooleanField()
     # Attempts refused because the account was already locked do not extend the lock,

@@ -24,10 +24,14 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.common.models import Source
+from locus.access.models import Agency, optional_worker
+from locus.common.modelkit import link_meta, optional_fk
+from locus.common.models import Source, one_open_constraint
 from locus.forums import models as forums
 from locus.forums.machine import PREVIOUS, Machine
 from locus.forums.models import ACTION_MACHINE
+from locus.people.models import LegalStatusEpisode, person_fk
+from locus.places.models import Context
 
 # --- Threshold ----------------------------------------------------------------------------
 
@@ -109,12 +113,9 @@ class Referral(models.Model):
     """
 
     about = models.CharField(max_length=10, choices=ReferralAbout.choices)
-    context = models.ForeignKey(
-        "places.Context",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="referrals",
+    context = optional_fk(
+        Context,
+        "referrals",
         help_text="The context the referral is about (for a referral about a context).",
     )
     summary = models.TextField(help_text="What is happening, as the referrer told it.")
@@ -130,22 +131,13 @@ class Referral(models.Model):
         max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.NEW
     )
     due_on = models.DateField()
-    threshold_level = models.ForeignKey(
-        ThresholdLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    threshold_level = optional_fk(ThresholdLevel)
     decision = models.CharField(max_length=12, choices=ScreeningDecision.choices, blank=True)
     decision_reason = models.TextField(blank=True)
-    screened_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    screened_by = optional_worker()
     screened_at = models.DateTimeField(null=True, blank=True)
-    case = models.ForeignKey(
-        "ContextCase",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="referrals",
-        help_text="The context case the decision opened or joined.",
+    case = optional_fk(
+        "ContextCase", "referrals", help_text="The context case the decision opened or joined."
     )
 
     class Meta:
@@ -173,12 +165,7 @@ class ReferralContext(models.Model):
         "places.Context", on_delete=models.PROTECT, related_name="referral_mentions"
     )
 
-    class Meta:
-        ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(fields=["referral", "context"], name="referral_context_once")
-        ]
-        indexes = [models.Index(fields=["context", "referral"])]
+    Meta = link_meta("referral", "context", name="referral_context_once")
 
     def __str__(self) -> str:
         return f"context {self.context_id} in referral {self.referral_id}"
@@ -189,16 +176,9 @@ class ReferralChild(models.Model):
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="named_children")
     # A child purged under the retention rules leaves the referral with them.
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="context_referrals"
-    )
+    person = person_fk("context_referrals")
 
-    class Meta:
-        ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(fields=["referral", "person"], name="referral_child_once")
-        ]
-        indexes = [models.Index(fields=["person", "referral"])]
+    Meta = link_meta("referral", "person", name="referral_child_once")
 
     def __str__(self) -> str:
         return f"child {self.person_id} in referral {self.referral_id}"
@@ -282,9 +262,7 @@ class ContextCase(models.Model):
     status_before_closing = models.CharField(max_length=12, choices=CaseStatus.choices, blank=True)
     closure_outcome = models.CharField(max_length=15, choices=ClosureOutcome.choices, blank=True)
     closure_reason = models.TextField(blank=True)
-    closure_requested_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    closure_requested_by = optional_worker()
     closure_requested_at = models.DateTimeField(null=True, blank=True)
     #: The closure's evidence, asked for with the request: each assessment domain re-rated
     #: ({key: rating}), or the reason not to, and the outcome against each goal
@@ -406,15 +384,11 @@ class ContextAssessment(models.Model):
         max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_STARTED
     )
     due_on = models.DateField()
-    assessor = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    assessor = optional_worker()
     started_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    approved_by = optional_worker()
     capacity_analysis = models.TextField(
         blank=True, help_text="The context's capacity to safeguard young people: the analysis."
     )
@@ -439,9 +413,7 @@ class DomainFinding(models.Model):
     strengths = models.TextField(blank=True)
     concerns = models.TextField(blank=True)
     rating = models.CharField(max_length=6, choices=Rating.choices, blank=True)
-    updated_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    updated_by = optional_worker()
     updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -510,16 +482,9 @@ class ContextConference(models.Model):
     due_on = models.DateField()
     scheduled_for = models.DateTimeField(null=True, blank=True)
     location = models.CharField(max_length=200, blank=True)
-    chair = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    assessment = models.ForeignKey(
-        ContextAssessment,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The assessment presented to the conference.",
+    chair = optional_worker()
+    assessment = optional_fk(
+        ContextAssessment, help_text="The assessment presented to the conference."
     )
     minutes = models.TextField(blank=True)
     names_confirmed = models.BooleanField(
@@ -527,9 +492,7 @@ class ContextConference(models.Model):
         help_text="The recorder kept a child's name in the minutes knowingly, after the warning.",
     )
     plan_agreed = models.BooleanField(null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    recorded_by = optional_worker()
     recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -550,14 +513,10 @@ class ConferenceAttendee(models.Model):
     conference = models.ForeignKey(
         ContextConference, on_delete=models.CASCADE, related_name="attendees"
     )
-    worker = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    worker = optional_worker()
     name = models.CharField(max_length=200, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
-    agency = models.ForeignKey(
-        "access.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    agency = optional_fk(Agency)
     role = models.CharField(max_length=200, blank=True)
     attendance = models.CharField(max_length=10, choices=forums.Attendance.choices)
 
@@ -626,17 +585,8 @@ class ContextPlan(models.Model):
     status = models.CharField(max_length=8, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     drafted_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     drafted_at = models.DateTimeField()
-    agreed_at = models.ForeignKey(
-        ContextConference,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The conference that agreed the plan.",
-    )
-    approved_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    agreed_at = optional_fk(ContextConference, help_text="The conference that agreed the plan.")
+    approved_by = optional_worker()
     approved_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
@@ -697,9 +647,7 @@ class PlanAction(forums.Action):
     """
 
     plan = models.ForeignKey(ContextPlan, on_delete=models.CASCADE, related_name="actions")
-    goal = models.ForeignKey(
-        PlanGoal, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
-    )
+    goal = optional_fk(PlanGoal, "actions")
     agency = models.ForeignKey(
         "access.Agency",
         on_delete=models.PROTECT,
@@ -708,13 +656,7 @@ class PlanAction(forums.Action):
     )
     # A partner without a Locus account owns an action by name (``owner_name``), so a plan's
     # owner may be empty where every other forum's is a worker.
-    owner = models.ForeignKey(  # type: ignore[assignment]
-        "access.Worker",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="context_plan_actions",
-    )
+    owner = optional_worker("context_plan_actions")  # type: ignore[assignment]
     owner_name = models.CharField(
         max_length=200, blank=True, help_text="The owner, when they have no Locus account."
     )
@@ -759,24 +701,16 @@ class PlanChild(models.Model):
     """
 
     plan = models.ForeignKey(ContextPlan, on_delete=models.CASCADE, related_name="children")
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="context_plan_links"
-    )
-    episode = models.ForeignKey(
-        "people.LegalStatusEpisode",
+    person = person_fk("context_plan_links")
+    episode = optional_fk(
+        LegalStatusEpisode,
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
         help_text="The child's own plan (CIN, CP, looked after, youth justice) it links to.",
     )
     added_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField()
 
-    class Meta:
-        ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["plan", "person"], name="plan_child_once")]
-        indexes = [models.Index(fields=["person", "plan"])]
+    Meta = link_meta("plan", "person", name="plan_child_once")
 
     def __str__(self) -> str:
         return f"child {self.person_id} on plan {self.plan_id}"
@@ -818,9 +752,7 @@ class PlanReview(models.Model):
     held_on = models.DateField(null=True, blank=True)
     summary = models.TextField(blank=True)
     decision = models.CharField(max_length=10, choices=ReviewDecision.choices, blank=True)
-    recorded_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    recorded_by = optional_worker()
     recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -898,9 +830,7 @@ class SignOffRequest(models.Model):
     requested_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     reassigned_reason = models.TextField(blank=True)
-    reassigned_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    reassigned_by = optional_worker()
     reassigned_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -908,10 +838,8 @@ class SignOffRequest(models.Model):
         ordering = ["requested_at", "id"]
         indexes = [models.Index(fields=["manager", "decided_at"])]
         constraints = [
-            models.UniqueConstraint(
-                fields=["case", "subject"],
-                condition=models.Q(decided_at__isnull=True),
-                name="sign_off_one_open_per_subject",
+            one_open_constraint(
+                "sign_off_one_open_per_subject", ["case", "subject"], end="decided_at"
             )
         ]
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.common.modelkit import optional_fk
+
 
 class Confidence(models.TextChoices):
     HIGH = "high", "High"
@@ -57,11 +59,7 @@ def one_open_constraint(name: str, fields: list[str], end: str = "end") -> model
 
 def recorded_by_field(what: str) -> models.ForeignKey:
     """Who first recorded a record: a grant of sight (access/scopes.py), so kept on the row."""
-    return models.ForeignKey(
+    return optional_fk(
         "access.Worker",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
         help_text=f"Who first recorded this {what}; they and their agency may see it.",
     )

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "locus.panels",
     "locus.moves",
     "locus.notes",
+    "locus.documents",
     "locus.web",
 ]
 
@@ -201,3 +202,48 @@ OTP_TOTP_ISSUER = "Locus"
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# --- Documents: where uploaded files go, how big, and the virus scanner --------------------
+# Bytes are kept in the data folder's documents/ (owner-only, never under STATIC_ROOT or
+# anything a web server serves), or in an S3-compatible bucket when LOCUS_DOCUMENTS_S3_BUCKET
+# is set (django-storages, the optional extra "s3"; credentials from the usual AWS_*
+# variables). Files are only ever served by the download page, after the access check.
+LOCUS_DOCUMENT_MAX_BYTES = int(os.environ.get("LOCUS_DOCUMENT_MAX_MB", "20")) * 1024 * 1024
+LOCUS_DOCUMENT_SCANNER = os.environ.get(
+    "LOCUS_DOCUMENT_SCANNER", "locus.documents.scanning.accept_all"
+)
+LOCUS_CLAMD_SOCKET = os.environ.get("LOCUS_CLAMD_SOCKET", "")
+# First: drops a file past the limit before it is written to a temporary file.
+FILE_UPLOAD_HANDLERS = [
+    "locus.documents.uploads.SizeCappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+_documents_bucket = os.environ.get("LOCUS_DOCUMENTS_S3_BUCKET", "")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "documents": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": _documents_bucket,
+                "endpoint_url": os.environ.get("LOCUS_DOCUMENTS_S3_ENDPOINT") or None,
+                "location": "documents",
+                "default_acl": "private",
+                "file_overwrite": False,
+                "querystring_auth": True,
+            },
+        }
+        if _documents_bucket
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": DATA_DIR / "documents",
+                "base_url": "/not-served/",
+                "file_permissions_mode": 0o600,
+                "directory_permissions_mode": 0o700,
+            },
+        }
+    ),
+}

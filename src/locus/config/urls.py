@@ -20,6 +20,7 @@ urlpatterns = [
     path("people/<int:person_id>/moves/", include("locus.moves.urls")),
     path("notes/", include("locus.notes.urls")),
     path("panels/", include("locus.panels.urls")),
+    path("documents/", include("locus.documents.urls")),
     path("audit/", include("locus.audit.urls")),
     path("", include("locus.web.urls_break_glass")),
     path("second-factor/", include("locus.signin.urls")),

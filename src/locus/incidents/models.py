@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from locus.people.models import person_fk
+
 
 class IncidentKind(models.TextChoices):
     CSE = "cse", "Child sexual exploitation"
@@ -58,9 +60,7 @@ class Incident(models.Model):
 
 class Involvement(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="involvements")
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="involvements"
-    )
+    person = person_fk("involvements")
     role = models.CharField(max_length=10, choices=InvolvementRole.choices)
 
     class Meta:

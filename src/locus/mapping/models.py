@@ -14,9 +14,13 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.access.models import Team, optional_worker
+from locus.common.modelkit import link_meta, optional_fk
 from locus.forums import models as forums
 from locus.forums.machine import Machine
 from locus.forums.models import Attendance
+from locus.people.models import Person, person_fk
+from locus.places.models import Context
 
 
 class MeetingKind(models.TextChoices):
@@ -142,13 +146,8 @@ class Meeting(models.Model):
     lawful_basis_other = models.CharField(
         max_length=300, blank=True, help_text="The basis, when it is not one of the listed ones."
     )
-    group = models.ForeignKey(
-        "places.Context",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="meetings",
-        help_text="The peer group the meeting maps, if there is one.",
+    group = optional_fk(
+        Context, "meetings", help_text="The peer group the meeting maps, if there is one."
     )
     proposed_by = models.ForeignKey(
         "access.Worker", on_delete=models.PROTECT, related_name="meetings_proposed"
@@ -159,9 +158,7 @@ class Meeting(models.Model):
     location = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True, help_text="What was discussed, in brief.")
     map_snapshot = models.JSONField(default=dict, blank=True)
-    minutes_recorded_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    minutes_recorded_by = optional_worker()
     minutes_recorded_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -200,22 +197,11 @@ class MeetingChild(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="children")
     # A child purged under the retention rules leaves every meeting with them.
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="meeting_links"
-    )
-    holder = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    holder_team = models.ForeignKey(
-        "access.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    person = person_fk("meeting_links")
+    holder = optional_worker()
+    holder_team = optional_fk(Team)
 
-    class Meta:
-        ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(fields=["meeting", "person"], name="meeting_child_once")
-        ]
-        indexes = [models.Index(fields=["person", "meeting"])]
+    Meta = link_meta("meeting", "person", name="meeting_child_once")
 
     def __str__(self) -> str:
         return f"child {self.person_id} at meeting {self.meeting_id}"
@@ -330,20 +316,8 @@ class Intervention(forums.Action):
     machine = INTERVENTION_MACHINE
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="interventions")
-    person = models.ForeignKey(
-        "people.Person",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="interventions",
-    )
-    group = models.ForeignKey(
-        "places.Context",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="interventions",
-    )
+    person = optional_fk(Person, "interventions", on_delete=models.CASCADE)
+    group = optional_fk(Context, "interventions")
     owner = models.ForeignKey(
         "access.Worker", on_delete=models.PROTECT, related_name="interventions_owned"
     )

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.common.modelkit import optional_fk
+from locus.panels.models import PanelMeeting
+from locus.people.models import person_fk
+
 
 class ManagedMove(models.Model):
     # A child purged under the retention rules takes their moves with them.
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="managed_moves"
-    )
+    person = person_fk("managed_moves")
     from_school = models.ForeignKey(
         "places.Context", on_delete=models.PROTECT, related_name="moves_from"
     )
@@ -29,12 +31,10 @@ class ManagedMove(models.Model):
     decided_by = models.CharField(
         max_length=200, help_text="Who decided: a fair access panel, the head teachers..."
     )
-    panel_meeting = models.ForeignKey(
-        "panels.PanelMeeting",
+    panel_meeting = optional_fk(
+        PanelMeeting,
+        "managed_moves",
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="managed_moves",
         help_text="The HSB meeting or MACE panel that discussed it, if one did.",
     )
     not_on_roll_reason = models.CharField(

@@ -21,6 +21,7 @@ class ReadOnlyRecordAdmin(CaseRecordAdmin):
 class CaseNoteAdmin(ReadOnlyRecordAdmin):
     list_display = ("summary", "kind", "contact_on", "author", "in_error_at")
     list_filter = ("kind",)
+    list_select_related = ("author",)
     raw_id_fields = (
         "person",
         "case",
@@ -35,4 +36,5 @@ class CaseNoteAdmin(ReadOnlyRecordAdmin):
 @admin.register(NoteRevision)
 class NoteRevisionAdmin(ReadOnlyRecordAdmin):
     list_display = ("note", "corrected_by", "corrected_at")
+    list_select_related = ("note", "corrected_by")
     raw_id_fields = ("note", "corrected_by")

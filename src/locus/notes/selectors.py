@@ -529,7 +529,7 @@ class NoteView:
 
 def note_view(viewer: Worker, note: CaseNote) -> NoteView:
     """The note with the children it names, each by name only to a viewer who may see them
-    in their own right (otherwise initials and "not in your scope"), and its history."""
+    in their own right (otherwise the out-of-scope label), and its history."""
     children = list(note.children.order_by("family_name", "given_name", "id"))
     seen = visible_person_ids(viewer, [p.pk for p in children], shared=False)
     named = [

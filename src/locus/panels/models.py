@@ -17,11 +17,15 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.casework.models import ActionSource
+from locus.access.models import Team, optional_worker
+from locus.casework.models import ActionSource, PlanAction
+from locus.common.modelkit import after_constraint, link_or_text, once_where_set, optional_fk
 from locus.common.models import Confidence, Source
 from locus.forums import models as forums
 from locus.forums.machine import Machine
 from locus.mapping.models import LawfulBasis
+from locus.people.models import Person
+from locus.places.models import Context
 
 
 class PanelKind(models.TextChoices):
@@ -100,9 +104,7 @@ class PanelMeeting(models.Model):
     summary = models.TextField(blank=True, help_text="What was discussed overall, in brief.")
     created_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
-    held_recorded_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    held_recorded_by = optional_worker()
     held_recorded_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -112,10 +114,7 @@ class PanelMeeting(models.Model):
         ordering = ["-meets_on", "-id"]
         indexes = [models.Index(fields=["status", "review_on"])]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(review_on__gte=models.F("meets_on")),
-                name="panel_review_after_meeting",
-            ),
+            after_constraint("panel_review_after_meeting", "review_on", "meets_on", or_same=True),
             # "Other" says which basis: a sharing without a stated basis breaks rule 5.
             models.CheckConstraint(
                 condition=~(models.Q(lawful_basis="other") & models.Q(lawful_basis_other="")),
@@ -137,13 +136,7 @@ class PanelAttendee(models.Model):
     """
 
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="attendees")
-    worker = models.ForeignKey(
-        "access.Worker",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="panel_attendances",
-    )
+    worker = optional_worker("panel_attendances")
     name = models.CharField(max_length=200, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
     attendance = models.CharField(
@@ -155,16 +148,8 @@ class PanelAttendee(models.Model):
         ordering = ["id"]
         indexes = [models.Index(fields=["worker", "meeting"])]
         constraints = [
-            models.UniqueConstraint(
-                fields=["meeting", "worker"],
-                condition=models.Q(worker__isnull=False),
-                name="panel_attendee_once",
-            ),
-            models.CheckConstraint(
-                condition=(models.Q(worker__isnull=False) & models.Q(name=""))
-                | (models.Q(worker__isnull=True) & ~models.Q(name="")),
-                name="panel_attendee_worker_or_guest",
-            ),
+            once_where_set("panel_attendee_once", ["meeting", "worker"], "worker"),
+            link_or_text("panel_attendee_worker_or_guest", "worker", "name"),
         ]
 
     def __str__(self) -> str:
@@ -202,18 +187,10 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(max_length=20, choices=ItemKind.choices)
     # A person purged under the retention rules leaves every panel with them.
-    person = models.ForeignKey(
-        "people.Person", models.CASCADE, null=True, blank=True, related_name="panel_items"
-    )
-    context = models.ForeignKey(
-        "places.Context", models.PROTECT, null=True, blank=True, related_name="panel_items"
-    )
-    holder = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    holder_team = models.ForeignKey(
-        "access.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    person = optional_fk(Person, "panel_items", on_delete=models.CASCADE)
+    context = optional_fk(Context, "panel_items")
+    holder = optional_worker()
+    holder_team = optional_fk(Team)
     holds_case = models.BooleanField(
         default=False, help_text="The holder had the case allocated (not only recorded the person)."
     )
@@ -243,16 +220,10 @@ class AgendaItem(models.Model):
                 name="agenda_item_person_or_location",
             ),
             # The same person on the same list once; on two lists, as two items.
-            models.UniqueConstraint(
-                fields=["meeting", "kind", "person"],
-                condition=models.Q(person__isnull=False),
-                name="agenda_item_person_once_per_list",
+            once_where_set(
+                "agenda_item_person_once_per_list", ["meeting", "kind", "person"], "person"
             ),
-            models.UniqueConstraint(
-                fields=["meeting", "context"],
-                condition=models.Q(context__isnull=False),
-                name="agenda_item_location_once",
-            ),
+            once_where_set("agenda_item_location_once", ["meeting", "context"], "context"),
         ]
 
     def __str__(self) -> str:
@@ -261,9 +232,7 @@ class AgendaItem(models.Model):
 
 class PanelDecision(forums.Decision):
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="decisions")
-    item = models.ForeignKey(
-        AgendaItem, on_delete=models.CASCADE, null=True, blank=True, related_name="decisions"
-    )
+    item = optional_fk(AgendaItem, "decisions", on_delete=models.CASCADE)
 
 
 # ``casework.PlanAction.source`` for an action a panel lands on a context plan.
@@ -283,12 +252,10 @@ class PanelAction(forums.Action):
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="actions")
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="actions")
     builds_on = models.ManyToManyField("profiles.ProfileItem", blank=True, related_name="+")
-    plan_action = models.OneToOneField(
-        "casework.PlanAction",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="panel_action",
+    plan_action = optional_fk(
+        PlanAction,
+        "panel_action",
+        one_to_one=True,
         help_text="The context plan's action, when it landed on the location's plan.",
     )
 

@@ -6,8 +6,11 @@ import datetime as dt
 
 from django.db import models
 
+from locus.access.models import optional_worker
+from locus.common.modelkit import after_constraint, current_indexes, link_or_text, optional_fk
 from locus.common.models import Provenance, one_open_constraint, period_constraint
 from locus.common.periods import PeriodQuerySet
+from locus.people.models import Person, person_fk
 
 
 class Relationship(models.TextChoices):
@@ -48,16 +51,8 @@ class Association(Provenance):
     concern says who someone knows, never that they belong to anything.
     """
 
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="associations_out"
-    )
-    other = models.ForeignKey(
-        "people.Person",
-        on_delete=models.CASCADE,
-        related_name="associations_in",
-        null=True,
-        blank=True,
-    )
+    person = person_fk("associations_out")
+    other = optional_fk(Person, "associations_in", on_delete=models.CASCADE)
     other_label = models.CharField(
         max_length=200,
         blank=True,
@@ -80,12 +75,11 @@ class Association(Provenance):
     # where the worker can only say what they were told. None means "not known".
     open_to_social_care = models.BooleanField(null=True, blank=True)
     open_to_youth_justice = models.BooleanField(null=True, blank=True)
-    replaces = models.OneToOneField(
+    replaces = optional_fk(
         "self",
+        "replaced_by",
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="replaced_by",
+        one_to_one=True,
         help_text="The record this one took over from when the relationship was revised.",
     )
     contexts = models.ManyToManyField(
@@ -96,9 +90,7 @@ class Association(Provenance):
     )
     # Who ended the record (or revised it, which ends it), when and why: a relationship
     # someone else recorded is never ended without a reason on file.
-    ended_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    ended_by = optional_worker()
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
 
@@ -106,16 +98,9 @@ class Association(Provenance):
 
     class Meta:
         ordering = ["-valid_from", "id"]
-        indexes = [
-            models.Index(fields=["person", "valid_until"]),
-            models.Index(fields=["other", "valid_until"]),
-        ]
+        indexes = current_indexes("valid_until", "person", "other")
         constraints = [
-            models.CheckConstraint(
-                condition=(models.Q(other__isnull=False) & models.Q(other_label=""))
-                | (models.Q(other__isnull=True) & ~models.Q(other_label="")),
-                name="association_other_xor_label",
-            ),
+            link_or_text("association_other_xor_label", "other", "other_label"),
             models.CheckConstraint(
                 condition=~models.Q(other=models.F("person")),
                 name="association_not_self",
@@ -145,9 +130,7 @@ class MembershipQuerySet(PeriodQuerySet["GroupMembership"]):
 class GroupMembership(Provenance):
     """A person's place in a peer group (a Context of kind peer group)."""
 
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="memberships"
-    )
+    person = person_fk("memberships")
     group = models.ForeignKey(
         "places.Context", on_delete=models.CASCADE, related_name="memberships"
     )
@@ -159,7 +142,7 @@ class GroupMembership(Provenance):
 
     class Meta:
         ordering = ["-since", "id"]
-        indexes = [models.Index(fields=["group", "until"])]
+        indexes = current_indexes("until", "group")
         constraints = [
             period_constraint("membership_until_after_since", start="since", end="until"),
             one_open_constraint("membership_one_open_per_group", ["person", "group"], end="until"),
@@ -190,9 +173,7 @@ class PeerMapPurpose(models.Model):
     """
 
     worker = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="peer_map_purposes"
-    )
+    person = person_fk("peer_map_purposes")
     purpose = models.CharField(max_length=20, choices=MapPurpose.choices)
     reason = models.TextField()
     recorded_at = models.DateTimeField()
@@ -202,10 +183,7 @@ class PeerMapPurpose(models.Model):
         ordering = ["-recorded_at", "-id"]
         indexes = [models.Index(fields=["worker", "person", "expires_at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(expires_at__gt=models.F("recorded_at")),
-                name="peer_map_purpose_expires_after_recorded",
-            )
+            after_constraint("peer_map_purpose_expires_after_recorded", "expires_at", "recorded_at")
         ]
 
     def __str__(self) -> str:

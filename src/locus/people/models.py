@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.db import models
 
+from locus.access.models import optional_worker
+from locus.common.modelkit import current_indexes
 from locus.common.models import one_open_constraint, period_constraint, recorded_by_field
 from locus.common.periods import PeriodQuerySet
 
@@ -61,6 +63,8 @@ class Person(models.Model):
     la_child_id = models.CharField("LA child ID", max_length=20, null=True, blank=True, unique=True)
     upn = models.CharField("UPN", max_length=13, null=True, blank=True, unique=True)
     nhs_number = models.CharField("NHS number", max_length=10, null=True, blank=True, unique=True)
+    # Not ``optional_fk``: that types a link only when given the model class, and
+    # places.models (which imports this module) cannot be imported here.
     home = models.ForeignKey(
         "places.Context",
         on_delete=models.SET_NULL,
@@ -98,6 +102,12 @@ class Person(models.Model):
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
+def person_fk(related_name: str) -> models.ForeignKey[Person, Person]:
+    """The person a row is about. Purging the person under the retention rules deletes the
+    row with them, so nothing about a purged child is left behind (no shadow list)."""
+    return models.ForeignKey(Person, on_delete=models.CASCADE, related_name=related_name)
+
+
 class LegalStatus(models.TextChoices):
     EARLY_HELP = "EH", "Early help"
     CHILD_IN_NEED = "CIN", "Child in need (s.17)"
@@ -133,7 +143,7 @@ class LACLegalStatus(models.TextChoices):
 
 
 class LegalStatusEpisode(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="episodes")
+    person = person_fk("episodes")
     status = models.CharField(max_length=3, choices=LegalStatus.choices)
     cp_category = models.CharField(max_length=3, choices=CPCategory.choices, blank=True)
     lac_legal_status = models.CharField(max_length=2, choices=LACLegalStatus.choices, blank=True)
@@ -145,7 +155,7 @@ class LegalStatusEpisode(models.Model):
 
     class Meta:
         ordering = ["-start", "id"]
-        indexes = [models.Index(fields=["person", "end"])]
+        indexes = current_indexes("end", "person")
         constraints = [period_constraint("episode_end_after_start")]
 
     def __str__(self) -> str:
@@ -163,7 +173,7 @@ class LegalStatusEpisode(models.Model):
 class Allocation(models.Model):
     """A person allocated to a worker (and so to the worker's team): the caseload."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="allocations")
+    person = person_fk("allocations")
     worker = models.ForeignKey(
         "access.Worker", on_delete=models.PROTECT, related_name="allocations"
     )
@@ -175,10 +185,7 @@ class Allocation(models.Model):
 
     class Meta:
         ordering = ["-start", "id"]
-        indexes = [
-            models.Index(fields=["worker", "end"]),
-            models.Index(fields=["team", "end"]),
-        ]
+        indexes = current_indexes("end", "worker", "team")
         constraints = [
             period_constraint("allocation_end_after_start"),
             one_open_constraint("allocation_one_open_per_worker", ["person", "worker"]),
@@ -213,13 +220,9 @@ class IdentifierQuery(models.Model):
     note = models.TextField(blank=True)
     conflicting = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     # Null: nobody held the other record and no administrator was active; any administrator answers.
-    routed_to = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    routed_to = optional_worker()
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    closed_by = optional_worker()
     closing_note = models.TextField(blank=True)
 
     class Meta:

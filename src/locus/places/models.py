@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.access.models import Agency
+from locus.common.modelkit import current_indexes, optional_fk
 from locus.common.models import period_constraint, recorded_by_field
 from locus.common.periods import PeriodQuerySet
+from locus.people.models import person_fk
 
 
 class ContextKind(models.TextChoices):
@@ -34,12 +37,9 @@ class Context(models.Model):
     postcode = models.CharField(max_length=8, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    responsible_agency = models.ForeignKey(
-        "access.Agency",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="contexts",
+    responsible_agency = optional_fk(
+        Agency,
+        "contexts",
         help_text="The organisation that shapes this context (a school, a shopping centre).",
     )
     created_at = models.DateTimeField()
@@ -72,7 +72,7 @@ class Context(models.Model):
 class Enrolment(models.Model):
     """A young person on a school's roll."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="enrolments")
+    person = person_fk("enrolments")
     school = models.ForeignKey(Context, on_delete=models.PROTECT, related_name="enrolments")
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
@@ -81,7 +81,7 @@ class Enrolment(models.Model):
 
     class Meta:
         ordering = ["-start", "id"]
-        indexes = [models.Index(fields=["school", "end"])]
+        indexes = current_indexes("end", "school")
         constraints = [period_constraint("enrolment_end_after_start")]
 
     def __str__(self) -> str:

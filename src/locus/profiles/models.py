@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.access.models import optional_worker
+from locus.common.modelkit import current_indexes, optional_fk
 from locus.common.models import period_constraint
 from locus.common.periods import PeriodQuerySet
+from locus.people.models import Person, person_fk
+from locus.places.models import Context
 
 
 class ProfileKind(models.TextChoices):
@@ -70,43 +74,29 @@ class ProfileItem(models.Model):
     """
 
     # A child purged under the retention rules takes their profile with them.
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="profile_items"
-    )
+    person = person_fk("profile_items")
     kind = models.CharField(max_length=20, choices=ProfileKind.choices)
     text = models.TextField(help_text="In the young person's own words where possible.")
     own_words = models.BooleanField(
         default=False, help_text="The text is what the young person said, as they said it."
     )
     # A purged peer leaves no trace here either (no shadow list of who protects whom).
-    peer = models.ForeignKey(
-        "people.Person",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="protective_for",
-    )
-    place = models.ForeignKey(
-        "places.Context", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    peer = optional_fk(Person, "protective_for", on_delete=models.CASCADE)
+    place = optional_fk(Context)
     recorded_on = models.DateField(help_text="When the young person said it, or it was learnt.")
     recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
     ended_on = models.DateField(null=True, blank=True)
-    ended_by = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    ended_by = optional_worker()
     end_reason = models.CharField(max_length=300, blank=True)
     # The earlier wording this item changed (a purge of the person takes both).
-    replaces = models.OneToOneField(
-        "self", models.SET_NULL, null=True, blank=True, related_name="replaced_by"
-    )
+    replaces = optional_fk("self", "replaced_by", on_delete=models.SET_NULL, one_to_one=True)
 
     objects = ProfileItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "-recorded_on", "id"]
-        indexes = [models.Index(fields=["person", "ended_on"])]
+        indexes = current_indexes("ended_on", "person")
         constraints = [
             period_constraint("profile_item_end_after_start", "recorded_on", "ended_on"),
             models.CheckConstraint(

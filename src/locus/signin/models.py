@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.access.models import optional_worker
+
 
 class SecondFactorKind(models.TextChoices):
     ENROLLED = "enrolled", "Set up a second factor"
@@ -27,9 +29,7 @@ class SecondFactorEvent(models.Model):
     at = models.DateTimeField(db_index=True)
     kind = models.CharField(max_length=10, choices=SecondFactorKind.choices)
     # Who did it when it was not the worker: the administrator who reset the factor.
-    actor = models.ForeignKey(
-        "access.Worker", on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    actor = optional_worker()
     reason = models.TextField(blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 

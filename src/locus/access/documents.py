@@ -1,0 +1,124 @@
+"""Who may read, upload, replace and remove documents.
+
+A document belongs to one record (a child, a context case, a peer group mapping
+meeting) and is read under **the same check as that record**: whoever may open
+the record's page may list and download its documents, nobody else, and a
+document of a record the worker may not open answers "not found" by its id as
+for one that does not exist. A removed document is hidden from everyone (the
+trail keeps it).
+
+* **A child's documents** follow sight of the child in the worker's own right
+  (break-glass included: it reads the record). A forum share is not the record,
+  so it opens no document. Uploading is recording about the child
+  (``policies.can_record_about_person``: lasting sight, never a share's or an
+  emergency's).
+* **A context case's documents** follow sight of the case, except for partner
+  organisations: they see the case's goals and their own actions, not its
+  assessment, and a document may hold either. The case's lead and team upload
+  (``context_cases.can_work_case``).
+* **A meeting's documents** follow sight of the meeting (its proposer, invitees,
+  their managers). Its organisers and invitees upload, as they record minutes.
+* **Replacing or removing** a document is for the worker who uploaded it or a
+  manager of their team, who may still upload to the record; removing asks for a
+  reason.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from locus.access import context_cases, lookups, meetings, policies, scopes
+from locus.access.models import Role, Worker
+from locus.casework.models import ContextCase
+from locus.documents.models import Document, DocumentVersion
+from locus.mapping.models import Meeting
+from locus.people.models import Person
+
+Owner = Person | ContextCase | Meeting
+
+# The record kinds a document can belong to, as URLs and the owner field name them.
+OWNER_KINDS = ("person", "case", "meeting")
+
+
+def _cases_with_documents(worker: Worker) -> QuerySet[ContextCase]:
+    if context_cases.is_partner(worker):
+        return ContextCase.objects.none()
+    return context_cases.cases_visible_to(worker)
+
+
+def access_owner(worker: Worker, kind: str, owner_id: object) -> Owner:
+    """The record whose documents the worker asks for, or 404."""
+    if kind == "person":
+        return lookups.access_person(worker, owner_id)
+    if kind == "case":
+        return lookups.one_or_404(_cases_with_documents(worker).select_related("context"), owner_id)
+    if kind == "meeting":
+        return meetings.access_meeting(worker, owner_id)
+    return lookups.one_or_404(Person.objects.none(), owner_id)
+
+
+def owner_kind(owner: Owner) -> str:
+    if isinstance(owner, Person):
+        return "person"
+    return "case" if isinstance(owner, ContextCase) else "meeting"
+
+
+def owner_filter(owner: Owner) -> Q:
+    return Q(**{owner_kind(owner): owner})
+
+
+def documents_visible_to(worker: Worker) -> QuerySet[Document]:
+    """The documents (not removed) on records the worker may open."""
+    if not worker.is_active or not scopes.sees_case_records(worker):
+        return Document.objects.none()
+    return Document.objects.filter(removed_at__isnull=True).filter(
+        Q(person__in=scopes.people_visible_to(worker, shared=False).values("id"))
+        | Q(case__in=_cases_with_documents(worker).values("id"))
+        | Q(meeting__in=meetings.meetings_visible_to(worker).values("id"))
+    )
+
+
+def access_document(worker: Worker, document_id: object) -> Document:
+    """A document the worker may read, or 404 (missing, removed or on a record not theirs)."""
+    return lookups.one_or_404(
+        documents_visible_to(worker).select_related(
+            "person", "case__context", "meeting", "uploaded_by__team"
+        ),
+        document_id,
+    )
+
+
+def access_version(worker: Worker, version_id: object) -> DocumentVersion:
+    """A version whose bytes the worker may download, or 404 (also once purged)."""
+    versions = DocumentVersion.objects.filter(
+        document__in=documents_visible_to(worker).values("id"), purged_at__isnull=True
+    ).select_related("document")
+    return lookups.one_or_404(versions, version_id)
+
+
+def can_upload(worker: Worker, owner: Owner) -> bool:
+    """Add a document to the record (the worker already sees it)."""
+    if not worker.is_active:
+        return False
+    if isinstance(owner, Person):
+        return policies.can_record_about_person(worker, owner)
+    if isinstance(owner, ContextCase):
+        return not context_cases.is_partner(worker) and context_cases.can_work_case(worker, owner)
+    return meetings.can_record_minutes(worker, owner)
+
+
+def _manages_uploader(worker: Worker, document: Document) -> bool:
+    uploader = document.uploaded_by
+    return (
+        worker.role == Role.MANAGER
+        and worker.team_id is not None
+        and worker.team_id == uploader.team_id
+    )
+
+
+def can_change_document(worker: Worker, document: Document, owner: Owner) -> bool:
+    """Replace or remove: the uploader or a manager of their team, who may upload here."""
+    if document.removed_at is not None:
+        return False
+    mine = document.uploaded_by_id == worker.pk or _manages_uploader(worker, document)
+    return mine and can_upload(worker, owner)

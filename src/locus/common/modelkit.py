@@ -1,0 +1,105 @@
+"""Field, constraint and ``Meta`` factories for shapes several models share.
+
+Each says one rule once (an optional link, a pair linked once, a date that follows
+another), so the models state what differs. The period constraints stand in
+``common.models`` beside :class:`Provenance`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, overload
+
+from django.db import models
+
+
+def link_meta(owner: str, linked: str, name: str) -> type:
+    """The ``Meta`` of a row joining two records (a child named in a referral, a child on a
+    plan): each pair once, in the order added, and found quickly from the linked side too
+    ("the referrals naming this child")."""
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=[owner, linked], name=name)]
+        indexes = [models.Index(fields=[linked, owner])]
+
+    return Meta
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+@overload
+def optional_fk(
+    to: type[_M],
+    related_name: str = ...,
+    *,
+    on_delete: Callable[..., None] = ...,
+    help_text: str = ...,
+    one_to_one: bool = ...,
+) -> models.ForeignKey[_M | None, _M | None]: ...
+
+
+@overload
+def optional_fk(
+    to: str,
+    related_name: str = ...,
+    *,
+    on_delete: Callable[..., None] = ...,
+    help_text: str = ...,
+    one_to_one: bool = ...,
+) -> models.ForeignKey[Any, Any]: ...
+
+
+def optional_fk(
+    to: str | type[models.Model],
+    related_name: str = "+",
+    *,
+    on_delete: Callable[..., None] = models.PROTECT,
+    help_text: str = "",
+    one_to_one: bool = False,
+) -> models.ForeignKey[Any, Any]:
+    """A link a record may be without, for now or for good: who approved it (once someone
+    has), the conference that agreed a plan, the group a meeting maps (when it maps one).
+    ``one_to_one`` makes it a one-to-one link (the record a revision replaced). Given the
+    model class rather than its name, the field is typed as that model."""
+    field = models.OneToOneField if one_to_one else models.ForeignKey
+    return field(
+        to,
+        on_delete=on_delete,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        help_text=help_text,
+    )
+
+
+def after_constraint(
+    name: str, later: str, earlier: str, *, or_same: bool = False
+) -> models.CheckConstraint:
+    """``later`` comes after ``earlier`` (or on the same day or instant, with ``or_same``)."""
+    lookup = f"{later}__gte" if or_same else f"{later}__gt"
+    return models.CheckConstraint(condition=models.Q(**{lookup: models.F(earlier)}), name=name)
+
+
+def once_where_set(name: str, fields: list[str], field: str) -> models.UniqueConstraint:
+    """Each combination of ``fields`` once, among the rows where ``field`` is set."""
+    return models.UniqueConstraint(
+        fields=fields, condition=models.Q(**{f"{field}__isnull": False}), name=name
+    )
+
+
+def link_or_text(name: str, link: str, text: str) -> models.CheckConstraint:
+    """A row names someone either by a link to their record or in words, never both: an
+    attendee with no account, a peer not yet known to Locus."""
+    return models.CheckConstraint(
+        condition=(models.Q(**{f"{link}__isnull": False}) & models.Q(**{text: ""}))
+        | (models.Q(**{f"{link}__isnull": True}) & ~models.Q(**{text: ""})),
+        name=name,
+    )
+
+
+def current_indexes(end: str, *links: str) -> list[models.Index]:
+    """For a period record, one index per link with the period's ``end``: what is current
+    for a person, a worker or a group (``PeriodQuerySet.current``) is found quickly."""
+    return [models.Index(fields=[link, end]) for link in links]

@@ -1,0 +1,84 @@
+"""Reads of documents: a record's list, one document with its versions, and a download.
+
+The caller has found the record (or the document) through ``access/documents.py``,
+which applies the same check as the record's own page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from locus.access import documents as rules
+from locus.access.models import Worker
+from locus.documents import files
+from locus.documents.models import Document, DocumentVersion
+
+
+@dataclass
+class DocumentRow:
+    document: Document
+    latest: DocumentVersion
+
+    @property
+    def size_text(self) -> str:
+        return files.size_text(self.latest.size)
+
+
+def _with_latest(documents: list[Document]) -> list[DocumentRow]:
+    rows = []
+    for document in documents:
+        versions = list(document.versions.all())  # prefetched, newest first
+        if versions:
+            rows.append(DocumentRow(document, versions[0]))
+    return rows
+
+
+def documents_of(owner: rules.Owner) -> list[DocumentRow]:
+    """The record's documents that are not removed, newest date first, each with its
+    latest version. Two queries, however many documents and versions."""
+    documents = (
+        Document.objects.filter(rules.owner_filter(owner), removed_at__isnull=True)
+        .select_related("uploaded_by__team__agency")
+        .prefetch_related("versions")
+        .order_by("-dated", "-id")
+    )
+    return _with_latest(list(documents))
+
+
+@dataclass
+class DocumentPage:
+    document: Document
+    owner: rules.Owner
+    kind: str
+    versions: list[DocumentVersion]
+    can_change: bool
+
+    @property
+    def latest(self) -> DocumentVersion:
+        return self.versions[0]
+
+    def rows(self) -> Iterator[tuple[DocumentVersion, str]]:
+        for version in self.versions:
+            yield version, files.size_text(version.size)
+
+
+def document_page(viewer: Worker, document: Document) -> DocumentPage:
+    """One document, every version newest first, and whether the viewer may change it."""
+    owner = document.person or document.case or document.meeting
+    assert owner is not None
+    versions = list(
+        document.versions.select_related("uploaded_by__team__agency").order_by("-number")
+    )
+    return DocumentPage(
+        document,
+        owner,
+        rules.owner_kind(owner),
+        versions,
+        rules.can_change_document(viewer, document, owner),
+    )
+
+
+def open_bytes(version: DocumentVersion) -> object:
+    """The version's bytes, opened for streaming."""
+    return files.storage().open(version.stored_name, "rb")

@@ -1,0 +1,16 @@
+"""For the link to a context case's documents, on a page whose view does not know about them."""
+
+from __future__ import annotations
+
+from django import template
+
+from locus.access import context_cases
+from locus.access.models import Worker
+
+register = template.Library()
+
+
+@register.filter
+def reads_case_documents(worker: Worker) -> bool:
+    """A partner organisation sees a case but not its documents (``access/documents.py``)."""
+    return not context_cases.is_partner(worker)
