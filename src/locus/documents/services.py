@@ -21,7 +21,7 @@ from locus.access.models import Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.common import clock
-from locus.common.services import Problems, create_audited, permitted, today
+from locus.common.services import Problems, create_audited, permitted, today, write_fields
 from locus.documents import files, scanning
 from locus.documents.models import Document, DocumentKind, DocumentVersion
 
@@ -172,19 +172,8 @@ def document_remove(*, actor: Worker, document: Document, reason: str) -> Docume
         len(reason) <= MAX_REASON, "reason", f"The reason must be {MAX_REASON} characters or fewer"
     )
     problems.raise_if_any()
-    before = snapshot(document)
-    document.removed_at = clock.now()
-    document.removed_by = actor
-    document.removed_reason = reason
-    document.save(update_fields=["removed_at", "removed_by", "removed_reason"])
-    record_change(
-        actor=actor,
-        action=ChangeAction.UPDATE,
-        obj=document,
-        before=before,
-        after=snapshot(document),
-    )
-    return document
+    removed = {"removed_at": clock.now(), "removed_by": actor, "removed_reason": reason}
+    return write_fields(actor, document, ChangeAction.UPDATE, removed)
 
 
 @transaction.atomic

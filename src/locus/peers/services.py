@@ -29,6 +29,7 @@ from locus.common.services import (
     permitted,
     recorded,
     require,
+    write_fields,
 )
 from locus.peers.models import (
     PURPOSE_LASTS,
@@ -260,24 +261,13 @@ def _end_record(
     actor: Worker, association: Association, valid_until: dt.date, reason: str
 ) -> Association:
     """End the record on ``valid_until``, saying who ended it, when and why (audited)."""
-    before = snapshot(association)
     ended = {
         "valid_until": valid_until,
         "ended_by": actor,
         "ended_at": clock.now(),
         "end_reason": reason,
     }
-    for name, value in ended.items():
-        setattr(association, name, value)
-    association.save(update_fields=list(ended))
-    record_change(
-        actor=actor,
-        action=ChangeAction.END,
-        obj=association,
-        before=before,
-        after=snapshot(association),
-    )
-    return association
+    return write_fields(actor, association, ChangeAction.END, ended)
 
 
 @transaction.atomic

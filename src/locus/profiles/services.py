@@ -19,9 +19,8 @@ from django.utils.formats import date_format
 from locus.access import policies
 from locus.access.models import Worker
 from locus.audit.models import ChangeAction
-from locus.audit.services import record_change, snapshot
 from locus.common.errors import InvalidTransition
-from locus.common.services import Problems, create_audited, permitted, recorded, today
+from locus.common.services import Problems, create_audited, permitted, recorded, today, write_fields
 from locus.people.models import Person, PersonKind
 from locus.places.models import Context
 from locus.profiles.models import ALLOWED_STEPS, ItemStep, ProfileItem, ProfileKind
@@ -158,13 +157,8 @@ def _lock(item: ProfileItem) -> None:
 
 def _end(actor: Worker, item: ProfileItem, ended_on: dt.date, reason: str) -> ProfileItem:
     """Write an end that has been checked (inside the caller's transaction)."""
-    before = snapshot(item)
-    item.ended_on, item.ended_by, item.end_reason = ended_on, actor, reason
-    item.save(update_fields=["ended_on", "ended_by", "end_reason"])
-    record_change(
-        actor=actor, action=ChangeAction.END, obj=item, before=before, after=snapshot(item)
-    )
-    return item
+    ended = {"ended_on": ended_on, "ended_by": actor, "end_reason": reason}
+    return write_fields(actor, item, ChangeAction.END, ended)
 
 
 @transaction.atomic
