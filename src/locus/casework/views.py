@@ -30,7 +30,6 @@ from locus.casework.forms import (
     ActionUpdateForm,
     AssessmentForm,
     AssessorForm,
-    CaseworkForm,
     ClosureRequestForm,
     ConferenceRecordForm,
     ConferenceScheduleForm,
@@ -62,49 +61,9 @@ from locus.common.http import AuthedRequest
 from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
+from locus.common.steps import Place, Step, confirm, take, take_on
 from locus.people.selectors import people_chosen
 from locus.profiles.selectors import build_on_for, profile_items
-
-
-def signs_off(subject: str) -> Callable[[Worker, ContextCase], bool]:
-    """The predicate for a sign-off page: only the manager it was asked of."""
-
-    def allowed(worker: Worker, case: ContextCase) -> bool:
-        return policies.can_sign_off(worker, case, subject)
-
-    allowed.__name__ = f"can_sign_off_{subject}"
-    return allowed
-
-
-def _form_page(
-    request: AuthedRequest, case: ContextCase, form: CaseworkForm, heading: str, **extra: Any
-) -> HttpResponse:
-    if request.method == "GET":
-        record_access(actor=request.user, obj=case, detail={"page": heading})
-    template = extra.pop("template", "casework/form.html")
-    return render(request, template, {"case": case, "form": form, "heading": heading, **extra})
-
-
-def _case_step(
-    request: AuthedRequest,
-    case_id: int,
-    *,
-    allowed: Callable[[Worker, ContextCase], bool],
-    form: Callable[[ContextCase], CaseworkForm],
-    step: Callable[[ContextCase, Any], Any],
-    done: str,
-    heading: str,
-    back: str = "",
-    **extra: Any,
-) -> HttpResponse:
-    """A form page that moves a case on: 404 unless ``allowed``, then run the service."""
-    case = policies.access_case(request.user, case_id)
-    permitted(allowed, request.user, case)
-    bound = form(case)
-    if submitted(request, bound, lambda: step(case, bound), done):
-        return redirect(back or "context-case", case_id=case.pk)
-    return _form_page(request, case, bound, heading, **extra)
-
 
 # --- Lists -----------------------------------------------------------------------------------
 
@@ -288,40 +247,14 @@ def referral_page(request: AuthedRequest, referral_id: int) -> HttpResponse:
     )
 
 
-def referral_withdraw(request: AuthedRequest, referral_id: int) -> HttpResponse:
-    viewer = request.user
-    referral = policies.access_referral(viewer, referral_id)
-    permitted(policies.can_withdraw_referral, viewer, referral)
-    form = ReasonForm(posted(request))
-    form.fields["reason"].label = "Why is the referral withdrawn?"
-
-    def step() -> None:
-        services.referral_withdraw(
-            actor=viewer, referral=referral, reason=form.cleaned_data["reason"]
-        )
-
-    if submitted(request, form, step, "Referral withdrawn"):
-        return redirect("context-referral", referral_id=referral.pk)
-    if request.method == "GET":
-        record_access(actor=viewer, obj=referral, detail={"page": "withdraw"})
-    return render(
-        request,
-        "casework/referral_withdraw.html",
-        {"form": form, "referral": referral, "heading": "Withdraw the referral"},
-    )
-
-
 # --- The case --------------------------------------------------------------------------------
 
 
 def case_page(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = policies.access_case(request.user, case_id)
     detail = selectors.case_detail(viewer=request.user, case=case)
-    record_access(
-        actor=request.user,
-        obj=case,
-        detail={"people_shown": [c.person_id for c in detail.children]},
-    )
+    shown = [c.person_id for c in detail.children]
+    record_access(actor=request.user, obj=case, detail={"people_shown": shown})
     return render(request, "casework/case.html", {"d": detail, "case": case})
 
 
@@ -390,91 +323,6 @@ def assessment_page(request: AuthedRequest, case_id: int) -> HttpResponse:
     )
 
 
-def assessment_start(request: AuthedRequest, case_id: int) -> HttpResponse:
-    return _case_step(
-        request,
-        case_id,
-        allowed=policies.can_work_case,
-        form=lambda case: AssessorForm(
-            posted(request),
-            workers=selectors.team_workers(case),
-            initial={"assessor": case.lead_id},
-        ),
-        step=lambda case, form: services.assessment_start(
-            actor=request.user, assessment=case.assessment, assessor=form.chosen("assessor")
-        ),
-        done="Assessment started",
-        heading="Start the assessment",
-        intro="The form follows the assessment template for this kind of context.",
-        button="Start the assessment",
-        back="context-assessment",
-    )
-
-
-def evidence_add(request: AuthedRequest, case_id: int) -> HttpResponse:
-    def make(case: ContextCase) -> EvidenceForm:
-        domains = list(selectors.domain_titles(case).items())
-        return EvidenceForm(posted(request), domains=domains)
-
-    return _case_step(
-        request,
-        case_id,
-        allowed=policies.can_work_case,
-        form=make,
-        step=lambda case, form: services.evidence_add(
-            actor=request.user,
-            assessment=case.assessment,
-            domain_key=form.cleaned_data["domain"],
-            text=form.cleaned_data["text"],
-            source=form.cleaned_data["source"],
-        ),
-        done="Evidence added",
-        heading="Add evidence",
-        button="Add evidence",
-        back="context-assessment",
-    )
-
-
-def _sign_off_page(
-    request: AuthedRequest,
-    case_id: int,
-    *,
-    subject: str,
-    choices: Sequence[tuple[str, str]],
-    decide: Callable[[ContextCase, bool, str], Any],
-    **extra: Any,
-) -> HttpResponse:
-    """A manager's decision on what was asked of them: the first choice approves, the other
-    returns or refuses; ``decide(case, approve, note)`` runs the service."""
-    return _case_step(
-        request,
-        case_id,
-        allowed=signs_off(subject),
-        form=lambda case: SignOffForm(posted(request), choices=choices),
-        step=lambda case, form: decide(
-            case, form.cleaned_data["outcome"] == "approve", form.cleaned_data.get("note", "")
-        ),
-        button="Save decision",
-        **extra,
-    )
-
-
-def assessment_signoff(request: AuthedRequest, case_id: int) -> HttpResponse:
-    def decide(case: ContextCase, approve: bool, note: str) -> Any:
-        service = services.assessment_approve if approve else services.assessment_return
-        return service(actor=request.user, assessment=case.assessment, note=note)
-
-    return _sign_off_page(
-        request,
-        case_id,
-        subject=ApprovalSubject.ASSESSMENT,
-        choices=[("approve", "Approve the assessment"), ("return", "Return it for more work")],
-        decide=decide,
-        done="Assessment signed off",
-        heading="Sign off the assessment",
-    )
-
-
 # --- Conference ------------------------------------------------------------------------------
 
 
@@ -500,76 +348,6 @@ def conference_page(request: AuthedRequest, case_id: int) -> HttpResponse:
     )
 
 
-def conference_schedule(request: AuthedRequest, case_id: int) -> HttpResponse:
-    chairs = list(policies.casework_workers())
-
-    def make(case: ContextCase) -> ConferenceScheduleForm:
-        conference = selectors.conference_of(case)
-        initial: dict[str, Any] = {"location": conference.location}
-        if conference.scheduled_for:
-            local = timezone.localtime(conference.scheduled_for)
-            initial.update(when=local.date(), time=local.time())
-        if conference.chair_id:
-            initial["chair"] = str(conference.chair_id)
-        return ConferenceScheduleForm(posted(request), initial=initial, chairs=chairs)
-
-    def step(case: ContextCase, form: ConferenceScheduleForm) -> Any:
-        data = form.cleaned_data
-        return services.conference_schedule(
-            actor=request.user,
-            conference=selectors.conference_of(case),
-            when=ConferenceScheduleForm.moment(data),
-            location=data.get("location", ""),
-            chair=form.chosen("chair"),
-        )
-
-    return _case_step(
-        request,
-        case_id,
-        allowed=policies.can_work_case,
-        form=make,
-        step=step,
-        done="Conference scheduled",
-        heading="Schedule the conference",
-        button="Save",
-        back="context-conference",
-    )
-
-
-def conference_record(request: AuthedRequest, case_id: int) -> HttpResponse:
-    viewer = request.user
-    case = policies.access_case(viewer, case_id)
-    conference = selectors.conference_of(case)
-    permitted(policies.can_record_conference, viewer, conference)
-    form = ConferenceRecordForm(
-        posted(request), workers=selectors.conference_workers(case, conference)
-    )
-
-    def step() -> None:
-        data = form.cleaned_data
-        services.conference_record(
-            actor=viewer,
-            conference=conference,
-            attendees=form.attendees(),
-            minutes=data["minutes"],
-            decisions=form.decision_lines(),
-            plan_agreed=data["plan_agreed"] == "yes",
-            names_confirmed=data.get("names_confirmed", False),
-        )
-
-    if submitted(request, form, step, "Conference recorded"):
-        return redirect("context-conference", case_id=case.pk)
-    return _form_page(
-        request,
-        case,
-        form,
-        "Record the conference",
-        template="casework/conference_record.html",
-        button="Record the conference",
-        back_url="context-conference",
-    )
-
-
 # --- Plan ------------------------------------------------------------------------------------
 
 
@@ -587,217 +365,221 @@ def plan_page(request: AuthedRequest, case_id: int) -> HttpResponse:
     return render(request, "casework/plan.html", {"d": detail, "case": case})
 
 
-def plan_draft(request: AuthedRequest, case_id: int) -> HttpResponse:
-    return _case_step(
-        request,
-        case_id,
-        allowed=policies.can_work_case,
-        form=lambda case: CaseworkForm(posted(request)),
-        step=lambda case, form: services.plan_draft(actor=request.user, case=case),
-        done="Plan started",
-        heading="Start the context safeguarding plan",
-        intro="You can draft goals and actions now; a manager approves the plan after the "
-        "assessment is approved and a conference has agreed it.",
-        button="Start the plan",
-        back="context-plan",
-    )
+# --- My work ---------------------------------------------------------------------------------
 
 
-def goal_add(request: AuthedRequest, case_id: int) -> HttpResponse:
-    def make(case: ContextCase) -> GoalForm:
-        domains = [(d["key"], d["title"]) for d in selectors.template_domains(case)]
-        return GoalForm(posted(request), domains=domains)
-
-    return _case_step(
-        request,
-        case_id,
-        allowed=policies.can_work_case,
-        form=make,
-        step=lambda case, form: services.goal_add(
-            actor=request.user,
-            plan=selectors.plan_of(case),
-            statement=form.cleaned_data["statement"],
-            measure=form.cleaned_data["measure"],
-            domain_key=form.cleaned_data.get("domain_key", ""),
-        ),
-        done="Goal added",
-        heading="Add a goal",
-        button="Add goal",
-        back="context-plan",
-    )
-
-
-def action_add(request: AuthedRequest, case_id: int) -> HttpResponse:
-    def make(case: ContextCase) -> ActionForm:
-        plan = selectors.plan_of(case)
-        affected, goals = selectors.action_choices(plan)
-        return ActionForm(
-            posted(request),
-            goals=goals,
-            agencies=all_agencies(),
-            owners=policies.casework_workers(),
-            strengths=build_on_for(request.user, affected),
-        )
-
-    def step(case: ContextCase, form: ActionForm) -> Any:
-        data = form.cleaned_data
-        ids = form.strength_ids()
-        return services.action_add(
-            builds_on=profile_items(ids),
-            actor=request.user,
-            plan=selectors.plan_of(case),
-            description=data["description"],
-            agency=form.chosen("agency"),
-            owner=form.chosen("owner"),
-            owner_name=data.get("owner_name", ""),
-            goal=form.chosen("goal"),
-            due_on=data.get("due_on"),
-        )
-
-    return _case_step(
-        request,
-        case_id,
-        allowed=policies.can_work_case,
-        form=make,
-        step=step,
-        done="Action added",
-        heading="Add an action",
-        button="Add action",
-        back="context-plan",
-    )
-
-
-def action_update(request: AuthedRequest, case_id: int, action_id: int) -> HttpResponse:
+def my_work(request: AuthedRequest) -> HttpResponse:
     viewer = request.user
-    case = policies.access_case(viewer, case_id)
-    action = selectors.action_of(case, action_id)
-    permitted(policies.can_update_action, viewer, action)
-    form = ActionUpdateForm(posted(request), action=action)
+    team = request.GET.get("who") == "team" and manages_a_team(viewer)
+    items = selectors.my_work(viewer=viewer, team=team)
+    record_access(
+        actor=viewer,
+        record_type="casework.contextcase",
+        action=AccessAction.SEARCH,
+        detail={"via": "my work", "team": team, "items": len(items)},
+    )
+    return render(
+        request,
+        "casework/my_work.html",
+        {
+            "overdue": [i for i in items if i.overdue],
+            "due": [i for i in items if not i.overdue],
+            "team": team,
+            "is_manager": manages_a_team(viewer),
+        },
+    )
 
-    def step() -> None:
+
+# --- Form steps --------------------------------------------------------------------------------
+# Every form page that takes a step on a case is one entry of STEPS (keyed by its url name),
+# run by case_step: the case (404 if not visible), what on it the step is about, the
+# permission (404), the form; a valid post runs the service and goes on, a refusal is shown
+# on the form.
+
+CASES = Place(
+    find=policies.access_case, home="context-case", name="case", template="casework/form.html"
+)
+
+
+def signs_off(subject: str) -> Callable[[Worker, ContextCase], bool]:
+    """The predicate for a sign-off page: only the manager it was asked of."""
+
+    def allowed(worker: Worker, case: ContextCase) -> bool:
+        return policies.can_sign_off(worker, case, subject)
+
+    allowed.__name__ = f"can_sign_off_{subject}"
+    return allowed
+
+
+Decide = Callable[[Worker, ContextCase, bool, str], object]
+
+
+def _sign_off(
+    subject: str, choices: Sequence[tuple[str, str]], decide: Decide, **words: Any
+) -> Step:
+    """A manager's decision on what was asked of them: the first choice approves, the other
+    returns or refuses; ``decide(actor, case, approve, note)`` runs the service."""
+
+    def run(actor: Worker, case: ContextCase, form: SignOffForm) -> object:
         data = form.cleaned_data
-        services.action_update(
-            actor=viewer,
-            action=action,
-            status=data["status"],
-            note=data["note"],
-            due_on=data.get("due_on"),
-        )
+        return decide(actor, case, data["outcome"] == "approve", data.get("note", ""))
 
-    if submitted(request, form, step, "Action updated"):
-        return redirect("context-plan", case_id=case.pk)
-    return _form_page(
-        request,
-        case,
-        form,
-        "Update the action",
-        intro=action.description,
-        button="Save update",
-        back_url="context-plan",
+    return Step(
+        button="Save decision",
+        form=lambda request, case: SignOffForm(posted(request), choices=choices),
+        run=run,
+        allowed=signs_off(subject),
+        **words,
     )
 
 
-def plan_child_add(request: AuthedRequest, case_id: int) -> HttpResponse:
-    def step(case: ContextCase, form: PlanChildForm) -> Any:
-        person, episode = selectors.child_chosen(request.user, form.cleaned_data["link"])
-        return services.plan_child_add(
-            actor=request.user, plan=selectors.plan_of(case), person=person, episode=episode
-        )
+def _approval(
+    subject: str,
+    approve: Callable[..., object],
+    other: Callable[..., object],
+    on: Callable[[ContextCase], dict[str, Any]],
+    **words: Any,
+) -> Step:
+    """A manager approves the assessment or the plan (``approve``), or returns it for more
+    work (``other``); the services take the record ``on(case)`` names."""
+    what = ApprovalSubject(subject).label.lower()
 
-    return _case_step(
-        request,
-        case_id,
-        allowed=policies.can_work_case,
-        form=lambda case: PlanChildForm(
-            posted(request), options=selectors.child_options(request.user, case)
-        ),
-        step=step,
-        done="Child linked to the plan",
-        heading="Link a child the plan affects",
-        intro="Children linked to the context or on your caseload, whom you can see. Linking "
-        "gives nobody sight of the child.",
-        button="Link the child",
-        back="context-plan",
-    )
+    def decide(actor: Worker, case: ContextCase, approved: bool, note: str) -> object:
+        service = approve if approved else other
+        return service(actor=actor, note=note, **on(case))
+
+    choices = [("approve", f"Approve the {what}"), ("return", "Return it for more work")]
+    done = f"{what.capitalize()} signed off"
+    return _sign_off(subject, choices, decide, heading=f"Sign off the {what}", done=done, **words)
 
 
-def _managers_form(request: AuthedRequest, subject: str) -> Callable[[ContextCase], ManagerForm]:
-    def make(case: ContextCase) -> ManagerForm:
+def _managers_form(subject: str) -> Callable[[AuthedRequest, ContextCase], ManagerForm]:
+    """Who may be asked to sign off ``subject``: a manager of the case's team, not the asker."""
+
+    def make(request: AuthedRequest, case: ContextCase) -> ManagerForm:
         managers = policies.eligible_managers(case, subject, {request.user.pk})
         return ManagerForm(posted(request), managers=managers)
 
     return make
 
 
-def plan_submit(request: AuthedRequest, case_id: int) -> HttpResponse:
-    return _case_step(
-        request,
-        case_id,
-        allowed=policies.can_work_case,
-        form=_managers_form(request, ApprovalSubject.PLAN),
-        step=lambda case, form: services.plan_submit(
-            actor=request.user, plan=selectors.plan_of(case), manager=form.chosen("manager")
-        ),
-        done="The plan has gone to the manager for approval",
-        heading="Ask a manager to approve the plan",
-        button="Send for approval",
-        back="context-plan",
+def _evidence_form(request: AuthedRequest, case: ContextCase) -> EvidenceForm:
+    return EvidenceForm(posted(request), domains=list(selectors.domain_titles(case).items()))
+
+
+def _conference_form(request: AuthedRequest, case: ContextCase) -> ConferenceScheduleForm:
+    conference = selectors.conference_of(case)
+    initial: dict[str, Any] = {"location": conference.location}
+    if conference.scheduled_for:
+        local = timezone.localtime(conference.scheduled_for)
+        initial.update(when=local.date(), time=local.time())
+    if conference.chair_id:
+        initial["chair"] = str(conference.chair_id)
+    chairs = list(policies.casework_workers())
+    return ConferenceScheduleForm(posted(request), initial=initial, chairs=chairs)
+
+
+def _schedule_conference(actor: Worker, case: ContextCase, form: ConferenceScheduleForm) -> Any:
+    data = form.cleaned_data
+    when = ConferenceScheduleForm.moment(data)
+    conference = selectors.conference_of(case)
+    location = data.get("location", "")
+    return services.conference_schedule(
+        actor=actor, conference=conference, when=when, location=location, chair=form.chosen("chair")
     )
 
 
-def plan_approve(request: AuthedRequest, case_id: int) -> HttpResponse:
-    def decide(case: ContextCase, approve: bool, note: str) -> Any:
-        service = services.plan_approve if approve else services.plan_return
-        return service(actor=request.user, plan=selectors.plan_of(case), note=note)
-
-    return _sign_off_page(
-        request,
-        case_id,
-        subject=ApprovalSubject.PLAN,
-        choices=[("approve", "Approve the plan"), ("return", "Return it for more work")],
-        decide=decide,
-        done="Plan signed off",
-        heading="Sign off the plan",
-        back="context-plan",
+def _record_conference(actor: Worker, conference: Any, form: ConferenceRecordForm) -> Any:
+    data = form.cleaned_data
+    agreed = data["plan_agreed"] == "yes"
+    return services.conference_record(
+        actor=actor,
+        conference=conference,
+        attendees=form.attendees(),
+        minutes=data["minutes"],
+        decisions=form.decision_lines(),
+        plan_agreed=agreed,
+        names_confirmed=data.get("names_confirmed", False),
     )
 
 
-# --- Review and closure ----------------------------------------------------------------------
+def _goal_form(request: AuthedRequest, case: ContextCase) -> GoalForm:
+    domains = [(d["key"], d["title"]) for d in selectors.template_domains(case)]
+    return GoalForm(posted(request), domains=domains)
 
 
-def review_record(request: AuthedRequest, case_id: int) -> HttpResponse:
-    viewer = request.user
-    case = policies.access_case(viewer, case_id)
-    permitted(policies.can_work_case, viewer, case)
-    review, goals = selectors.review_due(case)
-    form = ReviewForm(posted(request), goals=goals, initial={"held_on": clock.today()})
-
-    def step() -> None:
-        data = form.cleaned_data
-        services.review_record(
-            actor=viewer,
-            review=review,
-            held_on=data.get("held_on"),
-            summary=data["summary"],
-            progress=form.progress(),
-            decision=data["decision"],
-        )
-
-    if submitted(request, form, step, "Review recorded"):
-        if form.cleaned_data["decision"] != ReviewDecision.CONTINUE:
-            # The review decided to close or step down: the closure request comes next.
-            return redirect("context-closure", case_id=case.pk)
-        return redirect("context-plan", case_id=case.pk)
-    return _form_page(
-        request,
-        case,
-        form,
-        "Review the plan",
-        intro=f"Due by {date_format(review.due_on, 'j F Y')}. Record progress against each "
-        "goal, then decide whether to continue, step down or close.",
-        button="Record the review",
-        back_url="context-plan",
+def _add_goal(actor: Worker, case: ContextCase, form: GoalForm) -> Any:
+    data = form.cleaned_data
+    plan = selectors.plan_of(case)
+    domain_key = data.get("domain_key", "")
+    return services.goal_add(
+        actor=actor,
+        plan=plan,
+        statement=data["statement"],
+        measure=data["measure"],
+        domain_key=domain_key,
     )
+
+
+def _action_form(request: AuthedRequest, case: ContextCase) -> ActionForm:
+    plan = selectors.plan_of(case)
+    affected, goals = selectors.action_choices(plan)
+    owners = policies.casework_workers()
+    strengths = build_on_for(request.user, affected)
+    return ActionForm(
+        posted(request), goals=goals, agencies=all_agencies(), owners=owners, strengths=strengths
+    )
+
+
+def _add_action(actor: Worker, case: ContextCase, form: ActionForm) -> Any:
+    data = form.cleaned_data
+    builds_on = profile_items(form.strength_ids())
+    plan = selectors.plan_of(case)
+    return services.action_add(
+        actor=actor,
+        plan=plan,
+        builds_on=builds_on,
+        description=data["description"],
+        agency=form.chosen("agency"),
+        owner=form.chosen("owner"),
+        owner_name=data.get("owner_name", ""),
+        goal=form.chosen("goal"),
+        due_on=data.get("due_on"),
+    )
+
+
+def _update_action(actor: Worker, action: Any, form: ActionUpdateForm) -> Any:
+    data = form.cleaned_data
+    status, note, due_on = data["status"], data["note"], data.get("due_on")
+    return services.action_update(
+        actor=actor, action=action, status=status, note=note, due_on=due_on
+    )
+
+
+def _link_child(actor: Worker, case: ContextCase, form: PlanChildForm) -> Any:
+    person, episode = selectors.child_chosen(actor, form.cleaned_data["link"])
+    plan = selectors.plan_of(case)
+    return services.plan_child_add(actor=actor, plan=plan, person=person, episode=episode)
+
+
+def _record_review(actor: Worker, due: tuple[Any, Any], form: ReviewForm) -> Any:
+    data = form.cleaned_data
+    review, _goals = due
+    return services.review_record(
+        actor=actor,
+        review=review,
+        held_on=data.get("held_on"),
+        summary=data["summary"],
+        progress=form.progress(),
+        decision=data["decision"],
+    )
+
+
+def _after_review(form: ReviewForm) -> str:
+    # A review that decided to close or step down goes on to the closure request.
+    if form.cleaned_data["decision"] != ReviewDecision.CONTINUE:
+        return "context-closure"
+    return "context-plan"
 
 
 def _closure_evidence(case: ContextCase) -> str:
@@ -826,155 +608,345 @@ def _closure_form(request: AuthedRequest, case: ContextCase) -> ClosureRequestFo
     return ClosureRequestForm(posted(request), findings=findings, goals=goals, managers=managers)
 
 
-def closure(request: AuthedRequest, case_id: int) -> HttpResponse:
-    case = policies.access_case(request.user, case_id)
-    deciding = case.status == CaseStatus.CLOSING
-    if deciding:
-
-        def decide(case: ContextCase, approve: bool, note: str) -> Any:
-            service = services.closure_approve if approve else services.closure_refuse
-            return service(actor=request.user, case=case, note=note)
-
-        return _sign_off_page(
-            request,
-            case_id,
-            subject=ApprovalSubject.CLOSURE,
-            choices=[("approve", "Approve the closure"), ("refuse", "Keep the case open")],
-            decide=decide,
-            done="Closure decided",
-            heading="Decide on closing the case",
-            intro=_closure_evidence(case),
-        )
-    return _case_step(
-        request,
-        case_id,
-        allowed=policies.can_work_case,
-        form=lambda c: _closure_form(request, c),
-        step=lambda c, form: services.closure_request(
-            actor=request.user,
-            case=c,
-            outcome=form.cleaned_data["outcome"],
-            reason=form.cleaned_data["reason"],
-            manager=form.chosen("manager"),
-            ratings=form.ratings(),
-            no_rating_reason=form.cleaned_data.get("no_rating_reason", ""),
-            goal_outcomes=form.goal_outcomes(),
-        ),
-        done="Closure sent to the manager for approval",
-        heading="Ask to close the case",
-        intro="Each action must be done, or stopped with the reason. Re-rate each domain of "
-        "the assessment as the context is now, and record the outcome against each goal.",
-        button="Ask to close",
+def _ask_to_close(actor: Worker, case: ContextCase, form: ClosureRequestForm) -> Any:
+    data = form.cleaned_data
+    return services.closure_request(
+        actor=actor,
+        case=case,
+        outcome=data["outcome"],
+        reason=data["reason"],
+        manager=form.chosen("manager"),
+        ratings=form.ratings(),
+        no_rating_reason=data.get("no_rating_reason", ""),
+        goal_outcomes=form.goal_outcomes(),
     )
 
 
-# --- Threshold and sign-offs -----------------------------------------------------------------
+def _may_revise(worker: Worker, case: ContextCase) -> bool:
+    return case.is_open and policies.can_work_case(worker, case)
 
 
-def threshold_revise(request: AuthedRequest, case_id: int) -> HttpResponse:
+def _threshold_form(request: AuthedRequest, case: ContextCase) -> ThresholdForm:
     levels = selectors.threshold_levels(suggesting=ScreeningDecision.CONTEXT_ASSESSMENT)
-    return _case_step(
-        request,
-        case_id,
-        allowed=lambda w, c: c.is_open and policies.can_work_case(w, c),
-        form=lambda case: ThresholdForm(posted(request), levels=levels),
-        step=lambda case, form: services.threshold_revise(
-            actor=request.user,
-            case=case,
-            level=form.chosen("level"),
-            reason=form.cleaned_data["reason"],
-        ),
-        done="Threshold revised",
-        heading="Revise the threshold",
+    return ThresholdForm(posted(request), levels=levels)
+
+
+def _reassign_form(request: AuthedRequest, asked: Any) -> ReassignForm:
+    """Any other manager who may sign it off (not the one asked, nor who asked)."""
+    eligible = policies.eligible_managers(asked.case, asked.subject, {asked.requested_by_id})
+    managers = [m for m in eligible if m.pk != asked.manager_id]
+    return ReassignForm(posted(request), managers=managers)
+
+
+def _assessor_form(request: AuthedRequest, case: ContextCase) -> AssessorForm:
+    workers = selectors.team_workers(case)
+    return AssessorForm(posted(request), workers=workers, initial={"assessor": case.lead_id})
+
+
+def _start_assessment(actor: Worker, case: ContextCase, form: AssessorForm) -> Any:
+    assessor = form.chosen("assessor")
+    return services.assessment_start(actor=actor, assessment=case.assessment, assessor=assessor)
+
+
+def _add_evidence(actor: Worker, case: ContextCase, form: EvidenceForm) -> Any:
+    data = form.cleaned_data
+    assessment, key = case.assessment, data["domain"]
+    return services.evidence_add(
+        actor=actor, assessment=assessment, domain_key=key, text=data["text"], source=data["source"]
+    )
+
+
+def _records_conference(request: AuthedRequest, conference: Any) -> ConferenceRecordForm:
+    workers = selectors.conference_workers(conference.case, conference)
+    return ConferenceRecordForm(posted(request), workers=workers)
+
+
+def _update_form(request: AuthedRequest, action: Any) -> ActionUpdateForm:
+    return ActionUpdateForm(posted(request), action=action)
+
+
+def _plan_child_form(request: AuthedRequest, case: ContextCase) -> PlanChildForm:
+    return PlanChildForm(posted(request), options=selectors.child_options(request.user, case))
+
+
+def _submit_plan(actor: Worker, case: ContextCase, form: ManagerForm) -> Any:
+    plan, manager = selectors.plan_of(case), form.chosen("manager")
+    return services.plan_submit(actor=actor, plan=plan, manager=manager)
+
+
+def _review_form(request: AuthedRequest, due: tuple[Any, Any]) -> ReviewForm:
+    _review, goals = due
+    return ReviewForm(posted(request), goals=goals, initial={"held_on": clock.today()})
+
+
+def _review_intro(due: tuple[Any, Any]) -> str:
+    review, _goals = due
+    return (
+        f"Due by {date_format(review.due_on, 'j F Y')}. Record progress against each goal, "
+        "then decide whether to continue, step down or close."
+    )
+
+
+def _revise_threshold(actor: Worker, case: ContextCase, form: ThresholdForm) -> Any:
+    level, reason = form.chosen("level"), form.cleaned_data["reason"]
+    return services.threshold_revise(actor=actor, case=case, level=level, reason=reason)
+
+
+def _ask_screening(actor: Worker, case: ContextCase, form: ManagerForm) -> Any:
+    return services.screening_ask(actor=actor, case=case, manager=form.chosen("manager"))
+
+
+def _sign_screening(actor: Worker, case: ContextCase, approve: bool, note: str) -> Any:
+    return services.screening_sign_off(actor=actor, case=case, approve=approve, note=note)
+
+
+def _reassign(actor: Worker, asked: Any, form: ReassignForm) -> Any:
+    manager, reason = form.chosen("manager"), form.cleaned_data["reason"]
+    return services.sign_off_reassign(actor=actor, request=asked, manager=manager, reason=reason)
+
+
+def _reassign_heading(asked: Any) -> str:
+    return f"Ask another manager to sign off the {asked.get_subject_display().lower()}"
+
+
+def _reassign_intro(asked: Any) -> str:
+    return f"Asked of {asked.manager} on {date_format(asked.requested_at, 'j F Y')}."
+
+
+# Who may take most steps: a worker on the case's team (or its lead). Where a step goes on to.
+_WORKS = policies.can_work_case
+_ASSESSMENT, _CONFERENCE, _PLAN = "context-assessment", "context-conference", "context-plan"
+
+STEPS: dict[str, Step] = {
+    "context-assessment-start": Step(
+        "Start the assessment",
+        "Start the assessment",
+        "Assessment started",
+        _assessor_form,
+        _start_assessment,
+        _WORKS,
+        intro="The form follows the assessment template for this kind of context.",
+        after=_ASSESSMENT,
+    ),
+    "context-evidence": Step(
+        "Add evidence",
+        "Add evidence",
+        "Evidence added",
+        _evidence_form,
+        _add_evidence,
+        _WORKS,
+        after=_ASSESSMENT,
+    ),
+    "context-assessment-signoff": _approval(
+        ApprovalSubject.ASSESSMENT,
+        services.assessment_approve,
+        services.assessment_return,
+        lambda case: {"assessment": case.assessment},
+    ),
+    "context-conference-schedule": Step(
+        "Schedule the conference",
+        "Save",
+        "Conference scheduled",
+        _conference_form,
+        _schedule_conference,
+        _WORKS,
+        after=_CONFERENCE,
+    ),
+    "context-conference-record": Step(
+        "Record the conference",
+        "Record the conference",
+        "Conference recorded",
+        _records_conference,
+        _record_conference,
+        policies.can_record_conference,
+        on=selectors.conference_of,
+        after=_CONFERENCE,
+        back=_CONFERENCE,
+        template="casework/conference_record.html",
+    ),
+    "context-plan-draft": Step(
+        "Start the context safeguarding plan",
+        "Start the plan",
+        "Plan started",
+        confirm,
+        lambda actor, case, form: services.plan_draft(actor=actor, case=case),
+        _WORKS,
+        intro="You can draft goals and actions now; a manager approves the plan after the "
+        "assessment is approved and a conference has agreed it.",
+        after=_PLAN,
+    ),
+    "context-goal-add": Step(
+        "Add a goal", "Add goal", "Goal added", _goal_form, _add_goal, _WORKS, after=_PLAN
+    ),
+    "context-action-add": Step(
+        "Add an action",
+        "Add action",
+        "Action added",
+        _action_form,
+        _add_action,
+        _WORKS,
+        after=_PLAN,
+    ),
+    "context-action-update": Step(
+        "Update the action",
+        "Save update",
+        "Action updated",
+        _update_form,
+        _update_action,
+        policies.can_update_action,
+        on=selectors.action_of,
+        intro=lambda action: action.description,
+        after=_PLAN,
+        back=_PLAN,
+    ),
+    "context-plan-child": Step(
+        "Link a child the plan affects",
+        "Link the child",
+        "Child linked to the plan",
+        _plan_child_form,
+        _link_child,
+        _WORKS,
+        intro="Children linked to the context or on your caseload, whom you can see. Linking "
+        "gives nobody sight of the child.",
+        after=_PLAN,
+    ),
+    "context-plan-submit": Step(
+        "Ask a manager to approve the plan",
+        "Send for approval",
+        "The plan has gone to the manager for approval",
+        _managers_form(ApprovalSubject.PLAN),
+        _submit_plan,
+        _WORKS,
+        after=_PLAN,
+    ),
+    "context-plan-approve": _approval(
+        ApprovalSubject.PLAN,
+        services.plan_approve,
+        services.plan_return,
+        lambda case: {"plan": selectors.plan_of(case)},
+        after=_PLAN,
+    ),
+    "context-review": Step(
+        "Review the plan",
+        "Record the review",
+        "Review recorded",
+        _review_form,
+        _record_review,
+        _WORKS,
+        # The review that is due and the goals it reviews; 404 when none is due.
+        prepare=selectors.review_due,
+        intro=_review_intro,
+        after=_after_review,
+        back=_PLAN,
+    ),
+    "context-threshold": Step(
+        "Revise the threshold",
+        "Revise the threshold",
+        "Threshold revised",
+        _threshold_form,
+        _revise_threshold,
+        _may_revise,
         intro="The level the case is worked at now. The earlier level and your reason stay "
         "in the case's history.",
-        button="Revise the threshold",
-    )
-
-
-def screening_signoff(request: AuthedRequest, case_id: int) -> HttpResponse:
-    return _sign_off_page(
-        request,
-        case_id,
-        subject=ApprovalSubject.SCREENING,
-        choices=[("approve", "Agree the screening decision"), ("return", "Do not agree")],
-        decide=lambda case, approve, note: services.screening_sign_off(
-            actor=request.user, case=case, approve=approve, note=note
-        ),
-        done="Screening decision signed off",
+    ),
+    "context-screening-signoff": _sign_off(
+        ApprovalSubject.SCREENING,
+        [("approve", "Agree the screening decision"), ("return", "Do not agree")],
+        _sign_screening,
         heading="Sign off the screening decision",
-    )
-
-
-def screening_ask(request: AuthedRequest, case_id: int) -> HttpResponse:
-    return _case_step(
-        request,
-        case_id,
-        allowed=policies.can_work_case,
-        form=_managers_form(request, ApprovalSubject.SCREENING),
-        step=lambda case, form: services.screening_ask(
-            actor=request.user, case=case, manager=form.chosen("manager")
-        ),
-        done="The screening decision has gone to the manager for sign-off",
-        heading="Ask a manager to sign off the screening decision",
+        done="Screening decision signed off",
+    ),
+    "context-screening-ask": Step(
+        "Ask a manager to sign off the screening decision",
+        "Send for sign-off",
+        "The screening decision has gone to the manager for sign-off",
+        _managers_form(ApprovalSubject.SCREENING),
+        _ask_screening,
+        _WORKS,
         intro="The screening decision was not agreed. Revise the threshold first if it "
         "should change.",
-        button="Send for sign-off",
-    )
+    ),
+    "context-signoff-reassign": Step(
+        _reassign_heading,
+        "Pass it on",
+        "Sign-off passed to another manager",
+        _reassign_form,
+        _reassign,
+        policies.can_reassign_sign_off,
+        on=selectors.open_sign_off_of,
+        intro=_reassign_intro,
+    ),
+}
+
+# Closing a case is two steps on one page: asking, then the manager's decision.
+CLOSURE_REQUEST = Step(
+    "Ask to close the case",
+    "Ask to close",
+    "Closure sent to the manager for approval",
+    _closure_form,
+    _ask_to_close,
+    _WORKS,
+    intro="Each action must be done, or stopped with the reason. Re-rate each domain of "
+    "the assessment as the context is now, and record the outcome against each goal.",
+)
 
 
-def sign_off_reassign(request: AuthedRequest, case_id: int, request_id: int) -> HttpResponse:
-    viewer = request.user
-    case = policies.access_case(viewer, case_id)
-    asked = selectors.open_sign_off_of(case, request_id)
-    permitted(policies.can_reassign_sign_off, viewer, asked)
-    managers = [
-        m
-        for m in policies.eligible_managers(case, asked.subject, {asked.requested_by_id})
-        if m.pk != asked.manager_id
-    ]
-    form = ReassignForm(posted(request), managers=managers)
-
-    def step() -> None:
-        services.sign_off_reassign(
-            actor=viewer,
-            request=asked,
-            manager=form.chosen("manager"),
-            reason=form.cleaned_data["reason"],
-        )
-
-    if submitted(request, form, step, "Sign-off passed to another manager"):
-        return redirect("context-case", case_id=case.pk)
-    return _form_page(
-        request,
-        case,
-        form,
-        f"Ask another manager to sign off the {asked.get_subject_display().lower()}",
-        intro=f"Asked of {asked.manager} on {date_format(asked.requested_at, 'j F Y')}.",
-        button="Pass it on",
-    )
+def _decide_closure(actor: Worker, case: ContextCase, approve: bool, note: str) -> Any:
+    service = services.closure_approve if approve else services.closure_refuse
+    return service(actor=actor, case=case, note=note)
 
 
-# --- My work ---------------------------------------------------------------------------------
+CLOSURE_DECISION = _sign_off(
+    ApprovalSubject.CLOSURE,
+    [("approve", "Approve the closure"), ("refuse", "Keep the case open")],
+    _decide_closure,
+    heading="Decide on closing the case",
+    done="Closure decided",
+    intro=_closure_evidence,
+)
 
 
-def my_work(request: AuthedRequest) -> HttpResponse:
-    viewer = request.user
-    team = request.GET.get("who") == "team" and manages_a_team(viewer)
-    items = selectors.my_work(viewer=viewer, team=team)
-    record_access(
-        actor=viewer,
-        record_type="casework.contextcase",
-        action=AccessAction.SEARCH,
-        detail={"via": "my work", "team": team, "items": len(items)},
-    )
-    return render(
-        request,
-        "casework/my_work.html",
-        {
-            "overdue": [i for i in items if i.overdue],
-            "due": [i for i in items if not i.overdue],
-            "team": team,
-            "is_manager": manages_a_team(viewer),
-        },
-    )
+def case_step(request: AuthedRequest, case_id: int, step: str, **ids: Any) -> HttpResponse:
+    """The form page of ``STEPS[step]`` on the case (``ids``: the rest of the url)."""
+    return take(request, CASES, STEPS[step], case_id, **ids)
+
+
+def closure(request: AuthedRequest, case_id: int) -> HttpResponse:
+    case = policies.access_case(request.user, case_id)
+    step = CLOSURE_DECISION if case.status == CaseStatus.CLOSING else CLOSURE_REQUEST
+    return take_on(request, CASES, step, case)
+
+
+# Withdrawing a referral is a step on the referral.
+REFERRALS = Place(
+    find=policies.access_referral,
+    home="context-referral",
+    name="referral",
+    template="casework/referral_withdraw.html",
+)
+
+
+def _withdraw_form(request: AuthedRequest, referral: Any) -> ReasonForm:
+    form = ReasonForm(posted(request))
+    form.fields["reason"].label = "Why is the referral withdrawn?"
+    return form
+
+
+def _withdraw(actor: Worker, referral: Any, form: ReasonForm) -> Any:
+    reason = form.cleaned_data["reason"]
+    return services.referral_withdraw(actor=actor, referral=referral, reason=reason)
+
+
+WITHDRAW = Step(
+    "Withdraw the referral",
+    "Withdraw the referral",
+    "Referral withdrawn",
+    _withdraw_form,
+    _withdraw,
+    policies.can_withdraw_referral,
+    read="withdraw",
+)
+
+
+def referral_withdraw(request: AuthedRequest, referral_id: int) -> HttpResponse:
+    return take(request, REFERRALS, WITHDRAW, referral_id)

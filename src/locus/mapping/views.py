@@ -8,6 +8,7 @@ state does not allow is shown at the top of the form, in plain words.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -16,15 +17,15 @@ from django.utils import timezone
 
 from locus.access import lookups
 from locus.access import meetings as policies
-from locus.access.models import Worker
+from locus.access.models import Agency, Worker
 from locus.access.selectors import all_agencies
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
-from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_ids
 from locus.common.pages import posted, submitted
 from locus.common.services import permitted
+from locus.common.steps import Place, Step, confirm, plain, take
 from locus.forums.pages import meetings_page
 from locus.mapping import selectors, services
 from locus.mapping.forms import (
@@ -41,20 +42,6 @@ from locus.mapping.forms import (
 from locus.mapping.models import Meeting, MeetingChild, MeetingStatus
 from locus.people.selectors import allocated_ids, people_chosen
 from locus.places.models import Context
-
-
-def _form_page(
-    request: AuthedRequest, meeting: Meeting, form: GovukForm, **context: Any
-) -> HttpResponse:
-    # The form pages show the meeting (and some of them a child): reads are logged, and a
-    # page shown again after an invalid post is read again.
-    detail: dict[str, Any] = {"page": context.get("page", "")}
-    if "people_shown" in context:
-        detail["people_shown"] = context.pop("people_shown")
-    record_access(actor=request.user, obj=meeting, detail=detail)
-    template = context.pop("template", "mapping/form.html")
-    return render(request, template, {"meeting": meeting, "form": form, **context})
-
 
 # --- Lists and the meeting's page -----------------------------------------------------------
 
@@ -189,25 +176,19 @@ def meeting_propose(request: AuthedRequest) -> HttpResponse:
 
 
 # --- Moving a meeting on ---------------------------------------------------------------------
+# Every form page that moves a meeting on is one entry of STEPS (keyed by its url name), run
+# by meeting_step: the meeting (404 if not visible), what on it the step is about, the
+# permission (404), the form; a valid post runs the service and goes back to the meeting.
+# Each form page shows the meeting (some, a child), so each showing logs the read, again
+# after an invalid post.
 
-
-def _action(
-    request: AuthedRequest,
-    meeting_id: int,
-    *,
-    allowed: Callable[..., bool],
-    make_form: Callable[[Meeting], GovukForm],
-    run: Callable[[Meeting, Any], Any],
-    success: str,
-    **page: Any,
-) -> HttpResponse:
-    """A form page that moves a meeting on: 404 unless ``allowed``, then run the service."""
-    meeting = policies.access_meeting(request.user, meeting_id)
-    permitted(allowed, request.user, meeting)
-    form = make_form(meeting)
-    if submitted(request, form, lambda: run(meeting, form.cleaned_data), success):
-        return redirect("meeting", meeting_id=meeting.pk)
-    return _form_page(request, meeting, form, **page)
+MEETINGS = Place(
+    find=policies.access_meeting,
+    home="meeting",
+    name="meeting",
+    template="mapping/form.html",
+    read_again=True,
+)
 
 
 def _schedule_form(request: AuthedRequest, meeting: Meeting) -> ScheduleForm:
@@ -218,72 +199,48 @@ def _schedule_form(request: AuthedRequest, meeting: Meeting) -> ScheduleForm:
     return ScheduleForm(posted(request), initial=initial)
 
 
-def meeting_schedule(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    return _action(
-        request,
-        meeting_id,
-        allowed=policies.is_organiser,
-        make_form=lambda m: _schedule_form(request, m),
-        run=lambda m, data: services.meeting_schedule(
-            actor=request.user,
-            meeting=m,
-            when=ScheduleForm.moment(data),
-            online=data["online"] == "online",
-            location=data.get("location", ""),
-        ),
-        success="Meeting scheduled",
-        page="schedule",
-        heading="When and where",
-        button="Save",
+def _schedule(actor: Worker, meeting: Meeting, form: ScheduleForm) -> Any:
+    data = form.cleaned_data
+    when, online = ScheduleForm.moment(data), data["online"] == "online"
+    location = data.get("location", "")
+    return services.meeting_schedule(
+        actor=actor, meeting=meeting, when=when, online=online, location=location
     )
 
 
-def _uninvited(meeting: Meeting) -> list[Worker]:
+@dataclass(frozen=True)
+class _Invite:
+    """A meeting, with the workers not yet invited to it (whom the form offers)."""
+
+    meeting: Meeting
+    workers: list[Worker]
+
+
+def _uninvited(meeting: Meeting) -> _Invite:
     invited = selectors.invited_ids(meeting)
-    return [w for w in selectors.invitable_workers() if w.pk not in invited]
+    return _Invite(meeting, [w for w in selectors.invitable_workers() if w.pk not in invited])
 
 
-def meeting_invite(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    workers: list[Worker] = []
+def _invite(actor: Worker, invite: _Invite, form: InviteForm) -> Any:
+    worker = next(w for w in invite.workers if str(w.pk) == form.cleaned_data["worker"])
+    return services.meeting_invite(actor=actor, meeting=invite.meeting, worker=worker)
 
-    def make_form(meeting: Meeting) -> InviteForm:
-        workers.extend(_uninvited(meeting))
-        return InviteForm(posted(request), workers=workers)
 
-    return _action(
-        request,
-        meeting_id,
-        allowed=policies.is_organiser,
-        make_form=make_form,
-        run=lambda m, data: services.meeting_invite(
-            actor=request.user,
-            meeting=m,
-            worker=next(w for w in workers if str(w.pk) == data["worker"]),
-        ),
-        success="Worker invited",
-        page="invite",
-        heading="Invite a worker",
-        button="Invite",
+def _minutes_form(request: AuthedRequest, meeting: Meeting) -> MinutesForm:
+    return MinutesForm(posted(request), invitees=selectors.invitees_of(meeting))
+
+
+def _record_minutes(actor: Worker, meeting: Meeting, form: MinutesForm) -> Any:
+    attendance, decisions = form.attendance(), form.decision_lines()
+    notes = form.cleaned_data.get("notes", "")
+    return services.meeting_record_minutes(
+        actor=actor, meeting=meeting, attendance=attendance, notes=notes, decisions=decisions
     )
 
 
-def meeting_minutes(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting = policies.access_meeting(request.user, meeting_id)
-    permitted(policies.can_record_minutes, request.user, meeting)
-    invitees = selectors.invitees_of(meeting)
-    form = MinutesForm(posted(request), invitees=invitees)
-
-    def run() -> None:
-        services.meeting_record_minutes(
-            actor=request.user,
-            meeting=meeting,
-            attendance=form.attendance(),
-            notes=form.cleaned_data.get("notes", ""),
-            decisions=form.decision_lines(),
-        )
-
-    if submitted(request, form, run, "Minutes recorded"):
-        return redirect("meeting", meeting_id=meeting.pk)
+def _minutes_map(request: AuthedRequest, meeting: Meeting) -> dict[str, Any]:
+    """A scheduled meeting's minutes show the group's map as it stood on the day, and the
+    children it names (for the read)."""
     preview = None
     if meeting.status == MeetingStatus.SCHEDULED and meeting.scheduled_for is not None:
         day = timezone.localtime(meeting.scheduled_for).date()
@@ -296,30 +253,11 @@ def meeting_minutes(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             selectors.group_label(meeting, meeting.group_id in visible),
         )
     shown = [n.person_id for n in preview.nodes if n.person_id] if preview else []
-    return _form_page(
-        request,
-        meeting,
-        form,
-        page="minutes",
-        people_shown=shown,
-        template="mapping/minutes.html",
-        heading="Record minutes",
-        button="Record minutes",
-        group_map=preview,
-    )
+    return {"group_map": preview, "people_shown": shown}
 
 
-def _agreeable(request: AuthedRequest, meeting_id: int, person_id: str) -> MeetingChild:
-    """The meeting's child whom the viewer may bring (holder or manager), or 404."""
-    meeting = policies.access_meeting(request.user, meeting_id)
-    link = selectors.meeting_child(meeting, person_id)
-    permitted(policies.can_agree_to_share, request.user, link)
-    return link
-
-
-def share_agree(request: AuthedRequest, meeting_id: int, person_id: str) -> HttpResponse:
-    """A child's holder (or their manager) agrees to bring the child, and says what to share."""
-    link = _agreeable(request, meeting_id, person_id)
+def _share_form(request: AuthedRequest, link: MeetingChild) -> ShareForm:
+    """What the worker agreed before (if they did), else the meeting's basis and the usual."""
     meeting = link.meeting
     mine = selectors.agreement_by(link, request.user)
     initial: dict[str, Any] = {
@@ -327,201 +265,241 @@ def share_agree(request: AuthedRequest, meeting_id: int, person_id: str) -> Http
         "lawful_basis_other": mine.lawful_basis_other if mine else meeting.lawful_basis_other,
         "shared_fields": list(mine.fields) if mine else sorted(ShareForm.DEFAULT),
     }
-    form = ShareForm(posted(request), initial=initial)
+    return ShareForm(posted(request), initial=initial)
 
-    def run() -> None:
-        data = form.cleaned_data
-        services.share_agree(
-            actor=request.user,
-            meeting=meeting,
-            person=link.person,
-            lawful_basis=data["lawful_basis"],
-            lawful_basis_other=data.get("lawful_basis_other", ""),
-            shared_fields=data.get("shared_fields", []),
-        )
 
-    if submitted(request, form, run, f"You agreed to bring {link.person.full_name}"):
-        return redirect("meeting", meeting_id=meeting.pk)
-    return _form_page(
-        request,
-        meeting,
+def _agree(actor: Worker, link: MeetingChild, form: ShareForm) -> Any:
+    data = form.cleaned_data
+    basis, other = data["lawful_basis"], data.get("lawful_basis_other", "")
+    fields = data.get("shared_fields", [])
+    return services.share_agree(
+        actor=actor,
+        meeting=link.meeting,
+        person=link.person,
+        lawful_basis=basis,
+        lawful_basis_other=other,
+        shared_fields=fields,
+    )
+
+
+def _the_child(request: AuthedRequest, link: MeetingChild) -> dict[str, Any]:
+    return {"people_shown": [link.person_id]}
+
+
+def _child_step(
+    heading: str,
+    button: str,
+    done: str,
+    form: Callable[[AuthedRequest, MeetingChild], Any],
+    run: Callable[[Worker, MeetingChild, Any], object],
+    **more: Any,
+) -> Step:
+    """A step on one of the meeting's children, which their holder (or the holder's manager)
+    takes: the heading and message name the child (at ``{}``), and the read logs them."""
+    return Step(
+        lambda link: heading.format(link.person.full_name),
+        button,
+        lambda link: done.format(link.person.full_name),
         form,
-        page="share",
-        people_shown=[link.person_id],
-        heading=f"Bring {link.person.full_name} to this meeting",
-        intro="Workers who confirm they attended the meeting will see what you tick here "
-        "about this child, once the meeting is held and if you (or your manager, if they "
-        "agreed) confirm you attended too. The child's name is always shared. Closing the "
-        "meeting ends the share.",
-        button="Agree to share",
+        run,
+        policies.can_agree_to_share,
+        on=selectors.meeting_child,
+        more=_the_child,
+        **more,
     )
 
 
-def share_withdraw(request: AuthedRequest, meeting_id: int, person_id: str) -> HttpResponse:
-    link = _agreeable(request, meeting_id, person_id)
-    name = link.person.full_name
-    form = GovukForm(posted(request))
+@dataclass(frozen=True)
+class _Offers:
+    """A meeting, with whom an intervention may name: its children, the workers who
+    attended (as owners), and the agencies."""
 
-    def run() -> None:
-        services.share_withdraw(actor=request.user, meeting=link.meeting, person=link.person)
-
-    if submitted(request, form, run, f"You no longer bring {name}"):
-        return redirect("meeting", meeting_id=link.meeting.pk)
-    return _form_page(
-        request,
-        link.meeting,
-        form,
-        page="withdraw share",
-        people_shown=[link.person_id],
-        heading=f"Stop bringing {name} to this meeting",
-        intro="Nothing you agreed to share about this child will be shared at this meeting. "
-        "Another worker who holds the case, or their manager, may still agree to bring them.",
-        button="Withdraw my agreement",
-        warning=True,
-    )
+    meeting: Meeting
+    links: list[MeetingChild]
+    owners: list[Worker]
+    agencies: list[Agency]
 
 
-def attendance_confirm(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    return _action(
-        request,
-        meeting_id,
-        allowed=policies.can_confirm_attendance,
-        make_form=lambda m: GovukForm(posted(request)),
-        run=lambda m, data: services.attendance_confirm(actor=request.user, meeting=m),
-        success="You confirmed that you attended",
-        page="confirm attendance",
-        heading="Confirm that you attended",
-        intro="The minutes record you as attending. Confirm it only if you were there: "
-        "confirming gives you sight of what the children's case holders agreed to share "
-        "at this meeting, until it is closed.",
-        button="I attended this meeting",
-    )
-
-
-def meeting_cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    return _action(
-        request,
-        meeting_id,
-        allowed=policies.is_organiser,
-        make_form=lambda m: CancelForm(posted(request)),
-        run=lambda m, data: services.meeting_cancel(
-            actor=request.user, meeting=m, reason=data["reason"]
-        ),
-        success="Meeting cancelled",
-        page="cancel",
-        heading="Cancel the meeting",
-        button="Cancel the meeting",
-        warning=True,
-    )
-
-
-def meeting_close(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    return _action(
-        request,
-        meeting_id,
-        allowed=policies.is_organiser,
-        make_form=lambda m: GovukForm(posted(request)),
-        run=lambda m, data: services.meeting_close(actor=request.user, meeting=m),
-        success="Meeting closed",
-        page="close",
-        heading="Close the meeting",
-        intro="Closing the meeting ends what it shared: workers who attended keep sight "
-        "of a child only if their own work gives it. Each intervention must be done or "
-        "stopped first.",
-        button="Close the meeting",
-    )
-
-
-def decision_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    return _action(
-        request,
-        meeting_id,
-        allowed=policies.can_record_minutes,
-        make_form=lambda m: DecisionForm(posted(request)),
-        run=lambda m, data: services.decision_add(actor=request.user, meeting=m, text=data["text"]),
-        success="Decision added",
-        page="decision",
-        heading="Add a decision",
-        button="Add decision",
-    )
-
-
-# --- Interventions -----------------------------------------------------------------------------
-
-
-def intervention_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting = policies.access_meeting(request.user, meeting_id)
-    permitted(policies.can_add_intervention, request.user, meeting)
+def _offers(meeting: Meeting) -> _Offers:
     links = selectors.meeting_children(meeting)
-    children = selectors.child_rows(request.user, links)
-    visible_groups = selectors.visible_group_ids(request.user, [meeting])
+    return _Offers(meeting, links, selectors.attended_workers(meeting), all_agencies())
+
+
+def _intervention_form(request: AuthedRequest, offers: _Offers) -> InterventionForm:
+    """The children as the viewer may see them, and the group by its name if they see it."""
+    viewer, meeting = request.user, offers.meeting
+    children = selectors.child_rows(viewer, offers.links)
+    visible_groups = selectors.visible_group_ids(viewer, [meeting])
     glabel = selectors.group_label(meeting, meeting.group_id in visible_groups)
-    owners = selectors.attended_workers(meeting)
-    agencies = all_agencies()
-    initial = {"owner": str(request.user.pk) if request.user in owners else ""}
-    form = InterventionForm(
+    initial = {"owner": str(viewer.pk) if viewer in offers.owners else ""}
+    return InterventionForm(
         posted(request),
         initial=initial,
         children=children,
         group_label=glabel,
-        owners=owners,
-        agencies=agencies,
-    )
-
-    def run() -> None:
-        data = form.cleaned_data
-        person_id = form.person_id()
-        person = next((link.person for link in links if link.person_id == person_id), None)
-        services.intervention_add(
-            actor=request.user,
-            meeting=meeting,
-            owner=next(w for w in owners if str(w.pk) == data["owner"]),
-            description=data["description"],
-            due_on=data.get("due_on"),
-            person=person,
-            group=meeting.group if form.for_group() else None,
-            agency=next((a for a in agencies if str(a.pk) == data.get("agency")), None),
-            status=data["status"],
-        )
-
-    if submitted(request, form, run, "Intervention added"):
-        return redirect("meeting", meeting_id=meeting.pk)
-    return _form_page(
-        request,
-        meeting,
-        form,
-        page="intervention",
-        heading="Add an intervention",
-        button="Add intervention",
+        owners=offers.owners,
+        agencies=offers.agencies,
     )
 
 
-def intervention_update(
-    request: AuthedRequest, meeting_id: int, intervention_id: int
-) -> HttpResponse:
-    meeting = policies.access_meeting(request.user, meeting_id)
-    intervention = selectors.intervention_of(meeting, intervention_id)
-    permitted(policies.can_update_intervention, request.user, intervention)
-    form = InterventionUpdateForm(posted(request), intervention=intervention)
-
-    def run() -> None:
-        data = form.cleaned_data
-        services.intervention_update(
-            actor=request.user,
-            intervention=intervention,
-            status=data["status"],
-            note=data["note"],
-            due_on=data.get("due_on"),
-        )
-
-    if submitted(request, form, run, "Intervention updated"):
-        return redirect("meeting", meeting_id=meeting.pk)
-    return _form_page(
-        request,
-        meeting,
-        form,
-        page="intervention update",
-        heading="Update the intervention",
-        intro=intervention.description,
-        button="Save update",
+def _add_intervention(actor: Worker, offers: _Offers, form: InterventionForm) -> Any:
+    data = form.cleaned_data
+    person_id = form.person_id()
+    person = next((link.person for link in offers.links if link.person_id == person_id), None)
+    return services.intervention_add(
+        actor=actor,
+        meeting=offers.meeting,
+        owner=next(w for w in offers.owners if str(w.pk) == data["owner"]),
+        description=data["description"],
+        due_on=data.get("due_on"),
+        person=person,
+        group=offers.meeting.group if form.for_group() else None,
+        agency=next((a for a in offers.agencies if str(a.pk) == data.get("agency")), None),
+        status=data["status"],
     )
+
+
+def _update_intervention(actor: Worker, intervention: Any, form: InterventionUpdateForm) -> Any:
+    data = form.cleaned_data
+    status, note, due_on = data["status"], data["note"], data.get("due_on")
+    return services.intervention_update(
+        actor=actor, intervention=intervention, status=status, note=note, due_on=due_on
+    )
+
+
+def _answered(service: Callable[..., object]) -> Callable[[Worker, Meeting, Any], object]:
+    """A service on the meeting that takes the form's answers as they are: none, the
+    decision's text, the reason for cancelling."""
+    return lambda actor, meeting, form: service(actor=actor, meeting=meeting, **form.cleaned_data)
+
+
+_ORGANISES = policies.is_organiser
+
+STEPS: dict[str, Step] = {
+    "meeting-schedule": Step(
+        "When and where",
+        "Save",
+        "Meeting scheduled",
+        _schedule_form,
+        _schedule,
+        _ORGANISES,
+        read="schedule",
+    ),
+    "meeting-invite": Step(
+        "Invite a worker",
+        "Invite",
+        "Worker invited",
+        lambda request, invite: InviteForm(posted(request), workers=invite.workers),
+        _invite,
+        _ORGANISES,
+        prepare=_uninvited,
+        read="invite",
+    ),
+    "meeting-minutes": Step(
+        "Record minutes",
+        "Record minutes",
+        "Minutes recorded",
+        _minutes_form,
+        _record_minutes,
+        policies.can_record_minutes,
+        template="mapping/minutes.html",
+        read="minutes",
+        more=_minutes_map,
+    ),
+    "meeting-share": _child_step(
+        "Bring {} to this meeting",
+        "Agree to share",
+        "You agreed to bring {}",
+        _share_form,
+        _agree,
+        intro="Workers who confirm they attended the meeting will see what you tick here "
+        "about this child, once the meeting is held and if you (or your manager, if they "
+        "agreed) confirm you attended too. The child's name is always shared. Closing the "
+        "meeting ends the share.",
+        read="share",
+    ),
+    "meeting-share-withdraw": _child_step(
+        "Stop bringing {} to this meeting",
+        "Withdraw my agreement",
+        "You no longer bring {}",
+        confirm,
+        lambda actor, link, form: services.share_withdraw(
+            actor=actor, meeting=link.meeting, person=link.person
+        ),
+        intro="Nothing you agreed to share about this child will be shared at this meeting. "
+        "Another worker who holds the case, or their manager, may still agree to bring them.",
+        warning=True,
+        read="withdraw share",
+    ),
+    "meeting-confirm-attendance": Step(
+        "Confirm that you attended",
+        "I attended this meeting",
+        "You confirmed that you attended",
+        confirm,
+        _answered(services.attendance_confirm),
+        policies.can_confirm_attendance,
+        intro="The minutes record you as attending. Confirm it only if you were there: "
+        "confirming gives you sight of what the children's case holders agreed to share "
+        "at this meeting, until it is closed.",
+        read="confirm attendance",
+    ),
+    "meeting-decision": Step(
+        "Add a decision",
+        "Add decision",
+        "Decision added",
+        plain(DecisionForm),
+        _answered(services.decision_add),
+        policies.can_record_minutes,
+        read="decision",
+    ),
+    "meeting-close": Step(
+        "Close the meeting",
+        "Close the meeting",
+        "Meeting closed",
+        confirm,
+        _answered(services.meeting_close),
+        _ORGANISES,
+        intro="Closing the meeting ends what it shared: workers who attended keep sight "
+        "of a child only if their own work gives it. Each intervention must be done or "
+        "stopped first.",
+        read="close",
+    ),
+    "meeting-cancel": Step(
+        "Cancel the meeting",
+        "Cancel the meeting",
+        "Meeting cancelled",
+        plain(CancelForm),
+        _answered(services.meeting_cancel),
+        _ORGANISES,
+        warning=True,
+        read="cancel",
+    ),
+    "intervention-add": Step(
+        "Add an intervention",
+        "Add intervention",
+        "Intervention added",
+        _intervention_form,
+        _add_intervention,
+        policies.can_add_intervention,
+        prepare=_offers,
+        read="intervention",
+    ),
+    "intervention-update": Step(
+        "Update the intervention",
+        "Save update",
+        "Intervention updated",
+        lambda request, intervention: InterventionUpdateForm(
+            posted(request), intervention=intervention
+        ),
+        _update_intervention,
+        policies.can_update_intervention,
+        on=selectors.intervention_of,
+        intro=lambda intervention: intervention.description,
+        read="intervention update",
+    ),
+}
+
+
+def meeting_step(request: AuthedRequest, meeting_id: int, step: str, **ids: Any) -> HttpResponse:
+    """The form page of ``STEPS[step]`` on the meeting (``ids``: the rest of the url)."""
+    return take(request, MEETINGS, STEPS[step], meeting_id, **ids)
