@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 from django.db import transaction
 from django.db.models import Model
@@ -82,7 +82,12 @@ from locus.common.services import (
 )
 from locus.forums import services as forums
 from locus.forums.machine import PREVIOUS
-from locus.forums.models import FINISHED_ACTION_STATUSES, STARTING_ACTION_STATUSES, Attendance
+from locus.forums.models import (
+    FINISHED_ACTION_STATUSES,
+    STARTING_ACTION_STATUSES,
+    ActionStatus,
+    Attendance,
+)
 from locus.people.models import LegalStatusEpisode, Person, PersonKind
 from locus.places.models import Context
 from locus.profiles.models import ProfileItem
@@ -1052,14 +1057,10 @@ def action_land(
     *,
     actor: Worker,
     plan: ContextPlan,
-    description: str,
-    agency: Agency | None,
-    due_on: dt.date | None,
     source: str,
     note: str,
-    owner: Worker | None = None,
     owner_name: str = "",
-    status: str = "planned",
+    **action: Unpack[forums.NewAction],
 ) -> PlanAction:
     """Land an action agreed at another forum (a contextual HSB meeting, a MACE panel) on the
     context's approved plan, where the case team follows it with the plan's own actions.
@@ -1074,10 +1075,17 @@ def action_land(
         raise InvalidTransition(
             "This plan has not been approved yet: actions from other meetings land on it once it is"
         )
+    status = action.get("status", ActionStatus.PLANNED)
     problems = Problems()
-    description = _text(problems, "description", description, "Describe the action")
+    description = _text(problems, "description", action["description"], "Describe the action")
     terms = _check_action(
-        problems, plan, agency=agency, owner=owner, owner_name=owner_name, goal=None, due_on=due_on
+        problems,
+        plan,
+        agency=action.get("agency"),
+        owner=action.get("owner"),
+        owner_name=owner_name,
+        goal=None,
+        due_on=action["due_on"],
     )
     problems.check(
         source in FORUM_SOURCES, "source", "Choose the meeting or panel that agreed the action"

@@ -117,10 +117,27 @@ def close_period(
         problems, getattr(obj, start_field), end, start_field=start_field, end_field=end_field
     )
     problems.raise_if_any()
-    before = snapshot(obj)
-    setattr(obj, end_field, end)
-    obj.save(update_fields=[end_field])
-    record_change(actor=actor, action=ChangeAction.END, obj=obj, before=before, after=snapshot(obj))
+    return write_fields(actor, obj, ChangeAction.END, {end_field: end})
+
+
+def write_fields(
+    actor: Any,
+    obj: M,
+    action: ChangeAction,
+    fields: dict[str, Any],
+    *,
+    state: Callable[[Any], dict[str, Any]] = snapshot,
+) -> M:
+    """Write already-checked ``fields`` onto ``obj``, saving those columns only, and audit
+    the change as ``action``; ``state`` reads the row as the trail keeps it.
+
+    Call inside the service's transaction, after its permission and validation.
+    """
+    before = state(obj)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=list(fields))
+    record_change(actor=actor, action=action, obj=obj, before=before, after=state(obj))
     return obj
 
 
@@ -160,3 +177,16 @@ def save_changes(*, actor: Any, obj: Model, fields: dict[str, Any]) -> Any:
         actor=actor, action=ChangeAction.UPDATE, obj=obj, before=before, after=snapshot(obj)
     )
     return obj
+
+
+def create_checked(actor: Any, model: type[M], problems: Problems, fields: dict[str, Any]) -> M:
+    """Once validation found no ``problems``, write a new row of ``fields``, stamped as
+    created now by ``actor``, and audit it (a person's or a context's record)."""
+    problems.raise_if_any()
+    return create_audited(actor, model, created_at=clock.now(), recorded_by=actor, **fields)
+
+
+def save_checked(actor: Any, obj: M, problems: Problems, fields: dict[str, Any]) -> M:
+    """Once validation found no ``problems``, write ``fields`` onto ``obj``, audited."""
+    problems.raise_if_any()
+    return save_changes(actor=actor, obj=obj, fields=fields)

@@ -21,7 +21,7 @@ from locus.access.models import Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.common import clock
-from locus.common.services import Problems, create_audited, permitted, save_changes, today
+from locus.common.services import Problems, create_audited, permitted, today, write_fields
 from locus.documents import files, scanning
 from locus.documents.models import Document, DocumentKind, DocumentVersion
 
@@ -173,7 +173,7 @@ def document_remove(*, actor: Worker, document: Document, reason: str) -> Docume
     )
     problems.raise_if_any()
     removed = {"removed_at": clock.now(), "removed_by": actor, "removed_reason": reason}
-    return save_changes(actor=actor, obj=document, fields=removed)
+    return write_fields(actor, document, ChangeAction.UPDATE, removed)
 
 
 @transaction.atomic

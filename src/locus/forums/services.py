@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, NotRequired, TypedDict, TypeVar, Unpack, cast
 
 from django.db import transaction
 from django.db.models import Model
@@ -71,23 +71,30 @@ def log_action(
     return step
 
 
+class NewAction(TypedDict):
+    """The keywords a forum's service takes for an action being agreed (as its form posts
+    them): what it is, who owns it, when it is due and, if named, the agency that delivers
+    it (the owner's otherwise) and its status (planned otherwise)."""
+
+    description: str
+    owner: Worker
+    due_on: dt.date | None
+    agency: NotRequired[Agency | None]
+    status: NotRequired[str]
+
+
 def action_terms(
-    problems: Problems,
-    *,
-    description: str,
-    owner: Worker,
-    agency: Agency | None,
-    due_on: dt.date | None,
-    status: str,
-    what: str = "action",
+    problems: Problems, *, what: str = "action", **action: Unpack[NewAction]
 ) -> dict[str, Any]:
     """Check what every forum's new action says (what it is, who owns it, the agency that
     delivers it, the owner's unless named, when it is due, and that it is starting) and
     return it as the action's fields."""
+    owner, due_on = action["owner"], action["due_on"]
+    status = action.get("status", ActionStatus.PLANNED)
     description = clean_text(
         problems,
         "description",
-        description,
+        action["description"],
         missing=f"Describe the {what}",
         limit=MAX_NOTE,
         what="description",
@@ -96,7 +103,7 @@ def action_terms(
     problems.check(
         status in STARTING_ACTION_STATUSES, "status", f"A new {what} is planned or in progress"
     )
-    delivering = agency or (owner.team.agency if owner.team is not None else None)
+    delivering = action.get("agency") or (owner.team.agency if owner.team is not None else None)
     problems.check(delivering is not None, "agency", "Choose the agency that delivers it")
     return {
         "description": description,

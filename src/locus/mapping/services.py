@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +21,7 @@ from locus.access import meetings as policies
 from locus.access import policies as access_policies
 from locus.access.fields import PersonField
 from locus.access.forum import ALWAYS_SHARED, DEFAULT_SHARED_FIELDS
-from locus.access.models import Agency, Worker
+from locus.access.models import Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.common import clock
@@ -37,7 +38,6 @@ from locus.common.services import (
 from locus.forums import services as forums
 from locus.forums.models import (
     FINISHED_ACTION_STATUSES,
-    ActionStatus,
     Attendance,
 )
 from locus.mapping import selectors
@@ -479,13 +479,9 @@ def intervention_add(
     *,
     actor: Worker,
     meeting: Meeting,
-    owner: Worker,
-    description: str,
-    due_on: dt.date | None,
     person: Person | None = None,
     group: Context | None = None,
-    agency: Agency | None = None,
-    status: str = ActionStatus.PLANNED,
+    **action: Unpack[forums.NewAction],
 ) -> Intervention:
     """Agree a piece of complementary work at a held meeting.
 
@@ -495,6 +491,7 @@ def intervention_add(
     """
     permitted(policies.can_add_intervention, actor, meeting)
     _step(meeting, "add_intervention")
+    owner = action["owner"]
     problems = Problems()
     attended = selectors.attended_ids(meeting)
     problems.check(
@@ -514,15 +511,7 @@ def intervention_add(
             "concerns",
             "Choose the peer group the meeting mapped",
         )
-    terms = forums.action_terms(
-        problems,
-        description=description,
-        owner=owner,
-        agency=agency,
-        due_on=due_on,
-        status=status,
-        what="intervention",
-    )
+    terms = forums.action_terms(problems, **action, what="intervention")
     problems.raise_if_any()
     note = f"Agreed at the meeting; owned by {owner}"
     return forums.agree_action(

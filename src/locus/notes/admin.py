@@ -11,11 +11,10 @@ from locus.notes.models import CaseNote, NoteRevision
 
 
 class ReadOnlyRecordAdmin(CaseRecordAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def _never(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    has_add_permission = has_change_permission = _never
 
 
 @admin.register(CaseNote)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from django import forms
 
 from locus.access.models import Worker
-from locus.common.forms import DATE_FORMATS, GovukForm, date_field, text_area
+from locus.common.forms import DATE_FORMATS, GovukForm, date_field, optional_choice, text_area
+from locus.mapping.forms import radios, set_choices
 from locus.notes.models import CaseNote, NoteKind
 from locus.notes.services import MAX_REASON, MAX_SUMMARY
 from locus.people.models import Person
+
+T = TypeVar("T", Person, Worker)
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M"]
 
@@ -26,6 +29,32 @@ def _time_field() -> forms.TimeField:
         error_messages={"invalid": "Enter the time of the contact like 14:30"},
         widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input govuk-input--width-5"}),
     )
+
+
+def _ticks(label: str, message: str, **kwargs: Any) -> forms.MultipleChoiceField:
+    """Tick boxes, none required; ``message`` when a ticked value is not one offered."""
+    field: forms.MultipleChoiceField = optional_choice(
+        label,
+        message,
+        field=forms.MultipleChoiceField,
+        widget=forms.CheckboxSelectMultiple,
+        **kwargs,
+    )
+    return field
+
+
+def _offer(
+    form: forms.Form, name: str, objects: Sequence[T], label: Callable[[T], str]
+) -> dict[str, T]:
+    """Offer ``objects`` on the choice field ``name``; the dict, keyed as the choices are,
+    turns what was posted back into the objects."""
+    offered = {str(o.pk): o for o in objects}
+    set_choices(form, name, [(k, label(o)) for k, o in offered.items()])
+    return offered
+
+
+def _worker_label(worker: Worker) -> str:
+    return f"{worker}, {worker.team.name}" if worker.team else str(worker)
 
 
 def _summary_field() -> forms.CharField:
@@ -52,15 +81,7 @@ def _text_field() -> forms.CharField:
 class NoteContentForm(GovukForm):
     """What a note says: written, or corrected."""
 
-    kind = forms.ChoiceField(
-        label="Kind of contact",
-        choices=NoteKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose the kind of contact",
-            "invalid_choice": "Choose the kind of contact",
-        },
-    )
+    kind = radios("Kind of contact", "Choose the kind of contact", choices=NoteKind.choices)
     kind_other = forms.CharField(
         label="If other, what kind of contact?",
         required=False,
@@ -90,20 +111,11 @@ class NoteContentForm(GovukForm):
 
 
 class NoteForm(NoteContentForm):
-    present_workers = forms.MultipleChoiceField(
-        label="Workers present (optional)",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose workers from the list"},
-    )
-    children = forms.MultipleChoiceField(
-        label="Children named in the note (optional)",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    present_workers = _ticks("Workers present (optional)", "Choose workers from the list")
+    children = _ticks(
+        "Children named in the note (optional)",
+        "You may name only children you can see: choose from the list",
         help_text="Only children you may see are offered.",
-        error_messages={
-            "invalid_choice": "You may name only children you can see: choose from the list"
-        },
     )
     field_order = [
         "kind",
@@ -121,15 +133,8 @@ class NoteForm(NoteContentForm):
         self, *args: Any, children: Sequence[Person], workers: Sequence[Worker], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.people = {str(p.pk): p for p in children}
-        self.workers = {str(w.pk): w for w in workers}
-        named = self.fields["children"]
-        present = self.fields["present_workers"]
-        assert isinstance(named, forms.ChoiceField) and isinstance(present, forms.ChoiceField)
-        named.choices = [(k, p.full_name) for k, p in self.people.items()]
-        present.choices = [
-            (k, f"{w}, {w.team.name}" if w.team else str(w)) for k, w in self.workers.items()
-        ]
+        self.people = _offer(self, "children", children, lambda p: p.full_name)
+        self.workers = _offer(self, "present_workers", workers, _worker_label)
 
     def values(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -170,12 +175,7 @@ class InErrorForm(GovukForm):
 
 
 class ChronologyFilterForm(GovukForm):
-    kinds = forms.MultipleChoiceField(
-        label="Show",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose what to show from the list"},
-    )
+    kinds = _ticks("Show", "Choose what to show from the list")
     start = date_field("From", "the first date to show", required=False, formats=DATE_FORMATS)
     end = date_field("To", "the last date to show", required=False, formats=DATE_FORMATS)
     order = forms.ChoiceField(

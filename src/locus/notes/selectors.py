@@ -289,18 +289,10 @@ def _casework_events(cases: QuerySet[ContextCase], *, opened: bool) -> list[Even
     )
     for c in conferences.select_related("case__context", "recorded_by"):
         on, at = _local(c.scheduled_for)  # type: ignore[arg-type]
-        events.append(
-            Event(
-                EventKind.MEETING,
-                c.pk,
-                on,
-                at,
-                f"Context conference: {c.case.context.name}",
-                c.get_status_display(),
-                str(c.recorded_by or ""),
-                reverse("context-conference", args=[c.case_id]),
-            )
-        )
+        what = f"Context conference: {c.case.context.name}"
+        by = str(c.recorded_by or "")
+        url = reverse("context-conference", args=[c.case_id])
+        events.append(Event(EventKind.MEETING, c.pk, on, at, what, c.get_status_display(), by, url))
     listed = list(cases.select_related("context", "opened_by", "plan__approved_by").order_by("id"))
     for case in listed:
         plan = getattr(case, "plan", None)

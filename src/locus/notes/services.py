@@ -23,7 +23,7 @@ from locus.audit.services import record_change, snapshot
 from locus.casework.models import ContextCase
 from locus.common import clock
 from locus.common.errors import InvalidTransition
-from locus.common.services import Problems, permitted
+from locus.common.services import Problems, permitted, write_fields
 from locus.notes.models import CaseNote, NoteKind, NoteRevision
 from locus.people.models import Person
 from locus.places.models import Context, ContextKind
@@ -211,12 +211,5 @@ def note_mark_in_error(*, actor: Worker, note: CaseNote, reason: str) -> CaseNot
     problems.check(not note.in_error, "reason", "This note is already marked entered in error")
     reason = _text(problems, "reason", reason, "Say why the note was entered in error", MAX_REASON)
     problems.raise_if_any()
-    before = _audit_state(note)
-    note.in_error_at = clock.now()
-    note.in_error_by = actor
-    note.in_error_reason = reason
-    note.save(update_fields=["in_error_at", "in_error_by", "in_error_reason"])
-    record_change(
-        actor=actor, action=ChangeAction.UPDATE, obj=note, before=before, after=_audit_state(note)
-    )
-    return note
+    struck = {"in_error_at": clock.now(), "in_error_by": actor, "in_error_reason": reason}
+    return write_fields(actor, note, ChangeAction.UPDATE, struck, state=_audit_state)

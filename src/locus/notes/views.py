@@ -19,9 +19,9 @@ from locus.common.http import AuthedRequest
 from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
+from locus.common.submit import submitted_record
 from locus.notes import selectors, services
 from locus.notes.forms import ChronologyFilterForm, CorrectionForm, InErrorForm, NoteForm
-from locus.notes.models import CaseNote
 
 PER_PAGE = 25
 
@@ -101,13 +101,14 @@ def note_add(request: AuthedRequest, kind: str, subject_id: int) -> HttpResponse
     permitted(rules.can_write_note_on, viewer, subject)
     children = selectors.namable_children(viewer, subject)
     form = NoteForm(posted(request), children=children, workers=selectors.present_worker_choices())
-    created: list[CaseNote] = []
-
-    def run() -> None:
-        created.append(services.note_record(actor=viewer, subject=subject, **form.values()))
-
-    if submitted(request, form, run, "Case note recorded"):
-        return redirect("note", note_id=created[0].pk)
+    note = submitted_record(
+        request,
+        form,
+        lambda: services.note_record(actor=viewer, subject=subject, **form.values()),
+        "Case note recorded",
+    )
+    if note is not None:
+        return redirect("note", note_id=note.pk)
     if request.method == "GET":
         record_access(
             actor=viewer,

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any, Unpack, cast
 
 from django.db import transaction
 from django.utils.formats import date_format
 
 from locus.access import panel_meetings as policies
 from locus.access import policies as access_policies
-from locus.access.models import Agency, Worker
+from locus.access.models import Worker
 from locus.casework import services as casework
 from locus.casework.models import PLAN_MACHINE, CaseStatus, ContextPlan, PlanStatus
 from locus.common import clock
@@ -35,7 +35,6 @@ from locus.common.services import (
 from locus.forums import services as forums
 from locus.forums.models import (
     FINISHED_ACTION_STATUSES,
-    ActionStatus,
     Attendance,
 )
 from locus.mapping.models import LawfulBasis
@@ -434,12 +433,8 @@ def panel_action_add(
     *,
     actor: Worker,
     item: AgendaItem,
-    description: str,
-    owner: Worker,
-    due_on: dt.date | None,
-    agency: Agency | None = None,
-    status: str = ActionStatus.PLANNED,
     builds_on: Iterable[ProfileItem] = (),
+    **action: Unpack[forums.NewAction],
 ) -> PanelAction:
     """Agree an action on an agenda item: an owner on the meeting's list, the agency that
     delivers it (the owner's unless named), a due date, and the young person's strengths
@@ -459,9 +454,8 @@ def panel_action_add(
     strengths = list(builds_on)
     problems = Problems()
     # What was agreed, on the panel's action and on the plan's where it lands.
-    terms = forums.action_terms(
-        problems, description=description, owner=owner, agency=agency, due_on=due_on, status=status
-    )
+    terms = forums.action_terms(problems, **action)
+    owner = terms["owner"]
     problems.check(
         meeting.attendees.filter(worker=owner).exists(),
         "owner",

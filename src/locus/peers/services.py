@@ -29,6 +29,7 @@ from locus.common.services import (
     permitted,
     recorded,
     require,
+    write_fields,
 )
 from locus.peers.models import (
     PURPOSE_LASTS,
@@ -260,24 +261,13 @@ def _end_record(
     actor: Worker, association: Association, valid_until: dt.date, reason: str
 ) -> Association:
     """End the record on ``valid_until``, saying who ended it, when and why (audited)."""
-    before = snapshot(association)
     ended = {
         "valid_until": valid_until,
         "ended_by": actor,
         "ended_at": clock.now(),
         "end_reason": reason,
     }
-    for name, value in ended.items():
-        setattr(association, name, value)
-    association.save(update_fields=list(ended))
-    record_change(
-        actor=actor,
-        action=ChangeAction.END,
-        obj=association,
-        before=before,
-        after=snapshot(association),
-    )
-    return association
+    return write_fields(actor, association, ChangeAction.END, ended)
 
 
 @transaction.atomic
@@ -477,23 +467,19 @@ def membership_add(
     problems.check(role in GroupRole.values, "role", f"Unknown role in a group: {role!r}")
     validate_provenance(problems, source=source, confidence=confidence)
     check_period(problems, since, until, start_field="since", end_field="until")
+    # Who is in which group: what an open membership may not repeat, and what is written.
+    member = {"person": person, "group": group}
     check_none_open(
         problems,
         until,
-        GroupMembership.objects.current().filter(person=person, group=group),
+        GroupMembership.objects.current().filter(**member),
         "person",
         "This young person is already recorded in this group",
     )
     problems.raise_if_any()
+    provenance = _provenance(actor, source, confidence)
     return create_audited(
-        actor,
-        GroupMembership,
-        person=person,
-        group=group,
-        role=role,
-        since=since,
-        until=until,
-        **_provenance(actor, source, confidence),
+        actor, GroupMembership, **member, role=role, since=since, until=until, **provenance
     )
 
 

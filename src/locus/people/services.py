@@ -22,9 +22,11 @@ from locus.common.services import (
     check_period,
     close_period,
     create_audited,
+    create_checked,
     permitted,
     require,
     save_changes,
+    save_checked,
     today,
 )
 from locus.common.validators import nhs_number_problem, upn_problem
@@ -192,9 +194,7 @@ def person_create(
     )
     if home is not None:
         permitted(policies.can_view_context, actor, home)
-    validate_person(fields).raise_if_any()
-    person = create_audited(actor, Person, created_at=clock.now(), recorded_by=actor, **fields)
-    return person
+    return create_checked(actor, Person, validate_person(fields), fields)
 
 
 @transaction.atomic
@@ -208,8 +208,7 @@ def person_update(*, actor: Worker, person: Person, **changes: Any) -> Person:
         permitted(policies.can_view_context, actor, new_home)
     current = {name: getattr(person, name) for name in PERSON_FIELDS}
     fields = {**current, **_normalise_person_fields(changes)}
-    validate_person(fields, person=person).raise_if_any()
-    return save_changes(actor=actor, obj=person, fields=fields)
+    return save_checked(actor, person, validate_person(fields, person=person), fields)
 
 
 def validate_episode(

@@ -10,7 +10,6 @@ from django.db import transaction
 
 from locus.access import policies
 from locus.access.models import Agency, Worker
-from locus.common import clock
 from locus.common.services import (
     Problems,
     check_known_fields,
@@ -18,8 +17,9 @@ from locus.common.services import (
     check_period,
     close_period,
     create_audited,
+    create_checked,
     permitted,
-    save_changes,
+    save_checked,
 )
 from locus.people.models import Person
 from locus.places.models import Context, ContextKind, Enrolment
@@ -92,24 +92,23 @@ def context_create(
     """Record a context: a place, a school, a home, an online space or a peer group."""
     permitted(policies.can_record_new, actor)
     fields = _context_fields(
-        dict(
-            kind=kind,
-            name=name,
-            description=description,
-            address=address,
-            postcode=postcode,
-            latitude=latitude,
-            longitude=longitude,
-            responsible_agency=responsible_agency,
-        )
+        {
+            "kind": kind,
+            "name": name,
+            "description": description,
+            "address": address,
+            "postcode": postcode,
+            "latitude": latitude,
+            "longitude": longitude,
+            "responsible_agency": responsible_agency,
+        }
     )
-    validate_context(fields).raise_if_any()
-    context = create_audited(actor, Context, created_at=clock.now(), recorded_by=actor, **fields)
-    return context
+    return create_checked(actor, Context, validate_context(fields), fields)
 
 
 @transaction.atomic
 def context_update(*, actor: Worker, context: Context, **changes: Any) -> Context:
+    """Change a context's details; only the fields named in ``changes``."""
     permitted(policies.can_edit_context, actor, context)
     check_known_fields("context_update", changes, CONTEXT_FIELDS)
     sensitive = {"kind", "responsible_agency"} & {
@@ -120,8 +119,7 @@ def context_update(*, actor: Worker, context: Context, **changes: Any) -> Contex
         # responsible changes who sees it. Administrators only.
         permitted(policies.is_administrator, actor)
     fields = _context_fields({**{f: getattr(context, f) for f in CONTEXT_FIELDS}, **changes})
-    validate_context(fields).raise_if_any()
-    return save_changes(actor=actor, obj=context, fields=fields)
+    return save_checked(actor, context, validate_context(fields), fields)
 
 
 @transaction.atomic

@@ -19,9 +19,8 @@ from django.utils.formats import date_format
 from locus.access import policies
 from locus.access.models import Worker
 from locus.audit.models import ChangeAction
-from locus.audit.services import record_change, snapshot
 from locus.common.errors import InvalidTransition
-from locus.common.services import Problems, create_audited, permitted, recorded, today
+from locus.common.services import Problems, create_audited, permitted, recorded, today, write_fields
 from locus.people.models import Person, PersonKind
 from locus.places.models import Context
 from locus.profiles.models import ALLOWED_STEPS, ItemStep, ProfileItem, ProfileKind
@@ -142,6 +141,10 @@ def profile_item_add(
     )
 
 
+# What a new wording keeps of the item it replaces: whose, what kind, which peer, which place.
+KEPT_ON_CHANGE = ("person_id", "kind", "peer_id", "place_id")
+
+
 def _new_item(actor: Worker, **fields: Any) -> ProfileItem:
     """Write a checked item (new, or a new wording replacing one), recorded by ``actor`` now."""
     return create_audited(actor, ProfileItem, **fields, **recorded(actor))
@@ -154,13 +157,8 @@ def _lock(item: ProfileItem) -> None:
 
 def _end(actor: Worker, item: ProfileItem, ended_on: dt.date, reason: str) -> ProfileItem:
     """Write an end that has been checked (inside the caller's transaction)."""
-    before = snapshot(item)
-    item.ended_on, item.ended_by, item.end_reason = ended_on, actor, reason
-    item.save(update_fields=["ended_on", "ended_by", "end_reason"])
-    record_change(
-        actor=actor, action=ChangeAction.END, obj=item, before=before, after=snapshot(item)
-    )
-    return item
+    ended = {"ended_on": ended_on, "ended_by": actor, "end_reason": reason}
+    return write_fields(actor, item, ChangeAction.END, ended)
 
 
 @transaction.atomic
@@ -192,16 +190,9 @@ def profile_item_change(
     problems.raise_if_any()
     assert changed_on is not None
     _end(actor, item, changed_on, "Changed")
+    kept = {name: getattr(item, name) for name in KEPT_ON_CHANGE}
     return _new_item(
-        actor,
-        person_id=item.person_id,
-        kind=item.kind,
-        text=text,
-        own_words=own_words,
-        peer_id=item.peer_id,
-        place_id=item.place_id,
-        recorded_on=changed_on,
-        replaces=item,
+        actor, text=text, own_words=own_words, recorded_on=changed_on, replaces=item, **kept
     )
 
 
