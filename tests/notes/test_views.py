@@ -32,6 +32,17 @@ def test_a_childs_page_links_to_the_chronology(world: World) -> None:
     assert url("chronology", "person", world.csc_child.pk) in page.content.decode()
 
 
+def test_a_childs_page_says_near_its_top_where_notes_and_documents_are(world: World) -> None:
+    """The notes and documents sections sit low on a long page; the links at the top must
+    lead to sections that exist."""
+    html = client_for(world.social_worker).get(url("person", world.csc_child.pk)).content.decode()
+    contents = html.index('aria-label="On this page"')
+    assert contents < html.index("<h2")
+    for section in ("case-notes", "documents"):
+        assert f'href="#{section}"' in html[contents : html.index("</nav>", contents)]
+        assert f'id="{section}"' in html
+
+
 def test_the_case_page_offers_notes_to_its_team_not_to_a_partner(world: World) -> None:
     from tests.casework.helpers import open_case
 

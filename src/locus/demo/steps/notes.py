@@ -31,7 +31,7 @@ from locus.peers.models import GroupMembership
 from locus.people.models import Allocation, Person, PersonKind
 from locus.places.models import Context
 
-FIRST_SUMMARY = "Home visit: first visit since allocation"
+FIRST_SUMMARY = "First visit since allocation"
 
 # (days ago, hour or None, kind, summary, text, names the next child on the caseload)
 CHILD_NOTES: list[tuple[int, int | None, str, str, str, bool]] = [
@@ -57,7 +57,7 @@ CHILD_NOTES: list[tuple[int, int | None, str, str, str, bool]] = [
         90,
         15,
         NoteKind.DIRECT_WORK,
-        "Direct work: healthy relationships, session 1",
+        "Healthy relationships, session 1",
         "Worked through the relationships cards at the youth club. {given} talked about "
         "older boys who 'look after' her group and give them lifts. Named {other}.",
         True,
@@ -84,7 +84,7 @@ CHILD_NOTES: list[tuple[int, int | None, str, str, str, bool]] = [
         30,
         16,
         NoteKind.HOME_VISIT,
-        "Home visit: seen alone",
+        "Seen alone",
         "Seen alone. {given} says the lifts have stopped and she has gone back to boxing on "
         "Tuesdays. Mum says she is home by eight most nights.",
         False,
@@ -182,7 +182,7 @@ def add_demo_notes() -> Story:
                 kind=NoteKind.MANAGEMENT,
                 contact_on=_on(20),
                 present_workers=[sw],
-                summary="Supervision: case direction",
+                summary="Case direction",
                 text="Discussed in supervision. Keep weekly visits; review the safety plan at "
                 "the next core group; consider a peer group mapping meeting.",
                 children=[children[0]],
