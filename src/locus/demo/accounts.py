@@ -56,6 +56,27 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "the team's caseload; allocates cases",
     ),
     DemoAccount(
+        "practice.manager",
+        "Tomasz",
+        "Kowal",
+        "Practice manager (second manager), Contextual Safeguarding Team (CSC)",
+        "the team's caseload; signs off what team.manager may not",
+    ),
+    DemoAccount(
+        "housing.officer",
+        "Grace",
+        "Okafor",
+        "Tenancy officer, Rowan Housing Association (housing provider, partner)",
+        "only the context cases its association is part of: goals and own actions; no child",
+    ),
+    DemoAccount(
+        "conference.chair",
+        "Imran",
+        "Siddiqui",
+        "Conference chair, Safeguarding and Quality Assurance Unit (CSC)",
+        "context cases, no caseload; records the conferences chaired",
+    ),
+    DemoAccount(
         "auditor",
         "Dan",
         "Whitfield",
