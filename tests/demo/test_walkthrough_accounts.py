@@ -73,6 +73,10 @@ def test_the_housing_provider_sees_its_cases_goals_and_own_action_and_nothing_el
     assert client.get(reverse("context-assessment", args=[stairwell.pk])).status_code == 404
     for place in ("Kingsgate Shopping Centre", "Lockmead Estate", "Marsh Lane Fields"):
         assert client.get(reverse("context-case", args=[_case(place).pk])).status_code == 404
+    # Nor any child, even one on a plan it could name from the case.
+    child = _case("Kingsgate Shopping Centre").plan.children.first()
+    assert child is not None
+    assert client.get(reverse("person", args=[child.person_id])).status_code == 404
     assert set(policies.cases_visible_to(housing).values_list("context__name", flat=True)) == {
         "Stairwell, Block C, Rowan Estate",
         "Rowan Estate",
