@@ -56,6 +56,27 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "the team's caseload; allocates cases",
     ),
     DemoAccount(
+        "practice.manager",
+        "Tomasz",
+        "Kowal",
+        "Practice manager (second manager), Contextual Safeguarding Team (CSC)",
+        "the team's caseload; signs off what team.manager may not",
+    ),
+    DemoAccount(
+        "housing.officer",
+        "Grace",
+        "Okafor",
+        "Tenancy officer, Rowan Housing Association (housing provider, partner)",
+        "only the context cases its association is part of: goals and own actions; no child",
+    ),
+    DemoAccount(
+        "conference.chair",
+        "Imran",
+        "Siddiqui",
+        "Conference chair, Safeguarding and Quality Assurance Unit (CSC)",
+        "context cases, no caseload; records the conferences chaired",
+    ),
+    DemoAccount(
         "auditor",
         "Dan",
         "Whitfield",
@@ -81,7 +102,8 @@ def ensure_demo_accounts(password: str) -> list[tuple[str, str]]:
     that one seed always gives the same caseloads; here they only get a password.
     Safe to run again: nothing is duplicated, and a new password replaces the old.
     ``auditor`` and ``admin`` need no team and are created if missing; the others
-    need the borough.
+    need the borough. A borough generated before an account was added to the demo
+    has no place for it: that account is left out (a new data folder has it).
     """
     out: list[tuple[str, str]] = []
     with transaction.atomic():
@@ -93,6 +115,8 @@ def ensure_demo_accounts(password: str) -> list[tuple[str, str]]:
                     role = Role.AUDITOR
                 elif account.username == "admin":
                     role = Role.ADMINISTRATOR
+                elif Worker.objects.filter(username=DEMO_ACCOUNTS[0].username).exists():
+                    continue  # an older borough, made before this account
                 else:
                     raise LookupError(
                         f"demo account {account.username!r} is missing: generate the borough first"

@@ -45,6 +45,8 @@ AGENCIES: tuple[AgencySpec, ...] = (
                  ((M, "Team manager", 100_000, 1), (P, "Social worker", 220, 3))),
         TeamSpec("cic", "Children in Care Team",
                  ((M, "Team manager", 100_000, 1), (P, "Social worker", 700, 2))),
+        # Independent chairs: no caseload, so no staff beyond the demo's conference chair.
+        TeamSpec("quality", "Safeguarding and Quality Assurance Unit", ()),
     )),
     AgencySpec("yjs", "Youth Justice Service", AgencyKind.YOUTH_JUSTICE, (
         TeamSpec("yjs_case", "Youth Justice Casework Team",
@@ -79,6 +81,9 @@ AGENCIES: tuple[AgencySpec, ...] = (
     )),
     AgencySpec("partner", "Kingsgate Centre Security Ltd", AgencyKind.PARTNER, (
         TeamSpec("security", "Centre Security", ((P, "Security supervisor", 10_000, 1),)),
+    )),
+    AgencySpec("housing", "Rowan Housing Association", AgencyKind.PARTNER, (
+        TeamSpec("housing", "Tenancy Services", ()),
     )),
 )
 # fmt: on

@@ -18,8 +18,18 @@ the cases, approvals and audit trail are exactly what the app makes:
   action done, every domain re-rated and the goal's outcome, and
   ``team.manager``, the manager she named, approved.
 
-Every sign-off is asked of ``team.manager`` by name and given by them; the
-conferences are chaired by a manager of another team (independent of the lead).
+* a **conference this morning** about Lockmead Estate, to record: its
+  assessment was signed off by ``practice.manager`` (the team's second
+  manager), and ``conference.chair``, of the Safeguarding and Quality
+  Assurance Unit, chairs it;
+* an **assessment awaiting sign-off** of Rowan Estate, referred by
+  ``housing.officer`` (the housing association, a partner organisation) and
+  asked of ``team.manager``.
+
+The other sign-offs are asked of ``team.manager`` by name and given by them; the
+conferences are chaired by ``conference.chair`` (independent of the lead).
+``housing.officer`` came to the stairwell's conference and fixed its door, so
+sees that case's goals and the association's own action.
 
 So that the stages read as the months they took, each step is written with the
 clock (``locus.common.clock``) running from the day it happened: the services
@@ -105,12 +115,14 @@ class _Cast:
 
     lead: Worker
     manager: Worker
+    second_manager: Worker
     chair: Worker
     agency: Agency  # the lead's own
     police: Worker | None
     yjs: Worker | None
     security: Worker | None
     youth_worker: Worker | None
+    housing: Worker | None
 
 
 def _fill(
@@ -130,6 +142,14 @@ def _fill(
 
 
 def _assess_fully(lead: Worker, manager: Worker, case: ContextCase, place: str) -> None:
+    assessment = _write_assessment(lead, manager, case, place)
+    services.assessment_approve(actor=manager, assessment=assessment, note="A clear analysis.")
+
+
+def _write_assessment(
+    lead: Worker, manager: Worker, case: ContextCase, place: str
+) -> ContextAssessment:
+    """The lead writes the whole assessment and asks ``manager`` to sign it off."""
     assessment = services.assessment_start(actor=lead, assessment=case.assessment)
     texts = {
         f.key: (
@@ -155,8 +175,7 @@ def _assess_fully(lead: Worker, manager: Worker, case: ContextCase, place: str) 
         text="Safety mapping with six young people: four marked the place amber or red.",
         source="young_person",
     )
-    services.assessment_submit(actor=lead, assessment=assessment, manager=manager)
-    services.assessment_approve(actor=manager, assessment=assessment, note="A clear analysis.")
+    return services.assessment_submit(actor=lead, assessment=assessment, manager=manager)
 
 
 class _Outcome(TypedDict):
@@ -281,7 +300,8 @@ def add_demo_context_cases() -> list[ContextCase]:
 def _add_cases(story: _StoryClock) -> list[ContextCase]:
     lead = _persona("social.worker")
     manager = _persona("team.manager")
-    if lead is None or manager is None:
+    second_manager = _persona("practice.manager")
+    if lead is None or manager is None or second_manager is None:
         return []
     if Referral.objects.filter(summary__startswith=MARKER).exists():
         return []
@@ -290,13 +310,16 @@ def _add_cases(story: _StoryClock) -> list[ContextCase]:
     cast = _Cast(
         lead=lead,
         manager=manager,
+        second_manager=second_manager,
         agency=lead.team.agency,
         police=_persona("police.analyst"),
         yjs=_persona("yjs.worker"),
         security=_first_in_team("Centre Security"),
         youth_worker=_first_in_team("Detached Youth Work Team"),
+        housing=_persona("housing.officer"),
         chair=(
-            Worker.objects.filter(team__name="Assessment Team", role="manager", is_active=True)
+            _persona("conference.chair")
+            or Worker.objects.filter(team__name="Assessment Team", role="manager", is_active=True)
             .order_by("id")
             .first()
             or manager
@@ -306,13 +329,17 @@ def _add_cases(story: _StoryClock) -> list[ContextCase]:
     fields = _place("Marsh Lane Fields")
     stairwell = _place("Stairwell, Block C, Rowan Estate")
     bus = _place("Bus route H5 (Kingsgate to Stoke Rise)")
-    if None in (centre, fields, stairwell, bus):
+    lockmead = _place("Lockmead Estate")
+    rowan = _place("Rowan Estate")
+    if None in (centre, fields, stairwell, bus, lockmead, rowan):
         return []
-    assert centre and fields and stairwell and bus
+    assert centre and fields and stairwell and bus and lockmead and rowan
     cases = [
         _plan_with_overdue_actions(story, cast, centre),
         _closed_after_improvement(story, cast, stairwell),
         _assessment_under_way(story, cast, fields),
+        _conference_to_record(story, cast, lockmead),
+        _assessment_to_sign_off(story, cast, rowan),
     ]
     _new_referral(story, cast, bus, centre)
     return cases
@@ -445,10 +472,14 @@ def _closed_after_improvement(story: _StoryClock, cast: _Cast, stairwell: Contex
         [
             AttendeeInput(attendance="attended", worker=lead),
             AttendeeInput(attendance="attended", worker=manager),
-            AttendeeInput(
-                attendance="attended",
-                name="Estate manager",
-                organisation="Rowan Estate housing office",
+            (
+                AttendeeInput(attendance="attended", worker=cast.housing)
+                if cast.housing is not None
+                else AttendeeInput(
+                    attendance="attended",
+                    name="Estate manager",
+                    organisation="Rowan Estate housing office",
+                )
             ),
         ],
         minutes="The landlord agreed to fix the door and light the landings; the estate "
@@ -464,12 +495,16 @@ def _closed_after_improvement(story: _StoryClock, cast: _Cast, stairwell: Contex
             "",
         ),
     )
+    housing = cast.housing
     door = services.action_add(
         actor=lead,
         plan=plan,
         goal=goal,
-        agency=stairwell.responsible_agency or cast.agency,
-        owner_name="Rowan Estate housing office",
+        owner=housing,
+        agency=housing.team.agency
+        if housing is not None and housing.team is not None
+        else stairwell.responsible_agency or cast.agency,
+        owner_name="" if housing is not None else "Rowan Estate housing office",
         description="Fit a self-closing, locking entry door and light the upper landings",
         due_on=today() + dt.timedelta(days=28),
     )
@@ -548,6 +583,60 @@ def _assessment_under_way(story: _StoryClock, cast: _Cast, fields: Context) -> C
         source="professional",
     )
     return under_way
+
+
+def _estate_case(
+    cast: _Cast, referrer: Worker | None, estate: Context, summary: str
+) -> ContextCase:
+    """A referral about a housing estate, screened at Level 2 by the lead (a new case)."""
+    return _open_case(
+        referrer or cast.lead,
+        cast.lead,
+        estate,
+        summary,
+        "Level 2",
+        "Concerns about the estate itself, where young people are drawn into harm: assess it.",
+    )
+
+
+def _conference_to_record(story: _StoryClock, cast: _Cast, estate: Context) -> ContextCase:
+    """Lockmead Estate: assessed, the assessment signed off by the team's second manager
+    (``team.manager`` is away), and the conference held this morning: its chair records it."""
+    story.days_ago(40)
+    case = _estate_case(
+        cast,
+        cast.police,
+        estate,
+        "Younger teenagers are being recruited to carry for older males who meet "
+        "them by the Lockmead Estate garages.",
+    )
+    _assess_fully(cast.lead, cast.second_manager, case, estate.name)
+    story.days_ago(0)
+    services.conference_schedule(
+        actor=cast.lead,
+        conference=case.conferences.get(),
+        # Held earlier today, so that it can be recorded now (never in the future).
+        when=clock.now() - dt.timedelta(hours=1),
+        location="Lockmead Estate community hall",
+        chair=cast.chair,
+    )
+    return case
+
+
+def _assessment_to_sign_off(story: _StoryClock, cast: _Cast, estate: Context) -> ContextCase:
+    """Rowan Estate: referred by the housing association, assessed by the lead and waiting
+    in ``team.manager``'s My work for sign-off."""
+    story.days_ago(30)
+    case = _estate_case(
+        cast,
+        cast.housing,
+        estate,
+        "Residents report young people being brought to empty flats on the estate by "
+        "adults who do not live there.",
+    )
+    story.days_ago(2)
+    _write_assessment(cast.lead, cast.manager, case, estate.name)
+    return case
 
 
 def _new_referral(story: _StoryClock, cast: _Cast, bus: Context, centre: Context) -> None:

@@ -80,11 +80,16 @@ class Organisations(Base):
                 )
                 if team_spec.key == "cs":
                     self.add_demo("team.manager", "cs", Role.MANAGER, Scope.TEAM)
+                    self.add_demo("practice.manager", "cs", Role.MANAGER, Scope.TEAM)
                     self.add_demo("social.worker", "cs", Role.PRACTITIONER, Scope.TEAM)
                 if team_spec.key == "yjs_case":
                     self.add_demo("yjs.worker", "yjs_case", Role.PRACTITIONER, Scope.TEAM)
                 if team_spec.key == "police_intel":
                     self.add_demo("police.analyst", "police_intel", Role.ANALYST, Scope.AGENCY)
+                if team_spec.key == "quality":
+                    self.add_demo("conference.chair", "quality", Role.PRACTITIONER, Scope.TEAM)
+                if team_spec.key == "housing":
+                    self.add_demo("housing.officer", "housing", Role.PRACTITIONER, Scope.TEAM)
                 for role, title, per, minimum in team_spec.staff:
                     for _ in range(self.count(per, minimum)):
                         self.add_worker(team_spec.key, role, title)
