@@ -13,8 +13,9 @@ from locus.audit.models import ChangeAction
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.common.services import today
 from locus.people.models import LegalStatus, LegalStatusEpisode
-from locus.people.services import allocation_create, episode_change, episode_end, episode_start
+from locus.people.services import allocation_create, episode_change, episode_end
 from tests.factories import START, World, changes_for, last_change, nothing_written
+from tests.people.episodes import open_episode, open_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +24,9 @@ CHANGED_ON = START + dt.timedelta(days=20)
 
 def open_cp(world: World, **detail: str) -> LegalStatusEpisode:
     """A plan (or, given its legal status, a looked-after episode) opened by the social worker."""
-    status = LegalStatus.LOOKED_AFTER if detail else LegalStatus.CHILD_PROTECTION
-    return episode_start(
-        actor=world.social_worker,
-        person=world.csc_child,
-        status=status,
-        start=START,
-        agency=world.csc,
-        **(detail or {"cp_category": "NEG"}),
-    )
+    if detail:
+        return open_episode(world, LegalStatus.LOOKED_AFTER, **detail)
+    return open_plan(world)
 
 
 def test_a_category_change_ends_the_plan_and_opens_the_next_the_same_day(world: World) -> None:

@@ -9,7 +9,8 @@ and so take away that agency's sight of the child. Administrators act for any ag
 from __future__ import annotations
 
 from locus.access import lookups, policies
-from locus.access.models import Worker
+from locus.access.models import Agency, Worker
+from locus.common.errors import NotPermitted
 from locus.people.models import LegalStatusEpisode
 
 
@@ -24,6 +25,15 @@ def acts_for(worker: Worker, agency_id: int | None) -> bool:
 def chooses_agency(worker: Worker) -> bool:
     """Only an administrator opens an episode for an agency other than their own."""
     return policies.is_administrator(worker)
+
+
+def holding_agency(worker: Worker, chosen: Agency | None) -> Agency:
+    """The agency that holds an episode ``worker`` opens: the one an administrator chose,
+    otherwise the worker's own (whatever was posted)."""
+    agency = chosen if chooses_agency(worker) else worker.team.agency if worker.team else None
+    if agency is None:
+        raise NotPermitted("an episode is held by an agency")
+    return agency
 
 
 def can_change_episode(worker: Worker, episode: LegalStatusEpisode) -> bool:
