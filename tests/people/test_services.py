@@ -432,29 +432,32 @@ def test_episode_start_needs_the_case_holder(world: World, persona: str) -> None
         )
 
 
-def test_episode_end_audits_the_end_date_only(world: World) -> None:
+def test_episode_end_audits_the_end_date_and_reason_only(world: World) -> None:
     episode = world.csc_child.episodes.get(status=LegalStatus.CHILD_IN_NEED)
     end = START + dt.timedelta(days=10)
-    episode_end(actor=world.social_worker, episode=episode, end=end)
+    episode_end(actor=world.social_worker, episode=episode, end=end, reason="Case closed")
     episode.refresh_from_db()
     assert episode.end == end
     event = last_change(episode)
     assert (event.actor, event.action) == (world.social_worker, ChangeAction.END)
-    assert event.before == {"end": None}
-    assert event.after == {"end": end.isoformat()}
+    assert event.before == {"end": None, "end_reason": ""}
+    assert event.after == {"end": end.isoformat(), "end_reason": "Case closed"}
 
 
 @pytest.mark.parametrize(
     ("end", "message"),
     [
-        (START - dt.timedelta(days=1), "The end date must be on or after the start date"),
+        (
+            START - dt.timedelta(days=1),
+            f"The end date must be on or after the start date, {START:%d/%m/%Y}",
+        ),
         (TOMORROW, "The end date must not be in the future"),
     ],
 )
 def test_episode_end_refuses_bad_dates(world: World, end: dt.date, message: str) -> None:
     episode = world.csc_child.episodes.get(status=LegalStatus.CHILD_IN_NEED)
     with nothing_written(LegalStatusEpisode), pytest.raises(ValidationFailed) as exc:
-        episode_end(actor=world.social_worker, episode=episode, end=end)
+        episode_end(actor=world.social_worker, episode=episode, end=end, reason="Closed")
     assert exc.value.errors == {"end": [message]}
     episode.refresh_from_db()
     assert episode.end is None
@@ -462,16 +465,16 @@ def test_episode_end_refuses_bad_dates(world: World, end: dt.date, message: str)
 
 def test_episode_end_refuses_an_ended_episode(world: World) -> None:
     episode = world.csc_child.episodes.get(status=LegalStatus.CHILD_IN_NEED)
-    episode_end(actor=world.social_worker, episode=episode, end=START)
+    episode_end(actor=world.social_worker, episode=episode, end=START, reason="Closed")
     with nothing_written(LegalStatusEpisode), pytest.raises(ValidationFailed) as exc:
-        episode_end(actor=world.social_worker, episode=episode, end=START)
+        episode_end(actor=world.social_worker, episode=episode, end=START, reason="Closed")
     assert exc.value.errors == {"end": ["This episode has already ended"]}
 
 
 def test_episode_end_needs_the_case_holder(world: World) -> None:
     episode = world.csc_child.episodes.get(status=LegalStatus.CHILD_IN_NEED)
     with nothing_written(LegalStatusEpisode), pytest.raises(NotPermitted):
-        episode_end(actor=world.police_analyst, episode=episode, end=START)
+        episode_end(actor=world.police_analyst, episode=episode, end=START, reason="Closed")
 
 
 # --- allocations -----------------------------------------------------------------------------

@@ -57,7 +57,16 @@ class PersonAdmin(PersonFieldsAdmin):
 @admin.register(LegalStatusEpisode)
 class EpisodeAdmin(PersonFieldsAdmin):
     needs = PersonField.LEGAL_STATUS
-    fields = ("person", "status", "cp_category", "lac_legal_status", "agency", "start", "end")
+    fields = (
+        "person",
+        "status",
+        "cp_category",
+        "lac_legal_status",
+        "agency",
+        "start",
+        "end",
+        "end_reason",
+    )
     list_display = ("person", "status", "start", "end", "agency")
     list_filter = ("status",)
     list_select_related = ("person", "agency")

@@ -147,6 +147,8 @@ class LegalStatusEpisode(Period):
     cp_category = models.CharField(max_length=3, choices=CPCategory.choices, blank=True)
     lac_legal_status = models.CharField(max_length=2, choices=LACLegalStatus.choices, blank=True)
     agency = models.ForeignKey("access.Agency", on_delete=models.PROTECT, related_name="+")
+    # Why it ended (or changed into the next): the record of a plan keeps its reasons.
+    end_reason = models.CharField(max_length=500, blank=True)
 
     class Meta(Period.Meta):
         indexes = current_indexes("end", "person")

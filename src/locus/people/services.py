@@ -12,14 +12,16 @@ from typing import Any
 
 from django.db import transaction
 
-from locus.access import policies
+from locus.access import episodes, policies
 from locus.access.models import Agency, Team, Worker
 from locus.access.services import SYSTEM_USERNAME
+from locus.audit.models import ChangeAction
 from locus.common import clock
 from locus.common.services import (
     Problems,
     check_known_fields,
     check_period,
+    clean_text,
     close_period,
     create_audited,
     create_checked,
@@ -28,6 +30,7 @@ from locus.common.services import (
     save_changes,
     save_checked,
     today,
+    write_fields,
 )
 from locus.common.validators import nhs_number_problem, upn_problem
 from locus.people.models import (
@@ -263,9 +266,8 @@ def episode_start(
 ) -> LegalStatusEpisode:
     """Open (or record a past) legal-status episode for a person."""
     permitted(policies.can_edit_person, actor, person)
-    if not policies.is_administrator(actor):
-        # The agency holding an episode sees the child: only an agency opens its own.
-        require(actor.agency_id == agency.pk, "an agency opens only its own episodes")
+    # The agency holding an episode sees the child: only an agency opens its own.
+    require(episodes.acts_for(actor, agency.pk), "an agency opens only its own episodes")
     # The fields the rules check are the fields written.
     fields: dict[str, Any] = {
         "status": status,
@@ -285,11 +287,97 @@ def episode_start(
     return create_audited(actor, LegalStatusEpisode, person=person, agency=agency, **fields)
 
 
+def _ending(
+    episode: LegalStatusEpisode,
+    end: dt.date | None,
+    reason: str,
+    *,
+    end_field: str = "end",
+    what: str = "end date",
+) -> tuple[Problems, dict[str, Any]]:
+    """The problems with ending ``episode`` on ``end`` for ``reason``, and the fields written.
+
+    An end takes effect at once (the scopes read an ended episode as closed), so it is
+    recorded on the day, never in advance.
+    """
+    problems = Problems()
+    problems.check(episode.end is None, end_field, "This episode has already ended")
+    if end is None:
+        problems.add(end_field, f"Enter the {what}")
+    elif end < episode.start:
+        problems.add(
+            end_field, f"The {what} must be on or after the start date, {episode.start:%d/%m/%Y}"
+        )
+    elif end > today():
+        problems.add(end_field, f"The {what} must not be in the future")
+    reason = clean_text(
+        problems,
+        "reason",
+        reason,
+        missing="Say why, for the record",
+        limit=500,
+        what="reason",
+    )
+    return problems, {"end": end, "end_reason": reason}
+
+
 @transaction.atomic
-def episode_end(*, actor: Worker, episode: LegalStatusEpisode, end: dt.date) -> LegalStatusEpisode:
-    permitted(policies.can_edit_person, actor, episode.person)
-    return close_period(
-        actor=actor, obj=episode, end=end, already_ended="This episode has already ended"
+def episode_end(
+    *, actor: Worker, episode: LegalStatusEpisode, end: dt.date, reason: str
+) -> LegalStatusEpisode:
+    """End an open episode on ``end``, saying why; the episode stays in the history."""
+    permitted(episodes.can_change_episode, actor, episode)
+    problems, fields = _ending(episode, end, reason)
+    problems.raise_if_any()
+    return write_fields(actor, episode, ChangeAction.END, fields)
+
+
+# The episodes whose detail changes over time: a plan's category, a looked-after legal status.
+CHANGEABLE = {
+    LegalStatus.CHILD_PROTECTION: "cp_category",
+    LegalStatus.LOOKED_AFTER: "lac_legal_status",
+}
+
+
+@transaction.atomic
+def episode_change(
+    *, actor: Worker, episode: LegalStatusEpisode, start: dt.date, detail: str, reason: str
+) -> LegalStatusEpisode:
+    """A child protection plan's category, or a looked-after child's legal status, becomes
+    ``detail`` on ``start``: the open episode ends that day (with ``reason``) and the next
+    opens the same day, held by the same agency. Both or neither are written; returns the
+    new episode."""
+    permitted(episodes.can_change_episode, actor, episode)
+    problems, ending = _ending(episode, start, reason, end_field="start", what="date of the change")
+    field = CHANGEABLE.get(LegalStatus(episode.status))
+    if field is None:
+        problems.add(
+            "__all__",
+            f"{episode.get_status_display()} has no category or legal status to change: end it",
+        )
+        problems.raise_if_any()
+    assert field is not None
+    opening: dict[str, Any] = {
+        "status": episode.status,
+        "start": start,
+        "end": None,
+        "cp_category": "",
+        "lac_legal_status": "",
+        field: detail,
+    }
+    # The date was checked as the end of this episode: the same day opens the next.
+    for name, messages in validate_episode(**opening).errors.items():
+        for message in messages if name != "start" else ():
+            problems.add(name, message)
+    problems.check(
+        detail != getattr(episode, field) or field in problems.errors,
+        field,
+        "Choose a different one: the episode has this already",
+    )
+    problems.raise_if_any()
+    write_fields(actor, episode, ChangeAction.END, ending)
+    return create_audited(
+        actor, LegalStatusEpisode, person=episode.person, agency_id=episode.agency_id, **opening
     )
 
 
