@@ -142,7 +142,9 @@ def test_ended_allocation_ends_sight(world: World) -> None:
 
 def test_ended_enrolment_ends_the_schools_sight(world: World) -> None:
     enrolment = world.pupil.enrolments.get(school=world.school)
-    enrolment_end(actor=world.system, enrolment=enrolment, end=DAY_AFTER_START)
+    enrolment_end(
+        actor=world.system, enrolment=enrolment, end=DAY_AFTER_START, leave_reason="moved_away"
+    )
     assert not policies.can_view_person(world.school_dsl, world.pupil)
 
 

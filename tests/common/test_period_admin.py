@@ -21,7 +21,11 @@ from tests.factories import World
             ["person", "status", "cp_category", "lac_legal_status", "agency", "start", "end"],
         ),
         (Allocation, ["person", "worker", "team", "start", "end"]),
-        (Enrolment, ["person", "school", "start", "end"]),
+        # Why a pupil left goes with the day they left.
+        (
+            Enrolment,
+            ["person", "school", "start", "end", "leave_reason", "leave_reason_detail"],
+        ),
     ],
 )
 def test_a_period_admin_form_shows_the_record_before_its_period(

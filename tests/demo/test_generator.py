@@ -164,6 +164,14 @@ def test_pupils_are_on_school_rolls_by_age(borough):
     assert not doubles.filter(n__gt=1).exists()
 
 
+def test_every_pupil_who_left_a_roll_left_for_a_reason(borough):
+    left = Enrolment.objects.filter(end__isnull=False)
+    assert left.exists()
+    assert not left.filter(leave_reason="").exists()
+    # Those sent on to the pupil referral unit were excluded from the school they left.
+    assert left.filter(leave_reason="excluded").exists()
+
+
 def test_every_context_on_a_real_hackney_postcode(borough):
     real = {pc.postcode: pc for pc in hackney_postcodes()}
     contexts = Context.objects.all()

@@ -107,7 +107,7 @@ def test_a_child_not_on_the_old_school_s_roll_needs_a_reason(world: World) -> No
 def test_a_roll_closed_on_the_eve_of_the_move_still_counts(world: World) -> None:
     enrolment = world.pupil.enrolments.get()
     eve = MOVE_DAY - dt.timedelta(days=1)
-    enrolment_end(actor=world.school_dsl, enrolment=enrolment, end=eve)
+    enrolment_end(actor=world.school_dsl, enrolment=enrolment, end=eve, leave_reason="moved_school")
     assert was_on_roll(world.pupil, world.school, MOVE_DAY)
     assert not was_on_roll(world.pupil, world.school, MOVE_DAY + dt.timedelta(days=2))
     assert not was_on_roll(world.pupil, world.school, START)  # the first day is not the eve

@@ -11,7 +11,7 @@ from locus.access import policies
 from locus.audit.models import ChangeAction
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.common.services import today
-from locus.places.models import Context, ContextKind, Enrolment
+from locus.places.models import Context, ContextKind, Enrolment, LeaveReason
 from locus.places.services import (
     context_create,
     context_update,
@@ -30,6 +30,7 @@ from tests.factories import (
 
 TOMORROW = today() + dt.timedelta(days=1)
 NEXT_MONTH = today() + dt.timedelta(days=31)
+EXCLUDED = LeaveReason.EXCLUDED
 
 
 def test_context_create_writes_the_context_and_its_audit(world: World) -> None:
@@ -183,6 +184,8 @@ def test_enrolment_create_puts_a_child_on_the_roll(world: World) -> None:
         "school_id": world.school.pk,
         "start": START.isoformat(),
         "end": None,
+        "leave_reason": "",
+        "leave_reason_detail": "",
     }
 
 
@@ -219,7 +222,8 @@ def test_enrolment_create_refuses_bad_input(
 def test_enrolment_create_refuses_a_second_open_enrolment(world: World) -> None:
     with nothing_written(Enrolment), pytest.raises(ValidationFailed) as exc:
         enrolment_create(actor=world.system, person=world.pupil, school=world.school, start=START)
-    assert exc.value.errors == {"school": ["This young person is already on this school's roll"]}
+    # Said on the field the roll's form chooses the child with.
+    assert exc.value.errors == {"person": ["This young person is already on this school's roll"]}
 
 
 # social_worker sees csc_child but is not the school: a roll gives the school sight.
@@ -235,33 +239,40 @@ def test_enrolment_create_needs_sight_of_the_child(world: World, persona: str) -
 
 def test_enrolment_end(world: World) -> None:
     enrolment = world.pupil.enrolments.get()
-    enrolment_end(actor=world.school_dsl, enrolment=enrolment, end=START)
+    enrolment_end(actor=world.school_dsl, enrolment=enrolment, end=START, leave_reason=EXCLUDED)
     event = last_change(enrolment)
     assert (event.actor, event.action, event.before, event.after) == (
         world.school_dsl,
         ChangeAction.END,
-        {"end": None},
-        {"end": START.isoformat()},
+        {"end": None, "leave_reason": ""},
+        {"end": START.isoformat(), "leave_reason": "excluded"},
     )
     # The school no longer sees a child who has left its roll.
     with nothing_written(Enrolment), pytest.raises(NotPermitted):
-        enrolment_end(actor=world.school_dsl, enrolment=enrolment, end=START)
+        enrolment_end(actor=world.school_dsl, enrolment=enrolment, end=START, leave_reason=EXCLUDED)
     with nothing_written(Enrolment), pytest.raises(ValidationFailed) as exc:
-        enrolment_end(actor=world.admin, enrolment=enrolment, end=START)
-    assert exc.value.errors == {"end": ["This enrolment has already ended"]}
+        enrolment_end(actor=world.admin, enrolment=enrolment, end=START, leave_reason=EXCLUDED)
+    assert exc.value.errors == {"end": ["This pupil has already left the roll"]}
 
 
 def test_enrolment_end_refuses_an_end_before_the_start(world: World) -> None:
     enrolment = world.pupil.enrolments.get()
     with nothing_written(Enrolment), pytest.raises(ValidationFailed) as exc:
-        enrolment_end(actor=world.school_dsl, enrolment=enrolment, end=START - dt.timedelta(days=1))
+        enrolment_end(
+            actor=world.school_dsl,
+            enrolment=enrolment,
+            end=START - dt.timedelta(days=1),
+            leave_reason=EXCLUDED,
+        )
     assert exc.value.errors == {"end": ["The end date must be on or after the start date"]}
 
 
 def test_enrolment_end_refuses_an_end_in_the_future(world: World) -> None:
     enrolment = world.pupil.enrolments.get()
     with nothing_written(Enrolment), pytest.raises(ValidationFailed) as exc:
-        enrolment_end(actor=world.school_dsl, enrolment=enrolment, end=NEXT_MONTH)
+        enrolment_end(
+            actor=world.school_dsl, enrolment=enrolment, end=NEXT_MONTH, leave_reason=EXCLUDED
+        )
     assert "end" in exc.value.errors
 
 
@@ -280,3 +291,63 @@ def test_only_an_administrator_changes_what_a_context_is_or_who_answers_for_it(
     with nothing_written(Context), pytest.raises(NotPermitted):
         context_update(actor=world.social_worker, context=world.home, **change)
     context_update(actor=world.admin, context=world.home, **change)
+
+
+def _leave(actor: Any, enrolment: Enrolment, reason: str, detail: str) -> Enrolment:
+    """Take ``enrolment``'s pupil off the roll on START for ``reason``, as read back."""
+    enrolment_end(
+        actor=actor, enrolment=enrolment, end=START, leave_reason=reason, leave_reason_detail=detail
+    )
+    enrolment.refresh_from_db()
+    return enrolment
+
+
+@pytest.mark.parametrize(
+    ("reason", "detail", "field", "message"),
+    [
+        pytest.param("", "", "leave_reason", "Choose why the pupil left", id="no-reason"),
+        pytest.param("expelled", "", "leave_reason", "Choose why the pupil left", id="unknown"),
+        pytest.param("other", "   ", "leave_reason_detail", "Say why the pupil left", id="other"),
+        pytest.param(
+            "other",
+            "x" * 201,
+            "leave_reason_detail",
+            "The reason must be 200 characters or fewer",
+            id="too-long",
+        ),
+    ],
+)
+def test_enrolment_end_refuses_a_missing_or_unknown_reason(
+    world: World, reason: str, detail: str, field: str, message: str
+) -> None:
+    enrolment = world.pupil.enrolments.get()
+    with nothing_written(Enrolment), pytest.raises(ValidationFailed) as exc:
+        _leave(world.school_dsl, enrolment, reason, detail)
+    assert exc.value.errors == {field: [message]}
+    enrolment.refresh_from_db()
+    assert (enrolment.end, enrolment.leave_reason) == (None, "")
+
+
+def test_enrolment_end_keeps_the_words_only_for_other(world: World) -> None:
+    enrolment = _leave(
+        world.school_dsl, world.pupil.enrolments.get(), "other", "  Elective home education "
+    )
+    assert (enrolment.leave_reason, enrolment.leave_reason_detail) == (
+        "other",
+        "Elective home education",
+    )
+    # A listed reason needs no words, and stray ones are not kept.
+    second = enrolment_create(
+        actor=world.admin, person=world.pupil, school=world.school, start=START
+    )
+    _leave(world.admin, second, LeaveReason.MOVED_AWAY, "left over")
+    assert (second.leave_reason, second.leave_reason_detail) == ("moved_away", "")
+
+
+def test_enrolment_create_refuses_an_adult(world: World) -> None:
+    adult = make_person(
+        world.school_dsl, given_name="Grown", family_name="Up", kind="adult_of_concern"
+    )
+    with nothing_written(Enrolment), pytest.raises(ValidationFailed) as exc:
+        enrolment_create(actor=world.school_dsl, person=adult, school=world.school, start=START)
+    assert exc.value.errors == {"person": ["Only a young person goes on a roll"]}

@@ -55,7 +55,7 @@ from locus.panels.services import (
 )
 from locus.peers.models import Association, Nature
 from locus.people.models import Allocation, Person, PersonKind
-from locus.places.models import Context, ContextKind, Enrolment
+from locus.places.models import Context, ContextKind, Enrolment, LeaveReason
 from locus.places.services import enrolment_create, enrolment_end
 from locus.profiles.models import ProfileItem
 from locus.profiles.services import profile_item_add, profile_item_change, profile_item_end
@@ -290,7 +290,12 @@ def _move(
     # The rolls follow: the old school closes its roll on the eve of the move (its own
     # staff), and the new school opens one (here the system, for the new school).
     enrolment = Enrolment.objects.current().get(person=child, school=old)
-    enrolment_end(actor=dsl, enrolment=enrolment, end=moved_on - dt.timedelta(days=1))
+    enrolment_end(
+        actor=dsl,
+        enrolment=enrolment,
+        end=moved_on - dt.timedelta(days=1),
+        leave_reason=LeaveReason.MOVED_SCHOOL,
+    )
     enrolment_create(actor=system, person=child, school=new, start=moved_on)
     return move
 

@@ -18,7 +18,7 @@ class ContextAdmin(AuditedAdmin):
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(CaseRecordAdmin):
-    fields = ("person", "school", "start", "end")
+    fields = ("person", "school", "start", "end", "leave_reason", "leave_reason_detail")
     list_display = ("person", "school", "start", "end")
     list_select_related = ("person", "school")
     raw_id_fields = ("person", "school")

@@ -68,11 +68,26 @@ class Context(models.Model):
         return self.kind in RESTRICTED_KINDS
 
 
+class LeaveReason(models.TextChoices):
+    """Why a pupil came off a school's roll: the few a safeguarding lead needs to tell apart
+    (a move, an exclusion, the end of schooling), with "other" saying what in words."""
+
+    MOVED_SCHOOL = "moved_school", "Moved to another school"
+    MOVED_AWAY = "moved_away", "Moved out of the area"
+    EXCLUDED = "excluded", "Permanently excluded"
+    END_OF_YEAR_11 = "end_year_11", "Left at the end of year 11"
+    END_OF_YEAR_13 = "end_year_13", "Left at the end of year 13"
+    OTHER = "other", "Other"
+
+
 class Enrolment(Period):
     """A young person on a school's roll."""
 
     person = person_fk("enrolments")
     school = models.ForeignKey(Context, on_delete=models.PROTECT, related_name="enrolments")
+    # Blank while the pupil is on the roll, and on rolls recorded before reasons were asked.
+    leave_reason = models.CharField(max_length=20, choices=LeaveReason.choices, blank=True)
+    leave_reason_detail = models.CharField(max_length=200, blank=True)
 
     class Meta(Period.Meta):
         indexes = current_indexes("end", "school")

@@ -7,13 +7,15 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from locus.access import scopes
+from locus.access import naming, scopes
 from locus.access.fields import PersonField, fields_visible_to_many
 from locus.access.models import Worker
+from locus.access.selectors import visible_person_ids
 from locus.incidents.models import Incident, IncidentKind
 from locus.incidents.selectors import incidents_for
 from locus.peers.models import GroupMembership
-from locus.people.models import Person
+from locus.people.models import Person, PersonKind
+from locus.people.selectors import with_fields
 from locus.places.models import RESTRICTED_KINDS, Context, ContextKind, Enrolment
 
 
@@ -126,3 +128,42 @@ def _linked_people(context: Context) -> tuple[QuerySet[Person], str]:
         Person.objects.filter(involvements__incident__context=context).distinct(),
         "People involved in incidents here",
     )
+
+
+def roll_for(*, viewer: Worker, school: Context, leavers: bool = False) -> QuerySet[Enrolment]:
+    """A school's roll, for a viewer who keeps it (``access.rolls.roll_school``): its
+    current pupils by name, or its leavers, latest first."""
+    rows = Enrolment.objects.filter(school=school).select_related("person")
+    if leavers:
+        return rows.filter(end__isnull=False).order_by("-end", "person__family_name", "id")
+    return rows.current().order_by("person__family_name", "person__given_name", "id")
+
+
+def name_roll_page(*, viewer: Worker, enrolments: list[Enrolment]) -> list[Enrolment]:
+    """Set ``label`` and ``visible`` on one page of a roll, in one query: a leaver the school
+    no longer sees is shown by initials (``access.naming``), as anywhere else."""
+    visible = visible_person_ids(viewer, (e.person_id for e in enrolments))
+    for enrolment in enrolments:
+        seen = enrolment.person_id in visible
+        enrolment.visible = seen  # type: ignore[attr-defined]
+        enrolment.label = naming.person_label(enrolment.person, visible=seen)  # type: ignore[attr-defined]
+    return enrolments
+
+
+def pupil_candidates(*, viewer: Worker, q: str, limit: int = 25) -> list[Person]:
+    """Young people matching ``q`` whom the viewer may put on a roll: seen in their own
+    right (``policies.sees_lastingly``), not through a forum share or break-glass."""
+    words = q.split()
+    if not words:
+        return []
+    qs = scopes.people_visible_to(viewer, break_glass=False, shared=False).filter(
+        kind=PersonKind.YOUNG_PERSON
+    )
+    for word in words:
+        qs = qs.filter(
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(known_as__icontains=word)
+        )
+    # Each carrying the fields the viewer sees: a date of birth tells two namesakes apart.
+    return with_fields(viewer, qs.order_by("family_name", "given_name", "id")[:limit], seen=True)

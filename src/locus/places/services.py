@@ -10,19 +10,21 @@ from django.db import transaction
 
 from locus.access import policies
 from locus.access.models import Agency, Worker
+from locus.audit.models import ChangeAction
 from locus.common.services import (
     Problems,
     check_known_fields,
     check_none_open,
     check_period,
-    close_period,
+    clean_text,
     create_audited,
     create_checked,
     permitted,
     save_checked,
+    write_fields,
 )
-from locus.people.models import Person
-from locus.places.models import Context, ContextKind, Enrolment
+from locus.people.models import Person, PersonKind
+from locus.places.models import Context, ContextKind, Enrolment, LeaveReason
 
 # The shape of a full UK postcode (outward code, space optional, inward code).
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
@@ -132,12 +134,16 @@ def enrolment_create(
     permitted(policies.can_manage_roll, actor, school)
     problems = Problems()
     problems.check(school.kind == ContextKind.SCHOOL, "school", "Choose a school")
+    problems.check(
+        person.kind == PersonKind.YOUNG_PERSON, "person", "Only a young person goes on a roll"
+    )
     check_period(problems, start, end)
+    # Said of the child chosen: the roll's form shows it on its "person" field.
     check_none_open(
         problems,
         end,
         Enrolment.objects.current().filter(person=person, school=school),
-        "school",
+        "person",
         "This young person is already on this school's roll",
     )
     problems.raise_if_any()
@@ -146,9 +152,34 @@ def enrolment_create(
 
 
 @transaction.atomic
-def enrolment_end(*, actor: Worker, enrolment: Enrolment, end: dt.date) -> Enrolment:
+def enrolment_end(
+    *,
+    actor: Worker,
+    enrolment: Enrolment,
+    end: dt.date,
+    leave_reason: str,
+    leave_reason_detail: str = "",
+) -> Enrolment:
+    """Take a pupil off the roll on ``end``, saying why (``leave_reason_detail`` when "other").
+
+    The row stays, with its dates and reason: the child's school history.
+    """
     permitted(policies.can_record_about_person, actor, enrolment.person)
     permitted(policies.can_manage_roll, actor, enrolment.school)
-    return close_period(
-        actor=actor, obj=enrolment, end=end, already_ended="This enrolment has already ended"
-    )
+    problems = Problems()
+    problems.check(enrolment.end is None, "end", "This pupil has already left the roll")
+    check_period(problems, enrolment.start, end)
+    problems.check(leave_reason in LeaveReason.values, "leave_reason", "Choose why the pupil left")
+    detail = ""
+    if leave_reason == LeaveReason.OTHER:
+        detail = clean_text(
+            problems,
+            "leave_reason_detail",
+            leave_reason_detail,
+            missing="Say why the pupil left",
+            limit=200,
+            what="reason",
+        )
+    problems.raise_if_any()
+    fields = {"end": end, "leave_reason": leave_reason, "leave_reason_detail": detail}
+    return write_fields(actor, enrolment, ChangeAction.END, fields)

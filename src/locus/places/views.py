@@ -52,6 +52,8 @@ def context_page(request: AuthedRequest, context_id: int) -> HttpResponse:
             "context": context,
             "involvements": involvements,
             "can_edit": policies.can_edit_context(request.user, context),
+            "can_keep_roll": context.kind == ContextKind.SCHOOL
+            and policies.can_manage_roll(request.user, context),
             "context_cases": context_cases_for(request.user, context),
         },
     )

@@ -7,7 +7,7 @@ import datetime as dt
 from locus.common.services import Problems, check_period
 from locus.demo import borough
 from locus.demo.steps.base import Base, _raise, _Young
-from locus.places.models import ContextKind, Enrolment
+from locus.places.models import ContextKind, Enrolment, LeaveReason
 
 
 class SchoolRolls(Base):
@@ -29,7 +29,13 @@ class SchoolRolls(Base):
         rolls: list[Enrolment] = []
         open_pairs: set[tuple[int, str]] = set()
 
-        def enrol(young: _Young, spec: borough.SchoolSpec, start: dt.date, end: dt.date | None):
+        def enrol(
+            young: _Young,
+            spec: borough.SchoolSpec,
+            start: dt.date,
+            end: dt.date | None,
+            reason: str = "",
+        ):
             school = self.schools[spec.name]
             problems = Problems()
             check_period(problems, start, end)
@@ -41,7 +47,11 @@ class SchoolRolls(Base):
             if end is None:
                 open_pairs.add(key)
                 young.school = school
-            rolls.append(Enrolment(person=young.record, school=school, start=start, end=end))
+            rolls.append(
+                Enrolment(
+                    person=young.record, school=school, start=start, end=end, leave_reason=reason
+                )
+            )
 
         college = next(s for s in self.school_specs if s.phase == "college")
         pru = next(s for s in self.school_specs if s.phase == "pru")
@@ -63,10 +73,12 @@ class SchoolRolls(Base):
                     end = self.date_between(
                         start + dt.timedelta(days=200), self.today - dt.timedelta(days=30)
                     )
-                    enrol(young, spec, start, end)
                     to = pru if young.exposure == 2 else self.school_choice(young, "secondary")
                     if to is None or to.name == spec.name:
                         to = pru
+                    # A pupil sent to the pupil referral unit was excluded; others moved school.
+                    left = LeaveReason.EXCLUDED if to is pru else LeaveReason.MOVED_SCHOOL
+                    enrol(young, spec, start, end, left)
                     enrol(young, to, end + dt.timedelta(days=1), None)
                 else:
                     enrol(young, spec, start, None)
@@ -81,5 +93,11 @@ class SchoolRolls(Base):
                     enrol(young, college, start, None)
             elif self.rng.random() < 0.5:
                 start = dt.date(self.acad_year - (yg - 12), 9, 1)
-                enrol(young, college, start, dt.date(self.acad_year, 7, 20))
+                enrol(
+                    young,
+                    college,
+                    start,
+                    dt.date(self.acad_year, 7, 20),
+                    LeaveReason.END_OF_YEAR_13,
+                )
         self.bulk(Enrolment, rolls, "school rolls")

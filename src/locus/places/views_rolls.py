@@ -1,0 +1,107 @@
+"""A school's roll: its pupils and leavers, adding a pupil and recording a leaver.
+
+Kept by the school's own safeguarding staff and administrators (``access/rolls.py``);
+anyone else is answered "not found", the same as for a school that does not exist.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from locus.access import rolls
+from locus.audit.models import AccessAction
+from locus.audit.services import record_access
+from locus.common.http import AuthedRequest
+from locus.common.pages import posted, submitted
+from locus.common.pagination import paginate
+from locus.common.services import today
+from locus.places import selectors, services
+from locus.places.forms import PupilAddForm, PupilLeaveForm
+
+# How a school's roll reads: those on it now, or those who have left.
+SHOWING = {"current": "Current pupils", "left": "Leavers"}
+
+
+def roll_page(request: AuthedRequest, school_id: int) -> HttpResponse:
+    school = rolls.roll_school(request.user, school_id)
+    showing = request.GET.get("showing", "current")
+    if showing not in SHOWING:
+        showing = "current"
+    rows = selectors.roll_for(viewer=request.user, school=school, leavers=showing == "left")
+    page, paging = paginate(request, rows)
+    page.object_list = selectors.name_roll_page(viewer=request.user, enrolments=list(page))
+    # A roll names children: each page read is logged with whom it showed.
+    record_access(
+        actor=request.user,
+        obj=school,
+        detail={"showing": showing, "people_shown": [e.person_id for e in page]},
+    )
+    return render(
+        request,
+        "places/rolls/roll.html",
+        {"school": school, "page": page, "showing": showing, "showings": SHOWING, **paging},
+    )
+
+
+def pupil_add(request: AuthedRequest, school_id: int) -> HttpResponse:
+    school = rolls.roll_school(request.user, school_id)
+    q = (request.POST if request.method == "POST" else request.GET).get("q", "").strip()[:100]
+    candidates = selectors.pupil_candidates(viewer=request.user, q=q)
+    form = PupilAddForm(posted(request), candidates=candidates, initial={"start": today()})
+
+    def run() -> None:
+        services.enrolment_create(
+            actor=request.user,
+            person=form.chosen(),
+            school=school,
+            start=form.cleaned_data["start"],
+        )
+
+    if submitted(request, form, run, "Added to the roll"):
+        return redirect("school-roll", school_id=school.pk)
+    if q:
+        # The search names the young people it found: logged as a search of people.
+        record_access(
+            actor=request.user,
+            record_type="people.person",
+            action=AccessAction.SEARCH,
+            detail={"q": q, "people_shown": [p.pk for p in candidates]},
+        )
+    return render(
+        request,
+        "places/rolls/add.html",
+        {
+            "school": school,
+            "form": form,
+            "q": q,
+            "found": len(candidates),
+            "heading": "Add a pupil",
+            "button": "Add to the roll",
+        },
+    )
+
+
+def pupil_leave(request: AuthedRequest, school_id: int, enrolment_id: int) -> HttpResponse:
+    school = rolls.roll_school(request.user, school_id)
+    enrolment = rolls.roll_enrolment(request.user, school, enrolment_id)
+    form = PupilLeaveForm(posted(request), initial={"end": today()})
+
+    def run() -> None:
+        services.enrolment_end(actor=request.user, enrolment=enrolment, **form.cleaned_data)
+
+    if submitted(request, form, run, "Leaving recorded: it stays in the pupil's school history"):
+        return redirect("school-roll", school_id=school.pk)
+    record_access(actor=request.user, obj=enrolment.person, detail={"page": "record leaving"})
+    return render(
+        request,
+        "places/rolls/leave.html",
+        {
+            "school": school,
+            "enrolment": enrolment,
+            "form": form,
+            "heading": "Record leaving",
+            "button": "Record leaving",
+            "intro": "The pupil comes off the roll. Their time here stays in their school history.",
+        },
+    )
