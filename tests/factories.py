@@ -136,6 +136,7 @@ def make_incident(
     occurred_at: dt.datetime | None = None,
     source: str = Source.PROFESSIONAL,
     confidence: str = Confidence.HIGH,
+    restricted: bool = False,
 ) -> Incident:
     return incident_record(
         actor=actor,
@@ -147,6 +148,7 @@ def make_incident(
         reporting_agency=reporting_agency,
         source=source,
         confidence=confidence,
+        restricted=restricted,
     )
 
 

@@ -14,9 +14,9 @@ from django.http import Http404
 from locus.access import lookups, policies, scopes
 from locus.common.errors import NotPermitted
 from locus.incidents.models import Incident, IncidentRevision, InvolvementRole
-from locus.incidents.services import incident_amend, incident_record
+from locus.incidents.services import incident_amend
 from locus.people.services import allocation_create
-from tests.factories import START, World, client_for, nothing_written, past_moment
+from tests.factories import START, World, client_for, make_incident, nothing_written
 
 RECORDS = {
     "social_worker": True,
@@ -47,15 +47,10 @@ def test_only_police_are_offered_the_restricted_flag(
 
 def test_an_auditor_records_nothing(world: World) -> None:
     with nothing_written(Incident), pytest.raises(NotPermitted):
-        incident_record(
-            actor=world.auditor,
-            kind="robbery",
-            occurred_at=past_moment(),
+        make_incident(
+            world.auditor,
             context=world.park,
-            summary="x",
             involvements=[(world.police_child, InvolvementRole.HARMED)],
-            source="police",
-            confidence="high",
         )
 
 
@@ -65,15 +60,12 @@ def restricted(world: World) -> Incident:
     allocation_create(
         actor=world.system, person=world.police_child, worker=world.social_worker, start=START
     )
-    return incident_record(
-        actor=world.police_analyst,
+    return make_incident(
+        world.police_analyst,
         kind="cce",
-        occurred_at=past_moment(2),
         context=world.park,
         summary="Intelligence: seen carrying for an older group.",
         involvements=[(world.police_child, InvolvementRole.HARMED)],
-        source="police",
-        confidence="low",
         restricted=True,
     )
 
@@ -135,15 +127,11 @@ def test_who_may_amend_the_police_incident(world: World, persona: str, expected:
 
 
 def test_a_school_amends_its_own_incident(world: World) -> None:
-    incident = incident_record(
-        actor=world.school_dsl,
+    incident = make_incident(
+        world.school_dsl,
         kind="bullying",
-        occurred_at=past_moment(1),
         context=world.school,
-        summary="Name-calling in the lunch queue.",
         involvements=[(world.pupil, InvolvementRole.HARMED)],
-        source="school",
-        confidence="high",
     )
     assert incident.reporting_agency == world.school_agency
     assert not incident.restricted

@@ -206,13 +206,10 @@ def test_remove_refuses_what_is_already_removed(world: World) -> None:
 
 
 def test_add_needs_a_reason(world: World) -> None:
+    incident, analyst = world.police_incident, world.police_analyst
     with nothing_written(Involvement), pytest.raises(ValidationFailed) as exc:
         involvement_add(
-            actor=world.police_analyst,
-            incident=world.police_incident,
-            person=world.adult,
-            role=PRESENT,
-            reason="  ",
+            actor=analyst, incident=incident, person=world.adult, role=PRESENT, reason=" "
         )
     assert exc.value.errors == {"reason": ["Say why you are adding them"]}
 

@@ -78,21 +78,21 @@ def test_a_place_the_worker_may_not_see_is_refused_on_the_field(world: World) ->
     assert "Police-known flat" not in response.content.decode()
 
 
-@pytest.mark.parametrize(
-    ("changes", "field", "message"),
-    [
-        ({"person_1": "", "role_1": ""}, "person_1", "Name at least one person involved"),
-        ({"role_1": ""}, "role_1", "Choose their role"),
-        ({"role_1": "present"}, "person_1", "Name at least one person harmed"),
-        ({"occurred_time": "5pm"}, "occurred_time", "Enter the time like 17:30"),
-        ({"occurred_on": "01/12/2099"}, "occurred_on", "An incident cannot be in the future"),
-        ({"source": ""}, "source", "Say where this information came from"),
-        ({"summary": " "}, "summary", "Enter a summary"),
-    ],
-)
-def test_bad_input_shows_on_its_field_and_writes_nothing(
-    world: World, changes: dict[str, str], field: str, message: str
-) -> None:
+# Each message, and the field it shows on, for the answers that earn it.
+BAD_INPUT = {
+    "Name at least one person involved": ("person_1", {"person_1": "", "role_1": ""}),
+    "Choose their role": ("role_1", {"role_1": ""}),
+    "Name at least one person harmed": ("person_1", {"role_1": "present"}),
+    "Enter the time like 17:30": ("occurred_time", {"occurred_time": "5pm"}),
+    "An incident cannot be in the future": ("occurred_on", {"occurred_on": "01/12/2099"}),
+    "Say where this information came from": ("source", {"source": ""}),
+    "Enter a summary": ("summary", {"summary": " "}),
+}
+
+
+@pytest.mark.parametrize("message", BAD_INPUT)
+def test_bad_input_shows_on_its_field_and_writes_nothing(world: World, message: str) -> None:
+    field, changes = BAD_INPUT[message]
     with nothing_written(Incident, Involvement):
         response = client_for(world.social_worker).post(NEW, _post(world, **changes))
     assert response.status_code == 200

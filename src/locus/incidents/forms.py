@@ -8,8 +8,14 @@ from django import forms
 from django.utils import timezone
 
 from locus.common.errors import ValidationFailed
-from locus.common.forms import GovukForm, choose_one, date_field, text_area
-from locus.common.models import Confidence, Source
+from locus.common.forms import (
+    GovukForm,
+    choose_one,
+    confidence_choice,
+    date_field,
+    source_choice,
+    text_area,
+)
 from locus.incidents.models import IncidentKind, InvolvementRole
 from locus.people.models import Person
 from locus.places.models import Context
@@ -102,19 +108,14 @@ class IncidentFields(GovukForm):
         required="Choose the kind of incident",
     )
     summary = text_area("Summary", rows=5)
-    source = choose_one(
-        "Where this information came from",
-        Source.choices,
-        placeholder="Choose a source",
-        required="Say where this information came from",
-    )
-    confidence = choose_one(
-        "How sure are you?", Confidence.choices, required="Say how sure you are"
-    )
+    source = source_choice()
+    confidence = confidence_choice()
     restricted = forms.BooleanField(
         label="Restricted: police intelligence, seen only within your agency",
         required=False,
     )
+
+    SHOWN = ("context", "occurred_on", "occurred_time", "kind", "summary", "source", "confidence")
 
     # Service messages name the model's fields; these are where they show on the form.
     FIELD_OF = {"occurred_at": "occurred_on"}
@@ -132,6 +133,10 @@ class IncidentFields(GovukForm):
         place.error_messages["invalid_choice"] = "Choose a place you can see from the list"
         if not may_restrict:
             del self.fields["restricted"]
+
+    def incident_fields(self) -> list[Any]:
+        """The incident's own fields in page order (the restricted flag where offered)."""
+        return [self[name] for name in (*self.SHOWN, "restricted") if name in self.fields]
 
     def incident_values(self) -> dict[str, Any]:
         """The cleaned answers as the services take them."""
@@ -223,13 +228,13 @@ class IncidentAmendForm(IncidentFields):
     )
 
 
+ROLES = InvolvementRole.choices
+
+
 class InvolvementAddForm(GovukForm):
     person = _locus_number(required=True)
     role = choose_one(
-        "Their role",
-        InvolvementRole.choices,
-        placeholder="Choose a role",
-        required="Choose their role",
+        "Their role", ROLES, placeholder="Choose a role", required="Choose their role"
     )
     reason = _reason("Why are you adding them now?", "Say why you are adding them")
 

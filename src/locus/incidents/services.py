@@ -121,15 +121,9 @@ def incident_record(
         permitted(policies.is_administrator, actor)
     agency = reporting_agency or own_agency
     # The fields the rules check are the fields written.
-    fields: dict[str, Any] = dict(
-        kind=kind,
-        occurred_at=occurred_at,
-        context=context,
-        summary=summary.strip(),
-        source=source,
-        confidence=confidence,
-        restricted=restricted,
-    )
+    fields: dict[str, Any] = dict(kind=kind, occurred_at=occurred_at, context=context)
+    fields.update(summary=summary.strip(), restricted=restricted)
+    fields.update(source=source, confidence=confidence)
     problems = validate_incident(involvements=involvements, agency=agency, **fields)
     problems.check(agency is not None, "reporting_agency", "Say which agency is reporting it")
     problems.raise_if_any()

@@ -184,6 +184,10 @@ def _editable(request: AuthedRequest, incident_id: int) -> Incident:
     return incident
 
 
+def _titled(incident: Incident, heading: str, button: str) -> dict[str, Any]:
+    return {"incident": incident, "heading": heading, "button": button}
+
+
 def _page_read(request: AuthedRequest, incident: Incident, page: str) -> Callable[[], object]:
     return lambda: record_access(actor=request.user, obj=incident, detail={"page": page})
 
@@ -214,11 +218,7 @@ def incident_amend_page(request: AuthedRequest, incident_id: int) -> HttpRespons
         read=_page_read(request, incident, "incident-amend"),
         done="Incident amended",
         template="incidents/amend.html",
-        context={
-            "incident": incident,
-            "heading": "Amend the incident",
-            "button": "Save the amendment",
-        },
+        context=_titled(incident, "Amend the incident", "Save the amendment"),
     )
 
 
@@ -244,11 +244,7 @@ def involvement_add_page(request: AuthedRequest, incident_id: int) -> HttpRespon
         read=_page_read(request, incident, "involvement-add"),
         done="Person added to the incident",
         template="incidents/involvement.html",
-        context={
-            "incident": incident,
-            "heading": "Add a person to the incident",
-            "button": "Add them",
-        },
+        context=_titled(incident, "Add a person to the incident", "Add them"),
     )
 
 
@@ -281,10 +277,8 @@ def involvement_remove_page(
         done="Person removed from the incident",
         template="incidents/involvement.html",
         context={
-            "incident": incident,
+            **_titled(incident, "Remove a person from the incident", "Remove them"),
             "shown": shown,
-            "heading": "Remove a person from the incident",
-            "button": "Remove them",
             "warning": True,
         },
     )
