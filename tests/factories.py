@@ -25,6 +25,7 @@ from locus.access.models import Agency, AgencyKind, Role, Scope, Team, Worker
 from locus.access.services import agency_create, system_worker, team_create, worker_create
 from locus.audit.models import ChangeEvent
 from locus.common import clock
+from locus.common.models import Confidence, Source
 from locus.common.validators import upn_check_letter
 from locus.incidents.models import Incident, IncidentKind, InvolvementRole
 from locus.incidents.services import incident_record
@@ -133,6 +134,9 @@ def make_incident(
     reporting_agency: Agency | None = None,
     summary: str = "A synthetic incident for tests.",
     occurred_at: dt.datetime | None = None,
+    source: str = Source.PROFESSIONAL,
+    confidence: str = Confidence.HIGH,
+    restricted: bool = False,
 ) -> Incident:
     return incident_record(
         actor=actor,
@@ -142,6 +146,9 @@ def make_incident(
         summary=summary,
         involvements=involvements,
         reporting_agency=reporting_agency,
+        source=source,
+        confidence=confidence,
+        restricted=restricted,
     )
 
 

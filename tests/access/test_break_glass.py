@@ -332,6 +332,8 @@ def test_break_glass_sight_cannot_be_turned_into_lasting_sight(world: World) -> 
             context=world.park,
             summary="Naming would give the police sight of the child for good.",
             involvements=[(child, InvolvementRole.PRESENT)],
+            source="police",
+            confidence="medium",
             reporting_agency=world.police,
         )
     ask(world, world.school_dsl, child)

@@ -259,7 +259,11 @@ def test_incident_matrix(
             expected,
             policy=policies.can_edit_incident,
             edit=lambda: involvement_add(
-                actor=worker, incident=incident, person=harmed, role=InvolvementRole.PRESENT
+                actor=worker,
+                incident=incident,
+                person=harmed,
+                role=InvolvementRole.PRESENT,
+                reason="Seen on the CCTV later",
             ),
             written=(Incident, Involvement),
         )

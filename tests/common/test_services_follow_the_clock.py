@@ -35,6 +35,8 @@ def record_robbery(world: World, occurred_at: dt.datetime) -> Incident:
         context=world.park,
         summary="Phone taken by two older boys.",
         involvements=[(world.police_child, InvolvementRole.HARMED)],
+        source="police",
+        confidence="high",
     )
 
 

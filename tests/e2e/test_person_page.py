@@ -92,6 +92,8 @@ def world(transactional_db: Any) -> World:
         summary="Phone taken by an older group",
         reporting_agency=csc,
         involvements=[(child, "harmed"), (peer, "harming")],
+        source="professional",
+        confidence="high",
     )
     return World(social_worker, analyst, child, peer)
 

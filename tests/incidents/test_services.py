@@ -41,6 +41,8 @@ def _record(world: World, **fields: Any) -> Incident:
         "context": world.park,
         "summary": "  Phone taken by two older boys.  ",
         "involvements": [(world.police_child, HARMED)],
+        "source": "police",
+        "confidence": "high",
     }
     values.update(fields)
     return incident_record(**values)
@@ -76,6 +78,7 @@ def test_incident_record_writes_incident_involvements_and_their_audit(world: Wor
     assert event.after["kind"] == "robbery"
     assert event.after["context_id"] == world.park.pk
     assert event.after["reporting_agency_id"] == world.police.pk
+    assert (event.after["source"], event.after["confidence"]) == ("police", "high")
     for involvement in incident.involvements.all():
         event = last_change(involvement)
         assert (event.actor, event.action, event.record_type) == (
@@ -87,6 +90,10 @@ def test_incident_record_writes_incident_involvements_and_their_audit(world: Wor
             "incident_id": incident.pk,
             "person_id": involvement.person_id,
             "role": involvement.role,
+            "reason": "",
+            "removed_at": None,
+            "removed_by_id": None,
+            "removal_reason": "",
         }
 
 
@@ -238,13 +245,25 @@ def test_incident_record_is_all_or_nothing(world: World, monkeypatch: pytest.Mon
 def test_involvement_add(world: World) -> None:
     incident = world.police_incident
     involvement = involvement_add(
-        actor=world.police_analyst, incident=incident, person=world.adult, role=PRESENT
+        actor=world.police_analyst,
+        incident=incident,
+        person=world.adult,
+        role=PRESENT,
+        reason="Seen on the CCTV later",
     )
     event = last_change(involvement)
     assert (event.actor, event.action, event.after) == (
         world.police_analyst,
         ChangeAction.CREATE,
-        {"incident_id": incident.pk, "person_id": world.adult.pk, "role": PRESENT},
+        {
+            "incident_id": incident.pk,
+            "person_id": world.adult.pk,
+            "role": PRESENT,
+            "reason": "Seen on the CCTV later",
+            "removed_at": None,
+            "removed_by_id": None,
+            "removal_reason": "",
+        },
     )
 
 
@@ -262,6 +281,7 @@ def test_involvement_add_refuses_a_bad_role(world: World, role: str, message: st
             incident=world.police_incident,
             person=world.adult,
             role=role,
+            reason="Seen on the CCTV later",
         )
     assert exc.value.errors == {"role": [message]}
 
@@ -273,6 +293,7 @@ def test_involvement_add_refuses_the_same_role_twice(world: World) -> None:
             incident=world.police_incident,
             person=world.police_child,
             role=HARMED,
+            reason="Seen on the CCTV later",
         )
     assert "person" in exc.value.errors
     assert "already recorded in this role" in exc.value.errors["person"][0]
@@ -286,6 +307,7 @@ def test_involvement_add_needs_the_reporting_agency(world: World, persona: str) 
             incident=world.police_incident,
             person=world.police_child,
             role=PRESENT,
+            reason="Seen on the CCTV later",
         )
 
 
@@ -300,7 +322,11 @@ def test_naming_a_child_in_an_incident_does_not_reveal_them(world: World, servic
             _record(world, involvements=[(child, HARMED)])
         else:
             involvement_add(
-                actor=analyst, incident=world.police_incident, person=child, role=PRESENT
+                actor=analyst,
+                incident=world.police_incident,
+                person=child,
+                role=PRESENT,
+                reason="Seen on the CCTV later",
             )
     assert not policies.can_view_person(analyst, child)
 

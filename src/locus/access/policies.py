@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from locus.access import scopes
-from locus.access.models import AgencyKind, Role, Scope, Worker
+from locus.access.models import Agency, AgencyKind, Role, Scope, Worker
 from locus.access.selectors import visible_person_ids
 from locus.incidents.models import Incident
 from locus.peers.models import Association
@@ -184,6 +184,24 @@ def can_record_new(worker: Worker) -> bool:
     if is_administrator(worker):
         return True
     return worker.role in (*CASEWORK_ROLES, Role.ANALYST) and scopes.sees_case_records(worker)
+
+
+def can_record_incident(worker: Worker) -> bool:
+    """Record an incident: whoever may record a new record (practitioners, managers and
+    analysts who see case records, a school's DSL and a partner's staff included: they are
+    where many incidents are first known), filed under their own agency."""
+    return can_record_new(worker)
+
+
+def restricts_intelligence(agency: Agency | None) -> bool:
+    """Whose incidents may be restricted to the agency itself: the police's (intelligence
+    that would compromise an investigation if it reached every agency seeing the child)."""
+    return agency is not None and agency.kind == AgencyKind.POLICE
+
+
+def can_restrict_incident(worker: Worker) -> bool:
+    """Offer the "restricted" flag: to those recording for an agency whose rules allow it."""
+    return restricts_intelligence(worker.team.agency if worker.team else None)
 
 
 def can_manage_roll(worker: Worker, school: Context) -> bool:

@@ -19,7 +19,8 @@ The rules (also in ``access/RULES.md``):
   person is on the roll of a school the agency runs (a school sees its pupils).
 * An incident is visible when the worker's agency reported it (agency scope) or
   it involves a person the worker may see. Other people in it stay hidden:
-  pages show their role, not who they are.
+  pages show their role, not who they are. A *restricted* incident (police
+  intelligence) is visible only within the agency that reported it.
 * A **forum share**: once a peer group mapping meeting is held, a worker who
   confirmed their own attendance sees a child it concerned when the child's
   case holder (or the holder's manager) agreed to bring the child and confirmed
@@ -250,7 +251,9 @@ def incidents_visible_to(worker: Worker) -> QuerySet[Incident]:
         )
         if worker.scope == Scope.AGENCY:
             by_people |= Q(reporting_agency_id=_agency_id(worker))
-        return by_people
+        # Restricted police intelligence stays within the agency that holds it: seeing a
+        # child named in it is not enough.
+        return by_people & (Q(restricted=False) | Q(reporting_agency_id=_agency_id(worker)))
 
     return _through_own_people(worker, Incident.objects.all(), seen)
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from locus.common.errors import ValidationFailed
+from locus.common.models import Confidence, Source
 
 _WIDGET_CLASSES: dict[type, str] = {
     forms.Select: "govuk-select",
@@ -83,6 +84,21 @@ def choose_one(
         choices=[("", placeholder), *choices] if placeholder else choices,
         error_messages={"required": required},
     )
+
+
+def source_choice() -> forms.ChoiceField:
+    """Where a piece of information came from (provenance), to be chosen."""
+    return choose_one(
+        "Where this information came from",
+        Source.choices,
+        placeholder="Choose a source",
+        required="Say where this information came from",
+    )
+
+
+def confidence_choice() -> forms.ChoiceField:
+    """How sure the recorder is (provenance), to be chosen."""
+    return choose_one("How sure are you?", Confidence.choices, required="Say how sure you are")
 
 
 def text_area(label: str, *, rows: int = 3, **kwargs: Any) -> forms.CharField:

@@ -37,6 +37,7 @@ from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
 from locus.access.services import system_worker
 from locus.casework.models import CaseStatus, ContextPlan, PlanStatus
+from locus.common.models import Confidence, Source
 from locus.common.services import today
 from locus.incidents.models import Involvement
 from locus.incidents.services import incident_record
@@ -243,6 +244,8 @@ def _incidents(
             context=where,
             summary=summary,
             involvements=involvements,
+            source=Source.PROFESSIONAL,
+            confidence=Confidence.HIGH,
             reporting_agency=where.responsible_agency,
         )
 

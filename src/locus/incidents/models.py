@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from locus.common.models import Confidence, Source
 from locus.people.models import person_fk
 
 
@@ -45,6 +46,11 @@ class Incident(models.Model):
     )
     recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
+    # Provenance, as peers carry it; blank only on incidents recorded before it was asked.
+    source = models.CharField(max_length=20, choices=Source.choices, blank=True, default="")
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True, default="")
+    # Police intelligence: seen only by the reporting agency (access/scopes.py).
+    restricted = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-occurred_at", "id"]
@@ -58,16 +64,65 @@ class Incident(models.Model):
         return f"{self.get_kind_display()} on {timezone.localtime(self.occurred_at):%d/%m/%Y}"
 
 
+class IncidentRevision(models.Model):
+    """An incident as it stood before an amendment, and who amended it, when and why.
+
+    Amending never loses what was recorded: the page shows these as the incident's history.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="revisions")
+    reason = models.TextField()
+    revised_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    revised_at = models.DateTimeField()
+    # The previous values of the fields an amendment may change.
+    kind = models.CharField(max_length=20, choices=IncidentKind.choices)
+    occurred_at = models.DateTimeField()
+    context = models.ForeignKey("places.Context", on_delete=models.PROTECT, related_name="+")
+    summary = models.TextField()
+    source = models.CharField(max_length=20, choices=Source.choices, blank=True)
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
+    restricted = models.BooleanField()
+
+    class Meta:
+        ordering = ["-revised_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Revision of incident {self.incident_id} at {self.revised_at:%d/%m/%Y %H:%M}"
+
+
+class CurrentInvolvements(models.Manager["Involvement"]):
+    """Every read of who was involved (pages, counts, sight granted through an incident)
+    sees only involvements not removed; the removed ones stay as history."""
+
+    def get_queryset(self) -> models.QuerySet[Involvement]:
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class Involvement(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="involvements")
     person = person_fk("involvements")
     role = models.CharField(max_length=10, choices=InvolvementRole.choices)
+    # Why someone was added after the incident was recorded (blank for the first record).
+    reason = models.TextField(blank=True, default="")
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    removal_reason = models.TextField(blank=True, default="")
+
+    with_removed = models.Manager()
+    objects = CurrentInvolvements()
 
     class Meta:
         ordering = ["incident", "role", "id"]
+        # The default manager hides removed rows; related lookups and the admin use it too.
+        default_manager_name = "objects"
+        base_manager_name = "with_removed"
         constraints = [
             models.UniqueConstraint(
-                fields=["incident", "person", "role"], name="involvement_unique_role"
+                fields=["incident", "person", "role"],
+                condition=models.Q(removed_at__isnull=True),
+                name="involvement_unique_role",
             )
         ]
 

@@ -11,7 +11,9 @@ from django.utils import timezone
 from locus.access import lookups, scopes
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
-from locus.incidents.models import Incident, Involvement
+from locus.incidents.models import Incident, IncidentRevision, Involvement
+from locus.people.models import Person
+from locus.places.models import Context
 
 
 @dataclass
@@ -20,6 +22,17 @@ class InvolvementView:
     role_label: str
     person_id: int
     name: str | None  # None when the viewer may not see who it was
+    pk: int = 0  # the involvement's own id, for its Remove link
+
+
+def _view(inv: Involvement, visible: set[int]) -> InvolvementView:
+    return InvolvementView(
+        role=inv.role,
+        role_label=inv.get_role_display(),
+        person_id=inv.person_id,
+        name=inv.person.full_name if inv.person_id in visible else None,
+        pk=inv.pk,
+    )
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:
@@ -64,15 +77,7 @@ def involvement_views(
     visible = visible_person_ids(viewer, people, shared=False)
     out: dict[int, list[InvolvementView]] = {}
     for incident in incidents:
-        out[incident.pk] = [
-            InvolvementView(
-                role=inv.role,
-                role_label=inv.get_role_display(),
-                person_id=inv.person_id,
-                name=inv.person.full_name if inv.person_id in visible else None,
-            )
-            for inv in incident.involvements.all()
-        ]
+        out[incident.pk] = [_view(inv, visible) for inv in incident.involvements.all()]
     return out
 
 
@@ -96,3 +101,64 @@ def incident_for(*, viewer: Worker, incident_id: object) -> Incident:
     them (:func:`incidents_for`)."""
     incident = lookups.access_incident(viewer, incident_id)
     return incidents_for(viewer=viewer).get(pk=incident.pk)
+
+
+def place_choices(*, viewer: Worker) -> list[Context]:
+    """The places an incident may be recorded at: those the viewer sees."""
+    return list(scopes.contexts_visible_to(viewer).order_by("name", "id"))
+
+
+def nameable_people(*, viewer: Worker, ids: set[int]) -> dict[int, Person]:
+    """Of ``ids``, the people the viewer may name in an incident: those seen in their own
+    right (not through a forum share nor break-glass, ``policies.can_name_people``)."""
+    seen = scopes.people_visible_to(viewer, shared=False, break_glass=False)
+    return {p.pk: p for p in seen.filter(pk__in=ids)}
+
+
+@dataclass
+class RemovedView:
+    involvement: InvolvementView
+    removed_at: dt.datetime
+    removed_by: str
+    reason: str
+
+
+@dataclass
+class IncidentHistory:
+    revisions: list[IncidentRevision]
+    removed: list[RemovedView]
+
+    def people_shown(self) -> list[int]:
+        return sorted({r.involvement.person_id for r in self.removed if r.involvement.name})
+
+
+def incident_history(*, viewer: Worker, incident: Incident) -> IncidentHistory:
+    """The versions an amendment replaced, and the people taken out, newest first; a removed
+    person is named only where the viewer may see them."""
+    revisions = list(
+        incident.revisions.select_related("context", "revised_by").order_by("-revised_at", "-id")
+    )
+    removed = list(
+        Involvement.with_removed.filter(incident=incident, removed_at__isnull=False)
+        .select_related("person", "removed_by")
+        .order_by("-removed_at", "-id")
+    )
+    visible = visible_person_ids(viewer, {inv.person_id for inv in removed}, shared=False)
+    return IncidentHistory(
+        revisions=revisions,
+        removed=[
+            RemovedView(
+                involvement=_view(inv, visible),
+                removed_at=inv.removed_at,
+                removed_by=str(inv.removed_by),
+                reason=inv.removal_reason,
+            )
+            for inv in removed
+            if inv.removed_at is not None
+        ],
+    )
+
+
+def involvement_of(*, incident: Incident, involvement_id: object) -> Involvement:
+    """One current involvement of an incident already read for the viewer (else 404)."""
+    return lookups.one_or_404(Involvement.objects.filter(incident=incident), involvement_id)

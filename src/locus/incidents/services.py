@@ -11,9 +11,25 @@ from django.utils import timezone
 
 from locus.access import policies
 from locus.access.models import Agency, Worker
+from locus.audit.models import ChangeAction
 from locus.common import clock
-from locus.common.services import Problems, create_audited, permitted, recorded
-from locus.incidents.models import Incident, IncidentKind, Involvement, InvolvementRole
+from locus.common.models import Confidence, Source
+from locus.common.services import (
+    Problems,
+    check_known_fields,
+    clean_text,
+    create_audited,
+    permitted,
+    recorded,
+    write_fields,
+)
+from locus.incidents.models import (
+    Incident,
+    IncidentKind,
+    IncidentRevision,
+    Involvement,
+    InvolvementRole,
+)
 from locus.people.models import Person
 from locus.places.models import Context
 
@@ -25,6 +41,10 @@ def validate_incident(
     context: Context | None,
     summary: str,
     involvements: Sequence[tuple[Person, str]],
+    source: str,
+    confidence: str,
+    restricted: bool = False,
+    agency: Agency | None = None,
 ) -> Problems:
     """An incident happens somewhere, at a time not in the future, to someone.
 
@@ -41,6 +61,14 @@ def validate_incident(
         problems.add("occurred_at", "An incident cannot be in the future")
     problems.check(context is not None, "context", "Say where it happened")
     problems.check(bool(summary.strip()), "summary", "Enter a summary")
+    problems.check(source in Source.values, "source", "Say where this information came from")
+    problems.check(confidence in Confidence.values, "confidence", "Say how sure you are")
+    problems.check(
+        not restricted or policies.restricts_intelligence(agency),
+        "restricted",
+        "Only police intelligence can be restricted",
+    )
+    problems.check(bool(involvements), "involvements", "Name at least one person involved")
     roles = [role for _, role in involvements]
     for role in roles:
         problems.check(role in InvolvementRole.values, "involvements", f"Unknown role {role!r}")
@@ -76,10 +104,13 @@ def incident_record(
     context: Context,
     summary: str,
     involvements: Sequence[tuple[Person, str]],
+    source: str,
+    confidence: str,
+    restricted: bool = False,
     reporting_agency: Agency | None = None,
 ) -> Incident:
     """Record an incident, where it happened, and each person's role in it."""
-    permitted(policies.can_record_new, actor)
+    permitted(policies.can_record_incident, actor)
     permitted(policies.can_name_people, actor, [person for person, _ in involvements])
     if context is not None:
         # An incident at a home or group would make it visible: only places the actor sees.
@@ -90,10 +121,10 @@ def incident_record(
         permitted(policies.is_administrator, actor)
     agency = reporting_agency or own_agency
     # The fields the rules check are the fields written.
-    fields: dict[str, Any] = dict(
-        kind=kind, occurred_at=occurred_at, context=context, summary=summary.strip()
-    )
-    problems = validate_incident(involvements=involvements, **fields)
+    fields: dict[str, Any] = dict(kind=kind, occurred_at=occurred_at, context=context)
+    fields.update(summary=summary.strip(), restricted=restricted)
+    fields.update(source=source, confidence=confidence)
+    problems = validate_incident(involvements=involvements, agency=agency, **fields)
     problems.check(agency is not None, "reporting_agency", "Say which agency is reporting it")
     problems.raise_if_any()
     assert agency is not None  # checked just above
@@ -104,7 +135,10 @@ def incident_record(
 
 
 @transaction.atomic
-def involvement_add(*, actor: Worker, incident: Incident, person: Person, role: str) -> Involvement:
+def involvement_add(
+    *, actor: Worker, incident: Incident, person: Person, role: str, reason: str
+) -> Involvement:
+    """Name one more person in an incident, saying why they were not named at first."""
     permitted(policies.can_edit_incident, actor, incident)
     permitted(policies.can_name_people, actor, [person])
     problems = Problems()
@@ -119,6 +153,97 @@ def involvement_add(*, actor: Worker, incident: Incident, person: Person, role: 
         "person",
         f"{person} is already recorded in this role",
     )
+    reason = clean_text(
+        problems, "reason", reason, missing="Say why you are adding them", limit=2000, what="reason"
+    )
     problems.raise_if_any()
-    involvement = create_audited(actor, Involvement, incident=incident, person=person, role=role)
-    return involvement
+    return create_audited(
+        actor, Involvement, incident=incident, person=person, role=role, reason=reason
+    )
+
+
+@transaction.atomic
+def involvement_remove(*, actor: Worker, involvement: Involvement, reason: str) -> Involvement:
+    """Take a person out of an incident (named in error, or in the wrong role).
+
+    The row stays, marked removed with who, when and why: the incident's history shows it,
+    and every other read (pages, counts, the sight an incident grants) no longer does.
+    """
+    incident = involvement.incident
+    permitted(policies.can_edit_incident, actor, incident)
+    problems = Problems()
+    problems.check(involvement.removed_at is None, "involvement", "This was already removed")
+    reason = clean_text(
+        problems,
+        "reason",
+        reason,
+        missing="Say why you are removing them",
+        limit=2000,
+        what="reason",
+    )
+    remaining = [
+        (inv.person, inv.role)
+        for inv in Involvement.objects.filter(incident=incident).exclude(pk=involvement.pk)
+    ]
+    roles = {role for _, role in remaining}
+    needed = (
+        InvolvementRole.MISSING if incident.kind == IncidentKind.MISSING else InvolvementRole.HARMED
+    )
+    problems.check(
+        needed in roles,
+        "involvement",
+        "The incident must still name someone "
+        + ("who went missing" if needed == InvolvementRole.MISSING else "harmed")
+        + ": add them before removing this",
+    )
+    problems.raise_if_any()
+    return write_fields(
+        actor,
+        involvement,
+        ChangeAction.END,
+        {"removed_at": clock.now(), "removed_by": actor, "removal_reason": reason},
+    )
+
+
+AMENDABLE = ("kind", "occurred_at", "context", "summary", "source", "confidence", "restricted")
+
+
+@transaction.atomic
+def incident_amend(*, actor: Worker, incident: Incident, reason: str, **changes: Any) -> Incident:
+    """Change what an incident records, keeping the version before as its history.
+
+    ``changes`` are the new values of the :data:`AMENDABLE` fields (those left out stay).
+    """
+    check_known_fields("incident_amend", changes, AMENDABLE)
+    permitted(policies.can_edit_incident, actor, incident)
+    fields: dict[str, Any] = {name: getattr(incident, name) for name in AMENDABLE}
+    fields.update(changes)
+    if fields["context"] is not None and fields["context"] != incident.context:
+        # Moving an incident to a home or group would show it to whoever sees the incident.
+        permitted(policies.can_view_context, actor, fields["context"])
+    fields["summary"] = (fields["summary"] or "").strip()
+    involvements = [(inv.person, inv.role) for inv in Involvement.objects.filter(incident=incident)]
+    problems = validate_incident(
+        involvements=involvements, agency=incident.reporting_agency, **fields
+    )
+    reason = clean_text(
+        problems,
+        "reason",
+        reason,
+        missing="Say why you are amending it",
+        limit=2000,
+        what="reason",
+    )
+    changed = {name: value for name, value in fields.items() if getattr(incident, name) != value}
+    problems.check(bool(changed), "__all__", "Nothing was changed")
+    problems.raise_if_any()
+    create_audited(
+        actor,
+        IncidentRevision,
+        incident=incident,
+        reason=reason,
+        revised_by=actor,
+        revised_at=clock.now(),
+        **{name: getattr(incident, name) for name in AMENDABLE},
+    )
+    return write_fields(actor, incident, ChangeAction.UPDATE, changed)

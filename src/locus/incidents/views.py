@@ -1,22 +1,46 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from locus.access import policies
 from locus.access.models import Worker
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
+from locus.common.errors import ValidationFailed
+from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
-from locus.incidents.forms import IncidentFilterForm
+from locus.common.services import permitted
+from locus.incidents.forms import (
+    IncidentAmendForm,
+    IncidentFilterForm,
+    IncidentRecordForm,
+    InvolvementAddForm,
+    InvolvementRemoveForm,
+)
 from locus.incidents.models import Incident
 from locus.incidents.selectors import (
     InvolvementView,
     incident_for,
+    incident_history,
     incidents_for,
+    involvement_of,
     involvement_views,
+    nameable_people,
+    place_choices,
     shown_incidents,
+)
+from locus.incidents.services import (
+    incident_amend,
+    incident_record,
+    involvement_add,
+    involvement_remove,
 )
 from locus.places.models import Context
 
@@ -47,14 +71,23 @@ def incidents_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "incidents/list.html",
-        {"form": form, "page": page, "involvements": involvements, **paging},
+        {
+            "form": form,
+            "page": page,
+            "involvements": involvements,
+            "can_record": policies.can_record_incident(request.user),
+            **paging,
+        },
     )
 
 
 def incident_page(request: AuthedRequest, incident_id: int) -> HttpResponse:
     incident = incident_for(viewer=request.user, incident_id=incident_id)
     involvements = involvement_views(viewer=request.user, incidents=[incident])
-    people = shown_incidents(involvements)["people_shown"]
+    history = incident_history(viewer=request.user, incident=incident)
+    people = sorted(
+        set(shown_incidents(involvements)["people_shown"]) | set(history.people_shown())
+    )
     record_access(actor=request.user, obj=incident, detail={"people_shown": people})
     return render(
         request,
@@ -62,6 +95,190 @@ def incident_page(request: AuthedRequest, incident_id: int) -> HttpResponse:
         {
             "incident": incident,
             "involvements": involvements[incident.pk],
+            "history": history,
             "can_edit": policies.can_edit_incident(request.user, incident),
+        },
+    )
+
+
+def _form_page(
+    request: AuthedRequest,
+    form: Callable[[Any], GovukForm],
+    write: Callable[[Any], Incident],
+    *,
+    read: Callable[[], object],
+    done: str,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """Show a form (``read`` audits the showing), or take it: call ``write`` and go to the
+    incident's page, or show the service's refusal on the fields."""
+    if request.method == "POST":
+        bound = form(request.POST)
+        if bound.is_valid():
+            try:
+                incident = write(bound)
+            except ValidationFailed as error:
+                show = getattr(bound, "show_refusal", bound.add_domain_errors)
+                show(error)
+            else:
+                messages.success(request, done)
+                return redirect("incident", incident_id=incident.pk)
+    else:
+        read()
+        bound = form(None)
+    return render(request, template, {"form": bound, **context})
+
+
+def _rows(request: AuthedRequest) -> int:
+    """How many person rows the record form shows: two to begin with, one more each time
+    "Add another person" is pressed (the answers so far kept)."""
+    try:
+        rows = int(request.POST.get("rows", "2"))
+    except ValueError:
+        rows = 2
+    return rows + 1 if "add_row" in request.POST else rows
+
+
+def incident_new(request: AuthedRequest) -> HttpResponse:
+    """Record an incident: where and when, its kind and provenance, and who was involved."""
+    viewer = request.user
+    permitted(policies.can_record_incident, viewer)
+    rows = _rows(request)
+    adding_row = "add_row" in request.POST
+
+    def form(data: Any) -> IncidentRecordForm:
+        person = request.GET.get("person", "")
+        initial = {"person_1": person} if person.isdigit() else {}
+        if adding_row:  # Not yet posted to be saved: keep the answers without judging them.
+            data, initial = None, request.POST.dict()
+        return IncidentRecordForm(
+            data,
+            initial=initial,
+            rows=rows,
+            places=place_choices(viewer=viewer),
+            may_restrict=policies.can_restrict_incident(viewer),
+            nameable=lambda ids: nameable_people(viewer=viewer, ids=ids),
+        )
+
+    def write(f: IncidentRecordForm) -> Incident:
+        return incident_record(actor=viewer, involvements=f.involvements(), **f.incident_values())
+
+    return _form_page(
+        request,
+        form,
+        write,
+        read=lambda: record_access(
+            actor=viewer, record_type="incidents.incident", detail={"page": "incident-new"}
+        ),
+        done="Incident recorded",
+        template="incidents/record.html",
+        context={"heading": "Record an incident", "button": "Record the incident"},
+    )
+
+
+def _editable(request: AuthedRequest, incident_id: int) -> Incident:
+    """An incident the worker sees and may change (else 404, as for one they cannot see)."""
+    incident = incident_for(viewer=request.user, incident_id=incident_id)
+    permitted(policies.can_edit_incident, request.user, incident)
+    return incident
+
+
+def _titled(incident: Incident, heading: str, button: str) -> dict[str, Any]:
+    return {"incident": incident, "heading": heading, "button": button}
+
+
+def _page_read(request: AuthedRequest, incident: Incident, page: str) -> Callable[[], object]:
+    return lambda: record_access(actor=request.user, obj=incident, detail={"page": page})
+
+
+def incident_amend_page(request: AuthedRequest, incident_id: int) -> HttpResponse:
+    """Amend an incident: a reason, and the version before kept as its history."""
+    viewer = request.user
+    incident = _editable(request, incident_id)
+    at = timezone.localtime(incident.occurred_at)
+    initial = {
+        "context": str(incident.context_id),
+        "occurred_on": at.date(),
+        "occurred_time": at.time(),
+        **{f: getattr(incident, f) for f in ("kind", "summary", "source", "confidence")},
+        "restricted": incident.restricted,
+    }
+    return _form_page(
+        request,
+        lambda data: IncidentAmendForm(
+            data,
+            initial=initial,
+            places=place_choices(viewer=viewer),
+            may_restrict=policies.restricts_intelligence(incident.reporting_agency),
+        ),
+        lambda f: incident_amend(
+            actor=viewer, incident=incident, reason=f.cleaned_data["reason"], **f.incident_values()
+        ),
+        read=_page_read(request, incident, "incident-amend"),
+        done="Incident amended",
+        template="incidents/amend.html",
+        context=_titled(incident, "Amend the incident", "Save the amendment"),
+    )
+
+
+def involvement_add_page(request: AuthedRequest, incident_id: int) -> HttpResponse:
+    """Name one more person in an incident, with their role and why now."""
+    viewer = request.user
+    incident = _editable(request, incident_id)
+
+    def write(f: InvolvementAddForm) -> Incident:
+        d = f.cleaned_data
+        person = nameable_people(viewer=viewer, ids={d["person"]}).get(d["person"])
+        if person is None:
+            raise ValidationFailed({"person": ["You cannot name this person: check the number"]})
+        involvement_add(
+            actor=viewer, incident=incident, person=person, role=d["role"], reason=d["reason"]
+        )
+        return incident
+
+    return _form_page(
+        request,
+        InvolvementAddForm,
+        write,
+        read=_page_read(request, incident, "involvement-add"),
+        done="Person added to the incident",
+        template="incidents/involvement.html",
+        context=_titled(incident, "Add a person to the incident", "Add them"),
+    )
+
+
+def involvement_remove_page(
+    request: AuthedRequest, incident_id: int, involvement_id: int
+) -> HttpResponse:
+    """Take a person out of an incident, with a reason; they stay in its history."""
+    viewer = request.user
+    incident = _editable(request, incident_id)
+    involvement = involvement_of(incident=incident, involvement_id=involvement_id)
+    view = involvement_views(viewer=viewer, incidents=[incident])[incident.pk]
+    shown = next(v for v in view if v.pk == involvement.pk)
+
+    def write(f: InvolvementRemoveForm) -> Incident:
+        involvement_remove(actor=viewer, involvement=involvement, reason=f.cleaned_data["reason"])
+        return incident
+
+    return _form_page(
+        request,
+        InvolvementRemoveForm,
+        write,
+        read=lambda: record_access(
+            actor=viewer,
+            obj=incident,
+            detail={
+                "page": "involvement-remove",
+                "people_shown": [shown.person_id] if shown.name else [],
+            },
+        ),
+        done="Person removed from the incident",
+        template="incidents/involvement.html",
+        context={
+            **_titled(incident, "Remove a person from the incident", "Remove them"),
+            "shown": shown,
+            "warning": True,
         },
     )

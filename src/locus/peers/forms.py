@@ -11,8 +11,15 @@ from typing import Any
 
 from django import forms
 
-from locus.common.forms import GovukForm, choose_one, date_field, optional_text, text_area
-from locus.common.models import Confidence, Source
+from locus.common.forms import (
+    GovukForm,
+    choose_one,
+    confidence_choice,
+    date_field,
+    optional_text,
+    source_choice,
+    text_area,
+)
 from locus.common.services import today
 from locus.peers.models import GroupRole, MapPurpose, Nature, Relationship
 from locus.people.models import Person
@@ -68,15 +75,8 @@ class RelationshipFields(GovukForm):
         required=False,
         help_text="Places and groups you can see.",
     )
-    source = choose_one(
-        "Where this information came from",
-        Source.choices,
-        placeholder="Choose a source",
-        required="Say where this information came from",
-    )
-    confidence = choose_one(
-        "How sure are you?", Confidence.choices, required="Say how sure you are"
-    )
+    source = source_choice()
+    confidence = confidence_choice()
     note = text_area("Note (optional)")
 
     def __init__(self, *args: Any, contexts: list[Context], **kwargs: Any) -> None:

@@ -253,9 +253,10 @@ def person_detail(
         else:
             rows.append(AssociationRow(assoc, other, False, naming.out_of_scope(other.initials)))
     involvements = list(
-        person.involvements.select_related(
-            "incident__context", "incident__reporting_agency"
-        ).order_by("-incident__occurred_at", "id")
+        # Only incidents the viewer sees: seeing a child does not show restricted intelligence.
+        person.involvements.filter(incident__in=scopes.incidents_visible_to(viewer))
+        .select_related("incident__context", "incident__reporting_agency")
+        .order_by("-incident__occurred_at", "id")
     )
     # Open rows first on every database (SQLite and PostgreSQL sort nulls differently).
     memberships = list(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from locus.access.models import Agency, Role, Scope, Worker
+from locus.access.models import Agency, AgencyKind, Role, Scope, Worker
+from locus.common.models import Confidence, Source
 from locus.demo import borough
 from locus.demo.accounts import DEMO_USERNAMES
 from locus.demo.steps.base import _Adult, _pick, _raise, _Weighted, _Young
@@ -13,6 +14,12 @@ from locus.incidents.models import Incident, IncidentKind, Involvement, Involvem
 from locus.incidents.services import validate_incident
 from locus.people.models import Person
 from locus.places.models import Context, ContextKind
+
+# Who first knew of an incident the demo records: the agency reporting it.
+_AGENCY_SOURCE: dict[str, str] = {
+    AgencyKind.POLICE: Source.POLICE,
+    AgencyKind.EDUCATION: Source.SCHOOL,
+}
 
 
 class Incidents(Organisations):
@@ -100,6 +107,9 @@ class Incidents(Organisations):
             people: list[tuple[Person, str]],
             summary: str,
         ) -> None:
+            # Provenance follows the reporting agency (no draw: the demo's sequence stays).
+            agency = agency_of[agency_key]
+            source = _AGENCY_SOURCE.get(agency.kind, Source.PROFESSIONAL)
             _raise(
                 validate_incident(
                     kind=kind,
@@ -107,6 +117,8 @@ class Incidents(Organisations):
                     context=context,
                     summary=summary,
                     involvements=people,
+                    source=source,
+                    confidence=Confidence.HIGH,
                 ),
                 "incident",
             )
@@ -117,7 +129,9 @@ class Incidents(Organisations):
                     occurred_at=when,
                     context=context,
                     summary=summary,
-                    reporting_agency=agency_of[agency_key],
+                    reporting_agency=agency,
+                    source=source,
+                    confidence=Confidence.HIGH,
                     recorded_by=recorded_by(agency_key),
                     recorded_at=min(
                         when + dt.timedelta(hours=self.rng.randint(1, 72)), self.midnight

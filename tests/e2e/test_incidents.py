@@ -1,0 +1,105 @@
+"""A social worker records an incident with two people in two roles, then amends it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from locus.access.services import agency_create, system_worker, team_create
+from locus.people.models import Person
+from locus.people.services import allocation_create, person_create
+from locus.places.services import context_create
+from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+
+
+@pytest.fixture
+def people(transactional_db: Any) -> tuple[Person, Person]:
+    system = system_worker()
+    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
+    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
+    social_worker = e2e_worker(system, "sw", "Sam Okafor", team)
+    context_create(actor=system, kind="open_space", name="Millfields Park", postcode="E5 0AR")
+    child = person_create(
+        actor=system,
+        given_name="Jordan",
+        family_name="Testperson",
+        date_of_birth=dt.date(2011, 5, 4),
+    )
+    allocation_create(actor=system, person=child, worker=social_worker, start=dt.date(2026, 1, 5))
+    # Recorded by the social worker herself, so she may name him.
+    peer = person_create(
+        actor=social_worker,
+        given_name="Casey",
+        family_name="Peerless",
+        date_of_birth=dt.date(2010, 2, 2),
+    )
+    return child, peer
+
+
+def test_record_an_incident_with_two_people_in_two_roles_and_amend_it(
+    page: Any, live_server: Any, people: tuple[Person, Person]
+) -> None:
+    child, peer = people
+    sign_in(page, live_server.url, "sw", f"/people/{child.pk}/")
+    page.get_by_role("link", name="Record an incident involving Jordan Testperson").click()
+    assert page.get_by_role("heading", level=1, name="Record an incident").is_visible()
+    assert page.locator("#id_person_1").input_value() == str(child.pk)
+    assert axe_violations(page) == []
+
+    # Saved with nothing else filled in: every problem on its field, the page still accessible.
+    page.get_by_role("button", name="Record the incident").click()
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert page.get_by_role("link", name="Say where it happened").is_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_label("Where it happened").select_option(
+        label="Millfields Park (park or open space)"
+    )
+    page.get_by_label("Date").fill("01/12/2026")
+    page.get_by_label("Time").fill("17:30")
+    page.get_by_label("Kind of incident").select_option(label="Robbery")
+    page.get_by_label("Summary").fill("Phone taken near the gates by an older boy.")
+    page.get_by_label("Where this information came from").select_option(label="Young person")
+    page.get_by_label("How sure are you?").select_option(label="High")
+    page.locator("#id_role_1").select_option(label="Harmed")
+    page.locator("#id_person_2").fill(str(peer.pk))
+    page.locator("#id_role_2").select_option(label="Harming")
+    page.get_by_role("button", name="Record the incident").click()
+
+    assert page.get_by_role("heading", level=1, name="Robbery").is_visible()
+    assert page.get_by_text("Incident recorded").is_visible()
+    assert page.get_by_role("link", name="Jordan Testperson", exact=True).is_visible()
+    assert page.get_by_role("link", name="Casey Peerless", exact=True).is_visible()
+    assert page.get_by_role("cell", name="Harming", exact=True).is_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="Amend").click()
+    assert (
+        page.get_by_label("Summary").input_value() == "Phone taken near the gates by an older boy."
+    )
+    page.get_by_label("Summary").fill("Phone and bank card taken near the gates.")
+    page.get_by_label("Why are you amending it?").fill("Jordan told us about the card later")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Save the amendment").click()
+
+    assert page.get_by_text("Incident amended").is_visible()
+    assert page.get_by_role("heading", name="History").is_visible()
+    assert page.get_by_text("Reason: Jordan told us about the card later").is_visible()
+    assert page.get_by_text("Phone taken near the gates by an older boy.").is_visible()
+    assert axe_violations(page) == []
+
+    # Taken out with a reason: kept in the history, never deleted.
+    page.get_by_role("link", name="Remove Casey Peerless (harming)").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Why are you removing them?").fill("Another boy, seen on CCTV")
+    page.get_by_role("button", name="Remove them").click()
+    assert page.get_by_text("Person removed from the incident").is_visible()
+    assert page.get_by_text(
+        "Casey Peerless, harming. Reason: Another boy, seen on CCTV"
+    ).is_visible()
+
+    page.get_by_role("link", name="Add a person").click()
+    assert page.get_by_role("heading", level=1, name="Add a person to the incident").is_visible()
+    assert axe_violations(page) == []
