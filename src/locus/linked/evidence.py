@@ -158,7 +158,8 @@ def load_around(person_ids: Iterable[int], *, window_days: int) -> LoadedEvidenc
 
     own = _incident_rows(
         Incident.objects.filter(
-            id__in=Involvement.objects.filter(person_id__in=focus).values("incident_id")
+            restricted=False,
+            id__in=Involvement.objects.filter(person_id__in=focus).values("incident_id"),
         )
     )
     near_q = Q(pk__in=[])
@@ -171,7 +172,7 @@ def load_around(person_ids: Iterable[int], *, window_days: int) -> LoadedEvidenc
                 occurred_at__gte=_start_of(lo),
                 occurred_at__lt=_start_of(hi + dt.timedelta(days=1)),
             )
-    nearby = _incident_rows(Incident.objects.filter(near_q)) if own else []
+    nearby = _incident_rows(Incident.objects.filter(near_q, restricted=False)) if own else []
     involvements = list(
         Involvement.objects.filter(incident_id__in=[row[0] for row in nearby]).values_list(
             "person_id", "incident_id"
@@ -183,7 +184,11 @@ def load_around(person_ids: Iterable[int], *, window_days: int) -> LoadedEvidenc
 def load_borough() -> LoadedEvidence:
     """Every open association and every incident with who was involved (four queries)."""
     associations = list(_open_associations().values_list(*_ASSOCIATION_COLUMNS))
-    incidents = _incident_rows(Incident.objects.all())
-    involvements = list(Involvement.objects.values_list("person_id", "incident_id"))
+    incidents = _incident_rows(Incident.objects.filter(restricted=False))
+    involvements = list(
+        Involvement.objects.filter(incident__restricted=False).values_list(
+            "person_id", "incident_id"
+        )
+    )
     held = Allocation.objects.current().values_list("person_id", flat=True)
     return _assemble(associations, incidents, involvements, extra_people=held)

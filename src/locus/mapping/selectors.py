@@ -96,7 +96,10 @@ def linked_child_ids(viewer: Worker, person_ids: Iterable[int]) -> set[int]:
         .filter(person_id__in=ids, group_id__in=groups)
         .values_list("person_id", flat=True)
     )
-    incidents = Involvement.objects.filter(person_id__in=seen).values("incident_id")
+    # Police intelligence restricted to its agency links nobody to anybody (RULES.md).
+    incidents = Involvement.objects.filter(person_id__in=seen, incident__restricted=False).values(
+        "incident_id"
+    )
     linked |= set(
         Involvement.objects.filter(person_id__in=ids, incident_id__in=incidents).values_list(
             "person_id", flat=True

@@ -89,9 +89,9 @@ def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
         .values_list("context_id", flat=True)
     )
     place_ids |= set(
-        Incident.objects.filter(involvements__person_id__in=member_ids).values_list(
-            "context_id", flat=True
-        )
+        Incident.objects.filter(
+            restricted=False, involvements__person_id__in=member_ids
+        ).values_list("context_id", flat=True)
     )
     places = list(
         scopes.contexts_visible_to(viewer)
@@ -100,7 +100,9 @@ def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
         .order_by("name")[:50]
     )
     role_counts = Counter(
-        Involvement.objects.filter(person_id__in=member_ids).values_list("role", flat=True)
+        Involvement.objects.filter(
+            person_id__in=member_ids, incident__restricted=False
+        ).values_list("role", flat=True)
     )
     labels = dict(InvolvementRole.choices)
     incidents = list(

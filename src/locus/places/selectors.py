@@ -40,9 +40,8 @@ def with_incident_counts(*, viewer: Worker, contexts: list[Context]) -> list[Con
     """
     ids = [c.pk for c in contexts]
     visible = scopes.incidents_visible_to(viewer).values("id")
-    counted = Q(context__kind__in=RESTRICTED_KINDS, id__in=visible) | ~Q(
-        context__kind__in=RESTRICTED_KINDS
-    )
+    # Restricted police intelligence is counted only for those who may see it (RULES.md).
+    counted = Q(id__in=visible) | (~Q(context__kind__in=RESTRICTED_KINDS) & Q(restricted=False))
     counts = dict(
         Incident.objects.filter(counted, context_id__in=ids)
         .values("context_id")
@@ -78,7 +77,10 @@ def context_detail(*, viewer: Worker, context: Context, incident_limit: int = 25
     counted = (
         scopes.incidents_visible_to(viewer).filter(context=context)
         if context.is_restricted
-        else Incident.objects.filter(context=context)
+        else Incident.objects.filter(
+            Q(restricted=False) | Q(id__in=scopes.incidents_visible_to(viewer).values("id")),
+            context=context,
+        )
     )
     by_kind = counted.values("kind").annotate(n=Count("id")).order_by("-n", "kind")
     labels = dict(IncidentKind.choices)
@@ -125,7 +127,9 @@ def _linked_people(context: Context) -> tuple[QuerySet[Person], str]:
             heading,
         )
     return (
-        Person.objects.filter(involvements__incident__context=context).distinct(),
+        Person.objects.filter(
+            involvements__incident__context=context, involvements__incident__restricted=False
+        ).distinct(),
         "People involved in incidents here",
     )
 
