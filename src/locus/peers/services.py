@@ -44,6 +44,7 @@ from locus.peers.models import (
     PeerMapPurpose,
     Relationship,
 )
+from locus.peers.selectors import merged_into
 from locus.people.models import Person
 from locus.places.models import Context, ContextKind
 
@@ -454,20 +455,12 @@ def peer_map_purpose_record(
     return record
 
 
-def _merged_into(group: Context) -> GroupChange | None:
-    return (
-        GroupChange.objects.filter(kind=GroupChangeKind.MERGE, group=group)
-        .select_related("into")
-        .first()
-    )
-
-
 def _check_open_group(problems: Problems, field: str, group: Context) -> None:
     """A peer group that is not merged away: nobody joins a closed group."""
     problems.check(group.kind == ContextKind.PEER_GROUP, field, "Choose a peer group")
     if group.kind == ContextKind.PEER_GROUP:
         problems.check(
-            _merged_into(group) is None,
+            merged_into(group) is None,
             field,
             "This group was merged into another: choose the group it was merged into",
         )
