@@ -6,16 +6,33 @@ onto these fields.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from django import forms
 
 from locus.common.forms import GovukForm, choose_one, date_field, text_area
-from locus.common.models import Confidence, Source
-from locus.peers.forms import reason_field
+from locus.peers.forms import RelationshipFields, reason_field
 from locus.peers.models import GroupMembership, GroupRole
 from locus.people.models import Person
 from locus.places.models import Context
+
+R = TypeVar("R", Person, Context, GroupMembership)
+
+
+def _offer(
+    form: GovukForm,
+    name: str,
+    items: Sequence[R],
+    label: Callable[[R], str],
+    empty: str | None = "Choose one",
+) -> dict[int, R]:
+    """Offer ``items`` (records with a pk) as the choices of field ``name``; returns them by
+    pk, so the view hands the service the chosen record, never one the worker was not offered."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = [*([("", empty)] if empty else []), *[(i.pk, label(i)) for i in items]]
+    return {i.pk: i for i in items}
 
 
 class GroupForm(GovukForm):
@@ -43,22 +60,13 @@ class MemberAddForm(GovukForm):
     )
     role = choose_one("Role in the group", GroupRole.choices, required="Choose their role")
     since = date_field("Since when?", "the date they joined")
-    source = choose_one(
-        "Where this information came from",
-        Source.choices,
-        placeholder="Choose a source",
-        required="Say where this information came from",
-    )
-    confidence = choose_one(
-        "How sure are you?", Confidence.choices, required="Say how sure you are"
-    )
+    # Provenance asked as the peer capture form asks it.
+    source = RelationshipFields.base_fields["source"]
+    confidence = RelationshipFields.base_fields["confidence"]
 
     def __init__(self, *args: Any, candidates: list[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.candidates = {p.pk: p for p in candidates}
-        field = self.fields["person"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "Choose a young person"), *[(p.pk, p.full_name) for p in candidates]]
+        self.candidates = _offer(self, "person", candidates, lambda p: p.full_name)
 
     def service_values(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -88,10 +96,7 @@ class MergeForm(GovukForm):
 
     def __init__(self, *args: Any, targets: list[Context], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.targets = {g.pk: g for g in targets}
-        field = self.fields["into"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "Choose a group"), *[(g.pk, g.name) for g in targets]]
+        self.targets = _offer(self, "into", targets, lambda g: g.name)
 
 
 class SplitForm(GovukForm):
@@ -108,7 +113,4 @@ class SplitForm(GovukForm):
 
     def __init__(self, *args: Any, movable: list[GroupMembership], label: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.movable = {m.pk: m for m in movable}
-        field = self.fields["members"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(m.pk, label(m)) for m in movable]
+        self.movable = _offer(self, "members", movable, label, empty=None)

@@ -25,7 +25,16 @@ from locus.peers.models import GroupMembership
 from locus.places.models import Context
 
 
-def _form_page(request: AuthedRequest, form: GovukForm, **context: Any) -> HttpResponse:
+def _form_page(
+    request: AuthedRequest,
+    form: GovukForm,
+    *,
+    read: tuple[Any, dict[str, Any]] | None = None,
+    **context: Any,
+) -> HttpResponse:
+    """The form, with a logged read of the record ``read`` names when the page shows people."""
+    if read is not None:
+        record_access(actor=request.user, obj=read[0], detail=read[1])
     return render(request, "peers/groups/form.html", {"form": form, **context})
 
 
@@ -116,14 +125,10 @@ def member_end(request: AuthedRequest, group_id: int, membership_id: int) -> Htt
         "Membership ended: it stays on record",
     ):
         return redirect("group-members", group_id=group.pk)
-    record_access(
-        actor=request.user,
-        obj=membership.person,
-        detail={"page": "group-member-end", "group": group.pk},
-    )
     return _form_page(
         request,
         form,
+        read=(membership.person, {"page": "group-member-end", "group": group.pk}),
         group=group,
         heading=f"End {membership.person.full_name}'s membership",
         intro="The membership stays on record with the date it ended and your reason.",
@@ -187,14 +192,10 @@ def group_split(request: AuthedRequest, group_id: int) -> HttpResponse:
         "Group split: the history is kept on both",
     ):
         return redirect("group", group_id=made[0].into_id)
-    record_access(
-        actor=request.user,
-        obj=group,
-        detail={"page": "group-split", "named": sorted(m.person_id for m in movable)},
-    )
     return _form_page(
         request,
         form,
+        read=(group, {"page": "group-split", "named": sorted(m.person_id for m in movable)}),
         group=group,
         heading=f"Split members off {group.name}",
         intro="The members you choose move to a new group; the others stay.",
