@@ -147,3 +147,24 @@ def test_query_counts_are_pinned(world: World, page: str, django_assert_num_quer
     client.get(url)
     with django_assert_num_queries(PINNED[page]):
         assert client.get(url).status_code == 200
+
+
+def test_pages_offer_changes_only_to_who_may_make_them(world: World) -> None:
+    """A police analyst sees a group through a child they see, but runs no group."""
+    membership_add(
+        actor=world.system,
+        person=world.police_child,
+        group=world.group,
+        role="core",
+        since=START,
+        **PROVENANCE,
+    )
+    merge = reverse("group-merge", args=[world.group.pk])
+    add = reverse("group-member-add", args=[world.group.pk])
+    for worker, offered in ((world.social_worker, True), (world.police_analyst, False)):
+        client = client_for(worker)
+        page = client.get(reverse("group", args=[world.group.pk])).content.decode()
+        assert (merge in page) is offered
+        members = client.get(reverse("group-members", args=[world.group.pk])).content.decode()
+        assert (add in members) is offered
+    assert client_for(world.police_analyst).get(merge).status_code == 404
