@@ -26,27 +26,20 @@ from locus.peers.services import (
 from locus.places.models import Context
 from tests.access.test_permission_matrix import PERSONAS
 from tests.factories import START, World, nothing_written
+from tests.peers.group_helpers import PROVENANCE, join
 
 # fmt: off
 #             sw     mate   mgr    osw    yjs    pol    dsl    ptn    aud    adm
 GROUPS_ROW = " CVAM   CVAM   CVAM   C---   C---   ----   C---   C---   ----   CVAM "
 # fmt: on
 CELLS = GROUPS_ROW.split()
-PROVENANCE = {"source": "young_person", "confidence": "high"}
 
 
 def _groups(world: World) -> tuple[Context, Context]:
     made = []
     for name, child in (("G1", world.csc_child), ("G2", world.team_child)):
         group = group_create(actor=world.social_worker, name=name)
-        membership_add(
-            actor=world.social_worker,
-            person=child,
-            group=group,
-            role="core",
-            since=START,
-            **PROVENANCE,
-        )
+        join(world.social_worker, group, child)
         made.append(group)
     return made[0], made[1]
 
@@ -71,13 +64,13 @@ def test_groups_matrix(world: World, persona: str, cell: str) -> None:
         with pytest.raises(Http404):
             lookups.access_group(worker, g1.pk)
 
-    join = {"person": world.team_child, "group": g1, "role": "new", "since": START, **PROVENANCE}
+    joining = {"person": world.team_child, "group": g1, "role": "new", "since": START, **PROVENANCE}
     if "A" in cell:
-        membership = membership_add(actor=worker, **join)
+        membership = membership_add(actor=worker, **joining)
         membership_end(actor=worker, membership=membership, until=START, reason="Left")
     else:
         with nothing_written(GroupMembership), pytest.raises(NotPermitted):
-            membership_add(actor=worker, **join)
+            membership_add(actor=worker, **joining)
         ended = GroupMembership.objects.get(group=g1, person=world.csc_child)
         with nothing_written(GroupMembership), pytest.raises(NotPermitted):
             membership_end(actor=worker, membership=ended, until=START, reason="Left")

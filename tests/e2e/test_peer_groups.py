@@ -9,24 +9,19 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from locus.access.services import agency_create, system_worker, team_create
+from locus.access.models import Worker
 from locus.common import clock
-from locus.people.services import allocation_create, person_create
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from locus.people.services import allocation_create
+from tests.e2e.conftest import ALLOCATED, axe_violations, linked_pair, sign_in
 
 
 @pytest.fixture
 def children(transactional_db: Any) -> None:
-    system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    sw = e2e_worker(system, "sw", "Sam Okafor", team)
-    start = clock.today() - dt.timedelta(days=200)
-    for given, family in (("Jordan", "Testperson"), ("Casey", "Peerless")):
-        child = person_create(
-            actor=system, given_name=given, family_name=family, date_of_birth=dt.date(2011, 5, 4)
-        )
-        allocation_create(actor=system, person=child, worker=sw, start=start)
+    """Jordan and Casey, both held by the social worker ``sw`` (Casey by a youth justice
+    worker too)."""
+    pair = linked_pair()
+    sw = Worker.objects.get(username="sw")
+    allocation_create(actor=pair.system, person=pair.peer, worker=sw, start=ALLOCATED)
 
 
 def test_create_a_group_add_two_members_end_one(

@@ -9,12 +9,12 @@ from django.urls import reverse
 
 from locus.audit.models import AccessEvent
 from locus.peers.models import GroupChange, GroupMembership
-from locus.peers.services import group_create, membership_add
+from locus.peers.services import group_create
 from locus.places.models import Context, ContextKind
 from tests.factories import START, World, client_for, nothing_written
+from tests.peers.group_helpers import PROVENANCE, join
 
 pytestmark = pytest.mark.django_db
-PROVENANCE = {"source": "young_person", "confidence": "high"}
 
 
 def _group(world: World, name: str = "Station lot") -> Context:
@@ -22,14 +22,7 @@ def _group(world: World, name: str = "Station lot") -> Context:
 
 
 def _join(world: World, group: Context, person: Any) -> GroupMembership:
-    return membership_add(
-        actor=world.social_worker,
-        person=person,
-        group=group,
-        role="core",
-        since=START,
-        **PROVENANCE,
-    )
+    return join(world.social_worker, group, person)
 
 
 def test_create_a_group_from_its_page(world: World) -> None:
@@ -151,14 +144,7 @@ def test_query_counts_are_pinned(world: World, page: str, django_assert_num_quer
 
 def test_pages_offer_changes_only_to_who_may_make_them(world: World) -> None:
     """A police analyst sees a group through a child they see, but runs no group."""
-    membership_add(
-        actor=world.system,
-        person=world.police_child,
-        group=world.group,
-        role="core",
-        since=START,
-        **PROVENANCE,
-    )
+    join(world.system, world.group, world.police_child)
     merge = reverse("group-merge", args=[world.group.pk])
     add = reverse("group-member-add", args=[world.group.pk])
     for worker, offered in ((world.social_worker, True), (world.police_analyst, False)):

@@ -9,11 +9,11 @@ import pytest
 from locus.audit.models import ChangeAction
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.peers.models import GroupChange, GroupChangeKind, GroupMembership
-from locus.peers.services import group_create, group_merge, group_split, membership_add
+from locus.peers.services import group_create, group_merge, group_split
 from locus.places.models import Context, ContextKind
-from tests.factories import START, World, last_change, nothing_written
+from tests.factories import World, last_change, nothing_written
+from tests.peers.group_helpers import join
 
-PROVENANCE = {"source": "young_person", "confidence": "high"}
 LONG = "x" * 2001
 
 
@@ -22,9 +22,7 @@ def _group(world: World, name: str = "Station lot") -> Context:
 
 
 def _join(world: World, group: Context, person: Any, role: str = "core") -> GroupMembership:
-    return membership_add(
-        actor=world.social_worker, person=person, group=group, role=role, since=START, **PROVENANCE
-    )
+    return join(world.social_worker, group, person, role)
 
 
 def test_group_create_records_the_creator_and_audits(world: World) -> None:

@@ -6,6 +6,7 @@ child the worker may not see answers 404 (``NotPermitted`` too, in the middlewar
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -25,17 +26,37 @@ from locus.peers.models import GroupMembership
 from locus.places.models import Context
 
 
-def _form_page(
+def _form_page(request: AuthedRequest, form: GovukForm, **context: Any) -> HttpResponse:
+    return render(request, "peers/groups/form.html", {"form": form, **context})
+
+
+def _group_form(
     request: AuthedRequest,
+    group: Context,
     form: GovukForm,
-    *,
-    read: tuple[Any, dict[str, Any]] | None = None,
+    words: tuple[str, str, str],
+    back: str = "group",
     **context: Any,
 ) -> HttpResponse:
-    """The form, with a logged read of the record ``read`` names when the page shows people."""
-    if read is not None:
-        record_access(actor=request.user, obj=read[0], detail=read[1])
-    return render(request, "peers/groups/form.html", {"form": form, **context})
+    """A form about ``group``: ``words`` are its heading, intro and button; ``back`` names
+    the group's page that "Back without saving" leads to."""
+    heading, intro, button = words
+    url = reverse(back, args=[group.pk])
+    return _form_page(
+        request, form, group=group, heading=heading, intro=intro, button=button, back=url, **context
+    )
+
+
+def _shown(
+    request: AuthedRequest, group: Context, page: str, named: Iterable[int], **context: Any
+) -> HttpResponse:
+    """A page about ``group`` naming the children ``named``: logged with them, then drawn."""
+    named = sorted(named)
+    record_access(actor=request.user, obj=group, detail={"page": f"group-{page}", "named": named})
+    heading = page.capitalize()
+    return render(
+        request, f"peers/groups/{page}.html", {"group": group, "heading": heading, **context}
+    )
 
 
 def group_new(request: AuthedRequest) -> HttpResponse:
@@ -64,21 +85,15 @@ def group_members(request: AuthedRequest, group_id: int) -> HttpResponse:
     group = lookups.access_group(request.user, group_id)
     detail = selectors.group_detail(viewer=request.user, group=group)
     shown = [m for m in detail.members if m.visible]
-    record_access(
-        actor=request.user,
-        obj=group,
-        detail={"page": "group-members", "named": [m.membership.person_id for m in shown]},
-    )
-    return render(
+    return _shown(
         request,
-        "peers/groups/members.html",
-        {
-            "group": group,
-            "members": shown,
-            "hidden": len(detail.members) - len(shown),
-            "closed": selectors.merged_into(group),
-            "can_create": access_groups.can_create_group(request.user),
-        },
+        group,
+        "members",
+        (m.membership.person_id for m in shown),
+        members=shown,
+        hidden=len(detail.members) - len(shown),
+        closed=selectors.merged_into(group),
+        can_create=access_groups.can_create_group(request.user),
     )
 
 
@@ -94,15 +109,8 @@ def member_add(request: AuthedRequest, group_id: int) -> HttpResponse:
         "Member added",
     ):
         return redirect("group-members", group_id=group.pk)
-    return _form_page(
-        request,
-        form,
-        group=group,
-        heading="Add a member",
-        button="Add the member",
-        search=q,
-        back=reverse("group-members", args=[group.pk]),
-    )
+    words = ("Add a member", "", "Add the member")
+    return _group_form(request, group, form, words, "group-members", search=q)
 
 
 def _membership(request: AuthedRequest, group: Context, membership_id: int) -> GroupMembership:
@@ -125,16 +133,14 @@ def member_end(request: AuthedRequest, group_id: int, membership_id: int) -> Htt
         "Membership ended: it stays on record",
     ):
         return redirect("group-members", group_id=group.pk)
-    return _form_page(
-        request,
-        form,
-        read=(membership.person, {"page": "group-member-end", "group": group.pk}),
-        group=group,
-        heading=f"End {membership.person.full_name}'s membership",
-        intro="The membership stays on record with the date it ended and your reason.",
-        button="End the membership",
-        back=reverse("group-members", args=[group.pk]),
+    detail = {"page": "group-member-end", "group": group.pk}
+    record_access(actor=request.user, obj=membership.person, detail=detail)
+    words = (
+        f"End {membership.person.full_name}'s membership",
+        "The membership stays on record with the date it ended and your reason.",
+        "End the membership",
     )
+    return _group_form(request, group, form, words, "group-members")
 
 
 def group_merge(request: AuthedRequest, group_id: int) -> HttpResponse:
@@ -155,17 +161,13 @@ def group_merge(request: AuthedRequest, group_id: int) -> HttpResponse:
         "Groups merged: the history is kept on both",
     ):
         return redirect("group", group_id=form.cleaned_data["into"])
-    return _form_page(
-        request,
-        form,
-        group=group,
-        heading=f"Merge {group.name} into another group",
-        intro="Every current member moves to the group kept. You need to be able to see "
+    words = (
+        f"Merge {group.name} into another group",
+        "Every current member moves to the group kept. You need to be able to see "
         "every member of both groups.",
-        button="Merge the groups",
-        warning=True,
-        back=reverse("group", args=[group.pk]),
+        "Merge the groups",
     )
+    return _group_form(request, group, form, words, warning=True)
 
 
 def group_split(request: AuthedRequest, group_id: int) -> HttpResponse:
@@ -192,27 +194,18 @@ def group_split(request: AuthedRequest, group_id: int) -> HttpResponse:
         "Group split: the history is kept on both",
     ):
         return redirect("group", group_id=made[0].into_id)
-    return _form_page(
-        request,
-        form,
-        read=(group, {"page": "group-split", "named": sorted(m.person_id for m in movable)}),
-        group=group,
-        heading=f"Split members off {group.name}",
-        intro="The members you choose move to a new group; the others stay.",
-        button="Split the group",
-        back=reverse("group", args=[group.pk]),
+    named = sorted(m.person_id for m in movable)
+    record_access(actor=request.user, obj=group, detail={"page": "group-split", "named": named})
+    words = (
+        f"Split members off {group.name}",
+        "The members you choose move to a new group; the others stay.",
+        "Split the group",
     )
+    return _group_form(request, group, form, words)
 
 
 def group_history(request: AuthedRequest, group_id: int) -> HttpResponse:
     group = lookups.access_group(request.user, group_id)
     history = selectors.group_history(viewer=request.user, group=group)
-    record_access(
-        actor=request.user,
-        obj=group,
-        detail={
-            "page": "group-history",
-            "named": sorted(m.membership.person_id for m in history.ended),
-        },
-    )
-    return render(request, "peers/groups/history.html", {"group": group, "h": history})
+    named = (m.membership.person_id for m in history.ended)
+    return _shown(request, group, "history", named, h=history)
