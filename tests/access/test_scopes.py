@@ -96,7 +96,9 @@ def test_home_is_visible_through_a_visible_incident_there(world: World) -> None:
 
 def test_group_is_visible_only_through_a_current_visible_member(world: World) -> None:
     membership = world.csc_child.memberships.get(group=world.group)
-    membership_end(actor=world.social_worker, membership=membership, until=DAY_AFTER_START)
+    membership_end(
+        actor=world.social_worker, membership=membership, until=DAY_AFTER_START, reason="Left"
+    )
     assert not policies.can_view_context(world.social_worker, world.group)
     with pytest.raises(Http404):
         lookups.access_group(world.social_worker, world.group.pk)

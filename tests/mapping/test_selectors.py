@@ -68,7 +68,12 @@ def test_an_ended_link_links_no_more(world: World) -> None:
         actor=world.system, association=association, valid_until=START, reason="Moved away"
     )
     membership = world.yjs_child.memberships.get(group=world.group)
-    membership_end(actor=world.system, membership=membership, until=START + dt.timedelta(days=1))
+    membership_end(
+        actor=world.system,
+        membership=membership,
+        until=START + dt.timedelta(days=1),
+        reason="Left",
+    )
     assert (
         linked_child_ids(world.social_worker, [world.other_child.pk, world.yjs_child.pk]) == set()
     )
@@ -201,7 +206,12 @@ def test_a_former_member_does_not_carry_the_group_s_work(world: World) -> None:
     meeting = held_meeting(world)
     add_intervention(world, meeting, person=None, group=world.group)
     membership = world.yjs_child.memberships.get(group=world.group)
-    membership_end(actor=world.system, membership=membership, until=START + dt.timedelta(days=1))
+    membership_end(
+        actor=world.system,
+        membership=membership,
+        until=START + dt.timedelta(days=1),
+        reason="Left",
+    )
     assert interventions_for_person(world.yjs_worker, world.yjs_child) == []
 
 

@@ -371,15 +371,15 @@ def test_membership_add_needs_sight_of_the_group(world: World) -> None:
 
 def test_membership_end(world: World) -> None:
     membership = _join(world)
-    membership_end(actor=world.social_worker, membership=membership, until=START)
+    membership_end(actor=world.social_worker, membership=membership, until=START, reason="Moved")
     event = last_change(membership)
     assert (event.action, event.before, event.after) == (
         ChangeAction.END,
-        {"until": None},
-        {"until": START.isoformat()},
+        {"until": None, "ended_by_id": None, "end_reason": ""},
+        {"until": START.isoformat(), "ended_by_id": world.social_worker.pk, "end_reason": "Moved"},
     )
     with nothing_written(GroupMembership), pytest.raises(ValidationFailed) as exc:
-        membership_end(actor=world.social_worker, membership=membership, until=START)
+        membership_end(actor=world.social_worker, membership=membership, until=START, reason="x")
     assert exc.value.errors == {"until": ["This membership has already ended"]}
 
 
@@ -387,11 +387,17 @@ def test_membership_end_refuses_an_end_before_the_start_and_strangers(world: Wor
     membership = _join(world)
     with nothing_written(GroupMembership), pytest.raises(ValidationFailed) as exc:
         membership_end(
-            actor=world.social_worker, membership=membership, until=START - dt.timedelta(days=1)
+            actor=world.social_worker,
+            membership=membership,
+            until=START - dt.timedelta(days=1),
+            reason="",
         )
-    assert exc.value.errors == {"until": ["The end date must be on or after the start date"]}
+    assert exc.value.errors == {
+        "reason": ["Say why the membership ends"],
+        "until": ["The end date must be on or after the start date"],
+    }
     with nothing_written(GroupMembership), pytest.raises(NotPermitted):
-        membership_end(actor=world.yjs_worker, membership=membership, until=START)
+        membership_end(actor=world.yjs_worker, membership=membership, until=START, reason="x")
 
 
 # --- the capture form's fields: the peer's role, open to, unknown peers ---------------------

@@ -10,7 +10,7 @@ from pathlib import Path
 import locus
 
 SRC = Path(locus.__file__).resolve().parent
-PAGES = sorted([*SRC.glob("*/views.py"), *SRC.glob("*/views_*.py"), SRC / "web" / "break_glass.py"])
+PAGES = sorted([*SRC.glob("*/views*.py"), SRC / "web" / "break_glass.py"])
 # Query-building calls: on a manager (``Model.objects``), a queryset or a related manager.
 QUERY_CALLS = {
     "filter",

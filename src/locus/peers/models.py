@@ -137,6 +137,10 @@ class GroupMembership(Provenance):
     role = models.CharField(max_length=12, choices=GroupRole.choices)
     since = models.DateField()
     until = models.DateField(null=True, blank=True)
+    # Who ended the membership and why: a child's place in a group that someone else
+    # recorded is never ended without a reason on file (a merge or split says so too).
+    ended_by = optional_worker()
+    end_reason = models.TextField(blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -150,6 +154,47 @@ class GroupMembership(Provenance):
 
     def __str__(self) -> str:
         return f"{self.person} in {self.group} ({self.role})"
+
+
+class GroupChangeKind(models.TextChoices):
+    MERGE = "merge", "Merged"
+    SPLIT = "split", "Split"
+
+
+class GroupChange(models.Model):
+    """A peer group merged into another, or members split off into a new group.
+
+    ``group`` is the one changed (merged away, or split from); ``into`` is the group
+    kept, or the new group. Memberships themselves move by ending and starting, so
+    each child's history in both groups stays; this row says why and who did it.
+    A group merged into another is closed: nobody joins it afterwards.
+    """
+
+    kind = models.CharField(max_length=5, choices=GroupChangeKind.choices)
+    group = models.ForeignKey("places.Context", on_delete=models.PROTECT, related_name="+")
+    into = models.ForeignKey("places.Context", on_delete=models.PROTECT, related_name="+")
+    on = models.DateField()
+    reason = models.TextField()
+    members_moved = models.PositiveIntegerField()
+    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(group=models.F("into")), name="group_change_not_to_itself"
+            ),
+            # A group is merged away once: it is closed from then on.
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=models.Q(kind="merge"),
+                name="group_change_one_merge_per_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.group_id} -> {self.into_id}"
 
 
 class MapPurpose(models.TextChoices):

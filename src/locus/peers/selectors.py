@@ -17,7 +17,7 @@ from locus.common.ids import as_id
 from locus.common.services import today
 from locus.incidents.models import Incident, Involvement, InvolvementRole
 from locus.incidents.selectors import incidents_for
-from locus.peers.models import Association, GroupMembership
+from locus.peers.models import Association, GroupChange, GroupChangeKind, GroupMembership
 from locus.people.models import Allocation, LegalStatus, LegalStatusEpisode, Person
 from locus.places.models import RESTRICTED_KINDS, Context, ContextKind
 
@@ -351,3 +351,85 @@ def context_choices(*, viewer: Worker, person: Person, keep: Iterable[int] = ())
         | Q(pk__in=list(keep))
     )
     return list(scopes.contexts_visible_to(viewer).filter(wanted).order_by("kind", "name", "id"))
+
+
+# --- Running a peer group: its members, merges and splits ------------------------------------
+
+
+def member_candidates(*, viewer: Worker, group: Context, q: str = "") -> list[Person]:
+    """Young people the viewer may name in the group (seen in their own right, as naming
+    needs) and not in it now, by name; at most 100."""
+    people = scopes.people_visible_to(viewer, shared=False, break_glass=False).exclude(
+        id__in=GroupMembership.objects.current().filter(group=group).values("person_id")
+    )
+    for word in q.split()[:3]:
+        people = people.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+    return list(people.order_by("family_name", "given_name", "id")[:100])
+
+
+def current_membership(*, group: Context, membership_id: object) -> GroupMembership | None:
+    """One current membership of ``group`` (the caller checks sight of the child)."""
+    pk = as_id(membership_id)
+    if pk is None:
+        return None
+    return (
+        GroupMembership.objects.current()
+        .filter(group=group, pk=pk)
+        .select_related("person", "group")
+        .first()
+    )
+
+
+def merge_targets(*, viewer: Worker, group: Context) -> list[Context]:
+    """Groups the viewer sees that ``group`` could be merged into (not itself, not closed)."""
+    closed = GroupChange.objects.filter(kind=GroupChangeKind.MERGE).values("group_id")
+    return list(scopes.groups_visible_to(viewer).exclude(pk=group.pk).exclude(pk__in=closed)[:200])
+
+
+@dataclass
+class ChangeRow:
+    change: GroupChange
+    merged_away: bool  # True on the page of the group merged away or split from
+    other: Context
+    other_visible: bool
+
+
+@dataclass
+class GroupHistory:
+    changes: list[ChangeRow]
+    ended: list[MemberRow]
+    hidden_ended: int
+
+
+def group_history(*, viewer: Worker, group: Context) -> GroupHistory:
+    """Merges and splits touching ``group`` (the other group named where the viewer sees
+    it) and its ended memberships (members the viewer may not see only counted)."""
+    changes = list(
+        GroupChange.objects.filter(Q(group=group) | Q(into=group)).select_related(
+            "group", "into", "recorded_by"
+        )
+    )
+    others = {c.into_id if c.group_id == group.pk else c.group_id for c in changes}
+    seen = set(scopes.groups_visible_to(viewer).filter(pk__in=others).values_list("pk", flat=True))
+    rows = []
+    for c in changes:
+        away = c.group_id == group.pk
+        other = c.into if away else c.group
+        rows.append(ChangeRow(c, away, other, other.pk in seen))
+    ended = list(
+        GroupMembership.objects.filter(group=group, until__isnull=False)
+        .select_related("person", "ended_by")
+        .order_by("-until", "id")
+    )
+    visible = visible_person_ids(viewer, [m.person_id for m in ended], shared=False)
+    shown = [MemberRow(m, True, m.person.full_name) for m in ended if m.person_id in visible]
+    return GroupHistory(rows, shown, len(ended) - len(shown))
+
+
+def merged_into(group: Context) -> GroupChange | None:
+    """The merge that closed ``group``, if it was merged into another."""
+    return (
+        GroupChange.objects.filter(kind=GroupChangeKind.MERGE, group=group)
+        .select_related("into")
+        .first()
+    )

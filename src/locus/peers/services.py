@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from locus.access import groups as access_groups
 from locus.access import policies
 from locus.access.models import Worker
 from locus.audit.models import ChangeAction
@@ -24,8 +25,8 @@ from locus.common.services import (
     check_none_open,
     check_period,
     clean_text,
-    close_period,
     create_audited,
+    create_checked,
     permitted,
     recorded,
     require,
@@ -34,6 +35,8 @@ from locus.common.services import (
 from locus.peers.models import (
     PURPOSE_LASTS,
     Association,
+    GroupChange,
+    GroupChangeKind,
     GroupMembership,
     GroupRole,
     MapPurpose,
@@ -41,6 +44,7 @@ from locus.peers.models import (
     PeerMapPurpose,
     Relationship,
 )
+from locus.peers.selectors import merged_into
 from locus.people.models import Person
 from locus.places.models import Context, ContextKind
 
@@ -250,9 +254,13 @@ def _check_may_change(actor: Worker, association: Association) -> None:
     permitted(policies.can_change_association, actor, association)
 
 
-def _end_reason(problems: Problems, reason: str) -> str:
+def _end_reason(
+    problems: Problems,
+    reason: str,
+    missing: str = "Say why the relationship record ends or changes",
+) -> str:
     reason = (reason or "").strip()
-    problems.check(bool(reason), "reason", "Say why the relationship record ends or changes")
+    problems.check(bool(reason), "reason", missing)
     problems.check(len(reason) <= 2000, "reason", "The reason must be 2,000 characters or fewer")
     return reason
 
@@ -447,6 +455,39 @@ def peer_map_purpose_record(
     return record
 
 
+def _check_open_group(problems: Problems, field: str, group: Context) -> None:
+    """A peer group that is not merged away: nobody joins a closed group."""
+    problems.check(group.kind == ContextKind.PEER_GROUP, field, "Choose a peer group")
+    if group.kind == ContextKind.PEER_GROUP:
+        problems.check(
+            merged_into(group) is None,
+            field,
+            "This group was merged into another: choose the group it was merged into",
+        )
+
+
+def _group_fields(problems: Problems, name: str, description: str) -> dict[str, Any]:
+    name = clean_text(
+        problems, "name", name, missing="Enter the group's name", limit=200, what="name"
+    )
+    description = description.strip()
+    problems.check(
+        len(description) <= 2000,
+        "description",
+        "The description must be 2,000 characters or fewer",
+    )
+    return {"kind": ContextKind.PEER_GROUP, "name": name, "description": description}
+
+
+@transaction.atomic
+def group_create(*, actor: Worker, name: str, description: str = "") -> Context:
+    """A new peer group, recorded by ``actor`` (who, with their agency at agency
+    scope, sees it until a member they see makes it visible through them)."""
+    permitted(access_groups.can_create_group, actor)
+    problems = Problems()
+    return create_checked(actor, Context, problems, _group_fields(problems, name, description))
+
+
 @transaction.atomic
 def membership_add(
     *,
@@ -463,7 +504,7 @@ def membership_add(
     permitted(policies.can_record_about_person, actor, person)
     permitted(policies.can_view_context, actor, group)
     problems = Problems()
-    problems.check(group.kind == ContextKind.PEER_GROUP, "group", "Choose a peer group")
+    _check_open_group(problems, "group", group)
     problems.check(role in GroupRole.values, "role", f"Unknown role in a group: {role!r}")
     validate_provenance(problems, source=source, confidence=confidence)
     check_period(problems, since, until, start_field="since", end_field="until")
@@ -485,14 +526,120 @@ def membership_add(
 
 @transaction.atomic
 def membership_end(
-    *, actor: Worker, membership: GroupMembership, until: dt.date
+    *, actor: Worker, membership: GroupMembership, until: dt.date | None, reason: str
 ) -> GroupMembership:
+    """End a child's membership: it stays on record with the date, who ended it and why."""
+    membership = GroupMembership.objects.select_for_update().get(pk=membership.pk)
     permitted(policies.can_record_about_person, actor, membership.person)
-    return close_period(
-        actor=actor,
-        obj=membership,
-        end=until,
-        start_field="since",
-        end_field="until",
-        already_ended="This membership has already ended",
+    problems = Problems()
+    reason = _end_reason(problems, reason, missing="Say why the membership ends")
+    if membership.until is not None:
+        problems.add("until", "This membership has already ended")
+    elif until is None:
+        problems.add("until", "Enter the date the membership ended")
+    else:
+        check_period(problems, membership.since, until, start_field="since", end_field="until")
+    problems.raise_if_any()
+    assert until is not None
+    return _end_membership(actor, membership, until, reason)
+
+
+def _end_membership(
+    actor: Worker, membership: GroupMembership, until: dt.date, reason: str
+) -> GroupMembership:
+    ended = {"until": until, "ended_by": actor, "end_reason": reason}
+    return write_fields(actor, membership, ChangeAction.END, ended)
+
+
+def _move(actor: Worker, memberships: list[GroupMembership], into: Context, reason: str) -> int:
+    """End each membership today and start one in ``into`` with the same role and
+    provenance (a child already in ``into`` keeps that membership). Returns how many moved."""
+    day = clock.today()
+    already = set(
+        GroupMembership.objects.current().filter(group=into).values_list("person_id", flat=True)
     )
+    for membership in memberships:
+        _end_membership(actor, membership, day, reason)
+        if membership.person_id in already:
+            continue
+        create_audited(
+            actor,
+            GroupMembership,
+            person=membership.person,
+            group=into,
+            role=membership.role,
+            since=day,
+            **_provenance(actor, membership.source, membership.confidence),
+        )
+    return len(memberships)
+
+
+def _record_change(
+    actor: Worker, kind: str, group: Context, into: Context, reason: str, moved: int
+) -> GroupChange:
+    return create_audited(
+        actor,
+        GroupChange,
+        kind=kind,
+        group=group,
+        into=into,
+        on=clock.today(),
+        reason=reason,
+        members_moved=moved,
+        **recorded(actor),
+    )
+
+
+def _current_members(*groups: Context) -> list[GroupMembership]:
+    return list(
+        GroupMembership.objects.current()
+        .filter(group__in=groups)
+        .select_related("person")
+        .select_for_update()
+        .order_by("id")
+    )
+
+
+@transaction.atomic
+def group_merge(*, actor: Worker, group: Context, into: Context, reason: str) -> GroupChange:
+    """Merge ``group`` into ``into``: its current members move (history kept in both),
+    and ``group`` is closed, marked as merged into ``into``, with the reason."""
+    members = _current_members(group, into)
+    permitted(access_groups.can_regroup, actor, [group, into], [m.person for m in members])
+    problems = Problems()
+    reason = _end_reason(problems, reason, missing="Say why these are one group")
+    _check_open_group(problems, "group", group)
+    _check_open_group(problems, "into", into)
+    problems.check(group.pk != into.pk, "into", "Choose another group to merge into")
+    problems.raise_if_any()
+    moving = [m for m in members if m.group_id == group.pk]
+    moved = _move(actor, moving, into, reason)
+    return _record_change(actor, GroupChangeKind.MERGE, group, into, reason, moved)
+
+
+@transaction.atomic
+def group_split(
+    *,
+    actor: Worker,
+    group: Context,
+    members: Iterable[GroupMembership],
+    name: str,
+    reason: str,
+    description: str = "",
+) -> GroupChange:
+    """Move the chosen current members of ``group`` to a new group (history kept in both)."""
+    chosen = {m.pk for m in members}
+    moving = [m for m in _current_members(group) if m.pk in chosen]
+    permitted(access_groups.can_regroup, actor, [group], [m.person for m in moving])
+    problems = Problems()
+    fields = _group_fields(problems, name, description)
+    reason = _end_reason(problems, reason, missing="Say why these members are a group of their own")
+    _check_open_group(problems, "group", group)
+    problems.check(bool(chosen), "members", "Choose at least one member to move")
+    problems.check(
+        len(moving) == len(chosen), "members", "Choose current members of this group only"
+    )
+    problems.raise_if_any()
+    new_group = create_checked(actor, Context, problems, fields)
+    moved = _move(actor, moving, new_group, reason)
+    return _record_change(actor, GroupChangeKind.SPLIT, group, new_group, reason, moved)

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from locus.access import groups as access_groups
 from locus.access import lookups, naming, policies
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
@@ -73,6 +74,8 @@ def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
             "map_elements": {"layout": "fcose", **group_map.elements()},
             "involvements": involvements,
             "can_edit": policies.can_edit_context(request.user, group),
+            # Merge, split and create are for casework staff (access/groups.py).
+            "can_regroup": access_groups.can_create_group(request.user),
             # A peer group is a context: the Level 2 cases about it (one query).
             "context_cases": context_cases_for(request.user, group),
         },

@@ -1,0 +1,36 @@
+"""Who may create a peer group, and merge or split groups (RULES.md, "Peer groups").
+
+A peer group is a list of young people: changing who is in it names them to
+whoever sees the group. So moving members between groups needs sight of every
+child moved, in the worker's own right, as naming them in a record does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from locus.access import policies, scopes
+from locus.access.models import Worker
+from locus.people.models import Person
+from locus.places.models import Context
+
+
+def can_create_group(worker: Worker) -> bool:
+    """Practitioners and managers who see case records (and administrators)."""
+    if policies.is_administrator(worker):
+        return True
+    return (
+        worker.is_active
+        and worker.role in policies.CASEWORK_ROLES
+        and scopes.sees_case_records(worker)
+    )
+
+
+def can_regroup(worker: Worker, groups: Iterable[Context], members: Iterable[Person]) -> bool:
+    """Merge or split: a creator who sees every group touched and may name every
+    child moved (a member the worker may not see stays where another agency put them)."""
+    if not can_create_group(worker):
+        return False
+    return all(policies.can_view_context(worker, g) for g in groups) and policies.can_name_people(
+        worker, members
+    )

@@ -1,0 +1,116 @@
+"""The forms that run a peer group: create, add and end a member, merge and split.
+
+Forms only parse; the rules live in ``peers/services.py``, whose refusals come back
+onto these fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from django import forms
+
+from locus.common.forms import GovukForm, choose_one, date_field, text_area
+from locus.peers.forms import RelationshipFields, reason_field
+from locus.peers.models import GroupMembership, GroupRole
+from locus.people.models import Person
+from locus.places.models import Context
+
+R = TypeVar("R", Person, Context, GroupMembership)
+
+
+def _offer(
+    form: GovukForm,
+    name: str,
+    items: Sequence[R],
+    label: Callable[[R], str],
+    empty: str | None = "Choose one",
+) -> dict[int, R]:
+    """Offer ``items`` (records with a pk) as the choices of field ``name``; returns them by
+    pk, so the view hands the service the chosen record, never one the worker was not offered."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = [*([("", empty)] if empty else []), *[(i.pk, label(i)) for i in items]]
+    return {i.pk: i for i in items}
+
+
+class GroupForm(GovukForm):
+    name = forms.CharField(
+        label="Name of the group",
+        max_length=200,
+        help_text="What workers call it, for example 'the station car park group'.",
+        error_messages={"required": "Enter the group's name"},
+    )
+    description = text_area(
+        "Description (optional)",
+        help_text="Where and when it meets, what is known of it.",
+    )
+
+
+class MemberAddForm(GovukForm):
+    person = forms.TypedChoiceField(
+        label="Young person",
+        coerce=int,
+        help_text="Only young people you may see are offered.",
+        error_messages={
+            "required": "Choose the young person",
+            "invalid_choice": "Choose a young person you may see",
+        },
+    )
+    role = choose_one("Role in the group", GroupRole.choices, required="Choose their role")
+    since = date_field("Since when?", "the date they joined")
+    # Provenance asked as the peer capture form asks it.
+    source = RelationshipFields.base_fields["source"]
+    confidence = RelationshipFields.base_fields["confidence"]
+
+    def __init__(self, *args: Any, candidates: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = _offer(self, "person", candidates, lambda p: p.full_name)
+
+    def service_values(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "person": self.candidates[d["person"]],
+            **{k: d[k] for k in ("role", "since", "source", "confidence")},
+        }
+
+
+class MemberEndForm(GovukForm):
+    until = date_field("Date the membership ended", "the date it ended")
+    reason = reason_field()
+
+
+class MergeForm(GovukForm):
+    into = forms.TypedChoiceField(
+        label="Merge into",
+        coerce=int,
+        help_text="The group that is kept. This group's members move to it and this group "
+        "is closed.",
+        error_messages={
+            "required": "Choose the group to keep",
+            "invalid_choice": "Choose a group you may see",
+        },
+    )
+    reason = reason_field()
+
+    def __init__(self, *args: Any, targets: list[Context], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.targets = _offer(self, "into", targets, lambda g: g.name)
+
+
+class SplitForm(GovukForm):
+    members = forms.TypedMultipleChoiceField(
+        label="Members who move to the new group",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose members you may see"},
+    )
+    name = GroupForm.base_fields["name"]
+    description = GroupForm.base_fields["description"]
+    reason = reason_field()
+
+    def __init__(self, *args: Any, movable: list[GroupMembership], label: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.movable = _offer(self, "members", movable, label, empty=None)

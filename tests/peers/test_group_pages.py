@@ -1,0 +1,156 @@
+"""The pages that run a peer group: create, add and end members, merge, split, history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from locus.audit.models import AccessEvent
+from locus.peers.models import GroupChange, GroupMembership
+from locus.peers.services import group_create
+from locus.places.models import Context, ContextKind
+from tests.factories import START, World, client_for, nothing_written
+from tests.peers.group_helpers import PROVENANCE, join
+
+pytestmark = pytest.mark.django_db
+
+
+def _group(world: World, name: str = "Station lot") -> Context:
+    return group_create(actor=world.social_worker, name=name)
+
+
+def _join(world: World, group: Context, person: Any) -> GroupMembership:
+    return join(world.social_worker, group, person)
+
+
+def test_create_a_group_from_its_page(world: World) -> None:
+    client = client_for(world.social_worker)
+    assert client.get(reverse("group-new")).status_code == 200
+    response = client.post(reverse("group-new"), {"name": "Station lot", "description": "Evenings"})
+    group = Context.objects.get(name="Station lot")
+    assert group.kind == ContextKind.PEER_GROUP
+    assert response.url == reverse("group", args=[group.pk])
+    assert client.get(response.url).status_code == 200
+
+
+def test_create_refuses_an_empty_name_on_the_field(world: World) -> None:
+    client = client_for(world.social_worker)
+    with nothing_written(Context):
+        response = client.post(reverse("group-new"), {"name": " "})
+    assert response.context["form"].errors == {"name": ["Enter the group's name"]}
+
+
+def test_add_a_member_and_refuse_a_child_out_of_scope(world: World) -> None:
+    group = _group(world)
+    client = client_for(world.social_worker)
+    url = reverse("group-member-add", args=[group.pk])
+    page = client.get(url)
+    offered = {c[0] for c in page.context["form"].fields["person"].choices}
+    assert world.csc_child.pk in offered and world.yjs_child.pk not in offered
+    values = {"role": "core", "since": START.strftime("%d/%m/%Y"), **PROVENANCE}
+    with nothing_written(GroupMembership):
+        refused = client.post(url, {"person": world.yjs_child.pk, **values})
+    assert refused.context["form"].errors == {"person": ["Choose a young person you may see"]}
+    response = client.post(url, {"person": world.csc_child.pk, **values})
+    assert response.status_code == 302
+    membership = GroupMembership.objects.get(group=group)
+    assert (membership.person, membership.source) == (world.csc_child, "young_person")
+
+
+def test_end_a_membership_with_a_reason(world: World) -> None:
+    group = _group(world)
+    membership = _join(world, group, world.csc_child)
+    client = client_for(world.social_worker)
+    url = reverse("group-member-end", args=[group.pk, membership.pk])
+    with nothing_written(GroupMembership):
+        refused = client.post(url, {"until": START.strftime("%d/%m/%Y"), "reason": ""})
+    assert refused.context["form"].errors == {"reason": ["Say why the membership ends"]}
+    client.post(url, {"until": START.strftime("%d/%m/%Y"), "reason": "Moved away"})
+    membership.refresh_from_db()
+    assert (membership.until, membership.end_reason) == (START, "Moved away")
+    history = client.get(reverse("group-history", args=[group.pk]))
+    assert "Moved away" in history.content.decode()
+
+
+def test_merge_and_split_from_the_pages_keep_history_on_both(world: World) -> None:
+    kept, merged = _group(world, "Kept"), _group(world, "Merged")
+    _join(world, merged, world.csc_child)
+    staying = _join(world, kept, world.team_child)
+    client = client_for(world.social_worker)
+    response = client.post(
+        reverse("group-merge", args=[merged.pk]), {"into": kept.pk, "reason": "Same lads"}
+    )
+    assert response.url == reverse("group", args=[kept.pk])
+    for group in (kept, merged):
+        page = client.get(reverse("group-history", args=[group.pk])).content.decode()
+        assert "Same lads" in page
+    response = client.post(
+        reverse("group-split", args=[kept.pk]),
+        {"members": [staying.pk], "name": "Younger", "reason": "Meet apart"},
+    )
+    split = GroupChange.objects.get(kind="split")
+    assert response.url == reverse("group", args=[split.into_id])
+    assert "Meet apart" in client.get(reverse("group-history", args=[kept.pk])).content.decode()
+
+
+@pytest.mark.parametrize("persona", ["police_analyst", "school_dsl", "auditor"])
+@pytest.mark.parametrize(
+    "page", ["group-members", "group-member-add", "group-merge", "group-split", "group-history"]
+)
+def test_a_group_out_of_scope_answers_404(world: World, persona: str, page: str) -> None:
+    group = _group(world)
+    _join(world, group, world.csc_child)
+    response = client_for(world.persona(persona)).get(reverse(page, args=[group.pk]))
+    assert response.status_code == 404
+
+
+def test_ending_a_membership_of_a_child_not_seen_answers_404(world: World) -> None:
+    hidden = GroupMembership.objects.get(group=world.group, person=world.yjs_child)
+    client = client_for(world.social_worker)
+    url = reverse("group-member-end", args=[world.group.pk, hidden.pk])
+    assert client.get(url).status_code == 404
+    with nothing_written(GroupMembership):
+        client.post(url, {"until": START.strftime("%d/%m/%Y"), "reason": "x"})
+
+
+def test_members_page_names_only_whom_the_viewer_sees_and_logs_them(world: World) -> None:
+    page = client_for(world.social_worker).get(reverse("group-members", args=[world.group.pk]))
+    assert [m.membership.person for m in page.context["members"]] == [world.csc_child]
+    assert page.context["hidden"] == 1
+    event = AccessEvent.objects.filter(actor=world.social_worker).latest("id")
+    assert event.detail["named"] == [world.csc_child.pk]
+
+
+# The queries each page needs, pinned so that a page that starts reading per row shows up.
+PINNED = {
+    "group-members": 18,
+    "group-member-add": 8,
+    "group-merge": 8,
+    "group-split": 17,
+    "group-history": 11,
+}
+
+
+@pytest.mark.parametrize("page", sorted(PINNED))
+def test_query_counts_are_pinned(world: World, page: str, django_assert_num_queries: Any) -> None:
+    client = client_for(world.social_worker)
+    url = reverse(page, args=[world.group.pk])
+    client.get(url)
+    with django_assert_num_queries(PINNED[page]):
+        assert client.get(url).status_code == 200
+
+
+def test_pages_offer_changes_only_to_who_may_make_them(world: World) -> None:
+    """A police analyst sees a group through a child they see, but runs no group."""
+    join(world.system, world.group, world.police_child)
+    merge = reverse("group-merge", args=[world.group.pk])
+    add = reverse("group-member-add", args=[world.group.pk])
+    for worker, offered in ((world.social_worker, True), (world.police_analyst, False)):
+        client = client_for(worker)
+        page = client.get(reverse("group", args=[world.group.pk])).content.decode()
+        assert (merge in page) is offered
+        members = client.get(reverse("group-members", args=[world.group.pk])).content.decode()
+        assert (add in members) is offered
+    assert client_for(world.police_analyst).get(merge).status_code == 404
