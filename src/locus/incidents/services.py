@@ -242,8 +242,7 @@ def incident_amend(*, actor: Worker, incident: Incident, reason: str, **changes:
         IncidentRevision,
         incident=incident,
         reason=reason,
-        revised_by=actor,
-        revised_at=clock.now(),
+        **recorded(actor, "revised_by", "revised_at"),
         **{name: getattr(incident, name) for name in AMENDABLE},
     )
     return write_fields(actor, incident, ChangeAction.UPDATE, changed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from locus.access.models import Agency, AgencyKind, Role, Scope, Worker
 from locus.common.models import Confidence, Source
@@ -110,28 +111,24 @@ class Incidents(Organisations):
             # Provenance follows the reporting agency (no draw: the demo's sequence stays).
             agency = agency_of[agency_key]
             source = _AGENCY_SOURCE.get(agency.kind, Source.PROFESSIONAL)
+            # The fields checked are the fields written.
+            fields: dict[str, Any] = {
+                "kind": kind,
+                "occurred_at": when,
+                "context": context,
+                "summary": summary,
+                "source": source,
+                "confidence": Confidence.HIGH,
+            }
             _raise(
-                validate_incident(
-                    kind=kind,
-                    occurred_at=when,
-                    context=context,
-                    summary=summary,
-                    involvements=people,
-                    source=source,
-                    confidence=Confidence.HIGH,
-                ),
+                validate_incident(**fields, involvements=people),
                 "incident",
             )
             assert kind in IncidentKind.values
             incidents.append(
                 Incident(
-                    kind=kind,
-                    occurred_at=when,
-                    context=context,
-                    summary=summary,
+                    **fields,
                     reporting_agency=agency,
-                    source=source,
-                    confidence=Confidence.HIGH,
                     recorded_by=recorded_by(agency_key),
                     recorded_at=min(
                         when + dt.timedelta(hours=self.rng.randint(1, 72)), self.midnight
