@@ -18,7 +18,16 @@ from tests.factories import World
     [
         (
             LegalStatusEpisode,
-            ["person", "status", "cp_category", "lac_legal_status", "agency", "start", "end"],
+            [
+                "person",
+                "status",
+                "cp_category",
+                "lac_legal_status",
+                "agency",
+                "start",
+                "end",
+                "end_reason",
+            ],
         ),
         (Allocation, ["person", "worker", "team", "start", "end"]),
         # Why a pupil left goes with the day they left.

@@ -49,6 +49,8 @@ def child(transactional_db: Any) -> Person:
         summary="Phone taken by an older group",
         reporting_agency=police,
         involvements=[(person, "harmed")],
+        source="police",
+        confidence="high",
     )
     return person
 

@@ -37,6 +37,8 @@ def world(transactional_db: Any) -> World:
         context=centre,
         summary="Synthetic: phone taken by a group.",
         involvements=[(child, "harmed"), (peer, "present")],
+        source="professional",
+        confidence="high",
         reporting_agency=pair.csc,
     )
     return World(child=child, peer=peer)

@@ -68,6 +68,8 @@ def world(transactional_db: Any) -> World:
             context=where,
             summary="Sexual comments in the corridor",
             involvements=[(child, "harming"), (other, "harmed")],
+            source="school",
+            confidence="high",
             reporting_agency=where.responsible_agency,
         )
     move = managed_move_record(
