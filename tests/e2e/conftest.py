@@ -94,6 +94,24 @@ def e2e_worker(system: Any, username: str, name: str, team: Any, role: str = "pr
     )
 
 
+def add_members(
+    system: Any, group: Any, members: tuple[Any, ...], since: dt.date, source: str
+) -> None:
+    """Put ``members`` in a peer group as core members from ``since`` (medium confidence)."""
+    from locus.peers.services import membership_add
+
+    for member in members:
+        membership_add(
+            actor=system,
+            person=member,
+            group=group,
+            role="core",
+            since=since,
+            source=source,
+            confidence="medium",
+        )
+
+
 @dataclass
 class LinkedPair:
     """A child held by a social worker (``sw``, managed by ``tm``) and a peer held by a youth

@@ -15,12 +15,11 @@ from locus.access.services import agency_create, system_worker, team_create
 from locus.common import clock
 from locus.notes.models import CaseNote
 from locus.notes.services import note_record
-from locus.peers.services import membership_add
 from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
 from locus.places.models import Context
 from locus.places.services import context_create
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import add_members, axe_violations, e2e_worker, sign_in
 
 
 @dataclass
@@ -57,16 +56,7 @@ def world(transactional_db: Any) -> World:
     allocation_create(actor=system, person=peer, worker=sw, start=start)
     allocation_create(actor=system, person=riley, worker=yw, start=start)
     group = context_create(actor=system, kind="peer_group", name="London Fields group")
-    for member in (child, riley):
-        membership_add(
-            actor=system,
-            person=member,
-            group=group,
-            role="core",
-            since=start,
-            source="professional",
-            confidence="medium",
-        )
+    add_members(system, group, (child, riley), start, "professional")
     group_note = note_record(
         actor=sw,
         subject=group,

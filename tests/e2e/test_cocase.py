@@ -12,12 +12,11 @@ from django.utils import timezone
 from locus.access.models import Worker
 from locus.access.services import agency_create, system_worker, team_create
 from locus.common import clock
-from locus.peers.services import membership_add
 from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
 from locus.places.models import Context
 from locus.places.services import context_create
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import add_members, axe_violations, e2e_worker, sign_in
 
 
 @dataclass
@@ -54,16 +53,7 @@ def world(transactional_db: Any) -> World:
     allocation_create(actor=system, person=child, worker=sw, start=start)
     allocation_create(actor=system, person=peer, worker=yw, start=start)
     group = context_create(actor=system, kind="peer_group", name="Millfields Year 10 group")
-    for member in (child, peer):
-        membership_add(
-            actor=system,
-            person=member,
-            group=group,
-            role="core",
-            since=start,
-            source="school",
-            confidence="medium",
-        )
+    add_members(system, group, (child, peer), start, "school")
     return World(sw, yw, child, peer, group)
 
 

@@ -14,11 +14,11 @@ from locus.access.models import Worker
 from locus.access.services import agency_create, system_worker, team_create
 from locus.audit.models import AccessAction, AccessEvent
 from locus.peers.models import Association
-from locus.peers.services import association_record, membership_add
+from locus.peers.services import association_record
 from locus.people.models import Person
 from locus.people.services import allocation_create, episode_start, person_create
 from locus.places.services import context_create
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import add_members, axe_violations, e2e_worker, sign_in
 
 SINCE = dt.date(2026, 1, 5)
 
@@ -85,16 +85,7 @@ def map_world(transactional_db: Any) -> MapWorld:
         open_to_youth_justice=True,
         **common,
     )
-    for member in (child, friend):
-        membership_add(
-            actor=system,
-            person=member,
-            group=group,
-            role="core",
-            since=SINCE,
-            source="school",
-            confidence="medium",
-        )
+    add_members(system, group, (child, friend), SINCE, "school")
     return MapWorld(sw, child, friend, hidden)
 
 
