@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from locus.access.services import agency_create, system_worker, team_create
 from locus.people.models import Person
@@ -44,14 +45,14 @@ def test_record_an_incident_with_two_people_in_two_roles_and_amend_it(
     child, peer = people
     sign_in(page, live_server.url, "sw", f"/people/{child.pk}/")
     page.get_by_role("link", name="Record an incident involving Jordan Testperson").click()
-    assert page.get_by_role("heading", level=1, name="Record an incident").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Record an incident")).to_be_visible()
     assert page.locator("#id_person_1").input_value() == str(child.pk)
     assert axe_violations(page) == []
 
     # Saved with nothing else filled in: every problem on its field, the page still accessible.
     page.get_by_role("button", name="Record the incident").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
-    assert page.get_by_role("link", name="Say where it happened").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.get_by_role("link", name="Say where it happened")).to_be_visible()
     assert axe_violations(page) == []
 
     page.get_by_label("Where it happened").select_option(
@@ -68,11 +69,11 @@ def test_record_an_incident_with_two_people_in_two_roles_and_amend_it(
     page.locator("#id_role_2").select_option(label="Harming")
     page.get_by_role("button", name="Record the incident").click()
 
-    assert page.get_by_role("heading", level=1, name="Robbery").is_visible()
-    assert page.get_by_text("Incident recorded").is_visible()
-    assert page.get_by_role("link", name="Jordan Testperson", exact=True).is_visible()
-    assert page.get_by_role("link", name="Casey Peerless", exact=True).is_visible()
-    assert page.get_by_role("cell", name="Harming", exact=True).is_visible()
+    expect(page.get_by_role("heading", level=1, name="Robbery")).to_be_visible()
+    expect(page.get_by_text("Incident recorded")).to_be_visible()
+    expect(page.get_by_role("link", name="Jordan Testperson", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Casey Peerless", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="Harming", exact=True)).to_be_visible()
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="Amend").click()
@@ -84,10 +85,10 @@ def test_record_an_incident_with_two_people_in_two_roles_and_amend_it(
     assert axe_violations(page) == []
     page.get_by_role("button", name="Save the amendment").click()
 
-    assert page.get_by_text("Incident amended").is_visible()
-    assert page.get_by_role("heading", name="History").is_visible()
-    assert page.get_by_text("Reason: Jordan told us about the card later").is_visible()
-    assert page.get_by_text("Phone taken near the gates by an older boy.").is_visible()
+    expect(page.get_by_text("Incident amended")).to_be_visible()
+    expect(page.get_by_role("heading", name="History")).to_be_visible()
+    expect(page.get_by_text("Reason: Jordan told us about the card later")).to_be_visible()
+    expect(page.get_by_text("Phone taken near the gates by an older boy.")).to_be_visible()
     assert axe_violations(page) == []
 
     # Taken out with a reason: kept in the history, never deleted.
@@ -95,11 +96,13 @@ def test_record_an_incident_with_two_people_in_two_roles_and_amend_it(
     assert axe_violations(page) == []
     page.get_by_label("Why are you removing them?").fill("Another boy, seen on CCTV")
     page.get_by_role("button", name="Remove them").click()
-    assert page.get_by_text("Person removed from the incident").is_visible()
-    assert page.get_by_text(
-        "Casey Peerless, harming. Reason: Another boy, seen on CCTV"
-    ).is_visible()
+    expect(page.get_by_text("Person removed from the incident")).to_be_visible()
+    expect(
+        page.get_by_text("Casey Peerless, harming. Reason: Another boy, seen on CCTV")
+    ).to_be_visible()
 
     page.get_by_role("link", name="Add a person").click()
-    assert page.get_by_role("heading", level=1, name="Add a person to the incident").is_visible()
+    expect(
+        page.get_by_role("heading", level=1, name="Add a person to the incident")
+    ).to_be_visible()
     assert axe_violations(page) == []

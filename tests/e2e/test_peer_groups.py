@@ -31,7 +31,7 @@ def test_create_a_group_add_two_members_end_one(
     page.get_by_role("link", name="Create a peer group").click()
     assert axe_violations(page) == []
     page.get_by_role("button", name="Create the group").click()
-    assert "Enter the group's name" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the group's name")
     assert axe_violations(page) == []
     page.get_by_label("Name of the group").fill("Station car park group")
     page.get_by_label("Description (optional)").fill("Meets after school")
@@ -57,7 +57,7 @@ def test_create_a_group_add_two_members_end_one(
     assert axe_violations(page) == []
     page.get_by_label("Date the membership ended").fill(clock.today().strftime("%d/%m/%Y"))
     page.get_by_role("button", name="End the membership").click()
-    assert "Say why the membership ends" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("Say why the membership ends")
     page.get_by_label("Why?").fill("Moved to another area")
     page.get_by_role("button", name="End the membership").click()
     expect(page.get_by_role("link", name="Casey Peerless", exact=True)).to_have_count(0)
