@@ -91,7 +91,7 @@ def agency_create(*, actor: Worker, name: str, kind: str) -> Agency:
 
 
 @transaction.atomic
-def team_create(*, actor: Worker, agency: Agency, name: str) -> Team:
+def team_create(*, actor: Worker, agency: Agency, name: str, independent: bool = False) -> Team:
     permitted(can_manage_workers, actor)
     problems = Problems()
     others = Team.objects.filter(agency=agency)
@@ -99,7 +99,9 @@ def team_create(*, actor: Worker, agency: Agency, name: str) -> Team:
         problems, name, "team", others, "This agency already has a team with this name"
     )
     problems.raise_if_any()
-    return create_audited(actor, Team, agency=agency, name=name)
+    if not isinstance(independent, bool):
+        raise TypeError("independent must be True or False")
+    return create_audited(actor, Team, agency=agency, name=name, independent=independent)
 
 
 @transaction.atomic
