@@ -7,15 +7,19 @@ staff never screen referrals or lead a case, and are still offered as chairs.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from locus.access import context_cases as policies
 from locus.access.models import Role, Scope, Team, Worker
 from locus.access.services import team_create
+from locus.casework import selectors, services
 from locus.casework.models import ReferralStatus
+from locus.common import clock
 from locus.common.services import ValidationFailed
-from tests.casework.helpers import active_case, refer, screen
+from tests.casework.helpers import active_case, assessed_case, conference_of, refer, screen
 from tests.factories import World, client_for, make_team, make_worker
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +87,27 @@ def test_independent_must_be_true_or_false(world: World) -> None:
     with pytest.raises(TypeError, match="independent must be True or False"):
         team_create(actor=world.system, agency=world.csc, name="Unit", independent="yes")  # type: ignore[arg-type]
     assert not Team.objects.filter(name="Unit").exists()
+
+
+def test_a_chair_finds_the_conferences_they_chair_in_my_work(world: World) -> None:
+    chair = chair_in(world, independent_team(world))
+    case = assessed_case(world)
+    conference = services.conference_schedule(
+        actor=world.social_worker,
+        conference=conference_of(case),
+        when=clock.now() + dt.timedelta(days=3),
+        location="Hackney Service Centre, room 2",
+        chair=chair,
+    )
+    [item] = [i for i in selectors.my_work(viewer=chair) if i.subject == case.context.name]
+    assert item.what == "Hold and record the conference"
+    assert item.url.endswith(f"/{case.pk}/conference/")
+    assert item.who == str(chair)
+    # The lead still has it, as theirs.
+    [lead_item] = [
+        i
+        for i in selectors.my_work(viewer=world.social_worker)
+        if i.what == "Hold and record the conference"
+    ]
+    assert lead_item.who == str(world.social_worker)
+    assert conference.chair == chair
