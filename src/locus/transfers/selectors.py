@@ -1,0 +1,85 @@
+"""Reads for allocation and transfer, each scoped to the viewer by ``access.transfers``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from locus.access import policies
+from locus.access import transfers as rules
+from locus.access.models import Role, Team, Worker
+from locus.people.models import Allocation, Person
+from locus.transfers.models import Status, Transfer
+
+_SHOWN = ("person", "from_allocation__worker", "from_allocation__team", "to_team", "proposed_by")
+
+
+def transfers_to_accept(worker: Worker) -> list[Transfer]:
+    """Transfers waiting for ``worker``'s decision: routed to the team they manage, not their
+    own proposals. The query notifications and My work are built on."""
+    if worker.role != Role.MANAGER or worker.team_id is None or not worker.is_active:
+        return []
+    waiting = rules.transfers_visible_to(worker).filter(
+        status=Status.PROPOSED, to_team_id=worker.team_id
+    )
+    return list(waiting.exclude(proposed_by=worker).select_related(*_SHOWN).order_by("proposed_at"))
+
+
+def transfers_proposed_by(worker: Worker) -> list[Transfer]:
+    """The worker's own proposals still waiting, to follow up or withdraw."""
+    mine = rules.transfers_visible_to(worker).filter(status=Status.PROPOSED, proposed_by=worker)
+    return list(mine.select_related(*_SHOWN).order_by("proposed_at"))
+
+
+@dataclass
+class ChildTransfers:
+    """What a child's page offers about who holds them: allocate, propose, what waits."""
+
+    can_allocate: bool
+    proposable: list[Allocation]
+    waiting: Transfer | None
+    history: list[Transfer]
+
+
+def child_transfers(
+    viewer: Worker, person: Person, allocations: list[Allocation]
+) -> ChildTransfers:
+    """For the child's page (``allocations`` are the current ones it already read)."""
+    for allocation in allocations:
+        allocation.person = person
+    transfers = list(
+        rules.transfers_visible_to(viewer).filter(person=person).select_related("to_team")
+    )
+    waiting = next((t for t in transfers if t.status == Status.PROPOSED), None)
+    return ChildTransfers(
+        can_allocate=rules.can_allocate_child(viewer, person),
+        proposable=[a for a in allocations if rules.can_propose_transfer(viewer, a)],
+        waiting=waiting,
+        history=[t for t in transfers if t.status != Status.PROPOSED],
+    )
+
+
+def receiving_teams(allocation: Allocation) -> list[Team]:
+    """The teams a case may move to: of the holding agency, with a manager to accept it."""
+    managers = Worker.objects.filter(team=OuterRef("pk"), role=Role.MANAGER, is_active=True)
+    teams = Team.objects.filter(agency_id=allocation.team.agency_id).filter(Exists(managers))
+    return list(teams.select_related("agency").order_by("name"))
+
+
+def case_holders(team_ids: list[int] | None) -> QuerySet[Worker]:
+    """Active practitioners and managers who may hold a case: of ``team_ids``, or of every
+    team (``None``). Staff names and teams are directory data, not case records."""
+    workers = Worker.objects.filter(
+        is_active=True, role__in=policies.CASEWORK_ROLES, team__isnull=False
+    )
+    if team_ids is not None:
+        workers = workers.filter(team_id__in=team_ids)
+    return workers.select_related("team__agency").order_by("team__name", "last_name", "first_name")
+
+
+def allocatable_workers(viewer: Worker) -> list[Worker]:
+    """Whom ``viewer`` may allocate a child to: their own team's, or anyone's (administrator)."""
+    if policies.is_administrator(viewer):
+        return list(case_holders(None))
+    return list(case_holders([viewer.team_id] if viewer.team_id else []))
