@@ -36,9 +36,7 @@ def _refused(call: Any) -> dict[str, list[str]]:
 def _propose(world: World, **fields: Any) -> Any:
     with_manager_b(world)
     fields = {"to_team": world.csc_team_b, "handover_note": NOTE, **fields}
-    return lambda: transfer_propose(
-        actor=world.social_worker, allocation=holding(world), **fields
-    )
+    return lambda: transfer_propose(actor=world.social_worker, allocation=holding(world), **fields)
 
 
 def test_a_proposal_waits_and_the_child_stays_with_the_holder(world: World) -> None:
@@ -137,7 +135,8 @@ def test_acceptance_moves_the_case_in_one_step(world: World, frozen_clock: Froze
         record_type="people.allocation", record_id=str(old.pk), action=ChangeAction.END
     )
     assert ended.actor == manager_b
-    assert ended.after["end_reason"].startswith("Transferred to Test other_social_worker, Assessment Team B")
+    reason = "Transferred to Test other_social_worker, Assessment Team B"
+    assert ended.after["end_reason"].startswith(reason)
     assert ChangeEvent.objects.filter(
         record_type="people.allocation", record_id=str(new.pk), action=ChangeAction.CREATE
     ).exists()
@@ -205,8 +204,9 @@ def test_a_stale_decision_is_told_and_writes_nothing(world: World, first: str) -
     stale = Transfer.objects.get(pk=transfer.pk)
     stale.status = Status.PROPOSED  # as the page that posted it last read it
     past = {"accept": "accepted", "decline": "declined", "withdraw": "withdrawn"}[first]
+    receiver = world.other_social_worker
     for step in (
-        lambda: transfer_accept(actor=manager_b, transfer=stale, to_worker=world.other_social_worker),
+        lambda: transfer_accept(actor=manager_b, transfer=stale, to_worker=receiver),
         lambda: transfer_decline(actor=manager_b, transfer=stale, reason="Late"),
         lambda: transfer_withdraw(actor=world.social_worker, transfer=stale, reason="Late"),
     ):
