@@ -1,0 +1,196 @@
+"""The allocation and transfer pages: what they show, what a post does, their query counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from locus.access.models import Worker
+from locus.audit.models import AccessEvent
+from locus.people.models import Allocation
+from locus.people.services import allocation_create
+from locus.transfers.models import Status, Transfer
+from locus.transfers.services import transfer_decline, transfer_propose
+from tests.factories import START, World, client_for, make_person, nothing_written
+from tests.transfers.helpers import NOTE, holding, propose_to_b, with_manager_b
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _text(client: Client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_childs_page_shows_every_holder_with_contact_details(world: World) -> None:
+    Worker.objects.filter(pk=world.social_worker.pk).update(
+        phone="020 7946 0001", email="sw@example.org"
+    )
+    Worker.objects.filter(pk=world.yjs_worker.pk).update(email="yjs@example.org")
+    allocation_create(
+        actor=world.system,
+        person=world.csc_child,
+        worker=world.yjs_worker,
+        start=holding(world).start,
+    )
+    page = _text(client_for(world.social_worker), reverse("person", args=[world.csc_child.pk]))
+    for shown in ("020 7946 0001", "mailto:sw@example.org", "mailto:yjs@example.org"):
+        assert shown in page
+    assert "Youth Justice Service" in page and "Children&#x27;s Social Care" in page
+    event = AccessEvent.objects.filter(record_type="people.person").latest("id")
+    holders = {world.social_worker.pk, world.yjs_worker.pk}
+    assert set(event.detail["holders_shown"]) == holders
+
+
+def test_the_childs_page_offers_what_the_viewer_may_do(world: World) -> None:
+    with_manager_b(world)
+    child = world.csc_child
+    url = reverse("person", args=[child.pk])
+    propose = reverse("transfer-propose", args=[child.pk, holding(world).pk])
+    allocate = reverse("allocate", args=[child.pk])
+    page = _text(client_for(world.social_worker), url)
+    assert propose in page and allocate not in page
+    page = _text(client_for(world.team_manager), url)
+    assert propose in page and allocate in page
+    teammate = _text(client_for(world.teammate), url)
+    assert propose not in teammate and allocate not in teammate
+    transfer = propose_to_b(world)
+    page = _text(client_for(world.social_worker), url)
+    assert "A transfer to Assessment Team B is waiting" in page
+    assert reverse("transfer", args=[transfer.pk]) in page and propose not in page
+
+
+def test_allocate_from_the_childs_page(world: World) -> None:
+    client = client_for(world.team_manager)
+    url = reverse("allocate", args=[world.csc_child.pk])
+    page = _text(client, url)
+    assert "teammate" in page and "other_social_worker" not in page  # own team only
+    with nothing_written(Allocation):
+        refused = client.post(url, {"worker": "", "start": "not a date"}).content.decode()
+    assert "Choose the worker" in refused and "Enter the date the allocation starts as" in refused
+    response = client.post(url, {"worker": world.teammate.pk, "start": "01/10/2025"})
+    assert response.status_code == 302
+    assert Allocation.objects.current().filter(person=world.csc_child, worker=world.teammate)
+
+
+def test_propose_then_accept_through_the_pages(world: World) -> None:
+    manager_b = with_manager_b(world)
+    child = world.csc_child
+    client = client_for(world.social_worker)
+    url = reverse("transfer-propose", args=[child.pk, holding(world).pk])
+    page = _text(client, url)
+    # Only teams of the holding agency with a manager are offered.
+    assert "Assessment Team B" in page and "YJS Casework" not in page
+    with nothing_written(Transfer):
+        refused = client.post(url, {"to_team": world.csc_team_b.pk, "handover_note": ""})
+    assert "Write the handover note" in refused.content.decode()
+    posted = {"to_team": world.csc_team_b.pk, "to_worker": "", "handover_note": NOTE}
+    response = client.post(url, posted)
+    transfer = Transfer.objects.get()
+    assert response["Location"] == reverse("transfer", args=[transfer.pk])
+
+    receiving = client_for(manager_b)
+    assert "Transfers to accept (1)" in _text(receiving, reverse("my-work"))
+    listing = _text(receiving, reverse("transfers"))
+    assert child.full_name in listing and reverse("transfer", args=[transfer.pk]) in listing
+    accept = reverse("transfer-accept", args=[transfer.pk])
+    with nothing_written(Transfer, Allocation):
+        refused = receiving.post(accept, {"to_worker": "", "note": ""})
+    assert "Choose the worker who will hold the case" in refused.content.decode()
+    response = receiving.post(accept, {"to_worker": world.other_social_worker.pk, "note": ""})
+    assert response.status_code == 302
+    assert Transfer.objects.get().status == Status.ACCEPTED
+    page = _text(receiving, reverse("transfer", args=[transfer.pk]))
+    assert "the case moved to Test other_social_worker" in page
+    assert reverse("person", args=[child.pk]) in page  # the record is theirs now
+    assert "Transfers to accept" not in _text(receiving, reverse("my-work"))
+
+
+def test_a_stale_post_is_told_and_writes_nothing(world: World) -> None:
+    transfer = propose_to_b(world)
+    manager_b = with_manager_b(world)
+    client = client_for(manager_b)
+    accept = reverse("transfer-accept", args=[transfer.pk])
+    assert client.get(accept).status_code == 200  # the form, read before the decline
+    transfer_decline(actor=manager_b, transfer=transfer, reason="Declined in another tab")
+    with nothing_written(Transfer, Allocation):
+        response = client.post(accept, {"to_worker": world.other_social_worker.pk})
+    assert response.status_code == 200
+    assert "This transfer has already been declined" in response.content.decode()
+
+
+def test_posts_need_the_csrf_token(world: World) -> None:
+    transfer = propose_to_b(world)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(with_manager_b(world))
+    with nothing_written(Transfer, Allocation):
+        response = client.post(
+            reverse("transfer-accept", args=[transfer.pk]),
+            {"to_worker": world.other_social_worker.pk},
+        )
+    assert response.status_code == 403
+
+
+def test_the_proposer_withdraws_with_a_reason(world: World) -> None:
+    transfer = propose_to_b(world)
+    client = client_for(world.social_worker)
+    page = _text(client, reverse("transfer", args=[transfer.pk]))
+    assert reverse("transfer-withdraw", args=[transfer.pk]) in page
+    assert reverse("transfer-accept", args=[transfer.pk]) not in page
+    url = reverse("transfer-withdraw", args=[transfer.pk])
+    assert client.post(url, {"reason": "Family moved back"}).status_code == 302
+    page = _text(client, reverse("transfer", args=[transfer.pk]))
+    assert "withdrawn by Test social_worker" in page and "Family moved back" in page
+
+
+# Pinned: each page's queries, which must not grow with the number of transfers.
+PINNED = {"transfer": 10, "transfers": 10, "accept": 10, "propose": 13, "allocate": 11}
+
+
+def _urls(transfer: Transfer, world: World) -> dict[str, tuple[Any, str]]:
+    manager_b = with_manager_b(world)
+    child = world.csc_child
+    return {
+        "transfer": (manager_b, reverse("transfer", args=[transfer.pk])),
+        "transfers": (manager_b, reverse("transfers")),
+        "accept": (manager_b, reverse("transfer-accept", args=[transfer.pk])),
+        "propose": (
+            world.social_worker,
+            reverse("transfer-propose", args=[child.pk, transfer.from_allocation_id]),
+        ),
+        "allocate": (world.team_manager, reverse("allocate", args=[child.pk])),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_query_counts_are_pinned(world: World, name: str) -> None:
+    transfer = propose_to_b(world)
+    worker, url = _urls(transfer, world)[name]
+    client = client_for(worker)
+    client.get(url)  # the session and the worker's menu, warmed
+    before = _queries(client, url)
+    # More transfers waiting for the same manager (other children, each from team A).
+    for _ in range(3):
+        other = make_person(world.system)
+        allocation = allocation_create(
+            actor=world.system, person=other, worker=world.teammate, start=START
+        )
+        transfer_propose(
+            actor=world.teammate,
+            allocation=allocation,
+            to_team=world.csc_team_b,
+            handover_note=NOTE,
+        )
+    assert (before, _queries(client, url)) == (PINNED[name], PINNED[name])
