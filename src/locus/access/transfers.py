@@ -19,7 +19,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from locus.access import lookups, policies, scopes
@@ -63,6 +63,29 @@ def access_allocation(worker: Worker, person: Person, allocation_id: object) -> 
     if not can_propose_transfer(worker, allocation):
         raise Http404("Not found")
     return allocation
+
+
+def holds_cases(worker: Worker) -> bool:
+    """May hold a case (be allocated, receive a transfer): an active practitioner or manager."""
+    return worker.is_active and worker.role in policies.CASEWORK_ROLES
+
+
+def case_holders() -> QuerySet[Worker]:
+    """Every worker who may hold a case, in a team."""
+    return Worker.objects.filter(
+        is_active=True, role__in=policies.CASEWORK_ROLES, team__isnull=False
+    )
+
+
+def managers_of(team_id: int) -> QuerySet[Worker]:
+    """Who decides the transfers routed to a team: its active managers."""
+    return Worker.objects.filter(team_id=team_id, role=Role.MANAGER, is_active=True)
+
+
+def receiving_teams(agency_id: int) -> QuerySet[Team]:
+    """The teams a case held by the agency ``agency_id`` may move to: its teams with a
+    manager to accept it."""
+    return Team.objects.filter(agency_id=agency_id).filter(Exists(managers_of(OuterRef("pk"))))
 
 
 def can_receive(from_team: Team, to_team: Team) -> bool:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from locus.access import policies
 from locus.access import transfers as rules
-from locus.access.models import Role, Team, Worker
+from locus.access.models import Team, Worker
 from locus.people.models import Allocation, Person
 from locus.transfers.models import Status, Transfer
 
@@ -18,7 +18,7 @@ _SHOWN = ("person", "from_allocation__worker", "from_allocation__team", "to_team
 def transfers_to_accept(worker: Worker) -> list[Transfer]:
     """Transfers waiting for ``worker``'s decision: routed to the team they manage, not their
     own proposals. The query notifications and My work are built on."""
-    if worker.role != Role.MANAGER or worker.team_id is None or not worker.is_active:
+    if not worker.is_active or not policies.manages_a_team(worker):
         return []
     waiting = rules.transfers_visible_to(worker).filter(
         status=Status.PROPOSED, to_team_id=worker.team_id
@@ -62,17 +62,14 @@ def child_transfers(
 
 def receiving_teams(allocation: Allocation) -> list[Team]:
     """The teams a case may move to: of the holding agency, with a manager to accept it."""
-    managers = Worker.objects.filter(team=OuterRef("pk"), role=Role.MANAGER, is_active=True)
-    teams = Team.objects.filter(agency_id=allocation.team.agency_id).filter(Exists(managers))
+    teams = rules.receiving_teams(allocation.team.agency_id)
     return list(teams.select_related("agency").order_by("name"))
 
 
 def case_holders(team_ids: list[int] | None) -> QuerySet[Worker]:
     """Active practitioners and managers who may hold a case: of ``team_ids``, or of every
     team (``None``). Staff names and teams are directory data, not case records."""
-    workers = Worker.objects.filter(
-        is_active=True, role__in=policies.CASEWORK_ROLES, team__isnull=False
-    )
+    workers = rules.case_holders()
     if team_ids is not None:
         workers = workers.filter(team_id__in=team_ids)
     return workers.select_related("team__agency").order_by("team__name", "last_name", "first_name")

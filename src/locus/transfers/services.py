@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from locus.access import transfers as rules
-from locus.access.models import Role, Team, Worker
+from locus.access.models import Team, Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import snapshot
 from locus.common import clock
@@ -42,7 +42,7 @@ def _receives_cases(worker: Worker, team: Team) -> str:
         return "The worker is not a member of the receiving team"
     if not worker.is_active:
         return "The worker's account is not active"
-    if worker.role not in (Role.PRACTITIONER, Role.MANAGER):
+    if not rules.holds_cases(worker):
         return "The worker does not hold cases"
     return ""
 
@@ -75,9 +75,8 @@ def transfer_propose(
     elif not rules.can_receive(from_team, to_team):
         problems.add("to_team", f"Choose a team of {from_team.agency.name}, which holds the case")
     else:
-        deciders = Worker.objects.filter(team=to_team, role=Role.MANAGER, is_active=True)
         problems.check(
-            deciders.exclude(pk=actor.pk).exists(),
+            rules.managers_of(to_team.pk).exclude(pk=actor.pk).exists(),
             "to_team",
             "That team has no other manager to accept the transfer",
         )
