@@ -77,7 +77,7 @@ def case_holders() -> QuerySet[Worker]:
     )
 
 
-def managers_of(team_id: int) -> QuerySet[Worker]:
+def managers_of(team_id: int | OuterRef) -> QuerySet[Worker]:
     """Who decides the transfers routed to a team: its active managers."""
     return Worker.objects.filter(team_id=team_id, role=Role.MANAGER, is_active=True)
 
