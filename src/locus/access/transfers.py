@@ -77,15 +77,17 @@ def case_holders() -> QuerySet[Worker]:
     )
 
 
-def managers_of(team_id: int | OuterRef) -> QuerySet[Worker]:
-    """Who decides the transfers routed to a team: its active managers."""
-    return Worker.objects.filter(team_id=team_id, role=Role.MANAGER, is_active=True)
+def managers() -> QuerySet[Worker]:
+    """Who decides the transfers routed to a team: its active managers (filter by team)."""
+    return Worker.objects.filter(role=Role.MANAGER, is_active=True)
 
 
 def receiving_teams(agency_id: int) -> QuerySet[Team]:
     """The teams a case held by the agency ``agency_id`` may move to: its teams with a
     manager to accept it."""
-    return Team.objects.filter(agency_id=agency_id).filter(Exists(managers_of(OuterRef("pk"))))
+    return Team.objects.filter(agency_id=agency_id).filter(
+        Exists(managers().filter(team=OuterRef("pk")))
+    )
 
 
 def can_receive(from_team: Team, to_team: Team) -> bool:

@@ -76,7 +76,7 @@ def transfer_propose(
         problems.add("to_team", f"Choose a team of {from_team.agency.name}, which holds the case")
     else:
         problems.check(
-            rules.managers_of(to_team.pk).exclude(pk=actor.pk).exists(),
+            rules.managers().filter(team=to_team).exclude(pk=actor.pk).exists(),
             "to_team",
             "That team has no other manager to accept the transfer",
         )
