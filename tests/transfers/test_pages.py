@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from locus.access.models import Worker
+from locus.access.services import break_glass_request
 from locus.audit.models import AccessEvent
 from locus.people.models import Allocation
 from locus.people.services import allocation_create
@@ -194,3 +195,40 @@ def test_query_counts_are_pinned(world: World, name: str) -> None:
             handover_note=NOTE,
         )
     assert (before, _queries(client, url)) == (PINNED[name], PINNED[name])
+
+
+def test_every_transfer_page_logs_the_child_it_named(world: World) -> None:
+    transfer = propose_to_b(world)
+    client = client_for(with_manager_b(world))
+    child = str(world.csc_child.pk)
+    for name, args in (("transfer", [transfer.pk]), ("transfer-accept", [transfer.pk])):
+        client.get(reverse(name, args=args))
+        event = AccessEvent.objects.latest("id")
+        assert event.actor == with_manager_b(world) and f",{child}," in event.people
+    client.get(reverse("transfers"))
+    event = AccessEvent.objects.latest("id")
+    assert event.detail["people_shown"] == [world.csc_child.pk]
+
+
+def test_emergency_sight_reads_a_transfer_but_never_moves_a_case(world: World) -> None:
+    """The team B manager breaks the glass on team A's child: the record (and its transfer
+    history) may be read, but the emergency is no ground to allocate or propose; nor does
+    it let them decide a transfer not routed to their team."""
+    manager_b = with_manager_b(world)
+    within_a = propose_to_b(world)
+    Transfer.objects.filter(pk=within_a.pk).update(to_team=world.csc_team_a)
+    break_glass_request(
+        actor=manager_b,
+        person_id=world.csc_child.pk,
+        category="missing_child",
+        reason="Missing tonight; police asking for the allocated worker's contact",
+    )
+    client = client_for(manager_b)
+    child = world.csc_child
+    assert client.get(reverse("transfer", args=[within_a.pk])).status_code == 200
+    for url in (
+        reverse("allocate", args=[child.pk]),
+        reverse("transfer-propose", args=[child.pk, holding(world).pk]),
+        reverse("transfer-accept", args=[within_a.pk]),
+    ):
+        assert client.get(url).status_code == 404
