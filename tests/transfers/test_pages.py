@@ -232,3 +232,23 @@ def test_emergency_sight_reads_a_transfer_but_never_moves_a_case(world: World) -
         reverse("transfer-accept", args=[within_a.pk]),
     ):
         assert client.get(url).status_code == 404
+
+
+def test_the_childs_page_asks_a_fixed_number_of_queries_whatever_the_holders(
+    world: World,
+) -> None:
+    """Each holder shown, and what the viewer may do with each, costs no query of its own."""
+    client = client_for(world.team_manager)
+    url = reverse("person", args=[world.csc_child.pk])
+    client.get(url)
+    before = _queries(client, url)
+    for worker in (world.teammate, world.yjs_worker):
+        allocation_create(actor=world.system, person=world.csc_child, worker=worker, start=START)
+    propose_to_b(world)
+    transfer_decline(
+        actor=with_manager_b(world), transfer=Transfer.objects.get(), reason="No capacity"
+    )
+    page = client.get(url).content.decode()
+    # The manager of team A proposes from team A's two holders, not from youth justice's.
+    assert page.count("Propose a transfer") == 2
+    assert _queries(client, url) == before

@@ -37,21 +37,26 @@ def _manages(worker: Worker, team_id: int | None) -> bool:
     )
 
 
-def can_allocate_child(worker: Worker, person: Person) -> bool:
+def can_allocate_child(worker: Worker, person: Person, *, lasting: bool | None = None) -> bool:
     """Offer "Allocate" on a child's page: a team manager or an administrator who sees the
-    child in their own right (which team they may allocate to is ``policies.can_allocate``)."""
+    child in their own right (which team they may allocate to is ``policies.can_allocate``).
+    ``lasting``: that sight, when the caller has already asked."""
     manages = policies.is_administrator(worker) or policies.manages_a_team(worker)
-    return manages and worker.is_active and policies.sees_lastingly(worker, person)
+    if not (manages and worker.is_active):
+        return False
+    return policies.sees_lastingly(worker, person) if lasting is None else lasting
 
 
-def can_propose_transfer(worker: Worker, allocation: Allocation) -> bool:
-    """Propose moving the case held by ``allocation``: its worker or their team's manager."""
-    if not worker.is_active or worker.role not in policies.CASEWORK_ROLES:
+def can_propose_transfer(
+    worker: Worker, allocation: Allocation, *, lasting: bool | None = None
+) -> bool:
+    """Propose moving the case held by ``allocation``: its worker or their team's manager,
+    seeing the child in their own right (``lasting``, when the caller has already asked)."""
+    if not holds_cases(worker) or allocation.end is not None:
         return False
-    if allocation.end is not None:
+    if not (allocation.worker_id == worker.pk or _manages(worker, allocation.team_id)):
         return False
-    holds = allocation.worker_id == worker.pk or _manages(worker, allocation.team_id)
-    return holds and policies.sees_lastingly(worker, allocation.person)
+    return policies.sees_lastingly(worker, allocation.person) if lasting is None else lasting
 
 
 def access_allocation(worker: Worker, person: Person, allocation_id: object) -> Allocation:

@@ -52,9 +52,13 @@ def child_transfers(
         rules.transfers_visible_to(viewer).filter(person=person).select_related("to_team")
     )
     waiting = next((t for t in transfers if t.status == Status.PROPOSED), None)
+    # One question for every offer on the page: does the viewer see the child lastingly?
+    lasting = policies.sees_lastingly(viewer, person)
     return ChildTransfers(
-        can_allocate=rules.can_allocate_child(viewer, person),
-        proposable=[a for a in allocations if rules.can_propose_transfer(viewer, a)],
+        can_allocate=rules.can_allocate_child(viewer, person, lasting=lasting),
+        proposable=[
+            a for a in allocations if rules.can_propose_transfer(viewer, a, lasting=lasting)
+        ],
         waiting=waiting,
         history=[t for t in transfers if t.status != Status.PROPOSED],
     )
