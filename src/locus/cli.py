@@ -144,6 +144,7 @@ def prepare_demo(
     from locus.demo.mapping import add_demo_meetings
     from locus.demo.profiles import add_demo_profiles_and_moves
     from locus.demo.steps.notes import add_demo_notes
+    from locus.demo.steps.transfers import add_demo_transfer
     from locus.demo.trust import add_demo_trust
 
     if password:
@@ -165,6 +166,7 @@ def prepare_demo(
         add_demo_profiles_and_moves()
         add_demo_trust()
         add_demo_notes()
+        add_demo_transfer()
     finally:
         if bars is not None:
             bars.close()

@@ -64,6 +64,7 @@ from locus.common.services import permitted
 from locus.common.steps import Place, Step, confirm, take, take_on
 from locus.people.selectors import people_chosen
 from locus.profiles.selectors import build_on_for, profile_items
+from locus.transfers.selectors import transfers_to_accept
 
 # --- Lists -----------------------------------------------------------------------------------
 
@@ -386,6 +387,7 @@ def my_work(request: AuthedRequest) -> HttpResponse:
             "due": [i for i in items if not i.overdue],
             "team": team,
             "is_manager": manages_a_team(viewer),
+            "transfers": transfers_to_accept(viewer),
         },
     )
 

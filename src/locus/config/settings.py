@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "locus.moves",
     "locus.notes",
     "locus.documents",
+    "locus.transfers",
     "locus.web",
 ]
 

@@ -396,6 +396,15 @@ def allocation_create(
     # (one their agency holds or one they recorded, e.g. from a referral), not one
     # seen through break-glass.
     permitted(policies.sees_lastingly, actor, person)
+    return allocate(actor=actor, person=person, worker=worker, team=team, start=start)
+
+
+def allocate(
+    *, actor: Worker, person: Person, worker: Worker, team: Team | None, start: dt.date
+) -> Allocation:
+    """Check and write an allocation, audited, for a caller that has already checked who may:
+    :func:`allocation_create`, or a transfer accepted by the receiving team's manager (who
+    does not see the child until the case is theirs)."""
     problems = Problems()
     problems.check(team is not None, "worker", "The worker belongs to no team")
     problems.check(worker.is_active, "worker", "The worker's account is not active")
