@@ -76,6 +76,7 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
             "profile": profile_for(request.user, person),
             "moves": moves_for(request.user, person),
             "panel_items": panel_items_for_person(request.user, person),
+            "addresses": selectors.address_history(person, fields),
         },
     )
 
