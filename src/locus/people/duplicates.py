@@ -114,9 +114,11 @@ def log_check(*, actor: Worker, sought: Sought, check: DuplicateCheck, outcome: 
         actor=actor,
         record_type="people.person",
         action=AccessAction.SEARCH,
+        # Flat, as a search's filters are: the trail says which fields were searched to an
+        # auditor and what was typed only to an administrator (audit/describe.py).
         detail={
-            "duplicate_check": sought.as_detail(),
-            "outcome": outcome,
+            "duplicate_check": outcome,
+            **sought.as_detail(),
             "matched": check.matched,
             "people_shown": [p.pk for p in check.shown],
         },
