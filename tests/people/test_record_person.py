@@ -49,6 +49,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+PINNED_ADDRESS_PAGE = 11
+
 WRITTEN = (Person, Allocation, AddressPeriod, Context, IdentifierQuery)
 NEW = {"given_name": "Nia", "family_name": "Newchild", "date_of_birth": dt.date(2012, 5, 1)}
 ADDRESS = {"address": "Flat 2\n14 Mare Street\nLondon", "postcode": "e81ej"}
@@ -270,6 +272,8 @@ def test_a_possible_duplicate_is_recorded_only_with_a_reason_which_is_audited(
     with nothing_written(*WRITTEN), pytest.raises(PossibleDuplicate) as found:
         record(world, **typed)
     assert found.value.check.hidden and found.value.check.shown == []
+    with nothing_written(*WRITTEN), pytest.raises(PossibleDuplicate, match="500 characters"):
+        record(world, **typed, different_reason="x" * 501)
     person = record(world, **typed, different_reason="Different school and address")
     event = AccessEvent.objects.get(actor=world.social_worker, detail__has_key="different_person")
     assert event.record_id == str(person.pk)
@@ -330,8 +334,9 @@ def test_who_may_record_a_person(world: World, persona: str, allowed: bool) -> N
     client = client_for(worker)
     for kind in ("young-person", "adult"):
         assert client.get(new_url(kind)).status_code == (200 if allowed else 404)
-    people = client.get(reverse("people")).content.decode()
-    assert (new_url() in people) is allowed
+    # Offered from the people list and from My work to those who may, to nobody else.
+    for offered_on in ("people", "my-work"):
+        assert (new_url() in client.get(reverse(offered_on)).content.decode()) is allowed
     if allowed:
         assert record(world, worker).pk
     else:
@@ -477,6 +482,16 @@ def queries(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
+
+
+def test_the_address_page_answers_in_a_pinned_number_of_queries(world: World) -> None:
+    client = client_for(world.social_worker)
+    url = reverse("person-address", args=[world.csc_child.pk])
+    client.get(url)
+    # Session and worker; the child (the lookup) and who may change the address (holding
+    # and the field table); the read logged; the menu's break-glass check; the session saved.
+    # None of them grows with the child's addresses or the caseload.
+    assert queries(client, url) == PINNED_ADDRESS_PAGE
 
 
 def test_the_record_page_answers_in_a_pinned_number_of_queries(world: World) -> None:

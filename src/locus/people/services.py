@@ -249,8 +249,14 @@ class PossibleDuplicate(ValidationFailed):
     """The check found records that may be this person: the page shows them (those the
     worker may see) and asks for a reason or a request before recording."""
 
-    def __init__(self, check: duplicates.DuplicateCheck, message: str = SAY_WHY_DIFFERENT) -> None:
+    def __init__(
+        self,
+        sought: duplicates.Sought,
+        check: duplicates.DuplicateCheck,
+        message: str = SAY_WHY_DIFFERENT,
+    ) -> None:
         super().__init__({"different_reason": [message]})
+        self.sought = sought
         self.check = check
 
 
@@ -358,12 +364,10 @@ def person_record(
         answered = duplicates.answered_request(viewer=actor, sought=sought)
         confirmed = different_reason.strip()
         if not confirmed and answered is None:
-            raise PossibleDuplicate(check)
-        problems.check(
-            len(confirmed) <= 500, "different_reason", "Keep the reason to 500 characters or fewer"
-        )
+            raise PossibleDuplicate(sought, check)
+        if len(confirmed) > 500:
+            raise PossibleDuplicate(sought, check, "Keep the reason to 500 characters or fewer")
         confirmed = confirmed or f"Checked by the data team (request {answered.pk})"  # type: ignore[union-attr]
-    problems.raise_if_any()
     validate_person(fields).raise_if_any()
     person = create_audited(actor, Person, created_at=clock.now(), recorded_by=actor, **fields)
     assert holder.team is not None  # may_hold: the recorder or a member of their team

@@ -62,7 +62,7 @@ def person_new(request: AuthedRequest, kind: str) -> HttpResponse:
             # The refusal rolled back its transaction: the check is logged here.
             duplicates.log_check(
                 actor=request.user,
-                sought=duplicates.Sought.of(details),
+                sought=found.sought,
                 check=check,
                 outcome="possible duplicate: not recorded",
             )
