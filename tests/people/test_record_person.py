@@ -109,6 +109,19 @@ def test_a_manager_allocates_what_they_record_within_their_team(world: World) ->
         record(world, world.social_worker, holder=world.teammate, family_name="Elsewhere")
 
 
+def test_on_the_page_a_manager_chooses_only_a_worker_of_their_team(world: World) -> None:
+    client = client_for(world.team_manager)
+    page = client.get(new_url()).content.decode()
+    assert 'name="holder"' in page and str(world.teammate) in page
+    assert str(world.other_social_worker) not in page
+    with nothing_written(*WRITTEN):
+        refused = client.post(new_url(), form(holder=world.other_social_worker.pk))
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    client.post(new_url(), form(holder=world.teammate.pk))
+    assert Allocation.objects.get(person__family_name="Newchild").worker == world.teammate
+    assert 'name="holder"' not in client_for(world.social_worker).get(new_url()).content.decode()
+
+
 def test_an_adult_of_concern_may_be_recorded_without_a_date_of_birth(world: World) -> None:
     adult = record(world, kind=PersonKind.ADULT_OF_CONCERN, given_name="Dev", date_of_birth=None)
     assert adult.kind == PersonKind.ADULT_OF_CONCERN and adult.date_of_birth is None
@@ -429,6 +442,19 @@ def test_a_move_keeps_the_old_address_in_the_history(frozen_clock: Any, world: W
     # The administrator sees the record, not where the family lives.
     admin_page = client_for(world.admin).get(reverse("person", args=[person.pk])).content.decode()
     assert "Mare Street" not in admin_page and "Addresses" not in admin_page
+
+
+def test_a_home_recorded_before_history_was_kept_joins_the_history_on_a_move(
+    world: World,
+) -> None:
+    child = world.csc_child  # lives at the world's home, with no address history
+    url = reverse("person", args=[child.pk])
+    before = client_for(world.social_worker).get(url).content.decode()
+    assert "Flat 3, Example House" in before and "dates not known" in before
+    address_record(actor=world.social_worker, person=child, start=today(), **ADDRESS)
+    old, new = AddressPeriod.objects.filter(person=child).order_by("id")
+    assert old.home == world.home and old.end == today() and old.end_reason == "moved"
+    assert new.end is None and new.home.postcode == "E8 1EJ"
 
 
 def test_a_correction_takes_the_dates_of_the_wrong_address(world: World) -> None:

@@ -312,6 +312,18 @@ def _move_in(
     """Ends the person's open address (as ``ending``) and opens ``home`` from ``start``;
     ``Person.home`` follows. Call after the checks."""
     current = person.addresses.current().first()
+    if current is None and person.home_id is not None and person.home_id != home.pk:
+        # A home recorded before addresses had a history: kept in it, from the day the
+        # person was recorded (its real start is not known), ending with this move.
+        since = min(person.created_at.date(), start)
+        current = create_audited(
+            actor,
+            AddressPeriod,
+            person=person,
+            home_id=person.home_id,
+            start=since,
+            **recorded(actor),
+        )
     if current is not None:
         write_fields(actor, current, ChangeAction.END, {"end": start, "end_reason": ending})
     period = create_audited(
