@@ -111,3 +111,18 @@ def test_a_child_another_team_holds_is_not_revealed_and_the_data_team_is_asked(
         page.get_by_role("button", name="Ask the data team to check").click()
     expect(_main(page)).to_contain_text("Your request has been sent to the data team")
     expect(page.get_by_role("heading", level=1)).to_have_text("People")
+
+    # The manager holding the other child answers it: the match named for her, axe-clean.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+    sign_in(page, live_server.url, "bm")
+    with page.expect_navigation():
+        page.get_by_role("link", name="1 identifier request").click()
+    expect(_main(page)).to_contain_text("A record may already exist")
+    expect(_main(page)).to_contain_text("Olu Otherchild")
+    assert axe_violations(page) == []
+    with page.expect_navigation():
+        page.get_by_role("link", name="(open the request)").click()
+    expect(page.get_by_role("heading", name="Possible duplicate record")).to_be_visible()
+    expect(_main(page)).to_contain_text("Other-Child")  # what was typed
+    assert axe_violations(page) == []
