@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from locus.access.models import Role, Worker
+from locus.access.services import break_glass_request
 from locus.audit.models import AccessEvent
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.common.services import today
@@ -259,6 +260,31 @@ def test_the_page_is_the_same_for_one_many_or_an_identifier_match_it_may_not_see
     assert str(world.other_child.pk) not in re.findall(r"/people/(\d+)/", html)
     # The typed UPN comes back only as what was typed, in its own box: not as anyone's.
     assert html.count(upn) == 1 and f'value="{upn}"' in html
+
+
+def test_a_child_seen_only_in_an_emergency_is_not_offered_as_a_match(world: World) -> None:
+    """Break-glass reads a record for an emergency; the duplicate check must not turn that
+    into "open it instead" (nor the words differ from any other hidden match)."""
+    typed = {"given_name": "Olu", "family_name": "Otherchild", "date_of_birth": DOB}
+    client = client_for(world.social_worker)
+    before = ask_page(client, **typed)
+    break_glass_request(
+        actor=world.social_worker,
+        person_id=world.other_child.pk,
+        category="missing_child",
+        reason="Missing overnight, police asking for the last known address now",
+    )
+    assert client.get(reverse("person", args=[world.other_child.pk])).status_code == 200
+    # A banner now says emergency access is open; the page below its heading is unchanged.
+    assert main(ask_page(client, **typed)) == main(before)
+    assert MAY_ALREADY_EXIST in main(before)
+
+
+def main(answer: tuple[int, bytes]) -> str:
+    status, page = answer
+    assert status == 200
+    html = page.decode()
+    return html[html.index("<h1") : html.index("</main>")]
 
 
 def test_every_check_is_in_the_audit_trail_with_what_was_searched(world: World) -> None:
