@@ -102,6 +102,40 @@ def people_chosen(ids: Iterable[object]) -> list[Person]:
     return list(Person.objects.filter(id__in=[int(str(i)) for i in ids]))
 
 
+# A picker lists a handful: more than this and the worker narrows the search.
+PICK_LIMIT = 10
+
+
+def nameable_among(*, viewer: Worker, ids: Iterable[int]) -> dict[int, Person]:
+    """Of ``ids``, the people the viewer may name on a form: seen in their own right (not
+    through a forum share nor break-glass, ``policies.can_name_people``)."""
+    seen = scopes.people_visible_to(viewer, shared=False, break_glass=False)
+    return {p.pk: p for p in seen.filter(pk__in=list(ids))}
+
+
+def people_to_name(
+    *, viewer: Worker, name: str, born: dt.date | None = None
+) -> tuple[list[Person], bool]:
+    """The first :data:`PICK_LIMIT` people the viewer may name whose given, family or known-as
+    name holds each word of ``name``, born on ``born`` when the viewer's role sees dates of
+    birth; and whether more match. Only the nameable are searched, so neither the list nor
+    "more" tells anything of anyone else."""
+    words = name.split()[:4]
+    if not words:
+        return [], False
+    people = scopes.people_visible_to(viewer, shared=False, break_glass=False)
+    for word in words:
+        people = people.filter(
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(known_as__icontains=word)
+        )
+    if born is not None and PersonField.DATE_OF_BIRTH in role_fields(viewer):
+        people = people.filter(date_of_birth=born)
+    found = list(people.order_by("family_name", "given_name", "id")[: PICK_LIMIT + 1])
+    return found[:PICK_LIMIT], len(found) > PICK_LIMIT
+
+
 def current_holders(person: Person) -> list[Allocation]:
     """Who holds the person's case now, with their team and agency: the contacts."""
     return list(
