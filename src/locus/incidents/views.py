@@ -59,9 +59,15 @@ def audited_with_incidents(
     return involvements
 
 
+# Each row names everyone involved, several lines tall: 25 keep a page a few screens long.
+INCIDENTS_PER_PAGE = 25
+
+
 def incidents_list(request: AuthedRequest) -> HttpResponse:
     form = IncidentFilterForm(request.GET or None)
-    page, paging = paginate(request, incidents_for(viewer=request.user, **form.filters()))
+    page, paging = paginate(
+        request, incidents_for(viewer=request.user, **form.filters()), INCIDENTS_PER_PAGE
+    )
     involvements = involvement_views(viewer=request.user, incidents=list(page))
     record_access(
         actor=request.user,
