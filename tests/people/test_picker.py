@@ -172,3 +172,16 @@ def test_the_involvement_add_form_finds_by_name(world: World) -> None:
     added = client.post(url, {"person": world.adult.pk, "role": "present", "reason": "Seen"})
     assert added.status_code == 302
     assert incident.involvements.filter(person=world.adult, role="present").exists()
+
+
+def test_enter_in_another_box_saves_once_the_search_boxes_are_empty(
+    world: World, social: Any
+) -> None:
+    """Enter in a text box presses the form's first button, a Find: with no name typed, the
+    post is the save the worker meant; after a search the name box is emptied for it."""
+    found = _find(social, world, "Teamchild").content.decode()
+    assert 'name="person_1_name" type="text" value=""' in found
+    assert "Found for &lsquo;Teamchild&rsquo;" in found
+    response = social.post(NEW, _record(world, find="person_1", person_1=str(world.team_child.pk)))
+    assert response.status_code == 302
+    assert Incident.objects.filter(summary="Phone taken near the gates.").exists()

@@ -42,7 +42,7 @@ from locus.incidents.services import (
     involvement_add,
     involvement_remove,
 )
-from locus.people.picker import FIND, Picker
+from locus.people.picker import Picker
 from locus.places.models import Context
 
 
@@ -142,9 +142,9 @@ def _picker(request: AuthedRequest, prefixes: list[str], start: dict[str, str]) 
     return Picker(request.user, request.POST if request.method == "POST" else start, prefixes)
 
 
-def _not_saving(request: AuthedRequest) -> bool:
+def _not_saving(request: AuthedRequest, picker: Picker) -> bool:
     """A post that adds a row or finds a person: the answers are kept, not judged nor saved."""
-    return request.method == "POST" and bool({"add_row", FIND} & set(request.POST))
+    return picker.searching or (request.method == "POST" and "add_row" in request.POST)
 
 
 def incident_new(request: AuthedRequest) -> HttpResponse:
@@ -158,7 +158,7 @@ def incident_new(request: AuthedRequest) -> HttpResponse:
 
     def form(data: Any) -> IncidentRecordForm:
         initial: dict[str, Any] = dict(start)
-        if _not_saving(request):
+        if _not_saving(request, picker):
             data, initial = None, request.POST.dict()
         return IncidentRecordForm(
             data,
@@ -240,7 +240,7 @@ def involvement_add_page(request: AuthedRequest, incident_id: int) -> HttpRespon
     picker = _picker(request, ["person"], {})
 
     def form(data: Any) -> InvolvementAddForm:
-        initial = request.POST.dict() if _not_saving(request) else {}
+        initial = request.POST.dict() if _not_saving(request, picker) else {}
         return InvolvementAddForm(None if initial else data, initial=initial, picker=picker)
 
     def write(f: InvolvementAddForm) -> Incident:

@@ -23,7 +23,7 @@ from locus.common.services import permitted
 from locus.peers import selectors, services
 from locus.peers.group_forms import GroupForm, MemberAddForm, MemberEndForm, MergeForm, SplitForm
 from locus.peers.models import GroupMembership
-from locus.people.picker import FIND, Picker
+from locus.people.picker import Picker
 from locus.places.models import Context
 
 
@@ -104,7 +104,7 @@ def member_add(request: AuthedRequest, group_id: int) -> HttpResponse:
     data = posted(request)
     picker = Picker(request.user, data or {}, ["person"])
     # Find posts the form back to search: the answers so far are kept, not judged.
-    finding = data is not None and FIND in data
+    finding = picker.searching
     form = MemberAddForm(
         None if finding else data, initial=data.dict() if finding else None, picker=picker
     )

@@ -4,7 +4,8 @@ It works without JavaScript. Each person a form asks for is a *pick*, named by i
 (``person``, ``person_2``...): radios holding the chosen person's id, the name to search
 and, where the worker's role sees dates of birth, a date of birth. The form's Find button
 (``name="find"``) posts the form back without saving: each pick with a name typed lists its
-matches to choose from, every other answer kept. Saving posts the chosen id, which the form
+matches to choose from (the name box emptied, so the next Enter saves), every other answer
+kept. Saving posts the chosen id, which the form
 accepts only if it is someone the worker may name (``selectors.nameable_among``): anyone
 else is refused in the same words as an id that does not exist.
 
@@ -94,7 +95,11 @@ class Picker:
     def __init__(self, viewer: Worker, data: Mapping[str, Any], prefixes: Iterable[str]) -> None:
         self.viewer = viewer
         self.prefixes = list(prefixes)
-        self.searching = FIND in data
+        # Find with a name typed searches; Find with none (Enter pressed in another box, the
+        # browser's first button being a Find) saves, as the worker meant.
+        self.searching = FIND in data and any(
+            str(data.get(f"{p}_name") or "").strip() for p in self.prefixes
+        )
         self.shows_born = PersonField.DATE_OF_BIRTH in role_fields(viewer)
         ids = {i for p in self.prefixes if (i := as_id(data.get(p))) is not None}
         self.chosen = selectors.nameable_among(viewer=viewer, ids=ids) if ids else {}
