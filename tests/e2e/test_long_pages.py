@@ -72,3 +72,17 @@ def test_the_group_member_search_step_is_accessible(
         picker.get_by_role("button", name="Find young person").click()
     expect(page.get_by_text("No one you may name matches")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_on_a_phone_wide_tables_scroll_in_their_own_box(
+    page: Any, live_server: Any, world: World
+) -> None:
+    """At 390 pixels the page does not scroll sideways: each wide table scrolls inside a
+    labelled region that the keyboard can reach (axe: scrollable-region-focusable)."""
+    page.set_viewport_size({"width": 390, "height": 800})
+    sign_in(page, live_server.url, "sw", f"/people/{world.child.pk}/")
+    for path in (f"/people/{world.child.pk}/", "/incidents/", f"/notes/person/{world.child.pk}/"):
+        page.goto(live_server.url + path)
+        expect(page.locator("h1")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        assert axe_violations(page) == []
