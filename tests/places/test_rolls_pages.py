@@ -180,6 +180,9 @@ def test_the_roll_finds_pupils_by_name_and_logs_the_search(world: World) -> None
     assert len(event.detail["people_shown"]) == 1
     empty = client.get(_roll(world, "?name=Zzyzx")).content.decode()
     assert "No pupil you may name matches" in empty
+    with CaptureQueriesContext(connection) as ctx:  # the name narrows the same reads
+        client.get(_roll(world, "?name=Pupil"))
+    assert len(ctx.captured_queries) == ROLL_QUERIES
 
 
 def test_a_leaver_the_school_no_longer_sees_is_not_picked_out_by_name(world: World) -> None:

@@ -5,8 +5,11 @@ tick boxes (a caseload, every worker) folds until it is opened."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from locus.incidents.models import InvolvementRole
@@ -80,3 +83,30 @@ def test_a_long_list_of_tick_boxes_folds_until_one_is_ticked(world: World) -> No
     again = client.post(add, {"present_workers": [str(world.teammate.pk)]}).content.decode()
     workers = again[again.index("Workers present") :][:600]
     assert "<details" in workers and " open>" in workers
+
+
+def _count(client: Any, url: str) -> int:
+    client.get(url)  # warm per-process caches (content types, sessions)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+# At the sizes above (30 more incidents, 13 more workers), each page's queries, pinned: a
+# change that makes one read per row shows up here. Each count holds the sign-in and
+# session's queries; the rest is what the page reads.
+PINNED = {"incidents": 12, "person": 24, "group": 24, "note-add": 16}
+
+
+@pytest.mark.parametrize("page", sorted(PINNED))
+def test_query_counts_at_borough_size_are_pinned(world: World, page: str) -> None:
+    _incidents(world, 30)
+    for _ in range(13):
+        make_worker(world.system, team=world.social_worker.team)
+    url = {
+        "incidents": reverse("incidents"),
+        "person": reverse("person", args=[world.csc_child.pk]),
+        "group": reverse("group", args=[world.group.pk]),
+        "note-add": reverse("note-add", args=["person", world.csc_child.pk]),
+    }[page]
+    assert _count(client_for(world.social_worker), url) == PINNED[page]
