@@ -19,6 +19,7 @@ from locus.peers.services import group_create
 from locus.people.selectors import PICK_LIMIT
 from tests.factories import DOB, World, client_for, make_person, nothing_written
 from tests.incidents.test_pages import _post
+from tests.peers.group_helpers import join
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +186,23 @@ def test_enter_in_another_box_saves_once_the_search_boxes_are_empty(
     response = social.post(NEW, _record(world, find="person_1", person_1=str(world.team_child.pk)))
     assert response.status_code == 302
     assert Incident.objects.filter(summary="Phone taken near the gates.").exists()
+
+
+def test_another_agency_s_worker_finds_only_their_own(world: World) -> None:
+    page = _find(client_for(world.yjs_worker), world, "child").content.decode()
+    assert "Yjschild" in page and "Cscchild" not in page and "Teamchild" not in page
+
+
+def test_who_may_not_record_cannot_search_through_the_form(world: World) -> None:
+    client = client_for(world.auditor)
+    before = AccessEvent.objects.filter(actor=world.auditor, action=AccessAction.SEARCH).count()
+    response = client.post(NEW, _record(world, find="person_1", person_1_name="child"))
+    assert response.status_code == 404
+    after = AccessEvent.objects.filter(actor=world.auditor, action=AccessAction.SEARCH).count()
+    assert after == before
+    # A police analyst sees the group through a child she sees, but runs no group.
+    join(world.system, world.group, world.police_child)
+    police = client_for(world.police_analyst)
+    assert police.get(reverse("group", args=[world.group.pk])).status_code == 200
+    url = reverse("group-member-add", args=[world.group.pk])
+    assert police.post(url, {"find": "person", "person_name": "child"}).status_code == 404
