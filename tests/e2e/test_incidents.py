@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
 from locus.places.services import context_create
 from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.picking import pick_person
 
 
 @pytest.fixture
@@ -46,7 +48,8 @@ def test_record_an_incident_with_two_people_in_two_roles_and_amend_it(
     sign_in(page, live_server.url, "sw", f"/people/{child.pk}/")
     page.get_by_role("link", name="Record an incident involving Jordan Testperson").click()
     expect(page.get_by_role("heading", level=1, name="Record an incident")).to_be_visible()
-    assert page.locator("#id_person_1").input_value() == str(child.pk)
+    # Chosen already, from the child's page: her radio ticked in "Person 1".
+    expect(page.get_by_label(re.compile("^Jordan Testperson, born 4 May 2011"))).to_be_checked()
     assert axe_violations(page) == []
 
     # Saved with nothing else filled in: every problem on its field, the page still accessible.
@@ -58,14 +61,26 @@ def test_record_an_incident_with_two_people_in_two_roles_and_amend_it(
     page.get_by_label("Where it happened").select_option(
         label="Millfields Park (park or open space)"
     )
-    page.get_by_label("Date").fill("01/12/2026")
+    page.get_by_label("Date", exact=True).fill("01/12/2026")
     page.get_by_label("Time").fill("17:30")
     page.get_by_label("Kind of incident").select_option(label="Robbery")
     page.get_by_label("Summary").fill("Phone taken near the gates by an older boy.")
     page.get_by_label("Where this information came from").select_option(label="Young person")
     page.get_by_label("How sure are you?").select_option(label="High")
     page.locator("#id_role_1").select_option(label="Harmed")
-    page.locator("#id_person_2").fill(str(peer.pk))
+    # Found by name: the form comes back with the matches and every answer kept.
+    hidden = person_create(
+        actor=system_worker(),
+        given_name="Casey",
+        family_name="Unseen",
+        date_of_birth=dt.date(2010, 3, 3),
+    )
+    pick_person(page, "Person 2", "casey", peer.full_name)
+    expect(page.get_by_text(re.compile(hidden.family_name))).to_have_count(0)  # not hers to name
+    assert axe_violations(page) == []
+    expect(page.get_by_label("Summary")).to_have_value(
+        "Phone taken near the gates by an older boy."
+    )
     page.locator("#id_role_2").select_option(label="Harming")
     page.get_by_role("button", name="Record the incident").click()
 

@@ -108,6 +108,46 @@ def people_chosen(ids: Iterable[object]) -> list[Person]:
     return list(Person.objects.filter(id__in=[int(str(i)) for i in ids]))
 
 
+# A picker lists a handful: more than this and the worker narrows the search.
+PICK_LIMIT = 10
+
+
+def nameable_among(*, viewer: Worker, ids: Iterable[int]) -> dict[int, Person]:
+    """Of ``ids``, the people the viewer may name on a form: seen in their own right (not
+    through a forum share nor break-glass, ``policies.can_name_people``)."""
+    seen = scopes.people_visible_to(viewer, shared=False, break_glass=False)
+    return {p.pk: p for p in seen.filter(pk__in=list(ids))}
+
+
+def people_named_like(*, viewer: Worker, name: str) -> QuerySet[Person]:
+    """The people the viewer may name (as :func:`nameable_among`) whose given, family or
+    known-as name holds each of the first four words of ``name``."""
+    people = scopes.people_visible_to(viewer, shared=False, break_glass=False)
+    for word in name.split()[:4]:
+        people = people.filter(
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(known_as__icontains=word)
+        )
+    return people
+
+
+def people_to_name(
+    *, viewer: Worker, name: str, born: dt.date | None = None
+) -> tuple[list[Person], bool]:
+    """The first :data:`PICK_LIMIT` people the viewer may name whose names hold each word of
+    ``name`` (:func:`people_named_like`), born on ``born`` when the viewer's role sees dates
+    of birth; and whether more match. Only the nameable are searched, so neither the list
+    nor "more" tells anything of anyone else."""
+    if not name.split():
+        return [], False
+    people = people_named_like(viewer=viewer, name=name)
+    if born is not None and PersonField.DATE_OF_BIRTH in role_fields(viewer):
+        people = people.filter(date_of_birth=born)
+    found = list(people.order_by("family_name", "given_name", "id")[: PICK_LIMIT + 1])
+    return found[:PICK_LIMIT], len(found) > PICK_LIMIT
+
+
 def current_holders(person: Person) -> list[Allocation]:
     """Who holds the person's case now, with their team and agency: the contacts."""
     return list(
