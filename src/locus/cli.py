@@ -5,6 +5,7 @@
 ``locus serve``     serve what is in the data folder
 ``locus migrate``   create or update the database
 ``locus createadmin``  add an administrator account
+``locus notify-due``  remind workers of reviews and actions falling due (once a day)
 ``locus bench peers``  time the peer-network analysis against NetworkX (source checkout)
 
 The data folder is ``./locus-data`` unless ``LOCUS_DATA_DIR`` names another; it
@@ -346,6 +347,15 @@ def cmd_createadmin(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_notify_due(args: argparse.Namespace, out: TextIO) -> int:
+    setup_django()
+    from locus.notifications.reminders import send_due_reminders
+
+    sent = send_due_reminders()
+    print(f"{sent} reminder{'' if sent == 1 else 's'} sent.", file=out)
+    return 0
+
+
 def cmd_bench_peers(args: argparse.Namespace, out: TextIO) -> int:
     # The benchmarks live beside src/ in a source checkout, not in the installed package.
     root = Path(__file__).resolve().parents[2]
@@ -396,6 +406,11 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--first-name", default="")
     admin.add_argument("--last-name", default="")
     admin.set_defaults(handler=cmd_createadmin)
+
+    notify_due = sub.add_parser(
+        "notify-due", help="remind workers of reviews and actions falling due (run daily)"
+    )
+    notify_due.set_defaults(handler=cmd_notify_due)
 
     bench = sub.add_parser("bench", help="benchmarks on synthetic data")
     bench_sub = bench.add_subparsers(dest="benchmark", required=True, metavar="benchmark")

@@ -62,6 +62,7 @@ from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
 from locus.common.steps import Place, Step, confirm, take, take_on
+from locus.notifications.selectors import my_notifications
 from locus.people.selectors import people_chosen
 from locus.profiles.selectors import build_on_for, profile_items
 
@@ -386,6 +387,7 @@ def my_work(request: AuthedRequest) -> HttpResponse:
             "due": [i for i in items if not i.overdue],
             "team": team,
             "is_manager": manages_a_team(viewer),
+            **({} if team else my_notifications(viewer)),
         },
     )
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Unpack
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -52,6 +53,7 @@ from locus.mapping.models import (
     MeetingChild,
     ShareAgreement,
 )
+from locus.notifications.services import assign, invite
 from locus.people.models import Person, PersonKind
 from locus.places.models import Context, ContextKind
 
@@ -76,6 +78,9 @@ def _lock(meeting: Meeting) -> None:
 
 
 def _invite(actor: Worker, meeting: Meeting, worker: Worker, reason: str) -> Invitee:
+    url = reverse("meeting", args=[meeting.pk])
+    on = timezone.localtime(meeting.scheduled_for).date() if meeting.scheduled_for else None
+    invite(actor, worker, meeting, url, "a peer group mapping meeting", on)
     return create_audited(
         actor, Invitee, meeting=meeting, worker=worker, reason=reason, invited_by=actor
     )
@@ -514,9 +519,13 @@ def intervention_add(
     terms = forums.action_terms(problems, **action, what="intervention")
     problems.raise_if_any()
     note = f"Agreed at the meeting; owned by {owner}"
-    return forums.agree_action(
+    intervention = forums.agree_action(
         actor, Intervention, note, meeting=meeting, person=person, group=group, **terms
     )
+    url = reverse("meeting", args=[meeting.pk])
+    what = "An intervention from a mapping meeting"
+    assign(actor, owner, intervention, url, what, terms["due_on"])
+    return intervention
 
 
 @transaction.atomic
