@@ -11,9 +11,10 @@ from locus.notifications.selectors import unread_count
 
 
 def unread(request: HttpRequest) -> dict[str, Any]:
-    """A callable, so the COUNT runs only on a page that shows it (a template calls it once,
-    in ``base.html``), and a redirect or a file costs no query."""
+    """The signed-in worker's unread count: loaded with the worker (``counts``), so no query;
+    for a worker loaded otherwise, a callable that counts only if a page shows it."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"notifications_unread": partial(unread_count, user)}
+    loaded = getattr(user, "unread_notifications", None)
+    return {"notifications_unread": partial(unread_count, user) if loaded is None else loaded}
