@@ -145,6 +145,7 @@ def prepare_demo(
     from locus.demo.mapping import add_demo_meetings
     from locus.demo.profiles import add_demo_profiles_and_moves
     from locus.demo.steps.notes import add_demo_notes
+    from locus.demo.steps.notifications import add_demo_notifications
     from locus.demo.trust import add_demo_trust
 
     if password:
@@ -166,6 +167,7 @@ def prepare_demo(
         add_demo_profiles_and_moves()
         add_demo_trust()
         add_demo_notes()
+        add_demo_notifications()
     finally:
         if bars is not None:
             bars.close()
