@@ -148,3 +148,16 @@ def test_a_record_s_notifications_are_forgotten_with_it(world: World) -> None:
     with transaction.atomic():
         assert services.forget(actor=world.system, record=world.park) == 1
     assert list(Notification.objects.all()) == [other]
+
+
+def test_the_transfer_hook_tells_the_receiving_manager_without_naming_the_child(
+    world: World,
+) -> None:
+    allocation = world.csc_child.allocations.get()
+    with transaction.atomic():
+        made = services.transfer_to_accept(
+            world.social_worker, world.team_manager, allocation, "/people/1/"
+        )
+    assert made is not None and made.kind == NotificationKind.TRANSFER_TO_ACCEPT
+    assert made.recipient == world.team_manager and made.record_type == "people.allocation"
+    assert world.csc_child.given_name not in made.text

@@ -103,6 +103,21 @@ def assign(
     )
 
 
+def transfer_to_accept(
+    actor: Worker, manager: Worker, transfer: models.Model, url: str
+) -> Notification | None:
+    """Tell the receiving manager a child's case waits for them to accept it. The hook for
+    the transfer service: one call, inside its transaction, with the transfer's page."""
+    return notify(
+        manager,
+        NotificationKind.TRANSFER_TO_ACCEPT,
+        actor=actor,
+        about=transfer,
+        url=url,
+        text="A case is transferred to your team: accept it or say why not",
+    )
+
+
 def notify(
     recipient: Worker,
     kind: str,
