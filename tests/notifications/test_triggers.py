@@ -11,7 +11,7 @@ import pytest
 
 from locus.access.services import break_glass_request
 from locus.casework import services as casework
-from locus.common.clock import today
+from locus.common.clock import now, today
 from locus.common.errors import ValidationFailed
 from locus.mapping.services import meeting_invite
 from locus.notifications.models import Notification
@@ -19,8 +19,11 @@ from locus.panels.services import panel_attendee_add
 from tests.casework.helpers import (
     active_case,
     add_action,
+    assessed_case,
+    conference_of,
     open_case,
     planned_case,
+    schedule,
     submit,
     submit_plan,
 )
@@ -102,6 +105,18 @@ def test_a_plan_sent_for_sign_off_tells_the_manager_once(world: World) -> None:
     with new_notifications() as made:
         submit_plan(world, case)
     assert who_and_what(made) == [("team_manager", "sign_off_request")]
+
+
+def test_a_conference_s_new_chair_is_told_and_a_moved_date_tells_nobody(world: World) -> None:
+    case = assessed_case(world)
+    with new_notifications() as made:
+        schedule(world, conference_of(case))
+    assert who_and_what(made) == [("other_social_worker", INVITED)]
+    assert made[0].text.startswith("You are invited to chair a context conference on ")
+    assert made[0].url == f"/context-cases/{case.pk}/conference/"
+    with new_notifications() as more:
+        schedule(world, conference_of(case), when=now() + dt.timedelta(days=3))
+    assert more == []
 
 
 def test_an_action_given_tells_its_owner_and_nobody_for_a_named_partner(world: World) -> None:

@@ -89,7 +89,7 @@ from locus.forums.models import (
     Attendance,
 )
 from locus.notifications.models import NotificationKind
-from locus.notifications.services import assign, notify
+from locus.notifications.services import assign, invite, notify
 from locus.people.models import LegalStatusEpisode, Person, PersonKind
 from locus.places.models import Context
 from locus.profiles.models import ProfileItem
@@ -800,6 +800,11 @@ def conference_schedule(
             "its assessor, or a manager of their teams",
         )
     problems.raise_if_any()
+    assert chair is not None and when is not None
+    if chair.pk != conference.chair_id:  # a new chair is told; a moved date is the page's news
+        url = selectors.case_url(conference.case_id, "conference/")
+        on = timezone.localtime(when).date()
+        invite(actor, chair, conference, url, "chair a context conference", on)
     return save_changes(
         actor=actor,
         obj=conference,
