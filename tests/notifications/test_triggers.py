@@ -6,8 +6,10 @@ interventions, and emergency access to review. The words never name a child."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
+from django.core import mail
 
 from locus.access.services import break_glass_request
 from locus.casework import services as casework
@@ -170,3 +172,19 @@ def test_emergency_access_tells_the_team_s_managers_to_review(world: World) -> N
     assert who_and_what(made) == [("team_manager", "break_glass_review")]
     assert made[0].url == f"/access/break-glass/{use.pk}/review/"
     _no_child_named(world, made)
+
+
+def test_a_sign_off_s_email_goes_to_the_manager_and_says_nothing_of_the_case(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    world.team_manager.email = "tess.manager@example.org"
+    world.team_manager.save()
+    case = open_case(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(world, case)
+    [email] = mail.outbox
+    assert email.to == ["tess.manager@example.org"]
+    assert email.body.startswith("You have a new item in Locus: Sign-off request.")
+    text = email.subject + email.body
+    assert not [n for n in _names(world) if n in text]
+    assert case.context.name not in text and f"/context-cases/{case.pk}" not in text
