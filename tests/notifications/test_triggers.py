@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from locus.access.services import break_glass_request
 from locus.casework import services as casework
@@ -17,6 +18,7 @@ from locus.common.clock import now, today
 from locus.common.errors import ValidationFailed
 from locus.mapping.services import meeting_invite
 from locus.notifications.models import Notification
+from locus.notifications.services import on_day
 from locus.panels.services import panel_attendee_add
 from tests.casework.helpers import (
     active_case,
@@ -31,6 +33,7 @@ from tests.casework.helpers import (
 )
 from tests.factories import World, make_worker
 from tests.mapping.helpers import add_intervention, held_meeting, propose
+from tests.mapping.helpers import schedule as schedule_meeting
 from tests.notifications.helpers import new_notifications, who_and_what
 from tests.panels.helpers import act, add, held, item, set_up
 
@@ -61,6 +64,17 @@ def test_a_mapping_meeting_invites_each_holder_but_not_the_proposer(world: World
         meeting_invite(actor=world.social_worker, meeting=meeting, worker=world.school_dsl)
     assert who_and_what(more) == [("school_dsl", INVITED)]
     _no_child_named(world, made + more)
+
+
+def test_scheduling_a_mapping_meeting_tells_each_invitee_the_date(world: World) -> None:
+    meeting = propose(world, agreed=False)
+    meeting_invite(actor=world.social_worker, meeting=meeting, worker=world.school_dsl)
+    when = now() + dt.timedelta(days=3)
+    with new_notifications() as made:
+        schedule_meeting(world, meeting, when=when)
+    assert sorted(who_and_what(made)) == [("school_dsl", INVITED), ("yjs_worker", INVITED)]
+    day = timezone.localtime(when).date()
+    assert made[0].text == f"You are invited to a peer group mapping meeting on {on_day(day)}"
 
 
 def test_a_refused_invitation_tells_nobody(world: World) -> None:

@@ -77,10 +77,15 @@ def _lock(meeting: Meeting) -> None:
     meeting.refresh_from_db(from_queryset=Meeting.objects.select_for_update())
 
 
-def _invite(actor: Worker, meeting: Meeting, worker: Worker, reason: str) -> Invitee:
+def _tell(actor: Worker, meeting: Meeting, worker: Worker) -> None:
+    """The worker hears in My work that they are invited (and when, once it is scheduled)."""
     url = reverse("meeting", args=[meeting.pk])
     on = timezone.localtime(meeting.scheduled_for).date() if meeting.scheduled_for else None
     invite(actor, worker, meeting, url, "a peer group mapping meeting", on)
+
+
+def _invite(actor: Worker, meeting: Meeting, worker: Worker, reason: str) -> Invitee:
+    _tell(actor, meeting, worker)
     return create_audited(
         actor, Invitee, meeting=meeting, worker=worker, reason=reason, invited_by=actor
     )
@@ -249,7 +254,7 @@ def meeting_schedule(
     )
     problems.check(len(location) <= 200, "location", "The place must be 200 characters or fewer")
     problems.raise_if_any()
-    return save_changes(
+    save_changes(
         actor=actor,
         obj=meeting,
         fields={
@@ -259,6 +264,9 @@ def meeting_schedule(
             "status": status,
         },
     )
+    for invitee in meeting.invitees.select_related("worker"):
+        _tell(actor, meeting, invitee.worker)  # the date is the news
+    return meeting
 
 
 @transaction.atomic
