@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,6 +15,7 @@ from locus.access.models import Worker
 from locus.common.clock import frozen_at, now
 from locus.notifications.models import Notification, NotificationKind
 from locus.notifications.services import notify
+from tests.conftest import PERSONAS
 from tests.factories import World, client_for
 
 MY_WORK = "/my-work/"
@@ -135,3 +137,13 @@ def test_my_work_s_notifications_cost_the_same_however_many(world: World) -> Non
 def test_the_header_names_the_count_only_to_those_with_my_work(world: World) -> None:
     html = client_for(world.auditor).get(reverse("dashboard")).content.decode()
     assert "unread" not in html
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_the_recipient_marks_a_notification_read(world: World, persona: str) -> None:
+    theirs = _tell(world, world.team_manager, "Sign this off")
+    worker = world.persona(persona)
+    response = client_for(worker).post(reverse("notification-read", args=[theirs.pk]))
+    assert response.status_code == (302 if worker == world.team_manager else 404)
+    read = Notification.objects.get(pk=theirs.pk).read_at is not None
+    assert read == (worker == world.team_manager)
