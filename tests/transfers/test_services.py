@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from locus.access.models import Worker
 from locus.audit.models import ChangeAction, ChangeEvent
 from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
+from locus.notifications.models import Notification, NotificationKind
 from locus.people.models import Allocation
 from locus.people.services import allocation_create
 from locus.transfers.models import Status, Transfer
@@ -22,7 +24,7 @@ from locus.transfers.services import (
 )
 from tests.factories import START, World, make_team, make_worker, nothing_written
 from tests.frozen_clock import FrozenClock
-from tests.transfers.helpers import NOTE, holding, propose_to_b, with_manager_b
+from tests.transfers.helpers import NOTE, holding, manager_of, propose_to_b, with_manager_b
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +246,13 @@ def test_nobody_accepts_their_own_proposal(world: World) -> None:
             transfer_accept(actor=actor, transfer=transfer, to_worker=world.teammate)
     done = transfer_accept(actor=second, transfer=transfer, to_worker=world.teammate)
     assert done.new_allocation is not None and done.new_allocation.worker == world.teammate
+
+
+def test_the_receiving_managers_are_told_and_nobody_else(world: World) -> None:
+    second = manager_of(world, world.csc_team_b, "second_manager_b")
+    transfer = propose_to_b(world)
+    told = Notification.objects.filter(kind=NotificationKind.TRANSFER_TO_ACCEPT)
+    assert sorted(n.recipient_id for n in told) == sorted([world.extra["manager_b"].pk, second.pk])
+    assert {n.url for n in told} == {reverse("transfer", args=[transfer.pk])}
+    # The text names no child: the recipients may lose sight of the case if they decline.
+    assert all(world.csc_child.family_name not in n.text for n in told)

@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from locus.access import break_glass, scopes
 from locus.access.models import (
@@ -27,6 +28,8 @@ from locus.audit.services import record_access, record_change, snapshot
 from locus.common import clock
 from locus.common.ids import as_id
 from locus.common.services import Problems, create_audited, permitted, require
+from locus.notifications.models import NotificationKind
+from locus.notifications.services import notify
 from locus.people.models import Person
 
 SYSTEM_USERNAME = "locus.system"
@@ -247,6 +250,15 @@ def break_glass_request(
             expires_at=now + break_glass.LASTS,
         )
         record_change(actor=actor, action=ChangeAction.CREATE, obj=use, after=snapshot(use))
+        for manager in break_glass.reviewers_of(actor):
+            notify(
+                manager,
+                NotificationKind.BREAK_GLASS_REVIEW,
+                actor=actor,
+                about=use,
+                url=reverse("break-glass-review", args=[use.pk]),
+                text=f"{actor} used emergency access: review it",
+            )
     record_access(
         actor=actor,
         record_type=break_glass.REQUEST_RECORD_TYPE,

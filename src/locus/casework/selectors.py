@@ -514,6 +514,9 @@ def _case_url(case_id: int, part: str = "") -> str:
     return reverse("context-case", args=[case_id]) + part
 
 
+case_url = _case_url  # a case's page (or one of its parts), for the services' notifications
+
+
 WHAT_NEXT = {
     AssessmentStatus.NOT_STARTED: "Start the assessment",
     AssessmentStatus.IN_PROGRESS: "Complete the assessment",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 
 from locus.access import transfers as rules
 from locus.access.models import Team, Worker
@@ -23,6 +24,7 @@ from locus.common.services import (
     permitted,
     write_fields,
 )
+from locus.notifications.services import transfer_to_accept
 from locus.people.models import Allocation
 from locus.people.services import allocate
 from locus.transfers.models import Status, Transfer
@@ -96,7 +98,7 @@ def transfer_propose(
         "A transfer of this child is already waiting for acceptance",
     )
     problems.raise_if_any()
-    return create_audited(
+    transfer = create_audited(
         actor,
         Transfer,
         person_id=allocation.person_id,
@@ -107,6 +109,11 @@ def transfer_propose(
         proposed_by=actor,
         proposed_at=clock.now(),
     )
+    # Every manager who may accept it is told, in this transaction (never the proposer).
+    url = reverse("transfer", args=[transfer.pk])
+    for manager in rules.managers().filter(team=to_team).exclude(pk=actor.pk):
+        transfer_to_accept(actor, manager, transfer, url)
+    return transfer
 
 
 def _open(transfer: Transfer) -> Transfer:
