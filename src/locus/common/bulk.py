@@ -4,17 +4,20 @@ The demo generator writes about a hundred thousand rows (people, places, school
 rolls, caseloads, associations, incidents and an audit row for each). Through
 ``bulk_create`` most of that time was Django compiling INSERT statements: on
 SQLite a statement may carry at most 999 values, so it is one statement per
-fifty-odd rows, each assembled value by value. :func:`bulk_insert` prepares
-each value the same way (``Field.get_db_prep_save``, the related objects'
-checks ``bulk_create`` makes) and hands every row to one prepared statement.
+fifty-odd rows, each assembled value by value. :func:`bulk_insert` makes the
+checks ``bulk_create`` makes (no unsaved related object), turns each value into
+what ``Field.get_db_prep_save`` would give (:func:`writer`), and hands every
+row to one prepared statement.
 
 SQLite gives the rows of one ``INSERT`` no ids back through ``executemany``, so
 they are numbered first: after the highest id the table has ever had (its
 ``AUTOINCREMENT`` sequence), in list order, which are the ids SQLite itself
-would give them in that order. That is only safe while no other connection can
-insert, so it runs only inside a transaction, which on SQLite here takes the
-write lock when it begins (``transaction_mode = IMMEDIATE`` in the settings).
-Other databases, and models this does not handle, go through ``bulk_create``.
+would give them in that order. That holds while no other connection inserts,
+so it runs only inside a transaction, which on SQLite here takes the write lock
+when it begins (``transaction_mode = IMMEDIATE`` in the settings); without that
+lock a writer that got in first would make the insert fail (a taken id, or a
+stale snapshot), never number a row twice. Other databases, and models this
+does not handle, go through ``bulk_create``.
 """
 
 from __future__ import annotations
