@@ -12,6 +12,7 @@ from locus.access.services import (
     team_create,
     worker_create,
     worker_set_password,
+    workers_set_password,
 )
 from locus.audit.models import ChangeAction, ChangeEvent
 from locus.common.errors import NotPermitted, ValidationFailed
@@ -235,6 +236,29 @@ def test_worker_set_password_refuses_a_weak_password(world: World) -> None:
     assert "password" in exc.value.errors
     worker.refresh_from_db()
     assert not worker.has_usable_password()
+
+
+def test_workers_set_password_gives_accounts_one_password_hashed_once(world: World) -> None:
+    workers = [world.social_worker, world.teammate, world.yjs_worker]
+    workers_set_password(actor=world.admin, workers=workers, password=GOOD_PASSWORD)
+    for worker in workers:
+        worker.refresh_from_db()
+        assert worker.check_password(GOOD_PASSWORD)
+        event = last_change(worker)
+        assert (event.actor, event.action) == (world.admin, ChangeAction.UPDATE)
+        assert event.after == {"password": "(changed)"}
+    assert len({worker.password for worker in workers}) == 1  # one hash: one salt
+
+
+def test_workers_set_password_refuses_a_weak_password_for_all_once(world: World) -> None:
+    workers = [world.social_worker, world.teammate]
+    with nothing_written(Worker), pytest.raises(ValidationFailed) as exc:
+        workers_set_password(actor=world.admin, workers=workers, password="abc")
+    messages = exc.value.errors["password"]
+    assert messages and len(messages) == len(set(messages))  # each reason said once
+    for worker in workers:
+        worker.refresh_from_db()
+        assert not worker.has_usable_password()
 
 
 def test_only_administrators_set_passwords(world: World) -> None:

@@ -17,6 +17,7 @@ from django.db import models, transaction
 
 from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent, SignInEvent
 from locus.common import clock
+from locus.common.bulk import bulk_insert
 from locus.common.ids import parse_ids
 
 E = TypeVar("E", bound=models.Model)
@@ -141,7 +142,7 @@ def record_creations(*, actor: Any, objs: Iterable[models.Model], batch_size: in
         )
         for obj in objs
     ]
-    ChangeEvent.objects.bulk_create(events, batch_size=batch_size)
+    bulk_insert(ChangeEvent, events, batch_size=batch_size)
     return len(events)
 
 

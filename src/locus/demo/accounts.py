@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import check_password
 from django.db import transaction
 
 from locus.access.models import Role, Worker
-from locus.access.services import system_worker, worker_create, worker_set_password
+from locus.access.services import system_worker, worker_create, workers_set_password
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,11 @@ def ensure_demo_accounts(password: str) -> list[tuple[str, str]]:
     has no place for it: that account is left out (a new data folder has it).
     """
     out: list[tuple[str, str]] = []
+    # The personas share the password, and one hash (see workers_set_password): a hash is
+    # slow by design, so it is made once for every account that needs it, and checked
+    # once for every account that already holds the same one.
+    stale: list[Worker] = []
+    checked: dict[str, bool] = {}
     with transaction.atomic():
         system = system_worker()
         for account in DEMO_ACCOUNTS:
@@ -131,7 +137,16 @@ def ensure_demo_accounts(password: str) -> list[tuple[str, str]]:
                     password=password,
                     job_title=account.who,
                 )
-            elif not worker.has_usable_password() or not worker.check_password(password):
-                worker_set_password(actor=system, worker=worker, password=password)
+            elif not worker.has_usable_password() or not _holds(worker, password, checked):
+                stale.append(worker)
             out.append((account.username, f"{account.who}: sees {account.sees}"))
+        if stale:
+            workers_set_password(actor=system, workers=stale, password=password)
     return out
+
+
+def _holds(worker: Worker, password: str, checked: dict[str, bool]) -> bool:
+    """Whether ``worker``'s stored hash is of ``password`` (each distinct hash checked once)."""
+    if worker.password not in checked:
+        checked[worker.password] = check_password(password, worker.password)
+    return checked[worker.password]

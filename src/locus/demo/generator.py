@@ -17,7 +17,8 @@ Rules it keeps:
   through ``locus.access.services``. The bulk rows are checked with the
   services' own validation functions (``validate_person``, ``validate_context``,
   ``validate_episode``, ``validate_provenance``, ``validate_association``,
-  ``validate_incident``) before ``bulk_create``, and every created row gets its
+  ``validate_incident``) before they are written in bulk
+  (``locus.common.bulk.bulk_insert``), and every created row gets its
   ``ChangeEvent`` (``record_creations``), all in one transaction.
 * **Synthetic.** Every person is invented. Only the postcodes are real.
 * **No risk scores.** The generator uses a hidden "exposure" level to make the

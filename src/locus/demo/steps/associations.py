@@ -10,6 +10,7 @@ from typing import TypedDict
 from locus.audit.models import ChangeAction, ChangeEvent
 from locus.audit.services import people_of, people_text, record_type_of, snapshot
 from locus.common import clock
+from locus.common.bulk import bulk_insert
 from locus.demo import borough, names
 from locus.demo.steps.base import BATCH, Base, _Adult, _pick, _raise, _years_after, _Young
 from locus.peers.models import Association, Nature, Relationship
@@ -342,13 +343,14 @@ class Associations(Base):
         through = Association.contexts.through
         for start in range(0, len(planned), BATCH):
             chunk = planned[start : start + BATCH]
-            Association.objects.bulk_create([a for a, _ in chunk], batch_size=BATCH)
-            through.objects.bulk_create(
+            bulk_insert(Association, [a for a, _ in chunk])
+            bulk_insert(
+                through,
                 [through(association_id=a.pk, context_id=c.pk) for a, cs in chunk for c in cs],
-                batch_size=BATCH,
             )
             # The same audit row association_record writes: the fields and the shared contexts.
-            ChangeEvent.objects.bulk_create(
+            bulk_insert(
+                ChangeEvent,
                 [
                     ChangeEvent(
                         actor=self.system,

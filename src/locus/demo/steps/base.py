@@ -18,6 +18,7 @@ from locus.access.models import Agency, Team, Worker
 from locus.access.services import system_worker
 from locus.audit.services import record_creations
 from locus.common import clock
+from locus.common.bulk import bulk_insert
 from locus.common.models import Confidence, Source
 from locus.common.services import Problems
 from locus.demo import borough, names
@@ -229,7 +230,7 @@ class Base:
         total = len(objs)
         for start in range(0, total, BATCH):
             chunk = objs[start : start + BATCH]
-            model._default_manager.bulk_create(chunk, batch_size=BATCH)
+            bulk_insert(model, chunk)
             record_creations(actor=self.system, objs=chunk)
             self.progress(step, min(start + BATCH, total), total)
 

@@ -1,0 +1,146 @@
+"""Inserting many new rows at once: what ``bulk_create`` does, without its per-row cost.
+
+The demo generator writes about a hundred thousand rows (people, places, school
+rolls, caseloads, associations, incidents and an audit row for each). Through
+``bulk_create`` most of that time was Django compiling INSERT statements: on
+SQLite a statement may carry at most 999 values, so it is one statement per
+fifty-odd rows, each assembled value by value. :func:`bulk_insert` makes the
+checks ``bulk_create`` makes (no unsaved related object), turns each value into
+what ``Field.get_db_prep_save`` would give (:func:`writer`), and hands every
+row to one prepared statement.
+
+SQLite gives the rows of one ``INSERT`` no ids back through ``executemany``, so
+they are numbered first: after the highest id the table has ever had (its
+``AUTOINCREMENT`` sequence), in list order, which are the ids SQLite itself
+would give them in that order. That holds while no other connection inserts,
+so it runs only inside a transaction, which on SQLite here takes the write lock
+when it begins (``transaction_mode = IMMEDIATE`` in the settings); without that
+lock a writer that got in first would make the insert fail (a taken id, or a
+stale snapshot), never number a row twice. Other databases, and models this
+does not handle, go through ``bulk_create``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import connections, models, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import NOT_PROVIDED, AutoField, BigAutoField, Model, SmallAutoField
+from django.utils import timezone
+
+_AUTO = (AutoField, BigAutoField, SmallAutoField)
+
+# Django's own field classes (exactly these, not subclasses, which may prepare values
+# their own way) whose get_db_prep_save gives a value of these types back as it is.
+_AS_GIVEN: dict[type[models.Field[Any, Any]], tuple[type, ...]] = {
+    models.CharField: (str,),
+    models.TextField: (str,),
+    models.BooleanField: (bool,),
+    models.IntegerField: (int,),
+    models.SmallIntegerField: (int,),
+    models.BigIntegerField: (int,),
+    models.PositiveIntegerField: (int,),
+    models.PositiveSmallIntegerField: (int,),
+    models.PositiveBigIntegerField: (int,),
+    models.FloatField: (float,),
+    AutoField: (int,),
+    BigAutoField: (int,),
+    SmallAutoField: (int,),
+}
+
+
+def writer(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> Callable[[Any], Any]:
+    """What ``field.get_db_prep_save`` gives on SQLite, with short cuts for plain values.
+
+    ``get_db_prep_save`` walks four or five calls a value, which for a million values is
+    most of a bulk insert's time. For Django's own field classes the result is known: a
+    string, number or flag as it is, a date as ISO text, an aware datetime as naive UTC
+    text, JSON as ``json.dumps`` with the field's encoder. Any other value, and any other
+    field class, goes through ``get_db_prep_save`` (tests/common/test_bulk.py holds the
+    two equal).
+    """
+    slow = partial(field.get_db_prep_save, connection=connection)
+    kind = type(field)
+    if kind in (models.ForeignKey, models.OneToOneField) and isinstance(field, models.ForeignKey):
+        return writer(field.target_field, connection)  # the target's value, as Django does
+    if kind in _AS_GIVEN:
+        plain = _AS_GIVEN[kind]
+        return lambda value: value if value is None or type(value) in plain else slow(value)
+    if kind is models.DateField:
+        return lambda value: value.isoformat() if type(value) is dt.date else slow(value)
+    if kind is models.DateTimeField and settings.USE_TZ:
+        zone = connection.timezone
+        return lambda value: (
+            str(timezone.make_naive(value, zone))
+            if type(value) is dt.datetime and timezone.is_aware(value)
+            else slow(value)
+        )
+    if kind is models.JSONField and isinstance(field, models.JSONField):
+        encoder = field.encoder
+        return lambda value: (
+            json.dumps(value, cls=encoder) if type(value) in (dict, list) else slow(value)
+        )
+    return slow
+
+
+def _numbered_here(model: type[Model], objs: Sequence[Model], using: str) -> bool:
+    """True when this module may insert ``objs`` itself (see the module's notes)."""
+    opts = model._meta
+    connection = connections[using]
+    return (
+        connection.vendor == "sqlite"
+        and connection.in_atomic_block
+        and isinstance(opts.pk, _AUTO)
+        and not opts.parents  # one table per row
+        and not any(f.generated or f.db_default is not NOT_PROVIDED for f in opts.concrete_fields)
+        and all(obj.pk is None for obj in objs)
+    )
+
+
+def bulk_insert(model: type[Model], objs: Sequence[Model], *, batch_size: int = 2000) -> None:
+    """Insert ``objs``, new instances of ``model``, and set their ids (like ``bulk_create``)."""
+    if not objs:
+        return
+    using = router.db_for_write(model)
+    if not _numbered_here(model, objs, using):
+        model._default_manager.db_manager(using).bulk_create(objs, batch_size=batch_size)
+        return
+    connection = connections[using]
+    opts = model._meta
+    table = opts.db_table
+    quote = connection.ops.quote_name
+    for obj in objs:  # refuses an unsaved related object, as bulk_create does, before writing
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
+        # The next id SQLite would give: past every id the table has had, deleted ones too.
+        cursor.execute(
+            f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608 (a model's own table name)
+            f"coalesce((SELECT max({quote(opts.pk.column)}) FROM {quote(table)}), 0))",
+            [table],
+        )
+        next_id = int(cursor.fetchone()[0]) + 1
+        fields = list(opts.concrete_fields)
+        writers = [writer(field, connection) for field in fields]
+        rows: list[list[Any]] = []
+        for number, obj in enumerate(objs, start=next_id):
+            obj.pk = number
+            rows.append(
+                [
+                    write(field.pre_save(obj, True))
+                    for field, write in zip(fields, writers, strict=True)
+                ]
+            )
+        columns = ", ".join(quote(field.column) for field in fields)
+        values = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {quote(table)} ({columns}) VALUES ({values})"  # noqa: S608
+        for start in range(0, len(rows), batch_size):
+            cursor.executemany(sql, rows[start : start + batch_size])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = using
