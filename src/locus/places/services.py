@@ -117,11 +117,6 @@ def _check_online(problems: Problems, fields: dict[str, Any]) -> None:
         )
         problems.check(not fields.get("url"), "url", "Only an online space has a web address")
         return
-    problems.check(
-        bool(str(fields.get("platform") or "").strip()),
-        "platform",
-        "Enter the platform, like a messaging app, a game or a website",
-    )
     url = fields.get("url") or ""
     if url:
         try:
@@ -278,6 +273,12 @@ def context_create(
         }
     )
     problems = validate_context(fields)
+    # A new online space says where it is; older ones (and the demo's) may not.
+    problems.check(
+        kind != ContextKind.ONLINE or bool(fields.get("platform")),
+        "platform",
+        "Enter the platform, like a messaging app, a game or a website",
+    )
     _check_real_postcodes(problems, fields)
     return create_checked(actor, Context, problems, fields)
 

@@ -252,6 +252,7 @@ class Base:
         address: str = "",
         description: str = "",
         agency: Agency | None = None,
+        end: Postcode | None = None,
     ) -> Context:
         fields: dict[str, Any] = dict(
             kind=kind,
@@ -263,6 +264,10 @@ class Base:
             longitude=postcode.longitude if postcode else None,
             responsible_agency=agency,
         )
+        if end is not None:
+            fields.update(
+                end_postcode=end.postcode, end_latitude=end.latitude, end_longitude=end.longitude
+            )
         _raise(validate_context(fields), f"context {name!r}")
         # Recorded by the system account, as context_create would with actor=system: being
         # the recorder grants sight, and the demo's sight must come from casework alone.
