@@ -77,14 +77,20 @@ def can_withhold_address(worker: Worker, context: Context) -> bool:
     )
 
 
+def merges_places(worker: Worker) -> bool:
+    """Whether ``worker`` merges duplicate places at all: the data team (administrators)
+    and team managers who see case records."""
+    return policies.is_administrator(worker) or (
+        worker.role == Role.MANAGER and scopes.sees_case_records(worker)
+    )
+
+
 def can_merge_places(worker: Worker, duplicate: Context, kept: Context) -> bool:
     """Merge ``duplicate`` into ``kept``: the data team (administrators) or a team manager,
     who sees both places and, for homes, where both are. A merge moves children's records
     between places, so it is not a practitioner's day-to-day action; it is undone only by
     hand, so the service asks why and keeps the record."""
-    if not policies.is_administrator(worker) and not (
-        worker.role == Role.MANAGER and scopes.sees_case_records(worker)
-    ):
+    if not merges_places(worker):
         return False
     return all(
         policies.can_view_context(worker, c) and sees_address(worker, c) for c in (duplicate, kept)

@@ -322,11 +322,11 @@ HISTORY_LINKS = frozenset(
 )
 
 
-def context_links() -> list[models.ForeignKey]:
+def context_links() -> list[models.ForeignObject]:
     """Every foreign key to a context, found from the model (links added by later apps
     included), less :data:`HISTORY_LINKS`. A many-to-many link is moved through its table's
     own foreign key, which is among these."""
-    links = []
+    links: list[models.ForeignObject] = []
     for rel in Context._meta.get_fields(include_hidden=True):
         if not rel.auto_created or rel.concrete or rel.many_to_many:
             continue
