@@ -291,7 +291,9 @@ def test_merging_two_schools_moves_every_row_in_one_audited_step(world: World) -
         reporting_agency=world.school_agency,
         involvements=[(pupil, InvolvementRole.HARMED)],
     )
-    both = make_association(world.system, person=world.csc_child, contexts=[duplicate, world.school])
+    both = make_association(
+        world.system, person=world.csc_child, contexts=[duplicate, world.school]
+    )
     make_association(world.system, person=world.yjs_child, contexts=[duplicate])
     refer(world, context=duplicate)
     before = _pointing_at(duplicate)
@@ -359,7 +361,9 @@ def _where(kind: str) -> dict[str, Any]:
 
 def test_public_places_recorded_as_different_kinds_merge(world: World) -> None:
     duplicate = make_context(world.system, kind=ContextKind.OTHER, name="Millfields Park path")
-    merge = context_merge(actor=world.team_manager, duplicate=duplicate, kept=world.park, reason="x")
+    merge = context_merge(
+        actor=world.team_manager, duplicate=duplicate, kept=world.park, reason="x"
+    )
     assert merge.kept == world.park
 
 

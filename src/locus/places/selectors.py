@@ -341,9 +341,10 @@ class HistoryRow:
     changes: list[tuple[str, str]]
 
 
-# Fields that say where a place is: left out of the history for a viewer who may not see it.
-LOCATION_FIELDS = frozenset(
+# Fields that say where a place is: withheld in the history from a viewer who may not see it.
+WITHHELD_FIELDS = frozenset(
     {
+        "name",
         "address",
         "postcode",
         "latitude",
@@ -356,27 +357,34 @@ LOCATION_FIELDS = frozenset(
 
 
 def place_history(*, viewer: Worker, context: Context) -> list[HistoryRow]:
-    """The place's changes from the audit trail, latest first; the values of its location
-    only for a viewer who sees where it is."""
-    shown = access_places.sees_address(viewer, context)
+    """The place's changes from the audit trail, latest first. For a viewer who may not see
+    where a home is, its location's values (and its earlier names, which may have been its
+    address) read "Withheld"."""
+    hidden = frozenset() if access_places.sees_address(viewer, context) else WITHHELD_FIELDS
     labels = {f.attname: str(f.verbose_name).capitalize() for f in Context._meta.concrete_fields}
-    events = (
+    events = list(
         ChangeEvent.objects.filter(record_type="places.context", record_id=str(context.pk))
         .select_related("actor")
-        .order_by("-at", "-id")
+        .order_by("-at", "-id")[:200]
     )
+    agencies = dict(Agency.objects.values_list("id", "name"))  # a handful, read once
     rows = []
-    for event in events[:200]:
+    for event in events:
         changes = [
-            (
-                labels.get(name, name),
-                str(value) if shown or name not in LOCATION_FIELDS else "Withheld",
-            )
+            (labels.get(name, name), _history_value(name, value, hidden, agencies))
             for name, value in sorted(event.after.items())
             if name not in ("id", "created_at", "recorded_by_id")
         ]
         rows.append(HistoryRow(event.at, event.actor, event.get_action_display(), changes))
     return rows
+
+
+def _history_value(name: str, value: Any, hidden: frozenset[str], agencies: dict) -> str:
+    if name in hidden:
+        return "Withheld"
+    if name in ("responsible_agency_id", "housing_provider_id") and value is not None:
+        return agencies.get(value, str(value))
+    return "" if value is None else str(value)
 
 
 def housing_providers() -> list[Agency]:
