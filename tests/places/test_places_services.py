@@ -10,8 +10,8 @@ from django.db.models import ForeignObject
 
 from locus.access.models import Role
 from locus.audit.models import ChangeAction
-from locus.incidents.models import InvolvementRole
 from locus.common.errors import NotPermitted, ValidationFailed
+from locus.incidents.models import InvolvementRole
 from locus.peers.models import Association
 from locus.places import services
 from locus.places.models import Context, ContextKind, ContextMerge, Enrolment, Tenure
