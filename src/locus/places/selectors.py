@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -83,22 +83,11 @@ class ContextDetail:
     people_hidden: int
     people_heading: str
     address_shown: bool = True
-    household: list[Resident] = field(default_factory=list)
 
     @property
     def named(self) -> set[int]:
         """The people the page names (the audit's list)."""
-        return {p.pk for p in self.people} | {r.person.pk for r in self.household if r.visible}
-
-
-@dataclass
-class Resident:
-    """Someone whose home this is, as the viewer may know them: by name, or by initials
-    and ``naming.NOT_IN_SCOPE``."""
-
-    person: Person
-    visible: bool
-    label: str
+        return {p.pk for p in self.people}
 
 
 def context_detail(*, viewer: Worker, context: Context, incident_limit: int = 25) -> ContextDetail:
@@ -136,26 +125,16 @@ def context_detail(*, viewer: Worker, context: Context, incident_limit: int = 25
         people = [p for p in people if PersonField.HOME_ADDRESS in shown[p.pk]]
     # "And one other" at a home would say a sibling is known elsewhere: public places only.
     hidden = 0 if context.is_restricted else linked.count() - visible_people.count()
-    household = _household(viewer, linked, people) if context.kind == ContextKind.HOME else []
     return ContextDetail(
         context=context,
         incidents=incidents,
         incident_total=visible_incidents.count(),
         incidents_by_kind=incidents_by_kind,
-        people=[] if household else people,
+        people=people,
         people_hidden=hidden,
         people_heading=heading,
         address_shown=access_places.sees_address(viewer, context),
-        household=household,
     )
-
-
-def _household(viewer: Worker, residents: QuerySet[Person], named: list[Person]) -> list[Resident]:
-    """Everyone whose home this is: those the viewer may see here (``named``) by name, the
-    rest by initials, never by name."""
-    shown = {p.pk for p in named}
-    rows = residents.order_by("family_name", "given_name", "id")[:200]
-    return [Resident(p, p.pk in shown, naming.person_label(p, visible=p.pk in shown)) for p in rows]
 
 
 def _linked_people(context: Context) -> tuple[QuerySet[Person], str]:
