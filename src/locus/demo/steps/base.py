@@ -253,6 +253,7 @@ class Base:
         description: str = "",
         agency: Agency | None = None,
         end: Postcode | None = None,
+        **household: Any,
     ) -> Context:
         fields: dict[str, Any] = dict(
             kind=kind,
@@ -264,6 +265,7 @@ class Base:
             longitude=postcode.longitude if postcode else None,
             responsible_agency=agency,
         )
+        fields.update(household)
         if end is not None:
             fields.update(
                 end_postcode=end.postcode, end_latitude=end.latitude, end_longitude=end.longitude
