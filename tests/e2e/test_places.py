@@ -7,9 +7,9 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from locus.access.services import agency_create, system_worker, team_create
+from locus.access.services import agency_create, system_worker, team_create, worker_create
 from locus.people.services import allocation_create, person_create
-from locus.places.services import context_create
+from locus.places.services import context_create, context_merge
 from tests.e2e.conftest import ALLOCATED, START_DOB, axe_violations, e2e_worker, sign_in
 
 
@@ -94,4 +94,30 @@ def test_a_worker_adds_a_place_by_postcode_and_a_manager_merges_a_duplicate(
     page.get_by_label("Why are these the same place?").fill("The gate is part of the park")
     _submit(page, "Merge the places")
     expect(page.get_by_role("heading", name="Millfields Park", exact=True)).to_be_visible()
+    _no_axe(page)
+
+
+def test_a_merged_home_whose_kept_record_is_out_of_sight_says_only_that(
+    page: Any, live_server: Any, transactional_db: Any
+) -> None:
+    system = system_worker()
+    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
+    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
+    worker = e2e_worker(system, "sw", "Sam Okafor", team)
+    admin = worker_create(
+        actor=system,
+        username="adm",
+        first_name="Ada",
+        last_name="Admin",
+        team=None,
+        role="administrator",
+        scope="all",
+    )
+    mine = context_create(actor=worker, kind="home", name="Family home of J.T.")
+    kept = context_create(actor=system, kind="home", name="Family home of J.T. (kept)")
+    context_merge(actor=admin, duplicate=mine, kept=kept, reason="Recorded twice")
+
+    sign_in(page, live_server.url, "sw", f"/contexts/{mine.pk}/")
+    expect(page.locator("main")).to_contain_text("merged into another place, which you cannot")
+    expect(page.locator("main")).not_to_contain_text("(kept)")
     _no_axe(page)
