@@ -427,3 +427,8 @@ def holding_manager(world: World) -> Any:
     world.team_manager.scope = "team"
     world.team_manager.save(update_fields=["scope"])
     return world.team_manager
+
+
+def test_every_problem_is_said_at_once_the_unreal_postcode_too(world: World) -> None:
+    errors = _refused(world.social_worker, kind="retail", name=" ", postcode="ZZ9 9ZZ")
+    assert set(errors) == {"name", "postcode"}

@@ -224,12 +224,12 @@ def _check_real_postcodes(
     """Each postcode typed must be a real one (``places.postcodes``); a place given a
     postcode and no point is placed on it. A postcode already on the record is not looked
     up again (older records kept what they were given)."""
-    if problems.errors:
-        return
     for postcode_field, lat_field, lon_field in POINTS:
         postcode = fields.get(postcode_field)
         if not postcode or (before is not None and getattr(before, postcode_field) == postcode):
             continue
+        if postcode_field in problems.errors:
+            continue  # not a postcode's shape: already said
         found = postcodes.lookup(postcode)
         if found is None:
             problems.add(
