@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.db.models import ForeignObject
 
+from locus.access import scopes
 from locus.access.models import Role
 from locus.audit.models import ChangeAction
 from locus.common.errors import NotPermitted, ValidationFailed
@@ -373,7 +374,6 @@ def test_public_places_recorded_as_different_kinds_merge(world: World) -> None:
         ("self", "kept", "Choose another place to merge into"),
         ("no-reason", "reason", "Say why these are the same place"),
         ("group", "kept", "Peer groups are merged from the group's own page"),
-        ("twice", "kept", "One of these places has already been merged"),
     ],
 )
 def test_merge_refusals(world: World, case: str, field: str, message: str) -> None:
@@ -385,9 +385,6 @@ def test_merge_refusals(world: World, case: str, field: str, message: str) -> No
         reason = "  "
     elif case == "group":
         duplicate, kept = world.group, make_context(world.system, kind="peer_group", name="G2")
-    elif case == "twice":
-        context_merge(actor=world.admin, duplicate=duplicate, kept=world.park, reason="x")
-        kept = make_context(world.system, name="Third park")
     with nothing_written(ContextMerge), pytest.raises(ValidationFailed) as exc:
         context_merge(actor=world.admin, duplicate=duplicate, kept=kept, reason=reason)
     assert message in exc.value.errors[field]
@@ -432,3 +429,13 @@ def holding_manager(world: World) -> Any:
 def test_every_problem_is_said_at_once_the_unreal_postcode_too(world: World) -> None:
     errors = _refused(world.social_worker, kind="retail", name=" ", postcode="ZZ9 9ZZ")
     assert set(errors) == {"name", "postcode"}
+
+
+def test_a_merged_place_is_out_of_every_list_and_is_not_merged_again(world: World) -> None:
+    duplicate = make_context(world.system, name="Park again")
+    context_merge(actor=world.admin, duplicate=duplicate, kept=world.park, reason="x")
+    assert not scopes.contexts_visible_to(world.admin).filter(pk=duplicate.pk).exists()
+    assert scopes.contexts_visible_to(world.admin, merged=True).filter(pk=duplicate.pk).exists()
+    third = make_context(world.system, name="Third park")
+    with nothing_written(ContextMerge), pytest.raises(NotPermitted):
+        context_merge(actor=world.admin, duplicate=duplicate, kept=third, reason="x")

@@ -31,12 +31,7 @@ from locus.places.models import (
 
 
 def contexts_list(*, viewer: Worker, q: str = "", kind: str = "") -> QuerySet[Context]:
-    # A duplicate merged into another answers with the place kept: listed once, there.
-    qs = (
-        scopes.contexts_visible_to(viewer)
-        .filter(merge__isnull=True)
-        .select_related("responsible_agency")
-    )
+    qs = scopes.contexts_visible_to(viewer).select_related("responsible_agency")
     if q:
         # A withheld address is not searched either: finding a home by its postcode
         # would tell where it is.
@@ -250,7 +245,6 @@ def similar_places(
     is matched by name only (matching by distance would tell where it is)."""
     visible = (
         scopes.contexts_visible_to(viewer)
-        .filter(merge__isnull=True)
         .exclude(kind=ContextKind.PEER_GROUP)
         .select_related("responsible_agency")
     )
@@ -398,7 +392,9 @@ def merges_of(*, viewer: Worker, context: Context) -> list[MergeRow]:
     )
     others = {m.merged_id if m.kept_id == context.pk else m.kept_id for m in merges}
     seen = set(
-        scopes.contexts_visible_to(viewer).filter(id__in=others).values_list("id", flat=True)
+        scopes.contexts_visible_to(viewer, merged=True)
+        .filter(id__in=others)
+        .values_list("id", flat=True)
     )
     rows = []
     for m in merges:

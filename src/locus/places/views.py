@@ -46,7 +46,7 @@ def contexts_list(request: AuthedRequest) -> HttpResponse:
 
 
 def context_page(request: AuthedRequest, context_id: int) -> HttpResponse:
-    context = lookups.access_context(request.user, context_id)
+    context = lookups.access_context(request.user, context_id, merged=True)
     if context.kind == ContextKind.PEER_GROUP:
         return redirect("group", group_id=context.pk)
     merge = selectors.merged_into(context)

@@ -127,7 +127,7 @@ def place_merge(request: AuthedRequest, context_id: int) -> HttpResponse:
 
 
 def place_history(request: AuthedRequest, context_id: int) -> HttpResponse:
-    context = lookups.access_context(request.user, context_id)
+    context = lookups.access_context(request.user, context_id, merged=True)
     rows = selectors.place_history(viewer=request.user, context=context)
     record_access(actor=request.user, obj=context, detail={"page": "place-history"})
     return render(
