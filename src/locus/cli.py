@@ -5,6 +5,7 @@
 ``locus serve``     serve what is in the data folder
 ``locus migrate``   create or update the database
 ``locus createadmin``  add an administrator account
+``locus notify-due``  remind workers of reviews and actions falling due (once a day)
 ``locus bench peers``  time the peer-network analysis against NetworkX (source checkout)
 
 The data folder is ``./locus-data`` unless ``LOCUS_DATA_DIR`` names another; it
@@ -144,6 +145,8 @@ def prepare_demo(
     from locus.demo.mapping import add_demo_meetings
     from locus.demo.profiles import add_demo_profiles_and_moves
     from locus.demo.steps.notes import add_demo_notes
+    from locus.demo.steps.notifications import add_demo_notifications
+    from locus.demo.steps.transfers import add_demo_transfer
     from locus.demo.trust import add_demo_trust
 
     if password:
@@ -165,6 +168,8 @@ def prepare_demo(
         add_demo_profiles_and_moves()
         add_demo_trust()
         add_demo_notes()
+        add_demo_transfer()
+        add_demo_notifications()
     finally:
         if bars is not None:
             bars.close()
@@ -346,6 +351,15 @@ def cmd_createadmin(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_notify_due(args: argparse.Namespace, out: TextIO) -> int:
+    setup_django()
+    from locus.notifications.reminders import send_due_reminders
+
+    sent = send_due_reminders()
+    print(f"{sent} reminder{'' if sent == 1 else 's'} sent.", file=out)
+    return 0
+
+
 def cmd_bench_peers(args: argparse.Namespace, out: TextIO) -> int:
     # The benchmarks live beside src/ in a source checkout, not in the installed package.
     root = Path(__file__).resolve().parents[2]
@@ -396,6 +410,11 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--first-name", default="")
     admin.add_argument("--last-name", default="")
     admin.set_defaults(handler=cmd_createadmin)
+
+    notify_due = sub.add_parser(
+        "notify-due", help="remind workers of reviews and actions falling due (run daily)"
+    )
+    notify_due.set_defaults(handler=cmd_notify_due)
 
     bench = sub.add_parser("bench", help="benchmarks on synthetic data")
     bench_sub = bench.add_subparsers(dest="benchmark", required=True, metavar="benchmark")

@@ -81,7 +81,11 @@ def test_team_create(world: World) -> None:
         ChangeAction.CREATE,
         "access.team",
     )
-    assert event.after == {"agency_id": world.csc.pk, "name": "Exploitation Team"}
+    assert event.after == {
+        "agency_id": world.csc.pk,
+        "name": "Exploitation Team",
+        "independent": False,
+    }
 
 
 @pytest.mark.parametrize(

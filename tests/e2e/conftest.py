@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = os.environ.get("LOCUS_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -50,15 +51,35 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     }
 
 
-def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """WCAG 2.2 AA violations on the page as it stands, from axe-core."""
+# What a Playwright error says when the page navigated while a script ran on it.
+NAVIGATED = ("documentElement", "Execution context was destroyed")
+
+
+def _run_axe(page: Any) -> dict[str, Any]:
     # Evaluated through the DevTools protocol rather than added as a <script>,
     # so the page's strict Content Security Policy stays on during the check.
     page.evaluate(AXE.read_text())
-    result = page.evaluate(
+    result: dict[str, Any] = page.evaluate(
         "() => axe.run(document, {runOnly: {type: 'tag', values: "
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
     )
+    return result
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """WCAG 2.2 AA violations on the page as it stands, from axe-core."""
+    # A check called straight after a click that navigates can start on the page being
+    # left: the document is swapped under axe ("reading 'documentElement'" of null, or a
+    # destroyed context; seen on a loaded CI machine). Such a run says nothing about
+    # either page, so wait for the new page to load and check it again.
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            result = _run_axe(page)
+            break
+        except PlaywrightError as error:
+            if attempt == 2 or not any(sign in str(error) for sign in NAVIGATED):
+                raise
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from locus.audit.models import AccessEvent
 from tests.e2e.conftest import axe_violations, sign_in
@@ -59,7 +60,7 @@ def test_sign_in_and_audit_pages_have_no_axe_violations(
     assert axe_violations(page) == []
     sign_in(page, live_server.url, "auditor")
     page.goto(f"{live_server.url}/audit/?show=changes")
-    assert page.get_by_role("heading", name="Audit trail").is_visible()
+    expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
     assert axe_violations(page) == []
 
 

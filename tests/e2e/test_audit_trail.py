@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from locus.access.services import agency_create, system_worker, team_create
 from locus.audit.models import AccessAction, AccessEvent
@@ -48,7 +49,7 @@ def test_auditor_searches_the_trail_by_person_and_downloads_it(
     page.get_by_label("Person ID").fill("not an id")
     page.get_by_role("button", name="Search").click()
     summary = page.get_by_role("alert")
-    assert "Person ID must be a number" in summary.inner_text()
+    expect(summary).to_contain_text("Person ID must be a number")
     assert axe_violations(page) == []
     summary.get_by_role("link", name="Person ID must be a number, like 1234").click()
     assert page.evaluate("document.activeElement.id") == "id_person"

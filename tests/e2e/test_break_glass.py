@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from locus.access.models import BreakGlass
 from locus.people.models import Person
@@ -36,7 +37,7 @@ def test_a_social_worker_asks_for_emergency_access_and_reads_under_the_banner(
     row = page.get_by_role("row").filter(has_text="A child you cannot see")
     row.get_by_role("link", name="Request emergency access").click()
 
-    assert page.get_by_role("heading", name="Request emergency access").is_visible()
+    expect(page.get_by_role("heading", name="Request emergency access")).to_be_visible()
     assert page.get_by_text("Casey").count() == 0  # nothing about the record yet
     assert axe_violations(page) == []
 
@@ -44,24 +45,26 @@ def test_a_social_worker_asks_for_emergency_access_and_reads_under_the_banner(
     page.get_by_label("What is happening").fill("urgent")
     page.get_by_role("button", name="Open the record in an emergency").click()
     summary = page.get_by_role("alert")
-    assert "at least 4 words" in summary.inner_text()
+    expect(summary).to_contain_text("at least 4 words")
     assert axe_violations(page) == []
 
     page.get_by_label("What is happening").fill(REASON)
     page.get_by_role("button", name="Open the record in an emergency").click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Casey Peerless")
     banner = page.get_by_role("region", name="Emergency access")
-    assert "you are seeing Casey Peerless's record because of missing child" in banner.inner_text()
-    assert "reviewed by your manager" in banner.inner_text()
+    expect(banner).to_contain_text(
+        "you are seeing Casey Peerless's record because of missing child"
+    )
+    expect(banner).to_contain_text("reviewed by your manager")
     assert axe_violations(page) == []
 
     # The peer map carries the same banner.
     page.goto(f"{live_server.url}/people/{world.peer.pk}/peer-map/")
-    assert page.get_by_role("region", name="Emergency access").is_visible()
+    expect(page.get_by_role("region", name="Emergency access")).to_be_visible()
 
     banner = page.get_by_role("region", name="Emergency access")
     banner.get_by_role("button", name="End emergency access").click()
-    assert "Emergency access ended" in page.get_by_role("alert").first.inner_text()
+    expect(page.get_by_role("alert").first).to_contain_text("Emergency access ended")
     assert page.get_by_role("region", name="Emergency access").count() == 0
     assert axe_violations(page) == []
     response = page.goto(f"{live_server.url}/people/{world.peer.pk}/")
@@ -82,12 +85,12 @@ def test_the_manager_reviews_the_emergency_access_from_the_home_page(
     )
     sign_in(page, live_server.url, "tm")
     page.get_by_role("link", name="Review emergency access").click()
-    assert page.get_by_role("heading", name="Emergency access").is_visible()
+    expect(page.get_by_role("heading", name="Emergency access")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Review Sam Okafor's emergency access").click()
     page.get_by_label("Was the emergency access justified?").select_option("justified")
     page.get_by_label("Note on your decision").fill("Casey was found using the addresses.")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Record review").click()
-    assert "Review recorded" in page.get_by_role("alert").first.inner_text()
+    expect(page.get_by_role("alert").first).to_contain_text("Review recorded")
     assert BreakGlass.objects.get().outcome == "justified"

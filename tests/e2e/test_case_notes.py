@@ -94,7 +94,7 @@ def test_write_correct_and_read_the_chronology(page: Any, live_server: Any, worl
     page.get_by_label("Summary").fill("Home visit after the missing episode")
     page.get_by_label("Note", exact=True).fill("Seen alone. He said he stayed with Casey.")
     page.get_by_role("button", name="Save the note").click()
-    assert "Case note recorded" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("Case note recorded")
     expect(page.get_by_role("link", name="Casey Peerless")).to_be_visible()
     assert axe_violations(page) == []
 
@@ -103,7 +103,7 @@ def test_write_correct_and_read_the_chronology(page: Any, live_server: Any, worl
     assert axe_violations(page) == []
     page.get_by_label("Summary").fill("Home visit: seen alone after the missing episode")
     page.get_by_role("button", name="Save the correction").click()
-    assert "Say why the note is corrected" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("Say why the note is corrected")
     page.get_by_label("Why is the note corrected?").fill(
         "The summary did not say he was seen alone"
     )
@@ -118,11 +118,11 @@ def test_write_correct_and_read_the_chronology(page: Any, live_server: Any, worl
     # The chronology: the note beside the allocation, filtered, then printed.
     page.get_by_role("link", name="Back to the chronology of Jordan Testperson").click()
     table = page.get_by_role("table")
-    assert "Allocated to Sam Okafor" in table.inner_text()
-    assert "Home visit: seen alone after the missing episode" in table.inner_text()
+    expect(table).to_contain_text("Allocated to Sam Okafor")
+    expect(table).to_contain_text("Home visit: seen alone after the missing episode")
     page.get_by_label("Case notes").check()
     page.get_by_role("button", name="Apply the filters").click()
-    assert "Allocated to" not in page.get_by_role("table").inner_text()
+    expect(page.get_by_role("table")).not_to_contain_text("Allocated to")
     assert axe_violations(page) == []
     page.get_by_role("link", name="Print the chronology").click()
     expect(page.get_by_text("Printed by")).to_be_visible()
@@ -143,7 +143,7 @@ def test_a_reader_who_may_not_see_a_named_child_gets_initials(
     assert page.get_by_text("Jordan").count() == 0
     assert axe_violations(page) == []
     page.goto(f"{base}/notes/group/{world.group.pk}/")
-    assert "Riley Yjsperson joined" in page.get_by_role("table").inner_text()
-    assert "JT (not in your scope) joined" in page.get_by_role("table").inner_text()
+    expect(page.get_by_role("table")).to_contain_text("Riley Yjsperson joined")
+    expect(page.get_by_role("table")).to_contain_text("JT (not in your scope) joined")
     assert axe_violations(page) == []
     assert page.goto(f"{base}/notes/person/{world.child.pk}/").status == 404

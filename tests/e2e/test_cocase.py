@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from locus.access.models import Worker
 from locus.access.services import agency_create, system_worker, team_create
@@ -71,13 +72,13 @@ def test_a_social_worker_proposes_holds_and_records_a_mapping_meeting(
     assert page.get_by_text("Casey Peerless").count() == 0
     assert axe_violations(page) == []
     page.get_by_role("button", name="Propose meeting").click()
-    assert "Say what the meeting is for" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("Say what the meeting is for")
     assert axe_violations(page) == []
     page.get_by_label("What is the meeting for?").fill("Map the group and agree who does what")
     page.get_by_label("Crime and Disorder Act 1998 s.115").check()
     page.get_by_role("button", name="Propose meeting").click()
-    assert "Meeting proposed" in page.get_by_role("alert").inner_text()
-    assert page.get_by_role("cell", name=held_by).is_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Meeting proposed")
+    expect(page.get_by_role("cell", name=held_by)).to_be_visible()
     assert axe_violations(page) == []
 
     # Each holder agrees to bring their own child: she brings Jordan, with the defaults.
@@ -87,13 +88,13 @@ def test_a_social_worker_proposes_holds_and_records_a_mapping_meeting(
     )
     assert axe_violations(page) == []
     page.get_by_role("button", name="Agree to share").click()
-    assert "You agreed to bring Jordan Testperson" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("You agreed to bring Jordan Testperson")
     meeting_path = page.url.removeprefix(base)
     holder = page.context.browser.new_context().new_page()
     sign_in(holder, base, "yw", meeting_path)
     holder.get_by_role("link", name="Agree to bring this child").click()
     holder.get_by_role("button", name="Agree to share").click()
-    assert "You agreed to bring Casey Peerless" in holder.get_by_role("alert").inner_text()
+    expect(holder.get_by_role("alert")).to_contain_text("You agreed to bring Casey Peerless")
 
     # Schedule it for a few minutes ago: the meeting has just taken place (no further back
     # than an hour).
@@ -106,7 +107,7 @@ def test_a_social_worker_proposes_holds_and_records_a_mapping_meeting(
     page.get_by_label("Where").fill("Hackney Service Centre, room 3")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Save").click()
-    assert "Meeting scheduled" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("Meeting scheduled")
 
     # Record the minutes: both workers attended.
     page.get_by_role("link", name="Record minutes").click()
@@ -115,17 +116,17 @@ def test_a_social_worker_proposes_holds_and_records_a_mapping_meeting(
     page.get_by_label("Decisions (optional)").fill("Youth service to run sessions at the park")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Record minutes").click()
-    assert "Minutes recorded" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("Minutes recorded")
     # Not shared yet: Kai has not confirmed that he was there.
     assert page.get_by_role("link", name="Casey Peerless").count() == 0
     holder.reload()
     holder.get_by_role("link", name="Confirm that you attended").click()
     holder.get_by_role("button", name="I attended this meeting").click()
-    assert "You confirmed that you attended" in holder.get_by_role("alert").inner_text()
+    expect(holder.get_by_role("alert")).to_contain_text("You confirmed that you attended")
     assert axe_violations(holder) == []
     # Shared now: both confirmed, and he agreed to bring Casey.
     page.reload()
-    assert page.get_by_role("link", name="Casey Peerless").first.is_visible()
+    expect(page.get_by_role("link", name="Casey Peerless").first).to_be_visible()
     assert page.get_by_role("table", name="Relationships on the group map, with their nature")
 
     # Agree an intervention for the peer, owned by the youth justice worker.
@@ -137,13 +138,14 @@ def test_a_social_worker_proposes_holds_and_records_a_mapping_meeting(
     page.get_by_label("Due date").fill(due.strftime("%d/%m/%Y"))
     assert axe_violations(page) == []
     page.get_by_role("button", name="Add intervention").click()
-    assert "Intervention added" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("Intervention added")
     row = page.get_by_role("row").filter(has_text="Weekly mentoring with a sports coach")
-    assert "Casey Peerless" in row.inner_text() and "Planned" in row.inner_text()
-    assert "Kai Brennan" in row.inner_text()
+    expect(row).to_contain_text("Casey Peerless")
+    expect(row).to_contain_text("Planned")
+    expect(row).to_contain_text("Kai Brennan")
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="Meetings").first.click()
-    assert page.get_by_role("cell", name="Attended").is_visible() is False  # she proposed it
-    assert page.get_by_role("cell", name="Proposed it").is_visible()
+    expect(page.get_by_role("cell", name="Attended")).to_be_hidden()  # she proposed it
+    expect(page.get_by_role("cell", name="Proposed it")).to_be_visible()
     assert axe_violations(page) == []

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from locus.access.services import worker_set_password
 from locus.casework.reference import ensure_reference_data
@@ -42,7 +43,10 @@ def switch_to(page: Any, base: str, username: str, path: str) -> None:
 
 
 def alert(page: Any) -> str:
-    return str(page.get_by_role("alert").first.inner_text())
+    # Wait for the message before reading it: the page may still be loading.
+    message = page.get_by_role("alert").first
+    expect(message).to_be_visible()
+    return str(message.inner_text())
 
 
 def checked(page: Any) -> None:
@@ -93,7 +97,7 @@ def test_a_shopping_centre_from_referral_to_closure(
     checked(page)
     page.get_by_role("link", name="Mare Street Centre").first.click()
     others = page.get_by_role("table", name="Other referrals naming a context")
-    assert "Ciara says older boys" in others.inner_text()
+    expect(others).to_contain_text("Ciara says older boys")
     page.get_by_role("button", name="Record the decision").click()
     assert "Choose the threshold level" in alert(page)
     checked(page)
@@ -137,7 +141,7 @@ def test_a_shopping_centre_from_referral_to_closure(
     checked(page)
     page.get_by_role("button", name="Save decision").click()
     assert "Assessment signed off" in alert(page)
-    assert page.get_by_text("Hold a context conference by").is_visible()
+    expect(page.get_by_text("Hold a context conference by")).to_be_visible()
 
     # 5. The conference: scheduled, held yesterday, minutes without children's names.
     switch_to(page, base, "social_worker", case_path)
@@ -167,7 +171,7 @@ def test_a_shopping_centre_from_referral_to_closure(
     )
     page.get_by_role("button", name="Record the conference").click()
     assert "Conference recorded" in alert(page)
-    assert "Pat Jones" in page.get_by_role("table", name="Who attended").inner_text()
+    expect(page.get_by_role("table", name="Who attended")).to_contain_text("Pat Jones")
     checked(page)
 
     # 6. The plan: a goal, and an action for the centre's security.
@@ -221,7 +225,7 @@ def test_a_shopping_centre_from_referral_to_closure(
 
     # The partner sees the case it is part of, and its own action on the plan.
     switch_to(page, base, "partner_worker", "/my-work/")
-    assert "Security patrol of the car park" in page.get_by_role("main").inner_text()
+    expect(page.get_by_role("main")).to_contain_text("Security patrol of the car park")
     checked(page)
 
     # 9. Closure: refused while the action is open; then, with the action done, every
@@ -245,5 +249,5 @@ def test_a_shopping_centre_from_referral_to_closure(
     page.get_by_label("Approve the closure").check()
     page.get_by_role("button", name="Save decision").click()
     assert "Closure decided" in alert(page)
-    assert "Re-rated: Guardianship" in page.get_by_role("main").inner_text()
+    expect(page.get_by_role("main")).to_contain_text("Re-rated: Guardianship")
     checked(page)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from locus.common import clock
 from tests.documents.helpers import PDF, document_store
@@ -28,8 +29,8 @@ def test_upload_a_pdf_and_download_it(
     base = live_server.url
     sign_in(page, base, "sw", f"/people/{child_id}/")
     page.get_by_role("link", name="Documents: read, upload or download").click()
-    assert page.get_by_role("heading", name="Documents", exact=True).is_visible()
-    assert page.get_by_text("No documents.").is_visible()
+    expect(page.get_by_role("heading", name="Documents", exact=True)).to_be_visible()
+    expect(page.get_by_text("No documents.")).to_be_visible()
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="Upload a document").click()
@@ -48,8 +49,8 @@ def test_upload_a_pdf_and_download_it(
         {"name": "Return home interview.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
     page.get_by_role("button", name="Upload").click()
-    assert "Document uploaded" in page.get_by_role("alert").inner_text()
-    assert page.get_by_role("heading", name="Return home interview").is_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Document uploaded")
+    expect(page.get_by_role("heading", name="Return home interview")).to_be_visible()
     assert axe_violations(page) == []
 
     with page.expect_download() as caught:
@@ -59,16 +60,17 @@ def test_upload_a_pdf_and_download_it(
     assert Path(download.path()).read_bytes() == PDF
 
     page.get_by_role("link", name="Upload a new version").click()
-    assert page.get_by_role("heading", name="Upload a new version").is_visible()
+    expect(page.get_by_role("heading", name="Upload a new version")).to_be_visible()
     assert axe_violations(page) == []
     page.go_back()
     page.get_by_role("link", name="Remove this document").click()
     assert axe_violations(page) == []
     page.get_by_role("button", name="Remove the document").click()
-    assert "Say why the document is being removed" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("Say why the document is being removed")
     assert axe_violations(page) == []
 
     page.goto(f"{base}/documents/person/{child_id}/")
     row = page.get_by_role("row", name="Return home interview")
-    assert "Report" in row.inner_text() and "Sam Okafor" in row.inner_text()
+    expect(row).to_contain_text("Report")
+    expect(row).to_contain_text("Sam Okafor")
     assert axe_violations(page) == []

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from locus.access.services import agency_create, system_worker, team_create
 from locus.common import clock
@@ -59,7 +60,7 @@ def test_police_analyst_sees_only_their_fields(page: Any, live_server: Any, chil
     sign_in(page, live_server.url, "pa", f"/people/{child.pk}/")
     assert page.get_by_role("heading", level=1).inner_text() == "Jordan Testperson"
     details = page.locator("dl.govuk-summary-list")
-    assert "4 May 2011" in details.inner_text()
+    expect(details).to_contain_text("4 May 2011")
     for label in ("Ethnicity", "NHS number", "Home address"):
         row = details.locator(".govuk-summary-list__row", has_text=label)
         assert row.locator("dd").inner_text() == "Not shared with your role", label

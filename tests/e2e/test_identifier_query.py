@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from locus.people.services import person_update
 from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
 from tests.e2e.test_person_page import World
@@ -26,7 +28,7 @@ def test_a_refused_upn_is_sent_for_checking_and_answered(
     sign_in(page, live_server.url, "sw", f"/people/{world.child.pk}/edit/")
     page.get_by_label("UPN (optional)").fill(upn)
     page.get_by_role("button", name="Save details").click()
-    assert "This UPN cannot be used here: ask your data team" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("This UPN cannot be used here: ask your data team")
     assert "Casey" not in page.content()
     assert axe_violations(page) == []
     page.get_by_role("button", name="Ask for this UPN to be checked").click()
@@ -36,18 +38,18 @@ def test_a_refused_upn_is_sent_for_checking_and_answered(
         "From the school's admission form"
     )
     page.get_by_role("button", name="Send the request").click()
-    assert "Your request has been sent" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Your request has been sent")
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, live_server.url, "adm")
     page.get_by_role("link", name="1 identifier request").click()
     page.get_by_role("heading", name="Identifier requests").wait_for()
-    assert "Casey Peerless" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Casey Peerless")
     assert axe_violations(page) == []
     page.get_by_role("link", name="(open the request)").click()
     page.get_by_role("button", name="Close the request").click()
-    assert "Say what was done, for the record" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Say what was done, for the record")
     assert axe_violations(page) == []
     page.get_by_label("What was done").fill("Casey's UPN: Jordan's school will check theirs")
     page.get_by_role("button", name="Close the request").click()
-    assert "No identifier requests are waiting for you" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("No identifier requests are waiting for you")

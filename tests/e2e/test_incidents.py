@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from locus.access.services import agency_create, system_worker, team_create
 from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
 from locus.places.services import context_create
 from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.picking import pick_person
 
 
 @pytest.fixture
@@ -44,35 +47,48 @@ def test_record_an_incident_with_two_people_in_two_roles_and_amend_it(
     child, peer = people
     sign_in(page, live_server.url, "sw", f"/people/{child.pk}/")
     page.get_by_role("link", name="Record an incident involving Jordan Testperson").click()
-    assert page.get_by_role("heading", level=1, name="Record an incident").is_visible()
-    assert page.locator("#id_person_1").input_value() == str(child.pk)
+    expect(page.get_by_role("heading", level=1, name="Record an incident")).to_be_visible()
+    # Chosen already, from the child's page: her radio ticked in "Person 1".
+    expect(page.get_by_label(re.compile("^Jordan Testperson, born 4 May 2011"))).to_be_checked()
     assert axe_violations(page) == []
 
     # Saved with nothing else filled in: every problem on its field, the page still accessible.
     page.get_by_role("button", name="Record the incident").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
-    assert page.get_by_role("link", name="Say where it happened").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.get_by_role("link", name="Say where it happened")).to_be_visible()
     assert axe_violations(page) == []
 
     page.get_by_label("Where it happened").select_option(
         label="Millfields Park (park or open space)"
     )
-    page.get_by_label("Date").fill("01/12/2026")
+    page.get_by_label("Date", exact=True).fill("01/12/2026")
     page.get_by_label("Time").fill("17:30")
     page.get_by_label("Kind of incident").select_option(label="Robbery")
     page.get_by_label("Summary").fill("Phone taken near the gates by an older boy.")
     page.get_by_label("Where this information came from").select_option(label="Young person")
     page.get_by_label("How sure are you?").select_option(label="High")
     page.locator("#id_role_1").select_option(label="Harmed")
-    page.locator("#id_person_2").fill(str(peer.pk))
+    # Found by name: the form comes back with the matches and every answer kept.
+    hidden = person_create(
+        actor=system_worker(),
+        given_name="Casey",
+        family_name="Unseen",
+        date_of_birth=dt.date(2010, 3, 3),
+    )
+    pick_person(page, "Person 2", "casey", peer.full_name)
+    expect(page.get_by_text(re.compile(hidden.family_name))).to_have_count(0)  # not hers to name
+    assert axe_violations(page) == []
+    expect(page.get_by_label("Summary")).to_have_value(
+        "Phone taken near the gates by an older boy."
+    )
     page.locator("#id_role_2").select_option(label="Harming")
     page.get_by_role("button", name="Record the incident").click()
 
-    assert page.get_by_role("heading", level=1, name="Robbery").is_visible()
-    assert page.get_by_text("Incident recorded").is_visible()
-    assert page.get_by_role("link", name="Jordan Testperson", exact=True).is_visible()
-    assert page.get_by_role("link", name="Casey Peerless", exact=True).is_visible()
-    assert page.get_by_role("cell", name="Harming", exact=True).is_visible()
+    expect(page.get_by_role("heading", level=1, name="Robbery")).to_be_visible()
+    expect(page.get_by_text("Incident recorded")).to_be_visible()
+    expect(page.get_by_role("link", name="Jordan Testperson", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Casey Peerless", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="Harming", exact=True)).to_be_visible()
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="Amend").click()
@@ -84,10 +100,10 @@ def test_record_an_incident_with_two_people_in_two_roles_and_amend_it(
     assert axe_violations(page) == []
     page.get_by_role("button", name="Save the amendment").click()
 
-    assert page.get_by_text("Incident amended").is_visible()
-    assert page.get_by_role("heading", name="History").is_visible()
-    assert page.get_by_text("Reason: Jordan told us about the card later").is_visible()
-    assert page.get_by_text("Phone taken near the gates by an older boy.").is_visible()
+    expect(page.get_by_text("Incident amended")).to_be_visible()
+    expect(page.get_by_role("heading", name="History")).to_be_visible()
+    expect(page.get_by_text("Reason: Jordan told us about the card later")).to_be_visible()
+    expect(page.get_by_text("Phone taken near the gates by an older boy.")).to_be_visible()
     assert axe_violations(page) == []
 
     # Taken out with a reason: kept in the history, never deleted.
@@ -95,11 +111,13 @@ def test_record_an_incident_with_two_people_in_two_roles_and_amend_it(
     assert axe_violations(page) == []
     page.get_by_label("Why are you removing them?").fill("Another boy, seen on CCTV")
     page.get_by_role("button", name="Remove them").click()
-    assert page.get_by_text("Person removed from the incident").is_visible()
-    assert page.get_by_text(
-        "Casey Peerless, harming. Reason: Another boy, seen on CCTV"
-    ).is_visible()
+    expect(page.get_by_text("Person removed from the incident")).to_be_visible()
+    expect(
+        page.get_by_text("Casey Peerless, harming. Reason: Another boy, seen on CCTV")
+    ).to_be_visible()
 
     page.get_by_role("link", name="Add a person").click()
-    assert page.get_by_role("heading", level=1, name="Add a person to the incident").is_visible()
+    expect(
+        page.get_by_role("heading", level=1, name="Add a person to the incident")
+    ).to_be_visible()
     assert axe_violations(page) == []

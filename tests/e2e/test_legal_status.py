@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import axe_violations, sign_in
 from tests.e2e.test_person_page import World
 from tests.e2e.test_person_page import world as world
@@ -42,8 +44,8 @@ def test_open_change_and_end_a_child_protection_plan(
     page.get_by_role("button", name="Save").click()
     assert "Child protection plan changed" in _main(page)
     history = page.locator("table", has_text="Child protection plan")
-    assert "Review conference agreed emotional abuse" in history.inner_text()
-    assert "Emotional abuse" in history.inner_text()
+    expect(history).to_contain_text("Review conference agreed emotional abuse")
+    expect(history).to_contain_text("Emotional abuse")
 
     page.get_by_role("link", name="End the CP episode from 2 Mar 2026").click()
     page.get_by_role("heading", name="End a legal status").wait_for()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from locus.common import clock
 from locus.incidents.services import incident_record
@@ -51,17 +52,17 @@ def test_a_social_worker_finds_a_linked_case_and_proposes_a_meeting(
     page.get_by_role("link", name="Linked cases", exact=True).click()
     page.get_by_role("heading", name="Linked cases", level=1).wait_for()
     row = page.get_by_role("row").filter(has_text="A child you cannot see")
-    assert "Yemi Adeyemi" in row.inner_text()
-    assert "YJS Casework, Youth Justice Service" in row.inner_text()
-    assert "yemi.adeyemi@example.org" in row.inner_text()
-    assert "Both involved in 1 incident at Kingsland Shopping Centre" in row.inner_text()
+    expect(row).to_contain_text("Yemi Adeyemi")
+    expect(row).to_contain_text("YJS Casework, Youth Justice Service")
+    expect(row).to_contain_text("yemi.adeyemi@example.org")
+    expect(row).to_contain_text("Both involved in 1 incident at Kingsland Shopping Centre")
     assert page.get_by_text("Peerless").count() == 0
     assert axe_violations(page) == []
 
     # A bad window is named on its field and the page still answers.
     page.get_by_label("Time window for being at the same place (days)").fill("0")
     page.get_by_role("button", name="Show linked cases").click()
-    assert "The time window must be at least 1 day" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("The time window must be at least 1 day")
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="Propose a peer group mapping meeting").first.click()
@@ -76,6 +77,6 @@ def test_a_manager_reads_the_boroughs_clusters(page: Any, live_server: Any, worl
     page.get_by_role("link", name="Linked cases", exact=True).click()
     page.get_by_role("heading", name="Linked cases across the borough").wait_for()
     cluster = page.get_by_role("region", name="Cluster 1: 2 children, 2 agencies")
-    assert cluster.get_by_role("link", name="Jordan Testperson").is_visible()
-    assert "A child you cannot see" in cluster.inner_text()
+    expect(cluster.get_by_role("link", name="Jordan Testperson")).to_be_visible()
+    expect(cluster).to_contain_text("A child you cannot see")
     assert axe_violations(page) == []

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from locus.access.models import Worker
 from locus.access.services import agency_create, system_worker, team_create
@@ -131,13 +132,13 @@ def test_peer_map_draws_filters_reads_as_a_table_and_names_after_a_purpose(
     page.get_by_label("Safety planning").check()
     page.get_by_label("Say briefly why").fill("Safety plan review with Jordan's carer")
     page.get_by_role("button", name="Record purpose and show names").click()
-    assert "Purpose recorded" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("Purpose recorded")
     assert "nature=risk" in page.url  # the filters she had set are kept
     page.locator('#peer-map-canvas[data-rendered="true"]').wait_for()
     rows = table_rows(page)
     assert any("Remi Friendly" in r for r in rows)
     assert any("older male known as T" in r for r in rows)
-    assert page.get_by_role("link", name="Remi Friendly").is_visible()
+    expect(page.get_by_role("link", name="Remi Friendly")).to_be_visible()
     page.get_by_label("Protective").check()
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**nature=protective**")  # the new page, not the one being left
@@ -167,8 +168,8 @@ def test_capture_form_shows_errors_clearly_then_records_a_peer(
     # Nothing chosen: the error summary names each question, and its links focus them.
     page.get_by_role("button", name="Record peer").click()
     summary = page.get_by_role("alert")
-    assert "There is a problem" in summary.inner_text()
-    assert "Choose the relationship" in summary.inner_text()
+    expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_contain_text("Choose the relationship")
     assert page.title().startswith("Error:")
     assert axe_violations(page) == []
     summary.get_by_role("link", name="Say whether the relationship is protective").click()
@@ -187,13 +188,13 @@ def test_capture_form_shows_errors_clearly_then_records_a_peer(
     page.get_by_label("Since when have they known each other?").fill("05/01/2026")
     page.get_by_role("button", name="Record peer").click()
     # Remi is already recorded: the refusal is on the peer question, and nothing is written.
-    assert "already recorded" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("already recorded")
     assert Association.objects.count() == 3
     assert axe_violations(page) == []
 
     page.get_by_label("Peer known to Locus").select_option("")
     page.get_by_label("Or describe a peer not yet known to Locus").fill("girl called S at the park")
     page.get_by_role("button", name="Record peer").click()
-    assert "Peer recorded" in page.get_by_role("alert").inner_text()
-    assert page.get_by_role("cell", name="girl called S at the park").first.is_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Peer recorded")
+    expect(page.get_by_role("cell", name="girl called S at the park").first).to_be_visible()
     assert Association.objects.count() == 4

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from locus.access.models import Worker
 from locus.access.services import agency_create, system_worker, team_create
@@ -102,7 +103,7 @@ def test_social_worker_signs_in_and_opens_a_young_persons_page(
     page: Any, live_server: Any, world: World
 ) -> None:
     sign_in(page, live_server.url, "sw")
-    assert page.get_by_role("heading", name="My caseload").is_visible()
+    expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
 
     page.get_by_role("link", name="People", exact=True).click()
     page.get_by_label("Name, LA child ID or UPN").fill("Jordan")
@@ -110,11 +111,11 @@ def test_social_worker_signs_in_and_opens_a_young_persons_page(
     page.get_by_role("link", name="Jordan Testperson").click()
 
     assert page.get_by_role("heading", level=1).inner_text().startswith("Jordan Testperson")
-    assert page.get_by_role("cell", name="Child in need (s.17)").is_visible()
+    expect(page.get_by_role("cell", name="Child in need (s.17)")).to_be_visible()
     # The peer is not in this worker's scope: shown by initials, not by name.
-    assert page.get_by_role("cell", name="CP (not in your scope)").is_visible()
+    expect(page.get_by_role("cell", name="CP (not in your scope)")).to_be_visible()
     assert page.get_by_text("Casey Peerless").count() == 0
-    assert page.get_by_role("cell", name="Harmed").is_visible()
+    expect(page.get_by_role("cell", name="Harmed")).to_be_visible()
     assert axe_violations(page) == []
 
 
@@ -124,7 +125,7 @@ def test_police_analyst_gets_not_found_for_a_child_held_only_by_social_care(
     sign_in(page, live_server.url, "pa")
     response = page.goto(f"{live_server.url}/people/{world.child.pk}/")
     assert response.status == 404
-    assert page.get_by_role("heading", name="Page not found").is_visible()
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     assert axe_violations(page) == []
 
 
@@ -138,7 +139,7 @@ def test_wrong_password_is_refused_with_an_error_summary_and_locks_after_five(
         page.get_by_role("button", name="Sign in").click()
         assert page.get_by_role("alert").inner_text().count("Enter a correct username and password")
     sign_in(page, live_server.url, "sw")
-    assert "locked" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("locked")
     assert page.get_by_role("heading", name="My caseload").count() == 0
 
 
@@ -151,11 +152,11 @@ def test_social_worker_corrects_a_upn_after_a_clear_error(
     page.get_by_label("UPN (optional)").fill("J99920000000")  # one digit short
     page.get_by_role("button", name="Save details").click()
     summary = page.get_by_role("alert")
-    assert "A UPN is 13 characters" in summary.inner_text()
+    expect(summary).to_contain_text("A UPN is 13 characters")
     assert axe_violations(page) == []
     summary.get_by_role("link", name="A UPN is 13 characters").click()
     assert page.evaluate("document.activeElement.id") == "id_upn"  # the link focuses the field
     page.get_by_label("UPN (optional)").fill("J999200000006")
     page.get_by_role("button", name="Save details").click()
-    assert "Details saved" in page.get_by_role("alert").inner_text()
-    assert page.get_by_text("J999200000006").is_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Details saved")
+    expect(page.get_by_text("J999200000006")).to_be_visible()

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from locus.access.models import Worker
 from locus.access.services import agency_create, system_worker, team_create
@@ -102,18 +103,18 @@ def test_profile_displacement_and_panel_pages(page: Any, live_server: Any, world
     sign_in(page, base, "sw", f"/people/{person}/profile/")
 
     # The profile: empty at first, every kind offered.
-    assert page.get_by_role("heading", name="Aspirational profile").is_visible()
+    expect(page.get_by_role("heading", name="Aspirational profile")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Add a trusted adult").click()
     assert page.get_by_label("Trusted adults").is_checked()
     page.get_by_role("button", name="Add to the profile").click()
-    assert "Say what it is" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("Say what it is")
     assert axe_violations(page) == []
     page.get_by_label("In the young person's words").fill("My nan. I can tell her anything")
     page.get_by_label("Yes, these are their words").check()
     page.get_by_role("button", name="Add to the profile").click()
-    assert "Added to the profile" in page.get_by_role("alert").inner_text()
-    assert page.locator("q", has_text="My nan. I can tell her anything").is_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Added to the profile")
+    expect(page.locator("q", has_text="My nan. I can tell her anything")).to_be_visible()
     assert axe_violations(page) == []
 
     # Change the words: the old ones go to the history.
@@ -122,16 +123,16 @@ def test_profile_displacement_and_panel_pages(page: Any, live_server: Any, world
     assert axe_violations(page) == []
     page.get_by_role("button", name="Save the change").click()
     history = page.get_by_role("table", name="Items that have ended or been changed")
-    assert "My nan. I can tell her anything" in history.inner_text()
+    expect(history).to_contain_text("My nan. I can tell her anything")
 
     # The displacement page: harm moved with him.
     page.goto(f"{base}/people/{person}/moves/{world.move.pk}/")
-    assert page.get_by_role("heading", name="Did the harm move with Jordan?").is_visible()
+    expect(page.get_by_role("heading", name="Did the harm move with Jordan?")).to_be_visible()
     counts = page.get_by_role("table", name="Jordan's involvement, by role and place")
     harming = counts.get_by_role("row", name="Harming").inner_text().split()
     assert harming[-8:] == ["2", "0", "0", "2", "0", "1", "0", "1"]
-    assert page.get_by_text("120 days before").is_visible()
-    assert page.get_by_text("30 days after").is_visible()
+    expect(page.get_by_text("120 days before")).to_be_visible()
+    expect(page.get_by_text("30 days after")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_label("Months either side of the move").select_option("3")
     page.get_by_role("button", name="Show").click()
@@ -140,8 +141,8 @@ def test_profile_displacement_and_panel_pages(page: Any, live_server: Any, world
 
     # The panel meeting, with its separate lists.
     page.goto(f"{base}/panels/{world.panel.pk}/")
-    assert page.get_by_role("heading", name="Young people who harmed").is_visible()
-    assert page.get_by_role("link", name="Jordan Testperson", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Young people who harmed")).to_be_visible()
+    expect(page.get_by_role("link", name="Jordan Testperson", exact=True)).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Add an action about Jordan Testperson").click()
     assert axe_violations(page) == []

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from playwright.sync_api import expect
+
 from locus.access.services import agency_create, system_worker, team_create, worker_create
 from locus.people.services import person_create
 from locus.places.services import context_create, enrolment_create
@@ -81,7 +83,7 @@ def test_a_dsl_adds_a_pupil_and_records_a_leaver(
     _shows(page, "Say why the pupil left")
     page.get_by_label("If other, say why").fill("Elective home education")
     page.get_by_role("button", name="Record leaving").click()
-    assert "1 current pupil." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("1 current pupil.")
 
     page.get_by_label("Show", exact=True).select_option("left")
     page.get_by_role("button", name="Show", exact=True).click()

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from locus.access.services import agency_create, system_worker, team_create
 from locus.signin.models import SecondFactorEvent, SecondFactorKind
@@ -49,7 +50,7 @@ def test_set_up_sign_in_with_a_code_and_a_recovery_code_then_reset(
     # First sign-in: the password, then setting up the app before any page.
     sign_in(page, base, "sw", "/people/")
     page.get_by_role("heading", name="Set up your second factor").wait_for()
-    assert page.locator("svg.locus-qr").is_visible()
+    expect(page.locator("svg.locus-qr")).to_be_visible()
     assert axe_violations(page) == []
     secret = page.locator("#totp-secret").inner_text()
     enter_code(page, code_for_secret(secret), "Confirm")

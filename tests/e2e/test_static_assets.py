@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import axe_violations, sign_in
 from tests.e2e.test_person_page import World
 from tests.e2e.test_person_page import world as world
@@ -57,7 +59,7 @@ def test_the_error_summary_takes_focus_and_links_to_the_field(
     page.goto(f"{live_server.url}/incidents/?since=31/02/2026")
     page.wait_for_load_state("networkidle")
     summary = page.locator(".govuk-error-summary")
-    assert "Enter the from date as a date" in summary.inner_text()
+    expect(summary).to_contain_text("Enter the from date as a date")
     assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
     field = page.get_by_label("From")
     assert "id_since-error" in (field.get_attribute("aria-describedby") or "").split()

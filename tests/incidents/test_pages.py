@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from locus.audit.models import AccessEvent
 from locus.incidents.models import Incident, IncidentRevision, Involvement
+from locus.people.picker import NOT_NAMEABLE
 from locus.places.models import ContextKind
 from tests.factories import World, client_for, make_context, make_person, nothing_written
 
@@ -66,7 +67,7 @@ def test_a_person_the_worker_may_not_see_is_refused_on_the_field(world: World) -
         with nothing_written(Incident, Involvement):
             response = client.post(NEW, _post(world, person_2=str(hidden), role_2="present"))
         assert response.status_code == 200
-        assert _errors(response) == {"person_2": ["You cannot name this person: check the number"]}
+        assert _errors(response) == {"person_2": [NOT_NAMEABLE]}
         assert "Olu" not in response.content.decode()
 
 
@@ -104,7 +105,8 @@ def test_add_another_person_adds_a_row_and_keeps_the_answers(world: World) -> No
     with nothing_written(Incident, Involvement):
         response = client_for(world.social_worker).post(NEW, _post(world, add_row="1"))
     page = response.content.decode()
-    assert 'name="person_3"' in page
+    assert 'name="person_3_name"' in page  # the third row's search
+    assert f'name="person_1" type="radio" value="{world.csc_child.pk}" checked' in page
     assert 'value="Phone taken near the gates."' in page or "Phone taken near the gates." in page
     assert "There is a problem" not in page
 
@@ -199,7 +201,7 @@ def test_add_and_remove_a_person_from_the_pages(world: World) -> None:
     refused = client.post(
         add, {"person": str(world.csc_child.pk), "role": "present", "reason": "x"}
     )
-    assert _errors(refused) == {"person": ["You cannot name this person: check the number"]}
+    assert _errors(refused) == {"person": [NOT_NAMEABLE]}
     remove = reverse("involvement-remove", args=[incident.pk, added.pk])
     assert _errors(client.post(remove, {"reason": ""})) == {
         "reason": ["Say why you are removing them"]

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from locus.audit.models import AccessEvent
+from locus.audit.models import AccessAction, AccessEvent
 from locus.places.models import Enrolment, LeaveReason
 from locus.places.services import enrolment_create, enrolment_end
 from tests.factories import START, World, client_for, make_person, nothing_written
@@ -167,3 +167,37 @@ def test_a_school_history_does_not_cost_the_childs_page_a_query(world: World) ->
 def test_a_child_with_no_school_says_so(world: World) -> None:
     page = client_for(world.social_worker).get(reverse("person", args=[world.csc_child.pk]))
     assert "No school recorded." in page.content.decode()
+
+
+def test_the_roll_finds_pupils_by_name_and_logs_the_search(world: World) -> None:
+    _enrol(world, 60)  # more than a page: finding one pupil needs no paging
+    client = client_for(world.school_dsl)
+    page = client.get(_roll(world, "?name=Pupil0042")).content.decode()
+    assert "Pupil0042 Roll" in page and "Pupil0041" not in page
+    assert "1 current pupil." in page
+    event = AccessEvent.objects.filter(actor=world.school_dsl).latest("id")
+    assert event.action == AccessAction.SEARCH and event.detail["name"] == "Pupil0042"
+    assert len(event.detail["people_shown"]) == 1
+    empty = client.get(_roll(world, "?name=Zzyzx")).content.decode()
+    assert "No pupil you may name matches" in empty
+    with CaptureQueriesContext(connection) as ctx:  # the name narrows the same reads
+        client.get(_roll(world, "?name=Pupil"))
+    assert len(ctx.captured_queries) == ROLL_QUERIES
+
+
+def test_a_leaver_the_school_no_longer_sees_is_not_picked_out_by_name(world: World) -> None:
+    """Leavers the school no longer sees show by initials: a name typed must not say which
+    initials are whose, not even by a count."""
+    enrolment_end(
+        actor=world.school_dsl,
+        enrolment=world.pupil.enrolments.get(),
+        end=START,
+        leave_reason=LeaveReason.OTHER,
+        leave_reason_detail="Moved away",
+    )
+    client = client_for(world.school_dsl)
+    leavers = _roll(world, f"?showing=left&name={world.pupil.family_name}")
+    page = client.get(leavers).content.decode()
+    assert "0 leavers." in page and world.pupil.initials not in page
+    # The administrator, who still sees the child, finds them.
+    assert world.pupil.full_name in client_for(world.admin).get(leavers).content.decode()

@@ -30,8 +30,8 @@ class AgencyAdmin(AuditedAdmin):
 
 @admin.register(Team)
 class TeamAdmin(AuditedAdmin):
-    list_display = ("name", "agency")
-    list_filter = ("agency",)
+    list_display = ("name", "agency", "independent")
+    list_filter = ("agency", "independent")
     list_select_related = ("agency",)
     search_fields = ("name",)
 

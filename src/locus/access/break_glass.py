@@ -134,6 +134,17 @@ def _readable(viewer: Worker, qs: QuerySet[M], by: str) -> QuerySet[M]:
     return qs.filter(q)
 
 
+def reviewers_of(worker: Worker) -> list[Worker]:
+    """Who may review the worker's uses (``can_review``): their team's active managers."""
+    if worker.team_id is None:
+        return []
+    return list(
+        Worker.objects.filter(team_id=worker.team_id, role=Role.MANAGER, is_active=True).exclude(
+            pk=worker.pk
+        )
+    )
+
+
 def can_list_uses(worker: Worker) -> bool:
     """Who has an emergency-access page: those who may ask (their own uses), managers (their
     team's, to review) and those who read every use (auditors, administrators)."""

@@ -101,14 +101,24 @@ def access_case(worker: Worker, case_id: object) -> ContextCase:
 
 
 def can_screen(worker: Worker) -> bool:
-    """The front door: children's social care practitioners and managers, who lead Level 2."""
+    """The front door: children's social care practitioners and managers, who lead Level 2.
+
+    Not an independent reviewing service's staff (conference chairs): a chair who took the
+    referral or led the case would no longer be independent of it."""
     if is_administrator(worker):
         return True
     return (
         worker.role in CASEWORK_ROLES
         and scopes.sees_case_records(worker)
         and _agency_kind(worker) == AgencyKind.CHILDRENS_SOCIAL_CARE
+        and not is_independent(worker)
     )
+
+
+def is_independent(worker: Worker) -> bool:
+    """A worker of an independent reviewing service (a safeguarding and quality assurance
+    unit): they chair and review, and never screen or lead casework."""
+    return worker.team_id is not None and worker.team is not None and worker.team.independent
 
 
 def referrals_visible_to(worker: Worker) -> QuerySet[Referral]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from locus.access import break_glass, policies, scopes
+from locus.access import break_glass, policies, recording, scopes
 from locus.access.models import Worker
 
 
@@ -18,6 +18,7 @@ class Menu:
     linked_cases: str  # the url name of their linked cases page: the borough's, or a caseload's
     manages_team: bool  # a team manager: their team's meetings and emergency access too
     all_emergency_uses: bool  # every use of emergency access, as the trail shows it
+    records_people: bool = False  # "Record a young person" on the people list and My work
 
 
 def menu_for(worker: Worker) -> Menu:
@@ -31,4 +32,5 @@ def menu_for(worker: Worker) -> Menu:
         linked_cases="linked-borough" if policies.can_view_borough_links(worker) else "linked",
         manages_team=policies.manages_a_team(worker),
         all_emergency_uses=break_glass.can_read_all_uses(worker),
+        records_people=recording.can_record_person(worker),
     )

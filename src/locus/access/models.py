@@ -37,6 +37,14 @@ class Agency(models.Model):
 class Team(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(max_length=200)
+    # A safeguarding and quality assurance unit: its conference chairs and reviewing
+    # officers must stay independent of the casework they chair, so they never screen
+    # referrals or lead a case (access/context_cases.py).
+    independent = models.BooleanField(
+        "Independent reviewing service",
+        default=False,
+        help_text="Chairs conferences and reviews; never takes referrals or leads a case.",
+    )
 
     class Meta:
         ordering = ["agency__name", "name"]

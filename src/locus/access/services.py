@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from locus.access import break_glass, scopes
 from locus.access.models import (
@@ -27,6 +28,8 @@ from locus.audit.services import record_access, record_change, snapshot
 from locus.common import clock
 from locus.common.ids import as_id
 from locus.common.services import Problems, create_audited, permitted, require
+from locus.notifications.models import NotificationKind
+from locus.notifications.services import notify
 from locus.people.models import Person
 
 SYSTEM_USERNAME = "locus.system"
@@ -91,7 +94,7 @@ def agency_create(*, actor: Worker, name: str, kind: str) -> Agency:
 
 
 @transaction.atomic
-def team_create(*, actor: Worker, agency: Agency, name: str) -> Team:
+def team_create(*, actor: Worker, agency: Agency, name: str, independent: bool = False) -> Team:
     permitted(can_manage_workers, actor)
     problems = Problems()
     others = Team.objects.filter(agency=agency)
@@ -99,7 +102,9 @@ def team_create(*, actor: Worker, agency: Agency, name: str) -> Team:
         problems, name, "team", others, "This agency already has a team with this name"
     )
     problems.raise_if_any()
-    return create_audited(actor, Team, agency=agency, name=name)
+    if not isinstance(independent, bool):
+        raise TypeError("independent must be True or False")
+    return create_audited(actor, Team, agency=agency, name=name, independent=independent)
 
 
 @transaction.atomic
@@ -245,6 +250,15 @@ def break_glass_request(
             expires_at=now + break_glass.LASTS,
         )
         record_change(actor=actor, action=ChangeAction.CREATE, obj=use, after=snapshot(use))
+        for manager in break_glass.reviewers_of(actor):
+            notify(
+                manager,
+                NotificationKind.BREAK_GLASS_REVIEW,
+                actor=actor,
+                about=use,
+                url=reverse("break-glass-review", args=[use.pk]),
+                text=f"{actor} used emergency access: review it",
+            )
     record_access(
         actor=actor,
         record_type=break_glass.REQUEST_RECORD_TYPE,

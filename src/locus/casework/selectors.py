@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -514,6 +514,9 @@ def _case_url(case_id: int, part: str = "") -> str:
     return reverse("context-case", args=[case_id]) + part
 
 
+case_url = _case_url  # a case's page (or one of its parts), for the services' notifications
+
+
 WHAT_NEXT = {
     AssessmentStatus.NOT_STARTED: "Start the assessment",
     AssessmentStatus.IN_PROGRESS: "Complete the assessment",
@@ -565,17 +568,21 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
     led = ContextCase.objects.filter(lead_id__in=workers, status__in=OPEN_CASE_STATUSES)
     lead = attrgetter("case.lead")
     # The led cases' steps still to be done, each with the case page that does it.
-    steps: tuple[tuple[type[ContextAssessment | ContextConference], tuple[str, ...], str], ...] = (
-        (
-            ContextAssessment,
-            (AssessmentStatus.NOT_STARTED, AssessmentStatus.IN_PROGRESS),
-            "assessment/",
-        ),
-        (ContextConference, (ConferenceStatus.PENDING, ConferenceStatus.SCHEDULED), "conference/"),
+    assessments = ContextAssessment.objects.filter(
+        case__in=led, status__in=(AssessmentStatus.NOT_STARTED, AssessmentStatus.IN_PROGRESS)
     )
-    for model, pending, page in steps:
-        todo = model.objects.filter(case__in=led, status__in=pending)
-        items += _items(todo.select_related("case__context", "case__lead"), page, lead)
+    items += _items(assessments.select_related("case__context", "case__lead"), "assessment/", lead)
+    # Conferences: the led cases' to arrange and hold, and those the workers chair (an
+    # independent chair holds and records them on cases they do not lead). One query.
+    led_step = Q(case__in=led, status__in=(ConferenceStatus.PENDING, ConferenceStatus.SCHEDULED))
+    conferences = (
+        ContextConference.objects.filter(
+            led_step | Q(chair_id__in=workers, status=ConferenceStatus.SCHEDULED)
+        )
+        .annotate(led=ExpressionWrapper(led_step, output_field=BooleanField()))
+        .select_related("case__context", "case__lead", "chair")
+    )
+    items += _items(conferences, "conference/", lambda c: c.case.lead if c.led else c.chair)
     reviews = PlanReview.objects.filter(plan__case__in=led, status=ReviewStatus.DUE)
     items += _items(
         reviews.select_related("plan__case__context", "plan__case__lead"),

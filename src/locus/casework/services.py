@@ -88,6 +88,8 @@ from locus.forums.models import (
     ActionStatus,
     Attendance,
 )
+from locus.notifications.models import NotificationKind
+from locus.notifications.services import assign, invite, notify
 from locus.people.models import LegalStatusEpisode, Person, PersonKind
 from locus.places.models import Context
 from locus.profiles.models import ProfileItem
@@ -287,7 +289,21 @@ def _ask_sign_off(
         manager=manager,
         **recorded(actor, "requested_by", "requested_at"),
     )
+    _tell_manager(actor, request, manager)
     return request
+
+
+def _tell_manager(actor: Worker, request: SignOffRequest, manager: Worker) -> None:
+    """The named manager hears of the sign-off asked of them, in My work (not what it is on)."""
+    what = ApprovalSubject(request.subject)
+    notify(
+        manager,
+        NotificationKind.SIGN_OFF_REQUEST,
+        actor=actor,
+        about=request,
+        url=selectors.case_url(request.case_id, selectors.SIGN_OFF_PAGES[what][1]),
+        text=f"You are asked to sign off a context case's {what.label.lower()}",
+    )
 
 
 def _signed(actor: Worker, case: ContextCase, subject: str) -> None:
@@ -508,6 +524,8 @@ def sign_off_reassign(
         problems.add("manager", _manager_problem(manager, "this"))
     reason = _text(problems, "reason", reason, "Say why another manager signs it off")
     problems.raise_if_any()
+    assert manager is not None
+    _tell_manager(actor, request, manager)
     return save_changes(
         actor=actor,
         obj=request,
@@ -782,6 +800,11 @@ def conference_schedule(
             "its assessor, or a manager of their teams",
         )
     problems.raise_if_any()
+    assert chair is not None and when is not None
+    if chair.pk != conference.chair_id:  # a new chair is told; a moved date is the page's news
+        url = selectors.case_url(conference.case_id, "conference/")
+        on = timezone.localtime(when).date()
+        invite(actor, chair, conference, url, "chair a context conference", on)
     return save_changes(
         actor=actor,
         obj=conference,
@@ -1012,7 +1035,11 @@ def _new_action(
 ) -> PlanAction:
     """Write the action (and the strengths it builds on), audited, with the first step of
     its history."""
-    return forums.agree_action(actor, PlanAction, note, strengths, plan=plan, **fields)
+    action = forums.agree_action(actor, PlanAction, note, strengths, plan=plan, **fields)
+    if action.owner is not None:
+        url = selectors.case_url(plan.case_id, "plan/")
+        assign(actor, action.owner, action, url, "An action on a context plan", action.due_on)
+    return action
 
 
 @transaction.atomic

@@ -62,8 +62,10 @@ from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
 from locus.common.steps import Place, Step, confirm, take, take_on
+from locus.notifications.selectors import my_notifications
 from locus.people.selectors import people_chosen
 from locus.profiles.selectors import build_on_for, profile_items
+from locus.transfers.selectors import transfers_to_accept
 
 # --- Lists -----------------------------------------------------------------------------------
 
@@ -386,6 +388,8 @@ def my_work(request: AuthedRequest) -> HttpResponse:
             "due": [i for i in items if not i.overdue],
             "team": team,
             "is_manager": manages_a_team(viewer),
+            "transfers": transfers_to_accept(viewer),
+            **({} if team else my_notifications(viewer)),
         },
     )
 

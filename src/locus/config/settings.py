@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "locus.moves",
     "locus.notes",
     "locus.documents",
+    "locus.transfers",
+    "locus.notifications",
     "locus.web",
 ]
 
@@ -94,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "locus.web.context_processors.break_glass_open",
                 "locus.web.context_processors.menu",
+                "locus.notifications.context_processors.unread",
             ],
         },
     }
@@ -247,3 +250,17 @@ STORAGES = {
         }
     ),
 }
+
+# Notification emails (docs/notifications.md): through Django's mail settings, to workers with
+# an email address who have not turned them off. The console backend (the demo's) prints them;
+# a deployment sets LOCUS_EMAIL_BACKEND and Django's EMAIL_HOST, EMAIL_PORT... as it needs.
+# An email says only "you have a new item", its kind, and a link to My work on LOCUS_SITE_URL.
+EMAIL_BACKEND = os.environ.get(
+    "LOCUS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("LOCUS_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("LOCUS_EMAIL_PORT", "25"))
+EMAIL_USE_TLS = os.environ.get("LOCUS_EMAIL_TLS") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("LOCUS_EMAIL_FROM", "locus@localhost")
+LOCUS_NOTIFICATION_EMAIL = os.environ.get("LOCUS_NOTIFICATION_EMAIL", "1") == "1"
+LOCUS_SITE_URL = os.environ.get("LOCUS_SITE_URL", "http://127.0.0.1:8000")

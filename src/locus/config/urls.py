@@ -21,6 +21,8 @@ urlpatterns = [
     path("notes/", include("locus.notes.urls")),
     path("panels/", include("locus.panels.urls")),
     path("documents/", include("locus.documents.urls")),
+    path("transfers/", include("locus.transfers.urls")),
+    path("notifications/", include("locus.notifications.urls")),
     path("audit/", include("locus.audit.urls")),
     path("", include("locus.web.urls_break_glass")),
     path("second-factor/", include("locus.signin.urls")),

@@ -22,6 +22,7 @@ class TeamSpec:
     name: str
     # (role, job title, people per worker, minimum): a team of max(minimum, N / per).
     staff: tuple[tuple[str, str, int, int], ...]
+    independent: bool = False  # an independent reviewing service (conference chairs)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ AGENCIES: tuple[AgencySpec, ...] = (
         TeamSpec("cic", "Children in Care Team",
                  ((M, "Team manager", 100_000, 1), (P, "Social worker", 700, 2))),
         # Independent chairs: no caseload, so no staff beyond the demo's conference chair.
-        TeamSpec("quality", "Safeguarding and Quality Assurance Unit", ()),
+        TeamSpec("quality", "Safeguarding and Quality Assurance Unit", (), independent=True),
     )),
     AgencySpec("yjs", "Youth Justice Service", AgencyKind.YOUTH_JUSTICE, (
         TeamSpec("yjs_case", "Youth Justice Casework Team",

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -18,6 +17,7 @@ from locus.common.forms import (
 )
 from locus.incidents.models import IncidentKind, InvolvementRole
 from locus.people.models import Person
+from locus.people.picker import Picker, pick_fields
 from locus.places.models import Context
 
 # The filter takes the ISO form its links carry, and a typed dd/mm/yyyy (not yy).
@@ -47,25 +47,6 @@ class IncidentFilterForm(GovukForm):
             return {}
         d = self.cleaned_data
         return {"kind": d.get("kind") or "", "since": d.get("since"), "until": d.get("until")}
-
-
-def _locus_number(*, required: bool) -> forms.IntegerField:
-    """A person named by their Locus number (on their page): never a list of everyone."""
-    typed = "Enter the person's Locus number, like 1042"
-    return forms.IntegerField(
-        label="Locus number",
-        required=required,
-        min_value=1,
-        help_text="The number at the end of their page's address: 1042 in /people/1042/",
-        error_messages={
-            "required": "Enter the person's Locus number",
-            "invalid": typed,
-            "min_value": typed,
-        },
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "class": "govuk-input govuk-input--width-5"}
-        ),
-    )
 
 
 def _reason(label: str, required: str, hint: str = "") -> forms.CharField:
@@ -168,56 +149,56 @@ class IncidentFields(GovukForm):
 
 
 class IncidentRecordForm(IncidentFields):
-    """A new incident, and each person involved with their role: ``rows`` pairs of fields
-    (person_1, role_1...), blank rows skipped; the person is typed as their Locus number."""
+    """A new incident, and each person involved with their role: ``rows`` pairs of answers
+    (person_1, role_1...), blank rows skipped; each person found by name and chosen
+    (``people/picker.py``), among those the worker may name."""
 
-    def __init__(
-        self,
-        *args: Any,
-        rows: int,
-        nameable: Callable[[set[int]], dict[int, Person]],
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, rows: int, picker: Picker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.rows = max(1, min(rows, ROW_LIMIT))
-        self.nameable = nameable
+        self.rows = rows
+        self.picker = picker
         self.FIELD_OF = {**self.FIELD_OF, "involvements": "person_1"}
         for i in range(1, self.rows + 1):
-            self.fields[f"person_{i}"] = _locus_number(required=False)
+            pick_fields(self, f"person_{i}", label=f"Person {i}")
             self.fields[f"role_{i}"] = forms.ChoiceField(
-                label="Their role",
+                label=f"Person {i}'s role",
                 required=False,
                 choices=[("", "Choose a role"), *InvolvementRole.choices],
             )
-        self.people: dict[int, Person] = {}
+            self.fields[f"role_{i}"].widget.attrs["class"] = "govuk-select"
+        self.picks = picker.bind(self)
 
     def row_fields(self) -> list[tuple[int, Any, Any]]:
-        return [(i, self[f"person_{i}"], self[f"role_{i}"]) for i in range(1, self.rows + 1)]
+        return [(i, self.picks[f"person_{i}"], self[f"role_{i}"]) for i in range(1, self.rows + 1)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        asked = {data[f"person_{i}"] for i in range(1, self.rows + 1) if data.get(f"person_{i}")}
-        self.people = self.nameable(asked) if asked else {}
         for i in range(1, self.rows + 1):
             pid, role = data.get(f"person_{i}"), data.get(f"role_{i}")
-            if pid and pid not in self.people:
-                # The same words whether the number is unknown or the person out of sight.
-                self.add_error(f"person_{i}", "You cannot name this person: check the number")
             if pid and not role:
                 self.add_error(f"role_{i}", "Choose their role")
             if role and not pid and f"person_{i}" not in self.errors:
-                self.add_error(
-                    f"person_{i}", "Enter the person's Locus number, or leave the role empty"
-                )
+                self.add_error(f"person_{i}", "Find and choose the person, or leave the role empty")
         return data
 
     def involvements(self) -> list[tuple[Person, str]]:
         d = self.cleaned_data
         return [
-            (self.people[d[f"person_{i}"]], d[f"role_{i}"])
+            (person, d[f"role_{i}"])
             for i in range(1, self.rows + 1)
-            if d.get(f"person_{i}") and d.get(f"role_{i}")
+            if (person := self.picker.person(d.get(f"person_{i}"))) and d.get(f"role_{i}")
         ]
+
+
+def rows_asked(posted: Any) -> int:
+    """How many person rows the record form shows: two to begin with, one more each time
+    "Add another person" is pressed (the answers so far kept), at most :data:`ROW_LIMIT`."""
+    try:
+        rows = int(posted.get("rows", "2"))
+    except ValueError:
+        rows = 2
+    rows = rows + 1 if "add_row" in posted else rows
+    return max(1, min(rows, ROW_LIMIT))
 
 
 class IncidentAmendForm(IncidentFields):
@@ -232,11 +213,20 @@ ROLES = InvolvementRole.choices
 
 
 class InvolvementAddForm(GovukForm):
-    person = _locus_number(required=True)
     role = choose_one(
         "Their role", ROLES, placeholder="Choose a role", required="Choose their role"
     )
     reason = _reason("Why are you adding them now?", "Say why you are adding them")
+
+    def __init__(self, *args: Any, picker: Picker, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pick_fields(self, "person", label="Person", required="Find and choose the person")
+        self.order_fields(["person", "person_name", "person_born"])
+        self.picker = picker
+        picker.bind(self)
+
+    def person(self) -> Person | None:
+        return self.picker.person(self.cleaned_data.get("person"))
 
 
 class InvolvementRemoveForm(GovukForm):

@@ -12,7 +12,6 @@ from locus.access import lookups, scopes
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
 from locus.incidents.models import Incident, IncidentRevision, Involvement
-from locus.people.models import Person
 from locus.places.models import Context
 
 
@@ -106,13 +105,6 @@ def incident_for(*, viewer: Worker, incident_id: object) -> Incident:
 def place_choices(*, viewer: Worker) -> list[Context]:
     """The places an incident may be recorded at: those the viewer sees."""
     return list(scopes.contexts_visible_to(viewer).order_by("name", "id"))
-
-
-def nameable_people(*, viewer: Worker, ids: set[int]) -> dict[int, Person]:
-    """Of ``ids``, the people the viewer may name in an incident: those seen in their own
-    right (not through a forum share nor break-glass, ``policies.can_name_people``)."""
-    seen = scopes.people_visible_to(viewer, shared=False, break_glass=False)
-    return {p.pk: p for p in seen.filter(pk__in=ids)}
 
 
 @dataclass

@@ -23,6 +23,7 @@ from locus.incidents.forms import (
     IncidentRecordForm,
     InvolvementAddForm,
     InvolvementRemoveForm,
+    rows_asked,
 )
 from locus.incidents.models import Incident
 from locus.incidents.selectors import (
@@ -32,7 +33,6 @@ from locus.incidents.selectors import (
     incidents_for,
     involvement_of,
     involvement_views,
-    nameable_people,
     place_choices,
     shown_incidents,
 )
@@ -42,6 +42,7 @@ from locus.incidents.services import (
     involvement_add,
     involvement_remove,
 )
+from locus.people.picker import Picker
 from locus.places.models import Context
 
 
@@ -58,9 +59,15 @@ def audited_with_incidents(
     return involvements
 
 
+# Each row names everyone involved, several lines tall: 25 keep a page a few screens long.
+INCIDENTS_PER_PAGE = 25
+
+
 def incidents_list(request: AuthedRequest) -> HttpResponse:
     form = IncidentFilterForm(request.GET or None)
-    page, paging = paginate(request, incidents_for(viewer=request.user, **form.filters()))
+    page, paging = paginate(
+        request, incidents_for(viewer=request.user, **form.filters()), INCIDENTS_PER_PAGE
+    )
     involvements = involvement_views(viewer=request.user, incidents=list(page))
     record_access(
         actor=request.user,
@@ -130,27 +137,28 @@ def _form_page(
     return render(request, template, {"form": bound, **context})
 
 
-def _rows(request: AuthedRequest) -> int:
-    """How many person rows the record form shows: two to begin with, one more each time
-    "Add another person" is pressed (the answers so far kept)."""
-    try:
-        rows = int(request.POST.get("rows", "2"))
-    except ValueError:
-        rows = 2
-    return rows + 1 if "add_row" in request.POST else rows
+def _picker(request: AuthedRequest, prefixes: list[str], start: dict[str, str]) -> Picker:
+    """The form's person pickers, from what was posted (or ``start`` on a first showing)."""
+    return Picker(request.user, request.POST if request.method == "POST" else start, prefixes)
+
+
+def _not_saving(request: AuthedRequest, picker: Picker) -> bool:
+    """A post that adds a row or finds a person: the answers are kept, not judged nor saved."""
+    return picker.searching or (request.method == "POST" and "add_row" in request.POST)
 
 
 def incident_new(request: AuthedRequest) -> HttpResponse:
     """Record an incident: where and when, its kind and provenance, and who was involved."""
     viewer = request.user
     permitted(policies.can_record_incident, viewer)
-    rows = _rows(request)
-    adding_row = "add_row" in request.POST
+    rows = rows_asked(request.POST)
+    person = request.GET.get("person", "")
+    start = {"person_1": person} if person.isdigit() else {}
+    picker = _picker(request, [f"person_{i}" for i in range(1, rows + 1)], start)
 
     def form(data: Any) -> IncidentRecordForm:
-        person = request.GET.get("person", "")
-        initial = {"person_1": person} if person.isdigit() else {}
-        if adding_row:  # Not yet posted to be saved: keep the answers without judging them.
+        initial: dict[str, Any] = dict(start)
+        if _not_saving(request, picker):
             data, initial = None, request.POST.dict()
         return IncidentRecordForm(
             data,
@@ -158,13 +166,13 @@ def incident_new(request: AuthedRequest) -> HttpResponse:
             rows=rows,
             places=place_choices(viewer=viewer),
             may_restrict=policies.can_restrict_incident(viewer),
-            nameable=lambda ids: nameable_people(viewer=viewer, ids=ids),
+            picker=picker,
         )
 
     def write(f: IncidentRecordForm) -> Incident:
         return incident_record(actor=viewer, involvements=f.involvements(), **f.incident_values())
 
-    return _form_page(
+    response = _form_page(
         request,
         form,
         write,
@@ -175,6 +183,9 @@ def incident_new(request: AuthedRequest) -> HttpResponse:
         template="incidents/record.html",
         context={"heading": "Record an incident", "button": "Record the incident"},
     )
+    if response.status_code == 200:
+        picker.audit("incident-new")
+    return response
 
 
 def _editable(request: AuthedRequest, incident_id: int) -> Incident:
@@ -223,29 +234,39 @@ def incident_amend_page(request: AuthedRequest, incident_id: int) -> HttpRespons
 
 
 def involvement_add_page(request: AuthedRequest, incident_id: int) -> HttpResponse:
-    """Name one more person in an incident, with their role and why now."""
+    """Name one more person in an incident, found by name, with their role and why now."""
     viewer = request.user
     incident = _editable(request, incident_id)
+    picker = _picker(request, ["person"], {})
+
+    def form(data: Any) -> InvolvementAddForm:
+        initial = request.POST.dict() if _not_saving(request, picker) else {}
+        return InvolvementAddForm(None if initial else data, initial=initial, picker=picker)
 
     def write(f: InvolvementAddForm) -> Incident:
-        d = f.cleaned_data
-        person = nameable_people(viewer=viewer, ids={d["person"]}).get(d["person"])
-        if person is None:
-            raise ValidationFailed({"person": ["You cannot name this person: check the number"]})
+        person = f.person()
+        assert person is not None  # the radios offered only whom the worker may name
         involvement_add(
-            actor=viewer, incident=incident, person=person, role=d["role"], reason=d["reason"]
+            actor=viewer,
+            incident=incident,
+            person=person,
+            role=f.cleaned_data["role"],
+            reason=f.cleaned_data["reason"],
         )
         return incident
 
-    return _form_page(
+    response = _form_page(
         request,
-        InvolvementAddForm,
+        form,
         write,
         read=_page_read(request, incident, "involvement-add"),
         done="Person added to the incident",
         template="incidents/involvement.html",
         context=_titled(incident, "Add a person to the incident", "Add them"),
     )
+    if response.status_code == 200:
+        picker.audit("involvement-add")
+    return response
 
 
 def involvement_remove_page(

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Unpack
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -52,6 +53,7 @@ from locus.mapping.models import (
     MeetingChild,
     ShareAgreement,
 )
+from locus.notifications.services import assign, invite
 from locus.people.models import Person, PersonKind
 from locus.places.models import Context, ContextKind
 
@@ -75,7 +77,15 @@ def _lock(meeting: Meeting) -> None:
     meeting.refresh_from_db(from_queryset=Meeting.objects.select_for_update())
 
 
+def _tell(actor: Worker, meeting: Meeting, worker: Worker) -> None:
+    """The worker hears in My work that they are invited (and when, once it is scheduled)."""
+    url = reverse("meeting", args=[meeting.pk])
+    on = timezone.localtime(meeting.scheduled_for).date() if meeting.scheduled_for else None
+    invite(actor, worker, meeting, url, "a peer group mapping meeting", on)
+
+
 def _invite(actor: Worker, meeting: Meeting, worker: Worker, reason: str) -> Invitee:
+    _tell(actor, meeting, worker)
     return create_audited(
         actor, Invitee, meeting=meeting, worker=worker, reason=reason, invited_by=actor
     )
@@ -244,7 +254,7 @@ def meeting_schedule(
     )
     problems.check(len(location) <= 200, "location", "The place must be 200 characters or fewer")
     problems.raise_if_any()
-    return save_changes(
+    save_changes(
         actor=actor,
         obj=meeting,
         fields={
@@ -254,6 +264,9 @@ def meeting_schedule(
             "status": status,
         },
     )
+    for invitee in meeting.invitees.select_related("worker"):
+        _tell(actor, meeting, invitee.worker)  # the date is the news
+    return meeting
 
 
 @transaction.atomic
@@ -514,9 +527,13 @@ def intervention_add(
     terms = forums.action_terms(problems, **action, what="intervention")
     problems.raise_if_any()
     note = f"Agreed at the meeting; owned by {owner}"
-    return forums.agree_action(
+    intervention = forums.agree_action(
         actor, Intervention, note, meeting=meeting, person=person, group=group, **terms
     )
+    url = reverse("meeting", args=[meeting.pk])
+    what = "An intervention from a mapping meeting"
+    assign(actor, owner, intervention, url, what, terms["due_on"])
+    return intervention
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any, Unpack, cast
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.formats import date_format
 
 from locus.access import panel_meetings as policies
@@ -38,6 +39,7 @@ from locus.forums.models import (
     Attendance,
 )
 from locus.mapping.models import LawfulBasis
+from locus.notifications.services import assign, invite
 from locus.panels.models import (
     PANEL_MACHINE,
     PLAN_SOURCE,
@@ -172,7 +174,16 @@ def panel_create(
     )
     for worker in {actor.pk: actor, chair.pk: chair, **others}.values():
         create_audited(actor, PanelAttendee, meeting=meeting, worker=worker, added_by=actor)
+        _invite(actor, meeting, worker)
     return meeting
+
+
+def _invite(actor: Worker, meeting: PanelMeeting, worker: Worker | None) -> None:
+    """A worker put on the list hears of it in My work (a named partner has no account)."""
+    if worker is not None:
+        label = PanelKind(meeting.kind).label
+        url = reverse("panel", args=[meeting.pk])
+        invite(actor, worker, meeting, url, f"the {label}", meeting.meets_on)
 
 
 @transaction.atomic
@@ -206,6 +217,7 @@ def panel_attendee_add(
             "Enter the organisation the person is from",
         )
     problems.raise_if_any()
+    _invite(actor, meeting, worker)
     return create_audited(
         actor,
         PanelAttendee,
@@ -489,7 +501,7 @@ def panel_action_add(
         if plan is not None
         else None
     )
-    return forums.agree_action(
+    panel_action = forums.agree_action(
         actor,
         PanelAction,
         f"Agreed; owned by {owner}",
@@ -499,6 +511,10 @@ def panel_action_add(
         plan_action=landed,
         **terms,
     )
+    if landed is None:  # one that landed on a plan was told of as the plan's
+        url = reverse("panel", args=[meeting.pk])
+        assign(actor, owner, panel_action, url, "An action from a panel", terms["due_on"])
+    return panel_action
 
 
 @transaction.atomic

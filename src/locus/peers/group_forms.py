@@ -15,6 +15,7 @@ from locus.common.forms import GovukForm, choose_one, date_field, text_area
 from locus.peers.forms import RelationshipFields, reason_field
 from locus.peers.models import GroupMembership, GroupRole
 from locus.people.models import Person
+from locus.people.picker import Picker, pick_fields
 from locus.places.models import Context
 
 R = TypeVar("R", Person, Context, GroupMembership)
@@ -49,29 +50,24 @@ class GroupForm(GovukForm):
 
 
 class MemberAddForm(GovukForm):
-    person = forms.TypedChoiceField(
-        label="Young person",
-        coerce=int,
-        help_text="Only young people you may see are offered.",
-        error_messages={
-            "required": "Choose the young person",
-            "invalid_choice": "Choose a young person you may see",
-        },
-    )
     role = choose_one("Role in the group", GroupRole.choices, required="Choose their role")
     since = date_field("Since when?", "the date they joined")
     # Provenance asked as the peer capture form asks it.
     source = RelationshipFields.base_fields["source"]
     confidence = RelationshipFields.base_fields["confidence"]
 
-    def __init__(self, *args: Any, candidates: list[Person], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, picker: Picker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.candidates = _offer(self, "person", candidates, lambda p: p.full_name)
+        pick_fields(
+            self, "person", label="Young person", required="Find and choose the young person"
+        )
+        self.picker = picker
+        picker.bind(self)
 
     def service_values(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {
-            "person": self.candidates[d["person"]],
+            "person": self.picker.person(d["person"]),
             **{k: d[k] for k in ("role", "since", "source", "confidence")},
         }
 

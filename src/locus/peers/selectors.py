@@ -356,17 +356,6 @@ def context_choices(*, viewer: Worker, person: Person, keep: Iterable[int] = ())
 # --- Running a peer group: its members, merges and splits ------------------------------------
 
 
-def member_candidates(*, viewer: Worker, group: Context, q: str = "") -> list[Person]:
-    """Young people the viewer may name in the group (seen in their own right, as naming
-    needs) and not in it now, by name; at most 100."""
-    people = scopes.people_visible_to(viewer, shared=False, break_glass=False).exclude(
-        id__in=GroupMembership.objects.current().filter(group=group).values("person_id")
-    )
-    for word in q.split()[:3]:
-        people = people.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
-    return list(people.order_by("family_name", "given_name", "id")[:100])
-
-
 def current_membership(*, group: Context, membership_id: object) -> GroupMembership | None:
     """One current membership of ``group`` (the caller checks sight of the child)."""
     pk = as_id(membership_id)

@@ -23,6 +23,7 @@ from locus.common.services import permitted
 from locus.peers import selectors, services
 from locus.peers.group_forms import GroupForm, MemberAddForm, MemberEndForm, MergeForm, SplitForm
 from locus.peers.models import GroupMembership
+from locus.people.picker import Picker
 from locus.places.models import Context
 
 
@@ -99,9 +100,14 @@ def group_members(request: AuthedRequest, group_id: int) -> HttpResponse:
 
 def member_add(request: AuthedRequest, group_id: int) -> HttpResponse:
     group = lookups.access_group(request.user, group_id)
-    q = (request.GET.get("q") or "").strip()[:100]
-    candidates = selectors.member_candidates(viewer=request.user, group=group, q=q)
-    form = MemberAddForm(posted(request), candidates=candidates)
+    permitted(access_groups.can_create_group, request.user)
+    data = posted(request)
+    picker = Picker(request.user, data or {}, ["person"])
+    # Find posts the form back to search: the answers so far are kept, not judged.
+    finding = picker.searching
+    form = MemberAddForm(
+        None if finding else data, initial=data.dict() if finding else None, picker=picker
+    )
     if submitted(
         request,
         form,
@@ -109,8 +115,9 @@ def member_add(request: AuthedRequest, group_id: int) -> HttpResponse:
         "Member added",
     ):
         return redirect("group-members", group_id=group.pk)
-    words = ("Add a member", "", "Add the member")
-    return _group_form(request, group, form, words, "group-members", search=q)
+    words = ("Add a member", "Find the young person by name and choose them.", "Add the member")
+    picker.audit("group-member-add")
+    return _group_form(request, group, form, words, "group-members")
 
 
 def _membership(request: AuthedRequest, group: Context, membership_id: int) -> GroupMembership:

@@ -194,6 +194,11 @@ class Identifier(models.TextChoices):
     LA_CHILD_ID = "la_child_id", "LA child ID"
 
 
+class QueryKind(models.TextChoices):
+    IDENTIFIER = "identifier", "Identifier already held"
+    DUPLICATE = "duplicate", "A record may already exist"
+
+
 class IdentifierQuery(models.Model):
     """A worker asks for an identifier already held by another record to be checked.
 
@@ -201,13 +206,25 @@ class IdentifierQuery(models.Model):
     (not that another child has it). The request goes to a named manager of the team
     holding ``conflicting`` (or to an administrator when nobody holds them), who may
     see that child and closes the request with a note; the requester is never told who.
+
+    A ``DUPLICATE`` request comes from recording a new person (so there is no ``person``
+    yet): what the worker typed is in ``details``, every record that matched it in
+    ``matches`` (``conflicting`` is the one the request was routed by).
     """
 
+    kind = models.CharField(max_length=10, choices=QueryKind.choices, default=QueryKind.IDENTIFIER)
     requested_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    field = models.CharField(max_length=12, choices=Identifier.choices)
-    value = models.CharField(max_length=20)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    field = models.CharField(max_length=12, choices=Identifier.choices, blank=True)
+    value = models.CharField(max_length=20, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    # What the worker typed, compared without case, accents or spacing: an answered request
+    # about the same details lets the worker record the person.
+    search_key = models.CharField(max_length=300, blank=True)
+    matches = models.ManyToManyField(Person, related_name="+", blank=True)
     note = models.TextField(blank=True)
     conflicting = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     # Null: nobody held the other record and no administrator was active; any administrator answers.
@@ -222,4 +239,36 @@ class IdentifierQuery(models.Model):
         indexes = [models.Index(fields=["routed_to", "closed_at"])]
 
     def __str__(self) -> str:
+        if self.kind == QueryKind.DUPLICATE:
+            return f"Possible duplicate query {self.pk}"
         return f"{self.get_field_display()} query about {self.person_id}"
+
+
+class EndReason(models.TextChoices):
+    MOVED = "moved", "Moved to a new address"
+    CORRECTED = "corrected", "Corrected: the address was wrong"
+
+
+class AddressPeriod(Period):
+    """Where a person lived, from ``start`` to ``end`` (open: where they live now).
+
+    The home is a ``places.Context`` of kind home, shared by the people who live there;
+    ``Person.home`` points at the current one. A move ends the open period and opens the
+    next, so the history keeps every address with its dates.
+    """
+
+    person = person_fk("addresses")
+    home = models.ForeignKey("places.Context", on_delete=models.PROTECT, related_name="+")
+    end_reason = models.CharField(max_length=10, choices=EndReason.choices, blank=True)
+    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta(Period.Meta):
+        indexes = current_indexes("end", "person")
+        constraints = [
+            period_constraint("address_end_after_start"),
+            one_open_constraint("address_one_open_per_person", ["person"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} at {self.home_id} from {self.start:%d/%m/%Y}"

@@ -20,6 +20,7 @@ from locus.common.services import today
 from locus.incidents.models import Involvement
 from locus.peers.models import Association, GroupMembership
 from locus.people.models import (
+    AddressPeriod,
     Allocation,
     Identifier,
     IdentifierQuery,
@@ -27,6 +28,7 @@ from locus.people.models import (
     LegalStatusEpisode,
     Person,
     PersonKind,
+    QueryKind,
 )
 from locus.places.models import Context, Enrolment
 
@@ -45,6 +47,10 @@ def _open_allocations() -> Prefetch:
         queryset=Allocation.objects.current().select_related("worker", "team__agency"),
         to_attr="open_allocations",
     )
+
+
+# Public for the duplicate check, which shows who holds each record it offers.
+open_allocations = _open_allocations
 
 
 def with_fields(viewer: Worker, people: Iterable[Person], *, seen: bool = False) -> list[Person]:
@@ -102,12 +108,64 @@ def people_chosen(ids: Iterable[object]) -> list[Person]:
     return list(Person.objects.filter(id__in=[int(str(i)) for i in ids]))
 
 
+# A picker lists a handful: more than this and the worker narrows the search.
+PICK_LIMIT = 10
+
+
+def nameable_among(*, viewer: Worker, ids: Iterable[int]) -> dict[int, Person]:
+    """Of ``ids``, the people the viewer may name on a form: seen in their own right (not
+    through a forum share nor break-glass, ``policies.can_name_people``)."""
+    seen = scopes.people_visible_to(viewer, shared=False, break_glass=False)
+    return {p.pk: p for p in seen.filter(pk__in=list(ids))}
+
+
+def people_named_like(*, viewer: Worker, name: str) -> QuerySet[Person]:
+    """The people the viewer may name (as :func:`nameable_among`) whose given, family or
+    known-as name holds each of the first four words of ``name``."""
+    people = scopes.people_visible_to(viewer, shared=False, break_glass=False)
+    for word in name.split()[:4]:
+        people = people.filter(
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(known_as__icontains=word)
+        )
+    return people
+
+
+def people_to_name(
+    *, viewer: Worker, name: str, born: dt.date | None = None
+) -> tuple[list[Person], bool]:
+    """The first :data:`PICK_LIMIT` people the viewer may name whose names hold each word of
+    ``name`` (:func:`people_named_like`), born on ``born`` when the viewer's role sees dates
+    of birth; and whether more match. Only the nameable are searched, so neither the list
+    nor "more" tells anything of anyone else."""
+    if not name.split():
+        return [], False
+    people = people_named_like(viewer=viewer, name=name)
+    if born is not None and PersonField.DATE_OF_BIRTH in role_fields(viewer):
+        people = people.filter(date_of_birth=born)
+    found = list(people.order_by("family_name", "given_name", "id")[: PICK_LIMIT + 1])
+    return found[:PICK_LIMIT], len(found) > PICK_LIMIT
+
+
 def current_holders(person: Person) -> list[Allocation]:
     """Who holds the person's case now, with their team and agency: the contacts."""
     return list(
         person.allocations.current()
         .select_related("worker", "team__agency")
         .order_by("start", "id")
+    )
+
+
+def address_history(person: Person, fields: frozenset[str]) -> list[AddressPeriod]:
+    """The person's addresses, current first, when the viewer sees their home address
+    (``fields``: what :func:`with_fields` gave the viewer); nothing otherwise. One query."""
+    if PersonField.HOME_ADDRESS not in fields:
+        return []
+    return list(
+        person.addresses.select_related("home", "recorded_by").order_by(
+            F("end").desc(nulls_first=True), "-start", "-id"
+        )
     )
 
 
@@ -326,18 +384,37 @@ class IdentifierQueryRow:
     query: IdentifierQuery
     person_seen: bool
     conflicting_seen: bool
+    # A possible-duplicate request: every record that matched, each marked ``seen``.
+    matches: list[Person] = field(default_factory=list)
 
     @property
     def people_shown(self) -> list[int]:
         q = self.query
+        if q.kind == QueryKind.DUPLICATE:
+            return [p.pk for p in self.matches if p.seen]  # type: ignore[attr-defined]
         return [
             pk
             for pk, seen in (
                 (q.person_id, self.person_seen),
                 (q.conflicting_id, self.conflicting_seen),
             )
-            if seen
+            if seen and pk is not None
         ]
+
+    @property
+    def details(self) -> list[tuple[str, str]]:
+        """What the requester typed about the person they were recording, labelled."""
+        typed = self.query.details
+        return [(label, typed[key]) for key, label in DUPLICATE_DETAILS if typed.get(key)]
+
+
+DUPLICATE_DETAILS = [
+    ("given_name", "First name"),
+    ("family_name", "Last name"),
+    ("known_as", "Known as"),
+    ("date_of_birth", "Date of birth"),
+    *((f.value, f.label) for f in Identifier),
+]
 
 
 def identifier_queries_for(*, viewer: Worker, open_only: bool = True) -> QuerySet[IdentifierQuery]:
@@ -362,10 +439,22 @@ def identifier_query_for(*, viewer: Worker, query_id: object) -> IdentifierQuery
 def identifier_query_rows(
     *, viewer: Worker, queries: list[IdentifierQuery]
 ) -> list[IdentifierQueryRow]:
-    seen = visible_person_ids(
-        viewer, {pk for q in queries for pk in (q.person_id, q.conflicting_id)}
-    )
-    return [IdentifierQueryRow(q, q.person_id in seen, q.conflicting_id in seen) for q in queries]
+    duplicates = [q.pk for q in queries if q.kind == QueryKind.DUPLICATE]
+    matches: dict[int, list[Person]] = {}
+    if duplicates:
+        through = IdentifierQuery.matches.through.objects.filter(identifierquery_id__in=duplicates)
+        for link in through.select_related("person").order_by("person_id"):
+            matches.setdefault(link.identifierquery_id, []).append(link.person)
+    ids = {pk for q in queries for pk in (q.person_id, q.conflicting_id) if pk is not None}
+    ids |= {p.pk for found in matches.values() for p in found}
+    seen = visible_person_ids(viewer, ids)
+    for found in matches.values():
+        for person in found:
+            person.seen = person.pk in seen  # type: ignore[attr-defined]
+    return [
+        IdentifierQueryRow(q, q.person_id in seen, q.conflicting_id in seen, matches.get(q.pk, []))
+        for q in queries
+    ]
 
 
 def identifier_query_count(*, viewer: Worker) -> int:

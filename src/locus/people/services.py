@@ -12,11 +12,13 @@ from typing import Any
 
 from django.db import transaction
 
-from locus.access import episodes, policies
+from locus.access import episodes, policies, recording
 from locus.access.models import Agency, Team, Worker
 from locus.access.services import SYSTEM_USERNAME
 from locus.audit.models import ChangeAction
+from locus.audit.services import record_access
 from locus.common import clock
+from locus.common.errors import ValidationFailed
 from locus.common.services import (
     Problems,
     check_known_fields,
@@ -26,16 +28,26 @@ from locus.common.services import (
     create_audited,
     create_checked,
     permitted,
+    recorded,
     require,
     save_changes,
     save_checked,
     today,
     write_fields,
 )
-from locus.common.validators import nhs_number_problem, upn_problem
+from locus.people import duplicates
+from locus.people.identifiers import (
+    date_of_birth_problem,
+    la_child_id_problem,
+    nhs_number_problem,
+    normalise_address,
+    upn_problem,
+)
 from locus.people.models import (
+    AddressPeriod,
     Allocation,
     CPCategory,
+    EndReason,
     Ethnicity,
     Identifier,
     IdentifierQuery,
@@ -44,9 +56,13 @@ from locus.people.models import (
     LegalStatusEpisode,
     Person,
     PersonKind,
+    QueryKind,
     Sex,
 )
+from locus.places import postcodes
 from locus.places.models import Context, ContextKind
+from locus.places.postcodes import Postcode
+from locus.places.services import context_create
 
 PERSON_FIELDS = (
     "kind",
@@ -128,6 +144,9 @@ def validate_person(
     nhs = fields.get("nhs_number")
     if nhs and (reason := nhs_number_problem(nhs)):
         problems.add("nhs_number", reason)
+    la_id = fields.get("la_child_id")
+    if la_id and (reason := la_child_id_problem(la_id)):
+        problems.add("la_child_id", reason)
     for name in Identifier.values:
         value = fields.get(name)
         if not value or name in problems.errors:
@@ -212,6 +231,269 @@ def person_update(*, actor: Worker, person: Person, **changes: Any) -> Person:
     current = {name: getattr(person, name) for name in PERSON_FIELDS}
     fields = {**current, **_normalise_person_fields(changes)}
     return save_checked(actor, person, validate_person(fields, person=person), fields)
+
+
+# --- Recording a person: checked for duplicates, held at once, with an address
+
+
+# What a worker is told when a check matched a record they may not see: the same words
+# whatever matched, and however many, so that trying values proves nothing.
+MAY_ALREADY_EXIST = "A record may already exist: ask the data team"
+SAY_WHY_DIFFERENT = (
+    "Say why this is a different person, or ask the data team to check: "
+    "the person is not recorded until then"
+)
+
+
+class PossibleDuplicate(ValidationFailed):
+    """The check found records that may be this person: the page shows them (those the
+    worker may see) and asks for a reason or a request before recording."""
+
+    def __init__(
+        self,
+        sought: duplicates.Sought,
+        check: duplicates.DuplicateCheck,
+        message: str = SAY_WHY_DIFFERENT,
+    ) -> None:
+        super().__init__({"different_reason": [message]})
+        self.sought = sought
+        self.check = check
+
+
+def _address_problems(problems: Problems, address: str, postcode: str) -> Postcode | None:
+    """Checks an address and its postcode (against the real postcode list); the postcode's
+    place when both are good. Says nothing when neither is given."""
+    address = address.strip()
+    if not address and not postcode:
+        return None
+    clean_text(problems, "address", address, missing="Enter the address", limit=300, what="address")
+    if not postcode:
+        problems.add("postcode", "Enter the postcode")
+        return None
+    if not postcodes.well_formed(postcode):
+        problems.add("postcode", "Enter a full UK postcode, like E8 1EJ")
+        return None
+    place = postcodes.lookup(postcode)
+    if place is None:
+        problems.add("postcode", f"{postcodes.normalise(postcode)} is not a postcode we can find")
+    return place
+
+
+def _home_for(actor: Worker, address: str, place: Postcode) -> Context:
+    """The home at this address: the one already recorded that ``actor`` may see (two
+    people at one address share it), or a new one. A home there that ``actor`` may not see
+    is never offered (it would tell them who lives there): a second is made, and flagged in
+    the trail for the data team as a possible duplicate place."""
+    address = " ".join(address.split())
+    found = duplicates.homes_at(viewer=actor, address=address, postcode=place.postcode)
+    if found.seen is not None:
+        return found.seen
+    home = context_create(
+        actor=actor,
+        kind=ContextKind.HOME,
+        name=f"Home: {address.splitlines()[0][:180]}",
+        address=address,
+        postcode=place.postcode,
+        latitude=place.latitude,
+        longitude=place.longitude,
+    )
+    if found.hidden:
+        record_access(
+            actor=actor,
+            obj=home,
+            detail={"possible_duplicate_place": found.hidden, "for": "the data team"},
+        )
+    return home
+
+
+def _move_in(
+    actor: Worker, person: Person, home: Context, start: dt.date, *, ending: str = ""
+) -> AddressPeriod:
+    """Ends the person's open address (as ``ending``) and opens ``home`` from ``start``;
+    ``Person.home`` follows. Call after the checks."""
+    current = person.addresses.current().first()
+    if current is None and person.home_id is not None and person.home_id != home.pk:
+        # A home recorded before addresses had a history: kept in it, from the day the
+        # person was recorded (its real start is not known), ending with this move.
+        since = min(person.created_at.date(), start)
+        current = create_audited(
+            actor,
+            AddressPeriod,
+            person=person,
+            home_id=person.home_id,
+            start=since,
+            **recorded(actor),
+        )
+    if current is not None:
+        write_fields(actor, current, ChangeAction.END, {"end": start, "end_reason": ending})
+    period = create_audited(
+        actor, AddressPeriod, person=person, home=home, start=start, **recorded(actor)
+    )
+    if person.home_id != home.pk:
+        write_fields(actor, person, ChangeAction.UPDATE, {"home": home})
+    return period
+
+
+@transaction.atomic
+def person_record(
+    *,
+    actor: Worker,
+    holder: Worker | None = None,
+    different_reason: str = "",
+    address: str = "",
+    postcode: str = "",
+    **details: Any,
+) -> Person:
+    """Record a young person or an adult of concern, allocated at once to ``holder`` (the
+    recorder, or a worker of the team a manager chooses) so that the record is held and
+    seen, with their address when given.
+
+    Before writing, the details are checked for records that may be the same person (a
+    similar name and the same date of birth, or the same UPN, NHS number or LA child ID).
+    When any match, nothing is written unless the recorder says why this is a different
+    person (kept in the trail) or the data team has answered their request about these
+    details: :class:`PossibleDuplicate` otherwise.
+    """
+    permitted(recording.can_record_person, actor)
+    holder = holder or actor
+    require(recording.may_hold(actor, holder), "a manager allocates within their own team")
+    check_known_fields("person_record", details, PERSON_FIELDS)
+    require("home" not in details, "a home is recorded from the address")
+    fields = _normalise_person_fields({**RECORD_DEFAULTS, **details})
+    # Identifiers another record has are the duplicate check's to answer first.
+    problems = validate_person(fields, in_use={})
+    dob = fields.get("date_of_birth")
+    if "date_of_birth" not in problems.errors and isinstance(dob, dt.date):
+        adult = fields.get("kind") == PersonKind.ADULT_OF_CONCERN
+        if reason := date_of_birth_problem(dob, adult=adult, today=today()):
+            problems.add("date_of_birth", reason)
+    place = _address_problems(problems, address, postcode.strip())
+    problems.raise_if_any()
+    sought = duplicates.Sought.of(fields)
+    check = duplicates.duplicate_check(viewer=actor, sought=sought)
+    confirmed = ""
+    if check.found:
+        answered = duplicates.answered_request(viewer=actor, sought=sought)
+        confirmed = different_reason.strip()
+        if not confirmed and answered is None:
+            raise PossibleDuplicate(sought, check)
+        if len(confirmed) > 500:
+            raise PossibleDuplicate(sought, check, "Keep the reason to 500 characters or fewer")
+        confirmed = confirmed or f"Checked by the data team (request {answered.pk})"  # type: ignore[union-attr]
+    validate_person(fields).raise_if_any()
+    person = create_audited(actor, Person, created_at=clock.now(), recorded_by=actor, **fields)
+    assert holder.team is not None  # may_hold: the recorder or a member of their team
+    create_audited(actor, Allocation, person=person, worker=holder, team=holder.team, start=today())
+    if place is not None:
+        _move_in(actor, person, _home_for(actor, address, place), today())
+    duplicates.log_check(
+        actor=actor, sought=sought, check=check, outcome="recorded" if check.found else "none found"
+    )
+    if confirmed:
+        record_access(
+            actor=actor,
+            obj=person,
+            detail={"different_person": confirmed, "possible_duplicates": check.matched},
+            people=check.matched,
+        )
+    return person
+
+
+RECORD_DEFAULTS: dict[str, Any] = {
+    "kind": PersonKind.YOUNG_PERSON,
+    "known_as": "",
+    "sex": Sex.NOT_KNOWN,
+    "ethnicity": Ethnicity.NOBT,
+    "date_of_birth": None,
+    "la_child_id": None,
+    "upn": None,
+    "nhs_number": None,
+}
+
+
+@transaction.atomic
+def duplicate_query_send(*, actor: Worker, note: str = "", **details: Any) -> IdentifierQuery:
+    """Ask the data team (a manager who may see a matching record, or an administrator) to
+    check whether the person ``actor`` is recording already has a record. Nothing about the
+    match is told to ``actor``; the request keeps what was typed and every record matched."""
+    permitted(recording.can_record_person, actor)
+    fields = _normalise_person_fields({**RECORD_DEFAULTS, **details})
+    sought = duplicates.Sought.of(fields)
+    note = note.strip()
+    problems = Problems()
+    problems.check(len(note) <= 2000, "note", "Keep the note to 2,000 characters or fewer")
+    check = duplicates.duplicate_check(viewer=actor, sought=sought)
+    shown = {p.pk for p in check.shown}
+    problems.check(check.found, "__all__", "No record matches these details now: record the person")
+    problems.check(
+        not duplicates.open_request(viewer=actor, sought=sought),
+        "__all__",
+        "You have already asked about these details: the request is open",
+    )
+    problems.raise_if_any()
+    # Routed by a record the worker may not see when there is one: that is what they asked.
+    by = next((pk for pk in check.matched if pk not in shown), check.matched[0])
+    conflicting = Person.objects.get(pk=by)
+    query = create_audited(
+        actor,
+        IdentifierQuery,
+        kind=QueryKind.DUPLICATE,
+        requested_by=actor,
+        requested_at=clock.now(),
+        details=sought.as_detail(),
+        search_key=sought.key(),
+        note=note,
+        conflicting=conflicting,
+        routed_to=identifier_query_route(conflicting),
+    )
+    query.matches.set(check.matched)
+    duplicates.log_check(actor=actor, sought=sought, check=check, outcome="asked the data team")
+    return query
+
+
+@transaction.atomic
+def address_record(
+    *,
+    actor: Worker,
+    person: Person,
+    address: str,
+    postcode: str,
+    start: dt.date | None,
+    reason: str = EndReason.MOVED,
+) -> AddressPeriod:
+    """Record where ``person`` lives from ``start``: a move (the old address ends that day)
+    or a correction (the old one was wrong: the new one takes its dates). The old address
+    stays in the history either way."""
+    permitted(recording.can_change_address, actor, person)
+    problems = Problems()
+    place = _address_problems(problems, address, postcode.strip())
+    if place is None and not problems.errors:
+        problems.add("address", "Enter the address")
+    problems.check(
+        reason in EndReason.values, "reason", "Choose whether they moved or it was corrected"
+    )
+    current = person.addresses.current().first()
+    if reason == EndReason.CORRECTED:
+        problems.check(current is not None, "reason", "There is no address to correct")
+        start = current.start if current is not None else start
+    else:
+        check_period(problems, start, None)
+        if current is not None and start is not None and start < current.start:
+            problems.add(
+                "start",
+                "The move must be on or after the move to the last address, "
+                f"{current.start:%d/%m/%Y}",
+            )
+    if current is not None and place is not None:
+        same = normalise_address(current.home.address) == normalise_address(address)
+        problems.check(
+            not (same and current.home.postcode == place.postcode),
+            "address",
+            "This is the address they live at now",
+        )
+    problems.raise_if_any()
+    assert place is not None and start is not None
+    return _move_in(actor, person, _home_for(actor, address, place), start, ending=reason)
 
 
 def validate_episode(
@@ -396,6 +678,15 @@ def allocation_create(
     # (one their agency holds or one they recorded, e.g. from a referral), not one
     # seen through break-glass.
     permitted(policies.sees_lastingly, actor, person)
+    return allocate(actor=actor, person=person, worker=worker, team=team, start=start)
+
+
+def allocate(
+    *, actor: Worker, person: Person, worker: Worker, team: Team | None, start: dt.date
+) -> Allocation:
+    """Check and write an allocation, audited, for a caller that has already checked who may:
+    :func:`allocation_create`, or a transfer accepted by the receiving team's manager (who
+    does not see the child until the case is theirs)."""
     problems = Problems()
     problems.check(team is not None, "worker", "The worker belongs to no team")
     problems.check(worker.is_active, "worker", "The worker's account is not active")

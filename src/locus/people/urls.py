@@ -1,6 +1,6 @@
 from django.urls import path
 
-from locus.people import views, views_status
+from locus.people import views, views_record, views_status
 
 # A person's pages hang off "<person id>/".
 _PERSON = "<int:person_id>/"
@@ -8,6 +8,9 @@ _EPISODE = _PERSON + "status/<int:episode_id>/"
 urlpatterns = [
     path("", views.people_list, name="people"),
     path(_PERSON, views.person_page, name="person"),
+    # Record a person ("young-person" or "adult"), and a person's address.
+    path("new/<slug:kind>/", views_record.person_new, name="person-new"),
+    path(_PERSON + "address/", views_record.address_change, name="person-address"),
     path(_PERSON + "edit/", views.person_edit, name="person-edit"),
     path(_PERSON + "identifier-query/", views.identifier_query_new, name="identifier-query-new"),
     path("identifier-queries/", views.identifier_queries, name="identifier-queries"),

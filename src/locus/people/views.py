@@ -33,6 +33,7 @@ from locus.people.services import (
     person_update,
 )
 from locus.profiles.selectors import profile_for
+from locus.transfers.selectors import child_transfers
 
 
 def people_list(request: AuthedRequest) -> HttpResponse:
@@ -62,7 +63,10 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     detail = selectors.person_detail(viewer=request.user, person=person, fields=fields)
     # The record read, and the peers the page names beside it.
     peers = sorted({a.other.pk for a in detail.associations if a.other_visible and a.other})
-    record_access(actor=request.user, obj=person, detail={"peers_shown": peers})
+    # The workers holding the case are named with their contact details: logged as shown.
+    holders = [a.worker_id for a in detail.allocations]
+    shown = {"peers_shown": peers, "holders_shown": holders}
+    record_access(actor=request.user, obj=person, detail=shown)
     return render(
         request,
         "people/detail.html",
@@ -76,6 +80,8 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
             "profile": profile_for(request.user, person),
             "moves": moves_for(request.user, person),
             "panel_items": panel_items_for_person(request.user, person),
+            "transfers": child_transfers(request.user, person, detail.allocations),
+            "addresses": selectors.address_history(person, fields),
         },
     )
 

@@ -19,7 +19,7 @@ from locus.incidents.models import Incident, IncidentKind
 from locus.incidents.selectors import incidents_for
 from locus.peers.models import GroupMembership
 from locus.people.models import Person, PersonKind
-from locus.people.selectors import with_fields
+from locus.people.selectors import people_named_like, with_fields
 from locus.places import postcodes
 from locus.places.models import (
     RESTRICTED_KINDS,
@@ -156,10 +156,16 @@ def _linked_people(context: Context) -> tuple[QuerySet[Person], str]:
     )
 
 
-def roll_for(*, viewer: Worker, school: Context, leavers: bool = False) -> QuerySet[Enrolment]:
+def roll_for(
+    *, viewer: Worker, school: Context, leavers: bool = False, name: str = ""
+) -> QuerySet[Enrolment]:
     """A school's roll, for a viewer who keeps it (``access.rolls.roll_school``): its
-    current pupils by name, or its leavers, latest first."""
+    current pupils by name, or its leavers, latest first; with ``name``, only the pupils
+    the viewer may name (``people.selectors.people_to_name``) whose names hold its words, so
+    a leaver shown by initials is never picked out by a name typed."""
     rows = Enrolment.objects.filter(school=school).select_related("person")
+    if name.split():
+        rows = rows.filter(person__in=people_named_like(viewer=viewer, name=name))
     if leavers:
         return rows.filter(end__isnull=False).order_by("-end", "person__family_name", "id")
     return rows.current().order_by("person__family_name", "person__given_name", "id")
@@ -179,18 +185,9 @@ def name_roll_page(*, viewer: Worker, enrolments: list[Enrolment]) -> list[Enrol
 def pupil_candidates(*, viewer: Worker, q: str, limit: int = 25) -> list[Person]:
     """Young people matching ``q`` whom the viewer may put on a roll: seen in their own
     right (``policies.sees_lastingly``), not through a forum share or break-glass."""
-    words = q.split()
-    if not words:
+    if not q.split():
         return []
-    qs = scopes.people_visible_to(viewer, break_glass=False, shared=False).filter(
-        kind=PersonKind.YOUNG_PERSON
-    )
-    for word in words:
-        qs = qs.filter(
-            Q(given_name__icontains=word)
-            | Q(family_name__icontains=word)
-            | Q(known_as__icontains=word)
-        )
+    qs = people_named_like(viewer=viewer, name=q).filter(kind=PersonKind.YOUNG_PERSON)
     # Each carrying the fields the viewer sees: a date of birth tells two namesakes apart.
     return with_fields(viewer, qs.order_by("family_name", "given_name", "id")[:limit], seen=True)
 

@@ -28,19 +28,34 @@ def roll_page(request: AuthedRequest, school_id: int) -> HttpResponse:
     showing = request.GET.get("showing", "current")
     if showing not in SHOWING:
         showing = "current"
-    rows = selectors.roll_for(viewer=request.user, school=school, leavers=showing == "left")
+    name = request.GET.get("name", "").strip()[:100]
+    rows = selectors.roll_for(
+        viewer=request.user, school=school, leavers=showing == "left", name=name
+    )
     page, paging = paginate(request, rows)
     page.object_list = selectors.name_roll_page(viewer=request.user, enrolments=list(page))
     # A roll names children: each page read is logged with whom it showed.
     record_access(
         actor=request.user,
         obj=school,
-        detail={"showing": showing, "people_shown": [e.person_id for e in page]},
+        action=AccessAction.SEARCH if name else AccessAction.VIEW,
+        detail={
+            "showing": showing,
+            **({"name": name} if name else {}),
+            "people_shown": [e.person_id for e in page],
+        },
     )
     return render(
         request,
         "places/rolls/roll.html",
-        {"school": school, "page": page, "showing": showing, "showings": SHOWING, **paging},
+        {
+            "school": school,
+            "page": page,
+            "showing": showing,
+            "showings": SHOWING,
+            "name": name,
+            **paging,
+        },
     )
 
 

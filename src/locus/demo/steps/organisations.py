@@ -76,7 +76,10 @@ class Organisations(Base):
             self.agencies[spec.key] = agency
             for team_spec in spec.teams:
                 self.teams[team_spec.key] = team_create(
-                    actor=self.system, agency=agency, name=team_spec.name
+                    actor=self.system,
+                    agency=agency,
+                    name=team_spec.name,
+                    independent=team_spec.independent,
                 )
                 if team_spec.key == "cs":
                     self.add_demo("team.manager", "cs", Role.MANAGER, Scope.TEAM)

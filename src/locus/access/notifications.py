@@ -1,0 +1,22 @@
+"""Who sees a notification: its recipient, and nobody else (not a manager, not an auditor,
+who reads the audit trail instead). Anyone else's id answers as a missing one."""
+
+from __future__ import annotations
+
+from locus.access.models import Worker
+from locus.common.errors import NotPermitted
+from locus.common.ids import as_id
+from locus.notifications.models import Notification
+
+
+def access_notification(viewer: Worker, notification_id: object) -> Notification:
+    """The viewer's own notification with this id, or ``NotPermitted`` (a 404)."""
+    number = as_id(notification_id)
+    found = (
+        Notification.objects.filter(pk=number, recipient=viewer).first()
+        if number is not None
+        else None
+    )
+    if found is None:
+        raise NotPermitted("a worker reads only their own notifications")
+    return found

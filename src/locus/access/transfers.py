@@ -1,0 +1,142 @@
+"""Who allocates a child, who proposes, sees, accepts, declines and withdraws a transfer.
+
+* **Allocate**: a team manager allocates a child they see in their own right to a
+  worker of their own team; an administrator to anyone (``policies.can_allocate``).
+* **Propose**: the worker holding the case (the allocation it moves from), or a manager
+  of that worker's team, who sees the child in their own right. A case moves between
+  teams of the agency that holds it; handing it to another agency is a referral, not a
+  transfer. An administrator does not propose: it is casework.
+* **Accept or decline**: a manager of the receiving team (for a move within a team, that
+  team's manager), never the transfer's proposer (separation of duties), never the
+  administrator (they run the system, not cases).
+* **Withdraw**: the proposer, while it waits.
+* **See**: whoever sees the child in their own right sees the child's transfers (the
+  handover note is part of the record, as a case note is); the proposer sees their own;
+  the managers of the receiving team see the transfers routed to them, with the child's
+  name and the handover note they need to decide, but not the child's record: that
+  opens to them only once the case is allocated to their team.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from locus.access import lookups, policies, scopes
+from locus.access.models import Role, Team, Worker
+from locus.people.models import Allocation, Person
+from locus.transfers.models import Transfer
+
+
+def _manages(worker: Worker, team_id: int | None) -> bool:
+    return (
+        worker.is_active
+        and worker.role == Role.MANAGER
+        and worker.team_id is not None
+        and worker.team_id == team_id
+    )
+
+
+def can_allocate_child(worker: Worker, person: Person, *, lasting: bool | None = None) -> bool:
+    """Offer "Allocate" on a child's page: a team manager or an administrator who sees the
+    child in their own right (which team they may allocate to is ``policies.can_allocate``).
+    ``lasting``: that sight, when the caller has already asked."""
+    manages = policies.is_administrator(worker) or policies.manages_a_team(worker)
+    if not (manages and worker.is_active):
+        return False
+    return policies.sees_lastingly(worker, person) if lasting is None else lasting
+
+
+def can_propose_transfer(
+    worker: Worker, allocation: Allocation, *, lasting: bool | None = None
+) -> bool:
+    """Propose moving the case held by ``allocation``: its worker or their team's manager,
+    seeing the child in their own right (``lasting``, when the caller has already asked)."""
+    if not holds_cases(worker) or allocation.end is not None:
+        return False
+    if not (allocation.worker_id == worker.pk or _manages(worker, allocation.team_id)):
+        return False
+    return policies.sees_lastingly(worker, allocation.person) if lasting is None else lasting
+
+
+def access_allocation(worker: Worker, person: Person, allocation_id: object) -> Allocation:
+    """One of ``person``'s current allocations whose case ``worker`` may propose to move, or
+    404 (the child already looked up for the worker)."""
+    current = person.allocations.current().select_related("worker", "team__agency")
+    allocation = lookups.one_or_404(current, allocation_id)
+    allocation.person = person
+    if not can_propose_transfer(worker, allocation):
+        raise Http404("Not found")
+    return allocation
+
+
+def holds_cases(worker: Worker) -> bool:
+    """May hold a case (be allocated, receive a transfer): an active practitioner or manager."""
+    return worker.is_active and worker.role in policies.CASEWORK_ROLES
+
+
+def case_holders() -> QuerySet[Worker]:
+    """Every worker who may hold a case, in a team."""
+    return Worker.objects.filter(
+        is_active=True, role__in=policies.CASEWORK_ROLES, team__isnull=False
+    )
+
+
+def managers() -> QuerySet[Worker]:
+    """Who decides the transfers routed to a team: its active managers (filter by team)."""
+    return Worker.objects.filter(role=Role.MANAGER, is_active=True)
+
+
+def receiving_teams(agency_id: int) -> QuerySet[Team]:
+    """The teams a case held by the agency ``agency_id`` may move to: its teams with a
+    manager to accept it."""
+    return Team.objects.filter(agency_id=agency_id).filter(
+        Exists(managers().filter(team=OuterRef("pk")))
+    )
+
+
+def can_receive(from_team: Team, to_team: Team) -> bool:
+    """A case moves between teams of the agency that holds it."""
+    return from_team.agency_id == to_team.agency_id
+
+
+def can_decide_transfer(worker: Worker, transfer: Transfer) -> bool:
+    """Accept or decline: a manager of the receiving team who did not propose it."""
+    return _manages(worker, transfer.to_team_id) and transfer.proposed_by_id != worker.pk
+
+
+def can_withdraw_transfer(worker: Worker, transfer: Transfer) -> bool:
+    return worker.is_active and transfer.proposed_by_id == worker.pk
+
+
+def transfers_visible_to(worker: Worker) -> QuerySet[Transfer]:
+    if not scopes.sees_case_records(worker):
+        return Transfer.objects.none()
+    q = scopes.person_filter(worker, shared=False)
+    if q is None:
+        return Transfer.objects.all()
+    seen = Q(person_id__in=Person.objects.filter(q).values("id")) | Q(proposed_by=worker)
+    if worker.role == Role.MANAGER and worker.team_id is not None:
+        seen |= Q(to_team_id=worker.team_id)
+    return Transfer.objects.filter(seen)
+
+
+def access_transfer(worker: Worker, transfer_id: object) -> Transfer:
+    """The transfer, or 404: missing, or neither the worker's to see nor routed to them."""
+    transfers = transfers_visible_to(worker).select_related(
+        "person",
+        "from_allocation__worker",
+        "from_allocation__team__agency",
+        "to_team__agency",
+        "to_worker__team",
+        "proposed_by__team",
+        "decided_by__team",
+        "new_allocation__worker",
+        "new_allocation__team",
+    )
+    return lookups.one_or_404(transfers, transfer_id)
+
+
+def sees_child_of(worker: Worker, transfer: Transfer) -> bool:
+    """Whether the transfer page may link to the child's record (a routed manager may not)."""
+    return policies.can_view_person(worker, transfer.person)

@@ -1,0 +1,76 @@
+"""Notifications: a line in a worker's My work saying something needs them.
+
+A notification is about a record (``record_type`` and ``record_id``, named as the audit
+trail names records, and the ``url`` of its page), so that it can be forgotten when the
+record goes. Its ``text`` names the kind of thing and a date, never a child: a worker who
+loses sight of the record must not keep its details in their notifications. Opening the
+link goes through the record's own access check (404 if they may not see it any more).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from locus.common.modelkit import once_where_set
+
+
+class NotificationKind(models.TextChoices):
+    MEETING_INVITATION = "meeting_invitation", "Meeting invitation"
+    SIGN_OFF_REQUEST = "sign_off_request", "Sign-off request"
+    TRANSFER_TO_ACCEPT = "transfer_to_accept", "Transfer to accept"
+    ACTION_ASSIGNED = "action_assigned", "Action assigned"
+    REVIEW_DUE = "review_due", "Review due"
+    ACTION_DUE = "action_due", "Action due"
+    BREAK_GLASS_REVIEW = "break_glass_review", "Break-glass review"
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        "access.Worker", on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=24, choices=NotificationKind.choices)
+    text = models.CharField(max_length=200, help_text="What it is, without naming a child.")
+    url = models.CharField(max_length=300, help_text="The page of the record it is about.")
+    record_type = models.CharField(max_length=100, help_text="app_label.model of the record.")
+    record_id = models.PositiveBigIntegerField()
+    due_on = models.DateField(
+        null=True, blank=True, help_text="For a reminder: the date it is due (once per date)."
+    )
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["record_type", "record_id"]),
+        ]
+        constraints = [
+            # A reminder is sent once for a due date, however often the reminders run.
+            once_where_set(
+                "notification_reminder_once",
+                ["recipient", "kind", "record_type", "record_id", "due_on"],
+                "due_on",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Notification {self.pk} for {self.recipient_id}: {self.get_kind_display()}"
+
+    @property
+    def unread(self) -> bool:
+        return self.read_at is None
+
+
+class NotificationPreference(models.Model):
+    """A worker's choice about notification emails (no row: the default, emails on)."""
+
+    worker = models.OneToOneField(
+        "access.Worker", on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.BooleanField(
+        default=True, help_text="Send an email (with no case details) for each notification."
+    )
+
+    def __str__(self) -> str:
+        return f"Notification preference of {self.worker_id}"

@@ -1,0 +1,215 @@
+"""Writing notifications, and marking them read.
+
+:func:`notify` is called by the service whose write a worker needs to hear about (an
+invitation, a sign-off asked of them, an action given to them...), inside that service's
+transaction: the notification and the write commit or roll back together, and the email
+(if any) goes only once they have committed. The caller gives the words: the kind of
+thing and a date, never a child's name (``models``).
+
+Who may read or mark a notification: only its recipient (``access/notifications.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils.formats import date_format
+
+from locus.access.models import Worker
+from locus.access.notifications import access_notification
+from locus.audit.models import ChangeAction
+from locus.audit.services import record_change, record_type_of
+from locus.common import clock
+from locus.common.services import Problems, create_audited, save_changes
+from locus.notifications.models import Notification, NotificationKind, NotificationPreference
+from locus.notifications.selectors import takes_email
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = Notification._meta.get_field("text").max_length or 200
+MAX_URL = Notification._meta.get_field("url").max_length or 300
+
+
+def _check(
+    recipient: object, kind: str, about: models.Model, url: str, text: str
+) -> tuple[str, str]:
+    problems = Problems()
+    problems.check(
+        isinstance(recipient, Worker) and recipient.pk is not None,
+        "recipient",
+        "Choose the worker to notify",
+    )
+    problems.check(kind in NotificationKind.values, "kind", "Choose a kind of notification")
+    problems.check(
+        isinstance(about, models.Model) and about.pk is not None,
+        "about",
+        "Give the saved record the notification is about",
+    )
+    text, url = (text or "").strip(), (url or "").strip()
+    problems.check(bool(text), "text", "Say what the notification is about")
+    problems.check(
+        len(text) <= MAX_TEXT, "text", f"The text must be {MAX_TEXT} characters or fewer"
+    )
+    # A page of this site only: a notification never sends a worker elsewhere.
+    problems.check(
+        url.startswith("/") and not url.startswith("//") and len(url) <= MAX_URL,
+        "url",
+        "Give the path of the record's page on this site",
+    )
+    problems.raise_if_any()
+    return text, url
+
+
+def due_by(day: dt.date | None) -> str:
+    """A notification's date, in words: ", due by 4 December 2026" (nothing without one)."""
+    return f", due by {on_day(day)}" if day is not None else ""
+
+
+def on_day(day: dt.date) -> str:
+    return date_format(day, "j F Y")
+
+
+def invite(
+    actor: Worker, worker: Worker, meeting: models.Model, url: str, what: str, on: dt.date | None
+) -> Notification | None:
+    """Tell a worker they are invited to a meeting (``what``: "the MACE panel"), and when."""
+    when = f" on {on_day(on)}" if on is not None else ""
+    return notify(
+        worker,
+        NotificationKind.MEETING_INVITATION,
+        actor=actor,
+        about=meeting,
+        url=url,
+        text=f"You are invited to {what}{when}",
+    )
+
+
+def assign(
+    actor: Worker, owner: Worker, action: models.Model, url: str, what: str, due_on: dt.date | None
+) -> Notification | None:
+    """Tell a worker an action is theirs (``what``: "An action on a context plan")."""
+    return notify(
+        owner,
+        NotificationKind.ACTION_ASSIGNED,
+        actor=actor,
+        about=action,
+        url=url,
+        text=f"{what} is yours{due_by(due_on)}",
+    )
+
+
+def transfer_to_accept(
+    actor: Worker, manager: Worker, transfer: models.Model, url: str
+) -> Notification | None:
+    """Tell the receiving manager a child's case waits for them to accept it. The hook for
+    the transfer service: one call, inside its transaction, with the transfer's page."""
+    return notify(
+        manager,
+        NotificationKind.TRANSFER_TO_ACCEPT,
+        actor=actor,
+        about=transfer,
+        url=url,
+        text="A case is transferred to your team: accept it or say why not",
+    )
+
+
+def notify(
+    recipient: Worker,
+    kind: str,
+    *,
+    actor: Worker,
+    about: models.Model,
+    url: str,
+    text: str,
+    due_on: dt.date | None = None,
+) -> Notification | None:
+    """Tell ``recipient`` about ``about`` (its page at ``url``), in ``text``; ``None`` when
+    there is nobody to tell (the actor themselves, or a worker who can no longer sign in).
+
+    Call inside the writing service's transaction. ``due_on``: for a reminder, the date it
+    is due (one reminder per record, kind and date: ``reminders``).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("notify must run inside the writing service's transaction")
+    text, url = _check(recipient, kind, about, url, text)
+    if recipient.pk == actor.pk or not recipient.is_active:
+        return None
+    notification = create_audited(
+        actor,
+        Notification,
+        recipient=recipient,
+        kind=kind,
+        text=text,
+        url=url,
+        record_type=record_type_of(about),
+        record_id=about.pk,
+        due_on=due_on,
+        created_at=clock.now(),
+    )
+    if settings.LOCUS_NOTIFICATION_EMAIL and recipient.email:
+        label = NotificationKind(kind).label
+        transaction.on_commit(lambda: _email(recipient.pk, recipient.email, label))
+    return notification
+
+
+def _email(worker_id: int, address: str, label: str) -> None:
+    """The email for a notification, after its transaction committed. Email is not a secure
+    channel: it says only that there is something, of which kind, and where to look."""
+    if not takes_email(worker_id):
+        return
+    link = settings.LOCUS_SITE_URL.rstrip("/") + reverse("my-work")
+    try:
+        send_mail(
+            subject=f"Locus: {label}",
+            message=f"You have a new item in Locus: {label}.\n\nSee it in My work: {link}\n",
+            from_email=None,
+            recipient_list=[address],
+        )
+    except Exception:
+        # The write it tells of has committed; a mail server being down must not undo it
+        # or fail the page. The notification is in My work either way.
+        log.exception("A notification email could not be sent")
+
+
+@transaction.atomic
+def notification_read(*, actor: Worker, notification_id: object) -> Notification:
+    """Mark one of the actor's notifications read (another's answers as missing)."""
+    notification = access_notification(actor, notification_id)
+    if notification.read_at is not None:
+        return notification
+    return save_changes(actor=actor, obj=notification, fields={"read_at": clock.now()})
+
+
+@transaction.atomic
+def notifications_read_all(*, actor: Worker) -> int:
+    """Mark every unread notification of the actor's read; how many were."""
+    now = clock.now()
+    unread = list(Notification.objects.filter(recipient=actor, read_at__isnull=True))
+    for notification in unread:
+        save_changes(actor=actor, obj=notification, fields={"read_at": now})
+    return len(unread)
+
+
+@transaction.atomic
+def email_preference_set(*, actor: Worker, email: bool) -> NotificationPreference:
+    """The actor turns their notification emails on or off."""
+    preference = NotificationPreference.objects.filter(worker=actor).first()
+    if preference is None:
+        return create_audited(actor, NotificationPreference, worker=actor, email=bool(email))
+    return save_changes(actor=actor, obj=preference, fields={"email": bool(email)})
+
+
+def forget(*, actor: Worker, record: models.Model) -> int:
+    """Remove the notifications about a record that is going (purged under the retention
+    rules, deleted as entered in error); call inside the removing service's transaction."""
+    about = Notification.objects.filter(record_type=record_type_of(record), record_id=record.pk)
+    gone = list(about)
+    for notification in gone:
+        record_change(actor=actor, action=ChangeAction.DELETE, obj=notification)
+    about.delete()
+    return len(gone)

@@ -1,0 +1,173 @@
+"""Reads behind recording a person: the records that may be the same person, and the homes
+already at an address. Each answer is split by what the recorder may see, so that the page
+shows a record they may see and only says "a record may already exist" of any other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from locus.access import recording, scopes
+from locus.access.models import Worker
+from locus.audit.models import AccessAction
+from locus.audit.services import record_access
+from locus.people import selectors
+from locus.people.identifiers import names_similar, normalise_address, normalise_name
+from locus.people.models import Identifier, IdentifierQuery, Person, QueryKind
+from locus.places.models import Context, ContextKind
+
+
+@dataclass(frozen=True)
+class Sought:
+    """What a worker typed about the person they are recording (identifiers normalised)."""
+
+    given_name: str
+    family_name: str
+    known_as: str = ""
+    date_of_birth: dt.date | None = None
+    upn: str | None = None
+    nhs_number: str | None = None
+    la_child_id: str | None = None
+
+    @classmethod
+    def of(cls, fields: dict[str, Any]) -> Sought:
+        return cls(**{name: fields.get(name) or None for name in cls.__dataclass_fields__})  # type: ignore[arg-type]
+
+    def identifiers(self) -> dict[str, str]:
+        return {name: value for name in Identifier.values if (value := getattr(self, name))}
+
+    def key(self) -> str:
+        """The details compared without case, accents or spacing: the same search twice."""
+        dob = self.date_of_birth.isoformat() if self.date_of_birth else ""
+        names = [normalise_name(self.given_name or ""), normalise_name(self.family_name or "")]
+        return "|".join([*names, dob, *(self.identifiers().get(n, "") for n in Identifier.values)])
+
+    def as_detail(self) -> dict[str, str]:
+        """For the audit trail and the request: what was searched, as typed."""
+        out = {
+            "given_name": self.given_name or "",
+            "family_name": self.family_name or "",
+            "known_as": self.known_as or "",
+            "date_of_birth": self.date_of_birth.isoformat() if self.date_of_birth else "",
+        }
+        return {**out, **self.identifiers()}
+
+
+@dataclass
+class DuplicateCheck:
+    """What a check found. ``matched`` (every record) is for the audit trail and the request
+    only, never for the page; the page reads ``shown`` and the one bit ``hidden``."""
+
+    matched: list[int] = field(default_factory=list)
+    shown: list[Person] = field(default_factory=list)
+    hidden: bool = False
+
+    @property
+    def found(self) -> bool:
+        return bool(self.matched)
+
+
+def _matches(sought: Sought) -> list[Person]:
+    """The records that may be the person sought, in one query: the same UPN, NHS number or
+    LA child ID, or the same date of birth and a similar name."""
+    q = Q(pk__in=[])
+    if sought.date_of_birth is not None:
+        q |= Q(date_of_birth=sought.date_of_birth)
+    for name, value in sought.identifiers().items():
+        q |= Q(**{name: value})
+    found = []
+    wanted = (sought.given_name or "", sought.family_name or "", sought.known_as or "")
+    for person in Person.objects.filter(q).order_by("pk"):
+        same_id = any(getattr(person, n) == v for n, v in sought.identifiers().items())
+        similar = sought.date_of_birth is not None and person.date_of_birth == sought.date_of_birth
+        similar = similar and names_similar(
+            wanted, (person.given_name, person.family_name, person.known_as)
+        )
+        if same_id or similar:
+            found.append(person)
+    return found
+
+
+def duplicate_check(*, viewer: Worker, sought: Sought) -> DuplicateCheck:
+    """The records that may be ``sought``: those ``viewer`` may see (with the fields they may
+    see and their holders, for the page) and whether any other matched."""
+    matched = [p.pk for p in _matches(sought)]
+    seen = recording.matches_shown(viewer, matched)
+    shown = list(
+        scopes.people_visible_to(viewer)
+        .filter(pk__in=seen)
+        .prefetch_related(selectors.open_allocations())
+        .order_by("family_name", "given_name", "pk")
+    )
+    shown = selectors.with_fields(viewer, shown, seen=True) if shown else []
+    return DuplicateCheck(matched=matched, shown=shown, hidden=len(seen) < len(matched))
+
+
+def log_check(*, actor: Worker, sought: Sought, check: DuplicateCheck, outcome: str) -> None:
+    """Every duplicate check goes in the audit trail with what was searched and every
+    record it matched (shown or not): trying names and numbers to see what exists is seen."""
+    record_access(
+        actor=actor,
+        record_type="people.person",
+        action=AccessAction.SEARCH,
+        # Flat, as a search's filters are: the trail says which fields were searched to an
+        # auditor and what was typed only to an administrator (audit/describe.py).
+        detail={
+            "duplicate_check": outcome,
+            **sought.as_detail(),
+            "matched": check.matched,
+            "people_shown": [p.pk for p in check.shown],
+        },
+        people=check.matched,
+    )
+
+
+def answered_request(*, viewer: Worker, sought: Sought) -> IdentifierQuery | None:
+    """The viewer's answered request about these same details, if any: once the data team
+    has checked them, the viewer may record the person."""
+    return (
+        IdentifierQuery.objects.filter(
+            kind=QueryKind.DUPLICATE,
+            requested_by=viewer,
+            search_key=sought.key(),
+            closed_at__isnull=False,
+        )
+        .order_by("-closed_at")
+        .first()
+    )
+
+
+def open_request(*, viewer: Worker, sought: Sought) -> bool:
+    """Whether the viewer has already asked about these details and awaits the answer."""
+    return IdentifierQuery.objects.filter(
+        kind=QueryKind.DUPLICATE, requested_by=viewer, search_key=sought.key(), closed_at=None
+    ).exists()
+
+
+@dataclass
+class HomesAt:
+    """The homes already recorded at an address: one the viewer may see (to share), and
+    the ids of those they may not (never shown; flagged to the data team in the trail)."""
+
+    seen: Context | None
+    hidden: list[int]
+
+
+def homes_at(*, viewer: Worker, address: str, postcode: str) -> HomesAt:
+    key = normalise_address(address)
+    same = [
+        c
+        for c in Context.objects.filter(kind=ContextKind.HOME, postcode=postcode).order_by("pk")
+        if normalise_address(c.address) == key
+    ]
+    visible = set(
+        scopes.contexts_visible_to(viewer)
+        .filter(pk__in=[c.pk for c in same])
+        .values_list("pk", flat=True)
+    )
+    seen = next((c for c in same if c.pk in visible), None)
+    return HomesAt(seen, [c.pk for c in same if c.pk not in visible])

@@ -1,0 +1,86 @@
+"""Reads for allocation and transfer, each scoped to the viewer by ``access.transfers``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from locus.access import policies
+from locus.access import transfers as rules
+from locus.access.models import Team, Worker
+from locus.people.models import Allocation, Person
+from locus.transfers.models import Status, Transfer
+
+_SHOWN = ("person", "from_allocation__worker", "from_allocation__team", "to_team", "proposed_by")
+
+
+def transfers_to_accept(worker: Worker) -> list[Transfer]:
+    """Transfers waiting for ``worker``'s decision: routed to the team they manage, not their
+    own proposals. The query notifications and My work are built on."""
+    if not worker.is_active or not policies.manages_a_team(worker):
+        return []
+    waiting = rules.transfers_visible_to(worker).filter(
+        status=Status.PROPOSED, to_team_id=worker.team_id
+    )
+    return list(waiting.exclude(proposed_by=worker).select_related(*_SHOWN).order_by("proposed_at"))
+
+
+def transfers_proposed_by(worker: Worker) -> list[Transfer]:
+    """The worker's own proposals still waiting, to follow up or withdraw."""
+    mine = rules.transfers_visible_to(worker).filter(status=Status.PROPOSED, proposed_by=worker)
+    return list(mine.select_related(*_SHOWN).order_by("proposed_at"))
+
+
+@dataclass
+class ChildTransfers:
+    """What a child's page offers about who holds them: allocate, propose, what waits."""
+
+    can_allocate: bool
+    proposable: list[Allocation]
+    waiting: Transfer | None
+    history: list[Transfer]
+
+
+def child_transfers(
+    viewer: Worker, person: Person, allocations: list[Allocation]
+) -> ChildTransfers:
+    """For the child's page (``allocations`` are the current ones it already read)."""
+    for allocation in allocations:
+        allocation.person = person
+    transfers = list(
+        rules.transfers_visible_to(viewer).filter(person=person).select_related("to_team")
+    )
+    waiting = next((t for t in transfers if t.status == Status.PROPOSED), None)
+    # One question for every offer on the page: does the viewer see the child lastingly?
+    lasting = policies.sees_lastingly(viewer, person)
+    return ChildTransfers(
+        can_allocate=rules.can_allocate_child(viewer, person, lasting=lasting),
+        proposable=[
+            a for a in allocations if rules.can_propose_transfer(viewer, a, lasting=lasting)
+        ],
+        waiting=waiting,
+        history=[t for t in transfers if t.status != Status.PROPOSED],
+    )
+
+
+def receiving_teams(allocation: Allocation) -> list[Team]:
+    """The teams a case may move to: of the holding agency, with a manager to accept it."""
+    teams = rules.receiving_teams(allocation.team.agency_id)
+    return list(teams.select_related("agency").order_by("name"))
+
+
+def case_holders(team_ids: list[int] | None) -> QuerySet[Worker]:
+    """Active practitioners and managers who may hold a case: of ``team_ids``, or of every
+    team (``None``). Staff names and teams are directory data, not case records."""
+    workers = rules.case_holders()
+    if team_ids is not None:
+        workers = workers.filter(team_id__in=team_ids)
+    return workers.select_related("team__agency").order_by("team__name", "last_name", "first_name")
+
+
+def allocatable_workers(viewer: Worker) -> list[Worker]:
+    """Whom ``viewer`` may allocate a child to: their own team's, or anyone's (administrator)."""
+    if policies.is_administrator(viewer):
+        return list(case_holders(None))
+    return list(case_holders([viewer.team_id] if viewer.team_id else []))

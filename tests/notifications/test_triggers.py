@@ -1,0 +1,204 @@
+"""Each write a worker needs to hear of tells exactly that worker, once, in its own
+transaction: invitations to mapping meetings and panels, sign-offs asked (and passed on),
+actions given (a panel's action that lands on a plan is told of once, as the plan's),
+interventions, and emergency access to review. The words never name a child."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from locus.access.services import break_glass_request
+from locus.casework import services as casework
+from locus.common.clock import now, today
+from locus.common.errors import ValidationFailed
+from locus.mapping.services import meeting_invite
+from locus.notifications.models import Notification
+from locus.notifications.services import on_day
+from locus.panels.services import panel_attendee_add
+from tests.casework.helpers import (
+    active_case,
+    add_action,
+    assessed_case,
+    conference_of,
+    open_case,
+    planned_case,
+    schedule,
+    submit,
+    submit_plan,
+)
+from tests.factories import World, make_worker
+from tests.mapping.helpers import add_intervention, held_meeting, propose
+from tests.mapping.helpers import schedule as schedule_meeting
+from tests.notifications.helpers import new_notifications, who_and_what
+from tests.panels.helpers import act, add, held, item, set_up
+
+INVITED = "meeting_invitation"
+
+
+def _names(world: World) -> list[str]:
+    return [
+        part
+        for child in (world.csc_child, world.yjs_child, world.police_child, world.other_child)
+        for part in (child.given_name, child.family_name)
+    ]
+
+
+def _no_child_named(world: World, made: list[Notification]) -> None:
+    for notification in made:
+        assert not [n for n in _names(world) if n in notification.text]
+
+
+def test_a_mapping_meeting_invites_each_holder_but_not_the_proposer(world: World) -> None:
+    with new_notifications() as made:
+        meeting = propose(world, agreed=False)
+    # The proposer holds csc_child; yjs_child's holder is invited and told.
+    assert who_and_what(made) == [("yjs_worker", INVITED)]
+    assert made[0].url == f"/meetings/{meeting.pk}/"
+    assert made[0].text == "You are invited to a peer group mapping meeting"
+    with new_notifications() as more:
+        meeting_invite(actor=world.social_worker, meeting=meeting, worker=world.school_dsl)
+    assert who_and_what(more) == [("school_dsl", INVITED)]
+    _no_child_named(world, made + more)
+
+
+def test_scheduling_a_mapping_meeting_tells_each_invitee_the_date(world: World) -> None:
+    meeting = propose(world, agreed=False)
+    meeting_invite(actor=world.social_worker, meeting=meeting, worker=world.school_dsl)
+    when = now() + dt.timedelta(days=3)
+    with new_notifications() as made:
+        schedule_meeting(world, meeting, when=when)
+    assert sorted(who_and_what(made)) == [("school_dsl", INVITED), ("yjs_worker", INVITED)]
+    day = timezone.localtime(when).date()
+    assert made[0].text == f"You are invited to a peer group mapping meeting on {on_day(day)}"
+
+
+def test_a_refused_invitation_tells_nobody(world: World) -> None:
+    meeting = propose(world, agreed=False)
+    with new_notifications() as made, pytest.raises(ValidationFailed):
+        meeting_invite(actor=world.social_worker, meeting=meeting, worker=world.yjs_worker)
+    assert made == []
+
+
+def test_a_panel_invites_its_chair_and_list_and_a_worker_added_later(world: World) -> None:
+    with new_notifications() as made:
+        meeting = set_up(world)
+    assert sorted(who_and_what(made)) == [("police_analyst", INVITED), ("team_manager", INVITED)]
+    day = f"{meeting.meets_on.day} {meeting.meets_on:%B %Y}"
+    assert made[0].text == f"You are invited to the MACE panel on {day}"
+    with new_notifications() as more:
+        panel_attendee_add(actor=world.social_worker, meeting=meeting, worker=world.yjs_worker)
+        panel_attendee_add(
+            actor=world.social_worker, meeting=meeting, name="Dee Morgan", organisation="Security"
+        )
+    assert who_and_what(more) == [("yjs_worker", INVITED)]
+
+
+def test_a_sign_off_asked_tells_the_named_manager_and_passing_it_on_the_next(
+    world: World,
+) -> None:
+    case = open_case(world)
+    with new_notifications() as made:
+        case = submit(world, case)
+    assert who_and_what(made) == [("team_manager", "sign_off_request")]
+    assert made[0].url == f"/context-cases/{case.pk}/assessment/sign-off/"
+    assert made[0].text == "You are asked to sign off a context case's assessment"
+    second = make_worker(world.system, team=world.csc_team_a, role="manager", username="second")
+    request = case.sign_offs.get(decided_at__isnull=True)
+    with new_notifications() as more:
+        casework.sign_off_reassign(
+            actor=world.team_manager, request=request, manager=second, reason="On leave"
+        )
+    assert who_and_what(more) == [("second", "sign_off_request")]
+
+
+def test_a_plan_sent_for_sign_off_tells_the_manager_once(world: World) -> None:
+    case = planned_case(world)
+    with new_notifications() as made:
+        submit_plan(world, case)
+    assert who_and_what(made) == [("team_manager", "sign_off_request")]
+
+
+def test_a_conference_s_new_chair_is_told_and_a_moved_date_tells_nobody(world: World) -> None:
+    case = assessed_case(world)
+    with new_notifications() as made:
+        schedule(world, conference_of(case))
+    assert who_and_what(made) == [("other_social_worker", INVITED)]
+    assert made[0].text.startswith("You are invited to chair a context conference on ")
+    assert made[0].url == f"/context-cases/{case.pk}/conference/"
+    with new_notifications() as more:
+        schedule(world, conference_of(case), when=now() + dt.timedelta(days=3))
+    assert more == []
+
+
+def test_an_action_given_tells_its_owner_and_nobody_for_a_named_partner(world: World) -> None:
+    case = planned_case(world)
+    with new_notifications() as made:
+        add_action(world, case.plan, owner=world.teammate, agency=world.csc)
+        add_action(world, case.plan, owner=None, owner_name="Centre manager")
+    assert who_and_what(made) == [("teammate", "action_assigned")]
+    due = today() + dt.timedelta(days=28)
+    assert made[0].text == f"An action on a context plan is yours, due by {due.day} {due:%B %Y}"
+    assert made[0].url == f"/context-cases/{case.pk}/plan/"
+
+
+def test_a_panel_action_tells_its_owner_once(world: World) -> None:
+    meeting = held(world)
+    with new_notifications() as made:
+        act(world, item(meeting, "harmed"), owner=world.team_manager)
+    assert who_and_what(made) == [("team_manager", "action_assigned")]
+    assert made[0].url == f"/panels/{meeting.pk}/"
+    _no_child_named(world, made)
+
+
+def test_a_panel_action_landing_on_a_plan_is_told_of_once_as_the_plan_s(world: World) -> None:
+    case = active_case(world)
+    meeting = held(world)
+    centre = add(world, meeting, "location", context=world.shopping_centre)
+    with new_notifications() as made:
+        action = act(world, centre, owner=world.team_manager, agency=world.csc)
+    assert action.plan_action is not None
+    assert who_and_what(made) == [("team_manager", "action_assigned")]
+    assert made[0].url == f"/context-cases/{case.pk}/plan/"
+
+
+def test_an_intervention_tells_its_owner(world: World) -> None:
+    meeting = held_meeting(world)
+    with new_notifications() as made:
+        add_intervention(world, meeting)
+    assert who_and_what(made) == [("yjs_worker", "action_assigned")]
+    _no_child_named(world, made)
+
+
+def test_emergency_access_tells_the_team_s_managers_to_review(world: World) -> None:
+    with new_notifications() as made:
+        use = break_glass_request(
+            actor=world.social_worker,
+            person_id=world.other_child.pk,
+            category="missing_child",
+            reason="Police report Olu missing since 6pm; need his address and contacts",
+        )
+    assert use is not None
+    assert who_and_what(made) == [("team_manager", "break_glass_review")]
+    assert made[0].url == f"/access/break-glass/{use.pk}/review/"
+    _no_child_named(world, made)
+
+
+def test_a_sign_off_s_email_goes_to_the_manager_and_says_nothing_of_the_case(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    world.team_manager.email = "tess.manager@example.org"
+    world.team_manager.save()
+    case = open_case(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(world, case)
+    [email] = mail.outbox
+    assert email.to == ["tess.manager@example.org"]
+    assert email.body.startswith("You have a new item in Locus: Sign-off request.")
+    text = email.subject + email.body
+    assert not [n for n in _names(world) if n in text]
+    assert case.context.name not in text and f"/context-cases/{case.pk}" not in text

@@ -1,0 +1,258 @@
+"""Allocation and transfer services: each refusal names its field and writes nothing; an
+acceptance ends the old allocation and starts the new one in one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from locus.access.models import Worker
+from locus.audit.models import ChangeAction, ChangeEvent
+from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
+from locus.notifications.models import Notification, NotificationKind
+from locus.people.models import Allocation
+from locus.people.services import allocation_create
+from locus.transfers.models import Status, Transfer
+from locus.transfers.services import (
+    transfer_accept,
+    transfer_decline,
+    transfer_propose,
+    transfer_withdraw,
+)
+from tests.factories import START, World, make_team, make_worker, nothing_written
+from tests.frozen_clock import FrozenClock
+from tests.transfers.helpers import NOTE, holding, manager_of, propose_to_b, with_manager_b
+
+pytestmark = pytest.mark.django_db
+
+
+def _refused(call: Any) -> dict[str, list[str]]:
+    with nothing_written(Transfer, Allocation), pytest.raises(ValidationFailed) as caught:
+        call()
+    return caught.value.errors
+
+
+def _propose(world: World, **fields: Any) -> Any:
+    with_manager_b(world)
+    fields = {"to_team": world.csc_team_b, "handover_note": NOTE, **fields}
+    return lambda: transfer_propose(actor=world.social_worker, allocation=holding(world), **fields)
+
+
+def test_a_proposal_waits_and_the_child_stays_with_the_holder(world: World) -> None:
+    transfer = propose_to_b(world)
+    assert transfer.status == Status.PROPOSED
+    assert transfer.handover_note == NOTE
+    assert holding(world).end is None
+    assert not Allocation.objects.current().filter(person=world.csc_child, team=world.csc_team_b)
+    created = ChangeEvent.objects.get(record_type="transfers.transfer", record_id=str(transfer.pk))
+    assert created.action == ChangeAction.CREATE and created.actor == world.social_worker
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"handover_note": "   "}, "handover_note", "Write the handover note"),
+        ({"handover_note": "x" * 5001}, "handover_note", "5000 characters or fewer"),
+        ({"to_team": None}, "to_team", "Choose the receiving team"),
+        ({"to_worker": "social_worker", "to_team": "csc_team_a"}, "to_worker", "other than"),
+        ({"to_worker": "teammate"}, "to_worker", "not a member of the receiving team"),
+        ({"to_worker": "police_analyst"}, "to_worker", "not a member of the receiving team"),
+        ({"to_team": "yjs_team"}, "to_team", "Choose a team of Children's Social Care"),
+    ],
+)
+def test_a_proposal_is_refused_on_the_field(
+    world: World, fields: dict[str, Any], field: str, message: str
+) -> None:
+    named = {k: getattr(world, v) if k != "handover_note" and v else v for k, v in fields.items()}
+    errors = _refused(_propose(world, **named))
+    assert any(message in m for m in errors[field]), errors
+
+
+def test_a_team_without_another_manager_cannot_receive(world: World) -> None:
+    lone = make_team(world.system, agency=world.csc, name="Team C")
+    errors = _refused(_propose(world, to_team=lone))
+    assert errors["to_team"] == ["That team has no other manager to accept the transfer"]
+    # The team's only manager proposing to their own team: nobody else could accept it.
+    errors = _refused(
+        lambda: transfer_propose(
+            actor=world.team_manager,
+            allocation=holding(world),
+            to_team=world.csc_team_a,
+            handover_note=NOTE,
+        )
+    )
+    assert errors["to_team"] == ["That team has no other manager to accept the transfer"]
+
+
+def test_an_inactive_or_non_casework_worker_cannot_be_suggested(world: World) -> None:
+    with_manager_b(world)
+    analyst = make_worker(world.system, team=world.csc_team_b, role="analyst")
+    assert "does not hold cases" in _refused(_propose(world, to_worker=analyst))["to_worker"][0]
+    gone = make_worker(world.system, team=world.csc_team_b)
+    Worker.objects.filter(pk=gone.pk).update(is_active=False)
+    gone.refresh_from_db()
+    assert "not active" in _refused(_propose(world, to_worker=gone))["to_worker"][0]
+
+
+def test_one_open_transfer_per_child(world: World) -> None:
+    propose_to_b(world)
+    errors = _refused(_propose(world))
+    assert errors["__all__"] == ["A transfer of this child is already waiting for acceptance"]
+    # The database holds it too, whatever a service forgets.
+    first = Transfer.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Transfer.objects.create(
+            person=first.person,
+            from_allocation=first.from_allocation,
+            to_team=first.to_team,
+            handover_note="again",
+            proposed_by=first.proposed_by,
+            proposed_at=first.proposed_at,
+        )
+
+
+def test_acceptance_moves_the_case_in_one_step(world: World, frozen_clock: FrozenClock) -> None:
+    transfer = propose_to_b(world)
+    frozen_clock.advance(days=2)
+    manager_b = with_manager_b(world)
+    done = transfer_accept(
+        actor=manager_b, transfer=transfer, to_worker=world.other_social_worker, note="Welcome"
+    )
+    old = Allocation.objects.get(pk=transfer.from_allocation_id)
+    assert old.end == frozen_clock.today
+    assert done.status == Status.ACCEPTED and done.decided_by == manager_b
+    assert done.decision_note == "Welcome"
+    new = done.new_allocation
+    assert new is not None
+    assert (new.worker, new.team, new.start, new.end) == (
+        world.other_social_worker,
+        world.csc_team_b,
+        frozen_clock.today,
+        None,
+    )
+    ended = ChangeEvent.objects.get(
+        record_type="people.allocation", record_id=str(old.pk), action=ChangeAction.END
+    )
+    assert ended.actor == manager_b
+    reason = "Transferred to Test other_social_worker, Assessment Team B"
+    assert ended.after["end_reason"].startswith(reason)
+    assert ChangeEvent.objects.filter(
+        record_type="people.allocation", record_id=str(new.pk), action=ChangeAction.CREATE
+    ).exists()
+    assert ChangeEvent.objects.filter(
+        record_type="transfers.transfer", record_id=str(transfer.pk), action=ChangeAction.UPDATE
+    ).exists()
+    # The handover note stays on the record.
+    assert Transfer.objects.get(pk=transfer.pk).handover_note == NOTE
+
+
+def test_acceptance_refused_on_the_field_writes_nothing(world: World) -> None:
+    transfer = propose_to_b(world)
+    manager_b = with_manager_b(world)
+
+    def accept(worker: Worker | None) -> Any:
+        return lambda: transfer_accept(actor=manager_b, transfer=transfer, to_worker=worker)
+
+    assert _refused(accept(None))["to_worker"] == ["Choose the worker who will hold the case"]
+    errors = _refused(accept(world.teammate))
+    assert errors["to_worker"] == ["The worker is not a member of the receiving team"]
+    long = lambda: transfer_accept(  # noqa: E731
+        actor=manager_b, transfer=transfer, to_worker=world.other_social_worker, note="x" * 2001
+    )
+    assert _refused(long)["note"] == ["The note must be 2000 characters or fewer"]
+
+
+def test_a_failure_after_the_old_allocation_ended_rolls_it_back(world: World) -> None:
+    """The receiving worker already holds the child: the new allocation is refused after
+    the old one was ended in the same transaction, and the end is undone with it."""
+    transfer = propose_to_b(world)
+    allocation_create(
+        actor=world.system, person=world.csc_child, worker=world.other_social_worker, start=START
+    )
+    errors = _refused(
+        lambda: transfer_accept(
+            actor=with_manager_b(world), transfer=transfer, to_worker=world.other_social_worker
+        )
+    )
+    assert errors["worker"] == ["This person is already allocated to this worker"]
+    assert holding(world).end is None
+    assert Transfer.objects.get(pk=transfer.pk).status == Status.PROPOSED
+
+
+def test_a_case_that_ended_meanwhile_cannot_be_accepted(world: World) -> None:
+    transfer = propose_to_b(world)
+    Allocation.objects.filter(pk=transfer.from_allocation_id).update(end=START)
+    errors = _refused(
+        lambda: transfer_accept(
+            actor=with_manager_b(world), transfer=transfer, to_worker=world.other_social_worker
+        )
+    )
+    assert errors["__all__"] == ["The case this transfer moves has already ended: decline it"]
+
+
+@pytest.mark.parametrize("first", ["accept", "decline", "withdraw"])
+def test_a_stale_decision_is_told_and_writes_nothing(world: World, first: str) -> None:
+    transfer = propose_to_b(world)
+    manager_b = with_manager_b(world)
+    if first == "accept":
+        transfer_accept(actor=manager_b, transfer=transfer, to_worker=world.other_social_worker)
+    elif first == "decline":
+        transfer_decline(actor=manager_b, transfer=transfer, reason="No capacity")
+    else:
+        transfer_withdraw(actor=world.social_worker, transfer=transfer, reason="Stays with us")
+    stale = Transfer.objects.get(pk=transfer.pk)
+    stale.status = Status.PROPOSED  # as the page that posted it last read it
+    past = {"accept": "accepted", "decline": "declined", "withdraw": "withdrawn"}[first]
+    receiver = world.other_social_worker
+    for step in (
+        lambda: transfer_accept(actor=manager_b, transfer=stale, to_worker=receiver),
+        lambda: transfer_decline(actor=manager_b, transfer=stale, reason="Late"),
+        lambda: transfer_withdraw(actor=world.social_worker, transfer=stale, reason="Late"),
+    ):
+        with nothing_written(Transfer, Allocation), pytest.raises(InvalidTransition) as caught:
+            step()
+        assert str(caught.value) == f"This transfer has already been {past}"
+
+
+def test_decline_and_withdraw_need_a_reason(world: World) -> None:
+    transfer = propose_to_b(world)
+    manager_b = with_manager_b(world)
+    errors = _refused(lambda: transfer_decline(actor=manager_b, transfer=transfer, reason=" "))
+    assert errors["reason"] == ["Say why you decline the transfer"]
+    errors = _refused(
+        lambda: transfer_withdraw(actor=world.social_worker, transfer=transfer, reason="")
+    )
+    assert errors["reason"] == ["Say why you withdraw the transfer"]
+    declined = transfer_decline(actor=manager_b, transfer=transfer, reason="No capacity")
+    assert (declined.status, declined.decision_note) == (Status.DECLINED, "No capacity")
+    assert holding(world).end is None
+
+
+def test_nobody_accepts_their_own_proposal(world: World) -> None:
+    """Within team A, proposed by its manager: the manager may not accept it, nor may the
+    administrator (who does not do casework); a second manager of team A may."""
+    second = make_worker(world.system, team=world.csc_team_a, role="manager", scope="team")
+    transfer = transfer_propose(
+        actor=world.team_manager,
+        allocation=holding(world),
+        to_team=world.csc_team_a,
+        handover_note=NOTE,
+    )
+    for actor in (world.team_manager, world.admin, world.social_worker):
+        with nothing_written(Transfer, Allocation), pytest.raises(NotPermitted):
+            transfer_accept(actor=actor, transfer=transfer, to_worker=world.teammate)
+    done = transfer_accept(actor=second, transfer=transfer, to_worker=world.teammate)
+    assert done.new_allocation is not None and done.new_allocation.worker == world.teammate
+
+
+def test_the_receiving_managers_are_told_and_nobody_else(world: World) -> None:
+    second = manager_of(world, world.csc_team_b, "second_manager_b")
+    transfer = propose_to_b(world)
+    told = Notification.objects.filter(kind=NotificationKind.TRANSFER_TO_ACCEPT)
+    assert sorted(n.recipient_id for n in told) == sorted([world.extra["manager_b"].pk, second.pk])
+    assert {n.url for n in told} == {reverse("transfer", args=[transfer.pk])}
+    # The text names no child: the recipients may lose sight of the case if they decline.
+    assert all(world.csc_child.family_name not in n.text for n in told)

@@ -1,0 +1,113 @@
+"""Pages at borough size stay a few screens long: the incidents list pages by 25, a child's
+and a group's incidents show the latest ten with the rest folded, and a form's long list of
+tick boxes (a caseload, every worker) folds until it is opened."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from locus.incidents.models import InvolvementRole
+from locus.incidents.selectors import incidents_for
+from tests.factories import World, client_for, make_incident, make_worker, past_moment
+
+pytestmark = pytest.mark.django_db
+
+
+def _incidents(world: World, count: int) -> None:
+    """``count`` more incidents the social worker sees, each harming her child."""
+    for day in range(count):
+        make_incident(
+            world.social_worker,
+            context=world.park,
+            involvements=[(world.csc_child, InvolvementRole.HARMED)],
+            occurred_at=past_moment(days_ago=40 + day),
+        )
+
+
+def _rows(html: str) -> int:
+    return len(re.findall(r'<tr class="govuk-table__row">\s*<td', html))
+
+
+def test_the_incidents_list_shows_25_a_page(world: World) -> None:
+    _incidents(world, 30)
+    client = client_for(world.social_worker)
+    first = client.get(reverse("incidents")).content.decode()
+    assert _rows(first) == 25
+    second = client.get(reverse("incidents"), {"page": 2}).content.decode()
+    assert _rows(second) == incidents_for(viewer=world.social_worker).count() - 25
+
+
+def _folded(html: str) -> tuple[int, str]:
+    """The rows before the fold, and what the fold says."""
+    before, _, after = html.partition('<details class="govuk-details">')
+    summary = re.search(r'summary-text">([^<]*)<', after)
+    return _rows(before), summary.group(1) if summary else ""
+
+
+def test_a_child_s_page_shows_the_latest_ten_incidents_and_folds_the_rest(world: World) -> None:
+    _incidents(world, 12)
+    shown = world.csc_child.involvements.filter(
+        incident__in=incidents_for(viewer=world.social_worker)
+    )
+    page = client_for(world.social_worker).get(reverse("person", args=[world.csc_child.pk]))
+    html = page.content.decode()
+    section = html[html.index(">Incidents</h2>") :]
+    section = section[: section.index("Peer groups</h2>")]
+    assert _folded(section) == (10, f"Show the {shown.count() - 10} earlier incidents")
+
+
+def test_a_group_s_page_shows_the_latest_ten_incidents_and_folds_the_rest(world: World) -> None:
+    _incidents(world, 12)
+    html = client_for(world.social_worker).get(reverse("group", args=[world.group.pk]))
+    section = html.content.decode()
+    section = section[section.index("Incidents involving members</h2>") :]
+    assert _folded(section) == (10, "Show the 2 earlier incidents")  # the 12 she sees
+
+
+def test_a_long_list_of_tick_boxes_folds_until_one_is_ticked(world: World) -> None:
+    for _ in range(13):
+        make_worker(world.system, team=world.social_worker.team)
+    client = client_for(world.social_worker)
+    add = reverse("note-add", args=["person", world.csc_child.pk])
+    page = client.get(add).content.decode()
+    workers = page[page.index("Workers present") :][:600]
+    assert "<details" in workers and " open>" not in workers
+    assert re.search(r"Show all \d+ to choose from", workers)
+    # Posted back with one ticked (and the note missing): shown open, the tick kept.
+    again = client.post(add, {"present_workers": [str(world.teammate.pk)]}).content.decode()
+    workers = again[again.index("Workers present") :][:600]
+    assert "<details" in workers and " open>" in workers
+
+
+def _count(client: Any, url: str) -> int:
+    client.get(url)  # warm per-process caches (content types, sessions)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+# At the sizes above (30 more incidents, 13 more workers), each page's queries, pinned: a
+# change that makes one read per row shows up here. Each count holds the sign-in and
+# session's queries; the rest is what the page reads. The child's page reads its transfers,
+# its holders' contact details and its address history too (three reads, whatever their size).
+PINNED = {"incidents": 12, "person": 27, "group": 24, "note-add": 16}
+
+
+@pytest.mark.parametrize("page", sorted(PINNED))
+def test_query_counts_at_borough_size_are_pinned(world: World, page: str) -> None:
+    _incidents(world, 30)
+    for _ in range(13):
+        make_worker(world.system, team=world.social_worker.team)
+    url = {
+        "incidents": reverse("incidents"),
+        "person": reverse("person", args=[world.csc_child.pk]),
+        "group": reverse("group", args=[world.group.pk]),
+        "note-add": reverse("note-add", args=["person", world.csc_child.pk]),
+    }[page]
+    assert _count(client_for(world.social_worker), url) == PINNED[page]
