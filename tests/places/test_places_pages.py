@@ -365,3 +365,38 @@ def test_a_context_is_kind_route_in_the_list_filter(world: World) -> None:
     make_context(world.social_worker, kind=ContextKind.ROUTE, name="Towpath", description="A-B")
     page = _page(client_for(world.social_worker), reverse("contexts") + "?kind=route")
     assert "Towpath" in page and "Route" in page
+
+
+def test_a_withheld_address_is_hidden_in_a_persons_address_history(world: World) -> None:
+    from locus.people.services import address_record
+
+    person_url = reverse("person", args=[world.csc_child.pk])
+    # A social worker of another CSC team sees the child at agency scope, home address
+    # included, but is not of the team holding the case.
+    outsider = client_for(
+        make_worker(world.system, team=world.csc_team_b, role=Role.PRACTITIONER, scope="agency")
+    )
+    # Recorded before address history was kept (the child's home), then a move.
+    assert "Example House" in _page(outsider, person_url)
+    _withheld_home(world)
+    page = _page(outsider, person_url)
+    assert "Example House" not in page and "E5 0AR" not in page
+    assert "Withheld: only the team holding the case sees it" in page
+    period = address_record(
+        actor=world.social_worker,
+        person=world.csc_child,
+        address="7 Lea Bridge Road",
+        postcode="E5 0AR",
+        start=START,
+    )
+    context_update(
+        actor=world.social_worker,
+        context=period.home,
+        name="Family home of C.C. (new)",
+        address_withheld=True,
+    )
+    page = _page(outsider, person_url)
+    assert "Lea Bridge Road" not in page and "E5 0AR" not in page
+    assert "Withheld: only the team holding the case sees it" in page
+    holder_page = _page(client_for(world.social_worker), person_url)
+    assert "7 Lea Bridge Road" in holder_page and "E5 0AR" in holder_page

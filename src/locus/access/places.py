@@ -15,6 +15,8 @@ other worker would (through a child they see), which by default is never.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q
 
 from locus.access import policies, scopes
@@ -39,6 +41,25 @@ def address_visible_q(worker: Worker) -> Q:
     held = Allocation.objects.current().filter(team_id=team).values("person_id")
     residents_held = Person.objects.filter(id__in=held, home__isnull=False).values("home_id")
     return Q(address_withheld=False) | Q(id__in=residents_held) | Q(recorded_by__team_id=team)
+
+
+def mark_address_shown(worker: Worker, contexts: Iterable[Context]) -> None:
+    """Set ``address_shown`` on each of ``contexts``: whether ``worker`` sees where it is.
+    One query when some have their address withheld, none otherwise: for pages that show
+    many places (a list, a person's address history)."""
+    contexts = list(contexts)
+    withheld = [c.pk for c in contexts if c.address_withheld]
+    seen = (
+        set(
+            Context.objects.filter(address_visible_q(worker), id__in=withheld).values_list(
+                "id", flat=True
+            )
+        )
+        if withheld
+        else set()
+    )
+    for context in contexts:
+        context.address_shown = not context.address_withheld or context.pk in seen  # type: ignore[attr-defined]
 
 
 def in_holding_team(worker: Worker, context: Context) -> bool:

@@ -193,18 +193,8 @@ def pupil_candidates(*, viewer: Worker, q: str, limit: int = 25) -> list[Person]
 
 
 def with_address_shown(*, viewer: Worker, contexts: list[Context]) -> list[Context]:
-    """Set ``address_shown`` on one page of contexts, in at most one query (for the withheld
-    homes among them): whether the viewer sees where each is."""
-    withheld = [c.pk for c in contexts if c.address_withheld]
-    seen = set(
-        Context.objects.filter(
-            access_places.address_visible_q(viewer), id__in=withheld
-        ).values_list("id", flat=True)
-        if withheld
-        else []
-    )
-    for context in contexts:
-        context.address_shown = not context.address_withheld or context.pk in seen  # type: ignore[attr-defined]
+    """Set ``address_shown`` on one page of contexts (``access.places.mark_address_shown``)."""
+    access_places.mark_address_shown(viewer, contexts)
     return contexts
 
 
