@@ -400,3 +400,11 @@ def test_a_withheld_address_is_hidden_in_a_persons_address_history(world: World)
     assert "Withheld: only the team holding the case sees it" in page
     holder_page = _page(client_for(world.social_worker), person_url)
     assert "7 Lea Bridge Road" in holder_page and "E5 0AR" in holder_page
+
+
+def test_the_admin_site_neither_lists_nor_opens_a_withheld_home(world: World) -> None:
+    home = _withheld_home(world)
+    client = client_for(world.admin)
+    listing = _page(client, "/admin/places/context/")
+    assert "Millfields Park" in listing and "Family home of C.C." not in listing
+    assert client.get(f"/admin/places/context/{home.pk}/change/").status_code in (302, 404)
