@@ -510,3 +510,23 @@ def test_validate_person_in_memory_refuses_an_identifier_in_use(borough):
     in_memory = validate_person(fields, in_use={"upn": {person.upn}})
     assert by_query.errors == in_memory.errors and "upn" in in_memory.errors
     assert not validate_person(fields, in_use={"upn": set()}).errors
+
+
+def test_homes_have_tenures_and_the_housing_association_lets_the_social_rented_ones(borough):
+    from locus.places.models import Tenure
+
+    homes = Context.objects.filter(kind=ContextKind.HOME)
+    tenures = set(homes.values_list("tenure", flat=True))
+    assert {Tenure.SOCIAL_RENTED, Tenure.TEMPORARY, Tenure.OWNER_OCCUPIED} <= tenures
+    social = homes.filter(tenure=Tenure.SOCIAL_RENTED)
+    assert social.exists()
+    assert set(social.values_list("housing_provider__name", flat=True)) == {
+        "Rowan Housing Association"
+    }
+    assert not homes.exclude(tenure=Tenure.SOCIAL_RENTED).filter(housing_provider__isnull=False)
+    # Being the landlord shows the housing officer none of them.
+    from locus.access import scopes
+    from locus.access.models import Worker
+
+    officer = Worker.objects.get(username="housing.officer")
+    assert not scopes.contexts_visible_to(officer).filter(kind=ContextKind.HOME).exists()

@@ -117,8 +117,19 @@ def test_context_update_audits_only_the_changed_fields(world: World) -> None:
     assert (park.description, park.postcode) == ("Grooming reported", "E5 0AR")
     event = last_change(park)
     assert (event.actor, event.action) == (world.social_worker, ChangeAction.UPDATE)
-    assert event.before == {"description": "", "postcode": ""}
-    assert event.after == {"description": "Grooming reported", "postcode": "E5 0AR"}
+    # A postcode given without a point places the context on the postcode's.
+    assert event.before == {
+        "description": "",
+        "postcode": "",
+        "latitude": None,
+        "longitude": None,
+    }
+    assert event.after == {
+        "description": "Grooming reported",
+        "postcode": "E5 0AR",
+        "latitude": 51.557103,
+        "longitude": -0.044134,
+    }
 
 
 def test_context_update_refuses_bad_input_and_writes_nothing(world: World) -> None:
@@ -284,13 +295,16 @@ def test_enrolment_end_refuses_an_end_in_the_future(world: World) -> None:
 def test_only_an_administrator_changes_what_a_context_is_or_who_answers_for_it(
     world: World, change: dict[str, Any]
 ) -> None:
+    # A home has no responsible organisation (its landlord is its housing provider): the
+    # park shows who may change one.
+    context = world.home
     if change.get("responsible_agency") == "police":
-        change = {"responsible_agency": world.police}
+        change, context = {"responsible_agency": world.police}, world.park
     # The social worker may edit the home's description, but not publish it as a park.
-    context_update(actor=world.social_worker, context=world.home, description="Ground floor")
+    context_update(actor=world.social_worker, context=context, description="Ground floor")
     with nothing_written(Context), pytest.raises(NotPermitted):
-        context_update(actor=world.social_worker, context=world.home, **change)
-    context_update(actor=world.admin, context=world.home, **change)
+        context_update(actor=world.social_worker, context=context, **change)
+    context_update(actor=world.admin, context=context, **change)
 
 
 def _leave(actor: Any, enrolment: Enrolment, reason: str, detail: str) -> Enrolment:

@@ -42,9 +42,11 @@ def access_person(worker: Worker, person_id: object, *, shared: bool = False) ->
     return one_or_404(people, person_id)
 
 
-def access_context(worker: Worker, context_id: object) -> Context:
+def access_context(worker: Worker, context_id: object, *, merged: bool = False) -> Context:
+    """A context ``worker`` sees, or 404; a merged duplicate only with ``merged=True``."""
     return one_or_404(
-        scopes.contexts_visible_to(worker).select_related("responsible_agency"), context_id
+        scopes.contexts_visible_to(worker, merged=merged).select_related("responsible_agency"),
+        context_id,
     )
 
 

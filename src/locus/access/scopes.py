@@ -258,7 +258,11 @@ def incidents_visible_to(worker: Worker) -> QuerySet[Incident]:
     return _through_own_people(worker, Incident.objects.all(), seen)
 
 
-def contexts_visible_to(worker: Worker) -> QuerySet[Context]:
+def contexts_visible_to(worker: Worker, *, merged: bool = False) -> QuerySet[Context]:
+    """The contexts ``worker`` sees; a duplicate merged into another place only with
+    ``merged=True`` (its own page, which leads to the place kept): nothing new is
+    recorded at a duplicate, and no list offers it."""
+
     def seen(q: Q) -> Q:
         people = Person.objects.filter(q).values("id")
         recorded = Q(recorded_by=worker)
@@ -277,7 +281,8 @@ def contexts_visible_to(worker: Worker) -> QuerySet[Context]:
         )
         return ~Q(kind__in=RESTRICTED_KINDS) | restricted_ok
 
-    return _through_own_people(worker, Context.objects.all(), seen)
+    contexts = Context.objects.all() if merged else Context.objects.filter(merge__isnull=True)
+    return _through_own_people(worker, contexts, seen)
 
 
 def _homes_of_residents(worker: Worker) -> Q:

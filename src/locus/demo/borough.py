@@ -145,6 +145,7 @@ class PlaceSpec:
     agency: str = ""  # key of the responsible agency, if any
     description: str = ""
     hot: bool = False
+    end_district: str = ""  # a route's end
 
 
 PLACES: tuple[PlaceSpec, ...] = (
@@ -240,6 +241,15 @@ PLACES: tuple[PlaceSpec, ...] = (
         "",
         "",
         "Public page that reposts local videos, including of fights.",
+    ),
+    PlaceSpec(
+        "towpath_route",
+        ContextKind.ROUTE,
+        "Canal towpath, Wick Green to Clapton",
+        "E9",
+        "",
+        "The walk along the canal that young people take between the two estates.",
+        end_district="E5",
     ),
 )
 

@@ -11,6 +11,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from locus.access import naming, scopes
+from locus.access import places as access_places
 from locus.access.fields import PersonField, fields_visible_to_many, role_fields
 from locus.access.models import Worker
 from locus.access.policies import is_administrator
@@ -157,16 +158,23 @@ def current_holders(person: Person) -> list[Allocation]:
     )
 
 
-def address_history(person: Person, fields: frozenset[str]) -> list[AddressPeriod]:
+def address_history(
+    person: Person, fields: frozenset[str], *, viewer: Worker
+) -> list[AddressPeriod]:
     """The person's addresses, current first, when the viewer sees their home address
-    (``fields``: what :func:`with_fields` gave the viewer); nothing otherwise. One query."""
+    (``fields``: what :func:`with_fields` gave the viewer); nothing otherwise. One query,
+    and one more when a home's address is withheld (``access.places``): each home (and the
+    person's own) carries ``address_shown``."""
     if PersonField.HOME_ADDRESS not in fields:
         return []
-    return list(
+    periods = list(
         person.addresses.select_related("home", "recorded_by").order_by(
             F("end").desc(nulls_first=True), "-start", "-id"
         )
     )
+    homes = [p.home for p in periods] + ([person.home] if person.home else [])
+    access_places.mark_address_shown(viewer, homes)
+    return periods
 
 
 def identifier_holders(values: dict[str, str]) -> list[int]:

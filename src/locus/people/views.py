@@ -81,7 +81,7 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
             "moves": moves_for(request.user, person),
             "panel_items": panel_items_for_person(request.user, person),
             "transfers": child_transfers(request.user, person, detail.allocations),
-            "addresses": selectors.address_history(person, fields),
+            "addresses": selectors.address_history(person, fields, viewer=request.user),
         },
     )
 

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from locus.common.admin import AuditedAdmin, CaseRecordAdmin
 from locus.places.models import Context, Enrolment
@@ -14,6 +16,11 @@ class ContextAdmin(AuditedAdmin):
     list_select_related = ("responsible_agency",)
     search_fields = ("name", "postcode")
     readonly_fields = ("created_at", "recorded_by")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Context]:
+        # A home whose address is withheld is for its holding team alone (access/places.py),
+        # administrators included: the admin site does not list or open it either.
+        return super().get_queryset(request).filter(address_withheld=False)
 
 
 @admin.register(Enrolment)

@@ -19,7 +19,31 @@ class ContextKind(models.TextChoices):
     TRANSPORT = "transport", "Transport"
     FOOD_OUTLET = "food_outlet", "Food outlet"
     ONLINE = "online", "Online space"
+    ROUTE = "route", "Route"
     OTHER = "other", "Other"
+
+
+# What the "Add a place" page calls a public place: somewhere anyone may go. Each keeps
+# its own kind (the hotspot counts and the demo read it); "other" is a public place not
+# named here (a youth club, an estate's walkways).
+PUBLIC_PLACE_KINDS = (
+    ContextKind.OPEN_SPACE,
+    ContextKind.RETAIL,
+    ContextKind.TRANSPORT,
+    ContextKind.FOOD_OUTLET,
+    ContextKind.OTHER,
+)
+
+
+class Tenure(models.TextChoices):
+    """How a household holds its home: who to talk to about the building and the tenancy."""
+
+    OWNER_OCCUPIED = "owner_occupied", "Owner-occupied"
+    PRIVATE_RENTED = "private_rented", "Private rented"
+    SOCIAL_RENTED = "social_rented", "Social rented"
+    TEMPORARY = "temporary", "Temporary accommodation"
+    SUPPORTED = "supported", "Supported housing"
+    NOT_KNOWN = "not_known", "Not known"
 
 
 # Homes and peer groups point at particular children: a home is someone's
@@ -41,6 +65,27 @@ class Context(models.Model):
         "contexts",
         help_text="The organisation that shapes this context (a school, a shopping centre).",
     )
+    # An online space: the platform and, when there is one, its address on the web.
+    platform = models.CharField(max_length=100, blank=True)
+    url = models.URLField(max_length=300, blank=True)
+    # A route runs from the point above (or its postcode) to this one; or the description
+    # says where it goes.
+    end_postcode = models.CharField(max_length=8, blank=True)
+    end_latitude = models.FloatField(null=True, blank=True)
+    end_longitude = models.FloatField(null=True, blank=True)
+    # A home's household, recorded sensitively: no diagnosis, only that an adult there has
+    # care and support needs and a short note of what a visiting worker should know.
+    tenure = models.CharField(max_length=20, choices=Tenure.choices, blank=True)
+    housing_provider = optional_fk(
+        Agency,
+        "homes_provided",
+        help_text="The landlord of a rented home. Being the provider grants no sight of it.",
+    )
+    adult_care_needs = models.BooleanField(default=False)
+    adult_care_needs_note = models.CharField(max_length=300, blank=True)
+    # A child at risk from someone who might look their home up: only the team holding a
+    # resident's case sees where it is (access/places.py).
+    address_withheld = models.BooleanField(default=False)
     created_at = models.DateTimeField()
     recorded_by = recorded_by_field("context")
 
@@ -66,6 +111,29 @@ class Context(models.Model):
     @property
     def is_restricted(self) -> bool:
         return self.kind in RESTRICTED_KINDS
+
+
+class ContextMerge(models.Model):
+    """A duplicate place merged into the one kept: which, into which, by whom, why, and
+    the rows that moved (``moved``: for each link, the ids that pointed at the duplicate)."""
+
+    merged = models.OneToOneField(Context, on_delete=models.PROTECT, related_name="merge")
+    kept = models.ForeignKey(Context, on_delete=models.PROTECT, related_name="merges_kept")
+    reason = models.TextField()
+    moved = models.JSONField(default=dict)
+    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(merged=models.F("kept")), name="context_merge_not_to_itself"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} merged into {self.kept_id}"
 
 
 class LeaveReason(models.TextChoices):

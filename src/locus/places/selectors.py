@@ -2,29 +2,44 @@
 
 from __future__ import annotations
 
+import difflib
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from locus.access import naming, scopes
+from locus.access import places as access_places
 from locus.access.fields import PersonField, fields_visible_to_many
-from locus.access.models import Worker
+from locus.access.models import Agency, Worker
 from locus.access.selectors import visible_person_ids
+from locus.audit.models import ChangeEvent
 from locus.incidents.models import Incident, IncidentKind
 from locus.incidents.selectors import incidents_for
 from locus.peers.models import GroupMembership
 from locus.people.models import Person, PersonKind
 from locus.people.selectors import people_named_like, with_fields
-from locus.places.models import RESTRICTED_KINDS, Context, ContextKind, Enrolment
+from locus.places import postcodes
+from locus.places.models import (
+    RESTRICTED_KINDS,
+    Context,
+    ContextKind,
+    ContextMerge,
+    Enrolment,
+)
 
 
 def contexts_list(*, viewer: Worker, q: str = "", kind: str = "") -> QuerySet[Context]:
     qs = scopes.contexts_visible_to(viewer).select_related("responsible_agency")
     if q:
+        # A withheld address is not searched either: finding a home by its postcode
+        # would tell where it is.
+        located = access_places.address_visible_q(viewer)
         for word in q.split():
             qs = qs.filter(
-                Q(name__icontains=word) | Q(postcode__icontains=word) | Q(address__icontains=word)
+                Q(name__icontains=word)
+                | (located & (Q(postcode__icontains=word) | Q(address__icontains=word)))
             )
     if kind:
         qs = qs.filter(kind=kind)
@@ -62,6 +77,12 @@ class ContextDetail:
     people: list[Person]
     people_hidden: int
     people_heading: str
+    address_shown: bool = True
+
+    @property
+    def named(self) -> set[int]:
+        """The people the page names (the audit's list)."""
+        return {p.pk for p in self.people}
 
 
 def context_detail(*, viewer: Worker, context: Context, incident_limit: int = 25) -> ContextDetail:
@@ -107,6 +128,7 @@ def context_detail(*, viewer: Worker, context: Context, incident_limit: int = 25
         people=people,
         people_hidden=hidden,
         people_heading=heading,
+        address_shown=access_places.sees_address(viewer, context),
     )
 
 
@@ -168,3 +190,203 @@ def pupil_candidates(*, viewer: Worker, q: str, limit: int = 25) -> list[Person]
     qs = people_named_like(viewer=viewer, name=q).filter(kind=PersonKind.YOUNG_PERSON)
     # Each carrying the fields the viewer sees: a date of birth tells two namesakes apart.
     return with_fields(viewer, qs.order_by("family_name", "given_name", "id")[:limit], seen=True)
+
+
+def with_address_shown(*, viewer: Worker, contexts: list[Context]) -> list[Context]:
+    """Set ``address_shown`` on one page of contexts (``access.places.mark_address_shown``)."""
+    access_places.mark_address_shown(viewer, contexts)
+    return contexts
+
+
+# How near counts as "the same place" when adding one: about 100 metres.
+NEAR_METRES = 100.0
+# Degrees of latitude per metre, and the widest degrees of longitude per metre in the UK
+# (at 61°N): a box that surely holds every place within NEAR_METRES, checked exactly after.
+_LAT_PER_M = 1 / 111_320
+_LON_PER_M = 1 / 53_800
+
+
+def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Distance on the Earth's surface (haversine), in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+def _similar(a: str, b: str) -> bool:
+    a, b = " ".join(a.lower().split()), " ".join(b.lower().split())
+    return a in b or b in a or difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
+
+
+def similar_places(
+    *,
+    viewer: Worker,
+    name: str,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    limit: int = 10,
+) -> list[Context]:
+    """Places the viewer sees that may be the one being added: a similar name, or within
+    about 100 m. Never a place they may not see; a home whose address is withheld from them
+    is matched by name only (matching by distance would tell where it is)."""
+    visible = (
+        scopes.contexts_visible_to(viewer)
+        .exclude(kind=ContextKind.PEER_GROUP)
+        .select_related("responsible_agency")
+    )
+    words = [w for w in name.split() if len(w) >= 3]
+    by_name = Q()
+    for word in words:
+        by_name |= Q(name__icontains=word)
+    near = Q(pk__in=[])
+    if latitude is not None and longitude is not None:
+        near = access_places.address_visible_q(viewer) & Q(
+            latitude__range=(
+                latitude - NEAR_METRES * _LAT_PER_M,
+                latitude + NEAR_METRES * _LAT_PER_M,
+            ),
+            longitude__range=(
+                longitude - NEAR_METRES * _LON_PER_M,
+                longitude + NEAR_METRES * _LON_PER_M,
+            ),
+        )
+    if not words and latitude is None:
+        return []
+    found = []
+    for place in visible.filter((by_name if words else Q(pk__in=[])) | near).order_by("name", "id")[
+        :200
+    ]:
+        close = (
+            latitude is not None
+            and longitude is not None
+            and place.latitude is not None
+            and place.longitude is not None
+            and _metres(latitude, longitude, place.latitude, place.longitude) <= NEAR_METRES
+            and (not place.address_withheld or access_places.sees_address(viewer, place))
+        )
+        if close or (name.strip() and _similar(name, place.name)):
+            found.append(place)
+    return found[:limit]
+
+
+def merged_into(context: Context) -> ContextMerge | None:
+    """The merge that made ``context`` a duplicate of another place, if one did."""
+    return ContextMerge.objects.filter(merged=context).select_related("kept").first()
+
+
+def merge_candidates(*, viewer: Worker, duplicate: Context, q: str = "") -> list[Context]:
+    """Places ``duplicate`` may be merged into that the viewer sees: similar ones, or those
+    whose name matches ``q``; not itself, not merged ones, not peer groups."""
+    if q.strip():
+        found = list(contexts_list(viewer=viewer, q=q).exclude(kind=ContextKind.PEER_GROUP)[:25])
+    else:
+        found = similar_places(
+            viewer=viewer,
+            name=duplicate.name,
+            latitude=duplicate.latitude,
+            longitude=duplicate.longitude,
+            limit=25,
+        )
+    return [c for c in found if c.pk != duplicate.pk]
+
+
+@dataclass
+class HistoryRow:
+    """One change to a place: when, by whom, what, and the new values the viewer may read."""
+
+    at: Any
+    actor: Worker
+    action: str
+    changes: list[tuple[str, str]]
+
+
+# Fields that say where a place is: withheld in the history from a viewer who may not see it.
+WITHHELD_FIELDS = frozenset(
+    {
+        "name",
+        "address",
+        "postcode",
+        "latitude",
+        "longitude",
+        "end_postcode",
+        "end_latitude",
+        "end_longitude",
+    }
+)
+
+
+def place_history(*, viewer: Worker, context: Context) -> list[HistoryRow]:
+    """The place's changes from the audit trail, latest first. For a viewer who may not see
+    where a home is, its location's values (and its earlier names, which may have been its
+    address) read "Withheld"."""
+    hidden = frozenset() if access_places.sees_address(viewer, context) else WITHHELD_FIELDS
+    labels = {f.attname: str(f.verbose_name).capitalize() for f in Context._meta.concrete_fields}
+    events = list(
+        ChangeEvent.objects.filter(record_type="places.context", record_id=str(context.pk))
+        .select_related("actor")
+        .order_by("-at", "-id")[:200]
+    )
+    agencies = dict(Agency.objects.values_list("id", "name"))  # a handful, read once
+    rows = []
+    for event in events:
+        changes = [
+            (labels.get(name, name), _history_value(name, value, hidden, agencies))
+            for name, value in sorted(event.after.items())
+            if name not in ("id", "created_at", "recorded_by_id")
+        ]
+        rows.append(HistoryRow(event.at, event.actor, event.get_action_display(), changes))
+    return rows
+
+
+def _history_value(name: str, value: Any, hidden: frozenset[str], agencies: dict) -> str:
+    if name in hidden:
+        return "Withheld"
+    if name in ("responsible_agency_id", "housing_provider_id") and value is not None:
+        return agencies.get(value, str(value))
+    return "" if value is None else str(value)
+
+
+def housing_providers() -> list[Agency]:
+    """The organisations a home's landlord may be chosen from."""
+    return list(Agency.objects.order_by("name"))
+
+
+def similar_to_new_place(*, viewer: Worker, fields: dict[str, Any]) -> list[Context]:
+    """:func:`similar_places` for a place being added: near its point, or its postcode's."""
+    lat, lon = fields.get("latitude"), fields.get("longitude")
+    if lat is None and fields.get("postcode"):
+        found = postcodes.lookup(fields["postcode"])
+        if found is not None:
+            lat, lon = found.latitude, found.longitude
+    return similar_places(viewer=viewer, name=fields.get("name") or "", latitude=lat, longitude=lon)
+
+
+@dataclass
+class MergeRow:
+    merge: ContextMerge
+    label: str  # the other place, named only if the viewer sees it
+    into: bool  # True: the other place was merged into this one
+
+
+def merges_of(*, viewer: Worker, context: Context) -> list[MergeRow]:
+    """The merges into or out of ``context``, latest first; the other place is named only
+    when the viewer sees it (a merged home's name may be an address)."""
+    merges = list(
+        ContextMerge.objects.filter(Q(kept=context) | Q(merged=context)).select_related(
+            "merged", "kept", "recorded_by"
+        )
+    )
+    others = {m.merged_id if m.kept_id == context.pk else m.kept_id for m in merges}
+    seen = set(
+        scopes.contexts_visible_to(viewer, merged=True)
+        .filter(id__in=others)
+        .values_list("id", flat=True)
+    )
+    rows = []
+    for m in merges:
+        into = m.kept_id == context.pk
+        other = m.merged if into else m.kept
+        label = other.name if other.pk in seen else "a place you cannot see"
+        rows.append(MergeRow(m, label, into))
+    return rows

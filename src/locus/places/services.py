@@ -6,11 +6,15 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, models, transaction
 
+from locus.access import places as access_places
 from locus.access import policies
 from locus.access.models import Agency, Worker
 from locus.audit.models import ChangeAction
+from locus.common.errors import ValidationFailed
 from locus.common.services import (
     Problems,
     check_known_fields,
@@ -20,14 +24,38 @@ from locus.common.services import (
     create_audited,
     create_checked,
     permitted,
+    recorded,
     save_checked,
     write_fields,
 )
 from locus.people.models import Person, PersonKind
-from locus.places.models import Context, ContextKind, Enrolment, LeaveReason
+from locus.places import postcodes
+from locus.places.models import (
+    PUBLIC_PLACE_KINDS,
+    Context,
+    ContextKind,
+    ContextMerge,
+    Enrolment,
+    LeaveReason,
+    Tenure,
+)
 
 # The shape of a full UK postcode (outward code, space optional, inward code).
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
+# What the "Add a place" page adds beyond a context's first fields: an online space's
+# platform, a route's end, a home's household and who may see where it is.
+PLACE_FIELDS = (
+    "platform",
+    "url",
+    "end_postcode",
+    "end_latitude",
+    "end_longitude",
+    "tenure",
+    "housing_provider",
+    "adult_care_needs",
+    "adult_care_needs_note",
+    "address_withheld",
+)
 CONTEXT_FIELDS = (
     "kind",
     "name",
@@ -37,12 +65,129 @@ CONTEXT_FIELDS = (
     "latitude",
     "longitude",
     "responsible_agency",
+    *PLACE_FIELDS,
 )
+HOUSEHOLD_FIELDS = (
+    "tenure",
+    "housing_provider",
+    "adult_care_needs",
+    "adult_care_needs_note",
+    "address_withheld",
+)
+# The (postcode, latitude, longitude) of a place's point and of a route's end.
+POINTS = (("postcode", "latitude", "longitude"), ("end_postcode", "end_latitude", "end_longitude"))
+# Kinds that may be merged into each other: the same place recorded twice, perhaps once as
+# "other". A home is never one with a park; a peer group is merged on the group's pages.
+MERGE_FAMILIES = (frozenset(PUBLIC_PLACE_KINDS),)
 
 
 def normalise_postcode(postcode: str) -> str:
     compact = postcode.replace(" ", "").upper()
     return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
+def _check_point(problems: Problems, fields: dict[str, Any], names: tuple[str, str, str]) -> None:
+    postcode_field, lat_field, lon_field = names
+    postcode = fields.get(postcode_field) or ""
+    problems.check(
+        not postcode or bool(POSTCODE_RE.match(postcode)),
+        postcode_field,
+        f"{postcode!r} is not a UK postcode",
+    )
+    lat, lon = fields.get(lat_field), fields.get(lon_field)
+    problems.check(
+        (lat is None) == (lon is None), lat_field, "Give both latitude and longitude, or neither"
+    )
+    if lat is not None:
+        problems.check(-90 <= lat <= 90, lat_field, "Latitude must be between -90 and 90")
+    if lon is not None:
+        problems.check(-180 <= lon <= 180, lon_field, "Longitude must be between -180 and 180")
+
+
+def _located(fields: dict[str, Any], names: tuple[str, str, str]) -> bool:
+    postcode_field, lat_field, _ = names
+    return bool(fields.get(postcode_field)) or fields.get(lat_field) is not None
+
+
+def _check_online(problems: Problems, fields: dict[str, Any]) -> None:
+    """An online space has a platform (and perhaps a web address), and no place on a map."""
+    if fields.get("kind") != ContextKind.ONLINE:
+        problems.check(
+            not fields.get("platform"), "platform", "Only an online space has a platform"
+        )
+        problems.check(not fields.get("url"), "url", "Only an online space has a web address")
+        return
+    url = fields.get("url") or ""
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except DjangoValidationError:
+            problems.add("url", "Enter a web address starting with https://, or leave it empty")
+    problems.check(not fields.get("postcode"), "postcode", "An online space has no postcode")
+    problems.check(fields.get("latitude") is None, "latitude", "An online space has no map point")
+    problems.check(not fields.get("address"), "address", "An online space has no address")
+
+
+def _check_route(problems: Problems, fields: dict[str, Any]) -> None:
+    """A route runs from a start to an end (postcodes or points), or its description says
+    where it goes; only a route has an end."""
+    start, end = (_located(fields, names) for names in POINTS)
+    if fields.get("kind") != ContextKind.ROUTE:
+        problems.check(not end, "end_postcode", "Only a route has an end")
+        return
+    if not (start or end) and not str(fields.get("description") or "").strip():
+        problems.add(
+            "postcode",
+            "Give where the route starts and ends (postcodes or map points), or describe it",
+        )
+    elif start != end and (start or end):
+        missing = "end_postcode" if start else "postcode"
+        words = "ends" if start else "starts"
+        problems.add(missing, f"Give where the route {words} too (a postcode or a map point)")
+
+
+def _check_household(problems: Problems, fields: dict[str, Any]) -> None:
+    """A home's household: a tenure from the list, a short note only with the flag, no
+    responsible organisation (a home's landlord is its housing provider, which sees
+    nothing through it); only a home has these."""
+    if fields.get("kind") != ContextKind.HOME:
+        for name in HOUSEHOLD_FIELDS:
+            problems.check(not fields.get(name), name, "Only a home records a household")
+        return
+    problems.check(
+        fields.get("tenure", "") in ("", *Tenure.values), "tenure", "Choose a tenure from the list"
+    )
+    note = str(fields.get("adult_care_needs_note") or "")
+    problems.check(
+        not note or bool(fields.get("adult_care_needs")),
+        "adult_care_needs_note",
+        "Tick that an adult has care and support needs, or leave the note empty",
+    )
+    problems.check(
+        len(note) <= 300, "adult_care_needs_note", "The note must be 300 characters or fewer"
+    )
+    problems.check(
+        fields.get("responsible_agency") is None,
+        "responsible_agency",
+        "A home has no responsible organisation: record its landlord as the housing provider",
+    )
+    if fields.get("address_withheld"):
+        _check_name_hides_address(problems, fields)
+
+
+def _check_name_hides_address(problems: Problems, fields: dict[str, Any]) -> None:
+    """A home whose address is withheld is named without it: its name is shown wherever
+    the home is (a child's page, an incident), to everyone who sees it."""
+    name = str(fields.get("name") or "").lower()
+    postcode = str(fields.get("postcode") or "").replace(" ", "").lower()
+    first_line = str(fields.get("address") or "").split(",")[0].strip().lower()
+    gives = (postcode and postcode in name.replace(" ", "")) or (first_line and first_line in name)
+    problems.check(
+        not gives,
+        "name",
+        "When the address is withheld, name the home without its address, like "
+        "\u201cFamily home of A.B.\u201d",
+    )
 
 
 def validate_context(fields: dict[str, Any]) -> Problems:
@@ -53,29 +198,46 @@ def validate_context(fields: dict[str, Any]) -> Problems:
         f"Unknown kind of context: {fields.get('kind')!r}",
     )
     problems.check(bool(str(fields.get("name", "")).strip()), "name", "Enter the context's name")
-    postcode = fields.get("postcode") or ""
-    problems.check(
-        not postcode or bool(POSTCODE_RE.match(postcode)),
-        "postcode",
-        f"{postcode!r} is not a UK postcode",
-    )
-    lat, lon = fields.get("latitude"), fields.get("longitude")
-    problems.check(
-        (lat is None) == (lon is None), "latitude", "Give both latitude and longitude, or neither"
-    )
-    if lat is not None:
-        problems.check(-90 <= lat <= 90, "latitude", "Latitude must be between -90 and 90")
-    if lon is not None:
-        problems.check(-180 <= lon <= 180, "longitude", "Longitude must be between -180 and 180")
+    for names in POINTS:
+        _check_point(problems, fields, names)
+    _check_online(problems, fields)
+    _check_route(problems, fields)
+    _check_household(problems, fields)
     return problems
 
 
 def _context_fields(fields: dict[str, Any]) -> dict[str, Any]:
     out = dict(fields)
     out["name"] = str(out.get("name", "")).strip()
-    if out.get("postcode"):
-        out["postcode"] = normalise_postcode(out["postcode"])
+    for name in ("platform", "url", "adult_care_needs_note"):
+        if name in out:
+            out[name] = str(out[name] or "").strip()
+    for postcode_field, _, _ in POINTS:
+        if out.get(postcode_field):
+            out[postcode_field] = normalise_postcode(out[postcode_field])
     return out
+
+
+def _check_real_postcodes(
+    problems: Problems, fields: dict[str, Any], *, before: Context | None = None
+) -> None:
+    """Each postcode typed must be a real one (``places.postcodes``); a place given a
+    postcode and no point is placed on it. A postcode already on the record is not looked
+    up again (older records kept what they were given)."""
+    for postcode_field, lat_field, lon_field in POINTS:
+        postcode = fields.get(postcode_field)
+        if not postcode or (before is not None and getattr(before, postcode_field) == postcode):
+            continue
+        if postcode_field in problems.errors:
+            continue  # not a postcode's shape: already said
+        found = postcodes.lookup(postcode)
+        if found is None:
+            problems.add(
+                postcode_field,
+                f"{postcode} is not in the postcode directory: check it, or give a map point",
+            )
+        elif fields.get(lat_field) is None:
+            fields[lat_field], fields[lon_field] = found.latitude, found.longitude
 
 
 @transaction.atomic
@@ -90,9 +252,13 @@ def context_create(
     latitude: float | None = None,
     longitude: float | None = None,
     responsible_agency: Agency | None = None,
+    **place: Any,
 ) -> Context:
-    """Record a context: a place, a school, a home, an online space or a peer group."""
-    permitted(policies.can_record_new, actor)
+    """Record a context: a place, a school, a home, an online space, a route or a peer
+    group. ``place`` gives the fields named in :data:`PLACE_FIELDS` (an online space's
+    platform, a route's end, a home's household)."""
+    permitted(access_places.can_add_place, actor)
+    check_known_fields("context_create", place, PLACE_FIELDS)
     fields = _context_fields(
         {
             "kind": kind,
@@ -103,25 +269,153 @@ def context_create(
             "latitude": latitude,
             "longitude": longitude,
             "responsible_agency": responsible_agency,
+            **place,
         }
     )
-    return create_checked(actor, Context, validate_context(fields), fields)
+    problems = validate_context(fields)
+    # A new online space says where it is; older ones (and the demo's) may not.
+    problems.check(
+        kind != ContextKind.ONLINE or bool(fields.get("platform")),
+        "platform",
+        "Enter the platform, like a messaging app, a game or a website",
+    )
+    _check_real_postcodes(problems, fields)
+    return create_checked(actor, Context, problems, fields)
 
 
 @transaction.atomic
 def context_update(*, actor: Worker, context: Context, **changes: Any) -> Context:
     """Change a context's details; only the fields named in ``changes``."""
-    permitted(policies.can_edit_context, actor, context)
+    permitted(access_places.can_edit_place, actor, context)
     check_known_fields("context_update", changes, CONTEXT_FIELDS)
-    sensitive = {"kind", "responsible_agency"} & {
-        name for name, value in changes.items() if value != getattr(context, name)
-    }
-    if sensitive:
+    changed = {name for name, value in changes.items() if value != getattr(context, name)}
+    if {"kind", "responsible_agency"} & changed:
         # Turning a home into a "park" would publish an address; changing who is
         # responsible changes who sees it. Administrators only.
         permitted(policies.is_administrator, actor)
+    if "address_withheld" in changed:
+        # Hiding an address is for the team that holds a resident's case, which then
+        # still sees it; showing it again is theirs to decide too.
+        permitted(access_places.can_withhold_address, actor, context)
     fields = _context_fields({**{f: getattr(context, f) for f in CONTEXT_FIELDS}, **changes})
-    return save_checked(actor, context, validate_context(fields), fields)
+    problems = validate_context(fields)
+    _check_real_postcodes(problems, fields, before=context)
+    return save_checked(actor, context, problems, fields)
+
+
+def _mergeable(duplicate: Context, kept: Context) -> bool:
+    if duplicate.kind == kept.kind:
+        return True
+    return any({duplicate.kind, kept.kind} <= family for family in MERGE_FAMILIES)
+
+
+# Links to a place that are its history, not its present: they keep naming the place
+# they named (an incident's earlier versions, a peer group's merges, a place's own merge).
+HISTORY_LINKS = frozenset(
+    {
+        ("places.ContextMerge", "merged"),
+        ("places.ContextMerge", "kept"),
+        ("incidents.IncidentRevision", "context"),
+        ("peers.GroupChange", "group"),
+        ("peers.GroupChange", "into"),
+    }
+)
+
+
+def context_links() -> list[models.ForeignObject]:
+    """Every foreign key to a context, found from the model (links added by later apps
+    included), less :data:`HISTORY_LINKS`. A many-to-many link is moved through its table's
+    own foreign key, which is among these."""
+    links: list[models.ForeignObject] = []
+    for rel in Context._meta.get_fields(include_hidden=True):
+        if not rel.auto_created or rel.concrete or rel.many_to_many:
+            continue
+        field = rel.field  # type: ignore[union-attr]
+        if (field.model._meta.label, field.name) not in HISTORY_LINKS:
+            links.append(field)
+    return links
+
+
+def _move_links(duplicate: Context, kept: Context) -> dict[str, list[int]]:
+    """Point every link to ``duplicate`` at ``kept``; return the ids moved, per link.
+
+    A link that must be unique per place (an open context case, a child on a list once)
+    and exists on both refuses the merge with a message: the worker resolves it first.
+    A many-to-many row that ``kept`` already has is dropped (the link is there).
+    """
+    moved: dict[str, list[int]] = {}
+    for field in context_links():
+        model = field.model
+        rows = model._base_manager.filter(**{field.name: duplicate})
+        if model._meta.auto_created:
+            other = next(
+                f for f in model._meta.concrete_fields if f.is_relation and f.name != field.name
+            )
+            already = model._base_manager.filter(**{field.name: kept}).values(other.attname)
+            rows.filter(**{f"{other.attname}__in": already}).delete()
+        ids = sorted(rows.values_list("pk", flat=True))
+        if not ids:
+            continue
+        try:
+            with transaction.atomic():
+                rows.update(**{field.name: kept})
+        except IntegrityError as exc:
+            raise ValidationFailed(
+                {
+                    "kept": [
+                        f"Both places have {model._meta.verbose_name_plural} that may be "
+                        "recorded only once per place: resolve them before merging"
+                    ]
+                }
+            ) from exc
+        moved[f"{model._meta.label}.{field.name}"] = ids
+    return moved
+
+
+@transaction.atomic
+def context_merge(*, actor: Worker, duplicate: Context, kept: Context, reason: str) -> ContextMerge:
+    """Merge ``duplicate`` into ``kept``: everything that points at the duplicate (incidents,
+    rolls, residents, cases, notes, documents...) moves to the place kept, in one
+    transaction, and a merge record says which, into which, by whom and why. The
+    duplicate stays, marked merged, so its address answers with the place kept."""
+    permitted(access_places.can_merge_places, actor, duplicate, kept)
+    problems = Problems()
+    reason = clean_text(
+        problems,
+        "reason",
+        reason,
+        missing="Say why these are the same place",
+        limit=1000,
+        what="reason",
+    )
+    problems.check(duplicate.pk != kept.pk, "kept", "Choose another place to merge into")
+    problems.check(
+        duplicate.kind != ContextKind.PEER_GROUP and kept.kind != ContextKind.PEER_GROUP,
+        "kept",
+        "Peer groups are merged from the group's own page",
+    )
+    problems.check(
+        _mergeable(duplicate, kept),
+        "kept",
+        f"A {duplicate.get_kind_display().lower()} cannot be merged into a "
+        f"{kept.get_kind_display().lower()}",
+    )
+    merged = ContextMerge.objects.filter(merged__in=[duplicate, kept]).exists()
+    problems.check(not merged, "kept", "One of these places has already been merged")
+    problems.raise_if_any()
+    moved = _move_links(duplicate, kept)
+    if duplicate.address_withheld and not kept.address_withheld:
+        # The household moves to the place kept: its address is then withheld too.
+        write_fields(actor, kept, ChangeAction.UPDATE, {"address_withheld": True})
+    return create_audited(
+        actor,
+        ContextMerge,
+        merged=duplicate,
+        kept=kept,
+        reason=reason,
+        moved=moved,
+        **recorded(actor),
+    )
 
 
 @transaction.atomic

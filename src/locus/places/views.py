@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from locus.access import lookups, policies
+from locus.access import places as access_places
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.selectors import context_cases_for
@@ -11,7 +13,7 @@ from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
 from locus.incidents.views import audited_with_incidents
 from locus.places import selectors
-from locus.places.models import ContextKind
+from locus.places.models import Context, ContextKind, ContextMerge
 
 
 def contexts_list(request: AuthedRequest) -> HttpResponse:
@@ -21,6 +23,7 @@ def contexts_list(request: AuthedRequest) -> HttpResponse:
         kind = ""
     page, paging = paginate(request, selectors.contexts_list(viewer=request.user, q=q, kind=kind))
     selectors.with_incident_counts(viewer=request.user, contexts=list(page))
+    selectors.with_address_shown(viewer=request.user, contexts=list(page))
     # A home's name is a family's address: the list's read is logged with what it showed.
     record_access(
         actor=request.user,
@@ -31,18 +34,29 @@ def contexts_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "places/list.html",
-        {"page": page, "q": q, "kind": kind, "kinds": ContextKind.choices, **paging},
+        {
+            "page": page,
+            "q": q,
+            "kind": kind,
+            "kinds": ContextKind.choices,
+            "can_add": access_places.can_add_place(request.user),
+            **paging,
+        },
     )
 
 
 def context_page(request: AuthedRequest, context_id: int) -> HttpResponse:
-    context = lookups.access_context(request.user, context_id)
+    context = lookups.access_context(request.user, context_id, merged=True)
     if context.kind == ContextKind.PEER_GROUP:
         return redirect("group", group_id=context.pk)
+    merge = selectors.merged_into(context)
+    if merge is not None:
+        return _merged(request, context, merge)
     detail = selectors.context_detail(viewer=request.user, context=context)
-    # The page names the children linked to the place and those in its incidents.
+    # The page names the children linked to the place, its household and those in its
+    # incidents.
     involvements = audited_with_incidents(
-        request.user, context, detail.incidents, named={p.pk for p in detail.people}
+        request.user, context, detail.incidents, named=detail.named
     )
     return render(
         request,
@@ -51,9 +65,20 @@ def context_page(request: AuthedRequest, context_id: int) -> HttpResponse:
             "d": detail,
             "context": context,
             "involvements": involvements,
-            "can_edit": policies.can_edit_context(request.user, context),
+            "can_edit": access_places.can_edit_place(request.user, context),
+            "can_merge": access_places.merges_places(request.user),
             "can_keep_roll": context.kind == ContextKind.SCHOOL
             and policies.can_manage_roll(request.user, context),
             "context_cases": context_cases_for(request.user, context),
         },
     )
+
+
+def _merged(request: AuthedRequest, context: Context, merge: ContextMerge) -> HttpResponse:
+    """A duplicate's page: the place kept, for a viewer who sees it; else a page saying the
+    place was merged, naming nothing."""
+    record_access(actor=request.user, obj=context, detail={"page": "merged", "kept": merge.kept_id})
+    if policies.can_view_context(request.user, merge.kept):
+        messages.info(request, f"{context.name} was merged into this place")
+        return redirect("context", context_id=merge.kept_id)
+    return render(request, "places/merged.html", {"context": context})

@@ -253,6 +253,8 @@ class Base:
         address: str = "",
         description: str = "",
         agency: Agency | None = None,
+        end: Postcode | None = None,
+        **household: Any,
     ) -> Context:
         fields: dict[str, Any] = dict(
             kind=kind,
@@ -264,6 +266,11 @@ class Base:
             longitude=postcode.longitude if postcode else None,
             responsible_agency=agency,
         )
+        fields.update(household)
+        if end is not None:
+            fields.update(
+                end_postcode=end.postcode, end_latitude=end.latitude, end_longitude=end.longitude
+            )
         _raise(validate_context(fields), f"context {name!r}")
         # Recorded by the system account, as context_create would with actor=system: being
         # the recorder grants sight, and the demo's sight must come from casework alone.

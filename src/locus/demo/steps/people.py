@@ -20,7 +20,7 @@ from locus.demo.steps.base import (
 )
 from locus.people.models import Identifier, Person, PersonKind, Sex
 from locus.people.services import validate_person
-from locus.places.models import Context, ContextKind
+from locus.places.models import Context, ContextKind, Tenure
 
 
 class People(Base):
@@ -60,6 +60,24 @@ class People(Base):
             weights = (0.68, 0.22, 0.10)
         return self.rng.choices((0, 1, 2), weights=weights)[0]
 
+    # Tenures in turn (not drawn at random, so the rest of the borough is as before): about
+    # a third of Hackney's homes are social rented, and the housing association is the
+    # landlord of those.
+    TENURES = (
+        Tenure.SOCIAL_RENTED,
+        Tenure.PRIVATE_RENTED,
+        Tenure.SOCIAL_RENTED,
+        Tenure.OWNER_OCCUPIED,
+        Tenure.TEMPORARY,
+        Tenure.SOCIAL_RENTED,
+        Tenure.NOT_KNOWN,
+    )
+
+    def tenancy(self, n: int) -> dict[str, Any]:
+        tenure = self.TENURES[n % len(self.TENURES)]
+        provider = self.agencies.get("housing") if tenure == Tenure.SOCIAL_RENTED else None
+        return {"tenure": tenure, "housing_provider": provider}
+
     def make_people(self) -> None:
         step = "people"
         # Identifiers other records hold, read once: each new person's are checked against
@@ -82,7 +100,11 @@ class People(Base):
             pc = self.rng.choice(residential)
             address = self.street_address()
             home = self.context(
-                ContextKind.HOME, address, postcode=pc, address=f"{address}, London"
+                ContextKind.HOME,
+                address,
+                postcode=pc,
+                address=f"{address}, London",
+                **self.tenancy(len(homes)),
             )
             homes.append(home)
             household: list[_Young] = []

@@ -1,0 +1,118 @@
+"""Places and homes: who adds a place, who merges duplicates, and who sees a home whose
+address is withheld (RULES.md, "Places and homes").
+
+A home is already restricted (``scopes.contexts_visible_to``: seen through a child the
+viewer may see). A home may also have its address withheld, for a child at risk from
+someone who might look them up: then its address, postcode and map points are shown only
+to the *holding team* (the teams holding a resident's case now, and the team of the worker
+who recorded the home, which knows the address already). Everyone else who sees the home
+sees that it exists and who lives there, as their sight allows, but not where it is.
+
+A housing provider is recorded on a home as a fact about the tenancy; it grants the
+provider's staff no sight of the home or its household. A partner sees a home only as any
+other worker would (through a child they see), which by default is never.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from locus.access import policies, scopes
+from locus.access.models import Role, Worker
+from locus.people.models import Allocation, Person
+from locus.places.models import Context, ContextKind
+
+
+def can_add_place(worker: Worker) -> bool:
+    """Add a place, school, home, online space or route: whoever may record a new record
+    (practitioners, managers and analysts who see case records; administrators)."""
+    return policies.can_record_new(worker)
+
+
+def address_visible_q(worker: Worker) -> Q:
+    """The condition on Context for the places whose address, postcode and points
+    ``worker`` sees: every place whose address is not withheld, and the withheld homes
+    of the worker's own holding team."""
+    if worker.team_id is None:
+        return Q(address_withheld=False)
+    team = worker.team_id
+    held = Allocation.objects.current().filter(team_id=team).values("person_id")
+    residents_held = Person.objects.filter(id__in=held, home__isnull=False).values("home_id")
+    return Q(address_withheld=False) | Q(id__in=residents_held) | Q(recorded_by__team_id=team)
+
+
+def mark_address_shown(worker: Worker, contexts: Iterable[Context]) -> None:
+    """Set ``address_shown`` on each of ``contexts``: whether ``worker`` sees where it is.
+    One query when some have their address withheld, none otherwise: for pages that show
+    many places (a list, a person's address history)."""
+    contexts = list(contexts)
+    withheld = [c.pk for c in contexts if c.address_withheld]
+    seen = (
+        set(
+            Context.objects.filter(address_visible_q(worker), id__in=withheld).values_list(
+                "id", flat=True
+            )
+        )
+        if withheld
+        else set()
+    )
+    for context in contexts:
+        context.address_shown = not context.address_withheld or context.pk in seen  # type: ignore[attr-defined]
+
+
+def in_holding_team(worker: Worker, context: Context) -> bool:
+    """Whether ``worker`` recorded the home, or their team holds a resident's case now or
+    recorded it (whether or not its address is withheld yet)."""
+    if worker.team_id is None:
+        return False
+    if context.recorded_by_id is not None and context.recorded_by_id == worker.pk:
+        return True
+    held = Allocation.objects.current().filter(team_id=worker.team_id, person__home=context)
+    return (
+        held.exists()
+        or Context.objects.filter(pk=context.pk, recorded_by__team_id=worker.team_id).exists()
+    )
+
+
+def sees_address(worker: Worker, context: Context) -> bool:
+    """Whether ``worker`` sees where ``context`` is (its address, postcode and points)."""
+    return not context.address_withheld or in_holding_team(worker, context)
+
+
+def can_edit_place(worker: Worker, context: Context) -> bool:
+    """Edit a place's details: who may edit the context (``policies.can_edit_context``), and,
+    for a home whose address is withheld, only within its holding team (the form shows the
+    address)."""
+    return policies.can_edit_context(worker, context) and sees_address(worker, context)
+
+
+def can_withhold_address(worker: Worker, context: Context) -> bool:
+    """Withhold (or stop withholding) a home's address: an editor within the holding team,
+    so that the worker who hides the address is one of those who still see it."""
+    return (
+        context.kind == ContextKind.HOME
+        and policies.can_edit_context(worker, context)
+        and in_holding_team(worker, context)
+    )
+
+
+def merges_places(worker: Worker) -> bool:
+    """Whether ``worker`` merges duplicate places at all: the data team (administrators)
+    and team managers who see case records."""
+    return policies.is_administrator(worker) or (
+        worker.role == Role.MANAGER and scopes.sees_case_records(worker)
+    )
+
+
+def can_merge_places(worker: Worker, duplicate: Context, kept: Context) -> bool:
+    """Merge ``duplicate`` into ``kept``: the data team (administrators) or a team manager,
+    who sees both places and, for homes, where both are. A merge moves children's records
+    between places, so it is not a practitioner's day-to-day action; it is undone only by
+    hand, so the service asks why and keeps the record."""
+    if not merges_places(worker):
+        return False
+    return all(
+        policies.can_view_context(worker, c) and sees_address(worker, c) for c in (duplicate, kept)
+    )
