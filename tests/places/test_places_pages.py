@@ -4,6 +4,7 @@ shows a place's address; 404s; pinned query counts."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -408,3 +409,11 @@ def test_the_admin_site_neither_lists_nor_opens_a_withheld_home(world: World) ->
     listing = _page(client, "/admin/places/context/")
     assert "Millfields Park" in listing and "Family home of C.C." not in listing
     assert client.get(f"/admin/places/context/{home.pk}/change/").status_code in (302, 404)
+
+
+def test_every_tick_box_on_the_add_page_is_drawn_as_a_govuk_checkbox(world: World) -> None:
+    # A tick box without the class is drawn as a bare browser box over its label.
+    page = client_for(world.social_worker).get(reverse("place-add")).content.decode()
+    boxes = re.findall(r"<input[^>]*type=\"checkbox\"[^>]*>", page)
+    assert any('name="address_withheld"' in box for box in boxes)
+    assert all("govuk-checkboxes__input" in box for box in boxes), boxes

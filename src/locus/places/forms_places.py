@@ -118,9 +118,11 @@ class PlaceFields(GovukForm):
         provider.choices = [("", "None recorded"), *((k, a.name) for k, a in self.agencies.items())]
         provider.error_messages["invalid_choice"] = "Choose a housing provider from the list"
         if may_withhold:
+            # Added after GovukForm styled the declared fields, so it is given its class here.
             self.fields["address_withheld"] = forms.BooleanField(
                 label="Withhold the address: only the team holding a resident's case sees it",
                 required=False,
+                widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
             )
 
     def grouped(self) -> list[tuple[str, list[Any]]]:
