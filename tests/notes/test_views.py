@@ -5,6 +5,7 @@ every read logged with what it showed, and query counts that do not grow with th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -38,9 +39,11 @@ def test_a_childs_page_says_near_its_top_where_notes_and_documents_are(world: Wo
     html = client_for(world.social_worker).get(url("person", world.csc_child.pk)).content.decode()
     contents = html.index('aria-label="On this page"')
     assert contents < html.index("<h2")
-    for section in ("case-notes", "documents"):
-        assert f'href="#{section}"' in html[contents : html.index("</nav>", contents)]
-        assert f'id="{section}"' in html
+    nav = html[contents : html.index("</nav>", contents)]
+    sections = re.findall(r'href="#([a-z-]+)"', nav)
+    assert {"legal-status", "associations", "incidents", "case-notes", "documents"} <= set(sections)
+    for section in sections:
+        assert f'id="{section}"' in html, section
 
 
 def test_the_case_page_offers_notes_to_its_team_not_to_a_partner(world: World) -> None:
