@@ -111,3 +111,21 @@ def test_a_chair_finds_the_conferences_they_chair_in_my_work(world: World) -> No
     ]
     assert lead_item.who == str(world.social_worker)
     assert conference.chair == chair
+
+
+def test_a_chair_records_no_child_holds_no_case_and_receives_no_transfer(world: World) -> None:
+    from locus.access import recording
+    from locus.access import transfers as transfer_rules
+
+    unit = independent_team(world)
+    chair = chair_in(world, unit)
+    manager = chair_in(world, unit, Role.MANAGER)
+    assert recording.can_record_person(chair) is False
+    assert recording.can_record_person(world.social_worker) is True
+    assert transfer_rules.holds_cases(chair) is False
+    assert chair not in transfer_rules.case_holders()
+    assert transfer_rules.can_receive(world.social_worker.team, unit) is False
+    assert unit not in transfer_rules.receiving_teams(world.csc.pk)
+    assert manager.team == unit
+    page = client_for(chair).get(reverse("my-work")).content.decode()
+    assert "Record a young person" not in page

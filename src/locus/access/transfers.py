@@ -71,14 +71,22 @@ def access_allocation(worker: Worker, person: Person, allocation_id: object) -> 
 
 
 def holds_cases(worker: Worker) -> bool:
-    """May hold a case (be allocated, receive a transfer): an active practitioner or manager."""
-    return worker.is_active and worker.role in policies.CASEWORK_ROLES
+    """May hold a case (be allocated, receive a transfer): an active practitioner or manager,
+    not of an independent reviewing service (a chair holding a case would chair their own)."""
+    return (
+        worker.is_active
+        and worker.role in policies.CASEWORK_ROLES
+        and not (worker.team is not None and worker.team.independent)
+    )
 
 
 def case_holders() -> QuerySet[Worker]:
     """Every worker who may hold a case, in a team."""
     return Worker.objects.filter(
-        is_active=True, role__in=policies.CASEWORK_ROLES, team__isnull=False
+        is_active=True,
+        role__in=policies.CASEWORK_ROLES,
+        team__isnull=False,
+        team__independent=False,
     )
 
 
@@ -89,15 +97,16 @@ def managers() -> QuerySet[Worker]:
 
 def receiving_teams(agency_id: int) -> QuerySet[Team]:
     """The teams a case held by the agency ``agency_id`` may move to: its teams with a
-    manager to accept it."""
-    return Team.objects.filter(agency_id=agency_id).filter(
+    manager to accept it, not an independent reviewing service."""
+    return Team.objects.filter(agency_id=agency_id, independent=False).filter(
         Exists(managers().filter(team=OuterRef("pk")))
     )
 
 
 def can_receive(from_team: Team, to_team: Team) -> bool:
-    """A case moves between teams of the agency that holds it."""
-    return from_team.agency_id == to_team.agency_id
+    """A case moves between teams of the agency that holds it, never to an independent
+    reviewing service."""
+    return from_team.agency_id == to_team.agency_id and not to_team.independent
 
 
 def can_decide_transfer(worker: Worker, transfer: Transfer) -> bool:
