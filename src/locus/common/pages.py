@@ -9,7 +9,7 @@ middleware, which answers 404.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 
@@ -45,3 +45,17 @@ def submitted(
         else:
             messages.success(request, success)
     return ok
+
+
+_T = TypeVar("_T")
+
+
+def created(
+    request: AuthedRequest, form: GovukForm, make: Callable[[], _T], success: str
+) -> _T | None:
+    """Run ``make`` as :func:`submitted` runs a service: what it made, or None when the form
+    was not posted, was invalid or was refused (its page is then drawn again)."""
+    made: list[_T] = []
+    if submitted(request, form, lambda: made.append(make()), success):
+        return made[0]
+    return None
