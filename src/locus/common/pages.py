@@ -12,7 +12,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib import messages
+from django.db import models
+from django.http import HttpResponse
+from django.shortcuts import render
 
+from locus.audit.services import record_access
 from locus.common.errors import InvalidTransition, ValidationFailed
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
@@ -59,3 +63,21 @@ def created(
     if submitted(request, form, lambda: made.append(make()), success):
         return made[0]
     return None
+
+
+def logged_form_page(
+    request: AuthedRequest,
+    template: str,
+    form: GovukForm,
+    *,
+    about: models.Model,
+    shown: dict[str, Any],
+    heading: str,
+    button: str,
+    **context: Any,
+) -> HttpResponse:
+    """A form page reading a record ``about``: the read is logged under the page's heading,
+    with the ids it ``shown``, then the page is drawn with its heading and button."""
+    record_access(actor=request.user, obj=about, detail={"page": heading, **shown})
+    page = {"form": form, **context}
+    return render(request, template, {**page, "heading": heading, "button": button})
