@@ -28,6 +28,20 @@ def link_meta(owner: str, linked: str, name: str) -> type:
     return Meta
 
 
+def merge_meta(name: str, merged: str, into: str, *more: models.BaseConstraint) -> type:
+    """The ``Meta`` of a record that one record was merged (or split) into another by a
+    worker: newest first, and never into itself (the check is ``name``)."""
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(**{merged: models.F(into)}), name=name),
+            *more,
+        ]
+
+    return Meta
+
+
 _M = TypeVar("_M", bound=models.Model)
 
 

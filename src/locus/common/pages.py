@@ -9,10 +9,14 @@ middleware, which answers 404.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
+from django.db import models
+from django.http import HttpResponse
+from django.shortcuts import render
 
+from locus.audit.services import record_access
 from locus.common.errors import InvalidTransition, ValidationFailed
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
@@ -45,3 +49,35 @@ def submitted(
         else:
             messages.success(request, success)
     return ok
+
+
+_T = TypeVar("_T")
+
+
+def created(
+    request: AuthedRequest, form: GovukForm, make: Callable[[], _T], success: str
+) -> _T | None:
+    """Run ``make`` as :func:`submitted` runs a service: what it made, or None when the form
+    was not posted, was invalid or was refused (its page is then drawn again)."""
+    made: list[_T] = []
+    if submitted(request, form, lambda: made.append(make()), success):
+        return made[0]
+    return None
+
+
+def logged_form_page(
+    request: AuthedRequest,
+    template: str,
+    form: GovukForm,
+    *,
+    about: models.Model,
+    shown: dict[str, Any],
+    heading: str,
+    button: str,
+    **context: Any,
+) -> HttpResponse:
+    """A form page reading a record ``about``: the read is logged under the page's heading,
+    with the ids it ``shown``, then the page is drawn with its heading and button."""
+    record_access(actor=request.user, obj=about, detail={"page": heading, **shown})
+    page = {"form": form, **context}
+    return render(request, template, {**page, "heading": heading, "button": button})

@@ -79,13 +79,9 @@ def invite(
 ) -> Notification | None:
     """Tell a worker they are invited to a meeting (``what``: "the MACE panel"), and when."""
     when = f" on {on_day(on)}" if on is not None else ""
+    text = f"You are invited to {what}{when}"
     return notify(
-        worker,
-        NotificationKind.MEETING_INVITATION,
-        actor=actor,
-        about=meeting,
-        url=url,
-        text=f"You are invited to {what}{when}",
+        worker, NotificationKind.MEETING_INVITATION, actor=actor, about=meeting, url=url, text=text
     )
 
 
@@ -93,13 +89,9 @@ def assign(
     actor: Worker, owner: Worker, action: models.Model, url: str, what: str, due_on: dt.date | None
 ) -> Notification | None:
     """Tell a worker an action is theirs (``what``: "An action on a context plan")."""
+    text = f"{what} is yours{due_by(due_on)}"
     return notify(
-        owner,
-        NotificationKind.ACTION_ASSIGNED,
-        actor=actor,
-        about=action,
-        url=url,
-        text=f"{what} is yours{due_by(due_on)}",
+        owner, NotificationKind.ACTION_ASSIGNED, actor=actor, about=action, url=url, text=text
     )
 
 

@@ -7,7 +7,13 @@ import datetime as dt
 from django.db import models
 
 from locus.access.models import optional_worker
-from locus.common.modelkit import after_constraint, current_indexes, link_or_text, optional_fk
+from locus.common.modelkit import (
+    after_constraint,
+    current_indexes,
+    link_or_text,
+    merge_meta,
+    optional_fk,
+)
 from locus.common.models import Provenance, one_open_constraint, period_constraint
 from locus.common.periods import PeriodQuerySet
 from locus.people.models import Person, person_fk
@@ -179,19 +185,17 @@ class GroupChange(models.Model):
     recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
-    class Meta:
-        ordering = ["-recorded_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(group=models.F("into")), name="group_change_not_to_itself"
-            ),
-            # A group is merged away once: it is closed from then on.
-            models.UniqueConstraint(
-                fields=["group"],
-                condition=models.Q(kind="merge"),
-                name="group_change_one_merge_per_group",
-            ),
-        ]
+    Meta = merge_meta(
+        "group_change_not_to_itself",
+        "group",
+        "into",
+        # A group is merged away once: it is closed from then on.
+        models.UniqueConstraint(
+            fields=["group"],
+            condition=models.Q(kind="merge"),
+            name="group_change_one_merge_per_group",
+        ),
+    )
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.group_id} -> {self.into_id}"

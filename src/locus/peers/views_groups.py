@@ -18,7 +18,7 @@ from locus.access import lookups, policies
 from locus.audit.services import record_access
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
-from locus.common.pages import posted, submitted
+from locus.common.pages import created, posted, submitted
 from locus.common.services import permitted
 from locus.peers import selectors, services
 from locus.peers.group_forms import GroupForm, MemberAddForm, MemberEndForm, MergeForm, SplitForm
@@ -63,14 +63,14 @@ def _shown(
 def group_new(request: AuthedRequest) -> HttpResponse:
     permitted(access_groups.can_create_group, request.user)
     form = GroupForm(posted(request))
-    made: list[Context] = []
-    if submitted(
+    group = created(
         request,
         form,
-        lambda: made.append(services.group_create(actor=request.user, **form.cleaned_data)),
+        lambda: services.group_create(actor=request.user, **form.cleaned_data),
         "Peer group created",
-    ):
-        return redirect("group", group_id=made[0].pk)
+    )
+    if group is not None:
+        return redirect("group", group_id=group.pk)
     return _form_page(
         request,
         form,

@@ -168,15 +168,9 @@ def identifier_query_new(request: AuthedRequest, person_id: int) -> HttpResponse
     permitted(policies.can_edit_person, request.user, person)
     form = IdentifierQueryForm(request.POST)
     if "send" in request.POST and form.is_valid():
-        data = form.cleaned_data
         try:
-            identifier_query_send(
-                actor=request.user,
-                person=person,
-                field=data["field"],
-                value=data["value"],
-                note=data["note"],
-            )
+            # The form carries exactly the service's field, value and note.
+            identifier_query_send(actor=request.user, person=person, **form.cleaned_data)
         except ValidationFailed as error:
             form.add_domain_errors(error)
         else:

@@ -91,16 +91,9 @@ def address_change(request: AuthedRequest, person_id: int) -> HttpResponse:
     permitted(recording.can_change_address, request.user, person)
     form = AddressForm(posted(request))
 
+    # The form asks exactly what the service takes: address, postcode, start and reason.
     def run() -> None:
-        data = form.cleaned_data
-        address_record(
-            actor=request.user,
-            person=person,
-            address=data["address"],
-            postcode=data["postcode"],
-            start=data["start"],
-            reason=data["reason"],
-        )
+        address_record(actor=request.user, person=person, **form.cleaned_data)
 
     if submitted(request, form, run, "Address saved"):
         return redirect("person", person_id=person.pk)

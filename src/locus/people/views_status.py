@@ -3,15 +3,16 @@ legal status, end an episode. Who may is ``access.episodes``; the rules are the 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
 from locus.access import episodes, lookups, policies
 from locus.access.selectors import all_agencies
-from locus.audit.services import record_access
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
-from locus.common.pages import posted, submitted
+from locus.common.pages import logged_form_page, posted, submitted
 from locus.common.services import permitted
 from locus.people.forms_status import EpisodeChangeForm, EpisodeEndForm, EpisodeOpenForm
 from locus.people.models import LegalStatus, LegalStatusEpisode, Person
@@ -22,17 +23,15 @@ def _page(
     request: AuthedRequest,
     person: Person,
     form: GovukForm,
-    *,
-    heading: str,
-    button: str,
     episode: LegalStatusEpisode | None = None,
+    **words: str,
 ) -> HttpResponse:
-    """The form's page; its read of the child's record is logged, with the episode shown."""
-    shown = {"page": heading, "episode": episode.pk if episode is not None else None}
-    record_access(actor=request.user, obj=person, detail=shown)
-    context = {"person": person, "form": form, "episode": episode}
-    return render(
-        request, "people/status/form.html", {**context, "heading": heading, "button": button}
+    """The form's page (``words``: its heading and button); its read of the child's record
+    is logged, with the episode shown."""
+    shown = {"episode": episode.pk if episode is not None else None}
+    context: dict[str, Any] = {"person": person, "episode": episode, **words}
+    return logged_form_page(
+        request, "people/status/form.html", form, about=person, shown=shown, **context
     )
 
 

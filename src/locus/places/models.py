@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from locus.access.models import Agency
-from locus.common.modelkit import current_indexes, optional_fk
+from locus.common.modelkit import current_indexes, merge_meta, optional_fk
 from locus.common.models import Period, period_constraint, recorded_by_field
 from locus.people.models import person_fk
 
@@ -124,13 +124,7 @@ class ContextMerge(models.Model):
     recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
-    class Meta:
-        ordering = ["-recorded_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(merged=models.F("kept")), name="context_merge_not_to_itself"
-            )
-        ]
+    Meta = merge_meta("context_merge_not_to_itself", "merged", "kept")
 
     def __str__(self) -> str:
         return f"{self.merged_id} merged into {self.kept_id}"

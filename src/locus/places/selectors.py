@@ -281,12 +281,9 @@ def merge_candidates(*, viewer: Worker, duplicate: Context, q: str = "") -> list
     if q.strip():
         found = list(contexts_list(viewer=viewer, q=q).exclude(kind=ContextKind.PEER_GROUP)[:25])
     else:
+        lat, lon = duplicate.latitude, duplicate.longitude
         found = similar_places(
-            viewer=viewer,
-            name=duplicate.name,
-            latitude=duplicate.latitude,
-            longitude=duplicate.longitude,
-            limit=25,
+            viewer=viewer, name=duplicate.name, latitude=lat, longitude=lon, limit=25
         )
     return [c for c in found if c.pk != duplicate.pk]
 

@@ -17,7 +17,7 @@ from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
-from locus.common.pages import posted, submitted
+from locus.common.pages import created, posted, submitted
 from locus.common.services import permitted
 from locus.places import selectors, services
 from locus.places.forms_places import MergeForm, PlaceAddForm, PlaceEditForm, place_initial
@@ -45,22 +45,18 @@ def place_add(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and not form.cleaned_data["confirm_new"]:
         similar = selectors.similar_to_new_place(viewer=request.user, fields=form.cleaned_data)
         _shown_places(request, similar, "place-add")
-    made: list[Context] = []
-    if not similar and submitted(
-        request,
-        form,
-        lambda: made.append(services.context_create(actor=request.user, **form.service_values())),
-        "Place added",
-    ):
-        return redirect("context", context_id=made[0].pk)
-    return _form_page(
-        request,
-        form,
-        heading="Add a place",
-        button="Add the place",
-        back="/contexts/",
-        similar=selectors.with_address_shown(viewer=request.user, contexts=similar),
-    )
+
+    def add() -> Context:
+        return services.context_create(actor=request.user, **form.service_values())
+
+    # A place like others already recorded is added only once the worker says it is new.
+    place = None if similar else created(request, form, add, "Place added")
+    if place is not None:
+        return redirect("context", context_id=place.pk)
+    # The places like it, each home's address shown only to who may see it.
+    shown = selectors.with_address_shown(viewer=request.user, contexts=similar)
+    words = {"heading": "Add a place", "button": "Add the place", "back": "/contexts/"}
+    return _form_page(request, form, similar=shown, **words)
 
 
 def place_edit(request: AuthedRequest, context_id: int) -> HttpResponse:
@@ -129,13 +125,7 @@ def place_merge(request: AuthedRequest, context_id: int) -> HttpResponse:
 def place_history(request: AuthedRequest, context_id: int) -> HttpResponse:
     context = lookups.access_context(request.user, context_id, merged=True)
     rows = selectors.place_history(viewer=request.user, context=context)
+    merges = selectors.merges_of(viewer=request.user, context=context)
     record_access(actor=request.user, obj=context, detail={"page": "place-history"})
-    return render(
-        request,
-        "places/history.html",
-        {
-            "context": context,
-            "rows": rows,
-            "merges": selectors.merges_of(viewer=request.user, context=context),
-        },
-    )
+    page = {"context": context, "rows": rows, "merges": merges}
+    return render(request, "places/history.html", page)

@@ -98,6 +98,8 @@ def transfer_propose(
         "A transfer of this child is already waiting for acceptance",
     )
     problems.raise_if_any()
+    # Who proposed it and when, as ``_close`` records who decided.
+    proposed = {"proposed_by": actor, "proposed_at": clock.now()}
     transfer = create_audited(
         actor,
         Transfer,
@@ -106,8 +108,7 @@ def transfer_propose(
         to_team=to_team,
         to_worker=to_worker,
         handover_note=note,
-        proposed_by=actor,
-        proposed_at=clock.now(),
+        **proposed,
     )
     # Every manager who may accept it is told, in this transaction (never the proposer).
     url = reverse("transfer", args=[transfer.pk])

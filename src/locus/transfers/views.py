@@ -18,7 +18,7 @@ from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
-from locus.common.pages import posted, submitted
+from locus.common.pages import logged_form_page, posted, submitted
 from locus.common.services import permitted
 from locus.people.models import Person
 from locus.people.services import allocation_create
@@ -38,10 +38,19 @@ def _form_page(
     **context: Any,
 ) -> HttpResponse:
     """A form page about one child (and the transfer it acts on); the read is logged."""
-    shown = {"page": heading, "transfer": transfer.pk if transfer is not None else None}
-    record_access(actor=request.user, obj=transfer or person, detail=shown)
-    page = {"form": form, "person": person, "transfer": transfer, **context}
-    return render(request, "transfers/form.html", {**page, "heading": heading, "button": button})
+    shown = {"transfer": transfer.pk if transfer is not None else None}
+    return logged_form_page(
+        request,
+        "transfers/form.html",
+        form,
+        about=transfer or person,
+        shown=shown,
+        heading=heading,
+        button=button,
+        person=person,
+        transfer=transfer,
+        **context,
+    )
 
 
 def allocate(request: AuthedRequest, person_id: int) -> HttpResponse:
