@@ -131,7 +131,10 @@ def test_an_author_who_no_longer_sees_the_child_no_longer_corrects(world: World)
     note = write(world.yjs_worker, world.yjs_child)
     assert rules.can_correct_note(world.yjs_worker, note)
     allocation_end(
-        actor=world.admin, allocation=world.yjs_child.allocations.get(), end=clock.today()
+        actor=world.admin,
+        allocation=world.yjs_child.allocations.get(),
+        end=clock.today(),
+        reason="The case closed",
     )
     assert not rules.can_correct_note(world.yjs_worker, note)
     with nothing_written(CaseNote, NoteRevision), pytest.raises(NotPermitted):

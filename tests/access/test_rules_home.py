@@ -78,9 +78,12 @@ def test_a_manager_allocates_only_within_their_own_team(world: World) -> None:
         )
     theirs = world.other_child.allocations.get(end__isnull=True)
     with pytest.raises(NotPermitted):
-        allocation_end(actor=manager, allocation=theirs, end=START)
+        allocation_end(actor=manager, allocation=theirs, end=START, reason="The case closed")
     mine = allocation_create(actor=manager, person=child, worker=world.teammate, start=START)
-    assert allocation_end(actor=manager, allocation=mine, end=START).end == START
+    assert (
+        allocation_end(actor=manager, allocation=mine, end=START, reason="The case closed").end
+        == START
+    )
 
 
 def test_only_a_team_manager_lists_the_teams_work(world: World) -> None:

@@ -135,7 +135,12 @@ def test_own_scope_sees_own_caseload_only(world: World) -> None:
 
 def test_ended_allocation_ends_sight(world: World) -> None:
     allocation = world.csc_child.allocations.get(worker=world.social_worker)
-    allocation_end(actor=world.team_manager, allocation=allocation, end=DAY_AFTER_START)
+    allocation_end(
+        actor=world.team_manager,
+        allocation=allocation,
+        end=DAY_AFTER_START,
+        reason="The case closed",
+    )
     assert not policies.can_view_person(world.social_worker, world.csc_child)
     assert not policies.can_edit_person(world.social_worker, world.csc_child)
     with pytest.raises(Http404):

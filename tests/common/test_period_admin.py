@@ -29,7 +29,7 @@ from tests.factories import World
                 "end_reason",
             ],
         ),
-        (Allocation, ["person", "worker", "team", "start", "end"]),
+        (Allocation, ["person", "worker", "team", "start", "end", "end_reason"]),
         # Why a pupil left goes with the day they left.
         (
             Enrolment,

@@ -31,7 +31,7 @@ def test_a_worker_s_caseload_is_their_open_allocations_by_name(world: World) -> 
 
 def test_an_allocation_ended_today_leaves_the_caseload_at_once(world: World) -> None:
     held = Allocation.objects.get(person=world.csc_child, worker=world.social_worker)
-    allocation_end(actor=world.team_manager, allocation=held, end=today())
+    allocation_end(actor=world.team_manager, allocation=held, end=today(), reason="The case closed")
     assert _names(caseload_for(viewer=world.social_worker)) == []
 
 

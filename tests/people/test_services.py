@@ -561,34 +561,59 @@ def test_allocation_create_refuses_a_worker_with_no_team(world: World) -> None:
 
 def test_allocation_end(world: World) -> None:
     allocation = world.csc_child.allocations.get()
-    allocation_end(actor=world.team_manager, allocation=allocation, end=START)
+    allocation_end(
+        actor=world.team_manager, allocation=allocation, end=START, reason="The case closed"
+    )
     allocation.refresh_from_db()
-    assert allocation.end == START
+    assert (allocation.end, allocation.end_reason) == (START, "The case closed")
     event = last_change(allocation)
     assert (event.action, event.before, event.after) == (
         ChangeAction.END,
-        {"end": None},
-        {"end": START.isoformat()},
+        {"end": None, "end_reason": ""},
+        {"end": START.isoformat(), "end_reason": "The case closed"},
     )
 
 
-def test_allocation_end_refuses_bad_dates_and_practitioners(world: World) -> None:
+def test_an_allocation_ends_only_with_a_reason_and_every_problem_is_said_at_once(
+    world: World,
+) -> None:
     allocation = world.csc_child.allocations.get()
     with nothing_written(Allocation), pytest.raises(ValidationFailed) as exc:
         allocation_end(
-            actor=world.team_manager, allocation=allocation, end=START - dt.timedelta(days=1)
+            actor=world.team_manager,
+            allocation=allocation,
+            end=START - dt.timedelta(days=1),
+            reason="   ",
         )
-    assert exc.value.errors == {"end": ["The end date must be on or after the start date"]}
+    assert exc.value.errors == {
+        "reason": ["Say why the allocation ends, for the record"],
+        "end": ["The end date must be on or after the start date"],
+    }
+
+
+def test_allocation_end_refuses_practitioners_and_a_second_end(world: World) -> None:
+    allocation = world.csc_child.allocations.get()
     with nothing_written(Allocation), pytest.raises(NotPermitted):
-        allocation_end(actor=world.social_worker, allocation=allocation, end=START)
-    allocation_end(actor=world.team_manager, allocation=allocation, end=START)
+        allocation_end(
+            actor=world.social_worker, allocation=allocation, end=START, reason="The case closed"
+        )
+    allocation_end(
+        actor=world.team_manager, allocation=allocation, end=START, reason="The case closed"
+    )
     with nothing_written(Allocation), pytest.raises(ValidationFailed) as exc:
-        allocation_end(actor=world.team_manager, allocation=allocation, end=START)
+        allocation_end(
+            actor=world.team_manager, allocation=allocation, end=START, reason="The case closed"
+        )
     assert exc.value.errors == {"end": ["This allocation has already ended"]}
 
 
 def test_allocation_end_refuses_an_end_in_the_future(world: World) -> None:
     allocation = world.csc_child.allocations.get()
     with nothing_written(Allocation), pytest.raises(ValidationFailed) as exc:
-        allocation_end(actor=world.team_manager, allocation=allocation, end=NEXT_MONTH)
+        allocation_end(
+            actor=world.team_manager,
+            allocation=allocation,
+            end=NEXT_MONTH,
+            reason="The case closed",
+        )
     assert "end" in exc.value.errors

@@ -19,6 +19,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -59,15 +61,32 @@ def can_propose_transfer(
     return policies.sees_lastingly(worker, allocation.person) if lasting is None else lasting
 
 
-def access_allocation(worker: Worker, person: Person, allocation_id: object) -> Allocation:
-    """One of ``person``'s current allocations whose case ``worker`` may propose to move, or
-    404 (the child already looked up for the worker)."""
+def access_allocation(
+    worker: Worker,
+    person: Person,
+    allocation_id: object,
+    may: Callable[[Worker, Allocation], bool] | None = None,
+) -> Allocation:
+    """One of ``person``'s current allocations that ``worker`` may act on (``may``: by
+    default, propose to move its case), or 404 (the child already looked up for them)."""
     current = person.allocations.current().select_related("worker", "team__agency")
     allocation = lookups.one_or_404(current, allocation_id)
     allocation.person = person
-    if not can_propose_transfer(worker, allocation):
+    if not (may or can_propose_transfer)(worker, allocation):
         raise Http404("Not found")
     return allocation
+
+
+def can_end_allocation(
+    worker: Worker, allocation: Allocation, *, lasting: bool | None = None
+) -> bool:
+    """End an allocation (the case closed, a co-worker stepped back): a manager of its team,
+    or an administrator, seeing the child in their own right."""
+    if not (worker.is_active and allocation.end is None):
+        return False
+    if not policies.can_allocate(worker, allocation.team_id):
+        return False
+    return policies.sees_lastingly(worker, allocation.person) if lasting is None else lasting
 
 
 def holds_cases(worker: Worker) -> bool:

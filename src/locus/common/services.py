@@ -105,19 +105,23 @@ def close_period(
     start_field: str = "start",
     end_field: str = "end",
     already_ended: str,
+    problems: Problems | None = None,
+    also: dict[str, Any] | None = None,
 ) -> Any:
     """End an open period (an episode, allocation, enrolment, relationship...).
 
     History is kept: the row stays, with its end date, and the change is
     audited. Call inside the service's transaction, after its permission check.
+    ``problems``: those the caller already found (a missing reason), reported with these;
+    ``also``: more fields written with the end (its reason).
     """
-    problems = Problems()
+    problems = problems if problems is not None else Problems()
     problems.check(getattr(obj, end_field) is None, end_field, already_ended)
     check_period(
         problems, getattr(obj, start_field), end, start_field=start_field, end_field=end_field
     )
     problems.raise_if_any()
-    return write_fields(actor, obj, ChangeAction.END, {end_field: end})
+    return write_fields(actor, obj, ChangeAction.END, {end_field: end, **(also or {})})
 
 
 def write_fields(

@@ -75,7 +75,7 @@ class EpisodeAdmin(PersonFieldsAdmin):
 
 @admin.register(Allocation)
 class AllocationAdmin(CaseRecordAdmin):
-    fields = ("person", "worker", "team", "start", "end")
+    fields = ("person", "worker", "team", "start", "end", "end_reason")
     list_display = ("person", "worker", "team", "start", "end")
     list_select_related = ("person", "worker", "team__agency")
     raw_id_fields = ("person", "worker")

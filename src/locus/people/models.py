@@ -174,6 +174,8 @@ class Allocation(Period):
         "access.Worker", on_delete=models.PROTECT, related_name="allocations"
     )
     team = models.ForeignKey("access.Team", on_delete=models.PROTECT, related_name="allocations")
+    # Why it ended: the case closed, a co-worker stepped back, a transfer (recorded with it).
+    end_reason = models.CharField(max_length=500, blank=True)
 
     class Meta(Period.Meta):
         indexes = current_indexes("end", "worker", "team")

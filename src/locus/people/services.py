@@ -708,11 +708,29 @@ def allocate(
 
 
 @transaction.atomic
-def allocation_end(*, actor: Worker, allocation: Allocation, end: dt.date) -> Allocation:
+def allocation_end(
+    *, actor: Worker, allocation: Allocation, end: dt.date, reason: str
+) -> Allocation:
+    """End ``allocation`` on ``end`` for ``reason`` (the case closed, a co-worker stepped
+    back): the worker no longer holds the child; the row stays, with why."""
     allowed = policies.can_allocate(actor, allocation.team_id)
     require(allowed, "only a team manager or an administrator ends an allocation")
+    problems = Problems()
+    why = clean_text(
+        problems,
+        "reason",
+        reason,
+        missing="Say why the allocation ends, for the record",
+        limit=500,
+        what="reason",
+    )
     return close_period(
-        actor=actor, obj=allocation, end=end, already_ended="This allocation has already ended"
+        actor=actor,
+        obj=allocation,
+        end=end,
+        already_ended="This allocation has already ended",
+        problems=problems,
+        also={"end_reason": why},
     )
 
 

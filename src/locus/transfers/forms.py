@@ -50,6 +50,17 @@ class AllocateForm(GovukForm):
         self.fields["worker"].widget.attrs["class"] = "govuk-select"
 
 
+class EndAllocationForm(GovukForm):
+    end = date_field("Allocation ends on", "the date the allocation ends")
+    # Required here too, so a missing reason is said with a missing date, not after it.
+    reason = forms.CharField(
+        label="Why does it end?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For the record: for example, the case closed, or the co-worker stepped back.",
+        error_messages={"required": "Say why the allocation ends, for the record"},
+    )
+
+
 class ProposeForm(GovukForm):
     handover_note = text_area(
         "Handover note",

@@ -38,6 +38,7 @@ class ChildTransfers:
 
     can_allocate: bool
     proposable: list[Allocation]
+    endable: list[Allocation]
     waiting: Transfer | None
     history: list[Transfer]
 
@@ -59,8 +60,20 @@ def child_transfers(
         proposable=[
             a for a in allocations if rules.can_propose_transfer(viewer, a, lasting=lasting)
         ],
+        endable=[a for a in allocations if rules.can_end_allocation(viewer, a, lasting=lasting)],
         waiting=waiting,
         history=[t for t in transfers if t.status != Status.PROPOSED],
+    )
+
+
+def other_holders(allocation: Allocation) -> int:
+    """How many others hold the child now, besides ``allocation`` (none: ending it leaves the
+    child held by nobody, which the page says before it is done)."""
+    return (
+        Allocation.objects.current()
+        .filter(person_id=allocation.person_id)
+        .exclude(pk=allocation.pk)
+        .count()
     )
 
 

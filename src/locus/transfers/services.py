@@ -14,7 +14,6 @@ from django.urls import reverse
 from locus.access import transfers as rules
 from locus.access.models import Team, Worker
 from locus.audit.models import ChangeAction
-from locus.audit.services import snapshot
 from locus.common import clock
 from locus.common.errors import InvalidTransition
 from locus.common.services import (
@@ -159,13 +158,7 @@ def transfer_accept(
     assert to_worker is not None
     today = clock.today()
     reason = f"Transferred to {to_worker}, {current.to_team.name} (transfer {current.pk})"
-
-    def with_reason(allocation: Any) -> dict[str, Any]:
-        # Allocation has no column for why it ended: the trail records the transfer as it.
-        ended = {"end_reason": reason} if allocation.end is not None else {}
-        return {**snapshot(allocation), **ended}
-
-    write_fields(actor, old, ChangeAction.END, {"end": today}, state=with_reason)
+    write_fields(actor, old, ChangeAction.END, {"end": today, "end_reason": reason})
     new = allocate(
         actor=actor, person=current.person, worker=to_worker, team=current.to_team, start=today
     )

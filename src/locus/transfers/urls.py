@@ -14,4 +14,5 @@ urlpatterns = routes(
     ),
     (f"{_PERSON}allocate/", views.allocate, "allocate"),
     (f"{_PERSON}from/<int:allocation_id>/", views.propose, "transfer-propose"),
+    (f"{_PERSON}allocations/<int:allocation_id>/end/", views.end_allocation, "allocation-end"),
 )

@@ -16,14 +16,21 @@ from locus.access import lookups
 from locus.access import transfers as rules
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
+from locus.common import clock
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.pages import logged_form_page, posted, submitted
 from locus.common.services import permitted
 from locus.people.models import Person
-from locus.people.services import allocation_create
+from locus.people.services import allocation_create, allocation_end
 from locus.transfers import selectors, services
-from locus.transfers.forms import AcceptForm, AllocateForm, ProposeForm, ReasonForm
+from locus.transfers.forms import (
+    AcceptForm,
+    AllocateForm,
+    EndAllocationForm,
+    ProposeForm,
+    ReasonForm,
+)
 from locus.transfers.models import Transfer
 
 
@@ -66,6 +73,30 @@ def allocate(request: AuthedRequest, person_id: int) -> HttpResponse:
     if submitted(request, form, run, "Child allocated"):
         return redirect("person", person_id=person.pk)
     return _form_page(request, form, person=person, heading="Allocate a worker", button="Allocate")
+
+
+def end_allocation(request: AuthedRequest, person_id: int, allocation_id: int) -> HttpResponse:
+    person = lookups.access_person(request.user, person_id)
+    allocation = rules.access_allocation(
+        request.user, person, allocation_id, rules.can_end_allocation
+    )
+    form = EndAllocationForm(posted(request), initial={"end": clock.today()})
+
+    def run() -> None:
+        allocation_end(actor=request.user, allocation=allocation, **form.cleaned_data)
+
+    if submitted(request, form, run, "Allocation ended"):
+        return redirect("person", person_id=person.pk)
+    others = selectors.other_holders(allocation)
+    return _form_page(
+        request,
+        form,
+        person=person,
+        heading=f"End the allocation to {allocation.worker}",
+        button="End the allocation",
+        ending=allocation,
+        others=others,
+    )
 
 
 def propose(request: AuthedRequest, person_id: int, allocation_id: int) -> HttpResponse:
