@@ -112,7 +112,7 @@ def _busy_counts(
         if any(given):
             raise ValueError("busy must be given with co_presence_link and co_presence_place")
         return np.zeros(n, dtype=np.int64)
-    if not all(given):
+    if co_presence_link is None or co_presence_place is None:
         raise ValueError("co_presence_link and co_presence_place must be given with busy")
     flags = np.asarray(busy)
     if flags.ndim != 1 or flags.dtype != np.bool_:
