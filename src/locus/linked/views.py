@@ -21,7 +21,7 @@ from locus.linked.services import link_review_record
 CLUSTERS_PER_PAGE = 20
 
 
-LINKS_PER_PAGE = 40
+LINKS_PER_PAGE = 10
 REVIEWED_INLINE = 10  # reviewed links listed at the foot of the page; the rest on their own
 SHOWN = ("strong", "weak", "reviewed")
 
