@@ -7,6 +7,8 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from locus.audit.models import ChangeEvent
@@ -186,3 +188,24 @@ def test_the_proposal_says_why_each_child_is_offered(linked: World) -> None:
     assert "Why offered: Directly associated, and the association presents risk" in text
     assert "Why offered: Involved in the same incident" in text
     assert " checked" not in text.split("Children the meeting is about")[1].split("</fieldset>")[0]
+
+
+def test_reviews_cost_one_query_however_many_and_an_administrator_sees_none(
+    linked: World,
+) -> None:
+    w = linked
+
+    def count() -> int:
+        client = client_for(w.social_worker)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("linked")).status_code == 200
+        return len(ctx.captured_queries)
+
+    review(w.social_worker, w.social_worker, w.csc_child, w.yjs_child, outcome="known")
+    before = count()
+    review(w.social_worker, w.social_worker, w.csc_child, w.team_child, outcome="known")
+    review(w.social_worker, w.social_worker, w.csc_child, w.other_child, outcome="known")
+    assert LinkReview.objects.count() == 3
+    assert count() == before
+    html = page(w.admin, worker=w.social_worker.pk).content.decode()
+    assert "Known, already working together" not in html

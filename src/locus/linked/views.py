@@ -45,7 +45,8 @@ def caseload_links(request: AuthedRequest) -> HttpResponse:
         holder = selectors.caseload_holder(viewer, request.GET.get("worker"))
         focus = selectors.caseload_seen_by(viewer, holder)
         exclude = [holder.pk]
-        team = holder.team_id
+        # The caseload's team's reviews, shown to that team only (not an administrator's).
+        team = holder.team_id if holder.team_id == viewer.team_id else None
     result = selectors.linked_cases(
         viewer=viewer, focus=focus, exclude_holders=exclude, window_days=window, review_team=team
     )
