@@ -65,7 +65,9 @@ def test_a_social_worker_finds_a_linked_case_and_proposes_a_meeting(
     expect(page.get_by_role("alert")).to_contain_text("The time window must be at least 1 day")
     assert axe_violations(page) == []
 
-    page.get_by_role("link", name="Propose a peer group mapping meeting").first.click()
+    page.get_by_text("Propose a peer group mapping meeting about a child").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Propose a meeting").first.click()
     page.get_by_role("heading", level=1).wait_for()
     assert page.get_by_text("Child held by Yemi Adeyemi").count() >= 1
     assert page.get_by_text("Peerless").count() == 0

@@ -59,9 +59,14 @@ def test_the_proposal_form_is_filled_from_the_query(world: World) -> None:
     response = client_for(world.social_worker).get(url("meeting-propose") + query)
     html = response.content.decode()
     assert response.status_code == 200
-    assert re.search(rf'value="{world.csc_child.pk}" checked', html)
-    assert re.search(rf'value="{world.yjs_child.pk}" checked', html)
+    # Both are offered, neither ticked: the proposer chooses each child.
+    assert re.search(rf'value="{world.csc_child.pk}"[^>]*>', html)
+    assert not re.search(rf'value="{world.csc_child.pk}"[^>]* checked', html)
+    assert not re.search(rf'value="{world.yjs_child.pk}"[^>]* checked', html)
     assert "Child held by Test yjs_worker, YJS Casework, Youth Justice Service" in html
+    # Grouped by who holds each case, with why each is offered.
+    assert "Held by Test yjs_worker, YJS Casework, Youth Justice Service" in html
+    assert "Why offered: The child the proposal is about" in html
     assert "Yjschild" not in html
     assert re.search(rf'value="{world.group.pk}" checked', html)
     event = AccessEvent.objects.filter(actor=world.social_worker).latest("at")

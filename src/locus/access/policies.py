@@ -244,6 +244,18 @@ def can_view_linked_cases_of(worker: Worker, holder: Worker) -> bool:
     )
 
 
+def can_review_links_of(worker: Worker, holder: Worker) -> bool:
+    """Mark a link from ``holder``'s caseload reviewed, for the holder's team: the holder, or
+    their team manager (who sees that caseload). The team must be theirs: an administrator
+    looking on does not decide for a team. Which links: only those on the page they see now
+    (``locus.linked.selectors.link_to_review``)."""
+    return (
+        can_view_linked_cases_of(worker, holder)
+        and holder.team_id is not None
+        and worker.team_id == holder.team_id
+    )
+
+
 def can_view_borough_links(worker: Worker) -> bool:
     """The borough-wide clusters of linked cases: team managers, analysts and administrators,
     whose work is coordinating across caseloads. Children they may not see stay unnamed."""

@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 
 from locus.access.models import Worker
-from locus.common.forms import GovukForm
+from locus.common.forms import GovukForm, date_field, text_area
+from locus.linked.models import ReviewOutcome
 from locus.linked.selectors import DEFAULT_WINDOW_DAYS, caseload_holders_for
 
 MAX_WINDOW_DAYS = 365
@@ -70,3 +71,19 @@ class BoroughLinksForm(_WindowForm):
 
     def flag(self, name: str) -> bool:
         return bool(self.is_bound and self.is_valid() and self.cleaned_data[name])
+
+
+class LinkReviewForm(GovukForm):
+    outcome = forms.ChoiceField(
+        label="What you found",
+        choices=ReviewOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what you found"},
+    )
+    reason = text_area("Reason", help_text="Required when the link is not relevant.")
+    contacted_on = date_field(
+        "Date you contacted the holder",
+        "the date you contacted the holder",
+        hint="Required when you contacted the holder. ",
+        required=False,
+    )

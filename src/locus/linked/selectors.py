@@ -5,8 +5,9 @@ language and applies need to know. A worker who may not see the other child lear
 linked case exists, which agency and team hold it and how to reach its worker: never the child's
 name, and never evidence that is only about that child (their own dates, their own incidents).
 
-Nothing here scores or ranks a child (docs/domain.md). Links are listed by child and by the
-agency holding the other case; clusters by size. The counts are evidence to judge, not a measure.
+Nothing here scores or ranks a child (docs/domain.md). A caseload's links are listed by the kind
+and amount of evidence (``locus.analysis.triage``), never by a number given to a child; clusters
+by size. The counts are evidence to judge, not a measure.
 """
 
 from __future__ import annotations
@@ -25,12 +26,21 @@ from locus.access import policies, scopes
 from locus.access.fields import named_ids
 from locus.access.models import Team, Worker
 from locus.access.selectors import visible_person_ids
+from locus.analysis import triage
 from locus.analysis.groups import meeting_groups
 from locus.analysis.linked import Link, LinkTable, find_links, link_table
+from locus.analysis.network import NATURES
 from locus.audit.models import ChangeEvent
 from locus.common.ids import parse_id
-from locus.incidents.models import Incident
-from locus.linked.evidence import LoadedEvidence, from_day_number, load_around, load_borough
+from locus.incidents.models import Incident, IncidentKind
+from locus.linked.evidence import (
+    LoadedEvidence,
+    day_number,
+    from_day_number,
+    load_around,
+    load_borough,
+)
+from locus.linked.models import LinkReview
 from locus.peers.models import Association
 from locus.people.models import Allocation, Person
 from locus.people.selectors import caseload_for
@@ -79,6 +89,35 @@ class Evidence:
     only_places: bool = False
 
 
+@dataclass(frozen=True)
+class EvidenceCounts:
+    """How much evidence of each kind a link rests on, and the day of the latest: what a review
+    keeps, so that new evidence can bring a reviewed link back up."""
+
+    n_direct: int
+    n_shared_incidents: int
+    n_shared_associates: int
+    n_co_presence: int
+    latest: dt.date | None
+    window_days: int
+
+    def grew_since(self, review: LinkReview) -> bool:
+        """Whether there is more evidence now than when ``review`` was made: more of a kind,
+        or a later day (co-presence counts only compare at the same time window)."""
+        more = (
+            self.n_direct > review.n_direct
+            or self.n_shared_incidents > review.n_shared_incidents
+            or self.n_shared_associates > review.n_shared_associates
+            or (
+                self.window_days == review.window_days and self.n_co_presence > review.n_co_presence
+            )
+        )
+        later = self.latest is not None and (
+            review.latest_evidence_on is None or self.latest > review.latest_evidence_on
+        )
+        return more or later
+
+
 @dataclass
 class LinkedCase:
     child: Person
@@ -86,34 +125,79 @@ class LinkedCase:
     other_id: int
     holders: list[Allocation]
     evidence: Evidence
+    # The strongest kind of evidence (locus.analysis.triage): what the list is ordered by.
+    tier: int = triage.RISK_ASSOCIATION
+    counts: EvidenceCounts | None = None
+    review: LinkReview | None = None  # the viewing team's, if any
+
+    @property
+    def tier_words(self) -> str:
+        return triage.TIER_WORDS[self.tier]
+
+    @property
+    def strong(self) -> bool:
+        return self.tier in triage.STRONG_TIERS
+
+    @property
+    def new_since_review(self) -> bool:
+        return (
+            self.review is not None
+            and self.counts is not None
+            and self.counts.grew_since(self.review)
+        )
+
+    @property
+    def reviewed(self) -> bool:
+        """Reviewed, and nothing new since: listed at the bottom."""
+        return self.review is not None and not self.new_since_review
 
 
 @dataclass
 class CaseloadLinks:
+    """A caseload's linked cases, strongest evidence first (never a measure of a child)."""
+
     focus: list[Person]
     links: list[LinkedCase]
     window_days: int
 
-    def by_child(self) -> list[ChildLinks]:
+    @property
+    def strong(self) -> list[LinkedCase]:
+        """Links shown by default: strong evidence, not reviewed (or new evidence since)."""
+        return [c for c in self.links if c.strong and not c.reviewed]
+
+    @property
+    def weak(self) -> list[LinkedCase]:
+        """Links on weaker evidence, not reviewed: summarised until asked for."""
+        return [c for c in self.links if not c.strong and not c.reviewed]
+
+    @property
+    def reviewed(self) -> list[LinkedCase]:
+        return [c for c in self.links if c.reviewed]
+
+    def weak_by_team(self) -> list[HoldingTeam]:
+        """The weaker links by the team holding the other child: how many, on what evidence,
+        and whom to call. A busy place gives hundreds of these; a worker acts on the teams."""
+        teams: dict[int, HoldingTeam] = {}
+        for case in self.weak:
+            for holder in case.holders[:1]:
+                team = teams.setdefault(holder.team_id, HoldingTeam(holder.team))
+                team.add(case, holder.worker)
+        return sorted(teams.values(), key=HoldingTeam.order)
+
+    def propose(self) -> list[ChildLinks]:
+        """Per child with strong links: the query proposing a meeting about them."""
         grouped = {child.pk: ChildLinks(child) for child in self.focus}
-        for link in self.links:
-            entry = grouped[link.child.pk]
-            if link.evidence.only_places:
-                for place in link.evidence.places:
-                    entry.places.setdefault(place, []).append(link)
-            else:
-                entry.closer.append(link)
-        return list(grouped.values())
+        for case in self.strong:
+            grouped[case.child.pk].closer.append(case)
+        return [entry for entry in grouped.values() if entry.closer]
 
 
 @dataclass
 class ChildLinks:
-    """One child's linked cases: those with closer evidence, and those only at the same places
-    around the same time, listed by place."""
+    """One child and their linked cases on strong evidence."""
 
     child: Person
     closer: list[LinkedCase] = field(default_factory=list)
-    places: dict[str, list[LinkedCase]] = field(default_factory=dict)
 
     @property
     def propose_query(self) -> str:
@@ -122,40 +206,20 @@ class ChildLinks:
             [("person", pk) for pk in [self.child.pk, *(c.other_id for c in self.closer)]]
         )
 
-    @property
-    def place_only_count(self) -> int:
-        return len({c.other_id for links in self.places.values() for c in links})
-
-    @property
-    def place_groups(self) -> list[tuple[str, int, list[HoldingTeam]]]:
-        """Per place: how many children, and who holds them, team by team. At a busy place
-        these run to hundreds, and what a worker can act on is whom to call."""
-        out = []
-        for place, cases in sorted(self.places.items()):
-            teams: dict[int, HoldingTeam] = {}
-            for case in cases:
-                for holder in case.holders[:1] or []:
-                    team = teams.setdefault(holder.team_id, HoldingTeam(holder.team))
-                    team.add(case, holder.worker)
-            out.append((place, len(cases), sorted(teams.values(), key=HoldingTeam.order)))
-        return out
-
 
 @dataclass
 class HoldingTeam:
-    """Children linked only by place, held in one team: the named ones, a count of the rest,
-    and the workers to contact."""
+    """Linked children held in one team: how many, on which kinds of evidence, and the
+    workers to contact."""
 
     team: Team
-    named: list[Person] = field(default_factory=list)
-    unnamed: int = 0
+    cases: int = 0
+    tiers: dict[str, int] = field(default_factory=dict)
     workers: list[Worker] = field(default_factory=list)
 
     def add(self, case: LinkedCase, worker: Worker) -> None:
-        if case.other is not None:
-            self.named.append(case.other)
-        else:
-            self.unnamed += 1
+        self.cases += 1
+        self.tiers[case.tier_words] = self.tiers.get(case.tier_words, 0) + 1
         if worker not in self.workers:
             self.workers.append(worker)
 
@@ -282,17 +346,98 @@ class _Wording:
             )
 
 
+# Incident kinds that are harm to a child: a shared one of these lists first in its tier.
+HARM_KINDS = frozenset(IncidentKind.values) - {IncidentKind.MISSING, IncidentKind.OTHER}
+_RISK = NATURES.index("risk")
+_NO_DAY = -(2**31)  # a link with no dated evidence (associates in common only)
+
+
+def _busy_places(loaded: LoadedEvidence) -> np.ndarray | None:
+    """One flag per loaded place: whether being there together means little. None: no place
+    is treated as busy."""
+    return None
+
+
+def _triage(
+    loaded: LoadedEvidence, wording: _Wording, links: Sequence[Link], window_days: int
+) -> tuple[triage.Triage, list[EvidenceCounts]]:
+    """Each link's tier and the order to list them in, with the counts a review keeps.
+
+    A shared incident counts as harm only when the viewer may see it: its kind is not theirs
+    to learn (nor to be ordered by) otherwise.
+    """
+    ev = loaded.evidence
+    n = len(links)
+    cols = np.zeros((5, n), dtype=np.int64)
+    latest = np.full(n, _NO_DAY, dtype=np.int64)
+    co_link: list[int] = []
+    co_place: list[int] = []
+    for k, link in enumerate(links):
+        days = [int(ev.incident_day[i]) for i in link.shared_incidents]
+        days += [int(ev.incident_day[own]) for own, _theirs, _ in link.co_presence]
+        for edge in link.direct_edges:
+            association = wording.associations.get(int(loaded.association_ids[edge]))
+            if association is not None:
+                days.append(day_number(association.valid_from))
+        harm = [
+            i
+            for i in link.shared_incidents
+            if (shown := wording.incidents.get(int(loaded.incident_ids[i]))) is not None
+            and shown.kind in HARM_KINDS
+        ]
+        risk = [e for e in link.direct_edges if int(ev.network.nature[e]) == _RISK]
+        cols[:, k] = (
+            len(link.direct_edges),
+            len(risk),
+            len(link.shared_incidents),
+            len(harm),
+            len(link.shared_associates),
+        )
+        latest[k] = max(days, default=_NO_DAY)
+        co_link += [k] * len(link.co_presence)
+        co_place += [int(ev.incident_place[own]) for own, _theirs, _ in link.co_presence]
+    n_co = np.array([len(link.co_presence) for link in links], dtype=np.int64)
+    busy = _busy_places(loaded)
+    order = triage.triage(
+        n_direct=cols[0],
+        n_risk_direct=cols[1],
+        n_shared_incidents=cols[2],
+        n_harm_incidents=cols[3],
+        n_shared_associates=cols[4],
+        n_co_presence=n_co,
+        latest_day=latest,
+        busy=busy,
+        co_presence_link=co_link if busy is not None else None,
+        co_presence_place=co_place if busy is not None else None,
+    )
+    counts = [
+        EvidenceCounts(
+            n_direct=int(cols[0, k]),
+            n_shared_incidents=int(cols[2, k]),
+            n_shared_associates=int(cols[4, k]),
+            n_co_presence=int(n_co[k]),
+            latest=None if latest[k] == _NO_DAY else from_day_number(int(latest[k])),
+            window_days=window_days,
+        )
+        for k in range(n)
+    ]
+    return order, counts
+
+
 def linked_cases(
     *,
     viewer: Worker,
     focus: Sequence[Person],
     exclude_holders: Iterable[int],
     window_days: int = DEFAULT_WINDOW_DAYS,
+    review_team: int | None = None,
 ) -> CaseloadLinks:
-    """Children held by other workers who are linked to ``focus`` (a caseload or one child).
+    """Children held by other workers who are linked to ``focus`` (a caseload or one child),
+    strongest evidence first (``locus.analysis.triage``).
 
     ``exclude_holders`` are the workers whose cases do not count as "other" (the caseload's
-    worker, or the child's own case holders).
+    worker, or the child's own case holders). ``review_team``: the team whose reviews of these
+    links are shown (the caseload's), if any.
     """
     if not focus:
         return CaseloadLinks(focus=[], links=[], window_days=window_days)
@@ -315,31 +460,46 @@ def linked_cases(
         candidates=candidates,
         window_days=window_days,
     )
+    # The tie-break within a tier: the caseload's order, then the other child's id (never
+    # their name, which would order by what the viewer may not know).
+    position = {pk: i for i, pk in enumerate(focus_ids)}
+    links.sort(key=lambda link: (position[int(loaded.person_ids[link.a])], link.b))
     other_ids = [int(loaded.person_ids[link.b]) for link in links]
     holders = _open_allocations(other_ids)
     shown = named_ids(viewer, visible_person_ids(viewer, other_ids))
     others = Person.objects.in_bulk(shown)
     wording = _Wording(viewer, loaded, links, window_days)
+    order, counts = _triage(loaded, wording, links, window_days)
+    reviews = _reviews(review_team, focus_ids)
     by_id = {p.pk: p for p in focus}
-    result = [
-        LinkedCase(
-            child=by_id[int(loaded.person_ids[link.a])],
-            other=others.get(other_id),
-            other_id=other_id,
-            holders=holders.get(other_id, []),
-            evidence=wording.words(link),
+    result = []
+    for k in order.order.tolist():
+        child = by_id[int(loaded.person_ids[links[k].a])]
+        result.append(
+            LinkedCase(
+                child=child,
+                other=others.get(other_ids[k]),
+                other_id=other_ids[k],
+                holders=holders.get(other_ids[k], []),
+                evidence=wording.words(links[k]),
+                tier=int(order.tier[k]),
+                counts=counts[k],
+                review=reviews.get((child.pk, other_ids[k])),
+            )
         )
-        for link, other_id in zip(links, other_ids, strict=True)
-    ]
-    result.sort(
-        key=lambda c: (
-            focus_ids.index(c.child.pk),
-            c.other is None,
-            [h.team.agency.name for h in c.holders],
-            c.other_id,
-        )
-    )
     return CaseloadLinks(focus=list(focus), links=result, window_days=window_days)
+
+
+def _reviews(team_id: int | None, focus_ids: Sequence[int]) -> dict[tuple[int, int], LinkReview]:
+    """The team's reviews of links from ``focus_ids``: nobody else's (one query)."""
+    if team_id is None:
+        return {}
+    return {
+        (r.child_id, r.other_id): r
+        for r in LinkReview.objects.filter(team_id=team_id, child_id__in=focus_ids).select_related(
+            "reviewed_by"
+        )
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -600,3 +760,26 @@ def holder_ids(person: Person) -> list[int]:
     return list(
         Allocation.objects.current().filter(person=person).values_list("worker_id", flat=True)
     )
+
+
+def link_to_review(
+    viewer: Worker, holder: Worker, child_id: str | None, other_id: str | None, window_days: int
+) -> LinkedCase:
+    """The link between a child on ``holder``'s caseload and another child, as the viewer's
+    page shows it now; 404 unless the viewer may review that caseload's links and the pair is
+    one of them (a child they may not see, or no link, answers the same)."""
+    if not policies.can_review_links_of(viewer, holder):
+        raise Http404("Not found")
+    child, other = parse_id(child_id), parse_id(other_id)
+    focus = [p for p in caseload_seen_by(viewer, holder) if p.pk == child]
+    found = linked_cases(
+        viewer=viewer,
+        focus=focus,
+        exclude_holders=[holder.pk],
+        window_days=window_days,
+        review_team=holder.team_id,
+    )
+    for case in found.links:
+        if case.other_id == other:
+            return case
+    raise Http404("Not found")

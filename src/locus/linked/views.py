@@ -1,21 +1,35 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from locus.access import lookups, policies, scopes
+from locus.analysis.triage import TIER_WORDS
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
+from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
 from locus.linked import selectors
-from locus.linked.forms import BoroughLinksForm, CaseloadLinksForm
+from locus.linked.forms import BoroughLinksForm, CaseloadLinksForm, LinkReviewForm
+from locus.linked.services import link_review_record
 
 CLUSTERS_PER_PAGE = 20
 
 
+LINKS_PER_PAGE = 10
+REVIEWED_INLINE = 10  # reviewed links listed at the foot of the page; the rest on their own
+SHOWN = ("strong", "weak", "reviewed")
+
+
 def caseload_links(request: AuthedRequest) -> HttpResponse:
-    """Linked cases for a caseload (mine, or a team member's for their manager) or one child."""
+    """Linked cases for a caseload (mine, or a team member's for their manager) or one child:
+    strong evidence first and paged, weaker evidence summarised by holding team (its own pages
+    on request), and the links the team has reviewed at the foot."""
     viewer = request.user
     if not scopes.sees_case_records(viewer):
         raise Http404("Not found")
@@ -26,13 +40,21 @@ def caseload_links(request: AuthedRequest) -> HttpResponse:
         person = lookups.access_person(viewer, request.GET["person"])
         focus = [person]
         exclude = selectors.holder_ids(person)
+        team = viewer.team_id
     else:
         holder = selectors.caseload_holder(viewer, request.GET.get("worker"))
         focus = selectors.caseload_seen_by(viewer, holder)
         exclude = [holder.pk]
+        # The caseload's team's reviews, shown to that team only (not an administrator's).
+        team = holder.team_id if holder.team_id == viewer.team_id else None
     result = selectors.linked_cases(
-        viewer=viewer, focus=focus, exclude_holders=exclude, window_days=window
+        viewer=viewer, focus=focus, exclude_holders=exclude, window_days=window, review_team=team
     )
+    show = request.GET.get("show")
+    show = show if show in SHOWN else "strong"
+    page, paging = paginate(request, getattr(result, show), per_page=LINKS_PER_PAGE)
+    reviewed = result.reviewed[:REVIEWED_INLINE] if show == "strong" else []
+    on_page = [*page.object_list, *reviewed]
     record_access(
         actor=viewer,
         record_type="linked.case",
@@ -42,8 +64,12 @@ def caseload_links(request: AuthedRequest) -> HttpResponse:
             "person": person.pk if person else None,
             "caseload_of": holder.pk if holder else None,
             "children": [p.pk for p in focus],  # the caseload's children, named on the page
-            "named": sorted(c.other_id for c in result.links if c.other is not None),
-            "unnamed": sum(1 for c in result.links if c.other is None),
+            "shown": show,
+            "page": page.number,
+            "named": sorted({c.other_id for c in on_page if c.other is not None}),
+            "unnamed": sum(1 for c in on_page if c.other is None),
+            # Summarised by holding team: counted, never named.
+            "summarised": len(result.weak) if show == "strong" else 0,
         },
     )
     return render(
@@ -54,8 +80,59 @@ def caseload_links(request: AuthedRequest) -> HttpResponse:
             "result": result,
             "person": person,
             "holder": holder,
+            "show": show,
+            "page": page,
+            "reviewed_inline": reviewed,
+            "tiers": TIER_WORDS,
+            "can_review": holder is not None and policies.can_review_links_of(viewer, holder),
             "can_see_borough": policies.can_view_borough_links(viewer),
+            **paging,
         },
+    )
+
+
+def link_review(request: AuthedRequest) -> HttpResponse:
+    """Mark one link from a caseload reviewed, for the caseload's team. Only a link the viewer
+    sees on that caseload's page now: any other pair answers 404."""
+    viewer = request.user
+    params = request.POST if request.method == "POST" else request.GET
+    holder = selectors.caseload_holder(viewer, params.get("worker"))
+    window = CaseloadLinksForm(params, viewer=viewer).window_days()
+    case = selectors.link_to_review(
+        viewer, holder, params.get("child"), params.get("other"), window
+    )
+    form = LinkReviewForm(request.POST or None)
+    back = f"{reverse('linked')}?{urlencode({'worker': holder.pk, 'window': window})}"
+    if request.method == "POST" and form.is_valid():
+        try:
+            link_review_record(
+                actor=viewer,
+                holder=holder,
+                case=case,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+                contacted_on=form.cleaned_data["contacted_on"],
+            )
+        except ValidationFailed as error:
+            form.add_domain_errors(error)
+        else:
+            messages.success(request, "Link marked reviewed")
+            return redirect(back)
+    record_access(
+        actor=viewer,
+        record_type="linked.case",
+        action=AccessAction.VIEW,
+        detail={
+            "review": True,
+            "child": case.child.pk,
+            "named": [case.other_id] if case.other is not None else [],
+            "unnamed": int(case.other is None),
+        },
+    )
+    return render(
+        request,
+        "linked/review.html",
+        {"form": form, "case": case, "holder": holder, "window": window, "back": back},
     )
 
 

@@ -157,6 +157,20 @@ class ProposeForm(GovukForm):
             for c in self.candidates
         ]
 
+    def by_holder(self, reasons: dict[int, str]) -> list[tuple[str, list[tuple[Any, str, str]]]]:
+        """The children's tick boxes grouped by who holds the case (team and worker), each
+        with its input id (the first takes the field's, as the error summary links to it) and
+        why it is offered."""
+        field = self["children"]
+        rows = {str(c.row.person_id): c.row for c in self.candidates}
+        groups: dict[str, list[tuple[Any, str, str]]] = {}
+        for n, option in enumerate(field):
+            row = rows[str(option.data["value"])]
+            input_id = field.auto_id if n == 0 else f"{field.auto_id}-{n + 1}"
+            holder = row.held_by or "Nobody holds the case"
+            groups.setdefault(holder, []).append((option, input_id, reasons.get(row.person_id, "")))
+        return list(groups.items())
+
     def chosen_group(self) -> Context | None:
         return self.groups.get(self.cleaned_data.get("group") or "")
 

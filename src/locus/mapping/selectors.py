@@ -26,7 +26,7 @@ from locus.common.ids import parse_id
 from locus.common.queries import ids_among
 from locus.forums.models import Attendance
 from locus.incidents.models import Involvement
-from locus.linked.selectors import linked_together
+from locus.linked.selectors import holder_ids, linked_cases, linked_together
 from locus.mapping.models import (
     Decision,
     Intervention,
@@ -170,6 +170,32 @@ def proposal_candidates(viewer: Worker, person_ids: Iterable[int]) -> list[Candi
     # Visible children first, by name; then the others by who holds them (not by their name,
     # which would order them by something the proposer may not know).
     out.sort(key=lambda c: (not c.row.visible, c.row.label if not c.row.visible else ""))
+    return out
+
+
+def proposal_reasons(
+    viewer: Worker, candidates: Sequence[Candidate], from_query: Sequence[int]
+) -> dict[int, str]:
+    """Why each candidate is offered, in the words of the evidence.
+
+    From a child's linked cases (the query's first child, whom the proposer sees): the kind of
+    evidence linking each other child to them and its sentences, worded for this viewer as the
+    linked cases page words them. From a cluster: that the evidence joins them. Without a
+    query: the proposer's caseload.
+    """
+    ids = {c.row.person_id for c in candidates}
+    if not from_query:
+        return dict.fromkeys(ids, "On your caseload")
+    out = dict.fromkeys(ids, "Linked to the other children by the evidence, through one another")
+    first = from_query[0]
+    if not any(c.row.person_id == first and c.row.visible for c in candidates):
+        return out
+    person = Person.objects.get(pk=first)
+    out[first] = "The child the proposal is about"
+    found = linked_cases(viewer=viewer, focus=[person], exclude_holders=holder_ids(person))
+    for case in found.links:
+        if case.other_id in out:
+            out[case.other_id] = ". ".join([case.tier_words, *case.evidence.reasons])
     return out
 
 

@@ -124,11 +124,8 @@ def meeting_propose(request: AuthedRequest) -> HttpResponse:
     extra_group = _group_from(request)
     groups = selectors.groups_for_proposal(viewer, visible, extra=extra_group)
     workers = selectors.invitable_workers()
-    offered_ids = {str(c.row.person_id) for c in candidates}
-    initial = {
-        "children": [str(i) for i in from_query if str(i) in offered_ids],
-        "group": str(extra_group.pk) if extra_group else "",
-    }
+    # Nothing is ticked: the proposer chooses each child, with the reason it is offered.
+    initial = {"group": str(extra_group.pk) if extra_group else ""}
     form = ProposeForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
@@ -172,7 +169,10 @@ def meeting_propose(request: AuthedRequest) -> HttpResponse:
             "count": len(visible) + len(held_only),
         },
     )
-    return render(request, "mapping/propose.html", {"form": form})
+    reasons = selectors.proposal_reasons(viewer, candidates, from_query)
+    return render(
+        request, "mapping/propose.html", {"form": form, "by_holder": form.by_holder(reasons)}
+    )
 
 
 # --- Moving a meeting on ---------------------------------------------------------------------
