@@ -369,3 +369,9 @@ def test_each_write_is_audited_once(world: World) -> None:
     incident = _record(world, involvements=[(world.police_child, HARMED), (world.adult, HARMING)])
     assert ChangeEvent.objects.count() == before + 3
     assert len(changes_for(incident)) == 1
+
+
+def test_incident_record_refuses_a_field_incidents_do_not_have(world: World) -> None:
+    """A misspelt field is the caller's mistake, caught before anything is written."""
+    with nothing_written(Incident), pytest.raises(TypeError, match=r"unknown fields: \['sumary'\]"):
+        _record(world, sumary="Phone taken.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,23 +34,32 @@ from locus.people.models import Person
 from locus.places.models import Context
 
 
+class IncidentFields(TypedDict):
+    """What an incident records: the one list that checking and recording both take."""
+
+    kind: str
+    occurred_at: dt.datetime | None
+    context: Context | None
+    summary: str
+    involvements: Sequence[tuple[Person, str]]
+    source: str
+    confidence: str
+    restricted: NotRequired[bool]
+
+
+INCIDENT_FIELDS = tuple(IncidentFields.__annotations__)
+
+
 def validate_incident(
-    *,
-    kind: str,
-    occurred_at: dt.datetime | None,
-    context: Context | None,
-    summary: str,
-    involvements: Sequence[tuple[Person, str]],
-    source: str,
-    confidence: str,
-    restricted: bool = False,
-    agency: Agency | None = None,
+    *, agency: Agency | None = None, **fields: Unpack[IncidentFields]
 ) -> Problems:
     """An incident happens somewhere, at a time not in the future, to someone.
 
     A missing episode names the young person who went missing; every other
     incident names at least one young person harmed.
     """
+    check_known_fields("validate_incident", dict(fields), INCIDENT_FIELDS)
+    kind, occurred_at, involvements = fields["kind"], fields["occurred_at"], fields["involvements"]
     problems = Problems()
     problems.check(kind in IncidentKind.values, "kind", f"Unknown kind of incident: {kind!r}")
     if occurred_at is None:
@@ -59,12 +68,13 @@ def validate_incident(
         problems.add("occurred_at", "The time must carry its time zone")
     elif occurred_at > clock.now():
         problems.add("occurred_at", "An incident cannot be in the future")
-    problems.check(context is not None, "context", "Say where it happened")
-    problems.check(bool(summary.strip()), "summary", "Enter a summary")
-    problems.check(source in Source.values, "source", "Say where this information came from")
-    problems.check(confidence in Confidence.values, "confidence", "Say how sure you are")
+    problems.check(fields["context"] is not None, "context", "Say where it happened")
+    problems.check(bool(fields["summary"].strip()), "summary", "Enter a summary")
+    source_ok = fields["source"] in Source.values
+    problems.check(source_ok, "source", "Say where this information came from")
+    problems.check(fields["confidence"] in Confidence.values, "confidence", "Say how sure you are")
     problems.check(
-        not restricted or policies.restricts_intelligence(agency),
+        not fields.get("restricted") or policies.restricts_intelligence(agency),
         "restricted",
         "Only police intelligence can be restricted",
     )
@@ -97,19 +107,11 @@ def validate_incident(
 
 @transaction.atomic
 def incident_record(
-    *,
-    actor: Worker,
-    kind: str,
-    occurred_at: dt.datetime,
-    context: Context,
-    summary: str,
-    involvements: Sequence[tuple[Person, str]],
-    source: str,
-    confidence: str,
-    restricted: bool = False,
-    reporting_agency: Agency | None = None,
+    *, actor: Worker, reporting_agency: Agency | None = None, **given: Unpack[IncidentFields]
 ) -> Incident:
     """Record an incident, where it happened, and each person's role in it."""
+    check_known_fields("incident_record", dict(given), INCIDENT_FIELDS)
+    involvements, context = given["involvements"], given["context"]
     permitted(policies.can_record_incident, actor)
     permitted(policies.can_name_people, actor, [person for person, _ in involvements])
     if context is not None:
@@ -121,9 +123,10 @@ def incident_record(
         permitted(policies.is_administrator, actor)
     agency = reporting_agency or own_agency
     # The fields the rules check are the fields written.
-    fields: dict[str, Any] = dict(kind=kind, occurred_at=occurred_at, context=context)
-    fields.update(summary=summary.strip(), restricted=restricted)
-    fields.update(source=source, confidence=confidence)
+    fields: dict[str, Any] = {
+        name: value for name, value in given.items() if name != "involvements"
+    }
+    fields.update(summary=given["summary"].strip(), restricted=given.get("restricted", False))
     problems = validate_incident(involvements=involvements, agency=agency, **fields)
     problems.check(agency is not None, "reporting_agency", "Say which agency is reporting it")
     problems.raise_if_any()
