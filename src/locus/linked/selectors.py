@@ -30,7 +30,13 @@ from locus.analysis.linked import Link, LinkTable, find_links, link_table
 from locus.audit.models import ChangeEvent
 from locus.common.ids import parse_id
 from locus.incidents.models import Incident
-from locus.linked.evidence import LoadedEvidence, from_day_number, load_around, load_borough
+from locus.linked.evidence import (
+    LoadedEvidence,
+    from_day_number,
+    keep_meaningful,
+    load_around,
+    load_borough,
+)
 from locus.peers.models import Association
 from locus.people.models import Allocation, Person
 from locus.people.selectors import caseload_for
@@ -315,6 +321,7 @@ def linked_cases(
         candidates=candidates,
         window_days=window_days,
     )
+    links = keep_meaningful(loaded, links, window_days)  # places' rules (docs/busy-places.md)
     other_ids = [int(loaded.person_ids[link.b]) for link in links]
     holders = _open_allocations(other_ids)
     shown = named_ids(viewer, visible_person_ids(viewer, other_ids))
@@ -532,7 +539,8 @@ def linked_together(
     members = np.zeros(len(loaded.person_ids), dtype=bool)
     members[index] = True
     neighbours: dict[int, set[int]] = defaultdict(set)
-    for link in find_links(loaded.evidence, index, candidates=members, window_days=window_days):
+    found = find_links(loaded.evidence, index, candidates=members, window_days=window_days)
+    for link in keep_meaningful(loaded, found, window_days):
         a, b = int(loaded.person_ids[link.a]), int(loaded.person_ids[link.b])
         neighbours[a].add(b)
         neighbours[b].add(a)
