@@ -12,9 +12,10 @@ import pytest
 from locus.analysis.linked import link_table
 from locus.common import clock
 from locus.incidents.models import InvolvementRole
-from locus.linked.evidence import load_borough
+from locus.linked.evidence import busy_flags, load_borough
 from locus.linked.selectors import linked_cases, linked_together
 from locus.places.models import CoPresenceMode
+from locus.places.selectors import busy_places
 from locus.places.services import co_presence_rule_remove, co_presence_rule_set, enrolment_create
 from tests.factories import START, World, make_incident
 
@@ -166,3 +167,13 @@ def test_a_narrower_window_holds_when_a_caseload_loads_the_incidents_anyway(worl
     )
     pairs = {(case.child.pk, case.other_id) for case in found.links}
     assert pairs == {(world.team_child.pk, world.yjs_child.pk)}
+
+
+def test_busy_flags_follow_the_loaded_places(world: World) -> None:
+    both_at(world, world.shopping_centre)
+    both_at(world, world.park)
+    rule(world, world.park, CoPresenceMode.WINDOW, 3)
+    loaded = load_borough()
+    flags = busy_flags(loaded, busy_places())
+    busy_ids = {int(p) for p, busy in zip(loaded.place_ids, flags, strict=True) if busy}
+    assert busy_ids == {world.park.pk}

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -357,3 +357,10 @@ def _own_school(
         )
         for person, incident in ((link.a, own), (link.b, theirs))
     )
+
+
+def busy_flags(loaded: LoadedEvidence, busy: Collection[int]) -> np.ndarray:
+    """Per place index of ``loaded``: whether the place is busy, given the busy place ids
+    (``places.selectors.busy_places()``, detected or under a manager's rule). The linked-cases
+    ordering takes this as its per-place "busy" array."""
+    return np.isin(loaded.place_ids, np.fromiter(busy, dtype=np.int64))
