@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from locus.analysis.busy import busy_places, co_presence_kept, out_of_hours
+from locus.analysis.busy import busy_places, out_of_hours
 from tests.analysis.test_input_properties import refused
 
 TODAY = 20_000
@@ -88,13 +88,6 @@ def test_out_of_hours_is_evening_and_night_and_unknown_is_not():
     hours = np.arange(-1, 24)
     expected = [False] + [h < 8 or h >= 18 for h in range(24)]
     assert out_of_hours(hours).tolist() == expected
-
-
-def test_per_place_windows():
-    kept = co_presence_kept(
-        day_a=[10, 10, 10, 10], day_b=[12, 20, 10, 11], place=[0, 0, 1, 2], place_window=[5, -1, 1]
-    )
-    assert kept.tolist() == [True, False, False, True]
 
 
 @pytest.mark.parametrize(

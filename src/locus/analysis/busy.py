@@ -16,8 +16,7 @@ fixed number alone, and says why in data terms:
 Places only, never people: nothing here is computed for, or returned about, a child. The
 counts are of distinct people per place; which people is never part of the answer.
 
-:func:`out_of_hours` defines the hours a manager's "only out of hours" rule keeps, and
-:func:`co_presence_kept` applies per-place windows to co-presence pairs.
+:func:`out_of_hours` defines the hours a manager's "only out of hours" rule keeps.
 
 Pure numpy: no Django, no other locus package. Every argument is checked at the boundary
 (``_checks``) and a bad one raises ``ValueError`` naming it.
@@ -37,7 +36,6 @@ __all__ = [
     "EVENING_HOUR",
     "BusyPlaces",
     "busy_places",
-    "co_presence_kept",
     "out_of_hours",
 ]
 
@@ -232,24 +230,3 @@ def _peak_hours(place: Ints, hour: Ints, n_places: int) -> Ints:
         out[fresh, 0] = start[fresh]
         out[fresh, 1] = start[fresh] + width
     return out
-
-
-def co_presence_kept(
-    *,
-    day_a: ArrayLike,
-    day_b: ArrayLike,
-    place: ArrayLike,
-    place_window: ArrayLike,
-) -> NDArray[np.bool_]:
-    """Which co-presence pairs (two incidents' days at ``place``) a per-place window keeps.
-
-    ``place_window[p]`` is the days allowed between the two incidents at place ``p``; -1
-    keeps none there. A pair is kept when ``|day_a - day_b| <= place_window[place]``.
-    """
-    a = check.days(day_a, "day_a").astype(np.int64)
-    b = check.days(day_b, "day_b", length=a.size).astype(np.int64)
-    window = check.integers(
-        place_window, "place_window", low=-1, meaning="days, or -1 for no co-presence"
-    ).astype(np.int64)
-    where = check.integers(place, "place", high=window.size, length=a.size).astype(np.int64)
-    return np.abs(a - b) <= window[where]

@@ -8,8 +8,9 @@ Both apply the managers' co-presence rules (``places.CoPresenceRule``, docs/busy
 they load, in the same queries: an incident at a place whose rule excludes it, or in hours at a
 place whose rule keeps only out-of-hours co-presence, keeps every other kind of evidence (the
 children in it share it) but is given a place of its own, so it is at the same place as no other
-incident. A narrower window per place is carried as ``place_window``; :func:`keep_meaningful`
-applies it, and the rule for a school's own pupils, to the links found for a caseload.
+incident. A narrower window per place is carried as ``place_window`` (``LoadedEvidence.windows``
+gives the analysis its ``place_window`` argument); :func:`keep_meaningful` applies the rule for a
+school's own pupils to the links found for a caseload.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
-from locus.analysis.busy import co_presence_kept, out_of_hours
+from locus.analysis.busy import out_of_hours
 from locus.analysis.linked import Evidence, Link
 from locus.analysis.network import NATURES, OPEN_END, build_network
 from locus.incidents.models import Incident, Involvement
@@ -162,6 +163,7 @@ def _assemble(
         involved_incident=np.searchsorted(incident_ids, inv[:, 1]),
         incident_place=place_index.astype(np.int64),
         incident_day=days,
+        n_places=len(place_ids),
     )
     return LoadedEvidence(
         evidence=evidence,
@@ -276,43 +278,26 @@ def load_borough() -> LoadedEvidence:
     return _assemble(associations, incidents, involvements, extra_people=held)
 
 
-def keep_meaningful(loaded: LoadedEvidence, links: Sequence[Link], window_days: int) -> list[Link]:
-    """``links`` without the co-presence that says nothing, and without the links left with no
-    evidence at all. Two rules (docs/busy-places.md):
-
-    * a place's narrower window: two incidents there count only within its days;
-    * a school's own site for its own pupils: two children each on a school's roll on the day
-      of their incident there were at their own school, which links no one (at another school,
-      or for a child not on its roll, the co-presence stands).
+def keep_meaningful(loaded: LoadedEvidence, links: Sequence[Link]) -> list[Link]:
+    """``links`` without the co-presence at a school's own site between its own pupils, and
+    without the links left with no evidence at all (docs/busy-places.md): two children each on
+    a school's roll on the day of their incident there were at their own school, which links no
+    one. At another school, or for a child not on its roll, the co-presence stands.
 
     One query, for the rolls of the schools in the links' co-presence (none when there is none).
     """
-    ev = loaded.evidence
-    windows = loaded.windows(window_days)
     at_school = {
         (link.a, link.b, t)
         for link in links
         for t in link.co_presence
         if loaded.place_is_school[t[2]]
     }
+    if not at_school:
+        return list(links)
     rolls = _rolls(loaded, at_school)
     kept: list[Link] = []
     for link in links:
-        if not link.co_presence:
-            kept.append(link)
-            continue
-        co = np.array(link.co_presence, dtype=np.int64)
-        ok = co_presence_kept(
-            day_a=ev.incident_day[co[:, 0]],
-            day_b=ev.incident_day[co[:, 1]],
-            place=co[:, 2],
-            place_window=windows,
-        )
-        remaining = tuple(
-            t
-            for t, keep in zip(link.co_presence, ok.tolist(), strict=True)
-            if keep and not _own_school(loaded, rolls, link, t)
-        )
+        remaining = tuple(t for t in link.co_presence if not _own_school(loaded, rolls, link, t))
         if remaining == link.co_presence:
             kept.append(link)
         elif remaining or link.direct_edges or link.shared_associates or link.shared_incidents:

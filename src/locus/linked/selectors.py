@@ -320,8 +320,9 @@ def linked_cases(
         loaded.person_index(focus_ids),
         candidates=candidates,
         window_days=window_days,
+        place_window=loaded.windows(window_days),  # places' rules (docs/busy-places.md)
     )
-    links = keep_meaningful(loaded, links, window_days)  # places' rules (docs/busy-places.md)
+    links = keep_meaningful(loaded, links)  # a school's own pupils (docs/busy-places.md)
     other_ids = [int(loaded.person_ids[link.b]) for link in links]
     holders = _open_allocations(other_ids)
     shown = named_ids(viewer, visible_person_ids(viewer, other_ids))
@@ -539,8 +540,14 @@ def linked_together(
     members = np.zeros(len(loaded.person_ids), dtype=bool)
     members[index] = True
     neighbours: dict[int, set[int]] = defaultdict(set)
-    found = find_links(loaded.evidence, index, candidates=members, window_days=window_days)
-    for link in keep_meaningful(loaded, found, window_days):
+    found = find_links(
+        loaded.evidence,
+        index,
+        candidates=members,
+        window_days=window_days,
+        place_window=loaded.windows(window_days),
+    )
+    for link in keep_meaningful(loaded, found):
         a, b = int(loaded.person_ids[link.a]), int(loaded.person_ids[link.b])
         neighbours[a].add(b)
         neighbours[b].add(a)
