@@ -428,26 +428,27 @@ class BusyPlace:
         return out
 
 
-def busy_places() -> dict[int, BusyPlace]:
-    """Every busy place in the borough, by place id, with why: detected from the last twelve
-    months' incidents (``locus.analysis.busy``), or given a co-presence rule by a manager.
+def busy_places(*, months: int = 12) -> dict[int, BusyPlace]:
+    """Every busy place in the borough, by place id, with why: detected from the last
+    ``months`` months' incidents (``locus.analysis.busy``), or given a co-presence rule by a
+    manager.
 
     The same for every viewer (it names no child and no place), so it is cached until the
     next recorded change (every write records one, a rule's too) or the next day. The
     linked-cases ordering takes it as its per-place "busy" flag.
     """
     latest = ChangeEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    key = f"busy-places:{latest}:{clock.today().isoformat()}"
+    key = f"busy-places:{latest}:{clock.today().isoformat()}:{months}"
     cached = cache.get(key)
     if cached is None:
-        cached = _busy_places()
+        cached = _busy_places(months)
         cache.set(key, cached, timeout=_BUSY_CACHE_SECONDS)
     return cached
 
 
-def _busy_places() -> dict[int, BusyPlace]:
+def _busy_places(months: int) -> dict[int, BusyPlace]:
     today = clock.today()
-    since = today - dt.timedelta(days=366)
+    since = today - dt.timedelta(days=round(months * 365 / 12) + 1)
     rows = list(
         Incident.objects.filter(
             restricted=False,
@@ -473,6 +474,7 @@ def _busy_places() -> dict[int, BusyPlace]:
         involved_person=[p for p, _ in involved],
         involved_incident=[incident_at[i] for _, i in involved],
         today=(today - _EPOCH).days,
+        months=months,
     )
     out = {
         place: BusyPlace(place, found.reason(i, "young people"), None)
