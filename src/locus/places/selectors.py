@@ -400,7 +400,7 @@ def merges_of(*, viewer: Worker, context: Context) -> list[MergeRow]:
 # Kinds never judged busy: a home or a peer group points at particular children, and counting
 # who was involved there would describe a family or a group.
 _NOT_JUDGED = (ContextKind.HOME, ContextKind.PEER_GROUP)
-_BUSY_CACHE_SECONDS = 15 * 60
+_BUSY_CACHE_SECONDS = 60 * 60
 # Day numbers for the analysis count from here.
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -431,22 +431,29 @@ class BusyPlace:
 def busy_places(*, months: int = 12) -> dict[int, BusyPlace]:
     """Every busy place in the borough, by place id, with why: detected from the last
     ``months`` months' incidents (``locus.analysis.busy``), or given a co-presence rule by a
-    manager.
-
-    The same for every viewer (it names no child and no place), so it is cached until the
-    next recorded change (every write records one, a rule's too) or the next day. The
-    linked-cases ordering takes it as its per-place "busy" flag.
+    manager. The same for every viewer (it names no child and no place). The linked-cases
+    ordering takes it as its per-place "busy" flag.
     """
-    latest = ChangeEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    key = f"busy-places:{latest}:{clock.today().isoformat()}:{months}"
+    detected = detected_busy(months=months)
+    out = {place: BusyPlace(place, reason, None) for place, reason in detected.items()}
+    for rule in co_presence_rules_in_force():
+        out[rule.context_id] = BusyPlace(rule.context_id, detected.get(rule.context_id, ""), rule)
+    return out
+
+
+def detected_busy(*, months: int = 12) -> dict[int, str]:
+    """The places the last ``months`` months' incidents say are busy, by id, with the reason
+    in data terms. A year's data moves slowly, so this is cached for the day (an hour at
+    most), and a page that shows it costs no query once it is: a cache, not state."""
+    key = f"busy-places:{clock.today().isoformat()}:{months}"
     cached = cache.get(key)
     if cached is None:
-        cached = _busy_places(months)
+        cached = _detected_busy(months)
         cache.set(key, cached, timeout=_BUSY_CACHE_SECONDS)
     return cached
 
 
-def _busy_places(months: int) -> dict[int, BusyPlace]:
+def _detected_busy(months: int) -> dict[int, str]:
     today = clock.today()
     since = today - dt.timedelta(days=round(months * 365 / 12) + 1)
     rows = list(
@@ -476,15 +483,9 @@ def _busy_places(months: int) -> dict[int, BusyPlace]:
         today=(today - _EPOCH).days,
         months=months,
     )
-    out = {
-        place: BusyPlace(place, found.reason(i, "young people"), None)
-        for i, place in enumerate(place_ids)
-        if found.busy[i]
+    return {
+        place: found.reason(i, "young people") for i, place in enumerate(place_ids) if found.busy[i]
     }
-    for rule in co_presence_rules_in_force():
-        detected = out[rule.context_id].detected if rule.context_id in out else ""
-        out[rule.context_id] = BusyPlace(rule.context_id, detected, rule)
-    return out
 
 
 def co_presence_rules_in_force() -> list[CoPresenceRule]:
@@ -492,9 +493,10 @@ def co_presence_rules_in_force() -> list[CoPresenceRule]:
     return list(CoPresenceRule.objects.filter(ended_at__isnull=True).select_related("set_by"))
 
 
-def busy_place(context: Context) -> BusyPlace | None:
-    """Why co-presence at ``context`` says little, if it does (see :func:`busy_places`)."""
-    return busy_places().get(context.pk)
+def busy_reason(context: Context) -> str:
+    """Why Locus suggests ``context`` is a busy place ("" when it does not): see
+    :func:`detected_busy`."""
+    return detected_busy().get(context.pk, "")
 
 
 def co_presence_rules(context: Context) -> list[CoPresenceRule]:

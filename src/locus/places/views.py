@@ -85,7 +85,7 @@ def _co_presence(request: AuthedRequest, context: Context) -> dict:
     can_set = access_places.can_set_co_presence_rule(request.user, context)
     return {
         "co_presence": True,
-        "busy": selectors.busy_place(context),
+        "busy_reason": selectors.busy_reason(context),
         "rules": selectors.co_presence_rules(context),
         "rule_form": CoPresenceRuleForm() if can_set else None,
         "remove_form": CoPresenceRemoveForm(prefix="remove") if can_set else None,

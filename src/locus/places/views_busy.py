@@ -28,14 +28,13 @@ def _back(context: Context) -> HttpResponse:
 def _form_page(
     request: AuthedRequest, context: Context, form: GovukForm, heading: str, button: str
 ) -> HttpResponse:
-    busy = selectors.busy_place(context)
     return render(
         request,
         "places/co_presence.html",
         {
             "form": form,
             "place": context,
-            "busy": busy,
+            "busy_reason": selectors.busy_reason(context),
             "heading": heading,
             "button": button,
             "back": f"/contexts/{context.pk}/#co-presence",
