@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Case, FilteredRelation, Q, Value, When
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
@@ -32,15 +32,15 @@ from locus.analysis.network import NATURES, OPEN_END, build_network
 from locus.incidents.models import Incident, Involvement
 from locus.peers.models import Association
 from locus.people.models import Allocation
-from locus.places.models import ContextKind, CoPresenceMode, CoPresenceRule, Enrolment
+from locus.places.models import ContextKind, CoPresenceMode, Enrolment
 
 EPOCH = dt.date(1970, 1, 1)
 _ASSOCIATION_COLUMNS = ("id", "person_id", "other_id", "nature")
 # A place with no narrower window of its own: the page's window applies.
 NO_PLACE_RULE = 2**31 - 1
 
-# One incident as loaded: id, place, day, local hour, the place's kind, and the place's rule in
-# force (mode and days, or None).
+# One incident as loaded: id, place, day, local hour (-1 unless the place's rule is out of
+# hours), the place's kind, and the place's rule in force (mode and days, or None).
 IncidentRow = tuple[int, int, dt.date, int, str, str | None, int | None]
 
 
@@ -203,15 +203,22 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 def _incident_rows(queryset: Any) -> list[IncidentRow]:
     # TruncDate and ExtractHour use the current time zone, so an incident at 00:30 BST falls on
-    # the right day and hour. The place's rule in force comes in the same query.
-    rule = CoPresenceRule.objects.filter(context=OuterRef("context"), ended_at__isnull=True)
+    # the right day and hour. The place's rule in force comes in the same query (a join on its
+    # partial unique index), and the hour is worked out only where an out-of-hours rule needs it.
+    in_force = FilteredRelation(
+        "context__co_presence_rules",
+        condition=Q(context__co_presence_rules__ended_at__isnull=True),
+    )
+    hour = Case(
+        When(rule__mode=CoPresenceMode.OUT_OF_HOURS, then=ExtractHour("occurred_at")),
+        default=Value(-1),
+    )
     return list(
-        queryset.annotate(
-            day=TruncDate("occurred_at"),
-            hour=ExtractHour("occurred_at"),
-            rule_mode=Subquery(rule.values("mode")[:1]),
-            rule_days=Subquery(rule.values("window_days")[:1]),
-        ).values_list("id", "context_id", "day", "hour", "context__kind", "rule_mode", "rule_days")
+        queryset.annotate(rule=in_force)
+        .annotate(day=TruncDate("occurred_at"), hour=hour)
+        .values_list(
+            "id", "context_id", "day", "hour", "context__kind", "rule__mode", "rule__window_days"
+        )
     )
 
 
