@@ -199,3 +199,8 @@ def test_the_answer_has_no_field_about_a_person():
     for value in vars(found).values():
         if isinstance(value, np.ndarray):
             assert value.shape[0] == 10  # one row per place, none per person
+
+
+@pytest.mark.parametrize("hours", [[24], [-2], [1.5], [True]])
+def test_out_of_hours_refuses_what_is_not_an_hour(hours):
+    refused("hour", out_of_hours, hours)
