@@ -144,6 +144,7 @@ def prepare_demo(
     from locus.demo.generator import ensure_demo_accounts, generate_borough
     from locus.demo.mapping import add_demo_meetings
     from locus.demo.profiles import add_demo_profiles_and_moves
+    from locus.demo.steps.busy import add_demo_co_presence_rule
     from locus.demo.steps.notes import add_demo_notes
     from locus.demo.steps.notifications import add_demo_notifications
     from locus.demo.steps.transfers import add_demo_transfer
@@ -170,6 +171,7 @@ def prepare_demo(
         add_demo_notes()
         add_demo_transfer()
         add_demo_notifications()
+        add_demo_co_presence_rule()
     finally:
         if bars is not None:
             bars.close()

@@ -257,3 +257,44 @@ def test_as_at_and_window_must_be_whole_days_in_range():
         find_links(ev, [0], window_days=30.0)
     with pytest.raises(ValueError, match="window_days"):
         link_table(ev, [0], window_days=2**40)
+
+
+# ---------------------------------------------------------------------------
+# A window per place
+
+
+@pytest.mark.parametrize(
+    ("place_window", "error", "words"),
+    [
+        ([30], ValueError, "place_window must have length 2"),
+        ([30, 30, 30], ValueError, "place_window must have length 2"),
+        ([[30, 30]], ValueError, "place_window must be a 1-d array"),
+        ([30.0, 30.0], ValueError, "place_window must be integers"),
+        ([True, False], ValueError, "place_window must be integers, not booleans"),
+        ([-2, 30], ValueError, "place_window must be -1 .* not -2"),
+        ([2**40, 30], ValueError, "place_window must be -1 .* below 2\\*\\*32, not"),
+    ],
+)
+def test_a_place_window_must_be_one_whole_number_of_days_per_place(place_window, error, words):
+    ev = evidence_of(4, [0, 1], [0, 1], [0, 1], np.array([5, 6]))
+    for call in (
+        lambda: find_links(ev, [0], place_window=place_window),
+        lambda: find_link_rows(ev, [0], place_window=place_window),
+        lambda: link_table(ev, [0, 1], place_window=place_window),
+        lambda: ev.incidents_near([0], 30, place_window=place_window),
+    ):
+        with pytest.raises(error, match=words):
+            call()
+
+
+def test_the_number_of_places_covers_every_place_used():
+    net = net_of(2)
+    persons, incidents, places, days = [0, 1], [0, 1], [0, 3], [5, 6]
+    assert Evidence(net, persons, incidents, places, days).n_places == 4
+    # Places no incident happened at count too, when the caller says how many there are.
+    ev = Evidence(net, persons, incidents, places, days, n_places=6)
+    assert len(link_table(ev, [0, 1], place_window=[0, 0, 0, 0, 0, 0])) == 0
+    with pytest.raises(ValueError, match=r"n_places must be -1 or at least 4 .*, not 3"):
+        Evidence(net, persons, incidents, places, days, n_places=3)
+    with pytest.raises(TypeError, match="n_places must be an integer"):
+        Evidence(net, persons, incidents, places, days, n_places=4.0)

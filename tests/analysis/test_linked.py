@@ -30,7 +30,7 @@ from locus.analysis.network import OPEN_END, build_network
 OPEN = OPEN_END
 
 
-def evidence(n, edges=(), involvements=(), incidents=()):
+def evidence(n, edges=(), involvements=(), incidents=(), n_places=-1):
     """Edges (a, b, until), involvements (person, incident) and incidents (place, day)."""
     edges = list(edges)
     src = [e[0] for e in edges]
@@ -45,6 +45,7 @@ def evidence(n, edges=(), involvements=(), incidents=()):
         np.array([i for _, i in involvements], dtype=np.int64),
         np.array([p for p, _ in incidents], dtype=np.int64),
         np.array([d for _, d in incidents], dtype=np.int64),
+        n_places=n_places,
     )
 
 
@@ -132,6 +133,36 @@ def test_window_of_zero_means_the_same_day():
     assert table_dict(link_table(ev, [0, 1, 2], window_days=0)) == {(0, 1): (0, 0, 0, 1)}
     with pytest.raises(ValueError, match="window_days"):
         find_links(ev, [0], window_days=-1)
+
+
+def test_a_place_window_narrows_or_turns_off_co_presence_at_one_place():
+    ev = evidence(10, **WINDOWS)
+    # Place 0 narrowed to 29 days: 30 days apart no longer links there.
+    found = by_pair(find_links(ev, [0], window_days=30, place_window=[29, 30]))
+    assert set(found) == {(0, 4), (0, 6)}
+    # Place 0 off: nothing but the shared incident, which is not co-presence.
+    found = by_pair(find_links(ev, [0], window_days=30, place_window=[-1, 30]))
+    assert set(found) == {(0, 4)}
+    assert table_dict(link_table(ev, range(10), place_window=[-1, 30])) == {(0, 4): (0, 0, 1, 0)}
+
+
+def test_a_place_window_above_the_global_window_is_capped_to_it():
+    ev = evidence(10, **WINDOWS)
+    wide = find_links(ev, [0], window_days=30, place_window=[365, 365])
+    assert wide == find_links(ev, [0], window_days=30)
+    assert table_dict(link_table(ev, range(10), window_days=30, place_window=[365, 0])) == (
+        table_dict(link_table(ev, range(10), window_days=30))
+    )
+
+
+def test_incidents_near_follows_the_place_window():
+    ev = evidence(10, **WINDOWS)
+    k, j = ev.incidents_near([0, 4], 30)
+    assert sorted(zip(k.tolist(), j.tolist(), strict=True)) == [(0, 1), (0, 2)]
+    k, j = ev.incidents_near([0, 4], 30, place_window=[29, 30])
+    assert sorted(zip(k.tolist(), j.tolist(), strict=True)) == [(0, 1)]
+    k, j = ev.incidents_near([0, 4], 30, place_window=[-1, 30])
+    assert k.size == j.size == 0
 
 
 # ---------------------------------------------------------------------------
@@ -260,8 +291,15 @@ populations = st.integers(min_value=2, max_value=14).flatmap(
 )
 
 
-def definition(n, edges, incidents, involvements, window):
-    """The four kinds of evidence, straight from their definitions, for every ordered pair."""
+def definition(n, edges, incidents, involvements, window, place_window=None):
+    """The four kinds of evidence, straight from their definitions, for every ordered pair.
+
+    ``place_window`` (a window per place, -1 for none, capped at ``window``) as documented.
+    """
+
+    def window_at(place):
+        return window if place_window is None else min(place_window[place], window)
+
     open_edges = [(i, a, b) for i, (a, b, until) in enumerate(edges) if until == OPEN and a != b]
     neighbours = {v: set() for v in range(n)}
     for _, a, b in open_edges:
@@ -281,7 +319,7 @@ def definition(n, edges, incidents, involvements, window):
                 if i != j
                 and incidents[i][0] >= 0
                 and incidents[i][0] == incidents[j][0]
-                and abs(incidents[i][1] - incidents[j][1]) <= window
+                and abs(incidents[i][1] - incidents[j][1]) <= window_at(incidents[i][0])
             )
         )
         if direct or shared or same or co:
@@ -311,6 +349,40 @@ def test_find_links_and_link_table_agree_with_the_definition(population, window)
     people = data.draw(st.lists(st.integers(0, n - 1)))
     chosen = set(people)
     assert table_dict(link_table(ev, people, window_days=window)) == {
+        (a, b): counts(x) for (a, b), x in expected.items() if a < b and {a, b} <= chosen
+    }
+
+
+# Incidents in the random populations are at places -1..3: four places.
+PLACES = 4
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    populations,
+    st.integers(0, 40),
+    st.lists(st.integers(-1, 50), min_size=PLACES, max_size=PLACES),
+)
+def test_a_place_window_agrees_with_the_definition(population, window, place_window):
+    n, edges, incidents, data = population
+    involvements = (
+        data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, len(incidents) - 1))))
+        if incidents
+        else []
+    )
+    ev = evidence(n, edges, involvements, incidents, n_places=PLACES)
+    expected = definition(n, edges, incidents, involvements, window, place_window)
+    # As a list and as an int32 array alike.
+    found = find_links(ev, range(n), window_days=window, place_window=place_window)
+    assert by_pair(found) == expected
+    rows = find_link_rows(
+        ev, range(n), window_days=window, place_window=np.array(place_window, dtype=np.int32)
+    )
+    assert rows.links() == found
+    people = data.draw(st.lists(st.integers(0, n - 1)))
+    chosen = set(people)
+    table = link_table(ev, people, window_days=window, place_window=place_window)
+    assert table_dict(table) == {
         (a, b): counts(x) for (a, b), x in expected.items() if a < b and {a, b} <= chosen
     }
 

@@ -191,6 +191,7 @@ def test_the_caseload_page_costs_the_same_queries_as_links_grow(linked: World) -
             assert client.get(reverse("linked")).status_code == 200
         return len(ctx.captured_queries)
 
+    count()  # busy places are detected once a day and cached: the first page pays for it
     before = count()
     for n in range(5):
         other = make_person(linked.system, given_name="Extra", family_name=f"Child{n}")

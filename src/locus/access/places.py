@@ -116,3 +116,17 @@ def can_merge_places(worker: Worker, duplicate: Context, kept: Context) -> bool:
     return all(
         policies.can_view_context(worker, c) and sees_address(worker, c) for c in (duplicate, kept)
     )
+
+
+def can_set_co_presence_rule(worker: Worker, context: Context) -> bool:
+    """Set or remove a place's co-presence rule (exclude it, a narrower window, only out of
+    hours): a manager of a team who sees the place. Never the IT administrator or an
+    auditor (neither manages casework), and not a practitioner, who sees the rule on the
+    place's page but does not set it: the rule changes every team's linked cases. Homes and
+    peer groups have none (they point at particular children)."""
+    return (
+        worker.is_active
+        and policies.manages_a_team(worker)
+        and context.kind not in (ContextKind.HOME, ContextKind.PEER_GROUP)
+        and policies.can_view_context(worker, context)
+    )

@@ -12,7 +12,10 @@ co-presence
     they were involved in *different* incidents at the same place on days at
     most ``window_days`` apart (inclusive: 30 days apart links at a 30-day
     window, 31 does not). Each co-presence is a triple
-    ``(incident of a, incident of b, place)``.
+    ``(incident of a, incident of b, place)``. An optional ``place_window``
+    (one int per place) narrows the window at some places, or (-1) turns
+    co-presence off there: where being in the same place says little (a busy
+    shopping centre, a school's own site) a manager's rule can say so.
 
 Links are evidence for a practitioner to judge. Nothing here scores, ranks or
 orders children by anything but their indices (docs/domain.md#no-scores): the only
@@ -140,6 +143,9 @@ class Evidence:
     ``incident_place`` is a place index per incident (-1 if none) and
     ``incident_day`` its day (int32 days since 1970-01-01).
 
+    ``n_places`` is how many places there are (a ``place_window`` has one entry per place);
+    by default (-1) one more than the largest place index used.
+
     Every array is checked when the evidence is made (integers, not booleans or floats; the
     parallel ones of equal length; people and incidents in range, places -1 or more, days
     within int32), and a bad one raises ``ValueError`` naming it: a day in milliseconds, say,
@@ -151,6 +157,7 @@ class Evidence:
     involved_incident: Ints
     incident_place: Ints
     incident_day: Ints
+    n_places: int = -1
 
     def __post_init__(self) -> None:
         check.instance(self.network, Network, "network")
@@ -164,6 +171,18 @@ class Evidence:
             length=k,
             meaning=f"-1 (no place) or a place index below {_PLACE_LIMIT}",
         )
+        used = int(place.max()) + 1 if place.size else 0
+        if self.n_places == -1:
+            object.__setattr__(self, "n_places", used)
+        else:
+            places = check.integer(
+                self.n_places,
+                "n_places",
+                low=used,
+                high=_PLACE_LIMIT + 1,
+                meaning=f"-1 or at least {used} (one more than the largest place index)",
+            )
+            object.__setattr__(self, "n_places", places)
         person = check.integers(self.involved_person, "involved_person", high=self.network.n)
         incident = check.integers(
             self.involved_incident, "involved_incident", high=k, length=person.size
@@ -228,19 +247,22 @@ class Evidence:
         idx = self.index
         return _gather(idx.incident_ptr, idx.incident_people, incidents)
 
-    def incidents_near(self, incidents: ArrayLike, window_days: int) -> tuple[Ints, Ints]:
+    def incidents_near(
+        self, incidents: ArrayLike, window_days: int, *, place_window: ArrayLike | None = None
+    ) -> tuple[Ints, Ints]:
         """``(k, j)``: each other incident ``j`` at the place of ``incidents[k]`` in the window.
 
-        Incidents without a place have none. O(log K) per incident plus the
-        pairs found.
+        Incidents without a place (or at a place whose ``place_window`` is -1) have none.
+        O(log K) per incident plus the pairs found.
         """
         given = check.integers(incidents, "incidents", high=self.n_incidents).astype(np.int64)
         window_days = _window_days(window_days)
+        per_place = _place_windows(place_window, self, window_days)
         idx = self.index
-        placed = np.flatnonzero(self.incident_place[given] >= 0)
+        placed = np.flatnonzero(_co_present(self.incident_place[given], per_place))
         own = given[placed]
         keys = _place_day_keys(self.incident_place[own], self.incident_day[own])
-        lo, hi = _window(idx.placed_keys, keys, window_days)
+        lo, hi = _window(idx.placed_keys, keys, _per_key(window_days, per_place, keys))
         k = np.repeat(placed, hi - lo)
         j = idx.placed_incidents[_ranges(lo, hi)]
         keep = given[k] != j
@@ -270,8 +292,43 @@ def _window_days(window_days: object) -> int:
     )
 
 
-def _window(sorted_keys: Ints, keys: Ints, window_days: int) -> tuple[Ints, Ints]:
-    """Positions ``[lo, hi)`` of ``sorted_keys`` at the same place within the (checked) window."""
+def _place_windows(
+    place_window: ArrayLike | None, evidence: Evidence, window_days: int
+) -> Ints | None:
+    """The checked ``place_window`` capped at ``window_days`` as int64 (``None`` stays ``None``)."""
+    if place_window is None:
+        return None
+    given = check.integers(
+        place_window,
+        "place_window",
+        low=-1,
+        high=_WINDOW_LIMIT,
+        length=evidence.n_places,
+        meaning="-1 (no co-presence at this place) or a window of zero or more days, below 2**32",
+    )
+    return np.minimum(given.astype(np.int64), window_days)
+
+
+def _co_present(place: Ints, per_place: Ints | None) -> NDArray[np.bool_]:
+    """Which of these incident places can give co-presence: placed, and not switched off."""
+    if per_place is None:
+        return place >= 0
+    placed = place >= 0
+    out = np.zeros(place.size, dtype=bool)
+    out[placed] = per_place[place[placed]] >= 0
+    return out
+
+
+def _per_key(window_days: int, per_place: Ints | None, keys: Ints) -> int | Ints:
+    """The window for each (place, day) key: one number, or its place's (never -1 here)."""
+    if per_place is None:
+        return window_days
+    return per_place[keys >> 32]
+
+
+def _window(sorted_keys: Ints, keys: Ints, window_days: int | Ints) -> tuple[Ints, Ints]:
+    """Positions ``[lo, hi)`` of ``sorted_keys`` at the same place within the (checked) window:
+    one for all keys, or one per key."""
     base = keys & ~np.int64(_DAY_MASK)
     low = np.maximum(keys - window_days, base)
     high = np.minimum(keys + window_days, base | _DAY_MASK)
@@ -419,6 +476,7 @@ def find_links(
     *,
     candidates: ArrayLike | None = None,
     window_days: int = 30,
+    place_window: ArrayLike | None = None,
 ) -> list[Link]:
     """Every person linked to each focus person, with the evidence.
 
@@ -434,6 +492,11 @@ def find_links(
         anyone (a shared associate need not be a candidate).
     window_days : int
         Co-presence window in days, inclusive (0 to below 2**32).
+    place_window : array_like of int, optional
+        A co-presence window per place (``evidence.n_places`` of them): -1 for
+        no co-presence at that place, otherwise days, inclusive; a value above
+        ``window_days`` counts as ``window_days``. Default: ``window_days``
+        everywhere.
 
     Returns
     -------
@@ -441,7 +504,9 @@ def find_links(
         Sorted by ``(a, b)``; a pair of two focus people appears once from
         each side. The same as ``find_link_rows(...).links()``.
     """
-    return find_link_rows(evidence, focus, candidates=candidates, window_days=window_days).links()
+    return find_link_rows(
+        evidence, focus, candidates=candidates, window_days=window_days, place_window=place_window
+    ).links()
 
 
 def find_link_rows(
@@ -450,6 +515,7 @@ def find_link_rows(
     *,
     candidates: ArrayLike | None = None,
     window_days: int = 30,
+    place_window: ArrayLike | None = None,
 ) -> LinkRows:
     """:func:`find_links` as columns (:class:`LinkRows`): the same links and evidence.
 
@@ -464,6 +530,7 @@ def find_link_rows(
     """
     check.instance(evidence, Evidence, "evidence")
     window_days = _window_days(window_days)
+    per_place = _place_windows(place_window, evidence, window_days)
     net = evidence.network
     me = _sorted_unique(check.integers(focus, "focus", high=net.n).astype(np.int64))
     mask = None if candidates is None else check.mask_or_indices(candidates, "candidates", net.n)
@@ -504,12 +571,9 @@ def find_link_rows(
     # Co-presence: the people of the other incidents in each of a's incidents' windows, one
     # contiguous run of placed_people per incident of a (row r of mine).
     place = evidence.incident_place[mine]
-    placed = np.flatnonzero(place >= 0)
-    lo, hi = _window(
-        idx.placed_keys,
-        _place_day_keys(place[placed], evidence.incident_day[mine[placed]]),
-        window_days,
-    )
+    placed = np.flatnonzero(_co_present(place, per_place))
+    keys = _place_day_keys(place[placed], evidence.incident_day[mine[placed]])
+    lo, hi = _window(idx.placed_keys, keys, _per_key(window_days, per_place, keys))
     start, stop = idx.placed_ptr[lo], idx.placed_ptr[hi]
     pos = _ranges(start, stop)
     c_row = placed.repeat(stop - start)
@@ -558,7 +622,13 @@ def find_link_rows(
     )
 
 
-def link_table(evidence: Evidence, people: ArrayLike, *, window_days: int = 30) -> LinkTable:
+def link_table(
+    evidence: Evidence,
+    people: ArrayLike,
+    *,
+    window_days: int = 30,
+    place_window: ArrayLike | None = None,
+) -> LinkTable:
     """Every linked pair among ``people``, with counts of each kind of evidence.
 
     Parameters
@@ -570,6 +640,8 @@ def link_table(evidence: Evidence, people: ArrayLike, *, window_days: int = 30) 
         Shared associates may be anyone, inside the population or not.
     window_days : int
         Co-presence window in days, inclusive.
+    place_window : array_like of int, optional
+        A co-presence window per place, as for :func:`find_links`.
 
     Returns
     -------
@@ -588,6 +660,7 @@ def link_table(evidence: Evidence, people: ArrayLike, *, window_days: int = 30) 
     """
     check.instance(evidence, Evidence, "evidence")
     window_days = _window_days(window_days)
+    per_place = _place_windows(place_window, evidence, window_days)
     net = evidence.network
     members = _sorted_unique(check.integers(people, "people", high=net.n).astype(np.int64))
     size = int(members.size)
@@ -597,7 +670,7 @@ def link_table(evidence: Evidence, people: ArrayLike, *, window_days: int = 30) 
         _direct_counts(net, local, size),
         _shared_associate_counts(net, local, size),
         _shared_incident_counts(evidence, local, size),
-        _co_presence_counts(evidence, local, size, window_days),
+        _co_presence_counts(evidence, local, size, window_days, per_place),
     ]
     keys = _sorted_unique(np.concatenate([k for k, _ in measures]))
     counts = []
@@ -664,18 +737,18 @@ def _shared_incident_counts(evidence: Evidence, local: Ints, size: int) -> tuple
 
 
 def _co_presence_counts(
-    evidence: Evidence, local: Ints, size: int, window_days: int
+    evidence: Evidence, local: Ints, size: int, window_days: int, per_place: Ints | None
 ) -> tuple[Ints, Ints]:
     idx = evidence.index
     person = np.repeat(np.arange(evidence.n_people), np.diff(idx.person_ptr))
     incident = idx.person_incidents
-    keep = (local[person] >= 0) & (evidence.incident_place[incident] >= 0)
+    keep = (local[person] >= 0) & _co_present(evidence.incident_place[incident], per_place)
     who, incident = local[person[keep]], incident[keep]
     keys = _place_day_keys(evidence.incident_place[incident], evidence.incident_day[incident])
     order = np.argsort(keys, kind="stable")
     keys, who, incident = keys[order], who[order], incident[order]
     # Each involvement pairs with the later ones in its window: every unordered pair once.
-    _, hi = _window(keys, keys, window_days)
+    _, hi = _window(keys, keys, _per_key(window_days, per_place, keys))
     start = np.arange(keys.size, dtype=np.int64) + 1
     lens = hi - start
     found: list[tuple[Ints, Ints]] = []

@@ -3,28 +3,45 @@
 Two loaders: one for a handful of children (a caseload, one child's page), which reads only their
 neighbourhood so it costs the same in a borough or a country, and one for the whole borough. Both
 give database ids back beside every index so the caller can turn results into records.
+
+Both apply the managers' co-presence rules (``places.CoPresenceRule``, docs/busy-places.md) as
+they load, in the same queries: an incident at a place whose rule excludes it, or in hours at a
+place whose rule keeps only out-of-hours co-presence, keeps every other kind of evidence (the
+children in it share it) but is given a place of its own, so it is at the same place as no other
+incident. A narrower window per place is carried as ``place_window`` (``LoadedEvidence.windows``
+gives the analysis its ``place_window`` argument); :func:`keep_meaningful` applies the rule for a
+school's own pupils to the links found for a caseload.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import Q
-from django.db.models.functions import TruncDate
+from django.db.models import Case, FilteredRelation, Q, Value, When
+from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
-from locus.analysis.linked import Evidence
+from locus.analysis.busy import out_of_hours
+from locus.analysis.linked import Evidence, Link
 from locus.analysis.network import NATURES, OPEN_END, build_network
 from locus.incidents.models import Incident, Involvement
 from locus.peers.models import Association
 from locus.people.models import Allocation
+from locus.places.models import ContextKind, CoPresenceMode, Enrolment
 
 EPOCH = dt.date(1970, 1, 1)
 _ASSOCIATION_COLUMNS = ("id", "person_id", "other_id", "nature")
+# A place with no narrower window of its own: the page's window applies.
+NO_PLACE_RULE = 2**31 - 1
+
+# One incident as loaded: id, place, day, local hour (-1 unless the place's rule is out of
+# hours), the place's kind, and the place's rule in force (mode and days, or None).
+IncidentRow = tuple[int, int, dt.date, int, str, str | None, int | None]
 
 
 def day_number(day: dt.date) -> int:
@@ -42,8 +59,17 @@ class LoadedEvidence:
     evidence: Evidence
     person_ids: np.ndarray  # index -> Person.id
     incident_ids: np.ndarray  # index -> Incident.id
-    place_ids: np.ndarray  # index -> Context.id
+    place_ids: np.ndarray  # index -> Context.id (an incident that gives no co-presence has
+    # a place index of its own, with its real place's id)
     association_ids: np.ndarray  # edge index -> Association.id
+    # Per place index: the days of a manager's narrower window, -1 where the place gives no
+    # co-presence, NO_PLACE_RULE where no rule narrows it.
+    place_window: np.ndarray
+    place_is_school: np.ndarray  # per place index
+
+    def windows(self, window_days: int) -> np.ndarray:
+        """Each place's window on a page whose window is ``window_days`` (-1: none)."""
+        return np.minimum(self.place_window, window_days)
 
     def person_index(self, ids: Iterable[int]) -> np.ndarray:
         """Indices of the given person ids (all must have been loaded)."""
@@ -56,9 +82,52 @@ def _open_associations() -> Any:
     return Association.objects.current().filter(other__isnull=False)
 
 
+def _gives_co_presence(row: IncidentRow) -> bool:
+    """Whether the rule at the incident's place lets it be at the same place as another:
+    not where the place is excluded, and only out of hours where the rule says so."""
+    mode, hour = row[5], row[3]
+    if mode == CoPresenceMode.EXCLUDE:
+        return False
+    return mode != CoPresenceMode.OUT_OF_HOURS or bool(out_of_hours([hour])[0])
+
+
+def _places(incidents: Sequence[IncidentRow]) -> tuple[np.ndarray, ...]:
+    """``(place_ids, place_index, place_window, place_is_school)`` for incidents sorted by id."""
+    raw_places = np.array([row[1] for row in incidents], dtype=np.int64)
+    shared = np.array([_gives_co_presence(row) for row in incidents], dtype=bool)
+    place_ids, place_index = np.unique(raw_places[shared], return_inverse=True)
+    index = np.empty(len(incidents), dtype=np.int64)
+    index[shared] = place_index
+    # An incident that gives no co-presence: a place index of its own, after the real ones.
+    alone = np.flatnonzero(~shared)
+    index[alone] = place_ids.size + np.arange(alone.size)
+    rule = {row[1]: row for row in incidents}
+    window = np.array(
+        [
+            rule[p][6] if rule[p][5] == CoPresenceMode.WINDOW else NO_PLACE_RULE
+            for p in place_ids.tolist()
+        ],
+        dtype=np.int64,
+    )
+    school = np.array([rule[p][4] == ContextKind.SCHOOL for p in place_ids.tolist()], dtype=bool)
+    return (
+        np.concatenate([place_ids, raw_places[alone]]),
+        index,
+        np.concatenate([window, np.full(alone.size, -1, dtype=np.int64)]),
+        np.concatenate(
+            [
+                school,
+                np.array(
+                    [incidents[i][4] == ContextKind.SCHOOL for i in alone.tolist()], dtype=bool
+                ),
+            ]
+        ),
+    )
+
+
 def _assemble(
     associations: Sequence[tuple[int, int, int, str]],
-    incidents: Sequence[tuple[int, int, dt.date]],
+    incidents: Sequence[IncidentRow],
     involvements: Sequence[tuple[int, int]],
     extra_people: Iterable[int] = (),
 ) -> LoadedEvidence:
@@ -66,11 +135,10 @@ def _assemble(
     assoc = np.array([row[:3] for row in associations], dtype=np.int64).reshape(-1, 3)
     # A person with two roles in one incident (harmed and reporter, say) is one involvement here.
     inv = np.unique(np.array(involvements, dtype=np.int64).reshape(-1, 2), axis=0)
+    incidents = sorted(incidents, key=lambda row: row[0])
     incident_ids = np.array([row[0] for row in incidents], dtype=np.int64)
-    order = np.argsort(incident_ids, kind="stable")
-    incident_ids = incident_ids[order]
-    raw_places = np.array([row[1] for row in incidents], dtype=np.int64)[order]
-    days = np.array([day_number(row[2]) for row in incidents], dtype=np.int64)[order]
+    days = np.array([day_number(row[2]) for row in incidents], dtype=np.int64)
+    place_ids, place_index, place_window, place_is_school = _places(incidents)
     # Involvements in incidents that were not loaded (outside the window) carry no evidence.
     keep = np.isin(inv[:, 1], incident_ids)
     inv = inv[keep]
@@ -80,7 +148,6 @@ def _assemble(
             [assoc[:, 1], assoc[:, 2], inv[:, 0], np.fromiter(extra_people, dtype=np.int64)]
         )
     )
-    place_ids, place_index = np.unique(raw_places, return_inverse=True)
     nature_code = {name: code for code, name in enumerate(NATURES)}
     network = build_network(
         len(person_ids),
@@ -96,6 +163,7 @@ def _assemble(
         involved_incident=np.searchsorted(incident_ids, inv[:, 1]),
         incident_place=place_index.astype(np.int64),
         incident_day=days,
+        n_places=len(place_ids),
     )
     return LoadedEvidence(
         evidence=evidence,
@@ -103,16 +171,23 @@ def _assemble(
         incident_ids=incident_ids,
         place_ids=place_ids,
         association_ids=assoc[:, 0],
+        place_window=place_window,
+        place_is_school=place_is_school,
     )
 
 
 def _merged_windows(
-    incidents: Iterable[tuple[int, int, dt.date]], window_days: int
+    incidents: Iterable[IncidentRow], window_days: int
 ) -> dict[int, list[tuple[dt.date, dt.date]]]:
-    """Per place, the date ranges within ``window_days`` of one of the given incidents."""
-    pad = dt.timedelta(days=window_days)
+    """Per place, the date ranges within ``window_days`` (or the place's narrower window) of
+    one of the given incidents that give co-presence."""
     spans: dict[int, list[tuple[dt.date, dt.date]]] = {}
-    for _id, place, day in sorted(incidents, key=lambda row: (row[1], row[2])):
+    for row in sorted(incidents, key=lambda row: (row[1], row[2])):
+        if not _gives_co_presence(row):
+            continue
+        place, day = row[1], row[2]
+        narrower = row[6] if row[5] == CoPresenceMode.WINDOW and row[6] is not None else None
+        pad = dt.timedelta(days=min(window_days, narrower if narrower is not None else window_days))
         lo, hi = day - pad, day + pad
         ranges = spans.setdefault(place, [])
         if ranges and lo <= ranges[-1][1]:
@@ -126,10 +201,24 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _incident_rows(queryset: Any) -> list[tuple[int, int, dt.date]]:
-    # TruncDate uses the current time zone, so an incident at 00:30 BST falls on the right day.
+def _incident_rows(queryset: Any) -> list[IncidentRow]:
+    # TruncDate and ExtractHour use the current time zone, so an incident at 00:30 BST falls on
+    # the right day and hour. The place's rule in force comes in the same query (a join on its
+    # partial unique index), and the hour is worked out only where an out-of-hours rule needs it.
+    in_force = FilteredRelation(
+        "context__co_presence_rules",
+        condition=Q(context__co_presence_rules__ended_at__isnull=True),
+    )
+    hour = Case(
+        When(rule__mode=CoPresenceMode.OUT_OF_HOURS, then=ExtractHour("occurred_at")),
+        default=Value(-1),
+    )
     return list(
-        queryset.annotate(day=TruncDate("occurred_at")).values_list("id", "context_id", "day")
+        queryset.annotate(rule=in_force)
+        .annotate(day=TruncDate("occurred_at"), hour=hour)
+        .values_list(
+            "id", "context_id", "day", "hour", "context__kind", "rule__mode", "rule__window_days"
+        )
     )
 
 
@@ -162,7 +251,9 @@ def load_around(person_ids: Iterable[int], *, window_days: int) -> LoadedEvidenc
             id__in=Involvement.objects.filter(person_id__in=focus).values("incident_id"),
         )
     )
-    near_q = Q(pk__in=[])
+    # The child's own incidents always (their shared-incident evidence), and every incident
+    # near one that gives co-presence.
+    near_q = Q(pk__in=[row[0] for row in own])
     for place, ranges in _merged_windows(own, window_days).items():
         for lo, hi in ranges:
             # A range on the column itself, not on its date, so the (context, occurred_at)
@@ -192,3 +283,76 @@ def load_borough() -> LoadedEvidence:
     )
     held = Allocation.objects.current().values_list("person_id", flat=True)
     return _assemble(associations, incidents, involvements, extra_people=held)
+
+
+def keep_meaningful(loaded: LoadedEvidence, links: Sequence[Link]) -> list[Link]:
+    """``links`` without the co-presence at a school's own site between its own pupils, and
+    without the links left with no evidence at all (docs/busy-places.md): two children each on
+    a school's roll on the day of their incident there were at their own school, which links no
+    one. At another school, or for a child not on its roll, the co-presence stands.
+
+    One query, for the rolls of the schools in the links' co-presence (none when there is none).
+    """
+    at_school = {
+        (link.a, link.b, t)
+        for link in links
+        for t in link.co_presence
+        if loaded.place_is_school[t[2]]
+    }
+    if not at_school:
+        return list(links)
+    rolls = _rolls(loaded, at_school)
+    kept: list[Link] = []
+    for link in links:
+        remaining = tuple(t for t in link.co_presence if not _own_school(loaded, rolls, link, t))
+        if remaining == link.co_presence:
+            kept.append(link)
+        elif remaining or link.direct_edges or link.shared_associates or link.shared_incidents:
+            kept.append(dataclasses.replace(link, co_presence=remaining))
+    return kept
+
+
+def _rolls(
+    loaded: LoadedEvidence, at_school: set[tuple[int, int, tuple[int, int, int]]]
+) -> dict[tuple[int, int], list[tuple[dt.date, dt.date | None]]]:
+    """(person id, school id) -> their periods on its roll, for the people and schools given."""
+    if not at_school:
+        return {}
+    people = {int(loaded.person_ids[i]) for a, b, _t in at_school for i in (a, b)}
+    schools = {int(loaded.place_ids[t[2]]) for _a, _b, t in at_school}
+    rolls: dict[tuple[int, int], list[tuple[dt.date, dt.date | None]]] = {}
+    for person, school, start, end in Enrolment.objects.filter(
+        person_id__in=people, school_id__in=schools
+    ).values_list("person_id", "school_id", "start", "end"):
+        rolls.setdefault((person, school), []).append((start, end))
+    return rolls
+
+
+def _own_school(
+    loaded: LoadedEvidence,
+    rolls: dict[tuple[int, int], list[tuple[dt.date, dt.date | None]]],
+    link: Link,
+    triple: tuple[int, int, int],
+) -> bool:
+    """Whether both children were on the roll of the school where this co-presence was, each
+    on the day of their own incident there."""
+    own, theirs, place = triple
+    if not loaded.place_is_school[place]:
+        return False
+    school = int(loaded.place_ids[place])
+    days = loaded.evidence.incident_day
+    return all(
+        any(
+            start <= from_day_number(int(days[incident]))
+            and (end is None or from_day_number(int(days[incident])) <= end)
+            for start, end in rolls.get((int(loaded.person_ids[person]), school), [])
+        )
+        for person, incident in ((link.a, own), (link.b, theirs))
+    )
+
+
+def busy_flags(loaded: LoadedEvidence, busy: Collection[int]) -> np.ndarray:
+    """Per place index of ``loaded``: whether the place is busy, given the busy place ids
+    (``places.selectors.busy_places()``, detected or under a manager's rule). The linked-cases
+    ordering takes this as its per-place "busy" array."""
+    return np.isin(loaded.place_ids, np.fromiter(busy, dtype=np.int64))

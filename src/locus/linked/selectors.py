@@ -35,8 +35,10 @@ from locus.common.ids import parse_id
 from locus.incidents.models import Incident, IncidentKind
 from locus.linked.evidence import (
     LoadedEvidence,
+    busy_flags,
     day_number,
     from_day_number,
+    keep_meaningful,
     load_around,
     load_borough,
 )
@@ -44,6 +46,7 @@ from locus.linked.models import LinkReview
 from locus.peers.models import Association
 from locus.people.models import Allocation, Person
 from locus.people.selectors import caseload_for
+from locus.places.selectors import busy_places
 
 DEFAULT_WINDOW_DAYS = 30
 # A connected group of linked children larger than this is shown as the closer-knit groups within
@@ -353,9 +356,9 @@ _NO_DAY = -(2**31)  # a link with no dated evidence (associates in common only)
 
 
 def _busy_places(loaded: LoadedEvidence) -> np.ndarray | None:
-    """One flag per loaded place: whether being there together means little. None: no place
-    is treated as busy."""
-    return None
+    """One flag per loaded place: whether being there together means little (detected from
+    the data, or under a manager's co-presence rule: docs/busy-places.md)."""
+    return busy_flags(loaded, busy_places())
 
 
 def _triage(
@@ -459,7 +462,9 @@ def linked_cases(
         loaded.person_index(focus_ids),
         candidates=candidates,
         window_days=window_days,
+        place_window=loaded.windows(window_days),  # places' rules (docs/busy-places.md)
     )
+    links = keep_meaningful(loaded, links)  # a school's own pupils (docs/busy-places.md)
     # The tie-break within a tier: the caseload's order, then the other child's id (never
     # their name, which would order by what the viewer may not know).
     position = {pk: i for i, pk in enumerate(focus_ids)}
@@ -692,7 +697,14 @@ def linked_together(
     members = np.zeros(len(loaded.person_ids), dtype=bool)
     members[index] = True
     neighbours: dict[int, set[int]] = defaultdict(set)
-    for link in find_links(loaded.evidence, index, candidates=members, window_days=window_days):
+    found = find_links(
+        loaded.evidence,
+        index,
+        candidates=members,
+        window_days=window_days,
+        place_window=loaded.windows(window_days),
+    )
+    for link in keep_meaningful(loaded, found):
         a, b = int(loaded.person_ids[link.a]), int(loaded.person_ids[link.b])
         neighbours[a].add(b)
         neighbours[b].add(a)

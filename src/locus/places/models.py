@@ -157,3 +157,58 @@ class Enrolment(Period):
 
     def __str__(self) -> str:
         return f"{self.person} at {self.school}"
+
+
+class CoPresenceMode(models.TextChoices):
+    """What a manager's rule does to "at the same place around the same time" at a place."""
+
+    EXCLUDE = "exclude", "Exclude: being here never links two children"
+    WINDOW = "window", "A narrower window: only within a few days of each other"
+    OUT_OF_HOURS = "out_of_hours", "Only out of hours (18:00 to 07:59)"
+
+
+class CoPresenceRule(models.Model):
+    """A manager's rule for co-presence at one place: who set it, when and why. Changing or
+    removing a rule ends this row (``ended_*``) and a change writes a new one, so the rows of
+    a place are its rules' history; at most one is in force (``ended_at`` empty)."""
+
+    context = models.ForeignKey(Context, on_delete=models.PROTECT, related_name="co_presence_rules")
+    mode = models.CharField(max_length=20, choices=CoPresenceMode.choices)
+    # The narrower window's days (below the page's window); only for mode "window".
+    window_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    reason = models.TextField()
+    set_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    end_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["context"],
+                condition=models.Q(ended_at__isnull=True),
+                name="co_presence_rule_one_in_force",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mode="window", window_days__gte=1)
+                | (~models.Q(mode="window") & models.Q(window_days__isnull=True)),
+                name="co_presence_rule_window_days_with_window",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} at {self.context}"
+
+    @property
+    def summary(self) -> str:
+        """The rule in a few words, as the place page and the linked pages say it."""
+        if self.mode == CoPresenceMode.WINDOW:
+            days = self.window_days or 0
+            return f"only within {days} day{'s' if days != 1 else ''} of each other"
+        if self.mode == CoPresenceMode.OUT_OF_HOURS:
+            return "only out of hours (18:00 to 07:59)"
+        return "excluded: being here never links two children"

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import ExtractHour, TruncDate
 
 from locus.access import naming, scopes
 from locus.access import places as access_places
 from locus.access.fields import PersonField, fields_visible_to_many
 from locus.access.models import Agency, Worker
 from locus.access.selectors import visible_person_ids
+from locus.analysis import busy as analysis_busy
 from locus.audit.models import ChangeEvent
-from locus.incidents.models import Incident, IncidentKind
+from locus.common import clock
+from locus.incidents.models import Incident, IncidentKind, Involvement
 from locus.incidents.selectors import incidents_for
 from locus.peers.models import GroupMembership
 from locus.people.models import Person, PersonKind
@@ -26,6 +31,7 @@ from locus.places.models import (
     Context,
     ContextKind,
     ContextMerge,
+    CoPresenceRule,
     Enrolment,
 )
 
@@ -387,3 +393,116 @@ def merges_of(*, viewer: Worker, context: Context) -> list[MergeRow]:
         label = other.name if other.pk in seen else "a place you cannot see"
         rows.append(MergeRow(m, label, into))
     return rows
+
+
+# --- Busy places -------------------------------------------------------------------------------
+
+# Kinds never judged busy: a home or a peer group points at particular children, and counting
+# who was involved there would describe a family or a group.
+_NOT_JUDGED = (ContextKind.HOME, ContextKind.PEER_GROUP)
+_BUSY_CACHE_SECONDS = 60 * 60
+# Day numbers for the analysis count from here.
+_EPOCH = dt.date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class BusyPlace:
+    """Why co-presence at a place says little: what the data shows (``detected``, "" when
+    it shows nothing) and the manager's rule in force (or None). Places only: nothing here is
+    about a child."""
+
+    place_id: int
+    detected: str
+    rule: CoPresenceRule | None
+
+    @property
+    def reasons(self) -> list[str]:
+        out = []
+        if self.detected:
+            out.append(f"Locus suggests this is a busy place because {self.detected}")
+        if self.rule is not None:
+            out.append(
+                f"A manager's rule: co-presence here counts {self.rule.summary} "
+                f"({self.rule.reason})"
+            )
+        return out
+
+
+def busy_places(*, months: int = 12) -> dict[int, BusyPlace]:
+    """Every busy place in the borough, by place id, with why: detected from the last
+    ``months`` months' incidents (``locus.analysis.busy``), or given a co-presence rule by a
+    manager. The same for every viewer (it names no child and no place). The linked-cases
+    ordering takes it as its per-place "busy" flag.
+    """
+    detected = detected_busy(months=months)
+    out = {place: BusyPlace(place, reason, None) for place, reason in detected.items()}
+    for rule in co_presence_rules_in_force():
+        out[rule.context_id] = BusyPlace(rule.context_id, detected.get(rule.context_id, ""), rule)
+    return out
+
+
+def detected_busy(*, months: int = 12) -> dict[int, str]:
+    """The places the last ``months`` months' incidents say are busy, by id, with the reason
+    in data terms. A year's data moves slowly, so this is cached for the day (an hour at
+    most), and a page that shows it costs no query once it is: a cache, not state."""
+    key = f"busy-places:{clock.today().isoformat()}:{months}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _detected_busy(months)
+        cache.set(key, cached, timeout=_BUSY_CACHE_SECONDS)
+    return cached
+
+
+def _detected_busy(months: int) -> dict[int, str]:
+    today = clock.today()
+    since = today - dt.timedelta(days=round(months * 365 / 12) + 1)
+    rows = list(
+        Incident.objects.filter(
+            restricted=False,
+            occurred_at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC),
+        )
+        .exclude(context__kind__in=_NOT_JUDGED)
+        .annotate(day=TruncDate("occurred_at"), hour=ExtractHour("occurred_at"))
+        .values_list("id", "context_id", "day", "hour")
+    )
+    involved = list(
+        Involvement.objects.filter(
+            incident_id__in=[r[0] for r in rows], person__kind=PersonKind.YOUNG_PERSON
+        ).values_list("person_id", "incident_id")
+    )
+    place_ids = sorted({r[1] for r in rows})
+    place_at = {p: i for i, p in enumerate(place_ids)}
+    incident_at = {r[0]: i for i, r in enumerate(rows)}
+    found = analysis_busy.busy_places(
+        n_places=len(place_ids),
+        incident_place=[place_at[r[1]] for r in rows],
+        incident_day=[(r[2] - _EPOCH).days for r in rows],
+        incident_hour=[r[3] for r in rows],
+        involved_person=[p for p, _ in involved],
+        involved_incident=[incident_at[i] for _, i in involved],
+        today=(today - _EPOCH).days,
+        months=months,
+    )
+    return {
+        place: found.reason(i, "young people") for i, place in enumerate(place_ids) if found.busy[i]
+    }
+
+
+def co_presence_rules_in_force() -> list[CoPresenceRule]:
+    """Every place's co-presence rule in force (a handful: managers set them by hand)."""
+    return list(CoPresenceRule.objects.filter(ended_at__isnull=True).select_related("set_by"))
+
+
+def busy_reason(context: Context) -> str:
+    """Why Locus suggests ``context`` is a busy place ("" when it does not): see
+    :func:`detected_busy`."""
+    return detected_busy().get(context.pk, "")
+
+
+def co_presence_rules(context: Context) -> list[CoPresenceRule]:
+    """The place's co-presence rules, the one in force first, then the ended ones (history)."""
+    return list(
+        CoPresenceRule.objects.filter(context=context)
+        .select_related("set_by", "ended_by")
+        .order_by(F("ended_at").desc(nulls_first=True), "-set_at", "-id")
+    )

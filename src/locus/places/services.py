@@ -14,6 +14,7 @@ from locus.access import places as access_places
 from locus.access import policies
 from locus.access.models import Agency, Worker
 from locus.audit.models import ChangeAction
+from locus.common import clock
 from locus.common.errors import ValidationFailed
 from locus.common.services import (
     Problems,
@@ -35,6 +36,8 @@ from locus.places.models import (
     Context,
     ContextKind,
     ContextMerge,
+    CoPresenceMode,
+    CoPresenceRule,
     Enrolment,
     LeaveReason,
     Tenure,
@@ -477,3 +480,93 @@ def enrolment_end(
     problems.raise_if_any()
     fields = {"end": end, "leave_reason": leave_reason, "leave_reason_detail": detail}
     return write_fields(actor, enrolment, ChangeAction.END, fields)
+
+
+# --- A place's co-presence rule --------------------------------------------------------------
+
+# The widest narrower window: the linked pages' window is 30 days, and a rule must narrow it.
+MAX_RULE_WINDOW_DAYS = 29
+
+
+def _rule_in_force(context: Context) -> CoPresenceRule | None:
+    # Locked so that two managers changing one place's rule at once write one after the other.
+    return (
+        CoPresenceRule.objects.select_for_update()
+        .filter(context=context, ended_at__isnull=True)
+        .first()
+    )
+
+
+def _end_rule(actor: Worker, rule: CoPresenceRule, reason: str) -> None:
+    write_fields(
+        actor,
+        rule,
+        ChangeAction.END,
+        {"ended_at": clock.now(), "ended_by": actor, "end_reason": reason},
+    )
+
+
+def _rule_reason(problems: Problems, reason: str, missing: str) -> str:
+    return clean_text(problems, "reason", reason, missing=missing, limit=1000, what="reason")
+
+
+@transaction.atomic
+def co_presence_rule_set(
+    *,
+    actor: Worker,
+    context: Context,
+    mode: str,
+    reason: str,
+    window_days: int | None = None,
+) -> CoPresenceRule:
+    """Set the place's co-presence rule: ``exclude``, ``window`` (``window_days``, 1 to 29:
+    narrower than the linked pages' 30) or ``out_of_hours``, with a reason. A rule already in
+    force is ended (kept, with this reason) and the new one written: the rows are the
+    history. A manager of a team only (``access.places.can_set_co_presence_rule``)."""
+    permitted(access_places.can_set_co_presence_rule, actor, context)
+    problems = Problems()
+    problems.check(mode in CoPresenceMode.values, "mode", "Choose what the rule does")
+    reason = _rule_reason(problems, reason, "Say why this place needs the rule")
+    if mode == CoPresenceMode.WINDOW:
+        problems.check(
+            window_days is not None and 1 <= window_days <= MAX_RULE_WINDOW_DAYS,
+            "window_days",
+            f"Enter a number of days from 1 to {MAX_RULE_WINDOW_DAYS}",
+        )
+    else:
+        problems.check(
+            window_days is None, "window_days", "Only a narrower window has a number of days"
+        )
+    current = _rule_in_force(context)
+    problems.check(
+        current is None or (current.mode, current.window_days) != (mode, window_days),
+        "mode",
+        "This place already has this rule",
+    )
+    problems.raise_if_any()
+    if current is not None:
+        _end_rule(actor, current, f"Replaced: {reason}")
+    return create_audited(
+        actor,
+        CoPresenceRule,
+        context=context,
+        mode=mode,
+        window_days=window_days,
+        reason=reason,
+        **recorded(actor, "set_by", "set_at"),
+    )
+
+
+@transaction.atomic
+def co_presence_rule_remove(*, actor: Worker, context: Context, reason: str) -> CoPresenceRule:
+    """End the place's rule in force, with a reason; co-presence there counts as anywhere
+    else again. The ended rule stays as history."""
+    permitted(access_places.can_set_co_presence_rule, actor, context)
+    problems = Problems()
+    reason = _rule_reason(problems, reason, "Say why the rule is removed")
+    current = _rule_in_force(context)
+    problems.check(current is not None, "reason", "This place has no rule to remove")
+    problems.raise_if_any()
+    assert current is not None
+    _end_rule(actor, current, reason)
+    return current

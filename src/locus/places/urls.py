@@ -1,5 +1,5 @@
 from locus.common.urls import actions, routes
-from locus.places import views, views_places, views_rolls
+from locus.places import views, views_busy, views_places, views_rolls
 
 # A school's roll hangs off the school's own page.
 ROLL = "<int:school_id>/roll/"
@@ -15,6 +15,8 @@ urlpatterns = routes(
         merge=views_places.place_merge,
         history=views_places.place_history,
     ),
+    ("<int:context_id>/co-presence/", views_busy.rule_set, "place-co-presence"),
+    ("<int:context_id>/co-presence/remove/", views_busy.rule_remove, "place-co-presence-remove"),
     (ROLL, views_rolls.roll_page, "school-roll"),
     *actions(ROLL, "school-roll", add=views_rolls.pupil_add),
     (f"{ROLL}<int:enrolment_id>/leave/", views_rolls.pupil_leave, "school-roll-leave"),

@@ -13,6 +13,7 @@ from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
 from locus.incidents.views import audited_with_incidents
 from locus.places import selectors
+from locus.places.forms_busy import CoPresenceRemoveForm, CoPresenceRuleForm
 from locus.places.models import Context, ContextKind, ContextMerge
 
 
@@ -70,8 +71,25 @@ def context_page(request: AuthedRequest, context_id: int) -> HttpResponse:
             "can_keep_roll": context.kind == ContextKind.SCHOOL
             and policies.can_manage_roll(request.user, context),
             "context_cases": context_cases_for(request.user, context),
+            **_co_presence(request, context),
         },
     )
+
+
+def _co_presence(request: AuthedRequest, context: Context) -> dict:
+    """The place's co-presence section: why Locus suggests it is busy, the manager's rule and
+    its history, and for a manager of a team the forms that set and remove it. A home has
+    none (it is never judged busy, and no rule is set on it)."""
+    if context.kind == ContextKind.HOME:
+        return {}
+    can_set = access_places.can_set_co_presence_rule(request.user, context)
+    return {
+        "co_presence": True,
+        "busy_reason": selectors.busy_reason(context),
+        "rules": selectors.co_presence_rules(context),
+        "rule_form": CoPresenceRuleForm() if can_set else None,
+        "remove_form": CoPresenceRemoveForm(prefix="remove") if can_set else None,
+    }
 
 
 def _merged(request: AuthedRequest, context: Context, merge: ContextMerge) -> HttpResponse:
