@@ -6,7 +6,9 @@
 ``locus migrate``   create or update the database
 ``locus createadmin``  add an administrator account
 ``locus notify-due``  remind workers of reviews and actions falling due (once a day)
+``locus worker``    run the background tasks (the database task backend's worker)
 ``locus bench peers``  time the peer-network analysis against NetworkX (source checkout)
+``locus bench pages``  time the linked-cases pages against a bare Django page (source checkout)
 
 The data folder is ``./locus-data`` unless ``LOCUS_DATA_DIR`` names another; it
 holds the SQLite database, the secret key and the demo password.
@@ -18,6 +20,7 @@ import argparse
 import getpass
 import os
 import secrets
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -243,6 +246,41 @@ def serve(port: int, out: TextIO) -> int:
 
 
 # ---------------------------------------------------------------------------
+# The background worker
+
+# How ``locus demo`` starts the worker beside the site: this command line, as a child process.
+WORKER_COMMAND = [sys.executable, "-m", "locus.cli", "worker"]
+WORKER_STOP_SECONDS = 20
+
+
+def runs_a_database_worker() -> bool:
+    """Whether tasks go to the database (settings.TASKS), where ``locus worker`` runs them."""
+    from django.conf import settings
+
+    return bool(settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."))
+
+
+def start_worker() -> subprocess.Popen[bytes] | None:
+    """``locus worker`` as a child process with this one's environment (data folder included),
+    or None when tasks do not go to the database."""
+    if not runs_a_database_worker():
+        return None
+    return subprocess.Popen(WORKER_COMMAND, env=os.environ.copy())
+
+
+def stop_worker(child: subprocess.Popen[bytes] | None) -> None:
+    """Ask the worker to stop (SIGTERM: it finishes the task in hand), then wait for it."""
+    if child is None or child.poll() is not None:
+        return
+    child.terminate()
+    try:
+        child.wait(timeout=WORKER_STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+
+
+# ---------------------------------------------------------------------------
 # Commands
 
 
@@ -306,7 +344,13 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
         )
         return 0
     print(f"Serving {url}  (Ctrl+C to stop)", file=out, flush=True)
-    return serve(args.port, out)
+    # The background tasks (the borough's linked-case clusters, worked out ahead) run beside
+    # the site, and stop with it.
+    worker = start_worker()
+    try:
+        return serve(args.port, out)
+    finally:
+        stop_worker(worker)
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
@@ -321,6 +365,7 @@ def cmd_migrate(args: argparse.Namespace, out: TextIO) -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, stdout=out)
+    call_command("createcachetable", stdout=out)  # the shared cache's table (settings.CACHES)
     print(f"Database in {folder} is up to date.", file=out)
     return 0
 
@@ -357,6 +402,29 @@ def cmd_notify_due(args: argparse.Namespace, out: TextIO) -> int:
 
     sent = send_due_reminders()
     print(f"{sent} reminder{'' if sent == 1 else 's'} sent.", file=out)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    if not runs_a_database_worker():
+        print(
+            "Background tasks do not go to the database here (LOCUS_TASKS_BACKEND), so there "
+            "is nothing for this worker to run.",
+            file=sys.stderr,
+        )
+        return 2
+    call_command(
+        "db_worker",
+        batch=args.batch,
+        interval=args.interval,
+        reload=False,
+        startup_delay=False,
+        verbosity=1 if args.verbose else 0,
+        stdout=out,
+    )
     return 0
 
 
@@ -415,6 +483,18 @@ def build_parser() -> argparse.ArgumentParser:
         "notify-due", help="remind workers of reviews and actions falling due (run daily)"
     )
     notify_due.set_defaults(handler=cmd_notify_due)
+
+    worker_p = sub.add_parser(
+        "worker", help="run background tasks from the database (locus demo starts one)"
+    )
+    worker_p.add_argument(
+        "--batch", action="store_true", help="run the tasks waiting now, then stop"
+    )
+    worker_p.add_argument(
+        "--interval", type=float, default=1.0, help="seconds between looks for new tasks (1)"
+    )
+    worker_p.add_argument("--verbose", action="store_true", help="log each task run")
+    worker_p.set_defaults(handler=cmd_worker)
 
     bench = sub.add_parser("bench", help="benchmarks on synthetic data")
     bench_sub = bench.add_subparsers(dest="benchmark", required=True, metavar="benchmark")
