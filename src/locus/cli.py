@@ -428,21 +428,53 @@ def cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def cmd_bench_peers(args: argparse.Namespace, out: TextIO) -> int:
-    # The benchmarks live beside src/ in a source checkout, not in the installed package.
+def _benchmarks() -> Any:
+    """The ``benchmarks`` package, which lives beside src/ in a source checkout, not in the
+    installed package; None (and a message) when it is not there."""
     root = Path(__file__).resolve().parents[2]
     if (root / "benchmarks" / "peers.py").is_file() and str(root) not in sys.path:
         sys.path.insert(0, str(root))
     try:
-        from benchmarks import peers
+        import benchmarks.pages
+        import benchmarks.peers
     except ImportError as exc:
         print(
             f"The benchmarks are not available ({exc}): run `locus bench` from a source "
             "checkout installed with pip install -e '.[test]'.",
             file=sys.stderr,
         )
+        return None
+    return benchmarks
+
+
+def cmd_bench_peers(args: argparse.Namespace, out: TextIO) -> int:
+    found = _benchmarks()
+    if found is None:
         return 2
-    return peers.main(args.scale, seed=args.seed, as_json=args.json, out=out, err=sys.stderr)
+    return int(
+        found.peers.main(args.scale, seed=args.seed, as_json=args.json, out=out, err=sys.stderr)
+    )
+
+
+def cmd_bench_pages(args: argparse.Namespace, out: TextIO) -> int:
+    found = _benchmarks()
+    if found is None:
+        return 2
+    # Its own data folder unless told otherwise: the borough is built once and reused.
+    os.environ.setdefault("LOCUS_DATA_DIR", f"locus-bench-data/pages-{args.people}-{args.seed}")
+    os.environ.setdefault("LOCUS_REQUIRE_OTP", "0")  # its clients sign in without a second factor
+    setup_django()
+    return int(
+        found.pages.main(
+            people=args.people,
+            seed=args.seed,
+            caseload=args.caseload,
+            runs=args.runs,
+            as_json=args.json,
+            out=out,
+            err=sys.stderr,
+        )
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -511,6 +543,18 @@ def build_parser() -> argparse.ArgumentParser:
     peers.add_argument("--json", action="store_true", help="print one JSON object")
     peers.add_argument("--seed", type=int, default=0, help="random seed (0)")
     peers.set_defaults(handler=cmd_bench_peers)
+    pages = bench_sub.add_parser(
+        "pages",
+        help="the linked-cases pages through Django, against a bare Django page",
+    )
+    pages.add_argument(
+        "--people", type=int, default=50_000, help="young people in the borough (50000)"
+    )
+    pages.add_argument("--caseload", type=int, default=30, help="the caseload's size (30)")
+    pages.add_argument("--runs", type=int, default=20, help="timed runs of each page (20)")
+    pages.add_argument("--json", action="store_true", help="print one JSON object")
+    pages.add_argument("--seed", type=int, default=2016, help="the borough's seed (2016)")
+    pages.set_defaults(handler=cmd_bench_pages)
     return parser
 
 
