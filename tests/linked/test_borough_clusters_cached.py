@@ -114,13 +114,33 @@ def test_a_change_to_records_that_do_not_feed_the_links_keeps_them_fresh(
     pair: World, queued: list
 ) -> None:
     work_out_borough_clusters.call(30, False, False)
-    before = clusters.data_version()
+    stamp = clusters.data_version()
+    assert not clusters.changed_since(stamp)
     ChangeEvent.objects.create(
         actor=pair.system, at=clock.now(), record_type="notes.note", action="create", record_id="1"
     )
-    assert clusters.data_version() == before
+    assert clusters.data_version() > stamp and not clusters.changed_since(stamp)
     assert "being worked out" not in html_for(pair.admin)
     assert queued == []
+    associate(pair, pair.csc_child, pair.other_child)
+    assert clusters.changed_since(stamp)
+
+
+def test_past_the_look_back_the_clusters_are_taken_as_stale(
+    pair: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stamp = clusters.data_version()
+    for n in range(3):
+        ChangeEvent.objects.create(
+            actor=pair.system,
+            at=clock.now(),
+            record_type="notes.note",
+            action="create",
+            record_id=str(n),
+        )
+    assert not clusters.changed_since(stamp)
+    monkeypatch.setattr(clusters, "LOOK_BACK", 3)
+    assert clusters.changed_since(stamp)
 
 
 def test_the_cache_holds_no_name_and_nothing_about_who_asked(pair: World) -> None:

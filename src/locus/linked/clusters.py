@@ -9,12 +9,14 @@ agencies' ids and counts of each kind of evidence. No name, no holder, nothing t
 who asks. Each viewer's need to know is applied when the page is read (``selectors.fill_members``),
 per request, exactly as if the clusters had been worked out there and then.
 
-Staleness, cheaply: the clusters are stamped with the data version they were worked out from,
-the id of the latest recorded change (every write is a service that records a ``ChangeEvent``) to
-a record that feeds the links: associations, incidents and who was involved, allocations, people,
-workers and teams. Reading it is one query walking the change table's primary key back from its
-end to the latest such change. A page that finds no clusters, or clusters of an older version,
-asks for them to be worked out (once per version and choice of window) and says so.
+Staleness, cheaply: every write is a service that records a ``ChangeEvent``, so the clusters are
+stamped with the id of the latest recorded change when their work began (the data version, one
+lookup at the end of the change table's primary key). On read they are stale when a change to a
+record that feeds the links (associations, incidents and who was involved, allocations, people,
+workers and teams) has been recorded since: a range on that primary key from the stamp, so only
+the changes since are read (and past ``LOOK_BACK`` of them, stale is assumed). A page that finds no
+clusters, or stale ones, asks for them to be worked out (once per stamp and choice of window) and
+says so; stale ones stay shown, marked, until the new ones are ready.
 """
 
 from __future__ import annotations
@@ -40,18 +42,23 @@ FEEDS += tuple(m._meta.label_lower for m in (Person, Worker, Team))
 # How long "being worked out" holds before another request may ask again (a worker that died
 # mid-task must not leave the page waiting for ever).
 ASKED_SECONDS = 10 * 60
+LOOK_BACK = 5_000  # recorded changes read to tell whether the clusters are stale
 MAX_WINDOW_DAYS = 365
 
 
 def data_version() -> int:
-    """The id of the latest recorded change to a record that feeds the links (0: none yet)."""
-    latest = (
-        ChangeEvent.objects.filter(record_type__in=FEEDS)
-        .order_by("-id")
-        .values_list("id", flat=True)
-        .first()
+    """The id of the latest recorded change (0: none yet)."""
+    return ChangeEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def changed_since(version: int) -> bool:
+    """Whether a change to a record that feeds the links was recorded after ``version``."""
+    since = list(
+        ChangeEvent.objects.filter(id__gt=version)
+        .order_by("id")
+        .values_list("record_type", flat=True)[:LOOK_BACK]
     )
-    return latest or 0
+    return len(since) == LOOK_BACK or any(kind in FEEDS for kind in since)
 
 
 def cache_key(window_days: int, across_agencies: bool, closer_only: bool) -> str:
@@ -106,15 +113,19 @@ def borough_page(*, window_days: int, across_agencies: bool, closer_only: bool) 
     """The clusters to show, as last worked out; asks for them to be worked out again when
     there are none or the records have changed since."""
     key = cache_key(window_days, across_agencies, closer_only)
-    version = data_version()
     worked_out = cache.get(key)
-    if isinstance(worked_out, WorkedOut) and worked_out.version == version:
+    if not isinstance(worked_out, WorkedOut):
+        worked_out = None
+    elif not changed_since(worked_out.version):
         return BoroughPage(worked_out, being_worked_out=False)
-    # Once per version and choice: ``add`` writes only when the key is absent.
-    if cache.add(f"{key}:asked:{version}", True, timeout=ASKED_SECONDS):
+    # Once per stamp of what is shown (or none): ``add`` writes only when the key is absent.
+    asked = f"{key}:asked:{worked_out.version if worked_out else 'none'}"
+    if cache.add(asked, True, timeout=ASKED_SECONDS):
         work_out_borough_clusters.enqueue(window_days, across_agencies, closer_only)
         # A backend that runs tasks at once (the immediate one) has them ready now.
-        worked_out = cache.get(key)
-    if not isinstance(worked_out, WorkedOut):
-        return BoroughPage(None, being_worked_out=True)
-    return BoroughPage(worked_out, being_worked_out=worked_out.version != version)
+        ready = cache.get(key)
+        if isinstance(ready, WorkedOut):
+            worked_out = ready
+            if not changed_since(ready.version):
+                return BoroughPage(ready, being_worked_out=False)
+    return BoroughPage(worked_out, being_worked_out=True)
