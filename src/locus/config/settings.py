@@ -279,7 +279,7 @@ TASKS = {
 # One cache every app server shares: a table in the database by default (created by
 # `locus migrate`, `locus demo` and the test database). LOCUS_CACHE_BACKEND and
 # LOCUS_CACHE_LOCATION name another, e.g. django.core.cache.backends.redis.RedisCache and a
-# redis:// URL. Nothing in it is scoped to a viewer (docs/linked.md).
+# redis:// URL. Nothing in it is scoped to a viewer (docs/architecture.md).
 CACHES = {
     "default": {
         "BACKEND": os.environ.get(
