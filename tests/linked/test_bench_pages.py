@@ -36,6 +36,10 @@ def test_bench_pages_json_at_a_tiny_scale(bench_folder) -> None:
         assert page["ratio"] > 0, name
     assert results["pages"]["bare_page"]["ratio"] == 1.0
     assert results["borough_work_out_s"] >= 0
+    parts = results["linked_cases_breakdown"]
+    assert set(parts) == {"load_around_ms", "selector_ms", "links", "links_only_places"}
+    assert parts["load_around_ms"] > 0 and parts["selector_ms"] > 0
+    assert 0 <= parts["links_only_places"] <= parts["links"]
     assert results["linked_cases_under_target"] == (
         results["pages"]["linked_cases"]["median_ms"] < results["target_ms"]
     )
@@ -52,6 +56,7 @@ def test_bench_pages_prints_a_table(bench_folder) -> None:
     for name in PAGES:
         assert name in text
     assert "a caseload of" in text and "borough clusters worked out" in text
+    assert "evidence loaded in" in text
 
 
 def test_the_bare_page_is_behind_the_sign_in_and_only_in_the_bench() -> None:
