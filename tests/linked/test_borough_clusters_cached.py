@@ -70,7 +70,7 @@ def test_a_miss_asks_for_the_clusters_once_and_says_so(pair: World, queued: list
     html_for(pair.team_manager)
     assert len(queued) == 1  # once per version and choice, however many ask
     assert queued[0].task.name == "work_out_borough_clusters"
-    assert queued[0].args == [30, False, False]
+    assert queued[0].args == [30, False, False] and queued[0].kwargs == {"slot": 0}
     # A different choice is a different computation.
     html_for(pair.admin, window="7")
     assert [r.args for r in queued] == [[30, False, False], [7, False, False]]
@@ -105,7 +105,7 @@ def test_a_change_to_the_links_makes_them_stale_and_the_old_ones_stay_shown(
     assert len(queued) == 1
     html_for(pair.admin)
     assert len(queued) == 1
-    work_out_borough_clusters.call(*queued[0].args)
+    work_out_borough_clusters.call(*queued[0].args, **queued[0].kwargs)
     html = html_for(pair.admin)
     assert "1 cluster, 3 children in all" in html and "being worked out" not in html
 
@@ -211,3 +211,22 @@ def test_borough_page_without_a_task_backend_that_runs_says_it_is_being_worked_o
     shown = borough_page(window_days=30, across_agencies=False, closer_only=False)
     assert shown.worked_out is None and shown.being_worked_out
     assert shown.clusters is None
+
+
+def test_one_worker_cannot_fill_the_queue_by_walking_the_windows(pair: World, queued: list) -> None:
+    for window in range(1, clusters.MAX_WAITING + 1):
+        assert "being worked out now" in html_for(pair.team_manager, window=str(window))
+    html = html_for(pair.team_manager, window="99")
+    assert "several other sets of clusters are being worked out just now" in html
+    assert len(queued) == clusters.MAX_WAITING
+    # A working-out that ends frees its place, and the page may ask again.
+    result = queued[0]
+    work_out_borough_clusters.call(*result.args, **result.kwargs)
+    assert "being worked out now" in html_for(pair.team_manager, window="99")
+    assert len(queued) == clusters.MAX_WAITING + 1
+
+
+def test_run_at_once_every_working_out_gives_its_place_back(pair: World) -> None:
+    for window in range(1, 2 * clusters.MAX_WAITING + 2):
+        html = html_for(pair.admin, window=str(window))
+        assert "1 cluster, 2 children in all" in html and "just now" not in html

@@ -43,6 +43,9 @@ FEEDS += tuple(m._meta.label_lower for m in (Person, Worker, Team))
 # mid-task must not leave the page waiting for ever).
 ASKED_SECONDS = 10 * 60
 LOOK_BACK = 5_000  # recorded changes read to tell whether the clusters are stale
+# At most this many workings-out wait or run at once, whoever asked: one worker paging through
+# every window cannot keep the task worker busy for hours.
+MAX_WAITING = 4
 MAX_WINDOW_DAYS = 365
 
 
@@ -85,15 +88,38 @@ class BoroughPage:
 
     worked_out: WorkedOut | None
     being_worked_out: bool
+    busy: bool = False  # newer clusters are needed but too many are being worked out already
 
     @property
     def clusters(self) -> BoroughClusters | None:
         return self.worked_out.clusters if self.worked_out else None
 
 
+def slot_key(slot: int) -> str:
+    return f"linked-borough:working:{slot}"
+
+
+def _take_slot() -> int | None:
+    """One of the ``MAX_WAITING`` places for a working-out, or None when all are taken."""
+    for slot in range(MAX_WAITING):
+        if cache.add(slot_key(slot), True, timeout=ASKED_SECONDS):
+            return slot
+    return None
+
+
 @task()
-def work_out_borough_clusters(window_days: int, across_agencies: bool, closer_only: bool) -> int:
+def work_out_borough_clusters(
+    window_days: int, across_agencies: bool, closer_only: bool, slot: int | None = None
+) -> int:
     """Work the clusters out and cache them; returns how many there are."""
+    try:
+        return _work_out(window_days, across_agencies, closer_only)
+    finally:
+        if slot is not None:
+            cache.delete(slot_key(slot))
+
+
+def _work_out(window_days: int, across_agencies: bool, closer_only: bool) -> int:
     key = cache_key(window_days, across_agencies, closer_only)
     # Read before the records are: a change made while this runs leaves the result stale.
     version = data_version()
@@ -120,12 +146,17 @@ def borough_page(*, window_days: int, across_agencies: bool, closer_only: bool) 
         return BoroughPage(worked_out, being_worked_out=False)
     # Once per stamp of what is shown (or none): ``add`` writes only when the key is absent.
     asked = f"{key}:asked:{worked_out.version if worked_out else 'none'}"
-    if cache.add(asked, True, timeout=ASKED_SECONDS):
-        work_out_borough_clusters.enqueue(window_days, across_agencies, closer_only)
-        # A backend that runs tasks at once (the immediate one) has them ready now.
-        ready = cache.get(key)
-        if isinstance(ready, WorkedOut):
-            worked_out = ready
-            if not changed_since(ready.version):
-                return BoroughPage(ready, being_worked_out=False)
+    if not cache.add(asked, True, timeout=ASKED_SECONDS):
+        return BoroughPage(worked_out, being_worked_out=True)
+    slot = _take_slot()
+    if slot is None:
+        cache.delete(asked)  # to be asked again once a place is free
+        return BoroughPage(worked_out, being_worked_out=False, busy=True)
+    work_out_borough_clusters.enqueue(window_days, across_agencies, closer_only, slot=slot)
+    # A backend that runs tasks at once (the immediate one) has them ready now.
+    ready = cache.get(key)
+    if isinstance(ready, WorkedOut):
+        worked_out = ready
+        if not changed_since(ready.version):
+            return BoroughPage(ready, being_worked_out=False)
     return BoroughPage(worked_out, being_worked_out=True)
