@@ -2,7 +2,7 @@
 
 ``locus demo``      set up a data folder, generate the synthetic borough, print the
                     demo accounts and serve the site on 127.0.0.1
-``locus serve``     serve what is in the data folder
+``locus serve``     serve what is in the data folder (with a worker, as ``locus demo``)
 ``locus migrate``   create or update the database
 ``locus createadmin``  add an administrator account
 ``locus notify-due``  remind workers of reviews and actions falling due (once a day)
@@ -344,11 +344,15 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
         )
         return 0
     print(f"Serving {url}  (Ctrl+C to stop)", file=out, flush=True)
-    # The background tasks (the borough's linked-case clusters, worked out ahead) run beside
-    # the site, and stop with it.
+    return serve_with_worker(args.port, out)
+
+
+def serve_with_worker(port: int, out: TextIO) -> int:
+    """Serve, with the background tasks (the borough's linked-case clusters, worked out
+    ahead) run beside the site by a worker that stops with it."""
     worker = start_worker()
     try:
-        return serve(args.port, out)
+        return serve(port, out)
     finally:
         stop_worker(worker)
 
@@ -357,7 +361,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     folder = setup_django()
     print(f"Data folder: {folder}", file=out)
     print(f"Serving http://127.0.0.1:{args.port}/  (Ctrl+C to stop)", file=out, flush=True)
-    return serve(args.port, out)
+    return serve_with_worker(args.port, out)
 
 
 def cmd_migrate(args: argparse.Namespace, out: TextIO) -> int:

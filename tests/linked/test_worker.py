@@ -64,7 +64,10 @@ def test_the_parser_knows_the_worker() -> None:
 
 
 @pytest.mark.django_db
-def test_locus_demo_starts_the_worker_and_stops_it_with_the_site(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "argv", [("demo", "--password", "a-long-enough-password-1"), ("serve",)], ids=lambda a: a[0]
+)
+def test_locus_demo_starts_the_worker_and_stops_it_with_the_site(argv, tmp_path, monkeypatch):
     monkeypatch.setenv("LOCUS_DATA_DIR", str(tmp_path))
     # A stand-in child that, like the worker, stops on SIGTERM (the worker's own run is the
     # test above): what is tested here is that the demo starts it and stops it cleanly.
@@ -94,7 +97,7 @@ def test_locus_demo_starts_the_worker_and_stops_it_with_the_site(tmp_path, monke
     monkeypatch.setattr(cli, "serve", serve)
     monkeypatch.setattr(cli, "prepare_demo", _prepared)
     monkeypatch.setattr(cli, "runs_a_database_worker", lambda: True)
-    code, _text = run("demo", "--password", "a-long-enough-password-1")
+    code, _text = run(*argv)
     assert code == 0
     assert children[0].returncode == 0  # stopped, and cleanly
     assert marker.read_text() == "ok"
