@@ -12,7 +12,8 @@ from contextlib import ExitStack
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.test import override_settings
 
 from locus.access.models import Worker
@@ -25,8 +26,20 @@ from tests.frozen_clock import FrozenClock
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Each test starts with an empty cache: SQLite reuses the ids of rolled-back rows, so a
-    result cached under "the latest change" by one test could otherwise answer the next."""
-    cache.clear()
+    result cached under "the latest change" by one test could otherwise answer the next.
+    The database cache (the default) needs nothing: its rows roll back with the test's."""
+    if not isinstance(caches["default"], DatabaseCache):
+        cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_at_once() -> Iterator[None]:
+    """Background tasks run in the request that enqueues them (the immediate backend), so a
+    page shows what its task worked out; tests of the worker use the database backend."""
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -2,11 +2,13 @@
 
 ``locus demo``      set up a data folder, generate the synthetic borough, print the
                     demo accounts and serve the site on 127.0.0.1
-``locus serve``     serve what is in the data folder
+``locus serve``     serve what is in the data folder (with a worker, as ``locus demo``)
 ``locus migrate``   create or update the database
 ``locus createadmin``  add an administrator account
 ``locus notify-due``  remind workers of reviews and actions falling due (once a day)
+``locus worker``    run the background tasks (the database task backend's worker)
 ``locus bench peers``  time the peer-network analysis against NetworkX (source checkout)
+``locus bench pages``  time the linked-cases pages against a bare Django page (source checkout)
 
 The data folder is ``./locus-data`` unless ``LOCUS_DATA_DIR`` names another; it
 holds the SQLite database, the secret key and the demo password.
@@ -18,6 +20,7 @@ import argparse
 import getpass
 import os
 import secrets
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -245,6 +248,41 @@ def serve(port: int, out: TextIO) -> int:
 
 
 # ---------------------------------------------------------------------------
+# The background worker
+
+# How ``locus demo`` starts the worker beside the site: this command line, as a child process.
+WORKER_COMMAND = [sys.executable, "-m", "locus.cli", "worker"]
+WORKER_STOP_SECONDS = 20
+
+
+def runs_a_database_worker() -> bool:
+    """Whether tasks go to the database (settings.TASKS), where ``locus worker`` runs them."""
+    from django.conf import settings
+
+    return bool(settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."))
+
+
+def start_worker() -> subprocess.Popen[bytes] | None:
+    """``locus worker`` as a child process with this one's environment (data folder included),
+    or None when tasks do not go to the database."""
+    if not runs_a_database_worker():
+        return None
+    return subprocess.Popen(WORKER_COMMAND, env=os.environ.copy())
+
+
+def stop_worker(child: subprocess.Popen[bytes] | None) -> None:
+    """Ask the worker to stop (SIGTERM: it finishes the task in hand), then wait for it."""
+    if child is None or child.poll() is not None:
+        return
+    child.terminate()
+    try:
+        child.wait(timeout=WORKER_STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+
+
+# ---------------------------------------------------------------------------
 # Commands
 
 
@@ -308,14 +346,24 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
         )
         return 0
     print(f"Serving {url}  (Ctrl+C to stop)", file=out, flush=True)
-    return serve(args.port, out)
+    return serve_with_worker(args.port, out)
+
+
+def serve_with_worker(port: int, out: TextIO) -> int:
+    """Serve, with the background tasks (the borough's linked-case clusters, worked out
+    ahead) run beside the site by a worker that stops with it."""
+    worker = start_worker()
+    try:
+        return serve(port, out)
+    finally:
+        stop_worker(worker)
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     folder = setup_django()
     print(f"Data folder: {folder}", file=out)
     print(f"Serving http://127.0.0.1:{args.port}/  (Ctrl+C to stop)", file=out, flush=True)
-    return serve(args.port, out)
+    return serve_with_worker(args.port, out)
 
 
 def cmd_migrate(args: argparse.Namespace, out: TextIO) -> int:
@@ -323,6 +371,7 @@ def cmd_migrate(args: argparse.Namespace, out: TextIO) -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, stdout=out)
+    call_command("createcachetable", stdout=out)  # the shared cache's table (settings.CACHES)
     print(f"Database in {folder} is up to date.", file=out)
     return 0
 
@@ -362,21 +411,76 @@ def cmd_notify_due(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def cmd_bench_peers(args: argparse.Namespace, out: TextIO) -> int:
-    # The benchmarks live beside src/ in a source checkout, not in the installed package.
+def cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    if not runs_a_database_worker():
+        print(
+            "Background tasks do not go to the database here (LOCUS_TASKS_BACKEND), so there "
+            "is nothing for this worker to run.",
+            file=sys.stderr,
+        )
+        return 2
+    call_command(
+        "db_worker",
+        batch=args.batch,
+        interval=args.interval,
+        reload=False,
+        startup_delay=False,
+        verbosity=1 if args.verbose else 0,
+        stdout=out,
+    )
+    return 0
+
+
+def _benchmarks() -> Any:
+    """The ``benchmarks`` package, which lives beside src/ in a source checkout, not in the
+    installed package; None (and a message) when it is not there."""
     root = Path(__file__).resolve().parents[2]
     if (root / "benchmarks" / "peers.py").is_file() and str(root) not in sys.path:
         sys.path.insert(0, str(root))
     try:
-        from benchmarks import peers
+        import benchmarks.pages
+        import benchmarks.peers
     except ImportError as exc:
         print(
             f"The benchmarks are not available ({exc}): run `locus bench` from a source "
             "checkout installed with pip install -e '.[test]'.",
             file=sys.stderr,
         )
+        return None
+    return benchmarks
+
+
+def cmd_bench_peers(args: argparse.Namespace, out: TextIO) -> int:
+    found = _benchmarks()
+    if found is None:
         return 2
-    return peers.main(args.scale, seed=args.seed, as_json=args.json, out=out, err=sys.stderr)
+    return int(
+        found.peers.main(args.scale, seed=args.seed, as_json=args.json, out=out, err=sys.stderr)
+    )
+
+
+def cmd_bench_pages(args: argparse.Namespace, out: TextIO) -> int:
+    found = _benchmarks()
+    if found is None:
+        return 2
+    # Its own data folder unless told otherwise: the borough is built once and reused.
+    os.environ.setdefault("LOCUS_DATA_DIR", f"locus-bench-data/pages-{args.people}-{args.seed}")
+    os.environ.setdefault("LOCUS_REQUIRE_OTP", "0")  # its clients sign in without a second factor
+    setup_django()
+    return int(
+        found.pages.main(
+            people=args.people,
+            seed=args.seed,
+            caseload=args.caseload,
+            runs=args.runs,
+            as_json=args.json,
+            out=out,
+            err=sys.stderr,
+        )
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -418,6 +522,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     notify_due.set_defaults(handler=cmd_notify_due)
 
+    worker_p = sub.add_parser(
+        "worker", help="run background tasks from the database (locus demo starts one)"
+    )
+    worker_p.add_argument(
+        "--batch", action="store_true", help="run the tasks waiting now, then stop"
+    )
+    worker_p.add_argument(
+        "--interval", type=float, default=1.0, help="seconds between looks for new tasks (1)"
+    )
+    worker_p.add_argument("--verbose", action="store_true", help="log each task run")
+    worker_p.set_defaults(handler=cmd_worker)
+
     bench = sub.add_parser("bench", help="benchmarks on synthetic data")
     bench_sub = bench.add_subparsers(dest="benchmark", required=True, metavar="benchmark")
     peers = bench_sub.add_parser(
@@ -433,6 +549,18 @@ def build_parser() -> argparse.ArgumentParser:
     peers.add_argument("--json", action="store_true", help="print one JSON object")
     peers.add_argument("--seed", type=int, default=0, help="random seed (0)")
     peers.set_defaults(handler=cmd_bench_peers)
+    pages = bench_sub.add_parser(
+        "pages",
+        help="the linked-cases pages through Django, against a bare Django page",
+    )
+    pages.add_argument(
+        "--people", type=int, default=50_000, help="young people in the borough (50000)"
+    )
+    pages.add_argument("--caseload", type=int, default=30, help="the caseload's size (30)")
+    pages.add_argument("--runs", type=int, default=20, help="timed runs of each page (20)")
+    pages.add_argument("--json", action="store_true", help="print one JSON object")
+    pages.add_argument("--seed", type=int, default=2016, help="the borough's seed (2016)")
+    pages.set_defaults(handler=cmd_bench_pages)
     return parser
 
 

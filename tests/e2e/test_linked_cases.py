@@ -82,3 +82,28 @@ def test_a_manager_reads_the_boroughs_clusters(page: Any, live_server: Any, worl
     expect(cluster.get_by_role("link", name="Jordan Testperson")).to_be_visible()
     expect(cluster).to_contain_text("A child you cannot see")
     assert axe_violations(page) == []
+
+
+def test_the_boroughs_clusters_not_yet_worked_out_say_so_and_refresh(
+    page: Any, live_server: Any, world: World
+) -> None:
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    from locus.linked.clusters import work_out_borough_clusters
+
+    cache.clear()  # the cache's table outlives a browser test's rows
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    ):
+        sign_in(page, live_server.url, "tm", next_path="/linked/borough/")
+        banner = page.get_by_role("region", name="Being worked out")
+        expect(banner).to_contain_text("These clusters are being worked out now")
+        assert axe_violations(page) == []
+        work_out_borough_clusters.call(30, False, False)  # what the worker does meanwhile
+        with page.expect_navigation():
+            banner.get_by_role("link", name="Refresh this page").click()
+        cluster = page.get_by_role("region", name="Cluster 1: 2 children, 2 agencies")
+        expect(cluster.get_by_role("link", name="Jordan Testperson")).to_be_visible()
+        expect(page.get_by_text("from the records as they are now")).to_be_visible()
+        assert axe_violations(page) == []

@@ -47,6 +47,14 @@ DATA_STEPS: dict[tuple[str, str], Callable[[], None] | str] = {
     ("panels", "0003_forums_names"): "renames an attendance value on existing rows",
     ("auth", "0011_update_proxy_permissions"): "moves permissions of existing proxy models",
     ("contenttypes", "0002_remove_content_type_name"): "a no-op forwards",
+    # django-tasks-db reshaping the task rows it already holds, from release to release.
+    ("django_tasks_database", "0008_separate_results_field"): "moves results of existing tasks",
+    ("django_tasks_database", "0011_rename_complete_status"): "renames a status on existing tasks",
+    ("django_tasks_database", "0013_separate_exception_fields"): "moves errors of existing tasks",
+    ("django_tasks_database", "0016_remove_dbtaskresult_django_task_new_ordering_idx_and_more"): (
+        "renames a status on existing tasks"
+    ),
+    ("django_tasks_database", "0018_rename_succeeded_status"): "renames a status on existing tasks",
 }
 
 
@@ -96,7 +104,12 @@ def create_from_models(using: str = DEFAULT_DB_ALIAS) -> None:
 
 
 def migrate(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Bring the database up to date: an empty one is built from the models, others migrate."""
+    """Bring the database up to date: an empty one is built from the models, others migrate.
+
+    Then the cache's table, when the cache is the database (no migration makes it: Django's
+    ``createcachetable``, which does nothing when it exists or the cache is elsewhere).
+    """
     if is_empty(using):
         create_from_models(using)
     call_command("migrate", database=using, verbosity=0, interactive=False)
+    call_command("createcachetable", database=using, verbosity=0)

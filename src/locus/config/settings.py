@@ -264,3 +264,27 @@ EMAIL_USE_TLS = os.environ.get("LOCUS_EMAIL_TLS") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("LOCUS_EMAIL_FROM", "locus@localhost")
 LOCUS_NOTIFICATION_EMAIL = os.environ.get("LOCUS_NOTIFICATION_EMAIL", "1") == "1"
 LOCUS_SITE_URL = os.environ.get("LOCUS_SITE_URL", "http://127.0.0.1:8000")
+
+# --- Background tasks and the shared cache -------------------------------------------------
+# Django's tasks API (the django-tasks backport until Django 6), with its database backend
+# (django-tasks-db) by default: a task is a row, run by `locus worker` (which `locus demo`
+# starts beside the site). LOCUS_TASKS_BACKEND names another backend (the immediate one runs
+# tasks in the request that enqueues them, as the tests do).
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("LOCUS_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# One cache every app server shares: a table in the database by default (created by
+# `locus migrate`, `locus demo` and the test database). LOCUS_CACHE_BACKEND and
+# LOCUS_CACHE_LOCATION name another, e.g. django.core.cache.backends.redis.RedisCache and a
+# redis:// URL. Nothing in it is scoped to a viewer (docs/architecture.md).
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "LOCUS_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"
+        ),
+        "LOCATION": os.environ.get("LOCUS_CACHE_LOCATION", "locus_cache"),
+    }
+}

@@ -263,11 +263,18 @@ def load_around(person_ids: Iterable[int], *, window_days: int) -> LoadedEvidenc
                 occurred_at__gte=_start_of(lo),
                 occurred_at__lt=_start_of(hi + dt.timedelta(days=1)),
             )
-    nearby = _incident_rows(Incident.objects.filter(near_q, restricted=False)) if own else []
-    involvements = list(
-        Involvement.objects.filter(incident_id__in=[row[0] for row in nearby]).values_list(
-            "person_id", "incident_id"
+    near = Incident.objects.filter(near_q, restricted=False)
+    nearby = _incident_rows(near) if own else []
+    # Who was involved, by the same filter as a subquery: at a busy place ``nearby`` runs to
+    # ten thousand incidents, and passing their ids back as parameters cost more than the query.
+    involvements = (
+        list(
+            Involvement.objects.filter(incident_id__in=near.values("id")).values_list(
+                "person_id", "incident_id"
+            )
         )
+        if own
+        else []
     )
     return _assemble(associations, nearby, involvements, extra_people=focus)
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, fields
 from urllib.parse import urlencode
 
 import numpy as np
-from django.core.cache import cache
 from django.http import Http404
 
 from locus.access import policies, scopes
@@ -30,7 +29,6 @@ from locus.analysis import triage
 from locus.analysis.groups import meeting_groups
 from locus.analysis.linked import Link, LinkTable, find_links, link_table
 from locus.analysis.network import NATURES
-from locus.audit.models import ChangeEvent
 from locus.common.ids import parse_id
 from locus.incidents.models import Incident, IncidentKind
 from locus.linked.evidence import (
@@ -52,7 +50,6 @@ DEFAULT_WINDOW_DAYS = 30
 # A connected group of linked children larger than this is shown as the closer-knit groups within
 # it, each with a note of the whole: a list of 200 children is not something a meeting can act on.
 SPLIT_ABOVE = 12
-CACHE_SECONDS = 15 * 60
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
@@ -568,18 +565,11 @@ def borough_clusters(
 ) -> BoroughClusters:
     """Every cluster of linked cases held by more than one worker, largest first.
 
-    Members are bare ids here; ``fill_members`` adds names and holders for the page shown, so a
-    borough of thousands of clusters costs a few queries. The result is the same for every
-    viewer, so it is cached until the next recorded change (every write records one): a cache,
-    not state, so a second server simply computes its own.
+    Members are bare ids here, the same for every viewer; ``fill_members`` adds names and
+    holders for the page shown, so a borough of thousands of clusters costs a few queries.
+    Seconds of work at borough size: pages read it worked out ahead (``linked.clusters``).
     """
-    latest = ChangeEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    key = f"linked-borough:{latest}:{window_days}:{int(across_agencies)}:{int(closer_only)}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = _borough_clusters(window_days, across_agencies, closer_only)
-        cache.set(key, cached, timeout=CACHE_SECONDS)
-    return cached
+    return _borough_clusters(window_days, across_agencies, closer_only)
 
 
 def _borough_clusters(
@@ -594,7 +584,9 @@ def _borough_clusters(
         holders[person_id].add(worker_id)
         agencies[person_id].add(agency_id)
     held = loaded.person_index(sorted(holders))
-    table = link_table(loaded.evidence, held, window_days=window_days)
+    table = link_table(
+        loaded.evidence, held, window_days=window_days, place_window=loaded.windows(window_days)
+    )
     if closer_only:
         closer = table.n_direct + table.n_shared_associates + table.n_shared_incidents > 0
         table = LinkTable(**{f.name: getattr(table, f.name)[closer] for f in fields(table)})

@@ -14,7 +14,7 @@ from locus.audit.services import record_access
 from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
-from locus.linked import selectors
+from locus.linked import clusters, selectors
 from locus.linked.forms import BoroughLinksForm, CaseloadLinksForm, LinkReviewForm
 from locus.linked.services import link_review_record
 
@@ -142,19 +142,22 @@ def borough_links(request: AuthedRequest) -> HttpResponse:
     if not policies.can_view_borough_links(viewer):
         raise Http404("Not found")
     form = BoroughLinksForm(request.GET or None)
-    result = selectors.borough_clusters(
+    # Worked out ahead, unnamed, by a background task; the viewer's need to know is applied
+    # here, on the page shown (fill_members), as on every other page.
+    shown = clusters.borough_page(
         window_days=form.window_days(),
         across_agencies=form.flag("across_agencies"),
         closer_only=form.flag("closer_only"),
     )
-    page, paging = paginate(request, result.clusters, per_page=CLUSTERS_PER_PAGE)
+    result = shown.clusters
+    page, paging = paginate(request, result.clusters if result else [], per_page=CLUSTERS_PER_PAGE)
     selectors.fill_members(viewer, list(page.object_list))
     record_access(
         actor=viewer,
         record_type="linked.cluster",
         action=AccessAction.SEARCH,
         detail={
-            "window_days": result.window_days,
+            "window_days": form.window_days(),
             "page": page.number,
             "named": sorted(
                 m.person_id for c in page.object_list for m in c.members if m.person is not None
@@ -167,6 +170,8 @@ def borough_links(request: AuthedRequest) -> HttpResponse:
         {
             "form": form,
             "result": result,
+            "shown": shown,
+            "refresh_url": request.get_full_path(),
             "page": page,
             "split_above": selectors.SPLIT_ABOVE,
             **paging,
