@@ -4,6 +4,7 @@ nodes, edges and table rows holding only what the viewer may see."""
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from locus.access.fields import PersonField, fields_visible_to_many
 from locus.access.models import Worker
 from locus.access.naming import NOT_IN_SCOPE, Naming, naming_for
 from locus.access.selectors import visible_person_ids, visible_person_ids_by_right
+from locus.analysis.layout import banded, label_box
 from locus.common.services import today
 from locus.peers.models import Association, GroupMembership, Nature
 from locus.peers.selectors import (
@@ -34,6 +36,13 @@ from locus.people.models import Person
 from locus.places.models import Context, ContextKind
 
 # --- Map data ------------------------------------------------------------------------------
+
+
+# The drawing's type sizes, in pixels at zoom 1: the layout sizes labels with them and the
+# screen (peermap.js) and the print (_map_svg.html) draw with them.
+FONT_PX = 13
+NODE_PX = 32
+LABEL_CHARS = 18
 
 
 class NodeKind:
@@ -58,19 +67,46 @@ class MapNode:
     note: str = ""  # what a screen reader hears besides the label, e.g. NOT_IN_SCOPE
     shape: str = ""  # an extra class for drawing, e.g. the group at the centre of its map
 
-    def element(self, node_id: str) -> dict[str, Any]:
+    @property
+    def classes(self) -> list[str]:
         classes = [self.kind, *([self.shape] if self.shape else [])]
-        markers = []
         if self.open_to is not None and self.open_to.social_care:
             classes.append("social-care")
-            markers.append("SC")
         if self.open_to is not None and self.open_to.youth_justice:
             classes.append("youth-justice")
-            markers.append("YJ")
-        label = self.label + (f"\n[{' '.join(markers)}]" if markers else "")
+        return classes
+
+    @property
+    def lines(self) -> list[str]:
+        """The label as drawn: wrapped here (not by the browser) so that the layout knows
+        each label's size, with the [SC]/[YJ] markers on a line of their own."""
+        lines = textwrap.wrap(self.label, LABEL_CHARS, break_on_hyphens=False) or [""]
+        markers = [
+            m for c, m in (("social-care", "SC"), ("youth-justice", "YJ")) if c in self.classes
+        ]
+        return lines + ([f"[{' '.join(markers)}]"] if markers else [])
+
+    @property
+    def band(self) -> int:
+        """Its ring on the drawing: the centre, people one step out, two steps out, then
+        places and groups in a band of their own."""
+        if self.kind == NodeKind.CENTRE:
+            return 0
+        if self.kind in (NodeKind.PLACE, NodeKind.GROUP):
+            return 3
+        return 1 if self.step == 1 else 2
+
+    def element(self, node_id: str, at: tuple[float, float]) -> dict[str, Any]:
         return {
-            "data": {"id": node_id, "label": label, "href": self.href, "step": self.step},
-            "classes": " ".join(classes),
+            "data": {
+                "id": node_id,
+                "label": "\n".join(self.lines),
+                "href": self.href,
+                "step": self.step,
+                "note": self.note,
+            },
+            "position": {"x": at[0], "y": at[1]},
+            "classes": " ".join(self.classes),
         }
 
 
@@ -124,9 +160,28 @@ class MapData:
         outside the page. A link to a page is the node's ``href``, given only where allowed.
         """
         ids = {n.key: f"n{i}" for i, n in enumerate(self.nodes, start=1)}
+        at = self.positions()
         return {
-            "nodes": [n.element(ids[n.key]) for n in self.nodes],
+            "nodes": [n.element(ids[n.key], at[n.key]) for n in self.nodes],
             "edges": [e.element(f"e{i}", ids) for i, e in enumerate(self.edges, start=1)],
+        }
+
+    def positions(self) -> dict[str, tuple[float, float]]:
+        """Each node's centre, laid out in bands (locus.analysis.layout): the same
+        coordinates on screen and in print. A node sits at the top of its box, its label
+        underneath."""
+        index = {n.key: i for i, n in enumerate(self.nodes)}
+        sizes = [label_box(n.lines, font_px=FONT_PX, node_px=NODE_PX) for n in self.nodes]
+        links = [(index[e.source], index[e.target]) for e in self.edges]
+        centres = banded(
+            [n.band for n in self.nodes],
+            sizes,
+            [a for a, _ in links],
+            [b for _, b in links],
+        )
+        return {
+            n.key: (round(float(x), 1), round(float(y - h / 2 + NODE_PX / 2), 1))
+            for n, (x, y), (_, h) in zip(self.nodes, centres, sizes, strict=True)
         }
 
     @property
@@ -155,6 +210,7 @@ class PeerMap(MapData):
     as_at: dt.date
     natures: list[str]
     naming: Naming
+    steps: int = 2
 
     @property
     def named_ids(self) -> list[int]:
@@ -257,9 +313,12 @@ def _ends(association: Association) -> tuple[str, str]:
     return _person_key(association.person_id), _end_key(association, association.person_id)
 
 
-def _walk(*, viewer: Worker, person: Person, as_at: dt.date, natures: list[str]) -> _Walk:
+def _walk(
+    *, viewer: Worker, person: Person, as_at: dt.date, natures: list[str], depth: int
+) -> _Walk:
     """Four queries: the child's relationships, which peers the viewer sees, those peers'
-    relationships, and which of their peers the viewer sees. Then the walk, in Python."""
+    relationships, and which of their peers the viewer sees (two at one step). Then the
+    walk, in Python."""
     base = Association.objects.open_on(as_at).select_related(
         "person", "other", "recorded_by__team__agency"
     )
@@ -275,7 +334,7 @@ def _walk(*, viewer: Worker, person: Person, as_at: dt.date, natures: list[str])
     # right: a shared child's other relationships are her record, which a share does not show.
     own, visible = visible_person_ids_by_right(viewer, step_one)
     second: list[Association] = []
-    if own:
+    if own and depth > 1:
         second = _as_stood(
             base.filter(Q(person_id__in=own) | Q(other_id__in=own)).exclude(about_child),
             natures,
@@ -284,9 +343,10 @@ def _walk(*, viewer: Worker, person: Person, as_at: dt.date, natures: list[str])
         for p in (a.person, a.other):
             if p is not None:
                 people.setdefault(p.pk, p)
-    visible |= visible_person_ids(viewer, set(people) - step_one - {person.pk})
+    if depth > 1:
+        visible |= visible_person_ids(viewer, set(people) - step_one - {person.pk})
     associations = first + second
-    steps = neighbourhood((_ends(a) for a in associations), _person_key(person.pk), depth=2)
+    steps = neighbourhood((_ends(a) for a in associations), _person_key(person.pk), depth=depth)
     return _Walk(associations, people, visible, steps)
 
 
@@ -312,8 +372,16 @@ class _MapBuilder:
         self.rows.append(MapRow(peer, self.nodes[near], a, role, peer.open_to, places))
 
 
-def peer_map(*, viewer: Worker, person: Person, as_at: dt.date, natures: Iterable[str]) -> PeerMap:
-    """A young person's peer map as it stood on ``as_at``: peers one and two steps out.
+def peer_map(
+    *,
+    viewer: Worker,
+    person: Person,
+    as_at: dt.date,
+    natures: Iterable[str],
+    steps: int = 2,
+) -> PeerMap:
+    """A young person's peer map as it stood on ``as_at``: peers one and (with ``steps``
+    2) two steps out.
 
     The second step goes only through peers the viewer may see (what a hidden
     child's other relationships are is not the viewer's to know). Contexts are
@@ -323,7 +391,9 @@ def peer_map(*, viewer: Worker, person: Person, as_at: dt.date, natures: Iterabl
     """
     natures = [n for n in Nature.values if n in set(natures)]
     naming = naming_for(viewer=viewer, person=person)
-    walk = _walk(viewer=viewer, person=person, as_at=as_at, natures=natures)
+    if steps not in (1, 2):
+        raise ValueError("steps must be 1 or 2")
+    walk = _walk(viewer=viewer, person=person, as_at=as_at, natures=natures, depth=steps)
     # Fields (the name, the legal status behind [SC]/[YJ]) of the people the viewer sees; a
     # peer they may not see has none, so shows by initials and nothing else.
     seen = walk.visible | {person.pk}
@@ -424,6 +494,7 @@ def peer_map(*, viewer: Worker, person: Person, as_at: dt.date, natures: Iterabl
         as_at=as_at,
         natures=natures,
         naming=naming,
+        steps=steps,
     )
 
 

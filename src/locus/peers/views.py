@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from locus.access import groups as access_groups
@@ -14,12 +15,14 @@ from locus.access import lookups, naming, policies
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.selectors import context_cases_for
+from locus.common import clock
 from locus.common.errors import ValidationFailed
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.services import permitted
 from locus.incidents.views import audited_with_incidents
 from locus.peers import maps, selectors
+from locus.peers.drawing import drawing
 from locus.peers.forms import (
     PeerAddForm,
     PeerChangeForm,
@@ -71,7 +74,8 @@ def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
             "d": detail,
             "group": group,
             "map": group_map,
-            "map_elements": {"layout": "fcose", **group_map.elements()},
+            "map_elements": {"layout": "preset", "edge_labels": True, **group_map.elements()},
+            "map_drawing": drawing(group_map),
             "involvements": involvements,
             "can_edit": policies.can_edit_context(request.user, group),
             # Merge, split and create are for casework staff (access/groups.py).
@@ -232,6 +236,17 @@ def peer_end(request: AuthedRequest, person_id: int, association_id: int) -> Htt
 # --- The peer map --------------------------------------------------------------------------
 
 
+def _steps(query: QueryDict) -> int:
+    """One step out by default; the second step only when asked for (``steps=2``)."""
+    return 2 if query.get("steps") == "2" else 1
+
+
+def _with_steps(query: QueryDict, steps: int) -> str:
+    changed = query.copy()
+    changed["steps"] = str(steps)
+    return changed.urlencode()
+
+
 def _logged_map(
     request: AuthedRequest,
     person: Person,
@@ -241,9 +256,14 @@ def _logged_map(
 ) -> tuple[PeerMapFilterForm, maps.PeerMap]:
     """The child's peer map for the query's filters, and one read of the child's record
     naming who was shown by name and why (the page, or the image exported from it)."""
-    form = PeerMapFilterForm(request.GET or None)
+    filters = request.GET.copy()
+    filters.pop("steps", None)
+    form = PeerMapFilterForm(filters or None)
     as_at, natures = form.choices()
-    pmap = maps.peer_map(viewer=request.user, person=person, as_at=as_at, natures=natures)
+    steps = _steps(request.GET)
+    pmap = maps.peer_map(
+        viewer=request.user, person=person, as_at=as_at, natures=natures, steps=steps
+    )
     record_access(
         actor=request.user,
         obj=person,
@@ -253,6 +273,7 @@ def _logged_map(
             "page": page,
             "as_at": as_at.isoformat(),
             "natures": natures,
+            "steps": steps,
             "named": pmap.named_ids,
         },
     )
@@ -275,8 +296,10 @@ def _map_page(
             "m": pmap,
             "form": form,
             "purpose_form": purpose_form,
-            "elements": {"layout": "concentric", **pmap.elements()},
+            "elements": {"layout": "preset", **pmap.elements()},
+            "drawing": drawing(pmap),
             "query": request.GET.urlencode(),
+            "other_steps_query": _with_steps(request.GET, 3 - pmap.steps),
         },
     )
 
@@ -293,6 +316,54 @@ def peer_map_export(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = lookups.access_person(request.user, person_id)
     _logged_map(request, person, page="peer-map png", action=AccessAction.EXPORT)
     return HttpResponse(status=204)
+
+
+def peer_map_print(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """The map for a meeting pack: drawn by the server with the viewer's naming rule, a
+    title, the date and who printed it; logged as an export naming who was on it. With
+    ``format=svg`` the drawing alone, as a file."""
+    person = lookups.access_person(request.user, person_id)
+    as_file = request.GET.get("format") == "svg"
+    _, pmap = _logged_map(
+        request,
+        person,
+        page="peer-map svg" if as_file else "peer-map print",
+        action=AccessAction.EXPORT,
+    )
+    centre = pmap.nodes[0].label
+    printed = timezone.localtime(clock.now())
+    header = [
+        f"Peer map of {centre}",
+        f"As at {pmap.as_at:%-d %B %Y}, {'one step' if pmap.steps == 1 else 'two steps'} out."
+        f" Printed {printed:%-d %B %Y %H:%M} by {request.user}.",
+        PRINT_WARNING,
+    ]
+    context = {
+        "person": person,
+        "m": pmap,
+        "drawing": drawing(pmap, header=header if as_file else None),
+        "header": header,
+        "label": f"Peer map of {centre}",
+        "query": request.GET.urlencode(),
+        "svg_query": _with_format(request.GET),
+    }
+    if as_file:
+        response = render(request, "peers/map.svg", context, content_type="image/svg+xml")
+        response["Content-Disposition"] = f'attachment; filename="peer-map-{person.initials}.svg"'
+        return response
+    return render(request, "peers/map_print.html", context)
+
+
+PRINT_WARNING = (
+    "Recorded relationships only, as the viewer may see them: not a measure of risk "
+    "to or from any child."
+)
+
+
+def _with_format(query: QueryDict) -> str:
+    changed = query.copy()
+    changed["format"] = "svg"
+    return changed.urlencode()
 
 
 @require_POST
