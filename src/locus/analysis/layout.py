@@ -142,7 +142,7 @@ def _sub_rings(
         slots = -(-count // k) * k
         half = min(np.pi * k / slots, np.pi / 2)
         first = max(inner + circle + gap, step / (2 * np.sin(half)) if slots > k else 0.0)
-        radii = first + step * (np.arange(count) % k)
+        radii: NDArray[np.float64] = first + step * (np.arange(count) % k).astype(np.float64)
         edge = float(radii.max() + circle)
         if best is None or edge < best[0] - 1e-9:
             best = (edge, radii, 2 * np.pi * np.arange(count) / slots)

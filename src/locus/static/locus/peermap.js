@@ -12,7 +12,7 @@ const cytoscape = window.cytoscape;
 const FONT_PX = 13;
 const NODE_PX = 32;
 // A label drawn smaller than this (in screen pixels) is hidden, not shrunk to nothing.
-const MIN_LABEL_PX = 10;
+const MIN_LABEL_PX = 11;
 const LABEL_ZOOM = MIN_LABEL_PX / FONT_PX;
 
 // Colours meet contrast on white; each nature also has its own line style, so the map
@@ -224,6 +224,24 @@ function setUp(cy) {
   cy.on("tap", (event) => {
     if (event.target === cy) clear();
   });
+  // The wheel zooms about the pointer. Cytoscape's own wheel zoom ignores the wheel for a
+  // moment after any page scroll, so a reader who scrolled down to the map could never
+  // zoom it: this listener runs first (capture) and takes the event.
+  container.addEventListener(
+    "wheel",
+    (event) => {
+      event.preventDefault();
+      event.stopPropagation();
+      const box = container.getBoundingClientRect();
+      const delta = event.deltaMode === 1 ? event.deltaY * 33 : event.deltaY;
+      const zoom = cy.zoom() * Math.pow(2, -delta / 500);
+      cy.zoom({
+        level: Math.min(cy.maxZoom(), Math.max(cy.minZoom(), zoom)),
+        renderedPosition: { x: event.clientX - box.left, y: event.clientY - box.top },
+      });
+    },
+    { capture: true, passive: false },
+  );
   cy.on("zoom", () => {
     container.dataset.zoom = cy.zoom().toFixed(3);
     container.dataset.labels = cy.zoom() >= LABEL_ZOOM ? "shown" : "hidden";
