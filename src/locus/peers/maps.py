@@ -179,9 +179,13 @@ class MapData:
             [a for a, _ in links],
             [b for _, b in links],
         )
+        nodes = centres.copy()
+        nodes[:, 1] -= [h / 2 - NODE_PX / 2 for _, h in sizes]
+        # The centre's node (not its box, which includes the label under it) at the origin.
+        nodes -= nodes[0] if self.nodes and self.nodes[0].band == 0 else 0
         return {
-            n.key: (round(float(x), 1), round(float(y - h / 2 + NODE_PX / 2), 1))
-            for n, (x, y), (_, h) in zip(self.nodes, centres, sizes, strict=True)
+            n.key: (round(float(x), 1) + 0.0, round(float(y), 1) + 0.0)
+            for n, (x, y) in zip(self.nodes, nodes, strict=True)
         }
 
     @property
