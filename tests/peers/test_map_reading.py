@@ -21,13 +21,19 @@ from tests.peers.test_peer_map import ALL, NAMED, grow, mapped  # noqa: F401  (a
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def drawn(mapped: World) -> World:
+    """The hand-worked map of test_peer_map (its fixture, under a name of this module's)."""
+    return mapped
+
+
 def people_on(world: World, viewer: Any, steps: int) -> dict[str, int | None]:
     pmap = peer_map(viewer=viewer, person=world.csc_child, as_at=today(), natures=ALL, steps=steps)
     return {n.key: n.step for n in pmap.nodes if n.kind in ("person", "unknown")}
 
 
-def test_one_step_leaves_out_the_peers_of_peers(mapped: World) -> None:
-    w = mapped
+def test_one_step_leaves_out_the_peers_of_peers(drawn: World) -> None:
+    w = drawn
     one, two = people_on(w, w.admin, 1), people_on(w, w.admin, 2)
     assert set(one.values()) == {1}
     assert {k for k, s in two.items() if s == 1} == set(one)
@@ -38,9 +44,9 @@ def test_one_step_leaves_out_the_peers_of_peers(mapped: World) -> None:
 
 
 def test_the_page_shows_one_step_and_the_second_on_demand_without_javascript(
-    mapped: World,
+    drawn: World,
 ) -> None:
-    w = mapped
+    w = drawn
     client = client_for(w.admin)
     url = reverse("peer-map", args=[w.csc_child.pk])
     page = client.get(url)
@@ -87,9 +93,9 @@ def test_a_busy_map_is_laid_out_in_bands_with_no_label_over_another(world: World
 
 
 def test_the_print_names_as_the_page_does_and_is_logged_with_who_was_on_it(
-    mapped: World,
+    drawn: World,
 ) -> None:
-    w = mapped
+    w = drawn
     url = reverse("peer-map-print", args=[w.csc_child.pk])
     # Allocated (Level 1), no purpose: initials only, in the print as on the page.
     response = client_for(w.social_worker).get(url + "?steps=2")
@@ -113,11 +119,11 @@ def test_the_print_names_as_the_page_does_and_is_logged_with_who_was_on_it(
 
 @pytest.mark.parametrize("persona", ["other_social_worker", "police_analyst", "auditor"])
 def test_a_worker_who_may_not_see_the_child_cannot_print_the_map(
-    mapped: World, persona: str
+    drawn: World, persona: str
 ) -> None:
-    url = reverse("peer-map-print", args=[mapped.csc_child.pk])
+    url = reverse("peer-map-print", args=[drawn.csc_child.pk])
     for query in ("", "?format=svg&steps=2"):
-        response = client_for(mapped.persona(persona)).get(url + query)
+        response = client_for(drawn.persona(persona)).get(url + query)
         assert response.status_code == 404
         assert "Cscchild" not in response.content.decode()
     assert not AccessEvent.objects.filter(action=AccessAction.EXPORT).exists()
