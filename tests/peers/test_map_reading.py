@@ -16,7 +16,8 @@ from locus.audit.models import AccessAction, AccessEvent
 from locus.common.services import today
 from locus.peers.maps import FONT_PX, NODE_PX, MapData, peer_map
 from tests.factories import World, client_for
-from tests.peers.test_peer_map import ALL, NAMED, grow, mapped  # noqa: F401  (a fixture)
+from tests.peers.test_peer_map import ALL, NAMED, grow
+from tests.peers.test_peer_map import mapped as hand_worked  # noqa: F401  (fixture "mapped")
 
 pytestmark = pytest.mark.django_db
 
