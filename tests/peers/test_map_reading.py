@@ -16,14 +16,13 @@ from locus.audit.models import AccessAction, AccessEvent
 from locus.common.services import today
 from locus.peers.maps import FONT_PX, NODE_PX, MapData, peer_map
 from tests.factories import World, client_for
-from tests.peers.test_peer_map import ALL, NAMED, grow
-from tests.peers.test_peer_map import mapped as hand_worked  # noqa: F401  (fixture "mapped")
+from tests.peers.test_peer_map import ALL, NAMED, grow, mapped  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def drawn(mapped: World) -> World:
+def drawn(mapped: World) -> World:  # noqa: F811  (pytest passes the imported fixture)
     """The hand-worked map of test_peer_map (its fixture, under a name of this module's)."""
     return mapped
 
