@@ -29,7 +29,7 @@ class DrawnNode:
     fill: str
     stroke: str
     double: bool  # open to social care: a second, inner outline
-    dashed: bool  # a peer not yet known to Locus
+    dashed: bool  # a peer not yet known to Locus, or a sub-group of a large group
     lines: list[tuple[float, str]]  # each label line's baseline and text
 
     inner_radius = NODE_PX / 2 - 5
@@ -84,7 +84,9 @@ class Drawing:
 
 
 def _node(kind: str, classes: list[str], x: float, y: float, lines: list[str]) -> DrawnNode:
-    if kind == NodeKind.PLACE:
+    if kind == NodeKind.CLUSTER:
+        shape, fill, stroke = "circle", "#f3f2f1", "#1d70b8"
+    elif kind == NodeKind.PLACE:
         shape, fill, stroke = "rect", "#f3f2f1", "#505a5f"
     elif kind == NodeKind.GROUP or "group" in classes:
         shape, fill, stroke = "hexagon", "#d2e2f1", "#1d70b8"
@@ -102,7 +104,7 @@ def _node(kind: str, classes: list[str], x: float, y: float, lines: list[str]) -
         fill=fill,
         stroke=stroke,
         double="social-care" in classes,
-        dashed=kind == NodeKind.UNKNOWN,
+        dashed=kind in (NodeKind.UNKNOWN, NodeKind.CLUSTER),
         lines=[(round(first + i * LINE_PX, 1), text) for i, text in enumerate(lines)],
     )
 
@@ -111,13 +113,13 @@ def drawing(data: MapData, header: list[str] | None = None) -> Drawing:
     """The map as shapes and lines, in a view box that holds every label, with the
     ``header`` lines (for a file that leaves Locus on its own) written above it."""
     at = data.positions()
-    nodes = [_node(n.kind, n.classes, *at[n.key], n.lines) for n in data.nodes]
+    nodes = [_node(n.kind, n.classes, *at[n.key], n.lines) for n in data.drawn_nodes]
     edges = []
-    for e in data.edges:
+    for e in data.drawn_edges:
         colour, width, dash = EDGE_STYLE.get(e.nature, LINK_STYLE)
         (x1, y1), (x2, y2) = at[e.source], at[e.target]
         edges.append(DrawnEdge(x1, y1, x2, y2, colour, width, dash))
-    half = [len(line) * FONT_PX * 0.31 for n in data.nodes for line in n.lines] or [0.0]
+    half = [len(line) * FONT_PX * 0.31 for n in data.drawn_nodes for line in n.lines] or [0.0]
     xs = [n.x for n in nodes] or [0.0]
     ys = [n.y for n in nodes] or [0.0]
     bottom = max((line[0] for n in nodes for line in n.lines), default=0.0)

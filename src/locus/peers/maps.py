@@ -7,7 +7,7 @@ import datetime as dt
 import textwrap
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
@@ -18,6 +18,7 @@ from locus.access.fields import PersonField, fields_visible_to_many
 from locus.access.models import Worker
 from locus.access.naming import NOT_IN_SCOPE, Naming, naming_for
 from locus.access.selectors import visible_person_ids, visible_person_ids_by_right
+from locus.analysis.groups import meeting_groups
 from locus.analysis.layout import banded, label_box
 from locus.common.services import today
 from locus.peers.models import Association, GroupMembership, Nature
@@ -51,6 +52,7 @@ class NodeKind:
     UNKNOWN = "unknown"
     PLACE = "place"
     GROUP = "group"
+    CLUSTER = "cluster"  # a sub-group of a large group's members, drawn as one node
 
 
 @dataclass
@@ -94,7 +96,7 @@ class MapNode:
             return 0
         if self.kind in (NodeKind.PLACE, NodeKind.GROUP):
             return 3
-        return 1 if self.step == 1 else 2
+        return 1 if self.step == 1 or self.kind == NodeKind.CLUSTER else 2
 
     def element(self, node_id: str, at: tuple[float, float]) -> dict[str, Any]:
         return {
@@ -147,10 +149,32 @@ class MapRow:
 
 
 @dataclass
+class SubGroup:
+    """Members of a large group drawn as one node, and whether the reader opened it."""
+
+    number: int
+    members: list[MapNode]
+    expanded: bool
+    href: str
+
+
+@dataclass
 class MapData:
     nodes: list[MapNode]
     edges: list[MapEdge]
     rows: list[MapRow]
+    # What is drawn, when it is not every node and edge (a large group's sub-groups); the
+    # tables always show everything.
+    drawn: tuple[list[MapNode], list[MapEdge]] | None = None
+    sub_groups: list[SubGroup] = field(default_factory=list)
+
+    @property
+    def drawn_nodes(self) -> list[MapNode]:
+        return self.drawn[0] if self.drawn else self.nodes
+
+    @property
+    def drawn_edges(self) -> list[MapEdge]:
+        return self.drawn[1] if self.drawn else self.edges
 
     def elements(self) -> dict[str, list[dict[str, Any]]]:
         """Cytoscape's elements, holding only what the page may show (labels, links).
@@ -159,22 +183,24 @@ class MapData:
         a database id, which for a child the viewer may not see would be a handle on them
         outside the page. A link to a page is the node's ``href``, given only where allowed.
         """
-        ids = {n.key: f"n{i}" for i, n in enumerate(self.nodes, start=1)}
+        nodes, edges = self.drawn_nodes, self.drawn_edges
+        ids = {n.key: f"n{i}" for i, n in enumerate(nodes, start=1)}
         at = self.positions()
         return {
-            "nodes": [n.element(ids[n.key], at[n.key]) for n in self.nodes],
-            "edges": [e.element(f"e{i}", ids) for i, e in enumerate(self.edges, start=1)],
+            "nodes": [n.element(ids[n.key], at[n.key]) for n in nodes],
+            "edges": [e.element(f"e{i}", ids) for i, e in enumerate(edges, start=1)],
         }
 
     def positions(self) -> dict[str, tuple[float, float]]:
         """Each node's centre, laid out in bands (locus.analysis.layout): the same
         coordinates on screen and in print. A node sits at the top of its box, its label
         underneath."""
-        index = {n.key: i for i, n in enumerate(self.nodes)}
-        sizes = [label_box(n.lines, font_px=FONT_PX, node_px=NODE_PX) for n in self.nodes]
-        links = [(index[e.source], index[e.target]) for e in self.edges]
+        drawn = self.drawn_nodes
+        index = {n.key: i for i, n in enumerate(drawn)}
+        sizes = [label_box(n.lines, font_px=FONT_PX, node_px=NODE_PX) for n in drawn]
+        links = [(index[e.source], index[e.target]) for e in self.drawn_edges]
         centres = banded(
-            [n.band for n in self.nodes],
+            [n.band for n in drawn],
             sizes,
             [a for a, _ in links],
             [b for _, b in links],
@@ -182,10 +208,10 @@ class MapData:
         nodes = centres.copy()
         nodes[:, 1] -= [h / 2 - NODE_PX / 2 for _, h in sizes]
         # The centre's node (not its box, which includes the label under it) at the origin.
-        nodes -= nodes[0] if self.nodes and self.nodes[0].band == 0 else 0
+        nodes -= nodes[0] if drawn and drawn[0].band == 0 else 0
         return {
             n.key: (round(float(x), 1) + 0.0, round(float(y), 1) + 0.0)
-            for n, (x, y) in zip(self.nodes, nodes, strict=True)
+            for n, (x, y) in zip(drawn, nodes, strict=True)
         }
 
     @property
@@ -208,7 +234,7 @@ class MapData:
         return [n for n in self.nodes if n.kind in (NodeKind.PLACE, NodeKind.GROUP)]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class PeerMap(MapData):
     person: Person
     as_at: dt.date
@@ -502,7 +528,7 @@ def peer_map(
     )
 
 
-def group_map(*, viewer: Worker, detail: GroupDetail) -> MapData:
+def group_map(*, viewer: Worker, detail: GroupDetail, expand: int | None = None) -> MapData:
     """A peer group's map: the group at the centre, its current members, the
     relationships among them as they stand today, and the places the group uses.
 
@@ -561,4 +587,81 @@ def group_map(*, viewer: Worker, detail: GroupDetail) -> MapData:
         role = a.get_peer_role_display() if a.peer_role else ""
         build.relationship(a, near, far, role=role, places=places_of[a.pk])
     build.rows.sort(key=lambda r: (r.via.label.lower(), r.peer.label.lower(), r.association.pk))
-    return MapData(nodes=list(nodes.values()), edges=build.edges, rows=build.rows)
+    data = MapData(nodes=list(nodes.values()), edges=build.edges, rows=build.rows)
+    if len(members) > CLUSTER_OVER:
+        _cluster(data, centre, associations, expand)
+    return data
+
+
+# A group with more members than this is drawn by sub-group: 200 dots help nobody.
+CLUSTER_OVER = 25
+SUB_GROUP_SIZE = 20
+
+
+def _cluster(
+    data: MapData, centre: MapNode, associations: list[Association], expand: int | None
+) -> None:
+    """Draw a large group's members as sub-groups, each one node with its count, linked
+    by the number of relationships between them; the sub-group ``expand`` (numbered from
+    1) also shows its members. Sub-groups are the communities of the relationships the
+    viewer may see (locus.analysis.groups), members with none together in one."""
+    people = data.people
+    index = {n.key: i for i, n in enumerate(people)}
+    pairs = [
+        (index[_person_key(a.person_id)], index[_person_key(a.other_id)])
+        for a in associations
+        if a.other_id is not None
+    ]
+    labels, _ = meeting_groups(
+        len(people),
+        [p for p, _ in pairs],
+        [q for _, q in pairs],
+        max_size=SUB_GROUP_SIZE,
+    )
+    by_label: dict[int, list[MapNode]] = defaultdict(list)
+    for node, label in zip(people, labels, strict=True):
+        by_label[int(label)].append(node)
+    # Largest first; members with no relationship shown on the map last.
+    ordered = sorted(by_label.items(), key=lambda kv: (kv[0] < 0, -len(kv[1]), kv[0]))
+    drawn: list[MapNode] = [centre]
+    edges: list[MapEdge] = []
+    cluster_of: dict[str, str] = {}
+    for number, (label, members) in enumerate(ordered, start=1):
+        key = f"s{number}"
+        what = "not linked to other members" if label < 0 else "linked to each other"
+        count = f"{len(members)} young {'person' if len(members) == 1 else 'people'}"
+        sub = SubGroup(number, members, expand == number, f"?expand={number}#peer-map-canvas")
+        data.sub_groups.append(sub)
+        drawn.append(
+            MapNode(
+                key,
+                NodeKind.CLUSTER,
+                f"Sub-group {number}: {count}",
+                step=1,
+                href="" if sub.expanded else sub.href,
+                note=what,
+            )
+        )
+        edges.append(MapEdge(key, centre.key, "member"))
+        for member in members:
+            cluster_of[member.key] = key
+            if sub.expanded:
+                drawn.append(member)
+                edges.append(MapEdge(member.key, key, "member"))
+    between: dict[tuple[str, str], int] = defaultdict(int)
+    shown = {n.key for n in drawn}
+    for e in data.edges:
+        if e.kind != "association":
+            continue
+        ends = {e.source, e.target}
+        if ends <= shown:
+            edges.append(e)  # both in the opened sub-group
+        else:
+            a, b = sorted(cluster_of[k] for k in ends)
+            if a != b:
+                between[a, b] += 1
+    for (a, b), links in sorted(between.items()):
+        edges.append(MapEdge(a, b, "between", label=f"{links} relationship{'s' * (links > 1)}"))
+    drawn += data.contexts
+    edges += [e for e in data.edges if e.kind == "place" and e.source == centre.key]
+    data.drawn = (drawn, edges)

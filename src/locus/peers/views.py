@@ -59,7 +59,11 @@ def group_map_export(request: AuthedRequest, group_id: int) -> HttpResponse:
 def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
     group = lookups.access_group(request.user, group_id)
     detail = selectors.group_detail(viewer=request.user, group=group)
-    group_map = maps.group_map(viewer=request.user, detail=detail)
+    # A large group is drawn by sub-group; ?expand=N opens sub-group N (no script needed).
+    expand = request.GET.get("expand", "")
+    group_map = maps.group_map(
+        viewer=request.user, detail=detail, expand=int(expand) if expand.isdigit() else None
+    )
     # The page names the members the viewer sees and the people in the group's incidents.
     involvements = audited_with_incidents(
         request.user,

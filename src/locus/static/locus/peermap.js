@@ -62,6 +62,29 @@ const style = [
     style: { shape: "hexagon", "background-color": "#d2e2f1", "border-color": "#1d70b8" },
   },
   { selector: "node.centre.group", style: { width: NODE_PX, height: NODE_PX } },
+  {
+    selector: "node.cluster",
+    style: {
+      width: NODE_PX,
+      height: NODE_PX,
+      "background-color": "#f3f2f1",
+      "border-color": "#1d70b8",
+      "border-style": "dashed",
+      "border-width": 3,
+    },
+  },
+  {
+    selector: "edge.between",
+    style: {
+      width: 3,
+      "line-color": "#505a5f",
+      label: "data(label)",
+      "font-size": 11,
+      "min-zoomed-font-size": MIN_LABEL_PX,
+      "text-background-color": "#ffffff",
+      "text-background-opacity": 0.9,
+    },
+  },
   { selector: "edge", style: { width: 1.5, "line-color": "#8e9194", "curve-style": "straight" } },
   { selector: "edge.protective", style: { width: 4, "line-color": "#00703c", "line-style": "solid" } },
   {

@@ -1,0 +1,97 @@
+"""A large group's map is drawn by sub-group, with counts, each openable to its members;
+sub-groups come only from relationships the viewer may see, and the tables stay whole."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from locus.peers.maps import CLUSTER_OVER
+from tests.factories import World, client_for, make_association, make_person
+from tests.peers.group_helpers import join
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def big_group(world: World) -> dict[str, list[Any]]:
+    """30 members of world.group: two circles of friends (14 and 12) and 4 with none."""
+    circles: dict[str, list[Any]] = {"a": [], "b": [], "alone": []}
+    for name, size in (("a", 14), ("b", 12), ("alone", 4)):
+        for i in range(size):
+            person = make_person(world.system, given_name=f"Member{name}{i}", family_name="Big")
+            join(world.system, world.group, person)
+            circles[name].append(person)
+    for name in ("a", "b"):
+        ring = circles[name]
+        for i, person in enumerate(ring):
+            make_association(world.system, person=person, other=ring[(i + 1) % len(ring)])
+            make_association(world.system, person=person, other=ring[(i + 3) % len(ring)])
+    # One relationship between the two circles.
+    make_association(world.system, person=circles["a"][0], other=circles["b"][0])
+    return circles
+
+
+def drawn(response: Any) -> tuple[list[str], list[dict[str, Any]]]:
+    nodes = response.context["map_elements"]["nodes"]
+    return [n["data"]["label"] for n in nodes], response.context["map_elements"]["edges"]
+
+
+def test_a_large_group_is_drawn_as_sub_groups_with_counts(
+    world: World, big_group: dict[str, list[Any]]
+) -> None:
+    assert CLUSTER_OVER < 30
+    client = client_for(world.admin)
+    url = reverse("group", args=[world.group.pk])
+    response = client.get(url)
+    labels, edges = drawn(response)
+    clusters = sorted(label.replace("\n", " ") for label in labels if "Sub-group" in label)
+    # The world's own members of the group (none linked to another) join the 4 alone.
+    alone = len(response.context["d"].members) - 26
+    assert clusters == [
+        "Sub-group 1: 14 young people",
+        "Sub-group 2: 12 young people",
+        f"Sub-group 3: {alone} young people",
+    ]
+    assert not any("Big" in label for label in labels)  # no member drawn on their own
+    between = [e for e in edges if "between" in e["classes"]]
+    assert [e["data"]["label"] for e in between] == ["1 relationship"]
+    html = response.content.decode()
+    # The table still holds every relationship, and every member is listed.
+    assert html.count("Membera0 Big") >= 2 and "Memberalone3 Big" in html
+    assert "Show the members of sub-group 1 on the map" in html
+
+    opened = client.get(url + "?expand=2")
+    labels, _ = drawn(opened)
+    members = sorted(label for label in labels if "Big" in label)
+    assert members == sorted(p.full_name for p in big_group["b"])
+    assert "Close sub-group 2" in opened.content.decode()
+
+
+def test_a_small_group_is_drawn_member_by_member(world: World) -> None:
+    for i in range(3):
+        join(world.system, world.group, make_person(world.system, given_name=f"Few{i}"))
+    response = client_for(world.admin).get(reverse("group", args=[world.group.pk]))
+    labels, _ = drawn(response)
+    assert not any("Sub-group" in label for label in labels)
+    assert sum("Few" in label for label in labels) == 3
+
+
+def test_sub_groups_come_only_from_relationships_the_viewer_may_see(
+    world: World, big_group: dict[str, list[Any]]
+) -> None:
+    # The social worker may see none of the 30: their relationships with each other are
+    # not hers to know, so nothing splits them, and opened they show by initials.
+    url = reverse("group", args=[world.group.pk])
+    client = client_for(world.social_worker)
+    labels, edges = drawn(client.get(url))
+    clusters = [label.replace("\n", " ") for label in labels if "Sub-group" in label]
+    assert len(clusters) == 1 and "young people" in clusters[0]
+    assert not any("between" in e["classes"] for e in edges)
+    opened = client.get(url + "?expand=1")
+    html = opened.content.decode()
+    assert "Big" not in html
+    labels, _ = drawn(opened)
+    assert "MB" in labels
