@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from locus.peers.maps import CLUSTER_OVER
+from locus.peers.maps import CLUSTER_OVER, people_map
 from tests.factories import World, client_for, make_association, make_person
+from tests.mapping.helpers import held_meeting
 from tests.peers.group_helpers import join
+from tests.peers.test_map_reading import overlapping_labels
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +97,32 @@ def test_sub_groups_come_only_from_relationships_the_viewer_may_see(
     assert "Big" not in html
     labels, _ = drawn(opened)
     assert "MB" in labels
+
+
+def test_a_meeting_map_of_many_people_is_drawn_by_sub_group() -> None:
+    # 30 people: the meeting's 10 children in two linked circles, and 20 associates.
+    people = [(f"p{i}", f"Person {i}", "person", 1 if i < 10 else 2) for i in range(30)]
+    links = [(f"p{i}", f"p{(i + 1) % 15}", "risk") for i in range(15)]
+    links += [(f"p{15 + i}", f"p{15 + (i + 1) % 15}", "unclear") for i in range(15)]
+    data = people_map("Millfields group", people, links, anchor="meeting-map-svg")
+    labels = [n.label for n in data.drawn_nodes]
+    assert sorted(label for label in labels if label.startswith("Sub-group")) == [
+        "Sub-group 1: 15 young people",
+        "Sub-group 2: 15 young people",
+    ]
+    assert not any(label.startswith("Person") for label in labels)
+    assert data.sub_groups[0].href == "?expand=1#meeting-map-svg"
+    opened = people_map("Millfields group", people, links, expand=2)
+    assert sum(n.label.startswith("Person") for n in opened.drawn_nodes) == 15
+    assert overlapping_labels(opened) == []
+
+
+def test_a_held_meetings_map_is_drawn_with_the_labels_its_tables_show(world: World) -> None:
+    meeting = held_meeting(world)
+    response = client_for(world.social_worker).get(reverse("meeting", args=[meeting.pk]))
+    html = response.content.decode()
+    assert 'id="meeting-map-svg"' in html
+    group_map = response.context["d"].group_map
+    # Every label drawn (lines rejoined) is one the tables show, or the group's at the centre.
+    shown = {" ".join(text for _, text in n.lines) for n in response.context["map_drawn"].nodes}
+    assert shown == {n.label for n in group_map.nodes} | {group_map.group_label}

@@ -63,12 +63,12 @@ def test_the_page_shows_one_step_and_the_second_on_demand_without_javascript(
     assert wider.count('class="locus-peermap__svg"') == 1
 
 
-def _positions_clear(data: MapData) -> list[list[int]]:
+def overlapping_labels(data: MapData) -> list[list[int]]:
     at = data.positions()
-    sizes = [label_box(n.lines, font_px=FONT_PX, node_px=NODE_PX) for n in data.nodes]
+    sizes = [label_box(n.lines, font_px=FONT_PX, node_px=NODE_PX) for n in data.drawn_nodes]
     centres = [
         (at[n.key][0], at[n.key][1] - NODE_PX / 2 + h / 2)
-        for n, (_, h) in zip(data.nodes, sizes, strict=True)
+        for n, (_, h) in zip(data.drawn_nodes, sizes, strict=True)
     ]
     return overlapping(centres, sizes).tolist()
 
@@ -86,7 +86,7 @@ def test_a_busy_map_is_laid_out_in_bands_with_no_label_over_another(world: World
 
     rings = {band: [radius(n.key) for n in pmap.nodes if n.band == band] for band in (1, 2, 3)}
     assert max(rings[1]) < min(rings[2]) and max(rings[2]) < min(rings[3])
-    assert _positions_clear(pmap) == []
+    assert overlapping_labels(pmap) == []
     # The browser gets exactly these coordinates (the print uses them too).
     element = pmap.elements()["nodes"][0]
     assert element["position"] == {"x": 0.0, "y": 0.0}

@@ -589,7 +589,31 @@ def group_map(*, viewer: Worker, detail: GroupDetail, expand: int | None = None)
     build.rows.sort(key=lambda r: (r.via.label.lower(), r.peer.label.lower(), r.association.pk))
     data = MapData(nodes=list(nodes.values()), edges=build.edges, rows=build.rows)
     if len(members) > CLUSTER_OVER:
-        _cluster(data, centre, associations, expand)
+        _cluster(data, centre, expand)
+    return data
+
+
+def people_map(
+    centre_label: str,
+    people: list[tuple[str, str, str, int]],
+    links: list[tuple[str, str, str]],
+    *,
+    expand: int | None = None,
+    anchor: str = "",
+) -> MapData:
+    """A map of people round a label (a meeting's group) from what a page already shows:
+    ``people`` as (key, label, kind, band: 1 for those the meeting is about, else 2) and
+    ``links`` as (key, key, nature). Drawn by sub-group when more than CLUSTER_OVER."""
+    centre = MapNode("centre", NodeKind.CENTRE, centre_label, step=0, shape="group")
+    nodes = [centre] + [
+        MapNode(key, NodeKind.UNKNOWN if kind == "unknown" else NodeKind.PERSON, label, step=band)
+        for key, label, kind, band in people
+    ]
+    edges = [MapEdge(key, centre.key, "member") for key, _, _, band in people if band == 1]
+    edges += [MapEdge(a, b, "association", nature) for a, b, nature in links]
+    data = MapData(nodes=nodes, edges=edges, rows=[])
+    if len(people) > CLUSTER_OVER:
+        _cluster(data, centre, expand, anchor)
     return data
 
 
@@ -599,18 +623,18 @@ SUB_GROUP_SIZE = 20
 
 
 def _cluster(
-    data: MapData, centre: MapNode, associations: list[Association], expand: int | None
+    data: MapData, centre: MapNode, expand: int | None, anchor: str = "peer-map-canvas"
 ) -> None:
     """Draw a large group's members as sub-groups, each one node with its count, linked
     by the number of relationships between them; the sub-group ``expand`` (numbered from
     1) also shows its members. Sub-groups are the communities of the relationships the
-    viewer may see (locus.analysis.groups), members with none together in one."""
+    viewer may see (the map's, locus.analysis.groups), members with none together in one."""
     people = data.people
     index = {n.key: i for i, n in enumerate(people)}
     pairs = [
-        (index[_person_key(a.person_id)], index[_person_key(a.other_id)])
-        for a in associations
-        if a.other_id is not None
+        (index[e.source], index[e.target])
+        for e in data.edges
+        if e.kind == "association" and e.source in index and e.target in index
     ]
     labels, _ = meeting_groups(
         len(people),
@@ -630,7 +654,7 @@ def _cluster(
         key = f"s{number}"
         what = "not linked to other members" if label < 0 else "linked to each other"
         count = f"{len(members)} young {'person' if len(members) == 1 else 'people'}"
-        sub = SubGroup(number, members, expand == number, f"?expand={number}#peer-map-canvas")
+        sub = SubGroup(number, members, expand == number, f"?expand={number}#{anchor}")
         data.sub_groups.append(sub)
         drawn.append(
             MapNode(
