@@ -311,3 +311,52 @@ def test_a_map_is_read_by_keyboard_focused_widened_to_two_steps_and_printed(
     assert svg.count("<svg") == 1 and "Printed" in svg and "Avery" not in svg
     assert AccessEvent.objects.filter(action=AccessAction.EXPORT).count() == 2
     assert errors == []
+
+
+def test_a_large_groups_map_shows_sub_groups_that_open_to_their_members(
+    page: Any, live_server: Any, map_world: MapWorld
+) -> None:
+    system = system_worker()
+    group = map_world.child.memberships.first().group
+    circle = [
+        person_create(
+            actor=system,
+            given_name=f"Circle{i}",
+            family_name="Member",
+            date_of_birth=dt.date(2011, 3, 3),
+        )
+        for i in range(28)
+    ]
+    for person in circle:
+        allocation_create(actor=system, person=person, worker=map_world.social_worker, start=SINCE)
+    add_members(system, group, tuple(circle), SINCE, "school")
+    recorded = {"nature": "unclear", "source": "professional", "confidence": "low"}
+    for i, person in enumerate(circle):
+        association_record(
+            actor=system,
+            person=person,
+            other=circle[(i + 1) % 14 + (14 if i >= 14 else 0)],
+            relationship="friend",
+            valid_from=SINCE,
+            **recorded,
+        )
+    sign_in(page, live_server.url, "sw")
+    page.goto(f"{live_server.url}/groups/{group.pk}/")
+    canvas = page.locator('#peer-map-canvas[data-rendered="true"]')
+    canvas.wait_for()
+    # 30 members: the group, three sub-groups (two circles of 14, the two members with no
+    # relationship between them) and the park: not 30 dots.
+    assert int(map_state(page, "nodes")) <= 6
+    expect(page.locator("#sub-groups + p + ul")).to_contain_text("Sub-group 1: 14 young people")
+    assert axe_violations(page) == []
+    # Focus a sub-group from the list: what it is linked to is said.
+    page.get_by_label("Focus on a person, place or group").select_option(
+        label="Sub-group 1: 14 young people"
+    )
+    expect(page.locator("#peer-map-focus-status")).to_contain_text("Focused on Sub-group 1")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Show the members of sub-group 1 on the map").click()
+    page.locator('#peer-map-canvas[data-rendered="true"]').wait_for()
+    assert int(map_state(page, "nodes")) >= 18
+    expect(page.get_by_role("link", name="Close sub-group 1")).to_be_visible()
+    assert axe_violations(page) == []
