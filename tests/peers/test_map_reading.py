@@ -157,3 +157,21 @@ def test_the_print_costs_what_the_page_costs(world: World) -> None:
             client.get(url)
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(("steps", "queries"), [(1, 9), (2, 11)])
+def test_one_step_costs_two_queries_fewer(
+    world: World, steps: int, queries: int, django_assert_num_queries: Any
+) -> None:
+    # The second step's two queries (the peers' relationships, which of their peers the
+    # viewer sees) are not made at one step; the count does not grow with the data.
+    for n in (1, 4):
+        grow(world, n, start=10 * n)
+        with django_assert_num_queries(queries):
+            peer_map(
+                viewer=world.social_worker,
+                person=world.csc_child,
+                as_at=today(),
+                natures=ALL,
+                steps=steps,
+            )

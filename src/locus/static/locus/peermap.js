@@ -278,6 +278,10 @@ function firstView(cy) {
   if (cy.zoom() < LABEL_ZOOM) {
     cy.zoom(LABEL_ZOOM);
     cy.center(cy.nodes(".centre"));
+  } else if (cy.zoom() > 1.25) {
+    // A small map is not blown up: labels at about their natural size.
+    cy.zoom(1.25);
+    cy.center();
   }
   container.dataset.zoom = cy.zoom().toFixed(3);
   container.dataset.labels = "shown";
