@@ -5,6 +5,7 @@ rule, logged with who was on it."""
 from __future__ import annotations
 
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from django.db import connection
@@ -112,6 +113,11 @@ def test_the_print_names_as_the_page_does_and_is_logged_with_who_was_on_it(
     assert svg["Content-Disposition"] == 'attachment; filename="peer-map-CC.svg"'
     body = svg.content.decode()
     assert body.startswith("<?xml") and NAMED["team"] in body and NAMED["yjs"] not in body
+    # A well-formed SVG file on its own, headed with what it is and who printed it.
+    root = ElementTree.fromstring(body.encode())
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    header = [t.text for t in root.findall("{http://www.w3.org/2000/svg}text")]
+    assert header[0] == f"Peer map of {w.csc_child.full_name}" and "Printed" in (header[1] or "")
     logged = AccessEvent.objects.get(actor=w.teammate)
     assert logged.detail["page"] == "peer-map svg"
     assert logged.detail["named"] == [w.team_child.pk]
