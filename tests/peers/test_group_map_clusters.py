@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from locus.audit.models import AccessEvent
 from locus.peers.maps import CLUSTER_OVER, people_map
 from tests.factories import World, client_for, make_association, make_person
 from tests.mapping.helpers import held_meeting
@@ -126,3 +127,75 @@ def test_a_held_meetings_map_is_drawn_with_the_labels_its_tables_show(world: Wor
     # Every label drawn (lines rejoined) is one the tables show, or the group's at the centre.
     shown = {" ".join(text for _, text in n.lines) for n in response.context["map_drawn"].nodes}
     assert shown == {n.label for n in group_map.nodes} | {group_map.group_label}
+
+
+def cluster_url(*people: Any, expand: int | None = None) -> str:
+    query = "&".join(f"person={p.pk}" for p in people)
+    return f"{reverse('cluster-map')}?{query}" + (f"&expand={expand}" if expand else "")
+
+
+def test_a_cluster_map_shows_only_the_children_the_viewer_may_see(world: World) -> None:
+    w = world
+    make_association(w.system, person=w.csc_child, other=w.team_child, nature="risk")
+    make_association(w.system, person=w.csc_child, other=w.other_child, nature="risk")
+    make_association(w.system, person=w.other_child, other=w.police_child)
+    asked = (w.csc_child, w.team_child, w.other_child, w.police_child)
+    response = client_for(w.social_worker).get(cluster_url(*asked))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for hidden in (w.other_child, w.police_child):
+        assert hidden.family_name not in html and hidden.initials not in [
+            n["data"]["label"] for n in response.context["map_elements"]["nodes"]
+        ]
+    assert "2 children in this cluster are not yours to see" in html
+    assert w.csc_child.full_name in html and w.team_child.full_name in html
+    # Only the relationship between two she sees is drawn and listed.
+    assert len(response.context["map"].rows) == 1
+    event = AccessEvent.objects.filter(actor=w.social_worker).latest("id")
+    assert event.detail == {
+        "page": "cluster-map",
+        "named": sorted([w.csc_child.pk, w.team_child.pk]),
+    }
+
+
+def test_a_worker_who_sees_none_of_a_cluster_learns_nothing_but_the_count(world: World) -> None:
+    w = world
+    response = client_for(w.school_dsl).get(cluster_url(w.csc_child, w.yjs_child))
+    html = response.content.decode()
+    assert "None of these children is yours to see" in html
+    assert w.csc_child.family_name not in html and w.yjs_child.family_name not in html
+
+
+def test_a_large_cluster_is_drawn_by_sub_group_and_opens_keeping_its_people(
+    world: World, big_group: dict[str, list[Any]]
+) -> None:
+    everyone = big_group["a"] + big_group["b"] + big_group["alone"]
+    client = client_for(world.admin)
+    labels, _ = drawn(client.get(cluster_url(*everyone)))
+    assert sorted(label.replace("\n", " ") for label in labels if "Sub-group" in label) == [
+        "Sub-group 1: 14 young people",
+        "Sub-group 2: 12 young people",
+        "Sub-group 3: 4 young people",
+    ]
+    opened = client.get(cluster_url(*everyone, expand=1))
+    html = opened.content.decode()
+    labels, _ = drawn(opened)
+    assert sum("Big" in label for label in labels) == 14
+    # The links to open and close a sub-group keep the cluster's people.
+    assert f"?person={everyone[0].pk}&amp;" in html and "Close sub-group 1" in html
+
+
+def test_a_cluster_maps_query_count_does_not_grow(
+    world: World, big_group: dict[str, list[Any]], django_assert_num_queries: Any
+) -> None:
+    client = client_for(world.admin)  # sees them all: every relationship is read
+    everyone = big_group["a"] + big_group["b"] + big_group["alone"]
+    client.get(cluster_url(*everyone[:3]))
+    for size in (3, 30):
+        with django_assert_num_queries(CLUSTER_MAP_QUERIES):
+            client.get(cluster_url(*everyone[:size]))
+
+
+# The session and user, which of them she sees (and in her own right), their fields, the
+# people, their relationships, and the access log's write.
+CLUSTER_MAP_QUERIES = 9

@@ -155,7 +155,8 @@ class SubGroup:
     number: int
     members: list[MapNode]
     expanded: bool
-    href: str
+    href: str  # the page with this sub-group open
+    close_href: str  # the page with none open
 
 
 @dataclass
@@ -623,7 +624,11 @@ SUB_GROUP_SIZE = 20
 
 
 def _cluster(
-    data: MapData, centre: MapNode, expand: int | None, anchor: str = "peer-map-canvas"
+    data: MapData,
+    centre: MapNode,
+    expand: int | None,
+    anchor: str = "peer-map-canvas",
+    query: str = "",
 ) -> None:
     """Draw a large group's members as sub-groups, each one node with its count, linked
     by the number of relationships between them; the sub-group ``expand`` (numbered from
@@ -654,7 +659,13 @@ def _cluster(
         key = f"s{number}"
         what = "not linked to other members" if label < 0 else "linked to each other"
         count = f"{len(members)} young {'person' if len(members) == 1 else 'people'}"
-        sub = SubGroup(number, members, expand == number, f"?expand={number}#{anchor}")
+        sub = SubGroup(
+            number,
+            members,
+            expand == number,
+            f"?{query}{'&' if query else ''}expand={number}#{anchor}",
+            f"?{query}#{anchor}",
+        )
         data.sub_groups.append(sub)
         drawn.append(
             MapNode(
@@ -689,3 +700,64 @@ def _cluster(
     drawn += data.contexts
     edges += [e for e in data.edges if e.kind == "place" and e.source == centre.key]
     data.drawn = (drawn, edges)
+
+
+@dataclass
+class ClusterMap(MapData):
+    """A map of a set of people (a borough cluster): only those the viewer may see."""
+
+    hidden: int = 0  # asked for but not the viewer's to see: left off, counted
+
+    @property
+    def named_ids(self) -> list[int]:
+        return sorted(n.person_id for n in self.people if n.named and n.person_id is not None)
+
+
+def cluster_map(
+    *, viewer: Worker, person_ids: Iterable[int], expand: int | None = None, query: str = ""
+) -> ClusterMap:
+    """The people of a cluster the viewer may see, named by their scope, and the
+    relationships among them as they stand today (a relationship with someone the viewer
+    may not see is that person's record: never drawn). Drawn by sub-group when large.
+    In five queries whatever the size: visibility, fields, people, associations, and
+    their places are not read (the borough page is about people, not places)."""
+    asked = set(person_ids)
+    visible = visible_person_ids(viewer, asked)
+    shown = fields_visible_to_many(viewer, visible, visible=visible)
+    people = Person.objects.filter(id__in=visible).order_by("family_name", "given_name", "id")
+    centre = MapNode("centre", NodeKind.CENTRE, "Cluster", step=0, shape="group")
+    build = _MapBuilder(centre)
+    for person in people:
+        named = PersonField.NAME in shown.get(person.pk, frozenset())
+        build.nodes[_person_key(person.pk)] = MapNode(
+            _person_key(person.pk),
+            NodeKind.PERSON,
+            name_for(person, shown.get(person.pk, frozenset())),
+            step=1,
+            person_id=person.pk,
+            visible=True,
+            named=named,
+            href=reverse("person", args=[person.pk]) if named else "",
+        )
+        build.link(_person_key(person.pk), centre.key, "member")
+    associations = _as_stood(
+        Association.objects.open_on(today())
+        .filter(person_id__in=visible, other_id__in=visible)
+        .select_related("recorded_by__team__agency")
+        .order_by("id"),
+        Nature.values,
+    )
+    for a in associations:
+        build.relationship(
+            a, _person_key(a.person_id), _person_key(a.other_id or 0), role="", places=[]
+        )
+    build.rows.sort(key=lambda r: (r.via.label.lower(), r.peer.label.lower(), r.association.pk))
+    data = ClusterMap(
+        nodes=list(build.nodes.values()),
+        edges=build.edges,
+        rows=build.rows,
+        hidden=len(asked - visible),
+    )
+    if len(data.people) > CLUSTER_OVER:
+        _cluster(data, centre, expand, query=query)
+    return data

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, QueryDict
@@ -19,6 +20,7 @@ from locus.common import clock
 from locus.common.errors import ValidationFailed
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
+from locus.common.ids import parse_ids
 from locus.common.services import permitted
 from locus.incidents.views import audited_with_incidents
 from locus.peers import maps, selectors
@@ -88,6 +90,38 @@ def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
             "context_cases": context_cases_for(request.user, group),
         },
     )
+
+
+def cluster_map_page(request: AuthedRequest) -> HttpResponse:
+    """A borough cluster's people as a map (``?person=`` as the cluster page gives them):
+    only those the viewer may see are on it, and the read is logged naming them."""
+    expand = request.GET.get("expand", "")
+    person_ids = parse_ids(request.GET.getlist("person"), limit=CLUSTER_LIMIT)
+    cmap = maps.cluster_map(
+        viewer=request.user,
+        person_ids=person_ids,
+        expand=int(expand) if expand.isdigit() else None,
+        query=urlencode([("person", pk) for pk in person_ids]),
+    )
+    record_access(
+        actor=request.user,
+        record_type="people.person",
+        detail={"page": "cluster-map", "named": cmap.named_ids},
+        people=cmap.named_ids,
+    )
+    return render(
+        request,
+        "peers/cluster_map.html",
+        {
+            "map": cmap,
+            "map_elements": {"layout": "preset", **cmap.elements()},
+            "map_drawing": drawing(cmap),
+        },
+    )
+
+
+# The most people one cluster map draws: a borough cluster is split well below this.
+CLUSTER_LIMIT = 500
 
 
 # --- The capture form ----------------------------------------------------------------------
