@@ -360,3 +360,10 @@ def test_a_large_groups_map_shows_sub_groups_that_open_to_their_members(
     assert int(map_state(page, "nodes")) >= 18
     expect(page.get_by_role("link", name="Close sub-group 1")).to_be_visible()
     assert axe_violations(page) == []
+    # The same people as a borough cluster's map: sub-groups again, readable by all.
+    query = "&".join(f"person={p.pk}" for p in circle)
+    page.goto(f"{live_server.url}/groups/cluster-map/?{query}")
+    page.locator('#peer-map-canvas[data-rendered="true"]').wait_for()
+    assert int(map_state(page, "nodes")) <= 4
+    expect(page.get_by_role("heading", level=1)).to_have_text("Map of a cluster")
+    assert axe_violations(page) == []
