@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -198,3 +199,171 @@ def test_capture_form_shows_errors_clearly_then_records_a_peer(
     expect(page.get_by_role("alert")).to_contain_text("Peer recorded")
     expect(page.get_by_role("cell", name="girl called S at the park").first).to_be_visible()
     assert Association.objects.count() == 4
+
+
+def map_state(page: Any, key: str) -> str:
+    return page.locator("#peer-map-canvas").get_attribute(f"data-{key}") or ""
+
+
+def test_a_map_is_read_by_keyboard_focused_widened_to_two_steps_and_printed(
+    page: Any, live_server: Any, map_world: MapWorld
+) -> None:
+    # Remi (one step out) has a friend of his own: the second step, shown only on demand.
+    system = system_worker()
+    second = person_create(
+        actor=system, given_name="Avery", family_name="Farther", date_of_birth=dt.date(2011, 2, 1)
+    )
+    allocation_create(actor=system, person=second, worker=map_world.social_worker, start=SINCE)
+    recorded = {"relationship": "friend", "nature": "unclear", "source": "professional"}
+    association_record(
+        actor=system,
+        person=map_world.friend,
+        other=second,
+        confidence="medium",
+        valid_from=SINCE,
+        **recorded,
+    )
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, live_server.url, "sw")
+    page.goto(f"{live_server.url}/people/{map_world.child.pk}/peer-map/")
+    canvas = page.locator('#peer-map-canvas[data-rendered="true"]')
+    canvas.wait_for()
+    # One step by default: the child, three peers, the park and the group; not Avery.
+    assert map_state(page, "nodes") == "6"
+    assert len(table_rows(page)) == 3
+    assert canvas.get_attribute("aria-describedby") == "peer-map-keys"
+    assert axe_violations(page) == []
+
+    # Zoom by keyboard once the map has focus; 0 fits it again.
+    canvas.focus()
+    before = float(map_state(page, "zoom"))
+    page.keyboard.press("+")
+    expect(canvas).not_to_have_attribute("data-zoom", f"{before:.3f}")
+    zoomed = float(map_state(page, "zoom"))
+    assert zoomed > before
+    page.keyboard.press("-")
+    page.keyboard.press("-")
+    expect(canvas).not_to_have_attribute("data-zoom", f"{zoomed:.3f}")
+    assert float(map_state(page, "zoom")) < zoomed
+    # And by the buttons, and by the mouse wheel.
+    level = map_state(page, "zoom")
+    page.get_by_role("button", name="Zoom in").click()
+    expect(canvas).not_to_have_attribute("data-zoom", level)
+    level = map_state(page, "zoom")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -400)
+    expect(canvas).not_to_have_attribute("data-zoom", level)
+
+    # Focus a node by keyboard: its neighbours are named in the status, the rest fade.
+    canvas.focus()
+    page.keyboard.press("n")
+    status = page.locator("#peer-map-focus-status")
+    expect(status).to_contain_text("Focused on Jordan Testperson")
+    expect(status).to_contain_text("linked to")
+    expect(status).to_contain_text("Millfields Park")
+    assert map_state(page, "focused") == "Jordan Testperson"
+    # ... or from the list; Escape clears it.
+    page.get_by_label("Focus on a person, place or group").select_option(label="Millfields Park")
+    expect(status).to_contain_text("Focused on Millfields Park")
+    expect(status).to_contain_text("RF")
+    expect(status).not_to_contain_text("Unknown peer")
+    canvas.focus()
+    page.keyboard.press("Escape")
+    expect(status).to_be_empty()
+    assert axe_violations(page) == []
+
+    # The second step, on demand.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Show the second step: peers of peers").click()
+    assert "steps=2" in page.url
+    page.locator('#peer-map-canvas[data-rendered="true"]').wait_for()
+    assert map_state(page, "nodes") == "7"
+    expect(page.locator("#peer-map-table tbody tr")).to_have_count(4)
+    assert any(r.startswith("AF") for r in table_rows(page))
+    assert axe_violations(page) == []
+
+    # Printing the page prints the server's drawing, not the canvas or the controls.
+    page.emulate_media(media="print")
+    expect(page.locator("#peer-map-svg")).to_be_visible()
+    expect(page.locator("#peer-map-canvas")).to_be_hidden()
+    expect(page.get_by_role("button", name="Zoom in")).to_be_hidden()
+    page.emulate_media(media="screen")
+
+    # The print for a meeting pack: titled, dated, signed, logged with who was on it.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Print or download the map for a meeting").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Peer map of Jordan Testperson")
+    expect(page.get_by_text("not a measure of risk")).to_be_visible()
+    expect(page.get_by_text("by Sam Okafor")).to_be_visible()
+    expect(page.locator("#peer-map-svg text", has_text="AF")).to_have_count(1)
+    assert page.get_by_text("Avery").count() == 0  # initials: no purpose recorded
+    printed = AccessEvent.objects.get(action=AccessAction.EXPORT)
+    assert printed.detail["page"] == "peer-map print" and printed.detail["steps"] == 2
+    assert printed.detail["named"] == []
+    assert axe_violations(page) == []
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the map as an SVG file").click()
+    assert download.value.suggested_filename == "peer-map-JT.svg"
+    svg = Path(download.value.path()).read_text(encoding="utf-8")
+    assert svg.count("<svg") == 1 and "Printed" in svg and "Avery" not in svg
+    assert AccessEvent.objects.filter(action=AccessAction.EXPORT).count() == 2
+    assert errors == []
+
+
+def test_a_large_groups_map_shows_sub_groups_that_open_to_their_members(
+    page: Any, live_server: Any, map_world: MapWorld
+) -> None:
+    system = system_worker()
+    group = map_world.child.memberships.first().group
+    circle = [
+        person_create(
+            actor=system,
+            given_name=f"Circle{i}",
+            family_name="Member",
+            date_of_birth=dt.date(2011, 3, 3),
+        )
+        for i in range(28)
+    ]
+    for person in circle:
+        allocation_create(actor=system, person=person, worker=map_world.social_worker, start=SINCE)
+    add_members(system, group, tuple(circle), SINCE, "school")
+    recorded = {"nature": "unclear", "source": "professional", "confidence": "low"}
+    for i, person in enumerate(circle):
+        association_record(
+            actor=system,
+            person=person,
+            other=circle[(i + 1) % 14 + (14 if i >= 14 else 0)],
+            relationship="friend",
+            valid_from=SINCE,
+            **recorded,
+        )
+    sign_in(page, live_server.url, "sw")
+    page.goto(f"{live_server.url}/groups/{group.pk}/")
+    canvas = page.locator('#peer-map-canvas[data-rendered="true"]')
+    canvas.wait_for()
+    # 30 members: the group, three sub-groups (two circles of 14, the two members with no
+    # relationship between them) and the park: not 30 dots.
+    assert int(map_state(page, "nodes")) <= 6
+    expect(page.locator("#sub-groups + p + ul")).to_contain_text("Sub-group 1: 14 young people")
+    assert axe_violations(page) == []
+    # Focus a sub-group from the list: what it is linked to is said.
+    page.get_by_label("Focus on a person, place or group").select_option(
+        label="Sub-group 1: 14 young people"
+    )
+    expect(page.locator("#peer-map-focus-status")).to_contain_text("Focused on Sub-group 1")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Show the members of sub-group 1 on the map").click()
+    page.locator('#peer-map-canvas[data-rendered="true"]').wait_for()
+    assert int(map_state(page, "nodes")) >= 18
+    expect(page.get_by_role("link", name="Close sub-group 1")).to_be_visible()
+    assert axe_violations(page) == []
+    # The same people as a borough cluster's map: sub-groups again, readable by all.
+    query = "&".join(f"person={p.pk}" for p in circle)
+    page.goto(f"{live_server.url}/groups/cluster-map/?{query}")
+    page.locator('#peer-map-canvas[data-rendered="true"]').wait_for()
+    assert int(map_state(page, "nodes")) <= 4
+    expect(page.get_by_role("heading", level=1)).to_have_text("Map of a cluster")
+    assert axe_violations(page) == []

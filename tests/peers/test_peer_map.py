@@ -226,7 +226,8 @@ def test_naming_rule_for_every_persona(mapped: World, persona: str) -> None:
     w = mapped
     viewer = w.persona(persona)
     expected = BEFORE_PURPOSE[persona]
-    response = client_for(viewer).get(reverse("peer-map", args=[w.csc_child.pk]))
+    # Both steps: the second is on demand (steps=2), and named by the same rule.
+    response = client_for(viewer).get(reverse("peer-map", args=[w.csc_child.pk]) + "?steps=2")
     if expected is None:
         assert response.status_code == 404
         assert "Cscchild" not in response.content.decode()
@@ -347,6 +348,7 @@ def test_reading_the_map_is_logged_once_naming_who_was_named(mapped: World) -> N
         "page": "peer-map",
         "as_at": today().isoformat(),
         "natures": ["risk"],
+        "steps": 1,
         "named": [],  # by risk only: yjs_child (hidden) and the unknown peer
     }
 

@@ -40,6 +40,8 @@ from locus.mapping.forms import (
     ShareForm,
 )
 from locus.mapping.models import Meeting, MeetingChild, MeetingStatus
+from locus.peers.drawing import drawing
+from locus.peers.maps import people_map
 from locus.people.selectors import allocated_ids, people_chosen
 from locus.places.models import Context
 
@@ -89,8 +91,24 @@ def meeting_page(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             "d": detail,
             "meeting": detail.meeting,
             "map_data": detail.group_map.as_json() if detail.group_map else None,
+            **_drawn_map(detail.group_map, request.GET.get("expand", "")),
         },
     )
+
+
+def _drawn_map(group_map: selectors.GroupMap | None, expand: str) -> dict[str, Any]:
+    """The group map as discussed, drawn by the server from the labels the tables show
+    (peers' layout; by sub-group when large, ``?expand=N`` opening one)."""
+    if group_map is None:
+        return {}
+    data = people_map(
+        group_map.group_label or "The meeting's children",
+        [(n.key, n.label, n.kind, 1 if n.concerned else 2) for n in group_map.nodes],
+        [(e.source.key, e.target.key, e.nature) for e in group_map.edges],
+        expand=int(expand) if expand.isdigit() else None,
+        anchor="meeting-map-svg",
+    )
+    return {"map_drawn": drawing(data), "map_sub_groups": data.sub_groups}
 
 
 # --- Proposing ---------------------------------------------------------------------------

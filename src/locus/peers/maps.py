@@ -4,9 +4,10 @@ nodes, edges and table rows holding only what the viewer may see."""
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
@@ -17,6 +18,8 @@ from locus.access.fields import PersonField, fields_visible_to_many
 from locus.access.models import Worker
 from locus.access.naming import NOT_IN_SCOPE, Naming, naming_for
 from locus.access.selectors import visible_person_ids, visible_person_ids_by_right
+from locus.analysis.groups import meeting_groups
+from locus.analysis.layout import banded, label_box
 from locus.common.services import today
 from locus.peers.models import Association, GroupMembership, Nature
 from locus.peers.selectors import (
@@ -36,12 +39,20 @@ from locus.places.models import Context, ContextKind
 # --- Map data ------------------------------------------------------------------------------
 
 
+# The drawing's type sizes, in pixels at zoom 1: the layout sizes labels with them and the
+# screen (peermap.js) and the print (_map_svg.html) draw with them.
+FONT_PX = 13
+NODE_PX = 32
+LABEL_CHARS = 18
+
+
 class NodeKind:
     CENTRE = "centre"
     PERSON = "person"
     UNKNOWN = "unknown"
     PLACE = "place"
     GROUP = "group"
+    CLUSTER = "cluster"  # a sub-group of a large group's members, drawn as one node
 
 
 @dataclass
@@ -58,19 +69,46 @@ class MapNode:
     note: str = ""  # what a screen reader hears besides the label, e.g. NOT_IN_SCOPE
     shape: str = ""  # an extra class for drawing, e.g. the group at the centre of its map
 
-    def element(self, node_id: str) -> dict[str, Any]:
+    @property
+    def classes(self) -> list[str]:
         classes = [self.kind, *([self.shape] if self.shape else [])]
-        markers = []
         if self.open_to is not None and self.open_to.social_care:
             classes.append("social-care")
-            markers.append("SC")
         if self.open_to is not None and self.open_to.youth_justice:
             classes.append("youth-justice")
-            markers.append("YJ")
-        label = self.label + (f"\n[{' '.join(markers)}]" if markers else "")
+        return classes
+
+    @property
+    def lines(self) -> list[str]:
+        """The label as drawn: wrapped here (not by the browser) so that the layout knows
+        each label's size, with the [SC]/[YJ] markers on a line of their own."""
+        lines = textwrap.wrap(self.label, LABEL_CHARS, break_on_hyphens=False) or [""]
+        markers = [
+            m for c, m in (("social-care", "SC"), ("youth-justice", "YJ")) if c in self.classes
+        ]
+        return lines + ([f"[{' '.join(markers)}]"] if markers else [])
+
+    @property
+    def band(self) -> int:
+        """Its ring on the drawing: the centre, people one step out, two steps out, then
+        places and groups in a band of their own."""
+        if self.kind == NodeKind.CENTRE:
+            return 0
+        if self.kind in (NodeKind.PLACE, NodeKind.GROUP):
+            return 3
+        return 1 if self.step == 1 or self.kind == NodeKind.CLUSTER else 2
+
+    def element(self, node_id: str, at: tuple[float, float]) -> dict[str, Any]:
         return {
-            "data": {"id": node_id, "label": label, "href": self.href, "step": self.step},
-            "classes": " ".join(classes),
+            "data": {
+                "id": node_id,
+                "label": "\n".join(self.lines),
+                "href": self.href,
+                "step": self.step,
+                "note": self.note,
+            },
+            "position": {"x": at[0], "y": at[1]},
+            "classes": " ".join(self.classes),
         }
 
 
@@ -111,10 +149,33 @@ class MapRow:
 
 
 @dataclass
+class SubGroup:
+    """Members of a large group drawn as one node, and whether the reader opened it."""
+
+    number: int
+    members: list[MapNode]
+    expanded: bool
+    href: str  # the page with this sub-group open
+    close_href: str  # the page with none open
+
+
+@dataclass
 class MapData:
     nodes: list[MapNode]
     edges: list[MapEdge]
     rows: list[MapRow]
+    # What is drawn, when it is not every node and edge (a large group's sub-groups); the
+    # tables always show everything.
+    drawn: tuple[list[MapNode], list[MapEdge]] | None = None
+    sub_groups: list[SubGroup] = field(default_factory=list)
+
+    @property
+    def drawn_nodes(self) -> list[MapNode]:
+        return self.drawn[0] if self.drawn else self.nodes
+
+    @property
+    def drawn_edges(self) -> list[MapEdge]:
+        return self.drawn[1] if self.drawn else self.edges
 
     def elements(self) -> dict[str, list[dict[str, Any]]]:
         """Cytoscape's elements, holding only what the page may show (labels, links).
@@ -123,10 +184,35 @@ class MapData:
         a database id, which for a child the viewer may not see would be a handle on them
         outside the page. A link to a page is the node's ``href``, given only where allowed.
         """
-        ids = {n.key: f"n{i}" for i, n in enumerate(self.nodes, start=1)}
+        nodes, edges = self.drawn_nodes, self.drawn_edges
+        ids = {n.key: f"n{i}" for i, n in enumerate(nodes, start=1)}
+        at = self.positions()
         return {
-            "nodes": [n.element(ids[n.key]) for n in self.nodes],
-            "edges": [e.element(f"e{i}", ids) for i, e in enumerate(self.edges, start=1)],
+            "nodes": [n.element(ids[n.key], at[n.key]) for n in nodes],
+            "edges": [e.element(f"e{i}", ids) for i, e in enumerate(edges, start=1)],
+        }
+
+    def positions(self) -> dict[str, tuple[float, float]]:
+        """Each node's centre, laid out in bands (locus.analysis.layout): the same
+        coordinates on screen and in print. A node sits at the top of its box, its label
+        underneath."""
+        drawn = self.drawn_nodes
+        index = {n.key: i for i, n in enumerate(drawn)}
+        sizes = [label_box(n.lines, font_px=FONT_PX, node_px=NODE_PX) for n in drawn]
+        links = [(index[e.source], index[e.target]) for e in self.drawn_edges]
+        centres = banded(
+            [n.band for n in drawn],
+            sizes,
+            [a for a, _ in links],
+            [b for _, b in links],
+        )
+        nodes = centres.copy()
+        nodes[:, 1] -= [h / 2 - NODE_PX / 2 for _, h in sizes]
+        # The centre's node (not its box, which includes the label under it) at the origin.
+        nodes -= nodes[0] if drawn and drawn[0].band == 0 else 0
+        return {
+            n.key: (round(float(x), 1) + 0.0, round(float(y), 1) + 0.0)
+            for n, (x, y) in zip(drawn, nodes, strict=True)
         }
 
     @property
@@ -149,12 +235,13 @@ class MapData:
         return [n for n in self.nodes if n.kind in (NodeKind.PLACE, NodeKind.GROUP)]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class PeerMap(MapData):
     person: Person
     as_at: dt.date
     natures: list[str]
     naming: Naming
+    steps: int = 2
 
     @property
     def named_ids(self) -> list[int]:
@@ -257,9 +344,12 @@ def _ends(association: Association) -> tuple[str, str]:
     return _person_key(association.person_id), _end_key(association, association.person_id)
 
 
-def _walk(*, viewer: Worker, person: Person, as_at: dt.date, natures: list[str]) -> _Walk:
+def _walk(
+    *, viewer: Worker, person: Person, as_at: dt.date, natures: list[str], depth: int
+) -> _Walk:
     """Four queries: the child's relationships, which peers the viewer sees, those peers'
-    relationships, and which of their peers the viewer sees. Then the walk, in Python."""
+    relationships, and which of their peers the viewer sees (two at one step). Then the
+    walk, in Python."""
     base = Association.objects.open_on(as_at).select_related(
         "person", "other", "recorded_by__team__agency"
     )
@@ -275,7 +365,7 @@ def _walk(*, viewer: Worker, person: Person, as_at: dt.date, natures: list[str])
     # right: a shared child's other relationships are her record, which a share does not show.
     own, visible = visible_person_ids_by_right(viewer, step_one)
     second: list[Association] = []
-    if own:
+    if own and depth > 1:
         second = _as_stood(
             base.filter(Q(person_id__in=own) | Q(other_id__in=own)).exclude(about_child),
             natures,
@@ -284,9 +374,10 @@ def _walk(*, viewer: Worker, person: Person, as_at: dt.date, natures: list[str])
         for p in (a.person, a.other):
             if p is not None:
                 people.setdefault(p.pk, p)
-    visible |= visible_person_ids(viewer, set(people) - step_one - {person.pk})
+    if depth > 1:
+        visible |= visible_person_ids(viewer, set(people) - step_one - {person.pk})
     associations = first + second
-    steps = neighbourhood((_ends(a) for a in associations), _person_key(person.pk), depth=2)
+    steps = neighbourhood((_ends(a) for a in associations), _person_key(person.pk), depth=depth)
     return _Walk(associations, people, visible, steps)
 
 
@@ -312,8 +403,16 @@ class _MapBuilder:
         self.rows.append(MapRow(peer, self.nodes[near], a, role, peer.open_to, places))
 
 
-def peer_map(*, viewer: Worker, person: Person, as_at: dt.date, natures: Iterable[str]) -> PeerMap:
-    """A young person's peer map as it stood on ``as_at``: peers one and two steps out.
+def peer_map(
+    *,
+    viewer: Worker,
+    person: Person,
+    as_at: dt.date,
+    natures: Iterable[str],
+    steps: int = 2,
+) -> PeerMap:
+    """A young person's peer map as it stood on ``as_at``: peers one and (with ``steps``
+    2) two steps out.
 
     The second step goes only through peers the viewer may see (what a hidden
     child's other relationships are is not the viewer's to know). Contexts are
@@ -323,7 +422,9 @@ def peer_map(*, viewer: Worker, person: Person, as_at: dt.date, natures: Iterabl
     """
     natures = [n for n in Nature.values if n in set(natures)]
     naming = naming_for(viewer=viewer, person=person)
-    walk = _walk(viewer=viewer, person=person, as_at=as_at, natures=natures)
+    if steps not in (1, 2):
+        raise ValueError("steps must be 1 or 2")
+    walk = _walk(viewer=viewer, person=person, as_at=as_at, natures=natures, depth=steps)
     # Fields (the name, the legal status behind [SC]/[YJ]) of the people the viewer sees; a
     # peer they may not see has none, so shows by initials and nothing else.
     seen = walk.visible | {person.pk}
@@ -424,10 +525,11 @@ def peer_map(*, viewer: Worker, person: Person, as_at: dt.date, natures: Iterabl
         as_at=as_at,
         natures=natures,
         naming=naming,
+        steps=steps,
     )
 
 
-def group_map(*, viewer: Worker, detail: GroupDetail) -> MapData:
+def group_map(*, viewer: Worker, detail: GroupDetail, expand: int | None = None) -> MapData:
     """A peer group's map: the group at the centre, its current members, the
     relationships among them as they stand today, and the places the group uses.
 
@@ -486,4 +588,176 @@ def group_map(*, viewer: Worker, detail: GroupDetail) -> MapData:
         role = a.get_peer_role_display() if a.peer_role else ""
         build.relationship(a, near, far, role=role, places=places_of[a.pk])
     build.rows.sort(key=lambda r: (r.via.label.lower(), r.peer.label.lower(), r.association.pk))
-    return MapData(nodes=list(nodes.values()), edges=build.edges, rows=build.rows)
+    data = MapData(nodes=list(nodes.values()), edges=build.edges, rows=build.rows)
+    if len(members) > CLUSTER_OVER:
+        _cluster(data, centre, expand)
+    return data
+
+
+def people_map(
+    centre_label: str,
+    people: list[tuple[str, str, str, int]],
+    links: list[tuple[str, str, str]],
+    *,
+    expand: int | None = None,
+    anchor: str = "",
+) -> MapData:
+    """A map of people round a label (a meeting's group) from what a page already shows:
+    ``people`` as (key, label, kind, band: 1 for those the meeting is about, else 2) and
+    ``links`` as (key, key, nature). Drawn by sub-group when more than CLUSTER_OVER."""
+    centre = MapNode("centre", NodeKind.CENTRE, centre_label, step=0, shape="group")
+    nodes = [centre] + [
+        MapNode(key, NodeKind.UNKNOWN if kind == "unknown" else NodeKind.PERSON, label, step=band)
+        for key, label, kind, band in people
+    ]
+    edges = [MapEdge(key, centre.key, "member") for key, _, _, band in people if band == 1]
+    edges += [MapEdge(a, b, "association", nature) for a, b, nature in links]
+    data = MapData(nodes=nodes, edges=edges, rows=[])
+    if len(people) > CLUSTER_OVER:
+        _cluster(data, centre, expand, anchor)
+    return data
+
+
+# A group with more members than this is drawn by sub-group: 200 dots help nobody.
+CLUSTER_OVER = 25
+SUB_GROUP_SIZE = 20
+
+
+def _cluster(
+    data: MapData,
+    centre: MapNode,
+    expand: int | None,
+    anchor: str = "peer-map-canvas",
+    query: str = "",
+) -> None:
+    """Draw a large group's members as sub-groups, each one node with its count, linked
+    by the number of relationships between them; the sub-group ``expand`` (numbered from
+    1) also shows its members. Sub-groups are the communities of the relationships the
+    viewer may see (the map's, locus.analysis.groups), members with none together in one."""
+    people = data.people
+    index = {n.key: i for i, n in enumerate(people)}
+    pairs = [
+        (index[e.source], index[e.target])
+        for e in data.edges
+        if e.kind == "association" and e.source in index and e.target in index
+    ]
+    labels, _ = meeting_groups(
+        len(people),
+        [p for p, _ in pairs],
+        [q for _, q in pairs],
+        max_size=SUB_GROUP_SIZE,
+    )
+    by_label: dict[int, list[MapNode]] = defaultdict(list)
+    for node, label in zip(people, labels, strict=True):
+        by_label[int(label)].append(node)
+    # Largest first; members with no relationship shown on the map last.
+    ordered = sorted(by_label.items(), key=lambda kv: (kv[0] < 0, -len(kv[1]), kv[0]))
+    drawn: list[MapNode] = [centre]
+    edges: list[MapEdge] = []
+    cluster_of: dict[str, str] = {}
+    for number, (label, members) in enumerate(ordered, start=1):
+        key = f"s{number}"
+        what = "not linked to other members" if label < 0 else "linked to each other"
+        count = f"{len(members)} young {'person' if len(members) == 1 else 'people'}"
+        sub = SubGroup(
+            number,
+            members,
+            expand == number,
+            f"?{query}{'&' if query else ''}expand={number}#{anchor}",
+            f"?{query}#{anchor}",
+        )
+        data.sub_groups.append(sub)
+        drawn.append(
+            MapNode(
+                key,
+                NodeKind.CLUSTER,
+                f"Sub-group {number}: {count}",
+                step=1,
+                href="" if sub.expanded else sub.href,
+                note=what,
+            )
+        )
+        edges.append(MapEdge(key, centre.key, "member"))
+        for member in members:
+            cluster_of[member.key] = key
+            if sub.expanded:
+                drawn.append(member)
+                edges.append(MapEdge(member.key, key, "member"))
+    between: dict[tuple[str, str], int] = defaultdict(int)
+    shown = {n.key for n in drawn}
+    for e in data.edges:
+        if e.kind != "association":
+            continue
+        ends = {e.source, e.target}
+        if ends <= shown:
+            edges.append(e)  # both in the opened sub-group
+        else:
+            a, b = sorted(cluster_of[k] for k in ends)
+            if a != b:
+                between[a, b] += 1
+    for (a, b), links in sorted(between.items()):
+        edges.append(MapEdge(a, b, "between", label=f"{links} relationship{'s' * (links > 1)}"))
+    drawn += data.contexts
+    edges += [e for e in data.edges if e.kind == "place" and e.source == centre.key]
+    data.drawn = (drawn, edges)
+
+
+@dataclass
+class ClusterMap(MapData):
+    """A map of a set of people (a borough cluster): only those the viewer may see."""
+
+    hidden: int = 0  # asked for but not the viewer's to see: left off, counted
+
+    @property
+    def named_ids(self) -> list[int]:
+        return sorted(n.person_id for n in self.people if n.named and n.person_id is not None)
+
+
+def cluster_map(
+    *, viewer: Worker, person_ids: Iterable[int], expand: int | None = None, query: str = ""
+) -> ClusterMap:
+    """The people of a cluster the viewer may see, named by their scope, and the
+    relationships among them as they stand today (a relationship with someone the viewer
+    may not see is that person's record: never drawn). Drawn by sub-group when large.
+    In five queries whatever the size: visibility, fields, people, associations, and
+    their places are not read (the borough page is about people, not places)."""
+    asked = set(person_ids)
+    visible = visible_person_ids(viewer, asked)
+    shown = fields_visible_to_many(viewer, visible, visible=visible)
+    people = Person.objects.filter(id__in=visible).order_by("family_name", "given_name", "id")
+    centre = MapNode("centre", NodeKind.CENTRE, "Cluster", step=0, shape="group")
+    build = _MapBuilder(centre)
+    for person in people:
+        named = PersonField.NAME in shown.get(person.pk, frozenset())
+        build.nodes[_person_key(person.pk)] = MapNode(
+            _person_key(person.pk),
+            NodeKind.PERSON,
+            name_for(person, shown.get(person.pk, frozenset())),
+            step=1,
+            person_id=person.pk,
+            visible=True,
+            named=named,
+            href=reverse("person", args=[person.pk]) if named else "",
+        )
+        build.link(_person_key(person.pk), centre.key, "member")
+    associations = _as_stood(
+        Association.objects.open_on(today())
+        .filter(person_id__in=visible, other_id__in=visible)
+        .select_related("recorded_by__team__agency")
+        .order_by("id"),
+        Nature.values,
+    )
+    for a in associations:
+        build.relationship(
+            a, _person_key(a.person_id), _person_key(a.other_id or 0), role="", places=[]
+        )
+    build.rows.sort(key=lambda r: (r.via.label.lower(), r.peer.label.lower(), r.association.pk))
+    data = ClusterMap(
+        nodes=list(build.nodes.values()),
+        edges=build.edges,
+        rows=build.rows,
+        hidden=len(asked - visible),
+    )
+    if len(data.people) > CLUSTER_OVER:
+        _cluster(data, centre, expand, query=query)
+    return data

@@ -20,6 +20,7 @@ _RUNNING: dict[str, tuple[str, Callable[..., HttpResponse]]] = {
 }
 
 urlpatterns = [
+    path("cluster-map/", views.cluster_map_page, name="cluster-map"),
     path("<int:group_id>/", views.group_page, name="group"),
     path("<int:group_id>/map-export/", views.group_map_export, name="group-map-export"),
     *[path(route, view, name=name) for route, (name, view) in _RUNNING.items()],

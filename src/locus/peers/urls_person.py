@@ -12,4 +12,5 @@ urlpatterns = [
     path("peer-map/", views.peer_map_page, name="peer-map"),
     path("peer-map/purpose/", views.peer_map_purpose, name="peer-map-purpose"),
     path("peer-map/export/", views.peer_map_export, name="peer-map-export"),
+    path("peer-map/print/", views.peer_map_print, name="peer-map-print"),
 ]

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from locus.access import groups as access_groups
@@ -14,12 +16,15 @@ from locus.access import lookups, naming, policies
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.selectors import context_cases_for
+from locus.common import clock
 from locus.common.errors import ValidationFailed
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
+from locus.common.ids import parse_ids
 from locus.common.services import permitted
 from locus.incidents.views import audited_with_incidents
 from locus.peers import maps, selectors
+from locus.peers.drawing import drawing
 from locus.peers.forms import (
     PeerAddForm,
     PeerChangeForm,
@@ -56,7 +61,11 @@ def group_map_export(request: AuthedRequest, group_id: int) -> HttpResponse:
 def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
     group = lookups.access_group(request.user, group_id)
     detail = selectors.group_detail(viewer=request.user, group=group)
-    group_map = maps.group_map(viewer=request.user, detail=detail)
+    # A large group is drawn by sub-group; ?expand=N opens sub-group N (no script needed).
+    expand = request.GET.get("expand", "")
+    group_map = maps.group_map(
+        viewer=request.user, detail=detail, expand=int(expand) if expand.isdigit() else None
+    )
     # The page names the members the viewer sees and the people in the group's incidents.
     involvements = audited_with_incidents(
         request.user,
@@ -71,7 +80,8 @@ def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
             "d": detail,
             "group": group,
             "map": group_map,
-            "map_elements": {"layout": "fcose", **group_map.elements()},
+            "map_elements": {"layout": "preset", "edge_labels": True, **group_map.elements()},
+            "map_drawing": drawing(group_map),
             "involvements": involvements,
             "can_edit": policies.can_edit_context(request.user, group),
             # Merge, split and create are for casework staff (access/groups.py).
@@ -80,6 +90,38 @@ def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
             "context_cases": context_cases_for(request.user, group),
         },
     )
+
+
+def cluster_map_page(request: AuthedRequest) -> HttpResponse:
+    """A borough cluster's people as a map (``?person=`` as the cluster page gives them):
+    only those the viewer may see are on it, and the read is logged naming them."""
+    expand = request.GET.get("expand", "")
+    person_ids = parse_ids(request.GET.getlist("person"), limit=CLUSTER_LIMIT)
+    cmap = maps.cluster_map(
+        viewer=request.user,
+        person_ids=person_ids,
+        expand=int(expand) if expand.isdigit() else None,
+        query=urlencode([("person", pk) for pk in person_ids]),
+    )
+    record_access(
+        actor=request.user,
+        record_type="people.person",
+        detail={"page": "cluster-map", "named": cmap.named_ids},
+        people=cmap.named_ids,
+    )
+    return render(
+        request,
+        "peers/cluster_map.html",
+        {
+            "map": cmap,
+            "map_elements": {"layout": "preset", **cmap.elements()},
+            "map_drawing": drawing(cmap),
+        },
+    )
+
+
+# The most people one cluster map draws: a borough cluster is split well below this.
+CLUSTER_LIMIT = 500
 
 
 # --- The capture form ----------------------------------------------------------------------
@@ -232,6 +274,17 @@ def peer_end(request: AuthedRequest, person_id: int, association_id: int) -> Htt
 # --- The peer map --------------------------------------------------------------------------
 
 
+def _steps(query: QueryDict) -> int:
+    """One step out by default; the second step only when asked for (``steps=2``)."""
+    return 2 if query.get("steps") == "2" else 1
+
+
+def _with_steps(query: QueryDict, steps: int) -> str:
+    changed = query.copy()
+    changed["steps"] = str(steps)
+    return changed.urlencode()
+
+
 def _logged_map(
     request: AuthedRequest,
     person: Person,
@@ -241,9 +294,14 @@ def _logged_map(
 ) -> tuple[PeerMapFilterForm, maps.PeerMap]:
     """The child's peer map for the query's filters, and one read of the child's record
     naming who was shown by name and why (the page, or the image exported from it)."""
-    form = PeerMapFilterForm(request.GET or None)
+    filters = request.GET.copy()
+    filters.pop("steps", None)
+    form = PeerMapFilterForm(filters or None)
     as_at, natures = form.choices()
-    pmap = maps.peer_map(viewer=request.user, person=person, as_at=as_at, natures=natures)
+    steps = _steps(request.GET)
+    pmap = maps.peer_map(
+        viewer=request.user, person=person, as_at=as_at, natures=natures, steps=steps
+    )
     record_access(
         actor=request.user,
         obj=person,
@@ -253,6 +311,7 @@ def _logged_map(
             "page": page,
             "as_at": as_at.isoformat(),
             "natures": natures,
+            "steps": steps,
             "named": pmap.named_ids,
         },
     )
@@ -275,8 +334,10 @@ def _map_page(
             "m": pmap,
             "form": form,
             "purpose_form": purpose_form,
-            "elements": {"layout": "concentric", **pmap.elements()},
+            "elements": {"layout": "preset", **pmap.elements()},
+            "drawing": drawing(pmap),
             "query": request.GET.urlencode(),
+            "other_steps_query": _with_steps(request.GET, 3 - pmap.steps),
         },
     )
 
@@ -293,6 +354,54 @@ def peer_map_export(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = lookups.access_person(request.user, person_id)
     _logged_map(request, person, page="peer-map png", action=AccessAction.EXPORT)
     return HttpResponse(status=204)
+
+
+def peer_map_print(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """The map for a meeting pack: drawn by the server with the viewer's naming rule, a
+    title, the date and who printed it; logged as an export naming who was on it. With
+    ``format=svg`` the drawing alone, as a file."""
+    person = lookups.access_person(request.user, person_id)
+    as_file = request.GET.get("format") == "svg"
+    _, pmap = _logged_map(
+        request,
+        person,
+        page="peer-map svg" if as_file else "peer-map print",
+        action=AccessAction.EXPORT,
+    )
+    centre = pmap.nodes[0].label
+    printed = timezone.localtime(clock.now())
+    header = [
+        f"Peer map of {centre}",
+        f"As at {pmap.as_at:%-d %B %Y}, {'one step' if pmap.steps == 1 else 'two steps'} out."
+        f" Printed {printed:%-d %B %Y %H:%M} by {request.user}.",
+        PRINT_WARNING,
+    ]
+    context = {
+        "person": person,
+        "m": pmap,
+        "drawing": drawing(pmap, header=header if as_file else None),
+        "header": header,
+        "label": f"Peer map of {centre}",
+        "query": request.GET.urlencode(),
+        "svg_query": _with_format(request.GET),
+    }
+    if as_file:
+        response = render(request, "peers/map.svg", context, content_type="image/svg+xml")
+        response["Content-Disposition"] = f'attachment; filename="peer-map-{person.initials}.svg"'
+        return response
+    return render(request, "peers/map_print.html", context)
+
+
+PRINT_WARNING = (
+    "Recorded relationships only, as the viewer may see them: not a measure of risk "
+    "to or from any child."
+)
+
+
+def _with_format(query: QueryDict) -> str:
+    changed = query.copy()
+    changed["format"] = "svg"
+    return changed.urlencode()
 
 
 @require_POST
