@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from locus.analysis import triage
 from locus.analysis.linked import link_table
 from locus.common import clock
 from locus.incidents.models import InvolvementRole
@@ -177,3 +178,22 @@ def test_busy_flags_follow_the_loaded_places(world: World) -> None:
     flags = busy_flags(loaded, busy_places())
     busy_ids = {int(p) for p, busy in zip(loaded.place_ids, flags, strict=True) if busy}
     assert busy_ids == {world.park.pk}
+
+
+def test_being_together_only_at_a_busy_place_is_the_weakest_evidence(world: World) -> None:
+    """The same co-presence is listed as "at the same place" at a quiet place and drops to the
+    last tier once the place is busy (here: a manager's narrower-window rule on it)."""
+
+    def tier_of_yusuf() -> int:
+        found = linked_cases(
+            viewer=world.social_worker,
+            focus=[world.csc_child],
+            exclude_holders=[world.social_worker.pk],
+        )
+        (case,) = [c for c in found.links if c.other_id == world.yjs_child.pk]
+        return case.tier
+
+    both_at(world, world.park, apart=2)
+    assert tier_of_yusuf() == triage.QUIET_PLACE
+    rule(world, world.park, CoPresenceMode.WINDOW, 5)
+    assert tier_of_yusuf() == triage.BUSY_PLACE
