@@ -7,11 +7,13 @@ built once and its rows replayed for each test (``tests/snapshots.py``).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.db import DatabaseCache
 from django.test import override_settings
@@ -24,12 +26,21 @@ from tests.frozen_clock import FrozenClock
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> None:
-    """Each test starts with an empty cache: SQLite reuses the ids of rolled-back rows, so a
-    result cached under "the latest change" by one test could otherwise answer the next.
-    The database cache (the default) needs nothing: its rows roll back with the test's."""
+def _empty_cache(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test starts with an empty cache of its own: SQLite reuses the ids of rolled-back
+    rows, so a result cached under "the latest change" by one test could otherwise answer the
+    next, and a test that commits (a browser test) leaves the database cache's rows behind
+    (the flush after it empties only the models' tables). A key prefix of the test's own
+    keeps every test's entries apart, whichever backend the cache is."""
     if not isinstance(caches["default"], DatabaseCache):
         cache.clear()
+    test = hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]
+    own = {
+        alias: {**config, "KEY_PREFIX": f"{config.get('KEY_PREFIX', '')}{test}"}
+        for alias, config in settings.CACHES.items()
+    }
+    with override_settings(CACHES=own):
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -65,10 +65,12 @@ def test_a_social_worker_proposes_holds_and_records_a_mapping_meeting(
     query = f"?person={world.child.pk}&person={world.peer.pk}&group={world.group.pk}"
     sign_in(page, base, "sw", f"/meetings/propose/{query}")
 
-    # Propose: the linked child is known only by who holds the case.
-    assert page.get_by_label("Jordan Testperson").is_checked()
+    # Propose: nothing is ticked for the proposer; the linked child is known only by who
+    # holds the case.
     held_by = "Child held by Kai Brennan, YJS Casework, Youth Justice Service"
-    assert page.get_by_label(held_by).is_checked()
+    for label in ("Jordan Testperson", held_by):
+        expect(page.get_by_label(label)).not_to_be_checked()
+        page.get_by_label(label).check()
     assert page.get_by_text("Casey Peerless").count() == 0
     assert axe_violations(page) == []
     page.get_by_role("button", name="Propose meeting").click()
