@@ -584,7 +584,7 @@ class _Reference:
 
     def link_table(self, table: linked.LinkTable) -> tuple[float, bool]:
         counts = self.link_counts()
-        return self.counts_seconds, _table_dict(table) == counts
+        return self.counts_seconds, table.by_pair() == counts
 
     def clusters(
         self, table: linked.LinkTable, found: np.ndarray, groups: np.ndarray
@@ -599,7 +599,7 @@ class _Reference:
         (components, communities), seconds = timed(borough_wide)
         # The reference's link table is the same walk as link_table's, timed there once.
         seconds += self.counts_seconds
-        agree = _table_dict(table) == counts and same_partition(found, self.labels(components))
+        agree = table.by_pair() == counts and same_partition(found, self.labels(components))
         matrix = symmetric_matrix(n, table.a, table.b)
         ours_q = modularity(matrix, groups)
         theirs_q = modularity(matrix, self.labels(communities))
@@ -615,21 +615,6 @@ class _Reference:
         ours_q = modularity(matrix, labels)
         theirs_q = modularity(matrix, self.labels(groups))
         return seconds, bool(ours_q >= theirs_q - MODULARITY_TOLERANCE)
-
-
-def _table_dict(table: linked.LinkTable) -> dict[tuple[int, int], tuple[int, int, int, int]]:
-    return {
-        (a, b): (w, x, y, z)
-        for a, b, w, x, y, z in zip(
-            table.a.tolist(),
-            table.b.tolist(),
-            table.n_direct.tolist(),
-            table.n_shared_associates.tolist(),
-            table.n_shared_incidents.tolist(),
-            table.n_co_presence.tolist(),
-            strict=True,
-        )
-    }
 
 
 def _nested(inner: np.ndarray, outer: np.ndarray) -> bool:

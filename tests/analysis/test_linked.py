@@ -54,18 +54,7 @@ def by_pair(links):
 
 
 def table_dict(table):
-    return {
-        (a, b): (w, x, y, z)
-        for a, b, w, x, y, z in zip(
-            table.a.tolist(),
-            table.b.tolist(),
-            table.n_direct.tolist(),
-            table.n_shared_associates.tolist(),
-            table.n_shared_incidents.tolist(),
-            table.n_co_presence.tolist(),
-            strict=True,
-        )
-    }
+    return table.by_pair()
 
 
 def counts(link):

@@ -115,6 +115,22 @@ class LinkTable(_Pairs):
     n_shared_incidents: Ints
     n_co_presence: Ints
 
+    def by_pair(self) -> dict[tuple[int, int], tuple[int, int, int, int]]:
+        """``{(a, b): (n_direct, n_shared_associates, n_shared_incidents, n_co_presence)}``:
+        for comparing with a reference, at small scale (one Python tuple per pair)."""
+        return {
+            (a, b): (w, x, y, z)
+            for a, b, w, x, y, z in zip(
+                self.a.tolist(),
+                self.b.tolist(),
+                self.n_direct.tolist(),
+                self.n_shared_associates.tolist(),
+                self.n_shared_incidents.tolist(),
+                self.n_co_presence.tolist(),
+                strict=True,
+            )
+        }
+
 
 @dataclass(frozen=True, eq=False)
 class _Index:
