@@ -5,9 +5,11 @@ For each operation the benchmark times ``locus.analysis`` on synthetic data
 on the same data where NetworkX finishes in reasonable time (not at national
 scale), checks that both agree, and reports::
 
-    {op: {"seconds", "reference_seconds", "ratio", "agree", "peak_mb"}}
+    {op: {"seconds", "reference_seconds", "ratio", "agree", "peak_mb", "cpu_seconds"}}
 
-``ratio`` is reference_seconds / seconds; ``reference_seconds``, ``ratio`` and
+``cpu_seconds`` is the process's CPU time (user + system) during the operation
+(null for the peer-map percentiles): on a busy machine wall time also counts
+waiting for a core. ``ratio`` is reference_seconds / seconds; ``reference_seconds``, ``ratio`` and
 ``agree`` are null where the reference did not run. ``peak_mb`` is the
 process's peak resident memory during the operation (Linux: the high-water
 mark is reset before each operation), so it includes the data already loaded.
@@ -62,6 +64,7 @@ target is set for, ``targets``: ``[{"what", "limit", "met"}]``.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
@@ -102,6 +105,7 @@ class Result:
     reference_seconds: float | None = None
     agree: bool | None = None
     pairs: int | None = None
+    cpu_seconds: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         ratio = None
@@ -115,6 +119,7 @@ class Result:
             "ratio": ratio,
             "agree": self.agree,
             "peak_mb": round(self.peak_mb, 1),
+            "cpu_seconds": None if self.cpu_seconds is None else round(self.cpu_seconds, 6),
         }
         if self.pairs is not None:
             out["pairs"] = self.pairs
@@ -169,11 +174,27 @@ def timed_once(fn: Callable[[], T]) -> tuple[T, float]:
     return result, time.perf_counter() - start
 
 
-def measure(fn: Callable[[], T]) -> tuple[T, float, float]:
-    """``fn``'s result, its time (as :func:`timed`), and the peak resident MB meanwhile."""
+def measure(fn: Callable[[], T]) -> tuple[T, float, float, float]:
+    """``fn``'s result, its time (as :func:`timed`), the peak resident MB meanwhile, and the
+    process's CPU seconds (user + system) per run.
+
+    On a shared machine the wall time also counts the time spent waiting for a core; the CPU
+    time does not, so the two together tell a slow operation from a busy machine. (System
+    time here is mostly the kernel handing the process fresh memory.)
+    """
+    runs = 0
+
+    def counted() -> T:
+        nonlocal runs
+        runs += 1
+        return fn()
+
     _reset_peak()
-    result, seconds = timed(fn)
-    return result, seconds, _peak_mb()
+    before = os.times()
+    result, seconds = timed(counted)
+    after = os.times()
+    cpu = (after.user - before.user) + (after.system - before.system)
+    return result, seconds, _peak_mb(), cpu / max(runs, 1)
 
 
 # ---------------------------------------------------------------------------
@@ -294,9 +315,11 @@ def whole_network_pass(results: dict[str, Result]) -> Result:
     steps = [results[name] for name in WHOLE_NETWORK_PASS]
     references = [r.reference_seconds for r in steps]
     agreements = [r.agree for r in steps]
+    cpu = [r.cpu_seconds for r in steps]
     return Result(
         seconds=sum(r.seconds for r in steps),
         peak_mb=max(r.peak_mb for r in steps),
+        cpu_seconds=None if any(c is None for c in cpu) else sum(c for c in cpu if c),
         reference_seconds=(
             None if any(t is None for t in references) else sum(t for t in references if t)
         ),
@@ -347,11 +370,11 @@ def bench_triage_ordering(order: Ordering, table: linked.LinkTable, data: Synthe
     compare with, but an ordering that drops or repeats a link is wrong at any speed.
     """
     columns = ordering_columns(table, data)
-    found, seconds, peak = measure(lambda: order(**columns))
+    found, seconds, peak, cpu = measure(lambda: order(**columns))
     permutation = np.asarray(getattr(found, "order", found))
     n = len(table)
     agree = permutation.shape == (n,) and bool(np.array_equal(np.sort(permutation), np.arange(n)))
-    return Result(seconds, peak, agree=agree, pairs=n)
+    return Result(seconds, peak, agree=agree, pairs=n, cpu_seconds=cpu)
 
 
 class _Ours:
@@ -368,13 +391,13 @@ class _Ours:
 
     def build_network(self, ref: _Reference | None) -> Result:
         d = self.data
-        net, seconds, peak = measure(
+        net, seconds, peak, cpu = measure(
             lambda: network.build_network(
                 d.n, d.src, d.dst, nature=d.nature, since=d.since, until=d.until
             )
         )
         self.net = net
-        result = Result(seconds, peak)
+        result = Result(seconds, peak, cpu_seconds=cpu)
         if ref is not None:
             result.reference_seconds = ref.build()
             result.agree = ref.same_graph(net)
@@ -384,13 +407,13 @@ class _Ours:
         d = self.data
         assert self.net is not None
         net = self.net
-        evidence, seconds, peak = measure(
+        evidence, seconds, peak, cpu = measure(
             lambda: linked.Evidence(
                 net, d.involved_person, d.involved_incident, d.incident_place, d.incident_day
             ).prepare()
         )
         self.evidence = evidence
-        result = Result(seconds, peak)
+        result = Result(seconds, peak, cpu_seconds=cpu)
         if ref is not None:
             result.reference_seconds = ref.build_incidents()
             result.agree = ref.same_incidents(evidence)
@@ -399,8 +422,8 @@ class _Ours:
     def components(self, ref: _Reference | None) -> Result:
         assert self.net is not None
         net = self.net
-        labels, seconds, peak = measure(lambda: network.components(net))
-        result = Result(seconds, peak)
+        labels, seconds, peak, cpu = measure(lambda: network.components(net))
+        result = Result(seconds, peak, cpu_seconds=cpu)
         if ref is not None:
             groups, result.reference_seconds = timed(ref.components)
             result.agree = same_partition(labels, ref.labels(groups))
@@ -430,10 +453,10 @@ class _Ours:
         evidence = self.evidence
         assert evidence is not None
         held = self.data.held
-        rows, seconds, peak = measure(
+        rows, seconds, peak, cpu = measure(
             lambda: linked.find_link_rows(evidence, focus, candidates=held, window_days=WINDOW_DAYS)
         )
-        result = Result(seconds, peak)
+        result = Result(seconds, peak, cpu_seconds=cpu)
         if ref is not None:
             # Untimed: one Link object per link, so every piece of evidence can be compared.
             result.reference_seconds, result.agree = ref.caseload(focus, rows.links())
@@ -443,10 +466,10 @@ class _Ours:
         evidence = self.evidence
         assert evidence is not None
         held = self.data.held
-        table, seconds, peak = measure(
+        table, seconds, peak, cpu = measure(
             lambda: linked.link_table(evidence, held, window_days=WINDOW_DAYS)
         )
-        result = Result(seconds, peak, pairs=len(table))
+        result = Result(seconds, peak, pairs=len(table), cpu_seconds=cpu)
         if ref is not None:
             result.reference_seconds, result.agree = ref.link_table(table)
         return result
@@ -464,10 +487,10 @@ class _Ours:
                 linked.communities(n, table.a, table.b),
             )
 
-        (table, found, groups), seconds, peak = measure(borough_wide)
+        (table, found, groups), seconds, peak, cpu = measure(borough_wide)
         if self.keep_table:
             self.table = table
-        result = Result(seconds, peak)
+        result = Result(seconds, peak, cpu_seconds=cpu)
         if ref is not None:
             result.reference_seconds, result.agree = ref.clusters(table, found, groups)
         return result
@@ -477,8 +500,8 @@ class _Ours:
         net = self.net
         current = net.until == network.OPEN_END
         a, b = net.src[current], net.dst[current]
-        labels, seconds, peak = measure(lambda: linked.communities(net.n, a, b, seed=seed))
-        result = Result(seconds, peak)
+        labels, seconds, peak, cpu = measure(lambda: linked.communities(net.n, a, b, seed=seed))
+        result = Result(seconds, peak, cpu_seconds=cpu)
         if ref is not None:
             result.reference_seconds, result.agree = ref.communities(a, b, labels)
         return result
@@ -631,13 +654,14 @@ def _nested(inner: np.ndarray, outer: np.ndarray) -> bool:
 
 
 def table(results: dict[str, dict[str, Any]], scale: str, out: TextIO) -> None:
-    header = ("operation", "seconds", "NetworkX s", "ratio", "agree", "peak MB", "pairs")
+    header = ("operation", "seconds", "CPU s", "NetworkX s", "ratio", "agree", "peak MB", "pairs")
     rows = [header]
     for name, r in results.items():
         rows.append(
             (
                 name,
                 _fmt(r["seconds"]),
+                _fmt(r["cpu_seconds"]),
                 _fmt(r["reference_seconds"]),
                 "-" if r["ratio"] is None else f"{r['ratio']:,.1f}x",
                 "-" if r["agree"] is None else ("yes" if r["agree"] else "NO"),

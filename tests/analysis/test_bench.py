@@ -24,7 +24,7 @@ OPERATIONS = {
     "communities",
     "whole_network_pass",
 }
-FIELDS = {"seconds", "reference_seconds", "ratio", "agree", "peak_mb"}
+FIELDS = {"seconds", "reference_seconds", "ratio", "agree", "peak_mb", "cpu_seconds"}
 
 
 def test_bench_peers_json_shape_and_agreement():
@@ -44,6 +44,7 @@ def test_bench_peers_json_shape_and_agreement():
     assert abs(whole["seconds"] - sum(r["seconds"] for r in steps)) < 1e-5
     assert abs(whole["reference_seconds"] - sum(r["reference_seconds"] for r in steps)) < 1e-5
     assert whole["peak_mb"] == max(r["peak_mb"] for r in steps)
+    assert abs(whole["cpu_seconds"] - sum(r["cpu_seconds"] for r in steps)) < 1e-5
 
 
 def test_bench_peers_prints_a_table():
@@ -57,7 +58,7 @@ def test_bench_peers_prints_a_table():
 
 
 def test_the_whole_network_pass_is_checked_against_its_targets_at_national_scale():
-    unmeasured = {"reference_seconds": None, "ratio": None, "agree": None}
+    unmeasured = {"reference_seconds": None, "ratio": None, "agree": None, "cpu_seconds": None}
     results = {
         "whole_network_pass": {"seconds": 9.5, "peak_mb": 2100.0, **unmeasured},
         "clusters": {"seconds": 3.0, "peak_mb": 100.0, **unmeasured},
