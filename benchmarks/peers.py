@@ -14,6 +14,12 @@ waiting for a core. ``ratio`` is reference_seconds / seconds; ``reference_second
 process's peak resident memory during the operation (Linux: the high-water
 mark is reset before each operation), so it includes the data already loaded.
 
+Memory costs time too on a virtual machine that hands freed memory back to its
+host (free page reporting): measured on the 2-core benchmark machine, a page
+freed for more than about two seconds costs about 7 s of system CPU per GB to
+touch again. So a step's peak memory shows in its CPU time, and cutting
+temporaries is a speed-up there.
+
 Timing: an operation that takes under 20 ms is timed as the median of seven
 runs, on both sides alike (one cold run of a sub-millisecond call is mostly
 noise); longer operations run once. The peer-map percentiles are over 1,000
