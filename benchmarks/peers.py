@@ -5,12 +5,20 @@ For each operation the benchmark times ``locus.analysis`` on synthetic data
 on the same data where NetworkX finishes in reasonable time (not at national
 scale), checks that both agree, and reports::
 
-    {op: {"seconds", "reference_seconds", "ratio", "agree", "peak_mb"}}
+    {op: {"seconds", "reference_seconds", "ratio", "agree", "peak_mb", "cpu_seconds"}}
 
-``ratio`` is reference_seconds / seconds; ``reference_seconds``, ``ratio`` and
+``cpu_seconds`` is the process's CPU time (user + system) during the operation
+(null for the peer-map percentiles): on a busy machine wall time also counts
+waiting for a core. ``ratio`` is reference_seconds / seconds; ``reference_seconds``, ``ratio`` and
 ``agree`` are null where the reference did not run. ``peak_mb`` is the
 process's peak resident memory during the operation (Linux: the high-water
 mark is reset before each operation), so it includes the data already loaded.
+
+Memory costs time too on a virtual machine that hands freed memory back to its
+host (free page reporting): measured on the 2-core benchmark machine, a page
+freed for more than about two seconds costs about 7 s of system CPU per GB to
+touch again. So a step's peak memory shows in its CPU time, and cutting
+temporaries is a speed-up there.
 
 Timing: an operation that takes under 20 ms is timed as the median of seven
 runs, on both sides alike (one cold run of a sub-millisecond call is mostly
@@ -36,11 +44,27 @@ linked_cases_caseload_30
     returns a dict of evidence sets per pair). The agreement check turns the
     columns into ``Link`` objects, untimed, and compares every piece;
     ``find_links``, which returns those objects, costs that conversion more.
+link_table
+    every linked pair among held children with its counts of evidence
+    (``link_table``), alone; ``pairs`` says how many (reference: the NetworkX
+    walk's counts, which the clusters reference then reuses).
 clusters
     borough-wide: every linked pair among held children (link_table), their
     connected components and the communities within them.
 communities
     communities of the whole current association network.
+whole_network_pass
+    the sum of build_network, build_evidence, clusters (which includes the link
+    table) and communities: everything a whole-network refresh computes, each
+    step timed as above; ``peak_mb`` is the largest of theirs (each includes the
+    data already loaded). At national scale it is checked against the targets:
+    under 10 s and under 2 GB.
+triage_ordering
+    the linked-cases ordering (:func:`ordering_under_test`, when there is one)
+    on the link table's pairs: see :func:`bench_triage_ordering`.
+
+A result may carry ``pairs`` (how many rows it worked on) and, at the scale a
+target is set for, ``targets``: ``[{"what", "limit", "met"}]``.
 """
 
 from __future__ import annotations
@@ -56,7 +80,7 @@ from typing import Any, TextIO, TypeVar
 
 import numpy as np
 
-from benchmarks.synthetic import SCALES, Synthetic, generate
+from benchmarks.synthetic import SCALES, TODAY, Synthetic, generate
 from locus.analysis import linked, network
 from locus.analysis.community import modularity, symmetric_matrix
 
@@ -72,7 +96,11 @@ MODULARITY_TOLERANCE = 0.02
 TARGETS = (
     ("clusters", "borough", "seconds", 2.0, "borough-wide linked-case clusters under 2 s"),
     ("peer_map_2step_p95", "national", "seconds", 0.1, "peer map p95 under 100 ms at national"),
+    ("whole_network_pass", "national", "seconds", 10.0, "whole-network pass under 10 s"),
+    ("whole_network_pass", "national", "peak_mb", 2000.0, "whole-network pass under 2 GB"),
 )
+# The steps a whole-network refresh runs, in order (clusters includes the link table).
+WHOLE_NETWORK_PASS = ("build_network", "build_evidence", "clusters", "communities")
 
 
 @dataclass
@@ -81,12 +109,14 @@ class Result:
     peak_mb: float
     reference_seconds: float | None = None
     agree: bool | None = None
+    pairs: int | None = None
+    cpu_seconds: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         ratio = None
         if self.reference_seconds is not None and self.seconds > 0:
             ratio = round(self.reference_seconds / self.seconds, 1)
-        return {
+        out: dict[str, Any] = {
             "seconds": round(self.seconds, 6),
             "reference_seconds": (
                 None if self.reference_seconds is None else round(self.reference_seconds, 6)
@@ -94,7 +124,11 @@ class Result:
             "ratio": ratio,
             "agree": self.agree,
             "peak_mb": round(self.peak_mb, 1),
+            "cpu_seconds": None if self.cpu_seconds is None else round(self.cpu_seconds, 6),
         }
+        if self.pairs is not None:
+            out["pairs"] = self.pairs
+        return out
 
 
 # ---------------------------------------------------------------------------
@@ -145,11 +179,26 @@ def timed_once(fn: Callable[[], T]) -> tuple[T, float]:
     return result, time.perf_counter() - start
 
 
-def measure(fn: Callable[[], T]) -> tuple[T, float, float]:
-    """``fn``'s result, its time (as :func:`timed`), and the peak resident MB meanwhile."""
+def measure(fn: Callable[[], T]) -> tuple[T, float, float, float]:
+    """``fn``'s result, its time (as :func:`timed`), the peak resident MB meanwhile, and the
+    process's CPU seconds (user + system) per run.
+
+    On a shared machine the wall time also counts the time spent waiting for a core; the CPU
+    time does not, so the two together tell a slow operation from a busy machine. (System
+    time here is mostly the kernel handing the process fresh memory.)
+    """
+    runs = 0
+
+    def counted() -> T:
+        nonlocal runs
+        runs += 1
+        return fn()
+
     _reset_peak()
-    result, seconds = timed(fn)
-    return result, seconds, _peak_mb()
+    before = time.process_time()  # user + system, to the nanosecond (os.times ticks 10 ms)
+    result, seconds = timed(counted)
+    cpu = time.process_time() - before
+    return result, seconds, _peak_mb(), cpu / max(runs, 1)
 
 
 # ---------------------------------------------------------------------------
@@ -215,7 +264,8 @@ def run(
     """Run every operation at ``scale``; returns ``{op: result dict}``."""
     use_reference = reference and scale in REFERENCE_SCALES and reference_available()
     steps = ["people", "associations", "places", "incidents", "involvements", "caseloads"]
-    bar = Progress(progress_stream, total=len(steps) + 8)
+    order = ordering_under_test()
+    bar = Progress(progress_stream, total=len(steps) + 9 + (order is not None))
     data = generate(SCALES[scale], seed=seed, progress=lambda s: bar.step(f"Generating {s}"))
     rng = np.random.default_rng(seed + 1)
     children = rng.choice(data.held, size=min(PEER_MAPS, data.held.size), replace=False)
@@ -223,7 +273,7 @@ def run(
     # Import NetworKit now: its import takes about 0.7 s, which no operation should be charged.
     import networkit  # noqa: F401
 
-    ours = _Ours(data)
+    ours = _Ours(data, keep_table=order is not None)
     ref = _Reference(data, seed) if use_reference else None
     results: dict[str, Result] = {}
     try:
@@ -233,6 +283,7 @@ def run(
             ("components", lambda: ours.components(ref)),
             ("peer_map_2step", lambda: ours.peer_maps(children, ref)),
             ("linked_cases_caseload_30", lambda: ours.caseload(caseload, ref)),
+            ("link_table", lambda: ours.link_table(ref)),
             ("clusters", lambda: ours.clusters(ref)),
             ("communities", lambda: ours.communities(seed, ref)),
         ):
@@ -242,29 +293,115 @@ def run(
                 results.update(outcome)
             else:
                 results[name] = outcome
+        results["whole_network_pass"] = whole_network_pass(results)
+        if order is not None:
+            bar.step("Timing triage_ordering")
+            assert ours.table is not None
+            results["triage_ordering"] = bench_triage_ordering(order, ours.table, data)
     finally:
         bar.step("Done")
         bar.close()
-    return {name: r.as_dict() for name, r in results.items()}
+    return with_targets({name: r.as_dict() for name, r in results.items()}, scale)
+
+
+def with_targets(out: dict[str, dict[str, Any]], scale: str) -> dict[str, dict[str, Any]]:
+    """Add to each result the :data:`TARGETS` set for it at ``scale``, met or not."""
+    for op, at_scale, key, limit, words in TARGETS:
+        if at_scale == scale and op in out:
+            met = out[op][key] < limit
+            out[op].setdefault("targets", []).append({"what": words, "limit": limit, "met": met})
+    return out
+
+
+def whole_network_pass(results: dict[str, Result]) -> Result:
+    """The steps of :data:`WHOLE_NETWORK_PASS` as one: times (ours and NetworkX's) add up,
+    the peak is the largest, and it agrees when every step does."""
+    steps = [results[name] for name in WHOLE_NETWORK_PASS]
+    references = [r.reference_seconds for r in steps]
+    agreements = [r.agree for r in steps]
+    cpu = [r.cpu_seconds for r in steps]
+    return Result(
+        seconds=sum(r.seconds for r in steps),
+        peak_mb=max(r.peak_mb for r in steps),
+        cpu_seconds=None if any(c is None for c in cpu) else sum(c for c in cpu if c),
+        reference_seconds=(
+            None if any(t is None for t in references) else sum(t for t in references if t)
+        ),
+        agree=None if any(a is None for a in agreements) else all(agreements),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Triage ordering
+
+Ordering = Callable[..., Any]
+
+
+def ordering_under_test() -> Ordering | None:
+    """The linked-cases ordering to time, or ``None`` while there is none to time.
+
+    Wiring it: return the ordering function (``locus.analysis.triage.triage``), which
+    :func:`bench_triage_ordering` calls with the keyword columns of :func:`ordering_columns`.
+    """
+    return None
+
+
+def ordering_columns(table: linked.LinkTable, data: Synthetic) -> dict[str, np.ndarray]:
+    """One value per linked pair in the keywords the ordering takes, from the link table.
+
+    The synthetic data record no association natures per pair nor incident kinds, so the
+    risk and harm counts are a fixed share of the direct and incident counts (a third, rounded
+    down) and the latest evidence day a seeded draw from the last three years: inputs of the
+    right shape and spread, not a model of practice.
+    """
+    rng = np.random.default_rng(len(table))
+    return {
+        "n_direct": table.n_direct,
+        "n_risk_direct": table.n_direct // 3,
+        "n_shared_incidents": table.n_shared_incidents,
+        "n_harm_incidents": table.n_shared_incidents // 3,
+        "n_shared_associates": table.n_shared_associates,
+        "n_co_presence": table.n_co_presence,
+        "latest_day": TODAY - rng.integers(0, 3 * 365, len(table)),
+    }
+
+
+def bench_triage_ordering(order: Ordering, table: linked.LinkTable, data: Synthetic) -> Result:
+    """Time ``order(**ordering_columns(table, data))`` on every pair of the link table.
+
+    The columns are made untimed. ``agree`` says whether the answer (an array, or an object
+    with an ``order`` array) is a permutation of the pairs: there is no reference ordering to
+    compare with, but an ordering that drops or repeats a link is wrong at any speed.
+    """
+    columns = ordering_columns(table, data)
+    found, seconds, peak, cpu = measure(lambda: order(**columns))
+    permutation = np.asarray(getattr(found, "order", found))
+    n = len(table)
+    agree = permutation.shape == (n,) and bool(np.array_equal(np.sort(permutation), np.arange(n)))
+    return Result(seconds, peak, agree=agree, pairs=n, cpu_seconds=cpu)
 
 
 class _Ours:
     """The operations in ``locus.analysis``, each paired with its reference check."""
 
-    def __init__(self, data: Synthetic) -> None:
+    def __init__(self, data: Synthetic, *, keep_table: bool = False) -> None:
         self.data = data
+        # The clusters step's link table, kept for the triage ordering only when one is timed:
+        # held longer, it would count in the next step's peak memory.
+        self.keep_table = keep_table
         self.net: network.Network | None = None
         self.evidence: linked.Evidence | None = None
+        self.table: linked.LinkTable | None = None
 
     def build_network(self, ref: _Reference | None) -> Result:
         d = self.data
-        net, seconds, peak = measure(
+        net, seconds, peak, cpu = measure(
             lambda: network.build_network(
                 d.n, d.src, d.dst, nature=d.nature, since=d.since, until=d.until
             )
         )
         self.net = net
-        result = Result(seconds, peak)
+        result = Result(seconds, peak, cpu_seconds=cpu)
         if ref is not None:
             result.reference_seconds = ref.build()
             result.agree = ref.same_graph(net)
@@ -274,13 +411,13 @@ class _Ours:
         d = self.data
         assert self.net is not None
         net = self.net
-        evidence, seconds, peak = measure(
+        evidence, seconds, peak, cpu = measure(
             lambda: linked.Evidence(
                 net, d.involved_person, d.involved_incident, d.incident_place, d.incident_day
             ).prepare()
         )
         self.evidence = evidence
-        result = Result(seconds, peak)
+        result = Result(seconds, peak, cpu_seconds=cpu)
         if ref is not None:
             result.reference_seconds = ref.build_incidents()
             result.agree = ref.same_incidents(evidence)
@@ -289,8 +426,8 @@ class _Ours:
     def components(self, ref: _Reference | None) -> Result:
         assert self.net is not None
         net = self.net
-        labels, seconds, peak = measure(lambda: network.components(net))
-        result = Result(seconds, peak)
+        labels, seconds, peak, cpu = measure(lambda: network.components(net))
+        result = Result(seconds, peak, cpu_seconds=cpu)
         if ref is not None:
             groups, result.reference_seconds = timed(ref.components)
             result.agree = same_partition(labels, ref.labels(groups))
@@ -320,13 +457,25 @@ class _Ours:
         evidence = self.evidence
         assert evidence is not None
         held = self.data.held
-        rows, seconds, peak = measure(
+        rows, seconds, peak, cpu = measure(
             lambda: linked.find_link_rows(evidence, focus, candidates=held, window_days=WINDOW_DAYS)
         )
-        result = Result(seconds, peak)
+        result = Result(seconds, peak, cpu_seconds=cpu)
         if ref is not None:
             # Untimed: one Link object per link, so every piece of evidence can be compared.
             result.reference_seconds, result.agree = ref.caseload(focus, rows.links())
+        return result
+
+    def link_table(self, ref: _Reference | None) -> Result:
+        evidence = self.evidence
+        assert evidence is not None
+        held = self.data.held
+        table, seconds, peak, cpu = measure(
+            lambda: linked.link_table(evidence, held, window_days=WINDOW_DAYS)
+        )
+        result = Result(seconds, peak, pairs=len(table), cpu_seconds=cpu)
+        if ref is not None:
+            result.reference_seconds, result.agree = ref.link_table(table)
         return result
 
     def clusters(self, ref: _Reference | None) -> Result:
@@ -342,8 +491,10 @@ class _Ours:
                 linked.communities(n, table.a, table.b),
             )
 
-        (table, found, groups), seconds, peak = measure(borough_wide)
-        result = Result(seconds, peak)
+        (table, found, groups), seconds, peak, cpu = measure(borough_wide)
+        if self.keep_table:
+            self.table = table
+        result = Result(seconds, peak, cpu_seconds=cpu)
         if ref is not None:
             result.reference_seconds, result.agree = ref.clusters(table, found, groups)
         return result
@@ -353,8 +504,8 @@ class _Ours:
         net = self.net
         current = net.until == network.OPEN_END
         a, b = net.src[current], net.dst[current]
-        labels, seconds, peak = measure(lambda: linked.communities(net.n, a, b, seed=seed))
-        result = Result(seconds, peak)
+        labels, seconds, peak, cpu = measure(lambda: linked.communities(net.n, a, b, seed=seed))
+        result = Result(seconds, peak, cpu_seconds=cpu)
         if ref is not None:
             result.reference_seconds, result.agree = ref.communities(a, b, labels)
         return result
@@ -372,6 +523,9 @@ class _Reference:
         self.graph: Any = None
         self.current: Any = None
         self.incidents: Any = None
+        # The NetworkX link counts and their time, made once (link_table) and reused (clusters).
+        self.counts: dict[tuple[int, int], Any] | None = None
+        self.counts_seconds = 0.0
 
     def build(self) -> float:
         self.graph, seconds = timed(lambda: self.r.build_graph(self.data))
@@ -444,32 +598,35 @@ class _Reference:
         ordered = [(x.a, x.b) for x in links] == sorted(mine)
         return seconds, ordered and mine == theirs
 
+    def link_counts(self) -> dict[tuple[int, int], Any]:
+        if self.counts is not None:
+            return self.counts
+        counts, self.counts_seconds = timed(
+            lambda: self.r.link_counts(
+                self.current, self.incidents, self.data.held.tolist(), WINDOW_DAYS
+            )
+        )
+        self.counts = counts
+        return counts
+
+    def link_table(self, table: linked.LinkTable) -> tuple[float, bool]:
+        counts = self.link_counts()
+        return self.counts_seconds, table.by_pair() == counts
+
     def clusters(
         self, table: linked.LinkTable, found: np.ndarray, groups: np.ndarray
     ) -> tuple[float, bool]:
         n = self.data.n
+        counts = self.link_counts()
 
-        def borough_wide() -> tuple[dict[tuple[int, int], Any], list[set[int]], list[set[int]]]:
-            counts = self.r.link_counts(
-                self.current, self.incidents, self.data.held.tolist(), WINDOW_DAYS
-            )
+        def borough_wide() -> tuple[list[set[int]], list[set[int]]]:
             graph = self.r.simple_graph(counts)
-            return counts, self.r.components(graph), self.r.communities(graph, self.seed)
+            return self.r.components(graph), self.r.communities(graph, self.seed)
 
-        (counts, components, communities), seconds = timed(borough_wide)
-        mine = {
-            (a, b): (w, x, y, z)
-            for a, b, w, x, y, z in zip(
-                table.a.tolist(),
-                table.b.tolist(),
-                table.n_direct.tolist(),
-                table.n_shared_associates.tolist(),
-                table.n_shared_incidents.tolist(),
-                table.n_co_presence.tolist(),
-                strict=True,
-            )
-        }
-        agree = mine == counts and same_partition(found, self.labels(components))
+        (components, communities), seconds = timed(borough_wide)
+        # The reference's link table is the same walk as link_table's, timed there once.
+        seconds += self.counts_seconds
+        agree = table.by_pair() == counts and same_partition(found, self.labels(components))
         matrix = symmetric_matrix(n, table.a, table.b)
         ours_q = modularity(matrix, groups)
         theirs_q = modularity(matrix, self.labels(communities))
@@ -501,17 +658,19 @@ def _nested(inner: np.ndarray, outer: np.ndarray) -> bool:
 
 
 def table(results: dict[str, dict[str, Any]], scale: str, out: TextIO) -> None:
-    header = ("operation", "seconds", "NetworkX s", "ratio", "agree", "peak MB")
+    header = ("operation", "seconds", "CPU s", "NetworkX s", "ratio", "agree", "peak MB", "pairs")
     rows = [header]
     for name, r in results.items():
         rows.append(
             (
                 name,
                 _fmt(r["seconds"]),
+                _fmt(r["cpu_seconds"]),
                 _fmt(r["reference_seconds"]),
                 "-" if r["ratio"] is None else f"{r['ratio']:,.1f}x",
                 "-" if r["agree"] is None else ("yes" if r["agree"] else "NO"),
                 f"{r['peak_mb']:,.0f}",
+                f"{r['pairs']:,}" if "pairs" in r else "-",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
@@ -522,10 +681,9 @@ def table(results: dict[str, dict[str, Any]], scale: str, out: TextIO) -> None:
         print("  ".join(cells), file=out)
         if i == 0:
             print("  ".join("-" * w for w in widths), file=out)
-    for op, at_scale, key, limit, words in TARGETS:
-        if at_scale == scale and op in results:
-            met = results[op][key] < limit
-            print(f"Target: {words}: {'met' if met else 'NOT met'}", file=out)
+    for r in results.values():
+        for target in r.get("targets", []):
+            print(f"Target: {target['what']}: {'met' if target['met'] else 'NOT met'}", file=out)
 
 
 def _fmt(seconds: float | None) -> str:

@@ -5,6 +5,11 @@ from __future__ import annotations
 import io
 import json
 
+import numpy as np
+
+from benchmarks import peers
+from benchmarks.synthetic import SCALES, generate
+from locus.analysis import linked, network
 from locus.cli import main
 
 OPERATIONS = {
@@ -14,10 +19,12 @@ OPERATIONS = {
     "peer_map_2step_p95",
     "peer_map_2step_p50",
     "linked_cases_caseload_30",
+    "link_table",
     "clusters",
     "communities",
+    "whole_network_pass",
 }
-FIELDS = {"seconds", "reference_seconds", "ratio", "agree", "peak_mb"}
+FIELDS = {"seconds", "reference_seconds", "ratio", "agree", "peak_mb", "cpu_seconds"}
 
 
 def test_bench_peers_json_shape_and_agreement():
@@ -26,10 +33,18 @@ def test_bench_peers_json_shape_and_agreement():
     results = json.loads(out.getvalue())
     assert set(results) == OPERATIONS
     for name, result in results.items():
-        assert set(result) == FIELDS, name
+        assert set(result) == FIELDS | ({"pairs"} if name == "link_table" else set()), name
         assert result["agree"] is True, name
         assert result["seconds"] >= 0 and result["reference_seconds"] >= 0
         assert result["ratio"] is not None and result["peak_mb"] > 0
+    assert results["link_table"]["pairs"] > 0
+    # The pass is its steps added up, and as large as the largest of them.
+    steps = [results[name] for name in peers.WHOLE_NETWORK_PASS]
+    whole = results["whole_network_pass"]
+    assert abs(whole["seconds"] - sum(r["seconds"] for r in steps)) < 1e-5
+    assert abs(whole["reference_seconds"] - sum(r["reference_seconds"] for r in steps)) < 1e-5
+    assert whole["peak_mb"] == max(r["peak_mb"] for r in steps)
+    assert abs(whole["cpu_seconds"] - sum(r["cpu_seconds"] for r in steps)) < 1e-5
 
 
 def test_bench_peers_prints_a_table():
@@ -40,3 +55,54 @@ def test_bench_peers_prints_a_table():
     for name in OPERATIONS:
         assert name in text
     assert " NO " not in text
+
+
+def test_the_whole_network_pass_is_checked_against_its_targets_at_national_scale():
+    unmeasured = {"reference_seconds": None, "ratio": None, "agree": None, "cpu_seconds": None}
+    results = {
+        "whole_network_pass": {"seconds": 9.5, "peak_mb": 2100.0, **unmeasured},
+        "clusters": {"seconds": 3.0, "peak_mb": 100.0, **unmeasured},
+    }
+    marked = peers.with_targets(results, "national")
+    assert marked["whole_network_pass"]["targets"] == [
+        {"what": "whole-network pass under 10 s", "limit": 10.0, "met": True},
+        {"what": "whole-network pass under 2 GB", "limit": 2000.0, "met": False},
+    ]
+    # The borough target is for borough: not attached at national.
+    assert "targets" not in marked["clusters"]
+    out = io.StringIO()
+    peers.table(marked, "national", out)
+    assert "Target: whole-network pass under 2 GB: NOT met" in out.getvalue()
+
+
+def _tiny_table():
+    data = generate(SCALES["tiny"], seed=1)
+    net = network.build_network(
+        data.n, data.src, data.dst, nature=data.nature, since=data.since, until=data.until
+    )
+    evidence = linked.Evidence(
+        net, data.involved_person, data.involved_incident, data.incident_place, data.incident_day
+    )
+    return linked.link_table(evidence, data.held), data
+
+
+def test_a_triage_ordering_is_timed_on_the_link_table_and_must_be_a_permutation():
+    table, data = _tiny_table()
+    seen = {}
+
+    def strongest_first(**columns):
+        seen.update(columns)
+        return np.lexsort((-columns["n_co_presence"], -columns["n_direct"]))
+
+    result = peers.bench_triage_ordering(strongest_first, table, data)
+    assert result.agree is True and result.pairs == len(table) > 0
+    assert result.as_dict()["pairs"] == len(table)
+    # Every column has one value per linked pair, and the counts are the table's.
+    assert all(len(v) == len(table) for v in seen.values())
+    assert np.array_equal(seen["n_direct"], table.n_direct)
+    assert (seen["n_risk_direct"] <= seen["n_direct"]).all()
+
+    def drops_one(**columns):
+        return np.arange(len(columns["n_direct"]) - 1)
+
+    assert peers.bench_triage_ordering(drops_one, table, data).agree is False

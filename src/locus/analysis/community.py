@@ -63,9 +63,35 @@ def upper_matrix(n: int, a: Nodes, b: Nodes, weight: Weights | None = None) -> s
     Half the size of :func:`symmetric_matrix`, and what :func:`leiden` hands NetworKit.
     """
     n, a, b, w = _edges(n, a, b, weight)
+    return _upper_csr(n, a, b, w)
+
+
+def _upper_csr(n: int, a: Nodes, b: Nodes, weight: Weights | None = None) -> sp.csr_matrix:
+    """:func:`upper_matrix` unchecked (float64 weights, default 1), for callers that checked.
+
+    Pairs already ``a < b`` in strictly ascending order (a link table's) are laid out as CSR
+    directly: no COO conversion, no sorting, no summing, and no copy of the endpoints beyond
+    the int32 column indices.
+    """
+    w = np.ones(a.size) if weight is None else np.asarray(weight, dtype=np.float64)
+    if _ascending_upper(a, b):
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(a, minlength=n), out=indptr[1:])
+        index_type = np.int32 if n < 2**31 and a.size < 2**31 else np.int64
+        return sp.csr_matrix((w, b.astype(index_type), indptr.astype(index_type)), shape=(n, n))
     matrix = sp.csr_matrix((w, (np.minimum(a, b), np.maximum(a, b))), shape=(n, n))
     matrix.sum_duplicates()
     return matrix
+
+
+def _ascending_upper(a: Nodes, b: Nodes) -> bool:
+    """Whether every pair has ``a < b`` and the pairs are strictly ascending by ``(a, b)``."""
+    if not a.size:
+        return True
+    if not (a < b).all():
+        return False
+    step = np.diff(a)
+    return bool((step >= 0).all() and ((step > 0) | (b[1:] > b[:-1])).all())
 
 
 def _edges(
@@ -130,15 +156,19 @@ def leiden(matrix: sp.csr_matrix, *, seed: int = 0, resolution: float = 1.0) -> 
     NetworKit's ``ParallelLeiden`` (Traag et al. 2019) on one thread: about
     O(m) per pass, two runs.
     """
+    matrix = check.square_matrix(matrix, "matrix", symmetric=True, upper_ok=True)
+    seed = check.integer(seed, "seed", high=2**64)
+    resolution = check.number(resolution, "resolution", low=0.0)
+    return _leiden(sp.triu(matrix).tocsr(), seed, resolution)
+
+
+def _leiden(upper: sp.csr_matrix, seed: int, resolution: float) -> NDArray[np.int64]:
+    """:func:`leiden` unchecked, on a canonical upper-triangular float64 CSR matrix."""
     # Imported here, not at the top: importing NetworKit takes about 0.7 s, which only
     # callers that want communities should pay (once per process).
     import networkit as nk
 
-    matrix = check.square_matrix(matrix, "matrix", symmetric=True, upper_ok=True)
-    seed = check.integer(seed, "seed", high=2**64)
-    resolution = check.number(resolution, "resolution", low=0.0)
-    n = matrix.shape[0]
-    upper = sp.triu(matrix).tocsr()
+    n = upper.shape[0]
     if upper.nnz == 0:
         return np.arange(n, dtype=np.int64)
     with _NETWORKIT:
@@ -148,7 +178,11 @@ def leiden(matrix: sp.csr_matrix, *, seed: int = 0, resolution: float = 1.0) -> 
             # Built on one thread too: a parallel build can order adjacency lists
             # differently from run to run, and Leiden's result depends on that order.
             # GraphFromCsr makes one edge per stored entry, so hand it each pair once.
-            graph = nk.GraphFromCsr(upper, directed=False, weighted=True)
+            # Unweighted when every weight is 1 (a link table's pairs): NetworKit then
+            # reads each edge's weight as 1 (the same partition), without storing 8 bytes
+            # per edge end, and Leiden runs faster.
+            weighted = not bool((upper.data == 1.0).all())
+            graph = nk.GraphFromCsr(upper, directed=False, weighted=weighted)
             nk.setSeed(int(seed), False)
             # Two Leiden runs, not NetworKit's default three: measured, the third never
             # raised modularity by more than 0.0002 (karate club, borough link graph)
@@ -157,7 +191,8 @@ def leiden(matrix: sp.csr_matrix, *, seed: int = 0, resolution: float = 1.0) -> 
             labels = np.asarray(algorithm.run().getPartition().getVector(), dtype=np.int64)
         finally:
             nk.setNumberOfThreads(threads)
-    return _connected_pieces(matrix, labels)
+        del graph, algorithm
+    return _connected_pieces(upper, labels)
 
 
 def connected_pieces(matrix: sp.csr_matrix, labels: NDArray[np.integer]) -> NDArray[np.int64]:
@@ -174,11 +209,17 @@ def connected_pieces(matrix: sp.csr_matrix, labels: NDArray[np.integer]) -> NDAr
 
 def _connected_pieces(matrix: sp.csr_matrix, labels: NDArray[np.integer]) -> NDArray[np.int64]:
     labels = np.asarray(labels, dtype=np.int64)
-    coo = matrix.tocoo()
-    same = labels[coo.row] == labels[coo.col]
+    # The entries within one community, kept in CSR form (no COO copy, no re-sort): row r's
+    # kept entries are counted by a running sum read at the row pointers.
+    rows = np.repeat(labels, np.diff(matrix.indptr))
+    same = rows == labels[matrix.indices]
+    del rows
+    kept = np.zeros(same.size + 1, dtype=np.int64)
+    np.cumsum(same, out=kept[1:])
+    # float64 entries: scipy's connected_components works on float64 and would copy others.
     inside = sp.csr_matrix(
-        (np.ones(int(same.sum()), dtype=np.int8), (coo.row[same], coo.col[same])),
-        shape=matrix.shape,
+        (np.ones(int(kept[-1])), matrix.indices[same], kept[matrix.indptr]), shape=matrix.shape
     )
+    del same, kept
     _, pieces = connected_components(inside, directed=False)
     return np.asarray(pieces, dtype=np.int64)

@@ -48,7 +48,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import connected_components
 
 from locus.analysis import _checks as check
-from locus.analysis.community import leiden, upper_matrix
+from locus.analysis.community import _leiden, _upper_csr
 from locus.analysis.network import OPEN_END, Network, _ranges, _sorted_unique
 
 __all__ = [
@@ -104,6 +104,8 @@ class _Pairs:
 class LinkTable(_Pairs):
     """Linked pairs ``a < b`` (sorted by ``a`` then ``b``) with counts of each kind of evidence.
 
+    Every column is int32 from :func:`link_table` (half the memory of int64 at national scale).
+
     ``n_co_presence`` counts ``(incident of a, incident of b)`` pairs, so it
     equals ``len(Link.co_presence)``.
     """
@@ -114,6 +116,22 @@ class LinkTable(_Pairs):
     n_shared_associates: Ints
     n_shared_incidents: Ints
     n_co_presence: Ints
+
+    def by_pair(self) -> dict[tuple[int, int], tuple[int, int, int, int]]:
+        """``{(a, b): (n_direct, n_shared_associates, n_shared_incidents, n_co_presence)}``:
+        for comparing with a reference, at small scale (one Python tuple per pair)."""
+        return {
+            (a, b): (w, x, y, z)
+            for a, b, w, x, y, z in zip(
+                self.a.tolist(),
+                self.b.tolist(),
+                self.n_direct.tolist(),
+                self.n_shared_associates.tolist(),
+                self.n_shared_incidents.tolist(),
+                self.n_co_presence.tolist(),
+                strict=True,
+            )
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -672,15 +690,24 @@ def link_table(
         _shared_incident_counts(evidence, local, size),
         _co_presence_counts(evidence, local, size, window_days, per_place),
     ]
-    keys = _sorted_unique(np.concatenate([k for k, _ in measures]))
+    keys = np.concatenate([k for k, _ in measures])  # a fresh array: sorted in place
+    keys.sort()
+    if keys.size:
+        keys = keys[_fresh(keys)]
     counts = []
     for k, c in measures:
-        full = np.zeros(keys.size, dtype=np.int64)
+        # Counts as int32 (no count of evidence comes near 2**31): half the memory at scale.
+        full = np.zeros(keys.size, dtype=np.int32)
         full[np.searchsorted(keys, k)] = c
         counts.append(full)
+    del measures
+    # People as int32 (a network has under 2**31): half the memory of int64 at scale.
+    person = members.astype(np.int32)
+    a = person[keys // max(size, 1)]
+    keys %= max(size, 1)
     return LinkTable(
-        a=members[keys // max(size, 1)],
-        b=members[keys % max(size, 1)],
+        a=a,
+        b=person[keys],
         n_direct=counts[0],
         n_shared_associates=counts[1],
         n_shared_incidents=counts[2],
@@ -690,16 +717,56 @@ def link_table(
 
 def _pair_counts(la: Ints, lb: Ints, size: int) -> tuple[Ints, Ints]:
     """Sorted unique keys ``min*size + max`` of local pairs, and how often each occurs."""
-    keys = np.minimum(la, lb) * size + np.maximum(la, lb)
-    return np.unique(keys, return_counts=True)
+    keys = _pair_keys(la, lb, size)
+    keys.sort()
+    return _runs(keys)
 
 
-def _upper_keys(matrix: sp.spmatrix, size: int) -> tuple[Ints, Ints]:
-    """Keys and values of the strictly upper triangle of a P x P product, sorted by key."""
-    upper = sp.triu(matrix, k=1).tocoo()
-    keys = upper.row.astype(np.int64) * size + upper.col.astype(np.int64)
-    order = np.argsort(keys)
-    return keys[order], upper.data[order].astype(np.int64)
+def _pair_keys(la: Ints, lb: Ints, size: int) -> Ints:
+    """The int64 key ``min*size + max`` of each local pair (unsorted)."""
+    low = np.minimum(la, lb).astype(np.int64)
+    low *= size
+    low += np.maximum(la, lb)
+    return low
+
+
+def _runs(sorted_keys: Ints) -> tuple[Ints, Ints]:
+    """The distinct values of an ascending array and how many times each occurs (int32).
+
+    ``np.unique(..., return_counts=True)`` without its copy and second sort.
+    """
+    if not sorted_keys.size:
+        return sorted_keys, np.zeros(0, dtype=np.int32)
+    starts = np.flatnonzero(_fresh(sorted_keys))
+    counts = np.diff(starts, append=sorted_keys.size).astype(np.int32)
+    return sorted_keys[starts], counts
+
+
+def _upper_keys(product: sp.csr_matrix, size: int) -> tuple[Ints, Ints]:
+    """Keys and values of the strictly upper triangle of a P x P product, sorted by key.
+
+    Read straight off the CSR rows once each row's columns are sorted (in place, row by
+    row): no triangle copy, no COO and no global sort.
+    """
+    product.sort_indices()
+    rows = np.repeat(np.arange(size, dtype=np.int64), np.diff(product.indptr))
+    upper = product.indices > rows
+    keys = rows[upper]
+    del rows
+    keys *= size
+    keys += product.indices[upper]
+    return keys, product.data[upper].astype(np.int32, copy=False)
+
+
+def _ones_matrix(rows: Ints, cols: Ints, shape: tuple[int, int]) -> sp.csr_matrix:
+    """A 0/1 CSR matrix with int32 entries and indices (products of it stay int32)."""
+    matrix = sp.csr_matrix(
+        (np.ones(rows.size, dtype=np.int32), (rows.astype(np.int32), cols.astype(np.int32))),
+        shape=shape,
+    )
+    matrix.sum_duplicates()
+    matrix.data[:] = 1
+    return matrix
 
 
 def _direct_counts(net: Network, local: Ints, size: int) -> tuple[Ints, Ints]:
@@ -710,66 +777,65 @@ def _direct_counts(net: Network, local: Ints, size: int) -> tuple[Ints, Ints]:
 
 def _shared_associate_counts(net: Network, local: Ints, size: int) -> tuple[Ints, Ints]:
     open_ = (net.until == OPEN_END) & (net.src != net.dst)
-    src, dst = net.src[open_].astype(np.int64), net.dst[open_].astype(np.int64)
+    src, dst = net.src[open_], net.dst[open_]
     # Rows: population members; columns: their associates (anyone), once per pair.
     rows = np.concatenate([local[src], local[dst]])
     cols = np.concatenate([dst, src])
     keep = rows >= 0
-    adjacency = sp.csr_matrix(
-        (np.ones(int(keep.sum()), dtype=np.int64), (rows[keep], cols[keep])),
-        shape=(size, net.n),
-    )
-    adjacency.sum_duplicates()
-    adjacency.data[:] = 1
-    return _upper_keys(adjacency @ adjacency.T, size)
+    adjacency = _ones_matrix(rows[keep], cols[keep], (size, net.n))
+    del rows, cols, keep
+    return _upper_keys(adjacency @ adjacency.T.tocsr(), size)
 
 
 def _shared_incident_counts(evidence: Evidence, local: Ints, size: int) -> tuple[Ints, Ints]:
     idx = evidence.index
-    person = np.repeat(np.arange(evidence.n_people), np.diff(idx.person_ptr))
-    rows = local[person]
+    rows = np.repeat(local, np.diff(idx.person_ptr))
     keep = rows >= 0
-    involvement = sp.csr_matrix(
-        (np.ones(int(keep.sum()), dtype=np.int64), (rows[keep], idx.person_incidents[keep])),
-        shape=(size, evidence.n_incidents),
-    )
-    return _upper_keys(involvement @ involvement.T, size)
+    involvement = _ones_matrix(rows[keep], idx.person_incidents[keep], (size, evidence.n_incidents))
+    return _upper_keys(involvement @ involvement.T.tocsr(), size)
 
 
 def _co_presence_counts(
     evidence: Evidence, local: Ints, size: int, window_days: int, per_place: Ints | None
 ) -> tuple[Ints, Ints]:
     idx = evidence.index
-    person = np.repeat(np.arange(evidence.n_people), np.diff(idx.person_ptr))
+    who = np.repeat(local, np.diff(idx.person_ptr))
     incident = idx.person_incidents
-    keep = (local[person] >= 0) & _co_present(evidence.incident_place[incident], per_place)
-    who, incident = local[person[keep]], incident[keep]
+    keep = (who >= 0) & _co_present(evidence.incident_place[incident], per_place)
+    who, incident = who[keep], incident[keep]
     keys = _place_day_keys(evidence.incident_place[incident], evidence.incident_day[incident])
-    order = np.argsort(keys, kind="stable")
+    order = np.argsort(keys)  # ties in any order: each pair is counted once whichever comes first
     keys, who, incident = keys[order], who[order], incident[order]
     # Each involvement pairs with the later ones in its window: every unordered pair once.
     _, hi = _window(keys, keys, _per_key(window_days, per_place, keys))
-    start = np.arange(keys.size, dtype=np.int64) + 1
+    del keys, order
+    start = np.arange(1, who.size + 1, dtype=np.int64)
     lens = hi - start
-    found: list[tuple[Ints, Ints]] = []
+    # The pairs are made in chunks of about _CHUNK (bounding the temporaries) and kept as one
+    # int64 key each; one sort of all of them then counts them. That holds 8 bytes per
+    # co-presence found, less than merging per-chunk counts would, and sorts each key once.
+    found: list[Ints] = []
     bounds = np.searchsorted(np.cumsum(lens), np.arange(_CHUNK, int(lens.sum()), _CHUNK))
-    for lo_e, hi_e in zip([0, *bounds.tolist()], [*bounds.tolist(), keys.size], strict=True):
-        first = np.repeat(np.arange(lo_e, hi_e), lens[lo_e:hi_e])
+    for lo_e, hi_e in zip([0, *bounds.tolist()], [*bounds.tolist(), who.size], strict=True):
+        run = lens[lo_e:hi_e]
         second = _ranges(start[lo_e:hi_e], hi[lo_e:hi_e])
-        ok = (who[first] != who[second]) & (incident[first] != incident[second])
-        found.append(_pair_counts(who[first[ok]], who[second[ok]], size))
-    if len(found) == 1:
-        return found[0]
-    merged_keys = np.concatenate([k for k, _ in found])
-    merged_counts = np.concatenate([c for _, c in found])
-    unique, inverse = np.unique(merged_keys, return_inverse=True)
-    return unique, np.bincount(inverse, weights=merged_counts).astype(np.int64)
+        wa, wb = np.repeat(who[lo_e:hi_e], run), who[second]
+        ok = wa != wb
+        ok &= np.repeat(incident[lo_e:hi_e], run) != incident[second]
+        del second
+        found.append(_pair_keys(wa[ok], wb[ok], size))
+    pairs = found[0] if len(found) == 1 else np.concatenate(found)
+    del found
+    pairs.sort()
+    return _runs(pairs)
 
 
 def _link_graph(n: int, a: ArrayLike, b: ArrayLike) -> tuple[Ints, Ints, NDArray[np.bool_]]:
-    """The checked pairs (node indices in ``0..n-1``) and which nodes have a proper link."""
+    """The checked pairs (node indices in ``0..n-1``, in the integer type given: a link
+    table's int32 is not copied to int64) and which nodes have a proper link."""
     n = check.integer(n, "n")
-    a_, b_ = check.pairs(n, a, b)
+    a_ = check.integers(a, "a", high=n)
+    b_ = check.integers(b, "b", high=n, length=a_.size)
     linked = np.zeros(n, dtype=bool)
     proper = a_ != b_
     linked[a_[proper]] = True
@@ -795,8 +861,9 @@ def clusters(n: int, a: ArrayLike, b: ArrayLike) -> Ints:
     smallest person, and -1 for a person with no link. O(n + pairs).
     """
     a_, b_, linked = _link_graph(n, a, b)
-    graph = sp.csr_matrix((np.ones(a_.size, dtype=np.int8), (a_, b_)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
+    # A link table's pairs (a < b, ascending) become the matrix without a sort; self-links
+    # and repeats do no harm to components either way.
+    _, labels = connected_components(_upper_csr(n, a_, b_), directed=False)
     return _compact(np.asarray(labels, dtype=np.int64), linked)
 
 
@@ -832,11 +899,18 @@ def communities(
     weight = check.weights(weight, "weight", a_.size)
     seed = check.integer(seed, "seed", high=2**64)
     nodes = np.flatnonzero(linked)
-    local = np.full(n, -1, dtype=np.int64)
+    # Renumbering in ascending order keeps a link table's pairs ascending (see _upper_csr).
+    local: Ints = np.full(n, -1, dtype=np.int32 if n < 2**31 else np.int64)
     local[nodes] = np.arange(nodes.size)
     proper = a_ != b_
-    w = None if weight is None else weight[proper]
-    matrix = upper_matrix(nodes.size, local[a_[proper]], local[b_[proper]], w)
+    if proper.all():
+        la, lb, w = local[a_], local[b_], weight
+    else:
+        la, lb = local[a_[proper]], local[b_[proper]]
+        w = None if weight is None else weight[proper]
+    del local, proper
+    matrix = _upper_csr(nodes.size, la, lb, w)
+    del la, lb
     labels = np.full(n, -1, dtype=np.int64)
-    labels[nodes] = leiden(matrix, seed=seed)
+    labels[nodes] = _leiden(matrix, seed, 1.0)
     return _compact(labels, linked)

@@ -143,6 +143,10 @@ class Neighbourhood:
     edges: IntArray
 
 
+# build_network adds the slot numbers in chunks of this many (a bounded temporary).
+_BUILD_CHUNK = 1 << 20
+
+
 def build_network(
     n: int,
     src: ArrayLike,
@@ -197,18 +201,28 @@ def build_network(
     until_a = check.days(until, "until", length=m)
     edge_dtype: type[np.integer] = np.int32 if 2 * m < 2**31 else np.int64
     slots = 2 * m
-    key = np.concatenate([s, d]).astype(np.int64)
-    key *= slots
-    key += np.arange(slots, dtype=np.int64)
-    key.sort()
-    slot = key % slots
-    rows = key // slots
-    del key
-    edge = (slot % m if m else slot).astype(edge_dtype)
-    # The entry's other endpoint: slot < m came from src (so the neighbour is dst).
-    indices = np.where(slot < m, d[edge], s[edge]).astype(np.int32)
+    # Each row's length is its degree, counted before the sort: no array of rows is needed.
     indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    np.cumsum(np.bincount(s, minlength=n) + np.bincount(d, minlength=n), out=indptr[1:])
+    # Built in place (no int32 concatenation, no 2m-long arange) to keep the peak down: at
+    # national scale every temporary here is 80 MB.
+    key = np.empty(slots, dtype=np.int64)
+    key[:m] = s
+    key[m:] = d
+    key *= slots
+    for lo in range(0, slots, _BUILD_CHUNK):
+        hi = min(lo + _BUILD_CHUNK, slots)
+        key[lo:hi] += np.arange(lo, hi, dtype=np.int64)
+    key.sort()
+    key %= slots  # now each entry's slot
+    # The entry's other endpoint: slot < m came from src (so the neighbour is dst).
+    from_src = key < m
+    if m:
+        key[~from_src] -= m  # now each entry's edge
+    edge = key.astype(edge_dtype)
+    del key
+    indices = np.where(from_src, d[edge], s[edge]).astype(np.int32, copy=False)
+    del from_src
     net = Network(
         n=int(n),
         indptr=indptr,
