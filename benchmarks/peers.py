@@ -81,7 +81,7 @@ from typing import Any, TextIO, TypeVar
 import numpy as np
 
 from benchmarks.synthetic import SCALES, TODAY, Synthetic, generate
-from locus.analysis import linked, network
+from locus.analysis import linked, network, triage
 from locus.analysis.community import modularity, symmetric_matrix
 
 T = TypeVar("T")
@@ -338,12 +338,10 @@ Ordering = Callable[..., Any]
 
 
 def ordering_under_test() -> Ordering | None:
-    """The linked-cases ordering to time, or ``None`` while there is none to time.
-
-    Wiring it: return the ordering function (``locus.analysis.triage.triage``), which
-    :func:`bench_triage_ordering` calls with the keyword columns of :func:`ordering_columns`.
-    """
-    return None
+    """The linked-cases ordering to time (``None`` would leave it out): the pages' own,
+    :func:`locus.analysis.triage.triage`, called by :func:`bench_triage_ordering` with the
+    keyword columns of :func:`ordering_columns`."""
+    return triage.triage
 
 
 def ordering_columns(table: linked.LinkTable, data: Synthetic) -> dict[str, np.ndarray]:

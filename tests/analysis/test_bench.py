@@ -31,6 +31,10 @@ def test_bench_peers_json_shape_and_agreement():
     out = io.StringIO()
     assert main(["bench", "peers", "--scale", "tiny", "--json", "--seed", "3"], out=out) == 0
     results = json.loads(out.getvalue())
+    # The linked-cases ordering is timed on every pair of the link table; it has no
+    # NetworkX counterpart, so no ratio.
+    ordering = results.pop("triage_ordering")
+    assert ordering["agree"] is True and ordering["reference_seconds"] is None
     assert set(results) == OPERATIONS
     for name, result in results.items():
         assert set(result) == FIELDS | ({"pairs"} if name == "link_table" else set()), name
@@ -38,6 +42,7 @@ def test_bench_peers_json_shape_and_agreement():
         assert result["seconds"] >= 0 and result["reference_seconds"] >= 0
         assert result["ratio"] is not None and result["peak_mb"] > 0
     assert results["link_table"]["pairs"] > 0
+    assert ordering["pairs"] == results["link_table"]["pairs"]
     # The pass is its steps added up, and as large as the largest of them.
     steps = [results[name] for name in peers.WHOLE_NETWORK_PASS]
     whole = results["whole_network_pass"]
