@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,8 +10,8 @@ from locus.access import lookups, policies, scopes
 from locus.analysis.triage import TIER_WORDS
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
-from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
+from locus.common.pages import submitted
 from locus.common.pagination import paginate
 from locus.linked import clusters, selectors
 from locus.linked.forms import BoroughLinksForm, CaseloadLinksForm, LinkReviewForm
@@ -103,21 +102,19 @@ def link_review(request: AuthedRequest) -> HttpResponse:
     )
     form = LinkReviewForm(request.POST or None)
     back = f"{reverse('linked')}?{urlencode({'worker': holder.pk, 'window': window})}"
-    if request.method == "POST" and form.is_valid():
-        try:
-            link_review_record(
-                actor=viewer,
-                holder=holder,
-                case=case,
-                outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"],
-                contacted_on=form.cleaned_data["contacted_on"],
-            )
-        except ValidationFailed as error:
-            form.add_domain_errors(error)
-        else:
-            messages.success(request, "Link marked reviewed")
-            return redirect(back)
+
+    def record() -> None:
+        link_review_record(
+            actor=viewer,
+            holder=holder,
+            case=case,
+            outcome=form.cleaned_data["outcome"],
+            reason=form.cleaned_data["reason"],
+            contacted_on=form.cleaned_data["contacted_on"],
+        )
+
+    if submitted(request, form, record, "Link marked reviewed"):
+        return redirect(back)
     record_access(
         actor=viewer,
         record_type="linked.case",

@@ -4,7 +4,6 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,10 +16,10 @@ from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.selectors import context_cases_for
 from locus.common import clock
-from locus.common.errors import ValidationFailed
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_ids
+from locus.common.pages import submitted
 from locus.common.services import permitted
 from locus.incidents.views import audited_with_incidents
 from locus.peers import maps, selectors
@@ -172,14 +171,8 @@ def _capture_page(
     take it, call the service, and on refusal show its messages on the fields."""
     if request.method == "POST":
         bound = form(request.POST)
-        if bound.is_valid():
-            try:
-                write(bound.cleaned_data and bound)
-            except ValidationFailed as error:
-                bound.add_domain_errors(error)
-            else:
-                messages.success(request, success)
-                return redirect("person-peers", person_id=person.pk)
+        if submitted(request, bound, lambda: write(bound), success):
+            return redirect("person-peers", person_id=person.pk)
     else:
         record_access(actor=request.user, obj=person, detail=read)
         bound = form(None)
@@ -409,19 +402,17 @@ def peer_map_purpose(request: AuthedRequest, person_id: int) -> HttpResponse:
     """Record why names are needed (safety planning, or a linked case already open)."""
     person = lookups.access_person(request.user, person_id)
     form = PurposeForm(request.POST)
-    if form.is_valid():
-        try:
-            peer_map_purpose_record(
-                actor=request.user,
-                person=person,
-                purpose=form.cleaned_data["purpose"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationFailed as error:
-            form.add_domain_errors(error)
-        else:
-            messages.success(request, "Purpose recorded: peers you can see are now named")
-            return redirect(_map_url(person, request.POST.get("query", "")))
+
+    def record() -> None:
+        peer_map_purpose_record(
+            actor=request.user,
+            person=person,
+            purpose=form.cleaned_data["purpose"],
+            reason=form.cleaned_data["reason"],
+        )
+
+    if submitted(request, form, record, "Purpose recorded: peers you can see are now named"):
+        return redirect(_map_url(person, request.POST.get("query", "")))
     return _map_page(request, person, purpose_form=form)
 
 
