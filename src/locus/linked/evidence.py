@@ -27,7 +27,7 @@ from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
 from locus.analysis.busy import out_of_hours
-from locus.analysis.linked import Evidence, Link
+from locus.analysis.linked import Evidence, Link, LinkRows
 from locus.analysis.network import NATURES, OPEN_END, build_network
 from locus.incidents.models import Incident, Involvement
 from locus.peers.models import Association
@@ -317,6 +317,74 @@ def keep_meaningful(loaded: LoadedEvidence, links: Sequence[Link]) -> list[Link]
         elif remaining or link.direct_edges or link.shared_associates or link.shared_incidents:
             kept.append(dataclasses.replace(link, co_presence=remaining))
     return kept
+
+
+def keep_meaningful_rows(loaded: LoadedEvidence, rows: LinkRows) -> LinkRows:
+    """:func:`keep_meaningful` on the links as columns: the same links and evidence kept, with
+    Python work only for the co-presence rows at schools."""
+    at = np.flatnonzero(loaded.place_is_school[rows.co_place])
+    if not at.size:
+        return rows
+    link_of = np.repeat(np.arange(len(rows)), np.diff(rows.co_ptr))[at]
+    found = [
+        (a, b, (own, theirs, place))
+        for a, b, own, theirs, place in zip(
+            rows.a[link_of].tolist(),
+            rows.b[link_of].tolist(),
+            rows.co_incident_a[at].tolist(),
+            rows.co_incident_b[at].tolist(),
+            rows.co_place[at].tolist(),
+            strict=True,
+        )
+    ]
+    rolls = _rolls(loaded, set(found))
+    keep_co = np.ones(len(rows.co_place), dtype=bool)
+    for row, (a, b, triple) in zip(at.tolist(), found, strict=True):
+        keep_co[row] = not _own_school(loaded, rolls, Link(a, b, (), (), (), ()), triple)
+    if keep_co.all():
+        return rows
+    totals = np.concatenate([[0], np.cumsum(keep_co)])
+    remaining = totals[rows.co_ptr[1:]] - totals[rows.co_ptr[:-1]]
+    other = np.diff(rows.direct_ptr) + np.diff(rows.shared_ptr) + np.diff(rows.incident_ptr)
+    return take_rows(rows, np.flatnonzero((remaining > 0) | (other > 0)), keep_co=keep_co)
+
+
+def _take(ptr: np.ndarray, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The new pointer array and the row positions of links ``chosen`` (in that order)."""
+    lens = np.diff(ptr)[chosen]
+    new_ptr = np.zeros(len(chosen) + 1, dtype=np.int64)
+    np.cumsum(lens, out=new_ptr[1:])
+    starts = np.repeat(ptr[chosen] - new_ptr[:-1], lens)
+    return new_ptr, np.arange(new_ptr[-1], dtype=np.int64) + starts
+
+
+def take_rows(rows: LinkRows, chosen: np.ndarray, *, keep_co: np.ndarray | None = None) -> LinkRows:
+    """Links ``chosen`` of ``rows`` (indices, in the order wanted), each with its evidence;
+    ``keep_co``: which co-presence rows to keep (all by default)."""
+    co_ptr = rows.co_ptr
+    co = (rows.co_incident_a, rows.co_incident_b, rows.co_place)
+    if keep_co is not None:
+        totals = np.concatenate([[0], np.cumsum(keep_co)])
+        co_ptr = totals[co_ptr]
+        co = tuple(column[keep_co] for column in co)
+    direct_ptr, direct = _take(rows.direct_ptr, chosen)
+    shared_ptr, shared = _take(rows.shared_ptr, chosen)
+    incident_ptr, incidents = _take(rows.incident_ptr, chosen)
+    new_co_ptr, co_rows = _take(co_ptr, chosen)
+    return LinkRows(
+        a=rows.a[chosen],
+        b=rows.b[chosen],
+        direct_ptr=direct_ptr,
+        direct_edges=rows.direct_edges[direct],
+        shared_ptr=shared_ptr,
+        shared_associates=rows.shared_associates[shared],
+        incident_ptr=incident_ptr,
+        shared_incidents=rows.shared_incidents[incidents],
+        co_ptr=new_co_ptr,
+        co_incident_a=co[0][co_rows],
+        co_incident_b=co[1][co_rows],
+        co_place=co[2][co_rows],
+    )
 
 
 def _rolls(
