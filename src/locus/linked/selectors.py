@@ -13,6 +13,7 @@ by size. The counts are evidence to judge, not a measure.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
@@ -21,7 +22,9 @@ from typing import overload
 from urllib.parse import urlencode
 
 import numpy as np
+from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from locus.access import policies, scopes
@@ -568,29 +571,31 @@ class _LinkTable:
         """The open allocations of ``person_ids``, by person, and (``summary``) the weaker
         links' summary by holding team, in one query."""
         groups = self._weak_groups() if summary else {}
-        chosen = [a for _n, _t, workers in groups.values() for a in workers.values()]
+        chosen = {a: p for _n, _t, workers in groups.values() for a, p in workers.values()}
         held: dict[int, list[Allocation]] = defaultdict(list)
         if not person_ids and not chosen:
             return held
         wanted = set(person_ids)
         found: dict[int, Allocation] = {}
+        # By person only (the index answers it), the summary's allocations picked out here.
         for allocation in (
             Allocation.objects.current()
-            .filter(Q(person_id__in=wanted) | Q(id__in=chosen))
+            .filter(_among("person_id", wanted | set(chosen.values())))
             .select_related("worker", "team__agency")
             .order_by(*_HOLDER_ORDER)
         ):
-            found[allocation.pk] = allocation
+            if allocation.pk in chosen:
+                found[allocation.pk] = allocation
             if allocation.person_id in wanted:
                 held[allocation.person_id].append(allocation)
         if summary:
             self._summary = sorted(
                 (
                     HoldingTeam(
-                        team=found[next(iter(workers.values()))].team,
+                        team=found[next(iter(workers.values()))[0]].team,
                         cases=count[0],
                         tiers={triage.TIER_WORDS[t]: n for t, n in tiers.items()},
-                        workers=[found[a].worker for a in workers.values()],
+                        workers=[found[a].worker for a, _p in workers.values()],
                     )
                     for count, tiers, workers in groups.values()
                 ),
@@ -598,10 +603,13 @@ class _LinkTable:
             )
         return held
 
-    def _weak_groups(self) -> dict[int, tuple[list[int], dict[int, int], dict[int, int]]]:
+    def _weak_groups(
+        self,
+    ) -> dict[int, tuple[list[int], dict[int, int], dict[int, tuple[int, int]]]]:
         """Per team holding a weaker link's other child (its first holder): how many links,
-        how many of each tier, and per worker to contact, one allocation of theirs there."""
-        teams: dict[int, tuple[list[int], dict[int, int], dict[int, int]]] = {}
+        how many of each tier, and per worker to contact, one allocation of theirs there (and
+        its child)."""
+        teams: dict[int, tuple[list[int], dict[int, int], dict[int, tuple[int, int]]]] = {}
         weak = self.parts["weak"]
         for other, tier in zip(
             self.other_ids[weak].tolist(), self.tier[weak].tolist(), strict=True
@@ -615,7 +623,7 @@ class _LinkTable:
                 entry = teams[team_id] = ([0], {}, {})
             entry[0][0] += 1
             entry[1][tier] = entry[1].get(tier, 0) + 1
-            entry[2].setdefault(worker_id, allocation_id)
+            entry[2].setdefault(worker_id, (allocation_id, other))
         return teams
 
     def weak_by_team(self) -> list[HoldingTeam]:
@@ -657,6 +665,15 @@ def fill_cases(
         result._table.fill(cases, summary=summary)
 
 
+def _among(column: str, ids: Iterable[int]) -> Q:
+    """``column`` is one of ``ids``. On SQLite the ids go as one JSON parameter: a caseload's
+    neighbourhood is ten thousand people, and Django prepares each bound value one by one."""
+    ids = sorted({int(i) for i in ids})
+    if connection.vendor == "sqlite" and ids:
+        return Q(**{f"{column}__in": RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])})
+    return Q(**{f"{column}__in": ids})
+
+
 def _first_holders(
     loaded: LoadedEvidence, excluded: set[int], focus_ids: Sequence[int]
 ) -> tuple[set[int], dict[int, tuple[int, int, int]]]:
@@ -668,7 +685,7 @@ def _first_holders(
     focus = set(focus_ids)
     for allocation, person, worker, team in (
         Allocation.objects.current()
-        .filter(person_id__in=loaded.person_ids.tolist())
+        .filter(_among("person_id", loaded.person_ids.tolist()))
         .order_by(*_HOLDER_ORDER)
         .values_list("id", "person_id", "worker_id", "team_id")
     ):
