@@ -577,10 +577,9 @@ class _LinkTable:
             return held
         wanted = set(person_ids)
         found: dict[int, Allocation] = {}
-        # By person only (the index answers it), the summary's allocations picked out here.
         for allocation in (
             Allocation.objects.current()
-            .filter(_among("person_id", wanted | set(chosen.values())))
+            .filter(_among("person_id", wanted) | _among("id", chosen))
             .select_related("worker", "team__agency")
             .order_by(*_HOLDER_ORDER)
         ):
@@ -665,11 +664,14 @@ def fill_cases(
         result._table.fill(cases, summary=summary)
 
 
+_AMONG_AS_JSON = 100  # ids above which SQLite is given them as one parameter
+
+
 def _among(column: str, ids: Iterable[int]) -> Q:
     """``column`` is one of ``ids``. On SQLite the ids go as one JSON parameter: a caseload's
     neighbourhood is ten thousand people, and Django prepares each bound value one by one."""
     ids = sorted({int(i) for i in ids})
-    if connection.vendor == "sqlite" and ids:
+    if connection.vendor == "sqlite" and len(ids) > _AMONG_AS_JSON:
         return Q(**{f"{column}__in": RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])})
     return Q(**{f"{column}__in": ids})
 
