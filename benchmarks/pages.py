@@ -118,12 +118,12 @@ def linked_breakdown(holder: Any, runs: int) -> dict[str, Any]:
         },
         runs,
     )
-    links = selectors.linked_cases(viewer=holder, focus=focus, exclude_holders=[holder.pk]).links
+    found = selectors.linked_cases(viewer=holder, focus=focus, exclude_holders=[holder.pk])
     return {
         "load_around_ms": stats(times["load_around"])["median_ms"],
         "selector_ms": stats(times["selector"])["median_ms"],
-        "links": len(links),
-        "links_only_places": sum(1 for link in links if link.evidence.only_places),
+        "links": len(found),
+        "links_only_places": found.only_places,
     }
 
 

@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import Case, FilteredRelation, Q, Value, When
-from django.db.models.functions import ExtractHour, TruncDate
+from django.db import connection
+from django.db.models import Case, CharField, FilteredRelation, Q, Value, When
+from django.db.models.functions import Cast, ExtractHour, TruncDate
 from django.utils import timezone
 
 from locus.analysis.busy import out_of_hours
-from locus.analysis.linked import Evidence, Link
+from locus.analysis.linked import Evidence, Link, LinkRows
 from locus.analysis.network import NATURES, OPEN_END, build_network
 from locus.incidents.models import Incident, Involvement
 from locus.peers.models import Association
@@ -91,10 +92,19 @@ def _gives_co_presence(row: IncidentRow) -> bool:
     return mode != CoPresenceMode.OUT_OF_HOURS or bool(out_of_hours([hour])[0])
 
 
+def _give_co_presence(incidents: Sequence[IncidentRow]) -> np.ndarray:
+    """``_gives_co_presence`` for every row at once (a busy place has thousands)."""
+    modes = [row[5] for row in incidents]
+    excluded = np.array([mode == CoPresenceMode.EXCLUDE for mode in modes], dtype=bool)
+    in_hours = np.array([mode == CoPresenceMode.OUT_OF_HOURS for mode in modes], dtype=bool)
+    hours = np.array([row[3] for row in incidents], dtype=np.int64)
+    return ~excluded & (~in_hours | out_of_hours(hours))
+
+
 def _places(incidents: Sequence[IncidentRow]) -> tuple[np.ndarray, ...]:
     """``(place_ids, place_index, place_window, place_is_school)`` for incidents sorted by id."""
     raw_places = np.array([row[1] for row in incidents], dtype=np.int64)
-    shared = np.array([_gives_co_presence(row) for row in incidents], dtype=bool)
+    shared = _give_co_presence(incidents)
     place_ids, place_index = np.unique(raw_places[shared], return_inverse=True)
     index = np.empty(len(incidents), dtype=np.int64)
     index[shared] = place_index
@@ -213,6 +223,14 @@ def _incident_rows(queryset: Any) -> list[IncidentRow]:
         When(rule__mode=CoPresenceMode.OUT_OF_HOURS, then=ExtractHour("occurred_at")),
         default=Value(-1),
     )
+    if connection.vendor == "sqlite":
+        return _local_days(
+            queryset.annotate(rule=in_force)
+            .annotate(utc=Cast("occurred_at", CharField()))
+            .values_list(
+                "id", "context_id", "utc", "context__kind", "rule__mode", "rule__window_days"
+            )
+        )
     return list(
         queryset.annotate(rule=in_force)
         .annotate(day=TruncDate("occurred_at"), hour=hour)
@@ -220,6 +238,35 @@ def _incident_rows(queryset: Any) -> list[IncidentRow]:
             "id", "context_id", "day", "hour", "context__kind", "rule__mode", "rule__window_days"
         )
     )
+
+
+def _local_days(
+    rows: Iterable[tuple[int, int, str, str, str | None, int | None]],
+) -> list[IncidentRow]:
+    """SQLite's rows (``occurred_at`` as its stored UTC text) with the local day and hour, as
+    ``TruncDate``/``ExtractHour`` give them: those call Python once per row on SQLite (most of
+    a caseload's evidence load at a busy place), here one time-zone lookup per distinct minute
+    (every time-zone change falls on a whole minute)."""
+    rows = list(rows)
+    if not rows:
+        return []
+    minutes = np.array([row[2][:16] for row in rows], dtype="datetime64[m]").astype(np.int64)
+    distinct, back = np.unique(minutes, return_inverse=True)
+    zone = timezone.get_current_timezone()
+    offsets = np.array(
+        [
+            dt.datetime.fromtimestamp(m * 60, zone).utcoffset() // dt.timedelta(minutes=1)  # type: ignore[operator]
+            for m in distinct.tolist()
+        ],
+        dtype=np.int64,
+    )
+    local = minutes + offsets[back.reshape(-1)]
+    days = (local // (24 * 60)).astype("datetime64[D]").tolist()
+    hours = ((local % (24 * 60)) // 60).tolist()
+    return [
+        (pk, place, day, hour if mode == CoPresenceMode.OUT_OF_HOURS else -1, kind, mode, window)
+        for (pk, place, _utc, kind, mode, window), day, hour in zip(rows, days, hours, strict=True)
+    ]
 
 
 def load_around(person_ids: Iterable[int], *, window_days: int) -> LoadedEvidence:
@@ -317,6 +364,74 @@ def keep_meaningful(loaded: LoadedEvidence, links: Sequence[Link]) -> list[Link]
         elif remaining or link.direct_edges or link.shared_associates or link.shared_incidents:
             kept.append(dataclasses.replace(link, co_presence=remaining))
     return kept
+
+
+def keep_meaningful_rows(loaded: LoadedEvidence, rows: LinkRows) -> LinkRows:
+    """:func:`keep_meaningful` on the links as columns: the same links and evidence kept, with
+    Python work only for the co-presence rows at schools."""
+    at = np.flatnonzero(loaded.place_is_school[rows.co_place])
+    if not at.size:
+        return rows
+    link_of = np.repeat(np.arange(len(rows)), np.diff(rows.co_ptr))[at]
+    found = [
+        (a, b, (own, theirs, place))
+        for a, b, own, theirs, place in zip(
+            rows.a[link_of].tolist(),
+            rows.b[link_of].tolist(),
+            rows.co_incident_a[at].tolist(),
+            rows.co_incident_b[at].tolist(),
+            rows.co_place[at].tolist(),
+            strict=True,
+        )
+    ]
+    rolls = _rolls(loaded, set(found))
+    keep_co = np.ones(len(rows.co_place), dtype=bool)
+    for row, (a, b, triple) in zip(at.tolist(), found, strict=True):
+        keep_co[row] = not _own_school(loaded, rolls, Link(a, b, (), (), (), ()), triple)
+    if keep_co.all():
+        return rows
+    totals = np.concatenate([[0], np.cumsum(keep_co)])
+    remaining = totals[rows.co_ptr[1:]] - totals[rows.co_ptr[:-1]]
+    other = np.diff(rows.direct_ptr) + np.diff(rows.shared_ptr) + np.diff(rows.incident_ptr)
+    return take_rows(rows, np.flatnonzero((remaining > 0) | (other > 0)), keep_co=keep_co)
+
+
+def _take(ptr: np.ndarray, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The new pointer array and the row positions of links ``chosen`` (in that order)."""
+    lens = np.diff(ptr)[chosen]
+    new_ptr = np.zeros(len(chosen) + 1, dtype=np.int64)
+    np.cumsum(lens, out=new_ptr[1:])
+    starts = np.repeat(ptr[chosen] - new_ptr[:-1], lens)
+    return new_ptr, np.arange(new_ptr[-1], dtype=np.int64) + starts
+
+
+def take_rows(rows: LinkRows, chosen: np.ndarray, *, keep_co: np.ndarray | None = None) -> LinkRows:
+    """Links ``chosen`` of ``rows`` (indices, in the order wanted), each with its evidence;
+    ``keep_co``: which co-presence rows to keep (all by default)."""
+    co_ptr = rows.co_ptr
+    co = (rows.co_incident_a, rows.co_incident_b, rows.co_place)
+    if keep_co is not None:
+        totals = np.concatenate([[0], np.cumsum(keep_co)])
+        co_ptr = totals[co_ptr]
+        co = tuple(column[keep_co] for column in co)
+    direct_ptr, direct = _take(rows.direct_ptr, chosen)
+    shared_ptr, shared = _take(rows.shared_ptr, chosen)
+    incident_ptr, incidents = _take(rows.incident_ptr, chosen)
+    new_co_ptr, co_rows = _take(co_ptr, chosen)
+    return LinkRows(
+        a=rows.a[chosen],
+        b=rows.b[chosen],
+        direct_ptr=direct_ptr,
+        direct_edges=rows.direct_edges[direct],
+        shared_ptr=shared_ptr,
+        shared_associates=rows.shared_associates[shared],
+        incident_ptr=incident_ptr,
+        shared_incidents=rows.shared_incidents[incidents],
+        co_ptr=new_co_ptr,
+        co_incident_a=co[0][co_rows],
+        co_incident_b=co[1][co_rows],
+        co_place=co[2][co_rows],
+    )
 
 
 def _rolls(

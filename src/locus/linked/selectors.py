@@ -13,12 +13,18 @@ by size. The counts are evidence to judge, not a measure.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
+from functools import cached_property
+from typing import overload
 from urllib.parse import urlencode
 
 import numpy as np
+from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from locus.access import policies, scopes
@@ -27,7 +33,7 @@ from locus.access.models import Team, Worker
 from locus.access.selectors import visible_person_ids
 from locus.analysis import triage
 from locus.analysis.groups import meeting_groups
-from locus.analysis.linked import Link, LinkTable, find_links, link_table
+from locus.analysis.linked import Link, LinkRows, LinkTable, find_link_rows, find_links, link_table
 from locus.analysis.network import NATURES
 from locus.common.ids import parse_id
 from locus.incidents.models import Incident, IncidentKind
@@ -37,8 +43,10 @@ from locus.linked.evidence import (
     day_number,
     from_day_number,
     keep_meaningful,
+    keep_meaningful_rows,
     load_around,
     load_borough,
+    take_rows,
 )
 from locus.linked.models import LinkReview
 from locus.peers.models import Association
@@ -152,37 +160,68 @@ class LinkedCase:
         return self.review is not None and not self.new_since_review
 
 
-@dataclass
 class CaseloadLinks:
-    """A caseload's linked cases, strongest evidence first (never a measure of a child)."""
+    """A caseload's linked cases, strongest evidence first (never a measure of a child).
 
-    focus: list[Person]
-    links: list[LinkedCase]
-    window_days: int
+    Found as arrays (``_LinkTable``): a caseload at a busy place has thousands of weak links, of
+    which a page shows ten. ``strong``, ``weak`` and ``reviewed`` are sequences that build a
+    link's objects only when taken from; ``fill_cases`` then words and names the ones shown
+    (``links`` gives every link, filled).
+    """
+
+    def __init__(self, focus: Sequence[Person], window_days: int, table: _LinkTable | None):
+        self.focus = list(focus)
+        self.window_days = window_days
+        self._table = table
+
+    def _cases(self, part: str) -> Sequence[LinkedCase]:
+        if self._table is None:
+            return []
+        return _Cases(self._table, self._table.parts[part])
 
     @property
-    def strong(self) -> list[LinkedCase]:
+    def strong(self) -> Sequence[LinkedCase]:
         """Links shown by default: strong evidence, not reviewed (or new evidence since)."""
-        return [c for c in self.links if c.strong and not c.reviewed]
+        return self._cases("strong")
 
     @property
-    def weak(self) -> list[LinkedCase]:
+    def weak(self) -> Sequence[LinkedCase]:
         """Links on weaker evidence, not reviewed: summarised until asked for."""
-        return [c for c in self.links if not c.strong and not c.reviewed]
+        return self._cases("weak")
 
     @property
-    def reviewed(self) -> list[LinkedCase]:
-        return [c for c in self.links if c.reviewed]
+    def reviewed(self) -> Sequence[LinkedCase]:
+        return self._cases("reviewed")
 
+    @cached_property
+    def links(self) -> list[LinkedCase]:
+        """Every link, in order, worded and named."""
+        if self._table is None:
+            return []
+        cases = list(_Cases(self._table, self._table.order))
+        self._table.fill(cases)
+        return cases
+
+    @property
+    def only_places(self) -> int:
+        """How many links rest only on being at the same places."""
+        return 0 if self._table is None else int(self._table.only_places.sum())
+
+    def __len__(self) -> int:
+        return 0 if self._table is None else len(self._table.order)
+
+    def case_for(self, other_id: int | None) -> LinkedCase | None:
+        """The link to ``other_id`` (one child in focus), not yet filled; None if none."""
+        if self._table is None or other_id is None:
+            return None
+        found = np.flatnonzero(self._table.other_ids == other_id)
+        return self._table.case(int(found[0])) if found.size else None
+
+    @cached_property
     def weak_by_team(self) -> list[HoldingTeam]:
         """The weaker links by the team holding the other child: how many, on what evidence,
         and whom to call. A busy place gives hundreds of these; a worker acts on the teams."""
-        teams: dict[int, HoldingTeam] = {}
-        for case in self.weak:
-            for holder in case.holders[:1]:
-                team = teams.setdefault(holder.team_id, HoldingTeam(holder.team))
-                team.add(case, holder.worker)
-        return sorted(teams.values(), key=HoldingTeam.order)
+        return [] if self._table is None else self._table.weak_by_team()
 
     def propose(self) -> list[ChildLinks]:
         """Per child with strong links: the query proposing a meeting about them."""
@@ -217,12 +256,6 @@ class HoldingTeam:
     tiers: dict[str, int] = field(default_factory=dict)
     workers: list[Worker] = field(default_factory=list)
 
-    def add(self, case: LinkedCase, worker: Worker) -> None:
-        self.cases += 1
-        self.tiers[case.tier_words] = self.tiers.get(case.tier_words, 0) + 1
-        if worker not in self.workers:
-            self.workers.append(worker)
-
     def order(self) -> tuple[str, str]:
         return (self.team.agency.name, self.team.name)
 
@@ -233,39 +266,45 @@ def _open_allocations(person_ids: Iterable[int]) -> dict[int, list[Allocation]]:
         Allocation.objects.current()
         .filter(person_id__in=set(person_ids))
         .select_related("worker", "team__agency")
-        .order_by("team__agency__name", "team__name", "worker__last_name", "id")
+        .order_by(*_HOLDER_ORDER)
     ):
         held[allocation.person_id].append(allocation)
     return held
+
+
+# Who holds a case, in the order pages list them (the first is whom the summaries name).
+_HOLDER_ORDER = ("team__agency__name", "team__name", "worker__last_name", "id")
 
 
 class _Wording:
     """Turns analysis links into sentences, naming only what the viewer may see."""
 
     def __init__(
-        self, viewer: Worker, loaded: LoadedEvidence, links: Sequence[Link], window_days: int
+        self,
+        viewer: Worker,
+        loaded: LoadedEvidence,
+        links: Sequence[Link],
+        window_days: int,
+        people: dict[int, Person],
     ):
+        """``people``: those the viewer may name, among the links' associates in common."""
         self.loaded = loaded
         self.window_days = window_days
         ev = loaded.evidence
         edge_ids = {int(loaded.association_ids[e]) for link in links for e in link.direct_edges}
         self.associations = Association.objects.in_bulk(edge_ids)
-        associate_ids = {
-            int(loaded.person_ids[c]) for link in links for c in link.shared_associates
-        }
-        self.visible = named_ids(viewer, visible_person_ids(viewer, associate_ids))
-        self.people = Person.objects.in_bulk(self.visible)
-        place_idx = {int(p) for p in ev.incident_place if p >= 0}
+        self.people = people
+        # Only incidents of the viewer's own child can be shown: co-presence incidents of the
+        # other child are their own record. Only their places are worded.
+        own = [i for link in links for i in link.shared_incidents]
+        own += [pair[0] for link in links for pair in link.co_presence]
+        place_idx = {int(p) for p in ev.incident_place[own] if p >= 0}
         self.place_names = dict(
             scopes.contexts_visible_to(viewer)
             .filter(id__in=[int(loaded.place_ids[p]) for p in place_idx])
             .values_list("id", "name")
         )
         self._place_names: dict[int, str] = {}
-        # Only incidents of the viewer's own child can be shown: co-presence incidents of the
-        # other child are their own record.
-        own = [i for link in links for i in link.shared_incidents]
-        own += [pair[0] for link in links for pair in link.co_presence]
         own_incidents = {int(loaded.incident_ids[i]) for i in own}
         self.incidents = (
             scopes.incidents_visible_to(viewer).select_related("context").in_bulk(own_incidents)
@@ -358,70 +397,304 @@ def _busy_places(loaded: LoadedEvidence) -> np.ndarray | None:
     return busy_flags(loaded, busy_places())
 
 
+def _segments(ptr: np.ndarray) -> np.ndarray:
+    """The link each row of a pointer array's rows belongs to."""
+    return np.repeat(np.arange(len(ptr) - 1), np.diff(ptr))
+
+
+def _segment_sum(ptr: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """Per link, how many of its rows are flagged."""
+    totals = np.concatenate([[0], np.cumsum(flags, dtype=np.int64)])
+    return totals[ptr[1:]] - totals[ptr[:-1]]
+
+
 def _triage(
-    loaded: LoadedEvidence, wording: _Wording, links: Sequence[Link], window_days: int
-) -> tuple[triage.Triage, list[EvidenceCounts]]:
-    """Each link's tier and the order to list them in, with the counts a review keeps.
+    viewer: Worker, loaded: LoadedEvidence, rows: LinkRows
+) -> tuple[triage.Triage, np.ndarray]:
+    """Each link's tier and the order to list them in, and the counts a review keeps (one
+    row per link: direct, shared incidents, associates in common, co-presence, latest day).
 
     A shared incident counts as harm only when the viewer may see it: its kind is not theirs
-    to learn (nor to be ordered by) otherwise.
+    to learn (nor to be ordered by) otherwise. Worked out from the columns (two queries),
+    whatever the number of links.
     """
     ev = loaded.evidence
-    n = len(links)
-    cols = np.zeros((5, n), dtype=np.int64)
+    n = len(rows)
     latest = np.full(n, _NO_DAY, dtype=np.int64)
-    co_link: list[int] = []
-    co_place: list[int] = []
-    for k, link in enumerate(links):
-        days = [int(ev.incident_day[i]) for i in link.shared_incidents]
-        days += [int(ev.incident_day[own]) for own, _theirs, _ in link.co_presence]
-        for edge in link.direct_edges:
-            association = wording.associations.get(int(loaded.association_ids[edge]))
-            if association is not None:
-                days.append(day_number(association.valid_from))
-        harm = [
-            i
-            for i in link.shared_incidents
-            if (shown := wording.incidents.get(int(loaded.incident_ids[i]))) is not None
-            and shown.kind in HARM_KINDS
+    shared = loaded.incident_ids[rows.shared_incidents]
+    harm_ids = set(
+        scopes.incidents_visible_to(viewer)
+        .filter(id__in=np.unique(shared).tolist(), kind__in=HARM_KINDS)
+        .values_list("id", flat=True)
+        if len(shared)
+        else []
+    )
+    harm = np.isin(shared, np.fromiter(harm_ids, dtype=np.int64, count=len(harm_ids)))
+    edges = loaded.association_ids[rows.direct_edges]
+    # A direct association counts from the day it was recorded (if it still exists).
+    since = dict(
+        Association.objects.filter(id__in=np.unique(edges).tolist()).values_list("id", "valid_from")
+        if len(edges)
+        else []
+    )
+    edge_day = np.array(
+        [day_number(since[e]) if e in since else _NO_DAY for e in edges.tolist()], dtype=np.int64
+    )
+    np.maximum.at(latest, _segments(rows.direct_ptr), edge_day)
+    np.maximum.at(latest, _segments(rows.incident_ptr), ev.incident_day[rows.shared_incidents])
+    co_link = _segments(rows.co_ptr)
+    np.maximum.at(latest, co_link, ev.incident_day[rows.co_incident_a])
+    counts = np.stack(
+        [
+            np.diff(rows.direct_ptr),
+            np.diff(rows.incident_ptr),
+            np.diff(rows.shared_ptr),
+            np.diff(rows.co_ptr),
+            latest,
         ]
-        risk = [e for e in link.direct_edges if int(ev.network.nature[e]) == _RISK]
-        cols[:, k] = (
-            len(link.direct_edges),
-            len(risk),
-            len(link.shared_incidents),
-            len(harm),
-            len(link.shared_associates),
-        )
-        latest[k] = max(days, default=_NO_DAY)
-        co_link += [k] * len(link.co_presence)
-        co_place += [int(ev.incident_place[own]) for own, _theirs, _ in link.co_presence]
-    n_co = np.array([len(link.co_presence) for link in links], dtype=np.int64)
+    )
     busy = _busy_places(loaded)
     order = triage.triage(
-        n_direct=cols[0],
-        n_risk_direct=cols[1],
-        n_shared_incidents=cols[2],
-        n_harm_incidents=cols[3],
-        n_shared_associates=cols[4],
-        n_co_presence=n_co,
+        n_direct=counts[0],
+        n_risk_direct=_segment_sum(rows.direct_ptr, ev.network.nature[rows.direct_edges] == _RISK),
+        n_shared_incidents=counts[1],
+        n_harm_incidents=_segment_sum(rows.incident_ptr, harm),
+        n_shared_associates=counts[2],
+        n_co_presence=counts[3],
         latest_day=latest,
         busy=busy,
         co_presence_link=co_link if busy is not None else None,
-        co_presence_place=co_place if busy is not None else None,
+        co_presence_place=rows.co_place if busy is not None else None,
     )
-    counts = [
-        EvidenceCounts(
-            n_direct=int(cols[0, k]),
-            n_shared_incidents=int(cols[2, k]),
-            n_shared_associates=int(cols[4, k]),
-            n_co_presence=int(n_co[k]),
-            latest=None if latest[k] == _NO_DAY else from_day_number(int(latest[k])),
-            window_days=window_days,
-        )
-        for k in range(n)
-    ]
     return order, counts
+
+
+class _LinkTable:
+    """A caseload's links as columns, in the caseload's order (then the other child's id), with
+    their tiers, counts and reviews; a link's objects are built when a page takes it."""
+
+    def __init__(
+        self,
+        viewer: Worker,
+        loaded: LoadedEvidence,
+        rows: LinkRows,
+        focus: Sequence[Person],
+        holders: dict[int, tuple[int, int, int]],
+        reviews: dict[tuple[int, int], LinkReview],
+        window_days: int,
+    ):
+        self.viewer, self.loaded, self.rows, self.window_days = viewer, loaded, rows, window_days
+        self.by_id = {p.pk: p for p in focus}
+        self.first_holder = holders
+        self.child_ids = loaded.person_ids[rows.a]
+        self.other_ids = loaded.person_ids[rows.b]
+        self.only_places = (
+            (np.diff(rows.direct_ptr) == 0)
+            & (np.diff(rows.shared_ptr) == 0)
+            & (np.diff(rows.incident_ptr) == 0)
+        )
+        result, self.counts = _triage(viewer, loaded, rows)
+        self.tier = result.tier
+        self.order = result.order
+        self.reviews: dict[int, LinkReview] = {}
+        if reviews:
+            keys = (self.child_ids << 32) | self.other_ids
+            by_key = np.argsort(keys, kind="stable")
+            for (child, other), review in reviews.items():
+                at = int(np.searchsorted(keys, (child << 32) | other, sorter=by_key))
+                if at < len(keys) and keys[by_key[at]] == (child << 32) | other:
+                    self.reviews[int(by_key[at])] = review
+        reviewed = np.zeros(len(rows), dtype=bool)
+        for k, review in self.reviews.items():
+            reviewed[k] = not self.evidence_counts(k).grew_since(review)
+        strong = np.isin(self.tier, list(triage.STRONG_TIERS))
+        shown = self.order
+        self.parts = {
+            "strong": shown[strong[shown] & ~reviewed[shown]],
+            "weak": shown[~strong[shown] & ~reviewed[shown]],
+            "reviewed": shown[reviewed[shown]],
+        }
+        self._cases: dict[int, LinkedCase] = {}
+        self._filled: set[int] = set()
+        self._summary: list[HoldingTeam] | None = None
+
+    def evidence_counts(self, k: int) -> EvidenceCounts:
+        direct, incidents, associates, co_presence, latest = self.counts[:, k].tolist()
+        return EvidenceCounts(
+            n_direct=direct,
+            n_shared_incidents=incidents,
+            n_shared_associates=associates,
+            n_co_presence=co_presence,
+            latest=None if latest == _NO_DAY else from_day_number(latest),
+            window_days=self.window_days,
+        )
+
+    def case(self, k: int) -> LinkedCase:
+        """Link ``k``, without its wording and naming until ``fill`` (built once)."""
+        found = self._cases.get(k)
+        if found is None:
+            found = self._cases[k] = LinkedCase(
+                child=self.by_id[int(self.child_ids[k])],
+                other=None,
+                other_id=int(self.other_ids[k]),
+                holders=[],
+                evidence=Evidence(),
+                tier=int(self.tier[k]),
+                counts=self.evidence_counts(k),
+                review=self.reviews.get(k),
+            )
+        return found
+
+    def fill(self, cases: Iterable[LinkedCase], *, summary: bool = False) -> None:
+        """Word, name and give holders to ``cases`` (links of this table), in a few queries
+        however many; ``summary``: with the holders the weaker links' summary names, in the
+        same queries (``weak_by_team``)."""
+        index = {id(case): k for k, case in self._cases.items()}
+        todo = [(index[id(c)], c) for c in cases if index[id(c)] not in self._filled]
+        other_ids = [case.other_id for _k, case in todo]
+        links = [self.rows.link(k) for k, _case in todo]
+        associates = {int(self.loaded.person_ids[c]) for x in links for c in x.shared_associates}
+        # Who may be named, the linked children and their associates in common together.
+        wanted = {*other_ids, *associates}
+        people = Person.objects.in_bulk(
+            named_ids(self.viewer, visible_person_ids(self.viewer, wanted))
+        )
+        holders = self._holders(other_ids, summary and self._summary is None)
+        wording = _Wording(self.viewer, self.loaded, links, self.window_days, people)
+        for (k, case), link in zip(todo, links, strict=True):
+            case.other = people.get(case.other_id)
+            case.holders = holders.get(case.other_id, [])
+            case.evidence = wording.words(link)
+            self._filled.add(k)
+
+    def _holders(self, person_ids: list[int], summary: bool) -> dict[int, list[Allocation]]:
+        """The open allocations of ``person_ids``, by person, and (``summary``) the weaker
+        links' summary by holding team, in one query."""
+        groups = self._weak_groups() if summary else {}
+        chosen = {a: p for _n, _t, workers in groups.values() for a, p in workers.values()}
+        held: dict[int, list[Allocation]] = defaultdict(list)
+        if not person_ids and not chosen:
+            return held
+        wanted = set(person_ids)
+        found: dict[int, Allocation] = {}
+        for allocation in (
+            Allocation.objects.current()
+            .filter(_among("person_id", wanted) | _among("id", chosen))
+            .select_related("worker", "team__agency")
+            .order_by(*_HOLDER_ORDER)
+        ):
+            if allocation.pk in chosen:
+                found[allocation.pk] = allocation
+            if allocation.person_id in wanted:
+                held[allocation.person_id].append(allocation)
+        if summary:
+            self._summary = sorted(
+                (
+                    HoldingTeam(
+                        team=found[next(iter(workers.values()))[0]].team,
+                        cases=count[0],
+                        tiers={triage.TIER_WORDS[t]: n for t, n in tiers.items()},
+                        workers=[found[a].worker for a, _p in workers.values()],
+                    )
+                    for count, tiers, workers in groups.values()
+                ),
+                key=HoldingTeam.order,
+            )
+        return held
+
+    def _weak_groups(
+        self,
+    ) -> dict[int, tuple[list[int], dict[int, int], dict[int, tuple[int, int]]]]:
+        """Per team holding a weaker link's other child (its first holder): how many links,
+        how many of each tier, and per worker to contact, one allocation of theirs there (and
+        its child)."""
+        teams: dict[int, tuple[list[int], dict[int, int], dict[int, tuple[int, int]]]] = {}
+        weak = self.parts["weak"]
+        for other, tier in zip(
+            self.other_ids[weak].tolist(), self.tier[weak].tolist(), strict=True
+        ):
+            holder = self.first_holder.get(other)
+            if holder is None:
+                continue
+            team_id, worker_id, allocation_id = holder
+            entry = teams.get(team_id)
+            if entry is None:
+                entry = teams[team_id] = ([0], {}, {})
+            entry[0][0] += 1
+            entry[1][tier] = entry[1].get(tier, 0) + 1
+            entry[2].setdefault(worker_id, (allocation_id, other))
+        return teams
+
+    def weak_by_team(self) -> list[HoldingTeam]:
+        """The weaker links grouped by the first holder's team (one query, none if ``fill``
+        was asked for the summary)."""
+        if self._summary is None:
+            self._holders([], True)
+        return self._summary or []
+
+
+class _Cases(Sequence[LinkedCase]):
+    """Some of a table's links, in order: a link's objects are built only when taken."""
+
+    def __init__(self, table: _LinkTable, positions: np.ndarray):
+        self._table, self._positions = table, positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, at: int) -> LinkedCase: ...
+    @overload
+    def __getitem__(self, at: slice) -> list[LinkedCase]: ...
+    def __getitem__(self, at: int | slice) -> LinkedCase | list[LinkedCase]:
+        if isinstance(at, slice):
+            return [self._table.case(k) for k in self._positions[at].tolist()]
+        return self._table.case(int(self._positions[at]))
+
+    def __iter__(self) -> Iterator[LinkedCase]:
+        return iter(self[:])
+
+
+def fill_cases(
+    result: CaseloadLinks, cases: Iterable[LinkedCase], *, summary: bool = False
+) -> None:
+    """Word and name the linked cases a page shows (taken from ``result``), in one go;
+    ``summary``: the weaker links' summary by holding team too, in the same queries."""
+    if result._table is not None:
+        result._table.fill(cases, summary=summary)
+
+
+_AMONG_AS_JSON = 100  # ids above which SQLite is given them as one parameter
+
+
+def _among(column: str, ids: Iterable[int]) -> Q:
+    """``column`` is one of ``ids``. On SQLite the ids go as one JSON parameter: a caseload's
+    neighbourhood is ten thousand people, and Django prepares each bound value one by one."""
+    ids = sorted({int(i) for i in ids})
+    if connection.vendor == "sqlite" and len(ids) > _AMONG_AS_JSON:
+        return Q(**{f"{column}__in": RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])})
+    return Q(**{f"{column}__in": ids})
+
+
+def _first_holders(
+    loaded: LoadedEvidence, excluded: set[int], focus_ids: Sequence[int]
+) -> tuple[set[int], dict[int, tuple[int, int, int]]]:
+    """Of the loaded people: who is held by a worker not ``excluded`` (and not in the focus),
+    and each held child's first holder (team, worker, allocation) in the order pages list
+    holders. One query for both."""
+    others: set[int] = set()
+    first: dict[int, tuple[int, int, int]] = {}
+    focus = set(focus_ids)
+    for allocation, person, worker, team in (
+        Allocation.objects.current()
+        .filter(_among("person_id", loaded.person_ids.tolist()))
+        .order_by(*_HOLDER_ORDER)
+        .values_list("id", "person_id", "worker_id", "team_id")
+    ):
+        first.setdefault(person, (team, worker, allocation))
+        if worker not in excluded and person not in focus:
+            others.add(person)
+    return others, first
 
 
 def linked_cases(
@@ -437,59 +710,40 @@ def linked_cases(
 
     ``exclude_holders`` are the workers whose cases do not count as "other" (the caseload's
     worker, or the child's own case holders). ``review_team``: the team whose reviews of these
-    links are shown (the caseload's), if any.
+    links are shown (the caseload's), if any. The links a page shows are worded and named by
+    ``fill_cases`` (``CaseloadLinks.links``: all of them).
     """
     if not focus:
-        return CaseloadLinks(focus=[], links=[], window_days=window_days)
+        return CaseloadLinks(focus=[], window_days=window_days, table=None)
     focus_ids = [p.pk for p in focus]
     loaded = load_around(focus_ids, window_days=window_days)
-    excluded = set(exclude_holders)
-    held_by_others = set(
-        Allocation.objects.current()
-        .filter(person_id__in=loaded.person_ids.tolist())
-        .exclude(worker_id__in=excluded)
-        .exclude(person_id__in=focus_ids)
-        .values_list("person_id", flat=True)
-    )
+    held_by_others, first_holders = _first_holders(loaded, set(exclude_holders), focus_ids)
     candidates = np.zeros(len(loaded.person_ids), dtype=bool)
     if held_by_others:
         candidates[loaded.person_index(sorted(held_by_others))] = True
-    links = find_links(
+    rows = find_link_rows(
         loaded.evidence,
         loaded.person_index(focus_ids),
         candidates=candidates,
         window_days=window_days,
         place_window=loaded.windows(window_days),  # places' rules (docs/busy-places.md)
     )
-    links = keep_meaningful(loaded, links)  # a school's own pupils (docs/busy-places.md)
+    rows = keep_meaningful_rows(loaded, rows)  # a school's own pupils (docs/busy-places.md)
     # The tie-break within a tier: the caseload's order, then the other child's id (never
     # their name, which would order by what the viewer may not know).
-    position = {pk: i for i, pk in enumerate(focus_ids)}
-    links.sort(key=lambda link: (position[int(loaded.person_ids[link.a])], link.b))
-    other_ids = [int(loaded.person_ids[link.b]) for link in links]
-    holders = _open_allocations(other_ids)
-    shown = named_ids(viewer, visible_person_ids(viewer, other_ids))
-    others = Person.objects.in_bulk(shown)
-    wording = _Wording(viewer, loaded, links, window_days)
-    order, counts = _triage(loaded, wording, links, window_days)
-    reviews = _reviews(review_team, focus_ids)
-    by_id = {p.pk: p for p in focus}
-    result = []
-    for k in order.order.tolist():
-        child = by_id[int(loaded.person_ids[links[k].a])]
-        result.append(
-            LinkedCase(
-                child=child,
-                other=others.get(other_ids[k]),
-                other_id=other_ids[k],
-                holders=holders.get(other_ids[k], []),
-                evidence=wording.words(links[k]),
-                tier=int(order.tier[k]),
-                counts=counts[k],
-                review=reviews.get((child.pk, other_ids[k])),
-            )
-        )
-    return CaseloadLinks(focus=list(focus), links=result, window_days=window_days)
+    position = np.zeros(len(loaded.person_ids), dtype=np.int64)
+    position[loaded.person_index(focus_ids)] = np.arange(len(focus_ids))
+    rows = take_rows(rows, np.lexsort((rows.b, position[rows.a])))
+    table = _LinkTable(
+        viewer,
+        loaded,
+        rows,
+        focus,
+        first_holders,
+        _reviews(review_team, focus_ids),
+        window_days,
+    )
+    return CaseloadLinks(focus=focus, window_days=window_days, table=table)
 
 
 def _reviews(team_id: int | None, focus_ids: Sequence[int]) -> dict[tuple[int, int], LinkReview]:
@@ -783,7 +1037,8 @@ def link_to_review(
         window_days=window_days,
         review_team=holder.team_id,
     )
-    for case in found.links:
-        if case.other_id == other:
-            return case
-    raise Http404("Not found")
+    case = found.case_for(other)
+    if case is None:
+        raise Http404("Not found")
+    fill_cases(found, [case])
+    return case

@@ -54,6 +54,8 @@ def caseload_links(request: AuthedRequest) -> HttpResponse:
     page, paging = paginate(request, getattr(result, show), per_page=LINKS_PER_PAGE)
     reviewed = result.reviewed[:REVIEWED_INLINE] if show == "strong" else []
     on_page = [*page.object_list, *reviewed]
+    # Worded and named: only the links shown (and the weaker ones' summary by team).
+    selectors.fill_cases(result, on_page, summary=show == "strong")
     record_access(
         actor=viewer,
         record_type="linked.case",
