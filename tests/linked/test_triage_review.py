@@ -13,11 +13,12 @@ from django.urls import reverse
 
 from locus.audit.models import ChangeEvent
 from locus.common import clock
+from locus.linked import selectors as linked_selectors
 from locus.linked import views
 from locus.linked.models import LinkReview
 from locus.linked.selectors import linked_cases
 from locus.people.services import allocation_create
-from tests.factories import START, World, client_for, make_person
+from tests.factories import START, World, client_for, make_person, make_worker
 from tests.linked.test_linked_pages import HARMED, HARMING, associate, incident, linked, page
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,28 @@ def test_weaker_evidence_is_counted_by_team_and_listed_on_request(linked: World)
     assert "Contact Test other_social_worker" in html
     weak = page(linked.social_worker, show="weak").content.decode()
     assert rows(weak) == 1 and "One associate in common</p>" in weak
+
+
+def test_a_team_s_weaker_links_name_the_workers_holding_most_and_count_the_rest(
+    linked: World,
+) -> None:
+    """Seven workers in Olu's team each hold a child who knows the same adult as Ciara: the
+    summary names five to contact, the one holding two first, and counts the other two."""
+    team = linked.other_social_worker.team
+    for n in range(7):
+        worker = make_worker(linked.system, team=team, last_name=f"Holder{n}")
+        held = 2 if n == 6 else 1
+        for k in range(held):
+            other = make_person(linked.system, given_name="Weak", family_name=f"Child{n}x{k}")
+            allocation_create(actor=linked.system, person=other, worker=worker, start=START)
+            associate(linked, other, linked.adult, nature="unclear")
+    html = page(linked.social_worker).content.decode()
+    contact = re.search(r"Contact (.*?)</span>", html, re.S)
+    assert contact is not None
+    named = re.findall(r"Test (\w+)", contact.group(1))
+    assert len(named) == linked_selectors.CONTACTS_PER_TEAM
+    assert named[0] == "Holder6"
+    assert "and 3 other workers in the team" in contact.group(1)
 
 
 def test_the_strong_links_are_paged(linked: World) -> None:

@@ -255,9 +255,33 @@ class HoldingTeam:
     cases: int = 0
     tiers: dict[str, int] = field(default_factory=dict)
     workers: list[Worker] = field(default_factory=list)
+    # Workers in the team holding others of these children, not listed (a busy team's
+    # weaker links can be held by hundreds: whom to call first is what a worker needs).
+    more_workers: int = 0
 
     def order(self) -> tuple[str, str]:
         return (self.team.agency.name, self.team.name)
+
+
+#: How many workers a team's summary of weaker links names to contact.
+CONTACTS_PER_TEAM = 5
+
+
+@dataclass
+class _TeamTally:
+    """A team's weaker links while they are counted: per tier, per worker holding them, and
+    one allocation of each worker's (to read their team and name from)."""
+
+    cases: int = 0
+    tiers: dict[int, int] = field(default_factory=dict)
+    held: dict[int, int] = field(default_factory=dict)
+    allocation: dict[int, int] = field(default_factory=dict)
+
+    def contacts(self) -> list[int]:
+        """The allocations of the workers holding most of the team's links, first seen first
+        among equals."""
+        busiest = sorted(self.held, key=lambda w: -self.held[w])[:CONTACTS_PER_TEAM]
+        return [self.allocation[w] for w in busiest]
 
 
 def _open_allocations(person_ids: Iterable[int]) -> dict[int, list[Allocation]]:
@@ -571,7 +595,7 @@ class _LinkTable:
         """The open allocations of ``person_ids``, by person, and (``summary``) the weaker
         links' summary by holding team, in one query."""
         groups = self._weak_groups() if summary else {}
-        chosen = {a: p for _n, _t, workers in groups.values() for a, p in workers.values()}
+        chosen = {a for tally in groups.values() for a in tally.contacts()}
         held: dict[int, list[Allocation]] = defaultdict(list)
         if not person_ids and not chosen:
             return held
@@ -591,24 +615,23 @@ class _LinkTable:
             self._summary = sorted(
                 (
                     HoldingTeam(
-                        team=found[next(iter(workers.values()))[0]].team,
-                        cases=count[0],
-                        tiers={triage.TIER_WORDS[t]: n for t, n in tiers.items()},
-                        workers=[found[a].worker for a, _p in workers.values()],
+                        team=found[tally.contacts()[0]].team,
+                        cases=tally.cases,
+                        tiers={triage.TIER_WORDS[t]: n for t, n in tally.tiers.items()},
+                        workers=[found[a].worker for a in tally.contacts()],
+                        more_workers=len(tally.held) - len(tally.contacts()),
                     )
-                    for count, tiers, workers in groups.values()
+                    for tally in groups.values()
                 ),
                 key=HoldingTeam.order,
             )
         return held
 
-    def _weak_groups(
-        self,
-    ) -> dict[int, tuple[list[int], dict[int, int], dict[int, tuple[int, int]]]]:
+    def _weak_groups(self) -> dict[int, _TeamTally]:
         """Per team holding a weaker link's other child (its first holder): how many links,
-        how many of each tier, and per worker to contact, one allocation of theirs there (and
-        its child)."""
-        teams: dict[int, tuple[list[int], dict[int, int], dict[int, tuple[int, int]]]] = {}
+        how many of each tier, and the workers to contact (those holding most of them, at
+        most :data:`CONTACTS_PER_TEAM`), each with one allocation of theirs there."""
+        teams: dict[int, _TeamTally] = {}
         weak = self.parts["weak"]
         for other, tier in zip(
             self.other_ids[weak].tolist(), self.tier[weak].tolist(), strict=True
@@ -617,12 +640,11 @@ class _LinkTable:
             if holder is None:
                 continue
             team_id, worker_id, allocation_id = holder
-            entry = teams.get(team_id)
-            if entry is None:
-                entry = teams[team_id] = ([0], {}, {})
-            entry[0][0] += 1
-            entry[1][tier] = entry[1].get(tier, 0) + 1
-            entry[2].setdefault(worker_id, (allocation_id, other))
+            entry = teams.setdefault(team_id, _TeamTally())
+            entry.cases += 1
+            entry.tiers[tier] = entry.tiers.get(tier, 0) + 1
+            entry.held[worker_id] = entry.held.get(worker_id, 0) + 1
+            entry.allocation.setdefault(worker_id, allocation_id)
         return teams
 
     def weak_by_team(self) -> list[HoldingTeam]:
