@@ -20,6 +20,7 @@ import argparse
 import getpass
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -353,10 +354,24 @@ def serve_with_worker(port: int, out: TextIO) -> int:
     """Serve, with the background tasks (the borough's linked-case clusters, worked out
     ahead) run beside the site by a worker that stops with it."""
     worker = start_worker()
+    # A site stopped by its service manager or a closed terminal (SIGTERM, SIGHUP) stops as
+    # Ctrl+C does: Python's default for those signals ends the process without running the
+    # `finally` below, which left the worker running on after the site had gone.
+    before = {sig: signal.signal(sig, _interrupt) for sig in STOP_SIGNALS}
     try:
         return serve(port, out)
     finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
         stop_worker(worker)
+
+
+# The signals that stop ``locus demo`` and ``locus serve`` (with their worker) as Ctrl+C does.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:

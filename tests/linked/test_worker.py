@@ -5,6 +5,7 @@ starts the worker beside the site and stops it with the site."""
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 import time
@@ -63,14 +64,11 @@ def test_the_parser_knows_the_worker() -> None:
     assert [sys.executable, "-m", "locus.cli", "worker"] == cli.WORKER_COMMAND
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    "argv", [("demo", "--password", "a-long-enough-password-1"), ("serve",)], ids=lambda a: a[0]
-)
-def test_locus_demo_starts_the_worker_and_stops_it_with_the_site(argv, tmp_path, monkeypatch):
+@pytest.fixture
+def stand_in_worker(tmp_path, monkeypatch):
+    """The worker replaced by a child that, like it, stops cleanly on SIGTERM (the worker's
+    own run is tested above); yields the children started and the file each writes on stopping."""
     monkeypatch.setenv("LOCUS_DATA_DIR", str(tmp_path))
-    # A stand-in child that, like the worker, stops on SIGTERM (the worker's own run is the
-    # test above): what is tested here is that the demo starts it and stops it cleanly.
     marker = tmp_path / "stopped"
     stand_in = (
         "import pathlib, signal, sys, time\n"
@@ -88,19 +86,60 @@ def test_locus_demo_starts_the_worker_and_stops_it_with_the_site(argv, tmp_path,
         children.append(child)
         return child
 
+    monkeypatch.setattr(cli, "start_worker", start)
+    monkeypatch.setattr(cli, "prepare_demo", _prepared)
+    monkeypatch.setattr(cli, "runs_a_database_worker", lambda: True)
+    yield children, marker
+    for child in children:  # never leave one behind, whatever the test found
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "argv", [("demo", "--password", "a-long-enough-password-1"), ("serve",)], ids=lambda a: a[0]
+)
+def test_locus_demo_starts_the_worker_and_stops_it_with_the_site(
+    argv, stand_in_worker, monkeypatch
+):
+    children, marker = stand_in_worker
+
     def serve(port: int, out) -> int:  # type: ignore[no-untyped-def]
         time.sleep(0.5)  # the child has set its signal handler
         assert children and children[0].poll() is None  # running while the site is served
         return 0
 
-    monkeypatch.setattr(cli, "start_worker", start)
     monkeypatch.setattr(cli, "serve", serve)
-    monkeypatch.setattr(cli, "prepare_demo", _prepared)
-    monkeypatch.setattr(cli, "runs_a_database_worker", lambda: True)
     code, _text = run(*argv)
     assert code == 0
     assert children[0].returncode == 0  # stopped, and cleanly
     assert marker.read_text() == "ok"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sig", cli.STOP_SIGNALS, ids=lambda s: s.name)
+def test_a_site_stopped_by_a_signal_stops_its_worker_too(sig, stand_in_worker, monkeypatch):
+    """A service manager stops the site with SIGTERM, a closed terminal with SIGHUP: the
+    worker must not run on after the site has gone (it did, on Python's default handling)."""
+    import signal
+
+    from django.core.servers import basehttp
+
+    children, marker = stand_in_worker
+    before = signal.getsignal(sig)
+
+    def run_until_signalled(*args: object, **kwargs: object) -> None:
+        time.sleep(0.5)  # the child has set its signal handler
+        os.kill(os.getpid(), sig)
+        time.sleep(10)  # the site would serve on; the signal ends it first
+        raise AssertionError("the signal did not stop the site")
+
+    monkeypatch.setattr(basehttp, "run", run_until_signalled)
+    code, text = run("serve")
+    assert code == 0 and "Stopped." in text
+    assert children[0].returncode == 0 and marker.read_text() == "ok"
+    assert signal.getsignal(sig) is before  # the site's handler is not left behind
 
 
 def _prepared(**kwargs: object) -> cli.DemoSetup:
