@@ -18,7 +18,7 @@ from django.db import transaction
 from locus.access import safety as rules
 from locus.access.models import Worker
 from locus.audit.models import ChangeAction
-from locus.audit.services import record_change, snapshot
+from locus.audit.services import record_change
 from locus.common.services import (
     Problems,
     check_known_fields,
@@ -208,13 +208,8 @@ def mark_amend(*, actor: Worker, mark: MarkedPlace, reason: str, **changes: Any)
         **current,
         **recorded(actor, by="amended_by", at="amended_at"),
     )
-    return write_fields(
-        actor,
-        mark,
-        ChangeAction.UPDATE,
-        values,
-        state=lambda m: {**snapshot(m), "amendment_reason": reason},
-    )
+    # The reason is kept on the amendment row, audited with it just above.
+    return write_fields(actor, mark, ChangeAction.UPDATE, values)
 
 
 @transaction.atomic
