@@ -79,7 +79,7 @@ def test_the_childs_page_shows_the_latest_map_and_weighting_only(world: World) -
     old = session(world.social_worker, world.csc_child, held_on=days_ago(40))
     mark(world.social_worker, old, why="Said in the old session")
     new = session(world.social_worker, world.csc_child, held_on=days_ago(2))
-    latest = mark(world.social_worker, new, "green", context=world.park, description="", why="OK now")
+    latest = mark(world.social_worker, new, "green", context=world.park, why="OK now")
     w = weighting_record(
         actor=world.social_worker,
         person=world.csc_child,

@@ -6,7 +6,7 @@ import pytest
 
 from locus.audit.models import ChangeEvent
 from locus.common.errors import NotPermitted, ValidationFailed
-from locus.safety.models import MapSession, MarkAmendment, MarkedPlace, Weighting, WeightedContext
+from locus.safety.models import MapSession, MarkAmendment, MarkedPlace, WeightedContext, Weighting
 from locus.safety.services import mark_amend, session_record, weighting_record
 from tests.factories import World, changes_for, make_context, nothing_written
 from tests.safety.helpers import days_ago, mark, session
