@@ -109,3 +109,12 @@ def test_a_place_the_reader_may_not_see_is_not_named(world: World) -> None:
     page = client_for(world.teammate).get(url("person-safety", world.csc_child.pk))
     text = page.content.decode()
     assert "Flat 7, Secret Court" not in text and "A place you cannot see" in text
+
+
+def test_the_history_leads_a_manager_to_the_area_picture_and_a_practitioner_not(
+    world: World,
+) -> None:
+    area = url("safety-area")
+    for persona, offered in (("team_manager", True), ("social_worker", False)):
+        page = client_for(world.persona(persona)).get(url("person-safety", world.csc_child.pk))
+        assert (area in page.content.decode()) is offered

@@ -36,7 +36,12 @@ def history_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "safety/history.html",
-        {"person": person, "h": h, "can_record": selectors.can_record(request.user, person)},
+        {
+            "person": person,
+            "h": h,
+            "can_record": selectors.can_record(request.user, person),
+            "can_view_area": rules.can_view_area(request.user),
+        },
     )
 
 
