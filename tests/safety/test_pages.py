@@ -118,3 +118,23 @@ def test_the_history_leads_a_manager_to_the_area_picture_and_a_practitioner_not(
     for persona, offered in (("team_manager", True), ("social_worker", False)):
         page = client_for(world.persona(persona)).get(url("person-safety", world.csc_child.pk))
         assert (area in page.content.decode()) is offered
+
+
+def test_amend_is_offered_only_to_whoever_may_amend(world: World) -> None:
+    s = session(world.social_worker, world.csc_child)
+    m = mark(world.social_worker, s)
+    amend = url("person-safety-amend", world.csc_child.pk, m.pk)
+    for persona, offered in (("social_worker", True), ("team_manager", True), ("teammate", False)):
+        page = client_for(world.persona(persona)).get(
+            url("person-safety-session", world.csc_child.pk, s.pk)
+        )
+        assert (amend in page.content.decode()) is offered, persona
+
+
+def test_a_session_with_nothing_marked_yet_leaves_the_last_map_on_the_childs_page(
+    world: World,
+) -> None:
+    mark(world.social_worker, session(world.social_worker, world.csc_child, held_on=days_ago(9)))
+    session(world.social_worker, world.csc_child, held_on=days_ago(1))
+    page = client_for(world.social_worker).get(url("person", world.csc_child.pk))
+    assert "Older boys wait there" in page.content.decode()

@@ -47,16 +47,20 @@ def can_record_safety(worker: Worker, person: Person) -> bool:
     )
 
 
-def can_amend_mark(worker: Worker, mark: MarkedPlace) -> bool:
-    """The mark's recorder, or a manager of the recorder's team, who may record for the child."""
-    recorder = mark.recorded_by
-    mine = worker.pk == recorder.pk
+def amends_as(worker: Worker, recorder: Worker) -> bool:
+    """The recorder themselves, or a manager of the recorder's team (the rest of
+    :func:`can_amend_mark` is :func:`can_record_safety`, asked once for a whole map)."""
     manages = (
         worker.role == Role.MANAGER
         and worker.team_id is not None
         and worker.team_id == recorder.team_id
     )
-    return (mine or manages) and can_record_safety(worker, mark.session.person)
+    return worker.pk == recorder.pk or manages
+
+
+def can_amend_mark(worker: Worker, mark: MarkedPlace) -> bool:
+    """The mark's recorder, or a manager of the recorder's team, who may record for the child."""
+    return amends_as(worker, mark.recorded_by) and can_record_safety(worker, mark.session.person)
 
 
 def can_view_area(worker: Worker) -> bool:

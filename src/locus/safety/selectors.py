@@ -117,7 +117,9 @@ class PersonSafety:
 def person_safety(viewer: Worker, person: Person) -> PersonSafety:
     """The latest map's marks (with their session) and the latest weighting's contexts:
     two queries, and a third only when either names a context."""
-    latest = MapSession.objects.filter(person=person).order_by("-held_on", "-id").values("id")[:1]
+    # The latest session with a place marked: one just opened, still empty, is not the map.
+    mapped = MapSession.objects.filter(person=person, marks__isnull=False)
+    latest = mapped.order_by("-held_on", "-id").values("id")[:1]
     marks = list(
         MarkedPlace.objects.filter(session_id=Subquery(latest)).select_related("session", "context")
     )

@@ -75,10 +75,16 @@ def session_page(request: AuthedRequest, person_id: int, session_id: int) -> Htt
         raise Http404("Not found")
     shown = {"session": view.session.pk, "safety_marks_shown": [m.mark.pk for m in view.marks]}
     record_access(actor=request.user, obj=person, detail={"page": "safety map", **shown})
+    can_record = selectors.can_record(request.user, person)
+    amendable = {
+        m.mark.pk
+        for m in view.marks
+        if can_record and rules.amends_as(request.user, m.mark.recorded_by)
+    }
     return render(
         request,
         "safety/session.html",
-        {"person": person, "s": view, "can_record": selectors.can_record(request.user, person)},
+        {"person": person, "s": view, "can_record": can_record, "amendable": amendable},
     )
 
 
