@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "locus.incidents",
     "locus.linked",
     "locus.mapping",
+    "locus.safety",
     "locus.casework",
     "locus.profiles",
     "locus.panels",

@@ -18,6 +18,8 @@ urlpatterns = [
     path("my-work/", include("locus.casework.urls_my_work")),
     path("people/<int:person_id>/profile/", include("locus.profiles.urls")),
     path("people/<int:person_id>/moves/", include("locus.moves.urls")),
+    path("people/<int:person_id>/safety/", include("locus.safety.urls")),
+    path("safety/", include("locus.safety.urls_area")),
     path("notes/", include("locus.notes.urls")),
     path("panels/", include("locus.panels.urls")),
     path("documents/", include("locus.documents.urls")),

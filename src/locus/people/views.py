@@ -33,6 +33,7 @@ from locus.people.services import (
     person_update,
 )
 from locus.profiles.selectors import profile_for
+from locus.safety.selectors import person_safety
 from locus.transfers.selectors import child_transfers
 
 
@@ -65,7 +66,8 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     peers = sorted({a.other.pk for a in detail.associations if a.other_visible and a.other})
     # The workers holding the case are named with their contact details: logged as shown.
     holders = [a.worker_id for a in detail.allocations]
-    shown = {"peers_shown": peers, "holders_shown": holders}
+    safety = person_safety(request.user, person)
+    shown = {"peers_shown": peers, "holders_shown": holders, **safety.shown()}
     record_access(actor=request.user, obj=person, detail=shown)
     return render(
         request,
@@ -77,6 +79,7 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
             "can_edit": policies.can_edit_person(request.user, person),
             "interventions": interventions_for_person(request.user, person),
             "context_plans": context_plans_for_person(request.user, person),
+            "safety": safety,
             "profile": profile_for(request.user, person),
             "moves": moves_for(request.user, person),
             "panel_items": panel_items_for_person(request.user, person),

@@ -1,0 +1,79 @@
+"""Who may read and record a child's safety map and context weighting, and who sees the
+area picture built from many children's maps.
+
+* **Read** a child's safety maps and weightings: whoever sees the child's record in their
+  own right (``lookups.access_person``: break-glass included, a forum share not). Anyone
+  else gets "not found".
+* **Record** a session, mark a place, amend a mark or re-weight the contexts: a
+  practitioner or manager who *holds* the child (an open allocation to them, or to their
+  team) and sees the child lastingly. The work is done with the child, by the people
+  working with the child. Not an auditor, not an administrator (who keep the system, not
+  the child's casework), not an agency that only sees the child.
+* **Amend** a mark: its recorder, or a manager of the recorder's team, while they may
+  still record for the child.
+* **The area picture** (counts only, suppressed): team managers and analysts who see case
+  records, of a partner organisation's none; of places only those they may see.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from locus.access import scopes
+from locus.access.context_cases import is_partner
+from locus.access.models import Role, Worker
+from locus.access.policies import CASEWORK_ROLES, sees_lastingly
+from locus.people.models import Allocation, Person
+from locus.places.models import Context
+from locus.safety.models import MarkedPlace
+
+
+def holds_child(worker: Worker, person: Person) -> bool:
+    """An open allocation of the child to ``worker``, or to ``worker``'s team."""
+    mine = Q(worker=worker)
+    if worker.team_id is not None:
+        mine |= Q(team_id=worker.team_id)
+    return Allocation.objects.current().filter(mine, person=person).exists()
+
+
+def can_record_safety(worker: Worker, person: Person) -> bool:
+    """Record a safety mapping session or a context weighting for ``person``."""
+    return (
+        worker.is_active
+        and worker.role in CASEWORK_ROLES
+        and scopes.sees_case_records(worker)
+        and holds_child(worker, person)
+        and sees_lastingly(worker, person)
+    )
+
+
+def amends_as(worker: Worker, recorder: Worker) -> bool:
+    """The recorder themselves, or a manager of the recorder's team (the rest of
+    :func:`can_amend_mark` is :func:`can_record_safety`, asked once for a whole map)."""
+    manages = (
+        worker.role == Role.MANAGER
+        and worker.team_id is not None
+        and worker.team_id == recorder.team_id
+    )
+    return worker.pk == recorder.pk or manages
+
+
+def can_amend_mark(worker: Worker, mark: MarkedPlace) -> bool:
+    """The mark's recorder, or a manager of the recorder's team, who may record for the child."""
+    return amends_as(worker, mark.recorded_by) and can_record_safety(worker, mark.session.person)
+
+
+def can_view_area(worker: Worker) -> bool:
+    """The area picture: team managers and analysts who see case records, not a partner's."""
+    return (
+        worker.role in (Role.MANAGER, Role.ANALYST)
+        and scopes.sees_case_records(worker)
+        and not is_partner(worker)
+    )
+
+
+def area_contexts(worker: Worker) -> QuerySet[Context]:
+    """The places whose counts ``worker`` may read: those they see, when they see the area."""
+    if not can_view_area(worker):
+        return Context.objects.none()
+    return scopes.contexts_visible_to(worker)
