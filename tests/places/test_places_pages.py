@@ -334,7 +334,7 @@ PAGE_QUERIES = {
     "place-edit": 11,
     "place-merge": 10,
     "place-history": 12,
-    "context": 17,
+    "context": 20,  # the timeline: its incidents, cases, ratings, the plan's start, the chart
 }
 
 
