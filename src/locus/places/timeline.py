@@ -372,14 +372,17 @@ class Month:
 
 
 def by_month(events: Iterable[Event]) -> list[Month]:
-    """Events grouped under their month; what is still to come (an action due, a conference
-    booked) is grouped first as "Coming up"."""
+    """Events (newest first) grouped under their month; what is still to come (an action due,
+    a conference booked) is grouped first as "Coming up", soonest first."""
     today = clock.today()
 
     def key(e: Event) -> str:
         return "Coming up" if e.day > today else f"{e.day:%B %Y}"
 
-    return [Month(label, list(group)) for label, group in groupby(events, key=key)]
+    months = [Month(label, list(group)) for label, group in groupby(events, key=key)]
+    if months and months[0].label == "Coming up":
+        months[0].events.reverse()  # the soonest first
+    return months
 
 
 # --- Incidents as counts -------------------------------------------------------------------
