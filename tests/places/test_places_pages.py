@@ -334,7 +334,7 @@ PAGE_QUERIES = {
     "place-edit": 11,
     "place-merge": 10,
     "place-history": 12,
-    "context": 20,  # the timeline: its incidents, cases, ratings, the plan's start, the chart
+    "context": 19,  # two more: the timeline's cases and ratings (its incidents replace the list)
 }
 
 

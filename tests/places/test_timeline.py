@@ -14,11 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from locus.audit.models import AccessEvent
+from locus.casework import services
 from locus.casework.reference import ensure_reference_data
+from locus.casework.selectors import context_cases_for
 from locus.common import clock
 from locus.incidents.models import Incident, IncidentKind, InvolvementRole
 from locus.places import timeline
-from locus.places.timeline import Event, timeline_for, weekly_incidents
+from locus.places.timeline import Event, incident_counts, timeline_for
 from tests.casework import helpers
 from tests.factories import World, client_for, make_incident
 from tests.frozen_clock import FrozenClock
@@ -135,7 +137,9 @@ def test_a_child_the_viewer_may_not_see_is_not_named_on_the_timeline(world: Worl
             (world.other_child, InvolvementRole.HARMING),
         ],
     )
-    [event] = [e for e in timeline_for(world.social_worker, world.shopping_centre)]
+    [unnamed] = timeline_for(world.social_worker, world.shopping_centre)
+    assert unnamed.involved == ()  # read for the page shown only
+    [event] = timeline.name_people(world.social_worker, [unnamed])
     assert {(v.person_id, v.name) for v in event.involved} == {
         (world.csc_child.pk, world.csc_child.full_name),
         (world.other_child.pk, None),
@@ -177,7 +181,7 @@ def test_the_weekly_chart_agrees_with_a_plain_count(world: World) -> None:
         _incident(world, days)
     # Restricted intelligence the viewer may not see is not counted; the police's is.
     _incident(world, 1, restricted=True, involvements=[(world.police_child, "harmed")])
-    chart = weekly_incidents(world.social_worker, world.shopping_centre)
+    chart = incident_counts(world.social_worker, world.shopping_centre, None).chart
     assert len(chart.weeks) == 52
     for week in chart.weeks:
         start = timezone.make_aware(dt.datetime.combine(week.start, dt.time.min))
@@ -189,7 +193,7 @@ def test_the_weekly_chart_agrees_with_a_plain_count(world: World) -> None:
         ).count()
         assert week.count == plain, week.start
     assert chart.total == 9  # the one 400 days ago is before the chart
-    police = weekly_incidents(world.police_analyst, world.shopping_centre)
+    police = incident_counts(world.police_analyst, world.shopping_centre, None).chart
     assert police.total == 10
     page = _page(world)
     assert "9 incidents recorded here in the last 52 weeks" in page
@@ -208,8 +212,8 @@ def test_before_and_after_the_plan_says_it_in_words_and_numbers(
     frozen_clock.advance(days=28)
     _incident(world, 20)
     _incident(world, 3)
-    case = timeline.plan_started(world.social_worker, world.shopping_centre)
-    b = timeline.before_and_after(world.social_worker, world.shopping_centre, case)
+    case = timeline.plan_started(context_cases_for(world.social_worker, world.shopping_centre))
+    b = incident_counts(world.social_worker, world.shopping_centre, case).before_after
     assert b is not None
     assert (b.started, b.before, b.weeks_before, b.after) == (dt.date(2026, 6, 1), 12, 12, 2)
     assert b.days_after == 29  # 1 June to 29 June, today included
@@ -229,7 +233,8 @@ def test_before_and_after_the_plan_says_it_in_words_and_numbers(
 
 def test_no_before_and_after_without_a_started_plan_the_viewer_sees(world: World) -> None:
     helpers.planned_case(world)  # agreed at conference, not yet approved
-    assert timeline.plan_started(world.social_worker, world.shopping_centre) is None
+    cases = context_cases_for(world.social_worker, world.shopping_centre)
+    assert len(cases) == 1 and timeline.plan_started(cases) is None
     assert "Before and after the plan started" not in _page(world)
 
 
@@ -282,3 +287,21 @@ def test_the_pages_queries_do_not_grow_with_its_timeline(world: World) -> None:
         )
     helpers.finish_actions(world, case)
     assert _count(world) == before
+
+
+def test_the_children_on_a_plan_for_the_place_are_linked_to_it_and_others_counted(
+    world: World,
+) -> None:
+    case = helpers.planned_case(world)
+    page = _page(world)
+    assert world.csc_child.full_name not in page
+    services.plan_child_add(actor=world.social_worker, plan=case.plan, person=world.csc_child)
+    services.plan_child_add(actor=world.admin, plan=case.plan, person=world.other_child)
+    page = _page(world)
+    assert "People involved in incidents here or on its plan" in page
+    assert world.csc_child.full_name in page
+    assert world.other_child.full_name not in page
+    assert world.other_child.family_name not in page
+    assert "And 1 other not in your scope." in page
+    logged = AccessEvent.objects.filter(actor=world.social_worker).latest("id").detail
+    assert logged["people_shown"] == [world.csc_child.pk]

@@ -19,6 +19,7 @@ from locus.access.models import Agency, Worker
 from locus.access.selectors import visible_person_ids
 from locus.analysis import busy as analysis_busy
 from locus.audit.models import ChangeEvent
+from locus.casework.models import PlanChild
 from locus.common import clock
 from locus.incidents.models import Incident, IncidentKind, Involvement
 from locus.peers.models import GroupMembership
@@ -156,11 +157,14 @@ def _linked_people(context: Context) -> tuple[QuerySet[Person], str]:
             ).distinct(),
             heading,
         )
+    # A public place: those in its incidents, and the children a plan for it affects.
+    on_a_plan = PlanChild.objects.filter(plan__case__context=context).values("person_id")
     return (
         Person.objects.filter(
-            involvements__incident__context=context, involvements__incident__restricted=False
+            Q(involvements__incident__context=context, involvements__incident__restricted=False)
+            | Q(id__in=on_a_plan)
         ).distinct(),
-        "People involved in incidents here",
+        "People involved in incidents here or on its plan",
     )
 
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
@@ -99,12 +99,14 @@ def _local_day(when: dt.datetime) -> dt.date:
 # --- Incidents -----------------------------------------------------------------------------
 
 
+INCIDENT = "incidents.incident"
+
+
 def incident_events(viewer: Worker, context: Context) -> Iterable[Event]:
-    """The incidents at the place the viewer may see (``incidents.selectors.incidents_for``),
-    each with who was involved, named only where the viewer may see them. One read of the
-    incidents and one of their people, however many there are."""
-    incidents = list(incidents_for(viewer=viewer).filter(context=context))
-    involved = involvement_views(viewer=viewer, incidents=incidents)
+    """The incidents at the place the viewer may see (``incidents.selectors.incidents_for``):
+    one read, however many there are. Who was involved is read for the page shown only
+    (:func:`name_people`), not for every incident of a busy place."""
+    incidents = incidents_for(viewer=viewer).filter(context=context).prefetch_related(None)
     for incident in incidents:
         yield Event(
             when=incident.occurred_at,
@@ -113,9 +115,39 @@ def incident_events(viewer: Worker, context: Context) -> Iterable[Event]:
             detail=incident.summary,
             url=reverse("incident", args=[incident.pk]),
             by=f"Reported by {incident.reporting_agency.name}",
-            involved=tuple(involved[incident.pk]),
-            record=f"incidents.incident:{incident.pk}",
+            record=f"{INCIDENT}:{incident.pk}",
         )
+
+
+def _incident_people(viewer: Worker, ids: list[int]) -> dict[int, list[InvolvementView]]:
+    """Who was involved in each of these incidents (already scoped by their source), named
+    only where the viewer may see them: two reads for the lot."""
+    incidents = list(incidents_for(viewer=viewer).filter(pk__in=ids))
+    return involvement_views(viewer=viewer, incidents=incidents)
+
+
+#: How the people in a page's events are read, by the kind of record the event shows: a
+#: source whose events name people adds its reader here (one read per page, not per event).
+PEOPLE: dict[str, Callable[[Worker, list[int]], dict[int, list[InvolvementView]]]] = {
+    INCIDENT: _incident_people,
+}
+
+
+def name_people(viewer: Worker, events: Sequence[Event]) -> list[Event]:
+    """The events of the page shown, each with its people (``involved``) as their record's
+    reader in :data:`PEOPLE` names them to the viewer."""
+    wanted: dict[str, list[int]] = {}
+    for event in events:
+        kind, _, pk = event.record.partition(":")
+        if kind in PEOPLE:
+            wanted.setdefault(kind, []).append(int(pk))
+    found = {kind: PEOPLE[kind](viewer, ids) for kind, ids in wanted.items()}
+    out = []
+    for event in events:
+        kind, _, pk = event.record.partition(":")
+        people = found.get(kind, {}).get(int(pk)) if kind in found else None
+        out.append(replace(event, involved=tuple(people)) if people else event)
+    return out
 
 
 # --- The context case's life ---------------------------------------------------------------
@@ -420,15 +452,12 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 
 def weekly_incidents(
-    viewer: Worker, context: Context, *, weeks: int = CHART_WEEKS, plan_start: dt.date | None = None
+    days: Sequence[dt.date], *, weeks: int = CHART_WEEKS, plan_start: dt.date | None = None
 ) -> WeeklyChart:
-    """Incidents recorded at the place in each of the last ``weeks`` weeks (Monday to Sunday,
-    this week last), counted as the page counts them: at a public place every incident but
-    restricted intelligence the viewer may not see; at a home only those the viewer sees. One
-    query: the times only, binned here."""
+    """How many of ``days`` (the days incidents happened on) fall in each of the last
+    ``weeks`` weeks, Monday to Sunday, this week last."""
     first = _monday(clock.today()) - dt.timedelta(weeks=weeks - 1)
-    times = incidents_counted(viewer, context).filter(occurred_at__gte=_midnight(first))
-    counts = Counter(_monday(_local_day(t)) for t in times.values_list("occurred_at", flat=True))
+    counts = Counter(_monday(day) for day in days if day >= first)
     mondays = [first + dt.timedelta(weeks=i) for i in range(weeks)]
     plan_week = _monday(plan_start) if plan_start and plan_start >= first else None
     return WeeklyChart([Week(m, counts.get(m, 0)) for m in mondays], plan_week)
@@ -475,44 +504,52 @@ class BeforeAfter:
         return "about the same number of"
 
 
-def plan_started(viewer: Worker, context: Context) -> ContextCase | None:
-    """The place's latest case (of those the viewer sees) whose plan was approved."""
-    return (
-        case_rules.cases_visible_to(viewer)
-        .filter(context=context, plan__approved_at__isnull=False)
-        .select_related("plan")
-        .order_by("-plan__approved_at", "-id")
-        .first()
-    )
+def plan_started(cases: Iterable[ContextCase]) -> ContextCase | None:
+    """Of the place's cases the viewer sees (``casework.selectors.context_cases_for``, which
+    reads each with its plan), the latest whose plan was approved."""
+    started = [c for c in cases if getattr(c, "plan", None) and c.plan.approved_at]
+    return max(started, key=lambda c: (c.plan.approved_at, c.pk), default=None)
 
 
 def before_and_after(
-    viewer: Worker, context: Context, case: ContextCase | None, *, weeks: int = BEFORE_AFTER_WEEKS
+    days: Sequence[dt.date], case: ContextCase | None, *, weeks: int = BEFORE_AFTER_WEEKS
 ) -> BeforeAfter | None:
-    """Incidents at the place in the ``weeks`` weeks before ``case``'s plan was approved, and
-    since (up to ``weeks`` weeks, to the end of today), counted as the chart counts them. One
-    query. None when there is no started plan the viewer sees."""
+    """How many of ``days`` fall in the ``weeks`` weeks before ``case``'s plan was approved,
+    and since (up to ``weeks`` weeks, today included). None without a started plan."""
     if case is None or case.plan.approved_at is None:
         return None
     started = _local_day(case.plan.approved_at)
-    today = clock.today()
-    end = min(started + dt.timedelta(weeks=weeks), today + dt.timedelta(days=1))
-    start = _midnight(started)
-    counts = incidents_counted(viewer, context).aggregate(
-        before=Count(
-            "id",
-            filter=Q(occurred_at__gte=start - dt.timedelta(weeks=weeks), occurred_at__lt=start),
-        ),
-        after=Count("id", filter=Q(occurred_at__gte=start, occurred_at__lt=_midnight(end))),
-    )
+    end = min(started + dt.timedelta(weeks=weeks), clock.today() + dt.timedelta(days=1))
     return BeforeAfter(
         started=started,
         case_id=case.pk,
         weeks_before=weeks,
-        before=counts["before"],
+        before=sum(1 for d in days if started - dt.timedelta(weeks=weeks) <= d < started),
         days_after=(end - started).days,
-        after=counts["after"],
+        after=sum(1 for d in days if started <= d < end),
     )
+
+
+@dataclass(frozen=True)
+class Counts:
+    chart: WeeklyChart
+    before_after: BeforeAfter | None
+
+
+def incident_counts(viewer: Worker, context: Context, case: ContextCase | None) -> Counts:
+    """The chart and the before-and-after of the place's incidents, counted as the page's
+    "by kind" table counts them (``places.selectors.incidents_counted``: at a public place
+    every incident but restricted intelligence the viewer may not see; at a home only those
+    the viewer sees), from one read of the days they happened on."""
+    since = _monday(clock.today()) - dt.timedelta(weeks=CHART_WEEKS - 1)
+    if case is not None and case.plan.approved_at is not None:
+        plan_since = _local_day(case.plan.approved_at) - dt.timedelta(weeks=BEFORE_AFTER_WEEKS)
+        since = min(since, plan_since)
+    times = incidents_counted(viewer, context).filter(occurred_at__gte=_midnight(since))
+    days = [_local_day(t) for t in times.values_list("occurred_at", flat=True)]
+    before_after = before_and_after(days, case)
+    plan_start = before_after.started if before_after else None
+    return Counts(weekly_incidents(days, plan_start=plan_start), before_after)
 
 
 # --- The chart's drawing -------------------------------------------------------------------

@@ -60,20 +60,18 @@ def context_page(request: AuthedRequest, context_id: int) -> HttpResponse:
     events = timeline.timeline_for(request.user, context)
     shown = [k for k in request.GET.getlist("show") if k]
     page, paging = paginate(request, timeline.of_kinds(events, shown), EVENTS_PER_PAGE)
-    case = timeline.plan_started(request.user, context)
-    before_after = timeline.before_and_after(request.user, context, case)
-    chart = timeline.weekly_incidents(
-        request.user, context, plan_start=before_after.started if before_after else None
-    )
+    context_cases = context_cases_for(request.user, context)
+    counts = timeline.incident_counts(request.user, context, timeline.plan_started(context_cases))
+    shown_events = timeline.name_people(request.user, list(page))
     # The page names the children linked to the place, its household and the people in the
     # incidents on this page of its timeline.
-    named = detail.named.union(*(e.people_shown for e in page))
+    named = detail.named.union(*(e.people_shown for e in shown_events))
     record_access(
         actor=request.user,
         obj=context,
         detail={
             "people_shown": sorted(named),
-            "records_shown": [e.record for e in page if e.record],
+            "records_shown": [e.record for e in shown_events if e.record],
         },
     )
     return render(
@@ -83,17 +81,17 @@ def context_page(request: AuthedRequest, context_id: int) -> HttpResponse:
             "d": detail,
             "context": context,
             "page": page,
-            "months": timeline.by_month(page),
+            "months": timeline.by_month(shown_events),
             "kinds": timeline.kinds_of(events),
             "shown": shown,
-            "chart": chart,
-            "drawing": timeline.chart_drawing(chart),
-            "before_after": before_after,
+            "chart": counts.chart,
+            "drawing": timeline.chart_drawing(counts.chart),
+            "before_after": counts.before_after,
             "can_edit": access_places.can_edit_place(request.user, context),
             "can_merge": access_places.merges_places(request.user),
             "can_keep_roll": context.kind == ContextKind.SCHOOL
             and policies.can_manage_roll(request.user, context),
-            "context_cases": context_cases_for(request.user, context),
+            "context_cases": context_cases,
             **_co_presence(request, context),
             **paging,
         },
