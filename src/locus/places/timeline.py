@@ -310,7 +310,7 @@ def _update_title(update: PlanActionUpdate) -> str:
 def _closure_events(case: ContextCase) -> Iterable[Event]:
     url = _case_url(case, "context-closure")
     outcome = case.get_closure_outcome_display()
-    because = f"{outcome}: {case.closure_reason}" if outcome else case.closure_reason
+    because = f"{outcome}. {case.closure_reason}" if outcome else case.closure_reason
     if case.closure_requested_at:
         who = f"by {case.closure_requested_by}" if case.closure_requested_by_id else ""
         yield Event(case.closure_requested_at, "Case", "Closure requested", because, url, who)
