@@ -305,3 +305,21 @@ def test_the_children_on_a_plan_for_the_place_are_linked_to_it_and_others_counte
     assert "And 1 other not in your scope." in page
     logged = AccessEvent.objects.filter(actor=world.social_worker).latest("id").detail
     assert logged["people_shown"] == [world.csc_child.pk]
+
+
+def test_a_partners_page_shows_its_own_actions_only_and_no_ratings(world: World) -> None:
+    case = helpers.active_case(world)
+    helpers.add_action(
+        world,
+        case.plan,
+        description="Police patrols on Friday nights",
+        agency=world.police,
+        owner=world.police_analyst,
+    )
+    page = _page(world, world.partner_worker)
+    assert "Security patrol of the car park" in page
+    assert "Police patrols on Friday nights" not in page
+    assert "Domains rated" not in page and "Assessment started" not in page
+    # Asking for a kind by hand shows no more than the checkbox would.
+    asked = _page(world, world.partner_worker, "?show=Rating&show=<b>x</b>")
+    assert "Domains rated" not in asked and "<b>x</b>" not in asked
