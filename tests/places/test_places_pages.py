@@ -334,7 +334,7 @@ PAGE_QUERIES = {
     "place-edit": 11,
     "place-merge": 10,
     "place-history": 12,
-    "context": 17,
+    "context": 19,  # two more: the timeline's cases and ratings (its incidents replace the list)
 }
 
 

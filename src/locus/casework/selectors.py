@@ -481,11 +481,12 @@ def context_plans_for_person(viewer: Worker, person: Person) -> list[PlanLine]:
 
 
 def context_cases_for(viewer: Worker, context: Context) -> list[ContextCase]:
-    """The context's cases the viewer may see, for the context's page (one query)."""
+    """The context's cases the viewer may see, for the context's page (one query), each with
+    its plan (the page compares incidents before and after the plan started)."""
     return list(
         policies.cases_visible_to(viewer)
         .filter(context=context)
-        .select_related("lead", "team__agency", "threshold_level")
+        .select_related("lead", "team__agency", "threshold_level", "plan")
         .order_by("-opened_at", "-id")
     )
 

@@ -19,9 +19,9 @@ from locus.access.models import Agency, Worker
 from locus.access.selectors import visible_person_ids
 from locus.analysis import busy as analysis_busy
 from locus.audit.models import ChangeEvent
+from locus.casework.models import PlanChild
 from locus.common import clock
 from locus.incidents.models import Incident, IncidentKind, Involvement
-from locus.incidents.selectors import incidents_for
 from locus.peers.models import GroupMembership
 from locus.people.models import Person, PersonKind
 from locus.people.selectors import people_named_like, with_fields
@@ -77,8 +77,6 @@ def with_incident_counts(*, viewer: Worker, contexts: list[Context]) -> list[Con
 @dataclass
 class ContextDetail:
     context: Context
-    incidents: list[Incident]
-    incident_total: int
     incidents_by_kind: list[tuple[str, int]]
     people: list[Person]
     people_hidden: int
@@ -91,25 +89,19 @@ class ContextDetail:
         return {p.pk for p in self.people}
 
 
-def context_detail(*, viewer: Worker, context: Context, incident_limit: int = 25) -> ContextDetail:
+def context_detail(*, viewer: Worker, context: Context) -> ContextDetail:
     """A context's page: what happened there and the children linked to it that the viewer may see.
 
     Counts of incidents by kind cover every incident at the context (counts,
-    not names); the list shows only incidents the viewer may see.
+    not names); the incidents the viewer may see are on the page's timeline
+    (``places.timeline``).
     """
-    visible_incidents = incidents_for(viewer=viewer).filter(context=context)
-    incidents = list(visible_incidents[:incident_limit])
-    # At a home or in a group, even a count of hidden incidents describes a family
-    # or a child; at a public place the total is an aggregate and helps see hotspots.
-    counted = (
-        scopes.incidents_visible_to(viewer).filter(context=context)
-        if context.is_restricted
-        else Incident.objects.filter(
-            Q(restricted=False) | Q(id__in=scopes.incidents_visible_to(viewer).values("id")),
-            context=context,
-        )
+    by_kind = (
+        incidents_counted(viewer, context)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by("-n", "kind")
     )
-    by_kind = counted.values("kind").annotate(n=Count("id")).order_by("-n", "kind")
     labels = dict(IncidentKind.choices)
     incidents_by_kind = [(labels.get(row["kind"], row["kind"]), row["n"]) for row in by_kind]
     linked, heading = _linked_people(context)
@@ -128,13 +120,24 @@ def context_detail(*, viewer: Worker, context: Context, incident_limit: int = 25
     hidden = 0 if context.is_restricted else linked.count() - visible_people.count()
     return ContextDetail(
         context=context,
-        incidents=incidents,
-        incident_total=visible_incidents.count(),
         incidents_by_kind=incidents_by_kind,
         people=people,
         people_hidden=hidden,
         people_heading=heading,
         address_shown=access_places.sees_address(viewer, context),
+    )
+
+
+def incidents_counted(viewer: Worker, context: Context) -> QuerySet[Incident]:
+    """The incidents at ``context`` that its page counts (by kind, by week): at a public place
+    every incident but restricted intelligence the viewer may not see, since the total is an
+    aggregate and helps see hotspots; at a home or in a group only those the viewer sees, since
+    even a count of hidden incidents there describes a family or a child."""
+    if context.is_restricted:
+        return scopes.incidents_visible_to(viewer).filter(context=context)
+    return Incident.objects.filter(
+        Q(restricted=False) | Q(id__in=scopes.incidents_visible_to(viewer).values("id")),
+        context=context,
     )
 
 
@@ -154,11 +157,14 @@ def _linked_people(context: Context) -> tuple[QuerySet[Person], str]:
             ).distinct(),
             heading,
         )
+    # A public place: those in its incidents, and the children a plan for it affects.
+    on_a_plan = PlanChild.objects.filter(plan__case__context=context).values("person_id")
     return (
         Person.objects.filter(
-            involvements__incident__context=context, involvements__incident__restricted=False
+            Q(involvements__incident__context=context, involvements__incident__restricted=False)
+            | Q(id__in=on_a_plan)
         ).distinct(),
-        "People involved in incidents here",
+        "People involved in incidents here or on its plan",
     )
 
 

@@ -11,8 +11,7 @@ from locus.audit.services import record_access
 from locus.casework.selectors import context_cases_for
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
-from locus.incidents.views import audited_with_incidents
-from locus.places import selectors
+from locus.places import selectors, timeline
 from locus.places.forms_busy import CoPresenceRemoveForm, CoPresenceRuleForm
 from locus.places.models import Context, ContextKind, ContextMerge
 
@@ -46,6 +45,10 @@ def contexts_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
+# A timeline entry is a few lines: 50 keep a busy place's page a few screens long.
+EVENTS_PER_PAGE = 50
+
+
 def context_page(request: AuthedRequest, context_id: int) -> HttpResponse:
     context = lookups.access_context(request.user, context_id, merged=True)
     if context.kind == ContextKind.PEER_GROUP:
@@ -54,10 +57,22 @@ def context_page(request: AuthedRequest, context_id: int) -> HttpResponse:
     if merge is not None:
         return _merged(request, context, merge)
     detail = selectors.context_detail(viewer=request.user, context=context)
-    # The page names the children linked to the place, its household and those in its
-    # incidents.
-    involvements = audited_with_incidents(
-        request.user, context, detail.incidents, named=detail.named
+    events = timeline.timeline_for(request.user, context)
+    shown = [k for k in request.GET.getlist("show") if k]
+    page, paging = paginate(request, timeline.of_kinds(events, shown), EVENTS_PER_PAGE)
+    context_cases = context_cases_for(request.user, context)
+    counts = timeline.incident_counts(request.user, context, timeline.plan_started(context_cases))
+    shown_events = timeline.name_people(request.user, list(page))
+    # The page names the children linked to the place, its household and the people in the
+    # incidents on this page of its timeline.
+    named = detail.named.union(*(e.people_shown for e in shown_events))
+    record_access(
+        actor=request.user,
+        obj=context,
+        detail={
+            "people_shown": sorted(named),
+            "records_shown": [e.record for e in shown_events if e.record],
+        },
     )
     return render(
         request,
@@ -65,13 +80,20 @@ def context_page(request: AuthedRequest, context_id: int) -> HttpResponse:
         {
             "d": detail,
             "context": context,
-            "involvements": involvements,
+            "page": page,
+            "months": timeline.by_month(shown_events),
+            "kinds": timeline.kinds_of(events),
+            "shown": shown,
+            "chart": counts.chart,
+            "drawing": timeline.chart_drawing(counts.chart),
+            "before_after": counts.before_after,
             "can_edit": access_places.can_edit_place(request.user, context),
             "can_merge": access_places.merges_places(request.user),
             "can_keep_roll": context.kind == ContextKind.SCHOOL
             and policies.can_manage_roll(request.user, context),
-            "context_cases": context_cases_for(request.user, context),
+            "context_cases": context_cases,
             **_co_presence(request, context),
+            **paging,
         },
     )
 
