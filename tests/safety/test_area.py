@@ -121,3 +121,17 @@ def test_a_described_place_counts_by_postcode_sector_never_by_its_words(marked: 
         )
     rows = [r for r in area_picture(marked.team_manager) if r.context_id is None]
     assert [(r.place, r.red) for r in rows] == [("Places described in postcode sector E8 1", 5)]
+
+
+@pytest.mark.django_db
+def test_the_place_s_timeline_shows_its_safety_ratings_suppressed_to_those_who_see_the_area(
+    marked: World,
+) -> None:
+    page = client_for(marked.team_manager).get(url("context", marked.park.pk)).content.decode()
+    assert "7 young people marked this place on their safety maps" in page
+    assert "red: 5, amber: withheld, green: withheld." in page
+    for child in marked.extra["children"]:
+        assert child.given_name not in page
+    # A worker who may not see the area picture is given no safety ratings on the timeline.
+    other = client_for(marked.social_worker).get(url("context", marked.park.pk)).content.decode()
+    assert "safety maps" not in other

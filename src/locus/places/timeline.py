@@ -42,6 +42,8 @@ from locus.forums.models import ActionStatus
 from locus.incidents.selectors import InvolvementView, incidents_for, involvement_views
 from locus.places.models import Context
 from locus.places.selectors import incidents_counted
+from locus.safety.disclosure import THRESHOLD
+from locus.safety.selectors import AreaRow, area_ratings_for_context
 
 # --- The events ----------------------------------------------------------------------------
 
@@ -371,10 +373,34 @@ def rating_events(viewer: Worker, context: Context) -> Iterable[Event]:
             )
 
 
+def safety_events(viewer: Worker, context: Context) -> Iterable[Event]:
+    """How young people rated the place in their own safety maps, month by month: counts of
+    children, suppressed as on the area picture (``safety.selectors``), and nothing for a
+    viewer who may not see the area picture. No child and none of their words."""
+    for row in area_ratings_for_context(viewer, context):
+        yield Event(row.month, "Safety rating", _safety_title(row), _safety_detail(row))
+
+
+def _safety_title(row: AreaRow) -> str:
+    month = row.month.strftime("%B %Y")
+    if row.counts.total is None:
+        return (
+            f"Fewer than {THRESHOLD} young people marked this place on their safety maps in {month}"
+        )
+    return f"{row.counts.total} young people marked this place on their safety maps in {month}"
+
+
+def _safety_detail(row: AreaRow) -> str:
+    if row.counts.total is None:
+        return "Numbers this small are not shown, so that nobody can be recognised."
+    shown = (("red", row.red), ("amber", row.amber), ("green", row.green))
+    return ", ".join(f"{word}: {'withheld' if n is None else n}" for word, n in shown) + "."
+
+
 # --- The timeline --------------------------------------------------------------------------
 
 #: Every source of the place page's timeline, in no particular order (events are sorted).
-SOURCES: tuple[Source, ...] = (incident_events, case_events, rating_events)
+SOURCES: tuple[Source, ...] = (incident_events, case_events, rating_events, safety_events)
 
 
 def timeline_for(
