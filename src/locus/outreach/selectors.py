@@ -222,7 +222,7 @@ def nameable_people(viewer: Worker, plan: VisitPlan) -> list[Person]:
     return list(
         scopes.people_visible_to(viewer, shared=False, break_glass=False)
         .filter(Q(id__in=at_place) | Q(id__in=on_plan))
-        .order_by("last_name", "first_name", "id")[:200]
+        .order_by("family_name", "given_name", "id")[:200]
     )
 
 
