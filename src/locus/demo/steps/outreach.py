@@ -39,7 +39,7 @@ from locus.demo.casework import (
 )
 from locus.outreach import selectors, services
 from locus.outreach.models import Consent, VisitPlan, Weekday
-from locus.places.models import Context, ContextKind, Tenure
+from locus.places.models import ContextKind, Tenure
 from locus.places.services import context_create
 
 HOME = "Flat 6, Stoke Rise House"
