@@ -172,6 +172,8 @@ def test_a_vulnerable_home_is_protected_and_its_case_closes_no_longer_used_for_a
     assert all(a.completed_on for a in PlanAction.objects.filter(plan__case=case))
     page = client_for(world.social_worker).get(f"/outreach/homes/{world.home.pk}/")
     assert "No longer used for abuse" in page.text and "CCTV" in page.text
+    plan_page = client_for(world.social_worker).get(f"/context-cases/{case.pk}/plan/")
+    assert "Protecting this home" in plan_page.text and ">Lighting</strong>" in plan_page.text
 
 
 def test_a_manager_cannot_ask_themselves_to_close(world: World) -> None:
