@@ -151,6 +151,7 @@ def prepare_demo(
     from locus.demo.steps.busy import add_demo_co_presence_rule
     from locus.demo.steps.notes import add_demo_notes
     from locus.demo.steps.notifications import add_demo_notifications
+    from locus.demo.steps.outreach import add_demo_outreach
     from locus.demo.steps.safety import add_demo_safety_maps
     from locus.demo.steps.transfers import add_demo_transfer
     from locus.demo.trust import add_demo_trust
@@ -178,6 +179,7 @@ def prepare_demo(
         add_demo_notifications()
         add_demo_co_presence_rule()
         add_demo_safety_maps()
+        add_demo_outreach()
     finally:
         if bars is not None:
             bars.close()

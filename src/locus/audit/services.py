@@ -69,7 +69,7 @@ def people_in_detail(record_type: str, detail: Mapping[str, Any]) -> list[object
 
 def _plain(value: Any) -> Any:
     """A JSON-safe form of a field value."""
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)

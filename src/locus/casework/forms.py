@@ -18,6 +18,7 @@ from locus.casework.models import (
     PlanAction,
     PlanGoal,
     Progress,
+    Protective,
     Rating,
     Recommendation,
     ReferralAbout,
@@ -522,6 +523,12 @@ class ActionForm(CaseworkForm):
         help_text="For a partner with no Locus account: name and role.",
     )
     due_on = date_field("Due date")
+    protective = optional_choice(
+        "Protective action (optional)",
+        "Choose a kind of protective action from the list",
+        choices=[("", "Not a protective action"), *Protective.choices],
+        help_text="What it does to make the place safer, followed to the case's closure.",
+    )
     builds_on = optional_choice(
         "Strengths it builds on (optional)",
         "Choose strengths from the list",

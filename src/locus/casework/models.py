@@ -238,6 +238,8 @@ class ClosureOutcome(models.TextChoices):
     IMPROVED = "improved", "The context is safer: goals met"
     STEPPED_DOWN = "stepped_down", "Stepped down to Level 1 work and universal partners"
     NO_FURTHER_ACTION = "nfa", "No further action after assessment"
+    # A home (or other place) where abuse happened, protected until it no longer is.
+    NO_LONGER_USED = "no_longer_used", "No longer used for abuse"
     OTHER = "other", "Other"
 
 
@@ -630,6 +632,20 @@ class ActionSource(models.TextChoices):
     MACE_PANEL = "mace_panel", "MACE panel"
 
 
+class Protective(models.TextChoices):
+    """What an action does to protect a place (a vulnerable home, a park): the kinds a
+    plan follows to closure. An action of none of these kinds leaves it blank."""
+
+    LIGHTING = "lighting", "Lighting"
+    CCTV = "cctv", "CCTV"
+    DOOR_ENTRY = "door_entry", "Door entry"
+    SCHOOLS_OFFICER = "schools_officer", "Schools officer"
+    YOUTH_SERVICE = "youth_service", "Youth service"
+    POLICING = "policing", "Policing"
+    HOUSING_MANAGEMENT = "housing", "Housing management"
+    OTHER = "other", "Other protective action"
+
+
 #: Forums outside the case whose actions land on an approved plan.
 FORUM_SOURCES = frozenset({ActionSource.HSB_MEETING, ActionSource.MACE_PANEL})
 
@@ -664,6 +680,7 @@ class PlanAction(forums.Action):
         help_text="Strengths of the children the plan affects that the action builds on.",
     )
     completed_on = models.DateField(null=True, blank=True)
+    protective = models.CharField(max_length=20, choices=Protective.choices, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]

@@ -56,6 +56,7 @@ from locus.casework.models import (
     PlanReview,
     PlanStatus,
     Progress,
+    Protective,
     Recommendation,
     Referral,
     ReferralAbout,
@@ -1055,6 +1056,7 @@ def action_add(
     goal: PlanGoal | None = None,
     source: str = ActionSource.PLAN,
     builds_on: Iterable[ProfileItem] = (),
+    protective: str = "",
 ) -> PlanAction:
     """Add an action, delivered by an agency or partner and owned by a worker (or, for a
     partner without an account, a named person). A closed case gains no actions.
@@ -1070,12 +1072,24 @@ def action_add(
         problems, plan, agency=agency, owner=owner, owner_name=owner_name, goal=goal, due_on=due_on
     )
     problems.check(source in ActionSource.values, "source", "Choose where the action was agreed")
+    problems.check(
+        protective in ("", *Protective.values),
+        "protective",
+        "Choose a kind of protective action from the list",
+    )
     strengths = list(builds_on)
     _check_builds_on(problems, actor, plan, strengths)
     problems.raise_if_any()
     note = f"Added to the plan; owned by {owner or terms['owner_name']}, {agency}"
     return _new_action(
-        actor, plan, note, strengths, description=description, source=source, **terms
+        actor,
+        plan,
+        note,
+        strengths,
+        description=description,
+        source=source,
+        protective=protective,
+        **terms,
     )
 
 

@@ -63,6 +63,7 @@ from locus.common.pagination import paginate
 from locus.common.services import permitted
 from locus.common.steps import Place, Step, confirm, take, take_on
 from locus.notifications.selectors import my_notifications
+from locus.outreach.selectors import visits_due
 from locus.people.selectors import people_chosen
 from locus.profiles.selectors import build_on_for, profile_items
 from locus.transfers.selectors import transfers_to_accept
@@ -389,6 +390,7 @@ def my_work(request: AuthedRequest) -> HttpResponse:
             "team": team,
             "is_manager": manages_a_team(viewer),
             "transfers": transfers_to_accept(viewer),
+            "visits_due": [] if team else visits_due(viewer),
             **({} if team else my_notifications(viewer)),
         },
     )
@@ -549,6 +551,7 @@ def _add_action(actor: Worker, case: ContextCase, form: ActionForm) -> Any:
         owner_name=data.get("owner_name", ""),
         goal=form.chosen("goal"),
         due_on=data.get("due_on"),
+        protective=data.get("protective", ""),
     )
 
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "locus.documents",
     "locus.transfers",
     "locus.notifications",
+    "locus.outreach",
     "locus.web",
 ]
 

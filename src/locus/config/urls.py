@@ -25,6 +25,7 @@ urlpatterns = [
     path("documents/", include("locus.documents.urls")),
     path("transfers/", include("locus.transfers.urls")),
     path("notifications/", include("locus.notifications.urls")),
+    path("outreach/", include("locus.outreach.urls")),
     path("audit/", include("locus.audit.urls")),
     path("", include("locus.web.urls_break_glass")),
     path("second-factor/", include("locus.signin.urls")),

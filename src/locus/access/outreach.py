@@ -1,0 +1,110 @@
+"""Visits that reclaim a context, and a protected home's consent (RULES.md, "Visits and
+protected homes").
+
+* **Who sees a plan and its visits**: a worker who sees case records and the context (public
+  places: all of them; a home or group is never visited under a plan). A partner
+  organisation's staff see only the plans their agency goes on.
+* **Who plans visits**: a practitioner or manager of the team working the context's open
+  case (its lead and team), as for the case's other work. A place is reclaimed as Level 2
+  work, so a plan belongs with the case that found the place, not with any team passing by.
+* **Who records a visit** (made or missed): a worker named on the plan, or one who may plan
+  it. Never the IT administrator (no casework) nor an auditor (reads the trail).
+* **Naming young people met**: only those the recorder sees in their own right
+  (``policies.can_name_people``); a viewer who may not see a child sees the count only.
+* **A home's consent**: seen by whoever sees the home; recorded by a practitioner or manager
+  who sees it and works its open case or belongs to its holding team.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from locus.access import scopes
+from locus.access.context_cases import (
+    cases_visible_to,
+    is_casework_worker,
+    is_partner,
+)
+from locus.access.lookups import one_or_404
+from locus.access.models import Worker
+from locus.access.places import in_holding_team
+from locus.access.policies import can_view_context
+from locus.casework.models import ContextCase
+from locus.outreach.models import VisitPlan
+from locus.places.models import RESTRICTED_KINDS, Context, ContextKind
+
+
+def plans_visible_to(worker: Worker) -> QuerySet[VisitPlan]:
+    """The visit plans ``worker`` sees (and with them, their visits)."""
+    if not scopes.sees_case_records(worker):
+        return VisitPlan.objects.none()
+    plans = VisitPlan.objects.filter(context_id__in=scopes.contexts_visible_to(worker).values("id"))
+    if is_partner(worker):
+        plans = plans.filter(agencies=worker.agency_id or 0)
+    return plans
+
+
+def access_plan(worker: Worker, plan_id: object) -> VisitPlan:
+    """The plan, or 404 for one that is missing or that ``worker`` may not see."""
+    return one_or_404(plans_visible_to(worker).select_related("context"), plan_id)
+
+
+def _writes(worker: Worker) -> bool:
+    """A practitioner or manager in a team who sees case records: no administrator (an IT
+    role), no auditor, no analyst."""
+    return is_casework_worker(worker) and scopes.sees_case_records(worker)
+
+
+def _works_open_case(worker: Worker, context: Context) -> bool:
+    team = Q(team_id=worker.team_id) if worker.team_id is not None else Q(pk__in=[])
+    return (
+        ContextCase.objects.filter(context=context)
+        .exclude(status="closed")
+        .filter(team | Q(lead=worker))
+        .exists()
+    )
+
+
+def can_plan_visits(worker: Worker, context: Context) -> bool:
+    """Plan (or end) regular visits to a public place: the team working its open case."""
+    return (
+        _writes(worker)
+        and context.kind not in RESTRICTED_KINDS
+        and can_view_context(worker, context)
+        and _works_open_case(worker, context)
+    )
+
+
+def can_record_visit(worker: Worker, plan: VisitPlan) -> bool:
+    """Record a visit made or missed: a worker on the plan, or one who may plan it."""
+    if not _writes(worker) or not can_view_context(worker, plan.context):
+        return False
+    return plan.workers.filter(pk=worker.pk).exists() or can_plan_visits(worker, plan.context)
+
+
+def plannable_contexts(worker: Worker) -> QuerySet[Context]:
+    """The public places ``worker`` may plan visits to (for the form that starts a plan)."""
+    if not _writes(worker):
+        return Context.objects.none()
+    team = Q(team_id=worker.team_id) | Q(lead=worker)
+    cases = cases_visible_to(worker).exclude(status="closed").filter(team)
+    return (
+        scopes.contexts_visible_to(worker)
+        .exclude(kind__in=RESTRICTED_KINDS)
+        .filter(id__in=cases.values("context_id"))
+    )
+
+
+def sees_household(worker: Worker, context: Context) -> bool:
+    """A home's household and consent: whoever sees the home."""
+    return context.kind == ContextKind.HOME and can_view_context(worker, context)
+
+
+def can_record_consent(worker: Worker, context: Context) -> bool:
+    """Record the household's consent: a practitioner or manager who sees the home and
+    works its open case or belongs to its holding team."""
+    return (
+        _writes(worker)
+        and sees_household(worker, context)
+        and (_works_open_case(worker, context) or in_holding_team(worker, context))
+    )

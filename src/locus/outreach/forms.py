@@ -1,0 +1,170 @@
+"""Forms for visit plans, visits and a home's consent. Forms only parse: the rules (who may
+be named, counts that add up, a reason for a refusal) live in ``outreach/services.py``,
+whose refusals come back onto these fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django import forms
+
+from locus.access.models import Agency, Worker
+from locus.casework.forms import CaseworkForm
+from locus.casework.models import Referral
+from locus.common.forms import choose_one, date_field, optional_choice, optional_text, text_area
+from locus.incidents.models import Incident
+from locus.mapping.forms import set_choices, time_field, worker_choices
+from locus.outreach.models import Consent, Guardian, Weekday
+from locus.people.models import Person
+from locus.places.models import Context
+
+FROM_LIST = "Choose from the list"
+
+
+def _time(label: str, *, required: bool = True) -> forms.TimeField:
+    field = time_field()
+    field.label = label
+    field.required = required
+    field.widget.attrs["class"] = "govuk-input govuk-input--width-5"
+    return field
+
+
+def _count(label: str, hint: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=500,
+        help_text=hint,
+        error_messages={"required": f"Enter {label.lower()}", "invalid": "Enter a whole number"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+def _ticks(label: str, message: str, **kw: Any) -> Any:
+    return optional_choice(
+        label, message, field=forms.MultipleChoiceField, widget=forms.CheckboxSelectMultiple, **kw
+    )
+
+
+class _ChoosingForm(CaseworkForm):
+    """A form whose tick boxes map back to records, as ``chosen`` does for one choice."""
+
+    def all_chosen(self, name: str) -> list[Any]:
+        return [self.lookup[name][v] for v in self.cleaned_data.get(name, [])]
+
+
+class PlanForm(_ChoosingForm):
+    context = choose_one(
+        "Place to visit", [], required="Choose the place", placeholder="Choose a place"
+    )
+    purpose = text_area("What are the visits for?", rows=3)
+    weekday = choose_one("Day of the week", Weekday.choices, required="Choose the day")
+    every_weeks = choose_one(
+        "How often",
+        [("1", "Every week"), ("2", "Every two weeks"), ("4", "Every four weeks")],
+        required="Choose how often",
+    )
+    start_time = _time("From")
+    end_time = _time("Until")
+    starts_on = date_field("First visit on or after", "the date of the first visit")
+    ends_on = date_field("Last visit on or before (optional)", "the last date", required=False)
+    workers = _ticks("Workers who go", "Choose workers from the list")
+    agencies = _ticks("Agencies taking part (optional)", "Choose agencies from the list")
+    partners = text_area(
+        "Partners without a Locus account (optional)",
+        help_text="One a line: name, role and organisation.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        contexts: Sequence[Context],
+        workers: Iterable[Worker],
+        agencies: Sequence[Agency],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        workers = list(workers)
+        set_choices(
+            self, "context", [("", "Choose a place"), *[(str(c.pk), c.name) for c in contexts]]
+        )
+        set_choices(self, "workers", worker_choices(workers))
+        set_choices(self, "agencies", [(str(a.pk), a.name) for a in agencies])
+        self.lookup = {
+            "context": {str(c.pk): c for c in contexts},
+            "workers": {str(w.pk): w for w in workers},
+            "agencies": {str(a.pk): a for a in agencies},
+        }
+
+
+class VisitForm(_ChoosingForm):
+    on = date_field("Date of the visit", "the date of the visit")
+    start_time = _time("From")
+    end_time = _time("Until (optional)", required=False)
+    went = _ticks("Who went", "Choose workers from the list")
+    went_others = optional_text(
+        "Others who went (optional)", max_length=300, hint="Partners without an account, by name."
+    )
+    observed = text_area("What did you see?", rows=4)
+    met_count = _count("Young people met", "How many young people you met, named or not.")
+    engaged_count = _count("Young people engaged", "How many of them talked with you.")
+    people = _ticks(
+        "Young people you can name (optional)",
+        "Choose young people from the list",
+        help_text="Only those whose records you see; the others are counted only.",
+    )
+    concerns = text_area("Concerns raised (optional)", rows=3)
+    incident = optional_choice(
+        "Incident recorded about a concern (optional)", "Choose from the list"
+    )
+    referral = optional_choice("Referral made about a concern (optional)", "Choose from the list")
+    guardians = _ticks("Guardians met (optional)", FROM_LIST, choices=Guardian.choices)
+    guardians_note = optional_text("About the guardians met (optional)", max_length=300)
+
+    def __init__(
+        self,
+        *args: Any,
+        workers: Iterable[Worker],
+        people: Sequence[Person],
+        incidents: Sequence[Incident],
+        referrals: Sequence[Referral],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        workers = list(workers)
+        set_choices(self, "went", [(str(w.pk), str(w)) for w in workers])
+        if people:
+            set_choices(self, "people", [(str(p.pk), p.full_name) for p in people])
+        else:
+            del self.fields["people"]
+        set_choices(self, "incident", [("", "None"), *[(str(i.pk), str(i)) for i in incidents]])
+        set_choices(self, "referral", [("", "None"), *[(str(r.pk), str(r)) for r in referrals]])
+        self.lookup = {
+            "went": {str(w.pk): w for w in workers},
+            "people": {str(p.pk): p for p in people},
+            "incident": {str(i.pk): i for i in incidents},
+            "referral": {str(r.pk): r for r in referrals},
+        }
+
+
+class MissedForm(CaseworkForm):
+    on = date_field("Date of the planned visit", "the date of the planned visit")
+    reason = text_area("Why was it missed?")
+
+
+class ConsentForm(CaseworkForm):
+    consent = choose_one(
+        "The household's consent to the protective work",
+        Consent.choices,
+        required="Choose given, refused or not sought",
+    )
+    on = date_field("Date", "the date")
+    reason = text_area(
+        "Reason",
+        help_text="Needed when consent was refused or not sought: why, and what goes on anyway.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].widget = forms.RadioSelect(choices=Consent.choices)

@@ -1,0 +1,272 @@
+"""Writes for visits and protected homes: each atomic, permitted, validated, then audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+
+from locus.access import outreach as rules
+from locus.access import policies
+from locus.access.context_cases import is_casework_worker, referrals_visible_to
+from locus.access.models import Agency, Worker
+from locus.audit.models import ChangeAction
+from locus.audit.services import record_change, snapshot
+from locus.casework.models import Referral
+from locus.common.services import Problems, clean_text, create_audited, permitted, recorded, today
+from locus.incidents.models import Incident
+from locus.outreach.models import (
+    Consent,
+    Guardian,
+    HomeConsent,
+    Visit,
+    VisitPerson,
+    VisitPlan,
+    VisitStatus,
+    Weekday,
+)
+from locus.people.models import Person
+from locus.places.models import Context
+
+MAX_TEXT = 5000
+MAX_SHORT = 300
+#: A visit's date may be recorded up to this long after it (a late write-up), never ahead.
+RECORD_BACK = dt.timedelta(days=90)
+
+
+def _text(problems: Problems, field: str, value: str, missing: str, *, required: bool) -> str:
+    value = (value or "").strip()
+    if not required and not value:
+        return ""
+    return clean_text(problems, field, value, missing=missing, limit=MAX_TEXT, what="text")
+
+
+def _with_links(actor: Worker, obj: VisitPlan | Visit, **links: Sequence[Worker | Agency]) -> None:
+    """Audit a new row with the workers and agencies it links (many-to-many links are not
+    columns, so the row's own snapshot would leave them out)."""
+    after = snapshot(obj)
+    after.update({name: sorted(x.pk for x in rows) for name, rows in links.items()})
+    record_change(actor=actor, action=ChangeAction.CREATE, obj=obj, after=after)
+
+
+@transaction.atomic
+def visit_plan_create(
+    *,
+    actor: Worker,
+    context: Context,
+    purpose: str,
+    weekday: int | None,
+    start_time: dt.time | None,
+    end_time: dt.time | None,
+    starts_on: dt.date | None,
+    workers: Sequence[Worker],
+    every_weeks: int = 1,
+    ends_on: dt.date | None = None,
+    agencies: Sequence[Agency] = (),
+    partners: str = "",
+) -> VisitPlan:
+    """Plan regular visits to a public place: who goes (workers with accounts, and partners
+    by name), for which agencies, on which weekday and hours, how often, from and until."""
+    permitted(rules.can_plan_visits, actor, context)
+    problems = Problems()
+    purpose = _text(problems, "purpose", purpose, "Say what the visits are for", required=True)
+    problems.check(weekday in Weekday.values, "weekday", "Choose the day of the week")
+    problems.check(1 <= every_weeks <= 8, "every_weeks", "Visit every 1 to 8 weeks")
+    problems.check(start_time is not None, "start_time", "Enter the time the visits start")
+    problems.check(end_time is not None, "end_time", "Enter the time the visits end")
+    if start_time and end_time:
+        problems.check(end_time > start_time, "end_time", "The visits must end after they start")
+    problems.check(starts_on is not None, "starts_on", "Enter the date of the first visit")
+    if starts_on and ends_on:
+        problems.check(ends_on >= starts_on, "ends_on", "The last date must be after the first")
+    problems.check(bool(workers), "workers", "Choose at least one worker who goes")
+    problems.check(
+        all(is_casework_worker(w) for w in workers),
+        "workers",
+        "Choose active practitioners or managers in a team",
+    )
+    partners = "\n".join(line.strip() for line in partners.splitlines() if line.strip())
+    problems.check(len(partners) <= MAX_TEXT, "partners", "Name fewer partners")
+    problems.raise_if_any()
+    assert weekday is not None and start_time and end_time and starts_on  # checked above
+    plan = VisitPlan.objects.create(
+        context=context,
+        purpose=purpose,
+        weekday=weekday,
+        every_weeks=every_weeks,
+        start_time=start_time,
+        end_time=end_time,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        partners=partners,
+        **recorded(actor),
+    )
+    plan.workers.set(workers)
+    plan.agencies.set(agencies)
+    _with_links(actor, plan, workers=workers, agencies=agencies)
+    return plan
+
+
+def _check_date(problems: Problems, plan: VisitPlan, on: dt.date | None) -> None:
+    problems.check(on is not None, "on", "Enter the date of the visit")
+    if on is None:
+        return
+    problems.check(on <= today(), "on", "A visit is recorded once its day has come")
+    problems.check(on >= today() - RECORD_BACK, "on", "Record visits of the last 90 days only")
+    problems.check(on >= plan.starts_on, "on", "The plan's visits start later than that date")
+    problems.check(
+        plan.ends_on is None or on <= plan.ends_on, "on", "The plan's visits ended before that date"
+    )
+    problems.check(
+        not plan.visits.filter(on=on).exists(), "on", "A visit on that date is already recorded"
+    )
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    actor: Worker,
+    plan: VisitPlan,
+    on: dt.date | None,
+    start_time: dt.time | None,
+    end_time: dt.time | None,
+    went: Sequence[Worker],
+    observed: str,
+    met_count: int | None,
+    engaged_count: int | None,
+    went_others: str = "",
+    people: Sequence[Person] = (),
+    concerns: str = "",
+    incident: Incident | None = None,
+    referral: Referral | None = None,
+    guardians: Iterable[str] = (),
+    guardians_note: str = "",
+) -> Visit:
+    """Record a visit made: when, who went, what they saw, how many young people they met and
+    engaged (and, of those, whom they may name), concerns and their follow-up, guardians met.
+
+    Naming a child is never a way to sight: the recorder names only children they see in
+    their own right, and the link to an incident or referral only one they see.
+    """
+    permitted(rules.can_record_visit, actor, plan)
+    problems = Problems()
+    _check_date(problems, plan, on)
+    problems.check(start_time is not None, "start_time", "Enter the time the visit started")
+    if start_time and end_time:
+        problems.check(end_time > start_time, "end_time", "The visit must end after it started")
+    went_others = (went_others or "").strip()
+    problems.check(len(went_others) <= MAX_SHORT, "went_others", "Name fewer people")
+    problems.check(bool(went) or bool(went_others), "went", "Say who went")
+    problems.check(all(w.is_active for w in went), "went", "Choose workers who are active")
+    observed = _text(problems, "observed", observed, "Say what you saw", required=True)
+    problems.check(met_count is not None and met_count >= 0, "met_count", "Enter how many you met")
+    problems.check(
+        engaged_count is not None and engaged_count >= 0,
+        "engaged_count",
+        "Enter how many you engaged (0 if none)",
+    )
+    met, engaged = met_count or 0, engaged_count or 0
+    problems.check(
+        engaged <= met, "engaged_count", "You cannot engage more young people than you met"
+    )
+    people = list(dict.fromkeys(people))
+    problems.check(
+        len(people) <= met,
+        "people",
+        "You named more young people than you met: add them to the count",
+    )
+    problems.check(
+        policies.can_name_people(actor, people) if people else True,
+        "people",
+        "Name only young people whose records you see",
+    )
+    concerns = _text(problems, "concerns", concerns, "", required=False)
+    problems.check(
+        incident is None or policies.can_view_incident(actor, incident),
+        "incident",
+        "Choose an incident you can see",
+    )
+    problems.check(
+        referral is None or referrals_visible_to(actor).filter(pk=referral.pk).exists(),
+        "referral",
+        "Choose a referral you can see",
+    )
+    kinds = list(dict.fromkeys(guardians))
+    problems.check(all(k in Guardian.values for k in kinds), "guardians", "Choose from the list")
+    guardians_note = (guardians_note or "").strip()
+    problems.check(len(guardians_note) <= MAX_SHORT, "guardians_note", "Shorten the note")
+    problems.check(
+        Guardian.OTHER not in kinds or bool(guardians_note),
+        "guardians_note",
+        "Say who the other guardians were",
+    )
+    problems.raise_if_any()
+    assert on is not None  # checked above
+    visit = Visit.objects.create(
+        plan=plan,
+        on=on,
+        status=VisitStatus.MADE,
+        start_time=start_time,
+        end_time=end_time,
+        went_others=went_others,
+        observed=observed,
+        met_count=met,
+        engaged_count=engaged,
+        concerns=concerns,
+        incident=incident,
+        referral=referral,
+        guardians=kinds,
+        guardians_note=guardians_note,
+        **recorded(actor),
+    )
+    visit.went.set(went)
+    _with_links(actor, visit, went=went)
+    for person in people:
+        create_audited(actor, VisitPerson, visit=visit, person=person)
+    return visit
+
+
+@transaction.atomic
+def visit_missed(*, actor: Worker, plan: VisitPlan, on: dt.date | None, reason: str) -> Visit:
+    """Record that a planned visit did not happen, and why (staff off sick, weather...)."""
+    permitted(rules.can_record_visit, actor, plan)
+    problems = Problems()
+    _check_date(problems, plan, on)
+    reason = _text(problems, "reason", reason, "Say why the visit was missed", required=True)
+    problems.raise_if_any()
+    return create_audited(
+        actor,
+        Visit,
+        plan=plan,
+        on=on,
+        status=VisitStatus.MISSED,
+        missed_reason=reason,
+        **recorded(actor),
+    )
+
+
+@transaction.atomic
+def home_consent_record(
+    *, actor: Worker, home: Context, consent: str, on: dt.date | None, reason: str
+) -> HomeConsent:
+    """Record the household's consent to the protective work at their home, as it stands on
+    ``on``. A refusal, or consent not sought, needs its reason: refusing does not stop
+    safeguarding action (the case goes on), so the record says why it went on without it."""
+    permitted(rules.can_record_consent, actor, home)
+    problems = Problems()
+    problems.check(consent in Consent.values, "consent", "Choose given, refused or not sought")
+    problems.check(on is not None, "on", "Enter the date")
+    if on is not None:
+        problems.check(on <= today(), "on", "The date cannot be in the future")
+    reason = _text(
+        problems,
+        "reason",
+        reason,
+        "Say why consent was refused or not sought",
+        required=consent in (Consent.REFUSED, Consent.NOT_SOUGHT),
+    )
+    problems.raise_if_any()
+    return create_audited(
+        actor, HomeConsent, home=home, consent=consent, on=on, reason=reason, **recorded(actor)
+    )

@@ -1,0 +1,214 @@
+"""Visit plans and their visits, and a protected home's page.
+
+Each page looks its record up through ``access`` (404 when the viewer may not see it), reads
+through ``outreach.selectors`` and logs the read with the ids it shows; each form runs one
+service through ``common.pages.submitted``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from locus.access import lookups
+from locus.access import outreach as rules
+from locus.audit.models import AccessAction
+from locus.audit.services import record_access
+from locus.common.http import AuthedRequest
+from locus.common.pages import created, posted, submitted
+from locus.common.services import permitted, today
+from locus.outreach import selectors, services
+from locus.outreach.forms import ConsentForm, MissedForm, PlanForm, VisitForm
+from locus.outreach.models import VisitPlan
+from locus.places.models import Context
+
+
+def _day(request: AuthedRequest) -> dt.date:
+    """The planned date a "record" link carries (``?on=``), else today."""
+    try:
+        return dt.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        return today()
+
+
+def plans_list(request: AuthedRequest) -> HttpResponse:
+    plans = selectors.plans_for(request.user)
+    record_access(
+        actor=request.user,
+        record_type="outreach.visitplan",
+        action=AccessAction.SEARCH,
+        detail={"page": "visit plans", "shown": [p.pk for p in plans]},
+    )
+    return render(request, "outreach/list.html", {"plans": plans})
+
+
+def plan_new(request: AuthedRequest) -> HttpResponse:
+    contexts, workers, agencies = selectors.plan_choices(request.user)
+    initial = {"context": request.GET.get("context", ""), "starts_on": today()}
+    form = PlanForm(
+        posted(request), initial=initial, contexts=contexts, workers=workers, agencies=agencies
+    )
+
+    def make() -> VisitPlan:
+        data = form.cleaned_data
+        return services.visit_plan_create(
+            actor=request.user,
+            context=form.chosen("context"),
+            purpose=data["purpose"],
+            weekday=int(data["weekday"]),
+            every_weeks=int(data["every_weeks"]),
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            starts_on=data["starts_on"],
+            ends_on=data.get("ends_on"),
+            workers=form.all_chosen("workers"),
+            agencies=form.all_chosen("agencies"),
+            partners=data["partners"],
+        )
+
+    plan = created(request, form, make, "Visits planned")
+    if plan is not None:
+        return redirect("visit-plan", plan.pk)
+    return render(
+        request,
+        "outreach/plan_form.html",
+        {"form": form, "heading": "Plan regular visits", "button": "Plan the visits"},
+    )
+
+
+def plan_page(request: AuthedRequest, plan_id: int) -> HttpResponse:
+    plan = rules.access_plan(request.user, plan_id)
+    view = selectors.plan_detail(request.user, plan)
+    record_access(
+        actor=request.user,
+        obj=plan,
+        detail={
+            "page": "visit plan",
+            "visits": [line.visit.pk for line in view.lines],
+            "people_shown": selectors.people_shown(view.lines),
+        },
+    )
+    return render(request, "outreach/plan.html", {"v": view, "plan": plan})
+
+
+def _visit_page(
+    request: AuthedRequest, plan: VisitPlan, form: object, heading: str, button: str
+) -> HttpResponse:
+    return render(
+        request,
+        "outreach/visit_form.html",
+        {"form": form, "plan": plan, "heading": heading, "button": button},
+    )
+
+
+def visit_new(request: AuthedRequest, plan_id: int) -> HttpResponse:
+    plan = rules.access_plan(request.user, plan_id)
+    permitted(rules.can_record_visit, request.user, plan)
+    people = selectors.nameable_people(request.user, plan)
+    incidents, referrals = selectors.links_offered(request.user, plan)
+    form = VisitForm(
+        posted(request),
+        initial={"on": _day(request), "start_time": plan.start_time, "end_time": plan.end_time},
+        workers=selectors.plan_workers(plan),
+        people=people,
+        incidents=incidents,
+        referrals=referrals,
+    )
+
+    def run() -> None:
+        data = form.cleaned_data
+        services.visit_record(
+            actor=request.user,
+            plan=plan,
+            on=data["on"],
+            start_time=data["start_time"],
+            end_time=data.get("end_time"),
+            went=form.all_chosen("went"),
+            went_others=data.get("went_others", ""),
+            observed=data["observed"],
+            met_count=data["met_count"],
+            engaged_count=data["engaged_count"],
+            people=form.all_chosen("people") if "people" in form.fields else [],
+            concerns=data["concerns"],
+            incident=form.chosen("incident"),
+            referral=form.chosen("referral"),
+            guardians=data.get("guardians", []),
+            guardians_note=data.get("guardians_note", ""),
+        )
+
+    if submitted(request, form, run, "Visit recorded"):
+        return redirect("visit-plan", plan.pk)
+    record_access(
+        actor=request.user,
+        obj=plan,
+        detail={"page": "record a visit", "people_shown": [p.pk for p in people]},
+    )
+    return _visit_page(request, plan, form, f"Record a visit to {plan.context.name}", "Save")
+
+
+def visit_missed(request: AuthedRequest, plan_id: int) -> HttpResponse:
+    plan = rules.access_plan(request.user, plan_id)
+    permitted(rules.can_record_visit, request.user, plan)
+    form = MissedForm(posted(request), initial={"on": _day(request)})
+
+    def run() -> None:
+        data = form.cleaned_data
+        services.visit_missed(actor=request.user, plan=plan, on=data["on"], reason=data["reason"])
+
+    if submitted(request, form, run, "Missed visit recorded"):
+        return redirect("visit-plan", plan.pk)
+    heading = f"Record a missed visit to {plan.context.name}"
+    return _visit_page(request, plan, form, heading, "Record it as missed")
+
+
+def _home(request: AuthedRequest, context_id: int) -> Context:
+    home = lookups.access_context(request.user, context_id)
+    permitted(rules.sees_household, request.user, home)
+    return home
+
+
+def home_page(request: AuthedRequest, context_id: int) -> HttpResponse:
+    home = _home(request, context_id)
+    view = selectors.home_protection(request.user, home)
+    record_access(
+        actor=request.user,
+        obj=home,
+        detail={
+            "page": "protecting the home",
+            "consents": [c.pk for c in view.consents],
+            "actions": [a.pk for a in view.actions],
+        },
+    )
+    return render(request, "outreach/home.html", {"v": view, "home": home})
+
+
+def consent_new(request: AuthedRequest, context_id: int) -> HttpResponse:
+    home = _home(request, context_id)
+    permitted(rules.can_record_consent, request.user, home)
+    form = ConsentForm(posted(request), initial={"on": today()})
+
+    def run() -> None:
+        data = form.cleaned_data
+        services.home_consent_record(
+            actor=request.user,
+            home=home,
+            consent=data["consent"],
+            on=data["on"],
+            reason=data["reason"],
+        )
+
+    if submitted(request, form, run, "Consent recorded"):
+        return redirect(reverse("protected-home", args=[home.pk]))
+    return render(
+        request,
+        "outreach/consent_form.html",
+        {
+            "form": form,
+            "home": home,
+            "heading": f"Record the household's consent: {home.name}",
+            "button": "Save",
+        },
+    )

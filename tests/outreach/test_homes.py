@@ -1,0 +1,206 @@
+"""Protecting a vulnerable home: the household's consent, protective actions tasked to named
+partners, and the home's case followed to closure with "No longer used for abuse"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from locus.casework import services as casework
+from locus.casework.models import (
+    ClosureOutcome,
+    ContextCase,
+    PlanAction,
+    Protective,
+)
+from locus.common.errors import NotPermitted, ValidationFailed
+from locus.common.services import today
+from locus.outreach import selectors, services
+from locus.outreach.models import Consent, HomeConsent
+from tests.casework.helpers import (
+    add_action,
+    assess,
+    conference_of,
+    finish_actions,
+    hold,
+    refer,
+    refreshed,
+    request_closure,
+    schedule,
+    screen,
+)
+from tests.factories import World, changes_for, client_for, nothing_written
+
+
+def consent(world: World, **fields: Any) -> HomeConsent:
+    values: dict[str, Any] = {
+        "actor": world.social_worker,
+        "home": world.home,
+        "consent": Consent.REFUSED,
+        "on": today(),
+        "reason": "The tenant fears the group will blame her; the landlord's work goes ahead.",
+    }
+    values.update(fields)
+    return services.home_consent_record(**values)
+
+
+def home_case(world: World) -> ContextCase:
+    """social_worker refers Ciara's home, where peer-on-peer abuse happened; the case is
+    assessed and a plan agreed at a conference."""
+    referral = refer(
+        world,
+        actor=world.social_worker,
+        context=world.home,
+        summary="Young people gather at the flat while the tenant is out; a girl was assaulted.",
+    )
+    case = assess(world, screen(world, referral).case)
+    hold(world, schedule(world, conference_of(case)))
+    return refreshed(case)
+
+
+PROTECTIVE = [
+    (Protective.LIGHTING, "Lighting on the stairwell and walkway", "J. Reyes, housing officer"),
+    (Protective.CCTV, "CCTV covering the block's entrance", "J. Reyes, housing officer"),
+    (Protective.SCHOOLS_OFFICER, "Schools officer sees the group at school", "PC A. Khan"),
+    (Protective.YOUTH_SERVICE, "Detached youth work with the group", "M. Obi, youth worker"),
+    (Protective.POLICING, "Patrols past the block on weekday evenings", "Sgt L. Price"),
+]
+
+
+# --- Consent ---------------------------------------------------------------------------------
+
+
+def test_a_refusal_is_recorded_with_its_reason_and_kept_as_history(world: World) -> None:
+    consent(world, consent=Consent.GIVEN, reason="", on=today() - dt.timedelta(days=30))
+    refused = consent(world)
+    view = selectors.home_protection(world.social_worker, world.home)
+    assert view.consent == refused and len(view.consents) == 2
+    assert changes_for(refused)[0].after["consent"] == "refused"
+
+
+@pytest.mark.parametrize("answer", [Consent.REFUSED, Consent.NOT_SOUGHT])
+def test_a_refusal_or_consent_not_sought_needs_a_reason(world: World, answer: str) -> None:
+    with nothing_written(HomeConsent), pytest.raises(ValidationFailed) as refused:
+        consent(world, consent=answer, reason="")
+    assert "reason" in refused.value.errors
+
+
+@pytest.mark.parametrize("name", ["yjs_worker", "other_social_worker", "auditor", "admin"])
+def test_only_who_sees_the_home_and_holds_it_records_consent(world: World, name: str) -> None:
+    with nothing_written(HomeConsent), pytest.raises(NotPermitted):
+        consent(world, actor=world.persona(name))
+
+
+def test_consent_is_not_recorded_on_a_public_place(world: World) -> None:
+    with nothing_written(HomeConsent), pytest.raises(NotPermitted):
+        consent(world, home=world.park)
+
+
+@pytest.mark.parametrize("name", ["yjs_worker", "other_social_worker", "auditor", "partner_worker"])
+def test_the_home_page_is_not_found_for_who_may_not_see_the_home(world: World, name: str) -> None:
+    consent(world)
+    page = client_for(world.persona(name)).get(f"/outreach/homes/{world.home.pk}/")
+    assert page.status_code == 404
+
+
+def test_the_home_page_shows_the_consent_to_who_sees_the_home(world: World) -> None:
+    consent(world)
+    page = client_for(world.social_worker).get(f"/outreach/homes/{world.home.pk}/")
+    assert page.status_code == 200
+    assert "Refused on" in page.text and "the landlord" in page.text
+    park = client_for(world.social_worker).get(f"/outreach/homes/{world.park.pk}/")
+    assert park.status_code == 404  # a public place has no household
+
+
+# --- Protective actions ------------------------------------------------------------------------
+
+
+def test_an_action_of_an_unknown_protective_kind_is_refused(world: World) -> None:
+    case = home_case(world)
+    with pytest.raises(ValidationFailed) as refused:
+        add_action(world, case.plan, protective="moat")
+    assert "protective" in refused.value.errors
+
+
+def test_a_vulnerable_home_is_protected_and_its_case_closes_no_longer_used_for_abuse(
+    world: World,
+) -> None:
+    consent(world)
+    case = home_case(world)
+    casework.goal_add(
+        actor=world.social_worker,
+        plan=case.plan,
+        statement="The flat is no longer a place where young people are harmed",
+        measure="Gatherings and incidents at the flat reported by the tenant and the police",
+    )
+    for kind, description, owner in PROTECTIVE:
+        add_action(
+            world,
+            case.plan,
+            description=description,
+            agency=world.partner,
+            owner=None,
+            owner_name=owner,
+            protective=kind,
+        )
+    casework.plan_submit(actor=world.social_worker, plan=case.plan, manager=world.team_manager)
+    casework.plan_approve(actor=world.team_manager, plan=case.plan)
+    lighting = PlanAction.objects.get(protective=Protective.LIGHTING)
+    casework.action_update(
+        actor=world.social_worker,
+        action=lighting,
+        status="in_progress",
+        note="Housing provider ordered the lights",
+    )
+    view = selectors.home_protection(world.social_worker, world.home)
+    assert {a.protective for a in view.actions} == {k for k, _, _ in PROTECTIVE}
+    finish_actions(world, case)
+    case = request_closure(
+        world,
+        refreshed(case),
+        outcome=ClosureOutcome.NO_LONGER_USED,
+        reason="No gatherings at the flat for three months; the group meets at the youth club.",
+    )
+    # Nobody signs off their own closure, and the IT administrator never does.
+    for actor in (world.social_worker, world.admin, world.teammate):
+        with pytest.raises(NotPermitted):
+            casework.closure_approve(actor=actor, case=case)
+    closed = casework.closure_approve(actor=world.team_manager, case=refreshed(case))
+    assert (closed.status, closed.closure_outcome) == ("closed", "no_longer_used")
+    assert all(a.completed_on for a in PlanAction.objects.filter(plan__case=case))
+    page = client_for(world.social_worker).get(f"/outreach/homes/{world.home.pk}/")
+    assert "No longer used for abuse" in page.text and "CCTV" in page.text
+    plan_page = client_for(world.social_worker).get(f"/context-cases/{case.pk}/plan/")
+    assert "Protecting this home" in plan_page.text and ">Lighting</strong>" in plan_page.text
+
+
+def test_a_manager_cannot_ask_themselves_to_close(world: World) -> None:
+    case = home_case(world)
+    finish_actions(world, case)
+    with pytest.raises(ValidationFailed) as refused:
+        request_closure(
+            world,
+            case,
+            actor=world.team_manager,
+            manager=world.team_manager,
+            outcome=ClosureOutcome.NO_LONGER_USED,
+        )
+    assert "manager" in refused.value.errors
+
+
+def test_a_partner_sees_only_its_own_protective_actions(world: World) -> None:
+    case = home_case(world)
+    add_action(world, case.plan, protective=Protective.CCTV)  # the partner's
+    add_action(
+        world,
+        case.plan,
+        agency=world.police,
+        owner=None,
+        owner_name="Sgt L. Price",
+        protective=Protective.POLICING,
+    )
+    view = selectors.home_protection(world.partner_worker, world.home)
+    assert [a.protective for a in view.actions] == [Protective.CCTV]
+    assert view.hidden_actions == 1

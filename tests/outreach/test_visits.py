@@ -1,0 +1,257 @@
+"""Visit plans and visits: who plans and records them, what each viewer sees of them, what
+is due, and what is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from locus.audit.models import AccessEvent
+from locus.common.errors import NotPermitted, ValidationFailed
+from locus.outreach import selectors, services
+from locus.outreach.models import Visit, VisitPerson, VisitPlan, VisitStatus, Weekday
+from tests.factories import World, changes_for, client_for, nothing_written
+from tests.frozen_clock import FrozenClock
+from tests.outreach.helpers import park_case, plan, visit
+
+MODELS = (VisitPlan, Visit, VisitPerson)
+FRIDAY = dt.date(2026, 11, 27)
+
+
+@pytest.fixture
+def on_a_friday(frozen_clock: FrozenClock) -> FrozenClock:
+    frozen_clock.at(dt.datetime(2026, 11, 27, 12, tzinfo=dt.UTC))
+    return frozen_clock
+
+
+@pytest.fixture
+def park_plan(world: World, on_a_friday: FrozenClock) -> VisitPlan:
+    park_case(world)
+    return plan(world)
+
+
+# --- The cadence -------------------------------------------------------------------------------
+
+
+def _unsaved(**fields: Any) -> VisitPlan:
+    values: dict[str, Any] = {
+        "weekday": Weekday.FRIDAY,
+        "every_weeks": 1,
+        "starts_on": dt.date(2026, 11, 4),
+        "ends_on": None,
+    }
+    values.update(fields)
+    return VisitPlan(**values)
+
+
+def test_weekly_visits_fall_on_the_weekday_from_the_first_one_on_or_after_the_start() -> None:
+    dates = selectors.planned_dates(_unsaved(), dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    assert dates == [dt.date(2026, 11, d) for d in (6, 13, 20, 27)]
+
+
+def test_fortnightly_visits_keep_their_rhythm_inside_a_window_and_stop_at_the_end() -> None:
+    fortnightly = _unsaved(every_weeks=2, ends_on=dt.date(2026, 12, 20))
+    dates = selectors.planned_dates(fortnightly, dt.date(2026, 11, 14), dt.date(2027, 1, 31))
+    assert dates == [dt.date(2026, 11, 20), dt.date(2026, 12, 4), dt.date(2026, 12, 18)]
+
+
+def test_due_dates_leave_out_the_recorded_ones() -> None:
+    due = selectors.due_dates(_unsaved(), [dt.date(2026, 11, 20)], FRIDAY)
+    assert due == [dt.date(2026, 11, 6), dt.date(2026, 11, 13), FRIDAY, dt.date(2026, 12, 4)]
+
+
+# --- Planning ---------------------------------------------------------------------------------
+
+
+def test_the_case_team_plans_visits_with_workers_agencies_and_partners(
+    world: World, park_plan: VisitPlan
+) -> None:
+    assert set(park_plan.workers.all()) == {world.social_worker, world.yjs_worker}
+    assert list(park_plan.agencies.all()) == [world.police]
+    assert park_plan.partner_names == ["Sam Warden, park warden, Parks Service"]
+    [created] = changes_for(park_plan)
+    assert created.after["workers"] == sorted([world.social_worker.pk, world.yjs_worker.pk])
+    assert created.after["agencies"] == [world.police.pk]
+
+
+@pytest.mark.parametrize(
+    "name", ["other_social_worker", "yjs_worker", "police_analyst", "auditor", "admin"]
+)
+def test_only_the_team_working_the_places_case_plans_visits(
+    world: World, on_a_friday: FrozenClock, name: str
+) -> None:
+    park_case(world)
+    with nothing_written(*MODELS), pytest.raises(NotPermitted):
+        plan(world, actor=world.persona(name))
+
+
+def test_a_place_without_an_open_case_has_no_plan(world: World, on_a_friday: FrozenClock) -> None:
+    with nothing_written(*MODELS), pytest.raises(NotPermitted):
+        plan(world)
+
+
+def test_a_plan_names_its_day_hours_and_workers(world: World, on_a_friday: FrozenClock) -> None:
+    park_case(world)
+    with nothing_written(*MODELS), pytest.raises(ValidationFailed) as refused:
+        plan(world, purpose=" ", weekday=9, end_time=dt.time(15), workers=[], every_weeks=0)
+    assert set(refused.value.errors) == {"purpose", "weekday", "end_time", "workers", "every_weeks"}
+
+
+# --- Recording ---------------------------------------------------------------------------------
+
+
+def test_a_worker_on_the_plan_records_a_visit_with_counts_names_and_guardians(
+    world: World, park_plan: VisitPlan
+) -> None:
+    made = visit(world, park_plan, actor=world.yjs_worker, people=[world.yjs_child])
+    assert (made.status, made.met_count, made.engaged_count) == (VisitStatus.MADE, 5, 3)
+    assert made.guardian_labels == ["Park wardens"]
+    assert [p.person for p in made.people.all()] == [world.yjs_child]
+    assert changes_for(made)[0].after["went"] == [world.social_worker.pk]
+
+
+@pytest.mark.parametrize("name", ["other_social_worker", "police_analyst", "auditor", "admin"])
+def test_nobody_else_records_a_visit(world: World, park_plan: VisitPlan, name: str) -> None:
+    with nothing_written(*MODELS), pytest.raises(NotPermitted):
+        visit(world, park_plan, actor=world.persona(name), people=[])
+
+
+def test_a_recorder_names_only_young_people_they_see(world: World, park_plan: VisitPlan) -> None:
+    with nothing_written(*MODELS), pytest.raises(ValidationFailed) as refused:
+        visit(world, park_plan, people=[world.other_child])
+    assert "people" in refused.value.errors
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"met_count": 2, "engaged_count": 3}, "engaged_count"),
+        ({"met_count": 0, "engaged_count": 0}, "people"),
+        ({"observed": ""}, "observed"),
+        ({"went": [], "went_others": ""}, "went"),
+        ({"on": dt.date(2026, 12, 4)}, "on"),
+        ({"guardians": ["other"]}, "guardians_note"),
+        ({"guardians": ["mystery"]}, "guardians"),
+    ],
+)
+def test_a_visit_that_does_not_add_up_is_refused_on_its_field(
+    world: World, park_plan: VisitPlan, fields: dict[str, Any], field: str
+) -> None:
+    with nothing_written(*MODELS), pytest.raises(ValidationFailed) as refused:
+        visit(world, park_plan, **fields)
+    assert field in refused.value.errors
+
+
+def test_a_missed_visit_needs_its_reason_and_takes_the_date(
+    world: World, park_plan: VisitPlan
+) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        services.visit_missed(actor=world.social_worker, plan=park_plan, on=FRIDAY, reason=" ")
+    assert "reason" in refused.value.errors
+    missed = services.visit_missed(
+        actor=world.social_worker, plan=park_plan, on=FRIDAY, reason="Both workers off sick"
+    )
+    assert missed.status == VisitStatus.MISSED
+    with pytest.raises(ValidationFailed) as twice:
+        visit(world, park_plan, on=FRIDAY)
+    assert "on" in twice.value.errors
+
+
+# --- Seeing ------------------------------------------------------------------------------------
+
+
+def test_named_young_people_are_hidden_from_a_viewer_who_may_not_see_them(
+    world: World, park_plan: VisitPlan
+) -> None:
+    visit(world, park_plan)
+    [mine] = selectors.visits_for_context(world.social_worker, world.park)
+    [theirs] = selectors.visits_for_context(world.other_social_worker, world.park)
+    assert mine.names == [world.csc_child.full_name]
+    assert theirs.names == [] and theirs.shown_ids == []
+    assert (theirs.visit.met_count, theirs.visit.engaged_count) == (5, 3)
+
+
+@pytest.mark.parametrize("name", ["partner_worker", "auditor"])
+def test_a_partner_not_on_the_plan_and_the_auditor_see_no_visits(
+    world: World, park_plan: VisitPlan, name: str
+) -> None:
+    visit(world, park_plan)
+    assert selectors.visits_for_context(world.persona(name), world.park) == []
+
+
+def test_visits_due_show_for_the_workers_on_the_plan_until_recorded(
+    world: World, park_plan: VisitPlan
+) -> None:
+    due = [d.on for d in selectors.visits_due(world.yjs_worker)]
+    assert due == [dt.date(2026, 11, d) for d in (6, 13, 20, 27)] + [dt.date(2026, 12, 4)]
+    assert selectors.visits_due(world.teammate) == []  # not on the plan
+    visit(world, park_plan)
+    assert dt.date(2026, 11, 20) not in [d.on for d in selectors.visits_due(world.yjs_worker)]
+
+
+# --- Pages -------------------------------------------------------------------------------------
+
+
+def test_the_plan_page_shows_counts_to_all_and_names_only_to_who_may_see_them(
+    world: World, park_plan: VisitPlan
+) -> None:
+    visit(world, park_plan)
+    url = f"/outreach/plans/{park_plan.pk}/"
+    mine = client_for(world.social_worker).get(url)
+    theirs = client_for(world.other_social_worker).get(url)
+    assert world.csc_child.full_name in mine.text and "5 met, 3 engaged" in mine.text
+    assert world.csc_child.full_name not in theirs.text and "5 met, 3 engaged" in theirs.text
+    event = AccessEvent.objects.filter(actor=world.social_worker, record_id=str(park_plan.pk))
+    assert event.latest("id").detail["people_shown"] == [world.csc_child.pk]
+    assert (
+        AccessEvent.objects.filter(actor=world.other_social_worker)
+        .latest("id")
+        .detail["people_shown"]
+        == []
+    )
+
+
+@pytest.mark.parametrize("name", ["partner_worker", "auditor"])
+def test_who_may_not_see_a_plan_gets_not_found(
+    world: World, park_plan: VisitPlan, name: str
+) -> None:
+    client = client_for(world.persona(name))
+    assert client.get(f"/outreach/plans/{park_plan.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("name", ["other_social_worker", "admin"])
+def test_a_worker_outside_the_team_cannot_open_the_visit_form(
+    world: World, park_plan: VisitPlan, name: str
+) -> None:
+    client = client_for(world.persona(name))
+    assert client.get(f"/outreach/plans/{park_plan.pk}/visit/").status_code == 404
+    assert client.get(f"/outreach/plans/{park_plan.pk}/missed/").status_code == 404
+
+
+def test_my_work_lists_the_visits_due(world: World, park_plan: VisitPlan) -> None:
+    page = client_for(world.yjs_worker).get("/my-work/")
+    assert "Visits due (5)" in page.text and "Millfields Park" in page.text
+    assert "Visits due" not in client_for(world.teammate).get("/my-work/").text
+
+
+def test_a_visit_is_recorded_through_its_form(world: World, park_plan: VisitPlan) -> None:
+    client = client_for(world.social_worker)
+    form = client.get(f"/outreach/plans/{park_plan.pk}/visit/?on=2026-11-20")
+    assert form.status_code == 200
+    posted = client.post(
+        f"/outreach/plans/{park_plan.pk}/visit/",
+        {
+            "on": "20/11/2026",
+            "start_time": "16:00",
+            "end_time": "17:45",
+            "went": [str(world.social_worker.pk)],
+            "observed": "Quiet; wardens locked the gates at dusk.",
+            "met_count": "4",
+            "engaged_count": "4",
+            "guardians": ["park_warden"],
+        },
+    )
+    assert posted.status_code == 302
+    assert Visit.objects.get(plan=park_plan).engaged_count == 4
