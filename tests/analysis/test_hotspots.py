@@ -252,6 +252,7 @@ def test_gi_star_properties(counts):
 @given(st.lists(st.lists(st.integers(0, 5), min_size=12, max_size=12), min_size=1, max_size=4))
 def test_mann_kendall_is_kendalls_tau_against_time(rows):
     s, z, p = mann_kendall(np.array(rows))
+    assert (np.sign(z) == np.sign(s)).all()
     for row, s_, p_ in zip(rows, s, p, strict=True):
         if len(set(row)) == 1:
             assert s_ == 0 and p_ == 1.0

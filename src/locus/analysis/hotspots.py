@@ -207,7 +207,7 @@ def _gi_star(grid: Ints, alpha: float) -> GiStar:
     n = grid.size
     total = int(grid.sum())
     neighbourhood = _box_sum(grid)
-    weights = _neighbours(grid.shape)  # type: ignore[arg-type]  # checked 2-d
+    weights = _neighbours(grid.shape)
     mean = total / n
     spread = np.sqrt(max(float((grid.astype(np.float64) ** 2).mean()) - mean * mean, 0.0))
     variance = (n * weights - weights**2) / max(n - 1, 1)
@@ -457,7 +457,7 @@ def _found(
     cells = np.flatnonzero(hot)
     own = cube.sum(axis=2).ravel()
     order = cells[np.lexsort((cells, -gi.z.ravel()[cells], -own[cells]))]
-    peak_labels, first = np.unique(labels.ravel()[order], return_index=True)
+    _, first = np.unique(labels.ravel()[order], return_index=True)
     peaks = order[first]
     # Strongest first: by z, then by grid order, so the list is the same every time.
     peaks = peaks[np.lexsort((peaks, -gi.z.ravel()[peaks]))]
