@@ -63,7 +63,7 @@ def generate(incidents: int, seed: int) -> Borough:
     e, n, d = [], [], []
     for (col, row), shares, _ in PLANTED:
         for week, share in enumerate(shares):
-            k = int(round(share * per_cell_week * 3))
+            k = round(share * per_cell_week * 3)
             e.append(E0 + (col + rng.uniform(0, 1, k)) * CELL)
             n.append(N0 + (row + rng.uniform(0, 1, k)) * CELL)
             d.append(TODAY - 7 * (WEEKS - 1 - week) - rng.integers(0, 7, k))

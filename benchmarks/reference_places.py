@@ -75,7 +75,10 @@ def reference_hotspots(
     z[ok] = (local[ok] - mean * wsum[ok]) / denominator[ok]
     total = x.sum()
     p = np.array(
-        [stats.binom.sf(k - 1, total, wi / cells) if k > 0 else 1.0 for k, wi in zip(local, wsum)]
+        [
+            stats.binom.sf(k - 1, total, wi / cells) if k > 0 else 1.0
+            for k, wi in zip(local, wsum, strict=True)
+        ]
     )
     significant = stats.false_discovery_control(p) <= alpha
     # false_discovery_control adjusts; "adjusted <= alpha" is Benjamini-Hochberg's rule.
