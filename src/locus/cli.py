@@ -149,6 +149,7 @@ def prepare_demo(
     from locus.demo.mapping import add_demo_meetings
     from locus.demo.profiles import add_demo_profiles_and_moves
     from locus.demo.steps.busy import add_demo_co_presence_rule
+    from locus.demo.steps.hotspots import add_demo_hotspots
     from locus.demo.steps.notes import add_demo_notes
     from locus.demo.steps.notifications import add_demo_notifications
     from locus.demo.steps.transfers import add_demo_transfer
@@ -176,6 +177,7 @@ def prepare_demo(
         add_demo_transfer()
         add_demo_notifications()
         add_demo_co_presence_rule()
+        add_demo_hotspots()
     finally:
         if bars is not None:
             bars.close()
