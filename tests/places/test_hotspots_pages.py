@@ -145,7 +145,9 @@ def test_the_detail_lists_only_the_incidents_and_places_the_viewer_may_see(world
     text = page.content.decode()
     named = {name for name in hidden if name in text}
     people_visible = set(
-        scopes.people_visible_to(viewer).filter(given_name="Hot").values_list("family_name", flat=True)
+        scopes.people_visible_to(viewer)
+        .filter(given_name="Hot")
+        .values_list("family_name", flat=True)
     )
     assert named <= {f"Hot {f}" for f in people_visible}
 

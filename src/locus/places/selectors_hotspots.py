@@ -119,7 +119,9 @@ def borough_hotspots() -> list[Hotspot]:
 
 
 def _compute(today: dt.date) -> list[Hotspot]:
-    places = list(counted_places().values_list("id", "name", "latitude", "longitude"))
+    places: list[tuple[int, str, float, float]] = list(
+        counted_places().values_list("id", "name", "latitude", "longitude")  # type: ignore[arg-type]
+    )
     if not places:
         return []
     ids = np.array([p[0] for p in places])
@@ -153,9 +155,7 @@ def _compute(today: dt.date) -> list[Hotspot]:
     out = []
     for k in range(len(found)):
         i, j = np.nonzero(found.label == k)
-        cells = frozenset(
-            zip((i + found.col0).tolist(), (j + found.row0).tolist(), strict=True)
-        )
+        cells = frozenset(zip((i + found.col0).tolist(), (j + found.row0).tolist(), strict=True))
         inside = [
             int(pid)
             for pid, c, r in zip(ids, place_cols, place_rows, strict=True)

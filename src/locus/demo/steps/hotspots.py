@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 from locus.access.models import Agency, AgencyKind, Worker
 from locus.common import clock
@@ -48,7 +49,9 @@ def add_demo_hotspots() -> int:
     recorder = Worker.objects.filter(team__agency=police, is_active=True).order_by("id").first()
     places = {c.name: c for c in Context.objects.filter(name__in=[NEW_PLACE, FADING_PLACE])}
     young = list(
-        Person.objects.filter(kind=PersonKind.YOUNG_PERSON).order_by("id").values_list("id", flat=True)
+        Person.objects.filter(kind=PersonKind.YOUNG_PERSON)
+        .order_by("id")
+        .values_list("id", flat=True)
     )
     if police is None or recorder is None or len(places) < 2 or len(young) < 8:
         return 0
@@ -67,7 +70,7 @@ def add_demo_hotspots() -> int:
                 hour=rng.choice((16, 17, 19, 20, 21)), minute=rng.choice((5, 20, 40))
             )
             people = [(rng.choice(list(group)), InvolvementRole.HARMED)]
-            fields = {
+            fields: dict[str, Any] = {
                 "kind": kind,
                 "occurred_at": when,
                 "context": place,
