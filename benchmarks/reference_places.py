@@ -6,7 +6,7 @@ textbook way and differently from ``locus.analysis.hotspots`` at every step.
   sparse weight matrix with the cell itself on the diagonal (not shifted slices);
 * Gi* from that matrix, p-values cell by cell, Benjamini-Hochberg by
   ``scipy.stats.false_discovery_control``;
-* hotspots as connected components of the significant cells in the weight matrix, peaks by a
+* hotspots by each significant cell climbing through the weight matrix to its peak, in a
   loop, and the classes by ``scipy.stats.kendalltau`` and an if/elif per hotspot.
 
 Slow and obviously correct; it exists to be compared with.
@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from scipy import stats
-from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from locus.analysis.hotspots import CLASSES
@@ -84,15 +83,24 @@ def reference_hotspots(
     # false_discovery_control adjusts; "adjusted <= alpha" is Benjamini-Hochberg's rule.
     hot = significant & (local >= min_incidents) & (z > 0)
 
-    hot_ids = np.flatnonzero(hot)
-    sub = w[hot_ids][:, hot_ids]
-    _, comp = connected_components(sub, directed=False)
-    peaks = []
-    for label in np.unique(comp):
-        members = hot_ids[comp == label]
-        best = max(members, key=lambda c: (x[c], z[c], -c))
-        peaks.append(best)
-    peaks.sort(key=lambda c: (-z[c], c))
+    # Each hot cell climbs to the best hot cell among itself and its neighbours (most
+    # incidents in the cell, then z, then the lower index) until it stays put: a peak.
+    hot_ids = [int(c) for c in np.flatnonzero(hot)]
+    hot_set = set(hot_ids)
+
+    def better(c: int) -> tuple[float, float, int]:
+        return (-x[c], -z[c], c)
+
+    parent = {}
+    for c in hot_ids:
+        near = [int(k) for k in w[c].indices if int(k) in hot_set]
+        parent[c] = min(near, key=better)
+    peaks = set()
+    for c in hot_ids:
+        while parent[c] != c:
+            c = parent[c]
+        peaks.add(c)
+    peaks = sorted(peaks, key=lambda c: (-z[c], c))
 
     weekly_cells = cube.reshape(cells, weeks)
     borough = weekly_cells.sum(axis=0)

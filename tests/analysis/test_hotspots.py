@@ -135,6 +135,19 @@ def test_touching_significant_cells_are_one_hotspot_named_by_its_peak():
     assert (result.label >= 0).sum() == result.cells[0]
 
 
+def test_two_places_a_street_apart_are_two_hotspots_not_one():
+    # Clusters two cells apart: the cells between are significant for both, and touch.
+    rng = np.random.default_rng(7)
+    e, n, d = noise(rng, 2000)
+    ce = np.r_[rng.uniform(531_600, 531_750, 60), rng.uniform(531_900, 532_050, 40)]
+    cn = rng.uniform(181_500, 181_650, 100)
+    cd = TODAY - rng.integers(0, 84, 100)
+    result = hotspots(easting=np.r_[e, ce], northing=np.r_[n, cn], day=np.r_[d, cd], today=TODAY)
+    first, second = result.at(531_650.0, 181_550.0), result.at(531_950.0, 181_550.0)
+    assert first >= 0 and second >= 0 and first != second
+    assert {result.key(first), result.key(second)} == {"E531600N181500", "E531900N181500"}
+
+
 def test_gi_star_matches_the_textbook_formula_on_a_small_grid():
     counts = np.array([[0, 1, 2, 0], [3, 9, 0, 1], [1, 0, 0, 4]])
     gi = gi_star(counts)

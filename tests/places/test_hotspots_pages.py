@@ -26,6 +26,8 @@ pytestmark = pytest.mark.django_db
 # Public places about 300-700 m apart in east London, and the hot one among them.
 SPREAD = [(51.5500 + 0.004 * i, -0.0600 + 0.006 * (i % 3)) for i in range(6)]
 HOT = (51.5560, -0.0540)
+LIST_QUERIES = 9
+DETAIL_QUERIES = 14
 
 
 def borough(world: World, *, hot_kind=ContextKind.OPEN_SPACE, restricted=False, **hot_fields):
@@ -157,3 +159,17 @@ def test_an_unknown_or_faded_away_key_is_not_found(world: World):
     client = client_for(world.social_worker)
     assert client.get(reverse("hotspot", args=["E1N1"])).status_code == 404
     assert client.get("/contexts/hotspots/../").status_code in (200, 404)
+
+
+def test_the_pages_query_counts_are_pinned(world: World, django_assert_num_queries):
+    borough(world)
+    spot = borough_hotspots()[0]
+    client = client_for(world.police_analyst)
+    client.get(reverse("hotspots"))  # the session and the cache warmed
+    # The list: session, worker, the cached hotspots, the audit write and the menu's reads.
+    with django_assert_num_queries(LIST_QUERIES):
+        client.get(reverse("hotspots"))
+    # The page: the list's, and the places, incidents (with their people), their count and
+    # who the viewer may see among them.
+    with django_assert_num_queries(DETAIL_QUERIES):
+        client.get(reverse("hotspot", args=[spot.key]))

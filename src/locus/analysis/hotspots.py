@@ -41,10 +41,11 @@ rate controlled is the family-wise one: **noise gives any hotspot at all in at m
 boroughs**. A hotspot must also hold at least ``min_incidents`` incidents in its
 neighbourhood, so that a pair of incidents in an otherwise empty quarter is not named.
 
-**One hotspot per cluster**: a cluster of incidents makes its neighbours significant too
-(their neighbourhoods hold it), so touching significant cells (queen adjacency) are one
-hotspot, described by its peak cell (the one holding most incidents itself, then the
-highest z), whose key names it.
+**One hotspot per peak**: a cluster of incidents makes its neighbours significant too
+(their neighbourhoods hold it), so each significant cell climbs to the best of itself and
+its eight neighbours (most incidents in the cell itself, then the highest z) until it
+reaches a peak, and the cells that reach the same peak are one hotspot, named by the peak's
+key. Two busy places a street apart stay two hotspots rather than one large one.
 
 **Emerging classes**, modelled on emerging hot spot analysis (ArcGIS Pro's space-time
 classes), simplified for weekly counts in the tens rather than a long cube. The window of
@@ -81,7 +82,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import ndimage, stats
+from scipy import stats
 
 from locus.analysis import _checks as check
 
@@ -450,20 +451,15 @@ def _found(
     weeks = int(cube.shape[2])
     gi = _gi_star(cube.sum(axis=2), alpha)
     hot = gi.significant & (gi.neighbourhood >= min_incidents) & (gi.z > 0)
-    labels, count = ndimage.label(hot, structure=np.ones((3, 3), dtype=bool))
-    # The peak of each: the cell holding the most incidents itself (where they are, rather
-    # than a neighbour whose neighbourhood holds them too), then the highest z, then the
-    # first in grid order.
-    cells = np.flatnonzero(hot)
-    own = cube.sum(axis=2).ravel()
-    order = cells[np.lexsort((cells, -gi.z.ravel()[cells], -own[cells]))]
-    _, first = np.unique(labels.ravel()[order], return_index=True)
-    peaks = order[first]
+    roots = _climb(hot, cube.sum(axis=2), gi.z)
+    label = np.full(shape[0] * shape[1], -1, dtype=np.int64)
+    peaks = np.unique(roots[hot.ravel()])
     # Strongest first: by z, then by grid order, so the list is the same every time.
     peaks = peaks[np.lexsort((peaks, -gi.z.ravel()[peaks]))]
-    renumber = np.full(count + 1, -1, dtype=np.int64)
-    renumber[labels.ravel()[peaks]] = np.arange(peaks.size)
-    label = renumber[labels]
+    renumber = np.full(shape[0] * shape[1], -1, dtype=np.int64)
+    renumber[peaks] = np.arange(peaks.size)
+    label[hot.ravel()] = renumber[roots[hot.ravel()]]
+    label = label.reshape(shape)
     pi, pj = np.unravel_index(peaks, shape)
 
     weekly_cube = _box_sum(cube)[pi, pj]  # (k, weeks)
@@ -494,6 +490,37 @@ def _found(
         weekly=weekly_cube.astype(np.int64),
         borough_weekly=borough_weekly,
     )
+
+
+def _climb(hot: NDArray[np.bool_], own: Ints, z: Floats) -> Ints:
+    """For each hot cell, the peak it climbs to (flat indices; other cells point to themselves).
+
+    Hot cells are ranked by the incidents in the cell itself (where they are, rather than a
+    neighbour whose neighbourhood holds them too), then z, then grid order; each points to the
+    best-ranked hot cell among itself and its eight neighbours, and the pointers are followed
+    to a cell that points to itself: a peak. Touching hot cells around two separate peaks are
+    two hotspots (a busy place beside another is not swallowed by it), and a plateau of hot
+    cells climbs to one peak."""
+    nx, ny = hot.shape
+    cells = np.flatnonzero(hot)
+    order = cells[np.lexsort((cells, -z.ravel()[cells], -own.ravel()[cells]))]
+    worst = np.iinfo(np.int64).max
+    rank = np.full(nx * ny, worst, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    padded = np.full((nx + 2, ny + 2), worst, dtype=np.int64)
+    padded[1:-1, 1:-1] = rank.reshape(nx, ny)
+    best = rank.reshape(nx, ny).copy()
+    for dx in range(3):
+        for dy in range(3):
+            best = np.minimum(best, padded[dx : dx + nx, dy : dy + ny])
+    up = np.arange(nx * ny, dtype=np.int64)
+    up[cells] = order[best.ravel()[cells]]
+    # Pointer jumping: each pass halves the longest remaining path.
+    while True:
+        nxt = up[up]
+        if np.array_equal(nxt, up):
+            return up
+        up = nxt
 
 
 def _classes(
