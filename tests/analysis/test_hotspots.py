@@ -312,3 +312,37 @@ def test_hotspots_do_not_depend_on_order_or_dtype(rows, rnd):
     assert a.total == sum(TODAY - 84 < day <= TODAY for _, _, day in rows)
     assert all(CLASSES[k] != "not a hotspot" for k in a.klass)
     assert (a.incidents >= 2).all()
+
+
+@EXAMPLES
+@given(st.integers(-5000, 5000), st.integers(-5000, 5000), st.sampled_from([50, 100, 150.0, 250]))
+def test_cell_keys_are_distinct_per_cell_and_name_the_corner(col, row, cell_m):
+    key = cell_key(col, row, cell_m)
+    east, north = key[1:].split("N")
+    assert (int(east), int(north)) == (round(col * cell_m), round(row * cell_m))
+    assert key != cell_key(col + 1, row, cell_m) and key != cell_key(col, row + 1, cell_m)
+
+
+@EXAMPLES
+@given(st.floats(100_000, 650_000), st.floats(10_000, 1_200_000))
+def test_wgs84_to_bng_inverts_bng_to_wgs84_across_great_britain(east, north):
+    lat, lon = geo.bng_to_wgs84(east, north)
+    back = geo.wgs84_to_bng(lat, lon)
+    assert abs(float(back[0]) - east) < 0.05 and abs(float(back[1]) - north) < 0.05
+
+
+@EXAMPLES
+@given(st.sampled_from(["easting", "northing", "day"]), st.data())
+def test_any_spoiled_point_column_is_refused_naming_it(name, data):
+    good = {
+        "easting": [530_000.0, 530_100.0],
+        "northing": [180_000.0, 180_100.0],
+        "day": [TODAY] * 2,
+    }
+    bad = data.draw(
+        st.sampled_from(
+            [[np.nan, 1.0], [np.inf, 1.0], [1.0], [[1.0, 2.0]], ["a", "b"], [True, False]]
+            + ([[1.5, 2.0], [2**40, 0]] if name == "day" else [[2e7, 0.0]])
+        )
+    )
+    refused(name, hotspots, **{**good, name: bad}, today=TODAY)
