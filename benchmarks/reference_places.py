@@ -95,12 +95,12 @@ def reference_hotspots(
     for c in hot_ids:
         near = [int(k) for k in w[c].indices if int(k) in hot_set]
         parent[c] = min(near, key=better)
-    peaks = set()
+    tops = set()
     for c in hot_ids:
         while parent[c] != c:
             c = parent[c]
-        peaks.add(c)
-    peaks = sorted(peaks, key=lambda c: (-z[c], c))
+        tops.add(c)
+    peaks = sorted(tops, key=lambda c: (-z[c], c))
 
     weekly_cells = cube.reshape(cells, weeks)
     borough = weekly_cells.sum(axis=0)
