@@ -9,6 +9,7 @@
 ``locus worker``    run the background tasks (the database task backend's worker)
 ``locus bench peers``  time the peer-network analysis against NetworkX (source checkout)
 ``locus bench pages``  time the linked-cases pages against a bare Django page (source checkout)
+``locus bench places``  time hotspots against a plain reference (source checkout)
 
 The data folder is ``./locus-data`` unless ``LOCUS_DATA_DIR`` names another; it
 holds the SQLite database, the secret key and the demo password.
@@ -149,6 +150,7 @@ def prepare_demo(
     from locus.demo.mapping import add_demo_meetings
     from locus.demo.profiles import add_demo_profiles_and_moves
     from locus.demo.steps.busy import add_demo_co_presence_rule
+    from locus.demo.steps.hotspots import add_demo_hotspots
     from locus.demo.steps.notes import add_demo_notes
     from locus.demo.steps.notifications import add_demo_notifications
     from locus.demo.steps.outreach import add_demo_outreach
@@ -178,6 +180,7 @@ def prepare_demo(
         add_demo_transfer()
         add_demo_notifications()
         add_demo_co_presence_rule()
+        add_demo_hotspots()
         add_demo_safety_maps()
         add_demo_outreach()
     finally:
@@ -481,6 +484,14 @@ def cmd_bench_peers(args: argparse.Namespace, out: TextIO) -> int:
     )
 
 
+def cmd_bench_places(args: argparse.Namespace, out: TextIO) -> int:
+    if _benchmarks() is None:
+        return 2
+    import benchmarks.places
+
+    return int(benchmarks.places.main(args.scale, seed=args.seed, as_json=args.json, out=out))
+
+
 def cmd_bench_pages(args: argparse.Namespace, out: TextIO) -> int:
     found = _benchmarks()
     if found is None:
@@ -580,6 +591,16 @@ def build_parser() -> argparse.ArgumentParser:
     pages.add_argument("--json", action="store_true", help="print one JSON object")
     pages.add_argument("--seed", type=int, default=2016, help="the borough's seed (2016)")
     pages.set_defaults(handler=cmd_bench_pages)
+    places = bench_sub.add_parser("places", help="hotspots, checked against a plain reference")
+    places.add_argument(
+        "--scale",
+        choices=["tiny", "small", "full"],
+        default="full",
+        help="small (100k incidents) or full (1M, the target's); tiny is for tests",
+    )
+    places.add_argument("--json", action="store_true", help="print one JSON object")
+    places.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    places.set_defaults(handler=cmd_bench_places)
     return parser
 
 

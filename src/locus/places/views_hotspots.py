@@ -1,0 +1,77 @@
+"""The borough's hotspots: a list with each one's class and words, and a page for each with
+its weekly counts (a chart and its table), the places in it and the incidents there that the
+viewer may see. What counts, and why a hotspot tells nobody what they could not see already,
+is in ``places.selectors_hotspots``."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from locus.audit.models import AccessAction
+from locus.audit.services import record_access
+from locus.common.http import AuthedRequest
+from locus.incidents.selectors import involvement_views, shown_incidents
+from locus.places import selectors_hotspots as selectors
+
+# The chart's drawing box, in SVG units (it scales to the page's width).
+CHART_WIDTH, CHART_HEIGHT, CHART_TOP = 480, 160, 12
+
+
+def hotspots_list(request: AuthedRequest) -> HttpResponse:
+    found = selectors.borough_hotspots()
+    record_access(
+        actor=request.user,
+        record_type="places.hotspot",
+        action=AccessAction.SEARCH,
+        detail={"shown": [h.key for h in found]},
+    )
+    return render(
+        request,
+        "places/hotspots.html",
+        {"hotspots": found, "weeks": selectors.WEEKS, "meanings": selectors.MEANINGS},
+    )
+
+
+def hotspot_page(request: AuthedRequest, key: str) -> HttpResponse:
+    detail = selectors.hotspot_detail(viewer=request.user, key=key)
+    involvements = involvement_views(viewer=request.user, incidents=detail.incidents)
+    shown = shown_incidents(involvements)
+    record_access(
+        actor=request.user,
+        record_type="places.hotspot",
+        detail={"hotspot": key, "places_shown": [str(p.pk) for p in detail.places], **shown},
+        people=shown["people_shown"],
+    )
+    return render(
+        request,
+        "places/hotspot.html",
+        {
+            "d": detail,
+            "h": detail.hotspot,
+            "involvements": involvements,
+            "bars": _bars(detail.hotspot.weekly),
+            "chart": {"width": CHART_WIDTH, "height": CHART_HEIGHT + CHART_TOP + 20},
+        },
+    )
+
+
+def _bars(weekly: tuple[int, ...]) -> list[dict[str, float]]:
+    """One bar a week for the chart: position and height in the drawing box."""
+    top = max(max(weekly, default=0), 1)
+    slot = CHART_WIDTH / max(len(weekly), 1)
+    bars = []
+    for i, count in enumerate(weekly):
+        height = CHART_HEIGHT * count / top
+        bars.append(
+            {
+                "x": round(i * slot + slot * 0.15, 1),
+                "width": round(slot * 0.7, 1),
+                "y": round(CHART_TOP + CHART_HEIGHT - height, 1),
+                "height": round(height, 1),
+                "label_x": round(i * slot + slot / 2, 1),
+                "count": count,
+                "week": i + 1,
+            }
+        )
+    return bars

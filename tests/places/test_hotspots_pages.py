@@ -1,0 +1,175 @@
+"""The hotspot pages and selectors: a planted hotspot listed in words and opened, the counts
+made only of what every worker may already see (never a restricted incident, never a home),
+the detail scoped to the viewer, and the reads audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from locus.access import scopes
+from locus.audit.models import AccessEvent
+from locus.common import clock
+from locus.places.models import ContextKind
+from locus.places.selectors_hotspots import (
+    borough_hotspots,
+    hotspot_detail,
+    hotspot_for_context,
+)
+from tests.factories import World, client_for, make_context, make_incident, make_person
+
+pytestmark = pytest.mark.django_db
+
+# Public places about 300-700 m apart in east London, and the hot one among them.
+SPREAD = [(51.5500 + 0.004 * i, -0.0600 + 0.006 * (i % 3)) for i in range(6)]
+HOT = (51.5560, -0.0540)
+LIST_QUERIES = 9
+DETAIL_QUERIES = 14
+
+
+def borough(world: World, *, hot_kind=ContextKind.OPEN_SPACE, restricted=False, **hot_fields):
+    """Six quiet public places with one incident each, and a hot place with twelve incidents
+    in the last three weeks: a new hotspot."""
+    for i, (lat, lon) in enumerate(SPREAD):
+        place = make_context(world.system, name=f"Quiet {i}", latitude=lat, longitude=lon)
+        make_incident(
+            world.system,
+            context=place,
+            involvements=[(world.police_child, "harmed")],
+            occurred_at=clock.now() - dt.timedelta(days=10 * i + 3),
+            reporting_agency=world.police,
+        )
+    hot = make_context(
+        world.system,
+        kind=hot_kind,
+        name="Hot Park",
+        latitude=HOT[0],
+        longitude=HOT[1],
+        **hot_fields,
+    )
+    for i in range(12):
+        child = make_person(world.system, given_name="Hot", family_name=f"Child{i}")
+        make_incident(
+            world.system,
+            context=hot,
+            involvements=[(child, "harmed")],
+            occurred_at=clock.now() - dt.timedelta(days=1 + i % 20),
+            reporting_agency=world.police,
+            restricted=restricted,
+        )
+    return hot
+
+
+def test_a_planted_hotspot_is_found_new_and_said_in_words(world: World):
+    hot = borough(world)
+    found = borough_hotspots()
+    assert len(found) == 1
+    spot = found[0]
+    assert spot.klass == "new" and hot.pk in spot.place_ids
+    assert spot.words.startswith("12 incidents within 150 m of Hot Park in 12 weeks, ")
+    assert spot.words.endswith(" times the borough's rate")
+    assert sum(spot.weekly) == 12 and len(spot.week_starts) == 12
+    assert hotspot_for_context(hot) == ("new", spot.words)
+    assert hotspot_for_context(world.park) is None  # no coordinates
+
+
+def test_the_hotspots_are_cached_for_the_day(world: World, django_assert_num_queries):
+    borough(world)
+    first = borough_hotspots()
+    # One query: the database cache's own read (no incident is read again).
+    with django_assert_num_queries(1):
+        assert [h.key for h in borough_hotspots()] == [h.key for h in first]
+
+
+def test_restricted_incidents_never_make_a_hotspot(world: World):
+    hot = borough(world, restricted=True)
+    assert borough_hotspots() == []
+    assert hotspot_for_context(hot) is None
+
+
+@pytest.mark.parametrize("withheld", [False, True])
+def test_a_home_never_makes_a_hotspot_withheld_or_not(world: World, withheld):
+    home = borough(world, hot_kind=ContextKind.HOME, address_withheld=withheld)
+    assert borough_hotspots() == []
+    assert hotspot_for_context(home) is None
+
+
+def test_the_list_links_each_hotspot_to_its_page_and_is_audited(world: World):
+    borough(world)
+    spot = borough_hotspots()[0]
+    client = client_for(world.social_worker)
+    page = client.get(reverse("hotspots")).content.decode()
+    assert "Near Hot Park" in page and escape(spot.words) in page
+    assert reverse("hotspot", args=[spot.key]) in page
+    event = AccessEvent.objects.filter(actor=world.social_worker).latest("id")
+    assert event.detail["shown"] == [spot.key]
+    # The contexts list leads here.
+    assert reverse("hotspots") in client.get(reverse("contexts")).content.decode()
+
+
+def test_the_detail_shows_the_weeks_as_a_chart_and_a_table(world: World):
+    borough(world)
+    spot = borough_hotspots()[0]
+    page = client_for(world.police_analyst).get(reverse("hotspot", args=[spot.key]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert '<svg viewBox="0 0 480' in text and 'role="img"' in text
+    assert text.count('<td class="govuk-table__cell govuk-table__cell--numeric">') >= 12
+    assert escape(spot.words) in text and "Hot Park" in text
+
+
+@pytest.mark.parametrize("persona", ["social_worker", "police_analyst", "school_dsl"])
+def test_the_detail_lists_only_the_incidents_and_places_the_viewer_may_see(world: World, persona):
+    borough(world)
+    viewer = getattr(world, persona)
+    spot = borough_hotspots()[0]
+    detail = hotspot_detail(viewer=viewer, key=spot.key)
+    visible = set(scopes.incidents_visible_to(viewer).values_list("id", flat=True))
+    shown = {i.pk for i in detail.incidents}
+    assert shown <= visible
+    at_hot = set(
+        scopes.incidents_visible_to(viewer)
+        .filter(context__name="Hot Park")
+        .values_list("id", flat=True)
+    )
+    assert shown == at_hot and detail.incident_total == len(at_hot)
+    seen = set(scopes.contexts_visible_to(viewer).values_list("id", flat=True))
+    assert {p.pk for p in detail.places} <= seen
+    page = client_for(viewer).get(reverse("hotspot", args=[spot.key]))
+    event = AccessEvent.objects.filter(actor=viewer).latest("id")
+    assert event.detail["hotspot"] == spot.key
+    assert sorted(event.detail["shown"]) == sorted(str(i) for i in shown)
+    # Children the viewer may not see are not named on the page.
+    hidden = {f"Hot Child{i}" for i in range(12)}
+    text = page.content.decode()
+    named = {name for name in hidden if name in text}
+    people_visible = set(
+        scopes.people_visible_to(viewer)
+        .filter(given_name="Hot")
+        .values_list("family_name", flat=True)
+    )
+    assert named <= {f"Hot {f}" for f in people_visible}
+
+
+def test_an_unknown_or_faded_away_key_is_not_found(world: World):
+    borough(world)
+    client = client_for(world.social_worker)
+    assert client.get(reverse("hotspot", args=["E1N1"])).status_code == 404
+    assert client.get("/contexts/hotspots/../").status_code in (200, 404)
+
+
+def test_the_pages_query_counts_are_pinned(world: World, django_assert_num_queries):
+    borough(world)
+    spot = borough_hotspots()[0]
+    client = client_for(world.police_analyst)
+    client.get(reverse("hotspots"))  # the session and the cache warmed
+    # The list: session, worker, the cached hotspots, the audit write and the menu's reads.
+    with django_assert_num_queries(LIST_QUERIES):
+        client.get(reverse("hotspots"))
+    # The page: the list's, and the places, incidents (with their people), their count and
+    # who the viewer may see among them.
+    with django_assert_num_queries(DETAIL_QUERIES):
+        client.get(reverse("hotspot", args=[spot.key]))
