@@ -267,7 +267,7 @@ def home_protection(viewer: Worker, home: Context) -> HomeView:
     return HomeView(
         home=home,
         cases=cases,
-        consents=list(home.consents.select_related("recorded_by")),
+        consents=list(HomeConsent.objects.filter(home=home).select_related("recorded_by")),
         actions=shown,
         hidden_actions=len(every) - len(shown),
         may_record_consent=rules.can_record_consent(viewer, home),
