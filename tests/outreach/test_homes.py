@@ -112,6 +112,13 @@ def test_the_home_page_shows_the_consent_to_who_sees_the_home(world: World) -> N
     assert "Refused on" in page.text and "the landlord" in page.text
     park = client_for(world.social_worker).get(f"/outreach/homes/{world.park.pk}/")
     assert park.status_code == 404  # a public place has no household
+    # The home's own page leads there; a public place's page does not.
+    link = f'href="/outreach/homes/{world.home.pk}/"'
+    assert link in client_for(world.social_worker).get(f"/contexts/{world.home.pk}/").text
+    assert (
+        "/outreach/homes/"
+        not in client_for(world.social_worker).get(f"/contexts/{world.park.pk}/").text
+    )
 
 
 # --- Protective actions ------------------------------------------------------------------------

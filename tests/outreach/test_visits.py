@@ -255,3 +255,24 @@ def test_a_visit_is_recorded_through_its_form(world: World, park_plan: VisitPlan
     )
     assert posted.status_code == 302
     assert Visit.objects.get(plan=park_plan).engaged_count == 4
+
+
+def test_the_place_s_timeline_shows_its_visits_as_counts_naming_nobody(
+    world: World, park_plan: VisitPlan
+) -> None:
+    visit(world, park_plan)
+    services.visit_missed(
+        actor=world.social_worker, plan=park_plan, on=dt.date(2026, 11, 27), reason="Team sickness"
+    )
+    page = client_for(world.social_worker).get(f"/contexts/{world.park.pk}/?show=Visit")
+    html = page.content.decode()
+    assert "Visit made" in html and "Met 5 young people, 3 engaged." in html
+    assert "Visit missed" in html and "Team sickness" in html
+    assert world.csc_child.family_name not in html  # who was met is on the visit's own page
+    records = AccessEvent.objects.filter(actor=world.social_worker).latest("at").detail
+    assert {f"outreach.visit:{v.pk}" for v in park_plan.visits.all()} <= set(
+        records["records_shown"]
+    )
+    # A partner not on the plan is given no visit on the place's timeline.
+    other = client_for(world.partner_worker).get(f"/contexts/{world.park.pk}/")
+    assert other.status_code == 200 and "Visit made" not in other.content.decode()

@@ -173,3 +173,13 @@ def test_the_pages_query_counts_are_pinned(world: World, django_assert_num_queri
     # who the viewer may see among them.
     with django_assert_num_queries(DETAIL_QUERIES):
         client.get(reverse("hotspot", args=[spot.key]))
+
+
+def test_a_place_s_page_says_it_is_in_a_hotspot_and_links_to_it(world: World):
+    hot = borough(world)
+    (spot,) = borough_hotspots()
+    html = client_for(world.social_worker).get(reverse("context", args=[hot.pk])).content.decode()
+    assert "In a hotspot: new" in html and escape(spot.words) in html
+    assert reverse("hotspot", args=[spot.key]) in html
+    quiet = client_for(world.social_worker).get(reverse("context", args=[world.park.pk]))
+    assert "In a hotspot" not in quiet.content.decode()

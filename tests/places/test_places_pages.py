@@ -334,7 +334,9 @@ PAGE_QUERIES = {
     "place-edit": 11,
     "place-merge": 10,
     "place-history": 12,
-    "context": 19,  # two more: the timeline's cases and ratings (its incidents replace the list)
+    # Two more for the timeline's cases and ratings (its incidents replace the list); two more
+    # for the place's visits and the day's hotspots (read from the cache).
+    "context": 21,
 }
 
 

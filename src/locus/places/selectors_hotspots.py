@@ -193,7 +193,13 @@ def hotspot(key: str) -> Hotspot:
 
 
 def hotspot_for_context(context: Context) -> tuple[str, str] | None:
-    """``(class, words)`` of the hotspot ``context`` lies in, or None: for the place's page.
+    """``(class, words)`` of the hotspot ``context`` lies in, or None."""
+    found = hotspot_containing(context)
+    return None if found is None else (found.klass, found.words)
+
+
+def hotspot_containing(context: Context) -> Hotspot | None:
+    """The hotspot ``context`` lies in, or None: for the place's page, which links to it.
     Only a counted place can lie in one (a home never does: see the module's notes)."""
     if (
         context.is_restricted
@@ -204,10 +210,7 @@ def hotspot_for_context(context: Context) -> tuple[str, str] | None:
         return None
     east, north = geo.wgs84_to_bng(context.latitude, context.longitude)
     cell = (int(np.floor(float(east) / CELL_M)), int(np.floor(float(north) / CELL_M)))
-    for found in borough_hotspots():
-        if cell in found.cells:
-            return found.klass, found.words
-    return None
+    return next((found for found in borough_hotspots() if cell in found.cells), None)
 
 
 @dataclass

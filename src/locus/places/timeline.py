@@ -40,6 +40,8 @@ from locus.casework.models import (
 from locus.common import clock
 from locus.forums.models import ActionStatus
 from locus.incidents.selectors import InvolvementView, incidents_for, involvement_views
+from locus.outreach.models import VisitStatus
+from locus.outreach.selectors import visits_for_context
 from locus.places.models import Context
 from locus.places.selectors import incidents_counted
 from locus.safety.disclosure import THRESHOLD
@@ -397,10 +399,40 @@ def _safety_detail(row: AreaRow) -> str:
     return ", ".join(f"{word}: {'withheld' if n is None else n}" for word, n in shown) + "."
 
 
+def visit_events(viewer: Worker, context: Context) -> Iterable[Event]:
+    """Visits to reclaim the place (``outreach.selectors``), made or missed, as counts of the
+    young people met: who they were is on the visit's own page, named to those who may see
+    them."""
+    for line in visits_for_context(viewer, context):
+        visit = line.visit
+        url = reverse("visit-plan", args=[visit.plan_id])
+        record = f"outreach.visit:{visit.pk}"
+        if visit.status == VisitStatus.MISSED:
+            yield Event(visit.on, "Visit", "Visit missed", visit.missed_reason, url, record=record)
+            continue
+        met = f"Met {visit.met_count} young {'person' if visit.met_count == 1 else 'people'}"
+        parts = [f"{met}, {visit.engaged_count} engaged.", visit.observed, visit.concerns]
+        yield Event(
+            visit.on,
+            "Visit",
+            "Visit made",
+            " ".join(p.strip() for p in parts if p.strip()),
+            url,
+            by=", ".join(line.went),
+            record=record,
+        )
+
+
 # --- The timeline --------------------------------------------------------------------------
 
 #: Every source of the place page's timeline, in no particular order (events are sorted).
-SOURCES: tuple[Source, ...] = (incident_events, case_events, rating_events, safety_events)
+SOURCES: tuple[Source, ...] = (
+    incident_events,
+    case_events,
+    rating_events,
+    safety_events,
+    visit_events,
+)
 
 
 def timeline_for(

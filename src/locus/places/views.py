@@ -5,13 +5,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from locus.access import lookups, policies
+from locus.access import outreach as access_outreach
 from locus.access import places as access_places
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.selectors import context_cases_for
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
-from locus.places import selectors, timeline
+from locus.places import selectors, selectors_hotspots, timeline
 from locus.places.forms_busy import CoPresenceRemoveForm, CoPresenceRuleForm
 from locus.places.models import Context, ContextKind, ContextMerge
 
@@ -92,6 +93,8 @@ def context_page(request: AuthedRequest, context_id: int) -> HttpResponse:
             "can_keep_roll": context.kind == ContextKind.SCHOOL
             and policies.can_manage_roll(request.user, context),
             "context_cases": context_cases,
+            "hotspot": selectors_hotspots.hotspot_containing(context),
+            "protects_home": access_outreach.sees_household(request.user, context),
             **_co_presence(request, context),
             **paging,
         },
