@@ -82,10 +82,10 @@ class AreaShapes:
 def _points(latitude: ArrayLike, longitude: ArrayLike) -> tuple[FloatArray, FloatArray]:
     lat = check.reals(latitude, "latitude", bound=90)
     lon = check.reals(longitude, "longitude", bound=180)
-    if lat.ndim != 1 or lon.shape != lat.shape:
-        raise ValueError(
-            f"latitude and longitude must be 1-d and of one length, not {lat.shape} and {lon.shape}"
-        )
+    if lat.ndim != 1:
+        raise ValueError(f"latitude must be 1-d, not of shape {lat.shape}")
+    if lon.shape != lat.shape:
+        raise ValueError(f"longitude must be as long as latitude ({lat.size}), not {lon.shape}")
     return lat, lon
 
 
