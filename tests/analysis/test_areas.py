@@ -157,5 +157,5 @@ def test_bad_arguments_are_refused_naming_them(name: str, change: dict) -> None:
 
 def test_locate_refuses_bad_points() -> None:
     shapes = area_shapes([51.55], [-0.06], [0], 1)
-    with pytest.raises(ValueError, match="^latitude "):
+    with pytest.raises(ValueError, match=r"^latitude "):
         shapes.locate([np.inf], [0.0])

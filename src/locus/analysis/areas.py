@@ -154,10 +154,11 @@ def _trace(grid: NDArray[np.int32]) -> dict[int, list[FloatArray]]:
     """The rings bounding each label's squares (-1 is nothing), as ``(row, column)``
     vertices with corners cut (see :func:`_smooth`): the edges between a square and a
     differently labelled neighbour, each directed with its square on the left, chained."""
-    ny, nx = grid.shape
+    nx = grid.shape[1]
     padded = np.pad(grid, 1, constant_values=-1)
     core = padded[1:-1, 1:-1]
-    r, c = np.indices(grid.shape)
+    # Each square's row and column.
+    r, c = np.meshgrid(np.arange(grid.shape[0]), np.arange(nx), indexing="ij")
     # For each side: the neighbour's labels, and the edge's start corner and direction.
     sides = (
         (padded[:-2, 1:-1], r, c, 0),  # south side, running east
@@ -178,22 +179,21 @@ def _trace(grid: NDArray[np.int32]) -> dict[int, list[FloatArray]]:
     return rings
 
 
-def _walk(
-    outgoing: dict[tuple[int, int], list[int]], lab: int, first: int, nx: int
-) -> FloatArray:
+def _walk(outgoing: dict[tuple[int, int], list[int]], lab: int, first: int, nx: int) -> FloatArray:
     """One closed ring of label ``lab`` from corner ``first``, using up its edges; at a
     corner where two squares of the label touch only diagonally, turn left (keeping the
     pieces apart: the ring touches itself there at most)."""
     corners: list[int] = []
-    at, heading = first, None
+    at, heading = first, -1
     while True:
         edges = outgoing.get((lab, at))
         if not edges:
             break
         pick = 0
-        if heading is not None and len(edges) > 1:
+        if heading >= 0 and len(edges) > 1:
             # (d - heading) % 4: 1 a left turn, 0 straight on, 3 a right turn.
-            pick = min(range(len(edges)), key=lambda i: _PREFERENCE[(edges[i] - heading) % 4])
+            came = heading
+            pick = min(range(len(edges)), key=lambda i: _PREFERENCE[(edges[i] - came) % 4])
         heading = edges.pop(pick)
         corners.append(at)
         dr, dc = _STEPS[heading]

@@ -32,8 +32,8 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from locus.access import scopes
 from locus.access import places as access_places
+from locus.access import scopes
 from locus.access.models import Worker
 from locus.analysis.areas import AreaShapes, area_shapes
 from locus.common import clock
@@ -253,9 +253,7 @@ def counted_incidents(viewer: Worker, filters: MapFilters) -> QuerySet[Incident]
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.role:
-        qs = qs.filter(
-            id__in=Involvement.objects.filter(role=filters.role).values("incident_id")
-        )
+        qs = qs.filter(id__in=Involvement.objects.filter(role=filters.role).values("incident_id"))
     return qs
 
 
@@ -316,6 +314,8 @@ def borough_map(*, viewer: Worker, filters: MapFilters) -> BoroughMap:
         else:
             outside += count
         end = (end_lat, end_lon) if end_lat is not None and end_lon is not None else None
+        # placed_contexts() keeps only places with a point.
+        assert lat is not None and lon is not None
         places.append(MapPlace(pk, name, kinds.get(kind, kind), sector, count, lat, lon, end))
     places.sort(key=lambda p: (-p.count, p.name, p.id))
     bounds, legend = _shades(list(per_sector.values()))

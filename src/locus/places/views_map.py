@@ -45,7 +45,9 @@ def borough_map(request: AuthedRequest) -> HttpResponse:
         # A "{s}" subdomain template becomes CSP's "*." wildcard.
         parts = urlsplit(settings.LOCUS_TILE_URL)
         origin = f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
-        response["Content-Security-Policy"] = CSP.replace("img-src 'self'", f"img-src 'self' {origin}")
+        response["Content-Security-Policy"] = CSP.replace(
+            "img-src 'self'", f"img-src 'self' {origin}"
+        )
     return response
 
 
