@@ -226,7 +226,7 @@ def test_the_busiest_places_only_are_drawn_and_the_page_says_so(
 
 
 def test_the_page_reads_a_fixed_number_of_queries(
-    placed: World, django_assert_max_num_queries: Any
+    placed: World, django_assert_num_queries: Any
 ) -> None:
     client = client_for(placed.social_worker)
     client.get(MAP)  # the borough's shapes built and cached
@@ -239,5 +239,6 @@ def test_the_page_reads_a_fixed_number_of_queries(
             reporting_agency=placed.csc,
             involvements=[(placed.other_child, InvolvementRole.HARMED)],
         )
-    with django_assert_max_num_queries(12):
+    # Pinned: five more places with incidents (above) add no query.
+    with django_assert_num_queries(11):
         assert client.get(MAP).status_code == 200
