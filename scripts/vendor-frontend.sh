@@ -217,7 +217,7 @@ GOV.UK favicons, icons and brand images are not vendored either (Locus has its
 own favicon); the crest is kept only because a footer rule in the CSS refers to
 it, and Locus's pages do not use that rule.
 
-Kept for a feature to come: \`leaflet/\` (the borough map of places).
+\`leaflet/\` draws the borough map of places (docs/borough-map.md).
 EOF
 
 echo "Vendored into $VENDOR and $TEST_VENDOR:"

@@ -16,8 +16,8 @@ STATIC = Path(__file__).resolve().parents[2] / "src/locus/static"
 VENDOR = STATIC / "vendor"
 TEMPLATES = STATIC.parent / "templates"
 FONT_SUFFIXES = {".woff", ".woff2", ".ttf", ".otf", ".eot"}
-# Not used by any page yet; kept for the borough map of places (see vendor/README.md).
-KEPT_FOR_LATER = {"leaflet"}
+# Vendored libraries no page uses yet, each kept for a named feature (see vendor/README.md).
+KEPT_FOR_LATER: set[str] = set()
 
 
 def stylesheets() -> list[Path]:

@@ -290,3 +290,13 @@ CACHES = {
         "LOCATION": os.environ.get("LOCUS_CACHE_LOCATION", "locus_cache"),
     }
 }
+
+# --- The borough map (places/selectors_map.py) ---------------------------------------------
+# The borough whose outline and postcode sectors the map draws: its ONS local authority code
+# and the first letters of its postcodes (the directory is read one letter at a time). The
+# default is the demo's borough. No background tiles unless LOCUS_TILE_URL is set (a
+# {z}/{x}/{y} template; the map works offline without it), with LOCUS_TILE_ATTRIBUTION.
+LOCUS_BOROUGH_LAUA = os.environ.get("LOCUS_BOROUGH_LAUA", "E09000012")
+LOCUS_BOROUGH_POSTCODE_LETTERS = os.environ.get("LOCUS_BOROUGH_POSTCODE_LETTERS", "E,N")
+LOCUS_TILE_URL = os.environ.get("LOCUS_TILE_URL", "")
+LOCUS_TILE_ATTRIBUTION = os.environ.get("LOCUS_TILE_ATTRIBUTION", "")

@@ -1,5 +1,5 @@
 from locus.common.urls import actions, routes
-from locus.places import views, views_busy, views_hotspots, views_places, views_rolls
+from locus.places import views, views_busy, views_hotspots, views_map, views_places, views_rolls
 
 # A school's roll hangs off the school's own page.
 ROLL = "<int:school_id>/roll/"
@@ -9,6 +9,8 @@ urlpatterns = routes(
     ("add/", views_places.place_add, "place-add"),
     ("hotspots/", views_hotspots.hotspots_list, "hotspots"),
     ("hotspots/<str:key>/", views_hotspots.hotspot_page, "hotspot"),
+    ("map/", views_map.borough_map, "borough-map"),
+    ("map/shapes.json", views_map.borough_shapes, "borough-map-shapes"),
     ("<int:context_id>/", views.context_page, "context"),
     *actions(
         "<int:context_id>/",
