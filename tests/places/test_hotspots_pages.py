@@ -183,3 +183,18 @@ def test_a_place_s_page_says_it_is_in_a_hotspot_and_links_to_it(world: World):
     assert reverse("hotspot", args=[spot.key]) in html
     quiet = client_for(world.social_worker).get(reverse("context", args=[world.park.pk]))
     assert "In a hotspot" not in quiet.content.decode()
+
+
+def test_the_borough_map_rings_each_hotspot_and_lists_it_in_a_table(world: World):
+    from tests.places.test_borough_map import _map
+
+    borough(world)
+    (spot,) = borough_hotspots()
+    page, layers = _map(world.social_worker, "?kind=missing")  # filters leave hotspots alone
+    (ring,) = layers["hotspots"]
+    assert ring["key"] == spot.key and ring["words"] == spot.words
+    assert ring["at"] == [round(spot.latitude, 5), round(spot.longitude, 5)]
+    assert ring["url"] == reverse("hotspot", args=[spot.key])
+    assert reverse("hotspot", args=[spot.key]) in page.split('id="hotspots"')[1]
+    event = AccessEvent.objects.filter(actor=world.social_worker).latest("at")
+    assert event.detail["hotspots"] == [spot.key]

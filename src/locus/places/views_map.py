@@ -8,32 +8,42 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
 from locus.incidents.models import IncidentKind, InvolvementRole
-from locus.places import selectors_map
+from locus.places import selectors_hotspots, selectors_map
 from locus.web.middleware import CSP
 
 
 def borough_map(request: AuthedRequest) -> HttpResponse:
     filters = selectors_map.MapFilters.from_query(request.GET)
     data = selectors_map.borough_map(viewer=request.user, filters=filters)
+    # The day's hotspots: places and times only, the same for everybody (docs/hotspots.md).
+    hotspots = selectors_hotspots.borough_hotspots()
     # The places' names say where things happened (a home's name is a family's address):
     # the read is logged with the filters and the places shown.
     record_access(
         actor=request.user,
         record_type="places.context",
         action=AccessAction.SEARCH,
-        detail={"page": "map", **filters.as_detail(), "shown": [str(i) for i in data.shown_ids]},
+        detail={
+            "page": "map",
+            **filters.as_detail(),
+            "shown": [str(i) for i in data.shown_ids],
+            "hotspots": [h.key for h in hotspots],
+        },
     )
     response = render(
         request,
         "places/map.html",
         {
             "m": data,
-            "layers": data.layers(),
+            "layers": {**data.layers(), "hotspots": _hotspot_layer(hotspots)},
+            "hotspots": hotspots,
+            "hotspot_weeks": selectors_hotspots.WEEKS,
             "windows": [(key, words) for key, (words, _) in selectors_map.WINDOWS.items()],
             "kinds": IncidentKind.choices,
             "roles": InvolvementRole.choices,
@@ -56,3 +66,19 @@ def borough_shapes(request: AuthedRequest) -> HttpResponse:
     as the page is to one who may not open it."""
     selectors_map.check_may_see_map(request.user)
     return HttpResponse(selectors_map.borough().geojson, content_type="application/json")
+
+
+def _hotspot_layer(hotspots: list[selectors_hotspots.Hotspot]) -> list[dict[str, object]]:
+    """Each hotspot as a ring round its centre, about as wide as its squares and their
+    neighbours (the area its count was taken over), with its words for the popup."""
+    return [
+        {
+            "key": h.key,
+            "at": [round(h.latitude, 5), round(h.longitude, 5)],
+            "radius": round(1.5 * selectors_hotspots.CELL_M * len(h.cells) ** 0.5),
+            "label": h.class_label,
+            "words": h.words,
+            "url": reverse("hotspot", args=[h.key]),
+        }
+        for h in hotspots
+    ]

@@ -40,6 +40,24 @@ function placePopup(place) {
   return box;
 }
 
+const HOTSPOT = { color: "#d4351c", weight: 3, dashArray: "8 6", fill: false };
+
+function hotspotPopup(hotspot) {
+  const box = element("div");
+  const link = element("a", `Hotspot: ${hotspot.label.toLowerCase()}`, "govuk-link");
+  link.href = hotspot.url;
+  box.append(link, element("div", hotspot.words));
+  return box;
+}
+
+function drawHotspots(map) {
+  for (const hotspot of data.hotspots) {
+    L.circle(hotspot.at, { ...HOTSPOT, radius: hotspot.radius })
+      .bindPopup(hotspotPopup(hotspot))
+      .addTo(map);
+  }
+}
+
 function markerSize(count) {
   return count >= 20 ? 34 : count >= 5 ? 28 : 24;
 }
@@ -75,6 +93,7 @@ function draw(shapes) {
   }
   const outline = L.polygon(shapes.outline, OUTLINE).addTo(map);
   map.fitBounds(outline.getBounds());
+  drawHotspots(map);
   drawPlaces(map);
 }
 
