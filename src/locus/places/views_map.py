@@ -75,7 +75,7 @@ def _hotspot_layer(hotspots: list[selectors_hotspots.Hotspot]) -> list[dict[str,
         {
             "key": h.key,
             "at": [round(h.latitude, 5), round(h.longitude, 5)],
-            "radius": round(1.5 * selectors_hotspots.CELL_M * len(h.cells) ** 0.5),
+            "radius": round(selectors_hotspots.CELL_M * (1 + 0.5 * len(h.cells) ** 0.5)),
             "label": h.class_label,
             "words": h.words,
             "url": reverse("hotspot", args=[h.key]),
