@@ -285,6 +285,7 @@ CASEWORK_MENU = [
     "Meetings",
     "Panels",
     "Context cases",
+    "Visits",
     "My work",
 ]
 MENUS = {
