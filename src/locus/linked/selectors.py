@@ -13,7 +13,6 @@ by size. The counts are evidence to judge, not a measure.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
@@ -22,9 +21,6 @@ from typing import overload
 from urllib.parse import urlencode
 
 import numpy as np
-from django.db import connection
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from locus.access import policies, scopes
@@ -40,6 +36,7 @@ from locus.incidents.models import Incident, IncidentKind
 from locus.linked import borough_evidence
 from locus.linked.evidence import (
     LoadedEvidence,
+    among,
     busy_flags,
     day_number,
     from_day_number,
@@ -606,7 +603,7 @@ class _LinkTable:
         found: dict[int, Allocation] = {}
         for allocation in (
             Allocation.objects.current()
-            .filter(_among("person_id", wanted) | _among("id", chosen))
+            .filter(among("person_id", wanted) | among("id", chosen))
             .select_related("worker", "team__agency")
             .order_by(*_HOLDER_ORDER)
         ):
@@ -704,18 +701,6 @@ def fill_cases(
         result._table.fill(cases, summary=summary)
 
 
-_AMONG_AS_JSON = 100  # ids above which SQLite is given them as one parameter
-
-
-def _among(column: str, ids: Iterable[int]) -> Q:
-    """``column`` is one of ``ids``. On SQLite the ids go as one JSON parameter: a caseload's
-    neighbourhood is ten thousand people, and Django prepares each bound value one by one."""
-    ids = sorted({int(i) for i in ids})
-    if connection.vendor == "sqlite" and len(ids) > _AMONG_AS_JSON:
-        return Q(**{f"{column}__in": RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])})
-    return Q(**{f"{column}__in": ids})
-
-
 @dataclass(frozen=True)
 class _FirstHolders:
     """Each held child's first holder in the order pages list holders, as columns sorted by
@@ -734,7 +719,7 @@ def _first_holders(
     and each held child's first holder. One query for both."""
     rows = np.array(
         Allocation.objects.current()
-        .filter(_among("person_id", person_ids.tolist()))
+        .filter(among("person_id", person_ids.tolist()))
         .order_by(*_HOLDER_ORDER)
         .values_list("person_id", "team_id", "worker_id", "id"),
         dtype=np.int64,
