@@ -10,11 +10,11 @@ from django.test import Client, override_settings
 from django.urls import NoReverseMatch, reverse
 
 from locus.cli import main
-from locus.linked import clusters
+from locus.linked import borough_evidence, clusters
 
 pytestmark = pytest.mark.django_db
 
-PAGES = {"bare_page", "linked_cases", "borough_warm", "borough_cold_page"}
+PAGES = {"bare_page", "linked_cases", "linked_cases_stale", "borough_warm", "borough_cold_page"}
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def test_bench_pages_json_at_a_tiny_scale(bench_folder) -> None:
         assert 0 < page["median_ms"] <= page["p95_ms"], name
         assert page["ratio"] > 0, name
     assert results["pages"]["bare_page"]["ratio"] == 1.0
-    assert results["borough_work_out_s"] >= 0
+    assert results["borough_work_out_s"] >= 0 and results["evidence_ahead_s"] >= 0
     parts = results["linked_cases_breakdown"]
     assert set(parts) == {"load_around_ms", "selector_ms", "links", "links_only_places"}
     assert parts["load_around_ms"] > 0 and parts["selector_ms"] > 0
@@ -47,6 +47,7 @@ def test_bench_pages_json_at_a_tiny_scale(bench_folder) -> None:
     assert clusters.borough_page(
         window_days=30, across_agencies=False, closer_only=False
     ).worked_out
+    assert borough_evidence.fresh_evidence(ask=False) is not None
 
 
 def test_bench_pages_prints_a_table(bench_folder) -> None:
@@ -56,7 +57,7 @@ def test_bench_pages_prints_a_table(bench_folder) -> None:
     for name in PAGES:
         assert name in text
     assert "a caseload of" in text and "borough clusters worked out" in text
-    assert "evidence loaded in" in text
+    assert "evidence loaded in" in text and "borough evidence loaded ahead" in text
 
 
 def test_the_bare_page_is_behind_the_sign_in_and_only_in_the_bench() -> None:

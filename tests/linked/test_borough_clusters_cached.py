@@ -18,7 +18,7 @@ from django_tasks import default_task_backend
 
 from locus.audit.models import ChangeEvent
 from locus.common import clock
-from locus.linked import clusters, selectors
+from locus.linked import borough_evidence, clusters, selectors
 from locus.linked.clusters import WorkedOut, borough_page, cache_key, work_out_borough_clusters
 from locus.people.models import Person
 from tests.factories import World, client_for
@@ -139,7 +139,7 @@ def test_past_the_look_back_the_clusters_are_taken_as_stale(
             record_id=str(n),
         )
     assert not clusters.changed_since(stamp)
-    monkeypatch.setattr(clusters, "LOOK_BACK", 3)
+    monkeypatch.setattr(borough_evidence, "LOOK_BACK", 3)
     assert clusters.changed_since(stamp)
 
 

@@ -27,41 +27,18 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django_tasks import task
 
-from locus.access.models import Team, Worker
-from locus.audit.models import ChangeEvent
 from locus.common import clock
-from locus.incidents.models import Incident, Involvement
 from locus.linked import selectors
+from locus.linked.borough_evidence import changed_since, data_version
 from locus.linked.selectors import BoroughClusters
-from locus.peers.models import Association
-from locus.people.models import Allocation, Person
 
-# The records whose changes can change the clusters.
-FEEDS = tuple(m._meta.label_lower for m in (Association, Incident, Involvement, Allocation))
-FEEDS += tuple(m._meta.label_lower for m in (Person, Worker, Team))
 # How long "being worked out" holds before another request may ask again (a worker that died
 # mid-task must not leave the page waiting for ever).
 ASKED_SECONDS = 10 * 60
-LOOK_BACK = 5_000  # recorded changes read to tell whether the clusters are stale
 # At most this many workings-out wait or run at once, whoever asked: one worker paging through
 # every window cannot keep the task worker busy for hours.
 MAX_WAITING = 4
 MAX_WINDOW_DAYS = 365
-
-
-def data_version() -> int:
-    """The id of the latest recorded change (0: none yet)."""
-    return ChangeEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def changed_since(version: int) -> bool:
-    """Whether a change to a record that feeds the links was recorded after ``version``."""
-    since = list(
-        ChangeEvent.objects.filter(id__gt=version)
-        .order_by("id")
-        .values_list("record_type", flat=True)[:LOOK_BACK]
-    )
-    return len(since) == LOOK_BACK or any(kind in FEEDS for kind in since)
 
 
 def cache_key(window_days: int, across_agencies: bool, closer_only: bool) -> str:

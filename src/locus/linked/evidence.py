@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 import numpy as np
 from django.db import connection
 from django.db.models import Case, CharField, FilteredRelation, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, ExtractHour, TruncDate
 from django.utils import timezone
 
@@ -434,6 +436,18 @@ def take_rows(rows: LinkRows, chosen: np.ndarray, *, keep_co: np.ndarray | None 
     )
 
 
+AMONG_AS_JSON = 100  # ids above which SQLite is given them as one parameter
+
+
+def among(column: str, ids: Iterable[int]) -> Q:
+    """``column`` is one of ``ids``. On SQLite the ids go as one JSON parameter: a caseload's
+    neighbourhood is ten thousand people, and Django prepares each bound value one by one."""
+    ids = sorted({int(i) for i in ids})
+    if connection.vendor == "sqlite" and len(ids) > AMONG_AS_JSON:
+        return Q(**{f"{column}__in": RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])})
+    return Q(**{f"{column}__in": ids})
+
+
 def _rolls(
     loaded: LoadedEvidence, at_school: set[tuple[int, int, tuple[int, int, int]]]
 ) -> dict[tuple[int, int], list[tuple[dt.date, dt.date | None]]]:
@@ -444,7 +458,7 @@ def _rolls(
     schools = {int(loaded.place_ids[t[2]]) for _a, _b, t in at_school}
     rolls: dict[tuple[int, int], list[tuple[dt.date, dt.date | None]]] = {}
     for person, school, start, end in Enrolment.objects.filter(
-        person_id__in=people, school_id__in=schools
+        among("person_id", people), school_id__in=schools
     ).values_list("person_id", "school_id", "start", "end"):
         rolls.setdefault((person, school), []).append((start, end))
     return rolls

@@ -13,7 +13,6 @@ by size. The counts are evidence to judge, not a measure.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
@@ -22,9 +21,6 @@ from typing import overload
 from urllib.parse import urlencode
 
 import numpy as np
-from django.db import connection
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from locus.access import policies, scopes
@@ -37,8 +33,10 @@ from locus.analysis.linked import Link, LinkRows, LinkTable, find_link_rows, fin
 from locus.analysis.network import NATURES
 from locus.common.ids import parse_id
 from locus.incidents.models import Incident, IncidentKind
+from locus.linked import borough_evidence
 from locus.linked.evidence import (
     LoadedEvidence,
+    among,
     busy_flags,
     day_number,
     from_day_number,
@@ -395,8 +393,10 @@ class _Wording:
         by_place: dict[int, set[int]] = defaultdict(set)
         for own, _theirs, _place in pairs:
             by_place[self.place(own)].add(own)
-        for place, own_incidents in sorted(by_place.items()):
-            out.places.append(self.place_name(next(iter(own_incidents))))
+        for place, found in sorted(by_place.items()):
+            # In the incidents' order (a set's own order would depend on how they were loaded).
+            own_incidents = sorted(found)
+            out.places.append(self.place_name(own_incidents[0]))
             days = [self.day(i) for i in own_incidents]
             for i in own_incidents:
                 shown = self.incidents.get(int(self.loaded.incident_ids[i]))
@@ -503,7 +503,7 @@ class _LinkTable:
         loaded: LoadedEvidence,
         rows: LinkRows,
         focus: Sequence[Person],
-        holders: dict[int, tuple[int, int, int]],
+        holders: _FirstHolders,
         reviews: dict[tuple[int, int], LinkReview],
         window_days: int,
     ):
@@ -603,7 +603,7 @@ class _LinkTable:
         found: dict[int, Allocation] = {}
         for allocation in (
             Allocation.objects.current()
-            .filter(_among("person_id", wanted) | _among("id", chosen))
+            .filter(among("person_id", wanted) | among("id", chosen))
             .select_related("worker", "team__agency")
             .order_by(*_HOLDER_ORDER)
         ):
@@ -630,21 +630,28 @@ class _LinkTable:
     def _weak_groups(self) -> dict[int, _TeamTally]:
         """Per team holding a weaker link's other child (its first holder): how many links,
         how many of each tier, and the workers to contact (those holding most of them, at
-        most :data:`CONTACTS_PER_TEAM`), each with one allocation of theirs there."""
-        teams: dict[int, _TeamTally] = {}
+        most :data:`CONTACTS_PER_TEAM`), each with one allocation of theirs there. Counted
+        as columns (a busy place gives tens of thousands of weaker links); teams, tiers and
+        workers each in the order the links first name them."""
         weak = self.parts["weak"]
-        for other, tier in zip(
-            self.other_ids[weak].tolist(), self.tier[weak].tolist(), strict=True
-        ):
-            holder = self.first_holder.get(other)
-            if holder is None:
-                continue
-            team_id, worker_id, allocation_id = holder
-            entry = teams.setdefault(team_id, _TeamTally())
-            entry.cases += 1
-            entry.tiers[tier] = entry.tiers.get(tier, 0) + 1
-            entry.held[worker_id] = entry.held.get(worker_id, 0) + 1
-            entry.allocation.setdefault(worker_id, allocation_id)
+        holders = self.first_holder
+        others = self.other_ids[weak]
+        at = np.searchsorted(holders.person, others)
+        held = at < len(holders.person)
+        held[held] = holders.person[at[held]] == others[held]
+        at = at[held]
+        team, worker = holders.team[at], holders.worker[at]
+        allocation, tier = holders.allocation[at], self.tier[weak][held]
+        teams: dict[int, _TeamTally] = {}
+        for key, _first, n in _first_seen(team):
+            teams[key] = _TeamTally(cases=n)
+        for key, _first, n in _first_seen(team * len(triage.TIER_WORDS) + tier):
+            team_id, tier_id = divmod(key, len(triage.TIER_WORDS))
+            teams[team_id].tiers[tier_id] = n
+        for key, first, n in _first_seen((team << 32) | worker):
+            tally = teams[key >> 32]
+            tally.held[key & 0xFFFFFFFF] = n
+            tally.allocation[key & 0xFFFFFFFF] = int(allocation[first])
         return teams
 
     def weak_by_team(self) -> list[HoldingTeam]:
@@ -653,6 +660,14 @@ class _LinkTable:
         if self._summary is None:
             self._holders([], True)
         return self._summary or []
+
+
+def _first_seen(keys: np.ndarray) -> Iterator[tuple[int, int, int]]:
+    """Each distinct key, where it first comes and how many times, in the order of first
+    coming."""
+    distinct, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    order = np.argsort(first, kind="stable")
+    return zip(distinct[order].tolist(), first[order].tolist(), counts[order].tolist(), strict=True)
 
 
 class _Cases(Sequence[LinkedCase]):
@@ -686,37 +701,33 @@ def fill_cases(
         result._table.fill(cases, summary=summary)
 
 
-_AMONG_AS_JSON = 100  # ids above which SQLite is given them as one parameter
+@dataclass(frozen=True)
+class _FirstHolders:
+    """Each held child's first holder in the order pages list holders, as columns sorted by
+    the child's id."""
 
-
-def _among(column: str, ids: Iterable[int]) -> Q:
-    """``column`` is one of ``ids``. On SQLite the ids go as one JSON parameter: a caseload's
-    neighbourhood is ten thousand people, and Django prepares each bound value one by one."""
-    ids = sorted({int(i) for i in ids})
-    if connection.vendor == "sqlite" and len(ids) > _AMONG_AS_JSON:
-        return Q(**{f"{column}__in": RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])})
-    return Q(**{f"{column}__in": ids})
+    person: np.ndarray
+    team: np.ndarray
+    worker: np.ndarray
+    allocation: np.ndarray
 
 
 def _first_holders(
-    loaded: LoadedEvidence, excluded: set[int], focus_ids: Sequence[int]
-) -> tuple[set[int], dict[int, tuple[int, int, int]]]:
-    """Of the loaded people: who is held by a worker not ``excluded`` (and not in the focus),
-    and each held child's first holder (team, worker, allocation) in the order pages list
-    holders. One query for both."""
-    others: set[int] = set()
-    first: dict[int, tuple[int, int, int]] = {}
-    focus = set(focus_ids)
-    for allocation, person, worker, team in (
+    person_ids: np.ndarray, excluded: set[int], focus_ids: Sequence[int]
+) -> tuple[np.ndarray, _FirstHolders]:
+    """Of ``person_ids``: who is held by a worker not ``excluded`` (and not in the focus),
+    and each held child's first holder. One query for both."""
+    rows = np.array(
         Allocation.objects.current()
-        .filter(_among("person_id", loaded.person_ids.tolist()))
+        .filter(among("person_id", person_ids.tolist()))
         .order_by(*_HOLDER_ORDER)
-        .values_list("id", "person_id", "worker_id", "team_id")
-    ):
-        first.setdefault(person, (team, worker, allocation))
-        if worker not in excluded and person not in focus:
-            others.add(person)
-    return others, first
+        .values_list("person_id", "team_id", "worker_id", "id"),
+        dtype=np.int64,
+    ).reshape(-1, 4)
+    person, first = np.unique(rows[:, 0], return_index=True)
+    holders = _FirstHolders(person, rows[first, 1], rows[first, 2], rows[first, 3])
+    other = ~np.isin(rows[:, 2], list(excluded)) & ~np.isin(rows[:, 0], list(focus_ids))
+    return np.unique(rows[other, 0]), holders
 
 
 def linked_cases(
@@ -726,6 +737,7 @@ def linked_cases(
     exclude_holders: Iterable[int],
     window_days: int = DEFAULT_WINDOW_DAYS,
     review_team: int | None = None,
+    ahead: bool = False,
 ) -> CaseloadLinks:
     """Children held by other workers who are linked to ``focus`` (a caseload or one child),
     strongest evidence first (``locus.analysis.triage``).
@@ -734,22 +746,28 @@ def linked_cases(
     worker, or the child's own case holders). ``review_team``: the team whose reviews of these
     links are shown (the caseload's), if any. The links a page shows are worded and named by
     ``fill_cases`` (``CaseloadLinks.links``: all of them).
+
+    ``ahead``: find the links in the borough's evidence loaded ahead (``borough_evidence``) when
+    it is fresh, and ask for it when it is not: the same links, without reading a caseload's
+    neighbourhood from the database.
     """
     if not focus:
         return CaseloadLinks(focus=[], window_days=window_days, table=None)
     focus_ids = [p.pk for p in focus]
-    loaded = load_around(focus_ids, window_days=window_days)
-    held_by_others, first_holders = _first_holders(loaded, set(exclude_holders), focus_ids)
-    candidates = np.zeros(len(loaded.person_ids), dtype=bool)
-    if held_by_others:
-        candidates[loaded.person_index(sorted(held_by_others))] = True
+    loaded = _evidence_for(focus_ids, window_days, ahead=ahead)
     rows = find_link_rows(
         loaded.evidence,
         loaded.person_index(focus_ids),
-        candidates=candidates,
         window_days=window_days,
         place_window=loaded.windows(window_days),  # places' rules (docs/busy-places.md)
     )
+    # Only the children held by other workers: the links to anyone else dropped (each link's
+    # evidence is about its own pair, so this is the same as finding only theirs).
+    linked = loaded.person_ids[rows.b]
+    held_by_others, first_holders = _first_holders(
+        np.unique(linked), set(exclude_holders), focus_ids
+    )
+    rows = take_rows(rows, np.flatnonzero(np.isin(linked, held_by_others)))
     rows = keep_meaningful_rows(loaded, rows)  # a school's own pupils (docs/busy-places.md)
     # The tie-break within a tier: the caseload's order, then the other child's id (never
     # their name, which would order by what the viewer may not know).
@@ -766,6 +784,16 @@ def linked_cases(
         window_days,
     )
     return CaseloadLinks(focus=focus, window_days=window_days, table=table)
+
+
+def _evidence_for(focus_ids: Sequence[int], window_days: int, *, ahead: bool) -> LoadedEvidence:
+    """The borough's evidence loaded ahead (``ahead``, when fresh and covering every child in
+    focus), else the evidence around the focus, read now."""
+    if ahead:
+        borough = borough_evidence.fresh_evidence(ask=True)
+        if borough is not None and np.isin(focus_ids, borough.person_ids).all():
+            return borough
+    return load_around(focus_ids, window_days=window_days)
 
 
 def _reviews(team_id: int | None, focus_ids: Sequence[int]) -> dict[tuple[int, int], LinkReview]:

@@ -35,6 +35,7 @@ def caseload_links(request: AuthedRequest) -> HttpResponse:
     form = CaseloadLinksForm(request.GET or None, viewer=viewer)
     window = form.window_days()
     person = holder = None
+    ahead = False  # one child's links are read around them; a caseload's from evidence ahead
     if "person" in request.GET:
         person = lookups.access_person(viewer, request.GET["person"])
         focus = [person]
@@ -46,8 +47,14 @@ def caseload_links(request: AuthedRequest) -> HttpResponse:
         exclude = [holder.pk]
         # The caseload's team's reviews, shown to that team only (not an administrator's).
         team = holder.team_id if holder.team_id == viewer.team_id else None
+        ahead = True
     result = selectors.linked_cases(
-        viewer=viewer, focus=focus, exclude_holders=exclude, window_days=window, review_team=team
+        viewer=viewer,
+        focus=focus,
+        exclude_holders=exclude,
+        window_days=window,
+        review_team=team,
+        ahead=ahead,
     )
     show = request.GET.get("show")
     show = show if show in SHOWN else "strong"
