@@ -382,8 +382,11 @@ def whole_network_pass(data: Synthetic, seed: int) -> Refresh:
         table = linked.link_table(evidence, data.held, window_days=WINDOW_DAYS)
         del evidence, net
         found = linked.clusters(data.n, table.a, table.b)
+        # The second Leiden waits for the first anyway (one at a time): waiting here, before
+        # building its graph, keeps the two graphs out of memory at once.
+        theirs = network_communities.result()
         groups = linked.communities(data.n, table.a, table.b)
-        return Refresh(table, found, groups, network_communities.result())
+        return Refresh(table, found, groups, theirs)
 
 
 def table_digest(table: linked.LinkTable) -> str:
