@@ -31,11 +31,14 @@ connected pieces add about 2 more. Measured against it and not taken:
 * two NetworKit threads: the same 10.6 CPU-s, and not deterministic.
 
 So Leiden on the link graph alone is most of the 10 s a national refresh is
-allowed. What a refresh can do is use the second core for the other graph:
-the benchmark's whole-network pass runs the association network's Leiden in a
-second thread while the first finds the link table. That is deterministic:
-NetworKit's generator is per thread and reseeded by the ``setSeed`` each run
-makes under the lock below, and each run uses one thread.
+allowed. A refresh can give the other graph the second core: the benchmark's
+``whole_network_both_cores`` runs the association network's Leiden in a second
+thread while the first finds the link table. That is deterministic (NetworKit's
+generator is per thread and reseeded by the ``setSeed`` each run makes under
+the lock below, and each run uses one thread), but on the shared machine with
+no core free it was slower than one step after another (34.5 s against 25.7 s,
+31.7 CPU-s against 24.9: two memory-bound steps at once) and held more memory
+(up to 2.0 GB against 1.7).
 
 Determinism: NetworKit's algorithms run in parallel, so results can depend on
 thread timing. :func:`leiden` runs on one thread (restoring the caller's
