@@ -66,12 +66,12 @@ whole_network_both_cores
     finds the evidence, the link table and its clusters. Timed once, as a whole
     (CPU seconds count both threads, the peak both threads' memory, from the
     synthetic data alone); it agrees when every step did and it gave exactly
-    the steps' answers (the same table, the same labels). Measured on the shared
-    2-core machine with other work running (no core free) it was slower than
-    the steps by the clock (34.5 s against 25.7 s) and took more CPU (31.7 s
-    against 24.9 s: two memory-bound steps at once) and memory (1.8-2.0 GB
-    against 1.4-1.7 GB); it is here to show whether it pays where the second
-    core is free.
+    the steps' answers (the same table, the same labels). At national scale on
+    the 2-core machine with the second core free (load under 1) it took 18.7 s
+    against 28.1 s for the steps one after another, for the same CPU time
+    (25.3 s against 26.5 s), with a 1.8 GB peak; with other work running (load
+    3.5, no core free) it was slower (34.5 s against 25.7 s, 31.7 CPU-s against
+    24.9: two memory-bound steps at once) and its peak reached 2.0 GB.
 triage_ordering
     the linked-cases ordering (:func:`ordering_under_test`, when there is one)
     on the link table's pairs: see :func:`bench_triage_ordering`.

@@ -35,10 +35,10 @@ allowed. A refresh can give the other graph the second core: the benchmark's
 ``whole_network_both_cores`` runs the association network's Leiden in a second
 thread while the first finds the link table. That is deterministic (NetworKit's
 generator is per thread and reseeded by the ``setSeed`` each run makes under
-the lock below, and each run uses one thread), but on the shared machine with
-no core free it was slower than one step after another (34.5 s against 25.7 s,
-31.7 CPU-s against 24.9: two memory-bound steps at once) and held more memory
-(up to 2.0 GB against 1.7).
+the lock below, and each run uses one thread). At national scale it took
+18.7 s against 28.1 s one step after another with the second core free; with
+no core free it was slower (34.5 s against 25.7 s: two memory-bound steps at
+once) and held more memory (up to 2.0 GB against 1.7).
 
 Determinism: NetworKit's algorithms run in parallel, so results can depend on
 thread timing. :func:`leiden` runs on one thread (restoring the caller's
