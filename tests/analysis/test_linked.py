@@ -5,6 +5,7 @@ communities."""
 from __future__ import annotations
 
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 from unittest import mock
 
 import networkx as nx
@@ -411,6 +412,19 @@ def test_communities_are_deterministic_and_nest_in_clusters():
     assert np.array_equal(first >= 0, found >= 0)
     for label in np.unique(first[first >= 0]):
         assert np.unique(found[first == label]).size == 1
+
+
+def test_communities_found_in_several_threads_at_once_are_the_same_as_alone():
+    # The whole-network pass finds one graph's communities in a second thread while the first
+    # works on another: NetworKit's generator is per thread, so each run must seed its own.
+    rng = np.random.default_rng(11)
+    graphs = [(rng.integers(0, 500, 2_000), rng.integers(0, 500, 2_000)) for _ in range(4)]
+    alone = [communities(500, a, b, seed=seed) for seed, (a, b) in enumerate(graphs)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for _ in range(5):
+            found = pool.map(lambda job: communities(500, *job[1], seed=job[0]), enumerate(graphs))
+            for mine, theirs in zip(found, alone, strict=True):
+                assert np.array_equal(mine, theirs)
 
 
 @settings(max_examples=60, deadline=None)

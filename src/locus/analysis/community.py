@@ -11,6 +11,35 @@ Why NetworKit (MIT), measured on this machine (2 cores, one thread used):
 * NetworkX's ``louvain_communities`` took 8.6 s at 50k nodes;
 * igraph and leidenalg would do too but are GPL.
 
+At national scale (the benchmark's 1M people) the two graphs a whole-network
+refresh runs Leiden on cost, in CPU seconds on this machine: the link graph
+(400k held children, 12.6M linked pairs, one connected component) 10.6 for
+``ParallelLeiden`` (modularity 0.633), the association network (1M people,
+3.2M distinct open pairs) 10.5 (0.898); building NetworKit's graph and the
+connected pieces add about 2 more. Measured against it and not taken:
+
+* graspologic-native's seeded Leiden (Rust, MIT; ``leiden_csr`` on the same
+  CSR arrays, deterministic): 31.5 CPU-s on the link graph for one iteration
+  (0.623), 44 for two (0.635);
+* scikit-network's Louvain (Cython, BSD, deterministic): 36 CPU-s (0.618);
+* a sequential Louvain compiled with numba (queue-based local moving, then
+  aggregation): 11.6 CPU-s (0.619), nearly all of it the first level's local
+  moving: 25M adjacency entries visited in random order are memory-bound;
+* ``ParallelLeiden`` with one iteration: 6.5 CPU-s but modularity 0.608 (link
+  graph) and 0.879 (association network); PLM without refinement capped at 8
+  sweeps: 3.5 CPU-s, 0.596;
+* two NetworKit threads: the same 10.6 CPU-s, and not deterministic.
+
+So Leiden on the link graph alone is most of the 10 s a national refresh is
+allowed. A refresh can give the other graph the second core: the benchmark's
+``whole_network_both_cores`` runs the association network's Leiden in a second
+thread while the first finds the link table. That is deterministic (NetworKit's
+generator is per thread and reseeded by the ``setSeed`` each run makes under
+the lock below, and each run uses one thread). At national scale it took
+18.7 s against 28.1 s one step after another with the second core free; with
+no core free it was slower (34.5 s against 25.7 s: two memory-bound steps at
+once) and held more memory (up to 2.0 GB against 1.7).
+
 Determinism: NetworKit's algorithms run in parallel, so results can depend on
 thread timing. :func:`leiden` runs on one thread (restoring the caller's
 setting afterwards) with NetworKit's generator seeded, so the same input and
