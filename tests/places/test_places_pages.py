@@ -334,9 +334,9 @@ PAGE_QUERIES = {
     "place-edit": 11,
     "place-merge": 10,
     "place-history": 12,
-    # Two more for the timeline's cases and ratings (its incidents replace the list); two more
-    # for the place's visits and the day's hotspots (read from the cache).
-    "context": 21,
+    # One more for the timeline's cases, ratings included (its incidents replace the list);
+    # two more for the place's visits and the day's hotspots (read from the cache).
+    "context": 20,
 }
 
 

@@ -56,9 +56,9 @@ SELECTORS: dict[str, tuple[int, Callable[[World], Any]]] = {
     ),
     # The place's incidents moved to its timeline (below): three queries fewer here.
     "context_detail": (4, lambda w: context_detail(viewer=w.social_worker, context=w.park)),
-    # Incidents, cases, ratings, and the visits to the place (safety ratings need no read for a
-    # worker who may not see the area picture).
-    "context timeline": (4, lambda w: timeline_for(w.social_worker, w.park)),
+    # Incidents, cases (their ratings from the same read), and the visits to the place (safety
+    # ratings need no read for a worker who may not see the area picture).
+    "context timeline": (3, lambda w: timeline_for(w.social_worker, w.park)),
     # One more than before the field table: which members the viewer sees in their own right.
     "group_detail": (10, lambda w: group_detail(viewer=w.social_worker, group=w.group)),
     "incidents with involvements": (3, _incidents),

@@ -194,8 +194,10 @@ def _case_url(case: ContextCase, page: str = "context-case") -> str:
 
 def case_events(viewer: Worker, context: Context) -> Iterable[Event]:
     """A case's life at the place: opened from its referrals, assessed, conferenced, planned,
-    reviewed, acted on and closed. Partners see only their own agency's actions and not the
-    assessment (``access.context_cases``)."""
+    reviewed, acted on and closed, and its domain ratings and re-ratings (kind "Rating").
+    Partners see only their own agency's actions and not the assessment
+    (``access.context_cases``). One read of the place's cases serves both: the viewer's scope
+    is the costly part of the query to build."""
     all_actions = case_rules.sees_all_actions(viewer)
     for case in _cases(viewer, context):
         url = _case_url(case)
@@ -227,6 +229,7 @@ def case_events(viewer: Worker, context: Context) -> Iterable[Event]:
         yield from _conference_events(case)
         yield from _plan_events(case, all_actions=all_actions, agency_id=viewer.agency_id)
         yield from _closure_events(case)
+        yield from _rating_events(viewer, case)
 
 
 def _assessment(viewer: Worker, case: ContextCase) -> ContextAssessment | None:
@@ -334,45 +337,37 @@ def _rating(value: str) -> str:
     return value.capitalize() if value else "not rated"
 
 
-def rating_events(viewer: Worker, context: Context) -> Iterable[Event]:
-    """Each case's domain ratings: as the assessment rated them, and as the closure re-rated
+def _rating_events(viewer: Worker, case: ContextCase) -> Iterable[Event]:
+    """The case's domain ratings: as the assessment rated them, and as the closure re-rated
     them (``ContextCase.closure_ratings``), each domain beside its earlier rating. Ratings rate
-    the place's domains, never a child."""
-    cases = (
-        case_rules.cases_visible_to(viewer)
-        .filter(context=context)
-        .select_related("assessment")
-        .prefetch_related("assessment__findings")
-        .order_by("opened_at", "id")
-    )
-    for case in cases:
-        assessment = _assessment(viewer, case)
-        if assessment is None:
-            continue
-        findings = list(assessment.findings.all())
-        rated = [f for f in findings if f.rating]
-        when = assessment.approved_at or assessment.submitted_at
-        if rated and when:
-            yield Event(
-                when,
-                "Rating",
-                "Domains rated at assessment",
-                "; ".join(f"{f.title}: {_rating(f.rating)}" for f in rated),
-                _case_url(case, "context-assessment"),
-            )
-        again = case.closure_ratings or {}
-        if again and case.closure_requested_at:
-            yield Event(
-                case.closure_requested_at,
-                "Rating",
-                "Domains re-rated for closure",
-                "; ".join(
-                    f"{f.title}: {_rating(f.rating)} to {_rating(again[f.key])}"
-                    for f in findings
-                    if f.key in again
-                ),
-                _case_url(case, "context-closure"),
-            )
+    the place's domains, never a child. Read from the case as :func:`_cases` loaded it."""
+    assessment = _assessment(viewer, case)
+    if assessment is None:
+        return
+    findings = list(assessment.findings.all())
+    rated = [f for f in findings if f.rating]
+    when = assessment.approved_at or assessment.submitted_at
+    if rated and when:
+        yield Event(
+            when,
+            "Rating",
+            "Domains rated at assessment",
+            "; ".join(f"{f.title}: {_rating(f.rating)}" for f in rated),
+            _case_url(case, "context-assessment"),
+        )
+    again = case.closure_ratings or {}
+    if again and case.closure_requested_at:
+        yield Event(
+            case.closure_requested_at,
+            "Rating",
+            "Domains re-rated for closure",
+            "; ".join(
+                f"{f.title}: {_rating(f.rating)} to {_rating(again[f.key])}"
+                for f in findings
+                if f.key in again
+            ),
+            _case_url(case, "context-closure"),
+        )
 
 
 def safety_events(viewer: Worker, context: Context) -> Iterable[Event]:
@@ -428,8 +423,7 @@ def visit_events(viewer: Worker, context: Context) -> Iterable[Event]:
 #: Every source of the place page's timeline, in no particular order (events are sorted).
 SOURCES: tuple[Source, ...] = (
     incident_events,
-    case_events,
-    rating_events,
+    case_events,  # with each case's ratings, from the same read of the place's cases
     safety_events,
     visit_events,
 )
