@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "locus.transfers",
     "locus.notifications",
     "locus.outreach",
+    "locus.interchange",
+    "locus.exports",
+    "locus.api",
     "locus.web",
 ]
 

@@ -1,0 +1,164 @@
+"""What every import has in common: the problems it finds, its report, and its two passes.
+
+An importer reads one kind of file (a CIN census return, SSDA903 tables, a flat CSV or
+XLSX list). It works in two passes over the file, so that nothing is written before the
+data team has seen what would happen:
+
+- :meth:`Importer.check` (the dry run) reads the whole file, streaming it, and writes
+  nothing. It reports every invalid record with where it is (a line, or an XPath) and the
+  rule it breaks, and counts what would be created, updated and left alone.
+- :meth:`Importer.apply` reads the file again and writes, all in one transaction: either
+  every record goes in, or (when ``valid_only`` is asked for) every valid one does and the
+  rejected ones are listed in the report. A failure part way (an error, a killed worker)
+  rolls the whole transaction back, so a rerun starts from the same place.
+
+Both passes call ``progress(done, total)`` as they go, where ``total`` is the file's size
+in bytes and ``done`` how far the reader has got, so the command line and the page can
+show a progress bar without counting the records first.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from locus.access.models import Worker
+
+Progress = Callable[[int, int], None]
+
+# The report keeps at most this many problems in full (the counts stay exact): a file with a
+# wrong column gives the same problem on every line, and a report of a million lines helps
+# nobody. The rejects file written for a valid-only import lists every rejected record.
+MAX_PROBLEMS_KEPT = 1000
+
+CREATED = "created"
+UPDATED = "updated"
+UNCHANGED = "unchanged"
+REJECTED = "rejected"
+
+
+def no_progress(done: int, total: int) -> None:
+    """The progress callback for callers that show none."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the file, in words the data team can act on.
+
+    ``where`` is how to find it: ``"line 14"`` for a CSV, an XPath such as
+    ``"/Message/Children/Child[3]/ChildIdentifiers/UPN"`` (with its line) for XML.
+    ``field`` names the column or element, ``rule`` the rule broken (a short stable
+    code such as ``"date"``, ``"code"``, ``"required"``, ``"duplicate"``, ``"schema"``)
+    and ``message`` says it plainly. ``record`` is the record's key (its LAchildID, say)
+    when it is known, so a reject can be traced to the source system.
+    """
+
+    where: str
+    field: str
+    rule: str
+    message: str
+    record: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "where": self.where,
+            "field": self.field,
+            "rule": self.rule,
+            "message": self.message,
+            "record": self.record,
+        }
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be read (truncated XML, wrong namespace or schema year,
+    a missing column, the wrong encoding, too big): nothing in it is imported."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(f"{problem.where}: {problem.field}: {problem.message}")
+
+
+@dataclass
+class Report:
+    """What a pass found: counts per record kind and outcome, and the problems.
+
+    ``counts["person"]["created"]`` is how many people were (or, in a dry run, would be)
+    created. ``problems_total`` counts every problem; ``problems`` keeps the first
+    :data:`MAX_PROBLEMS_KEPT`.
+    """
+
+    kind: str
+    dry_run: bool
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    problems_total: int = 0
+    records_read: int = 0
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def count(self, record_kind: str, outcome: str, n: int = 1) -> None:
+        self.counts.setdefault(record_kind, Counter())[outcome] += n
+
+    def problem(self, problem: Problem) -> None:
+        self.problems_total += 1
+        if len(self.problems) < MAX_PROBLEMS_KEPT:
+            self.problems.append(problem)
+
+    @property
+    def ok(self) -> bool:
+        return self.problems_total == 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "dry_run": self.dry_run,
+            "counts": {k: dict(v) for k, v in sorted(self.counts.items())},
+            "problems": [p.as_dict() for p in self.problems],
+            "problems_total": self.problems_total,
+            "records_read": self.records_read,
+            "details": self.details,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        return cls(
+            kind=data["kind"],
+            dry_run=data["dry_run"],
+            counts={k: Counter(v) for k, v in data["counts"].items()},
+            problems=[Problem(**p) for p in data["problems"]],
+            problems_total=data["problems_total"],
+            records_read=data["records_read"],
+            details=data.get("details", {}),
+        )
+
+
+class Importer(Protocol):
+    """One kind of file. Importers are listed in :mod:`locus.interchange.registry`."""
+
+    # The name on the command line (``locus import cin FILE``) and in the database.
+    kind: str
+    # What the page calls it ("CIN census return (XML)").
+    label: str
+    # The file names it takes, for the upload form ("XML", "CSV or XLSX").
+    accepts: str
+
+    def check(self, path: Path, *, progress: Progress = no_progress) -> Report:
+        """The dry run: read everything, write nothing, report. Raises :class:`FileRejected`
+        when the file as a whole cannot be read."""
+        ...
+
+    def apply(
+        self,
+        path: Path,
+        *,
+        by: Worker,
+        valid_only: bool = False,
+        progress: Progress = no_progress,
+    ) -> Report:
+        """Write, in one transaction, and audit as ``by``. Without ``valid_only`` any problem
+        means nothing is written (:class:`FileRejected` or the report with problems and no
+        writes, ``report.details["written"] = False``)."""
+        ...
