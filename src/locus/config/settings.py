@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "locus.transfers",
     "locus.notifications",
     "locus.outreach",
+    "locus.statutory",
     "locus.interchange",
     "locus.exports",
     "locus.api",

@@ -27,6 +27,9 @@ urlpatterns = [
     path("notifications/", include("locus.notifications.urls")),
     path("outreach/", include("locus.outreach.urls")),
     path("audit/", include("locus.audit.urls")),
+    path("data/imports/", include("locus.interchange.urls")),
+    path("exports/", include("locus.exports.urls")),
+    path("api/v1/", include("locus.api.urls")),
     path("", include("locus.web.urls_break_glass")),
     path("second-factor/", include("locus.signin.urls")),
 ]

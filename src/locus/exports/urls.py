@@ -1,0 +1,4 @@
+from django.urls import URLPattern, URLResolver
+
+# Filled in by the exports feature (see locus.common.urls.routes for the house style).
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class StatutoryConfig(AppConfig):
+    name = "locus.statutory"
+    label = "statutory"
+    verbose_name = "Statutory social care records"
