@@ -35,7 +35,7 @@ MAX_TABLE_BYTES = 200 * 1024 * 1024
 _STEMS = {"header": "Header", "episodes": "Episodes", "missing": "Missing"}
 # The social worker table's file (sw_episodes.csv) is not the Episodes table.
 _NOT_TABLES = ("sw_episodes", "swepisodes")
-_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
 
