@@ -249,3 +249,16 @@ def test_a_failure_part_way_through_updates_writes_nothing(
         for m in (Person, LegalStatusEpisode, AddressPeriod, Incident)
     ]
     assert after == before
+
+
+def test_the_years_spec_decides_the_codes(world: World, tmp_path: Path) -> None:
+    """E43 (a special guardianship order) was a reason an episode ended until 2018; the
+    newest spec has E45 to E48 instead. The year in the file's name picks the spec."""
+    change = replace("01/03/2023,E4A", "01/03/2023,E43")
+    problems = refused(world, edited(tmp_path / "now", "episodes.csv", change))
+    assert only(problems)[1:3] == ("REC", "code")
+    old = edited(tmp_path / "then", "episodes.csv", change)
+    named = old.with_name("SSDA903_2017")
+    old.rename(named)
+    report = IMPORTER.check(named)
+    assert report.ok and report.details["schema_year"] == 2017

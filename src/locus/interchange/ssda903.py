@@ -260,7 +260,8 @@ class Plan:
 
 def _read(path: Path, report: Report, progress: Progress) -> dict[str, list[Row]]:
     files = find_tables(path)
-    year = year_for([f.name for f in files.values()])
+    # The year in a name (SSDA903_2019.zip, SSDA903_2019_episodes.csv) picks its spec.
+    year = year_for([path.name, *(f.name for f in files.values())])
     report.details["schema_year"] = year
     report.details["files"] = {t: f.name for t, f in sorted(files.items())}
     columns = spec(year)
@@ -426,6 +427,7 @@ class _Planner:
         self.plan = Plan(report, agency)
         self.report = report
         self.now = clock.now()
+        self.placed_at: set[int] = set()
 
     def count(self, kind: str, outcome: str, n: int = 1) -> None:
         self.report.count(kind, outcome, n)
@@ -548,9 +550,7 @@ class _Planner:
         child.person = person
         return person
 
-    def _person_home(
-        self, person: Person, given: dict[str, Any], home: Context | None, ours: set[int]
-    ) -> None:
+    def _person_home(self, person: Person, given: dict[str, Any], home: Context | None) -> None:
         """Count the person (a new one is counted already) with its fields and home."""
         fields: dict[str, Any] = {}
         for name, value in given.items():
@@ -558,7 +558,7 @@ class _Planner:
                 fields[name] = value
         if home is not None and (home.pk is None or person.home_id != home.pk):
             fields["home"] = home
-        elif home is None and person.home_id is not None and person.home_id in ours:
+        elif home is None and person.home_id is not None and person.home_id in self.placed_at:
             fields["home"] = None  # the placement it names has ended
         if person.pk is None:
             if "home" in fields:
@@ -640,6 +640,9 @@ class _Planner:
                     created_at=self.now,
                 )
             self.plan.contexts[key] = found
+        # The placements already held that this return names: a child whose home is one of
+        # them, and who is placed nowhere now, has left it.
+        self.placed_at = {c.pk for c in self.plan.contexts.values() if c.pk is not None}
         self.report.details["placement_contexts_new"] = sum(
             1 for c in self.plan.contexts.values() if c.pk is None
         )
@@ -651,7 +654,6 @@ class _Planner:
         self, child: Child, person: Person, good: list[Row], held: list[AddressPeriod]
     ) -> list[tuple[Run, Context]]:
         placed: list[tuple[Run, Context]] = []
-        ours = {c.pk for c in self.plan.contexts.values() if c.pk is not None}
         used: set[int] = set()
         open_home: Context | None = None
         unplaced = 0
@@ -712,7 +714,7 @@ class _Planner:
                         self.plan.address_changes.append(
                             (other, {"end": opened.start, "end_reason": EndReason.MOVED})
                         )
-        self._person_home(person, child.fields, open_home, ours)
+        self._person_home(person, child.fields, open_home)
         return placed
 
     # Missing episodes

@@ -80,7 +80,7 @@ def spec(year: int) -> dict[str, dict[str, Column]]:
 
 def year_for(names: list[str]) -> int:
     """The spec year a return's file names give (``SSDA903_2020_episodes.csv``), or the
-    newest bundled one when they name none."""
+    newest bundled one when they name none (or only years with no spec)."""
     named = {int(y) for name in names for y in _YEAR.findall(Path(name).name)}
     known = [y for y in named if y in years()]
     return max(known) if known else years()[-1]
