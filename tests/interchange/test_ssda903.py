@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Any
@@ -227,3 +228,90 @@ def test_the_validator_samples_reject_what_is_wrong_and_import_the_rest(world: W
     assert applied.details["written"] is True
     assert Person.objects.filter(la_child_id__in=[r["CHILD"] for r in good]).count() == len(good)
     assert not Person.objects.filter(la_child_id__in=rejected_children).exists()
+
+
+def test_progress_runs_to_the_size_of_the_tables(world: World) -> None:
+    seen: list[tuple[int, int]] = []
+    IMPORTER.check(DATA / "year1", progress=lambda done, total: seen.append((done, total)))
+    total = sum(p.stat().st_size for p in (DATA / "year1").glob("*.csv"))
+    assert seen and {t for _, t in seen} == {total}
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1][0] == total
+
+
+def test_an_open_placement_ends_the_address_recorded_before_it(world: World) -> None:
+    child = make_person(world.system, given_name="Sam", family_name="Known", la_child_id="S1001")
+    old_home = Context.objects.create(
+        kind=ContextKind.HOME,
+        name="Birth family home",
+        postcode="E5 0LL",
+        created_at=child.created_at,
+    )
+    AddressPeriod.objects.create(
+        person=child,
+        home=old_home,
+        start=dt.date(2020, 1, 1),
+        recorded_by=world.system,
+        recorded_at=child.created_at,
+    )
+    report = IMPORTER.apply(DATA / "year1", by=world.admin)
+    assert report.ok
+    periods = list(child.addresses.order_by("start").values_list("home__name", "start", "end"))
+    assert periods[0] == ("Birth family home", dt.date(2020, 1, 1), dt.date(2024, 1, 5))
+    assert periods[-1][1:] == (dt.date(2024, 1, 5), None)
+
+
+def test_an_address_recorded_after_the_open_placement_began_is_a_conflict(world: World) -> None:
+    child = make_person(world.system, given_name="Sam", family_name="Known", la_child_id="S1001")
+    home = Context.objects.create(
+        kind=ContextKind.HOME, name="A later home", postcode="E5 0LL", created_at=child.created_at
+    )
+    AddressPeriod.objects.create(
+        person=child,
+        home=home,
+        start=dt.date(2024, 6, 1),
+        recorded_by=world.system,
+        recorded_at=child.created_at,
+    )
+    with nothing_written(*WRITTEN):
+        report = IMPORTER.apply(DATA / "year1", by=world.admin)
+    [problem] = report.problems
+    assert (problem.where, problem.field, problem.rule) == (
+        "episodes.csv line 4",
+        "DECOM",
+        "conflict",
+    )
+    assert "01/06/2024" in problem.message
+
+
+def test_a_upn_held_by_another_childs_record_is_refused(world: World) -> None:
+    make_person(
+        world.system, given_name="Tia", family_name="Other", la_child_id="X77", upn="T204000900003"
+    )
+    with nothing_written(*WRITTEN):
+        report = IMPORTER.apply(DATA / "year1", by=world.admin)
+    assert report.details["written"] is False
+    first = report.problems[0]
+    assert (first.where, first.field, first.rule, first.record) == (
+        "header.csv line 4",
+        "UPN",
+        "identifier",
+        "S1003",
+    )
+    assert "X77" in first.message
+
+
+def test_with_valid_only_a_conflicting_placement_is_left_out(world: World) -> None:
+    child = make_person(world.system, given_name="Sam", family_name="Known", la_child_id="S1001")
+    home = Context.objects.create(
+        kind=ContextKind.HOME, name="A later home", postcode="E5 0LL", created_at=child.created_at
+    )
+    AddressPeriod.objects.create(
+        person=child,
+        home=home,
+        start=dt.date(2024, 6, 1),
+        recorded_by=world.system,
+        recorded_at=child.created_at,
+    )
+    report = IMPORTER.apply(DATA / "year1", by=world.admin, valid_only=True)
+    assert report.counts["placement"] == {"created": 4, "rejected": 1}
+    assert list(child.addresses.current().values_list("home__name", flat=True)) == ["A later home"]

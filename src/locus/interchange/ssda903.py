@@ -653,9 +653,8 @@ class _Planner:
     def _placements(
         self, child: Child, person: Person, good: list[Row], held: list[AddressPeriod]
     ) -> list[tuple[Run, Context]]:
-        placed: list[tuple[Run, Context]] = []
+        placed: list[tuple[Run, Context, AddressPeriod | None]] = []
         used: set[int] = set()
-        open_home: Context | None = None
         unplaced = 0
         for run in runs(good, _placement):
             key = _placement(run.rows[0])
@@ -663,9 +662,6 @@ class _Planner:
                 unplaced += 1
                 continue
             home = self.plan.contexts[key]
-            placed.append((run, home))
-            if run.end is None:
-                open_home = home
             match = next(
                 (
                     a
@@ -677,45 +673,60 @@ class _Planner:
                 ),
                 None,
             )
-            ending = EndReason.MOVED if run.end is not None else ""
-            if match is None:
-                self.plan.new_addresses.append(
-                    AddressPeriod(
-                        person=person, home=home, start=run.start, end=run.end, end_reason=ending
-                    )
-                )
-                self.count(PLACEMENT, CREATED)
-                continue
-            used.add(match.pk)
-            wanted = {"start": min(match.start, run.start), "end": run.end, "end_reason": ending}
-            changes = {k: v for k, v in wanted.items() if getattr(match, k) != v}
-            if changes:
-                self.plan.address_changes.append((match, changes))
-                self.count(PLACEMENT, UPDATED)
-            else:
-                self.count(PLACEMENT, UNCHANGED)
+            if match is not None:
+                used.add(match.pk)
+            placed.append((run, home, match))
         self.report.details["placements_without_postcode"] = (
             self.report.details.get("placements_without_postcode", 0) + unplaced
         )
-        if open_home is not None:
-            opened = next(r for r, h in placed if r.end is None)
-            for other in held:
-                if other.end is None and other.pk not in used:
-                    # An address recorded in Locus, still open: the placement moved them on.
-                    if other.start > opened.start:
-                        self.problem(
-                            opened.rows[0],
-                            "DECOM",
-                            "conflict",
-                            f"Locus has the child at another address from {_date(other.start)}, "
-                            "after this placement began: check which is right",
-                        )
-                    else:
-                        self.plan.address_changes.append(
-                            (other, {"end": opened.start, "end_reason": EndReason.MOVED})
-                        )
+        open_home: Context | None = None
+        for run, home, match in placed:
+            ending = EndReason.MOVED if run.end is not None else ""
+            if match is not None:
+                wanted = {
+                    "start": min(match.start, run.start),
+                    "end": run.end,
+                    "end_reason": ending,
+                }
+                changes = {k: v for k, v in wanted.items() if getattr(match, k) != v}
+                if changes:
+                    self.plan.address_changes.append((match, changes))
+                self.count(PLACEMENT, UPDATED if changes else UNCHANGED)
+                open_home = home if run.end is None else open_home
+                continue
+            if run.end is None and not self._moves_on(run, [a for a in held if a.pk not in used]):
+                self.count(PLACEMENT, REJECTED)
+                continue
+            self.plan.new_addresses.append(
+                AddressPeriod(
+                    person=person, home=home, start=run.start, end=run.end, end_reason=ending
+                )
+            )
+            self.count(PLACEMENT, CREATED)
+            open_home = home if run.end is None else open_home
         self._person_home(person, child.fields, open_home)
-        return placed
+        return [(run, home) for run, home, _ in placed]
+
+    def _moves_on(self, opened: Run, others: list[AddressPeriod]) -> bool:
+        """Whether the open placement ``opened`` can be where the child lives now: an address
+        recorded in Locus and still open ends the day it began (the placement moved them
+        on), unless it began later (a problem: which is right?)."""
+        still_open = [a for a in others if a.end is None]
+        for other in still_open:
+            if other.start > opened.start:
+                self.problem(
+                    opened.rows[0],
+                    "DECOM",
+                    "conflict",
+                    f"Locus has the child at another address from {_date(other.start)}, "
+                    "after this placement began: check which is right",
+                )
+                return False
+        for other in still_open:
+            self.plan.address_changes.append(
+                (other, {"end": opened.start, "end_reason": EndReason.MOVED})
+            )
+        return True
 
     # Missing episodes
 
