@@ -262,3 +262,36 @@ def test_the_years_spec_decides_the_codes(world: World, tmp_path: Path) -> None:
     old.rename(named)
     report = IMPORTER.check(named)
     assert report.ok and report.details["schema_year"] == 2017
+
+
+def test_a_missing_episode_whose_date_of_birth_is_not_the_headers(
+    world: World, tmp_path: Path
+) -> None:
+    folder = edited(tmp_path, "missing.csv", replace("S1002,02/07/2009", "S1002,03/07/2009"))
+    problems = refused(world, folder)
+    assert only(problems) == ("missing.csv line 4", "DOB", "dob", "S1002")
+
+
+def test_a_missing_table_of_its_header_alone_is_no_missing_episodes(
+    world: World, tmp_path: Path
+) -> None:
+    folder = edited(tmp_path, "missing.csv", lambda d: d.split(b"\n", 1)[0] + b"\n")
+    report = IMPORTER.apply(folder, by=world.admin)
+    assert report.ok and "missing_episode" not in report.counts
+    assert report.counts["person"] == {"created": 3}
+
+
+def test_a_header_of_its_header_row_alone_is_refused(world: World, tmp_path: Path) -> None:
+    folder = edited(tmp_path, "header.csv", lambda d: d.split(b"\n", 1)[0] + b"\n")
+    problem = rejected(world, folder)
+    assert (problem.where, problem.rule) == ("header.csv line 2", "empty")
+
+
+def test_two_files_for_one_table_are_refused(world: World, tmp_path: Path) -> None:
+    folder = edited(tmp_path, "header.csv", lambda d: d)
+    shutil.copy(folder / "header.csv", folder / "SSDA903_2024_header.csv")
+    problem = rejected(world, folder)
+    assert (problem.field, problem.rule) == (
+        "header.csv",
+        "duplicate",
+    ) or problem.rule == "duplicate"

@@ -903,11 +903,9 @@ class SSDA903Importer:
     accepts = "ZIP of the CSV tables"
 
     def check(self, path: Path, *, progress: Progress = no_progress) -> Report:
-        """The dry run: read, check and match everything; write nothing."""
-        with transaction.atomic():
-            plan = _plan(Path(path), None, progress, dry_run=True)
-            # Reads only; the rollback makes sure of it.
-            transaction.set_rollback(True)
+        """The dry run: read, check and match everything; write nothing. No transaction:
+        on SQLite one takes the write lock, and a dry run must not hold other writers up."""
+        plan = _plan(Path(path), None, progress, dry_run=True)
         plan.report.details["written"] = False
         return plan.report
 
