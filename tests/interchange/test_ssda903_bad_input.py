@@ -293,3 +293,18 @@ def test_two_files_for_one_table_are_refused(world: World, tmp_path: Path) -> No
     problem = rejected(world, folder)
     assert problem.rule == "duplicate"
     assert "header.csv" in problem.message and "SSDA903_2024_header.csv" in problem.message
+
+
+def test_every_header_row_is_counted_once_even_when_refused(world: World, tmp_path: Path) -> None:
+    extra = b"S1001,1,14/03/2011,WBRI,UN1,,\n,2,01/01/2012,WBRI,UN1,,\n"
+    folder = edited(tmp_path, "header.csv", lambda d: d + extra)
+    report = IMPORTER.check(folder)
+    assert sum(report.counts["person"].values()) == 5
+    assert report.counts["person"] == {"created": 2, "rejected": 3}
+    assert {
+        (p.where, p.field, p.rule) for p in report.problems if p.where.startswith("header")
+    } == {
+        ("header.csv line 2", "CHILD", "duplicate"),
+        ("header.csv line 5", "CHILD", "duplicate"),
+        ("header.csv line 6", "CHILD", "required"),
+    }

@@ -291,13 +291,17 @@ def _children(tables: dict[str, list[Row]], report: Report) -> dict[str, Child]:
     today = clock.today()
     for row in tables["Header"]:
         child = row.child.replace(" ", "").upper()
+        if not child:  # blank: a problem already
+            report.count(PERSON, REJECTED)
+            continue
         if child in children:
             first = children[child].header
             problem(row, "CHILD", "duplicate", f"CHILD {child} is already in {first.where}")
             if first.ok:
                 problem(first, "CHILD", "duplicate", f"CHILD {child} is also in {row.where}")
+            report.count(PERSON, REJECTED)  # the first is counted with its child
             continue
-        if child and (reason := la_child_id_problem(child)):
+        if reason := la_child_id_problem(child):
             problem(row, "CHILD", "identifier", reason)
         upn = row.values.get("UPN") or ""
         if upn and upn not in NO_UPN:
@@ -310,13 +314,13 @@ def _children(tables: dict[str, list[Row]], report: Report) -> dict[str, Child]:
         dob = row.values.get("DOB")
         if dob is not None and dob > today:
             problem(row, "DOB", "date", "The date of birth is in the future")
-        if child:
-            children[child] = Child(row)
+        children[child] = Child(row)
     for table, attr in (("Episodes", "episodes"), ("Missing", "missing")):
         for row in tables[table]:
             found = children.get(row.child.replace(" ", "").upper())
             if found is None:
-                problem(row, "CHILD", "child", f"CHILD {row.child} is not in the Header table")
+                if row.child:  # blank: a problem already
+                    problem(row, "CHILD", "child", f"CHILD {row.child} is not in the Header table")
                 kinds = (LEGAL_STATUS, PLACEMENT) if table == "Episodes" else (MISSING_EPISODE,)
                 for kind in kinds:
                     report.count(kind, REJECTED)
