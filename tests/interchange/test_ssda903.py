@@ -59,7 +59,10 @@ def test_the_dry_run_counts_what_the_import_writes_and_writes_nothing(world: Wor
 
 
 def test_a_return_becomes_people_statuses_placements_and_missing_episodes(world: World) -> None:
-    IMPORTER.apply(DATA / "year1", by=world.admin)
+    report = IMPORTER.apply(DATA / "year1", by=world.admin)
+    assert report.details["placement_postcodes_not_located"] == 1
+    assert report.details["placement_postcodes_not_located_first"] == ["ZZ99 9ZZ"]
+    assert report.details["placements_without_postcode"] == 1  # S1003's first episode
     child = Person.objects.get(la_child_id="S1001")
     assert (child.upn, child.sex, child.ethnicity, str(child.date_of_birth)) == (
         "P204000900001",
@@ -98,7 +101,6 @@ def test_a_return_becomes_people_statuses_placements_and_missing_episodes(world:
     assert {i.reporting_agency for i in missing} == {world.csc}
     # A return carries no names: the child's name says so until the case system's is recorded.
     assert child.full_name == "Child S1001"
-    # Placement with no postcode (S1003's first) is not an address: counted in details.
 
 
 def test_reimporting_the_same_return_changes_nothing(world: World) -> None:

@@ -650,9 +650,12 @@ class _Planner:
         self.report.details["placement_contexts_new"] = sum(
             1 for c in self.plan.contexts.values() if c.pk is None
         )
-        self.report.details["placement_postcodes_not_located"] = sorted(
+        # A count and the first few: a return of made-up postcodes would list thousands.
+        unlocated = sorted(
             {k.postcode for k, c in self.plan.contexts.items() if c.latitude is None}
         )
+        self.report.details["placement_postcodes_not_located"] = len(unlocated)
+        self.report.details["placement_postcodes_not_located_first"] = unlocated[:20]
 
     def _placements(
         self, child: Child, person: Person, good: list[Row], held: list[AddressPeriod]
