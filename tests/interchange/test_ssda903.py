@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 from django.utils.timezone import localtime
 
+from locus.access.models import Agency, AgencyKind
 from locus.audit.models import ChangeAction, ChangeEvent
 from locus.common.validators import upn_problem
 from locus.incidents.models import Incident, IncidentKind, IncidentRevision, Involvement
 from locus.interchange import registry
+from locus.interchange.core import FileRejected
 from locus.interchange.ssda903 import IMPORTERS
 from locus.people.models import AddressPeriod, Allocation, LegalStatus, LegalStatusEpisode, Person
 from locus.people.selectors import PeopleFilter, people_list
@@ -317,3 +319,16 @@ def test_with_valid_only_a_conflicting_placement_is_left_out(world: World) -> No
     report = IMPORTER.apply(DATA / "year1", by=world.admin, valid_only=True)
     assert report.counts["placement"] == {"created": 4, "rejected": 1}
     assert list(child.addresses.current().values_list("home__name", flat=True)) == ["A later home"]
+
+
+def test_an_administrator_in_no_team_needs_one_childrens_social_care_agency(world: World) -> None:
+    Agency.objects.create(name="Another council", kind=AgencyKind.CHILDRENS_SOCIAL_CARE)
+    with nothing_written(*WRITTEN), pytest.raises(FileRejected) as refused:
+        IMPORTER.apply(DATA / "year1", by=world.admin)
+    assert refused.value.problem.rule == "agency"
+    # An administrator in a team imports for their own agency.
+    world.admin.team = world.yjs_team
+    world.admin.save()
+    IMPORTER.apply(DATA / "year1", by=world.admin)
+    held = LegalStatusEpisode.objects.filter(person__la_child_id__startswith="S100")
+    assert {e.agency for e in held} == {world.yjs}

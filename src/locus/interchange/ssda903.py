@@ -399,7 +399,7 @@ def _placement(row: Row) -> PlacementKey | None:
         row.values.get("PLACE") or "",
         row.values.get("PLACE_PROVIDER") or "",
         postcodes.normalise(postcode),
-        "" if urn.upper() in NO_URN else urn,
+        "" if urn.upper() in NO_URN else urn.upper(),
     )
 
 
@@ -894,7 +894,7 @@ def holding_agency(by: Worker) -> Agency:
     if len(csc) != 1:
         raise FileRejected(
             Problem(
-                "",
+                "the importing administrator",
                 "",
                 "agency",
                 "The episodes need an agency to hold them: import as an administrator in the "
