@@ -13,6 +13,7 @@ from django.utils.timezone import localtime
 
 from locus.access.models import Agency, AgencyKind
 from locus.audit.models import ChangeAction, ChangeEvent
+from locus.common.errors import NotPermitted
 from locus.common.validators import upn_problem
 from locus.incidents.models import Incident, IncidentKind, IncidentRevision, Involvement
 from locus.interchange import registry
@@ -193,8 +194,6 @@ def test_every_write_is_audited_as_the_importing_administrator(world: World) -> 
 
 
 def test_only_an_administrator_imports(world: World) -> None:
-    from locus.common.errors import NotPermitted
-
     with nothing_written(*WRITTEN), pytest.raises(NotPermitted):
         IMPORTER.apply(DATA / "year1", by=world.team_manager)
 
