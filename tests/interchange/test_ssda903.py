@@ -155,7 +155,15 @@ def test_a_child_already_known_is_matched_on_la_child_id_then_upn(world: World) 
 def test_imported_children_are_allocated_to_nobody_so_no_practitioner_sees_them(
     world: World,
 ) -> None:
-    practitioners = [world.social_worker, world.other_social_worker, world.yjs_worker]
+    # Own scope, and agency scope in other agencies (a school, a partner).
+    practitioners = [
+        world.social_worker,
+        world.teammate,
+        world.other_social_worker,
+        world.yjs_worker,
+        world.school_dsl,
+        world.partner_worker,
+    ]
 
     def lists() -> dict[str, list[int]]:
         return {
