@@ -1,0 +1,882 @@
+"""The SSDA903 importer: looked-after children from the Header, Episodes and Missing tables.
+
+What lands where (docs/imports-ssda903.md says it for the data team):
+
+- a Header row is a :class:`~locus.people.models.Person`, matched on CHILD (the LA child
+  ID), then on UPN; date of birth, sex, ethnicity and UPN come from it. The return carries
+  no names: a new person is "Child <CHILD>" until the case system's name is recorded;
+- Episodes are cut into runs (an episode beginning the day the one before it ended
+  continues it): a run of one legal status is a looked-after
+  :class:`~locus.people.models.LegalStatusEpisode` (LS; DECOM, DEC and REC), held by the
+  importing administrator's agency; a run in one placement is an
+  :class:`~locus.people.models.AddressPeriod` at a home context for the placement (PLACE,
+  PLACE_PROVIDER, PL_POST, URN), located when the postcode is a real one;
+- a Missing row is an :class:`~locus.incidents.models.Incident` of kind "missing" naming the
+  child as the one who went missing, at the placement their first day falls in.
+
+Re-importing the same or the next year's tables finds what an earlier import wrote (a run
+overlapping one already held, a missing episode starting the same day) and updates it.
+Imported children get no allocation: nobody's caseload changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from locus.access import policies
+from locus.access.models import Agency, AgencyKind
+from locus.audit.models import ChangeAction
+from locus.audit.services import record_creations
+from locus.common import clock
+from locus.common.bulk import bulk_insert
+from locus.common.errors import NotPermitted
+from locus.common.models import Confidence, Source
+from locus.common.services import create_audited, recorded, write_fields
+from locus.common.validators import upn_problem
+from locus.incidents.models import (
+    Incident,
+    IncidentKind,
+    IncidentRevision,
+    Involvement,
+    InvolvementRole,
+)
+from locus.interchange.core import (
+    CREATED,
+    REJECTED,
+    UNCHANGED,
+    UPDATED,
+    FileRejected,
+    Problem,
+    Progress,
+    Report,
+    no_progress,
+)
+from locus.interchange.ssda903_codes import (
+    MISSING_LABELS,
+    PLACE_LABELS,
+    PROVIDER_LABELS,
+    REASON_LABELS,
+)
+from locus.interchange.ssda903_tables import Row, TableFile, find_tables, read_rows, spec, year_for
+from locus.people.identifiers import la_child_id_problem
+from locus.people.models import (
+    AddressPeriod,
+    EndReason,
+    Ethnicity,
+    LegalStatus,
+    LegalStatusEpisode,
+    Person,
+    PersonKind,
+)
+from locus.people.services import validate_person
+from locus.places import postcodes
+from locus.places.models import Context, ContextKind
+
+if TYPE_CHECKING:
+    from locus.access.models import Worker
+
+M = TypeVar("M", bound=models.Model)
+
+KIND = "ssda903"
+PERSON, LEGAL_STATUS, PLACEMENT, MISSING_EPISODE = (
+    "person",
+    "legal_status",
+    "placement",
+    "missing_episode",
+)
+# The codes a Header's UPN takes when the child has none (UN1: not yet allocated... UN7).
+NO_UPN = frozenset(f"UN{n}" for n in range(1, 8))
+# A placement's URN when the provider has none.
+NO_URN = frozenset({"XXXXXXX"})
+# Validation messages of people.services.validate_person, by the Header column they are about.
+_PERSON_COLUMNS = {
+    "date_of_birth": "DOB",
+    "sex": "SEX",
+    "ethnicity": "ETHNIC",
+    "upn": "UPN",
+    "la_child_id": "CHILD",
+}
+
+
+def _date(day: dt.date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day is not None else "open"
+
+
+# --- What the file says, cut into the records Locus keeps
+
+
+@dataclass(frozen=True)
+class PlacementKey:
+    place: str
+    provider: str
+    postcode: str
+    urn: str
+
+    @property
+    def name(self) -> str:
+        urn = f", URN {self.urn}" if self.urn else ""
+        provider = f" ({self.provider})" if self.provider else ""
+        return f"Placement {self.place}{provider} at {self.postcode}{urn}"[:200]
+
+    @property
+    def description(self) -> str:
+        provider = PROVIDER_LABELS.get(self.provider, "")
+        by = f", provided by {provider}" if provider else ""
+        return (
+            f"A looked-after child's placement from the SSDA903 return: "
+            f"{PLACE_LABELS.get(self.place, self.place)}{by}."
+        )
+
+
+@dataclass
+class Run:
+    """Consecutive episodes of one child with the same legal status, or in one placement."""
+
+    rows: list[Row]
+    start: dt.date
+    end: dt.date | None
+
+    @property
+    def reason(self) -> str:
+        last = self.rows[-1].values
+        code = last.get("REC") or ""
+        if self.end is None or not code:
+            return ""
+        return f"SSDA903 {code}: {REASON_LABELS.get(code, 'reason not known')}"
+
+    def overlaps(self, start: dt.date, end: dt.date | None) -> bool:
+        return (end is None or self.start <= end) and (self.end is None or start <= self.end)
+
+
+def runs(episodes: Sequence[Row], key: Any) -> list[Run]:
+    """``episodes`` (one child's, in order, not overlapping) cut into runs of equal ``key``:
+    an episode continues the run when it begins the day the run ended."""
+    out: list[Run] = []
+    for row in episodes:
+        start, end = row.values["DECOM"], row.values["DEC"]
+        last = out[-1] if out else None
+        if last is not None and last.end == start and key(last.rows[-1]) == key(row):
+            last.rows.append(row)
+            last.end = end
+        else:
+            out.append(Run([row], start, end))
+    return out
+
+
+@dataclass
+class Child:
+    """One child of the return: the Header row and everything hung on it."""
+
+    header: Row
+    episodes: list[Row] = field(default_factory=list)
+    missing: list[Row] = field(default_factory=list)
+    person: Person | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    """What an import would do: every write, decided before the first is made."""
+
+    report: Report
+    agency: Agency | None
+    contexts: dict[PlacementKey, Context] = field(default_factory=dict)
+    new_people: list[tuple[Child, Person]] = field(default_factory=list)
+    person_changes: list[tuple[Person, dict[str, Any]]] = field(default_factory=list)
+    new_episodes: list[LegalStatusEpisode] = field(default_factory=list)
+    episode_changes: list[tuple[LegalStatusEpisode, dict[str, Any]]] = field(default_factory=list)
+    new_addresses: list[AddressPeriod] = field(default_factory=list)
+    address_changes: list[tuple[AddressPeriod, dict[str, Any]]] = field(default_factory=list)
+    new_incidents: list[tuple[Incident, Person]] = field(default_factory=list)
+    incident_changes: list[tuple[Incident, dict[str, Any]]] = field(default_factory=list)
+
+
+def _read(path: Path, report: Report, progress: Progress) -> dict[str, list[Row]]:
+    files = find_tables(path)
+    # The year in a name (SSDA903_2019.zip, SSDA903_2019_episodes.csv) picks its spec.
+    year = year_for([path.name, *(f.name for f in files.values())])
+    report.details["schema_year"] = year
+    report.details["files"] = {t: f.name for t, f in sorted(files.items())}
+    columns = spec(year)
+    total = sum(len(f.data) for f in files.values())
+    done = 0
+    tables: dict[str, list[Row]] = {}
+    for table in ("Header", "Episodes", "Missing"):
+        file: TableFile | None = files.get(table)
+        rows = read_rows(file, columns[table], report.problem) if file is not None else []
+        report.records_read += len(rows)
+        tables[table] = rows
+        done += len(file.data) if file is not None else 0
+        progress(done, total)
+    return tables
+
+
+def _children(tables: dict[str, list[Row]], report: Report) -> dict[str, Child]:
+    """The checks across rows and tables: duplicates, episodes of a child not in Header,
+    overlapping episodes, dates out of order. A child whose Header row fails takes every
+    row of theirs with it (each named, so that the rejects list is complete)."""
+
+    def problem(row: Row, column: str, rule: str, message: str) -> None:
+        report.problem(row.problem(column, rule, message))
+
+    children: dict[str, Child] = {}
+    upns: dict[str, Row] = {}
+    today = clock.today()
+    for row in tables["Header"]:
+        child = row.child.replace(" ", "").upper()
+        if not child:  # blank: a problem already
+            report.count(PERSON, REJECTED)
+            continue
+        if child in children:
+            first = children[child].header
+            problem(row, "CHILD", "duplicate", f"CHILD {child} is already in {first.where}")
+            if first.ok:
+                problem(first, "CHILD", "duplicate", f"CHILD {child} is also in {row.where}")
+            report.count(PERSON, REJECTED)  # the first is counted with its child
+            continue
+        if reason := la_child_id_problem(child):
+            problem(row, "CHILD", "identifier", reason)
+        upn = row.values.get("UPN") or ""
+        if upn and upn not in NO_UPN:
+            if reason := upn_problem(upn):
+                problem(row, "UPN", "upn", reason)
+            elif upn in upns:
+                problem(row, "UPN", "duplicate", f"UPN {upn} is also in {upns[upn].where}")
+            else:
+                upns[upn] = row
+        dob = row.values.get("DOB")
+        if dob is not None and dob > today:
+            problem(row, "DOB", "date", "The date of birth is in the future")
+        children[child] = Child(row)
+    for table, attr in (("Episodes", "episodes"), ("Missing", "missing")):
+        for row in tables[table]:
+            found = children.get(row.child.replace(" ", "").upper())
+            if found is None:
+                if row.child:  # blank: a problem already
+                    problem(row, "CHILD", "child", f"CHILD {row.child} is not in the Header table")
+                kinds = (LEGAL_STATUS, PLACEMENT) if table == "Episodes" else (MISSING_EPISODE,)
+                for kind in kinds:
+                    report.count(kind, REJECTED)
+                continue
+            getattr(found, attr).append(row)
+    for held in children.values():
+        _check_episodes(held, problem, today)
+        _check_missing(held, problem, today)
+    return children
+
+
+def _check_episodes(child: Child, problem: Any, today: dt.date) -> None:
+    dob = child.header.values.get("DOB")
+    seen: dict[dt.date, Row] = {}
+    for row in child.episodes:
+        start, end = row.values.get("DECOM"), row.values.get("DEC")
+        if start is None:
+            continue
+        if start in seen:
+            problem(row, "DECOM", "duplicate", f"The same episode is in {seen[start].where}")
+            continue
+        seen[start] = row
+        if start > today:
+            problem(row, "DECOM", "date", "The episode starts in the future")
+        if end is not None and end < start:
+            problem(row, "DEC", "date", f"The episode ends before it starts ({_date(start)})")
+        elif end is not None and end > today:
+            problem(row, "DEC", "date", "The episode ends in the future")
+        if dob is not None and start < dob:
+            born = _date(dob)
+            problem(row, "DECOM", "date", f"The episode starts before the date of birth ({born})")
+    child.episodes.sort(key=lambda r: (r.values.get("DECOM") or dt.date.min, r.line))
+    last: Row | None = None
+    for row in child.episodes:
+        if not row.ok:
+            continue
+        if last is not None:
+            ended = last.values["DEC"]
+            if ended is None or ended > row.values["DECOM"]:
+                problem(
+                    row,
+                    "DECOM",
+                    "overlap",
+                    f"The episode starts before the one in {last.where} ends ({_date(ended)})",
+                )
+                continue
+        last = row
+
+
+def _check_missing(child: Child, problem: Any, today: dt.date) -> None:
+    dob = child.header.values.get("DOB")
+    seen: dict[dt.date, Row] = {}
+    for row in child.missing:
+        start, end = row.values.get("MIS_START"), row.values.get("MIS_END")
+        if row.values.get("DOB") is not None and dob is not None and row.values["DOB"] != dob:
+            header = _date(dob)
+            problem(row, "DOB", "dob", f"The date of birth differs from the Header's ({header})")
+        if start is None:
+            continue
+        if start in seen:
+            problem(row, "MIS_START", "duplicate", f"The same episode is in {seen[start].where}")
+            continue
+        seen[start] = row
+        if start > today:
+            problem(row, "MIS_START", "date", "The episode starts in the future")
+        if end is not None and end < start:
+            problem(row, "MIS_END", "date", f"The episode ends before it starts ({_date(start)})")
+
+
+def _placement(row: Row) -> PlacementKey | None:
+    postcode = row.values.get("PL_POST") or ""
+    if not postcode:
+        return None
+    urn = row.values.get("URN") or ""
+    return PlacementKey(
+        row.values.get("PLACE") or "",
+        row.values.get("PLACE_PROVIDER") or "",
+        postcodes.normalise(postcode),
+        "" if urn.upper() in NO_URN else urn.upper(),
+    )
+
+
+def _chunks(values: Iterable[Any], size: int = 500) -> Iterable[list[Any]]:
+    batch: list[Any] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _by(model: type[M], field_name: str, values: Iterable[Any], **filters: Any) -> list[M]:
+    found: list[M] = []
+    for batch in _chunks(set(values)):
+        qs = model._default_manager.filter(**{f"{field_name}__in": batch}, **filters)
+        found.extend(qs)
+    return found
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(0, 0)))
+
+
+class _Planner:
+    def __init__(self, report: Report, agency: Agency | None) -> None:
+        self.plan = Plan(report, agency)
+        self.report = report
+        self.now = clock.now()
+        self.placed_at: set[int] = set()
+
+    def count(self, kind: str, outcome: str, n: int = 1) -> None:
+        self.report.count(kind, outcome, n)
+
+    def problem(self, row: Row, column: str, rule: str, message: str) -> None:
+        self.report.problem(row.problem(column, rule, message))
+
+    def build(self, children: dict[str, Child]) -> Plan:
+        self._match_people(children)
+        for child in children.values():
+            if child.header.ok:
+                self._check_placements(child)
+                continue
+            # A rejected child takes every row of theirs with it, each named, so that the
+            # rejects list is complete.
+            self.count(PERSON, REJECTED)
+            for row in (*child.episodes, *child.missing):
+                if row.ok:
+                    why = f"The child's Header row ({child.header.where}) is rejected"
+                    self.problem(row, "CHILD", "child", why)
+            self.count(LEGAL_STATUS, REJECTED, len(child.episodes))
+            self.count(PLACEMENT, REJECTED, len(child.episodes))
+            self.count(MISSING_EPISODE, REJECTED, len(child.missing))
+        kept = [c for c in children.values() if c.header.ok]
+        self._contexts(kept)
+        people = [c.person for c in kept if c.person is not None]
+        episodes = defaultdict(list)
+        for episode in _by(LegalStatusEpisode, "person", people, status=LegalStatus.LOOKED_AFTER):
+            episodes[episode.person_id].append(episode)
+        addresses = defaultdict(list)
+        for address in _by(AddressPeriod, "person", people):
+            addresses[address.person_id].append(address)
+        incidents = self._missing_incidents(people)
+        for child in kept:
+            person = self._person(child)
+            good = [row for row in child.episodes if row.ok]
+            for row in child.episodes:
+                if not row.ok:
+                    self.count(LEGAL_STATUS, REJECTED)
+                    self.count(PLACEMENT, REJECTED)
+            pk = child.person.pk if child.person is not None else 0
+            self._legal_status(person, good, episodes.get(pk, []))
+            placed = self._placements(child, person, good, addresses.get(pk, []))
+            self._missing(child, person, placed, incidents.get(pk, {}))
+        return self.plan
+
+    # People
+
+    def _match_people(self, children: dict[str, Child]) -> None:
+        by_id = {p.la_child_id: p for p in _by(Person, "la_child_id", children)}
+        upns = [
+            c.header.values["UPN"]
+            for c in children.values()
+            if c.header.ok and (c.header.values.get("UPN") or "") not in NO_UPN
+        ]
+        by_upn = {p.upn: p for p in _by(Person, "upn", upns)}
+        for key, child in children.items():
+            if not child.header.ok:
+                continue
+            values = child.header.values
+            upn = values.get("UPN") if values.get("UPN") not in NO_UPN else None
+            person = by_id.get(key)
+            holder = by_upn.get(upn) if upn else None
+            if person is None and holder is not None:
+                if holder.la_child_id:
+                    self.problem(
+                        child.header,
+                        "UPN",
+                        "identifier",
+                        f"UPN {upn} is held by the record with LA child ID {holder.la_child_id}",
+                    )
+                    continue
+                person = holder
+            elif person is not None and holder is not None and holder.pk != person.pk:
+                self.problem(
+                    child.header,
+                    "UPN",
+                    "identifier",
+                    f"UPN {upn} is held by another record in Locus: check which is right",
+                )
+                continue
+            child.person = person
+            fields: dict[str, Any] = {
+                "date_of_birth": values["DOB"],
+                "sex": values["SEX"],
+                "ethnicity": values["ETHNIC"],
+                "la_child_id": key,
+            }
+            if upn:
+                fields["upn"] = upn
+            if person is not None and person.kind != PersonKind.YOUNG_PERSON:
+                self.problem(
+                    child.header, "CHILD", "identifier", "This LA child ID is an adult's record"
+                )
+                continue
+            check = {
+                "kind": PersonKind.YOUNG_PERSON,
+                "given_name": "Child",
+                "family_name": key,
+                "upn": None,
+                **fields,
+            }
+            for name, messages in validate_person(check, person=person, in_use={}).errors.items():
+                for message in messages:
+                    self.problem(child.header, _PERSON_COLUMNS.get(name, name), "person", message)
+            child.fields = fields
+
+    def _person(self, child: Child) -> Person:
+        if child.person is not None:
+            return child.person
+        person = Person(
+            kind=PersonKind.YOUNG_PERSON,
+            given_name="Child",
+            family_name=child.fields["la_child_id"],
+            created_at=self.now,
+            **{"upn": None, "ethnicity": Ethnicity.NOBT, **child.fields},
+        )
+        self.plan.new_people.append((child, person))
+        self.count(PERSON, CREATED)
+        child.person = person
+        return person
+
+    def _person_home(self, person: Person, given: dict[str, Any], home: Context | None) -> None:
+        """Count the person (a new one is counted already) with its fields and home."""
+        fields: dict[str, Any] = {}
+        for name, value in given.items():
+            if getattr(person, name) != value:
+                fields[name] = value
+        if home is not None and (home.pk is None or person.home_id != home.pk):
+            fields["home"] = home
+        elif home is None and person.home_id is not None and person.home_id in self.placed_at:
+            fields["home"] = None  # the placement it names has ended
+        if person.pk is None:
+            if "home" in fields:
+                person.home = fields["home"]
+            return
+        if fields:
+            self.plan.person_changes.append((person, fields))
+            self.count(PERSON, UPDATED)
+        else:
+            self.count(PERSON, UNCHANGED)
+
+    # Legal status
+
+    def _legal_status(
+        self, person: Person, good: list[Row], held: list[LegalStatusEpisode]
+    ) -> None:
+        used: set[int] = set()
+        for run in runs(good, lambda r: r.values["LS"]):
+            status = run.rows[0].values["LS"]
+            match = next(
+                (
+                    e
+                    for e in held
+                    if e.pk not in used
+                    and e.lac_legal_status == status
+                    and run.overlaps(e.start, e.end)
+                ),
+                None,
+            )
+            if match is None:
+                self.plan.new_episodes.append(
+                    LegalStatusEpisode(
+                        person=person,
+                        status=LegalStatus.LOOKED_AFTER,
+                        lac_legal_status=status,
+                        start=run.start,
+                        end=run.end,
+                        end_reason=run.reason,
+                    )
+                )
+                self.count(LEGAL_STATUS, CREATED)
+                continue
+            used.add(match.pk)
+            wanted = {
+                "start": min(match.start, run.start),
+                "end": run.end,
+                "end_reason": run.reason,
+            }
+            changes = {k: v for k, v in wanted.items() if getattr(match, k) != v}
+            if changes:
+                self.plan.episode_changes.append((match, changes))
+                self.count(LEGAL_STATUS, UPDATED)
+            else:
+                self.count(LEGAL_STATUS, UNCHANGED)
+
+    # Placements
+
+    def _check_placements(self, child: Child) -> None:
+        for row in child.episodes:
+            postcode = row.values.get("PL_POST") or ""
+            if row.ok and postcode and (len(postcode) > 8 or not postcodes.well_formed(postcode)):
+                self.problem(row, "PL_POST", "postcode", f"{postcode!r} is not a UK postcode")
+
+    def _contexts(self, children: list[Child]) -> None:
+        keys = {k for c in children for r in c.episodes if r.ok and (k := _placement(r))}
+        held = _by(Context, "postcode", {k.postcode for k in keys}, kind=ContextKind.HOME)
+        by_name = {(c.postcode, c.name): c for c in held}
+        for key in sorted(keys, key=lambda k: (k.postcode, k.name)):
+            found = by_name.get((key.postcode, key.name))
+            if found is None:
+                place = postcodes.lookup(key.postcode)
+                found = Context(
+                    kind=ContextKind.HOME,
+                    name=key.name,
+                    description=key.description,
+                    postcode=key.postcode,
+                    latitude=place.latitude if place else None,
+                    longitude=place.longitude if place else None,
+                    created_at=self.now,
+                )
+            self.plan.contexts[key] = found
+        # The placements already held that this return names: a child whose home is one of
+        # them, and who is placed nowhere now, has left it.
+        self.placed_at = {c.pk for c in self.plan.contexts.values() if c.pk is not None}
+        self.report.details["placement_contexts_new"] = sum(
+            1 for c in self.plan.contexts.values() if c.pk is None
+        )
+        # A count and the first few: a return of made-up postcodes would list thousands.
+        unlocated = sorted(
+            {k.postcode for k, c in self.plan.contexts.items() if c.latitude is None}
+        )
+        self.report.details["placement_postcodes_not_located"] = len(unlocated)
+        self.report.details["placement_postcodes_not_located_first"] = unlocated[:20]
+
+    def _placements(
+        self, child: Child, person: Person, good: list[Row], held: list[AddressPeriod]
+    ) -> list[tuple[Run, Context]]:
+        placed: list[tuple[Run, Context, AddressPeriod | None]] = []
+        used: set[int] = set()
+        unplaced = 0
+        for run in runs(good, _placement):
+            key = _placement(run.rows[0])
+            if key is None:
+                unplaced += 1
+                continue
+            home = self.plan.contexts[key]
+            match = next(
+                (
+                    a
+                    for a in held
+                    if a.pk not in used
+                    and home.pk is not None
+                    and a.home_id == home.pk
+                    and run.overlaps(a.start, a.end)
+                ),
+                None,
+            )
+            if match is not None:
+                used.add(match.pk)
+            placed.append((run, home, match))
+        self.report.details["placements_without_postcode"] = (
+            self.report.details.get("placements_without_postcode", 0) + unplaced
+        )
+        open_home: Context | None = None
+        for run, home, match in placed:
+            ending = EndReason.MOVED if run.end is not None else ""
+            if match is not None:
+                wanted = {
+                    "start": min(match.start, run.start),
+                    "end": run.end,
+                    "end_reason": ending,
+                }
+                changes = {k: v for k, v in wanted.items() if getattr(match, k) != v}
+                if changes:
+                    self.plan.address_changes.append((match, changes))
+                self.count(PLACEMENT, UPDATED if changes else UNCHANGED)
+                open_home = home if run.end is None else open_home
+                continue
+            if run.end is None and not self._moves_on(run, [a for a in held if a.pk not in used]):
+                self.count(PLACEMENT, REJECTED)
+                continue
+            self.plan.new_addresses.append(
+                AddressPeriod(
+                    person=person, home=home, start=run.start, end=run.end, end_reason=ending
+                )
+            )
+            self.count(PLACEMENT, CREATED)
+            open_home = home if run.end is None else open_home
+        self._person_home(person, child.fields, open_home)
+        return [(run, home) for run, home, _ in placed]
+
+    def _moves_on(self, opened: Run, others: list[AddressPeriod]) -> bool:
+        """Whether the open placement ``opened`` can be where the child lives now: an address
+        recorded in Locus and still open ends the day it began (the placement moved them
+        on), unless it began later (a problem: which is right?)."""
+        still_open = [a for a in others if a.end is None]
+        for other in still_open:
+            if other.start > opened.start:
+                self.problem(
+                    opened.rows[0],
+                    "DECOM",
+                    "conflict",
+                    f"Locus has the child at another address from {_date(other.start)}, "
+                    "after this placement began: check which is right",
+                )
+                return False
+        for other in still_open:
+            self.plan.address_changes.append(
+                (other, {"end": opened.start, "end_reason": EndReason.MOVED})
+            )
+        return True
+
+    # Missing episodes
+
+    def _missing_incidents(self, people: list[Person]) -> dict[int, dict[dt.date, Incident]]:
+        found: dict[int, dict[dt.date, Incident]] = defaultdict(dict)
+        involvements = _by(
+            Involvement,
+            "person",
+            people,
+            role=InvolvementRole.MISSING,
+            incident__kind=IncidentKind.MISSING,
+        )
+        incidents = {i.pk: i for i in _by(Incident, "pk", [v.incident_id for v in involvements])}
+        for involvement in involvements:
+            incident = incidents[involvement.incident_id]
+            day = timezone.localtime(incident.occurred_at).date()
+            found[involvement.person_id][day] = incident
+        return found
+
+    def _missing(
+        self,
+        child: Child,
+        person: Person,
+        placed: list[tuple[Run, Context]],
+        held: dict[dt.date, Incident],
+    ) -> None:
+        for row in child.missing:
+            if not row.ok:
+                self.count(MISSING_EPISODE, REJECTED)
+                continue
+            start, end = row.values["MIS_START"], row.values["MIS_END"]
+            home = next((h for run, h in placed if run.overlaps(start, start)), None)
+            if home is None:
+                self.problem(
+                    row,
+                    "MIS_START",
+                    "place",
+                    f"No placement with a postcode covers {_date(start)}: Locus records a "
+                    "missing episode at a place, so this one is not imported",
+                )
+                self.count(MISSING_EPISODE, REJECTED)
+                continue
+            what = MISSING_LABELS[row.values["MISSING"]]
+            until = f" to {_date(end)}" if end is not None else ", not yet ended"
+            summary = f"{what} from {_date(start)}{until} (SSDA903 return)."
+            incident = held.get(start)
+            if incident is None:
+                new = Incident(
+                    kind=IncidentKind.MISSING,
+                    occurred_at=_start_of(start),
+                    context=home,
+                    summary=summary,
+                    source=Source.OTHER,
+                    confidence=Confidence.HIGH,
+                )
+                self.plan.new_incidents.append((new, person))
+                self.count(MISSING_EPISODE, CREATED)
+                continue
+            changes: dict[str, Any] = {}
+            if home.pk is None or incident.context_id != home.pk:
+                changes["context"] = home
+            if incident.summary != summary:
+                changes["summary"] = summary
+            if changes:
+                self.plan.incident_changes.append((incident, changes))
+                self.count(MISSING_EPISODE, UPDATED)
+            else:
+                self.count(MISSING_EPISODE, UNCHANGED)
+
+
+def _plan(path: Path, agency: Agency | None, progress: Progress, *, dry_run: bool) -> Plan:
+    report = Report(kind=KIND, dry_run=dry_run)
+    tables = _read(path, report, progress)
+    children = _children(tables, report)
+    return _Planner(report, agency).build(children)
+
+
+# --- Writing the plan
+
+
+def _create(by: Worker, model: type[M], objs: Sequence[M]) -> None:
+    if objs:
+        bulk_insert(model, objs)
+        record_creations(actor=by, objs=objs)
+
+
+def _write(plan: Plan, by: Worker) -> None:
+    assert plan.agency is not None
+    contexts = [c for c in plan.contexts.values() if c.pk is None]
+    for context in contexts:
+        context.recorded_by = by
+    _create(by, Context, contexts)
+    for _child, person in plan.new_people:
+        person.recorded_by = by
+        if person.home is not None:
+            person.home = person.home  # saved just above: the id is set now
+    _create(by, Person, [p for _, p in plan.new_people])
+    for person, changes in plan.person_changes:
+        write_fields(by, person, ChangeAction.UPDATE, changes)
+    for episode, changes in plan.episode_changes:
+        action = ChangeAction.END if changes.get("end") else ChangeAction.UPDATE
+        write_fields(by, episode, action, changes)
+    for episode in plan.new_episodes:
+        episode.person = episode.person  # re-read the id of a person saved above
+        episode.agency = plan.agency
+    _create(by, LegalStatusEpisode, plan.new_episodes)
+    # Periods that end are written before periods that open: one open address per person.
+    for address, changes in plan.address_changes:
+        action = ChangeAction.END if changes.get("end") else ChangeAction.UPDATE
+        write_fields(by, address, action, changes)
+    for address in plan.new_addresses:
+        address.person = address.person
+        address.home = address.home
+        address.recorded_by = by
+        address.recorded_at = clock.now()
+    _create(by, AddressPeriod, plan.new_addresses)
+    for incident, changes in plan.incident_changes:
+        # Amending keeps what was recorded, as incident_amend does: the page shows it.
+        create_audited(
+            by,
+            IncidentRevision,
+            incident=incident,
+            reason="Updated from the SSDA903 return",
+            **recorded(by, "revised_by", "revised_at"),
+            kind=incident.kind,
+            occurred_at=incident.occurred_at,
+            context_id=incident.context_id,
+            summary=incident.summary,
+            source=incident.source,
+            confidence=incident.confidence,
+            restricted=incident.restricted,
+        )
+        write_fields(by, incident, ChangeAction.UPDATE, changes)
+    incidents = [incident for incident, _ in plan.new_incidents]
+    for incident in incidents:
+        incident.context = incident.context
+        incident.reporting_agency = plan.agency
+        incident.recorded_by = by
+        incident.recorded_at = clock.now()
+    _create(by, Incident, incidents)
+    _create(
+        by,
+        Involvement,
+        [
+            Involvement(incident=incident, person=person, role=InvolvementRole.MISSING)
+            for incident, person in plan.new_incidents
+        ],
+    )
+
+
+def holding_agency(by: Worker) -> Agency:
+    """The agency that holds the imported episodes and reports the missing episodes: the
+    administrator's own, or (for an administrator in no team) the one children's social
+    care agency, whose return this is."""
+    if by.team is not None:
+        return by.team.agency
+    csc = list(Agency.objects.filter(kind=AgencyKind.CHILDRENS_SOCIAL_CARE)[:2])
+    if len(csc) != 1:
+        raise FileRejected(
+            Problem(
+                "the importing administrator",
+                "",
+                "agency",
+                "The episodes need an agency to hold them: import as an administrator in the "
+                "children's social care agency's team",
+            )
+        )
+    return csc[0]
+
+
+class SSDA903Importer:
+    kind = KIND
+    label = "SSDA903 looked-after children return (Header, Episodes, Missing)"
+    accepts = "ZIP of the CSV tables"
+
+    def check(self, path: Path, *, progress: Progress = no_progress) -> Report:
+        """The dry run: read, check and match everything; write nothing. No transaction:
+        on SQLite one takes the write lock, and a dry run must not hold other writers up."""
+        plan = _plan(Path(path), None, progress, dry_run=True)
+        plan.report.details["written"] = False
+        return plan.report
+
+    def apply(
+        self,
+        path: Path,
+        *,
+        by: Worker,
+        valid_only: bool = False,
+        progress: Progress = no_progress,
+    ) -> Report:
+        if not policies.is_administrator(by):
+            raise NotPermitted("only an administrator imports")
+        with transaction.atomic():
+            agency = holding_agency(by)
+            plan = _plan(Path(path), agency, progress, dry_run=False)
+            report = plan.report
+            if report.problems_total and not valid_only:
+                report.details["written"] = False
+                return report
+            _write(plan, by)
+            report.details["written"] = True
+        return report
+
+
+IMPORTERS = (SSDA903Importer(),)

@@ -1,0 +1,341 @@
+"""The SSDA903 importer: what a return's tables become, matched and updated on re-import."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils.timezone import localtime
+
+from locus.access.models import Agency, AgencyKind
+from locus.audit.models import ChangeAction, ChangeEvent
+from locus.common.errors import NotPermitted
+from locus.common.validators import upn_problem
+from locus.incidents.models import Incident, IncidentKind, IncidentRevision, Involvement
+from locus.interchange import registry
+from locus.interchange.core import FileRejected
+from locus.interchange.ssda903 import IMPORTERS
+from locus.people.models import AddressPeriod, Allocation, LegalStatus, LegalStatusEpisode, Person
+from locus.people.selectors import PeopleFilter, people_list
+from locus.places.models import Context, ContextKind
+from tests.factories import World, make_person, nothing_written
+
+DATA = Path(__file__).parent / "data" / "ssda903"
+IMPORTER = IMPORTERS[0]
+WRITTEN = (Person, LegalStatusEpisode, AddressPeriod, Context, Incident, Involvement, Allocation)
+
+
+def counts(report: Any) -> dict[str, dict[str, int]]:
+    return {kind: dict(+counter) for kind, counter in report.counts.items()}
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        return list(csv.DictReader(f))
+
+
+YEAR1 = {
+    "person": {"created": 3},
+    "legal_status": {"created": 6},
+    "placement": {"created": 5},
+    "missing_episode": {"created": 3},
+}
+
+
+def test_registered_under_its_kind() -> None:
+    assert registry.importer("ssda903") is IMPORTER
+
+
+def test_the_dry_run_counts_what_the_import_writes_and_writes_nothing(world: World) -> None:
+    with nothing_written(*WRITTEN):
+        report = IMPORTER.check(DATA / "year1")
+    assert report.ok and report.dry_run
+    assert counts(report) == YEAR1
+    assert report.records_read == sum(len(read(p)) for p in (DATA / "year1").glob("*.csv"))
+    applied = IMPORTER.apply(DATA / "year1", by=world.admin)
+    assert applied.ok and applied.details["written"] is True
+    assert counts(applied) == YEAR1
+
+
+def test_a_return_becomes_people_statuses_placements_and_missing_episodes(world: World) -> None:
+    report = IMPORTER.apply(DATA / "year1", by=world.admin)
+    assert report.details["placement_postcodes_not_located"] == 1
+    assert report.details["placement_postcodes_not_located_first"] == ["ZZ99 9ZZ"]
+    assert report.details["placements_without_postcode"] == 1  # S1003's first episode
+    child = Person.objects.get(la_child_id="S1001")
+    assert (child.upn, child.sex, child.ethnicity, str(child.date_of_birth)) == (
+        "P204000900001",
+        "1",
+        "WBRI",
+        "2011-03-14",
+    )
+    assert child.recorded_by == world.admin
+    statuses = child.episodes.order_by("start").values_list(
+        "status", "lac_legal_status", "start", "end"
+    )
+    assert [(s, ls, str(a), str(b)) for s, ls, a, b in statuses] == [
+        (LegalStatus.LOOKED_AFTER, "C1", "2023-04-01", "2023-06-10"),
+        (LegalStatus.LOOKED_AFTER, "C2", "2023-06-10", "None"),
+    ]
+    # Held by the children's social care agency (the administrator belongs to none).
+    assert {e.agency for e in child.episodes.all()} == {world.csc}
+    places = list(child.addresses.order_by("start"))
+    assert [(a.home.postcode, str(a.start), str(a.end)) for a in places] == [
+        ("E8 1DY", "2023-04-01", "2024-01-05"),
+        ("N16 7UX", "2024-01-05", "None"),
+    ]
+    assert all(a.home.kind == ContextKind.HOME for a in places)
+    assert child.home == places[1].home
+    assert places[1].home.latitude is not None
+    # A well-formed postcode the directory does not hold is kept, not located.
+    unknown = Context.objects.get(postcode="ZZ99 9ZZ")
+    assert unknown.latitude is None and unknown.longitude is None
+    # Each missing episode at the placement its first day falls in, the child as the one missing.
+    missing = Incident.objects.filter(kind=IncidentKind.MISSING, involvements__person=child)
+    assert sorted((str(localtime(i.occurred_at).date()), i.context.postcode) for i in missing) == [
+        ("2023-08-20", "E8 1DY"),
+        ("2024-02-12", "N16 7UX"),
+    ]
+    assert {inv.role for i in missing for inv in i.involvements.all()} == {"missing"}
+    assert {i.reporting_agency for i in missing} == {world.csc}
+    # A return carries no names: the child's name says so until the case system's is recorded.
+    assert child.full_name == "Child S1001"
+
+
+def test_reimporting_the_same_return_changes_nothing(world: World) -> None:
+    IMPORTER.apply(DATA / "year1", by=world.admin)
+    with nothing_written(*WRITTEN):
+        again = IMPORTER.apply(DATA / "year1", by=world.admin)
+    assert counts(again) == {kind: {"unchanged": sum(c.values())} for kind, c in YEAR1.items()}
+
+
+def test_the_next_years_return_updates_and_adds(world: World) -> None:
+    IMPORTER.apply(DATA / "year1", by=world.admin)
+    before = Person.objects.count()
+    report = IMPORTER.apply(DATA / "year2", by=world.admin)
+    assert report.ok, report.problems
+    assert report.details["schema_year"] == 2024
+    assert counts(report) == {
+        "person": {"updated": 1, "unchanged": 2, "created": 1},
+        "legal_status": {"updated": 1, "unchanged": 2, "created": 1},
+        "placement": {"updated": 1, "unchanged": 2, "created": 1},
+        "missing_episode": {"updated": 1},
+    }
+    assert Person.objects.count() == before + 1
+    child = Person.objects.get(la_child_id="S1001")
+    c2 = child.episodes.get(lac_legal_status="C2")
+    assert (str(c2.start), str(c2.end)) == ("2023-06-10", "2025-06-01")
+    assert c2.end_reason.startswith("SSDA903 E4A")
+    assert child.addresses.current().count() == 0 and child.home is None
+    # S1004 goes to the foster home S1001 left: the same placement context.
+    assert Context.objects.filter(postcode="E8 1DY").count() == 1
+    amended = Incident.objects.get(involvements__person__la_child_id="S1002")
+    assert "07/10/2024" in amended.summary
+    assert IncidentRevision.objects.filter(incident=amended).count() == 1
+    with nothing_written(*WRITTEN):
+        again = IMPORTER.apply(DATA / "year2", by=world.admin)
+    assert set().union(*(c.keys() for c in counts(again).values())) == {"unchanged"}
+
+
+def test_a_child_already_known_is_matched_on_la_child_id_then_upn(world: World) -> None:
+    known = make_person(world.system, given_name="Sam", family_name="Known", la_child_id="S1001")
+    by_upn = make_person(world.system, given_name="Tia", family_name="Upn", upn="T204000900003")
+    report = IMPORTER.apply(DATA / "year1", by=world.admin)
+    assert counts(report)["person"] == {"created": 1, "updated": 2}
+    known.refresh_from_db()
+    by_upn.refresh_from_db()
+    assert (known.full_name, known.upn) == ("Sam Known", "P204000900001")
+    assert by_upn.la_child_id == "S1003" and by_upn.full_name == "Tia Upn"
+
+
+def test_imported_children_are_allocated_to_nobody_so_no_practitioner_sees_them(
+    world: World,
+) -> None:
+    # Own scope, and agency scope in other agencies (a school, a partner).
+    practitioners = [
+        world.social_worker,
+        world.teammate,
+        world.other_social_worker,
+        world.yjs_worker,
+        world.school_dsl,
+        world.partner_worker,
+    ]
+
+    def lists() -> dict[str, list[int]]:
+        return {
+            w.username: [p.pk for p in people_list(viewer=w, filters=PeopleFilter())]
+            for w in practitioners
+        }
+
+    before = lists()
+    IMPORTER.apply(DATA / "year1", by=world.admin)
+    assert lists() == before
+    imported = Person.objects.filter(la_child_id__startswith="S100")
+    assert imported.count() == 3
+    assert not Allocation.objects.filter(person__in=imported).exists()
+
+
+def test_every_write_is_audited_as_the_importing_administrator(world: World) -> None:
+    first = ChangeEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    IMPORTER.apply(DATA / "year1", by=world.admin)
+    events = ChangeEvent.objects.filter(id__gt=first)
+    assert {e.actor_id for e in events} == {world.admin.pk}
+    created = {(e.record_type, e.record_id) for e in events if e.action == ChangeAction.CREATE}
+    imported = Person.objects.filter(la_child_id__startswith="S100")
+    rows = [
+        *imported,
+        *LegalStatusEpisode.objects.filter(person__in=imported),
+        *AddressPeriod.objects.filter(person__in=imported),
+        *Incident.objects.filter(involvements__person__in=imported),
+        *Involvement.objects.filter(person__in=imported),
+        *Context.objects.filter(recorded_by=world.admin),
+    ]
+    assert len(rows) == 3 + 6 + 5 + 3 + 3 + 5
+    assert {(r._meta.label_lower, str(r.pk)) for r in rows} <= created
+    IMPORTER.apply(DATA / "year2", by=world.admin)
+    updates = ChangeEvent.objects.filter(id__gt=first).exclude(action=ChangeAction.CREATE)
+    assert updates.exists() and {e.actor_id for e in updates} == {world.admin.pk}
+
+
+def test_only_an_administrator_imports(world: World) -> None:
+    with nothing_written(*WRITTEN), pytest.raises(NotPermitted):
+        IMPORTER.apply(DATA / "year1", by=world.team_manager)
+
+
+def test_a_zip_of_the_tables_imports_as_the_folder_does(world: World, tmp_path: Path) -> None:
+    archive = shutil.make_archive(str(tmp_path / "return"), "zip", DATA / "year1")
+    assert counts(IMPORTER.check(Path(archive))) == YEAR1
+
+
+def test_the_validator_samples_reject_what_is_wrong_and_import_the_rest(world: World) -> None:
+    """Counts worked out here from the files with the csv module, not by the importer."""
+    folder = DATA / "validator"
+    header, episodes, missing = (
+        read(folder / f"{t}.csv") for t in ("header", "episodes", "missing")
+    )
+    bad_upn = {r["CHILD"] for r in header if upn_problem(r["UPN"])}
+    bad_mother = {r["CHILD"] for r in header if r["MOTHER"] not in ("", "0", "1")}
+    rejected_children = bad_upn | bad_mother
+    good = [r for r in header if r["CHILD"] not in rejected_children]
+    with nothing_written(*WRITTEN):
+        report = IMPORTER.check(folder)
+    assert report.records_read == len(header) + len(episodes) + len(missing)
+    assert report.counts["person"]["created"] == len(good)
+    assert report.counts["person"]["rejected"] == len(rejected_children)
+    # Every missing episode is of a child not in this header.
+    assert not {r["CHILD"] for r in missing} & {r["CHILD"] for r in header}
+    assert report.counts["missing_episode"] == {"rejected": len(missing)}
+    rules = {(p.field, p.rule) for p in report.problems}
+    assert ("UPN", "upn") in rules and ("CHILD", "child") in rules
+    # Without valid_only nothing is written; with it, the good children are.
+    with nothing_written(*WRITTEN):
+        refused = IMPORTER.apply(folder, by=world.admin)
+    assert refused.details["written"] is False
+    applied = IMPORTER.apply(folder, by=world.admin, valid_only=True)
+    assert applied.details["written"] is True
+    assert Person.objects.filter(la_child_id__in=[r["CHILD"] for r in good]).count() == len(good)
+    assert not Person.objects.filter(la_child_id__in=rejected_children).exists()
+
+
+def test_progress_runs_to_the_size_of_the_tables(world: World) -> None:
+    seen: list[tuple[int, int]] = []
+    IMPORTER.check(DATA / "year1", progress=lambda done, total: seen.append((done, total)))
+    total = sum(p.stat().st_size for p in (DATA / "year1").glob("*.csv"))
+    assert seen and {t for _, t in seen} == {total}
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1][0] == total
+
+
+def test_an_open_placement_ends_the_address_recorded_before_it(world: World) -> None:
+    child = make_person(world.system, given_name="Sam", family_name="Known", la_child_id="S1001")
+    old_home = Context.objects.create(
+        kind=ContextKind.HOME,
+        name="Birth family home",
+        postcode="E5 0LL",
+        created_at=child.created_at,
+    )
+    AddressPeriod.objects.create(
+        person=child,
+        home=old_home,
+        start=dt.date(2020, 1, 1),
+        recorded_by=world.system,
+        recorded_at=child.created_at,
+    )
+    report = IMPORTER.apply(DATA / "year1", by=world.admin)
+    assert report.ok
+    periods = list(child.addresses.order_by("start").values_list("home__name", "start", "end"))
+    assert periods[0] == ("Birth family home", dt.date(2020, 1, 1), dt.date(2024, 1, 5))
+    assert periods[-1][1:] == (dt.date(2024, 1, 5), None)
+
+
+def test_an_address_recorded_after_the_open_placement_began_is_a_conflict(world: World) -> None:
+    child = make_person(world.system, given_name="Sam", family_name="Known", la_child_id="S1001")
+    home = Context.objects.create(
+        kind=ContextKind.HOME, name="A later home", postcode="E5 0LL", created_at=child.created_at
+    )
+    AddressPeriod.objects.create(
+        person=child,
+        home=home,
+        start=dt.date(2024, 6, 1),
+        recorded_by=world.system,
+        recorded_at=child.created_at,
+    )
+    with nothing_written(*WRITTEN):
+        report = IMPORTER.apply(DATA / "year1", by=world.admin)
+    [problem] = report.problems
+    assert (problem.where, problem.field, problem.rule) == (
+        "episodes.csv line 4",
+        "DECOM",
+        "conflict",
+    )
+    assert "01/06/2024" in problem.message
+
+
+def test_a_upn_held_by_another_childs_record_is_refused(world: World) -> None:
+    make_person(
+        world.system, given_name="Tia", family_name="Other", la_child_id="X77", upn="T204000900003"
+    )
+    with nothing_written(*WRITTEN):
+        report = IMPORTER.apply(DATA / "year1", by=world.admin)
+    assert report.details["written"] is False
+    first = report.problems[0]
+    assert (first.where, first.field, first.rule, first.record) == (
+        "header.csv line 4",
+        "UPN",
+        "identifier",
+        "S1003",
+    )
+    assert "X77" in first.message
+
+
+def test_with_valid_only_a_conflicting_placement_is_left_out(world: World) -> None:
+    child = make_person(world.system, given_name="Sam", family_name="Known", la_child_id="S1001")
+    home = Context.objects.create(
+        kind=ContextKind.HOME, name="A later home", postcode="E5 0LL", created_at=child.created_at
+    )
+    AddressPeriod.objects.create(
+        person=child,
+        home=home,
+        start=dt.date(2024, 6, 1),
+        recorded_by=world.system,
+        recorded_at=child.created_at,
+    )
+    report = IMPORTER.apply(DATA / "year1", by=world.admin, valid_only=True)
+    assert report.counts["placement"] == {"created": 4, "rejected": 1}
+    assert list(child.addresses.current().values_list("home__name", flat=True)) == ["A later home"]
+
+
+def test_an_administrator_in_no_team_needs_one_childrens_social_care_agency(world: World) -> None:
+    Agency.objects.create(name="Another council", kind=AgencyKind.CHILDRENS_SOCIAL_CARE)
+    with nothing_written(*WRITTEN), pytest.raises(FileRejected) as refused:
+        IMPORTER.apply(DATA / "year1", by=world.admin)
+    assert refused.value.problem.rule == "agency"
+    # An administrator in a team imports for their own agency.
+    world.admin.team = world.yjs_team
+    world.admin.save()
+    IMPORTER.apply(DATA / "year1", by=world.admin)
+    held = LegalStatusEpisode.objects.filter(person__la_child_id__startswith="S100")
+    assert {e.agency for e in held} == {world.yjs}
