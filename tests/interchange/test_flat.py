@@ -14,6 +14,7 @@ from locus.common.errors import NotPermitted
 from locus.incidents.models import Incident, Involvement, InvolvementRole
 from locus.interchange import registry
 from locus.interchange.core import Report
+from locus.interchange.flat import IMPORTERS
 from locus.peers.models import Association, GroupMembership, Nature
 from locus.people.models import Allocation, Person
 from locus.places.models import Context, ContextKind
@@ -233,3 +234,14 @@ def test_a_spreadsheet_bom_and_an_unknown_column_are_accepted(world: World, tmp_
     assert report.ok and counts(report) == {"person": {"created": 5}}
     # Said once, for the whole file.
     assert report.details["unknown_columns"] == ["Shoe size"]
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "imports-flat.md"
+
+
+def test_the_documentation_lists_every_column_of_every_kind() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    for importer in IMPORTERS:
+        section = text.split(f"\n## {importer.kind}\n", 1)[1].split("\n## ", 1)[0]
+        for column in importer.spec.columns:
+            assert f"\n| {column.name} | " in section, (importer.kind, column.name)

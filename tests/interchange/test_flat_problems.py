@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from locus.audit.models import ChangeEvent
 from locus.interchange import flat_people, registry
 from locus.interchange.core import FileRejected, Problem, Report
-from locus.interchange.flat import IMPORTERS
+from locus.interchange.flat import IMPORTERS, FlatImporter
 from locus.interchange.flat_read import Row, parse_date
 from locus.peers.models import Association, GroupMembership
 from locus.people.models import Person
@@ -246,9 +246,9 @@ cells = st.text(max_size=30) | st.sampled_from(
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), line=st.integers(min_value=2, max_value=10**6))
 def test_the_row_parser_never_raises_only_reports_problems(
-    importer: object, data: st.DataObject, line: int
+    importer: FlatImporter, data: st.DataObject, line: int
 ) -> None:
-    spec = importer.spec  # type: ignore[attr-defined]
+    spec = importer.spec
     names = [c.name for c in spec.columns]
     row = Row(line, {name: data.draw(cells, label=name) for name in names})
     spec.parse(row)  # returns, whatever the cells hold
