@@ -102,7 +102,6 @@ class FlatImporter:
         report = Report(kind=self.kind, dry_run=by is None)
         batch = Batch(file_name=Path(path).name)
         header = None
-        first_line: dict[tuple[str, str], int] = {}
         for number, values in rows_of(path, progress):
             if header is None:
                 header = read_header(values, spec.columns)
@@ -119,7 +118,7 @@ class FlatImporter:
             parsed = spec.parse(row)
             if row.ok:
                 for column, value in spec.unique(parsed):
-                    first = first_line.setdefault((column, value.lower()), number)
+                    first = batch.first_line((column, value.lower()), number)
                     if first != number:
                         row.problem(
                             column,

@@ -159,7 +159,7 @@ class Associations:
         if not row.ok:
             return None
         pair_key = ("pair", str(person.pk), str(other.pk if other else parsed.other_label.lower()))
-        first = batch.lookup((*pair_key, "line"), lambda: row.line)
+        first = batch.first_line(pair_key, row.line)
         if first != row.line:
             row.problem(
                 "LAchildID", "duplicate", f"These two people are on line {first} too: once a file"
@@ -304,7 +304,7 @@ class Memberships:
         group = self._group(parsed.group, row, batch)
         if person is None or group is None or not row.ok or parsed.since is None:
             return None
-        first = batch.lookup(("member", str(person.pk), str(group.pk)), lambda: row.line)
+        first = batch.first_line(("member", str(person.pk), str(group.pk)), row.line)
         if first != row.line:
             row.problem("GroupName", "duplicate", f"This person and group are on line {first} too")
             return None

@@ -16,7 +16,7 @@ from locus.common.services import create_audited, today
 from locus.interchange.core import CREATED, UNCHANGED, UPDATED
 from locus.interchange.flat_read import Batch, Column, Plan, Row, rule_problems
 from locus.people.identifiers import date_of_birth_problem
-from locus.people.models import Ethnicity, Person, PersonKind, Sex
+from locus.people.models import Ethnicity, Identifier, Person, PersonKind, Sex
 from locus.people.services import person_update, validate_person
 
 # Column -> the Person field it fills.
@@ -108,7 +108,7 @@ class People:
         existing = Person.objects.filter(la_child_id=parsed.la_child_id).first()
         if existing is None:
             fields = {**DEFAULTS, **parsed.given}
-            problems = validate_person(fields)
+            problems = validate_person(fields, in_use=batch.lookup(("in use",), _identifiers_held))
             self._check_age(problems.errors, fields)
             rule_problems(row, dict(problems.errors), self)
             if not row.ok:
@@ -135,6 +135,18 @@ class People:
         adult = fields.get("kind") == PersonKind.ADULT_OF_CONCERN
         if reason := date_of_birth_problem(dob, adult=adult, today=today()):
             errors.setdefault("date_of_birth", []).append(reason)
+
+
+def _identifiers_held() -> dict[str, frozenset[str]]:
+    """Every identifier Locus holds, read once per file: a new person's are checked against
+    these in memory, not by a query each (the file's own rows are checked for repeats as
+    they are read, so a row written earlier in the same apply is not missed)."""
+    return {
+        name: frozenset(
+            Person.objects.exclude(**{f"{name}__isnull": True}).values_list(name, flat=True)
+        )
+        for name in Identifier.values
+    }
 
 
 def _create(by: Any, fields: dict[str, Any]) -> Person:

@@ -37,6 +37,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 # How much of an XLSX is read before the progress bar moves (it is compressed: the bytes
 # read from the sheet are not the file's bytes, so XLSX progress is reported per 500 rows).
 XLSX_PROGRESS_EVERY = 500
+# How many look-ups (people, places, agencies) a file keeps before starting again.
+LOOKUPS_KEPT = 20_000
 # A cell longer than this is not a value anyone typed: refused rather than stored.
 CELL_LIMIT = 10_000
 
@@ -370,11 +372,20 @@ class Batch:
 
     file_name: str
     cache: dict[tuple[str, ...], Any] = field(default_factory=dict)
+    # The line each key was first seen on: every key, for the whole file.
+    lines: dict[tuple[str, ...], int] = field(default_factory=dict)
 
     def lookup(self, key: tuple[str, ...], read: Callable[[], Any]) -> Any:
         if key not in self.cache:
+            if len(self.cache) >= LOOKUPS_KEPT:
+                # Memory stays flat on a long file: the look-ups start again.
+                self.cache.clear()
             self.cache[key] = read()
         return self.cache[key]
+
+    def first_line(self, key: tuple[str, ...], line: int) -> int:
+        """The line ``key`` was first seen on (``line`` if this is the first time)."""
+        return self.lines.setdefault(key, line)
 
     @property
     def reason(self) -> str:
