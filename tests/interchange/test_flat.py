@@ -245,3 +245,38 @@ def test_the_documentation_lists_every_column_of_every_kind() -> None:
         section = text.split(f"\n## {importer.kind}\n", 1)[1].split("\n## ", 1)[0]
         for column in importer.spec.columns:
             assert f"\n| {column.name} | " in section, (importer.kind, column.name)
+
+
+def test_a_later_file_adds_a_person_to_an_incident_and_amends_it_with_the_file_as_reason(
+    world: World, tmp_path: Path
+) -> None:
+    import_all(tmp_path, world.admin)
+    rows = with_column(example_rows("incidents"), "Present", 2, "IMP-0003;IMP-0001")
+    rows = with_column(rows, "Confidence", 2, "high")
+    path = write_csv(tmp_path / "incidents-2.csv", rows)
+    report = registry.importer("incidents").apply(path, by=world.admin)
+    assert counts(report) == {"incident": {"updated": 1, "unchanged": 1}}
+    robbery = Incident.objects.get(kind="robbery", context__name__startswith="Hackney Central")
+    assert robbery.confidence == "high"
+    assert robbery.revisions.get().reason == "Imported from the file incidents-2.csv"
+    added = Involvement.objects.get(incident=robbery, person__la_child_id="IMP-0001")
+    assert (added.role, added.reason) == (
+        InvolvementRole.PRESENT,
+        "Imported from the file incidents-2.csv",
+    )
+    # Leaving someone out of a later file never takes them out of the incident.
+    rows = with_column(example_rows("incidents"), "Present", 2, "")
+    rows = with_column(rows, "Confidence", 2, "high")
+    again = registry.importer("incidents").apply(
+        write_csv(tmp_path / "i3.csv", rows), by=world.admin
+    )
+    assert counts(again) == {"incident": {"unchanged": 2}}
+    assert Involvement.objects.filter(incident=robbery).count() == 4
+
+
+def test_progress_runs_from_nothing_to_the_whole_file(world: World, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "people.csv", example_rows("people"))
+    seen: list[tuple[int, int]] = []
+    registry.importer("people").check(path, progress=lambda done, total: seen.append((done, total)))
+    size = path.stat().st_size
+    assert seen[0] == (0, size) and seen[-1] == (size, size)

@@ -257,3 +257,11 @@ def test_the_row_parser_never_raises_only_reports_problems(
         assert problem.where == f"line {line}"
         assert problem.field in names
         assert problem.message
+
+
+def test_a_file_that_is_not_a_workbook_is_refused(world: World, tmp_path: Path) -> None:
+    path = tmp_path / "people.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(FileRejected) as refused:
+        registry.importer("people").check(path)
+    assert refused.value.problem.rule == "xlsx"
