@@ -280,3 +280,21 @@ def test_progress_runs_from_nothing_to_the_whole_file(world: World, tmp_path: Pa
     registry.importer("people").check(path, progress=lambda done, total: seen.append((done, total)))
     size = path.stat().st_size
     assert seen[0] == (0, size) and seen[-1] == (size, size)
+
+
+def test_a_later_file_changes_a_contexts_description_but_never_its_kind(
+    world: World, tmp_path: Path
+) -> None:
+    import_all(tmp_path, world.admin)
+    rows = with_column(example_rows("contexts"), "Description", 6, "Meets after school")
+    report = registry.importer("contexts").apply(
+        write_csv(tmp_path / "contexts-2.csv", rows), by=world.admin
+    )
+    assert counts(report) == {"context": {"updated": 1, "unchanged": 4}}
+    group = Context.objects.get(name="Fields crew (example)")
+    assert group.description == "Meets after school" and group.recorded_by is None
+    rows = with_column(example_rows("contexts"), "ContextKind", 4, "retail")
+    refused = registry.importer("contexts").check(write_csv(tmp_path / "contexts-3.csv", rows))
+    assert [(p.where, p.field, p.rule) for p in refused.problems] == [
+        ("line 4", "ContextKind", "conflict")
+    ]
