@@ -95,7 +95,7 @@ def _matching(name: str, postcode: str) -> list[Context]:
     return list(
         Context.objects.filter(
             name__iexact=" ".join(name.split()), postcode=postcode, merge__isnull=True
-        )[:2]
+        ).order_by("pk")[:2]
     )
 
 

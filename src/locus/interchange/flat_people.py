@@ -105,7 +105,7 @@ class People:
                 yield column, value
 
     def plan(self, parsed: PersonRow, row: Row, batch: Batch) -> Plan | None:
-        existing = Person.objects.filter(la_child_id=parsed.la_child_id).first()
+        existing = _one(la_child_id=parsed.la_child_id)
         if existing is None:
             fields = {**DEFAULTS, **parsed.given}
             problems = validate_person(fields, in_use=batch.lookup(("in use",), _identifiers_held))
@@ -135,6 +135,11 @@ class People:
         adult = fields.get("kind") == PersonKind.ADULT_OF_CONCERN
         if reason := date_of_birth_problem(dob, adult=adult, today=today()):
             errors.setdefault("date_of_birth", []).append(reason)
+
+
+def _one(**match: str) -> Person | None:
+    # By pk, not by name as people are listed: one row per file line, read many times.
+    return Person.objects.filter(**match).order_by("pk").first()
 
 
 def _identifiers_held() -> dict[str, frozenset[str]]:
@@ -169,9 +174,7 @@ def person_columns(prefix: str = "", *, who: str = "the young person") -> tuple[
 
 
 def _find(batch: Batch, field: str, value: str) -> Person | None:
-    return batch.lookup(
-        ("person", field, value), lambda: Person.objects.filter(**{field: value}).first()
-    )
+    return batch.lookup(("person", field, value), lambda: _one(**{field: value}))
 
 
 def person_named(
