@@ -265,3 +265,26 @@ def test_a_file_that_is_not_a_workbook_is_refused(world: World, tmp_path: Path) 
     with pytest.raises(FileRejected) as refused:
         registry.importer("people").check(path)
     assert refused.value.problem.rule == "xlsx"
+
+
+@pytest.mark.parametrize("kind", ["people", "associations", "incidents"])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_a_whole_file_of_anything_gives_a_report_or_a_refusal(
+    world: World, tmp_path: Path, kind: str, data: st.DataObject
+) -> None:
+    header = example_rows(kind)[0]
+    body = data.draw(st.lists(st.lists(cells, min_size=0, max_size=len(header) + 2), max_size=4))
+    path = write_csv(tmp_path / f"{kind}.csv", [header, *body])
+    try:
+        report = registry.importer(kind).check(path)
+    except FileRejected as refused:
+        assert refused.problem.where.startswith("line ")
+        return
+    assert report.records_read <= len(body)
+    for problem in report.problems:
+        assert problem.where.startswith("line ") and problem.field and problem.message
