@@ -101,7 +101,8 @@ def _people(viewer: Worker, names: Pseudonyms, counts: Counts) -> Iterator[list[
         for p in with_fields(viewer, chunk, seen=True):
             fields = visible_fields(p)
             counts.people += 1
-            home = p.home if PersonField.HOME_ADDRESS in fields else None
+            home_seen = PersonField.HOME_ADDRESS in fields
+            home = p.home if home_seen else None
             yield [
                 names.of("person", p.pk),
                 p.get_kind_display(),
@@ -115,7 +116,11 @@ def _people(viewer: Worker, names: Pseudonyms, counts: Counts) -> Iterator[list[
                     if PersonField.HOME_ADDRESS not in fields
                     else ""
                 ),
-                names.of("context", home.pk) if home is not None else "",
+                names.of("context", home.pk)
+                if home is not None
+                else WITHHELD
+                if not home_seen
+                else "",
             ]
 
 
