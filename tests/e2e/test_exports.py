@@ -61,3 +61,32 @@ def test_download_the_people_list_as_csv_from_its_page(
     event = AccessEvent.objects.get(action=AccessAction.EXPORT)
     assert event.detail["filters"] == {"mine": "on"}
     assert event.detail["shown"] == [str(mine.pk)]
+    # Where long lists are prepared: the worker's own exports, none yet.
+    with page.expect_navigation():
+        page.get_by_role("link", name="My exports").click()
+    expect(page.get_by_role("heading", level=1, name="My exports")).to_be_visible()
+    expect(page.get_by_text("You have no exports.")).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_an_administrator_prepares_annex_a_and_downloads_it_from_my_exports(
+    page: Any, live_server: Any, children: tuple[Person, Person], tmp_path: Path, settings: Any
+) -> None:
+    settings.DATA_DIR = tmp_path
+    e2e_worker(system_worker(), "admin", "Ada Admin", None, role="administrator")
+    sign_in(page, live_server.url, "admin", "/exports/analysis/")
+    expect(
+        page.get_by_role("heading", level=1, name="Pseudonymised extract for analysis")
+    ).to_be_visible()
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/exports/annex-a/")
+    expect(page.get_by_role("heading", level=2, name="Not filled")).to_be_visible()
+    assert axe_violations(page) == []
+    with page.expect_navigation():
+        page.get_by_role("button", name="Prepare the workbook").click()
+    expect(page.get_by_role("heading", level=1, name="My exports")).to_be_visible()
+    expect(page.get_by_role("cell", name="Annex A lists (XLSX)")).to_be_visible()
+    assert axe_violations(page) == []
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download Annex A lists").click()
+    assert download.value.suggested_filename.endswith(".xlsx")

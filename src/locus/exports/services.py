@@ -16,8 +16,9 @@ import datetime as dt
 import io
 import os
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -115,28 +116,27 @@ def file_name(title: str, fmt: str) -> str:
 
 
 def export_list(
-    *, actor: Worker, key: str, query: dict[str, Any], fmt: str, limit: int = SYNC_ROWS
+    *, actor: Worker, key: str, query: Mapping[str, Any], fmt: str, limit: int | None = None
 ) -> Download | ExportRun:
     """The list ``key`` as ``actor``'s page shows it, filtered by ``query``: the file now when
-    it has at most ``limit`` rows, else a background run (see "My exports")."""
+    it has at most ``limit`` rows (``SYNC_ROWS`` by default), else a background run."""
     spec = spec_for(actor, key)
     writers.check_format(fmt)
     params = spec.params_from(query)
-    rows = list(_first(spec, actor, params, limit + 1))
-    if len(rows) > limit:
+    limit = SYNC_ROWS if limit is None else limit
+    # Read once: up to one row past the limit says whether it is too long to send now.
+    lines = list(islice(spec.lines(actor, params), limit + 1))
+    if len(lines) > limit:
         return ask_for_export(actor=actor, key=key, params=params, fmt=fmt)
-    out, tally = io.BytesIO(), Tally()
-    write_list(spec)(actor, params, fmt, out, tally)
-    _audit(actor=actor, record_type=spec.record_type, what=key, params=params, fmt=fmt, tally=tally)
-    name = file_name(spec.title, fmt)
-    return Download(name, writers.FORMATS[fmt], out.getvalue(), len(tally.keys))
-
-
-def _first(spec: ListSpec, actor: Worker, params: dict[str, str], n: int) -> Iterator[str]:
-    for i, line in enumerate(spec.lines(actor, params)):
-        if i >= n:
-            return
-        yield line.key
+    tally = Tally()
+    for line in lines:
+        tally.count(line.key, line.people)
+    out = io.BytesIO()
+    writers.write(out, fmt, spec.title, spec.columns, (line.cells for line in lines))
+    _audit(
+        actor=actor, record_type=spec.record_type, what=key, params=params, fmt=fmt, tally=tally
+    )
+    return Download(file_name(spec.title, fmt), writers.FORMATS[fmt], out.getvalue(), len(lines))
 
 
 # --- Background exports --------------------------------------------------------------------
