@@ -133,9 +133,7 @@ def export_list(
         tally.count(line.key, line.people)
     out = io.BytesIO()
     writers.write(out, fmt, spec.title, spec.columns, (line.cells for line in lines))
-    _audit(
-        actor=actor, record_type=spec.record_type, what=key, params=params, fmt=fmt, tally=tally
-    )
+    _audit(actor=actor, record_type=spec.record_type, what=key, params=params, fmt=fmt, tally=tally)
     return Download(file_name(spec.title, fmt), writers.FORMATS[fmt], out.getvalue(), len(lines))
 
 
