@@ -19,8 +19,8 @@ from locus.linked import selectors as linked
 from locus.people.selectors import PeopleFilter, caseload_for, people_list
 from locus.places.models import ContextKind
 from locus.places.selectors import contexts_list
-from tests.exports.conftest import download
 from tests.casework.helpers import open_case
+from tests.exports.conftest import download
 from tests.factories import World, client_for, make_association, make_context, make_incident
 
 
