@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from locus.access.models import Worker
 from locus.audit.models import AccessAction, AccessEvent
@@ -21,7 +23,14 @@ from locus.places.models import ContextKind
 from locus.places.selectors import contexts_list
 from tests.casework.helpers import open_case
 from tests.exports.conftest import download
-from tests.factories import World, client_for, make_association, make_context, make_incident
+from tests.factories import (
+    World,
+    client_for,
+    make_association,
+    make_context,
+    make_incident,
+    make_person,
+)
 
 
 def _linked_ids(viewer: Worker) -> list[str]:
@@ -220,3 +229,25 @@ def test_each_list_page_offers_the_download(world: World) -> None:
     assert 'href="/exports/caseload/?' in html
     html = client_for(world.auditor).get("/audit/").content.decode()
     assert 'href="/exports/audit/?' in html
+
+
+@pytest.mark.parametrize("key", ["people", "incidents", "contexts"])
+def test_a_downloads_queries_do_not_grow_with_its_rows(world: World, key: str) -> None:
+    client = client_for(world.admin)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as run:
+            download(client, key)
+        return len(run)
+
+    before = queries()
+    for n in range(12):
+        child = make_person(world.system, given_name="Extra", family_name=f"Child{n}")
+        place = make_context(world.system, name=f"Extra place {n}")
+        make_incident(
+            world.system,
+            context=place,
+            reporting_agency=world.csc,
+            involvements=[(child, InvolvementRole.HARMED)],
+        )
+    assert queries() == before

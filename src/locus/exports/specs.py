@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, TypeVar
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -71,7 +72,9 @@ class ListSpec:
 
 
 def chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
-    found = iter(items)
+    """``items`` in lists of ``size``; a queryset is read ``size`` rows at a time (its
+    prefetches too), so a borough-sized list is never held whole nor sent as one IN list."""
+    found = items.iterator(chunk_size=size) if isinstance(items, QuerySet) else iter(items)
     while chunk := list(islice(found, size)):
         yield chunk
 
