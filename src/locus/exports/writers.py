@@ -46,6 +46,8 @@ def safe_cell(value: object) -> object:
 
 def _text(value: object) -> str:
     cell = safe_cell(value)
+    if isinstance(cell, dt.datetime):
+        return cell.isoformat(sep=" ", timespec="minutes")
     return cell.isoformat() if isinstance(cell, dt.date) else str(cell)
 
 
