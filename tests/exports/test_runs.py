@@ -130,3 +130,14 @@ def test_an_export_is_kept_seven_days_then_its_file_deleted(
     assert _folder_files() == []
     run.refresh_from_db()
     assert run.file_name == "" and run.state == ExportState.DONE  # the record of it stays
+
+
+def test_an_export_runs_with_the_askers_sight_when_it_runs(world: World) -> None:
+    """Asked for, then the worker moved to auditing (no case records) before it ran: the run
+    fails and holds nothing, rather than a list made with the sight they had."""
+    run = services.export_run_create(actor=world.social_worker, key="people", params={}, fmt="csv")
+    type(world.social_worker).objects.filter(pk=world.social_worker.pk).update(role="auditor")
+    assert services.produce(run.pk) == ExportState.FAILED
+    run.refresh_from_db()
+    assert run.file_name == "" and run.row_keys == [] and "no longer" in run.problem
+    assert _folder_files() == []
