@@ -1,4 +1,13 @@
-from django.urls import URLPattern, URLResolver
+from locus.common.urls import routes
+from locus.exports import views
 
-# Filled in by the exports feature (see locus.common.urls.routes for the house style).
-urlpatterns: list[URLPattern | URLResolver] = []
+# "My exports" first; the named pages before "<key>/", which is any list's download.
+urlpatterns = routes(
+    ("", views.my_exports, "my-exports"),
+    ("runs/<int:run_id>/download/", views.run_download, "export-run-download"),
+    ("runs/<int:run_id>/again/", views.run_again, "export-run-again"),
+    ("annex-a/", views.annex_a_page, "exports-annex-a"),
+    ("analysis/", views.analysis_page, "exports-analysis"),
+    ("analysis/keys/new/", views.analysis_key_new, "exports-analysis-key-new"),
+    ("<slug:key>/", views.list_download, "export-list"),
+)

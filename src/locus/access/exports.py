@@ -1,0 +1,53 @@
+"""Who may take which export (docs/exports.md).
+
+A list's download follows its page: whoever may open the page may download it, with the same
+rows (the export reads through the page's own selector). Three things are rules of their own:
+
+* an export prepared in the background is its asker's alone: nobody else may download it,
+  an administrator included (they would read a list made with another worker's sight);
+* Ofsted's Annex A workbook lists children by name with their plans and workers: for team
+  managers and administrators whose sight covers case records;
+* the pseudonymised analysis extract is for analysts and administrators, whose work is the
+  borough's patterns rather than a child.
+"""
+
+from __future__ import annotations
+
+from locus.access import policies, scopes
+from locus.access.models import Role, Worker
+
+
+def can_export_case_lists(worker: Worker) -> bool:
+    """The case lists (people, caseload, incidents, contexts, groups, context cases, linked
+    cases): their pages are for workers who see case records."""
+    return scopes.sees_case_records(worker)
+
+
+def can_export_audit(worker: Worker) -> bool:
+    """The audit trail: its readers (auditors and administrators)."""
+    return policies.can_view_audit(worker)
+
+
+def owns_export(worker: Worker, asked_by_id: int) -> bool:
+    """Download an export made in the background: only the worker who asked for it."""
+    return worker.is_active and worker.pk == asked_by_id
+
+
+def can_export_annex_a(worker: Worker) -> bool:
+    """Ofsted's Annex A lists: a team manager or an administrator who sees case records (the
+    lists name children in need, on plans and in care, with their workers)."""
+    if policies.is_administrator(worker):
+        return True
+    return worker.role == Role.MANAGER and scopes.sees_case_records(worker)
+
+
+def can_export_for_analysis(worker: Worker) -> bool:
+    """The pseudonymised extract: analysts who see case records, and administrators."""
+    if policies.is_administrator(worker):
+        return True
+    return worker.role == Role.ANALYST and scopes.sees_case_records(worker)
+
+
+def can_store_pseudonym_key(worker: Worker) -> bool:
+    """Make a named key for the analysis extract: administrators (the data team)."""
+    return policies.is_administrator(worker)

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from locus.common.forms import GovukForm
+from locus.exports.analysis import MIN_KEY_LENGTH
+
+
+class AnalysisForm(GovukForm):
+    key_name = forms.ChoiceField(label="Stored key", required=False, choices=())
+    key = forms.CharField(
+        label="Or your own key",
+        required=False,
+        max_length=200,
+        help_text=(
+            f"At least {MIN_KEY_LENGTH} characters. The same key gives the same pseudonyms in "
+            "every extract; keep it safe, as Locus does not keep it."
+        ),
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, keys: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["key_name"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "None: I give my own key"), *((k, k) for k in keys)]
+
+
+class KeyForm(GovukForm):
+    name = forms.CharField(
+        label="Name of the new key",
+        max_length=60,
+        error_messages={"required": "Enter a name for the key"},
+    )

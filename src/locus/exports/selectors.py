@@ -1,0 +1,46 @@
+"""Reads of a worker's own exports: nobody else's, an administrator's neither."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.db.models import QuerySet
+
+from locus.access import exports as rules
+from locus.access.models import Worker
+from locus.common import clock
+from locus.common.errors import NotPermitted
+from locus.common.ids import parse_id
+from locus.exports.models import ExportRun, ExportState
+from locus.exports.services import export_folder
+
+MY_EXPORTS_SHOWN = 50
+
+
+def runs_for(viewer: Worker) -> QuerySet[ExportRun]:
+    """The viewer's own exports, newest first (the latest ``MY_EXPORTS_SHOWN``)."""
+    return ExportRun.objects.filter(asked_by=viewer).defer("row_keys", "people_named")[
+        :MY_EXPORTS_SHOWN
+    ]
+
+
+def run_of(viewer: Worker, run_id: object) -> ExportRun:
+    """One of the viewer's own exports; anyone else's, or none, is "not found"."""
+    run = ExportRun.objects.filter(pk=parse_id(run_id)).first()
+    if run is None or not rules.owns_export(viewer, run.asked_by_id):
+        raise NotPermitted("not found")
+    return run
+
+
+def ready_file(viewer: Worker, run_id: object) -> tuple[ExportRun, Path]:
+    """The viewer's own export and its file, when ready and not expired; else "not found"."""
+    run = run_of(viewer, run_id)
+    path = export_folder() / run.file_name if run.file_name else None
+    if (
+        run.state != ExportState.DONE
+        or run.expires_at <= clock.now()
+        or path is None
+        or not path.is_file()
+    ):
+        raise NotPermitted("not found")
+    return run, path

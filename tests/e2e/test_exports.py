@@ -1,0 +1,92 @@
+"""A social worker downloads the people list she sees, filtered, as CSV from the page's link."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from locus.access.services import agency_create, system_worker, team_create
+from locus.audit.models import AccessAction, AccessEvent
+from locus.people.models import Person
+from locus.people.services import allocation_create, person_create
+from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+
+
+@pytest.fixture
+def children(transactional_db: Any) -> tuple[Person, Person]:
+    system = system_worker()
+    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
+    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
+    other_team = team_create(actor=system, agency=csc, name="Assessment Team")
+    social_worker = e2e_worker(system, "sw", "Sam Okafor", team)
+    other_worker = e2e_worker(system, "ow", "Olu Other", other_team)
+    mine = person_create(
+        actor=system,
+        given_name="Jordan",
+        family_name="Testperson",
+        date_of_birth=dt.date(2011, 5, 4),
+    )
+    allocation_create(actor=system, person=mine, worker=social_worker, start=dt.date(2026, 1, 5))
+    theirs = person_create(
+        actor=system,
+        given_name="=Casey",
+        family_name="Elsewhere",
+        date_of_birth=dt.date(2010, 2, 2),
+    )
+    allocation_create(actor=system, person=theirs, worker=other_worker, start=dt.date(2026, 1, 5))
+    return mine, theirs
+
+
+def test_download_the_people_list_as_csv_from_its_page(
+    page: Any, live_server: Any, children: tuple[Person, Person], tmp_path: Path
+) -> None:
+    mine, theirs = children
+    sign_in(page, live_server.url, "sw", "/people/?mine=on")
+    expect(page.get_by_role("heading", level=1, name="People")).to_be_visible()
+    assert axe_violations(page) == []
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV file").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.suffix == ".csv"
+    rows = list(csv.reader(saved.open(encoding="utf-8-sig")))
+    assert rows[0][:2] == ["Locus ID", "Name"]
+    assert [r[:2] for r in rows[1:]] == [[str(mine.pk), "Jordan Testperson"]]
+    assert not any(theirs.family_name in cell for row in rows for cell in row)
+    event = AccessEvent.objects.get(action=AccessAction.EXPORT)
+    assert event.detail["filters"] == {"mine": "on"}
+    assert event.detail["shown"] == [str(mine.pk)]
+    # Where long lists are prepared: the worker's own exports, none yet.
+    with page.expect_navigation():
+        page.get_by_role("link", name="My exports").click()
+    expect(page.get_by_role("heading", level=1, name="My exports")).to_be_visible()
+    expect(page.get_by_text("You have no exports.")).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_an_administrator_prepares_annex_a_and_downloads_it_from_my_exports(
+    page: Any, live_server: Any, children: tuple[Person, Person], tmp_path: Path, settings: Any
+) -> None:
+    settings.DATA_DIR = tmp_path
+    e2e_worker(system_worker(), "admin", "Ada Admin", None, role="administrator")
+    sign_in(page, live_server.url, "admin", "/exports/analysis/")
+    expect(
+        page.get_by_role("heading", level=1, name="Pseudonymised extract for analysis")
+    ).to_be_visible()
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/exports/annex-a/")
+    expect(page.get_by_role("heading", level=2, name="Not filled")).to_be_visible()
+    assert axe_violations(page) == []
+    with page.expect_navigation():
+        page.get_by_role("button", name="Prepare the workbook").click()
+    expect(page.get_by_role("heading", level=1, name="My exports")).to_be_visible()
+    expect(page.get_by_role("cell", name="Annex A lists (XLSX)")).to_be_visible()
+    assert axe_violations(page) == []
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download Annex A lists").click()
+    assert download.value.suggested_filename.endswith(".xlsx")

@@ -1,0 +1,143 @@
+"""Exports prepared in the background: "My exports", downloaded by their asker only, kept
+for a week, and never a half-written file offered as done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from locus.audit.models import AccessAction, AccessEvent
+from locus.exports import services
+from locus.exports.models import ExportRun, ExportState
+from tests.exports.conftest import read_csv
+from tests.factories import World, client_for
+from tests.frozen_clock import FrozenClock
+
+
+def _long_export(world: World, **params: str) -> ExportRun:
+    """The people list, taken as too long to download at once (more than one row)."""
+    result = services.export_list(actor=world.admin, key="people", query=params, fmt="csv", limit=1)
+    assert isinstance(result, ExportRun)
+    return result
+
+
+def test_a_long_list_is_prepared_in_the_background_and_listed_ready(world: World) -> None:
+    run = _long_export(world, kind="young_person")
+    assert run.state == ExportState.DONE  # the tests' task backend runs it at once
+    assert run.row_count == 6 and run.params == {"kind": "young_person"}
+    page = client_for(world.admin).get("/exports/")
+    assert f'href="/exports/runs/{run.pk}/download/"' in page.content.decode()
+    response = client_for(world.admin).get(f"/exports/runs/{run.pk}/download/")
+    assert response.status_code == 200
+    rows = read_csv(b"".join(response.streaming_content))
+    assert len(rows) == 1 + 6 and "Adam Adult" not in {r[1] for r in rows}
+
+
+def test_the_download_view_sends_a_long_list_to_my_exports(world: World, monkeypatch: Any) -> None:
+    monkeypatch.setattr(services, "SYNC_ROWS", 1)
+    response = client_for(world.admin).get("/exports/people/", {"format": "xlsx"})
+    assert response.status_code == 302 and response["Location"] == "/exports/"
+    run = ExportRun.objects.get()
+    assert (run.asked_by, run.fmt, run.state) == (world.admin, "xlsx", ExportState.DONE)
+
+
+def test_only_the_asker_downloads_an_export_an_administrator_neither(world: World) -> None:
+    mine = services.export_list(
+        actor=world.social_worker, key="people", query={}, fmt="csv", limit=0
+    )
+    assert isinstance(mine, ExportRun) and mine.state == ExportState.DONE
+    url = f"/exports/runs/{mine.pk}/download/"
+    for other in (world.teammate, world.team_manager, world.admin):
+        assert client_for(other).get(url).status_code == 404
+        assert url not in client_for(other).get("/exports/").content.decode()
+    assert client_for(world.social_worker).get(url).status_code == 200
+
+
+def test_producing_and_downloading_are_both_audited_with_the_rows(world: World) -> None:
+    run = services.export_list(
+        actor=world.social_worker, key="people", query={"mine": "on"}, fmt="csv", limit=0
+    )
+    assert isinstance(run, ExportRun)
+    made = AccessEvent.objects.get(action=AccessAction.EXPORT, record_type="people.person")
+    assert made.actor_id == world.social_worker.pk
+    assert made.detail["shown"] == [str(world.csc_child.pk)]
+    client_for(world.social_worker).get(f"/exports/runs/{run.pk}/download/")
+    got = AccessEvent.objects.get(action=AccessAction.EXPORT, record_type="exports.exportrun")
+    assert got.record_id == str(run.pk) and got.detail["shown"] == [str(world.csc_child.pk)]
+    assert f",{world.csc_child.pk}," in got.people
+
+
+def _folder_files() -> list[str]:
+    return sorted(p.name for p in services.export_folder().iterdir())
+
+
+def test_a_killed_export_leaves_no_file_offered_and_is_prepared_again(
+    frozen_clock: FrozenClock, world: World, monkeypatch: Any
+) -> None:
+    run = services.export_run_create(actor=world.admin, key="people", params={}, fmt="csv")
+    real = services.Tally.count
+
+    def killed(self: services.Tally, key: str, people: Any = ()) -> None:
+        real(self, key, people)
+        if len(self.keys) == 3:  # the worker process dies here, mid-file
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(services.Tally, "count", killed)
+    with pytest.raises(KeyboardInterrupt):
+        services.produce(run.pk)
+    run.refresh_from_db()
+    assert run.state == ExportState.RUNNING and run.file_name == "" and run.row_count is None
+    assert all(name.endswith(".part") for name in _folder_files())  # nothing under a final name
+    client = client_for(world.admin)
+    assert client.get(f"/exports/runs/{run.pk}/download/").status_code == 404
+    # Not yet taken as dead: it may still be running.
+    assert client.post(f"/exports/runs/{run.pk}/again/").status_code == 404
+    monkeypatch.setattr(services.Tally, "count", real)
+    frozen_clock.advance(hours=2)
+    assert 'action="/exports/runs/' in client.get("/exports/").content.decode()
+    assert client.post(f"/exports/runs/{run.pk}/again/").status_code == 302
+    run.refresh_from_db()
+    assert run.state == ExportState.DONE and run.row_count == 7
+    assert _folder_files() == [run.file_name]  # the half file is gone
+    rows = read_csv(b"".join(client.get(f"/exports/runs/{run.pk}/download/").streaming_content))
+    assert len(rows) == 1 + 7
+
+
+def test_a_failing_export_is_marked_failed_without_a_file(world: World, monkeypatch: Any) -> None:
+    def broken(self: services.Tally, key: str, people: Any = ()) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services.Tally, "count", broken)
+    run = _long_export(world)
+    assert run.state == ExportState.FAILED and "disk full" in run.problem
+    assert _folder_files() == []
+    assert services.may_run_again(run)
+    # Only its asker may run it again.
+    assert client_for(world.social_worker).post(f"/exports/runs/{run.pk}/again/").status_code == 404
+
+
+def test_an_export_is_kept_seven_days_then_its_file_deleted(
+    frozen_clock: FrozenClock, world: World
+) -> None:
+    run = _long_export(world)
+    url = f"/exports/runs/{run.pk}/download/"
+    frozen_clock.advance(days=6, hours=23)
+    assert client_for(world.admin).get(url).status_code == 200
+    frozen_clock.advance(hours=2)
+    assert client_for(world.admin).get(url).status_code == 404
+    assert services.expire_old() == 1
+    assert _folder_files() == []
+    run.refresh_from_db()
+    assert run.file_name == "" and run.state == ExportState.DONE  # the record of it stays
+
+
+def test_an_export_runs_with_the_askers_sight_when_it_runs(world: World) -> None:
+    """Asked for, then the worker moved to auditing (no case records) before it ran: the run
+    fails and holds nothing, rather than a list made with the sight they had."""
+    run = services.export_run_create(actor=world.social_worker, key="people", params={}, fmt="csv")
+    type(world.social_worker).objects.filter(pk=world.social_worker.pk).update(role="auditor")
+    assert services.produce(run.pk) == ExportState.FAILED
+    run.refresh_from_db()
+    assert run.file_name == "" and run.row_keys == [] and "no longer" in run.problem
+    assert _folder_files() == []
