@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from locus.audit.models import AccessAction, AccessEvent, ChangeEvent
 from locus.audit.services import record_access
-from locus.audit.views import safe_cell
 from locus.common import clock
+from locus.common.spreadsheet import safe_text as safe_cell
 from tests.factories import World, client_for, make_association, make_person, make_worker
 
 pytestmark = pytest.mark.django_db

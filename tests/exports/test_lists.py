@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from locus.access.models import Worker
 from locus.audit.models import AccessAction, AccessEvent
 from locus.casework.selectors import cases_for
+from locus.common.spreadsheet import FORMULA_STARTS
 from locus.exports import writers
 from locus.exports.specs import SPECS
 from locus.incidents.models import InvolvementRole
@@ -117,8 +118,10 @@ def test_a_caseload_download_is_the_workers_own(world: World) -> None:
     assert download(client_for(world.police_analyst), "caseload")[1:] == []
 
 
-def test_a_person_the_viewer_may_not_see_is_shown_by_initials_only(world: World) -> None:
-    """The naming rule of every page (access.naming.person_label) in every cell."""
+def test_a_person_the_viewer_may_not_see_is_written_as_the_incidents_page_shows_them(
+    world: World,
+) -> None:
+    """The page shows the role and "not in your scope", not even initials: so does the file."""
     incident = make_incident(
         world.system,
         context=world.park,
@@ -132,8 +135,10 @@ def test_a_person_the_viewer_may_not_see_is_shown_by_initials_only(world: World)
     (row,) = [r for r in rows if r[0] == str(incident.pk)]
     who = row[4]
     assert "Harmed: Ciara Cscchild" in who
-    assert "Harming: OO (not in your scope)" in who
-    assert "Olu" not in who and "Otherchild" not in who
+    assert "Harming: not in your scope" in who
+    assert "OO" not in who and "Olu" not in who and "Otherchild" not in who
+    page = client_for(world.social_worker).get("/incidents/").content.decode()
+    assert "Olu" not in page and "OO (" not in page
 
 
 def test_filters_are_the_pages_filters(world: World) -> None:
@@ -150,7 +155,7 @@ def test_a_cell_a_spreadsheet_would_run_is_written_as_text(world: World) -> None
         names = [r[1] for r in download(client_for(world.admin), "contexts", fmt)[1:]]
         assert '\'=HYPERLINK("x") Park' in names
         assert "'+1 Corner" in names
-        assert not any(n.startswith(writers.FORMULA_STARTS) for n in names)
+        assert not any(n.startswith(FORMULA_STARTS) for n in names)
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])

@@ -18,11 +18,10 @@ from locus.audit.services import record_access
 from locus.common import clock
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
+from locus.common.spreadsheet import safe_text
 
 CSV_HEADER = ["Time", "Worker", "Action", "Record", "Description", "Fields changed"]
 CSV_CHUNK = 500
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _form(request: AuthedRequest) -> AuditFilterForm:
@@ -57,11 +56,6 @@ def audit_trail(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def safe_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
 def csv_line(row: Row) -> list[str]:
     cells = [
         row.at.strftime("%Y-%m-%d %H:%M:%S"),
@@ -71,7 +65,7 @@ def csv_line(row: Row) -> list[str]:
         row.description,
         row.fields_text,
     ]
-    return [safe_cell(c) for c in cells]
+    return [safe_text(c) for c in cells]
 
 
 class _Echo:

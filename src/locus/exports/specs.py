@@ -32,8 +32,7 @@ from locus.casework.models import CaseStatus
 from locus.casework.selectors import cases_for
 from locus.common.errors import NotPermitted
 from locus.incidents.forms import IncidentFilterForm
-from locus.incidents.models import Incident
-from locus.incidents.selectors import incidents_for, involvement_views
+from locus.incidents.selectors import InvolvementView, incidents_for, involvement_views
 from locus.linked import selectors as linked
 from locus.linked.forms import CaseloadLinksForm
 from locus.people import selectors as people
@@ -148,25 +147,19 @@ def _caseload(viewer: Worker, params: Params) -> Iterator[Line]:
 # --- Incidents -----------------------------------------------------------------------------
 
 
-def _involved(incident: Incident, named: set[int]) -> tuple[str, list[int]]:
-    words, shown = [], []
-    for inv in incident.involvements.all():
-        visible = inv.pk in named
-        words.append(
-            f"{inv.get_role_display()}: {naming.person_label(inv.person, visible=visible)}"
-        )
-        if visible:
-            shown.append(inv.person_id)
-    return "; ".join(words), shown
+def _involved(views: list[InvolvementView]) -> tuple[str, list[int]]:
+    # As the incidents page writes them: a person the viewer may not see is their role and
+    # "not in your scope" only (no initials: the page shows none, and an export shows no more).
+    words = [f"{v.role_label}: {v.name or naming.NOT_IN_SCOPE}" for v in views]
+    return "; ".join(words), [v.person_id for v in views if v.name]
 
 
 def _incidents(viewer: Worker, params: Params) -> Iterator[Line]:
     form = IncidentFilterForm(_bound(params))
     for chunk in chunks(incidents_for(viewer=viewer, **form.filters())):
         views = involvement_views(viewer=viewer, incidents=chunk)
-        named = {v.pk for rows in views.values() for v in rows if v.name}
         for i in chunk:
-            who, shown = _involved(i, named)
+            who, shown = _involved(views[i.pk])
             where = i.context.name
             by = i.reporting_agency.name if i.reporting_agency else ""
             cells = [i.pk, _when(i.occurred_at), i.get_kind_display(), where, who, by]

@@ -17,11 +17,12 @@ from typing import IO, Any
 from django.utils import timezone
 from openpyxl import Workbook
 
+from locus.common.spreadsheet import safe_text
+
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # An XLSX sheet's name: at most 31 characters, none of these.
 _SHEET_BANNED = str.maketrans({c: " " for c in "[]:*?/\\"})
 
@@ -40,8 +41,7 @@ def safe_cell(value: object) -> object:
         return "Yes" if value else "No"
     if isinstance(value, int | float | dt.date):
         return value
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return safe_text(str(value))
 
 
 def _text(value: object) -> str:
