@@ -7,6 +7,7 @@
 ``locus createadmin``  add an administrator account
 ``locus notify-due``  remind workers of reviews and actions falling due (once a day)
 ``locus worker``    run the background tasks (the database task backend's worker)
+``locus import KIND FILE``  check a file for import, or import it with --confirm
 ``locus bench peers``  time the peer-network analysis against NetworkX (source checkout)
 ``locus bench pages``  time the linked-cases pages against a bare Django page (source checkout)
 ``locus bench places``  time hotspots against a plain reference (source checkout)
@@ -456,6 +457,13 @@ def cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    setup_django()
+    from locus.interchange import command
+
+    return command.main(args, out, sys.stderr)
+
+
 def _benchmarks() -> Any:
     """The ``benchmarks`` package, which lives beside src/ in a source checkout, not in the
     installed package; None (and a message) when it is not there."""
@@ -563,6 +571,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     worker_p.add_argument("--verbose", action="store_true", help="log each task run")
     worker_p.set_defaults(handler=cmd_worker)
+
+    from locus.interchange.command import add_parser as add_import_parser
+
+    add_import_parser(sub).set_defaults(handler=cmd_import)
 
     bench = sub.add_parser("bench", help="benchmarks on synthetic data")
     bench_sub = bench.add_subparsers(dest="benchmark", required=True, metavar="benchmark")
