@@ -11,6 +11,7 @@
 ``locus bench peers``  time the peer-network analysis against NetworkX (source checkout)
 ``locus bench pages``  time the linked-cases pages against a bare Django page (source checkout)
 ``locus bench places``  time hotspots against a plain reference (source checkout)
+``locus bench import``  time the CIN census import against a raw read and insert (source checkout)
 
 The data folder is ``./locus-data`` unless ``LOCUS_DATA_DIR`` names another; it
 holds the SQLite database, the secret key and the demo password.
@@ -521,6 +522,24 @@ def cmd_bench_pages(args: argparse.Namespace, out: TextIO) -> int:
     )
 
 
+def cmd_bench_import(args: argparse.Namespace, out: TextIO) -> int:
+    if _benchmarks() is None:
+        return 2
+    import tempfile
+
+    # A database of its own unless told otherwise, made afresh in a temporary folder.
+    with tempfile.TemporaryDirectory(prefix="locus-bench-import-db-") as folder:
+        os.environ.setdefault("LOCUS_DATA_DIR", folder)
+        setup_django()
+        import benchmarks.imports
+
+        return int(
+            benchmarks.imports.main(
+                args.children, seed=args.seed, as_json=args.json, out=out, err=sys.stderr
+            )
+        )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="locus",
@@ -613,6 +632,15 @@ def build_parser() -> argparse.ArgumentParser:
     places.add_argument("--json", action="store_true", help="print one JSON object")
     places.add_argument("--seed", type=int, default=0, help="random seed (0)")
     places.set_defaults(handler=cmd_bench_places)
+    imports = bench_sub.add_parser(
+        "import", help="the CIN census import, against a raw read and insert of the same rows"
+    )
+    imports.add_argument(
+        "--children", type=int, default=100_000, help="children in the return (100000)"
+    )
+    imports.add_argument("--json", action="store_true", help="print one JSON object")
+    imports.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    imports.set_defaults(handler=cmd_bench_import)
     return parser
 
 
