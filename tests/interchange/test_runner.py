@@ -166,3 +166,35 @@ def test_progress_is_written_at_most_twice_a_second(data_dir: Path, admin: Worke
     assert writes[0] and sum(writes) == 1  # the rest came within half a second
     assert progress(1000, 1000)  # the last always
     assert files.read_progress(run.stored_path)[:2] == (1000, 1000)
+
+
+def test_a_cin_import_killed_mid_way_through_the_runner_is_retried(
+    admin: Worker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from locus.interchange import cin
+    from tests.interchange.cin_files import census, child
+
+    text = census(*(child(f"RUN{n}") for n in range(5)))
+    run = services.run_create(actor=admin, kind="cin", upload=upload(text, "return.xml"))
+    run = services.run_check(actor=admin, run=run)
+    assert run.check_report["counts"]["child"] == {"created": 5}
+    monkeypatch.setattr(cin, "BATCH", 2)
+    real = cin.Batch.run
+    batches: list[int] = []
+
+    def killed_on_the_third_batch(self: cin.Batch, children: list[cin.Child]) -> None:
+        batches.append(len(children))
+        if len(batches) == 3:
+            raise SystemError("the worker was killed")
+        real(self, children)
+
+    monkeypatch.setattr(cin.Batch, "run", killed_on_the_third_batch)
+    with people_unchanged():
+        run = services.run_confirm(actor=admin, run=run, valid_only=False)
+    assert run.state == RunState.FAILED and "the worker was killed" in run.error
+    assert batches == [2, 2, 1]  # two batches were written, then undone
+
+    monkeypatch.setattr(cin.Batch, "run", real)
+    run = services.run_retry(actor=admin, run=run)
+    assert run.state == RunState.IMPORTED
+    assert Person.objects.filter(la_child_id__startswith="RUN").count() == 5
