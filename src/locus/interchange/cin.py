@@ -568,11 +568,10 @@ class Batch:
         fresh_ids = {id(p) for p in fresh}
         if self.write:
             self._insert(Person, fresh)
-        census = {
-            c.person_id: c
-            for c in CensusChild.objects.filter(person__in=[p for p in people if p.pk])
-        }
-        episodes = self._episodes_of([p for p in people if p.pk])
+        # Only the children Locus had before this batch can have records to match.
+        known = [p for p in people if p.pk and id(p) not in fresh_ids]
+        census = {c.person_id: c for c in CensusChild.objects.filter(person__in=known)}
+        episodes = self._episodes_of(known)
         new_census: list[CensusChild] = []
         new_episodes: list[tuple[CINEpisode, Episode]] = []
         old_episodes: list[tuple[CINEpisode, Episode]] = []
@@ -618,7 +617,7 @@ class Batch:
             return
         self._insert(CensusChild, new_census)
         self._insert(CINEpisode, [made for made, _ in new_episodes])
-        self._parts(old_episodes + new_episodes)
+        self._parts(old_episodes, new_episodes)
         self._audit()
 
     def _new(self, child: Child) -> bool:
@@ -691,8 +690,15 @@ class Batch:
             (e.person_id, e.referral_date): e for e in CINEpisode.objects.filter(person__in=people)
         }
 
-    def _parts(self, pairs: list[tuple[CINEpisode, Episode]]) -> None:
+    def _parts(
+        self,
+        pairs: list[tuple[CINEpisode, Episode]],
+        new_episodes: list[tuple[CINEpisode, Episode]] | None = None,
+    ) -> None:
+        """Match the parts of episodes Locus had; those of ``new_episodes`` (written just
+        before) are all new."""
         known = [e for e, _ in pairs if e.pk]
+        pairs = [*pairs, *(new_episodes or [])]
         existing: dict[tuple[str, int, dt.date], Any] = {}
         for kind, model in PART_MODELS.items():
             if known:
