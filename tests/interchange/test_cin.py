@@ -312,3 +312,9 @@ def test_the_sample_is_imported_through_a_copy_of_itself(tmp_path: Path, db: Any
     copy = tmp_path / "copy.xml"
     shutil.copy(DATA / "cin-2022.xml", copy)
     assert IMPORTER.check(copy).as_dict() == IMPORTER.check(DATA / "cin-2022.xml").as_dict()
+
+
+def test_a_date_the_schema_allows_but_no_calendar_holds(admin: Worker, tmp_path: Path) -> None:
+    text = census(child(episodes=(episode("12023-06-01"),)), year=2024, reference="-")
+    (problem,) = assert_nothing_written(write(tmp_path, text), admin).problems
+    assert (problem.field, problem.rule) == ("CINreferralDate", "date")

@@ -152,8 +152,9 @@ def _refuse(where: str, field: str, rule: str, message: str) -> FileRejected:
 def _check_prolog(head: bytes) -> None:
     # A DTD is how entity tricks get in (billion laughs, external entities): a census
     # return has none, so any is refused before the parser sees it.
-    if re.search(rb"<!DOCTYPE|<!ENTITY", head, re.IGNORECASE):
-        line = head[: re.search(rb"<!", head).start()].count(b"\n") + 1  # type: ignore[union-attr]
+    found = re.search(rb"<!DOCTYPE|<!ENTITY", head, re.IGNORECASE)
+    if found:
+        line = head[: found.start()].count(b"\n") + 1
         raise _refuse(
             f"line {line}",
             "DOCTYPE",
@@ -343,8 +344,13 @@ class ChildParse:
         self.problems.append(Problem(where, node.tag, rule, message, self.key))
 
     def dated(self, node: Any) -> dt.date:
-        day = _date(node.text)
-        assert day is not None  # the schema requires a date here
+        try:
+            day = _date(node.text)
+        except ValueError:
+            day = None  # a date the schema allows and Python cannot hold (year 10000)
+        if day is None:
+            self.problem(node, "date", f"{node.text!r} is not a date between 0001 and 9999.")
+            return dt.date.min
         reference = self.reader.reference_date
         if reference and day > reference:
             self.problem(
