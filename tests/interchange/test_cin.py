@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -305,13 +304,6 @@ def test_an_import_widens_nobodys_sight(admin: Worker, world: Any, tmp_path: Pat
         seen = set(scopes.people_visible_to(world.persona(name)).values_list("pk", flat=True))
         assert not seen & imported, name
     assert imported <= set(scopes.people_visible_to(admin).values_list("pk", flat=True))
-
-
-def test_the_sample_is_imported_through_a_copy_of_itself(tmp_path: Path, db: Any) -> None:
-    # The samples are read, never written: a copy imported twice reports the same.
-    copy = tmp_path / "copy.xml"
-    shutil.copy(DATA / "cin-2022.xml", copy)
-    assert IMPORTER.check(copy).as_dict() == IMPORTER.check(DATA / "cin-2022.xml").as_dict()
 
 
 def test_a_date_the_schema_allows_but_no_calendar_holds(admin: Worker, tmp_path: Path) -> None:
