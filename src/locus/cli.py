@@ -7,9 +7,11 @@
 ``locus createadmin``  add an administrator account
 ``locus notify-due``  remind workers of reviews and actions falling due (once a day)
 ``locus worker``    run the background tasks (the database task backend's worker)
+``locus import KIND FILE``  check a file for import, or import it with --confirm
 ``locus bench peers``  time the peer-network analysis against NetworkX (source checkout)
 ``locus bench pages``  time the linked-cases pages against a bare Django page (source checkout)
 ``locus bench places``  time hotspots against a plain reference (source checkout)
+``locus bench import``  time the CIN census import against a raw read and insert (source checkout)
 
 The data folder is ``./locus-data`` unless ``LOCUS_DATA_DIR`` names another; it
 holds the SQLite database, the secret key and the demo password.
@@ -456,6 +458,13 @@ def cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    setup_django()
+    from locus.interchange import command
+
+    return command.main(args, out, sys.stderr)
+
+
 def _benchmarks() -> Any:
     """The ``benchmarks`` package, which lives beside src/ in a source checkout, not in the
     installed package; None (and a message) when it is not there."""
@@ -513,6 +522,24 @@ def cmd_bench_pages(args: argparse.Namespace, out: TextIO) -> int:
     )
 
 
+def cmd_bench_import(args: argparse.Namespace, out: TextIO) -> int:
+    if _benchmarks() is None:
+        return 2
+    import tempfile
+
+    # A database of its own unless told otherwise, made afresh in a temporary folder.
+    with tempfile.TemporaryDirectory(prefix="locus-bench-import-db-") as folder:
+        os.environ.setdefault("LOCUS_DATA_DIR", folder)
+        setup_django()
+        import benchmarks.imports
+
+        return int(
+            benchmarks.imports.main(
+                args.children, seed=args.seed, as_json=args.json, out=out, err=sys.stderr
+            )
+        )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="locus",
@@ -564,6 +591,10 @@ def build_parser() -> argparse.ArgumentParser:
     worker_p.add_argument("--verbose", action="store_true", help="log each task run")
     worker_p.set_defaults(handler=cmd_worker)
 
+    from locus.interchange.command import add_parser as add_import_parser
+
+    add_import_parser(sub).set_defaults(handler=cmd_import)
+
     bench = sub.add_parser("bench", help="benchmarks on synthetic data")
     bench_sub = bench.add_subparsers(dest="benchmark", required=True, metavar="benchmark")
     peers = bench_sub.add_parser(
@@ -601,6 +632,15 @@ def build_parser() -> argparse.ArgumentParser:
     places.add_argument("--json", action="store_true", help="print one JSON object")
     places.add_argument("--seed", type=int, default=0, help="random seed (0)")
     places.set_defaults(handler=cmd_bench_places)
+    imports = bench_sub.add_parser(
+        "import", help="the CIN census import, against a raw read and insert of the same rows"
+    )
+    imports.add_argument(
+        "--children", type=int, default=100_000, help="children in the return (100000)"
+    )
+    imports.add_argument("--json", action="store_true", help="print one JSON object")
+    imports.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    imports.set_defaults(handler=cmd_bench_import)
     return parser
 
 

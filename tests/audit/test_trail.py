@@ -290,7 +290,7 @@ CASEWORK_MENU = [
 ]
 MENUS = {
     "auditor": ["Home", "Audit trail"],
-    "admin": [*CASEWORK_MENU, "Audit trail"],
+    "admin": [*CASEWORK_MENU, "Audit trail", "Imports"],
     "social_worker": CASEWORK_MENU,
 }
 

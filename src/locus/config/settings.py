@@ -218,6 +218,8 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # is set (django-storages, the optional extra "s3"; credentials from the usual AWS_*
 # variables). Files are only ever served by the download page, after the access check.
 LOCUS_DOCUMENT_MAX_BYTES = int(os.environ.get("LOCUS_DOCUMENT_MAX_MB", "20")) * 1024 * 1024
+# A file for import (a CIN census return, SSDA903 tables): kept under the data folder's imports/.
+LOCUS_IMPORT_MAX_BYTES = int(os.environ.get("LOCUS_IMPORT_MAX_MB", "250")) * 1024 * 1024
 LOCUS_DOCUMENT_SCANNER = os.environ.get(
     "LOCUS_DOCUMENT_SCANNER", "locus.documents.scanning.accept_all"
 )

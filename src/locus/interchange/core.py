@@ -20,7 +20,9 @@ show a progress bar without counting the records first.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -73,6 +75,24 @@ class Problem:
         }
 
 
+# Where every problem goes as well as the report, while a caller listens (the runner writing
+# a valid-only import's rejects file): the report keeps the first MAX_PROBLEMS_KEPT, the
+# rejects file must list them all, and importers need not know about it.
+_problem_sink: ContextVar[Callable[[Problem], None] | None] = ContextVar(
+    "locus_import_problem_sink", default=None
+)
+
+
+@contextmanager
+def problems_to(sink: Callable[[Problem], None]) -> Iterator[None]:
+    """Hand every problem any :class:`Report` records in this block to ``sink`` too."""
+    token = _problem_sink.set(sink)
+    try:
+        yield
+    finally:
+        _problem_sink.reset(token)
+
+
 class FileRejected(Exception):
     """The file as a whole cannot be read (truncated XML, wrong namespace or schema year,
     a missing column, the wrong encoding, too big): nothing in it is imported."""
@@ -104,6 +124,9 @@ class Report:
 
     def problem(self, problem: Problem) -> None:
         self.problems_total += 1
+        sink = _problem_sink.get()
+        if sink is not None:
+            sink(problem)
         if len(self.problems) < MAX_PROBLEMS_KEPT:
             self.problems.append(problem)
 

@@ -9,7 +9,11 @@ from locus.interchange.core import Importer
 
 # Each module here defines ``IMPORTERS``, a tuple of importers (see locus.interchange.core).
 # They are loaded on first use, so that importing the registry loads no importer's models.
-MODULES: tuple[str, ...] = ("locus.interchange.ssda903", "locus.interchange.flat")
+MODULES: tuple[str, ...] = (
+    "locus.interchange.cin",
+    "locus.interchange.ssda903",
+    "locus.interchange.flat",
+)
 
 
 @cache

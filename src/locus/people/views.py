@@ -34,6 +34,7 @@ from locus.people.services import (
 )
 from locus.profiles.selectors import profile_for
 from locus.safety.selectors import person_safety
+from locus.statutory.selectors import cin_for
 from locus.transfers.selectors import child_transfers
 
 
@@ -85,6 +86,7 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
             "panel_items": panel_items_for_person(request.user, person),
             "transfers": child_transfers(request.user, person, detail.allocations),
             "addresses": selectors.address_history(person, fields, viewer=request.user),
+            "cin": cin_for(request.user, person),
         },
     )
 

@@ -1,0 +1,834 @@
+"""The CIN census return (XML): children in need, their assessments, enquiries and plans.
+
+The file is streamed (lxml's ``iterparse``, each ``<Child>`` cleared once read, so memory
+stays flat whatever the file's size) with a parser that resolves no entity, loads no DTD
+and reaches no network; a file with a DOCTYPE is refused. The return's year (its
+``ReferenceDate``, else its ``Year``) chooses the DfE schema it is checked against, and
+each ``<Child>`` is validated against that year's schema as it is read, so a problem names
+the child's element by XPath and line. Older returns and some test files write ``<Sex>``
+where the schema has ``<GenderCurrent>``: it is read as the same thing.
+
+Children are matched on their LA child ID, then on their UPN; a CIN episode on its
+referral date; an assessment, CIN plan, section 47 enquiry or child protection plan on its
+start date within the episode. So importing next year's return updates what this year's
+created and never duplicates it.
+
+An import grants nobody sight: the children get no allocation and nobody is recorded as
+having first recorded them (each of which is a grant, access/RULES.md); the audit trail
+says who imported them. Administrators see them; anyone else once a child is allocated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import models, transaction
+from lxml import etree
+
+from locus.access.models import Worker
+from locus.audit.models import ChangeAction, ChangeEvent
+from locus.audit.services import diff, people_of, people_text, record_creations, snapshot
+from locus.common import clock
+from locus.common.bulk import bulk_insert
+from locus.interchange import files
+from locus.interchange.core import (
+    CREATED,
+    REJECTED,
+    UNCHANGED,
+    UPDATED,
+    FileRejected,
+    Problem,
+    Progress,
+    Report,
+    no_progress,
+)
+from locus.people.models import Person, PersonKind
+from locus.statutory import codes
+from locus.statutory.models import (
+    CensusChild,
+    ChildProtectionPlan,
+    CINAssessment,
+    CINEpisode,
+    CINPlan,
+    Section47Enquiry,
+)
+
+XS = "http://www.w3.org/2001/XMLSchema"
+CHILD_XPATH = "/Message/Children/Child"
+BATCH = 2000  # children matched and written together
+TRUE = frozenset({"true", "TRUE", "1"})
+
+# The record kinds a report counts, as the page names them.
+CHILD, EPISODE, ASSESSMENT, PLAN, ENQUIRY, CP_PLAN = (
+    "child",
+    "cin_episode",
+    "assessment",
+    "cin_plan",
+    "section47",
+    "cp_plan",
+)
+
+
+# --- The schemas ---------------------------------------------------------------------------
+
+
+def schema_year(year: int) -> int:
+    """The bundled schema for a return of ``year``: the latest one not after it (the 2018
+    schema covers the returns up to 2020), the earliest for anything older."""
+    years = codes.schema_years()
+    return max((y for y in years if y <= year), default=years[0])
+
+
+@cache
+def child_schema(year: int) -> etree.XMLSchema:
+    """``year``'s schema with ``<Child>`` made a top-level element, so each child can be
+    validated on its own as it is streamed."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    tree = etree.parse(str(codes.schema_path(year)), parser)
+    etree.SubElement(tree.getroot(), f"{{{XS}}}element", name="Child", type="childtype")
+    return etree.XMLSchema(tree)
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+
+@dataclass
+class Part:
+    """An assessment, CIN plan, section 47 enquiry or CP plan: its start and its values."""
+
+    kind: str
+    start: dt.date
+    values: dict[str, Any]
+
+
+@dataclass
+class Episode:
+    referral_date: dt.date
+    values: dict[str, Any]
+    parts: list[Part] = field(default_factory=list)
+
+
+@dataclass
+class Child:
+    where: str
+    la_child_id: str
+    upn: str | None
+    person: dict[str, Any]
+    census: dict[str, Any]
+    episodes: list[Episode]
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text.strip()[:10]) if text and text.strip() else None
+
+
+def _text(elem: Any, path: str) -> str:
+    return (elem.findtext(path) or "").strip()
+
+
+class _Counting:
+    """The file, counting the bytes the parser has read (the progress shown)."""
+
+    def __init__(self, raw: IO[bytes], size: int, progress: Progress) -> None:
+        self.raw, self.size, self.progress, self.done = raw, size, progress, 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.raw.read(n)
+        self.done += len(data)
+        self.progress(self.done, self.size)
+        return data
+
+
+def _refuse(where: str, field: str, rule: str, message: str) -> FileRejected:
+    return FileRejected(Problem(where, field, rule, message))
+
+
+def _check_prolog(head: bytes) -> None:
+    # A DTD is how entity tricks get in (billion laughs, external entities): a census
+    # return has none, so any is refused before the parser sees it.
+    found = re.search(rb"<!DOCTYPE|<!ENTITY", head, re.IGNORECASE)
+    if found:
+        line = head[: found.start()].count(b"\n") + 1
+        raise _refuse(
+            f"line {line}",
+            "DOCTYPE",
+            "xml",
+            "The file declares a DTD; a CIN census return has none.",
+        )
+
+
+class Reader:
+    """One pass over a return: yields each valid child, reports each invalid one."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.year: int | None = None
+        self.schema_year: int | None = None
+        self.reference_date: dt.date | None = None
+        self.seen_ids: dict[str, int] = {}
+        self.seen_upns: dict[str, int] = {}
+
+    def children(self, path: Path, progress: Progress) -> Iterator[Child]:
+        size = path.stat().st_size
+        if size > files.max_bytes():
+            raise _refuse("file", "file", "size", files.too_big_message(size))
+        with path.open("rb") as raw:
+            _check_prolog(raw.read(64 * 1024))
+            raw.seek(0)
+            source = _Counting(raw, size, progress)
+            # Only the header and the children raise events: a Python step per element of
+            # a 100,000-child file is most of the time of reading it.
+            events = etree.iterparse(
+                source,
+                events=("start", "end"),
+                tag=("Header", "Child"),
+                resolve_entities=False,
+                no_network=True,
+                load_dtd=False,
+                huge_tree=False,
+                remove_comments=True,
+            )
+            try:
+                yield from self._walk(events)
+            except etree.XMLSyntaxError as exc:
+                line = max(1, exc.lineno or 1)
+                raise _refuse(
+                    f"line {line}",
+                    "XML",
+                    "xml",
+                    f"The file is not well-formed XML at line {line}: {exc.msg}. Is it cut "
+                    "short? Export the return again.",
+                ) from None
+        progress(size, size)
+
+    def _walk(self, events: Any) -> Iterator[Child]:
+        number = 0
+        root_checked = False
+        for event, elem in events:
+            if not root_checked:
+                self._check_root(elem.getroottree().getroot())
+                root_checked = True
+            parent = elem.getparent()
+            if parent is None:
+                continue
+            if elem.tag == "Child" and parent.tag != "Children":
+                if event == "end":
+                    where = f"line {elem.sourceline}"
+                    wrong = "A <Child> belongs inside <Children>; this one is not read."
+                    self.report.problem(Problem(where, "Child", "schema", wrong))
+                    self.report.count(CHILD, REJECTED)
+                continue
+            if event == "start":
+                if elem.tag == "Child" and self.schema_year is None:
+                    raise _refuse(
+                        f"line {elem.sourceline}",
+                        "Header/CollectionDetails/ReferenceDate",
+                        "required",
+                        "The return does not say its year before its children: its Header "
+                        "needs CollectionDetails with a Year or a ReferenceDate.",
+                    )
+            elif elem.tag == "Header":
+                self._read_header(elem)
+            else:
+                number += 1
+                child = self._read_child(elem, number)
+                # Memory stays flat: the child and the children before it are let go.
+                elem.clear(keep_tail=False)
+                while elem.getprevious() is not None:
+                    del parent[0]
+                if child is not None:
+                    yield child
+        if not root_checked:
+            self._check_root(events.root)
+
+    def _check_root(self, elem: Any) -> None:
+        where = f"line {elem.sourceline}"
+        qname = etree.QName(elem)
+        if qname.namespace:
+            raise _refuse(
+                where,
+                "Message",
+                "namespace",
+                f"The root element is in the namespace {qname.namespace!r}; a CIN census "
+                "return's <Message> has no namespace. Is this another kind of file?",
+            )
+        if qname.localname != "Message":
+            raise _refuse(
+                where,
+                qname.localname,
+                "schema",
+                f"The root element is <{qname.localname}>; a CIN census return starts "
+                "with <Message>.",
+            )
+
+    def _read_header(self, header: Any) -> None:
+        details = header.find("CollectionDetails")
+        if details is None:
+            return
+        year_text = _text(details, "Year")
+        ref_text = _text(details, "ReferenceDate")
+        try:
+            self.reference_date = _date(ref_text)
+        except ValueError:
+            raise _refuse(
+                f"/Message/Header/CollectionDetails/ReferenceDate (line "
+                f"{details.find('ReferenceDate').sourceline})",
+                "ReferenceDate",
+                "date",
+                f"{ref_text!r} is not a date (the census writes dates as YYYY-MM-DD).",
+            ) from None
+        if self.reference_date:
+            self.year = self.reference_date.year
+        elif re.fullmatch(r"\d{4}", year_text):
+            self.year = int(year_text)
+        if self.year is not None:
+            self.schema_year = schema_year(self.year)
+            self.report.details.update(
+                {"year": self.year, "schema_year": self.schema_year, "reference_date": ref_text}
+            )
+
+    # -- one child ----------------------------------------------------------------------
+
+    def _read_child(self, elem: Any, number: int) -> Child | None:
+        self.report.records_read += 1
+        base = f"{CHILD_XPATH}[{number}]"
+        key = _text(elem, "ChildIdentifiers/LAchildID")
+        problems = self._schema_problems(elem, base, key)
+        if not problems:
+            child, problems = self._parse(elem, base, key)
+        if problems:
+            for problem in problems:
+                self.report.problem(problem)
+            self.report.count(CHILD, REJECTED)
+            return None
+        return child
+
+    def _schema_problems(self, elem: Any, base: str, key: str) -> list[Problem]:
+        identifiers = elem.find("ChildIdentifiers")
+        renamed = False
+        if identifiers is not None and identifiers.find("GenderCurrent") is None:
+            for sex in identifiers.findall("Sex"):
+                sex.tag = "GenderCurrent"  # the older name of the same item
+                renamed = True
+        assert self.schema_year is not None
+        schema = child_schema(self.schema_year)
+        if schema.validate(elem):
+            return []
+        return [
+            _schema_problem(error, base, key, self.schema_year, renamed)
+            for error in schema.error_log
+        ]
+
+    def _parse(self, elem: Any, base: str, key: str) -> tuple[Child, list[Problem]]:
+        parse = ChildParse(self, elem, base, key)
+        return parse.child(), parse.problems
+
+
+class ChildParse:
+    """One schema-valid ``<Child>`` read into plain values, with the rules the schema does
+    not hold: no LA child ID or UPN twice in the file, no date after the return's reference
+    date, no end before its start, no two episodes (or parts of one) starting the same day."""
+
+    def __init__(self, reader: Reader, elem: Any, base: str, key: str) -> None:
+        self.reader, self.elem, self.base, self.key = reader, elem, base, key
+        self.problems: list[Problem] = []
+
+    def problem(self, node: Any, rule: str, message: str) -> None:
+        where = f"{self.base}{_relative(node, self.elem)} (line {node.sourceline})"
+        self.problems.append(Problem(where, node.tag, rule, message, self.key))
+
+    def dated(self, node: Any) -> dt.date:
+        try:
+            day = _date(node.text)
+        except ValueError:
+            day = None  # a date the schema allows and Python cannot hold (year 10000)
+        if day is None:
+            self.problem(node, "date", f"{node.text!r} is not a date between 0001 and 9999.")
+            return dt.date.min
+        reference = self.reader.reference_date
+        if reference and day > reference:
+            self.problem(
+                node,
+                "date",
+                f"{day:%d/%m/%Y} is after the return's reference date ({reference:%d/%m/%Y}).",
+            )
+        return day
+
+    def optional(self, parent: Any, tag: str) -> dt.date | None:
+        node = parent.find(tag)
+        return self.dated(node) if node is not None else None
+
+    def in_order(self, parent: Any, start: dt.date, tag: str, end: dt.date | None) -> None:
+        if end is not None and end < start:
+            self.problem(
+                parent.find(tag),
+                "date order",
+                f"{tag} ({end:%d/%m/%Y}) is before the start ({start:%d/%m/%Y}).",
+            )
+
+    def once(self, seen: dict[Any, int], value: Any, node: Any, what: str) -> None:
+        """``value`` (an id, a start date) not seen before where ``seen`` keeps them."""
+        if value in seen:
+            self.problem(node, "duplicate", f"{what} (the first at line {seen[value]}).")
+        else:
+            seen[value] = node.sourceline
+
+    def child(self) -> Child:
+        elem, reader = self.elem, self.reader
+        ids = elem.find("ChildIdentifiers")
+        key_node = ids.find("LAchildID")
+        self.once(
+            reader.seen_ids, self.key, key_node, f"LA child ID {self.key} is in the file twice"
+        )
+        upn = _text(ids, "UPN") or None
+        if upn is not None:
+            self.once(reader.seen_upns, upn, ids.find("UPN"), f"UPN {upn} is in the file twice")
+        traits = elem.find("ChildCharacteristics")
+        person = {
+            "date_of_birth": self.optional(ids, "PersonBirthDate"),
+            "sex": _text(ids, "GenderCurrent"),
+            "ethnicity": _text(traits, "Ethnicity"),
+        }
+        census = {
+            "disabilities": [d.text.strip() for d in traits.iterfind("Disabilities/Disability")],
+            "upn_unknown": _text(ids, "UPNunknown"),
+            "census_year": reader.year,
+        }
+        referrals: dict[dt.date, int] = {}
+        episodes = [self.episode(details, referrals) for details in elem.iterfind("CINdetails")]
+        where = f"{self.base} (line {elem.sourceline})"
+        return Child(where, self.key, upn, person, census, episodes)
+
+    def episode(self, details: Any, referrals: dict[dt.date, int]) -> Episode:
+        node = details.find("CINreferralDate")
+        referral = self.dated(node)
+        self.once(referrals, referral, node, f"Two CIN episodes start on {referral:%d/%m/%Y}")
+        closure = self.optional(details, "CINclosureDate")
+        self.in_order(details, referral, "CINclosureDate", closure)
+        values = {
+            "referral_source": _text(details, "ReferralSource"),
+            "primary_need": _text(details, "PrimaryNeedCode"),
+            "closure_date": closure,
+            "closure_reason": _text(details, "ReasonForClosure"),
+            "referral_nfa": _text(details, "ReferralNFA") in TRUE,
+            "initial_cpc_date": self.optional(details, "DateOfInitialCPC"),
+            "census_year": self.reader.year,
+        }
+        episode = Episode(referral, values)
+        starts: dict[tuple[str, dt.date], int] = {}
+        for tag, kind, read in (
+            ("Assessments", ASSESSMENT, self.assessment),
+            ("CINPlanDates", PLAN, self.plan),
+            ("Section47", ENQUIRY, self.enquiry),
+            ("ChildProtectionPlans", CP_PLAN, self.cp_plan),
+        ):
+            for node in details.iterfind(tag):
+                start_node = node[0]  # the schema puts each one's start date first
+                start = self.dated(start_node)
+                what = f"Two {tag} of this episode start on {start:%d/%m/%Y}"
+                self.once(starts, (kind, start), start_node, what)
+                episode.parts.append(Part(kind, start, read(node, start)))
+        return episode
+
+    def assessment(self, node: Any, start: dt.date) -> dict[str, Any]:
+        authorised = self.optional(node, "AssessmentAuthorisationDate")
+        self.in_order(node, start, "AssessmentAuthorisationDate", authorised)
+        factors = node.iterfind("FactorsIdentifiedAtAssessment/AssessmentFactors")
+        return {"authorised": authorised, "factors": [f.text.strip() for f in factors]}
+
+    def plan(self, node: Any, start: dt.date) -> dict[str, Any]:
+        end = self.optional(node, "CINPlanEndDate")
+        self.in_order(node, start, "CINPlanEndDate", end)
+        return {"end": end}
+
+    def enquiry(self, node: Any, start: dt.date) -> dict[str, Any]:
+        return {
+            "icpc_target": self.optional(node, "InitialCPCtarget"),
+            "icpc_date": self.optional(node, "DateOfInitialCPC"),
+            "icpc_not_required": _text(node, "ICPCnotRequired") in TRUE,
+        }
+
+    def cp_plan(self, node: Any, start: dt.date) -> dict[str, Any]:
+        end = self.optional(node, "CPPendDate")
+        self.in_order(node, start, "CPPendDate", end)
+        previous = _text(node, "NumberOfPreviousCPP")
+        return {
+            "end": end,
+            "initial_category": _text(node, "InitialCategoryOfAbuse"),
+            "latest_category": _text(node, "LatestCategoryOfAbuse"),
+            "previous_plans": min(int(previous), 32767) if previous else None,
+            "review_dates": [r.text.strip() for r in node.iterfind("Reviews/CPPreviewDate")],
+        }
+
+
+def _relative(node: Any, child: Any) -> str:
+    """``node``'s XPath below ``child``: "/ChildIdentifiers/UPN", with positions where a
+    parent holds several of the same name ("/CINdetails[2]/Assessments")."""
+    steps = []
+    while node is not None and node is not child:
+        parent = node.getparent()
+        same = [n for n in parent if n.tag == node.tag] if parent is not None else [node]
+        step = node.tag if len(same) == 1 else f"{node.tag}[{same.index(node) + 1}]"
+        steps.append(step)
+        node = parent
+    return "".join(f"/{s}" for s in reversed(steps))
+
+
+_ELEMENT = re.compile(r"^Element '([^']+)': (.*)$", re.DOTALL)
+
+
+def _schema_problem(error: Any, base: str, key: str, year: int, renamed: bool) -> Problem:
+    """A schema error in words the data team can act on."""
+    path = base + (error.path or "/Child")[len("/Child") :]
+    message = error.message
+    if renamed:
+        path = path.replace("GenderCurrent", "Sex")
+        message = message.replace("GenderCurrent", "Sex")
+    found = _ELEMENT.match(message)
+    name, detail = found.groups() if found else (path.rsplit("/", 1)[-1], message)
+    name = re.sub(r"\[\d+\]$", "", name)
+    value = re.search(r"'([^']*)' is not a valid value|The value '([^']*)'", detail)
+    given = next((g for g in value.groups() if g is not None), "") if value else ""
+    if "facet 'enumeration'" in detail:
+        rule, text = "code", f"{given!r} is not a DfE code for {name} in the {year} return."
+    elif "xs:date" in detail:
+        rule, text = (
+            "date",
+            f"{given!r} is not a date: the census writes dates as YYYY-MM-DD, a real day.",
+        )
+    elif "Missing child element" in detail:
+        wanted = re.search(r"Expected is (?:one of )?\( ?([^)]*?) ?\)", detail)
+        rule = "required"
+        text = f"{name} is missing {wanted.group(1) if wanted else 'an element'}."
+    elif "not expected" in detail:
+        wanted = re.search(r"Expected is (?:one of )?\( ?([^)]*?) ?\)", detail)
+        rule = "schema"
+        text = f"{name} is not expected here in a {year} return" + (
+            f" (expected: {wanted.group(1)})." if wanted else "."
+        )
+    elif "Character content" in detail:
+        rule, text = "schema", f"{name} has text outside its elements; only elements belong there."
+    else:
+        rule, text = "schema", detail.strip()
+    return Problem(f"{path} (line {error.line})", name, rule, text, key)
+
+
+# --- Matching and writing --------------------------------------------------------------------
+
+
+PART_MODELS: dict[str, type[models.Model]] = {
+    ASSESSMENT: CINAssessment,
+    PLAN: CINPlan,
+    ENQUIRY: Section47Enquiry,
+    CP_PLAN: ChildProtectionPlan,
+}
+
+
+def _changed(obj: models.Model, values: dict[str, Any]) -> bool:
+    different = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            different = True
+    return different
+
+
+class Batch:
+    """Children matched against the database together, and (when writing) written together:
+    a few queries a batch, whatever its size."""
+
+    def __init__(self, report: Report, by: Worker | None, write: bool) -> None:
+        self.report = report
+        self.by = by
+        self.write = write
+        self.now = clock.now()
+        self.agency_id = by.agency_id if by is not None else None
+        self.created: list[models.Model] = []
+        self.updated: list[tuple[models.Model, dict[str, Any]]] = []
+
+    def run(self, children: list[Child]) -> None:
+        matched = self._match(children)
+        if not self.write:
+            # A dry run only counts what a new child would bring: nothing to compare.
+            children = [
+                c for c in children if matched.get(c.la_child_id) is not None or self._new(c)
+            ]
+        people: list[Person] = []
+        kept: list[Child] = []
+        changed: list[bool] = []
+        for child in children:
+            person = matched.get(child.la_child_id)
+            if person is False or person is True:
+                continue  # a conflict, reported
+            one, different = self._person(child, person)
+            people.append(one)
+            changed.append(different)
+            kept.append(child)
+        fresh = [p for p in people if p.pk is None]
+        fresh_ids = {id(p) for p in fresh}
+        if self.write:
+            self._insert(Person, fresh)
+        # Only the children Locus had before this batch can have records to match.
+        known = [p for p in people if p.pk and id(p) not in fresh_ids]
+        census = {c.person_id: c for c in CensusChild.objects.filter(person__in=known)}
+        episodes = self._episodes_of(known)
+        new_census: list[CensusChild] = []
+        new_episodes: list[tuple[CINEpisode, Episode]] = []
+        old_episodes: list[tuple[CINEpisode, Episode]] = []
+        for child, person, different in zip(kept, people, changed, strict=True):
+            record = census.get(person.pk) if person.pk else None
+            if record is None:
+                new_census.append(CensusChild(person=person, **child.census))
+            else:
+                before = snapshot(record)
+                if _changed(record, child.census):
+                    self.updated.append((record, before))
+                    different = True
+            if id(person) in fresh_ids:
+                self.report.count(CHILD, CREATED)
+            else:
+                self.report.count(CHILD, UPDATED if different else UNCHANGED)
+            for episode in child.episodes:
+                found = episodes.get((person.pk, episode.referral_date)) if person.pk else None
+                if found is None:
+                    self.report.count(EPISODE, CREATED)
+                    opened = CINEpisode(
+                        person=person,
+                        referral_date=episode.referral_date,
+                        agency_id=self.agency_id,
+                        created_at=self.now,
+                        recorded_by=None,
+                        **episode.values,
+                    )
+                    new_episodes.append((opened, episode))
+                else:
+                    before = snapshot(found)
+                    if _changed(found, episode.values):
+                        self.report.count(EPISODE, UPDATED)
+                        self.updated.append((found, before))
+                    else:
+                        self.report.count(EPISODE, UNCHANGED)
+                    old_episodes.append((found, episode))
+        if not self.write:
+            for _made, episode in new_episodes:
+                for part in episode.parts:
+                    self.report.count(part.kind, CREATED)
+            self._parts(old_episodes)
+            return
+        self._insert(CensusChild, new_census)
+        self._insert(CINEpisode, [made for made, _ in new_episodes])
+        self._parts(old_episodes, new_episodes)
+        self._audit()
+
+    def _new(self, child: Child) -> bool:
+        """Count a child found nowhere in Locus, and everything of theirs, as created."""
+        self.report.count(CHILD, CREATED)
+        for episode in child.episodes:
+            self.report.count(EPISODE, CREATED)
+            for part in episode.parts:
+                self.report.count(part.kind, CREATED)
+        return False
+
+    def _match(self, children: list[Child]) -> dict[str, Person | bool | None]:
+        """Each child's person: by LA child ID, then by UPN; False when the two disagree
+        (reported as a conflict), None when the child is new."""
+        ids = [c.la_child_id for c in children]
+        upns = [c.upn for c in children if c.upn]
+        by_id = {p.la_child_id: p for p in Person.objects.filter(la_child_id__in=ids)}
+        by_upn = {p.upn: p for p in Person.objects.filter(upn__in=upns)} if upns else {}
+        found: dict[str, Person | bool | None] = {}
+        for child in children:
+            person = by_id.get(child.la_child_id)
+            holder = by_upn.get(child.upn) if child.upn else None
+            other = holder is not None and (
+                holder.pk != person.pk
+                if person is not None
+                else holder.la_child_id not in (None, "", child.la_child_id)
+            )
+            if holder is not None and other:
+                self._conflict(
+                    child,
+                    f"UPN {child.upn} is held in Locus by the child with LA child ID "
+                    f"{holder.la_child_id or '(none)'}, not by {child.la_child_id}.",
+                )
+                found[child.la_child_id] = False
+            else:
+                found[child.la_child_id] = person or holder
+        return found
+
+    def _conflict(self, child: Child, message: str) -> None:
+        self.report.problem(Problem(child.where, "UPN", "conflict", message, child.la_child_id))
+        self.report.count(CHILD, REJECTED)
+
+    def _person(self, child: Child, person: Person | None) -> tuple[Person, bool]:
+        """The child's person (a new one when not matched) with the return's values, and
+        whether a matched one changed."""
+        values = {**child.person, "la_child_id": child.la_child_id}
+        if child.upn:
+            values["upn"] = child.upn
+        if person is None:
+            # Named by the LA child ID until a worker records the name (the return has none).
+            new = Person(
+                kind=PersonKind.YOUNG_PERSON,
+                given_name="Child",
+                family_name=child.la_child_id,
+                created_at=self.now,
+                recorded_by=None,
+                **values,
+            )
+            return new, True
+        before = snapshot(person)
+        if _changed(person, values):
+            self.updated.append((person, before))
+            return person, True
+        return person, False
+
+    def _episodes_of(self, people: list[Person]) -> dict[tuple[int, dt.date], CINEpisode]:
+        if not people:
+            return {}
+        return {
+            (e.person_id, e.referral_date): e for e in CINEpisode.objects.filter(person__in=people)
+        }
+
+    def _parts(
+        self,
+        pairs: list[tuple[CINEpisode, Episode]],
+        new_episodes: list[tuple[CINEpisode, Episode]] | None = None,
+    ) -> None:
+        """Match the parts of episodes Locus had; those of ``new_episodes`` (written just
+        before) are all new."""
+        known = [e for e, _ in pairs if e.pk]
+        pairs = [*pairs, *(new_episodes or [])]
+        existing: dict[tuple[str, int, dt.date], Any] = {}
+        for kind, model in PART_MODELS.items():
+            if known:
+                for row in model._default_manager.filter(episode__in=known):
+                    existing[kind, row.episode_id, row.start] = row  # type: ignore[attr-defined]
+        new: dict[str, list[models.Model]] = {kind: [] for kind in PART_MODELS}
+        for made, episode in pairs:
+            for part in episode.parts:
+                found = existing.get((part.kind, made.pk, part.start)) if made.pk else None
+                if found is None:
+                    if made.pk or not self.write:
+                        self.report.count(part.kind, CREATED)
+                    new[part.kind].append(
+                        PART_MODELS[part.kind](
+                            episode=made, person_id=made.person_id, start=part.start, **part.values
+                        )
+                    )
+                else:
+                    before = snapshot(found)
+                    if _changed(found, part.values):
+                        self.report.count(part.kind, UPDATED)
+                        self.updated.append((found, before))
+                    else:
+                        self.report.count(part.kind, UNCHANGED)
+        if self.write:
+            for kind, model in PART_MODELS.items():
+                self._insert(model, new[kind])
+
+    def _insert(self, model: type[models.Model], objs: list[Any]) -> None:
+        # A row made before its parent was inserted takes the parent's new id from the
+        # parent object it holds (bulk_insert prepares related fields as save() does).
+        bulk_insert(model, objs)
+        self.created.extend(objs)
+
+    def _audit(self) -> None:
+        assert self.by is not None
+        record_creations(actor=self.by, objs=self.created)
+        if self.updated:
+            by_model: dict[type[models.Model], list[models.Model]] = {}
+            for obj, _ in self.updated:
+                by_model.setdefault(type(obj), []).append(obj)
+            for model, objs in by_model.items():
+                names = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+                model._default_manager.bulk_update(objs, names, batch_size=500)
+            events = []
+            for obj, before in self.updated:
+                old, new = diff(before, snapshot(obj))
+                events.append(
+                    ChangeEvent(
+                        actor=self.by,
+                        at=self.now,
+                        action=ChangeAction.UPDATE,
+                        record_type=obj._meta.label_lower,
+                        record_id=str(obj.pk),
+                        before=old,
+                        after=new,
+                        people=people_text(people_of(obj)),
+                    )
+                )
+            bulk_insert(ChangeEvent, events)
+        self.created, self.updated = [], []
+
+
+class _RollBack(Exception):
+    """Raised inside the import's transaction to undo it (a problem, without valid_only)."""
+
+
+@dataclass
+class CinImporter:
+    kind: str = "cin"
+    label: str = "CIN census return (XML)"
+    accepts: str = "XML"
+
+    def check(self, path: Path, *, progress: Progress = no_progress) -> Report:
+        report = Report(kind=self.kind, dry_run=True)
+        self._pass(path, report, progress, by=None, writing=False, valid_only=True)
+        return report
+
+    def apply(
+        self,
+        path: Path,
+        *,
+        by: Worker,
+        valid_only: bool = False,
+        progress: Progress = no_progress,
+    ) -> Report:
+        report = Report(kind=self.kind, dry_run=False)
+        try:
+            with transaction.atomic():
+                self._pass(path, report, progress, by=by, writing=True, valid_only=valid_only)
+                if report.problems_total and not valid_only:
+                    raise _RollBack
+        except _RollBack:
+            report.details["written"] = False
+            return report
+        report.details["written"] = True
+        return report
+
+    def _pass(
+        self,
+        path: Path,
+        report: Report,
+        progress: Progress,
+        *,
+        by: Worker | None,
+        writing: bool,
+        valid_only: bool,
+    ) -> None:
+        reader = Reader(report)
+        pending: list[Child] = []
+
+        def flush() -> None:
+            # Without valid_only, the first problem stops the writing (all will be undone);
+            # the reading goes on, so the report lists every problem.
+            write = writing and (valid_only or not report.problems_total)
+            Batch(report, by, write).run(pending)
+            pending.clear()
+
+        for child in reader.children(path, progress):
+            pending.append(child)
+            if len(pending) >= BATCH:
+                flush()
+        if pending:
+            flush()
+
+
+IMPORTERS = (CinImporter(),)

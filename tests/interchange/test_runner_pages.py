@@ -1,0 +1,133 @@
+"""The data team's import pages: only administrators; upload, check, confirm, rejects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from locus.access.models import Worker
+from locus.audit.models import AccessEvent
+from locus.interchange import services
+from locus.interchange.models import ImportRun, RunState
+from locus.people.models import Person
+from tests.factories import client_for
+from tests.interchange.cin_files import census, child, episode
+from tests.interchange.conftest import DATA
+
+pytestmark = pytest.mark.usefixtures("data_dir")
+
+OTHERS = ("social_worker", "team_manager", "police_analyst", "school_dsl", "auditor", "yjs_worker")
+
+
+def upload(admin: Worker, text: str, kind: str = "cin") -> Any:
+    return client_for(admin).post(
+        reverse("import-upload"),
+        {"kind": kind, "file": SimpleUploadedFile("return.xml", text.encode())},
+    )
+
+
+@pytest.mark.parametrize("persona", OTHERS)
+def test_everyone_but_an_administrator_is_told_the_pages_do_not_exist(
+    persona: str, world: Any, admin: Worker
+) -> None:
+    run = services.run_create(
+        actor=admin, kind="cin", upload=SimpleUploadedFile("r.xml", b"<Message/>")
+    )
+    client = client_for(world.persona(persona))
+    for name, args in (
+        ("imports", ()),
+        ("import-upload", ()),
+        ("import-run", (run.pk,)),
+        ("import-rejects", (run.pk,)),
+    ):
+        assert client.get(reverse(name, args=args)).status_code == 404, name
+    for name in ("import-confirm", "import-cancel", "import-retry"):
+        assert client.post(reverse(name, args=(run.pk,)), {"how": "all"}).status_code == 404
+    response = upload(world.persona(persona), census(child()))
+    assert response.status_code == 404
+    assert ImportRun.objects.count() == 1
+    assert b'href="/data/imports/"' not in client.get("/").content
+
+
+def test_the_menu_offers_imports_to_administrators(admin: Worker) -> None:
+    assert b'href="/data/imports/"' in client_for(admin).get(reverse("imports")).content
+
+
+def test_upload_check_and_confirm(admin: Worker) -> None:
+    text = census(child("LA1"), child("LA2", episodes=(episode(source="ZZ"),)), child("LA3"))
+    response = upload(admin, text)
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/data/imports/{run.pk}/"
+    assert run.state == RunState.CHECKED
+
+    page = client_for(admin).get(reverse("import-run", args=(run.pk,)))
+    html = page.content.decode()
+    assert "What the import would do" in html and "Problems (1)" in html
+    assert "&#x27;ZZ&#x27; is not a DfE code for ReferralSource" in html
+    assert "Import the valid records and write the rejects to a file" in html
+    assert 'http-equiv="refresh"' not in html  # nothing running
+    assert AccessEvent.objects.filter(
+        record_type="interchange.importrun", record_id=str(run.pk)
+    ).exists()
+
+    refused = client_for(admin).post(reverse("import-confirm", args=(run.pk,)), {"how": "all"})
+    assert (
+        refused.status_code == 200
+        and "importing everything would import nothing" in refused.content.decode()
+    )
+    assert not Person.objects.filter(la_child_id="LA1").exists()
+
+    done = client_for(admin).post(reverse("import-confirm", args=(run.pk,)), {"how": "valid"})
+    assert done.status_code == 302
+    run.refresh_from_db()
+    assert run.state == RunState.IMPORTED
+    html = client_for(admin).get(reverse("import-run", args=(run.pk,))).content.decode()
+    assert "What changed" in html and "Download the rejected records" in html
+    rejects = client_for(admin).get(reverse("import-rejects", args=(run.pk,)))
+    body = b"".join(rejects.streaming_content).decode()
+    assert rejects["Content-Disposition"].startswith("attachment")
+    assert body.splitlines()[0] == "where,field,rule,message,record"
+    assert "LA2" in body and "ReferralSource" in body
+    assert AccessEvent.objects.filter(action="export", record_id=str(run.pk)).exists()
+    assert set(
+        Person.objects.filter(la_child_id__in=["LA1", "LA2", "LA3"]).values_list(
+            "la_child_id", flat=True
+        )
+    ) == {"LA1", "LA3"}
+
+
+def test_a_running_pass_shows_its_progress_and_refreshes(admin: Worker) -> None:
+    run = services.run_create(
+        actor=admin,
+        kind="cin",
+        upload=SimpleUploadedFile("r.xml", (DATA / "cin-2022.xml").read_bytes()),
+    )
+    ImportRun.objects.filter(pk=run.pk).update(
+        state=RunState.CHECKING, progress_done=1000, progress_total=4000
+    )
+    html = client_for(admin).get(reverse("import-run", args=(run.pk,))).content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in html
+    assert 'max="4000" value="1000"' in html and "25% read" in html
+    assert "<script>" not in html
+
+
+def test_a_file_past_the_limit_is_refused_on_the_form(admin: Worker, settings: Any) -> None:
+    settings.LOCUS_IMPORT_MAX_BYTES = 1000
+    response = upload(admin, census(*(child(f"LA{n}") for n in range(20))))
+    assert response.status_code == 200
+    assert "files for import may be at most" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_a_broken_file_fails_its_check_and_cannot_be_confirmed(admin: Worker) -> None:
+    upload(admin, census(child())[:-40])
+    run = ImportRun.objects.get()
+    assert run.state == RunState.FAILED
+    html = client_for(admin).get(reverse("import-run", args=(run.pk,))).content.decode()
+    assert "The file could not be checked" in html and "not well-formed XML" in html
+    assert "Import all" not in html
+    response = client_for(admin).post(reverse("import-confirm", args=(run.pk,)), {"how": "valid"})
+    assert response.status_code == 200 and "can be imported" in response.content.decode()
