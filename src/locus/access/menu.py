@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from locus.access import break_glass, policies, recording, scopes
+from locus.access import api, break_glass, policies, recording, scopes
 from locus.access.models import Worker
 
 
@@ -19,6 +19,7 @@ class Menu:
     manages_team: bool  # a team manager: their team's meetings and emergency access too
     all_emergency_uses: bool  # every use of emergency access, as the trail shows it
     records_people: bool = False  # "Record a young person" on the people list and My work
+    api_tokens: bool = False  # their own API tokens (access/api.py)
 
 
 def menu_for(worker: Worker) -> Menu:
@@ -33,4 +34,5 @@ def menu_for(worker: Worker) -> Menu:
         manages_team=policies.manages_a_team(worker),
         all_emergency_uses=break_glass.can_read_all_uses(worker),
         records_people=recording.can_record_person(worker),
+        api_tokens=api.can_hold_tokens(worker),
     )
