@@ -12,6 +12,7 @@ from django.http import Http404
 from locus.access import context_cases as case_rules
 from locus.access import lookups, scopes
 from locus.access.fields import PersonField
+from locus.audit.models import AccessEvent
 from locus.casework.models import ContextCase
 from locus.casework.selectors import cases_for
 from locus.common.errors import NotPermitted
@@ -280,3 +281,18 @@ def test_linked_cases(borough: World, persona: str) -> None:
     if persona == "social_worker":
         # Olu (another team's, unseen) and Tariq (her team's, seen) are linked to Ciara.
         assert sorted(r["other"]["visible"] for r in got) == [False, True]
+
+
+def test_a_child_seen_only_through_a_share_shows_what_was_shared(borough: World) -> None:
+    """yjs_worker sat on the meeting Ciara's holder brought her to: the fields shared (name,
+    age, legal status), nothing else, and none of the rest of her record."""
+    api = api_as(borough.yjs_worker)
+    child = borough.csc_child.pk
+    got = api.ok(f"/people/{child}")
+    assert got["shared_only"] is True and got["name"] == borough.csc_child.full_name
+    assert got["date_of_birth"] is None and "date_of_birth" in got["withheld"]
+    assert got["home"] is None and "home_address" in got["withheld"]
+    event = AccessEvent.objects.filter(actor=borough.yjs_worker).latest("id")
+    assert event.detail["page"] == "shared at a meeting" and event.detail["meetings"]
+    not_found_alike(api, f"/people/{child}/associations", f"/people/{MISSING}/associations")
+    not_found_alike(api, f"/people/{child}/peer-map", f"/people/{MISSING}/peer-map")
