@@ -32,7 +32,7 @@ from locus.incidents.selectors import (
     shown_incidents,
 )
 from locus.linked import selectors as linked
-from locus.linked.forms import CaseloadLinksForm
+from locus.linked.forms import MAX_WINDOW_DAYS, CaseloadLinksForm
 from locus.peers import maps
 from locus.peers.models import Nature
 from locus.peers.selectors import PeerRow, group_detail, peer_relationships
@@ -562,7 +562,7 @@ def linked_cases(
     request: HttpRequest,
     person: int | None = Query(None, description="One child's links, instead of a caseload"),
     worker: int | None = Query(None, description="A team member's caseload (their manager)"),
-    window: int | None = Query(None, ge=1, le=3650, description="Days apart that count"),
+    window: int | None = Query(None, ge=1, le=MAX_WINDOW_DAYS, description="Days apart that count"),
     show: str = Query("strong", description="strong (default), weak or reviewed"),
     limit: int = LIMIT,
     offset: int = OFFSET,
