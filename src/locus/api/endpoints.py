@@ -18,7 +18,7 @@ from locus.access.fields import PersonField, is_shared_only
 from locus.api import schemas as s
 from locus.api.auth import caller, token_prefix
 from locus.api.errors import ERRORS, BadQuery
-from locus.api.selectors import with_open_statuses
+from locus.api.selectors import with_homes, with_open_statuses
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.models import CaseStatus
@@ -189,7 +189,7 @@ def people_list(
         team=team,
     )
     rows, meta = _page(request, people.people_list(viewer=viewer, filters=filters), limit, offset)
-    rows = people.with_fields(viewer, rows, seen=True)
+    rows = with_homes(people.with_fields(viewer, rows, seen=True))
     asked = {k: v for k, v in request.GET.items() if k not in ("limit", "offset") and v}
     _audit(
         request,
