@@ -19,6 +19,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     fields = ("worker", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at")
     readonly_fields = fields
     search_fields = ("prefix", "name")
+    list_select_related = ("worker",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
