@@ -26,7 +26,7 @@ from locus.places import selectors as places
 from locus.places.models import Context, ContextKind
 from tests.api.conftest import ApiClient, api_as
 from tests.casework.helpers import open_case
-from tests.factories import World, make_association, make_incident
+from tests.factories import World, client_for, make_association, make_incident
 from tests.mapping.helpers import held_meeting
 
 pytestmark = pytest.mark.django_db
@@ -296,3 +296,21 @@ def test_a_child_seen_only_through_a_share_shows_what_was_shared(borough: World)
     assert event.detail["page"] == "shared at a meeting" and event.detail["meetings"]
     not_found_alike(api, f"/people/{child}/associations", f"/people/{MISSING}/associations")
     not_found_alike(api, f"/people/{child}/peer-map", f"/people/{MISSING}/peer-map")
+
+
+LIST_PAGES = {
+    "/people": "/people/",
+    "/contexts": "/contexts/",
+    "/groups": "/contexts/?kind=peer_group",
+    "/incidents": "/incidents/",
+    "/context-cases": "/context-cases/",
+    "/linked-cases": "/linked/",
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_list_is_refused_exactly_where_its_page_is(world: World, persona: str) -> None:
+    viewer = world.persona(persona)
+    api, page = api_as(viewer), client_for(viewer)
+    for api_path, page_path in LIST_PAGES.items():
+        assert api.get(api_path).status_code == page.get(page_path).status_code, api_path

@@ -45,4 +45,9 @@ def secret(world: World) -> str:
     derandomize=True,
 )
 def test_the_api_answers_as_its_document_says(case: Any, secret: str) -> None:
+    # Ids drawn at random are almost never a record: fold most of them onto the borough's
+    # few ids, so that found records (and their shapes) are fuzzed as well as missing ones.
+    for name, value in (case.path_parameters or {}).items():
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0 and value % 3:
+            case.path_parameters[name] = value % 10 + 1
     case.call_and_validate(headers={"Authorization": f"Bearer {secret}"}, checks=CHECKS)
