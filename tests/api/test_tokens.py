@@ -156,3 +156,14 @@ def test_the_api_reads_as_the_tokens_worker(world: World) -> None:
     social, police = api_as(world.social_worker), api_as(world.police_analyst)
     assert social.get(f"/people/{world.csc_child.pk}").status_code == 200
     assert police.get(f"/people/{world.csc_child.pk}").status_code == 404
+
+
+def test_a_token_works_to_the_end_of_its_expiry_day(
+    world: World, frozen_clock: FrozenClock
+) -> None:
+    frozen_clock.at(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC))
+    made = token_create(actor=world.social_worker, name="x", expires_on=dt.date(2026, 6, 2))
+    frozen_clock.at(dt.datetime(2026, 6, 2, 22, 59, tzinfo=dt.UTC))  # 23:59 in London
+    assert bearer(made.secret).status_code == 200
+    frozen_clock.at(dt.datetime(2026, 6, 2, 23, 0, tzinfo=dt.UTC))  # midnight in London
+    assert bearer(made.secret).status_code == 401

@@ -573,11 +573,8 @@ def linked_cases(
     if not scopes.sees_case_records(viewer):
         raise Http404
     _choice(show, SHOWN, "show")
-    form = CaseloadLinksForm(
-        {k: v for k, v in (("window", window), ("worker", worker)) if v is not None} or None,
-        viewer=viewer,
-    )
-    days = form.window_days()
+    # The page's own reading of the window (its default, its bounds).
+    days = CaseloadLinksForm({"window": window} if window else None, viewer=viewer).window_days()
     child = holder = None
     if person is not None:
         child = lookups.access_person(viewer, person)

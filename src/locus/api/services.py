@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from locus.access import api as rules
 from locus.access.models import Worker
@@ -61,9 +62,11 @@ def token_create(*, actor: Worker, name: str, expires_on: dt.date | None = None)
         )
     problems.raise_if_any()
     secret = rules.new_secret()
+    # It works to the end of the day given, in the borough's time (midnight after it).
     expires_at = None
     if expires_on is not None:
-        expires_at = dt.datetime.combine(expires_on, dt.time.min, tzinfo=clock.now().tzinfo)
+        next_day = dt.datetime.combine(expires_on + dt.timedelta(days=1), dt.time.min)
+        expires_at = timezone.make_aware(next_day)
     token = ApiToken.objects.create(
         worker=actor,
         name=name,
