@@ -95,3 +95,10 @@ def test_every_refusal_has_the_one_body(world: World) -> None:
     posted = api.client.post("/api/v1/people", HTTP_AUTHORIZATION=f"Bearer {api.secret}")
     error(posted, 405, "method_not_allowed")
     assert posted["Allow"] == "GET"
+
+
+@pytest.mark.parametrize("path", ["/people", "/contexts", "/groups"])
+def test_a_search_with_a_null_character_is_refused_not_a_server_error(
+    world: World, path: str
+) -> None:
+    error(api_as(world.admin).get(path, q="a\x00b"), 422, "invalid", "q")

@@ -88,6 +88,14 @@ def _audit(request: HttpRequest, **kwargs: Any) -> None:
     record_access(actor=caller(request), detail=detail, **kwargs)
 
 
+def _text(value: str, field: str) -> str:
+    """A search text as a page's form takes it: stripped, and no NUL character (which
+    PostgreSQL cannot hold; Django's forms refuse it likewise)."""
+    if "\x00" in value:
+        raise BadQuery(field, f"{field} must not contain null characters")
+    return value.strip()
+
+
 def _choice(value: str, allowed: Sequence[str], field: str) -> str:
     if value and value not in allowed:
         raise BadQuery(field, f"{field} must be one of: {', '.join(allowed)}")
@@ -180,7 +188,7 @@ def people_list(
     if age_from is not None and age_to is not None and age_from > age_to:
         raise BadQuery("age_to", "age_to must be the same as or more than age_from")
     filters = people.PeopleFilter(
-        q=q.strip(),
+        q=_text(q, "q"),
         kind=kind,
         status=status,
         age_from=age_from,
@@ -334,7 +342,7 @@ def peer_map(
 
 def _contexts(request: HttpRequest, q: str, kind: str, limit: int, offset: int) -> dict:
     viewer = caller(request)
-    found = places.contexts_list(viewer=viewer, q=q.strip(), kind=kind)
+    found = places.contexts_list(viewer=viewer, q=_text(q, "q"), kind=kind)
     rows, meta = _page(request, found, limit, offset)
     places.with_incident_counts(viewer=viewer, contexts=rows)
     places.with_address_shown(viewer=viewer, contexts=rows)
