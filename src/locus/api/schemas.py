@@ -67,7 +67,7 @@ class ContextsPage(Page):
 
 class NamedPerson(Schema):
     """A person a record names: ``id`` only when the caller may see them; otherwise their
-    initials and "not in your scope", and no id."""
+    initials and the out-of-scope wording (access.naming), and no id."""
 
     id: int | None
     label: str

@@ -4,7 +4,7 @@ A spec names the list's columns in words and reads its rows through the *same se
 uses*, called with the same viewer and the same filters (parsed by the page's own filter form),
 so a download can never hold a row, or a name, its page would not show that worker. A person the
 viewer may not see is shown as every page shows them (``access.naming.person_label``: initials
-and "not in your scope"); a withheld field reads "Not shared with your role" as on the page.
+and the out-of-scope wording); a withheld field reads "Not shared with your role" as on the page.
 
 Each row says which record it is (``Line.key``, audited with the export) and which people it
 names (for the trail's search by person).
@@ -149,7 +149,7 @@ def _caseload(viewer: Worker, params: Params) -> Iterator[Line]:
 
 def _involved(views: list[InvolvementView]) -> tuple[str, list[int]]:
     # As the incidents page writes them: a person the viewer may not see is their role and
-    # "not in your scope" only (no initials: the page shows none, and an export shows no more).
+    # the out-of-scope wording only (no initials: the page shows none, and an export shows no more).
     words = [f"{v.role_label}: {v.name or naming.NOT_IN_SCOPE}" for v in views]
     return "; ".join(words), [v.person_id for v in views if v.name]
 
