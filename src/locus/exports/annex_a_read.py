@@ -19,7 +19,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +34,7 @@ from locus.statutory.models import (
     ChildProtectionPlan,
     CINAssessment,
     CINEpisode,
+    CINPlan,
     Section47Enquiry,
 )
 
@@ -209,14 +210,11 @@ def enquiries(viewer: Worker, period: Period) -> Iterator[Row]:
             person_id__in=ids, initial_cpc_date__range=year
         ).values_list("person_id", "id", "initial_cpc_date"):
             conferences[person_id].add((episode_id, day))
-        found = _by_person(
-            in_period.filter(person_id__in=ids)
-            .prefetch_related("episode__cp_plans")
-            .order_by("start", "id")
-        )
+        found = _by_person(in_period.filter(person_id__in=ids).order_by("start", "id"))
+        plan_starts = _spans(ChildProtectionPlan, ids, "end")
         for person in people:
             for s47 in found[person.pk]:
-                plans = {p.start for p in s47.episode.cp_plans.all()}
+                plans = {start for start, _ in plan_starts[s47.episode_id]}
                 yield Row(
                     f"5:section47:{s47.pk}",
                     person,
@@ -241,7 +239,23 @@ def _open_on(episodes: Iterable[LegalStatusEpisode], day: dt.date) -> set[str]:
     return {e.status for e in episodes if e.start <= day and (e.end is None or e.end >= day)}
 
 
-def _case_status(episode: CINEpisode, period: Period, statuses: set[str]) -> str:
+Spans = dict[int, list[tuple[dt.date, dt.date | None]]]
+
+
+def _spans(model: Any, ids: list[int], until: str) -> Spans:
+    """The start and end (``until``) of each of ``model``'s records for these people, by
+    episode: one query, read as plain values (no model objects to build)."""
+    found: Spans = defaultdict(list)
+    for episode_id, start, end in model.objects.filter(person_id__in=ids).values_list(
+        "episode_id", "start", until
+    ):
+        found[episode_id].append((start, end))
+    return found
+
+
+def _case_status(
+    episode: CINEpisode, period: Period, statuses: set[str], parts: tuple[Spans, Spans, Spans]
+) -> str:
     """Annex A's case status as it stood at the period's end, the first that holds:
     looked after, on a child protection plan, on a child in need plan, an assessment open,
     or the episode closed."""
@@ -251,15 +265,14 @@ def _case_status(episode: CINEpisode, period: Period, statuses: set[str]) -> str
     if LegalStatus.LOOKED_AFTER in statuses:
         return "Looked after child"
 
-    def open_(parts: Iterable[Any], until: Callable[[Any], dt.date | None]) -> bool:
-        return any(p.start <= end and _after(until(p), end) for p in parts)
-
-    if open_(episode.cp_plans.all(), lambda p: p.end):
-        return "Child Protection plan"
-    if open_(episode.plans.all(), lambda p: p.end):
-        return "Child in need plan"
-    if open_(episode.assessments.all(), lambda a: a.authorised):
-        return "Open assessment"
+    cp_plans, plans, assessments = parts
+    for spans, status in (
+        (cp_plans, "Child Protection plan"),
+        (plans, "Child in need plan"),
+        (assessments, "Open assessment"),
+    ):
+        if any(start <= end and _after(until, end) for start, until in spans[episode.pk]):
+            return status
     return ""
 
 
@@ -288,10 +301,11 @@ def children_in_need(viewer: Worker, period: Period) -> Iterator[Row]:
     hand = _episodes(LegalStatus.CHILD_IN_NEED, period)
     for people in _people(viewer, [census, hand]):
         ids = [p.pk for p in people]
-        from_census = _by_person(
-            census.filter(person_id__in=ids)
-            .prefetch_related("assessments", "plans", "cp_plans")
-            .order_by("referral_date", "id")
+        from_census = _by_person(census.filter(person_id__in=ids).order_by("referral_date", "id"))
+        parts = (
+            _spans(ChildProtectionPlan, ids, "end"),
+            _spans(CINPlan, ids, "end"),
+            _spans(CINAssessment, ids, "authorised"),
         )
         held = _by_person(
             LegalStatusEpisode.objects.filter(person_id__in=ids).order_by("start", "id")
@@ -302,7 +316,7 @@ def children_in_need(viewer: Worker, period: Period) -> Iterator[Row]:
                 yield Row(
                     f"6:cin-episode:{e.pk}",
                     person,
-                    {"census": e, "case_status": _case_status(e, period, statuses)},
+                    {"census": e, "case_status": _case_status(e, period, statuses, parts)},
                 )
             if from_census[person.pk]:
                 continue
