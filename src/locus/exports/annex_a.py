@@ -118,7 +118,7 @@ def _disability(p: Person) -> str:
     return "No" if set(census.disabilities) == {"NONE"} else "Yes"
 
 
-def held(name: str, value: Value) -> Column:
+def filled(name: str, value: Value) -> Column:
     return Column(name, value)
 
 
@@ -129,14 +129,14 @@ def blank(name: str) -> Column:
 # The columns every list starts and ends with, in Annex A's words. Age is at the period's
 # end (set on the row as it is read).
 CHILD = (
-    held("Child Unique ID", _field(PersonField.LA_CHILD_ID, lambda p: p.la_child_id or "")),
-    held("Gender", _field(PersonField.SEX, lambda p: p.get_sex_display())),
-    held("Ethnicity", _field(PersonField.ETHNICITY, lambda p: p.ethnicity)),
-    held("Date of Birth", _field(PersonField.DATE_OF_BIRTH, lambda p: p.date_of_birth)),
-    held("Age of Child (Years)", _age),
+    filled("Child Unique ID", _field(PersonField.LA_CHILD_ID, lambda p: p.la_child_id or "")),
+    filled("Gender", _field(PersonField.SEX, lambda p: p.get_sex_display())),
+    filled("Ethnicity", _field(PersonField.ETHNICITY, lambda p: p.ethnicity)),
+    filled("Date of Birth", _field(PersonField.DATE_OF_BIRTH, lambda p: p.date_of_birth)),
+    filled("Age of Child (Years)", _age),
 )
-DISABILITY = held("Does the Child have a Disability", _detail(lambda r: _disability(r.person)))
-HOLDER = (held("Allocated Team", _team), held("Allocated Worker", _worker))
+DISABILITY = filled("Does the Child have a Disability", _detail(lambda r: _disability(r.person)))
+HOLDER = (filled("Allocated Team", _team), filled("Allocated Worker", _worker))
 
 
 def _factors(a: Any) -> str:
@@ -203,17 +203,17 @@ LISTS = (
         "the CIN census's referrals (each CIN episode's referral date and source)",
         (
             *CHILD,
-            held("Date of referral", _cell("referral", lambda e: e.referral_date)),
-            held(
+            filled("Date of referral", _cell("referral", lambda e: e.referral_date)),
+            filled(
                 "Referral Source",
                 _detail(
                     _cell("referral", lambda e: _code(codes.REFERRAL_SOURCE, e.referral_source))
                 ),
             ),
-            held("Referral NFA?", _cell("referral", lambda e: _yes_no(e.referral_nfa))),
-            held("Number of Referrals in Last 12 Months", lambda r: r.cells["in_year"]),
+            filled("Referral NFA?", _cell("referral", lambda e: _yes_no(e.referral_nfa))),
+            filled("Number of Referrals in Last 12 Months", lambda r: r.cells["in_year"]),
             *HOLDER,
-            held(
+            filled(
                 "Re-referral Within 12 Months of a Previous Referral" + ADDED,
                 lambda r: _yes_no(bool(r.cells["again"])),
             ),
@@ -227,12 +227,14 @@ LISTS = (
         (
             *CHILD,
             DISABILITY,
-            held("Continuous Assessment Start Date", _cell("assessment", lambda a: a.start)),
+            filled("Continuous Assessment Start Date", _cell("assessment", lambda a: a.start)),
             blank("Child Seen During Continuous Assessment"),
-            held("Continuous Assessment Date of Authorisation", _when("assessment", "authorised")),
+            filled(
+                "Continuous Assessment Date of Authorisation", _when("assessment", "authorised")
+            ),
             blank("Was the child assessed as requiring LA children's social care support?"),
             *HOLDER,
-            held(
+            filled(
                 "Factors Identified at Assessment" + ADDED, _detail(_cell("assessment", _factors))
             ),
         ),
@@ -245,24 +247,24 @@ LISTS = (
         (
             *CHILD,
             DISABILITY,
-            held(
+            filled(
                 "Strategy discussion initiating Section 47 Enquiry Start Date",
                 _cell("enquiry", lambda s: s.start),
             ),
-            held(
+            filled(
                 "Was an Initial Child Protection Conference deemed unnecessary?",
                 _cell("enquiry", lambda s: _yes_no(s.icpc_not_required)),
             ),
-            held("Date of Initial Child Protection Conference", _when("enquiry", "icpc_date")),
-            held(
+            filled("Date of Initial Child Protection Conference", _when("enquiry", "icpc_date")),
+            filled(
                 "Did the Initial Child Protection Conference Result in a Child Protection Plan",
                 lambda r: _yes_no(r.cells["plan"]),
             ),
-            held(
+            filled(
                 "Number of Section 47 Enquiries in the last 12 months",
                 lambda r: r.cells["enquiries"],
             ),
-            held("Number of ICPCs in the last 12 months", lambda r: r.cells["conferences"]),
+            filled("Number of ICPCs in the last 12 months", lambda r: r.cells["conferences"]),
             *HOLDER,
         ),
         read.enquiries,
@@ -275,7 +277,7 @@ LISTS = (
         (
             *CHILD,
             DISABILITY,
-            held(
+            filled(
                 "CIN Start Date",
                 lambda r: (
                     r.cells["census"].referral_date
@@ -283,20 +285,20 @@ LISTS = (
                     else r.cells["episode"].start
                 ),
             ),
-            held(
+            filled(
                 "Primary Need Code",
                 _detail(_cell("census", lambda e: _code(codes.PRIMARY_NEED, e.primary_need))),
             ),
             blank("Date Child Was Last Seen"),
-            held(
+            filled(
                 "CIN Closure Date",
                 lambda r: _when("census", "closure_date")(r) or _when("episode", "end")(r),
             ),
-            held(
+            filled(
                 "Reason for Closure",
                 _detail(_closure_reason),
             ),
-            held("Case Status", lambda r: r.cells["case_status"]),
+            filled("Case Status", lambda r: r.cells["case_status"]),
             *HOLDER,
         ),
         read.children_in_need,
@@ -309,16 +311,16 @@ LISTS = (
         (
             *CHILD,
             DISABILITY,
-            held(
+            filled(
                 "Child Protection Plan Start Date",
                 lambda r: (r.cells.get("plan") or r.cells["episode"]).start,
             ),
-            held("Initial Category of Abuse", _detail(lambda r: _category(r, initial=True))),
-            held("Latest Category of Abuse", _detail(lambda r: _category(r, initial=False))),
+            filled("Initial Category of Abuse", _detail(lambda r: _category(r, initial=True))),
+            filled("Latest Category of Abuse", _detail(lambda r: _category(r, initial=False))),
             blank("Date of the Last Statutory Visit"),
             blank("Was the Child Seen Alone?"),
-            held("Date of latest review conference", lambda r: _latest_review(r)),
-            held(
+            filled("Date of latest review conference", lambda r: _latest_review(r)),
+            filled(
                 "Child Protection Plan End Date",
                 lambda r: _when("plan", "end")(r) or _when("episode", "end")(r),
             ),
@@ -326,7 +328,7 @@ LISTS = (
                 "Subject to Emergency Protection Order or Protected Under Police Powers in "
                 "Last Six Months (Y/N)"
             ),
-            held("Number of Previous Child Protection Plans", lambda r: r.cells["previous"]),
+            filled("Number of Previous Child Protection Plans", lambda r: r.cells["previous"]),
             *HOLDER,
         ),
         read.child_protection,
@@ -339,15 +341,15 @@ LISTS = (
             *CHILD,
             blank("Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)"),
             DISABILITY,
-            held("Date Started to be Looked After", lambda r: r.cells["began"]),
+            filled("Date Started to be Looked After", lambda r: r.cells["began"]),
             blank("Child's Category of Need"),
-            held(
+            filled(
                 "Is this a second or subsequent period of being a Looked After Child within "
                 "the last 12 months (Y/N)",
                 lambda r: _yes_no(bool(r.cells["again"])),
             ),
-            held("Start date of current legal status", _cell("episode", lambda e: e.start)),
-            held("Child's Legal Status", _detail(_cell("episode", lambda e: e.detail))),
+            filled("Start date of current legal status", _cell("episode", lambda e: e.start)),
+            filled("Child's Legal Status", _detail(_cell("episode", lambda e: e.detail))),
             blank("Date of Latest Statutory Review"),
             blank("Date of Last Social Work Visit"),
             blank("What is the permanence plan for this child?"),
@@ -355,7 +357,7 @@ LISTS = (
             blank("Date of Last Health Assessment"),
             blank("Date of Last Dental Check"),
             blank("Number of Placements in the Last 12 months"),
-            held("Date Ceased to be Looked After", lambda r: _end(r, r.cells["ceased"])),
+            filled("Date Ceased to be Looked After", lambda r: _end(r, r.cells["ceased"])),
             blank("Reason Ceased to be Looked After"),
             blank("Start Date of Most Recent Placement"),
             blank("Placement Type"),
