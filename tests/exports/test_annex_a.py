@@ -54,30 +54,52 @@ def plans(world: World) -> World:
 def test_a_manager_gets_the_lists_of_the_children_their_team_holds(plans: World) -> None:
     book = _workbook(plans, "team_manager")
     assert list(book) == [
+        "List 3 Referrals",
+        "List 4 Assessments",
+        "List 5 Section 47 and ICPCs",
         "List 6 Children in need",
         "List 7 Child protection",
         "List 8 Children in care",
+        "Not filled",
     ]
-    cin, cp, care = book.values()
-    assert cin[0][:7] == [
+    cin = book["List 6 Children in need"]
+    assert cin[0][:6] == [
         "Child Unique ID",
         "Gender",
         "Ethnicity",
         "Date of Birth",
         "Age of Child (Years)",
-        "Allocated Team",
-        "Allocated Worker",
+        "Does the Child have a Disability",
     ]
-    assert len(cin) == 2 and cin[1][5] == "Contextual Safeguarding Team A"  # Ciara, CIN
-    assert cp[0][-3:] == [
-        "Child Protection Plan Start Date",
-        "Category of Abuse",
-        "Number of Previous Child Protection Plans",
-    ]
-    (row,) = cp[1:]
-    assert row[0] == "LA0007" and row[-2] == "Neglect" and row[-1] == 1
-    assert row[6] == str(plans.teammate)
-    assert care[1:] == []  # the child in care is another team's
+    assert cin[0][-2:] == ["Allocated Team", "Allocated Worker"]
+    assert len(cin) == 2 and cin[1][-2] == "Contextual Safeguarding Team A"  # Ciara, CIN
+    cp = book["List 7 Child protection"]
+    head = cp[0]
+    (row,) = cp[1:]  # the open plan: the earlier one ended before the six months
+    cell = dict(zip(head, row, strict=True))
+    assert cell["Child Unique ID"] == "LA0007"
+    assert cell["Initial Category of Abuse"] == cell["Latest Category of Abuse"] == "Neglect"
+    assert cell["Number of Previous Child Protection Plans"] == 1
+    assert cell["Allocated Worker"] == str(plans.teammate)
+    assert cell["Child Protection Plan End Date"] == ""
+    assert book["List 8 Children in care"][1:] == []  # the child in care is another team's
+
+
+def test_a_child_in_care_is_listed_with_annex_a_columns_blank_where_locus_has_no_data(
+    plans: World,
+) -> None:
+    care = _workbook(plans, "admin")["List 8 Children in care"]
+    (row,) = [dict(zip(care[0], r, strict=True)) for r in care[1:]]
+    assert row["Date Started to be Looked After"].date() == START
+    assert row["Start date of current legal status"].date() == START
+    assert row["Placement Type"] == "" and row["Date of Last Health Assessment"] == ""
+    assert (
+        row[
+            "Is this a second or subsequent period of being a Looked After Child within "
+            "the last 12 months (Y/N)"
+        ]
+        == "No"
+    )
 
 
 def test_no_child_is_named_in_annex_a(plans: World) -> None:
@@ -100,4 +122,6 @@ def test_the_page_says_which_lists_are_filled_and_which_are_not(world: World) ->
     html = client_for(world.team_manager).get("/exports/annex-a/").content.decode()
     for spec in annex_a.LISTS:
         assert f"List {spec.number}: {spec.title}" in html
-    assert "List 3 Referrals" in html
+    assert "List 1 Contacts" in html and "List 11 Adopters" in html
+    assert "Placement postcode" in html  # a column left blank, named
+    assert 'name="end"' in html

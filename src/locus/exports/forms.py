@@ -4,7 +4,8 @@ from typing import Any
 
 from django import forms
 
-from locus.common.forms import GovukForm
+from locus.common import clock
+from locus.common.forms import GovukForm, date_field
 from locus.exports.analysis import MIN_KEY_LENGTH
 
 
@@ -34,3 +35,20 @@ class KeyForm(GovukForm):
         max_length=60,
         error_messages={"required": "Enter a name for the key"},
     )
+
+
+class AnnexAForm(GovukForm):
+    """The last day of the six months Annex A covers: today unless the manager says."""
+
+    end = date_field(
+        "Last day of the period",
+        "the last day of the period",
+        required=False,
+        hint="The lists cover the six months up to and including this day (today if left empty). ",
+    )
+
+    def clean_end(self) -> Any:
+        end = self.cleaned_data.get("end") or clock.today()
+        if end > clock.today():
+            raise forms.ValidationError("The last day of the period must be today or in the past")
+        return end

@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from locus.access import exports as rules
+from locus.common import clock
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.common.http import AuthedRequest
 from locus.common.pages import show_refusal
 from locus.exports import analysis, annex_a, selectors, services, writers
-from locus.exports.forms import AnalysisForm, KeyForm
+from locus.exports.forms import AnalysisForm, AnnexAForm, KeyForm
 from locus.exports.models import ExportRun
 
 R = TypeVar("R", HttpResponse, FileResponse)
@@ -85,13 +86,19 @@ def annex_a_page(request: AuthedRequest) -> HttpResponse:
     """Ofsted's Annex A lists Locus fills: what is in them, and a button to prepare them."""
     if not rules.can_export_annex_a(request.user):
         raise NotPermitted("not found")
-    if request.method == "POST":
-        run = services.ask_for_export(actor=request.user, key=annex_a.KEY, params={}, fmt="xlsx")
+    # An empty form is valid (the period ends today): bound whenever it is posted.
+    posted = request.POST if request.method == "POST" else None
+    form = AnnexAForm(posted, initial={"end": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        params = {"end": form.cleaned_data["end"].isoformat()}
+        run = services.ask_for_export(
+            actor=request.user, key=annex_a.KEY, params=params, fmt="xlsx"
+        )
         return _queued(request, run)
     return render(
         request,
         "exports/annex_a.html",
-        {"lists": annex_a.LISTS, "not_filled": annex_a.NOT_FILLED},
+        {"form": form, "lists": annex_a.LISTS, "not_filled": annex_a.NOT_FILLED},
     )
 
 
