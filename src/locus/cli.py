@@ -132,7 +132,7 @@ class DemoSetup:
     counts: dict[str, int]
     timings: dict[str, float]
     # Last year's returns for the data team to import (locus.demo.returns), and a child
-    # in them to look at afterwards (named only when the files are written).
+    # in them to look at afterwards.
     returns: list[Path] = field(default_factory=list)
     featured: str = ""
 
@@ -214,17 +214,18 @@ def write_returns(setup: DemoSetup, seed: int) -> None:
     """Write last year's returns into ``<data>/returns/`` unless they are there: once the
     data team has imported them, files made afresh from the changed borough would differ."""
     from locus.common import clock
-    from locus.demo.returns import return_paths, write_demo_returns
+    from locus.demo.returns import featured_child, return_paths, write_demo_returns
 
     folder = setup.folder / "returns"
     paths = return_paths(folder, clock.today())
+    setup.featured = featured_child()
     if all(path.exists() for path in paths):
         setup.returns = list(paths)
         return
     t = time.perf_counter()
     made = write_demo_returns(folder, seed=seed, today=clock.today())
     setup.timings["returns"] = time.perf_counter() - t
-    setup.returns, setup.featured = made.paths, made.featured
+    setup.returns = made.paths
 
 
 def print_accounts(setup: DemoSetup, out: TextIO) -> None:

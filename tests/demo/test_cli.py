@@ -73,6 +73,7 @@ def test_demo_no_serve_sets_up_and_reruns_the_same(data_dir):
     # The returns are kept as they were (the data team may have imported them) and named.
     assert [p.read_bytes() for p in returns] == written
     assert all(str(p) in again for p in returns)
+    assert "A child in them to look at after the import" in again
     assert Person.objects.filter(kind=PersonKind.YOUNG_PERSON).count() == 60
 
 

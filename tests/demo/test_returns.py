@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from locus.access.models import Role
+from locus.access.models import Role, Worker
 from locus.access.services import system_worker, worker_create
 from locus.common import clock
 from locus.demo.generator import Summary
@@ -21,6 +21,7 @@ from locus.demo.returns import DemoReturns, reference_date, write_demo_returns
 from locus.interchange.cin import CinImporter
 from locus.interchange.ssda903 import IMPORTERS as SSDA903_IMPORTERS
 from locus.people.models import Person
+from locus.people.selectors import caseload_for
 from locus.statutory.codes import EXTRA_FAMILIAL
 from locus.statutory.models import CINAssessment, CINEpisode
 from tests.demo.conftest import SEED
@@ -84,6 +85,10 @@ def test_the_census_return_is_the_boroughs_children_and_a_few_new_ones(
     assert len(returns.new) == 4 and not set(returns.new) & held
     assert len(returns.invalid) == 2
     assert returns.corrected and set(returns.corrected) <= set(returns.matched)
+    # The child the walk-through opens is the first on social.worker's home page.
+    first = caseload_for(viewer=Worker.objects.get(username="social.worker")).first()
+    assert first is not None and returns.matched[0] == first.la_child_id
+    assert returns.featured == f"{first.full_name} (LA child ID {first.la_child_id})"
     root = etree.parse(str(returns.cin)).getroot()
     factors = {f.text for f in root.iter("AssessmentFactors")}
     assert {"11A", "24A"} <= factors

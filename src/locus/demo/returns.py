@@ -86,6 +86,25 @@ class DemoReturns:
         return [self.cin, self.ssda903]
 
 
+def _caseload() -> list[Person]:
+    """``social.worker``'s caseload in the order her home page lists it (by name)."""
+    held = Allocation.objects.current().filter(worker__username="social.worker")
+    return list(
+        Person.objects.filter(
+            id__in=held.values("person_id"),
+            kind=PersonKind.YOUNG_PERSON,
+            la_child_id__isnull=False,
+        ).order_by("family_name", "given_name", "id")
+    )
+
+
+def featured_child() -> str:
+    """The child the walk-through looks at after the census import, "Name (LA child ID
+    C...)": the first on ``social.worker``'s caseload, who is always in the return."""
+    first = next(iter(_caseload()), None)
+    return f"{first.full_name} (LA child ID {first.la_child_id})" if first else ""
+
+
 def reference_date(today: dt.date) -> dt.date:
     """The last day of the census year before ``today``: the 31 March before it."""
     if not isinstance(today, dt.date):
@@ -159,13 +178,7 @@ class _CinReturn:
             ).order_by("la_child_id")
         )
         by_pk = {p.pk: p for p in young}
-        chosen: list[Person] = []
-        held = Allocation.objects.current().filter(worker__username="social.worker")
-        caseload = sorted(
-            (by_pk[a.person_id] for a in held if a.person_id in by_pk),
-            key=lambda p: (p.family_name, p.given_name, p.pk),
-        )
-        chosen += caseload[:FEATURED]
+        chosen = [by_pk[p.pk] for p in _caseload() if p.pk in by_pk][:FEATURED]
         size = max(12, min(60, len(young) // 8))
         first = {p.pk for p in chosen}
         statutory = [p for p in young if p.pk in self.episodes and p.pk not in first]
@@ -212,9 +225,7 @@ class _CinReturn:
                 extra_familial=person.pk in featured,
             )
             made.matched.append(person.la_child_id or "")
-        if chosen:
-            first = chosen[0]
-            made.featured = f"{first.full_name} (LA child ID {first.la_child_id})"
+        made.featured = featured_child()
         taken = _la_child_ids()
         for n in range(NEW_CHILDREN + 1):
             la_id = self._new_id(taken)
