@@ -161,6 +161,7 @@ def test_the_ssda903_dry_run_updates_the_looked_after_children_and_finds_the_bad
     # Their looked-after episodes are the ones Locus holds (matched, unchanged).
     assert found["legal_status"] == {"created": 1, "unchanged": looked_after}
     assert found["placement"] == {"created": 2 * looked_after + 1}
+    assert returns.missing_invalid == 1
     assert found["missing_episode"] == {"created": 3, "rejected": 1}
     assert [(p.field, p.rule) for p in report.problems] == [("MIS_START", "date")]
     assert report.details["placement_postcodes_not_located"] == 0
