@@ -28,7 +28,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -131,6 +131,10 @@ class DemoSetup:
     created: bool
     counts: dict[str, int]
     timings: dict[str, float]
+    # Last year's returns for the data team to import (locus.demo.returns), and a child
+    # in them to look at afterwards.
+    returns: list[Path] = field(default_factory=list)
+    featured: str = ""
 
 
 def prepare_demo(
@@ -194,7 +198,7 @@ def prepare_demo(
     chosen = demo_password(folder, password)
     accounts = ensure_demo_accounts(chosen)
     timings["accounts"] = time.perf_counter() - t
-    return DemoSetup(
+    setup = DemoSetup(
         folder=folder,
         password=chosen,
         accounts=accounts,
@@ -202,6 +206,26 @@ def prepare_demo(
         counts=summary.counts,
         timings=timings,
     )
+    write_returns(setup, seed)
+    return setup
+
+
+def write_returns(setup: DemoSetup, seed: int) -> None:
+    """Write last year's returns into ``<data>/returns/`` unless they are there: once the
+    data team has imported them, files made afresh from the changed borough would differ."""
+    from locus.common import clock
+    from locus.demo.returns import featured_child, return_paths, write_demo_returns
+
+    folder = setup.folder / "returns"
+    paths = return_paths(folder, clock.today())
+    setup.featured = featured_child()
+    if all(path.exists() for path in paths):
+        setup.returns = list(paths)
+        return
+    t = time.perf_counter()
+    made = write_demo_returns(folder, seed=seed, today=clock.today())
+    setup.timings["returns"] = time.perf_counter() - t
+    setup.returns = made.paths
 
 
 def print_accounts(setup: DemoSetup, out: TextIO) -> None:
@@ -344,6 +368,15 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
         "the home page.",
         file=out,
     )
+    if setup.returns:
+        print(
+            "\nLast year's returns, for the data team to import (as admin, under Imports):",
+            file=out,
+        )
+        for path in setup.returns:
+            print(f"  {path}", file=out)
+        if setup.featured:
+            print(f"  A child in them to look at after the import: {setup.featured}", file=out)
     url = f"http://127.0.0.1:{args.port}/"
     elapsed = time.perf_counter() - started
     parts = ", ".join(f"{k} {v:.1f} s" for k, v in setup.timings.items())

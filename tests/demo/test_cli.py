@@ -58,11 +58,22 @@ def test_demo_no_serve_sets_up_and_reruns_the_same(data_dir):
     assert password in text
     assert "Generated in" in text and "Ready in" in text
     assert Person.objects.filter(kind=PersonKind.YOUNG_PERSON).count() == 60
+    # Last year's returns for the data team, written (not imported) and named with the accounts.
+    returns = sorted((data_dir / "returns").iterdir())
+    assert [p.suffix for p in returns] == [".xml", ".zip"]
+    assert all(str(p) in text for p in returns)
+    assert "A child in them to look at after the import" in text
+    assert not Person.objects.filter(family_name__startswith="C", given_name="Child").exists()
+    written = [p.read_bytes() for p in returns]
 
     code, again = run("demo", "--no-serve", "--people", "80")
     assert code == 0
     assert "Using the borough already" in again
     assert password in again  # the stored password, printed again
+    # The returns are kept as they were (the data team may have imported them) and named.
+    assert [p.read_bytes() for p in returns] == written
+    assert all(str(p) in again for p in returns)
+    assert "A child in them to look at after the import" in again
     assert Person.objects.filter(kind=PersonKind.YOUNG_PERSON).count() == 60
 
 
