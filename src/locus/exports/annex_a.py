@@ -110,7 +110,8 @@ def _worker(r: Row) -> str:
 def _disability(p: Person) -> str:
     """Yes or No from the census's disability codes ("NONE" is No); blank without them."""
     try:
-        census = p.census_child
+        # The reverse of statutory's one-to-one, which people's model does not declare.
+        census = p.census_child  # type: ignore[attr-defined]
     except ObjectDoesNotExist:
         return ""
     if not census.disabilities:
