@@ -68,8 +68,13 @@ class IncidentFields(GovukForm):
     posted anyway, is refused on the field in the same words as one that does not exist.
     """
 
+    # Not required here: a missing episode may be without a place, and the service says so
+    # on this field for every other kind (one rule, in validate_incident).
     context = forms.ChoiceField(
-        label="Where it happened", error_messages={"required": "Say where it happened"}
+        label="Where it happened",
+        required=False,
+        help_text="Only a missing episode may be left without a place, when where the young"
+        " person was is not known",
     )
     occurred_on = date_field("Date", "the date it happened", example="27/03/2026")
     occurred_time = forms.TimeField(
@@ -128,7 +133,7 @@ class IncidentFields(GovukForm):
                 dt.datetime.combine(d["occurred_on"], d["occurred_time"])
             )
         values = {
-            "context": self.places[d["context"]],
+            "context": self.places[d["context"]] if d.get("context") else None,
             "occurred_at": occurred_at,
             "kind": d["kind"],
             "summary": d.get("summary", ""),

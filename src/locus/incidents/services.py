@@ -53,7 +53,8 @@ INCIDENT_FIELDS = tuple(IncidentFields.__annotations__)
 def validate_incident(
     *, agency: Agency | None = None, **fields: Unpack[IncidentFields]
 ) -> Problems:
-    """An incident happens somewhere, at a time not in the future, to someone.
+    """An incident happens somewhere, at a time not in the future, to someone; a missing
+    episode may be without a place (where the child was is often not known).
 
     A missing episode names the young person who went missing; every other
     incident names at least one young person harmed.
@@ -68,7 +69,13 @@ def validate_incident(
         problems.add("occurred_at", "The time must carry its time zone")
     elif occurred_at > clock.now():
         problems.add("occurred_at", "An incident cannot be in the future")
-    problems.check(fields["context"] is not None, "context", "Say where it happened")
+    # Where a child was while missing is often not known; every other incident happened
+    # somewhere a worker can name (an online space is a place too).
+    problems.check(
+        fields["context"] is not None or kind == IncidentKind.MISSING,
+        "context",
+        "Say where it happened (only a missing episode may be recorded without a place)",
+    )
     problems.check(bool(fields["summary"].strip()), "summary", "Enter a summary")
     source_ok = fields["source"] in Source.values
     problems.check(source_ok, "source", "Say where this information came from")
