@@ -81,3 +81,13 @@ def test_bad_usage_exits_2(argv: tuple[str, ...], world: Any, capsys: Any) -> No
     assert code == 2
     assert "locus import:" in capsys.readouterr().err
     assert not Person.objects.filter(la_child_id="DfEX0000001").exists()
+
+
+def test_the_help_names_every_kind_there_is() -> None:
+    """--help lists the kinds in words; a new importer must be added to it."""
+    from locus.interchange.command import KINDS_HELP
+    from locus.interchange.registry import importers
+
+    lines = KINDS_HELP.splitlines()[1:]
+    listed = {line.split()[0] for line in lines if line.startswith("  ") and line[2] != " "}
+    assert listed == set(importers())

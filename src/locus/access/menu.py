@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from locus.access import break_glass, interchange, policies, recording, scopes
+from locus.access import api, break_glass, interchange, policies, recording, scopes
 from locus.access.models import Worker
 
 
@@ -20,6 +20,7 @@ class Menu:
     all_emergency_uses: bool  # every use of emergency access, as the trail shows it
     records_people: bool = False  # "Record a young person" on the people list and My work
     imports: bool = False  # the data team's imports
+    api_tokens: bool = False  # their own API tokens (access/api.py)
 
 
 def menu_for(worker: Worker) -> Menu:
@@ -35,4 +36,5 @@ def menu_for(worker: Worker) -> Menu:
         all_emergency_uses=break_glass.can_read_all_uses(worker),
         records_people=recording.can_record_person(worker),
         imports=interchange.can_import(worker),
+        api_tokens=api.can_hold_tokens(worker),
     )

@@ -22,13 +22,31 @@ FIRST_PROBLEMS = 20
 OK, PROBLEMS, USAGE = 0, 1, 2
 
 
+# The kinds, in words, for --help (written out because the parser is built before Django is
+# set up, when the registry cannot load its importers; a test keeps it in step with them).
+KINDS_HELP = """kinds:
+  cin           a CIN census return (XML, any year from 2018)
+  ssda903       an SSDA903 return: its Header, Episodes and Missing tables (CSV), in a ZIP
+                or a folder
+  people        people (CSV or XLSX)
+  contexts      places and other contexts (CSV or XLSX)
+  associations  associations between people, with their provenance (CSV or XLSX)
+  incidents     incidents and who was involved (CSV or XLSX)
+  memberships   peer group memberships (CSV or XLSX)
+
+The columns of each flat file are in docs/imports-flat.md."""
+
+
 def add_parser(sub: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = sub.add_parser(
         "import",
         help="check a file for import (a dry run), or import it with --confirm",
-        description=__doc__.split("\n\n")[0] if __doc__ else None,
+        description="Check a file for import (a dry run), or import it with --confirm. "
+        "It runs here, not through the background worker.",
+        epilog=KINDS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("kind", help="what the file is, e.g. cin (a CIN census return)")
+    parser.add_argument("kind", help="what the file is (see the kinds below)")
     parser.add_argument("file", type=Path, help="the file")
     parser.add_argument("--confirm", action="store_true", help="import (default: a dry run)")
     parser.add_argument(

@@ -20,6 +20,8 @@ OPEN_BEFORE_SECOND_FACTOR = (
     "/healthz",
     "/second-factor/verify/",
     "/second-factor/enrol/",
+    # The JSON API reads as a token's worker, never the session's (locus.api.auth).
+    "/api/",
 )
 # Set when a worker signs in: whether they have a second factor, so that where one is
 # optional (the demo) only those who set one up are asked, without a query per page.

@@ -26,6 +26,9 @@ CSP = "; ".join(
 )
 
 PUBLIC_PREFIXES = ("/sign-in/", "/static/", "/healthz")
+# The JSON API authenticates each request by its bearer token (locus.api.auth) and answers
+# 401 in JSON itself: a redirect to a sign-in form means nothing to a program.
+TOKEN_PREFIXES = ("/api/",)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -51,7 +54,9 @@ class LoginRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
+        if not request.user.is_authenticated and not request.path.startswith(
+            PUBLIC_PREFIXES + TOKEN_PREFIXES
+        ):
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
 

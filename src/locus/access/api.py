@@ -1,0 +1,116 @@
+"""Who may use the JSON API, and with which token (docs/api.md).
+
+The API reads as the worker a token belongs to, through the same selectors and lookups as
+the pages, so sight and field rules are the pages' own. What is decided here is only the
+token: whose it is, whether it still works, and who may manage it.
+
+* A token works while it is not revoked, not past its expiry, and its worker is active:
+  deactivating a worker stops every token of theirs at once, with no second step.
+* Only the token's own worker lists, names or revokes it; anyone else's token is "not
+  found" to them, as a record they may not see is. An administrator manages no other
+  worker's tokens (they deactivate the worker instead).
+* Failed token attempts are counted per client address; past ``FAILED_LIMIT`` in
+  ``FAILED_WINDOW`` seconds the address is refused (429) until the window passes, so
+  guessing tokens is slow even though each secret has 256 bits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.core.cache import cache
+
+from locus.access.models import Worker
+from locus.api.models import ApiToken
+from locus.common import clock
+from locus.common.errors import NotPermitted
+from locus.common.ids import as_id
+
+# Every token starts with this, so a secret pasted where it should not be is recognisable
+# (and secret scanners can be told to look for it).
+TOKEN_PREFIX = "locus_"  # noqa: S105 (a marker, not a secret)
+SECRET_BYTES = 32
+# The first characters of a token, kept in clear so a worker can tell their tokens apart.
+SHOWN_CHARS = len(TOKEN_PREFIX) + 6
+FAILED_LIMIT = 20
+FAILED_WINDOW = 300  # seconds
+
+
+def new_secret() -> str:
+    """A fresh token: the prefix and 32 random bytes, URL-safe."""
+    return TOKEN_PREFIX + secrets.token_urlsafe(SECRET_BYTES)
+
+
+def secret_hash(secret: str) -> str:
+    """SHA-256 of the whole token, hex: what the table keeps (see ApiToken's docstring)."""
+    if not isinstance(secret, str):
+        raise ValueError("secret must be a string")
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def shown_prefix(secret: str) -> str:
+    return secret[:SHOWN_CHARS]
+
+
+def can_hold_tokens(worker: Worker) -> bool:
+    """Any active worker may read the API as themselves (what they see is their scope's)."""
+    return bool(worker.is_active)
+
+
+def token_works(token: ApiToken) -> bool:
+    now = clock.now()
+    return (
+        token.revoked_at is None
+        and (token.expires_at is None or token.expires_at > now)
+        and bool(token.worker.is_active)
+    )
+
+
+def worker_token(secret: str) -> ApiToken | None:
+    """The working token ``secret`` is, with its worker; None for an unknown, revoked or
+    expired token or a deactivated worker's (all alike to the caller)."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("worker__team__agency")
+        .filter(secret_hash=secret_hash(secret))
+        .first()
+    )
+    # The hash is looked up by equality on a unique index: the lookup's time does not
+    # depend on how much of a guess was right, so there is nothing to compare in constant
+    # time here.
+    return token if token is not None and token_works(token) else None
+
+
+def access_token(worker: Worker, token_id: object) -> ApiToken:
+    """One of ``worker``'s own tokens, or NotPermitted (404) for any other id."""
+    pk = as_id(token_id)
+    token = ApiToken.objects.filter(pk=pk, worker=worker).first() if pk else None
+    if token is None:
+        raise NotPermitted("Not found")
+    return token
+
+
+def can_revoke(worker: Worker, token: ApiToken) -> bool:
+    return token.worker_id == worker.pk and token.revoked_at is None
+
+
+def _failed_key(address: str) -> str:
+    return f"locus:api-failed:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
+
+
+def too_many_failures(address: str | None) -> bool:
+    """Whether ``address`` has failed ``FAILED_LIMIT`` token attempts in the window."""
+    return int(cache.get(_failed_key(address or "-"), 0)) >= FAILED_LIMIT
+
+
+def count_failure(address: str | None) -> None:
+    """Count one failed token attempt from ``address`` (the window starts at the first)."""
+    key = _failed_key(address or "-")
+    if cache.add(key, 1, FAILED_WINDOW):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between the add and the incr
+        cache.add(key, 1, FAILED_WINDOW)

@@ -1,0 +1,32 @@
+"""API tokens: how a worker's own program reads Locus's JSON API as that worker."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from locus.access.models import Worker
+
+
+class ApiToken(models.Model):
+    """One bearer token of one worker. The secret itself is never stored: only its SHA-256
+    (``secret_hash``) and a short ``prefix`` the worker recognises it by.
+
+    SHA-256 rather than a slow password hash: the secret is 32 random bytes (256 bits), so
+    there is nothing to guess that a slow hash would protect, and every API request must
+    check it quickly. A password needs a slow hash because people choose guessable ones.
+    """
+
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, db_index=True)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}...)"

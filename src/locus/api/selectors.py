@@ -1,0 +1,27 @@
+"""Reads the API needs besides the pages' own selectors (which it calls for everything else)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet, prefetch_related_objects
+
+from locus.access.models import Worker
+from locus.api.models import ApiToken
+from locus.people import selectors as people
+from locus.people.models import Person
+
+
+def with_open_statuses(person: Person) -> Person:
+    """``person`` with ``open_episodes`` as the people list reads them (one query)."""
+    prefetch_related_objects([person], people._open_episodes())
+    return person
+
+
+def with_homes(rows: list[Person]) -> list[Person]:
+    """Each person's home in one query for the lot (the people list reads none)."""
+    prefetch_related_objects(rows, "home")
+    return rows
+
+
+def tokens_of(worker: Worker) -> QuerySet[ApiToken]:
+    """The worker's own tokens, newest first: nobody else's, whoever asks."""
+    return ApiToken.objects.filter(worker=worker).order_by("-created_at", "-id")

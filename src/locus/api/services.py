@@ -1,0 +1,105 @@
+"""Writes about API tokens: create, revoke, and the stamp of a token's last use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from locus.access import api as rules
+from locus.access.models import Worker
+from locus.api.models import ApiToken
+from locus.audit.models import ChangeAction
+from locus.audit.services import record_change
+from locus.common import clock
+from locus.common.errors import NotPermitted
+from locus.common.services import Problems, clean_text, permitted
+
+NAME_LIMIT = 100
+# A token lives at most a year: one kept for ever outlives the reason it was made.
+MAX_DAYS = 366
+
+
+def _audited(token: ApiToken) -> dict[str, object]:
+    """What the trail keeps of a token: never its hash (nor, of course, its secret)."""
+    return {
+        "worker_id": token.worker_id,
+        "name": token.name,
+        "prefix": token.prefix,
+        "expires_at": token.expires_at.isoformat() if token.expires_at else None,
+        "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+    }
+
+
+@dataclass(frozen=True)
+class NewToken:
+    token: ApiToken
+    secret: str  # shown to the worker once, then gone: only its hash is kept
+
+
+@transaction.atomic
+def token_create(*, actor: Worker, name: str, expires_on: dt.date | None = None) -> NewToken:
+    """A new token for ``actor`` themselves (nobody makes one for another worker)."""
+    permitted(rules.can_hold_tokens, actor)
+    problems = Problems()
+    name = clean_text(
+        problems,
+        "name",
+        name or "",
+        missing="Enter a name for the token",
+        limit=NAME_LIMIT,
+        what="name",
+    )
+    today = clock.today()
+    if expires_on is not None:
+        problems.check(expires_on > today, "expires_on", "The expiry date must be in the future")
+        problems.check(
+            expires_on <= today + dt.timedelta(days=MAX_DAYS),
+            "expires_on",
+            f"The expiry date must be within {MAX_DAYS} days",
+        )
+    problems.raise_if_any()
+    secret = rules.new_secret()
+    # It works to the end of the day given, in the borough's time (midnight after it).
+    expires_at = None
+    if expires_on is not None:
+        next_day = dt.datetime.combine(expires_on + dt.timedelta(days=1), dt.time.min)
+        expires_at = timezone.make_aware(next_day)
+    token = ApiToken.objects.create(
+        worker=actor,
+        name=name,
+        prefix=rules.shown_prefix(secret),
+        secret_hash=rules.secret_hash(secret),
+        created_at=clock.now(),
+        expires_at=expires_at,
+    )
+    record_change(actor=actor, action=ChangeAction.CREATE, obj=token, after=_audited(token))
+    return NewToken(token=token, secret=secret)
+
+
+@transaction.atomic
+def token_revoke(*, actor: Worker, token: ApiToken) -> ApiToken:
+    """Revoke one of ``actor``'s own tokens, recording when; it stops working at once."""
+    if token.worker_id != actor.pk:
+        raise NotPermitted("Not found")
+    permitted(rules.can_revoke, actor, token)
+    before = _audited(token)
+    token.revoked_at = clock.now()
+    token.save(update_fields=["revoked_at"])
+    record_change(
+        actor=actor, action=ChangeAction.END, obj=token, before=before, after=_audited(token)
+    )
+    return token
+
+
+def token_used(token: ApiToken) -> None:
+    """Stamp the token's last use (to the minute: one write a minute, not one a request).
+
+    Not audited as a change: the reads it made are in the trail, each with the token's
+    prefix, which says the same thing better."""
+    now = clock.now()
+    if token.last_used_at is None or now - token.last_used_at >= dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now

@@ -1,0 +1,169 @@
+"""A worker's API tokens: made on their own page (the secret shown once), listed, revoked;
+a token stops working when revoked, expired or its worker deactivated; guessing is slowed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+
+from locus.access import api as rules
+from locus.access.models import Worker
+from locus.api.models import ApiToken
+from locus.api.services import token_create, token_revoke
+from locus.audit.models import AccessEvent, ChangeAction, ChangeEvent
+from locus.common.errors import NotPermitted, ValidationFailed
+from tests.api.conftest import BASE, api_as
+from tests.factories import World, client_for
+from tests.frozen_clock import FrozenClock
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/account/api-tokens/"
+UNAUTHORIZED = {
+    "error": {
+        "code": "unauthorized",
+        "message": "A valid token is needed: Authorization: Bearer <token>",
+        "field": None,
+    }
+}
+
+
+def bearer(secret: str, path: str = "/people") -> object:
+    return Client().get(f"{BASE}{path}", HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+def test_a_token_made_on_the_page_is_shown_once_and_only_its_hash_is_kept(world: World) -> None:
+    page = client_for(world.social_worker)
+    made = page.post(PAGE, {"name": "Team dashboard", "expires_on": ""})
+    assert made.status_code == 200
+    secret = re.search(rb'id="api-token-secret">([^<]+)<', made.content).group(1).decode()
+    token = ApiToken.objects.get(worker=world.social_worker)
+    assert secret.startswith(rules.TOKEN_PREFIX) and token.prefix == secret[: len(token.prefix)]
+    assert token.secret_hash == rules.secret_hash(secret) and secret not in str(
+        ApiToken.objects.values().get()
+    )
+    # Listed by name and prefix; the secret never again, on the list or anywhere in the trail.
+    listed = page.get(PAGE)
+    assert b"Team dashboard" in listed.content and token.prefix.encode() in listed.content
+    assert secret.encode() not in listed.content
+    created = ChangeEvent.objects.get(record_type="api.apitoken", action=ChangeAction.CREATE)
+    assert secret not in str(created.after) and token.secret_hash not in str(created.after)
+    response = bearer(secret)
+    assert response.status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+def test_only_my_own_tokens_are_listed_and_revocable(world: World) -> None:
+    mine = token_create(actor=world.social_worker, name="mine").token
+    theirs = token_create(actor=world.teammate, name="theirs").token
+    page = client_for(world.social_worker)
+    listed = page.get(PAGE).content
+    assert b"mine" in listed and b"theirs" not in listed and theirs.prefix.encode() not in listed
+    # Another worker's token is "not found", revoked or not, even to an administrator.
+    assert page.post(f"{PAGE}{theirs.pk}/revoke/").status_code == 404
+    assert client_for(world.admin).post(f"{PAGE}{theirs.pk}/revoke/").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.revoked_at is None
+    with pytest.raises(NotPermitted):
+        token_revoke(actor=world.social_worker, token=theirs)
+    assert page.post(f"{PAGE}{mine.pk}/revoke/").status_code == 302
+    mine.refresh_from_db()
+    assert mine.revoked_at is not None
+    ended = ChangeEvent.objects.get(record_type="api.apitoken", action=ChangeAction.END)
+    assert ended.record_id == str(mine.pk) and ended.actor == world.social_worker
+
+
+def test_a_revoked_token_stops_working_at_once(world: World) -> None:
+    made = token_create(actor=world.social_worker, name="x")
+    assert bearer(made.secret).status_code == 200
+    token_revoke(actor=world.social_worker, token=made.token)
+    response = bearer(made.secret)
+    assert response.status_code == 401 and response.json() == UNAUTHORIZED
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_an_expired_token_stops_working(world: World, frozen_clock: FrozenClock) -> None:
+    made = token_create(
+        actor=world.social_worker, name="x", expires_on=frozen_clock.now.date() + dt.timedelta(1)
+    )
+    assert bearer(made.secret).status_code == 200
+    frozen_clock.advance(days=2)
+    assert bearer(made.secret).status_code == 401
+    with pytest.raises(ValidationFailed):
+        token_create(actor=world.social_worker, name="x", expires_on=frozen_clock.now.date())
+
+
+def test_a_deactivated_workers_tokens_stop_working(world: World) -> None:
+    made = token_create(actor=world.social_worker, name="x")
+    Worker.objects.filter(pk=world.social_worker.pk).update(is_active=False)
+    assert bearer(made.secret).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["", "Bearer", "Bearer locus_nothing", "Bearer not-a-locus-token", "Basic dXNlcjpwYXNz"],
+)
+def test_an_unknown_or_missing_token_is_401_in_json(world: World, header: str) -> None:
+    extra = {"HTTP_AUTHORIZATION": header} if header else {}
+    response = Client().get(f"{BASE}/people", **extra)
+    assert response.status_code == 401 and response.json() == UNAUTHORIZED
+
+
+def test_a_signed_in_session_is_no_way_into_the_api(world: World) -> None:
+    """No session auth: a browser signed in to Locus gets 401, not a redirect or data."""
+    response = client_for(world.social_worker).get(f"{BASE}/people")
+    assert response.status_code == 401 and response.json() == UNAUTHORIZED
+
+
+def test_failed_attempts_are_limited_with_429(world: World) -> None:
+    good = token_create(actor=world.social_worker, name="x").secret
+    for _ in range(rules.FAILED_LIMIT):
+        assert bearer("locus_wrong").status_code == 401
+    refused = bearer("locus_wrong")
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "too_many_requests"
+    # While over the limit, a right token is refused too (else each guess would be answered).
+    assert bearer(good).status_code == 429
+
+
+def test_the_admin_never_shows_a_secret_or_its_hash(world: World) -> None:
+    made = token_create(actor=world.social_worker, name="x")
+    world.admin.is_superuser = True
+    world.admin.is_staff = True
+    world.admin.save()
+    admin = client_for(world.admin)
+    page = admin.get(f"/admin/api/apitoken/{made.token.pk}/change/")
+    assert page.status_code == 200
+    assert made.secret.encode() not in page.content
+    assert made.token.secret_hash.encode() not in page.content
+    # Nobody makes a token there (a secret would have to be shown): "not found", as forbidden.
+    assert admin.get("/admin/api/apitoken/add/").status_code == 404
+
+
+def test_the_tokens_page_is_in_the_account_area_and_its_read_logged(world: World) -> None:
+    home = client_for(world.auditor).get("/")
+    assert PAGE.encode() in home.content
+    client_for(world.auditor).get(PAGE)
+    assert AccessEvent.objects.filter(actor=world.auditor, record_type="api.apitoken").exists()
+
+
+def test_the_api_reads_as_the_tokens_worker(world: World) -> None:
+    """Reads are the token owner's: another worker's token sees what that worker sees."""
+    social, police = api_as(world.social_worker), api_as(world.police_analyst)
+    assert social.get(f"/people/{world.csc_child.pk}").status_code == 200
+    assert police.get(f"/people/{world.csc_child.pk}").status_code == 404
+
+
+def test_a_token_works_to_the_end_of_its_expiry_day(
+    world: World, frozen_clock: FrozenClock
+) -> None:
+    frozen_clock.at(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC))
+    made = token_create(actor=world.social_worker, name="x", expires_on=dt.date(2026, 6, 2))
+    frozen_clock.at(dt.datetime(2026, 6, 2, 22, 59, tzinfo=dt.UTC))  # 23:59 in London
+    assert bearer(made.secret).status_code == 200
+    frozen_clock.at(dt.datetime(2026, 6, 2, 23, 0, tzinfo=dt.UTC))  # midnight in London
+    assert bearer(made.secret).status_code == 401
