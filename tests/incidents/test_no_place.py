@@ -180,3 +180,20 @@ def test_a_placeless_incident_in_a_subquery_hides_no_place(world: World) -> None
     )
     assert set(scopes.contexts_visible_to(world.police_analyst)) == police_places
     assert world.park in police_places
+
+
+def test_an_empty_form_names_the_place_among_its_problems_unless_it_is_a_missing_episode(
+    world: World,
+) -> None:
+    client = client_for(world.social_worker)
+    with nothing_written(Incident):
+        empty = client.post(NEW, _post(world, kind="", summary="", occurred_on=""))
+        missing = client.post(NEW, _post(world, summary="", occurred_on=""))
+    assert response_errors(empty)["context"] == [REFUSED]
+    assert "kind" in response_errors(empty)
+    assert "context" not in response_errors(missing)
+    assert "occurred_on" in response_errors(missing)
+
+
+def response_errors(response: Any) -> dict[str, list[str]]:
+    return {k: list(v) for k, v in response.context["form"].errors.items()}

@@ -16,6 +16,7 @@ from locus.common.forms import (
     text_area,
 )
 from locus.incidents.models import IncidentKind, InvolvementRole
+from locus.incidents.services import NO_PLACE_REFUSED, needs_place
 from locus.people.models import Person
 from locus.people.picker import Picker, pick_fields
 from locus.places.models import Context
@@ -68,8 +69,8 @@ class IncidentFields(GovukForm):
     posted anyway, is refused on the field in the same words as one that does not exist.
     """
 
-    # Not required here: a missing episode may be without a place, and the service says so
-    # on this field for every other kind (one rule, in validate_incident).
+    # Required for every kind but a missing episode (services.needs_place): checked in
+    # clean(), so an empty form shows this problem beside the others, as the service would.
     context = forms.ChoiceField(
         label="Where it happened",
         required=False,
@@ -119,6 +120,13 @@ class IncidentFields(GovukForm):
         place.error_messages["invalid_choice"] = "Choose a place you can see from the list"
         if not may_restrict:
             del self.fields["restricted"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        no_place = not data.get("context") and "context" not in self.errors
+        if no_place and needs_place(data.get("kind") or ""):
+            self.add_error("context", NO_PLACE_REFUSED)
+        return data
 
     def incident_fields(self) -> list[Any]:
         """The incident's own fields in page order (the restricted flag where offered)."""

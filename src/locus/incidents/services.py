@@ -49,6 +49,15 @@ class IncidentFields(TypedDict):
 
 INCIDENT_FIELDS = tuple(IncidentFields.__annotations__)
 
+NO_PLACE_REFUSED = "Say where it happened (only a missing episode may be recorded without a place)"
+
+
+def needs_place(kind: str) -> bool:
+    """Whether an incident of ``kind`` must say where it happened: every kind but a missing
+    episode, where the child was while missing is often not known (an online space is a
+    place too)."""
+    return kind != IncidentKind.MISSING
+
 
 def validate_incident(
     *, agency: Agency | None = None, **fields: Unpack[IncidentFields]
@@ -69,12 +78,8 @@ def validate_incident(
         problems.add("occurred_at", "The time must carry its time zone")
     elif occurred_at > clock.now():
         problems.add("occurred_at", "An incident cannot be in the future")
-    # Where a child was while missing is often not known; every other incident happened
-    # somewhere a worker can name (an online space is a place too).
     problems.check(
-        fields["context"] is not None or kind == IncidentKind.MISSING,
-        "context",
-        "Say where it happened (only a missing episode may be recorded without a place)",
+        fields["context"] is not None or not needs_place(kind), "context", NO_PLACE_REFUSED
     )
     problems.check(bool(fields["summary"].strip()), "summary", "Enter a summary")
     source_ok = fields["source"] in Source.values
