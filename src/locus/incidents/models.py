@@ -76,13 +76,8 @@ class Incident(models.Model):
         return f"{self.get_kind_display()} on {timezone.localtime(self.occurred_at):%d/%m/%Y}"
 
 
-#: What every page and file says for an incident recorded without a place.
+#: What the pages say for an incident recorded without a place (templates/incidents/_place.html).
 NO_PLACE = "Place not known"
-
-
-def place_name(incident: Incident | IncidentRevision) -> str:
-    """Where an incident happened, in words: the place's name, or :data:`NO_PLACE`."""
-    return incident.context.name if incident.context is not None else NO_PLACE
 
 
 class IncidentRevision(models.Model):
