@@ -24,7 +24,15 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Case, CharField, FilteredRelation, Q, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    FilteredRelation,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, ExtractHour, TruncDate
 from django.utils import timezone
@@ -218,6 +226,10 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+# An incident's place id, NO_PLACE_ID for none.
+_PLACE = Coalesce("context_id", Value(NO_PLACE_ID), output_field=BigIntegerField())
+
+
 def _incident_rows(queryset: Any) -> list[IncidentRow]:
     # TruncDate and ExtractHour use the current time zone, so an incident at 00:30 BST falls on
     # the right day and hour. The place's rule in force comes in the same query (a join on its
@@ -231,7 +243,7 @@ def _incident_rows(queryset: Any) -> list[IncidentRow]:
         default=Value(-1),
     )
     # An incident with no place comes as NO_PLACE_ID, so every row's place is an integer.
-    queryset = queryset.annotate(rule=in_force, place=Coalesce("context_id", Value(NO_PLACE_ID)))
+    queryset = queryset.annotate(rule=in_force, place=_PLACE)
     if connection.vendor == "sqlite":
         return _local_days(
             queryset.annotate(utc=Cast("occurred_at", CharField())).values_list(
