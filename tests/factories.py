@@ -128,7 +128,7 @@ def make_association(
 def make_incident(
     actor: Worker,
     *,
-    context: Context,
+    context: Context | None,
     involvements: list[tuple[Person, str]],
     kind: str = IncidentKind.PEER_PHYSICAL,
     reporting_agency: Agency | None = None,

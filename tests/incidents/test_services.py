@@ -175,7 +175,12 @@ def test_incident_record_for_another_reporting_agency(world: World) -> None:
         ),
         pytest.param({"occurred_at": None}, "occurred_at", "Enter when it happened", id="no-time"),
         pytest.param({"kind": "riot"}, "kind", "Unknown kind of incident: 'riot'", id="kind"),
-        pytest.param({"context": None}, "context", "Say where it happened", id="no-context"),
+        pytest.param(
+            {"context": None},
+            "context",
+            "Say where it happened (only a missing episode may be recorded without a place)",
+            id="no-context",
+        ),
         pytest.param({"summary": "   "}, "summary", "Enter a summary", id="no-summary"),
     ],
 )

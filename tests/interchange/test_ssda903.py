@@ -42,7 +42,7 @@ YEAR1 = {
     "person": {"created": 3},
     "legal_status": {"created": 6},
     "placement": {"created": 5},
-    "missing_episode": {"created": 3},
+    "missing_episode": {"created": 4},
 }
 
 
@@ -102,6 +102,16 @@ def test_a_return_becomes_people_statuses_placements_and_missing_episodes(world:
     ]
     assert {inv.role for i in missing for inv in i.involvements.all()} == {"missing"}
     assert {i.reporting_agency for i in missing} == {world.csc}
+    # S1003 went missing from a placement with no postcode: the episode is recorded all the
+    # same, with no place, and the report counts it.
+    assert report.details["missing_episodes_without_place"] == 1
+    [unplaced] = Incident.objects.filter(involvements__person__la_child_id="S1003")
+    assert (unplaced.kind, unplaced.context, str(localtime(unplaced.occurred_at).date())) == (
+        IncidentKind.MISSING,
+        None,
+        "2024-02-02",
+    )
+    assert "Away from placement without authorisation from 02/02/2024" in unplaced.summary
     # A return carries no names: the child's name says so until the case system's is recorded.
     assert child.full_name == "Child S1001"
 
@@ -194,7 +204,7 @@ def test_every_write_is_audited_as_the_importing_administrator(world: World) -> 
         *Involvement.objects.filter(person__in=imported),
         *Context.objects.filter(recorded_by=world.admin),
     ]
-    assert len(rows) == 3 + 6 + 5 + 3 + 3 + 5
+    assert len(rows) == 3 + 6 + 5 + 4 + 4 + 5
     assert {(r._meta.label_lower, str(r.pk)) for r in rows} <= created
     IMPORTER.apply(DATA / "year2", by=world.admin)
     updates = ChangeEvent.objects.filter(id__gt=first).exclude(action=ChangeAction.CREATE)

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from locus.moves.selectors import (
     DEFAULT_MONTHS,
@@ -151,3 +152,22 @@ def test_a_child_s_moves_link_the_panel_only_for_those_who_see_it(world: World) 
     assert row.panel_visible
     (row,) = moves_for(world.school_dsl, world.pupil)
     assert not row.panel_visible
+
+
+def test_a_missing_episode_with_no_place_is_counted_as_not_known(world: World) -> None:
+    incident_on(world, -30, world.school, "harmed")
+    make_incident(
+        world.school_dsl,
+        context=None,
+        kind="missing",
+        involvements=[(world.pupil, "missing")],
+        occurred_at=timezone.make_aware(
+            dt.datetime.combine(MOVE_DAY + dt.timedelta(days=5), dt.time(23, 0))
+        ),
+    )
+    view = displacement(world.admin, move(world))
+    (row,) = view.after.rows
+    # Not "elsewhere": it may have been either school. Its column says so.
+    assert (row.where, row.where_label) == ("unknown", "Place not known")
+    missing = next(r for r in view.count_rows() if r.role == "missing")
+    assert (missing.before, missing.after) == ([0, 0, 0, 0], [0, 0, 1, 1])

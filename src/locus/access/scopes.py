@@ -277,7 +277,12 @@ def contexts_visible_to(worker: Worker, *, merged: bool = False) -> QuerySet[Con
                 .filter(person_id__in=people)
                 .values("group_id")
             )
-            | Q(id__in=incidents_visible_to(worker).values("context_id"))
+            # A missing episode with no place reaches no place (and no NULL joins the list).
+            | Q(
+                id__in=incidents_visible_to(worker)
+                .filter(context__isnull=False)
+                .values("context_id")
+            )
         )
         return ~Q(kind__in=RESTRICTED_KINDS) | restricted_ok
 

@@ -439,7 +439,8 @@ def _incident(incident: Any, involved: list[Any]) -> dict[str, Any]:
         "id": incident.pk,
         "kind": incident.kind,
         "occurred_at": incident.occurred_at,
-        "context": _ref(incident.context),
+        # A missing episode may have no place: null, as the page says "Place not known".
+        "context": _ref(incident.context) if incident.context is not None else None,
         "reporting_agency": incident.reporting_agency.name,
         "summary": incident.summary,
         "restricted": incident.restricted,

@@ -108,7 +108,8 @@ class IncidentOut(Schema):
     id: int
     kind: str
     occurred_at: dt.datetime
-    context: Ref
+    # Null for a missing episode recorded with no place (docs/recording.md).
+    context: Ref | None
     reporting_agency: str
     summary: str
     restricted: bool

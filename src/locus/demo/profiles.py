@@ -143,7 +143,10 @@ def _protective_peer(worker: Worker, child: Person) -> Person | None:
 
 def _safe_place(child: Person) -> Context | None:
     """A public place the child's incidents never happened at: where they feel safe."""
-    risky = Involvement.objects.filter(person=child).values("incident__context_id")
+    # Placeless missing episodes left out: a NULL in a NOT IN list would exclude every place.
+    risky = Involvement.objects.filter(person=child, incident__context__isnull=False).values(
+        "incident__context_id"
+    )
     return (
         Context.objects.filter(kind=ContextKind.OPEN_SPACE)
         .exclude(id__in=risky)

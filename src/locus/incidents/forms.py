@@ -16,6 +16,7 @@ from locus.common.forms import (
     text_area,
 )
 from locus.incidents.models import IncidentKind, InvolvementRole
+from locus.incidents.services import NO_PLACE_REFUSED, needs_place
 from locus.people.models import Person
 from locus.people.picker import Picker, pick_fields
 from locus.places.models import Context
@@ -68,8 +69,13 @@ class IncidentFields(GovukForm):
     posted anyway, is refused on the field in the same words as one that does not exist.
     """
 
+    # Required for every kind but a missing episode (services.needs_place): checked in
+    # clean(), so an empty form shows this problem beside the others, as the service would.
     context = forms.ChoiceField(
-        label="Where it happened", error_messages={"required": "Say where it happened"}
+        label="Where it happened",
+        required=False,
+        help_text="Only a missing episode may be left without a place, when where the young"
+        " person was is not known",
     )
     occurred_on = date_field("Date", "the date it happened", example="27/03/2026")
     occurred_time = forms.TimeField(
@@ -115,6 +121,13 @@ class IncidentFields(GovukForm):
         if not may_restrict:
             del self.fields["restricted"]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        no_place = not data.get("context") and "context" not in self.errors
+        if no_place and needs_place(data.get("kind") or ""):
+            self.add_error("context", NO_PLACE_REFUSED)
+        return data
+
     def incident_fields(self) -> list[Any]:
         """The incident's own fields in page order (the restricted flag where offered)."""
         return [self[name] for name in (*self.SHOWN, "restricted") if name in self.fields]
@@ -128,7 +141,7 @@ class IncidentFields(GovukForm):
                 dt.datetime.combine(d["occurred_on"], d["occurred_time"])
             )
         values = {
-            "context": self.places[d["context"]],
+            "context": self.places[d["context"]] if d.get("context") else None,
             "occurred_at": occurred_at,
             "kind": d["kind"],
             "summary": d.get("summary", ""),

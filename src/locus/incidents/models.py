@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from locus.common.modelkit import optional_fk
 from locus.common.models import Confidence, Source
 from locus.people.models import person_fk
 
@@ -34,12 +35,22 @@ class InvolvementRole(models.TextChoices):
     MISSING = "missing", "Went missing"
 
 
+def place_unless_missing(name: str) -> models.CheckConstraint:
+    """An incident (or a version of one) has a place unless it is a missing episode."""
+    return models.CheckConstraint(
+        condition=models.Q(context__isnull=False) | models.Q(kind=IncidentKind.MISSING),
+        name=name,
+    )
+
+
 class Incident(models.Model):
     kind = models.CharField(max_length=20, choices=IncidentKind.choices)
     occurred_at = models.DateTimeField()
-    context = models.ForeignKey(
-        "places.Context", on_delete=models.PROTECT, related_name="incidents"
-    )
+    # Where it happened. Only a missing episode may be without one: where a child was while
+    # missing is often not known, and recording the episode matters more than a guessed place.
+    # Every consumer (maps, co-presence, timelines, sight through a place) skips an incident
+    # with no place; nothing counts "no place" as a place.
+    context = optional_fk("places.Context", "incidents")
     summary = models.TextField()
     reporting_agency = models.ForeignKey(
         "access.Agency", on_delete=models.PROTECT, related_name="incidents"
@@ -59,9 +70,14 @@ class Incident(models.Model):
             models.Index(fields=["context", "occurred_at"]),
             models.Index(fields=["reporting_agency", "occurred_at"]),
         ]
+        constraints = [place_unless_missing("incident_place_unless_missing")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {timezone.localtime(self.occurred_at):%d/%m/%Y}"
+
+
+#: What the pages say for an incident recorded without a place (templates/incidents/_place.html).
+NO_PLACE = "Place not known"
 
 
 class IncidentRevision(models.Model):
@@ -77,7 +93,7 @@ class IncidentRevision(models.Model):
     # The previous values of the fields an amendment may change.
     kind = models.CharField(max_length=20, choices=IncidentKind.choices)
     occurred_at = models.DateTimeField()
-    context = models.ForeignKey("places.Context", on_delete=models.PROTECT, related_name="+")
+    context = optional_fk("places.Context")
     summary = models.TextField()
     source = models.CharField(max_length=20, choices=Source.choices, blank=True)
     confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
@@ -85,6 +101,7 @@ class IncidentRevision(models.Model):
 
     class Meta:
         ordering = ["-revised_at", "-id"]
+        constraints = [place_unless_missing("incident_revision_place_unless_missing")]
 
     def __str__(self) -> str:
         return f"Revision of incident {self.incident_id} at {self.revised_at:%d/%m/%Y %H:%M}"

@@ -49,11 +49,21 @@ class IncidentFields(TypedDict):
 
 INCIDENT_FIELDS = tuple(IncidentFields.__annotations__)
 
+NO_PLACE_REFUSED = "Say where it happened (only a missing episode may be recorded without a place)"
+
+
+def needs_place(kind: str) -> bool:
+    """Whether an incident of ``kind`` must say where it happened: every kind but a missing
+    episode, where the child was while missing is often not known (an online space is a
+    place too)."""
+    return kind != IncidentKind.MISSING
+
 
 def validate_incident(
     *, agency: Agency | None = None, **fields: Unpack[IncidentFields]
 ) -> Problems:
-    """An incident happens somewhere, at a time not in the future, to someone.
+    """An incident happens somewhere, at a time not in the future, to someone; a missing
+    episode may be without a place (where the child was is often not known).
 
     A missing episode names the young person who went missing; every other
     incident names at least one young person harmed.
@@ -68,7 +78,9 @@ def validate_incident(
         problems.add("occurred_at", "The time must carry its time zone")
     elif occurred_at > clock.now():
         problems.add("occurred_at", "An incident cannot be in the future")
-    problems.check(fields["context"] is not None, "context", "Say where it happened")
+    problems.check(
+        fields["context"] is not None or not needs_place(kind), "context", NO_PLACE_REFUSED
+    )
     problems.check(bool(fields["summary"].strip()), "summary", "Enter a summary")
     source_ok = fields["source"] in Source.values
     problems.check(source_ok, "source", "Say where this information came from")

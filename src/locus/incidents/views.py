@@ -209,7 +209,7 @@ def incident_amend_page(request: AuthedRequest, incident_id: int) -> HttpRespons
     incident = _editable(request, incident_id)
     at = timezone.localtime(incident.occurred_at)
     initial = {
-        "context": str(incident.context_id),
+        "context": str(incident.context_id or ""),
         "occurred_on": at.date(),
         "occurred_time": at.time(),
         **{f: getattr(incident, f) for f in ("kind", "summary", "source", "confidence")},

@@ -12,7 +12,9 @@ What lands where (docs/imports-ssda903.md says it for the data team):
   :class:`~locus.people.models.AddressPeriod` at a home context for the placement (PLACE,
   PLACE_PROVIDER, PL_POST, URN), located when the postcode is a real one;
 - a Missing row is an :class:`~locus.incidents.models.Incident` of kind "missing" naming the
-  child as the one who went missing, at the placement their first day falls in.
+  child as the one who went missing, at the placement their first day falls in, or with no
+  place when no placement with a postcode covers that day (a missing episode is the one
+  incident Locus records without a place).
 
 Re-importing the same or the next year's tables finds what an earlier import wrote (a run
 overlapping one already held, a missing episode starting the same day) and updates it.
@@ -708,15 +710,11 @@ class _Planner:
             start, end = row.values["MIS_START"], row.values["MIS_END"]
             home = next((h for run, h in placed if run.overlaps(start, start)), None)
             if home is None:
-                self.problem(
-                    row,
-                    "MIS_START",
-                    "place",
-                    f"No placement with a postcode covers {_date(start)}: Locus records a "
-                    "missing episode at a place, so this one is not imported",
+                # Recorded all the same, with no place: where the child was is not known.
+                details = self.report.details
+                details["missing_episodes_without_place"] = (
+                    details.get("missing_episodes_without_place", 0) + 1
                 )
-                self.count(MISSING_EPISODE, REJECTED)
-                continue
             what = MISSING_LABELS[row.values["MISSING"]]
             until = f" to {_date(end)}" if end is not None else ", not yet ended"
             summary = f"{what} from {_date(start)}{until} (SSDA903 return)."
@@ -734,7 +732,9 @@ class _Planner:
                 self.count(MISSING_EPISODE, CREATED)
                 continue
             changes: dict[str, Any] = {}
-            if home.pk is None or incident.context_id != home.pk:
+            # A return that places no placement on the day leaves a place already recorded:
+            # not knowing where is no evidence that it was elsewhere.
+            if home is not None and (home.pk is None or incident.context_id != home.pk):
                 changes["context"] = home
             if incident.summary != summary:
                 changes["summary"] = summary

@@ -24,9 +24,17 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Case, CharField, FilteredRelation, Q, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    FilteredRelation,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, ExtractHour, TruncDate
+from django.db.models.functions import Cast, Coalesce, ExtractHour, TruncDate
 from django.utils import timezone
 
 from locus.analysis.busy import out_of_hours
@@ -41,6 +49,10 @@ EPOCH = dt.date(1970, 1, 1)
 _ASSOCIATION_COLUMNS = ("id", "person_id", "other_id", "nature")
 # A place with no narrower window of its own: the page's window applies.
 NO_PLACE_RULE = 2**31 - 1
+# The place id carried by an incident recorded with no place (a missing episode where the
+# child was is not known): no context has id 0. It gives no co-presence (a place index of its
+# own, as an excluded place's incident has), only shared-incident evidence.
+NO_PLACE_ID = 0
 
 # One incident as loaded: id, place, day, local hour (-1 unless the place's rule is out of
 # hours), the place's kind, and the place's rule in force (mode and days, or None).
@@ -89,7 +101,7 @@ def _gives_co_presence(row: IncidentRow) -> bool:
     """Whether the rule at the incident's place lets it be at the same place as another:
     not where the place is excluded, and only out of hours where the rule says so."""
     mode, hour = row[5], row[3]
-    if mode == CoPresenceMode.EXCLUDE:
+    if row[1] == NO_PLACE_ID or mode == CoPresenceMode.EXCLUDE:
         return False
     return mode != CoPresenceMode.OUT_OF_HOURS or bool(out_of_hours([hour])[0])
 
@@ -100,7 +112,8 @@ def _give_co_presence(incidents: Sequence[IncidentRow]) -> np.ndarray:
     excluded = np.array([mode == CoPresenceMode.EXCLUDE for mode in modes], dtype=bool)
     in_hours = np.array([mode == CoPresenceMode.OUT_OF_HOURS for mode in modes], dtype=bool)
     hours = np.array([row[3] for row in incidents], dtype=np.int64)
-    return ~excluded & (~in_hours | out_of_hours(hours))
+    placed = np.array([row[1] != NO_PLACE_ID for row in incidents], dtype=bool)
+    return placed & ~excluded & (~in_hours | out_of_hours(hours))
 
 
 def _places(incidents: Sequence[IncidentRow]) -> tuple[np.ndarray, ...]:
@@ -213,6 +226,10 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+# An incident's place id, NO_PLACE_ID for none.
+_PLACE = Coalesce("context_id", Value(NO_PLACE_ID), output_field=BigIntegerField())
+
+
 def _incident_rows(queryset: Any) -> list[IncidentRow]:
     # TruncDate and ExtractHour use the current time zone, so an incident at 00:30 BST falls on
     # the right day and hour. The place's rule in force comes in the same query (a join on its
@@ -225,19 +242,17 @@ def _incident_rows(queryset: Any) -> list[IncidentRow]:
         When(rule__mode=CoPresenceMode.OUT_OF_HOURS, then=ExtractHour("occurred_at")),
         default=Value(-1),
     )
+    # An incident with no place comes as NO_PLACE_ID, so every row's place is an integer.
+    queryset = queryset.annotate(rule=in_force, place=_PLACE)
     if connection.vendor == "sqlite":
         return _local_days(
-            queryset.annotate(rule=in_force)
-            .annotate(utc=Cast("occurred_at", CharField()))
-            .values_list(
-                "id", "context_id", "utc", "context__kind", "rule__mode", "rule__window_days"
+            queryset.annotate(utc=Cast("occurred_at", CharField())).values_list(
+                "id", "place", "utc", "context__kind", "rule__mode", "rule__window_days"
             )
         )
     return list(
-        queryset.annotate(rule=in_force)
-        .annotate(day=TruncDate("occurred_at"), hour=hour)
-        .values_list(
-            "id", "context_id", "day", "hour", "context__kind", "rule__mode", "rule__window_days"
+        queryset.annotate(day=TruncDate("occurred_at"), hour=hour).values_list(
+            "id", "place", "day", "hour", "context__kind", "rule__mode", "rule__window_days"
         )
     )
 

@@ -35,6 +35,7 @@ from locus.common.ids import parse_id
 from locus.incidents.models import Incident, IncidentKind
 from locus.linked import borough_evidence
 from locus.linked.evidence import (
+    NO_PLACE_ID,
     LoadedEvidence,
     among,
     busy_flags,
@@ -72,8 +73,9 @@ def _months(numbers: Iterable[int]) -> str:
 
 def _place_phrase(places: Sequence[int], place_names: dict[int, str]) -> str:
     named = sorted({place_names[p] for p in places if p in place_names})
-    hidden = len({p for p in places if p not in place_names})
-    parts = list(named)
+    hidden = len({p for p in places if p not in place_names and p != NO_PLACE_ID})
+    # A missing episode recorded with no place: not known, rather than a place kept from view.
+    parts = [*named, *(["a place not known"] if NO_PLACE_ID in places else [])]
     if hidden == 1:
         parts.append("a place you cannot see")
     elif hidden:

@@ -36,9 +36,18 @@ class Where:
     OLD = "old"
     NEW = "new"
     ELSEWHERE = "elsewhere"
+    UNKNOWN = "unknown"  # a missing episode recorded without a place
 
 
-WHERE_LABELS = {Where.OLD: "Old school", Where.NEW: "New school", Where.ELSEWHERE: "Elsewhere"}
+WHERE_LABELS = {
+    Where.OLD: "Old school",
+    Where.NEW: "New school",
+    Where.ELSEWHERE: "Elsewhere",
+    Where.UNKNOWN: "Place not known",
+}
+# The count table's columns: an unknown place is not "elsewhere" (it may have been either
+# school), so its column says so rather than folding it in silently.
+COLUMNS = ((Where.OLD,), (Where.NEW,), (Where.ELSEWHERE, Where.UNKNOWN))
 ROLE_ORDER = [r.value for r in InvolvementRole]
 
 
@@ -125,16 +134,17 @@ class Period:
     def last_day(self) -> dt.date:
         return self.end - dt.timedelta(days=1)
 
-    def count(self, role: str, where: str | None = None) -> int:
+    def count(self, role: str, where: tuple[str, ...] = ()) -> int:
+        """Involvements in ``role`` at any of the places ``where`` (all places if empty)."""
         by_place = self.counts.get(role, {})
-        return by_place.get(where, 0) if where else sum(by_place.values())
+        return sum(n for w, n in by_place.items() if not where or w in where)
 
 
 @dataclass
 class CountRow:
     role: str
     label: str
-    before: list[int]  # old school, new school, elsewhere, all
+    before: list[int]  # old school, new school, elsewhere or not known, all
     after: list[int]
 
 
@@ -154,7 +164,7 @@ class Displacement:
 
     def count_rows(self) -> list[CountRow]:
         """One row per role that occurs (harmed and harming always), counts by place."""
-        places = [Where.OLD, Where.NEW, Where.ELSEWHERE]
+        places = COLUMNS
         rows = []
         for role in ROLE_ORDER:
             before = [self.before.count(role, w) for w in places]
@@ -173,6 +183,8 @@ class Displacement:
 
 
 def _where(incident: Incident, move: ManagedMove) -> str:
+    if incident.context_id is None:
+        return Where.UNKNOWN
     if incident.context_id == move.from_school_id:
         return Where.OLD
     if incident.context_id == move.to_school_id:

@@ -28,7 +28,7 @@ from locus.access.models import Worker
 from locus.access.panel_meetings import panels_visible_to
 from locus.access.selectors import visible_person_ids
 from locus.casework.models import ContextCase, ContextConference, PlanReview
-from locus.incidents.models import Incident, Involvement
+from locus.incidents.models import NO_PLACE, Incident, Involvement
 from locus.mapping.models import Meeting
 from locus.moves.selectors import moves_for
 from locus.notes.models import CaseNote, NoteRevision
@@ -186,7 +186,9 @@ def _incident_events(incidents: QuerySet[Incident], person: Person | None = None
                 incident.pk,
                 on,
                 at,
-                f"{incident.get_kind_display()} at {incident.context.name}",
+                f"{incident.get_kind_display()} at {incident.context.name}"
+                if incident.context is not None
+                else f"{incident.get_kind_display()}, {NO_PLACE.lower()}",
                 f"Role: {role}" if role else f"Reported by {incident.reporting_agency.name}",
                 str(incident.recorded_by),
                 reverse("incident", args=[incident.pk]),

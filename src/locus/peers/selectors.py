@@ -90,7 +90,7 @@ def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
     )
     place_ids |= set(
         Incident.objects.filter(
-            restricted=False, involvements__person_id__in=member_ids
+            restricted=False, involvements__person_id__in=member_ids, context__isnull=False
         ).values_list("context_id", flat=True)
     )
     places = list(

@@ -346,7 +346,8 @@ def person_detail(
         for context in assoc.contexts.all():
             contexts.setdefault(context.pk, context)
     for involvement in involvements:
-        contexts.setdefault(involvement.incident.context.pk, involvement.incident.context)
+        if (place := involvement.incident.context) is not None:  # a missing episode may have none
+            contexts.setdefault(place.pk, place)
     allowed = set(
         scopes.contexts_visible_to(viewer)
         .filter(id__in=list(contexts))

@@ -466,6 +466,7 @@ def _detected_busy(months: int) -> dict[int, str]:
         Incident.objects.filter(
             restricted=False,
             occurred_at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC),
+            context__isnull=False,  # a missing episode without a place makes nowhere busy
         )
         .exclude(context__kind__in=_NOT_JUDGED)
         .annotate(day=TruncDate("occurred_at"), hour=ExtractHour("occurred_at"))

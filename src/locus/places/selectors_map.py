@@ -10,7 +10,9 @@ What is counted, and where (RULES.md, "The borough map"):
   address the viewer sees. An incident at a home whose address is withheld from the
   viewer is neither a point nor part of its sector's count, even when the viewer may
   read the incident itself: a sector's count going up by one would say which sector
-  the home is in. It is counted among those "not on the map", which names no place.
+  the home is in. It is counted among those "not on the map", which names no place;
+  so is a missing episode recorded without a place, counted only where the viewer may
+  read it (it is at no public place).
 
 A count per sector therefore holds nothing the viewer could not add up from the places
 list and the pages they may open, so no count needs suppressing.
@@ -245,7 +247,10 @@ def placed_contexts(viewer: Worker) -> QuerySet[Context]:
 def counted_incidents(viewer: Worker, filters: MapFilters) -> QuerySet[Incident]:
     """The incidents counted for ``viewer`` under ``filters``, placed or not (module notes)."""
     visible = scopes.incidents_visible_to(viewer).values("id")
-    counted = Q(id__in=visible) | (~Q(context__kind__in=RESTRICTED_KINDS) & Q(restricted=False))
+    # A missing episode with no place is no public place's: counted only where seen, and
+    # always among those "not on the map" (it has no point).
+    public = Q(context__isnull=False) & ~Q(context__kind__in=RESTRICTED_KINDS)
+    counted = Q(id__in=visible) | (public & Q(restricted=False))
     qs = Incident.objects.filter(counted)
     if filters.since is not None:
         midnight = dt.datetime.combine(filters.since, dt.time.min)
