@@ -67,7 +67,7 @@ class ContextsPage(Page):
 
 class NamedPerson(Schema):
     """A person a record names: ``id`` only when the caller may see them; otherwise their
-    initials and the out-of-scope wording (access.naming), and no id."""
+    initials and a note that they are outside your sight, and no id."""
 
     id: int | None
     label: str
