@@ -290,10 +290,12 @@ WORKER_STOP_SECONDS = 20
 
 
 def runs_a_database_worker() -> bool:
-    """Whether tasks go to the database (settings.TASKS), where ``locus worker`` runs them."""
+    """Whether tasks go to a queue ``locus worker`` runs (settings.TASKS): the database, by
+    default, or RQ on Redis. The immediate backend (the tests') needs no worker."""
     from django.conf import settings
 
-    return bool(settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."))
+    backend = settings.TASKS["default"]["BACKEND"]
+    return bool(backend.startswith("django_tasks_db.") or backend == settings.RQ_BACKEND)
 
 
 def start_worker() -> subprocess.Popen[bytes] | None:
@@ -470,15 +472,20 @@ def cmd_notify_due(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
     setup_django()
+    from django.conf import settings
     from django.core.management import call_command
 
     if not runs_a_database_worker():
         print(
-            "Background tasks do not go to the database here (LOCUS_TASKS_BACKEND), so there "
+            "Background tasks go to no queue this worker runs (LOCUS_TASKS_BACKEND), so there "
             "is nothing for this worker to run.",
             file=sys.stderr,
         )
         return 2
+    if settings.TASKS["default"]["BACKEND"] == settings.RQ_BACKEND:
+        # RQ's own worker, with the job class that runs Django's tasks (django-tasks-rq).
+        call_command("rqworker", "default", job_class="django_tasks_rq.Job")
+        return 0
     call_command(
         "db_worker",
         batch=args.batch,

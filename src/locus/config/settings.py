@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -280,11 +281,20 @@ LOCUS_SITE_URL = os.environ.get("LOCUS_SITE_URL", "http://127.0.0.1:8000")
 # starts beside the site). LOCUS_TASKS_BACKEND names another backend (the immediate one runs
 # tasks in the request that enqueues them, as the tests do).
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
-TASKS = {
+TASKS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": os.environ.get("LOCUS_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# A deployment with Redis may run the same tasks on RQ, a distributed queue, instead
+# (`pip install 'locus[rq]'`, LOCUS_TASKS_BACKEND=django_tasks_rq.RQBackend and
+# LOCUS_REDIS_URL): the code enqueues through the same API, and `locus worker` then runs
+# RQ's worker on the "default" queue.
+RQ_BACKEND = "django_tasks_rq.RQBackend"
+if TASKS["default"]["BACKEND"] == RQ_BACKEND:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = ["default"]
+    RQ_QUEUES = {"default": {"URL": os.environ.get("LOCUS_REDIS_URL", "redis://127.0.0.1:6379/0")}}
 # One cache every app server shares: a table in the database by default (created by
 # `locus migrate`, `locus demo` and the test database). LOCUS_CACHE_BACKEND and
 # LOCUS_CACHE_LOCATION name another, e.g. django.core.cache.backends.redis.RedisCache and a
