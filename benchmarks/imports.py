@@ -124,8 +124,21 @@ SCRATCH = {
 }
 
 
-def raw_import(path: Path) -> int:
-    """The floor: read with iterparse, insert the same rows with executemany; no checks."""
+# Which of Locus's record kinds (as a report counts them) each scratch table stands for.
+SAME_AS = {
+    "bench_person": "child",
+    "bench_census": "child",
+    "bench_episode": "cin_episode",
+    "bench_assessment": "assessment",
+    "bench_plan": "cin_plan",
+    "bench_s47": "section47",
+    "bench_cp": "cp_plan",
+}
+
+
+def raw_import(path: Path) -> dict[str, int]:
+    """The floor: read with iterparse, insert the same rows with executemany; no checks.
+    Returns the rows written to each scratch table."""
     from django.db import connection, transaction
     from lxml import etree
 
@@ -135,11 +148,13 @@ def raw_import(path: Path) -> int:
             cursor.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
     count = 0
     year = None
+    written = dict.fromkeys(SCRATCH, 0)
 
     def flush() -> None:
         with connection.cursor() as cursor:
             for table, batch in rows.items():
                 if batch:
+                    written[table] += len(batch)
                     marks = ", ".join("%s" for _ in batch[0])
                     sql = f"INSERT INTO {table} VALUES ({marks})"  # noqa: S608 (our scratch table)
                     cursor.executemany(sql, batch)
@@ -238,7 +253,8 @@ def raw_import(path: Path) -> int:
     with connection.cursor() as cursor:
         for table in SCRATCH:
             cursor.execute(f"DROP TABLE {table}")
-    return count
+    assert written["bench_person"] == count
+    return written
 
 
 # --- The run ----------------------------------------------------------------------------------
@@ -311,8 +327,12 @@ def measure(children: int, *, seed: int, folder: Path, first: int) -> dict[str, 
         done = importer.apply(path, by=admin)
     assert dry.ok and done.ok, (dry.problems[:3], done.problems[:3])
     with _Timer() as raw:
-        assert raw_import(path) == children
+        written = raw_import(path)
     path.unlink()
+    counts = done.as_dict()["counts"]
+    # The same rows in both paths: as many in each scratch table as Locus created records.
+    same = {t: written[t] == counts.get(kind, {}).get("created", 0) for t, kind in SAME_AS.items()}
+    assert all(same.values()), (written, counts)
     result.update(
         check_s=check.wall,
         apply_s=apply.wall,
@@ -323,7 +343,8 @@ def measure(children: int, *, seed: int, folder: Path, first: int) -> dict[str, 
         cpu_s={"check": check.cpu, "apply": apply.cpu, "raw": raw.cpu},
         cpu_ratio=_ratio(check.cpu + apply.cpu, raw.cpu),
         peak_rss_mb=_peak_rss_mb(),
-        counts=done.as_dict()["counts"],
+        counts=counts,
+        raw_rows=sum(written.values()),
     )
     return result
 

@@ -186,6 +186,7 @@ def _people_of_row(row: Mapping[str, Any], about: list[str]) -> str:
 
 # Values _plain gives back as they are: a column holding only these needs no call per value.
 _JSON_PLAIN = frozenset({str, int, bool, float, list, dict, type(None)})
+_DATES = frozenset({dt.date, dt.datetime, type(None)})
 
 
 def _snapshots(names: list[str], rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -194,8 +195,14 @@ def _snapshots(names: list[str], rows: Sequence[Mapping[str, Any]]) -> list[dict
         return []
     columns: list[Any] = [[row[name] for row in rows] for name in names]
     for i, column in enumerate(columns):
-        if not set(map(type, column)) <= _JSON_PLAIN:
-            columns[i] = [_plain(v) for v in column]
+        types = set(map(type, column))
+        if types <= _JSON_PLAIN:
+            continue
+        if types <= _DATES:  # an import's dates repeat: each distinct one made plain once
+            memo = {value: _plain(value) for value in set(column)}
+            columns[i] = list(map(memo.__getitem__, column))
+        else:
+            columns[i] = list(map(_plain, column))
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 

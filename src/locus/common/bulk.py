@@ -26,7 +26,6 @@ import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from functools import partial
-from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
@@ -174,12 +173,13 @@ def insert_values(
     opts = model._meta
     fields = list(opts.concrete_fields)
     names = {f.attname for f in fields}
-    for row in rows:
-        unknown = row.keys() - names
-        if unknown:
-            raise ValueError(f"rows: {sorted(unknown)} are not fields of {opts.label}")
-        if row.get(opts.pk.attname) is not None:
-            raise ValueError(f"rows: a new row of {opts.label} has no id yet")
+    given = set().union(*rows)  # every name any row gives
+    unknown = given - names
+    if unknown:
+        raise ValueError(f"rows: {sorted(unknown)} are not fields of {opts.label}")
+    pk = opts.pk.attname
+    if pk in given and any(row.get(pk) is not None for row in rows):
+        raise ValueError(f"rows: a new row of {opts.label} has no id yet")
     using = router.db_for_write(model)
     connection = connections[using]
     # A field pre_save sets (auto_now) needs an instance: insert_values calls no pre_save.
@@ -190,9 +190,9 @@ def insert_values(
     fixed = {f.attname: f.get_default() for f in others if not callable(f.default)}
     made = [f for f in others if callable(f.default)]  # a new list (say) for every row
     for row in rows:
-        given = dict(row)
+        values = dict(row)
         row.update(fixed)
-        row.update(given)
+        row.update(values)
         for f in made:
             if f.attname not in row:
                 row[f.attname] = f.get_default()
@@ -200,12 +200,11 @@ def insert_values(
         objs = [model(**row) for row in rows]
         bulk_insert(model, objs, batch_size=batch_size)
         for row, obj in zip(rows, objs, strict=True):
-            row[opts.pk.attname] = obj.pk
+            row[pk] = obj.pk
         return
     table = opts.db_table
     quote = connection.ops.quote_name
     with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
-        pk = opts.pk.attname
         for number, row in enumerate(rows, start=_next_id(connection, cursor, opts)):
             row[pk] = number
         columns = ", ".join(quote(f.column) for f in fields)
@@ -219,37 +218,36 @@ def _db_rows(
     fields: list[Any], rows: Sequence[dict[str, Any]], connection: BaseDatabaseWrapper
 ) -> list[tuple[Any, ...]]:
     """``rows`` as the database takes them, a column at a time: a column of plain values
-    (every value a string in a text column, say) goes as it is, with no call per value;
-    any other through :func:`writer`, as :func:`bulk_insert` does."""
-    get = itemgetter(*(f.attname for f in fields))
-    # itemgetter of one name gives the value, not a 1-tuple.
-    columns: list[Any] = (
-        list(zip(*(get(row) for row in rows), strict=True))
-        if len(fields) > 1
-        else [[get(row) for row in rows]]
-    )
+    (every value a string in a text column, say) goes as it is; any other through
+    :func:`writer`, as :func:`bulk_insert` does, once for each distinct value."""
+    columns = [[row[f.attname] for row in rows] for f in fields]
     for i, field in enumerate(fields):
         column = columns[i]
-        if set(map(type, column)) <= {type(None), *_given_types(field)}:
+        types = set(map(type, column))
+        if types <= {type(None), *_given_types(field)}:
             continue  # None, and plain values, go as they are
-        write = writer(field, connection)
-        # Each distinct value written once: an import's rows share their dates, their
-        # "created at" and (the very same object) an audit row's empty "before".
-        # JSON by the object (a list is not hashable), the rest by type and value (1 and
-        # True are equal, and written differently).
-        key = id if isinstance(field, models.JSONField) else _typed
-        memo: dict[Any, Any] = {}
-        try:
-            columns[i] = [
-                memo[k] if (k := key(v)) in memo else memo.setdefault(k, write(v)) for v in column
-            ]
-        except TypeError:  # a value that cannot be a key
-            columns[i] = [write(v) for v in column]
+        columns[i] = _written(column, types, writer(field, connection))
     return list(zip(*columns, strict=True))
 
 
-def _typed(value: Any) -> tuple[type, Any]:
-    return type(value), value
+def _written(column: list[Any], types: set[type], write: Callable[[Any], Any]) -> list[Any]:
+    """``write`` of each value, called once for each distinct one: an import's rows share
+    their dates, their "created at" and (the very same object) an audit row's "before"."""
+    kinds = types - {type(None)}
+    if len(kinds) == 1 and kinds <= _BY_VALUE:
+        # One kind of value (1 and True are equal, and written differently): by value.
+        memo = {value: write(value) for value in set(column)}
+        return list(map(memo.__getitem__, column))
+    keys = list(map(id, column))
+    distinct = dict(zip(keys, column, strict=True))  # by the object (a list has no hash)
+    if len(distinct) > len(column) // 2:
+        return list(map(write, column))  # mostly different objects: no memo to gain
+    memo = {key: write(value) for key, value in distinct.items()}
+    return list(map(memo.__getitem__, keys))
+
+
+# Value types compared by value when written once each (equal values write the same).
+_BY_VALUE = frozenset({str, int, float, bool, dt.date, dt.datetime, dt.time, dt.timedelta})
 
 
 def _given_types(field: Any) -> tuple[type, ...]:
