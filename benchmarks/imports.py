@@ -304,8 +304,9 @@ class _Timer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.wall = round(time.perf_counter() - self.wall, 2)
-        self.cpu = round(time.process_time() - self.cpu, 2)
+        # Kept unrounded: the ratios of a small run's hundredths would divide by zero.
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
 
 
 def _ratio(a: float, b: float) -> float:
@@ -334,13 +335,17 @@ def measure(children: int, *, seed: int, folder: Path, first: int) -> dict[str, 
     same = {t: written[t] == counts.get(kind, {}).get("created", 0) for t, kind in SAME_AS.items()}
     assert all(same.values()), (written, counts)
     result.update(
-        check_s=check.wall,
-        apply_s=apply.wall,
+        check_s=round(check.wall, 2),
+        apply_s=round(apply.wall, 2),
         locus_s=round(check.wall + apply.wall, 2),
-        raw_s=raw.wall,
+        raw_s=round(raw.wall, 3),
         ratio=_ratio(check.wall + apply.wall, raw.wall),
         import_ratio=_ratio(apply.wall, raw.wall),
-        cpu_s={"check": check.cpu, "apply": apply.cpu, "raw": raw.cpu},
+        cpu_s={
+            "check": round(check.cpu, 2),
+            "apply": round(apply.cpu, 2),
+            "raw": round(raw.cpu, 2),
+        },
         cpu_ratio=_ratio(check.cpu + apply.cpu, raw.cpu),
         peak_rss_mb=_peak_rss_mb(),
         counts=counts,

