@@ -93,3 +93,24 @@ def test_a_date_out_of_order_names_its_element_and_line(admin: Worker, tmp_path:
     (problem,) = IMPORTER.check(write(tmp_path, text)).problems
     assert problem.where.startswith("/Message/Children/Child[2]/CINdetails/CINclosureDate (line ")
     assert (problem.field, problem.rule, problem.record) == ("CINclosureDate", "date order", "LA2")
+
+
+def test_two_episodes_or_parts_starting_the_same_day_are_named(
+    admin: Worker, tmp_path: Path
+) -> None:
+    one = episode()
+    again = (
+        "<Assessments><AssessmentActualStartDate>2023-06-02</AssessmentActualStartDate>"
+        "<FactorsIdentifiedAtAssessment><AssessmentFactors>1B</AssessmentFactors>"
+        "</FactorsIdentifiedAtAssessment></Assessments><Section47>"
+    )
+    two_assessments = one.replace("<Section47>", again, 1)
+    text = census(child("LA1", episodes=(one, one)), child("LA2", episodes=(two_assessments,)))
+    problems = IMPORTER.check(write(tmp_path, text)).problems
+    messages = {(p.record, p.field, p.rule): p.message for p in problems}
+    assert messages[("LA1", "CINreferralDate", "duplicate")].startswith(
+        "Two CIN episodes start on 01/06/2023 (the first at line "
+    )
+    assert messages[("LA2", "AssessmentActualStartDate", "duplicate")].startswith(
+        "Two Assessments of this episode start on 02/06/2023 (the first at line "
+    )

@@ -165,23 +165,19 @@ def record_created_values(
         "record_type": opts.label_lower,
         "before": {},
     }
+    if len(about) == 1:  # the usual case: one person, by id, as people_text writes it
+        people = [
+            f",{v}," if type(v) is int and v > 0 else people_text([v])
+            for v in (row[about[0]] for row in rows)
+        ]
+    else:
+        people = [people_text([row[name] for name in about]) for row in rows]
     events = [
-        {
-            **base,
-            "record_id": str(row[pk]),
-            "after": after,
-            "people": _people_of_row(row, about),
-        }
-        for row, after in zip(rows, _snapshots(names, rows), strict=True)
+        {**base, "record_id": str(row[pk]), "after": after, "people": who}
+        for row, after, who in zip(rows, _snapshots(names, rows), people, strict=True)
     ]
     insert_values(ChangeEvent, events)
     return len(events)
-
-
-def _people_of_row(row: Mapping[str, Any], about: list[str]) -> str:
-    if len(about) == 1 and type(row[about[0]]) is int and row[about[0]] > 0:
-        return f",{row[about[0]]},"  # the usual case, an id, as people_text writes it
-    return people_text([row[name] for name in about])
 
 
 # Values _plain gives back as they are: a column holding only these needs no call per value.

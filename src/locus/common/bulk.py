@@ -189,7 +189,10 @@ def insert_values(
     others = [f for f in fields if not f.primary_key]
     fixed = {f.attname: f.get_default() for f in others if not callable(f.default)}
     made = [f for f in others if callable(f.default)]  # a new list (say) for every row
+    complete = len(others)
     for row in rows:
+        if len(row) >= complete and pk not in row:
+            continue  # every field given (an audit row, say)
         values = dict(row)
         row.update(fixed)
         row.update(values)
