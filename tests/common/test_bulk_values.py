@@ -57,3 +57,24 @@ def test_a_name_that_is_not_a_field_is_refused_before_anything_is_written() -> N
     with pytest.raises(ValueError, match=r"rows: .*nickname"), transaction.atomic():
         insert_values(Person, bad)
     assert not Person.objects.filter(la_child_id="B1").exists()
+
+
+def test_values_written_once_each_still_land_as_each_row_gave_them() -> None:
+    # Equal values are converted once (dates, lists of codes): 1 and True, and lists alike
+    # but for a type, must still land as given.
+    from locus.statutory.models import CensusChild
+
+    people = rows("C1", "C2", "C3", "C4", "C5")
+    people[1]["date_of_birth"] = None
+    with transaction.atomic():
+        insert_values(Person, people)
+        lists: list[list[object]] = [["NONE"], ["NONE"], [1], [True], ["HAND", "HEAR"]]
+        census = [
+            {"person_id": p["id"], "disabilities": d, "census_year": 2024}
+            for p, d in zip(people, lists, strict=True)
+        ]
+        insert_values(CensusChild, census)
+    for person, given in zip(people, lists, strict=True):
+        assert Person.objects.get(pk=person["id"]).date_of_birth == person["date_of_birth"]
+        saved = CensusChild.objects.get(person_id=person["id"]).disabilities
+        assert saved == given and [type(x) for x in saved] == [type(x) for x in given]

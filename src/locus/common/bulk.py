@@ -26,6 +26,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from functools import partial
+from itertools import chain
 from typing import Any
 
 from django.conf import settings
@@ -241,8 +242,14 @@ def _written(column: list[Any], types: set[type], write: Callable[[Any], Any]) -
         # One kind of value (1 and True are equal, and written differently): by value.
         memo = {value: write(value) for value in set(column)}
         return list(map(memo.__getitem__, column))
-    keys = list(map(id, column))
-    distinct = dict(zip(keys, column, strict=True))  # by the object (a list has no hash)
+    keys: list[Any] = list(map(id, column))  # by the object (a dict has no hash)
+    if types == {list}:
+        # Lists of strings (a child's disabilities, an assessment's factors) by their items:
+        # lists alike are written alike, and an import's repeat.
+        items = list(map(tuple, column))
+        if set(map(type, chain.from_iterable(items))) <= {str}:
+            keys = items
+    distinct = dict(zip(keys, column, strict=True))
     if len(distinct) > len(column) // 2:
         return list(map(write, column))  # mostly different objects: no memo to gain
     memo = {key: write(value) for key, value in distinct.items()}
