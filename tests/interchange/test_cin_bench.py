@@ -35,3 +35,21 @@ def test_bench_import_json_at_a_small_size(monkeypatch: pytest.MonkeyPatch, tmp_
     assert results["raw_s"] > 0 and results["ratio"] > 0
     assert set(results["peak_rss_mb"]) == {"20", "200"}
     assert set(results["targets"]) == {"ratio_within_4x", "under_2_minutes"}
+    # Two sizes, each with the same rows in the raw path as Locus wrote.
+    assert [r["children"] for r in results["sizes"]] == [20, 200]
+    for size in results["sizes"]:
+        created = sum(n.get("created", 0) for n in size["counts"].values())
+        assert size["raw_rows"] == created + size["children"]  # a person and a census row each
+        # The import alone is part of the dry run and import together.
+        assert 0 < size["import_ratio"] <= size["ratio"]
+
+
+def test_the_raw_path_writes_the_same_rows_as_locus(tmp_path: Path) -> None:
+    path = tmp_path / "bench.xml"
+    imports.write_return(path, 400, seed=5)
+    counts = CinImporter().check(path).as_dict()["counts"]
+    written = imports.raw_import(path)
+    assert written == {
+        table: counts.get(kind, {}).get("created", 0) for table, kind in imports.SAME_AS.items()
+    }
+    assert written["bench_s47"] > 0 and written["bench_cp"] > 0

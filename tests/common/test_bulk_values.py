@@ -1,0 +1,80 @@
+"""``insert_values``: new rows from plain values, numbered as ``bulk_insert`` numbers them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+
+from locus.common import clock
+from locus.common.bulk import insert_values
+from locus.people.models import Person
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def rows(*names: str) -> list[dict[str, object]]:
+    return [
+        {
+            "given_name": "Child",
+            "family_name": name,
+            "la_child_id": name,
+            "date_of_birth": dt.date(2010, 1, 2),
+            "created_at": clock.now(),
+        }
+        for name in names
+    ]
+
+
+@pytest.mark.parametrize("in_transaction", [True, False])
+def test_rows_get_their_ids_and_defaults_and_land_as_given(in_transaction: bool) -> None:
+    # In a transaction the rows are numbered here; outside one they go through bulk_create.
+    given = rows("A1", "A2", "A3")
+    if in_transaction:
+        with transaction.atomic():
+            insert_values(Person, given)
+    else:
+        insert_values(Person, given)
+    ids = [row["id"] for row in given]
+    assert ids == sorted(ids) and len(set(ids)) == 3
+    for row in given:
+        person = Person.objects.get(pk=row["id"])
+        assert (person.la_child_id, person.date_of_birth) == (
+            row["la_child_id"],
+            dt.date(2010, 1, 2),
+        )
+        # The fields left out took their defaults, in the row too.
+        assert person.kind == row["kind"] == "young_person"
+        assert (
+            person.upn is None and row["upn"] is None and person.known_as == row["known_as"] == ""
+        )
+
+
+def test_a_name_that_is_not_a_field_is_refused_before_anything_is_written() -> None:
+    bad = rows("B1")
+    bad[0]["nickname"] = "x"
+    with pytest.raises(ValueError, match=r"rows: .*nickname"), transaction.atomic():
+        insert_values(Person, bad)
+    assert not Person.objects.filter(la_child_id="B1").exists()
+
+
+def test_values_written_once_each_still_land_as_each_row_gave_them() -> None:
+    # Equal values are converted once (dates, lists of codes): 1 and True, and lists alike
+    # but for a type, must still land as given.
+    from locus.statutory.models import CensusChild
+
+    people = rows("C1", "C2", "C3", "C4", "C5")
+    people[1]["date_of_birth"] = None
+    with transaction.atomic():
+        insert_values(Person, people)
+        lists: list[list[object]] = [["NONE"], ["NONE"], [1], [True], ["HAND", "HEAR"]]
+        census = [
+            {"person_id": p["id"], "disabilities": d, "census_year": 2024}
+            for p, d in zip(people, lists, strict=True)
+        ]
+        insert_values(CensusChild, census)
+    for person, given in zip(people, lists, strict=True):
+        assert Person.objects.get(pk=person["id"]).date_of_birth == person["date_of_birth"]
+        saved = CensusChild.objects.get(person_id=person["id"]).disabilities
+        assert saved == given and [type(x) for x in saved] == [type(x) for x in given]
