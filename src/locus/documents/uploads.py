@@ -36,9 +36,13 @@ class SizeCappedUploadHandler(FileUploadHandler):
         super().new_file(field_name, file_name, *args, **kwargs)
         self.received = 0
 
+    def max_bytes(self) -> int:
+        """The limit: the documents' (the import page's handler has its own)."""
+        return files.max_bytes()
+
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.received += len(raw_data)
-        if self.received > files.max_bytes():
+        if self.received > self.max_bytes():
             dropped = getattr(self.request, TOO_BIG, {})
             dropped[self.field_name] = TooBig(self.file_name or "", self.received)
             setattr(self.request, TOO_BIG, dropped)

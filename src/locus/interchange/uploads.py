@@ -12,23 +12,16 @@ from typing import Any
 
 from django.core.files.uploadhandler import (
     MemoryFileUploadHandler,
-    SkipFile,
     TemporaryFileUploadHandler,
 )
 
-from locus.documents.uploads import TOO_BIG, SizeCappedUploadHandler, TooBig
+from locus.documents.uploads import SizeCappedUploadHandler
 from locus.interchange import files
 
 
 class ImportCappedUploadHandler(SizeCappedUploadHandler):
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
-        self.received += len(raw_data)
-        if self.received > files.max_bytes():
-            dropped = getattr(self.request, TOO_BIG, {})
-            dropped[self.field_name] = TooBig(self.file_name or "", self.received)
-            setattr(self.request, TOO_BIG, dropped)
-            raise SkipFile
-        return raw_data
+    def max_bytes(self) -> int:
+        return files.max_bytes()
 
 
 def use_import_limit(request: Any) -> None:
