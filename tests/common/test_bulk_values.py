@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from enum import StrEnum
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 
+from locus.audit.models import ChangeEvent
 from locus.common import clock
 from locus.common.bulk import insert_values
 from locus.people.models import Person
@@ -78,3 +81,81 @@ def test_values_written_once_each_still_land_as_each_row_gave_them() -> None:
         assert Person.objects.get(pk=person["id"]).date_of_birth == person["date_of_birth"]
         saved = CensusChild.objects.get(person_id=person["id"]).disabilities
         assert saved == given and [type(x) for x in saved] == [type(x) for x in given]
+
+
+class Kind(StrEnum):
+    A = "a"
+
+
+# Audit snapshots as an import writes them, and values that are not plain JSON.
+JSON_VALUES: list[object] = [
+    {"name": "Zoë", "n": 3, "ok": True, "none": None, "x": 1.5, "list": ["N1", 2, None]},
+    {"nested": {"deep": [{"a": "b"}, (1, 2)]}, "quote": 'say "hi"\n'},
+    [1, "two", [3.25, False]],
+    {},
+]
+NOT_PLAIN: list[object] = [
+    {"big": 2**70},  # orjson refuses
+    {1: "key that is not a string"},  # orjson refuses
+    {"kind": Kind.A},  # a subclass of str
+]
+
+
+def _audit_rows(values: list[object]) -> list[dict[str, object]]:
+    from locus.access.services import system_worker
+
+    actor = system_worker()
+    return [
+        {
+            "actor_id": actor.pk,
+            "at": clock.now(),
+            "action": "create",
+            "record_type": "people.person",
+            "record_id": str(n),
+            "people": "",
+            "before": {},
+            "after": value,
+        }
+        for n, value in enumerate(values)
+    ]
+
+
+def _stored(rows: list[dict[str, object]]) -> list[str]:
+    # The text as stored, not as Django reads it back.
+    with connection.cursor() as cursor:
+        texts = []
+        for row in rows:
+            cursor.execute("SELECT after FROM audit_changeevent WHERE id = %s", [row["id"]])
+            texts.append(cursor.fetchone()[0])
+        return texts
+
+
+@pytest.mark.parametrize("odd", [None, *NOT_PLAIN])
+def test_json_values_are_stored_as_text_that_reads_back_as_json_dumps_text_does(
+    odd: object,
+) -> None:
+    # Plain JSON goes through orjson (its own spacing); with one value in the column that
+    # orjson would write otherwise, or refuse, the column is written by json.dumps.
+    values = JSON_VALUES + ([] if odd is None else [odd])
+    given = _audit_rows(values)
+    with transaction.atomic():
+        insert_values(ChangeEvent, given)
+    stored = _stored(given)
+    for value, text in zip(values, stored, strict=True):
+        expected = json.dumps(value)
+        if odd is None:
+            assert json.loads(text) == json.loads(expected)
+        else:
+            assert text == expected
+    if odd is not None:
+        assert stored[-1] == json.dumps(odd)
+    assert ChangeEvent.objects.get(pk=given[0]["id"]).after == values[0]
+
+
+def test_a_json_value_that_is_not_a_number_is_refused_as_django_refuses_it() -> None:
+    # orjson would write NaN as null, a different value: json.dumps writes NaN, which the
+    # column's JSON check refuses, and nothing is written.
+    given = _audit_rows([*JSON_VALUES, {"x": float("nan")}])
+    with pytest.raises(IntegrityError, match="JSON_VALID"), transaction.atomic():
+        insert_values(ChangeEvent, given)
+    assert not ChangeEvent.objects.filter(pk__in=[row["id"] for row in given]).exists()

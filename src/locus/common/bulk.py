@@ -24,12 +24,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Callable, Sequence
 from functools import partial
-from itertools import chain
+from itertools import chain, compress
 from typing import Any
 
+import orjson
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import NOT_PROVIDED, AutoField, BigAutoField, Model, SmallAutoField
@@ -230,6 +233,11 @@ def _db_rows(
         types = set(map(type, column))
         if types <= {type(None), *_given_types(field)}:
             continue  # None, and plain values, go as they are
+        if types <= {dict, list} and _orjson_writes(field):
+            fast = _orjson_column(column)
+            if fast is not None:
+                columns[i] = fast
+                continue
         columns[i] = _written(column, types, writer(field, connection))
     return list(zip(*columns, strict=True))
 
@@ -254,6 +262,59 @@ def _written(column: list[Any], types: set[type], write: Callable[[Any], Any]) -
         return list(map(write, column))  # mostly different objects: no memo to gain
     memo = {key: write(value) for key, value in distinct.items()}
     return list(map(memo.__getitem__, keys))
+
+
+def _orjson_writes(field: Any) -> bool:
+    """True for a JSON field ``json.dumps`` writes with Django's encoder, or none."""
+    return type(field) is models.JSONField and field.encoder in (None, DjangoJSONEncoder)
+
+
+# Value types orjson writes as json.dumps does, to text that reads back the same (orjson's
+# is compact and keeps non-ASCII as it is): exactly these, not subclasses (a str enum, say,
+# or a lazy string, which Django's encoder writes its own way).
+_JSON_SAME = frozenset({str, int, bool, type(None), float, list, tuple, dict})
+
+
+def _json_same(values: list[Any]) -> bool:
+    """True when ``values`` and all they hold are of :data:`_JSON_SAME`, every float finite
+    (orjson writes NaN as null, json.dumps as NaN): checked a level at a time over a whole
+    column, not value by value (which cost as much as ``json.dumps`` itself)."""
+    types = set(map(type, values))
+    if not types <= _JSON_SAME:
+        return False
+    if float in types and not all(map(math.isfinite, [v for v in values if type(v) is float])):
+        return False
+    # What the dicts and lists hold, picked out with C-level iterators (compress, map).
+    inner: list[Any] = []
+    if dict in types:
+        dicts = (
+            values
+            if len(types) == 1
+            else compress(values, map(_DICT.__contains__, map(type, values)))
+        )
+        inner.extend(chain.from_iterable(map(dict.values, dicts)))
+    if list in types or tuple in types:
+        inner.extend(
+            chain.from_iterable(compress(values, map(_SEQUENCES.__contains__, map(type, values))))
+        )
+    return not inner or _json_same(inner)
+
+
+_DICT = frozenset({dict})
+_SEQUENCES = frozenset({list, tuple})
+
+
+def _orjson_column(column: list[Any]) -> list[str] | None:
+    """A column of dicts and lists as ``json.dumps`` text that reads back the same, through
+    orjson (several times faster: an import audits a hundred thousand snapshots); None
+    when a value is not plain JSON (:func:`_json_same`) or orjson refuses one (a key that
+    is not a string, an int past 64 bits), for the caller to write as before."""
+    if not _json_same(column):
+        return None
+    try:
+        return list(map(bytes.decode, map(orjson.dumps, column)))
+    except TypeError:  # orjson.JSONEncodeError is one
+        return None
 
 
 # Value types compared by value when written once each (equal values write the same).
