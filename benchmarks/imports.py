@@ -145,7 +145,9 @@ def raw_import(path: Path) -> dict[str, int]:
     rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in SCRATCH}
     with connection.cursor() as cursor:
         for table, columns in SCRATCH.items():
-            cursor.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+            # Typed as text (PostgreSQL needs a type; SQLite takes any), values cast as given.
+            typed = ", ".join(f"{c} TEXT" for c in columns.split(", "))
+            cursor.execute(f"CREATE TABLE IF NOT EXISTS {table} ({typed})")
     count = 0
     year = None
     written = dict.fromkeys(SCRATCH, 0)
