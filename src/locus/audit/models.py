@@ -52,6 +52,12 @@ class AuditEvent(models.Model):
         return f"{self.actor_id} {self.action} {self.record_type}:{self.record_id}"
 
 
+def redacted_field() -> models.DateTimeField:
+    """When a purge blanked the event's content (what it said about a person whose records
+    were removed under a retention rule). The event itself stays: who, when, which record."""
+    return models.DateTimeField(null=True, blank=True, editable=False)
+
+
 class AccessEvent(AuditEvent):
     """A worker read a record (or a list). ``purpose`` is set when the rule asks for one."""
 
@@ -59,6 +65,7 @@ class AccessEvent(AuditEvent):
     record_id = models.CharField(max_length=40, blank=True)
     purpose = models.TextField(blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    redacted_at = redacted_field()
 
 
 class ChangeEvent(AuditEvent):
@@ -68,6 +75,7 @@ class ChangeEvent(AuditEvent):
     record_id = models.CharField(max_length=40)
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
+    redacted_at = redacted_field()
 
 
 class SignInEvent(models.Model):

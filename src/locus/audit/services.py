@@ -250,6 +250,35 @@ def record_access(
     )
 
 
+# What a redaction blanks: the content of an event, never who, when, which record or about whom.
+REDACTED_FIELDS = {AccessEvent: {"purpose": "", "detail": {}}, ChangeEvent: {"before": {}, "after": {}}}
+
+
+def redact_about(person_ids: Iterable[object]) -> int:
+    """Blank the content of every audit event about these people (a purge removed their
+    records: the trail keeps that each read and change happened, not what it said).
+
+    Returns how many events were blanked. Idempotent: blanked events are left alone, so a
+    purge run again after a kill carries on where it stopped. Must run inside the purge's
+    transaction.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("redact_about must run inside the purge's transaction")
+    ids = parse_ids(person_ids)
+    if not ids:
+        return 0
+    now = clock.now()
+    done = 0
+    for model, blanks in REDACTED_FIELDS.items():
+        about = models.Q()
+        for pk in ids:
+            about |= models.Q(people__contains=f",{pk},")
+        done += model._default_manager.filter(about, redacted_at__isnull=True).update(
+            redacted_at=now, **blanks
+        )
+    return done
+
+
 def record_sign_in(
     *,
     username: str,
