@@ -251,7 +251,10 @@ def record_access(
 
 
 # What a redaction blanks: the content of an event, never who, when, which record or about whom.
-REDACTED_FIELDS = {AccessEvent: {"purpose": "", "detail": {}}, ChangeEvent: {"before": {}, "after": {}}}
+REDACTED_FIELDS = {
+    AccessEvent: {"purpose": "", "detail": {}},
+    ChangeEvent: {"before": {}, "after": {}},
+}
 
 
 def redact_about(person_ids: Iterable[object]) -> int:
