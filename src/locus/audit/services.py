@@ -251,10 +251,10 @@ def record_access(
 
 
 # What a redaction blanks: the content of an event, never who, when, which record or about whom.
-REDACTED_FIELDS = {
-    AccessEvent: {"purpose": "", "detail": {}},
-    ChangeEvent: {"before": {}, "after": {}},
-}
+REDACTED_FIELDS: tuple[tuple[type[AccessEvent] | type[ChangeEvent], dict[str, Any]], ...] = (
+    (AccessEvent, {"purpose": "", "detail": {}}),
+    (ChangeEvent, {"before": {}, "after": {}}),
+)
 
 
 def redact_about(person_ids: Iterable[object]) -> int:
@@ -272,13 +272,12 @@ def redact_about(person_ids: Iterable[object]) -> int:
         return 0
     now = clock.now()
     done = 0
-    for model, blanks in REDACTED_FIELDS.items():
+    for model, blanks in REDACTED_FIELDS:
         about = models.Q()
         for pk in ids:
             about |= models.Q(people__contains=f",{pk},")
-        done += model._default_manager.filter(about, redacted_at__isnull=True).update(
-            redacted_at=now, **blanks
-        )
+        unredacted = model._default_manager.filter(about).filter(redacted_at__isnull=True)
+        done += unredacted.update(redacted_at=now, **blanks)
     return done
 
 
