@@ -206,6 +206,10 @@ def drop_caches() -> None:
         for closer in (False, True)
     ]
     keys += [borough_evidence.STAMP_KEY, borough_evidence.DATA_KEY, borough_evidence.ASKED_KEY]
+    # Today's hotspots and busy places hold counts only (no id), but a purged incident
+    # involvement must not be counted for the rest of the day either.
+    today = clock.today().isoformat()
+    keys += [f"hotspots:{today}", f"busy-places:{today}:12"]
     cache.delete_many(keys)
 
 
