@@ -11,6 +11,7 @@ from django.core.cache import cache
 from locus.audit.models import AccessEvent, ChangeEvent
 from locus.audit.services import record_access
 from locus.exports.services import export_folder
+from locus.incidents.models import Incident, InvolvementRole
 from locus.linked import borough_evidence, clusters
 from locus.mapping.models import LawfulBasis, Meeting, MeetingStatus
 from locus.peers.models import Association
@@ -18,7 +19,7 @@ from locus.peers.services import association_end
 from locus.people.models import Person
 from locus.retention import purge, selectors, services
 from locus.retention.models import HeldKind, Outcome, PurgeItem, PurgeRun, RuleKind, RunState
-from tests.factories import World, make_association, nothing_written
+from tests.factories import World, make_association, make_incident, nothing_written
 from tests.frozen_clock import FrozenClock
 from tests.retention.conftest import export_file, leaver
 
@@ -59,6 +60,18 @@ def test_a_purge_removes_a_child_from_maps_caches_and_exports_and_the_trail_keep
 ) -> None:
     child = leaver(world.system)
     record_access(actor=world.admin, obj=child, detail={"page": "person"}, purpose="Zebedee")
+    friend = make_association(
+        world.system, person=world.csc_child, other=child, note="Zebedee walks her home"
+    )
+    association_end(
+        actor=world.system, association=friend, valid_until=frozen_clock.today, reason="Moved"
+    )
+    incident = make_incident(
+        world.system,
+        context=world.park,
+        reporting_agency=world.police,
+        involvements=[(child, InvolvementRole.HARMED)],
+    )
     meeting = meeting_with(world, world.csc_child, child)
     file = export_file(world.admin)
     assert "Purgeable" in audit_text()
@@ -85,6 +98,10 @@ def test_a_purge_removes_a_child_from_maps_caches_and_exports_and_the_trail_keep
     assert deleted.after == {"purged_under": RuleKind.CHILD_NO_PLAN, "purge_run": run.pk}
     item = PurgeItem.objects.get(run=run, record_type="people.person", record_id=child.pk)
     assert item.outcome == Outcome.PURGED and run.state == RunState.FINISHED
+    # What was only about them went with them; the incident (about a place) stays.
+    assert not Association.objects.filter(pk=friend.pk).exists()
+    assert Incident.objects.filter(pk=incident.pk).exists()
+    assert not incident.involvements.exists()
     # Someone still open stays.
     assert Person.objects.filter(pk=world.csc_child.pk).exists()
 
