@@ -151,3 +151,10 @@ def test_lifting_a_hold_needs_a_reason_and_sight_of_the_record(
     assert client.post(lift, {"reason": "Complaint closed"}).status_code == 302
     hold.refresh_from_db()
     assert hold.lifted_by == world.admin and hold.lifted_reason == "Complaint closed"
+
+
+@pytest.mark.parametrize("persona", ["admin", "auditor", "team_manager", "social_worker"])
+def test_the_menu_offers_retention_to_who_may_read_it(world: World, persona: str) -> None:
+    html = client_for(world.persona(persona)).get("/").content.decode()
+    offered = f'href="{PAGE}"' in html
+    assert offered is (persona in ("admin", "auditor"))
