@@ -2,10 +2,10 @@
 record is past its retention date, so that the purge's dry run lists something.
 
 Call :func:`add_demo_retention` after ``generate_borough``. ``team.manager`` places the hold
-on the first child of their team (by name) who has a child protection plan or is looked
-after; the past child is recorded by the system account seven years ago and nothing about
-them is open, so their record fell due last year (6 years after the last activity). Made
-through the services; safe to call again.
+on the first child of their team (by name) who is looked after or has a child protection
+plan (a child in need in a borough with neither); the past child is recorded by the system
+account seven years ago and nothing about them is open, so their record fell due last year
+(6 years after the last activity). Made through the services; safe to call again.
 """
 
 from __future__ import annotations
@@ -45,17 +45,26 @@ def _hold() -> LegalHold | None:
         return None
     if LegalHold.objects.filter(placed_by=manager, lifted_at__isnull=True).exists():
         return None
-    child = (
-        Allocation.objects.current()
-        .filter(
-            team_id=manager.team_id,
-            person__episodes__status__in=[LegalStatus.CHILD_PROTECTION, LegalStatus.LOOKED_AFTER],
-            person__episodes__end__isnull=True,
+    # A looked-after child or one on a child protection plan (where care proceedings are);
+    # in a small borough with neither, a child in need.
+    child = None
+    for statuses in (
+        [LegalStatus.LOOKED_AFTER, LegalStatus.CHILD_PROTECTION],
+        [LegalStatus.CHILD_IN_NEED],
+    ):
+        child = (
+            Allocation.objects.current()
+            .filter(
+                team_id=manager.team_id,
+                person__episodes__status__in=statuses,
+                person__episodes__end__isnull=True,
+            )
+            .order_by("person__family_name", "person__given_name", "person_id")
+            .values_list("person_id", flat=True)
+            .first()
         )
-        .order_by("person__family_name", "person__given_name", "person_id")
-        .values_list("person_id", flat=True)
-        .first()
-    )
+        if child is not None:
+            break
     if child is None:
         return None
     return hold_place(
