@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 
 from locus.audit.models import AccessEvent, ChangeEvent
 from locus.audit.services import record_access
@@ -14,6 +15,8 @@ from locus.exports.services import export_folder
 from locus.incidents.models import Incident, InvolvementRole
 from locus.linked import borough_evidence, clusters
 from locus.mapping.models import LawfulBasis, Meeting, MeetingStatus
+from locus.notifications.models import Notification, NotificationKind
+from locus.notifications.services import notify
 from locus.peers.models import Association
 from locus.peers.services import association_end
 from locus.people.models import Person
@@ -74,6 +77,16 @@ def test_a_purge_removes_a_child_from_maps_caches_and_exports_and_the_trail_keep
     )
     meeting = meeting_with(world, world.csc_child, child)
     file = export_file(world.admin)
+    with transaction.atomic():
+        told = notify(
+            world.team_manager,
+            NotificationKind.REVIEW_DUE,
+            actor=world.system,
+            about=friend,
+            url=f"/people/{child.pk}/",
+            text="An association is due for review",
+        )
+    assert told is not None
     assert "Purgeable" in audit_text()
     frozen_clock.advance(days=SEVEN_YEARS)
     cache.set(clusters.cache_key(90, False, False), {"people": [child.pk]}, timeout=None)
@@ -101,6 +114,7 @@ def test_a_purge_removes_a_child_from_maps_caches_and_exports_and_the_trail_keep
     # What was only about them went with them; the incident (about a place) stays.
     assert not Association.objects.filter(pk=friend.pk).exists()
     assert Incident.objects.filter(pk=incident.pk).exists()
+    assert not Notification.objects.filter(pk=told.pk).exists()  # it would lead nowhere
     assert not incident.involvements.exists()
     # Someone still open stays.
     assert Person.objects.filter(pk=world.csc_child.pk).exists()

@@ -42,7 +42,7 @@ from locus.interchange.models import ImportRun
 from locus.linked import borough_evidence, clusters
 from locus.mapping.services import scrub_from_snapshots
 from locus.notes.models import CaseNote
-from locus.notifications.services import forget
+from locus.notifications.services import forget_all
 from locus.panels.models import PanelAction
 from locus.peers.models import Association, GroupMembership
 from locus.people.models import IdentifierQuery, Person
@@ -74,6 +74,8 @@ def _delete_audited(actor: Worker, doomed: Iterable[models.QuerySet[Any]], why: 
                 gone.extend(fast)
         for obj in gone:
             record_change(actor=actor, action=ChangeAction.DELETE, obj=obj, after=why)
+        # A notification about a row that is going would lead to a page that is not there.
+        forget_all(actor=actor, records=gone)
         count += len(gone)
         collector.delete()
     return count
@@ -101,7 +103,6 @@ def _person(actor: Worker, item: PurgeItem) -> str:
     redact_about([person.pk])
     _documents(actor, Document.objects.filter(person=person), why)
     scrub_from_snapshots(actor=actor, person_ids=[person.pk], why=why)
-    forget(actor=actor, record=person)
     # Rows that PROTECT a person (they must not vanish by accident) go deliberately: an
     # emergency access to them, identifier queries about them, their transfers.
     _delete_audited(
@@ -125,7 +126,6 @@ def _case(actor: Worker, item: PurgeItem) -> str:
         return Outcome.HELD
     why = _why(item)
     _documents(actor, Document.objects.filter(case=case), why)
-    forget(actor=actor, record=case)
     _delete_audited(
         actor,
         [
