@@ -280,3 +280,23 @@ def test_a_closed_context_case_goes_6_years_after_closure(
     assert ChangeEvent.objects.filter(
         record_type="casework.contextcase", record_id=str(case.pk), action="delete"
     ).exists()
+
+
+def test_scrubbing_a_map_takes_the_person_and_their_edges_once(world: World) -> None:
+    from locus.mapping.services import scrub_from_snapshots
+
+    meeting = meeting_with(world, world.csc_child, world.team_child, world.yjs_child)
+    why = {"purged_under": "child_no_plan", "purge_run": 1}
+    with transaction.atomic():
+        assert (
+            scrub_from_snapshots(actor=world.system, person_ids=[world.team_child.pk], why=why) == 1
+        )
+        assert (
+            scrub_from_snapshots(actor=world.system, person_ids=[world.team_child.pk], why=why) == 0
+        )
+    meeting.refresh_from_db()
+    kept = [n["person_id"] for n in meeting.map_snapshot["nodes"]]
+    assert kept == [world.csc_child.pk, world.yjs_child.pk]
+    assert [e["target"] for e in meeting.map_snapshot["edges"]] == [f"p{world.yjs_child.pk}"]
+    change = ChangeEvent.objects.filter(record_type="cocase.meeting", record_id=str(meeting.pk))
+    assert change.latest("id").after == why
