@@ -7,11 +7,13 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from locus.documents.models import Document, DocumentVersion
+from locus.documents.services import document_remove
 from locus.interchange import files as import_files
 from locus.interchange.models import ImportRun, RunState
 from locus.interchange.services import run_create
 from locus.people.models import Person
-from locus.retention import purge
+from locus.retention import purge, selectors
+from locus.retention.models import RuleKind
 from tests.documents.helpers import attach, document_store, stored_files
 from tests.factories import World
 from tests.frozen_clock import FrozenClock
@@ -63,3 +65,22 @@ def test_any_import_upload_goes_when_a_person_is_purged(
     frozen_clock.advance(days=1)
     purge.purge(actor=world.admin)
     assert not import_files.absolute(run.stored_path).parent.exists()
+
+
+def test_a_removed_documents_bytes_go_6_years_after_removal_and_its_row_stays(
+    frozen_clock: FrozenClock, world: World, document_store: Path
+) -> None:
+    document = attach(world.social_worker, world.csc_child)
+    document_remove(actor=world.social_worker, document=document, reason="Wrong child's file")
+    kept = attach(world.social_worker, world.csc_child, title="Still on the record")
+    frozen_clock.advance(days=6 * 365)
+    assert not selectors.plan().ids(RuleKind.REMOVED_DOCUMENT)
+    frozen_clock.advance(days=3)
+    assert len(selectors.plan().ids(RuleKind.REMOVED_DOCUMENT)) == 1
+    purge.purge(actor=world.admin)
+    version = DocumentVersion.objects.get(document=document)
+    assert version.purged_at is not None  # the row stays, for the trail
+    assert stored_files(document_store) == [
+        document_store / DocumentVersion.objects.get(document=kept).stored_name
+    ]
+    assert not selectors.plan().ids(RuleKind.REMOVED_DOCUMENT)  # once

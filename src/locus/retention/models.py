@@ -24,6 +24,7 @@ class RuleKind(models.TextChoices):
     ENDED_NOTE = "ended_note", "The notes of an ended association or group membership"
     EXPORT_FILE = "export_file", "An export file in the data folder"
     IMPORT_UPLOAD = "import_upload", "An uploaded import file in the data folder"
+    REMOVED_DOCUMENT = "removed_document", "The file of a removed document"
 
 
 class Unit(models.TextChoices):
@@ -49,6 +50,7 @@ RULES: dict[str, RuleShape] = {
     RuleKind.ENDED_NOTE: RuleShape(Unit.MONTHS, 12, "the day the association or membership ended"),
     RuleKind.EXPORT_FILE: RuleShape(Unit.DAYS, 30, "the day the export was asked for"),
     RuleKind.IMPORT_UPLOAD: RuleShape(Unit.DAYS, 30, "the day the file was uploaded"),
+    RuleKind.REMOVED_DOCUMENT: RuleShape(Unit.YEARS, 6, "the day the document was removed"),
 }
 
 # The longest a rule may be set to, in its unit: a slip of the keyboard must not keep a record

@@ -35,6 +35,7 @@ from locus.casework.models import (
 from locus.common import clock
 from locus.documents import files as document_files
 from locus.documents.models import Document, DocumentVersion
+from locus.documents.services import document_version_purge
 from locus.exports.models import ExportRun
 from locus.exports.services import export_folder
 from locus.interchange import files as import_files
@@ -180,6 +181,18 @@ def _import(actor: Worker, item: PurgeItem) -> str:
     return Outcome.FILE_DELETED
 
 
+def _removed_document(actor: Worker, item: PurgeItem) -> str:
+    version = DocumentVersion.objects.filter(pk=item.record_id).first()
+    if version is None:
+        return Outcome.GONE
+    if version.purged_at is None:
+        # The bytes first, here: the service deletes them once its transaction commits, and
+        # a run killed between the two would otherwise leave them on disk for good.
+        document_files.storage().delete(version.stored_name)
+        document_version_purge(actor=actor, version=version)
+    return Outcome.FILE_DELETED
+
+
 ACTS: dict[str, Callable[[Worker, PurgeItem], str]] = {
     selectors.PERSON: _person,
     selectors.CASE: _case,
@@ -187,6 +200,7 @@ ACTS: dict[str, Callable[[Worker, PurgeItem], str]] = {
     selectors.MEMBERSHIP: _note,
     selectors.EXPORT: _export,
     selectors.IMPORT: _import,
+    selectors.VERSION: _removed_document,
 }
 
 

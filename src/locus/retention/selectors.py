@@ -16,6 +16,7 @@ from django.db.models import Count, F, Max, Model, Q, QuerySet
 
 from locus.casework.models import CaseStatus, ContextCase, PlanChild, ReferralChild
 from locus.common import clock
+from locus.documents.models import DocumentVersion
 from locus.exports.models import ExportRun
 from locus.incidents.models import Involvement
 from locus.interchange import files as import_files
@@ -43,6 +44,7 @@ ASSOCIATION = "peers.association"
 MEMBERSHIP = "peers.groupmembership"
 EXPORT = "exports.exportrun"
 IMPORT = "interchange.importrun"
+VERSION = "documents.documentversion"
 
 # What an ended association's or membership's reason becomes once its time is up: a reason is
 # still on file (it was ended on purpose), what it said is not.
@@ -299,6 +301,23 @@ def _files_due(now: dt.datetime, rules: dict[str, int], people_going: bool) -> I
             yield Due(IMPORT, pk, RuleKind.IMPORT_UPLOAD, min(due, today))
 
 
+def _removed_documents_due(
+    today: dt.date, rules: dict[str, int], held_people: set[int], held_cases: set[int]
+) -> Iterator[Due]:
+    """The bytes of documents removed from a record that stays, once their time is up (the
+    row stays, marked purged). A held record's removed documents are kept with it."""
+    kind = RuleKind.REMOVED_DOCUMENT
+    versions = DocumentVersion.objects.filter(
+        purged_at__isnull=True, document__removed_at__isnull=False
+    ).values_list("id", "document__removed_at", "document__person_id", "document__case_id")
+    for pk, removed_at, person_id, case_id in versions.order_by("id"):
+        if person_id in held_people or case_id in held_cases:
+            continue
+        due = by_rule(kind, removed_at.date(), rules)
+        if due <= today:
+            yield Due(VERSION, pk, kind, due)
+
+
 def plan(now: dt.datetime | None = None) -> Plan:
     """What is due now under the rules as set, minus what a legal hold keeps."""
     now = now or clock.now()
@@ -312,6 +331,7 @@ def plan(now: dt.datetime | None = None) -> Plan:
         (result.held if due.record_id in held_cases else result.due).append(due)
     going = set(result.people)
     result.due.extend(_notes_due(today, rules, going))
+    result.due.extend(_removed_documents_due(today, rules, held_people, held_cases))
     result.due.extend(_files_due(now, rules, bool(going)))
     return result
 
