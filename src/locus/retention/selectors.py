@@ -311,8 +311,8 @@ def _removed_documents_due(
         purged_at__isnull=True, document__removed_at__isnull=False
     ).values_list("id", "document__removed_at", "document__person_id", "document__case_id")
     for pk, removed_at, person_id, case_id in versions.order_by("id"):
-        if person_id in held_people or case_id in held_cases:
-            continue
+        if removed_at is None or person_id in held_people or case_id in held_cases:
+            continue  # (never None: filtered on above)
         due = by_rule(kind, removed_at.date(), rules)
         if due <= today:
             yield Due(VERSION, pk, kind, due)
