@@ -158,3 +158,20 @@ def test_the_menu_offers_retention_to_who_may_read_it(world: World, persona: str
     html = client_for(world.persona(persona)).get("/").content.decode()
     offered = f'href="{PAGE}"' in html
     assert offered is (persona in ("admin", "auditor"))
+
+
+def test_a_hold_past_its_review_date_is_marked_overdue(
+    frozen_clock: FrozenClock, world: World
+) -> None:
+    hold_place(
+        actor=world.admin,
+        held_kind=HeldKind.PERSON,
+        held_id=world.csc_child.pk,
+        reason="care",
+        detail="Care proceedings, ref ZC26C00009",
+        review_on=frozen_clock.today + dt.timedelta(days=30),
+    )
+    client = client_for(world.auditor)
+    assert b"Review overdue" not in client.get(PAGE).content
+    frozen_clock.advance(days=31)
+    assert b"Review overdue" in client.get(PAGE).content

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 
 from locus.access import retention as rules
 from locus.audit.services import record_access
+from locus.common import clock
 from locus.common.http import AuthedRequest
 from locus.common.pages import posted, submitted
 from locus.retention import purge, selectors, services
@@ -38,6 +39,7 @@ def retention_page(request: AuthedRequest) -> HttpResponse:
             "holds": holds,
             "runs": runs,
             "manages": rules.can_manage_retention(request.user),
+            "today": clock.today(),
         },
     )
 
