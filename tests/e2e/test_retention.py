@@ -87,3 +87,16 @@ def test_the_dry_run_the_purge_and_a_legal_hold(
         page.get_by_role("button", name="Lift the hold").click()
     expect(page.get_by_role("region", name="Legal hold")).to_have_count(0)
     expect(page.get_by_role("link", name="Place a legal hold")).to_be_visible()
+
+    # And places it again, from the child's page.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Place a legal hold").click()
+    expect(page.get_by_role("heading", name="Place a legal hold")).to_be_visible()
+    expect(page.get_by_label("Its record number")).to_have_value(str(borough.held_id))
+    assert axe_violations(page) == []
+    page.get_by_label("Why it must be kept").select_option("criminal")
+    page.get_by_label("The proceedings").fill("Trial listed, ref T20267003")
+    page.get_by_label("Review the hold on").fill("01/01/2099")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Place the hold").click()
+    expect(page.get_by_role("region", name="Legal hold")).to_contain_text("criminal proceedings")
