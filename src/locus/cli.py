@@ -6,6 +6,8 @@
 ``locus migrate``   create or update the database
 ``locus createadmin``  add an administrator account
 ``locus notify-due``  remind workers of reviews and actions falling due (once a day)
+``locus purge``     list what the retention rules say is due (a dry run); with --confirm,
+                    purge it (once a day: docs/retention.md)
 ``locus worker``    run the background tasks (the database task backend's worker)
 ``locus import KIND FILE``  check a file for import, or import it with --confirm
 ``locus bench peers``  time the peer-network analysis against NetworkX (source checkout)
@@ -155,6 +157,7 @@ def prepare_demo(
     from locus.demo.generator import ensure_demo_accounts, generate_borough
     from locus.demo.mapping import add_demo_meetings
     from locus.demo.profiles import add_demo_profiles_and_moves
+    from locus.demo.retention import add_demo_retention
     from locus.demo.steps.busy import add_demo_co_presence_rule
     from locus.demo.steps.hotspots import add_demo_hotspots
     from locus.demo.steps.notes import add_demo_notes
@@ -189,6 +192,7 @@ def prepare_demo(
         add_demo_hotspots()
         add_demo_safety_maps()
         add_demo_outreach()
+        add_demo_retention()
     finally:
         if bars is not None:
             bars.close()
@@ -470,6 +474,40 @@ def cmd_notify_due(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_purge(args: argparse.Namespace, out: TextIO) -> int:
+    """A dry run unless --confirm: counts per rule and record numbers, never a name."""
+    setup_django()
+    from locus.access.models import Worker
+    from locus.access.policies import is_administrator
+    from locus.access.services import system_worker
+    from locus.retention import purge, selectors
+
+    if args.dry_run or not args.confirm:
+        found = selectors.plan()
+        print(f"Dry run on {found.today:%d/%m/%Y}: nothing is removed.", file=out)
+        for kind, label, count in found.counts():
+            ids = ", ".join(map(str, found.ids(kind)))
+            print(f"{label}: {count} ({ids})", file=out)
+        if not found.due:
+            print("Nothing is due.", file=out)
+        if found.held:
+            print(f"Kept by a legal hold: {len(found.held)}", file=out)
+        return 0
+    if args.as_user:
+        by = Worker.objects.filter(username=args.as_user, is_active=True).first()
+        if by is None or not is_administrator(by):
+            print(f"{args.as_user!r} is not an active administrator", file=sys.stderr)
+            return 2
+    else:
+        by = system_worker()  # the scheduled run: the trail names the system account
+    run = purge.purge(actor=by)
+    counts = selectors.run_counts(run)
+    print(f"Purge {run.pk} finished: {sum(n for _, _, n in counts)} records.", file=out)
+    for rule, outcome, n in counts:
+        print(f"{rule}: {outcome}: {n}", file=out)
+    return 0
+
+
 def cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
     setup_django()
     from django.conf import settings
@@ -618,6 +656,14 @@ def build_parser() -> argparse.ArgumentParser:
         "notify-due", help="remind workers of reviews and actions falling due (run daily)"
     )
     notify_due.set_defaults(handler=cmd_notify_due)
+
+    purge_p = sub.add_parser(
+        "purge", help="remove what the retention rules say is due (a dry run unless --confirm)"
+    )
+    purge_p.add_argument("--dry-run", action="store_true", help="list what would go (default)")
+    purge_p.add_argument("--confirm", action="store_true", help="purge it, for good")
+    purge_p.add_argument("--as", dest="as_user", help="the administrator the purge is recorded as")
+    purge_p.set_defaults(handler=cmd_purge)
 
     worker_p = sub.add_parser(
         "worker", help="run background tasks from the database (locus demo starts one)"

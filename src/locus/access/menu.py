@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from locus.access import api, break_glass, interchange, policies, recording, scopes
+from locus.access import api, break_glass, interchange, policies, recording, retention, scopes
 from locus.access.models import Worker
 
 
@@ -21,6 +21,7 @@ class Menu:
     records_people: bool = False  # "Record a young person" on the people list and My work
     imports: bool = False  # the data team's imports
     api_tokens: bool = False  # their own API tokens (access/api.py)
+    retention: bool = False  # the retention rules, legal holds and purges (access/retention.py)
 
 
 def menu_for(worker: Worker) -> Menu:
@@ -37,4 +38,5 @@ def menu_for(worker: Worker) -> Menu:
         records_people=recording.can_record_person(worker),
         imports=interchange.can_import(worker),
         api_tokens=api.can_hold_tokens(worker),
+        retention=retention.can_read_retention(worker),
     )

@@ -553,3 +553,31 @@ def intervention_update(
     intervention.refresh_from_db(from_queryset=Intervention.objects.select_for_update())
     _step(intervention.meeting, "update_intervention")
     return forums.update_action(actor, intervention, status, note, due_on)
+
+
+def scrub_from_snapshots(
+    *, actor: Worker, person_ids: Iterable[int], why: Mapping[str, object]
+) -> int:
+    """Take purged people out of every stored meeting map: their nodes (id, initials, role)
+    and the edges to or from them. For the retention purge only, inside its transaction.
+    The audit says the map was changed and why (``why``: the rule and the run), never what
+    the map held. Returns how many meetings' maps changed; a second call changes none."""
+    gone = set(person_ids)
+    changed = 0
+    with_maps = Meeting.objects.exclude(map_snapshot={}).only("id", "map_snapshot")
+    for meeting in with_maps.iterator(chunk_size=500):
+        snapshot_ = meeting.map_snapshot or {}
+        nodes = snapshot_.get("nodes", [])
+        dropped = {n.get("id") for n in nodes if n.get("person_id") in gone}
+        if not dropped:
+            continue
+        snapshot_["nodes"] = [n for n in nodes if n.get("id") not in dropped]
+        snapshot_["edges"] = [
+            e
+            for e in snapshot_.get("edges", [])
+            if e.get("source") not in dropped and e.get("target") not in dropped
+        ]
+        Meeting.objects.filter(pk=meeting.pk).update(map_snapshot=snapshot_)
+        record_change(actor=actor, action=ChangeAction.UPDATE, obj=meeting, after=dict(why))
+        changed += 1
+    return changed

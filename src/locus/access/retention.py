@@ -1,0 +1,78 @@
+"""Who sees and changes the retention rules, places and lifts legal holds, and purges.
+
+* **The rules and the purge** are the data team's (the administrator role): they answer for
+  what the authority keeps and for how long. An administrator changes a rule (with a reason)
+  and starts a purge, after reading the dry run's list.
+* **The information governance lead** (the auditor role) reads the rules, the holds and the
+  past runs, to check them; never starts a purge, never changes a rule.
+* **A legal hold** is placed or lifted by a team manager or an administrator: the manager of
+  a case in proceedings knows of them first. A manager only on a record they may open (a hold
+  on a record they cannot see is refused as if it did not exist); the administrator sees all.
+  A practitioner asks their manager. Everyone else is told these pages do not exist (404).
+"""
+
+from __future__ import annotations
+
+from locus.access import context_cases, scopes
+from locus.access.models import Role, Worker
+from locus.access.policies import is_administrator
+from locus.casework.models import ContextCase
+from locus.common.errors import NotPermitted
+from locus.common.ids import as_id, parse_id
+from locus.people.models import Person
+from locus.retention.models import HeldKind, LegalHold, PurgeRun
+
+
+def can_manage_retention(worker: Worker) -> bool:
+    """Change a rule, start a purge."""
+    return is_administrator(worker)
+
+
+def can_read_retention(worker: Worker) -> bool:
+    """Read the rules, the holds and the past runs."""
+    return is_administrator(worker) or (worker.is_active and worker.role == Role.AUDITOR)
+
+
+def can_hold(worker: Worker) -> bool:
+    """Place or lift legal holds (on records the worker may open: ``held_record``)."""
+    return is_administrator(worker) or (worker.is_active and worker.role == Role.MANAGER)
+
+
+def require(allowed: bool, what: str) -> None:
+    if not allowed:
+        raise NotPermitted(what)
+
+
+def held_record(worker: Worker, kind: str, record_id: object) -> Person | ContextCase | None:
+    """The person or case a worker may put a hold on, or None (missing, or not theirs to see:
+    the same answer, so the form never confirms that a record exists)."""
+    if not can_hold(worker):
+        return None
+    pk = as_id(record_id)
+    if pk is None:
+        return None
+    if kind == HeldKind.PERSON:
+        lasting = scopes.people_visible_to(worker, break_glass=False, shared=False)
+        return lasting.filter(pk=pk).first()
+    if kind == HeldKind.CASE:
+        return context_cases.cases_visible_to(worker).filter(pk=pk).first()
+    return None
+
+
+def access_hold(worker: Worker, hold_id: object) -> LegalHold:
+    """A hold the worker may lift (the record still theirs to see), or 404."""
+    require(can_hold(worker), "legal holds are for managers and administrators")
+    hold = LegalHold.objects.filter(pk=parse_id(hold_id)).first()
+    if hold is None:
+        raise NotPermitted("no such hold")
+    if not is_administrator(worker) and held_record(worker, hold.held_kind, hold.held_id) is None:
+        raise NotPermitted("the held record is not one this worker may see")
+    return hold
+
+
+def access_run(worker: Worker, run_id: object) -> PurgeRun:
+    require(can_read_retention(worker), "retention is for the data team and governance")
+    run = PurgeRun.objects.select_related("started_by").filter(pk=parse_id(run_id)).first()
+    if run is None:
+        raise NotPermitted("no such run")
+    return run

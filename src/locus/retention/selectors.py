@@ -1,0 +1,369 @@
+"""Reading the rules as set, what is due under them, and the holds that keep records.
+
+``plan`` is the dry run: it reads, never writes. What it calls "activity" and "a plan" is
+spelt out in docs/retention.md and in ``ACTIVITY`` and ``had_plan_ids`` below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Max, Model, Q, QuerySet
+
+from locus.casework.models import CaseStatus, ContextCase, PlanChild, ReferralChild
+from locus.common import clock
+from locus.documents.models import DocumentVersion
+from locus.exports.models import ExportRun
+from locus.incidents.models import Involvement
+from locus.interchange import files as import_files
+from locus.interchange.models import ImportRun
+from locus.interchange.models import RunState as ImportState
+from locus.notes.models import CaseNote
+from locus.peers.models import Association, GroupMembership
+from locus.people.models import Allocation, LegalStatus, LegalStatusEpisode, Person, PersonKind
+from locus.places.models import Enrolment
+from locus.retention.dates import by_rule, person_due
+from locus.retention.models import (
+    RULES,
+    HeldKind,
+    LegalHold,
+    Outcome,
+    PurgeItem,
+    PurgeRun,
+    RetentionRule,
+    RuleKind,
+)
+
+PERSON = "people.person"
+CASE = "casework.contextcase"
+ASSOCIATION = "peers.association"
+MEMBERSHIP = "peers.groupmembership"
+EXPORT = "exports.exportrun"
+IMPORT = "interchange.importrun"
+VERSION = "documents.documentversion"
+
+# What an ended association's or membership's reason becomes once its time is up: a reason is
+# still on file (it was ended on purpose), what it said is not.
+BLANKED_REASON = "Removed under the retention rule"
+
+# The statuses that are a plan for a child: a child in need plan, a child protection plan,
+# a looked-after child's care plan. (Early help and youth justice are not a plan here.)
+PLAN_STATUSES = (LegalStatus.CHILD_IN_NEED, LegalStatus.CHILD_PROTECTION, LegalStatus.LOOKED_AFTER)
+
+# Imports still under way are left alone (their next step needs the file); the next run
+# takes them once they finish.
+FINISHED_IMPORTS = (ImportState.IMPORTED, ImportState.FAILED, ImportState.CANCELLED)
+
+
+def amounts() -> dict[str, int]:
+    """Each rule's amount as set: an administrator's setting, else the default."""
+    found = {kind: shape.default for kind, shape in RULES.items()}
+    found.update(RetentionRule.objects.values_list("kind", "amount"))
+    return found
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    kind: str
+    label: str
+    amount: int
+    unit: str
+    counted_from: str
+    setting: RetentionRule | None
+
+    @property
+    def is_default(self) -> bool:
+        return self.setting is None
+
+
+def rule_rows() -> list[RuleRow]:
+    settings = {r.kind: r for r in RetentionRule.objects.select_related("changed_by")}
+    return [
+        RuleRow(
+            kind=str(kind),
+            label=str(kind.label),
+            amount=settings[kind].amount if kind in settings else RULES[kind].default,
+            unit=RULES[kind].unit,
+            counted_from=RULES[kind].counted_from,
+            setting=settings.get(kind),
+        )
+        for kind in RuleKind
+    ]
+
+
+# --- Activity ----------------------------------------------------------------------------
+# The last activity on a person's record is the latest of: the day the record was made, and
+# the start or end of anything about them: an allocation, a legal-status episode, a school
+# roll, an association (either side), a group membership, an incident they were involved
+# in, a case note about them. Anything of these still open is activity today.
+# (model, the field naming the person, the start or day field, the end field or "")
+ACTIVITY: tuple[tuple[type[Model], str, str, str], ...] = (
+    (Allocation, "person", "start", "end"),
+    (LegalStatusEpisode, "person", "start", "end"),
+    (Enrolment, "person", "start", "end"),
+    (Association, "person", "valid_from", "valid_until"),
+    (Association, "other", "valid_from", "valid_until"),
+    (GroupMembership, "person", "since", "until"),
+    (Involvement, "person", "incident__occurred_at", ""),
+    (CaseNote, "person", "contact_on", ""),
+)
+
+
+def _day(value: Any) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def last_activity(ids: Iterable[int] | None = None) -> tuple[dict[int, dt.date], set[int]]:
+    """Each person's last activity (``ACTIVITY``), and who has something still open.
+    ``ids`` limits it to those people (all when None)."""
+    last: dict[int, dt.date] = {}
+    open_ids: set[int] = set()
+    people = Person.objects.all() if ids is None else Person.objects.filter(id__in=list(ids))
+    for pk, created in people.values_list("id", "created_at"):
+        last[pk] = _day(created)
+    for model, who, start, end in ACTIVITY:
+        rows = model._default_manager.filter(**{f"{who}__isnull": False})
+        if ids is not None:
+            rows = rows.filter(**{f"{who}__in": list(ids)})
+        aggregates: dict[str, Any] = {"first": Max(start)}
+        if end:
+            aggregates["last"] = Max(end)
+            aggregates["open"] = Count("pk", filter=Q(**{f"{end}__isnull": True}))
+        for row in rows.values(who).annotate(**aggregates).order_by():
+            pk = row[who]
+            if pk not in last:
+                continue
+            for value in (row["first"], row.get("last")):
+                if value is not None:
+                    last[pk] = max(last[pk], _day(value))
+            if row.get("open"):
+                open_ids.add(pk)
+    return last, open_ids
+
+
+def had_plan_ids(ids: Iterable[int] | None = None) -> set[int]:
+    """People who ever had a plan: a child in need, child protection or looked-after
+    episode, or being named on a context case's plan."""
+    episodes = LegalStatusEpisode.objects.filter(status__in=PLAN_STATUSES)
+    plans = PlanChild.objects.all()
+    if ids is not None:
+        episodes = episodes.filter(person_id__in=list(ids))
+        plans = plans.filter(person_id__in=list(ids))
+    return set(episodes.values_list("person_id", flat=True)) | set(
+        plans.values_list("person_id", flat=True)
+    )
+
+
+# --- Holds -------------------------------------------------------------------------------
+
+
+def active_holds() -> QuerySet[LegalHold]:
+    return LegalHold.objects.filter(lifted_at__isnull=True)
+
+
+def held_case_ids() -> set[int]:
+    return set(active_holds().filter(held_kind=HeldKind.CASE).values_list("held_id", flat=True))
+
+
+def held_person_ids() -> set[int]:
+    """People a hold keeps: held themselves, or named on a held case's plan or referral (the
+    proceedings about a case need the children it was about)."""
+    held = set(active_holds().filter(held_kind=HeldKind.PERSON).values_list("held_id", flat=True))
+    cases = held_case_ids()
+    if cases:
+        held |= set(
+            PlanChild.objects.filter(plan__case_id__in=cases).values_list("person_id", flat=True)
+        )
+        held |= set(
+            ReferralChild.objects.filter(referral__case_id__in=cases).values_list(
+                "person_id", flat=True
+            )
+        )
+    return held
+
+
+def holds_on(kind: str, record_id: int) -> list[LegalHold]:
+    """The holds on one record, active first (the banner on a person's page)."""
+    return list(
+        LegalHold.objects.filter(held_kind=kind, held_id=record_id)
+        .select_related("placed_by", "lifted_by")
+        .order_by(F("lifted_at").desc(nulls_first=True), "-placed_at")
+    )
+
+
+def hold_list() -> QuerySet[LegalHold]:
+    return LegalHold.objects.select_related("placed_by", "lifted_by").order_by(
+        F("lifted_at").desc(nulls_first=True), "review_on", "-id"
+    )
+
+
+# --- The plan (the dry run) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Due:
+    record_type: str
+    record_id: int
+    rule: str
+    due_on: dt.date
+
+
+@dataclass
+class Plan:
+    """What a purge would remove today, and what a hold keeps that would otherwise go."""
+
+    today: dt.date
+    due: list[Due] = field(default_factory=list)
+    held: list[Due] = field(default_factory=list)
+
+    def counts(self) -> list[tuple[str, str, int]]:
+        """(rule, its label, how many) for each rule with something due, in the rules' order."""
+        by_rule = Counter(d.rule for d in self.due)
+        return [(str(k), str(k.label), by_rule[k]) for k in RuleKind if by_rule[k]]
+
+    def ids(self, rule: str) -> list[int]:
+        return [d.record_id for d in self.due if d.rule == rule]
+
+    @property
+    def people(self) -> list[int]:
+        return [d.record_id for d in self.due if d.record_type == PERSON]
+
+
+def _people_due(today: dt.date, rules: dict[str, int]) -> Iterator[Due]:
+    last, open_ids = last_activity()
+    planned = had_plan_ids()
+    rows = Person.objects.values_list("id", "kind", "date_of_birth", "retain_until")
+    for pk, kind, dob, retain_until in rows.order_by("id"):
+        found = person_due(
+            adult=kind == PersonKind.ADULT_OF_CONCERN,
+            date_of_birth=dob,
+            had_plan=pk in planned,
+            last_activity=last[pk],
+            open_now=pk in open_ids,
+            retain_until=retain_until,
+            amounts=rules,
+        )
+        if found is not None and found[1] <= today:
+            yield Due(PERSON, pk, found[0], found[1])
+
+
+def _cases_due(today: dt.date, rules: dict[str, int]) -> Iterator[Due]:
+    closed = ContextCase.objects.filter(status=CaseStatus.CLOSED, closed_on__isnull=False)
+    for pk, closed_on in closed.values_list("id", "closed_on").order_by("id"):
+        due = by_rule(RuleKind.CONTEXT_CASE, closed_on, rules) if closed_on else None
+        if due is not None and due <= today:
+            yield Due(CASE, pk, RuleKind.CONTEXT_CASE, due)
+
+
+def _notes_due(today: dt.date, rules: dict[str, int], gone: set[int]) -> Iterator[Due]:
+    """Ended associations and memberships whose notes' time is up (not of people going now:
+    their rows go with them)."""
+    kind = RuleKind.ENDED_NOTE
+    # Not yet blanked: an association with a note or a reason still as written; a
+    # membership (which has no note) with its reason as written.
+    associations = Association.objects.filter(valid_until__isnull=False).exclude(
+        note="", end_reason__in=("", BLANKED_REASON)
+    )
+    memberships = GroupMembership.objects.filter(until__isnull=False).exclude(
+        end_reason__in=("", BLANKED_REASON)
+    )
+    rows = [
+        (ASSOCIATION, associations.values_list("id", "person_id", "other_id", "valid_until")),
+        (MEMBERSHIP, memberships.values_list("id", "person_id", "person_id", "until")),
+    ]
+    for record_type, found in rows:
+        for pk, person_id, other_id, ended_on in found.order_by("id"):
+            assert ended_on is not None  # filtered on above
+            due = by_rule(kind, ended_on, rules)
+            if due <= today and person_id not in gone and other_id not in gone:
+                yield Due(record_type, pk, kind, due)
+
+
+def _files_due(now: dt.datetime, rules: dict[str, int], people_going: bool) -> Iterator[Due]:
+    """Export files and import uploads past their time, and, when anybody is purged, every
+    one made before now: what a file holds is not read back, so any file may hold them."""
+    today = now.date()
+    exports = ExportRun.objects.exclude(file_name="").filter(created_at__lt=now)
+    for pk, made in exports.values_list("id", "created_at").order_by("id"):
+        due = by_rule(RuleKind.EXPORT_FILE, made.date(), rules)
+        if due <= today or people_going:
+            yield Due(EXPORT, pk, RuleKind.EXPORT_FILE, min(due, today))
+    imports = ImportRun.objects.filter(state__in=FINISHED_IMPORTS, created_at__lt=now)
+    for pk, made, stored in imports.values_list("id", "created_at", "stored_path").order_by("id"):
+        if not import_files.absolute(stored).parent.is_dir():
+            continue  # its files went in an earlier run
+        due = by_rule(RuleKind.IMPORT_UPLOAD, made.date(), rules)
+        if due <= today or people_going:
+            yield Due(IMPORT, pk, RuleKind.IMPORT_UPLOAD, min(due, today))
+
+
+def _removed_documents_due(
+    today: dt.date, rules: dict[str, int], held_people: set[int], held_cases: set[int]
+) -> Iterator[Due]:
+    """The bytes of documents removed from a record that stays, once their time is up (the
+    row stays, marked purged). A held record's removed documents are kept with it."""
+    kind = RuleKind.REMOVED_DOCUMENT
+    versions = DocumentVersion.objects.filter(
+        purged_at__isnull=True, document__removed_at__isnull=False
+    ).values_list("id", "document__removed_at", "document__person_id", "document__case_id")
+    for pk, removed_at, person_id, case_id in versions.order_by("id"):
+        if removed_at is None or person_id in held_people or case_id in held_cases:
+            continue  # (never None: filtered on above)
+        due = by_rule(kind, removed_at.date(), rules)
+        if due <= today:
+            yield Due(VERSION, pk, kind, due)
+
+
+def plan(now: dt.datetime | None = None) -> Plan:
+    """What is due now under the rules as set, minus what a legal hold keeps."""
+    now = now or clock.now()
+    today = now.date()
+    rules = amounts()
+    result = Plan(today=today)
+    held_people, held_cases = held_person_ids(), held_case_ids()
+    for due in _people_due(today, rules):
+        (result.held if due.record_id in held_people else result.due).append(due)
+    for due in _cases_due(today, rules):
+        (result.held if due.record_id in held_cases else result.due).append(due)
+    going = set(result.people)
+    result.due.extend(_notes_due(today, rules, going))
+    result.due.extend(_removed_documents_due(today, rules, held_people, held_cases))
+    result.due.extend(_files_due(now, rules, bool(going)))
+    return result
+
+
+# --- Past runs ---------------------------------------------------------------------------
+
+
+def runs() -> QuerySet[PurgeRun]:
+    return PurgeRun.objects.select_related("started_by").annotate(
+        item_count=Count("items"), done_count=Count("items", filter=Q(items__done_at__isnull=False))
+    )
+
+
+def unfinished_runs() -> QuerySet[PurgeRun]:
+    return PurgeRun.objects.exclude(state="finished").order_by("started_at", "id")
+
+
+def run_counts(run: PurgeRun) -> list[tuple[str, str, int]]:
+    """(rule label, outcome label, how many) for a run's items."""
+    rows = (
+        PurgeItem.objects.filter(run=run)
+        .values("rule", "outcome")
+        .annotate(n=Count("id"))
+        .order_by("rule", "outcome")
+    )
+    labels = dict(RuleKind.choices)
+    outcomes = dict(Outcome.choices)
+    return [
+        (labels.get(r["rule"], r["rule"]), outcomes.get(r["outcome"], "Not done yet"), r["n"])
+        for r in rows
+    ]
+
+
+def run_items(run: PurgeRun) -> QuerySet[PurgeItem]:
+    return PurgeItem.objects.filter(run=run).order_by("id")

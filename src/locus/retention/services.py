@@ -1,0 +1,122 @@
+"""Setting the retention rules, and placing and lifting legal holds (each audited)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from locus.access import retention as rules
+from locus.access.models import Worker
+from locus.audit.models import ChangeAction
+from locus.common import clock
+from locus.common.services import Problems, clean_text, create_audited, save_changes, write_fields
+from locus.people.models import Person
+from locus.retention.models import (
+    MAXIMUM,
+    RULES,
+    HeldKind,
+    HoldReason,
+    LegalHold,
+    RetentionRule,
+    RuleKind,
+)
+
+MAX_REASON = 2000
+
+
+@transaction.atomic
+def rule_set(*, actor: Worker, kind: str, amount: int | None, reason: str) -> RetentionRule:
+    """An administrator sets how long one kind of record is kept, saying why (the policy it
+    follows). The change is audited with its before and after."""
+    rules.require(rules.can_manage_retention(actor), "retention rules are for the data team")
+    if kind not in RuleKind.values:
+        raise ValueError(f"kind: not a retention rule: {kind!r}")
+    unit = RULES[kind].unit
+    problems = Problems()
+    ok = type(amount) is int and 1 <= amount <= MAXIMUM[unit]
+    problems.check(ok, "amount", f"Enter a whole number of {unit} from 1 to {MAXIMUM[unit]}")
+    reason = clean_text(
+        problems,
+        "reason",
+        reason,
+        missing="Say why the rule is set so (the policy it follows)",
+        limit=MAX_REASON,
+        what="reason",
+    )
+    problems.raise_if_any()
+    fields = {"amount": amount, "reason": reason, "changed_by": actor, "changed_at": clock.now()}
+    current = RetentionRule.objects.select_for_update().filter(kind=kind).first()
+    if current is None:
+        return create_audited(actor, RetentionRule, kind=kind, **fields)
+    return save_changes(actor=actor, obj=current, fields=fields)
+
+
+@transaction.atomic
+def hold_place(
+    *,
+    actor: Worker,
+    held_kind: str,
+    held_id: object,
+    reason: str,
+    detail: str,
+    review_on: dt.date | None,
+) -> LegalHold:
+    """Stop the purge of a person or a context case (and what hangs off it) while
+    proceedings, a complaint or an inquiry need it. A manager on a record they may open,
+    or an administrator."""
+    rules.require(rules.can_hold(actor), "legal holds are for managers and administrators")
+    problems = Problems()
+    record = rules.held_record(actor, held_kind, held_id)
+    what = "person" if held_kind == HeldKind.PERSON else "context case"
+    problems.check(
+        record is not None, "held_id", f"Enter the number of a {what} whose record you may open"
+    )
+    problems.check(reason in HoldReason.values, "reason", "Choose why the record must be kept")
+    detail = clean_text(
+        problems,
+        "detail",
+        detail,
+        missing="Say which proceedings, by their reference (never the child's name)",
+        limit=MAX_REASON,
+        what="detail",
+    )
+    if review_on is None:
+        problems.add("review_on", "Enter the date the hold is to be reviewed")
+    elif review_on <= clock.today():
+        problems.add("review_on", "The review date must be in the future")
+    problems.raise_if_any()
+    assert record is not None
+    return create_audited(
+        actor,
+        LegalHold,
+        held_kind=held_kind,
+        held_id=record.pk,
+        person=record if isinstance(record, Person) else None,
+        case=None if isinstance(record, Person) else record,
+        reason=reason,
+        detail=detail,
+        review_on=review_on,
+        placed_by=actor,
+        placed_at=clock.now(),
+    )
+
+
+@transaction.atomic
+def hold_lift(*, actor: Worker, hold: LegalHold, reason: str) -> LegalHold:
+    """Lift a hold, saying why (the proceedings ended): the record then follows its rule."""
+    hold = rules.access_hold(actor, hold.pk)
+    hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+    problems = Problems()
+    problems.check(hold.lifted_at is None, "reason", "This hold has already been lifted")
+    reason = clean_text(
+        problems,
+        "reason",
+        reason,
+        missing="Say why the hold is lifted",
+        limit=MAX_REASON,
+        what="reason",
+    )
+    problems.raise_if_any()
+    lifted = {"lifted_by": actor, "lifted_at": clock.now(), "lifted_reason": reason}
+    return write_fields(actor, hold, ChangeAction.END, lifted)

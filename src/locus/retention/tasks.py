@@ -1,0 +1,22 @@
+"""The purge as background tasks: one started from the retention page, or the daily one."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from locus.access.services import system_worker
+from locus.retention import purge
+
+
+@task()
+def run_purge(run_id: int) -> int:
+    """Carry out purge run ``run_id`` (and any earlier one stopped part-way); returns how many
+    items it acted on."""
+    return purge.execute(run_id).items.count()
+
+
+@task()
+def daily_purge() -> int:
+    """The scheduled purge, recorded as the system account: what ``locus purge --confirm``
+    does, for a deployment that schedules tasks rather than commands."""
+    return purge.purge(actor=system_worker()).items.count()
