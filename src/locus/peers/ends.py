@@ -1,4 +1,6 @@
-"""What a map may draw once relationships and memberships end (docs/peer-maps.md, "Ended relationships and memberships").
+"""What a map may draw once relationships and memberships end.
+
+See docs/peer-maps.md, "Ended relationships and memberships".
 
 A map answers "who is this child with", so an association or a group membership that has
 ended is never drawn on one: not on today's map, not on a map "as at" a past day, not on a
