@@ -39,6 +39,7 @@ from tests.factories import (
     make_worker,
     nothing_written,
 )
+from tests.notes.helpers import write
 
 pytestmark = pytest.mark.django_db
 
@@ -347,3 +348,61 @@ def test_the_form_names_what_is_missing(disputed: World) -> None:
     html = response.content.decode()
     assert response.status_code == 200 and "Error:" in html
     assert "Enter the person&#x27;s account, in their words" in html
+
+
+def test_a_field_and_a_note_can_be_disputed_and_are_named_on_the_accuracy_page(
+    world: World,
+) -> None:
+    note = write(world.social_worker, world.csc_child)
+    record(world, about=About.FIELD, item="date_of_birth", account="My birthday is in May.")
+    record(world, about=About.NOTE, item=note, account="I never said that.")
+    html = client_for(world.teammate).get(reverse("accuracy", args=[world.csc_child.pk]))
+    text = html.content.decode()
+    assert "Their date of birth" in text and "My birthday is in May." in text
+    assert f"Case note of {note.contact_on:%-d %b %Y}" in text and "I never said that." in text
+
+
+def test_the_dispute_form_offers_only_what_the_worker_may_see(world: World) -> None:
+    w = world
+    hidden = make_association(w.system, person=w.csc_child, other=w.yjs_child)
+    response = client_for(w.social_worker).get(reverse("dispute-new", args=[w.csc_child.pk]))
+    text = response.content.decode()
+    assert f'value="association:{hidden.pk}"' in text
+    assert "Association with YY (friend)" in text and "Yusuf" not in text
+    # Nor is anyone else's record: another child's incident is not among the choices.
+    assert f'value="involvement:{w.csc_incident.involvements.get().pk}"' not in text
+    theirs = make_incident(
+        w.system,
+        context=w.park,
+        reporting_agency=w.csc,
+        involvements=[(w.csc_child, InvolvementRole.PRESENT)],
+    )
+    again = client_for(w.social_worker).get(reverse("dispute-new", args=[w.csc_child.pk]))
+    assert f'value="involvement:{theirs.involvements.get().pk}"' in again.content.decode()
+
+
+def test_objections_through_the_pages(world: World) -> None:
+    w = world
+    person = w.csc_child.pk
+    response = client_for(w.social_worker).post(
+        reverse("objection-new", args=[person]),
+        {
+            "grounds": "Stop sharing my data with the police.",
+            "received_how": ReceivedHow.REPRESENTATIVE,
+            "received_on": today().strftime("%d/%m/%Y"),
+        },
+    )
+    assert response.status_code == 302
+    objection = Objection.objects.get(person_id=person)
+    url = reverse("objection-decide", args=[person, objection.pk])
+    for persona in ("social_worker", "admin", "teammate"):
+        assert client_for(w.persona(persona)).get(url).status_code == 404, persona
+    page = client_for(w.team_manager).get(reverse("accuracy", args=[person])).content.decode()
+    assert "Stop sharing my data with the police." in page and url in page
+    response = client_for(w.team_manager).post(
+        url, {"decision": ObjectionDecision.STOPPED, "reason": "Sharing with police stopped."}
+    )
+    assert response.status_code == 302
+    objection.refresh_from_db()
+    assert objection.decision == ObjectionDecision.STOPPED
+    assert objection.decided_by == w.team_manager
