@@ -375,7 +375,7 @@ def test_the_dispute_form_offers_only_what_the_worker_may_see(world: World) -> N
         w.system,
         context=w.park,
         reporting_agency=w.csc,
-        involvements=[(w.csc_child, InvolvementRole.PRESENT)],
+        involvements=[(w.csc_child, InvolvementRole.HARMED)],
     )
     again = client_for(w.social_worker).get(reverse("dispute-new", args=[w.csc_child.pk]))
     assert f'value="involvement:{theirs.involvements.get().pk}"' in again.content.decode()
