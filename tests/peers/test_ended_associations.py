@@ -16,6 +16,7 @@ from locus.casework.selectors import linked_child_ids as case_children
 from locus.common.services import today
 from locus.linked import borough_evidence
 from locus.mapping.selectors import group_map_snapshot, map_view
+from locus.notes.selectors import namable_children
 from locus.peers.ends import ended_for_good
 from locus.peers.maps import cluster_map, group_map, peer_map
 from locus.peers.models import Association, GroupMembership
@@ -208,6 +209,17 @@ def test_the_capture_page_lists_an_ended_relationship_apart(ties: World) -> None
     current, _, past = html.content.decode().partition("Ended and changed relationships")
     assert "Tariq Teamchild" in current and "Tariq Teamchild" not in past
     assert "Priya Pupil" in past and "Priya Pupil" not in current
+
+
+def test_a_note_on_the_child_no_longer_offers_an_ended_associate(world: World) -> None:
+    w = world
+    # The administrator holds no caseload: what a note offers them is the child's associates
+    # and fellow group members.
+    link(w, w.csc_child, w.police_child)
+    end(w, link(w, w.csc_child, w.pupil))
+    offered = namable_children(w.admin, w.csc_child)
+    assert w.police_child in offered
+    assert w.pupil not in offered
 
 
 # --- History on the person's page --------------------------------------------------------------
