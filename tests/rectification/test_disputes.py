@@ -406,3 +406,12 @@ def test_objections_through_the_pages(world: World) -> None:
     objection.refresh_from_db()
     assert objection.decision == ObjectionDecision.STOPPED
     assert objection.decided_by == w.team_manager
+
+
+def test_the_tag_shows_on_the_caseload_and_in_people_search(disputed: World) -> None:
+    client = client_for(disputed.social_worker)
+    home = client.get("/").content.decode()
+    row = home.partition("Ciara Cscchild")[2][:300]
+    assert "Accuracy disputed" in row
+    found = client.get(reverse("people"), {"q": "Cscchild"}).content.decode()
+    assert "Accuracy disputed" in found.partition("Ciara Cscchild")[2][:300]
