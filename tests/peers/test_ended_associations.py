@@ -193,6 +193,17 @@ def test_linked_cases_and_the_cached_borough_evidence_drop_an_ended_association(
     assert "Directly associated" not in csv and "Yjschild" not in csv
 
 
+def test_the_borough_clusters_drop_an_ended_association_at_once(world: World) -> None:
+    w = world
+    link(w, w.csc_child, w.yjs_child)
+    backdated = link(w, w.yjs_child, w.team_child)
+    client = client_for(w.admin)
+    client.get(reverse("linked-borough"))  # worked out and cached
+    assert "1 cluster, 3 children in all" in client.get(reverse("linked-borough")).content.decode()
+    end(w, backdated, days_ago=2)
+    assert "1 cluster, 2 children in all" in client.get(reverse("linked-borough")).content.decode()
+
+
 def test_a_former_member_is_not_one_of_a_group_context_cases_children(world: World) -> None:
     w = world
     case = screen(w, refer(w, actor=w.social_worker, context=w.group)).case
