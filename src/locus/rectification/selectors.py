@@ -70,10 +70,6 @@ class Challenges:
     disputes: list[Dispute]
     objections: list[Objection]
 
-    @property
-    def flagged(self) -> list[Dispute]:
-        return [d for d in self.disputes if d.flagged]
-
 
 def challenges_for(person: Person) -> Challenges:
     """A person's disputes (newest first, with the item each is about) and objections."""
@@ -133,7 +129,7 @@ def dispute_items(*, viewer: Worker, person: Person) -> list[tuple[str, str]]:
     return choices
 
 
-def item_for(person: Person, value: str) -> tuple[str, object]:
+def item_for(value: str) -> tuple[str, object]:
     """``(about, item)`` for a choice made from :func:`dispute_items` (the service checks
     the item is the person's; an id not found gives ``None`` and its refusal)."""
     kind, _, rest = value.partition(":")

@@ -96,7 +96,7 @@ def dispute_new(request: AuthedRequest, person_id: int) -> HttpResponse:
 
     def run() -> None:
         data = form.cleaned_data
-        about, item = selectors.item_for(person, data["about"])
+        about, item = selectors.item_for(data["about"])
         services.dispute_record(
             actor=viewer,
             person=person,
