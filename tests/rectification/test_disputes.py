@@ -371,6 +371,7 @@ def test_the_dispute_form_offers_only_what_the_worker_may_see(world: World) -> N
     text = response.content.decode()
     assert f'value="association:{hidden.pk}"' in text
     assert "Association with YY (friend)" in text and "Yusuf" not in text
+    assert 'value="field:date_of_birth"' in text
     # Nor is anyone else's record: another child's incident is not among the choices.
     assert f'value="involvement:{w.csc_incident.involvements.get().pk}"' not in text
     theirs = make_incident(
@@ -417,3 +418,10 @@ def test_the_tag_shows_on_the_caseload_and_in_people_search(disputed: World) -> 
     assert "Accuracy disputed" in row
     found = client.get(reverse("people"), {"q": "Cscchild"}).content.decode()
     assert "Accuracy disputed" in found.partition("Ciara Cscchild")[2][:300]
+
+
+def test_a_school_is_offered_only_the_details_it_sees(world: World) -> None:
+    response = client_for(world.school_dsl).get(reverse("dispute-new", args=[world.pupil.pk]))
+    text = response.content.decode()
+    assert 'value="field:date_of_birth"' in text and 'value="field:upn"' in text
+    assert 'value="field:home_address"' not in text and 'value="field:ethnicity"' not in text

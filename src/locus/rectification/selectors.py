@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from locus.access import scopes
-from locus.access.fields import PersonField
+from locus.access.fields import PersonField, fields_visible_to
 from locus.access.models import Worker
 from locus.access.notes import notes_visible_to
 from locus.incidents.models import Involvement
@@ -90,9 +90,12 @@ def challenges_for(person: Person) -> Challenges:
 def dispute_items(*, viewer: Worker, person: Person) -> list[tuple[str, str]]:
     """The items of ``person``'s record the viewer may name in a dispute: the record, each
     field, their associations (a peer the viewer may not see by initials), the incidents the
-    viewer sees them in, and the notes on them the viewer may read. Four queries."""
+    viewer sees them in, and the notes on them the viewer may read. A few queries, whatever
+    the record's size."""
     choices: list[tuple[str, str]] = [("record", str(About.RECORD.label))]
-    choices += [(f"field:{f.value}", f"Their {f.label.lower()}") for f in PersonField]
+    # Only the fields the viewer sees: a dispute of a detail is read beside that detail.
+    shown = fields_visible_to(viewer, person)
+    choices += [(f"field:{f.value}", f"Their {f.label.lower()}") for f in PersonField if f in shown]
     associations = list(
         Association.objects.filter(Q(person=person) | Q(other=person))
         .select_related("person", "other")
