@@ -154,6 +154,7 @@ def prepare_demo(
     from django.contrib.auth.password_validation import validate_password
 
     from locus.demo.casework import add_demo_context_cases
+    from locus.demo.disputes import add_demo_disputes
     from locus.demo.generator import ensure_demo_accounts, generate_borough
     from locus.demo.mapping import add_demo_meetings
     from locus.demo.profiles import add_demo_profiles_and_moves
@@ -193,6 +194,7 @@ def prepare_demo(
         add_demo_safety_maps()
         add_demo_outreach()
         add_demo_retention()
+        add_demo_disputes()
     finally:
         if bars is not None:
             bars.close()

@@ -40,6 +40,7 @@ from locus.people import selectors as people
 from locus.people.models import LegalStatus, Person, PersonKind
 from locus.places import selectors as places
 from locus.places.models import Context, ContextKind
+from locus.rectification.selectors import disputed_person_ids
 
 router = Router()
 
@@ -114,8 +115,9 @@ def _holder(allocation: Any) -> dict[str, Any]:
     }
 
 
-def _person(person: Person, holders: Sequence[Any]) -> dict[str, Any]:
-    """``person`` as ``people_tags.person_field`` shows them: each field only if visible."""
+def _person(person: Person, holders: Sequence[Any], disputed: set[int]) -> dict[str, Any]:
+    """``person`` as ``people_tags.person_field`` shows them: each field only if visible;
+    ``disputed``: the people among those answered whose record's accuracy they dispute."""
     f = people.visible_fields(person)
 
     def shown(field: str, value: Any) -> Any:
@@ -140,6 +142,7 @@ def _person(person: Person, holders: Sequence[Any]) -> dict[str, Any]:
         "withheld": [p for p in kept if p not in f],
         "shared_only": is_shared_only(f),
         "allocated_to": [_holder(a) for a in holders],
+        "accuracy_disputed": person.pk in disputed,
     }
 
 
@@ -206,7 +209,11 @@ def people_list(
         detail={**asked, "people_shown": [p.pk for p in rows]},
     )
     # open_allocations: prefetched by people_list, as the page lists who holds each case.
-    return {**meta, "results": [_person(p, getattr(p, "open_allocations", [])) for p in rows]}
+    disputed = disputed_person_ids(p.pk for p in rows)
+    return {
+        **meta,
+        "results": [_person(p, getattr(p, "open_allocations", []), disputed) for p in rows],
+    }
 
 
 @router.get("/people/{person_id}", response={200: s.PersonOut, **ERRORS}, tags=["people"])
@@ -224,7 +231,7 @@ def person_detail(request: HttpRequest, person_id: int) -> dict[str, Any]:
     else:
         detail = {"holders_shown": [a.worker_id for a in holders]}
     _audit(request, obj=person, detail=detail)
-    return _person(person, holders)
+    return _person(person, holders, disputed_person_ids([person.pk]))
 
 
 # --- Associations (a person's peer relationships) -------------------------------------------

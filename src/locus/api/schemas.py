@@ -45,6 +45,9 @@ class PersonOut(Schema):
     withheld: list[str]
     shared_only: bool  # seen only through what a meeting shared, not in the caller's own right
     allocated_to: list[Holder] = []
+    # The person disputes the accuracy of their record (or of part of it), undecided or not
+    # corrected: whoever relies on the record must read their account (UK GDPR Art 16).
+    accuracy_disputed: bool = False
 
 
 class PeoplePage(Page):

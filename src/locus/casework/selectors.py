@@ -99,7 +99,8 @@ class NamedChild:
 
 def linked_child_ids(case: ContextCase) -> set[int]:
     """Children linked to the case's context: in incidents there, named in referrals about it,
-    on its plan, members of it (a peer group) or living there (a home)."""
+    on its plan, current members of it (a peer group; one who left is not) or living there (a
+    home)."""
     context_id = case.context_id
     ids: set[int] = set()
     ids |= set(
@@ -115,7 +116,9 @@ def linked_child_ids(case: ContextCase) -> set[int]:
     )
     ids |= set(PlanChild.objects.filter(plan__case=case).values_list("person_id", flat=True))
     ids |= set(
-        GroupMembership.objects.filter(group_id=context_id).values_list("person_id", flat=True)
+        GroupMembership.objects.current()
+        .filter(group_id=context_id)
+        .values_list("person_id", flat=True)
     )
     ids |= set(Person.objects.filter(home_id=context_id).values_list("id", flat=True))
     return ids

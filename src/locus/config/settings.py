@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "locus.notes",
     "locus.documents",
     "locus.transfers",
+    "locus.rectification",
     "locus.notifications",
     "locus.outreach",
     "locus.statutory",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("panels/", include("locus.panels.urls")),
     path("documents/", include("locus.documents.urls")),
     path("transfers/", include("locus.transfers.urls")),
+    path("people/<int:person_id>/accuracy/", include("locus.rectification.urls")),
     path("notifications/", include("locus.notifications.urls")),
     path("outreach/", include("locus.outreach.urls")),
     path("audit/", include("locus.audit.urls")),

@@ -37,6 +37,7 @@ from locus.mapping.models import (
     MeetingStatus,
     ShareAgreement,
 )
+from locus.peers.ends import associations_on, ended_association_ids, memberships_on_map, still_open
 from locus.peers.models import Association, GroupMembership, Nature
 from locus.people.models import Allocation, Person
 from locus.places.models import Context
@@ -461,16 +462,19 @@ def group_map_snapshot(meeting: Meeting, day: dt.date) -> dict[str, Any]:
     for a past map.
     """
     child_ids = set(meeting.children.values_list("person_id", flat=True))
-    associations = list(
-        Association.objects.open_on(day)
-        .filter(Q(person_id__in=child_ids) | Q(other_id__in=child_ids))
-        .select_related("person", "other")
-        .order_by("id")
+    # Ended relationships and memberships are not drawn (peers.ends), even on a past day.
+    associations = still_open(
+        list(
+            associations_on(day)
+            .filter(Q(person_id__in=child_ids) | Q(other_id__in=child_ids))
+            .select_related("person", "other")
+            .order_by("id")
+        )
     )
     roles: dict[int, str] = {}
     if meeting.group_id is not None:
         roles = dict(
-            GroupMembership.objects.open_on(day)
+            memberships_on_map(day)
             .filter(group_id=meeting.group_id)
             .values_list("person_id", "role")
         )
@@ -569,6 +573,8 @@ def map_view(
             visible=pid in visible,
             group_role=str(ROLE_LABELS.get(raw.get("group_role", ""), "")),
         )
+    # A relationship ended since the meeting is not drawn on its map any more (peers.ends).
+    ended = ended_association_ids(e.get("association_id") for e in snapshot.get("edges", []))
     # A relationship is told only when the viewer sees one end of it: one between two people
     # they may not see (a child nobody brought and his associates) is those people's record.
     edges = [
@@ -581,7 +587,8 @@ def map_view(
             since=_day(e.get("since")),
         )
         for e in snapshot.get("edges", [])
-        if e["source"] in nodes
+        if e.get("association_id") not in ended
+        and e["source"] in nodes
         and e["target"] in nodes
         and (nodes[e["source"]].visible or nodes[e["target"]].visible)
     ]

@@ -557,7 +557,8 @@ def namable_children(viewer: Worker, subject: Subject) -> list[Person]:
     ids: set[int] = set()
     if isinstance(subject, Person):
         ids.add(subject.pk)
-        links = Association.objects.filter(Q(person=subject) | Q(other=subject))
+        # Current associates only: one whose relationship has ended is no longer offered.
+        links = Association.objects.current().filter(Q(person=subject) | Q(other=subject))
         for a, b in links.values_list("person_id", "other_id"):
             ids.update(x for x in (a, b) if x is not None)
         groups = GroupMembership.objects.current().filter(person=subject).values("group_id")

@@ -21,6 +21,7 @@ from locus.access.selectors import visible_person_ids, visible_person_ids_by_rig
 from locus.analysis.groups import meeting_groups
 from locus.analysis.layout import banded, label_box
 from locus.common.services import today
+from locus.peers.ends import associations_on, memberships_on_map, still_open
 from locus.peers.models import Association, GroupMembership, Nature
 from locus.peers.selectors import (
     GroupDetail,
@@ -350,11 +351,9 @@ def _walk(
     """Four queries: the child's relationships, which peers the viewer sees, those peers'
     relationships, and which of their peers the viewer sees (two at one step). Then the
     walk, in Python."""
-    base = Association.objects.open_on(as_at).select_related(
-        "person", "other", "recorded_by__team__agency"
-    )
+    base = associations_on(as_at).select_related("person", "other", "recorded_by__team__agency")
     about_child = Q(person=person) | Q(other=person)
-    first = _as_stood(base.filter(about_child), natures)
+    first = still_open(_as_stood(base.filter(about_child), natures))
     people: dict[int, Person] = {person.pk: person}
     for a in first:
         peer = _peer_of(a, person.pk)
@@ -366,9 +365,11 @@ def _walk(
     own, visible = visible_person_ids_by_right(viewer, step_one)
     second: list[Association] = []
     if own and depth > 1:
-        second = _as_stood(
-            base.filter(Q(person_id__in=own) | Q(other_id__in=own)).exclude(about_child),
-            natures,
+        second = still_open(
+            _as_stood(
+                base.filter(Q(person_id__in=own) | Q(other_id__in=own)).exclude(about_child),
+                natures,
+            )
         )
     for a in second:
         for p in (a.person, a.other):
@@ -431,7 +432,7 @@ def peer_map(
     shown = fields_visible_to_many(viewer, seen, visible=seen)
     statuses = open_statuses_on(_status_shown(shown), as_at)
     memberships = list(
-        GroupMembership.objects.open_on(as_at)
+        memberships_on_map(as_at)
         .filter(person_id__in=walk.people)
         .select_related("group")
         .order_by("group_id", "person_id")
@@ -566,7 +567,7 @@ def group_map(*, viewer: Worker, detail: GroupDetail, expand: int | None = None)
         build.link(centre.key, node.key, "place", "uses")
     visible = [pk for pk, row in members.items() if row.visible]
     associations = _as_stood(
-        Association.objects.open_on(day)
+        associations_on(day)
         .filter(
             person_id__in=members,
             other_id__in=members,
@@ -741,7 +742,7 @@ def cluster_map(
         )
         build.link(_person_key(person.pk), centre.key, "member")
     associations = _as_stood(
-        Association.objects.open_on(today())
+        Association.objects.current()
         .filter(person_id__in=visible, other_id__in=visible)
         .select_related("recorded_by__team__agency")
         .order_by("id"),

@@ -288,6 +288,24 @@ class PersonDetail:
     fields: frozenset[str] = frozenset()
     extra: dict[str, Any] = field(default_factory=dict)
 
+    # An ended association or membership is history: the page lists it apart, under "Ended",
+    # with who ended it and why, and nothing else (maps, linked cases) draws it any more.
+    @property
+    def current_associations(self) -> list[AssociationRow]:
+        return [r for r in self.associations if r.association.valid_until is None]
+
+    @property
+    def ended_associations(self) -> list[AssociationRow]:
+        return [r for r in self.associations if r.association.valid_until is not None]
+
+    # Ended memberships, each with whether the viewer may see the group: a group seen only
+    # through the child's membership is not named once it has ended ("a peer group").
+    ended_memberships: list[tuple[GroupMembership, bool]] = field(default_factory=list)
+
+    @property
+    def current_memberships(self) -> list[GroupMembership]:
+        return [m for m in self.memberships if m.until is None]
+
 
 def person_detail(
     *, viewer: Worker, person: Person, fields: frozenset[str] | None = None
@@ -304,7 +322,7 @@ def person_detail(
     allocations = list(person.allocations.current().select_related("worker", "team__agency"))
     associations = list(
         Association.objects.filter(Q(person=person) | Q(other=person))
-        .select_related("person", "other", "recorded_by__team__agency")
+        .select_related("person", "other", "recorded_by__team__agency", "ended_by")
         .prefetch_related("contexts")
         .order_by(F("valid_until").desc(nulls_first=True), "-valid_from", "id")
     )
@@ -326,7 +344,7 @@ def person_detail(
     )
     # Open rows first on every database (SQLite and PostgreSQL sort nulls differently).
     memberships = list(
-        person.memberships.select_related("group").order_by(
+        person.memberships.select_related("group", "ended_by").order_by(
             F("until").desc(nulls_first=True), "-since"
         )
     )
@@ -356,6 +374,7 @@ def person_detail(
     for row in rows:
         row.places = [c for c in row.association.contexts.all() if c.pk in allowed]
     # Only a current membership gives sight of a group: a former one must not name it.
+    ended_memberships = [(m, m.group_id in allowed) for m in memberships if m.until is not None]
     memberships = [m for m in memberships if m.group_id in allowed]
     open_statuses = [e for e in episodes if e.end is None]
     person.open_episodes = open_statuses  # type: ignore[attr-defined]
@@ -371,6 +390,7 @@ def person_detail(
         contexts=[c for c in contexts.values() if c.pk in allowed],
         age=person.age_on(today()) if PersonField.AGE in fields else None,
         fields=fields,
+        ended_memberships=ended_memberships,
     )
 
 

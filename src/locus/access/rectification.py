@@ -1,0 +1,65 @@
+"""Who records and decides a person's challenge to their record (docs/rectification.md).
+
+* **See**: whoever may see the person sees their disputes and objections, with the person's
+  own account: it is part of the record, and it must travel with it (UK GDPR Art 16; the
+  ICO's guidance on the right to rectification). Nobody else learns that one exists: a
+  dispute about a child a worker may not see is "not found", and the "disputed" tag beside
+  a name is drawn only where the name is.
+* **Record**: a practitioner or a manager who sees the person in their own right (the one
+  who heard it, usually). Not an administrator: it is casework, not data management.
+* **Decide**: a team manager who sees the person in their own right, never the worker who
+  recorded it (separation of duties) and never an administrator; once, while it is open.
+"""
+
+from __future__ import annotations
+
+from locus.access import lookups, policies
+from locus.access.models import Role, Worker
+from locus.people.models import Person
+from locus.rectification.models import Dispute, Objection, ObjectionDecision, Outcome
+
+
+def can_see_challenges(worker: Worker, person: Person) -> bool:
+    """Sees the person (break-glass included, as their page is): so sees their account."""
+    return policies.can_view_person(worker, person)
+
+
+def can_record_challenge(worker: Worker, person: Person) -> bool:
+    """Record a dispute or an objection the person made."""
+    return (
+        worker.is_active
+        and worker.role in policies.CASEWORK_ROLES
+        and policies.sees_lastingly(worker, person)
+    )
+
+
+def _is_open(item: Dispute | Objection) -> bool:
+    if isinstance(item, Dispute):
+        return item.outcome == Outcome.OPEN
+    return item.decision == ObjectionDecision.OPEN
+
+
+def can_decide_challenge(worker: Worker, item: Dispute | Objection) -> bool:
+    """Decide an open dispute or objection: a manager, not its recorder, seeing the person."""
+    return (
+        worker.is_active
+        and worker.role == Role.MANAGER
+        and item.recorded_by_id != worker.pk
+        and _is_open(item)
+        and policies.sees_lastingly(worker, item.person)
+    )
+
+
+def access_dispute(worker: Worker, person: Person, dispute_id: object) -> Dispute:
+    """One of ``person``'s disputes (the caller has found the person through ``lookups``)."""
+    return lookups.one_or_404(
+        Dispute.objects.filter(person=person).select_related("person", "recorded_by"),
+        dispute_id,
+    )
+
+
+def access_objection(worker: Worker, person: Person, objection_id: object) -> Objection:
+    return lookups.one_or_404(
+        Objection.objects.filter(person=person).select_related("person", "recorded_by"),
+        objection_id,
+    )

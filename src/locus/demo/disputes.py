@@ -1,0 +1,113 @@
+"""The demo's disputed accuracy and ended association, added to a generated borough.
+
+Call :func:`add_demo_disputes` after ``generate_borough``. Among ``social.worker``'s children (by
+name), the first with a peer she sees disputes that association: "I don't know him", recorded by
+her in the child's words, decided "not corrected" by ``team.manager`` with the reason, so the
+child's page carries the banner and the tag beside the association for good. The next child's
+first open association she may end is ended by her, with a reason, so it shows in the person
+page's Ended table and on no map. Made through the services as the personas; choices follow
+names, never ids; safe to call again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q
+
+from locus.access import policies
+from locus.access.models import Worker
+from locus.access.selectors import visible_person_ids
+from locus.common.clock import today
+from locus.peers.models import Association
+from locus.peers.services import association_end
+from locus.people.models import Allocation, Person
+from locus.rectification.models import About, Dispute, Outcome, ReceivedHow
+from locus.rectification.services import dispute_decide, dispute_record
+
+ACCOUNT = (
+    "I don't know him. I have never met him and I wasn't at the park that night; "
+    "I was at my nan's. Whoever said I was with him has got me mixed up with someone else."
+)
+REASON = (
+    "Two separate police reports, a month apart, place them together at the park, and the "
+    "school saw them leave together. The record stays; the child's statement stays with it."
+)
+END_REASON = "The family moved to Kent in the summer; they have had no contact since."
+
+
+def _children(worker: Worker) -> list[Person]:
+    held = Allocation.objects.current().filter(worker=worker).values("person_id")
+    return list(Person.objects.filter(id__in=held).order_by("family_name", "given_name", "id"))
+
+
+def _open_with_peer(child: Person, seen: set[int] | None = None) -> Association | None:
+    """The child's first open association (by peer's name) with a known peer in ``seen``."""
+    rows = (
+        Association.objects.current()
+        .filter(Q(person=child, other__isnull=False) | Q(other=child))
+        .select_related("person", "other")
+        .order_by("valid_from", "id")
+    )
+    for a in rows:
+        peer = a.other if a.person_id == child.pk else a.person
+        if peer is not None and (seen is None or peer.pk in seen):
+            return a
+    return None
+
+
+@transaction.atomic
+def add_demo_disputes() -> Dispute | None:
+    """The dispute (and the ended association beside it); None when the borough has no place
+    for them, or the demo's dispute is there already."""
+    worker = Worker.objects.filter(username="social.worker", is_active=True).first()
+    manager = Worker.objects.filter(username="team.manager", is_active=True).first()
+    if worker is None or manager is None:
+        return None
+    if Dispute.objects.filter(recorded_by=worker).exists():
+        return None
+    children = _children(worker)
+    disputed: Dispute | None = None
+    for child in children:
+        peers = Association.objects.filter(Q(person=child) | Q(other=child))
+        ids = {pk for pair in peers.values_list("person_id", "other_id") for pk in pair if pk}
+        found = _open_with_peer(child, visible_person_ids(worker, ids - {child.pk}))
+        if found is None:
+            continue
+        disputed = dispute_record(
+            actor=worker,
+            person=child,
+            about=About.ASSOCIATION,
+            item=found,
+            account=ACCOUNT,
+            received_how=ReceivedHow.IN_PERSON,
+            received_on=today() - dt.timedelta(days=9),
+        )
+        disputed = dispute_decide(
+            actor=manager, dispute=disputed, outcome=Outcome.NOT_CORRECTED, reason=REASON
+        )
+        break
+    for child in children:
+        if disputed is not None and child.pk == disputed.person_id:
+            continue
+        ending = next(
+            (
+                a
+                for a in Association.objects.current()
+                .filter(Q(person=child) | Q(other=child))
+                .select_related("recorded_by")
+                .order_by("valid_from", "id")
+                if policies.can_change_association(worker, a)
+            ),
+            None,
+        )
+        if ending is not None:
+            association_end(
+                actor=worker,
+                association=ending,
+                valid_until=max(ending.valid_from, today() - dt.timedelta(days=60)),
+                reason=END_REASON,
+            )
+            break
+    return disputed

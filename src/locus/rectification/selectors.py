@@ -1,0 +1,152 @@
+"""Reads of disputes and objections: which records carry the "disputed" flag, and a person's
+challenges with their own words. The caller has found the person through ``access``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from locus.access import scopes
+from locus.access.fields import PersonField, fields_visible_to
+from locus.access.models import Worker
+from locus.access.notes import notes_visible_to
+from locus.incidents.models import Involvement
+from locus.notes.models import CaseNote
+from locus.peers.models import Association
+from locus.people.models import Person
+from locus.rectification.models import About, Dispute, Objection, Outcome
+
+
+@dataclass(frozen=True)
+class Flags:
+    """The records that carry the flag: people, and items as (kind, id) pairs, each with who
+    disputes it (an association is two people's record: either may dispute it)."""
+
+    people: frozenset[int] = frozenset()
+    items: dict[tuple[str, int], frozenset[int]] = field(default_factory=dict)
+
+    def person(self, person_id: object) -> bool:
+        return person_id in self.people
+
+    def item(self, kind: str, pk: object, seen: Iterable[object]) -> bool:
+        """Whether the item is disputed by one of the ``seen`` people (those the viewer may
+        be told about: a dispute by a peer shown only by initials is not theirs to know)."""
+        by = self.items.get((kind, pk), frozenset())  # type: ignore[arg-type]
+        return any(p in by for p in seen)
+
+
+def flags() -> Flags:
+    """Every flagged dispute in one query: undecided, or decided "not corrected" (those are
+    few beside the records; the pages that draw the tag ask once per request)."""
+    rows = Dispute.objects.exclude(outcome=Outcome.CORRECTED).values_list(
+        "person_id", "about", "association_id", "involvement_id", "note_id"
+    )
+    people: set[int] = set()
+    items: dict[tuple[str, int], set[int]] = {}
+    for person_id, about, association_id, involvement_id, note_id in rows:
+        people.add(person_id)
+        by_kind: dict[str, int | None] = {
+            About.ASSOCIATION: association_id,
+            About.INVOLVEMENT: involvement_id,
+            About.NOTE: note_id,
+        }
+        pk = by_kind.get(about)
+        if pk is not None:
+            items.setdefault((about, pk), set()).add(person_id)
+    return Flags(frozenset(people), {k: frozenset(v) for k, v in items.items()})
+
+
+def disputed_person_ids(person_ids: Iterable[int]) -> set[int]:
+    """Which of ``person_ids`` carry the flag (for a list of people read as data: the API)."""
+    ids = list(person_ids)
+    found = Dispute.objects.exclude(outcome=Outcome.CORRECTED).filter(person_id__in=ids)
+    return set(found.values_list("person_id", flat=True))
+
+
+@dataclass
+class Challenges:
+    disputes: list[Dispute]
+    objections: list[Objection]
+
+
+def challenges_for(person: Person) -> Challenges:
+    """A person's disputes (newest first, with the item each is about) and objections."""
+    disputes = list(
+        person.accuracy_disputes.select_related(
+            "recorded_by",
+            "decided_by",
+            "association__person",
+            "association__other",
+            "involvement__incident",
+            "note",
+        )
+    )
+    objections = list(person.objections.select_related("recorded_by", "decided_by"))
+    return Challenges(disputes, objections)
+
+
+def dispute_items(*, viewer: Worker, person: Person) -> list[tuple[str, str]]:
+    """The items of ``person``'s record the viewer may name in a dispute: the record, each
+    field, their associations (a peer the viewer may not see by initials), the incidents the
+    viewer sees them in, and the notes on them the viewer may read. A few queries, whatever
+    the record's size."""
+    choices: list[tuple[str, str]] = [("record", str(About.RECORD.label))]
+    # Only the fields the viewer sees: a dispute of a detail is read beside that detail.
+    shown = fields_visible_to(viewer, person)
+    choices += [(f"field:{f.value}", f"Their {f.label.lower()}") for f in PersonField if f in shown]
+    associations = list(
+        Association.objects.filter(Q(person=person) | Q(other=person))
+        .select_related("person", "other")
+        .order_by("-valid_from", "id")
+    )
+    others = {a.other_id if a.person_id == person.pk else a.person_id for a in associations}
+    seen = set(scopes.people_visible_to(viewer).filter(id__in=others).values_list("id", flat=True))
+    for a in associations:
+        other = a.other if a.person_id == person.pk else a.person
+        if other is None:
+            label = a.other_label
+        else:
+            label = other.full_name if other.pk in seen else other.initials
+        choices.append(
+            (
+                f"association:{a.pk}",
+                f"Association with {label} ({a.get_relationship_display().lower()})",
+            )
+        )
+    involvements = person.involvements.filter(
+        incident__in=scopes.incidents_visible_to(viewer)
+    ).select_related("incident")
+    for i in involvements.order_by("-incident__occurred_at", "id"):
+        choices.append(
+            (
+                f"involvement:{i.pk}",
+                f"Incident on {i.incident.occurred_at:%-d %b %Y}: "
+                f"{i.incident.get_kind_display().lower()}, as {i.get_role_display().lower()}",
+            )
+        )
+    notes = notes_visible_to(viewer).filter(person=person).order_by("-contact_on", "-id")
+    for n in notes:
+        choices.append((f"note:{n.pk}", f"Case note of {n.contact_on:%-d %b %Y}: {n.summary}"))
+    return choices
+
+
+def item_for(value: str) -> tuple[str, object]:
+    """``(about, item)`` for a choice made from :func:`dispute_items` (the service checks
+    the item is the person's; an id not found gives ``None`` and its refusal)."""
+    kind, _, rest = value.partition(":")
+    if kind in (About.RECORD, ""):
+        return kind or About.RECORD, None
+    if kind == About.FIELD:
+        return kind, rest
+    if not rest.isdigit():
+        return kind, None
+    pk = int(rest)
+    if kind == About.ASSOCIATION:
+        return kind, Association.objects.filter(pk=pk).first()
+    if kind == About.INVOLVEMENT:
+        return kind, Involvement.objects.filter(pk=pk).first()
+    if kind == About.NOTE:
+        return kind, CaseNote.objects.filter(pk=pk).first()
+    return kind, None
