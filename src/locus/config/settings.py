@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "locus.statutory",
     "locus.interchange",
     "locus.exports",
+    "locus.subjectaccess",
     "locus.api",
     "ninja",  # django-ninja's own static files for the API docs page (no CDN)
     "locus.web",

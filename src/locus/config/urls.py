@@ -29,6 +29,7 @@ urlpatterns = [
     path("audit/", include("locus.audit.urls")),
     path("data/imports/", include("locus.interchange.urls")),
     path("exports/", include("locus.exports.urls")),
+    path("data/subject-access/", include("locus.subjectaccess.urls")),
     path("api/v1/", include("locus.api.urls")),
     path("account/api-tokens/", include("locus.api.urls_tokens")),
     path("", include("locus.web.urls_break_glass")),
