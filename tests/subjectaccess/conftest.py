@@ -19,7 +19,7 @@ from locus.safety.services import mark_place, session_record
 from locus.subjectaccess.models import SubjectAccessRequest
 from locus.subjectaccess.services import request_log
 from tests.documents.helpers import attach, document_store  # noqa: F401 (a fixture)
-from tests.factories import World, make_association, make_incident, make_person
+from tests.factories import World, make_association, make_incident, make_person, make_worker
 
 FRIEND_DOB = dt.date(2010, 2, 14)
 
@@ -130,8 +130,7 @@ def scene(world: World) -> Scene:
 
 
 def other_admin(world: World) -> Worker:
-    from tests.factories import make_worker
-
+    """A second member of the data team, not assigned the scene's request."""
     return make_worker(
         world.system, team=None, role="administrator", username="admin2", last_name="Datateam"
     )
