@@ -12,13 +12,19 @@ from typing import Any
 import pytest
 
 from locus.access.models import Worker
+from locus.common.services import today
 from locus.incidents.models import Incident, InvolvementRole
-from locus.notes.services import note_record
+from locus.notes.services import note_correct, note_record
+from locus.panels.services import agenda_item_add, panel_create
 from locus.people.models import Person
 from locus.safety.services import mark_place, session_record
 from locus.subjectaccess.models import SubjectAccessRequest
 from locus.subjectaccess.services import request_log
-from tests.documents.helpers import attach, document_store  # noqa: F401 (a fixture)
+from tests.documents.helpers import (  # noqa: F401 (document_store is a fixture)
+    attach,
+    document_store,
+    upload,
+)
 from tests.factories import World, make_association, make_incident, make_person, make_worker
 
 FRIEND_DOB = dt.date(2010, 2, 14)
@@ -91,7 +97,7 @@ def scene(world: World) -> Scene:
         summary="Intelligence: seen with Adam Adult near the station.",
         restricted=True,
     )
-    note_record(
+    note = note_record(
         actor=sw,
         subject=subject,
         kind="home_visit",
@@ -103,7 +109,34 @@ def scene(world: World) -> Scene:
         ),
         present="Mother; Wolfgang Thistlewood",
     )
+    note_correct(
+        actor=sw,
+        note=note,
+        reason="Wrote the wrong name first",
+        text="Ciara said Zebs looks out for her. Marrowgate has not been in touch.",
+    )
     attach(sw, subject, title="School report")
+    attach(
+        sw,
+        subject,
+        title="Statement by Xanthe Marrowgate",
+        file=upload(name="Xanthe_Marrowgate_statement.pdf"),
+    )
+    panel = panel_create(
+        actor=sw,
+        kind="mace",
+        meets_on=today() - dt.timedelta(days=7),
+        chair=w.team_manager,
+        lawful_basis="working_together_2023",
+        title="MACE: the park and Quillfeather",
+    )
+    agenda_item_add(
+        actor=sw,
+        meeting=panel,
+        kind="harmed",
+        person=subject,
+        reason="Named with Zebedee in two incidents",
+    )
     session = session_record(
         actor=sw,
         person=subject,

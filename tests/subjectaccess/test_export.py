@@ -52,6 +52,7 @@ def test_the_export_holds_each_kind_of_record_about_the_subject(world: World, sc
         "documents.document",
         "safety.mapsession",
         "safety.markedplace",
+        "panels.agendaitem",
         "audit.accessevent",
     ):
         assert label in record_keys, label
@@ -70,10 +71,14 @@ def test_third_parties_become_the_same_letter_throughout(world: World, scene: Sc
     rival = fields["Others involved"]
     assert rival.startswith("Person ")
     assert fields["Summary"].startswith(f"{rival} pushed Ciara")
-    note = _section(data, "notes")["records"][0]
+    note, earlier = _section(data, "notes")["records"][:2]
     text = next(f["value"] for f in note["fields"] if f["label"] == "Text")
     assert f"{rival} has not been in touch" in text
-    assert "[date of birth of Person" in text
+    # The wording before the correction is still held, so it is exported (redacted too).
+    assert earlier["heading"].startswith("Earlier wording")
+    old = next(f["value"] for f in earlier["fields"] if f["label"] == "Text")
+    assert "[date of birth of Person" in old
+    assert "Her cousin Person" in old
 
 
 def test_the_redaction_list_says_what_where_and_why_never_the_text(
@@ -125,6 +130,7 @@ def test_the_package_is_a_zip_of_pdf_json_and_documents_audited(world: World, sc
     path = package_folder() / made.file_name
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
+        assert not [n for n in names for w in scene.third_party_words if w in n]
         pdf = archive.read(f"{scene.request.reference}.pdf")
         data = json.loads(archive.read(f"{scene.request.reference}.json"))
     assert pdf.startswith(b"%PDF")

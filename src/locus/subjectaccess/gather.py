@@ -16,6 +16,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
@@ -55,7 +56,7 @@ DAY = "%d/%m/%Y"
 
 @dataclass
 class Item:
-    heading: str  # never a name: a kind of record and a date
+    heading: str  # a kind of record and a date, or a title (redacted as free text)
     key: str  # "peers.association:12"
     fields: list[tuple[str, Value]]
 
@@ -221,6 +222,17 @@ class Gatherer:
         out += list(extra)
         return Item(heading, f"{obj._meta.label_lower}:{obj.pk}", out)
 
+    def _earlier(self, versions: Iterable[models.Model], parent: str, stamp: str) -> list[Item]:
+        """A record's earlier wording, kept when it was corrected: still held, so exported."""
+        return [
+            self.item(
+                v,
+                f"Earlier wording, changed {timezone.localtime(getattr(v, stamp)):{DAY}}",
+                skip=(parent,),
+            )
+            for v in versions
+        ]
+
     # --- sections -------------------------------------------------------------------------
 
     def record(self) -> Section:
@@ -307,6 +319,7 @@ class Gatherer:
                 extra.append(("Others involved", people))
             when = timezone.localtime(incident.occurred_at)
             section.items.append(self.item(incident, f"Incident on {when:{DAY}}", extra=extra))
+            section.items += self._earlier(incident.revisions.all(), "incident", "revised_at")
         return section, withheld
 
     def notes(self) -> Section:
@@ -317,7 +330,7 @@ class Gatherer:
         rows = (
             CaseNote.objects.filter(Q(person=s) | Q(children=s))
             .distinct()
-            .prefetch_related("children", "present_workers")
+            .prefetch_related("children", "present_workers", "revisions")
             .order_by("contact_on", "id")
         )
         for n in rows:
@@ -329,6 +342,7 @@ class Gatherer:
             if workers:
                 extra.append(("Staff present", workers))
             section.items.append(self.item(n, f"Note of {n.contact_on:{DAY}}", extra=extra))
+            section.items += self._earlier(n.revisions.all(), "note", "corrected_at")
         return section
 
     def documents(self) -> tuple[Section, list[DocumentFile]]:
@@ -344,7 +358,9 @@ class Gatherer:
             latest = versions[-1] if versions else None
             extra: list[tuple[str, Value]] = []
             if latest is not None and latest.purged_at is None:
-                arcname = f"documents/{d.pk}-v{latest.number}-{latest.original_name}"
+                # Numbered, not named: an uploaded file's name can name someone else.
+                suffix = Path(latest.original_name).suffix.lower()[:10]
+                arcname = f"documents/document-{d.pk}-version-{latest.number}{suffix}"
                 files.append(DocumentFile(d.pk, latest.pk, latest.stored_name, arcname))
                 extra.append(("File in this package", arcname))
             section.items.append(self.item(d, f"Document dated {d.dated:{DAY}}", extra=extra))
@@ -425,11 +441,14 @@ class Gatherer:
             "weighed as mattering most to your safety.",
         )
         for session in (
-            MapSession.objects.filter(person=s).prefetch_related("marks").order_by("held_on")
+            MapSession.objects.filter(person=s)
+            .prefetch_related("marks__amendments")
+            .order_by("held_on")
         ):
             section.items.append(self.item(session, f"Safety mapping on {session.held_on:{DAY}}"))
             for mark in session.marks.all():
                 section.items.append(self.item(mark, "Place marked", skip=("session",)))
+                section.items += self._earlier(mark.amendments.all(), "mark", "amended_at")
         for w in (
             Weighting.objects.filter(person=s).prefetch_related("items").order_by("decided_on")
         ):

@@ -96,10 +96,12 @@ def resolve(gathered: Gathered, redactor: Redactor) -> list[dict[str, Any]]:
     for section in gathered.sections:
         records = []
         for item in section.items:
-            where = f"{section.title}: {item.heading}"
+            # A heading can carry a title someone typed (a meeting's): redacted like any text.
+            heading = redactor.text(item.heading, f"{section.title}: heading")
+            where = f"{section.title}: {heading}"
             records.append(
                 {
-                    "heading": item.heading,
+                    "heading": heading,
                     "record": item.key,
                     "fields": [
                         {"label": label, "value": redactor.resolve(value, f"{where}, {label}")}
