@@ -7,11 +7,21 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from locus.audit.models import AccessAction, AccessEvent
-from locus.subjectaccess.package import build, package_folder, package_make
+from locus.common.errors import NotPermitted
+from locus.subjectaccess.package import (
+    KEEP_DAYS,
+    build,
+    package_file,
+    package_folder,
+    package_make,
+    packages_expire,
+)
 from tests.factories import World, client_for
+from tests.frozen_clock import FrozenClock
 from tests.subjectaccess.conftest import FRIEND_DOB, Scene
 
 
@@ -152,3 +162,22 @@ def test_the_pdf_text_names_no_third_party(world: World, scene: Scene) -> None:
     for word in scene.third_party_words:
         assert word not in text, word
     assert FRIEND_DOB.strftime("%d/%m/%Y") not in text
+
+
+def test_a_package_file_goes_after_its_keeping_time_or_at_once_on_a_purge(
+    frozen_clock: FrozenClock, world: World, scene: Scene
+) -> None:
+    first = package_make(actor=world.admin, request=scene.request)
+    frozen_clock.advance(days=KEEP_DAYS + 1)
+    second = package_make(actor=world.admin, request=scene.request)  # expires the first
+    first.refresh_from_db()
+    assert first.file_name == "" and len(list(package_folder().glob("*.zip"))) == 1
+    with pytest.raises(NotPermitted):
+        package_file(world.admin, first)
+    # The person purged under the retention rules: no copy of their records is left behind.
+    scene.request.person = None
+    scene.request.save(update_fields=["person"])
+    assert packages_expire() == 1
+    second.refresh_from_db()
+    assert second.file_name == "" and not list(package_folder().glob("*.zip"))
+    assert second.contents["records"]  # what was disclosed, by id, stays

@@ -10,6 +10,7 @@ in the request.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -41,6 +42,10 @@ from locus.subjectaccess.models import SubjectAccessPackage, SubjectAccessReques
 from locus.subjectaccess.redaction import Free, Known, Redactor, Value
 
 CHUNK = 500  # names looked up per query
+# A package is a full copy of one person's records: kept long enough to check and send it,
+# then its file is deleted (the row stays, with the ids of what it held, as the record of
+# the disclosure). Kept no longer, or it would be the shadow copy the retention rules forbid.
+KEEP_DAYS = 30
 
 
 def package_folder() -> Path:
@@ -178,6 +183,7 @@ def package_make(
         raise ValidationFailed(f"This request is {request.get_status_display().lower()}")
     if request.person_id is None:
         raise ValidationFailed("The person's records were removed: there is nothing to export")
+    packages_expire()
     built = build(request, disclose_staff=disclose_staff, include_restricted=include_restricted)
     folder = package_folder()
     temp = folder / f"{request.pk}-{secrets.token_hex(4)}.zip.part"
@@ -231,9 +237,25 @@ def _audit(
     )
 
 
+def packages_expire() -> int:
+    """Delete the files of packages past ``KEEP_DAYS``, and at once those of a person purged
+    under the retention rules (their request's person is cleared). Returns how many went."""
+    old = SubjectAccessPackage.objects.exclude(file_name="").filter(
+        Q(made_at__lte=clock.now() - dt.timedelta(days=KEEP_DAYS)) | Q(request__person__isnull=True)
+    )
+    gone = 0
+    for made in old:
+        (package_folder() / made.file_name).unlink(missing_ok=True)
+        SubjectAccessPackage.objects.filter(pk=made.pk).update(file_name="")
+        gone += 1
+    return gone
+
+
 def package_file(actor: Worker, package: SubjectAccessPackage) -> Path:
     """The package's file for a download, the download audited; "not found" when gone."""
     require(rules.can_work_requests(actor), "not found")
+    packages_expire()
+    package.refresh_from_db(fields=["file_name"])
     path = package_folder() / package.file_name
     if not package.file_name or not path.is_file():
         raise NotPermitted("not found")

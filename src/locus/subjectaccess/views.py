@@ -77,6 +77,7 @@ def _page(request: AuthedRequest, sar: SubjectAccessRequest, **context: object) 
         {
             "r": sar,
             "packages": selectors.packages_of(sar),
+            "keep_days": package.KEEP_DAYS,
             "export_form": context.pop("export_form", ExportForm()),
             **context,
         },
