@@ -48,7 +48,9 @@ def test_the_data_team_logs_a_request_and_downloads_the_export(
     assert axe_violations(page) == []
     with page.expect_navigation():
         page.get_by_role("button", name="Make the export").click()
-    expect(page.get_by_text("Export made: download it below")).to_be_visible()
+    expect(
+        page.get_by_text("Export asked for: it is listed below, ready to download once prepared")
+    ).to_be_visible()
     assert axe_violations(page) == []
     with page.expect_download() as download:
         page.get_by_role("link", name="Download").click()

@@ -12,13 +12,16 @@ from pypdf import PdfReader
 
 from locus.audit.models import AccessAction, AccessEvent
 from locus.common.errors import NotPermitted
+from locus.subjectaccess.models import PackageState
 from locus.subjectaccess.package import (
     KEEP_DAYS,
     build,
+    package_ask,
     package_file,
     package_folder,
     package_make,
     packages_expire,
+    produce,
 )
 from tests.factories import World, client_for
 from tests.frozen_clock import FrozenClock
@@ -181,3 +184,18 @@ def test_a_package_file_goes_after_its_keeping_time_or_at_once_on_a_purge(
     second.refresh_from_db()
     assert second.file_name == "" and not list(package_folder().glob("*.zip"))
     assert second.contents["records"]  # what was disclosed, by id, stays
+
+
+def test_a_package_whose_maker_lost_the_role_fails_and_leaves_nothing(
+    world: World, scene: Scene
+) -> None:
+    asked = package_ask(actor=world.admin, request=scene.request)
+    assert asked.state == PackageState.QUEUED
+    world.admin.role = "practitioner"
+    world.admin.save(update_fields=["role"])
+    exports = AccessEvent.objects.filter(action=AccessAction.EXPORT).count()
+    assert produce(asked.pk) == PackageState.FAILED
+    asked.refresh_from_db()
+    assert asked.problem and asked.file_name == ""
+    assert not list(package_folder().glob("*"))
+    assert AccessEvent.objects.filter(action=AccessAction.EXPORT).count() == exports

@@ -14,8 +14,8 @@ import datetime as dt
 from locus.access.models import Worker
 from locus.common import clock
 from locus.people.models import Allocation
-from locus.subjectaccess.models import SubjectAccessRequest
-from locus.subjectaccess.package import package_make
+from locus.subjectaccess.models import PackageState, SubjectAccessRequest
+from locus.subjectaccess.package import package_make, produce
 from locus.subjectaccess.services import request_close, request_log, request_update
 
 
@@ -47,7 +47,9 @@ def add_demo_subject_access() -> list[SubjectAccessRequest]:
             assigned_to=admin,
         )
     with clock.frozen_at(answered_on + dt.timedelta(days=20)):
-        package_make(actor=admin, request=done)
+        made = package_make(actor=admin, request=done)
+        if made.state != PackageState.DONE:  # the demo's worker is not running yet
+            produce(made.pk)
         request_close(
             actor=admin, request=done, outcome="completed", on=clock.today(), note="Sent by post"
         )

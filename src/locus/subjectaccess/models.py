@@ -103,20 +103,33 @@ class SubjectAccessRequest(models.Model):
         return self.status in OPEN_STATUSES
 
 
+class PackageState(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Being prepared"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
 class SubjectAccessPackage(models.Model):
     """One export made for a request: a ZIP of the PDF, the JSON and the documents' files,
-    held under the data folder (``DATA_DIR/subject-access``) by a random name."""
+    held under the data folder (``DATA_DIR/subject-access``) by a random name. Prepared in
+    the background (a long record's PDF takes a while): ``state`` says how far it got."""
 
     request = models.ForeignKey(
         SubjectAccessRequest, on_delete=models.CASCADE, related_name="packages"
     )
     made_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    made_at = models.DateTimeField()
+    made_at = models.DateTimeField()  # when it was asked for
+    state = models.CharField(
+        max_length=10, choices=PackageState.choices, default=PackageState.QUEUED
+    )
+    problem = models.CharField(max_length=500, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
     disclose_staff = models.BooleanField(default=False)
     include_restricted = models.BooleanField(default=False)
-    file_name = models.CharField(max_length=200)
+    file_name = models.CharField(max_length=200, blank=True)  # once ready; "" when deleted
     size = models.PositiveBigIntegerField(default=0)
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, blank=True)
     redactions = models.PositiveIntegerField(default=0)
     # What it held, for the read logged on each download (record keys, never content).
     contents = models.JSONField(default=dict, blank=True)

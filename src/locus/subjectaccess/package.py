@@ -1,11 +1,12 @@
 """The subject access package: the export resolved, redacted and written as a ZIP holding a
 PDF, a JSON file and the documents' files (docs/subject-access.md#the-export).
 
-The ZIP is written under a temporary name in ``DATA_DIR/subject-access`` and renamed into
-place when complete, then its row is written and the making is audited as an export of the
-subject's records (``AccessAction.EXPORT``, people = the subject); each download is audited
-again. At the sizes one person's record reaches the work takes a second or two, so it runs
-in the request.
+A package is asked for on the request's page and prepared as a background task
+(``tasks.produce_package``): a long record's PDF takes WeasyPrint tens of seconds, longer than
+a page may. The ZIP is written under a temporary name in ``DATA_DIR/subject-access`` and
+renamed into place when complete, then the row is marked ready and the export is audited
+(``AccessAction.EXPORT``, people = the subject); each download is audited again. A run that
+died leaves its package "being prepared" or "failed" and no file: the data team asks again.
 """
 
 from __future__ import annotations
@@ -34,11 +35,11 @@ from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common import clock
 from locus.common.errors import NotPermitted, ValidationFailed
-from locus.common.services import create_audited, require
+from locus.common.services import create_audited, require, save_changes
 from locus.documents import files as document_files
 from locus.people.models import Person
 from locus.subjectaccess.gather import Gathered, gather
-from locus.subjectaccess.models import SubjectAccessPackage, SubjectAccessRequest
+from locus.subjectaccess.models import PackageState, SubjectAccessPackage, SubjectAccessRequest
 from locus.subjectaccess.redaction import Free, Known, Redactor, Value
 
 CHUNK = 500  # names looked up per query
@@ -109,7 +110,10 @@ def resolve(gathered: Gathered, redactor: Redactor) -> list[dict[str, Any]]:
                     "heading": heading,
                     "record": item.key,
                     "fields": [
-                        {"label": label, "value": redactor.resolve(value, f"{where}, {label}")}
+                        {
+                            "label": label,
+                            "value": redactor.resolve(value, f"{where}, {label}", section.title),
+                        }
                         for label, value in item.fields
                     ],
                 }
@@ -170,6 +174,32 @@ def _zip(built: Built, out: io.BufferedWriter) -> None:
                 archive.writestr(f.arcname, source.read())
 
 
+@transaction.atomic
+def package_ask(
+    *,
+    actor: Worker,
+    request: SubjectAccessRequest,
+    disclose_staff: bool = False,
+    include_restricted: bool = False,
+) -> SubjectAccessPackage:
+    """Record the data team's request for an export of an open request's person."""
+    require(rules.can_work_requests(actor), "not found")
+    if not request.is_open:
+        raise ValidationFailed(f"This request is {request.get_status_display().lower()}")
+    if request.person_id is None:
+        raise ValidationFailed("The person's records were removed: there is nothing to export")
+    return create_audited(
+        actor,
+        SubjectAccessPackage,
+        request=request,
+        made_by=actor,
+        made_at=clock.now(),
+        state=PackageState.QUEUED,
+        disclose_staff=disclose_staff,
+        include_restricted=include_restricted,
+    )
+
+
 def package_make(
     *,
     actor: Worker,
@@ -177,47 +207,88 @@ def package_make(
     disclose_staff: bool = False,
     include_restricted: bool = False,
 ) -> SubjectAccessPackage:
-    """Make the export for an open request: write the ZIP, record it, audit it."""
-    require(rules.can_work_requests(actor), "not found")
-    if not request.is_open:
-        raise ValidationFailed(f"This request is {request.get_status_display().lower()}")
-    if request.person_id is None:
-        raise ValidationFailed("The person's records were removed: there is nothing to export")
+    """Ask for the export, then hand it to the task worker (after the row is committed);
+    with the tasks run at once (tests), it comes back ready."""
+    from locus.subjectaccess.tasks import produce_package
+
+    made = package_ask(
+        actor=actor,
+        request=request,
+        disclose_staff=disclose_staff,
+        include_restricted=include_restricted,
+    )
+    produce_package.enqueue(made.pk)
+    made.refresh_from_db()
+    return made
+
+
+def produce(package_id: int) -> str:
+    """Prepare package ``package_id``: build it with its maker's rights as they are now, write
+    the ZIP under a temporary name and rename it into place, then mark it ready and audit the
+    export. Returns the state it ends in."""
+    made = SubjectAccessPackage.objects.select_related("request__person", "made_by").get(
+        pk=package_id
+    )
+    if made.state == PackageState.DONE:
+        return made.state
     packages_expire()
-    built = build(request, disclose_staff=disclose_staff, include_restricted=include_restricted)
+    request, actor = made.request, made.made_by
+    if not rules.can_work_requests(actor) or request.person_id is None:
+        problem = "The person's records were removed, or you may no longer export them."
+        _set(made, state=PackageState.FAILED, problem=problem)
+        return PackageState.FAILED
+    _set(made, state=PackageState.RUNNING, problem="")
     folder = package_folder()
-    temp = folder / f"{request.pk}-{secrets.token_hex(4)}.zip.part"
+    temp = folder / f"{made.pk}-{secrets.token_hex(4)}.zip.part"
+    final = f"{request.pk}-{made.pk}-{secrets.token_hex(8)}.zip"
     try:
+        built = build(
+            request,
+            disclose_staff=made.disclose_staff,
+            include_restricted=made.include_restricted,
+        )
         with temp.open("wb") as out:
             os.chmod(temp, 0o600)
             _zip(built, out)
-        final = f"{request.pk}-{secrets.token_hex(8)}.zip"
         os.replace(temp, folder / final)
-    finally:
+        _finish(made, built, folder / final)
+    except Exception as error:
         temp.unlink(missing_ok=True)
-    content = (folder / final).read_bytes()
-    records = [r["record"] for s in built.data["sections"] for r in s["records"]]
-    try:
-        with transaction.atomic():
-            package = create_audited(
-                actor,
-                SubjectAccessPackage,
-                request=request,
-                made_by=actor,
-                made_at=clock.now(),
-                disclose_staff=disclose_staff,
-                include_restricted=include_restricted,
-                file_name=final,
-                size=len(content),
-                sha256=hashlib.sha256(content).hexdigest(),
-                redactions=len(built.data["redactions"]),
-                contents={"records": records, "documents": built.data["documents"]},
-            )
-            _audit(actor, package, request, records)
-    except Exception:
         (folder / final).unlink(missing_ok=True)
-        raise
-    return package
+        _set(made, state=PackageState.FAILED, problem=f"{type(error).__name__}: {error}"[:500])
+        return PackageState.FAILED
+    return PackageState.DONE
+
+
+def _set(made: SubjectAccessPackage, **fields: Any) -> None:
+    # How far it got is progress, not a record: no trail entry for each step.
+    SubjectAccessPackage.objects.filter(pk=made.pk).update(**fields)
+
+
+@transaction.atomic
+def _finish(made: SubjectAccessPackage, built: Built, path: Path) -> None:
+    digest = hashlib.sha256()
+    with path.open("rb") as done:
+        for block in iter(lambda: done.read(1 << 20), b""):
+            digest.update(block)
+    records = [r["record"] for s in built.data["sections"] for r in s["records"]]
+    save_changes(
+        actor=made.made_by,
+        obj=made,
+        fields={
+            "state": PackageState.DONE,
+            "file_name": path.name,
+            "size": path.stat().st_size,
+            "sha256": digest.hexdigest(),
+            "redactions": len(built.data["redactions"]),
+            "finished_at": clock.now(),
+        },
+    )
+    # What it held is logged in full by the read below: not copied into the change too.
+    SubjectAccessPackage.objects.filter(pk=made.pk).update(
+        contents={"records": records, "documents": built.data["documents"]}
+    )
+    _audit(made.made_by, made, made.request, records)
 
 
 def _audit(
@@ -257,7 +328,7 @@ def package_file(actor: Worker, package: SubjectAccessPackage) -> Path:
     packages_expire()
     package.refresh_from_db(fields=["file_name"])
     path = package_folder() / package.file_name
-    if not package.file_name or not path.is_file():
+    if package.state != PackageState.DONE or not package.file_name or not path.is_file():
         raise NotPermitted("not found")
     _audit(actor, package, package.request, list(package.contents.get("records", [])))
     return path

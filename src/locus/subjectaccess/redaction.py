@@ -83,13 +83,15 @@ class Redaction:
     where: str
     person: str  # the pseudonym ("Person B") or "" for staff and withheld records
     reason: str
+    times: int = 1  # how many times in that place
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self) -> dict[str, str | int]:
         return {
             "kind": self.kind,
             "where": self.where,
             "person": self.person,
             "reason": self.reason,
+            "times": self.times,
         }
 
 
@@ -123,9 +125,18 @@ class Redactor:
     disclose_staff: bool
     people: list[Known] = field(default_factory=list)
     staff_names: list[str] = field(default_factory=list)
-    redactions: list[Redaction] = field(default_factory=list)
+    # The same redaction in the same place is listed once, with how many times.
+    _found: dict[tuple[str, str, str, str], int] = field(default_factory=dict)
     _letters: dict[str, str] = field(default_factory=dict)
     _patterns: list[tuple[re.Pattern[str], str, str]] | None = None
+
+    @property
+    def redactions(self) -> list[Redaction]:
+        return [Redaction(k, w, p, r, times=n) for (k, w, p, r), n in self._found.items()]
+
+    def _note(self, kind: str, where: str, person: str, reason: str) -> None:
+        key = (kind, where, person, reason)
+        self._found[key] = self._found.get(key, 0) + 1
 
     def pseudonym(self, key: str) -> str:
         if key not in self._letters:
@@ -174,37 +185,37 @@ class Redactor:
                 if key:
                     label = self.pseudonym(key)
                     shown = label if kind != "date of birth" else f"[date of birth of {label}]"
-                    self.redactions.append(
-                        Redaction(f"{kind} in free text", where, label, THIRD_PARTY)
-                    )
+                    self._note(f"{kind} in free text", where, label, THIRD_PARTY)
                 else:
                     shown = "[member of staff]"
-                    self.redactions.append(Redaction("staff name in free text", where, "", STAFF))
+                    self._note("staff name in free text", where, "", STAFF)
                 slots.append(shown)
                 return f"\x00{len(slots) - 1}\x00"
 
             out = pattern.sub(put, out)
         return re.sub("\x00(\\d+)\x00", lambda m: slots[int(m.group(1))], out)
 
-    def resolve(self, value: Value, where: str) -> str:
+    def resolve(self, value: Value, where: str, section: str = "") -> str:
         if isinstance(value, list):
-            return "; ".join(self.resolve(v, where) for v in value)
+            return "; ".join(self.resolve(v, where, section) for v in value)
         if isinstance(value, PersonRef):
             if value.key == self.subject_key:
                 return self.subject_name
             label = self.pseudonym(value.key)
-            self.redactions.append(Redaction("another person", where, label, THIRD_PARTY))
+            self._note("another person", where, label, THIRD_PARTY)
             return label
         if isinstance(value, StaffRef):
             if self.disclose_staff:
                 return f"{value.name} ({value.role})" if value.name else value.role
             if value.name:
-                self.redactions.append(Redaction("staff name", where, "", STAFF))
+                # Listed by section: a staff name in every line of the access log is one
+                # entry with a count, not thousands.
+                self._note("staff name", section or where, "", STAFF)
             return value.role
         if isinstance(value, Free):
             return self.text(value.text, where)
         if isinstance(value, Withheld):
-            self.redactions.append(Redaction(value.kind, where, "", value.reason))
+            self._note(value.kind, where, "", value.reason)
             return "[withheld]"
         return value
 

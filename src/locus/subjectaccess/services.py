@@ -20,6 +20,7 @@ from locus.common.services import Problems, create_audited, require, save_change
 from locus.people.models import Person
 from locus.subjectaccess import deadlines
 from locus.subjectaccess.models import (
+    PackageState,
     RefusalGround,
     Requester,
     RequestStatus,
@@ -250,7 +251,9 @@ def request_close(
         problems.check(bool(note.strip()), "note", "Give the reason for refusing")
     if outcome == RequestStatus.COMPLETED and request.person_id is not None:
         problems.check(
-            request.packages.exists(), "outcome", "Make the export before completing the request"
+            request.packages.filter(state=PackageState.DONE).exists(),
+            "outcome",
+            "Make the export before completing the request",
         )
     problems.check(
         len(note) <= TEXT_LIMIT, "note", f"The note must be {TEXT_LIMIT} characters or fewer"

@@ -95,7 +95,7 @@ def request_export(request: AuthedRequest, request_id: int) -> HttpResponse:
         request,
         form,
         lambda: package.package_make(actor=request.user, request=sar, **form.cleaned_data),
-        "Export made: download it below",
+        "Export asked for: it is listed below, ready to download once prepared",
     ):
         return redirect("subject-access-request", request_id=sar.pk)
     return _page(request, sar, export_form=form)
