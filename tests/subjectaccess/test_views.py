@@ -6,11 +6,15 @@ import io
 import zipfile
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from locus.audit.models import AccessAction, AccessEvent
 from locus.common import clock
 from locus.subjectaccess.models import SubjectAccessPackage, SubjectAccessRequest
-from locus.subjectaccess.package import package_make
+from locus.subjectaccess.package import package_ask, package_make
+from locus.subjectaccess.services import request_log
 from tests.factories import World, client_for
 from tests.subjectaccess.conftest import Scene, other_admin
 
@@ -141,3 +145,27 @@ def test_a_closed_request_leaves_my_work(world: World, scene: Scene) -> None:
     )
     assert response.status_code == 302
     assert scene.request.reference not in client.get("/my-work/").content.decode()
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_pages_query_counts_do_not_grow_with_the_log(world: World, scene: Scene) -> None:
+    client = client_for(world.admin)
+    page = f"/data/subject-access/{scene.request.pk}/"
+    before = {url: _queries(client, url) for url in (page, "/data/subject-access/", "/my-work/")}
+    for _ in range(3):
+        package_ask(actor=world.admin, request=scene.request)
+    for person in (scene.friend, scene.rival, scene.cousin):
+        request_log(
+            actor=world.admin,
+            person=person,
+            received_on=clock.today(),
+            requester="subject",
+            assigned_to=world.admin,
+        )
+    after = {url: _queries(client, url) for url in before}
+    assert after == before
