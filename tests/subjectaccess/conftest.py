@@ -16,7 +16,9 @@ from locus.common.services import today
 from locus.incidents.models import Incident, InvolvementRole
 from locus.notes.services import note_correct, note_record
 from locus.panels.services import agenda_item_add, panel_create
+from locus.peers.services import membership_add
 from locus.people.models import Person
+from locus.places.models import ContextKind
 from locus.safety.services import mark_place, session_record
 from locus.subjectaccess.models import SubjectAccessRequest
 from locus.subjectaccess.services import request_log
@@ -25,7 +27,15 @@ from tests.documents.helpers import (  # noqa: F401 (document_store is a fixture
     document_store,
     upload,
 )
-from tests.factories import World, make_association, make_incident, make_person, make_worker
+from tests.factories import (
+    START,
+    World,
+    make_association,
+    make_context,
+    make_incident,
+    make_person,
+    make_worker,
+)
 
 FRIEND_DOB = dt.date(2010, 2, 14)
 
@@ -81,6 +91,16 @@ def scene(world: World) -> Scene:
         other=None,
         other_label="older male known as Gripper",
         valid_until=dt.date(2025, 10, 10),
+    )
+    crew = make_context(w.system, kind=ContextKind.PEER_GROUP, name="Quillfeather crew")
+    membership_add(
+        actor=w.system,
+        person=subject,
+        group=crew,
+        role="peripheral",
+        since=START,
+        source="professional",
+        confidence="low",
     )
     incident = make_incident(
         w.system,

@@ -163,7 +163,9 @@ class Gatherer:
             if ctx.kind == ContextKind.HOME and ctx.pk not in self.own_homes:
                 self._contexts[context_id] = Withheld("another household's address", ADDRESS)
             else:
-                self._contexts[context_id] = f"{ctx.name} ({ctx.get_kind_display().lower()})"
+                # A place's name is typed by a worker, and a peer group is often named after
+                # someone in it: free text, redacted like any other.
+                self._contexts[context_id] = Free(f"{ctx.name} ({ctx.get_kind_display().lower()})")
         return self._contexts[context_id]
 
     def value(self, obj: models.Model, f: models.Field[Any, Any]) -> Value | None:
