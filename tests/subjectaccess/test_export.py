@@ -106,6 +106,10 @@ def test_the_redaction_list_says_what_where_and_why_never_the_text(
     for r in data["redactions"]:
         assert "Art 15(4)" in r["reason"] or "para" in r["reason"]
         assert r["where"]
+    # Each third party is listed by their letter: the friend, the rival, the cousin named in
+    # a note only, the peer described but not identified.
+    letters = {r["person"] for r in data["redactions"] if r["person"]}
+    assert len(letters) >= 4
     listed = json.dumps(data["redactions"])
     for word in scene.third_party_words:
         assert word not in listed
