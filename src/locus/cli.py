@@ -166,6 +166,7 @@ def prepare_demo(
     from locus.demo.steps.outreach import add_demo_outreach
     from locus.demo.steps.safety import add_demo_safety_maps
     from locus.demo.steps.transfers import add_demo_transfer
+    from locus.demo.subjectaccess import add_demo_subject_access
     from locus.demo.trust import add_demo_trust
 
     if password:
@@ -203,6 +204,7 @@ def prepare_demo(
     t = time.perf_counter()
     chosen = demo_password(folder, password)
     accounts = ensure_demo_accounts(chosen)
+    add_demo_subject_access()  # needs the admin account: after the accounts
     timings["accounts"] = time.perf_counter() - t
     setup = DemoSetup(
         folder=folder,

@@ -66,6 +66,7 @@ from locus.people.selectors import caseload_for
 from locus.places.models import Context, ContextKind
 from locus.profiles.models import ProfileItem
 from locus.profiles.selectors import build_on_labels
+from locus.subjectaccess.selectors import due_for as subject_access_due
 
 # --- Reference data --------------------------------------------------------------------------
 
@@ -612,6 +613,19 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
     items += _panel_work(workers)
     if policies.can_be_asked_to_sign_off(viewer):
         items += _approvals_waiting(viewer)
+    if not team:
+        # Subject access requests: the assigned member of the data team's own, by the
+        # statutory deadline; named by reference, never by the child.
+        items += [
+            WorkItem(
+                f"Subject access request {r.reference}",
+                f"{r.get_status_display()}, received {r.received_on:%-d %b %Y}",
+                reverse("subject-access-request", args=[r.pk]),
+                r.deadline,
+                "Data team",
+            )
+            for r in subject_access_due(viewer)
+        ]
     return sorted(items, key=lambda i: (i.due_on is None, i.due_on or dt.date.max, i.subject))
 
 

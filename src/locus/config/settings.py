@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "locus.interchange",
     "locus.exports",
     "locus.retention",
+    "locus.subjectaccess",
     "locus.api",
     "ninja",  # django-ninja's own static files for the API docs page (no CDN)
     "locus.web",

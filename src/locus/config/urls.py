@@ -31,6 +31,7 @@ urlpatterns = [
     path("data/imports/", include("locus.interchange.urls")),
     path("exports/", include("locus.exports.urls")),
     path("data/retention/", include("locus.retention.urls")),
+    path("data/subject-access/", include("locus.subjectaccess.urls")),
     path("api/v1/", include("locus.api.urls")),
     path("account/api-tokens/", include("locus.api.urls_tokens")),
     path("", include("locus.web.urls_break_glass")),

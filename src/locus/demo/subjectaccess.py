@@ -1,0 +1,75 @@
+"""Demo subject access requests, for the data team's walk-through (``admin``).
+
+Call :func:`add_demo_subject_access` once the demo accounts exist. Two requests about two
+of ``social.worker``'s children (by name, never by id): one received 24 days ago, due within
+the week, assigned to ``admin`` and so in their My work; one answered last month, its export
+made and the request completed. Made through the services as ``admin``, on the days they
+happened. Safe to call again: nothing is added once the demo has requests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from locus.access.models import Worker
+from locus.common import clock
+from locus.people.models import Allocation
+from locus.subjectaccess.models import PackageState, SubjectAccessRequest
+from locus.subjectaccess.package import package_make, produce
+from locus.subjectaccess.services import request_close, request_log, request_update
+
+
+def add_demo_subject_access() -> list[SubjectAccessRequest]:
+    admin = Worker.objects.filter(username="admin", is_active=True).first()
+    worker = Worker.objects.filter(username="social.worker").first()
+    if admin is None or worker is None or SubjectAccessRequest.objects.exists():
+        return []
+    held = (
+        Allocation.objects.current()
+        .filter(worker=worker)
+        .select_related("person")
+        .order_by("person__family_name", "person__given_name", "person_id")
+    )
+    children = [a.person for a in held[:2]]
+    if len(children) < 2:
+        return []
+    today = clock.today()
+    answered_on = today - dt.timedelta(days=60)
+    with clock.frozen_at(answered_on):
+        done = request_log(
+            actor=admin,
+            person=children[1],
+            received_on=answered_on,
+            requester="parent",
+            requester_detail="Their mother, by letter (synthetic)",
+            identity_checked_on=answered_on,
+            identity_check="Known to the allocated social worker",
+            assigned_to=admin,
+        )
+    with clock.frozen_at(answered_on + dt.timedelta(days=20)):
+        made = package_make(actor=admin, request=done)
+        if made.state != PackageState.DONE:  # the demo's worker is not running yet
+            produce(made.pk)
+        request_close(
+            actor=admin, request=done, outcome="completed", on=clock.today(), note="Sent by post"
+        )
+    received = today - dt.timedelta(days=24)
+    with clock.frozen_at(received):
+        open_one = request_log(
+            actor=admin,
+            person=children[0],
+            received_on=received,
+            requester="subject",
+            assigned_to=admin,
+            notes="Asked their social worker, who passed the request on.",
+        )
+        request_update(
+            actor=admin,
+            request=open_one,
+            assigned_to=admin,
+            identity_checked_on=received,
+            identity_check="Known to the allocated social worker",
+            notes=open_one.notes,
+            start=True,
+        )
+    return [open_one, done]

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from locus.access.models import Worker
+from locus.common.forms import GovukForm, choose_one, date_field, optional_text, text_area
+from locus.people.picker import Picker, pick_fields
+from locus.subjectaccess.models import RefusalGround, Requester, RequestStatus
+
+
+def _assignee_field() -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label="Assigned to",
+        coerce=int,
+        choices=[],
+        help_text="The member of the data team who works the request.",
+        error_messages={"required": "Choose who works the request"},
+    )
+
+
+def _offer_team(form: GovukForm, team: list[Worker]) -> None:
+    field = form.fields["assigned_to"]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = [("", "Choose a member of the data team")] + [(w.pk, str(w)) for w in team]
+
+
+class IdentityFields(GovukForm):
+    identity_checked_on = date_field(
+        "Identity checked on", "the day identity was checked", required=False
+    )
+    identity_check = optional_text(
+        "How identity was checked",
+        max_length=300,
+        hint="For example: passport seen; known to the allocated worker. ",
+    )
+
+
+class RequestForm(IdentityFields):
+    received_on = date_field("Received on", "the day the request was received")
+    requester = forms.ChoiceField(
+        label="Who asked",
+        choices=Requester.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who asked"},
+    )
+    requester_detail = optional_text(
+        "Name of the parent, carer or representative",
+        max_length=300,
+        hint="With how to reach them. Leave empty when the young person asked. ",
+    )
+    assigned_to = _assignee_field()
+    notes = text_area("Notes", max_length=5000)
+
+    field_order = [
+        "received_on",
+        "requester",
+        "requester_detail",
+        "identity_checked_on",
+        "identity_check",
+        "assigned_to",
+        "notes",
+    ]
+
+    def __init__(self, *args: Any, picker: Picker, team: list[Worker], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pick_fields(self, "person", label="Young person", required="Find and choose the person")
+        self.picker = picker
+        self.team = {w.pk: w for w in team}
+        _offer_team(self, team)
+        picker.bind(self)
+
+    def service_values(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "person": self.picker.person(d["person"]),
+            "assigned_to": self.team.get(d["assigned_to"]),
+            **{
+                k: d[k]
+                for k in (
+                    "received_on",
+                    "requester",
+                    "requester_detail",
+                    "identity_checked_on",
+                    "identity_check",
+                    "notes",
+                )
+            },
+        }
+
+
+class UpdateForm(IdentityFields):
+    assigned_to = _assignee_field()
+    notes = text_area("Notes", max_length=5000)
+    start = forms.BooleanField(label="Mark the request as in progress", required=False)
+
+    def __init__(self, *args: Any, team: list[Worker], status: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.team = {w.pk: w for w in team}
+        _offer_team(self, team)
+        if status != RequestStatus.RECEIVED:
+            del self.fields["start"]
+
+    def service_values(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "assigned_to": self.team.get(d["assigned_to"]),
+            "start": d.get("start", False),
+            **{k: d[k] for k in ("identity_checked_on", "identity_check", "notes")},
+        }
+
+
+class ExtendForm(GovukForm):
+    months = forms.TypedChoiceField(
+        label="Extend by",
+        coerce=int,
+        choices=[(1, "One further month"), (2, "Two further months")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose an extension of one or two months"},
+    )
+    reason = text_area(
+        "Why the request is complex or numerous",
+        max_length=5000,
+        help_text="The requester must be told of the extension, and why, within the first month.",
+    )
+
+
+class CloseForm(GovukForm):
+    outcome = choose_one(
+        "How the request ended",
+        [
+            (RequestStatus.COMPLETED, "Completed: the export was sent"),
+            (RequestStatus.REFUSED, "Refused"),
+            (RequestStatus.WITHDRAWN, "Withdrawn by the requester"),
+        ],
+        required="Choose how the request ended",
+    )
+    on = date_field("Ended on", "the day the request ended")
+    refusal_ground = forms.ChoiceField(
+        label="Ground for refusing",
+        required=False,
+        choices=[("", "Not refused"), *RefusalGround.choices],
+    )
+    note = text_area(
+        "Note",
+        max_length=5000,
+        help_text="For a refusal, the reason given to the requester (with their right to "
+        "complain to the ICO).",
+    )
+
+
+class ExportForm(GovukForm):
+    disclose_staff = forms.BooleanField(
+        label="Name the staff who recorded, opened or acted on the records",
+        required=False,
+        help_text="Usually staff acting in a professional role are named unless that puts "
+        "them at risk. Left unticked, staff are shown by role, team and agency only.",
+    )
+    include_restricted = forms.BooleanField(
+        label="Include restricted police incidents",
+        required=False,
+        help_text="Only once the reporting police force has agreed they may be disclosed.",
+    )

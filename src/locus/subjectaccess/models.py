@@ -1,0 +1,141 @@
+"""Subject access requests (UK GDPR Art 15) and the packages made to answer them.
+
+A request is a governance record: it outlives the person it is about. A purge under the
+retention rules sets ``person`` to null and keeps ``person_ref`` (an id and the LA child ID,
+never a name), so the log still says a request was received, answered and when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+
+
+class Requester(models.TextChoices):
+    SUBJECT = "subject", "The young person"
+    PARENT = "parent", "A parent or carer on their behalf"
+    REPRESENTATIVE = "representative", "A representative or solicitor"
+
+
+class RequestStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    IN_PROGRESS = "in_progress", "In progress"
+    EXTENDED = "extended", "Extended"
+    COMPLETED = "completed", "Completed"
+    REFUSED = "refused", "Refused"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+OPEN_STATUSES = (RequestStatus.RECEIVED, RequestStatus.IN_PROGRESS, RequestStatus.EXTENDED)
+CLOSED_STATUSES = (RequestStatus.COMPLETED, RequestStatus.REFUSED, RequestStatus.WITHDRAWN)
+
+
+class RefusalGround(models.TextChoices):
+    """The only grounds Art 12(5) gives for refusing a request outright."""
+
+    UNFOUNDED = "unfounded", "Manifestly unfounded"
+    EXCESSIVE = "excessive", "Manifestly excessive"
+
+
+class SubjectAccessRequest(models.Model):
+    reference = models.CharField(max_length=20, unique=True)
+    received_on = models.DateField()
+    requester = models.CharField("who asked", max_length=20, choices=Requester.choices)
+    # The parent's or representative's name and how to reach them; blank when the young
+    # person asked themselves (their name is on their record, not copied here).
+    requester_detail = models.CharField(max_length=300, blank=True)
+    identity_checked_on = models.DateField(null=True, blank=True)
+    identity_check = models.CharField("how identity was checked", max_length=300, blank=True)
+    # Governance: outlives a purge of the person (SET_NULL), keeping a plain reference.
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subject_access_requests",
+    )
+    person_ref = models.CharField(max_length=60)
+    due_on = models.DateField(help_text="One calendar month from receipt.")
+    extended_to = models.DateField(null=True, blank=True)
+    extension_reason = models.TextField(blank=True)
+    assigned_to = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, related_name="subject_access_requests"
+    )
+    status = models.CharField(
+        max_length=12, choices=RequestStatus.choices, default=RequestStatus.RECEIVED
+    )
+    refusal_ground = models.CharField(max_length=10, choices=RefusalGround.choices, blank=True)
+    # The day it was completed, refused or withdrawn.
+    completed_on = models.DateField(null=True, blank=True)
+    outcome_note = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["assigned_to", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(due_on__gt=models.F("received_on")), name="sar_due_after_receipt"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(extended_to__isnull=True) | ~models.Q(extension_reason=""),
+                name="sar_extension_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="refused") | ~models.Q(refusal_ground=""),
+                name="sar_refusal_has_ground",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def deadline(self) -> dt.date:
+        """The statutory deadline now: the extended one, if extended."""
+        return self.extended_to or self.due_on
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class PackageState(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Being prepared"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class SubjectAccessPackage(models.Model):
+    """One export made for a request: a ZIP of the PDF, the JSON and the documents' files,
+    held under the data folder (``DATA_DIR/subject-access``) by a random name. Prepared in
+    the background (a long record's PDF takes a while): ``state`` says how far it got."""
+
+    request = models.ForeignKey(
+        SubjectAccessRequest, on_delete=models.CASCADE, related_name="packages"
+    )
+    made_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField()  # when it was asked for
+    state = models.CharField(
+        max_length=10, choices=PackageState.choices, default=PackageState.QUEUED
+    )
+    problem = models.CharField(max_length=500, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    disclose_staff = models.BooleanField(default=False)
+    include_restricted = models.BooleanField(default=False)
+    file_name = models.CharField(max_length=200, blank=True)  # once ready; "" when deleted
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    redactions = models.PositiveIntegerField(default=0)
+    # What it held, for the read logged on each download (record keys, never content).
+    contents = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Package {self.pk} for {self.request_id}"

@@ -1,0 +1,334 @@
+"""The subject access package: the export resolved, redacted and written as a ZIP holding a
+PDF, a JSON file and the documents' files (docs/subject-access.md#the-export).
+
+A package is asked for on the request's page and prepared as a background task
+(``tasks.produce_package``): a long record's PDF takes WeasyPrint tens of seconds, longer than
+a page may. The ZIP is written under a temporary name in ``DATA_DIR/subject-access`` and
+renamed into place when complete, then the row is marked ready and the export is audited
+(``AccessAction.EXPORT``, people = the subject); each download is audited again. A run that
+died leaves its package "being prepared" or "failed" and no file: the data team asks again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import secrets
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from locus.access import subjectaccess as rules
+from locus.access.models import Worker
+from locus.audit.models import AccessAction
+from locus.audit.services import record_access
+from locus.common import clock
+from locus.common.errors import NotPermitted, ValidationFailed
+from locus.common.services import create_audited, require, save_changes
+from locus.documents import files as document_files
+from locus.people.models import Person
+from locus.subjectaccess.gather import Gathered, gather
+from locus.subjectaccess.models import PackageState, SubjectAccessPackage, SubjectAccessRequest
+from locus.subjectaccess.redaction import Free, Known, Redactor, Value
+
+CHUNK = 500  # names looked up per query
+# A package is a full copy of one person's records: kept long enough to check and send it,
+# then its file is deleted (the row stays, with the ids of what it held, as the record of
+# the disclosure). Kept no longer, or it would be the shadow copy the retention rules forbid.
+KEEP_DAYS = 30
+
+
+def package_folder() -> Path:
+    folder = Path(settings.DATA_DIR) / "subject-access"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def _chunks(words: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(words), CHUNK):
+        yield words[start : start + CHUNK]
+
+
+def _free_texts(values: list[Value]) -> Iterator[str]:
+    for value in values:
+        if isinstance(value, list):
+            yield from _free_texts(value)
+        elif isinstance(value, Free):
+            yield value.text
+
+
+def redactor_for(gathered: Gathered, *, disclose_staff: bool) -> Redactor:
+    """The redactor of one export: the people it refers to, and anyone else known to Locus
+    whose name appears in its free text, found by looking up its capitalised words."""
+    subject = gathered.subject
+    names = frozenset(n for n in (subject.given_name, subject.family_name, subject.known_as) if n)
+    redactor = Redactor(str(subject.pk), subject.full_name, names, disclose_staff)
+    texts = [
+        text
+        for section in gathered.sections
+        for item in section.items
+        for text in _free_texts([v for _, v in item.fields])
+    ]
+    words = sorted(redactor.mentioned(texts))
+    people = Q(pk__in=gathered.other_people)
+    for chunk in _chunks(words):
+        people |= Q(given_name__in=chunk) | Q(family_name__in=chunk) | Q(known_as__in=chunk)
+    for p in Person.objects.filter(people).exclude(pk=subject.pk).order_by("pk"):
+        redactor.people.append(
+            Known(str(p.pk), p.given_name, p.family_name, p.known_as, p.date_of_birth)
+        )
+    staff = Q(pk__in=gathered.staff)
+    for chunk in _chunks(words):
+        staff |= Q(first_name__in=chunk) | Q(last_name__in=chunk)
+    for w in Worker.objects.filter(staff).order_by("pk"):
+        redactor.staff_names.append(w.get_full_name())
+    return redactor
+
+
+def resolve(gathered: Gathered, redactor: Redactor) -> list[dict[str, Any]]:
+    """The sections as plain data, every value through the redactor."""
+    out = []
+    for section in gathered.sections:
+        records = []
+        for item in section.items:
+            # A heading can carry a title someone typed (a meeting's): redacted like any text.
+            heading = redactor.text(item.heading, f"{section.title}: heading")
+            where = f"{section.title}: {heading}"
+            records.append(
+                {
+                    "heading": heading,
+                    "record": item.key,
+                    "fields": [
+                        {
+                            "label": label,
+                            "value": redactor.resolve(value, f"{where}, {label}", section.title),
+                        }
+                        for label, value in item.fields
+                    ],
+                }
+            )
+        out.append(
+            {"key": section.key, "title": section.title, "intro": section.intro, "records": records}
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Built:
+    data: dict[str, Any]
+    html: str
+    pdf: bytes
+    json: bytes
+    gathered: Gathered
+
+
+def build(
+    request: SubjectAccessRequest, *, disclose_staff: bool, include_restricted: bool
+) -> Built:
+    """The export's content for ``request``: data, its HTML and PDF, and the JSON."""
+    from weasyprint import HTML  # imported late: loading Pango costs time at start-up
+
+    if request.person is None:
+        raise ValueError("request has no person: they were removed under the retention rules")
+    gathered = gather(request.person, include_restricted=include_restricted)
+    redactor = redactor_for(gathered, disclose_staff=disclose_staff)
+    sections = resolve(gathered, redactor)
+    data = {
+        "format": "locus-subject-access/1",
+        "request": request.reference,
+        "subject": request.person.full_name,
+        "received_on": request.received_on.isoformat(),
+        "made_at": timezone.localtime(clock.now()).isoformat(timespec="seconds"),
+        "staff_names_disclosed": disclose_staff,
+        "restricted_police_incidents_included": include_restricted,
+        "sections": sections,
+        "redactions": [r.as_dict() for r in redactor.redactions],
+        "documents": [f.arcname for f in gathered.files],
+    }
+    html = render_to_string("subjectaccess/export_pdf.html", {"d": data})
+    pdf = HTML(string=html).write_pdf()
+    assert pdf is not None
+    body = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    return Built(data, html, pdf, body, gathered)
+
+
+def _zip(built: Built, out: io.BufferedWriter) -> None:
+    storage = document_files.storage()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        stem = built.data["request"]
+        archive.writestr(f"{stem}.pdf", built.pdf)
+        archive.writestr(f"{stem}.json", built.json)
+        for f in built.gathered.files:
+            with storage.open(f.stored_name, "rb") as source:
+                archive.writestr(f.arcname, source.read())
+
+
+@transaction.atomic
+def package_ask(
+    *,
+    actor: Worker,
+    request: SubjectAccessRequest,
+    disclose_staff: bool = False,
+    include_restricted: bool = False,
+) -> SubjectAccessPackage:
+    """Record the data team's request for an export of an open request's person."""
+    require(rules.can_work_requests(actor), "not found")
+    if not request.is_open:
+        raise ValidationFailed(f"This request is {request.get_status_display().lower()}")
+    if request.person_id is None:
+        raise ValidationFailed("The person's records were removed: there is nothing to export")
+    return create_audited(
+        actor,
+        SubjectAccessPackage,
+        request=request,
+        made_by=actor,
+        made_at=clock.now(),
+        state=PackageState.QUEUED,
+        disclose_staff=disclose_staff,
+        include_restricted=include_restricted,
+    )
+
+
+def package_make(
+    *,
+    actor: Worker,
+    request: SubjectAccessRequest,
+    disclose_staff: bool = False,
+    include_restricted: bool = False,
+) -> SubjectAccessPackage:
+    """Ask for the export, then hand it to the task worker (after the row is committed);
+    with the tasks run at once (tests), it comes back ready."""
+    from locus.subjectaccess.tasks import produce_package
+
+    made = package_ask(
+        actor=actor,
+        request=request,
+        disclose_staff=disclose_staff,
+        include_restricted=include_restricted,
+    )
+    produce_package.enqueue(made.pk)
+    made.refresh_from_db()
+    return made
+
+
+def produce(package_id: int) -> str:
+    """Prepare package ``package_id``: build it with its maker's rights as they are now, write
+    the ZIP under a temporary name and rename it into place, then mark it ready and audit the
+    export. Returns the state it ends in."""
+    made = SubjectAccessPackage.objects.select_related("request__person", "made_by").get(
+        pk=package_id
+    )
+    if made.state == PackageState.DONE:
+        return made.state
+    packages_expire()
+    request, actor = made.request, made.made_by
+    if not rules.can_work_requests(actor) or request.person_id is None:
+        problem = "The person's records were removed, or you may no longer export them."
+        _set(made, state=PackageState.FAILED, problem=problem)
+        return PackageState.FAILED
+    _set(made, state=PackageState.RUNNING, problem="")
+    folder = package_folder()
+    temp = folder / f"{made.pk}-{secrets.token_hex(4)}.zip.part"
+    final = f"{request.pk}-{made.pk}-{secrets.token_hex(8)}.zip"
+    try:
+        built = build(
+            request,
+            disclose_staff=made.disclose_staff,
+            include_restricted=made.include_restricted,
+        )
+        with temp.open("wb") as out:
+            os.chmod(temp, 0o600)
+            _zip(built, out)
+        os.replace(temp, folder / final)
+        _finish(made, built, folder / final)
+    except Exception as error:
+        temp.unlink(missing_ok=True)
+        (folder / final).unlink(missing_ok=True)
+        _set(made, state=PackageState.FAILED, problem=f"{type(error).__name__}: {error}"[:500])
+        return PackageState.FAILED
+    return PackageState.DONE
+
+
+def _set(made: SubjectAccessPackage, **fields: Any) -> None:
+    # How far it got is progress, not a record: no trail entry for each step.
+    SubjectAccessPackage.objects.filter(pk=made.pk).update(**fields)
+
+
+@transaction.atomic
+def _finish(made: SubjectAccessPackage, built: Built, path: Path) -> None:
+    digest = hashlib.sha256()
+    with path.open("rb") as done:
+        for block in iter(lambda: done.read(1 << 20), b""):
+            digest.update(block)
+    records = [r["record"] for s in built.data["sections"] for r in s["records"]]
+    save_changes(
+        actor=made.made_by,
+        obj=made,
+        fields={
+            "state": PackageState.DONE,
+            "file_name": path.name,
+            "size": path.stat().st_size,
+            "sha256": digest.hexdigest(),
+            "redactions": len(built.data["redactions"]),
+            "finished_at": clock.now(),
+        },
+    )
+    # What it held is logged in full by the read below: not copied into the change too.
+    SubjectAccessPackage.objects.filter(pk=made.pk).update(
+        contents={"records": records, "documents": built.data["documents"]}
+    )
+    _audit(made.made_by, made, made.request, records)
+
+
+def _audit(
+    actor: Worker, package: SubjectAccessPackage, request: SubjectAccessRequest, records: list[str]
+) -> None:
+    record_access(
+        actor=actor,
+        obj=package,
+        action=AccessAction.EXPORT,
+        people=[request.person_id] if request.person_id else [],
+        detail={
+            "export": "subject access",
+            "request": request.reference,
+            "rows": len(records),
+            "shown": records,
+        },
+    )
+
+
+def packages_expire() -> int:
+    """Delete the files of packages past ``KEEP_DAYS``, and at once those of a person purged
+    under the retention rules (their request's person is cleared). Returns how many went."""
+    old = SubjectAccessPackage.objects.exclude(file_name="").filter(
+        Q(made_at__lte=clock.now() - dt.timedelta(days=KEEP_DAYS)) | Q(request__person__isnull=True)
+    )
+    gone = 0
+    for made in old:
+        (package_folder() / made.file_name).unlink(missing_ok=True)
+        SubjectAccessPackage.objects.filter(pk=made.pk).update(file_name="")
+        gone += 1
+    return gone
+
+
+def package_file(actor: Worker, package: SubjectAccessPackage) -> Path:
+    """The package's file for a download, the download audited; "not found" when gone."""
+    require(rules.can_work_requests(actor), "not found")
+    packages_expire()
+    package.refresh_from_db(fields=["file_name"])
+    path = package_folder() / package.file_name
+    if package.state != PackageState.DONE or not package.file_name or not path.is_file():
+        raise NotPermitted("not found")
+    _audit(actor, package, package.request, list(package.contents.get("records", [])))
+    return path

@@ -1,0 +1,186 @@
+"""The subject access pages, under /data/subject-access/: the data team's only (404 for
+anyone else, from the selectors and services)."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+
+from locus.audit.models import AccessAction
+from locus.audit.services import record_access
+from locus.common.http import AuthedRequest
+from locus.common.pages import created, posted, submitted
+from locus.common.pagination import paginate
+from locus.people.picker import Picker
+from locus.subjectaccess import package, selectors, services
+from locus.subjectaccess.forms import CloseForm, ExportForm, ExtendForm, RequestForm, UpdateForm
+from locus.subjectaccess.models import RequestStatus, SubjectAccessRequest
+
+STATUS_FILTER = [("open", "Open"), *RequestStatus.choices, ("", "All")]
+
+
+def request_list(request: AuthedRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    rows = selectors.requests_for(request.user, status=status)
+    page, params = paginate(request, rows)
+    record_access(
+        actor=request.user,
+        record_type="subjectaccess.subjectaccessrequest",
+        action=AccessAction.SEARCH,
+        detail={"status": status, "shown": [r.pk for r in page]},
+        people=[r.person_id for r in page if r.person_id],
+    )
+    return render(
+        request,
+        "subjectaccess/list.html",
+        {"page": page, **params, "status": status, "statuses": STATUS_FILTER},
+    )
+
+
+def request_new(request: AuthedRequest) -> HttpResponse:
+    selectors.requests_for(request.user)  # the data team only, before anything is shown
+    data = posted(request)
+    picker = Picker(request.user, data or {}, ["person"])
+    finding = picker.searching
+    form = RequestForm(
+        None if finding else data,
+        initial=data.dict() if finding else None,
+        picker=picker,
+        team=selectors.data_team(),
+    )
+    made = created(
+        request,
+        form,
+        lambda: services.request_log(actor=request.user, **form.service_values()),
+        "Request logged",
+    )
+    if made is not None:
+        return redirect("subject-access-request", request_id=made.pk)
+    picker.audit("subject-access-new")
+    return render(
+        request,
+        "subjectaccess/form.html",
+        {
+            "form": form,
+            "heading": "Log a subject access request",
+            "button": "Log the request",
+            "intro": "The deadline is one calendar month from the day the request was received.",
+        },
+    )
+
+
+def _page(request: AuthedRequest, sar: SubjectAccessRequest, **context: object) -> HttpResponse:
+    record_access(actor=request.user, obj=sar)
+    return render(
+        request,
+        "subjectaccess/request.html",
+        {
+            "r": sar,
+            "packages": selectors.packages_of(sar),
+            "keep_days": package.KEEP_DAYS,
+            "export_form": context.pop("export_form", ExportForm()),
+            **context,
+        },
+    )
+
+
+def request_page(request: AuthedRequest, request_id: int) -> HttpResponse:
+    return _page(request, selectors.request_of(request.user, request_id))
+
+
+def request_export(request: AuthedRequest, request_id: int) -> HttpResponse:
+    sar = selectors.request_of(request.user, request_id)
+    form = ExportForm(posted(request))
+    if submitted(
+        request,
+        form,
+        lambda: package.package_make(actor=request.user, request=sar, **form.cleaned_data),
+        "Export asked for: it is listed below, ready to download once prepared",
+    ):
+        return redirect("subject-access-request", request_id=sar.pk)
+    return _page(request, sar, export_form=form)
+
+
+def package_download(request: AuthedRequest, request_id: int, package_id: int) -> FileResponse:
+    sar = selectors.request_of(request.user, request_id)
+    made = selectors.package_of(sar, package_id)
+    path = package.package_file(request.user, made)
+    response = FileResponse(path.open("rb"), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{sar.reference}.zip"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _step(
+    request: AuthedRequest,
+    request_id: int,
+    form_class: type,
+    run: object,
+    heading: str,
+    button: str,
+    success: str,
+    **form_kwargs: object,
+) -> HttpResponse:
+    sar = selectors.request_of(request.user, request_id)
+    kwargs = {k: (v(sar) if callable(v) else v) for k, v in form_kwargs.items()}
+    initial = kwargs.pop("initial", None)
+    form = form_class(posted(request), initial=initial, **kwargs)
+    assert callable(run)
+    if submitted(request, form, lambda: run(sar, form), success):
+        return redirect("subject-access-request", request_id=sar.pk)
+    record_access(actor=request.user, obj=sar, detail={"page": heading})
+    return render(
+        request,
+        "subjectaccess/form.html",
+        {"form": form, "heading": heading, "button": button, "r": sar},
+    )
+
+
+def request_update(request: AuthedRequest, request_id: int) -> HttpResponse:
+    return _step(
+        request,
+        request_id,
+        UpdateForm,
+        lambda sar, form: services.request_update(
+            actor=request.user, request=sar, **form.service_values()
+        ),
+        "Update the request",
+        "Save",
+        "Request updated",
+        team=lambda _: selectors.data_team(),
+        status=lambda sar: sar.status,
+        initial=lambda sar: {
+            "assigned_to": sar.assigned_to_id,
+            "identity_checked_on": sar.identity_checked_on,
+            "identity_check": sar.identity_check,
+            "notes": sar.notes,
+        },
+    )
+
+
+def request_extend(request: AuthedRequest, request_id: int) -> HttpResponse:
+    return _step(
+        request,
+        request_id,
+        ExtendForm,
+        lambda sar, form: services.request_extend(
+            actor=request.user, request=sar, **form.cleaned_data
+        ),
+        "Extend the deadline",
+        "Extend",
+        "Deadline extended",
+    )
+
+
+def request_close(request: AuthedRequest, request_id: int) -> HttpResponse:
+    return _step(
+        request,
+        request_id,
+        CloseForm,
+        lambda sar, form: services.request_close(
+            actor=request.user, request=sar, **form.cleaned_data
+        ),
+        "Close the request",
+        "Close the request",
+        "Request closed",
+    )

@@ -1,0 +1,205 @@
+"""The export: everything about the subject, nothing that names anyone else."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from locus.audit.models import AccessAction, AccessEvent
+from locus.common.errors import NotPermitted
+from locus.subjectaccess.models import PackageState
+from locus.subjectaccess.package import (
+    KEEP_DAYS,
+    build,
+    package_ask,
+    package_file,
+    package_folder,
+    package_make,
+    packages_expire,
+    produce,
+)
+from tests.factories import World, client_for
+from tests.frozen_clock import FrozenClock
+from tests.subjectaccess.conftest import FRIEND_DOB, Scene
+
+
+def _values(data: dict) -> list[str]:
+    return [f["value"] for s in data["sections"] for r in s["records"] for f in r["fields"]] + [
+        r["heading"] for s in data["sections"] for r in s["records"]
+    ]
+
+
+def _section(data: dict, key: str) -> dict:
+    return next(s for s in data["sections"] if s["key"] == key)
+
+
+def test_the_export_names_no_third_party_anywhere(world: World, scene: Scene) -> None:
+    built = build(scene.request, disclose_staff=False, include_restricted=False)
+    text = built.json.decode() + built.html
+    for word in scene.third_party_words:
+        assert word not in text, word
+    for dob in (FRIEND_DOB.strftime("%d/%m/%Y"), FRIEND_DOB.isoformat()):
+        assert dob not in text
+    # Described but not identified is a third party too.
+    assert "Gripper" not in text
+
+
+def test_the_export_holds_each_kind_of_record_about_the_subject(world: World, scene: Scene) -> None:
+    assert client_for(world.social_worker).get(f"/people/{scene.subject.pk}/").status_code == 200
+    data = build(scene.request, disclose_staff=False, include_restricted=False).data
+    keys = {s["key"]: s["records"] for s in data["sections"]}
+    record_keys = {r["record"].split(":")[0] for rs in keys.values() for r in rs}
+    for label in (
+        "people.person",
+        "people.legalstatusepisode",
+        "people.allocation",
+        "peers.association",
+        "peers.groupmembership",
+        "incidents.incident",
+        "notes.casenote",
+        "documents.document",
+        "safety.mapsession",
+        "safety.markedplace",
+        "panels.agendaitem",
+        "audit.accessevent",
+    ):
+        assert label in record_keys, label
+    values = _values(data)
+    assert "Cscchild" in values and data["subject"] == "Ciara Cscchild"  # their own name stays
+    assert "Harmed" in values  # their role in the incident
+    assert any("walks her home" in v for v in values)  # the association's note, redacted
+    assert data["documents"] and data["documents"][0].startswith("documents/")
+    assert _section(data, "disputes")["records"] == []  # the place the disputes feature fills
+
+
+def test_third_parties_become_the_same_letter_throughout(world: World, scene: Scene) -> None:
+    data = build(scene.request, disclose_staff=False, include_restricted=False).data
+    incident = _section(data, "incidents")["records"][0]
+    fields = {f["label"]: f["value"] for f in incident["fields"]}
+    rival = fields["Others involved"]
+    assert rival.startswith("Person ")
+    assert fields["Summary"].startswith(f"{rival} pushed Ciara")
+    note, earlier = _section(data, "notes")["records"][:2]
+    text = next(f["value"] for f in note["fields"] if f["label"] == "Text")
+    assert f"{rival} has not been in touch" in text
+    # The wording before the correction is still held, so it is exported (redacted too).
+    assert earlier["heading"].startswith("Earlier wording")
+    old = next(f["value"] for f in earlier["fields"] if f["label"] == "Text")
+    assert "[date of birth of Person" in old
+    assert "Her cousin Person" in old
+
+
+def test_the_redaction_list_says_what_where_and_why_never_the_text(
+    world: World, scene: Scene
+) -> None:
+    data = build(scene.request, disclose_staff=False, include_restricted=False).data
+    kinds = {r["kind"] for r in data["redactions"]}
+    assert {"another person", "name in free text", "alias in free text"} <= kinds
+    assert "date of birth in free text" in kinds
+    assert "staff name" in kinds
+    assert "restricted police incident" in kinds
+    for r in data["redactions"]:
+        assert "Art 15(4)" in r["reason"] or "para" in r["reason"]
+        assert r["where"]
+    # Each third party is listed by their letter: the friend, the rival, the cousin named in
+    # a note only, the peer described but not identified.
+    letters = {r["person"] for r in data["redactions"] if r["person"]}
+    assert len(letters) >= 4
+    listed = json.dumps(data["redactions"])
+    for word in scene.third_party_words:
+        assert word not in listed
+
+
+def test_staff_are_shown_by_role_unless_the_data_team_discloses_them(
+    world: World, scene: Scene
+) -> None:
+    hidden = build(scene.request, disclose_staff=False, include_restricted=False)
+    shown = build(scene.request, disclose_staff=True, include_restricted=False)
+    name = world.social_worker.get_full_name()
+    assert name not in hidden.json.decode()
+    assert "Practitioner, Contextual Safeguarding Team A" in hidden.json.decode()
+    assert name in shown.json.decode()
+
+
+def test_restricted_police_incidents_are_withheld_unless_chosen(world: World, scene: Scene) -> None:
+    out = build(scene.request, disclose_staff=False, include_restricted=False)
+    assert "Intelligence: seen" not in out.json.decode()
+    included = build(scene.request, disclose_staff=False, include_restricted=True)
+    assert "Intelligence: seen with Person" in included.json.decode()
+    assert "Adam" not in included.json.decode()
+
+
+def test_the_access_log_lists_who_opened_the_record(world: World, scene: Scene) -> None:
+    client_for(world.social_worker).get(f"/people/{scene.subject.pk}/")
+    data = build(scene.request, disclose_staff=False, include_restricted=False).data
+    log = _section(data, "access")["records"]
+    by = [next(f["value"] for f in r["fields"] if f["label"] == "By") for r in log]
+    assert "Practitioner, Contextual Safeguarding Team A, Children's Social Care" in by
+
+
+def test_the_package_is_a_zip_of_pdf_json_and_documents_audited(world: World, scene: Scene) -> None:
+    made = package_make(actor=world.admin, request=scene.request)
+    path = package_folder() / made.file_name
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        assert not [n for n in names for w in scene.third_party_words if w in n]
+        pdf = archive.read(f"{scene.request.reference}.pdf")
+        data = json.loads(archive.read(f"{scene.request.reference}.json"))
+    assert pdf.startswith(b"%PDF")
+    assert any(n.startswith("documents/") for n in names)
+    assert data["request"] == scene.request.reference
+    assert made.redactions == len(data["redactions"]) > 0
+    event = AccessEvent.objects.filter(action=AccessAction.EXPORT).latest("id")
+    assert event.people == f",{scene.subject.pk},"
+    assert event.actor_id == world.admin.pk
+    assert not list(Path(package_folder()).glob("*.part"))
+
+
+def test_the_pdf_text_names_no_third_party(world: World, scene: Scene) -> None:
+    built = build(scene.request, disclose_staff=False, include_restricted=False)
+    reader = PdfReader(io.BytesIO(built.pdf))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Ciara Cscchild" in text
+    assert "Page 1 of" in text
+    for word in scene.third_party_words:
+        assert word not in text, word
+    assert FRIEND_DOB.strftime("%d/%m/%Y") not in text
+
+
+def test_a_package_file_goes_after_its_keeping_time_or_at_once_on_a_purge(
+    frozen_clock: FrozenClock, world: World, scene: Scene
+) -> None:
+    first = package_make(actor=world.admin, request=scene.request)
+    frozen_clock.advance(days=KEEP_DAYS + 1)
+    second = package_make(actor=world.admin, request=scene.request)  # expires the first
+    first.refresh_from_db()
+    assert first.file_name == "" and len(list(package_folder().glob("*.zip"))) == 1
+    with pytest.raises(NotPermitted):
+        package_file(world.admin, first)
+    # The person purged under the retention rules: no copy of their records is left behind.
+    scene.request.person = None
+    scene.request.save(update_fields=["person"])
+    assert packages_expire() == 1
+    second.refresh_from_db()
+    assert second.file_name == "" and not list(package_folder().glob("*.zip"))
+    assert second.contents["records"]  # what was disclosed, by id, stays
+
+
+def test_a_package_whose_maker_lost_the_role_fails_and_leaves_nothing(
+    world: World, scene: Scene
+) -> None:
+    asked = package_ask(actor=world.admin, request=scene.request)
+    assert asked.state == PackageState.QUEUED
+    world.admin.role = "practitioner"
+    world.admin.save(update_fields=["role"])
+    exports = AccessEvent.objects.filter(action=AccessAction.EXPORT).count()
+    assert produce(asked.pk) == PackageState.FAILED
+    asked.refresh_from_db()
+    assert asked.problem and asked.file_name == ""
+    assert not list(package_folder().glob("*"))
+    assert AccessEvent.objects.filter(action=AccessAction.EXPORT).count() == exports
