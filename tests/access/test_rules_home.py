@@ -132,3 +132,22 @@ def test_no_page_selector_or_service_decides_by_role() -> None:
             if ROLE_DECISION.search(line):
                 found.append(f"{rel}:{number}")
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("persona", "retention", "subject_access"),
+    [
+        ("social_worker", False, False),
+        ("team_manager", False, False),
+        ("auditor", True, False),
+        ("admin", True, True),
+    ],
+)
+def test_the_data_pages_are_in_the_menu_of_who_may_open_them(
+    world: World, persona: str, retention: bool, subject_access: bool
+) -> None:
+    worker = world.persona(persona)
+    html = client_for(worker).get("/my-work/" if persona != "auditor" else "/").content.decode()
+    for href, offered in (("/data/retention/", retention), ("/data/subject-access/", subject_access)):
+        assert (f'href="{href}"' in html) is offered
+        assert client_for(worker).get(href).status_code == (200 if offered else 404)

@@ -300,3 +300,31 @@ def test_scrubbing_a_map_takes_the_person_and_their_edges_once(world: World) -> 
     assert [e["target"] for e in meeting.map_snapshot["edges"]] == [f"p{world.yjs_child.pk}"]
     change = ChangeEvent.objects.filter(record_type="cocase.meeting", record_id=str(meeting.pk))
     assert change.latest("id").after == why
+
+
+def test_an_open_subject_access_request_keeps_its_person_and_a_purge_takes_the_package(
+    frozen_clock: FrozenClock, world: World
+) -> None:
+    from locus.subjectaccess.package import package_folder, package_make
+    from locus.subjectaccess.services import request_close, request_log
+
+    child = leaver(world.system)
+    asked = request_log(
+        actor=world.admin,
+        person=child,
+        received_on=frozen_clock.today,
+        requester="subject",
+        assigned_to=world.admin,
+    )
+    package = package_make(actor=world.admin, request=asked)
+    assert (package_folder() / package.file_name).exists()
+    frozen_clock.advance(days=SEVEN_YEARS)
+    purge.purge(actor=world.admin)
+    assert Person.objects.filter(pk=child.pk).exists()  # still being answered: kept
+
+    request_close(actor=world.admin, request=asked, outcome="completed", on=frozen_clock.today)
+    purge.purge(actor=world.admin)
+    assert not Person.objects.filter(pk=child.pk).exists()
+    package.refresh_from_db()
+    assert package.file_name == ""
+    assert not any(package_folder().iterdir())  # no copy of the child's records left

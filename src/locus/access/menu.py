@@ -6,7 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from locus.access import api, break_glass, interchange, policies, recording, retention, scopes
+from locus.access import (
+    api,
+    break_glass,
+    interchange,
+    policies,
+    recording,
+    retention,
+    scopes,
+    subjectaccess,
+)
 from locus.access.models import Worker
 
 
@@ -22,6 +31,7 @@ class Menu:
     imports: bool = False  # the data team's imports
     api_tokens: bool = False  # their own API tokens (access/api.py)
     retention: bool = False  # the retention rules, legal holds and purges (access/retention.py)
+    subject_access: bool = False  # the subject access request log (access/subjectaccess.py)
 
 
 def menu_for(worker: Worker) -> Menu:
@@ -39,4 +49,5 @@ def menu_for(worker: Worker) -> Menu:
         imports=interchange.can_import(worker),
         api_tokens=api.can_hold_tokens(worker),
         retention=retention.can_read_retention(worker),
+        subject_access=subjectaccess.can_work_requests(worker),
     )

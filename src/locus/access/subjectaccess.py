@@ -8,8 +8,10 @@ by a named member of the data team, so it is assigned to an active administrator
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from locus.access import policies
-from locus.access.models import Worker
+from locus.access.models import Role, Scope, Worker
 
 
 def can_work_requests(worker: Worker) -> bool:
@@ -20,3 +22,8 @@ def can_work_requests(worker: Worker) -> bool:
 def may_be_assigned(worker: Worker) -> bool:
     """A request is assigned to a named member of the data team."""
     return policies.is_administrator(worker)
+
+
+def data_team_filter() -> Q:
+    """The workers a request may be assigned to: active administrators (as a query)."""
+    return Q(is_active=True, role=Role.ADMINISTRATOR, scope=Scope.ALL)

@@ -49,6 +49,7 @@ from locus.peers.models import Association, GroupMembership
 from locus.people.models import IdentifierQuery, Person
 from locus.retention import selectors
 from locus.retention.models import Outcome, PurgeItem, PurgeRun, RunState
+from locus.subjectaccess.package import packages_expire
 from locus.transfers.models import Transfer
 
 Why = dict[str, Any]
@@ -275,6 +276,9 @@ def _execute(run: PurgeRun) -> PurgeRun:
             item.save(update_fields=["outcome", "done_at"])
     if selectors.run_items(run).filter(record_type__in=(selectors.PERSON, selectors.CASE)).exists():
         drop_caches()  # again on a resumed run: harmless, and the killed run may not have
+    # A subject access package is a whole copy of one child's records: the purge of its
+    # person takes its file at once (and files past their keeping time go too).
+    packages_expire()
     with transaction.atomic():
         run = PurgeRun.objects.select_for_update().get(pk=run.pk)
         before = {"state": run.state}

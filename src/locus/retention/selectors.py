@@ -37,6 +37,7 @@ from locus.retention.models import (
     RetentionRule,
     RuleKind,
 )
+from locus.subjectaccess.models import OPEN_STATUSES, SubjectAccessRequest
 
 PERSON = "people.person"
 CASE = "casework.contextcase"
@@ -170,9 +171,17 @@ def held_case_ids() -> set[int]:
 
 
 def held_person_ids() -> set[int]:
-    """People a hold keeps: held themselves, or named on a held case's plan or referral (the
-    proceedings about a case need the children it was about)."""
+    """People a hold keeps: held themselves, named on a held case's plan or referral (the
+    proceedings about a case need the children it was about), or the subject of a subject
+    access request not yet answered."""
     held = set(active_holds().filter(held_kind=HeldKind.PERSON).values_list("held_id", flat=True))
+    # A subject access request still being answered keeps its person too: destroying what
+    # was asked for before it is disclosed is an offence (Data Protection Act 2018 s.173).
+    held |= set(
+        SubjectAccessRequest.objects.filter(
+            status__in=OPEN_STATUSES, person__isnull=False
+        ).values_list("person_id", flat=True)
+    )
     cases = held_case_ids()
     if cases:
         held |= set(

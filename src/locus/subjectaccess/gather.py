@@ -88,8 +88,11 @@ class Gathered:
 
 # Records the person disputes (the accuracy of which they challenge, Art 16/18): the models
 # and their field pointing at the person, read into their own section. Empty until the
-# disputes feature lands; the integrator lists its model here, e.g. ("people.dispute", "person").
-DISPUTED: list[tuple[str, str]] = []
+# disputes and objections (locus.rectification).
+DISPUTED: list[tuple[str, str]] = [
+    ("rectification.dispute", "person"),
+    ("rectification.objection", "person"),
+]
 
 # Read by the named sections below; every other foreign key to a person goes to "Other records".
 COVERED: set[tuple[str, str]] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from locus.access import subjectaccess as rules
-from locus.access.models import Role, Scope, Worker
+from locus.access.models import Worker
 from locus.common.errors import NotPermitted
 from locus.common.ids import parse_id
 from locus.subjectaccess.models import (
@@ -57,9 +57,7 @@ def package_of(request: SubjectAccessRequest, package_id: object) -> SubjectAcce
 def data_team() -> list[Worker]:
     """Who a request may be assigned to: the active administrators."""
     return list(
-        Worker.objects.filter(is_active=True, role=Role.ADMINISTRATOR, scope=Scope.ALL).order_by(
-            "last_name", "first_name", "pk"
-        )
+        Worker.objects.filter(rules.data_team_filter()).order_by("last_name", "first_name", "pk")
     )
 
 
