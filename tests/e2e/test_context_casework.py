@@ -14,6 +14,7 @@ from locus.casework.reference import ensure_reference_data
 from locus.casework.services import referral_record
 from locus.common import clock
 from locus.common.services import today
+from locus.sharing.vocab import SAFEGUARDING
 from tests.e2e.conftest import PASSWORD, axe_violations, sign_in
 from tests.factories import World, build_world
 
@@ -33,6 +34,7 @@ def world(transactional_db: Any) -> World:
         received_on=today() - dt.timedelta(days=20),
         children=[built.csc_child],
         other_contexts=[built.shopping_centre],
+        basis=SAFEGUARDING,
     )
     return built
 

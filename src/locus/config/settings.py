@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "locus.interchange",
     "locus.exports",
     "locus.api",
+    "locus.sharing",
+    "locus.policies",
     "ninja",  # django-ninja's own static files for the API docs page (no CDN)
     "locus.web",
 ]

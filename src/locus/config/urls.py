@@ -31,6 +31,8 @@ urlpatterns = [
     path("exports/", include("locus.exports.urls")),
     path("api/v1/", include("locus.api.urls")),
     path("account/api-tokens/", include("locus.api.urls_tokens")),
+    path("sharing/", include("locus.sharing.urls")),
+    path("policies/", include("locus.policies.urls")),
     path("", include("locus.web.urls_break_glass")),
     path("second-factor/", include("locus.signin.urls")),
 ]

@@ -1,0 +1,17 @@
+"""What a test gives a share form or service: the usual safeguarding basis, and a purpose."""
+
+from __future__ import annotations
+
+from locus.exports.services import Why
+from locus.sharing.forms import basis_post
+from locus.sharing.vocab import SAFEGUARDING
+
+PURPOSE = "To agree a plan that keeps the children safe"
+#: The usual basis as a posted form carries it (no purpose: forms with their own).
+BASIS_POST = basis_post(SAFEGUARDING)
+#: The basis and a purpose as a posted form carries them (a form asking both).
+SHARE_POST = basis_post(SAFEGUARDING, PURPOSE)
+#: An API token's basis and purpose, as its service takes them.
+TOKEN_SHARE = {"basis": SAFEGUARDING, "purpose": "The team dashboard of open cases"}
+#: Why a list that names people is exported, as the export service takes it.
+WHY = Why(SAFEGUARDING, "Caseload review with the team's manager")
