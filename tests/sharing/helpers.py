@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from locus.exports.services import Why
 from locus.sharing.forms import basis_post
-from locus.sharing.vocab import SAFEGUARDING
+from locus.sharing.vocab import EMERGENCY, SAFEGUARDING
 
 PURPOSE = "To agree a plan that keeps the children safe"
 #: The usual basis as a posted form carries it (no purpose: forms with their own).
@@ -15,3 +15,5 @@ SHARE_POST = basis_post(SAFEGUARDING, PURPOSE)
 TOKEN_SHARE = {"basis": SAFEGUARDING, "purpose": "The team dashboard of open cases"}
 #: Why a list that names people is exported, as the export service takes it.
 WHY = Why(SAFEGUARDING, "Caseload review with the team's manager")
+#: Emergency access's basis (vital interests), as its form posts it.
+EMERGENCY_POST = basis_post(EMERGENCY)
