@@ -70,6 +70,8 @@ def test_download_the_people_list_as_csv_from_its_page(
     assert event.detail["shown"] == [str(mine.pk)]
     # Where long lists are prepared: the worker's own exports, none yet.
     with page.expect_navigation():
+        page.get_by_role("link", name="Back to the list").click()
+    with page.expect_navigation():
         page.get_by_role("link", name="My exports").click()
     expect(page.get_by_role("heading", level=1, name="My exports")).to_be_visible()
     expect(page.get_by_text("You have no exports.")).to_be_visible()

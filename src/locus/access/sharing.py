@@ -37,9 +37,13 @@ def shares_visible_to(viewer: Worker, shares: QuerySet[Any]) -> QuerySet[Any]:
     if reads_every_share(viewer):
         return shares
     mine = Q(by=viewer) | Q(recipients__worker=viewer)
-    if viewer.role == Role.MANAGER and viewer.team_id is not None:
+    if reads_team_shares(viewer):
         mine |= Q(by_team_id=viewer.team_id)
     return shares.filter(mine).distinct()
+
+
+def reads_team_shares(worker: Worker) -> bool:
+    return worker.is_active and worker.role == Role.MANAGER and worker.team_id is not None
 
 
 def can_read_policies(worker: Worker) -> bool:

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from django.db import models, transaction
 
-from locus.access.models import Agency, Worker
+from locus.access import break_glass
+from locus.access.models import Agency, BreakGlass, Worker
+from locus.access.services import break_glass_end, break_glass_request
 from locus.common import clock
 from locus.common.services import Problems, create_audited, save_changes
 from locus.sharing.models import Recipient, Share, ShareKind
@@ -177,3 +179,40 @@ def add_people(*, actor: Worker, source: models.Model, people: Iterable[int]) ->
     ids = {int(p) for p in people}
     for share in Share.objects.filter(source_type=source_type, source_id=source_id):
         save_changes(actor=actor, obj=share, fields={"people": sorted(ids | set(share.people))})
+
+
+# --- Emergency access: the sight and its register row, in one transaction ---------------------
+
+
+@transaction.atomic
+def emergency_open(
+    *, actor: Worker, person_id: object, category: str, reason: str, basis: Basis
+) -> BreakGlass | None:
+    """Open emergency sight (``access.services.break_glass_request``) and write its register
+    row: the emergency's reason is its purpose, and it lasts as long as the sight does.
+    ``None`` when the id is no one's (the request is logged all the same)."""
+    use = break_glass_request(actor=actor, person_id=person_id, category=category, reason=reason)
+    if use is not None:
+        record_share(
+            actor=actor,
+            kind=ShareKind.BREAK_GLASS,
+            basis=basis,
+            purpose=break_glass.purpose_of(use),
+            what=["The child's whole record, read-only"],
+            record_ref=f"Emergency access {use.pk}",
+            source=use,
+            recipients=[To(worker=actor)],
+            people=[use.person_id],
+            until=use.expires_at,
+            until_note="When the emergency access ends",
+            purpose_field="reason",
+        )
+    return use
+
+
+@transaction.atomic
+def emergency_end(*, actor: Worker, use: BreakGlass) -> BreakGlass:
+    """End emergency sight early; its register row ends with it."""
+    ended = break_glass_end(actor=actor, use=use)
+    end_shares(actor=actor, source=use, note="Ended by the worker")
+    return ended

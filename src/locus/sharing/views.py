@@ -74,6 +74,7 @@ def register_page(request: AuthedRequest) -> HttpResponse:
             "rows": rows,
             "csv_query": request.GET.urlencode(),
             "reads_all": rules.reads_every_share(request.user),
+            "reads_team": rules.reads_team_shares(request.user),
             **paging,
         },
     )

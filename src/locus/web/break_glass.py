@@ -11,7 +11,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,8 +18,8 @@ from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_http_methods, require_POST
 
 from locus.access import break_glass
-from locus.access.models import BreakGlass, BreakGlassCategory, BreakGlassOutcome
-from locus.access.services import break_glass_end, break_glass_request, break_glass_review
+from locus.access.models import BreakGlassCategory, BreakGlassOutcome
+from locus.access.services import break_glass_review
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.forms import GovukForm, choose_one, text_area
@@ -28,9 +27,8 @@ from locus.common.http import AuthedRequest
 from locus.common.ids import parse_id
 from locus.common.pages import posted, submitted
 from locus.sharing.forms import BasisForm, basis_initial
-from locus.sharing.models import ShareKind
-from locus.sharing.services import To, end_shares, record_share
-from locus.sharing.vocab import EMERGENCY, Basis
+from locus.sharing.services import emergency_end, emergency_open
+from locus.sharing.vocab import EMERGENCY
 
 _REFS = "break_glass_refs"
 _MAX_REFS = 500
@@ -81,25 +79,6 @@ class ReviewForm(GovukForm):
     note = text_area("Note on your decision")
 
 
-def shared_in_emergency(viewer: Any, use: BreakGlass, basis: Basis) -> None:
-    """Emergency sight is a sharing outside the holding team: its register row, with the
-    emergency's reason as its purpose, lasting as long as the sight does."""
-    record_share(
-        actor=viewer,
-        kind=ShareKind.BREAK_GLASS,
-        basis=basis,
-        purpose=break_glass.purpose_of(use),
-        what=["The child's whole record, read-only"],
-        record_ref=f"Emergency access {use.pk}",
-        source=use,
-        recipients=[To(worker=viewer)],
-        people=[use.person_id],
-        until=use.expires_at,
-        until_note="When the emergency access ends",
-        purpose_field="reason",
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def request_by_id(request: AuthedRequest, person_id: int) -> HttpResponse:
     """Reached from "not found" on a person's page: the worker already had the id."""
@@ -123,12 +102,13 @@ def _request_page(request: AuthedRequest, person_id: int) -> HttpResponse:
 
     def run() -> None:
         data = form.cleaned_data
-        with transaction.atomic():
-            use = break_glass_request(
-                actor=viewer, person_id=person_id, category=data["category"], reason=data["reason"]
-            )
-            if use is not None:
-                shared_in_emergency(viewer, use, form.basis())
+        use = emergency_open(
+            actor=viewer,
+            person_id=person_id,
+            category=data["category"],
+            reason=data["reason"],
+            basis=form.basis(),
+        )
         if use is None:
             # The request is on the record (committed above); the id is no one's.
             raise Http404("Not found")
@@ -145,9 +125,7 @@ def _request_page(request: AuthedRequest, person_id: int) -> HttpResponse:
 @require_POST
 def end(request: AuthedRequest, use_id: int) -> HttpResponse:
     use = break_glass.open_use(request.user, use_id)
-    with transaction.atomic():
-        break_glass_end(actor=request.user, use=use)
-        end_shares(actor=request.user, source=use, note="Ended by the worker")
+    emergency_end(actor=request.user, use=use)
     messages.success(request, "Emergency access ended")
     return redirect("break-glass")
 
