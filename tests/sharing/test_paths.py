@@ -65,6 +65,9 @@ def test_setting_up_a_panel_is_a_share_with_its_attendees(world: World) -> None:
     assert share.basis == SAFEGUARDING == meeting.basis
     assert share.purpose.startswith("MACE panel")
     assert {r.worker for r in share.recipients.all()} == {world.team_manager, world.police_analyst}
+    panels.add(world, meeting, "harmed", person=world.csc_child)
+    share.refresh_from_db()
+    assert share.people == [world.csc_child.pk]  # whom its agenda names
     panel_cancel(actor=world.social_worker, meeting=meeting, reason="No items this month")
     share.refresh_from_db()
     assert share.until_note == "Meeting cancelled"
@@ -166,3 +169,19 @@ def test_emergency_access_defaults_to_vital_interests_and_shares_until_it_ends(
     assert share.until is not None and share.until < use.expires_at
     assert share.until_note == "Ended by the worker"
     assert share.duty == Duty.CA2004_S11
+
+
+def test_whoever_joins_an_open_sharing_is_named_on_its_rows(world: World) -> None:
+    from locus.mapping.services import meeting_invite
+    from locus.panels.services import panel_attendee_add
+
+    meeting = mapping.propose(world)
+    meeting_invite(actor=world.social_worker, meeting=meeting, worker=world.school_dsl)
+    for share in Share.objects.filter(kind=ShareKind.MEETING):
+        assert world.school_dsl in {r.worker for r in share.recipients.all()}
+    panel = panels.set_up(world)
+    panel_attendee_add(
+        actor=world.social_worker, meeting=panel, name="Sam Guard", organisation="Mall security"
+    )
+    share = Share.objects.get(kind=ShareKind.PANEL)
+    assert "Sam Guard, Mall security" in names(share)

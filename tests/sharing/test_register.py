@@ -102,3 +102,21 @@ def test_the_csv_download_holds_the_rows_and_is_audited(world: World) -> None:
 def test_the_register_links_the_isa_and_the_dpia(world: World) -> None:
     html, _ = _read(client_for(world.auditor))
     assert 'href="/policies/isa/"' in html and 'href="/policies/dpia/"' in html
+
+
+def _queries(client: Client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(REGISTER).status_code == 200
+    return len(queries)
+
+
+def test_the_register_reads_the_same_number_of_queries_however_many_rows(world: World) -> None:
+    client = client_for(world.auditor)
+    casework.refer(world)
+    few = _queries(client)
+    for _ in range(5):
+        casework.refer(world, actor=world.social_worker, about="child", children=[world.csc_child])
+    assert _queries(client) == few

@@ -279,7 +279,7 @@ def _open_case(
         context=context,
         summary=summary,
         received_on=today(),
-        **referred,
+        **{"basis": SAFEGUARDING, **referred},
     )
     referral = services.referral_screen(
         actor=lead,

@@ -219,6 +219,9 @@ def meeting_invite(*, actor: Worker, meeting: Meeting, worker: Worker) -> Invite
         f"{worker} is already invited",
     )
     problems.raise_if_any()
+    # Whoever is invited later is among those the children's holders share with.
+    for agreement in ShareAgreement.objects.filter(child__meeting=meeting):
+        sharing.add_recipients(actor=actor, source=agreement, recipients=[sharing.To(worker)])
     return _invite(actor, meeting, worker, InviteReason.ADDED)
 
 

@@ -221,6 +221,13 @@ def panel_attendee_add(
         )
     problems.raise_if_any()
     _invite(actor, meeting, worker)
+    sharing.add_recipients(
+        actor=actor,
+        source=meeting,
+        recipients=[
+            sharing.To(worker=worker, name=", ".join(p for p in (name, organisation) if p))
+        ],
+    )
     return create_audited(
         actor,
         PanelAttendee,
@@ -323,6 +330,9 @@ def agenda_item_add(
     else:
         source = confidence = ""
     problems.raise_if_any()
+    if person is not None:
+        # The panel shares about each person on its agenda: its register row says whom.
+        sharing.add_people(actor=actor, source=meeting, people=[person.pk])
     return create_audited(
         actor,
         AgendaItem,

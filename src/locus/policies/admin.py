@@ -12,6 +12,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
     list_display = ("kind", "number", "title", "by", "at")
     list_filter = ("kind",)
+    list_select_related = ("by",)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False

@@ -86,10 +86,6 @@ class Share(BasisFields):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.record_ref}"
 
-    @property
-    def until_text(self) -> str:
-        return self.until_note
-
 
 class Recipient(models.Model):
     """With whom: a worker (with their agency then), or a partner by name and organisation.

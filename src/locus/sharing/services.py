@@ -145,17 +145,33 @@ def record_share(
         source_type=source_type,
         source_id=source_id,
     )
-    seen: set[tuple[int | None, str]] = set()
+    _add_recipients(actor, share, recipients)
+    return share
+
+
+def _add_recipients(actor: Worker, share: Share, recipients: Iterable[To]) -> None:
+    known = {(r.worker_id, r.name) for r in share.recipients.all()}
     for to in recipients:
         words = to.words
-        key = (to.worker.pk if to.worker else None, words)
-        if not words or key in seen:
+        key = (to.worker.pk if to.worker else None, words[:300])
+        if not words or key in known:
             continue
-        seen.add(key)
+        known.add(key)
         create_audited(
             actor, Recipient, share=share, worker=to.worker, agency=to.agency_of, name=words[:300]
         )
-    return share
+
+
+@transaction.atomic
+def add_recipients(*, actor: Worker, source: models.Model, recipients: Iterable[To]) -> None:
+    """Someone joins a sharing still open (a worker invited to a meeting, a partner put on a
+    panel's list): each of its open register rows names them too."""
+    source_type, source_id = source_of(source)
+    wanted = list(recipients)
+    now = clock.now()
+    for share in Share.objects.filter(source_type=source_type, source_id=source_id):
+        if share.until is None or share.until > now:
+            _add_recipients(actor, share, wanted)
 
 
 @transaction.atomic
