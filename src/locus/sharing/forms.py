@@ -2,7 +2,7 @@
 
 A form that shares subclasses :class:`BasisForm` (the basis) or :class:`SharePurposeForm`
 (the basis and a purpose, for forms without one of their own), and its template includes
-``sharing/_basis.html``, so the seven share forms ask the same question in the same words.
+``sharing/_basis.html``, so every share form asks the same question in the same words.
 """
 
 from __future__ import annotations
