@@ -159,6 +159,7 @@ def prepare_demo(
     from locus.demo.mapping import add_demo_meetings
     from locus.demo.profiles import add_demo_profiles_and_moves
     from locus.demo.retention import add_demo_retention
+    from locus.demo.sharing import add_demo_sharing
     from locus.demo.steps.busy import add_demo_co_presence_rule
     from locus.demo.steps.hotspots import add_demo_hotspots
     from locus.demo.steps.notes import add_demo_notes
@@ -196,6 +197,7 @@ def prepare_demo(
         add_demo_outreach()
         add_demo_retention()
         add_demo_disputes()
+        add_demo_sharing()
     finally:
         if bars is not None:
             bars.close()

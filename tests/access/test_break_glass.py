@@ -38,6 +38,7 @@ from tests.factories import (
     past_moment,
 )
 from tests.frozen_clock import FrozenClock
+from tests.sharing.helpers import EMERGENCY_POST
 
 REASON = "Police report Olu missing since 6pm; need his address and contacts to find him"
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
@@ -59,7 +60,9 @@ def request_url(person_id: int) -> str:
 
 
 def post_request(client: Client, person_id: int, reason: str = REASON) -> Any:
-    return client.post(request_url(person_id), {"category": "missing_child", "reason": reason})
+    return client.post(
+        request_url(person_id), {"category": "missing_child", "reason": reason, **EMERGENCY_POST}
+    )
 
 
 def missing_id() -> int:
@@ -461,7 +464,7 @@ def test_linked_cases_offer_emergency_access_without_publishing_the_childs_id(
 
 
 def post_request_to(client: Client, url: str) -> Any:
-    return client.post(url, {"category": "safeguarding_risk", "reason": REASON})
+    return client.post(url, {"category": "safeguarding_risk", "reason": REASON, **EMERGENCY_POST})
 
 
 def test_requests_that_opened_nothing_are_listed_for_the_manager_and_the_auditor(

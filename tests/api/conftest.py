@@ -8,6 +8,7 @@ from django.test import Client
 
 from locus.access.models import Worker
 from locus.api.services import token_create
+from tests.sharing.helpers import TOKEN_SHARE
 
 BASE = "/api/v1"
 
@@ -17,7 +18,9 @@ class ApiClient:
 
     def __init__(self, worker: Worker) -> None:
         self.worker = worker
-        self.secret = token_create(actor=worker, name=f"tests {worker.username}").secret
+        self.secret = token_create(
+            **TOKEN_SHARE, actor=worker, name=f"tests {worker.username}"
+        ).secret
         self.client = Client()
 
     def get(self, path: str, **params: Any) -> Any:

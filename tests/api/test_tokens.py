@@ -18,6 +18,7 @@ from locus.common.errors import NotPermitted, ValidationFailed
 from tests.api.conftest import BASE, api_as
 from tests.factories import World, client_for
 from tests.frozen_clock import FrozenClock
+from tests.sharing.helpers import SHARE_POST, TOKEN_SHARE
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def bearer(secret: str, path: str = "/people") -> object:
 
 def test_a_token_made_on_the_page_is_shown_once_and_only_its_hash_is_kept(world: World) -> None:
     page = client_for(world.social_worker)
-    made = page.post(PAGE, {"name": "Team dashboard", "expires_on": ""})
+    made = page.post(PAGE, {"name": "Team dashboard", "expires_on": "", **SHARE_POST})
     assert made.status_code == 200
     secret = re.search(rb'id="api-token-secret">([^<]+)<', made.content).group(1).decode()
     token = ApiToken.objects.get(worker=world.social_worker)
@@ -58,8 +59,8 @@ def test_a_token_made_on_the_page_is_shown_once_and_only_its_hash_is_kept(world:
 
 
 def test_only_my_own_tokens_are_listed_and_revocable(world: World) -> None:
-    mine = token_create(actor=world.social_worker, name="mine").token
-    theirs = token_create(actor=world.teammate, name="theirs").token
+    mine = token_create(**TOKEN_SHARE, actor=world.social_worker, name="mine").token
+    theirs = token_create(**TOKEN_SHARE, actor=world.teammate, name="theirs").token
     page = client_for(world.social_worker)
     listed = page.get(PAGE).content
     assert b"mine" in listed and b"theirs" not in listed and theirs.prefix.encode() not in listed
@@ -78,7 +79,7 @@ def test_only_my_own_tokens_are_listed_and_revocable(world: World) -> None:
 
 
 def test_a_revoked_token_stops_working_at_once(world: World) -> None:
-    made = token_create(actor=world.social_worker, name="x")
+    made = token_create(**TOKEN_SHARE, actor=world.social_worker, name="x")
     assert bearer(made.secret).status_code == 200
     token_revoke(actor=world.social_worker, token=made.token)
     response = bearer(made.secret)
@@ -88,17 +89,22 @@ def test_a_revoked_token_stops_working_at_once(world: World) -> None:
 
 def test_an_expired_token_stops_working(world: World, frozen_clock: FrozenClock) -> None:
     made = token_create(
-        actor=world.social_worker, name="x", expires_on=frozen_clock.now.date() + dt.timedelta(1)
+        **TOKEN_SHARE,
+        actor=world.social_worker,
+        name="x",
+        expires_on=frozen_clock.now.date() + dt.timedelta(1),
     )
     assert bearer(made.secret).status_code == 200
     frozen_clock.advance(days=2)
     assert bearer(made.secret).status_code == 401
     with pytest.raises(ValidationFailed):
-        token_create(actor=world.social_worker, name="x", expires_on=frozen_clock.now.date())
+        token_create(
+            **TOKEN_SHARE, actor=world.social_worker, name="x", expires_on=frozen_clock.now.date()
+        )
 
 
 def test_a_deactivated_workers_tokens_stop_working(world: World) -> None:
-    made = token_create(actor=world.social_worker, name="x")
+    made = token_create(**TOKEN_SHARE, actor=world.social_worker, name="x")
     Worker.objects.filter(pk=world.social_worker.pk).update(is_active=False)
     assert bearer(made.secret).status_code == 401
 
@@ -120,7 +126,7 @@ def test_a_signed_in_session_is_no_way_into_the_api(world: World) -> None:
 
 
 def test_failed_attempts_are_limited_with_429(world: World) -> None:
-    good = token_create(actor=world.social_worker, name="x").secret
+    good = token_create(**TOKEN_SHARE, actor=world.social_worker, name="x").secret
     for _ in range(rules.FAILED_LIMIT):
         assert bearer("locus_wrong").status_code == 401
     refused = bearer("locus_wrong")
@@ -131,7 +137,7 @@ def test_failed_attempts_are_limited_with_429(world: World) -> None:
 
 
 def test_the_admin_never_shows_a_secret_or_its_hash(world: World) -> None:
-    made = token_create(actor=world.social_worker, name="x")
+    made = token_create(**TOKEN_SHARE, actor=world.social_worker, name="x")
     world.admin.is_superuser = True
     world.admin.is_staff = True
     world.admin.save()
@@ -162,7 +168,9 @@ def test_a_token_works_to_the_end_of_its_expiry_day(
     world: World, frozen_clock: FrozenClock
 ) -> None:
     frozen_clock.at(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC))
-    made = token_create(actor=world.social_worker, name="x", expires_on=dt.date(2026, 6, 2))
+    made = token_create(
+        **TOKEN_SHARE, actor=world.social_worker, name="x", expires_on=dt.date(2026, 6, 2)
+    )
     frozen_clock.at(dt.datetime(2026, 6, 2, 22, 59, tzinfo=dt.UTC))  # 23:59 in London
     assert bearer(made.secret).status_code == 200
     frozen_clock.at(dt.datetime(2026, 6, 2, 23, 0, tzinfo=dt.UTC))  # midnight in London

@@ -19,6 +19,7 @@ from locus.audit.models import AccessAction, AccessEvent
 from locus.casework.services import referral_record
 from locus.common.services import today
 from locus.people.models import Person
+from locus.sharing.vocab import SAFEGUARDING
 from tests.factories import World, client_for, make_association
 from tests.web.test_views import _details
 
@@ -167,6 +168,7 @@ def test_every_page_from_the_menu_that_names_a_person_logs_them(world: World, pe
         children=[world.csc_child],
         summary="Seen with older males at the shopping centre after school.",
         received_on=today(),
+        basis=SAFEGUARDING,
     )
     worker = world.persona(persona)
     client = client_for(worker)

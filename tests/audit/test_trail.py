@@ -289,9 +289,9 @@ CASEWORK_MENU = [
     "My work",
 ]
 MENUS = {
-    "auditor": ["Home", "Audit trail"],
-    "admin": [*CASEWORK_MENU, "Audit trail", "Imports"],
-    "social_worker": CASEWORK_MENU,
+    "auditor": ["Home", "Audit trail", "Sharing register"],
+    "admin": [*CASEWORK_MENU, "Audit trail", "Sharing register", "Imports"],
+    "social_worker": [*CASEWORK_MENU, "Sharing register"],
 }
 
 

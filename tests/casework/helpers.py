@@ -37,6 +37,7 @@ from locus.casework.models import (
 from locus.casework.services import AttendeeInput, FindingInput, ProgressInput
 from locus.common import clock
 from locus.common.services import today
+from locus.sharing.vocab import SAFEGUARDING
 from tests.factories import World
 
 # Every model a casework service writes (for nothing_written).
@@ -74,6 +75,7 @@ def refer(world: World, **fields: Any) -> Referral:
         "context": world.shopping_centre,
         "summary": SUMMARY,
         "received_on": today(),
+        "basis": SAFEGUARDING,
     }
     values.update(fields)
     return services.referral_record(**values)
@@ -198,6 +200,7 @@ def hold(world: World, conference: ContextConference, **fields: Any) -> ContextC
         "minutes": "The assessment was presented. The centre agreed to extend security patrols.",
         "decisions": ["A context safeguarding plan is needed"],
         "plan_agreed": True,
+        "basis": SAFEGUARDING,
     }
     values.update(fields)
     return services.conference_record(**values)

@@ -45,6 +45,7 @@ from tests.casework.helpers import (
 from tests.factories import World, client_for, last_change, make_worker, nothing_written
 from tests.frozen_clock import FrozenClock
 from tests.mapping.test_views import errors_of, url
+from tests.sharing.helpers import BASIS_POST
 
 pytestmark = pytest.mark.django_db
 
@@ -438,6 +439,7 @@ def test_a_team_manager_walks_a_case_from_referral_to_closure(
         f"worker_{world.other_social_worker.pk}": "attended",
         "minutes": "The assessment was presented; the centre will patrol the car park.",
         "plan_agreed": "yes",
+        **BASIS_POST,
     }
     assert worker.post(url("context-conference-record", case.pk), record).status_code == 302
 

@@ -32,6 +32,7 @@ from tests.casework.helpers import (
 from tests.factories import World, client_for, nothing_written
 from tests.mapping.test_views import errors_of, url
 from tests.panels.helpers import act, held
+from tests.sharing.helpers import BASIS_POST
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +59,7 @@ def test_referring_through_the_form(world: World) -> None:
             "context": world.shopping_centre.pk,
             "summary": "Older males approach young people by the food court",
             "received_on": today().strftime("%d/%m/%Y"),
+            **BASIS_POST,
         },
         follow=True,
     )
@@ -72,7 +74,7 @@ def test_a_bad_referral_names_its_fields_and_writes_nothing(world: World) -> Non
     with nothing_written(*CASEWORK_MODELS):
         response = client.post(
             url("context-referral-new"),
-            {"about": "context", "summary": "", "received_on": "31/02/2026"},
+            {"about": "context", "summary": "", "received_on": "31/02/2026", **BASIS_POST},
         )
     assert response.status_code == 200
     assert errors_of(response.content.decode()) == [
@@ -82,7 +84,7 @@ def test_a_bad_referral_names_its_fields_and_writes_nothing(world: World) -> Non
     with nothing_written(*CASEWORK_MODELS):
         response = client.post(
             url("context-referral-new"),
-            {"about": "context", "summary": "Something", "received_on": "01/01/2026"},
+            {"about": "context", "summary": "Something", "received_on": "01/01/2026", **BASIS_POST},
         )
     assert "Choose the context the referral is about" in errors_of(response.content.decode())
 
@@ -203,6 +205,7 @@ def _record(world: World, case: ContextCase, minutes: str, **extra: str) -> Any:
         "partners": "Pat Jones, Mare Street Residents' Association, Chair",
         "minutes": minutes,
         "plan_agreed": "yes",
+        **BASIS_POST,
         **extra,
     }
     return client_for(world.social_worker).post(url("context-conference-record", case.pk), data)

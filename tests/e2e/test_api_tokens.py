@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
 from tests.factories import make_agency, make_team
+from tests.sharing.helpers import choose_basis
 
 
 def test_a_worker_makes_uses_and_revokes_a_token(page: Any, live_server: Any, db: Any) -> None:
@@ -25,6 +26,7 @@ def test_a_worker_makes_uses_and_revokes_a_token(page: Any, live_server: Any, db
     page.get_by_role("heading", name="Your API tokens").wait_for()
     assert axe_violations(page) == []
     page.get_by_label("Name").fill("Team dashboard")
+    choose_basis(page, "The team's dashboard of open cases")
     with page.expect_navigation():
         page.get_by_role("button", name="Make token").click()
     expect(page.get_by_role("heading", name="Token made")).to_be_visible()

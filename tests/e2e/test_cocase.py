@@ -18,6 +18,7 @@ from locus.people.services import allocation_create, person_create
 from locus.places.models import Context
 from locus.places.services import context_create
 from tests.e2e.conftest import add_members, axe_violations, e2e_worker, sign_in
+from tests.sharing.helpers import choose_basis
 
 
 @dataclass
@@ -77,6 +78,7 @@ def test_a_social_worker_proposes_holds_and_records_a_mapping_meeting(
     expect(page.get_by_role("alert")).to_contain_text("Say what the meeting is for")
     assert axe_violations(page) == []
     page.get_by_label("What is the meeting for?").fill("Map the group and agree who does what")
+    choose_basis(page)
     page.get_by_label("Crime and Disorder Act 1998 s.115").check()
     page.get_by_role("button", name="Propose meeting").click()
     expect(page.get_by_role("alert")).to_contain_text("Meeting proposed")

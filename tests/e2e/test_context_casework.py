@@ -14,8 +14,10 @@ from locus.casework.reference import ensure_reference_data
 from locus.casework.services import referral_record
 from locus.common import clock
 from locus.common.services import today
+from locus.sharing.vocab import SAFEGUARDING
 from tests.e2e.conftest import PASSWORD, axe_violations, sign_in
 from tests.factories import World, build_world
+from tests.sharing.helpers import choose_basis
 
 
 @pytest.fixture
@@ -33,6 +35,7 @@ def world(transactional_db: Any) -> World:
         received_on=today() - dt.timedelta(days=20),
         children=[built.csc_child],
         other_contexts=[built.shopping_centre],
+        basis=SAFEGUARDING,
     )
     return built
 
@@ -88,6 +91,7 @@ def test_a_shopping_centre_from_referral_to_closure(
     page.get_by_label("What is happening?").fill(
         "Groups of older males approach young people by the food court after school."
     )
+    choose_basis(page)
     page.get_by_role("button", name="Send the referral").click()
     assert "Referral recorded: a decision is due by" in alert(page)
     checked(page)
@@ -163,6 +167,7 @@ def test_a_shopping_centre_from_referral_to_closure(
     )
     page.get_by_label("Minutes", exact=True).fill("Ciara Cscchild was seen in the car park.")
     page.get_by_label("Yes").check()
+    choose_basis(page)
     page.get_by_role("button", name="Record the conference").click()
     assert "The minutes name a child linked to this context (Ciara Cscchild)" in alert(page)
     checked(page)

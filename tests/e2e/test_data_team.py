@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD, axe_violations, sign_in
+from tests.sharing.helpers import choose_basis
 
 
 @dataclass
@@ -89,8 +90,11 @@ def test_the_data_team_imports_last_years_return_exports_a_list_and_calls_the_ap
     # A list as CSV, from the people list's own link.
     with page.expect_navigation():
         page.get_by_role("navigation", name="Menu").get_by_role("link", name="People").click()
-    with page.expect_download() as download:
+    with page.expect_navigation():
         page.get_by_role("link", name="CSV file").click()
+    choose_basis(page, "Check the return's children came in")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download").click()
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     rows = list(csv.reader(saved.open(encoding="utf-8-sig")))
@@ -103,6 +107,7 @@ def test_the_data_team_imports_last_years_return_exports_a_list_and_calls_the_ap
     with page.expect_navigation():
         page.get_by_role("link", name="API tokens").click()
     page.get_by_label("Name").fill("Data team checks")
+    choose_basis(page, "Check the imported children through the API")
     with page.expect_navigation():
         page.get_by_role("button", name="Make token").click()
     secret = page.locator("#api-token-secret").inner_text()

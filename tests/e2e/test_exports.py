@@ -15,6 +15,7 @@ from locus.audit.models import AccessAction, AccessEvent
 from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
 from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.sharing.helpers import choose_basis
 
 
 @pytest.fixture
@@ -49,8 +50,14 @@ def test_download_the_people_list_as_csv_from_its_page(
     sign_in(page, live_server.url, "sw", "/people/?mine=on")
     expect(page.get_by_role("heading", level=1, name="People")).to_be_visible()
     assert axe_violations(page) == []
-    with page.expect_download() as download:
+    # The list names people: the export asks why first, then downloads.
+    with page.expect_navigation():
         page.get_by_role("link", name="CSV file").click()
+    expect(page.get_by_role("heading", name="Why are you exporting this list?")).to_be_visible()
+    assert axe_violations(page) == []
+    choose_basis(page, "Caseload review with my manager")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download").click()
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     assert saved.suffix == ".csv"
@@ -62,6 +69,8 @@ def test_download_the_people_list_as_csv_from_its_page(
     assert event.detail["filters"] == {"mine": "on"}
     assert event.detail["shown"] == [str(mine.pk)]
     # Where long lists are prepared: the worker's own exports, none yet.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Back to the list").click()
     with page.expect_navigation():
         page.get_by_role("link", name="My exports").click()
     expect(page.get_by_role("heading", level=1, name="My exports")).to_be_visible()

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from locus.access.services import agency_create, system_worker, team_create
 from locus.common import clock
 from locus.panels.services import panel_create
+from locus.sharing.vocab import SAFEGUARDING
 from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
 
 
@@ -29,7 +30,7 @@ def panels(transactional_db: Any) -> list[Any]:
             kind=kind,
             meets_on=clock.today() + dt.timedelta(days=days),
             chair=tm,
-            lawful_basis="working_together_2023",
+            basis=SAFEGUARDING,
         )
         for kind, days in (("mace", 7), ("hsb", 14))
     ]

@@ -22,6 +22,7 @@ from locus.panels.services import agenda_item_add, panel_create, panel_hold
 from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
 from locus.places.services import context_create, enrolment_create
+from locus.sharing.vocab import SAFEGUARDING
 from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
 
 
@@ -88,7 +89,7 @@ def world(transactional_db: Any) -> World:
         kind="mace",
         meets_on=today - dt.timedelta(days=3),
         chair=sw,
-        lawful_basis="working_together_2023",
+        basis=SAFEGUARDING,
         title="MACE panel: the school corridors",
     )
     agenda_item_add(actor=sw, meeting=panel, kind="harming", person=child, reason="Two schools")

@@ -11,6 +11,8 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from tests.sharing.helpers import SHARE_POST
+
 
 @pytest.fixture(autouse=True)
 def _data_folder(settings: Any, tmp_path: Path) -> Path:
@@ -35,7 +37,7 @@ def read_xlsx(content: bytes) -> dict[str, list[list[Any]]]:
 
 def download(client: Client, key: str, fmt: str = "csv", **params: str) -> list[list[Any]]:
     """The list ``key`` downloaded by ``client``'s worker: its rows, headings first."""
-    response = client.get(f"/exports/{key}/", {"format": fmt, **params})
+    response = client.get(f"/exports/{key}/", {"format": fmt, **SHARE_POST, **params})
     assert response.status_code == 200, response.status_code
     assert response["Content-Disposition"].startswith("attachment; filename=")
     if fmt == "csv":

@@ -32,6 +32,7 @@ from tests.factories import (
     make_incident,
     make_person,
 )
+from tests.sharing.helpers import SHARE_POST
 
 
 def _linked_ids(viewer: Worker) -> list[str]:
@@ -209,11 +210,11 @@ def test_the_auditor_downloads_the_trail(world: World) -> None:
 def test_a_manager_downloads_a_team_members_linked_cases_and_a_worker_not(world: World) -> None:
     teammate = world.teammate
     ok = client_for(world.team_manager).get(
-        "/exports/linked/", {"format": "csv", "worker": str(teammate.pk)}
+        "/exports/linked/", {"format": "csv", "worker": str(teammate.pk), **SHARE_POST}
     )
     assert ok.status_code == 200
     refused = client_for(world.social_worker).get(
-        "/exports/linked/", {"format": "csv", "worker": str(teammate.pk)}
+        "/exports/linked/", {"format": "csv", "worker": str(teammate.pk), **SHARE_POST}
     )
     assert refused.status_code == 404
 

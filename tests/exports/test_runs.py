@@ -13,11 +13,14 @@ from locus.exports.models import ExportRun, ExportState
 from tests.exports.conftest import read_csv
 from tests.factories import World, client_for
 from tests.frozen_clock import FrozenClock
+from tests.sharing.helpers import SHARE_POST, WHY
 
 
 def _long_export(world: World, **params: str) -> ExportRun:
     """The people list, taken as too long to download at once (more than one row)."""
-    result = services.export_list(actor=world.admin, key="people", query=params, fmt="csv", limit=1)
+    result = services.export_list(
+        why=WHY, actor=world.admin, key="people", query=params, fmt="csv", limit=1
+    )
     assert isinstance(result, ExportRun)
     return result
 
@@ -36,7 +39,7 @@ def test_a_long_list_is_prepared_in_the_background_and_listed_ready(world: World
 
 def test_the_download_view_sends_a_long_list_to_my_exports(world: World, monkeypatch: Any) -> None:
     monkeypatch.setattr(services, "SYNC_ROWS", 1)
-    response = client_for(world.admin).get("/exports/people/", {"format": "xlsx"})
+    response = client_for(world.admin).get("/exports/people/", {"format": "xlsx", **SHARE_POST})
     assert response.status_code == 302 and response["Location"] == "/exports/"
     run = ExportRun.objects.get()
     assert (run.asked_by, run.fmt, run.state) == (world.admin, "xlsx", ExportState.DONE)
@@ -44,7 +47,7 @@ def test_the_download_view_sends_a_long_list_to_my_exports(world: World, monkeyp
 
 def test_only_the_asker_downloads_an_export_an_administrator_neither(world: World) -> None:
     mine = services.export_list(
-        actor=world.social_worker, key="people", query={}, fmt="csv", limit=0
+        why=WHY, actor=world.social_worker, key="people", query={}, fmt="csv", limit=0
     )
     assert isinstance(mine, ExportRun) and mine.state == ExportState.DONE
     url = f"/exports/runs/{mine.pk}/download/"
@@ -56,7 +59,7 @@ def test_only_the_asker_downloads_an_export_an_administrator_neither(world: Worl
 
 def test_producing_and_downloading_are_both_audited_with_the_rows(world: World) -> None:
     run = services.export_list(
-        actor=world.social_worker, key="people", query={"mine": "on"}, fmt="csv", limit=0
+        why=WHY, actor=world.social_worker, key="people", query={"mine": "on"}, fmt="csv", limit=0
     )
     assert isinstance(run, ExportRun)
     made = AccessEvent.objects.get(action=AccessAction.EXPORT, record_type="people.person")

@@ -38,6 +38,7 @@ from locus.mapping.services import (
 from locus.peers.models import Association
 from locus.peers.services import association_record
 from locus.people.models import Person
+from locus.sharing.vocab import CHILDREN_IN_NEED
 from tests.factories import START, World
 
 # Every model a co-case service writes (for nothing_written).
@@ -49,8 +50,7 @@ EARLIER = dt.timedelta(minutes=30)
 
 def agree(meeting: Meeting, holder: Worker, person: Person, **fields: Any) -> None:
     """``holder`` agrees to bring ``person``: name, age, legal status, on the meeting's basis."""
-    fields.setdefault("lawful_basis", meeting.lawful_basis)
-    fields.setdefault("lawful_basis_other", meeting.lawful_basis_other)
+    fields.setdefault("basis", meeting.basis)
     share_agree(actor=holder, meeting=meeting, person=person, **fields)
 
 
@@ -68,7 +68,7 @@ def propose(world: World, *, agreed: bool = True, **fields: Any) -> Meeting:
         "group": world.group,
         "title": "Millfields group mapping",
         "purpose": PURPOSE,
-        "lawful_basis": "ca1989_s17",
+        "basis": CHILDREN_IN_NEED,
     }
     values.update(fields)
     meeting = meeting_propose(**values)

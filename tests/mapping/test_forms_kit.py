@@ -9,26 +9,24 @@ from locus.mapping.forms import (
     InterventionUpdateForm,
     ProposeForm,
     ShareForm,
-    lawful_basis_field,
     place_choices,
     radios,
     text_area,
 )
-from locus.mapping.models import LawfulBasis
 from locus.panels.forms import PanelForm
+from locus.sharing.forms import BasisForm
+from locus.sharing.vocab import Article6
 
 
 def test_every_forum_asks_the_same_lawful_basis_question() -> None:
     asking = (ProposeForm, ShareForm, PanelForm)
-    fields = [form.base_fields["lawful_basis"] for form in asking]
+    assert all(issubclass(form, BasisForm) for form in asking)
+    fields = [form.base_fields["article6"] for form in asking]
     assert {f.error_messages["required"] for f in fields} == {
-        "Choose the lawful basis for sharing information at this meeting"
+        "Choose the UK GDPR article 6 basis for sharing"
     }
-    assert all(list(f.choices) == list(LawfulBasis.choices) for f in fields)
-    assert lawful_basis_field("Asked here").label == "Asked here"
-    others = [
-        form.base_fields["lawful_basis_other"] for form in (ProposeForm, ShareForm, PanelForm)
-    ]
+    assert all(list(f.choices) == list(Article6.choices) for f in fields)
+    others = [form.base_fields["duty_other"] for form in asking]
     assert all(not f.required and f.max_length == 300 for f in others)
 
 

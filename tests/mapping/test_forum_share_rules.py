@@ -37,6 +37,7 @@ from locus.mapping.services import (
 from locus.peers.models import GroupRole
 from locus.peers.services import membership_add
 from locus.people.services import allocation_create
+from locus.sharing.vocab import CHILDREN_IN_NEED, POLICE_DISCLOSURE, Basis
 from tests.factories import (
     START,
     World,
@@ -47,6 +48,7 @@ from tests.factories import (
     nothing_written,
 )
 from tests.mapping.helpers import MEETING_MODELS, agree, hold, propose, schedule
+from tests.sharing.helpers import BASIS_POST
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +111,7 @@ def test_a_worker_cannot_open_children_s_records_by_minuting_a_meeting_they_call
             "children": [str(c.pk) for c in hidden],
             "title": "Mapping",
             "purpose": "Map the group",
-            "lawful_basis": "ca1989_s17",
+            **BASIS_POST,
         },
     )
     assert response.status_code == 302
@@ -159,9 +161,7 @@ def test_only_the_holder_or_their_manager_may_agree_to_share(world: World, perso
     meeting = propose(world, agreed=False, invitees=[world.police_analyst])
     worker = world.persona(persona)
     with nothing_written(*MEETING_MODELS, ShareAgreement), pytest.raises(NotPermitted):
-        share_agree(
-            actor=worker, meeting=meeting, person=world.yjs_child, lawful_basis="ca1989_s17"
-        )
+        share_agree(actor=worker, meeting=meeting, person=world.yjs_child, basis=CHILDREN_IN_NEED)
 
 
 def test_the_holder_agrees_with_basis_and_fields_audited(world: World) -> None:
@@ -170,11 +170,11 @@ def test_the_holder_agrees_with_basis_and_fields_audited(world: World) -> None:
         actor=world.yjs_worker,
         meeting=meeting,
         person=world.yjs_child,
-        lawful_basis="cda1998_s115",
+        basis=POLICE_DISCLOSURE,
         shared_fields=[PersonField.AGE, PersonField.UPN],
     )
     assert agreement.agreed_by == world.yjs_worker and agreement.agreed_at is not None
-    assert agreement.lawful_basis == "cda1998_s115"
+    assert agreement.basis == POLICE_DISCLOSURE
     assert agreement.fields == ["name", "age", "upn"]  # the name always goes with the child
     assert last_change(agreement).action == ChangeAction.CREATE
     # Agreeing again changes what is shared, audited.
@@ -182,7 +182,7 @@ def test_the_holder_agrees_with_basis_and_fields_audited(world: World) -> None:
         actor=world.yjs_worker,
         meeting=meeting,
         person=world.yjs_child,
-        lawful_basis="cda1998_s115",
+        basis=POLICE_DISCLOSURE,
         shared_fields=[],
     )
     assert again.pk == agreement.pk and again.fields == ["name"]
@@ -192,7 +192,7 @@ def test_the_holder_agrees_with_basis_and_fields_audited(world: World) -> None:
 def test_a_manager_of_the_holding_team_may_agree_and_is_invited(world: World) -> None:
     meeting = propose(world, agreed=False)
     share_agree(
-        actor=world.team_manager, meeting=meeting, person=world.csc_child, lawful_basis="ca1989_s17"
+        actor=world.team_manager, meeting=meeting, person=world.csc_child, basis=CHILDREN_IN_NEED
     )
     invitation = meeting.invitees.get(worker=world.team_manager)
     assert invitation.reason == InviteReason.AGREED
@@ -201,8 +201,8 @@ def test_a_manager_of_the_holding_team_may_agree_and_is_invited(world: World) ->
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({"lawful_basis": ""}, "lawful_basis", "Choose the lawful basis"),
-        ({"lawful_basis": "other"}, "lawful_basis_other", "Say what the lawful basis is"),
+        ({"basis": Basis("", "none", "ca1989_s17")}, "article6", "Choose the UK GDPR"),
+        ({"basis": Basis("6_1_e", "none", "other")}, "duty_other", "Say which duty or power"),
         ({"shared_fields": ["shoe_size"]}, "shared_fields", "Choose what to share from the list"),
     ],
 )
@@ -210,7 +210,7 @@ def test_a_bad_agreement_names_the_field_and_writes_nothing(
     world: World, fields: dict[str, Any], field: str, message: str
 ) -> None:
     meeting = propose(world, agreed=False)
-    values: dict[str, Any] = {"lawful_basis": "ca1989_s17", **fields}
+    values: dict[str, Any] = {"basis": CHILDREN_IN_NEED, **fields}
     with (
         nothing_written(*MEETING_MODELS, ShareAgreement),
         pytest.raises(ValidationFailed) as caught,
@@ -235,9 +235,7 @@ def test_the_share_page_agrees_for_the_holder_and_is_404_for_others(world: World
     holder = client_for(world.yjs_worker)
     html = holder.get(page).content.decode()
     assert "Bring Yusuf Yjschild to this meeting" in html
-    response = holder.post(
-        page, {"shared_fields": ["age", "legal_status"], "lawful_basis": "ca1989_s17"}
-    )
+    response = holder.post(page, {"shared_fields": ["age", "legal_status"], **BASIS_POST})
     assert response.status_code == 302
     agreement = ShareAgreement.objects.get()
     assert agreement.fields == ["name", "age", "legal_status"]

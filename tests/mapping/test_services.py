@@ -30,6 +30,7 @@ from locus.mapping.services import (
     meeting_schedule,
 )
 from locus.places.models import ContextKind
+from locus.sharing.vocab import CHILDREN_IN_NEED, Basis
 from tests.factories import World, changes_for, last_change, make_context, nothing_written
 from tests.mapping.helpers import (
     MEETING_MODELS,
@@ -58,7 +59,8 @@ def test_proposing_invites_the_proposer_and_the_workers_holding_the_cases(world:
     meeting = propose(world, invitees=[world.police_analyst])
     assert meeting.status == MeetingStatus.PROPOSED
     assert meeting.proposed_by == world.social_worker
-    assert meeting.lawful_basis_text == "Children Act 1989 s.17 (children in need)"
+    assert meeting.basis == CHILDREN_IN_NEED
+    assert "Children Act 1989 s.17: children in need" in meeting.lawful_basis_text
     assert invited(meeting) == {
         "social_worker": InviteReason.PROPOSER,
         "yjs_worker": InviteReason.HOLDS_CASE,
@@ -97,8 +99,8 @@ def test_a_child_linked_by_an_open_association_may_be_proposed(world: World) -> 
 BAD_PROPOSALS: list[tuple[dict[str, Any], str, str]] = [
     ({"children": []}, "children", "Choose at least one child"),
     ({"purpose": "   "}, "purpose", "Say what the meeting is for"),
-    ({"lawful_basis": "gut_feeling"}, "lawful_basis", "Choose the lawful basis"),
-    ({"lawful_basis": "other"}, "lawful_basis_other", "Say what the lawful basis is"),
+    ({"basis": Basis("gut_feeling", "none", "ca1989_s17")}, "article6", "Choose the UK GDPR"),
+    ({"basis": Basis("6_1_e", "none", "other")}, "duty_other", "Say which duty or power"),
     ({"title": "x" * 121}, "title", "120 characters or fewer"),
 ]
 
@@ -131,8 +133,9 @@ def test_an_auditor_cannot_be_invited(world: World) -> None:
 
 
 def test_other_lawful_basis_is_kept_with_its_words(world: World) -> None:
-    meeting = propose(world, lawful_basis="other", lawful_basis_other="Education Act 2002 s.175")
-    assert meeting.lawful_basis_text == "Other: Education Act 2002 s.175"
+    basis = Basis("6_1_e", "none", "other", "Localism Act 2011 s.1")
+    meeting = propose(world, basis=basis)
+    assert "Other: Localism Act 2011 s.1" in meeting.lawful_basis_text
 
 
 # --- Scheduling and inviting ---------------------------------------------------------------------
@@ -563,7 +566,7 @@ def test_proposal_purpose_is_trimmed(world: World) -> None:
         actor=world.social_worker,
         children=[world.csc_child],
         purpose=f"  {PURPOSE}  ",
-        lawful_basis="consent",
+        basis=Basis("6_1_a", "sch1_18", "ca1989_s17"),
     )
     assert meeting.purpose == PURPOSE
     assert meeting.title == "Peer group mapping meeting"

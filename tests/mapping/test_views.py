@@ -24,6 +24,8 @@ from locus.mapping.models import (
 from locus.peers.models import GroupRole
 from locus.peers.services import membership_add
 from locus.people.services import allocation_create
+from locus.sharing.forms import basis_post
+from locus.sharing.vocab import POLICE_DISCLOSURE
 from tests.factories import START, World, client_for, make_person, make_worker, nothing_written
 from tests.mapping.helpers import (
     MEETING_MODELS,
@@ -97,8 +99,7 @@ def proposal(world: World, **overrides: Any) -> dict[str, Any]:
         "group": str(world.group.pk),
         "title": "Millfields mapping",
         "purpose": "Map the group",
-        "lawful_basis": "cda1998_s115",
-        "lawful_basis_other": "",
+        **basis_post(POLICE_DISCLOSURE),
         "also_invite": str(world.school_dsl.pk),
         **overrides,
     }
@@ -109,7 +110,7 @@ def test_proposing_through_the_form(world: World) -> None:
     response = client_for(world.social_worker).post(url("meeting-propose") + query, proposal(world))
     meeting = Meeting.objects.get()
     assert response.status_code == 302 and response["Location"] == url("meeting", meeting.pk)
-    assert meeting.group == world.group and meeting.lawful_basis == "cda1998_s115"
+    assert meeting.group == world.group and meeting.basis == POLICE_DISCLOSURE
     assert set(meeting.invitees.values_list("worker__username", flat=True)) == {
         "social_worker",
         "yjs_worker",
@@ -122,8 +123,8 @@ def test_proposing_through_the_form(world: World) -> None:
     [
         ({"children": []}, "Choose at least one child"),
         ({"purpose": ""}, "Say what the meeting is for"),
-        ({"lawful_basis": ""}, "Choose the lawful basis for sharing information at this meeting"),
-        ({"lawful_basis": "other"}, "Say what the lawful basis is"),
+        ({"article6": ""}, "Choose the UK GDPR article 6 basis for sharing"),
+        ({"duty": "other"}, "Say which duty or power"),
         ({"group": "999999"}, "Choose a peer group from the list"),
     ],
 )
@@ -146,10 +147,10 @@ def test_the_error_summary_links_to_the_first_radio(world: World) -> None:
     query = f"?person={world.csc_child.pk}"
     html = (
         client_for(world.social_worker)
-        .post(url("meeting-propose") + query, proposal(world, lawful_basis=""))
+        .post(url("meeting-propose") + query, proposal(world, article6=""))
         .content.decode()
     )
-    assert 'href="#id_lawful_basis"' in html and 'id="id_lawful_basis"' in html
+    assert 'href="#id_article6"' in html and 'id="id_article6"' in html
 
 
 def test_analysts_and_auditors_cannot_open_the_proposal_form(world: World) -> None:

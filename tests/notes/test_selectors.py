@@ -13,6 +13,7 @@ from locus.casework.reference import ensure_reference_data
 from locus.common import clock
 from locus.notes.selectors import KINDS_FOR, Event, Filters, chronology, namable_children
 from locus.panels.services import agenda_item_add, panel_create
+from locus.sharing.vocab import SAFEGUARDING
 from tests.casework.helpers import active_case, review
 from tests.factories import World
 from tests.moves.helpers import move
@@ -69,7 +70,7 @@ def test_a_panel_shows_only_to_those_who_may_see_it(world: World) -> None:
         kind="mace",
         meets_on=clock.today() - dt.timedelta(days=3),
         chair=world.social_worker,
-        lawful_basis="working_together_2023",
+        basis=SAFEGUARDING,
         title="MACE panel: the park",
     )
     agenda_item_add(

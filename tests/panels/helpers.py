@@ -28,6 +28,7 @@ from locus.panels.services import (
     panel_create,
     panel_hold,
 )
+from locus.sharing.vocab import SAFEGUARDING
 from tests.factories import World
 
 PANEL_MODELS = (PanelMeeting, PanelAttendee, AgendaItem, PanelDecision, PanelAction, ActionProgress)
@@ -40,7 +41,7 @@ def set_up(world: World, **fields: Any) -> PanelMeeting:
         "kind": "mace",
         "meets_on": today() - LAST_WEEK,
         "chair": world.team_manager,
-        "lawful_basis": "working_together_2023",
+        "basis": SAFEGUARDING,
         "attendees": [world.police_analyst],
         **fields,
     }

@@ -31,6 +31,7 @@ from locus.panels.services import (
     panel_close,
     panel_decision_add,
 )
+from locus.sharing.vocab import Basis
 from tests.factories import World, changes_for, make_person, nothing_written
 from tests.panels.helpers import (
     PANEL_MODELS,
@@ -65,8 +66,8 @@ def test_setting_up_puts_the_organiser_and_chair_on_the_list(world: World) -> No
         ({"meets_on": None}, "meets_on"),
         ({"meets_on": "far"}, "meets_on"),
         ({"chair": "auditor"}, "chair"),
-        ({"lawful_basis": ""}, "lawful_basis"),
-        ({"lawful_basis": "other"}, "lawful_basis_other"),
+        ({"basis": Basis("", "none", "ca1989_s47")}, "article6"),
+        ({"basis": Basis("6_1_e", "none", "other")}, "duty_other"),
         ({"review_on": "before"}, "review_on"),
         ({"attendees": ["partner_worker", "auditor"]}, "attendees"),
         ({"title": "x" * 121}, "title"),

@@ -15,6 +15,7 @@ from tests.factories import World, client_for, nothing_written
 from tests.panels.helpers import PANEL_MODELS, act, held, item, set_up, with_agenda
 from tests.profiles.helpers import add_item
 from tests.profiles.pages import assert_strict_page, errors_of, last_read, url
+from tests.sharing.helpers import BASIS_POST
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def test_setting_up_through_the_form(world: World) -> None:
             "kind": "hsb",
             "meets_on": _day(7),
             "chair": str(world.team_manager.pk),
-            "lawful_basis": "ca1989_s47",
+            **BASIS_POST,
             "also": str(world.school_dsl.pk),
         },
     )
@@ -43,15 +44,17 @@ def test_setting_up_through_the_form(world: World) -> None:
 
 
 def test_the_set_up_form_names_its_problems_and_writes_nothing(world: World) -> None:
-    data = {"meets_on": _day(7), "chair": str(world.team_manager.pk), "lawful_basis": "other"}
+    data = {"meets_on": _day(7), "chair": str(world.team_manager.pk), **BASIS_POST}
     client = client_for(world.social_worker)
     with nothing_written(*PANEL_MODELS):
         response = client.post(url("panel-new"), data)
     assert errors_of(response.content.decode()) == ["Choose an HSB meeting or a MACE panel"]
     with nothing_written(*PANEL_MODELS):
-        response = client.post(url("panel-new"), {**data, "kind": "mace", "review_on": _day(1)})
+        response = client.post(
+            url("panel-new"), {**data, "kind": "mace", "review_on": _day(1), "duty": "other"}
+        )
     assert errors_of(response.content.decode()) == [
-        "Say what the lawful basis is",
+        "Say which duty or power",
         "The review must be after the meeting",
     ]
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 from django import forms
 
 from locus.api.services import NAME_LIMIT
-from locus.common.forms import GovukForm, date_field
+from locus.common.forms import date_field
+from locus.sharing.forms import SharePurposeForm
 
 
-class TokenForm(GovukForm):
+class TokenForm(SharePurposeForm):
     name = forms.CharField(
         label="Name",
         help_text="What the token is for, so you can tell your tokens apart. "

@@ -16,6 +16,9 @@ from locus.audit.services import record_change
 from locus.common import clock
 from locus.common.errors import NotPermitted
 from locus.common.services import Problems, clean_text, permitted
+from locus.sharing import services as sharing
+from locus.sharing.models import ShareKind
+from locus.sharing.vocab import Basis
 
 NAME_LIMIT = 100
 # A token lives at most a year: one kept for ever outlives the reason it was made.
@@ -40,8 +43,19 @@ class NewToken:
 
 
 @transaction.atomic
-def token_create(*, actor: Worker, name: str, expires_on: dt.date | None = None) -> NewToken:
-    """A new token for ``actor`` themselves (nobody makes one for another worker)."""
+def token_create(
+    *,
+    actor: Worker,
+    name: str,
+    basis: Basis,
+    purpose: str,
+    expires_on: dt.date | None = None,
+) -> NewToken:
+    """A new token for ``actor`` themselves (nobody makes one for another worker).
+
+    A token lets a program outside Locus read what the worker sees, so it is a sharing:
+    its lawful basis and purpose go to the sharing register, until the token expires.
+    """
     permitted(rules.can_hold_tokens, actor)
     problems = Problems()
     name = clean_text(
@@ -60,6 +74,7 @@ def token_create(*, actor: Worker, name: str, expires_on: dt.date | None = None)
             "expires_on",
             f"The expiry date must be within {MAX_DAYS} days",
         )
+    sharing.check_share(problems, basis, purpose)
     problems.raise_if_any()
     secret = rules.new_secret()
     # It works to the end of the day given, in the borough's time (midnight after it).
@@ -76,6 +91,18 @@ def token_create(*, actor: Worker, name: str, expires_on: dt.date | None = None)
         expires_at=expires_at,
     )
     record_change(actor=actor, action=ChangeAction.CREATE, obj=token, after=_audited(token))
+    sharing.record_share(
+        actor=actor,
+        kind=ShareKind.API_TOKEN,
+        basis=basis,
+        purpose=purpose,
+        what=["Records through the JSON API, within the worker's own sight"],
+        record_ref=f"API token {token.prefix}: {name}",
+        source=token,
+        recipients=[sharing.To(name=f"The program using the token {name!r}, held by {actor}")],
+        until=expires_at,
+        until_note="Token expiry" if expires_at else "Until the token is revoked (no expiry)",
+    )
     return NewToken(token=token, secret=secret)
 
 
@@ -88,6 +115,7 @@ def token_revoke(*, actor: Worker, token: ApiToken) -> ApiToken:
     before = _audited(token)
     token.revoked_at = clock.now()
     token.save(update_fields=["revoked_at"])
+    sharing.end_shares(actor=actor, source=token, note="Token revoked")
     record_change(
         actor=actor, action=ChangeAction.END, obj=token, before=before, after=_audited(token)
     )

@@ -25,6 +25,8 @@ def tokens_page(request: AuthedRequest) -> HttpResponse:
                 actor=request.user,
                 name=form.cleaned_data["name"],
                 expires_on=form.cleaned_data["expires_on"],
+                basis=form.basis(),
+                purpose=form.cleaned_data["share_purpose"],
             )
         except ValidationFailed as error:
             show_refusal(form, error)

@@ -39,6 +39,7 @@ from locus.mapping.forms import (
 )
 from locus.places.models import Context
 from locus.profiles.selectors import BuildOn, build_on_choices
+from locus.sharing.forms import BasisForm
 
 LONG = {"rows": 5}
 SHORT = {"rows": 3}
@@ -87,7 +88,7 @@ class CaseworkForm(GovukForm):
 # --- Referrals ---------------------------------------------------------------------------------
 
 
-class ReferralForm(CaseworkForm):
+class ReferralForm(CaseworkForm, BasisForm):
     about = radios(
         "What is the referral about?",
         "Say whether it is about a context",
@@ -410,7 +411,7 @@ def _partner_lines(text: str) -> list[tuple[str, str, str]]:
     return out
 
 
-class ConferenceRecordForm(CaseworkForm):
+class ConferenceRecordForm(CaseworkForm, BasisForm):
     partners = text_field(
         "Partners and others who attended (optional)",
         required=False,

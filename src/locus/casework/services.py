@@ -94,9 +94,14 @@ from locus.notifications.services import assign, invite, notify
 from locus.people.models import LegalStatusEpisode, Person, PersonKind
 from locus.places.models import Context
 from locus.profiles.models import ProfileItem
+from locus.sharing import services as sharing
+from locus.sharing.models import ShareKind
+from locus.sharing.vocab import Basis
 
 MAX_TEXT = 5000
 MAX_SHORT = 200
+REFERRAL_PURPOSE = "To ask for a contextual safeguarding response to what the referral describes"
+CONFERENCE_PURPOSE = "To agree a context safeguarding plan for the context"
 # A referral can be recorded up to a year after it was received; earlier is a mistyped year.
 RECEIVED_WINDOW = dt.timedelta(days=366)
 SCHEDULING_WINDOW = dt.timedelta(days=366)
@@ -169,6 +174,7 @@ def referral_record(
     referring_agency: Agency | None = None,
     referrer_name: str = "",
     referrer_contact: str = "",
+    basis: Basis,
 ) -> Referral:
     """Record a referral from any agency, partner organisations included.
 
@@ -213,6 +219,7 @@ def referral_record(
         )
     referrer_name = _short(problems, "referrer_name", referrer_name, "The referrer's name")
     referrer_contact = _short(problems, "referrer_contact", referrer_contact, "The contact")
+    sharing.check_basis(problems, basis)
     problems.raise_if_any()
     assert received_on is not None and agency is not None
     referral = create_audited(
@@ -232,6 +239,28 @@ def referral_record(
         create_audited(actor, ReferralContext, referral=referral, context=ctx)
     for person_id in sorted(kids):
         create_audited(actor, ReferralChild, referral=referral, person_id=person_id)
+    # A referral moves information from the referring agency to the front door that screens
+    # it: a row of the sharing register, kept as long as the referral is.
+    referrer = f"{agency.name}" + (f" ({referrer_name})" if referrer_name else "")
+    sharing.record_share(
+        actor=actor,
+        kind=ShareKind.REFERRAL,
+        basis=basis,
+        purpose=REFERRAL_PURPOSE,
+        what=[
+            "What is happening (the referral's summary)",
+            *(["Children named"] if kids else []),
+            *(["Contexts named"] if named else []),
+        ],
+        record_ref=f"Referral {referral.pk}",
+        source=referral,
+        recipients=[
+            sharing.To(name=f"From {referrer}", agency=agency),
+            sharing.To(name="The contextual safeguarding front door (screening)"),
+        ],
+        people=kids,
+        until_note="Kept with the referral",
+    )
     return referral
 
 
@@ -835,6 +864,7 @@ def conference_record(
     decisions: Sequence[str] = (),
     plan_agreed: bool,
     names_confirmed: bool = False,
+    basis: Basis,
 ) -> ContextConference:
     """Record a held conference: who came (workers and partners) and who sent apologies,
     the minutes, the decisions, and whether a context safeguarding plan was agreed.
@@ -879,6 +909,7 @@ def conference_record(
     named = selectors.children_named(actor, case, [minutes, *items])
     if named and not names_confirmed:
         problems.add("minutes", selectors.naming_warning(named))
+    sharing.check_basis(problems, basis)
     problems.raise_if_any()
     for person in attendees:
         agency = person.agency or (
@@ -918,6 +949,27 @@ def conference_record(
             plan = _new_plan(actor, case)
         save_changes(actor=actor, obj=plan, fields={"agreed_at": conference})
         _move_case(actor, case, "agree_plan")
+    # The conference shared the case with everyone who came, partners by name.
+    sharing.record_share(
+        actor=actor,
+        kind=ShareKind.CONFERENCE,
+        basis=basis,
+        purpose=CONFERENCE_PURPOSE,
+        what=["The context case: referral, assessment and plan", "Minutes and decisions"],
+        record_ref=f"Context conference {conference.pk}: {case.context.name}",
+        source=conference,
+        recipients=[
+            sharing.To(
+                worker=a.worker,
+                name=", ".join(p for p in (a.name.strip(), a.organisation.strip()) if p),
+                agency=a.agency,
+            )
+            for a in attendees
+            if a.attendance == Attendance.ATTENDED and a.worker != actor
+        ],
+        people=sorted(n.person_id for n in named),
+        until_note="Until the case is closed",
+    )
     return conference
 
 

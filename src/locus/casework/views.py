@@ -171,6 +171,7 @@ def referral_new(request: AuthedRequest) -> HttpResponse:
                 referring_agency=form.chosen("referring_agency"),
                 referrer_name=data.get("referrer_name", ""),
                 referrer_contact=data.get("referrer_contact", ""),
+                basis=form.basis(),
             )
         )
 
@@ -506,6 +507,7 @@ def _record_conference(actor: Worker, conference: Any, form: ConferenceRecordFor
         decisions=form.decision_lines(),
         plan_agreed=agreed,
         names_confirmed=data.get("names_confirmed", False),
+        basis=form.basis(),
     )
 
 

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "locus.retention",
     "locus.subjectaccess",
     "locus.api",
+    "locus.sharing",
+    "locus.policies",
     "ninja",  # django-ninja's own static files for the API docs page (no CDN)
     "locus.web",
 ]

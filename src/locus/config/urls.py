@@ -34,6 +34,8 @@ urlpatterns = [
     path("data/subject-access/", include("locus.subjectaccess.urls")),
     path("api/v1/", include("locus.api.urls")),
     path("account/api-tokens/", include("locus.api.urls_tokens")),
+    path("sharing/", include("locus.sharing.urls")),
+    path("policies/", include("locus.policies.urls")),
     path("", include("locus.web.urls_break_glass")),
     path("second-factor/", include("locus.signin.urls")),
 ]

@@ -64,6 +64,7 @@ from locus.common import clock
 from locus.common.services import today
 from locus.people.models import Allocation, LegalStatusEpisode, Person, PersonKind
 from locus.places.models import Context
+from locus.sharing.vocab import POLICE_DISCLOSURE, SAFEGUARDING
 
 MARKER = "Demo: groups of older males approach young people by the food court"
 
@@ -202,7 +203,12 @@ def _hold_conference(
         chair=chair,
     )
     services.conference_record(
-        actor=lead, conference=conference, attendees=people, plan_agreed=True, **outcome
+        actor=lead,
+        conference=conference,
+        attendees=people,
+        plan_agreed=True,
+        basis=SAFEGUARDING,
+        **outcome,
     )
     return ContextPlan.objects.get(case=case)
 
@@ -273,7 +279,7 @@ def _open_case(
         context=context,
         summary=summary,
         received_on=today(),
-        **referred,
+        **{"basis": SAFEGUARDING, **referred},
     )
     referral = services.referral_screen(
         actor=lead,
@@ -659,6 +665,7 @@ def _new_referral(story: _StoryClock, cast: _Cast, bus: Context, centre: Context
             summary="She says older boys ride the H5 with her after school and get off at "
             "her stop.",
             received_on=today(),
+            basis=SAFEGUARDING,
         )
         services.referral_screen(
             actor=lead,
@@ -676,4 +683,5 @@ def _new_referral(story: _StoryClock, cast: _Cast, bus: Context, centre: Context
         "Kingsgate and Stoke Rise at the end of the school day, and younger pupils getting "
         "off early to avoid them.",
         received_on=today(),
+        basis=POLICE_DISCLOSURE,
     )

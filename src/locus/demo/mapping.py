@@ -43,6 +43,7 @@ from locus.mapping.services import (
 from locus.peers.models import GroupMembership
 from locus.people.models import Allocation, Person, PersonKind
 from locus.places.models import Context, ContextKind
+from locus.sharing.vocab import CHILDREN_IN_NEED, SAFEGUARDING
 
 HELD_TITLE = "Peer group mapping: shared cases"
 UPCOMING_TITLE = "Peer group mapping: follow-up"
@@ -124,7 +125,7 @@ def add_demo_meetings() -> list[Meeting]:
         title=HELD_TITLE,
         purpose="Our separate cases turned out to be one group of young people. Map the group "
         "together, agree what each service does, and who leads with each child.",
-        lawful_basis="ca1989_s17",
+        basis=CHILDREN_IN_NEED,
     )
     for link in meeting.children.select_related("holder", "person"):
         # Each child's holder brings them (the default fields), as they would from the page.
@@ -133,7 +134,7 @@ def add_demo_meetings() -> list[Meeting]:
                 actor=link.holder,
                 meeting=meeting,
                 person=link.person,
-                lawful_basis=meeting.lawful_basis,
+                basis=meeting.basis,
             )
     day = (now - dt.timedelta(minutes=45)).replace(second=0, microsecond=0)
     meeting_schedule(
@@ -218,7 +219,7 @@ def add_demo_meetings() -> list[Meeting]:
             title=UPCOMING_TITLE,
             purpose="Two of my cases spend time with this group: map it with the workers "
             "who hold the others.",
-            lawful_basis="working_together_2023",
+            basis=SAFEGUARDING,
         )
         ahead = (now + dt.timedelta(days=10)).replace(hour=14, minute=0, second=0, microsecond=0)
         meeting_schedule(

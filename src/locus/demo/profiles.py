@@ -60,6 +60,7 @@ from locus.places.models import Context, ContextKind, Enrolment, LeaveReason
 from locus.places.services import enrolment_create, enrolment_end
 from locus.profiles.models import ProfileItem
 from locus.profiles.services import profile_item_add, profile_item_change, profile_item_end
+from locus.sharing.vocab import POLICE_DISCLOSURE, SAFEGUARDING, Basis
 
 HSB_TITLE = "Contextual HSB meeting: Year 9 harassment"
 MACE_TITLE = "MACE panel: where young people are approached"
@@ -378,11 +379,11 @@ class _Panel:
     title: str
     days_ago: int
     place: str
-    lawful_basis: str
+    basis: Basis
 
 
-HSB = _Panel("hsb", HSB_TITLE, 42, "Hackney Service Centre, room 2", "ca1989_s47")
-MACE = _Panel("mace", MACE_TITLE, 21, "Police station, conference room", "cda1998_s115")
+HSB = _Panel("hsb", HSB_TITLE, 42, "Hackney Service Centre, room 2", SAFEGUARDING)
+MACE = _Panel("mace", MACE_TITLE, 21, "Police station, conference room", POLICE_DISCLOSURE)
 
 
 def _create(panel: _Panel, organiser: Worker, chair: Worker, members: list[Worker]) -> PanelMeeting:
@@ -393,7 +394,7 @@ def _create(panel: _Panel, organiser: Worker, chair: Worker, members: list[Worke
         meets_on=today() - dt.timedelta(days=panel.days_ago),
         place=panel.place,
         chair=chair,
-        lawful_basis=panel.lawful_basis,
+        basis=panel.basis,
         attendees=members,
     )
 

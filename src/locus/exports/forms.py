@@ -7,6 +7,7 @@ from django import forms
 from locus.common import clock
 from locus.common.forms import GovukForm, date_field
 from locus.exports.analysis import MIN_KEY_LENGTH
+from locus.sharing.forms import SharePurposeForm
 
 
 class AnalysisForm(GovukForm):
@@ -52,3 +53,15 @@ class AnnexAForm(GovukForm):
         if end > clock.today():
             raise forms.ValidationError("The last day of the period must be today or in the past")
         return end
+
+
+class WhyForm(SharePurposeForm):
+    """Why a list that names people is exported: asked before the file is made."""
+
+    recipient = forms.CharField(
+        label="Who will receive it, if anyone besides you? (optional)",
+        max_length=200,
+        required=False,
+        help_text="A partner agency or a named person. Send it only as the "
+        "information-sharing agreement allows.",
+    )

@@ -27,14 +27,17 @@ from django.db import transaction
 
 from locus.access import exports as rules
 from locus.access.models import Worker
-from locus.audit.models import AccessAction
+from locus.audit.models import AccessAction, AccessEvent
 from locus.audit.services import record_access
 from locus.common import clock
 from locus.common.errors import NotPermitted
-from locus.common.services import create_audited, save_changes
+from locus.common.services import Problems, create_audited, save_changes
 from locus.exports import writers
 from locus.exports.models import ExportRun, ExportState
 from locus.exports.specs import ListSpec, spec_for
+from locus.sharing import services as sharing
+from locus.sharing.models import ShareKind
+from locus.sharing.vocab import Basis
 
 KEEP_DAYS = 7  # a prepared export is kept this long, then its file is deleted
 SYNC_ROWS = 5_000  # more rows than this are prepared in the background instead
@@ -85,8 +88,8 @@ def write_list(spec: ListSpec) -> Writer:
 
 def _audit(
     *, actor: Worker, record_type: str, what: str, params: dict[str, str], fmt: str, tally: Tally
-) -> None:
-    record_access(
+) -> AccessEvent:
+    return record_access(
         actor=actor,
         record_type=record_type,
         action=AccessAction.EXPORT,
@@ -115,25 +118,100 @@ def file_name(title: str, fmt: str) -> str:
     return f"{slug}-{stamp}.{fmt}"
 
 
+@dataclass(frozen=True)
+class Why:
+    """Why a list that names people leaves Locus: its lawful basis, purpose and recipient."""
+
+    basis: Basis
+    purpose: str
+    recipient: str = ""
+
+
+def _check_why(spec: ListSpec, why: Why | None) -> None:
+    if not spec.names_people:
+        return
+    problems = Problems()
+    if why is None:
+        problems.add("article6", "Choose the lawful basis for exporting a list that names people")
+    else:
+        sharing.check_share(problems, why.basis, why.purpose)
+        problems.check(
+            len(why.recipient) <= 200, "recipient", "The recipient must be 200 characters or fewer"
+        )
+    problems.raise_if_any()
+
+
+def _shared(
+    actor: Worker,
+    spec: ListSpec,
+    fmt: str,
+    why: Why | None,
+    source: Any,
+    people: Any,
+    until: dt.datetime | None,
+    note: str,
+) -> None:
+    """The export's row of the sharing register (lists that name people only)."""
+    if not spec.names_people or why is None:
+        return
+    recipients = [sharing.To(worker=actor)]
+    if why.recipient.strip():
+        recipients.append(sharing.To(name=why.recipient.strip()))
+    sharing.record_share(
+        actor=actor,
+        kind=ShareKind.EXPORT,
+        basis=why.basis,
+        purpose=why.purpose,
+        what=[f"{spec.title} ({fmt.upper()})", *spec.columns],
+        record_ref=f"Export of {spec.title}",
+        source=source,
+        recipients=recipients,
+        people=people,
+        until=until,
+        until_note=note,
+    )
+
+
 def export_list(
-    *, actor: Worker, key: str, query: Mapping[str, Any], fmt: str, limit: int | None = None
+    *,
+    actor: Worker,
+    key: str,
+    query: Mapping[str, Any],
+    fmt: str,
+    limit: int | None = None,
+    why: Why | None = None,
 ) -> Download | ExportRun:
     """The list ``key`` as ``actor``'s page shows it, filtered by ``query``: the file now when
-    it has at most ``limit`` rows (``SYNC_ROWS`` by default), else a background run."""
+    it has at most ``limit`` rows (``SYNC_ROWS`` by default), else a background run.
+
+    A list that names people needs ``why`` (its lawful basis and purpose): it is a sharing,
+    written to the sharing register with the export."""
     spec = spec_for(actor, key)
     writers.check_format(fmt)
+    _check_why(spec, why)
     params = spec.params_from(query)
     limit = SYNC_ROWS if limit is None else limit
     # Read once: up to one row past the limit says whether it is too long to send now.
     lines = list(islice(spec.lines(actor, params), limit + 1))
     if len(lines) > limit:
-        return ask_for_export(actor=actor, key=key, params=params, fmt=fmt)
+        with transaction.atomic():
+            run = export_run_create(actor=actor, key=key, params=params, fmt=fmt)
+            # Whom it names is known once it is made (``_finish`` adds them).
+            _shared(actor, spec, fmt, why, run, [], run.expires_at, "The prepared file is deleted")
+        _enqueue(run)
+        return run
     tally = Tally()
     for line in lines:
         tally.count(line.key, line.people)
     out = io.BytesIO()
     writers.write(out, fmt, spec.title, spec.columns, (line.cells for line in lines))
-    _audit(actor=actor, record_type=spec.record_type, what=key, params=params, fmt=fmt, tally=tally)
+    with transaction.atomic():
+        event = _audit(
+            actor=actor, record_type=spec.record_type, what=key, params=params, fmt=fmt, tally=tally
+        )
+        _shared(
+            actor, spec, fmt, why, event, tally.people, None, "Downloaded: kept as the ISA says"
+        )
     return Download(file_name(spec.title, fmt), writers.FORMATS[fmt], out.getvalue(), len(lines))
 
 
@@ -187,12 +265,17 @@ def export_run_create(*, actor: Worker, key: str, params: dict[str, str], fmt: s
 
 def ask_for_export(*, actor: Worker, key: str, params: dict[str, str], fmt: str) -> ExportRun:
     """Record the request, then hand it to the task worker (after the row is committed)."""
+    run = export_run_create(actor=actor, key=key, params=params, fmt=fmt)
+    _enqueue(run)
+    return run
+
+
+def _enqueue(run: ExportRun) -> None:
+    """Hand a committed run to the task worker."""
     from locus.exports.tasks import produce_export
 
-    run = export_run_create(actor=actor, key=key, params=params, fmt=fmt)
     produce_export.enqueue(run.pk)
     run.refresh_from_db()
-    return run
 
 
 def may_run_again(run: ExportRun) -> bool:
@@ -282,6 +365,7 @@ def _finish(run: ExportRun, actor: Worker, final: str, tally: Tally, record_type
     ExportRun.objects.filter(pk=run.pk).update(
         row_keys=tally.keys, people_named=sorted(tally.people)
     )
+    sharing.add_people(actor=actor, source=run, people=tally.people)
     _audit(
         actor=actor,
         record_type=record_type,

@@ -63,6 +63,9 @@ class ListSpec:
     filters: tuple[str, ...]  # the page's query parameters that choose rows
     lines: Callable[[Worker, Params], Iterator[Line]]
     may: Callable[[Worker], bool] = rules.can_export_case_lists
+    # A list that names people is a sharing: its download asks the lawful basis and purpose
+    # and is a row of the sharing register (docs/sharing.md).
+    names_people: bool = False
 
     def params_from(self, query: Mapping[str, Any]) -> dict[str, str]:
         """The page's filters from a query, as text (what an export run stores): the spec's
@@ -303,6 +306,7 @@ SPECS: dict[str, ListSpec] = {
             ),
             filters=("q", "kind", "status", "age_from", "age_to", "mine", "team"),
             lines=_people,
+            names_people=True,
         ),
         ListSpec(
             key="caseload",
@@ -312,6 +316,7 @@ SPECS: dict[str, ListSpec] = {
             columns=("Locus ID", "Name", "Date of birth", "Open statuses"),
             filters=(),
             lines=_caseload,
+            names_people=True,
         ),
         ListSpec(
             key="incidents",
@@ -321,6 +326,7 @@ SPECS: dict[str, ListSpec] = {
             columns=("Locus ID", "When", "What", "Where", "Who was involved", "Reported by"),
             filters=("kind", "since", "until"),
             lines=_incidents,
+            names_people=True,
         ),
         ListSpec(
             key="contexts",
@@ -383,6 +389,7 @@ SPECS: dict[str, ListSpec] = {
             ),
             filters=("window", "worker"),
             lines=_linked,
+            names_people=True,
         ),
         ListSpec(
             key="audit",

@@ -17,8 +17,9 @@ from locus.common.errors import NotPermitted, ValidationFailed
 from locus.common.http import AuthedRequest
 from locus.common.pages import show_refusal
 from locus.exports import analysis, annex_a, selectors, services, writers
-from locus.exports.forms import AnalysisForm, AnnexAForm, KeyForm
+from locus.exports.forms import AnalysisForm, AnnexAForm, KeyForm, WhyForm
 from locus.exports.models import ExportRun
+from locus.exports.specs import spec_for
 
 R = TypeVar("R", HttpResponse, FileResponse)
 
@@ -40,11 +41,29 @@ def _queued(request: AuthedRequest, run: ExportRun) -> HttpResponse:
 
 def list_download(request: AuthedRequest, key: str) -> HttpResponse:
     """``/exports/<list>/?format=csv|xlsx&<the page's filters>``: the list as the page shows
-    it to this worker, every row; a long one is prepared in the background instead."""
+    it to this worker, every row; a long one is prepared in the background instead.
+
+    A list that names people first asks why (lawful basis, purpose, recipient): the same
+    address with those answers added downloads it."""
     fmt = request.GET.get("format", "csv")
     if fmt not in writers.FORMATS:
         raise Http404("Not found")
-    result = services.export_list(actor=request.user, key=key, query=request.GET, fmt=fmt)
+    spec = spec_for(request.user, key)
+    why = None
+    if spec.names_people:
+        form = WhyForm(request.GET if "article6" in request.GET else None)
+        if not form.is_bound or not form.is_valid():
+            kept = [
+                (name, value)
+                for name, values in request.GET.lists()
+                if name not in form.fields
+                for value in values
+            ]
+            return render(request, "exports/why.html", {"form": form, "spec": spec, "kept": kept})
+        why = services.Why(
+            form.basis(), form.cleaned_data["share_purpose"], form.cleaned_data["recipient"]
+        )
+    result = services.export_list(actor=request.user, key=key, query=request.GET, fmt=fmt, why=why)
     if isinstance(result, ExportRun):
         return _queued(request, result)
     return _attachment(HttpResponse(result.content, content_type=result.content_type), result.name)

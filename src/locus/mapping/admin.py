@@ -5,18 +5,26 @@ from django.http import HttpRequest
 
 from locus.common.admin import CaseRecordAdmin, register_case_records
 from locus.mapping import models
+from locus.sharing.admin import BASIS_FIELDS
 
 
 @admin.register(models.Meeting)
 class MeetingAdmin(CaseRecordAdmin):
-    list_display = ("title", "status", "scheduled_for", "proposed_by", "lawful_basis")
-    list_filter = ("status", "lawful_basis")
+    list_display = ("title", "status", "scheduled_for", "proposed_by", "article6")
+    list_filter = ("status", "article6")
     list_select_related = ("proposed_by",)
     raw_id_fields = ("group", "proposed_by", "minutes_recorded_by")
     search_fields = ("title",)
     # Whether and when a meeting was held decides the share (and closing ends it): only
-    # through mapping.services, with its checks, never by setting the status here.
-    readonly_fields = ("status", "scheduled_for", "minutes_recorded_by", "map_snapshot")
+    # through mapping.services, with its checks, never by setting the status here. The basis
+    # is the sharing register's too: changed only through the meeting's own forms.
+    readonly_fields = (
+        "status",
+        "scheduled_for",
+        "minutes_recorded_by",
+        "map_snapshot",
+        *BASIS_FIELDS,
+    )
 
 
 @admin.register(models.MeetingChild)
@@ -51,16 +59,9 @@ class InviteeAdmin(CaseRecordAdmin):
 class ShareAgreementAdmin(CaseRecordAdmin):
     # Only a child's holder or their manager agrees to share (mapping.services.share_agree):
     # an administrator may read an agreement here, never make or change one.
-    list_display = ("child", "agreed_by", "agreed_at", "lawful_basis")
+    list_display = ("child", "agreed_by", "agreed_at", "article6")
     list_select_related = ("child", "agreed_by")
-    readonly_fields = (
-        "child",
-        "agreed_by",
-        "agreed_at",
-        "lawful_basis",
-        "lawful_basis_other",
-        "fields",
-    )
+    readonly_fields = ("child", "agreed_by", "agreed_at", *BASIS_FIELDS, "fields")
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False

@@ -16,10 +16,11 @@ from locus.access.models import Agency, Worker
 from locus.common.forms import GovukForm, optional_choice, optional_text
 from locus.common.ids import as_id
 from locus.forums.models import ActionStatus, next_action_statuses
-from locus.mapping.models import INTERVENTION_MACHINE, Intervention, Invitee, LawfulBasis
+from locus.mapping.models import INTERVENTION_MACHINE, Intervention, Invitee
 from locus.mapping.selectors import Candidate, ChildRow
 from locus.mapping.services import RECORDED_ATTENDANCE
 from locus.places.models import Context
+from locus.sharing.forms import BasisForm
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M"]
@@ -94,22 +95,8 @@ def radios(label: str, message: str, **kwargs: Any) -> forms.ChoiceField:
     )
 
 
-# Every forum asks the same lawful basis question, worded for what is shared.
-def lawful_basis_field(label: str) -> forms.ChoiceField:
-    return radios(
-        label,
-        "Choose the lawful basis for sharing information at this meeting",
-        choices=LawfulBasis.choices,
-    )
-
-
-def lawful_basis_other_field() -> forms.CharField:
-    # A plain field, not a conditional reveal: GOV.UK's reveal puts aria-expanded on a
-    # radio, which assistive technology does not expect (axe: aria-allowed-attr).
-    return forms.CharField(label="If other, which lawful basis?", max_length=300, required=False)
-
-
-class ProposeForm(GovukForm):
+# Every forum asks the same lawful basis question: the sharing kit's fieldset (BasisForm).
+class ProposeForm(BasisForm):
     children = forms.MultipleChoiceField(
         label="Children the meeting is about",
         widget=forms.CheckboxSelectMultiple,
@@ -126,8 +113,6 @@ class ProposeForm(GovukForm):
         hint="Invitees who do not hold a child's case will see it: do not name children.",
     )
     purpose = text_area("What is the meeting for?", "Say what the meeting is for")
-    lawful_basis = lawful_basis_field("Lawful basis for sharing information at the meeting")
-    lawful_basis_other = lawful_basis_other_field()
     also_invite = optional_choice(
         "Also invite (optional)",
         "Choose a worker from the list",
@@ -243,7 +228,7 @@ class MinutesForm(GovukForm):
         ]
 
 
-class ShareForm(GovukForm):
+class ShareForm(BasisForm):
     """What a child's holder agrees to bring to a meeting. The name is always shared."""
 
     DEFAULT = DEFAULT_SHARED_FIELDS - ALWAYS_SHARED
@@ -257,8 +242,6 @@ class ShareForm(GovukForm):
         "meeting needs them.",
         error_messages={"invalid_choice": "Choose what to share from the list"},
     )
-    lawful_basis = lawful_basis_field("Lawful basis for sharing about this child")
-    lawful_basis_other = lawful_basis_other_field()
 
 
 class CancelForm(GovukForm):

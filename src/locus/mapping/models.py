@@ -21,6 +21,7 @@ from locus.forums.machine import Machine
 from locus.forums.models import Attendance
 from locus.people.models import Person, person_fk
 from locus.places.models import Context
+from locus.sharing.models import BasisFields
 
 
 class MeetingKind(models.TextChoices):
@@ -105,7 +106,8 @@ MEETING_MACHINE = Machine(
 
 
 class LawfulBasis(models.TextChoices):
-    """Why information about these children may be shared between agencies."""
+    """The basis as first recorded, before the structured basis (``sharing.vocab``): kept on
+    old rows so what was written then stays readable; new rows leave it empty."""
 
     CHILDREN_ACT_S47 = "ca1989_s47", "Children Act 1989 s.47 (child protection enquiries)"
     CHILDREN_ACT_S17 = "ca1989_s17", "Children Act 1989 s.17 (children in need)"
@@ -118,14 +120,17 @@ class LawfulBasis(models.TextChoices):
     OTHER = "other", "Other"
 
 
-def basis_text(lawful_basis: str, other: str) -> str:
-    """A lawful basis as a person reads it: its label, or the basis described under "Other"."""
-    if lawful_basis == LawfulBasis.OTHER:
-        return f"Other: {other}"
-    return str(LawfulBasis(lawful_basis).label) if lawful_basis in LawfulBasis.values else ""
+def legacy_basis_fields() -> tuple[models.CharField, models.CharField]:
+    """The basis as first recorded (``LawfulBasis``), empty on rows written since."""
+    return (
+        models.CharField(
+            "Basis as first recorded", max_length=30, choices=LawfulBasis.choices, blank=True
+        ),
+        models.CharField(max_length=300, blank=True),
+    )
 
 
-class Meeting(models.Model):
+class Meeting(BasisFields):
     """A peer group mapping meeting: proposed, scheduled, held (minutes), then closed.
 
     ``map_snapshot`` is the group map as it stood when the minutes were
@@ -142,10 +147,7 @@ class Meeting(models.Model):
     status = models.CharField(
         max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PROPOSED
     )
-    lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices)
-    lawful_basis_other = models.CharField(
-        max_length=300, blank=True, help_text="The basis, when it is not one of the listed ones."
-    )
+    lawful_basis, lawful_basis_other = legacy_basis_fields()
     group = optional_fk(
         Context, "meetings", help_text="The peer group the meeting maps, if there is one."
     )
@@ -179,7 +181,7 @@ class Meeting(models.Model):
 
     @property
     def lawful_basis_text(self) -> str:
-        return basis_text(self.lawful_basis, self.lawful_basis_other)
+        return self.basis_text
 
     @property
     def place_text(self) -> str:
@@ -255,7 +257,7 @@ class Invitee(models.Model):
         return self.confirmed_at is not None
 
 
-class ShareAgreement(models.Model):
+class ShareAgreement(BasisFields):
     """A child's case holder (or the holder's team manager) agreeing to bring the child to a
     meeting: who agreed, when, on what lawful basis, and which of the child's fields
     (``locus.access.fields.PersonField`` values) attendees may see.
@@ -267,8 +269,7 @@ class ShareAgreement(models.Model):
     child = models.ForeignKey(MeetingChild, on_delete=models.CASCADE, related_name="agreements")
     agreed_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     agreed_at = models.DateTimeField()
-    lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices)
-    lawful_basis_other = models.CharField(max_length=300, blank=True)
+    lawful_basis, lawful_basis_other = legacy_basis_fields()
     fields = models.JSONField(default=list)
 
     class Meta:
@@ -286,7 +287,7 @@ class ShareAgreement(models.Model):
 
     @property
     def lawful_basis_text(self) -> str:
-        return basis_text(self.lawful_basis, self.lawful_basis_other)
+        return self.basis_text
 
 
 class Decision(forums.Decision):

@@ -48,7 +48,6 @@ from locus.mapping.models import (
     Intervention,
     Invitee,
     InviteReason,
-    LawfulBasis,
     Meeting,
     MeetingChild,
     ShareAgreement,
@@ -56,6 +55,9 @@ from locus.mapping.models import (
 from locus.notifications.services import assign, invite
 from locus.people.models import Person, PersonKind
 from locus.places.models import Context, ContextKind
+from locus.sharing import services as sharing
+from locus.sharing.models import ShareKind
+from locus.sharing.vocab import Basis
 
 DEFAULT_TITLE = "Peer group mapping meeting"
 # A meeting is set up to a year ahead: further is a mistyped year.
@@ -64,6 +66,7 @@ SCHEDULING_WINDOW = dt.timedelta(days=366)
 # the room, a few minutes late). Anything earlier would be back-dating a share.
 SCHEDULING_GRACE = dt.timedelta(hours=1)
 MAX_DECISION = 2000
+UNTIL_CLOSED = "Until the meeting is closed"
 RECORDED_ATTENDANCE = (Attendance.ATTENDED, Attendance.APOLOGIES, Attendance.ABSENT)
 
 
@@ -97,23 +100,16 @@ def _step(meeting: Meeting, move: str) -> str:
     return MEETING_MACHINE.after(meeting.status, move)
 
 
+def _end_agreements(actor: Worker, meeting: Meeting, note: str) -> None:
+    """The meeting's share ends: each agreement's register row says until when."""
+    for agreement in ShareAgreement.objects.filter(child__meeting=meeting):
+        sharing.end_shares(actor=actor, source=agreement, note=note)
+
+
 def _organise_before_held(actor: Worker, meeting: Meeting, move: str) -> str:
     """An organiser, on a meeting not yet held (invite, schedule, cancel)."""
     permitted(policies.is_organiser, actor, meeting)
     return _step(meeting, move)
-
-
-def _check_lawful_basis(problems: Problems, lawful_basis: str, other: str) -> None:
-    problems.check(
-        lawful_basis in LawfulBasis.values,
-        "lawful_basis",
-        "Choose the lawful basis for sharing information at this meeting",
-    )
-    if lawful_basis == LawfulBasis.OTHER:
-        problems.check(bool(other.strip()), "lawful_basis_other", "Say what the lawful basis is")
-    problems.check(
-        len(other) <= 300, "lawful_basis_other", "The lawful basis must be 300 characters or fewer"
-    )
 
 
 @transaction.atomic
@@ -122,8 +118,7 @@ def meeting_propose(
     actor: Worker,
     children: Iterable[Person],
     purpose: str,
-    lawful_basis: str,
-    lawful_basis_other: str = "",
+    basis: Basis,
     group: Context | None = None,
     invitees: Iterable[Worker] = (),
     title: str = "",
@@ -166,7 +161,7 @@ def meeting_propose(
     )
     problems.check(len(title) <= 120, "title", "The title must be 120 characters or fewer")
     problems.check(bool(purpose.strip()), "purpose", "Say what the meeting is for")
-    _check_lawful_basis(problems, lawful_basis, lawful_basis_other)
+    sharing.check_basis(problems, basis)
     for worker in invited.values():
         problems.check(
             policies.is_invitable(worker),
@@ -179,8 +174,7 @@ def meeting_propose(
         Meeting,
         title=title,
         purpose=purpose.strip(),
-        lawful_basis=lawful_basis,
-        lawful_basis_other=lawful_basis_other.strip() if lawful_basis == LawfulBasis.OTHER else "",
+        **sharing.basis_values(basis),
         group=group,
         **recorded(actor, "proposed_by", "proposed_at"),
     )
@@ -225,6 +219,9 @@ def meeting_invite(*, actor: Worker, meeting: Meeting, worker: Worker) -> Invite
         f"{worker} is already invited",
     )
     problems.raise_if_any()
+    # Whoever is invited later is among those the children's holders share with.
+    for agreement in ShareAgreement.objects.filter(child__meeting=meeting):
+        sharing.add_recipients(actor=actor, source=agreement, recipients=[sharing.To(worker)])
     return _invite(actor, meeting, worker, InviteReason.ADDED)
 
 
@@ -383,8 +380,7 @@ def share_agree(
     actor: Worker,
     meeting: Meeting,
     person: Person,
-    lawful_basis: str,
-    lawful_basis_other: str = "",
+    basis: Basis,
     shared_fields: Iterable[str] = DEFAULT_SHARED_FIELDS,
 ) -> ShareAgreement:
     """The child's case holder (or the holding team's manager) agrees to bring the child
@@ -392,28 +388,46 @@ def share_agree(
 
     Agreeing again changes what is shared. Agreement is given before the meeting is
     held; the agreeing worker is invited if they were not. The child's name is always
-    shared (the meeting discusses the child by name).
+    shared (the meeting discusses the child by name). Each agreement is a row of the
+    sharing register, open until the meeting is closed or cancelled.
     """
     link = _open_link(actor, meeting, person, "agree_share")
     problems = Problems()
-    _check_lawful_basis(problems, lawful_basis, lawful_basis_other)
+    sharing.check_basis(problems, basis)
     chosen = _check_shared_fields(problems, shared_fields)
     problems.raise_if_any()
     values = {
-        "lawful_basis": lawful_basis,
-        "lawful_basis_other": lawful_basis_other.strip()
-        if lawful_basis == LawfulBasis.OTHER
-        else "",
+        **sharing.basis_values(basis),
         # In the order the record shows them, so the trail reads the same way each time.
         "fields": [f for f in PersonField.values if f in chosen],
         "agreed_at": clock.now(),
     }
     agreement = ShareAgreement.objects.filter(child=link, agreed_by=actor).first()
     if agreement is not None:
-        return save_changes(actor=actor, obj=agreement, fields=values)
-    agreement = create_audited(actor, ShareAgreement, child=link, agreed_by=actor, **values)
-    if not meeting.invitees.filter(worker=actor).exists():
-        _invite(actor, meeting, actor, InviteReason.AGREED)
+        agreement = save_changes(actor=actor, obj=agreement, fields=values)
+    else:
+        agreement = create_audited(actor, ShareAgreement, child=link, agreed_by=actor, **values)
+        if not meeting.invitees.filter(worker=actor).exists():
+            _invite(actor, meeting, actor, InviteReason.AGREED)
+    # A changed agreement ends the row for what was agreed before: the register says what
+    # was shared on which terms, each for its own period.
+    sharing.end_shares(actor=actor, source=agreement, note="Replaced by a new agreement")
+    sharing.record_share(
+        actor=actor,
+        kind=ShareKind.MEETING,
+        basis=basis,
+        purpose=meeting.purpose,
+        what=[str(PersonField(f).label) for f in agreement.fields],
+        record_ref=f"Meeting {meeting.pk}: {meeting.title}",
+        source=agreement,
+        recipients=[
+            sharing.To(worker=i.worker)
+            for i in meeting.invitees.select_related("worker__team__agency")
+            if i.worker_id != actor.pk
+        ],
+        people=[person.pk],
+        until_note=UNTIL_CLOSED,
+    )
     return agreement
 
 
@@ -427,6 +441,7 @@ def share_withdraw(*, actor: Worker, meeting: Meeting, person: Person) -> None:
     agreement = ShareAgreement.objects.filter(child=link, agreed_by=actor).first()
     if agreement is None:
         raise InvalidTransition("You have not agreed to bring this child")
+    sharing.end_shares(actor=actor, source=agreement, note="Agreement withdrawn")
     record_change(
         actor=actor, action=ChangeAction.DELETE, obj=agreement, before=snapshot(agreement)
     )
@@ -462,6 +477,7 @@ def meeting_close(*, actor: Worker, meeting: Meeting) -> Meeting:
             f"{still_open} intervention{'s are' if still_open > 1 else ' is'} still planned "
             "or in progress: mark each one done or stopped before closing the meeting"
         )
+    _end_agreements(actor, meeting, "Meeting closed")
     return save_changes(
         actor=actor,
         obj=meeting,
@@ -477,6 +493,7 @@ def meeting_cancel(*, actor: Worker, meeting: Meeting, reason: str) -> Meeting:
     reason = reason.strip()
     problems.check(bool(reason), "reason", "Say why the meeting is cancelled")
     problems.raise_if_any()
+    _end_agreements(actor, meeting, "Meeting cancelled")
     return save_changes(
         actor=actor,
         obj=meeting,

@@ -44,6 +44,7 @@ from locus.peers.drawing import drawing
 from locus.peers.maps import people_map
 from locus.people.selectors import allocated_ids, people_chosen
 from locus.places.models import Context
+from locus.sharing.forms import basis_initial
 
 # --- Lists and the meeting's page -----------------------------------------------------------
 
@@ -165,8 +166,7 @@ def meeting_propose(request: AuthedRequest) -> HttpResponse:
                 invitees=also,
                 title=data.get("title", ""),
                 purpose=data["purpose"],
-                lawful_basis=data["lawful_basis"],
-                lawful_basis_other=data.get("lawful_basis_other", ""),
+                basis=form.basis(),
             )
         )
 
@@ -279,24 +279,19 @@ def _share_form(request: AuthedRequest, link: MeetingChild) -> ShareForm:
     meeting = link.meeting
     mine = selectors.agreement_by(link, request.user)
     initial: dict[str, Any] = {
-        "lawful_basis": mine.lawful_basis if mine else meeting.lawful_basis,
-        "lawful_basis_other": mine.lawful_basis_other if mine else meeting.lawful_basis_other,
+        **basis_initial(mine.basis if mine else meeting.basis),
         "shared_fields": list(mine.fields) if mine else sorted(ShareForm.DEFAULT),
     }
     return ShareForm(posted(request), initial=initial)
 
 
 def _agree(actor: Worker, link: MeetingChild, form: ShareForm) -> Any:
-    data = form.cleaned_data
-    basis, other = data["lawful_basis"], data.get("lawful_basis_other", "")
-    fields = data.get("shared_fields", [])
     return services.share_agree(
         actor=actor,
         meeting=link.meeting,
         person=link.person,
-        lawful_basis=basis,
-        lawful_basis_other=other,
-        shared_fields=fields,
+        basis=form.basis(),
+        shared_fields=form.cleaned_data.get("shared_fields", []),
     )
 
 
@@ -434,6 +429,7 @@ STEPS: dict[str, Step] = {
         "about this child, once the meeting is held and if you (or your manager, if they "
         "agreed) confirm you attended too. The child's name is always shared. Closing the "
         "meeting ends the share.",
+        template="mapping/share.html",
         read="share",
     ),
     "meeting-share-withdraw": _child_step(

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from locus.common.admin import CaseRecordAdmin, register_case_records
 from locus.panels import models as panel
+from locus.sharing.admin import BASIS_FIELDS
 
 
 @admin.register(panel.PanelMeeting)
@@ -11,6 +12,7 @@ class PanelMeetingAdmin(CaseRecordAdmin):
     list_select_related = ("chair",)
     raw_id_fields = ("chair", "created_by", "held_recorded_by")
     search_fields = ("title",)
+    readonly_fields = BASIS_FIELDS
 
 
 register_case_records(

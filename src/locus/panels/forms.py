@@ -13,8 +13,6 @@ from locus.common.models import Confidence, Source
 from locus.forums.models import ActionStatus, next_action_statuses
 from locus.mapping.forms import (
     date_field,
-    lawful_basis_field,
-    lawful_basis_other_field,
     place_choices,
     radios,
     set_choices,
@@ -26,13 +24,14 @@ from locus.people.models import Person
 from locus.places.models import Context
 from locus.profiles.models import ProfileItem
 from locus.profiles.selectors import BuildOn, build_on_choices
+from locus.sharing.forms import BasisForm
 
 
 def _pick(message: str) -> dict[str, str]:
     return {"required": message, "invalid_choice": message}
 
 
-class PanelForm(GovukForm):
+class PanelForm(BasisForm):
     kind = radios(
         "What kind of meeting?",
         "Choose an HSB meeting or a MACE panel",
@@ -46,8 +45,6 @@ class PanelForm(GovukForm):
     )
     place = optional_text("Where (optional)", max_length=200)
     chair = forms.ChoiceField(label="Chair", error_messages=_pick("Choose the chair"))
-    lawful_basis = lawful_basis_field("Lawful basis for sharing information at the meeting")
-    lawful_basis_other = lawful_basis_other_field()
     review_on = date_field(
         "Review date", required=False, hint="Leave it empty for twelve weeks after the meeting."
     )
@@ -72,8 +69,7 @@ class PanelForm(GovukForm):
             "title": data.get("title", ""),
             "place": data.get("place", ""),
             "chair": self.workers[data["chair"]],
-            "lawful_basis": data["lawful_basis"],
-            "lawful_basis_other": data.get("lawful_basis_other", ""),
+            "basis": self.basis(),
             "review_on": data.get("review_on"),
             "attendees": [also] if also else [],
         }

@@ -23,9 +23,10 @@ from locus.common.modelkit import after_constraint, link_or_text, once_where_set
 from locus.common.models import Confidence, Source
 from locus.forums import models as forums
 from locus.forums.machine import Machine
-from locus.mapping.models import LawfulBasis
+from locus.mapping.models import legacy_basis_fields
 from locus.people.models import Person
 from locus.places.models import Context
+from locus.sharing.models import BasisFields
 
 
 class PanelKind(models.TextChoices):
@@ -89,14 +90,13 @@ PANEL_MACHINE = Machine(
 )
 
 
-class PanelMeeting(models.Model):
+class PanelMeeting(BasisFields):
     kind = models.CharField(max_length=10, choices=PanelKind.choices)
     title = models.CharField(max_length=120)
     meets_on = models.DateField()
     place = models.CharField(max_length=200, blank=True)
     chair = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices)
-    lawful_basis_other = models.CharField(max_length=300, blank=True)
+    lawful_basis, lawful_basis_other = legacy_basis_fields()
     review_on = models.DateField(help_text="When the panel reviews what it agreed.")
     status = models.CharField(
         max_length=10, choices=PanelStatus.choices, default=PanelStatus.SCHEDULED

@@ -38,7 +38,6 @@ from locus.forums.models import (
     FINISHED_ACTION_STATUSES,
     Attendance,
 )
-from locus.mapping.models import LawfulBasis
 from locus.notifications.services import assign, invite
 from locus.panels.models import (
     PANEL_MACHINE,
@@ -56,10 +55,14 @@ from locus.panels.models import (
 from locus.people.models import Allocation, Person, PersonKind
 from locus.places.models import Context
 from locus.profiles.models import ProfileItem
+from locus.sharing import services as sharing
+from locus.sharing.models import ShareKind
+from locus.sharing.vocab import Basis
 
 DEFAULT_REVIEW = dt.timedelta(weeks=12)
 # A panel is recorded up to a year after it met or set up to a year ahead; further is a typo.
 WINDOW = dt.timedelta(days=366)
+UNTIL_CLOSED = "Until the meeting is closed"
 MAX_TEXT = 2000
 
 
@@ -116,8 +119,7 @@ def panel_create(
     kind: str,
     meets_on: dt.date | None,
     chair: Worker,
-    lawful_basis: str,
-    lawful_basis_other: str = "",
+    basis: Basis,
     title: str = "",
     place: str = "",
     review_on: dt.date | None = None,
@@ -136,18 +138,7 @@ def panel_create(
     elif abs(meets_on - today()) > WINDOW:
         problems.add("meets_on", "The meeting must be within a year of today")
     _check_attendable(problems, "chair", chair)
-    problems.check(
-        lawful_basis in LawfulBasis.values,
-        "lawful_basis",
-        "Choose the lawful basis for sharing information at this meeting",
-    )
-    other = _text(
-        problems,
-        "lawful_basis_other",
-        lawful_basis_other,
-        "Say what the lawful basis is" if lawful_basis == LawfulBasis.OTHER else "",
-        300,
-    )
+    sharing.check_basis(problems, basis)
     title = _text(problems, "title", title, "", 120)
     place = _text(problems, "place", place, "", 200)
     if meets_on is not None:
@@ -167,14 +158,26 @@ def panel_create(
         meets_on=meets_on,
         place=place,
         chair=chair,
-        lawful_basis=lawful_basis,
-        lawful_basis_other=other if lawful_basis == LawfulBasis.OTHER else "",
+        **sharing.basis_values(basis),
         review_on=review_on,
         **recorded(actor, "created_by", "created_at"),
     )
-    for worker in {actor.pk: actor, chair.pk: chair, **others}.values():
+    everyone = {actor.pk: actor, chair.pk: chair, **others}
+    for worker in everyone.values():
         create_audited(actor, PanelAttendee, meeting=meeting, worker=worker, added_by=actor)
         _invite(actor, meeting, worker)
+    sharing.record_share(
+        actor=actor,
+        kind=ShareKind.PANEL,
+        basis=basis,
+        purpose=f"{PanelKind(kind).label}: to agree how to keep the children and places on "
+        "its agenda safe",
+        what=["The agenda's children and contexts", "Discussion, decisions and actions"],
+        record_ref=f"Panel {meeting.pk}: {title}",
+        source=meeting,
+        recipients=[sharing.To(worker=w) for pk, w in everyone.items() if pk != actor.pk],
+        until_note=UNTIL_CLOSED,
+    )
     return meeting
 
 
@@ -218,6 +221,13 @@ def panel_attendee_add(
         )
     problems.raise_if_any()
     _invite(actor, meeting, worker)
+    sharing.add_recipients(
+        actor=actor,
+        source=meeting,
+        recipients=[
+            sharing.To(worker=worker, name=", ".join(p for p in (name, organisation) if p))
+        ],
+    )
     return create_audited(
         actor,
         PanelAttendee,
@@ -320,6 +330,9 @@ def agenda_item_add(
     else:
         source = confidence = ""
     problems.raise_if_any()
+    if person is not None:
+        # The panel shares about each person on its agenda: its register row says whom.
+        sharing.add_people(actor=actor, source=meeting, people=[person.pk])
     return create_audited(
         actor,
         AgendaItem,
@@ -341,6 +354,7 @@ def panel_cancel(*, actor: Worker, meeting: PanelMeeting, reason: str) -> PanelM
     problems = Problems()
     reason = _text(problems, "reason", reason, "Say why the meeting is cancelled")
     problems.raise_if_any()
+    sharing.end_shares(actor=actor, source=meeting, note="Meeting cancelled")
     return _move(actor, meeting, PanelStep.CANCEL, cancelled_at=clock.now(), cancel_reason=reason)
 
 
@@ -555,4 +569,5 @@ def panel_close(*, actor: Worker, meeting: PanelMeeting) -> PanelMeeting:
             f"{still_open} action{'s are' if still_open > 1 else ' is'} still planned or in "
             "progress: mark each one done or stopped before closing the meeting"
         )
+    sharing.end_shares(actor=actor, source=meeting, note="Meeting closed")
     return _move(actor, meeting, PanelStep.CLOSE, closed_at=clock.now())

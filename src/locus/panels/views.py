@@ -87,7 +87,7 @@ def panel_new(request: AuthedRequest) -> HttpResponse:
         return redirect("panel", meeting_id=created[0].pk)
     return render(
         request,
-        "panels/form.html",
+        "panels/new.html",
         {"form": form, "heading": "Set up an HSB meeting or MACE panel", "button": "Set up"},
     )
 

@@ -19,13 +19,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from locus.access import break_glass
 from locus.access.models import BreakGlassCategory, BreakGlassOutcome
-from locus.access.services import break_glass_end, break_glass_request, break_glass_review
+from locus.access.services import break_glass_review
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.forms import GovukForm, choose_one, text_area
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_id
 from locus.common.pages import posted, submitted
+from locus.sharing.forms import BasisForm, basis_initial
+from locus.sharing.services import emergency_end, emergency_open
+from locus.sharing.vocab import EMERGENCY
 
 _REFS = "break_glass_refs"
 _MAX_REFS = 500
@@ -56,7 +59,7 @@ def _choose_one(label: str, choices: Any, required: str) -> forms.ChoiceField:
     return choose_one(label, choices, placeholder="Choose one", required=required)
 
 
-class RequestForm(GovukForm):
+class RequestForm(BasisForm):
     category = _choose_one(
         "Why is this an emergency?", BreakGlassCategory.choices, "Choose why this is an emergency"
     )
@@ -95,11 +98,19 @@ def _request_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     if break_glass.sees_already(viewer, person_id):
         # Already theirs to see (or already opened): nothing to ask, nothing revealed.
         return redirect("person", person_id=person_id)
-    form = RequestForm(posted(request))
+    form = RequestForm(posted(request), initial=basis_initial(EMERGENCY))
 
     def run() -> None:
-        if break_glass_request(actor=viewer, person_id=person_id, **form.cleaned_data) is None:
-            # The request is on the record (committed by the service); the id is no one's.
+        data = form.cleaned_data
+        use = emergency_open(
+            actor=viewer,
+            person_id=person_id,
+            category=data["category"],
+            reason=data["reason"],
+            basis=form.basis(),
+        )
+        if use is None:
+            # The request is on the record (committed above); the id is no one's.
             raise Http404("Not found")
 
     if submitted(request, form, run, "Emergency access opened"):
@@ -114,7 +125,7 @@ def _request_page(request: AuthedRequest, person_id: int) -> HttpResponse:
 @require_POST
 def end(request: AuthedRequest, use_id: int) -> HttpResponse:
     use = break_glass.open_use(request.user, use_id)
-    break_glass_end(actor=request.user, use=use)
+    emergency_end(actor=request.user, use=use)
     messages.success(request, "Emergency access ended")
     return redirect("break-glass")
 

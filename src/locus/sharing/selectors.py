@@ -1,0 +1,85 @@
+"""Reading the sharing register: the rows a viewer may read, filtered, and who they name."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from locus.access import naming
+from locus.access import sharing as rules
+from locus.access.models import Agency, Worker
+from locus.access.selectors import visible_person_ids
+from locus.people.models import Person
+from locus.sharing.models import Share
+
+
+def _start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+@dataclass(frozen=True)
+class Filters:
+    kind: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    agency: Agency | None = None
+
+
+def register(viewer: Worker, filters: Filters = Filters()) -> QuerySet[Share]:
+    """The register rows ``viewer`` may read, newest first, with their recipients."""
+    shares = Share.objects.all()
+    if filters.kind:
+        shares = shares.filter(kind=filters.kind)
+    if filters.date_from:
+        shares = shares.filter(at__gte=_start(filters.date_from))
+    if filters.date_to:
+        shares = shares.filter(at__lt=_start(filters.date_to + dt.timedelta(days=1)))
+    if filters.agency is not None:
+        shares = shares.filter(recipients__agency=filters.agency).distinct()
+    return (
+        rules.shares_visible_to(viewer, shares)
+        .select_related("by", "by_team")
+        .prefetch_related("recipients")
+        .order_by("-at", "-id")
+    )
+
+
+def agencies() -> list[Agency]:
+    return list(Agency.objects.order_by("name"))
+
+
+@dataclass(frozen=True)
+class Row:
+    share: Share
+    named: list[str]  # the people the viewer may see, by name
+    unnamed: int  # how many more the row is about, whom the viewer may not see
+
+    @property
+    def about(self) -> str:
+        parts = list(self.named)
+        if self.unnamed:
+            parts.append(
+                f"{self.unnamed} {'person' if self.unnamed == 1 else 'people'} "
+                f"{naming.NOT_IN_SCOPE}"
+            )
+        return "; ".join(parts) or "Nobody named"
+
+    @property
+    def with_whom(self) -> str:
+        return "; ".join(r.name for r in self.share.recipients.all()) or "Nobody recorded"
+
+
+def rows(viewer: Worker, shares: Sequence[Share]) -> tuple[list[Row], set[int]]:
+    """The page's rows and the ids of the people they name to this viewer: two queries."""
+    ids = {int(p) for s in shares for p in s.people}
+    seen = visible_person_ids(viewer, ids)
+    names = {p.pk: p.full_name for p in Person.objects.filter(pk__in=seen)} if seen else {}
+    out = []
+    for share in shares:
+        named = [names[p] for p in share.people if p in names]
+        out.append(Row(share, named, len(share.people) - len(named)))
+    return out, set(names)

@@ -1,0 +1,29 @@
+"""What a test gives a share form or service: the usual safeguarding basis, and a purpose."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from locus.exports.services import Why
+from locus.sharing.forms import basis_post
+from locus.sharing.vocab import EMERGENCY, SAFEGUARDING, Article6, Condition, Duty
+
+PURPOSE = "To agree a plan that keeps the children safe"
+#: The usual basis as a posted form carries it (no purpose: forms with their own).
+BASIS_POST = basis_post(SAFEGUARDING)
+#: The basis and a purpose as a posted form carries them (a form asking both).
+SHARE_POST = basis_post(SAFEGUARDING, PURPOSE)
+#: An API token's basis and purpose, as its service takes them.
+TOKEN_SHARE = {"basis": SAFEGUARDING, "purpose": "The team dashboard of open cases"}
+#: Why a list that names people is exported, as the export service takes it.
+WHY = Why(SAFEGUARDING, "Caseload review with the team's manager")
+#: Emergency access's basis (vital interests), as its form posts it.
+EMERGENCY_POST = basis_post(EMERGENCY)
+
+
+def choose_basis(page: Any, purpose: str = "") -> None:
+    """In a browser, answer the lawful basis fieldset with the usual safeguarding basis."""
+    for label in (Article6.PUBLIC_TASK.label, Condition.SAFEGUARDING.label, Duty.CA1989_S47.label):
+        page.get_by_label(str(label), exact=True).check()
+    if purpose:
+        page.get_by_label("What is the sharing for?").fill(purpose)

@@ -1,0 +1,126 @@
+"""The data migration: each lawful basis recorded the old way (one list mixing duties,
+guidance and consent) becomes the structured basis, and the old words stay readable.
+
+Run in a child process on a new database (SQLite, or a new PostgreSQL database beside the
+test one when the suite runs on PostgreSQL), as tests/common/test_schema.py builds its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from locus.sharing.vocab import Article6, Condition, Duty
+
+_MIGRATE = r"""
+import datetime as dt, json, os
+os.environ["DJANGO_SETTINGS_MODULE"] = "locus.config.settings"
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+BEFORE = [("cocase", "0004_forums_shared_fields"), ("panels", "0004_forums_shared_fields")]
+for app, name in BEFORE:
+    call_command("migrate", app, name, verbosity=0, interactive=False)
+old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
+Worker = old.get_model("access", "Worker")
+Meeting = old.get_model("cocase", "Meeting")
+Panel = old.get_model("panels", "PanelMeeting")
+now = timezone.now()
+worker = Worker.objects.create(username="old.worker", password="!")
+values = ["ca1989_s47", "ca1989_s17", "cda1998_s115", "working_together_2023", "consent", "other"]
+for value in values:
+    Meeting.objects.create(
+        title=value, purpose="Map the group", lawful_basis=value,
+        lawful_basis_other="Localism Act 2011 s.1" if value == "other" else "",
+        proposed_by=worker, proposed_at=now,
+    )
+    Panel.objects.create(
+        kind="mace", title=value, meets_on=now.date(), chair=worker,
+        lawful_basis=value, review_on=now.date() + dt.timedelta(days=84),
+        lawful_basis_other="Localism Act 2011 s.1" if value == "other" else "",
+        created_by=worker, created_at=now,
+    )
+call_command("migrate", verbosity=0, interactive=False)
+from locus.mapping.models import Meeting as NewMeeting
+from locus.panels.models import PanelMeeting as NewPanel
+fields = ("title", "lawful_basis", "lawful_basis_other", "article6", "condition", "duty",
+          "duty_other", "guidance")
+print(json.dumps({
+    "meetings": {m["title"]: m for m in NewMeeting.objects.values(*fields)},
+    "panels": {p["title"]: p for p in NewPanel.objects.values(*fields)},
+}))
+"""
+
+
+@pytest.fixture
+def new_database(tmp_path: Path) -> Iterator[dict[str, str]]:
+    if connection.vendor == "sqlite":
+        yield {"LOCUS_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/m.db"}
+        return
+    import psycopg
+
+    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    name = f"locus_basis_{uuid.uuid4().hex[:8]}"
+    admin = psycopg.connect(f"{base}/postgres", autocommit=True)
+    try:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        yield {"DATABASE_URL": f"{base}/{name}"}
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def _migrated(env: dict[str, str]) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", _MIGRATE],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+EXPECTED = {
+    "ca1989_s47": (Article6.PUBLIC_TASK, Duty.CA1989_S47, False),
+    "ca1989_s17": (Article6.PUBLIC_TASK, Duty.CA1989_S17, False),
+    "cda1998_s115": (Article6.PUBLIC_TASK, Duty.CDA1998_S115, False),
+    # Guidance is not a duty: the duty is left to be stated, the guidance kept as followed.
+    "working_together_2023": (Article6.PUBLIC_TASK, Duty.OTHER, True),
+    "consent": (Article6.CONSENT, Duty.OTHER, False),
+    "other": (Article6.PUBLIC_TASK, Duty.OTHER, False),
+}
+
+
+@pytest.mark.django_db
+def test_each_old_basis_becomes_the_structured_basis_and_stays_readable(
+    new_database: dict[str, str],
+) -> None:
+    migrated = _migrated(new_database)
+    for table in ("meetings", "panels"):
+        rows = migrated[table]
+        assert set(rows) == set(EXPECTED)
+        for old, (article6, duty, guidance) in EXPECTED.items():
+            row = rows[old]
+            assert (row["article6"], row["duty"], row["guidance"]) == (article6, duty, guidance)
+            assert row["condition"] == Condition.SAFEGUARDING  # Sch 1 paragraph 18
+            assert row["lawful_basis"] == old  # what was first recorded, kept
+        assert rows["other"]["duty_other"] == "Localism Act 2011 s.1"
+        assert "Working Together" in rows["working_together_2023"]["duty_other"]
+        assert rows["ca1989_s47"]["duty_other"] == ""

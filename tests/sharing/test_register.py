@@ -1,0 +1,122 @@
+"""The sharing register: who reads which rows, who is named in them, and the audit of each
+read and download."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from locus.audit.models import AccessAction, AccessEvent
+from locus.sharing.models import Share, ShareKind
+from tests.casework import helpers as casework
+from tests.factories import World, client_for
+from tests.mapping import helpers as mapping
+
+pytestmark = pytest.mark.django_db
+REGISTER = "/sharing/"
+
+
+def _shares(world: World) -> dict[str, Share]:
+    """Four shares by workers in three teams and a partner."""
+    casework.refer(world, actor=world.social_worker, about="child", children=[world.csc_child])
+    casework.refer(world, actor=world.teammate, about="child", children=[world.team_child])
+    meeting = mapping.propose(world, agreed=False, invitees=[world.police_analyst])
+    mapping.agree(meeting, world.yjs_worker, world.yjs_child)
+    casework.refer(world)  # the partner's own referral about the shopping centre
+    by = {s.by.username: s for s in Share.objects.all()}
+    return {
+        "own": by["social_worker"],
+        "teammate": by["teammate"],
+        "yjs": by["yjs_worker"],
+        "partner": by["partner_worker"],
+    }
+
+
+def _read(client: Client, query: dict[str, Any] | None = None) -> tuple[str, set[str]]:
+    """The register page as ``client`` reads it, and the row ids its read was audited with."""
+    response = client.get(REGISTER, query or {})
+    assert response.status_code == 200
+    event = AccessEvent.objects.filter(record_type="sharing.share").latest("id")
+    assert event.action == AccessAction.VIEW
+    return response.content.decode(), set(event.detail["shown"])
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [
+        ("auditor", {"own", "teammate", "yjs", "partner"}),
+        ("admin", {"own", "teammate", "yjs", "partner"}),
+        ("team_manager", {"own", "teammate"}),  # their team's
+        ("social_worker", {"own", "yjs"}),  # their own, and one made to them
+        ("police_analyst", {"yjs"}),  # only the meeting they were invited to
+        ("partner_worker", {"partner"}),  # a partner sees only their own
+        ("other_social_worker", set()),
+    ],
+)
+def test_each_persona_reads_the_rows_the_rules_give_them(
+    world: World, persona: str, sees: set[str]
+) -> None:
+    shares = _shares(world)
+    _, shown = _read(client_for(world.persona(persona)))
+    assert shown == {str(shares[k].pk) for k in sees}
+
+
+def test_a_reader_outside_the_childs_scope_gets_a_count_not_a_name(world: World) -> None:
+    _shares(world)
+    police, _ = _read(client_for(world.police_analyst))
+    assert world.yjs_child.full_name not in police
+    assert "1 person not in your scope" in police
+    holder, _ = _read(client_for(world.yjs_worker))
+    assert world.yjs_child.full_name in holder
+    auditor, _ = _read(client_for(world.auditor))  # the IG lead: scope none, no names
+    assert world.csc_child.full_name not in auditor and world.yjs_child.full_name not in auditor
+
+
+def test_the_register_filters_by_kind_agency_and_date(world: World) -> None:
+    shares = _shares(world)
+    auditor = client_for(world.auditor)
+    _, referrals = _read(auditor, {"kind": ShareKind.REFERRAL})
+    assert referrals == {str(shares[k].pk) for k in ("own", "teammate", "partner")}
+    _, partner = _read(auditor, {"agency": str(world.partner.pk)})
+    assert partner == {str(shares["partner"].pk)}
+    _, before = _read(auditor, {"date_to": "01/01/2020"})
+    assert before == set()
+
+
+def test_the_csv_download_holds_the_rows_and_is_audited(world: World) -> None:
+    shares = _shares(world)
+    response = client_for(world.team_manager).get(REGISTER + "register.csv")
+    assert response["Content-Disposition"].startswith("attachment")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["Register ID", "When", "Kind"]
+    assert {r[0] for r in rows[1:]} == {str(shares["own"].pk), str(shares["teammate"].pk)}
+    event = AccessEvent.objects.get(record_type="sharing.share", action=AccessAction.EXPORT)
+    assert set(event.detail["shown"]) == {r[0] for r in rows[1:]}
+    assert event.actor == world.team_manager
+
+
+def test_the_register_links_the_isa_and_the_dpia(world: World) -> None:
+    html, _ = _read(client_for(world.auditor))
+    assert 'href="/policies/isa/"' in html and 'href="/policies/dpia/"' in html
+
+
+def _queries(client: Client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(REGISTER).status_code == 200
+    return len(queries)
+
+
+def test_the_register_reads_the_same_number_of_queries_however_many_rows(world: World) -> None:
+    client = client_for(world.auditor)
+    casework.refer(world)
+    few = _queries(client)
+    for _ in range(5):
+        casework.refer(world, actor=world.social_worker, about="child", children=[world.csc_child])
+    assert _queries(client) == few
