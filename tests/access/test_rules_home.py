@@ -148,6 +148,7 @@ def test_the_data_pages_are_in_the_menu_of_who_may_open_them(
 ) -> None:
     worker = world.persona(persona)
     html = client_for(worker).get("/my-work/" if persona != "auditor" else "/").content.decode()
-    for href, offered in (("/data/retention/", retention), ("/data/subject-access/", subject_access)):
+    pages = (("/data/retention/", retention), ("/data/subject-access/", subject_access))
+    for href, offered in pages:
         assert (f'href="{href}"' in html) is offered
         assert client_for(worker).get(href).status_code == (200 if offered else 404)
