@@ -15,7 +15,16 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
-from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent, SignInEvent
+from locus.audit import chain
+from locus.audit import verify as chain_verify
+from locus.audit.models import (
+    AccessAction,
+    AccessEvent,
+    ChainCheck,
+    ChangeAction,
+    ChangeEvent,
+    SignInEvent,
+)
 from locus.common import clock
 from locus.common.bulk import bulk_insert, insert_values
 from locus.common.ids import parse_ids
@@ -297,3 +306,37 @@ def record_sign_in(
         while_locked=while_locked,
         ip_address=ip_address or None,
     )
+
+
+# How many of a verification's problems a run keeps for the page (the command prints all).
+KEPT_PROBLEMS = 100
+
+
+def record_verification(
+    *, by: Any = None, since: dt.date | None = None, heads_text: str = ""
+) -> tuple[chain_verify.Result, ChainCheck]:
+    """Verify the trail's hash chain (against exported day heads, when given) and keep
+    the outcome as the "last verified" the chain page shows. Run by a worker from the page,
+    it is itself a read of the trail, logged; the command line runs it with no worker.
+    A heads file that cannot be read raises ``ValueError`` naming its line, before anything
+    is checked or written."""
+    heads = chain.parse_heads(heads_text) if heads_text else []
+    result = chain_verify.verify(since=since, heads=heads)
+    with transaction.atomic():
+        check = ChainCheck.objects.create(
+            at=clock.now(),
+            by=by,
+            since=since,
+            rows=result.rows,
+            heads_checked=result.heads_checked,
+            problem_count=len(result.problems),
+            problems=[p.as_dict() for p in result.problems[:KEPT_PROBLEMS]],
+        )
+        if by is not None:
+            record_access(
+                actor=by,
+                record_type="audit.chain",
+                action=AccessAction.SEARCH,
+                detail={"verified": check.pk, "problems": check.problem_count},
+            )
+    return result, check

@@ -1,0 +1,84 @@
+"""The hash chain's page: the information governance lead (auditor) and administrators
+see the day heads, download them and verify; nobody else learns it exists."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from locus.audit import chain
+from locus.audit.models import AccessAction, AccessEvent, ChainCheck
+from locus.audit.services import record_access
+from locus.audit.verify import day_heads
+from tests.factories import World, client_for
+
+pytestmark = pytest.mark.django_db
+
+PAGE = reverse("audit-chain")
+HEADS = reverse("audit-chain-heads")
+VERIFY = reverse("audit-chain-verify")
+
+
+@pytest.mark.parametrize(
+    "persona", ["social_worker", "team_manager", "police_analyst", "school_dsl", "yjs_worker"]
+)
+def test_nobody_but_auditors_and_administrators_sees_the_chain(world: World, persona: str) -> None:
+    client = client_for(world.persona(persona))
+    assert client.get(PAGE).status_code == 404
+    assert client.get(HEADS).status_code == 404
+    assert client.post(VERIFY).status_code == 404
+    assert not ChainCheck.objects.exists()
+    assert not AccessEvent.objects.filter(record_type="audit.chain").exists()
+
+
+@pytest.mark.parametrize("persona", ["auditor", "admin"])
+def test_the_page_shows_the_day_heads_and_its_reading_is_logged(world: World, persona: str) -> None:
+    read = record_access(actor=world.social_worker, obj=world.csc_child, purpose="visit")
+    viewer = world.persona(persona)
+    page = client_for(viewer).get(PAGE).content.decode()
+    assert read.row_hash in page or any(h.row_hash in page for h in day_heads())
+    assert "has not been verified yet" in page
+    # No case record on it: the auditor sees the audit, never what it was about.
+    assert world.csc_child.family_name not in page and "visit" not in page.split("<main")[-1]
+    logged = AccessEvent.objects.filter(actor=viewer, record_type="audit.chain").get()
+    assert logged.action == AccessAction.VIEW
+
+
+@pytest.mark.parametrize("persona", ["auditor", "admin"])
+def test_the_heads_download_is_the_heads_file_and_is_logged(world: World, persona: str) -> None:
+    record_access(actor=world.social_worker, obj=world.csc_child)
+    viewer = world.persona(persona)
+    response = client_for(viewer).get(HEADS)
+    assert response["Content-Type"].startswith("text/plain")
+    assert "attachment" in response["Content-Disposition"]
+    heads = chain.parse_heads(response.content.decode())
+    assert heads and {h.stream for h in heads} >= {"access", "change"}
+    assert AccessEvent.objects.filter(
+        actor=viewer, record_type="audit.chain", action=AccessAction.EXPORT
+    ).exists()
+
+
+def test_verifying_from_the_page_shows_the_outcome_and_is_logged(world: World) -> None:
+    client = client_for(world.auditor)
+    response = client.post(VERIFY)
+    assert response.status_code == 302 and response["Location"] == PAGE
+    check = ChainCheck.objects.get()
+    assert (check.by, check.ok) == (world.auditor, True)
+    assert "The chain verified" in client.get(PAGE).content.decode()
+    assert AccessEvent.objects.filter(
+        actor=world.auditor, record_type="audit.chain", action=AccessAction.SEARCH
+    ).exists()
+
+
+def test_a_broken_chain_is_shown_as_a_warning_naming_the_rows(world: World) -> None:
+    read = record_access(actor=world.social_worker, obj=world.csc_child)
+    AccessEvent.objects.filter(pk=read.pk).update(record_id="999999")
+    client = client_for(world.admin)
+    client.post(VERIFY)
+    page = client.get(PAGE).content.decode()
+    assert "did not verify" in page and "edited" in page and f">{read.pk}<" in page
+
+
+def test_verifying_is_a_post_only(world: World) -> None:
+    assert client_for(world.auditor).get(VERIFY).status_code == 405
+    assert not ChainCheck.objects.exists()
