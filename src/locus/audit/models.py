@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from django.db import IntegrityError, models, transaction
@@ -44,6 +44,10 @@ def chain_fields() -> tuple[models.Field, ...]:
     )
 
 
+def _seq_of(item: Any) -> Any:
+    return item.get("seq") if isinstance(item, dict) else item.seq
+
+
 class ChainedManager(models.Manager):
     """``bulk_create`` seals the rows too, so no way of writing through Django leaves a
     row out of the chain."""
@@ -82,20 +86,14 @@ class Chained(models.Model):
         transaction that inserts them."""
         if not items:
             return
-        get: Callable[[Any, str], Any]
-        put: Callable[[Any, str, Any], None]
-        if isinstance(items[0], dict):
-            get, put = chain.get_key, chain.put_key
-        else:
-            get, put = chain.get_attr, chain.put_attr
-        fresh = [item for item in items if get(item, "seq") is None]
-        if not fresh:
+        seal = [item for item in items if _seq_of(item) is None]
+        if not seal:
             return
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("audit rows are sealed inside the transaction that writes them")
         head = ChainHead.locked(cls.stream.name)
         head.seq, head.row_hash = chain.seal_batch(
-            cls.stream, fresh, get=get, put=put, seq=head.seq, prev=head.row_hash
+            cls.stream, seal, seq=head.seq, prev=head.row_hash
         )
         head.save(update_fields=["seq", "row_hash"])
 

@@ -19,9 +19,7 @@ def chain_existing(apps, schema_editor):
         rows = model.objects.filter(seq__isnull=True).order_by("id").only(*fields)
         last = 0
         while batch := list(rows.filter(id__gt=last)[:BATCH]):
-            seq, prev = chain.seal_batch(
-                stream, batch, get=chain.get_attr, put=chain.put_attr, seq=seq, prev=prev
-            )
+            seq, prev = chain.seal_batch(stream, batch, seq=seq, prev=prev)
             model.objects.bulk_update(batch, list(chain.CHAIN_FIELDS), batch_size=BATCH)
             last = batch[-1].id
         head.seq, head.row_hash = seq, prev
