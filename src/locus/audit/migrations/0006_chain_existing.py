@@ -22,8 +22,9 @@ def chain_existing(apps, schema_editor):
             seq, prev = chain.seal_batch(stream, batch, seq=seq, prev=prev)
             model.objects.bulk_update(batch, list(chain.CHAIN_FIELDS), batch_size=BATCH)
             last = batch[-1].id
-        head.seq, head.row_hash = seq, prev
-        head.save()
+        if seq != head.seq:
+            head.seq, head.row_hash = seq, prev
+            head.save()
 
 
 class Migration(migrations.Migration):
