@@ -154,6 +154,7 @@ def prepare_demo(
     from django.contrib.auth.password_validation import validate_password
 
     from locus.demo.casework import add_demo_context_cases
+    from locus.demo.chain import add_demo_chain
     from locus.demo.generator import ensure_demo_accounts, generate_borough
     from locus.demo.mapping import add_demo_meetings
     from locus.demo.profiles import add_demo_profiles_and_moves
@@ -191,6 +192,7 @@ def prepare_demo(
         add_demo_hotspots()
         add_demo_safety_maps()
         add_demo_outreach()
+        add_demo_chain()  # last: it verifies the trail everything above wrote
     finally:
         if bars is not None:
             bars.close()

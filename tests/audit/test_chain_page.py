@@ -82,3 +82,14 @@ def test_a_broken_chain_is_shown_as_a_warning_naming_the_rows(world: World) -> N
 def test_verifying_is_a_post_only(world: World) -> None:
     assert client_for(world.auditor).get(VERIFY).status_code == 405
     assert not ChainCheck.objects.exists()
+
+
+def test_the_demo_leaves_a_verified_chain_for_the_auditor(world: World) -> None:
+    from locus.demo.chain import add_demo_chain
+
+    add_demo_chain()
+    add_demo_chain()  # set up again: no second check
+    check = ChainCheck.objects.get()
+    assert check.ok and check.rows > 0
+    page = client_for(world.auditor).get(PAGE).content.decode()
+    assert "The chain verified" in page and "Run by no worker" in page

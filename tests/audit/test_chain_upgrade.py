@@ -55,7 +55,7 @@ def test_concurrent_writers_take_turns_and_the_chain_verifies(world: World) -> N
         try:
             for _ in range(n):
                 record_access(actor=world.social_worker, obj=world.csc_child)
-        except BaseException as e:  # noqa: BLE001 (handed to the test's thread)
+        except BaseException as e:
             errors.append(e)
         finally:
             connections.close_all()
