@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 
 from locus.access.models import optional_worker
 from locus.audit import chain
@@ -192,11 +192,9 @@ class ChainHead(models.Model):
         found = cls.objects.select_for_update().filter(stream=stream).first()
         if found is not None:
             return found
-        try:
-            with transaction.atomic():
-                cls.objects.create(stream=stream)
-        except IntegrityError:  # another writer made it first: take its lock in turn
-            pass
+        # Every stream's head at once (a new database's first audit write), so that no
+        # later write costs more queries than another; a writer that made them first wins.
+        cls.objects.bulk_create([cls(stream=s.name) for s in chain.STREAMS], ignore_conflicts=True)
         return cls.objects.select_for_update().get(stream=stream)
 
 
