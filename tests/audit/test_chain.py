@@ -376,3 +376,19 @@ def test_locus_audit_verify_refuses_a_bad_heads_file_with_2(
     assert status == 2
     assert "heads file line 1" in capsys.readouterr().err
     assert not ChainCheck.objects.exists()
+
+
+def test_an_import_and_its_re_import_chain_their_audit_rows(world: World, tmp_path: Path) -> None:
+    from locus.interchange.cin import CinImporter
+    from tests.interchange.cin_files import census, child, episode, write
+
+    importer = CinImporter()
+    first = census(child("LA1", episodes=(episode(),)), year=2023, reference="2023-12-31")
+    importer.apply(write(tmp_path, first), by=world.admin)  # created: insert_values
+    following = census(
+        child("LA1", episodes=(episode(), episode("2024-02-01", plan=True, cp="NEG"))), year=2024
+    )
+    importer.apply(write(tmp_path, following), by=world.admin)  # updated: bulk_insert
+    assert ChangeEvent.objects.filter(action="update", actor=world.admin).exists()
+    result = verify()
+    assert result.ok, [p.line() for p in result.problems]
