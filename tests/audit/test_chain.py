@@ -252,6 +252,8 @@ def test_json_the_database_rewrites_hashes_as_it_reads_back(world: World) -> Non
 def test_sign_ins_chain_and_their_outcome_may_be_settled(world: World) -> None:
     attempt = record_sign_in(username="social_worker", succeeded=False, ip_address="::1")
     record_sign_in(username="nobody", succeeded=False, ip_address=None)
+    # Kept in its short form (2001:db8::1), hashed as kept.
+    record_sign_in(username="nobody", succeeded=False, ip_address="2001:0db8:0000::0001")
     # What the sign-in form does once the password is right: the outcome is not sealed.
     SignInEvent.objects.filter(pk=attempt.pk).update(succeeded=True, worker=world.social_worker)
     assert verify().ok

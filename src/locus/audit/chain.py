@@ -38,6 +38,7 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 import orjson
+from django.db import models
 
 GENESIS = "0" * 64  # what the first row of a stream links to
 
@@ -58,6 +59,14 @@ def _text(value: Any) -> str | None:
 
 def _flag(value: Any) -> bool:
     return bool(value)
+
+
+_IP: models.GenericIPAddressField = models.GenericIPAddressField(null=True)
+
+
+def _ip(value: Any) -> str | None:
+    """An address as the database keeps it: IPv6 in its short form, none for blank."""
+    return _IP.get_prep_value(value) or None
 
 
 @dataclass(frozen=True)
@@ -91,7 +100,7 @@ CHANGE = Stream("change", _EVENT, ("before", "after"), ({}, {}))
 # (succeeded, worker) change once after sealing and are not in the hash.
 SIGN_IN = Stream(
     "signin",
-    (("username", _text), ("at", _utc), ("ip_address", _text), ("while_locked", _flag)),
+    (("username", _text), ("at", _utc), ("ip_address", _ip), ("while_locked", _flag)),
     (),
 )
 STREAMS = (ACCESS, CHANGE, SIGN_IN)

@@ -194,7 +194,8 @@ class ChainHead(models.Model):
             return found
         # Every stream's head at once (a new database's first audit write), so that no
         # later write costs more queries than another; a writer that made them first wins.
-        cls.objects.bulk_create([cls(stream=s.name) for s in chain.STREAMS], ignore_conflicts=True)
+        heads = [ChainHead(stream=s.name) for s in chain.STREAMS]
+        ChainHead.objects.bulk_create(heads, ignore_conflicts=True)
         return cls.objects.select_for_update().get(stream=stream)
 
 
