@@ -21,6 +21,7 @@ from locus.audit.services import (
     record_creations,
     record_sign_in,
     redact_about,
+    settle_sign_in,
 )
 from locus.audit.verify import (
     CONTENT,
@@ -249,16 +250,42 @@ def test_json_the_database_rewrites_hashes_as_it_reads_back(world: World) -> Non
     assert result.ok, [p.line() for p in result.problems]
 
 
-def test_sign_ins_chain_and_their_outcome_may_be_settled(world: World) -> None:
+def test_sign_ins_chain_and_their_settled_outcome_is_held_to_the_trail(world: World) -> None:
     attempt = record_sign_in(username="social_worker", succeeded=False, ip_address="::1")
-    record_sign_in(username="nobody", succeeded=False, ip_address=None)
+    failed = record_sign_in(username="nobody", succeeded=False, ip_address=None)
     # Kept in its short form (2001:db8::1), hashed as kept.
     record_sign_in(username="nobody", succeeded=False, ip_address="2001:0db8:0000::0001")
-    # What the sign-in form does once the password is right: the outcome is not sealed.
-    SignInEvent.objects.filter(pk=attempt.pk).update(succeeded=True, worker=world.social_worker)
+    # What the sign-in form does once the password is right.
+    settle_sign_in(attempt, worker=world.social_worker)
+    assert SignInEvent.objects.get(pk=attempt.pk).succeeded
     assert verify().ok
     SignInEvent.objects.filter(pk=attempt.pk).update(username="someone_else")
     assert kinds(verify().problems) == [("signin", EDITED, attempt.pk)]
+    SignInEvent.objects.filter(pk=attempt.pk).update(username="social_worker")
+    # A success hidden, or one made up, around the services.
+    SignInEvent.objects.filter(pk=attempt.pk).update(succeeded=False, worker=None)
+    SignInEvent.objects.filter(pk=failed.pk).update(succeeded=True, worker=world.admin)
+    assert sorted(kinds(verify().problems)) == sorted(
+        [("signin", EDITED, attempt.pk), ("signin", EDITED, failed.pk)]
+    )
+
+
+def test_a_sign_in_through_the_form_is_settled_in_the_chain(world: World) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from locus.access.services import worker_set_password
+
+    password = "lantern-orchard-41-ribbon"
+    worker_set_password(actor=world.system, worker=world.social_worker, password=password)
+    form = {"username": world.social_worker.username}
+    Client().post(reverse("login"), {**form, "password": "wrong-password"})
+    Client().post(reverse("login"), {**form, "password": password})
+    wrong, right = SignInEvent.objects.order_by("seq")
+    assert (wrong.succeeded, right.succeeded) == (False, True)
+    assert verify().ok
+    SignInEvent.objects.filter(pk=wrong.pk).update(succeeded=True)
+    assert kinds(verify().problems) == [("signin", EDITED, wrong.pk)]
 
 
 def test_sealing_refuses_a_row_without_a_time(world: World) -> None:

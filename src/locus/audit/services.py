@@ -308,6 +308,25 @@ def record_sign_in(
     )
 
 
+def settle_sign_in(attempt: SignInEvent, *, worker: Any) -> None:
+    """Mark a sign-in attempt (written as failed before the password was checked) as the
+    worker's success, and put that outcome in the hash chain: the attempt's own row was
+    sealed before it was known, so the settlement is a change row of its own, which the
+    verifier holds the attempt to."""
+    with transaction.atomic():
+        SignInEvent.objects.filter(pk=attempt.pk).update(succeeded=True, worker=worker)
+        write_event(
+            ChangeEvent,
+            actor=worker,
+            action=ChangeAction.UPDATE,
+            record_type=chain_verify.SIGN_IN,
+            record_id=str(attempt.pk),
+            before={"succeeded": False},
+            after={"succeeded": True, "worker_id": worker.pk},
+        )
+    attempt.succeeded, attempt.worker = True, worker
+
+
 # How many of a verification's problems a run keeps for the page (the command prints all).
 KEPT_PROBLEMS = 100
 

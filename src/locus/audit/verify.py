@@ -37,6 +37,7 @@ from locus.common.ids import parse_ids
 
 MODELS: dict[str, Any] = {"access": AccessEvent, "change": ChangeEvent, "signin": SignInEvent}
 CHUNK = 5000
+SIGN_IN = "audit.signinevent"  # the record type of a sign-in's settlement (services)
 
 EDITED = "edited"
 CONTENT = "content changed"
@@ -117,7 +118,11 @@ def _first_seq(model: Any, since: dt.date | None) -> int | None:
 
 
 def verify_stream(
-    stream: chain.Stream, *, since: dt.date | None = None, purged: set[int] | None = None
+    stream: chain.Stream,
+    *,
+    since: dt.date | None = None,
+    purged: set[int] | None = None,
+    settled: dict[int, Any] | None = None,
 ) -> Result:
     """Walk one stream in seq order (from the first row on ``since``, linked to the row
     before it) and report what does not fit."""
@@ -132,6 +137,7 @@ def verify_stream(
         *stream.plain_names,
         *stream.content,
         *(["redacted_at", "people"] if redactable else []),
+        *(["succeeded", "worker_id"] if stream is chain.SIGN_IN else []),
     ]
     result = Result()
     found = result.problems
@@ -154,7 +160,7 @@ def verify_stream(
     rows = _rows(model, names, first) if first != -1 else iter(())
     while batch := list(islice(rows, CHUNK)):
         last_seq, last_hash = _check(
-            stream, batch, (last_seq, last_hash), head_seq, problem, purged
+            stream, batch, (last_seq, last_hash), head_seq, problem, purged, settled
         )
         result.rows += len(batch)
     if head_seq is not None and head_seq > last_seq:
@@ -179,6 +185,7 @@ def _check(
     head_seq: int | None,
     problem: Any,
     purged: set[int] | None,
+    settled: dict[int, Any] | None = None,
 ) -> tuple[int, str | None]:
     """Check a batch of rows (in seq order) after the last accepted row (seq, hash)."""
     last_seq, last_hash = last
@@ -214,6 +221,8 @@ def _check(
             )
         elif seq != last_seq + 1:
             problem(EDITED, seq, pk, f"seq {seq} follows seq {last_seq}")
+        if settled is not None and stream is chain.SIGN_IN:
+            _check_outcome(row[extra_at:], settled.get(pk), seq, pk, problem)
         if stream.blanks:
             redacted_at, people = row[extra_at:]
             blank = list(row[content_at:extra_at]) == list(stream.blanks)
@@ -225,13 +234,38 @@ def _check(
     return last_seq, last_hash
 
 
+def _check_outcome(
+    outcome: tuple[Any, ...], settlement: Any, seq: int, pk: int, problem: Any
+) -> None:
+    """A sign-in shown as succeeded must have been settled so, for the same worker, by the
+    change row written when it happened (its outcome is not in its own hash)."""
+    succeeded, worker_id = outcome
+    if succeeded and (settlement is None or settlement != worker_id):
+        problem(EDITED, seq, pk, "shown as signed in, which the trail never recorded")
+    elif not succeeded and settlement is not None:
+        problem(EDITED, seq, pk, "shown as failed, but the trail recorded it signed in")
+
+
+def _settlements() -> dict[int, Any]:
+    """The sign-ins the trail recorded as succeeded: attempt id to worker id."""
+    found: dict[int, Any] = {}
+    rows = ChangeEvent.objects.filter(record_type=SIGN_IN, action="update").values_list(
+        "record_id", "after"
+    )
+    for record_id, after in rows:
+        if record_id.isdecimal() and isinstance(after, dict):
+            found[int(record_id)] = after.get("worker_id")
+    return found
+
+
 def verify(*, since: dt.date | None = None, heads: Iterable[chain.Head] = ()) -> Result:
     """Check every stream (from ``since``) and, given exported day heads, that each still
     matches its row."""
     result = Result()
     purged = _purged_people()
+    settled = _settlements()
     for stream in chain.STREAMS:
-        part = verify_stream(stream, since=since, purged=purged)
+        part = verify_stream(stream, since=since, purged=purged, settled=settled)
         result.rows += part.rows
         result.problems.extend(part.problems)
     for head in heads:
