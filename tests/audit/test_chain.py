@@ -38,6 +38,7 @@ from locus.common.bulk import bulk_insert
 from locus.people.models import Person
 from locus.people.services import person_update
 from tests.factories import World, make_person
+from tests.frozen_clock import FrozenClock
 
 pytestmark = pytest.mark.django_db
 
@@ -291,6 +292,25 @@ def test_a_sign_in_through_the_form_is_settled_in_the_chain(world: World) -> Non
 def test_sealing_refuses_a_row_without_a_time(world: World) -> None:
     with pytest.raises(ValueError, match="at: an aware datetime"), transaction.atomic():
         AccessEvent.objects.create(actor=world.admin, at=None, action="view")
+
+
+def test_since_checks_from_that_day_linked_to_the_row_before(
+    world: World, frozen_clock: FrozenClock
+) -> None:
+    frozen_clock.at(dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC))
+    old = some_reads(world, 3)
+    frozen_clock.at(dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC))
+    new = some_reads(world, 3)
+    AccessEvent.objects.filter(pk=old[1].pk).update(purpose="rewritten")
+    assert kinds(verify().problems) == [("access", CONTENT, old[1].pk)]
+    assert verify(since=dt.date(2026, 3, 2)).ok  # the day before is not checked
+    # The first row checked is held to the row before it.
+    AccessEvent.objects.filter(pk=old[-1].pk).delete()
+    found = verify(since=dt.date(2026, 3, 2)).problems
+    assert [(p.kind, p.seq) for p in found] == [(DELETED, old[-1].seq)]
+    assert f"missing before id {new[0].pk}" in found[0].message
+    heads = [h for h in day_heads(since=dt.date(2026, 3, 2)) if h.stream == "access"]
+    assert [(h.day, h.seq) for h in heads] == [(dt.date(2026, 3, 2), new[-1].seq)]
 
 
 # Day heads, and checking against heads kept outside the database
