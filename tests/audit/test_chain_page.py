@@ -60,10 +60,10 @@ def test_the_heads_download_is_the_heads_file_and_is_logged(world: World, person
 
 def test_verifying_from_the_page_shows_the_outcome_and_is_logged(world: World) -> None:
     client = client_for(world.auditor)
-    response = client.post(VERIFY)
+    response = client.post(VERIFY)  # the task runs at once here (the tests' task backend)
     assert response.status_code == 302 and response["Location"] == PAGE
     check = ChainCheck.objects.get()
-    assert (check.by, check.ok) == (world.auditor, True)
+    assert (check.by, check.ok, check.finished_at is not None) == (world.auditor, True, True)
     assert "The chain verified" in client.get(PAGE).content.decode()
     assert AccessEvent.objects.filter(
         actor=world.auditor, record_type="audit.chain", action=AccessAction.SEARCH
@@ -93,3 +93,25 @@ def test_the_demo_leaves_a_verified_chain_for_the_auditor(world: World) -> None:
     assert check.ok and check.rows > 0
     page = client_for(world.auditor).get(PAGE).content.decode()
     assert "The chain verified" in page and "Run by no worker" in page
+
+
+def test_a_verification_still_running_says_so(world: World) -> None:
+    ChainCheck.objects.create(at=world.csc_child.created_at, by=world.admin)
+    page = client_for(world.auditor).get(PAGE).content.decode()
+    assert "is running" in page and "The chain verified" not in page
+    assert "did not verify" not in page
+
+
+def test_the_background_task_finishes_the_check_it_was_given_once(world: World) -> None:
+    from locus.audit.services import verification_run
+
+    check = ChainCheck.objects.create(at=world.csc_child.created_at, by=world.admin)
+    read = record_access(actor=world.social_worker, obj=world.csc_child)
+    AccessEvent.objects.filter(pk=read.pk).update(record_id="999999")
+    assert verification_run(check.pk) == 1
+    check.refresh_from_db()
+    assert check.finished_at is not None and check.problems[0]["id"] == read.pk
+    finished = check.finished_at
+    assert verification_run(check.pk) == 0  # run again (a retried task): left as it was
+    check.refresh_from_db()
+    assert check.finished_at == finished and check.problem_count == 1

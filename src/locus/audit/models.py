@@ -201,9 +201,11 @@ class ChainHead(models.Model):
 
 class ChainCheck(models.Model):
     """One run of the chain's verification, from the command or the auditor's page: what
-    the page shows as "last verified". The problems found are kept (the first hundred)."""
+    the page shows as "last verified". The problems found are kept (the first hundred).
+    Asked for from the page, it runs in the background: ``finished_at`` is empty until then."""
 
     at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
     by = optional_worker()
     since = models.DateField(null=True, blank=True)
     rows = models.PositiveBigIntegerField(default=0)
@@ -219,4 +221,4 @@ class ChainCheck(models.Model):
 
     @property
     def ok(self) -> bool:
-        return self.problem_count == 0
+        return self.finished_at is not None and self.problem_count == 0

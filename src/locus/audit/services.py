@@ -334,28 +334,54 @@ KEPT_PROBLEMS = 100
 def record_verification(
     *, by: Any = None, since: dt.date | None = None, heads_text: str = ""
 ) -> tuple[chain_verify.Result, ChainCheck]:
-    """Verify the trail's hash chain (against exported day heads, when given) and keep
-    the outcome as the "last verified" the chain page shows. Run by a worker from the page,
-    it is itself a read of the trail, logged; the command line runs it with no worker.
+    """Verify the trail's hash chain now (against exported day heads, when given) and keep
+    the outcome as the "last verified" the chain page shows: the command line and the demo.
     A heads file that cannot be read raises ``ValueError`` naming its line, before anything
     is checked or written."""
     heads = chain.parse_heads(heads_text) if heads_text else []
+    started = clock.now()
     result = chain_verify.verify(since=since, heads=heads)
     with transaction.atomic():
-        check = ChainCheck.objects.create(
-            at=clock.now(),
-            by=by,
-            since=since,
-            rows=result.rows,
-            heads_checked=result.heads_checked,
-            problem_count=len(result.problems),
-            problems=[p.as_dict() for p in result.problems[:KEPT_PROBLEMS]],
-        )
-        if by is not None:
-            record_access(
-                actor=by,
-                record_type="audit.chain",
-                action=AccessAction.SEARCH,
-                detail={"verified": check.pk, "problems": check.problem_count},
-            )
+        check = ChainCheck.objects.create(at=started, by=by, since=since)
+        _finish(check, result)
     return result, check
+
+
+def verification_request(*, by: Any) -> ChainCheck:
+    """A worker asks for the whole chain to be verified (from the chain page): recorded, and
+    logged as a read of the trail, then run in the background (a walk of a million rows takes
+    longer than a page should)."""
+    from locus.audit.tasks import verify_chain
+
+    with transaction.atomic():
+        check = ChainCheck.objects.create(at=clock.now(), by=by)
+        record_access(
+            actor=by,
+            record_type="audit.chain",
+            action=AccessAction.SEARCH,
+            detail={"verification": check.pk},
+        )
+    verify_chain.enqueue(check.pk)
+    check.refresh_from_db()
+    return check
+
+
+def verification_run(check_id: int) -> int:
+    """Run the verification ``check_id`` asked for (the background task); returns how many
+    problems it found. A check already finished is left as it is."""
+    check = ChainCheck.objects.filter(pk=check_id, finished_at__isnull=True).first()
+    if check is None:
+        return 0
+    result = chain_verify.verify()
+    with transaction.atomic():
+        _finish(check, result)
+    return check.problem_count
+
+
+def _finish(check: ChainCheck, result: chain_verify.Result) -> None:
+    check.finished_at = clock.now()
+    check.rows = result.rows
+    check.heads_checked = result.heads_checked
+    check.problem_count = len(result.problems)
+    check.problems = [p.as_dict() for p in result.problems[:KEPT_PROBLEMS]]
+    check.save()
