@@ -97,7 +97,9 @@ ACCESS = Stream("access", _EVENT, ("purpose", "detail"), ("", {}))
 CHANGE = Stream("change", _EVENT, ("before", "after"), ({}, {}))
 # A sign-in attempt is written as failed before the password is checked (so that a
 # kill mid-check still counts it) and marked succeeded after: the outcome columns
-# (succeeded, worker) change once after sealing and are not in the hash.
+# (succeeded, worker) change once after sealing and are not in the hash. The success is
+# sealed as a change row of its own (services.settle_sign_in), which the verifier holds
+# the attempt to.
 SIGN_IN = Stream(
     "signin",
     (("username", _text), ("at", _utc), ("ip_address", _ip), ("while_locked", _flag)),
