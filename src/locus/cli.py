@@ -10,6 +10,8 @@
                     purge it (once a day: docs/retention.md)
 ``locus worker``    run the background tasks (the database task backend's worker)
 ``locus import KIND FILE``  check a file for import, or import it with --confirm
+``locus audit verify``  find edited, inserted or deleted rows of the audit trail (exit 1 if any)
+``locus audit heads``  write the audit trail's day heads, to keep outside the database
 ``locus bench peers``  time the peer-network analysis against NetworkX (source checkout)
 ``locus bench pages``  time the linked-cases pages against a bare Django page (source checkout)
 ``locus bench places``  time hotspots against a plain reference (source checkout)
@@ -155,6 +157,7 @@ def prepare_demo(
 
     from locus.demo.casework import add_demo_context_cases
     from locus.demo.disputes import add_demo_disputes
+    from locus.demo.chain import add_demo_chain
     from locus.demo.generator import ensure_demo_accounts, generate_borough
     from locus.demo.mapping import add_demo_meetings
     from locus.demo.profiles import add_demo_profiles_and_moves
@@ -198,6 +201,7 @@ def prepare_demo(
         add_demo_retention()
         add_demo_disputes()
         add_demo_sharing()
+        add_demo_chain()  # last: it verifies the trail everything above wrote
     finally:
         if bars is not None:
             bars.close()
@@ -549,6 +553,13 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     return command.main(args, out, sys.stderr)
 
 
+def cmd_audit(args: argparse.Namespace, out: TextIO) -> int:
+    setup_django()
+    from locus.audit import command
+
+    return command.main(args, out, sys.stderr)
+
+
 def _benchmarks() -> Any:
     """The ``benchmarks`` package, which lives beside src/ in a source checkout, not in the
     installed package; None (and a message) when it is not there."""
@@ -686,6 +697,10 @@ def build_parser() -> argparse.ArgumentParser:
     from locus.interchange.command import add_parser as add_import_parser
 
     add_import_parser(sub).set_defaults(handler=cmd_import)
+
+    from locus.audit.command import add_parser as add_audit_parser
+
+    add_audit_parser(sub).set_defaults(handler=cmd_audit)
 
     bench = sub.add_parser("bench", help="benchmarks on synthetic data")
     bench_sub = bench.add_subparsers(dest="benchmark", required=True, metavar="benchmark")

@@ -30,7 +30,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from locus.audit.models import SignInEvent
-from locus.audit.services import record_sign_in
+from locus.audit.services import record_sign_in, settle_sign_in
 from locus.common import clock
 from locus.signin.models import SecondFactorEvent, SecondFactorKind
 
@@ -157,5 +157,5 @@ class SignInForm(AuthenticationForm):
             raise forms.ValidationError(self.error_messages["locked"], code="locked")
         # A wrong password raises here, and its attempt stays recorded as failed.
         cleaned = super().clean()
-        SignInEvent.objects.filter(pk=attempt.pk).update(succeeded=True, worker=self.get_user())
+        settle_sign_in(attempt, worker=self.get_user())
         return cleaned

@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from locus.access.models import Worker
-from locus.audit.models import AccessEvent, ChangeEvent
+from locus.audit import chain, verify
+from locus.audit.models import AccessEvent, ChainCheck, ChangeEvent
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -82,3 +83,13 @@ def events(*, which: str, filters: AuditFilter | None) -> QuerySet:
 def worker_known(username: str) -> bool:
     """Whether a worker has this username (a trail filter names workers by username)."""
     return Worker.objects.filter(username=username).exists()
+
+
+def last_check() -> ChainCheck | None:
+    """The chain's latest verification (from the command or the page)."""
+    return ChainCheck.objects.select_related("by").first()
+
+
+def day_heads(*, since: dt.date | None = None, until: dt.date | None = None) -> list[chain.Head]:
+    """Each stream's day heads (see :func:`locus.audit.verify.day_heads`)."""
+    return verify.day_heads(since=since, until=until)

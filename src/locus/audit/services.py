@@ -15,7 +15,16 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
-from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent, SignInEvent
+from locus.audit import chain
+from locus.audit import verify as chain_verify
+from locus.audit.models import (
+    AccessAction,
+    AccessEvent,
+    ChainCheck,
+    ChangeAction,
+    ChangeEvent,
+    SignInEvent,
+)
 from locus.common import clock
 from locus.common.bulk import bulk_insert, insert_values
 from locus.common.ids import parse_ids
@@ -297,3 +306,82 @@ def record_sign_in(
         while_locked=while_locked,
         ip_address=ip_address or None,
     )
+
+
+def settle_sign_in(attempt: SignInEvent, *, worker: Any) -> None:
+    """Mark a sign-in attempt (written as failed before the password was checked) as the
+    worker's success, and put that outcome in the hash chain: the attempt's own row was
+    sealed before it was known, so the settlement is a change row of its own, which the
+    verifier holds the attempt to."""
+    with transaction.atomic():
+        SignInEvent.objects.filter(pk=attempt.pk).update(succeeded=True, worker=worker)
+        write_event(
+            ChangeEvent,
+            actor=worker,
+            action=ChangeAction.UPDATE,
+            record_type=chain_verify.SIGN_IN,
+            record_id=str(attempt.pk),
+            before={"succeeded": False},
+            after={"succeeded": True, "worker_id": worker.pk},
+        )
+    attempt.succeeded, attempt.worker = True, worker
+
+
+# How many of a verification's problems a run keeps for the page (the command prints all).
+KEPT_PROBLEMS = 100
+
+
+def record_verification(
+    *, by: Any = None, since: dt.date | None = None, heads_text: str = ""
+) -> tuple[chain_verify.Result, ChainCheck]:
+    """Verify the trail's hash chain now (against exported day heads, when given) and keep
+    the outcome as the "last verified" the chain page shows: the command line and the demo.
+    A heads file that cannot be read raises ``ValueError`` naming its line, before anything
+    is checked or written."""
+    heads = chain.parse_heads(heads_text) if heads_text else []
+    started = clock.now()
+    result = chain_verify.verify(since=since, heads=heads)
+    with transaction.atomic():
+        check = ChainCheck.objects.create(at=started, by=by, since=since)
+        _finish(check, result)
+    return result, check
+
+
+def verification_request(*, by: Any) -> ChainCheck:
+    """A worker asks for the whole chain to be verified (from the chain page): recorded, and
+    logged as a read of the trail, then run in the background (a walk of a million rows takes
+    longer than a page should)."""
+    from locus.audit.tasks import verify_chain
+
+    with transaction.atomic():
+        check = ChainCheck.objects.create(at=clock.now(), by=by)
+        record_access(
+            actor=by,
+            record_type="audit.chain",
+            action=AccessAction.SEARCH,
+            detail={"verification": check.pk},
+        )
+    verify_chain.enqueue(check.pk)
+    check.refresh_from_db()
+    return check
+
+
+def verification_run(check_id: int) -> int:
+    """Run the verification ``check_id`` asked for (the background task); returns how many
+    problems it found. A check already finished is left as it is."""
+    check = ChainCheck.objects.filter(pk=check_id, finished_at__isnull=True).first()
+    if check is None:
+        return 0
+    result = chain_verify.verify()
+    with transaction.atomic():
+        _finish(check, result)
+    return check.problem_count
+
+
+def _finish(check: ChainCheck, result: chain_verify.Result) -> None:
+    check.finished_at = clock.now()
+    check.rows = result.rows
+    check.heads_checked = result.heads_checked
+    check.problem_count = len(result.problems)
+    check.problems = [p.as_dict() for p in result.problems[:KEPT_PROBLEMS]]
+    check.save()

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Iterator
 from itertools import islice
 
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from locus.access import policies
-from locus.audit import selectors
+from locus.audit import chain, selectors, services
 from locus.audit.describe import Row, describe
 from locus.audit.forms import AuditFilterForm
 from locus.audit.models import AccessAction
@@ -103,3 +105,65 @@ def audit_export(request: AuthedRequest) -> HttpResponseBase:
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-trail-{which}-{stamp}.csv"'
     return response
+
+
+HEADS_ON_PAGE_DAYS = 14
+
+
+def _chain_viewer(request: AuthedRequest) -> None:
+    # The information governance lead (auditor) and administrators; nobody else learns
+    # the page exists.
+    if not policies.can_view_audit(request.user):
+        raise Http404("Not found")
+
+
+def audit_chain(request: AuthedRequest) -> HttpResponse:
+    """The chain's day heads of the last fortnight, the download of all of them, and the
+    last verification, with a button to verify now."""
+    _chain_viewer(request)
+    since = clock.today() - dt.timedelta(days=HEADS_ON_PAGE_DAYS - 1)
+    heads = selectors.day_heads(since=since)
+    check = selectors.last_check()
+    record_access(
+        actor=request.user,
+        record_type="audit.chain",
+        detail={"heads_from": since.isoformat(), "last_check": check.pk if check else None},
+    )
+    return render(
+        request,
+        "audit/chain.html",
+        {
+            "heads": sorted(heads, key=lambda h: (h.day, h.stream), reverse=True),
+            "since": since,
+            "check": check,
+            "kept": services.KEPT_PROBLEMS,
+        },
+    )
+
+
+def audit_chain_heads(request: AuthedRequest) -> HttpResponse:
+    """Every day head as plain lines, to keep outside the database; the download is logged."""
+    _chain_viewer(request)
+    heads = selectors.day_heads()
+    now = clock.now()
+    record_access(
+        actor=request.user,
+        record_type="audit.chain",
+        action=AccessAction.EXPORT,
+        detail={"heads": len(heads)},
+    )
+    response = HttpResponse(
+        chain.heads_text(heads, written=now), content_type="text/plain; charset=utf-8"
+    )
+    stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="audit-heads-{stamp}.txt"'
+    return response
+
+
+@require_POST
+def audit_chain_verify(request: AuthedRequest) -> HttpResponse:
+    """Ask for the whole chain to be verified (in the background), then show the page,
+    which says it is running until it has finished."""
+    _chain_viewer(request)
+    services.verification_request(by=request.user)
+    return redirect("audit-chain")

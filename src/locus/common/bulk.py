@@ -122,10 +122,26 @@ def _next_id(connection: BaseDatabaseWrapper, cursor: Any, opts: Any) -> int:
     return int(cursor.fetchone()[0]) + 1
 
 
+# A model may ask to see its new rows before they are written (the audit trail seals
+# them into its hash chain): a classmethod of this name, given the instances or the
+# ``{attname: value}`` dicts, called in the transaction that inserts them.
+SEAL = "seal_new_rows"
+
+
 def bulk_insert(model: type[Model], objs: Sequence[Model], *, batch_size: int = 2000) -> None:
     """Insert ``objs``, new instances of ``model``, and set their ids (like ``bulk_create``)."""
     if not objs:
         return
+    seal = getattr(model, SEAL, None)
+    if seal is None:
+        _bulk_insert(model, objs, batch_size)
+        return
+    with transaction.atomic(using=router.db_for_write(model), savepoint=False):
+        seal(objs)
+        _bulk_insert(model, objs, batch_size)
+
+
+def _bulk_insert(model: type[Model], objs: Sequence[Model], batch_size: int) -> None:
     using = router.db_for_write(model)
     if not _numbered_here(model, objs, using):
         model._default_manager.db_manager(using).bulk_create(objs, batch_size=batch_size)
@@ -174,6 +190,14 @@ def insert_values(
     """
     if not rows:
         return
+    if getattr(model, SEAL, None) is None:
+        _insert_values(model, rows, batch_size)
+        return
+    with transaction.atomic(using=router.db_for_write(model), savepoint=False):
+        _insert_values(model, rows, batch_size)
+
+
+def _insert_values(model: type[Model], rows: Sequence[dict[str, Any]], batch_size: int) -> None:
     opts = model._meta
     fields = list(opts.concrete_fields)
     names = {f.attname for f in fields}
@@ -203,6 +227,9 @@ def insert_values(
         for f in made:
             if f.attname not in row:
                 row[f.attname] = f.get_default()
+    seal = getattr(model, SEAL, None)
+    if seal is not None:
+        seal(rows)  # complete rows, as they will be written
     if not plain:
         objs = [model(**row) for row in rows]
         bulk_insert(model, objs, batch_size=batch_size)

@@ -43,6 +43,7 @@ def _seed_casework_reference_data() -> None:
 DATA_STEPS: dict[tuple[str, str], Callable[[], None] | str] = {
     ("casework", "0002_seed_thresholds_and_templates"): _seed_casework_reference_data,
     ("audit", "0003_backfill_event_people"): "fills a column on existing audit rows",
+    ("audit", "0006_chain_existing"): "chains existing audit rows (a new trail chains itself)",
     ("casework", "0006_conference_decision_recorded"): "fills who recorded existing decisions",
     ("panels", "0003_forums_names"): "renames an attendance value on existing rows",
     ("auth", "0011_update_proxy_permissions"): "moves permissions of existing proxy models",
