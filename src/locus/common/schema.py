@@ -46,6 +46,8 @@ DATA_STEPS: dict[tuple[str, str], Callable[[], None] | str] = {
     ("audit", "0006_chain_existing"): "chains existing audit rows (a new trail chains itself)",
     ("casework", "0006_conference_decision_recorded"): "fills who recorded existing decisions",
     ("panels", "0003_forums_names"): "renames an attendance value on existing rows",
+    ("cocase", "0005_structured_basis"): "restates existing meetings' lawful basis in three parts",
+    ("panels", "0005_structured_basis"): "restates existing panels' lawful basis in three parts",
     ("auth", "0011_update_proxy_permissions"): "moves permissions of existing proxy models",
     ("contenttypes", "0002_remove_content_type_name"): "a no-op forwards",
     # django-tasks-db reshaping the task rows it already holds, from release to release.
