@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.sharing.vocab import Article6, Basis, Condition, Duty, basis_text
+from locus.sharing.vocab import Article6, Basis, Condition, Duty, basis_cited, basis_text
 
 
 class BasisFields(models.Model):
@@ -36,6 +36,10 @@ class BasisFields(models.Model):
     @property
     def basis_text(self) -> str:
         return basis_text(self.article6, self.condition, self.duty, self.duty_other, self.guidance)
+
+    @property
+    def basis_cited(self) -> str:
+        return basis_cited(self.article6, self.condition, self.duty)
 
 
 class ShareKind(models.TextChoices):

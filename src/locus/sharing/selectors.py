@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from locus.access import naming
@@ -14,7 +14,7 @@ from locus.access import sharing as rules
 from locus.access.models import Agency, Worker
 from locus.access.selectors import visible_person_ids
 from locus.people.models import Person
-from locus.sharing.models import Share
+from locus.sharing.models import Recipient, Share
 
 
 def _start(day: dt.date) -> dt.datetime:
@@ -43,7 +43,7 @@ def register(viewer: Worker, filters: Filters = Filters()) -> QuerySet[Share]:
     return (
         rules.shares_visible_to(viewer, shares)
         .select_related("by", "by_team")
-        .prefetch_related("recipients")
+        .prefetch_related(Prefetch("recipients", Recipient.objects.select_related("agency")))
         .order_by("-at", "-id")
     )
 
@@ -71,6 +71,18 @@ class Row:
     @property
     def with_whom(self) -> str:
         return "; ".join(r.name for r in self.share.recipients.all()) or "Nobody recorded"
+
+    @property
+    def with_whom_short(self) -> str:
+        """Who received it, in a few words: the people themselves when one or two, else how
+        many from which organisations (the register's column; ``with_whom`` in its details)."""
+        recipients = list(self.share.recipients.all())
+        if len(recipients) <= 2:
+            return self.with_whom
+        places = sorted(
+            {r.agency.name if r.agency else "a partner organisation" for r in recipients}
+        )
+        return f"{len(recipients)} people from {', '.join(places)}"
 
 
 def rows(viewer: Worker, shares: Sequence[Share]) -> tuple[list[Row], set[int]]:

@@ -132,6 +132,33 @@ def basis_text(article6: str, condition: str, duty: str, other: str, guidance: b
     return "; ".join(p for p in parts if p)
 
 
+def _citation(label: str) -> str:
+    """The law a choice cites, without its words: "Children Act 1989 s.47" from its label."""
+    return label.split(":", 1)[0]
+
+
+# The article 6 and 9 parts as they are cited ("6(1)(e)"), for a register that fits on a screen.
+_CONDITION_CITED = {
+    Condition.SAFEGUARDING: "Sch 1 para 18",
+    Condition.STATUTORY: "Sch 1 para 6",
+    Condition.UNLAWFUL_ACTS: "Sch 1 para 10",
+    Condition.HEALTH_SOCIAL_CARE: "9(2)(h), Sch 1 para 2",
+    Condition.VITAL_INTERESTS: "9(2)(c)",
+    Condition.NONE: "no special category data",
+}
+
+
+def basis_cited(article6: str, condition: str, duty: str) -> str:
+    """A basis in a few words, as a lawyer cites it: "6(1)(e) · Sch 1 para 18 · Children Act
+    1989 s.47". The full words are on the same page (the register's details)."""
+    parts = [
+        _label(Article6, article6).replace(": article ", " "),
+        _CONDITION_CITED.get(Condition(condition), "") if condition in Condition.values else "",
+        "Other duty" if duty == Duty.OTHER else _citation(_label(Duty, duty)),
+    ]
+    return " · ".join(p for p in parts if p)
+
+
 #: The usual basis for sharing to protect a child (s.47 enquiries); the demo and tests use it.
 SAFEGUARDING = Basis(Article6.PUBLIC_TASK, Condition.SAFEGUARDING, Duty.CA1989_S47)
 #: Children in need (s.17): support the family asked for, shared for its public task.
