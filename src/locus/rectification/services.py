@@ -40,6 +40,11 @@ ACCOUNT_LIMIT = 10_000
 REASON_LIMIT = 4_000
 
 
+def _text(problems: Problems, name: str, text: str, missing: str, limit: int) -> str:
+    """A field of free text, required, trimmed and within ``limit`` (named in the message)."""
+    return clean_text(problems, name, text, missing=missing, limit=limit, what=name)
+
+
 def _received(problems: Problems, how: str, on: dt.date | None) -> None:
     problems.check(how in ReceivedHow.values, "received_how", "Choose how it was received")
     if on is None:
@@ -86,13 +91,8 @@ def dispute_record(
     words (``account``). It shows beside the record from now on, until corrected."""
     permitted(rules.can_record_challenge, actor, person)
     problems = Problems()
-    account = clean_text(
-        problems,
-        "account",
-        account,
-        missing="Enter the person's account, in their words",
-        limit=ACCOUNT_LIMIT,
-        what="account",
+    account = _text(
+        problems, "account", account, "Enter the person's account, in their words", ACCOUNT_LIMIT
     )
     fields = _item_of(problems, person, about, item)
     _received(problems, received_how, received_on)
@@ -125,22 +125,12 @@ def dispute_decide(
     problems = Problems()
     fields: dict[str, object] = {"outcome": outcome, **_decided(actor)}
     if outcome == Outcome.CORRECTED:
-        fields["correction"] = clean_text(
-            problems,
-            "correction",
-            correction,
-            missing="Say what was corrected",
-            limit=REASON_LIMIT,
-            what="correction",
+        fields["correction"] = _text(
+            problems, "correction", correction, "Say what was corrected", REASON_LIMIT
         )
     elif outcome == Outcome.NOT_CORRECTED:
-        fields["reason"] = clean_text(
-            problems,
-            "reason",
-            reason,
-            missing="Say why the record is not corrected",
-            limit=REASON_LIMIT,
-            what="reason",
+        fields["reason"] = _text(
+            problems, "reason", reason, "Say why the record is not corrected", REASON_LIMIT
         )
     else:
         problems.add("outcome", "Choose whether the record was corrected")
@@ -160,13 +150,8 @@ def objection_record(
     """Record that ``person`` objects to the processing of their data, on their ``grounds``."""
     permitted(rules.can_record_challenge, actor, person)
     problems = Problems()
-    grounds = clean_text(
-        problems,
-        "grounds",
-        grounds,
-        missing="Enter the person's grounds, in their words",
-        limit=ACCOUNT_LIMIT,
-        what="grounds",
+    grounds = _text(
+        problems, "grounds", grounds, "Enter the person's grounds, in their words", ACCOUNT_LIMIT
     )
     _received(problems, received_how, received_on)
     problems.raise_if_any()
@@ -195,13 +180,12 @@ def objection_decide(
         "decision",
         "Choose the decision",
     )
-    reason = clean_text(
+    reason = _text(
         problems,
         "reason",
         reason,
-        missing="Say why: the grounds to continue, or what was stopped",
-        limit=REASON_LIMIT,
-        what="reason",
+        "Say why: the grounds to continue, or what was stopped",
+        REASON_LIMIT,
     )
     problems.raise_if_any()
     fields = {"decision": decision, "reason": reason, **_decided(actor)}
