@@ -12,12 +12,23 @@ from locus.common.forms import GovukForm, choose_one, date_field, text_area
 from locus.rectification.models import ObjectionDecision, Outcome, ReceivedHow
 
 
-def _received_how() -> forms.ChoiceField:
-    field = choose_one(
-        "How was it received?", ReceivedHow.choices, required="Choose how it was received"
+def _radios(label: str, choices: list[tuple[str, str]], required: str) -> forms.ChoiceField:
+    """One choice to make, drawn as radios (few options, each read in full)."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": required},
     )
-    field.widget = forms.RadioSelect(choices=ReceivedHow.choices)
-    return field
+
+
+def _received_how() -> forms.ChoiceField:
+    return _radios("How was it received?", ReceivedHow.choices, "Choose how it was received")
+
+
+def _decision(*options: Outcome | ObjectionDecision, required: str) -> forms.ChoiceField:
+    """The decision: one of ``options`` (never back to "open")."""
+    return _radios("Decision", [(o.value, str(o.label)) for o in options], required)
 
 
 class DisputeForm(GovukForm):
@@ -42,14 +53,10 @@ class DisputeForm(GovukForm):
 
 
 class DisputeDecisionForm(GovukForm):
-    outcome = forms.ChoiceField(
-        label="Decision",
-        choices=[
-            (Outcome.CORRECTED, Outcome.CORRECTED.label),
-            (Outcome.NOT_CORRECTED, Outcome.NOT_CORRECTED.label),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the record was corrected"},
+    outcome = _decision(
+        Outcome.CORRECTED,
+        Outcome.NOT_CORRECTED,
+        required="Choose whether the record was corrected",
     )
     correction = text_area("If corrected: what was changed")
     reason = text_area(
@@ -65,14 +72,8 @@ class ObjectionForm(GovukForm):
 
 
 class ObjectionDecisionForm(GovukForm):
-    decision = forms.ChoiceField(
-        label="Decision",
-        choices=[
-            (ObjectionDecision.STOPPED, ObjectionDecision.STOPPED.label),
-            (ObjectionDecision.CONTINUES, ObjectionDecision.CONTINUES.label),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the decision"},
+    decision = _decision(
+        ObjectionDecision.STOPPED, ObjectionDecision.CONTINUES, required="Choose the decision"
     )
     reason = text_area(
         "Reason",

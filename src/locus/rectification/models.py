@@ -49,6 +49,16 @@ class ObjectionDecision(models.TextChoices):
     CONTINUES = "continues", "Compelling legitimate grounds to continue"
 
 
+def _decided_when_not_open(status: str, name: str) -> models.CheckConstraint:
+    """A challenge is decided (by someone) exactly when its ``status`` field is no longer
+    open: no decision without its decider, no decider without a decision."""
+    return models.CheckConstraint(
+        condition=models.Q(**{status: "open", "decided_by__isnull": True})
+        | ~models.Q(**{status: "open"}) & models.Q(decided_by__isnull=False),
+        name=name,
+    )
+
+
 class _Challenge(models.Model):
     """What a dispute and an objection share: the person's words, how they came, who wrote
     them down, and the decision (by a manager other than the recorder)."""
@@ -99,11 +109,7 @@ class Dispute(_Challenge):
                 & (models.Q(about=About.FIELD) | models.Q(field="")),
                 name="dispute_item_matches_about",
             ),
-            models.CheckConstraint(
-                condition=models.Q(outcome=Outcome.OPEN, decided_by__isnull=True)
-                | ~models.Q(outcome=Outcome.OPEN) & models.Q(decided_by__isnull=False),
-                name="dispute_decided_when_not_open",
-            ),
+            _decided_when_not_open("outcome", "dispute_decided_when_not_open"),
         ]
 
     def __str__(self) -> str:
@@ -127,11 +133,7 @@ class Objection(_Challenge):
     class Meta:
         ordering = ["-received_on", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(decision=ObjectionDecision.OPEN, decided_by__isnull=True)
-                | ~models.Q(decision=ObjectionDecision.OPEN) & models.Q(decided_by__isnull=False),
-                name="objection_decided_when_not_open",
-            ),
+            _decided_when_not_open("decision", "objection_decided_when_not_open"),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,8 @@ writes the row with its audit record in one transaction."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import transaction
 
@@ -39,6 +41,13 @@ from locus.rectification.models import (
 ACCOUNT_LIMIT = 10_000
 REASON_LIMIT = 4_000
 
+_C = TypeVar("_C", Dispute, Objection)
+
+
+def _text(problems: Problems, name: str, text: str, missing: str, limit: int) -> str:
+    """A field of free text, required, trimmed and within ``limit`` (named in the message)."""
+    return clean_text(problems, name, text, missing=missing, limit=limit, what=name)
+
 
 def _received(problems: Problems, how: str, on: dt.date | None) -> None:
     problems.check(how in ReceivedHow.values, "received_how", "Choose how it was received")
@@ -70,6 +79,36 @@ def _item_of(problems: Problems, person: Person, about: str, item: object) -> di
     return {about: item} if ok else {}
 
 
+def _record(
+    actor: Worker,
+    person: Person,
+    model: type[_C],
+    words: tuple[str, str, str],
+    received_how: str,
+    received_on: dt.date | None,
+    item: Callable[[Problems], dict[str, object]] = lambda problems: {},
+) -> _C:
+    """Record a challenge: the person's ``words`` (the field, the text, the message when it is
+    missing), kept whole; what it is about (``item``: its fields, checked on ``problems``); how
+    and when it came. Every problem found before anything is written; the row audited."""
+    permitted(rules.can_record_challenge, actor, person)
+    problems = Problems()
+    name, text, missing = words
+    fields: dict[str, object] = {name: _text(problems, name, text, missing, ACCOUNT_LIMIT)}
+    fields.update(item(problems))
+    _received(problems, received_how, received_on)
+    problems.raise_if_any()
+    return create_audited(
+        actor,
+        model,
+        person=person,
+        received_how=received_how,
+        received_on=received_on,
+        **fields,
+        **recorded(actor),
+    )
+
+
 @transaction.atomic
 def dispute_record(
     *,
@@ -84,29 +123,14 @@ def dispute_record(
     """Record that ``person`` disputes the accuracy of their record, or of ``item`` in it (an
     association, an incident involvement, a case note, or the name of a field), in their own
     words (``account``). It shows beside the record from now on, until corrected."""
-    permitted(rules.can_record_challenge, actor, person)
-    problems = Problems()
-    account = clean_text(
-        problems,
-        "account",
-        account,
-        missing="Enter the person's account, in their words",
-        limit=ACCOUNT_LIMIT,
-        what="account",
-    )
-    fields = _item_of(problems, person, about, item)
-    _received(problems, received_how, received_on)
-    problems.raise_if_any()
-    return create_audited(
+    return _record(
         actor,
+        person,
         Dispute,
-        person=person,
-        about=about,
-        account=account,
-        received_how=received_how,
-        received_on=received_on,
-        **fields,
-        **recorded(actor),
+        ("account", account, "Enter the person's account, in their words"),
+        received_how,
+        received_on,
+        item=lambda problems: {"about": about, **_item_of(problems, person, about, item)},
     )
 
 
@@ -125,22 +149,12 @@ def dispute_decide(
     problems = Problems()
     fields: dict[str, object] = {"outcome": outcome, **_decided(actor)}
     if outcome == Outcome.CORRECTED:
-        fields["correction"] = clean_text(
-            problems,
-            "correction",
-            correction,
-            missing="Say what was corrected",
-            limit=REASON_LIMIT,
-            what="correction",
+        fields["correction"] = _text(
+            problems, "correction", correction, "Say what was corrected", REASON_LIMIT
         )
     elif outcome == Outcome.NOT_CORRECTED:
-        fields["reason"] = clean_text(
-            problems,
-            "reason",
-            reason,
-            missing="Say why the record is not corrected",
-            limit=REASON_LIMIT,
-            what="reason",
+        fields["reason"] = _text(
+            problems, "reason", reason, "Say why the record is not corrected", REASON_LIMIT
         )
     else:
         problems.add("outcome", "Choose whether the record was corrected")
@@ -158,26 +172,13 @@ def objection_record(
     received_on: dt.date | None,
 ) -> Objection:
     """Record that ``person`` objects to the processing of their data, on their ``grounds``."""
-    permitted(rules.can_record_challenge, actor, person)
-    problems = Problems()
-    grounds = clean_text(
-        problems,
-        "grounds",
-        grounds,
-        missing="Enter the person's grounds, in their words",
-        limit=ACCOUNT_LIMIT,
-        what="grounds",
-    )
-    _received(problems, received_how, received_on)
-    problems.raise_if_any()
-    return create_audited(
+    return _record(
         actor,
+        person,
         Objection,
-        person=person,
-        grounds=grounds,
-        received_how=received_how,
-        received_on=received_on,
-        **recorded(actor),
+        ("grounds", grounds, "Enter the person's grounds, in their words"),
+        received_how,
+        received_on,
     )
 
 
@@ -195,13 +196,12 @@ def objection_decide(
         "decision",
         "Choose the decision",
     )
-    reason = clean_text(
+    reason = _text(
         problems,
         "reason",
         reason,
-        missing="Say why: the grounds to continue, or what was stopped",
-        limit=REASON_LIMIT,
-        what="reason",
+        "Say why: the grounds to continue, or what was stopped",
+        REASON_LIMIT,
     )
     problems.raise_if_any()
     fields = {"decision": decision, "reason": reason, **_decided(actor)}

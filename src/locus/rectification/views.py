@@ -4,13 +4,15 @@ for a person the viewer may not see), and logs what it showed."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from locus.access import lookups
 from locus.access import rectification as rules
+from locus.access.models import Worker
 from locus.audit.services import record_access
 from locus.common import clock
 from locus.common.forms import GovukForm
@@ -26,6 +28,9 @@ from locus.rectification.forms import (
     ObjectionForm,
 )
 from locus.rectification.models import Dispute, Objection
+
+# A dispute or an objection: what a decision page finds, decides and shows.
+_C = TypeVar("_C", Dispute, Objection)
 
 
 def accuracy_page(request: AuthedRequest, person_id: int) -> HttpResponse:
@@ -58,16 +63,22 @@ def accuracy_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _form_page(
+def _challenge_page(
     request: AuthedRequest,
     form: GovukForm,
+    run: Callable[[], object],
     *,
     person: Person,
+    done: str,
     heading: str,
     button: str,
     item: Dispute | Objection | None = None,
-    **context: Any,
 ) -> HttpResponse:
+    """Every form page of a challenge: run the service for a valid post and go back to the
+    person's challenges; otherwise draw the form, the read logged (with the challenge it
+    decides, whose account it shows)."""
+    if submitted(request, form, run, done):
+        return redirect("accuracy", person_id=person.pk)
     shown = {"dispute" if isinstance(item, Dispute) else "objection": item.pk} if item else {}
     return logged_form_page(
         request,
@@ -79,18 +90,19 @@ def _form_page(
         button=button,
         person=person,
         item=item,
-        **context,
     )
 
 
-def _back(person: Person) -> HttpResponse:
-    return redirect("accuracy", person_id=person.pk)
+def _recording(request: AuthedRequest, person_id: int) -> Person:
+    """The person whose challenge the viewer records (404 if not theirs to record)."""
+    person = lookups.access_person(request.user, person_id)
+    permitted(rules.can_record_challenge, request.user, person)
+    return person
 
 
 def dispute_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     viewer = request.user
-    person = lookups.access_person(viewer, person_id)
-    permitted(rules.can_record_challenge, viewer, person)
+    person = _recording(request, person_id)
     items = selectors.dispute_items(viewer=viewer, person=person)
     form = DisputeForm(posted(request), items=items, initial={"received_on": clock.today()})
 
@@ -107,63 +119,83 @@ def dispute_new(request: AuthedRequest, person_id: int) -> HttpResponse:
             received_on=data["received_on"],
         )
 
-    if submitted(request, form, run, "Dispute recorded: it shows with the record"):
-        return _back(person)
-    return _form_page(
-        request, form, person=person, heading="Record a dispute of accuracy", button="Record it"
-    )
-
-
-def dispute_decide(request: AuthedRequest, person_id: int, dispute_id: int) -> HttpResponse:
-    viewer = request.user
-    person = lookups.access_person(viewer, person_id)
-    dispute = rules.access_dispute(viewer, person, dispute_id)
-    permitted(rules.can_decide_challenge, viewer, dispute)
-    form = DisputeDecisionForm(posted(request))
-
-    def run() -> None:
-        services.dispute_decide(actor=viewer, dispute=dispute, **form.cleaned_data)
-
-    if submitted(request, form, run, "Decision recorded"):
-        return _back(person)
-    return _form_page(
-        request, form, person=person, heading="Decide the dispute", button="Decide", item=dispute
+    return _challenge_page(
+        request,
+        form,
+        run,
+        person=person,
+        done="Dispute recorded: it shows with the record",
+        heading="Record a dispute of accuracy",
+        button="Record it",
     )
 
 
 def objection_new(request: AuthedRequest, person_id: int) -> HttpResponse:
-    viewer = request.user
-    person = lookups.access_person(viewer, person_id)
-    permitted(rules.can_record_challenge, viewer, person)
+    person = _recording(request, person_id)
     form = ObjectionForm(posted(request), initial={"received_on": clock.today()})
 
     def run() -> None:
-        services.objection_record(actor=viewer, person=person, **form.cleaned_data)
+        services.objection_record(actor=request.user, person=person, **form.cleaned_data)
 
-    if submitted(request, form, run, "Objection recorded: a manager decides it"):
-        return _back(person)
-    return _form_page(
-        request, form, person=person, heading="Record an objection", button="Record it"
+    return _challenge_page(
+        request,
+        form,
+        run,
+        person=person,
+        done="Objection recorded: a manager decides it",
+        heading="Record an objection",
+        button="Record it",
+    )
+
+
+def _decide_page(
+    request: AuthedRequest,
+    person_id: int,
+    item_id: int,
+    *,
+    find: Callable[[Worker, Person, object], _C],
+    form_class: type[GovukForm],
+    decide: Callable[[Worker, _C, dict[str, Any]], object],
+    heading: str,
+) -> HttpResponse:
+    """Decide one of the person's open challenges: a manager other than its recorder (404
+    for anyone else), once."""
+    viewer = request.user
+    person = lookups.access_person(viewer, person_id)
+    item = find(viewer, person, item_id)
+    permitted(rules.can_decide_challenge, viewer, item)
+    form = form_class(posted(request))
+    return _challenge_page(
+        request,
+        form,
+        lambda: decide(viewer, item, form.cleaned_data),
+        person=person,
+        done="Decision recorded",
+        heading=heading,
+        button="Decide",
+        item=item,
+    )
+
+
+def dispute_decide(request: AuthedRequest, person_id: int, dispute_id: int) -> HttpResponse:
+    return _decide_page(
+        request,
+        person_id,
+        dispute_id,
+        find=rules.access_dispute,
+        form_class=DisputeDecisionForm,
+        decide=lambda actor, d, data: services.dispute_decide(actor=actor, dispute=d, **data),
+        heading="Decide the dispute",
     )
 
 
 def objection_decide(request: AuthedRequest, person_id: int, objection_id: int) -> HttpResponse:
-    viewer = request.user
-    person = lookups.access_person(viewer, person_id)
-    objection = rules.access_objection(viewer, person, objection_id)
-    permitted(rules.can_decide_challenge, viewer, objection)
-    form = ObjectionDecisionForm(posted(request))
-
-    def run() -> None:
-        services.objection_decide(actor=viewer, objection=objection, **form.cleaned_data)
-
-    if submitted(request, form, run, "Decision recorded"):
-        return _back(person)
-    return _form_page(
+    return _decide_page(
         request,
-        form,
-        person=person,
+        person_id,
+        objection_id,
+        find=rules.access_objection,
+        form_class=ObjectionDecisionForm,
+        decide=lambda actor, o, data: services.objection_decide(actor=actor, objection=o, **data),
         heading="Decide the objection",
-        button="Decide",
-        item=objection,
     )

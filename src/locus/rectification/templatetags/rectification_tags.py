@@ -7,7 +7,9 @@ is the person's record, not to be told about someone shown by initials).
 ``{% disputed_item "association" a.pk person.pk %}`` beside one item disputed by one of the
 people named after it (those the viewer sees; ``node|seen_id`` gives a map node's).
 
-``{% dispute_banner person %}`` at the top of the person's page.
+``{% dispute_banner person %}`` at the top of the person's page (``linked=False`` on the page of
+a child seen only through a meeting's share: told of the dispute, not led to the account, which
+the share did not carry).
 
 The flags are read once per request (``selectors.flags``), whatever the number of rows.
 """
@@ -61,5 +63,5 @@ def seen_id(node: Any) -> object:
 
 
 @register.inclusion_tag("rectification/_banner.html", takes_context=True)
-def dispute_banner(context: template.Context, person: Any) -> dict[str, Any]:
-    return {"person": person, "flagged": _flags(context).person(person.pk)}
+def dispute_banner(context: template.Context, person: Any, linked: bool = True) -> dict[str, Any]:
+    return {"person": person, "flagged": _flags(context).person(person.pk), "linked": linked}
