@@ -156,8 +156,8 @@ def prepare_demo(
     from django.contrib.auth.password_validation import validate_password
 
     from locus.demo.casework import add_demo_context_cases
-    from locus.demo.disputes import add_demo_disputes
     from locus.demo.chain import add_demo_chain
+    from locus.demo.disputes import add_demo_disputes
     from locus.demo.generator import ensure_demo_accounts, generate_borough
     from locus.demo.mapping import add_demo_meetings
     from locus.demo.profiles import add_demo_profiles_and_moves
