@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from locus.exports import services as exports
+from locus.incidents.models import Involvement
 from locus.peers.models import Association
 from locus.rectification.services import (
     dispute_decide,
@@ -179,3 +182,24 @@ def test_a_dispute_and_an_objection_appear_in_records_you_dispute(
     # Read once, in its own section: not again among "Other records".
     assert not [r for r in _records(data, "other") if r["record"].startswith("rectification.")]
     assert "Zebedee" not in str(data)
+
+
+def test_a_dispute_about_a_restricted_incident_does_not_reveal_it(
+    world: World, scene: Scene
+) -> None:
+    involvement = Involvement.objects.get(incident=scene.restricted, person=scene.subject)
+    dispute_record(
+        actor=world.social_worker,
+        person=scene.subject,
+        about="involvement",
+        item=involvement,
+        account="I was not there that night.",
+        received_how="phone",
+        received_on=dt.date(2025, 11, 5),
+    )
+    when = f"{timezone.localtime(scene.restricted.occurred_at):%d/%m/%Y}"
+    for included, shown in ((False, "[withheld]"), (True, f"Your part in the incident on {when}")):
+        data = build(scene.request, disclose_staff=False, include_restricted=included).data
+        (disputed,) = _records(data, "disputes")
+        assert _fields(disputed)["What you challenged"] == shown
+        assert _fields(disputed)["Your account"] == "I was not there that night."

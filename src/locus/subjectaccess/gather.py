@@ -253,12 +253,14 @@ class Gatherer:
         census = CensusChild.objects.filter(person=s).first()
         if census is not None:
             section.items.append(self.item(census, "Children in need census details"))
-        for a in AddressPeriod.objects.filter(person=s).order_by("start"):
-            section.items.append(self.item(a, f"Address from {a.start:{DAY}}"))
-        for e in LegalStatusEpisode.objects.filter(person=s).order_by("start"):
-            section.items.append(self.item(e, f"Legal status from {e.start:{DAY}}"))
-        for al in Allocation.objects.filter(person=s).order_by("start"):
-            section.items.append(self.item(al, f"Allocated worker from {al.start:{DAY}}"))
+        periods: list[tuple[type[AddressPeriod | LegalStatusEpisode | Allocation], str]] = [
+            (AddressPeriod, "Address"),
+            (LegalStatusEpisode, "Legal status"),
+            (Allocation, "Allocated worker"),
+        ]
+        for model, noun in periods:
+            for row in model.objects.filter(person=s).order_by("start"):
+                section.items.append(self.item(row, f"{noun} from {row.start:{DAY}}"))
         return section
 
     def associations(self) -> Section:
