@@ -20,6 +20,7 @@ from locus.peers.services import membership_add
 from locus.people.models import Person
 from locus.places.models import ContextKind
 from locus.safety.services import mark_place, session_record
+from locus.sharing.vocab import SAFEGUARDING
 from locus.subjectaccess.models import SubjectAccessRequest
 from locus.subjectaccess.services import request_log
 from tests.documents.helpers import (  # noqa: F401 (document_store is a fixture)
@@ -147,7 +148,7 @@ def scene(world: World) -> Scene:
         kind="mace",
         meets_on=today() - dt.timedelta(days=7),
         chair=w.team_manager,
-        lawful_basis="working_together_2023",
+        basis=SAFEGUARDING,
         title="MACE: the park and Quillfeather",
     )
     agenda_item_add(

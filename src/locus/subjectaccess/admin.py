@@ -1,20 +1,11 @@
 """Subject access requests in the admin: read only. A request is logged and worked on its
 own pages (/data/subject-access/), where each step is checked and its deadline worked out."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from locus.common.admin import CaseRecordAdmin
+# Read-only like a case note: the same admin, not a copy of it.
+from locus.notes.admin import ReadOnlyRecordAdmin as ReadOnlyAdmin
 from locus.subjectaccess.models import SubjectAccessPackage, SubjectAccessRequest
-
-
-class ReadOnlyAdmin(CaseRecordAdmin):
-    def _never(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    has_add_permission = has_change_permission = _never
 
 
 @admin.register(SubjectAccessRequest)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -17,6 +18,19 @@ def _assignee_field() -> forms.TypedChoiceField:
         choices=[],
         help_text="The member of the data team who works the request.",
         error_messages={"required": "Choose who works the request"},
+    )
+
+
+def _radios(
+    label: str, choices: Any, required: str, coerce: Callable[[Any], Any] = str
+) -> forms.TypedChoiceField:
+    """A choice that must be made, offered as radios (``coerce`` for the value's type)."""
+    return forms.TypedChoiceField(
+        label=label,
+        coerce=coerce,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": required},
     )
 
 
@@ -39,12 +53,7 @@ class IdentityFields(GovukForm):
 
 class RequestForm(IdentityFields):
     received_on = date_field("Received on", "the day the request was received")
-    requester = forms.ChoiceField(
-        label="Who asked",
-        choices=Requester.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose who asked"},
-    )
+    requester = _radios("Who asked", Requester.choices, "Choose who asked")
     requester_detail = optional_text(
         "Name of the parent, carer or representative",
         max_length=300,
@@ -112,12 +121,11 @@ class UpdateForm(IdentityFields):
 
 
 class ExtendForm(GovukForm):
-    months = forms.TypedChoiceField(
-        label="Extend by",
+    months = _radios(
+        "Extend by",
+        [(1, "One further month"), (2, "Two further months")],
+        "Choose an extension of one or two months",
         coerce=int,
-        choices=[(1, "One further month"), (2, "Two further months")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose an extension of one or two months"},
     )
     reason = text_area(
         "Why the request is complex or numerous",

@@ -38,7 +38,10 @@ from locus.panels.models import AgendaItem
 from locus.peers.models import Association, GroupMembership
 from locus.people.models import AddressPeriod, Allocation, LegalStatusEpisode, Person
 from locus.places.models import Context, ContextKind
+from locus.rectification.models import About, Dispute, Objection
 from locus.safety.models import MapSession, Weighting
+from locus.sharing.models import Recipient, Share, ShareKind
+from locus.sharing.vocab import duty_text
 from locus.statutory.models import CensusChild, CINEpisode
 from locus.subjectaccess.redaction import (
     ADDRESS,
@@ -52,6 +55,9 @@ from locus.subjectaccess.redaction import (
 )
 
 DAY = "%d/%m/%Y"
+MINUTE = "%d/%m/%Y %H:%M"
+# A recipient outside Locus whose organisation was not recorded, shown when names are not.
+OUTSIDE = "Someone outside Locus, named in the sharing register"
 
 
 @dataclass
@@ -86,9 +92,9 @@ class Gathered:
     staff: set[int]
 
 
-# Records the person disputes (the accuracy of which they challenge, Art 16/18): the models
-# and their field pointing at the person, read into their own section. Empty until the
-# disputes and objections (locus.rectification).
+# The person's challenges to their record (accuracy disputed, Art 16; objection, Art 21): the
+# models and their field pointing at the person, read into "Records you dispute" (so never
+# into "Other records").
 DISPUTED: list[tuple[str, str]] = [
     ("rectification.dispute", "person"),
     ("rectification.objection", "person"),
@@ -247,12 +253,14 @@ class Gatherer:
         census = CensusChild.objects.filter(person=s).first()
         if census is not None:
             section.items.append(self.item(census, "Children in need census details"))
-        for a in AddressPeriod.objects.filter(person=s).order_by("start"):
-            section.items.append(self.item(a, f"Address from {a.start:{DAY}}"))
-        for e in LegalStatusEpisode.objects.filter(person=s).order_by("start"):
-            section.items.append(self.item(e, f"Legal status from {e.start:{DAY}}"))
-        for al in Allocation.objects.filter(person=s).order_by("start"):
-            section.items.append(self.item(al, f"Allocated worker from {al.start:{DAY}}"))
+        periods: list[tuple[type[AddressPeriod | LegalStatusEpisode | Allocation], str]] = [
+            (AddressPeriod, "Address"),
+            (LegalStatusEpisode, "Legal status"),
+            (Allocation, "Allocated worker"),
+        ]
+        for model, noun in periods:
+            for row in model.objects.filter(person=s).order_by("start"):
+                section.items.append(self.item(row, f"{noun} from {row.start:{DAY}}"))
         return section
 
     def associations(self) -> Section:
@@ -510,16 +518,141 @@ class Gatherer:
             )
         return section
 
+    def shares(self) -> Section:
+        """Each row of the sharing register about the subject (Art 15(1)(c): the recipients).
+        A row about several children says only that it was about the subject."""
+        section = Section(
+            "shares",
+            "Who your information was shared with",
+            "Each time information about you was shared outside the team that holds it: with "
+            "whom, who shared it, why, on what lawful basis, what was shared, and when. Where "
+            "one sharing was about other children too, only you are shown.",
+        )
+        pk = self.subject.pk
+        # ``people`` is a JSON list of ids: narrowed by its text (the same on every
+        # database), then matched exactly, so id 12 never picks up a row about 112.
+        rows = (
+            Share.objects.filter(people__icontains=str(pk))
+            .select_related("by")
+            .prefetch_related("recipients__agency")
+            .order_by("at", "id")
+        )
+        for share in rows:
+            if pk in {int(p) for p in share.people}:
+                section.items.append(self.share(share))
+        return section
+
+    def share(self, share: Share) -> Item:
+        with_whom: list[Value] = [self.recipient(r, share.kind) for r in share.recipients.all()]
+        fields: list[tuple[str, Value]] = [
+            ("Kind of sharing", share.get_kind_display()),
+            ("Shared with", with_whom or "Not recorded"),
+            ("Shared by", self.staff(share.by_id)),
+            ("Purpose", Free(share.purpose)),
+            ("What was shared", Free("; ".join(share.what))),
+            ("The record shared", Free(share.record_ref)),
+            ("Lawful basis (UK GDPR article 6)", share.get_article6_display()),
+            (
+                "Condition for special category or criminal offence data",
+                share.get_condition_display(),
+            ),
+            # "Other" is stated in words by the worker: free text, redacted like any other.
+            ("Statutory duty or power", Free(duty_text(share.duty, share.duty_other))),
+        ]
+        if share.guidance:
+            fields.append(("Working Together to Safeguard Children 2023 followed", "Yes"))
+        when = timezone.localtime(share.at)
+        fields.append(("Shared on", f"{when:{MINUTE}}"))
+        until = f"{timezone.localtime(share.until):{MINUTE}}" if share.until else ""
+        note = share.until_note
+        fields.append(("Until", f"{until} ({note})" if until and note else until or note or "-"))
+        return Item(
+            f"{share.get_kind_display()} on {when:{DAY}}", f"sharing.share:{share.pk}", fields
+        )
+
+    def recipient(self, r: Recipient, kind: str) -> Value:
+        """A worker as staff are shown (named only if the data team chose to). Someone outside
+        Locus is named like staff too, with their organisation; a referral's referrer never
+        is (withheld in the referral itself as a third party)."""
+        if r.worker_id is not None:
+            return self.staff(r.worker_id)
+        org = r.agency.name if r.agency is not None else OUTSIDE
+        if kind == ShareKind.REFERRAL and r.agency is not None:
+            return StaffRef("", org)
+        return StaffRef(r.name, org)
+
+    def _challenge(
+        self, obj: Dispute | Objection, heading: str, said: list[tuple[str, Value]], outcome: str
+    ) -> Item:
+        """A dispute or an objection: what the person said, how it came, the decision and why."""
+        how = obj.get_received_how_display().lower()
+        fields = [
+            *said,
+            ("Received", f"{obj.received_on:{DAY}}, {how}"),
+            ("Recorded by", self.staff(obj.recorded_by_id)),
+            ("Outcome", outcome),
+        ]
+        if obj.decided_by_id is not None and obj.decided_at is not None:
+            fields.append(("Decided by", self.staff(obj.decided_by_id)))
+            fields.append(("Decided on", f"{timezone.localtime(obj.decided_at):{DAY}}"))
+        if obj.reason:
+            fields.append(("Reasons for the decision", Free(obj.reason)))
+        return Item(
+            f"{heading}, received {obj.received_on:{DAY}}",
+            f"{obj._meta.label_lower}:{obj.pk}",
+            fields,
+        )
+
+    def disputed_item(self, d: Dispute) -> list[tuple[str, Value]]:
+        """What the dispute is about, pointing at the record as the sections above show it."""
+        if d.about == About.ASSOCIATION and d.association is not None:
+            a = d.association
+            other = self.person(a.other_id) if a.other_id else PersonRef(f"described:{a.pk}")
+            return [
+                ("What you challenged", f"An association from {a.valid_from:{DAY}}"),
+                ("With", other),
+            ]
+        if d.about == About.INVOLVEMENT and d.involvement is not None:
+            incident = d.involvement.incident
+            if incident.restricted and not self.include_restricted:
+                return [
+                    ("What you challenged", Withheld("restricted police incident", WITHHELD_POLICE))
+                ]
+            when = timezone.localtime(incident.occurred_at)
+            return [("What you challenged", f"Your part in the incident on {when:{DAY}}")]
+        if d.about == About.NOTE and d.note is not None:
+            return [("What you challenged", f"The case note of {d.note.contact_on:{DAY}}")]
+        if d.about == About.FIELD:
+            return [("What you challenged", f"A detail of your record: {d.get_field_display()}")]
+        return [("What you challenged", "Your whole record")]
+
     def disputed(self) -> Section:
         section = Section(
             "disputes",
             "Records you dispute",
-            "Records whose accuracy you have challenged, and what was decided.",
+            "Where you said your record was wrong, or objected to your information being used: "
+            "what you said, in your words, and what was decided and why.",
         )
-        for label, name in DISPUTED:
-            model = apps.get_model(label)
-            for obj in model._base_manager.filter(**{name: self.subject}).order_by("pk"):
-                section.items.append(self.item(obj, str(model._meta.verbose_name).capitalize()))
+        disputes = (
+            Dispute.objects.filter(person=self.subject)
+            .select_related("association", "involvement__incident", "note")
+            .order_by("received_on", "id")
+        )
+        for d in disputes:
+            said = [*self.disputed_item(d), ("Your account", Free(d.account))]
+            item = self._challenge(d, "Accuracy challenged", said, d.get_outcome_display())
+            if d.correction:
+                item.fields.append(("What was corrected", Free(d.correction)))
+            section.items.append(item)
+        for o in Objection.objects.filter(person=self.subject).order_by("received_on", "id"):
+            section.items.append(
+                self._challenge(
+                    o,
+                    "Objection to the use of your information",
+                    [("Your grounds", Free(o.grounds))],
+                    o.get_decision_display(),
+                )
+            )
         return section
 
     def other_records(self) -> Section:
@@ -554,7 +687,7 @@ class Gatherer:
         for e in events:
             section.items.append(
                 Item(
-                    f"{timezone.localtime(e.at):%d/%m/%Y %H:%M}",
+                    f"{timezone.localtime(e.at):{MINUTE}}",
                     f"audit.accessevent:{e.pk}",
                     [
                         ("What", e.get_action_display()),
@@ -582,6 +715,7 @@ def gather(subject: Person, *, include_restricted: bool = False) -> Gathered:
         g.safety,
         g.visits,
         g.meetings,
+        g.shares,
         g.disputed,
         g.other_records,
     ]

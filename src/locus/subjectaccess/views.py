@@ -3,6 +3,8 @@ anyone else, from the selectors and services)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -158,29 +160,28 @@ def request_update(request: AuthedRequest, request_id: int) -> HttpResponse:
     )
 
 
-def request_extend(request: AuthedRequest, request_id: int) -> HttpResponse:
-    return _step(
-        request,
-        request_id,
-        ExtendForm,
-        lambda sar, form: services.request_extend(
-            actor=request.user, request=sar, **form.cleaned_data
-        ),
-        "Extend the deadline",
-        "Extend",
-        "Deadline extended",
-    )
+def _form_step(
+    form_class: type, service: Callable[..., object], heading: str, button: str, success: str
+) -> Callable[[AuthedRequest, int], HttpResponse]:
+    """A step whose form's values are the service's arguments as they are (extend, close)."""
+
+    def view(request: AuthedRequest, request_id: int) -> HttpResponse:
+        return _step(
+            request,
+            request_id,
+            form_class,
+            lambda sar, form: service(actor=request.user, request=sar, **form.cleaned_data),
+            heading,
+            button,
+            success,
+        )
+
+    return view
 
 
-def request_close(request: AuthedRequest, request_id: int) -> HttpResponse:
-    return _step(
-        request,
-        request_id,
-        CloseForm,
-        lambda sar, form: services.request_close(
-            actor=request.user, request=sar, **form.cleaned_data
-        ),
-        "Close the request",
-        "Close the request",
-        "Request closed",
-    )
+request_extend = _form_step(
+    ExtendForm, services.request_extend, "Extend the deadline", "Extend", "Deadline extended"
+)
+request_close = _form_step(
+    CloseForm, services.request_close, "Close the request", "Close the request", "Request closed"
+)
