@@ -173,3 +173,20 @@ def test_a_purpose_a_spreadsheet_would_run_is_written_as_text(world: World) -> N
     assert cell["What"] == "'@SUM(1+1)" and cell["Record"] == "'-1+1"
     assert cell["With whom"] == "'+Someone, somewhere"
     assert not any(c.startswith(("=", "+", "-", "@")) for c in row)
+
+
+def test_the_register_in_the_admin_is_read_only_and_its_reads_are_audited(world: World) -> None:
+    """The admin bypasses the register page: it still logs what it showed, and cannot write."""
+    shares = _shares(world)
+    admin = client_for(world.admin)
+    assert admin.get("/admin/sharing/share/").status_code == 200
+    listed = AccessEvent.objects.filter(record_type="sharing.share").latest("id")
+    assert (listed.actor, listed.action) == (world.admin, AccessAction.SEARCH)
+    assert set(listed.detail["shown"]) == {str(s.pk) for s in shares.values()}
+    one = shares["own"]
+    assert admin.get(f"/admin/sharing/share/{one.pk}/change/").status_code == 200
+    shown = AccessEvent.objects.filter(record_type="sharing.share").latest("id")
+    assert (shown.action, shown.record_id) == (AccessAction.VIEW, str(one.pk))
+    assert admin.get("/admin/sharing/share/add/").status_code == 404
+    assert admin.post(f"/admin/sharing/share/{one.pk}/delete/", {"post": "yes"}).status_code == 404
+    assert Share.objects.filter(pk=one.pk).exists()
