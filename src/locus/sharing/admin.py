@@ -1,8 +1,6 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from locus.common.admin import ReadOnlyAdmin
 from locus.sharing.models import Share
 
 #: A record's lawful basis as the admin shows it: read-only, since a basis changes only with
@@ -19,18 +17,9 @@ BASIS_FIELDS = (
 
 
 @admin.register(Share)
-class ShareAdmin(admin.ModelAdmin):
+class ShareAdmin(ReadOnlyAdmin):
     """Read-only: the register is written by the services that share, never by hand."""
 
     list_display = ("at", "kind", "by", "record_ref", "article6", "until")
     list_filter = ("kind", "article6")
     list_select_related = ("by",)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False

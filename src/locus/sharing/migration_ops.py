@@ -25,39 +25,38 @@ def structure_rows(model: Any) -> None:
         )
 
 
+def _coded(
+    model_name: str, name: str, label: str, max_length: int, choices: Any, default: str
+) -> migrations.AddField:
+    """One part of the basis, a code from the law's list; ``default`` fills the rows that exist
+    now, before ``structure_rows`` maps each one, and is not kept on the field."""
+    return migrations.AddField(
+        model_name=model_name,
+        name=name,
+        field=models.CharField(label, max_length=max_length, choices=choices, default=default),
+        preserve_default=False,
+    )
+
+
 def basis_fields(model_name: str) -> list[migrations.AddField]:
-    # The defaults only fill rows that exist now, before ``structure`` maps each one.
     return [
-        migrations.AddField(
-            model_name=model_name,
-            name="article6",
-            field=models.CharField(
-                "UK GDPR article 6 basis",
-                max_length=8,
-                choices=Article6.choices,
-                default=Article6.PUBLIC_TASK,
-            ),
-            preserve_default=False,
+        _coded(
+            model_name,
+            "article6",
+            "UK GDPR article 6 basis",
+            8,
+            Article6.choices,
+            Article6.PUBLIC_TASK,
         ),
-        migrations.AddField(
-            model_name=model_name,
-            name="condition",
-            field=models.CharField(
-                "Special category or criminal offence data condition",
-                max_length=8,
-                choices=Condition.choices,
-                default=Condition.SAFEGUARDING,
-            ),
-            preserve_default=False,
+        _coded(
+            model_name,
+            "condition",
+            "Special category or criminal offence data condition",
+            8,
+            Condition.choices,
+            Condition.SAFEGUARDING,
         ),
-        migrations.AddField(
-            model_name=model_name,
-            name="duty",
-            field=models.CharField(
-                "Statutory duty or power", max_length=16, choices=Duty.choices, default=Duty.OTHER
-            ),
-            preserve_default=False,
-        ),
+        _coded(model_name, "duty", "Statutory duty or power", 16, Duty.choices, Duty.OTHER),
         migrations.AddField(
             model_name=model_name,
             name="duty_other",
