@@ -1,9 +1,7 @@
-from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
 
-from locus.common.admin import AccessLoggedAdmin, register_case_records
+from locus.common.admin import ReadOnlyAdmin, register_case_records
 from locus.peers.models import Association, GroupMembership, PeerMapPurpose
 
 register_case_records(
@@ -25,7 +23,7 @@ register_case_records(
 
 
 @admin.register(PeerMapPurpose)
-class PeerMapPurposeAdmin(AccessLoggedAdmin):
+class PeerMapPurposeAdmin(ReadOnlyAdmin):
     """Why a worker asked for peers' names: kept for review, never added, changed or deleted."""
 
     list_display = ("recorded_at", "worker", "person", "purpose", "expires_at")
@@ -33,8 +31,3 @@ class PeerMapPurposeAdmin(AccessLoggedAdmin):
     list_select_related = ("worker", "person")
     search_fields = ("worker__username", "reason")
     date_hierarchy = "recorded_at"
-
-    def _never(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    has_add_permission = has_change_permission = has_delete_permission = _never

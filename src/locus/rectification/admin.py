@@ -3,23 +3,15 @@ lists them read-only, each read logged (an administrator never records or decide
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from locus.common.admin import AccessLoggedAdmin
+from locus.common.admin import ReadOnlyAdmin
 from locus.rectification.models import Dispute, Objection
 
 
-class _ReadOnly(AccessLoggedAdmin):
+class _ReadOnly(ReadOnlyAdmin):
     list_select_related = ("person",)
     date_hierarchy = "received_on"
-
-    def _never(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    has_add_permission = has_change_permission = has_delete_permission = _never
 
 
 @admin.register(Dispute)
