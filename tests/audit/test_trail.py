@@ -290,8 +290,15 @@ CASEWORK_MENU = [
     "My work",
 ]
 MENUS = {
-    "auditor": ["Home", "Audit trail", "Sharing register"],
-    "admin": [*CASEWORK_MENU, "Audit trail", "Sharing register", "Imports"],
+    "auditor": ["Home", "Audit trail", "Sharing register", "Retention"],
+    "admin": [
+        *CASEWORK_MENU,
+        "Audit trail",
+        "Sharing register",
+        "Imports",
+        "Retention",
+        "Subject access",
+    ],
     "social_worker": [*CASEWORK_MENU, "Sharing register"],
 }
 

@@ -13,6 +13,7 @@ docs/retention.md.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -24,7 +25,7 @@ from django.db.models.deletion import Collector
 from locus.access import retention as rules
 from locus.access.models import BreakGlass, Worker
 from locus.audit.models import ChangeAction
-from locus.audit.services import record_change, redact_about
+from locus.audit.services import record_change, redact_about, redact_records
 from locus.casework.models import (
     ContextCase,
     ContextConference,
@@ -41,6 +42,7 @@ from locus.exports.services import export_folder
 from locus.interchange import files as import_files
 from locus.interchange.models import ImportRun
 from locus.linked import borough_evidence, clusters
+from locus.mapping.models import Meeting
 from locus.mapping.services import scrub_from_snapshots
 from locus.notes.models import CaseNote
 from locus.notifications.services import forget_all
@@ -60,12 +62,23 @@ def _why(item: PurgeItem) -> Why:
     return {"purged_under": item.rule, "purge_run": item.run_id}
 
 
+def _redact_records(actor: Worker, rows: Iterable[models.Model], why: Why) -> None:
+    """Blank what the trail said of these records, a record type at a time."""
+    by_type: dict[str, list[object]] = defaultdict(list)
+    for obj in rows:
+        by_type[obj._meta.label_lower].append(obj.pk)
+    for record_type, ids in by_type.items():
+        redact_records(actor=actor, record_type=record_type, ids=ids, why=why)
+
+
 def _delete_audited(actor: Worker, doomed: Iterable[models.QuerySet[Any]], why: Why) -> int:
     """Delete these rows, in this order, and everything that cascades from them, with one
     change event per row deleted saying the rule and the run (no content). Django's
     collector finds the cascade as the delete will do it, so the trail names every row that
-    went. The order matters: a row that PROTECTs another goes first (Django refuses to
-    delete a protected row even when its protector would go in the same cascade)."""
+    went, and blanks what its earlier events said of each (before the deletions are written,
+    so those keep the rule and the run). The order matters: a row that PROTECTs another goes
+    first (Django refuses to delete a protected row even when its protector would go in the
+    same cascade)."""
     count = 0
     for rows in doomed:
         collector = Collector(using="default")
@@ -74,6 +87,7 @@ def _delete_audited(actor: Worker, doomed: Iterable[models.QuerySet[Any]], why: 
         for fast in collector.fast_deletes:
             if not fast.model._meta.auto_created:  # a many-to-many link table: no record
                 gone.extend(fast)
+        _redact_records(actor, gone, why)
         for obj in gone:
             record_change(actor=actor, action=ChangeAction.DELETE, obj=obj, after=why)
         # A notification about a row that is going would lead to a page that is not there.
@@ -86,11 +100,21 @@ def _delete_audited(actor: Worker, doomed: Iterable[models.QuerySet[Any]], why: 
 def _documents(actor: Worker, documents: models.QuerySet[Document], why: Why) -> None:
     """Delete the documents' bytes, then their rows. The bytes go first: a purge stopped
     between the two deletes them again (a missing file is no error), never leaves them."""
-    versions = DocumentVersion.objects.filter(document__in=documents)
+    # With their documents: each version's deletion is audited as about its document's person.
+    versions = DocumentVersion.objects.filter(document__in=documents).select_related("document")
     store = document_files.storage()
     for name in versions.values_list("stored_name", flat=True):
         store.delete(name)
     _delete_audited(actor, [versions, documents], why)
+
+
+def _meetings_of(person: Person) -> list[Meeting]:
+    """The meetings a person was a child of, or in the stored map of."""
+    with_maps = Meeting.objects.exclude(map_snapshot={}).only("id", "map_snapshot")
+    return [
+        *Meeting.objects.filter(children__person=person).only("id"),
+        *(m for m in with_maps.iterator(chunk_size=500) if person.pk in m.snapshot_person_ids()),
+    ]
 
 
 def _person(actor: Worker, item: PurgeItem) -> str:
@@ -103,6 +127,9 @@ def _person(actor: Worker, item: PurgeItem) -> str:
     # What the trail said about them is blanked first, so the events written below (which
     # are about them too) keep the rule and the run.
     redact_about([person.pk])
+    # The meetings they were on or in the map of: events written before a meeting's events
+    # named its people hold the map (ids and initials) without naming them.
+    _redact_records(actor, _meetings_of(person), why)
     _documents(actor, Document.objects.filter(person=person), why)
     scrub_from_snapshots(actor=actor, person_ids=[person.pk], why=why)
     # Rows that PROTECT a person (they must not vanish by accident) go deliberately: an
