@@ -5,12 +5,15 @@ chain still verifies afterwards."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import transaction
 
+from locus import cli
 from locus.audit.models import AccessEvent, ChangeAction, ChangeEvent
 from locus.audit.services import (
     REDACTED_FIELDS,
@@ -72,13 +75,16 @@ def speaks_of(event: Event, person: Person) -> bool:
     return person.initials in said or f"p{person.pk}" in said or person.pk in said
 
 
-def assert_chain_verifies() -> None:
-    result = verify()
-    assert result.ok, [p.line() for p in result.problems]
+def assert_chain_verifies(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """``locus audit verify`` finds no problem."""
+    monkeypatch.setenv("LOCUS_DATA_DIR", str(tmp_path))
+    out = io.StringIO()
+    assert cli.main(["audit", "verify"], out=out) == 0, out.getvalue()
+    assert out.getvalue().startswith("Audit chain verified: ")
 
 
 def test_a_purged_childs_id_and_initials_leave_every_meeting_event(
-    frozen_clock: FrozenClock, world: World
+    frozen_clock: FrozenClock, world: World, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     child = leaver(world.system, given_name="Quentin", family_name="Xylo")
     meeting = meeting_with(world, world.csc_child, child)
@@ -110,11 +116,15 @@ def test_a_purged_childs_id_and_initials_leave_every_meeting_event(
     assert not Person.objects.filter(pk=child.pk).exists()
     meeting_events = events_of(MEETING, meeting.pk)
     assert meeting_events and not [e.pk for e in meeting_events if speaks_of(e, child)]
-    assert_chain_verifies()
+    assert_chain_verifies(monkeypatch, tmp_path)
 
 
 def test_a_purged_documents_file_name_leaves_the_trail(
-    frozen_clock: FrozenClock, world: World, document_store: object
+    frozen_clock: FrozenClock,
+    world: World,
+    document_store: object,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     child = leaver(world.system)
     file_name = "quentin-xylo-school-report.pdf"
@@ -165,10 +175,12 @@ def test_a_purged_documents_file_name_leaves_the_trail(
         record_type="documents.documentversion", record_id=str(version.pk), action="delete"
     )
     assert deleted.after == {"purged_under": RuleKind.CHILD_NO_PLAN, "purge_run": run.pk}
-    assert_chain_verifies()
+    assert_chain_verifies(monkeypatch, tmp_path)
 
 
-def test_a_purged_context_cases_events_are_blanked(frozen_clock: FrozenClock, world: World) -> None:
+def test_a_purged_context_cases_events_are_blanked(
+    frozen_clock: FrozenClock, world: World, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     case = assessed_case(world, recommendation="close")
     request_closure(world, case, outcome="nfa", reason="The Quentin Xylo estate is safe now")
     casework.closure_approve(actor=world.team_manager, case=refreshed(case))
@@ -186,7 +198,7 @@ def test_a_purged_context_cases_events_are_blanked(frozen_clock: FrozenClock, wo
         ("delete", {"purged_under": RuleKind.CONTEXT_CASE, "purge_run": run.pk})
     ]
     assert all(e.redacted_at is not None for e in case_events if e not in kept)
-    assert_chain_verifies()
+    assert_chain_verifies(monkeypatch, tmp_path)
 
 
 def test_a_redaction_by_record_must_be_one_a_purge_wrote(world: World) -> None:
@@ -202,7 +214,9 @@ def test_a_redaction_by_record_must_be_one_a_purge_wrote(world: World) -> None:
     assert len(verify().problems) == before
 
 
-def test_a_redaction_by_record_is_recorded_once_and_verifies(world: World) -> None:
+def test_a_redaction_by_record_is_recorded_once_and_verifies(
+    world: World, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     case = assessed_case(world)
     why = {"purged_under": RuleKind.CONTEXT_CASE.value, "purge_run": 1}
     with transaction.atomic():
@@ -220,7 +234,7 @@ def test_a_redaction_by_record_is_recorded_once_and_verifies(world: World) -> No
     marker = ChangeEvent.objects.get(record_type=REDACTION)
     assert marker.record_id == "casework.contextcase" and marker.people == ""
     assert marker.after == {"ids": [str(case.pk)], **why}
-    assert_chain_verifies()
+    assert_chain_verifies(monkeypatch, tmp_path)
 
 
 @pytest.mark.django_db(transaction=True)
