@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from itertools import islice
 from typing import Any
 
@@ -64,13 +64,7 @@ class Problem:
         return f"{self.stream} seq {self.seq} id {self.id}: {self.kind}: {self.message}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "stream": self.stream,
-            "seq": self.seq,
-            "id": self.id,
-            "kind": self.kind,
-            "message": self.message,
-        }
+        return asdict(self)
 
 
 @dataclass

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import models, transaction
@@ -55,6 +55,7 @@ from locus.subjectaccess.package import packages_expire
 from locus.transfers.models import Transfer
 
 Why = dict[str, Any]
+M = TypeVar("M", bound=models.Model)
 
 
 def _why(item: PurgeItem) -> Why:
@@ -117,13 +118,25 @@ def _meetings_of(person: Person) -> list[Meeting]:
     ]
 
 
-def _person(actor: Worker, item: PurgeItem) -> str:
-    person = Person.objects.select_for_update().filter(pk=item.record_id).first()
-    if person is None:
-        return Outcome.GONE
-    if person.pk in selectors.held_person_ids():
-        return Outcome.HELD
-    why = _why(item)
+def _unless_held(
+    model: type[M], held: Callable[[], set[int]], remove: Callable[[Worker, M, Why], None]
+) -> Callable[[Worker, PurgeItem], str]:
+    """The act on a record a legal hold may keep: locked, then removed unless it is already
+    gone or held now (holds are read again here, not taken from the plan)."""
+
+    def act(actor: Worker, item: PurgeItem) -> str:
+        found = model._default_manager.select_for_update().filter(pk=item.record_id).first()
+        if found is None:
+            return Outcome.GONE
+        if found.pk in held():
+            return Outcome.HELD
+        remove(actor, found, _why(item))
+        return Outcome.PURGED
+
+    return act
+
+
+def _person(actor: Worker, person: Person, why: Why) -> None:
     # What the trail said about them is blanked first, so the events written below (which
     # are about them too) keep the rule and the run.
     redact_about([person.pk])
@@ -144,16 +157,9 @@ def _person(actor: Worker, item: PurgeItem) -> str:
         ],
         why,
     )
-    return Outcome.PURGED
 
 
-def _case(actor: Worker, item: PurgeItem) -> str:
-    case = ContextCase.objects.select_for_update().filter(pk=item.record_id).first()
-    if case is None:
-        return Outcome.GONE
-    if case.pk in selectors.held_case_ids():
-        return Outcome.HELD
-    why = _why(item)
+def _case(actor: Worker, case: ContextCase, why: Why) -> None:
     _documents(actor, Document.objects.filter(case=case), why)
     _delete_audited(
         actor,
@@ -171,42 +177,53 @@ def _case(actor: Worker, item: PurgeItem) -> str:
         ],
         why,
     )
-    return Outcome.PURGED
 
 
-def _note(actor: Worker, item: PurgeItem) -> str:
-    model: type[Association] | type[GroupMembership] = (
-        Association if item.record_type == selectors.ASSOCIATION else GroupMembership
-    )
+def _update_audited(
+    actor: Worker,
+    item: PurgeItem,
+    model: type[models.Model],
+    change: Callable[[Any], None],
+    outcome: str,
+) -> str:
+    """Change the item's row in place (blank a note, delete a file) and audit that it
+    changed under the rule and run, saying nothing it held; "already gone" when no row is."""
     row = model._default_manager.filter(pk=item.record_id).first()
     if row is None:
         return Outcome.GONE
+    change(row)
+    record_change(actor=actor, action=ChangeAction.UPDATE, obj=row, after=_why(item))
+    return outcome
+
+
+def _blank_note(row: Association | GroupMembership) -> None:
     blanks: dict[str, str] = {"end_reason": selectors.BLANKED_REASON if row.end_reason else ""}
     if isinstance(row, Association):
         blanks["note"] = ""
-    model._default_manager.filter(pk=row.pk).update(**blanks)
-    record_change(actor=actor, action=ChangeAction.UPDATE, obj=row, after=_why(item))
-    return Outcome.BLANKED
+    type(row)._default_manager.filter(pk=row.pk).update(**blanks)
 
 
-def _export(actor: Worker, item: PurgeItem) -> str:
-    run = ExportRun.objects.filter(pk=item.record_id).first()
-    if run is None:
-        return Outcome.GONE
+def _note(actor: Worker, item: PurgeItem) -> str:
+    model = Association if item.record_type == selectors.ASSOCIATION else GroupMembership
+    return _update_audited(actor, item, model, _blank_note, Outcome.BLANKED)
+
+
+def _delete_export_file(run: ExportRun) -> None:
     if run.file_name:
         (export_folder() / run.file_name).unlink(missing_ok=True)
     ExportRun.objects.filter(pk=run.pk).update(file_name="")
-    record_change(actor=actor, action=ChangeAction.UPDATE, obj=run, after=_why(item))
-    return Outcome.FILE_DELETED
+
+
+def _export(actor: Worker, item: PurgeItem) -> str:
+    return _update_audited(actor, item, ExportRun, _delete_export_file, Outcome.FILE_DELETED)
+
+
+def _delete_import_files(run: ImportRun) -> None:
+    import_files.remove_folder(run.stored_path)  # the upload and its rejects, beside it
 
 
 def _import(actor: Worker, item: PurgeItem) -> str:
-    run = ImportRun.objects.filter(pk=item.record_id).first()
-    if run is None:
-        return Outcome.GONE
-    import_files.remove_folder(run.stored_path)  # the upload and its rejects, beside it
-    record_change(actor=actor, action=ChangeAction.UPDATE, obj=run, after=_why(item))
-    return Outcome.FILE_DELETED
+    return _update_audited(actor, item, ImportRun, _delete_import_files, Outcome.FILE_DELETED)
 
 
 def _removed_document(actor: Worker, item: PurgeItem) -> str:
@@ -222,8 +239,8 @@ def _removed_document(actor: Worker, item: PurgeItem) -> str:
 
 
 ACTS: dict[str, Callable[[Worker, PurgeItem], str]] = {
-    selectors.PERSON: _person,
-    selectors.CASE: _case,
+    selectors.PERSON: _unless_held(Person, selectors.held_person_ids, _person),
+    selectors.CASE: _unless_held(ContextCase, selectors.held_case_ids, _case),
     selectors.ASSOCIATION: _note,
     selectors.MEMBERSHIP: _note,
     selectors.EXPORT: _export,
