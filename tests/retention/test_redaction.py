@@ -14,6 +14,7 @@ import pytest
 from django.db import transaction
 
 from locus import cli
+from locus.audit.describe import describe
 from locus.audit.models import AccessEvent, ChangeAction, ChangeEvent
 from locus.audit.services import (
     REDACTED_FIELDS,
@@ -42,6 +43,7 @@ __all__ = ["document_store"]
 
 Event = AccessEvent | ChangeEvent
 MEETING = Meeting._meta.label_lower
+CASE = "casework.contextcase"
 
 
 def events_of(record_type: str, record_id: object) -> list[Event]:
@@ -248,3 +250,32 @@ def test_redact_records_refuses_the_redactions_own_rows(world: World) -> None:
     why = {"purged_under": RuleKind.CONTEXT_CASE.value, "purge_run": 1}
     with pytest.raises(ValueError, match="record_type"):
         redact_records(actor=world.system, record_type=REDACTION, ids=[1], why=why)
+
+
+def test_a_redaction_row_covers_only_the_records_it_names(world: World) -> None:
+    case = assessed_case(world)
+    place = "places.context"
+    why = {"purged_under": RuleKind.CONTEXT_CASE.value, "purge_run": 1}
+    with transaction.atomic():
+        redact_records(actor=world.system, record_type=CASE, ids=[case.pk], why=why)
+    assert verify().ok
+    # Another record's events blanked by hand: the row about the case does not cover them.
+    for model, blanks in REDACTED_FIELDS:
+        model.objects.filter(record_type=place, record_id=str(world.park.pk)).update(
+            redacted_at=case.opened_at, **blanks
+        )
+    found = verify().problems
+    assert found and {p.kind for p in found} == {"redacted without a purge"}
+    assert {(p.stream, p.id) for p in found} == {
+        (type(e).stream.name, e.pk) for e in events_of(place, world.park.pk)
+    }
+
+
+def test_the_trail_says_a_redaction_plainly(world: World) -> None:
+    case = assessed_case(world)
+    why = {"purged_under": RuleKind.CONTEXT_CASE.value, "purge_run": 1}
+    with transaction.atomic():
+        redact_records(actor=world.system, record_type=CASE, ids=[case.pk], why=why)
+    marker = ChangeEvent.objects.get(record_type=REDACTION)
+    (row,) = describe([marker], viewer=world.persona("auditor"))
+    assert row.description.startswith(f"Changed the audit trail redaction #{CASE}")
