@@ -9,9 +9,9 @@ of the row after it, and :mod:`locus.audit.verify` says which.
 
 The content (a read's purpose and detail, a change's before and after) enters
 the row hash as its own digest, ``content_digest``: a purge may blank the content
-(``services.redact_about``) and the chain still verifies, because the digest
-stays; the verifier checks content against its digest only where it is not
-redacted.
+(``services.redact_about``, ``services.redact_records``) and the chain still
+verifies, because the digest stays; the verifier checks content against its
+digest only where it is not redacted.
 
 Rows are sealed as they are written, in the writing transaction: one at a time
 through the models' ``save`` (``write_event``, ``create``), many at once through

@@ -137,6 +137,8 @@ KINDS: dict[str, Kind] = {
     "access.team": _k("team", phrase="team {}"),
     "access.agency": _k("agency", phrase="agency {}", plural="agencies"),
     "audit.trail": _k("audit trail", phrase="audit trail", plural="audit trail"),
+    # A purge's redaction by record: its id is the record type whose events it blanked.
+    "audit.redaction": _k("audit trail redaction"),
     "linked.case": _k("linked case"),
     "linked.cluster": _k("linked cluster"),
 }

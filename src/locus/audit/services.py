@@ -61,10 +61,15 @@ def people_text(ids: Iterable[object]) -> str:
 
 
 def people_of(obj: models.Model) -> list[object]:
-    """The people a record is about: itself, or the people its foreign keys name."""
+    """The people a record is about: itself, or the people its foreign keys name, and
+    those its model says its events speak of beside them (``audit_people()``: a meeting's
+    children and the people in its stored map, a document version's person), so that a
+    purge of any of them blanks what the events said."""
     if record_type_of(obj) == PERSON:
         return [obj.pk]
-    return [getattr(obj, name) for name in person_fields(type(obj))]
+    found = [getattr(obj, name) for name in person_fields(type(obj))]
+    more = getattr(obj, "audit_people", None)
+    return [*found, *more()] if more is not None else found
 
 
 def people_in_detail(record_type: str, detail: Mapping[str, Any]) -> list[object]:
@@ -266,6 +271,27 @@ REDACTED_FIELDS: tuple[tuple[type[AccessEvent] | type[ChangeEvent], dict[str, An
 )
 
 
+# The record type of the change row a redaction by record writes (``redact_records``): the
+# verifier's evidence that a purge blanked those records' events. It is about nobody, so no
+# redaction ever blanks it.
+REDACTION = chain_verify.REDACTION
+
+
+def _in_purge(name: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{name} must run inside the purge's transaction")
+
+
+def _blank(match: models.Q) -> int:
+    """Blank the content of the events ``match`` finds that are not blanked yet."""
+    now = clock.now()
+    done = 0
+    for model, blanks in REDACTED_FIELDS:
+        unredacted = model._default_manager.filter(match, redacted_at__isnull=True)
+        done += unredacted.update(redacted_at=now, **blanks)
+    return done
+
+
 def redact_about(person_ids: Iterable[object]) -> int:
     """Blank the content of every audit event about these people (a purge removed their
     records: the trail keeps that each read and change happened, not what it said).
@@ -274,19 +300,45 @@ def redact_about(person_ids: Iterable[object]) -> int:
     purge run again after a kill carries on where it stopped. Must run inside the purge's
     transaction.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("redact_about must run inside the purge's transaction")
+    _in_purge("redact_about")
     ids = parse_ids(person_ids)
     if not ids:
         return 0
-    now = clock.now()
-    done = 0
-    for model, blanks in REDACTED_FIELDS:
-        about = models.Q()
-        for pk in ids:
-            about |= models.Q(people__contains=f",{pk},")
-        unredacted = model._default_manager.filter(about).filter(redacted_at__isnull=True)
-        done += unredacted.update(redacted_at=now, **blanks)
+    about = models.Q()
+    for pk in ids:
+        about |= models.Q(people__contains=f",{pk},")
+    return _blank(about)
+
+
+def redact_records(
+    *, actor: Any, record_type: str, ids: Iterable[object], why: Mapping[str, Any]
+) -> int:
+    """Blank the content of every audit event of these records (a purge deleted them, or
+    took a purged person out of them), whoever the events name: a context case's events say
+    what the case said, and events written before a model named its people (a meeting's
+    map, a document version's file name) do not name the person they hold.
+
+    Writes one change row (record type :data:`REDACTION`, the record type as its id, the
+    ids and ``why`` as its content, about nobody) when it blanked anything: the verifier
+    holds every event blanked by record to it. Idempotent, as :func:`redact_about`; must
+    run inside the purge's transaction. Returns how many events were blanked.
+    """
+    _in_purge("redact_records")
+    if not record_type or record_type == REDACTION:
+        raise ValueError(f"record_type: not a record whose events may be redacted: {record_type!r}")
+    keys = [str(pk) for pk in parse_ids(ids)]
+    if not keys:
+        return 0
+    done = _blank(models.Q(record_type=record_type, record_id__in=keys))
+    if done:
+        write_event(
+            ChangeEvent,
+            actor=actor,
+            action=ChangeAction.UPDATE,
+            record_type=REDACTION,
+            record_id=record_type,
+            after={"ids": keys, **why},
+        )
     return done
 
 

@@ -12,7 +12,9 @@ sealed?"). Together these name what happened:
 * **inserted**: a row that fits neither its own hash nor the chain (a raw insert with a
   made-up hash), a row past the stream's recorded head, or one with no seq at all;
 * **redacted without a purge**: content blanked though no purge removed anyone it
-  was about (a purge deletes the person, and the trail has that change);
+  was about (a purge deletes the person, and the trail has that change) nor redacted
+  its record (a redaction by record writes a change row naming the records:
+  ``services.redact_records``);
 * **head mismatch**: a day head kept outside the database (``--heads``) no longer
   matches its row: the chain was rewritten after the heads were exported.
 
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from itertools import islice
 from typing import Any
 
@@ -38,6 +40,9 @@ from locus.common.ids import parse_ids
 MODELS: dict[str, Any] = {"access": AccessEvent, "change": ChangeEvent, "signin": SignInEvent}
 CHUNK = 5000
 SIGN_IN = "audit.signinevent"  # the record type of a sign-in's settlement (services)
+REDACTION = "audit.redaction"  # the record type of a redaction by record (services)
+# Where an event's record type and id sit among its stream's plain columns.
+RECORD_AT = chain.CHANGE.plain_names.index("record_type")
 
 EDITED = "edited"
 CONTENT = "content changed"
@@ -59,13 +64,7 @@ class Problem:
         return f"{self.stream} seq {self.seq} id {self.id}: {self.kind}: {self.message}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "stream": self.stream,
-            "seq": self.seq,
-            "id": self.id,
-            "kind": self.kind,
-            "message": self.message,
-        }
+        return asdict(self)
 
 
 @dataclass
@@ -97,6 +96,33 @@ def _purged_people() -> set[int]:
     return set(parse_ids(ids))
 
 
+def _redacted_records() -> set[tuple[str, str]]:
+    """The records whose events a purge redacted by record: (record type, id)."""
+    found: set[tuple[str, str]] = set()
+    rows = ChangeEvent.objects.filter(record_type=REDACTION).values_list("record_id", "after")
+    for record_type, after in rows:
+        ids = after.get("ids") if isinstance(after, dict) else None
+        if isinstance(ids, list):
+            found.update((record_type, str(pk)) for pk in ids)
+    return found
+
+
+@dataclass(frozen=True)
+class Purged:
+    """What purges removed, for the "redacted without a purge" check."""
+
+    people: set[int]
+    records: set[tuple[str, str]]
+
+    def covers(self, record_type: str, record_id: str, people: str) -> bool:
+        return bool(_people(people) & self.people) or (record_type, record_id) in self.records
+
+
+def purges() -> Purged:
+    """What every purge so far removed, as the trail records it."""
+    return Purged(_purged_people(), _redacted_records())
+
+
 def _people(text: str) -> set[int]:
     return {int(p) for p in text.split(",") if p.isdecimal()}
 
@@ -121,7 +147,7 @@ def verify_stream(
     stream: chain.Stream,
     *,
     since: dt.date | None = None,
-    purged: set[int] | None = None,
+    purged: Purged | None = None,
     settled: dict[int, Any] | None = None,
 ) -> Result:
     """Walk one stream in seq order (from the first row on ``since``, linked to the row
@@ -184,7 +210,7 @@ def _check(
     last: tuple[int, str | None],
     head_seq: int | None,
     problem: Any,
-    purged: set[int] | None,
+    purged: Purged | None,
     settled: dict[int, Any] | None = None,
 ) -> tuple[int, str | None]:
     """Check a batch of rows (in seq order) after the last accepted row (seq, hash)."""
@@ -226,8 +252,15 @@ def _check(
         if stream.blanks:
             redacted_at, people = row[extra_at:]
             blank = list(row[content_at:extra_at]) == list(stream.blanks)
-            if redacted_at is not None and purged is not None and not (_people(people) & purged):
-                problem(REDACTED, seq, pk, "content blanked, but no purge removed its people")
+            record_type, record_id = values[RECORD_AT : RECORD_AT + 2]
+            if (
+                redacted_at is not None
+                and purged is not None
+                and not purged.covers(record_type, record_id, people)
+            ):
+                problem(
+                    REDACTED, seq, pk, "content blanked, but no purge removed its people or record"
+                )
             if not (redacted_at is not None and blank) and digest != sealed_digest:
                 problem(CONTENT, seq, pk, "its content no longer gives the digest sealed in it")
         last_seq, last_hash = seq, sealed
@@ -262,7 +295,7 @@ def verify(*, since: dt.date | None = None, heads: Iterable[chain.Head] = ()) ->
     """Check every stream (from ``since``) and, given exported day heads, that each still
     matches its row."""
     result = Result()
-    purged = _purged_people()
+    purged = purges()
     settled = _settlements()
     for stream in chain.STREAMS:
         part = verify_stream(stream, since=since, purged=purged, settled=settled)

@@ -76,13 +76,15 @@ def date_field(
 
 
 def choose_one(
-    label: str, choices: Any, *, required: str, placeholder: str = ""
+    label: str, choices: Any, *, required: str, placeholder: str = "", radios: bool = False
 ) -> forms.ChoiceField:
-    """A choice that must be made; with a placeholder, the select starts on it, empty."""
+    """A choice that must be made; with a placeholder, the select starts on it, empty.
+    ``radios``: a few choices, all in sight as radio buttons, none chosen until one is."""
     return forms.ChoiceField(
         label=label,
         choices=[("", placeholder), *choices] if placeholder else choices,
         error_messages={"required": required},
+        widget=forms.RadioSelect if radios else forms.Select,
     )
 
 

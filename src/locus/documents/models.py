@@ -77,3 +77,8 @@ class DocumentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} v{self.number}"
+
+    def audit_people(self) -> list[object]:
+        """Whom the version's audit events speak of (``audit.services.people_of``): its
+        document's person, whose file's name they hold."""
+        return [self.document.person_id]

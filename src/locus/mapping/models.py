@@ -189,6 +189,19 @@ class Meeting(BasisFields):
             return f"Online ({self.location})" if self.location else "Online"
         return self.location
 
+    def snapshot_person_ids(self) -> list[object]:
+        """The people in the stored map (its nodes' person ids)."""
+        snapshot = self.map_snapshot if isinstance(self.map_snapshot, dict) else {}
+        nodes = snapshot.get("nodes") or []
+        return [n.get("person_id") for n in nodes if isinstance(n, dict)]
+
+    def audit_people(self) -> list[object]:
+        """Whom the meeting's audit events speak of (``audit.services.people_of``): its
+        children, and the people in its map (ids and initials), so a purge of any of them
+        blanks what the trail kept of the map."""
+        children = [c.person_id for c in self.children.all()] if self.pk else []
+        return [*children, *self.snapshot_person_ids()]
+
 
 class MeetingChild(models.Model):
     """A child the meeting concerns, with the worker who held the case when it was proposed.

@@ -8,6 +8,17 @@ from locus.common.forms import GovukForm, choose_one, date_field
 from locus.retention.models import HeldKind, HoldReason
 
 
+def _said(label: str, *, hint: str, required: str) -> forms.CharField:
+    """A few lines a worker must write (why, which proceedings), kept in the trail."""
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": required},
+    )
+
+
 class RuleForm(GovukForm):
     amount = forms.IntegerField(
         label="How long",
@@ -19,24 +30,22 @@ class RuleForm(GovukForm):
         },
         widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}),
     )
-    reason = forms.CharField(
-        label="Why the rule is set so",
-        help_text=(
+    reason = _said(
+        "Why the rule is set so",
+        hint=(
             "The policy or the decision it follows. It is kept with the rule and in the "
             "audit trail."
         ),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why the rule is set so (the policy it follows)"},
+        required="Say why the rule is set so (the policy it follows)",
     )
 
 
 class HoldForm(GovukForm):
-    held_kind = forms.ChoiceField(
-        label="What is held",
-        choices=HeldKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether a person or a context case is held"},
+    held_kind = choose_one(
+        "What is held",
+        HeldKind.choices,
+        required="Choose whether a person or a context case is held",
+        radios=True,
     )
     held_id = forms.CharField(
         label="Its record number",
@@ -51,26 +60,22 @@ class HoldForm(GovukForm):
         required="Choose why the record must be kept",
         placeholder="Choose a reason",
     )
-    detail = forms.CharField(
-        label="The proceedings",
-        help_text="A court or case reference and what is happening. Never the child's name.",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say which proceedings, by their reference"},
+    detail = _said(
+        "The proceedings",
+        hint="A court or case reference and what is happening. Never the child's name.",
+        required="Say which proceedings, by their reference",
     )
     review_on = date_field("Review the hold on", "the date the hold is to be reviewed")
 
 
 class LiftForm(GovukForm):
-    reason = forms.CharField(
-        label="Why the hold is lifted",
-        help_text=(
+    reason = _said(
+        "Why the hold is lifted",
+        hint=(
             "For example, the proceedings ended on a date. The record then follows its "
             "retention rule."
         ),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why the hold is lifted"},
+        required="Say why the hold is lifted",
     )
 
 

@@ -13,8 +13,9 @@ docs/retention.md.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import models, transaction
@@ -24,7 +25,7 @@ from django.db.models.deletion import Collector
 from locus.access import retention as rules
 from locus.access.models import BreakGlass, Worker
 from locus.audit.models import ChangeAction
-from locus.audit.services import record_change, redact_about
+from locus.audit.services import record_change, redact_about, redact_records
 from locus.casework.models import (
     ContextCase,
     ContextConference,
@@ -41,6 +42,7 @@ from locus.exports.services import export_folder
 from locus.interchange import files as import_files
 from locus.interchange.models import ImportRun
 from locus.linked import borough_evidence, clusters
+from locus.mapping.models import Meeting
 from locus.mapping.services import scrub_from_snapshots
 from locus.notes.models import CaseNote
 from locus.notifications.services import forget_all
@@ -53,6 +55,7 @@ from locus.subjectaccess.package import packages_expire
 from locus.transfers.models import Transfer
 
 Why = dict[str, Any]
+M = TypeVar("M", bound=models.Model)
 
 
 def _why(item: PurgeItem) -> Why:
@@ -60,12 +63,23 @@ def _why(item: PurgeItem) -> Why:
     return {"purged_under": item.rule, "purge_run": item.run_id}
 
 
+def _redact_records(actor: Worker, rows: Iterable[models.Model], why: Why) -> None:
+    """Blank what the trail said of these records, a record type at a time."""
+    by_type: dict[str, list[object]] = defaultdict(list)
+    for obj in rows:
+        by_type[obj._meta.label_lower].append(obj.pk)
+    for record_type, ids in by_type.items():
+        redact_records(actor=actor, record_type=record_type, ids=ids, why=why)
+
+
 def _delete_audited(actor: Worker, doomed: Iterable[models.QuerySet[Any]], why: Why) -> int:
     """Delete these rows, in this order, and everything that cascades from them, with one
     change event per row deleted saying the rule and the run (no content). Django's
     collector finds the cascade as the delete will do it, so the trail names every row that
-    went. The order matters: a row that PROTECTs another goes first (Django refuses to
-    delete a protected row even when its protector would go in the same cascade)."""
+    went, and blanks what its earlier events said of each (before the deletions are written,
+    so those keep the rule and the run). The order matters: a row that PROTECTs another goes
+    first (Django refuses to delete a protected row even when its protector would go in the
+    same cascade)."""
     count = 0
     for rows in doomed:
         collector = Collector(using="default")
@@ -74,6 +88,7 @@ def _delete_audited(actor: Worker, doomed: Iterable[models.QuerySet[Any]], why: 
         for fast in collector.fast_deletes:
             if not fast.model._meta.auto_created:  # a many-to-many link table: no record
                 gone.extend(fast)
+        _redact_records(actor, gone, why)
         for obj in gone:
             record_change(actor=actor, action=ChangeAction.DELETE, obj=obj, after=why)
         # A notification about a row that is going would lead to a page that is not there.
@@ -86,23 +101,48 @@ def _delete_audited(actor: Worker, doomed: Iterable[models.QuerySet[Any]], why: 
 def _documents(actor: Worker, documents: models.QuerySet[Document], why: Why) -> None:
     """Delete the documents' bytes, then their rows. The bytes go first: a purge stopped
     between the two deletes them again (a missing file is no error), never leaves them."""
-    versions = DocumentVersion.objects.filter(document__in=documents)
+    # With their documents: each version's deletion is audited as about its document's person.
+    versions = DocumentVersion.objects.filter(document__in=documents).select_related("document")
     store = document_files.storage()
     for name in versions.values_list("stored_name", flat=True):
         store.delete(name)
     _delete_audited(actor, [versions, documents], why)
 
 
-def _person(actor: Worker, item: PurgeItem) -> str:
-    person = Person.objects.select_for_update().filter(pk=item.record_id).first()
-    if person is None:
-        return Outcome.GONE
-    if person.pk in selectors.held_person_ids():
-        return Outcome.HELD
-    why = _why(item)
+def _meetings_of(person: Person) -> list[Meeting]:
+    """The meetings a person was a child of, or in the stored map of."""
+    with_maps = Meeting.objects.exclude(map_snapshot={}).only("id", "map_snapshot")
+    return [
+        *Meeting.objects.filter(children__person=person).only("id"),
+        *(m for m in with_maps.iterator(chunk_size=500) if person.pk in m.snapshot_person_ids()),
+    ]
+
+
+def _unless_held(
+    model: type[M], held: Callable[[], set[int]], remove: Callable[[Worker, M, Why], None]
+) -> Callable[[Worker, PurgeItem], str]:
+    """The act on a record a legal hold may keep: locked, then removed unless it is already
+    gone or held now (holds are read again here, not taken from the plan)."""
+
+    def act(actor: Worker, item: PurgeItem) -> str:
+        found = model._default_manager.select_for_update().filter(pk=item.record_id).first()
+        if found is None:
+            return Outcome.GONE
+        if found.pk in held():
+            return Outcome.HELD
+        remove(actor, found, _why(item))
+        return Outcome.PURGED
+
+    return act
+
+
+def _person(actor: Worker, person: Person, why: Why) -> None:
     # What the trail said about them is blanked first, so the events written below (which
     # are about them too) keep the rule and the run.
     redact_about([person.pk])
+    # The meetings they were on or in the map of: events written before a meeting's events
+    # named its people hold the map (ids and initials) without naming them.
+    _redact_records(actor, _meetings_of(person), why)
     _documents(actor, Document.objects.filter(person=person), why)
     scrub_from_snapshots(actor=actor, person_ids=[person.pk], why=why)
     # Rows that PROTECT a person (they must not vanish by accident) go deliberately: an
@@ -117,16 +157,9 @@ def _person(actor: Worker, item: PurgeItem) -> str:
         ],
         why,
     )
-    return Outcome.PURGED
 
 
-def _case(actor: Worker, item: PurgeItem) -> str:
-    case = ContextCase.objects.select_for_update().filter(pk=item.record_id).first()
-    if case is None:
-        return Outcome.GONE
-    if case.pk in selectors.held_case_ids():
-        return Outcome.HELD
-    why = _why(item)
+def _case(actor: Worker, case: ContextCase, why: Why) -> None:
     _documents(actor, Document.objects.filter(case=case), why)
     _delete_audited(
         actor,
@@ -144,42 +177,53 @@ def _case(actor: Worker, item: PurgeItem) -> str:
         ],
         why,
     )
-    return Outcome.PURGED
 
 
-def _note(actor: Worker, item: PurgeItem) -> str:
-    model: type[Association] | type[GroupMembership] = (
-        Association if item.record_type == selectors.ASSOCIATION else GroupMembership
-    )
+def _update_audited(
+    actor: Worker,
+    item: PurgeItem,
+    model: type[models.Model],
+    change: Callable[[Any], None],
+    outcome: str,
+) -> str:
+    """Change the item's row in place (blank a note, delete a file) and audit that it
+    changed under the rule and run, saying nothing it held; "already gone" when no row is."""
     row = model._default_manager.filter(pk=item.record_id).first()
     if row is None:
         return Outcome.GONE
+    change(row)
+    record_change(actor=actor, action=ChangeAction.UPDATE, obj=row, after=_why(item))
+    return outcome
+
+
+def _blank_note(row: Association | GroupMembership) -> None:
     blanks: dict[str, str] = {"end_reason": selectors.BLANKED_REASON if row.end_reason else ""}
     if isinstance(row, Association):
         blanks["note"] = ""
-    model._default_manager.filter(pk=row.pk).update(**blanks)
-    record_change(actor=actor, action=ChangeAction.UPDATE, obj=row, after=_why(item))
-    return Outcome.BLANKED
+    type(row)._default_manager.filter(pk=row.pk).update(**blanks)
 
 
-def _export(actor: Worker, item: PurgeItem) -> str:
-    run = ExportRun.objects.filter(pk=item.record_id).first()
-    if run is None:
-        return Outcome.GONE
+def _note(actor: Worker, item: PurgeItem) -> str:
+    model = Association if item.record_type == selectors.ASSOCIATION else GroupMembership
+    return _update_audited(actor, item, model, _blank_note, Outcome.BLANKED)
+
+
+def _delete_export_file(run: ExportRun) -> None:
     if run.file_name:
         (export_folder() / run.file_name).unlink(missing_ok=True)
     ExportRun.objects.filter(pk=run.pk).update(file_name="")
-    record_change(actor=actor, action=ChangeAction.UPDATE, obj=run, after=_why(item))
-    return Outcome.FILE_DELETED
+
+
+def _export(actor: Worker, item: PurgeItem) -> str:
+    return _update_audited(actor, item, ExportRun, _delete_export_file, Outcome.FILE_DELETED)
+
+
+def _delete_import_files(run: ImportRun) -> None:
+    import_files.remove_folder(run.stored_path)  # the upload and its rejects, beside it
 
 
 def _import(actor: Worker, item: PurgeItem) -> str:
-    run = ImportRun.objects.filter(pk=item.record_id).first()
-    if run is None:
-        return Outcome.GONE
-    import_files.remove_folder(run.stored_path)  # the upload and its rejects, beside it
-    record_change(actor=actor, action=ChangeAction.UPDATE, obj=run, after=_why(item))
-    return Outcome.FILE_DELETED
+    return _update_audited(actor, item, ImportRun, _delete_import_files, Outcome.FILE_DELETED)
 
 
 def _removed_document(actor: Worker, item: PurgeItem) -> str:
@@ -195,8 +239,8 @@ def _removed_document(actor: Worker, item: PurgeItem) -> str:
 
 
 ACTS: dict[str, Callable[[Worker, PurgeItem], str]] = {
-    selectors.PERSON: _person,
-    selectors.CASE: _case,
+    selectors.PERSON: _unless_held(Person, selectors.held_person_ids, _person),
+    selectors.CASE: _unless_held(ContextCase, selectors.held_case_ids, _case),
     selectors.ASSOCIATION: _note,
     selectors.MEMBERSHIP: _note,
     selectors.EXPORT: _export,
