@@ -1,4 +1,3 @@
-
 from django.contrib import admin
 
 from locus.common.admin import ReadOnlyAdmin, register_case_records
