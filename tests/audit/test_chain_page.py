@@ -63,7 +63,9 @@ def test_verifying_from_the_page_shows_the_outcome_and_is_logged(world: World) -
     response = client.post(VERIFY)  # the task runs at once here (the tests' task backend)
     assert response.status_code == 302 and response["Location"] == PAGE
     check = ChainCheck.objects.get()
-    assert (check.by, check.ok, check.finished_at is not None) == (world.auditor, True, True)
+    assert (check.by, check.ok, check.finished_at is not None) == (world.auditor, True, True), (
+        check.problems
+    )
     assert "The chain verified" in client.get(PAGE).content.decode()
     assert AccessEvent.objects.filter(
         actor=world.auditor, record_type="audit.chain", action=AccessAction.SEARCH
@@ -90,7 +92,7 @@ def test_the_demo_leaves_a_verified_chain_for_the_auditor(world: World) -> None:
     add_demo_chain()
     add_demo_chain()  # set up again: no second check
     check = ChainCheck.objects.get()
-    assert check.ok and check.rows > 0
+    assert check.ok and check.rows > 0, check.problems
     page = client_for(world.auditor).get(PAGE).content.decode()
     assert "The chain verified" in page and "Run by no worker" in page
 

@@ -43,7 +43,12 @@ def test_auditor_searches_the_trail_by_person_and_downloads_it(
 ) -> None:
     sign_in(page, live_server.url, "auditor")
     menu = page.get_by_role("navigation", name="Menu")
-    assert menu.get_by_role("link").all_inner_texts() == ["Home", "Audit trail"]
+    assert menu.get_by_role("link").all_inner_texts() == [
+        "Home",
+        "Audit trail",
+        "Sharing register",
+        "Retention",
+    ]
     menu.get_by_role("link", name="Audit trail").click()
 
     page.get_by_label("Person ID").fill("not an id")
