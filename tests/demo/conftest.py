@@ -22,7 +22,7 @@ from django.db import models
 from django.utils import timezone
 
 from locus.access.models import Agency, Team, Worker
-from locus.audit.models import AccessEvent, ChangeEvent, SignInEvent
+from locus.audit.models import AccessEvent, ChainHead, ChangeEvent, SignInEvent
 from locus.common import clock
 from locus.demo.generator import Summary, generate_borough
 from locus.incidents.models import Incident, Involvement
@@ -104,6 +104,9 @@ def borough(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Summary]:
     made = just_before_midnight()
     with django_db_blocker.unblock():
         marks = high_water()
+        # The audit trail's chain heads move on with the borough's audit rows: deleting the
+        # rows puts the heads back too, or every later test would find its chain broken.
+        heads = list(ChainHead.objects.all())
         try:
             with clock.frozen_at(made):
                 summary = generate_borough(seed=SEED, people=PEOPLE)
@@ -111,6 +114,8 @@ def borough(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Summary]:
                 yield summary
         finally:
             delete_above(marks)
+            ChainHead.objects.all().delete()
+            ChainHead.objects.bulk_create(heads)
 
 
 def person_key(person: Person | None) -> tuple[str, ...]:
