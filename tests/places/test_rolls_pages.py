@@ -4,6 +4,7 @@ child's school history, what is logged, and query counts that do not grow with t
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -199,6 +200,7 @@ def test_a_leaver_the_school_no_longer_sees_is_not_picked_out_by_name(world: Wor
     client = client_for(world.school_dsl)
     leavers = _roll(world, f"?showing=left&name={world.pupil.family_name}")
     page = client.get(leavers).content.decode()
-    assert "0 leavers." in page and world.pupil.initials not in page
+    # As a word: the page's random tokens (CSRF, the CSP nonce) may hold the letters by chance.
+    assert "0 leavers." in page and not re.search(rf"\b{world.pupil.initials}\b", page)
     # The administrator, who still sees the child, finds them.
     assert world.pupil.full_name in client_for(world.admin).get(leavers).content.decode()
