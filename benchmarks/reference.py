@@ -79,6 +79,16 @@ def simple_graph(pairs: Iterable[tuple[int, int]]) -> nx.Graph:
     return graph
 
 
+def strong_links(counts: dict[tuple[int, int], Counts]) -> list[tuple[int, int]]:
+    """The pairs linked by a direct association, a shared incident or two or more associates
+    in common: the rule of ``locus.analysis.triage.strong``, written again from its words."""
+    return [
+        pair
+        for pair, (direct, shared, incidents, _) in counts.items()
+        if direct > 0 or incidents > 0 or shared >= 2
+    ]
+
+
 @dataclass
 class Incidents:
     """Who was involved in what, and incidents by place sorted by day."""

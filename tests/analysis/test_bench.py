@@ -9,7 +9,7 @@ import numpy as np
 
 from benchmarks import peers
 from benchmarks.synthetic import SCALES, generate
-from locus.analysis import linked, network
+from locus.analysis import linked, network, triage
 from locus.cli import main
 
 OPERATIONS = {
@@ -68,8 +68,16 @@ def test_the_whole_network_refresh_on_both_cores_gives_the_steps_answers():
     current = net.until == network.OPEN_END
     refresh = peers.whole_network_both_cores(data, seed=5)
     assert peers.table_digest(refresh.table) == peers.table_digest(table)
-    assert np.array_equal(refresh.clusters, linked.clusters(data.n, table.a, table.b))
-    assert np.array_equal(refresh.link_communities, linked.communities(data.n, table.a, table.b))
+    # Clusters and their communities on the strong links only.
+    strong = triage.strong(
+        n_direct=table.n_direct,
+        n_shared_incidents=table.n_shared_incidents,
+        n_shared_associates=table.n_shared_associates,
+    )
+    assert 0 < strong.sum() < len(table)
+    a, b = table.a[strong], table.b[strong]
+    assert np.array_equal(refresh.clusters, linked.clusters(data.n, a, b))
+    assert np.array_equal(refresh.link_communities, linked.communities(data.n, a, b))
     assert np.array_equal(
         refresh.network_communities,
         linked.communities(data.n, net.src[current], net.dst[current], seed=5),
@@ -95,11 +103,14 @@ def test_bench_peers_prints_a_table():
 def test_the_whole_network_pass_is_checked_against_its_targets_at_national_scale():
     unmeasured = {"reference_seconds": None, "ratio": None, "agree": None, "cpu_seconds": None}
     results = {
-        "whole_network_pass": {"seconds": 9.5, "peak_mb": 2100.0, **unmeasured},
+        "whole_network_pass": {"seconds": 12.5, "peak_mb": 1500.0, **unmeasured},
+        "whole_network_both_cores": {"seconds": 9.5, "peak_mb": 2100.0, **unmeasured},
         "clusters": {"seconds": 3.0, "peak_mb": 100.0, **unmeasured},
     }
     marked = peers.with_targets(results, "national")
-    assert marked["whole_network_pass"]["targets"] == [
+    # The pass as a refresh runs it, on both cores, is what the targets are checked on.
+    assert "targets" not in marked["whole_network_pass"]
+    assert marked["whole_network_both_cores"]["targets"] == [
         {"what": "whole-network pass under 10 s", "limit": 10.0, "met": True},
         {"what": "whole-network pass under 2 GB", "limit": 2000.0, "met": False},
     ]

@@ -183,6 +183,51 @@ def test_the_order_is_a_permutation_by_tier_that_matches_the_rule(c):
 
 
 @EXAMPLES
+@given(link_columns())
+def test_strong_links_are_exactly_those_in_the_strong_tiers(c):
+    tiers = t.triage(**c).tier
+    found = t.strong(
+        n_direct=c["n_direct"],
+        n_shared_incidents=c["n_shared_incidents"],
+        n_shared_associates=c["n_shared_associates"],
+    )
+    assert found.tolist() == [int(tier) in t.STRONG_TIERS for tier in tiers]
+
+
+def test_strong_on_one_link_of_each_kind():
+    # Strong: the first four tiers; one associate in common or co-presence alone is weak.
+    links = [ONE_OF_EACH[tier] for tier in sorted(ONE_OF_EACH)]
+    found = t.strong(
+        n_direct=[link.get("n_direct", 0) for link in links],
+        n_shared_incidents=[link.get("n_shared_incidents", 0) for link in links],
+        n_shared_associates=[link.get("n_shared_associates", 0) for link in links],
+    )
+    assert found.tolist() == [True, True, True, True, False, False, False]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "named"),
+    [
+        (
+            {"n_direct": [1, -1], "n_shared_incidents": [0, 0], "n_shared_associates": [0, 0]},
+            "n_direct",
+        ),
+        (
+            {"n_direct": [1], "n_shared_incidents": [0, 0], "n_shared_associates": [0]},
+            "n_shared_incidents",
+        ),
+        (
+            {"n_direct": [1], "n_shared_incidents": [0], "n_shared_associates": [0.5]},
+            "n_shared_associates",
+        ),
+    ],
+)
+def test_strong_refuses_bad_counts_naming_them(kwargs, named):
+    with pytest.raises(ValueError, match=named):
+        t.strong(**kwargs)
+
+
+@EXAMPLES
 @given(link_columns(), st.randoms(use_true_random=False))
 def test_the_order_does_not_depend_on_the_order_links_were_given_in(c, rnd):
     n = len(c["n_direct"])

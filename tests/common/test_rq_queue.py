@@ -24,7 +24,7 @@ import time, django
 django.setup()
 from locus.linked import clusters
 result = clusters.work_out_borough_clusters.enqueue(
-    window_days=90, across_agencies=True, closer_only=False
+    window_days=90, across_agencies=True, with_weaker=False
 )
 for _ in range(120):
     result.refresh()

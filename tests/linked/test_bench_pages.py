@@ -45,7 +45,7 @@ def test_bench_pages_json_at_a_tiny_scale(bench_folder) -> None:
     )
     # It leaves the borough's clusters worked out, and nothing queued.
     assert clusters.borough_page(
-        window_days=30, across_agencies=False, closer_only=False
+        window_days=30, across_agencies=False, with_weaker=False
     ).worked_out
     assert borough_evidence.fresh_evidence(ask=False) is not None
 

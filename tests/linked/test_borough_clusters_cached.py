@@ -209,7 +209,7 @@ def test_the_page_reads_the_version_and_cache_in_few_queries(pair: World) -> Non
 def test_borough_page_without_a_task_backend_that_runs_says_it_is_being_worked_out(
     pair: World, queued: list
 ) -> None:
-    shown = borough_page(window_days=30, across_agencies=False, closer_only=False)
+    shown = borough_page(window_days=30, across_agencies=False, with_weaker=False)
     assert shown.worked_out is None and shown.being_worked_out
     assert shown.clusters is None
 

@@ -211,12 +211,20 @@ def test_borough_clusters_list_holders_and_name_only_who_the_viewer_may_see(
     linked: World,
 ) -> None:
     url = reverse("linked-borough")
+    # Strong evidence only, by default: Olu, linked to Ciara only through an adult both know
+    # (one associate in common), is not in the cluster.
     html = page(linked.team_manager, url).content.decode()
-    assert "1 cluster, 4 children in all" in html
+    assert "1 cluster, 3 children in all" in html
     assert "Ciara Cscchild" in html and "Tariq Teamchild" in html
     assert "Yjschild" not in html and "Otherchild" not in html
-    assert html.count("A child you cannot see") == 2
+    assert html.count("A child you cannot see") == 1
     assert "1 direct association" in html
+    assert "linked by strong evidence" in html
+    # Asked for, the weaker links join him in (unnamed to this manager).
+    html = page(linked.team_manager, url, with_weaker="on").content.decode()
+    assert "1 cluster, 4 children in all" in html
+    assert html.count("A child you cannot see") == 2
+    assert "also join children with one associate in common" in html
     assert "Held by 4 workers in Children&#x27;s Social Care, Youth Justice Service." in html
     admin_html = page(linked.admin, url).content.decode()
     assert "Yusuf Yjschild" in admin_html
@@ -250,9 +258,9 @@ def test_clusters_held_by_one_agency_can_be_left_out(linked: World) -> None:
         actor=linked.system, person=second, worker=linked.other_social_worker, start=START
     )
     incident(linked, linked.school, [(first, HARMED), (second, HARMING)], 20)
-    assert "2 clusters, 6 children in all" in page(linked.admin, url).content.decode()
+    assert "2 clusters, 5 children in all" in page(linked.admin, url).content.decode()
     html = page(linked.admin, url, across_agencies="on").content.decode()
-    assert "1 cluster, 4 children in all" in html
+    assert "1 cluster, 3 children in all" in html
     assert "Csconly" not in html
 
 
@@ -337,9 +345,9 @@ def test_no_linked_case_page_names_a_child_the_viewer_may_not_see(
 
 def test_borough_clusters_follow_every_recorded_change(linked: World) -> None:
     url = reverse("linked-borough")
-    assert "1 cluster, 4 children in all" in page(linked.admin, url).content.decode()
+    assert "1 cluster, 3 children in all" in page(linked.admin, url).content.decode()
     first = make_person(linked.system, given_name="Ana", family_name="Later")
     allocation_create(actor=linked.system, person=first, worker=linked.yjs_worker, start=START)
     associate(linked, linked.csc_child, first)
     # The cached clusters are not served once something has been written.
-    assert "1 cluster, 5 children in all" in page(linked.admin, url).content.decode()
+    assert "1 cluster, 4 children in all" in page(linked.admin, url).content.decode()

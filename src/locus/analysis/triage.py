@@ -47,6 +47,7 @@ __all__ = [
     "STRONG_TIERS",
     "TIER_WORDS",
     "Triage",
+    "strong",
     "triage",
 ]
 
@@ -201,3 +202,21 @@ def triage(
     # links equal in every key keep the order they were given in.
     order = np.lexsort((-latest, -total, -amount, ~harm_first, tier)).astype(np.int64)
     return Triage(order=order, tier=tier)
+
+
+def strong(
+    *, n_direct: ArrayLike, n_shared_incidents: ArrayLike, n_shared_associates: ArrayLike
+) -> NDArray[np.bool_]:
+    """Which links rest on strong evidence: exactly those :func:`triage` puts in
+    :data:`STRONG_TIERS` (a direct association of any nature, a shared incident of any kind,
+    or two or more associates in common), from three of its count columns. O(n).
+
+    What the linked-cases list shows by default, and what borough clusters are built from:
+    one associate in common or being at the same places links two children, but chains
+    through such links join most of a borough into one cluster that no meeting can act on.
+    Counts are one non-negative integer per link, the same length each.
+    """
+    direct = _counts(n_direct, "n_direct", None)
+    incidents = _counts(n_shared_incidents, "n_shared_incidents", direct.size)
+    associates = _counts(n_shared_associates, "n_shared_associates", direct.size)
+    return (direct > 0) | (incidents > 0) | (associates >= 2)

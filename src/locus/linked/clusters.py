@@ -41,12 +41,12 @@ MAX_WAITING = 4
 MAX_WINDOW_DAYS = 365
 
 
-def cache_key(window_days: int, across_agencies: bool, closer_only: bool) -> str:
+def cache_key(window_days: int, across_agencies: bool, with_weaker: bool) -> str:
     """The cache key for one choice of window and filters: made of checked numbers only, so no
     parameter of a request can name any other entry."""
     if type(window_days) is not int or not 1 <= window_days <= MAX_WINDOW_DAYS:
         raise ValueError(f"window_days must be a whole number of days, not {window_days!r}")
-    return f"linked-borough:{window_days}:{int(bool(across_agencies))}:{int(bool(closer_only))}"
+    return f"linked-borough:{window_days}:{int(bool(across_agencies))}:{int(bool(with_weaker))}"
 
 
 @dataclass(frozen=True)
@@ -86,22 +86,22 @@ def _take_slot() -> int | None:
 
 @task()
 def work_out_borough_clusters(
-    window_days: int, across_agencies: bool, closer_only: bool, slot: int | None = None
+    window_days: int, across_agencies: bool, with_weaker: bool, slot: int | None = None
 ) -> int:
     """Work the clusters out and cache them; returns how many there are."""
     try:
-        return _work_out(window_days, across_agencies, closer_only)
+        return _work_out(window_days, across_agencies, with_weaker)
     finally:
         if slot is not None:
             cache.delete(slot_key(slot))
 
 
-def _work_out(window_days: int, across_agencies: bool, closer_only: bool) -> int:
-    key = cache_key(window_days, across_agencies, closer_only)
+def _work_out(window_days: int, across_agencies: bool, with_weaker: bool) -> int:
+    key = cache_key(window_days, across_agencies, with_weaker)
     # Read before the records are: a change made while this runs leaves the result stale.
     version = data_version()
     clusters = selectors.borough_clusters(
-        window_days=window_days, across_agencies=across_agencies, closer_only=closer_only
+        window_days=window_days, across_agencies=across_agencies, with_weaker=with_weaker
     )
     for cluster in clusters.clusters:
         # Nothing about a viewer goes into the shared cache (filled per request, at read).
@@ -112,10 +112,10 @@ def _work_out(window_days: int, across_agencies: bool, closer_only: bool) -> int
     return len(clusters.clusters)
 
 
-def borough_page(*, window_days: int, across_agencies: bool, closer_only: bool) -> BoroughPage:
+def borough_page(*, window_days: int, across_agencies: bool, with_weaker: bool) -> BoroughPage:
     """The clusters to show, as last worked out; asks for them to be worked out again when
     there are none or the records have changed since."""
-    key = cache_key(window_days, across_agencies, closer_only)
+    key = cache_key(window_days, across_agencies, with_weaker)
     worked_out = cache.get(key)
     if not isinstance(worked_out, WorkedOut):
         worked_out = None
@@ -129,7 +129,7 @@ def borough_page(*, window_days: int, across_agencies: bool, closer_only: bool) 
     if slot is None:
         cache.delete(asked)  # to be asked again once a place is free
         return BoroughPage(worked_out, being_worked_out=False, busy=True)
-    work_out_borough_clusters.enqueue(window_days, across_agencies, closer_only, slot=slot)
+    work_out_borough_clusters.enqueue(window_days, across_agencies, with_weaker, slot=slot)
     # A backend that runs tasks at once (the immediate one) has them ready now.
     ready = cache.get(key)
     if isinstance(ready, WorkedOut):

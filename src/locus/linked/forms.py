@@ -65,8 +65,10 @@ class BoroughLinksForm(_WindowForm):
     across_agencies = forms.BooleanField(
         label="Only clusters held by more than one agency", required=False
     )
-    closer_only = forms.BooleanField(
-        label="Leave out links that rest only on being at the same places", required=False
+    with_weaker = forms.BooleanField(
+        label="Also join children linked only by weaker evidence",
+        help_text="One associate in common, or being at the same places around the same time.",
+        required=False,
     )
 
     def flag(self, name: str) -> bool:

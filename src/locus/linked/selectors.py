@@ -867,7 +867,7 @@ def borough_clusters(
     *,
     window_days: int = DEFAULT_WINDOW_DAYS,
     across_agencies: bool = False,
-    closer_only: bool = False,
+    with_weaker: bool = False,
 ) -> BoroughClusters:
     """Every cluster of linked cases held by more than one worker, largest first.
 
@@ -875,11 +875,11 @@ def borough_clusters(
     holders for the page shown, so a borough of thousands of clusters costs a few queries.
     Seconds of work at borough size: pages read it worked out ahead (``linked.clusters``).
     """
-    return _borough_clusters(window_days, across_agencies, closer_only)
+    return _borough_clusters(window_days, across_agencies, with_weaker)
 
 
 def _borough_clusters(
-    window_days: int, across_agencies: bool, closer_only: bool
+    window_days: int, across_agencies: bool, with_weaker: bool
 ) -> BoroughClusters:
     loaded = load_borough()
     holders: dict[int, set[int]] = defaultdict(set)
@@ -893,9 +893,16 @@ def _borough_clusters(
     table = link_table(
         loaded.evidence, held, window_days=window_days, place_window=loaded.windows(window_days)
     )
-    if closer_only:
-        closer = table.n_direct + table.n_shared_associates + table.n_shared_incidents > 0
-        table = LinkTable(**{f.name: getattr(table, f.name)[closer] for f in fields(table)})
+    if not with_weaker:
+        # Clusters rest on the evidence the linked-cases list shows by default: chains of weak
+        # links (one associate in common, being at the same places) join most of a borough
+        # into one network that no meeting could act on, and cost the most to split.
+        strong = triage.strong(
+            n_direct=table.n_direct,
+            n_shared_incidents=table.n_shared_incidents,
+            n_shared_associates=table.n_shared_associates,
+        )
+        table = LinkTable(**{f.name: getattr(table, f.name)[strong] for f in fields(table)})
     n = len(loaded.person_ids)
     # How strongly a pair holds its group together (never a measure of a child): a recorded
     # association or a shared incident counts for more than being at the same busy place.

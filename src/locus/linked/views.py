@@ -150,10 +150,11 @@ def borough_links(request: AuthedRequest) -> HttpResponse:
     form = BoroughLinksForm(request.GET or None)
     # Worked out ahead, unnamed, by a background task; the viewer's need to know is applied
     # here, on the page shown (fill_members), as on every other page.
+    with_weaker = form.flag("with_weaker")
     shown = clusters.borough_page(
         window_days=form.window_days(),
         across_agencies=form.flag("across_agencies"),
-        closer_only=form.flag("closer_only"),
+        with_weaker=with_weaker,
     )
     result = shown.clusters
     page, paging = paginate(request, result.clusters if result else [], per_page=CLUSTERS_PER_PAGE)
@@ -180,6 +181,7 @@ def borough_links(request: AuthedRequest) -> HttpResponse:
             "refresh_url": request.get_full_path(),
             "page": page,
             "split_above": selectors.SPLIT_ABOVE,
+            "with_weaker": with_weaker,
             **paging,
         },
     )

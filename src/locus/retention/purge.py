@@ -259,10 +259,10 @@ def drop_caches() -> None:
     clusters of linked cases, the borough's evidence): the next read works them out again,
     without the purged records. Person ids are all they hold, but a purged id must not stay."""
     keys = [
-        clusters.cache_key(days, across, closer)
+        clusters.cache_key(days, across, weaker)
         for days in range(1, clusters.MAX_WINDOW_DAYS + 1)
         for across in (False, True)
-        for closer in (False, True)
+        for weaker in (False, True)
     ]
     keys += [borough_evidence.STAMP_KEY, borough_evidence.DATA_KEY, borough_evidence.ASKED_KEY]
     # Today's hotspots and busy places hold counts only (no id), but a purged incident
