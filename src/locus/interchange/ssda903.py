@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from locus.access import policies
@@ -56,6 +56,7 @@ from locus.interchange.core import (
     UNCHANGED,
     UPDATED,
     FileRejected,
+    Importer,
     Problem,
     Progress,
     Report,
@@ -845,7 +846,7 @@ def holding_agency(by: Worker) -> Agency:
     return csc[0]
 
 
-class SSDA903Importer:
+class SSDA903Importer(Importer):
     kind = KIND
     label = "SSDA903 looked-after children return (Header, Episodes, Missing)"
     accepts = "ZIP of the CSV tables"
@@ -857,26 +858,15 @@ class SSDA903Importer:
         plan.report.details["written"] = False
         return plan.report
 
-    def apply(
-        self,
-        path: Path,
-        *,
-        by: Worker,
-        valid_only: bool = False,
-        progress: Progress = no_progress,
-    ) -> Report:
+    def write_pass(self, path: Path, *, by: Worker, valid_only: bool, progress: Progress) -> Report:
         if not policies.is_administrator(by):
             raise NotPermitted("only an administrator imports")
-        with transaction.atomic():
-            agency = holding_agency(by)
-            plan = _plan(Path(path), agency, progress, dry_run=False)
-            report = plan.report
-            if report.problems_total and not valid_only:
-                report.details["written"] = False
-                return report
+        agency = holding_agency(by)
+        plan = _plan(Path(path), agency, progress, dry_run=False)
+        # Without valid_only a problem means nothing is written: nothing is begun.
+        if valid_only or plan.report.ok:
             _write(plan, by)
-            report.details["written"] = True
-        return report
+        return plan.report
 
 
 IMPORTERS = (SSDA903Importer(),)
