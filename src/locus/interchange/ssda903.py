@@ -280,18 +280,12 @@ def _check_episodes(child: Child, problem: Any, today: dt.date) -> None:
     dob = child.header.values.get("DOB")
     seen: dict[dt.date, Row] = {}
     for row in child.episodes:
-        start, end = row.values.get("DECOM"), row.values.get("DEC")
+        start = _check_dates(row, "DECOM", "DEC", seen, problem, today)
         if start is None:
             continue
-        if start in seen:
-            problem(row, "DECOM", "duplicate", f"The same episode is in {seen[start].where}")
-            continue
-        seen[start] = row
-        if start > today:
-            problem(row, "DECOM", "date", "The episode starts in the future")
-        if end is not None and end < start:
-            problem(row, "DEC", "date", f"The episode ends before it starts ({_date(start)})")
-        elif end is not None and end > today:
+        end = row.values.get("DEC")
+        # An end before the start is said already; only one problem with the end.
+        if end is not None and start <= end and end > today:
             problem(row, "DEC", "date", "The episode ends in the future")
         if dob is not None and start < dob:
             born = _date(dob)
@@ -318,20 +312,35 @@ def _check_missing(child: Child, problem: Any, today: dt.date) -> None:
     dob = child.header.values.get("DOB")
     seen: dict[dt.date, Row] = {}
     for row in child.missing:
-        start, end = row.values.get("MIS_START"), row.values.get("MIS_END")
         if row.values.get("DOB") is not None and dob is not None and row.values["DOB"] != dob:
             header = _date(dob)
             problem(row, "DOB", "dob", f"The date of birth differs from the Header's ({header})")
-        if start is None:
-            continue
-        if start in seen:
-            problem(row, "MIS_START", "duplicate", f"The same episode is in {seen[start].where}")
-            continue
-        seen[start] = row
-        if start > today:
-            problem(row, "MIS_START", "date", "The episode starts in the future")
-        if end is not None and end < start:
-            problem(row, "MIS_END", "date", f"The episode ends before it starts ({_date(start)})")
+        _check_dates(row, "MIS_START", "MIS_END", seen, problem, today)
+
+
+def _check_dates(
+    row: Row,
+    start_column: str,
+    end_column: str,
+    seen: dict[dt.date, Row],
+    problem: Any,
+    today: dt.date,
+) -> dt.date | None:
+    """What every kind of episode checks of its dates: once a child (by its start, ``seen``
+    keeps those so far), not starting in the future, not ending before it starts. The start
+    to check further, or None when there is none or the episode is a duplicate."""
+    start, end = row.values.get(start_column), row.values.get(end_column)
+    if start is None:
+        return None
+    if start in seen:
+        problem(row, start_column, "duplicate", f"The same episode is in {seen[start].where}")
+        return None
+    seen[start] = row
+    if start > today:
+        problem(row, start_column, "date", "The episode starts in the future")
+    if end is not None and end < start:
+        problem(row, end_column, "date", f"The episode ends before it starts ({_date(start)})")
+    return start
 
 
 def _placement(row: Row) -> PlacementKey | None:
