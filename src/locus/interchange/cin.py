@@ -42,14 +42,13 @@ from locus.audit.services import (
 )
 from locus.common import clock
 from locus.common.bulk import bulk_insert, insert_values
-from locus.interchange import files
+from locus.interchange import core, files
 from locus.interchange.core import (
     CREATED,
     REJECTED,
     UNCHANGED,
     UPDATED,
     FileRejected,
-    Importer,
     Problem,
     Progress,
     Report,
@@ -856,7 +855,7 @@ def _people_where(column: str, values: list[str]) -> list[Person]:
 
 
 @dataclass
-class CinImporter(Importer):
+class CinImporter(core.Importer):
     kind: str = "cin"
     label: str = "CIN census return (XML)"
     accepts: str = "XML"

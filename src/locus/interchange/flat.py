@@ -34,10 +34,10 @@ from django.db import transaction
 from locus.access import policies
 from locus.common.errors import ValidationFailed
 from locus.common.services import permitted
+from locus.interchange import core
 from locus.interchange.core import (
     REJECTED,
     FileRejected,
-    Importer,
     Problem,
     Progress,
     Report,
@@ -64,7 +64,7 @@ if TYPE_CHECKING:
 __all__ = ["IMPORTERS", "FlatImporter"]
 
 
-class FlatImporter(Importer):
+class FlatImporter(core.Importer):
     """An :class:`~locus.interchange.core.Importer` for one :class:`Spec`."""
 
     accepts = "CSV or XLSX"

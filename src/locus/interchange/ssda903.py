@@ -50,13 +50,13 @@ from locus.incidents.models import (
     Involvement,
     InvolvementRole,
 )
+from locus.interchange import core
 from locus.interchange.core import (
     CREATED,
     REJECTED,
     UNCHANGED,
     UPDATED,
     FileRejected,
-    Importer,
     Problem,
     Progress,
     Report,
@@ -855,7 +855,7 @@ def holding_agency(by: Worker) -> Agency:
     return csc[0]
 
 
-class SSDA903Importer(Importer):
+class SSDA903Importer(core.Importer):
     kind = KIND
     label = "SSDA903 looked-after children return (Header, Episodes, Missing)"
     accepts = "ZIP of the CSV tables"
