@@ -146,14 +146,22 @@ def _sub(parent: Any, tag: str, text: str | None = None) -> Any:
     return elem
 
 
-class _CinReturn:
-    """The CIN census return: children, each with one CIN episode of the census year."""
+class _Return:
+    """What each return is written from: the random source, what was made, and the census
+    year (from 1 April to the reference date)."""
 
     def __init__(self, rng: random.Random, made: DemoReturns) -> None:
         self.rng = rng
         self.made = made
         self.ref = made.reference_date
         self.year_start = dt.date(self.ref.year - 1, 4, 1)
+
+
+class _CinReturn(_Return):
+    """The CIN census return: children, each with one CIN episode of the census year."""
+
+    def __init__(self, rng: random.Random, made: DemoReturns) -> None:
+        super().__init__(rng, made)
         self.episodes = self._statutory_episodes()
 
     def _statutory_episodes(self) -> dict[int, LegalStatusEpisode]:
@@ -214,12 +222,9 @@ class _CinReturn:
             if person in corrected:
                 ethnicity = self.rng.choice(("BAFR", "WOTH", "MWBC", "ABAN", "BCRB"))
                 made.corrected.append(person.la_child_id or "")
-            self._child(
+            self._held_child(
                 children,
-                la_id=person.la_child_id or "",
-                upn=person.upn,
-                dob=_iso(person.date_of_birth) if person.date_of_birth else "",
-                sex=person.sex,
+                person,
                 ethnicity=ethnicity,
                 episode=self.episodes.get(person.pk),
                 extra_familial=person.pk in featured,
@@ -245,12 +250,9 @@ class _CinReturn:
             )
             (made.invalid if n == NEW_CHILDREN else made.new).append(la_id)
         if bad is not None:
-            self._child(
+            self._held_child(
                 children,
-                la_id=bad.la_child_id or "",
-                upn=bad.upn,
-                dob=_iso(bad.date_of_birth) if bad.date_of_birth else "",
-                sex=bad.sex,
+                bad,
                 ethnicity=bad.ethnicity,
                 episode=None,
                 extra_familial=False,
@@ -268,6 +270,29 @@ class _CinReturn:
 
     def _dob(self, age: int) -> dt.date:
         return dt.date(self.ref.year - age, 1, 1) + _days(self.rng, 0, 364)
+
+    def _held_child(
+        self,
+        children: Any,
+        person: Person,
+        *,
+        ethnicity: str,
+        episode: LegalStatusEpisode | None,
+        extra_familial: bool,
+        factor: str = "",
+    ) -> None:
+        """A child Locus holds, identified as its record is (the rest as given)."""
+        self._child(
+            children,
+            la_id=person.la_child_id or "",
+            upn=person.upn,
+            dob=_iso(person.date_of_birth) if person.date_of_birth else "",
+            sex=person.sex,
+            ethnicity=ethnicity,
+            episode=episode,
+            extra_familial=extra_familial,
+            factor=factor,
+        )
 
     def _child(
         self,
@@ -422,14 +447,11 @@ def _uk(day: dt.date) -> str:
     return f"{day:%d/%m/%Y}"
 
 
-class _Ssda903:
+class _Ssda903(_Return):
     """Header, Episodes and Missing for a few looked-after demo children and one new one."""
 
     def __init__(self, rng: random.Random, made: DemoReturns) -> None:
-        self.rng = rng
-        self.made = made
-        self.ref = made.reference_date
-        self.year_start = dt.date(self.ref.year - 1, 4, 1)
+        super().__init__(rng, made)
         homes = Context.objects.filter(kind=ContextKind.HOME).exclude(postcode="")
         self.postcodes = sorted(set(homes.values_list("postcode", flat=True)))
         if not self.postcodes:

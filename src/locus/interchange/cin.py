@@ -28,7 +28,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import connection, models, transaction
+from django.db import connection, models
 from lxml import etree
 
 from locus.access.models import Worker
@@ -42,7 +42,7 @@ from locus.audit.services import (
 )
 from locus.common import clock
 from locus.common.bulk import bulk_insert, insert_values
-from locus.interchange import files
+from locus.interchange import core, files
 from locus.interchange.core import (
     CREATED,
     REJECTED,
@@ -854,12 +854,8 @@ def _people_where(column: str, values: list[str]) -> list[Person]:
     return list(Person.objects.raw(sql, values))
 
 
-class _RollBack(Exception):
-    """Raised inside the import's transaction to undo it (a problem, without valid_only)."""
-
-
 @dataclass
-class CinImporter:
+class CinImporter(core.Importer):
     kind: str = "cin"
     label: str = "CIN census return (XML)"
     accepts: str = "XML"
@@ -869,24 +865,9 @@ class CinImporter:
         self._pass(path, report, progress, by=None, writing=False, valid_only=True)
         return report
 
-    def apply(
-        self,
-        path: Path,
-        *,
-        by: Worker,
-        valid_only: bool = False,
-        progress: Progress = no_progress,
-    ) -> Report:
+    def write_pass(self, path: Path, *, by: Worker, valid_only: bool, progress: Progress) -> Report:
         report = Report(kind=self.kind, dry_run=False)
-        try:
-            with transaction.atomic():
-                self._pass(path, report, progress, by=by, writing=True, valid_only=valid_only)
-                if report.problems_total and not valid_only:
-                    raise _RollBack
-        except _RollBack:
-            report.details["written"] = False
-            return report
-        report.details["written"] = True
+        self._pass(path, report, progress, by=by, writing=True, valid_only=valid_only)
         return report
 
     def _pass(

@@ -19,13 +19,16 @@ show a progress bar without counting the records first.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
 
 if TYPE_CHECKING:
     from locus.access.models import Worker
@@ -158,7 +161,7 @@ class Report:
         )
 
 
-class Importer(Protocol):
+class Importer(ABC):
     """One kind of file. Importers are listed in :mod:`locus.interchange.registry`."""
 
     # The name on the command line (``locus import cin FILE``) and in the database.
@@ -168,10 +171,10 @@ class Importer(Protocol):
     # The file names it takes, for the upload form ("XML", "CSV or XLSX").
     accepts: str
 
+    @abstractmethod
     def check(self, path: Path, *, progress: Progress = no_progress) -> Report:
         """The dry run: read everything, write nothing, report. Raises :class:`FileRejected`
         when the file as a whole cannot be read."""
-        ...
 
     def apply(
         self,
@@ -184,4 +187,17 @@ class Importer(Protocol):
         """Write, in one transaction, and audit as ``by``. Without ``valid_only`` any problem
         means nothing is written (:class:`FileRejected` or the report with problems and no
         writes, ``report.details["written"] = False``)."""
-        ...
+        # Every importer's all-or-valid rule, kept here so that none can get it wrong.
+        with transaction.atomic():
+            report = self.write_pass(path, by=by, valid_only=valid_only, progress=progress)
+            written = valid_only or report.ok
+            if not written:
+                transaction.set_rollback(True)
+        report.details["written"] = written
+        return report
+
+    @abstractmethod
+    def write_pass(self, path: Path, *, by: Worker, valid_only: bool, progress: Progress) -> Report:
+        """The apply's pass, inside its transaction: check that ``by`` may import, read the
+        file and write. Without ``valid_only`` it may stop writing at the first problem:
+        :meth:`apply` rolls everything back then."""

@@ -34,6 +34,7 @@ from django.db import transaction
 from locus.access import policies
 from locus.common.errors import ValidationFailed
 from locus.common.services import permitted
+from locus.interchange import core
 from locus.interchange.core import (
     REJECTED,
     FileRejected,
@@ -63,7 +64,7 @@ if TYPE_CHECKING:
 __all__ = ["IMPORTERS", "FlatImporter"]
 
 
-class FlatImporter:
+class FlatImporter(core.Importer):
     """An :class:`~locus.interchange.core.Importer` for one :class:`Spec`."""
 
     accepts = "CSV or XLSX"
@@ -76,24 +77,11 @@ class FlatImporter:
     def check(self, path: Path, *, progress: Progress = no_progress) -> Report:
         return self._run(path, by=None, valid_only=False, progress=progress)
 
-    def apply(
-        self,
-        path: Path,
-        *,
-        by: Worker,
-        valid_only: bool = False,
-        progress: Progress = no_progress,
-    ) -> Report:
+    def write_pass(self, path: Path, *, by: Worker, valid_only: bool, progress: Progress) -> Report:
         # The data team imports: the administrator sees everyone, so naming anyone in an
         # association or incident is no way in for them.
         permitted(policies.is_administrator, by)
-        with transaction.atomic():
-            report = self._run(path, by=by, valid_only=valid_only, progress=progress)
-            written = valid_only or report.ok
-            if not written:
-                transaction.set_rollback(True)
-        report.details["written"] = written
-        return report
+        return self._run(path, by=by, valid_only=valid_only, progress=progress)
 
     def _run(
         self, path: Path, *, by: Worker | None, valid_only: bool, progress: Progress

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from locus.access import policies
@@ -50,6 +50,7 @@ from locus.incidents.models import (
     Involvement,
     InvolvementRole,
 )
+from locus.interchange import core
 from locus.interchange.core import (
     CREATED,
     REJECTED,
@@ -279,18 +280,12 @@ def _check_episodes(child: Child, problem: Any, today: dt.date) -> None:
     dob = child.header.values.get("DOB")
     seen: dict[dt.date, Row] = {}
     for row in child.episodes:
-        start, end = row.values.get("DECOM"), row.values.get("DEC")
+        start = _check_dates(row, "DECOM", "DEC", seen, problem, today)
         if start is None:
             continue
-        if start in seen:
-            problem(row, "DECOM", "duplicate", f"The same episode is in {seen[start].where}")
-            continue
-        seen[start] = row
-        if start > today:
-            problem(row, "DECOM", "date", "The episode starts in the future")
-        if end is not None and end < start:
-            problem(row, "DEC", "date", f"The episode ends before it starts ({_date(start)})")
-        elif end is not None and end > today:
+        end = row.values.get("DEC")
+        # An end before the start is said already; only one problem with the end.
+        if end is not None and start <= end and end > today:
             problem(row, "DEC", "date", "The episode ends in the future")
         if dob is not None and start < dob:
             born = _date(dob)
@@ -317,20 +312,35 @@ def _check_missing(child: Child, problem: Any, today: dt.date) -> None:
     dob = child.header.values.get("DOB")
     seen: dict[dt.date, Row] = {}
     for row in child.missing:
-        start, end = row.values.get("MIS_START"), row.values.get("MIS_END")
         if row.values.get("DOB") is not None and dob is not None and row.values["DOB"] != dob:
             header = _date(dob)
             problem(row, "DOB", "dob", f"The date of birth differs from the Header's ({header})")
-        if start is None:
-            continue
-        if start in seen:
-            problem(row, "MIS_START", "duplicate", f"The same episode is in {seen[start].where}")
-            continue
-        seen[start] = row
-        if start > today:
-            problem(row, "MIS_START", "date", "The episode starts in the future")
-        if end is not None and end < start:
-            problem(row, "MIS_END", "date", f"The episode ends before it starts ({_date(start)})")
+        _check_dates(row, "MIS_START", "MIS_END", seen, problem, today)
+
+
+def _check_dates(
+    row: Row,
+    start_column: str,
+    end_column: str,
+    seen: dict[dt.date, Row],
+    problem: Any,
+    today: dt.date,
+) -> dt.date | None:
+    """What every kind of episode checks of its dates: once a child (by its start, ``seen``
+    keeps those so far), not starting in the future, not ending before it starts. The start
+    to check further, or None when there is none or the episode is a duplicate."""
+    start, end = row.values.get(start_column), row.values.get(end_column)
+    if start is None:
+        return None
+    if start in seen:
+        problem(row, start_column, "duplicate", f"The same episode is in {seen[start].where}")
+        return None
+    seen[start] = row
+    if start > today:
+        problem(row, start_column, "date", "The episode starts in the future")
+    if end is not None and end < start:
+        problem(row, end_column, "date", f"The episode ends before it starts ({_date(start)})")
+    return start
 
 
 def _placement(row: Row) -> PlacementKey | None:
@@ -845,7 +855,7 @@ def holding_agency(by: Worker) -> Agency:
     return csc[0]
 
 
-class SSDA903Importer:
+class SSDA903Importer(core.Importer):
     kind = KIND
     label = "SSDA903 looked-after children return (Header, Episodes, Missing)"
     accepts = "ZIP of the CSV tables"
@@ -857,26 +867,15 @@ class SSDA903Importer:
         plan.report.details["written"] = False
         return plan.report
 
-    def apply(
-        self,
-        path: Path,
-        *,
-        by: Worker,
-        valid_only: bool = False,
-        progress: Progress = no_progress,
-    ) -> Report:
+    def write_pass(self, path: Path, *, by: Worker, valid_only: bool, progress: Progress) -> Report:
         if not policies.is_administrator(by):
             raise NotPermitted("only an administrator imports")
-        with transaction.atomic():
-            agency = holding_agency(by)
-            plan = _plan(Path(path), agency, progress, dry_run=False)
-            report = plan.report
-            if report.problems_total and not valid_only:
-                report.details["written"] = False
-                return report
+        agency = holding_agency(by)
+        plan = _plan(Path(path), agency, progress, dry_run=False)
+        # Without valid_only a problem means nothing is written: nothing is begun.
+        if valid_only or plan.report.ok:
             _write(plan, by)
-            report.details["written"] = True
-        return report
+        return plan.report
 
 
 IMPORTERS = (SSDA903Importer(),)

@@ -39,12 +39,6 @@ class RunProgress:
             )
 
 
-def _rejected_report(run: ImportRun, exc: FileRejected, *, dry_run: bool) -> dict[str, Any]:
-    report = Report(kind=run.kind, dry_run=dry_run)
-    report.problem(exc.problem)
-    return report.as_dict()
-
-
 def _fail(run_id: int, state_was: str, message: str, **fields: Any) -> None:
     """Mark the run failed (in a transaction of its own, after the pass's rolled back)."""
     with transaction.atomic():
@@ -69,6 +63,19 @@ def _unexpected(exc: BaseException) -> str:
     return f"The import stopped with an unexpected error: {type(exc).__name__}: {exc}"
 
 
+def _pass_failed(run: ImportRun, state_was: str, exc: Exception, *, dry_run: bool) -> str:
+    """Mark the run failed by a pass's error (called in its ``except``, for the log): a file
+    rejected as a whole is the pass's report, with the one problem; any other is logged."""
+    if isinstance(exc, FileRejected):
+        report = Report(kind=run.kind, dry_run=dry_run)
+        report.problem(exc.problem)
+        field = "check_report" if dry_run else "apply_report"
+        _fail(run.pk, state_was, exc.problem.message, **{field: report.as_dict()})
+    else:
+        _fail(run.pk, state_was, _unexpected(exc))
+    return RunState.FAILED
+
+
 @task()
 def check_import(run_id: int) -> str:
     """The dry run of run ``run_id``; returns the state it left the run in."""
@@ -78,17 +85,8 @@ def check_import(run_id: int) -> str:
     path = files.absolute(run.stored_path)
     try:
         report = registry.importer(run.kind).check(path, progress=RunProgress(run))
-    except FileRejected as exc:
-        _fail(
-            run_id,
-            RunState.CHECKING,
-            exc.problem.message,
-            check_report=_rejected_report(run, exc, dry_run=True),
-        )
-        return RunState.FAILED
     except Exception as exc:
-        _fail(run_id, RunState.CHECKING, _unexpected(exc))
-        return RunState.FAILED
+        return _pass_failed(run, RunState.CHECKING, exc, dry_run=True)
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().get(pk=run_id)
         if run.state != RunState.CHECKING:
@@ -146,19 +144,9 @@ def apply_import(run_id: int) -> str:
         return str(run.state)
     try:
         _apply(run)
-    except FileRejected as exc:
-        _forget_rejects(run)
-        _fail(
-            run_id,
-            RunState.IMPORTING,
-            exc.problem.message,
-            apply_report=_rejected_report(run, exc, dry_run=False),
-        )
-        return RunState.FAILED
     except Exception as exc:
         _forget_rejects(run)
-        _fail(run_id, RunState.IMPORTING, _unexpected(exc))
-        return RunState.FAILED
+        return _pass_failed(run, RunState.IMPORTING, exc, dry_run=False)
     return str(ImportRun.objects.values_list("state", flat=True).get(pk=run_id))
 
 
