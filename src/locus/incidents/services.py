@@ -16,6 +16,7 @@ from locus.common import clock
 from locus.common.models import Confidence, Source
 from locus.common.services import (
     Problems,
+    amend_keeping_history,
     check_known_fields,
     clean_text,
     create_audited,
@@ -252,12 +253,14 @@ def incident_amend(*, actor: Worker, incident: Incident, reason: str, **changes:
     changed = {name: value for name, value in fields.items() if getattr(incident, name) != value}
     problems.check(bool(changed), "__all__", "Nothing was changed")
     problems.raise_if_any()
-    create_audited(
+    return amend_keeping_history(
         actor,
+        incident,
+        changed,
         IncidentRevision,
+        kept=AMENDABLE,
+        by="revised_by",
+        at="revised_at",
         incident=incident,
         reason=reason,
-        **recorded(actor, "revised_by", "revised_at"),
-        **{name: getattr(incident, name) for name in AMENDABLE},
     )
-    return write_fields(actor, incident, ChangeAction.UPDATE, changed)

@@ -21,13 +21,13 @@ from locus.audit.models import ChangeAction
 from locus.audit.services import record_change
 from locus.common.services import (
     Problems,
+    amend_keeping_history,
     check_known_fields,
     clean_text,
     create_audited,
     permitted,
     recorded,
     today,
-    write_fields,
 )
 from locus.peers.selectors import context_choices
 from locus.people.models import Person, PersonKind
@@ -200,16 +200,18 @@ def mark_amend(*, actor: Worker, mark: MarkedPlace, reason: str, **changes: Any)
     if not problems.errors and values == current:
         problems.add("why", "Nothing was changed: change the mark, or go back without saving")
     problems.raise_if_any()
-    create_audited(
+    # The reason is kept on the amendment row, audited with it.
+    return amend_keeping_history(
         actor,
+        mark,
+        values,
         MarkAmendment,
+        kept=AMENDABLE,
+        by="amended_by",
+        at="amended_at",
         mark=mark,
         reason=reason,
-        **current,
-        **recorded(actor, by="amended_by", at="amended_at"),
     )
-    # The reason is kept on the amendment row, audited with it just above.
-    return write_fields(actor, mark, ChangeAction.UPDATE, values)
 
 
 @transaction.atomic
