@@ -225,3 +225,11 @@ def amend_keeping_history(
         **recorded(actor, by, at),
     )
     return write_fields(actor, obj, ChangeAction.UPDATE, changed)
+
+
+# The reason a service asks for (an amendment, a removal, a lifted hold), checked one way.
+
+
+def clean_reason(problems: Problems, reason: str, *, missing: str, limit: int) -> str:
+    """The ``reason`` field's text, stripped and checked as :func:`clean_text` checks it."""
+    return clean_text(problems, "reason", reason, missing=missing, limit=limit, what="reason")

@@ -23,6 +23,7 @@ from locus.common.services import (
     Problems,
     amend_keeping_history,
     check_known_fields,
+    clean_reason,
     clean_text,
     create_audited,
     permitted,
@@ -189,13 +190,8 @@ def mark_amend(*, actor: Worker, mark: MarkedPlace, reason: str, **changes: Any)
     problems = Problems()
     current = {name: getattr(mark, name) for name in AMENDABLE}
     values = _check_said(problems, {**current, **changes})
-    reason = clean_text(
-        problems,
-        "reason",
-        reason or "",
-        missing="Say why the mark is amended",
-        limit=MAX_TEXT,
-        what="reason",
+    reason = clean_reason(
+        problems, reason or "", missing="Say why the mark is amended", limit=MAX_TEXT
     )
     if not problems.errors and values == current:
         problems.add("why", "Nothing was changed: change the mark, or go back without saving")
