@@ -13,7 +13,7 @@ T = TypeVar("T")
 
 def cached(key: str, work_out: Callable[[], T], *, timeout: int) -> T:
     """The value kept under ``key``; where there is none, ``work_out()``'s, kept for
-    ``timeout`` seconds. A page that shows it then costs no query but the cache's read."""
+    ``timeout`` seconds (the key says what it was worked out for: the day, the months)."""
     found = cache.get(key)
     if found is None:
         found = work_out()
