@@ -194,3 +194,42 @@ def save_checked(actor: Any, obj: M, problems: Problems, fields: dict[str, Any])
     """Once validation found no ``problems``, write ``fields`` onto ``obj``, audited."""
     problems.raise_if_any()
     return save_changes(actor=actor, obj=obj, fields=fields)
+
+
+# Amending a record while keeping what it said before (an incident, a safety map's mark).
+
+
+def amend_keeping_history(
+    actor: Any,
+    obj: M,
+    changed: dict[str, Any],
+    history: type[Model],
+    /,
+    *,
+    kept: tuple[str, ...],
+    by: str,
+    at: str,
+    **fields: Any,
+) -> M:
+    """Keep ``obj``'s ``kept`` fields as they stand in a new ``history`` row, with
+    ``fields`` (the link to ``obj``, the reason) and who amended it when (named ``by`` and
+    ``at``), then write ``changed`` onto ``obj``; both audited.
+
+    Call inside the service's transaction, after its permission and validation.
+    """
+    create_audited(
+        actor,
+        history,
+        **fields,
+        **{name: getattr(obj, name) for name in kept},
+        **recorded(actor, by, at),
+    )
+    return write_fields(actor, obj, ChangeAction.UPDATE, changed)
+
+
+# The reason a service asks for (an amendment, a removal, a lifted hold), checked one way.
+
+
+def clean_reason(problems: Problems, reason: str, *, missing: str, limit: int) -> str:
+    """The ``reason`` field's text, stripped and checked as :func:`clean_text` checks it."""
+    return clean_text(problems, "reason", reason, missing=missing, limit=limit, what="reason")

@@ -16,8 +16,9 @@ from locus.common import clock
 from locus.common.models import Confidence, Source
 from locus.common.services import (
     Problems,
+    amend_keeping_history,
     check_known_fields,
-    clean_text,
+    clean_reason,
     create_audited,
     permitted,
     recorded,
@@ -168,9 +169,7 @@ def involvement_add(
         "person",
         f"{person} is already recorded in this role",
     )
-    reason = clean_text(
-        problems, "reason", reason, missing="Say why you are adding them", limit=2000, what="reason"
-    )
+    reason = clean_reason(problems, reason, missing="Say why you are adding them", limit=2000)
     problems.raise_if_any()
     return create_audited(
         actor, Involvement, incident=incident, person=person, role=role, reason=reason
@@ -188,14 +187,7 @@ def involvement_remove(*, actor: Worker, involvement: Involvement, reason: str) 
     permitted(policies.can_edit_incident, actor, incident)
     problems = Problems()
     problems.check(involvement.removed_at is None, "involvement", "This was already removed")
-    reason = clean_text(
-        problems,
-        "reason",
-        reason,
-        missing="Say why you are removing them",
-        limit=2000,
-        what="reason",
-    )
+    reason = clean_reason(problems, reason, missing="Say why you are removing them", limit=2000)
     remaining = [
         (inv.person, inv.role)
         for inv in Involvement.objects.filter(incident=incident).exclude(pk=involvement.pk)
@@ -241,23 +233,18 @@ def incident_amend(*, actor: Worker, incident: Incident, reason: str, **changes:
     problems = validate_incident(
         involvements=involvements, agency=incident.reporting_agency, **fields
     )
-    reason = clean_text(
-        problems,
-        "reason",
-        reason,
-        missing="Say why you are amending it",
-        limit=2000,
-        what="reason",
-    )
+    reason = clean_reason(problems, reason, missing="Say why you are amending it", limit=2000)
     changed = {name: value for name, value in fields.items() if getattr(incident, name) != value}
     problems.check(bool(changed), "__all__", "Nothing was changed")
     problems.raise_if_any()
-    create_audited(
+    return amend_keeping_history(
         actor,
+        incident,
+        changed,
         IncidentRevision,
+        kept=AMENDABLE,
+        by="revised_by",
+        at="revised_at",
         incident=incident,
         reason=reason,
-        **recorded(actor, "revised_by", "revised_at"),
-        **{name: getattr(incident, name) for name in AMENDABLE},
     )
-    return write_fields(actor, incident, ChangeAction.UPDATE, changed)

@@ -8,7 +8,6 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractHour, TruncDate
 
@@ -21,6 +20,7 @@ from locus.analysis import busy as analysis_busy
 from locus.audit.models import ChangeEvent
 from locus.casework.models import PlanChild
 from locus.common import clock
+from locus.common.caching import cached
 from locus.incidents.models import Incident, IncidentKind, Involvement
 from locus.peers.models import GroupMembership
 from locus.people.models import Person, PersonKind
@@ -452,11 +452,7 @@ def detected_busy(*, months: int = 12) -> dict[int, str]:
     in data terms. A year's data moves slowly, so this is cached for the day (an hour at
     most), and a page that shows it costs no query once it is: a cache, not state."""
     key = f"busy-places:{clock.today().isoformat()}:{months}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = _detected_busy(months)
-        cache.set(key, cached, timeout=_BUSY_CACHE_SECONDS)
-    return cached
+    return cached(key, lambda: _detected_busy(months), timeout=_BUSY_CACHE_SECONDS)
 
 
 def _detected_busy(months: int) -> dict[int, str]:

@@ -24,7 +24,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import Http404
@@ -34,6 +33,7 @@ from locus.access.models import Worker
 from locus.analysis import geo
 from locus.analysis import hotspots as analysis
 from locus.common import clock
+from locus.common.caching import cached
 from locus.incidents.models import Incident
 from locus.incidents.selectors import incidents_for
 from locus.places.models import RESTRICTED_KINDS, Context
@@ -110,12 +110,7 @@ def counted_places() -> QuerySet[Context]:
 def borough_hotspots() -> list[Hotspot]:
     """The borough's hotspots over the last twelve weeks, strongest first (cached)."""
     today = clock.today()
-    key = f"hotspots:{today.isoformat()}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = _compute(today)
-        cache.set(key, cached, timeout=_CACHE_SECONDS)
-    return cached
+    return cached(f"hotspots:{today.isoformat()}", lambda: _compute(today), timeout=_CACHE_SECONDS)
 
 
 def _compute(today: dt.date) -> list[Hotspot]:

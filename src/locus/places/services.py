@@ -22,6 +22,7 @@ from locus.common.services import (
     check_none_open,
     check_period,
     clean_text,
+    close_period,
     create_audited,
     create_checked,
     permitted,
@@ -464,8 +465,6 @@ def enrolment_end(
     permitted(policies.can_record_about_person, actor, enrolment.person)
     permitted(policies.can_manage_roll, actor, enrolment.school)
     problems = Problems()
-    problems.check(enrolment.end is None, "end", "This pupil has already left the roll")
-    check_period(problems, enrolment.start, end)
     problems.check(leave_reason in LeaveReason.values, "leave_reason", "Choose why the pupil left")
     detail = ""
     if leave_reason == LeaveReason.OTHER:
@@ -477,9 +476,14 @@ def enrolment_end(
             limit=200,
             what="reason",
         )
-    problems.raise_if_any()
-    fields = {"end": end, "leave_reason": leave_reason, "leave_reason_detail": detail}
-    return write_fields(actor, enrolment, ChangeAction.END, fields)
+    return close_period(
+        actor=actor,
+        obj=enrolment,
+        end=end,
+        already_ended="This pupil has already left the roll",
+        problems=problems,
+        also={"leave_reason": leave_reason, "leave_reason_detail": detail},
+    )
 
 
 # --- A place's co-presence rule --------------------------------------------------------------

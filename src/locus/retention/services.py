@@ -10,7 +10,14 @@ from locus.access import retention as rules
 from locus.access.models import Worker
 from locus.audit.models import ChangeAction
 from locus.common import clock
-from locus.common.services import Problems, clean_text, create_audited, save_changes, write_fields
+from locus.common.services import (
+    Problems,
+    clean_reason,
+    clean_text,
+    create_audited,
+    save_changes,
+    write_fields,
+)
 from locus.people.models import Person
 from locus.retention.models import (
     MAXIMUM,
@@ -36,13 +43,11 @@ def rule_set(*, actor: Worker, kind: str, amount: int | None, reason: str) -> Re
     problems = Problems()
     ok = type(amount) is int and 1 <= amount <= MAXIMUM[unit]
     problems.check(ok, "amount", f"Enter a whole number of {unit} from 1 to {MAXIMUM[unit]}")
-    reason = clean_text(
+    reason = clean_reason(
         problems,
-        "reason",
         reason,
         missing="Say why the rule is set so (the policy it follows)",
         limit=MAX_REASON,
-        what="reason",
     )
     problems.raise_if_any()
     fields = {"amount": amount, "reason": reason, "changed_by": actor, "changed_at": clock.now()}
@@ -109,14 +114,7 @@ def hold_lift(*, actor: Worker, hold: LegalHold, reason: str) -> LegalHold:
     hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
     problems = Problems()
     problems.check(hold.lifted_at is None, "reason", "This hold has already been lifted")
-    reason = clean_text(
-        problems,
-        "reason",
-        reason,
-        missing="Say why the hold is lifted",
-        limit=MAX_REASON,
-        what="reason",
-    )
+    reason = clean_reason(problems, reason, missing="Say why the hold is lifted", limit=MAX_REASON)
     problems.raise_if_any()
     lifted = {"lifted_by": actor, "lifted_at": clock.now(), "lifted_reason": reason}
     return write_fields(actor, hold, ChangeAction.END, lifted)

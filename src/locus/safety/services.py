@@ -21,13 +21,14 @@ from locus.audit.models import ChangeAction
 from locus.audit.services import record_change
 from locus.common.services import (
     Problems,
+    amend_keeping_history,
     check_known_fields,
+    clean_reason,
     clean_text,
     create_audited,
     permitted,
     recorded,
     today,
-    write_fields,
 )
 from locus.peers.selectors import context_choices
 from locus.people.models import Person, PersonKind
@@ -189,27 +190,24 @@ def mark_amend(*, actor: Worker, mark: MarkedPlace, reason: str, **changes: Any)
     problems = Problems()
     current = {name: getattr(mark, name) for name in AMENDABLE}
     values = _check_said(problems, {**current, **changes})
-    reason = clean_text(
-        problems,
-        "reason",
-        reason or "",
-        missing="Say why the mark is amended",
-        limit=MAX_TEXT,
-        what="reason",
+    reason = clean_reason(
+        problems, reason or "", missing="Say why the mark is amended", limit=MAX_TEXT
     )
     if not problems.errors and values == current:
         problems.add("why", "Nothing was changed: change the mark, or go back without saving")
     problems.raise_if_any()
-    create_audited(
+    # The reason is kept on the amendment row, audited with it.
+    return amend_keeping_history(
         actor,
+        mark,
+        values,
         MarkAmendment,
+        kept=AMENDABLE,
+        by="amended_by",
+        at="amended_at",
         mark=mark,
         reason=reason,
-        **current,
-        **recorded(actor, by="amended_by", at="amended_at"),
     )
-    # The reason is kept on the amendment row, audited with it just above.
-    return write_fields(actor, mark, ChangeAction.UPDATE, values)
 
 
 @transaction.atomic

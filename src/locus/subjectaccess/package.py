@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.db import transaction
@@ -200,23 +200,21 @@ def package_ask(
     )
 
 
+class PackageOptions(TypedDict, total=False):
+    """How an export is made (see :func:`package_ask`): the options the form asks for."""
+
+    disclose_staff: bool
+    include_restricted: bool
+
+
 def package_make(
-    *,
-    actor: Worker,
-    request: SubjectAccessRequest,
-    disclose_staff: bool = False,
-    include_restricted: bool = False,
+    *, actor: Worker, request: SubjectAccessRequest, **options: Unpack[PackageOptions]
 ) -> SubjectAccessPackage:
     """Ask for the export, then hand it to the task worker (after the row is committed);
     with the tasks run at once (tests), it comes back ready."""
     from locus.subjectaccess.tasks import produce_package
 
-    made = package_ask(
-        actor=actor,
-        request=request,
-        disclose_staff=disclose_staff,
-        include_restricted=include_restricted,
-    )
+    made = package_ask(actor=actor, request=request, **options)
     produce_package.enqueue(made.pk)
     made.refresh_from_db()
     return made
