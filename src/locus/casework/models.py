@@ -25,7 +25,7 @@ from __future__ import annotations
 from django.db import models
 
 from locus.access.models import Agency, optional_worker
-from locus.common.modelkit import link_meta, once_each, optional_fk
+from locus.common.modelkit import due_meta, link_meta, once_each, optional_fk
 from locus.common.models import Source, one_open_constraint
 from locus.forums import models as forums
 from locus.forums.machine import PREVIOUS, Machine
@@ -493,9 +493,7 @@ class ContextConference(models.Model):
     recorded_by = optional_worker()
     recorded_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["status", "due_on"])]
+    Meta = due_meta()
 
     def __str__(self) -> str:
         return f"Context conference: {self.case.context}"
@@ -768,9 +766,7 @@ class PlanReview(models.Model):
     recorded_by = optional_worker()
     recorded_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["status", "due_on"])]
+    Meta = due_meta()
 
     def __str__(self) -> str:
         return f"Review due {self.due_on:%d/%m/%Y}"
