@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.access.models import recorded_fields
 from locus.common.modelkit import dated_indexes, link_or_text, once_each, optional_fk
 from locus.people.models import person_fk
 
@@ -35,8 +36,7 @@ class MapSession(models.Model):
     held_on = models.DateField(help_text="The day of the session with the child.")
     present = models.CharField(max_length=500, help_text="Who was there besides the child.")
     note = models.TextField(blank=True)
-    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by, recorded_at = recorded_fields()
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -58,8 +58,7 @@ class MarkedPlace(models.Model):
     when = models.CharField(max_length=300, blank=True, help_text="Times or days.")
     with_whom = models.CharField(max_length=300, blank=True)
     why = models.TextField(help_text="In the child's own words.")
-    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by, recorded_at = recorded_fields()
 
     class Meta:
         ordering = ["session", "id"]
@@ -94,8 +93,7 @@ class Weighting(models.Model):
 
     person = person_fk("context_weightings")
     decided_on = models.DateField()
-    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by, recorded_at = recorded_fields()
 
     class Meta:
         ordering = ["-decided_on", "-id"]
