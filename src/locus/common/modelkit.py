@@ -145,7 +145,7 @@ def exactly_one(name: str, *links: str) -> models.CheckConstraint:
     )
 
 
-# --- Meta of a record due by a date, and of a dated record about someone ---------------------
+# --- Meta of a record due by a date, and of a dated record about someone -------------------
 
 
 def due_meta() -> type:
@@ -155,5 +155,16 @@ def due_meta() -> type:
     class Meta:
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["status", "due_on"])]
+
+    return Meta
+
+
+def dated_meta(day: str, *links: str) -> type:
+    """The ``Meta`` of a dated record about someone (a safety mapping session, a context
+    weighting): newest first, and each link's records found by date quickly."""
+
+    class Meta:
+        ordering = [f"-{day}", "-id"]
+        indexes = dated_indexes(day, *links)
 
     return Meta

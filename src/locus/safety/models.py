@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db import models
 
 from locus.access.models import recorded_fields
-from locus.common.modelkit import dated_indexes, link_or_text, once_each, optional_fk
+from locus.common.modelkit import dated_indexes, dated_meta, link_or_text, once_each, optional_fk
 from locus.people.models import person_fk
 
 
@@ -38,9 +38,7 @@ class MapSession(models.Model):
     note = models.TextField(blank=True)
     recorded_by, recorded_at = recorded_fields()
 
-    class Meta:
-        ordering = ["-held_on", "-id"]
-        indexes = dated_indexes("held_on", "person")
+    Meta = dated_meta("held_on", "person")
 
     def __str__(self) -> str:
         return f"Safety mapping session {self.pk} on {self.held_on:%d/%m/%Y}"
@@ -95,9 +93,7 @@ class Weighting(models.Model):
     decided_on = models.DateField()
     recorded_by, recorded_at = recorded_fields()
 
-    class Meta:
-        ordering = ["-decided_on", "-id"]
-        indexes = dated_indexes("decided_on", "person")
+    Meta = dated_meta("decided_on", "person")
 
     def __str__(self) -> str:
         return f"Context weighting {self.pk} on {self.decided_on:%d/%m/%Y}"
