@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.access.models import Agency, optional_worker
-from locus.common.modelkit import link_meta, once_each, optional_fk
+from locus.access.models import Agency, optional_worker, recorded_fields
+from locus.common.modelkit import due_meta, link_meta, once_each, optional_fk
 from locus.common.models import Source, one_open_constraint
 from locus.forums import models as forums
 from locus.forums.machine import PREVIOUS, Machine
@@ -125,8 +125,7 @@ class Referral(models.Model):
     referrer_name = models.CharField(max_length=200, blank=True)
     referrer_contact = models.CharField(max_length=200, blank=True)
     received_on = models.DateField()
-    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by, recorded_at = recorded_fields()
     status = models.CharField(
         max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.NEW
     )
@@ -430,8 +429,7 @@ class Evidence(models.Model):
     finding = models.ForeignKey(DomainFinding, on_delete=models.CASCADE, related_name="evidence")
     text = models.TextField()
     source = models.CharField(max_length=20, choices=Source.choices)
-    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by, recorded_at = recorded_fields()
 
     class Meta:
         ordering = ["recorded_at", "id"]
@@ -493,9 +491,7 @@ class ContextConference(models.Model):
     recorded_by = optional_worker()
     recorded_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["status", "due_on"])]
+    Meta = due_meta()
 
     def __str__(self) -> str:
         return f"Context conference: {self.case.context}"
@@ -768,9 +764,7 @@ class PlanReview(models.Model):
     recorded_by = optional_worker()
     recorded_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["status", "due_on"])]
+    Meta = due_meta()
 
     def __str__(self) -> str:
         return f"Review due {self.due_on:%d/%m/%Y}"

@@ -143,3 +143,28 @@ def exactly_one(name: str, *links: str) -> models.CheckConstraint:
         ),
         name=name,
     )
+
+
+# --- Meta of a record due by a date, and of a dated record about someone -------------------
+
+
+def due_meta() -> type:
+    """The ``Meta`` of a record due by a date, then held (a conference, a plan's review):
+    soonest first, and found by status and date quickly (the overdue and upcoming lists)."""
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    return Meta
+
+
+def dated_meta(day: str, *links: str) -> type:
+    """The ``Meta`` of a dated record about someone (a safety mapping session, a context
+    weighting): newest first, and each link's records found by date quickly."""
+
+    class Meta:
+        ordering = [f"-{day}", "-id"]
+        indexes = dated_indexes(day, *links)
+
+    return Meta

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from locus.access.models import recorded_fields
 from locus.common.modelkit import optional_fk
 from locus.common.models import Confidence, Source
 from locus.people.models import person_fk
@@ -55,8 +56,7 @@ class Incident(models.Model):
     reporting_agency = models.ForeignKey(
         "access.Agency", on_delete=models.PROTECT, related_name="incidents"
     )
-    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by, recorded_at = recorded_fields()
     # Provenance, as peers carry it; blank only on incidents recorded before it was asked.
     source = models.CharField(max_length=20, choices=Source.choices, blank=True, default="")
     confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True, default="")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.access.models import recorded_fields
 from locus.common.modelkit import optional_fk
 from locus.panels.models import PanelMeeting
 from locus.people.models import person_fk
@@ -42,8 +43,7 @@ class ManagedMove(models.Model):
         blank=True,
         help_text="Why the move is recorded although the child was not on the old school's roll.",
     )
-    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by, recorded_at = recorded_fields()
 
     class Meta:
         ordering = ["-moved_on", "-id"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.access.models import recorded_fields
 from locus.common.modelkit import link_meta, optional_fk
 from locus.people.models import person_fk
 
@@ -48,8 +49,7 @@ class VisitPlan(models.Model):
     agencies = models.ManyToManyField("access.Agency", related_name="visit_plans", blank=True)
     # Partners without a Locus account who go too (a shopping centre's security manager).
     partners = models.TextField(blank=True)
-    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by, recorded_at = recorded_fields()
 
     class Meta:
         ordering = ["-starts_on", "-id"]
@@ -113,8 +113,7 @@ class Visit(models.Model):
     guardians = models.JSONField(default=list, blank=True)
     guardians_note = models.CharField(max_length=300, blank=True)
     missed_reason = models.TextField(blank=True)
-    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by, recorded_at = recorded_fields()
 
     class Meta:
         ordering = ["-on", "-id"]
@@ -164,8 +163,7 @@ class HomeConsent(models.Model):
     consent = models.CharField(max_length=12, choices=Consent.choices)
     on = models.DateField()
     reason = models.TextField(blank=True)
-    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by, recorded_at = recorded_fields()
 
     class Meta:
         ordering = ["-on", "-recorded_at", "-id"]

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import models
 
-from locus.access.models import optional_worker
+from locus.access.models import optional_worker, recorded_fields
 from locus.common.modelkit import (
     after_constraint,
     current_indexes,
@@ -182,8 +182,7 @@ class GroupChange(models.Model):
     on = models.DateField()
     reason = models.TextField()
     members_moved = models.PositiveIntegerField()
-    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by, recorded_at = recorded_fields()
 
     Meta = merge_meta(
         "group_change_not_to_itself",

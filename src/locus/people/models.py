@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import models
 
-from locus.access.models import optional_worker
+from locus.access.models import optional_worker, recorded_fields
 from locus.common.modelkit import current_indexes
 from locus.common.models import Period, one_open_constraint, period_constraint, recorded_by_field
 
@@ -262,8 +262,7 @@ class AddressPeriod(Period):
     person = person_fk("addresses")
     home = models.ForeignKey("places.Context", on_delete=models.PROTECT, related_name="+")
     end_reason = models.CharField(max_length=10, choices=EndReason.choices, blank=True)
-    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by, recorded_at = recorded_fields()
 
     class Meta(Period.Meta):
         indexes = current_indexes("end", "person")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.access.models import Agency
+from locus.access.models import Agency, recorded_fields
 from locus.common.modelkit import current_indexes, merge_meta, optional_fk
 from locus.common.models import Period, period_constraint, recorded_by_field
 from locus.people.models import person_fk
@@ -121,8 +121,7 @@ class ContextMerge(models.Model):
     kept = models.ForeignKey(Context, on_delete=models.PROTECT, related_name="merges_kept")
     reason = models.TextField()
     moved = models.JSONField(default=dict)
-    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by, recorded_at = recorded_fields()
 
     Meta = merge_meta("context_merge_not_to_itself", "merged", "kept")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.access.models import optional_worker
+from locus.access.models import optional_worker, recorded_fields
 from locus.common.modelkit import current_indexes, optional_fk
 from locus.common.models import period_constraint
 from locus.common.periods import PeriodQuerySet
@@ -84,8 +84,7 @@ class ProfileItem(models.Model):
     peer = optional_fk(Person, "protective_for", on_delete=models.CASCADE)
     place = optional_fk(Context)
     recorded_on = models.DateField(help_text="When the young person said it, or it was learnt.")
-    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by, recorded_at = recorded_fields()
     ended_on = models.DateField(null=True, blank=True)
     ended_by = optional_worker()
     end_reason = models.CharField(max_length=300, blank=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import models
 
 from locus.access.fields import PersonField
-from locus.access.models import Worker, optional_worker
+from locus.access.models import optional_worker, recorded_fields
 from locus.common.modelkit import optional_fk
 from locus.incidents.models import Involvement
 from locus.notes.models import CaseNote
@@ -65,8 +65,7 @@ class _Challenge(models.Model):
 
     received_how = models.CharField(max_length=16, choices=ReceivedHow.choices)
     received_on = models.DateField()
-    recorded_by = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by, recorded_at = recorded_fields()
     decided_by = optional_worker()
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True, help_text="Why it was decided so.")

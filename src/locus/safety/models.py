@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.common.modelkit import dated_indexes, link_or_text, once_each, optional_fk
+from locus.access.models import recorded_fields
+from locus.common.modelkit import dated_indexes, dated_meta, link_or_text, once_each, optional_fk
 from locus.people.models import person_fk
 
 
@@ -35,12 +36,9 @@ class MapSession(models.Model):
     held_on = models.DateField(help_text="The day of the session with the child.")
     present = models.CharField(max_length=500, help_text="Who was there besides the child.")
     note = models.TextField(blank=True)
-    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by, recorded_at = recorded_fields()
 
-    class Meta:
-        ordering = ["-held_on", "-id"]
-        indexes = dated_indexes("held_on", "person")
+    Meta = dated_meta("held_on", "person")
 
     def __str__(self) -> str:
         return f"Safety mapping session {self.pk} on {self.held_on:%d/%m/%Y}"
@@ -58,8 +56,7 @@ class MarkedPlace(models.Model):
     when = models.CharField(max_length=300, blank=True, help_text="Times or days.")
     with_whom = models.CharField(max_length=300, blank=True)
     why = models.TextField(help_text="In the child's own words.")
-    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by, recorded_at = recorded_fields()
 
     class Meta:
         ordering = ["session", "id"]
@@ -94,12 +91,9 @@ class Weighting(models.Model):
 
     person = person_fk("context_weightings")
     decided_on = models.DateField()
-    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by, recorded_at = recorded_fields()
 
-    class Meta:
-        ordering = ["-decided_on", "-id"]
-        indexes = dated_indexes("decided_on", "person")
+    Meta = dated_meta("decided_on", "person")
 
     def __str__(self) -> str:
         return f"Context weighting {self.pk} on {self.decided_on:%d/%m/%Y}"

@@ -11,6 +11,8 @@ import datetime as dt
 
 from django.db import models
 
+from locus.access.models import recorded_fields
+
 
 class Requester(models.TextChoices):
     SUBJECT = "subject", "The young person"
@@ -70,8 +72,7 @@ class SubjectAccessRequest(models.Model):
     completed_on = models.DateField(null=True, blank=True)
     outcome_note = models.TextField(blank=True)
     notes = models.TextField(blank=True)
-    recorded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by, recorded_at = recorded_fields()
 
     class Meta:
         ordering = ["-received_on", "-id"]
