@@ -216,7 +216,14 @@ def _leiden(upper: sp.csr_matrix, seed: int, resolution: float) -> NDArray[np.in
             # Two Leiden runs, not NetworKit's default three: measured, the third never
             # raised modularity by more than 0.0002 (karate club, borough link graph)
             # and costs a third of the time.
-            algorithm = nk.community.ParallelLeiden(graph, iterations=2, gamma=float(resolution))
+            # Nodes visited in index order, not shuffled before each pass: the same modularity
+            # (national association network 0.8977 against 0.8978; strong link graph 0.9370
+            # against 0.9371) in half the time (2.9 s against 5.9 s; 1.5 against 3.1), and
+            # still 30% faster with the node ids shuffled first (5.2 s against 7.3 s), so
+            # the gain is not only the benchmark's ids lying in peer-group order.
+            algorithm = nk.community.ParallelLeiden(
+                graph, iterations=2, randomize=False, gamma=float(resolution)
+            )
             labels = np.asarray(algorithm.run().getPartition().getVector(), dtype=np.int64)
         finally:
             nk.setNumberOfThreads(threads)
