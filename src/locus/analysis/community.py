@@ -30,15 +30,23 @@ connected pieces add about 2 more. Measured against it and not taken:
   sweeps: 3.5 CPU-s, 0.596;
 * two NetworKit threads: the same 10.6 CPU-s, and not deterministic.
 
-So Leiden on the link graph alone is most of the 10 s a national refresh is
-allowed. A refresh can give the other graph the second core: the benchmark's
-``whole_network_both_cores`` runs the association network's Leiden in a second
-thread while the first finds the link table. That is deterministic (NetworKit's
-generator is per thread and reseeded by the ``setSeed`` each run makes under
-the lock below, and each run uses one thread). At national scale it took
-18.7 s against 28.1 s one step after another with the second core free; with
-no core free it was slower (34.5 s against 25.7 s: two memory-bound steps at
-once) and held more memory (up to 2.0 GB against 1.7).
+Two changes brought a national refresh under 10 s. Borough clusters are built
+from the strong links only (``locus.analysis.triage.strong``: 946,238 of the
+12.6M pairs), where Leiden takes about 3 CPU-s. And ``ParallelLeiden`` visits
+the nodes in index order (``randomize=False``) instead of shuffling them before
+each pass: measured on the national graphs, the same modularity (association
+network 0.8977 against 0.8978, strong link graph 0.9370 against 0.9371) in
+about half the time (2.9 s against 5.9 s, and 1.5 s against 3.1 s). Part of
+that is locality, since the benchmark's ids lie in peer-group order. With the
+association network's ids shuffled first it was still 5.2 s against 7.3 s.
+
+A refresh can give the association network the second core: the benchmark's
+``whole_network_both_cores`` runs that Leiden in a second thread while the
+first builds the network and finds the link table. That is deterministic
+(NetworKit's generator is per thread and reseeded by the ``setSeed`` each run
+makes under the lock below, and each run uses one thread). Two memory-bound
+steps at once slow each other, so with no core free it is slower than the
+steps one after another.
 
 Determinism: NetworKit's algorithms run in parallel, so results can depend on
 thread timing. :func:`leiden` runs on one thread (restoring the caller's
