@@ -66,8 +66,10 @@ class BoroughLinksForm(_WindowForm):
         label="Only clusters held by more than one agency", required=False
     )
     with_weaker = forms.BooleanField(
-        label="Also join children linked only by weaker evidence",
-        help_text="One associate in common, or being at the same places around the same time.",
+        label=(
+            "Also join children linked only by weaker evidence (one associate in common, "
+            "or being at the same places)"
+        ),
         required=False,
     )
 
