@@ -5,27 +5,16 @@ access by deactivating the worker; only the worker revokes a token (on their tok
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from locus.api.models import ApiToken
+from locus.common.admin import NeverWritten
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(NeverWritten, admin.ModelAdmin):
     list_display = ("name", "prefix", "worker", "created_at", "last_used_at", "revoked_at")
     fields = ("worker", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at")
     readonly_fields = fields
     search_fields = ("prefix", "name")
     list_select_related = ("worker",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

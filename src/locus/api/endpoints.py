@@ -89,6 +89,11 @@ def _audit(request: HttpRequest, **kwargs: Any) -> None:
     record_access(actor=caller(request), detail=detail, **kwargs)
 
 
+def _searched(request: HttpRequest, record_type: str, detail: dict[str, Any]) -> None:
+    """A list's read record: a search of ``record_type``, with what was asked and shown."""
+    _audit(request, record_type=record_type, action=AccessAction.SEARCH, detail=detail)
+
+
 def _text(value: str, field: str) -> str:
     """A search text as a page's form takes it: stripped, and no NUL character (which
     PostgreSQL cannot hold; Django's forms refuse it likewise)."""
@@ -353,12 +358,7 @@ def _contexts(request: HttpRequest, q: str, kind: str, limit: int, offset: int) 
     rows, meta = _page(request, found, limit, offset)
     places.with_incident_counts(viewer=viewer, contexts=rows)
     places.with_address_shown(viewer=viewer, contexts=rows)
-    _audit(
-        request,
-        record_type="places.context",
-        action=AccessAction.SEARCH,
-        detail={"q": q, "kind": kind, "shown": [str(c.pk) for c in rows]},
-    )
+    _searched(request, "places.context", {"q": q, "kind": kind, "shown": [str(c.pk) for c in rows]})
     return {**meta, "results": [_context(c) for c in rows]}
 
 
@@ -480,12 +480,7 @@ def incidents_list(
     found = incidents_for(viewer=viewer, kind=kind, since=since, until=until)
     rows, meta = _page(request, found, limit, offset)
     involvements = involvement_views(viewer=viewer, incidents=rows)
-    _audit(
-        request,
-        record_type="incidents.incident",
-        action=AccessAction.SEARCH,
-        detail=shown_incidents(involvements),
-    )
+    _searched(request, "incidents.incident", shown_incidents(involvements))
     return {**meta, "results": [_incident(i, involvements[i.pk]) for i in rows]}
 
 
@@ -529,12 +524,8 @@ def cases_list(
     _choice(status, ["open", *CaseStatus.values], "status")
     found = cases_for(viewer=caller(request), status=status, mine=mine)
     rows, meta = _page(request, found, limit, offset)
-    _audit(
-        request,
-        record_type="casework.contextcase",
-        action=AccessAction.SEARCH,
-        detail={"status": status, "mine": mine, "shown": [str(c.pk) for c in rows]},
-    )
+    shown = [str(c.pk) for c in rows]
+    _searched(request, "casework.contextcase", {"status": status, "mine": mine, "shown": shown})
     return {**meta, "results": [_case(c) for c in rows]}
 
 
@@ -594,30 +585,19 @@ def linked_cases(
     child = holder = None
     if person is not None:
         child = lookups.access_person(viewer, person)
-        focus, exclude, team = [child], linked.holder_ids(child), viewer.team_id
     else:
         holder = linked.caseload_holder(viewer, str(worker) if worker else None)
-        focus, exclude = linked.caseload_seen_by(viewer, holder), [holder.pk]
-        team = holder.team_id if holder.team_id == viewer.team_id else None
-    result = linked.linked_cases(
-        viewer=viewer,
-        focus=focus,
-        exclude_holders=exclude,
-        window_days=days,
-        review_team=team,
-        ahead=person is None,
-    )
+    result = linked.links_for(viewer, child=child, holder=holder, window_days=days)
     rows, meta = _page(request, getattr(result, show), limit, offset)
     linked.fill_cases(result, rows)
-    _audit(
+    _searched(
         request,
-        record_type="linked.case",
-        action=AccessAction.SEARCH,
-        detail={
+        "linked.case",
+        {
             "window_days": days,
             "person": child.pk if child else None,
             "caseload_of": holder.pk if holder else None,
-            "children": [p.pk for p in focus],
+            "children": [p.pk for p in result.focus],
             "shown": show,
             "offset": offset,
             "named": sorted({c.other_id for c in rows if c.other is not None}),

@@ -6,27 +6,15 @@ every admin read is.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from locus.audit.models import AccessEvent, ChangeEvent, SignInEvent
-from locus.common.admin import AccessLoggedAdmin
+from locus.common import admin as admin_kit
 
 
-class ReadOnlyAdmin(AccessLoggedAdmin):
+class ReadOnlyAdmin(admin_kit.ReadOnlyAdmin):
     list_select_related = ("actor",)
     date_hierarchy = "at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(AccessEvent)

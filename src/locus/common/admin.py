@@ -229,3 +229,17 @@ def register_case_records(options: dict[type[Model], tuple[str, str, str, str]])
             list_select_related=tuple(related.split()),
             raw_id_fields=tuple(raw.split()),
         )
+
+
+# For an admin that only reads: the three write permissions refused, whatever its base.
+class NeverWritten:
+    """Mixed in before the admin's base: the admin never adds, changes or deletes a record."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

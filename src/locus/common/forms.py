@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django import forms
+from django.db.models import Model
 
 from locus.common.errors import ValidationFailed
 from locus.common.models import Confidence, Source
@@ -124,3 +126,27 @@ def optional_choice(
 ) -> Any:
     """A choice that may be left blank; ``message`` when the one posted is not offered."""
     return field(label=label, required=False, error_messages={"invalid_choice": message}, **kw)
+
+
+# For forms whose choices map back to records: a posted choice (an id) finds its record.
+_Record = TypeVar("_Record", bound=Model)
+
+
+def by_pk(records: Iterable[_Record]) -> dict[str, _Record]:
+    """The records keyed by their id as a choice posts it (a string)."""
+    return {str(r.pk): r for r in records}
+
+
+# For a few lines a worker must write (a reason, a policy's text): unlike ``text_area``, the
+# form itself asks for them.
+def required_text(
+    label: str, required: str, *, max_length: int, rows: int = 3, hint: str = ""
+) -> forms.CharField:
+    """Text that must be written, at most ``max_length`` characters; ``required`` says so."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        help_text=hint,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": required},
+    )

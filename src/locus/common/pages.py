@@ -79,5 +79,19 @@ def logged_form_page(
     """A form page reading a record ``about``: the read is logged under the page's heading,
     with the ids it ``shown``, then the page is drawn with its heading and button."""
     record_access(actor=request.user, obj=about, detail={"page": heading, **shown})
-    page = {"form": form, **context}
-    return render(request, template, {**page, "heading": heading, "button": button})
+    return form_page(request, template, form, heading=heading, button=button, **context)
+
+
+# For a form page that shows no record (so logs no read): one place for its context's names.
+def form_page(
+    request: AuthedRequest,
+    template: str,
+    form: GovukForm,
+    *,
+    heading: str,
+    button: str,
+    **context: Any,
+) -> HttpResponse:
+    """The page of a form: drawn with its heading and button, and whatever else it shows."""
+    page = {"form": form, "heading": heading, "button": button}
+    return render(request, template, {**page, **context})

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from locus.access.models import Worker
-from locus.common.forms import GovukForm, date_field, text_area
+from locus.common.forms import GovukForm, choose_one, date_field, text_area
 from locus.linked.models import ReviewOutcome
 from locus.linked.selectors import DEFAULT_WINDOW_DAYS, caseload_holders_for
 
@@ -78,11 +78,8 @@ class BoroughLinksForm(_WindowForm):
 
 
 class LinkReviewForm(GovukForm):
-    outcome = forms.ChoiceField(
-        label="What you found",
-        choices=ReviewOutcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose what you found"},
+    outcome = choose_one(
+        "What you found", ReviewOutcome.choices, required="Choose what you found", radios=True
     )
     reason = text_area("Reason", help_text="Required when the link is not relevant.")
     contacted_on = date_field(

@@ -1101,3 +1101,30 @@ def link_to_review(
         raise Http404("Not found")
     fill_cases(found, [case])
     return case
+
+
+# For the linked cases page and its API, which offer the same two readings.
+def links_for(
+    viewer: Worker, *, child: Person | None, holder: Worker | None, window_days: int
+) -> CaseloadLinks:
+    """One ``child``'s links, read around them (their own case holders left out, the viewer's
+    team's reviews shown); else ``holder``'s caseload's, read from the evidence loaded ahead."""
+    if child is not None:
+        return linked_cases(
+            viewer=viewer,
+            focus=[child],
+            exclude_holders=holder_ids(child),
+            window_days=window_days,
+            review_team=viewer.team_id,
+        )
+    assert holder is not None, "a child or a caseload's holder"
+    # The caseload's team's reviews, shown to that team only (not an administrator's).
+    team = holder.team_id if holder.team_id == viewer.team_id else None
+    return linked_cases(
+        viewer=viewer,
+        focus=caseload_seen_by(viewer, holder),
+        exclude_holders=[holder.pk],
+        window_days=window_days,
+        review_team=team,
+        ahead=True,
+    )

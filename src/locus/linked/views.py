@@ -35,27 +35,11 @@ def caseload_links(request: AuthedRequest) -> HttpResponse:
     form = CaseloadLinksForm(request.GET or None, viewer=viewer)
     window = form.window_days()
     person = holder = None
-    ahead = False  # one child's links are read around them; a caseload's from evidence ahead
     if "person" in request.GET:
         person = lookups.access_person(viewer, request.GET["person"])
-        focus = [person]
-        exclude = selectors.holder_ids(person)
-        team = viewer.team_id
     else:
         holder = selectors.caseload_holder(viewer, request.GET.get("worker"))
-        focus = selectors.caseload_seen_by(viewer, holder)
-        exclude = [holder.pk]
-        # The caseload's team's reviews, shown to that team only (not an administrator's).
-        team = holder.team_id if holder.team_id == viewer.team_id else None
-        ahead = True
-    result = selectors.linked_cases(
-        viewer=viewer,
-        focus=focus,
-        exclude_holders=exclude,
-        window_days=window,
-        review_team=team,
-        ahead=ahead,
-    )
+    result = selectors.links_for(viewer, child=person, holder=holder, window_days=window)
     show = request.GET.get("show")
     show = show if show in SHOWN else "strong"
     page, paging = paginate(request, getattr(result, show), per_page=LINKS_PER_PAGE)
@@ -71,7 +55,7 @@ def caseload_links(request: AuthedRequest) -> HttpResponse:
             "window_days": window,
             "person": person.pk if person else None,
             "caseload_of": holder.pk if holder else None,
-            "children": [p.pk for p in focus],  # the caseload's children, named on the page
+            "children": [p.pk for p in result.focus],  # the caseload's children, named on the page
             "shown": show,
             "page": page.number,
             "named": sorted({c.other_id for c in on_page if c.other is not None}),
@@ -113,14 +97,7 @@ def link_review(request: AuthedRequest) -> HttpResponse:
     back = f"{reverse('linked')}?{urlencode({'worker': holder.pk, 'window': window})}"
 
     def record() -> None:
-        link_review_record(
-            actor=viewer,
-            holder=holder,
-            case=case,
-            outcome=form.cleaned_data["outcome"],
-            reason=form.cleaned_data["reason"],
-            contacted_on=form.cleaned_data["contacted_on"],
-        )
+        link_review_record(actor=viewer, holder=holder, case=case, **form.cleaned_data)
 
     if submitted(request, form, record, "Link marked reviewed"):
         return redirect(back)

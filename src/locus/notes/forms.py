@@ -9,7 +9,14 @@ from typing import Any, TypeVar
 from django import forms
 
 from locus.access.models import Worker
-from locus.common.forms import DATE_FORMATS, GovukForm, date_field, optional_choice, text_area
+from locus.common.forms import (
+    DATE_FORMATS,
+    GovukForm,
+    date_field,
+    optional_choice,
+    required_text,
+    text_area,
+)
 from locus.mapping.forms import radios, set_choices
 from locus.notes.models import CaseNote, NoteKind
 from locus.notes.services import MAX_REASON, MAX_SUMMARY
@@ -146,12 +153,11 @@ class NoteForm(NoteContentForm):
 
 
 class CorrectionForm(NoteContentForm):
-    reason = forms.CharField(
-        label="Why is the note corrected?",
+    reason = required_text(
+        "Why is the note corrected?",
+        "Say why the note is corrected",
         max_length=MAX_REASON,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The old wording is kept and shown with the note, with your reason.",
-        error_messages={"required": "Say why the note is corrected"},
+        hint="The old wording is kept and shown with the note, with your reason.",
     )
 
     @classmethod

@@ -12,7 +12,14 @@ from django import forms
 from locus.access.models import Agency, Worker
 from locus.casework.forms import CaseworkForm
 from locus.casework.models import Referral
-from locus.common.forms import choose_one, date_field, optional_choice, optional_text, text_area
+from locus.common.forms import (
+    by_pk,
+    choose_one,
+    date_field,
+    optional_choice,
+    optional_text,
+    text_area,
+)
 from locus.incidents.models import Incident
 from locus.mapping.forms import set_choices, time_field, worker_choices
 from locus.outreach.models import Consent, Guardian, Weekday
@@ -92,9 +99,9 @@ class PlanForm(_ChoosingForm):
         set_choices(self, "workers", worker_choices(workers))
         set_choices(self, "agencies", [(str(a.pk), a.name) for a in agencies])
         self.lookup = {
-            "context": {str(c.pk): c for c in contexts},
-            "workers": {str(w.pk): w for w in workers},
-            "agencies": {str(a.pk): a for a in agencies},
+            "context": by_pk(contexts),
+            "workers": by_pk(workers),
+            "agencies": by_pk(agencies),
         }
 
 
@@ -141,10 +148,10 @@ class VisitForm(_ChoosingForm):
         set_choices(self, "incident", [("", "None"), *[(str(i.pk), str(i)) for i in incidents]])
         set_choices(self, "referral", [("", "None"), *[(str(r.pk), str(r)) for r in referrals]])
         self.lookup = {
-            "went": {str(w.pk): w for w in workers},
-            "people": {str(p.pk): p for p in people},
-            "incident": {str(i.pk): i for i in incidents},
-            "referral": {str(r.pk): r for r in referrals},
+            "went": by_pk(workers),
+            "people": by_pk(people),
+            "incident": by_pk(incidents),
+            "referral": by_pk(referrals),
         }
 
 
@@ -158,13 +165,10 @@ class ConsentForm(CaseworkForm):
         "The household's consent to the protective work",
         Consent.choices,
         required="Choose given, refused or not sought",
+        radios=True,
     )
     on = date_field("Date", "the date")
     reason = text_area(
         "Reason",
         help_text="Needed when consent was refused or not sought: why, and what goes on anyway.",
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["consent"].widget = forms.RadioSelect(choices=Consent.choices)

@@ -17,8 +17,9 @@ from locus.access import lookups
 from locus.access import outreach as rules
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
+from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
-from locus.common.pages import created, posted, submitted
+from locus.common.pages import created, form_page, posted, submitted
 from locus.common.services import permitted, today
 from locus.outreach import selectors, services
 from locus.outreach.forms import ConsentForm, MissedForm, PlanForm, VisitForm
@@ -72,10 +73,12 @@ def plan_new(request: AuthedRequest) -> HttpResponse:
     plan = created(request, form, make, "Visits planned")
     if plan is not None:
         return redirect("visit-plan", plan.pk)
-    return render(
+    return form_page(
         request,
         "outreach/plan_form.html",
-        {"form": form, "heading": "Plan regular visits", "button": "Plan the visits"},
+        form,
+        heading="Plan regular visits",
+        button="Plan the visits",
     )
 
 
@@ -95,12 +98,10 @@ def plan_page(request: AuthedRequest, plan_id: int) -> HttpResponse:
 
 
 def _visit_page(
-    request: AuthedRequest, plan: VisitPlan, form: object, heading: str, button: str
+    request: AuthedRequest, plan: VisitPlan, form: GovukForm, heading: str, button: str
 ) -> HttpResponse:
-    return render(
-        request,
-        "outreach/visit_form.html",
-        {"form": form, "plan": plan, "heading": heading, "button": button},
+    return form_page(
+        request, "outreach/visit_form.html", form, heading=heading, button=button, plan=plan
     )
 
 
@@ -191,24 +192,11 @@ def consent_new(request: AuthedRequest, context_id: int) -> HttpResponse:
     form = ConsentForm(posted(request), initial={"on": today()})
 
     def run() -> None:
-        data = form.cleaned_data
-        services.home_consent_record(
-            actor=request.user,
-            home=home,
-            consent=data["consent"],
-            on=data["on"],
-            reason=data["reason"],
-        )
+        services.home_consent_record(actor=request.user, home=home, **form.cleaned_data)
 
     if submitted(request, form, run, "Consent recorded"):
         return redirect(reverse("protected-home", args=[home.pk]))
-    return render(
-        request,
-        "outreach/consent_form.html",
-        {
-            "form": form,
-            "home": home,
-            "heading": f"Record the household's consent: {home.name}",
-            "button": "Save",
-        },
+    heading = f"Record the household's consent: {home.name}"
+    return form_page(
+        request, "outreach/consent_form.html", form, heading=heading, button="Save", home=home
     )

@@ -25,7 +25,7 @@ from locus.audit.services import record_access
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_ids
-from locus.common.pages import posted, submitted
+from locus.common.pages import created, form_page, posted, submitted
 from locus.common.services import permitted
 from locus.forums.pages import meetings_page
 from locus.panels import selectors, services
@@ -78,18 +78,16 @@ def panel_new(request: AuthedRequest) -> HttpResponse:
         initial={"chair": str(viewer.pk) if policies.may_attend(viewer) else ""},
         workers=selectors.panel_workers(),
     )
-    created: list[PanelMeeting] = []
-
-    def run() -> None:
-        created.append(services.panel_create(actor=viewer, **form.values()))
-
-    if submitted(request, form, run, "Meeting set up: add the agenda and the attendees"):
-        return redirect("panel", meeting_id=created[0].pk)
-    return render(
+    meeting = created(
         request,
-        "panels/new.html",
-        {"form": form, "heading": "Set up an HSB meeting or MACE panel", "button": "Set up"},
+        form,
+        lambda: services.panel_create(actor=viewer, **form.values()),
+        "Meeting set up: add the agenda and the attendees",
     )
+    if meeting is not None:
+        return redirect("panel", meeting_id=meeting.pk)
+    heading = "Set up an HSB meeting or MACE panel"
+    return form_page(request, "panels/new.html", form, heading=heading, button="Set up")
 
 
 def panel_page(request: AuthedRequest, meeting_id: int) -> HttpResponse:
@@ -322,27 +320,19 @@ def action_update(request: AuthedRequest, meeting_id: int, action_id: int) -> Ht
     form = ActionUpdateForm(posted(request), action=action)
 
     def run() -> None:
-        services.panel_action_update(
-            actor=request.user,
-            action=action,
-            status=form.cleaned_data["status"],
-            note=form.cleaned_data["note"],
-            due_on=form.cleaned_data.get("due_on"),
-        )
+        services.panel_action_update(actor=request.user, action=action, **form.cleaned_data)
 
     if submitted(request, form, run, "Action updated"):
         return redirect("panel", meeting_id=meeting.pk)
     if request.method == "GET":
         record_access(actor=request.user, obj=meeting, detail={"page": "action update"})
     shown = action.owner_id == request.user.pk or policies.can_see_item(request.user, action.item)
-    return render(
+    return form_page(
         request,
         "panels/form.html",
-        {
-            "meeting": meeting,
-            "form": form,
-            "heading": "Update the action",
-            "intro": action.description if shown else "An action on an item you may not see.",
-            "button": "Save the update",
-        },
+        form,
+        heading="Update the action",
+        button="Save the update",
+        meeting=meeting,
+        intro=action.description if shown else "An action on an item you may not see.",
     )

@@ -48,11 +48,8 @@ def _select(form: GovukForm, name: str, field: forms.Field) -> None:
 
 class EpisodeOpenForm(GovukForm):
     # Five statuses: radios, all in sight, none chosen until the worker chooses.
-    status = forms.ChoiceField(
-        label="Legal status",
-        choices=LegalStatus.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the legal status"},
+    status = choose_one(
+        "Legal status", LegalStatus.choices, required="Choose the legal status", radios=True
     )
     cp_category = _detail("cp_category")
     lac_legal_status = _detail("lac_legal_status")

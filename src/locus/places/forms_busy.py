@@ -6,8 +6,6 @@ a narrower window) live in ``places/services.py``, whose refusals come back onto
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 
 from locus.common.forms import GovukForm, choose_one, text_area
@@ -19,23 +17,21 @@ class CoPresenceRuleForm(GovukForm):
         "What should being at this place around the same time count for?",
         CoPresenceMode.choices,
         required="Choose what the rule does",
+        radios=True,
     )
     window_days = forms.IntegerField(
         label="Days, for a narrower window",
         required=False,
         help_text="Only for a narrower window: from 1 to 29 days between the two incidents.",
         error_messages={"invalid": "Enter the days as a whole number, like 3"},
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "class": "govuk-input govuk-input--width-3"}
+        ),
     )
     reason = text_area(
         "Why does this place need the rule?",
         help_text="Every team's linked cases follow it: say what you know about the place.",
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["mode"].widget = forms.RadioSelect(choices=CoPresenceMode.choices)
-        self.fields["window_days"].widget.attrs["class"] = "govuk-input govuk-input--width-3"
 
 
 class CoPresenceRemoveForm(GovukForm):

@@ -8,13 +8,13 @@ show the form again with the refusal on its fields.
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
 from locus.access import lookups
 from locus.access import places as access_places
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
-from locus.common.pages import posted, submitted
+from locus.common.pages import form_page, posted, submitted
 from locus.common.services import permitted
 from locus.places import selectors, services
 from locus.places.forms_busy import CoPresenceRemoveForm, CoPresenceRuleForm
@@ -28,17 +28,15 @@ def _back(context: Context) -> HttpResponse:
 def _form_page(
     request: AuthedRequest, context: Context, form: GovukForm, heading: str, button: str
 ) -> HttpResponse:
-    return render(
+    return form_page(
         request,
         "places/co_presence.html",
-        {
-            "form": form,
-            "place": context,
-            "busy_reason": selectors.busy_reason(context),
-            "heading": heading,
-            "button": button,
-            "back": f"/contexts/{context.pk}/#co-presence",
-        },
+        form,
+        heading=heading,
+        button=button,
+        place=context,
+        busy_reason=selectors.busy_reason(context),
+        back=f"/contexts/{context.pk}/#co-presence",
     )
 
 
@@ -48,14 +46,7 @@ def rule_set(request: AuthedRequest, context_id: int) -> HttpResponse:
     form = CoPresenceRuleForm(posted(request))
 
     def run() -> None:
-        data = form.cleaned_data
-        services.co_presence_rule_set(
-            actor=request.user,
-            context=context,
-            mode=data["mode"],
-            window_days=data["window_days"],
-            reason=data["reason"] or "",
-        )
+        services.co_presence_rule_set(actor=request.user, context=context, **form.cleaned_data)
 
     if submitted(request, form, run, "Co-presence rule set"):
         return _back(context)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from locus.common.forms import GovukForm
+from locus.common.forms import GovukForm, required_text
 from locus.policies.services import MAX_SUMMARY, MAX_TEXT, MAX_TITLE
 
 
@@ -10,12 +10,12 @@ class PolicyForm(GovukForm):
     title = forms.CharField(
         label="Title", max_length=MAX_TITLE, error_messages={"required": "Enter the title"}
     )
-    text = forms.CharField(
-        label="Text of the policy",
+    text = required_text(
+        "Text of the policy",
+        "Enter the policy's text",
         max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 20}),
-        help_text="Plain text; a blank line starts a new paragraph.",
-        error_messages={"required": "Enter the policy's text"},
+        rows=20,
+        hint="Plain text; a blank line starts a new paragraph.",
     )
     summary = forms.CharField(
         label="What changed in this version?",

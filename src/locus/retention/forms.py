@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from django import forms
 
-from locus.common.forms import GovukForm, choose_one, date_field
+from locus.common.forms import GovukForm, choose_one, date_field, required_text
 from locus.retention.models import HeldKind, HoldReason
 
 
 def _said(label: str, *, hint: str, required: str) -> forms.CharField:
     """A few lines a worker must write (why, which proceedings), kept in the trail."""
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": required},
-    )
+    return required_text(label, required, max_length=2000, hint=hint)
 
 
 class RuleForm(GovukForm):

@@ -51,12 +51,7 @@ def rule_edit(request: AuthedRequest, kind: str) -> HttpResponse:
     form = RuleForm(posted(request), initial={"amount": row.amount})
 
     def run() -> None:
-        services.rule_set(
-            actor=request.user,
-            kind=kind,
-            amount=form.cleaned_data["amount"],
-            reason=form.cleaned_data["reason"],
-        )
+        services.rule_set(actor=request.user, kind=kind, **form.cleaned_data)
 
     if submitted(request, form, run, "Retention rule changed"):
         return redirect("retention")

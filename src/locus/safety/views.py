@@ -7,12 +7,16 @@ viewer may not see), reads through ``selectors`` and logs the read with the ids 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from locus.access import lookups
 from locus.access import safety as rules
 from locus.audit.services import record_access
+from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.pages import created, logged_form_page, posted
 from locus.common.services import permitted
@@ -20,6 +24,7 @@ from locus.people.models import Person
 from locus.safety import selectors, services
 from locus.safety.disclosure import THRESHOLD
 from locus.safety.forms import AmendForm, MarkForm, SessionForm, WeightingForm
+from locus.safety.models import MapSession
 
 
 def _recorder(request: AuthedRequest, person_id: int) -> Person:
@@ -27,6 +32,43 @@ def _recorder(request: AuthedRequest, person_id: int) -> Person:
     person = lookups.access_person(request.user, person_id)
     permitted(rules.can_record_safety, request.user, person)
     return person
+
+
+def _form_page(
+    request: AuthedRequest,
+    person: Person,
+    form: GovukForm,
+    write: Callable[[], Any],
+    success: str,
+    *,
+    heading: str,
+    button: str,
+    shown: dict[str, Any] | None = None,
+    back: MapSession | None = None,
+    then: Callable[[Any], HttpResponse] | None = None,
+) -> HttpResponse:
+    """A safety form about the child: ``write`` run for a valid POST, then on to ``then`` (from
+    what it wrote) or back where the form came from; else the form again, its read logged.
+
+    ``back`` is the session the form belongs to; without one it came from the safety maps."""
+    written = created(request, form, write, success)
+    if written is None:
+        return logged_form_page(
+            request,
+            "safety/form.html",
+            form,
+            about=person,
+            shown=shown or {},
+            heading=heading,
+            button=button,
+            person=person,
+            back=back,
+        )
+    if then is not None:
+        return then(written)
+    if back is not None:
+        return redirect("person-safety-session", person_id=person.pk, session_id=back.pk)
+    return redirect("person-safety", person_id=person.pk)
 
 
 def history_page(request: AuthedRequest, person_id: int) -> HttpResponse:
@@ -48,23 +90,17 @@ def history_page(request: AuthedRequest, person_id: int) -> HttpResponse:
 def session_add(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = _recorder(request, person_id)
     form = SessionForm(posted(request))
-    session = created(
+    return _form_page(
         request,
+        person,
         form,
         lambda: services.session_record(actor=request.user, person=person, **form.cleaned_data),
         "Safety mapping session recorded: now mark the places the child talks about",
-    )
-    if session is not None:
-        return redirect("person-safety-session", person_id=person.pk, session_id=session.pk)
-    return logged_form_page(
-        request,
-        "safety/form.html",
-        form,
-        about=person,
-        shown={},
         heading="Record a safety mapping session",
         button="Record the session",
-        person=person,
+        then=lambda session: redirect(
+            "person-safety-session", person_id=person.pk, session_id=session.pk
+        ),
     )
 
 
@@ -94,23 +130,15 @@ def mark_add(request: AuthedRequest, person_id: int, session_id: int) -> HttpRes
     if view is None:
         raise Http404("Not found")
     form = MarkForm(posted(request), places=selectors.place_choices(request.user, person))
-    mark = created(
+    return _form_page(
         request,
+        person,
         form,
         lambda: services.mark_place(actor=request.user, session=view.session, **form.values()),
         "Place marked",
-    )
-    if mark is not None:
-        return redirect("person-safety-session", person_id=person.pk, session_id=view.session.pk)
-    return logged_form_page(
-        request,
-        "safety/form.html",
-        form,
-        about=person,
         shown={"session": view.session.pk},
         heading="Mark a place on the safety map",
         button="Mark the place",
-        person=person,
         back=view.session,
     )
 
@@ -122,48 +150,30 @@ def mark_amend(request: AuthedRequest, person_id: int, mark_id: int) -> HttpResp
         raise Http404("Not found")
     permitted(rules.can_amend_mark, request.user, view.mark)
     form = AmendForm(posted(request), initial=AmendForm.initial_for(view.mark))
-    amended = created(
+    return _form_page(
         request,
+        person,
         form,
         lambda: services.mark_amend(actor=request.user, mark=view.mark, **form.values()),
         "Mark amended",
-    )
-    session = view.mark.session
-    if amended is not None:
-        return redirect("person-safety-session", person_id=person.pk, session_id=session.pk)
-    return logged_form_page(
-        request,
-        "safety/form.html",
-        form,
-        about=person,
         shown={"safety_mark": view.mark.pk},
         heading=f"Amend the mark on {view.place}",
         button="Amend the mark",
-        person=person,
-        back=session,
+        back=view.mark.session,
     )
 
 
 def weighting_add(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = _recorder(request, person_id)
     form = WeightingForm(posted(request), places=selectors.place_choices(request.user, person))
-    weighting = created(
+    return _form_page(
         request,
+        person,
         form,
         lambda: services.weighting_record(actor=request.user, person=person, **form.values()),
         "Context weighting recorded",
-    )
-    if weighting is not None:
-        return redirect("person-safety", person_id=person.pk)
-    return logged_form_page(
-        request,
-        "safety/form.html",
-        form,
-        about=person,
-        shown={},
         heading="Weight the contexts in the child's life",
         button="Record the weighting",
-        person=person,
     )
 
 
