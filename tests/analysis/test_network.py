@@ -233,3 +233,23 @@ def test_components_match_networkx(graph, as_at):
     # Numbered by smallest member: the first appearance of each label is in order.
     _, first = np.unique(labels, return_index=True)
     assert first.tolist() == sorted(first.tolist())
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from([np.int32, np.int64, np.uint32, np.int16]),
+    st.integers(0, 62),
+    st.lists(st.integers(0, 2**62), max_size=300),
+)
+def test_radix_argsort_is_a_stable_argsort(dtype, bits, values):
+    # Keys of every width the passes cover (one 16-bit pass up to four), with many ties, in
+    # each integer type a caller hands it: the same permutation as numpy's stable argsort.
+    top = min(2 ** min(bits, 8 * np.dtype(dtype).itemsize - 1) - 1, np.iinfo(dtype).max)
+    keys = np.array([v % (top + 1) for v in values], dtype=dtype)
+    assert network.radix_argsort(keys).tolist() == np.argsort(keys, kind="stable").tolist()
+
+
+def test_radix_argsort_sorts_negative_keys_the_plain_way():
+    keys = np.array([3, -1, 2, -1, 0], dtype=np.int64)
+    assert network.radix_argsort(keys).tolist() == [1, 3, 4, 2, 0]
+    assert network.radix_argsort(np.zeros(0, dtype=np.int64)).tolist() == []

@@ -49,7 +49,7 @@ from scipy.sparse.csgraph import connected_components
 
 from locus.analysis import _checks as check
 from locus.analysis.community import _leiden, _upper_csr
-from locus.analysis.network import OPEN_END, Network, _ranges, _sorted_unique
+from locus.analysis.network import OPEN_END, Network, _ranges, _sorted_unique, radix_argsort
 
 __all__ = [
     "Evidence",
@@ -205,12 +205,11 @@ class Evidence:
         incident = check.integers(
             self.involved_incident, "involved_incident", high=k, length=person.size
         )
-        for name, value in (
-            ("involved_person", person),
-            ("involved_incident", incident),
-            ("incident_place", place),
-            ("incident_day", day),
-        ):
+        # The involvements stay in the integer type given (the index sorts them as they are and
+        # gives int64 lookups); places and days are widened for the keys made of them.
+        object.__setattr__(self, "involved_person", person)
+        object.__setattr__(self, "involved_incident", incident)
+        for name, value in (("incident_place", place), ("incident_day", day)):
             object.__setattr__(self, name, value.astype(np.int64, copy=False))
 
     @property
@@ -225,15 +224,31 @@ class Evidence:
     def index(self) -> _Index:
         """Person and incident lookups, built on first use: O(I log I) for I involvements."""
         n, k = self.n_people, self.n_incidents
-        # Sorting combined int64 keys (and decoding them) is faster than lexsort or argsort.
-        pairs = _sorted_unique(self.involved_person * max(k, 1) + self.involved_incident)
-        person, incident = pairs // max(k, 1), pairs % max(k, 1)
-        by_incident = np.sort(incident * max(n, 1) + person)
+        # Radix sorts (radix_argsort, 16 bits a pass, stable), least significant first: by
+        # person, then by incident, gives each incident's people ascending; repeats (two roles
+        # in one incident) are then dropped; then by person again gives each person's
+        # incidents ascending. Faster than sorting combined keys, and far faster than lexsort.
+        order = radix_argsort(self.involved_person)
+        order = order[radix_argsort(self.involved_incident[order])]
+        incident, person = self.involved_incident[order], self.involved_person[order]
+        del order
+        if incident.size:
+            fresh = np.empty(incident.size, dtype=bool)
+            fresh[0] = True
+            np.not_equal(incident[1:], incident[:-1], out=fresh[1:])
+            fresh[1:] |= person[1:] != person[:-1]
+            incident, person = incident[fresh], person[fresh]
+        incident_ptr = _pointers(incident, k)
+        incident_people = person.astype(np.int64)
+        by_person = radix_argsort(person)
+        person, incident = person[by_person], incident.astype(np.int64)[by_person]
+        del by_person
         placed = np.flatnonzero(self.incident_place >= 0)
-        keys = _place_day_keys(self.incident_place[placed], self.incident_day[placed])
-        order = np.argsort(keys)  # ties (same place and day) in any order: nothing depends on it
-        incident_ptr = _pointers(by_incident // max(n, 1), k)
-        incident_people = by_incident % max(n, 1)
+        place, day = self.incident_place[placed], self.incident_day[placed]
+        keys = _place_day_keys(place, day)
+        # Ties (same place and day) in any order: nothing depends on it.
+        order = radix_argsort(_compact_place_day(place, day))
+        del place, day
         placed_incidents = placed[order]
         at, placed_people = _gather(incident_ptr, incident_people, placed_incidents)
         return _Index(
@@ -302,6 +317,19 @@ def _gather(ptr: Ints, values: Ints, owners: ArrayLike) -> tuple[Ints, Ints]:
 
 def _place_day_keys(place: Ints, day: Ints) -> Ints:
     return (place.astype(np.int64) << 32) | (day.astype(np.int64) + _DAY_BIAS)
+
+
+def _compact_place_day(place: Ints, day: Ints) -> Ints:
+    """Keys in the order of :func:`_place_day_keys`, but as small as the days' span allows, so
+    that :func:`locus.analysis.network.radix_argsort` needs fewer passes (at borough scale
+    two, not four)."""
+    if not day.size:
+        return _place_day_keys(place, day)
+    first = int(day.min())
+    span = int(day.max()) - first + 1
+    if (int(place.max()) + 1) * span >= 2**62:
+        return _place_day_keys(place, day)
+    return place.astype(np.int64) * span + (day.astype(np.int64) - first)
 
 
 def _window_days(window_days: object) -> int:
@@ -698,12 +726,17 @@ def link_table(
     if keys.size:
         keys = keys[_fresh(keys)]
     counts = []
-    for k, c in measures:
+    while measures:
+        # The last measure (co-presence, much the largest) first, each let go once placed: at
+        # national scale that holds about 140 MB less at the peak than keeping all four until
+        # every count is made.
+        k, c = measures.pop()
         # Counts as int32 (no count of evidence comes near 2**31): half the memory at scale.
         full = np.zeros(keys.size, dtype=np.int32)
         full[np.searchsorted(keys, k)] = c
+        del k, c
         counts.append(full)
-    del measures
+    counts.reverse()
     # People as int32 (a network has under 2**31): half the memory of int64 at scale.
     person = members.astype(np.int32)
     a = person[keys // max(size, 1)]

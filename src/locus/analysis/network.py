@@ -29,6 +29,7 @@ CSR rows, which costs the number of entries in the rows touched.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
@@ -62,6 +63,7 @@ __all__ = [
     "degree",
     "edge_mask",
     "neighbourhood",
+    "radix_argsort",
     "ranges",
     "row_entries",
     "sorted_unique",
@@ -317,6 +319,30 @@ def sorted_unique(values: IntArray) -> IntArray:
     about 100x slower than sorting for millions of integers here.
     """
     return _sorted_unique(check.integers(values, "values", low=None))
+
+
+def radix_argsort(keys: IntArray) -> NDArray[np.int64]:
+    """A stable argsort of non-negative integer keys, 16 bits a pass, least significant first.
+
+    numpy's stable argsort of 16-bit integers is a radix sort, O(n); other integer types get a
+    comparison sort. Measured here, against ``np.argsort``: 345,000 keys of up to 32 bits in
+    7.6 ms against 21 ms, 3.6 million in 140 ms against 400 ms; no slower at 63 bits (four
+    passes). Keys with a negative value are sorted by ``np.argsort(kind="stable")``.
+    """
+    keys = np.asarray(keys)
+    if not keys.size or int(keys.min()) < 0 or sys.byteorder != "little":
+        return np.argsort(keys, kind="stable").astype(np.int64, copy=False)
+    passes = (int(keys.max()).bit_length() + 15) // 16 or 1
+    # Each key's 16-bit words, least significant first, read in place: a digit is gathered as
+    # 2 bytes, not as an 8-byte key then shifted and cast (fewer fresh pages at scale).
+    if keys.dtype.kind not in "iu" or keys.dtype.itemsize not in (4, 8):
+        keys = keys.astype(np.int64)
+    keys = np.ascontiguousarray(keys)
+    words = keys.view(np.uint16).reshape(-1, keys.dtype.itemsize // 2)
+    order = np.argsort(words[:, 0], kind="stable")
+    for word in range(1, passes):
+        order = order[np.argsort(words[order, word], kind="stable")]
+    return order.astype(np.int64, copy=False)
 
 
 def _sorted_unique(values: IntArray) -> IntArray:
