@@ -1,9 +1,11 @@
-"""A test's stopped clock (the ``frozen_clock`` fixture): what it asserts holds across midnight."""
+"""A test's stopped clock (the ``frozen_clock`` fixture): what it asserts holds across midnight;
+and the day a run started, kept for a run that goes past midnight."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Iterator
 
 from locus.common import clock
 
@@ -31,3 +33,15 @@ class FrozenClock:
     @property
     def today(self) -> dt.date:
         return clock.today()
+
+
+@contextlib.contextmanager
+def on_the_day(started: dt.date) -> Iterator[None]:
+    """Within the block, the clock reads ``started`` (or earlier), never a later day: set back
+    by the whole days gone by since, time still running."""
+    behind = clock.today() - started
+    if behind <= dt.timedelta(0):
+        yield
+        return
+    with clock.shifted(-behind):
+        yield

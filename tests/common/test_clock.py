@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from locus.common import clock
+from tests.frozen_clock import on_the_day
 
 
 def test_by_default_the_clock_reads_the_real_time() -> None:
@@ -69,3 +70,15 @@ def test_the_clock_refuses_a_naive_datetime_or_a_wrong_type() -> None:
     with pytest.raises(TypeError, match="by must be a timedelta"):
         clock.shifted(3).__enter__()  # type: ignore[arg-type]
     assert abs(clock.now() - timezone.now()) < dt.timedelta(seconds=5)
+
+
+def test_a_run_past_midnight_keeps_the_day_it_started_on() -> None:
+    # The suite's autouse fixture (tests/conftest.py): a module's "tomorrow", computed at import
+    # the day before, is still in the future when its test runs after midnight.
+    started = clock.today() - dt.timedelta(days=1)
+    tomorrow_then = started + dt.timedelta(days=1)
+    with on_the_day(started):
+        assert clock.today() == started
+        assert tomorrow_then > clock.today()
+    with on_the_day(clock.today()):
+        assert abs(clock.now() - timezone.now()) < dt.timedelta(seconds=5)
