@@ -6,10 +6,7 @@ new PostgreSQL database beside the test one when the suite runs on PostgreSQL).
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +17,7 @@ from django.db import connection
 from django.test import override_settings
 
 from locus.common import schema
+from tests.scripts import run_script
 
 # Run in a child process: set Django up on the database named by the environment,
 # build it one way or the other, then print its schema as JSON.
@@ -75,17 +73,7 @@ print(json.dumps({"tables": out, "applied": applied, "rows": rows}))
 
 
 def _build(how: str, env: dict[str, str]) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-c", _BUILD, how],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_script(_BUILD, how, env=env)
 
 
 @pytest.fixture

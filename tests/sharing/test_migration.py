@@ -7,10 +7,7 @@ test one when the suite runs on PostgreSQL), as tests/common/test_schema.py buil
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +17,7 @@ import pytest
 from django.db import connection
 
 from locus.sharing.vocab import Article6, Condition, Duty
+from tests.scripts import run_script
 
 _MIGRATE = r"""
 import datetime as dt, json, os
@@ -84,17 +82,7 @@ def new_database(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 
 def _migrated(env: dict[str, str]) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-c", _MIGRATE],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_script(_MIGRATE, env=env)
 
 
 EXPECTED = {
