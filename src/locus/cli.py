@@ -201,7 +201,6 @@ def prepare_demo(
         add_demo_retention()
         add_demo_disputes()
         add_demo_sharing()
-        add_demo_chain()  # last: it verifies the trail everything above wrote
     finally:
         if bars is not None:
             bars.close()
@@ -211,6 +210,7 @@ def prepare_demo(
     chosen = demo_password(folder, password)
     accounts = ensure_demo_accounts(chosen)
     add_demo_subject_access()  # needs the admin account: after the accounts
+    add_demo_chain()  # last: it verifies the trail everything above wrote
     timings["accounts"] = time.perf_counter() - t
     setup = DemoSetup(
         folder=folder,

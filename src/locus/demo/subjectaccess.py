@@ -3,8 +3,9 @@
 Call :func:`add_demo_subject_access` once the demo accounts exist. Two requests about two
 of ``social.worker``'s children (by name, never by id): one received 24 days ago, due within
 the week, assigned to ``admin`` and so in their My work; one answered last month, its export
-made and the request completed. Made through the services as ``admin``, on the days they
-happened. Safe to call again: nothing is added once the demo has requests.
+made and the request completed (by the worker the demo starts: :mod:`locus.demo.tasks`).
+Made through the services as ``admin``, on the days they happened. Safe to call again:
+nothing is added once the demo has requests.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from typing import Any
 
 from locus.access.models import Worker
 from locus.common import clock
+from locus.demo.tasks import answer_demo_request
 from locus.people.models import Allocation, Person
-from locus.subjectaccess.models import PackageState, SubjectAccessRequest
-from locus.subjectaccess.package import package_make, produce
-from locus.subjectaccess.services import request_close, request_log, request_update
+from locus.subjectaccess.models import SubjectAccessRequest
+from locus.subjectaccess.package import package_ask
+from locus.subjectaccess.services import request_log, request_update
 
 
 def _logged(admin: Worker, person: Person, on: dt.date, **details: Any) -> SubjectAccessRequest:
@@ -51,13 +53,12 @@ def add_demo_subject_access() -> list[SubjectAccessRequest]:
         identity_checked_on=answered_on,
         identity_check="Known to the allocated social worker",
     )
-    with clock.frozen_at(answered_on + dt.timedelta(days=20)):
-        made = package_make(actor=admin, request=done)
-        if made.state != PackageState.DONE:  # the demo's worker is not running yet
-            produce(made.pk)
-        request_close(
-            actor=admin, request=done, outcome="completed", on=clock.today(), note="Sent by post"
-        )
+    sent_on = answered_on + dt.timedelta(days=20)
+    with clock.frozen_at(sent_on):
+        made = package_ask(actor=admin, request=done)
+    # The worker makes the package and completes the request, on the day they were sent.
+    answer_demo_request.enqueue(made.pk, sent_on.isoformat())
+    done.refresh_from_db()  # completed already where the tasks run at once
     received = today - dt.timedelta(days=24)
     open_one = _logged(
         admin,

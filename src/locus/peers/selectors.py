@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
 from locus.access import naming, policies, scopes
 from locus.access.fields import PersonField, fields_visible_to_many
@@ -343,6 +343,19 @@ def context_choices(*, viewer: Worker, person: Person, keep: Iterable[int] = ())
     whatever a record being changed already names (``keep``). Always within what the
     viewer may see.
     """
+    return list(_nameable(viewer, person, keep).order_by("kind", "name", "id"))
+
+
+def nameable_contexts(*, viewer: Worker, person: Person, ids: Iterable[int]) -> set[int]:
+    """Which of ``ids`` are among :func:`context_choices` (without keeping any): what a
+    service checks a chosen context against, in one query, not by listing every choice."""
+    wanted = list(ids)
+    if not wanted:
+        return set()
+    return set(_nameable(viewer, person, ()).filter(pk__in=wanted).values_list("pk", flat=True))
+
+
+def _nameable(viewer: Worker, person: Person, keep: Iterable[int]) -> QuerySet[Context]:
     own_groups = GroupMembership.objects.current().filter(person=person).values("group_id")
     wanted = (
         ~Q(kind__in=RESTRICTED_KINDS)
@@ -350,7 +363,7 @@ def context_choices(*, viewer: Worker, person: Person, keep: Iterable[int] = ())
         | Q(pk__in=own_groups)
         | Q(pk__in=list(keep))
     )
-    return list(scopes.contexts_visible_to(viewer).filter(wanted).order_by("kind", "name", "id"))
+    return scopes.contexts_visible_to(viewer).filter(wanted)
 
 
 # --- Running a peer group: its members, merges and splits ------------------------------------

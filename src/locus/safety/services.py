@@ -30,7 +30,7 @@ from locus.common.services import (
     recorded,
     today,
 )
-from locus.peers.selectors import context_choices
+from locus.peers.selectors import nameable_contexts
 from locus.people.models import Person, PersonKind
 from locus.places.models import Context
 from locus.places.services import POSTCODE_RE, normalise_postcode
@@ -154,7 +154,7 @@ def mark_place(
     postcode = normalise_postcode((postcode or "").strip())
     if context is not None:
         problems.check(
-            context.pk in {c.pk for c in context_choices(viewer=actor, person=person)},
+            context.pk in nameable_contexts(viewer=actor, person=person, ids=[context.pk]),
             "context",
             "Choose a place from the list",
         )
@@ -224,7 +224,9 @@ def weighting_record(
     problems = Problems()
     _check_young_person(problems, person, "A context weighting")
     _check_day(problems, "decided_on", decided_on, person, "weighting")
-    allowed = {c.pk for c in context_choices(viewer=actor, person=person)}
+    allowed = nameable_contexts(
+        viewer=actor, person=person, ids=[c.pk for c, _ in items if c is not None]
+    )
     chosen: list[tuple[Context, str]] = []
     for n, (context, reason) in enumerate(items, start=1):
         reason = (reason or "").strip()
