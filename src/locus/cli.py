@@ -31,7 +31,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -704,9 +704,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="benchmarks on synthetic data")
     bench_sub = bench.add_subparsers(dest="benchmark", required=True, metavar="benchmark")
-    peers = bench_sub.add_parser(
+    peers = _add_benchmark(
+        bench_sub,
         "peers",
-        help="peer network, linked cases and peer maps, checked against NetworkX",
+        "peer network, linked cases and peer maps, checked against NetworkX",
+        cmd_bench_peers,
     )
     peers.add_argument(
         "--scale",
@@ -714,40 +716,54 @@ def build_parser() -> argparse.ArgumentParser:
         default="small",
         help="small (2k people), borough (50k) or national (1M); tiny is for tests",
     )
-    peers.add_argument("--json", action="store_true", help="print one JSON object")
-    peers.add_argument("--seed", type=int, default=0, help="random seed (0)")
-    peers.set_defaults(handler=cmd_bench_peers)
-    pages = bench_sub.add_parser(
+    pages = _add_benchmark(
+        bench_sub,
         "pages",
-        help="the linked-cases pages through Django, against a bare Django page",
+        "the linked-cases pages through Django, against a bare Django page",
+        cmd_bench_pages,
+        seed=2016,
+        seed_help="the borough's seed",
     )
     pages.add_argument(
         "--people", type=int, default=50_000, help="young people in the borough (50000)"
     )
     pages.add_argument("--caseload", type=int, default=30, help="the caseload's size (30)")
     pages.add_argument("--runs", type=int, default=20, help="timed runs of each page (20)")
-    pages.add_argument("--json", action="store_true", help="print one JSON object")
-    pages.add_argument("--seed", type=int, default=2016, help="the borough's seed (2016)")
-    pages.set_defaults(handler=cmd_bench_pages)
-    places = bench_sub.add_parser("places", help="hotspots, checked against a plain reference")
+    places = _add_benchmark(
+        bench_sub, "places", "hotspots, checked against a plain reference", cmd_bench_places
+    )
     places.add_argument(
         "--scale",
         choices=["tiny", "small", "full"],
         default="full",
         help="small (100k incidents) or full (1M, the target's); tiny is for tests",
     )
-    places.add_argument("--json", action="store_true", help="print one JSON object")
-    places.add_argument("--seed", type=int, default=0, help="random seed (0)")
-    places.set_defaults(handler=cmd_bench_places)
-    imports = bench_sub.add_parser(
-        "import", help="the CIN census import, against a raw read and insert of the same rows"
+    imports = _add_benchmark(
+        bench_sub,
+        "import",
+        "the CIN census import, against a raw read and insert of the same rows",
+        cmd_bench_import,
     )
     imports.add_argument(
         "--children", type=int, default=100_000, help="children in the return (100000)"
     )
-    imports.add_argument("--json", action="store_true", help="print one JSON object")
-    imports.add_argument("--seed", type=int, default=0, help="random seed (0)")
-    imports.set_defaults(handler=cmd_bench_import)
+    return parser
+
+
+def _add_benchmark(
+    bench_sub: Any,
+    name: str,
+    help_text: str,
+    handler: Callable[[argparse.Namespace, TextIO], int],
+    *,
+    seed: int = 0,
+    seed_help: str = "random seed",
+) -> argparse.ArgumentParser:
+    """A ``locus bench`` benchmark's parser, with the options every benchmark takes."""
+    parser: argparse.ArgumentParser = bench_sub.add_parser(name, help=help_text)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--seed", type=int, default=seed, help=f"{seed_help} ({seed})")
+    parser.set_defaults(handler=handler)
     return parser
 
 

@@ -43,17 +43,7 @@ from locus.audit.services import (
 from locus.common import clock
 from locus.common.bulk import bulk_insert, insert_values
 from locus.interchange import core, files
-from locus.interchange.core import (
-    CREATED,
-    REJECTED,
-    UNCHANGED,
-    UPDATED,
-    FileRejected,
-    Problem,
-    Progress,
-    Report,
-    no_progress,
-)
+from locus.interchange.core import FileRejected, Problem, Progress, Report, no_progress
 from locus.people.models import Person, PersonKind
 from locus.statutory import codes
 from locus.statutory.models import (
@@ -228,7 +218,7 @@ class Reader:
                 where = f"line {elem.sourceline}"
                 wrong = "A <Child> belongs inside <Children>; this one is not read."
                 self.report.problem(Problem(where, "Child", "schema", wrong))
-                self.report.count(CHILD, REJECTED)
+                self.report.count(CHILD, core.REJECTED)
                 continue
             if elem.tag == "Header":
                 self._read_header(elem)
@@ -309,7 +299,7 @@ class Reader:
         if problems:
             for problem in problems:
                 self.report.problem(problem)
-            self.report.count(CHILD, REJECTED)
+            self.report.count(CHILD, core.REJECTED)
             return None
         return child
 
@@ -648,14 +638,14 @@ class Batch:
         """Children found nowhere in Locus: they and everything of theirs are created
         (a dry run only counts them)."""
         report = self.report
-        report.count(CHILD, CREATED, len(children))
+        report.count(CHILD, core.CREATED, len(children))
         episodes: list[tuple[dict[str, Any], Episode]] = []
         if not self.write:
             for child in children:
                 for episode in child.episodes:
-                    report.count(EPISODE, CREATED)
+                    report.count(EPISODE, core.CREATED)
                     for part in episode.parts:
-                        report.count(part.kind, CREATED)
+                        report.count(part.kind, core.CREATED)
             return
         people = [self._new_person(child) for child in children]
         self._create(Person, people)
@@ -699,9 +689,9 @@ class Batch:
         self._create(CINEpisode, [row for row, _ in pairs])
         parts: dict[str, list[dict[str, Any]]] = {kind: [] for kind in PART_MODELS}
         for row, episode in pairs:
-            self.report.count(EPISODE, CREATED)
+            self.report.count(EPISODE, core.CREATED)
             for part in episode.parts:
-                self.report.count(part.kind, CREATED)
+                self.report.count(part.kind, core.CREATED)
                 parts[part.kind].append(
                     {
                         "episode_id": row.get("id"),
@@ -731,14 +721,14 @@ class Batch:
                 new_census.append({"person_id": person.pk, **child.census})
             elif self._update(record, child.census):
                 different = True
-            self.report.count(CHILD, UPDATED if different else UNCHANGED)
+            self.report.count(CHILD, core.UPDATED if different else core.UNCHANGED)
             for episode in child.episodes:
                 found = episodes.get((person.pk, episode.referral_date))
                 if found is None:
                     new_episodes.append((self._new_episode(person.pk, episode), episode))
                 else:
                     changed = self._update(found, episode.values)
-                    self.report.count(EPISODE, UPDATED if changed else UNCHANGED)
+                    self.report.count(EPISODE, core.UPDATED if changed else core.UNCHANGED)
                     old_episodes.append((found, episode))
         self._create(CensusChild, new_census)
         self._episodes(new_episodes)
@@ -781,7 +771,7 @@ class Batch:
 
     def _conflict(self, child: Child, message: str) -> None:
         self.report.problem(Problem(child.where, "UPN", "conflict", message, child.la_child_id))
-        self.report.count(CHILD, REJECTED)
+        self.report.count(CHILD, core.REJECTED)
 
     def _parts(self, pairs: list[tuple[CINEpisode, Episode]]) -> None:
         """Match the parts of episodes Locus had on their start dates."""
@@ -796,7 +786,7 @@ class Batch:
             for part in episode.parts:
                 found = existing.get((part.kind, made.pk, part.start))
                 if found is None:
-                    self.report.count(part.kind, CREATED)
+                    self.report.count(part.kind, core.CREATED)
                     new[part.kind].append(
                         {
                             "episode_id": made.pk,
@@ -807,7 +797,7 @@ class Batch:
                     )
                 else:
                     changed = self._update(found, part.values)
-                    self.report.count(part.kind, UPDATED if changed else UNCHANGED)
+                    self.report.count(part.kind, core.UPDATED if changed else core.UNCHANGED)
         for kind, model in PART_MODELS.items():
             self._create(model, new[kind])
 

@@ -15,21 +15,8 @@ from locus.access import policies
 from locus.access.models import Agency, Worker
 from locus.audit.models import ChangeAction
 from locus.common import clock
+from locus.common import services as common
 from locus.common.errors import ValidationFailed
-from locus.common.services import (
-    Problems,
-    check_known_fields,
-    check_none_open,
-    check_period,
-    clean_text,
-    close_period,
-    create_audited,
-    create_checked,
-    permitted,
-    recorded,
-    save_checked,
-    write_fields,
-)
 from locus.people.models import Person, PersonKind
 from locus.places import postcodes
 from locus.places.models import (
@@ -90,7 +77,9 @@ def normalise_postcode(postcode: str) -> str:
     return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
 
 
-def _check_point(problems: Problems, fields: dict[str, Any], names: tuple[str, str, str]) -> None:
+def _check_point(
+    problems: common.Problems, fields: dict[str, Any], names: tuple[str, str, str]
+) -> None:
     postcode_field, lat_field, lon_field = names
     postcode = fields.get(postcode_field) or ""
     problems.check(
@@ -113,7 +102,7 @@ def _located(fields: dict[str, Any], names: tuple[str, str, str]) -> bool:
     return bool(fields.get(postcode_field)) or fields.get(lat_field) is not None
 
 
-def _check_online(problems: Problems, fields: dict[str, Any]) -> None:
+def _check_online(problems: common.Problems, fields: dict[str, Any]) -> None:
     """An online space has a platform (and perhaps a web address), and no place on a map."""
     if fields.get("kind") != ContextKind.ONLINE:
         problems.check(
@@ -132,7 +121,7 @@ def _check_online(problems: Problems, fields: dict[str, Any]) -> None:
     problems.check(not fields.get("address"), "address", "An online space has no address")
 
 
-def _check_route(problems: Problems, fields: dict[str, Any]) -> None:
+def _check_route(problems: common.Problems, fields: dict[str, Any]) -> None:
     """A route runs from a start to an end (postcodes or points), or its description says
     where it goes; only a route has an end."""
     start, end = (_located(fields, names) for names in POINTS)
@@ -150,7 +139,7 @@ def _check_route(problems: Problems, fields: dict[str, Any]) -> None:
         problems.add(missing, f"Give where the route {words} too (a postcode or a map point)")
 
 
-def _check_household(problems: Problems, fields: dict[str, Any]) -> None:
+def _check_household(problems: common.Problems, fields: dict[str, Any]) -> None:
     """A home's household: a tenure from the list, a short note only with the flag, no
     responsible organisation (a home's landlord is its housing provider, which sees
     nothing through it); only a home has these."""
@@ -179,7 +168,7 @@ def _check_household(problems: Problems, fields: dict[str, Any]) -> None:
         _check_name_hides_address(problems, fields)
 
 
-def _check_name_hides_address(problems: Problems, fields: dict[str, Any]) -> None:
+def _check_name_hides_address(problems: common.Problems, fields: dict[str, Any]) -> None:
     """A home whose address is withheld is named without it: its name is shown wherever
     the home is (a child's page, an incident), to everyone who sees it."""
     name = str(fields.get("name") or "").lower()
@@ -194,8 +183,8 @@ def _check_name_hides_address(problems: Problems, fields: dict[str, Any]) -> Non
     )
 
 
-def validate_context(fields: dict[str, Any]) -> Problems:
-    problems = Problems()
+def validate_context(fields: dict[str, Any]) -> common.Problems:
+    problems = common.Problems()
     problems.check(
         fields.get("kind") in ContextKind.values,
         "kind",
@@ -223,7 +212,7 @@ def _context_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_real_postcodes(
-    problems: Problems, fields: dict[str, Any], *, before: Context | None = None
+    problems: common.Problems, fields: dict[str, Any], *, before: Context | None = None
 ) -> None:
     """Each postcode typed must be a real one (``places.postcodes``); a place given a
     postcode and no point is placed on it. A postcode already on the record is not looked
@@ -261,8 +250,8 @@ def context_create(
     """Record a context: a place, a school, a home, an online space, a route or a peer
     group. ``place`` gives the fields named in :data:`PLACE_FIELDS` (an online space's
     platform, a route's end, a home's household)."""
-    permitted(access_places.can_add_place, actor)
-    check_known_fields("context_create", place, PLACE_FIELDS)
+    common.permitted(access_places.can_add_place, actor)
+    common.check_known_fields("context_create", place, PLACE_FIELDS)
     fields = _context_fields(
         {
             "kind": kind,
@@ -284,27 +273,27 @@ def context_create(
         "Enter the platform, like a messaging app, a game or a website",
     )
     _check_real_postcodes(problems, fields)
-    return create_checked(actor, Context, problems, fields)
+    return common.create_checked(actor, Context, problems, fields)
 
 
 @transaction.atomic
 def context_update(*, actor: Worker, context: Context, **changes: Any) -> Context:
     """Change a context's details; only the fields named in ``changes``."""
-    permitted(access_places.can_edit_place, actor, context)
-    check_known_fields("context_update", changes, CONTEXT_FIELDS)
+    common.permitted(access_places.can_edit_place, actor, context)
+    common.check_known_fields("context_update", changes, CONTEXT_FIELDS)
     changed = {name for name, value in changes.items() if value != getattr(context, name)}
     if {"kind", "responsible_agency"} & changed:
         # Turning a home into a "park" would publish an address; changing who is
         # responsible changes who sees it. Administrators only.
-        permitted(policies.is_administrator, actor)
+        common.permitted(policies.is_administrator, actor)
     if "address_withheld" in changed:
         # Hiding an address is for the team that holds a resident's case, which then
         # still sees it; showing it again is theirs to decide too.
-        permitted(access_places.can_withhold_address, actor, context)
+        common.permitted(access_places.can_withhold_address, actor, context)
     fields = _context_fields({**{f: getattr(context, f) for f in CONTEXT_FIELDS}, **changes})
     problems = validate_context(fields)
     _check_real_postcodes(problems, fields, before=context)
-    return save_checked(actor, context, problems, fields)
+    return common.save_checked(actor, context, problems, fields)
 
 
 def _mergeable(duplicate: Context, kept: Context) -> bool:
@@ -382,9 +371,9 @@ def context_merge(*, actor: Worker, duplicate: Context, kept: Context, reason: s
     rolls, residents, cases, notes, documents...) moves to the place kept, in one
     transaction, and a merge record says which, into which, by whom and why. The
     duplicate stays, marked merged, so its address answers with the place kept."""
-    permitted(access_places.can_merge_places, actor, duplicate, kept)
-    problems = Problems()
-    reason = clean_text(
+    common.permitted(access_places.can_merge_places, actor, duplicate, kept)
+    problems = common.Problems()
+    reason = common.clean_text(
         problems,
         "reason",
         reason,
@@ -410,15 +399,15 @@ def context_merge(*, actor: Worker, duplicate: Context, kept: Context, reason: s
     moved = _move_links(duplicate, kept)
     if duplicate.address_withheld and not kept.address_withheld:
         # The household moves to the place kept: its address is then withheld too.
-        write_fields(actor, kept, ChangeAction.UPDATE, {"address_withheld": True})
-    return create_audited(
+        common.write_fields(actor, kept, ChangeAction.UPDATE, {"address_withheld": True})
+    return common.create_audited(
         actor,
         ContextMerge,
         merged=duplicate,
         kept=kept,
         reason=reason,
         moved=moved,
-        **recorded(actor),
+        **common.recorded(actor),
     )
 
 
@@ -426,18 +415,18 @@ def context_merge(*, actor: Worker, duplicate: Context, kept: Context, reason: s
 def enrolment_create(
     *, actor: Worker, person: Person, school: Context, start: dt.date, end: dt.date | None = None
 ) -> Enrolment:
-    permitted(policies.can_record_about_person, actor, person)
+    common.permitted(policies.can_record_about_person, actor, person)
     # A school's roll gives the school sight of the child: only the school itself
     # (or an administrator) puts a child on it.
-    permitted(policies.can_manage_roll, actor, school)
-    problems = Problems()
+    common.permitted(policies.can_manage_roll, actor, school)
+    problems = common.Problems()
     problems.check(school.kind == ContextKind.SCHOOL, "school", "Choose a school")
     problems.check(
         person.kind == PersonKind.YOUNG_PERSON, "person", "Only a young person goes on a roll"
     )
-    check_period(problems, start, end)
+    common.check_period(problems, start, end)
     # Said of the child chosen: the roll's form shows it on its "person" field.
-    check_none_open(
+    common.check_none_open(
         problems,
         end,
         Enrolment.objects.current().filter(person=person, school=school),
@@ -445,7 +434,9 @@ def enrolment_create(
         "This young person is already on this school's roll",
     )
     problems.raise_if_any()
-    enrolment = create_audited(actor, Enrolment, person=person, school=school, start=start, end=end)
+    enrolment = common.create_audited(
+        actor, Enrolment, person=person, school=school, start=start, end=end
+    )
     return enrolment
 
 
@@ -462,13 +453,13 @@ def enrolment_end(
 
     The row stays, with its dates and reason: the child's school history.
     """
-    permitted(policies.can_record_about_person, actor, enrolment.person)
-    permitted(policies.can_manage_roll, actor, enrolment.school)
-    problems = Problems()
+    common.permitted(policies.can_record_about_person, actor, enrolment.person)
+    common.permitted(policies.can_manage_roll, actor, enrolment.school)
+    problems = common.Problems()
     problems.check(leave_reason in LeaveReason.values, "leave_reason", "Choose why the pupil left")
     detail = ""
     if leave_reason == LeaveReason.OTHER:
-        detail = clean_text(
+        detail = common.clean_text(
             problems,
             "leave_reason_detail",
             leave_reason_detail,
@@ -476,7 +467,7 @@ def enrolment_end(
             limit=200,
             what="reason",
         )
-    return close_period(
+    return common.close_period(
         actor=actor,
         obj=enrolment,
         end=end,
@@ -502,7 +493,7 @@ def _rule_in_force(context: Context) -> CoPresenceRule | None:
 
 
 def _end_rule(actor: Worker, rule: CoPresenceRule, reason: str) -> None:
-    write_fields(
+    common.write_fields(
         actor,
         rule,
         ChangeAction.END,
@@ -510,8 +501,8 @@ def _end_rule(actor: Worker, rule: CoPresenceRule, reason: str) -> None:
     )
 
 
-def _rule_reason(problems: Problems, reason: str, missing: str) -> str:
-    return clean_text(problems, "reason", reason, missing=missing, limit=1000, what="reason")
+def _rule_reason(problems: common.Problems, reason: str, missing: str) -> str:
+    return common.clean_text(problems, "reason", reason, missing=missing, limit=1000, what="reason")
 
 
 @transaction.atomic
@@ -527,8 +518,8 @@ def co_presence_rule_set(
     narrower than the linked pages' 30) or ``out_of_hours``, with a reason. A rule already in
     force is ended (kept, with this reason) and the new one written: the rows are the
     history. A manager of a team only (``access.places.can_set_co_presence_rule``)."""
-    permitted(access_places.can_set_co_presence_rule, actor, context)
-    problems = Problems()
+    common.permitted(access_places.can_set_co_presence_rule, actor, context)
+    problems = common.Problems()
     problems.check(mode in CoPresenceMode.values, "mode", "Choose what the rule does")
     reason = _rule_reason(problems, reason, "Say why this place needs the rule")
     if mode == CoPresenceMode.WINDOW:
@@ -550,14 +541,14 @@ def co_presence_rule_set(
     problems.raise_if_any()
     if current is not None:
         _end_rule(actor, current, f"Replaced: {reason}")
-    return create_audited(
+    return common.create_audited(
         actor,
         CoPresenceRule,
         context=context,
         mode=mode,
         window_days=window_days,
         reason=reason,
-        **recorded(actor, "set_by", "set_at"),
+        **common.recorded(actor, "set_by", "set_at"),
     )
 
 
@@ -565,8 +556,8 @@ def co_presence_rule_set(
 def co_presence_rule_remove(*, actor: Worker, context: Context, reason: str) -> CoPresenceRule:
     """End the place's rule in force, with a reason; co-presence there counts as anywhere
     else again. The ended rule stays as history."""
-    permitted(access_places.can_set_co_presence_rule, actor, context)
-    problems = Problems()
+    common.permitted(access_places.can_set_co_presence_rule, actor, context)
+    problems = common.Problems()
     reason = _rule_reason(problems, reason, "Say why the rule is removed")
     current = _rule_in_force(context)
     problems.check(current is not None, "reason", "This place has no rule to remove")

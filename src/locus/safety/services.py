@@ -34,14 +34,7 @@ from locus.peers.selectors import nameable_contexts
 from locus.people.models import Person, PersonKind
 from locus.places.models import Context
 from locus.places.services import POSTCODE_RE, normalise_postcode
-from locus.safety.models import (
-    MapSession,
-    MarkAmendment,
-    MarkedPlace,
-    Rating,
-    WeightedContext,
-    Weighting,
-)
+from locus.safety import models
 
 MAX_PRESENT = 500
 MAX_SHORT = 300
@@ -81,7 +74,7 @@ def _check_young_person(problems: Problems, person: Person, what: str) -> None:
 @transaction.atomic
 def session_record(
     *, actor: Worker, person: Person, held_on: dt.date | None, present: str, note: str = ""
-) -> MapSession:
+) -> models.MapSession:
     """Record a safety mapping session held with the child: a new dated map."""
     permitted(rules.can_record_safety, actor, person)
     problems = Problems()
@@ -99,7 +92,7 @@ def session_record(
     problems.raise_if_any()
     return create_audited(
         actor,
-        MapSession,
+        models.MapSession,
         person=person,
         held_on=held_on,
         present=present,
@@ -111,7 +104,7 @@ def session_record(
 def _check_said(problems: Problems, values: dict[str, Any]) -> dict[str, Any]:
     """What the child said about a place (on marking it and on amending it), cleaned."""
     rating = values.get("rating") or ""
-    problems.check(rating in Rating.values, "rating", "Choose red, amber or green")
+    problems.check(rating in models.Rating.values, "rating", "Choose red, amber or green")
     return {
         "rating": rating,
         "when": _optional(problems, "when", values.get("when", ""), MAX_SHORT, "times or days"),
@@ -133,7 +126,7 @@ def _check_said(problems: Problems, values: dict[str, Any]) -> dict[str, Any]:
 def mark_place(
     *,
     actor: Worker,
-    session: MapSession,
+    session: models.MapSession,
     rating: str,
     why: str,
     context: Context | None = None,
@@ -141,7 +134,7 @@ def mark_place(
     postcode: str = "",
     when: str = "",
     with_whom: str = "",
-) -> MarkedPlace:
+) -> models.MarkedPlace:
     """Mark a place in a session: a context the worker may name for the child (public
     places, the child's own home and groups), or the child's own description of it."""
     person = session.person
@@ -172,7 +165,7 @@ def mark_place(
     problems.raise_if_any()
     return create_audited(
         actor,
-        MarkedPlace,
+        models.MarkedPlace,
         session=session,
         context=context,
         description=description,
@@ -183,7 +176,9 @@ def mark_place(
 
 
 @transaction.atomic
-def mark_amend(*, actor: Worker, mark: MarkedPlace, reason: str, **changes: Any) -> MarkedPlace:
+def mark_amend(
+    *, actor: Worker, mark: models.MarkedPlace, reason: str, **changes: Any
+) -> models.MarkedPlace:
     """Amend what a mark says, keeping its old wording with who amended it, when and why."""
     check_known_fields("mark_amend", changes, AMENDABLE)
     permitted(rules.can_amend_mark, actor, mark)
@@ -201,7 +196,7 @@ def mark_amend(*, actor: Worker, mark: MarkedPlace, reason: str, **changes: Any)
         actor,
         mark,
         values,
-        MarkAmendment,
+        models.MarkAmendment,
         kept=AMENDABLE,
         by="amended_by",
         at="amended_at",
@@ -217,7 +212,7 @@ def weighting_record(
     person: Person,
     decided_on: dt.date | None,
     items: Sequence[tuple[Context | None, str]],
-) -> Weighting:
+) -> models.Weighting:
     """Record which contexts matter most to the child's safety, most first, each with a
     reason: a new dated version (the earlier ones stay, as history)."""
     permitted(rules.can_record_safety, actor, person)
@@ -252,10 +247,10 @@ def weighting_record(
     )
     problems.raise_if_any()
     weighting = create_audited(
-        actor, Weighting, person=person, decided_on=decided_on, **recorded(actor)
+        actor, models.Weighting, person=person, decided_on=decided_on, **recorded(actor)
     )
     rows = [
-        WeightedContext.objects.create(weighting=weighting, rank=rank, context=c, reason=why)
+        models.WeightedContext.objects.create(weighting=weighting, rank=rank, context=c, reason=why)
         for rank, (c, why) in enumerate(chosen, start=1)
     ]
     for row in rows:
