@@ -12,11 +12,9 @@ from locus.common import clock
 from locus.demo.chain import add_demo_chain
 from locus.demo.subjectaccess import add_demo_subject_access
 from locus.demo.tasks import answer_demo_request
-from locus.subjectaccess.models import PackageState
 from locus.people.services import allocation_create
-from locus.subjectaccess.models import RequestStatus
+from locus.subjectaccess.models import PackageState, RequestStatus
 from tests.factories import START, World, client_for, make_person, make_worker
-
 
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
