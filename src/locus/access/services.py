@@ -29,6 +29,7 @@ from locus.audit.models import AccessAction, AccessEvent, ChangeAction
 from locus.audit.services import record_access, record_change, snapshot
 from locus.common import clock
 from locus.common.ids import as_id
+from locus.common.modelkit import choice_values
 from locus.common.services import Problems, create_audited, permitted, require
 from locus.notifications.models import NotificationKind
 from locus.notifications.services import notify
@@ -90,7 +91,7 @@ def agency_create(*, actor: Worker, name: str, kind: str) -> Agency:
     name = _new_name(
         problems, name, "agency", Agency.objects.all(), "An agency with this name exists"
     )
-    problems.check(kind in AgencyKind.values, "kind", f"Unknown kind of agency: {kind!r}")
+    problems.check(kind in choice_values(AgencyKind), "kind", f"Unknown kind of agency: {kind!r}")
     problems.raise_if_any()
     return create_audited(actor, Agency, name=name, kind=kind)
 
@@ -132,9 +133,9 @@ def worker_create(
     problems.check(
         not Worker.objects.filter(username=username).exists(), "username", "This username is taken"
     )
-    problems.check(role in Role.values, "role", f"Unknown role: {role!r}")
+    problems.check(role in choice_values(Role), "role", f"Unknown role: {role!r}")
     scope = scope or DEFAULT_SCOPE.get(role, Scope.OWN)  # type: ignore[call-overload]
-    problems.check(scope in Scope.values, "scope", f"Unknown scope: {scope!r}")
+    problems.check(scope in choice_values(Scope), "scope", f"Unknown scope: {scope!r}")
     problems.check(
         team is not None or role in (Role.ADMINISTRATOR, Role.AUDITOR),
         "team",
@@ -229,7 +230,7 @@ def break_glass_request(
     reason = reason.strip()
     problems = Problems()
     problems.check(
-        category in BreakGlassCategory.values, "category", "Choose why this is an emergency"
+        category in choice_values(BreakGlassCategory), "category", "Choose why this is an emergency"
     )
     if (problem := break_glass.reason_problem(reason)) is not None:
         problems.add("reason", problem)
@@ -315,7 +316,7 @@ def break_glass_review(*, actor: Worker, use: BreakGlass, outcome: str, note: st
     problems = Problems()
     problems.check(use.reviewed_at is None, "__all__", "This use has already been reviewed")
     problems.check(
-        outcome in BreakGlassOutcome.values, "outcome", "Choose justified or not justified"
+        outcome in choice_values(BreakGlassOutcome), "outcome", "Choose justified or not justified"
     )
     problems.check(bool(note), "note", "Enter a note on your decision")
     problems.raise_if_any()

@@ -56,6 +56,7 @@ from locus.casework.models import (
     ThresholdRevision,
 )
 from locus.common.ids import parse_id, parse_ids
+from locus.common.modelkit import choice_values
 from locus.common.services import today
 from locus.forums.models import FINISHED_ACTION_STATUSES
 from locus.incidents.models import Involvement
@@ -211,7 +212,7 @@ def cases_for(*, viewer: Worker, status: str = "", mine: bool = False) -> QueryS
     )
     if status == "open":
         qs = qs.filter(status__in=OPEN_CASE_STATUSES)
-    elif status in CaseStatus.values:
+    elif status in choice_values(CaseStatus):
         qs = qs.filter(status=status)
     if mine:
         qs = qs.filter(Q(lead=viewer) | Q(team_id=viewer.team_id))
@@ -220,7 +221,7 @@ def cases_for(*, viewer: Worker, status: str = "", mine: bool = False) -> QueryS
 
 def referrals_for(*, viewer: Worker, status: str = "") -> QuerySet[Referral]:
     qs = policies.referrals_visible_to(viewer).select_related("context", "referring_agency", "case")
-    if status in ReferralStatus.values:
+    if status in choice_values(ReferralStatus):
         qs = qs.filter(status=status)
     return qs.annotate(n_children=Count("named_children", distinct=True)).order_by(
         "status", "due_on", "-id"

@@ -71,6 +71,7 @@ from locus.casework.models import (
 )
 from locus.common import clock
 from locus.common.errors import InvalidTransition
+from locus.common.modelkit import choice_values
 from locus.common.models import Source
 from locus.common.services import (
     Problems,
@@ -191,7 +192,9 @@ def referral_record(
     kids = {p.pk: p for p in children}
     permitted(access_policies.can_name_people, actor, kids.values())
     problems = Problems()
-    problems.check(about in ReferralAbout.values, "about", "Say whether it is about a context")
+    problems.check(
+        about in choice_values(ReferralAbout), "about", "Say whether it is about a context"
+    )
     if about == ReferralAbout.CONTEXT:
         problems.check(context is not None, "context", "Choose the context the referral is about")
     if about == ReferralAbout.CHILD:
@@ -268,8 +271,8 @@ def _check_level(problems: Problems, level: ThresholdLevel | None, decision: str
     """Threshold and decision agree: each level leads to one decision (``suggested_decision``).
     A screener who judges a referral differently chooses the level that fits their decision."""
     problems.check(level is not None and level.active, "level", "Choose the threshold level")
-    problems.check(decision in ScreeningDecision.values, "decision", "Choose the decision")
-    if level is not None and decision in ScreeningDecision.values:
+    problems.check(decision in choice_values(ScreeningDecision), "decision", "Choose the decision")
+    if level is not None and decision in choice_values(ScreeningDecision):
         problems.check(
             level.suggested_decision == decision,
             "decision",
@@ -696,7 +699,7 @@ def evidence_add(
     problems = Problems()
     problems.check(finding is not None, "domain", "Choose the domain the evidence is for")
     text = _text(problems, "text", text, "Describe the evidence")
-    problems.check(source in Source.values, "source", "Choose where the evidence came from")
+    problems.check(source in choice_values(Source), "source", "Choose where the evidence came from")
     problems.raise_if_any()
     assert finding is not None
     evidence = create_audited(
@@ -1123,7 +1126,9 @@ def action_add(
     terms = _check_action(
         problems, plan, agency=agency, owner=owner, owner_name=owner_name, goal=goal, due_on=due_on
     )
-    problems.check(source in ActionSource.values, "source", "Choose where the action was agreed")
+    problems.check(
+        source in choice_values(ActionSource), "source", "Choose where the action was agreed"
+    )
     problems.check(
         protective in ("", *Protective.values),
         "protective",
@@ -1377,14 +1382,16 @@ def review_record(
     for goal in goals:
         given = progress.get(goal.pk)
         problems.check(
-            given is not None and given.progress in Progress.values,
+            given is not None and given.progress in choice_values(Progress),
             f"goal_{goal.pk}",
             f"Record progress on the goal: {goal.statement[:60]}",
         )
     problems.check(
         set(progress) <= {g.pk for g in goals}, "progress", "Record progress on open goals only"
     )
-    problems.check(decision in ReviewDecision.values, "decision", "Choose the review's decision")
+    problems.check(
+        decision in choice_values(ReviewDecision), "decision", "Choose the review's decision"
+    )
     if decision in REVIEW_OUTCOMES:
         CASE_MACHINE.after(case.status, "request_closure")
     problems.raise_if_any()
@@ -1468,7 +1475,7 @@ def _check_closure_evidence(
     outcomes: dict[str, dict[str, str]] = {}
     for goal in goals:
         given = goal_outcomes.get(goal.pk)
-        ok = given is not None and given.progress in Progress.values
+        ok = given is not None and given.progress in choice_values(Progress)
         problems.check(
             ok, f"goal_{goal.pk}", f"Record the outcome against the goal: {goal.statement[:60]}"
         )
@@ -1509,7 +1516,7 @@ def closure_request(
     _lock(case)
     CASE_MACHINE.after(case.status, "request_closure")
     problems = Problems()
-    problems.check(outcome in ClosureOutcome.values, "outcome", "Choose the outcome")
+    problems.check(outcome in choice_values(ClosureOutcome), "outcome", "Choose the outcome")
     reason = _text(problems, "reason", reason, "Say why the case can close")
     no_rating_reason = _text(problems, "no_rating_reason", no_rating_reason, "", required=False)
     evidence = _check_closure_evidence(

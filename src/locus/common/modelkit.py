@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from functools import reduce
+from functools import cache, reduce
 from typing import Any, TypeVar, overload
 
 from django.db import models
@@ -168,3 +168,18 @@ def dated_meta(day: str, *links: str) -> type:
         indexes = dated_indexes(day, *links)
 
     return Meta
+
+
+def choice_values(choices: type[models.Choices]) -> frozenset[Any]:
+    """The values of a vocabulary, to check a value against: ``value in
+    choice_values(Nature)``. Django builds ``Choices.values`` as a new list on every read,
+    and the bulk paths (an import, the demo's borough) check values hundreds of thousands
+    of times; a vocabulary never changes once its class is made."""
+    if not (isinstance(choices, type) and issubclass(choices, models.Choices)):
+        raise TypeError(f"choices must be a Choices class, not {choices!r}")
+    return _values(choices)
+
+
+@cache
+def _values(choices: type[models.Choices]) -> frozenset[Any]:
+    return frozenset(choices.values)

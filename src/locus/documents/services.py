@@ -21,6 +21,7 @@ from locus.access.models import Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.common import clock
+from locus.common.modelkit import choice_values
 from locus.common.services import Problems, create_audited, permitted, today, write_fields
 from locus.documents import files, scanning
 from locus.documents.models import Document, DocumentKind, DocumentVersion
@@ -41,7 +42,9 @@ def _check_details(
     problems.check(
         len(title) <= MAX_TITLE, "title", f"The title must be {MAX_TITLE} characters or fewer"
     )
-    problems.check(kind in DocumentKind.values, "kind", "Choose what kind of document it is")
+    problems.check(
+        kind in choice_values(DocumentKind), "kind", "Choose what kind of document it is"
+    )
     if dated is None:
         problems.add("dated", "Enter the document's date")
     elif dated > today():

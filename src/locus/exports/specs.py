@@ -31,6 +31,7 @@ from locus.audit.forms import AuditFilterForm
 from locus.casework.models import CaseStatus
 from locus.casework.selectors import cases_for
 from locus.common.errors import NotPermitted
+from locus.common.modelkit import choice_values
 from locus.incidents.forms import IncidentFilterForm
 from locus.incidents.selectors import InvolvementView, incidents_for, involvement_views
 from locus.linked import selectors as linked
@@ -189,7 +190,7 @@ def _org(c: Context) -> str:
 
 def _contexts(viewer: Worker, params: Params) -> Iterator[Line]:
     kind = params.get("kind", "")
-    kind = kind if kind in ContextKind.values else ""
+    kind = kind if kind in choice_values(ContextKind) else ""
     for chunk in _contexts_of(viewer, params, kind):
         for c in chunk:
             postcode = c.postcode if getattr(c, "address_shown", False) else "Withheld"

@@ -18,6 +18,7 @@ from locus.access.models import Agency, Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.common import clock
+from locus.common.modelkit import choice_values
 from locus.common.services import Problems, clean_text, save_changes, today
 from locus.forums.models import (
     STARTING_ACTION_STATUSES,
@@ -161,7 +162,7 @@ def update_action(
     feature sets with the move (a plan action's ``completed_on``).
     """
     current, machine = action.status, action.machine
-    known = status in ActionStatus.values
+    known = status in choice_values(ActionStatus)
     # A finished action refuses every move; an unknown status is the form's problem.
     machine.after(current, action_move(current, status) if known else "update")
     problems = Problems()

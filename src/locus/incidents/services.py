@@ -13,6 +13,7 @@ from locus.access import policies
 from locus.access.models import Agency, Worker
 from locus.audit.models import ChangeAction
 from locus.common import clock
+from locus.common.modelkit import choice_values
 from locus.common.models import Confidence, Source
 from locus.common.services import (
     Problems,
@@ -72,7 +73,9 @@ def validate_incident(
     check_known_fields("validate_incident", dict(fields), INCIDENT_FIELDS)
     kind, occurred_at, involvements = fields["kind"], fields["occurred_at"], fields["involvements"]
     problems = Problems()
-    problems.check(kind in IncidentKind.values, "kind", f"Unknown kind of incident: {kind!r}")
+    problems.check(
+        kind in choice_values(IncidentKind), "kind", f"Unknown kind of incident: {kind!r}"
+    )
     if occurred_at is None:
         problems.add("occurred_at", "Enter when it happened")
     elif timezone.is_naive(occurred_at):
@@ -83,9 +86,11 @@ def validate_incident(
         fields["context"] is not None or not needs_place(kind), "context", NO_PLACE_REFUSED
     )
     problems.check(bool(fields["summary"].strip()), "summary", "Enter a summary")
-    source_ok = fields["source"] in Source.values
+    source_ok = fields["source"] in choice_values(Source)
     problems.check(source_ok, "source", "Say where this information came from")
-    problems.check(fields["confidence"] in Confidence.values, "confidence", "Say how sure you are")
+    problems.check(
+        fields["confidence"] in choice_values(Confidence), "confidence", "Say how sure you are"
+    )
     problems.check(
         not fields.get("restricted") or policies.restricts_intelligence(agency),
         "restricted",
@@ -94,7 +99,9 @@ def validate_incident(
     problems.check(bool(involvements), "involvements", "Name at least one person involved")
     roles = [role for _, role in involvements]
     for role in roles:
-        problems.check(role in InvolvementRole.values, "involvements", f"Unknown role {role!r}")
+        problems.check(
+            role in choice_values(InvolvementRole), "involvements", f"Unknown role {role!r}"
+        )
     if kind == IncidentKind.MISSING:
         problems.check(
             InvolvementRole.MISSING in roles,
@@ -158,7 +165,7 @@ def involvement_add(
     permitted(policies.can_edit_incident, actor, incident)
     permitted(policies.can_name_people, actor, [person])
     problems = Problems()
-    problems.check(role in InvolvementRole.values, "role", f"Unknown role {role!r}")
+    problems.check(role in choice_values(InvolvementRole), "role", f"Unknown role {role!r}")
     problems.check(
         role != InvolvementRole.MISSING or incident.kind == IncidentKind.MISSING,
         "role",

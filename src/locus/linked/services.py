@@ -9,6 +9,7 @@ from django.db import transaction
 from locus.access import policies
 from locus.access.models import Worker
 from locus.common import clock
+from locus.common.modelkit import choice_values
 from locus.common.services import Problems, clean_text, create_audited, permitted, save_changes
 from locus.linked.models import LinkReview, ReviewOutcome
 from locus.linked.selectors import LinkedCase
@@ -32,7 +33,7 @@ def link_review_record(
     audit trail keeps both, with the two children's ids."""
     permitted(policies.can_review_links_of, actor, holder)
     problems = Problems()
-    problems.check(outcome in ReviewOutcome.values, "outcome", "Choose what you found")
+    problems.check(outcome in choice_values(ReviewOutcome), "outcome", "Choose what you found")
     if outcome == ReviewOutcome.NOT_RELEVANT:
         reason = clean_text(
             problems,

@@ -23,6 +23,7 @@ from locus.audit.services import record_change, snapshot
 from locus.casework.models import ContextCase
 from locus.common import clock
 from locus.common.errors import InvalidTransition
+from locus.common.modelkit import choice_values
 from locus.common.services import Problems, permitted, write_fields
 from locus.notes.models import CaseNote, NoteKind, NoteRevision
 from locus.people.models import Person
@@ -59,7 +60,7 @@ def _check_content(
 ) -> dict[str, Any]:
     """Validate what a note says (on creation and on correction); the cleaned values."""
     kind = values.get("kind") or ""
-    problems.check(kind in NoteKind.values, "kind", "Choose the kind of contact")
+    problems.check(kind in choice_values(NoteKind), "kind", "Choose the kind of contact")
     kind_other = _text(problems, "kind_other", values.get("kind_other", ""), "", 100)
     if kind == NoteKind.OTHER and not kind_other:
         problems.add("kind_other", "Say what kind of contact it was")

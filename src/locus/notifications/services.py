@@ -26,6 +26,7 @@ from locus.access.notifications import access_notification
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, record_type_of
 from locus.common import clock
+from locus.common.modelkit import choice_values
 from locus.common.services import Problems, create_audited, save_changes
 from locus.notifications.models import Notification, NotificationKind, NotificationPreference
 from locus.notifications.selectors import takes_email
@@ -45,7 +46,7 @@ def _check(
         "recipient",
         "Choose the worker to notify",
     )
-    problems.check(kind in NotificationKind.values, "kind", "Choose a kind of notification")
+    problems.check(kind in choice_values(NotificationKind), "kind", "Choose a kind of notification")
     problems.check(
         isinstance(about, models.Model) and about.pk is not None,
         "about",

@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db import models
 
 from locus.access.models import recorded_fields
-from locus.common.modelkit import link_meta, optional_fk
+from locus.common.modelkit import choice_values, link_meta, optional_fk
 from locus.people.models import person_fk
 
 
@@ -134,7 +134,7 @@ class Visit(models.Model):
 
     @property
     def guardian_labels(self) -> list[str]:
-        return [Guardian(kind).label for kind in self.guardians if kind in Guardian.values]
+        return [Guardian(kind).label for kind in self.guardians if kind in choice_values(Guardian)]
 
 
 class VisitPerson(models.Model):

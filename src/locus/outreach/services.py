@@ -14,6 +14,7 @@ from locus.access.models import Agency, Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.casework.models import Referral
+from locus.common.modelkit import choice_values
 from locus.common.services import Problems, clean_text, create_audited, permitted, recorded, today
 from locus.incidents.models import Incident
 from locus.outreach.models import (
@@ -71,7 +72,7 @@ def visit_plan_create(
     permitted(rules.can_plan_visits, actor, context)
     problems = Problems()
     purpose = _text(problems, "purpose", purpose, "Say what the visits are for", required=True)
-    problems.check(weekday in Weekday.values, "weekday", "Choose the day of the week")
+    problems.check(weekday in choice_values(Weekday), "weekday", "Choose the day of the week")
     problems.check(1 <= every_weeks <= 8, "every_weeks", "Visit every 1 to 8 weeks")
     problems.check(start_time is not None, "start_time", "Enter the time the visits start")
     problems.check(end_time is not None, "end_time", "Enter the time the visits end")
@@ -193,7 +194,9 @@ def visit_record(
         "Choose a referral you can see",
     )
     kinds = list(dict.fromkeys(guardians))
-    problems.check(all(k in Guardian.values for k in kinds), "guardians", "Choose from the list")
+    problems.check(
+        all(k in choice_values(Guardian) for k in kinds), "guardians", "Choose from the list"
+    )
     guardians_note = (guardians_note or "").strip()
     problems.check(len(guardians_note) <= MAX_SHORT, "guardians_note", "Shorten the note")
     problems.check(
@@ -255,7 +258,9 @@ def home_consent_record(
     safeguarding action (the case goes on), so the record says why it went on without it."""
     permitted(rules.can_record_consent, actor, home)
     problems = Problems()
-    problems.check(consent in Consent.values, "consent", "Choose given, refused or not sought")
+    problems.check(
+        consent in choice_values(Consent), "consent", "Choose given, refused or not sought"
+    )
     problems.check(on is not None, "on", "Enter the date")
     if on is not None:
         problems.check(on <= today(), "on", "The date cannot be in the future")

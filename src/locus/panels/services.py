@@ -24,6 +24,7 @@ from locus.casework import services as casework
 from locus.casework.models import PLAN_MACHINE, CaseStatus, ContextPlan, PlanStatus
 from locus.common import clock
 from locus.common.errors import InvalidTransition
+from locus.common.modelkit import choice_values
 from locus.common.models import Confidence, Source
 from locus.common.services import (
     Problems,
@@ -132,7 +133,9 @@ def panel_create(
     """
     permitted(policies.can_set_up_panel, actor)
     problems = Problems()
-    problems.check(kind in PanelKind.values, "kind", "Choose an HSB meeting or a MACE panel")
+    problems.check(
+        kind in choice_values(PanelKind), "kind", "Choose an HSB meeting or a MACE panel"
+    )
     if meets_on is None:
         problems.add("meets_on", "Enter the date of the meeting")
     elif abs(meets_on - today()) > WINDOW:
@@ -288,7 +291,7 @@ def agenda_item_add(
     if context is not None:
         permitted(access_policies.can_view_context, actor, context)
     problems = Problems()
-    problems.check(kind in ItemKind.values, "kind", "Choose which list it goes on")
+    problems.check(kind in choice_values(ItemKind), "kind", "Choose which list it goes on")
     if kind == ItemKind.LOCATION:
         problems.check(context is not None, "context", "Choose the location")
         problems.check(person is None, "person", "A location item names a place, not a person")
@@ -297,7 +300,7 @@ def agenda_item_add(
             "context",
             "This location is already on the agenda",
         )
-    elif kind in ItemKind.values:
+    elif kind in choice_values(ItemKind):
         problems.check(person is not None, "person", "Choose the person")
         problems.check(context is None, "context", "A person's item names a person, not a place")
         if person is not None:
@@ -322,10 +325,12 @@ def agenda_item_add(
     reason = _text(problems, "reason", reason, "Say why it is on the agenda")
     if kind == ItemKind.PERSON_OF_CONCERN:
         problems.check(
-            source in Source.values, "source", "Say where the information about them comes from"
+            source in choice_values(Source),
+            "source",
+            "Say where the information about them comes from",
         )
         problems.check(
-            confidence in Confidence.values, "confidence", "Say how sure the information is"
+            confidence in choice_values(Confidence), "confidence", "Say how sure the information is"
         )
     else:
         source = confidence = ""

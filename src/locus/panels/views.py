@@ -25,6 +25,7 @@ from locus.audit.services import record_access
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_ids
+from locus.common.modelkit import choice_values
 from locus.common.pages import created, form_page, posted, submitted
 from locus.common.services import permitted
 from locus.forums.pages import meetings_page
@@ -129,7 +130,7 @@ def _item_form(request: AuthedRequest, meeting: Subject) -> ItemForm:
     kind = request.GET.get("kind", "")
     form = ItemForm(
         posted(request),
-        initial={"kind": kind if kind in ItemKind.values else ""},
+        initial={"kind": kind if kind in choice_values(ItemKind) else ""},
         people=people,
         contexts=selectors.contexts_offered(viewer),
     )

@@ -19,6 +19,7 @@ from locus.access.models import Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.common import clock
+from locus.common.modelkit import choice_values
 from locus.common.models import Confidence, Source
 from locus.common.services import (
     Problems,
@@ -53,10 +54,12 @@ REASON_MAX_LENGTH = 500
 
 def validate_provenance(problems: Problems, *, source: str, confidence: str) -> None:
     problems.check(
-        source in Source.values, "source", f"Say where this came from (unknown source {source!r})"
+        source in choice_values(Source),
+        "source",
+        f"Say where this came from (unknown source {source!r})",
     )
     problems.check(
-        confidence in Confidence.values,
+        confidence in choice_values(Confidence),
         "confidence",
         f"Say how sure we are (unknown confidence {confidence!r})",
     )
@@ -100,17 +103,17 @@ def validate_association(
         "A person cannot be associated with themselves",
     )
     problems.check(
-        relationship in Relationship.values,
+        relationship in choice_values(Relationship),
         "relationship",
         f"Unknown relationship {relationship!r}",
     )
     problems.check(
-        nature in Nature.values,
+        nature in choice_values(Nature),
         "nature",
         "Say whether the relationship is protective, presents risk, or is unclear",
     )
     problems.check(
-        peer_role == "" or peer_role in GroupRole.values,
+        peer_role == "" or peer_role in choice_values(GroupRole),
         "peer_role",
         f"Unknown role in a group: {peer_role!r}",
     )
@@ -428,7 +431,7 @@ def peer_map_purpose_record(
     permitted(policies.can_view_person, actor, person)
     problems = Problems()
     problems.check(
-        purpose in MapPurpose.values,
+        purpose in choice_values(MapPurpose),
         "purpose",
         "Choose why you need to see peers' names: safety planning, or a linked case",
     )
@@ -505,7 +508,7 @@ def membership_add(
     permitted(policies.can_view_context, actor, group)
     problems = Problems()
     _check_open_group(problems, "group", group)
-    problems.check(role in GroupRole.values, "role", f"Unknown role in a group: {role!r}")
+    problems.check(role in choice_values(GroupRole), "role", f"Unknown role in a group: {role!r}")
     validate_provenance(problems, source=source, confidence=confidence)
     check_period(problems, since, until, start_field="since", end_field="until")
     # Who is in which group: what an open membership may not repeat, and what is written.

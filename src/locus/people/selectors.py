@@ -17,6 +17,7 @@ from locus.access.models import Worker
 from locus.access.policies import is_administrator
 from locus.access.selectors import visible_person_ids
 from locus.common.ids import parse_id
+from locus.common.modelkit import choice_values
 from locus.common.services import today
 from locus.incidents.models import Involvement
 from locus.peers.models import Association, GroupMembership
@@ -182,7 +183,7 @@ def identifier_holders(values: dict[str, str]) -> list[int]:
     the audit trail only: never shown to the worker who tried them."""
     q = Q(pk__in=[])
     for name, value in values.items():
-        if name in Identifier.values and value:
+        if name in choice_values(Identifier) and value:
             q |= Q(**{name: value})
     return sorted(Person.objects.filter(q).values_list("id", flat=True))
 

@@ -19,6 +19,7 @@ from locus.audit.models import ChangeAction
 from locus.audit.services import record_access
 from locus.common import clock
 from locus.common.errors import ValidationFailed
+from locus.common.modelkit import choice_values
 from locus.common.services import (
     Problems,
     check_known_fields,
@@ -115,16 +116,16 @@ def validate_person(
         bool(str(fields.get("family_name", "")).strip()), "family_name", "Enter a last name"
     )
     problems.check(
-        fields.get("kind") in PersonKind.values,
+        fields.get("kind") in choice_values(PersonKind),
         "kind",
         f"Unknown kind of person: {fields.get('kind')!r}",
     )
     problems.check(
-        fields.get("sex") in Sex.values, "sex", f"Unknown sex code: {fields.get('sex')!r}"
+        fields.get("sex") in choice_values(Sex), "sex", f"Unknown sex code: {fields.get('sex')!r}"
     )
     ethnicity = fields.get("ethnicity")
     problems.check(
-        ethnicity in Ethnicity.values,
+        ethnicity in choice_values(Ethnicity),
         "ethnicity",
         f"Unknown ethnicity code {ethnicity!r}: use a DfE code such as WBRI or NOBT",
     )
@@ -470,7 +471,9 @@ def address_record(
     if place is None and not problems.errors:
         problems.add("address", "Enter the address")
     problems.check(
-        reason in EndReason.values, "reason", "Choose whether they moved or it was corrected"
+        reason in choice_values(EndReason),
+        "reason",
+        "Choose whether they moved or it was corrected",
     )
     current = person.addresses.current().first()
     if reason == EndReason.CORRECTED:
@@ -505,7 +508,9 @@ def validate_episode(
     lac_legal_status: str,
 ) -> Problems:
     problems = Problems()
-    problems.check(status in LegalStatus.values, "status", f"Unknown legal status: {status!r}")
+    problems.check(
+        status in choice_values(LegalStatus), "status", f"Unknown legal status: {status!r}"
+    )
     check_period(problems, start, end)
     # Each detail belongs to one kind of episode: needed there, refused on any other.
     details = (
@@ -559,7 +564,7 @@ def episode_start(
         "lac_legal_status": lac_legal_status,
     }
     problems = validate_episode(**fields)
-    if end is None and status in LegalStatus.values:
+    if end is None and status in choice_values(LegalStatus):
         problems.check(
             not person.episodes.current().filter(status=status).exists(),
             "status",
@@ -762,7 +767,9 @@ def identifier_query_send(
     value = _normalise_identifier(str(value))
     note = note.strip()
     problems = Problems()
-    problems.check(field in Identifier.values, "field", "Choose the UPN, NHS number or LA child ID")
+    problems.check(
+        field in choice_values(Identifier), "field", "Choose the UPN, NHS number or LA child ID"
+    )
     problems.check(bool(value) and len(value) <= 20, "value", "Enter the identifier")
     problems.check(len(note) <= 2000, "note", "Keep the note to 2,000 characters or fewer")
     problems.raise_if_any()

@@ -12,6 +12,7 @@ from locus.audit.services import record_access
 from locus.casework.selectors import context_plans_for_person
 from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
+from locus.common.modelkit import choice_values
 from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted, today
@@ -184,7 +185,7 @@ def identifier_query_new(request: AuthedRequest, person_id: int) -> HttpResponse
             return redirect("person", person_id=person.pk)
     record_access(actor=request.user, obj=person, detail={"page": "identifier query"})
     field = request.POST.get("field", "")
-    label = Identifier(field).label if field in Identifier.values else ""
+    label = Identifier(field).label if field in choice_values(Identifier) else ""
     return render(
         request, "people/identifier_query.html", {"person": person, "form": form, "label": label}
     )

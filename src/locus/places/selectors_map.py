@@ -40,6 +40,7 @@ from locus.access.models import Worker
 from locus.analysis.areas import AreaShapes, area_shapes
 from locus.common import clock
 from locus.common.errors import NotPermitted
+from locus.common.modelkit import choice_values
 from locus.incidents.models import Incident, IncidentKind, Involvement, InvolvementRole
 from locus.places import postcodes
 from locus.places.models import RESTRICTED_KINDS, Context, ContextKind
@@ -158,8 +159,8 @@ class MapFilters:
         role = query.get("role", "")
         return cls(
             window=window if window in WINDOWS else "13w",
-            kind=kind if kind in IncidentKind.values else "",
-            role=role if role in InvolvementRole.values else "",
+            kind=kind if kind in choice_values(IncidentKind) else "",
+            role=role if role in choice_values(InvolvementRole) else "",
         )
 
     @property

@@ -17,6 +17,7 @@ from locus.audit.models import ChangeAction
 from locus.common import clock
 from locus.common import services as common
 from locus.common.errors import ValidationFailed
+from locus.common.modelkit import choice_values
 from locus.people.models import Person, PersonKind
 from locus.places import postcodes
 from locus.places.models import (
@@ -186,7 +187,7 @@ def _check_name_hides_address(problems: common.Problems, fields: dict[str, Any])
 def validate_context(fields: dict[str, Any]) -> common.Problems:
     problems = common.Problems()
     problems.check(
-        fields.get("kind") in ContextKind.values,
+        fields.get("kind") in choice_values(ContextKind),
         "kind",
         f"Unknown kind of context: {fields.get('kind')!r}",
     )
@@ -456,7 +457,9 @@ def enrolment_end(
     common.permitted(policies.can_record_about_person, actor, enrolment.person)
     common.permitted(policies.can_manage_roll, actor, enrolment.school)
     problems = common.Problems()
-    problems.check(leave_reason in LeaveReason.values, "leave_reason", "Choose why the pupil left")
+    problems.check(
+        leave_reason in choice_values(LeaveReason), "leave_reason", "Choose why the pupil left"
+    )
     detail = ""
     if leave_reason == LeaveReason.OTHER:
         detail = common.clean_text(
@@ -520,7 +523,7 @@ def co_presence_rule_set(
     history. A manager of a team only (``access.places.can_set_co_presence_rule``)."""
     common.permitted(access_places.can_set_co_presence_rule, actor, context)
     problems = common.Problems()
-    problems.check(mode in CoPresenceMode.values, "mode", "Choose what the rule does")
+    problems.check(mode in choice_values(CoPresenceMode), "mode", "Choose what the rule does")
     reason = _rule_reason(problems, reason, "Say why this place needs the rule")
     if mode == CoPresenceMode.WINDOW:
         problems.check(

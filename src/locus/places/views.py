@@ -11,6 +11,7 @@ from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.selectors import context_cases_for
 from locus.common.http import AuthedRequest
+from locus.common.modelkit import choice_values
 from locus.common.pagination import paginate
 from locus.places import selectors, selectors_hotspots, timeline
 from locus.places.forms_busy import CoPresenceRemoveForm, CoPresenceRuleForm
@@ -20,7 +21,7 @@ from locus.places.models import Context, ContextKind, ContextMerge
 def contexts_list(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     kind = request.GET.get("kind", "")
-    if kind not in ContextKind.values:
+    if kind not in choice_values(ContextKind):
         kind = ""
     page, paging = paginate(request, selectors.contexts_list(viewer=request.user, q=q, kind=kind))
     selectors.with_incident_counts(viewer=request.user, contexts=list(page))

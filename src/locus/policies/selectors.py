@@ -10,6 +10,7 @@ from locus.access import sharing as rules
 from locus.access.models import Worker
 from locus.common.errors import NotPermitted
 from locus.common.ids import parse_id
+from locus.common.modelkit import choice_values
 from locus.policies.models import KIND_HINTS, PolicyKind, PolicyVersion
 
 
@@ -26,7 +27,7 @@ def _readable(viewer: Worker) -> None:
 
 
 def kind_of(value: str) -> PolicyKind:
-    if value not in PolicyKind.values:
+    if value not in choice_values(PolicyKind):
         raise Http404("Not found")
     return PolicyKind(value)
 

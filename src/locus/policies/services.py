@@ -6,6 +6,7 @@ from django.db import transaction
 
 from locus.access import sharing as rules
 from locus.access.models import Worker
+from locus.common.modelkit import choice_values
 from locus.common.services import Problems, clean_text, create_audited, permitted, recorded
 from locus.policies.models import PolicyKind, PolicyVersion
 
@@ -22,7 +23,7 @@ def policy_edit(*, actor: Worker, kind: str, title: str, text: str, summary: str
     force when it was made.
     """
     permitted(rules.can_edit_policies, actor)
-    if kind not in PolicyKind.values:
+    if kind not in choice_values(PolicyKind):
         raise ValueError(f"policy_edit: kind must be one of {PolicyKind.values}, not {kind!r}")
     problems = Problems()
     title = clean_text(

@@ -20,6 +20,7 @@ from locus.access import policies
 from locus.access.models import Worker
 from locus.audit.models import ChangeAction
 from locus.common.errors import InvalidTransition
+from locus.common.modelkit import choice_values
 from locus.common.services import Problems, create_audited, permitted, recorded, today, write_fields
 from locus.people.models import Person, PersonKind
 from locus.places.models import Context
@@ -106,7 +107,7 @@ def profile_item_add(
         "person",
         "An aspirational profile is about a young person",
     )
-    problems.check(kind in ProfileKind.values, "kind", "Choose what kind of strength it is")
+    problems.check(kind in choice_values(ProfileKind), "kind", "Choose what kind of strength it is")
     text = _check_text(problems, text)
     _check_day(problems, "recorded_on", recorded_on, "it was said or learnt")
     if peer is not None:

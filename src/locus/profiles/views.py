@@ -17,6 +17,7 @@ from locus.access import lookups, policies
 from locus.audit.services import record_access
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
+from locus.common.modelkit import choice_values
 from locus.common.pages import posted, submitted
 from locus.common.services import permitted, today
 from locus.peers.selectors import context_choices, peer_candidates
@@ -79,7 +80,7 @@ def item_add(request: AuthedRequest, person_id: int) -> HttpResponse:
     peers = selectors.peer_choices(viewer=viewer, person=person, keep=[p.pk for p in found])
     kind = request.GET.get("kind", "")
     initial = {
-        "kind": kind if kind in ProfileKind.values else "",
+        "kind": kind if kind in choice_values(ProfileKind) else "",
         "recorded_on": today(),
         "peer": str(found[0].pk) if len(found) == 1 else "",
     }

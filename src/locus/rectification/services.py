@@ -15,6 +15,7 @@ from locus.access.fields import PersonField
 from locus.access.models import Worker
 from locus.audit.models import ChangeAction
 from locus.common import clock
+from locus.common.modelkit import choice_values
 from locus.common.services import (
     Problems,
     clean_text,
@@ -50,7 +51,7 @@ def _text(problems: Problems, name: str, text: str, missing: str, limit: int) ->
 
 
 def _received(problems: Problems, how: str, on: dt.date | None) -> None:
-    problems.check(how in ReceivedHow.values, "received_how", "Choose how it was received")
+    problems.check(how in choice_values(ReceivedHow), "received_how", "Choose how it was received")
     if on is None:
         problems.add("received_on", "Enter the date it was received")
     elif on > today():
@@ -59,13 +60,13 @@ def _received(problems: Problems, how: str, on: dt.date | None) -> None:
 
 def _item_of(problems: Problems, person: Person, about: str, item: object) -> dict[str, object]:
     """The item named, checked to be this person's: the fields to store it under."""
-    if about not in About.values:
+    if about not in choice_values(About):
         problems.add("about", "Choose what the person disputes")
         return {}
     if about == About.RECORD:
         return {}
     if about == About.FIELD:
-        ok = isinstance(item, str) and item in PersonField.values
+        ok = isinstance(item, str) and item in choice_values(PersonField)
         problems.check(ok, "about", "Choose the detail of the record the person disputes")
         return {"field": item} if ok else {}
     mine = {

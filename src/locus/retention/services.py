@@ -10,6 +10,7 @@ from locus.access import retention as rules
 from locus.access.models import Worker
 from locus.audit.models import ChangeAction
 from locus.common import clock
+from locus.common.modelkit import choice_values
 from locus.common.services import (
     Problems,
     clean_reason,
@@ -37,7 +38,7 @@ def rule_set(*, actor: Worker, kind: str, amount: int | None, reason: str) -> Re
     """An administrator sets how long one kind of record is kept, saying why (the policy it
     follows). The change is audited with its before and after."""
     rules.require(rules.can_manage_retention(actor), "retention rules are for the data team")
-    if kind not in RuleKind.values:
+    if kind not in choice_values(RuleKind):
         raise ValueError(f"kind: not a retention rule: {kind!r}")
     unit = RULES[kind].unit
     problems = Problems()
@@ -77,7 +78,9 @@ def hold_place(
     problems.check(
         record is not None, "held_id", f"Enter the number of a {what} whose record you may open"
     )
-    problems.check(reason in HoldReason.values, "reason", "Choose why the record must be kept")
+    problems.check(
+        reason in choice_values(HoldReason), "reason", "Choose why the record must be kept"
+    )
     detail = clean_text(
         problems,
         "detail",

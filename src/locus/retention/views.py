@@ -13,6 +13,7 @@ from locus.access import retention as rules
 from locus.audit.services import record_access
 from locus.common import clock
 from locus.common.http import AuthedRequest
+from locus.common.modelkit import choice_values
 from locus.common.pages import posted, submitted
 from locus.retention import purge, selectors, services
 from locus.retention.forms import HoldForm, LiftForm, PurgeForm, RuleForm
@@ -46,7 +47,7 @@ def retention_page(request: AuthedRequest) -> HttpResponse:
 
 def rule_edit(request: AuthedRequest, kind: str) -> HttpResponse:
     rules.require(rules.can_manage_retention(request.user), "retention rules")
-    rules.require(kind in RuleKind.values, "no such rule")
+    rules.require(kind in choice_values(RuleKind), "no such rule")
     row = next(r for r in selectors.rule_rows() if r.kind == kind)
     form = RuleForm(posted(request), initial={"amount": row.amount})
 

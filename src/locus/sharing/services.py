@@ -18,6 +18,7 @@ from locus.access import break_glass
 from locus.access.models import Agency, BreakGlass, Worker
 from locus.access.services import break_glass_end, break_glass_request
 from locus.common import clock
+from locus.common.modelkit import choice_values
 from locus.common.services import Problems, create_audited, save_changes
 from locus.sharing.models import Recipient, Share, ShareKind
 from locus.sharing.vocab import Article6, Basis, Condition, Duty
@@ -52,16 +53,16 @@ class To:
 def check_basis(problems: Problems, basis: Basis) -> None:
     """Each part of the basis chosen from the law's list, and "other" duty stated."""
     problems.check(
-        basis.article6 in Article6.values,
+        basis.article6 in choice_values(Article6),
         "article6",
         "Choose the UK GDPR article 6 basis for sharing",
     )
     problems.check(
-        basis.condition in Condition.values,
+        basis.condition in choice_values(Condition),
         "condition",
         "Choose the condition for special category or criminal offence data, or say none is shared",
     )
-    problems.check(basis.duty in Duty.values, "duty", "Choose the statutory duty or power")
+    problems.check(basis.duty in choice_values(Duty), "duty", "Choose the statutory duty or power")
     if basis.duty == Duty.OTHER:
         problems.check(bool(basis.duty_other.strip()), "duty_other", "Say which duty or power")
     problems.check(
@@ -121,7 +122,7 @@ def record_share(
     checks again, so that no path can write a row without them.
     """
     problems = Problems()
-    problems.check(kind in ShareKind.values, "kind", "Choose what kind of sharing this is")
+    problems.check(kind in choice_values(ShareKind), "kind", "Choose what kind of sharing this is")
     check_share(problems, basis, purpose, purpose_field)
     problems.check(bool(what), "what", "Say what was shared")
     problems.raise_if_any()

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from locus.common.modelkit import choice_values
+
 
 class Article6(models.TextChoices):
     PUBLIC_TASK = "6_1_e", "Public task: article 6(1)(e)"
@@ -153,7 +155,9 @@ def basis_cited(article6: str, condition: str, duty: str) -> str:
     1989 s.47". The full words are on the same page (the register's details)."""
     parts = [
         _label(Article6, article6).replace(": article ", " "),
-        _CONDITION_CITED.get(Condition(condition), "") if condition in Condition.values else "",
+        _CONDITION_CITED.get(Condition(condition), "")
+        if condition in choice_values(Condition)
+        else "",
         "Other duty" if duty == Duty.OTHER else _citation(_label(Duty, duty)),
     ]
     return " · ".join(p for p in parts if p)

@@ -8,6 +8,7 @@ from locus.access import subjectaccess as rules
 from locus.access.models import Worker
 from locus.common.errors import NotPermitted
 from locus.common.ids import parse_id
+from locus.common.modelkit import choice_values
 from locus.subjectaccess.models import (
     OPEN_STATUSES,
     RequestStatus,
@@ -24,7 +25,7 @@ def requests_for(viewer: Worker, *, status: str = "") -> QuerySet[SubjectAccessR
     rows = SubjectAccessRequest.objects.select_related("person", "assigned_to")
     if status == "open":
         rows = rows.filter(status__in=OPEN_STATUSES)
-    elif status in RequestStatus.values:
+    elif status in choice_values(RequestStatus):
         rows = rows.filter(status=status)
     return rows.order_by("-received_on", "-id")
 

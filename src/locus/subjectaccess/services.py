@@ -16,6 +16,7 @@ from locus.access import subjectaccess as rules
 from locus.access.models import Worker
 from locus.common import clock
 from locus.common.errors import ValidationFailed
+from locus.common.modelkit import choice_values
 from locus.common.services import Problems, create_audited, require, save_changes
 from locus.people.models import Person
 from locus.subjectaccess import deadlines
@@ -96,7 +97,7 @@ def request_log(
     problems.check(person is not None, "person", "Choose the person the request is about")
     problems.check(received_on is not None, "received_on", "Enter the day the request was received")
     _check_day(problems, "received_on", received_on, "day the request was received")
-    problems.check(requester in Requester.values, "requester", "Choose who asked")
+    problems.check(requester in choice_values(Requester), "requester", "Choose who asked")
     problems.check(
         requester in ("", Requester.SUBJECT) or bool(requester_detail.strip()),
         "requester_detail",
@@ -244,7 +245,7 @@ def request_close(
     )
     if outcome == RequestStatus.REFUSED:
         problems.check(
-            refusal_ground in RefusalGround.values,
+            refusal_ground in choice_values(RefusalGround),
             "refusal_ground",
             "Choose why the request is refused",
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from locus.access.models import Worker
+from locus.common.modelkit import choice_values
 from locus.common.services import Problems, check_period
 from locus.demo.steps.base import Base, _pick, _raise, _years_after, _Young
 from locus.people.models import Allocation, CPCategory, LACLegalStatus, LegalStatusEpisode
@@ -55,8 +56,8 @@ class Caseloads(Base):
             ),
             "legal-status episode",
         )
-        assert cp in CPCategory.values or not cp
-        assert lac in LACLegalStatus.values or not lac
+        assert cp in choice_values(CPCategory) or not cp
+        assert lac in choice_values(LACLegalStatus) or not lac
         return LegalStatusEpisode(
             person=young.record,
             status=status,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from locus.common.modelkit import choice_values
 from locus.common.services import Problems, check_period
 from locus.demo import borough
 from locus.demo.steps.base import (
@@ -150,7 +151,7 @@ class PeerGroups(Base):
                 given = self.provenance(kind, y, since)
                 problems = Problems()
                 problems.check(ctx.kind == ContextKind.PEER_GROUP, "group", "Choose a peer group")
-                problems.check(role in GroupRole.values, "role", "Unknown role")
+                problems.check(role in choice_values(GroupRole), "role", "Unknown role")
                 validate_provenance(
                     problems, source=given["source"], confidence=given["confidence"]
                 )

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from locus.access.models import Agency, AgencyKind, Role, Scope, Worker
+from locus.common.modelkit import choice_values
 from locus.common.models import Confidence, Source
 from locus.demo import borough
 from locus.demo.accounts import DEMO_USERNAMES
@@ -124,7 +125,7 @@ class Incidents(Organisations):
                 validate_incident(**fields, involvements=people),
                 "incident",
             )
-            assert kind in IncidentKind.values
+            assert kind in choice_values(IncidentKind)
             incidents.append(
                 Incident(
                     **fields,
