@@ -26,7 +26,7 @@ from locus.audit.models import (
     SignInEvent,
 )
 from locus.common import clock
-from locus.common.bulk import bulk_insert, insert_values
+from locus.common.bulk import insert_values
 from locus.common.ids import parse_ids
 
 E = TypeVar("E", bound=models.Model)
@@ -143,20 +143,25 @@ def record_change(
 
 def record_creations(*, actor: Any, objs: Iterable[models.Model], batch_size: int = 2000) -> int:
     """Audit many rows created by a bulk path (the demo generator, importers) in one go."""
-    now = clock.now()
+    # As values, not ChangeEvent instances: building an instance per event was a third of
+    # the time of auditing the demo's borough.
+    base = {
+        "actor_id": actor.pk,
+        "at": clock.now(),
+        "action": ChangeAction.CREATE.value,
+        "before": {},
+    }
     events = [
-        ChangeEvent(
-            actor=actor,
-            at=now,
-            action=ChangeAction.CREATE,
-            record_type=record_type_of(obj),
-            record_id=str(obj.pk),
-            after=snapshot(obj),
-            people=people_text(people_of(obj)),
-        )
+        {
+            **base,
+            "record_type": record_type_of(obj),
+            "record_id": str(obj.pk),
+            "after": snapshot(obj),
+            "people": people_text(people_of(obj)),
+        }
         for obj in objs
     ]
-    bulk_insert(ChangeEvent, events, batch_size=batch_size)
+    insert_values(ChangeEvent, events, batch_size=batch_size)
     return len(events)
 
 
