@@ -93,6 +93,8 @@ def test_the_demo_leaves_a_verified_chain_for_the_auditor(world: World) -> None:
     add_demo_chain()  # set up again: no second check
     check = ChainCheck.objects.get()
     assert check.ok and check.rows > 0, check.problems
+    assert check.by is None  # asked for by the system: no worker's read of the trail logged
+    assert not AccessEvent.objects.filter(record_type="audit.chain").exists()
     page = client_for(world.auditor).get(PAGE).content.decode()
     assert "The chain verified" in page and "Run by no worker" in page
 

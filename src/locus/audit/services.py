@@ -405,19 +405,21 @@ def record_verification(
 
 
 def verification_request(*, by: Any) -> ChainCheck:
-    """A worker asks for the whole chain to be verified (from the chain page): recorded, and
-    logged as a read of the trail, then run in the background (a walk of a million rows takes
-    longer than a page should)."""
+    """A worker asks for the whole chain to be verified (from the chain page), or the system
+    does (``by=None``: the demo's first check): recorded, a worker's request logged as a read
+    of the trail, then run in the background (a walk of a million rows takes longer than a
+    page should)."""
     from locus.audit.tasks import verify_chain
 
     with transaction.atomic():
         check = ChainCheck.objects.create(at=clock.now(), by=by)
-        record_access(
-            actor=by,
-            record_type="audit.chain",
-            action=AccessAction.SEARCH,
-            detail={"verification": check.pk},
-        )
+        if by is not None:
+            record_access(
+                actor=by,
+                record_type="audit.chain",
+                action=AccessAction.SEARCH,
+                detail={"verification": check.pk},
+            )
     verify_chain.enqueue(check.pk)
     check.refresh_from_db()
     return check
