@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from locus.common.periods import during_q, held_during, held_on
 from locus.common.services import today
 from locus.peers.models import Association, GroupMembership, GroupRole
 from locus.people.models import Allocation, LegalStatusEpisode, Person
@@ -142,3 +143,59 @@ def test_open_on_agrees_with_a_plain_reading_of_the_dates(
     assert _open_on(day) & {r.pk for r in rows} == expected
     current = set(Enrolment.objects.current().values_list("id", flat=True))
     assert current & {r.pk for r in rows} == {r.pk for r in rows if r.end is None}
+
+
+spans = st.tuples(st.integers(-5, 90), st.integers(0, 30))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(periods=periods, span=spans)
+def test_open_during_a_span_agrees_with_a_day_by_day_reading(
+    world: World, periods: list[tuple[int, int | None]], span: tuple[int, int]
+) -> None:
+    """Open during a span is open on at least one of its days, both ends counting; the
+    database reading, the same condition on named fields, and the reading of loaded
+    dates all agree."""
+    Enrolment.objects.filter(person=world.csc_child).delete()
+    rows = [
+        _roll(world, START + start * DAY, None if n is None else START + (start + n) * DAY)
+        for start, n in periods
+    ]
+    first = START + span[0] * DAY
+    last = first + span[1] * DAY
+    days = [first + n * DAY for n in range(span[1] + 1)]
+    expected = {r.pk for r in rows if any(held_on(r.start, r.end, day) for day in days)}
+    mine = {r.pk for r in rows}
+    assert set(Enrolment.objects.open_during(first, last).values_list("id", flat=True)) & mine == (
+        expected
+    )
+    named = Enrolment.objects.filter(during_q(first, last, start="start", end="end"))
+    assert set(named.values_list("id", flat=True)) & mine == expected
+    assert {r.pk for r in rows if held_during(r.start, r.end, first, last)} == expected
+    if first == last:
+        assert expected == {pk for pk in mine if pk in _open_on(first)}
+
+
+def test_a_span_through_a_relation_and_on_other_field_names(world: World) -> None:
+    _roll(world, START, START + 5 * DAY)
+    on_roll = Person.objects.filter(
+        Enrolment.objects.open_during_q(START + 5 * DAY, START + 9 * DAY, through="enrolments"),
+        pk=world.csc_child.pk,
+    )
+    assert on_roll.exists()
+    later = Enrolment.objects.open_during_q(START + 6 * DAY, START + 9 * DAY, through="enrolments")
+    assert not Person.objects.filter(later, pk=world.csc_child.pk).exists()
+    assert "starts_on__lte" in str(during_q(START, START, start="starts_on", end="ends_on"))
+
+
+def test_a_span_that_ends_before_it_starts_or_is_not_made_of_dates_is_refused() -> None:
+    with pytest.raises(ValueError, match="first, last: the span ends"):
+        during_q(START, START - DAY)
+    with pytest.raises(ValueError, match="first, last"):
+        held_during(START, None, START, START - DAY)
+    with pytest.raises(TypeError, match="first: a date is needed, not datetime"):
+        Enrolment.objects.open_during(dt.datetime(2024, 1, 1), START)
+    with pytest.raises(TypeError, match="last: a date is needed, not str"):
+        during_q(START, "2024-01-01")  # type: ignore[arg-type]

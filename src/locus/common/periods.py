@@ -9,6 +9,12 @@ and profile items are all periods. They are read two ways, and only through here
 * **open on a day**: the period held on ``day``, for a map or a roll as it stood. It had
   started (the start day counts) and had not ended before it: the end day still counts,
   because on the day a period is closed or handed over both the old and the new one held.
+* **open during a span**: the period held on at least one day from ``first`` to ``last``
+  (a return's year, a list's six months): it started by ``last`` and had not ended before
+  ``first``. Records kept with other field names (a CIN episode's referral and closure
+  dates, a visit plan's first and last days) take the same condition from :func:`during_q`.
+
+The same readings of dates already loaded are :func:`held_on` and :func:`held_during`.
 
 Each period model's manager is a :class:`PeriodQuerySet` naming its start and end fields;
 a read through a relation (people by their allocations, say) takes the same condition as
@@ -28,6 +34,38 @@ _M = TypeVar("_M", bound=models.Model)
 
 def _path(through: str, name: str) -> str:
     return f"{through}__{name}" if through else name
+
+
+def _span(first: dt.date, last: dt.date) -> None:
+    for name, day in (("first", first), ("last", last)):
+        # A datetime is a date to isinstance, and compares wrongly with the date fields.
+        if type(day) is not dt.date:
+            raise TypeError(f"{name}: a date is needed, not {type(day).__name__}")
+    if first > last:
+        raise ValueError(f"first, last: the span ends ({last}) before it starts ({first})")
+
+
+def during_q(
+    first: dt.date, last: dt.date, *, start: str = "start", end: str = "end", through: str = ""
+) -> Q:
+    """Held on some day from ``first`` to ``last`` (both count): started by ``last``, and
+    with no end or an end on or after ``first``; ``start`` and ``end`` name the fields."""
+    _span(first, last)
+    ended = _path(through, end)
+    return Q(**{_path(through, f"{start}__lte"): last}) & (
+        Q(**{f"{ended}__isnull": True}) | Q(**{f"{ended}__gte": first})
+    )
+
+
+def held_on(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
+    """A loaded period held on ``day``: :meth:`PeriodQuerySet.open_on` of its dates."""
+    return start <= day and (end is None or end >= day)
+
+
+def held_during(start: dt.date, end: dt.date | None, first: dt.date, last: dt.date) -> bool:
+    """A loaded period held on some day from ``first`` to ``last``: :func:`during_q`."""
+    _span(first, last)
+    return start <= last and (end is None or end >= first)
 
 
 class PeriodQuerySet(models.QuerySet[_M, _M]):
@@ -53,8 +91,15 @@ class PeriodQuerySet(models.QuerySet[_M, _M]):
             Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": day})
         )
 
+    def open_during_q(self, first: dt.date, last: dt.date, *, through: str = "") -> Q:
+        """Held on some day from ``first`` to ``last`` (both count)."""
+        return during_q(first, last, start=self.start_field, end=self.end_field, through=through)
+
     def current(self) -> Self:
         return self.filter(self.current_q())
 
     def open_on(self, day: dt.date) -> Self:
         return self.filter(self.open_on_q(day))
+
+    def open_during(self, first: dt.date, last: dt.date) -> Self:
+        return self.filter(self.open_during_q(first, last))

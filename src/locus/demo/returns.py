@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Q
 from lxml import etree
 
 from locus.demo.steps.base import SYNTHETIC_LA_CODE
@@ -167,10 +166,9 @@ class _CinReturn(_Return):
     def _statutory_episodes(self) -> dict[int, LegalStatusEpisode]:
         """Each child's CIN or CP episode open during the census year (the latest)."""
         found: dict[int, LegalStatusEpisode] = {}
-        qs = LegalStatusEpisode.objects.filter(
-            status__in=[LegalStatus.CHILD_IN_NEED, LegalStatus.CHILD_PROTECTION],
-            start__lte=self.ref,
-        ).filter(Q(end__isnull=True) | Q(end__gte=self.year_start))
+        qs = LegalStatusEpisode.objects.open_during(self.year_start, self.ref).filter(
+            status__in=[LegalStatus.CHILD_IN_NEED, LegalStatus.CHILD_PROTECTION]
+        )
         for episode in qs.order_by("person_id", "start", "id"):
             found[episode.person_id] = episode
         return found

@@ -27,6 +27,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from locus.access import scopes
 from locus.access.models import Worker
+from locus.common import periods
 from locus.exports.specs import chunks
 from locus.people.models import Allocation, LegalStatus, LegalStatusEpisode, Person
 from locus.people.selectors import with_fields
@@ -70,9 +71,7 @@ class Period:
     def overlap_q(self, start: str = "start", end: str = "end") -> Q:
         """A record that held at some time in the period (started by its end, not ended
         before its start)."""
-        return Q(**{f"{start}__lte": self.end}) & (
-            Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": self.start})
-        )
+        return periods.during_q(self.start, self.end, start=start, end=end)
 
 
 @dataclass
@@ -232,11 +231,11 @@ def enquiries(viewer: Worker, period: Period) -> Iterator[Row]:
 
 
 def _episodes(status: str, period: Period) -> QuerySet[LegalStatusEpisode]:
-    return LegalStatusEpisode.objects.filter(period.overlap_q(), status=status)
+    return LegalStatusEpisode.objects.open_during(period.start, period.end).filter(status=status)
 
 
 def _open_on(episodes: Iterable[LegalStatusEpisode], day: dt.date) -> set[str]:
-    return {e.status for e in episodes if e.start <= day and (e.end is None or e.end >= day)}
+    return {e.status for e in episodes if periods.held_on(e.start, e.end, day)}
 
 
 Spans = dict[int, list[tuple[dt.date, dt.date | None]]]
@@ -330,7 +329,7 @@ def children_in_need(viewer: Worker, period: Period) -> Iterator[Row]:
 
 
 def _overlaps(episode: LegalStatusEpisode, period: Period) -> bool:
-    return episode.start <= period.end and (episode.end is None or episode.end >= period.start)
+    return periods.held_during(episode.start, episode.end, period.start, period.end)
 
 
 def child_protection(viewer: Worker, period: Period) -> Iterator[Row]:

@@ -19,6 +19,7 @@ from locus.access.context_cases import cases_visible_to, referrals_visible_to, s
 from locus.access.models import Agency, Worker
 from locus.access.selectors import all_agencies, visible_person_ids
 from locus.casework.models import ContextCase, PlanAction, Referral
+from locus.common import periods
 from locus.common.services import today
 from locus.incidents.models import Incident, Involvement
 from locus.outreach.models import HomeConsent, Visit, VisitPerson, VisitPlan
@@ -179,8 +180,10 @@ def visits_due(viewer: Worker) -> list[DueVisit]:
     to a week ahead, soonest first (for My work): two queries, whatever the number of plans."""
     on = today()
     plans = list(
-        VisitPlan.objects.filter(workers=viewer, starts_on__lte=on + DUE_AHEAD)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on - DUE_BACK))
+        VisitPlan.objects.filter(
+            periods.during_q(on - DUE_BACK, on + DUE_AHEAD, start="starts_on", end="ends_on"),
+            workers=viewer,
+        )
         .filter(id__in=rules.plans_visible_to(viewer).values("id"))
         .select_related("context")
         .prefetch_related(
