@@ -40,6 +40,7 @@ from django.utils import timezone
 from locus.analysis.busy import out_of_hours
 from locus.analysis.linked import Evidence, Link, LinkRows
 from locus.analysis.network import NATURES, OPEN_END, build_network
+from locus.common.periods import held_on
 from locus.incidents.models import Incident, Involvement
 from locus.peers.models import Association
 from locus.people.models import Allocation
@@ -494,8 +495,7 @@ def _own_school(
     days = loaded.evidence.incident_day
     return all(
         any(
-            start <= from_day_number(int(days[incident]))
-            and (end is None or from_day_number(int(days[incident])) <= end)
+            held_on(start, end, from_day_number(int(days[incident])))
             for start, end in rolls.get((int(loaded.person_ids[person]), school), [])
         )
         for person, incident in ((link.a, own), (link.b, theirs))
