@@ -144,3 +144,42 @@ def test_an_export_runs_with_the_askers_sight_when_it_runs(world: World) -> None
     run.refresh_from_db()
     assert run.file_name == "" and run.row_keys == [] and "no longer" in run.problem
     assert _folder_files() == []
+
+
+def _prepared_people_list(world: World, actor: Any) -> ExportRun:
+    run = services.export_list(why=WHY, actor=actor, key="people", query={}, fmt="csv", limit=0)
+    assert isinstance(run, ExportRun) and run.state == ExportState.DONE
+    assert world.csc_child.pk in run.people_named
+    return run
+
+
+def test_a_worker_who_may_no_longer_take_the_list_cannot_download_the_prepared_file(
+    world: World,
+) -> None:
+    """Prepared, then the worker moved to auditing (no case records): the file made with
+    their old sight does not leave, and My exports says why instead of offering it."""
+    run = _prepared_people_list(world, world.social_worker)
+    url = f"/exports/runs/{run.pk}/download/"
+    type(world.social_worker).objects.filter(pk=world.social_worker.pk).update(
+        role="auditor", scope="none"
+    )
+    worker = type(world.social_worker).objects.get(pk=world.social_worker.pk)
+    assert client_for(worker).get(url).status_code == 404
+    page = client_for(worker).get("/exports/").content.decode()
+    assert url not in page and "No longer yours to download" in page
+    assert not AccessEvent.objects.filter(record_type="exports.exportrun").exists()
+
+
+def test_a_worker_moved_to_another_team_cannot_download_the_old_teams_children(
+    world: World,
+) -> None:
+    """The teammate's list named a child of the team; after a move to another team the
+    child is out of their sight, so the file is too. Before the move it downloads."""
+    run = _prepared_people_list(world, world.teammate)
+    url = f"/exports/runs/{run.pk}/download/"
+    assert client_for(world.teammate).get(url).status_code == 200
+    type(world.teammate).objects.filter(pk=world.teammate.pk).update(team=world.csc_team_b)
+    worker = type(world.teammate).objects.get(pk=world.teammate.pk)
+    assert client_for(worker).get(f"/people/{world.csc_child.pk}/").status_code == 404
+    assert client_for(worker).get(url).status_code == 404
+    assert "No longer yours to download" in client_for(worker).get("/exports/").content.decode()

@@ -4,7 +4,9 @@ A list's download follows its page: whoever may open the page may download it, w
 rows (the export reads through the page's own selector). Three things are rules of their own:
 
 * an export prepared in the background is its asker's alone: nobody else may download it,
-  an administrator included (they would read a list made with another worker's sight);
+  an administrator included (they would read a list made with another worker's sight); and
+  its asker only while they still may take that export and still see everyone its rows
+  named (a file made before they moved team or lost a share would carry the old sight);
 * Ofsted's Annex A workbook lists children by name with their plans and workers: for team
   managers and administrators whose sight covers case records;
 * the pseudonymised analysis extract is for analysts and administrators, whose work is the
@@ -13,8 +15,14 @@ rows (the export reads through the page's own selector). Three things are rules 
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from locus.access import policies, scopes
 from locus.access.models import Role, Worker
+from locus.access.selectors import visible_person_ids
+
+# People checked per query when a prepared file's named people are checked again.
+_CHECKED_AT_ONCE = 2000
 
 
 def can_export_case_lists(worker: Worker) -> bool:
@@ -31,6 +39,21 @@ def can_export_audit(worker: Worker) -> bool:
 def owns_export(worker: Worker, asked_by_id: int) -> bool:
     """Download an export made in the background: only the worker who asked for it."""
     return worker.is_active and worker.pk == asked_by_id
+
+
+def sees_everyone_named(worker: Worker, person_ids: Collection[int]) -> bool:
+    """Whether ``worker`` still sees every one of ``person_ids`` (the people a prepared file
+    named): sight lost since it was made (a move of team, a new role, a share or emergency
+    access ended) is lost for the file too, as the same export asked for now would leave
+    them out."""
+    wanted = sorted(set(person_ids))
+    if not wanted or scopes.person_filter(worker) is None:
+        return True  # nobody named, or a worker who sees everyone
+    for at in range(0, len(wanted), _CHECKED_AT_ONCE):
+        chunk = wanted[at : at + _CHECKED_AT_ONCE]
+        if len(visible_person_ids(worker, chunk)) < len(chunk):
+            return False
+    return True
 
 
 def can_export_annex_a(worker: Worker) -> bool:

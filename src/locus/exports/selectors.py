@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.db.models import QuerySet
@@ -12,7 +13,7 @@ from locus.common import clock
 from locus.common.errors import NotPermitted
 from locus.common.ids import parse_id
 from locus.exports.models import ExportRun, ExportState
-from locus.exports.services import export_folder
+from locus.exports.services import export_folder, may_take
 
 MY_EXPORTS_SHOWN = 50
 
@@ -32,8 +33,22 @@ def run_of(viewer: Worker, run_id: object) -> ExportRun:
     return run
 
 
+def still_theirs(viewer: Worker, run: ExportRun) -> bool:
+    """Whether the viewer, who asked for ``run``, may still take its file: they may still
+    take that export, and still see everyone its rows named."""
+    return may_take(viewer, run.list_key) and rules.sees_everyone_named(viewer, run.people_named)
+
+
+def withdrawn(viewer: Worker, runs: Iterable[ExportRun]) -> set[int]:
+    """Of the viewer's ready runs, those they may no longer take (My exports says why)."""
+    ready = [r.pk for r in runs if r.state == ExportState.DONE and r.file_name]
+    full = ExportRun.objects.filter(pk__in=ready).only("id", "list_key", "people_named")
+    return {run.pk for run in full if not still_theirs(viewer, run)}
+
+
 def ready_file(viewer: Worker, run_id: object) -> tuple[ExportRun, Path]:
-    """The viewer's own export and its file, when ready and not expired; else "not found"."""
+    """The viewer's own export and its file, when ready, not expired and still theirs to
+    take (:func:`still_theirs`); else "not found"."""
     run = run_of(viewer, run_id)
     path = export_folder() / run.file_name if run.file_name else None
     if (
@@ -41,6 +56,7 @@ def ready_file(viewer: Worker, run_id: object) -> tuple[ExportRun, Path]:
         or run.expires_at <= clock.now()
         or path is None
         or not path.is_file()
+        or not still_theirs(viewer, run)
     ):
         raise NotPermitted("not found")
     return run, path

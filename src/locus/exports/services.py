@@ -243,6 +243,15 @@ def _product(actor: Worker, key: str) -> tuple[str, str, Writer]:
     return spec.title, spec.record_type, write_list(spec)
 
 
+def may_take(actor: Worker, key: str) -> bool:
+    """Whether ``actor`` may ask for export ``key`` now (as :func:`_product` decides)."""
+    try:
+        _product(actor, key)
+    except NotPermitted:
+        return False
+    return True
+
+
 @transaction.atomic
 def export_run_create(*, actor: Worker, key: str, params: dict[str, str], fmt: str) -> ExportRun:
     """Record ``actor``'s request for export ``key``, to be prepared in the background."""

@@ -78,6 +78,7 @@ def my_exports(request: AuthedRequest) -> HttpResponse:
         {
             "runs": runs,
             "again": {run.pk for run in runs if services.may_run_again(run)},
+            "withdrawn": selectors.withdrawn(request.user, runs),
             "keep_days": services.KEEP_DAYS,
             "can_annex_a": rules.can_export_annex_a(request.user),
             "can_analyse": rules.can_export_for_analysis(request.user),
