@@ -11,7 +11,9 @@ import pytest
 from pypdf import PdfReader
 
 from locus.audit.models import AccessAction, AccessEvent
+from locus.casework import services as casework
 from locus.common.errors import NotPermitted
+from locus.places.models import ContextKind
 from locus.subjectaccess.models import PackageState
 from locus.subjectaccess.package import (
     KEEP_DAYS,
@@ -23,7 +25,8 @@ from locus.subjectaccess.package import (
     packages_expire,
     produce,
 )
-from tests.factories import World, client_for
+from tests.casework.helpers import refer, screen
+from tests.factories import World, client_for, make_context
 from tests.frozen_clock import FrozenClock
 from tests.subjectaccess.conftest import FRIEND_DOB, Scene
 
@@ -47,6 +50,25 @@ def test_the_export_names_no_third_party_anywhere(world: World, scene: Scene) ->
         assert dob not in text
     # Described but not identified is a third party too.
     assert "Gripper" not in text
+
+
+def test_a_plan_on_another_households_home_is_listed_without_its_address(
+    world: World, scene: Scene
+) -> None:
+    """A context plan on someone else's home: the subject learns they are on a plan, not
+    the other household's address (a home's name is its address)."""
+    house = make_context(world.system, kind=ContextKind.HOME, name="14 Larkspur Road")
+    type(world.team_child).objects.filter(pk=world.team_child.pk).update(home=house)
+    case = screen(world, refer(world, actor=world.social_worker, context=house)).case
+    assert case is not None
+    plan = casework.plan_draft(actor=world.social_worker, case=case)
+    casework.plan_child_add(actor=world.social_worker, plan=plan, person=scene.subject)
+    built = build(scene.request, disclose_staff=False, include_restricted=False)
+    assert "Larkspur" not in built.json.decode() + built.html
+    records = [r for s in built.data["sections"] for r in s["records"]]
+    shown = next(r for r in records if r["record"] == f"casework.contextplan:{plan.pk}")
+    assert shown["heading"] == "Context plan"
+    assert {"label": "For", "value": "[withheld]"} in shown["fields"]
 
 
 def test_the_export_holds_each_kind_of_record_about_the_subject(world: World, scene: Scene) -> None:

@@ -400,14 +400,19 @@ class Gatherer:
                     },
                 )
             )
-        for link in PlanChild.objects.filter(person=s).select_related("plan__case__context"):
+        for link in PlanChild.objects.filter(person=s).select_related("plan__case"):
             plan = link.plan
             case_ids.add(plan.case_id)
+            # The place goes as a value, not in the heading: a plan on another household's
+            # home would otherwise give their address (self.context withholds it).
             section.items.append(
                 self.item(
                     plan,
-                    f"Plan for {plan.case.context.name}",
-                    extra=[("You were added on", f"{timezone.localtime(link.added_at):{DAY}}")],
+                    "Context plan",
+                    extra=[
+                        ("For", self.context(plan.case.context_id)),
+                        ("You were added on", f"{timezone.localtime(link.added_at):{DAY}}"),
+                    ],
                 )
             )
             for action in PlanAction.objects.filter(plan=plan).order_by("due_on", "id"):
