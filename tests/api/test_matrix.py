@@ -13,6 +13,7 @@ from locus.access import context_cases as case_rules
 from locus.access import lookups, scopes
 from locus.access.fields import PersonField
 from locus.audit.models import AccessEvent
+from locus.casework import services as casework
 from locus.casework.models import ContextCase
 from locus.casework.selectors import cases_for
 from locus.common.errors import NotPermitted
@@ -25,7 +26,7 @@ from locus.people.models import Person
 from locus.places import selectors as places
 from locus.places.models import Context, ContextKind
 from tests.api.conftest import ApiClient, api_as
-from tests.casework.helpers import open_case
+from tests.casework.helpers import active_case, open_case
 from tests.factories import World, client_for, make_association, make_incident
 from tests.mapping.helpers import held_meeting
 
@@ -245,6 +246,31 @@ def test_context_cases(borough: World, persona: str) -> None:
                 assert out["children"] == [] and out["assessment_shown"] is False
         else:
             not_found_alike(api, path, f"/context-cases/{MISSING}")
+
+
+def test_a_partner_is_told_of_no_child_a_plan_affects_on_the_page_or_the_api(
+    world: World,
+) -> None:
+    """The centre's security holds an action on the plan, so it sees the case; one child on
+    the plan it sees in its own right (an incident it reported), one it does not. Neither
+    the page nor the API names either child or says how many there are."""
+    make_incident(
+        world.system,
+        context=world.shopping_centre,
+        reporting_agency=world.partner,
+        involvements=[(world.csc_child, InvolvementRole.HARMED)],
+    )
+    case = active_case(world)
+    for child in (world.csc_child, world.team_child):
+        casework.plan_child_add(actor=world.social_worker, plan=case.plan, person=child)
+    page = client_for(world.partner_worker).get(f"/context-cases/{case.pk}/plan/")
+    assert page.status_code == 200
+    assert b"Ciara" not in page.content and b"you cannot see" not in page.content
+    out = api_as(world.partner_worker).ok(f"/context-cases/{case.pk}")
+    assert (out["children"], out["children_not_shown"]) == ([], 0)
+    # The social worker who linked them sees both, on the page and through the API.
+    mine = api_as(world.social_worker).ok(f"/context-cases/{case.pk}")
+    assert len(mine["children"]) + mine["children_not_shown"] == 2
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

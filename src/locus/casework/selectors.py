@@ -352,7 +352,8 @@ def _strengths() -> QuerySet[ProfileItem]:
 def case_detail(*, viewer: Worker, case: ContextCase) -> CaseView:
     """Everything the case page shows, in a fixed number of queries.
 
-    A partner organisation sees only its own referrals and its own actions.
+    A partner organisation sees only its own referrals and its own actions, and none of
+    the children the plan affects (not even their number).
     """
     partner = policies.is_partner(viewer) and not policies.sees_all_actions(viewer)
     # Only the referrals the viewer may open (their own, their agency's as its manager, or
@@ -416,7 +417,8 @@ def case_detail(*, viewer: Worker, case: ContextCase) -> CaseView:
             )
             for a in seen
         ]
-        children, hidden_children = plan_children(viewer, plan)
+        if not partner:  # a partner organisation is told of no child, not even how many
+            children, hidden_children = plan_children(viewer, plan)
     return CaseView(
         case=case,
         referrals=referrals,
