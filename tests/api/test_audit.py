@@ -80,3 +80,24 @@ def test_a_refused_read_logs_nothing_and_a_missing_one_alike(world: World) -> No
     before = AccessEvent.objects.count()
     assert api.get(f"/people/{world.csc_child.pk}").status_code == 404
     assert AccessEvent.objects.count() == before
+
+
+@pytest.mark.parametrize("through", ["api", "page"])
+def test_a_query_cannot_write_an_unseen_child_or_a_break_glass_flag_into_the_trail(
+    world: World, through: str
+) -> None:
+    """The people list logs the filters it reads, not every name in the query: a ``person``
+    or ``break_glass`` in the query would otherwise be taken as whom the read showed and as
+    emergency sight, for a child the worker never saw."""
+    viewer, child = world.social_worker, world.other_child
+    assert client_for(viewer).get(f"/people/{child.pk}/").status_code == 404
+    query = {"q": "Cscchild", "person": str(child.pk), "shown": str(child.pk), "break_glass": "1"}
+    if through == "api":
+        api_as(viewer).ok("/people", **query)
+    else:
+        assert client_for(viewer).get("/people/", query).status_code == 200
+    event = last_read(viewer)
+    assert event.record_type == "people.person"
+    assert f",{child.pk}," not in event.people
+    assert event.detail["q"] == "Cscchild"
+    assert not {"person", "shown", "break_glass"} & set(event.detail)

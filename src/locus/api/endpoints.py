@@ -206,7 +206,7 @@ def people_list(
     )
     rows, meta = _page(request, people.people_list(viewer=viewer, filters=filters), limit, offset)
     rows = with_homes(people.with_fields(viewer, rows, seen=True))
-    asked = {k: v for k, v in request.GET.items() if k not in ("limit", "offset") and v}
+    asked = people.asked_filters(request.GET)
     _audit(
         request,
         record_type="people.person",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -204,6 +204,17 @@ class PeopleFilter:
     age_to: int | None = None
     mine: bool = False
     team: bool = False
+
+
+# The people list's filters by name: what a read logs of the query it was given. Only these:
+# a name the list does not read (``person``, ``break_glass``) would be taken by the trail as a
+# record of whom the read showed.
+PEOPLE_FILTERS = tuple(f.name for f in fields(PeopleFilter))
+
+
+def asked_filters(query: Mapping[str, str]) -> dict[str, str]:
+    """The people list's filters ``query`` gave a value, as given (for the access event)."""
+    return {name: query[name] for name in PEOPLE_FILTERS if query.get(name)}
 
 
 def _birth_date_bounds(age_from: int | None, age_to: int | None) -> Q:

@@ -50,7 +50,7 @@ def people_list(request: AuthedRequest) -> HttpResponse:
         record_type="people.person",
         action=AccessAction.SEARCH if form.is_bound else AccessAction.VIEW,
         detail={
-            **{k: v for k, v in request.GET.items() if k != "page" and v},
+            **selectors.asked_filters(request.GET),
             "people_shown": [p.pk for p in page],
         },
     )
