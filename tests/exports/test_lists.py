@@ -19,6 +19,7 @@ from locus.exports.specs import SPECS
 from locus.incidents.models import InvolvementRole
 from locus.incidents.selectors import incidents_for
 from locus.linked import selectors as linked
+from locus.people.models import PersonKind
 from locus.people.selectors import PeopleFilter, caseload_for, people_list
 from locus.places.models import ContextKind
 from locus.places.selectors import contexts_list
@@ -257,3 +258,34 @@ def test_a_downloads_queries_do_not_grow_with_its_rows(world: World, key: str) -
             involvements=[(child, InvolvementRole.HARMED)],
         )
     assert queries() == before
+
+
+def test_the_linked_list_and_its_page_log_every_associate_in_common_they_name(
+    world: World,
+) -> None:
+    """The social worker's child and a team child know the same adult: the file and the page
+    name the adult as an associate in common, so both reads are found by the auditor's search
+    for that adult (and the caseload's children, whom the page names too)."""
+    associate = make_person(
+        world.social_worker,
+        given_name="Zara",
+        family_name="Associate",
+        kind=PersonKind.ADULT_OF_CONCERN,
+    )
+    make_association(world.system, person=world.csc_child, other=associate)
+    make_association(world.system, person=world.team_child, other=associate)
+    worker = client_for(world.social_worker)
+    rows = download(worker, "linked")
+    assert any("Zara Associate" in r[7] for r in rows[1:]), rows
+    exported = AccessEvent.objects.filter(
+        action=AccessAction.EXPORT, actor=world.social_worker, record_type="linked.case"
+    ).latest("id")
+    assert associate.pk in exported.detail["people_shown"]
+    assert f",{associate.pk}," in exported.people
+    page = worker.get("/linked/", {"show": "weak"})  # one associate in common is weaker
+    assert b"Zara Associate" in page.content
+    read = AccessEvent.objects.filter(
+        action=AccessAction.SEARCH, actor=world.social_worker, record_type="linked.case"
+    ).latest("id")
+    assert read.detail["associates"] == [associate.pk]
+    assert f",{associate.pk}," in read.people and f",{world.csc_child.pk}," in read.people

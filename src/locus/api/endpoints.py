@@ -602,6 +602,7 @@ def linked_cases(
             "offset": offset,
             "named": sorted({c.other_id for c in rows if c.other is not None}),
             "unnamed": sum(1 for c in rows if c.other is None),
+            "associates": sorted({p.pk for c in rows for p in c.evidence.associates}),
         },
     )
     return {

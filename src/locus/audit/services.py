@@ -35,7 +35,13 @@ PERSON = "people.person"
 # Keys of an access event's detail that name people a page showed: on every
 # page, and on some lists (a list of people's "shown", linked cases' "named").
 PEOPLE_SHOWN_KEYS = ("people_shown", "person")
-PEOPLE_SHOWN_BY_TYPE = {PERSON: ("shown",), "linked.case": ("named",), "linked.cluster": ("named",)}
+# A linked-cases read names the caseload's children, the linked children and the associates
+# in common it lists (everyone its page or rows named, for the search by person).
+PEOPLE_SHOWN_BY_TYPE = {
+    PERSON: ("shown",),
+    "linked.case": ("children", "named", "associates"),
+    "linked.cluster": ("named",),
+}
 
 
 def record_type_of(obj: models.Model) -> str:

@@ -261,7 +261,12 @@ def _linked(viewer: Worker, params: Params) -> Iterator[Line]:
         review = ""
         if c.review is not None:
             review = f"{c.review.get_outcome_display()} on {c.review.reviewed_at:%Y-%m-%d}"
-        named = [c.child.pk, *([c.other_id] if c.other is not None else [])]
+        # Everyone the row names: the two children and the associates in common it lists.
+        named = [
+            c.child.pk,
+            *([c.other_id] if c.other is not None else []),
+            *(p.pk for p in evidence.associates),
+        ]
         cells = [
             c.child.pk,
             c.child.full_name,

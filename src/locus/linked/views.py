@@ -60,6 +60,7 @@ def caseload_links(request: AuthedRequest) -> HttpResponse:
             "page": page.number,
             "named": sorted({c.other_id for c in on_page if c.other is not None}),
             "unnamed": sum(1 for c in on_page if c.other is None),
+            "associates": sorted({p.pk for c in on_page for p in c.evidence.associates}),
             # Summarised by holding team: counted, never named.
             "summarised": len(result.weak) if show == "strong" else 0,
         },
