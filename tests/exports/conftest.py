@@ -6,6 +6,7 @@ import csv
 import io
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -37,7 +38,8 @@ def read_xlsx(content: bytes) -> dict[str, list[list[Any]]]:
 
 def download(client: Client, key: str, fmt: str = "csv", **params: str) -> list[list[Any]]:
     """The list ``key`` downloaded by ``client``'s worker: its rows, headings first."""
-    response = client.get(f"/exports/{key}/", {"format": fmt, **SHARE_POST, **params})
+    query = urlencode({"format": fmt, **params})
+    response = client.post(f"/exports/{key}/?{query}", SHARE_POST)
     assert response.status_code == 200, response.status_code
     assert response["Content-Disposition"].startswith("attachment; filename=")
     if fmt == "csv":

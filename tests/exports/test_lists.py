@@ -210,13 +210,10 @@ def test_the_auditor_downloads_the_trail(world: World) -> None:
 
 def test_a_manager_downloads_a_team_members_linked_cases_and_a_worker_not(world: World) -> None:
     teammate = world.teammate
-    ok = client_for(world.team_manager).get(
-        "/exports/linked/", {"format": "csv", "worker": str(teammate.pk), **SHARE_POST}
-    )
+    url = f"/exports/linked/?format=csv&worker={teammate.pk}"
+    ok = client_for(world.team_manager).post(url, SHARE_POST)
     assert ok.status_code == 200
-    refused = client_for(world.social_worker).get(
-        "/exports/linked/", {"format": "csv", "worker": str(teammate.pk), **SHARE_POST}
-    )
+    refused = client_for(world.social_worker).post(url, SHARE_POST)
     assert refused.status_code == 404
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.test import Client
 
 from locus.access.models import BreakGlass
 from locus.audit.models import AccessAction, AccessEvent
@@ -101,16 +102,33 @@ def test_a_list_that_names_people_asks_why_before_it_downloads(world: World) -> 
     asked = client.get("/exports/people/", {"format": "csv", "mine": "on"})
     html = asked.content.decode()
     assert asked.status_code == 200 and "Why are you exporting this list?" in html
-    assert 'name="mine" value="on"' in html  # the page's filters are kept
+    # The answers are posted back to the same address, the page's filters kept in it.
+    assert 'method="post" action="/exports/people/?format=csv&amp;mine=on"' in html
+    assert "csrfmiddlewaretoken" in html
     assert not AccessEvent.objects.filter(action=AccessAction.EXPORT).exists()
     assert not Share.objects.exists()
-    got = client.get("/exports/people/", {"format": "csv", "mine": "on", **SHARE_POST})
+    # Answers in the address (a link from anywhere) are not answers: only the form again.
+    linked = client.get("/exports/people/", {"format": "csv", "mine": "on", **SHARE_POST})
+    assert "Why are you exporting this list?" in linked.content.decode()
+    assert not Share.objects.exists()
+    got = client.post("/exports/people/?format=csv&mine=on", SHARE_POST)
     assert got["Content-Disposition"].startswith("attachment")
     share = Share.objects.get(kind=ShareKind.EXPORT)
     assert share.purpose == PURPOSE and share.basis == SAFEGUARDING
     assert world.csc_child.pk in share.people and "Name" in share.what
     event = AccessEvent.objects.get(action=AccessAction.EXPORT)
     assert (share.source_type, share.source_id) == ("audit.accessevent", str(event.pk))
+
+
+def test_the_answers_posted_from_another_site_write_no_sharing(world: World) -> None:
+    """A page elsewhere posting the answers in a signed-in worker's browser has no CSRF
+    token: refused, and nothing is written to the register or the trail."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.social_worker)
+    got = client.post("/exports/people/?format=csv&mine=on", SHARE_POST)
+    assert got.status_code == 403
+    assert not Share.objects.exists()
+    assert not AccessEvent.objects.filter(action=AccessAction.EXPORT).exists()
 
 
 def test_a_list_that_names_nobody_downloads_without_a_basis(world: World) -> None:

@@ -43,23 +43,19 @@ def list_download(request: AuthedRequest, key: str) -> HttpResponse:
     """``/exports/<list>/?format=csv|xlsx&<the page's filters>``: the list as the page shows
     it to this worker, every row; a long one is prepared in the background instead.
 
-    A list that names people first asks why (lawful basis, purpose, recipient): the same
-    address with those answers added downloads it."""
+    A list that names people first asks why (lawful basis, purpose, recipient): those answers
+    are posted to the same address (with its CSRF token), which downloads it. Never taken
+    from the address itself: a link from anywhere would otherwise write a sharing into the
+    register in the worker's name, with words it chose."""
     fmt = request.GET.get("format", "csv")
     if fmt not in writers.FORMATS:
         raise Http404("Not found")
     spec = spec_for(request.user, key)
     why = None
     if spec.names_people:
-        form = WhyForm(request.GET if "article6" in request.GET else None)
+        form = WhyForm(request.POST if request.method == "POST" else None)
         if not form.is_bound or not form.is_valid():
-            kept = [
-                (name, value)
-                for name, values in request.GET.lists()
-                if name not in form.fields
-                for value in values
-            ]
-            return render(request, "exports/why.html", {"form": form, "spec": spec, "kept": kept})
+            return render(request, "exports/why.html", {"form": form, "spec": spec})
         why = services.Why(
             form.basis(), form.cleaned_data["share_purpose"], form.cleaned_data["recipient"]
         )
