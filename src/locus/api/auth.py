@@ -18,12 +18,14 @@ from locus.api.services import token_used
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Worker | None:
         address = client_ip(request)
-        # Refused while over the limit, a right token too: otherwise the limit would still
-        # answer "right" or "wrong" to each guess.
-        if rules.too_many_failures(address):
-            raise RateLimited
         found = rules.worker_token(token)
         if found is None:
+            # Wrong tokens from one address are refused outright once over the limit. A right
+            # token still passes: it is 32 random bytes, so telling right from wrong helps no
+            # guess, and refusing it would let anyone behind the same address (a council
+            # network's one outgoing address, a proxy) lock every program out.
+            if rules.too_many_failures(address):
+                raise RateLimited
             rules.count_failure(address)
             return None
         token_used(found)
