@@ -21,7 +21,8 @@ from locus.sharing.models import ShareKind
 from locus.sharing.vocab import Basis
 
 NAME_LIMIT = 100
-# A token lives at most a year: one kept for ever outlives the reason it was made.
+# An expiry date, when the worker sets one, is at most a year away. None is allowed (a
+# dashboard's token, say) and shown as such in the tokens list and the sharing register.
 MAX_DAYS = 366
 
 
