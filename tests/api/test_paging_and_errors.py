@@ -102,3 +102,13 @@ def test_a_search_with_a_null_character_is_refused_not_a_server_error(
     world: World, path: str
 ) -> None:
     error(api_as(world.admin).get(path, q="a\x00b"), 422, "invalid", "q")
+
+
+def test_a_peer_map_as_at_a_day_to_come_is_refused_as_the_map_page_refuses_it(
+    world: World,
+) -> None:
+    api = api_as(world.social_worker)
+    path = f"/people/{world.csc_child.pk}/peer-map"
+    tomorrow = today() + dt.timedelta(days=1)
+    error(api.get(path, as_at=tomorrow.isoformat()), 422, "invalid", "as_at")
+    assert api.ok(path, as_at=today().isoformat())["as_at"] == today().isoformat()

@@ -318,6 +318,8 @@ def peer_map(
     for n in nature:
         _choice(n, Nature.values, "nature")
     natures = list(dict.fromkeys(nature)) or list(Nature.values)
+    if as_at is not None and as_at > today():  # as the map page's form refuses it
+        raise BadQuery("as_at", "as_at must be today or in the past")
     day = as_at or today()
     pmap = maps.peer_map(viewer=viewer, person=person, as_at=day, natures=natures, steps=steps)
     _audit(
