@@ -2,7 +2,9 @@
 
 The threshold levels and assessment templates are reference data an authority
 adapts here (a changed template is best added as a new version, so running
-assessments keep theirs). Case records are read-only in effect: never deleted.
+assessments keep theirs). Case records are read only here: their states, approvals
+and sign-offs move only through the casework services, which keep the rules (nobody
+signs off their own work; the IT administrator signs off nothing).
 """
 
 from django.contrib import admin
@@ -95,5 +97,6 @@ register_case_records(
             "case__context before after by",
             "case by",
         ),
-    }
+    },
+    read_only=True,
 )

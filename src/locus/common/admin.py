@@ -214,16 +214,20 @@ class CaseRecordAdmin(AuditedAdmin):
     deletable = False
 
 
-def register_case_records(options: dict[type[Model], tuple[str, str, str, str]]) -> None:
-    """Registers each model with a :class:`CaseRecordAdmin` built from its four options.
+def register_case_records(
+    options: dict[type[Model], tuple[str, str, str, str]], *, read_only: bool = False
+) -> None:
+    """Registers each model with a :class:`CaseRecordAdmin` built from its four options
+    (:class:`ReadOnlyCaseRecordAdmin` with ``read_only``).
 
     ``options`` gives each model its list_display, list_filter, list_select_related and
     raw_id_fields, each as field names separated by spaces (an empty string for none).
     """
+    base = ReadOnlyCaseRecordAdmin if read_only else CaseRecordAdmin
     for model, (display, filters, related, raw) in options.items():
         admin.site.register(
             model,
-            CaseRecordAdmin,
+            base,
             list_display=tuple(display.split()),
             list_filter=tuple(filters.split()),
             list_select_related=tuple(related.split()),
@@ -243,3 +247,10 @@ class NeverWritten:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyCaseRecordAdmin(NeverWritten, CaseRecordAdmin):
+    """A case record written only through its services, whose rules an edit here would skip:
+    casework's decisions and sign-offs (the IT administrator never signs off casework, nor
+    routes a sign-off, nor moves a case on), and who holds a child's case (allocated and
+    ended with a reason, or moved by a transfer). Read here, logged; never written."""

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from locus.access.fields import PersonField, admin_fields, column_shown
-from locus.common.admin import CaseRecordAdmin
+from locus.common.admin import CaseRecordAdmin, ReadOnlyCaseRecordAdmin
 from locus.people.models import Allocation, LegalStatusEpisode, Person
 
 
@@ -74,7 +74,7 @@ class EpisodeAdmin(PersonFieldsAdmin):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(CaseRecordAdmin):
+class AllocationAdmin(ReadOnlyCaseRecordAdmin):
     fields = ("person", "worker", "team", "start", "end", "end_reason")
     list_display = ("person", "worker", "team", "start", "end")
     list_select_related = ("person", "worker", "team__agency")
