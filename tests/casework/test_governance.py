@@ -31,12 +31,14 @@ from tests.casework.helpers import (
     active_case,
     assessed_case,
     conference_of,
+    finish_actions,
     level,
     open_case,
     planned_case,
     refer,
     refreshed,
     request_closure,
+    review,
     screen,
     submit,
     submit_plan,
@@ -559,3 +561,42 @@ def test_nobody_passes_a_sign_off_to_themselves_or_from_outside_the_team(world: 
     assert client_for(world.other_social_worker).get(page).status_code == 404
     html = client_for(world.social_worker).get(page).content.decode()
     assert f'value="{second.pk}"' in html and f'value="{world.team_manager.pk}"' not in html
+
+
+def test_a_refused_closure_is_decided_and_the_team_may_ask_again(world: World) -> None:
+    """Refusing closes the named manager's request (else every later request would meet
+    "already asked" and the case could never close)."""
+    case = active_case(world)
+    review(world, case, "step_down")
+    finish_actions(world, case, "stopped")
+    case = request_closure(world, refreshed(case), outcome="stepped_down")
+    services.closure_refuse(actor=world.team_manager, case=case, note="Not yet")
+    assert not SignOffRequest.objects.filter(
+        case=case, subject="closure", decided_at__isnull=True
+    ).exists()
+    request_closure(world, refreshed(case), outcome="stepped_down")
+    assert SignOffRequest.objects.filter(
+        case=case, subject="closure", decided_at__isnull=True
+    ).exists()
+
+
+def test_only_the_manager_asked_refuses_a_closure(world: World) -> None:
+    other = second_manager(world)
+    case = active_case(world)
+    review(world, case, "step_down")
+    finish_actions(world, case, "stopped")
+    case = request_closure(world, refreshed(case), outcome="stepped_down")  # of team_manager
+    with pytest.raises(NotPermitted), nothing_written():
+        services.closure_refuse(actor=other, case=case, note="I say no")
+
+
+def test_the_administrator_does_not_pass_a_sign_off_on(world: World) -> None:
+    other = second_manager(world)
+    asked = SignOffRequest.objects.get(case=submitted_case(world), subject="assessment")
+    assert not policies.can_reassign_sign_off(world.admin, asked)
+    with pytest.raises(NotPermitted):
+        services.sign_off_reassign(
+            actor=world.admin, request=asked, manager=other, reason="I prefer this one"
+        )
+    asked.refresh_from_db()
+    assert asked.manager_id == world.team_manager.pk

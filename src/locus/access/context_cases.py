@@ -244,8 +244,9 @@ def can_sign_off(worker: Worker, case: ContextCase, subject: str) -> bool:
 
 
 def can_reassign_sign_off(worker: Worker, request: SignOffRequest) -> bool:
-    """Pass an open sign-off to another manager: the case's team, or the manager asked."""
-    if request.decided_at is not None or not worker.is_active:
+    """Pass an open sign-off to another manager: the case's team, or the manager asked; never
+    the IT administrator, who has no part in casework's sign-offs."""
+    if request.decided_at is not None or not worker.is_active or is_administrator(worker):
         return False
     return request.manager_id == worker.pk or can_work_case(worker, request.case)
 

@@ -1580,11 +1580,13 @@ def closure_approve(*, actor: Worker, case: ContextCase, note: str = "") -> Cont
 @transaction.atomic
 def closure_refuse(*, actor: Worker, case: ContextCase, note: str) -> ContextCase:
     """A manager refuses the closure, saying why; the case goes back to where it was (and a
-    plan whose review asked to close gets its next review)."""
-    permitted(policies.can_approve, actor, case)
+    plan whose review asked to close gets its next review). Only the manager asked refuses,
+    and their request is then decided, so the team may ask again later."""
+    permitted(policies.can_sign_off, actor, case, ApprovalSubject.CLOSURE)
     _lock(case)
     target = CASE_MACHINE.after(case.status, "refuse_closure")
     note = _one_text("note", note, "Say why the case stays open")
+    _signed(actor, case, ApprovalSubject.CLOSURE)
     _approve(actor, case, ApprovalSubject.CLOSURE, ApprovalOutcome.RETURNED, note)
     plan = ContextPlan.objects.filter(case=case).first()
     if (
