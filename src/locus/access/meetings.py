@@ -129,8 +129,9 @@ def agreeable_person_ids(worker: Worker, person_ids: Iterable[int]) -> set[int]:
         return set()
     by_team = Q(team_id=worker.team_id) if worker.role == Role.MANAGER else Q(pk__in=[])
     # Sight in their own right too: a manager whose scope an administrator narrowed does not
-    # see, and so does not bring, the team's children.
-    own = scopes.people_visible_to(worker, shared=False).values("id")
+    # see, and so does not bring, the team's children; nor through emergency access, which
+    # a share would otherwise outlast.
+    own = scopes.people_visible_to(worker, shared=False, break_glass=False).values("id")
     return set(
         Allocation.objects.current()
         .filter(person_id__in=set(person_ids))

@@ -146,7 +146,9 @@ def forum_agreements(worker: Worker) -> QuerySet[ShareAgreement]:
     the worker confirmed themselves, made by a holder (or manager) who confirmed attending.
 
     The recorder of the minutes marking someone present grants nothing, and nor does a
-    meeting that none of the child's agreeing workers came to.
+    meeting that none of the child's agreeing workers came to. Nor does a worker's own
+    agreement: what they bring they see in their own right while they hold the case, and a
+    meeting of one must not keep it for them once the case has left them.
     """
     mine = Invitee.objects.filter(
         _confirmed_attendance(), worker=worker, meeting__status=MeetingStatus.HELD
@@ -156,7 +158,11 @@ def forum_agreements(worker: Worker) -> QuerySet[ShareAgreement]:
         meeting_id=OuterRef("child__meeting_id"),
         worker_id=OuterRef("agreed_by_id"),
     )
-    return ShareAgreement.objects.filter(child__meeting_id__in=mine).filter(Exists(agreer_there))
+    return (
+        ShareAgreement.objects.filter(child__meeting_id__in=mine)
+        .exclude(agreed_by=worker)
+        .filter(Exists(agreer_there))
+    )
 
 
 def _shared_at_forum(worker: Worker) -> Q:

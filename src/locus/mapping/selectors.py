@@ -119,7 +119,8 @@ def proposable_ids(viewer: Worker, person_ids: Iterable[int]) -> set[int]:
     direct evidence or a shared group, and those the linked-case evidence joins to them
     (``locus.linked``: through associates in common, places, or other children in the set)."""
     ids = {int(pid) for pid in person_ids}
-    visible = visible_person_ids(viewer, ids)
+    # Not through emergency access: a meeting names the child where the four hours do not reach.
+    visible = visible_person_ids(viewer, ids, break_glass=False)
     if visible == ids:
         return visible
     found = visible | linked_child_ids(viewer, ids - visible)

@@ -1,0 +1,93 @@
+"""A forum share widens sight only for others, and only from lasting sight: a worker's own
+agreement gives them nothing (a meeting of one would keep a child in sight after the case
+left them), and emergency access neither names a child in a meeting nor shares her."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import Http404
+
+from locus.access import lookups, scopes
+from locus.access.fields import PersonField
+from locus.access.models import Role, Scope
+from locus.access.services import break_glass_request
+from locus.common.errors import NotPermitted
+from locus.common.services import today
+from locus.mapping.services import meeting_propose, share_agree
+from locus.people.models import Allocation
+from locus.people.services import allocation_end
+from locus.sharing.vocab import CHILDREN_IN_NEED
+from tests.factories import World, make_worker
+from tests.mapping.helpers import hold, schedule
+
+pytestmark = pytest.mark.django_db
+
+
+def sees(world: World) -> bool:
+    return scopes.people_visible_to(world.social_worker).filter(pk=world.csc_child.pk).exists()
+
+
+def test_a_holder_cannot_keep_sight_through_a_meeting_of_one_they_share_with_themselves(
+    world: World,
+) -> None:
+    me, child = world.social_worker, world.csc_child
+    # Alone: propose a meeting about my own child, invite nobody, agree to bring every field,
+    # set it half an hour ago and minute myself present (my own word: confirmed at once).
+    meeting = meeting_propose(
+        actor=me, children=[child], purpose="Keep an eye on her", basis=CHILDREN_IN_NEED
+    )
+    assert list(meeting.invitees.values_list("worker_id", flat=True)) == [me.pk]
+    share_agree(
+        actor=me,
+        meeting=meeting,
+        person=child,
+        basis=CHILDREN_IN_NEED,
+        shared_fields=list(PersonField.values),
+    )
+    hold(world, schedule(world, meeting))
+
+    # The case leaves me (closed, or transferred to another team).
+    allocation = Allocation.objects.current().get(person=child, worker=me)
+    allocation_end(actor=world.team_manager, allocation=allocation, end=today(), reason="Closed")
+    assert not scopes.people_visible_to(me, shared=False).filter(pk=child.pk).exists()
+
+    # Nobody shared her with me: I agreed to bring her to a meeting only I sat in.
+    assert not sees(world), "sight outlives the case through a self-made forum share"
+    with pytest.raises(Http404):
+        lookups.access_person(me, child.pk, shared=True)
+
+
+def test_emergency_sight_neither_names_a_child_in_a_meeting_nor_shares_her(
+    world: World,
+) -> None:
+    """A manager whose scope an administrator narrowed to their own cases breaks glass on a
+    child their team holds: for the four hours they read her record, but they may not put
+    her into a meeting, nor agree to share her at one (a share would outlast the four hours)."""
+    narrow = make_worker(world.system, team=world.csc_team_a, role=Role.MANAGER, scope=Scope.OWN)
+    child = world.csc_child  # held by social_worker, in narrow's team
+    use = break_glass_request(
+        actor=narrow,
+        person_id=child.pk,
+        category="missing_child",
+        reason="She is missing tonight and I need her contacts now",
+    )
+    assert use is not None
+    assert scopes.people_visible_to(narrow).filter(pk=child.pk).exists()
+    with pytest.raises(NotPermitted):
+        meeting_propose(
+            actor=narrow,
+            children=[child],
+            purpose="Follow up the missing episode",
+            basis=CHILDREN_IN_NEED,
+        )
+    held_by_holder = meeting_propose(
+        actor=world.social_worker, children=[child], purpose="Map her group", basis=CHILDREN_IN_NEED
+    )
+    with pytest.raises(NotPermitted):
+        share_agree(
+            actor=narrow,
+            meeting=held_by_holder,
+            person=child,
+            basis=CHILDREN_IN_NEED,
+            shared_fields=list(PersonField.values),
+        )
