@@ -141,7 +141,16 @@ def test_a_closed_request_leaves_my_work(world: World, scene: Scene) -> None:
     client = client_for(world.admin)
     response = client.post(
         f"/data/subject-access/{scene.request.pk}/close/",
-        {"outcome": "withdrawn", "on": clock.today().strftime("%d/%m/%Y")},
+        {"outcome": "withdrawn", "on": clock.today().strftime("%d/%m/%Y"), "note": ""},
+    )
+    assert "Say how the requester withdrew the request" in response.content.decode()
+    response = client.post(
+        f"/data/subject-access/{scene.request.pk}/close/",
+        {
+            "outcome": "withdrawn",
+            "on": clock.today().strftime("%d/%m/%Y"),
+            "note": "By email to the data team",
+        },
     )
     assert response.status_code == 302
     assert scene.request.reference not in client.get("/my-work/").content.decode()

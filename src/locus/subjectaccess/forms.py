@@ -154,7 +154,7 @@ class CloseForm(GovukForm):
         "Note",
         max_length=5000,
         help_text="For a refusal, the reason given to the requester (with their right to "
-        "complain to the ICO).",
+        "complain to the ICO). For a withdrawal, how the requester withdrew it.",
     )
 
 

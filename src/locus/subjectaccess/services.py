@@ -250,6 +250,10 @@ def request_close(
             "Choose why the request is refused",
         )
         problems.check(bool(note.strip()), "note", "Give the reason for refusing")
+    if outcome == RequestStatus.WITHDRAWN:
+        # An open request holds the child's records back from the purge: ending it unsaid
+        # would let them go with no record of why.
+        problems.check(bool(note.strip()), "note", "Say how the requester withdrew the request")
     if outcome == RequestStatus.COMPLETED and request.person_id is not None:
         problems.check(
             request.packages.filter(state=PackageState.DONE).exists(),
