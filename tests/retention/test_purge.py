@@ -240,6 +240,52 @@ def test_a_hold_placed_after_the_plan_still_keeps_the_record(
     assert run.items.get(record_id=child.pk, record_type="people.person").outcome == Outcome.HELD
 
 
+@pytest.mark.parametrize("when", ["before the plan", "after the plan"])
+def test_a_hold_on_either_person_keeps_an_ended_associations_note(
+    frozen_clock: FrozenClock, world: World, monkeypatch: pytest.MonkeyPatch, when: str
+) -> None:
+    """A held person is not purged, nor anything about them: the note and end reason of
+    their ended link stay while the hold stands, whether it came before the plan or after."""
+    link = make_association(
+        world.system, person=world.team_child, other=world.csc_child, note="Seen at the bus stop"
+    )
+    association_end(
+        actor=world.system, association=link, valid_until=frozen_clock.today, reason="Moved away"
+    )
+    frozen_clock.advance(days=400)
+    assert link.pk in selectors.plan().ids(RuleKind.ENDED_NOTE)
+
+    def hold() -> None:
+        services.hold_place(
+            actor=world.admin,
+            held_kind=HeldKind.PERSON,
+            held_id=world.csc_child.pk,  # the other person of the link
+            reason="care",
+            detail="Care proceedings, ref ZW26C00123",
+            review_on=frozen_clock.today + dt.timedelta(days=60),
+        )
+
+    if when == "before the plan":
+        hold()
+        assert link.pk not in selectors.plan().ids(RuleKind.ENDED_NOTE)
+        assert link.pk in [d.record_id for d in selectors.plan().held]
+    else:
+        real_plan = selectors.plan
+
+        def plan_then_hold(now: Any = None) -> selectors.Plan:
+            found = real_plan(now)
+            hold()
+            return found
+
+        monkeypatch.setattr(selectors, "plan", plan_then_hold)
+    run = purge.purge(actor=world.admin)
+    link = Association.objects.get(pk=link.pk)
+    assert (link.note, link.end_reason) == ("Seen at the bus stop", "Moved away")
+    if when == "after the plan":
+        item = run.items.get(record_id=link.pk, record_type="peers.association")
+        assert item.outcome == Outcome.HELD
+
+
 def test_an_ended_associations_note_is_blanked_after_its_time_and_the_history_stays(
     frozen_clock: FrozenClock, world: World
 ) -> None:

@@ -205,6 +205,12 @@ def _blank_note(row: Association | GroupMembership) -> None:
 
 def _note(actor: Worker, item: PurgeItem) -> str:
     model = Association if item.record_type == selectors.ASSOCIATION else GroupMembership
+    # A hold placed on either person since the plan keeps the note (holds read again here).
+    row = model._default_manager.select_for_update().filter(pk=item.record_id).first()
+    if row is not None and {row.person_id, getattr(row, "other_id", None)} & (
+        selectors.held_person_ids()
+    ):
+        return Outcome.HELD
     return _update_audited(actor, item, model, _blank_note, Outcome.BLANKED)
 
 

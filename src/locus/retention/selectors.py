@@ -268,9 +268,11 @@ def _cases_due(today: dt.date, rules: dict[str, int]) -> Iterator[Due]:
             yield Due(CASE, pk, RuleKind.CONTEXT_CASE, due)
 
 
-def _notes_due(today: dt.date, rules: dict[str, int], gone: set[int]) -> Iterator[Due]:
+def _notes_due(
+    today: dt.date, rules: dict[str, int], gone: set[int]
+) -> Iterator[tuple[Due, set[int]]]:
     """Ended associations and memberships whose notes' time is up (not of people going now:
-    their rows go with them)."""
+    their rows go with them), each with the people it is about (a hold on either keeps it)."""
     kind = RuleKind.ENDED_NOTE
     # Not yet blanked: an association with a note or a reason still as written; a
     # membership (which has no note) with its reason as written.
@@ -289,7 +291,7 @@ def _notes_due(today: dt.date, rules: dict[str, int], gone: set[int]) -> Iterato
             assert ended_on is not None  # filtered on above
             due = by_rule(kind, ended_on, rules)
             if due <= today and person_id not in gone and other_id not in gone:
-                yield Due(record_type, pk, kind, due)
+                yield Due(record_type, pk, kind, due), {person_id, other_id} - {None}
 
 
 def _files_due(now: dt.datetime, rules: dict[str, int], people_going: bool) -> Iterator[Due]:
@@ -339,7 +341,9 @@ def plan(now: dt.datetime | None = None) -> Plan:
     for due in _cases_due(today, rules):
         (result.held if due.record_id in held_cases else result.due).append(due)
     going = set(result.people)
-    result.due.extend(_notes_due(today, rules, going))
+    # "A held person is not purged, nor anything about them": their ended links' notes too.
+    for due, about in _notes_due(today, rules, going):
+        (result.held if about & held_people else result.due).append(due)
     result.due.extend(_removed_documents_due(today, rules, held_people, held_cases))
     result.due.extend(_files_due(now, rules, bool(going)))
     return result
