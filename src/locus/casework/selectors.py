@@ -61,6 +61,7 @@ from locus.common.services import today
 from locus.forums.models import FINISHED_ACTION_STATUSES
 from locus.incidents.models import Involvement
 from locus.panels.models import PanelAction, PanelMeeting, PanelStatus
+from locus.panels.selectors import visible_item_ids
 from locus.peers.models import GroupMembership
 from locus.people.models import LegalStatusEpisode, Person, PersonKind
 from locus.people.selectors import caseload_for
@@ -613,7 +614,7 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
         )
         for a in actions
     ]
-    items += _panel_work(workers)
+    items += _panel_work(viewer, workers)
     if policies.can_be_asked_to_sign_off(viewer):
         items += _approvals_waiting(viewer)
     if not team:
@@ -637,21 +638,25 @@ LIVE_PLANS = (PlanStatus.DRAFT, PlanStatus.ACTIVE)
 PANEL_REVIEW_NOTICE = dt.timedelta(days=14)
 
 
-def _panel_work(workers: QuerySet[Any]) -> list[WorkItem]:
+def _panel_work(viewer: Worker, workers: QuerySet[Any]) -> list[WorkItem]:
     """HSB meetings' and MACE panels' own actions owned by ``workers`` (those that landed on a
     context plan are listed as the plan's), and the held panels they set up or chair whose
-    review date is near or past. Two queries. Named by the meeting's title, never by the
-    child on its agenda (the list does not check sight of each child)."""
-    actions = (
+    review date is near or past. Named by the meeting's title, never by the child on its
+    agenda; an action's words only to its owner or to a viewer who may read its agenda item
+    (as the panel's page shows them: a manager's team view must not show more)."""
+    actions = list(
         PanelAction.objects.filter(
             owner_id__in=workers, plan_action__isnull=True, meeting__status=PanelStatus.HELD
         )
         .exclude(status__in=FINISHED_ACTION_STATUSES)
-        .select_related("meeting", "owner")
+        .select_related("meeting", "owner", "item")
     )
+    readable = visible_item_ids(viewer, [a.item for a in actions if a.owner_id != viewer.pk])
     items = [
         WorkItem(
-            f"Panel action: {a.description[:80]}",
+            f"Panel action: {a.description[:80]}"
+            if a.owner_id == viewer.pk or a.item_id in readable
+            else "Panel action on an agenda item you cannot read",
             a.meeting.title,
             reverse("panel", args=[a.meeting_id]),
             a.due_on,
