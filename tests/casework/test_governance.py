@@ -600,3 +600,39 @@ def test_the_administrator_does_not_pass_a_sign_off_on(world: World) -> None:
         )
     asked.refresh_from_db()
     assert asked.manager_id == world.team_manager.pk
+
+
+def test_a_manager_who_wrote_the_assessment_does_not_sign_it_off(world: World) -> None:
+    """The team manager writes the findings; the lead then asks them to sign it off: refused
+    at the asking, and they may not approve it either (another manager does)."""
+    case = open_case(world)
+    services.assessment_start(actor=world.social_worker, assessment=case.assessment)
+    findings = {
+        f.key: services.FindingInput(strengths="s", concerns="written by the manager", rating="red")
+        for f in case.assessment.findings.all()
+    }
+    services.assessment_save(
+        actor=world.team_manager,
+        assessment=case.assessment,
+        findings=findings,
+        capacity_analysis="Written by the manager",
+        recommendation="conference",
+    )
+    assessment = refreshed(case).assessment
+    assert world.team_manager.pk in policies.sign_off_authors(case, "assessment")
+    with pytest.raises(ValidationFailed, match="manager"):
+        services.assessment_submit(
+            actor=world.social_worker, assessment=assessment, manager=world.team_manager
+        )
+    other = second_manager(world)
+    services.assessment_submit(actor=world.social_worker, assessment=assessment, manager=other)
+    services.assessment_approve(actor=other, assessment=refreshed(case).assessment)
+
+
+def test_the_manager_asked_who_adds_to_the_plan_may_not_then_approve_it(world: World) -> None:
+    case = submit_plan(world, planned_case(world))  # asked of team_manager
+    services.goal_add(
+        actor=world.team_manager, plan=case.plan, statement="My own goal", measure="Mine"
+    )
+    with pytest.raises(NotPermitted):
+        services.plan_approve(actor=world.team_manager, plan=refreshed(case).plan)

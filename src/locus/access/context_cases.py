@@ -50,7 +50,9 @@ from locus.casework.models import (
     ContextCase,
     ContextConference,
     ContextPlan,
+    DomainFinding,
     PlanAction,
+    PlanGoal,
     Referral,
     SignOffRequest,
 )
@@ -178,7 +180,10 @@ def can_approve(worker: Worker, case: ContextCase) -> bool:
 
 def sign_off_authors(case: ContextCase, subject: str) -> set[int]:
     """The workers too close to a piece to sign it off: the case's lead, its assessor, and
-    whoever wrote the piece (screened the referral, drafted the plan, asked to close)."""
+    whoever wrote the piece (screened the referral, wrote any of the assessment's findings,
+    drafted the plan or added a goal or an action to it, asked to close). A manager who
+    wrote part of the work, before it was put to them or while it waited, does not approve
+    it: another manager does."""
     ids = {case.lead_id}
     assessor = (
         ContextAssessment.objects.filter(case=case).values_list("assessor_id", flat=True).first()
@@ -187,12 +192,22 @@ def sign_off_authors(case: ContextCase, subject: str) -> set[int]:
         ids.add(assessor)
     if subject == ApprovalSubject.SCREENING:
         ids.add(case.opened_by_id)
+    elif subject == ApprovalSubject.ASSESSMENT:
+        ids.update(
+            DomainFinding.objects.filter(assessment__case=case, updated_by__isnull=False)
+            .values_list("updated_by_id", flat=True)
+            .distinct()
+        )
     elif subject == ApprovalSubject.PLAN:
         drafted = (
             ContextPlan.objects.filter(case=case).values_list("drafted_by_id", flat=True).first()
         )
         if drafted:
             ids.add(drafted)
+        ids.update(PlanGoal.objects.filter(plan__case=case).values_list("created_by_id", flat=True))
+        ids.update(
+            PlanAction.objects.filter(plan__case=case).values_list("created_by_id", flat=True)
+        )
     elif subject == ApprovalSubject.CLOSURE and case.closure_requested_by_id:
         ids.add(case.closure_requested_by_id)
     return ids
