@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from locus.access.models import Role
 from locus.audit.models import AccessEvent
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.common.services import today
@@ -150,6 +151,23 @@ def test_the_recorder_cannot_decide_even_as_a_manager(world: World) -> None:
             actor=world.team_manager, dispute=d, outcome=Outcome.CORRECTED, correction="x"
         )
     assert Dispute.objects.get(pk=d.pk).outcome == Outcome.OPEN
+
+
+def test_the_manager_who_wrote_the_disputed_note_does_not_decide_it(world: World) -> None:
+    """Nobody judges their own record: the team manager wrote the case note the child says
+    is wrong, so another manager decides."""
+    note = write(world.team_manager, world.csc_child)
+    d = record(world, about=About.NOTE, item=note)
+    with pytest.raises(NotPermitted):
+        dispute_decide(
+            actor=world.team_manager, dispute=d, outcome=Outcome.NOT_CORRECTED, reason="It stands"
+        )
+    assert Dispute.objects.get(pk=d.pk).outcome == Outcome.OPEN
+    other = make_worker(world.system, team=world.csc_team_a, role=Role.MANAGER)
+    decided = dispute_decide(
+        actor=other, dispute=d, outcome=Outcome.NOT_CORRECTED, reason="The note is accurate"
+    )
+    assert decided.outcome == Outcome.NOT_CORRECTED
 
 
 @pytest.mark.parametrize("persona", ["admin", "teammate", "social_worker", "auditor"])

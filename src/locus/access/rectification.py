@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from locus.access import lookups, policies
 from locus.access.models import Role, Worker
+from locus.incidents.models import Involvement
+from locus.notes.models import CaseNote
+from locus.peers.models import Association
 from locus.people.models import Person
 from locus.rectification.models import Dispute, Objection, ObjectionDecision, Outcome
 
@@ -39,14 +42,38 @@ def _is_open(item: Dispute | Objection) -> bool:
     return item.decision == ObjectionDecision.OPEN
 
 
+def disputed_author_id(dispute: Dispute) -> int | None:
+    """Who wrote the item a dispute says is wrong (the association, the incident the
+    involvement is in, the case note); None for a field of the person's record."""
+    if dispute.association_id is not None:
+        return (
+            Association.objects.filter(pk=dispute.association_id)
+            .values_list("recorded_by_id", flat=True)
+            .first()
+        )
+    if dispute.involvement_id is not None:
+        return (
+            Involvement.objects.filter(pk=dispute.involvement_id)
+            .values_list("incident__recorded_by_id", flat=True)
+            .first()
+        )
+    if dispute.note_id is not None:
+        return (
+            CaseNote.objects.filter(pk=dispute.note_id).values_list("author_id", flat=True).first()
+        )
+    return None
+
+
 def can_decide_challenge(worker: Worker, item: Dispute | Objection) -> bool:
-    """Decide an open dispute or objection: a manager, not its recorder, seeing the person."""
+    """Decide an open dispute or objection: a manager seeing the person who neither recorded
+    it nor wrote the item a dispute says is wrong (nobody judges their own record)."""
     return (
         worker.is_active
         and worker.role == Role.MANAGER
         and item.recorded_by_id != worker.pk
         and _is_open(item)
         and policies.sees_lastingly(worker, item.person)
+        and not (isinstance(item, Dispute) and disputed_author_id(item) == worker.pk)
     )
 
 
