@@ -27,9 +27,9 @@ def admin_device(transactional_db: Any, settings: Any) -> TOTPDevice:
     e2e_worker(system, "sw", "Sam Okafor", team)
     admin = e2e_worker(system, "it", "Ira Admin", None, "administrator")
     device = start_enrolment(worker=admin)
-    assert confirm_enrolment(worker=admin, code=fresh_code(device), ip_address=None).outcome is (
-        Outcome.PASSED
-    )
+    assert confirm_enrolment(
+        worker=admin, code=fresh_code(device), ip_address=None, started=device.pk
+    ).outcome is (Outcome.PASSED)
     return device
 
 

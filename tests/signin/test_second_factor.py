@@ -41,7 +41,9 @@ def _second_factor_required(settings: Any) -> None:
 def enrolled(worker: Worker) -> tuple[TOTPDevice, list[str]]:
     """``worker`` with a second factor set up (through the services), and their recovery codes."""
     device = start_enrolment(worker=worker)
-    result = confirm_enrolment(worker=worker, code=fresh_code(device), ip_address=ADDRESS)
+    result = confirm_enrolment(
+        worker=worker, code=fresh_code(device), ip_address=ADDRESS, started=device.pk
+    )
     assert result.outcome is Outcome.PASSED
     return device, result.recovery_codes
 

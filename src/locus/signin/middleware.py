@@ -44,6 +44,16 @@ def second_factor_due(request: HttpRequest) -> bool:
     return settings.LOCUS_REQUIRE_OTP or bool(request.session.get(HAS_SECOND_FACTOR))
 
 
+def fully_signed_in(request: HttpRequest) -> bool:
+    """Signed in, and past the second factor where one is due: what every page's own parts
+    (the menu, the emergency-access banner, the unread count) wait for. A password alone
+    shows nothing about the worker's work, nor about a child."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return is_verified(request) or not second_factor_due(request)
+
+
 class SecondFactorMiddleware:
     """Runs after the sign-in check, so an anonymous visitor is already on the sign-in page.
 

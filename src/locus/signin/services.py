@@ -92,16 +92,24 @@ def _check_code(
         return result
 
 
-def start_enrolment(*, worker: Worker) -> TOTPDevice:
-    """The authenticator-app device being set up: the one already started, or a new one
-    (so reloading the page shows the same QR code)."""
+def start_enrolment(*, worker: Worker, started: int | None = None) -> TOTPDevice:
+    """The authenticator-app device this session is setting up: ``started`` (the device id
+    the session keeps, so reloading the page shows the same QR code), or a new one with a
+    new key. A new one removes any other half-made device: a key shown to another session
+    (someone else holding the password, days before) must not be the one the worker
+    confirms, or whoever saw it would hold their second factor."""
     with transaction.atomic():
         if has_second_factor(worker):
             raise InvalidTransition(
                 "You already have a second factor. An administrator can reset it if it is lost."
             )
-        device = TOTPDevice.objects.filter(user=worker, confirmed=False).order_by("pk").first()
+        device = (
+            TOTPDevice.objects.filter(user=worker, confirmed=False, pk=started).first()
+            if started is not None
+            else None
+        )
         if device is None:
+            TOTPDevice.objects.filter(user=worker, confirmed=False).delete()
             device = TOTPDevice.objects.create(user=worker, name=APP_DEVICE_NAME, confirmed=False)
             record_change(
                 actor=worker, action=ChangeAction.CREATE, obj=device, after=_device_facts(device)
@@ -122,17 +130,21 @@ def _issue_recovery_codes(worker: Worker) -> list[str]:
     return codes
 
 
-def confirm_enrolment(*, worker: Worker, code: str, ip_address: str | None) -> CodeCheck:
-    """Confirm the app with a code from it; on success, issue the recovery codes."""
+def confirm_enrolment(
+    *, worker: Worker, code: str, ip_address: str | None, started: int | None
+) -> CodeCheck:
+    """Confirm the app this session set up (``started``) with a code from it; on success,
+    issue the recovery codes."""
 
     def check() -> CodeCheck | None:
         if has_second_factor(worker):
             raise InvalidTransition("You already have a second factor.")
         device = (
             TOTPDevice.objects.select_for_update()
-            .filter(user=worker, confirmed=False)
-            .order_by("pk")
+            .filter(user=worker, confirmed=False, pk=started)
             .first()
+            if started is not None
+            else None
         )
         if device is None:
             raise InvalidTransition("Start setting up the second factor again.")

@@ -104,6 +104,10 @@ def _secret_for_typing(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+# The session's key for the authenticator device it is setting up.
+ENROLLING = "locus_enrolling_device"
+
+
 def enrol(request: AuthedRequest) -> HttpResponse:
     if has_second_factor(request.user):
         return (
@@ -111,12 +115,16 @@ def enrol(request: AuthedRequest) -> HttpResponse:
             if is_verified(request)
             else _to("second-factor-verify", request)
         )
-    device = start_enrolment(worker=request.user)
+    device = start_enrolment(worker=request.user, started=request.session.get(ENROLLING))
+    request.session[ENROLLING] = device.pk  # this session's device, and no other's
     form = CodeForm(posted(request), help_text="The 6-digit code your app shows for Locus.")
     if request.method == "POST" and form.is_valid():
         try:
             result = confirm_enrolment(
-                worker=request.user, code=form.cleaned_data["code"], ip_address=client_ip(request)
+                worker=request.user,
+                code=form.cleaned_data["code"],
+                ip_address=client_ip(request),
+                started=device.pk,
             )
         except InvalidTransition as error:
             show_refusal(form, error)
