@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,8 @@ from locus.audit.models import ChangeEvent
 from locus.interchange import cin
 from locus.interchange.cin import CinImporter
 from locus.interchange.core import FileRejected, Report
-from locus.people.models import Person
+from locus.people.models import Person, PersonKind
+from locus.people.services import person_create
 from locus.statutory.models import (
     CensusChild,
     ChildProtectionPlan,
@@ -50,7 +52,7 @@ def test_the_2022_sample_imports(admin: Worker) -> None:
 
     done = IMPORTER.apply(DATA / "cin-2022.xml", by=admin)
     assert done.details["written"] is True and counts(done) == expected
-    person = Person.objects.get(la_child_id="DfEX0000001")
+    person = Person.objects.get(la_child_id="DFEX0000001")
     assert (person.upn, person.sex, person.ethnicity) == ("A123456789123", "1", "WBRI")
     assert str(person.date_of_birth) == "1966-03-24"
     assert person.recorded_by is None  # an import grants nobody sight
@@ -110,10 +112,42 @@ def test_a_child_is_matched_on_upn_when_the_la_child_id_is_new(
     pupil = world.pupil
     pupil.upn = "A123456789012"
     pupil.save()
-    IMPORTER.apply(write(tmp_path, census(child("NEWID", upn="A123456789012"))), by=admin)
+    born = pupil.date_of_birth.isoformat()
+    IMPORTER.apply(write(tmp_path, census(child("newid", upn="a123456789012", dob=born))), by=admin)
     pupil.refresh_from_db()
-    assert pupil.la_child_id == "NEWID"
+    assert pupil.la_child_id == "NEWID"  # identifiers read as Locus keeps them: upper case
     assert pupil.cin_episodes.count() == 1
+
+
+@pytest.mark.parametrize("planted", ["adult", "another birthday"])
+def test_a_upn_alone_gives_no_childs_census_to_a_record_that_is_not_them(
+    admin: Worker, social_worker: Worker, tmp_path: Path, planted: str
+) -> None:
+    """A worker records someone holding a real child's UPN (an adult of concern, or a young
+    person born on another day); the next return has the child under a new LA child ID.
+    Matched on the UPN alone, the child's census would land on that record: a conflict."""
+    decoy = person_create(
+        actor=social_worker,
+        given_name="Decoy",
+        family_name="Record",
+        date_of_birth=dt.date(1980, 1, 1) if planted == "adult" else dt.date(2011, 5, 5),
+        kind=PersonKind.ADULT_OF_CONCERN if planted == "adult" else PersonKind.YOUNG_PERSON,
+        upn="A123456789012",
+    )
+    path = write(tmp_path, census(child("NEWID", upn="A123456789012", dob="2010-04-01")))
+    dry = IMPORTER.check(path)
+    assert [p.rule for p in dry.problems] == ["conflict"]
+    assert "adult" in dry.problems[0].message or "born on" in dry.problems[0].message
+    IMPORTER.apply(path, by=admin)
+    decoy.refresh_from_db()
+    assert decoy.cin_episodes.count() == 0 and decoy.la_child_id is None
+    assert decoy.date_of_birth != dt.date(2010, 4, 1)
+
+
+def test_an_la_child_id_locus_would_refuse_is_refused(admin: Worker, tmp_path: Path) -> None:
+    report = IMPORTER.check(write(tmp_path, census(child("la 0001/x" + "9" * 15))))
+    assert not report.ok
+    assert {p.rule for p in report.problems} == {"identifier"}
 
 
 def test_the_2024_sample_reports_its_deliberate_errors(admin: Worker) -> None:

@@ -45,7 +45,7 @@ def person_of(record: object) -> int:
 def test_every_created_record_has_one_change_row_holding_what_it_holds(admin: Worker) -> None:
     done = IMPORTER.apply(DATA / "cin-2022.xml", by=admin)
     assert done.ok and done.details["written"] is True
-    child = Person.objects.get(la_child_id="DfEX0000001")
+    child = Person.objects.get(la_child_id="DFEX0000001")
     for model in CREATED:
         mine = {"pk": child.pk} if model is Person else {"person": child}
         records = list(model._default_manager.filter(**mine))

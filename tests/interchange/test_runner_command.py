@@ -32,13 +32,13 @@ def test_a_dry_run_prints_the_report_and_writes_nothing(admin: Worker) -> None:
     assert code == 0
     assert "1 record(s) read. Records that would be:" in text
     assert "  child                     1" in text and "No problems." in text
-    assert not Person.objects.filter(la_child_id="DfEX0000001").exists()
+    assert not Person.objects.filter(la_child_id="DFEX0000001").exists()
 
 
 def test_confirm_imports_as_the_administrator(admin: Worker) -> None:
     code, text = run("cin", str(DATA / "cin-2022.xml"), "--confirm", "--as", "admin")
     assert code == 0 and "Records that were:" in text
-    assert Person.objects.filter(la_child_id="DfEX0000001").exists()
+    assert Person.objects.filter(la_child_id="DFEX0000001").exists()
 
 
 def test_problems_exit_1_and_valid_only_writes_the_rejects(admin: Worker, tmp_path: Path) -> None:
@@ -80,7 +80,7 @@ def test_bad_usage_exits_2(argv: tuple[str, ...], world: Any, capsys: Any) -> No
     code, _ = run(*argv)
     assert code == 2
     assert "locus import:" in capsys.readouterr().err
-    assert not Person.objects.filter(la_child_id="DfEX0000001").exists()
+    assert not Person.objects.filter(la_child_id="DFEX0000001").exists()
 
 
 def test_the_help_names_every_kind_there_is() -> None:

@@ -44,6 +44,7 @@ from locus.common import clock
 from locus.common.bulk import bulk_insert, insert_values
 from locus.interchange import core, files
 from locus.interchange.core import FileRejected, Problem, Progress, Report, no_progress
+from locus.people.identifiers import la_child_id_problem
 from locus.people.models import Person, PersonKind
 from locus.statutory import codes
 from locus.statutory.models import (
@@ -393,11 +394,15 @@ class ChildParse:
         top = _items(elem, "CINdetails")
         ids = _items(top["ChildIdentifiers"])
         key_node = ids["LAchildID"]
-        self.key = _text_of(key_node)
+        # As Locus keeps them (and every other import reads them): upper case, no spaces,
+        # so "a123..." matches the child Locus holds rather than making a second one.
+        self.key = _text_of(key_node).replace(" ", "").upper()
+        if reason := la_child_id_problem(self.key):
+            self.problem(key_node, "identifier", reason)
         self.once(
             reader.seen_ids, self.key, key_node, "LA child ID {} is in the file twice", self.key
         )
-        upn = _text_of(ids.get("UPN")) or None
+        upn = _text_of(ids.get("UPN")).upper() or None
         if upn is not None:
             self.once(reader.seen_upns, upn, ids["UPN"], "UPN {} is in the file twice", upn)
         traits = _items(top["ChildCharacteristics"])
@@ -765,8 +770,14 @@ class Batch:
                     f"{holder.la_child_id or '(none)'}, not by {child.la_child_id}.",
                 )
                 found[child.la_child_id] = False
+                continue
+            match = person or holder
+            unlike = _unlike(match, child, by_upn_only=person is None)
+            if unlike:
+                self._conflict(child, unlike)
+                found[child.la_child_id] = False
             else:
-                found[child.la_child_id] = person or holder
+                found[child.la_child_id] = match
         return found
 
     def _conflict(self, child: Child, message: str) -> None:
@@ -829,6 +840,27 @@ class Batch:
                 )
             bulk_insert(ChangeEvent, events)
         self.created, self.updated = {}, []
+
+
+def _unlike(match: Person | None, child: Child, *, by_upn_only: bool) -> str:
+    """Why the person an identifier found is not this child (empty when nothing says so): an
+    adult's record never takes a child's census return, and a record found by its UPN alone
+    (no LA child ID yet) must not be born on another day. Otherwise one mistyped or planted
+    UPN would give a child's census data, and the LA child ID, to another record."""
+    if match is None:
+        return ""
+    if match.kind != YOUNG_PERSON:
+        return (
+            f"The {'UPN' if by_upn_only else 'LA child ID'} is held in Locus by an adult's "
+            "record, not a child's: check the identifier in the return and in Locus."
+        )
+    born = child.person.get("date_of_birth")
+    if by_upn_only and born and match.date_of_birth and match.date_of_birth != born:
+        return (
+            f"UPN {child.upn} is held in Locus by a child born on "
+            f"{match.date_of_birth:%d/%m/%Y}, not {born:%d/%m/%Y}: check the UPN."
+        )
+    return ""
 
 
 def _people_where(column: str, values: list[str]) -> list[Person]:
