@@ -16,6 +16,7 @@ import re
 import secrets
 import time
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +34,36 @@ REJECT_COLUMNS = ("where", "field", "rule", "message", "record")
 
 def max_bytes() -> int:
     return int(getattr(settings, "LOCUS_IMPORT_MAX_BYTES", 250 * 1024 * 1024))
+
+
+# A member of an archive may expand to no more than this many times its compressed size once
+# it is past ARCHIVE_RATIO_FLOOR bytes: an honest CSV or sheet compresses ten or twenty times,
+# a "bomb" hundreds or thousands.
+ARCHIVE_RATIO = 100
+ARCHIVE_RATIO_FLOOR = 1024 * 1024
+
+
+def archive_problem(archive: zipfile.ZipFile) -> str | None:
+    """Why ``archive`` (an SSDA903 ZIP, an XLSX workbook) may not be opened, or None: its
+    members together expand past the import limit, or one expands too many times over. Read
+    from the sizes the archive declares, which bound what Python reads from it."""
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        if info.file_size > ARCHIVE_RATIO_FLOOR and info.file_size > ARCHIVE_RATIO * max(
+            info.compress_size, 1
+        ):
+            return (
+                f"{Path(info.filename).name} inside it would expand from "
+                f"{size_text(info.compress_size)} to {size_text(info.file_size)}, more than "
+                f"{ARCHIVE_RATIO} times: Locus does not open it. Export the file again."
+            )
+    if total > max_bytes():
+        return (
+            f"Its contents would expand to {size_text(total)}, more than the "
+            f"{size_text(max_bytes())} an import may be. Split it, or ask for a larger limit."
+        )
+    return None
 
 
 def size_text(size: int) -> str:

@@ -27,6 +27,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 from django.db.models import TextChoices
 
 from locus.common.errors import ValidationFailed
+from locus.interchange import files
 from locus.interchange.core import FileRejected, Problem, Progress
 
 if TYPE_CHECKING:
@@ -137,6 +138,17 @@ def _xlsx_rows(path: Path, total: int, progress: Progress) -> Iterator[tuple[int
     # Imported here: only an XLSX import needs openpyxl loaded.
     from openpyxl import load_workbook
 
+    # openpyxl reads a workbook's shared strings whole, even read only: its size is checked
+    # first, as the archive declares it.
+    try:
+        with zipfile.ZipFile(path) as archive:
+            problem = files.archive_problem(archive)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise _rejected(
+            1, "(file)", "xlsx", f"This is not a workbook Locus can read ({error})"
+        ) from None
+    if problem:
+        raise _rejected(1, "(file)", "size", problem)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:

@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from locus.interchange import files
 from locus.interchange.core import FileRejected, Problem
 
 SCHEMAS = Path(__file__).parent / "schemas" / "ssda903"
@@ -142,6 +143,8 @@ def find_tables(path: Path) -> dict[str, TableFile]:
     elif path.is_file() and zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as archive:
+                if problem := files.archive_problem(archive):
+                    raise _rejected(where, "", "size", problem)
                 for info in archive.infolist():
                     table = None if info.is_dir() else table_of(info.filename)
                     if table is None:
