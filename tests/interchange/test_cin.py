@@ -344,3 +344,16 @@ def test_a_date_the_schema_allows_but_no_calendar_holds(admin: Worker, tmp_path:
     text = census(child(episodes=(episode("12023-06-01"),)), year=2024, reference="-")
     (problem,) = assert_nothing_written(write(tmp_path, text), admin).problems
     assert (problem.field, problem.rule) == ("CINreferralDate", "date")
+
+
+@pytest.mark.parametrize("how", ["after a long comment", "in UTF-16"])
+def test_a_dtd_the_first_bytes_do_not_show_is_refused_too(tmp_path: Path, how: str) -> None:
+    body = census(child("LA1"))
+    dtd = '<!DOCTYPE Message [<!ENTITY x "LA1">]>'
+    path = tmp_path / "r.xml"
+    if how == "after a long comment":
+        path.write_text('<?xml version="1.0"?><!--' + "x" * 70_000 + "-->" + dtd + body)
+    else:
+        path.write_bytes(('<?xml version="1.0" encoding="UTF-16"?>' + dtd + body).encode("utf-16"))
+    with pytest.raises(FileRejected, match="declares a DTD"):
+        IMPORTER.check(path)

@@ -147,6 +147,9 @@ def _refuse(where: str, field: str, rule: str, message: str) -> FileRejected:
     return FileRejected(Problem(where, field, rule, message))
 
 
+DTD_REFUSED = "The file declares a DTD; a CIN census return has none."
+
+
 def _check_prolog(head: bytes) -> None:
     # A DTD is how entity tricks get in (billion laughs, external entities): a census
     # return has none, so any is refused before the parser sees it.
@@ -157,7 +160,7 @@ def _check_prolog(head: bytes) -> None:
             f"line {line}",
             "DOCTYPE",
             "xml",
-            "The file declares a DTD; a CIN census return has none.",
+            DTD_REFUSED,
         )
 
 
@@ -244,6 +247,10 @@ class Reader:
             self._check_root(events.root)
 
     def _check_root(self, elem: Any) -> None:
+        if elem.getroottree().docinfo.doctype:
+            # One the first 64 KB did not show (a long comment first, another encoding): the
+            # parser loads no DTD and expands no entity, and the file is refused all the same.
+            raise _refuse("line 1", "DOCTYPE", "xml", DTD_REFUSED)
         where = f"line {elem.sourceline}"
         qname = etree.QName(elem)
         if qname.namespace:
