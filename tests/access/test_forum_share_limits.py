@@ -4,6 +4,8 @@ left them), and emergency access neither names a child in a meeting nor shares h
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.http import Http404
 
@@ -23,6 +25,16 @@ from tests.mapping.helpers import hold, schedule
 pytestmark = pytest.mark.django_db
 
 
+def agree_to_share_everything(actor: Any, meeting: Any, child: Any) -> None:
+    share_agree(
+        actor=actor,
+        meeting=meeting,
+        person=child,
+        basis=CHILDREN_IN_NEED,
+        shared_fields=list(PersonField.values),
+    )
+
+
 def sees(world: World) -> bool:
     return scopes.people_visible_to(world.social_worker).filter(pk=world.csc_child.pk).exists()
 
@@ -37,13 +49,7 @@ def test_a_holder_cannot_keep_sight_through_a_meeting_of_one_they_share_with_the
         actor=me, children=[child], purpose="Keep an eye on her", basis=CHILDREN_IN_NEED
     )
     assert list(meeting.invitees.values_list("worker_id", flat=True)) == [me.pk]
-    share_agree(
-        actor=me,
-        meeting=meeting,
-        person=child,
-        basis=CHILDREN_IN_NEED,
-        shared_fields=list(PersonField.values),
-    )
+    agree_to_share_everything(me, meeting, child)
     hold(world, schedule(world, meeting))
 
     # The case leaves me (closed, or transferred to another team).
@@ -84,10 +90,4 @@ def test_emergency_sight_neither_names_a_child_in_a_meeting_nor_shares_her(
         actor=world.social_worker, children=[child], purpose="Map her group", basis=CHILDREN_IN_NEED
     )
     with pytest.raises(NotPermitted):
-        share_agree(
-            actor=narrow,
-            meeting=held_by_holder,
-            person=child,
-            basis=CHILDREN_IN_NEED,
-            shared_fields=list(PersonField.values),
-        )
+        agree_to_share_everything(narrow, held_by_holder, child)
