@@ -183,3 +183,23 @@ def test_a_worker_moved_to_another_team_cannot_download_the_old_teams_children(
     assert client_for(worker).get(f"/people/{world.csc_child.pk}/").status_code == 404
     assert client_for(worker).get(url).status_code == 404
     assert "No longer yours to download" in client_for(worker).get("/exports/").content.decode()
+
+
+def test_my_exports_checks_every_ready_file_in_queries_that_do_not_grow_with_them(
+    world: World,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.teammate)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/exports/").status_code == 200
+        return len(ctx.captured_queries)
+
+    _prepared_people_list(world, world.teammate)
+    before = queries()
+    for _ in range(3):
+        _prepared_people_list(world, world.teammate)
+    assert queries() == before

@@ -15,9 +15,6 @@ from __future__ import annotations
 
 from locus.access import lookups, policies
 from locus.access.models import Role, Worker
-from locus.incidents.models import Involvement
-from locus.notes.models import CaseNote
-from locus.peers.models import Association
 from locus.people.models import Person
 from locus.rectification.models import Dispute, Objection, ObjectionDecision, Outcome
 
@@ -44,23 +41,14 @@ def _is_open(item: Dispute | Objection) -> bool:
 
 def disputed_author_id(dispute: Dispute) -> int | None:
     """Who wrote the item a dispute says is wrong (the association, the incident the
-    involvement is in, the case note); None for a field of the person's record."""
-    if dispute.association_id is not None:
-        return (
-            Association.objects.filter(pk=dispute.association_id)
-            .values_list("recorded_by_id", flat=True)
-            .first()
-        )
-    if dispute.involvement_id is not None:
-        return (
-            Involvement.objects.filter(pk=dispute.involvement_id)
-            .values_list("incident__recorded_by_id", flat=True)
-            .first()
-        )
-    if dispute.note_id is not None:
-        return (
-            CaseNote.objects.filter(pk=dispute.note_id).values_list("author_id", flat=True).first()
-        )
+    involvement is in, the case note); None for a field of the person's record. Read through
+    the dispute's relations, which a page listing disputes loads with them."""
+    if dispute.association is not None:
+        return dispute.association.recorded_by_id
+    if dispute.involvement is not None:
+        return dispute.involvement.incident.recorded_by_id
+    if dispute.note is not None:
+        return dispute.note.author_id
     return None
 
 

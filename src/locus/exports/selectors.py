@@ -40,10 +40,17 @@ def still_theirs(viewer: Worker, run: ExportRun) -> bool:
 
 
 def withdrawn(viewer: Worker, runs: Iterable[ExportRun]) -> set[int]:
-    """Of the viewer's ready runs, those they may no longer take (My exports says why)."""
+    """Of the viewer's ready runs, those they may no longer take (My exports says why): the
+    people every run named checked together, so the page's queries do not grow with them."""
     ready = [r.pk for r in runs if r.state == ExportState.DONE and r.file_name]
-    full = ExportRun.objects.filter(pk__in=ready).only("id", "list_key", "people_named")
-    return {run.pk for run in full if not still_theirs(viewer, run)}
+    full = list(ExportRun.objects.filter(pk__in=ready).only("id", "list_key", "people_named"))
+    named = {pk for run in full for pk in run.people_named}
+    seen = rules.still_seen(viewer, named) if named else set()
+    return {
+        run.pk
+        for run in full
+        if not may_take(viewer, run.list_key) or not set(run.people_named) <= seen
+    }
 
 
 def ready_file(viewer: Worker, run_id: object) -> tuple[ExportRun, Path]:
