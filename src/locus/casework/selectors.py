@@ -537,23 +537,42 @@ WHAT_NEXT = {
 }
 
 
+CASE_NOT_SEEN = "A case you cannot see"
+"""What a work list says instead of a context's name when the viewer may not see its case (a
+manager's team view lists work on other teams' cases; a home's name is a family's address)."""
+
+
 def _items(
     rows: Iterable[Any],
     part: str,
     who: Callable[[Any], Any],
+    seen: set[int],
     case_of: Callable[[Any], ContextCase] = attrgetter("case"),
 ) -> list[WorkItem]:
-    """A work item for each record of a case (an assessment, conference, review, plan)."""
-    return [
-        WorkItem(
-            WHAT_NEXT[row.status],
-            case_of(row).context.name,
-            _case_url(case_of(row).pk, part),
-            getattr(row, "due_on", None),
-            str(who(row)),
+    """A work item for each record of a case (an assessment, conference, review, plan); on a
+    case the viewer may not see (not in ``seen``), the step alone, with no place and no link."""
+    items = []
+    for row in rows:
+        case = case_of(row)
+        shown = case.pk in seen
+        items.append(
+            WorkItem(
+                WHAT_NEXT[row.status],
+                case.context.name if shown else CASE_NOT_SEEN,
+                _case_url(case.pk, part) if shown else "",
+                getattr(row, "due_on", None),
+                str(who(row)),
+            )
         )
-        for row in rows
-    ]
+    return items
+
+
+def _seen_cases(viewer: Worker, case_ids: Iterable[int]) -> set[int]:
+    """Which of these cases the viewer may see (one query)."""
+    ids = set(case_ids)
+    if not ids:
+        return set()
+    return set(policies.cases_visible_to(viewer).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
@@ -577,33 +596,42 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
     led = ContextCase.objects.filter(lead_id__in=workers, status__in=OPEN_CASE_STATUSES)
     lead = attrgetter("case.lead")
     # The led cases' steps still to be done, each with the case page that does it.
-    assessments = ContextAssessment.objects.filter(
-        case__in=led, status__in=(AssessmentStatus.NOT_STARTED, AssessmentStatus.IN_PROGRESS)
+    assessments = list(
+        ContextAssessment.objects.filter(
+            case__in=led, status__in=(AssessmentStatus.NOT_STARTED, AssessmentStatus.IN_PROGRESS)
+        ).select_related("case__context", "case__lead")
     )
-    items += _items(assessments.select_related("case__context", "case__lead"), "assessment/", lead)
     # Conferences: the led cases' to arrange and hold, and those the workers chair (an
     # independent chair holds and records them on cases they do not lead). One query.
     led_step = Q(case__in=led, status__in=(ConferenceStatus.PENDING, ConferenceStatus.SCHEDULED))
-    conferences = (
+    conferences = list(
         ContextConference.objects.filter(
             led_step | Q(chair_id__in=workers, status=ConferenceStatus.SCHEDULED)
         )
         .annotate(led=ExpressionWrapper(led_step, output_field=BooleanField()))
         .select_related("case__context", "case__lead", "chair")
     )
-    items += _items(conferences, "conference/", lambda c: c.case.lead if c.led else c.chair)
-    reviews = PlanReview.objects.filter(plan__case__in=led, status=ReviewStatus.DUE)
-    items += _items(
-        reviews.select_related("plan__case__context", "plan__case__lead"),
-        "review/",
-        attrgetter("plan.case.lead"),
-        attrgetter("plan.case"),
+    reviews = list(
+        PlanReview.objects.filter(plan__case__in=led, status=ReviewStatus.DUE).select_related(
+            "plan__case__context", "plan__case__lead"
+        )
     )
-    actions = (
+    actions = list(
         PlanAction.objects.filter(owner_id__in=workers, plan__status__in=LIVE_PLANS)
         .exclude(status__in=FINISHED_ACTION_STATUSES)
         .select_related("plan__case__context", "owner")
     )
+    # A manager's team view reaches cases the team works on that the manager may not see
+    # (another team's case an action is owned on, a conference chaired): those are listed
+    # without their place or words, as the case's own page would refuse them.
+    seen = _seen_cases(
+        viewer,
+        [r.case_id for r in (*assessments, *conferences)]
+        + [r.plan.case_id for r in (*reviews, *actions)],
+    )
+    items += _items(assessments, "assessment/", lead, seen)
+    items += _items(conferences, "conference/", lambda c: c.case.lead if c.led else c.chair, seen)
+    items += _items(reviews, "review/", attrgetter("plan.case.lead"), seen, attrgetter("plan.case"))
     items += [
         WorkItem(
             f"Action: {a.description[:80]}",
@@ -611,6 +639,10 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
             _case_url(a.plan.case_id, "plan/"),
             a.due_on,
             a.owner_text,
+        )
+        if a.plan.case_id in seen
+        else WorkItem(
+            "Plan action on a case you cannot see", CASE_NOT_SEEN, "", a.due_on, a.owner_text
         )
         for a in actions
     ]
