@@ -626,8 +626,10 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
     # without their place or words, as the case's own page would refuse them.
     seen = _seen_cases(
         viewer,
-        [r.case_id for r in (*assessments, *conferences)]
-        + [r.plan.case_id for r in (*reviews, *actions)],
+        [a.case_id for a in assessments]
+        + [c.case_id for c in conferences]
+        + [r.plan.case_id for r in reviews]
+        + [a.plan.case_id for a in actions],
     )
     items += _items(assessments, "assessment/", lead, seen)
     items += _items(conferences, "conference/", lambda c: c.case.lead if c.led else c.chair, seen)
