@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from locus.common.admin import CaseRecordAdmin, is_admin_user
+from locus.common.admin import ReadOnlyCaseRecordAdmin, is_admin_user
 from locus.incidents.models import Incident, Involvement
 
 
@@ -24,7 +24,9 @@ class InvolvementInline(admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(CaseRecordAdmin):
+class IncidentAdmin(ReadOnlyCaseRecordAdmin):
+    # Read only: the reporting agency and the restriction decide who sees the incident and the
+    # people in it; an incident is amended with a reason (incidents.services.incident_amend).
     list_display = ("occurred_at", "kind", "context", "reporting_agency")
     list_filter = ("kind", "reporting_agency")
     list_select_related = ("context", "reporting_agency")

@@ -11,13 +11,13 @@ register_case_records(
             "person other",
             "person other recorded_by contexts replaces",
         ),
-        GroupMembership: (
-            "person group role since until",
-            "",
-            "person group",
-            "person group recorded_by",
-        ),
     }
+)
+# Read only: a membership shows the group to whoever sees the member, and ends with a reason
+# (peers.services).
+register_case_records(
+    {GroupMembership: ("person group role since until", "", "person group", "")},
+    read_only=True,
 )
 
 

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from locus.access.fields import PersonField, admin_fields, column_shown
-from locus.common.admin import CaseRecordAdmin, ReadOnlyCaseRecordAdmin
+from locus.common.admin import CaseRecordAdmin, NeverWritten, ReadOnlyCaseRecordAdmin
 from locus.people.models import Allocation, LegalStatusEpisode, Person
 
 
@@ -51,11 +51,16 @@ class PersonAdmin(PersonFieldsAdmin):
     list_filter = ("kind",)
     search_fields = ("family_name", "given_name", "la_child_id", "upn")
     raw_id_fields = ("home",)
-    readonly_fields = ("created_at", "recorded_by")
+    # A home is seen through its residents (access/RULES.md): moving someone into one here
+    # would show its address to whoever sees them. Homes change on the person's own page.
+    readonly_fields = ("created_at", "recorded_by", "home")
 
 
 @admin.register(LegalStatusEpisode)
-class EpisodeAdmin(PersonFieldsAdmin):
+class EpisodeAdmin(NeverWritten, PersonFieldsAdmin):
+    """Read only: an open episode shows the child to its agency, and an ending needs its
+    reason (``people.services.episode_start``, ``episode_end``, ``episode_change``)."""
+
     needs = PersonField.LEGAL_STATUS
     fields = (
         "person",

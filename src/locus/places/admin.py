@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from locus.common.admin import AuditedAdmin, CaseRecordAdmin
+from locus.common.admin import AuditedAdmin, ReadOnlyCaseRecordAdmin
 from locus.places.models import Context, Enrolment
 
 
@@ -24,7 +24,9 @@ class ContextAdmin(AuditedAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(CaseRecordAdmin):
+class EnrolmentAdmin(ReadOnlyCaseRecordAdmin):
+    # Read only: an enrolment shows the pupil to the school's agency, and leaving needs its
+    # reason (places.services.enrolment_create, enrolment_end).
     fields = ("person", "school", "start", "end", "leave_reason", "leave_reason_detail")
     list_display = ("person", "school", "start", "end")
     list_select_related = ("person", "school")
