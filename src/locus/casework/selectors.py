@@ -634,17 +634,17 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
     items += _items(assessments, "assessment/", lead, seen)
     items += _items(conferences, "conference/", lambda c: c.case.lead if c.led else c.chair, seen)
     items += _items(reviews, "review/", attrgetter("plan.case.lead"), seen, attrgetter("plan.case"))
+    # An action's words to its owner and to whoever sees its case (as the plan's page shows
+    # them); its place and the link only to whoever sees the case.
     items += [
         WorkItem(
-            f"Action: {a.description[:80]}",
-            a.plan.case.context.name,
-            _case_url(a.plan.case_id, "plan/"),
+            f"Action: {a.description[:80]}"
+            if a.owner_id == viewer.pk or a.plan.case_id in seen
+            else "Plan action on a case you cannot see",
+            a.plan.case.context.name if a.plan.case_id in seen else CASE_NOT_SEEN,
+            _case_url(a.plan.case_id, "plan/") if a.plan.case_id in seen else "",
             a.due_on,
             a.owner_text,
-        )
-        if a.plan.case_id in seen
-        else WorkItem(
-            "Plan action on a case you cannot see", CASE_NOT_SEEN, "", a.due_on, a.owner_text
         )
         for a in actions
     ]
