@@ -7,8 +7,9 @@ import datetime as dt
 
 import pytest
 
+from locus.common.models import JobState
 from locus.exports import annex_a
-from locus.exports.models import ExportRun, ExportState
+from locus.exports.models import ExportRun
 from locus.people.models import CPCategory, LACLegalStatus, LegalStatus
 from locus.people.services import allocation_create, episode_start
 from tests.exports.conftest import read_xlsx
@@ -19,7 +20,7 @@ def _workbook(world: World, who: str) -> dict[str, list[list[object]]]:
     client = client_for(world.persona(who))
     assert client.post("/exports/annex-a/").status_code == 302
     run = ExportRun.objects.get(asked_by=world.persona(who))
-    assert run.state == ExportState.DONE, run.problem
+    assert run.state == JobState.DONE, run.problem
     response = client.get(f"/exports/runs/{run.pk}/download/")
     return read_xlsx(b"".join(response.streaming_content))
 

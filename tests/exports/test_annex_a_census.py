@@ -15,9 +15,10 @@ from django.test.utils import CaptureQueriesContext
 
 from locus.access.models import Worker
 from locus.audit.models import AccessAction, AccessEvent
+from locus.common.models import JobState
 from locus.exports import annex_a
 from locus.exports.annex_a_read import Period, months_before
-from locus.exports.models import ExportRun, ExportState
+from locus.exports.models import ExportRun
 from locus.exports.services import Tally
 from locus.interchange.cin import CinImporter
 from locus.people.models import CPCategory, LegalStatus, Person
@@ -139,7 +140,7 @@ def _book(world: World, who: str, end: str = "") -> dict[str, list[dict[str, Any
     response = client.post("/exports/annex-a/", {"end": end})
     assert response.status_code == 302, response.content.decode()[:2000]
     run = ExportRun.objects.filter(asked_by=world.persona(who)).first()
-    assert run is not None and run.state == ExportState.DONE, run and run.problem
+    assert run is not None and run.state == JobState.DONE, run and run.problem
     download = client.get(f"/exports/runs/{run.pk}/download/")
     book = read_xlsx(b"".join(download.streaming_content))
     return {

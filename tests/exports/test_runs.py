@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from locus.audit.models import AccessAction, AccessEvent
+from locus.common.models import JobState
 from locus.exports import services
-from locus.exports.models import ExportRun, ExportState
+from locus.exports.models import ExportRun
 from tests.exports.conftest import read_csv
 from tests.factories import World, client_for
 from tests.frozen_clock import FrozenClock
@@ -27,7 +28,7 @@ def _long_export(world: World, **params: str) -> ExportRun:
 
 def test_a_long_list_is_prepared_in_the_background_and_listed_ready(world: World) -> None:
     run = _long_export(world, kind="young_person")
-    assert run.state == ExportState.DONE  # the tests' task backend runs it at once
+    assert run.state == JobState.DONE  # the tests' task backend runs it at once
     assert run.row_count == 6 and run.params == {"kind": "young_person"}
     page = client_for(world.admin).get("/exports/")
     assert f'href="/exports/runs/{run.pk}/download/"' in page.content.decode()
@@ -42,14 +43,14 @@ def test_the_download_view_sends_a_long_list_to_my_exports(world: World, monkeyp
     response = client_for(world.admin).post("/exports/people/?format=xlsx", SHARE_POST)
     assert response.status_code == 302 and response["Location"] == "/exports/"
     run = ExportRun.objects.get()
-    assert (run.asked_by, run.fmt, run.state) == (world.admin, "xlsx", ExportState.DONE)
+    assert (run.asked_by, run.fmt, run.state) == (world.admin, "xlsx", JobState.DONE)
 
 
 def test_only_the_asker_downloads_an_export_an_administrator_neither(world: World) -> None:
     mine = services.export_list(
         why=WHY, actor=world.social_worker, key="people", query={}, fmt="csv", limit=0
     )
-    assert isinstance(mine, ExportRun) and mine.state == ExportState.DONE
+    assert isinstance(mine, ExportRun) and mine.state == JobState.DONE
     url = f"/exports/runs/{mine.pk}/download/"
     for other in (world.teammate, world.team_manager, world.admin):
         assert client_for(other).get(url).status_code == 404
@@ -90,7 +91,7 @@ def test_a_killed_export_leaves_no_file_offered_and_is_prepared_again(
     with pytest.raises(KeyboardInterrupt):
         services.produce(run.pk)
     run.refresh_from_db()
-    assert run.state == ExportState.RUNNING and run.file_name == "" and run.row_count is None
+    assert run.state == JobState.RUNNING and run.file_name == "" and run.row_count is None
     assert all(name.endswith(".part") for name in _folder_files())  # nothing under a final name
     client = client_for(world.admin)
     assert client.get(f"/exports/runs/{run.pk}/download/").status_code == 404
@@ -101,7 +102,7 @@ def test_a_killed_export_leaves_no_file_offered_and_is_prepared_again(
     assert 'action="/exports/runs/' in client.get("/exports/").content.decode()
     assert client.post(f"/exports/runs/{run.pk}/again/").status_code == 302
     run.refresh_from_db()
-    assert run.state == ExportState.DONE and run.row_count == 7
+    assert run.state == JobState.DONE and run.row_count == 7
     assert _folder_files() == [run.file_name]  # the half file is gone
     rows = read_csv(b"".join(client.get(f"/exports/runs/{run.pk}/download/").streaming_content))
     assert len(rows) == 1 + 7
@@ -113,7 +114,7 @@ def test_a_failing_export_is_marked_failed_without_a_file(world: World, monkeypa
 
     monkeypatch.setattr(services.Tally, "count", broken)
     run = _long_export(world)
-    assert run.state == ExportState.FAILED and "disk full" in run.problem
+    assert run.state == JobState.FAILED and "disk full" in run.problem
     assert _folder_files() == []
     assert services.may_run_again(run)
     # Only its asker may run it again.
@@ -132,7 +133,7 @@ def test_an_export_is_kept_seven_days_then_its_file_deleted(
     assert services.expire_old() == 1
     assert _folder_files() == []
     run.refresh_from_db()
-    assert run.file_name == "" and run.state == ExportState.DONE  # the record of it stays
+    assert run.file_name == "" and run.state == JobState.DONE  # the record of it stays
 
 
 def test_an_export_runs_with_the_askers_sight_when_it_runs(world: World) -> None:
@@ -140,7 +141,7 @@ def test_an_export_runs_with_the_askers_sight_when_it_runs(world: World) -> None
     fails and holds nothing, rather than a list made with the sight they had."""
     run = services.export_run_create(actor=world.social_worker, key="people", params={}, fmt="csv")
     type(world.social_worker).objects.filter(pk=world.social_worker.pk).update(role="auditor")
-    assert services.produce(run.pk) == ExportState.FAILED
+    assert services.produce(run.pk) == JobState.FAILED
     run.refresh_from_db()
     assert run.file_name == "" and run.row_keys == [] and "no longer" in run.problem
     assert _folder_files() == []
@@ -148,7 +149,7 @@ def test_an_export_runs_with_the_askers_sight_when_it_runs(world: World) -> None
 
 def _prepared_people_list(world: World, actor: Any) -> ExportRun:
     run = services.export_list(why=WHY, actor=actor, key="people", query={}, fmt="csv", limit=0)
-    assert isinstance(run, ExportRun) and run.state == ExportState.DONE
+    assert isinstance(run, ExportRun) and run.state == JobState.DONE
     assert world.csc_child.pk in run.people_named
     return run
 

@@ -10,7 +10,8 @@ import pytest
 
 from locus.access.models import Worker
 from locus.common import clock
-from locus.exports.models import ExportRun, ExportState
+from locus.common.models import JobState
+from locus.exports.models import ExportRun
 from locus.exports.services import export_folder
 from locus.people.models import Person
 from tests.factories import make_person
@@ -38,7 +39,7 @@ def export_file(actor: Worker, text: str = "id,name\n1,somebody\n") -> ExportRun
         list_key="people",
         title="People",
         fmt="csv",
-        state=ExportState.DONE,
+        state=JobState.DONE,
         created_at=now,
         finished_at=now,
         expires_at=now + dt.timedelta(days=7),

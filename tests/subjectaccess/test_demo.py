@@ -9,11 +9,12 @@ from django_tasks import default_task_backend
 
 from locus.audit.models import ChainCheck
 from locus.common import clock
+from locus.common.models import JobState
 from locus.demo.chain import add_demo_chain
 from locus.demo.subjectaccess import add_demo_subject_access
 from locus.demo.tasks import answer_demo_request
 from locus.people.services import allocation_create
-from locus.subjectaccess.models import PackageState, RequestStatus
+from locus.subjectaccess.models import RequestStatus
 from tests.factories import START, World, client_for, make_person, make_worker
 
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
@@ -49,7 +50,7 @@ def test_the_worker_makes_the_demo_package_and_checks_the_chain_after_the_site_i
         queued = list(default_task_backend.results)  # type: ignore[attr-defined]
     assert [q.task.name for q in queued] == ["answer_demo_request", "verify_chain"]
     package = done.packages.get()
-    assert package.state == PackageState.QUEUED and done.status == RequestStatus.RECEIVED
+    assert package.state == JobState.QUEUED and done.status == RequestStatus.RECEIVED
     assert ChainCheck.objects.get().finished_at is None  # "is running" on the chain page
 
     for q in queued:
@@ -57,10 +58,10 @@ def test_the_worker_makes_the_demo_package_and_checks_the_chain_after_the_site_i
     done.refresh_from_db()
     package.refresh_from_db()
     sent_on = dt.date.fromisoformat(queued[0].args[1])
-    assert package.state == PackageState.DONE and package.finished_at.date() == sent_on
+    assert package.state == JobState.DONE and package.finished_at.date() == sent_on
     assert done.status == RequestStatus.COMPLETED and done.completed_on == sent_on
     check = ChainCheck.objects.get()
     assert check.ok and check.rows > 0, check.problems
     # A worker that runs the task again (a retry) changes nothing.
-    assert answer_demo_request.call(package.pk, sent_on.isoformat()) == PackageState.DONE
+    assert answer_demo_request.call(package.pk, sent_on.isoformat()) == JobState.DONE
     assert done.packages.count() == 1

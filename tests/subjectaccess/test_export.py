@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from locus.audit.models import AccessAction, AccessEvent
 from locus.casework import services as casework
 from locus.common.errors import NotPermitted
+from locus.common.models import JobState
 from locus.places.models import ContextKind
-from locus.subjectaccess.models import PackageState
 from locus.subjectaccess.package import (
     KEEP_DAYS,
     build,
@@ -216,11 +216,11 @@ def test_a_package_whose_maker_lost_the_role_fails_and_leaves_nothing(
     world: World, scene: Scene
 ) -> None:
     asked = package_ask(actor=world.admin, request=scene.request)
-    assert asked.state == PackageState.QUEUED
+    assert asked.state == JobState.QUEUED
     world.admin.role = "practitioner"
     world.admin.save(update_fields=["role"])
     exports = AccessEvent.objects.filter(action=AccessAction.EXPORT).count()
-    assert produce(asked.pk) == PackageState.FAILED
+    assert produce(asked.pk) == JobState.FAILED
     asked.refresh_from_db()
     assert asked.problem and asked.file_name == ""
     assert not list(package_folder().glob("*"))

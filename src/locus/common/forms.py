@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.db.models import Model
 
 from locus.common.errors import ValidationFailed
 from locus.common.models import Confidence, Source
+
+if TYPE_CHECKING:  # only named in annotations: access imports the form kit
+    from locus.access.models import Worker
 
 _WIDGET_CLASSES: dict[type, str] = {
     forms.Select: "govuk-select",
@@ -126,6 +129,19 @@ def optional_choice(
 ) -> Any:
     """A choice that may be left blank; ``message`` when the one posted is not offered."""
     return field(label=label, required=False, error_messages={"invalid_choice": message}, **kw)
+
+
+def ticks(label: str, message: str, **kw: Any) -> Any:
+    """Tick boxes, none required; ``message`` when a ticked value is not one offered."""
+    return optional_choice(
+        label, message, field=forms.MultipleChoiceField, widget=forms.CheckboxSelectMultiple, **kw
+    )
+
+
+def worker_label(worker: Worker) -> str:
+    """A worker as a choice names them: with their team, when they have one."""
+    team = worker.team
+    return f"{worker}, {team.name}" if team is not None else str(worker)
 
 
 # For forms whose choices map back to records: a posted choice (an id) finds its record.

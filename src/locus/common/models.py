@@ -8,6 +8,15 @@ from locus.common.modelkit import optional_fk
 from locus.common.periods import PeriodQuerySet
 
 
+class JobState(models.TextChoices):
+    """Where a background job stands (an export, a subject access package)."""
+
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Being prepared"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
 class Confidence(models.TextChoices):
     HIGH = "high", "High"
     MEDIUM = "medium", "Medium"

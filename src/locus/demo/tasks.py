@@ -10,7 +10,8 @@ import datetime as dt
 from django_tasks import task
 
 from locus.common import clock
-from locus.subjectaccess.models import PackageState, RequestStatus, SubjectAccessPackage
+from locus.common.models import JobState
+from locus.subjectaccess.models import RequestStatus, SubjectAccessPackage
 from locus.subjectaccess.package import produce
 from locus.subjectaccess.services import request_close
 
@@ -23,7 +24,7 @@ def answer_demo_request(package_id: int, on: str) -> str:
     with clock.frozen_at(day):
         state = produce(package_id)
         made = SubjectAccessPackage.objects.select_related("request", "made_by").get(pk=package_id)
-        if state == PackageState.DONE and made.request.is_open:
+        if state == JobState.DONE and made.request.is_open:
             request_close(
                 actor=made.made_by,
                 request=made.request,

@@ -9,12 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
-
-class ExportState(models.TextChoices):
-    QUEUED = "queued", "Waiting to start"
-    RUNNING = "running", "Being prepared"
-    DONE = "done", "Ready"
-    FAILED = "failed", "Failed"
+from locus.common.models import JobState
 
 
 class ExportRun(models.Model):
@@ -23,7 +18,7 @@ class ExportRun(models.Model):
     title = models.CharField(max_length=100)
     params = models.JSONField(default=dict, blank=True)  # the page's filters, as text
     fmt = models.CharField(max_length=4)  # "csv" or "xlsx"
-    state = models.CharField(max_length=10, choices=ExportState.choices)
+    state = models.CharField(max_length=10, choices=JobState.choices)
     rows_done = models.PositiveIntegerField(default=0)  # progress while it runs
     row_count = models.PositiveIntegerField(null=True, blank=True)  # once done
     # The ids of the records exported, for the read logged on each download.

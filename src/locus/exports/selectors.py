@@ -12,7 +12,8 @@ from locus.access.models import Worker
 from locus.common import clock
 from locus.common.errors import NotPermitted
 from locus.common.ids import parse_id
-from locus.exports.models import ExportRun, ExportState
+from locus.common.models import JobState
+from locus.exports.models import ExportRun
 from locus.exports.services import export_folder, may_take
 
 MY_EXPORTS_SHOWN = 50
@@ -42,7 +43,7 @@ def still_theirs(viewer: Worker, run: ExportRun) -> bool:
 def withdrawn(viewer: Worker, runs: Iterable[ExportRun]) -> set[int]:
     """Of the viewer's ready runs, those they may no longer take (My exports says why): the
     people every run named checked together, so the page's queries do not grow with them."""
-    ready = [r.pk for r in runs if r.state == ExportState.DONE and r.file_name]
+    ready = [r.pk for r in runs if r.state == JobState.DONE and r.file_name]
     full = list(ExportRun.objects.filter(pk__in=ready).only("id", "list_key", "people_named"))
     named = {pk for run in full for pk in run.people_named}
     seen = rules.still_seen(viewer, named) if named else set()
@@ -59,7 +60,7 @@ def ready_file(viewer: Worker, run_id: object) -> tuple[ExportRun, Path]:
     run = run_of(viewer, run_id)
     path = export_folder() / run.file_name if run.file_name else None
     if (
-        run.state != ExportState.DONE
+        run.state != JobState.DONE
         or run.expires_at <= clock.now()
         or path is None
         or not path.is_file()

@@ -31,9 +31,10 @@ from locus.audit.models import AccessAction, AccessEvent
 from locus.audit.services import record_access
 from locus.common import clock
 from locus.common.errors import NotPermitted
+from locus.common.models import JobState
 from locus.common.services import Problems, create_audited, save_changes
 from locus.exports import writers
-from locus.exports.models import ExportRun, ExportState
+from locus.exports.models import ExportRun
 from locus.exports.specs import ListSpec, spec_for
 from locus.sharing import services as sharing
 from locus.sharing.models import ShareKind
@@ -266,7 +267,7 @@ def export_run_create(*, actor: Worker, key: str, params: dict[str, str], fmt: s
         title=title,
         params={str(k): str(v) for k, v in params.items()},
         fmt=fmt,
-        state=ExportState.QUEUED,
+        state=JobState.QUEUED,
         created_at=now,
         expires_at=now + dt.timedelta(days=KEEP_DAYS),
     )
@@ -289,12 +290,10 @@ def _enqueue(run: ExportRun) -> None:
 
 def may_run_again(run: ExportRun) -> bool:
     """A run that failed, or was being prepared so long its worker must have stopped."""
-    if run.state == ExportState.FAILED:
+    if run.state == JobState.FAILED:
         return True
     began = run.started_at or run.created_at
-    return run.state in (ExportState.QUEUED, ExportState.RUNNING) and (
-        clock.now() - began > STALE_AFTER
-    )
+    return run.state in (JobState.QUEUED, JobState.RUNNING) and (clock.now() - began > STALE_AFTER)
 
 
 def run_again(*, actor: Worker, run: ExportRun) -> ExportRun:
@@ -304,7 +303,7 @@ def run_again(*, actor: Worker, run: ExportRun) -> ExportRun:
     from locus.exports.tasks import produce_export
 
     with transaction.atomic():
-        save_changes(actor=actor, obj=run, fields={"state": ExportState.QUEUED, "problem": ""})
+        save_changes(actor=actor, obj=run, fields={"state": JobState.QUEUED, "problem": ""})
     produce_export.enqueue(run.pk)
     run.refresh_from_db()
     return run
@@ -318,23 +317,23 @@ def produce(run_id: int) -> str:
     """Prepare export run ``run_id``: write its file as its asker's sight allows now, rename it
     into place, mark it done and log the export. Returns the state it ends in."""
     run = ExportRun.objects.select_related("asked_by").get(pk=run_id)
-    if run.state == ExportState.DONE:
+    if run.state == JobState.DONE:
         return run.state
     expire_old()
     actor = run.asked_by
     temp = _temp_path(run)
     temp.unlink(missing_ok=True)  # a killed run's leftovers
     ExportRun.objects.filter(pk=run.pk).update(
-        state=ExportState.RUNNING, started_at=clock.now(), rows_done=0, problem=""
+        state=JobState.RUNNING, started_at=clock.now(), rows_done=0, problem=""
     )
     try:
         # Sight is the asker's as it is now: one who lost it since asking gets nothing.
         _title, record_type, writer = _product(actor, run.list_key)
     except NotPermitted:
         ExportRun.objects.filter(pk=run.pk).update(
-            state=ExportState.FAILED, problem="You may no longer export this list."
+            state=JobState.FAILED, problem="You may no longer export this list."
         )
-        return ExportState.FAILED
+        return JobState.FAILED
 
     def progress(done: int) -> None:
         # Progress is how far along, not a record: no trail entry for each tick.
@@ -348,13 +347,13 @@ def produce(run_id: int) -> str:
     except Exception as error:
         temp.unlink(missing_ok=True)
         ExportRun.objects.filter(pk=run.pk).update(
-            state=ExportState.FAILED, problem=f"{type(error).__name__}: {error}"[:500]
+            state=JobState.FAILED, problem=f"{type(error).__name__}: {error}"[:500]
         )
-        return ExportState.FAILED
+        return JobState.FAILED
     final = f"{run.pk}-{secrets.token_hex(8)}.{run.fmt}"
     os.replace(temp, export_folder() / final)
     _finish(run, actor, final, tally, record_type)
-    return ExportState.DONE
+    return JobState.DONE
 
 
 @transaction.atomic
@@ -363,7 +362,7 @@ def _finish(run: ExportRun, actor: Worker, final: str, tally: Tally, record_type
         actor=actor,
         obj=run,
         fields={
-            "state": ExportState.DONE,
+            "state": JobState.DONE,
             "file_name": final,
             "row_count": len(tally.keys),
             "rows_done": len(tally.keys),

@@ -13,9 +13,10 @@ from locus.common.forms import (
     DATE_FORMATS,
     GovukForm,
     date_field,
-    optional_choice,
     required_text,
     text_area,
+    ticks,
+    worker_label,
 )
 from locus.mapping.forms import radios, set_choices
 from locus.notes.models import CaseNote, NoteKind
@@ -38,18 +39,6 @@ def _time_field() -> forms.TimeField:
     )
 
 
-def _ticks(label: str, message: str, **kwargs: Any) -> forms.MultipleChoiceField:
-    """Tick boxes, none required; ``message`` when a ticked value is not one offered."""
-    field: forms.MultipleChoiceField = optional_choice(
-        label,
-        message,
-        field=forms.MultipleChoiceField,
-        widget=forms.CheckboxSelectMultiple,
-        **kwargs,
-    )
-    return field
-
-
 def _offer(
     form: forms.Form, name: str, objects: Sequence[T], label: Callable[[T], str]
 ) -> dict[str, T]:
@@ -58,10 +47,6 @@ def _offer(
     offered = {str(o.pk): o for o in objects}
     set_choices(form, name, [(k, label(o)) for k, o in offered.items()])
     return offered
-
-
-def _worker_label(worker: Worker) -> str:
-    return f"{worker}, {worker.team.name}" if worker.team else str(worker)
 
 
 def _summary_field() -> forms.CharField:
@@ -118,8 +103,8 @@ class NoteContentForm(GovukForm):
 
 
 class NoteForm(NoteContentForm):
-    present_workers = _ticks("Workers present (optional)", "Choose workers from the list")
-    children = _ticks(
+    present_workers = ticks("Workers present (optional)", "Choose workers from the list")
+    children = ticks(
         "Children named in the note (optional)",
         "You may name only children you can see: choose from the list",
         help_text="Only children you may see are offered.",
@@ -141,7 +126,7 @@ class NoteForm(NoteContentForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.people = _offer(self, "children", children, lambda p: p.full_name)
-        self.workers = _offer(self, "present_workers", workers, _worker_label)
+        self.workers = _offer(self, "present_workers", workers, worker_label)
 
     def values(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -181,7 +166,7 @@ class InErrorForm(GovukForm):
 
 
 class ChronologyFilterForm(GovukForm):
-    kinds = _ticks("Show", "Choose what to show from the list")
+    kinds = ticks("Show", "Choose what to show from the list")
     start = date_field("From", "the first date to show", required=False, formats=DATE_FORMATS)
     end = date_field("To", "the last date to show", required=False, formats=DATE_FORMATS)
     order = forms.ChoiceField(

@@ -16,10 +16,9 @@ from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common import clock
 from locus.common.http import AuthedRequest
-from locus.common.pages import posted, submitted
+from locus.common.pages import created, posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
-from locus.common.submit import submitted_record
 from locus.notes import selectors, services
 from locus.notes.forms import ChronologyFilterForm, CorrectionForm, InErrorForm, NoteForm
 
@@ -101,7 +100,7 @@ def note_add(request: AuthedRequest, kind: str, subject_id: int) -> HttpResponse
     permitted(rules.can_write_note_on, viewer, subject)
     children = selectors.namable_children(viewer, subject)
     form = NoteForm(posted(request), children=children, workers=selectors.present_worker_choices())
-    note = submitted_record(
+    note = created(
         request,
         form,
         lambda: services.note_record(actor=viewer, subject=subject, **form.values()),

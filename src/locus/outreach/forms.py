@@ -19,6 +19,7 @@ from locus.common.forms import (
     optional_choice,
     optional_text,
     text_area,
+    ticks,
 )
 from locus.incidents.models import Incident
 from locus.mapping.forms import set_choices, time_field, worker_choices
@@ -48,12 +49,6 @@ def _count(label: str, hint: str) -> forms.IntegerField:
     )
 
 
-def _ticks(label: str, message: str, **kw: Any) -> Any:
-    return optional_choice(
-        label, message, field=forms.MultipleChoiceField, widget=forms.CheckboxSelectMultiple, **kw
-    )
-
-
 class _ChoosingForm(CaseworkForm):
     """A form whose tick boxes map back to records, as ``chosen`` does for one choice."""
 
@@ -76,8 +71,8 @@ class PlanForm(_ChoosingForm):
     end_time = _time("Until")
     starts_on = date_field("First visit on or after", "the date of the first visit")
     ends_on = date_field("Last visit on or before (optional)", "the last date", required=False)
-    workers = _ticks("Workers who go", "Choose workers from the list")
-    agencies = _ticks("Agencies taking part (optional)", "Choose agencies from the list")
+    workers = ticks("Workers who go", "Choose workers from the list")
+    agencies = ticks("Agencies taking part (optional)", "Choose agencies from the list")
     partners = text_area(
         "Partners without a Locus account (optional)",
         help_text="One a line: name, role and organisation.",
@@ -109,14 +104,14 @@ class VisitForm(_ChoosingForm):
     on = date_field("Date of the visit", "the date of the visit")
     start_time = _time("From")
     end_time = _time("Until (optional)", required=False)
-    went = _ticks("Who went", "Choose workers from the list")
+    went = ticks("Who went", "Choose workers from the list")
     went_others = optional_text(
         "Others who went (optional)", max_length=300, hint="Partners without an account, by name."
     )
     observed = text_area("What did you see?", rows=4)
     met_count = _count("Young people met", "How many young people you met, named or not.")
     engaged_count = _count("Young people engaged", "How many of them talked with you.")
-    people = _ticks(
+    people = ticks(
         "Young people you can name (optional)",
         "Choose young people from the list",
         help_text="Only those whose records you see; the others are counted only.",
@@ -126,7 +121,7 @@ class VisitForm(_ChoosingForm):
         "Incident recorded about a concern (optional)", "Choose from the list"
     )
     referral = optional_choice("Referral made about a concern (optional)", "Choose from the list")
-    guardians = _ticks("Guardians met (optional)", FROM_LIST, choices=Guardian.choices)
+    guardians = ticks("Guardians met (optional)", FROM_LIST, choices=Guardian.choices)
     guardians_note = optional_text("About the guardians met (optional)", max_length=300)
 
     def __init__(

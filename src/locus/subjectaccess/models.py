@@ -12,6 +12,7 @@ import datetime as dt
 from django.db import models
 
 from locus.access.models import recorded_fields
+from locus.common.models import JobState
 
 
 class Requester(models.TextChoices):
@@ -104,13 +105,6 @@ class SubjectAccessRequest(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class PackageState(models.TextChoices):
-    QUEUED = "queued", "Waiting to start"
-    RUNNING = "running", "Being prepared"
-    DONE = "done", "Ready"
-    FAILED = "failed", "Failed"
-
-
 class SubjectAccessPackage(models.Model):
     """One export made for a request: a ZIP of the PDF, the JSON and the documents' files,
     held under the data folder (``DATA_DIR/subject-access``) by a random name. Prepared in
@@ -121,9 +115,7 @@ class SubjectAccessPackage(models.Model):
     )
     made_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     made_at = models.DateTimeField()  # when it was asked for
-    state = models.CharField(
-        max_length=10, choices=PackageState.choices, default=PackageState.QUEUED
-    )
+    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
     problem = models.CharField(max_length=500, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     disclose_staff = models.BooleanField(default=False)

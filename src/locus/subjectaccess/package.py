@@ -35,11 +35,12 @@ from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common import clock
 from locus.common.errors import NotPermitted, ValidationFailed
+from locus.common.models import JobState
 from locus.common.services import create_audited, require, save_changes
 from locus.documents import files as document_files
 from locus.people.models import Person
 from locus.subjectaccess.gather import Gathered, gather
-from locus.subjectaccess.models import PackageState, SubjectAccessPackage, SubjectAccessRequest
+from locus.subjectaccess.models import SubjectAccessPackage, SubjectAccessRequest
 from locus.subjectaccess.redaction import Free, Known, Redactor, Value
 
 CHUNK = 500  # names looked up per query
@@ -194,7 +195,7 @@ def package_ask(
         request=request,
         made_by=actor,
         made_at=clock.now(),
-        state=PackageState.QUEUED,
+        state=JobState.QUEUED,
         disclose_staff=disclose_staff,
         include_restricted=include_restricted,
     )
@@ -227,15 +228,15 @@ def produce(package_id: int) -> str:
     made = SubjectAccessPackage.objects.select_related("request__person", "made_by").get(
         pk=package_id
     )
-    if made.state == PackageState.DONE:
+    if made.state == JobState.DONE:
         return made.state
     packages_expire()
     request, actor = made.request, made.made_by
     if not rules.can_work_requests(actor) or request.person_id is None:
         problem = "The person's records were removed, or you may no longer export them."
-        _set(made, state=PackageState.FAILED, problem=problem)
-        return PackageState.FAILED
-    _set(made, state=PackageState.RUNNING, problem="")
+        _set(made, state=JobState.FAILED, problem=problem)
+        return JobState.FAILED
+    _set(made, state=JobState.RUNNING, problem="")
     folder = package_folder()
     temp = folder / f"{made.pk}-{secrets.token_hex(4)}.zip.part"
     final = f"{request.pk}-{made.pk}-{secrets.token_hex(8)}.zip"
@@ -253,9 +254,9 @@ def produce(package_id: int) -> str:
     except Exception as error:
         temp.unlink(missing_ok=True)
         (folder / final).unlink(missing_ok=True)
-        _set(made, state=PackageState.FAILED, problem=f"{type(error).__name__}: {error}"[:500])
-        return PackageState.FAILED
-    return PackageState.DONE
+        _set(made, state=JobState.FAILED, problem=f"{type(error).__name__}: {error}"[:500])
+        return JobState.FAILED
+    return JobState.DONE
 
 
 def _set(made: SubjectAccessPackage, **fields: Any) -> None:
@@ -274,7 +275,7 @@ def _finish(made: SubjectAccessPackage, built: Built, path: Path) -> None:
         actor=made.made_by,
         obj=made,
         fields={
-            "state": PackageState.DONE,
+            "state": JobState.DONE,
             "file_name": path.name,
             "size": path.stat().st_size,
             "sha256": digest.hexdigest(),
@@ -326,7 +327,7 @@ def package_file(actor: Worker, package: SubjectAccessPackage) -> Path:
     packages_expire()
     package.refresh_from_db(fields=["file_name"])
     path = package_folder() / package.file_name
-    if package.state != PackageState.DONE or not package.file_name or not path.is_file():
+    if package.state != JobState.DONE or not package.file_name or not path.is_file():
         raise NotPermitted("not found")
     _audit(actor, package, package.request, list(package.contents.get("records", [])))
     return path

@@ -17,16 +17,11 @@ from locus.access.models import Worker
 from locus.common import clock
 from locus.common.errors import ValidationFailed
 from locus.common.modelkit import choice_values
+from locus.common.models import JobState
 from locus.common.services import Problems, create_audited, require, save_changes
 from locus.people.models import Person
 from locus.subjectaccess import deadlines
-from locus.subjectaccess.models import (
-    PackageState,
-    RefusalGround,
-    Requester,
-    RequestStatus,
-    SubjectAccessRequest,
-)
+from locus.subjectaccess.models import RefusalGround, Requester, RequestStatus, SubjectAccessRequest
 
 DETAIL_LIMIT = 300
 TEXT_LIMIT = 5000
@@ -256,7 +251,7 @@ def request_close(
         problems.check(bool(note.strip()), "note", "Say how the requester withdrew the request")
     if outcome == RequestStatus.COMPLETED and request.person_id is not None:
         problems.check(
-            request.packages.filter(state=PackageState.DONE).exists(),
+            request.packages.filter(state=JobState.DONE).exists(),
             "outcome",
             "Make the export before completing the request",
         )

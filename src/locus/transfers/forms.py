@@ -9,17 +9,12 @@ from typing import Any
 from django import forms
 
 from locus.access.models import Team, Worker
-from locus.common.forms import GovukForm, date_field, text_area
-
-
-def _worker_label(worker: Worker) -> str:
-    team = worker.team
-    return f"{worker}, {team.name}" if team is not None else str(worker)
+from locus.common.forms import GovukForm, date_field, text_area, worker_label
 
 
 class _WorkerChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return _worker_label(obj)
+        return worker_label(obj)
 
 
 def _workers(label: str, workers: Sequence[Worker], *, required: str, empty: str) -> Any:
@@ -32,7 +27,7 @@ def _workers(label: str, workers: Sequence[Worker], *, required: str, empty: str
         error_messages={"required": required, "invalid_choice": "Choose a worker from the list"},
     )
     # The choices shown are the ones already read (no second query to list them).
-    field.choices = [("", empty), *((w.pk, _worker_label(w)) for w in workers)]
+    field.choices = [("", empty), *((w.pk, worker_label(w)) for w in workers)]
     return field
 
 
