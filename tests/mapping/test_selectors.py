@@ -8,8 +8,12 @@ import pytest
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.html import escape
 
+from locus.access.selectors import visible_person_ids
 from locus.incidents.models import InvolvementRole
+from locus.mapping import selectors
 from locus.mapping.selectors import (
     group_map_snapshot,
     interventions_for_person,
@@ -18,11 +22,11 @@ from locus.mapping.selectors import (
     meeting_children,
     meetings_for,
 )
-from locus.mapping.services import intervention_update, meeting_cancel
+from locus.mapping.services import attendance_confirm, intervention_update, meeting_cancel
 from locus.peers.models import GroupRole
 from locus.peers.services import association_end, association_record, membership_add, membership_end
 from locus.people.models import Person
-from tests.factories import START, World, make_incident, make_person
+from tests.factories import START, World, client_for, make_incident, make_person
 from tests.mapping.helpers import (
     add_intervention,
     agree,
@@ -276,3 +280,27 @@ def test_a_child_recorded_later_does_not_join_a_past_map(world: World) -> None:
     meeting.refresh_from_db()
     ids = {n["person_id"] for n in meeting.map_snapshot["nodes"]}
     assert newcomer.pk not in ids
+
+
+def test_an_invitee_who_did_not_confirm_reads_no_interventions_words_about_a_child(
+    world: World,
+) -> None:
+    """An invited police analyst who never confirmed she attended sees the meeting, but not
+    the children (no forum share reaches her): the interventions agreed for a child keep
+    their words and history from her, as a panel keeps an action's words from a member who
+    may not read its agenda item. The owner, and those who see the child, read them."""
+    words = "Mentoring for Ciara away from the older boys at the park"
+    meeting = schedule(world, propose(world, invitees=[world.police_analyst]))
+    meeting = hold(world, meeting, attendance={world.police_analyst: "attended"}, confirmed=False)
+    attendance_confirm(actor=world.yjs_worker, meeting=meeting)
+    add_intervention(world, meeting, description=words, person=world.csc_child)
+    assert not visible_person_ids(world.police_analyst, [world.csc_child.pk])
+    detail = selectors.meeting_detail(viewer=world.police_analyst, meeting=meeting)
+    (row,) = detail.interventions
+    assert (row.shown, row.updates) == (False, [])
+    page = client_for(world.police_analyst).get(reverse("meeting", args=[meeting.pk]))
+    assert escape(words) not in page.content.decode()
+    assert "An intervention for a child you cannot see" in page.content.decode()
+    for reader in (world.yjs_worker, world.social_worker):  # the owner; the child's holder
+        (row,) = selectors.meeting_detail(viewer=reader, meeting=meeting).interventions
+        assert row.shown and row.updates

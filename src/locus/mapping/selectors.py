@@ -262,6 +262,9 @@ class InterventionRow:
     concerns_person_id: int | None
     can_update: bool
     updates: list[InterventionUpdate] = field(default_factory=list)
+    # Its words and history: to its owner, and to whoever sees the child (or the group) it
+    # is for; not to an invitee the meeting shared nothing with (one who never confirmed).
+    shown: bool = True
 
 
 @dataclass
@@ -383,8 +386,11 @@ def meeting_detail(*, viewer: Worker, meeting: Meeting) -> MeetingDetail:
         if item.person_id is not None:
             row = by_id.get(item.person_id)
             concerns = row.label if row else "A child no longer held in Locus"
+            seen = row_visible(by_id, item.person_id)
         else:
             concerns = f"The group: {glabel}" if glabel else "The group"
+            seen = group_visible or meeting.group_id is None
+        shown = seen or item.owner_id == viewer.pk
         intervention_rows.append(
             InterventionRow(
                 intervention=item,
@@ -393,7 +399,8 @@ def meeting_detail(*, viewer: Worker, meeting: Meeting) -> MeetingDetail:
                 can_update=meeting.status == MeetingStatus.HELD
                 and not item.is_finished
                 and policies.can_update_intervention(viewer, item),
-                updates=list(item.updates.all()),
+                updates=list(item.updates.all()) if shown else [],
+                shown=shown,
             )
         )
     snapshot = meeting.map_snapshot or {}
