@@ -47,7 +47,7 @@ from tests.factories import (
     make_worker,
     nothing_written,
 )
-from tests.mapping.helpers import MEETING_MODELS, agree, hold, propose, schedule
+from tests.mapping.helpers import MEETING_MODELS, agree, associate, hold, propose, schedule
 from tests.sharing.helpers import BASIS_POST
 
 pytestmark = pytest.mark.django_db
@@ -463,6 +463,10 @@ def test_a_holder_may_withdraw_their_agreement_before_the_meeting_is_held(world:
 
 
 def test_the_pages_ask_an_attendee_to_confirm_and_log_who_they_show(world: World) -> None:
+    peer = make_person(world.system, given_name="Kofi")  # another of the YJS worker's children
+    allocation_create(actor=world.system, person=peer, worker=world.yjs_worker, start=START)
+    associate(world, world.yjs_child, peer)
+    associate(world, world.yjs_child, world.adult)  # one she may not see: by initials
     meeting = hold(world, schedule(world, propose(world)), confirmed=False)
     client = client_for(world.yjs_worker)
     listing = client.get(url("meetings")).content.decode()
@@ -473,6 +477,8 @@ def test_the_pages_ask_an_attendee_to_confirm_and_log_who_they_show(world: World
     )
     assert event.detail["people_shown"] == [world.yjs_child.pk]
     assert event.detail["held_by_only"] == [world.csc_child.pk]
+    # The group map names her own children, the other peer by initials: the event says so.
+    assert sorted(event.detail["map_named"]) == sorted([world.yjs_child.pk, peer.pk])
     client.post(url("meeting-confirm-attendance", meeting.pk))
     assert (
         url("meeting-confirm-attendance", meeting.pk)

@@ -295,6 +295,10 @@ class GroupMap:
     edges: list[MapEdge]
     group_label: str
 
+    def named_ids(self) -> list[int]:
+        """The people the map names to its viewer, in the order it draws them."""
+        return [n.person_id for n in self.nodes if n.visible and n.person_id is not None]
+
     def as_json(self) -> dict[str, Any]:
         """What the browser may draw: only the labels this viewer may read."""
         return {

@@ -83,6 +83,8 @@ def meeting_page(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             "people_shown": [r.person_id for r in detail.children if r.visible],
             # Children described only by who holds their case are disclosed too.
             "held_by_only": [r.person_id for r in detail.children if not r.visible],
+            # The group map as discussed names whom the viewer sees (the rest by initials).
+            "map_named": detail.group_map.named_ids() if detail.group_map else [],
         },
     )
     return render(
