@@ -9,15 +9,19 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.contrib import admin
 from django.db.models import Model
+from django.test import RequestFactory
 
 from locus.access.selectors import visible_person_ids
+from locus.common.clock import today
 from locus.incidents.models import Incident
 from locus.peers.models import GroupMembership
+from locus.peers.services import association_record
 from locus.people.models import LegalStatusEpisode, Person
 from locus.places.models import Enrolment
 from tests.common.test_admin_site import form_data
-from tests.factories import World, client_for
+from tests.factories import START, World, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +105,66 @@ def test_the_admin_site_adds_none_of_the_records_that_show_a_child(
     meta = model._meta
     page = client_for(world.admin).get(f"/admin/{meta.app_label}/{meta.model_name}/add/")
     assert page.status_code == 404  # the site answers a refused page as a missing one
+
+
+def test_the_admin_site_neither_ends_an_association_nor_rewrites_its_provenance(
+    world: World,
+) -> None:
+    """A relationship someone else recorded is ended with a reason on file (peers.services),
+    and who recorded it, from what source and how sure they were is what it was: the admin
+    may correct what it says (the relationship, the places), not end it or re-attribute it."""
+    association = association_record(
+        actor=world.social_worker,
+        person=world.csc_child,
+        other=world.team_child,
+        relationship="friend",
+        nature="risk",
+        source="professional",
+        confidence="medium",
+        valid_from=START,
+    )
+    url = f"/admin/peers/association/{association.pk}/change/"
+    client = client_for(world.admin)
+    page = client.get(url)
+    posted = {
+        **form_data(page),
+        "valid_until": today().isoformat(),  # ended, with no reason
+        "source": "young_person",
+        "confidence": "high",
+        "recorded_by": world.police_analyst.pk,
+        "other": world.police_child.pk,
+        "relationship": "sibling",  # what it says: still the admin's to correct
+    }
+    assert client.post(url, posted).status_code == 302
+    association.refresh_from_db()
+    assert (
+        association.valid_until,
+        association.source,
+        association.confidence,
+        association.recorded_by_id,
+        association.other_id,
+        association.relationship,
+    ) == (None, "professional", "medium", world.social_worker.pk, world.team_child.pk, "sibling")
+
+
+# The meeting records of the three forums: the panels and mapping meetings decide who sees
+# which child (their lists, agendas, agreements) and keep each action's history.
+FORUM_APPS = ("casework", "panels", "cocase")
+
+
+def test_the_admin_site_writes_none_of_the_forums_records(world: World) -> None:
+    request = RequestFactory().get("/admin/")
+    request.user = world.admin
+    forum_admins = [
+        (model, model_admin)
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in FORUM_APPS
+    ]
+    assert {m._meta.app_label for m, _ in forum_admins} == set(FORUM_APPS)
+    writable = [
+        model.__name__
+        for model, model_admin in forum_admins
+        if model_admin.has_add_permission(request) or model_admin.has_change_permission(request)
+    ]
+    # Reference data the forums read, not records of them: the administrator's to keep.
+    assert sorted(writable) == ["AssessmentTemplate", "ThresholdLevel"]

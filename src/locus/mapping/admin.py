@@ -1,15 +1,12 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from locus.common.admin import CaseRecordAdmin, register_case_records
+from locus.common.admin import ReadOnlyCaseRecordAdmin, register_case_records
 from locus.mapping import models
 from locus.sharing.admin import BASIS_FIELDS
 
 
 @admin.register(models.Meeting)
-class MeetingAdmin(CaseRecordAdmin):
+class MeetingAdmin(ReadOnlyCaseRecordAdmin):
     list_display = ("title", "status", "scheduled_for", "proposed_by", "article6")
     list_filter = ("status", "article6")
     list_select_related = ("proposed_by",)
@@ -28,7 +25,7 @@ class MeetingAdmin(CaseRecordAdmin):
 
 
 @admin.register(models.MeetingChild)
-class MeetingChildAdmin(CaseRecordAdmin):
+class MeetingChildAdmin(ReadOnlyCaseRecordAdmin):
     list_display = ("meeting", "person", "holder")
     list_select_related = ("meeting", "person", "holder")
     raw_id_fields = ("meeting", "person", "holder", "holder_team")
@@ -36,12 +33,9 @@ class MeetingChildAdmin(CaseRecordAdmin):
     # child (or meeting) would share a child nobody agreed to bring.
     readonly_fields = ("meeting", "person")
 
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
 
 @admin.register(models.Invitee)
-class InviteeAdmin(CaseRecordAdmin):
+class InviteeAdmin(ReadOnlyCaseRecordAdmin):
     # Confirmed attendance decides who sees the children (the forum share): it is the
     # worker's own word, given through mapping.services, so the admin cannot set it.
     list_display = ("meeting", "worker", "reason", "attendance", "confirmed_at")
@@ -51,23 +45,14 @@ class InviteeAdmin(CaseRecordAdmin):
     # Nor hand a confirmed attendance to another worker or meeting.
     readonly_fields = ("meeting", "worker", "attendance", "confirmed_at")
 
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
 
 @admin.register(models.ShareAgreement)
-class ShareAgreementAdmin(CaseRecordAdmin):
+class ShareAgreementAdmin(ReadOnlyCaseRecordAdmin):
     # Only a child's holder or their manager agrees to share (mapping.services.share_agree):
     # an administrator may read an agreement here, never make or change one.
     list_display = ("child", "agreed_by", "agreed_at", "article6")
     list_select_related = ("child", "agreed_by")
     readonly_fields = ("child", "agreed_by", "agreed_at", *BASIS_FIELDS, "fields")
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 register_case_records(
@@ -90,5 +75,6 @@ register_case_records(
             "action by",
             "action by",
         ),
-    }
+    },
+    read_only=True,
 )

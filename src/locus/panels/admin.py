@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from locus.common.admin import CaseRecordAdmin, register_case_records
+from locus.common.admin import ReadOnlyCaseRecordAdmin, register_case_records
 from locus.panels import models as panel
 from locus.sharing.admin import BASIS_FIELDS
 
 
 @admin.register(panel.PanelMeeting)
-class PanelMeetingAdmin(CaseRecordAdmin):
+class PanelMeetingAdmin(ReadOnlyCaseRecordAdmin):
     list_display = ("title", "kind", "status", "meets_on", "chair", "review_on")
     list_filter = ("kind", "status")
     list_select_related = ("chair",)
@@ -17,7 +17,8 @@ class PanelMeetingAdmin(CaseRecordAdmin):
 
 register_case_records(
     {
-        # Being on the list is what lets a worker see the meeting: change it with care.
+        # Being on the list is what lets a worker see the meeting: read only, as every
+        # panel record is (the panels' services check each change and keep its history).
         panel.PanelAttendee: (
             "meeting worker name organisation attendance",
             "",
@@ -48,5 +49,6 @@ register_case_records(
             "action by",
             "action by",
         ),
-    }
+    },
+    read_only=True,
 )

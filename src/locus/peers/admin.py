@@ -1,18 +1,36 @@
 from django.contrib import admin
 
-from locus.common.admin import ReadOnlyAdmin, register_case_records
+from locus.common.admin import CaseRecordAdmin, ReadOnlyAdmin, register_case_records
 from locus.peers.models import Association, GroupMembership, PeerMapPurpose
 
-register_case_records(
-    {
-        Association: (
-            "person other other_label relationship nature peer_role source valid_from valid_until",
-            "nature relationship source",
-            "person other",
-            "person other recorded_by contexts replaces",
-        ),
-    }
-)
+
+@admin.register(Association)
+class AssociationAdmin(CaseRecordAdmin):
+    """What a relationship says (its kind, nature, places, note) may be corrected here; whom it
+    joins, its provenance and its period may not: re-pointing it would put a child on a map
+    nobody linked them to, provenance is who said it and how sure they were, and ending one
+    someone else recorded needs a reason on file (peers.services.association_end)."""
+
+    list_display = ("person", "other", "other_label", "relationship", "nature", "source")
+    list_filter = ("nature", "relationship", "source")
+    list_select_related = ("person", "other")
+    raw_id_fields = ("contexts",)
+    readonly_fields = (
+        "person",
+        "other",
+        "source",
+        "confidence",
+        "recorded_by",
+        "recorded_at",
+        "valid_from",
+        "valid_until",
+        "ended_by",
+        "ended_at",
+        "end_reason",
+        "replaces",
+    )
+
+
 # Read only: a membership shows the group to whoever sees the member, and ends with a reason
 # (peers.services).
 register_case_records(
