@@ -17,55 +17,42 @@ from locus.access.selectors import visible_person_ids
 from locus.common.clock import today
 from locus.incidents.models import Incident
 from locus.peers.models import GroupMembership
-from locus.peers.services import association_record
-from locus.people.models import LegalStatusEpisode, Person
+from locus.people.models import LegalStatusEpisode
 from locus.places.models import Enrolment
 from tests.common.test_admin_site import form_data
-from tests.factories import START, World, client_for
+from tests.factories import World, client_for
+from tests.mapping.helpers import associate
 
 pytestmark = pytest.mark.django_db
 
-# (what, the record, the field, the value a malicious edit gives it, who would then see whom)
-Case = tuple[
-    Callable[[World], Model], str, Callable[[World], Any], Callable[[World], tuple[Any, Person]]
-]
+# what: (the record, its field, the world's record a malicious edit points it at, and the
+# worker who would then see the world's person)
+Case = tuple[Callable[[World], Model], str, str, str, str]
 CASES: dict[str, Case] = {
     "an episode's agency": (
         lambda w: LegalStatusEpisode.objects.get(person=w.csc_child),
-        "agency",
-        lambda w: w.police.pk,
-        lambda w: (w.police_analyst, w.csc_child),
+        *("agency", "police", "police_analyst", "csc_child"),
     ),
     "an enrolment's pupil": (
         lambda w: Enrolment.objects.get(person=w.pupil),
-        "person",
-        lambda w: w.police_child.pk,
-        lambda w: (w.school_dsl, w.police_child),
+        *("person", "police_child", "school_dsl", "police_child"),
     ),
     "a group member": (
         lambda w: GroupMembership.objects.get(person=w.csc_child),
-        "person",
-        lambda w: w.police_child.pk,
-        lambda w: (w.yjs_worker, w.police_child),
+        *("person", "police_child", "yjs_worker", "police_child"),
     ),
     "an incident's reporting agency": (
         lambda w: w.police_incident,
-        "reporting_agency",
-        lambda w: w.yjs.pk,
-        lambda w: (w.yjs_worker, w.police_child),
+        *("reporting_agency", "yjs", "yjs_worker", "police_child"),
     ),
-    "a person's home": (  # the home (its address) is then seen through its resident
-        lambda w: w.yjs_child,
-        "home",
-        lambda w: w.home.pk,
-        lambda w: (w.police_analyst, w.yjs_child),
-    ),
+    # The home (an address) would be seen through its new resident.
+    "a person's home": (lambda w: w.yjs_child, *("home", "home", "police_analyst", "yjs_child")),
 }
 
 
 @pytest.mark.parametrize("what", list(CASES))
 def test_the_admin_site_cannot_change_who_sees_a_child(world: World, what: str) -> None:
-    record_of, field, value_of, pair_of = CASES[what]
+    record_of, field, value, worker, person = CASES[what]
     record = record_of(world)
     meta = record._meta
     url = f"/admin/{meta.app_label}/{meta.model_name}/{record.pk}/change/"
@@ -73,11 +60,11 @@ def test_the_admin_site_cannot_change_who_sees_a_child(world: World, what: str) 
     page = client.get(url)
     assert page.status_code == 200  # the administrator reads it
     before = getattr(record, f"{field}_id")
-    client.post(url, {**form_data(page), **_inlines(page), field: value_of(world)})
+    client.post(url, {**form_data(page), **_inlines(page), field: getattr(world, value).pk})
     record.refresh_from_db()
     assert getattr(record, f"{field}_id") == before
-    worker, person = pair_of(world)
-    assert person.pk not in visible_person_ids(worker, [person.pk])
+    seen = getattr(world, person).pk
+    assert seen not in visible_person_ids(getattr(world, worker), [seen])
 
 
 def _inlines(page: Any) -> dict[str, Any]:
@@ -113,16 +100,7 @@ def test_the_admin_site_neither_ends_an_association_nor_rewrites_its_provenance(
     """A relationship someone else recorded is ended with a reason on file (peers.services),
     and who recorded it, from what source and how sure they were is what it was: the admin
     may correct what it says (the relationship, the places), not end it or re-attribute it."""
-    association = association_record(
-        actor=world.social_worker,
-        person=world.csc_child,
-        other=world.team_child,
-        relationship="friend",
-        nature="risk",
-        source="professional",
-        confidence="medium",
-        valid_from=START,
-    )
+    association = associate(world, world.csc_child, world.team_child, actor=world.social_worker)
     url = f"/admin/peers/association/{association.pk}/change/"
     client = client_for(world.admin)
     page = client.get(url)
