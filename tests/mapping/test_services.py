@@ -60,7 +60,7 @@ def test_proposing_invites_the_proposer_and_the_workers_holding_the_cases(world:
     assert meeting.status == MeetingStatus.PROPOSED
     assert meeting.proposed_by == world.social_worker
     assert meeting.basis == CHILDREN_IN_NEED
-    assert "Children Act 1989 s.17: children in need" in meeting.lawful_basis_text
+    assert "Children Act 1989 s.17: children in need" in meeting.basis_text
     assert invited(meeting) == {
         "social_worker": InviteReason.PROPOSER,
         "yjs_worker": InviteReason.HOLDS_CASE,
@@ -135,7 +135,7 @@ def test_an_auditor_cannot_be_invited(world: World) -> None:
 def test_other_lawful_basis_is_kept_with_its_words(world: World) -> None:
     basis = Basis("6_1_e", "none", "other", "Localism Act 2011 s.1")
     meeting = propose(world, basis=basis)
-    assert "Other: Localism Act 2011 s.1" in meeting.lawful_basis_text
+    assert "Other: Localism Act 2011 s.1" in meeting.basis_text
 
 
 # --- Scheduling and inviting ---------------------------------------------------------------------

@@ -121,6 +121,13 @@ def link_or_text(name: str, link: str, text: str) -> models.CheckConstraint:
     )
 
 
+def described_when(name: str, field: str, value: str, text: str) -> models.CheckConstraint:
+    """Where ``field`` is ``value`` (an "other" basis, a refusal), ``text`` says what or why."""
+    return models.CheckConstraint(
+        condition=~models.Q(**{field: value}) | ~models.Q(**{text: ""}), name=name
+    )
+
+
 def current_indexes(end: str, *links: str) -> list[models.Index]:
     """For a period record, one index per link with the period's ``end``: what is current
     for a person, a worker or a group (``PeriodQuerySet.current``) is found quickly."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db import models
 
 from locus.access.models import Team, optional_worker
-from locus.common.modelkit import link_meta, once_each, optional_fk
+from locus.common.modelkit import described_when, link_meta, once_each, optional_fk
 from locus.forums import models as forums
 from locus.forums.machine import Machine
 from locus.forums.models import Attendance
@@ -170,18 +170,13 @@ class Meeting(BasisFields):
         ordering = ["-proposed_at", "-id"]
         indexes = [models.Index(fields=["status", "scheduled_for"])]
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(lawful_basis="other") | ~models.Q(lawful_basis_other=""),
-                name="meeting_other_basis_described",
+            described_when(
+                "meeting_other_basis_described", "lawful_basis", "other", "lawful_basis_other"
             ),
         ]
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def lawful_basis_text(self) -> str:
-        return self.basis_text
 
     @property
     def place_text(self) -> str:
@@ -289,18 +284,13 @@ class ShareAgreement(BasisFields):
         ordering = ["agreed_at", "id"]
         constraints = [
             once_each("share_agreed_once", ["child", "agreed_by"]),
-            models.CheckConstraint(
-                condition=~models.Q(lawful_basis="other") | ~models.Q(lawful_basis_other=""),
-                name="share_other_basis_described",
+            described_when(
+                "share_other_basis_described", "lawful_basis", "other", "lawful_basis_other"
             ),
         ]
 
     def __str__(self) -> str:
         return f"worker {self.agreed_by_id} agreed to share child {self.child_id}"
-
-    @property
-    def lawful_basis_text(self) -> str:
-        return self.basis_text
 
 
 class Decision(forums.Decision):

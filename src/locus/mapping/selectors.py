@@ -434,7 +434,7 @@ FIELD_LABELS = dict(PersonField.choices)
 def agreement_text(agreement: ShareAgreement) -> str:
     """One agreement as the meeting's page words it: who, what, and on what basis."""
     fields = ", ".join(str(FIELD_LABELS.get(f, f)).lower() for f in agreement.fields)
-    return f"{agreement.agreed_by}: {fields} ({agreement.lawful_basis_text})"
+    return f"{agreement.agreed_by}: {fields} ({agreement.basis_text})"
 
 
 def add_agreements(viewer: Worker, meeting: Meeting, rows: Sequence[ChildRow]) -> None:

@@ -19,7 +19,13 @@ from django.db import models
 
 from locus.access.models import Team, optional_worker
 from locus.casework.models import ActionSource, PlanAction
-from locus.common.modelkit import after_constraint, link_or_text, once_where_set, optional_fk
+from locus.common.modelkit import (
+    after_constraint,
+    described_when,
+    link_or_text,
+    once_where_set,
+    optional_fk,
+)
 from locus.common.models import Confidence, Source
 from locus.forums import models as forums
 from locus.forums.machine import Machine
@@ -115,10 +121,9 @@ class PanelMeeting(BasisFields):
         indexes = [models.Index(fields=["status", "review_on"])]
         constraints = [
             after_constraint("panel_review_after_meeting", "review_on", "meets_on", or_same=True),
-            # "Other" says which basis: a sharing without a stated basis breaks rule 5.
-            models.CheckConstraint(
-                condition=~(models.Q(lawful_basis="other") & models.Q(lawful_basis_other="")),
-                name="panel_other_basis_described",
+            # "Other" says which basis: every sharing records its lawful basis.
+            described_when(
+                "panel_other_basis_described", "lawful_basis", "other", "lawful_basis_other"
             ),
         ]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from locus.common.modelkit import described_when
 from locus.sharing.vocab import Article6, Basis, Condition, Duty, basis_cited, basis_text
 
 
@@ -80,10 +81,7 @@ class Share(BasisFields):
             models.Index(fields=["by_team", "at"]),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(duty="other") | ~models.Q(duty_other=""),
-                name="share_other_duty_described",
-            ),
+            described_when("share_other_duty_described", "duty", "other", "duty_other"),
             models.CheckConstraint(condition=~models.Q(purpose=""), name="share_has_purpose"),
         ]
 

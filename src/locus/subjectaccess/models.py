@@ -12,6 +12,7 @@ import datetime as dt
 from django.db import models
 
 from locus.access.models import recorded_fields
+from locus.common.modelkit import described_when
 from locus.common.models import JobState
 
 
@@ -86,10 +87,7 @@ class SubjectAccessRequest(models.Model):
                 condition=models.Q(extended_to__isnull=True) | ~models.Q(extension_reason=""),
                 name="sar_extension_has_reason",
             ),
-            models.CheckConstraint(
-                condition=~models.Q(status="refused") | ~models.Q(refusal_ground=""),
-                name="sar_refusal_has_ground",
-            ),
+            described_when("sar_refusal_has_ground", "status", "refused", "refusal_ground"),
         ]
 
     def __str__(self) -> str:
