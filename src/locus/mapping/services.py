@@ -128,7 +128,8 @@ def meeting_propose(
     The proposer may include a child they see, or one linked to a child they see
     (whom they know only as "a child held by <worker>"). The workers holding each
     child's case are invited; the proposer may invite others. The lawful basis for
-    sharing is recorded now: the meeting is a sharing between agencies (rule 5).
+    sharing is recorded now: the meeting is a sharing between agencies
+    (docs/domain.md#lawful-basis).
     Proposing shares nothing: each child's holder decides whether to bring the
     child, and what to share (:func:`share_agree`).
     """

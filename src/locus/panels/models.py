@@ -6,9 +6,11 @@ harmed, persons of concern, and locations. The first two are **never
 conflated** (docs/domain.md#victims-and-harmers): they are separate kinds of agenda item, and a
 young person who was both harmed and harming is on both lists as two items. A
 person of concern is *associated* with the young people or places, with the
-source of that information; association is not membership of anything (rule 2).
+source of that information; association is not membership of anything
+(docs/domain.md#provenance).
 
-A panel is a sharing between agencies, so it records its lawful basis (rule 5).
+A panel is a sharing between agencies, so it records its lawful basis
+(docs/domain.md#lawful-basis).
 It does not replace case management: its actions are followed by their owners,
 and location actions land on that location's context plan when it has one.
 """
