@@ -354,3 +354,20 @@ def test_a_forum_share_opens_no_notes(world: World) -> None:
     assert _get(client, "chronology", "person", world.csc_child.pk).status_code == 404
     assert _get(client, "note", note.pk).status_code == 404
     assert _get(client, "note-add", "person", world.csc_child.pk).status_code == 404
+
+
+def test_each_note_form_offers_a_way_back_without_saving(world: World) -> None:
+    """Writing, correcting or striking out a note can be left without saving, back to where
+    the worker came from, as on every other form page."""
+    note = write(world.social_worker, world.csc_child)
+    client = client_for(world.social_worker)
+    back = 'href="{}">Back without saving</a>'
+    for page, leads_to in (
+        (
+            url("note-add", "person", world.csc_child.pk),
+            url("chronology", "person", world.csc_child.pk),
+        ),
+        (url("note-correct", note.pk), url("note", note.pk)),
+        (url("note-in-error", note.pk), url("note", note.pk)),
+    ):
+        assert back.format(leads_to) in client.get(page).content.decode(), page
