@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from locus.access import signin
 from locus.access.models import Worker
 from locus.access.services import system_worker, worker_set_password
+from locus.api.models import ApiToken
 from locus.audit.models import ChangeEvent
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.signin.models import SecondFactorEvent, SecondFactorKind
@@ -25,6 +26,7 @@ from locus.signin.services import (
     start_enrolment,
     verify_second_factor,
 )
+from tests.api.conftest import api_as
 from tests.factories import World
 from tests.signin.codes import code_for_secret, fresh_code
 
@@ -264,3 +266,21 @@ def test_the_admin_offers_no_unaudited_reset() -> None:
     record = admin.site._registry[SecondFactorEvent]
     assert not record.has_delete_permission(None)  # type: ignore[arg-type]
     assert not record.has_change_permission(None)  # type: ignore[arg-type]
+
+
+def test_a_reset_ends_the_workers_api_tokens(world: World) -> None:
+    """A second factor is reset when a phone is lost or the account may have been used by
+    someone else; a token made in that time would outlive the reset, reading as the worker.
+    The reset ends every token the worker holds (each end in the trail, the sharing register
+    closed), and the worker makes new ones once signed in again."""
+    enrolled(world.social_worker)
+    program = api_as(world.social_worker)
+    assert program.get("/people").status_code == 200
+    others = api_as(world.teammate)
+    reset_second_factor(actor=world.admin, worker=world.social_worker, reason="Phone stolen")
+    assert program.get("/people").status_code == 401
+    assert others.get("/people").status_code == 200  # nobody else's
+    token = ApiToken.objects.get(worker=world.social_worker)
+    assert token.revoked_at is not None
+    ended = ChangeEvent.objects.filter(record_type="api.apitoken", record_id=str(token.pk))
+    assert ended.filter(action="end", actor=world.admin).exists()

@@ -113,14 +113,26 @@ def token_revoke(*, actor: Worker, token: ApiToken) -> ApiToken:
     if token.worker_id != actor.pk:
         raise NotPermitted("Not found")
     permitted(rules.can_revoke, actor, token)
+    return _end(actor, token, "Token revoked")
+
+
+def _end(actor: Worker, token: ApiToken, note: str) -> ApiToken:
     before = _audited(token)
     token.revoked_at = clock.now()
     token.save(update_fields=["revoked_at"])
-    sharing.end_shares(actor=actor, source=token, note="Token revoked")
+    sharing.end_shares(actor=actor, source=token, note=note)
     record_change(
         actor=actor, action=ChangeAction.END, obj=token, before=before, after=_audited(token)
     )
     return token
+
+
+def tokens_end(*, actor: Worker, worker: Worker, note: str) -> int:
+    """End every token ``worker`` still holds, in the caller's transaction (their second
+    factor is being reset: whoever held the account may have made one). Each end is in the
+    change trail and closes its sharing-register row with ``note``. Returns how many."""
+    live = ApiToken.objects.select_for_update().filter(worker=worker, revoked_at__isnull=True)
+    return len([_end(actor, token, note) for token in live.order_by("id")])
 
 
 def token_used(token: ApiToken) -> None:

@@ -164,8 +164,8 @@ def reset(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{worker}'s second factor was reset. They must set up a new one "
-                "when they next sign in.",
+                f"{worker}'s second factor was reset, and their API tokens no longer work. "
+                "They must set up a new one when they next sign in.",
             )
             return redirect("second-factor-reset")
     return render(request, "signin/reset.html", {"form": form})
