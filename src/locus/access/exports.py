@@ -42,16 +42,17 @@ def owns_export(worker: Worker, asked_by_id: int) -> bool:
 
 
 def still_seen(worker: Worker, person_ids: Collection[int]) -> set[int]:
-    """Which of ``person_ids`` (people prepared files named) ``worker`` still sees: sight
-    lost since a file was made (a move of team, a new role, a share or emergency access
-    ended) is lost for the file too, as the same export asked for now would leave them out.
-    A query for each 2,000 people, however many files named them."""
+    """Which of ``person_ids`` (people prepared files named) ``worker`` still sees lastingly:
+    sight lost since a file was made (a move of team, a new role, a share ended) is lost for
+    the file too, as the same export asked for now would leave them out; emergency access
+    (break-glass) never reaches a file. A query for each 2,000 people, however many files
+    named them."""
     wanted = sorted(set(person_ids))
     if scopes.person_filter(worker) is None:
         return set(wanted)  # a worker who sees everyone
     seen: set[int] = set()
     for at in range(0, len(wanted), _CHECKED_AT_ONCE):
-        seen |= visible_person_ids(worker, wanted[at : at + _CHECKED_AT_ONCE])
+        seen |= visible_person_ids(worker, wanted[at : at + _CHECKED_AT_ONCE], break_glass=False)
     return seen
 
 

@@ -43,7 +43,9 @@ are added as one more function, not as a flag on the person.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
@@ -196,6 +198,23 @@ def sees_case_records(worker: Worker) -> bool:
     )
 
 
+# Set while something is copied out of Locus (an export): see lasting_sight_only.
+_LASTING_ONLY: ContextVar[bool] = ContextVar("lasting_sight_only", default=False)
+
+
+@contextmanager
+def lasting_sight_only() -> Iterator[None]:
+    """Within the block, every worker's sight leaves out emergency access (break-glass), as
+    ``break_glass=False`` does: an export copies what it lists out of Locus for good, and
+    must not carry a child seen only for four hours. Everything reached through such a child
+    (their incidents, places, cases) is left out with them."""
+    token = _LASTING_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _LASTING_ONLY.reset(token)
+
+
 def person_filter(worker: Worker, *, shared: bool = True, break_glass: bool = True) -> Q | None:
     """The condition on Person for what ``worker`` may see; ``None`` means everything.
 
@@ -219,7 +238,7 @@ def person_filter(worker: Worker, *, shared: bool = True, break_glass: bool = Tr
     if shared:
         for grant in SHARED_GRANTS:
             q |= grant(worker)
-    if break_glass:
+    if break_glass and not _LASTING_ONLY.get():
         q |= _break_glass(worker)
     return q
 

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import transaction
 
 from locus.access import exports as rules
+from locus.access import scopes
 from locus.access.models import Worker
 from locus.audit.models import AccessAction, AccessEvent
 from locus.audit.services import record_access
@@ -192,8 +193,10 @@ def export_list(
     _check_why(spec, why)
     params = spec.params_from(query)
     limit = SYNC_ROWS if limit is None else limit
-    # Read once: up to one row past the limit says whether it is too long to send now.
-    lines = list(islice(spec.lines(actor, params), limit + 1))
+    # Read once: up to one row past the limit says whether it is too long to send now. A file
+    # outlasts emergency access: it lists only whom the worker sees lastingly.
+    with scopes.lasting_sight_only():
+        lines = list(islice(spec.lines(actor, params), limit + 1))
     if len(lines) > limit:
         with transaction.atomic():
             run = export_run_create(actor=actor, key=key, params=params, fmt=fmt)
@@ -341,7 +344,7 @@ def produce(run_id: int) -> str:
 
     tally = Tally(progress=progress)
     try:
-        with temp.open("wb") as out:
+        with temp.open("wb") as out, scopes.lasting_sight_only():
             os.chmod(temp, 0o600)
             writer(actor, dict(run.params), run.fmt, out, tally)
     except Exception as error:
