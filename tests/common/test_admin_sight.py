@@ -14,6 +14,7 @@ from django.db.models import Model
 from django.test import RequestFactory
 
 from locus.access.selectors import visible_person_ids
+from locus.common.admin import CaseRecordAdmin
 from locus.common.clock import today
 from locus.incidents.models import Incident
 from locus.peers.models import GroupMembership
@@ -146,3 +147,20 @@ def test_the_admin_site_writes_none_of_the_forums_records(world: World) -> None:
     ]
     # Reference data the forums read, not records of them: the administrator's to keep.
     assert sorted(writable) == ["AssessmentTemplate", "ThresholdLevel"]
+
+
+def test_the_admin_site_corrects_only_a_persons_details_and_an_associations_wording(
+    world: World,
+) -> None:
+    """Of every record about a child the admin site lists, it writes two: a person's details
+    (their fields as the administrator's row allows) and what an association says. Every other
+    is written through its service, which checks it and keeps its history."""
+    request = RequestFactory().get("/admin/")
+    request.user = world.admin
+    writable = sorted(
+        model.__name__
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, CaseRecordAdmin)
+        and (model_admin.has_add_permission(request) or model_admin.has_change_permission(request))
+    )
+    assert writable == ["Association", "Person"]
