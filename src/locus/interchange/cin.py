@@ -891,7 +891,8 @@ class CinImporter(core.Importer):
 
     def check(self, path: Path, *, progress: Progress = no_progress) -> Report:
         report = Report(kind=self.kind, dry_run=True)
-        self._pass(path, report, progress, by=None, writing=False, valid_only=True)
+        with core.cycles_uncollected():
+            self._pass(path, report, progress, by=None, writing=False, valid_only=True)
         return report
 
     def write_pass(self, path: Path, *, by: Worker, valid_only: bool, progress: Progress) -> Report:

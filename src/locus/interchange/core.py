@@ -19,6 +19,7 @@ show a progress bar without counting the records first.
 
 from __future__ import annotations
 
+import gc
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -48,6 +49,24 @@ REJECTED = "rejected"
 
 def no_progress(done: int, total: int) -> None:
     """The progress callback for callers that show none."""
+
+
+@contextmanager
+def cycles_uncollected() -> Iterator[None]:
+    """Within the block, Python's cycle collector does not run (it runs as usual after).
+
+    An import holds hundreds of thousands of live objects (the rows it is about to write, the
+    keys it has seen), and the collector walks all of them each time it runs: at 20,000
+    children that was a sixth of the processor time, for nothing (the rows are not garbage).
+    Reference counting still frees everything as usual; only cycles wait for the end.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -188,7 +207,7 @@ class Importer(ABC):
         means nothing is written (:class:`FileRejected` or the report with problems and no
         writes, ``report.details["written"] = False``)."""
         # Every importer's all-or-valid rule, kept here so that none can get it wrong.
-        with transaction.atomic():
+        with transaction.atomic(), cycles_uncollected():
             report = self.write_pass(path, by=by, valid_only=valid_only, progress=progress)
             written = valid_only or report.ok
             if not written:
