@@ -58,7 +58,9 @@ def cycles_uncollected() -> Iterator[None]:
     An import holds hundreds of thousands of live objects (the rows it is about to write, the
     keys it has seen), and the collector walks all of them each time it runs: at 20,000
     children that was a sixth of the processor time, for nothing (the rows are not garbage).
-    Reference counting still frees everything as usual; only cycles wait for the end.
+    Reference counting still frees everything as usual; only cycles wait for the end. The
+    collector is the process's: imports run in the task worker (``interchange.tasks``), whose
+    other work meanwhile goes without it too, for the minutes an import takes at most.
     """
     was_on = gc.isenabled()
     gc.disable()
