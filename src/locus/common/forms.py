@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
@@ -144,6 +144,17 @@ def worker_label(worker: Worker) -> str:
     return f"{worker}, {team.name}" if team is not None else str(worker)
 
 
+def worker_choices(workers: Iterable[Worker]) -> list[Any]:
+    """Workers grouped by agency, each shown with their team (for <optgroup>)."""
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for w in workers:
+        agency = w.team.agency.name if w.team else "No agency"
+        team = w.team.name if w.team else ""
+        label = f"{w}, {team}" + (f" ({w.job_title})" if w.job_title else "")
+        grouped.setdefault(agency, []).append((str(w.pk), label))
+    return list(grouped.items())
+
+
 # For forms whose choices map back to records: a posted choice (an id) finds its record.
 _Record = TypeVar("_Record", bound=Model)
 
@@ -151,6 +162,56 @@ _Record = TypeVar("_Record", bound=Model)
 def by_pk(records: Iterable[_Record]) -> dict[str, _Record]:
     """The records keyed by their id as a choice posts it (a string)."""
     return {str(r.pk): r for r in records}
+
+
+def set_choices(form: forms.Form, name: str, choices: list[Any]) -> None:
+    """The choices of field ``name``, known only once the form is made."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
+class ChoosingForm(GovukForm):
+    """A form whose choice fields offer records: ``offer`` sets a field's choices, and
+    ``chosen`` / ``all_chosen`` turn the ids posted back into the records offered, so the
+    view hands a service only a record the worker was offered."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lookup: dict[str, dict[str, Any]] = {}
+
+    def offer(
+        self,
+        name: str,
+        records: Iterable[_Record],
+        label: Callable[[_Record], str] = str,
+        *,
+        first: str | None = None,
+    ) -> None:
+        """Offer ``records`` on field ``name``, each shown by ``label``, after an empty
+        choice ``first`` (when there is one)."""
+        records = list(records)
+        self.lookup[name] = by_pk(records)
+        self._show(name, [(str(r.pk), label(r)) for r in records], first)
+
+    def offer_workers(
+        self, name: str, workers: Iterable[Worker], *, first: str | None = None
+    ) -> None:
+        """Offer ``workers`` on field ``name`` as :func:`worker_choices` groups them."""
+        workers = list(workers)
+        self.lookup[name] = by_pk(workers)
+        self._show(name, worker_choices(workers), first)
+
+    def _show(self, name: str, choices: list[Any], first: str | None) -> None:
+        set_choices(self, name, choices if first is None else [("", first), *choices])
+
+    def chosen(self, name: str) -> Any:
+        """The record chosen in field ``name`` (None when nothing was chosen)."""
+        return self.lookup.get(name, {}).get(str(self.cleaned_data.get(name) or ""))
+
+    def all_chosen(self, name: str) -> list[Any]:
+        """The records ticked in field ``name``."""
+        return [self.lookup[name][str(v)] for v in self.cleaned_data.get(name, [])]
 
 
 # For a few lines a worker must write (a reason, a policy's text): unlike ``text_area``, the

@@ -13,7 +13,13 @@ from locus.access import naming
 from locus.access.fields import PersonField
 from locus.access.forum import ALWAYS_SHARED, DEFAULT_SHARED_FIELDS
 from locus.access.models import Agency, Worker
-from locus.common.forms import GovukForm, optional_choice, optional_text
+from locus.common.forms import (
+    GovukForm,
+    optional_choice,
+    optional_text,
+    set_choices,
+    worker_choices,
+)
 from locus.common.ids import as_id
 from locus.forums.models import ActionStatus, next_action_statuses
 from locus.mapping.models import INTERVENTION_MACHINE, Intervention, Invitee
@@ -49,23 +55,6 @@ def time_field() -> forms.TimeField:
         error_messages={"required": "Enter the time", "invalid": "Enter the time like 14:30"},
         widget=forms.TimeInput(format="%H:%M"),
     )
-
-
-def worker_choices(workers: Iterable[Worker]) -> list[Any]:
-    """Workers grouped by agency, each shown with their team (for <optgroup>)."""
-    grouped: dict[str, list[tuple[str, str]]] = {}
-    for w in workers:
-        agency = w.team.agency.name if w.team else "No agency"
-        team = w.team.name if w.team else ""
-        label = f"{w}, {team}" + (f" ({w.job_title})" if w.job_title else "")
-        grouped.setdefault(agency, []).append((str(w.pk), label))
-    return list(grouped.items())
-
-
-def set_choices(form: forms.Form, name: str, choices: list[Any]) -> None:
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
 
 
 def place_choices(places: dict[str, Context], blank: str) -> list[tuple[str, str]]:

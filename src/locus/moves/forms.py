@@ -7,8 +7,8 @@ from typing import Any
 
 from django import forms
 
-from locus.common.forms import GovukForm
-from locus.mapping.forms import date_field, set_choices, text_area
+from locus.common.forms import GovukForm, set_choices
+from locus.mapping.forms import date_field, text_area
 from locus.panels.models import PanelMeeting
 from locus.places.models import Context
 

@@ -8,16 +8,20 @@ from typing import Any
 from django import forms
 
 from locus.access.models import Agency, Worker
-from locus.common.forms import GovukForm, optional_choice, optional_text
+from locus.common.forms import (
+    GovukForm,
+    optional_choice,
+    optional_text,
+    set_choices,
+    worker_choices,
+)
 from locus.common.models import Confidence, Source
 from locus.forums.models import ActionStatus, next_action_statuses
 from locus.mapping.forms import (
     date_field,
     place_choices,
     radios,
-    set_choices,
     text_area,
-    worker_choices,
 )
 from locus.panels.models import ItemKind, PanelAction, PanelAttendee, PanelKind
 from locus.people.models import Person

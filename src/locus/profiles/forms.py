@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from locus.common.forms import GovukForm, optional_choice, optional_text
+from locus.common.forms import GovukForm, optional_choice, optional_text, set_choices
 from locus.mapping.forms import (
     date_field,
     place_choices,
     radios,
-    set_choices,
     text_area,
 )
 from locus.people.models import Person

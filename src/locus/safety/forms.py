@@ -7,8 +7,15 @@ from typing import Any
 
 from django import forms
 
-from locus.common.forms import GovukForm, date_field, optional_choice, optional_text, text_area
-from locus.mapping.forms import place_choices, radios, set_choices
+from locus.common.forms import (
+    GovukForm,
+    date_field,
+    optional_choice,
+    optional_text,
+    set_choices,
+    text_area,
+)
+from locus.mapping.forms import place_choices, radios
 from locus.places.models import Context
 from locus.safety.models import MarkedPlace, Rating
 from locus.safety.services import MAX_WEIGHTED
