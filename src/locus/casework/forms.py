@@ -27,15 +27,13 @@ from locus.casework.models import (
     ThresholdLevel,
 )
 from locus.casework.services import AttendeeInput, FindingInput, ProgressInput
-from locus.common.forms import GovukForm, optional_choice
+from locus.common.forms import ChoosingForm, GovukForm, optional_choice, set_choices
 from locus.common.models import Source
 from locus.forums.models import ActionStatus, next_action_statuses
 from locus.mapping.forms import (
     ScheduleForm,
     date_field,
-    set_choices,
     time_field,
-    worker_choices,
 )
 from locus.places.models import Context
 from locus.profiles.selectors import BuildOn, build_on_choices
@@ -75,20 +73,10 @@ def context_label(context: Context) -> str:
     return f"{context.name} ({context.get_kind_display().lower()})"
 
 
-class CaseworkForm(GovukForm):
-    """GOV.UK form (error summary links reach radios too) whose choices map back to records."""
-
-    lookup: dict[str, dict[str, Any]]
-
-    def chosen(self, name: str) -> Any:
-        """The record chosen in field ``name`` (None when nothing was chosen)."""
-        return self.lookup.get(name, {}).get(self.cleaned_data.get(name) or "")
-
-
 # --- Referrals ---------------------------------------------------------------------------------
 
 
-class ReferralForm(CaseworkForm, BasisForm):
+class ReferralForm(ChoosingForm, BasisForm):
     about = radios(
         "What is the referral about?",
         "Say whether it is about a context",
@@ -134,26 +122,16 @@ class ReferralForm(CaseworkForm, BasisForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        options = [(str(c.pk), context_label(c)) for c in contexts]
-        set_choices(self, "context", [("", "Choose a context"), *options])
-        set_choices(self, "other_contexts", options)
+        self.offer("context", contexts, context_label, first="Choose a context")
+        self.offer("other_contexts", contexts, context_label)
         set_choices(self, "children", [(str(pk), label) for pk, label in children])
-        self.lookup = {"context": {str(c.pk): c for c in contexts}}
         if agencies is None:
             del self.fields["referring_agency"]
         else:
-            set_choices(
-                self,
-                "referring_agency",
-                [("", "Your own agency"), *[(str(a.pk), a.name) for a in agencies]],
-            )
-            self.lookup["referring_agency"] = {str(a.pk): a for a in agencies}
-
-    def chosen_others(self) -> list[Context]:
-        return [self.lookup["context"][i] for i in self.cleaned_data.get("other_contexts", [])]
+            self.offer("referring_agency", agencies, lambda a: a.name, first="Your own agency")
 
 
-class ScreenForm(CaseworkForm):
+class ScreenForm(ChoosingForm):
     level = radios("Threshold level", "Choose the threshold level")
     decision = radios("Decision", "Choose the decision", ScreeningDecision.choices)
     context = optional_choice(
@@ -186,19 +164,13 @@ class ScreenForm(CaseworkForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "level", [(str(lv.pk), level_label(lv)) for lv in levels])
-        set_choices(self, "context", [(str(c.pk), context_label(c)) for c in contexts])
-        set_choices(self, "lead", [("", "Choose the lead"), *worker_choices(leads)])
+        self.offer("level", levels, level_label)
+        self.offer("context", contexts, context_label)
+        self.offer_workers("lead", leads, first="Choose the lead")
         if any(lv.screening_sign_off for lv in levels):
-            set_choices(self, "manager", [("", "Choose a manager"), *worker_choices(managers)])
+            self.offer_workers("manager", managers, first="Choose a manager")
         else:
             del self.fields["manager"]
-        self.lookup = {
-            "level": {str(lv.pk): lv for lv in levels},
-            "context": {str(c.pk): c for c in contexts},
-            "lead": {str(w.pk): w for w in leads},
-            "manager": {str(w.pk): w for w in managers},
-        }
 
 
 def level_label(level: ThresholdLevel) -> str:
@@ -219,32 +191,30 @@ def manager_field(label: str = "Manager to sign it off") -> forms.ChoiceField:
     )
 
 
-class ManagerForm(CaseworkForm):
+class ManagerForm(ChoosingForm):
     """Ask a named manager to sign off (the choices are the eligible managers only)."""
 
     manager = manager_field()
 
     def __init__(self, *args: Any, managers: Sequence[Worker], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "manager", [("", "Choose a manager"), *worker_choices(managers)])
-        self.lookup = {"manager": {str(w.pk): w for w in managers}}
+        self.offer_workers("manager", managers, first="Choose a manager")
 
 
 class ReassignForm(ManagerForm):
     reason = text_field("Why another manager?", "Say why another manager signs it off", attrs=SHORT)
 
 
-class ThresholdForm(CaseworkForm):
+class ThresholdForm(ChoosingForm):
     level = radios("New threshold level", "Choose the threshold level")
     reason = text_field("Why does the threshold change?", "Say why the threshold changes")
 
     def __init__(self, *args: Any, levels: Sequence[ThresholdLevel], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "level", [(str(lv.pk), level_label(lv)) for lv in levels])
-        self.lookup = {"level": {str(lv.pk): lv for lv in levels}}
+        self.offer("level", levels, level_label)
 
 
-class AssessorForm(CaseworkForm):
+class AssessorForm(ChoosingForm):
     assessor = forms.ChoiceField(
         label="Assessor",
         help_text="Usually the case's lead. A manager who will sign the assessment off "
@@ -254,11 +224,10 @@ class AssessorForm(CaseworkForm):
 
     def __init__(self, *args: Any, workers: Sequence[Worker], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "assessor", worker_choices(workers))
-        self.lookup = {"assessor": {str(w.pk): w for w in workers}}
+        self.offer_workers("assessor", workers)
 
 
-class ReasonForm(CaseworkForm):
+class ReasonForm(GovukForm):
     reason = text_field("Why?", "Say why", attrs=SHORT)
 
 
@@ -267,7 +236,7 @@ class ReasonForm(CaseworkForm):
 RATING_CHOICES = [(r.value, r.label) for r in Rating]
 
 
-class AssessmentForm(CaseworkForm):
+class AssessmentForm(ChoosingForm):
     """One group of fields per domain of the template: strengths, concerns, rating."""
 
     capacity_analysis = text_field(
@@ -328,8 +297,7 @@ class AssessmentForm(CaseworkForm):
             )
             self.domains.append(({**spec, "title": f.title}, names))
         self.fields = {**fields, **self.fields}
-        set_choices(self, "manager", [("", "Choose a manager"), *worker_choices(managers)])
-        self.lookup = {"manager": {str(w.pk): w for w in managers}}
+        self.offer_workers("manager", managers, first="Choose a manager")
         # GovukForm styled the original fields only: style the domain fields too.
         for name in fields:
             widget = self.fields[name].widget
@@ -351,7 +319,7 @@ class AssessmentForm(CaseworkForm):
         }
 
 
-class EvidenceForm(CaseworkForm):
+class EvidenceForm(GovukForm):
     domain = forms.ChoiceField(label="Domain", error_messages=_required("Choose the domain"))
     text = text_field("Evidence", "Describe the evidence", attrs=SHORT)
     source = forms.ChoiceField(
@@ -365,7 +333,7 @@ class EvidenceForm(CaseworkForm):
         set_choices(self, "domain", [("", "Choose a domain"), *domains])
 
 
-class SignOffForm(CaseworkForm):
+class SignOffForm(GovukForm):
     outcome = radios("Your decision", "Choose your decision")
     note = text_field(
         "Note", required=False, attrs=SHORT, help_text="Needed when you do not approve."
@@ -379,7 +347,7 @@ class SignOffForm(CaseworkForm):
 # --- Conference --------------------------------------------------------------------------------
 
 
-class ConferenceScheduleForm(CaseworkForm):
+class ConferenceScheduleForm(ChoosingForm):
     when = date_field("Date")
     time = time_field()
     location = forms.CharField(label="Where", max_length=200, required=False)
@@ -393,8 +361,7 @@ class ConferenceScheduleForm(CaseworkForm):
 
     def __init__(self, *args: Any, chairs: Sequence[Worker], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "chair", [("", "Choose the chair"), *worker_choices(chairs)])
-        self.lookup = {"chair": {str(w.pk): w for w in chairs}}
+        self.offer_workers("chair", chairs, first="Choose the chair")
 
 
 ATTENDANCE_CHOICES = [("attended", "Attended"), ("apologies", "Sent apologies"), ("", "Not there")]
@@ -411,7 +378,7 @@ def _partner_lines(text: str) -> list[tuple[str, str, str]]:
     return out
 
 
-class ConferenceRecordForm(CaseworkForm, BasisForm):
+class ConferenceRecordForm(BasisForm):
     partners = text_field(
         "Partners and others who attended (optional)",
         required=False,
@@ -483,7 +450,7 @@ class ConferenceRecordForm(CaseworkForm, BasisForm):
 # --- Plan --------------------------------------------------------------------------------------
 
 
-class GoalForm(CaseworkForm):
+class GoalForm(GovukForm):
     statement = text_field(
         "Goal",
         "Write the goal",
@@ -504,7 +471,7 @@ class GoalForm(CaseworkForm):
         set_choices(self, "domain_key", [("", "None"), *domains])
 
 
-class ActionForm(CaseworkForm):
+class ActionForm(ChoosingForm):
     description = text_field("What will be done", "Describe the action", attrs=SHORT)
     goal = optional_choice(
         "Goal it serves (optional)",
@@ -554,21 +521,15 @@ class ActionForm(CaseworkForm):
             set_choices(self, "builds_on", build_on_choices(strengths))
         else:
             del self.fields["builds_on"]
-        owners = list(owners)
-        set_choices(self, "goal", [("", "None"), *[(str(g.pk), g.statement[:90]) for g in goals]])
-        set_choices(self, "agency", [("", "Choose"), *[(str(a.pk), a.name) for a in agencies]])
-        set_choices(self, "owner", [("", "Named below"), *worker_choices(owners)])
-        self.lookup = {
-            "goal": {str(g.pk): g for g in goals},
-            "agency": {str(a.pk): a for a in agencies},
-            "owner": {str(w.pk): w for w in owners},
-        }
+        self.offer("goal", goals, lambda g: g.statement[:90], first="None")
+        self.offer("agency", agencies, lambda a: a.name, first="Choose")
+        self.offer_workers("owner", owners, first="Named below")
 
     def strength_ids(self) -> list[int]:
         return [int(v) for v in self.cleaned_data.get("builds_on", [])]
 
 
-class ActionUpdateForm(CaseworkForm):
+class ActionUpdateForm(GovukForm):
     status = radios("Status now", "Choose the action's status")
     note = text_field("What has happened", "Say what has happened", attrs=SHORT)
     due_on = date_field("Due date", required=False, hint="Change it only if it has moved.")
@@ -580,7 +541,7 @@ class ActionUpdateForm(CaseworkForm):
         set_choices(self, "status", [(s, labels[s]) for s in next_action_statuses(action.status)])
 
 
-class PlanChildForm(CaseworkForm):
+class PlanChildForm(GovukForm):
     link = radios("Child, and the child's own plan", "Choose the child")
 
     def __init__(self, *args: Any, options: Sequence[tuple[str, str]], **kwargs: Any) -> None:
@@ -621,7 +582,7 @@ def goal_answers(data: dict[str, Any], goals: Sequence[PlanGoal]) -> dict[int, P
     }
 
 
-class ReviewForm(CaseworkForm):
+class ReviewForm(GovukForm):
     held_on = date_field("Date of the review")
     summary = text_field("Summary", "Summarise the review")
     decision = radios("Decision", "Choose the review's decision", ReviewDecision.choices)

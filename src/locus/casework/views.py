@@ -164,7 +164,7 @@ def referral_new(request: AuthedRequest) -> HttpResponse:
                 actor=viewer,
                 about=data["about"],
                 context=form.chosen("context"),
-                other_contexts=form.chosen_others(),
+                other_contexts=form.all_chosen("other_contexts"),
                 children=people_chosen(data["children"]),
                 summary=data["summary"],
                 received_on=data["received_on"],

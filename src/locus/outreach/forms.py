@@ -10,10 +10,10 @@ from typing import Any
 from django import forms
 
 from locus.access.models import Agency, Worker
-from locus.casework.forms import CaseworkForm
 from locus.casework.models import Referral
 from locus.common.forms import (
-    by_pk,
+    ChoosingForm,
+    GovukForm,
     choose_one,
     date_field,
     optional_choice,
@@ -22,7 +22,7 @@ from locus.common.forms import (
     ticks,
 )
 from locus.incidents.models import Incident
-from locus.mapping.forms import set_choices, time_field, worker_choices
+from locus.mapping.forms import time_field
 from locus.outreach.models import Consent, Guardian, Weekday
 from locus.people.models import Person
 from locus.places.models import Context
@@ -49,14 +49,7 @@ def _count(label: str, hint: str) -> forms.IntegerField:
     )
 
 
-class _ChoosingForm(CaseworkForm):
-    """A form whose tick boxes map back to records, as ``chosen`` does for one choice."""
-
-    def all_chosen(self, name: str) -> list[Any]:
-        return [self.lookup[name][v] for v in self.cleaned_data.get(name, [])]
-
-
-class PlanForm(_ChoosingForm):
+class PlanForm(ChoosingForm):
     context = choose_one(
         "Place to visit", [], required="Choose the place", placeholder="Choose a place"
     )
@@ -87,20 +80,12 @@ class PlanForm(_ChoosingForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        workers = list(workers)
-        set_choices(
-            self, "context", [("", "Choose a place"), *[(str(c.pk), c.name) for c in contexts]]
-        )
-        set_choices(self, "workers", worker_choices(workers))
-        set_choices(self, "agencies", [(str(a.pk), a.name) for a in agencies])
-        self.lookup = {
-            "context": by_pk(contexts),
-            "workers": by_pk(workers),
-            "agencies": by_pk(agencies),
-        }
+        self.offer("context", contexts, lambda c: c.name, first="Choose a place")
+        self.offer_workers("workers", workers)
+        self.offer("agencies", agencies, lambda a: a.name)
 
 
-class VisitForm(_ChoosingForm):
+class VisitForm(ChoosingForm):
     on = date_field("Date of the visit", "the date of the visit")
     start_time = _time("From")
     end_time = _time("Until (optional)", required=False)
@@ -134,28 +119,21 @@ class VisitForm(_ChoosingForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        workers = list(workers)
-        set_choices(self, "went", [(str(w.pk), str(w)) for w in workers])
+        self.offer("went", workers)
         if people:
-            set_choices(self, "people", [(str(p.pk), p.full_name) for p in people])
+            self.offer("people", people, lambda p: p.full_name)
         else:
             del self.fields["people"]
-        set_choices(self, "incident", [("", "None"), *[(str(i.pk), str(i)) for i in incidents]])
-        set_choices(self, "referral", [("", "None"), *[(str(r.pk), str(r)) for r in referrals]])
-        self.lookup = {
-            "went": by_pk(workers),
-            "people": by_pk(people),
-            "incident": by_pk(incidents),
-            "referral": by_pk(referrals),
-        }
+        self.offer("incident", incidents, first="None")
+        self.offer("referral", referrals, first="None")
 
 
-class MissedForm(CaseworkForm):
+class MissedForm(GovukForm):
     on = date_field("Date of the planned visit", "the date of the planned visit")
     reason = text_area("Why was it missed?")
 
 
-class ConsentForm(CaseworkForm):
+class ConsentForm(GovukForm):
     consent = choose_one(
         "The household's consent to the protective work",
         Consent.choices,
