@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 from django import forms
 
 from locus.access.models import Worker
 from locus.common.forms import (
     DATE_FORMATS,
+    ChoosingForm,
     GovukForm,
     date_field,
     required_text,
+    set_choices,
     text_area,
     ticks,
     worker_label,
 )
-from locus.mapping.forms import radios, set_choices
+from locus.mapping.forms import radios
 from locus.notes.models import CaseNote, NoteKind
 from locus.notes.services import MAX_REASON, MAX_SUMMARY
 from locus.people.models import Person
-
-T = TypeVar("T", Person, Worker)
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M"]
 
@@ -37,16 +37,6 @@ def _time_field() -> forms.TimeField:
         error_messages={"invalid": "Enter the time of the contact like 14:30"},
         widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input govuk-input--width-5"}),
     )
-
-
-def _offer(
-    form: forms.Form, name: str, objects: Sequence[T], label: Callable[[T], str]
-) -> dict[str, T]:
-    """Offer ``objects`` on the choice field ``name``; the dict, keyed as the choices are,
-    turns what was posted back into the objects."""
-    offered = {str(o.pk): o for o in objects}
-    set_choices(form, name, [(k, label(o)) for k, o in offered.items()])
-    return offered
 
 
 def _summary_field() -> forms.CharField:
@@ -102,7 +92,7 @@ class NoteContentForm(GovukForm):
         }
 
 
-class NoteForm(NoteContentForm):
+class NoteForm(NoteContentForm, ChoosingForm):
     present_workers = ticks("Workers present (optional)", "Choose workers from the list")
     children = ticks(
         "Children named in the note (optional)",
@@ -125,15 +115,14 @@ class NoteForm(NoteContentForm):
         self, *args: Any, children: Sequence[Person], workers: Sequence[Worker], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.people = _offer(self, "children", children, lambda p: p.full_name)
-        self.workers = _offer(self, "present_workers", workers, worker_label)
+        self.offer("children", children, lambda p: p.full_name)
+        self.offer("present_workers", workers, worker_label)
 
     def values(self) -> dict[str, Any]:
-        data = self.cleaned_data
         return {
             **self.content(),
-            "children": [self.people[k] for k in data.get("children", [])],
-            "present_workers": [self.workers[k] for k in data.get("present_workers", [])],
+            "children": self.all_chosen("children"),
+            "present_workers": self.all_chosen("present_workers"),
         }
 
 
@@ -178,9 +167,7 @@ class ChronologyFilterForm(GovukForm):
 
     def __init__(self, *args: Any, kinds: Sequence[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["kinds"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = list(kinds)
+        set_choices(self, "kinds", list(kinds))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
