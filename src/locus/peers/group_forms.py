@@ -6,34 +6,15 @@ onto these fields.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 
-from locus.common.forms import GovukForm, choose_one, date_field, text_area
+from locus.common.forms import ChoosingForm, GovukForm, choose_one, date_field, text_area
 from locus.peers.forms import RelationshipFields, reason_field
 from locus.peers.models import GroupMembership, GroupRole
-from locus.people.models import Person
 from locus.people.picker import Picker, pick_fields
 from locus.places.models import Context
-
-R = TypeVar("R", Person, Context, GroupMembership)
-
-
-def _offer(
-    form: GovukForm,
-    name: str,
-    items: Sequence[R],
-    label: Callable[[R], str],
-    empty: str | None = "Choose one",
-) -> dict[int, R]:
-    """Offer ``items`` (records with a pk) as the choices of field ``name``; returns them by
-    pk, so the view hands the service the chosen record, never one the worker was not offered."""
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = [*([("", empty)] if empty else []), *[(i.pk, label(i)) for i in items]]
-    return {i.pk: i for i in items}
 
 
 class GroupForm(GovukForm):
@@ -77,7 +58,7 @@ class MemberEndForm(GovukForm):
     reason = reason_field()
 
 
-class MergeForm(GovukForm):
+class MergeForm(ChoosingForm):
     into = forms.TypedChoiceField(
         label="Merge into",
         coerce=int,
@@ -92,10 +73,10 @@ class MergeForm(GovukForm):
 
     def __init__(self, *args: Any, targets: list[Context], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.targets = _offer(self, "into", targets, lambda g: g.name)
+        self.offer("into", targets, lambda g: g.name, first="Choose one")
 
 
-class SplitForm(GovukForm):
+class SplitForm(ChoosingForm):
     members = forms.TypedMultipleChoiceField(
         label="Members who move to the new group",
         coerce=int,
@@ -109,4 +90,4 @@ class SplitForm(GovukForm):
 
     def __init__(self, *args: Any, movable: list[GroupMembership], label: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.movable = _offer(self, "members", movable, label, empty=None)
+        self.offer("members", movable, label)

@@ -162,7 +162,7 @@ def group_merge(request: AuthedRequest, group_id: int) -> HttpResponse:
         lambda: services.group_merge(
             actor=request.user,
             group=group,
-            into=form.targets[form.cleaned_data["into"]],
+            into=form.chosen("into"),
             reason=form.cleaned_data["reason"],
         ),
         "Groups merged: the history is kept on both",
@@ -192,7 +192,7 @@ def group_split(request: AuthedRequest, group_id: int) -> HttpResponse:
             services.group_split(
                 actor=request.user,
                 group=group,
-                members=[form.movable[pk] for pk in form.cleaned_data["members"]],
+                members=form.all_chosen("members"),
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
                 reason=form.cleaned_data["reason"],
