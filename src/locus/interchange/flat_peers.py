@@ -19,7 +19,7 @@ from django.db.models import Q
 from locus.common.models import Confidence, Source
 from locus.common.services import Problems, check_period, today
 from locus.interchange.core import CREATED, UNCHANGED, UPDATED
-from locus.interchange.flat_people import person_columns, person_named
+from locus.interchange.flat_people import person_columns, person_key, person_named
 from locus.interchange.flat_read import Batch, Column, Plan, Row, rule_problems
 from locus.peers.models import Association, GroupMembership, GroupRole, Nature, Relationship
 from locus.peers.selectors import merged_into
@@ -112,10 +112,8 @@ class Associations:
     }
 
     def record_key(self, cells: dict[str, str]) -> str:
-        person = cells.get("LAchildID") or cells.get("UPN", "")
-        peer = (
-            cells.get("PeerLAchildID") or cells.get("PeerUPN") or cells.get("PeerDescription", "")
-        )
+        person = person_key(cells)
+        peer = person_key(cells, "Peer") or cells.get("PeerDescription", "")
         return f"{person}-{peer}" if person or peer else ""
 
     def parse(self, row: Row) -> AssociationRow:
@@ -126,14 +124,14 @@ class Associations:
             "peer_role": row.code("PeerRole", GroupRole),
         }
         valid_from, valid_until = _period(row, "ValidFrom", "ValidUntil")
-        label = row.text("PeerDescription")
-        if label and (row.has("PeerLAchildID") or row.has("PeerUPN")):
+        label, names_peer = row.text("PeerDescription"), bool(person_key(row.cells, "Peer"))
+        if label and names_peer:
             row.problem(
                 "PeerDescription",
                 "peer",
                 "Name the peer (PeerLAchildID or PeerUPN) or describe them, not both",
             )
-        elif not label and not (row.has("PeerLAchildID") or row.has("PeerUPN")):
+        elif not label and not names_peer:
             row.problem(
                 "PeerLAchildID", "required", "Name the peer, or describe them in PeerDescription"
             )
@@ -286,8 +284,7 @@ class Memberships:
     }
 
     def record_key(self, cells: dict[str, str]) -> str:
-        person = cells.get("LAchildID") or cells.get("UPN", "")
-        return f"{person} in {cells.get('GroupName', '')}"
+        return f"{person_key(cells)} in {cells.get('GroupName', '')}"
 
     def parse(self, row: Row) -> MembershipRow:
         group = row.text("GroupName", required=True)

@@ -173,6 +173,12 @@ def person_columns(prefix: str = "", *, who: str = "the young person") -> tuple[
     )
 
 
+def person_key(cells: dict[str, str], prefix: str = "") -> str:
+    """How a row names a person, as its record key shows it: ``{prefix}LAchildID``, else
+    ``{prefix}UPN`` ("" when it gives neither)."""
+    return cells.get(f"{prefix}LAchildID") or cells.get(f"{prefix}UPN", "")
+
+
 def _find(batch: Batch, field: str, value: str) -> Person | None:
     return batch.lookup(("person", field, value), lambda: _one(**{field: value}))
 
