@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from django.contrib import messages
 from django.db import models
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from locus.audit.services import record_access
 from locus.common.errors import InvalidTransition, ValidationFailed
@@ -54,15 +54,48 @@ def submitted(
 _T = TypeVar("_T")
 
 
+def _made(
+    request: AuthedRequest, form: GovukForm, make: Callable[[], _T], success: str
+) -> list[_T]:
+    """What ``make`` made, alone in a list; empty when it was not run or was refused (so a
+    ``make`` that returns None still counts as having succeeded)."""
+    made: list[_T] = []
+    submitted(request, form, lambda: made.append(make()), success)
+    return made
+
+
 def created(
     request: AuthedRequest, form: GovukForm, make: Callable[[], _T], success: str
 ) -> _T | None:
     """Run ``make`` as :func:`submitted` runs a service: what it made, or None when the form
     was not posted, was invalid or was refused (its page is then drawn again)."""
-    made: list[_T] = []
-    if submitted(request, form, lambda: made.append(make()), success):
-        return made[0]
-    return None
+    made = _made(request, form, make, success)
+    return made[0] if made else None
+
+
+def logged_form_step(
+    request: AuthedRequest,
+    person: models.Model,
+    form: GovukForm,
+    run: Callable[[], _T],
+    success: str,
+    *,
+    after: str | Callable[[_T], HttpResponse],
+    template: str,
+    **page: Any,
+) -> HttpResponse:
+    """A form step on a person's record: ``run`` for a valid POST, then on to ``after`` (the
+    url name of one of the person's pages, or what to answer from what ``run`` made).
+    Otherwise (not posted, invalid or refused) the form's page, the person on it as
+    ``person``, drawn by :func:`logged_form_page` from ``page`` (``heading``, ``button``,
+    ``shown``...): the read of the person's record is logged each time the page is drawn,
+    an invalid post's page too, as every read is."""
+    made = _made(request, form, run, success)
+    if not made:
+        return logged_form_page(request, template, form, about=person, person=person, **page)
+    if isinstance(after, str):
+        return redirect(after, person.pk)
+    return after(made[0])
 
 
 def logged_form_page(
@@ -71,14 +104,17 @@ def logged_form_page(
     form: GovukForm,
     *,
     about: models.Model,
-    shown: dict[str, Any],
     heading: str,
     button: str,
+    shown: dict[str, Any] | None = None,
+    read: str = "",
     **context: Any,
 ) -> HttpResponse:
-    """A form page reading a record ``about``: the read is logged under the page's heading,
-    with the ids it ``shown``, then the page is drawn with its heading and button."""
-    record_access(actor=request.user, obj=about, detail={"page": heading, **shown})
+    """A form page reading a record ``about``: the read is logged under the page's name
+    (``read``, else its heading) with the ids it ``shown`` (if any), then the page is drawn
+    with its heading and button."""
+    detail = {"page": read or heading, **(shown or {})}
+    record_access(actor=request.user, obj=about, detail=detail)
     return form_page(request, template, form, heading=heading, button=button, **context)
 
 

@@ -11,14 +11,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from locus.access import lookups, policies
 from locus.audit.services import record_access
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.modelkit import choice_values
-from locus.common.pages import posted, submitted
+from locus.common.pages import logged_form_step, posted
 from locus.common.services import permitted, today
 from locus.peers.selectors import context_choices, peer_candidates
 from locus.people.models import Person, PersonKind
@@ -48,25 +48,6 @@ def _item(person: Person, item_id: int) -> ProfileItem:
     return item
 
 
-def _form_step(
-    request: AuthedRequest,
-    person: Person,
-    form: GovukForm,
-    write: Callable[[], object],
-    *,
-    done: str,
-    read: dict[str, Any],
-    **context: Any,
-) -> HttpResponse:
-    """Take the form to its service and back to the profile, or show it (a logged read of
-    the child's record) with whatever the service refused."""
-    if submitted(request, form, write, done):
-        return redirect("person-profile", person_id=person.pk)
-    if request.method == "GET":
-        record_access(actor=request.user, obj=person, detail=read)
-    return render(request, "profiles/form.html", {"person": person, "form": form, **context})
-
-
 def item_add(request: AuthedRequest, person_id: int) -> HttpResponse:
     """Add a strength; ``?kind=`` chooses the kind, ``?q=`` finds a peer by name."""
     viewer = request.user
@@ -90,13 +71,15 @@ def item_add(request: AuthedRequest, person_id: int) -> HttpResponse:
         peers=peers,
         places=context_choices(viewer=viewer, person=person),
     )
-    return _form_step(
+    return logged_form_step(
         request,
         person,
         form,
         lambda: services.profile_item_add(actor=viewer, person=person, **form.values()),
-        done="Added to the profile",
-        read={"page": "profile-add"},
+        "Added to the profile",
+        after="person-profile",
+        template="profiles/form.html",
+        read="profile-add",
         heading="Add to the profile",
         button="Add to the profile",
         searchable=True,
@@ -118,15 +101,21 @@ def _item_form(
     form: GovukForm,
     write: Callable[[], object],
     page: str,
+    *,
+    done: str,
     **texts: Any,
 ) -> HttpResponse:
     """A form about one item, shown with the item's row; a read of it is logged as ``page``."""
-    return _form_step(
+    return logged_form_step(
         request,
         person,
         form,
         write,
-        read={"page": page, "item": item.pk},
+        done,
+        after="person-profile",
+        template="profiles/form.html",
+        read=page,
+        shown={"item": item.pk},
         row=selectors.profile_row(request.user, item),
         **texts,
     )

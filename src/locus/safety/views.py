@@ -18,7 +18,7 @@ from locus.access import safety as rules
 from locus.audit.services import record_access
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
-from locus.common.pages import created, logged_form_page, posted
+from locus.common.pages import logged_form_step, posted
 from locus.common.services import permitted
 from locus.people.models import Person
 from locus.safety import selectors, services
@@ -51,24 +51,25 @@ def _form_page(
     what it wrote) or back where the form came from; else the form again, its read logged.
 
     ``back`` is the session the form belongs to; without one it came from the safety maps."""
-    written = created(request, form, write, success)
-    if written is None:
-        return logged_form_page(
-            request,
-            "safety/form.html",
-            form,
-            about=person,
-            shown=shown or {},
-            heading=heading,
-            button=button,
-            person=person,
-            back=back,
-        )
-    if then is not None:
-        return then(written)
-    if back is not None:
-        return redirect("person-safety-session", person_id=person.pk, session_id=back.pk)
-    return redirect("person-safety", person_id=person.pk)
+
+    def came_from(_: Any) -> HttpResponse:
+        if back is not None:
+            return redirect("person-safety-session", person_id=person.pk, session_id=back.pk)
+        return redirect("person-safety", person_id=person.pk)
+
+    return logged_form_step(
+        request,
+        person,
+        form,
+        write,
+        success,
+        after=then or came_from,
+        template="safety/form.html",
+        shown=shown,
+        heading=heading,
+        button=button,
+        back=back,
+    )
 
 
 def history_page(request: AuthedRequest, person_id: int) -> HttpResponse:
