@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse, QueryDict
@@ -16,10 +14,9 @@ from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.selectors import context_cases_for
 from locus.common import clock
-from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_ids
-from locus.common.pages import submitted
+from locus.common.pages import logged_form_step, posted, submitted
 from locus.common.services import permitted
 from locus.incidents.views import audited_with_incidents
 from locus.peers import maps, selectors
@@ -156,29 +153,6 @@ def _relationship(person: Person, association_id: int) -> Association:
     return association
 
 
-def _capture_page(
-    request: AuthedRequest,
-    person: Person,
-    *,
-    form: Callable[[QueryDict | None], GovukForm],
-    write: Callable[[Any], object],
-    success: str,
-    read: dict[str, Any],
-    template: str,
-    context: dict[str, Any],
-) -> HttpResponse:
-    """One step of the capture form: show it (a logged read of the child's record), or
-    take it, call the service, and on refusal show its messages on the fields."""
-    if request.method == "POST":
-        bound = form(request.POST)
-        if submitted(request, bound, lambda: write(bound), success):
-            return redirect("person-peers", person_id=person.pk)
-    else:
-        record_access(actor=request.user, obj=person, detail=read)
-        bound = form(None)
-    return render(request, template, {"person": person, "form": bound, **context})
-
-
 def peer_add(request: AuthedRequest, person_id: int) -> HttpResponse:
     """Record a peer of this young person (the peer group information capture form)."""
     person = _recordable(request, person_id)
@@ -186,17 +160,21 @@ def peer_add(request: AuthedRequest, person_id: int) -> HttpResponse:
     candidates = selectors.peer_candidates(viewer=request.user, person=person, q=q)
     contexts = selectors.context_choices(viewer=request.user, person=person)
     initial = {"other": candidates[0].pk} if len(candidates) == 1 else {}
-    return _capture_page(
+    form = PeerAddForm(posted(request), initial=initial, candidates=candidates, contexts=contexts)
+    return logged_form_step(
         request,
         person,
-        form=lambda data: PeerAddForm(
-            data, initial=initial, candidates=candidates, contexts=contexts
-        ),
-        write=lambda f: association_record(actor=request.user, person=person, **f.service_values()),
-        success="Peer recorded",
-        read={"page": "peer-add"},
+        form,
+        lambda: association_record(actor=request.user, person=person, **form.service_values()),
+        "Peer recorded",
+        after="person-peers",
+        read="peer-add",
         template="peers/add.html",
-        context={"q": q, "searched": bool(q), "found": len(candidates)},
+        heading="Record a peer",
+        button="Record peer",
+        q=q,
+        searched=bool(q),
+        found=len(candidates),
     )
 
 
@@ -216,26 +194,29 @@ def peer_change(request: AuthedRequest, person_id: int, association_id: int) -> 
         keep=[c.pk for c in association.contexts.all()],
     )
     initial = PeerChangeForm.initial_for(association, reverse=reverse_side)
-    return _capture_page(
+    form = PeerChangeForm(posted(request), initial=initial, contexts=contexts)
+    return logged_form_step(
         request,
         person,
-        form=lambda data: PeerChangeForm(data, initial=initial, contexts=contexts),
-        write=lambda f: association_revise(
+        form,
+        lambda: association_revise(
             actor=request.user,
             association=association,
             person=person,
-            changed_on=f.cleaned_data["valid_from"],
-            reason=f.cleaned_data["reason"],
-            **f.relationship_values(),
+            changed_on=form.cleaned_data["valid_from"],
+            reason=form.cleaned_data["reason"],
+            **form.relationship_values(),
         ),
-        success="Change recorded: the earlier record is kept in history",
-        read={"page": "peer-change", "association": association.pk},
+        "Change recorded: the earlier record is kept in history",
+        after="person-peers",
+        read="peer-change",
+        shown={"association": association.pk},
         template="peers/change.html",
-        context={
-            "association": association,
-            "peer_label": peer.full_name if peer is not None else association.other_label,
-            "unknown_peer": peer is None,
-        },
+        heading="Change the relationship",
+        button="Record the change",
+        association=association,
+        peer_label=peer.full_name if peer is not None else association.other_label,
+        unknown_peer=peer is None,
     )
 
 
@@ -249,18 +230,22 @@ def peer_end(request: AuthedRequest, person_id: int, association_id: int) -> Htt
         peer_label = association.other_label
     else:
         peer_label = naming.person_label(peer, visible=policies.can_view_person(request.user, peer))
-    return _capture_page(
+    form = PeerEndForm(posted(request))
+    return logged_form_step(
         request,
         person,
-        form=lambda data: PeerEndForm(data),
+        form,
         # The form's answers are the end date and the reason, as the service takes them.
-        write=lambda f: association_end(
-            actor=request.user, association=association, **f.cleaned_data
-        ),
-        success="Relationship ended: it stays on record",
-        read={"page": "peer-end", "association": association.pk},
+        lambda: association_end(actor=request.user, association=association, **form.cleaned_data),
+        "Relationship ended: it stays on record",
+        after="person-peers",
+        read="peer-end",
+        shown={"association": association.pk},
         template="peers/end.html",
-        context={"association": association, "peer_label": peer_label},
+        heading="End the relationship",
+        button="End the relationship",
+        association=association,
+        peer_label=peer_label,
     )
 
 
