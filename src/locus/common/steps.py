@@ -6,7 +6,8 @@ meeting): the record, or 404; the thing on it the step is about; the permission,
 (``NotPermitted`` becomes one in the middleware); then the form. A valid post runs the
 service (atomic, as every service is), says so and goes on to the record's page; a
 refusal is shown on the form (:func:`locus.common.pages.submitted`). The form page logs
-the read of the record it shows.
+the read of the record it shows each time it is drawn, an invalid post's page too
+(:func:`locus.common.pages.logged_form_page`).
 """
 
 from __future__ import annotations
@@ -16,13 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
 from locus.access.models import Worker
-from locus.audit.services import record_access
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
-from locus.common.pages import posted, submitted
+from locus.common.pages import logged_form_page, posted, submitted
 from locus.common.services import permitted
 
 # A page's words: fixed, or made from what the step is about (a child's name, a due date).
@@ -81,8 +81,6 @@ class Place:
     home: str  # the url name of the record's page
     name: str  # what the templates call the record
     template: str  # the form page's template
-    # Whether a form shown again after an invalid post logs the read again.
-    read_again: bool = False
 
 
 def take(
@@ -108,19 +106,18 @@ def take_on(
     heading = _say(step.heading, subject)
     more = dict(step.more(request, subject)) if step.more is not None else {}
     shown = more.pop("people_shown", None)
-    if request.method == "GET" or place.read_again:
-        read: dict[str, Any] = {"page": step.read or heading}
-        if shown is not None:
-            read["people_shown"] = shown
-        record_access(actor=request.user, obj=record, detail=read)
-    context = {
-        place.name: record,
-        "form": form,
-        "heading": heading,
-        "intro": _say(step.intro, subject),
-        "button": step.button,
-        "warning": step.warning,
-        "back_url": step.back,
+    return logged_form_page(
+        request,
+        step.template or place.template,
+        form,
+        about=record,
+        shown={} if shown is None else {"people_shown": shown},
+        heading=heading,
+        button=step.button,
+        read=step.read,
+        **{place.name: record},
+        intro=_say(step.intro, subject),
+        warning=step.warning,
+        back_url=step.back,
         **more,
-    }
-    return render(request, step.template or place.template, context)
+    )

@@ -207,7 +207,6 @@ MEETINGS = Place(
     home="meeting",
     name="meeting",
     template="mapping/form.html",
-    read_again=True,
 )
 
 
