@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypedDict, Unpack
 
@@ -223,10 +224,39 @@ def _goals(lead: Worker, plan: ContextPlan, *goals: tuple[str, str, str]) -> lis
     ]
 
 
-def _agree(cast: _Cast, plan: ContextPlan, note: str = "") -> None:
+def _agree(lead: Worker, manager: Worker, plan: ContextPlan, note: str = "") -> None:
     """The lead asks her manager to sign the plan off, and the manager approves it."""
-    services.plan_submit(actor=cast.lead, plan=plan, manager=cast.manager)
-    services.plan_approve(actor=cast.manager, plan=plan, note=note)
+    services.plan_submit(actor=lead, plan=plan, manager=manager)
+    services.plan_approve(actor=manager, plan=plan, note=note)
+
+
+def _close(
+    lead: Worker,
+    manager: Worker,
+    case: ContextCase,
+    goal_outcomes: dict[int, ProgressInput],
+    *,
+    outcome: str,
+    reason: str,
+    note: str,
+    before_approval: Callable[[], object] = lambda: None,
+) -> ContextCase:
+    """The lead asks her manager to close the case, every domain re-rated green and each
+    goal's outcome given, and the manager approves (after ``before_approval``: the story
+    moving on to the day they do, when it is not the same day)."""
+    services.closure_request(
+        actor=lead,
+        case=ContextCase.objects.get(pk=case.pk),
+        outcome=outcome,
+        reason=reason,
+        manager=manager,
+        ratings={f.key: "green" for f in DomainFinding.objects.filter(assessment__case=case)},
+        goal_outcomes=goal_outcomes,
+    )
+    before_approval()
+    return services.closure_approve(
+        actor=manager, case=ContextCase.objects.get(pk=case.pk), note=note
+    )
 
 
 def _children_of(lead: Worker, case: ContextCase, limit: int = 3) -> list[Person]:
@@ -445,7 +475,7 @@ def _plan_with_overdue_actions(story: _StoryClock, cast: _Cast, centre: Context)
         )
     patrol = actions[0]
     _link_children(lead, plan, _children_of(lead, case))
-    _agree(cast, plan, note="Agreed at conference.")
+    _agree(lead, manager, plan, note="Agreed at conference.")
     services.action_update(
         actor=security or lead,
         action=patrol,
@@ -514,7 +544,7 @@ def _closed_after_improvement(story: _StoryClock, cast: _Cast, stairwell: Contex
         description="Fit a self-closing, locking entry door and light the upper landings",
         due_on=today() + dt.timedelta(days=28),
     )
-    _agree(cast, plan)
+    _agree(lead, manager, plan)
     services.action_update(
         actor=lead,
         action=door,
@@ -533,18 +563,13 @@ def _closed_after_improvement(story: _StoryClock, cast: _Cast, stairwell: Contex
         decision="close",
     )
     # The closure's evidence: the door is done, every domain re-rated, the goal's outcome.
-    services.closure_request(
-        actor=lead,
-        case=ContextCase.objects.get(pk=closed.pk),
+    _close(
+        lead,
+        manager,
+        closed,
+        {goal.pk: ProgressInput("achieved", "No incidents in twelve weeks")},
         outcome="improved",
         reason="The review found the goal met: no incident at Block C in twelve weeks.",
-        manager=manager,
-        ratings={f.key: "green" for f in DomainFinding.objects.filter(assessment__case=closed)},
-        goal_outcomes={goal.pk: ProgressInput("achieved", "No incidents in twelve weeks")},
-    )
-    services.closure_approve(
-        actor=manager,
-        case=ContextCase.objects.get(pk=closed.pk),
         note="The context is safer: close.",
     )
     return closed

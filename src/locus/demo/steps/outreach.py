@@ -24,11 +24,13 @@ from django.db import transaction
 
 from locus.access.models import Agency, Worker
 from locus.casework import services as casework
-from locus.casework.models import ClosureOutcome, ContextCase, DomainFinding, Protective
+from locus.casework.models import ClosureOutcome, ContextCase, Protective
 from locus.casework.services import AttendeeInput, ProgressInput
 from locus.common.services import today
 from locus.demo.casework import (
+    _agree,
     _assess_fully,
+    _close,
     _first_in_team,
     _goals,
     _hold_conference,
@@ -172,8 +174,7 @@ def _protected_home(story: _StoryClock, lead: Worker, manager: Worker) -> Contex
         )
         for kind, agency, owner, name, description in work
     ]
-    casework.plan_submit(actor=lead, plan=plan, manager=manager)
-    casework.plan_approve(actor=manager, plan=plan, note="Agreed at conference.")
+    _agree(lead, manager, plan, note="Agreed at conference.")
     story.days_ago(90)
     for action in actions:
         casework.action_update(
@@ -188,20 +189,16 @@ def _protected_home(story: _StoryClock, lead: Worker, manager: Worker) -> Contex
             note="Done: checked on a home visit with the tenant.",
         )
     story.days_ago(12)
-    outcome = ProgressInput("achieved", "No gatherings at the flat for ten weeks")
-    casework.closure_request(
-        actor=lead,
-        case=ContextCase.objects.get(pk=case.pk),
+    return _close(
+        lead,
+        manager,
+        case,
+        {goal.pk: ProgressInput("achieved", "No gatherings at the flat for ten weeks")},
         outcome=ClosureOutcome.NO_LONGER_USED,
         reason="No gatherings or incidents at the flat for ten weeks; the tenant feels safe "
         "and the group meets at the youth club.",
-        manager=manager,
-        ratings={f.key: "green" for f in DomainFinding.objects.filter(assessment__case=case)},
-        goal_outcomes={goal.pk: outcome},
-    )
-    story.days_ago(11)
-    return casework.closure_approve(
-        actor=manager, case=ContextCase.objects.get(pk=case.pk), note="No longer used: close."
+        note="No longer used: close.",
+        before_approval=lambda: story.days_ago(11),
     )
 
 
