@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from locus.access import lookups
 from locus.access import rectification as rules
@@ -17,7 +17,7 @@ from locus.audit.services import record_access
 from locus.common import clock
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
-from locus.common.pages import logged_form_page, posted, submitted
+from locus.common.pages import logged_form_step, posted
 from locus.common.services import permitted
 from locus.people.models import Person
 from locus.rectification import selectors, services
@@ -77,18 +77,18 @@ def _challenge_page(
     """Every form page of a challenge: run the service for a valid post and go back to the
     person's challenges; otherwise draw the form, the read logged (with the challenge it
     decides, whose account it shows)."""
-    if submitted(request, form, run, done):
-        return redirect("accuracy", person_id=person.pk)
     shown = {"dispute" if isinstance(item, Dispute) else "objection": item.pk} if item else {}
-    return logged_form_page(
+    return logged_form_step(
         request,
-        "rectification/form.html",
+        person,
         form,
-        about=person,
+        run,
+        done,
+        after="accuracy",
+        template="rectification/form.html",
         shown=shown,
         heading=heading,
         button=button,
-        person=person,
         item=item,
     )
 
