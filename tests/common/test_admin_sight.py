@@ -17,8 +17,8 @@ from locus.access.selectors import visible_person_ids
 from locus.common.admin import CaseRecordAdmin
 from locus.common.clock import today
 from locus.incidents.models import Incident
-from locus.peers.models import GroupMembership
-from locus.people.models import LegalStatusEpisode
+from locus.peers.models import Association, GroupMembership
+from locus.people.models import LegalStatusEpisode, Person
 from locus.places.models import Enrolment
 from tests.common.test_admin_site import form_data
 from tests.factories import World, client_for
@@ -85,7 +85,9 @@ def _inlines(page: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    "model", [LegalStatusEpisode, Enrolment, GroupMembership, Incident], ids=lambda m: m.__name__
+    "model",
+    [LegalStatusEpisode, Enrolment, GroupMembership, Incident, Person, Association],
+    ids=lambda m: m.__name__,
 )
 def test_the_admin_site_adds_none_of_the_records_that_show_a_child(
     world: World, model: type[Model]

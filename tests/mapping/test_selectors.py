@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
+from locus.access.models import Role
 from locus.access.selectors import visible_person_ids
 from locus.incidents.models import InvolvementRole
 from locus.mapping import selectors
@@ -26,7 +27,7 @@ from locus.mapping.services import attendance_confirm, intervention_update, meet
 from locus.peers.models import GroupRole
 from locus.peers.services import association_end, association_record, membership_add, membership_end
 from locus.people.models import Person
-from tests.factories import START, World, client_for, make_incident, make_person
+from tests.factories import START, World, client_for, make_incident, make_person, make_worker
 from tests.mapping.helpers import (
     add_intervention,
     agree,
@@ -304,3 +305,23 @@ def test_an_invitee_who_did_not_confirm_reads_no_interventions_words_about_a_chi
     for reader in (world.yjs_worker, world.social_worker):  # the owner; the child's holder
         (row,) = selectors.meeting_detail(viewer=reader, meeting=meeting).interventions
         assert row.shown and row.updates
+
+
+def test_an_owners_manager_who_may_not_see_the_child_neither_reads_nor_updates_it(
+    world: World,
+) -> None:
+    """The owner's team manager may update an intervention on the owner's behalf, but only
+    one she may read: the update page shows the words, so a manager who may not see the child
+    is offered no Update link and the page answers "not found"."""
+    words = "Mentoring for Ciara away from the older boys at the park"
+    manager = make_worker(world.system, team=world.yjs_team, role=Role.MANAGER)
+    meeting = hold(world, schedule(world, propose(world)), confirmed=False)
+    attendance_confirm(actor=world.yjs_worker, meeting=meeting)
+    done = add_intervention(world, meeting, description=words, person=world.csc_child)
+    assert not visible_person_ids(manager, [world.csc_child.pk])
+    client = client_for(manager)
+    update = reverse("intervention-update", args=[meeting.pk, done.pk])
+    assert update not in client.get(reverse("meeting", args=[meeting.pk])).content.decode()
+    assert client.get(update).status_code == 404
+    # The owner updates it as before.
+    assert client_for(world.yjs_worker).get(update).status_code == 200

@@ -556,7 +556,9 @@ def test_the_owner_s_team_manager_may_update_their_work(world: World) -> None:
     from tests.factories import make_worker
 
     yjs_manager = make_worker(world.system, team=world.yjs_team, role="manager", scope="team")
-    item = add_intervention(world, held_meeting(world))
+    # About a child his team holds: one he may read (one he may not is refused, as the
+    # update page would show its words: tests/mapping/test_selectors.py).
+    item = add_intervention(world, held_meeting(world), person=world.yjs_child)
     intervention_update(actor=yjs_manager, intervention=item, status="in_progress", note="Checked")
     assert ChangeEvent.objects.filter(actor=yjs_manager).exists()
 

@@ -112,7 +112,16 @@ def can_add_intervention(worker: Worker, meeting: Meeting) -> bool:
 
 
 def can_update_intervention(worker: Worker, intervention: Intervention) -> bool:
-    """Its owner, the owner's team manager, or one of the meeting's organisers."""
+    """:func:`updates_interventions_like` and may read it (:func:`can_read_intervention`):
+    the update page shows its words."""
+    return updates_interventions_like(worker, intervention) and can_read_intervention(
+        worker, intervention
+    )
+
+
+def updates_interventions_like(worker: Worker, intervention: Intervention) -> bool:
+    """Who updates an intervention they may read: its owner, the owner's team manager, or one
+    of the meeting's organisers (a page that already knows what the worker reads asks this)."""
     if not worker.is_active:
         return False
     return (
@@ -120,6 +129,19 @@ def can_update_intervention(worker: Worker, intervention: Intervention) -> bool:
         or _manages(worker, intervention.owner)
         or is_organiser(worker, intervention.meeting)
     )
+
+
+def can_read_intervention(worker: Worker, intervention: Intervention) -> bool:
+    """An intervention's words and history: its owner, and whoever sees the child (or the
+    group) it is for. Not a worker the meeting shared nothing with (an invitee who never
+    confirmed attending, a manager of an invitee's team) who may still open the meeting."""
+    if intervention.owner_id == worker.pk:
+        return True
+    if intervention.person_id is not None:
+        return scopes.people_visible_to(worker).filter(pk=intervention.person_id).exists()
+    if intervention.group_id is None:
+        return True
+    return scopes.contexts_visible_to(worker).filter(pk=intervention.group_id).exists()
 
 
 def agreeable_person_ids(worker: Worker, person_ids: Iterable[int]) -> set[int]:

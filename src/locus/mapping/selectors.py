@@ -402,7 +402,8 @@ def meeting_detail(*, viewer: Worker, meeting: Meeting) -> MeetingDetail:
                 concerns_person_id=item.person_id if row_visible(by_id, item.person_id) else None,
                 can_update=meeting.status == MeetingStatus.HELD
                 and not item.is_finished
-                and policies.can_update_intervention(viewer, item),
+                and shown
+                and policies.updates_interventions_like(viewer, item),
                 updates=list(item.updates.all()) if shown else [],
                 shown=shown,
             )

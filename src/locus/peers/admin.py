@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from locus.common.admin import CaseRecordAdmin, ReadOnlyAdmin, register_case_records
 from locus.peers.models import Association, GroupMembership, PeerMapPurpose
@@ -29,6 +32,10 @@ class AssociationAdmin(CaseRecordAdmin):
         "end_reason",
         "replaces",
     )
+
+    # A relationship is recorded through its page (peers.services), with its provenance.
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
 
 
 # Read only: a membership shows the group to whoever sees the member, and ends with a reason

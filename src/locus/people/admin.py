@@ -55,6 +55,10 @@ class PersonAdmin(PersonFieldsAdmin):
     # would show its address to whoever sees them. Homes change on the person's own page.
     readonly_fields = ("created_at", "recorded_by", "home")
 
+    # A person is recorded through their page (people.services), which looks for duplicates.
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
 
 @admin.register(LegalStatusEpisode)
 class EpisodeAdmin(NeverWritten, PersonFieldsAdmin):
