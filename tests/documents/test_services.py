@@ -178,7 +178,7 @@ def test_a_new_version_keeps_the_earlier_one(world: World, document_store: Path)
     )
     assert [v.number for v in document.versions.order_by("number")] == [1, 2]
     assert second.original_name == "v2.docx" and len(stored_files(document_store)) == 2
-    assert [r.latest.pk for r in documents_of(world.csc_child)] == [second.pk]
+    assert [r.latest.pk for r in documents_of(world.social_worker, world.csc_child)] == [second.pk]
     assert changes_for(second)[0].action == ChangeAction.CREATE
 
 
@@ -200,7 +200,7 @@ def test_removing_hides_the_document_and_keeps_it(world: World, document_store: 
     )
     document.refresh_from_db()
     assert document.removed_by == world.team_manager and document.removed_at is not None
-    assert documents_of(world.csc_child) == []
+    assert documents_of(world.social_worker, world.csc_child) == []
     assert len(stored_files(document_store)) == 1  # the bytes stay until the retention purge
     last = changes_for(document)[-1]
     assert last.action == ChangeAction.UPDATE

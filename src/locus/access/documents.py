@@ -16,8 +16,10 @@ trail keeps it).
   organisations: they see the case's goals and their own actions, not its
   assessment, and a document may hold either. The case's lead and team upload
   (``context_cases.can_work_case``).
-* **A meeting's documents** follow sight of the meeting (its proposer, invitees,
-  their managers). Its organisers and invitees upload, as they record minutes.
+* **A meeting's documents** follow its minutes (``meetings.can_read_minutes``: the
+  organisers, the recorder, invitees who confirmed they attended), since papers may name
+  children as minutes do; an invitee also reads what they added themselves. Its organisers
+  and invitees upload, as they record minutes.
 * **Replacing or removing** a document is for the worker who uploaded it or a
   manager of their team, who may still upload to the record; removing asks for a
   reason.
@@ -74,7 +76,9 @@ def documents_visible_to(worker: Worker) -> QuerySet[Document]:
     return Document.objects.filter(removed_at__isnull=True).filter(
         Q(person__in=scopes.people_visible_to(worker, shared=False).values("id"))
         | Q(case__in=_cases_with_documents(worker).values("id"))
-        | Q(meeting__in=meetings.meetings_visible_to(worker).values("id"))
+        | Q(meeting__in=meetings.meetings_sharing_minutes_with(worker).values("id"))
+        # An invitee who has not (yet) confirmed attending reads the papers they added.
+        | Q(meeting__in=meetings.meetings_visible_to(worker).values("id"), uploaded_by=worker)
     )
 
 

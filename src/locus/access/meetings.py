@@ -11,7 +11,11 @@ attendance; ``access/RULES.md`` describes both.
   the audit trail, not meetings.
 * Its **organisers** (the proposer, a manager of the proposer's team, an
   administrator) schedule, invite, cancel and close it.
-* Minutes are recorded by an organiser or an invitee.
+* Minutes are recorded by an organiser or an invitee. The minutes, decisions and
+  documents (free text that may name children) are read by the organisers, the worker who
+  recorded the minutes, and invitees who confirmed they attended: those the meeting shares
+  with. Not an invitee who never confirmed, nor a manager of an invitee's team, who may
+  still open the meeting; an invitee reads a document they added themselves.
 * Interventions are agreed by an organiser or a worker who attended, and are
   updated by their owner, the owner's team manager, or an organiser.
 * Only a child's case holder (a worker with an open allocation) or a manager of
@@ -100,6 +104,54 @@ def can_record_minutes(worker: Worker, meeting: Meeting) -> bool:
     if is_organiser(worker, meeting):
         return True
     return worker.is_active and _invitation(worker, meeting) is not None
+
+
+def _shares_with(worker: Worker) -> Q:
+    """The meetings that share their minutes with ``worker`` (one who sees case records and is
+    not an administrator), as a filter: proposed or minuted by them, proposed by a member of
+    the team they manage, or attended and confirmed by them."""
+    q = (
+        Q(proposed_by=worker)
+        | Q(minutes_recorded_by=worker)
+        | Q(
+            id__in=Invitee.objects.filter(worker=worker, confirmed_at__isnull=False).values(
+                "meeting_id"
+            )
+        )
+    )
+    if worker.role == Role.MANAGER and worker.team_id is not None:
+        q |= Q(proposed_by__team_id=worker.team_id)
+    return q
+
+
+def meetings_sharing_minutes_with(worker: Worker) -> QuerySet[Meeting]:
+    """The meetings whose minutes, decisions and documents ``worker`` reads
+    (:func:`can_read_minutes` as a query)."""
+    if is_administrator(worker):
+        return Meeting.objects.all()
+    if not (worker.is_active and scopes.sees_case_records(worker)):
+        return Meeting.objects.none()
+    return Meeting.objects.filter(_shares_with(worker))
+
+
+def can_read_minutes(worker: Worker, meeting: Meeting) -> bool:
+    """The minutes and decisions: the organisers, the recorder, and invitees who confirmed
+    they attended. The minutes may name children in free text, so they follow the forum
+    share: an invitee who never confirmed (or sent apologies) and a manager of an invitee's
+    team, who may open the meeting, read neither."""
+    if is_organiser(worker, meeting):
+        return True
+    if not worker.is_active:
+        return False
+    if meeting.minutes_recorded_by_id == worker.pk:
+        return True
+    invitation = _invitation(worker, meeting)
+    return invitation is not None and invitation.confirmed_at is not None
+
+
+def can_add_decision(worker: Worker, meeting: Meeting) -> bool:
+    """A decision remembered after the minutes: whoever may record minutes and read them."""
+    return can_record_minutes(worker, meeting) and can_read_minutes(worker, meeting)
 
 
 def can_add_intervention(worker: Worker, meeting: Meeting) -> bool:

@@ -34,11 +34,13 @@ def _with_latest(documents: list[Document]) -> list[DocumentRow]:
     return rows
 
 
-def documents_of(owner: rules.Owner) -> list[DocumentRow]:
-    """The record's documents that are not removed, newest date first, each with its
-    latest version. Two queries, however many documents and versions."""
+def documents_of(viewer: Worker, owner: rules.Owner) -> list[DocumentRow]:
+    """The record's documents that are not removed and that ``viewer`` may read (a meeting's
+    papers follow its minutes, not the meeting), newest date first, each with its latest
+    version. Two queries, however many documents and versions."""
     documents = (
-        Document.objects.filter(rules.owner_filter(owner), removed_at__isnull=True)
+        rules.documents_visible_to(viewer)
+        .filter(rules.owner_filter(owner))
         .select_related("uploaded_by__team__agency")
         .prefetch_related("versions")
         .order_by("-dated", "-id")

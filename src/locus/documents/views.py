@@ -31,7 +31,7 @@ def _owner_context(owner: rules.Owner) -> dict[str, object]:
 
 def documents_page(request: AuthedRequest, kind: str, owner_id: int) -> HttpResponse:
     owner = rules.access_owner(request.user, kind, owner_id)
-    rows = selectors.documents_of(owner)
+    rows = selectors.documents_of(request.user, owner)
     _audit(request, owner, page="documents", documents_shown=[r.document.pk for r in rows])
     return render(
         request,

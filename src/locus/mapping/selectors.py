@@ -326,6 +326,8 @@ class MeetingDetail:
     group_map: GroupMap | None
     is_organiser: bool
     can_record_minutes: bool
+    can_read_minutes: bool  # the minutes and decisions (else only that they were recorded)
+    can_add_decision: bool
     can_add_intervention: bool
     open_interventions: int
     minutes_due: bool  # the meeting's time has come: its minutes can be recorded
@@ -409,17 +411,20 @@ def meeting_detail(*, viewer: Worker, meeting: Meeting) -> MeetingDetail:
             )
         )
     snapshot = meeting.map_snapshot or {}
+    reads_minutes = policies.can_read_minutes(viewer, meeting)
     return MeetingDetail(
         meeting=meeting,
         children=rows,
         invitees=list(meeting.invitees.all()),
-        decisions=list(meeting.decisions.all()),
+        decisions=list(meeting.decisions.all()) if reads_minutes else [],
         interventions=intervention_rows,
         group_label=glabel,
         group_visible=group_visible,
         group_map=map_view(viewer, snapshot, links, glabel) if snapshot else None,
         is_organiser=policies.is_organiser(viewer, meeting),
         can_record_minutes=policies.can_record_minutes(viewer, meeting),
+        can_read_minutes=reads_minutes,
+        can_add_decision=policies.can_add_decision(viewer, meeting),
         can_add_intervention=meeting.status == MeetingStatus.HELD
         and policies.can_add_intervention(viewer, meeting),
         open_interventions=sum(1 for i in interventions if not i.is_finished),

@@ -451,8 +451,8 @@ def share_withdraw(*, actor: Worker, meeting: Meeting, person: Person) -> None:
 
 @transaction.atomic
 def decision_add(*, actor: Worker, meeting: Meeting, text: str) -> Decision:
-    """A decision remembered after the minutes were recorded."""
-    permitted(policies.can_record_minutes, actor, meeting)
+    """A decision remembered after the minutes were recorded, by one who may read them."""
+    permitted(policies.can_add_decision, actor, meeting)
     _step(meeting, "decide")
     problems = Problems()
     text = clean_text(

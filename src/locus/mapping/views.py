@@ -464,7 +464,7 @@ STEPS: dict[str, Step] = {
         "Decision added",
         plain(DecisionForm),
         _answered(services.decision_add),
-        policies.can_record_minutes,
+        policies.can_add_decision,
         read="decision",
     ),
     "meeting-close": Step(

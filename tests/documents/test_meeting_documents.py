@@ -1,0 +1,65 @@
+"""A mapping meeting's papers follow its minutes: they may name children as minutes do.
+
+The organisers, the worker who recorded the minutes and invitees who confirmed they
+attended read them; an invitee who has not confirmed reads only what they added, and a
+manager of an invitee's team, who may open the meeting, reads none (404 by id)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from locus.access.documents import documents_visible_to
+from locus.access.models import Role, Worker
+from locus.mapping.models import Meeting
+from locus.mapping.services import attendance_confirm
+from tests.documents.helpers import attach
+from tests.factories import World, client_for, make_worker
+from tests.mapping.helpers import hold, propose, schedule
+
+pytestmark = pytest.mark.django_db
+
+
+def _held(world: World) -> Meeting:
+    meeting = schedule(world, propose(world, invitees=[world.police_analyst]))
+    return hold(world, meeting, confirmed=False)  # marked present, nobody confirmed yet
+
+
+def _opens(worker: Worker, document_id: int) -> bool:
+    status = client_for(worker).get(reverse("document", args=[document_id])).status_code
+    assert status in (200, 404)
+    listed = documents_visible_to(worker).filter(pk=document_id).exists()
+    assert listed is (status == 200)
+    return listed
+
+
+def test_an_invitee_reads_the_meeting_s_papers_once_they_confirm_they_attended(
+    world: World,
+) -> None:
+    meeting = _held(world)
+    paper = attach(world.social_worker, meeting, title="Millfields mapping notes")
+    assert not _opens(world.police_analyst, paper.pk)
+    papers = reverse("documents", args=["meeting", meeting.pk])
+    listing = client_for(world.police_analyst).get(papers)
+    assert listing.status_code == 200  # she may open the meeting: its list, without the paper
+    assert "Millfields mapping notes" not in listing.content.decode()
+    attendance_confirm(actor=world.police_analyst, meeting=meeting)
+    assert _opens(world.police_analyst, paper.pk)
+
+
+def test_an_invitee_reads_the_paper_they_added_before_confirming(world: World) -> None:
+    meeting = _held(world)
+    own = attach(world.police_analyst, meeting, title="Police briefing")
+    assert _opens(world.police_analyst, own.pk)
+    assert _opens(world.social_worker, own.pk)  # the proposer reads every paper
+
+
+def test_a_manager_of_an_invitee_s_team_reads_no_paper(world: World) -> None:
+    manager = make_worker(world.system, team=world.yjs_team, role=Role.MANAGER)
+    meeting = _held(world)
+    attendance_confirm(actor=world.yjs_worker, meeting=meeting)
+    paper = attach(world.social_worker, meeting)
+    assert client_for(manager).get(reverse("meeting", args=[meeting.pk])).status_code == 200
+    assert not _opens(manager, paper.pk)
+    assert _opens(world.yjs_worker, paper.pk)
+    assert _opens(world.team_manager, paper.pk)  # manages the proposer's team: an organiser
