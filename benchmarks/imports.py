@@ -35,6 +35,8 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from locus.common.validators import upn_check_letter
+
 TARGET_RATIO = 4.0
 TARGET_SECONDS = 120.0
 ETHNICITIES = ("WBRI", "WOTH", "MWBC", "AIND", "BCRB", "BAFR", "CHNE", "OOTH", "NOBT")
@@ -49,7 +51,7 @@ def _day(rng: random.Random, start: dt.date, span: int) -> dt.date:
 
 
 def child_xml(n: int, rng: random.Random) -> str:
-    """One synthetic child (fake identifiers: BENCH..., a UPN of the right shape)."""
+    """One synthetic child (fake identifiers: BENCH..., a UPN with its right check letter)."""
     birth = dt.date(2006, 1, 1) + dt.timedelta(days=rng.randrange(6000))
     referral = _day(rng, dt.date(2022, 4, 1), 600)
     assessed = _day(rng, referral, 10)
@@ -79,7 +81,8 @@ def child_xml(n: int, rng: random.Random) -> str:
         )
     return (
         f"<Child><ChildIdentifiers><LAchildID>BENCH{n:07d}</LAchildID>"
-        f"<UPN>B{n:012d}</UPN><PersonBirthDate>{birth}</PersonBirthDate>"
+        f"<UPN>{upn_check_letter(f'{n:012d}')}{n:012d}</UPN>"
+        f"<PersonBirthDate>{birth}</PersonBirthDate>"
         f"<GenderCurrent>{rng.choice('12')}</GenderCurrent></ChildIdentifiers>"
         f"<ChildCharacteristics><Ethnicity>{rng.choice(ETHNICITIES)}</Ethnicity>"
         "<Disabilities><Disability>NONE</Disability></Disabilities></ChildCharacteristics>"

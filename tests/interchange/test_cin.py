@@ -39,9 +39,24 @@ def rows() -> dict[str, int]:
     return {m.__name__: m._default_manager.count() for m in (*RECORDS, ChildProtectionPlan)}
 
 
-def test_the_2022_sample_imports(admin: Worker) -> None:
+def test_the_2022_sample_is_refused_for_its_upn_check_letter(admin: Worker) -> None:
+    """The published sample's UPN, A123456789123, fails the DfE check letter: a mistyped UPN
+    could match another child's record, so the child is refused, naming the UPN's line."""
+    report = IMPORTER.check(DATA / "cin-2022.xml")
+    assert counts(report) == {"child": {"rejected": 1}}
+    (problem,) = report.problems
+    assert (problem.field, problem.rule, problem.record) == ("UPN", "upn", "DFEX0000001")
+    assert problem.where == "/Message/Children/Child[1]/ChildIdentifiers/UPN (line 21)"
+    assert problem.message == ("The UPN's check letter is wrong: 123456789123 needs P, not A")
     before = rows()
-    dry = IMPORTER.check(DATA / "cin-2022.xml")
+    assert IMPORTER.apply(DATA / "cin-2022.xml", by=admin).ok is False
+    assert rows() == before
+
+
+def test_the_2022_sample_imports(admin: Worker) -> None:
+    """The same return with its UPN's check letter corrected (nothing else changed)."""
+    before = rows()
+    dry = IMPORTER.check(DATA / "cin-2022-upn-corrected.xml")
     assert rows() == before  # the dry run writes nothing
     expected = {
         kind: {"created": 1}
@@ -50,10 +65,10 @@ def test_the_2022_sample_imports(admin: Worker) -> None:
     assert dry.ok and counts(dry) == expected
     assert dry.details["schema_year"] == 2022
 
-    done = IMPORTER.apply(DATA / "cin-2022.xml", by=admin)
+    done = IMPORTER.apply(DATA / "cin-2022-upn-corrected.xml", by=admin)
     assert done.details["written"] is True and counts(done) == expected
     person = Person.objects.get(la_child_id="DFEX0000001")
-    assert (person.upn, person.sex, person.ethnicity) == ("A123456789123", "1", "WBRI")
+    assert (person.upn, person.sex, person.ethnicity) == ("P123456789123", "1", "WBRI")
     assert str(person.date_of_birth) == "1966-03-24"
     assert person.recorded_by is None  # an import grants nobody sight
     assert person.census_child.disabilities == ["HAND", "HEAR"]

@@ -44,7 +44,7 @@ from locus.common import clock
 from locus.common.bulk import bulk_insert, insert_values
 from locus.interchange import core, files
 from locus.interchange.core import FileRejected, Problem, Progress, Report, no_progress
-from locus.people.identifiers import la_child_id_problem
+from locus.people.identifiers import la_child_id_problem, upn_problem
 from locus.people.models import Person, PersonKind
 from locus.statutory import codes
 from locus.statutory.models import (
@@ -411,6 +411,10 @@ class ChildParse:
         )
         upn = _text_of(ids.get("UPN")).upper() or None
         if upn is not None:
+            # A mistyped UPN could match another child's record and give it this child's
+            # census: the DfE check letter catches most slips, as every other import checks.
+            if reason := upn_problem(upn):
+                self.problem(ids["UPN"], "upn", reason)
             self.once(reader.seen_upns, upn, ids["UPN"], "UPN {} is in the file twice", upn)
         traits = _items(top["ChildCharacteristics"])
         disabilities = traits.get("Disabilities")
