@@ -2,13 +2,14 @@
 
 Guessing a password to a children's records system must be slow, but knowing a worker's
 username (often their email) must not let anyone keep them out. So the lockout tells the
-places a worker signs in from from everywhere else ("smart lockout"):
+addresses a worker signs in from apart from everywhere else ("smart lockout"):
 
 * An address is **familiar** to a username when its worker completed signing in from it
   (password and second factor: a code, a recovery code, or setting the factor up) within
   the last 30 days, and since their second factor was last reset (a reset follows a lost
   phone or an account someone else used, so the places used before are trusted no more).
-  Every other address, and an attempt with no address, is **unfamiliar**.
+  Every other address, and an attempt with no address, is **unfamiliar**; so is every
+  address to a worker without a second factor (where it is optional: the demo).
 * Five failed attempts for a username within 15 minutes from addresses **unfamiliar** to it
   lock it there, for the rest of that window, and only there: the worker still signs in
   from their usual desk.
@@ -24,7 +25,9 @@ are one step: an attempt is recorded as failed, under a lock on its username and
 *before* its password is checked, and marked succeeded only once the password matched. So
 thirty attempts sent at once check at most five passwords; the rest see the five already
 counted and are refused unchecked. A refused worker is told only that signing in is locked,
-whether or not the username exists and whether or not the password was right.
+whether or not the username exists and whether or not the password was right. (Someone
+behind a locked address who finds a name not locked there learns that it signed in from
+there lately: the price of not locking out everyone else behind that address.)
 
 A success clears its own kind of failure only, from every address: a right password clears
 earlier wrong passwords, a right code earlier wrong codes, so re-entering a known password
