@@ -329,3 +329,13 @@ def test_an_address_is_familiar_for_thirty_days_and_until_a_reset(world: World) 
     reset_second_factor(actor=world.admin, worker=worker, reason="Phone lost")
     assert signin.is_locked_out(worker.username, DESK)
     assert sign_in(worker, device, DESK) == "password locked"
+
+
+@pytest.mark.django_db
+def test_an_ipv6_desk_is_familiar_however_its_address_is_written(world: World) -> None:
+    worker = world.social_worker
+    # Stored in its one short form (2001:db8::15); a server may pass it on written otherwise.
+    device = set_up_at(worker, "2001:0DB8:0:0::15")
+    for _ in range(signin.MAX_FAILURES):
+        attempt(worker.username, "wrong-password", ELSEWHERE)
+    assert sign_in(worker, device, "2001:DB8::15") == "signed in"
