@@ -99,8 +99,8 @@ def test_the_sign_in_lockout_window_runs_on_the_clock(
     client = Client(REMOTE_ADDR="127.0.0.9")
     for _ in range(5):
         client.post(reverse("login"), {"username": name, "password": "wrong-password"})
-    assert is_locked_out(name)
+    assert is_locked_out(name, "127.0.0.9")
     frozen_clock.at(MOMENT + WINDOW - dt.timedelta(seconds=1))
-    assert is_locked_out(name)
+    assert is_locked_out(name, "127.0.0.9")
     frozen_clock.at(MOMENT + WINDOW + dt.timedelta(seconds=1))
-    assert not is_locked_out(name)
+    assert not is_locked_out(name, "127.0.0.9")

@@ -1,7 +1,9 @@
-"""Sign-in lockout that cannot be raced, the per-address throttle, and one message for a lock."""
+"""Sign-in lockout that cannot be raced, the per-address throttle, and one message for a lock;
+and a lockout that tells a worker's usual addresses from a stranger's (smart lockout)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sqlite3
 import threading
@@ -12,25 +14,40 @@ from unittest import mock
 
 import pytest
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from locus.access import signin
 from locus.access.models import Worker
-from locus.access.services import worker_set_password
+from locus.access.services import system_worker, worker_set_password
 from locus.audit.models import SignInEvent
+from locus.signin.models import SecondFactorEvent, SecondFactorKind
+from locus.signin.services import (
+    Outcome,
+    confirm_enrolment,
+    reset_second_factor,
+    start_enrolment,
+)
 from tests.factories import World
+from tests.signin.codes import fresh_code
 
 PASSWORD = "lantern-orchard-41-ribbon"
 
 
-def attempt(username: str, password: str, address: str = "127.0.0.9") -> str:
-    response = Client(REMOTE_ADDR=address).post(
-        reverse("login"), {"username": username, "password": password}
-    )
+def outcome(response: HttpResponse) -> str:
     if response.status_code == 302:
         return "signed in"
     return "locked" if signin.LOCKED_MESSAGE in response.content.decode() else "refused"
+
+
+def attempt(username: str, password: str, address: str = "127.0.0.9") -> str:
+    return outcome(
+        Client(REMOTE_ADDR=address).post(
+            reverse("login"), {"username": username, "password": password}
+        )
+    )
 
 
 def in_parallel(count: int, run: Callable[[int], Any]) -> list[Any]:
@@ -121,7 +138,7 @@ def test_thirty_parallel_wrong_passwords_check_at_most_five(
     events = SignInEvent.objects.filter(username=name)
     assert events.count() == 30
     assert events.filter(while_locked=False).count() == checks.count
-    assert signin.is_locked_out(name)
+    assert signin.is_locked_out(name, "127.0.0.9")
 
 
 @pytest.mark.django_db
@@ -130,7 +147,7 @@ def test_twenty_failures_from_one_address_lock_it_across_usernames(world: World)
     # Four guesses at each of five names: never five for one username.
     for i in range(signin.MAX_ADDRESS_FAILURES):
         assert attempt(f"guess-{i % 5}", "wrong-password", "10.0.0.7") == "refused"
-    assert not signin.is_locked_out(world.teammate.username)
+    assert not signin.is_locked_out(world.teammate.username, "10.0.0.7")
     checks = CountingChecks()
     with checks.patch():
         # From that address even a right password is refused, unchecked...
@@ -152,10 +169,12 @@ def test_a_success_from_the_address_does_not_clear_its_count(world: World) -> No
     assert signin.is_address_locked_out("10.0.0.7")
 
 
-def _error_summary(username: str, password: str) -> str:
-    page = Client(REMOTE_ADDR="127.0.0.9").post(
-        reverse("login"), {"username": username, "password": password}
-    )
+def _error_summary(username: str, password: str, address: str = "127.0.0.9", tries: int = 1) -> str:
+    """The error summary of the last of ``tries`` attempts."""
+    for _ in range(tries):
+        page = Client(REMOTE_ADDR=address).post(
+            reverse("login"), {"username": username, "password": password}
+        )
     found = re.search(r'<div class="govuk-error-summary".*?</ul>', page.content.decode(), re.S)
     assert found is not None
     return found.group(0)
@@ -184,3 +203,139 @@ def test_a_lock_says_the_same_whether_the_name_exists_or_the_password_was_right(
 def test_an_empty_password_is_no_attempt(world: World) -> None:
     assert attempt(world.social_worker.username, "") == "refused"
     assert not SignInEvent.objects.filter(username=world.social_worker.username).exists()
+
+
+# Smart lockout: the worker's desk, somewhere a stranger types from, and the council's shared
+# outgoing address.
+DESK = "10.1.0.5"
+ELSEWHERE = "203.0.113.9"
+OFFICE = "10.2.0.1"
+
+
+def set_up_at(worker: Worker, address: str) -> TOTPDevice:
+    """``worker`` with a password and a second factor set up from ``address``: a complete
+    sign-in there, so ``address`` is familiar to them."""
+    worker_set_password(actor=system_worker(), worker=worker, password=PASSWORD)
+    device = start_enrolment(worker=worker)
+    result = confirm_enrolment(
+        worker=worker, code=fresh_code(device), ip_address=address, started=device.pk
+    )
+    assert result.outcome is Outcome.PASSED
+    # A test signs in several times within one 30-second step; an app's user would wait for
+    # the next code, which the device's drift allowance stands in for.
+    TOTPDevice.objects.filter(pk=device.pk).update(tolerance=10)
+    return device
+
+
+def sign_in(worker: Worker, device: TOTPDevice, address: str, code: str | None = None) -> str:
+    """Password, then a code (the app's, unless ``code``), from ``address``: where it stopped."""
+    client = Client(REMOTE_ADDR=address)
+    password = client.post(reverse("login"), {"username": worker.username, "password": PASSWORD})
+    if outcome(password) != "signed in":
+        return f"password {outcome(password)}"
+    typed = code if code is not None else fresh_code(device)
+    return outcome(client.post(reverse("second-factor-verify"), {"code": typed, "next": "/"}))
+
+
+@pytest.mark.django_db
+def test_failures_from_unfamiliar_addresses_lock_only_those(world: World) -> None:
+    worker = world.social_worker
+    device = set_up_at(worker, DESK)
+    # Someone elsewhere knows the username (and even the password: a password alone never
+    # makes an address familiar) and types wrong passwords, from two addresses.
+    assert attempt(worker.username, PASSWORD, ELSEWHERE) == "signed in"
+    for address in (ELSEWHERE, ELSEWHERE, ELSEWHERE, "198.51.100.4", "198.51.100.4"):
+        assert attempt(worker.username, "wrong-password", address) == "refused"
+    # Locked from every unfamiliar address, even with the right password...
+    assert attempt(worker.username, PASSWORD, ELSEWHERE) == "locked"
+    assert attempt(worker.username, PASSWORD, "192.0.2.1") == "locked"
+    assert signin.is_locked_out(worker.username, ELSEWHERE)
+    # ...and told only what anyone is told of a lock.
+    assert _error_summary(worker.username, PASSWORD, ELSEWHERE) == _error_summary(
+        "no-such-worker", "any-password", ELSEWHERE, tries=signin.MAX_FAILURES + 1
+    )
+    refused = SignInEvent.objects.filter(username=worker.username, ip_address="192.0.2.1").get()
+    assert refused.while_locked and not refused.succeeded
+    # The worker at their usual desk signs in, password and code.
+    assert not signin.is_locked_out(worker.username, DESK)
+    assert sign_in(worker, device, DESK) == "signed in"
+
+
+@pytest.mark.django_db
+def test_wrong_codes_from_an_unfamiliar_address_do_not_lock_the_desk(world: World) -> None:
+    worker = world.social_worker
+    device = set_up_at(worker, DESK)
+    # Someone holding the password but not the phone.
+    for _ in range(signin.MAX_FAILURES):
+        assert sign_in(worker, device, ELSEWHERE, code="000000") == "refused"
+    assert sign_in(worker, device, ELSEWHERE) == "password locked"
+    assert sign_in(worker, device, DESK) == "signed in"
+
+
+@pytest.mark.django_db
+def test_familiar_and_unfamiliar_failures_count_apart(world: World) -> None:
+    worker = world.social_worker
+    device = set_up_at(worker, DESK)
+    assert sign_in(worker, device, "10.1.0.6") == "signed in"  # another familiar address
+    for _ in range(signin.MAX_FAILURES - 1):
+        attempt(worker.username, "wrong-password", ELSEWHERE)
+        attempt(worker.username, "wrong-password", DESK)
+    # Four and four: neither count is full.
+    assert sign_in(worker, device, DESK) == "signed in"
+    for _ in range(signin.MAX_FAILURES - 1):
+        attempt(worker.username, "wrong-password", ELSEWHERE)
+        attempt(worker.username, "wrong-password", DESK)
+    # A fifth from a familiar address (a colleague behind the same office address) locks
+    # the worker from their familiar addresses, all of them...
+    assert attempt(worker.username, "wrong-password", "10.1.0.6") == "refused"
+    assert sign_in(worker, device, DESK) == "password locked"
+    assert sign_in(worker, device, "10.1.0.6") == "password locked"
+    # ...and not from elsewhere, where four failures are still four.
+    assert sign_in(worker, device, ELSEWHERE) == "signed in"
+
+
+@pytest.mark.django_db
+def test_the_address_rule_spares_workers_who_sign_in_from_it(world: World) -> None:
+    device = set_up_at(world.social_worker, OFFICE)
+    worker_set_password(actor=world.system, worker=world.teammate, password=PASSWORD)
+    # Someone behind the office's shared address guesses at many names.
+    for i in range(signin.MAX_ADDRESS_FAILURES):
+        assert attempt(f"guess-{i % 5}", "wrong-password", OFFICE) == "refused"
+    assert signin.is_address_locked_out(OFFICE)
+    # A worker who signed in from it lately still does...
+    assert sign_in(world.social_worker, device, OFFICE) == "signed in"
+    # ...while the address stays locked for everyone it is unfamiliar to: a colleague who
+    # never signed in from it, and any name at all, whether or not it exists.
+    assert attempt(world.teammate.username, PASSWORD, OFFICE) == "locked"
+    assert attempt("guess-9", "wrong-password", OFFICE) == "locked"
+    assert attempt(world.teammate.username, PASSWORD, DESK) == "signed in"
+
+
+@pytest.mark.django_db
+def test_an_address_is_familiar_for_thirty_days_and_until_a_reset(world: World) -> None:
+    worker = world.social_worker
+    device = set_up_at(worker, DESK)
+    for _ in range(signin.MAX_FAILURES):
+        attempt(worker.username, "wrong-password", ELSEWHERE)
+    assert not signin.is_locked_out(worker.username, DESK)
+    # The sign-in that made the desk familiar, 31 days ago: the desk is a stranger again.
+    signed_in = SecondFactorEvent.objects.filter(worker=worker, kind=SecondFactorKind.ENROLLED)
+    when = signed_in.get().at
+    signed_in.update(at=when - signin.FAMILIAR_FOR - dt.timedelta(days=1))
+    assert signin.is_locked_out(worker.username, DESK)
+    signed_in.update(at=when)
+    assert not signin.is_locked_out(worker.username, DESK)
+    # A reset (a lost phone, an account someone else used) forgets every familiar address.
+    reset_second_factor(actor=world.admin, worker=worker, reason="Phone lost")
+    assert signin.is_locked_out(worker.username, DESK)
+    assert sign_in(worker, device, DESK) == "password locked"
+
+
+@pytest.mark.django_db
+def test_an_ipv6_desk_is_familiar_however_its_address_is_written(world: World) -> None:
+    worker = world.social_worker
+    # Stored in its one short form (2001:db8::15); a server may pass it on written otherwise.
+    device = set_up_at(worker, "2001:0DB8:0:0::15")
+    for _ in range(signin.MAX_FAILURES):
+        attempt(worker.username, "wrong-password", ELSEWHERE)
+    assert sign_in(worker, device, "2001:DB8::15") == "signed in"

@@ -161,7 +161,7 @@ def test_wrong_codes_lock_the_account_and_a_right_password_does_not_unlock_it(
     # The password again (right, so its success clears wrong passwords) buys no more guesses.
     client = password_only(world.social_worker)
     client.post(reverse("second-factor-verify"), {"code": "000000"})
-    assert signin.is_locked_out(world.social_worker.username)
+    assert signin.is_locked_out(world.social_worker.username, ADDRESS)
     locked = client.post(reverse("second-factor-verify"), {"code": fresh_code(device)})
     assert signin.LOCKED_MESSAGE in locked.content.decode()
     assert client.get("/").status_code == 302

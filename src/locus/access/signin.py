@@ -1,21 +1,37 @@
-"""Signing in: lockout after repeated failures, and every attempt on the record.
+"""Signing in: a lockout that a stranger cannot turn on a worker, and every attempt on the record.
 
-Five failed attempts for a username within 15 minutes lock it for the rest of
-that window (guessing a password to a children's records system must be slow),
-and twenty from one address lock that address across usernames (guessing one
-password for many usernames must be slow too). A wrong second-factor code is a
-failed attempt like a wrong password.
+Guessing a password to a children's records system must be slow, but knowing a worker's
+username (often their email) must not let anyone keep them out. So the lockout tells the
+addresses a worker signs in from apart from everywhere else ("smart lockout"):
 
-The check and the count are one step: an attempt is recorded as failed, under a
-lock on its username and address, *before* its password is checked, and marked
-succeeded only once the password matched. So thirty attempts sent at once check
-at most five passwords; the rest see the five already counted and are refused
-unchecked. A refused worker is told only that signing in is locked, whether or not
-the username exists and whether or not the password was right.
+* An address is **familiar** to a username when its worker completed signing in from it
+  (password and second factor: a code, a recovery code, or setting the factor up) within
+  the last 30 days, and since their second factor was last reset (a reset follows a lost
+  phone or an account someone else used, so the places used before are trusted no more).
+  Every other address, and an attempt with no address, is **unfamiliar**; so is every
+  address to a worker without a second factor (where it is optional: the demo).
+* Five failed attempts for a username within 15 minutes from addresses **unfamiliar** to it
+  lock it there, for the rest of that window, and only there: the worker still signs in
+  from their usual desk.
+* Five from addresses **familiar** to it (a colleague behind the same office address) lock
+  it from familiar addresses; the two counts are kept apart.
+* Twenty failures from one address, across usernames, within 15 minutes lock that address
+  for every username it is unfamiliar to (guessing one password for many usernames must be
+  slow too); workers who signed in from it recently are not locked out by someone else's
+  guessing beside them.
 
-A success clears its own kind of failure only: a right password clears earlier
-wrong passwords, a right code earlier wrong codes, so re-entering a known password
-never buys more guesses at the code.
+A wrong second-factor code is a failed attempt like a wrong password. The check and the count
+are one step: an attempt is recorded as failed, under a lock on its username and address,
+*before* its password is checked, and marked succeeded only once the password matched. So
+thirty attempts sent at once check at most five passwords; the rest see the five already
+counted and are refused unchecked. A refused worker is told only that signing in is locked,
+whether or not the username exists and whether or not the password was right. (Someone
+behind a locked address who finds a name not locked there learns that it signed in from
+there lately: the price of not locking out everyone else behind that address.)
+
+A success clears its own kind of failure only, from every address: a right password clears
+earlier wrong passwords, a right code earlier wrong codes, so re-entering a known password
+never buys more guesses at the code. A success does not clear an address's count.
 """
 
 from __future__ import annotations
@@ -26,7 +42,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
 from locus.audit.models import SignInEvent
@@ -37,9 +54,24 @@ from locus.signin.models import SecondFactorEvent, SecondFactorKind
 MAX_FAILURES = 5
 MAX_ADDRESS_FAILURES = 20
 WINDOW = dt.timedelta(minutes=15)
+# How long a completed sign-in keeps its address familiar to the worker.
+FAMILIAR_FOR = dt.timedelta(days=30)
 LOCKED_MESSAGE = (
     "Signing in is locked for 15 minutes after too many failed attempts. "
     "Try again later or ask your administrator."
+)
+# The second-factor events that end a complete sign-in.
+_SIGNED_IN = [
+    SecondFactorKind.VERIFIED,
+    SecondFactorKind.RECOVERY_CODE_USED,
+    SecondFactorKind.ENROLLED,
+]
+# A right code clears earlier wrong codes (setting the factor up is no code attempt of a
+# worker who has one, so it clears nothing, as before).
+_RIGHT_CODES = [SecondFactorKind.VERIFIED, SecondFactorKind.RECOVERY_CODE_USED]
+
+_ADDRESS_FIELD: models.GenericIPAddressField[str | None, str | None] = (
+    models.GenericIPAddressField()
 )
 
 # PostgreSQL advisory-lock namespaces (the first key of pg_advisory_xact_lock(int, int)).
@@ -53,7 +85,9 @@ def hold_attempt_locks(username: str, ip_address: str | None) -> None:
     Attempts for one username (or from one address) then count and record one at a
     time, and attempts for different usernames from different addresses do not wait
     for each other. Usernames are locked before addresses, always, so two attempts
-    can never each hold what the other waits for.
+    can never each hold what the other waits for. Whether an address is familiar is
+    read under the username's lock too: the successes that make it so are written
+    under it (:mod:`locus.signin.services`).
     """
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
@@ -79,31 +113,81 @@ def hold_attempt_locks(username: str, ip_address: str | None) -> None:
         raise ImproperlyConfigured(f"No attempt lock for the {connection.vendor} database")
 
 
-def _failures_since_success(username: str, since: dt.datetime) -> int:
-    """Wrong passwords since the last right one, plus wrong codes since the last right one."""
+def _after_latest(events: models.QuerySet[Any], since: dt.datetime) -> models.Expression:
+    """The latest of ``events``' times, or ``since`` when there is none: one subquery, so
+    that counting what followed it is one query."""
+    latest = events.order_by("-at").values("at")[:1]
+    return Coalesce(
+        models.Subquery(latest), models.Value(since), output_field=models.DateTimeField()
+    )
+
+
+def familiar_addresses(username: str) -> frozenset[str]:
+    """The addresses ``username``'s worker completed signing in from (password and second
+    factor) in the last 30 days, since their second factor was last reset. One query."""
+    since = clock.now() - FAMILIAR_FOR
+    theirs = SecondFactorEvent.objects.filter(worker__username=username, at__gte=since)
+    reset = _after_latest(theirs.filter(kind=SecondFactorKind.RESET), since)
+    addresses = (
+        theirs.filter(kind__in=_SIGNED_IN, at__gte=reset, ip_address__isnull=False)
+        .order_by()
+        .values_list("ip_address", flat=True)
+        .distinct()
+    )
+    return frozenset(address for address in addresses if address)
+
+
+def _failures_since_success(
+    username: str, since: dt.datetime, familiar: frozenset[str], from_familiar: bool
+) -> int:
+    """Wrong passwords since the last right one, plus wrong codes since the last right one,
+    from the addresses familiar to ``username`` or from the others (two queries)."""
+
+    def where(events: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        # exclude() keeps attempts with no address: those are unfamiliar.
+        if from_familiar:
+            return events.filter(ip_address__in=familiar)
+        return events.exclude(ip_address__in=familiar)
+
     passwords = SignInEvent.objects.filter(username=username, at__gte=since)
-    last_password = (
-        passwords.filter(succeeded=True).order_by("-at").values_list("at", flat=True).first()
-    )
-    codes = SecondFactorEvent.objects.filter(worker__username=username, at__gte=since)
-    last_code = (
-        codes.filter(kind__in=[SecondFactorKind.VERIFIED, SecondFactorKind.RECOVERY_CODE_USED])
-        .order_by("-at")
-        .values_list("at", flat=True)
-        .first()
-    )
-    wrong_passwords = passwords.filter(
-        succeeded=False, while_locked=False, at__gte=last_password or since
+    wrong_passwords = where(
+        passwords.filter(
+            succeeded=False,
+            while_locked=False,
+            at__gte=_after_latest(passwords.filter(succeeded=True), since),
+        )
     ).count()
-    wrong_codes = codes.filter(kind=SecondFactorKind.FAILED, at__gte=last_code or since).count()
+    codes = SecondFactorEvent.objects.filter(worker__username=username, at__gte=since)
+    wrong_codes = where(
+        codes.filter(
+            kind=SecondFactorKind.FAILED,
+            at__gte=_after_latest(codes.filter(kind__in=_RIGHT_CODES), since),
+        )
+    ).count()
     return wrong_passwords + wrong_codes
 
 
-def is_locked_out(username: str) -> bool:
-    return _failures_since_success(username, clock.now() - WINDOW) >= MAX_FAILURES
+def _is_familiar(ip_address: str | None, familiar: frozenset[str]) -> bool:
+    # Compared as stored: the field keeps an IPv6 address in its one short form.
+    return bool(ip_address) and _ADDRESS_FIELD.get_prep_value(ip_address) in familiar
+
+
+def _locked_out(username: str, ip_address: str | None, familiar: frozenset[str]) -> bool:
+    from_familiar = _is_familiar(ip_address, familiar)
+    failures = _failures_since_success(username, clock.now() - WINDOW, familiar, from_familiar)
+    return failures >= MAX_FAILURES
+
+
+def is_locked_out(username: str, ip_address: str | None) -> bool:
+    """Whether ``username`` is locked out for attempts from ``ip_address`` by its own
+    failures (from addresses familiar to it, or from the others, as ``ip_address`` is);
+    the address's own count is :func:`is_address_locked_out`'s."""
+    return _locked_out(username, ip_address, familiar_addresses(username))
 
 
 def is_address_locked_out(ip_address: str | None) -> bool:
+    """Whether ``ip_address`` has had twenty failures, across usernames, within the window:
+    it is then locked for the usernames it is unfamiliar to (:func:`attempts_refused`)."""
     # Successes do not clear an address's count: one worker signing in from it must
     # not wipe out the failures of someone trying many usernames beside them.
     if not ip_address:
@@ -123,7 +207,11 @@ def is_address_locked_out(ip_address: str | None) -> bool:
 def attempts_refused(username: str, ip_address: str | None) -> bool:
     """Whether an attempt for ``username`` from ``ip_address`` is refused unchecked.
     Callers hold :func:`hold_attempt_locks`, so the answer stays true until they record."""
-    return is_locked_out(username) or is_address_locked_out(ip_address)
+    familiar = familiar_addresses(username)
+    if _locked_out(username, ip_address, familiar):
+        return True
+    # The address's own lock does not reach the workers who signed in from it lately.
+    return not _is_familiar(ip_address, familiar) and is_address_locked_out(ip_address)
 
 
 def reserve_password_attempt(username: str, ip_address: str | None) -> SignInEvent | None:
