@@ -200,6 +200,8 @@ LOCUS_REQUIRE_OTP = os.environ.get("LOCUS_REQUIRE_OTP", "1") != "0"
 INSTALLED_APPS += [
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # No longer used for codes (locus.signin keeps them hashed); installed so the migration
+    # that hashed the plain codes it held can read them. Its tables stay empty.
     "django_otp.plugins.otp_static",
     "locus.signin",  # after django-otp's apps: its admin takes their device pages away
 ]
@@ -216,7 +218,7 @@ OTP_TOTP_ISSUER = "Locus"
 # django-otp's own back-off would turn a right code typed a second after a wrong one into
 # "wrong", silently.
 OTP_TOTP_THROTTLE_FACTOR = 0
-OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0  # (locus.signin's recovery codes have no back-off at all)
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Documents: where uploaded files go, how big, and the virus scanner --------------------

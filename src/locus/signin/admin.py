@@ -2,7 +2,9 @@
 
 django-otp's own device pages are taken away: they would let an administrator delete or
 edit a device with no reason and no record. A second factor is reset on Locus's page
-(``second-factor-reset``), which asks for a reason and audits it.
+(``second-factor-reset``), which asks for a reason and audits it. Locus's own recovery-code
+models are not registered at all: a page of salts and hashes would help nobody but someone
+trying to guess the codes.
 """
 
 from __future__ import annotations

@@ -15,7 +15,6 @@ from typing import Any
 from django.db import transaction
 from django_otp import devices_for_user, user_has_device
 from django_otp.models import Device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from locus.access.models import Worker
@@ -25,7 +24,8 @@ from locus.api.services import tokens_end
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, write_event
 from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
-from locus.signin.models import SecondFactorEvent, SecondFactorKind
+from locus.signin.models import RecoveryCodeDevice, SecondFactorEvent, SecondFactorKind
+from locus.signin.recovery import new_code, normal_form
 
 RECOVERY_CODES = 10
 APP_DEVICE_NAME = "Authenticator app"
@@ -119,9 +119,12 @@ def start_enrolment(*, worker: Worker, started: int | None = None) -> TOTPDevice
 
 
 def _issue_recovery_codes(worker: Worker) -> list[str]:
-    device = StaticDevice.objects.create(user=worker, name=RECOVERY_DEVICE_NAME, confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    """New recovery codes, returned to be shown once: only their hashes are kept."""
+    device = RecoveryCodeDevice.objects.create(
+        user=worker, name=RECOVERY_DEVICE_NAME, confirmed=True
+    )
+    codes = [new_code() for _ in range(RECOVERY_CODES)]
+    device.add_codes(codes)
     record_change(
         actor=worker,
         action=ChangeAction.CREATE,
@@ -173,11 +176,6 @@ def _digits(code: str) -> str:
     return "".join(code.split())
 
 
-def _recovery_form(code: str) -> str:
-    # Recovery codes are shown in lower case; people type them any way, with spaces or dashes.
-    return _digits(code).replace("-", "").lower()
-
-
 def verify_second_factor(*, worker: Worker, code: str, ip_address: str | None) -> CodeCheck:
     """Sign in with a code from the app, or with a recovery code (which is then used up)."""
 
@@ -189,11 +187,14 @@ def verify_second_factor(*, worker: Worker, code: str, ip_address: str | None) -
                     _record(worker, SecondFactorKind.VERIFIED, ip_address=ip_address)
                     return CodeCheck(Outcome.PASSED, device=app)
             return None
-        token = _recovery_form(code)
-        for codes in StaticDevice.objects.select_for_update().filter(user=worker, confirmed=True):
+        token = normal_form(code)
+        recovery = RecoveryCodeDevice.objects.select_for_update().filter(
+            user=worker, confirmed=True
+        )
+        for codes in recovery:
             if token and codes.verify_token(token):
                 _record(worker, SecondFactorKind.RECOVERY_CODE_USED, ip_address=ip_address)
-                left = codes.token_set.count()
+                left = codes.codes.count()
                 return CodeCheck(Outcome.PASSED, device=codes, recovery_codes_left=left)
         return None
 
