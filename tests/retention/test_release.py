@@ -175,6 +175,15 @@ def test_the_manager_who_placed_a_hold_is_told_when_an_administrator_lifts_it(
     assert world.csc_child.family_name not in text  # by number only
 
 
+def test_the_lift_page_says_the_record_stays_for_the_release_period(world: World) -> None:
+    hold = hold_on(world.team_manager, world.csc_child)
+    page = client_for(world.admin).get(f"{PAGE}holds/{hold.pk}/lift/").content.decode()
+    assert f"stays out of the purge for {RELEASE_DAYS} days more" in page
+    lifted = client_for(world.admin).post(f"{PAGE}holds/{hold.pk}/lift/", {"reason": "Ended"})
+    assert lifted.status_code == 302
+    assert Notification.objects.filter(recipient=world.team_manager).count() == 1
+
+
 @pytest.mark.parametrize("placer", ["admin", "team_manager"])
 def test_lifting_your_own_hold_tells_nobody(world: World, placer: str) -> None:
     hold = hold_on(world.persona(placer), world.csc_child)

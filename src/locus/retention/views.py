@@ -116,7 +116,8 @@ def hold_lift(request: AuthedRequest, hold_id: int) -> HttpResponse:
         return _after_hold(hold)
     if request.method == "GET":
         record_access(actor=request.user, obj=hold, detail={"page": "lift a hold"})
-    return render(request, "retention/lift.html", {"form": form, "hold": hold})
+    context = {"form": form, "hold": hold, "release_days": RELEASE_DAYS}
+    return render(request, "retention/lift.html", context)
 
 
 def hold_page(request: AuthedRequest, hold_id: int) -> HttpResponse:
