@@ -163,10 +163,6 @@ def had_plan_ids(ids: Iterable[int] | None = None) -> set[int]:
 # --- Holds -------------------------------------------------------------------------------
 
 
-def active_holds() -> QuerySet[LegalHold]:
-    return LegalHold.objects.filter(lifted_at__isnull=True)
-
-
 @dataclass(frozen=True)
 class Release:
     """A record kept only by a lifted hold's release period (``RELEASE_DAYS``)."""
@@ -249,11 +245,6 @@ def read_holds(today: dt.date | None = None) -> Holds:
             if pk not in live[kind]:
                 holds.released[(record_type, pk)] = release
     return holds
-
-
-def held_case_ids() -> set[int]:
-    """The context cases a hold keeps today (a live one, or a lifted one's release period)."""
-    return read_holds().cases
 
 
 def held_person_ids() -> set[int]:
