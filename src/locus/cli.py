@@ -502,6 +502,8 @@ def cmd_purge(args: argparse.Namespace, out: TextIO) -> int:
             print("Nothing is due.", file=out)
         if found.held:
             print(f"Kept by a legal hold: {len(found.held)}", file=out)
+        for label, record_id, release in found.released:
+            print(f"{label} {record_id}: {release}", file=out)
         return 0
     if args.as_user:
         by = Worker.objects.filter(username=args.as_user, is_active=True).first()

@@ -8,7 +8,7 @@ from locus.audit.models import ChangeEvent
 from locus.casework import services as casework
 from locus.casework.models import ContextCase, ContextPlan, PlanAction, Referral
 from locus.retention import purge, selectors
-from locus.retention.models import HeldKind, Outcome, RuleKind
+from locus.retention.models import RELEASE_DAYS, HeldKind, Outcome, RuleKind
 from locus.retention.services import hold_lift, hold_place
 from tests.casework.helpers import (
     active_case,
@@ -53,6 +53,7 @@ def test_a_closed_case_goes_with_its_plan_actions_and_referral_unless_held(
     assert ContextCase.objects.filter(pk=case.pk).exists()
 
     hold_lift(actor=world.admin, hold=hold, reason="Review published")
+    frozen_clock.advance(days=RELEASE_DAYS)  # the release period over
     run = purge.purge(actor=world.admin)
 
     assert run.items.get(record_type="casework.contextcase").outcome == Outcome.PURGED

@@ -21,7 +21,15 @@ from locus.peers.models import Association
 from locus.peers.services import association_end
 from locus.people.models import Person
 from locus.retention import purge, selectors, services
-from locus.retention.models import HeldKind, Outcome, PurgeItem, PurgeRun, RuleKind, RunState
+from locus.retention.models import (
+    RELEASE_DAYS,
+    HeldKind,
+    Outcome,
+    PurgeItem,
+    PurgeRun,
+    RuleKind,
+    RunState,
+)
 from tests.factories import World, make_association, make_incident, nothing_written
 from tests.frozen_clock import FrozenClock
 from tests.retention.conftest import export_file, leaver
@@ -165,11 +173,11 @@ def test_a_run_killed_half_way_is_finished_by_the_next(
     real = purge.ACTS[selectors.PERSON]
     acted: list[int] = []
 
-    def killed_after_one(actor: Any, item: PurgeItem) -> str:
+    def killed_after_one(actor: Any, item: PurgeItem, holds: selectors.Holds) -> str:
         if acted:
             raise KeyboardInterrupt("killed")
         acted.append(item.record_id)
-        return real(actor, item)
+        return real(actor, item, holds)
 
     monkeypatch.setitem(purge.ACTS, selectors.PERSON, killed_after_one)
     with pytest.raises(KeyboardInterrupt):
@@ -208,6 +216,7 @@ def test_a_legal_hold_stops_the_purge_and_lifting_it_lets_it_go(
     assert Person.objects.filter(pk=child.pk).exists()
 
     services.hold_lift(actor=world.admin, hold=hold, reason="Final order made")
+    frozen_clock.advance(days=RELEASE_DAYS)  # the release period over
     purge.purge(actor=world.admin)
     assert not Person.objects.filter(pk=child.pk).exists()
     hold.refresh_from_db()

@@ -9,6 +9,8 @@
   a case in proceedings knows of them first. A manager only on a record they may open (a hold
   on a record they cannot see is refused as if it did not exist); the administrator sees all.
   A practitioner asks their manager. Everyone else is told these pages do not exist (404).
+* **A hold's page** is read by those who read the retention pages, and by a manager who may
+  open the held record (the one who placed it, told when someone else lifts it, included).
 """
 
 from __future__ import annotations
@@ -67,6 +69,26 @@ def access_hold(worker: Worker, hold_id: object) -> LegalHold:
         raise NotPermitted("no such hold")
     if not is_administrator(worker) and held_record(worker, hold.held_kind, hold.held_id) is None:
         raise NotPermitted("the held record is not one this worker may see")
+    return hold
+
+
+def may_see_hold(worker: Worker, hold: LegalHold) -> bool:
+    """Whether the worker may read this hold's page: the data team and governance read every
+    hold; a manager, a hold on a record they may still open."""
+    if can_read_retention(worker):
+        return True
+    return can_hold(worker) and held_record(worker, hold.held_kind, hold.held_id) is not None
+
+
+def see_hold(worker: Worker, hold_id: object) -> LegalHold:
+    """A hold the worker may read (``may_see_hold``), or 404."""
+    hold = (
+        LegalHold.objects.select_related("placed_by", "lifted_by")
+        .filter(pk=parse_id(hold_id))
+        .first()
+    )
+    if hold is None or not may_see_hold(worker, hold):
+        raise NotPermitted("no such hold, or not one this worker may see")
     return hold
 
 

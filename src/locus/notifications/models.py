@@ -22,6 +22,7 @@ class NotificationKind(models.TextChoices):
     REVIEW_DUE = "review_due", "Review due"
     ACTION_DUE = "action_due", "Action due"
     BREAK_GLASS_REVIEW = "break_glass_review", "Break-glass review"
+    HOLD_LIFTED = "hold_lifted", "Legal hold lifted"
 
 
 class Notification(models.Model):

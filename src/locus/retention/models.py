@@ -9,9 +9,11 @@ its own transaction, so a run killed half-way is finished by the next.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils import timezone
 
 from locus.access.models import optional_worker
 
@@ -74,6 +76,12 @@ class RetentionRule(models.Model):
         return f"{self.kind}: {self.amount} {RULES[self.kind].unit}"
 
 
+# A lifted hold still keeps its record out of the purge for this many days after the lift: the
+# manager who placed it (told of the lift) and the data team (the dry run lists it) have time
+# to see it coming, so one person alone cannot lift a hold and purge what it kept at once.
+RELEASE_DAYS = 30
+
+
 class HoldReason(models.TextChoices):
     CARE_PROCEEDINGS = "care", "Care proceedings"
     CRIMINAL_PROCEEDINGS = "criminal", "Criminal proceedings"
@@ -123,6 +131,18 @@ class LegalHold(models.Model):
     @property
     def active(self) -> bool:
         return self.lifted_at is None
+
+    @property
+    def lifted_on(self) -> dt.date | None:
+        """The day (in London) the hold was lifted."""
+        return timezone.localtime(self.lifted_at).date() if self.lifted_at else None
+
+    @property
+    def purge_from(self) -> dt.date | None:
+        """The first day the record may be purged once the hold was lifted (its release
+        period over); None while the hold stands."""
+        lifted = self.lifted_on
+        return lifted + dt.timedelta(days=RELEASE_DAYS) if lifted else None
 
 
 class RunState(models.TextChoices):

@@ -4,8 +4,8 @@ A run writes its plan first (``PurgeItem`` rows, in one transaction), then acts 
 in a transaction of its own, marking it done in the same transaction. Each act is
 idempotent (a record already gone is "already gone"; a file already deleted is not missed),
 so a run killed half-way is finished by the next call: it picks up the items not done.
-Holds are read again as each person or case is acted on: a hold placed after the plan
-still keeps the record.
+Holds are read again as each batch of items starts (``BATCH``), not taken from the plan: a
+hold placed after the plan still keeps a record the next batch acts on.
 
 What goes with a person, what is kept with their reference removed, and why, is set out in
 docs/retention.md.
@@ -56,6 +56,12 @@ from locus.transfers.models import Transfer
 
 Why = dict[str, Any]
 M = TypeVar("M", bound=models.Model)
+# What a run does to one item, given the holds its batch read: returns the item's outcome.
+Act = Callable[[Worker, PurgeItem, selectors.Holds], str]
+
+# Holds are read once per this many items (as each batch starts), not once per item: a hold
+# placed after the plan still keeps a record the next batch acts on.
+BATCH = 50
 
 
 def _why(item: PurgeItem) -> Why:
@@ -119,16 +125,18 @@ def _meetings_of(person: Person) -> list[Meeting]:
 
 
 def _unless_held(
-    model: type[M], held: Callable[[], set[int]], remove: Callable[[Worker, M, Why], None]
-) -> Callable[[Worker, PurgeItem], str]:
+    model: type[M],
+    held: Callable[[selectors.Holds], set[int]],
+    remove: Callable[[Worker, M, Why], None],
+) -> Act:
     """The act on a record a legal hold may keep: locked, then removed unless it is already
-    gone or held now (holds are read again here, not taken from the plan)."""
+    gone or held now (by the holds the batch read as it started, not those of the plan)."""
 
-    def act(actor: Worker, item: PurgeItem) -> str:
+    def act(actor: Worker, item: PurgeItem, holds: selectors.Holds) -> str:
         found = model._default_manager.select_for_update().filter(pk=item.record_id).first()
         if found is None:
             return Outcome.GONE
-        if found.pk in held():
+        if found.pk in held(holds):
             return Outcome.HELD
         remove(actor, found, _why(item))
         return Outcome.PURGED
@@ -203,13 +211,11 @@ def _blank_note(row: Association | GroupMembership) -> None:
     type(row)._default_manager.filter(pk=row.pk).update(**blanks)
 
 
-def _note(actor: Worker, item: PurgeItem) -> str:
+def _note(actor: Worker, item: PurgeItem, holds: selectors.Holds) -> str:
     model = Association if item.record_type == selectors.ASSOCIATION else GroupMembership
-    # A hold placed on either person since the plan keeps the note (holds read again here).
+    # A hold placed on either person since the plan keeps the note (the batch's holds).
     row = model._default_manager.select_for_update().filter(pk=item.record_id).first()
-    if row is not None and {row.person_id, getattr(row, "other_id", None)} & (
-        selectors.held_person_ids()
-    ):
+    if row is not None and {row.person_id, getattr(row, "other_id", None)} & holds.people:
         return Outcome.HELD
     return _update_audited(actor, item, model, _blank_note, Outcome.BLANKED)
 
@@ -220,7 +226,7 @@ def _delete_export_file(run: ExportRun) -> None:
     ExportRun.objects.filter(pk=run.pk).update(file_name="")
 
 
-def _export(actor: Worker, item: PurgeItem) -> str:
+def _export(actor: Worker, item: PurgeItem, holds: selectors.Holds) -> str:
     return _update_audited(actor, item, ExportRun, _delete_export_file, Outcome.FILE_DELETED)
 
 
@@ -228,11 +234,11 @@ def _delete_import_files(run: ImportRun) -> None:
     import_files.remove_folder(run.stored_path)  # the upload and its rejects, beside it
 
 
-def _import(actor: Worker, item: PurgeItem) -> str:
+def _import(actor: Worker, item: PurgeItem, holds: selectors.Holds) -> str:
     return _update_audited(actor, item, ImportRun, _delete_import_files, Outcome.FILE_DELETED)
 
 
-def _removed_document(actor: Worker, item: PurgeItem) -> str:
+def _removed_document(actor: Worker, item: PurgeItem, holds: selectors.Holds) -> str:
     version = DocumentVersion.objects.filter(pk=item.record_id).first()
     if version is None:
         return Outcome.GONE
@@ -244,9 +250,9 @@ def _removed_document(actor: Worker, item: PurgeItem) -> str:
     return Outcome.FILE_DELETED
 
 
-ACTS: dict[str, Callable[[Worker, PurgeItem], str]] = {
-    selectors.PERSON: _unless_held(Person, selectors.held_person_ids, _person),
-    selectors.CASE: _unless_held(ContextCase, selectors.held_case_ids, _case),
+ACTS: dict[str, Act] = {
+    selectors.PERSON: _unless_held(Person, lambda holds: holds.people, _person),
+    selectors.CASE: _unless_held(ContextCase, lambda holds: holds.cases, _case),
     selectors.ASSOCIATION: _note,
     selectors.MEMBERSHIP: _note,
     selectors.EXPORT: _export,
@@ -255,9 +261,10 @@ ACTS: dict[str, Callable[[Worker, PurgeItem], str]] = {
 }
 
 
-def act(actor: Worker, item: PurgeItem) -> str:
-    """Act on one item (in the caller's transaction); returns its outcome."""
-    return ACTS[item.record_type](actor, item)
+def act(actor: Worker, item: PurgeItem, holds: selectors.Holds | None = None) -> str:
+    """Act on one item (in the caller's transaction), given the holds read for its batch
+    (read now when not given); returns its outcome."""
+    return ACTS[item.record_type](actor, item, holds or selectors.read_holds())
 
 
 def drop_caches() -> None:
@@ -314,16 +321,21 @@ def _execute(run: PurgeRun) -> PurgeRun:
     else:  # planned before, not finished: a run stopped part-way, picked up again
         PurgeRun.objects.filter(pk=run.pk).update(resumed=models.F("resumed") + 1)
     actor = run.started_by
-    for item_id in (
+    waiting = list(
         selectors.run_items(run).filter(done_at__isnull=True).values_list("id", flat=True)
-    ):
-        with transaction.atomic():
-            item = PurgeItem.objects.select_for_update().select_related("run").get(pk=item_id)
-            if item.done_at is not None:
-                continue
-            item.outcome = act(actor, item)
-            item.done_at = clock.now()
-            item.save(update_fields=["outcome", "done_at"])
+    )
+    for start in range(0, len(waiting), BATCH):
+        # The holds as this batch starts (live ones, and lifted ones still in their release
+        # period): read once for the batch, not once per item.
+        holds = selectors.read_holds()
+        for item_id in waiting[start : start + BATCH]:
+            with transaction.atomic():
+                item = PurgeItem.objects.select_for_update().select_related("run").get(pk=item_id)
+                if item.done_at is not None:
+                    continue
+                item.outcome = act(actor, item, holds)
+                item.done_at = clock.now()
+                item.save(update_fields=["outcome", "done_at"])
     if selectors.run_items(run).filter(record_type__in=(selectors.PERSON, selectors.CASE)).exists():
         drop_caches()  # again on a resumed run: harmless, and the killed run may not have
     # A subject access package is a whole copy of one child's records: the purge of its

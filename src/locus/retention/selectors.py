@@ -28,6 +28,7 @@ from locus.people.models import Allocation, LegalStatus, LegalStatusEpisode, Per
 from locus.places.models import Enrolment
 from locus.retention.dates import by_rule, person_due
 from locus.retention.models import (
+    RELEASE_DAYS,
     RULES,
     HeldKind,
     LegalHold,
@@ -162,37 +163,93 @@ def had_plan_ids(ids: Iterable[int] | None = None) -> set[int]:
 # --- Holds -------------------------------------------------------------------------------
 
 
-def active_holds() -> QuerySet[LegalHold]:
-    return LegalHold.objects.filter(lifted_at__isnull=True)
+@dataclass(frozen=True)
+class Release:
+    """A record kept only by a lifted hold's release period (``RELEASE_DAYS``)."""
+
+    lifted_on: dt.date
+    purge_from: dt.date
+
+    def __str__(self) -> str:
+        lifted, purged = _day_text(self.lifted_on), _day_text(self.purge_from)
+        return f"hold lifted on {lifted}; may be purged from {purged}"
 
 
-def held_case_ids() -> set[int]:
-    return set(active_holds().filter(held_kind=HeldKind.CASE).values_list("held_id", flat=True))
+def _day_text(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
-def held_person_ids() -> set[int]:
-    """People a hold keeps: held themselves, named on a held case's plan or referral (the
-    proceedings about a case need the children it was about), or the subject of a subject
-    access request not yet answered."""
-    held = set(active_holds().filter(held_kind=HeldKind.PERSON).values_list("held_id", flat=True))
+@dataclass
+class Holds:
+    """What legal holds keep today, read once (by the plan, by each batch of a purge): the
+    people and cases a live hold keeps or a lifted hold's release period still keeps, and for
+    those only a release keeps, the release that ends last."""
+
+    people: set[int] = field(default_factory=set)
+    cases: set[int] = field(default_factory=set)
+    released: dict[tuple[str, int], Release] = field(default_factory=dict)
+
+    def release_of(self, record_type: str, record_id: int) -> Release | None:
+        return self.released.get((record_type, record_id))
+
+
+def _later(found: dict[int, Release], pk: int, release: Release) -> None:
+    if pk not in found or found[pk].purge_from < release.purge_from:
+        found[pk] = release
+
+
+def read_holds(today: dt.date | None = None) -> Holds:
+    """The holds that keep records on ``today``: every live hold, and every hold lifted
+    fewer than ``RELEASE_DAYS`` days before (a live hold on the same record wins). A held
+    case keeps the children named on its plan or referral (the proceedings about a case need
+    the children it was about); an open subject access request keeps its person."""
+    today = today or clock.today()
+    # A day's margin either side of midnight; the exact day is the hold's own ``purge_from``.
+    since = clock.now() - dt.timedelta(days=RELEASE_DAYS + 2)
+    live: dict[str, set[int]] = {HeldKind.PERSON: set(), HeldKind.CASE: set()}
+    released: dict[str, dict[int, Release]] = {HeldKind.PERSON: {}, HeldKind.CASE: {}}
+    rows = LegalHold.objects.filter(Q(lifted_at__isnull=True) | Q(lifted_at__gte=since)).only(
+        "held_kind", "held_id", "lifted_at"
+    )
+    for hold in rows:
+        if hold.purge_from is None or hold.lifted_on is None:
+            live[hold.held_kind].add(hold.held_id)
+        elif today < hold.purge_from:
+            _later(released[hold.held_kind], hold.held_id, Release(hold.lifted_on, hold.purge_from))
     # A subject access request still being answered keeps its person too: destroying what
     # was asked for before it is disclosed is an offence (Data Protection Act 2018 s.173).
-    held |= set(
+    live[HeldKind.PERSON] |= set(
         SubjectAccessRequest.objects.filter(
             status__in=OPEN_STATUSES, person__isnull=False
         ).values_list("person_id", flat=True)
     )
-    cases = held_case_ids()
+    cases = live[HeldKind.CASE] | set(released[HeldKind.CASE])
     if cases:
-        held |= set(
-            PlanChild.objects.filter(plan__case_id__in=cases).values_list("person_id", flat=True)
+        named = PlanChild.objects.filter(plan__case_id__in=cases).values_list(
+            "plan__case_id", "person_id"
         )
-        held |= set(
-            ReferralChild.objects.filter(referral__case_id__in=cases).values_list(
-                "person_id", flat=True
-            )
+        referred = ReferralChild.objects.filter(referral__case_id__in=cases).values_list(
+            "referral__case_id", "person_id"
         )
-    return held
+        for case_id, person_id in [*named, *referred]:
+            if case_id in live[HeldKind.CASE]:
+                live[HeldKind.PERSON].add(person_id)
+            else:
+                _later(released[HeldKind.PERSON], person_id, released[HeldKind.CASE][case_id])
+    holds = Holds(
+        people=live[HeldKind.PERSON] | set(released[HeldKind.PERSON]),
+        cases=live[HeldKind.CASE] | set(released[HeldKind.CASE]),
+    )
+    for kind, record_type in ((HeldKind.PERSON, PERSON), (HeldKind.CASE, CASE)):
+        for pk, release in released[kind].items():
+            if pk not in live[kind]:
+                holds.released[(record_type, pk)] = release
+    return holds
+
+
+def held_person_ids() -> set[int]:
+    """The people a hold keeps today (``read_holds``)."""
+    return read_holds().people
 
 
 def holds_on(kind: str, record_id: int) -> list[LegalHold]:
@@ -228,6 +285,9 @@ class Plan:
     today: dt.date
     due: list[Due] = field(default_factory=list)
     held: list[Due] = field(default_factory=list)
+    # The held people and cases kept only by a lifted hold's release period: ("Person", its
+    # number, the release).
+    released: list[tuple[str, int, Release]] = field(default_factory=list)
 
     def counts(self) -> list[tuple[str, str, int]]:
         """(rule, its label, how many) for each rule with something due, in the rules' order."""
@@ -330,12 +390,14 @@ def _removed_documents_due(
 
 
 def plan(now: dt.datetime | None = None) -> Plan:
-    """What is due now under the rules as set, minus what a legal hold keeps."""
+    """What is due now under the rules as set, minus what a legal hold keeps (a live one, or
+    a lifted one still in its release period: listed with the day it may go)."""
     now = now or clock.now()
     today = now.date()
     rules = amounts()
     result = Plan(today=today)
-    held_people, held_cases = held_person_ids(), held_case_ids()
+    holds = read_holds(today)
+    held_people, held_cases = holds.people, holds.cases
     for due in _people_due(today, rules):
         (result.held if due.record_id in held_people else result.due).append(due)
     for due in _cases_due(today, rules):
@@ -346,6 +408,11 @@ def plan(now: dt.datetime | None = None) -> Plan:
         (result.held if about & held_people else result.due).append(due)
     result.due.extend(_removed_documents_due(today, rules, held_people, held_cases))
     result.due.extend(_files_due(now, rules, bool(going)))
+    for due in result.held:
+        release = holds.release_of(due.record_type, due.record_id)
+        if release is not None:
+            label = "Person" if due.record_type == PERSON else "Context case"
+            result.released.append((label, due.record_id, release))
     return result
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.urls import reverse
 
 from locus.access import retention as rules
 from locus.access.models import Worker
@@ -19,6 +20,8 @@ from locus.common.services import (
     save_changes,
     write_fields,
 )
+from locus.notifications.models import NotificationKind
+from locus.notifications.services import notify, on_day
 from locus.people.models import Person
 from locus.retention.models import (
     MAXIMUM,
@@ -112,12 +115,36 @@ def hold_place(
 
 @transaction.atomic
 def hold_lift(*, actor: Worker, hold: LegalHold, reason: str) -> LegalHold:
-    """Lift a hold, saying why (the proceedings ended): the record then follows its rule."""
+    """Lift a hold, saying why (the proceedings ended): the record then follows its rule once
+    the release period is over (``RELEASE_DAYS``), and the worker who placed the hold, if
+    someone else lifts it, is told."""
     hold = rules.access_hold(actor, hold.pk)
-    hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+    hold = LegalHold.objects.select_for_update().select_related("placed_by").get(pk=hold.pk)
     problems = Problems()
     problems.check(hold.lifted_at is None, "reason", "This hold has already been lifted")
     reason = clean_reason(problems, reason, missing="Say why the hold is lifted", limit=MAX_REASON)
     problems.raise_if_any()
     lifted = {"lifted_by": actor, "lifted_at": clock.now(), "lifted_reason": reason}
-    return write_fields(actor, hold, ChangeAction.END, lifted)
+    hold = write_fields(actor, hold, ChangeAction.END, lifted)
+    _tell_placer(actor, hold)
+    return hold
+
+
+def _tell_placer(actor: Worker, hold: LegalHold) -> None:
+    """The worker who placed the hold (knowing of the proceedings) hears that someone else
+    lifted it: who, when, and the day the record may be purged from. The reason is on the
+    hold's page (free text stays out of notifications, as it does for every other one); the
+    link goes there while they may read it, else to their My work."""
+    placer = hold.placed_by
+    assert hold.lifted_on is not None and hold.purge_from is not None  # just lifted
+    url = (
+        reverse("retention-hold", args=[hold.pk])
+        if rules.may_see_hold(placer, hold)
+        else reverse("dashboard")
+    )
+    text = (
+        f"A legal hold you placed ({hold.get_reason_display().lower()}) was lifted by "
+        f"{str(actor)[:60]} on {on_day(hold.lifted_on)}: the record may be purged from "
+        f"{on_day(hold.purge_from)}"
+    )
+    notify(placer, NotificationKind.HOLD_LIFTED, actor=actor, about=hold, url=url, text=text)

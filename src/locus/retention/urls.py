@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         ("", views.retention_page, "retention"),
         ("rules/<str:kind>/", views.rule_edit, "retention-rule"),
         ("holds/new/", views.hold_new, "retention-hold-new"),
+        ("holds/<int:hold_id>/", views.hold_page, "retention-hold"),
         ("holds/<int:hold_id>/lift/", views.hold_lift, "retention-hold-lift"),
         ("purge/", views.purge_page, "retention-purge"),
         ("runs/<int:run_id>/", views.run_page, "retention-run"),

@@ -17,7 +17,14 @@ from locus.common.modelkit import choice_values
 from locus.common.pages import posted, submitted
 from locus.retention import purge, selectors, services
 from locus.retention.forms import HoldForm, LiftForm, PurgeForm, RuleForm
-from locus.retention.models import RULES, HeldKind, LegalHold, PurgeRun, RuleKind
+from locus.retention.models import (
+    RELEASE_DAYS,
+    RULES,
+    HeldKind,
+    LegalHold,
+    PurgeRun,
+    RuleKind,
+)
 from locus.retention.tasks import run_purge
 
 PAGE = "retention.page"
@@ -104,11 +111,24 @@ def hold_lift(request: AuthedRequest, hold_id: int) -> HttpResponse:
     def run() -> None:
         services.hold_lift(actor=request.user, hold=hold, reason=form.cleaned_data["reason"])
 
-    if submitted(request, form, run, "Legal hold lifted"):
+    lifted = f"Legal hold lifted: the record may be purged after {RELEASE_DAYS} days"
+    if submitted(request, form, run, lifted):
         return _after_hold(hold)
     if request.method == "GET":
         record_access(actor=request.user, obj=hold, detail={"page": "lift a hold"})
-    return render(request, "retention/lift.html", {"form": form, "hold": hold})
+    context = {"form": form, "hold": hold, "release_days": RELEASE_DAYS}
+    return render(request, "retention/lift.html", context)
+
+
+def hold_page(request: AuthedRequest, hold_id: int) -> HttpResponse:
+    """One hold: what it holds (by number), why, who placed and lifted it, and when the record
+    may be purged once lifted. Linked from the notification its placer gets of a lift."""
+    hold = rules.see_hold(request.user, hold_id)
+    record_access(actor=request.user, obj=hold, detail={"page": "legal hold"})
+    # Back to the retention page for those who read it, else to My work (a manager).
+    back = rules.can_read_retention(request.user)
+    context = {"hold": hold, "release_days": RELEASE_DAYS, "reads_retention": back}
+    return render(request, "retention/hold_page.html", context)
 
 
 def purge_page(request: AuthedRequest) -> HttpResponse:
