@@ -4,8 +4,9 @@ A run writes its plan first (``PurgeItem`` rows, in one transaction), then acts 
 in a transaction of its own, marking it done in the same transaction. Each act is
 idempotent (a record already gone is "already gone"; a file already deleted is not missed),
 so a run killed half-way is finished by the next call: it picks up the items not done.
-Holds are read again as each batch of items starts (``BATCH``), not taken from the plan: a
-hold placed after the plan still keeps a record the next batch acts on.
+Holds are read again as each person, case or note is acted on, in its own transaction, not
+taken from the plan: a hold placed after the plan, even while the run is going, still keeps
+the record.
 
 What goes with a person, what is kept with their reference removed, and why, is set out in
 docs/retention.md.
@@ -56,12 +57,8 @@ from locus.transfers.models import Transfer
 
 Why = dict[str, Any]
 M = TypeVar("M", bound=models.Model)
-# What a run does to one item, given the holds its batch read: returns the item's outcome.
+# What a run does to one item, given the holds read as it is acted on: returns its outcome.
 Act = Callable[[Worker, PurgeItem, selectors.Holds], str]
-
-# Holds are read once per this many items (as each batch starts), not once per item: a hold
-# placed after the plan still keeps a record the next batch acts on.
-BATCH = 50
 
 
 def _why(item: PurgeItem) -> Why:
@@ -130,7 +127,7 @@ def _unless_held(
     remove: Callable[[Worker, M, Why], None],
 ) -> Act:
     """The act on a record a legal hold may keep: locked, then removed unless it is already
-    gone or held now (by the holds the batch read as it started, not those of the plan)."""
+    gone or held now (by the holds read as it is acted on, not those of the plan)."""
 
     def act(actor: Worker, item: PurgeItem, holds: selectors.Holds) -> str:
         found = model._default_manager.select_for_update().filter(pk=item.record_id).first()
@@ -213,7 +210,7 @@ def _blank_note(row: Association | GroupMembership) -> None:
 
 def _note(actor: Worker, item: PurgeItem, holds: selectors.Holds) -> str:
     model = Association if item.record_type == selectors.ASSOCIATION else GroupMembership
-    # A hold placed on either person since the plan keeps the note (the batch's holds).
+    # A hold placed on either person since the plan keeps the note (holds read again).
     row = model._default_manager.select_for_update().filter(pk=item.record_id).first()
     if row is not None and {row.person_id, getattr(row, "other_id", None)} & holds.people:
         return Outcome.HELD
@@ -261,10 +258,19 @@ ACTS: dict[str, Act] = {
 }
 
 
-def act(actor: Worker, item: PurgeItem, holds: selectors.Holds | None = None) -> str:
-    """Act on one item (in the caller's transaction), given the holds read for its batch
-    (read now when not given); returns its outcome."""
-    return ACTS[item.record_type](actor, item, holds or selectors.read_holds())
+# The items a legal hold may keep: the holds are read again, in the item's transaction,
+# just before one of these is acted on. A file past its keeping time needs none.
+HOLDABLE = frozenset(
+    {selectors.PERSON, selectors.CASE, selectors.ASSOCIATION, selectors.MEMBERSHIP}
+)
+
+
+def act(actor: Worker, item: PurgeItem) -> str:
+    """Act on one item (in the caller's transaction); returns its outcome. The holds are read
+    now, not once for the run: a hold placed a moment ago keeps the record (a few queries an
+    item, and a purge acts on a day's worth of items)."""
+    holds = selectors.read_holds() if item.record_type in HOLDABLE else selectors.Holds()
+    return ACTS[item.record_type](actor, item, holds)
 
 
 def drop_caches() -> None:
@@ -321,21 +327,16 @@ def _execute(run: PurgeRun) -> PurgeRun:
     else:  # planned before, not finished: a run stopped part-way, picked up again
         PurgeRun.objects.filter(pk=run.pk).update(resumed=models.F("resumed") + 1)
     actor = run.started_by
-    waiting = list(
+    for item_id in (
         selectors.run_items(run).filter(done_at__isnull=True).values_list("id", flat=True)
-    )
-    for start in range(0, len(waiting), BATCH):
-        # The holds as this batch starts (live ones, and lifted ones still in their release
-        # period): read once for the batch, not once per item.
-        holds = selectors.read_holds()
-        for item_id in waiting[start : start + BATCH]:
-            with transaction.atomic():
-                item = PurgeItem.objects.select_for_update().select_related("run").get(pk=item_id)
-                if item.done_at is not None:
-                    continue
-                item.outcome = act(actor, item, holds)
-                item.done_at = clock.now()
-                item.save(update_fields=["outcome", "done_at"])
+    ):
+        with transaction.atomic():
+            item = PurgeItem.objects.select_for_update().select_related("run").get(pk=item_id)
+            if item.done_at is not None:
+                continue
+            item.outcome = act(actor, item)
+            item.done_at = clock.now()
+            item.save(update_fields=["outcome", "done_at"])
     if selectors.run_items(run).filter(record_type__in=(selectors.PERSON, selectors.CASE)).exists():
         drop_caches()  # again on a resumed run: harmless, and the killed run may not have
     # A subject access package is a whole copy of one child's records: the purge of its

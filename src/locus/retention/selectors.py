@@ -181,7 +181,7 @@ def _day_text(day: dt.date) -> str:
 
 @dataclass
 class Holds:
-    """What legal holds keep today, read once (by the plan, by each batch of a purge): the
+    """What legal holds keep today, read at once (by the plan, by the purge for each item): the
     people and cases a live hold keeps or a lifted hold's release period still keeps, and for
     those only a release keeps, the release that ends last."""
 
