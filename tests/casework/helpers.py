@@ -294,3 +294,15 @@ def review(world: World, case: ContextCase, decision: str = "continue", **fields
 
 def worker(world: World, name: str) -> Worker:
     return world.persona(name)
+
+
+def home_plan(world: World) -> ContextPlan:
+    """A context plan about a family's home (a restricted place: its name is an address),
+    led by ``social_worker``: agreed at the conference, not yet approved."""
+    referral = screen(world, refer(world, actor=world.social_worker, context=world.home))
+    assert referral.case is not None
+    case = assess(world, referral.case)
+    hold(world, schedule(world, conference_of(case)))
+    plan = refreshed(case).plan
+    assert plan is not None
+    return plan

@@ -9,18 +9,9 @@ from locus.access.context_cases import cases_visible_to
 from locus.access.models import Role
 from locus.access.selectors import visible_person_ids
 from locus.casework import selectors
-from locus.casework.models import ContextPlan, PlanAction
+from locus.casework.models import PlanAction
 from locus.panels.selectors import panel_detail
-from tests.casework.helpers import (
-    add_action,
-    assess,
-    conference_of,
-    hold,
-    refer,
-    refreshed,
-    schedule,
-    screen,
-)
+from tests.casework.helpers import add_action, home_plan
 from tests.factories import World, client_for, make_worker
 from tests.panels.helpers import act, held, item
 
@@ -49,26 +40,19 @@ def test_a_managers_team_view_withholds_a_panel_actions_words_the_panel_page_wit
     assert any(WORDS[:40] in i.what for i in own)
 
 
-def _home_plan(world: World) -> ContextPlan:
-    """A context plan about a family's home (a restricted place: its name is an address)."""
-    referral = screen(world, refer(world, actor=world.social_worker, context=world.home))
-    assert referral.case is not None
-    case = assess(world, referral.case)
-    hold(world, schedule(world, conference_of(case)))
-    return refreshed(case).plan
-
-
 def test_an_owner_who_may_not_see_the_case_reads_their_action_but_not_its_place(
     world: World,
 ) -> None:
     """The police analyst owns an action on the plan about a family's home, which she may not
     see: her own list gives her the action's words (it is hers to do), never the home's name
     (an address) nor a link her sight would refuse."""
-    plan = _home_plan(world)
+    plan = home_plan(world)
     assert not cases_visible_to(world.police_analyst).filter(pk=plan.case_id).exists()
     add_action(world, plan, agency=world.police, owner=world.police_analyst, description=WORDS)
     (mine,) = [i for i in selectors.my_work(viewer=world.police_analyst) if WORDS[:40] in i.what]
-    assert (mine.subject, mine.url) == ("A case you cannot see", "")
+    action = PlanAction.objects.get(plan=plan, description=WORDS)
+    # The link is the action's own page, which shows the action alone.
+    assert (mine.subject, mine.url) == ("A case you cannot see", f"/my-work/actions/{action.pk}/")
     page = client_for(world.police_analyst).get(reverse("my-work")).content.decode()
     assert escape(WORDS) in page and world.home.name not in page
     assert f'{reverse("context-case", args=[plan.case_id])}plan/">Action:' not in page
@@ -81,7 +65,7 @@ def test_a_managers_team_view_shows_no_plan_work_on_a_case_the_manager_may_not_s
     saw it when it was given; sight can lapse); the police team's manager may not see the
     home, so the team view names neither the action's words nor the home (an address)."""
     police_manager = make_worker(world.system, team=world.police_team, role=Role.MANAGER)
-    plan = _home_plan(world)
+    plan = home_plan(world)
     assert not cases_visible_to(police_manager).filter(pk=plan.case_id).exists()
     given = add_action(world, plan, owner=world.social_worker, agency=world.csc, description=WORDS)
     PlanAction.objects.filter(pk=given.pk).update(owner=world.police_analyst, agency=world.police)

@@ -143,7 +143,8 @@ def test_an_action_given_tells_its_owner_and_nobody_for_a_named_partner(world: W
     assert who_and_what(made) == [("teammate", "action_assigned")]
     due = today() + dt.timedelta(days=28)
     assert made[0].text == f"An action on a context plan is yours, due by {due.day} {due:%B %Y}"
-    assert made[0].url == f"/context-cases/{case.pk}/plan/"
+    # The action's own page (which links the plan for an owner who may see the case).
+    assert made[0].url == f"/my-work/actions/{made[0].record_id}/"
 
 
 def test_a_panel_action_tells_its_owner_once(world: World) -> None:
@@ -156,14 +157,14 @@ def test_a_panel_action_tells_its_owner_once(world: World) -> None:
 
 
 def test_a_panel_action_landing_on_a_plan_is_told_of_once_as_the_plan_s(world: World) -> None:
-    case = active_case(world)
+    active_case(world)  # the plan the panel action lands on
     meeting = held(world)
     centre = add(world, meeting, "location", context=world.shopping_centre)
     with new_notifications() as made:
         action = act(world, centre, owner=world.team_manager, agency=world.csc)
     assert action.plan_action is not None
     assert who_and_what(made) == [("team_manager", "action_assigned")]
-    assert made[0].url == f"/context-cases/{case.pk}/plan/"
+    assert made[0].url == f"/my-work/actions/{action.plan_action.pk}/"
 
 
 def test_an_intervention_tells_its_owner(world: World) -> None:

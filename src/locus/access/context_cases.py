@@ -361,3 +361,17 @@ def can_chair(worker: Worker, case: ContextCase) -> bool:
     if worker.pk in close:
         return False
     return not (worker.role == Role.MANAGER and worker.team_id in teams)
+
+
+def access_own_action(worker: Worker, action_id: object) -> PlanAction:
+    """An action ``worker`` owns, or 404 (anyone else's, or a worker no longer active).
+
+    Its owner reads and updates it on its own page whether or not they may see its case:
+    a case lead may give an action on a home's plan to a worker who sees the home through
+    none of its children. Giving work is not a way in, so that page shows the action alone
+    (its words, due date, status and history, and who leads the case), never the place, the
+    plan's other parts or the children."""
+    actions = PlanAction.objects.filter(owner=worker, owner__is_active=True).select_related(
+        "plan__case__lead__team__agency", "agency", "owner"
+    )
+    return one_or_404(actions, action_id)

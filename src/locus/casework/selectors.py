@@ -567,6 +567,17 @@ def _items(
     return items
 
 
+def own_action_url(action_id: int) -> str:
+    """An action's own page, where its owner reads and updates it."""
+    return reverse("own-action", args=[action_id])
+
+
+def _action_url(action: PlanAction, viewer: Worker, seen: set[int]) -> str:
+    if action.plan.case_id in seen:
+        return _case_url(action.plan.case_id, "plan/")
+    return own_action_url(action.pk) if action.owner_id == viewer.pk else ""
+
+
 def _seen_cases(viewer: Worker, case_ids: Iterable[int]) -> set[int]:
     """Which of these cases the viewer may see (one query)."""
     ids = set(case_ids)
@@ -635,14 +646,15 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
     items += _items(conferences, "conference/", lambda c: c.case.lead if c.led else c.chair, seen)
     items += _items(reviews, "review/", attrgetter("plan.case.lead"), seen, attrgetter("plan.case"))
     # An action's words to its owner and to whoever sees its case (as the plan's page shows
-    # them); its place and the link only to whoever sees the case.
+    # them); its place and the plan's link only to whoever sees the case. An owner who may
+    # not see it is sent to the action's own page.
     items += [
         WorkItem(
             f"Action: {a.description[:80]}"
             if a.owner_id == viewer.pk or a.plan.case_id in seen
             else "Plan action on a case you cannot see",
             a.plan.case.context.name if a.plan.case_id in seen else CASE_NOT_SEEN,
-            _case_url(a.plan.case_id, "plan/") if a.plan.case_id in seen else "",
+            _action_url(a, viewer, seen),
             a.due_on,
             a.owner_text,
         )
@@ -916,3 +928,28 @@ def referral_contexts(viewer: Worker, chosen: Context | None) -> list[Context]:
     if chosen is not None and chosen not in contexts:
         contexts.insert(0, chosen)
     return contexts
+
+
+@dataclass
+class OwnAction:
+    """What an action's own page shows its owner: the action and its history, who leads the
+    case, and whether the owner may also open the plan (then linked; else no place)."""
+
+    action: PlanAction
+    updates: list[PlanActionUpdate]
+    case_seen: bool
+    live: bool  # not finished, on a plan not ended: it takes updates
+    can_update: bool
+
+
+def own_action(*, viewer: Worker, action: PlanAction) -> OwnAction:
+    """The owner's page of their action (two queries: its history, and sight of its case). An
+    analyst owns actions but records progress through their team (``can_update_action``)."""
+    live = action.plan.status in LIVE_PLANS and action.status not in FINISHED_ACTION_STATUSES
+    return OwnAction(
+        action=action,
+        updates=list(action.updates.select_related("by")),
+        case_seen=bool(_seen_cases(viewer, [action.plan.case_id])),
+        live=live,
+        can_update=live and policies.can_update_action(viewer, action),
+    )

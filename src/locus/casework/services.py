@@ -1093,7 +1093,8 @@ def _new_action(
     its history."""
     action = forums.agree_action(actor, PlanAction, note, strengths, plan=plan, **fields)
     if action.owner is not None:
-        url = selectors.case_url(plan.case_id, "plan/")
+        # The action's own page: its owner may not see the case (it links the plan if so).
+        url = selectors.own_action_url(action.pk)
         assign(actor, action.owner, action, url, "An action on a context plan", action.due_on)
     return action
 

@@ -58,7 +58,7 @@ from locus.casework.models import (
 from locus.common import clock
 from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
-from locus.common.pages import posted, submitted
+from locus.common.pages import created, posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
 from locus.common.steps import Place, Step, confirm, take, take_on
@@ -370,6 +370,24 @@ def plan_page(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 
 # --- My work ---------------------------------------------------------------------------------
+
+
+def own_action_page(request: AuthedRequest, action_id: int) -> HttpResponse:
+    """An action's own page, for its owner: read it and record progress on it, whether or
+    not they may see its case (the page shows the action alone)."""
+    action = policies.access_own_action(request.user, action_id)
+    page = selectors.own_action(viewer=request.user, action=action)
+    form = ActionUpdateForm(posted(request), action=action) if page.can_update else None
+    if form is not None and created(
+        request, form, lambda: _update_action(request.user, action, form), "Action updated"
+    ):
+        return redirect("own-action", action.pk)
+    record_access(
+        actor=request.user,
+        obj=action,
+        detail={"page": "own action", "case_seen": page.case_seen},
+    )
+    return render(request, "casework/own_action.html", {"d": page, "a": action, "form": form})
 
 
 def my_work(request: AuthedRequest) -> HttpResponse:
