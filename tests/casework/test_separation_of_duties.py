@@ -161,10 +161,15 @@ def test_a_sign_off_asked_of_an_author_before_they_wrote_is_not_given(world: Wor
         requested_at=assessment.started_at,
     )
     assert not policies.can_sign_off(world.team_manager, case, "assessment")
-    assert (
-        client_for(world.team_manager).get(url("context-assessment-signoff", case.pk)).status_code
-        == 404
-    )
+    signoff = url("context-assessment-signoff", case.pk)
+    assert client_for(world.team_manager).get(signoff).status_code == 404
+    # The case page says why, and offers to pass it on.
+    html = client_for(world.team_manager).get(url("context-case", case.pk)).content.decode()
+    assert "You wrote part of it, so you cannot sign it off" in html
+    assert f'href="{signoff}"' not in html
+    assert "Ask another manager" in html
+    html = client_for(world.social_worker).get(url("context-case", case.pk)).content.decode()
+    assert "You wrote part of it" not in html
     with pytest.raises(NotPermitted):
         services.assessment_approve(actor=world.team_manager, assessment=refreshed(case).assessment)
     with pytest.raises(NotPermitted):

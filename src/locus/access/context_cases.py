@@ -21,10 +21,14 @@ context case names a child only to a viewer who already sees them.
   The front door **screens**. The case's lead and team **work** the case
   (assessment, conference, plan, reviews, closure request). Each sign-off
   (screening where the level asks for it, assessment, plan, closure) is asked
-  of one **named manager** of the case's team who did not write, lead or
-  assess the piece; only that manager may give it (or another eligible manager
-  it is passed to, with a reason). An administrator's IT role never signs off
-  casework. An action is updated by its owner, their manager, the
+  of one **named manager** of the case's team who did not lead or assess the
+  case nor ever write any part of the piece (:func:`sign_off_authors`, read
+  from the audit trail); only that manager may give it. It is passed on, with
+  a reason, by the manager asked, the worker who asked, or another manager of
+  the team, to another eligible manager, **never to oneself**
+  (:func:`can_reassign_sign_off`, :func:`sign_off_receivers`). An
+  administrator's IT role never signs off casework, nor passes a sign-off on.
+  An action is updated by its owner, their manager, the
   case's team, or a practitioner of the agency delivering it. A worker who sits
   on an HSB meeting or MACE panel and sees the context **lands** the forum's
   actions on its approved plan.
@@ -204,10 +208,12 @@ def _writers(case: ContextCase, subject: str) -> Q | None:
     if subject == ApprovalSubject.ASSESSMENT:
         assessment = ContextAssessment.objects.filter(case=case)
         findings = DomainFinding.objects.filter(assessment__case=case)
+        # The screening creates the assessment and starting it creates its findings, both
+        # empty: only a save that changes them writes them.
+        saved = {"action": ChangeAction.UPDATE}
         return (
-            _written(ContextAssessment, assessment, after__has_any_keys=ASSESSMENT_WRITING)
-            # Starting the assessment creates its findings empty: only a save writes them.
-            | _written(DomainFinding, findings, action=ChangeAction.UPDATE)
+            _written(ContextAssessment, assessment, after__has_any_keys=ASSESSMENT_WRITING, **saved)
+            | _written(DomainFinding, findings, **saved)
             | _written(Evidence, Evidence.objects.filter(finding__in=findings))
         )
     if subject == ApprovalSubject.PLAN:
@@ -289,8 +295,15 @@ def can_sign_off(worker: Worker, case: ContextCase, subject: str) -> bool:
         request is not None
         and request.manager_id == worker.pk
         and can_approve(worker, case)
-        and worker.pk not in sign_off_authors(case, subject) | {request.requested_by_id}
+        and not too_close_to_sign(worker, request)
     )
+
+
+def too_close_to_sign(worker: Worker, request: SignOffRequest) -> bool:
+    """The worker asked for the sign-off, or wrote part of the piece (perhaps after it was
+    put to them): they may not give it, and pass it to another manager instead."""
+    authors = sign_off_authors(request.case, request.subject)
+    return worker.pk in authors | {request.requested_by_id}
 
 
 def can_reassign_sign_off(worker: Worker, request: SignOffRequest) -> bool:
