@@ -545,7 +545,8 @@ def test_the_case_page_s_queries_do_not_grow_with_sign_offs_and_revisions(world:
 
 def test_nobody_passes_a_sign_off_to_themselves_or_from_outside_the_team(world: World) -> None:
     """The reassignment is not a way round the four eyes: only an eligible manager receives
-    it, and only the case's team (or the manager asked) passes it on."""
+    it, and only the manager asked, the worker who asked or a manager of the team passes it
+    on (test_separation_of_duties has who passes it, and that nobody takes it)."""
     case = submitted_case(world)
     asked = SignOffRequest.objects.get(case=case, subject="assessment")
     for receiver in (world.social_worker, world.teammate, world.team_manager, world.admin):

@@ -21,10 +21,14 @@ context case names a child only to a viewer who already sees them.
   The front door **screens**. The case's lead and team **work** the case
   (assessment, conference, plan, reviews, closure request). Each sign-off
   (screening where the level asks for it, assessment, plan, closure) is asked
-  of one **named manager** of the case's team who did not write, lead or
-  assess the piece; only that manager may give it (or another eligible manager
-  it is passed to, with a reason). An administrator's IT role never signs off
-  casework. An action is updated by its owner, their manager, the
+  of one **named manager** of the case's team who did not lead or assess the
+  case nor ever write any part of the piece (:func:`sign_off_authors`, read
+  from the audit trail); only that manager may give it. It is passed on, with
+  a reason, by the manager asked, the worker who asked, or another manager of
+  the team, to another eligible manager, **never to oneself**
+  (:func:`can_reassign_sign_off`, :func:`sign_off_receivers`). An
+  administrator's IT role never signs off casework, nor passes a sign-off on.
+  An action is updated by its owner, their manager, the
   case's team, or a practitioner of the agency delivering it. A worker who sits
   on an HSB meeting or MACE panel and sees the context **lands** the forum's
   actions on its approved plan.
@@ -32,7 +36,10 @@ context case names a child only to a viewer who already sees them.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from typing import Any
+
+from django.db.models import CharField, Model, Q, QuerySet
+from django.db.models.functions import Cast
 
 from locus.access import scopes
 from locus.access.lookups import one_or_404
@@ -43,6 +50,7 @@ from locus.access.policies import (
     is_administrator,
     manages_a_team,
 )
+from locus.audit.models import ChangeAction, ChangeEvent
 from locus.casework.models import (
     ApprovalSubject,
     ConferenceAttendee,
@@ -51,6 +59,7 @@ from locus.casework.models import (
     ContextConference,
     ContextPlan,
     DomainFinding,
+    Evidence,
     PlanAction,
     PlanGoal,
     Referral,
@@ -178,12 +187,55 @@ def can_approve(worker: Worker, case: ContextCase) -> bool:
     )
 
 
+#: The parts of the assessment's own row that are its writing (its other columns are steps:
+#: started, submitted, returned, approved, which make nobody its author).
+ASSESSMENT_WRITING = ["capacity_analysis", "recommendation"]
+
+
+def _ids_of(rows: QuerySet[Any]) -> QuerySet[Any]:
+    """The rows' ids as the trail keeps them (``ChangeEvent.record_id`` is text)."""
+    return rows.annotate(record_key=Cast("pk", CharField())).values("record_key")
+
+
+def _written(record_type: type[Model], rows: QuerySet[Any], **more: Any) -> Q:
+    return Q(record_type=record_type._meta.label_lower, record_id__in=_ids_of(rows), **more)
+
+
+def _writers(case: ContextCase, subject: str) -> Q | None:
+    """The change events that wrote part of the piece, whoever made them and whenever: the
+    trail keeps every write with its actor, where a row's ``updated_by`` keeps only the last
+    (a manager whose findings the practitioner re-saved would drop out of it)."""
+    if subject == ApprovalSubject.ASSESSMENT:
+        assessment = ContextAssessment.objects.filter(case=case)
+        findings = DomainFinding.objects.filter(assessment__case=case)
+        # The screening creates the assessment and starting it creates its findings, both
+        # empty: only a save that changes them writes them.
+        saved = {"action": ChangeAction.UPDATE}
+        return (
+            _written(ContextAssessment, assessment, after__has_any_keys=ASSESSMENT_WRITING, **saved)
+            | _written(DomainFinding, findings, **saved)
+            | _written(Evidence, Evidence.objects.filter(finding__in=findings))
+        )
+    if subject == ApprovalSubject.PLAN:
+        plans = ContextPlan.objects.filter(case=case)
+        return (
+            # Drafted it (a conference agreeing it, or its approval, writes no part of it).
+            _written(ContextPlan, plans, action=ChangeAction.CREATE)
+            | _written(PlanGoal, PlanGoal.objects.filter(plan__in=plans))
+            | _written(PlanAction, PlanAction.objects.filter(plan__in=plans))
+        )
+    return None
+
+
 def sign_off_authors(case: ContextCase, subject: str) -> set[int]:
     """The workers too close to a piece to sign it off: the case's lead, its assessor, and
-    whoever wrote the piece (screened the referral, wrote any of the assessment's findings,
-    drafted the plan or added a goal or an action to it, asked to close). A manager who
-    wrote part of the work, before it was put to them or while it waited, does not approve
-    it: another manager does."""
+    everyone who ever wrote any part of the piece. The screening: who screened the referral.
+    The assessment: whoever wrote its analysis or recommendation, any of its findings, or
+    added evidence. The plan: who drafted it, and whoever added or changed any of its goals
+    or actions. The closure: who asked for it (the request is written whole, at once). A
+    manager who wrote part of the work, before it was put to them or while it waited, does
+    not approve it, even when someone else wrote over their words later: another manager
+    does. Read from the audit trail (every service records each write with its actor)."""
     ids = {case.lead_id}
     assessor = (
         ContextAssessment.objects.filter(case=case).values_list("assessor_id", flat=True).first()
@@ -192,24 +244,13 @@ def sign_off_authors(case: ContextCase, subject: str) -> set[int]:
         ids.add(assessor)
     if subject == ApprovalSubject.SCREENING:
         ids.add(case.opened_by_id)
-    elif subject == ApprovalSubject.ASSESSMENT:
-        ids.update(
-            DomainFinding.objects.filter(assessment__case=case, updated_by__isnull=False)
-            .values_list("updated_by_id", flat=True)
-            .distinct()
-        )
-    elif subject == ApprovalSubject.PLAN:
-        drafted = (
-            ContextPlan.objects.filter(case=case).values_list("drafted_by_id", flat=True).first()
-        )
-        if drafted:
-            ids.add(drafted)
-        ids.update(PlanGoal.objects.filter(plan__case=case).values_list("created_by_id", flat=True))
-        ids.update(
-            PlanAction.objects.filter(plan__case=case).values_list("created_by_id", flat=True)
-        )
     elif subject == ApprovalSubject.CLOSURE and case.closure_requested_by_id:
         ids.add(case.closure_requested_by_id)
+    writers = _writers(case, subject)
+    if writers is not None:
+        ids.update(
+            ChangeEvent.objects.filter(writers).values_list("actor_id", flat=True).distinct()
+        )
     return ids
 
 
@@ -254,16 +295,39 @@ def can_sign_off(worker: Worker, case: ContextCase, subject: str) -> bool:
         request is not None
         and request.manager_id == worker.pk
         and can_approve(worker, case)
-        and worker.pk not in sign_off_authors(case, subject) | {request.requested_by_id}
+        and not too_close_to_sign(worker, request)
     )
 
 
+def too_close_to_sign(worker: Worker, request: SignOffRequest) -> bool:
+    """The worker asked for the sign-off, or wrote part of the piece (perhaps after it was
+    put to them): they may not give it, and pass it to another manager instead."""
+    authors = sign_off_authors(request.case, request.subject)
+    return worker.pk in authors | {request.requested_by_id}
+
+
 def can_reassign_sign_off(worker: Worker, request: SignOffRequest) -> bool:
-    """Pass an open sign-off to another manager: the case's team, or the manager asked; never
-    the IT administrator, who has no part in casework's sign-offs."""
+    """Pass an open sign-off to another manager: the manager it is asked of, the worker who
+    asked for it (while they still work the case), or a manager of the case's team, who
+    passes it to another manager, never to themselves (:func:`sign_off_receivers`). Not a
+    practitioner who did not ask for it, and never the IT administrator, who has no part in
+    casework's sign-offs."""
     if request.decided_at is not None or not worker.is_active or is_administrator(worker):
         return False
-    return request.manager_id == worker.pk or can_work_case(worker, request.case)
+    case = request.case
+    if worker.pk == request.manager_id:
+        return True
+    if worker.pk == request.requested_by_id:
+        return can_work_case(worker, case)
+    return can_approve(worker, case)
+
+
+def sign_off_receivers(worker: Worker, request: SignOffRequest) -> list[Worker]:
+    """The managers ``worker`` may pass the sign-off to: those who may be asked for it, but
+    not the manager asked now, nor who asked for it, nor ``worker``: taking a sign-off asked
+    of someone else would let any manager of the team choose to sign off the work."""
+    passing = {request.manager_id, request.requested_by_id, worker.pk}
+    return eligible_managers(request.case, request.subject, passing)
 
 
 def can_view_assessment(worker: Worker, case: ContextCase) -> bool:

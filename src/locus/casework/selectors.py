@@ -299,6 +299,9 @@ class CaseView:
     goals: list[Any] = field(default_factory=list)
     #: Sign-offs asked for and not yet given, each with whether the viewer may pass it on.
     sign_offs: list[tuple[SignOffRequest, bool]] = field(default_factory=list)
+    #: The sign-offs asked of the viewer that they may not give, having written part of
+    #: the piece: the page tells them to pass it on.
+    too_close: set[str] = field(default_factory=set)
     revisions: list[ThresholdRevision] = field(default_factory=list)
 
     @property
@@ -443,6 +446,11 @@ def case_detail(*, viewer: Worker, case: ContextCase) -> CaseView:
             (r, not partner and policies.can_reassign_sign_off(viewer, r)) for r in open_sign_offs
         ],
         revisions=list(case.threshold_revisions.select_related("before", "after", "by")),
+        too_close={
+            r.subject
+            for r in open_sign_offs
+            if r.manager_id == viewer.pk and policies.too_close_to_sign(viewer, r)
+        },
     )
 
 

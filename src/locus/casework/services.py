@@ -539,21 +539,21 @@ def sign_off_reassign(
     *, actor: Worker, request: SignOffRequest, manager: Worker | None, reason: str
 ) -> SignOffRequest:
     """Pass an open sign-off to another eligible manager (the first is away, or too close
-    to the work), saying why. The request's history is kept in the audit trail."""
+    to the work), saying why. The manager asked, the worker who asked, or a manager of the
+    case's team passes it on, and never to themselves. The request's history is kept in
+    the audit trail."""
     permitted(policies.can_reassign_sign_off, actor, request)
     _lock(request)
     if request.decided_at is not None:
         raise InvalidTransition("This sign-off has been given: it cannot be passed on")
-    case = request.case
     problems = Problems()
-    eligible = (
-        manager is not None
-        and manager.pk != request.manager_id
-        and policies.can_approve(manager, case)
-        and manager.pk
-        not in policies.sign_off_authors(case, request.subject) | {request.requested_by_id}
-    )
-    if not eligible:
+    if manager is not None and manager.pk == actor.pk:
+        problems.add(
+            "manager",
+            "You cannot pass a sign-off to yourself: choose another manager, or leave it with "
+            "the manager asked",
+        )
+    elif manager is None or manager not in policies.sign_off_receivers(actor, request):
         problems.add("manager", _manager_problem(manager, "this"))
     reason = _text(problems, "reason", reason, "Say why another manager signs it off")
     problems.raise_if_any()

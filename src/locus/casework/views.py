@@ -659,9 +659,9 @@ def _threshold_form(request: AuthedRequest, case: ContextCase) -> ThresholdForm:
 
 
 def _reassign_form(request: AuthedRequest, asked: Any) -> ReassignForm:
-    """Any other manager who may sign it off (not the one asked, nor who asked)."""
-    eligible = policies.eligible_managers(asked.case, asked.subject, {asked.requested_by_id})
-    managers = [m for m in eligible if m.pk != asked.manager_id]
+    """Any other manager who may sign it off (not the one asked, nor who asked, nor the
+    worker passing it on)."""
+    managers = policies.sign_off_receivers(request.user, asked)
     return ReassignForm(posted(request), managers=managers)
 
 

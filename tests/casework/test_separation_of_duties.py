@@ -1,0 +1,344 @@
+"""Nobody signs off their own work, and nobody takes a sign-off asked of someone else.
+
+Each test named for a breach failed on the code before: a manager who wrote the
+assessment's analysis and recommendation, added its evidence, or whose findings the
+practitioner later re-saved, was offered it and signed it off (only whoever last saved
+each finding counted); a manager who changed one of the plan's actions approved the plan;
+and any manager of the team passed a sign-off asked of another to themselves and gave it
+(an administrator could make such a manager's account and do the same).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from locus.access import context_cases as policies
+from locus.access.models import Role, Worker
+from locus.access.services import worker_create
+from locus.casework import services
+from locus.casework.models import ContextCase, SignOffRequest
+from locus.common.errors import NotPermitted, ValidationFailed
+from tests.casework.helpers import (
+    CASEWORK_MODELS,
+    fill,
+    open_case,
+    planned_case,
+    refreshed,
+    submitted_case,
+)
+from tests.factories import World, client_for, make_worker, nothing_written
+from tests.mapping.test_views import url
+
+pytestmark = pytest.mark.django_db
+
+
+def another_manager(world: World, username: str = "second_manager") -> Worker:
+    """Another manager of team A (the case's team)."""
+    return make_worker(world.system, team=world.csc_team_a, role=Role.MANAGER, username=username)
+
+
+def started(world: World) -> ContextCase:
+    case = open_case(world)
+    services.assessment_start(actor=world.social_worker, assessment=case.assessment)
+    return refreshed(case)
+
+
+def offered_managers(worker: Worker, page: str) -> set[int]:
+    """The managers the page's "manager" list offers ``worker``."""
+    html = client_for(worker).get(page).content.decode()
+    found = re.search(r'<select[^>]*name="manager"[^>]*>(.*?)</select>', html, re.S)
+    assert found, "no manager list on the page"
+    return {int(v) for v in re.findall(r'<option value="(\d+)"', found[1])}
+
+
+def as_written(case: ContextCase) -> dict[str, services.FindingInput]:
+    """The findings as they stand (saving them again changes none)."""
+    return {
+        f.key: services.FindingInput(f.strengths, f.concerns, f.rating)
+        for f in case.assessment.findings.all()
+    }
+
+
+def refused_as_sign_off(world: World, case: ContextCase, manager: Worker) -> None:
+    """``manager`` is an author of the assessment: not offered, and refused at the asking."""
+    assert manager.pk in policies.sign_off_authors(case, "assessment")
+    page = url("context-assessment", case.pk)
+    assert manager.pk not in offered_managers(world.social_worker, page)
+    with nothing_written(*CASEWORK_MODELS), pytest.raises(ValidationFailed, match="manager"):
+        services.assessment_submit(
+            actor=world.social_worker, assessment=refreshed(case).assessment, manager=manager
+        )
+
+
+# --- 1. The authors of a piece are everyone who ever wrote part of it ------------------------
+
+
+def test_a_manager_who_wrote_the_analysis_and_recommendation_does_not_sign_it_off(
+    world: World,
+) -> None:
+    case = started(world)
+    fill(world, case.assessment, capacity_analysis="", recommendation="")
+    # The manager writes the analysis and the recommendation only: no finding changes.
+    services.assessment_save(
+        actor=world.team_manager,
+        assessment=refreshed(case).assessment,
+        findings=as_written(refreshed(case)),
+        capacity_analysis="Written by the manager: the car park is the gap.",
+        recommendation="conference",
+    )
+    refused_as_sign_off(world, case, world.team_manager)
+    other = another_manager(world)
+    assert other.pk in offered_managers(world.social_worker, url("context-assessment", case.pk))
+    services.assessment_submit(
+        actor=world.social_worker, assessment=refreshed(case).assessment, manager=other
+    )
+    services.assessment_approve(actor=other, assessment=refreshed(case).assessment)
+    assert refreshed(case).assessment.approved_by == other
+
+
+def test_a_manager_whose_findings_were_saved_again_by_the_practitioner_stays_an_author(
+    world: World,
+) -> None:
+    case = started(world)
+    keys = [f.key for f in case.assessment.findings.all()]
+    services.assessment_save(
+        actor=world.team_manager,
+        assessment=case.assessment,
+        findings={k: services.FindingInput("Theirs", "Manager's", "red") for k in keys},
+    )
+    # The social worker saves every finding again, one character changed: each row's
+    # "last saved by" is now theirs, but the manager's words are still the assessment's.
+    services.assessment_save(
+        actor=world.social_worker,
+        assessment=refreshed(case).assessment,
+        findings={k: services.FindingInput("Theirs.", "Manager's", "red") for k in keys},
+        capacity_analysis="The car park is the gap.",
+        recommendation="conference",
+    )
+    refused_as_sign_off(world, case, world.team_manager)
+
+
+def test_a_manager_who_added_evidence_does_not_sign_it_off(world: World) -> None:
+    case = started(world)
+    fill(world, case.assessment)
+    services.evidence_add(
+        actor=world.team_manager,
+        assessment=refreshed(case).assessment,
+        domain_key=case.assessment.findings.first().key,
+        text="Manager's own notes of a walkabout at the centre",
+        source="professional",
+    )
+    refused_as_sign_off(world, case, world.team_manager)
+
+
+def test_a_sign_off_asked_of_an_author_before_they_wrote_is_not_given(world: World) -> None:
+    """A request already open when its manager became an author (asked before this rule, or
+    passed on through another route): the manager may not approve or return it, and the
+    page offers them no sign-off."""
+    case = started(world)
+    fill(world, case.assessment)
+    services.evidence_add(
+        actor=world.team_manager,
+        assessment=refreshed(case).assessment,
+        domain_key=case.assessment.findings.first().key,
+        text="Manager's own notes",
+        source="professional",
+    )
+    assessment = refreshed(case).assessment
+    # As the assessment's submission would have written it, around the check that now refuses.
+    assessment.status = "submitted"
+    assessment.save()
+    SignOffRequest.objects.create(
+        case=case,
+        subject="assessment",
+        manager=world.team_manager,
+        requested_by=world.social_worker,
+        requested_at=assessment.started_at,
+    )
+    assert not policies.can_sign_off(world.team_manager, case, "assessment")
+    signoff = url("context-assessment-signoff", case.pk)
+    assert client_for(world.team_manager).get(signoff).status_code == 404
+    # The case page says why, and offers to pass it on.
+    html = client_for(world.team_manager).get(url("context-case", case.pk)).content.decode()
+    assert "You wrote part of it, so you cannot sign it off" in html
+    assert f'href="{signoff}"' not in html
+    assert "Ask another manager" in html
+    html = client_for(world.social_worker).get(url("context-case", case.pk)).content.decode()
+    assert "You wrote part of it" not in html
+    with pytest.raises(NotPermitted):
+        services.assessment_approve(actor=world.team_manager, assessment=refreshed(case).assessment)
+    with pytest.raises(NotPermitted):
+        services.assessment_return(
+            actor=world.team_manager, assessment=refreshed(case).assessment, note="More"
+        )
+
+
+def test_a_manager_who_changed_an_action_of_the_plan_does_not_approve_it(world: World) -> None:
+    case = planned_case(world)
+    action = case.plan.actions.get()
+    services.action_update(
+        actor=world.team_manager, action=action, status="in_progress", note="Patrols started"
+    )
+    assert world.team_manager.pk in policies.sign_off_authors(case, "plan")
+    with nothing_written(*CASEWORK_MODELS), pytest.raises(ValidationFailed, match="manager"):
+        services.plan_submit(
+            actor=world.social_worker, plan=refreshed(case).plan, manager=world.team_manager
+        )
+    page = url("context-plan-submit", case.pk)
+    assert world.team_manager.pk not in offered_managers(world.social_worker, page)
+
+
+def test_the_plan_keeps_its_first_writers(world: World) -> None:
+    """A goal and an action the manager added stay theirs after others change the action."""
+    case = planned_case(world)
+    goal = services.goal_add(
+        actor=world.team_manager, plan=case.plan, statement="The manager's goal", measure="Theirs"
+    )
+    action = services.action_add(
+        actor=world.team_manager,
+        plan=refreshed(case).plan,
+        description="The manager's action",
+        agency=world.partner,
+        owner=world.partner_worker,
+        due_on=case.plan.actions.first().due_on,
+        goal=goal,
+    )
+    services.action_update(
+        actor=world.partner_worker, action=action, status="in_progress", note="Started"
+    )
+    assert world.team_manager.pk in policies.sign_off_authors(refreshed(case), "plan")
+
+
+def test_starting_returning_and_asking_again_makes_no_author(world: World) -> None:
+    """The ordinary path: the manager who started the assessment and returned it once signs
+    off the practitioner's work; the practitioner's own re-saves change nothing of that."""
+    case = open_case(world)
+    services.assessment_start(actor=world.team_manager, assessment=case.assessment)
+    fill(world, refreshed(case).assessment)
+    services.evidence_add(
+        actor=world.social_worker,
+        assessment=refreshed(case).assessment,
+        domain_key=case.assessment.findings.first().key,
+        text="Safety mapping with four young people",
+        source="young_person",
+    )
+    services.assessment_submit(
+        actor=world.social_worker,
+        assessment=refreshed(case).assessment,
+        manager=world.team_manager,
+    )
+    services.assessment_return(
+        actor=world.team_manager, assessment=refreshed(case).assessment, note="Say more"
+    )
+    fill(world, refreshed(case).assessment, capacity_analysis="More: the car park after 6pm.")
+    assert world.team_manager.pk not in policies.sign_off_authors(case, "assessment")
+    assert world.social_worker.pk in policies.sign_off_authors(case, "assessment")
+    page = url("context-assessment", case.pk)
+    assert world.team_manager.pk in offered_managers(world.social_worker, page)
+    services.assessment_submit(
+        actor=world.social_worker,
+        assessment=refreshed(case).assessment,
+        manager=world.team_manager,
+    )
+    services.assessment_approve(actor=world.team_manager, assessment=refreshed(case).assessment)
+    assert refreshed(case).assessment.status == "approved"
+
+
+def test_the_authors_are_read_in_queries_that_do_not_grow_with_the_work(world: World) -> None:
+    case = started(world)
+    fill(world, case.assessment)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            policies.sign_off_authors(case, "assessment")
+        return len(ctx.captured_queries)
+
+    before = queries()
+    for n in range(3):
+        services.evidence_add(
+            actor=world.teammate,
+            assessment=refreshed(case).assessment,
+            domain_key=case.assessment.findings.first().key,
+            text=f"Evidence {n}",
+            source="professional",
+        )
+    assert queries() == before <= 2
+
+
+# --- 2. A sign-off is passed on, never taken ---------------------------------------------------
+
+
+def pass_on(actor: Worker, asked: SignOffRequest, to: Worker, reason: str = "Away") -> Any:
+    return services.sign_off_reassign(actor=actor, request=asked, manager=to, reason=reason)
+
+
+def test_another_manager_cannot_take_a_sign_off_asked_of_someone_else(world: World) -> None:
+    second = another_manager(world)
+    third = another_manager(world, "third_manager")
+    case = submitted_case(world)  # asked of team_manager
+    asked = SignOffRequest.objects.get(case=case, subject="assessment")
+    with nothing_written(*CASEWORK_MODELS), pytest.raises(ValidationFailed) as error:
+        pass_on(second, asked, second, "I'll do it")
+    assert "yourself" in str(error.value)
+    with pytest.raises(NotPermitted):
+        services.assessment_approve(actor=second, assessment=refreshed(case).assessment)
+    # The page lets him pass it to a third manager, never to himself.
+    page = url("context-signoff-reassign", case.pk, asked.pk)
+    assert offered_managers(second, page) == {third.pk}
+    response = client_for(second).post(page, {"manager": second.pk, "reason": "I'll do it"})
+    assert response.status_code == 200
+    asked.refresh_from_db()
+    assert asked.manager_id == world.team_manager.pk
+
+
+def test_a_manager_account_made_by_the_administrator_cannot_take_a_sign_off(
+    world: World,
+) -> None:
+    made = worker_create(
+        actor=world.admin,
+        username="it_admin_alt",
+        first_name="IT",
+        last_name="Alt",
+        team=world.csc_team_a,
+        role=Role.MANAGER,
+        password=None,
+    )
+    case = submitted_case(world)
+    asked = SignOffRequest.objects.get(case=case, subject="assessment")
+    with nothing_written(*CASEWORK_MODELS), pytest.raises(ValidationFailed):
+        pass_on(made, asked, made, "Covering")
+    with pytest.raises(NotPermitted):
+        services.assessment_approve(actor=made, assessment=refreshed(case).assessment)
+    assert refreshed(case).assessment.status == "submitted"
+
+
+def test_who_passes_a_sign_off_on(world: World) -> None:
+    """The manager asked, the worker who asked, a manager of the team (to another manager):
+    not another practitioner of the team, nor anyone outside it."""
+    second = another_manager(world)
+    third = another_manager(world, "third_manager")
+    case = submitted_case(world)  # social_worker asked team_manager
+    asked = SignOffRequest.objects.get(case=case, subject="assessment")
+    for worker, may in (
+        (world.team_manager, True),
+        (world.social_worker, True),
+        (second, True),
+        (world.teammate, False),
+        (world.other_social_worker, False),
+        (world.admin, False),
+    ):
+        assert policies.can_reassign_sign_off(worker, asked) is may, worker
+    with nothing_written(*CASEWORK_MODELS), pytest.raises(NotPermitted):
+        pass_on(world.teammate, asked, second)
+    pass_on(world.team_manager, asked, second, "On leave")  # the manager asked
+    pass_on(world.social_worker, asked, third, "Second manager is off sick")  # who asked
+    pass_on(second, asked, world.team_manager, "Back from leave")  # a team manager, onwards
+    asked.refresh_from_db()
+    assert asked.manager_id == world.team_manager.pk
+    services.assessment_approve(actor=world.team_manager, assessment=refreshed(case).assessment)
+    assert refreshed(case).assessment.approved_by == world.team_manager
