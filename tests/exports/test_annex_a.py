@@ -7,19 +7,34 @@ import datetime as dt
 
 import pytest
 
+from locus.access import scopes
+from locus.access.fields import PersonField, fields_visible_to
+from locus.access.models import AgencyKind, Role, Worker
 from locus.common.models import JobState
 from locus.exports import annex_a
 from locus.exports.models import ExportRun
 from locus.people.models import CPCategory, LACLegalStatus, LegalStatus
 from locus.people.services import allocation_create, episode_start
 from tests.exports.conftest import read_xlsx
-from tests.factories import START, World, client_for, make_person
+from tests.factories import (
+    START,
+    World,
+    client_for,
+    make_agency,
+    make_person,
+    make_team,
+    make_worker,
+)
 
 
 def _workbook(world: World, who: str) -> dict[str, list[list[object]]]:
-    client = client_for(world.persona(who))
+    return _book_of(world.persona(who))
+
+
+def _book_of(worker: Worker) -> dict[str, list[list[object]]]:
+    client = client_for(worker)
     assert client.post("/exports/annex-a/").status_code == 302
-    run = ExportRun.objects.get(asked_by=world.persona(who))
+    run = ExportRun.objects.filter(asked_by=worker).latest("id")
     assert run.state == JobState.DONE, run.problem
     response = client.get(f"/exports/runs/{run.pk}/download/")
     return read_xlsx(b"".join(response.streaming_content))
@@ -126,3 +141,51 @@ def test_the_page_says_which_lists_are_filled_and_which_are_not(world: World) ->
     assert "List 1 Contacts" in html and "List 11 Adopters" in html
     assert "Placement postcode" in html  # a column left blank, named
     assert 'name="end"' in html
+
+
+def _youth_service_manager(world: World) -> Worker:
+    """A youth service manager whose team holds a child on a child protection plan: they see
+    the child, but their role's row withholds the child's legal status."""
+    ys = make_agency(world.system, kind=AgencyKind.YOUTH_SERVICE, name="Youth Service")
+    team = make_team(world.system, agency=ys, name="Detached youth work")
+    worker = make_worker(world.system, team=team, role=Role.PRACTITIONER)
+    manager = make_worker(world.system, team=team, role=Role.MANAGER, username="ys_manager")
+    child = make_person(world.system, given_name="Cara", family_name="Plan", la_child_id="LA0099")
+    allocation_create(actor=world.system, person=child, worker=worker, start=START)
+    episode_start(
+        actor=world.system,
+        person=child,
+        status=LegalStatus.CHILD_PROTECTION,
+        start=START,
+        agency=world.csc,
+        cp_category=CPCategory.NEGLECT,
+    )
+    assert scopes.people_visible_to(manager).filter(pk=child.pk).exists()
+    assert PersonField.LEGAL_STATUS not in fields_visible_to(manager, child)
+    world.extra["ys_child"] = child
+    return manager
+
+
+def test_a_child_is_listed_only_for_a_role_that_sees_their_legal_status(world: World) -> None:
+    # Each list is of a status: a child on List 7 is a child on a child protection plan,
+    # which a youth service manager's row of fields withholds.
+    manager = _youth_service_manager(world)
+    book = _book_of(manager)
+    assert all(rows[1:] == [] for name, rows in book.items() if name.startswith("List"))
+    run = ExportRun.objects.get(asked_by=manager)
+    assert run.row_count == 0
+    # Children's social care, whose row has the status, lists the same child.
+    allocation_create(
+        actor=world.system, person=world.extra["ys_child"], worker=world.teammate, start=START
+    )
+    cp = _workbook(world, "team_manager")["List 7 Child protection"]
+    assert [r[0] for r in cp[1:]] == ["LA0099"]
+
+
+def test_the_page_tells_a_role_without_legal_status_that_its_lists_will_be_empty(
+    world: World,
+) -> None:
+    empty = "so every list will be empty for you"
+    html = client_for(_youth_service_manager(world)).get("/exports/annex-a/").content.decode()
+    assert empty in html
+    assert empty not in client_for(world.team_manager).get("/exports/annex-a/").content.decode()

@@ -1,5 +1,5 @@
 """Displacement: the child's incidents either side of the move, by role and place; what the
-viewer may not see is counted, not shown; the window; flat query counts."""
+viewer may not see is neither counted nor shown; the window; flat query counts."""
 
 from __future__ import annotations
 
@@ -51,27 +51,30 @@ def test_counts_by_role_and_place_either_side_of_the_move(world: World) -> None:
     assert view.before.rows[0].when_label == "40 days before"
 
 
-def test_what_the_viewer_may_not_see_is_counted_not_shown(
-    world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Today a worker who sees the child sees every incident the child was in
-    # (access/scopes.py); the page must still hold if sight of incidents narrows (a
-    # sealed police investigation), so the police's incidents are hidden here.
-    from locus.access import scopes
-
-    real = scopes.incidents_visible_to
-    monkeypatch.setattr(
-        scopes,
-        "incidents_visible_to",
-        lambda viewer: real(viewer).exclude(reporting_agency=world.police),
-    )
+def test_restricted_intelligence_is_neither_counted_nor_shown(world: World) -> None:
+    # This test used to count incidents the viewer may not see ("counted above but not
+    # listed"). For a viewer who sees the child, the only incidents hidden from them are
+    # another agency's restricted intelligence, and seeing the child is not enough to learn
+    # of it (access/RULES.md): the count told of it all the same. Now it is left out of the
+    # counts as it is of the list.
     _story(world)
+    incident_on(
+        world, 10, new_school(world), "harming", reporting_agency=world.police, restricted=True
+    )
     recorded = move(world)
     view = displacement(world.school_dsl, recorded)
-    assert view.before.incidents == 3 and view.before.hidden == 1
-    assert [r.incident.context_id for r in view.before.rows] == [world.school.pk] * 2
-    harming = next(r for r in view.count_rows() if r.role == "harming")
-    assert harming.before == [1, 0, 1, 2]  # counted all the same
+    rows = {r.role: (r.before, r.after) for r in view.count_rows()}
+    assert rows == {
+        "harmed": ([1, 0, 0, 1], [0, 0, 0, 0]),
+        "harming": ([1, 0, 1, 2], [0, 1, 0, 1]),  # the restricted incident is not counted
+    }
+    assert (view.before.incidents, view.after.incidents) == (3, 1)
+    assert len(view.after.rows) == 1
+    # The police, who hold the intelligence, count and list it.
+    police = displacement(world.police_analyst, recorded)
+    harming = next(r for r in police.count_rows() if r.role == "harming")
+    assert harming.after == [0, 2, 0, 2]
+    assert police.after.incidents == len(police.after.rows) == 2
 
 
 def test_harmed_and_harming_in_one_incident_count_under_both_roles(world: World) -> None:

@@ -99,11 +99,25 @@ def test_the_displacement_page_shows_where_and_logs_what_it_showed(world: World)
         "move": recorded.pk,
         "months": 6,
         "incidents_shown": [before.pk, after.pk],
-        "incidents_counted_not_shown": 0,
     }
     html = client.get(url("person-move", world.pupil.pk, recorded.pk) + "?months=1").content
     assert "40 days before" not in html.decode()
     assert last_read(world.school_dsl).detail["months"] == 1
+
+
+def test_the_page_says_nothing_of_another_agency_s_restricted_intelligence(
+    world: World,
+) -> None:
+    shown = incident_on(world, 12, new_school(world), "harming")
+    incident_on(
+        world, 20, new_school(world), "harming", reporting_agency=world.police, restricted=True
+    )
+    recorded = move(world)
+    client = client_for(world.school_dsl)
+    html = client.get(url("person-move", world.pupil.pk, recorded.pk)).content.decode()
+    assert "After the move (1 incident)" in html
+    assert "not listed" not in html and "may not see" not in html
+    assert last_read(world.school_dsl).detail["incidents_shown"] == [shown.pk]
 
 
 def test_a_move_of_another_child_is_not_found(world: World) -> None:

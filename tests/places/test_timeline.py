@@ -13,17 +13,28 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from locus.access import scopes
+from locus.access.models import Role, Scope
 from locus.audit.models import AccessEvent
 from locus.casework import services
 from locus.casework.reference import ensure_reference_data
 from locus.casework.selectors import context_cases_for
 from locus.common import clock
 from locus.incidents.models import Incident, IncidentKind, InvolvementRole
+from locus.people.services import allocation_create
 from locus.places import timeline
 from locus.places.timeline import Event, incident_counts, timeline_for
 from tests.casework import helpers
-from tests.factories import World, client_for, make_incident
+from tests.factories import (
+    START,
+    World,
+    client_for,
+    make_incident,
+    make_person,
+    make_worker,
+)
 from tests.frozen_clock import FrozenClock
+from tests.safety import helpers as safety
 
 pytestmark = pytest.mark.django_db
 
@@ -323,3 +334,35 @@ def test_a_partners_page_shows_its_own_actions_only_and_no_ratings(world: World)
     # Asking for a kind by hand shows no more than the checkbox would.
     asked = _page(world, world.partner_worker, "?show=Rating&show=<b>x</b>")
     assert "Domains rated" not in asked and "<b>x</b>" not in asked
+
+
+def test_a_home_s_timeline_does_not_tell_of_a_resident_the_viewer_may_not_see(
+    world: World,
+) -> None:
+    """A police manager sees Ciara (an incident the police reported) and so her home; her
+    sibling, held by social care alone, they may not see. The sibling marking the home on a
+    safety map must not show on the home's timeline ("fewer than 5 young people marked this
+    place"): it would tell the police that an unseen child lives there and is in safety work."""
+    sibling = make_person(world.system, given_name="Sam", family_name="Cscchild", home=world.home)
+    allocation_create(actor=world.system, person=sibling, worker=world.social_worker, start=START)
+    make_incident(
+        world.system,
+        context=world.park,
+        reporting_agency=world.police,
+        involvements=[(world.csc_child, "harmed")],
+    )
+    manager = make_worker(
+        world.system, team=world.police_team, role=Role.MANAGER, scope=Scope.AGENCY
+    )
+    assert scopes.contexts_visible_to(manager).filter(pk=world.home.pk).exists()
+    assert not scopes.people_visible_to(manager).filter(pk=sibling.pk).exists()
+    s = safety.session(world.social_worker, sibling)
+    safety.mark(world.social_worker, s, rating="red", context=world.home)
+    assert list(timeline.safety_events(manager, world.home)) == []
+    page = client_for(manager).get(reverse("context", args=[world.home.pk])).content.decode()
+    assert "safety maps" not in page
+    # A public place's safety ratings still show on its timeline.
+    safety.mark(world.social_worker, s, rating="red", context=world.park)
+    assert [e.title for e in timeline.safety_events(manager, world.park)] == [
+        f"Fewer than 5 young people marked this place on their safety maps in {clock.today():%B %Y}"
+    ]

@@ -11,7 +11,12 @@ from locus.common import clock
 from locus.common.errors import NotPermitted
 from locus.people.services import allocation_end
 from locus.safety.models import MapSession, MarkedPlace
-from locus.safety.selectors import area_ratings_for_context, history, place_choices
+from locus.safety.selectors import (
+    area_picture,
+    area_ratings_for_context,
+    history,
+    place_choices,
+)
 from tests.access.test_matrix_break_glass import REASON
 from tests.factories import World, client_for, make_context, nothing_written
 from tests.profiles.pages import url
@@ -62,9 +67,24 @@ def test_the_area_picture_of_a_place_the_viewer_may_not_see_is_empty(world: Worl
     mark(world.social_worker, s, context=world.home)
     assert not rules.area_contexts(world.police_analyst).filter(pk=world.home.pk).exists()
     assert area_ratings_for_context(world.police_analyst, world.home) == []
+
+
+def test_a_home_or_a_group_is_never_counted_in_the_area_picture(world: World) -> None:
+    """This test used to give a home's row to a manager who sees the home. A home's count is
+    about a household, a group's about named children: one who sees a single resident would
+    learn from "fewer than 5" that another, perhaps one they may not see, is in
+    safety-mapping work. So neither is counted, for anyone; a public place still is."""
+    s = session(world.social_worker, world.csc_child)
+    mark(world.social_worker, s, context=world.home)
+    mark(world.social_worker, s, context=world.group)
+    mark(world.social_worker, s, context=world.park)
+    for kind in (world.home, world.group):
+        assert not rules.area_contexts(world.team_manager).filter(pk=kind.pk).exists()
+        assert area_ratings_for_context(world.team_manager, kind) == []
+    (row,) = area_ratings_for_context(world.team_manager, world.park)
     # and the words of a mark are never in a row of it, to anyone
-    (row,) = area_ratings_for_context(world.team_manager, world.home)
     assert "Older boys" not in repr(row) and "Ciara" not in repr(row)
+    assert [r.context_id for r in area_picture(world.team_manager)] == [world.park.pk]
 
 
 def test_the_history_shows_a_described_place_in_the_childs_words(world: World) -> None:

@@ -7,8 +7,9 @@ rows (the export reads through the page's own selector). Three things are rules 
   an administrator included (they would read a list made with another worker's sight); and
   its asker only while they still may take that export and still see everyone its rows
   named (a file made before they moved team or lost a share would carry the old sight);
-* Ofsted's Annex A workbook lists children by name with their plans and workers: for team
-  managers and administrators whose sight covers case records;
+* Ofsted's Annex A workbook lists children with their plans and workers: for team
+  managers and administrators whose sight covers case records, and in it only the children
+  whose legal status their role may see (each list is of a status);
 * the pseudonymised analysis extract is for analysts and administrators, whose work is the
   borough's patterns rather than a child.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from locus.access import policies, scopes
+from locus.access.fields import PersonField, role_fields
 from locus.access.models import Role, Worker
 from locus.access.selectors import visible_person_ids
 
@@ -68,6 +70,12 @@ def can_export_annex_a(worker: Worker) -> bool:
     if policies.is_administrator(worker):
         return True
     return worker.role == Role.MANAGER and scopes.sees_case_records(worker)
+
+
+def annex_a_lists_anyone(worker: Worker) -> bool:
+    """Whether ``worker``'s role may see a child's legal status, without which Annex A lists
+    nobody for them: each list puts a child in it by that status (``exports.annex_a_read``)."""
+    return PersonField.LEGAL_STATUS in role_fields(worker)
 
 
 def can_export_for_analysis(worker: Worker) -> bool:

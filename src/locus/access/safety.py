@@ -12,7 +12,8 @@ area picture built from many children's maps.
 * **Amend** a mark: its recorder, or a manager of the recorder's team, while they may
   still record for the child.
 * **The area picture** (counts only, suppressed): team managers and analysts who see case
-  records, of a partner organisation's none; of places only those they may see.
+  records, of a partner organisation's none; of places only the public places they may
+  see (never a home or a peer group).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from locus.access.context_cases import is_partner
 from locus.access.models import Role, Worker
 from locus.access.policies import CASEWORK_ROLES, sees_lastingly
 from locus.people.models import Allocation, Person
-from locus.places.models import Context
+from locus.places.models import RESTRICTED_KINDS, Context
 from locus.safety.models import MarkedPlace
 
 
@@ -73,7 +74,10 @@ def can_view_area(worker: Worker) -> bool:
 
 
 def area_contexts(worker: Worker) -> QuerySet[Context]:
-    """The places whose counts ``worker`` may read: those they see, when they see the area."""
+    """The places whose counts ``worker`` may read: the public places they see, when they see
+    the area. Never a home or a peer group: their counts are about a household or a group
+    of named children, and a worker who sees one resident or member would learn from "fewer
+    than 5 marked it" that another, whom they may not see, is in safety-mapping work."""
     if not can_view_area(worker):
         return Context.objects.none()
-    return scopes.contexts_visible_to(worker)
+    return scopes.contexts_visible_to(worker).exclude(kind__in=RESTRICTED_KINDS)

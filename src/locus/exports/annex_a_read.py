@@ -26,11 +26,12 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from locus.access import scopes
+from locus.access.fields import PersonField
 from locus.access.models import Worker
 from locus.common import periods
 from locus.exports.specs import chunks
 from locus.people.models import Allocation, LegalStatus, LegalStatusEpisode, Person
-from locus.people.selectors import with_fields
+from locus.people.selectors import visible_fields, with_fields
 from locus.statutory.models import (
     ChildProtectionPlan,
     CINAssessment,
@@ -92,7 +93,12 @@ class Row:
 def _people(viewer: Worker, having: Iterable[QuerySet[Any]]) -> Iterator[list[Person]]:
     """The children the viewer sees with a record in any of ``having`` (querysets of
     records with a ``person_id``), by LA child id, in batches, with their fields, holders
-    and census details."""
+    and census details.
+
+    Only children whose legal status the viewer may see (``access/fields.py``): every list
+    puts a child in it by that status (a referral to children's social care, an assessment,
+    a section 47 enquiry, a plan, care), so a child on a list tells it to a role whose row
+    withholds it, whatever the cells say."""
     seen = scopes.people_visible_to(viewer, shared=False).values("id")
     wanted = Q()
     for records in having:
@@ -112,7 +118,8 @@ def _people(viewer: Worker, having: Iterable[QuerySet[Any]]) -> Iterator[list[Pe
         .order_by("la_child_id", "id")
     )
     for chunk in chunks(people):
-        yield with_fields(viewer, chunk, seen=True)
+        shown = with_fields(viewer, chunk, seen=True)
+        yield [p for p in shown if PersonField.LEGAL_STATUS in visible_fields(p)]
 
 
 def _by_person(records: Iterable[Any]) -> dict[int, list[Any]]:

@@ -114,7 +114,12 @@ def annex_a_page(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "exports/annex_a.html",
-        {"form": form, "lists": annex_a.LISTS, "not_filled": annex_a.NOT_FILLED},
+        {
+            "form": form,
+            "lists": annex_a.LISTS,
+            "not_filled": annex_a.NOT_FILLED,
+            "lists_anyone": rules.annex_a_lists_anyone(request.user),
+        },
     )
 
 

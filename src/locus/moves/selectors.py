@@ -3,10 +3,11 @@
 The displacement view sets the child's incidents in a window before the move
 beside the same window after it, with the child's role in each (harmed and
 harming are counted apart, never merged: docs/domain.md#victims-and-harmers) and where it happened:
-at the old school, at the new school, or elsewhere. Incidents the viewer may not
-see are counted, never shown (today sight of a child gives sight of the incidents
-they were in, ``access/scopes.py``; the page holds if that narrows). Nothing here
-rates the child: the counts are evidence for the team to judge.
+at the old school, at the new school, or elsewhere. Only incidents the viewer may
+see are counted, as they are listed: sight of the child gives sight of the incidents
+they were in except another agency's restricted intelligence (``access/scopes.py``),
+and a count of what is left out would tell of that intelligence all the same. Nothing
+here rates the child: the counts are evidence for the team to judge.
 """
 
 from __future__ import annotations
@@ -126,8 +127,7 @@ class Period:
     end: dt.date  # the day after the window (exclusive)
     rows: list[IncidentRow] = field(default_factory=list)
     incidents: int = 0
-    hidden: int = 0
-    # role -> where -> involvements, every incident counted whether shown or not.
+    # role -> where -> involvements, in the incidents the viewer sees (those listed).
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
@@ -197,10 +197,13 @@ def _moment(day: dt.date) -> dt.datetime:
 
 
 def displacement(viewer: Worker, move: ManagedMove, months: int = DEFAULT_MONTHS) -> Displacement:
-    """The child's incidents ``months`` before and after the move (the move day counts as
-    after: it is the first day at the new school). Two queries, however many incidents.
+    """The child's incidents ``months`` before and after the move that the viewer may see (the
+    move day counts as after: it is the first day at the new school). Two queries, however
+    many incidents.
 
-    The caller has checked that the viewer may see the child.
+    The caller has checked that the viewer may see the child. An incident the viewer may not
+    see (another agency's restricted intelligence) is neither listed nor counted: seeing the
+    child is not enough to learn that it exists.
     """
     months = min(max(months, 1), MAX_MONTHS)
     start = add_months(move.moved_on, -months)
@@ -219,25 +222,20 @@ def displacement(viewer: Worker, move: ManagedMove, months: int = DEFAULT_MONTHS
     incident_ids = {i.incident_id for i in involvements}
     visible = ids_among(scopes.incidents_visible_to(viewer), incident_ids)
     rows: dict[int, IncidentRow] = {}
-    counted: set[int] = set()
     for involvement in involvements:
         incident = involvement.incident
+        if incident.pk not in visible:
+            continue
         day = timezone.localtime(incident.occurred_at).date()
         period = before if day < move.moved_on else after
         where = _where(incident, move)
         by_place = period.counts.setdefault(involvement.role, {})
         by_place[where] = by_place.get(where, 0) + 1
-        if incident.pk not in counted:
-            counted.add(incident.pk)
-            period.incidents += 1
-            if incident.pk not in visible:
-                period.hidden += 1
-        if incident.pk not in visible:
-            continue
         row = rows.get(incident.pk)
         if row is None:
             row = rows[incident.pk] = IncidentRow(incident, [], where, (day - move.moved_on).days)
             period.rows.append(row)
+            period.incidents += 1
         row.roles.append((involvement.role, involvement.get_role_display()))
     after_days = (end - move.moved_on).days
     so_far = min(max((today() - move.moved_on).days + 1, 0), after_days)

@@ -70,7 +70,6 @@ def displacement_page(request: AuthedRequest, person_id: int, move_id: int) -> H
             "move": move.pk,
             "months": months,
             "incidents_shown": shown,
-            "incidents_counted_not_shown": view.before.hidden + view.after.hidden,
         },
     )
     windows = sorted({*WINDOW_CHOICES, months})

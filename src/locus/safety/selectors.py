@@ -24,7 +24,7 @@ from locus.common.queries import ids_among
 from locus.common.services import today
 from locus.peers.selectors import context_choices
 from locus.people.models import Person
-from locus.places.models import Context, ContextKind
+from locus.places.models import Context
 from locus.safety.disclosure import Suppressed, suppress
 from locus.safety.models import (
     RATING_ORDER,
@@ -302,7 +302,7 @@ def _area_rows(
 def _area_marks(viewer: Worker, months: int, context: Context | None = None) -> list[AreaRow]:
     if not rules.can_view_area(viewer):
         return []
-    places = rules.area_contexts(viewer).exclude(kind=ContextKind.PEER_GROUP)
+    places = rules.area_contexts(viewer)  # public places only: never a home or a group
     marks = MarkedPlace.objects.filter(session__held_on__gte=_month_start(months))
     if context is not None:
         marks = marks.filter(context=context, context__in=places)
