@@ -41,6 +41,10 @@ def accuracy_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     def decidable(items: list[Dispute] | list[Objection]) -> set[int]:
         return {x.pk for x in items if rules.can_decide_challenge(viewer, x)}
 
+    def not_theirs(items: list[Dispute] | list[Objection]) -> dict[int, str]:
+        """Why a manager is not offered a decision that is their own work, by challenge."""
+        return {x.pk: why for x in items if (why := rules.why_not_decider(viewer, x))}
+
     record_access(
         actor=viewer,
         obj=person,
@@ -59,6 +63,8 @@ def accuracy_page(request: AuthedRequest, person_id: int) -> HttpResponse:
             "can_record": rules.can_record_challenge(viewer, person),
             "decide_disputes": decidable(found.disputes),
             "decide_objections": decidable(found.objections),
+            "own_disputes": not_theirs(found.disputes),
+            "own_objections": not_theirs(found.objections),
         },
     )
 
