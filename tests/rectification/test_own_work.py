@@ -17,10 +17,11 @@ from locus.access.models import Role, Worker
 from locus.common.errors import NotPermitted
 from locus.common.services import today
 from locus.incidents.models import InvolvementRole
-from locus.incidents.services import involvement_add
+from locus.incidents.services import incident_amend, involvement_add
 from locus.notes.services import note_correct
 from locus.peers.services import association_revise
-from locus.people.services import person_update
+from locus.people.models import LegalStatus
+from locus.people.services import episode_start, person_update
 from locus.rectification.models import About, Dispute, Outcome, ReceivedHow
 from locus.rectification.services import dispute_decide, dispute_record
 from tests.factories import World, client_for, make_association, make_incident, make_worker
@@ -82,6 +83,28 @@ def test_the_manager_who_added_the_child_to_an_incident_does_not_decide(world: W
     refused_then_decided_by_another(world, dispute(world, About.INVOLVEMENT, named))
 
 
+def test_the_manager_who_amended_the_incident_does_not_decide_an_involvement(
+    world: World,
+) -> None:
+    incident = make_incident(
+        world.social_worker,
+        context=world.park,
+        reporting_agency=world.csc,
+        involvements=[
+            (world.team_child, InvolvementRole.HARMED),
+            (world.csc_child, InvolvementRole.HARMING),
+        ],
+    )
+    incident_amend(
+        actor=world.team_manager,
+        incident=incident,
+        reason="The witness statement came in",
+        summary="She pushed the younger child to the ground and took his phone.",
+    )
+    named = incident.involvements.get(person=world.csc_child)
+    refused_then_decided_by_another(world, dispute(world, About.INVOLVEMENT, named))
+
+
 def test_the_manager_who_rewrote_the_note_does_not_decide(world: World) -> None:
     note = write(world.social_worker, world.csc_child)
     note_correct(
@@ -118,6 +141,25 @@ def test_the_manager_who_changed_a_detail_does_not_decide_its_dispute(world: Wor
     ethnicity = dispute(world, About.FIELD, "ethnicity")
     assert rules.can_decide_challenge(world.team_manager, ethnicity)
     refused_then_decided_by_another(world, d)
+
+
+def test_the_manager_who_started_a_status_does_not_decide_its_dispute(world: World) -> None:
+    episode_start(
+        actor=world.team_manager,
+        person=world.csc_child,
+        status=LegalStatus.CHILD_PROTECTION,
+        start=today(),
+        agency=world.csc,
+        cp_category="NEG",
+    )
+    assert not rules.can_decide_challenge(
+        world.team_manager, dispute(world, About.FIELD, "legal_status_detail")
+    )
+    # The home address is another detail: nobody here wrote it but the system.
+    assert rules.can_decide_challenge(
+        world.team_manager, dispute(world, About.FIELD, "home_address")
+    )
+    refused_then_decided_by_another(world, dispute(world, About.FIELD, "legal_status"))
 
 
 def test_the_writer_is_not_offered_the_decision_and_is_told_why(world: World) -> None:

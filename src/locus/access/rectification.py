@@ -121,14 +121,17 @@ def _association_writers(association: Association) -> set[int]:
 
 
 def _involvement_writers(involvement: Involvement) -> set[int]:
-    """The incident's recorder (who named everyone first) and whoever added the involvement
-    afterwards or changed it, from the change trail (its removal is not a writing of it)."""
+    """The incident's recorder (who named everyone first), whoever added the involvement
+    afterwards or changed it (from the change trail; its removal is not a writing of it),
+    and whoever amended the incident (when, where and what happened is what the person is
+    said to have been part of)."""
     trail = ChangeEvent.objects.filter(
         record_type=Involvement._meta.label_lower,
         record_id=str(involvement.pk),
         action__in=[ChangeAction.CREATE, ChangeAction.UPDATE],
     ).values_list("actor_id", flat=True)
-    return {involvement.incident.recorded_by_id, *trail}
+    amended = involvement.incident.revisions.values_list("revised_by", flat=True)
+    return {involvement.incident.recorded_by_id, *trail, *amended}
 
 
 def disputed_author_ids(dispute: Dispute) -> set[int]:
@@ -174,16 +177,20 @@ def own_work(worker: Worker, item: Dispute | Objection) -> str:
     return ""
 
 
-def why_not_decider(worker: Worker, item: Dispute | Objection) -> str:
-    """What the page tells a manager who would decide ``item`` but for it being their own
-    work (empty for anyone else: they are simply not offered it)."""
-    return own_work(worker, item) if _may_decide_some(worker, item) else ""
+def decision_offered(worker: Worker, item: Dispute | Objection) -> tuple[bool, str]:
+    """For the page: whether ``worker`` may decide ``item``, and if not because it is their
+    own work, why (what the page tells a manager who would otherwise decide it; anyone else
+    is simply not offered it)."""
+    if not _may_decide_some(worker, item):
+        return False, ""
+    why = own_work(worker, item)
+    return not why, why
 
 
 def can_decide_challenge(worker: Worker, item: Dispute | Objection) -> bool:
     """Decide an open dispute or objection: a manager seeing the person who neither recorded
     it nor wrote the item a dispute says is wrong (nobody judges their own record)."""
-    return _may_decide_some(worker, item) and not own_work(worker, item)
+    return decision_offered(worker, item)[0]
 
 
 def access_dispute(worker: Worker, person: Person, dispute_id: object) -> Dispute:
