@@ -126,3 +126,13 @@ def test_a_child_another_team_holds_is_not_revealed_and_the_data_team_is_asked(
     expect(page.get_by_role("heading", name="Possible duplicate record")).to_be_visible()
     expect(_main(page)).to_contain_text("Other-Child")  # what was typed
     assert axe_violations(page) == []
+    # She says what she found: the same child, so the worker may not record them again.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Close the request").click()
+    expect(_main(page)).to_contain_text("Choose whether it is a different child or the same child")
+    assert axe_violations(page) == []
+    page.get_by_label("The same child: do not record").check()
+    page.get_by_label("What was done").fill("Olu is already known to team B")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Close the request").click()
+    expect(_main(page)).to_contain_text("No identifier requests are waiting for you")

@@ -26,6 +26,7 @@ from locus.people.models import (
     Person,
     PersonKind,
     QueryKind,
+    QueryOutcome,
 )
 from locus.people.services import (
     MAY_ALREADY_EXIST,
@@ -353,8 +354,10 @@ def test_asking_the_data_team_sends_a_request_and_records_nobody(world: World) -
     detail = client_for(b_manager).get(reverse("identifier-query", args=[query.pk]))
     assert "Possible duplicate record" in detail.content.decode()
     assert client.get(reverse("identifier-query", args=[query.pk])).status_code == 404
-    # Once answered, the same details are recorded without a reason.
-    identifier_query_close(actor=b_manager, query=query, note="A different child: go ahead")
+    # Once answered "a different child", the same details are recorded without a reason.
+    identifier_query_close(
+        actor=b_manager, query=query, note="Checked: go ahead", outcome=QueryOutcome.DIFFERENT
+    )
     person = record(world, **typed)
     assert person.family_name == "Otherchild"
 

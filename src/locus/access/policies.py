@@ -47,10 +47,14 @@ def answers_identifier_queries(worker: Worker) -> bool:
     return worker.is_active and worker.role in (Role.MANAGER, Role.ADMINISTRATOR)
 
 
-def identifier_query_answerer(conflicting: Person, *, among: QuerySet[Worker]) -> Worker | None:
-    """Who of ``among`` answers a query about ``conflicting``'s identifier: a manager of a
-    team holding that record, or (when nobody holds it, or that team has no manager) an
-    administrator, for the data team."""
+def identifier_query_answerer(
+    conflicting: Person, *, among: QuerySet[Worker], requester: Worker
+) -> Worker | None:
+    """Who of ``among`` answers ``requester``'s query about ``conflicting``: a manager of a
+    team holding that record, or (when nobody holds it, or that team has no manager but the
+    requester) an administrator, for the data team. Never the requester: nobody answers
+    their own question."""
+    among = among.exclude(pk=requester.pk)
     holding_teams = Allocation.objects.current().filter(person=conflicting).values("team")
     return (
         among.filter(role=Role.MANAGER, team__in=holding_teams).first()
@@ -59,10 +63,11 @@ def identifier_query_answerer(conflicting: Person, *, among: QuerySet[Worker]) -
 
 
 def can_answer_identifier_query(worker: Worker, query: IdentifierQuery) -> bool:
-    """The manager an identifier query was routed to, or an administrator (the data team)."""
-    if is_administrator(worker):
-        return True
-    return worker.is_active and query.routed_to_id == worker.pk
+    """The manager an identifier query was routed to, or an administrator (the data team);
+    never the worker who asked it, whoever it was routed to."""
+    if not worker.is_active or query.requested_by_id == worker.pk:
+        return False
+    return is_administrator(worker) or query.routed_to_id == worker.pk
 
 
 def can_edit_person(worker: Worker, person: Person) -> bool:

@@ -8,13 +8,20 @@
 * **Record**: a practitioner or a manager who sees the person in their own right (the one
   who heard it, usually). Not an administrator: it is casework, not data management.
 * **Decide**: a team manager who sees the person in their own right, never the worker who
-  recorded it (separation of duties) and never an administrator; once, while it is open.
+  recorded it, never anyone who wrote the item disputed (separation of duties: see
+  :func:`disputed_author_ids`) and never an administrator; once, while it is open.
 """
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from locus.access import lookups, policies
+from locus.access.fields import PersonField
 from locus.access.models import Role, Worker
+from locus.audit.models import ChangeAction, ChangeEvent
+from locus.incidents.models import Involvement
+from locus.peers.models import Association
 from locus.people.models import Person
 from locus.rectification.models import Dispute, Objection, ObjectionDecision, Outcome
 
@@ -39,30 +46,151 @@ def _is_open(item: Dispute | Objection) -> bool:
     return item.decision == ObjectionDecision.OPEN
 
 
-def disputed_author_id(dispute: Dispute) -> int | None:
-    """Who wrote the item a dispute says is wrong (the association, the incident the
-    involvement is in, the case note); None for a field of the person's record. Read through
-    the dispute's relations, which a page listing disputes loads with them."""
+# The person's details by the record a change trail row is about: the columns of each record
+# that write a field (``None``: every write to that record does). A creation counts for the
+# columns it filled in; a later write for the columns it changed.
+_PERSON, _EPISODE, _ADDRESS = "people.person", "people.legalstatusepisode", "people.addressperiod"
+_FIELD_WRITES: dict[str, dict[str, frozenset[str] | None]] = {
+    PersonField.NAME: {_PERSON: frozenset({"given_name", "family_name", "known_as"})},
+    # Age is worked out from the date of birth: whoever wrote that wrote the age.
+    PersonField.AGE: {_PERSON: frozenset({"date_of_birth"})},
+    PersonField.DATE_OF_BIRTH: {_PERSON: frozenset({"date_of_birth"})},
+    PersonField.SEX: {_PERSON: frozenset({"sex"})},
+    PersonField.ETHNICITY: {_PERSON: frozenset({"ethnicity"})},
+    PersonField.UPN: {_PERSON: frozenset({"upn"})},
+    PersonField.NHS_NUMBER: {_PERSON: frozenset({"nhs_number"})},
+    PersonField.LA_CHILD_ID: {_PERSON: frozenset({"la_child_id"})},
+    PersonField.HOME_ADDRESS: {_PERSON: frozenset({"home_id"}), _ADDRESS: None},
+    # Starting, changing or ending an episode is what the status says.
+    PersonField.LEGAL_STATUS: {_EPISODE: None},
+    PersonField.LEGAL_STATUS_DETAIL: {_EPISODE: frozenset({"cp_category", "lac_legal_status"})},
+}
+
+
+def _field_writers(person_id: int, field: str) -> set[int]:
+    """Who wrote ``field`` of the person's record: read from the change trail (the actor and
+    the changed values of every write) in one query."""
+    writes = _FIELD_WRITES.get(field, {})
+    if not writes:
+        return set()
+    about = Q(record_type=_PERSON, record_id=str(person_id)) if _PERSON in writes else Q()
+    others = [t for t in writes if t != _PERSON]
+    if others:
+        about |= Q(record_type__in=others, people__contains=f",{person_id},")
+    rows = (
+        ChangeEvent.objects.filter(about)
+        .exclude(action=ChangeAction.DELETE)
+        .values_list("actor_id", "record_type", "action", "after")
+    )
+    found: set[int] = set()
+    for actor_id, record_type, action, after in rows:
+        columns = writes.get(record_type)
+        if columns is None:
+            found.add(actor_id)
+            continue
+        # A creation's row holds every column: only those it filled in were written.
+        written = {
+            k
+            for k, v in (after or {}).items()
+            if action != ChangeAction.CREATE or v not in (None, "")
+        }
+        if written & columns:
+            found.add(actor_id)
+    return found
+
+
+def _association_writers(association: Association) -> set[int]:
+    """Who recorded the relationship and everyone who revised it: each revision is a new
+    record that replaces the last (and ends it), so the chain both ways holds them all."""
+    found = {association.recorded_by_id}
+    seen = {association.pk}
+    edge = [association.pk]
+    while edge:
+        rows = Association.objects.filter(
+            Q(pk__in=Association.objects.filter(pk__in=edge).values("replaces"))
+            | Q(replaces__in=edge)
+        ).exclude(pk__in=seen)
+        edge = []
+        for pk, recorded_by_id, ended_by_id in rows.values_list("pk", "recorded_by", "ended_by"):
+            seen.add(pk)
+            edge.append(pk)
+            found.add(recorded_by_id)
+            if ended_by_id is not None:
+                found.add(ended_by_id)
+    return found
+
+
+def _involvement_writers(involvement: Involvement) -> set[int]:
+    """The incident's recorder (who named everyone first), whoever added the involvement
+    afterwards or changed it (from the change trail; its removal is not a writing of it),
+    and whoever amended the incident (when, where and what happened is what the person is
+    said to have been part of)."""
+    trail = ChangeEvent.objects.filter(
+        record_type=Involvement._meta.label_lower,
+        record_id=str(involvement.pk),
+        action__in=[ChangeAction.CREATE, ChangeAction.UPDATE],
+    ).values_list("actor_id", flat=True)
+    amended = involvement.incident.revisions.values_list("revised_by", flat=True)
+    return {involvement.incident.recorded_by_id, *trail, *amended}
+
+
+def disputed_author_ids(dispute: Dispute) -> set[int]:
+    """Everyone who wrote the item a dispute says is wrong, none of whom may decide it: an
+    association's recorder and revisers; an involvement's incident recorder and whoever added
+    or changed it; a case note's author and every corrector; for a detail of the person's
+    record, whoever wrote that detail. Empty for the whole record (its recorder of the
+    dispute is excluded anyway). A few queries, asked only of a manager who may otherwise
+    decide."""
     if dispute.association is not None:
-        return dispute.association.recorded_by_id
+        return _association_writers(dispute.association)
     if dispute.involvement is not None:
-        return dispute.involvement.incident.recorded_by_id
+        return _involvement_writers(dispute.involvement)
     if dispute.note is not None:
-        return dispute.note.author_id
-    return None
+        correctors = dispute.note.revisions.values_list("corrected_by", flat=True)
+        return {dispute.note.author_id, *correctors}
+    if dispute.field:
+        return _field_writers(dispute.person_id, dispute.field)
+    return set()
+
+
+RECORDED_IT = "You recorded this: another manager decides it"
+WROTE_IT = "You wrote or changed what the person disputes: another manager decides it"
+
+
+def _may_decide_some(worker: Worker, item: Dispute | Objection) -> bool:
+    """Everything but whose work it is: an active manager seeing the person, while open."""
+    return (
+        worker.is_active
+        and worker.role == Role.MANAGER
+        and _is_open(item)
+        and policies.sees_lastingly(worker, item.person)
+    )
+
+
+def own_work(worker: Worker, item: Dispute | Objection) -> str:
+    """Why ``worker`` may not decide ``item`` although a manager who sees the person: they
+    recorded it, or (a dispute) wrote what it says is wrong. Empty when neither."""
+    if item.recorded_by_id == worker.pk:
+        return RECORDED_IT
+    if isinstance(item, Dispute) and worker.pk in disputed_author_ids(item):
+        return WROTE_IT
+    return ""
+
+
+def decision_offered(worker: Worker, item: Dispute | Objection) -> tuple[bool, str]:
+    """For the page: whether ``worker`` may decide ``item``, and if not because it is their
+    own work, why (what the page tells a manager who would otherwise decide it; anyone else
+    is simply not offered it)."""
+    if not _may_decide_some(worker, item):
+        return False, ""
+    why = own_work(worker, item)
+    return not why, why
 
 
 def can_decide_challenge(worker: Worker, item: Dispute | Objection) -> bool:
     """Decide an open dispute or objection: a manager seeing the person who neither recorded
     it nor wrote the item a dispute says is wrong (nobody judges their own record)."""
-    return (
-        worker.is_active
-        and worker.role == Role.MANAGER
-        and item.recorded_by_id != worker.pk
-        and _is_open(item)
-        and policies.sees_lastingly(worker, item.person)
-        and not (isinstance(item, Dispute) and disputed_author_id(item) == worker.pk)
-    )
+    return decision_offered(worker, item)[0]
 
 
 def access_dispute(worker: Worker, person: Person, dispute_id: object) -> Dispute:

@@ -127,8 +127,9 @@ def log_check(*, actor: Worker, sought: Sought, check: DuplicateCheck, outcome: 
 
 
 def answered_request(*, viewer: Worker, sought: Sought) -> IdentifierQuery | None:
-    """The viewer's answered request about these same details, if any: once the data team
-    has checked them, the viewer may record the person."""
+    """The viewer's latest answered request about these same details, if any: its outcome
+    says whether they may record the person ("a different child") or not ("the same
+    child"); the latest answer stands over any before it."""
     return (
         IdentifierQuery.objects.filter(
             kind=QueryKind.DUPLICATE,
@@ -136,7 +137,7 @@ def answered_request(*, viewer: Worker, sought: Sought) -> IdentifierQuery | Non
             search_key=sought.key(),
             closed_at__isnull=False,
         )
-        .order_by("-closed_at")
+        .order_by("-closed_at", "-pk")
         .first()
     )
 

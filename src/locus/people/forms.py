@@ -8,7 +8,15 @@ from locus.access.fields import ALL_PERSON_FIELDS, PersonField, column_shown, ro
 from locus.access.models import Worker
 from locus.common.errors import ValidationFailed
 from locus.common.forms import GovukForm, date_field
-from locus.people.models import Ethnicity, Identifier, LegalStatus, Person, PersonKind, Sex
+from locus.people.models import (
+    Ethnicity,
+    Identifier,
+    LegalStatus,
+    Person,
+    PersonKind,
+    QueryOutcome,
+    Sex,
+)
 from locus.people.selectors import PeopleFilter
 
 # Identifiers the people search matches exactly, by their short names.
@@ -114,6 +122,14 @@ class IdentifierQueryForm(GovukForm):
 
 
 class IdentifierQueryCloseForm(GovukForm):
+    # Drawn for a possible-duplicate request only; the service says when it is missing.
+    outcome = forms.ChoiceField(
+        label="What did you find?",
+        choices=QueryOutcome.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text='Only "a different child" lets the worker who asked record the person.',
+    )
     note = forms.CharField(
         label="What was done",
         help_text="The request is closed with this note, for the record.",

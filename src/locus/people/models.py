@@ -201,6 +201,14 @@ class QueryKind(models.TextChoices):
     DUPLICATE = "duplicate", "A record may already exist"
 
 
+class QueryOutcome(models.TextChoices):
+    """What the one who answers a possible-duplicate request found: only "a different child"
+    lets the requester record the person."""
+
+    DIFFERENT = "different", "A different child: may be recorded"
+    SAME = "same", "The same child: do not record"
+
+
 class IdentifierQuery(models.Model):
     """A worker asks for an identifier already held by another record to be checked.
 
@@ -234,6 +242,8 @@ class IdentifierQuery(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = optional_worker()
     closing_note = models.TextField(blank=True)
+    # A possible-duplicate request's answer (blank while open, and for an identifier request).
+    outcome = models.CharField(max_length=10, choices=QueryOutcome.choices, blank=True)
 
     class Meta:
         ordering = ["requested_at", "id"]

@@ -460,10 +460,11 @@ DUPLICATE_DETAILS = [
 
 def identifier_queries_for(*, viewer: Worker, open_only: bool = True) -> QuerySet[IdentifierQuery]:
     """The identifier queries the viewer answers: routed to them, or every one for an
-    administrator (the data team, who also answers those nobody else can)."""
+    administrator (the data team, who also answers those nobody else can); never one they
+    asked themselves (nobody answers their own question)."""
     qs = IdentifierQuery.objects.select_related(
         "requested_by__team", "person", "conflicting", "closed_by"
-    )
+    ).exclude(requested_by=viewer)
     if not is_administrator(viewer):
         qs = qs.filter(routed_to=viewer)
     return qs.filter(closed_at__isnull=True) if open_only else qs

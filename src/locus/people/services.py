@@ -58,6 +58,7 @@ from locus.people.models import (
     Person,
     PersonKind,
     QueryKind,
+    QueryOutcome,
     Sex,
 )
 from locus.places import postcodes
@@ -246,6 +247,12 @@ SAY_WHY_DIFFERENT = (
 )
 
 
+ANSWERED_SAME = (
+    "Your request about these details was answered: this person already has a record, "
+    "so they are not recorded again. Ask the data team if you know more"
+)
+
+
 class PossibleDuplicate(ValidationFailed):
     """The check found records that may be this person: the page shows them (those the
     worker may see) and asks for a reason or a request before recording."""
@@ -352,8 +359,9 @@ def person_record(
     Before writing, the details are checked for records that may be the same person (a
     similar name and the same date of birth, or the same UPN, NHS number or LA child ID).
     When any match, nothing is written unless the recorder says why this is a different
-    person (kept in the trail) or the data team has answered their request about these
-    details: :class:`PossibleDuplicate` otherwise.
+    person (kept in the trail) or their request about these details was answered "a
+    different child": :class:`PossibleDuplicate` otherwise, and always while the latest
+    answer is "the same child".
     """
     permitted(recording.can_record_person, actor)
     holder = holder or actor
@@ -375,6 +383,12 @@ def person_record(
     confirmed = ""
     if check.found:
         answered = duplicates.answered_request(viewer=actor, sought=sought)
+        if answered is not None and answered.outcome == QueryOutcome.SAME:
+            # Whoever checked found the person already recorded: no reason of the
+            # recorder's undoes that; only a later answer saying otherwise does.
+            raise PossibleDuplicate(sought, check, ANSWERED_SAME)
+        if answered is not None and answered.outcome != QueryOutcome.DIFFERENT:
+            answered = None
         confirmed = different_reason.strip()
         if not confirmed and answered is None:
             raise PossibleDuplicate(sought, check)
@@ -445,7 +459,7 @@ def duplicate_query_send(*, actor: Worker, note: str = "", **details: Any) -> Id
         search_key=sought.key(),
         note=note,
         conflicting=conflicting,
-        routed_to=identifier_query_route(conflicting),
+        routed_to=identifier_query_route(conflicting, requester=actor),
     )
     query.matches.set(check.matched)
     duplicates.log_check(actor=actor, sought=sought, check=check, outcome="asked the data team")
@@ -746,12 +760,13 @@ def _normalise_identifier(value: str) -> str:
     return value.replace(" ", "").upper()
 
 
-def identifier_query_route(conflicting: Person) -> Worker | None:
-    """Who answers: a named manager of a team holding the other record, or (when nobody
-    holds it, or that team has no manager) an administrator, for the data team."""
+def identifier_query_route(conflicting: Person, *, requester: Worker) -> Worker | None:
+    """Who answers: a named manager of a team holding the other record other than the
+    requester, or (when nobody holds it, or that team has no other manager) an
+    administrator other than the requester, for the data team."""
     # The command line's own account answers nobody: a named person must.
     active = Worker.objects.filter(is_active=True).exclude(username=SYSTEM_USERNAME).order_by("pk")
-    return policies.identifier_query_answerer(conflicting, among=active)
+    return policies.identifier_query_answerer(conflicting, among=active, requester=requester)
 
 
 @transaction.atomic
@@ -790,22 +805,36 @@ def identifier_query_send(
         requested_at=clock.now(),
         note=note,
         conflicting=conflicting,
-        routed_to=identifier_query_route(conflicting),
+        routed_to=identifier_query_route(conflicting, requester=actor),
     )
 
 
 @transaction.atomic
-def identifier_query_close(*, actor: Worker, query: IdentifierQuery, note: str) -> IdentifierQuery:
-    """The manager it was routed to (or an administrator) closes a request, saying what was done."""
+def identifier_query_close(
+    *, actor: Worker, query: IdentifierQuery, note: str, outcome: str = ""
+) -> IdentifierQuery:
+    """The manager it was routed to (or an administrator), never the requester, closes a
+    request, saying what was done; a possible-duplicate request also with its ``outcome``
+    (a different child, who may then be recorded, or the same child). The row is locked
+    while it is answered, so two answers cannot both go through."""
+    query = IdentifierQuery.objects.select_for_update().get(pk=query.pk)
     permitted(policies.can_answer_identifier_query, actor, query)
     note = note.strip()
     problems = Problems()
     problems.check(query.closed_at is None, "note", "This request is already closed")
+    fields: dict[str, Any] = {}
+    if query.kind == QueryKind.DUPLICATE:
+        problems.check(
+            outcome in choice_values(QueryOutcome),
+            "outcome",
+            "Choose whether it is a different child or the same child",
+        )
+        fields["outcome"] = outcome
     problems.check(bool(note), "note", "Say what was done, for the record")
     problems.check(len(note) <= 2000, "note", "Keep the note to 2,000 characters or fewer")
     problems.raise_if_any()
     return save_changes(
         actor=actor,
         obj=query,
-        fields={"closed_at": clock.now(), "closed_by": actor, "closing_note": note},
+        fields={**fields, "closed_at": clock.now(), "closed_by": actor, "closing_note": note},
     )

@@ -192,8 +192,8 @@ def identifier_query_new(request: AuthedRequest, person_id: int) -> HttpResponse
 
 
 IDENTIFIER_QUERY_SENT = (
-    "Your request has been sent. Someone who may see the other record will check it "
-    "and contact you or your data team."
+    "Your request has been sent. Someone other than you who may see the other record will "
+    "check it and contact you or your data team: nobody answers their own request."
 )
 
 
@@ -219,7 +219,8 @@ def identifier_query(request: AuthedRequest, query_id: int) -> HttpResponse:
     form = IdentifierQueryCloseForm(posted(request))
 
     def close() -> None:
-        identifier_query_close(actor=request.user, query=query, note=form.cleaned_data["note"])
+        # The form asks exactly what the service takes: the outcome (a duplicate's) and a note.
+        identifier_query_close(actor=request.user, query=query, **form.cleaned_data)
 
     if submitted(request, form, close, "Request closed"):
         return redirect("identifier-queries")

@@ -31,7 +31,9 @@ HEADINGS = {
 }
 DUPLICATE_QUERY_SENT = (
     "Your request has been sent to the data team. The person has not been recorded: "
-    "someone who may see the other record will check it and contact you."
+    "someone other than you who may see the other record will check it and contact you "
+    "(nobody answers their own request). You may record them once it is answered "
+    '"a different child".'
 )
 
 

@@ -38,8 +38,21 @@ def accuracy_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = lookups.access_person(viewer, person_id)
     found = selectors.challenges_for(person)
 
-    def decidable(items: list[Dispute] | list[Objection]) -> set[int]:
-        return {x.pk for x in items if rules.can_decide_challenge(viewer, x)}
+    def offered(items: list[Dispute] | list[Objection]) -> tuple[set[int], dict[int, str]]:
+        """The challenges the viewer may decide, and why a manager is not offered those
+        that are their own work (by challenge)."""
+        decide: set[int] = set()
+        why_not: dict[int, str] = {}
+        for x in items:
+            may, why = rules.decision_offered(viewer, x)
+            if may:
+                decide.add(x.pk)
+            elif why:
+                why_not[x.pk] = why
+        return decide, why_not
+
+    decide_disputes, own_disputes = offered(found.disputes)
+    decide_objections, own_objections = offered(found.objections)
 
     record_access(
         actor=viewer,
@@ -57,8 +70,10 @@ def accuracy_page(request: AuthedRequest, person_id: int) -> HttpResponse:
             "person": person,
             "found": found,
             "can_record": rules.can_record_challenge(viewer, person),
-            "decide_disputes": decidable(found.disputes),
-            "decide_objections": decidable(found.objections),
+            "decide_disputes": decide_disputes,
+            "decide_objections": decide_objections,
+            "own_disputes": own_disputes,
+            "own_objections": own_objections,
         },
     )
 
