@@ -96,21 +96,27 @@ def open_case_for(context: Context) -> ContextCase | None:
 @dataclass(frozen=True)
 class NamedChild:
     person_id: int
-    visible: bool
     label: str
 
 
-def linked_child_ids(case: ContextCase) -> set[int]:
+def linked_child_ids(case: ContextCase, viewer: Worker | None = None) -> set[int]:
     """Children linked to the case's context: in incidents there, named in referrals about it,
     on its plan, current members of it (a peer group; one who left is not) or living there (a
-    home)."""
+    home).
+
+    For a ``viewer``, only the links they may know of: an involvement in a restricted incident
+    (police intelligence) only when they see the incident, and a resident of a home only when
+    their role sees a home address (being linked to a home is living there).
+    """
     context_id = case.context_id
     ids: set[int] = set()
-    ids |= set(
-        Involvement.objects.filter(incident__context_id=context_id).values_list(
-            "person_id", flat=True
+    involvements = Involvement.objects.filter(incident__context_id=context_id)
+    if viewer is not None:
+        involvements = involvements.filter(
+            Q(incident__restricted=False)
+            | Q(incident_id__in=scopes.incidents_visible_to(viewer).values("id"))
         )
-    )
+    ids |= set(involvements.values_list("person_id", flat=True))
     referrals = ReferralContext.objects.filter(context_id=context_id).values("referral_id")
     ids |= set(
         ReferralChild.objects.filter(
@@ -123,7 +129,8 @@ def linked_child_ids(case: ContextCase) -> set[int]:
         .filter(group_id=context_id)
         .values_list("person_id", flat=True)
     )
-    ids |= set(Person.objects.filter(home_id=context_id).values_list("id", flat=True))
+    if viewer is None or PersonField.HOME_ADDRESS in role_fields(viewer):
+        ids |= set(Person.objects.filter(home_id=context_id).values_list("id", flat=True))
     return ids
 
 
@@ -139,38 +146,37 @@ def _name_patterns(person: Person) -> list[re.Pattern[str]]:
 
 
 def children_named(viewer: Worker, case: ContextCase, texts: Sequence[str]) -> list[NamedChild]:
-    """The children linked to the context whom these texts name (by full name).
+    """The children linked to the context whom these texts name (by full name), among those
+    the viewer sees in their own right.
 
     A conference discusses the context, not individual children: the minutes
-    page warns when a name appears. Children the viewer may not see are
-    counted but never named back to them.
+    page warns when a name appears. Only the viewer's own children are matched (not one
+    seen through a forum share or emergency access, not a link they may not know of, see
+    :func:`linked_child_ids`), and nobody else is counted: the warning would otherwise tell
+    whoever typed a name whether a child of that name is linked to the context.
     """
     text = "\n".join(t for t in texts if t)
     if not text.strip():
         return []
-    people = Person.objects.filter(id__in=linked_child_ids(case)).only(
-        "id", "given_name", "family_name", "known_as"
+    people = (
+        scopes.people_visible_to(viewer, shared=False, break_glass=False)
+        .filter(id__in=linked_child_ids(case, viewer))
+        .only("id", "given_name", "family_name", "known_as")
     )
     named = [p for p in people if any(pat.search(text) for pat in _name_patterns(p))]
-    visible = visible_person_ids(viewer, [p.pk for p in named])
     return [
-        NamedChild(p.pk, p.pk in visible, p.full_name if p.pk in visible else "")
+        NamedChild(p.pk, p.full_name)
         for p in sorted(named, key=lambda p: (p.family_name, p.given_name, p.pk))
     ]
 
 
 def naming_warning(named: Sequence[NamedChild]) -> str:
-    shown = [c.label for c in named if c.visible]
-    hidden = len(named) - len(shown)
-    parts = list(shown)
-    if hidden:
-        parts.append(f"{hidden} other child{'ren' if hidden > 1 else ''}")
     many = len(named) > 1
     return (
         f"The minutes name {'children' if many else 'a child'} linked to this context "
-        f"({', '.join(parts)}). A conference discusses the context, not individual children: "
-        f"remove the name{'s' if many else ''}, or confirm that {'they' if many else 'it'} "
-        "must stay"
+        f"({', '.join(c.label for c in named)}). A conference discusses the context, not "
+        f"individual children: remove the name{'s' if many else ''}, or confirm that "
+        f"{'they' if many else 'it'} must stay"
     )
 
 
@@ -182,8 +188,15 @@ class ChildLine:
     episode: str = ""
 
 
-def plan_children(viewer: Worker, plan: ContextPlan | None) -> tuple[list[ChildLine], int]:
-    """The children the plan affects that the viewer may see, and how many others."""
+def plan_children(
+    viewer: Worker, plan: ContextPlan | None, *, restricted: bool
+) -> tuple[list[ChildLine], int]:
+    """The children the plan affects that the viewer may see, and how many others.
+
+    At a ``restricted`` context (a home, a peer group) the others are not counted: "and one
+    other" there would say a sibling or a member is known elsewhere, as the context's own
+    page (``places.selectors.context_detail``) never does.
+    """
     if plan is None:
         return [], 0
     links = list(plan.children.select_related("person", "episode").order_by("id"))
@@ -201,7 +214,7 @@ def plan_children(viewer: Worker, plan: ContextPlan | None) -> tuple[list[ChildL
         for link in links
         if link.person_id in visible
     ]
-    return shown, len(links) - len(shown)
+    return shown, 0 if restricted else len(links) - len(shown)
 
 
 # --- Lists -----------------------------------------------------------------------------------
@@ -422,7 +435,9 @@ def case_detail(*, viewer: Worker, case: ContextCase) -> CaseView:
             for a in seen
         ]
         if not partner:  # a partner organisation is told of no child, not even how many
-            children, hidden_children = plan_children(viewer, plan)
+            children, hidden_children = plan_children(
+                viewer, plan, restricted=case.context.is_restricted
+            )
     return CaseView(
         case=case,
         referrals=referrals,
@@ -858,7 +873,8 @@ def child_options(viewer: Worker, case: ContextCase) -> list[tuple[str, str]]:
     """Children the worker may link: those linked to the context and their own caseload,
     whom they see; each with their open plans (CIN, CP, looked after, youth justice)."""
     held = set(caseload_for(viewer=viewer, statuses=False).values_list("id", flat=True))
-    ids = visible_person_ids(viewer, linked_child_ids(case) | held, shared=False, break_glass=False)
+    linked = linked_child_ids(case, viewer)
+    ids = visible_person_ids(viewer, linked | held, shared=False, break_glass=False)
     people = Person.objects.filter(id__in=ids, kind=PersonKind.YOUNG_PERSON).order_by(
         "family_name", "given_name", "id"
     )

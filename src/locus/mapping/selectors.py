@@ -119,8 +119,11 @@ def proposable_ids(viewer: Worker, person_ids: Iterable[int]) -> set[int]:
     direct evidence or a shared group, and those the linked-case evidence joins to them
     (``locus.linked``: through associates in common, places, or other children in the set)."""
     ids = {int(pid) for pid in person_ids}
-    # Not through emergency access: a meeting names the child where the four hours do not reach.
-    visible = visible_person_ids(viewer, ids, break_glass=False)
+    # In one's own right only: a meeting names the child where neither the four hours of
+    # emergency access nor a forum share (what her holders agreed to bring, to that meeting)
+    # reach. A child seen only so is offered only as any other child would be: when the
+    # evidence links her to a child the proposer sees in their own right.
+    visible = visible_person_ids(viewer, ids, shared=False, break_glass=False)
     if visible == ids:
         return visible
     found = visible | linked_child_ids(viewer, ids - visible)
@@ -180,17 +183,20 @@ def proposal_reasons(
 ) -> dict[int, str]:
     """Why each candidate is offered, in the words of the evidence.
 
-    From a child's linked cases (the query's first child, whom the proposer sees): the kind of
-    evidence linking each other child to them and its sentences, worded for this viewer as the
-    linked cases page words them. From a cluster: that the evidence joins them. Without a
-    query: the proposer's caseload.
+    From a child's linked cases (the query's first child, whom the proposer sees in their own
+    right): the kind of evidence linking each other child to them and its sentences, worded for
+    this viewer as the linked cases page words them. From a cluster: that the evidence joins
+    them. Without a query: the proposer's caseload.
     """
     ids = {c.row.person_id for c in candidates}
     if not from_query:
         return dict.fromkeys(ids, "On your caseload")
     out = dict.fromkeys(ids, "Linked to the other children by the evidence, through one another")
     first = from_query[0]
-    if not any(c.row.person_id == first and c.row.visible for c in candidates):
+    # The evidence starts only from a child the proposer sees lastingly in their own right
+    # (as ``linked_child_ids``): a share's or an emergency's child links nobody.
+    own = visible_person_ids(viewer, [first], shared=False, break_glass=False)
+    if first not in own or not any(c.row.person_id == first for c in candidates):
         return out
     person = Person.objects.get(pk=first)
     out[first] = "The child the proposal is about"
