@@ -22,6 +22,7 @@ class NotificationKind(models.TextChoices):
     REVIEW_DUE = "review_due", "Review due"
     ACTION_DUE = "action_due", "Action due"
     BREAK_GLASS_REVIEW = "break_glass_review", "Break-glass review"
+    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
 
 
 class Notification(models.Model):
