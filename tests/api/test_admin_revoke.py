@@ -47,6 +47,7 @@ def test_an_administrator_revokes_a_workers_token_with_a_reason(world: World) ->
         f"Your API token {token.prefix} ({token.name}) was revoked by {world.admin}: {REASON}"
     )
     assert told.url == "/account/api-tokens/"
+    assert told.text in client_for(world.social_worker).get("/my-work/").content.decode()
     # Told once, and the holder's own list says it is revoked.
     assert b"Revoked" in client_for(world.social_worker).get("/account/api-tokens/").content
 

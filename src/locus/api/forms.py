@@ -32,5 +32,6 @@ class RevokeForm(GovukForm):
         max_length=REASON_LIMIT,
         rows=2,
         hint="For example, the worker has left, or the token was seen in a log. The worker "
-        "is told this, and it is kept in the audit trail and the sharing register.",
+        "is told this, and it is kept in the audit trail and the sharing register. Never a "
+        "child's name.",
     )
