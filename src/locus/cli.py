@@ -200,7 +200,6 @@ def prepare_demo(
         add_demo_outreach()
         add_demo_retention()
         add_demo_disputes()
-        add_demo_sharing()
     finally:
         if bars is not None:
             bars.close()
@@ -209,6 +208,9 @@ def prepare_demo(
     t = time.perf_counter()
     chosen = demo_password(folder, password)
     accounts = ensure_demo_accounts(chosen)
+    # After the accounts: setting their password ends any API token they hold (a password
+    # change ends a worker's tokens), and the sharing demo makes the analyst's token.
+    add_demo_sharing()
     add_demo_subject_access()  # needs the admin account: after the accounts
     add_demo_chain()  # last: it verifies the trail everything above wrote
     timings["accounts"] = time.perf_counter() - t

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.test import Client
 
+from locus.access.api import secret_hash
 from locus.access.models import Worker
+from locus.api.models import ApiToken
 from locus.api.services import token_create
-from tests.sharing.helpers import TOKEN_SHARE
+from locus.audit.models import ChangeAction, ChangeEvent
+from locus.sharing.models import Share
+from tests.sharing.helpers import token_args
 
 BASE = "/api/v1"
 
@@ -19,7 +24,7 @@ class ApiClient:
     def __init__(self, worker: Worker) -> None:
         self.worker = worker
         self.secret = token_create(
-            **TOKEN_SHARE, actor=worker, name=f"tests {worker.username}"
+            **token_args(), actor=worker, name=f"tests {worker.username}"
         ).secret
         self.client = Client()
 
@@ -34,3 +39,19 @@ class ApiClient:
 
 def api_as(worker: Worker) -> ApiClient:
     return ApiClient(worker)
+
+
+def assert_ended(program: ApiClient, note: str, actor: Worker) -> ApiToken:
+    """``program``'s token no longer reads (401), and its end is recorded by ``actor`` with
+    ``note``: in the change trail, and as its sharing-register row's end note."""
+    assert program.get("/people").status_code == 401
+    token = ApiToken.objects.get(secret_hash=secret_hash(program.secret))
+    assert token.revoked_at is not None
+    ended = ChangeEvent.objects.get(
+        record_type="api.apitoken", record_id=str(token.pk), action=ChangeAction.END
+    )
+    assert ended.actor == actor and ended.after["reason"] == note
+    share = Share.objects.get(source_type="api.apitoken", source_id=str(token.pk))
+    assert share.until is not None and share.until - token.revoked_at < dt.timedelta(seconds=5)
+    assert share.until_note.endswith(note)
+    return token

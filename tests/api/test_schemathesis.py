@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
 
 from locus.api.services import token_create
 from tests.factories import World
-from tests.sharing.helpers import TOKEN_SHARE
+from tests.sharing.helpers import token_args
 
 app = get_wsgi_application()
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
@@ -49,7 +49,7 @@ def _one_connection() -> Iterator[None]:
 @pytest.fixture
 def secret(world: World) -> str:
     # An administrator sees every record of the borough, so found records are fuzzed too.
-    return token_create(**TOKEN_SHARE, actor=world.admin, name="schemathesis").secret
+    return token_create(**token_args(), actor=world.admin, name="schemathesis").secret
 
 
 @pytest.mark.django_db

@@ -12,13 +12,16 @@ from django.test import Client
 from locus.access import api as rules
 from locus.access.models import Worker
 from locus.api.models import ApiToken
-from locus.api.services import token_create, token_revoke
+from locus.api.services import MAX_DAYS, token_create, token_revoke
 from locus.audit.models import AccessEvent, ChangeAction, ChangeEvent
+from locus.common import clock
 from locus.common.errors import NotPermitted, ValidationFailed
+from locus.sharing.models import Share
 from tests.api.conftest import BASE, api_as
 from tests.factories import World, client_for
 from tests.frozen_clock import FrozenClock
-from tests.sharing.helpers import SHARE_POST, TOKEN_SHARE
+from tests.profiles.pages import errors_of
+from tests.sharing.helpers import SHARE_POST, TOKEN_SHARE, soon_posted, token_args
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +41,7 @@ def bearer(secret: str, path: str = "/people") -> object:
 
 def test_a_token_made_on_the_page_is_shown_once_and_only_its_hash_is_kept(world: World) -> None:
     page = client_for(world.social_worker)
-    made = page.post(PAGE, {"name": "Team dashboard", "expires_on": "", **SHARE_POST})
+    made = page.post(PAGE, {"name": "Team dashboard", "expires_on": soon_posted(), **SHARE_POST})
     assert made.status_code == 200
     secret = re.search(rb'id="api-token-secret">([^<]+)<', made.content).group(1).decode()
     token = ApiToken.objects.get(worker=world.social_worker)
@@ -59,8 +62,8 @@ def test_a_token_made_on_the_page_is_shown_once_and_only_its_hash_is_kept(world:
 
 
 def test_only_my_own_tokens_are_listed_and_revocable(world: World) -> None:
-    mine = token_create(**TOKEN_SHARE, actor=world.social_worker, name="mine").token
-    theirs = token_create(**TOKEN_SHARE, actor=world.teammate, name="theirs").token
+    mine = token_create(**token_args(), actor=world.social_worker, name="mine").token
+    theirs = token_create(**token_args(), actor=world.teammate, name="theirs").token
     page = client_for(world.social_worker)
     listed = page.get(PAGE).content
     assert b"mine" in listed and b"theirs" not in listed and theirs.prefix.encode() not in listed
@@ -79,7 +82,7 @@ def test_only_my_own_tokens_are_listed_and_revocable(world: World) -> None:
 
 
 def test_a_revoked_token_stops_working_at_once(world: World) -> None:
-    made = token_create(**TOKEN_SHARE, actor=world.social_worker, name="x")
+    made = token_create(**token_args(), actor=world.social_worker, name="x")
     assert bearer(made.secret).status_code == 200
     token_revoke(actor=world.social_worker, token=made.token)
     response = bearer(made.secret)
@@ -104,7 +107,7 @@ def test_an_expired_token_stops_working(world: World, frozen_clock: FrozenClock)
 
 
 def test_a_deactivated_workers_tokens_stop_working(world: World) -> None:
-    made = token_create(**TOKEN_SHARE, actor=world.social_worker, name="x")
+    made = token_create(**token_args(), actor=world.social_worker, name="x")
     Worker.objects.filter(pk=world.social_worker.pk).update(is_active=False)
     assert bearer(made.secret).status_code == 401
 
@@ -126,7 +129,7 @@ def test_a_signed_in_session_is_no_way_into_the_api(world: World) -> None:
 
 
 def test_failed_attempts_are_limited_with_429(world: World) -> None:
-    good = token_create(**TOKEN_SHARE, actor=world.social_worker, name="x").secret
+    good = token_create(**token_args(), actor=world.social_worker, name="x").secret
     for _ in range(rules.FAILED_LIMIT):
         assert bearer("locus_wrong").status_code == 401
     refused = bearer("locus_wrong")
@@ -139,7 +142,7 @@ def test_failed_attempts_are_limited_with_429(world: World) -> None:
 
 
 def test_the_admin_never_shows_a_secret_or_its_hash(world: World) -> None:
-    made = token_create(**TOKEN_SHARE, actor=world.social_worker, name="x")
+    made = token_create(**token_args(), actor=world.social_worker, name="x")
     world.admin.is_superuser = True
     world.admin.is_staff = True
     world.admin.save()
@@ -177,3 +180,33 @@ def test_a_token_works_to_the_end_of_its_expiry_day(
     assert bearer(made.secret).status_code == 200
     frozen_clock.at(dt.datetime(2026, 6, 2, 23, 0, tzinfo=dt.UTC))  # midnight in London
     assert bearer(made.secret).status_code == 401
+
+
+def test_every_token_has_an_expiry_within_a_year(world: World) -> None:
+    """A token nobody remembers (a dashboard's, after its maker moved on) must stop by
+    itself: there is no token without an expiry, nor one further than MAX_DAYS ahead."""
+    worker = world.social_worker
+    with pytest.raises(ValidationFailed) as refused:
+        token_create(**token_args(expires_on=None), actor=worker, name="x")
+    assert refused.value.errors == {"expires_on": ["Enter the expiry date"]}
+    too_far = clock.today() + dt.timedelta(days=MAX_DAYS + 1)
+    with pytest.raises(ValidationFailed) as refused:
+        token_create(**token_args(expires_on=too_far), actor=worker, name="x")
+    assert refused.value.errors == {
+        "expires_on": [f"The expiry date must be within {MAX_DAYS} days"]
+    }
+    assert not ApiToken.objects.exists()
+    furthest = clock.today() + dt.timedelta(days=MAX_DAYS)
+    made = token_create(**token_args(expires_on=furthest), actor=worker, name="x").token
+    assert made.expires_at.date() == furthest + dt.timedelta(days=1)
+    share = Share.objects.get(source_type="api.apitoken", source_id=str(made.pk))
+    assert share.until == made.expires_at and share.until_note == "Token expiry"
+
+
+def test_the_form_asks_for_the_expiry_and_refuses_none(world: World) -> None:
+    page = client_for(world.social_worker)
+    form = page.get(PAGE).content.decode()
+    assert "optional" not in form.lower() and "leave empty" not in form.lower()
+    response = page.post(PAGE, {"name": "Team dashboard", "expires_on": "", **SHARE_POST})
+    assert errors_of(response.content.decode()) == ["Enter the expiry date"]
+    assert not ApiToken.objects.exists()

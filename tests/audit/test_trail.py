@@ -297,6 +297,7 @@ MENUS = {
         "Sharing register",
         "Imports",
         "Retention",
+        "Live API tokens",
         "Subject access",
     ],
     "social_worker": [*CASEWORK_MENU, "Sharing register"],

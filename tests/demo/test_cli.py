@@ -12,6 +12,7 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 
 from locus import cli
+from locus.api.models import ApiToken
 from locus.demo.generator import (
     DEMO_ACCOUNTS,
     borough_exists,
@@ -64,6 +65,9 @@ def test_demo_no_serve_sets_up_and_reruns_the_same(data_dir):
     assert [p.suffix for p in returns] == [".xml", ".zip"]
     assert all(str(p) in text for p in returns)
     assert "A child in them to look at after the import" in text
+    # The analyst's sample API token works: made after the accounts got their password,
+    # which would have ended it (a password change ends a worker's tokens).
+    assert ApiToken.objects.filter(revoked_at__isnull=True).count() == 1
     assert not Person.objects.filter(family_name__startswith="C", given_name="Child").exists()
     written = [p.read_bytes() for p in returns]
 

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD, axe_violations, sign_in
-from tests.sharing.helpers import choose_basis
+from tests.sharing.helpers import choose_basis, soon_posted
 
 
 @dataclass
@@ -105,8 +105,9 @@ def test_the_data_team_imports_last_years_return_exports_a_list_and_calls_the_ap
 
     # An API token, and the people list through the API with it.
     with page.expect_navigation():
-        page.get_by_role("link", name="API tokens").click()
+        page.get_by_role("link", name="API tokens", exact=True).click()
     page.get_by_label("Name").fill("Data team checks")
+    page.get_by_label("Expiry date").fill(soon_posted())
     choose_basis(page, "Check the imported children through the API")
     with page.expect_navigation():
         page.get_by_role("button", name="Make token").click()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from locus.common import clock
 from locus.exports.services import Why
 from locus.sharing.forms import basis_post
 from locus.sharing.vocab import EMERGENCY, SAFEGUARDING, Article6, Condition, Duty
@@ -15,6 +17,19 @@ BASIS_POST = basis_post(SAFEGUARDING)
 SHARE_POST = basis_post(SAFEGUARDING, PURPOSE)
 #: An API token's basis and purpose, as its service takes them.
 TOKEN_SHARE = {"basis": SAFEGUARDING, "purpose": "The team dashboard of open cases"}
+
+
+def token_args(**given: Any) -> dict[str, Any]:
+    """What token_create takes besides the actor and name: the basis, a purpose and an
+    expiry a month ahead (every token has one), or what ``given`` says instead."""
+    return {**TOKEN_SHARE, "expires_on": clock.today() + dt.timedelta(days=30), **given}
+
+
+def soon_posted(days: int = 30) -> str:
+    """An expiry date ``days`` ahead as a token form posts it (dd/mm/yyyy)."""
+    return (clock.today() + dt.timedelta(days=days)).strftime("%d/%m/%Y")
+
+
 #: Why a list that names people is exported, as the export service takes it.
 WHY = Why(SAFEGUARDING, "Caseload review with the team's manager")
 #: Emergency access's basis (vital interests), as its form posts it.

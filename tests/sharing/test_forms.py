@@ -18,6 +18,7 @@ from locus.sharing.vocab import CONSENT_WARNING, Article6, legacy_basis
 from locus.web.break_glass import RequestForm
 from tests.factories import World, client_for
 from tests.profiles.pages import errors_of
+from tests.sharing.helpers import soon_posted
 
 SHARE_FORMS = (
     ProposeForm,
@@ -45,7 +46,7 @@ def test_legitimate_interests_is_not_offered_and_consent_is_last() -> None:
 @pytest.mark.django_db
 def test_a_share_form_without_a_basis_is_refused_with_each_field_named(world: World) -> None:
     response = client_for(world.social_worker).post(
-        "/account/api-tokens/", {"name": "Dashboard", "expires_on": ""}
+        "/account/api-tokens/", {"name": "Dashboard", "expires_on": soon_posted()}
     )
     assert errors_of(response.content.decode()) == [
         "Choose the UK GDPR article 6 basis for sharing",

@@ -10,8 +10,9 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
 from locus.access.models import Agency, Role, Scope, Team, Worker
-from locus.audit.models import ChangeAction
-from locus.audit.services import record_change, snapshot
+from locus.access.services import password_recorded
+from locus.api.services import DEACTIVATED, tokens_end
+from locus.audit.services import snapshot
 from locus.common.admin import AuditedAdmin
 from locus.common.ids import parse_id
 
@@ -36,6 +37,12 @@ class TeamAdmin(AuditedAdmin):
     search_fields = ("name",)
 
 
+def _actor(request: HttpRequest) -> Worker:
+    """The signed-in administrator (the admin site lets in no one else)."""
+    assert isinstance(request.user, Worker)
+    return request.user
+
+
 @admin.register(Worker)
 class WorkerAdmin(AuditedAdmin, UserAdmin):
     list_display = ("username", "first_name", "last_name", "team", "role", "scope", "is_active")
@@ -58,12 +65,16 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
         assert isinstance(obj, Worker)
         obj.is_staff = obj.is_superuser = obj.role == Role.ADMINISTRATOR and obj.scope == Scope.ALL
         super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # A deactivated worker's tokens already stop working (access/api.py); ending
+            # them says so in the change trail and closes their sharing-register rows.
+            tokens_end(actor=_actor(request), worker=obj, note=DEACTIVATED)
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
     ) -> HttpResponse:
         # Django saves the new password straight from its form, past save_model;
-        # record it here the way worker_set_password does (never the hash).
+        # record it here as worker_set_password does (never the hash), ending their tokens.
         parse_id(id)  # an id that is not one is "not found", before any query
         with transaction.atomic():
             old_hash = Worker.objects.filter(pk=id).values_list("password", flat=True).first()
@@ -71,13 +82,7 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
             new_hash = Worker.objects.filter(pk=id).values_list("password", flat=True).first()
             # Django also redirects when it saved nothing; only a changed hash is a change.
             if request.method == "POST" and new_hash != old_hash:
-                record_change(
-                    actor=request.user,
-                    action=ChangeAction.UPDATE,
-                    obj=Worker.objects.get(pk=id),
-                    before={"password": "(previous)"},
-                    after={"password": "(changed)"},
-                )
+                password_recorded(_actor(request), Worker.objects.get(pk=id))  # tokens end too
         return response
 
     def audit_snapshot(self, obj: Model) -> dict[str, Any]:

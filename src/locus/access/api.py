@@ -6,9 +6,14 @@ token: whose it is, whether it still works, and who may manage it.
 
 * A token works while it is not revoked, not past its expiry, and its worker is active:
   deactivating a worker stops every token of theirs at once, with no second step.
-* Only the token's own worker lists, names or revokes it; anyone else's token is "not
-  found" to them, as a record they may not see is. An administrator manages no other
-  worker's tokens (they deactivate the worker instead).
+* A token always has an expiry, at most ``MAX_DAYS`` ahead (api/services.py): a token
+  nobody remembers stops by itself.
+* Only the token's own worker lists, names or revokes it from their tokens page; anyone
+  else's token is "not found" to them, as a record they may not see is.
+* An administrator (the IT administrator) lists every worker's live tokens and revokes any
+  of them, with a reason (a worker leaving, a token seen in a log): the holder is told.
+  Nobody else sees that list or that form (404). A password change, a second-factor reset
+  and deactivating the worker end the worker's tokens too.
 * Failed token attempts are counted per client address; past ``FAILED_LIMIT`` in
   ``FAILED_WINDOW`` seconds the address is refused (429) until the window passes, so
   guessing tokens is slow even though each secret has 256 bits.
@@ -20,8 +25,10 @@ import hashlib
 import secrets
 
 from django.core.cache import cache
+from django.db.models import QuerySet
 
 from locus.access.models import Worker
+from locus.access.policies import is_administrator
 from locus.api.models import ApiToken
 from locus.common import clock
 from locus.common.errors import NotPermitted
@@ -60,10 +67,13 @@ def can_hold_tokens(worker: Worker) -> bool:
 
 def token_works(token: ApiToken) -> bool:
     now = clock.now()
-    return (
-        token.revoked_at is None
-        and (token.expires_at is None or token.expires_at > now)
-        and bool(token.worker.is_active)
+    return token.revoked_at is None and token.expires_at > now and bool(token.worker.is_active)
+
+
+def working_tokens() -> QuerySet[ApiToken]:
+    """Every token that works now, whoever's: ``token_works`` as a query."""
+    return ApiToken.objects.filter(
+        revoked_at__isnull=True, expires_at__gt=clock.now(), worker__is_active=True
     )
 
 
@@ -94,6 +104,23 @@ def access_token(worker: Worker, token_id: object) -> ApiToken:
 
 def can_revoke(worker: Worker, token: ApiToken) -> bool:
     return token.worker_id == worker.pk and token.revoked_at is None
+
+
+def can_revoke_any(worker: Worker) -> bool:
+    """List every worker's live tokens and revoke any of them (with a reason)."""
+    return is_administrator(worker)
+
+
+def access_any_token(worker: Worker, token_id: object) -> ApiToken:
+    """A live token of any worker, for an administrator to revoke; NotPermitted (404) for
+    anyone else, and for an id that is no live token."""
+    if not can_revoke_any(worker):
+        raise NotPermitted("Not found")
+    pk = as_id(token_id)
+    token = working_tokens().select_related("worker").filter(pk=pk).first() if pk else None
+    if token is None:
+        raise NotPermitted("Not found")
+    return token
 
 
 def _failed_key(address: str) -> str:

@@ -30,6 +30,7 @@ class Menu:
     records_people: bool = False  # "Record a young person" on the people list and My work
     imports: bool = False  # the data team's imports
     api_tokens: bool = False  # their own API tokens (access/api.py)
+    live_tokens: bool = False  # every worker's live API tokens, to revoke (access/api.py)
     retention: bool = False  # the retention rules, legal holds and purges (access/retention.py)
     subject_access: bool = False  # the subject access request log (access/subjectaccess.py)
 
@@ -48,6 +49,7 @@ def menu_for(worker: Worker) -> Menu:
         records_people=recording.can_record_person(worker),
         imports=interchange.can_import(worker),
         api_tokens=api.can_hold_tokens(worker),
+        live_tokens=api.can_revoke_any(worker),
         retention=retention.can_read_retention(worker),
         subject_access=subjectaccess.can_work_requests(worker),
     )

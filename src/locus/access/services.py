@@ -200,13 +200,25 @@ def workers_set_password(*, actor: Worker, workers: Sequence[Worker], password: 
         worker.password = hashed
         worker.save(update_fields=["password"])
         password_changed(password, worker)  # what save() does after set_password
-        record_change(
-            actor=actor,
-            action=ChangeAction.UPDATE,
-            obj=worker,
-            before={"password": "(previous)"},
-            after={"password": "(changed)"},
-        )
+        password_recorded(actor, worker)
+
+
+def password_recorded(actor: Worker, worker: Worker) -> None:
+    """After ``worker``'s password changed (here, or on the admin's password form): the
+    change in the trail (never the hash), and their API tokens ended. A password change
+    often follows a suspected compromise, and a token made by whoever held the account
+    would go on reading as the worker."""
+    # api.services imports the sharing register, which imports this module.
+    from locus.api.services import PASSWORD_CHANGED, tokens_end
+
+    record_change(
+        actor=actor,
+        action=ChangeAction.UPDATE,
+        obj=worker,
+        before={"password": "(previous)"},
+        after={"password": "(changed)"},
+    )
+    tokens_end(actor=actor, worker=worker, note=PASSWORD_CHANGED)
 
 
 # --- Break-glass ----------------------------------------------------------------------------

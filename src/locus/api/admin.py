@@ -1,7 +1,8 @@
 """Tokens in the admin: seen (to find one by its prefix), never made, changed or shown.
 
-The secret is not stored anywhere, and its hash is left out too: an administrator revokes
-access by deactivating the worker; only the worker revokes a token (on their tokens page)."""
+The secret is not stored anywhere, and its hash is left out too. A worker revokes their own
+token on their tokens page; an administrator revokes anyone's, with a reason, on the live
+tokens page (/data/api-tokens/), which tells the worker."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from locus.api.services import NAME_LIMIT
-from locus.common.forms import date_field
+from locus.api.services import MAX_DAYS, NAME_LIMIT, REASON_LIMIT
+from locus.common.forms import GovukForm, date_field, required_text
 from locus.sharing.forms import SharePurposeForm
 
 
@@ -16,8 +16,22 @@ class TokenForm(SharePurposeForm):
         error_messages={"required": "Enter a name for the token"},
     )
     expires_on = date_field(
-        "Expiry date (optional)",
+        "Expiry date",
         "the expiry date",
-        hint="The token stops working at the end of this day. Leave empty for none. ",
-        required=False,
+        hint=f"The token stops working at the end of this day, at most {MAX_DAYS} days "
+        "from today. Make a new one then if it is still needed. ",
+    )
+
+
+class RevokeForm(GovukForm):
+    """An administrator's revocation of another worker's token: why, in a line."""
+
+    reason = required_text(
+        "Why the token is revoked",
+        "Enter why the token is revoked",
+        max_length=REASON_LIMIT,
+        rows=2,
+        hint="For example, the worker has left, or the token was seen in a log. The worker "
+        "is told this, and it is kept in the audit trail and the sharing register. Never a "
+        "child's name.",
     )

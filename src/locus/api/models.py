@@ -22,7 +22,8 @@ class ApiToken(models.Model):
     secret_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
+    # Every token expires (at most a year after it was made: api/services.py MAX_DAYS).
+    expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

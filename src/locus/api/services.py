@@ -1,4 +1,6 @@
-"""Writes about API tokens: create, revoke, and the stamp of a token's last use."""
+"""Writes about API tokens: create, revoke (the holder's own, or any by an administrator),
+end them all (a password change, a second-factor reset, a deactivation), and the stamp of a
+token's last use."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from locus.access import api as rules
@@ -14,16 +17,26 @@ from locus.api.models import ApiToken
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change
 from locus.common import clock
-from locus.common.errors import NotPermitted
+from locus.common.errors import InvalidTransition, NotPermitted
 from locus.common.services import Problems, clean_text, permitted
+from locus.notifications.models import NotificationKind
+from locus.notifications.services import MAX_TEXT, notify
 from locus.sharing import services as sharing
 from locus.sharing.models import ShareKind
 from locus.sharing.vocab import Basis
 
 NAME_LIMIT = 100
-# An expiry date, when the worker sets one, is at most a year away. None is allowed (a
-# dashboard's token, say) and shown as such in the tokens list and the sharing register.
+# Every token has an expiry date, at most a year away: a token nobody remembers (a
+# dashboard's, say, after its maker moved on) stops by itself.
 MAX_DAYS = 366
+# An administrator's reason for revoking someone's token: it is the end note of the token's
+# sharing-register row (120 characters, with REVOKED_BY_ADMIN before it).
+REASON_LIMIT = 90
+REVOKED_BY_ADMIN = "Revoked by an administrator: "
+# The note on each token a password change ends (the change trail and the register).
+PASSWORD_CHANGED = "Password changed"  # noqa: S105 (a note, not a password)
+# ... and on each token of a worker made inactive.
+DEACTIVATED = "Worker deactivated"
 
 
 def _audited(token: ApiToken) -> dict[str, object]:
@@ -32,9 +45,14 @@ def _audited(token: ApiToken) -> dict[str, object]:
         "worker_id": token.worker_id,
         "name": token.name,
         "prefix": token.prefix,
-        "expires_at": token.expires_at.isoformat() if token.expires_at else None,
+        "expires_at": token.expires_at.isoformat(),
         "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
     }
+
+
+def _said(problems: Problems, field: str, value: str | None, missing: str, limit: int) -> str:
+    """A line the worker must write (a token's name, a revocation's reason), stripped."""
+    return clean_text(problems, field, value or "", missing=missing, limit=limit, what=field)
 
 
 @dataclass(frozen=True)
@@ -50,7 +68,7 @@ def token_create(
     name: str,
     basis: Basis,
     purpose: str,
-    expires_on: dt.date | None = None,
+    expires_on: dt.date | None,
 ) -> NewToken:
     """A new token for ``actor`` themselves (nobody makes one for another worker).
 
@@ -59,16 +77,11 @@ def token_create(
     """
     permitted(rules.can_hold_tokens, actor)
     problems = Problems()
-    name = clean_text(
-        problems,
-        "name",
-        name or "",
-        missing="Enter a name for the token",
-        limit=NAME_LIMIT,
-        what="name",
-    )
+    name = _said(problems, "name", name, "Enter a name for the token", NAME_LIMIT)
     today = clock.today()
-    if expires_on is not None:
+    if expires_on is None:
+        problems.add("expires_on", "Enter the expiry date")
+    else:
         problems.check(expires_on > today, "expires_on", "The expiry date must be in the future")
         problems.check(
             expires_on <= today + dt.timedelta(days=MAX_DAYS),
@@ -77,12 +90,11 @@ def token_create(
         )
     sharing.check_share(problems, basis, purpose)
     problems.raise_if_any()
+    assert expires_on is not None  # checked above
     secret = rules.new_secret()
     # It works to the end of the day given, in the borough's time (midnight after it).
-    expires_at = None
-    if expires_on is not None:
-        next_day = dt.datetime.combine(expires_on + dt.timedelta(days=1), dt.time.min)
-        expires_at = timezone.make_aware(next_day)
+    next_day = dt.datetime.combine(expires_on + dt.timedelta(days=1), dt.time.min)
+    expires_at = timezone.make_aware(next_day)
     token = ApiToken.objects.create(
         worker=actor,
         name=name,
@@ -102,7 +114,7 @@ def token_create(
         source=token,
         recipients=[sharing.To(name=f"The program using the token {name!r}, held by {actor}")],
         until=expires_at,
-        until_note="Token expiry" if expires_at else "Until the token is revoked (no expiry)",
+        until_note="Token expiry",
     )
     return NewToken(token=token, secret=secret)
 
@@ -116,21 +128,54 @@ def token_revoke(*, actor: Worker, token: ApiToken) -> ApiToken:
     return _end(actor, token, "Token revoked")
 
 
-def _end(actor: Worker, token: ApiToken, note: str) -> ApiToken:
-    before = _audited(token)
-    token.revoked_at = clock.now()
-    token.save(update_fields=["revoked_at"])
-    sharing.end_shares(actor=actor, source=token, note=note)
-    record_change(
-        actor=actor, action=ChangeAction.END, obj=token, before=before, after=_audited(token)
+@transaction.atomic
+def token_revoke_any(*, actor: Worker, token: ApiToken, reason: str) -> ApiToken:
+    """An administrator revokes another worker's live token (a worker leaving, a token seen
+    in a log), with a reason: kept in the change trail and as the end note of the token's
+    sharing-register row. The holder is told who revoked it and why."""
+    permitted(rules.can_revoke_any, actor)
+    problems = Problems()
+    reason = _said(problems, "reason", reason, "Enter why the token is revoked", REASON_LIMIT)
+    problems.raise_if_any()
+    token = ApiToken.objects.select_for_update().select_related("worker").get(pk=token.pk)
+    if token.revoked_at is not None:
+        raise InvalidTransition("This token has already been revoked")
+    _end(actor, token, REVOKED_BY_ADMIN + reason, reason=reason)
+    notify(
+        token.worker,
+        NotificationKind.API_TOKEN_REVOKED,
+        actor=actor,
+        about=token,
+        url=reverse("api-tokens"),
+        text=_revoked_text(token, actor, reason),
     )
     return token
 
 
+def _revoked_text(token: ApiToken, actor: Worker, reason: str) -> str:
+    """What the holder is told: which token (its prefix, and its name if it fits), by whom,
+    and why."""
+    text = f"Your API token {token.prefix} ({token.name}) was revoked by {actor}: {reason}"
+    if len(text) > MAX_TEXT:
+        text = f"Your API token {token.prefix} was revoked by {actor}: {reason}"
+    return text[:MAX_TEXT]
+
+
+def _end(actor: Worker, token: ApiToken, note: str, *, reason: str = "") -> ApiToken:
+    before = _audited(token)
+    token.revoked_at = clock.now()
+    token.save(update_fields=["revoked_at"])
+    sharing.end_shares(actor=actor, source=token, note=note)
+    after = {**_audited(token), "reason": reason or note}
+    record_change(actor=actor, action=ChangeAction.END, obj=token, before=before, after=after)
+    return token
+
+
 def tokens_end(*, actor: Worker, worker: Worker, note: str) -> int:
-    """End every token ``worker`` still holds, in the caller's transaction (their second
-    factor is being reset: whoever held the account may have made one). Each end is in the
-    change trail and closes its sharing-register row with ``note``. Returns how many."""
+    """End every token ``worker`` still holds, in the caller's transaction: their password
+    changed or their second factor is being reset (whoever held the account may have made
+    one), or they were made inactive. Each end is in the change trail and closes its
+    sharing-register row with ``note``. Returns how many."""
     live = ApiToken.objects.select_for_update().filter(worker=worker, revoked_at__isnull=True)
     return len([_end(actor, token, note) for token in live.order_by("id")])
 

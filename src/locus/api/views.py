@@ -1,4 +1,5 @@
-"""The worker's own API tokens: make one (its secret shown once), list them, revoke one."""
+"""The worker's own API tokens: make one (its secret shown once), list them, revoke one. And
+the administrator's list of every worker's live tokens, each revocable with a reason."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from django.views.decorators.http import require_POST
 
 from locus.access import api as rules
 from locus.api import selectors
-from locus.api.forms import TokenForm
-from locus.api.services import NewToken, token_create, token_revoke
+from locus.api.forms import RevokeForm, TokenForm
+from locus.api.services import NewToken, token_create, token_revoke, token_revoke_any
+from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
-from locus.common.pages import posted, show_refusal
+from locus.common.pages import logged_form_page, posted, show_refusal, submitted
+from locus.common.services import permitted
 
 
 def tokens_page(request: AuthedRequest) -> HttpResponse:
@@ -53,3 +56,38 @@ def token_revoke_page(request: AuthedRequest, token_id: int) -> HttpResponse:
         token_revoke(actor=request.user, token=token)
         messages.success(request, f"Token {token.name} revoked: it no longer works")
     return redirect("api-tokens")
+
+
+def live_tokens_page(request: AuthedRequest) -> HttpResponse:
+    """Every worker's working tokens (never a secret or a hash), for an administrator."""
+    permitted(rules.can_revoke_any, request.user)
+    tokens = list(selectors.live_tokens())
+    record_access(
+        actor=request.user,
+        record_type="api.apitoken",
+        action=AccessAction.SEARCH,
+        detail={"page": "live API tokens", "shown": [str(t.pk) for t in tokens]},
+    )
+    return render(request, "api/live_tokens.html", {"tokens": tokens})
+
+
+def token_revoke_any_page(request: AuthedRequest, token_id: int) -> HttpResponse:
+    """An administrator revokes a worker's live token, saying why; 404 for anyone else."""
+    token = rules.access_any_token(request.user, token_id)
+    form = RevokeForm(posted(request))
+
+    def run() -> None:
+        token_revoke_any(actor=request.user, token=token, reason=form.cleaned_data["reason"])
+
+    if submitted(request, form, run, f"Token {token.prefix} revoked: {token.worker} is told"):
+        return redirect("api-tokens-live")
+    return logged_form_page(
+        request,
+        "api/revoke_any.html",
+        form,
+        about=token,
+        heading="Revoke an API token",
+        button="Revoke the token",
+        warning=True,
+        token=token,
+    )

@@ -34,6 +34,7 @@ urlpatterns = [
     path("data/subject-access/", include("locus.subjectaccess.urls")),
     path("api/v1/", include("locus.api.urls")),
     path("account/api-tokens/", include("locus.api.urls_tokens")),
+    path("data/api-tokens/", include("locus.api.urls_live")),
     path("sharing/", include("locus.sharing.urls")),
     path("policies/", include("locus.policies.urls")),
     path("", include("locus.web.urls_break_glass")),

@@ -23,6 +23,7 @@ class NotificationKind(models.TextChoices):
     ACTION_DUE = "action_due", "Action due"
     BREAK_GLASS_REVIEW = "break_glass_review", "Break-glass review"
     HOLD_LIFTED = "hold_lifted", "Legal hold lifted"
+    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
 
 
 class Notification(models.Model):

@@ -1,0 +1,102 @@
+"""A worker's API tokens end when their password changes (set by the service or on the
+admin's password form) and when they are made inactive: a password change often follows a
+suspected compromise, and a token made by whoever held the account would go on reading."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from locus.access.services import worker_set_password, workers_set_password
+from locus.audit.models import ChangeAction
+from tests.api.conftest import api_as, assert_ended
+from tests.factories import World, changes_for
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "admin-set-password-42"
+# The notes each ending leaves in the change trail and the sharing register.
+PASSWORD_CHANGED = "Password changed"
+DEACTIVATED = "Worker deactivated"
+
+
+@pytest.fixture
+def admin_client(world: World) -> Client:
+    client = Client()
+    client.force_login(world.admin)
+    return client
+
+
+def test_a_password_set_by_the_service_ends_the_workers_tokens(world: World) -> None:
+    program, others = api_as(world.social_worker), api_as(world.teammate)
+    assert program.get("/people").status_code == 200
+    worker_set_password(actor=world.admin, worker=world.social_worker, password=PASSWORD)
+    assert_ended(program, PASSWORD_CHANGED, world.admin)
+    assert others.get("/people").status_code == 200  # nobody else's token
+    # The password change itself is still in the trail, without the hash.
+    changed = changes_for(world.social_worker)[-1]
+    assert changed.action == ChangeAction.UPDATE and changed.after == {"password": "(changed)"}
+
+
+def test_a_password_set_for_many_workers_ends_each_ones_tokens(world: World) -> None:
+    programs = [api_as(world.social_worker), api_as(world.teammate)]
+    workers_set_password(
+        actor=world.system, workers=[world.social_worker, world.teammate], password=PASSWORD
+    )
+    for program in programs:
+        assert_ended(program, PASSWORD_CHANGED, world.system)
+
+
+def test_a_password_set_on_the_admin_form_ends_the_workers_tokens(
+    world: World, admin_client: Client
+) -> None:
+    program = api_as(world.social_worker)
+    response = admin_client.post(
+        f"/admin/access/worker/{world.social_worker.pk}/password/",
+        {"password1": PASSWORD, "password2": PASSWORD, "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    assert_ended(program, PASSWORD_CHANGED, world.admin)
+
+
+def test_a_refused_admin_password_form_ends_no_token(world: World, admin_client: Client) -> None:
+    program = api_as(world.social_worker)
+    admin_client.post(
+        f"/admin/access/worker/{world.social_worker.pk}/password/",
+        {"password1": PASSWORD, "password2": "something else", "usable_password": "true"},
+    )
+    assert program.get("/people").status_code == 200
+
+
+def _worker_form(world: World, **changed: object) -> dict[str, object]:
+    worker = world.social_worker
+    return {
+        "username": worker.username,
+        "first_name": worker.first_name,
+        "last_name": worker.last_name,
+        "email": worker.email,
+        "team": worker.team_id,
+        "role": worker.role,
+        "scope": worker.scope,
+        "job_title": worker.job_title,
+        "phone": worker.phone,
+        "is_active": "on",
+        **changed,
+    }
+
+
+def test_a_worker_made_inactive_in_the_admin_has_their_tokens_ended(
+    world: World, admin_client: Client
+) -> None:
+    program = api_as(world.social_worker)
+    url = f"/admin/access/worker/{world.social_worker.pk}/change/"
+    # A change that leaves them active ends nothing.
+    response = admin_client.post(url, _worker_form(world, job_title="Senior social worker"))
+    assert response.status_code == 302, response.content[:2000]
+    assert program.get("/people").status_code == 200
+    form = _worker_form(world, job_title="Senior social worker")
+    del form["is_active"]  # an unticked box is not posted
+    assert admin_client.post(url, form).status_code == 302
+    world.social_worker.refresh_from_db()
+    assert not world.social_worker.is_active
+    assert_ended(program, DEACTIVATED, world.admin)
