@@ -25,6 +25,7 @@ from locus.common.services import (
     Problems,
     clean_reason,
     create_audited,
+    lock,
     permitted,
     recorded,
     today,
@@ -159,11 +160,6 @@ def _new_item(actor: Worker, **fields: Any) -> ProfileItem:
     return create_audited(actor, ProfileItem, **fields, **recorded(actor))
 
 
-def _lock(item: ProfileItem) -> None:
-    # Read afresh and hold the row: a page loaded before someone else ended it must not revive it.
-    item.refresh_from_db(from_queryset=ProfileItem.objects.select_for_update())
-
-
 def _end(actor: Worker, item: ProfileItem, ended_on: dt.date, reason: str) -> ProfileItem:
     """Write an end that has been checked (inside the caller's transaction)."""
     ended = {"ended_on": ended_on, "ended_by": actor, "end_reason": reason}
@@ -184,7 +180,7 @@ def profile_item_change(
     The kind, the peer and the place stay: a different peer or place is a new item.
     """
     permitted(policies.can_record_about_person, actor, item.person)
-    _lock(item)
+    lock(item)  # a page loaded before someone else ended it must not revive it
     require_step(item, ItemStep.CHANGE)
     # Re-recording names the peer and the place again.
     _check_names(actor, item.peer, item.place)
@@ -212,7 +208,7 @@ def profile_item_end(
     """Say an item no longer holds (the club closed, the adult moved away), and why: kept as
     history, with the reason."""
     permitted(policies.can_record_about_person, actor, item.person)
-    _lock(item)
+    lock(item)
     require_step(item, ItemStep.END)
     problems = Problems()
     _check_day_after(problems, "ended_on", ended_on, "it ended", item, "The end")
