@@ -525,3 +525,23 @@ def test_break_glass_sight_does_not_seed_the_linked_case_evidence_for_a_meeting(
     ask(world, world.social_worker, world.yjs_child)
     ids = [world.yjs_child.pk, world.other_child.pk]
     assert world.other_child.pk not in linked_together(world.social_worker, ids)
+
+
+def test_a_second_review_loaded_before_the_first_was_saved_is_refused(world: World) -> None:
+    """Two managers of the team (or two tabs) review one use at once: the first stands."""
+    second = make_worker(world.system, team=world.csc_team_a, role=Role.MANAGER, username="m2")
+    use = ask(world, world.social_worker)
+    first_page, second_page = (BreakGlass.objects.get(pk=use.pk) for _ in range(2))
+    break_glass_review(
+        actor=world.team_manager, use=first_page, outcome="not_justified", note="Not urgent"
+    )
+    with nothing_written(BreakGlass), pytest.raises(ValidationFailed) as refused:
+        break_glass_review(actor=second, use=second_page, outcome="justified", note="Fine")
+    # Said on the outcome, the field the review form shows.
+    assert refused.value.errors == {"outcome": ["This use has already been reviewed"]}
+    use.refresh_from_db()
+    assert (use.reviewed_by, use.outcome, use.review_note) == (
+        world.team_manager,
+        BreakGlassOutcome.NOT_JUSTIFIED,
+        "Not urgent",
+    )

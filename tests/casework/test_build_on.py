@@ -55,7 +55,7 @@ def _form(world: World, case: ContextCase, **fields: Any) -> dict[str, Any]:
 def test_the_action_form_offers_the_affected_children_s_strengths(world: World) -> None:
     case, ciara, tariq = _plan_with_children(world)
     ended = add_item(world.social_worker, world.csc_child, kind="talent", text="Drawing")
-    profile_item_end(actor=world.social_worker, item=ended, ended_on=today())
+    profile_item_end(actor=world.social_worker, item=ended, ended_on=today(), reason="Moved away")
     add_item(world.other_social_worker, world.other_child, text="Not on this plan")
     html = client_for(world.social_worker).get(url("context-action-add", case.pk)).content.decode()
     assert "Strengths it builds on" in html
@@ -105,7 +105,9 @@ def test_only_current_strengths_of_affected_children_are_accepted(world: World) 
     case, ciara, _ = _plan_with_children(world)
     stranger = add_item(world.social_worker, world.csc_child)  # Ciara's, still current
     other = add_item(world.other_social_worker, world.other_child, text="Not on this plan")
-    ended = profile_item_end(actor=world.social_worker, item=stranger, ended_on=today())
+    ended = profile_item_end(
+        actor=world.social_worker, item=stranger, ended_on=today(), reason="Moved away"
+    )
     for bad in ([other], [ended], [ciara, other]):
         with nothing_written(*CASEWORK_MODELS), pytest.raises(ValidationFailed) as error:
             add_action(world, case.plan, builds_on=bad)

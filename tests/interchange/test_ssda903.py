@@ -21,6 +21,7 @@ from locus.interchange.core import FileRejected
 from locus.interchange.ssda903 import IMPORTERS
 from locus.people.models import AddressPeriod, Allocation, LegalStatus, LegalStatusEpisode, Person
 from locus.people.selectors import PeopleFilter, people_list
+from locus.people.services import episode_start
 from locus.places.models import Context, ContextKind
 from tests.factories import World, make_person, nothing_written
 
@@ -302,6 +303,42 @@ def test_an_address_recorded_after_the_open_placement_began_is_a_conflict(world:
         "conflict",
     )
     assert "01/06/2024" in problem.message
+
+
+def _looked_after(world: World, since: dt.date) -> Person:
+    """S1001, already known to Locus, looked after under V2 since ``since`` (still open)."""
+    child = make_person(world.system, given_name="Sam", family_name="Known", la_child_id="S1001")
+    episode_start(
+        actor=world.system,
+        person=child,
+        status=LegalStatus.LOOKED_AFTER,
+        start=since,
+        agency=world.csc,
+        lac_legal_status="V2",
+    )
+    return child
+
+
+def test_an_open_legal_status_ends_the_one_recorded_before_it(world: World) -> None:
+    # One open episode per person and status (a database constraint): the return's open C2
+    # ends the V2 that Locus held open, the day C2 began.
+    child = _looked_after(world, dt.date(2022, 1, 1))
+    report = IMPORTER.apply(DATA / "year1", by=world.admin)
+    assert report.ok, report.problems
+    held = child.episodes.get(lac_legal_status="V2")
+    assert held.end == dt.date(2023, 6, 10)
+    assert held.end_reason == "SSDA903: legal status C2 from 10/06/2023"
+    [current] = child.episodes.current().filter(status=LegalStatus.LOOKED_AFTER)
+    assert current.lac_legal_status == "C2"
+
+
+def test_a_legal_status_recorded_after_the_open_one_began_is_a_conflict(world: World) -> None:
+    _looked_after(world, dt.date(2024, 6, 1))
+    with nothing_written(*WRITTEN):
+        report = IMPORTER.apply(DATA / "year1", by=world.admin)
+    [problem] = report.problems
+    assert (problem.field, problem.rule) == ("LS", "conflict")
+    assert "another legal status from 01/06/2024" in problem.message
 
 
 def test_a_upn_held_by_another_childs_record_is_refused(world: World) -> None:

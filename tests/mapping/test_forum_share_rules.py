@@ -37,6 +37,7 @@ from locus.mapping.services import (
 from locus.peers.models import GroupRole
 from locus.peers.services import membership_add
 from locus.people.services import allocation_create
+from locus.sharing.models import Share
 from locus.sharing.vocab import CHILDREN_IN_NEED, POLICE_DISCLOSURE, Basis
 from tests.factories import (
     START,
@@ -449,17 +450,41 @@ def test_a_holder_may_withdraw_their_agreement_before_the_meeting_is_held(world:
     holder = client_for(world.yjs_worker)
     assert "Withdraw your agreement" in holder.get(url("meeting", meeting.pk)).content.decode()
     agreement = ShareAgreement.objects.get(agreed_by=world.yjs_worker)
-    assert holder.post(page).status_code == 302
+    # Withdrawing is said with a reason, asked on the page; without one, nothing changes.
+    asked = holder.get(page).content.decode()
+    assert "Why do you withdraw your agreement?" in asked and 'name="reason"' in asked
+    refused = holder.post(page, {"reason": "  "})
+    assert refused.status_code == 200
+    assert "Say why you withdraw your agreement" in refused.content.decode()
+    assert ShareAgreement.objects.filter(pk=agreement.pk).exists()
+    assert holder.post(page, {"reason": WHY_WITHDRAWN}).status_code == 302
     assert not ShareAgreement.objects.filter(pk=agreement.pk).exists()
+    # The trail's end event says what was shared, who withdrew it and why.
     event = last_change(agreement)
-    assert (event.action, event.actor) == (ChangeAction.DELETE, world.yjs_worker)
+    assert (event.action, event.actor) == (ChangeAction.END, world.yjs_worker)
+    assert event.before["fields"] == agreement.fields and event.after["fields"] == []
+    assert event.after["withdrawal_reason"] == WHY_WITHDRAWN
     with pytest.raises(InvalidTransition):  # nothing left to withdraw
-        share_withdraw(actor=world.yjs_worker, meeting=meeting, person=world.yjs_child)
+        share_withdraw(
+            actor=world.yjs_worker, meeting=meeting, person=world.yjs_child, reason="Again"
+        )
     hold(world, meeting)
     assert not sees(world, "social_worker", "yjs_child")
     assert sees(world, "yjs_worker", "csc_child")  # social_worker's agreement stands
     with pytest.raises(InvalidTransition):  # too late once held
-        share_withdraw(actor=world.social_worker, meeting=meeting, person=world.csc_child)
+        share_withdraw(
+            actor=world.social_worker, meeting=meeting, person=world.csc_child, reason="Late"
+        )
+
+
+WHY_WITHDRAWN = "Her mother asked us not to bring her into a group meeting"
+
+
+def test_a_withdrawal_needs_a_reason_and_writes_nothing_without_one(world: World) -> None:
+    meeting = schedule(world, propose(world))
+    with nothing_written(ShareAgreement, Share), pytest.raises(ValidationFailed) as refused:
+        share_withdraw(actor=world.yjs_worker, meeting=meeting, person=world.yjs_child, reason="")
+    assert refused.value.errors == {"reason": ["Say why you withdraw your agreement"]}
 
 
 def test_the_pages_ask_an_attendee_to_confirm_and_log_who_they_show(world: World) -> None:

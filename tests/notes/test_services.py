@@ -204,3 +204,38 @@ def test_entered_in_error_keeps_the_note_with_who_when_and_why(world: World) -> 
     assert _errors(excinfo) == {"reason": ["This note is already marked entered in error"]}
     with nothing_written(*MODELS), pytest.raises(InvalidTransition):
         note_correct(actor=world.social_worker, note=note, reason="Late fix", summary="Fixed")
+
+
+def _as_loaded(note: CaseNote) -> CaseNote:
+    """The note as a page (another tab) loaded it before the others saved."""
+    return CaseNote.objects.get(pk=note.pk)
+
+
+def test_two_corrections_at_once_keep_both_wordings_in_the_history(world: World) -> None:
+    note = write(world.social_worker, world.csc_child)
+    original, first_tab, second_tab = note.text, _as_loaded(note), _as_loaded(note)
+    note_correct(
+        actor=world.social_worker, note=first_tab, reason="Her words", text="FIRST CORRECTION"
+    )
+    note_correct(
+        actor=world.team_manager, note=second_tab, reason="Add a fact", text="SECOND CORRECTION"
+    )
+    # The second keeps what the note said when it was saved (the first correction), not what
+    # its page loaded: no wording vanishes from the note's history.
+    kept = list(note.revisions.order_by("id").values_list("text", flat=True))
+    assert kept == [original, "FIRST CORRECTION"]
+    note.refresh_from_db()
+    assert note.text == "SECOND CORRECTION"
+
+
+def test_a_note_struck_out_meanwhile_is_not_corrected_nor_struck_out_again(world: World) -> None:
+    note = write(world.social_worker, world.csc_child)
+    correcting, striking = _as_loaded(note), _as_loaded(note)
+    note_mark_in_error(actor=world.social_worker, note=note, reason="On the wrong child")
+    with nothing_written(*MODELS), pytest.raises(InvalidTransition, match="entered in error"):
+        note_correct(actor=world.team_manager, note=correcting, reason="Typo", text="New words")
+    with nothing_written(*MODELS), pytest.raises(ValidationFailed) as refused:
+        note_mark_in_error(actor=world.team_manager, note=striking, reason="A duplicate")
+    assert _errors(refused) == {"reason": ["This note is already marked entered in error"]}
+    note.refresh_from_db()
+    assert (note.in_error_by, note.in_error_reason) == (world.social_worker, "On the wrong child")

@@ -365,3 +365,21 @@ def test_enrolment_create_refuses_an_adult(world: World) -> None:
     with nothing_written(Enrolment), pytest.raises(ValidationFailed) as exc:
         enrolment_create(actor=world.school_dsl, person=adult, school=world.school, start=START)
     assert exc.value.errors == {"person": ["Only a young person goes on a roll"]}
+
+
+def test_a_pupil_taken_off_the_roll_meanwhile_is_not_taken_off_again(world: World) -> None:
+    """The school and an administrator (or two tabs) take one pupil off the roll at once."""
+    enrolment = world.pupil.enrolments.get()
+    second_page = Enrolment.objects.get(pk=enrolment.pk)  # loaded before the first saved
+    enrolment_end(actor=world.school_dsl, enrolment=enrolment, end=START, leave_reason=EXCLUDED)
+    with nothing_written(Enrolment), pytest.raises(ValidationFailed) as exc:
+        enrolment_end(
+            actor=world.admin,
+            enrolment=second_page,
+            end=today(),
+            leave_reason=LeaveReason.OTHER,
+            leave_reason_detail="Moved away",
+        )
+    assert exc.value.errors == {"end": ["This pupil has already left the roll"]}
+    enrolment.refresh_from_db()
+    assert (enrolment.end, enrolment.leave_reason) == (START, EXCLUDED)

@@ -22,7 +22,7 @@ def _refused(world: World, write: str, field: str, day: object) -> list[str]:
     values = (
         {"text": "New words", "own_words": True, "changed_on": day}
         if write == "change"
-        else {"ended_on": day}
+        else {"ended_on": day, "reason": "It closed"}
     )
     service = profile_item_change if write == "change" else profile_item_end
     with nothing_written(ProfileItem), pytest.raises(ValidationFailed) as caught:

@@ -88,7 +88,7 @@ def test_build_on_offers_current_strengths_of_children_the_viewer_sees(world: Wo
     add_item(world.admin, world.csc_child, kind="trusted_adult", text="My nan", own_words=True)
     add_item(world.admin, world.csc_child, kind="aspiration", text="Be a nurse", own_words=False)
     ended = add_item(world.admin, world.csc_child, kind="interest", text="Chess")
-    profile_item_end(actor=world.admin, item=ended, ended_on=today())
+    profile_item_end(actor=world.admin, item=ended, ended_on=today(), reason="It closed")
     add_item(world.admin, world.yjs_child, kind="talent", text="Rapping")
     options = build_on_for(world.social_worker, [world.csc_child, world.yjs_child])
     # yjs_child is not the social worker's to see: none of his strengths are offered.

@@ -219,10 +219,11 @@ def test_ending_keeps_the_item_with_its_reason(world: World) -> None:
 @pytest.mark.parametrize(
     ("ended_on", "reason", "field"),
     [
-        (None, "", "ended_on"),
-        ("future", "", "ended_on"),
-        (START, "", "ended_on"),  # before it was recorded
+        (None, "It closed", "ended_on"),
+        ("future", "It closed", "ended_on"),
+        (START, "It closed", "ended_on"),  # before it was recorded
         ("today", "x" * 301, "reason"),
+        ("today", "  ", "reason"),  # an ending is recorded with its reason
     ],
 )
 def test_an_end_that_does_not_fit_is_refused(
@@ -238,7 +239,9 @@ def test_an_end_that_does_not_fit_is_refused(
 def test_only_those_who_may_record_change_or_end(world: World) -> None:
     item = add_item(world.social_worker, world.csc_child)
     with nothing_written(ProfileItem), pytest.raises(NotPermitted):
-        profile_item_end(actor=world.other_social_worker, item=item, ended_on=today())
+        profile_item_end(
+            actor=world.other_social_worker, item=item, ended_on=today(), reason="It closed"
+        )
     with nothing_written(ProfileItem), pytest.raises(NotPermitted):
         profile_item_change(
             actor=world.police_analyst, item=item, text="x", own_words=False, changed_on=today()
@@ -258,7 +261,7 @@ def _step(world: World, item: ProfileItem, step: ItemStep) -> None:
             changed_on=today(),
         )
     else:
-        profile_item_end(actor=world.social_worker, item=item, ended_on=today())
+        profile_item_end(actor=world.social_worker, item=item, ended_on=today(), reason="It closed")
 
 
 @pytest.mark.parametrize(
@@ -267,7 +270,7 @@ def _step(world: World, item: ProfileItem, step: ItemStep) -> None:
 def test_every_state_and_step(world: World, state: ItemState, step: ItemStep) -> None:
     item = add_item(world.social_worker, world.csc_child)
     if state == ItemState.ENDED:
-        profile_item_end(actor=world.social_worker, item=item, ended_on=today())
+        profile_item_end(actor=world.social_worker, item=item, ended_on=today(), reason="It closed")
     if step in ALLOWED_STEPS[state]:
         _step(world, item, step)
         item.refresh_from_db()
@@ -283,7 +286,7 @@ def test_every_state_and_step(world: World, state: ItemState, step: ItemStep) ->
 def test_a_stale_page_cannot_end_an_item_twice(world: World) -> None:
     item = add_item(world.social_worker, world.csc_child)
     stale = ProfileItem.objects.get(pk=item.pk)
-    profile_item_end(actor=world.social_worker, item=item, ended_on=today())
+    profile_item_end(actor=world.social_worker, item=item, ended_on=today(), reason="It closed")
     with nothing_written(ProfileItem), pytest.raises(InvalidTransition):
         profile_item_change(
             actor=world.social_worker, item=stale, text="New", own_words=False, changed_on=today()
@@ -295,3 +298,13 @@ def test_a_purged_peer_leaves_no_trace_in_the_profile(world: World) -> None:
     item = add_item(world.admin, world.csc_child, kind="protective_peer", peer=peer)
     peer.delete()
     assert not ProfileItem.objects.filter(pk=item.pk).exists()
+
+
+@pytest.mark.parametrize("kind", ["trusted_adult", "safe_place"])
+def test_an_ending_without_a_reason_is_refused_and_writes_nothing(world: World, kind: str) -> None:
+    item = add_item(world.social_worker, world.csc_child, kind=kind, text="Her aunt Jo")
+    with nothing_written(ProfileItem), pytest.raises(ValidationFailed) as caught:
+        profile_item_end(actor=world.social_worker, item=item, ended_on=today(), reason=" ")
+    assert caught.value.errors == {"reason": ["Say why it has ended"]}
+    item.refresh_from_db()
+    assert item.ended_on is None

@@ -149,7 +149,13 @@ def test_change_and_end_through_the_forms(world: World) -> None:
     )
     assert response.status_code == 302
     new = ProfileItem.objects.get(replaces=item)
-    response = client.post(url("person-profile-end", world.csc_child.pk, new.pk), {"ended_on": day})
+    end = url("person-profile-end", world.csc_child.pk, new.pk)
+    # An ending is recorded with its reason: the page asks for it, and refuses none.
+    assert "Why has it ended?" in client.get(end).content.decode()
+    with nothing_written(ProfileItem):
+        refused = client.post(end, {"ended_on": day})
+    assert "Say why it has ended" in errors_of(refused.content.decode())
+    response = client.post(end, {"ended_on": day, "reason": "He moved to another garage"})
     assert response.status_code == 302
     html = client.get(url("person-profile", world.csc_child.pk)).content.decode()
     assert "A mechanic for F1" in html and "Changed" in html
@@ -157,11 +163,11 @@ def test_change_and_end_through_the_forms(world: World) -> None:
 
 def test_an_ended_item_cannot_be_changed_and_the_page_says_why(world: World) -> None:
     item = add_item(world.social_worker, world.csc_child)
-    profile_item_end(actor=world.social_worker, item=item, ended_on=today())
+    profile_item_end(actor=world.social_worker, item=item, ended_on=today(), reason="It closed")
     with nothing_written(ProfileItem):
         response = client_for(world.social_worker).post(
             url("person-profile-end", world.csc_child.pk, item.pk),
-            {"ended_on": today().strftime("%d/%m/%Y")},
+            {"ended_on": today().strftime("%d/%m/%Y"), "reason": "Again"},
         )
     assert "it is kept as history and you cannot end it" in errors_of(response.content.decode())[0]
 

@@ -177,3 +177,15 @@ def test_a_weighting_is_validated(world: World) -> None:
             actor=world.social_worker, person=world.csc_child, decided_on=days_ago(1), items=[]
         )
     assert caught.value.errors == {"context_1": ["Choose at least one context"]}
+
+
+def test_two_amendments_at_once_keep_both_wordings_in_the_history(world: World) -> None:
+    m = mark(world.social_worker, session(world.social_worker, world.csc_child), "amber")
+    first_tab, second_tab = (MarkedPlace.objects.get(pk=m.pk) for _ in range(2))
+    mark_amend(actor=world.social_worker, mark=first_tab, reason="She said red", rating="red")
+    mark_amend(actor=world.team_manager, mark=second_tab, reason="Now green", rating="green")
+    # The second keeps the mark as the first left it, not as its page loaded it.
+    kept = list(m.amendments.order_by("id").values_list("rating", flat=True))
+    assert kept == ["amber", "red"]
+    m.refresh_from_db()
+    assert m.rating == "green"

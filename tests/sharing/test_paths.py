@@ -47,7 +47,9 @@ def test_bringing_a_child_to_a_meeting_is_a_share_until_the_meeting_ends(world: 
     mapping.agree(meeting, world.yjs_worker, world.yjs_child, shared_fields=[])
     first, second = Share.objects.filter(kind=ShareKind.MEETING).order_by("id")
     assert first.until is not None and second.until is None and second.what == ["Name"]
-    share_withdraw(actor=world.yjs_worker, meeting=meeting, person=world.yjs_child)
+    share_withdraw(
+        actor=world.yjs_worker, meeting=meeting, person=world.yjs_child, reason="Moved away"
+    )
     second.refresh_from_db()
     assert second.until is not None and second.until <= clock.now()
     assert second.until_note == "Agreement withdrawn"

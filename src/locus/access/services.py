@@ -30,7 +30,7 @@ from locus.audit.services import record_access, record_change, snapshot
 from locus.common import clock
 from locus.common.ids import as_id
 from locus.common.modelkit import choice_values
-from locus.common.services import Problems, create_audited, permitted, require
+from locus.common.services import Problems, create_audited, lock, permitted, require
 from locus.notifications.models import NotificationKind
 from locus.notifications.services import notify
 from locus.people.models import Person
@@ -324,9 +324,11 @@ def break_glass_end(*, actor: Worker, use: BreakGlass) -> BreakGlass:
 def break_glass_review(*, actor: Worker, use: BreakGlass, outcome: str, note: str) -> BreakGlass:
     """A manager of the worker's team records whether the use was justified, and why."""
     permitted(break_glass.can_review, actor, use)
+    # Decided on the row as it stands now: a second manager's review must not replace the first.
+    lock(use)
     note = note.strip()
     problems = Problems()
-    problems.check(use.reviewed_at is None, "__all__", "This use has already been reviewed")
+    problems.check(use.reviewed_at is None, "outcome", "This use has already been reviewed")
     problems.check(
         outcome in choice_values(BreakGlassOutcome), "outcome", "Choose justified or not justified"
     )

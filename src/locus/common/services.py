@@ -97,6 +97,18 @@ def permitted(predicate: Callable[..., bool], *args: Any) -> None:
     require(predicate(*args), getattr(predicate, "__name__", "not permitted"))
 
 
+def lock(obj: M) -> M:
+    """Read ``obj`` afresh, holding its row until the service's transaction ends, and
+    return it: a page loaded before someone else ended or decided the record must not
+    then end or decide it again. A second caller waits, then sees the record as the
+    first left it, so the state checks that follow refuse it.
+
+    Call first inside the service's transaction, before any check on the row's state.
+    """
+    obj.refresh_from_db(from_queryset=type(obj)._default_manager.select_for_update())
+    return obj
+
+
 def close_period(
     *,
     actor: Any,
@@ -111,11 +123,13 @@ def close_period(
     """End an open period (an episode, allocation, enrolment, relationship...).
 
     History is kept: the row stays, with its end date, and the change is
-    audited. Call inside the service's transaction, after its permission check.
+    audited. Call inside the service's transaction, after its permission check: the row
+    is locked and read afresh here, so a period ended meanwhile is refused, not ended again.
     ``problems``: those the caller already found (a missing reason), reported with these;
     ``also``: more fields written with the end (its reason).
     """
     problems = problems if problems is not None else Problems()
+    lock(obj)
     problems.check(getattr(obj, end_field) is None, end_field, already_ended)
     check_period(
         problems, getattr(obj, start_field), end, start_field=start_field, end_field=end_field

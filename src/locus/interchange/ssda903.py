@@ -87,6 +87,7 @@ if TYPE_CHECKING:
     from locus.access.models import Worker
 
 M = TypeVar("M", bound=models.Model)
+P = TypeVar("P", AddressPeriod, LegalStatusEpisode)
 
 KIND = "ssda903"
 PERSON, LEGAL_STATUS, PLACEMENT, MISSING_EPISODE = (
@@ -546,6 +547,17 @@ class _Planner:
                 None,
             )
             if match is None:
+                # An open episode ends any Locus holds open under another legal status: a
+                # child is looked after under one status at a time.
+                if run.end is None and not self._takes_over(
+                    run,
+                    [e for e in held if e.pk not in used],
+                    self.plan.episode_changes,
+                    ("LS", "looked after under another legal status", "this legal status"),
+                    f"SSDA903: legal status {status} from {_date(run.start)}",
+                ):
+                    self.count(LEGAL_STATUS, REJECTED)
+                    continue
                 self.plan.new_episodes.append(
                     LegalStatusEpisode(
                         person=person,
@@ -654,7 +666,13 @@ class _Planner:
                 self.count(PLACEMENT, UPDATED if changes else UNCHANGED)
                 open_home = home if run.end is None else open_home
                 continue
-            if run.end is None and not self._moves_on(run, [a for a in held if a.pk not in used]):
+            if run.end is None and not self._takes_over(
+                run,
+                [a for a in held if a.pk not in used],
+                self.plan.address_changes,
+                ("DECOM", "at another address", "this placement"),
+                EndReason.MOVED,
+            ):
                 self.count(PLACEMENT, REJECTED)
                 continue
             self.plan.new_addresses.append(
@@ -667,25 +685,32 @@ class _Planner:
         self._person_home(person, child.fields, open_home)
         return [(run, home) for run, home, _ in placed]
 
-    def _moves_on(self, opened: Run, others: list[AddressPeriod]) -> bool:
-        """Whether the open placement ``opened`` can be where the child lives now: an address
-        recorded in Locus and still open ends the day it began (the placement moved them
-        on), unless it began later (a problem: which is right?)."""
-        still_open = [a for a in others if a.end is None]
+    def _takes_over(
+        self,
+        opened: Run,
+        others: list[P],
+        changes: list[tuple[P, dict[str, Any]]],
+        said: tuple[str, str, str],
+        reason: str,
+    ) -> bool:
+        """Whether the open run ``opened`` (a placement, a legal status) can be the child's
+        now: a period of ``others`` recorded in Locus and still open ends the day it began
+        (into ``changes``, for ``reason``), unless it began later (a problem on ``said``'s
+        column: which is right?). ``said``: the column, where Locus has the child, the run."""
+        column, where, this = said
+        still_open = [o for o in others if o.end is None]
         for other in still_open:
             if other.start > opened.start:
                 self.problem(
                     opened.rows[0],
-                    "DECOM",
+                    column,
                     "conflict",
-                    f"Locus has the child at another address from {_date(other.start)}, "
-                    "after this placement began: check which is right",
+                    f"Locus has the child {where} from {_date(other.start)}, "
+                    f"after {this} began: check which is right",
                 )
                 return False
         for other in still_open:
-            self.plan.address_changes.append(
-                (other, {"end": opened.start, "end_reason": EndReason.MOVED})
-            )
+            changes.append((other, {"end": opened.start, "end_reason": reason}))
         return True
 
     # Missing episodes

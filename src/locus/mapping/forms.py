@@ -233,6 +233,12 @@ class ShareForm(BasisForm):
     )
 
 
+class WithdrawForm(GovukForm):
+    reason = text_area(
+        "Why do you withdraw your agreement?", "Say why you withdraw your agreement", rows=3
+    )
+
+
 class CancelForm(GovukForm):
     reason = text_area("Why is the meeting cancelled?", "Say why the meeting is cancelled", rows=3)
 

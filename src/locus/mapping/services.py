@@ -433,20 +433,41 @@ def share_agree(
 
 
 @transaction.atomic
-def share_withdraw(*, actor: Worker, meeting: Meeting, person: Person) -> None:
-    """Withdraw the actor's own agreement to bring a child, before the meeting is held.
+def share_withdraw(*, actor: Worker, meeting: Meeting, person: Person, reason: str) -> None:
+    """Withdraw the actor's own agreement to bring a child, before the meeting is held,
+    saying why.
 
-    The agreement is deleted and the trail keeps what it was, who withdrew it and when.
+    The agreement is deleted (nothing of the child is shared through it any more); the
+    trail's end event keeps what it was, who withdrew it, when and why.
     """
     link = _open_link(actor, meeting, person, "withdraw_share")
-    agreement = ShareAgreement.objects.filter(child=link, agreed_by=actor).first()
-    if agreement is None:
-        raise InvalidTransition("You have not agreed to bring this child")
-    sharing.end_shares(actor=actor, source=agreement, note="Agreement withdrawn")
-    record_change(
-        actor=actor, action=ChangeAction.DELETE, obj=agreement, before=snapshot(agreement)
+    # Locked: a second tab finds it already withdrawn and stops.
+    withdrawn = (
+        ShareAgreement.objects.select_for_update().filter(child=link, agreed_by=actor).first()
     )
-    agreement.delete()
+    if withdrawn is None:
+        raise InvalidTransition("You have not agreed to bring this child")
+    problems = Problems()
+    reason = clean_text(
+        problems,
+        "reason",
+        reason,
+        missing="Say why you withdraw your agreement",
+        limit=MAX_DECISION,
+        what="reason",
+    )
+    problems.raise_if_any()
+    sharing.end_shares(actor=actor, source=withdrawn, note="Agreement withdrawn")
+    # The end event says what was shared (its fields, then none) and why; the basis and
+    # when it was agreed stay in the agreement's own earlier events and the register.
+    record_change(
+        actor=actor,
+        action=ChangeAction.END,
+        obj=withdrawn,
+        before=snapshot(withdrawn),
+        after={"fields": [], "withdrawal_reason": reason},
+    )
+    withdrawn.delete()
 
 
 @transaction.atomic

@@ -38,6 +38,7 @@ from locus.mapping.forms import (
     ProposeForm,
     ScheduleForm,
     ShareForm,
+    WithdrawForm,
 )
 from locus.mapping.models import Meeting, MeetingChild, MeetingStatus
 from locus.peers.drawing import drawing
@@ -437,9 +438,9 @@ STEPS: dict[str, Step] = {
         "Stop bringing {} to this meeting",
         "Withdraw my agreement",
         "You no longer bring {}",
-        confirm,
+        plain(WithdrawForm),
         lambda actor, link, form: services.share_withdraw(
-            actor=actor, meeting=link.meeting, person=link.person
+            actor=actor, meeting=link.meeting, person=link.person, **form.cleaned_data
         ),
         intro="Nothing you agreed to share about this child will be shared at this meeting. "
         "Another worker who holds the case, or their manager, may still agree to bring them.",

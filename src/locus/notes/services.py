@@ -24,7 +24,7 @@ from locus.casework.models import ContextCase
 from locus.common import clock
 from locus.common.errors import InvalidTransition
 from locus.common.modelkit import choice_values
-from locus.common.services import Problems, permitted, write_fields
+from locus.common.services import Problems, lock, permitted, write_fields
 from locus.notes.models import CaseNote, NoteKind, NoteRevision
 from locus.people.models import Person
 from locus.places.models import Context, ContextKind
@@ -174,6 +174,9 @@ def note_correct(*, actor: Worker, note: CaseNote, reason: str, **changes: Any) 
     if unknown:
         raise TypeError(f"note_correct got unknown fields: {sorted(unknown)}")
     permitted(rules.can_correct_note, actor, note)
+    # Read afresh and held: the old wording kept is what the note says now (a correction
+    # made meanwhile in another tab stays in the history), and one struck out meanwhile stops.
+    lock(note)
     if note.in_error:
         raise InvalidTransition("This note was entered in error: it cannot be corrected")
     problems = Problems()
@@ -208,6 +211,7 @@ def note_mark_in_error(*, actor: Worker, note: CaseNote, reason: str) -> CaseNot
     """Strike a note out as entered in error (on the wrong record, a duplicate): it stays,
     readable by whoever could read it, with who struck it out, when and why."""
     permitted(rules.can_correct_note, actor, note)
+    lock(note)  # struck out meanwhile (another tab): refused, the first reason kept
     problems = Problems()
     problems.check(not note.in_error, "reason", "This note is already marked entered in error")
     reason = _text(problems, "reason", reason, "Say why the note was entered in error", MAX_REASON)

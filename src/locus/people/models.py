@@ -152,7 +152,12 @@ class LegalStatusEpisode(Period):
 
     class Meta(Period.Meta):
         indexes = current_indexes("end", "person")
-        constraints = [period_constraint("episode_end_after_start")]
+        constraints = [
+            period_constraint("episode_end_after_start"),
+            # A child may be open to several statuses at once (in need and youth justice),
+            # never twice to one: a change ends one episode as it opens the next.
+            one_open_constraint("episode_one_open_per_status", ["person", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} from {self.start:%d/%m/%Y}"

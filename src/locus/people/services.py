@@ -28,6 +28,7 @@ from locus.common.services import (
     close_period,
     create_audited,
     create_checked,
+    lock,
     permitted,
     recorded,
     require,
@@ -628,7 +629,8 @@ def episode_end(
 ) -> LegalStatusEpisode:
     """End an open episode on ``end``, saying why; the episode stays in the history."""
     permitted(episodes.can_change_episode, actor, episode)
-    problems, fields = _ending(episode, end, reason)
+    # Decided on the row as it stands now: a second tab must not end it again.
+    problems, fields = _ending(lock(episode), end, reason)
     problems.raise_if_any()
     return write_fields(actor, episode, ChangeAction.END, fields)
 
@@ -649,7 +651,11 @@ def episode_change(
     opens the same day, held by the same agency. Both or neither are written; returns the
     new episode."""
     permitted(episodes.can_change_episode, actor, episode)
-    problems, ending = _ending(episode, start, reason, end_field="start", what="date of the change")
+    # Locked and read afresh: two changes at once would otherwise end it twice (the first
+    # reason overwritten) and open two plans.
+    problems, ending = _ending(
+        lock(episode), start, reason, end_field="start", what="date of the change"
+    )
     field = CHANGEABLE.get(LegalStatus(episode.status))
     if field is None:
         problems.add(

@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from locus.common.forms import GovukForm, optional_choice, optional_text, set_choices
+from locus.common.forms import (
+    GovukForm,
+    optional_choice,
+    required_text,
+    set_choices,
+)
 from locus.mapping.forms import (
     date_field,
     place_choices,
@@ -94,9 +99,11 @@ class ProfileChangeForm(_Words):
 
 class ProfileEndForm(GovukForm):
     ended_on = date_field("Date it ended")
-    reason = optional_text(
-        "Why has it ended? (optional)",
+    # An ending is recorded with its reason (a trusted adult or a safe place no longer holds).
+    reason = required_text(
+        "Why has it ended?",
+        "Say why it has ended",
         max_length=300,
+        rows=2,
         hint="For example, the club closed or the adult moved away.",
-        error_messages={"max_length": "The reason must be 300 characters or fewer"},
     )

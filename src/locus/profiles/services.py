@@ -21,7 +21,16 @@ from locus.access.models import Worker
 from locus.audit.models import ChangeAction
 from locus.common.errors import InvalidTransition
 from locus.common.modelkit import choice_values
-from locus.common.services import Problems, create_audited, permitted, recorded, today, write_fields
+from locus.common.services import (
+    Problems,
+    clean_reason,
+    create_audited,
+    lock,
+    permitted,
+    recorded,
+    today,
+    write_fields,
+)
 from locus.people.models import Person, PersonKind
 from locus.places.models import Context
 from locus.profiles.models import ALLOWED_STEPS, ItemStep, ProfileItem, ProfileKind
@@ -151,11 +160,6 @@ def _new_item(actor: Worker, **fields: Any) -> ProfileItem:
     return create_audited(actor, ProfileItem, **fields, **recorded(actor))
 
 
-def _lock(item: ProfileItem) -> None:
-    # Read afresh and hold the row: a page loaded before someone else ended it must not revive it.
-    item.refresh_from_db(from_queryset=ProfileItem.objects.select_for_update())
-
-
 def _end(actor: Worker, item: ProfileItem, ended_on: dt.date, reason: str) -> ProfileItem:
     """Write an end that has been checked (inside the caller's transaction)."""
     ended = {"ended_on": ended_on, "ended_by": actor, "end_reason": reason}
@@ -176,7 +180,7 @@ def profile_item_change(
     The kind, the peer and the place stay: a different peer or place is a new item.
     """
     permitted(policies.can_record_about_person, actor, item.person)
-    _lock(item)
+    lock(item)  # a page loaded before someone else ended it must not revive it
     require_step(item, ItemStep.CHANGE)
     # Re-recording names the peer and the place again.
     _check_names(actor, item.peer, item.place)
@@ -199,18 +203,16 @@ def profile_item_change(
 
 @transaction.atomic
 def profile_item_end(
-    *, actor: Worker, item: ProfileItem, ended_on: dt.date | None, reason: str = ""
+    *, actor: Worker, item: ProfileItem, ended_on: dt.date | None, reason: str
 ) -> ProfileItem:
-    """Say an item no longer holds (the club closed, the adult moved away): kept as history."""
+    """Say an item no longer holds (the club closed, the adult moved away), and why: kept as
+    history, with the reason."""
     permitted(policies.can_record_about_person, actor, item.person)
-    _lock(item)
+    lock(item)
     require_step(item, ItemStep.END)
     problems = Problems()
     _check_day_after(problems, "ended_on", ended_on, "it ended", item, "The end")
-    reason = reason.strip()
-    problems.check(
-        len(reason) <= MAX_REASON, "reason", f"The reason must be {MAX_REASON} characters or fewer"
-    )
+    reason = clean_reason(problems, reason, missing="Say why it has ended", limit=MAX_REASON)
     problems.raise_if_any()
     assert ended_on is not None
     return _end(actor, item, ended_on, reason)

@@ -26,6 +26,7 @@ from locus.common.services import (
     clean_reason,
     clean_text,
     create_audited,
+    lock,
     permitted,
     recorded,
     today,
@@ -182,6 +183,9 @@ def mark_amend(
     """Amend what a mark says, keeping its old wording with who amended it, when and why."""
     check_known_fields("mark_amend", changes, AMENDABLE)
     permitted(rules.can_amend_mark, actor, mark)
+    # Read afresh and held: the old wording kept is what the mark says now, so an amendment
+    # made meanwhile (another tab) stays in the history rather than vanishing from it.
+    lock(mark)
     problems = Problems()
     current = {name: getattr(mark, name) for name in AMENDABLE}
     values = _check_said(problems, {**current, **changes})
