@@ -51,6 +51,7 @@ DATA_STEPS: dict[tuple[str, str], Callable[[], None] | str] = {
     ("signin", "0003_hash_plain_recovery_codes"): "hashes existing recovery codes (none yet)",
     ("people", "0007_duplicate_query_outcome"): "marks existing closed duplicate requests' outcome",
     ("people", "0008_episode_one_open_per_status"): "checks existing episodes (none yet)",
+    ("api", "0002_every_token_expires"): "dates existing tokens with no expiry (none yet)",
     ("auth", "0011_update_proxy_permissions"): "moves permissions of existing proxy models",
     ("contenttypes", "0002_remove_content_type_name"): "a no-op forwards",
     # django-tasks-db reshaping the task rows it already holds, from release to release.
