@@ -9,14 +9,15 @@ import io
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from locus import cli
 from locus.casework import services as casework
 from locus.casework.models import PlanAction, PlanReview
 from locus.notifications.models import Notification
 from locus.notifications.reminders import NOTICE, send_due_reminders
-from tests.casework.helpers import active_case
-from tests.factories import World
+from tests.casework.helpers import active_case, add_action, home_plan
+from tests.factories import World, client_for
 from tests.frozen_clock import FrozenClock
 from tests.mapping.helpers import add_intervention, held_meeting
 from tests.notifications.helpers import new_notifications, who_and_what
@@ -93,3 +94,18 @@ def test_locus_notify_due_sends_them(
     out = io.StringIO()
     assert cli.main(["notify-due"], out=out) == 0
     assert out.getvalue() == "0 reminders sent.\n"
+
+
+def test_an_action_s_reminder_leads_to_its_own_page_which_its_owner_may_open(
+    world: World, frozen_clock: FrozenClock
+) -> None:
+    """The owner of an action on a family home's plan may not see the home's case: the
+    reminder leads to the action's own page (the plan's would answer "not found")."""
+    plan = home_plan(world)
+    action = add_action(world, plan, agency=world.yjs, owner=world.yjs_worker)
+    frozen_clock.at(action.due_on)
+    with new_notifications() as made:
+        send_due_reminders()
+    (reminder,) = [n for n in made if n.recipient_id == world.yjs_worker.pk]
+    assert reminder.url == reverse("own-action", args=[action.pk])
+    assert client_for(world.yjs_worker).get(reminder.url).status_code == 200

@@ -21,7 +21,7 @@ from locus.access.models import Worker
 from locus.access.services import system_worker
 from locus.audit.services import record_type_of
 from locus.casework.models import OPEN_CASE_STATUSES, PlanAction, PlanReview, ReviewStatus
-from locus.casework.selectors import LIVE_PLANS, PANEL_REVIEW_NOTICE, case_url
+from locus.casework.selectors import LIVE_PLANS, PANEL_REVIEW_NOTICE, case_url, own_action_url
 from locus.common import clock
 from locus.forums.models import FINISHED_ACTION_STATUSES
 from locus.mapping.models import Intervention
@@ -94,7 +94,8 @@ def due_reminders(today: dt.date) -> Iterator[Reminder]:
     yield from _actions(
         _open_actions(PlanAction, by, plan__status__in=LIVE_PLANS).select_related("plan"),
         "An action on a context plan",
-        lambda a: case_url(a.plan.case_id, "plan/"),
+        # Its own page: the owner may not see the case (the page links the plan if they do).
+        lambda a: own_action_url(a.pk),
     )
     yield from _actions(
         _open_actions(PanelAction, by, plan_action__isnull=True, meeting__status=PanelStatus.HELD),
