@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,8 +13,8 @@ from locus.interchange import files as import_files
 from locus.interchange.models import ImportRun, RunState
 from locus.interchange.services import run_create
 from locus.people.models import Person
-from locus.retention import purge, selectors
-from locus.retention.models import RuleKind
+from locus.retention import purge, selectors, services
+from locus.retention.models import HeldKind, Outcome, RuleKind
 from tests.documents.helpers import attach, document_store, stored_files
 from tests.factories import World
 from tests.frozen_clock import FrozenClock
@@ -84,3 +85,29 @@ def test_a_removed_documents_bytes_go_6_years_after_removal_and_its_row_stays(
         document_store / DocumentVersion.objects.get(document=kept).stored_name
     ]
     assert not selectors.plan().ids(RuleKind.REMOVED_DOCUMENT)  # once
+
+
+def test_a_hold_placed_after_the_plan_keeps_a_removed_documents_bytes(
+    frozen_clock: FrozenClock, world: World, document_store: Path
+) -> None:
+    """Proceedings may need what was removed from a child's record as well as what is on it:
+    a hold placed between a run's plan and its acts keeps the removed document's bytes."""
+    document = attach(world.social_worker, world.csc_child)
+    document_remove(actor=world.social_worker, document=document, reason="Wrong child's file")
+    frozen_clock.advance(days=6 * 365 + 3)
+    run = purge.purge_start(actor=world.admin)
+    purge._plan(run)
+    assert run.items.filter(record_type=selectors.VERSION).count() == 1
+    services.hold_place(
+        actor=world.admin,
+        held_kind=HeldKind.PERSON,
+        held_id=world.csc_child.pk,
+        reason="care",
+        detail="Proceedings, ref ZC26C00042",
+        review_on=frozen_clock.today + dt.timedelta(days=90),
+    )
+    purge.execute(run.pk)
+    (item,) = run.items.filter(record_type=selectors.VERSION)
+    assert item.outcome == Outcome.HELD
+    assert DocumentVersion.objects.get(document=document).purged_at is None
+    assert len(stored_files(document_store)) == 1

@@ -236,9 +236,18 @@ def _import(actor: Worker, item: PurgeItem, holds: selectors.Holds) -> str:
 
 
 def _removed_document(actor: Worker, item: PurgeItem, holds: selectors.Holds) -> str:
-    version = DocumentVersion.objects.filter(pk=item.record_id).first()
+    version = (
+        DocumentVersion.objects.select_for_update()
+        .select_related("document")
+        .filter(pk=item.record_id)
+        .first()
+    )
     if version is None:
         return Outcome.GONE
+    # A held record's removed documents are kept with it, a hold placed since the plan too.
+    document = version.document
+    if document.person_id in holds.people or document.case_id in holds.cases:
+        return Outcome.HELD
     if version.purged_at is None:
         # The bytes first, here: the service deletes them once its transaction commits, and
         # a run killed between the two would otherwise leave them on disk for good.
@@ -259,9 +268,16 @@ ACTS: dict[str, Act] = {
 
 
 # The items a legal hold may keep: the holds are read again, in the item's transaction,
-# just before one of these is acted on. A file past its keeping time needs none.
+# just before one of these is acted on. An export or import file past its keeping time
+# needs none.
 HOLDABLE = frozenset(
-    {selectors.PERSON, selectors.CASE, selectors.ASSOCIATION, selectors.MEMBERSHIP}
+    {
+        selectors.PERSON,
+        selectors.CASE,
+        selectors.ASSOCIATION,
+        selectors.MEMBERSHIP,
+        selectors.VERSION,
+    }
 )
 
 
