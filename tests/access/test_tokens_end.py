@@ -100,3 +100,20 @@ def test_a_worker_made_inactive_in_the_admin_has_their_tokens_ended(
     world.social_worker.refresh_from_db()
     assert not world.social_worker.is_active
     assert_ended(program, DEACTIVATED, world.admin)
+
+
+def test_a_worker_made_active_again_does_not_get_an_old_token_back(
+    world: World, admin_client: Client
+) -> None:
+    """A token left from before a worker was made inactive (one the deactivation did not end:
+    made inactive elsewhere, or before tokens ended with it) stops for good when they are made
+    active again: they make new tokens."""
+    program = api_as(world.social_worker)
+    world.social_worker.is_active = False
+    world.social_worker.save(update_fields=["is_active"])  # not through the admin's form
+    assert program.get("/people").status_code == 401
+    url = f"/admin/access/worker/{world.social_worker.pk}/change/"
+    assert admin_client.post(url, _worker_form(world)).status_code == 302
+    world.social_worker.refresh_from_db()
+    assert world.social_worker.is_active
+    assert_ended(program, "Worker made active again", world.admin)

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 
 from locus.access.models import Agency, Role, Scope, Team, Worker
 from locus.access.services import password_recorded
-from locus.api.services import DEACTIVATED, tokens_end
+from locus.api.services import DEACTIVATED, REACTIVATED, tokens_end
 from locus.audit.services import snapshot
 from locus.common.admin import AuditedAdmin
 from locus.common.ids import parse_id
@@ -65,10 +65,13 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
         assert isinstance(obj, Worker)
         obj.is_staff = obj.is_superuser = obj.role == Role.ADMINISTRATOR and obj.scope == Scope.ALL
         super().save_model(request, obj, form, change)
-        if change and "is_active" in form.changed_data and not obj.is_active:
+        if change and "is_active" in form.changed_data:
             # A deactivated worker's tokens already stop working (access/api.py); ending
-            # them says so in the change trail and closes their sharing-register rows.
-            tokens_end(actor=_actor(request), worker=obj, note=DEACTIVATED)
+            # them says so in the change trail and closes their sharing-register rows. A
+            # worker made active again starts with none either: a token left from before
+            # (one made before deactivating ended them) must not come back to life.
+            note = DEACTIVATED if not obj.is_active else REACTIVATED
+            tokens_end(actor=_actor(request), worker=obj, note=note)
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

@@ -37,6 +37,7 @@ REVOKED_BY_ADMIN = "Revoked by an administrator: "
 PASSWORD_CHANGED = "Password changed"  # noqa: S105 (a note, not a password)
 # ... and on each token of a worker made inactive.
 DEACTIVATED = "Worker deactivated"
+REACTIVATED = "Worker made active again"
 
 
 def _audited(token: ApiToken) -> dict[str, object]:
