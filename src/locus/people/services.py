@@ -581,8 +581,9 @@ def episode_start(
     problems = validate_episode(**fields)
     if end is None and status in choice_values(LegalStatus):
         # Two workers opening the same status at once: the second waits on the person's row
-        # and is then told it is open, rather than meeting the database's constraint.
-        lock(person)
+        # and is then told it is open, rather than meeting the database's constraint. (The
+        # row is held, not read back: the caller's copy of the person keeps what it holds.)
+        Person.objects.select_for_update().filter(pk=person.pk).values_list("pk").first()
         problems.check(
             not person.episodes.current().filter(status=status).exists(),
             "status",
