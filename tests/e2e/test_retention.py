@@ -87,6 +87,12 @@ def test_the_dry_run_the_purge_and_a_legal_hold(
         page.get_by_role("button", name="Lift the hold").click()
     expect(page.get_by_role("region", name="Legal hold")).to_have_count(0)
     expect(page.get_by_role("link", name="Place a legal hold")).to_be_visible()
+    # The lifted hold's own page says when the record may go (the release period).
+    page.goto(f"{base}/data/retention/holds/{borough.hold_id}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Legal hold {borough.hold_id}")
+    expect(page.locator("main")).to_contain_text("days after the lift")
+    assert axe_violations(page) == []
+    page.go_back()
 
     # And places it again, from the child's page.
     with page.expect_navigation():
