@@ -78,6 +78,20 @@ def refused_as_sign_off(world: World, case: ContextCase, manager: Worker) -> Non
 # --- 1. The authors of a piece are everyone who ever wrote part of it ------------------------
 
 
+def evidence_by_manager(world: World, text: str) -> ContextCase:
+    """A started, filled assessment to which the team manager has added evidence."""
+    case = started(world)
+    fill(world, case.assessment)
+    services.evidence_add(
+        actor=world.team_manager,
+        assessment=refreshed(case).assessment,
+        domain_key=case.assessment.findings.first().key,
+        text=text,
+        source="professional",
+    )
+    return case
+
+
 def test_a_manager_who_wrote_the_analysis_and_recommendation_does_not_sign_it_off(
     world: World,
 ) -> None:
@@ -124,15 +138,7 @@ def test_a_manager_whose_findings_were_saved_again_by_the_practitioner_stays_an_
 
 
 def test_a_manager_who_added_evidence_does_not_sign_it_off(world: World) -> None:
-    case = started(world)
-    fill(world, case.assessment)
-    services.evidence_add(
-        actor=world.team_manager,
-        assessment=refreshed(case).assessment,
-        domain_key=case.assessment.findings.first().key,
-        text="Manager's own notes of a walkabout at the centre",
-        source="professional",
-    )
+    case = evidence_by_manager(world, "Manager's own notes of a walkabout at the centre")
     refused_as_sign_off(world, case, world.team_manager)
 
 
@@ -140,15 +146,7 @@ def test_a_sign_off_asked_of_an_author_before_they_wrote_is_not_given(world: Wor
     """A request already open when its manager became an author (asked before this rule, or
     passed on through another route): the manager may not approve or return it, and the
     page offers them no sign-off."""
-    case = started(world)
-    fill(world, case.assessment)
-    services.evidence_add(
-        actor=world.team_manager,
-        assessment=refreshed(case).assessment,
-        domain_key=case.assessment.findings.first().key,
-        text="Manager's own notes",
-        source="professional",
-    )
+    case = evidence_by_manager(world, "Manager's own notes")
     assessment = refreshed(case).assessment
     # As the assessment's submission would have written it, around the check that now refuses.
     assessment.status = "submitted"
