@@ -1,6 +1,7 @@
 """A worker's API tokens end when their password changes (set by the service or on the
-admin's password form) and when they are made inactive: a password change often follows a
-suspected compromise, and a token made by whoever held the account would go on reading."""
+admin's password form), when they are made inactive, and when what they may see changes: a
+password change often follows a suspected compromise, and a token made by whoever held the
+account would go on reading; a token made within one sight must not read with a wider one."""
 
 from __future__ import annotations
 
@@ -117,3 +118,48 @@ def test_a_worker_made_active_again_does_not_get_an_old_token_back(
     world.social_worker.refresh_from_db()
     assert world.social_worker.is_active
     assert_ended(program, "Worker made active again", world.admin)
+
+
+SIGHT_CHANGED = "Worker's role, scope or team changed"
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"role": "manager"},  # a promotion: the team's caseload as well as their own
+        {"scope": "all"},  # every record
+        {"team": "police"},  # another agency's team: its records, not social care's
+    ],
+)
+def test_a_change_of_sight_on_the_admin_form_ends_the_workers_tokens(
+    world: World, admin_client: Client, changed: dict[str, str]
+) -> None:
+    """A token reads with its holder's sight at each read, but was made, and entered in the
+    sharing register, within the sight they had then: a wider sight must not reach it."""
+    program, others = api_as(world.social_worker), api_as(world.teammate)
+    if "team" in changed:
+        changed = {"team": str(world.police_analyst.team_id)}
+    url = f"/admin/access/worker/{world.social_worker.pk}/change/"
+    assert admin_client.post(url, _worker_form(world, **changed)).status_code == 302
+    assert_ended(program, SIGHT_CHANGED, world.admin)
+    assert others.get("/people").status_code == 200  # nobody else's token
+
+
+def test_a_team_moved_to_another_agency_ends_its_workers_tokens(
+    world: World, admin_client: Client
+) -> None:
+    team = world.social_worker.team
+    assert team is not None
+    program, elsewhere = api_as(world.social_worker), api_as(world.yjs_worker)
+    url = f"/admin/access/team/{team.pk}/change/"
+    form = {"name": team.name, "agency": world.police_analyst.team.agency_id}
+    # Renaming the team changes nobody's sight and ends nothing...
+    assert (
+        admin_client.post(url, {**form, "agency": team.agency_id, "name": "Renamed"}).status_code
+        == 302
+    )
+    assert program.get("/people").status_code == 200
+    # ...moving it to the police does.
+    assert admin_client.post(url, form).status_code == 302
+    assert_ended(program, "Worker's team changed agency or independence", world.admin)
+    assert elsewhere.get("/people").status_code == 200

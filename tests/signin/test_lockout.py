@@ -23,6 +23,7 @@ from locus.access import signin
 from locus.access.models import Worker
 from locus.access.services import system_worker, worker_set_password
 from locus.audit.models import SignInEvent
+from locus.audit.services import record_sign_in
 from locus.signin.models import SecondFactorEvent, SecondFactorKind
 from locus.signin.services import (
     Outcome,
@@ -309,6 +310,36 @@ def test_the_address_rule_spares_workers_who_sign_in_from_it(world: World) -> No
     assert attempt(world.teammate.username, PASSWORD, OFFICE) == "locked"
     assert attempt("guess-9", "wrong-password", OFFICE) == "locked"
     assert attempt(world.teammate.username, PASSWORD, DESK) == "signed in"
+
+
+@pytest.mark.django_db
+def test_a_hundred_failures_from_one_address_lock_it_for_familiar_workers_too(
+    world: World,
+) -> None:
+    """Behind the office's shared address every colleague is familiar to it: guessing four
+    passwords for each of them must still meet a cap across usernames."""
+    colleagues = [world.social_worker, world.teammate, world.team_manager]
+    devices = [set_up_at(worker, OFFICE) for worker in colleagues]
+    rest = signin.MAX_SHARED_ADDRESS_FAILURES - 1 - len(colleagues) * (signin.MAX_FAILURES - 1)
+    # Four real guesses at each familiar colleague, checked and refused...
+    for worker in colleagues:
+        for i in range(signin.MAX_FAILURES - 1):
+            assert attempt(worker.username, f"guess-{i}", OFFICE) == "refused"
+    # ...and as many again at other familiar colleagues (recorded directly, for speed), to
+    # one short of the cap: each worker still signs in from the office...
+    for i in range(rest):
+        record_sign_in(username=f"colleague-{i // 4}", succeeded=False, ip_address=OFFICE)
+    assert signin.address_failures(OFFICE) == signin.MAX_SHARED_ADDRESS_FAILURES - 1
+    assert sign_in(colleagues[0], devices[0], OFFICE) == "signed in"
+    # ...until one more failure: then the address is locked for every username, the
+    # familiar ones too, and a right password from it is refused unchecked...
+    assert attempt(colleagues[1].username, "one-guess-more", OFFICE) == "refused"
+    checks = CountingChecks()
+    with checks.patch():
+        assert attempt(colleagues[2].username, PASSWORD, OFFICE) == "locked"
+        assert checks.count == 0
+    # ...while they still sign in from anywhere else.
+    assert sign_in(colleagues[2], devices[2], DESK) == "signed in"
 
 
 @pytest.mark.django_db

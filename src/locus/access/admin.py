@@ -11,7 +11,13 @@ from django.http import HttpRequest, HttpResponse
 
 from locus.access.models import Agency, Role, Scope, Team, Worker
 from locus.access.services import password_recorded
-from locus.api.services import DEACTIVATED, REACTIVATED, tokens_end
+from locus.api.services import (
+    DEACTIVATED,
+    REACTIVATED,
+    SIGHT_CHANGED,
+    TEAM_CHANGED,
+    tokens_end,
+)
 from locus.audit.services import snapshot
 from locus.common.admin import AuditedAdmin
 from locus.common.ids import parse_id
@@ -35,6 +41,20 @@ class TeamAdmin(AuditedAdmin):
     list_filter = ("agency", "independent")
     list_select_related = ("agency",)
     search_fields = ("name",)
+
+    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and _TEAM_SIGHT & set(form.changed_data):
+            # What a team's workers see follows its agency and independence: their tokens
+            # were registered within the sight they had (as for a worker's own change below).
+            actor = _actor(request)
+            for worker in Worker.objects.filter(team_id=obj.pk).order_by("id"):
+                tokens_end(actor=actor, worker=worker, note=TEAM_CHANGED)
+
+
+# The fields of a worker's and a team's record that change what the worker may see.
+_WORKER_SIGHT = {"role", "scope", "team"}
+_TEAM_SIGHT = {"agency", "independent"}
 
 
 def _actor(request: HttpRequest) -> Worker:
@@ -72,6 +92,11 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
             # (one made before deactivating ended them) must not come back to life.
             note = DEACTIVATED if not obj.is_active else REACTIVATED
             tokens_end(actor=_actor(request), worker=obj, note=note)
+        elif change and _WORKER_SIGHT & set(form.changed_data):
+            # A token reads with its holder's sight at each read, but was made (and entered
+            # in the sharing register) within the sight they had then: a promotion, a move
+            # to another agency's team or to all-records scope must not widen it unseen.
+            tokens_end(actor=_actor(request), worker=obj, note=SIGHT_CHANGED)
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

@@ -19,6 +19,12 @@ addresses a worker signs in from apart from everywhere else ("smart lockout"):
   for every username it is unfamiliar to (guessing one password for many usernames must be
   slow too); workers who signed in from it recently are not locked out by someone else's
   guessing beside them.
+* A hundred failures from one address within 15 minutes lock it for every username,
+  familiar ones too. Behind a council's shared outgoing address every worker is familiar to
+  it, so without this cap someone on that network could try four passwords for every
+  colleague every 15 minutes. A hundred is far beyond what mistyping workers reach, and
+  reaching it takes guesses at twenty usernames or more: the price is that such an attack
+  locks that office out for the rest of the window.
 
 A wrong second-factor code is a failed attempt like a wrong password. The check and the count
 are one step: an attempt is recorded as failed, under a lock on its username and address,
@@ -53,6 +59,8 @@ from locus.signin.models import SecondFactorEvent, SecondFactorKind
 
 MAX_FAILURES = 5
 MAX_ADDRESS_FAILURES = 20
+# Failures from one address that lock it for everyone, the workers familiar with it too.
+MAX_SHARED_ADDRESS_FAILURES = 100
 WINDOW = dt.timedelta(minutes=15)
 # How long a completed sign-in keeps its address familiar to the worker.
 FAMILIAR_FOR = dt.timedelta(days=30)
@@ -185,15 +193,15 @@ def is_locked_out(username: str, ip_address: str | None) -> bool:
     return _locked_out(username, ip_address, familiar_addresses(username))
 
 
-def is_address_locked_out(ip_address: str | None) -> bool:
-    """Whether ``ip_address`` has had twenty failures, across usernames, within the window:
-    it is then locked for the usernames it is unfamiliar to (:func:`attempts_refused`)."""
+def address_failures(ip_address: str | None) -> int:
+    """The failed attempts (passwords and codes) from ``ip_address``, across usernames,
+    within the window (two queries); none for an attempt with no address."""
     # Successes do not clear an address's count: one worker signing in from it must
     # not wipe out the failures of someone trying many usernames beside them.
     if not ip_address:
-        return False
+        return 0
     since = clock.now() - WINDOW
-    failures = (
+    return (
         SignInEvent.objects.filter(
             ip_address=ip_address, succeeded=False, while_locked=False, at__gte=since
         ).count()
@@ -201,7 +209,12 @@ def is_address_locked_out(ip_address: str | None) -> bool:
             ip_address=ip_address, kind=SecondFactorKind.FAILED, at__gte=since
         ).count()
     )
-    return failures >= MAX_ADDRESS_FAILURES
+
+
+def is_address_locked_out(ip_address: str | None) -> bool:
+    """Whether ``ip_address`` has had twenty failures, across usernames, within the window:
+    it is then locked for the usernames it is unfamiliar to (:func:`attempts_refused`)."""
+    return address_failures(ip_address) >= MAX_ADDRESS_FAILURES
 
 
 def attempts_refused(username: str, ip_address: str | None) -> bool:
@@ -210,8 +223,12 @@ def attempts_refused(username: str, ip_address: str | None) -> bool:
     familiar = familiar_addresses(username)
     if _locked_out(username, ip_address, familiar):
         return True
-    # The address's own lock does not reach the workers who signed in from it lately.
-    return not _is_familiar(ip_address, familiar) and is_address_locked_out(ip_address)
+    failures = address_failures(ip_address)
+    if failures >= MAX_SHARED_ADDRESS_FAILURES:
+        return True
+    # Below that, the address's own lock does not reach the workers who signed in from it
+    # lately.
+    return not _is_familiar(ip_address, familiar) and failures >= MAX_ADDRESS_FAILURES
 
 
 def reserve_password_attempt(username: str, ip_address: str | None) -> SignInEvent | None:

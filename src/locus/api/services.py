@@ -38,6 +38,10 @@ PASSWORD_CHANGED = "Password changed"  # noqa: S105 (a note, not a password)
 # ... and on each token of a worker made inactive.
 DEACTIVATED = "Worker deactivated"
 REACTIVATED = "Worker made active again"
+# ... and on each token of a worker whose sight changed: a token reads with its holder's sight
+# at the time of each read, and was registered as a sharing within the sight they had then.
+SIGHT_CHANGED = "Worker's role, scope or team changed"
+TEAM_CHANGED = "Worker's team changed agency or independence"
 
 
 def _audited(token: ApiToken) -> dict[str, object]:
