@@ -117,6 +117,25 @@ def test_the_days_ceiling_holds_after_the_minutes_limit_lifts(
     program.ok("/people")
 
 
+def test_a_lowered_limit_still_says_when_to_try_again(
+    frozen_clock: FrozenClock, world: World, settings: Any
+) -> None:
+    settings.LOCUS_API_RATE_PER_MINUTE, settings.LOCUS_API_RATE_PER_DAY = 5, 100
+    program = api_as(world.social_worker)
+    for _ in range(5):
+        frozen_clock.advance(seconds=1)
+        program.ok("/people")
+    settings.LOCUS_API_RATE_PER_MINUTE = 2
+    refused = program.get("/people")
+    # Five reads in the minute, two allowed now: all but the newest must leave the minute
+    # first, the second newest (a second ago) 59 seconds from now.
+    assert refused.status_code == 429 and refused["Retry-After"] == "59"
+    frozen_clock.advance(seconds=58)
+    assert program.get("/people").status_code == 429
+    frozen_clock.advance(seconds=1)
+    program.ok("/people")
+
+
 def test_a_refusal_is_in_the_trail_once_a_period_as_the_tokens_worker(
     frozen_clock: FrozenClock, world: World, settings: Any
 ) -> None:

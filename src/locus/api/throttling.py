@@ -39,6 +39,16 @@ class _Count(SimpleRateThrottle):
     def add(self) -> None:
         super().throttle_success()
 
+    def wait(self) -> float | None:
+        """Seconds until the token may read again under this limit. ninja gives none when the
+        count is over the limit (not just at it), as after the limit was lowered: then it is
+        until enough of the newest reads have left the period."""
+        waited = super().wait()
+        if waited is not None or self.num_requests is None or self.duration is None:
+            return waited
+        # The history is newest first; the read at the limit's place must leave the period.
+        return self.duration - (self.now - self.history[self.num_requests - 1])
+
 
 class TokenReadThrottle(BaseThrottle, threading.local):
     """Every read through a token, against each of ``rules.read_limits()`` (read from the
