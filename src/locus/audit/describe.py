@@ -140,8 +140,8 @@ KINDS: dict[str, Kind] = {
     # A purge's redaction by record: its id is the record type whose events it blanked.
     "audit.redaction": _k("audit trail redaction"),
     "linked.case": _k("linked case"),
-    "api.apitoken": _k("API token"),
     "linked.cluster": _k("linked cluster"),
+    "api.apitoken": _k("API token"),
 }
 
 ACCESS_VERBS: dict[str, str] = {
