@@ -17,13 +17,19 @@ token: whose it is, whether it still works, and who may manage it.
 * Failed token attempts are counted per client address; past ``FAILED_LIMIT`` in
   ``FAILED_WINDOW`` seconds the address is refused (429) until the window passes, so
   guessing tokens is slow even though each secret has 256 bits.
+* A working token reads at most ``LOCUS_API_RATE_PER_MINUTE`` times in any minute and
+  ``LOCUS_API_RATE_PER_DAY`` in any day (``read_limits``), counted per token: one stolen or
+  misused token cannot pull every record its worker sees in minutes. Past either, its reads
+  are refused (429) until the oldest read counted falls out of that period.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
 
@@ -141,3 +147,35 @@ def count_failure(address: str | None) -> None:
         cache.incr(key)
     except ValueError:  # expired between the add and the incr
         cache.add(key, 1, FAILED_WINDOW)
+
+
+@dataclass(frozen=True)
+class ReadLimit:
+    """At most ``reads`` through one token in any ``seconds``; ``period`` says it in words."""
+
+    name: str
+    reads: int
+    seconds: int
+    period: str
+
+
+def read_limits() -> list[ReadLimit]:
+    """The limits every token reads under, from the settings (read afresh each time)."""
+    return [
+        ReadLimit("minute", settings.LOCUS_API_RATE_PER_MINUTE, 60, "a minute"),
+        ReadLimit("day", settings.LOCUS_API_RATE_PER_DAY, 24 * 60 * 60, "a day"),
+    ]
+
+
+def first_refusal(token_id: int, limit: ReadLimit) -> bool:
+    """Whether a refusal of token ``token_id`` under ``limit`` is the first in that limit's
+    period (and so goes to the audit trail): a program hammering past its limit must not be
+    able to fill the trail with one row per refused request. Follows the clock, as the limit
+    does."""
+    key = f"locus:api-refused:{limit.name}:{token_id}"
+    now = clock.now().timestamp()
+    last = cache.get(key)
+    if last is not None and now - float(last) < limit.seconds:
+        return False
+    cache.set(key, now, limit.seconds)
+    return True

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from locus.common.errors import NotPermitted, ValidationFailed
 
@@ -89,6 +90,16 @@ def install(api: NinjaAPI) -> None:
         )
         response["Retry-After"] = "300"
         return response
+
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        # ninja adds Retry-After (whole seconds) to this response from the same wait.
+        refused = getattr(request, "api_refused", [])
+        limits = " and ".join(f"{limit.reads} {limit.period}" for limit in refused)
+        message = f"Too many requests with this token (at most {limits or 'its limit'})"
+        if exc.wait is not None:
+            message += f": try again in {math.ceil(exc.wait)} seconds"
+        return error_response(api, request, 429, message)
 
     @api.exception_handler(ValidationError)
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:

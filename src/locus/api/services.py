@@ -1,6 +1,6 @@
 """Writes about API tokens: create, revoke (the holder's own, or any by an administrator),
-end them all (a password change, a second-factor reset, a deactivation), and the stamp of a
-token's last use."""
+end them all (a password change, a second-factor reset, a deactivation), the stamp of a
+token's last use, and the trail's note of a token refused for reading too fast."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from django.utils import timezone
 from locus.access import api as rules
 from locus.access.models import Worker
 from locus.api.models import ApiToken
-from locus.audit.models import ChangeAction
-from locus.audit.services import record_change
+from locus.audit.models import AccessAction, AccessEvent, ChangeAction
+from locus.audit.services import record_access, record_change
 from locus.common import clock
 from locus.common.errors import InvalidTransition, NotPermitted
 from locus.common.services import Problems, clean_text, permitted
@@ -194,3 +194,19 @@ def token_used(token: ApiToken) -> None:
     if token.last_used_at is None or now - token.last_used_at >= dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+
+
+@transaction.atomic
+def token_refused(*, token: ApiToken, limit: rules.ReadLimit) -> AccessEvent | None:
+    """Record in the access trail that ``token`` was refused for reading past ``limit``: as
+    its worker, naming the token (its id, and its prefix in the detail) and the limit. Once
+    per token and limit in the limit's period (``rules.first_refusal``), not once a refused
+    request, so a program hammering on cannot flood the trail. None when already recorded."""
+    if not rules.first_refusal(token.pk, limit):
+        return None
+    return record_access(
+        actor=token.worker,
+        obj=token,
+        action=AccessAction.REFUSED,
+        detail={"via": "api", "token": token.prefix, "limit": f"{limit.reads} {limit.period}"},
+    )

@@ -15,6 +15,7 @@ from ninja.openapi.docs import Swagger
 from locus.api import errors
 from locus.api.auth import TokenAuth
 from locus.api.endpoints import router
+from locus.api.throttling import TokenReadThrottle
 
 api = NinjaAPI(
     title="Locus API",
@@ -24,6 +25,9 @@ api = NinjaAPI(
         "fields and names the pages show that worker, every read logged. See docs/api.md."
     ),
     auth=TokenAuth(),
+    # Each token's reads per minute and per day (settings LOCUS_API_RATE_*): after the token
+    # check, so a request without a working token is refused (401) before it is counted.
+    throttle=TokenReadThrottle(),
     # Swagger UI from ninja's own static files (no CDN): the page's scripts are files under
     # /static/, which the content security policy allows; it loads no inline script.
     docs=Swagger(),

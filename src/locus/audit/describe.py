@@ -141,6 +141,7 @@ KINDS: dict[str, Kind] = {
     "audit.redaction": _k("audit trail redaction"),
     "linked.case": _k("linked case"),
     "linked.cluster": _k("linked cluster"),
+    "api.apitoken": _k("API token"),
 }
 
 ACCESS_VERBS: dict[str, str] = {
@@ -148,6 +149,7 @@ ACCESS_VERBS: dict[str, str] = {
     AccessAction.SEARCH: "Searched",
     AccessAction.EXPORT: "Exported",
     AccessAction.BREAK_GLASS: "Opened with break-glass",
+    AccessAction.REFUSED: "Refused",
 }
 CHANGE_VERBS: dict[str, str] = {
     ChangeAction.CREATE: "Recorded",
@@ -342,6 +344,8 @@ def _access_description(
         else:
             text = f"{verb} the audit trail"
         return f"{text} with filters {said}" if said else text
+    if event.action == AccessAction.REFUSED:
+        return f"Refused reads through the {record}: past its limit of {detail.get('limit')}"
     if event.record_id:
         text = f"{verb} the {record}"
         if detail.get("page"):

@@ -16,6 +16,8 @@ class AccessAction(models.TextChoices):
     SEARCH = "search", "Searched"
     EXPORT = "export", "Exported"
     BREAK_GLASS = "break_glass", "Break-glass access"
+    # Reads refused: an API token past its rate limit (api/throttling.py).
+    REFUSED = "refused", "Refused"
 
 
 class ChangeAction(models.TextChoices):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("LOCUS_DATA_DIR", Path.cwd() / "locus-data")).resolve()
@@ -314,6 +315,22 @@ CACHES = {
         "LOCATION": os.environ.get("LOCUS_CACHE_LOCATION", "locus_cache"),
     }
 }
+
+# --- The JSON API's rate limit (docs/api.md) ------------------------------------------------
+# How many reads one API token may make: at most LOCUS_API_RATE_PER_MINUTE in any 60 seconds
+# and LOCUS_API_RATE_PER_DAY in any 24 hours. A worker's own tool (a dashboard refreshing, a
+# morning check over a team's caseload) stays well under both; a program pulling every record
+# its token sees, one by one, meets the minute's limit within a minute and the day's within
+# hours, so a stolen token cannot empty the borough before someone revokes it. Counted per
+# token, not per address (a council network's programs share one outgoing address), in the
+# shared cache above, so the limit holds across app servers. Both must be whole numbers of at
+# least 1.
+LOCUS_API_RATE_PER_MINUTE = int(os.environ.get("LOCUS_API_RATE_PER_MINUTE", "120"))
+LOCUS_API_RATE_PER_DAY = int(os.environ.get("LOCUS_API_RATE_PER_DAY", "10000"))
+if min(LOCUS_API_RATE_PER_MINUTE, LOCUS_API_RATE_PER_DAY) < 1:
+    raise ImproperlyConfigured(
+        "LOCUS_API_RATE_PER_MINUTE and LOCUS_API_RATE_PER_DAY must be 1 or more"
+    )
 
 # --- The borough map (places/selectors_map.py) ---------------------------------------------
 # The borough whose outline and postcode sectors the map draws: its ONS local authority code
