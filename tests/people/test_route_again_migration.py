@@ -59,6 +59,10 @@ def test_an_open_request_routed_to_its_requester_goes_to_another_manager(world: 
     assert f",{world.team_child.pk}," in change.people
     result = verify()
     assert result.ok, [p.line() for p in result.problems[:5]]
+    # The auditor reads it on the trail's page: by the command line's account, which fields.
+    url = reverse("audit") + "?show=changes&record_type=people.identifierquery"
+    page = client_for(world.auditor).get(url).content.decode()
+    assert "Locus system (locus.system)" in page and "changed: routed to, reason" in page
 
 
 def test_the_new_answerer_sees_and_answers_it(world: World) -> None:
