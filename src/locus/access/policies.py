@@ -48,14 +48,21 @@ def answers_identifier_queries(worker: Worker) -> bool:
 
 
 def identifier_query_answerer(
-    conflicting: Person, *, among: QuerySet[Worker], requester: Worker
+    conflicting: Person,
+    *,
+    among: QuerySet[Worker],
+    requester: Worker,
+    allocations: QuerySet[Allocation] | None = None,
 ) -> Worker | None:
     """Who of ``among`` answers ``requester``'s query about ``conflicting``: a manager of a
     team holding that record, or (when nobody holds it, or that team has no manager but the
     requester) an administrator, for the data team. Never the requester: nobody answers
-    their own question."""
+    their own question. ``allocations`` are where holding is read (a data migration gives
+    its historical model's rows: the rule is this one)."""
     among = among.exclude(pk=requester.pk)
-    holding_teams = Allocation.objects.current().filter(person=conflicting).values("team")
+    allocations = Allocation.objects.all() if allocations is None else allocations
+    current = Allocation.objects.current_q()
+    holding_teams = allocations.filter(current, person=conflicting).values("team")
     return (
         among.filter(role=Role.MANAGER, team__in=holding_teams).first()
         or among.filter(role=Role.ADMINISTRATOR, scope=Scope.ALL).first()

@@ -36,6 +36,15 @@ from locus.notifications.services import notify
 from locus.people.models import Person
 
 SYSTEM_USERNAME = "locus.system"
+# The command line's account (``system_worker``); a data migration that changes records
+# acts as the same account (``audit.migration_ops.system_actor``).
+SYSTEM_ACCOUNT = {
+    "username": SYSTEM_USERNAME,
+    "first_name": "Locus",
+    "last_name": "system",
+    "role": Role.ADMINISTRATOR,
+    "scope": Scope.ALL,
+}
 
 # The sight each role gets unless an administrator sets another.
 DEFAULT_SCOPE = {
@@ -55,13 +64,7 @@ def system_worker() -> Worker:
     """
     worker = Worker.objects.filter(username=SYSTEM_USERNAME).first()
     if worker is None:
-        worker = Worker(
-            username=SYSTEM_USERNAME,
-            first_name="Locus",
-            last_name="system",
-            role=Role.ADMINISTRATOR,
-            scope=Scope.ALL,
-        )
+        worker = Worker(**SYSTEM_ACCOUNT)
         worker.set_unusable_password()
         worker.save()
         record_change(

@@ -44,7 +44,7 @@ SIGHT_CHANGED = "Worker's role, scope or team changed"
 TEAM_CHANGED = "Worker's team changed agency or independence"
 
 
-def _audited(token: ApiToken) -> dict[str, object]:
+def token_trail(token: ApiToken) -> dict[str, object]:
     """What the trail keeps of a token: never its hash (nor, of course, its secret)."""
     return {
         "worker_id": token.worker_id,
@@ -108,7 +108,7 @@ def token_create(
         created_at=clock.now(),
         expires_at=expires_at,
     )
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=token, after=_audited(token))
+    record_change(actor=actor, action=ChangeAction.CREATE, obj=token, after=token_trail(token))
     sharing.record_share(
         actor=actor,
         kind=ShareKind.API_TOKEN,
@@ -167,11 +167,11 @@ def _revoked_text(token: ApiToken, actor: Worker, reason: str) -> str:
 
 
 def _end(actor: Worker, token: ApiToken, note: str, *, reason: str = "") -> ApiToken:
-    before = _audited(token)
+    before = token_trail(token)
     token.revoked_at = clock.now()
     token.save(update_fields=["revoked_at"])
     sharing.end_shares(actor=actor, source=token, note=note)
-    after = {**_audited(token), "reason": reason or note}
+    after = {**token_trail(token), "reason": reason or note}
     record_change(actor=actor, action=ChangeAction.END, obj=token, before=before, after=after)
     return token
 

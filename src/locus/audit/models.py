@@ -91,13 +91,30 @@ class Chained(models.Model):
         seal = [item for item in items if _seq_of(item) is None]
         if not seal:
             return
-        if not transaction.get_connection().in_atomic_block:
-            raise RuntimeError("audit rows are sealed inside the transaction that writes them")
-        head = ChainHead.locked(cls.stream.name)
-        head.seq, head.row_hash = chain.seal_batch(
-            cls.stream, seal, seq=head.seq, prev=head.row_hash
-        )
-        head.save(update_fields=["seq", "row_hash"])
+        seal_rows(ChainHead, cls.stream, seal)
+
+
+def seal_rows(heads: Any, stream: chain.Stream, items: Sequence[Any]) -> None:
+    """Seal new rows ``items`` of ``stream`` after its head, kept in ``heads`` (the
+    ChainHead model, or a data migration's historical copy of it), in the inserting
+    transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit rows are sealed inside the transaction that writes them")
+    head = locked_head(heads, stream.name)
+    head.seq, head.row_hash = chain.seal_batch(stream, items, seq=head.seq, prev=head.row_hash)
+    head.save(update_fields=["seq", "row_hash"])
+
+
+def locked_head(heads: Any, stream: str) -> Any:
+    """The stream's head in ``heads`` (see :meth:`ChainHead.locked`), locked until the
+    transaction ends, made the first time."""
+    found = heads.objects.select_for_update().filter(stream=stream).first()
+    if found is not None:
+        return found
+    # Every stream's head at once (a new database's first audit write), so that no
+    # later write costs more queries than another; a writer that made them first wins.
+    heads.objects.bulk_create([heads(stream=s.name) for s in chain.STREAMS], ignore_conflicts=True)
+    return heads.objects.select_for_update().get(stream=stream)
 
 
 class AuditEvent(Chained):
@@ -191,14 +208,8 @@ class ChainHead(models.Model):
     @classmethod
     def locked(cls, stream: str) -> ChainHead:
         """The stream's head, locked until the transaction ends (made the first time)."""
-        found = cls.objects.select_for_update().filter(stream=stream).first()
-        if found is not None:
-            return found
-        # Every stream's head at once (a new database's first audit write), so that no
-        # later write costs more queries than another; a writer that made them first wins.
-        heads = [ChainHead(stream=s.name) for s in chain.STREAMS]
-        ChainHead.objects.bulk_create(heads, ignore_conflicts=True)
-        return cls.objects.select_for_update().get(stream=stream)
+        head: ChainHead = locked_head(cls, stream)
+        return head
 
 
 class ChainCheck(models.Model):

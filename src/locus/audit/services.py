@@ -130,21 +130,33 @@ def record_change(
     """Append one change to the trail. Must run inside the writing service's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_change must run inside the service's transaction")
+    return write_event(ChangeEvent, **change_fields(actor, action, obj, before, after))
+
+
+def change_fields(
+    actor: Any,
+    action: ChangeAction,
+    obj: models.Model,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What a change row of ``obj`` holds, but its time and its place in the chain: for an
+    update or an end, only the fields that changed (``record_change``; a data migration's
+    ``audit.migration_ops.record_changes``)."""
     if after is None:
         after = snapshot(obj) if action != ChangeAction.DELETE else {}
     before = dict(before or {})
     if action == ChangeAction.UPDATE or action == ChangeAction.END:
         before, after = diff(before, after)
-    return write_event(
-        ChangeEvent,
-        actor=actor,
-        action=action,
-        record_type=record_type_of(obj),
-        record_id=str(obj.pk),
-        before=before,
-        after=dict(after),
-        people=people_text(people_of(obj)),
-    )
+    return {
+        "actor": actor,
+        "action": action,
+        "record_type": record_type_of(obj),
+        "record_id": str(obj.pk),
+        "before": before,
+        "after": dict(after),
+        "people": people_text(people_of(obj)),
+    }
 
 
 def record_creations(*, actor: Any, objs: Iterable[models.Model], batch_size: int = 2000) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models, transaction
 
@@ -183,10 +184,19 @@ def end_shares(*, actor: Worker, source: models.Model, note: str) -> int:
     now = clock.now()
     ended = 0
     for share in Share.objects.filter(source_type=source_type, source_id=source_id):
-        if share.until is None or share.until > now:
-            save_changes(actor=actor, obj=share, fields={"until": now, "until_note": note})
+        if fields := share_ending(share, now=now, note=note):
+            save_changes(actor=actor, obj=share, fields=fields)
             ended += 1
     return ended
+
+
+def share_ending(share: Any, *, now: dt.datetime, note: str) -> dict[str, Any] | None:
+    """What ending a register row at ``now`` writes on it, or None when it has ended
+    already (its own date passed, or it was ended before): for ``end_shares`` and a data
+    migration's historical rows alike."""
+    if share.until is not None and share.until <= now:
+        return None
+    return {"until": now, "until_note": note}
 
 
 @transaction.atomic
