@@ -17,11 +17,13 @@ from django.urls import reverse
 
 from locus.access.models import Role, Scope, Worker
 from locus.common.errors import NotPermitted
-from locus.people.services import allocation_create
+from locus.people.models import Allocation
+from locus.people.services import allocation_create, allocation_end
 from locus.retention import services
 from locus.retention.models import HeldKind, LegalHold
 from tests.casework.helpers import open_case
 from tests.factories import START, World, client_for, make_worker
+from tests.frozen_clock import FrozenClock
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +155,31 @@ def test_a_manager_of_a_team_holding_the_child_answers_for_another_agencys_hold(
     assert _reads(world.team_manager, hold) == 200
     assert _lifts_by_page(world.team_manager, hold) == 302
     assert LegalHold.objects.get(pk=hold.pk).lifted_by == world.team_manager
+
+
+def test_once_no_team_holds_the_child_the_data_team_answers_for_the_hold(
+    frozen_clock: FrozenClock, world: World
+) -> None:
+    """The case closed: team A no longer holds the child, so its manager (who did not place
+    the hold) no longer reads or lifts it; the data team still does."""
+    hold = _hold(world.admin, HeldKind.PERSON, world.csc_child.pk)
+    assert _reads(world.team_manager, hold) == 200
+    allocation = Allocation.objects.current().get(person=world.csc_child)
+    allocation_end(
+        actor=world.admin, allocation=allocation, end=frozen_clock.today, reason="Case closed"
+    )
+    frozen_clock.advance(days=1)
+    assert _reads(world.team_manager, hold) == 404
+    assert _lifts_by_page(world.team_manager, hold) == 404
+    assert _reads(world.admin, hold) == 200
+    assert _lifts_by_page(world.admin, hold) == 302
+
+
+def test_the_information_governance_lead_reads_a_hold_but_never_lifts_it(world: World) -> None:
+    hold = _held_case(world)
+    assert _reads(world.auditor, hold) == 200
+    assert _lifts_by_page(world.auditor, hold) == 404
+    assert LegalHold.objects.get(pk=hold.pk).lifted_at is None
 
 
 # --- The person page's banner --------------------------------------------------------------

@@ -104,6 +104,13 @@ def may_see_hold(worker: Worker, hold: LegalHold) -> bool:
     return can_read_retention(worker) or (can_hold(worker) and _answers_for(worker, hold))
 
 
+def hold_rights(worker: Worker, hold: LegalHold) -> tuple[bool, bool]:
+    """Whether the worker may read this hold and whether they may lift it, asked once (the
+    person page's banner, one line per hold): whoever may lift a hold may read it."""
+    lifts = may_lift_hold(worker, hold)
+    return lifts or can_read_retention(worker), lifts
+
+
 def see_hold(worker: Worker, hold_id: object) -> LegalHold:
     """A hold the worker may read (``may_see_hold``), or 404."""
     hold = (

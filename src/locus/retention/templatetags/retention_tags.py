@@ -19,7 +19,7 @@ class PersonHolds:
     """The active holds on a person, as the viewer may know them: those they may read (each
     with whether they may lift it), and how many others keep the record. Of those the viewer
     is told only that a hold keeps it: the reason and dates would say what proceedings are
-    under way, which is for those who answer for them (``rules.may_see_hold``)."""
+    under way, which is for those who answer for them (``rules.hold_rights``)."""
 
     readable: list[tuple[LegalHold, bool]] = field(default_factory=list)
     unread: int = 0
@@ -36,8 +36,9 @@ def holds_on_person(person_id: int, worker: Worker) -> PersonHolds:
     for hold in selectors.holds_on(HeldKind.PERSON, person_id):
         if not hold.active:
             continue
-        if rules.may_see_hold(worker, hold):
-            found.readable.append((hold, rules.may_lift_hold(worker, hold)))
+        reads, lifts = rules.hold_rights(worker, hold)
+        if reads:
+            found.readable.append((hold, lifts))
         else:
             found.unread += 1
     return found
