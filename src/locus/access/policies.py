@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from locus.access import scopes
 from locus.access.models import Agency, AgencyKind, Role, Scope, Worker
@@ -23,6 +23,14 @@ CASEWORK_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER})
 
 def is_administrator(worker: Worker) -> bool:
     return worker.is_active and worker.role == Role.ADMINISTRATOR and worker.scope == Scope.ALL
+
+
+def holds_child(worker: Worker, person: Person) -> bool:
+    """An open allocation of the child to ``worker``, or to ``worker``'s team."""
+    mine = Q(worker=worker)
+    if worker.team_id is not None:
+        mine |= Q(team_id=worker.team_id)
+    return Allocation.objects.current().filter(mine, person=person).exists()
 
 
 def can_view_person(worker: Worker, person: Person) -> bool:

@@ -5,19 +5,24 @@
   and starts a purge, after reading the dry run's list.
 * **The information governance lead** (the auditor role) reads the rules, the holds and the
   past runs, to check them; never starts a purge, never changes a rule.
-* **A legal hold** is placed or lifted by a team manager or an administrator: the manager of
-  a case in proceedings knows of them first. A manager only on a record they may open (a hold
-  on a record they cannot see is refused as if it did not exist); the administrator sees all.
-  A practitioner asks their manager. Everyone else is told these pages do not exist (404).
-* **A hold's page** is read by those who read the retention pages, and by a manager who may
-  open the held record (the one who placed it, told when someone else lifts it, included).
+* **A legal hold** is placed by a team manager or an administrator: the manager of a case in
+  proceedings knows of them first. A manager only on a record they may open (a hold on a
+  record they cannot see is refused as if it did not exist); the administrator on any. A
+  practitioner asks their manager. Everyone else is told these pages do not exist (404).
+* **A hold is read and lifted** (its page names the proceedings and who placed it; a lift
+  lets the record be purged) by the data team, by the manager who placed it and by a manager
+  of the team that holds the record (a context case's lead team; a team with an open
+  allocation of the person), the last two while they may still open the record. Seeing the
+  record is not enough: a partner organisation sees the cases it referred, and every agency
+  sees a case at a public place, but neither answers for the proceedings. The auditor role
+  reads every hold (never lifts one). Anyone else is told the hold does not exist.
 """
 
 from __future__ import annotations
 
 from locus.access import context_cases, scopes
 from locus.access.models import Role, Worker
-from locus.access.policies import is_administrator
+from locus.access.policies import holds_child, is_administrator
 from locus.casework.models import ContextCase
 from locus.common.errors import NotPermitted
 from locus.common.ids import as_id, parse_id
@@ -61,23 +66,49 @@ def held_record(worker: Worker, kind: str, record_id: object) -> Person | Contex
     return None
 
 
+def _answers_for(worker: Worker, hold: LegalHold) -> bool:
+    """The manager who placed the hold, or a manager of the team that holds its record (a
+    context case's lead team, a team with an open allocation of the person), while they may
+    still open the record in their own right (``held_record``)."""
+    placer = hold.placed_by_id == worker.pk
+    if not placer and (worker.role != Role.MANAGER or worker.team_id is None):
+        return False
+    record = held_record(worker, hold.held_kind, hold.held_id)
+    if record is None:
+        return False
+    if placer:
+        return True
+    if isinstance(record, Person):
+        return holds_child(worker, record)
+    return record.team_id == worker.team_id
+
+
+def may_lift_hold(worker: Worker, hold: LegalHold) -> bool:
+    """Whether the worker may lift this hold: an administrator any, a manager one they answer
+    for (``_answers_for``)."""
+    return is_administrator(worker) or (can_hold(worker) and _answers_for(worker, hold))
+
+
 def access_hold(worker: Worker, hold_id: object) -> LegalHold:
-    """A hold the worker may lift (the record still theirs to see), or 404."""
+    """A hold the worker may lift (``may_lift_hold``), or 404."""
     require(can_hold(worker), "legal holds are for managers and administrators")
     hold = LegalHold.objects.filter(pk=parse_id(hold_id)).first()
-    if hold is None:
-        raise NotPermitted("no such hold")
-    if not is_administrator(worker) and held_record(worker, hold.held_kind, hold.held_id) is None:
-        raise NotPermitted("the held record is not one this worker may see")
+    if hold is None or not may_lift_hold(worker, hold):
+        raise NotPermitted("no such hold, or not one this worker may lift")
     return hold
 
 
 def may_see_hold(worker: Worker, hold: LegalHold) -> bool:
-    """Whether the worker may read this hold's page: the data team and governance read every
-    hold; a manager, a hold on a record they may still open."""
-    if can_read_retention(worker):
-        return True
-    return can_hold(worker) and held_record(worker, hold.held_kind, hold.held_id) is not None
+    """Whether the worker may read this hold (its proceedings, who placed it): the data team
+    and governance read every hold; a manager, one they answer for (``_answers_for``)."""
+    return can_read_retention(worker) or (can_hold(worker) and _answers_for(worker, hold))
+
+
+def hold_rights(worker: Worker, hold: LegalHold) -> tuple[bool, bool]:
+    """Whether the worker may read this hold and whether they may lift it, asked once (the
+    person page's banner, one line per hold): whoever may lift a hold may read it."""
+    lifts = may_lift_hold(worker, hold)
+    return lifts or can_read_retention(worker), lifts
 
 
 def see_hold(worker: Worker, hold_id: object) -> LegalHold:

@@ -18,23 +18,15 @@ area picture built from many children's maps.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from locus.access import scopes
 from locus.access.context_cases import is_partner
 from locus.access.models import Role, Worker
-from locus.access.policies import CASEWORK_ROLES, sees_lastingly
-from locus.people.models import Allocation, Person
+from locus.access.policies import CASEWORK_ROLES, holds_child, sees_lastingly
+from locus.people.models import Person
 from locus.places.models import RESTRICTED_KINDS, Context
 from locus.safety.models import MarkedPlace
-
-
-def holds_child(worker: Worker, person: Person) -> bool:
-    """An open allocation of the child to ``worker``, or to ``worker``'s team."""
-    mine = Q(worker=worker)
-    if worker.team_id is not None:
-        mine |= Q(team_id=worker.team_id)
-    return Allocation.objects.current().filter(mine, person=person).exists()
 
 
 def can_record_safety(worker: Worker, person: Person) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django import template
 
 from locus.access import retention as rules
@@ -12,10 +14,34 @@ from locus.retention.models import HeldKind, LegalHold
 register = template.Library()
 
 
+@dataclass
+class PersonHolds:
+    """The active holds on a person, as the viewer may know them: those they may read (each
+    with whether they may lift it), and how many others keep the record. Of those the viewer
+    is told only that a hold keeps it: the reason and dates would say what proceedings are
+    under way, which is for those who answer for them (``rules.hold_rights``)."""
+
+    readable: list[tuple[LegalHold, bool]] = field(default_factory=list)
+    unread: int = 0
+
+    @property
+    def any(self) -> bool:
+        return bool(self.readable) or self.unread > 0
+
+
 @register.simple_tag
-def holds_on_person(person_id: int) -> list[LegalHold]:
+def holds_on_person(person_id: int, worker: Worker) -> PersonHolds:
     """The active holds on a person (a page that shows the person has checked sight)."""
-    return [h for h in selectors.holds_on(HeldKind.PERSON, person_id) if h.active]
+    found = PersonHolds()
+    for hold in selectors.holds_on(HeldKind.PERSON, person_id):
+        if not hold.active:
+            continue
+        reads, lifts = rules.hold_rights(worker, hold)
+        if reads:
+            found.readable.append((hold, lifts))
+        else:
+            found.unread += 1
+    return found
 
 
 @register.filter
