@@ -532,6 +532,7 @@ class WorkItem:
     url: str
     due_on: dt.date | None
     who: str
+    note: str = ""  # why the item is worded as it is, in plain words, under its link
 
     @property
     def overdue(self) -> bool:
@@ -759,22 +760,45 @@ SIGN_OFF_PAGES = {
 }
 
 
+TOO_CLOSE_TO_SIGN = "You wrote part of this: pass it on"
+
+
 def _approvals_waiting(viewer: Worker) -> list[WorkItem]:
-    """The sign-offs asked of this manager by name (one query): nobody else's, and never an
-    administrator's (an IT role signs off no casework)."""
-    asked = SignOffRequest.objects.filter(
-        manager=viewer, decided_at__isnull=True, case__in=policies.cases_visible_to(viewer)
-    ).select_related("case__context", "requested_by")
-    return [
-        WorkItem(
-            SIGN_OFF_PAGES[ApprovalSubject(r.subject)][0],
-            r.case.context.name,
-            _case_url(r.case_id, SIGN_OFF_PAGES[ApprovalSubject(r.subject)][1]),
-            None,
-            str(r.requested_by),
-        )
-        for r in asked
-    ]
+    """The sign-offs asked of this manager by name (two queries): nobody else's, and never an
+    administrator's (an IT role signs off no casework). One the manager is too close to
+    (:func:`policies.too_close_among`: they wrote part of it, perhaps after it was put to
+    them) is not theirs to give: the sign-off page would refuse them, so the item offers
+    what they can do instead, pass it to another manager, and says why."""
+    asked = list(
+        SignOffRequest.objects.filter(
+            manager=viewer, decided_at__isnull=True, case__in=policies.cases_visible_to(viewer)
+        ).select_related("case__context", "requested_by")
+    )
+    too_close = policies.too_close_among(viewer, asked)
+    items = []
+    for r in asked:
+        what, part = SIGN_OFF_PAGES[ApprovalSubject(r.subject)]
+        if r.pk in too_close:
+            piece = r.get_subject_display().lower()
+            items.append(
+                WorkItem(
+                    TOO_CLOSE_TO_SIGN,
+                    r.case.context.name,
+                    reverse("context-signoff-reassign", args=[r.case_id, r.pk]),
+                    None,
+                    str(r.requested_by),
+                    f"You were asked to sign off the {piece}, but you worked on it, and nobody "
+                    "signs off their own work. Ask another manager of the team to sign it "
+                    "off, and say why.",
+                )
+            )
+        else:
+            items.append(
+                WorkItem(
+                    what, r.case.context.name, _case_url(r.case_id, part), None, str(r.requested_by)
+                )
+            )
+    return items
 
 
 # --- What the casework pages read ------------------------------------------------------------
