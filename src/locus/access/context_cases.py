@@ -53,6 +53,8 @@ from locus.access.policies import (
 )
 from locus.audit.models import ChangeAction, ChangeEvent
 from locus.casework.models import (
+    Approval,
+    ApprovalOutcome,
     ApprovalSubject,
     ConferenceAttendee,
     ContextAssessment,
@@ -294,9 +296,20 @@ def open_sign_off(case: ContextCase, subject: str) -> SignOffRequest | None:
 
 def screening_unsigned(case: ContextCase) -> bool:
     """The case's level asked for its screening to be signed off, and it is not (yet)."""
-    if not SignOffRequest.objects.filter(case=case, subject=ApprovalSubject.SCREENING).exists():
-        return False
-    return not case.approvals.filter(subject=ApprovalSubject.SCREENING, outcome="approved").exists()
+    return case.pk in screening_unsigned_among([case.pk])
+
+
+def screening_unsigned_among(case_ids: Iterable[int]) -> set[int]:
+    """Of these cases, those :func:`screening_unsigned` holds for (one query, none for no
+    case): My work asks it of every assessment it lists."""
+    ids = set(case_ids)
+    if not ids:
+        return set()
+    screening = {"case": OuterRef("pk"), "subject": ApprovalSubject.SCREENING}
+    asked = SignOffRequest.objects.filter(**screening)
+    agreed = Approval.objects.filter(**screening, outcome=ApprovalOutcome.APPROVED)
+    unsigned = ContextCase.objects.filter(Exists(asked), ~Exists(agreed), pk__in=ids)
+    return set(unsigned.values_list("pk", flat=True))
 
 
 def can_sign_off(worker: Worker, case: ContextCase, subject: str) -> bool:
