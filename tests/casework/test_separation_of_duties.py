@@ -92,6 +92,24 @@ def evidence_by_manager(world: World, text: str) -> ContextCase:
     return case
 
 
+def asked_after_writing(world: World) -> ContextCase:
+    """An assessment the team manager added evidence to, whose sign-off is asked of them all
+    the same (asked before the rule, or passed on through another route)."""
+    case = evidence_by_manager(world, "Manager's own notes")
+    assessment = refreshed(case).assessment
+    # As the assessment's submission would have written it, around the check that now refuses.
+    assessment.status = "submitted"
+    assessment.save()
+    SignOffRequest.objects.create(
+        case=case,
+        subject="assessment",
+        manager=world.team_manager,
+        requested_by=world.social_worker,
+        requested_at=assessment.started_at,
+    )
+    return case
+
+
 def test_a_manager_who_wrote_the_analysis_and_recommendation_does_not_sign_it_off(
     world: World,
 ) -> None:
@@ -146,18 +164,7 @@ def test_a_sign_off_asked_of_an_author_before_they_wrote_is_not_given(world: Wor
     """A request already open when its manager became an author (asked before this rule, or
     passed on through another route): the manager may not approve or return it, and the
     page offers them no sign-off."""
-    case = evidence_by_manager(world, "Manager's own notes")
-    assessment = refreshed(case).assessment
-    # As the assessment's submission would have written it, around the check that now refuses.
-    assessment.status = "submitted"
-    assessment.save()
-    SignOffRequest.objects.create(
-        case=case,
-        subject="assessment",
-        manager=world.team_manager,
-        requested_by=world.social_worker,
-        requested_at=assessment.started_at,
-    )
+    case = asked_after_writing(world)
     assert not policies.can_sign_off(world.team_manager, case, "assessment")
     signoff = url("context-assessment-signoff", case.pk)
     assert client_for(world.team_manager).get(signoff).status_code == 404

@@ -134,9 +134,14 @@ def test_my_work_s_notifications_cost_the_same_however_many(world: World) -> Non
     assert html.count(">Unread</strong>") == 7 and many == one
 
 
-def test_the_header_names_the_count_only_to_those_with_my_work(world: World) -> None:
+def test_the_header_sends_those_without_my_work_to_their_notifications_page(
+    world: World,
+) -> None:
+    """An auditor is told of things too (an API token revoked): the count is theirs as well,
+    and leads to their notifications page, not to My work (test_without_case_records.py)."""
     html = client_for(world.auditor).get(reverse("dashboard")).content.decode()
-    assert "unread" not in html
+    assert 'href="/notifications/#notifications">Notifications, 0 unread</a>' in html
+    assert 'href="/my-work/' not in html
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

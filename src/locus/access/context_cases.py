@@ -36,9 +36,10 @@ context case names a child only to a viewer who already sees them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import CharField, Model, Q, QuerySet
+from django.db.models import CharField, Exists, F, Model, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast
 
 from locus.access import scopes
@@ -52,6 +53,8 @@ from locus.access.policies import (
 )
 from locus.audit.models import ChangeAction, ChangeEvent
 from locus.casework.models import (
+    Approval,
+    ApprovalOutcome,
     ApprovalSubject,
     ConferenceAttendee,
     ContextAssessment,
@@ -201,30 +204,52 @@ def _written(record_type: type[Model], rows: QuerySet[Any], **more: Any) -> Q:
     return Q(record_type=record_type._meta.label_lower, record_id__in=_ids_of(rows), **more)
 
 
+#: What writing each piece is: the kind of record, its way to the case, and what a change
+#: event must be to have written it. The screening and the closure have no writing: their
+#: authors are named on the case (:func:`_named_authors`).
+_PIECES: dict[str, list[tuple[type[Model], str, dict[str, Any]]]] = {
+    ApprovalSubject.ASSESSMENT: [
+        # The screening creates the assessment and starting it creates its findings, both
+        # empty: only a save that changes them writes them.
+        (
+            ContextAssessment,
+            "case",
+            {"action": ChangeAction.UPDATE, "after__has_any_keys": ASSESSMENT_WRITING},
+        ),
+        (DomainFinding, "assessment__case", {"action": ChangeAction.UPDATE}),
+        (Evidence, "finding__assessment__case", {}),
+    ],
+    ApprovalSubject.PLAN: [
+        # Drafted it (a conference agreeing it, or its approval, writes no part of it).
+        (ContextPlan, "case", {"action": ChangeAction.CREATE}),
+        (PlanGoal, "plan__case", {}),
+        (PlanAction, "plan__case", {}),
+    ],
+}
+
+
 def _writers(case: ContextCase, subject: str) -> Q | None:
     """The change events that wrote part of the piece, whoever made them and whenever: the
     trail keeps every write with its actor, where a row's ``updated_by`` keeps only the last
     (a manager whose findings the practitioner re-saved would drop out of it)."""
-    if subject == ApprovalSubject.ASSESSMENT:
-        assessment = ContextAssessment.objects.filter(case=case)
-        findings = DomainFinding.objects.filter(assessment__case=case)
-        # The screening creates the assessment and starting it creates its findings, both
-        # empty: only a save that changes them writes them.
-        saved = {"action": ChangeAction.UPDATE}
-        return (
-            _written(ContextAssessment, assessment, after__has_any_keys=ASSESSMENT_WRITING, **saved)
-            | _written(DomainFinding, findings, **saved)
-            | _written(Evidence, Evidence.objects.filter(finding__in=findings))
-        )
-    if subject == ApprovalSubject.PLAN:
-        plans = ContextPlan.objects.filter(case=case)
-        return (
-            # Drafted it (a conference agreeing it, or its approval, writes no part of it).
-            _written(ContextPlan, plans, action=ChangeAction.CREATE)
-            | _written(PlanGoal, PlanGoal.objects.filter(plan__in=plans))
-            | _written(PlanAction, PlanAction.objects.filter(plan__in=plans))
-        )
-    return None
+    pieces = _PIECES.get(subject)
+    if not pieces:
+        return None
+    written = Q()
+    for model, to_case, more in pieces:
+        written |= _written(model, model._default_manager.filter(**{to_case: case}), **more)
+    return written
+
+
+def _named_authors(case: ContextCase, subject: str) -> set[int]:
+    """The authors named on the case itself: its lead, who screened the referral (the
+    screening), who asked for the closure (the closure)."""
+    ids = {case.lead_id}
+    if subject == ApprovalSubject.SCREENING:
+        ids.add(case.opened_by_id)
+    elif subject == ApprovalSubject.CLOSURE and case.closure_requested_by_id:
+        ids.add(case.closure_requested_by_id)
+    return ids
 
 
 def sign_off_authors(case: ContextCase, subject: str) -> set[int]:
@@ -236,16 +261,12 @@ def sign_off_authors(case: ContextCase, subject: str) -> set[int]:
     manager who wrote part of the work, before it was put to them or while it waited, does
     not approve it, even when someone else wrote over their words later: another manager
     does. Read from the audit trail (every service records each write with its actor)."""
-    ids = {case.lead_id}
+    ids = _named_authors(case, subject)
     assessor = (
         ContextAssessment.objects.filter(case=case).values_list("assessor_id", flat=True).first()
     )
     if assessor:
         ids.add(assessor)
-    if subject == ApprovalSubject.SCREENING:
-        ids.add(case.opened_by_id)
-    elif subject == ApprovalSubject.CLOSURE and case.closure_requested_by_id:
-        ids.add(case.closure_requested_by_id)
     writers = _writers(case, subject)
     if writers is not None:
         ids.update(
@@ -275,9 +296,20 @@ def open_sign_off(case: ContextCase, subject: str) -> SignOffRequest | None:
 
 def screening_unsigned(case: ContextCase) -> bool:
     """The case's level asked for its screening to be signed off, and it is not (yet)."""
-    if not SignOffRequest.objects.filter(case=case, subject=ApprovalSubject.SCREENING).exists():
-        return False
-    return not case.approvals.filter(subject=ApprovalSubject.SCREENING, outcome="approved").exists()
+    return case.pk in screening_unsigned_among([case.pk])
+
+
+def screening_unsigned_among(case_ids: Iterable[int]) -> set[int]:
+    """Of these cases, those :func:`screening_unsigned` holds for (one query, none for no
+    case): My work asks it of every assessment it lists."""
+    ids = set(case_ids)
+    if not ids:
+        return set()
+    screening = {"case": OuterRef("pk"), "subject": ApprovalSubject.SCREENING}
+    asked = SignOffRequest.objects.filter(**screening)
+    agreed = Approval.objects.filter(**screening, outcome=ApprovalOutcome.APPROVED)
+    unsigned = ContextCase.objects.filter(Exists(asked), ~Exists(agreed), pk__in=ids)
+    return set(unsigned.values_list("pk", flat=True))
 
 
 def can_sign_off(worker: Worker, case: ContextCase, subject: str) -> bool:
@@ -302,8 +334,58 @@ def can_sign_off(worker: Worker, case: ContextCase, subject: str) -> bool:
 def too_close_to_sign(worker: Worker, request: SignOffRequest) -> bool:
     """The worker asked for the sign-off, or wrote part of the piece (perhaps after it was
     put to them): they may not give it, and pass it to another manager instead."""
-    authors = sign_off_authors(request.case, request.subject)
-    return worker.pk in authors | {request.requested_by_id}
+    return request.pk in too_close_among(worker, [request])
+
+
+#: In :func:`too_close_among`'s query, a row that makes the worker an author of every piece
+#: of its case (they are its assessor).
+_EVERY_PIECE = ""
+
+
+def too_close_among(worker: Worker, requests: Iterable[SignOffRequest]) -> set[int]:
+    """The ids of the open sign-offs among ``requests`` that ``worker`` may not give
+    (:func:`too_close_to_sign` for many at once, as My work lists them): they asked for it,
+    are named on the case as an author (:func:`_named_authors`), assessed the case, or wrote
+    part of the piece (``_PIECES``, read from the audit trail as :func:`sign_off_authors`
+    reads it). One query for them all, however many there are."""
+    requests = list(requests)
+    close = {
+        r.pk
+        for r in requests
+        if worker.pk == r.requested_by_id or worker.pk in _named_authors(r.case, r.subject)
+    }
+    rest = [r for r in requests if r.pk not in close]
+    if not rest:
+        return close
+    case_ids = {r.case_id for r in rest}
+    assessed = ContextAssessment.objects.filter(case_id__in=case_ids, assessor=worker)
+    parts = [_case_and_piece(assessed, "case", _EVERY_PIECE)]
+    for subject in sorted({r.subject for r in rest}):
+        cases = {r.case_id for r in rest if r.subject == subject}
+        for model, to_case, more in _PIECES.get(subject, []):
+            by_worker = ChangeEvent.objects.filter(
+                actor=worker,
+                record_type=model._meta.label_lower,
+                record_id=Cast(OuterRef("pk"), CharField()),
+                **more,
+            )
+            rows = model._default_manager.filter(Exists(by_worker), **{f"{to_case}__in": cases})
+            parts.append(_case_and_piece(rows, to_case, subject))
+    written = set(parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0])
+    return close | {
+        r.pk
+        for r in rest
+        if (r.case_id, _EVERY_PIECE) in written or (r.case_id, r.subject) in written
+    }
+
+
+def _case_and_piece(rows: QuerySet[Any], to_case: str, piece: str) -> QuerySet[Any]:
+    """The rows as (case id, piece) pairs, for :func:`too_close_among`'s one query."""
+    return (
+        rows.order_by()
+        .annotate(of_case=F(to_case), piece=Value(piece, output_field=CharField()))
+        .values_list("of_case", "piece")
+    )
 
 
 def can_reassign_sign_off(worker: Worker, request: SignOffRequest) -> bool:

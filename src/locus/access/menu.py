@@ -10,6 +10,7 @@ from locus.access import (
     api,
     break_glass,
     interchange,
+    notifications,
     policies,
     recording,
     retention,
@@ -33,6 +34,9 @@ class Menu:
     live_tokens: bool = False  # every worker's live API tokens, to revoke (access/api.py)
     retention: bool = False  # the retention rules, legal holds and purges (access/retention.py)
     subject_access: bool = False  # the subject access request log (access/subjectaccess.py)
+    # The url name of the page with their notifications (access/notifications.py): every
+    # worker has one, whatever their role.
+    notifications: str = "notifications"
 
 
 def menu_for(worker: Worker) -> Menu:
@@ -52,4 +56,5 @@ def menu_for(worker: Worker) -> Menu:
         live_tokens=api.can_revoke_any(worker),
         retention=retention.can_read_retention(worker),
         subject_access=subjectaccess.can_work_requests(worker),
+        notifications=notifications.notifications_page(worker),
     )

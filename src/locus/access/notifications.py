@@ -1,8 +1,10 @@
 """Who sees a notification: its recipient, and nobody else (not a manager, not an auditor,
-who reads the audit trail instead). Anyone else's id answers as a missing one."""
+who reads the audit trail instead). Anyone else's id answers as a missing one. Every worker
+may read their own, whatever their role (:func:`notifications_page` says where)."""
 
 from __future__ import annotations
 
+from locus.access import scopes
 from locus.access.models import Worker
 from locus.common.errors import NotPermitted
 from locus.common.ids import as_id
@@ -20,3 +22,12 @@ def access_notification(viewer: Worker, notification_id: object) -> Notification
     if found is None:
         raise NotPermitted("a worker reads only their own notifications")
     return found
+
+
+def notifications_page(worker: Worker) -> str:
+    """The url name of the page where ``worker`` reads their notifications: My work for whoever
+    works with case records; for anyone else (the information governance lead, an
+    administrator without case records), a page of their notifications alone. They are told
+    of things too (an API token revoked, a legal hold they placed lifted), and My work, a list
+    of casework, is not theirs."""
+    return "my-work" if scopes.sees_case_records(worker) else "notifications"

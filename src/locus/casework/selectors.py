@@ -532,6 +532,7 @@ class WorkItem:
     url: str
     due_on: dt.date | None
     who: str
+    note: str = ""  # why the item is worded as it is, in plain words, under its link
 
     @property
     def overdue(self) -> bool:
@@ -759,22 +760,59 @@ SIGN_OFF_PAGES = {
 }
 
 
+TOO_CLOSE_TO_SIGN = "You wrote part of this: pass it on"
+NOT_THEIR_TEAM = "Not yours to sign off now: pass it on"
+AFTER_SCREENING = "Sign off the assessment once the screening decision is agreed"
+
+
 def _approvals_waiting(viewer: Worker) -> list[WorkItem]:
-    """The sign-offs asked of this manager by name (one query): nobody else's, and never an
-    administrator's (an IT role signs off no casework)."""
-    asked = SignOffRequest.objects.filter(
-        manager=viewer, decided_at__isnull=True, case__in=policies.cases_visible_to(viewer)
-    ).select_related("case__context", "requested_by")
+    """The sign-offs asked of this manager by name: nobody else's, and never an
+    administrator's (an IT role signs off no casework). Each links to a page that will let
+    the manager do what it says: a sign-off they may not give (``policies.can_sign_off``
+    would refuse it) says why and what they can do instead. Three queries however many."""
+    asked = list(
+        SignOffRequest.objects.filter(
+            manager=viewer, decided_at__isnull=True, case__in=policies.cases_visible_to(viewer)
+        ).select_related("case__context", "requested_by")
+    )
+    too_close = policies.too_close_among(viewer, asked)
+    # An assessment waits for its case's screening decision to be agreed (the screening
+    # itself does not wait for itself).
+    assessments = {r.pk for r in asked if r.subject == ApprovalSubject.ASSESSMENT}
+    waiting = policies.screening_unsigned_among(r.case_id for r in asked if r.pk in assessments)
     return [
-        WorkItem(
-            SIGN_OFF_PAGES[ApprovalSubject(r.subject)][0],
-            r.case.context.name,
-            _case_url(r.case_id, SIGN_OFF_PAGES[ApprovalSubject(r.subject)][1]),
-            None,
-            str(r.requested_by),
-        )
+        _sign_off_item(viewer, r, r.pk in too_close, r.pk in assessments and r.case_id in waiting)
         for r in asked
     ]
+
+
+def _sign_off_item(
+    viewer: Worker, asked: SignOffRequest, too_close: bool, after_screening: bool
+) -> WorkItem:
+    """A sign-off asked of the viewer, as ``policies.can_sign_off`` answers it: the sign-off
+    page when they may give it; else passing it on (they wrote part of the piece, perhaps
+    after it was put to them, or no longer manage the case's team), or the case page while
+    the assessment waits for its screening decision to be agreed."""
+    what, part = SIGN_OFF_PAGES[ApprovalSubject(asked.subject)]
+    piece = asked.get_subject_display().lower()
+    pass_on = reverse("context-signoff-reassign", args=[asked.case_id, asked.pk])
+    place, who = asked.case.context.name, str(asked.requested_by)
+    if too_close:
+        why = (
+            f"You were asked to sign off the {piece}, but you worked on it, and nobody signs "
+            "off their own work. Ask another manager of the team to sign it off, and say why."
+        )
+        return WorkItem(TOO_CLOSE_TO_SIGN, place, pass_on, None, who, why)
+    if not policies.can_approve(viewer, asked.case):
+        why = (
+            f"You were asked to sign off the {piece}, but you no longer manage the case's "
+            "team. Ask one of its managers to sign it off, and say why."
+        )
+        return WorkItem(NOT_THEIR_TEAM, place, pass_on, None, who, why)
+    if after_screening:
+        why = "The case's screening decision is signed off first: the case page says where it is."
+        return WorkItem(AFTER_SCREENING, place, _case_url(asked.case_id), None, who, why)
+    return WorkItem(what, place, _case_url(asked.case_id, part), None, who)
 
 
 # --- What the casework pages read ------------------------------------------------------------

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from locus.access.models import Worker
-from locus.access.notifications import access_notification
+from locus.access.notifications import access_notification, notifications_page
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, record_type_of
 from locus.common import clock
@@ -147,20 +147,28 @@ def notify(
     )
     if settings.LOCUS_NOTIFICATION_EMAIL and recipient.email:
         label = NotificationKind(kind).label
-        transaction.on_commit(lambda: _email(recipient.pk, recipient.email, label))
+        # Where the recipient reads it: My work, or their notifications page if they have no
+        # case records (an auditor told their API token was revoked).
+        page = notifications_page(recipient)
+        transaction.on_commit(lambda: _email(recipient.pk, recipient.email, label, page))
     return notification
 
 
-def _email(worker_id: int, address: str, label: str) -> None:
+#: How an email names the page it links to.
+PAGE_NAMES = {"my-work": "My work", "notifications": "your notifications"}
+
+
+def _email(worker_id: int, address: str, label: str, page: str = "my-work") -> None:
     """The email for a notification, after its transaction committed. Email is not a secure
     channel: it says only that there is something, of which kind, and where to look."""
     if not takes_email(worker_id):
         return
-    link = settings.LOCUS_SITE_URL.rstrip("/") + reverse("my-work")
+    link = settings.LOCUS_SITE_URL.rstrip("/") + reverse(page)
     try:
         send_mail(
             subject=f"Locus: {label}",
-            message=f"You have a new item in Locus: {label}.\n\nSee it in My work: {link}\n",
+            message=f"You have a new item in Locus: {label}.\n\n"
+            f"See it in {PAGE_NAMES[page]}: {link}\n",
             from_email=None,
             recipient_list=[address],
         )

@@ -1,33 +1,43 @@
-"""Marking notifications read, and turning their emails on or off: posts from My work,
-each answered by a redirect back to it. Another worker's notification answers 404."""
+"""Reading notifications, marking them read, and turning their emails on or off. The posts
+answer with a redirect back to where the worker reads them (My work, or the notifications
+page for a worker without case records). Another worker's notification answers 404."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from locus.access.models import Worker
+from locus.access.notifications import notifications_page
 from locus.common.http import AuthedRequest
 from locus.notifications import services
+from locus.notifications.selectors import my_notifications
 
 
-def _back() -> HttpResponse:
-    return redirect(reverse("my-work") + "#notifications")
+def _back(worker: Worker) -> HttpResponse:
+    return redirect(reverse(notifications_page(worker)) + "#notifications")
+
+
+def notifications(request: AuthedRequest) -> HttpResponse:
+    """The worker's own notifications and nothing else: for a worker without case records,
+    the only page that lists them (it shows what each notification says, and its link)."""
+    return render(request, "notifications/page.html", my_notifications(request.user))
 
 
 @require_POST
 def read_one(request: AuthedRequest, notification_id: int) -> HttpResponse:
     services.notification_read(actor=request.user, notification_id=notification_id)
-    return _back()
+    return _back(request.user)
 
 
 @require_POST
 def read_all(request: AuthedRequest) -> HttpResponse:
     done = services.notifications_read_all(actor=request.user)
     messages.success(request, f"{done} notification{'' if done == 1 else 's'} marked as read")
-    return _back()
+    return _back(request.user)
 
 
 @require_POST
@@ -35,4 +45,4 @@ def email(request: AuthedRequest) -> HttpResponse:
     wanted = request.POST.get("email") == "on"
     services.email_preference_set(actor=request.user, email=wanted)
     messages.success(request, f"Notification emails turned {'on' if wanted else 'off'}")
-    return _back()
+    return _back(request.user)

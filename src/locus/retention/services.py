@@ -134,7 +134,7 @@ def _tell_placer(actor: Worker, hold: LegalHold) -> None:
     """The worker who placed the hold (knowing of the proceedings) hears that someone else
     lifted it: who, when, and the day the record may be purged from. The reason is on the
     hold's page (free text stays out of notifications, as it does for every other one); the
-    link goes there while they may read it, else to their My work."""
+    link goes there while they may read it, else to the home page."""
     placer = hold.placed_by
     assert hold.lifted_on is not None and hold.purge_from is not None  # just lifted
     url = (
