@@ -3,7 +3,9 @@
 A case lead may give an action on a family home's plan to a worker who sees the home through
 none of its children (a youth justice worker, a youth worker). Giving work is not a way in: the
 owner's page shows the action alone (words, due date, status, history, who leads the case),
-never the home (an address), the plan's other parts or the children."""
+never the home (an address), the plan's other parts or the children. The page is for an owner
+who still works cases: before, an owner made the information governance lead still read it,
+and one made IT administrator still recorded it done (as that role did any plan action)."""
 
 from __future__ import annotations
 
@@ -13,11 +15,14 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from locus.access.context_cases import access_own_action, cases_visible_to
+from locus.access.models import Role, Scope
 from locus.audit.models import AccessEvent
+from locus.casework import services
 from locus.casework.models import PlanAction
+from locus.common.errors import NotPermitted
 from locus.forums.models import ActionStatus
 from locus.notifications.models import Notification, NotificationKind
-from tests.casework.helpers import add_action, home_plan
+from tests.casework.helpers import add_action, home_plan, planned_case
 from tests.factories import World, client_for
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +133,68 @@ def test_an_analyst_owner_reads_the_action_and_records_progress_through_their_te
     )
     action.refresh_from_db()
     assert action.status == ActionStatus.PLANNED
+
+
+def _becomes(world: World, role: str) -> None:
+    """The owner's account is given another job: as an administrator changes a role."""
+    worker = world.yjs_worker
+    worker.role = role
+    worker.scope = Scope.ALL if role == Role.ADMINISTRATOR else Scope.NONE
+    worker.team = None
+    worker.save(update_fields=["role", "scope", "team"])
+
+
+def test_an_owner_made_information_governance_lead_no_longer_reads_the_action(
+    world: World,
+) -> None:
+    action = _given(world)
+    _becomes(world, Role.AUDITOR)
+    page = client_for(world.yjs_worker).get(reverse("own-action", args=[action.pk]))
+    assert page.status_code == 404
+    assert escape(WORDS) not in page.content.decode()
+
+
+def test_an_owner_made_it_administrator_no_longer_records_progress(world: World) -> None:
+    action = _given(world)
+    history = action.updates.count()
+    _becomes(world, Role.ADMINISTRATOR)
+    client = client_for(world.yjs_worker)
+    url = reverse("own-action", args=[action.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"status": ActionStatus.DONE, "note": "Closed it off"}).status_code == (
+        404
+    )
+    action.refresh_from_db()
+    assert action.status == ActionStatus.PLANNED and action.updates.count() == history
+
+
+def test_an_owner_who_changes_casework_role_keeps_the_action(world: World) -> None:
+    """Made a manager of another team, the owner still reads and updates what they were given."""
+    action = _given(world)
+    world.yjs_worker.role = Role.MANAGER
+    world.yjs_worker.save(update_fields=["role"])
+    client = client_for(world.yjs_worker)
+    url = reverse("own-action", args=[action.pk])
+    assert escape(WORDS) in client.get(url).content.decode()
+    client.post(url, {"status": ActionStatus.IN_PROGRESS, "note": "Handed to my new team"})
+    action.refresh_from_db()
+    assert action.status == ActionStatus.IN_PROGRESS
+
+
+def test_the_it_administrator_records_progress_on_no_plan_action(world: World) -> None:
+    case = planned_case(world)
+    action = case.plan.actions.get()
+    with pytest.raises(NotPermitted):
+        services.action_update(
+            actor=world.admin, action=action, status=ActionStatus.DONE, note="Tidied up"
+        )
+    update = reverse("context-action-update", args=[case.pk, action.pk])
+    assert client_for(world.admin).get(update).status_code == 404
+    plan_page = client_for(world.admin).get(reverse("context-plan", args=[case.pk]))
+    assert plan_page.status_code == 200 and update not in plan_page.content.decode()
+    # The case's team still records it.
+    services.action_update(
+        actor=world.social_worker, action=action, status=ActionStatus.DONE, note="Patrols ran"
+    )
+    action.refresh_from_db()
+    assert action.status == ActionStatus.DONE

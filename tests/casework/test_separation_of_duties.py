@@ -5,7 +5,10 @@ assessment's analysis and recommendation, added its evidence, or whose findings 
 practitioner later re-saved, was offered it and signed it off (only whoever last saved
 each finding counted); a manager who changed one of the plan's actions approved the plan;
 and any manager of the team passed a sign-off asked of another to themselves and gave it
-(an administrator could make such a manager's account and do the same).
+(an administrator could make such a manager's account and do the same). Later, each of these
+failed too: the manager who revised a case's threshold signed off its screening; the manager
+who linked the plan's children approved the plan; and a manager who wrote part of a plan
+passed its sign-off from the manager asked to a colleague of their choice.
 """
 
 from __future__ import annotations
@@ -25,10 +28,13 @@ from locus.casework.models import ContextCase, SignOffRequest
 from locus.common.errors import NotPermitted, ValidationFailed
 from tests.casework.helpers import (
     CASEWORK_MODELS,
+    add_action,
     fill,
+    level,
     open_case,
     planned_case,
     refreshed,
+    submit_plan,
     submitted_case,
 )
 from tests.factories import World, client_for, make_worker, nothing_written
@@ -219,6 +225,77 @@ def test_the_plan_keeps_its_first_writers(world: World) -> None:
     assert world.team_manager.pk in policies.sign_off_authors(refreshed(case), "plan")
 
 
+def test_a_manager_who_linked_children_to_the_plan_does_not_approve_it(world: World) -> None:
+    """Who the plan is for is part of the plan: choosing its children makes an author."""
+    linker = another_manager(world)
+    case = planned_case(world)
+    services.plan_child_add(actor=linker, plan=case.plan, person=world.team_child)
+    assert linker.pk in policies.sign_off_authors(refreshed(case), "plan")
+    page = url("context-plan-submit", case.pk)
+    assert linker.pk not in offered_managers(world.social_worker, page)
+    with nothing_written(*CASEWORK_MODELS), pytest.raises(ValidationFailed, match="manager"):
+        services.plan_submit(actor=world.social_worker, plan=refreshed(case).plan, manager=linker)
+
+
+def test_children_the_practitioner_linked_leave_the_team_manager_to_approve_the_plan(
+    world: World,
+) -> None:
+    case = planned_case(world)
+    services.plan_child_add(actor=world.social_worker, plan=case.plan, person=world.team_child)
+    case = submit_plan(world, refreshed(case))
+    services.plan_approve(actor=world.team_manager, plan=case.plan)
+    assert refreshed(case).plan.approved_by == world.team_manager
+
+
+def returned_screening(world: World) -> ContextCase:
+    """A case screened at a level that asks for sign-off, which the team manager did not
+    agree: the team revises the threshold and asks again."""
+    complex_level = level("Complex")
+    complex_level.screening_sign_off = True
+    complex_level.save()
+    case = open_case(world, level=complex_level, manager=world.team_manager)
+    services.screening_sign_off(
+        actor=world.team_manager, case=case, approve=False, note="Not Complex on this evidence"
+    )
+    return refreshed(case)
+
+
+def test_the_manager_who_revised_the_threshold_does_not_sign_off_the_screening(
+    world: World,
+) -> None:
+    case = returned_screening(world)
+    reviser = another_manager(world)
+    services.threshold_revise(
+        actor=reviser, case=case, level=level("Level 2"), reason="Stays a context assessment"
+    )
+    assert reviser.pk in policies.sign_off_authors(case, "screening")
+    page = url("context-screening-ask", case.pk)
+    assert offered_managers(world.social_worker, page) == {world.team_manager.pk}
+    with nothing_written(*CASEWORK_MODELS), pytest.raises(ValidationFailed, match="manager"):
+        services.screening_ask(actor=world.social_worker, case=case, manager=reviser)
+    # The manager who did not agree the first level agrees the revised one.
+    services.screening_ask(actor=world.social_worker, case=case, manager=world.team_manager)
+    services.screening_sign_off(actor=world.team_manager, case=case, approve=True)
+    assert not policies.screening_unsigned(case)
+
+
+def test_a_manager_who_revises_the_threshold_while_asked_passes_the_screening_on(
+    world: World,
+) -> None:
+    case = returned_screening(world)
+    second = another_manager(world)
+    services.screening_ask(actor=world.social_worker, case=case, manager=second)
+    services.threshold_revise(
+        actor=second, case=case, level=level("Level 2"), reason="Stays a context assessment"
+    )
+    with pytest.raises(NotPermitted):
+        services.screening_sign_off(actor=second, case=case, approve=True)
+    asked = SignOffRequest.objects.get(case=case, subject="screening", decided_at__isnull=True)
+    pass_on(second, asked, world.team_manager, "I revised the level myself")
+    services.screening_sign_off(actor=world.team_manager, case=case, approve=True)
+    assert not policies.screening_unsigned(case)
+
+
 def test_starting_returning_and_asking_again_makes_no_author(world: World) -> None:
     """The ordinary path: the manager who started the assessment and returned it once signs
     off the practitioner's work; the practitioner's own re-saves change nothing of that."""
@@ -347,3 +424,46 @@ def test_who_passes_a_sign_off_on(world: World) -> None:
     assert asked.manager_id == world.team_manager.pk
     services.assessment_approve(actor=world.team_manager, assessment=refreshed(case).assessment)
     assert refreshed(case).assessment.approved_by == world.team_manager
+
+
+def test_a_manager_who_wrote_part_of_the_plan_does_not_choose_who_approves_it(
+    world: World,
+) -> None:
+    """Passing the sign-off on from the manager asked to a colleague of their choice would be
+    approving their own work at one remove."""
+    author = another_manager(world)
+    friend = another_manager(world, "friendly_manager")
+    case = planned_case(world)
+    add_action(world, case.plan, actor=author, description="Author's own action")
+    case = submit_plan(world, case)  # social_worker asks team_manager
+    asked = SignOffRequest.objects.get(case=case, subject="plan", decided_at__isnull=True)
+    assert not policies.can_reassign_sign_off(author, asked)
+    with nothing_written(*CASEWORK_MODELS), pytest.raises(NotPermitted):
+        pass_on(author, asked, friend, "Team manager is busy")
+    page = url("context-signoff-reassign", case.pk, asked.pk)
+    assert client_for(author).get(page).status_code == 404
+    html = client_for(author).get(url("context-case", case.pk)).content.decode()
+    assert page not in html
+    asked.refresh_from_db()
+    assert asked.manager_id == world.team_manager.pk
+
+
+def test_the_manager_asked_and_the_worker_who_asked_pass_it_on_though_authors(
+    world: World,
+) -> None:
+    """The ordinary way work reaches a manager who may sign it: the manager asked who then
+    wrote part of it, or the practitioner who wrote it and asked, passes it on."""
+    second = another_manager(world)
+    third = another_manager(world, "third_manager")
+    case = submit_plan(world, planned_case(world))  # social_worker asks team_manager
+    asked = SignOffRequest.objects.get(case=case, subject="plan", decided_at__isnull=True)
+    add_action(world, case.plan, actor=world.team_manager, description="The manager's action")
+    assert policies.too_close_to_sign(world.team_manager, asked)
+    page = url("context-signoff-reassign", case.pk, asked.pk)
+    assert page in client_for(world.team_manager).get(url("context-case", case.pk)).content.decode()
+    pass_on(world.team_manager, asked, second, "I added an action myself")
+    asked.refresh_from_db()
+    assert policies.too_close_to_sign(world.social_worker, asked)
+    pass_on(world.social_worker, asked, third, "Second manager is on leave")
+    services.plan_approve(actor=third, plan=refreshed(case).plan)
+    assert refreshed(case).plan.approved_by == third

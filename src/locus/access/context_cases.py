@@ -25,13 +25,13 @@ context case names a child only to a viewer who already sees them.
   case nor ever write any part of the piece (:func:`sign_off_authors`, read
   from the audit trail); only that manager may give it. It is passed on, with
   a reason, by the manager asked, the worker who asked, or another manager of
-  the team, to another eligible manager, **never to oneself**
-  (:func:`can_reassign_sign_off`, :func:`sign_off_receivers`). An
+  the team who is no author of it, to another eligible manager, **never to
+  oneself** (:func:`can_reassign_sign_off`, :func:`sign_off_receivers`). An
   administrator's IT role never signs off casework, nor passes a sign-off on.
-  An action is updated by its owner, their manager, the
-  case's team, or a practitioner of the agency delivering it. A worker who sits
-  on an HSB meeting or MACE panel and sees the context **lands** the forum's
-  actions on its approved plan.
+  An action is updated by its owner, their manager, the case's team, or a
+  practitioner of the agency delivering it; never by the IT administrator. A
+  worker who sits on an HSB meeting or MACE panel and sees the context
+  **lands** the forum's actions on its approved plan.
 """
 
 from __future__ import annotations
@@ -64,9 +64,11 @@ from locus.casework.models import (
     DomainFinding,
     Evidence,
     PlanAction,
+    PlanChild,
     PlanGoal,
     Referral,
     SignOffRequest,
+    ThresholdRevision,
 )
 
 REFERRER_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.ANALYST})
@@ -153,11 +155,16 @@ def access_referral(worker: Worker, referral_id: object) -> Referral:
     return one_or_404(referrals, referral_id)
 
 
+def works_cases(worker: Worker) -> bool:
+    """A practitioner, manager or analyst who sees case records (partners included): the
+    roles that refer, own actions and sit on forums. Not the information governance lead
+    (the auditor role), who reads the trail, nor the IT administrator."""
+    return worker.role in REFERRER_ROLES and scopes.sees_case_records(worker)
+
+
 def can_refer(worker: Worker) -> bool:
     """Anyone who works or analyses cases, partner organisations included."""
-    return is_administrator(worker) or (
-        worker.role in REFERRER_ROLES and scopes.sees_case_records(worker)
-    )
+    return is_administrator(worker) or works_cases(worker)
 
 
 def can_withdraw_referral(worker: Worker, referral: Referral) -> bool:
@@ -205,8 +212,8 @@ def _written(record_type: type[Model], rows: QuerySet[Any], **more: Any) -> Q:
 
 
 #: What writing each piece is: the kind of record, its way to the case, and what a change
-#: event must be to have written it. The screening and the closure have no writing: their
-#: authors are named on the case (:func:`_named_authors`).
+#: event must be to have written it. The closure has no writing: its author is named on the
+#: case (:func:`_named_authors`), as the screening's opener is.
 _PIECES: dict[str, list[tuple[type[Model], str, dict[str, Any]]]] = {
     ApprovalSubject.ASSESSMENT: [
         # The screening creates the assessment and starting it creates its findings, both
@@ -224,7 +231,12 @@ _PIECES: dict[str, list[tuple[type[Model], str, dict[str, Any]]]] = {
         (ContextPlan, "case", {"action": ChangeAction.CREATE}),
         (PlanGoal, "plan__case", {}),
         (PlanAction, "plan__case", {}),
+        # Chose the children it is for: who the plan protects is part of the plan.
+        (PlanChild, "plan__case", {}),
     ],
+    # Revised the threshold: the level is the screening's decision, so whoever set it is
+    # too close to agree it (asking again after a revision is the usual path).
+    ApprovalSubject.SCREENING: [(ThresholdRevision, "case", {})],
 }
 
 
@@ -254,10 +266,11 @@ def _named_authors(case: ContextCase, subject: str) -> set[int]:
 
 def sign_off_authors(case: ContextCase, subject: str) -> set[int]:
     """The workers too close to a piece to sign it off: the case's lead, its assessor, and
-    everyone who ever wrote any part of the piece. The screening: who screened the referral.
-    The assessment: whoever wrote its analysis or recommendation, any of its findings, or
-    added evidence. The plan: who drafted it, and whoever added or changed any of its goals
-    or actions. The closure: who asked for it (the request is written whole, at once). A
+    everyone who ever wrote any part of the piece. The screening: who opened the case from
+    the referral, and whoever revised its threshold level since. The assessment: whoever
+    wrote its analysis or recommendation, any of its findings, or added evidence. The plan:
+    who drafted it, and whoever added or changed any of its goals or actions or linked a
+    child to it. The closure: who asked for it (the request is written whole, at once). A
     manager who wrote part of the work, before it was put to them or while it waited, does
     not approve it, even when someone else wrote over their words later: another manager
     does. Read from the audit trail (every service records each write with its actor)."""
@@ -390,10 +403,13 @@ def _case_and_piece(rows: QuerySet[Any], to_case: str, piece: str) -> QuerySet[A
 
 def can_reassign_sign_off(worker: Worker, request: SignOffRequest) -> bool:
     """Pass an open sign-off to another manager: the manager it is asked of, the worker who
-    asked for it (while they still work the case), or a manager of the case's team, who
-    passes it to another manager, never to themselves (:func:`sign_off_receivers`). Not a
-    practitioner who did not ask for it, and never the IT administrator, who has no part in
-    casework's sign-offs."""
+    asked for it (while they still work the case), or another manager of the case's team
+    who is not too close to the work, who passes it to another manager, never to themselves
+    (:func:`sign_off_receivers`). A manager who wrote part of the piece (or leads or
+    assessed the case) does not pass it on unless it was asked of them: choosing who
+    approves their own work would be signing it off at one remove. Not a practitioner who
+    did not ask for it, and never the IT administrator, who has no part in casework's
+    sign-offs."""
     if request.decided_at is not None or not worker.is_active or is_administrator(worker):
         return False
     case = request.case
@@ -401,7 +417,7 @@ def can_reassign_sign_off(worker: Worker, request: SignOffRequest) -> bool:
         return True
     if worker.pk == request.requested_by_id:
         return can_work_case(worker, case)
-    return can_approve(worker, case)
+    return can_approve(worker, case) and not too_close_to_sign(worker, request)
 
 
 def sign_off_receivers(worker: Worker, request: SignOffRequest) -> list[Worker]:
@@ -461,18 +477,16 @@ def can_land_action(worker: Worker, plan: ContextPlan) -> bool:
     if is_administrator(worker):
         return True
     return (
-        worker.is_active
-        and worker.team_id is not None
-        and worker.role in REFERRER_ROLES
-        and scopes.sees_case_records(worker)
+        worker.team_id is not None
+        and works_cases(worker)
         and can_view_context(worker, plan.case.context)
     )
 
 
 def can_update_action(worker: Worker, action: PlanAction) -> bool:
-    """Its owner, the owner's team manager, the case's team, or the delivering agency's staff."""
-    if is_administrator(worker):
-        return True
+    """Its owner, the owner's team manager, the case's team, or the delivering agency's staff:
+    practitioners and managers. Never the IT administrator, whose role is not casework (the
+    step before a case may be closed is its actions being done)."""
     if not worker.is_active or worker.role not in CASEWORK_ROLES:
         return False
     if action.owner_id == worker.pk or worker.agency_id == action.agency_id:
@@ -516,8 +530,14 @@ def access_own_action(worker: Worker, action_id: object) -> PlanAction:
     a case lead may give an action on a home's plan to a worker who sees the home through
     none of its children. Giving work is not a way in, so that page shows the action alone
     (its words, due date, status and history, and who leads the case), never the place, the
-    plan's other parts or the children."""
-    actions = PlanAction.objects.filter(owner=worker, owner__is_active=True).select_related(
-        "plan__case__lead__team__agency", "agency", "owner"
+    plan's other parts or the children.
+
+    Only while the owner still works cases (:func:`works_cases`): an owner made the
+    information governance lead or the IT administrator since the action was given no
+    longer reads it or records progress there (a case lead gives it to someone else)."""
+    actions = PlanAction.objects.filter(owner=worker, owner__is_active=True)
+    if not works_cases(worker):
+        actions = actions.none()
+    return one_or_404(
+        actions.select_related("plan__case__lead__team__agency", "agency", "owner"), action_id
     )
-    return one_or_404(actions, action_id)
