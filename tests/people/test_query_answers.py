@@ -348,6 +348,21 @@ def test_a_request_whose_manager_moved_team_goes_on_to_the_next_manager(world: W
     )
 
 
+def test_an_identifier_request_goes_on_the_same_way(world: World) -> None:
+    routed = second_manager(world)
+    upn = valid_upn(88004)
+    person_update(actor=world.system, person=world.team_child, upn=upn)
+    query = identifier_query_send(
+        actor=world.team_manager, person=world.csc_child, field="upn", value=upn
+    )
+    assert query.routed_to == routed
+    made_practitioner(world, routed)
+    with pytest.raises(NotPermitted):
+        identifier_query_close(actor=routed, query=query, note="Moved the UPN")
+    identifier_query_close(actor=world.admin, query=query, note="Moved the UPN")
+    assert IdentifierQuery.objects.get(pk=query.pk).routed_to == world.admin
+
+
 def test_a_manager_still_in_the_holding_team_answers_as_before(world: World) -> None:
     routed = second_manager(world)
     query = ask(world)
