@@ -829,8 +829,8 @@ def identifier_query_close(
     same child). The row is locked while it is answered, so two answers cannot both go
     through. A request whose answerer moved on is routed on first, as a new one would be."""
     query = IdentifierQuery.objects.select_for_update().get(pk=query.pk)
-    moved_on = query.routed_to_id is not None and not policies.routed_answerer_may_answer(query)
-    if query.closed_at is None and moved_on:
+    routed = query.closed_at is None and query.routed_to_id is not None
+    if routed and not policies.routed_answerer_may_answer(query):
         # Another team, another role, gone, or their team no longer holds the record: the
         # answerer the lists show now (selectors.identifier_query_answerer_now), in the trail.
         routed_on = identifier_query_route(query.conflicting, requester=query.requested_by)
