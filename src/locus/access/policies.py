@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from locus.access import scopes
 from locus.access.models import Agency, AgencyKind, Role, Scope, Worker
@@ -77,12 +77,33 @@ def identifier_query_answerer(
     )
 
 
+def routed_answerer_stands() -> Q:
+    """Identifier queries whose named answerer may still answer them: an active administrator
+    (the data team), or an active manager of a team that holds the other record now; never
+    the requester. A manager who moved team, was made a practitioner or left, or whose team
+    no longer holds the record, may not see it: the request is routed on."""
+    held = Allocation.objects.current().filter(
+        person=OuterRef("conflicting"), team=OuterRef("routed_to__team")
+    )
+    data_team = Q(routed_to__role=Role.ADMINISTRATOR, routed_to__scope=Scope.ALL)
+    manager = Q(Exists(held), routed_to__role=Role.MANAGER)
+    return Q(routed_to__is_active=True) & ~Q(routed_to=F("requested_by")) & (data_team | manager)
+
+
 def can_answer_identifier_query(worker: Worker, query: IdentifierQuery) -> bool:
-    """The manager an identifier query was routed to, or an administrator (the data team);
-    never the worker who asked it, whoever it was routed to."""
+    """The manager an identifier query was routed to while they still may answer it
+    (:func:`routed_answerer_stands`), or an administrator (the data team); never the worker
+    who asked it, whoever it was routed to."""
     if not worker.is_active or query.requested_by_id == worker.pk:
         return False
-    return is_administrator(worker) or query.routed_to_id == worker.pk
+    if is_administrator(worker):
+        return True
+    return query.routed_to_id == worker.pk and routed_answerer_may_answer(query)
+
+
+def routed_answerer_may_answer(query: IdentifierQuery) -> bool:
+    """Whether the one ``query`` was routed to may still answer it (as it is stored)."""
+    return IdentifierQuery.objects.filter(routed_answerer_stands(), pk=query.pk).exists()
 
 
 def can_edit_person(worker: Worker, person: Person) -> bool:

@@ -17,7 +17,7 @@ from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.people import selectors
 from locus.people.identifiers import names_similar, normalise_address, normalise_name
-from locus.people.models import Identifier, IdentifierQuery, Person, QueryKind
+from locus.people.models import Identifier, IdentifierQuery, Person, QueryKind, QueryOutcome
 from locus.places.models import Context, ContextKind
 
 
@@ -126,20 +126,45 @@ def log_check(*, actor: Worker, sought: Sought, check: DuplicateCheck, outcome: 
     )
 
 
-def answered_request(*, viewer: Worker, sought: Sought) -> IdentifierQuery | None:
-    """The viewer's latest answered request about these same details, if any: its outcome
-    says whether they may record the person ("a different child") or not ("the same
-    child"); the latest answer stands over any before it."""
-    return (
+def answered_request(
+    *, viewer: Worker, sought: Sought, matched: list[int]
+) -> IdentifierQuery | None:
+    """The viewer's answered request that decides whether they may record ``sought``, which
+    matched the records ``matched`` now; None when no answer decides it (a reason is needed).
+
+    "The same child" stands while it is the latest answer about these details or about any
+    record matched now: typing one more detail (even a made-up UPN) or a slightly different
+    name makes other details, but it is still the child found already recorded. "A different
+    child" counts only while it is the latest answer about these details and every record
+    matched now was among those it was asked about: a record made since was never put to the
+    one who answered. The latest answer stands over any before it."""
+    answers = list(
         IdentifierQuery.objects.filter(
+            Q(search_key=sought.key()) | Q(matches__in=matched),
             kind=QueryKind.DUPLICATE,
             requested_by=viewer,
-            search_key=sought.key(),
             closed_at__isnull=False,
         )
+        .distinct()
         .order_by("-closed_at", "-pk")
-        .first()
     )
+    asked: dict[int, set[int]] = {q.pk: set() for q in answers}
+    links = IdentifierQuery.matches.through.objects.filter(identifierquery_id__in=asked)
+    for query_id, person_id in links.values_list("identifierquery_id", "person_id"):
+        asked[query_id].add(person_id)
+    by_key = next((q for q in answers if q.search_key == sought.key()), None)
+    # The latest answer about each record matched now (answers are read latest first).
+    about: dict[int, IdentifierQuery] = {}
+    for query in answers:
+        for pk in asked[query.pk].intersection(matched):
+            about.setdefault(pk, query)
+    deciding = [q for q in (by_key, *about.values()) if q is not None]
+    same = [q for q in deciding if q.outcome == QueryOutcome.SAME]
+    if same:
+        return min(same, key=answers.index)  # the latest
+    if by_key is not None and by_key.outcome == QueryOutcome.DIFFERENT:
+        return by_key if asked[by_key.pk].issuperset(matched) else None
+    return None
 
 
 def open_request(*, viewer: Worker, sought: Sought) -> bool:

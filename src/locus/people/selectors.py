@@ -13,9 +13,14 @@ from django.shortcuts import get_object_or_404
 from locus.access import naming, scopes
 from locus.access import places as access_places
 from locus.access.fields import PersonField, fields_visible_to_many, role_fields
-from locus.access.models import Worker
-from locus.access.policies import is_administrator
+from locus.access.models import Role, Worker
+from locus.access.policies import (
+    identifier_query_answerer,
+    is_administrator,
+    routed_answerer_stands,
+)
 from locus.access.selectors import visible_person_ids
+from locus.access.services import SYSTEM_USERNAME
 from locus.common.ids import parse_id
 from locus.common.modelkit import choice_values
 from locus.common.services import today
@@ -466,8 +471,35 @@ def identifier_queries_for(*, viewer: Worker, open_only: bool = True) -> QuerySe
         "requested_by__team", "person", "conflicting", "closed_by"
     ).exclude(requested_by=viewer)
     if not is_administrator(viewer):
-        qs = qs.filter(routed_to=viewer)
+        # Only while they may still answer it (a manager who moved on sees it no more), and
+        # the open ones whose answerer moved on that are routed on to them.
+        mine = Q(routed_to=viewer) & routed_answerer_stands()
+        qs = qs.filter(mine | Q(pk__in=_routed_on_to(viewer)))
     return qs.filter(closed_at__isnull=True) if open_only else qs
+
+
+def identifier_query_answerer_now(query: IdentifierQuery) -> Worker | None:
+    """Whom ``query`` goes to now, as a new request is routed
+    (``people.services.identifier_query_route``): for a request whose answerer moved on."""
+    active = Worker.objects.filter(is_active=True).exclude(username=SYSTEM_USERNAME)
+    return identifier_query_answerer(
+        query.conflicting, among=active.order_by("pk"), requester=query.requested_by
+    )
+
+
+def _routed_on_to(viewer: Worker) -> list[int]:
+    """The open requests whose named answerer may no longer answer them and that go on to
+    ``viewer``, a manager of a team holding the other record (rare: read one by one)."""
+    if not (viewer.is_active and viewer.role == Role.MANAGER and viewer.team_id is not None):
+        return []
+    held = Allocation.objects.current().filter(person=OuterRef("conflicting"), team=viewer.team_id)
+    moved_on = (
+        IdentifierQuery.objects.filter(Exists(held), closed_at=None, routed_to__isnull=False)
+        .exclude(routed_answerer_stands())
+        .exclude(requested_by=viewer)
+        .select_related("conflicting", "requested_by")
+    )
+    return [q.pk for q in moved_on if identifier_query_answerer_now(q) == viewer]
 
 
 def identifier_query_for(*, viewer: Worker, query_id: object) -> IdentifierQuery:

@@ -250,7 +250,7 @@ SAY_WHY_DIFFERENT = (
 
 
 ANSWERED_SAME = (
-    "Your request about these details was answered: this person already has a record, "
+    "A request of yours about this person was answered: this person already has a record, "
     "so they are not recorded again. Ask the data team if you know more"
 )
 
@@ -362,8 +362,10 @@ def person_record(
     similar name and the same date of birth, or the same UPN, NHS number or LA child ID).
     When any match, nothing is written unless the recorder says why this is a different
     person (kept in the trail) or their request about these details was answered "a
-    different child": :class:`PossibleDuplicate` otherwise, and always while the latest
-    answer is "the same child".
+    different child" and every record matched now was among those it asked about:
+    :class:`PossibleDuplicate` otherwise, and always while the latest answer about these
+    details, or about any record matched now, is "the same child"
+    (:func:`duplicates.answered_request`).
     """
     permitted(recording.can_record_person, actor)
     holder = holder or actor
@@ -384,13 +386,11 @@ def person_record(
     check = duplicates.duplicate_check(viewer=actor, sought=sought)
     confirmed = ""
     if check.found:
-        answered = duplicates.answered_request(viewer=actor, sought=sought)
+        answered = duplicates.answered_request(viewer=actor, sought=sought, matched=check.matched)
         if answered is not None and answered.outcome == QueryOutcome.SAME:
             # Whoever checked found the person already recorded: no reason of the
             # recorder's undoes that; only a later answer saying otherwise does.
             raise PossibleDuplicate(sought, check, ANSWERED_SAME)
-        if answered is not None and answered.outcome != QueryOutcome.DIFFERENT:
-            answered = None
         confirmed = different_reason.strip()
         if not confirmed and answered is None:
             raise PossibleDuplicate(sought, check)
@@ -834,11 +834,18 @@ def identifier_query_send(
 def identifier_query_close(
     *, actor: Worker, query: IdentifierQuery, note: str, outcome: str = ""
 ) -> IdentifierQuery:
-    """The manager it was routed to (or an administrator), never the requester, closes a
-    request, saying what was done; a possible-duplicate request also with its ``outcome``
-    (a different child, who may then be recorded, or the same child). The row is locked
-    while it is answered, so two answers cannot both go through."""
+    """The manager it was routed to while they may still answer it (or an administrator),
+    never the requester, closes a request, saying what was done; a possible-duplicate
+    request also with its ``outcome`` (a different child, who may then be recorded, or the
+    same child). The row is locked while it is answered, so two answers cannot both go
+    through. A request whose answerer moved on is routed on first, as a new one would be."""
     query = IdentifierQuery.objects.select_for_update().get(pk=query.pk)
+    routed = query.closed_at is None and query.routed_to_id is not None
+    if routed and not policies.routed_answerer_may_answer(query):
+        # Another team, another role, gone, or their team no longer holds the record: the
+        # answerer the lists show now (selectors.identifier_query_answerer_now), in the trail.
+        routed_on = identifier_query_route(query.conflicting, requester=query.requested_by)
+        save_changes(actor=actor, obj=query, fields={"routed_to": routed_on})
     permitted(policies.can_answer_identifier_query, actor, query)
     note = note.strip()
     problems = Problems()
