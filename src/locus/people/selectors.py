@@ -478,13 +478,29 @@ def identifier_queries_for(*, viewer: Worker, open_only: bool = True) -> QuerySe
     return qs.filter(closed_at__isnull=True) if open_only else qs
 
 
-def identifier_query_answerer_now(query: IdentifierQuery) -> Worker | None:
-    """Whom ``query`` goes to now, as a new request is routed
-    (``people.services.identifier_query_route``): for a request whose answerer moved on."""
-    active = Worker.objects.filter(is_active=True).exclude(username=SYSTEM_USERNAME)
+def identifier_query_route(
+    conflicting: Person,
+    *,
+    requester: Worker,
+    workers: QuerySet[Worker] | None = None,
+    allocations: QuerySet[Allocation] | None = None,
+) -> Worker | None:
+    """Who answers: a named manager of a team holding the other record other than the
+    requester, or (when nobody holds it, or that team has no other manager) an
+    administrator other than the requester, for the data team. A data migration routing
+    old requests again gives its historical models' ``workers`` and ``allocations``."""
+    workers = Worker.objects.all() if workers is None else workers
+    # The command line's own account answers nobody: a named person must.
+    active = workers.filter(is_active=True).exclude(username=SYSTEM_USERNAME).order_by("pk")
     return identifier_query_answerer(
-        query.conflicting, among=active.order_by("pk"), requester=query.requested_by
+        conflicting, among=active, requester=requester, allocations=allocations
     )
+
+
+def identifier_query_answerer_now(query: IdentifierQuery) -> Worker | None:
+    """Whom ``query`` goes to now, as a new request is routed: for a request whose answerer
+    moved on."""
+    return identifier_query_route(query.conflicting, requester=query.requested_by)
 
 
 def _routed_on_to(viewer: Worker) -> list[int]:

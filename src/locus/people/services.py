@@ -11,11 +11,9 @@ from collections.abc import Container, Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 
 from locus.access import episodes, policies, recording
 from locus.access.models import Agency, Team, Worker
-from locus.access.services import SYSTEM_USERNAME
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_access
 from locus.common import clock
@@ -63,6 +61,7 @@ from locus.people.models import (
     QueryOutcome,
     Sex,
 )
+from locus.people.selectors import identifier_query_route
 from locus.places import postcodes
 from locus.places.models import Context, ContextKind
 from locus.places.postcodes import Postcode
@@ -769,25 +768,6 @@ def allocation_end(
 
 def _normalise_identifier(value: str) -> str:
     return value.replace(" ", "").upper()
-
-
-def identifier_query_route(
-    conflicting: Person,
-    *,
-    requester: Worker,
-    workers: QuerySet[Worker] | None = None,
-    allocations: QuerySet[Allocation] | None = None,
-) -> Worker | None:
-    """Who answers: a named manager of a team holding the other record other than the
-    requester, or (when nobody holds it, or that team has no other manager) an
-    administrator other than the requester, for the data team. A data migration routing
-    old requests again gives its historical models' ``workers`` and ``allocations``."""
-    workers = Worker.objects.all() if workers is None else workers
-    # The command line's own account answers nobody: a named person must.
-    active = workers.filter(is_active=True).exclude(username=SYSTEM_USERNAME).order_by("pk")
-    return policies.identifier_query_answerer(
-        conflicting, among=active, requester=requester, allocations=allocations
-    )
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 asked it, and they may not answer it (recording.md). Requests routed to their own requester
 before that rule, and still open, were hidden from that requester and left to any
 administrator: each is routed again here the way a new one is routed now
-(``people.services.identifier_query_route``, on this migration's own models): to another
+(``people.selectors.identifier_query_route``, on this migration's own models): to another
 manager of a team holding the other record, else to an administrator other than the
 requester, else to nobody (any administrator answers, as for a new request with no one to go
 to). Each is in the change trail as a change by the command line's account. Closed requests,
@@ -14,7 +14,7 @@ from django.db.models import F
 
 from locus.audit.migration_ops import record_changes, system_actor
 from locus.audit.models import ChangeAction
-from locus.people.services import identifier_query_route
+from locus.people.selectors import identifier_query_route
 
 
 def route_own_requests_again(apps, schema_editor):
