@@ -47,6 +47,7 @@ DATA_STEPS: dict[tuple[str, str], Callable[[], None] | str] = {
     ("casework", "0006_conference_decision_recorded"): "fills who recorded existing decisions",
     ("panels", "0003_forums_names"): "renames an attendance value on existing rows",
     ("cocase", "0005_structured_basis"): "restates existing meetings' lawful basis in three parts",
+    ("cocase", "0006_meeting_proposer_team"): "keeps existing meetings' proposer's team",
     ("panels", "0005_structured_basis"): "restates existing panels' lawful basis in three parts",
     ("signin", "0003_hash_plain_recovery_codes"): "hashes existing recovery codes (none yet)",
     ("people", "0007_duplicate_query_outcome"): "marks existing closed duplicate requests' outcome",
