@@ -29,4 +29,6 @@ def test_the_admin_cannot_move_a_share_to_another_child_or_worker(world: World) 
     invitee = meeting.invitees.exclude(confirmed_at=None).first()
     assert {"meeting", "person"} <= _readonly(world, MeetingChild, link)
     assert {"meeting", "worker", "attendance", "confirmed_at"} <= _readonly(world, Invitee, invitee)
-    assert {"status", "scheduled_for", "map_snapshot"} <= _readonly(world, Meeting, meeting)
+    assert {"status", "scheduled_for", "map_snapshot", "proposer_team"} <= _readonly(
+        world, Meeting, meeting
+    )

@@ -7,10 +7,13 @@ itself, who may move it on, who may agree to share a child and who may confirm
 attendance; ``access/RULES.md`` describes both.
 
 * A meeting is visible to its proposer, its invitees (whatever their
-  attendance), the managers of their teams, and administrators. Auditors read
-  the audit trail, not meetings.
-* Its **organisers** (the proposer, a manager of the proposer's team, an
-  administrator) schedule, invite, cancel and close it.
+  attendance), the managers of the team it was proposed from and of the
+  invitees' teams, and administrators. Auditors read the audit trail, not
+  meetings.
+* Its **organisers** (the proposer, a manager of the team the proposer was in when
+  proposing it, an administrator) schedule, invite, cancel and close it. The team is
+  kept on the meeting (``Meeting.proposer_team``): a proposer who moves team later takes
+  none of her meetings to her new team's managers, and her old team's managers keep them.
 * Minutes are recorded by an organiser or an invitee. The minutes, decisions and
   documents (free text that may name children) are read by the organisers, the worker who
   recorded the minutes, and invitees who confirmed they attended: those the meeting shares
@@ -49,7 +52,7 @@ def meetings_visible_to(worker: Worker) -> QuerySet[Meeting]:
         return Meeting.objects.none()
     q = Q(proposed_by=worker) | Q(id__in=Invitee.objects.filter(worker=worker).values("meeting_id"))
     if worker.role == Role.MANAGER and worker.team_id is not None:
-        q |= Q(proposed_by__team_id=worker.team_id) | Q(
+        q |= Q(proposer_team_id=worker.team_id) | Q(
             id__in=Invitee.objects.filter(worker__team_id=worker.team_id).values("meeting_id")
         )
     return Meeting.objects.filter(q)
@@ -77,22 +80,26 @@ def is_invitable(worker: Worker) -> bool:
     )
 
 
-def _manages(manager: Worker, worker: Worker) -> bool:
+def _manages_team(manager: Worker, team_id: int | None) -> bool:
     return (
         manager.role == Role.MANAGER
         and manager.team_id is not None
-        and manager.team_id == worker.team_id
+        and manager.team_id == team_id
         and scopes.sees_case_records(manager)
     )
 
 
+def _manages(manager: Worker, worker: Worker) -> bool:
+    return _manages_team(manager, worker.team_id)
+
+
 def is_organiser(worker: Worker, meeting: Meeting) -> bool:
-    """The proposer, a manager of the proposer's team, or an administrator."""
+    """The proposer, a manager of the team they proposed it from, or an administrator."""
     if is_administrator(worker):
         return True
     if not worker.is_active:
         return False
-    return meeting.proposed_by_id == worker.pk or _manages(worker, meeting.proposed_by)
+    return meeting.proposed_by_id == worker.pk or _manages_team(worker, meeting.proposer_team_id)
 
 
 def _invitation(worker: Worker, meeting: Meeting) -> Invitee | None:
@@ -108,8 +115,8 @@ def can_record_minutes(worker: Worker, meeting: Meeting) -> bool:
 
 def _shares_with(worker: Worker) -> Q:
     """The meetings that share their minutes with ``worker`` (one who sees case records and is
-    not an administrator), as a filter: proposed or minuted by them, proposed by a member of
-    the team they manage, or attended and confirmed by them."""
+    not an administrator), as a filter: proposed or minuted by them, proposed from the team
+    they manage, or attended and confirmed by them."""
     q = (
         Q(proposed_by=worker)
         | Q(minutes_recorded_by=worker)
@@ -120,7 +127,7 @@ def _shares_with(worker: Worker) -> Q:
         )
     )
     if worker.role == Role.MANAGER and worker.team_id is not None:
-        q |= Q(proposed_by__team_id=worker.team_id)
+        q |= Q(proposer_team_id=worker.team_id)
     return q
 
 

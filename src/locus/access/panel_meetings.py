@@ -2,10 +2,13 @@
 
 * A panel meeting is visible to the workers on its attendee list (whatever their
   attendance: the chair and whoever set it up are on it), the managers of their
-  teams, and administrators. Auditors read the audit trail, not panels.
-* Its **organisers** (whoever set it up, the chair, a manager of either's team,
-  an administrator) add attendees and agenda items, record it as held, cancel
-  and close it.
+  teams, the managers of the setter's and the chair's teams when it was set up,
+  and administrators. Auditors read the audit trail, not panels.
+* Its **organisers** (whoever set it up, the chair, a manager of the team either
+  was in when it was set up, an administrator) add attendees and agenda items,
+  record it as held, cancel and close it. The two teams are kept on the meeting
+  (``created_by_team``, ``chair_team``): when the setter or the chair moves team,
+  the new team's managers organise none of their past panels, the old team's keep them.
 * The discussion and decisions are recorded by an organiser or an attendee;
   actions are agreed by an organiser or a worker who attended, and updated by
   their owner, the owner's team manager or an organiser.
@@ -42,8 +45,14 @@ def panels_visible_to(worker: Worker) -> QuerySet[PanelMeeting]:
     on_list = PanelAttendee.objects.filter(worker=worker).values("meeting_id")
     q = Q(id__in=on_list)
     if worker.role == Role.MANAGER and worker.team_id is not None:
-        q |= Q(
-            id__in=PanelAttendee.objects.filter(worker__team_id=worker.team_id).values("meeting_id")
+        q |= (
+            Q(
+                id__in=PanelAttendee.objects.filter(worker__team_id=worker.team_id).values(
+                    "meeting_id"
+                )
+            )
+            | Q(created_by_team_id=worker.team_id)
+            | Q(chair_team_id=worker.team_id)
         )
     return PanelMeeting.objects.filter(q)
 
@@ -70,19 +79,27 @@ def may_attend(worker: Worker) -> bool:
     return is_invitable(worker)
 
 
-def _manager_of(worker: Worker, *others: Worker) -> bool:
-    """``worker`` is the team manager of one of ``others``."""
+def _manages_one_of(worker: Worker, *team_ids: int | None) -> bool:
+    """``worker`` is a manager of one of these teams."""
     if worker.role != Role.MANAGER or worker.team_id is None:
         return False
-    return scopes.sees_case_records(worker) and any(o.team_id == worker.team_id for o in others)
+    return scopes.sees_case_records(worker) and worker.team_id in team_ids
+
+
+def _manager_of(worker: Worker, *others: Worker) -> bool:
+    """``worker`` is the team manager of one of ``others``."""
+    return _manages_one_of(worker, *(o.team_id for o in others))
 
 
 def is_organiser(worker: Worker, meeting: PanelMeeting) -> bool:
-    """Whoever set it up, the chair, a manager of either's team, or an administrator."""
+    """Whoever set it up, the chair, a manager of the team either was in when it was set up,
+    or an administrator."""
     if is_administrator(worker):
         return True
-    leads = (meeting.created_by, meeting.chair)
-    return worker.is_active and (worker.pk in {w.pk for w in leads} or _manager_of(worker, *leads))
+    return worker.is_active and (
+        worker.pk in {meeting.created_by_id, meeting.chair_id}
+        or _manages_one_of(worker, meeting.created_by_team_id, meeting.chair_team_id)
+    )
 
 
 def _attendance(worker: Worker, meeting: PanelMeeting) -> str | None:

@@ -14,9 +14,11 @@ class MeetingAdmin(ReadOnlyCaseRecordAdmin):
     search_fields = ("title",)
     # Whether and when a meeting was held decides the share (and closing ends it): only
     # through mapping.services, with its checks, never by setting the status here. The basis
-    # is the sharing register's too: changed only through the meeting's own forms.
+    # is the sharing register's too: changed only through the meeting's own forms. The
+    # proposer's team decides who organises it (access/meetings.py): kept as proposed.
     readonly_fields = (
         "status",
+        "proposer_team",
         "scheduled_for",
         "minutes_recorded_by",
         "map_snapshot",

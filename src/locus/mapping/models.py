@@ -155,6 +155,12 @@ class Meeting(BasisFields):
         "access.Worker", on_delete=models.PROTECT, related_name="meetings_proposed"
     )
     proposed_at = models.DateTimeField()
+    # Kept from the day it was proposed, as a child's holder team is: a proposer who later
+    # moves team (even to another organisation) takes none of her meetings with her.
+    proposer_team = optional_fk(
+        Team,
+        help_text="The proposer's team when it was proposed: its managers organise the meeting.",
+    )
     scheduled_for = models.DateTimeField(null=True, blank=True)
     online = models.BooleanField(default=False)
     location = models.CharField(max_length=200, blank=True)

@@ -236,7 +236,7 @@ def meetings_for(*, viewer: Worker, status: str = "") -> QuerySet[Meeting]:
     mine = Invitee.objects.filter(meeting=OuterRef("pk"), worker=viewer)
     qs = (
         policies.meetings_visible_to(viewer)
-        .select_related("proposed_by__team__agency", "group")
+        .select_related("proposed_by", "proposer_team__agency", "group")
         .annotate(
             n_children=Count("children", distinct=True),
             my_attendance=Subquery(mine.values("attendance")[:1]),
@@ -365,7 +365,9 @@ def group_label(meeting: Meeting, visible: bool) -> str:
 def meeting_detail(*, viewer: Worker, meeting: Meeting) -> MeetingDetail:
     """Everything a meeting's page shows, in a fixed number of queries."""
     meeting = (
-        Meeting.objects.select_related("group", "proposed_by__team__agency", "minutes_recorded_by")
+        Meeting.objects.select_related(
+            "group", "proposed_by", "proposer_team__agency", "minutes_recorded_by"
+        )
         .prefetch_related(
             Prefetch(
                 "invitees",

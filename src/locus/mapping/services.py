@@ -178,6 +178,8 @@ def meeting_propose(
         **sharing.basis_values(basis),
         group=group,
         **recorded(actor, "proposed_by", "proposed_at"),
+        # Its managers organise the meeting for good, wherever the proposer moves later.
+        proposer_team_id=actor.team_id,
     )
     holders = selectors.open_holders(chosen)
     reasons: dict[int, tuple[Worker, str]] = {actor.pk: (actor, InviteReason.PROPOSER)}

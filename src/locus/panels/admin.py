@@ -12,7 +12,8 @@ class PanelMeetingAdmin(ReadOnlyCaseRecordAdmin):
     list_select_related = ("chair",)
     raw_id_fields = ("chair", "created_by", "held_recorded_by")
     search_fields = ("title",)
-    readonly_fields = BASIS_FIELDS
+    # The setter's and chair's teams decide who organises it (access/panel_meetings.py).
+    readonly_fields = (*BASIS_FIELDS, "created_by_team", "chair_team")
 
 
 register_case_records(

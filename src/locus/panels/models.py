@@ -112,6 +112,10 @@ class PanelMeeting(BasisFields):
     summary = models.TextField(blank=True, help_text="What was discussed overall, in brief.")
     created_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
+    # Kept from the day it was set up: their managers organise the meeting
+    # (access/panel_meetings.py), whichever team its setter or chair moves to later.
+    created_by_team = optional_fk(Team, help_text="The setter's team when it was set up.")
+    chair_team = optional_fk(Team, help_text="The chair's team when it was set up.")
     held_recorded_by = optional_worker()
     held_recorded_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)

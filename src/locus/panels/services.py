@@ -164,6 +164,9 @@ def panel_create(
         **sharing.basis_values(basis),
         review_on=review_on,
         **recorded(actor, "created_by", "created_at"),
+        # Their managers organise it for good, wherever either moves later.
+        created_by_team_id=actor.team_id,
+        chair_team_id=chair.team_id,
     )
     everyone = {actor.pk: actor, chair.pk: chair, **others}
     for worker in everyone.values():

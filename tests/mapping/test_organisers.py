@@ -1,0 +1,115 @@
+"""A meeting's organisers are its proposer, the managers of the team she proposed it from,
+and administrators. The team is kept on the meeting when it is proposed: when the proposer
+later moves team (here to a partner organisation, a shopping centre's security team), her
+new team's manager gets none of her past meetings (minutes and decisions naming children,
+the papers, inviting, cancelling and closing), and her old team's managers keep them."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from locus.access import meetings as policies
+from locus.access.models import Role, Scope, Team, Worker
+from locus.common.errors import NotPermitted
+from locus.mapping.models import Meeting, MeetingStatus
+from locus.mapping.services import meeting_close
+from tests.factories import World, client_for, make_worker
+from tests.mapping.helpers import hold, propose, schedule
+from tests.mapping.test_minutes_sight import DECISION, NOTES, WITHHELD
+
+pytestmark = pytest.mark.django_db
+
+
+def _held(world: World) -> Meeting:
+    """Proposed by the social worker (Contextual Safeguarding Team A), held, with minutes."""
+    meeting = schedule(world, propose(world, invitees=[world.police_analyst]))
+    meeting = hold(world, meeting, decisions=(DECISION,))
+    Meeting.objects.filter(pk=meeting.pk).update(notes=NOTES)
+    return Meeting.objects.get(pk=meeting.pk)
+
+
+def _moves(worker: Worker, team: Team) -> None:
+    # As the admin site moves a worker: her record's team changes, nothing else.
+    worker.team = team
+    worker.save(update_fields=["team"])
+
+
+def _security_manager(world: World) -> Worker:
+    return make_worker(
+        world.system,
+        team=world.partner_team,
+        role=Role.MANAGER,
+        scope=Scope.AGENCY,
+        username="security_manager",
+    )
+
+
+def _page(worker: Worker, meeting: Meeting) -> tuple[int, str]:
+    response = client_for(worker).get(reverse("meeting", args=[meeting.pk]))
+    return response.status_code, response.content.decode()
+
+
+def test_the_proposers_new_manager_neither_reads_nor_runs_her_old_meetings(
+    world: World,
+) -> None:
+    meeting = _held(world)
+    _moves(world.social_worker, world.partner_team)
+    security = _security_manager(world)
+    status, html = _page(security, meeting)
+    # He may open it as the manager of an invitee's team (she was invited as its proposer),
+    # and reads only that minutes were recorded.
+    assert status == 404 or (escape(NOTES) not in html and escape(DECISION) not in html)
+    assert status == 404 or WITHHELD in html
+    assert not policies.is_organiser(security, meeting)
+    assert not policies.can_read_minutes(security, meeting)
+    # Nor the papers, which follow the minutes.
+    assert not policies.meetings_sharing_minutes_with(security).filter(pk=meeting.pk).exists()
+    with pytest.raises(NotPermitted):
+        meeting_close(actor=security, meeting=meeting)
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.HELD
+
+
+def test_the_old_team_s_manager_still_organises_a_moved_proposer_s_meeting(
+    world: World,
+) -> None:
+    meeting = _held(world)
+    _moves(world.social_worker, world.partner_team)
+    status, html = _page(world.team_manager, meeting)
+    assert status == 200
+    assert escape(NOTES) in html and escape(DECISION) in html
+    assert policies.meetings_sharing_minutes_with(world.team_manager).filter(pk=meeting.pk)
+    meeting = meeting_close(actor=world.team_manager, meeting=meeting)
+    assert meeting.status == MeetingStatus.CLOSED
+
+
+def test_the_proposer_herself_still_organises_after_moving(world: World) -> None:
+    meeting = _held(world)
+    _moves(world.social_worker, world.partner_team)
+    assert policies.is_organiser(world.social_worker, meeting)
+    assert policies.can_read_minutes(world.social_worker, meeting)
+
+
+def test_proposing_keeps_the_proposers_team_and_the_page_names_it(world: World) -> None:
+    meeting = propose(world)
+    assert meeting.proposer_team == world.csc_team_a
+    _moves(world.social_worker, world.partner_team)
+    # The page says whom the meeting came from: the team she proposed it from.
+    _, html = _page(world.team_manager, meeting)
+    proposed_by = html.split("Proposed by</dt>", 1)[1].split("</dd>", 1)[0]
+    team = world.csc_team_a
+    assert escape(f"{world.social_worker}, {team.name}, {team.agency.name}") in proposed_by
+
+
+def test_a_manager_who_joins_the_proposing_team_later_organises_its_meetings(
+    world: World,
+) -> None:
+    # The team's managers organise, whoever they are now: a manager who joins it takes over.
+    meeting = _held(world)
+    newcomer = make_worker(world.system, team=world.csc_team_b, role=Role.MANAGER)
+    assert not policies.is_organiser(newcomer, meeting)
+    _moves(newcomer, world.csc_team_a)
+    assert policies.is_organiser(newcomer, meeting)
+    assert policies.meetings_visible_to(newcomer).filter(pk=meeting.pk).exists()
+    assert policies.can_read_minutes(newcomer, meeting)
