@@ -22,6 +22,7 @@ from locus.access.menu import menu_for
 from locus.access.models import Role, Worker
 from locus.api.models import ApiToken
 from locus.api.services import token_revoke_any
+from locus.audit.models import AccessEvent
 from locus.notifications.models import Notification, NotificationKind
 from locus.notifications.services import notify
 from locus.retention import services as retention
@@ -82,6 +83,9 @@ def test_an_auditor_whose_token_was_revoked_sees_the_count_and_reads_it(world: W
     assert "API token revoked: Your API token" in html and REASON in html
     assert ">Unread</strong>" in html
     assert f'href="{reverse("api-tokens")}"' in html  # where the notification leads
+    # The read is in the access trail, with the ids of the notifications it showed.
+    read = AccessEvent.objects.filter(actor=world.auditor, record_type="notifications.notification")
+    assert read.latest("at").detail == {"page": "notifications", "shown": [told.pk]}
     response = auditor.post(reverse("notification-read", args=[told.pk]))
     assert response.status_code == 302 and response["Location"] == f"{PAGE}#notifications"
     html = auditor.get(PAGE).content.decode()

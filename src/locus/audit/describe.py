@@ -142,6 +142,7 @@ KINDS: dict[str, Kind] = {
     "linked.case": _k("linked case"),
     "linked.cluster": _k("linked cluster"),
     "api.apitoken": _k("API token"),
+    "notifications.notification": _k("notification"),
 }
 
 ACCESS_VERBS: dict[str, str] = {

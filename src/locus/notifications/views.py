@@ -4,6 +4,8 @@ page for a worker without case records). Another worker's notification answers 4
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -12,8 +14,10 @@ from django.views.decorators.http import require_POST
 
 from locus.access.models import Worker
 from locus.access.notifications import notifications_page
+from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
 from locus.notifications import services
+from locus.notifications.models import Notification
 from locus.notifications.selectors import my_notifications
 
 
@@ -23,8 +27,16 @@ def _back(worker: Worker) -> HttpResponse:
 
 def notifications(request: AuthedRequest) -> HttpResponse:
     """The worker's own notifications and nothing else: for a worker without case records,
-    the only page that lists them (it shows what each notification says, and its link)."""
-    return render(request, "notifications/page.html", my_notifications(request.user))
+    the only page that lists them (it shows what each notification says, and its link).
+    The read is in the access trail with the ids of the notifications shown."""
+    shown = my_notifications(request.user)
+    listed = cast(list[Notification], shown["notifications"])
+    record_access(
+        actor=request.user,
+        record_type="notifications.notification",
+        detail={"page": "notifications", "shown": [n.pk for n in listed]},
+    )
+    return render(request, "notifications/page.html", shown)
 
 
 @require_POST
