@@ -11,7 +11,7 @@ so the auditor reads what the upgrade changed and why, and the chain still verif
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -19,12 +19,8 @@ from django.contrib.auth.hashers import make_password
 from locus.access.services import SYSTEM_ACCOUNT
 from locus.audit import chain
 from locus.audit.models import ChangeAction, seal_rows
-from locus.audit.services import change_fields, snapshot
+from locus.audit.services import Change, change_fields, snapshot
 from locus.common import clock
-
-# One change: what was done, to which row, and its fields before and after (as
-# ``record_change`` takes them: an update or an end keeps only the fields that changed).
-Change = tuple[ChangeAction, Any, Mapping[str, Any] | None, Mapping[str, Any] | None]
 
 
 def system_actor(apps: Any) -> Any:
@@ -47,10 +43,7 @@ def record_changes(apps: Any, actor: Any, changes: Iterable[Change]) -> int:
     the migration's transaction. Returns how many."""
     events = apps.get_model("audit", "ChangeEvent")
     now = clock.now()
-    rows = [
-        events(at=now, **change_fields(actor, action, obj, before, after))
-        for action, obj, before, after in changes
-    ]
+    rows = [events(at=now, **change_fields(actor, change)) for change in changes]
     seal_rows(apps.get_model("audit", "ChainHead"), chain.CHANGE, rows)
     # The plain manager: the rows are sealed already (the model's own would seal them again
     # where the migration runs on today's models, as its tests do).

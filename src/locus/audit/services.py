@@ -119,6 +119,12 @@ def write_event(model: type[E], /, **fields: Any) -> E:
     return model._default_manager.create(at=clock.now(), **fields)
 
 
+# One change: what was done, to which row, and its fields before and after (``None``: the
+# row as it is now, for ``after``; nothing, for ``before``). An update or an end keeps only
+# the fields that changed.
+Change = tuple[ChangeAction, models.Model, Mapping[str, Any] | None, Mapping[str, Any] | None]
+
+
 def record_change(
     *,
     actor: Any,
@@ -130,19 +136,14 @@ def record_change(
     """Append one change to the trail. Must run inside the writing service's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_change must run inside the service's transaction")
-    return write_event(ChangeEvent, **change_fields(actor, action, obj, before, after))
+    return write_event(ChangeEvent, **change_fields(actor, (action, obj, before, after)))
 
 
-def change_fields(
-    actor: Any,
-    action: ChangeAction,
-    obj: models.Model,
-    before: Mapping[str, Any] | None = None,
-    after: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+def change_fields(actor: Any, change: Change) -> dict[str, Any]:
     """What a change row of ``obj`` holds, but its time and its place in the chain: for an
     update or an end, only the fields that changed (``record_change``; a data migration's
     ``audit.migration_ops.record_changes``)."""
+    action, obj, before, after = change
     if after is None:
         after = snapshot(obj) if action != ChangeAction.DELETE else {}
     before = dict(before or {})
