@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from locus.access.models import Role, Scope
 from locus.common import clock
 from locus.places.models import CoPresenceMode, CoPresenceRule
 from locus.places.selectors import busy_places
@@ -19,6 +20,7 @@ from tests.factories import (
     make_context,
     make_incident,
     make_person,
+    make_worker,
     nothing_written,
 )
 
@@ -125,6 +127,22 @@ def test_only_a_manager_may_post_a_rule(world: World, persona: str):
     url = reverse("place-co-presence", args=[world.shopping_centre.pk])
     with nothing_written(CoPresenceRule):
         response = client.post(url, {"mode": "exclude", "reason": "Mine"})
+    assert response.status_code == 404
+
+
+def test_a_business_sees_the_rule_at_its_premises_but_gets_no_form(world: World):
+    """The centre's own security manager reads why the centre counts as busy, as any worker
+    who sees it does, but neither the form nor a hand-made post changes the rule."""
+    plant_busy(world)
+    security_manager = make_worker(
+        world.system, team=world.partner_team, role=Role.MANAGER, scope=Scope.AGENCY
+    )
+    html = _page(security_manager, world.shopping_centre)
+    assert "Locus suggests this is a busy place" in html
+    url = reverse("place-co-presence", args=[world.shopping_centre.pk])
+    assert f'action="{url}"' not in html
+    with nothing_written(CoPresenceRule):
+        response = client_for(security_manager).post(url, {"mode": "exclude", "reason": "Ours"})
     assert response.status_code == 404
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from locus.access.models import Role, Scope, Worker
 from locus.access.places import can_set_co_presence_rule
 from locus.audit.models import ChangeAction
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.places.models import CoPresenceMode, CoPresenceRule
 from locus.places.services import co_presence_rule_remove, co_presence_rule_set
-from tests.factories import World, changes_for, nothing_written
+from tests.factories import World, changes_for, make_worker, nothing_written
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +47,47 @@ def test_only_a_manager_of_a_team_sets_a_rule(world: World, persona: str, allowe
         return
     with nothing_written(CoPresenceRule), pytest.raises(NotPermitted):
         _set(world, persona)
+
+
+def _security_manager(world: World) -> Worker:
+    """The shopping centre's own security manager: a manager of a team, but of a partner
+    organisation (a business), which sees no children's case records."""
+    return make_worker(world.system, team=world.partner_team, role=Role.MANAGER, scope=Scope.AGENCY)
+
+
+def test_a_business_may_not_switch_off_linking_at_its_own_premises(world: World):
+    """A rule changes every team's linked cases, which a partner organisation does not read:
+    the centre's own manager may not decide that being there never links two children."""
+    security_manager = _security_manager(world)
+    assert not can_set_co_presence_rule(security_manager, world.shopping_centre)
+    with nothing_written(CoPresenceRule), pytest.raises(NotPermitted):
+        co_presence_rule_set(
+            actor=security_manager,
+            context=world.shopping_centre,
+            mode=CoPresenceMode.EXCLUDE,
+            reason="Too many false alarms about our customers",
+        )
+
+
+def test_a_business_may_not_remove_a_rule_at_its_own_premises(world: World):
+    """Removing a narrower window widens what links children again: the same decision."""
+    rule = _set(world, mode=CoPresenceMode.OUT_OF_HOURS)
+    with pytest.raises(NotPermitted):
+        co_presence_rule_remove(
+            actor=_security_manager(world), context=world.shopping_centre, reason="Not needed"
+        )
+    rule.refresh_from_db()
+    assert rule.ended_at is None
+
+
+def test_a_manager_who_sees_no_case_records_sets_no_rule(world: World):
+    """A manager whose access has been narrowed to no case records manages no casework."""
+    manager = make_worker(world.system, team=world.csc_team_a, role=Role.MANAGER, scope=Scope.NONE)
+    assert not can_set_co_presence_rule(manager, world.shopping_centre)
+    with nothing_written(CoPresenceRule), pytest.raises(NotPermitted):
+        co_presence_rule_set(
+            actor=manager, context=world.shopping_centre, mode=CoPresenceMode.EXCLUDE, reason="x"
+        )
 
 
 def test_no_rule_on_a_home_or_a_peer_group(world: World):

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from django.db.models import Q
 
 from locus.access import policies, scopes
+from locus.access.context_cases import is_partner
 from locus.access.models import Role, Worker
 from locus.people.models import Allocation, Person
 from locus.places.models import Context, ContextKind
@@ -120,13 +121,17 @@ def can_merge_places(worker: Worker, duplicate: Context, kept: Context) -> bool:
 
 def can_set_co_presence_rule(worker: Worker, context: Context) -> bool:
     """Set or remove a place's co-presence rule (exclude it, a narrower window, only out of
-    hours): a manager of a team who sees the place. Never the IT administrator or an
-    auditor (neither manages casework), and not a practitioner, who sees the rule on the
-    place's page but does not set it: the rule changes every team's linked cases. Homes and
-    peer groups have none (they point at particular children)."""
+    hours): a manager of a team who sees case records and sees the place. Never the IT
+    administrator or an auditor (neither manages casework), and not a practitioner, who sees
+    the rule on the place's page but does not set it: the rule changes every team's linked
+    cases. Never a partner organisation's manager either (the area picture's rule): a
+    business would otherwise decide that its own premises never link two children, in cases
+    it may not read. Homes and peer groups have none (they point at particular children)."""
     return (
         worker.is_active
         and policies.manages_a_team(worker)
+        and scopes.sees_case_records(worker)
+        and not is_partner(worker)
         and context.kind not in (ContextKind.HOME, ContextKind.PEER_GROUP)
         and policies.can_view_context(worker, context)
     )
