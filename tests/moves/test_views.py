@@ -105,6 +105,21 @@ def test_the_displacement_page_shows_where_and_logs_what_it_showed(world: World)
     assert last_read(world.school_dsl).detail["months"] == 1
 
 
+def test_the_moves_page_logs_the_moves_it_shows(world: World) -> None:
+    """Every page logs the records it shows: the list of a child's managed moves too,
+    newest first as listed; an empty list logs an empty one."""
+    client = client_for(world.school_dsl)
+    client.get(url("person-moves", world.pupil.pk))
+    assert last_read(world.school_dsl).detail == {"page": "moves", "moves_shown": []}
+    latest = move(world)
+    earlier = move(world, moved_on=MOVE_DAY - dt.timedelta(days=30))
+    page = client.get(url("person-moves", world.pupil.pk))
+    assert page.status_code == 200
+    event = last_read(world.school_dsl)
+    assert event.record_id == str(world.pupil.pk)
+    assert event.detail == {"page": "moves", "moves_shown": [latest.pk, earlier.pk]}
+
+
 def test_the_page_says_nothing_of_another_agency_s_restricted_intelligence(
     world: World,
 ) -> None:

@@ -67,6 +67,58 @@ def test_reading_the_profile_is_logged(world: World) -> None:
     assert last_read(world.social_worker).detail == {"page": "profile-add"}
 
 
+def _reads_about(person_id: int) -> list[AccessEvent]:
+    """The reads the trail's search by person finds for this person."""
+    return list(AccessEvent.objects.filter(people__contains=f",{person_id},"))
+
+
+def test_a_protective_peer_named_on_the_profile_is_in_the_trail(world: World) -> None:
+    """The profile names a protective peer (another child) in full: an auditor asking who
+    read about that child finds the read, on the profile page and on the pages that change
+    or end the item, as on every page that names a child."""
+    item = add_item(
+        world.social_worker,
+        world.csc_child,
+        kind="protective_peer",
+        text="Tariq walks home with her",
+        peer=world.team_child,
+    )
+    client = client_for(world.social_worker)
+    page = client.get(url("person-profile", world.csc_child.pk))
+    assert world.team_child.full_name in page.content.decode()
+    event = last_read(world.social_worker)
+    assert event in _reads_about(world.csc_child.pk)
+    assert event in _reads_about(world.team_child.pk)
+    for name in ("person-profile-change", "person-profile-end"):
+        client.get(url(name, world.csc_child.pk, item.pk))
+        event = last_read(world.social_worker)
+        assert event.detail == {
+            "page": name.replace("person-", ""),
+            "item": item.pk,
+            "people_shown": [world.team_child.pk],
+        }
+        assert event in _reads_about(world.team_child.pk)
+
+
+def test_a_peer_shown_by_initials_only_is_not_logged_as_read(world: World) -> None:
+    """A protective peer the reader may not see is shown by initials: the reader learnt
+    nothing about that child, so the trail does not say they read about them."""
+    item = add_item(
+        world.admin,
+        world.csc_child,
+        kind="protective_peer",
+        text="Olu looks out for her",
+        peer=world.other_child,
+    )
+    client = client_for(world.social_worker)
+    html = client.get(url("person-profile", world.csc_child.pk)).content.decode()
+    assert world.other_child.full_name not in html and world.other_child.initials in html
+    client.get(url("person-profile-change", world.csc_child.pk, item.pk))
+    assert last_read(world.social_worker).detail == {"page": "profile-change", "item": item.pk}
+    assert not any(e.actor == world.social_worker for e in _reads_about(world.other_child.pk))
+    assert len([e for e in _reads_about(world.csc_child.pk) if e.actor == world.social_worker]) == 2
+
+
 def _post(world: World, **data: Any) -> Any:
     values = {
         "kind": "trusted_adult",

@@ -18,13 +18,18 @@ WINDOW_CHOICES = (3, 6, 12, 24)
 
 def moves_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = lookups.access_person(request.user, person_id)
-    record_access(actor=request.user, obj=person, detail={"page": "moves"})
+    moves = selectors.moves_for(request.user, person)
+    record_access(
+        actor=request.user,
+        obj=person,
+        detail={"page": "moves", "moves_shown": [row.move.pk for row in moves]},
+    )
     return render(
         request,
         "moves/list.html",
         {
             "person": person,
-            "moves": selectors.moves_for(request.user, person),
+            "moves": moves,
             "can_record": policies.can_record_about_person(request.user, person),
         },
     )

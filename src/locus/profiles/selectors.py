@@ -34,6 +34,12 @@ class ItemRow:
     peer_visible: bool = False
     place_visible: bool = False
 
+    @property
+    def peers_named(self) -> list[int]:
+        """The protective peer this row names in full (none when shown by initials only),
+        for the read's entry in the access trail."""
+        return [self.item.peer_id] if self.peer_visible and self.item.peer_id else []
+
 
 @dataclass
 class KindGroup:
@@ -53,6 +59,13 @@ class Profile:
     @property
     def current_count(self) -> int:
         return sum(len(g.rows) for g in self.groups)
+
+    @property
+    def peers_named(self) -> list[int]:
+        """The protective peers (other children) the profile names in full, current and
+        history: the page's read is about them too, so the trail's search by person finds it."""
+        rows = [*(r for g in self.groups for r in g.rows), *self.history]
+        return sorted({pk for row in rows for pk in row.peers_named})
 
 
 def _items(person_ids: Iterable[int]) -> ProfileItemQuerySet:

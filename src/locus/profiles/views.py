@@ -29,8 +29,11 @@ from locus.profiles.models import ProfileItem, ProfileKind
 
 def profile_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = lookups.access_person(request.user, person_id)
-    record_access(actor=request.user, obj=person, detail={"page": "profile"})
     profile = selectors.profile_for(request.user, person)
+    # The page names protective peers (other children) in full: the read is about them too.
+    record_access(
+        actor=request.user, obj=person, detail={"page": "profile"}, people=profile.peers_named
+    )
     return render(request, "profiles/page.html", {"person": person, "profile": profile})
 
 
@@ -105,7 +108,12 @@ def _item_form(
     done: str,
     **texts: Any,
 ) -> HttpResponse:
-    """A form about one item, shown with the item's row; a read of it is logged as ``page``."""
+    """A form about one item, shown with the item's row; a read of it is logged as ``page``,
+    with the protective peer the row names (if any) among the people it showed."""
+    row = selectors.profile_row(request.user, item)
+    shown: dict[str, Any] = {"item": item.pk}
+    if row.peers_named:
+        shown["people_shown"] = row.peers_named
     return logged_form_step(
         request,
         person,
@@ -115,8 +123,8 @@ def _item_form(
         after="person-profile",
         template="profiles/form.html",
         read=page,
-        shown={"item": item.pk},
-        row=selectors.profile_row(request.user, item),
+        shown=shown,
+        row=row,
         **texts,
     )
 
