@@ -100,6 +100,24 @@ def test_a_protective_peer_named_on_the_profile_is_in_the_trail(world: World) ->
         assert event in _reads_about(world.team_child.pk)
 
 
+def test_the_childs_own_page_logs_the_peers_and_moves_it_shows(world: World) -> None:
+    """The child's page shows the profile (naming its protective peers) and the managed
+    moves: its read names those peers for the trail's search, and lists the moves."""
+    add_item(
+        world.social_worker,
+        world.csc_child,
+        kind="protective_peer",
+        text="Tariq walks home with her",
+        peer=world.team_child,
+    )
+    html = client_for(world.social_worker).get(url("person", world.csc_child.pk))
+    assert world.team_child.full_name in html.content.decode()
+    event = last_read(world.social_worker)
+    assert event.detail["peers_shown"] == [world.team_child.pk]
+    assert event.detail["moves_shown"] == []
+    assert event in _reads_about(world.team_child.pk)
+
+
 def test_a_peer_shown_by_initials_only_is_not_logged_as_read(world: World) -> None:
     """A protective peer the reader may not see is shown by initials: the reader learnt
     nothing about that child, so the trail does not say they read about them."""

@@ -34,7 +34,7 @@ E = TypeVar("E", bound=models.Model)
 PERSON = "people.person"
 # Keys of an access event's detail that name people a page showed: on every
 # page, and on some lists (a list of people's "shown", linked cases' "named").
-PEOPLE_SHOWN_KEYS = ("people_shown", "person")
+PEOPLE_SHOWN_KEYS = ("people_shown", "person", "peers_shown")
 # A linked-cases read names the caseload's children, the linked children and the associates
 # in common it lists (everyone its page or rows named, for the search by person).
 PEOPLE_SHOWN_BY_TYPE = {

@@ -13,10 +13,11 @@ from django.shortcuts import get_object_or_404
 from locus.access import naming, scopes
 from locus.access import places as access_places
 from locus.access.fields import PersonField, fields_visible_to_many, role_fields
-from locus.access.models import Role, Worker
+from locus.access.models import Worker
 from locus.access.policies import (
     identifier_query_answerer,
     is_administrator,
+    manages_a_team,
     routed_answerer_stands,
 )
 from locus.access.selectors import visible_person_ids
@@ -506,7 +507,7 @@ def identifier_query_answerer_now(query: IdentifierQuery) -> Worker | None:
 def _routed_on_to(viewer: Worker) -> list[int]:
     """The open requests whose named answerer may no longer answer them and that go on to
     ``viewer``, a manager of a team holding the other record (rare: read one by one)."""
-    if not (viewer.is_active and viewer.role == Role.MANAGER and viewer.team_id is not None):
+    if not (viewer.is_active and manages_a_team(viewer)):
         return []
     held = Allocation.objects.current().filter(person=OuterRef("conflicting"), team=viewer.team_id)
     moved_on = (

@@ -69,7 +69,16 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     # The workers holding the case are named with their contact details: logged as shown.
     holders = [a.worker_id for a in detail.allocations]
     safety = person_safety(request.user, person)
-    shown = {"peers_shown": peers, "holders_shown": holders, **safety.shown()}
+    # The profile names protective peers in full too, and the moves are records of their own:
+    # both are in the read's entry, so the trail's search finds every child the page named.
+    profile = profile_for(request.user, person)
+    moves = moves_for(request.user, person)
+    shown = {
+        "peers_shown": sorted({*peers, *profile.peers_named}),
+        "holders_shown": holders,
+        "moves_shown": [row.move.pk for row in moves],
+        **safety.shown(),
+    }
     record_access(actor=request.user, obj=person, detail=shown)
     return render(
         request,
@@ -82,8 +91,8 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
             "interventions": interventions_for_person(request.user, person),
             "context_plans": context_plans_for_person(request.user, person),
             "safety": safety,
-            "profile": profile_for(request.user, person),
-            "moves": moves_for(request.user, person),
+            "profile": profile,
+            "moves": moves,
             "panel_items": panel_items_for_person(request.user, person),
             "transfers": child_transfers(request.user, person, detail.allocations),
             "addresses": selectors.address_history(person, fields, viewer=request.user),
