@@ -158,3 +158,13 @@ def test_a_stale_step_is_told_without_the_child_or_note(world: World) -> None:
     assert world.csc_child.full_name not in page and NOTE not in page
     # Nobody else learns even that: a manager of another team still gets "not found".
     assert client_for(world.team_manager).get(accept).status_code == 404
+
+
+def test_the_audit_trail_names_a_closed_transfer_as_it_names_the_child(world: World) -> None:
+    """The information governance lead reads every step on the transfer in the trail, but
+    as for every record neither the child's name (they see no case records) nor the note."""
+    transfer = propose_to_b(world)
+    transfer_decline(actor=with_manager_b(world), transfer=transfer, reason="No capacity")
+    page = client_for(world.auditor).get(reverse("audit"), {"show": "changes"}).content.decode()
+    assert f"person #{world.csc_child.pk}" in page
+    assert world.csc_child.full_name not in page and NOTE not in page
