@@ -11,10 +11,13 @@
   administrator (they run the system, not cases).
 * **Withdraw**: the proposer, while it waits.
 * **See**: whoever sees the child in their own right sees the child's transfers (the
-  handover note is part of the record, as a case note is); the proposer sees their own;
-  the managers of the receiving team see the transfers routed to them, with the child's
-  name and the handover note they need to decide, but not the child's record: that
-  opens to them only once the case is allocated to their team.
+  handover note is part of the record, as a case note is). Besides them, and only while
+  a transfer waits: its proposer, and the managers of the receiving team, who read the
+  child's name and the handover note they need to decide, but not the child's record
+  (that opens to them once the case is allocated to their team). Once it is decided or
+  withdrawn, a receiving manager or a proposer who does not see the child (declined, a
+  manager who joined later, a proposer who moved agency) no longer sees it: a decided
+  transfer is part of the child's record, not a standing window on it.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from django.http import Http404
 from locus.access import lookups, policies, scopes
 from locus.access.models import Role, Team, Worker
 from locus.people.models import Allocation, Person
-from locus.transfers.models import Transfer
+from locus.transfers.models import Status, Transfer
 
 
 def _manages(worker: Worker, team_id: int | None) -> bool:
@@ -138,20 +141,24 @@ def can_withdraw_transfer(worker: Worker, transfer: Transfer) -> bool:
 
 
 def transfers_visible_to(worker: Worker) -> QuerySet[Transfer]:
+    """The transfers ``worker`` sees: every one of a child they see in their own right, and
+    the ones still waiting that they proposed or that are routed to the team they manage."""
     if not scopes.sees_case_records(worker):
         return Transfer.objects.none()
     q = scopes.person_filter(worker, shared=False)
     if q is None:
         return Transfer.objects.all()
-    seen = Q(person_id__in=Person.objects.filter(q).values("id")) | Q(proposed_by=worker)
+    theirs = Q(proposed_by=worker)
     if worker.role == Role.MANAGER and worker.team_id is not None:
-        seen |= Q(to_team_id=worker.team_id)
-    return Transfer.objects.filter(seen)
+        theirs |= Q(to_team_id=worker.team_id)
+    # The child's name and the handover note serve the decision: once it is taken they go
+    # with the child's record, to whoever sees the child.
+    waiting = Q(status=Status.PROPOSED) & theirs
+    return Transfer.objects.filter(Q(person_id__in=Person.objects.filter(q).values("id")) | waiting)
 
 
-def access_transfer(worker: Worker, transfer_id: object) -> Transfer:
-    """The transfer, or 404: missing, or neither the worker's to see nor routed to them."""
-    transfers = transfers_visible_to(worker).select_related(
+def _shown(transfers: QuerySet[Transfer]) -> QuerySet[Transfer]:
+    return transfers.select_related(
         "person",
         "from_allocation__worker",
         "from_allocation__team__agency",
@@ -162,7 +169,34 @@ def access_transfer(worker: Worker, transfer_id: object) -> Transfer:
         "new_allocation__worker",
         "new_allocation__team",
     )
-    return lookups.one_or_404(transfers, transfer_id)
+
+
+def access_transfer(worker: Worker, transfer_id: object) -> Transfer:
+    """The transfer, or 404: missing, or neither the worker's to see nor routed to them."""
+    return lookups.one_or_404(_shown(transfers_visible_to(worker)), transfer_id)
+
+
+def sees_transfer(worker: Worker, transfer: Transfer) -> bool:
+    """Whether ``worker`` still sees ``transfer`` (after a step that may have closed it)."""
+    return transfers_visible_to(worker).filter(pk=transfer.pk).exists()
+
+
+def access_step(
+    worker: Worker, transfer_id: object, may: Callable[[Worker, Transfer], bool]
+) -> Transfer:
+    """The transfer to accept, decline or withdraw (``may``: that step's rule), or 404.
+
+    One the worker sees; or one closed since that the step was theirs on while it waited
+    (a form loaded in a second tab, another manager first): the step's page then says it
+    is closed, without the child or the note (``sees_transfer`` is false)."""
+    try:
+        found = access_transfer(worker, transfer_id)
+    except Http404:
+        closed = Transfer.objects.exclude(status=Status.PROPOSED)
+        found = lookups.one_or_404(_shown(closed), transfer_id)
+    if not may(worker, found):
+        raise Http404("Not found")
+    return found
 
 
 def sees_child_of(worker: Worker, transfer: Transfer) -> bool:

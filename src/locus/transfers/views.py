@@ -31,7 +31,7 @@ from locus.transfers.forms import (
     ProposeForm,
     ReasonForm,
 )
-from locus.transfers.models import Transfer
+from locus.transfers.models import Status, Transfer
 
 
 def _form_page(
@@ -147,9 +147,34 @@ def transfer_page(request: AuthedRequest, transfer_id: int) -> HttpResponse:
     )
 
 
+def _closed(request: AuthedRequest, transfer: Transfer) -> HttpResponse:
+    """A step on a transfer decided or withdrawn since the page was loaded: said in plain
+    words, naming neither the child nor the note (who no longer sees the transfer, a
+    receiving manager or its proposer, must not read them here)."""
+    return render(
+        request,
+        "transfers/closed.html",
+        {
+            "heading": services.ALREADY[Status(transfer.status)],
+            "t": transfer,
+            "sees": rules.sees_transfer(request.user, transfer),
+        },
+    )
+
+
+def _done(request: AuthedRequest, transfer: Transfer) -> HttpResponse:
+    """After a step: the transfer's page while the worker still sees it; else (a receiving
+    manager who declined, a proposer who withdrew one of a child they no longer see) the
+    transfers waiting for them."""
+    if rules.sees_transfer(request.user, transfer):
+        return redirect("transfer", transfer_id=transfer.pk)
+    return redirect("transfers")
+
+
 def accept(request: AuthedRequest, transfer_id: int) -> HttpResponse:
-    transfer = rules.access_transfer(request.user, transfer_id)
-    permitted(rules.can_decide_transfer, request.user, transfer)
+    transfer = rules.access_step(request.user, transfer_id, rules.can_decide_transfer)
+    if not transfer.is_open:
+        return _closed(request, transfer)
     workers = list(selectors.case_holders([transfer.to_team_id]))
     initial = {"to_worker": transfer.to_worker_id}
     form = AcceptForm(posted(request), workers=workers, initial=initial)
@@ -161,7 +186,7 @@ def accept(request: AuthedRequest, transfer_id: int) -> HttpResponse:
         )
 
     if submitted(request, form, run, "Transfer accepted: the case has moved"):
-        return redirect("transfer", transfer_id=transfer.pk)
+        return _done(request, transfer)
     heading = "Accept the transfer"
     return _form_page(
         request, form, person=transfer.person, heading=heading, button="Accept", transfer=transfer
@@ -170,9 +195,10 @@ def accept(request: AuthedRequest, transfer_id: int) -> HttpResponse:
 
 def _refusal(request: AuthedRequest, transfer_id: int, *, withdraw: bool) -> HttpResponse:
     """Decline (the receiving manager) or withdraw (the proposer), with a reason."""
-    transfer = rules.access_transfer(request.user, transfer_id)
     rule = rules.can_withdraw_transfer if withdraw else rules.can_decide_transfer
-    permitted(rule, request.user, transfer)
+    transfer = rules.access_step(request.user, transfer_id, rule)
+    if not transfer.is_open:
+        return _closed(request, transfer)
     service = services.transfer_withdraw if withdraw else services.transfer_decline
     form = ReasonForm(posted(request))
 
@@ -181,7 +207,7 @@ def _refusal(request: AuthedRequest, transfer_id: int, *, withdraw: bool) -> Htt
 
     verb = "withdraw" if withdraw else "decline"
     if submitted(request, form, run, "Transfer withdrawn" if withdraw else "Transfer declined"):
-        return redirect("transfer", transfer_id=transfer.pk)
+        return _done(request, transfer)
     heading = f"{verb.capitalize()} the transfer"
     return _form_page(
         request,
