@@ -66,6 +66,10 @@ def test_an_attendee_recorded_absent_reads_no_discussion_nor_adds_to_it(world: W
     assert not _reads(_page(world.police_analyst, panel))
     with pytest.raises(NotPermitted):
         panel_decision_add(actor=world.police_analyst, meeting=panel, text="Another one")
+    # Nor is the page that adds one offered.
+    url = reverse("panel-decision", args=[panel.pk])
+    assert client_for(world.police_analyst).get(url).status_code == 404
+    assert client_for(world.other_social_worker).get(url).status_code == 200
     assert PanelDecision.objects.filter(meeting=panel).count() == 1
 
 
