@@ -7,9 +7,9 @@ itself, who may move it on, who may agree to share a child and who may confirm
 attendance; ``access/RULES.md`` describes both.
 
 * A meeting is visible to its proposer, its invitees (whatever their
-  attendance), the managers of the team it was proposed from and of the
-  invitees' teams, and administrators. Auditors read the audit trail, not
-  meetings.
+  attendance), the managers of the team it was proposed from and of the teams
+  the invitees were in when invited (kept on each invitation, ``Invitee.team``),
+  and administrators. Auditors read the audit trail, not meetings.
 * Its **organisers** (the proposer, a manager of the team the proposer was in when
   proposing it, an administrator) schedule, invite, cancel and close it. The team is
   kept on the meeting (``Meeting.proposer_team``): a proposer who moves team later takes
@@ -52,8 +52,10 @@ def meetings_visible_to(worker: Worker) -> QuerySet[Meeting]:
         return Meeting.objects.none()
     q = Q(proposed_by=worker) | Q(id__in=Invitee.objects.filter(worker=worker).values("meeting_id"))
     if worker.role == Role.MANAGER and worker.team_id is not None:
+        # The teams kept when it was proposed and each worker invited, not the teams they are
+        # in now: a worker who moves takes none of her meetings to her new team's managers.
         q |= Q(proposer_team_id=worker.team_id) | Q(
-            id__in=Invitee.objects.filter(worker__team_id=worker.team_id).values("meeting_id")
+            id__in=Invitee.objects.filter(team_id=worker.team_id).values("meeting_id")
         )
     return Meeting.objects.filter(q)
 

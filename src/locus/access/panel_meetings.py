@@ -1,15 +1,20 @@
 """Who may see and run a contextual HSB meeting or MACE panel.
 
 * A panel meeting is visible to the workers on its attendee list (whatever their
-  attendance: the chair and whoever set it up are on it), the managers of their
-  teams, the managers of the setter's and the chair's teams when it was set up,
-  and administrators. Auditors read the audit trail, not panels.
+  attendance: the chair and whoever set it up are on it), the managers of the teams
+  they were in when put on the list (kept on each row, ``PanelAttendee.team``), the
+  managers of the setter's and the chair's teams when it was set up, and
+  administrators. Auditors read the audit trail, not panels.
 * Its **organisers** (whoever set it up, the chair, a manager of the team either
   was in when it was set up, an administrator) add attendees and agenda items,
   record it as held, cancel and close it. The two teams are kept on the meeting
   (``created_by_team``, ``chair_team``): when the setter or the chair moves team,
   the new team's managers organise none of their past panels, the old team's keep them.
-* The discussion and decisions are recorded by an organiser or an attendee;
+* The discussion and decisions are recorded by an organiser or an attendee. The
+  summary of the discussion and the decisions on the meeting as a whole (free text
+  that may name any child on the agenda) are read by the organisers, whoever
+  recorded it as held and the workers recorded as attending, as a mapping
+  meeting's minutes are; each agenda item's words follow sight of its child;
   actions are agreed by an organiser or a worker who attended, and updated by
   their owner, the owner's team manager or an organiser.
 * Sight of the *people* on the agenda is not given by the panel: each item about
@@ -46,11 +51,8 @@ def panels_visible_to(worker: Worker) -> QuerySet[PanelMeeting]:
     q = Q(id__in=on_list)
     if worker.role == Role.MANAGER and worker.team_id is not None:
         q |= (
-            Q(
-                id__in=PanelAttendee.objects.filter(worker__team_id=worker.team_id).values(
-                    "meeting_id"
-                )
-            )
+            # The team each worker was in when put on the list, not the team they are in now.
+            Q(id__in=PanelAttendee.objects.filter(team_id=worker.team_id).values("meeting_id"))
             | Q(created_by_team_id=worker.team_id)
             | Q(chair_team_id=worker.team_id)
         )
@@ -111,6 +113,27 @@ def can_record_discussion(worker: Worker, meeting: PanelMeeting) -> bool:
     return is_organiser(worker, meeting) or (
         worker.is_active and _attendance(worker, meeting) is not None
     )
+
+
+def can_read_discussion(worker: Worker, meeting: PanelMeeting) -> bool:
+    """The summary of what was discussed overall and the decisions on the meeting as a whole:
+    free text that may name any child on the agenda, where each item's own words go only to
+    a viewer who sees its child. Read, as a mapping meeting's minutes are, by the organisers,
+    the worker who recorded it as held, and the workers recorded as attending; not by one
+    recorded absent, nor by a manager of an attendee's team, who may still open the meeting."""
+    if is_organiser(worker, meeting):
+        return True
+    if not worker.is_active:
+        return False
+    return (
+        meeting.held_recorded_by_id == worker.pk
+        or _attendance(worker, meeting) == Attendance.ATTENDED
+    )
+
+
+def can_add_general_decision(worker: Worker, meeting: PanelMeeting) -> bool:
+    """A decision on the meeting as a whole: whoever may record the discussion and read it."""
+    return can_record_discussion(worker, meeting) and can_read_discussion(worker, meeting)
 
 
 def can_add_action(worker: Worker, meeting: PanelMeeting) -> bool:

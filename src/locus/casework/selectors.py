@@ -61,7 +61,7 @@ from locus.common.services import today
 from locus.forums.models import FINISHED_ACTION_STATUSES
 from locus.incidents.models import Involvement
 from locus.panels.models import PanelAction, PanelMeeting, PanelStatus
-from locus.panels.selectors import visible_item_ids
+from locus.panels.selectors import panels_seen, visible_item_ids
 from locus.peers.models import GroupMembership
 from locus.people.models import LegalStatusEpisode, Person, PersonKind
 from locus.people.selectors import caseload_for
@@ -722,34 +722,47 @@ def _panel_work(viewer: Worker, workers: QuerySet[Any]) -> list[WorkItem]:
         .select_related("meeting", "owner", "item")
     )
     readable = visible_item_ids(viewer, [a.item for a in actions if a.owner_id != viewer.pk])
+    reviews = list(
+        PanelMeeting.objects.filter(
+            Q(created_by_id__in=workers) | Q(chair_id__in=workers),
+            status=PanelStatus.HELD,
+            review_on__lte=today() + PANEL_REVIEW_NOTICE,
+        ).select_related("chair")
+    )
+    # A manager's team view reaches the panels of workers who joined the team since: their
+    # title and link only to a viewer who may open the panel (as the panel's page decides).
+    opens = panels_seen(viewer, {a.meeting_id for a in actions} | {m.pk for m in reviews})
     items = [
         WorkItem(
             f"Panel action: {a.description[:80]}"
             if a.owner_id == viewer.pk or a.item_id in readable
             else "Panel action on an agenda item you cannot read",
-            a.meeting.title,
-            reverse("panel", args=[a.meeting_id]),
+            *_panel_link(a.meeting, opens),
             a.due_on,
             str(a.owner),
         )
         for a in actions
     ]
-    reviews = PanelMeeting.objects.filter(
-        Q(created_by_id__in=workers) | Q(chair_id__in=workers),
-        status=PanelStatus.HELD,
-        review_on__lte=today() + PANEL_REVIEW_NOTICE,
-    ).select_related("chair")
     items += [
         WorkItem(
             "Review the panel's actions",
-            m.title,
-            reverse("panel", args=[m.pk]),
+            *_panel_link(m, opens),
             m.review_on,
             str(m.chair),
         )
         for m in reviews
     ]
     return items
+
+
+PANEL_NOT_OPEN = "A panel you cannot open"
+
+
+def _panel_link(meeting: PanelMeeting, opens: set[int]) -> tuple[str, str]:
+    """The panel's title and page for a viewer who may open it; else neither."""
+    if meeting.pk in opens:
+        return meeting.title, reverse("panel", args=[meeting.pk])
+    return PANEL_NOT_OPEN, ""
 
 
 SIGN_OFF_PAGES = {

@@ -44,8 +44,9 @@ class InviteeAdmin(ReadOnlyCaseRecordAdmin):
     list_filter = ("attendance", "reason")
     list_select_related = ("meeting", "worker")
     raw_id_fields = ("meeting", "worker", "invited_by")
-    # Nor hand a confirmed attendance to another worker or meeting.
-    readonly_fields = ("meeting", "worker", "attendance", "confirmed_at")
+    # Nor hand a confirmed attendance to another worker or meeting. The team kept when they
+    # were invited decides which managers may open the meeting (access/meetings.py).
+    readonly_fields = ("meeting", "worker", "team", "attendance", "confirmed_at")
 
 
 @admin.register(models.ShareAgreement)

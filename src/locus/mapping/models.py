@@ -245,6 +245,11 @@ class Invitee(models.Model):
         "access.Worker", on_delete=models.PROTECT, related_name="meeting_invitations"
     )
     reason = models.CharField(max_length=12, choices=InviteReason.choices)
+    # Kept from the day they were invited, as the proposer's team is: a manager of this team
+    # may open the meeting (access/meetings.py), not of whichever team they move to later.
+    team = optional_fk(
+        Team, help_text="The invitee's team when invited: its managers may open the meeting."
+    )
     invited_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     attendance = models.CharField(
         max_length=10, choices=Attendance.choices, default=Attendance.INVITED

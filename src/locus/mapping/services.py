@@ -89,8 +89,11 @@ def _tell(actor: Worker, meeting: Meeting, worker: Worker) -> None:
 
 def _invite(actor: Worker, meeting: Meeting, worker: Worker, reason: str) -> Invitee:
     _tell(actor, meeting, worker)
+    # The invitee's team is kept: its managers may open the meeting for good, wherever the
+    # invitee moves later.
+    kept = {"team_id": worker.team_id}
     return create_audited(
-        actor, Invitee, meeting=meeting, worker=worker, reason=reason, invited_by=actor
+        actor, Invitee, meeting=meeting, worker=worker, reason=reason, invited_by=actor, **kept
     )
 
 

@@ -148,6 +148,11 @@ class PanelAttendee(models.Model):
 
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="attendees")
     worker = optional_worker("panel_attendances")
+    # Kept from the day a worker was put on the list: a manager of this team may open the
+    # meeting (access/panel_meetings.py), not of whichever team they move to later.
+    team = optional_fk(
+        Team, help_text="The worker's team when put on the list: its managers may open it."
+    )
     name = models.CharField(max_length=200, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
     attendance = models.CharField(

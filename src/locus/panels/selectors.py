@@ -108,8 +108,9 @@ class PanelDetail:
     meeting: PanelMeeting
     attendees: list[PanelAttendee]
     lists: list[AgendaList]
-    decisions: list[PanelDecision]  # on the meeting as a whole
+    decisions: list[PanelDecision]  # on the meeting as a whole (none unless read_discussion)
     organiser: bool
+    can_read_discussion: bool  # the summary and the decisions on the whole meeting
     can_discuss: bool
     can_add_action: bool
 
@@ -200,6 +201,7 @@ def panel_detail(viewer: Worker, meeting: PanelMeeting) -> PanelDetail:
     items = meeting_items(meeting)
     visible = visible_item_ids(viewer, items)
     decisions = list(meeting.decisions.select_related("recorded_by").order_by("recorded_at", "id"))
+    reads_discussion = policies.can_read_discussion(viewer, meeting)
     actions = list(
         meeting.actions.select_related("owner__team__agency", "agency", "plan_action")
         .prefetch_related("builds_on")
@@ -213,7 +215,8 @@ def panel_detail(viewer: Worker, meeting: PanelMeeting) -> PanelDetail:
     general = []
     for decision in decisions:
         if decision.item_id is None:
-            general.append(decision)
+            if reads_discussion:
+                general.append(decision)
         else:
             views[decision.item_id].decisions.append(decision)
     for action in actions:
@@ -238,6 +241,7 @@ def panel_detail(viewer: Worker, meeting: PanelMeeting) -> PanelDetail:
         lists=lists,
         decisions=general,
         organiser=policies.is_organiser(viewer, meeting),
+        can_read_discussion=reads_discussion,
         can_discuss=policies.can_record_discussion(viewer, meeting),
         can_add_action=policies.can_add_action(viewer, meeting),
     )
@@ -251,6 +255,11 @@ class PersonItem:
     meeting_visible: bool
 
 
+def panels_seen(viewer: Worker, meeting_ids: set[int]) -> set[int]:
+    """Which of these panel meetings the viewer may open (one query)."""
+    return ids_among(policies.panels_visible_to(viewer), meeting_ids)
+
+
 def panel_items_for_person(viewer: Worker, person: Person) -> list[PersonItem]:
     """The HSB meetings and MACE panels that had this child on a list, newest first, with the
     list (harmed and harming stay apart). Two queries. The caller has checked that the viewer
@@ -260,8 +269,7 @@ def panel_items_for_person(viewer: Worker, person: Person) -> list[PersonItem]:
         .select_related("meeting")
         .order_by("-meeting__meets_on", "kind", "id")
     )
-    meeting_ids = {i.meeting_id for i in items}
-    seen = ids_among(policies.panels_visible_to(viewer), meeting_ids)
+    seen = panels_seen(viewer, {i.meeting_id for i in items})
     return [PersonItem(i, i.meeting_id in seen) for i in items]
 
 

@@ -170,7 +170,9 @@ def panel_create(
     )
     everyone = {actor.pk: actor, chair.pk: chair, **others}
     for worker in everyone.values():
-        create_audited(actor, PanelAttendee, meeting=meeting, worker=worker, added_by=actor)
+        create_audited(
+            actor, PanelAttendee, meeting=meeting, worker=worker, **_team_of(worker), added_by=actor
+        )
         _invite(actor, meeting, worker)
     sharing.record_share(
         actor=actor,
@@ -185,6 +187,12 @@ def panel_create(
         until_note=UNTIL_CLOSED,
     )
     return meeting
+
+
+def _team_of(worker: Worker | None) -> dict[str, int | None]:
+    """The team a worker put on the list is in now, kept on their row: its managers may open
+    the meeting for good, wherever the worker moves later (a named partner has none)."""
+    return {"team_id": worker.team_id if worker is not None else None}
 
 
 def _invite(actor: Worker, meeting: PanelMeeting, worker: Worker | None) -> None:
@@ -239,6 +247,7 @@ def panel_attendee_add(
         PanelAttendee,
         meeting=meeting,
         worker=worker,
+        **_team_of(worker),
         name=name,
         organisation=organisation,
         added_by=actor,
@@ -443,6 +452,8 @@ def panel_decision_add(
             raise ValueError("the item is not on this meeting's agenda")
         _on_item(actor, item, PanelStep.DECIDE)
     else:
+        # Its words sit with the discussion's summary: only for those who read that.
+        permitted(policies.can_add_general_decision, actor, meeting)
         _lock(meeting)
         require_step(meeting, PanelStep.DECIDE)
     problems = Problems()

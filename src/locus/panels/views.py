@@ -285,7 +285,11 @@ def panel_step(
     404 unless the viewer may take it, then the form, then the service."""
     page = STEPS[step]
     meeting = policies.access_panel(request.user, meeting_id)
-    permitted(page.allowed, request.user, meeting)
+    allowed = page.allowed
+    if step == "decision" and item_id is None:
+        # A decision on the whole meeting sits with its discussion: only for those who read it.
+        allowed = policies.can_add_general_decision
+    permitted(allowed, request.user, meeting)
     subject: Subject = (
         meeting if item_id is None else selectors.item_of(request.user, meeting, item_id)
     )
