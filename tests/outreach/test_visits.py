@@ -308,6 +308,29 @@ def test_my_work_lists_the_visits_due(world: World, park_plan: VisitPlan) -> Non
     assert "Visits due" not in client_for(world.teammate).get("/my-work/").text
 
 
+def test_the_plan_form_asks_for_the_agency_of_a_worker_from_outside_the_case_team(
+    world: World, on_a_friday: FrozenClock
+) -> None:
+    park_case(world)
+    fields = {
+        "context": str(world.park.pk),
+        "purpose": "Older males approach children here.",
+        "weekday": str(Weekday.FRIDAY),
+        "every_weeks": "1",
+        "start_time": "16:00",
+        "end_time": "18:00",
+        "starts_on": "27/11/2026",
+        "workers": [str(world.social_worker.pk), str(world.yjs_worker.pk)],
+    }
+    client = client_for(world.social_worker)
+    refused = client.post("/outreach/plans/new/", fields)
+    assert refused.status_code == 200 and not VisitPlan.objects.exists()
+    assert "Choose the agency of each worker who goes from outside the case" in refused.text
+    planned = client.post("/outreach/plans/new/", {**fields, "agencies": [str(world.yjs.pk)]})
+    assert planned.status_code == 302
+    assert list(VisitPlan.objects.get().agencies.all()) == [world.yjs]
+
+
 def test_a_visit_is_recorded_through_its_form(world: World, park_plan: VisitPlan) -> None:
     client = client_for(world.social_worker)
     form = client.get(f"/outreach/plans/{park_plan.pk}/visit/?on=2026-11-20")
