@@ -10,6 +10,7 @@ import pytest
 
 from locus.access.models import Team, Worker
 from locus.audit.models import AccessEvent
+from locus.casework.models import ContextCase
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.outreach import selectors, services
 from locus.outreach.models import Visit, VisitPerson, VisitPlan, VisitStatus, Weekday
@@ -169,6 +170,15 @@ def test_a_worker_who_moves_within_an_agency_taking_part_still_goes(
     assert len(selectors.visits_due(world.yjs_worker)) == 5
     made = visit(world, park_plan, actor=world.yjs_worker, went=[world.yjs_worker], people=[])
     assert list(made.went.all()) == [world.yjs_worker]
+
+
+def test_the_case_team_s_named_workers_still_go_once_the_case_has_closed(
+    world: World, crewed_plan: VisitPlan
+) -> None:
+    """The plan is not ended with the case, so its visits stay due to those who go."""
+    ContextCase.objects.filter(context=world.park).update(status="closed")
+    assert len(selectors.visits_due(world.teammate)) == 5
+    visit(world, crewed_plan, actor=world.teammate, went=[world.teammate], people=[])
 
 
 def test_who_went_is_chosen_from_the_workers_on_the_plan(

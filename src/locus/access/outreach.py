@@ -7,7 +7,7 @@ protected homes").
 * **Who plans visits**: a practitioner or manager of the team working the context's open
   case (its lead and team), as for the case's other work. A place is reclaimed as Level 2
   work, so a plan belongs with the case that found the place, not with any team passing by.
-* **Who goes on a plan**: a practitioner or manager in the team working the place's open case
+* **Who goes on a plan**: a practitioner or manager in the team working the place's case
   (or its lead), or in an agency taking part (``plan.agencies``). Being named is not kept
   for good: a named worker who moves to a team outside both no longer goes (``goes_on``).
 * **Who records a visit** (made or missed): a worker who goes on the plan, or one who may
@@ -60,23 +60,26 @@ def _writes(worker: Worker) -> bool:
     return is_casework_worker(worker) and scopes.sees_case_records(worker)
 
 
-def _open_cases_worked(worker: Worker) -> QuerySet[ContextCase]:
-    """The open context cases ``worker``'s team works, or that they lead."""
+def _cases_worked(worker: Worker) -> QuerySet[ContextCase]:
+    """The context cases ``worker``'s team works (or worked), or that they lead."""
     team = Q(team_id=worker.team_id) if worker.team_id is not None else Q(pk__in=[])
-    return ContextCase.objects.exclude(status="closed").filter(team | Q(lead=worker))
+    return ContextCase.objects.filter(team | Q(lead=worker))
 
 
 def _works_open_case(worker: Worker, context: Context) -> bool:
-    return _open_cases_worked(worker).filter(context=context).exists()
+    return _cases_worked(worker).filter(context=context).exclude(status="closed").exists()
 
 
 def may_go(worker: Worker, context: Context, agencies: Iterable[Agency]) -> bool:
     """Whether ``worker`` may be named to go on a plan for ``context`` with ``agencies``
-    taking part: a practitioner or manager in the team working its open case (or its lead),
-    or in one of those agencies. :func:`goes_on` asks the same of the plans already made."""
+    taking part: a practitioner or manager in the team working its case (or its lead), or in
+    one of those agencies. :func:`goes_on` asks the same of the plans already made. A case
+    that has closed still counts: its plan is not ended with it, and its team's workers named
+    on it still go."""
     if not is_casework_worker(worker):
         return False
-    return worker.agency_id in {a.pk for a in agencies} or _works_open_case(worker, context)
+    in_agency = worker.agency_id in {a.pk for a in agencies}
+    return in_agency or _cases_worked(worker).filter(context=context).exists()
 
 
 def goes_on(worker: Worker) -> QuerySet[VisitPlan]:
@@ -86,7 +89,7 @@ def goes_on(worker: Worker) -> QuerySet[VisitPlan]:
     if not _writes(worker):
         return VisitPlan.objects.none()
     taking_part = VisitPlan.objects.filter(agencies=worker.agency_id or 0).values("id")
-    worked = _open_cases_worked(worker).values("context_id")
+    worked = _cases_worked(worker).values("context_id")
     return VisitPlan.objects.filter(workers=worker).filter(
         Q(id__in=taking_part) | Q(context_id__in=worked)
     )
