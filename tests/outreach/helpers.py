@@ -2,7 +2,7 @@
 
 The usual plan: a context case on ``park`` (Millfields Park) is led by ``social_worker``
 (children's social care, team A); ``social_worker`` plans weekly Friday visits with
-``teammate`` and ``yjs_worker``, with the police and a park warden by name.
+``yjs_worker`` (for the YJS), with the police and a park warden by name.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def plan(world: World, **fields: Any) -> VisitPlan:
         "end_time": dt.time(18),
         "starts_on": dt.date(2026, 11, 4),  # a Wednesday: the first visit is Friday 6th
         "workers": [world.social_worker, world.yjs_worker],
-        "agencies": [world.police],
+        "agencies": [world.police, world.yjs],  # yjs_worker goes for the YJS
         "partners": "Sam Warden, park warden, Parks Service",
     }
     values.update(fields)

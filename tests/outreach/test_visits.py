@@ -8,11 +8,13 @@ from typing import Any
 
 import pytest
 
+from locus.access.models import Team, Worker
 from locus.audit.models import AccessEvent
+from locus.casework.models import ContextCase
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.outreach import selectors, services
 from locus.outreach.models import Visit, VisitPerson, VisitPlan, VisitStatus, Weekday
-from tests.factories import World, changes_for, client_for, nothing_written
+from tests.factories import World, changes_for, client_for, make_team, nothing_written
 from tests.frozen_clock import FrozenClock
 from tests.outreach.helpers import park_case, plan, visit
 
@@ -69,11 +71,11 @@ def test_the_case_team_plans_visits_with_workers_agencies_and_partners(
     world: World, park_plan: VisitPlan
 ) -> None:
     assert set(park_plan.workers.all()) == {world.social_worker, world.yjs_worker}
-    assert list(park_plan.agencies.all()) == [world.police]
+    assert set(park_plan.agencies.all()) == {world.police, world.yjs}
     assert park_plan.partner_names == ["Sam Warden, park warden, Parks Service"]
     [created] = changes_for(park_plan)
     assert created.after["workers"] == sorted([world.social_worker.pk, world.yjs_worker.pk])
-    assert created.after["agencies"] == [world.police.pk]
+    assert created.after["agencies"] == sorted([world.police.pk, world.yjs.pk])
 
 
 @pytest.mark.parametrize(
@@ -99,6 +101,19 @@ def test_a_plan_names_its_day_hours_and_workers(world: World, on_a_friday: Froze
     assert set(refused.value.errors) == {"purpose", "weekday", "end_time", "workers", "every_weeks"}
 
 
+def test_a_worker_from_outside_the_case_team_goes_for_an_agency_taking_part(
+    world: World, on_a_friday: FrozenClock
+) -> None:
+    """Who goes is kept as the plan's workers and agencies: a YJS worker named without the
+    YJS taking part would be named on a plan they could never record."""
+    park_case(world)
+    with nothing_written(*MODELS), pytest.raises(ValidationFailed) as refused:
+        plan(world, agencies=[world.police])
+    assert "Youth Justice Service" in refused.value.errors["agencies"][0]
+    team_only = plan(world, workers=[world.social_worker, world.teammate], agencies=[])
+    assert set(team_only.workers.all()) == {world.social_worker, world.teammate}
+
+
 # --- Recording ---------------------------------------------------------------------------------
 
 
@@ -110,6 +125,73 @@ def test_a_worker_on_the_plan_records_a_visit_with_counts_names_and_guardians(
     assert made.guardian_labels == ["Park wardens"]
     assert [p.person for p in made.people.all()] == [world.yjs_child]
     assert changes_for(made)[0].after["went"] == [world.social_worker.pk]
+
+
+def _move(worker: Worker, team: Team) -> None:
+    worker.team = team
+    worker.save()
+
+
+@pytest.fixture
+def crewed_plan(world: World, on_a_friday: FrozenClock) -> VisitPlan:
+    """The park's plan, with ``teammate`` (of the case's team, not its lead) going too."""
+    park_case(world)
+    return plan(world, workers=[world.social_worker, world.teammate, world.yjs_worker])
+
+
+def test_a_worker_who_leaves_for_a_team_off_the_plan_no_longer_records_its_visits(
+    world: World, crewed_plan: VisitPlan
+) -> None:
+    """Named while in the team working the park's case, then moved to a school's
+    safeguarding team: being named is not a standing right to write on the case's work."""
+    mover = world.teammate
+    _move(mover, world.school_team)
+    with nothing_written(*MODELS), pytest.raises(NotPermitted):
+        visit(world, crewed_plan, actor=mover, went=[mover], people=[])
+    with nothing_written(*MODELS), pytest.raises(NotPermitted):
+        services.visit_missed(actor=mover, plan=crewed_plan, on=FRIDAY, reason="Off sick")
+    client = client_for(mover)
+    assert client.get(f"/outreach/plans/{crewed_plan.pk}/visit/").status_code == 404
+
+
+def test_a_worker_who_leaves_for_a_team_off_the_plan_has_no_visits_due(
+    world: World, crewed_plan: VisitPlan
+) -> None:
+    assert selectors.visits_due(world.teammate) != []
+    _move(world.teammate, world.school_team)
+    assert selectors.visits_due(world.teammate) == []
+    assert "Visits due" not in client_for(world.teammate).get("/my-work/").text
+
+
+def test_a_worker_who_moves_within_an_agency_taking_part_still_goes(
+    world: World, park_plan: VisitPlan
+) -> None:
+    _move(world.yjs_worker, make_team(world.system, agency=world.yjs, name="YJS Prevention"))
+    assert len(selectors.visits_due(world.yjs_worker)) == 5
+    made = visit(world, park_plan, actor=world.yjs_worker, went=[world.yjs_worker], people=[])
+    assert list(made.went.all()) == [world.yjs_worker]
+
+
+def test_the_case_team_s_named_workers_still_go_once_the_case_has_closed(
+    world: World, crewed_plan: VisitPlan
+) -> None:
+    """The plan is not ended with the case, so its visits stay due to those who go."""
+    ContextCase.objects.filter(context=world.park).update(status="closed")
+    assert len(selectors.visits_due(world.teammate)) == 5
+    visit(world, crewed_plan, actor=world.teammate, went=[world.teammate], people=[])
+
+
+def test_who_went_is_chosen_from_the_workers_on_the_plan(
+    world: World, crewed_plan: VisitPlan
+) -> None:
+    with nothing_written(*MODELS), pytest.raises(ValidationFailed) as refused:
+        visit(world, crewed_plan, went=[world.social_worker, world.other_social_worker])
+    assert refused.value.errors["went"] == ["Choose who went from the workers on the plan"]
+    # A worker named on the plan who has since moved may still be written up as having gone
+    # (a visit is recorded up to 90 days after it).
+    _move(world.teammate, world.school_team)
+    made = visit(world, crewed_plan, went=[world.social_worker, world.teammate])
+    assert set(made.went.all()) == {world.social_worker, world.teammate}
 
 
 @pytest.mark.parametrize("name", ["other_social_worker", "police_analyst", "auditor", "admin"])
@@ -234,6 +316,29 @@ def test_my_work_lists_the_visits_due(world: World, park_plan: VisitPlan) -> Non
     page = client_for(world.yjs_worker).get("/my-work/")
     assert "Visits due (5)" in page.text and "Millfields Park" in page.text
     assert "Visits due" not in client_for(world.teammate).get("/my-work/").text
+
+
+def test_the_plan_form_asks_for_the_agency_of_a_worker_from_outside_the_case_team(
+    world: World, on_a_friday: FrozenClock
+) -> None:
+    park_case(world)
+    fields = {
+        "context": str(world.park.pk),
+        "purpose": "Older males approach children here.",
+        "weekday": str(Weekday.FRIDAY),
+        "every_weeks": "1",
+        "start_time": "16:00",
+        "end_time": "18:00",
+        "starts_on": "27/11/2026",
+        "workers": [str(world.social_worker.pk), str(world.yjs_worker.pk)],
+    }
+    client = client_for(world.social_worker)
+    refused = client.post("/outreach/plans/new/", fields)
+    assert refused.status_code == 200 and not VisitPlan.objects.exists()
+    assert "Choose the agency of each worker who goes from outside the case" in refused.text
+    planned = client.post("/outreach/plans/new/", {**fields, "agencies": [str(world.yjs.pk)]})
+    assert planned.status_code == 302
+    assert list(VisitPlan.objects.get().agencies.all()) == [world.yjs]
 
 
 def test_a_visit_is_recorded_through_its_form(world: World, park_plan: VisitPlan) -> None:

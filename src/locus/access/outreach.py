@@ -7,8 +7,11 @@ protected homes").
 * **Who plans visits**: a practitioner or manager of the team working the context's open
   case (its lead and team), as for the case's other work. A place is reclaimed as Level 2
   work, so a plan belongs with the case that found the place, not with any team passing by.
-* **Who records a visit** (made or missed): a worker named on the plan, or one who may plan
-  it. Never the IT administrator (no casework) nor an auditor (reads the trail).
+* **Who goes on a plan**: a practitioner or manager in the team working the place's case
+  (or its lead), or in an agency taking part (``plan.agencies``). Being named is not kept
+  for good: a named worker who moves to a team outside both no longer goes (``goes_on``).
+* **Who records a visit** (made or missed): a worker who goes on the plan, or one who may
+  plan it. Never the IT administrator (no casework) nor an auditor (reads the trail).
 * **Naming young people met**: only those the recorder sees in their own right
   (``policies.can_name_people``); a viewer who may not see a child sees the count only.
 * **A home's consent**: seen by whoever sees the home; recorded by a practitioner or manager
@@ -16,6 +19,8 @@ protected homes").
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
@@ -26,7 +31,7 @@ from locus.access.context_cases import (
     is_partner,
 )
 from locus.access.lookups import one_or_404
-from locus.access.models import Worker
+from locus.access.models import Agency, Worker
 from locus.access.places import in_holding_team
 from locus.access.policies import can_view_context
 from locus.casework.models import ContextCase
@@ -55,13 +60,38 @@ def _writes(worker: Worker) -> bool:
     return is_casework_worker(worker) and scopes.sees_case_records(worker)
 
 
-def _works_open_case(worker: Worker, context: Context) -> bool:
+def _cases_worked(worker: Worker) -> QuerySet[ContextCase]:
+    """The context cases ``worker``'s team works (or worked), or that they lead."""
     team = Q(team_id=worker.team_id) if worker.team_id is not None else Q(pk__in=[])
-    return (
-        ContextCase.objects.filter(context=context)
-        .exclude(status="closed")
-        .filter(team | Q(lead=worker))
-        .exists()
+    return ContextCase.objects.filter(team | Q(lead=worker))
+
+
+def _works_open_case(worker: Worker, context: Context) -> bool:
+    return _cases_worked(worker).filter(context=context).exclude(status="closed").exists()
+
+
+def may_go(worker: Worker, context: Context, agencies: Iterable[Agency]) -> bool:
+    """Whether ``worker`` may be named to go on a plan for ``context`` with ``agencies``
+    taking part: a practitioner or manager in the team working its case (or its lead), or in
+    one of those agencies. :func:`goes_on` asks the same of the plans already made. A case
+    that has closed still counts: its plan is not ended with it, and its team's workers named
+    on it still go."""
+    if not is_casework_worker(worker):
+        return False
+    in_agency = worker.agency_id in {a.pk for a in agencies}
+    return in_agency or _cases_worked(worker).filter(context=context).exists()
+
+
+def goes_on(worker: Worker) -> QuerySet[VisitPlan]:
+    """The plans that name ``worker`` and that they still go on (:func:`may_go`, asked now):
+    a worker named while in the case's team who then moves to another agency's team (a
+    school's safeguarding team) no longer records its visits nor has them in My work."""
+    if not _writes(worker):
+        return VisitPlan.objects.none()
+    taking_part = VisitPlan.objects.filter(agencies=worker.agency_id or 0).values("id")
+    worked = _cases_worked(worker).values("context_id")
+    return VisitPlan.objects.filter(workers=worker).filter(
+        Q(id__in=taking_part) | Q(context_id__in=worked)
     )
 
 
@@ -76,10 +106,11 @@ def can_plan_visits(worker: Worker, context: Context) -> bool:
 
 
 def can_record_visit(worker: Worker, plan: VisitPlan) -> bool:
-    """Record a visit made or missed: a worker on the plan, or one who may plan it."""
+    """Record a visit made or missed: a worker who still goes on the plan, or one who may
+    plan it."""
     if not _writes(worker) or not can_view_context(worker, plan.context):
         return False
-    return plan.workers.filter(pk=worker.pk).exists() or can_plan_visits(worker, plan.context)
+    return goes_on(worker).filter(pk=plan.pk).exists() or can_plan_visits(worker, plan.context)
 
 
 def plannable_contexts(worker: Worker) -> QuerySet[Context]:

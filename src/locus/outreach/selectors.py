@@ -177,13 +177,12 @@ class DueVisit:
 
 def visits_due(viewer: Worker) -> list[DueVisit]:
     """The planned visits the viewer goes on that are not yet recorded, from four weeks back
-    to a week ahead, soonest first (for My work): two queries, whatever the number of plans."""
+    to a week ahead, soonest first (for My work): two queries, whatever the number of plans.
+    A plan that names a worker who no longer goes on it (``rules.goes_on``) is left out."""
     on = today()
     plans = list(
-        VisitPlan.objects.filter(
-            periods.during_q(on - DUE_BACK, on + DUE_AHEAD, start="starts_on", end="ends_on"),
-            workers=viewer,
-        )
+        rules.goes_on(viewer)
+        .filter(periods.during_q(on - DUE_BACK, on + DUE_AHEAD, start="starts_on", end="ends_on"))
         .filter(id__in=rules.plans_visible_to(viewer).values("id"))
         .select_related("context")
         .prefetch_related(

@@ -68,7 +68,9 @@ def visit_plan_create(
     partners: str = "",
 ) -> VisitPlan:
     """Plan regular visits to a public place: who goes (workers with accounts, and partners
-    by name), for which agencies, on which weekday and hours, how often, from and until."""
+    by name), for which agencies, on which weekday and hours, how often, from and until.
+    A worker from outside the team working the place's case goes for an agency taking part
+    (``rules.may_go``)."""
     permitted(rules.can_plan_visits, actor, context)
     problems = Problems()
     purpose = _text(problems, "purpose", purpose, "Say what the visits are for", required=True)
@@ -82,10 +84,22 @@ def visit_plan_create(
     if starts_on and ends_on:
         problems.check(ends_on >= starts_on, "ends_on", "The last date must be after the first")
     problems.check(bool(workers), "workers", "Choose at least one worker who goes")
+    casework = [w for w in workers if is_casework_worker(w)]
     problems.check(
-        all(is_casework_worker(w) for w in workers),
+        len(casework) == len(workers),
         "workers",
         "Choose active practitioners or managers in a team",
+    )
+    # Who goes is kept as the plan's workers and agencies: a worker from outside the case's
+    # team goes for their agency, so it takes part (and they stop going if they leave it).
+    outside = sorted(
+        {w.team.agency.name for w in casework if w.team and not rules.may_go(w, context, agencies)}
+    )
+    problems.check(
+        not outside,
+        "agencies",
+        "Choose the agency of each worker who goes from outside the case's team: "
+        + ", ".join(outside),
     )
     partners = "\n".join(line.strip() for line in partners.splitlines() if line.strip())
     problems.check(len(partners) <= MAX_TEXT, "partners", "Name fewer partners")
@@ -160,6 +174,10 @@ def visit_record(
     problems.check(len(went_others) <= MAX_SHORT, "went_others", "Name fewer people")
     problems.check(bool(went) or bool(went_others), "went", "Say who went")
     problems.check(all(w.is_active for w in went), "went", "Choose workers who are active")
+    named = set(plan.workers.values_list("id", flat=True))
+    problems.check(
+        all(w.pk in named for w in went), "went", "Choose who went from the workers on the plan"
+    )
     observed = _text(problems, "observed", observed, "Say what you saw", required=True)
     problems.check(met_count is not None and met_count >= 0, "met_count", "Enter how many you met")
     problems.check(

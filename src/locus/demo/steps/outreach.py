@@ -219,7 +219,10 @@ def _reclaiming_visits(story: _StoryClock, lead: Worker) -> VisitPlan | None:
         end_time=dt.time(18),
         starts_on=today(),
         workers=[w for w in (lead, youth_worker) if w is not None],
-        agencies=[a for a in (police, centre.responsible_agency) if a is not None],
+        # The youth worker goes for the youth service, so it takes part too.
+        agencies=[
+            a for a in (police, centre.responsible_agency, _agency(youth_worker)) if a is not None
+        ],
         partners="Centre security supervisor, Kingsgate Shopping Centre",
     )
     began = today()
