@@ -58,7 +58,7 @@ def _items_seen(worker: Worker, fields: Collection[str], *, own_right: bool) -> 
         | Q(about=About.INVOLVEMENT, involvement__incident__in=scopes.incidents_visible_to(worker))
         | Q(about=About.NOTE, note__in=notes_visible_to(worker))
     )
-    return seen | Q(about=About.ASSOCIATION) if own_right else seen
+    return (seen | Q(about=About.ASSOCIATION)) if own_right else seen
 
 
 def disputes_visible_to(worker: Worker, person: Person) -> QuerySet[Dispute]:
