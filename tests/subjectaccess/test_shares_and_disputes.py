@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from locus.access.models import Role, Scope
 from locus.exports import services as exports
 from locus.incidents.models import Involvement
 from locus.peers.models import Association
@@ -19,7 +20,7 @@ from locus.sharing.models import Share, ShareKind
 from locus.sharing.services import To, record_share
 from locus.sharing.vocab import SAFEGUARDING, Article6, Condition, Duty
 from locus.subjectaccess.package import build
-from tests.factories import World
+from tests.factories import World, make_worker
 from tests.mapping import helpers as mapping
 from tests.sharing.helpers import WHY
 from tests.subjectaccess.conftest import Scene
@@ -188,8 +189,13 @@ def test_a_dispute_about_a_restricted_incident_does_not_reveal_it(
     world: World, scene: Scene
 ) -> None:
     involvement = Involvement.objects.get(incident=scene.restricted, person=scene.subject)
+    # Recorded by the police, who hold the incident: nobody records a dispute of what they
+    # may not see.
+    officer = make_worker(
+        world.system, team=world.police_team, role=Role.PRACTITIONER, scope=Scope.AGENCY
+    )
     dispute_record(
-        actor=world.social_worker,
+        actor=officer,
         person=scene.subject,
         about="involvement",
         item=involvement,

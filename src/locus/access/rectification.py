@@ -1,34 +1,113 @@
 """Who records and decides a person's challenge to their record (docs/rectification.md).
 
-* **See**: whoever may see the person sees their disputes and objections, with the person's
-  own account: it is part of the record, and it must travel with it (UK GDPR Art 16; the
-  ICO's guidance on the right to rectification). Nobody else learns that one exists: a
-  dispute about a child a worker may not see is "not found", and the "disputed" tag beside
-  a name is drawn only where the name is.
+* **See**: whoever may see the person sees their objections, and each dispute **whose item
+  they may see**, with the person's own account: it is part of the record, and it must
+  travel with it (UK GDPR Art 16; the ICO's guidance on the right to rectification). A
+  dispute about an item the viewer may not see (a restricted police incident, a case note
+  they may not read, a detail their role does not see) is neither shown nor counted: its
+  words would tell what the item holds, and even "one you cannot see" would say that
+  restricted intelligence exists (:func:`disputes_visible_to`). Nobody else learns that one
+  exists: a dispute about a child a worker may not see is "not found", and the "disputed"
+  tag beside a name is drawn only where the name is, for the disputes the viewer may see.
 * **Record**: a practitioner or a manager who sees the person in their own right (the one
   who heard it, usually). Not an administrator: it is casework, not data management.
-* **Decide**: a team manager who sees the person in their own right, never the worker who
+* **Decide**: a team manager who sees the person and the disputed item in their own right
+  (nobody judges the accuracy of what they cannot read), never the worker who
   recorded it, never anyone who wrote the item disputed (separation of duties: see
   :func:`disputed_author_ids`) and never an administrator; once, while it is open.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q
+from collections.abc import Collection, Iterable
 
-from locus.access import lookups, policies
-from locus.access.fields import PersonField
+from django.db.models import Q, QuerySet
+
+from locus.access import lookups, policies, scopes
+from locus.access.fields import (
+    PersonField,
+    fields_visible_to,
+    fields_visible_to_many,
+    is_shared_only,
+    role_fields,
+)
 from locus.access.models import Role, Worker
+from locus.access.notes import notes_visible_to
 from locus.audit.models import ChangeAction, ChangeEvent
 from locus.incidents.models import Involvement
+from locus.notes.models import CaseNote
 from locus.peers.models import Association
 from locus.people.models import Person
-from locus.rectification.models import Dispute, Objection, ObjectionDecision, Outcome
+from locus.rectification.models import About, Dispute, Objection, ObjectionDecision, Outcome
 
 
 def can_see_challenges(worker: Worker, person: Person) -> bool:
-    """Sees the person (break-glass included, as their page is): so sees their account."""
+    """Sees the person (break-glass included, as their page is): so sees their objections,
+    and the disputes of :func:`disputes_visible_to`."""
     return policies.can_view_person(worker, person)
+
+
+def _items_seen(worker: Worker, fields: Collection[str], *, own_right: bool) -> Q:
+    """The disputes whose item ``worker`` may see, of a person they see with ``fields``: the
+    whole record; a detail among ``fields``; an association when they see the person in
+    their own right (a forum share does not show them); an involvement in an incident they
+    see (restricted police intelligence stays with its agency); a note they may read."""
+    seen = (
+        Q(about=About.RECORD)
+        | Q(about=About.FIELD, field__in=list(fields))
+        | Q(about=About.INVOLVEMENT, involvement__incident__in=scopes.incidents_visible_to(worker))
+        | Q(about=About.NOTE, note__in=notes_visible_to(worker))
+    )
+    return (seen | Q(about=About.ASSOCIATION)) if own_right else seen
+
+
+def disputes_visible_to(worker: Worker, person: Person) -> QuerySet[Dispute]:
+    """``person``'s disputes whose item ``worker`` may see (the caller has found the person
+    through ``lookups``). The others are not shown, counted or decided by them."""
+    fields = fields_visible_to(worker, person)
+    seen = _items_seen(worker, fields, own_right=not is_shared_only(fields))
+    return Dispute.objects.filter(person=person).filter(seen)
+
+
+def sees_item(worker: Worker, person: Person, about: str, item: object) -> bool:
+    """Whether ``worker``, who sees ``person`` in their own right, may see the item a dispute
+    would be about (one not yet recorded: the rule of :func:`disputes_visible_to`). Nobody
+    records a dispute of what they may not see: it would be hidden from them at once."""
+    if about == About.FIELD:
+        return item in fields_visible_to(worker, person)
+    if about == About.INVOLVEMENT and isinstance(item, Involvement):
+        return scopes.incidents_visible_to(worker).filter(pk=item.incident_id).exists()
+    if about == About.NOTE and isinstance(item, CaseNote):
+        return notes_visible_to(worker).filter(pk=item.pk).exists()
+    return about in (About.RECORD, About.ASSOCIATION)
+
+
+def flagged_disputes_visible_to(
+    worker: Worker, person_ids: Iterable[int] | None = None
+) -> list[tuple[int, str, int | None, int | None, int | None]]:
+    """The flagged disputes (undecided, or not corrected) whose item ``worker`` may see, of
+    ``person_ids`` (everyone when ``None``: a page draws the flag only beside the people it
+    shows), as ``(person_id, about, association_id, involvement_id, note_id)``. One query;
+    up to four more when some are about a detail or an association, which depend on what the
+    worker sees of that person (their fields; a share or their own right)."""
+    found = Dispute.objects.exclude(outcome=Outcome.CORRECTED).filter(
+        _items_seen(worker, role_fields(worker), own_right=True)
+    )
+    if person_ids is not None:
+        found = found.filter(person_id__in=list(person_ids))
+    columns = ("person_id", "about", "association_id", "involvement_id", "note_id", "field")
+    rows = list(found.values_list(*columns))
+    ask = {r[0] for r in rows if r[1] in (About.FIELD, About.ASSOCIATION)}
+    shown = fields_visible_to_many(worker, ask) if ask else {}
+
+    def kept(person_id: int, about: str, field: str) -> bool:
+        if about == About.FIELD:
+            return field in shown[person_id]
+        if about == About.ASSOCIATION:
+            return not is_shared_only(shown[person_id])
+        return True
+
+    return [(p, about, a, i, n) for p, about, a, i, n, f in rows if kept(p, about, f)]
 
 
 def can_record_challenge(worker: Worker, person: Person) -> bool:
@@ -158,12 +237,17 @@ WROTE_IT = "You wrote or changed what the person disputes: another manager decid
 
 
 def _may_decide_some(worker: Worker, item: Dispute | Objection) -> bool:
-    """Everything but whose work it is: an active manager seeing the person, while open."""
+    """Everything but whose work it is: an active manager seeing the person (and a dispute's
+    item: one who may not read it cannot judge it), while open."""
     return (
         worker.is_active
         and worker.role == Role.MANAGER
         and _is_open(item)
         and policies.sees_lastingly(worker, item.person)
+        and (
+            isinstance(item, Objection)
+            or disputes_visible_to(worker, item.person).filter(pk=item.pk).exists()
+        )
     )
 
 
@@ -194,9 +278,10 @@ def can_decide_challenge(worker: Worker, item: Dispute | Objection) -> bool:
 
 
 def access_dispute(worker: Worker, person: Person, dispute_id: object) -> Dispute:
-    """One of ``person``'s disputes (the caller has found the person through ``lookups``)."""
+    """One of ``person``'s disputes whose item ``worker`` may see (the caller has found the
+    person through ``lookups``): any other is "not found", as it is not shown."""
     return lookups.one_or_404(
-        Dispute.objects.filter(person=person).select_related("person", "recorded_by"),
+        disputes_visible_to(worker, person).select_related("person", "recorded_by"),
         dispute_id,
     )
 

@@ -214,7 +214,7 @@ def people_list(
         detail={**asked, "people_shown": [p.pk for p in rows]},
     )
     # open_allocations: prefetched by people_list, as the page lists who holds each case.
-    disputed = disputed_person_ids(p.pk for p in rows)
+    disputed = disputed_person_ids(viewer, (p.pk for p in rows))
     return {
         **meta,
         "results": [_person(p, getattr(p, "open_allocations", []), disputed) for p in rows],
@@ -236,7 +236,7 @@ def person_detail(request: HttpRequest, person_id: int) -> dict[str, Any]:
     else:
         detail = {"holders_shown": [a.worker_id for a in holders]}
     _audit(request, obj=person, detail=detail)
-    return _person(person, holders, disputed_person_ids([person.pk]))
+    return _person(person, holders, disputed_person_ids(viewer, [person.pk]))
 
 
 # --- Associations (a person's peer relationships) -------------------------------------------

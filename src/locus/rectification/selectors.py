@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from locus.access import rectification as rules
 from locus.access import scopes
 from locus.access.fields import PersonField, fields_visible_to
 from locus.access.models import Worker
@@ -16,7 +17,7 @@ from locus.incidents.models import Involvement
 from locus.notes.models import CaseNote
 from locus.peers.models import Association
 from locus.people.models import Person
-from locus.rectification.models import About, Dispute, Objection, Outcome
+from locus.rectification.models import About, Dispute, Objection
 
 
 @dataclass(frozen=True)
@@ -37,15 +38,20 @@ class Flags:
         return any(p in by for p in seen)
 
 
-def flags() -> Flags:
-    """Every flagged dispute in one query: undecided, or decided "not corrected" (those are
-    few beside the records; the pages that draw the tag ask once per request)."""
-    rows = Dispute.objects.exclude(outcome=Outcome.CORRECTED).values_list(
-        "person_id", "about", "association_id", "involvement_id", "note_id"
-    )
+def flags(viewer: Worker) -> Flags:
+    """Every flagged dispute ``viewer`` may see the item of, in one query (more only when
+    some are about a detail or an association): undecided, or decided "not corrected" (those
+    are few beside the records; the pages that draw the tag ask once per request). A dispute
+    about an item the viewer may not see flags nothing for them."""
     people: set[int] = set()
     items: dict[tuple[str, int], set[int]] = {}
-    for person_id, about, association_id, involvement_id, note_id in rows:
+    for (
+        person_id,
+        about,
+        association_id,
+        involvement_id,
+        note_id,
+    ) in rules.flagged_disputes_visible_to(viewer):
         people.add(person_id)
         by_kind: dict[str, int | None] = {
             About.ASSOCIATION: association_id,
@@ -58,11 +64,10 @@ def flags() -> Flags:
     return Flags(frozenset(people), {k: frozenset(v) for k, v in items.items()})
 
 
-def disputed_person_ids(person_ids: Iterable[int]) -> set[int]:
-    """Which of ``person_ids`` carry the flag (for a list of people read as data: the API)."""
-    ids = list(person_ids)
-    found = Dispute.objects.exclude(outcome=Outcome.CORRECTED).filter(person_id__in=ids)
-    return set(found.values_list("person_id", flat=True))
+def disputed_person_ids(viewer: Worker, person_ids: Iterable[int]) -> set[int]:
+    """Which of ``person_ids`` carry the flag for ``viewer`` (for a list of people read as
+    data: the API)."""
+    return {row[0] for row in rules.flagged_disputes_visible_to(viewer, person_ids)}
 
 
 @dataclass
@@ -71,10 +76,11 @@ class Challenges:
     objections: list[Objection]
 
 
-def challenges_for(person: Person) -> Challenges:
-    """A person's disputes (newest first, with the item each is about) and objections."""
+def challenges_for(viewer: Worker, person: Person) -> Challenges:
+    """A person's disputes whose item ``viewer`` may see (newest first, with the item each is
+    about), and their objections."""
     disputes = list(
-        person.accuracy_disputes.select_related(
+        rules.disputes_visible_to(viewer, person).select_related(
             "recorded_by",
             "decided_by",
             "association__person",

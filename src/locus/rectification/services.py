@@ -58,8 +58,11 @@ def _received(problems: Problems, how: str, on: dt.date | None) -> None:
         problems.add("received_on", "The date it was received must not be in the future")
 
 
-def _item_of(problems: Problems, person: Person, about: str, item: object) -> dict[str, object]:
-    """The item named, checked to be this person's: the fields to store it under."""
+def _item_of(
+    problems: Problems, actor: Worker, person: Person, about: str, item: object
+) -> dict[str, object]:
+    """The item named, checked to be this person's and one ``actor`` may see: the fields to
+    store it under."""
     if about not in choice_values(About):
         problems.add("about", "Choose what the person disputes")
         return {}
@@ -67,6 +70,7 @@ def _item_of(problems: Problems, person: Person, about: str, item: object) -> di
         return {}
     if about == About.FIELD:
         ok = isinstance(item, str) and item in choice_values(PersonField)
+        ok = ok and rules.sees_item(actor, person, about, item)
         problems.check(ok, "about", "Choose the detail of the record the person disputes")
         return {"field": item} if ok else {}
     mine = {
@@ -75,7 +79,7 @@ def _item_of(problems: Problems, person: Person, about: str, item: object) -> di
         About.NOTE: (CaseNote, lambda n: n.person_id == person.pk),
     }
     model, belongs = mine[About(about)]
-    ok = isinstance(item, model) and belongs(item)
+    ok = isinstance(item, model) and belongs(item) and rules.sees_item(actor, person, about, item)
     problems.check(ok, "about", f"Choose {About(about).label.lower()} on this person's record")
     return {about: item} if ok else {}
 
@@ -131,7 +135,7 @@ def dispute_record(
         ("account", account, "Enter the person's account, in their words"),
         received_how,
         received_on,
-        item=lambda problems: {"about": about, **_item_of(problems, person, about, item)},
+        item=lambda problems: {"about": about, **_item_of(problems, actor, person, about, item)},
     )
 
 

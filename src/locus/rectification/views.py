@@ -36,7 +36,7 @@ _C = TypeVar("_C", Dispute, Objection)
 def accuracy_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     viewer = request.user
     person = lookups.access_person(viewer, person_id)
-    found = selectors.challenges_for(person)
+    found = selectors.challenges_for(viewer, person)
 
     def offered(items: list[Dispute] | list[Objection]) -> tuple[set[int], dict[int, str]]:
         """The challenges the viewer may decide, and why a manager is not offered those

@@ -11,7 +11,9 @@ people named after it (those the viewer sees; ``node|seen_id`` gives a map node'
 a child seen only through a meeting's share: told of the dispute, not led to the account, which
 the share did not carry).
 
-The flags are read once per request (``selectors.flags``), whatever the number of rows.
+The flags are read once per request (``selectors.flags``), whatever the number of rows, and
+are the viewer's: a dispute about an item they may not see (a restricted police incident, a
+note they may not read, a detail their role does not see) flags nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 
+from locus.access.models import Worker
 from locus.rectification.selectors import Flags, flags
 
 register = template.Library()
@@ -34,7 +37,9 @@ def _flags(context: template.Context) -> Flags:
     found = getattr(request, _ATTR, None)
     if isinstance(found, Flags):
         return found
-    read = flags()
+    viewer = getattr(request, "user", None)
+    # The flags are the viewer's: a dispute about an item they may not see is not told.
+    read = flags(viewer) if isinstance(viewer, Worker) else Flags()
     if request is not None:
         setattr(request, _ATTR, read)
     return read
