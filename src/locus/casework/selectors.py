@@ -684,7 +684,7 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
         )
         for a in actions
     ]
-    items += _panel_work(viewer, workers)
+    items += _panel_work(viewer, workers, team=team)
     if policies.can_be_asked_to_sign_off(viewer):
         items += _approvals_waiting(viewer)
     if not team:
@@ -708,10 +708,11 @@ LIVE_PLANS = (PlanStatus.DRAFT, PlanStatus.ACTIVE)
 PANEL_REVIEW_NOTICE = dt.timedelta(days=14)
 
 
-def _panel_work(viewer: Worker, workers: QuerySet[Any]) -> list[WorkItem]:
+def _panel_work(viewer: Worker, workers: QuerySet[Any], *, team: bool) -> list[WorkItem]:
     """HSB meetings' and MACE panels' own actions owned by ``workers`` (those that landed on a
-    context plan are listed as the plan's), and the held panels they set up or chair whose
-    review date is near or past. Named by the meeting's title, never by the child on its
+    context plan are listed as the plan's), and the held panels whose review date is near or
+    past that they set up or chair, or (a manager's team view) that were set up or chaired
+    from the team, by the teams kept on the panel, as its organisers are decided. Named by the meeting's title, never by the child on its
     agenda; an action's words only to its owner or to a viewer who may read its agenda item
     (as the panel's page shows them: a manager's team view must not show more)."""
     actions = list(
@@ -722,11 +723,14 @@ def _panel_work(viewer: Worker, workers: QuerySet[Any]) -> list[WorkItem]:
         .select_related("meeting", "owner", "item")
     )
     readable = visible_item_ids(viewer, [a.item for a in actions if a.owner_id != viewer.pk])
+    theirs = Q(created_by_id__in=workers) | Q(chair_id__in=workers)
+    if team and policies.manages_a_team(viewer):
+        # The team's organisers' reviews too, by the teams kept on the panel: a setter or
+        # chair who has left the team leaves them with the team that organises the panel.
+        theirs |= Q(created_by_team_id=viewer.team_id) | Q(chair_team_id=viewer.team_id)
     reviews = list(
         PanelMeeting.objects.filter(
-            Q(created_by_id__in=workers) | Q(chair_id__in=workers),
-            status=PanelStatus.HELD,
-            review_on__lte=today() + PANEL_REVIEW_NOTICE,
+            theirs, status=PanelStatus.HELD, review_on__lte=today() + PANEL_REVIEW_NOTICE
         ).select_related("chair")
     )
     # A manager's team view reaches the panels of workers who joined the team since: their
