@@ -163,3 +163,23 @@ def test_a_team_moved_to_another_agency_ends_its_workers_tokens(
     assert admin_client.post(url, form).status_code == 302
     assert_ended(program, "Worker's team changed agency or independence", world.admin)
     assert elsewhere.get("/people").status_code == 200
+
+
+def test_an_agency_whose_kind_changes_ends_its_workers_tokens(
+    world: World, admin_client: Client
+) -> None:
+    """An agency's kind decides what its workers see (a record's fields, restricted police
+    incidents): a business made police must not read on with the old tokens."""
+    team = world.social_worker.team
+    assert team is not None
+    agency = team.agency
+    program, elsewhere = api_as(world.social_worker), api_as(world.police_analyst)
+    url = f"/admin/access/agency/{agency.pk}/change/"
+    # Renaming it changes nobody's sight and ends nothing...
+    renamed = {"name": "Renamed", "kind": agency.kind}
+    assert admin_client.post(url, renamed).status_code == 302
+    assert program.get("/people").status_code == 200
+    # ...a new kind does, for every worker of its teams, and nobody else's.
+    assert admin_client.post(url, {**renamed, "kind": "police"}).status_code == 302
+    assert_ended(program, "Worker's agency changed kind", world.admin)
+    assert elsewhere.get("/people").status_code == 200

@@ -6,12 +6,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from locus.access.models import Agency, Role, Scope, Team, Worker
 from locus.access.services import password_recorded
 from locus.api.services import (
+    AGENCY_CHANGED,
     DEACTIVATED,
     REACTIVATED,
     SIGHT_CHANGED,
@@ -34,6 +35,13 @@ class AgencyAdmin(AuditedAdmin):
     list_filter = ("kind",)
     search_fields = ("name",)
 
+    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "kind" in form.changed_data:
+            # An agency's kind decides what its workers see (the fields of a record, restricted
+            # police incidents): every worker of its teams has a new sight.
+            _end_tokens_of(request, Worker.objects.filter(team__agency_id=obj.pk), AGENCY_CHANGED)
+
 
 @admin.register(Team)
 class TeamAdmin(AuditedAdmin):
@@ -47,9 +55,13 @@ class TeamAdmin(AuditedAdmin):
         if change and _TEAM_SIGHT & set(form.changed_data):
             # What a team's workers see follows its agency and independence: their tokens
             # were registered within the sight they had (as for a worker's own change below).
-            actor = _actor(request)
-            for worker in Worker.objects.filter(team_id=obj.pk).order_by("id"):
-                tokens_end(actor=actor, worker=worker, note=TEAM_CHANGED)
+            _end_tokens_of(request, Worker.objects.filter(team_id=obj.pk), TEAM_CHANGED)
+
+
+def _end_tokens_of(request: HttpRequest, workers: QuerySet[Worker], note: str) -> None:
+    actor = _actor(request)
+    for worker in workers.order_by("id"):
+        tokens_end(actor=actor, worker=worker, note=note)
 
 
 # The fields of a worker's and a team's record that change what the worker may see.

@@ -42,6 +42,7 @@ REACTIVATED = "Worker made active again"
 # at the time of each read, and was registered as a sharing within the sight they had then.
 SIGHT_CHANGED = "Worker's role, scope or team changed"
 TEAM_CHANGED = "Worker's team changed agency or independence"
+AGENCY_CHANGED = "Worker's agency changed kind"
 
 
 def token_trail(token: ApiToken) -> dict[str, object]:

@@ -712,9 +712,10 @@ def _panel_work(viewer: Worker, workers: QuerySet[Any], *, team: bool) -> list[W
     """HSB meetings' and MACE panels' own actions owned by ``workers`` (those that landed on a
     context plan are listed as the plan's), and the held panels whose review date is near or
     past that they set up or chair, or (a manager's team view) that were set up or chaired
-    from the team, by the teams kept on the panel, as its organisers are decided. Named by the meeting's title, never by the child on its
-    agenda; an action's words only to its owner or to a viewer who may read its agenda item
-    (as the panel's page shows them: a manager's team view must not show more)."""
+    from the team, by the teams kept on the panel, as its organisers are decided. Named by
+    the meeting's title, never by the child on its agenda; an action's words only to its
+    owner or to a viewer who may read its agenda item (as the panel's page shows them: a
+    manager's team view must not show more)."""
     actions = list(
         PanelAction.objects.filter(
             owner_id__in=workers, plan_action__isnull=True, meeting__status=PanelStatus.HELD
