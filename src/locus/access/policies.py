@@ -77,6 +77,17 @@ def identifier_query_answerer(
     )
 
 
+def answerers_before(worker: Worker) -> QuerySet[Worker]:
+    """For an identifier query of an outer query (its ``conflicting`` and ``requested_by``):
+    the managers :func:`identifier_query_answerer` would choose before ``worker``, a manager
+    of a team holding the record (the first by id, active, not the requester). Empty: the
+    query goes to ``worker``. The command line's account is an administrator, never one."""
+    holding = Allocation.objects.current().filter(person=OuterRef(OuterRef("conflicting")))
+    return Worker.objects.filter(
+        is_active=True, role=Role.MANAGER, pk__lt=worker.pk, team__in=holding.values("team")
+    ).exclude(pk=OuterRef("requested_by"))
+
+
 def routed_answerer_stands() -> Q:
     """Identifier queries whose named answerer may still answer them: an active administrator
     (the data team), or an active manager of a team that holds the other record now; never

@@ -15,6 +15,7 @@ from locus.access import places as access_places
 from locus.access.fields import PersonField, fields_visible_to_many, role_fields
 from locus.access.models import Worker
 from locus.access.policies import (
+    answerers_before,
     identifier_query_answerer,
     is_administrator,
     manages_a_team,
@@ -498,15 +499,12 @@ def identifier_query_route(
     )
 
 
-def identifier_query_answerer_now(query: IdentifierQuery) -> Worker | None:
-    """Whom ``query`` goes to now, as a new request is routed: for a request whose answerer
-    moved on."""
-    return identifier_query_route(query.conflicting, requester=query.requested_by)
-
-
 def _routed_on_to(viewer: Worker) -> list[int]:
     """The open requests whose named answerer may no longer answer them and that go on to
-    ``viewer``, a manager of a team holding the other record (rare: read one by one)."""
+    ``viewer``, a manager of a team holding the other record: those :func:`identifier_query_route`
+    would give to ``viewer`` now, as the first (lowest id) active manager, other than the
+    requester, of a team holding the record. One query, however many there are: the home
+    page counts them on every load."""
     if not (viewer.is_active and manages_a_team(viewer)):
         return []
     held = Allocation.objects.current().filter(person=OuterRef("conflicting"), team=viewer.team_id)
@@ -514,9 +512,9 @@ def _routed_on_to(viewer: Worker) -> list[int]:
         IdentifierQuery.objects.filter(Exists(held), closed_at=None, routed_to__isnull=False)
         .exclude(routed_answerer_stands())
         .exclude(requested_by=viewer)
-        .select_related("conflicting", "requested_by")
+        .exclude(Exists(answerers_before(viewer)))
     )
-    return [q.pk for q in moved_on if identifier_query_answerer_now(q) == viewer]
+    return list(moved_on.values_list("pk", flat=True))
 
 
 def identifier_query_for(*, viewer: Worker, query_id: object) -> IdentifierQuery:

@@ -823,7 +823,7 @@ def identifier_query_close(
     routed = query.closed_at is None and query.routed_to_id is not None
     if routed and not policies.routed_answerer_may_answer(query):
         # Another team, another role, gone, or their team no longer holds the record: the
-        # answerer the lists show now (selectors.identifier_query_answerer_now), in the trail.
+        # answerer the lists show now (selectors.identifier_query_route), in the trail.
         routed_on = identifier_query_route(query.conflicting, requester=query.requested_by)
         save_changes(actor=actor, obj=query, fields={"routed_to": routed_on})
     permitted(policies.can_answer_identifier_query, actor, query)
