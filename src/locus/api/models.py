@@ -33,6 +33,13 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}...)"
 
 
+# Of two reads that both find their window's row missing, one makes it and the other's INSERT
+# fails, so it counts on that row (api/services.py ``_take``).
+ONE_ROW_A_WINDOW = models.UniqueConstraint(
+    fields=["token", "limit", "window_start"], name="api_read_count_one_per_window"
+)
+
+
 class ApiReadCount(models.Model):
     """How many reads one token has made under one limit (``limit``: "minute" or "day") in
     the fixed window starting at ``window_start`` (docs/api.md, "How fast a token may read").
@@ -47,11 +54,7 @@ class ApiReadCount(models.Model):
     count = models.PositiveIntegerField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["token", "limit", "window_start"], name="api_read_count_one_per_window"
-            )
-        ]
+        constraints = [ONE_ROW_A_WINDOW]
 
     def __str__(self) -> str:
         return f"{self.token_id} {self.limit} {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
