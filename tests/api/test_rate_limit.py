@@ -194,14 +194,32 @@ def one_read(token: ApiToken) -> bool:
 def test_reads_that_all_found_the_window_new_are_each_counted(
     frozen_clock: FrozenClock, world: World, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Four reads that have all looked for the window's count before any of them made it
-    (four app servers' threads at the same instant): each tries to make it, one does, and
-    the others count on the row it made. No more than the limit pass."""
+    """Four reads that all looked for the minute's count before any of them made it (four app
+    servers' threads at the same instant): each tries to make it, one does, and the others'
+    INSERTs fail and they count on the row it made. No more than the limit pass."""
     settings.LOCUS_API_RATE_PER_MINUTE, settings.LOCUS_API_RATE_PER_DAY = 2, 100
     token = token_of(api_as(world.social_worker))
-    # Every look says "no row yet", as it would to reads that all looked first.
-    monkeypatch.setattr(QuerySet, "exists", lambda self: False)
-    allowed = [one_read(token) for _ in range(4)]
+    # Until a read tries to make the row, its looks at the counts see an empty table.
+    early = {"look": False}
+    update, exists, create = QuerySet.update, QuerySet.exists, QuerySet.create
+
+    def looks_early(qs: QuerySet[Any]) -> bool:
+        return qs.model is ApiReadCount and early["look"]
+
+    def counted(qs: QuerySet[Any], **fields: Any) -> int:
+        return 0 if looks_early(qs) else update(qs, **fields)
+
+    def made(qs: QuerySet[Any], **fields: Any) -> Any:
+        early["look"] = False
+        return create(qs, **fields)
+
+    monkeypatch.setattr(QuerySet, "update", counted)
+    monkeypatch.setattr(QuerySet, "exists", lambda qs: not looks_early(qs) and exists(qs))
+    monkeypatch.setattr(QuerySet, "create", made)
+    allowed = []
+    for _ in range(4):
+        early["look"] = True
+        allowed.append(one_read(token))
     assert allowed == [True, True, False, False]
     counts = dict(ApiReadCount.objects.filter(token=token).values_list("limit", "count"))
     assert counts == {"minute": 2, "day": 2}
@@ -213,10 +231,9 @@ def test_the_count_checks_and_adds_in_one_step(frozen_clock: FrozenClock, world:
     token = token_of(api_as(world.social_worker))
     minute = rules.ReadLimit("minute", 2, 60, "a minute")
     day = rules.ReadLimit("day", 3, 24 * 60 * 60, "a day")
-    refusals = [token_read_counted(token=token, limits=[minute, day], now=frozen_clock.now)]
-    refusals += [
+    refusals = [
         token_read_counted(token=token, limits=[minute, day], now=frozen_clock.now)
-        for _ in range(3)
+        for _ in range(4)
     ]
     assert refusals == [[], [], [minute], [minute]]
     later = frozen_clock.advance(minutes=1)
