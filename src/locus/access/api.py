@@ -17,8 +17,8 @@ token: whose it is, whether it still works, and who may manage it.
 * Failed token attempts are counted per client address; past ``FAILED_LIMIT`` in
   ``FAILED_WINDOW`` seconds the address is refused (429) until the window passes, so
   guessing tokens is slow even though each secret has 256 bits.
-* A working token reads at most ``LOCUS_API_RATE_PER_MINUTE`` times in any minute and
-  ``LOCUS_API_RATE_PER_DAY`` in any day (``read_limits``), counted per token: one stolen or
+* A working token reads at most ``LOCUS_API_RATE_PER_MINUTE`` times a minute and
+  ``LOCUS_API_RATE_PER_DAY`` a day (``read_limits``), counted per token: one stolen or
   misused token cannot pull every record its worker sees in minutes. The counts are kept in
   fixed windows (the minute, the UTC day: ``ReadLimit.window``); past either limit, the
   token's reads are refused (429) until that window ends.
