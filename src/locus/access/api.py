@@ -17,15 +17,18 @@ token: whose it is, whether it still works, and who may manage it.
 * Failed token attempts are counted per client address; past ``FAILED_LIMIT`` in
   ``FAILED_WINDOW`` seconds the address is refused (429) until the window passes, so
   guessing tokens is slow even though each secret has 256 bits.
-* A working token reads at most ``LOCUS_API_RATE_PER_MINUTE`` times in any minute and
-  ``LOCUS_API_RATE_PER_DAY`` in any day (``read_limits``), counted per token: one stolen or
-  misused token cannot pull every record its worker sees in minutes. Past either, its reads
-  are refused (429) until the oldest read counted falls out of that period.
+* A working token reads at most ``LOCUS_API_RATE_PER_MINUTE`` times a minute and
+  ``LOCUS_API_RATE_PER_DAY`` a day (``read_limits``), counted per token: one stolen or
+  misused token cannot pull every record its worker sees in minutes. The counts are kept in
+  fixed windows (the minute, the UTC day: ``ReadLimit.window``); past either limit, the
+  token's reads are refused (429) until that window ends.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -151,12 +154,20 @@ def count_failure(address: str | None) -> None:
 
 @dataclass(frozen=True)
 class ReadLimit:
-    """At most ``reads`` through one token in any ``seconds``; ``period`` says it in words."""
+    """At most ``reads`` through one token in each fixed window of ``seconds`` (the clock's
+    minute, the UTC day); ``period`` says it in words."""
 
     name: str
     reads: int
     seconds: int
     period: str
+
+    def window(self, when: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+        """The start and end of the window ``when`` falls in: windows start at whole
+        multiples of ``seconds`` since the epoch, so every app server agrees on them."""
+        stamp = math.floor(when.timestamp())
+        start = dt.datetime.fromtimestamp(stamp - stamp % self.seconds, tz=dt.UTC)
+        return start, start + dt.timedelta(seconds=self.seconds)
 
 
 def read_limits() -> list[ReadLimit]:

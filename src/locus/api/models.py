@@ -31,3 +31,30 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}...)"
+
+
+# Of two reads that both find their window's row missing, one makes it and the other's INSERT
+# fails, so it counts on that row (api/services.py ``_take``).
+ONE_ROW_A_WINDOW = models.UniqueConstraint(
+    fields=["token", "limit", "window_start"], name="api_read_count_one_per_window"
+)
+
+
+class ApiReadCount(models.Model):
+    """How many reads one token has made under one limit (``limit``: "minute" or "day") in
+    the fixed window starting at ``window_start`` (docs/api.md, "How fast a token may read").
+
+    A table of Locus's own, not the cache: the count goes up by one statement that checks
+    and adds at once (``count = count + 1 ... WHERE count < reads``), so reads served in
+    parallel are each counted; a cache's read-then-write loses all but one of them."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="read_counts")
+    limit = models.CharField(max_length=16)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [ONE_ROW_A_WINDOW]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} {self.limit} {self.window_start:%Y-%m-%d %H:%M}: {self.count}"

@@ -1,19 +1,20 @@
 """Writes about API tokens: create, revoke (the holder's own, or any by an administrator),
 end them all (a password change, a second-factor reset, a deactivation), the stamp of a
-token's last use, and the trail's note of a token refused for reading too fast."""
+token's last use, the count of its reads against its limits, and the trail's note of a token
+refused for reading too fast."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from locus.access import api as rules
 from locus.access.models import Worker
-from locus.api.models import ApiToken
+from locus.api.models import ApiReadCount, ApiToken
 from locus.audit.models import AccessAction, AccessEvent, ChangeAction
 from locus.audit.services import record_access, record_change
 from locus.common import clock
@@ -195,6 +196,72 @@ def token_used(token: ApiToken) -> None:
     if token.last_used_at is None or now - token.last_used_at >= dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+
+
+# How long a window's count is kept: the day's window and the one before it, whatever the
+# time of day, so a table of counts stays a few rows a token.
+COUNTS_KEPT = dt.timedelta(days=2)
+
+
+def token_read_counted(
+    *, token: ApiToken, limits: list[rules.ReadLimit], now: dt.datetime
+) -> list[rules.ReadLimit]:
+    """Count one read of ``token`` at ``now`` against each of ``limits``, in order; the limits
+    that refused it (none: the read is counted and may go ahead).
+
+    A read refused by one limit uses up none: what the limits before it took is given back,
+    and the limits after it are only looked at, not counted (so the refusal names every
+    limit the token is past). Each count goes up by one statement that checks and adds at
+    once, not a read and a write: reads served in parallel are each counted, and no more of
+    them pass than a limit allows.
+
+    Not audited and not one transaction: a count is no record, and each statement is
+    atomic by itself, so a token's parallel reads wait on its count row for one statement,
+    not for the whole decision. The refusal goes to the trail (``token_refused``)."""
+    taken: list[tuple[rules.ReadLimit, dt.datetime]] = []
+    refused: list[rules.ReadLimit] = []
+    for limit in limits:
+        start, _ = limit.window(now)
+        if refused:
+            if _window_count(token, limit, start) >= limit.reads:
+                refused.append(limit)
+        elif _take(token, limit, start):
+            taken.append((limit, start))
+        else:
+            refused.append(limit)
+    if refused:
+        for limit, start in taken:
+            _in_window(token, limit, start).update(count=models.F("count") - 1)
+    return refused
+
+
+def _in_window(
+    token: ApiToken, limit: rules.ReadLimit, start: dt.datetime
+) -> models.QuerySet[ApiReadCount]:
+    return ApiReadCount.objects.filter(token=token, limit=limit.name, window_start=start)
+
+
+def _window_count(token: ApiToken, limit: rules.ReadLimit, start: dt.datetime) -> int:
+    return _in_window(token, limit, start).values_list("count", flat=True).first() or 0
+
+
+def _take(token: ApiToken, limit: rules.ReadLimit, start: dt.datetime) -> bool:
+    """Add one read to the window's count if it has room: whether it had. The check and the
+    addition are one UPDATE, so two reads at once cannot both take the last place."""
+    window = _in_window(token, limit, start)
+    if window.filter(count__lt=limit.reads).update(count=models.F("count") + 1):
+        return True
+    if window.exists():
+        return False  # full
+    try:
+        with transaction.atomic():  # a savepoint: a failed INSERT leaves the caller's work
+            ApiReadCount.objects.create(token=token, limit=limit.name, window_start=start, count=1)
+    except IntegrityError:
+        # Another read made the window's row between the look and the INSERT: count on it.
+        return bool(window.filter(count__lt=limit.reads).update(count=models.F("count") + 1))
+    # A new window's first read (once a minute at most): the token's old counts go.
+    ApiReadCount.objects.filter(token=token, window_start__lt=start - COUNTS_KEPT).delete()
+    return True
 
 
 @transaction.atomic

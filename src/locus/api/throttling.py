@@ -1,53 +1,24 @@
-"""The per-token read limits (docs/api.md): django-ninja's own rate throttle, one count per
-limit, keyed by the token, kept in the shared cache (settings CACHES: the database by
-default, so every app server counts the same reads), timed by Locus's clock."""
+"""The per-token read limits (docs/api.md): django-ninja's throttle interface, counted in
+Locus's own table (``ApiReadCount``, by ``services.token_read_counted``) in fixed windows,
+timed by Locus's clock.
+
+Not ninja's ``SimpleRateThrottle``: it keeps each token's read times in the cache and reads,
+checks and writes them back without a lock, so reads of one token served at once each see the
+same count and each write back only their own read; a program reading in parallel went past
+the limit by about as many reads as it ran at once. The table's count is checked and added to
+in one statement, so every read is counted, however many arrive together."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 from django.http import HttpRequest
-from ninja.throttling import BaseThrottle, SimpleRateThrottle
+from ninja.throttling import BaseThrottle
 
 from locus.access import api as rules
-from locus.api.models import ApiToken
-from locus.api.services import token_refused
+from locus.api.services import token_read_counted, token_refused
 from locus.common import clock
-
-
-class _Count(SimpleRateThrottle):
-    """ninja's count of one token's reads within one limit's period (the times of the reads
-    still in it, in the cache). A read is added by ``add`` once every limit allowed it, so a
-    read refused by the minute's limit does not use up the day's."""
-
-    def __init__(self, limit: rules.ReadLimit) -> None:
-        self.limit = limit
-        self.scope = f"locus-api-{limit.name}"
-        super().__init__(f"{limit.reads}/{limit.seconds}s")
-
-    def timer(self) -> float:
-        # The clock's time, as the sign-in lockout's is, so a test moves it on.
-        return clock.now().timestamp()
-
-    def get_cache_key(self, request: HttpRequest) -> str:
-        token: ApiToken = request.api_token  # type: ignore[attr-defined]
-        return self.cache_format % {"scope": self.scope, "ident": token.pk}
-
-    def throttle_success(self) -> bool:
-        return True  # not counted yet: see add
-
-    def add(self) -> None:
-        super().throttle_success()
-
-    def wait(self) -> float | None:
-        """Seconds until the token may read again under this limit. ninja gives none when the
-        count is over the limit (not just at it), as after the limit was lowered: then it is
-        until enough of the newest reads have left the period."""
-        waited = super().wait()
-        if waited is not None or self.num_requests is None or self.duration is None:
-            return waited
-        # The history is newest first; the read at the limit's place must leave the period.
-        return self.duration - (self.now - self.history[self.num_requests - 1])
 
 
 class TokenReadThrottle(BaseThrottle, threading.local):
@@ -59,26 +30,26 @@ class TokenReadThrottle(BaseThrottle, threading.local):
     every request of the process: the decision is kept per thread (``threading.local``), or
     two threads' requests would mix."""
 
-    refused: list[_Count]
+    refused: list[rules.ReadLimit]
+    now: dt.datetime
 
     def allow_request(self, request: HttpRequest) -> bool:
         token = getattr(request, "api_token", None)
         self.refused = []
         if token is None:
             return True  # not a token's read (ninja checks the token before this)
-        counts = [_Count(limit) for limit in rules.read_limits()]
-        self.refused = [count for count in counts if not count.allow_request(request)]
+        # One "now" for the count and the wait, so both speak of the same windows.
+        self.now = clock.now()
+        self.refused = token_read_counted(token=token, limits=rules.read_limits(), now=self.now)
         if not self.refused:
-            for count in counts:
-                count.add()
             return True
         # Which limits refused, for the 429's message (errors.py).
-        request.api_refused = [count.limit for count in self.refused]  # type: ignore[attr-defined]
-        for count in self.refused:
-            token_refused(token=token, limit=count.limit)
+        request.api_refused = self.refused  # type: ignore[attr-defined]
+        for limit in self.refused:
+            token_refused(token=token, limit=limit)
         return False
 
     def wait(self) -> float | None:
-        """Seconds until every limit that refused has room again (ninja's Retry-After)."""
-        waits = [wait for count in self.refused if (wait := count.wait()) is not None]
-        return max(waits, default=None)
+        """Seconds until every window that refused has ended (ninja's Retry-After)."""
+        ends = [limit.window(self.now)[1] for limit in self.refused]
+        return max(((end - self.now).total_seconds() for end in ends), default=None)

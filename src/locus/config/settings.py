@@ -317,13 +317,14 @@ CACHES = {
 }
 
 # --- The JSON API's rate limit (docs/api.md) ------------------------------------------------
-# How many reads one API token may make: at most LOCUS_API_RATE_PER_MINUTE in any 60 seconds
-# and LOCUS_API_RATE_PER_DAY in any 24 hours. A worker's own tool (a dashboard refreshing, a
+# How many reads one API token may make: at most LOCUS_API_RATE_PER_MINUTE in each clock minute
+# and LOCUS_API_RATE_PER_DAY in each UTC day. A worker's own tool (a dashboard refreshing, a
 # morning check over a team's caseload) stays well under both; a program pulling every record
 # its token sees, one by one, meets the minute's limit within a minute and the day's within
 # hours, so a stolen token cannot empty the borough before someone revokes it. Counted per
-# token, not per address (a council network's programs share one outgoing address), in the
-# shared cache above, so the limit holds across app servers. Both must be whole numbers of at
+# token, not per address (a council network's programs share one outgoing address), in a
+# table of the database (api.ApiReadCount, not the cache above: its read-then-write loses reads
+# made in parallel), so the limit holds across app servers. Both must be whole numbers of at
 # least 1.
 LOCUS_API_RATE_PER_MINUTE = int(os.environ.get("LOCUS_API_RATE_PER_MINUTE", "120"))
 LOCUS_API_RATE_PER_DAY = int(os.environ.get("LOCUS_API_RATE_PER_DAY", "10000"))
