@@ -225,6 +225,32 @@ def test_reads_that_all_found_the_window_new_are_each_counted(
     assert counts == {"minute": 2, "day": 2}
 
 
+def test_a_window_another_read_made_after_this_one_looked_still_counts_it(
+    frozen_clock: FrozenClock, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read finds no row for the minute; before it looks again, a parallel read makes the
+    row with one read counted. There is room for this one too: it is counted, not refused as
+    though the window were full (CI saw one read of six pass a limit of two)."""
+    token = token_of(api_as(world.social_worker))
+    minute = rules.ReadLimit("minute", 2, 60, "a minute")
+    exists = QuerySet.exists
+    other = {"made": False}
+
+    def another_read_makes_it(qs: QuerySet[Any]) -> bool:
+        if qs.model is ApiReadCount and not other["made"]:
+            other["made"] = True
+            ApiReadCount.objects.create(
+                token=token, limit="minute", window_start=frozen_clock.now, count=1
+            )
+        return exists(qs)
+
+    monkeypatch.setattr(QuerySet, "exists", another_read_makes_it)
+    assert token_read_counted(token=token, limits=[minute], now=frozen_clock.now) == []
+    assert ApiReadCount.objects.get(token=token, limit="minute").count == 2
+    # The window is full now: the next read is refused.
+    assert token_read_counted(token=token, limits=[minute], now=frozen_clock.now) == [minute]
+
+
 def test_the_count_checks_and_adds_in_one_step(frozen_clock: FrozenClock, world: World) -> None:
     """Four reads against a limit of two: two counted, two refused, and what a refusal by
     the second limit took from the first is given back."""

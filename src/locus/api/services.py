@@ -252,7 +252,9 @@ def _take(token: ApiToken, limit: rules.ReadLimit, start: dt.datetime) -> bool:
     if window.filter(count__lt=limit.reads).update(count=models.F("count") + 1):
         return True
     if window.exists():
-        return False  # full
+        # Full, or made by another read since the UPDATE looked (a first read of the window
+        # in parallel): asking again tells, still in one statement.
+        return bool(window.filter(count__lt=limit.reads).update(count=models.F("count") + 1))
     try:
         with transaction.atomic():  # a savepoint: a failed INSERT leaves the caller's work
             ApiReadCount.objects.create(token=token, limit=limit.name, window_start=start, count=1)
