@@ -1,6 +1,7 @@
 """In a real browser: a team manager invited to two panels sees "Notifications, 2 unread" in
 the header, reads them in My work (unread said in words, each linking to its panel), marks
-them all read and sees the count go to zero. axe on My work with notifications."""
+them all read and sees the count go to zero, then finds them, read, on the notifications
+page. axe on My work with notifications, and on that page."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def test_the_unread_count_goes_to_zero_after_mark_all_as_read(
     with page.expect_navigation():
         header.click()
     expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
-    table = page.get_by_role("table", name="Your notifications, newest first")
+    table = page.get_by_role("table", name="Your unread notifications, newest first")
     expect(table.get_by_text("Unread", exact=True)).to_have_count(2)
     expect(table).to_contain_text("Meeting invitation: You are invited to the MACE panel on")
     assert axe_violations(page) == []
@@ -62,6 +63,16 @@ def test_the_unread_count_goes_to_zero_after_mark_all_as_read(
     expect(page.get_by_role("link", name="Notifications, 0 unread")).to_be_visible()
     expect(page.get_by_text("2 notifications marked as read")).to_be_visible()
     expect(table.get_by_text("Unread", exact=True)).to_have_count(0)
+    expect(page.get_by_text("You have no unread notifications.")).to_be_visible()
+    assert axe_violations(page) == []
+
+    # Every notification, read ones too, is on the notifications page.
+    with page.expect_navigation():
+        page.get_by_role("link", name="All your notifications").click()
+    expect(page.get_by_role("heading", level=1, name="Notifications")).to_be_visible()
+    everything = page.get_by_role("table", name="Your notifications, newest first")
+    expect(everything.get_by_role("row")).to_have_count(3)  # the head and two read ones
+    expect(everything).to_contain_text("Read ")
     assert axe_violations(page) == []
 
     # The worker who set the panels up was not told of their own act.

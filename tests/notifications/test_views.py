@@ -4,6 +4,7 @@ worker's notification answers 404; the header's unread count costs no query of i
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -12,8 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from locus.access.models import Worker
+from locus.audit.models import AccessEvent
 from locus.common.clock import frozen_at, now
 from locus.notifications.models import Notification, NotificationKind
+from locus.notifications.selectors import PER_PAGE
 from locus.notifications.services import notify
 from tests.conftest import PERSONAS
 from tests.factories import World, client_for
@@ -152,3 +155,75 @@ def test_only_the_recipient_marks_a_notification_read(world: World, persona: str
     assert response.status_code == (302 if worker == world.team_manager else 404)
     read = Notification.objects.get(pk=theirs.pk).read_at is not None
     assert read == (worker == world.team_manager)
+
+
+def _read(notification: Notification) -> None:
+    Notification.objects.filter(pk=notification.pk).update(read_at=now())
+
+
+def test_my_work_lists_only_the_newest_unread_and_links_to_them_all(world: World) -> None:
+    """My work keeps the work near the top: the ten newest unread notifications, a line when
+    more are unread, and a link to every notification on the notifications page."""
+    moment = now()
+    told = []
+    for n in range(12):
+        with frozen_at(moment.replace(hour=8) + dt.timedelta(minutes=n)):
+            told.append(_tell(world, world.social_worker, f"Invitation number {n:02d}"))
+    _read(told[11])  # the newest, read: not listed
+    client = client_for(world.social_worker)
+    html = client.get(MY_WORK).content.decode()
+    assert html.count(">Unread</strong>") == 10
+    assert "Invitation number 11" not in html  # read
+    assert "Invitation number 10" in html and "Invitation number 01" in html
+    assert "Invitation number 00" not in html  # the eleventh unread: on the page only
+    assert "More are unread than shown here." in html
+    assert 'href="/notifications/">All your notifications</a>' in html
+    _read(told[0])
+    html = client.get(MY_WORK).content.decode()
+    assert "More are unread than shown here." not in html
+    for notification in told:
+        _read(notification)
+    html = client.get(MY_WORK).content.decode()
+    assert "You have no unread notifications." in html and "Invitation number" not in html
+
+
+def test_the_notifications_page_lists_all_of_mine_a_page_at_a_time(world: World) -> None:
+    moment = now()
+    told = []
+    for n in range(PER_PAGE + 2):
+        with frozen_at(moment.replace(hour=7) + dt.timedelta(minutes=n)):
+            told.append(_tell(world, world.social_worker, f"Told {n:02d}"))
+    _read(told[-1])
+    _tell(world, world.teammate, "Not for the social worker")
+    client = client_for(world.social_worker)
+    first = client.get("/notifications/").content.decode()
+    # Newest first, read ones too (with when they were read), thirty to a page.
+    assert first.index(f"Told {PER_PAGE + 1}") < first.index(f"Told {PER_PAGE}")
+    assert f"Told {PER_PAGE + 1}" in first and ">Unread</strong>" in first
+    assert "Told 01" not in first and "Not for the social worker" not in first
+    assert "Page 1 of 2" in first and 'href="?page=2"' in first
+    second = client.get("/notifications/?page=2").content.decode()
+    assert "Told 00" in second and "Told 01" in second and f"Told {PER_PAGE + 1}" not in second
+    # Each page's read is in the access trail with the ids of the notifications it showed.
+    read = AccessEvent.objects.filter(
+        actor=world.social_worker, record_type="notifications.notification"
+    ).latest("at")
+    assert read.detail == {"page": "notifications", "shown": [told[1].pk, told[0].pk]}
+
+
+def test_a_mark_made_on_the_notifications_page_comes_back_to_it_and_nowhere_else(
+    world: World,
+) -> None:
+    mine = _tell(world, world.social_worker, "Mine")
+    other = _tell(world, world.social_worker, "Other")
+    client = client_for(world.social_worker)
+    to_page = client.post(reverse("notification-read", args=[mine.pk]), {"back": "page"})
+    assert to_page["Location"] == "/notifications/#notifications"
+    # Anything but the one fixed word goes back where the header leads: never to a given path.
+    for back in ("https://example.org/", "//example.org", "/people/", ""):
+        response = client.post(reverse("notification-read", args=[other.pk]), {"back": back})
+        assert response["Location"] == "/my-work/#notifications"
+    response = client.post(reverse("notifications-read-all"), {"back": "page"})
+    assert response["Location"] == "/notifications/#notifications"
+    response = client.post(reverse("notifications-email"), {"email": "off", "back": "page"})
+    assert response["Location"] == "/notifications/#notifications"

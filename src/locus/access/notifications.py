@@ -25,9 +25,10 @@ def access_notification(viewer: Worker, notification_id: object) -> Notification
 
 
 def notifications_page(worker: Worker) -> str:
-    """The url name of the page where ``worker`` reads their notifications: My work for whoever
-    works with case records; for anyone else (the information governance lead, an
-    administrator without case records), a page of their notifications alone. They are told
-    of things too (an API token revoked, a legal hold they placed lifted), and My work, a list
-    of casework, is not theirs."""
+    """The url name of the page where ``worker`` first reads their notifications (the header's
+    link): My work, with its newest unread ones, for whoever works with case records; for anyone
+    else (the information governance lead, an administrator without case records), the page of
+    their notifications alone. They are told of things too (an API token revoked, a legal hold
+    they placed lifted), and My work, a list of casework, is not theirs. That page lists every
+    worker's own notifications, read and unread, for anyone who wants the whole list."""
     return "my-work" if scopes.sees_case_records(worker) else "notifications"
