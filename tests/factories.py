@@ -99,6 +99,18 @@ def make_worker(
     )
 
 
+def make_manager(actor: Worker, *, team: Team) -> Worker:
+    """A manager of ``team`` who sees the work of their whole agency (``Scope.AGENCY``)."""
+    return make_worker(actor, team=team, role=Role.MANAGER, scope=Scope.AGENCY)
+
+
+def move_worker(worker: Worker, team: Team) -> None:
+    """Move ``worker`` to ``team`` as the admin site does: the record's team changes, nothing
+    else."""
+    worker.team = team
+    worker.save(update_fields=["team"])
+
+
 def make_person(actor: Worker, **fields: Any) -> Person:
     fields.setdefault("given_name", "Young")
     fields.setdefault("family_name", f"Person{next(_serial)}")

@@ -24,3 +24,42 @@ def run_script(script: str, *args: str, env: dict[str, str]) -> dict[str, Any]:
     assert done.returncode == 0, done.stderr[-3000:]
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+_TEAMS = ("Contextual Safeguarding Team A", "Assessment Team B")
+
+
+def migration_prelude(*before: tuple[str, str], teams: int = 0) -> str:
+    """The opening of a script that tests a data migration: Django set up, each ``(app,
+    migration)`` in ``before`` migrated back to, ``old`` the apps as they stood there and
+    ``Worker`` its worker model; with ``teams`` (1 or 2), also ``Agency``, ``Team``, an
+    ``agency`` (children's social care) and ``team_a`` (and ``team_b``) in it. The test's own
+    part follows: its rows, ``call_command("migrate", ...)`` forward, and the JSON it prints."""
+    assert 0 <= teams <= len(_TEAMS)
+    lines = [
+        "import datetime as dt, json, os",
+        'os.environ["DJANGO_SETTINGS_MODULE"] = "locus.config.settings"',
+        "import django",
+        "django.setup()",
+        "from django.core.management import call_command",
+        "from django.db import connection",
+        "from django.db.migrations.executor import MigrationExecutor",
+        "from django.utils import timezone",
+        "",
+        f"BEFORE = {list(before)!r}",
+        "for app, name in BEFORE:",
+        '    call_command("migrate", app, name, verbosity=0, interactive=False)',
+        "old = MigrationExecutor(connection).loader.project_state(BEFORE).apps",
+        'Worker = old.get_model("access", "Worker")',
+    ]
+    if teams:
+        lines += [
+            'Agency = old.get_model("access", "Agency")',
+            'Team = old.get_model("access", "Team")',
+            'agency = Agency.objects.create(name="Children\'s social care", kind="csc")',
+        ]
+        lines += [
+            f"team_{letter} = Team.objects.create(agency=agency, name={name!r})"
+            for letter, name in zip("ab", _TEAMS[:teams], strict=True)
+        ]
+    return "\n".join(lines) + "\n"

@@ -9,31 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.scripts import run_script
+from tests.scripts import migration_prelude, run_script
 from tests.sharing.test_migration import new_database  # noqa: F401 (a fixture)
 
-_MIGRATE = r"""
-import json, os
-os.environ["DJANGO_SETTINGS_MODULE"] = "locus.config.settings"
-import django
-django.setup()
-from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.utils import timezone
-
-BEFORE = [("cocase", "0006_meeting_proposer_team")]
-for app, name in BEFORE:
-    call_command("migrate", app, name, verbosity=0, interactive=False)
-old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
-Agency = old.get_model("access", "Agency")
-Team = old.get_model("access", "Team")
-Worker = old.get_model("access", "Worker")
+_MIGRATE = (
+    migration_prelude(("cocase", "0006_meeting_proposer_team"), teams=2)
+    + r"""
 Meeting = old.get_model("cocase", "Meeting")
 Invitee = old.get_model("cocase", "Invitee")
-agency = Agency.objects.create(name="Children's social care", kind="csc")
-team_a = Team.objects.create(agency=agency, name="Contextual Safeguarding Team A")
-team_b = Team.objects.create(agency=agency, name="Assessment Team B")
 proposer = Worker.objects.create(username="old.worker", password="!", team=team_a)
 invitee = Worker.objects.create(username="old.invitee", password="!", team=team_b)
 administrator = Worker.objects.create(username="old.admin", password="!")
@@ -50,6 +33,7 @@ print(json.dumps({
     "invitees": dict(NewInvitee.objects.values_list("worker__username", "team_id")),
 }))
 """
+)
 
 
 @pytest.mark.django_db

@@ -17,26 +17,16 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from locus.access import meetings as policies
-from locus.access.models import Role, Scope, Team, Worker
+from locus.access.models import Role, Worker
 from locus.mapping import selectors
 from locus.mapping.models import Meeting
 from locus.mapping.services import meeting_invite
-from tests.factories import World, client_for, make_worker
+from tests.factories import World, client_for, make_manager, make_worker, move_worker
 from tests.mapping.helpers import propose
 
 pytestmark = pytest.mark.django_db
 
 TITLE = "Millfields group mapping"
-
-
-def _moves(worker: Worker, team: Team) -> None:
-    # As the admin site moves a worker: her record's team changes, nothing else.
-    worker.team = team
-    worker.save(update_fields=["team"])
-
-
-def _manager(world: World, team: Team) -> Worker:
-    return make_worker(world.system, team=team, role=Role.MANAGER, scope=Scope.AGENCY)
 
 
 def _invited_from_team_b(world: World) -> Meeting:
@@ -66,8 +56,8 @@ def test_inviting_keeps_the_invitees_team(world: World) -> None:
 
 def test_the_moved_invitees_new_manager_gets_404_and_no_list_entry(world: World) -> None:
     meeting = _invited_from_team_b(world)
-    _moves(world.other_social_worker, world.partner_team)
-    security = _manager(world, world.partner_team)
+    move_worker(world.other_social_worker, world.partner_team)
+    security = make_manager(world.system, team=world.partner_team)
     assert _status(security, meeting) == 404
     assert not _listed(security, meeting)
     assert not policies.meetings_visible_to(security).filter(pk=meeting.pk).exists()
@@ -75,15 +65,15 @@ def test_the_moved_invitees_new_manager_gets_404_and_no_list_entry(world: World)
 
 def test_the_moved_invitees_old_manager_keeps_her_meetings(world: World) -> None:
     meeting = _invited_from_team_b(world)
-    team_b_manager = _manager(world, world.csc_team_b)
-    _moves(world.other_social_worker, world.partner_team)
+    team_b_manager = make_manager(world.system, team=world.csc_team_b)
+    move_worker(world.other_social_worker, world.partner_team)
     assert _status(team_b_manager, meeting) == 200
     assert _listed(team_b_manager, meeting)
 
 
 def test_the_moved_invitee_herself_keeps_her_meetings(world: World) -> None:
     meeting = _invited_from_team_b(world)
-    _moves(world.other_social_worker, world.partner_team)
+    move_worker(world.other_social_worker, world.partner_team)
     assert _status(world.other_social_worker, meeting) == 200
     assert _listed(world.other_social_worker, meeting)
 
@@ -92,10 +82,10 @@ def test_a_manager_who_joins_her_new_team_later_gets_none_of_her_past_meetings(
     world: World,
 ) -> None:
     meeting = _invited_from_team_b(world)
-    _moves(world.other_social_worker, world.partner_team)
-    security = _manager(world, world.partner_team)
-    newcomer = _manager(world, world.police_team)
-    _moves(newcomer, world.partner_team)
+    move_worker(world.other_social_worker, world.partner_team)
+    security = make_manager(world.system, team=world.partner_team)
+    newcomer = make_manager(world.system, team=world.police_team)
+    move_worker(newcomer, world.partner_team)
     assert _status(security, meeting) == 404
     assert _status(newcomer, meeting) == 404
     assert not _listed(newcomer, meeting)
@@ -104,10 +94,10 @@ def test_a_manager_who_joins_her_new_team_later_gets_none_of_her_past_meetings(
 def test_a_manager_who_joins_her_old_team_later_opens_its_past_meetings(world: World) -> None:
     # The team's managers, whoever they are now, as for the organisers (the chosen rule).
     meeting = _invited_from_team_b(world)
-    _moves(world.other_social_worker, world.partner_team)
+    move_worker(world.other_social_worker, world.partner_team)
     newcomer = make_worker(world.system, team=world.police_team, role=Role.MANAGER)
     assert not policies.meetings_visible_to(newcomer).filter(pk=meeting.pk).exists()
-    _moves(newcomer, world.csc_team_b)
+    move_worker(newcomer, world.csc_team_b)
     assert _status(newcomer, meeting) == 200
     # It opens the meeting only: the minutes follow the share (access.meetings.can_read_minutes).
     assert not policies.can_read_minutes(newcomer, meeting)

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from locus.access import meetings as policies
-from locus.access.models import Role, Scope, Team, Worker
+from locus.access.models import Role, Scope, Worker
 from locus.common.errors import NotPermitted
 from locus.mapping.models import Meeting, MeetingStatus
 from locus.mapping.services import meeting_close
-from tests.factories import World, client_for, make_worker
+from tests.factories import World, client_for, make_worker, move_worker
 from tests.mapping.helpers import hold, propose, schedule
 from tests.mapping.test_minutes_sight import DECISION, NOTES
 
@@ -28,12 +28,6 @@ def _held(world: World) -> Meeting:
     meeting = hold(world, meeting, decisions=(DECISION,))
     Meeting.objects.filter(pk=meeting.pk).update(notes=NOTES)
     return Meeting.objects.get(pk=meeting.pk)
-
-
-def _moves(worker: Worker, team: Team) -> None:
-    # As the admin site moves a worker: her record's team changes, nothing else.
-    worker.team = team
-    worker.save(update_fields=["team"])
 
 
 def _security_manager(world: World) -> Worker:
@@ -55,7 +49,7 @@ def test_the_proposers_new_manager_neither_reads_nor_runs_her_old_meetings(
     world: World,
 ) -> None:
     meeting = _held(world)
-    _moves(world.social_worker, world.partner_team)
+    move_worker(world.social_worker, world.partner_team)
     security = _security_manager(world)
     status, _ = _page(security, meeting)
     # Her invitation as the proposer keeps her old team too: he does not open it at all.
@@ -73,7 +67,7 @@ def test_the_old_team_s_manager_still_organises_a_moved_proposer_s_meeting(
     world: World,
 ) -> None:
     meeting = _held(world)
-    _moves(world.social_worker, world.partner_team)
+    move_worker(world.social_worker, world.partner_team)
     status, html = _page(world.team_manager, meeting)
     assert status == 200
     assert escape(NOTES) in html and escape(DECISION) in html
@@ -84,7 +78,7 @@ def test_the_old_team_s_manager_still_organises_a_moved_proposer_s_meeting(
 
 def test_the_proposer_herself_still_organises_after_moving(world: World) -> None:
     meeting = _held(world)
-    _moves(world.social_worker, world.partner_team)
+    move_worker(world.social_worker, world.partner_team)
     assert policies.is_organiser(world.social_worker, meeting)
     assert policies.can_read_minutes(world.social_worker, meeting)
 
@@ -92,7 +86,7 @@ def test_the_proposer_herself_still_organises_after_moving(world: World) -> None
 def test_proposing_keeps_the_proposers_team_and_the_page_names_it(world: World) -> None:
     meeting = propose(world)
     assert meeting.proposer_team == world.csc_team_a
-    _moves(world.social_worker, world.partner_team)
+    move_worker(world.social_worker, world.partner_team)
     # The page says whom the meeting came from: the team she proposed it from.
     _, html = _page(world.team_manager, meeting)
     proposed_by = html.split("Proposed by</dt>", 1)[1].split("</dd>", 1)[0]
@@ -107,7 +101,7 @@ def test_a_manager_who_joins_the_proposing_team_later_organises_its_meetings(
     meeting = _held(world)
     newcomer = make_worker(world.system, team=world.csc_team_b, role=Role.MANAGER)
     assert not policies.is_organiser(newcomer, meeting)
-    _moves(newcomer, world.csc_team_a)
+    move_worker(newcomer, world.csc_team_a)
     assert policies.is_organiser(newcomer, meeting)
     assert policies.meetings_visible_to(newcomer).filter(pk=meeting.pk).exists()
     assert policies.can_read_minutes(newcomer, meeting)

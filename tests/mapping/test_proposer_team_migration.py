@@ -10,30 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.scripts import run_script
+from tests.scripts import migration_prelude, run_script
 from tests.sharing.test_migration import new_database  # noqa: F401 (a fixture)
 
-_MIGRATE = r"""
-import json, os
-os.environ["DJANGO_SETTINGS_MODULE"] = "locus.config.settings"
-import django
-django.setup()
-from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.utils import timezone
-
-BEFORE = [("cocase", "0005_structured_basis")]
-for app, name in BEFORE:
-    call_command("migrate", app, name, verbosity=0, interactive=False)
-old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
-Agency = old.get_model("access", "Agency")
-Team = old.get_model("access", "Team")
-Worker = old.get_model("access", "Worker")
+_MIGRATE = (
+    migration_prelude(("cocase", "0005_structured_basis"), teams=1)
+    + r"""
 Meeting = old.get_model("cocase", "Meeting")
-agency = Agency.objects.create(name="Children's social care", kind="csc")
-team = Team.objects.create(agency=agency, name="Contextual Safeguarding Team A")
-social_worker = Worker.objects.create(username="old.worker", password="!", team=team)
+social_worker = Worker.objects.create(username="old.worker", password="!", team=team_a)
 administrator = Worker.objects.create(username="old.admin", password="!")
 for title, proposer in (("by the social worker", social_worker), ("by the admin", administrator)):
     Meeting.objects.create(
@@ -43,10 +27,11 @@ for title, proposer in (("by the social worker", social_worker), ("by the admin"
 call_command("migrate", verbosity=0, interactive=False)
 from locus.mapping.models import Meeting as NewMeeting
 print(json.dumps({
-    "team": team.pk,
+    "team": team_a.pk,
     "meetings": dict(NewMeeting.objects.values_list("title", "proposer_team_id")),
 }))
 """
+)
 
 
 @pytest.mark.django_db

@@ -9,31 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.scripts import run_script
+from tests.scripts import migration_prelude, run_script
 from tests.sharing.test_migration import new_database  # noqa: F401 (a fixture)
 
-_MIGRATE = r"""
-import datetime as dt, json, os
-os.environ["DJANGO_SETTINGS_MODULE"] = "locus.config.settings"
-import django
-django.setup()
-from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.utils import timezone
-
-BEFORE = [("panels", "0007_panel_lead_teams")]
-for app, name in BEFORE:
-    call_command("migrate", app, name, verbosity=0, interactive=False)
-old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
-Agency = old.get_model("access", "Agency")
-Team = old.get_model("access", "Team")
-Worker = old.get_model("access", "Worker")
+_MIGRATE = (
+    migration_prelude(("panels", "0007_panel_lead_teams"), teams=2)
+    + r"""
 Panel = old.get_model("panels", "PanelMeeting")
 Attendee = old.get_model("panels", "PanelAttendee")
-agency = Agency.objects.create(name="Children's social care", kind="csc")
-team_a = Team.objects.create(agency=agency, name="Contextual Safeguarding Team A")
-team_b = Team.objects.create(agency=agency, name="Assessment Team B")
 setter = Worker.objects.create(username="old.worker", password="!", team=team_a)
 chair = Worker.objects.create(username="old.chair", password="!", team=team_b)
 administrator = Worker.objects.create(username="old.admin", password="!")
@@ -55,6 +38,7 @@ print(json.dumps({
     "attendees": {str(a): a.team_id for a in PanelAttendee.objects.select_related("worker")},
 }))
 """
+)
 
 
 @pytest.mark.django_db

@@ -13,25 +13,15 @@ import pytest
 from django.urls import reverse
 
 from locus.access import panel_meetings as policies
-from locus.access.models import Role, Scope, Team, Worker
+from locus.access.models import Worker
 from locus.casework.selectors import my_work
 from locus.common.services import today
 from locus.panels import selectors
 from locus.panels.models import PanelMeeting
-from tests.factories import World, client_for, make_worker
+from tests.factories import World, client_for, make_manager, move_worker
 from tests.panels.helpers import guest, hold, set_up, with_agenda
 
 pytestmark = pytest.mark.django_db
-
-
-def _moves(worker: Worker, team: Team) -> None:
-    # As the admin site moves a worker: her record's team changes, nothing else.
-    worker.team = team
-    worker.save(update_fields=["team"])
-
-
-def _manager(world: World, team: Team) -> Worker:
-    return make_worker(world.system, team=team, role=Role.MANAGER, scope=Scope.AGENCY)
 
 
 def _with_team_b_on_the_list(world: World) -> PanelMeeting:
@@ -63,8 +53,8 @@ def test_the_list_keeps_each_workers_team(world: World) -> None:
 
 def test_the_moved_attendees_new_manager_gets_404_and_no_list_entry(world: World) -> None:
     panel = _with_team_b_on_the_list(world)
-    _moves(world.other_social_worker, world.partner_team)
-    security = _manager(world, world.partner_team)
+    move_worker(world.other_social_worker, world.partner_team)
+    security = make_manager(world.system, team=world.partner_team)
     assert _status(security, panel) == 404
     assert not _listed(security, panel)
     assert not policies.can_view_panel(security, panel)
@@ -72,8 +62,8 @@ def test_the_moved_attendees_new_manager_gets_404_and_no_list_entry(world: World
 
 def test_the_moved_attendees_old_manager_keeps_her_panels(world: World) -> None:
     panel = _with_team_b_on_the_list(world)
-    team_b_manager = _manager(world, world.csc_team_b)
-    _moves(world.other_social_worker, world.partner_team)
+    team_b_manager = make_manager(world.system, team=world.csc_team_b)
+    move_worker(world.other_social_worker, world.partner_team)
     assert _status(team_b_manager, panel) == 200
     assert _listed(team_b_manager, panel)
     # She keeps them herself, being on the list.
@@ -84,9 +74,9 @@ def test_a_manager_who_joins_her_new_team_later_gets_none_of_her_past_panels(
     world: World,
 ) -> None:
     panel = _with_team_b_on_the_list(world)
-    _moves(world.other_social_worker, world.partner_team)
-    newcomer = _manager(world, world.yjs_team)
-    _moves(newcomer, world.partner_team)
+    move_worker(world.other_social_worker, world.partner_team)
+    newcomer = make_manager(world.system, team=world.yjs_team)
+    move_worker(newcomer, world.partner_team)
     assert _status(newcomer, panel) == 404
     assert not _listed(newcomer, panel)
 
@@ -104,8 +94,8 @@ def test_her_new_managers_team_work_lists_her_review_without_the_panel(world: Wo
             review_on=past,
         ),
     )
-    _moves(world.other_social_worker, world.partner_team)
-    security = _manager(world, world.partner_team)
+    move_worker(world.other_social_worker, world.partner_team)
+    security = make_manager(world.system, team=world.partner_team)
     reviews = [
         (i.subject, i.url)
         for i in my_work(viewer=security, team=True)

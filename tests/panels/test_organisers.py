@@ -9,24 +9,14 @@ from __future__ import annotations
 import pytest
 
 from locus.access import panel_meetings as policies
-from locus.access.models import Role, Scope, Team, Worker
+from locus.access.models import Worker
 from locus.common.errors import NotPermitted
 from locus.panels.models import PanelMeeting, PanelStatus
 from locus.panels.services import panel_cancel
-from tests.factories import World, make_worker
+from tests.factories import World, make_manager, move_worker
 from tests.panels.helpers import set_up
 
 pytestmark = pytest.mark.django_db
-
-
-def _moves(worker: Worker, team: Team) -> None:
-    # As the admin site moves a worker: her record's team changes, nothing else.
-    worker.team = team
-    worker.save(update_fields=["team"])
-
-
-def _manager(world: World, team: Team) -> Worker:
-    return make_worker(world.system, team=team, role=Role.MANAGER, scope=Scope.AGENCY)
 
 
 def _chaired_by_another_team(world: World) -> PanelMeeting:
@@ -43,15 +33,15 @@ def test_setting_up_keeps_the_setters_and_the_chairs_teams(world: World) -> None
     panel = _chaired_by_another_team(world)
     assert panel.created_by_team == world.csc_team_a
     assert panel.chair_team == world.csc_team_b
-    team_b_manager = _manager(world, world.csc_team_b)
+    team_b_manager = make_manager(world.system, team=world.csc_team_b)
     assert _organises(world.team_manager, panel)  # manages the setter's team
     assert _organises(team_b_manager, panel)  # manages the chair's team
 
 
 def test_the_setters_new_manager_does_not_run_her_old_panels(world: World) -> None:
     panel = _chaired_by_another_team(world)
-    _moves(world.social_worker, world.partner_team)
-    security = _manager(world, world.partner_team)
+    move_worker(world.social_worker, world.partner_team)
+    security = make_manager(world.system, team=world.partner_team)
     assert not policies.is_organiser(security, panel)
     with pytest.raises(NotPermitted):
         panel_cancel(actor=security, meeting=panel, reason="Not needed")
@@ -65,9 +55,9 @@ def test_the_setters_new_manager_does_not_run_her_old_panels(world: World) -> No
 
 def test_the_chairs_new_manager_does_not_run_his_old_panels(world: World) -> None:
     panel = _chaired_by_another_team(world)
-    team_b_manager = _manager(world, world.csc_team_b)
-    _moves(world.other_social_worker, world.partner_team)
-    security = _manager(world, world.partner_team)
+    team_b_manager = make_manager(world.system, team=world.csc_team_b)
+    move_worker(world.other_social_worker, world.partner_team)
+    security = make_manager(world.system, team=world.partner_team)
     assert not policies.is_organiser(security, panel)
     assert _organises(team_b_manager, panel)
     assert _organises(world.other_social_worker, panel)
