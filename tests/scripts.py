@@ -26,7 +26,7 @@ def run_script(script: str, *args: str, env: dict[str, str]) -> dict[str, Any]:
     return result
 
 
-_TEAMS = ("Contextual Safeguarding Team A", "Assessment Team B")
+_TEAMS = {"team_a": "Contextual Safeguarding Team A", "team_b": "Assessment Team B"}
 
 
 def migration_prelude(*before: tuple[str, str], teams: int = 0) -> str:
@@ -59,7 +59,7 @@ def migration_prelude(*before: tuple[str, str], teams: int = 0) -> str:
             'agency = Agency.objects.create(name="Children\'s social care", kind="csc")',
         ]
         lines += [
-            f"team_{letter} = Team.objects.create(agency=agency, name={name!r})"
-            for letter, name in zip("ab", _TEAMS[:teams], strict=True)
+            f"{team} = Team.objects.create(agency=agency, name={name!r})"
+            for team, name in list(_TEAMS.items())[:teams]
         ]
     return "\n".join(lines) + "\n"
