@@ -10,24 +10,12 @@ import datetime as dt
 
 import pytest
 
-from tests.scripts import run_script
+from tests.scripts import migration_prelude, run_script
 from tests.sharing.test_migration import new_database  # noqa: F401 (a fixture)
 
-_MIGRATE = r"""
-import datetime as dt, json, os
-os.environ["DJANGO_SETTINGS_MODULE"] = "locus.config.settings"
-import django
-django.setup()
-from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.utils import timezone
-
-BEFORE = [("api", "0001_initial"), ("sharing", "0001_initial")]
-for app, name in BEFORE:
-    call_command("migrate", app, name, verbosity=0, interactive=False)
-old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
-Worker = old.get_model("access", "Worker")
+_MIGRATE = (
+    migration_prelude(("api", "0001_initial"), ("sharing", "0001_initial"))
+    + r"""
 ApiToken = old.get_model("api", "ApiToken")
 Share = old.get_model("sharing", "Share")
 now = timezone.now()
@@ -67,6 +55,7 @@ print(json.dumps({
     },
 }))
 """
+)
 
 
 def _day_after(day: dt.date) -> str:

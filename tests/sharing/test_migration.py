@@ -17,23 +17,13 @@ import pytest
 from django.db import connection
 
 from locus.sharing.vocab import Article6, Condition, Duty
-from tests.scripts import run_script
+from tests.scripts import migration_prelude, run_script
 
-_MIGRATE = r"""
-import datetime as dt, json, os
-os.environ["DJANGO_SETTINGS_MODULE"] = "locus.config.settings"
-import django
-django.setup()
-from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.utils import timezone
-
-BEFORE = [("cocase", "0004_forums_shared_fields"), ("panels", "0004_forums_shared_fields")]
-for app, name in BEFORE:
-    call_command("migrate", app, name, verbosity=0, interactive=False)
-old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
-Worker = old.get_model("access", "Worker")
+_MIGRATE = (
+    migration_prelude(
+        ("cocase", "0004_forums_shared_fields"), ("panels", "0004_forums_shared_fields")
+    )
+    + r"""
 Meeting = old.get_model("cocase", "Meeting")
 Panel = old.get_model("panels", "PanelMeeting")
 now = timezone.now()
@@ -61,6 +51,7 @@ print(json.dumps({
     "panels": {p["title"]: p for p in NewPanel.objects.values(*fields)},
 }))
 """
+)
 
 
 @pytest.fixture
