@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from locus.audit.models import ChangeAction, ChangeEvent
 from locus.casework.reference import ensure_reference_data
+from locus.common.clock import now
 from locus.demo.casework import add_demo_context_cases
 from locus.demo.generator import Summary
-from locus.demo.steps.notifications import LEFT_UNREAD, add_demo_notifications
+from locus.demo.steps.notifications import LEFT_UNREAD, READ_AFTER, add_demo_notifications
 from locus.notifications.models import Notification
 from locus.people.models import Person
 
@@ -28,3 +30,20 @@ def test_the_demo_personas_have_notifications_and_none_names_a_child(borough: Su
     texts = " ".join(Notification.objects.values_list("text", flat=True))
     names = Person.objects.values_list("given_name", "family_name")
     assert not [f"{g} {f}" for g, f in names if f"{g} {f}" in texts]
+
+
+def test_the_demo_s_old_notifications_are_read_as_a_worker_would_have(borough: Summary) -> None:
+    ensure_reference_data()
+    add_demo_context_cases()
+    add_demo_notifications()
+    old = Notification.objects.filter(created_at__lt=now() - READ_AFTER)
+    assert old.exists() and not old.filter(read_at__isnull=True).exists()
+    # The recent ones wait for the personas, so each has something to read.
+    recent = Notification.objects.filter(created_at__gte=now() - READ_AFTER)
+    assert recent.filter(recipient__username="team.manager", read_at__isnull=True).exists()
+    # Each was marked read by its own recipient, in the trail as any mark is.
+    marks = ChangeEvent.objects.filter(
+        record_type="notifications.notification", action=ChangeAction.UPDATE
+    ).values_list("actor_id", "record_id")
+    read = Notification.objects.filter(read_at__isnull=False).values_list("recipient_id", "pk")
+    assert set(marks) == {(recipient, str(pk)) for recipient, pk in read}
