@@ -651,10 +651,18 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
             "plan__case__context", "plan__case__lead"
         )
     )
-    actions = list(
-        PlanAction.objects.filter(owner_id__in=workers, plan__status__in=LIVE_PLANS)
-        .exclude(status__in=FINISHED_ACTION_STATUSES)
-        .select_related("plan__case__context", "owner")
+    # A worker's own actions while they work cases: their action's own page refuses an owner
+    # made auditor or IT administrator, and so does My work (a manager's team view still
+    # lists such an owner's actions, by the manager's own sight, to be handed on).
+    owned = team or policies.works_cases(viewer)
+    actions = (
+        list(
+            PlanAction.objects.filter(owner_id__in=workers, plan__status__in=LIVE_PLANS)
+            .exclude(status__in=FINISHED_ACTION_STATUSES)
+            .select_related("plan__case__context", "owner")
+        )
+        if owned
+        else []
     )
     # A manager's team view reaches cases the team works on that the manager may not see
     # (another team's case an action is owned on, a conference chaired): those are listed
@@ -740,7 +748,7 @@ def _panel_work(viewer: Worker, workers: QuerySet[Any], *, team: bool) -> list[W
     items = [
         WorkItem(
             f"Panel action: {a.description[:80]}"
-            if a.owner_id == viewer.pk or a.item_id in readable
+            if a.owner_id == viewer.pk or (a.meeting_id in opens and a.item_id in readable)
             else "Panel action on an agenda item you cannot read",
             *_panel_link(a.meeting, opens),
             a.due_on,

@@ -9,7 +9,7 @@ Every page that shows a case record logs the read.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -62,6 +62,7 @@ from locus.common.pages import created, posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
 from locus.common.steps import Place, Step, confirm, take, take_on
+from locus.notifications.models import Notification
 from locus.notifications.selectors import my_notifications
 from locus.outreach.selectors import visits_due
 from locus.people.selectors import people_chosen
@@ -394,11 +395,23 @@ def my_work(request: AuthedRequest) -> HttpResponse:
     viewer = request.user
     team = request.GET.get("who") == "team" and manages_a_team(viewer)
     items = selectors.my_work(viewer=viewer, team=team)
+    transfers = transfers_to_accept(viewer)
+    notifications = {} if team else my_notifications(viewer)
+    # The transfers waiting name their children, and the notifications are the worker's own
+    # records: the trail keeps which were shown, as their own pages' reads do.
+    told = cast(list[Notification], notifications.get("notifications", []))
     record_access(
         actor=viewer,
         record_type="casework.contextcase",
         action=AccessAction.SEARCH,
-        detail={"via": "my work", "team": team, "items": len(items)},
+        detail={
+            "via": "my work",
+            "team": team,
+            "items": len(items),
+            "people_shown": [t.person_id for t in transfers],
+            "transfers_shown": [t.pk for t in transfers],
+            "notifications_shown": [n.pk for n in told],
+        },
     )
     return render(
         request,
@@ -408,9 +421,9 @@ def my_work(request: AuthedRequest) -> HttpResponse:
             "due": [i for i in items if not i.overdue],
             "team": team,
             "is_manager": manages_a_team(viewer),
-            "transfers": transfers_to_accept(viewer),
+            "transfers": transfers,
             "visits_due": [] if team else visits_due(viewer),
-            **({} if team else my_notifications(viewer)),
+            **notifications,
         },
     )
 
