@@ -467,3 +467,21 @@ def test_the_manager_asked_and_the_worker_who_asked_pass_it_on_though_authors(
     pass_on(world.social_worker, asked, third, "Second manager is on leave")
     services.plan_approve(actor=third, plan=refreshed(case).plan)
     assert refreshed(case).plan.approved_by == third
+
+
+def test_a_page_loaded_before_the_sign_off_moved_on_does_not_pass_it_on_again(
+    world: World,
+) -> None:
+    """The manager asked who wrote part of the plan passes it on; the form they had loaded
+    before (a second tab) must not let them choose again: it is not asked of them now."""
+    second = another_manager(world)
+    third = another_manager(world, "third_manager")
+    case = submit_plan(world, planned_case(world))  # social_worker asks team_manager
+    asked = SignOffRequest.objects.get(case=case, subject="plan", decided_at__isnull=True)
+    add_action(world, case.plan, actor=world.team_manager, description="The manager's action")
+    stale = SignOffRequest.objects.get(pk=asked.pk)  # the second tab, loaded now
+    pass_on(world.team_manager, asked, second, "I wrote an action: not mine to sign")
+    with nothing_written(*CASEWORK_MODELS), pytest.raises(NotPermitted):
+        pass_on(world.team_manager, stale, third, "Changed my mind")
+    asked.refresh_from_db()
+    assert asked.manager_id == second.pk

@@ -542,8 +542,10 @@ def sign_off_reassign(
     to the work), saying why. The manager asked, the worker who asked, or a manager of the
     case's team passes it on, and never to themselves. The request's history is kept in
     the audit trail."""
-    permitted(policies.can_reassign_sign_off, actor, request)
+    # Who may pass it on depends on whom it is asked of now: read that under the lock, not
+    # from a page loaded before someone else passed it on.
     _lock(request)
+    permitted(policies.can_reassign_sign_off, actor, request)
     if request.decided_at is not None:
         raise InvalidTransition("This sign-off has been given: it cannot be passed on")
     problems = Problems()
