@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from locus.audit.models import AccessAction, AccessEvent
+from locus.common.downloads import content_disposition
 from locus.common.services import today
 from locus.documents.models import Document
-from locus.documents.views import content_disposition
 from tests.casework.helpers import assessed_case
 from tests.documents.helpers import DOCX, EICAR, HTML, PDF, TEXT, attach, stored_files, upload
 from tests.factories import World, client_for

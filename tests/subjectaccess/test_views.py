@@ -85,8 +85,8 @@ def test_making_and_downloading_the_export_are_each_audited(world: World, scene:
     made = AccessEvent.objects.filter(action=AccessAction.EXPORT).latest("id")
     download = client.get(f"{base}packages/{package.pk}/download/")
     assert download.status_code == 200
-    assert (
-        download["Content-Disposition"] == f'attachment; filename="{scene.request.reference}.zip"'
+    assert download["Content-Disposition"].startswith(
+        f'attachment; filename="{scene.request.reference}.zip"'
     )
     body = b"".join(download.streaming_content)  # type: ignore[attr-defined]
     with zipfile.ZipFile(io.BytesIO(body)) as archive:

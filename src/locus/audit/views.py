@@ -18,6 +18,7 @@ from locus.audit.forms import AuditFilterForm
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common import clock
+from locus.common.downloads import as_attachment
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
 from locus.common.spreadsheet import safe_text
@@ -103,8 +104,7 @@ def audit_export(request: AuthedRequest) -> HttpResponseBase:
 
     stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="audit-trail-{which}-{stamp}.csv"'
-    return response
+    return as_attachment(response, f"audit-trail-{which}-{stamp}.csv")
 
 
 HEADS_ON_PAGE_DAYS = 14
@@ -156,8 +156,7 @@ def audit_chain_heads(request: AuthedRequest) -> HttpResponse:
         chain.heads_text(heads, written=now), content_type="text/plain; charset=utf-8"
     )
     stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="audit-heads-{stamp}.txt"'
-    return response
+    return as_attachment(response, f"audit-heads-{stamp}.txt")
 
 
 @require_POST

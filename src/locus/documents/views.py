@@ -4,14 +4,13 @@ and removing it, and the download. Every page finds its record or document throu
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 
 from locus.access import documents as rules
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
+from locus.common.downloads import as_attachment
 from locus.common.http import AuthedRequest
 from locus.common.pages import posted, submitted
 from locus.common.services import permitted
@@ -124,14 +123,6 @@ def document_remove(request: AuthedRequest, document_id: int) -> HttpResponse:
     return _change_page(request, document_id, replace=False)
 
 
-def content_disposition(name: str) -> str:
-    """Always an attachment: a plain-ASCII fallback name and the full name as ``filename*``
-    (RFC 6266), both from the sanitised name, so no header can be broken or injected."""
-    # Only printable ASCII in the quoted fallback: no quote, backslash, or line break.
-    fallback = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in name)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
 def document_download(request: AuthedRequest, version_id: int) -> FileResponse:
     """The bytes, as an attachment with the sniffed type, never sniffed again by the browser."""
     version = rules.access_version(request.user, version_id)
@@ -145,9 +136,5 @@ def document_download(request: AuthedRequest, version_id: int) -> FileResponse:
         detail={"page": "document download", "document": document.pk, "version": version.pk},
     )
     response = FileResponse(selectors.open_bytes(version), content_type=version.content_type)
-    response["Content-Disposition"] = content_disposition(version.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    # Even opened by mistake in the browser, a file may run nothing and load nothing.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    as_attachment(response, version.original_name)
     return response

@@ -14,6 +14,7 @@ from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.selectors import context_cases_for
 from locus.common import clock
+from locus.common.downloads import as_attachment
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_ids
 from locus.common.pages import logged_form_step, posted, submitted
@@ -365,8 +366,8 @@ def peer_map_print(request: AuthedRequest, person_id: int) -> HttpResponse:
     }
     if as_file:
         response = render(request, "peers/map.svg", context, content_type="image/svg+xml")
-        response["Content-Disposition"] = f'attachment; filename="peer-map-{person.initials}.svg"'
-        return response
+        # An SVG may carry script: it is a download only, whatever the initials say.
+        return as_attachment(response, f"peer-map-{person.initials}.svg")
     return render(request, "peers/map_print.html", context)
 
 

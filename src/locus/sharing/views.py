@@ -15,6 +15,7 @@ from locus.access import sharing as rules
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common import clock
+from locus.common.downloads import as_attachment
 from locus.common.errors import NotPermitted
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
@@ -116,6 +117,4 @@ def register_csv(request: AuthedRequest) -> HttpResponse:
         writer.writerow([safe_text(c) for c in cells])
     stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="sharing-register-{stamp}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return as_attachment(response, f"sharing-register-{stamp}.csv")

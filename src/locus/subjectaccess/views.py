@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
+from locus.common.downloads import as_attachment
 from locus.common.http import AuthedRequest
 from locus.common.pages import created, posted, submitted
 from locus.common.pagination import paginate
@@ -108,9 +109,7 @@ def package_download(request: AuthedRequest, request_id: int, package_id: int) -
     made = selectors.package_of(sar, package_id)
     path = package.package_file(request.user, made)
     response = FileResponse(path.open("rb"), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{sar.reference}.zip"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return as_attachment(response, f"{sar.reference}.zip")
 
 
 def _step(
