@@ -6,15 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from locus.access.models import Worker
 from locus.audit import chain, verify
 from locus.audit.models import AccessEvent, ChainCheck, ChangeEvent
-
-
-def _start_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+from locus.common.periods import on_days_q
 
 
 @dataclass
@@ -50,10 +46,7 @@ class AuditFilter:
             qs = qs.filter(record_type=self.record_type)
         if self.record_id is not None:
             qs = qs.filter(record_id=str(self.record_id))
-        if self.date_from:
-            qs = qs.filter(at__gte=_start_of(self.date_from))
-        if self.date_to:
-            qs = qs.filter(at__lt=_start_of(self.date_to + dt.timedelta(days=1)))
+        qs = qs.filter(on_days_q("at", self.date_from, self.date_to))
         return qs
 
 

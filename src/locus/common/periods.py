@@ -16,6 +16,9 @@ and profile items are all periods. They are read two ways, and only through here
 
 The same readings of dates already loaded are :func:`held_on` and :func:`held_during`.
 
+A moment (an incident, a sharing, an audit event) falls on a span of days, the first and
+last counted, by local time, through :func:`on_days_q`: the filters on a list's dates.
+
 Each period model's manager is a :class:`PeriodQuerySet` naming its start and end fields;
 a read through a relation (people by their allocations, say) takes the same condition as
 a ``Q`` from :meth:`PeriodQuerySet.current_q` or :meth:`PeriodQuerySet.open_on_q`.
@@ -28,6 +31,7 @@ from typing import Self, TypeVar
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -103,3 +107,24 @@ class PeriodQuerySet(models.QuerySet[_M, _M]):
 
     def open_during(self, first: dt.date, last: dt.date) -> Self:
         return self.filter(self.open_during_q(first, last))
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    """Local midnight at the start of ``day``, as an aware datetime."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def on_days_q(field: str, first: dt.date | None, last: dt.date | None) -> Q:
+    """Moments in the datetime ``field`` on the days ``first`` to ``last``, both counted, by
+    local time; either may be ``None`` (no bound). The bounds are aware datetimes (local
+    midnights), not dates, so an index on the field is used. A last day of 31 December 9999
+    (a real date a form accepts) has no day after it: it bounds nothing."""
+    for name, day in (("first", first), ("last", last)):
+        if day is not None and (not isinstance(day, dt.date) or isinstance(day, dt.datetime)):
+            raise TypeError(f"{name} must be a date or None, not {type(day).__name__}")
+    q = Q()
+    if first is not None:
+        q &= Q(**{f"{field}__gte": start_of_day(first)})
+    if last is not None and last < dt.date.max:
+        q &= Q(**{f"{field}__lt": start_of_day(last + dt.timedelta(days=1))})
+    return q

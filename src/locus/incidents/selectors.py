@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
 from locus.access import lookups, scopes
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
+from locus.common.periods import on_days_q
 from locus.incidents.models import Incident, IncidentRevision, Involvement
 from locus.places.models import Context
 
@@ -34,10 +34,6 @@ def _view(inv: Involvement, visible: set[int]) -> InvolvementView:
     )
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def incidents_for(
     *,
     viewer: Worker,
@@ -49,11 +45,7 @@ def incidents_for(
     qs = scopes.incidents_visible_to(viewer)
     if kind:
         qs = qs.filter(kind=kind)
-    # Bounds as aware datetimes (local midnight) so the index on occurred_at is used.
-    if since:
-        qs = qs.filter(occurred_at__gte=_local_midnight(since))
-    if until:
-        qs = qs.filter(occurred_at__lt=_local_midnight(until + dt.timedelta(days=1)))
+    qs = qs.filter(on_days_q("occurred_at", since, until))
     return (
         qs.select_related("context", "reporting_agency")
         .prefetch_related(

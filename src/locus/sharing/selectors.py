@@ -7,18 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
 from locus.access import naming
 from locus.access import sharing as rules
 from locus.access.models import Agency, Worker
 from locus.access.selectors import visible_person_ids
+from locus.common.periods import on_days_q
 from locus.people.models import Person
 from locus.sharing.models import Recipient, Share
-
-
-def _start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 @dataclass(frozen=True)
@@ -34,10 +30,7 @@ def register(viewer: Worker, filters: Filters = Filters()) -> QuerySet[Share]:
     shares = Share.objects.all()
     if filters.kind:
         shares = shares.filter(kind=filters.kind)
-    if filters.date_from:
-        shares = shares.filter(at__gte=_start(filters.date_from))
-    if filters.date_to:
-        shares = shares.filter(at__lt=_start(filters.date_to + dt.timedelta(days=1)))
+    shares = shares.filter(on_days_q("at", filters.date_from, filters.date_to))
     if filters.agency is not None:
         shares = shares.filter(recipients__agency=filters.agency).distinct()
     return (
