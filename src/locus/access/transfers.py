@@ -29,6 +29,7 @@ from django.http import Http404
 
 from locus.access import lookups, policies, scopes
 from locus.access.models import Role, Team, Worker
+from locus.audit.models import AccessEvent
 from locus.people.models import Allocation, Person
 from locus.transfers.models import Status, Transfer
 
@@ -181,20 +182,37 @@ def sees_transfer(worker: Worker, transfer: Transfer) -> bool:
     return transfers_visible_to(worker).filter(pk=transfer.pk).exists()
 
 
+def _had_it_while_it_waited(worker: Worker, transfer: Transfer) -> bool:
+    """Whether the closed ``transfer`` was before ``worker`` while it waited: they proposed
+    or decided it, or the trail holds their read of it from before it closed (its page or a
+    step's form: the only ways to a step). Workers keep no history of their team, so this is
+    what tells a manager with the form open in a second tab from one who joined later."""
+    if worker.pk in (transfer.proposed_by_id, transfer.decided_by_id):
+        return True
+    return AccessEvent.objects.filter(
+        actor=worker,
+        record_type=Transfer._meta.label_lower,
+        record_id=str(transfer.pk),
+        at__lt=transfer.decided_at,
+    ).exists()
+
+
 def access_step(
     worker: Worker, transfer_id: object, may: Callable[[Worker, Transfer], bool]
 ) -> Transfer:
     """The transfer to accept, decline or withdraw (``may``: that step's rule), or 404.
 
-    One the worker sees; or one closed since that the step was theirs on while it waited
-    (a form loaded in a second tab, another manager first): the step's page then says it
-    is closed, without the child or the note (``sees_transfer`` is false)."""
+    One the worker sees; or one closed since that the step was theirs on and that was
+    before them while it waited (a form loaded in a second tab, another manager first):
+    the step's page then says it is closed, without the child or the note
+    (``sees_transfer`` is false). To anyone else (a manager who joined the receiving team
+    after it closed) a closed transfer they do not see is not found, as on its page."""
     try:
-        found = access_transfer(worker, transfer_id)
+        found, seen = access_transfer(worker, transfer_id), True
     except Http404:
         closed = Transfer.objects.exclude(status=Status.PROPOSED)
-        found = lookups.one_or_404(_shown(closed), transfer_id)
-    if not may(worker, found):
+        found, seen = lookups.one_or_404(_shown(closed), transfer_id), False
+    if not may(worker, found) or not (seen or _had_it_while_it_waited(worker, found)):
         raise Http404("Not found")
     return found
 

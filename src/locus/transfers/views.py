@@ -150,12 +150,15 @@ def transfer_page(request: AuthedRequest, transfer_id: int) -> HttpResponse:
 def _closed(request: AuthedRequest, transfer: Transfer) -> HttpResponse:
     """A step on a transfer decided or withdrawn since the page was loaded: said in plain
     words, naming neither the child nor the note (who no longer sees the transfer, a
-    receiving manager or its proposer, must not read them here)."""
+    receiving manager or its proposer, must not read them here). That transfer N was closed,
+    and how, is still a read of it: logged."""
+    heading = services.ALREADY[Status(transfer.status)]
+    record_access(actor=request.user, obj=transfer, detail={"page": heading})
     return render(
         request,
         "transfers/closed.html",
         {
-            "heading": services.ALREADY[Status(transfer.status)],
+            "heading": heading,
             "t": transfer,
             "sees": rules.sees_transfer(request.user, transfer),
         },
