@@ -18,8 +18,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Model
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from locus.access.models import Agency, AgencyKind, Role, Scope, Team, Worker
 from locus.access.services import agency_create, system_worker, team_create, worker_create
@@ -389,3 +391,14 @@ def client_for(worker: Worker) -> Client:
     client = Client()
     client.force_login(worker)
     return client
+
+
+def page_queries(worker: Worker, url: str) -> int:
+    """How many queries the page at ``url`` costs ``worker``, read once first to warm the
+    per-process caches (content types, the session), so a test can pin that the count does
+    not grow with the data."""
+    client = client_for(worker)
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)

@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from locus.audit.models import AccessEvent
 from locus.people.models import LegalStatus, LegalStatusEpisode
 from locus.people.services import episode_end, episode_start
-from tests.factories import START, World, client_for, nothing_written
+from tests.factories import START, World, client_for, nothing_written, page_queries
 from tests.people.episodes import open_plan
 
 pytestmark = pytest.mark.django_db
@@ -138,12 +136,7 @@ def test_each_page_is_logged_with_the_child_and_episode(world: World) -> None:
 
 
 def _person_page_queries(world: World) -> int:
-    client = client_for(world.social_worker)
-    url = reverse("person", args=[world.csc_child.pk])
-    client.get(url)  # warm per-process caches (content types, sessions)
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
+    return page_queries(world.social_worker, reverse("person", args=[world.csc_child.pk]))
 
 
 def test_the_child_page_query_count_does_not_grow_with_episodes_and_their_links(

@@ -20,6 +20,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from functools import cache, partial
+
 from locus.access import context_cases, scopes
 from locus.access.models import Role, Worker
 from locus.access.policies import holds_child, is_administrator
@@ -66,27 +69,38 @@ def held_record(worker: Worker, kind: str, record_id: object) -> Person | Contex
     return None
 
 
-def _answers_for(worker: Worker, hold: LegalHold) -> bool:
+def _sight(worker: Worker, kind: str, record_id: object) -> tuple[bool, bool]:
+    """Whether the worker may open the held record in their own right (``held_record``), and
+    whether their team holds it (a context case's lead team, an open allocation of the
+    person): the same for every hold on one record."""
+    record = held_record(worker, kind, record_id)
+    if record is None:
+        return False, False
+    if isinstance(record, Person):
+        return True, holds_child(worker, record)
+    return True, record.team_id == worker.team_id
+
+
+def _answers_for(
+    worker: Worker, hold: LegalHold, sight: Callable[[], tuple[bool, bool]] | None = None
+) -> bool:
     """The manager who placed the hold, or a manager of the team that holds its record (a
     context case's lead team, a team with an open allocation of the person), while they may
-    still open the record in their own right (``held_record``)."""
+    still open the record in their own right (``held_record``). ``sight``: the worker's
+    ``_sight`` of the hold's record, when the caller asks it once for several holds."""
     placer = hold.placed_by_id == worker.pk
     if not placer and (worker.role != Role.MANAGER or worker.team_id is None):
         return False
-    record = held_record(worker, hold.held_kind, hold.held_id)
-    if record is None:
-        return False
-    if placer:
-        return True
-    if isinstance(record, Person):
-        return holds_child(worker, record)
-    return record.team_id == worker.team_id
+    opens, team_holds = (sight or partial(_sight, worker, hold.held_kind, hold.held_id))()
+    return opens and (placer or team_holds)
 
 
-def may_lift_hold(worker: Worker, hold: LegalHold) -> bool:
+def may_lift_hold(
+    worker: Worker, hold: LegalHold, sight: Callable[[], tuple[bool, bool]] | None = None
+) -> bool:
     """Whether the worker may lift this hold: an administrator any, a manager one they answer
     for (``_answers_for``)."""
-    return is_administrator(worker) or (can_hold(worker) and _answers_for(worker, hold))
+    return is_administrator(worker) or (can_hold(worker) and _answers_for(worker, hold, sight))
 
 
 def access_hold(worker: Worker, hold_id: object) -> LegalHold:
@@ -104,11 +118,20 @@ def may_see_hold(worker: Worker, hold: LegalHold) -> bool:
     return can_read_retention(worker) or (can_hold(worker) and _answers_for(worker, hold))
 
 
-def hold_rights(worker: Worker, hold: LegalHold) -> tuple[bool, bool]:
-    """Whether the worker may read this hold and whether they may lift it, asked once (the
-    person page's banner, one line per hold): whoever may lift a hold may read it."""
-    lifts = may_lift_hold(worker, hold)
-    return lifts or can_read_retention(worker), lifts
+def hold_rights(worker: Worker, holds: Iterable[LegalHold]) -> list[tuple[LegalHold, bool, bool]]:
+    """Each of ``holds`` on one record (the person page's banner, one line per hold), with
+    whether the worker may read it and whether they may lift it: whoever may lift a hold may
+    read it. The worker's sight of the record is asked once, not once a hold."""
+    holds = list(holds)
+    if len({(h.held_kind, h.held_id) for h in holds}) > 1:
+        raise ValueError("hold_rights reads the holds on one record")
+    sight = cache(partial(_sight, worker, holds[0].held_kind, holds[0].held_id)) if holds else None
+    reads_all = can_read_retention(worker)
+    found = []
+    for hold in holds:
+        lifts = may_lift_hold(worker, hold, sight)
+        found.append((hold, lifts or reads_all, lifts))
+    return found
 
 
 def see_hold(worker: Worker, hold_id: object) -> LegalHold:

@@ -34,6 +34,7 @@ from locus.people.services import (
     person_update,
 )
 from locus.profiles.selectors import profile_for
+from locus.retention.selectors import person_holds
 from locus.safety.selectors import person_safety
 from locus.statutory.selectors import cin_for
 from locus.transfers.selectors import child_transfers
@@ -73,10 +74,13 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     # both are in the read's entry, so the trail's search finds every child the page named.
     profile = profile_for(request.user, person)
     moves = moves_for(request.user, person)
+    # The legal-hold banner reads the holds the viewer answers for (their reason and dates).
+    legal_holds = person_holds(request.user, person.pk)
     shown = {
         "peers_shown": sorted({*peers, *profile.peers_named}),
         "holders_shown": holders,
         "moves_shown": [row.move.pk for row in moves],
+        "holds_shown": legal_holds.shown,
         **safety.shown(),
     }
     record_access(actor=request.user, obj=person, detail=shown)
@@ -93,6 +97,7 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
             "safety": safety,
             "profile": profile,
             "moves": moves,
+            "legal_holds": legal_holds,
             "panel_items": panel_items_for_person(request.user, person),
             "transfers": child_transfers(request.user, person, detail.allocations),
             "addresses": selectors.address_history(person, fields, viewer=request.user),

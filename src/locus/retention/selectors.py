@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db.models import Count, F, Max, Model, Q, QuerySet
 
+from locus.access import retention as rules
+from locus.access.models import Worker
 from locus.casework.models import CaseStatus, ContextCase, PlanChild, ReferralChild
 from locus.common import clock
 from locus.documents.models import DocumentVersion
@@ -252,13 +254,41 @@ def held_person_ids() -> set[int]:
     return read_holds().people
 
 
-def holds_on(kind: str, record_id: int) -> list[LegalHold]:
-    """The holds on one record, active first (the banner on a person's page)."""
-    return list(
-        LegalHold.objects.filter(held_kind=kind, held_id=record_id)
+@dataclass
+class PersonHolds:
+    """The active holds on a person, as the viewer may know them: those they may read (each
+    with whether they may lift it), and how many others keep the record. Of those the viewer
+    is told only that a hold keeps it: the reason and dates would say what proceedings are
+    under way, which is for those who answer for them (``rules.hold_rights``)."""
+
+    readable: list[tuple[LegalHold, bool]] = field(default_factory=list)
+    unread: int = 0
+
+    @property
+    def any(self) -> bool:
+        return bool(self.readable) or self.unread > 0
+
+    @property
+    def shown(self) -> list[int]:
+        """The ids of the holds read (for the page's entry in the trail)."""
+        return [hold.pk for hold, _ in self.readable]
+
+
+def person_holds(viewer: Worker, person_id: int) -> PersonHolds:
+    """The active holds on a person, for the banner on their page (which has checked sight):
+    one query for the holds, and the viewer's sight of the person asked once for all."""
+    active = (
+        LegalHold.objects.filter(held_kind=HeldKind.PERSON, held_id=person_id, lifted_at=None)
         .select_related("placed_by", "lifted_by")
-        .order_by(F("lifted_at").desc(nulls_first=True), "-placed_at")
+        .order_by("-placed_at", "-id")
     )
+    found = PersonHolds()
+    for hold, reads, lifts in rules.hold_rights(viewer, active):
+        if reads:
+            found.readable.append((hold, lifts))
+        else:
+            found.unread += 1
+    return found
 
 
 def hold_list() -> QuerySet[LegalHold]:
