@@ -19,6 +19,7 @@ from locus.common.services import today
 from locus.incidents.models import InvolvementRole
 from locus.incidents.services import incident_amend, involvement_add
 from locus.notes.services import note_correct
+from locus.peers.models import Association
 from locus.peers.services import association_revise
 from locus.people.models import LegalStatus
 from locus.people.services import episode_start, person_update
@@ -116,11 +117,11 @@ def test_the_manager_who_rewrote_the_note_does_not_decide(world: World) -> None:
     refused_then_decided_by_another(world, dispute(world, About.NOTE, note))
 
 
-def test_the_manager_who_revised_the_association_does_not_decide(world: World) -> None:
-    first = make_association(world.social_worker, person=world.csc_child, other=world.team_child)
-    association_revise(
+def revised_by_the_manager(world: World, association: Association) -> Association:
+    """The team manager revises the relationship (a new record, replacing it)."""
+    return association_revise(
         actor=world.team_manager,
-        association=first,
+        association=association,
         changed_on=today(),
         relationship="friend",
         nature="risk",
@@ -128,6 +129,11 @@ def test_the_manager_who_revised_the_association_does_not_decide(world: World) -
         confidence="medium",
         reason="Police intelligence since",
     )
+
+
+def test_the_manager_who_revised_the_association_does_not_decide(world: World) -> None:
+    first = make_association(world.social_worker, person=world.csc_child, other=world.team_child)
+    revised_by_the_manager(world, first)
     # The child disputes the relationship as first recorded: its reviser wrote it too.
     refused_then_decided_by_another(world, dispute(world, About.ASSOCIATION, first))
 

@@ -19,7 +19,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 from django.db.models import Q, QuerySet
 
@@ -34,8 +34,8 @@ from locus.access.fields import (
 from locus.access.models import Role, Worker
 from locus.access.notes import notes_visible_to
 from locus.audit.models import ChangeAction, ChangeEvent
-from locus.incidents.models import Involvement
-from locus.notes.models import CaseNote
+from locus.incidents.models import IncidentRevision, Involvement
+from locus.notes.models import CaseNote, NoteRevision
 from locus.peers.models import Association
 from locus.people.models import Person
 from locus.rectification.models import About, Dispute, Objection, ObjectionDecision, Outcome
@@ -146,14 +146,16 @@ _FIELD_WRITES: dict[str, dict[str, frozenset[str] | None]] = {
 }
 
 
-def _field_writers(person_id: int, field: str) -> set[int]:
-    """Who wrote ``field`` of the person's record: read from the change trail (the actor and
-    the changed values of every write) in one query."""
-    writes = _FIELD_WRITES.get(field, {})
-    if not writes:
-        return set()
-    about = Q(record_type=_PERSON, record_id=str(person_id)) if _PERSON in writes else Q()
-    others = [t for t in writes if t != _PERSON]
+def _field_writers(person_id: int, fields: Collection[str]) -> dict[str, set[int]]:
+    """Who wrote each of ``fields`` of the person's record: read from the change trail (the
+    actor and the changed values of every write) in one query for them all."""
+    asked = {f: _FIELD_WRITES.get(f, {}) for f in fields}
+    found: dict[str, set[int]] = {f: set() for f in fields}
+    types = {t for writes in asked.values() for t in writes}
+    if not types:
+        return found
+    about = Q(record_type=_PERSON, record_id=str(person_id)) if _PERSON in types else Q()
+    others = sorted(types - {_PERSON})
     if others:
         about |= Q(record_type__in=others, people__contains=f",{person_id},")
     rows = (
@@ -161,114 +163,168 @@ def _field_writers(person_id: int, field: str) -> set[int]:
         .exclude(action=ChangeAction.DELETE)
         .values_list("actor_id", "record_type", "action", "after")
     )
-    found: set[int] = set()
     for actor_id, record_type, action, after in rows:
-        columns = writes.get(record_type)
-        if columns is None:
-            found.add(actor_id)
-            continue
         # A creation's row holds every column: only those it filled in were written.
         written = {
             k
             for k, v in (after or {}).items()
             if action != ChangeAction.CREATE or v not in (None, "")
         }
-        if written & columns:
-            found.add(actor_id)
+        for f, writes in asked.items():
+            if record_type not in writes:
+                continue
+            columns = writes[record_type]
+            if columns is None or written & columns:
+                found[f].add(actor_id)
     return found
 
 
-def _association_writers(association: Association) -> set[int]:
-    """Who recorded the relationship and everyone who revised it: each revision is a new
-    record that replaces the last (and ends it), so the chain both ways holds them all."""
-    found = {association.recorded_by_id}
-    seen = {association.pk}
-    edge = [association.pk]
-    while edge:
-        rows = Association.objects.filter(
-            Q(pk__in=Association.objects.filter(pk__in=edge).values("replaces"))
-            | Q(replaces__in=edge)
-        ).exclude(pk__in=seen)
-        edge = []
-        for pk, recorded_by_id, ended_by_id in rows.values_list("pk", "recorded_by", "ended_by"):
-            seen.add(pk)
-            edge.append(pk)
-            found.add(recorded_by_id)
-            if ended_by_id is not None:
-                found.add(ended_by_id)
+def _association_writers(associations: Collection[Association]) -> dict[int, set[int]]:
+    """Who recorded each relationship and everyone who revised it: each revision is a new
+    record that replaces the last (and ends it), so the chain both ways holds them all. The
+    chains are walked together: a query a step along the longest, whatever their number."""
+    replaces = {a.pk: a.replaces_id for a in associations}
+    found = {a.pk: {a.recorded_by_id} for a in associations}
+    seen = {a.pk: {a.pk} for a in associations}
+    edge = {a.pk: {a.pk} for a in associations}
+    while any(edge.values()):
+        ends: set[int] = set().union(*edge.values())
+        back = {replaces[e] for e in ends if replaces[e] is not None}
+        rows = list(
+            Association.objects.filter(Q(pk__in=back) | Q(replaces__in=ends)).values_list(
+                "pk", "replaces", "recorded_by", "ended_by"
+            )
+        )
+        for pk, replaced, _, _ in rows:
+            replaces[pk] = replaced
+        for start, at in edge.items():
+            near = {replaces[e] for e in at}
+            step = [r for r in rows if (r[0] in near or r[1] in at) and r[0] not in seen[start]]
+            edge[start] = {pk for pk, *_ in step}
+            seen[start] |= edge[start]
+            for _, _, recorded_by_id, ended_by_id in step:
+                found[start].add(recorded_by_id)
+                if ended_by_id is not None:
+                    found[start].add(ended_by_id)
     return found
 
 
-def _involvement_writers(involvement: Involvement) -> set[int]:
-    """The incident's recorder (who named everyone first), whoever added the involvement
-    afterwards or changed it (from the change trail; its removal is not a writing of it),
-    and whoever amended the incident (when, where and what happened is what the person is
-    said to have been part of)."""
+def _involvement_writers(involvements: Collection[Involvement]) -> dict[int, set[int]]:
+    """Each involvement's incident recorder (who named everyone first), whoever added the
+    involvement afterwards or changed it (from the change trail; its removal is not a
+    writing of it), and whoever amended the incident (when, where and what happened is what
+    the person is said to have been part of). Two queries for them all."""
+    by_id = {str(i.pk): i.pk for i in involvements}
     trail = ChangeEvent.objects.filter(
         record_type=Involvement._meta.label_lower,
-        record_id=str(involvement.pk),
+        record_id__in=list(by_id),
         action__in=[ChangeAction.CREATE, ChangeAction.UPDATE],
-    ).values_list("actor_id", flat=True)
-    amended = involvement.incident.revisions.values_list("revised_by", flat=True)
-    return {involvement.incident.recorded_by_id, *trail, *amended}
+    ).values_list("record_id", "actor_id")
+    amended = IncidentRevision.objects.filter(
+        incident_id__in={i.incident_id for i in involvements}
+    ).values_list("incident_id", "revised_by")
+    found = {i.pk: {i.incident.recorded_by_id} for i in involvements}
+    for record_id, actor_id in trail:
+        found[by_id[record_id]].add(actor_id)
+    revisers: dict[int, set[int]] = {}
+    for incident_id, revised_by_id in amended:
+        revisers.setdefault(incident_id, set()).add(revised_by_id)
+    for i in involvements:
+        found[i.pk] |= revisers.get(i.incident_id, set())
+    return found
+
+
+def _note_writers(notes: Collection[CaseNote]) -> dict[int, set[int]]:
+    """Each case note's author and every corrector, in one query for them all."""
+    found = {n.pk: {n.author_id} for n in notes}
+    rows = NoteRevision.objects.filter(note__in=[n.pk for n in notes])
+    for note_id, corrected_by_id in rows.values_list("note_id", "corrected_by"):
+        found[note_id].add(corrected_by_id)
+    return found
+
+
+def disputed_authors(disputes: Collection[Dispute]) -> dict[int, set[int]]:
+    """Everyone who wrote the item each dispute says is wrong, none of whom may decide it (by
+    dispute): an association's recorder and revisers; an involvement's incident recorder and
+    whoever added or changed it; a case note's author and every corrector; for a detail of
+    the person's record, whoever wrote that detail. Empty for the whole record (its recorder
+    of the dispute is excluded anyway). A few queries for each kind of item disputed, however
+    many disputes: asked only of a manager who may otherwise decide."""
+    associations = {d.association for d in disputes if d.association is not None}
+    involvements = {d.involvement for d in disputes if d.involvement is not None}
+    notes = {d.note for d in disputes if d.note is not None}
+    fields: dict[int, set[str]] = {}
+    for d in disputes:
+        if d.association is None and d.involvement is None and d.note is None and d.field:
+            fields.setdefault(d.person_id, set()).add(d.field)
+    by_association = _association_writers(associations) if associations else {}
+    by_involvement = _involvement_writers(involvements) if involvements else {}
+    by_note = _note_writers(notes) if notes else {}
+    by_field = {pid: _field_writers(pid, asked) for pid, asked in fields.items()}
+    found: dict[int, set[int]] = {}
+    for d in disputes:
+        if d.association is not None:
+            found[d.pk] = by_association[d.association.pk]
+        elif d.involvement is not None:
+            found[d.pk] = by_involvement[d.involvement.pk]
+        elif d.note is not None:
+            found[d.pk] = by_note[d.note.pk]
+        elif d.field:
+            found[d.pk] = by_field[d.person_id][d.field]
+        else:
+            found[d.pk] = set()
+    return found
 
 
 def disputed_author_ids(dispute: Dispute) -> set[int]:
-    """Everyone who wrote the item a dispute says is wrong, none of whom may decide it: an
-    association's recorder and revisers; an involvement's incident recorder and whoever added
-    or changed it; a case note's author and every corrector; for a detail of the person's
-    record, whoever wrote that detail. Empty for the whole record (its recorder of the
-    dispute is excluded anyway). A few queries, asked only of a manager who may otherwise
-    decide."""
-    if dispute.association is not None:
-        return _association_writers(dispute.association)
-    if dispute.involvement is not None:
-        return _involvement_writers(dispute.involvement)
-    if dispute.note is not None:
-        correctors = dispute.note.revisions.values_list("corrected_by", flat=True)
-        return {dispute.note.author_id, *correctors}
-    if dispute.field:
-        return _field_writers(dispute.person_id, dispute.field)
-    return set()
+    """Everyone who wrote the item one dispute says is wrong (:func:`disputed_authors`)."""
+    return disputed_authors([dispute])[dispute.pk]
 
 
 RECORDED_IT = "You recorded this: another manager decides it"
 WROTE_IT = "You wrote or changed what the person disputes: another manager decides it"
 
 
-def _may_decide_some(worker: Worker, item: Dispute | Objection) -> bool:
-    """Everything but whose work it is: an active manager seeing the person (and a dispute's
-    item: one who may not read it cannot judge it), while open."""
-    return (
-        worker.is_active
-        and worker.role == Role.MANAGER
-        and _is_open(item)
-        and policies.sees_lastingly(worker, item.person)
-        and (
-            isinstance(item, Objection)
-            or disputes_visible_to(worker, item.person).filter(pk=item.pk).exists()
-        )
-    )
-
-
-def own_work(worker: Worker, item: Dispute | Objection) -> str:
-    """Why ``worker`` may not decide ``item`` although a manager who sees the person: they
-    recorded it, or (a dispute) wrote what it says is wrong. Empty when neither."""
-    if item.recorded_by_id == worker.pk:
-        return RECORDED_IT
-    if isinstance(item, Dispute) and worker.pk in disputed_author_ids(item):
-        return WROTE_IT
-    return ""
+def decisions_offered(
+    worker: Worker, person: Person, items: Sequence[Dispute | Objection]
+) -> tuple[set[int], dict[int, str]]:
+    """For the person's page of challenges: which of ``items`` (``person``'s disputes, or
+    their objections) ``worker`` may decide, and why a manager who would otherwise decide
+    one is not offered it because it is their own work (they recorded it, or wrote what a
+    dispute says is wrong); anyone else is simply not offered them. Everything but whose
+    work it is: an active manager seeing the person in their own right (and a dispute's
+    item: one who may not read it cannot judge it), while it is open. The same few queries
+    for one item or many."""
+    if any(x.person_id != person.pk for x in items):
+        raise ValueError("decisions_offered reads the challenges of one person")
+    manager = worker.is_active and worker.role == Role.MANAGER
+    waiting: list[Dispute | Objection] = [x for x in items if _is_open(x)] if manager else []
+    if not waiting or not policies.sees_lastingly(worker, person):
+        return set(), {}
+    disputes = [x.pk for x in waiting if isinstance(x, Dispute)]
+    if disputes:
+        seen = disputes_visible_to(worker, person).filter(pk__in=disputes)
+        readable = set(seen.values_list("pk", flat=True))
+        waiting = [x for x in waiting if isinstance(x, Objection) or x.pk in readable]
+    theirs = [x for x in waiting if isinstance(x, Dispute) and x.recorded_by_id != worker.pk]
+    authors = disputed_authors(theirs)
+    decide: set[int] = set()
+    why_not: dict[int, str] = {}
+    for x in waiting:
+        if x.recorded_by_id == worker.pk:
+            why_not[x.pk] = RECORDED_IT
+        elif worker.pk in authors.get(x.pk, ()):
+            why_not[x.pk] = WROTE_IT
+        else:
+            decide.add(x.pk)
+    return decide, why_not
 
 
 def decision_offered(worker: Worker, item: Dispute | Objection) -> tuple[bool, str]:
-    """For the page: whether ``worker`` may decide ``item``, and if not because it is their
-    own work, why (what the page tells a manager who would otherwise decide it; anyone else
-    is simply not offered it)."""
-    if not _may_decide_some(worker, item):
-        return False, ""
-    why = own_work(worker, item)
-    return not why, why
+    """Whether ``worker`` may decide ``item``, and if not because it is their own work, why
+    (:func:`decisions_offered`, for one)."""
+    decide, why_not = decisions_offered(worker, item.person, [item])
+    return item.pk in decide, why_not.get(item.pk, "")
 
 
 def can_decide_challenge(worker: Worker, item: Dispute | Objection) -> bool:

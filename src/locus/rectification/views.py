@@ -37,22 +37,9 @@ def accuracy_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     viewer = request.user
     person = lookups.access_person(viewer, person_id)
     found = selectors.challenges_for(viewer, person)
-
-    def offered(items: list[Dispute] | list[Objection]) -> tuple[set[int], dict[int, str]]:
-        """The challenges the viewer may decide, and why a manager is not offered those
-        that are their own work (by challenge)."""
-        decide: set[int] = set()
-        why_not: dict[int, str] = {}
-        for x in items:
-            may, why = rules.decision_offered(viewer, x)
-            if may:
-                decide.add(x.pk)
-            elif why:
-                why_not[x.pk] = why
-        return decide, why_not
-
-    decide_disputes, own_disputes = offered(found.disputes)
-    decide_objections, own_objections = offered(found.objections)
+    # Which the viewer may decide, and why a manager is not offered their own work.
+    decide_disputes, own_disputes = rules.decisions_offered(viewer, person, found.disputes)
+    decide_objections, own_objections = rules.decisions_offered(viewer, person, found.objections)
 
     record_access(
         actor=viewer,
