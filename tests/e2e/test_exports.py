@@ -12,9 +12,13 @@ from playwright.sync_api import expect
 
 from locus.access.services import agency_create, system_worker, team_create
 from locus.audit.models import AccessAction, AccessEvent
+from locus.exports import services
+from locus.exports.models import ExportRun
 from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
+from locus.places.models import ContextKind
 from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.factories import make_context
 from tests.sharing.helpers import choose_basis
 
 
@@ -98,4 +102,35 @@ def test_an_administrator_prepares_annex_a_and_downloads_it_from_my_exports(
     assert axe_violations(page) == []
     with page.expect_download() as download:
         page.get_by_role("link", name="Download Annex A lists").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_a_long_list_of_contexts_is_prepared_only_when_she_asks(
+    page: Any,
+    live_server: Any,
+    children: tuple[Person, Person],
+    tmp_path: Path,
+    settings: Any,
+    monkeypatch: Any,
+) -> None:
+    """Following the download link of a list too long to send at once changes nothing: it
+    offers to prepare it, and her press of the button does."""
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(services, "SYNC_ROWS", 0)  # any list is "long"
+    make_context(system_worker(), kind=ContextKind.SCHOOL, name="Millfields Academy")
+    sign_in(page, live_server.url, "sw", "/contexts/?q=Mill")
+    with page.expect_navigation():
+        page.get_by_role("link", name="XLSX spreadsheet").click()
+    heading = "This list is too long to download at once"
+    expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+    assert axe_violations(page) == []
+    assert not ExportRun.objects.exists()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Prepare it").click()
+    expect(page.get_by_role("heading", level=1, name="My exports")).to_be_visible()
+    expect(page.get_by_role("cell", name="Contexts (XLSX) q: Mill")).to_be_visible()
+    run = ExportRun.objects.get()
+    assert (run.list_key, run.fmt, run.params) == ("contexts", "xlsx", {"q": "Mill"})
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download Contexts").click()
     assert download.value.suggested_filename.endswith(".xlsx")

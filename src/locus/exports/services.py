@@ -174,6 +174,14 @@ def _shared(
     )
 
 
+@dataclass(frozen=True)
+class TooLong:
+    """A list with more than ``more_than`` rows, too long to send now, and not asked for in
+    the background: nothing was written."""
+
+    more_than: int
+
+
 def export_list(
     *,
     actor: Worker,
@@ -182,9 +190,12 @@ def export_list(
     fmt: str,
     limit: int | None = None,
     why: Why | None = None,
-) -> Download | ExportRun:
+    queue: bool = True,
+) -> Download | ExportRun | TooLong:
     """The list ``key`` as ``actor``'s page shows it, filtered by ``query``: the file now when
-    it has at most ``limit`` rows (``SYNC_ROWS`` by default), else a background run.
+    it has at most ``limit`` rows (``SYNC_ROWS`` by default), else a background run; or, when
+    not ``queue``, :class:`TooLong` and nothing written (a GET asks so: a link followed from
+    anywhere must not start an export in the worker's name).
 
     A list that names people needs ``why`` (its lawful basis and purpose): it is a sharing,
     written to the sharing register with the export."""
@@ -198,6 +209,8 @@ def export_list(
     with scopes.lasting_sight_only():
         lines = list(islice(spec.lines(actor, params), limit + 1))
     if len(lines) > limit:
+        if not queue:
+            return TooLong(limit)
         with transaction.atomic():
             run = export_run_create(actor=actor, key=key, params=params, fmt=fmt)
             # Whom it names is known once it is made (``_finish`` adds them).

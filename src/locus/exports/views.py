@@ -43,23 +43,34 @@ def list_download(request: AuthedRequest, key: str) -> HttpResponse:
     """``/exports/<list>/?format=csv|xlsx&<the page's filters>``: the list as the page shows
     it to this worker, every row; a long one is prepared in the background instead.
 
+    A GET starts nothing: it sends the file at once (logged as a read), or, for a list too long
+    for that, a page whose button posts to the same address (with its CSRF token) to have it
+    prepared. A link from anywhere would otherwise start exports, kept for days, in the
+    worker's name.
+
     A list that names people first asks why (lawful basis, purpose, recipient): those answers
-    are posted to the same address (with its CSRF token), which downloads it. Never taken
-    from the address itself: a link from anywhere would otherwise write a sharing into the
-    register in the worker's name, with words it chose."""
+    are posted to the same address (with its CSRF token), which downloads or prepares it. Never
+    taken from the address itself: a link from anywhere would otherwise write a sharing into
+    the register in the worker's name, with words it chose."""
     fmt = request.GET.get("format", "csv")
     if fmt not in writers.FORMATS:
         raise Http404("Not found")
     spec = spec_for(request.user, key)
+    posted = request.method == "POST"
     why = None
     if spec.names_people:
-        form = WhyForm(request.POST if request.method == "POST" else None)
+        form = WhyForm(request.POST if posted else None)
         if not form.is_bound or not form.is_valid():
             return render(request, "exports/why.html", {"form": form, "spec": spec})
         why = services.Why(
             form.basis(), form.cleaned_data["share_purpose"], form.cleaned_data["recipient"]
         )
-    result = services.export_list(actor=request.user, key=key, query=request.GET, fmt=fmt, why=why)
+    result = services.export_list(
+        actor=request.user, key=key, query=request.GET, fmt=fmt, why=why, queue=posted
+    )
+    if isinstance(result, services.TooLong):
+        context = {"spec": spec, "fmt": fmt, "result": result, "keep_days": services.KEEP_DAYS}
+        return render(request, "exports/long.html", context)
     if isinstance(result, ExportRun):
         return _queued(request, result)
     return _attachment(HttpResponse(result.content, content_type=result.content_type), result.name)
