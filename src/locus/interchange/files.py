@@ -25,6 +25,7 @@ from typing import IO
 
 from django.conf import settings
 
+from locus.common.spreadsheet import safe_text
 from locus.interchange.core import Problem
 
 PROGRESS_FILE = "progress"
@@ -160,10 +161,9 @@ class RejectsFile:
         self.rows = 0
 
     def __call__(self, problem: Problem) -> None:
-        # A cell starting with =, +, - or @ would run as a formula in a spreadsheet.
-        self.writer.writerow(
-            ["'" + v if v[:1] in ("=", "+", "-", "@") else v for v in problem.as_dict().values()]
-        )
+        # The cells carry the uploaded file's text, opened in a spreadsheet: made safe as
+        # every CSV Locus writes is (a formula's first character quoted).
+        self.writer.writerow([safe_text(v) for v in problem.as_dict().values()])
         self.rows += 1
 
 
