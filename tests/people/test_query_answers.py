@@ -374,3 +374,23 @@ def test_a_manager_still_in_the_holding_team_answers_as_before(world: World) -> 
     identifier_query_close(actor=routed, query=query, note="Same", outcome=QueryOutcome.SAME)
     closed = IdentifierQuery.objects.get(pk=query.pk)
     assert closed.closed_by == routed and closed.routed_to == routed
+
+
+def test_a_refused_answer_routes_nothing_on(world: World) -> None:
+    """Routing a request on is kept only with an answer that goes through: the route is
+    written first (who may answer is read from the stored row) and a refused answer rolls it
+    back with everything else, so it writes nothing (the lists already show the new
+    answerer)."""
+    routed = second_manager(world)
+    query = ask(world)
+    moved_team(world, routed)
+    third = make_worker(world.system, team=world.csc_team_a, role=Role.MANAGER, username="m3")
+    before = len(changes_for(query))
+    with pytest.raises(NotPermitted):
+        identifier_query_close(actor=routed, query=query, note="Different", outcome="different")
+    with pytest.raises(ValidationFailed):
+        identifier_query_close(actor=third, query=query, note="", outcome="different")
+    assert IdentifierQuery.objects.get(pk=query.pk).routed_to == routed
+    assert len(changes_for(query)) == before
+    identifier_query_close(actor=third, query=query, note="Checked", outcome="different")
+    assert IdentifierQuery.objects.get(pk=query.pk).routed_to == third
