@@ -125,3 +125,18 @@ def test_the_link_check_catches_a_broken_link(tmp_path: Path) -> None:
     assert broken("a.md#some-words", tmp_path) is None
     assert broken("a.md#elsewhere", tmp_path) == "a.md#elsewhere: no anchor #elsewhere"
     assert broken("b.md", tmp_path) == "b.md: no such file"
+
+
+ENV_READ = re.compile(r"""environ(?:\.get)?[(\[]\s*["']((?:LOCUS_|DATABASE_)[A-Z0-9_]+)["']""")
+
+
+def test_every_setting_read_from_the_environment_is_on_the_deployment_page() -> None:
+    """An operator has only the docs: each variable Locus reads is listed with its default."""
+    read = {
+        name
+        for path in (ROOT / "src/locus").rglob("*.py")
+        for name in ENV_READ.findall(path.read_text(encoding="utf-8"))
+    }
+    assert {"LOCUS_HTTPS", "LOCUS_CLAMD_PORT", "LOCUS_EMAIL_BACKEND", "DATABASE_URL"} <= read
+    page = (ROOT / "docs/deploying.md").read_text(encoding="utf-8")
+    assert sorted(name for name in read if f"`{name}`" not in page) == []

@@ -11,6 +11,7 @@ import pytest
 
 from locus.documents import scanning
 from tests.documents.helpers import EICAR
+from tests.scripts import run_script
 
 
 class _Daemon:
@@ -54,3 +55,17 @@ def test_the_setting_chooses_the_scanner(settings: Any, fake_clamd: Any) -> None
     assert scanning.scan(EICAR, "eicar.txt") == "FOUND: Eicar-Signature"
     settings.LOCUS_DOCUMENT_SCANNER = "locus.documents.scanning.no_such_scanner"
     assert scanning.scan(b"a letter", "letter.txt") == "not scanned: ImportError"
+
+
+def test_the_daemon_s_host_and_port_come_from_the_environment(tmp_path: Any) -> None:
+    """docs/deploying.md names LOCUS_CLAMD_HOST and LOCUS_CLAMD_PORT: the settings read them
+    (they were named in the docs, and only ever defaulted)."""
+    script = (
+        "import json\n"
+        "from locus.config import settings\n"
+        "host, port = settings.LOCUS_CLAMD_HOST, settings.LOCUS_CLAMD_PORT\n"
+        "print(json.dumps({'host': host, 'port': port}))\n"
+    )
+    env = {"LOCUS_DATA_DIR": str(tmp_path), "LOCUS_CLAMD_HOST": "clamav.internal"}
+    read = run_script(script, env={**env, "LOCUS_CLAMD_PORT": "3311"})
+    assert read == {"host": "clamav.internal", "port": 3311}

@@ -233,7 +233,10 @@ LOCUS_IMPORT_MAX_BYTES = int(os.environ.get("LOCUS_IMPORT_MAX_MB", "250")) * 102
 LOCUS_DOCUMENT_SCANNER = os.environ.get(
     "LOCUS_DOCUMENT_SCANNER", "locus.documents.scanning.accept_all"
 )
+# The ClamAV daemon (locus.documents.scanning.clamav): a Unix socket, else a host and port.
 LOCUS_CLAMD_SOCKET = os.environ.get("LOCUS_CLAMD_SOCKET", "")
+LOCUS_CLAMD_HOST = os.environ.get("LOCUS_CLAMD_HOST", "127.0.0.1")
+LOCUS_CLAMD_PORT = int(os.environ.get("LOCUS_CLAMD_PORT", "3310"))
 # First: drops a file past the limit before it is written to a temporary file.
 FILE_UPLOAD_HANDLERS = [
     "locus.documents.uploads.SizeCappedUploadHandler",

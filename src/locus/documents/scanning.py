@@ -33,13 +33,12 @@ def clamav(data: bytes, name: str) -> str | None:
     # Imported here: optional, only a deployment that names this scanner installs it.
     import clamd
 
-    socket_path = getattr(settings, "LOCUS_CLAMD_SOCKET", "")
+    socket_path = settings.LOCUS_CLAMD_SOCKET
     daemon = (
         clamd.ClamdUnixSocket(path=socket_path)
         if socket_path
         else clamd.ClamdNetworkSocket(
-            host=getattr(settings, "LOCUS_CLAMD_HOST", "127.0.0.1"),
-            port=int(getattr(settings, "LOCUS_CLAMD_PORT", 3310)),
+            host=settings.LOCUS_CLAMD_HOST, port=settings.LOCUS_CLAMD_PORT
         )
     )
     status, found = daemon.instream(io.BytesIO(data))["stream"]
