@@ -193,13 +193,15 @@ def prepare_demo(
         add_demo_trust()
         add_demo_notes()
         add_demo_transfer()
-        add_demo_notifications()
         add_demo_co_presence_rule()
         add_demo_hotspots()
         add_demo_safety_maps()
         add_demo_outreach()
         add_demo_retention()
         add_demo_disputes()
+        # Last of the borough's steps: the reminders and what would have been read cover
+        # every notification the steps above sent.
+        add_demo_notifications()
     finally:
         if bars is not None:
             bars.close()

@@ -13,12 +13,15 @@ import pytest
 
 from locus import cli
 from locus.api.models import ApiToken
+from locus.common import clock
 from locus.demo.generator import (
     DEMO_ACCOUNTS,
     borough_exists,
     ensure_demo_accounts,
     generate_borough,
 )
+from locus.demo.steps.notifications import READ_AFTER
+from locus.notifications.models import Notification
 from locus.people.models import Person, PersonKind
 from tests.demo.conftest import wipe
 
@@ -69,6 +72,9 @@ def test_demo_no_serve_sets_up_and_reruns_the_same(data_dir):
     # which would have ended it (a password change ends a worker's tokens).
     assert ApiToken.objects.filter(revoked_at__isnull=True).count() == 1
     assert not Person.objects.filter(family_name__startswith="C", given_name="Child").exists()
+    # What a worker would long since have read is read, whichever step sent it.
+    old = Notification.objects.filter(created_at__lt=clock.now() - READ_AFTER)
+    assert old.exists() and not old.filter(read_at__isnull=True).exists()
     written = [p.read_bytes() for p in returns]
 
     code, again = run("demo", "--no-serve", "--people", "80")
