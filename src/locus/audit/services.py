@@ -36,9 +36,12 @@ PERSON = "people.person"
 # page, and on some lists (a list of people's "shown", linked cases' "named").
 PEOPLE_SHOWN_KEYS = ("people_shown", "person", "peers_shown")
 # A linked-cases read names the caseload's children, the linked children and the associates
-# in common it lists (everyone its page or rows named, for the search by person).
+# in common it lists; a peer map (its page, print, files and the API's) and a group's pages
+# name the peers and members they showed by name (everyone a page or its rows named, for the
+# search by person and a subject access package's "who opened your record").
 PEOPLE_SHOWN_BY_TYPE = {
-    PERSON: ("shown",),
+    PERSON: ("shown", "named"),
+    "places.context": ("named",),
     "linked.case": ("children", "named", "associates"),
     "linked.cluster": ("named",),
 }
