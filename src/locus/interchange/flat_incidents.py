@@ -41,6 +41,7 @@ ROLE_COLUMNS = {
 # What a later import may change on an incident it matches.
 AMENDED = ("summary", "source", "confidence", "restricted")
 NOON = dt.time(12, 0)
+LIFT_REFUSED = "Restricted: an import cannot lift a restriction; do it on the incident's page"
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,11 @@ class Incidents:
             "summary": summary,
             "source": row.code("Source", Source, required=True),
             "confidence": row.code("Confidence", Confidence, required=True),
-            "restricted": bool(row.flag("Restricted")),
         }
+        restricted = row.flag("Restricted")
+        if restricted is not None:
+            # Empty (or no column) is "not given": a matched incident keeps what it holds.
+            says["restricted"] = restricted
         agency = row.text("ReportingAgency", required=True)
         row.text("ContextName", required=True)
         return IncidentRow(kind, occurred_at, summary, agency, says)
@@ -165,6 +169,10 @@ class Incidents:
                 "conflict",
                 f"Locus holds this incident as reported by {existing.reporting_agency.name}",
             )
+            return None
+        if existing.restricted and parsed.says.get("restricted") is False:
+            # Only the police restrict, and lifting it widens sight: never from a file.
+            row.problem("Restricted", "conflict", LIFT_REFUSED)
             return None
         changes = {k: v for k, v in parsed.says.items() if getattr(existing, k) != v}
         held = set(Involvement.objects.filter(incident=existing).values_list("person_id", "role"))
