@@ -798,12 +798,15 @@ def _create(by: Worker, model: type[M], objs: Sequence[M]) -> None:
 
 def _write(plan: Plan, by: Worker) -> None:
     assert plan.agency is not None
+    # Recorded by nobody, as the CIN and flat imports write them: a place's or a child's
+    # recorder (and the recorder's agency) sees it (access/scopes.py), and an import widens
+    # nobody's sight. The audit trail names the importing administrator.
     contexts = [c for c in plan.contexts.values() if c.pk is None]
     for context in contexts:
-        context.recorded_by = by
+        context.recorded_by = None
     _create(by, Context, contexts)
     for _child, person in plan.new_people:
-        person.recorded_by = by
+        person.recorded_by = None
         if person.home is not None:
             person.home = person.home  # saved just above: the id is set now
     _create(by, Person, [p for _, p in plan.new_people])
