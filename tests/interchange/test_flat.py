@@ -164,6 +164,30 @@ def test_a_changed_association_is_revised_keeping_the_one_before(
     }
 
 
+def test_an_empty_peer_role_leaves_the_role_held(world: World, tmp_path: Path) -> None:
+    """The data team's next export may leave PeerRole blank: "an empty optional cell leaves
+    the value there (an import never erases)", so the worker's recorded role in the group
+    stays, and a revision for another change carries it over."""
+    import_all(tmp_path, world.admin)
+
+    def current_roles() -> list[str]:
+        pair = Association.objects.current().filter(
+            person__la_child_id="IMP-0001", other__la_child_id="IMP-0002"
+        )
+        return [a.peer_role for a in pair]
+
+    assert current_roles() == ["core"]
+    rows = with_column(example_rows("associations"), "PeerRole", 2, "")
+    path = write_csv(tmp_path / "associations-2.csv", rows)
+    report = registry.importer("associations").apply(path, by=world.admin)
+    assert counts(report) == {"association": {"unchanged": 3}}
+    assert current_roles() == ["core"]
+    path = write_csv(tmp_path / "associations-3.csv", with_column(rows, "Nature", 2, "risk"))
+    report = registry.importer("associations").apply(path, by=world.admin)
+    assert counts(report) == {"association": {"updated": 1, "unchanged": 2}}
+    assert current_roles() == ["core"]
+
+
 def test_an_ending_date_ends_a_membership(world: World, tmp_path: Path) -> None:
     import_all(tmp_path, world.admin)
     rows = with_column(example_rows("memberships"), "Until", 4, "2025-09-30")

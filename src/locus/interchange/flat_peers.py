@@ -188,7 +188,9 @@ class Associations:
         # the file's row matches the latest.
         while (nxt := Association.objects.filter(replaces=existing).first()) is not None:
             existing = nxt
-        differs = {k: v for k, v in parsed.says.items() if getattr(existing, k) != v}
+        # An empty PeerRole is "not given": the role held stays (an import never erases).
+        says = {**parsed.says, "peer_role": parsed.says["peer_role"] or existing.peer_role}
+        differs = {k: v for k, v in says.items() if getattr(existing, k) != v}
         ending = parsed.valid_until is not None and existing.valid_until is None
         if not differs and (not ending and parsed.valid_until == existing.valid_until):
             return Plan(UNCHANGED)
@@ -215,7 +217,7 @@ class Associations:
                     nature=parsed.says["nature"],
                     source=parsed.says["source"],
                     confidence=parsed.says["confidence"],
-                    peer_role=parsed.says["peer_role"],
+                    peer_role=says["peer_role"],
                 )
             if ending:
                 current = association_end(
