@@ -103,6 +103,51 @@ def test_a_record_twice_in_one_file_is_a_problem_naming_the_first_line(
     assert "line 3" in problem.message
 
 
+def second_robbery(rows: list[list[str]], place: str, postcode: str) -> list[list[str]]:
+    """Line 3 made a robbery on 14 July 2025 at 18:30 (as line 2) at ``place``."""
+    for column, value in {
+        "IncidentKind": "robbery",
+        "OccurredDate": "14/07/2025",
+        "OccurredTime": "18:30",
+        "ContextName": place,
+        "ContextPostcode": postcode,
+        "Harmed": "IMP-0004",
+        "WentMissing": "",
+    }.items():
+        rows = with_column(rows, column, 3, value)
+    return rows
+
+
+def test_two_incidents_of_a_kind_at_one_time_in_two_places_are_both_imported(
+    world: World, tmp_path: Path
+) -> None:
+    """The match key is the kind, when and where (docs/imports-flat.md): two robberies the
+    same evening across town are two incidents, not a duplicate."""
+    import_people_and_contexts(world, tmp_path)
+    rows = second_robbery(example_rows("incidents"), "Mare Street Chicken (example)", "E8 1EJ")
+    report = registry.importer("incidents").apply(
+        write_csv(tmp_path / "i.csv", rows), by=world.admin
+    )
+    assert report.problems == []
+    assert dict(report.counts["incident"]) == {"created": 2}
+
+
+def test_an_incident_twice_in_one_file_is_named_as_the_file_writes_it(
+    world: World, tmp_path: Path
+) -> None:
+    """The same incident on two lines (its date written two ways) is refused on the second,
+    the message giving the kind, time and place as the file has them, not a UTC timestamp."""
+    import_people_and_contexts(world, tmp_path)
+    rows = example_rows("incidents")
+    rows = second_robbery(rows, "hackney central station (EXAMPLE)", "e8 1dy")
+    problem = only_problem(check_and_apply("incidents", write_csv(tmp_path / "i.csv", rows), world))
+    assert (problem.where, problem.field, problem.rule) == ("line 3", "OccurredDate", "duplicate")
+    assert problem.message.startswith(
+        "A robbery incident on 14/07/2025 18:30 at hackney central station (EXAMPLE) (e8 1dy) "
+        "is on line 2 too"
+    )
+
+
 def test_a_person_locus_does_not_know_is_a_problem(world: World, tmp_path: Path) -> None:
     import_people_and_contexts(world, tmp_path)
     rows = with_column(example_rows("associations"), "PeerLAchildID", 3, "NOBODY-1")

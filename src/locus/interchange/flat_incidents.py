@@ -120,8 +120,7 @@ class Incidents:
         return IncidentRow(kind, occurred_at, summary, agency, says)
 
     def unique(self, parsed: IncidentRow) -> Iterable[tuple[str, str]]:
-        if parsed.occurred_at is not None:
-            yield "OccurredDate", f"{parsed.kind} {parsed.occurred_at.isoformat()}"
+        return ()  # the place is known only once looked up: see plan
 
     def plan(self, parsed: IncidentRow, row: Row, batch: Batch) -> Plan | None:
         context = context_named(row, batch, "ContextName", "ContextPostcode")
@@ -139,6 +138,16 @@ class Incidents:
             for person in people_named(row, batch, column)
         ]
         if not row.ok or context is None or agency is None or parsed.occurred_at is None:
+            return None
+        # The match key, as documented: kind, when, and where (the context named).
+        key = ("incident", parsed.kind, parsed.occurred_at.isoformat(), str(context.pk))
+        first = batch.first_line(key, row.line)
+        if first != row.line:
+            row.problem(
+                "OccurredDate",
+                "duplicate",
+                f"{_as_written(row)} is on line {first} too: each record once in a file",
+            )
             return None
         fields: dict[str, Any] = {
             "kind": parsed.kind,
@@ -191,6 +200,16 @@ class Incidents:
             return existing
 
         return Plan(UPDATED, write)
+
+
+def _as_written(row: Row) -> str:
+    """The row's match key in the file's own words, for a message."""
+    cells = row.cells
+    time = cells.get("OccurredTime", "").strip() or NOON.strftime("%H:%M")
+    postcode = cells.get("ContextPostcode", "").strip()
+    place = cells["ContextName"].strip() + (f" ({postcode})" if postcode else "")
+    when = f"{cells['OccurredDate'].strip()} {time}"
+    return f"A {cells['IncidentKind'].strip()} incident on {when} at {place}"
 
 
 INCIDENTS = Incidents()
