@@ -86,6 +86,8 @@ BAD_INPUT = {
     "Name at least one person harmed": ("person_1", {"role_1": "present"}),
     "Enter the time like 17:30": ("occurred_time", {"occurred_time": "5pm"}),
     "An incident cannot be in the future": ("occurred_on", {"occurred_on": "01/12/2099"}),
+    # A mistyped year: Django reads 0001 as a date, the service refuses it.
+    "An incident must be after 1900": ("occurred_on", {"occurred_on": "01/01/0001"}),
     "Say where this information came from": ("source", {"source": ""}),
     "Enter a summary": ("summary", {"summary": " "}),
 }

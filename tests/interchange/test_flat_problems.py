@@ -148,6 +148,32 @@ def test_an_incident_twice_in_one_file_is_named_as_the_file_writes_it(
     )
 
 
+# What the file says, in which column of which kind, and what it is told.
+FAR_OUT = {
+    "incident-year-1": ("incidents", "OccurredDate", "01/01/0001", "must be after 1900"),
+    "incident-year-1-iso": ("incidents", "OccurredDate", "0001-01-01", "must be after 1900"),
+    "incident-9999": ("incidents", "OccurredDate", "31/12/9999", "cannot be in the future"),
+    "association-year-1": ("associations", "ValidFrom", "01/01/0001", "must be after 1900"),
+    "association-1025": ("associations", "ValidFrom", "14/07/1025", "must be after 1900"),
+    "association-9999": ("associations", "ValidFrom", "31/12/9999", "must not be in the future"),
+}
+
+
+@pytest.mark.parametrize("case", FAR_OUT)
+def test_a_date_no_record_can_have_is_a_problem_on_its_line(
+    world: World, tmp_path: Path, case: str
+) -> None:
+    """A mistyped year is a real date to the reader, but no incident or association is from
+    before 1900 or after today: the data team gets the line and column, not a record in
+    year 1 (the pages refuse the same dates, through the same services)."""
+    kind, column, day, message = FAR_OUT[case]
+    import_people_and_contexts(world, tmp_path)
+    rows = with_column(example_rows(kind), column, 2, day)
+    problem = only_problem(check_and_apply(kind, write_csv(tmp_path / "f.csv", rows), world))
+    assert (problem.where, problem.field) == ("line 2", column)
+    assert problem.message.endswith(message)
+
+
 def test_a_person_locus_does_not_know_is_a_problem(world: World, tmp_path: Path) -> None:
     import_people_and_contexts(world, tmp_path)
     rows = with_column(example_rows("associations"), "PeerLAchildID", 3, "NOBODY-1")

@@ -140,6 +140,12 @@ def _refused(client: Any, url: str, data: dict[str, Any], field: str, message: s
             "The start date must not be in the future",
             id="future-start",
         ),
+        pytest.param(
+            {"valid_from": "14/07/0025"},  # a mistyped year, read as a date
+            "valid_from",
+            "The date must be after 1900",
+            id="before-1900",
+        ),
     ],
 )
 def test_bad_input_names_the_field_and_writes_nothing(

@@ -82,6 +82,9 @@ def validate_incident(
         problems.add("occurred_at", "The time must carry its time zone")
     elif occurred_at > clock.now():
         problems.add("occurred_at", "An incident cannot be in the future")
+    elif occurred_at.year < 1900:
+        # A mistyped year (0025, 1025): a date of birth has the same floor.
+        problems.add("occurred_at", "An incident must be after 1900")
     problems.check(
         fields["context"] is not None or not needs_place(kind), "context", NO_PLACE_REFUSED
     )

@@ -132,6 +132,11 @@ def validate_association(
     check_period(
         problems, valid_from, valid_until, start_field="valid_from", end_field="valid_until"
     )
+    # A mistyped year (0025, 1025): a date of birth has the same floor. The end is on or
+    # after the start (check_period), so it needs no floor of its own.
+    problems.check(
+        valid_from is None or valid_from.year >= 1900, "valid_from", "The date must be after 1900"
+    )
     return problems
 
 
