@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from locus.access.models import Worker
+from locus.access.models import Role, Worker
 from locus.audit.models import ChangeEvent
 from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
 from locus.interchange import files, services
 from locus.interchange.models import ImportRun, RunState
 from locus.people.models import Person
-from tests.factories import last_change, nothing_written
+from tests.factories import changes_for, last_change, make_worker, nothing_written
 
 pytestmark = pytest.mark.usefixtures("data_dir", "lines_importer")
 
@@ -131,6 +131,26 @@ def test_a_failed_import_writes_nothing_and_can_be_run_again(admin: Worker, data
     run = services.run_retry(actor=admin, run=run)
     assert run.state == RunState.IMPORTED
     assert Person.objects.filter(family_name__in=["Ng", "Li"]).count() == 2
+
+
+def test_a_retry_is_written_in_the_name_of_the_administrator_who_starts_it(
+    admin: Worker, system: Worker, data_dir: Path
+) -> None:
+    """Every write is audited with who made it (docs/architecture.md): when a second
+    administrator starts a failed import again, its records and their trail name them, not
+    the one who confirmed the first attempt; the run's trail keeps that one."""
+    second = make_worker(system, team=None, role=Role.ADMINISTRATOR, username="admin2")
+    run = checked(admin, "people\nAda Ng\nboom\n")
+    run = services.run_confirm(actor=admin, run=run, valid_only=False)
+    assert run.state == RunState.FAILED
+    (data_dir / "imports" / run.stored_path).write_text("people\nAda Ng\n")
+    run = services.run_retry(actor=second, run=run)
+    assert (run.state, run.confirmed_by) == (RunState.IMPORTED, second)
+    ada = Person.objects.get(family_name="Ng")
+    assert ada.recorded_by == second
+    retried = [e for e in changes_for(run) if "confirmed_by_id" in e.after][-1]
+    assert (retried.actor, retried.before["confirmed_by_id"]) == (second, admin.pk)
+    assert changes_for(run)[-1].actor == second  # the run's end, written by the task
 
 
 def test_a_killed_import_may_be_retried_once_stalled(admin: Worker, monkeypatch: Any) -> None:

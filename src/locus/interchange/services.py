@@ -156,7 +156,11 @@ def stalled(run: ImportRun) -> bool:
 
 def run_retry(*, actor: Worker, run: ImportRun) -> ImportRun:
     """Start a confirmed import again after it failed or its worker was killed. The import is
-    one transaction, so the failed attempt wrote nothing and the new one starts afresh."""
+    one transaction, so the failed attempt wrote nothing and the new one starts afresh.
+
+    The import is written in the name of ``actor``, who starts it again: the run records
+    them as confirming it (whoever confirmed the first attempt stays in the run's trail).
+    """
     if not stalled(run):
         raise InvalidTransition("Only an import that failed or stopped can be started again.")
     moved = _move(
@@ -166,6 +170,8 @@ def run_retry(*, actor: Worker, run: ImportRun) -> ImportRun:
         "Only an import that failed or stopped can be started again.",
         state=RunState.IMPORTING,
         error="",
+        confirmed_by=actor,
+        confirmed_at=clock.now(),
         progress_done=0,
         progress_total=run.size,
     )
