@@ -60,14 +60,36 @@ RULES: dict[str, RuleShape] = {
 MAXIMUM: dict[str, int] = {Unit.YEARS: 100, Unit.MONTHS: 1200, Unit.DAYS: 36500}
 
 
+# A lifted hold still keeps its record out of the purge for this many days after the lift: the
+# manager who placed it (told of the lift) and the data team (the dry run lists it) have time
+# to see it coming, so one person alone cannot lift a hold and purge what it kept at once.
+# A rule made shorter waits as long before the purge applies it, for the same reason.
+RELEASE_DAYS = 30
+
+
+def spelt(amount: int, unit: str) -> str:
+    """``amount`` of ``unit`` in plain words: "1 year", "6 years"."""
+    return f"{amount} {unit[:-1] if amount == 1 else unit}"
+
+
 class RetentionRule(models.Model):
-    """An administrator's setting of one rule (a kind with no row keeps its default)."""
+    """An administrator's setting of one rule (a kind with no row keeps its default).
+
+    A longer ``amount`` applies at once; a shorter one only from ``applies_from``
+    (``RELEASE_DAYS`` after it was set): until then ``previous_amount``, the longer amount in
+    force when it was set, stays in force (``in_force``)."""
 
     kind = models.CharField(max_length=20, choices=RuleKind.choices, unique=True)
     amount = models.PositiveIntegerField()
     reason = models.TextField(help_text="Why the rule was set so (the policy it follows).")
     changed_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField()
+    previous_amount = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The longer amount in force until a shortening applies."
+    )
+    applies_from = models.DateField(
+        null=True, blank=True, help_text="The day a shortening applies (none: at once)."
+    )
 
     class Meta:
         ordering = ["kind"]
@@ -75,11 +97,22 @@ class RetentionRule(models.Model):
     def __str__(self) -> str:
         return f"{self.kind}: {self.amount} {RULES[self.kind].unit}"
 
+    def pending_on(self, day: dt.date) -> bool:
+        """Whether, on ``day``, the amount set is a shortening not yet applied."""
+        waiting = self.applies_from is not None and day < self.applies_from
+        return waiting and self.previous_amount is not None
 
-# A lifted hold still keeps its record out of the purge for this many days after the lift: the
-# manager who placed it (told of the lift) and the data team (the dry run lists it) have time
-# to see it coming, so one person alone cannot lift a hold and purge what it kept at once.
-RELEASE_DAYS = 30
+
+def in_force(kind: str, setting: RetentionRule | None, day: dt.date) -> int:
+    """The amount of rule ``kind`` in force on ``day``: its default with no ``setting``; the
+    longer amount before a shortening while the shortening waits; else the amount set. The
+    one reading of it: the purge, its dry run, the pages and a change of the rule ask here."""
+    if setting is None:
+        return RULES[kind].default
+    if setting.pending_on(day):
+        assert setting.previous_amount is not None  # pending_on says so
+        return setting.previous_amount
+    return setting.amount
 
 
 class HoldReason(models.TextChoices):

@@ -7,7 +7,7 @@ spelt out in docs/retention.md and in ``ACTIVITY`` and ``had_plan_ids`` below.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +39,8 @@ from locus.retention.models import (
     PurgeRun,
     RetentionRule,
     RuleKind,
+    in_force,
+    spelt,
 )
 from locus.subjectaccess.models import OPEN_STATUSES, SubjectAccessRequest
 
@@ -63,40 +65,74 @@ PLAN_STATUSES = (LegalStatus.CHILD_IN_NEED, LegalStatus.CHILD_PROTECTION, LegalS
 FINISHED_IMPORTS = (ImportState.IMPORTED, ImportState.FAILED, ImportState.CANCELLED)
 
 
-def amounts() -> dict[str, int]:
-    """Each rule's amount as set: an administrator's setting, else the default."""
-    found = {kind: shape.default for kind, shape in RULES.items()}
-    found.update(RetentionRule.objects.values_list("kind", "amount"))
-    return found
+def amounts(day: dt.date | None = None) -> dict[str, int]:
+    """Each rule's amount in force on ``day`` (today): ``models.in_force``."""
+    day = day or clock.today()
+    settings = {r.kind: r for r in RetentionRule.objects.all()}
+    return {kind: in_force(kind, settings.get(kind), day) for kind in RULES}
 
 
 @dataclass(frozen=True)
 class RuleRow:
     kind: str
     label: str
-    amount: int
+    amount: int  # in force today
     unit: str
     counted_from: str
     setting: RetentionRule | None
+    # A shortening set but not yet applied: the amount it sets (``setting.applies_from``).
+    pending: int | None = None
 
     @property
     def is_default(self) -> bool:
         return self.setting is None
 
+    @property
+    def kept_for(self) -> str:
+        """How long, in plain words: "6 years"."""
+        return spelt(self.amount, self.unit)
 
-def rule_rows() -> list[RuleRow]:
-    settings = {r.kind: r for r in RetentionRule.objects.select_related("changed_by")}
-    return [
-        RuleRow(
-            kind=str(kind),
-            label=str(kind.label),
-            amount=settings[kind].amount if kind in settings else RULES[kind].default,
-            unit=RULES[kind].unit,
-            counted_from=RULES[kind].counted_from,
-            setting=settings.get(kind),
+    @property
+    def applies_from(self) -> dt.date | None:
+        """The day a pending shortening applies (None when none waits)."""
+        return self.setting.applies_from if self.pending and self.setting else None
+
+    @property
+    def shortening(self) -> str:
+        """A pending shortening in plain words ("" when none waits)."""
+        if self.pending is None or self.applies_from is None:
+            return ""
+        return (
+            f"Shortened to {spelt(self.pending, self.unit)} from "
+            f"{_day_text(self.applies_from)}: until then the purge keeps these records "
+            f"for {self.kept_for}"
         )
-        for kind in RuleKind
-    ]
+
+    @property
+    def next_amount(self) -> int:
+        """The amount last set (the pending one while it waits)."""
+        return self.amount if self.pending is None else self.pending
+
+
+def rule_rows(day: dt.date | None = None) -> list[RuleRow]:
+    """Each rule as in force on ``day`` (today), with a shortening still waiting."""
+    day = day or clock.today()
+    settings = {r.kind: r for r in RetentionRule.objects.select_related("changed_by")}
+    rows = []
+    for kind in RuleKind:
+        setting = settings.get(kind)
+        rows.append(
+            RuleRow(
+                kind=str(kind),
+                label=str(kind.label),
+                amount=in_force(kind, setting, day),
+                unit=RULES[kind].unit,
+                counted_from=RULES[kind].counted_from,
+                setting=setting,
+                pending=setting.amount if setting and setting.pending_on(day) else None,
+            )
+        )
+    return rows
 
 
 # --- Activity ----------------------------------------------------------------------------
@@ -308,6 +344,22 @@ class Due:
     due_on: dt.date
 
 
+@dataclass(frozen=True)
+class Shortening:
+    """A rule made shorter that waits to apply (``RetentionRule.applies_from``), and what
+    would go on the day it applies that is not due today, as the records stand today."""
+
+    rule: RuleRow
+    would_go: list[Due]
+
+    def __str__(self) -> str:
+        return f"{self.rule.label}: {self.rule.shortening}"
+
+    @property
+    def ids(self) -> list[int]:
+        return [d.record_id for d in self.would_go]
+
+
 @dataclass
 class Plan:
     """What a purge would remove today, and what a hold keeps that would otherwise go."""
@@ -318,6 +370,8 @@ class Plan:
     # The held people and cases kept only by a lifted hold's release period: ("Person", its
     # number, the release).
     released: list[tuple[str, int, Release]] = field(default_factory=list)
+    # The rules made shorter whose shortening waits, with what would go once it applies.
+    pending: list[Shortening] = field(default_factory=list)
 
     def counts(self) -> list[tuple[str, str, int]]:
         """(rule, its label, how many) for each rule with something due, in the rules' order."""
@@ -420,11 +474,30 @@ def _removed_documents_due(
 
 
 def plan(now: dt.datetime | None = None) -> Plan:
-    """What is due now under the rules as set, minus what a legal hold keeps (a live one, or
-    a lifted one still in its release period: listed with the day it may go)."""
+    """What is due now under the rules in force, minus what a legal hold keeps (a live one, or
+    a lifted one still in its release period: listed with the day it may go); and each rule
+    made shorter that waits to apply, with what it would add on the day it applies."""
     now = now or clock.now()
+    result = _due_at(now)
+    waiting: dict[dt.date, list[RuleRow]] = defaultdict(list)
+    for row in rule_rows(result.today):
+        if row.applies_from is not None:
+            waiting[row.applies_from].append(row)
+    going = {(d.record_type, d.record_id) for d in result.due}
+    for day, rows in sorted(waiting.items()):
+        later = _due_at(now + (day - result.today)).due
+        for row in rows:
+            added = [
+                d for d in later if d.rule == row.kind and (d.record_type, d.record_id) not in going
+            ]
+            result.pending.append(Shortening(row, added))
+    return result
+
+
+def _due_at(now: dt.datetime) -> Plan:
+    """What is due at ``now`` under the rules in force that day, minus what a hold keeps."""
     today = now.date()
-    rules = amounts()
+    rules = amounts(today)
     result = Plan(today=today)
     holds = read_holds(today)
     held_people, held_cases = holds.people, holds.cases

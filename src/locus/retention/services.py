@@ -25,12 +25,14 @@ from locus.notifications.services import notify, on_day
 from locus.people.models import Person
 from locus.retention.models import (
     MAXIMUM,
+    RELEASE_DAYS,
     RULES,
     HeldKind,
     HoldReason,
     LegalHold,
     RetentionRule,
     RuleKind,
+    in_force,
 )
 
 MAX_REASON = 2000
@@ -39,7 +41,14 @@ MAX_REASON = 2000
 @transaction.atomic
 def rule_set(*, actor: Worker, kind: str, amount: int | None, reason: str) -> RetentionRule:
     """An administrator sets how long one kind of record is kept, saying why (the policy it
-    follows). The change is audited with its before and after."""
+    follows). The change is audited with its before and after.
+
+    A longer amount (or the one in force) applies at once. A shorter one applies only
+    ``RELEASE_DAYS`` after it is set: until then the purge keeps the amount in force now, so
+    one person alone cannot shorten a rule and purge what it kept at once. Shortening again
+    while one waits keeps the amount in force (the longest of the window); the wait starts
+    again from today, unless the new amount is no shorter than the one waiting (a reason
+    reworded keeps its day)."""
     rules.require(rules.can_manage_retention(actor), "retention rules are for the data team")
     if kind not in choice_values(RuleKind):
         raise ValueError(f"kind: not a retention rule: {kind!r}")
@@ -54,8 +63,23 @@ def rule_set(*, actor: Worker, kind: str, amount: int | None, reason: str) -> Re
         limit=MAX_REASON,
     )
     problems.raise_if_any()
-    fields = {"amount": amount, "reason": reason, "changed_by": actor, "changed_at": clock.now()}
+    assert amount is not None  # checked above
     current = RetentionRule.objects.select_for_update().filter(kind=kind).first()
+    today = clock.today()
+    now_kept = in_force(kind, current, today)
+    fields = {
+        "amount": amount,
+        "reason": reason,
+        "changed_by": actor,
+        "changed_at": clock.now(),
+        "previous_amount": None,
+        "applies_from": None,
+    }
+    if amount < now_kept:
+        fields["previous_amount"] = now_kept
+        fields["applies_from"] = today + dt.timedelta(days=RELEASE_DAYS)
+        if current is not None and current.pending_on(today) and amount >= current.amount:
+            fields["applies_from"] = current.applies_from
     if current is None:
         return create_audited(actor, RetentionRule, kind=kind, **fields)
     return save_changes(actor=actor, obj=current, fields=fields)

@@ -56,7 +56,7 @@ def rule_edit(request: AuthedRequest, kind: str) -> HttpResponse:
     rules.require(rules.can_manage_retention(request.user), "retention rules")
     rules.require(kind in choice_values(RuleKind), "no such rule")
     row = next(r for r in selectors.rule_rows() if r.kind == kind)
-    form = RuleForm(posted(request), initial={"amount": row.amount})
+    form = RuleForm(posted(request), initial={"amount": row.next_amount})
 
     def run() -> None:
         services.rule_set(actor=request.user, kind=kind, **form.cleaned_data)
@@ -65,9 +65,8 @@ def rule_edit(request: AuthedRequest, kind: str) -> HttpResponse:
         return redirect("retention")
     if request.method == "GET":
         record_access(actor=request.user, record_type=PAGE, detail={"page": "rule", "rule": kind})
-    return render(
-        request, "retention/rule.html", {"form": form, "row": row, "unit": RULES[kind].unit}
-    )
+    context = {"form": form, "row": row, "unit": RULES[kind].unit, "release_days": RELEASE_DAYS}
+    return render(request, "retention/rule.html", context)
 
 
 def hold_new(request: AuthedRequest) -> HttpResponse:
@@ -150,7 +149,8 @@ def purge_page(request: AuthedRequest) -> HttpResponse:
         detail={"page": "purge dry run", "due": len(found.due), "held": len(found.held)},
     )
     rows = [(label, count, found.ids(kind)[:100]) for kind, label, count in found.counts()]
-    return render(request, "retention/purge.html", {"form": form, "plan": found, "rows": rows})
+    context = {"form": form, "plan": found, "rows": rows, "release_days": RELEASE_DAYS}
+    return render(request, "retention/purge.html", context)
 
 
 def run_page(request: AuthedRequest, run_id: int) -> HttpResponse:
