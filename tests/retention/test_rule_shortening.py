@@ -25,6 +25,19 @@ def set_rule(world: World, amount: int, reason: str = "Policy review") -> Retent
     return services.rule_set(actor=world.admin, kind=KIND, amount=amount, reason=reason)
 
 
+def recorded_years_ago(years: int, world: World, frozen_clock: FrozenClock) -> Person:
+    """A child with nothing open and no plan, recorded ``years`` ago (the clock moved on)."""
+    child = leaver(world.system)
+    frozen_clock.advance(days=years * 366)
+    return child
+
+
+def purged(world: World, person: Person) -> bool:
+    """Run a purge; whether it took ``person``."""
+    purge.purge(actor=world.admin)
+    return not Person.objects.filter(pk=person.pk).exists()
+
+
 def in_force(frozen_clock: FrozenClock) -> int:
     return selectors.amounts(frozen_clock.today)[KIND]
 
@@ -38,8 +51,7 @@ def test_a_shortened_rule_purges_nothing_the_day_it_is_set_only_after_the_releas
 ) -> None:
     """The reviewer's case: a child kept under the 6-year rule, the rule set to 1 year and a
     purge started the same minute by the same administrator."""
-    child = leaver(world.system)
-    frozen_clock.advance(days=2 * 366)
+    child = recorded_years_ago(2, world, frozen_clock)
     rule = set_rule(world, 1)
     applies = frozen_clock.today + dt.timedelta(days=RELEASE_DAYS)
     assert (rule.amount, rule.previous_amount, rule.applies_from) == (1, 6, applies)
@@ -49,39 +61,33 @@ def test_a_shortened_rule_purges_nothing_the_day_it_is_set_only_after_the_releas
     assert child.pk not in found.people
     [waiting] = found.pending
     assert waiting.rule.kind == KIND and child.pk in waiting.ids  # what would go then
-    purge.purge(actor=world.admin)
-    assert Person.objects.filter(pk=child.pk).exists()
+    assert not purged(world, child)
 
     frozen_clock.advance(days=RELEASE_DAYS - 1)
-    purge.purge(actor=world.admin)
-    assert Person.objects.filter(pk=child.pk).exists()  # the day before it applies
+    assert not purged(world, child)  # the day before it applies
 
     frozen_clock.advance(days=1)
     assert frozen_clock.today == applies and in_force(frozen_clock) == 1
     assert not selectors.plan().pending
-    purge.purge(actor=world.admin)
-    assert not Person.objects.filter(pk=child.pk).exists()
+    assert purged(world, child)
 
 
 def test_a_longer_rule_applies_at_once_and_ends_a_waiting_shortening(
     frozen_clock: FrozenClock, world: World
 ) -> None:
-    child = leaver(world.system)
-    frozen_clock.advance(days=7 * 366)  # past the default 6 years
+    child = recorded_years_ago(7, world, frozen_clock)  # past the default 6 years
     set_rule(world, 1)
     rule = set_rule(world, 8)
     assert (rule.amount, rule.previous_amount, rule.applies_from) == (8, None, None)
     assert in_force(frozen_clock) == 8
     assert not selectors.plan().pending
-    purge.purge(actor=world.admin)
-    assert Person.objects.filter(pk=child.pk).exists()  # kept under 8 years, at once
+    assert not purged(world, child)  # kept under 8 years, at once
 
 
 def test_shortening_again_keeps_the_longest_amount_and_waits_again(
     frozen_clock: FrozenClock, world: World
 ) -> None:
-    child = leaver(world.system)
-    frozen_clock.advance(days=3 * 366)
+    child = recorded_years_ago(3, world, frozen_clock)
     first = set_rule(world, 2).applies_from
     assert first == frozen_clock.today + dt.timedelta(days=RELEASE_DAYS)
 
@@ -100,21 +106,18 @@ def test_shortening_again_keeps_the_longest_amount_and_waits_again(
 
     frozen_clock.at(first)  # the first change's day: not applied, the second restarted it
     assert in_force(frozen_clock) == 6
-    purge.purge(actor=world.admin)
-    assert Person.objects.filter(pk=child.pk).exists()
+    assert not purged(world, child)
 
     assert rule.applies_from is not None
     frozen_clock.at(rule.applies_from)
     assert in_force(frozen_clock) == 3
-    purge.purge(actor=world.admin)
-    assert not Person.objects.filter(pk=child.pk).exists()
+    assert purged(world, child)
 
 
 def test_the_retention_and_purge_pages_show_a_waiting_shortening(
     frozen_clock: FrozenClock, world: World
 ) -> None:
-    child = leaver(world.system)
-    frozen_clock.advance(days=2 * 366)
+    child = recorded_years_ago(2, world, frozen_clock)
     applies = set_rule(world, 1).applies_from
     assert applies is not None
     said = (
