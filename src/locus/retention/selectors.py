@@ -95,7 +95,7 @@ class RuleRow:
     @property
     def applies_from(self) -> dt.date | None:
         """The day a pending shortening applies (None when none waits)."""
-        return self.setting.applies_from if self.pending and self.setting else None
+        return self.setting.applies_from if self.pending is not None and self.setting else None
 
     @property
     def shortening(self) -> str:
