@@ -508,6 +508,9 @@ def cmd_purge(args: argparse.Namespace, out: TextIO) -> int:
             print(f"Kept by a legal hold: {len(found.held)}", file=out)
         for label, record_id, release in found.released:
             print(f"{label} {record_id}: {release}", file=out)
+        for shortening in found.pending:  # a rule made shorter, waiting to apply
+            ids = ", ".join(map(str, shortening.ids)) or "nothing more"
+            print(f"{shortening}. Would go then: {ids}", file=out)
         return 0
     if args.as_user:
         by = Worker.objects.filter(username=args.as_user, is_active=True).first()

@@ -12,7 +12,7 @@ from locus.access.models import Role
 from locus.demo.retention import PAST, add_demo_retention
 from locus.people.models import LegalStatus, Person
 from locus.people.services import episode_start
-from locus.retention import selectors
+from locus.retention import selectors, services
 from locus.retention.models import PurgeRun, RuleKind
 from tests.factories import START, World, make_worker
 from tests.frozen_clock import FrozenClock
@@ -81,3 +81,18 @@ def test_the_daily_task_purges_as_the_system_account(
     assert result.return_value >= 1
     assert not Person.objects.filter(pk=child.pk).exists()
     assert PurgeRun.objects.get().started_by == world.system
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_locus_purge_lists_a_rule_made_shorter_that_waits(
+    frozen_clock: FrozenClock, world: World
+) -> None:
+    child = leaver(world.system)
+    frozen_clock.advance(days=2 * 366)
+    services.rule_set(
+        actor=world.admin, kind=RuleKind.CHILD_NO_PLAN, amount=1, reason="Policy review"
+    )
+    code, text = run("purge")
+    assert code == 0 and "Shortened to 1 year from" in text and "Purgeable" not in text
+    waiting = next(line for line in text.splitlines() if "Would go then" in line)
+    assert str(child.pk) in waiting.split("Would go then: ")[1].split(", ")
