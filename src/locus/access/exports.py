@@ -5,8 +5,10 @@ rows (the export reads through the page's own selector). Three things are rules 
 
 * an export prepared in the background is its asker's alone: nobody else may download it,
   an administrator included (they would read a list made with another worker's sight); and
-  its asker only while they still may take that export and still see everyone its rows
-  named (a file made before they moved team or lost a share would carry the old sight);
+  its asker only while their sight is the one it was made with: the same role, scope and
+  team, every person its rows named still seen, and every record its rows are (a context, a
+  peer group, a context case, an incident) still seen (a file made before they moved team,
+  changed role or lost a share would carry the old sight);
 * Ofsted's Annex A workbook lists children with their plans and workers: for team
   managers and administrators whose sight covers case records, and in it only the children
   whose legal status their role may see (each list is of a status);
@@ -16,9 +18,14 @@ rows (the export reads through the page's own selector). Three things are rules 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
 
 from locus.access import policies, scopes
+from locus.access.context_cases import cases_visible_to
 from locus.access.fields import PersonField, role_fields
 from locus.access.models import Role, Worker
 from locus.access.selectors import visible_person_ids
@@ -58,10 +65,63 @@ def still_seen(worker: Worker, person_ids: Collection[int]) -> set[int]:
     return seen
 
 
-def sees_everyone_named(worker: Worker, person_ids: Collection[int]) -> bool:
-    """Whether ``worker`` still sees every one of ``person_ids`` (:func:`still_seen`)."""
-    wanted = set(person_ids)
-    return not wanted or still_seen(worker, wanted) == wanted
+def sight_of(worker: Worker) -> dict[str, Any]:
+    """What a prepared file is made with, recorded on it: its asker's role (the fields it
+    shows), scope and team (the people and places it reaches; the agency is the team's)."""
+    return {"role": worker.role, "scope": worker.scope, "team": worker.team_id}
+
+
+# The lists whose rows are records of their own, by the rule that lets a worker see them: a
+# row key is the record's id. (People lists are checked by the people they name.)
+_RECORDS: dict[str, Callable[[Worker], QuerySet[Any]]] = {
+    "contexts": scopes.contexts_visible_to,
+    "groups": scopes.contexts_visible_to,
+    "context-cases": cases_visible_to,
+    "incidents": scopes.incidents_visible_to,
+}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a prepared file holds, as its run recorded it."""
+
+    key: str  # the list's key
+    made_with: Mapping[str, Any]  # :func:`sight_of` its asker when it was made
+    people: Collection[int]  # the people its rows named
+    rows: Collection[str]  # its rows' keys
+
+
+def _seen_records(worker: Worker, key: str, ids: set[int]) -> set[int]:
+    wanted = sorted(ids)
+    seen: set[int] = set()
+    for at in range(0, len(wanted), _CHECKED_AT_ONCE):
+        found = _RECORDS[key](worker).filter(id__in=wanted[at : at + _CHECKED_AT_ONCE])
+        seen |= set(found.values_list("id", flat=True))
+    return seen
+
+
+def withdrawn_files(worker: Worker, files: Mapping[int, Prepared]) -> set[int]:
+    """Which of ``files`` (prepared files of ``worker``'s, by run id) are no longer theirs to
+    download: made with another role, scope or team than theirs now (or before that was
+    recorded), or naming a person, or holding a record, they no longer see lastingly (sight
+    lost since, as the same export asked for now would leave it out). The same question for
+    every file together: a query for each 2,000 people or records of a kind, however many
+    files hold them."""
+    now = sight_of(worker)
+    named = {pk for f in files.values() for pk in f.people}
+    people = still_seen(worker, named) if named else set()
+    wanted: dict[str, set[int]] = {}
+    for f in files.values():
+        if f.key in _RECORDS:
+            wanted.setdefault(f.key, set()).update(int(k) for k in f.rows)
+    with scopes.lasting_sight_only():
+        records = {key: _seen_records(worker, key, ids) for key, ids in wanted.items()}
+
+    def unseen(f: Prepared) -> bool:
+        rows = {int(k) for k in f.rows} if f.key in records else set()
+        return not set(f.people) <= people or not rows <= records.get(f.key, set())
+
+    return {pk for pk, f in files.items() if dict(f.made_with) != now or unseen(f)}
 
 
 def can_export_annex_a(worker: Worker) -> bool:

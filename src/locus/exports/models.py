@@ -24,6 +24,10 @@ class ExportRun(models.Model):
     # The ids of the records exported, for the read logged on each download.
     row_keys = models.JSONField(default=list, blank=True)
     people_named = models.JSONField(default=list, blank=True)  # the people its rows named
+    # The asker's role, scope and team when the file was made (``access.exports.sight_of``):
+    # a file downloads only while they are the same. Empty (a run from before it was
+    # recorded, or not yet made): withdrawn.
+    made_with = models.JSONField(default=dict, blank=True)
     file_name = models.CharField(max_length=200, blank=True)  # under DATA_DIR/exports, once done
     problem = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField()

@@ -34,24 +34,29 @@ def run_of(viewer: Worker, run_id: object) -> ExportRun:
     return run
 
 
+def _prepared(run: ExportRun) -> rules.Prepared:
+    return rules.Prepared(run.list_key, run.made_with, run.people_named, run.row_keys)
+
+
 def still_theirs(viewer: Worker, run: ExportRun) -> bool:
     """Whether the viewer, who asked for ``run``, may still take its file: they may still
-    take that export, and still see everyone its rows named."""
-    return may_take(viewer, run.list_key) and rules.sees_everyone_named(viewer, run.people_named)
+    take that export, with the sight it was made with (``access.exports.withdrawn_files``)."""
+    return may_take(viewer, run.list_key) and not rules.withdrawn_files(
+        viewer, {run.pk: _prepared(run)}
+    )
 
 
 def withdrawn(viewer: Worker, runs: Iterable[ExportRun]) -> set[int]:
-    """Of the viewer's ready runs, those they may no longer take (My exports says why): the
-    people every run named checked together, so the page's queries do not grow with them."""
+    """Of the viewer's ready runs, those they may no longer take (My exports says why): every
+    run checked together, so the page's queries do not grow with them."""
     ready = [r.pk for r in runs if r.state == JobState.DONE and r.file_name]
-    full = list(ExportRun.objects.filter(pk__in=ready).only("id", "list_key", "people_named"))
-    named = {pk for run in full for pk in run.people_named}
-    seen = rules.still_seen(viewer, named) if named else set()
-    return {
-        run.pk
-        for run in full
-        if not may_take(viewer, run.list_key) or not set(run.people_named) <= seen
-    }
+    full = list(
+        ExportRun.objects.filter(pk__in=ready).only(
+            "id", "list_key", "people_named", "row_keys", "made_with"
+        )
+    )
+    gone = rules.withdrawn_files(viewer, {run.pk: _prepared(run) for run in full})
+    return gone | {run.pk for run in full if not may_take(viewer, run.list_key)}
 
 
 def ready_file(viewer: Worker, run_id: object) -> tuple[ExportRun, Path]:

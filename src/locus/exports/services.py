@@ -387,7 +387,7 @@ def _finish(run: ExportRun, actor: Worker, final: str, tally: Tally, record_type
     )
     # What was exported is logged in full by the read below: not copied into the change too.
     ExportRun.objects.filter(pk=run.pk).update(
-        row_keys=tally.keys, people_named=sorted(tally.people)
+        row_keys=tally.keys, people_named=sorted(tally.people), made_with=rules.sight_of(actor)
     )
     sharing.add_people(actor=actor, source=run, people=tally.people)
     _audit(
