@@ -78,10 +78,15 @@ class Row:
         return f"{len(recipients)} people from {', '.join(places)}"
 
 
-def rows(viewer: Worker, shares: Sequence[Share]) -> tuple[list[Row], set[int]]:
-    """The page's rows and the ids of the people they name to this viewer: two queries."""
+def rows(
+    viewer: Worker, shares: Sequence[Share], *, lasting: bool = False
+) -> tuple[list[Row], set[int]]:
+    """The page's rows and the ids of the people they name to this viewer: two queries.
+    ``lasting``: for a file, which keeps what it names for good, so a child seen only through
+    emergency access (break-glass) is counted, not named (``access/RULES.md``: no list export
+    carries them); the page names them while the sight lasts."""
     ids = {int(p) for s in shares for p in s.people}
-    seen = visible_person_ids(viewer, ids)
+    seen = visible_person_ids(viewer, ids, break_glass=not lasting)
     names = {p.pk: p.full_name for p in Person.objects.filter(pk__in=seen)} if seen else {}
     out = []
     for share in shares:
