@@ -79,6 +79,24 @@ def test_a_reader_outside_the_childs_scope_gets_a_count_not_a_name(world: World)
     assert world.csc_child.full_name not in auditor and world.yjs_child.full_name not in auditor
 
 
+@pytest.mark.parametrize("action", [AccessAction.VIEW, AccessAction.EXPORT])
+def test_the_register_logs_as_shown_only_the_people_it_named(world: World, action: str) -> None:
+    """A reader shown "1 person not in your scope" was shown nobody: the child's record of who
+    read about them (their subject access package) and an auditor's search of the trail by
+    child must not list the read; it is logged as a count. The holder's read names the child
+    and is logged with them. (Review 28c: every person on a row was logged as shown.)"""
+    meeting = mapping.propose(world, agreed=False, invitees=[world.police_analyst])
+    mapping.agree(meeting, world.yjs_worker, world.yjs_child)
+    url = REGISTER if action == AccessAction.VIEW else REGISTER + "register.csv"
+    for reader, named in ((world.police_analyst, False), (world.yjs_worker, True)):
+        body = client_for(reader).get(url).content.decode()
+        assert (world.yjs_child.full_name in body) == named
+        event = AccessEvent.objects.filter(record_type="sharing.share", action=action).latest("id")
+        assert event.actor == reader
+        assert (world.yjs_child.pk in event.detail["people_shown"]) == named, event.detail
+        assert event.detail["people_unnamed"] == (0 if named else 1)
+
+
 def test_the_register_filters_by_kind_agency_and_date(world: World) -> None:
     shares = _shares(world)
     auditor = client_for(world.auditor)

@@ -1,5 +1,6 @@
 """The sharing register: ``/sharing/`` (filtered, paged) and its CSV download. Both audited
-with the ids of the rows shown and the people they named (docs/sharing.md)."""
+with the ids of the rows shown and the people they named to the reader, and how many more
+they counted without naming (docs/sharing.md)."""
 
 from __future__ import annotations
 
@@ -48,7 +49,13 @@ def _form(request: AuthedRequest) -> RegisterFilterForm:
     return RegisterFilterForm(request.GET or None, agencies=selectors.agencies())
 
 
-def _audit(request: AuthedRequest, action: AccessAction, form: Any, rows: list[Any]) -> None:
+def _audit(
+    request: AuthedRequest, action: AccessAction, form: Any, rows: list[Any], named: set[int]
+) -> None:
+    """Logged with the rows shown and the people they named to the reader (``named``); the
+    people a row is about whom the reader may not see were shown as a count, and are logged
+    as one: the read showed them nobody."""
+    about = {int(p) for r in rows for p in r.share.people}
     record_access(
         actor=request.user,
         record_type=RECORD_TYPE,
@@ -56,7 +63,8 @@ def _audit(request: AuthedRequest, action: AccessAction, form: Any, rows: list[A
         detail={
             "filters": form.as_text(),
             "shown": [str(r.share.pk) for r in rows],
-            "people_shown": sorted({p for r in rows for p in r.share.people}),
+            "people_shown": sorted(named),
+            "people_unnamed": len(about - named),
         },
     )
 
@@ -64,8 +72,8 @@ def _audit(request: AuthedRequest, action: AccessAction, form: Any, rows: list[A
 def register_page(request: AuthedRequest) -> HttpResponse:
     form = _form(request)
     page, paging = paginate(request, selectors.register(request.user, form.filters()))
-    rows, _ = selectors.rows(request.user, list(page.object_list))
-    _audit(request, AccessAction.VIEW, form, rows)
+    rows, named = selectors.rows(request.user, list(page.object_list))
+    _audit(request, AccessAction.VIEW, form, rows, named)
     return render(
         request,
         "sharing/register.html",
@@ -93,8 +101,8 @@ def register_csv(request: AuthedRequest) -> HttpResponse:
     file names only the people the reader sees lastingly (not by emergency access)."""
     form = _form(request)
     shares = list(selectors.register(request.user, form.filters()))
-    rows, _ = selectors.rows(request.user, shares, lasting=True)
-    _audit(request, AccessAction.EXPORT, form, rows)
+    rows, named = selectors.rows(request.user, shares, lasting=True)
+    _audit(request, AccessAction.EXPORT, form, rows, named)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
