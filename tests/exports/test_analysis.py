@@ -54,6 +54,20 @@ def test_pseudonyms_are_stable_per_key_and_unrelated_across_keys(world: World) -
     assert police_child in {r[1] for r in first["Involvements"][1:]}
 
 
+def test_no_sheet_is_in_locus_id_order_each_is_in_pseudonym_order(world: World) -> None:
+    """Without the key a pseudonym cannot be turned back into a Locus id: nor can its row.
+    Written in id order, the n-th row of People would be the n-th person recorded, and the
+    row number would undo every pseudonym. (Review 28c.)"""
+    extract = _extract(world, key=KEY_A)
+    names = Pseudonyms(KEY_A)
+    ids = sorted(Person.objects.values_list("id", flat=True))
+    people = [r[0] for r in extract["People"][1:]]
+    assert sorted(people) == sorted(names.of("person", pk) for pk in ids)
+    assert people != [names.of("person", pk) for pk in ids]  # not in the order of the ids
+    for title, rows in extract.items():
+        assert rows[1:] == sorted(rows[1:], key=lambda r: [str(c) for c in r]), title
+
+
 def test_dates_of_birth_to_the_month_postcodes_to_the_sector(world: World, housed: Person) -> None:
     book = _extract(world, key=KEY_A)
     names = Pseudonyms(KEY_A)
