@@ -214,6 +214,9 @@ class Row:
     fields: list[str] = field(default_factory=list)
     # (field label, before, after): for viewers who may read values only.
     changes: list[tuple[str, Any, Any]] = field(default_factory=list)
+    # The person the record column refers to (by name, or "person #12" to a viewer who may
+    # not see them): what an export of the trail logs as the people its rows named.
+    person: int | None = None
 
     @property
     def fields_text(self) -> str:
@@ -376,6 +379,14 @@ def _values(event: ChangeEvent, key: str, shown: frozenset[str]) -> tuple[Any, A
     return before.get(key), after.get(key)
 
 
+def _person_of(event: Event, anchor: models.Model | None) -> int | None:
+    """The person a row's record column refers to: the record's person, or a person's own
+    event whose record is gone (it still reads "person #12")."""
+    if anchor is not None and anchor._meta.label_lower == PERSON:
+        return int(anchor.pk)
+    return as_id(event.record_id) if event.record_type == PERSON else None
+
+
 def describe(events: Sequence[Event], *, viewer: Worker) -> list[Row]:
     """Rows for ``events`` (a page's worth, or a chunk of an export), for ``viewer``."""
     show_values = policies.can_read_audit_values(viewer)
@@ -407,6 +418,7 @@ def describe(events: Sequence[Event], *, viewer: Worker) -> list[Row]:
             action=verb,
             record=record,
             description="",
+            person=_person_of(event, anchor),
         )
         if isinstance(event, ChangeEvent):
             before, after = event.before or {}, event.after or {}
