@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from locus.access.fields import is_shared_only
+from locus.access.models import Scope
 from locus.common.models import JobState
 from locus.exports import services
 from locus.exports.models import ExportRun
@@ -22,7 +23,7 @@ from locus.people import selectors as people
 from locus.people.models import Allocation
 from locus.places.models import Context
 from tests.exports.conftest import read_csv
-from tests.factories import World, client_for
+from tests.factories import World, client_for, make_worker
 from tests.mapping import helpers as mapping
 from tests.sharing.helpers import WHY
 
@@ -117,3 +118,56 @@ def test_a_file_from_before_its_sight_was_recorded_is_withdrawn(world: World) ->
     assert client_for(world.social_worker).get(f"/exports/runs/{run.pk}/download/").status_code == (
         404
     )
+
+
+def _shared_with_teammate(world: World) -> None:
+    meeting = mapping.schedule(world, mapping.propose(world, invitees=[world.teammate]))
+    mapping.hold(world, meeting)  # the social worker shares csc_child: name, age, status
+
+
+def test_a_people_list_made_with_a_forum_share_downloads_while_the_share_lasts(
+    world: World,
+) -> None:
+    """A child the worker saw only through a share was written as the share shows them: the
+    file is theirs while the share lasts, not withdrawn for want of sight in their own right."""
+    other = world.other_social_worker  # another team: csc_child only through the share
+    meeting = mapping.schedule(world, mapping.propose(world, invitees=[other]))
+    mapping.hold(world, meeting)
+    run = _prepared(other, "people", {}, why=WHY)
+    assert world.csc_child.pk in run.people_named and world.csc_child.pk in run.people_shared
+    assert client_for(other).get(f"/exports/runs/{run.pk}/download/").status_code == 200
+
+
+def test_a_people_list_made_in_own_right_is_withdrawn_when_only_a_share_is_left(
+    world: World,
+) -> None:
+    """The worker did not move: the child's case went to another team, and a forum share is
+    all the worker has left of her. The file gave her date of birth; it no longer downloads."""
+    _shared_with_teammate(world)
+    run = _prepared(world.teammate, "people", {}, why=WHY)
+    assert world.csc_child.pk in run.people_named and world.csc_child.pk not in run.people_shared
+    Allocation.objects.filter(person=world.csc_child).update(
+        worker=world.other_social_worker, team=world.csc_team_b
+    )
+    url = f"/exports/runs/{run.pk}/download/"
+    assert client_for(world.teammate).get(url).status_code == 404
+
+
+def test_a_withheld_address_in_a_file_is_taken_only_while_the_worker_may_see_it(
+    world: World,
+) -> None:
+    """Agency-wide sight shows the home to both workers; its withheld address only to the
+    holding team's. The other's file says "Withheld" and stays theirs; the holding team's
+    gave the postcode, and is withdrawn once the child's case (and the address) leaves the
+    team, though the home is still in their sight."""
+    Context.objects.filter(pk=world.home.pk).update(address_withheld=True, postcode="E8 3PB")
+    holding = make_worker(world.system, team=world.csc_team_a, scope=Scope.AGENCY)
+    other = make_worker(world.system, team=world.csc_team_b, scope=Scope.AGENCY)
+    runs = {w: _prepared(w, "contexts", {"kind": "home"}) for w in (holding, other)}
+    assert runs[holding].addresses_shown == [world.home.pk] and runs[other].addresses_shown == []
+    Allocation.objects.filter(person=world.csc_child).update(
+        worker=world.other_social_worker, team=world.csc_team_b
+    )
+    assert "E8 3PB" not in client_for(holding).get(f"/contexts/{world.home.pk}/").content.decode()
+    assert client_for(holding).get(f"/exports/runs/{runs[holding].pk}/download/").status_code == 404
+    assert client_for(other).get(f"/exports/runs/{runs[other].pk}/download/").status_code == 200

@@ -28,6 +28,11 @@ class ExportRun(models.Model):
     # a file downloads only while they are the same. Empty (a run from before it was
     # recorded, or not yet made): withdrawn.
     made_with = models.JSONField(default=dict, blank=True)
+    # Of ``people_named``, those it gave as a forum share shows them (seen only through one
+    # when it was made): the others must still be seen in the asker's own right.
+    people_shared = models.JSONField(default=list, blank=True)
+    # The withheld homes whose address it gave: the asker must still be allowed to see where.
+    addresses_shown = models.JSONField(default=list, blank=True)
     file_name = models.CharField(max_length=200, blank=True)  # under DATA_DIR/exports, once done
     problem = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField()

@@ -21,9 +21,9 @@ MY_EXPORTS_SHOWN = 50
 
 def runs_for(viewer: Worker) -> QuerySet[ExportRun]:
     """The viewer's own exports, newest first (the latest ``MY_EXPORTS_SHOWN``)."""
-    return ExportRun.objects.filter(asked_by=viewer).defer("row_keys", "people_named")[
-        :MY_EXPORTS_SHOWN
-    ]
+    return ExportRun.objects.filter(asked_by=viewer).defer(
+        "row_keys", "people_named", "people_shared", "addresses_shown"
+    )[:MY_EXPORTS_SHOWN]
 
 
 def run_of(viewer: Worker, run_id: object) -> ExportRun:
@@ -35,7 +35,14 @@ def run_of(viewer: Worker, run_id: object) -> ExportRun:
 
 
 def _prepared(run: ExportRun) -> rules.Prepared:
-    return rules.Prepared(run.list_key, run.made_with, run.people_named, run.row_keys)
+    return rules.Prepared(
+        run.list_key,
+        run.made_with,
+        run.people_named,
+        run.row_keys,
+        shared=run.people_shared,
+        addresses=run.addresses_shown,
+    )
 
 
 def still_theirs(viewer: Worker, run: ExportRun) -> bool:
@@ -52,7 +59,13 @@ def withdrawn(viewer: Worker, runs: Iterable[ExportRun]) -> set[int]:
     ready = [r.pk for r in runs if r.state == JobState.DONE and r.file_name]
     full = list(
         ExportRun.objects.filter(pk__in=ready).only(
-            "id", "list_key", "people_named", "row_keys", "made_with"
+            "id",
+            "list_key",
+            "people_named",
+            "row_keys",
+            "made_with",
+            "people_shared",
+            "addresses_shown",
         )
     )
     gone = rules.withdrawn_files(viewer, {run.pk: _prepared(run) for run in full})

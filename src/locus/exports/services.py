@@ -61,6 +61,7 @@ class Tally:
 
     keys: list[str] = field(default_factory=list)
     people: set[int] = field(default_factory=set)
+    addresses: set[int] = field(default_factory=set)  # withheld homes' addresses given
     progress: Callable[[int], None] | None = None
 
     def count(self, key: str, people: Any = ()) -> None:
@@ -81,6 +82,8 @@ def write_list(spec: ListSpec) -> Writer:
         def rows() -> Iterator[Any]:
             for line in spec.lines(viewer, params):
                 tally.count(line.key, line.people)
+                if line.address is not None:
+                    tally.addresses.add(line.address)
                 yield line.cells
 
         writers.write(out, fmt, spec.title, spec.columns, rows())
@@ -386,8 +389,13 @@ def _finish(run: ExportRun, actor: Worker, final: str, tally: Tally, record_type
         },
     )
     # What was exported is logged in full by the read below: not copied into the change too.
+    # The sight it was made with, for the check on each download (``rules.withdrawn_files``).
     ExportRun.objects.filter(pk=run.pk).update(
-        row_keys=tally.keys, people_named=sorted(tally.people), made_with=rules.sight_of(actor)
+        row_keys=tally.keys,
+        people_named=sorted(tally.people),
+        made_with=rules.sight_of(actor),
+        people_shared=sorted(rules.seen_through_a_share(actor, tally.people)),
+        addresses_shown=sorted(tally.addresses),
     )
     sharing.add_people(actor=actor, source=run, people=tally.people)
     _audit(

@@ -52,6 +52,9 @@ class Line:
     key: str  # the record's id, audited with the export
     cells: Sequence[object]
     people: Sequence[int] = ()  # the people the row names, for the trail's search by person
+    # A withheld home whose address the row gives: a prepared file holding it is downloaded
+    # only while its asker may still see where it is.
+    address: int | None = None
 
 
 @dataclass(frozen=True)
@@ -193,9 +196,10 @@ def _contexts(viewer: Worker, params: Params) -> Iterator[Line]:
     kind = kind if kind in choice_values(ContextKind) else ""
     for chunk in _contexts_of(viewer, params, kind):
         for c in chunk:
-            postcode = c.postcode if getattr(c, "address_shown", False) else "Withheld"
+            shown = getattr(c, "address_shown", False)
+            postcode = c.postcode if shown else "Withheld"
             cells = [c.pk, c.name, c.get_kind_display(), postcode, _org(c), c.incident_count]  # type: ignore[attr-defined]
-            yield Line(str(c.pk), cells)
+            yield Line(str(c.pk), cells, address=c.pk if shown and c.address_withheld else None)
 
 
 def _groups(viewer: Worker, params: Params) -> Iterator[Line]:
