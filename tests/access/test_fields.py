@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from locus.access import fields as field_rules
-from locus.access import forum, scopes
+from locus.access import forum, naming, scopes
 from locus.access.fields import (
     CASEWORK,
     FIELD_TABLE,
@@ -26,7 +26,7 @@ from locus.access.fields import (
     fields_visible_to_many,
     rules_table,
 )
-from locus.access.models import AgencyKind, Role
+from locus.access.models import AgencyKind, Role, Scope
 from locus.common.services import today
 from locus.incidents.models import InvolvementRole
 from locus.people.models import CPCategory, Ethnicity, LegalStatus, Person, Sex
@@ -389,15 +389,21 @@ def test_a_role_without_the_home_address_does_not_reach_it_through_the_context_p
     assert police.get(reverse("context", args=[home.pk])).status_code == 404
     listing = police.get(reverse("contexts"), {"kind": ContextKind.HOME}).content.decode()
     assert "Policechild Row" not in listing
-    # Seen another way (police reported an incident there), the home does not say who lives in it.
-    make_incident(
+    # Nor through an incident there that police reported: the analyst sees the incident, and
+    # that it happened at a home, never which (a police analyst works on patterns).
+    incident = make_incident(
         world.system,
         context=home,
         reporting_agency=world.police,
         involvements=[(world.adult, InvolvementRole.HARMED)],
     )
-    page = police.get(reverse("context", args=[home.pk])).content.decode()
-    assert "Policechild Row" in page and world.police_child.full_name not in page
+    assert police.get(reverse("context", args=[home.pk])).status_code == 404
+    page = police.get(reverse("incident", args=[incident.pk])).content.decode()
+    assert "Policechild Row" not in page and naming.PLACE_WITHHELD in page
+    # A police practitioner, whose row has the home address, reaches it through the incident.
+    officer = make_worker(world.system, team=world.police_team, scope=Scope.AGENCY)
+    page = client_for(officer).get(reverse("context", args=[home.pk])).content.decode()
+    assert "Policechild Row" in page
     # The social care practitioner who may see homes still does, with who lives there.
     allocation_create(
         actor=world.system, person=world.police_child, worker=world.social_worker, start=START

@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from locus.access.models import AgencyKind, Role
+from locus.access.models import AgencyKind, Role, Scope
 from locus.audit.models import AccessEvent
 from locus.people.services import allocation_create
 from locus.places.models import Context, ContextKind, ContextMerge
@@ -174,15 +174,15 @@ def _withheld_home(world: World) -> Context:
 
 
 def _sees_home_not_address(world: World) -> Any:
-    """A police analyst who sees the home through a police incident there, outside the
-    team holding its resident."""
+    """A police officer who sees the home through a police incident there (their row has the
+    home address), outside the team holding its resident."""
     make_incident(
         world.system,
         context=world.home,
         reporting_agency=world.police,
         involvements=[(world.police_child, "harmed")],
     )
-    return world.police_analyst
+    return make_worker(world.system, team=world.police_team, scope=Scope.AGENCY)
 
 
 def test_a_withheld_address_is_hidden_on_every_page_that_shows_one(world: World) -> None:

@@ -61,7 +61,9 @@ SELECTORS: dict[str, tuple[int, Callable[[World], Any]]] = {
     "context timeline": (3, lambda w: timeline_for(w.social_worker, w.park)),
     # One more than before the field table: which members the viewer sees in their own right.
     "group_detail": (10, lambda w: group_detail(viewer=w.social_worker, group=w.group)),
-    "incidents with involvements": (3, _incidents),
+    # One more than before homes were withheld from a role without the home address: which
+    # of the homes the incidents happened at the viewer sees (no query when none is a home).
+    "incidents with involvements": (4, _incidents),
 }
 
 

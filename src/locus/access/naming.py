@@ -19,6 +19,10 @@ from locus.people.models import Allocation, Person
 NOT_IN_SCOPE = "not in your scope"
 """The one wording for a person the viewer may not see (beside their initials)."""
 
+PLACE_WITHHELD = "A home: its address is not shared with your role"
+"""Where an incident happened, to a reader who may not see the home it happened at
+(``scopes.contexts_visible_to``): that it was a home, never which."""
+
 UNALLOCATED = "not allocated to a worker"
 """Who holds a case nobody holds."""
 

@@ -302,17 +302,26 @@ def contexts_visible_to(worker: Worker, *, merged: bool = False) -> QuerySet[Con
                 .filter(person_id__in=people)
                 .values("group_id")
             )
-            # A missing episode with no place reaches no place (and no NULL joins the list).
-            | Q(
-                id__in=incidents_visible_to(worker)
-                .filter(context__isnull=False)
-                .values("context_id")
-            )
+            | _places_of_incidents(worker)
         )
         return ~Q(kind__in=RESTRICTED_KINDS) | restricted_ok
 
     contexts = Context.objects.all() if merged else Context.objects.filter(merge__isnull=True)
     return _through_own_people(worker, contexts, seen)
+
+
+def _places_of_incidents(worker: Worker) -> Q:
+    """The places of the incidents ``worker`` sees. A home among them only for a role whose
+    row has the home address: a home is named by its address, and seeing a child in an
+    incident there shows the incident, not where a family lives (the incident shows that it
+    happened at a home, ``naming.PLACE_WITHHELD``)."""
+    from locus.access.fields import PersonField, role_fields  # fields imports this module
+
+    # A missing episode with no place reaches no place (and no NULL joins the list).
+    incidents = incidents_visible_to(worker).filter(context__isnull=False)
+    if PersonField.HOME_ADDRESS not in role_fields(worker):
+        incidents = incidents.exclude(context__kind=ContextKind.HOME)
+    return Q(id__in=incidents.values("context_id"))
 
 
 def _homes_of_residents(worker: Worker) -> Q:

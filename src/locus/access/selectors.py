@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import BooleanField, Case, Value, When
 
 from locus.access import scopes
 from locus.access.models import Agency, Worker
+from locus.common.queries import ids_among
+from locus.places.models import ContextKind
 
 
 def visible_person_ids(
@@ -45,6 +48,36 @@ def visible_person_ids_by_right(
     ).values_list("id", "own")
     pairs = list(rows)
     return {pk for pk, mine in pairs if mine}, {pk for pk, _ in pairs}
+
+
+def withhold_unseen_places(
+    viewer: Worker, rows: Iterable[Any], *, seen: set[int] | None = None
+) -> None:
+    """For rows that name where something happened (an incident, or a version of one): blank
+    the place of each the viewer may not see, and mark it ``place_withheld``, in one query.
+
+    An incident is seen through the children in it, its place by its own rule
+    (``scopes.contexts_visible_to``): an incident at a home shows a role without the home
+    address that it was a home (``naming.PLACE_WITHHELD``), never which, nor "not known".
+    The rows are read for a page and never saved. ``seen``: the places among theirs the
+    viewer sees, when the caller has read them already.
+    """
+    # Only a home can be withheld from a reader of an incident there: every other place an
+    # incident is at, its reader sees (``scopes._places_of_incidents``); so a list with no
+    # home among its places costs no query. The rows come with their place read.
+    rows = list(rows)
+    homes = [r for r in rows if r.context_id is not None and r.context.kind == ContextKind.HOME]
+    if seen is None:
+        # merged=True: an older version of an incident may name a duplicate since merged.
+        seen = ids_among(
+            scopes.contexts_visible_to(viewer, merged=True), {r.context_id for r in homes}
+        )
+    for row in rows:
+        row.place_withheld = False
+    for row in homes:
+        row.place_withheld = row.context_id not in seen
+        if row.place_withheld:
+            row.context = None
 
 
 def all_agencies() -> list[Agency]:

@@ -448,8 +448,10 @@ def _incident(incident: Any, involved: list[Any]) -> dict[str, Any]:
         "id": incident.pk,
         "kind": incident.kind,
         "occurred_at": incident.occurred_at,
-        # A missing episode may have no place: null, as the page says "Place not known".
+        # No place: a missing episode may have none ("Place not known" on the page), or it
+        # is a home the caller may not see (place_withheld, as the page says).
         "context": _ref(incident.context) if incident.context is not None else None,
+        "place_withheld": getattr(incident, "place_withheld", False),
         "reporting_agency": incident.reporting_agency.name,
         "summary": incident.summary,
         "restricted": incident.restricted,

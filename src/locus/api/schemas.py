@@ -111,8 +111,10 @@ class IncidentOut(Schema):
     id: int
     kind: str
     occurred_at: dt.datetime
-    # Null for a missing episode recorded with no place (docs/recording.md).
+    # Null for a missing episode recorded with no place (docs/recording.md), or for a home
+    # the caller may not see: then place_withheld is true (docs/api.md).
     context: Ref | None
+    place_withheld: bool
     reporting_agency: str
     summary: str
     restricted: bool

@@ -167,8 +167,11 @@ def _incidents(viewer: Worker, params: Params) -> Iterator[Line]:
         views = involvement_views(viewer=viewer, incidents=chunk)
         for i in chunk:
             who, shown = _involved(views[i.pk])
-            # A missing episode recorded with no place: an empty cell (docs/exports.md).
+            # A missing episode recorded with no place: an empty cell; a home the viewer may
+            # not see: that it was a home, as the page says (docs/exports.md).
             where = i.context.name if i.context is not None else ""
+            if getattr(i, "place_withheld", False):
+                where = naming.PLACE_WITHHELD
             by = i.reporting_agency.name if i.reporting_agency else ""
             cells = [i.pk, _when(i.occurred_at), i.get_kind_display(), where, who, by]
             yield Line(str(i.pk), cells, shown)

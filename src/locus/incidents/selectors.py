@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from locus.access import lookups, scopes
 from locus.access.models import Worker
-from locus.access.selectors import visible_person_ids
+from locus.access.selectors import visible_person_ids, withhold_unseen_places
 from locus.common.periods import on_days_q
 from locus.incidents.models import Incident, IncidentRevision, Involvement
 from locus.places.models import Context
@@ -61,7 +61,11 @@ def incidents_for(
 def involvement_views(
     *, viewer: Worker, incidents: list[Incident]
 ) -> dict[int, list[InvolvementView]]:
-    """Who was involved in each incident, named only where the viewer may see them."""
+    """Who was involved in each incident, named only where the viewer may see them; and
+    where it happened, blanked (``place_withheld``) where the viewer may not see the place.
+    Every page, download and API answer that lists incidents asks this, so none names a
+    person or a place the others would not."""
+    withhold_unseen_places(viewer, incidents)
     people = {inv.person_id for incident in incidents for inv in incident.involvements.all()}
     # In their own right: a forum share shows a child's shared fields, not the incidents
     # she was in (nor her role in them).
@@ -122,6 +126,7 @@ def incident_history(*, viewer: Worker, incident: Incident) -> IncidentHistory:
     revisions = list(
         incident.revisions.select_related("context", "revised_by").order_by("-revised_at", "-id")
     )
+    withhold_unseen_places(viewer, revisions)
     removed = list(
         Involvement.with_removed.filter(incident=incident, removed_at__isnull=False)
         .select_related("person", "removed_by")

@@ -21,6 +21,7 @@ from django.utils import timezone
 from locus.access import scopes
 from locus.access.models import Worker
 from locus.access.panel_meetings import panels_visible_to
+from locus.access.selectors import withhold_unseen_places
 from locus.common.queries import ids_among
 from locus.common.services import today
 from locus.incidents.models import Incident, Involvement, InvolvementRole
@@ -237,6 +238,8 @@ def displacement(viewer: Worker, move: ManagedMove, months: int = DEFAULT_MONTHS
             period.rows.append(row)
             period.incidents += 1
         row.roles.append((involvement.role, involvement.get_role_display()))
+    # After the rows are placed old school / new school / elsewhere: a school is no home.
+    withhold_unseen_places(viewer, [row.incident for row in rows.values()])
     after_days = (end - move.moved_on).days
     so_far = min(max((today() - move.moved_on).days + 1, 0), after_days)
     return Displacement(move, months, before, after, so_far, after_days)

@@ -21,7 +21,7 @@ from locus.access.policies import (
     manages_a_team,
     routed_answerer_stands,
 )
-from locus.access.selectors import visible_person_ids
+from locus.access.selectors import visible_person_ids, withhold_unseen_places
 from locus.access.services import SYSTEM_USERNAME
 from locus.common.ids import parse_id
 from locus.common.modelkit import choice_values
@@ -390,6 +390,7 @@ def person_detail(
         .filter(id__in=list(contexts))
         .values_list("id", flat=True)
     )
+    withhold_unseen_places(viewer, [inv.incident for inv in involvements], seen=allowed)
     for row in rows:
         row.places = [c for c in row.association.contexts.all() if c.pk in allowed]
     # Only a current membership gives sight of a group: a former one must not name it.

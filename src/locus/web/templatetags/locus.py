@@ -61,6 +61,12 @@ def not_in_scope() -> str:
     return naming.NOT_IN_SCOPE
 
 
+@register.simple_tag
+def place_withheld() -> str:
+    """The one wording for where an incident happened, at a home the viewer may not see."""
+    return naming.PLACE_WITHHELD
+
+
 @register.filter
 def get_item(mapping: dict, key: object) -> object:
     return mapping.get(key, []) if mapping else []

@@ -1,0 +1,122 @@
+"""An incident at a home does not show the home to a reader whose role has no home address.
+
+A home is named by its address. Seeing a child in an incident there gives sight of the
+incident, not of where the family lives: a school's safeguarding lead (no home address in
+the field table) sees that it happened at a home, never which one, on every surface that
+shows the incident (the list, its page, the child's page, the dashboard, the download and
+the API). A role with the home address still reaches the home through the incident.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from locus.access import scopes
+from locus.access.fields import PersonField, role_fields
+from locus.access.naming import PLACE_WITHHELD
+from locus.incidents.models import Incident, InvolvementRole
+from tests.api.conftest import api_as
+from tests.exports.conftest import download
+from tests.factories import World, client_for, make_incident
+from tests.moves.helpers import incident_on, move
+from tests.profiles.pages import url as url_of
+
+pytestmark = pytest.mark.django_db
+
+HOME_NAME = "Flat 3, Example House"
+
+
+@pytest.fixture
+def at_home(world: World) -> Incident:
+    """A police-reported incident at the home where ``csc_child`` lives, in which the
+    school's pupil and the youth justice child were involved."""
+    assert world.home.name == HOME_NAME
+    return make_incident(
+        world.system,
+        context=world.home,
+        involvements=[
+            (world.pupil, InvolvementRole.HARMED),
+            (world.yjs_child, InvolvementRole.PRESENT),
+        ],
+        reporting_agency=world.police,
+    )
+
+
+def test_the_school_lead_sees_the_incident_but_not_the_home(
+    world: World, at_home: Incident
+) -> None:
+    dsl = world.school_dsl
+    assert PersonField.HOME_ADDRESS not in role_fields(dsl)
+    assert scopes.incidents_visible_to(dsl).filter(pk=at_home.pk).exists()
+    assert not scopes.contexts_visible_to(dsl).filter(pk=world.home.pk).exists()
+
+    client = client_for(dsl)
+    assert client.get(f"/contexts/{world.home.pk}/").status_code == 404
+    for url in (
+        f"/incidents/{at_home.pk}/",
+        "/incidents/",
+        f"/people/{world.pupil.pk}/",
+        "/",
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        html = page.content.decode()
+        assert HOME_NAME not in html, url
+        assert f"/contexts/{world.home.pk}/" not in html, url
+        assert PLACE_WITHHELD in html, url
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_download_says_the_place_is_withheld(world: World, at_home: Incident, fmt: str) -> None:
+    rows = download(client_for(world.school_dsl), "incidents", fmt)
+    heads = rows[0]
+    [row] = [r for r in rows[1:] if str(r[0]) == str(at_home.pk)]
+    assert row[heads.index("Where")] == PLACE_WITHHELD
+    assert all(HOME_NAME not in str(cell) for r in rows for cell in r)
+
+
+def test_the_api_gives_no_place_and_says_it_is_withheld(world: World, at_home: Incident) -> None:
+    api = api_as(world.school_dsl)
+    one = api.ok(f"/incidents/{at_home.pk}")
+    assert one["context"] is None and one["place_withheld"] is True
+    listed = api.ok("/incidents")
+    [row] = [r for r in listed["results"] if r["id"] == at_home.pk]
+    assert row["context"] is None and row["place_withheld"] is True
+    assert HOME_NAME not in str(listed)
+
+
+def test_a_role_with_the_home_address_still_reaches_the_home(
+    world: World, at_home: Incident
+) -> None:
+    worker = world.yjs_worker
+    assert PersonField.HOME_ADDRESS in role_fields(worker)
+    assert scopes.contexts_visible_to(worker).filter(pk=world.home.pk).exists()
+    html = client_for(worker).get(f"/incidents/{at_home.pk}/").content.decode()
+    assert f'href="/contexts/{world.home.pk}/"' in html and HOME_NAME in html
+    one = api_as(worker).ok(f"/incidents/{at_home.pk}")
+    assert one["context"]["id"] == world.home.pk and one["place_withheld"] is False
+
+
+def test_a_peer_group_is_still_reached_through_an_incident(world: World) -> None:
+    """Only a home is named by an address: an incident at a peer group still shows the
+    group to whoever sees the incident, as before."""
+    dsl = world.school_dsl
+    incident = make_incident(
+        world.system,
+        context=world.group,
+        involvements=[(world.pupil, InvolvementRole.HARMED)],
+        reporting_agency=world.police,
+    )
+    assert scopes.contexts_visible_to(dsl).filter(pk=world.group.pk).exists()
+    one = api_as(dsl).ok(f"/incidents/{incident.pk}")
+    assert one["context"]["id"] == world.group.pk and one["place_withheld"] is False
+
+
+def test_a_managed_move_says_it_was_a_home_not_which(world: World) -> None:
+    incident_on(world, 12, world.home, "harming", reporting_agency=world.police)
+    recorded = move(world)
+    client = client_for(world.school_dsl)
+    html = client.get(url_of("person-move", world.pupil.pk, recorded.pk)).content.decode()
+    assert "12 days after" in html
+    assert HOME_NAME not in html and f"/contexts/{world.home.pk}/" not in html
+    assert PLACE_WITHHELD in html
