@@ -334,3 +334,17 @@ def test_every_header_row_is_counted_once_even_when_refused(world: World, tmp_pa
         ("header.csv line 5", "CHILD", "duplicate"),
         ("header.csv line 6", "CHILD", "required"),
     }
+
+
+def test_a_missing_episode_is_checked_as_any_incident_is(world: World, tmp_path: Path) -> None:
+    """A missing episode is an incident: the rules incident_record applies (here the floor
+    of 1900, against a mistyped year) refuse it before anything is written."""
+    row = b"S1003,20/11/2012,M,10/01/1899,11/01/1899\n"
+    folder = edited(tmp_path, "missing.csv", lambda d: d + row)
+    problems = refused(world, folder)
+    assert only(problems) == ("missing.csv line 6", "MIS_START", "incident", "S1003")
+    assert "An incident must be after 1900" in problems[0].message
+    report = IMPORTER.apply(folder, by=world.admin, valid_only=True)
+    assert report.counts["missing_episode"] == {"created": 4, "rejected": 1}
+    days = {localtime(i.occurred_at).year for i in Incident.objects.all()}
+    assert 1899 not in days

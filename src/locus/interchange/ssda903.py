@@ -50,6 +50,7 @@ from locus.incidents.models import (
     Involvement,
     InvolvementRole,
 )
+from locus.incidents.services import validate_incident
 from locus.interchange import core
 from locus.interchange.core import (
     CREATED,
@@ -108,6 +109,8 @@ _PERSON_COLUMNS = {
     "upn": "UPN",
     "la_child_id": "CHILD",
 }
+# Validation messages of incidents.services.validate_incident, by the Missing column.
+_INCIDENT_COLUMNS = {"occurred_at": "MIS_START", "involvements": "CHILD"}
 
 
 def _date(day: dt.date | None) -> str:
@@ -753,16 +756,29 @@ class _Planner:
             what = MISSING_LABELS[row.values["MISSING"]]
             until = f" to {_date(end)}" if end is not None else ", not yet ended"
             summary = f"{what} from {_date(start)}{until} (SSDA903 return)."
+            fields: dict[str, Any] = {
+                "kind": IncidentKind.MISSING,
+                "occurred_at": _start_of(start),
+                "context": home,
+                "summary": summary,
+                "source": Source.OTHER,
+                "confidence": Confidence.HIGH,
+            }
+            # The rules every incident is recorded by (incident_record's), checked before
+            # anything is written: the episode is written in bulk, not through the service.
+            involvements = [(person, InvolvementRole.MISSING)]
+            checked = validate_incident(
+                agency=self.plan.agency, involvements=involvements, **fields
+            )
+            for name, messages in checked.errors.items():
+                for message in messages:
+                    self.problem(row, _INCIDENT_COLUMNS.get(name, name), "incident", message)
+            if not row.ok:
+                self.count(MISSING_EPISODE, REJECTED)
+                continue
             incident = held.get(start)
             if incident is None:
-                new = Incident(
-                    kind=IncidentKind.MISSING,
-                    occurred_at=_start_of(start),
-                    context=home,
-                    summary=summary,
-                    source=Source.OTHER,
-                    confidence=Confidence.HIGH,
-                )
+                new = Incident(**fields)
                 self.plan.new_incidents.append((new, person))
                 self.count(MISSING_EPISODE, CREATED)
                 continue
