@@ -47,7 +47,13 @@ def now() -> dt.datetime:
 
 def today() -> dt.date:
     """Today's date in the project's time zone (Europe/London), as the clock reads it."""
-    return timezone.localdate(now())
+    return day_of(now())
+
+
+def day_of(when: dt.datetime) -> dt.date:
+    """The date ``when`` (timezone-aware) falls on in the project's time zone (Europe/London):
+    not ``when.date()``, which is the UTC date, a day behind from midnight to 1am in summer."""
+    return timezone.localdate(when)
 
 
 def _aware(when: dt.datetime | dt.date, name: str) -> dt.datetime:

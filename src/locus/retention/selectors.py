@@ -154,7 +154,7 @@ ACTIVITY: tuple[tuple[type[Model], str, str, str], ...] = (
 
 
 def _day(value: Any) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
+    return clock.day_of(value) if isinstance(value, dt.datetime) else value
 
 
 def last_activity(ids: Iterable[int] | None = None) -> tuple[dict[int, dt.date], set[int]]:
@@ -438,20 +438,21 @@ def _notes_due(
                 yield Due(record_type, pk, kind, due), {person_id, other_id} - {None}
 
 
-def _files_due(now: dt.datetime, rules: dict[str, int], people_going: bool) -> Iterator[Due]:
+def _files_due(
+    now: dt.datetime, today: dt.date, rules: dict[str, int], people_going: bool
+) -> Iterator[Due]:
     """Export files and import uploads past their time, and, when anybody is purged, every
     one made before now: what a file holds is not read back, so any file may hold them."""
-    today = now.date()
     exports = ExportRun.objects.exclude(file_name="").filter(created_at__lt=now)
     for pk, made in exports.values_list("id", "created_at").order_by("id"):
-        due = by_rule(RuleKind.EXPORT_FILE, made.date(), rules)
+        due = by_rule(RuleKind.EXPORT_FILE, clock.day_of(made), rules)
         if due <= today or people_going:
             yield Due(EXPORT, pk, RuleKind.EXPORT_FILE, min(due, today))
     imports = ImportRun.objects.filter(state__in=FINISHED_IMPORTS, created_at__lt=now)
     for pk, made, stored in imports.values_list("id", "created_at", "stored_path").order_by("id"):
         if not import_files.absolute(stored).parent.is_dir():
             continue  # its files went in an earlier run
-        due = by_rule(RuleKind.IMPORT_UPLOAD, made.date(), rules)
+        due = by_rule(RuleKind.IMPORT_UPLOAD, clock.day_of(made), rules)
         if due <= today or people_going:
             yield Due(IMPORT, pk, RuleKind.IMPORT_UPLOAD, min(due, today))
 
@@ -468,7 +469,7 @@ def _removed_documents_due(
     for pk, removed_at, person_id, case_id in versions.order_by("id"):
         if removed_at is None or person_id in held_people or case_id in held_cases:
             continue  # (never None: filtered on above)
-        due = by_rule(kind, removed_at.date(), rules)
+        due = by_rule(kind, clock.day_of(removed_at), rules)
         if due <= today:
             yield Due(VERSION, pk, kind, due)
 
@@ -476,16 +477,19 @@ def _removed_documents_due(
 def plan(now: dt.datetime | None = None) -> Plan:
     """What is due now under the rules in force, minus what a legal hold keeps (a live one, or
     a lifted one still in its release period: listed with the day it may go); and each rule
-    made shorter that waits to apply, with what it would add on the day it applies."""
+    made shorter that waits to apply, with what it would add on the day it applies. Every
+    day is London's (``clock.day_of``), as the holds and the shortenings count theirs."""
     now = now or clock.now()
-    result = _due_at(now)
+    result = _due_at(now, clock.day_of(now))
     waiting: dict[dt.date, list[RuleRow]] = defaultdict(list)
     for row in rule_rows(result.today):
         if row.applies_from is not None:
             waiting[row.applies_from].append(row)
     going = {(d.record_type, d.record_id) for d in result.due}
     for day, rows in sorted(waiting.items()):
-        later = _due_at(now + (day - result.today)).due
+        # The day itself, not now's moved on: whole days from 00:30 in summer reach 23:30
+        # the day before in winter.
+        later = _due_at(now + (day - result.today), day).due
         for row in rows:
             added = [
                 d for d in later if d.rule == row.kind and (d.record_type, d.record_id) not in going
@@ -494,9 +498,9 @@ def plan(now: dt.datetime | None = None) -> Plan:
     return result
 
 
-def _due_at(now: dt.datetime) -> Plan:
-    """What is due at ``now`` under the rules in force that day, minus what a hold keeps."""
-    today = now.date()
+def _due_at(now: dt.datetime, today: dt.date) -> Plan:
+    """What is due at ``now`` (on ``today``, London's day) under the rules in force that day,
+    minus what a hold keeps."""
     rules = amounts(today)
     result = Plan(today=today)
     holds = read_holds(today)
@@ -510,7 +514,7 @@ def _due_at(now: dt.datetime) -> Plan:
     for due, about in _notes_due(today, rules, going):
         (result.held if about & held_people else result.due).append(due)
     result.due.extend(_removed_documents_due(today, rules, held_people, held_cases))
-    result.due.extend(_files_due(now, rules, bool(going)))
+    result.due.extend(_files_due(now, today, rules, bool(going)))
     for due in result.held:
         release = holds.release_of(due.record_type, due.record_id)
         if release is not None:
