@@ -12,13 +12,13 @@ from django.test import Client
 from locus.access import api as rules
 from locus.access.models import Worker
 from locus.api.models import ApiToken
-from locus.api.services import MAX_DAYS, token_create, token_revoke
+from locus.api.services import MAX_DAYS, MAX_LIVE_TOKENS, token_create, token_revoke
 from locus.audit.models import AccessEvent, ChangeAction, ChangeEvent
 from locus.common import clock
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.sharing.models import Share
 from tests.api.conftest import BASE, api_as
-from tests.factories import World, client_for
+from tests.factories import World, client_for, nothing_written
 from tests.frozen_clock import FrozenClock
 from tests.profiles.pages import errors_of
 from tests.sharing.helpers import SHARE_POST, TOKEN_SHARE, soon_posted, token_args
@@ -210,3 +210,41 @@ def test_the_form_asks_for_the_expiry_and_refuses_none(world: World) -> None:
     response = page.post(PAGE, {"name": "Team dashboard", "expires_on": "", **SHARE_POST})
     assert errors_of(response.content.decode()) == ["Enter the expiry date"]
     assert not ApiToken.objects.exists()
+
+
+def test_a_worker_holds_at_most_a_few_working_tokens(
+    frozen_clock: FrozenClock, world: World
+) -> None:
+    """The read limits are per token, so a worker with many tokens would read many times as
+    fast: a sixth working token is refused, on the page as a GOV.UK error, and nothing is
+    written. A revoked or expired token does not count."""
+    worker = world.social_worker
+    tomorrow = clock.today() + dt.timedelta(days=1)
+    token_create(**token_args(expires_on=tomorrow), actor=worker, name="t0")
+    tokens = [
+        token_create(**token_args(), actor=worker, name=f"t{n}").token
+        for n in range(1, MAX_LIVE_TOKENS)
+    ]
+    refusal = (
+        f"You have {MAX_LIVE_TOKENS} working tokens and a worker may hold at most "
+        f"{MAX_LIVE_TOKENS}: revoke one you no longer need before making another"
+    )
+    page = client_for(worker)
+    assert f"at most {MAX_LIVE_TOKENS} working tokens at once" in page.get(PAGE).content.decode()
+    with nothing_written(ApiToken, Share):
+        with pytest.raises(ValidationFailed) as refused:
+            token_create(**token_args(), actor=worker, name="one too many")
+        response = page.post(PAGE, {"name": "Sixth", "expires_on": soon_posted(), **SHARE_POST})
+    assert refused.value.errors == {"__all__": [refusal]}
+    page_text = response.content.decode()
+    assert response.status_code == 200 and errors_of(page_text) == [refusal]
+    assert "<title>Error: Your API tokens" in page_text
+    # Another worker's tokens are theirs to count.
+    token_create(**token_args(), actor=world.teammate, name="theirs")
+
+    frozen_clock.advance(days=2)  # t0 has expired
+    token_create(**token_args(), actor=worker, name="after t0 expired")
+    with pytest.raises(ValidationFailed):
+        token_create(**token_args(), actor=worker, name="one too many")
+    token_revoke(actor=worker, token=tokens[0])
+    token_create(**token_args(), actor=worker, name="in place of t1")

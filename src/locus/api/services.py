@@ -30,6 +30,9 @@ NAME_LIMIT = 100
 # Every token has an expiry date, at most a year away: a token nobody remembers (a
 # dashboard's, say, after its maker moved on) stops by itself.
 MAX_DAYS = 366
+# How many working tokens (neither revoked nor expired) a worker may hold at once. The read
+# limits are per token, so each token more would be another allowance of reads.
+MAX_LIVE_TOKENS = 5
 # An administrator's reason for revoking someone's token: it is the end note of the token's
 # sharing-register row (120 characters, with REVOKED_BY_ADMIN before it).
 REASON_LIMIT = 90
@@ -81,6 +84,8 @@ def token_create(
 
     A token lets a program outside Locus read what the worker sees, so it is a sharing:
     its lawful basis and purpose go to the sharing register, until the token expires.
+    A worker holds at most ``MAX_LIVE_TOKENS`` working tokens: the read limits are per
+    token, and a worker with many would read that many times as fast.
     """
     permitted(rules.can_hold_tokens, actor)
     problems = Problems()
@@ -96,6 +101,16 @@ def token_create(
             f"The expiry date must be within {MAX_DAYS} days",
         )
     sharing.check_share(problems, basis, purpose)
+    # The worker's row held until this transaction ends: two tokens made at once are counted
+    # one after the other, so they cannot both be the fifth.
+    Worker.objects.select_for_update().filter(pk=actor.pk).first()
+    held = rules.working_tokens().filter(worker=actor).count()
+    problems.check(
+        held < MAX_LIVE_TOKENS,
+        "__all__",
+        f"You have {held} working tokens and a worker may hold at most {MAX_LIVE_TOKENS}: "
+        "revoke one you no longer need before making another",
+    )
     problems.raise_if_any()
     assert expires_on is not None  # checked above
     secret = rules.new_secret()

@@ -11,7 +11,13 @@ from django.views.decorators.http import require_POST
 from locus.access import api as rules
 from locus.api import selectors
 from locus.api.forms import RevokeForm, TokenForm
-from locus.api.services import NewToken, token_create, token_revoke, token_revoke_any
+from locus.api.services import (
+    MAX_LIVE_TOKENS,
+    NewToken,
+    token_create,
+    token_revoke,
+    token_revoke_any,
+)
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.errors import ValidationFailed
@@ -45,7 +51,12 @@ def tokens_page(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "api/tokens.html",
-        {"form": form, "tokens": tokens, "works": {t.pk for t in tokens if rules.token_works(t)}},
+        {
+            "form": form,
+            "tokens": tokens,
+            "works": {t.pk for t in tokens if rules.token_works(t)},
+            "most": MAX_LIVE_TOKENS,
+        },
     )
 
 
