@@ -27,6 +27,13 @@ def posted(request: AuthedRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
+def search_term(request: AuthedRequest) -> str:
+    """The name searched for on a form page that finds people as it goes: its Find button
+    posts the term with the rest of the form, a link carries it in the query string. Cut to
+    100 characters, the longest a name is recorded with."""
+    return (request.POST.get("q") or request.GET.get("q") or "").strip()[:100]
+
+
 def show_refusal(form: GovukForm, error: ValidationFailed | InvalidTransition) -> None:
     """A refused step on the page: on the fields it names, or at the top in plain words."""
     if isinstance(error, ValidationFailed):

@@ -26,7 +26,7 @@ from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_ids
 from locus.common.modelkit import choice_values
-from locus.common.pages import created, form_page, posted, submitted
+from locus.common.pages import created, form_page, posted, search_term, submitted
 from locus.common.services import permitted
 from locus.forums.pages import meetings_page
 from locus.panels import selectors, services
@@ -123,7 +123,7 @@ def _ids(values: list[str]) -> list[int]:
 def _item_form(request: AuthedRequest, meeting: Subject) -> ItemForm:
     """``?q=`` finds a person by name, ``?kind=`` picks the list."""
     viewer = request.user
-    q = (request.POST.get("q") or request.GET.get("q") or "").strip()[:100]
+    q = search_term(request)
     # A person chosen from an earlier search stays on the list the form checks against.
     chosen = _ids([request.POST["person"]]) if request.POST.get("person") else []
     people = selectors.people_offered(viewer, q, chosen=chosen)

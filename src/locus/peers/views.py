@@ -17,7 +17,7 @@ from locus.common import clock
 from locus.common.downloads import as_attachment
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_ids
-from locus.common.pages import logged_form_step, posted, submitted
+from locus.common.pages import logged_form_step, posted, search_term, submitted
 from locus.common.services import permitted
 from locus.incidents.views import audited_with_incidents
 from locus.peers import maps, selectors
@@ -157,7 +157,7 @@ def _relationship(person: Person, association_id: int) -> Association:
 def peer_add(request: AuthedRequest, person_id: int) -> HttpResponse:
     """Record a peer of this young person (the peer group information capture form)."""
     person = _recordable(request, person_id)
-    q = (request.POST.get("q") or request.GET.get("q") or "").strip()[:100]
+    q = search_term(request)
     candidates = selectors.peer_candidates(viewer=request.user, person=person, q=q)
     contexts = selectors.context_choices(viewer=request.user, person=person)
     initial = {"other": candidates[0].pk} if len(candidates) == 1 else {}

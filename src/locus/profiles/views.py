@@ -18,7 +18,7 @@ from locus.audit.services import record_access
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.modelkit import choice_values
-from locus.common.pages import logged_form_step, posted
+from locus.common.pages import logged_form_step, posted, search_term
 from locus.common.services import permitted, today
 from locus.peers.selectors import context_choices, peer_candidates
 from locus.people.models import Person, PersonKind
@@ -55,7 +55,7 @@ def item_add(request: AuthedRequest, person_id: int) -> HttpResponse:
     """Add a strength; ``?kind=`` chooses the kind, ``?q=`` finds a peer by name."""
     viewer = request.user
     person = _recordable(request, person_id)
-    q = (request.POST.get("q") or request.GET.get("q") or "").strip()[:100]
+    q = search_term(request)
     found = [
         p
         for p in peer_candidates(viewer=viewer, person=person, q=q)
