@@ -12,9 +12,10 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from locus.access import scopes
+from locus.access import policies, scopes
 from locus.access.models import Worker
 from locus.common.ids import parse_id
+from locus.common.services import permitted
 from locus.incidents.models import Incident
 from locus.people.models import Person
 from locus.places.models import Context
@@ -40,6 +41,14 @@ def access_person(worker: Worker, person_id: object, *, shared: bool = False) ->
     """
     people = scopes.people_visible_to(worker, shared=shared).select_related("home")
     return one_or_404(people, person_id)
+
+
+def access_person_to_record(worker: Worker, person_id: object) -> Person:
+    """A person ``worker`` sees and may record about (their peers, profile, managed moves),
+    or 404: the pages that add to a child's record ask this before anything else."""
+    person = access_person(worker, person_id)
+    permitted(policies.can_record_about_person, worker, person)
+    return person
 
 
 def access_context(worker: Worker, context_id: object, *, merged: bool = False) -> Context:

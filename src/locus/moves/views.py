@@ -9,7 +9,6 @@ from locus.access import lookups, policies
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
 from locus.common.pages import posted, submitted
-from locus.common.services import permitted
 from locus.moves import selectors, services
 from locus.moves.forms import ManagedMoveForm
 
@@ -37,8 +36,7 @@ def moves_page(request: AuthedRequest, person_id: int) -> HttpResponse:
 
 def move_add(request: AuthedRequest, person_id: int) -> HttpResponse:
     viewer = request.user
-    person = lookups.access_person(viewer, person_id)
-    permitted(policies.can_record_about_person, viewer, person)
+    person = lookups.access_person_to_record(viewer, person_id)
     schools, current, panels = selectors.move_choices(viewer, person)
     form = ManagedMoveForm(
         posted(request),

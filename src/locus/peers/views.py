@@ -141,12 +141,6 @@ def peers_list(request: AuthedRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _recordable(request: AuthedRequest, person_id: int) -> Person:
-    person = lookups.access_person(request.user, person_id)
-    permitted(policies.can_record_about_person, request.user, person)
-    return person
-
-
 def _relationship(person: Person, association_id: int) -> Association:
     association = selectors.relationship_of(person=person, association_id=association_id)
     if association is None:
@@ -156,7 +150,7 @@ def _relationship(person: Person, association_id: int) -> Association:
 
 def peer_add(request: AuthedRequest, person_id: int) -> HttpResponse:
     """Record a peer of this young person (the peer group information capture form)."""
-    person = _recordable(request, person_id)
+    person = lookups.access_person_to_record(request.user, person_id)
     q = search_term(request)
     candidates = selectors.peer_candidates(viewer=request.user, person=person, q=q)
     contexts = selectors.context_choices(viewer=request.user, person=person)
@@ -181,7 +175,7 @@ def peer_add(request: AuthedRequest, person_id: int) -> HttpResponse:
 
 def peer_change(request: AuthedRequest, person_id: int, association_id: int) -> HttpResponse:
     """Change a relationship from a date: the old record is ended, never overwritten."""
-    person = _recordable(request, person_id)
+    person = lookups.access_person_to_record(request.user, person_id)
     association = _relationship(person, association_id)
     permitted(policies.can_change_association, request.user, association)
     reverse_side = association.person_id != person.pk
@@ -223,7 +217,7 @@ def peer_change(request: AuthedRequest, person_id: int, association_id: int) -> 
 
 def peer_end(request: AuthedRequest, person_id: int, association_id: int) -> HttpResponse:
     """Say a relationship has ended: it stays on record with its end date."""
-    person = _recordable(request, person_id)
+    person = lookups.access_person_to_record(request.user, person_id)
     association = _relationship(person, association_id)
     permitted(policies.can_change_association, request.user, association)
     peer = association.person if association.person_id != person.pk else association.other

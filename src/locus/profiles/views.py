@@ -13,13 +13,13 @@ from typing import Any
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from locus.access import lookups, policies
+from locus.access import lookups
 from locus.audit.services import record_access
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.modelkit import choice_values
 from locus.common.pages import logged_form_step, posted, search_term
-from locus.common.services import permitted, today
+from locus.common.services import today
 from locus.peers.selectors import context_choices, peer_candidates
 from locus.people.models import Person, PersonKind
 from locus.profiles import selectors, services
@@ -37,12 +37,6 @@ def profile_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     return render(request, "profiles/page.html", {"person": person, "profile": profile})
 
 
-def _recordable(request: AuthedRequest, person_id: int) -> Person:
-    person = lookups.access_person(request.user, person_id)
-    permitted(policies.can_record_about_person, request.user, person)
-    return person
-
-
 def _item(person: Person, item_id: int) -> ProfileItem:
     item = selectors.item_of(person, item_id)
     if item is None:
@@ -54,7 +48,7 @@ def _item(person: Person, item_id: int) -> ProfileItem:
 def item_add(request: AuthedRequest, person_id: int) -> HttpResponse:
     """Add a strength; ``?kind=`` chooses the kind, ``?q=`` finds a peer by name."""
     viewer = request.user
-    person = _recordable(request, person_id)
+    person = lookups.access_person_to_record(request.user, person_id)
     q = search_term(request)
     found = [
         p
@@ -93,7 +87,7 @@ def item_add(request: AuthedRequest, person_id: int) -> HttpResponse:
 
 
 def _item_step(request: AuthedRequest, person_id: int, item_id: int) -> tuple[Person, ProfileItem]:
-    person = _recordable(request, person_id)
+    person = lookups.access_person_to_record(request.user, person_id)
     return person, _item(person, item_id)
 
 
