@@ -173,13 +173,23 @@ def peer_add(request: AuthedRequest, person_id: int) -> HttpResponse:
     )
 
 
-def peer_change(request: AuthedRequest, person_id: int, association_id: int) -> HttpResponse:
-    """Change a relationship from a date: the old record is ended, never overwritten."""
+def _changeable(
+    request: AuthedRequest, person_id: int, association_id: int
+) -> tuple[Person, Association, Person | None]:
+    """The child, one of their relationships the worker may change or end (404 otherwise),
+    and the peer on its other side (None for a peer described, not known to Locus): one
+    record serves both children, so the child may be either its person or its other."""
     person = lookups.access_person_to_record(request.user, person_id)
     association = _relationship(person, association_id)
     permitted(policies.can_change_association, request.user, association)
+    peer = association.person if association.person_id != person.pk else association.other
+    return person, association, peer
+
+
+def peer_change(request: AuthedRequest, person_id: int, association_id: int) -> HttpResponse:
+    """Change a relationship from a date: the old record is ended, never overwritten."""
+    person, association, peer = _changeable(request, person_id, association_id)
     reverse_side = association.person_id != person.pk
-    peer = association.person if reverse_side else association.other
     if peer is not None:
         # Re-recording names the peer: only for a peer the worker may see.
         permitted(policies.can_name_people, request.user, [peer])
@@ -217,10 +227,7 @@ def peer_change(request: AuthedRequest, person_id: int, association_id: int) -> 
 
 def peer_end(request: AuthedRequest, person_id: int, association_id: int) -> HttpResponse:
     """Say a relationship has ended: it stays on record with its end date."""
-    person = lookups.access_person_to_record(request.user, person_id)
-    association = _relationship(person, association_id)
-    permitted(policies.can_change_association, request.user, association)
-    peer = association.person if association.person_id != person.pk else association.other
+    person, association, peer = _changeable(request, person_id, association_id)
     if peer is None:
         peer_label = association.other_label
     else:
