@@ -112,7 +112,8 @@ def test_documents_per_persona(world: World, kind: str, persona: str, cell: str)
             attach(worker, owner)
 
     changes = "R" in cell
-    assert rules.can_change_document(worker, document, owner) == changes
+    assert rules.can_replace_document(worker, document, owner) == changes
+    assert rules.can_remove_document(worker, document, owner) == changes
     for name in ("document-replace", "document-remove"):
         response = client.get(reverse(name, args=[document.pk]))
         assert response.status_code == (200 if changes else 404), name

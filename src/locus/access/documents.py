@@ -23,6 +23,9 @@ trail keeps it).
 * **Replacing or removing** a document is for the worker who uploaded it or a
   manager of their team, who may still upload to the record; removing asks for a
   reason.
+* **An ended record keeps its papers as they were**: a closed context case, or a closed or
+  cancelled meeting, takes no new document and no new version. A document filed there by
+  mistake may still be removed, with a reason, by whoever could have removed it before.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from locus.access import context_cases, lookups, meetings, policies, scopes
 from locus.access.models import Role, Worker
 from locus.casework.models import ContextCase
 from locus.documents.models import Document, DocumentVersion
-from locus.mapping.models import Meeting
+from locus.mapping.models import Meeting, MeetingStatus
 from locus.people.models import Person
 
 Owner = Person | ContextCase | Meeting
@@ -100,8 +103,22 @@ def access_version(worker: Worker, version_id: object) -> DocumentVersion:
     return lookups.one_or_404(versions, version_id)
 
 
+def record_ended(owner: Owner) -> bool:
+    """A closed context case, or a closed or cancelled meeting: its papers stay as they were."""
+    if isinstance(owner, ContextCase):
+        return not owner.is_open
+    if isinstance(owner, Meeting):
+        return owner.status in (MeetingStatus.CLOSED, MeetingStatus.CANCELLED)
+    return False
+
+
 def can_upload(worker: Worker, owner: Owner) -> bool:
-    """Add a document to the record (the worker already sees it)."""
+    """Add a document to the record (the worker already sees it), while it is not ended."""
+    return not record_ended(owner) and _files_to(worker, owner)
+
+
+def _files_to(worker: Worker, owner: Owner) -> bool:
+    """Whether the worker files papers on the record, ended or not."""
     if not worker.is_active:
         return False
     if isinstance(owner, Person):
@@ -120,9 +137,18 @@ def _manages_uploader(worker: Worker, document: Document) -> bool:
     )
 
 
-def can_change_document(worker: Worker, document: Document, owner: Owner) -> bool:
-    """Replace or remove: the uploader or a manager of their team, who may upload here."""
+def _yours(worker: Worker, document: Document) -> bool:
+    """The uploader, or a manager of their team; never for a removed document."""
     if document.removed_at is not None:
         return False
-    mine = document.uploaded_by_id == worker.pk or _manages_uploader(worker, document)
-    return mine and can_upload(worker, owner)
+    return document.uploaded_by_id == worker.pk or _manages_uploader(worker, document)
+
+
+def can_replace_document(worker: Worker, document: Document, owner: Owner) -> bool:
+    """Upload a new version: the uploader or a manager of their team, who may upload here."""
+    return _yours(worker, document) and can_upload(worker, owner)
+
+
+def can_remove_document(worker: Worker, document: Document, owner: Owner) -> bool:
+    """Remove, with a reason: as replacing, and on an ended record too (filed by mistake)."""
+    return _yours(worker, document) and _files_to(worker, owner)

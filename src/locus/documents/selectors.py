@@ -54,7 +54,8 @@ class DocumentPage:
     owner: rules.Owner
     kind: str
     versions: list[DocumentVersion]
-    can_change: bool
+    can_replace: bool
+    can_remove: bool
 
     @property
     def latest(self) -> DocumentVersion:
@@ -66,19 +67,17 @@ class DocumentPage:
 
 
 def document_page(viewer: Worker, document: Document) -> DocumentPage:
-    """One document, every version newest first, and whether the viewer may change it."""
+    """One document, every version newest first, and whether the viewer may replace or
+    remove it."""
     owner = document.person or document.case or document.meeting
     assert owner is not None
     versions = list(
         document.versions.select_related("uploaded_by__team__agency").order_by("-number")
     )
-    return DocumentPage(
-        document,
-        owner,
-        rules.owner_kind(owner),
-        versions,
-        rules.can_change_document(viewer, document, owner),
-    )
+    replace = rules.can_replace_document(viewer, document, owner)
+    # Whoever may replace may remove: asked again only when replacing is refused.
+    remove = replace or rules.can_remove_document(viewer, document, owner)
+    return DocumentPage(document, owner, rules.owner_kind(owner), versions, replace, remove)
 
 
 def open_bytes(version: DocumentVersion) -> object:

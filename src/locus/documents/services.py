@@ -125,6 +125,8 @@ def document_upload(
     problems.raise_if_any()
     assert checked is not None and dated is not None
     with transaction.atomic():
+        # Read again under lock: the case may have closed, the meeting ended, since.
+        owner = type(owner).objects.select_for_update().get(pk=owner.pk)
         permitted(rules.can_upload, actor, owner)
         document = create_audited(
             actor,
@@ -150,14 +152,14 @@ def _owner_of(document: Document) -> rules.Owner:
 def document_replace(*, actor: Worker, document: Document, file: Any) -> DocumentVersion:
     """Upload a new version; the earlier ones stay, readable from the document's page.
     Read and scanned before the transaction, as an upload is."""
-    permitted(rules.can_change_document, actor, document, _owner_of(document))
+    permitted(rules.can_replace_document, actor, document, _owner_of(document))
     problems = Problems()
     checked = _check_file(problems, actor, file)
     problems.raise_if_any()
     assert checked is not None
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
-        permitted(rules.can_change_document, actor, document, _owner_of(document))
+        permitted(rules.can_replace_document, actor, document, _owner_of(document))
         latest = document.versions.order_by("-number").values_list("number", flat=True).first()
         return _store(actor, document, (latest or 0) + 1, checked)
 
@@ -167,7 +169,7 @@ def document_remove(*, actor: Worker, document: Document, reason: str) -> Docume
     """Hide a document from every page, with a reason. Its rows and bytes stay (the audit
     trail and the retention rules decide when the bytes go: ``document_version_purge``)."""
     document = Document.objects.select_for_update().get(pk=document.pk)
-    permitted(rules.can_change_document, actor, document, _owner_of(document))
+    permitted(rules.can_remove_document, actor, document, _owner_of(document))
     reason = reason.strip()
     problems = Problems()
     problems.check(bool(reason), "reason", "Say why the document is being removed")

@@ -39,6 +39,7 @@ def documents_page(request: AuthedRequest, kind: str, owner_id: int) -> HttpResp
             **_owner_context(owner),
             "rows": rows,
             "can_upload": rules.can_upload(request.user, owner),
+            "ended": rules.record_ended(owner),
         },
     )
 
@@ -57,10 +58,10 @@ def document_add(request: AuthedRequest, kind: str, owner_id: int) -> HttpRespon
     def run() -> None:
         created.append(services.document_upload(actor=viewer, owner=owner, **form.values()))
 
-    if request.method == "GET":
-        _audit(request, owner, page="document-add")
-    elif submitted(request, form, run, "Document uploaded"):
+    if submitted(request, form, run, "Document uploaded"):
         return redirect("document", document_id=created[0].pk)
+    # A redrawn invalid post shows the record again: logged as the first showing is.
+    _audit(request, owner, page="document-add")
     return render(
         request,
         "documents/upload.html",
@@ -79,7 +80,12 @@ def _change_page(request: AuthedRequest, document_id: int, *, replace: bool) -> 
     viewer = request.user
     document = rules.access_document(viewer, document_id)
     page = selectors.document_page(viewer, document)
-    permitted(rules.can_change_document, viewer, document, page.owner)
+    permitted(
+        rules.can_replace_document if replace else rules.can_remove_document,
+        viewer,
+        document,
+        page.owner,
+    )
     form: DocumentReplaceForm | DocumentRemoveForm
     if replace:
         form = DocumentReplaceForm(posted(request), _files(request))
@@ -101,13 +107,13 @@ def _change_page(request: AuthedRequest, document_id: int, *, replace: bool) -> 
         if replace:
             return redirect("document", document_id=document.pk)
         return redirect("documents", kind=page.kind, owner_id=page.owner.pk)
-    if request.method == "GET":
-        _audit(
-            request,
-            page.owner,
-            page="document-replace" if replace else "document-remove",
-            document=document.pk,
-        )
+    # A redrawn invalid post shows the record again: logged as the first showing is.
+    _audit(
+        request,
+        page.owner,
+        page="document-replace" if replace else "document-remove",
+        document=document.pk,
+    )
     return render(
         request,
         "documents/replace.html" if replace else "documents/remove.html",
