@@ -370,3 +370,38 @@ def test_an_ipv6_desk_is_familiar_however_its_address_is_written(world: World) -
     for _ in range(signin.MAX_FAILURES):
         attempt(worker.username, "wrong-password", ELSEWHERE)
     assert sign_in(worker, device, "2001:DB8::15") == "signed in"
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_the_lockout_counts_the_address_the_proxy_added(
+    world: World, settings: Any
+) -> None:
+    """Behind the reverse proxy every connection comes from the proxy: the client's address
+    is the one the proxy appended last to X-Forwarded-For. Without that, a stranger's wrong
+    passwords would lock the worker out at their own desk too (all one address); and an
+    address the client wrote into the header itself is never believed."""
+    settings.LOCUS_BEHIND_PROXY = True
+    worker = world.social_worker
+    set_up_at(worker, DESK)
+
+    def through_proxy(client_address: str, password: str, forged: str = "") -> str:
+        header = f"{forged}, {client_address}" if forged else client_address
+        return outcome(
+            Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=header).post(
+                reverse("login"), {"username": worker.username, "password": password}
+            )
+        )
+
+    # Five from a stranger, each claiming the desk's address in the header's first entry.
+    for _ in range(5):
+        assert through_proxy(ELSEWHERE, "wrong-password", forged=DESK) == "refused"
+    assert through_proxy(ELSEWHERE, PASSWORD) == "locked"
+    failed = SignInEvent.objects.filter(username=worker.username, succeeded=False)
+    assert set(failed.values_list("ip_address", flat=True)) == {ELSEWHERE}
+    # The worker at their desk, behind the same proxy, is not locked out by them.
+    assert through_proxy(DESK, PASSWORD) == "signed in"
+    # Served directly (no proxy named), the header is the client's to write: not believed.
+    settings.LOCUS_BEHIND_PROXY = False
+    direct = Client(REMOTE_ADDR="127.0.0.9", HTTP_X_FORWARDED_FOR="192.0.2.99")
+    direct.post(reverse("login"), {"username": worker.username, "password": "wrong"})
+    assert not SignInEvent.objects.filter(ip_address="192.0.2.99").exists()

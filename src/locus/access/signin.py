@@ -43,9 +43,11 @@ never buys more guesses at the code. A success does not clear an address's count
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
@@ -244,9 +246,22 @@ def reserve_password_attempt(username: str, ip_address: str | None) -> SignInEve
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    # REMOTE_ADDR only: a forwarded header is the client's to forge unless a
-    # trusted proxy sets it, and deployments configure that at the proxy.
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The address a request came from, as the lockout and the API's limits count it.
+
+    Directly served, the connection's own (``REMOTE_ADDR``). Behind the one reverse proxy
+    that ``LOCUS_BEHIND_PROXY`` names, every connection comes from the proxy, which would
+    make all workers one address to the lockout (a stranger's guesses would lock out every
+    desk): then the address the proxy added last to ``X-Forwarded-For``. Only the last is
+    the proxy's own; the ones before it are whatever the client sent, so never read."""
+    if request is None:
+        return None
+    if settings.LOCUS_BEHIND_PROXY:
+        added = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
+        try:
+            return str(ipaddress.ip_address(added))
+        except ValueError:
+            pass  # no header (a request to the server itself): the connection's address
+    return request.META.get("REMOTE_ADDR")
 
 
 class SignInForm(AuthenticationForm):

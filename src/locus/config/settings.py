@@ -177,9 +177,11 @@ if os.environ.get("LOCUS_HTTPS") == "1":
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-if os.environ.get("LOCUS_BEHIND_PROXY") == "1":
+LOCUS_BEHIND_PROXY = os.environ.get("LOCUS_BEHIND_PROXY") == "1"
+if LOCUS_BEHIND_PROXY:
     # Only behind a proxy that sets this header itself and strips it from clients:
-    # otherwise anyone could claim their plain-HTTP request was HTTPS.
+    # otherwise anyone could claim their plain-HTTP request was HTTPS. The client's address
+    # is then the one the proxy adds last to X-Forwarded-For (access.signin.client_ip).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
