@@ -70,6 +70,7 @@ from locus.casework.models import (
     SignOffRequest,
     ThresholdRevision,
 )
+from locus.forums.models import Attendance
 
 REFERRER_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.ANALYST})
 
@@ -87,7 +88,11 @@ def is_partner(worker: Worker) -> bool:
 def _partner_case_ids(worker: Worker) -> Q:
     agency_id = worker.agency_id or 0  # a partner always has an agency; 0 matches nothing
     referred = Referral.objects.filter(referring_agency_id=agency_id, case__isnull=False)
-    attended = ConferenceAttendee.objects.filter(Q(agency_id=agency_id) | Q(worker=worker))
+    # Attended: one who sent apologies (or was absent) took no part, and the conference's
+    # sharing-register row names only those who attended.
+    attended = ConferenceAttendee.objects.filter(
+        Q(agency_id=agency_id) | Q(worker=worker), attendance=Attendance.ATTENDED
+    )
     acting = PlanAction.objects.filter(agency_id=agency_id)
     return (
         Q(id__in=referred.values("case_id"))
