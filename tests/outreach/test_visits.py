@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from locus.access import lookups
 from locus.access.models import Team, Worker
 from locus.audit.models import AccessEvent
 from locus.casework.models import ContextCase
@@ -16,6 +17,7 @@ from locus.outreach import selectors, services
 from locus.outreach.models import Visit, VisitPerson, VisitPlan, VisitStatus, Weekday
 from tests.factories import World, changes_for, client_for, make_team, nothing_written
 from tests.frozen_clock import FrozenClock
+from tests.mapping.helpers import held_meeting
 from tests.outreach.helpers import park_case, plan, visit
 
 MODELS = (VisitPlan, Visit, VisitPerson)
@@ -293,6 +295,23 @@ def test_the_plan_page_shows_counts_to_all_and_names_only_to_who_may_see_them(
         .detail["people_shown"]
         == []
     )
+
+
+def test_a_visit_plan_does_not_name_a_child_seen_only_through_a_forum_share(
+    world: World, park_plan: VisitPlan
+) -> None:
+    # A share is not the record: a visit is the place's work, as an incident there is, so
+    # its page names a child only to a viewer who sees them in their own right.
+    held_meeting(world)  # social_worker brought csc_child; yjs_worker confirmed attending
+    lookups.access_person(world.yjs_worker, world.csc_child.pk, shared=True)  # the share
+    visit(world, park_plan)  # social_worker met csc_child there; yjs_worker goes on the plan
+    page = client_for(world.yjs_worker).get(f"/outreach/plans/{park_plan.pk}/")
+    assert page.status_code == 200 and "5 met, 3 engaged" in page.text
+    assert world.csc_child.full_name not in page.text
+    [line] = selectors.visits_for_context(world.yjs_worker, world.park)
+    assert line.names == [] and line.shown_ids == []
+    event = AccessEvent.objects.filter(actor=world.yjs_worker, record_id=str(park_plan.pk))
+    assert event.latest("id").detail["people_shown"] == []
 
 
 @pytest.mark.parametrize("name", ["partner_worker", "auditor"])

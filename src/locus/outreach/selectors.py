@@ -1,8 +1,10 @@
 """Reads for visits and protected homes, always for a viewer, in a fixed number of queries.
 
-A young person met on a visit is named only to a viewer who may see them
-(``visible_person_ids``); everyone else who sees the visit sees the count of young people
-met and engaged, never who they were.
+A young person met on a visit is named only to a viewer who sees them in their own right
+(``visible_person_ids(..., shared=False)``): a visit is the place's work, and a forum share
+shows a child's shared fields on the child's page, not the places they were met at.
+Everyone else who sees the visit sees the count of young people met and engaged, never who
+they were.
 """
 
 from __future__ import annotations
@@ -79,7 +81,8 @@ def _lines(viewer: Worker, visits: Sequence[Visit]) -> list[VisitLine]:
     """Each visit with the names of the young people met that ``viewer`` may see (one query
     for sight, and one each for the incidents and referrals it links that they see)."""
     met = {link.person_id for v in visits for link in v.people.all()}
-    seen = visible_person_ids(viewer, met)
+    # In their own right, as at an incident there: a share names the child on their page only.
+    seen = visible_person_ids(viewer, met, shared=False)
     incidents = {v.incident_id for v in visits if v.incident_id}
     referrals = {v.referral_id for v in visits if v.referral_id}
     incidents_seen = (
