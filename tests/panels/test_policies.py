@@ -127,6 +127,35 @@ def test_attending_gives_no_sight_of_the_people_on_the_agenda(world: World) -> N
     assert response.status_code == 404
 
 
+def test_the_page_offers_an_action_s_update_to_whoever_may_make_it(world: World) -> None:
+    from locus.access.services import break_glass_request
+
+    meeting = held(world)  # chaired by team_manager, who may not see police_child
+    harming = act(
+        world, item(meeting, "harming"), actor=world.police_analyst, owner=world.police_analyst
+    )
+    harmed = act(world, item(meeting, "harmed"), owner=world.police_analyst)
+
+    def offered(viewer: Any) -> dict[int, bool]:
+        lists = panel_detail(viewer, meeting).lists
+        return {
+            a.action.pk: a.can_update for agenda in lists for v in agenda.items for a in v.actions
+        }
+
+    # The owner, whatever her sight of csc_child; the chair, only for the child he sees.
+    assert offered(world.police_analyst) == {harming.pk: True, harmed.pk: True}
+    assert offered(world.team_manager) == {harming.pk: False, harmed.pk: True}
+    # Emergency sight reads the item; it writes nothing about the child.
+    break_glass_request(
+        actor=world.team_manager,
+        person_id=world.police_child.pk,
+        category="missing_child",
+        reason="Missing tonight, last seen with the panel's other young person",
+    )
+    assert panel_detail(world.team_manager, meeting).lists[1].items[0].visible
+    assert offered(world.team_manager) == {harming.pk: False, harmed.pk: True}
+
+
 # attendees, items, people seen, places seen, locations with plans, decisions, actions,
 # their strengths
 DETAIL_QUERIES = 8

@@ -396,10 +396,35 @@ def test_who_may_update_an_action(world: World) -> None:
     action = act(
         world, item(meeting, "harming"), actor=world.police_analyst, owner=world.police_analyst
     )
-    for worker in (world.police_analyst, world.team_manager, world.admin):  # owner, organisers
+    # Its owner, and an organiser who sees police_child (the chair, team_manager, does not:
+    # below).
+    for worker in (world.police_analyst, world.admin):
         panel_action_update(actor=worker, action=action, status="in_progress", note="Visited")
     with nothing_written(*PANEL_MODELS), pytest.raises(NotPermitted):
         panel_action_update(actor=world.yjs_worker, action=action, status="done", note="x")
+    # The chair, an organiser, updates an action on an item he may write about: csc_child's.
+    # Its owner, the police analyst, does not see csc_child: the work given to her is hers
+    # to report on all the same.
+    harmed = act(world, item(meeting, "harmed"), owner=world.police_analyst)
+    for worker in (world.team_manager, world.police_analyst):
+        panel_action_update(actor=worker, action=harmed, status="in_progress", note="Visited")
+
+
+def test_an_organiser_who_may_not_see_the_young_person_does_not_update_their_action(
+    world: World,
+) -> None:
+    # Updating an action (its status, due date, a note) writes about the item's young person,
+    # as adding it does: an organiser needs lasting sight of them, as the chair here lacks.
+    police_child_action = act(
+        world,
+        item(held(world), "harming"),
+        actor=world.police_analyst,
+        owner=world.police_analyst,
+    )
+    with nothing_written(*PANEL_MODELS), pytest.raises(NotPermitted):
+        panel_action_update(
+            actor=world.team_manager, action=police_child_action, status="stopped", note="x"
+        )
 
 
 def test_a_meeting_closes_only_when_every_action_is_finished(world: World) -> None:

@@ -12,7 +12,7 @@ from locus.audit.models import AccessAction
 from locus.common.services import today
 from locus.panels.models import AgendaItem, PanelAction, PanelMeeting, PanelStatus
 from tests.factories import World, client_for, nothing_written
-from tests.panels.helpers import PANEL_MODELS, act, held, item, set_up, with_agenda
+from tests.panels.helpers import PANEL_MODELS, act, held, hold, item, set_up, with_agenda
 from tests.profiles.helpers import add_item
 from tests.profiles.pages import assert_strict_page, errors_of, last_read, url
 from tests.sharing.helpers import BASIS_POST
@@ -208,6 +208,26 @@ def test_the_owner_updates_an_action_and_others_get_404(world: World) -> None:
         ("", "planned"),
         ("planned", "in_progress"),
     ]
+
+
+def test_an_organiser_who_may_not_see_the_young_person_is_not_offered_their_action(
+    world: World,
+) -> None:
+    chair = world.other_social_worker  # another team: does not see csc_child
+    meeting = hold(world, with_agenda(world, chair=chair))
+    action = act(world, item(meeting, "harmed"))  # about csc_child, owned by social_worker
+    page = url("panel-action-update", meeting.pk, action.pk)
+    assert page not in client_for(chair).get(url("panel", meeting.pk)).content.decode()
+    with nothing_written(*PANEL_MODELS):
+        response = client_for(chair).post(page, {"status": "stopped", "note": "Not needed"})
+    assert response.status_code == 404
+    assert client_for(chair).get(page).status_code == 404
+    # Its owner is offered it; the chair is offered an action on the park, a place he sees.
+    assert page in client_for(world.social_worker).get(url("panel", meeting.pk)).content.decode()
+    park = act(world, item(meeting, "location"))
+    park_page = url("panel-action-update", meeting.pk, park.pk)
+    assert park_page in client_for(chair).get(url("panel", meeting.pk)).content.decode()
+    assert client_for(chair).get(park_page).status_code == 200
 
 
 def test_the_page_offers_only_the_moves_its_state_allows(world: World) -> None:

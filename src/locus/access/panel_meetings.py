@@ -16,7 +16,9 @@
   recorded it as held and the workers recorded as attending, as a mapping
   meeting's minutes are; each agenda item's words follow sight of its child;
   actions are agreed by an organiser or a worker who attended, and updated by
-  their owner, the owner's team manager or an organiser.
+  their owner (whether or not they see its young person: they read only the
+  action's words), or by the owner's team manager or an organiser who may write
+  about its item (:func:`can_write_item`), as agreeing one needs.
 * Sight of the *people* on the agenda is not given by the panel: each item about
   a person follows the viewer's own sight of that person (``access/scopes.py``),
   and a person the viewer may not see is "a young person held by <worker>, <team>".
@@ -24,6 +26,8 @@
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from django.db.models import Q, QuerySet
 
@@ -142,20 +146,34 @@ def can_add_action(worker: Worker, meeting: PanelMeeting) -> bool:
     )
 
 
-def can_update_action(worker: Worker, action: PanelAction) -> bool:
-    """Its owner, the owner's team manager, or one of the panel's organisers."""
-    return worker.is_active and (
-        action.owner_id == worker.pk
-        or _manager_of(worker, action.owner)
-        or is_organiser(worker, action.meeting)
-    )
+def can_update_action(
+    worker: Worker, action: PanelAction, *, writable: Collection[int] | None = None
+) -> bool:
+    """Its owner; or the owner's team manager or one of the panel's organisers, who may
+    write about the action's item (:func:`can_write_item`), as adding one needs: its status,
+    due date and progress note are what the panel says about the young person.
+
+    The owner records progress on the work given to them whether or not they see the young
+    person: they read the action's words alone, never the item's, and giving work is not a
+    way in (a context plan's action owner is the same, ``context_cases.access_own_action``).
+    ``writable``: the ids of the items the worker may write about, when the page has them
+    (``panels.selectors.item_sight``)."""
+    if not worker.is_active:
+        return False
+    if action.owner_id == worker.pk:
+        return True
+    if not (_manager_of(worker, action.owner) or is_organiser(worker, action.meeting)):
+        return False
+    if writable is not None:
+        return action.item_id in writable
+    return can_write_item(worker, action.item)
 
 
 def can_see_item(viewer: Worker, item: AgendaItem) -> bool:
     """The viewer may see the item's person or place (its words follow that sight)."""
     if item.person_id is not None:
         assert item.person is not None
-        # As the page reads it (``panels.selectors.visible_item_ids``): in one's own right.
+        # As the page reads it (``panels.selectors.item_sight``): in one's own right.
         return bool(visible_person_ids(viewer, [item.person.pk], shared=False))
     assert item.context is not None
     return can_view_context(viewer, item.context)

@@ -13,13 +13,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.http import Http404
 
 from locus.access import naming, scopes
 from locus.access import panel_meetings as policies
 from locus.access.models import Worker
-from locus.access.selectors import visible_person_ids
 from locus.casework.models import CaseStatus, ContextPlan, PlanStatus
 from locus.common.queries import ids_among
 from locus.forums.models import FINISHED_ACTION_STATUSES
@@ -163,16 +172,46 @@ def meeting_items(meeting: PanelMeeting) -> list[AgendaItem]:
 
 def visible_item_ids(viewer: Worker, items: list[AgendaItem]) -> set[int]:
     """Which items the viewer may read in full: two queries, however many items."""
+    return item_sight(viewer, items)[0]
+
+
+def _people_read_and_written(viewer: Worker, person_ids: set[int]) -> tuple[set[int], set[int]]:
+    """Of these people, whom the viewer sees in their own right, and whom lastingly (not
+    through break-glass): one query."""
+    if not person_ids:
+        return set(), set()
     # In their own right: what a panel said about a child is their record, which a forum
     # share (the child's shared fields) does not bring.
-    people = visible_person_ids(viewer, (i.person_id for i in items if i.person_id), shared=False)
+    read = scopes.people_visible_to(viewer, shared=False).filter(id__in=person_ids)
+    lasting = scopes.person_filter(viewer, shared=False, break_glass=False)
+    if lasting is None:  # everyone, in their own right
+        everyone = set(read.values_list("id", flat=True))
+        return everyone, everyone
+    flagged = read.annotate(
+        writes=Case(
+            When(lasting, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
+    seen = dict(flagged.values_list("id", "writes"))
+    return set(seen), {pk for pk, writes in seen.items() if writes}
+
+
+def item_sight(viewer: Worker, items: list[AgendaItem]) -> tuple[set[int], set[int]]:
+    """Which items the viewer may read in full (``policies.can_see_item``), and which they
+    may write about (``policies.can_write_item``: an item's person needs lasting sight):
+    two queries, however many items."""
+    read, written = _people_read_and_written(viewer, {i.person_id for i in items if i.person_id})
     context_ids = {i.context_id for i in items if i.context_id}
     places = ids_among(scopes.contexts_visible_to(viewer), context_ids)
-    return {
-        i.pk
-        for i in items
-        if (i.person_id in people) or (i.context_id is not None and i.context_id in places)
-    }
+
+    def among(people: set[int]) -> set[int]:
+        return {
+            i.pk
+            for i in items
+            if (i.person_id in people) or (i.context_id is not None and i.context_id in places)
+        }
+
+    return among(read), among(written)
 
 
 def contexts_with_plans(context_ids: set[int]) -> set[int]:
@@ -199,7 +238,7 @@ def panel_detail(viewer: Worker, meeting: PanelMeeting) -> PanelDetail:
     """Everything the meeting's page shows, in a fixed number of queries."""
     prefetch_related_objects([meeting], _attendees())
     items = meeting_items(meeting)
-    visible = visible_item_ids(viewer, items)
+    visible, writable = item_sight(viewer, items)
     decisions = list(meeting.decisions.select_related("recorded_by").order_by("recorded_at", "id"))
     reads_discussion = policies.can_read_discussion(viewer, meeting)
     actions = list(
@@ -227,7 +266,8 @@ def panel_detail(viewer: Worker, meeting: PanelMeeting) -> PanelDetail:
             ActionView(
                 action,
                 shown,
-                not action.on_plan and policies.can_update_action(viewer, action),
+                not action.on_plan
+                and policies.can_update_action(viewer, action, writable=writable),
                 [b.text for b in action.builds_on.all() if b.ended_on is None] if shown else [],
             )
         )
