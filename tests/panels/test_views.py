@@ -83,6 +83,32 @@ def test_reading_the_panel_is_logged_with_the_people_shown(world: World) -> None
     assert event.detail["items_withheld"] == 1
 
 
+def test_an_agenda_item_s_pages_log_the_young_person_they_name(world: World) -> None:
+    meeting = held(world)
+    harmed = item(meeting, "harmed")  # csc_child, named in each page's caption
+    client = client_for(world.social_worker)
+    for name in ("panel-item-discussion", "panel-item-decision", "panel-item-action"):
+        page = client.get(url(name, meeting.pk, harmed.pk))
+        assert page.status_code == 200 and world.csc_child.full_name in page.text
+        event = last_read(world.social_worker)
+        assert event.record_id == str(meeting.pk) and event.detail["item"] == harmed.pk
+        assert event.detail["people_shown"] == [world.csc_child.pk]
+
+
+def test_the_agenda_s_person_search_logs_whom_it_found(world: World) -> None:
+    meeting = set_up(world)
+    client = client_for(world.social_worker)
+    page = client.get(url("panel-item", meeting.pk) + "?q=Cscchild")
+    assert page.status_code == 200 and world.csc_child.full_name in page.text
+    event = last_read(world.social_worker)
+    assert event.record_id == str(meeting.pk)
+    assert event.detail["people_shown"] == [world.csc_child.pk]
+    assert event.detail["searched"] == [{"name": "Cscchild"}]
+    # Without a name her caseload is offered, by name: logged as shown too.
+    client.get(url("panel-item", meeting.pk))
+    assert world.csc_child.pk in last_read(world.social_worker).detail["people_shown"]
+
+
 def test_adding_to_the_agenda_through_the_form(world: World) -> None:
     meeting = set_up(world)
     client = client_for(world.social_worker)

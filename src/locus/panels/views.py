@@ -278,6 +278,20 @@ STEPS: dict[str, Step] = {
 }
 
 
+def _shown(subject: Subject, form: GovukForm) -> dict[str, Any]:
+    """Whom a step's page names, for its read's audit record: an item's young person or
+    person of concern (in its caption: ``item_of`` found them visible to the viewer), and the
+    people "Add to the agenda" offers by name (its search, or the viewer's caseload), with
+    what was searched for."""
+    people = [subject.person_id] if isinstance(subject, AgendaItem) and subject.person_id else []
+    searched: dict[str, Any] = {}
+    if isinstance(form, ItemForm):
+        people += [p.pk for p in form.people.values()]
+        if form.search["q"]:
+            searched = {"searched": [{"name": form.search["q"]}]}
+    return {"people_shown": sorted(set(people)), **searched}
+
+
 def panel_step(
     request: AuthedRequest, meeting_id: int, step: str, item_id: int | None = None
 ) -> HttpResponse:
@@ -298,7 +312,7 @@ def panel_step(
         return redirect("panel", meeting_id=meeting.pk)
     if request.method == "GET":
         # Each form page shows the meeting (some, an item about a person): the read is logged.
-        read = {"page": step, **({"item": item_id} if item_id else {})}
+        read = {"page": step, **({"item": item_id} if item_id else {}), **_shown(subject, form)}
         record_access(actor=request.user, obj=meeting, detail=read)
     caption = ""
     if isinstance(subject, AgendaItem):
