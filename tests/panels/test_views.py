@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from locus.audit.models import AccessAction
+from locus.audit.models import AccessAction, AccessEvent
 from locus.common.services import today
 from locus.panels.models import AgendaItem, PanelAction, PanelMeeting, PanelStatus
 from tests.factories import World, client_for, nothing_written
@@ -107,6 +107,26 @@ def test_the_agenda_s_person_search_logs_whom_it_found(world: World) -> None:
     # Without a name her caseload is offered, by name: logged as shown too.
     client.get(url("panel-item", meeting.pk))
     assert world.csc_child.pk in last_read(world.social_worker).detail["people_shown"]
+
+
+def test_a_form_page_redrawn_after_an_invalid_post_logs_the_read(world: World) -> None:
+    meeting = held(world)
+    harmed = item(meeting, "harmed")
+    action = act(world, item(meeting, "location"))
+    client = client_for(world.social_worker)
+    before = AccessEvent.objects.filter(actor=world.social_worker).count()
+    page = client.post(url("panel-item-discussion", meeting.pk, harmed.pk), {"discussion": ""})
+    assert page.status_code == 200 and world.csc_child.full_name in page.text  # redrawn
+    event = last_read(world.social_worker)
+    assert event.detail == {
+        "page": "discussion",
+        "item": harmed.pk,
+        "people_shown": [world.csc_child.pk],
+    }
+    page = client.post(url("panel-action-update", meeting.pk, action.pk), {"status": ""})
+    assert page.status_code == 200 and action.description in page.text  # redrawn
+    assert last_read(world.social_worker).detail == {"page": "action update"}
+    assert AccessEvent.objects.filter(actor=world.social_worker).count() == before + 2
 
 
 def test_adding_to_the_agenda_through_the_form(world: World) -> None:

@@ -26,7 +26,14 @@ from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_ids
 from locus.common.modelkit import choice_values
-from locus.common.pages import created, form_page, posted, search_term, submitted
+from locus.common.pages import (
+    created,
+    form_page,
+    logged_form_page,
+    posted,
+    search_term,
+    submitted,
+)
 from locus.common.services import permitted
 from locus.forums.pages import meetings_page
 from locus.panels import selectors, services
@@ -310,25 +317,24 @@ def panel_step(
     form = page.form(request, subject)
     if submitted(request, form, lambda: page.run(request.user, subject, form), page.success):
         return redirect("panel", meeting_id=meeting.pk)
-    if request.method == "GET":
-        # Each form page shows the meeting (some, an item about a person): the read is logged.
-        read = {"page": step, **({"item": item_id} if item_id else {}), **_shown(subject, form)}
-        record_access(actor=request.user, obj=meeting, detail=read)
     caption = ""
     if isinstance(subject, AgendaItem):
         caption = f"{subject.get_kind_display()}: {selectors.item_label(subject, True)}"
-    return render(
+    # Each form page shows the meeting (some, an item about a person): the read is logged
+    # each time the page is drawn, an invalid post's page too.
+    return logged_form_page(
         request,
         page.template,
-        {
-            "meeting": meeting,
-            "form": form,
-            "heading": page.heading,
-            "button": page.button,
-            "intro": page.intro,
-            "warning": page.warning,
-            "caption": caption,
-        },
+        form,
+        about=meeting,
+        heading=page.heading,
+        button=page.button,
+        shown={**({"item": item_id} if item_id else {}), **_shown(subject, form)},
+        read=step,
+        meeting=meeting,
+        intro=page.intro,
+        warning=page.warning,
+        caption=caption,
     )
 
 
@@ -343,16 +349,16 @@ def action_update(request: AuthedRequest, meeting_id: int, action_id: int) -> Ht
 
     if submitted(request, form, run, "Action updated"):
         return redirect("panel", meeting_id=meeting.pk)
-    if request.method == "GET":
-        record_access(actor=request.user, obj=meeting, detail={"page": "action update"})
     # Its owner reads its words whatever their sight of the item; anyone else who may update
-    # it may write about the item, so sees it.
-    return form_page(
+    # it may write about the item, so sees it. Logged each time it is drawn, as every read is.
+    return logged_form_page(
         request,
         "panels/form.html",
         form,
+        about=meeting,
         heading="Update the action",
         button="Save the update",
+        read="action update",
         meeting=meeting,
         intro=action.description,
     )
