@@ -154,6 +154,16 @@ def _approve(actor: Worker, case: ContextCase, subject: str, outcome: str, note:
     )
 
 
+def _still_open(case: ContextCase, refused: str) -> None:
+    """A closed case is history: nothing more is written to it (an assessment started, saved,
+    evidenced or sent for sign-off, a conference set or recorded, a plan drafted, its level
+    revised). The case is read afresh under a lock, so a closure approved while the page was
+    open is seen; ``refused`` says what the closed case cannot have."""
+    _lock(case)
+    if not case.is_open:
+        raise InvalidTransition(f"This case is closed: {refused}")
+
+
 def _move_case(actor: Worker, case: ContextCase, move: str, **fields: Any) -> ContextCase:
     status = CASE_MACHINE.after(case.status, move)
     return save_changes(actor=actor, obj=case, fields={"status": status, **fields})
@@ -505,9 +515,7 @@ def threshold_revise(
     to assessment; a context found to need less is stepped down by closing the case.
     """
     _work(actor, case)
-    _lock(case)
-    if not case.is_open:
-        raise InvalidTransition("This case is closed: its threshold cannot change")
+    _still_open(case, "its threshold cannot change")
     problems = Problems()
     problems.check(level is not None and level.active, "level", "Choose the threshold level")
     if level is not None:
@@ -606,6 +614,7 @@ def assessment_start(
     case = assessment.case
     _work(actor, case)
     _lock(assessment)
+    _still_open(case, "its assessment cannot be started")
     status = ASSESSMENT_MACHINE.after(assessment.status, "start")
     assessor = assessor or case.lead
     problems = Problems()
@@ -651,6 +660,7 @@ def assessment_save(
     analysis of the context's capacity to safeguard, and the recommendation."""
     _work(actor, assessment.case)
     _lock(assessment)
+    _still_open(assessment.case, "its assessment cannot change")
     ASSESSMENT_MACHINE.after(assessment.status, "save")
     rows = {f.key: f for f in assessment.findings.all()}
     if set(findings) - set(rows):
@@ -696,6 +706,7 @@ def evidence_add(
     """Add a piece of evidence to a domain, with its source (provenance)."""
     _work(actor, assessment.case)
     _lock(assessment)
+    _still_open(assessment.case, "its assessment takes no more evidence")
     ASSESSMENT_MACHINE.after(assessment.status, "save")
     finding = assessment.findings.filter(key=domain_key).first()
     problems = Problems()
@@ -720,6 +731,7 @@ def assessment_submit(
     case = assessment.case
     _work(actor, case)
     _lock(assessment)
+    _still_open(case, "its assessment cannot be sent for sign-off")
     status = ASSESSMENT_MACHINE.after(assessment.status, "submit")
     problems = Problems()
     _check_manager(problems, actor, case, ApprovalSubject.ASSESSMENT, manager)
@@ -814,6 +826,7 @@ def conference_schedule(
     """Set (or move) the conference's date, place and chair."""
     _work(actor, conference.case)
     _lock(conference)
+    _still_open(conference.case, "its conference cannot be scheduled")
     status = CONFERENCE_MACHINE.after(conference.status, "schedule")
     problems = Problems()
     now = clock.now()
@@ -882,7 +895,7 @@ def conference_record(
     case = conference.case
     permitted(policies.can_record_conference, actor, conference)
     _lock(conference)
-    _lock(case)
+    _still_open(case, "its conference cannot be recorded")
     status = CONFERENCE_MACHINE.after(conference.status, "record")
     if plan_agreed:
         CASE_MACHINE.after(case.status, "agree_plan")
@@ -991,9 +1004,7 @@ def plan_draft(*, actor: Worker, case: ContextCase) -> ContextPlan:
     """Start drafting the context safeguarding plan (it can be drafted during the assessment,
     but is approved only after the assessment is)."""
     _work(actor, case)
-    _lock(case)
-    if not case.is_open:
-        raise InvalidTransition("This case is closed: it cannot have a new plan")
+    _still_open(case, "it cannot have a new plan")
     if ContextPlan.objects.filter(case=case).exists():
         raise InvalidTransition("This case already has a plan")
     return _new_plan(actor, case)
