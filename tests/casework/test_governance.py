@@ -20,15 +20,17 @@ from locus.access.models import Role
 from locus.casework import selectors, services
 from locus.casework.models import (
     ContextCase,
+    PlanGoal,
     Referral,
     SignOffRequest,
     ThresholdRevision,
 )
 from locus.common import clock
-from locus.common.errors import NotPermitted, ValidationFailed
+from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
 from tests.casework.helpers import (
     CASEWORK_MODELS,
     active_case,
+    add_action,
     assessed_case,
     conference_of,
     finish_actions,
@@ -323,6 +325,57 @@ def test_the_closure_page_asks_for_each_rating_and_goal_and_shows_them(world: Wo
     html = client_for(world.team_manager).get(url("context-case", case.pk)).content.decode()
     assert "Re-rated: Guardianship" in html and "Fewer incidents" in html
     assert f'href="{url("context-closure", case.pk)}"' in html  # the manager asked decides
+
+
+def test_while_a_closure_waits_the_team_adds_nothing_to_the_plan(world: World) -> None:
+    """The manager decides on the plan the request described, with each goal's outcome: a
+    goal added while they decide (by a teammate, say) would close with no outcome."""
+    case = active_case(world)
+    finish_actions(world, case)
+    plan = request_closure(world, case).plan  # "the context is safer": every goal achieved
+    with (
+        nothing_written(*CASEWORK_MODELS),
+        pytest.raises(InvalidTransition, match="deciding on closing this case") as refused,
+    ):
+        services.goal_add(
+            actor=world.teammate,
+            plan=plan,
+            statement="Young people are safe at the bus stop outside",
+            measure="Incidents reported at the bus stop",
+        )
+    assert "it cannot gain goals now" in str(refused.value)
+    with nothing_written(*CASEWORK_MODELS), pytest.raises(InvalidTransition, match="gain actions"):
+        add_action(world, plan)
+    with nothing_written(*CASEWORK_MODELS), pytest.raises(InvalidTransition, match="gain children"):
+        services.plan_child_add(actor=world.social_worker, plan=plan, person=world.csc_child)
+    services.closure_approve(actor=world.team_manager, case=refreshed(case))
+    assert refreshed(case).status == "closed"
+
+
+def test_a_goal_without_an_outcome_in_the_closure_request_keeps_the_case_open(
+    world: World,
+) -> None:
+    case = active_case(world)
+    finish_actions(world, case)
+    plan = request_closure(world, case).plan
+    # Added while the closure waited, before the plan was held still while it does.
+    late = PlanGoal.objects.create(
+        plan=plan,
+        statement="Young people are safe at the bus stop outside",
+        measure="Incidents reported at the bus stop",
+        order=2,
+        created_by=world.teammate,
+        created_at=clock.now(),
+    )
+    with (
+        nothing_written(*CASEWORK_MODELS),
+        pytest.raises(InvalidTransition, match="A goal on the plan has no outcome"),
+    ):
+        services.closure_approve(actor=world.team_manager, case=refreshed(case))
+    assert refreshed(case).status == "closing"
+    services.closure_refuse(actor=world.team_manager, case=refreshed(case), note="Add its outcome")
+    assert refreshed(case).status == "plan"
+    assert PlanGoal.objects.filter(pk=late.pk).exists()
 
 
 # --- 6. Referral sight --------------------------------------------------------------------------

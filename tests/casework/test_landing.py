@@ -114,3 +114,15 @@ def test_only_workers_who_sit_on_panels_land_actions(world: World) -> None:
     plan = active_case(world).plan
     with nothing_written(*CASEWORK_MODELS), pytest.raises(NotPermitted):
         land(world, plan, actor=world.auditor)
+
+
+def test_an_action_landed_while_the_closure_waits_keeps_the_case_open(world: World) -> None:
+    """What another forum agrees still reaches the plan while a manager decides on closing
+    the case (the team's own additions wait): the manager then keeps the case open."""
+    case = active_case(world)
+    finish_actions(world, case)
+    plan = request_closure(world, case).plan
+    land(world, plan)
+    with pytest.raises(InvalidTransition, match="An action on the plan is open again"):
+        services.closure_approve(actor=world.team_manager, case=refreshed(case))
+    assert refreshed(case).status == "closing"

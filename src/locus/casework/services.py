@@ -1010,11 +1010,26 @@ def plan_draft(*, actor: Worker, case: ContextCase) -> ContextPlan:
     return _new_plan(actor, case)
 
 
-def _edit_plan(actor: Worker, plan: ContextPlan, *, adding: str) -> None:
-    """The plan may be added to: the case is open and the plan not ended."""
+def _edit_plan(
+    actor: Worker, plan: ContextPlan, *, adding: str, while_closing: bool = False
+) -> None:
+    """The plan may be added to: the case is open and the plan not ended.
+
+    While a closure waits the team does not change the plan: the closure was asked for on
+    the plan as it stood, with the outcome against each goal, and the manager decides on
+    that (a goal added now would close with no outcome). What reaches the plan from
+    elsewhere still does (``while_closing``): an action a panel lands, progress on an
+    action; :func:`closure_approve` refuses while an action is open."""
     _lock(plan)
-    if plan.case.status == CaseStatus.CLOSED:
+    status = plan.case.status
+    if status == CaseStatus.CLOSED:
         raise InvalidTransition(f"This case is closed: it cannot gain {adding}")
+    if status == CaseStatus.CLOSING and not while_closing:
+        raise InvalidTransition(
+            f"A manager is deciding on closing this case, on the plan as it was when the "
+            f"closure was asked for: it cannot gain {adding} now. To change the plan, ask "
+            "them to keep the case open"
+        )
     PLAN_MACHINE.after(plan.status, "edit")
 
 
@@ -1182,7 +1197,7 @@ def action_land(
     the action's history.
     """
     permitted(policies.can_land_action, actor, plan)
-    _edit_plan(actor, plan, adding="actions")
+    _edit_plan(actor, plan, adding="actions", while_closing=True)
     if plan.status != PlanStatus.ACTIVE:
         raise InvalidTransition(
             "This plan has not been approved yet: actions from other meetings land on it once it is"
@@ -1227,7 +1242,7 @@ def action_update(
     permitted(policies.can_update_action, actor, action)
     _lock(action)
     plan = action.plan
-    _edit_plan(actor, plan, adding="updates to its actions")
+    _edit_plan(actor, plan, adding="updates to its actions", while_closing=True)
     finished = today() if status in FINISHED_ACTION_STATUSES else None
     return forums.update_action(
         actor, action, status, note, due_on, also={"completed_on": finished}
@@ -1445,6 +1460,12 @@ def review_record(
 # --- Closure ---------------------------------------------------------------------------------
 
 
+def _goals_without_outcome(case: ContextCase) -> int:
+    """Goals of the case's plan the closure request gave no outcome for (added since)."""
+    recorded_for = [int(pk) for pk in case.closure_goal_outcomes or {}]
+    return PlanGoal.objects.filter(plan__case=case).exclude(pk__in=recorded_for).count()
+
+
 def _open_actions(case: ContextCase) -> int:
     return (
         PlanAction.objects.filter(plan__case=case)
@@ -1561,7 +1582,8 @@ def closure_request(
 @transaction.atomic
 def closure_approve(*, actor: Worker, case: ContextCase, note: str = "") -> ContextCase:
     """The manager asked approves the closure. The plan ends and reviews still due are
-    cancelled. An action added since the request (landed by a panel) keeps it open."""
+    cancelled. An action added since the request (landed by a panel) keeps it open, and so
+    does a goal with no outcome in the request: the manager decides on each goal's."""
     permitted(policies.can_sign_off, actor, case, ApprovalSubject.CLOSURE)
     _lock(case)
     status = CASE_MACHINE.after(case.status, "approve_closure")
@@ -1569,6 +1591,11 @@ def closure_approve(*, actor: Worker, case: ContextCase, note: str = "") -> Cont
         raise InvalidTransition(
             "An action on the plan is open again: keep the case open, and ask to close it "
             "once the action is done or stopped"
+        )
+    if _goals_without_outcome(case):
+        raise InvalidTransition(
+            "A goal on the plan has no outcome in the closure request: keep the case open, "
+            "and ask to close it again with the outcome against each goal"
         )
     note = _one_text("note", note, "", required=False)
     _signed(actor, case, ApprovalSubject.CLOSURE)
