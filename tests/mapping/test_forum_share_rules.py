@@ -37,7 +37,8 @@ from locus.mapping.services import (
 from locus.peers.models import GroupRole
 from locus.peers.services import membership_add
 from locus.people.services import allocation_create
-from locus.sharing.models import Share
+from locus.sharing.models import Recipient, Share
+from locus.sharing.services import source_of
 from locus.sharing.vocab import CHILDREN_IN_NEED, POLICE_DISCLOSURE, Basis
 from tests.factories import (
     START,
@@ -197,6 +198,29 @@ def test_a_manager_of_the_holding_team_may_agree_and_is_invited(world: World) ->
     )
     invitation = meeting.invitees.get(worker=world.team_manager)
     assert invitation.reason == InviteReason.AGREED
+
+
+def test_a_manager_invited_by_agreeing_is_named_on_the_meeting_s_other_shares(
+    world: World,
+) -> None:
+    """Invited by agreeing to bring a child, the holder's manager is at the meeting like any
+    worker invited later: the register names her as a recipient of the other children shared
+    there (she sees them once she confirms attending), not of the child she agreed to bring."""
+    meeting = propose(world, agreed=False)  # invites the holders: social_worker, yjs_worker
+    agree(meeting, world.yjs_worker, world.yjs_child)
+    assert not meeting.invitees.filter(worker=world.team_manager).exists()
+    agree(meeting, world.team_manager, world.csc_child)  # the holder's manager: now invited
+    hold(world, schedule(world, meeting))  # everyone attended and confirmed
+    assert sees(world, "team_manager", "yjs_child")  # shared with her at the meeting
+
+    def named_for(person: Any) -> set[Any]:
+        agreement = ShareAgreement.objects.get(child__meeting=meeting, child__person=person)
+        source_type, source_id = source_of(agreement)
+        shares = Share.objects.filter(source_type=source_type, source_id=source_id)
+        return set(Recipient.objects.filter(share__in=shares).values_list("worker", flat=True))
+
+    assert world.team_manager.pk in named_for(world.yjs_child)
+    assert world.team_manager.pk not in named_for(world.csc_child)
 
 
 @pytest.mark.parametrize(

@@ -97,6 +97,17 @@ def _invite(actor: Worker, meeting: Meeting, worker: Worker, reason: str) -> Inv
     )
 
 
+def _join(actor: Worker, meeting: Meeting, worker: Worker, reason: str) -> Invitee:
+    """Invite ``worker`` to a meeting whose children may already be agreed: whoever is
+    invited later is among those the children's holders share with, so each open register
+    row of the meeting's agreements names them too (not their own agreement's: it shares
+    the child with the others there, never with the worker who agreed)."""
+    agreements = ShareAgreement.objects.filter(child__meeting=meeting).exclude(agreed_by=worker)
+    for agreement in agreements:
+        sharing.add_recipients(actor=actor, source=agreement, recipients=[sharing.To(worker)])
+    return _invite(actor, meeting, worker, reason)
+
+
 def _step(meeting: Meeting, move: str) -> str:
     """Lock the meeting and ask its machine for the status after ``move`` (or refuse it)."""
     _lock(meeting)
@@ -225,10 +236,7 @@ def meeting_invite(*, actor: Worker, meeting: Meeting, worker: Worker) -> Invite
         f"{worker} is already invited",
     )
     problems.raise_if_any()
-    # Whoever is invited later is among those the children's holders share with.
-    for agreement in ShareAgreement.objects.filter(child__meeting=meeting):
-        sharing.add_recipients(actor=actor, source=agreement, recipients=[sharing.To(worker)])
-    return _invite(actor, meeting, worker, InviteReason.ADDED)
+    return _join(actor, meeting, worker, InviteReason.ADDED)
 
 
 @transaction.atomic
@@ -414,7 +422,7 @@ def share_agree(
     else:
         agreement = create_audited(actor, ShareAgreement, child=link, agreed_by=actor, **values)
         if not meeting.invitees.filter(worker=actor).exists():
-            _invite(actor, meeting, actor, InviteReason.AGREED)
+            _join(actor, meeting, actor, InviteReason.AGREED)
     # A changed agreement ends the row for what was agreed before: the register says what
     # was shared on which terms, each for its own period.
     sharing.end_shares(actor=actor, source=agreement, note="Replaced by a new agreement")
