@@ -275,6 +275,15 @@ def request_closure(world: World, case: ContextCase, **fields: Any) -> ContextCa
     return services.closure_request(**values)
 
 
+def closed(world: World, case: ContextCase, **closure: Any) -> ContextCase:
+    """Closure asked for (``closure``: the request's fields) and approved by team_manager."""
+    request_closure(world, case, **closure)
+    services.closure_approve(actor=world.team_manager, case=refreshed(case))
+    case = refreshed(case)
+    assert case.status == "closed"
+    return case
+
+
 def review(world: World, case: ContextCase, decision: str = "continue", **fields: Any) -> Any:
     due = case.plan.reviews.get(status="due")
     values: dict[str, Any] = {
