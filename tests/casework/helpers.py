@@ -167,10 +167,12 @@ def conference_of(case: ContextCase) -> ContextConference:
 def schedule(
     world: World, conference: ContextConference, *, when: dt.datetime | None = None
 ) -> ContextConference:
+    """Set for now unless ``when`` says otherwise: after the assessment's approval (which
+    called the conference), and recordable at once."""
     return services.conference_schedule(
         actor=world.social_worker,
         conference=conference,
-        when=when or clock.now() - dt.timedelta(days=1),
+        when=when or clock.now(),
         location="Hackney Service Centre, room 2",
         # Independent of the case: not its lead or assessor (social_worker) or their manager.
         chair=world.other_social_worker,

@@ -480,7 +480,8 @@ def test_a_team_manager_walks_a_case_from_referral_to_closure(
     assert refreshed(case).status == "conference"
 
     # The conference: the lead's manager may not chair it.
-    when = {"when": frozen_clock.today.strftime("%d/%m/%Y"), "time": "00:01"}
+    # Noon, when the clock stopped and the manager approved the assessment: not before it.
+    when = {"when": frozen_clock.today.strftime("%d/%m/%Y"), "time": "12:00"}
     schedule_url = url("context-conference-schedule", case.pk)
     with nothing_written(*CASEWORK_MODELS):
         response = worker.post(

@@ -428,6 +428,21 @@ def test_scheduling_needs_a_time_a_place_and_a_chair(world: World) -> None:
         hold(world, conference)
 
 
+def test_a_conference_is_not_set_before_its_assessment_was_approved(world: World) -> None:
+    """The conference considers the approved assessment: a time before the approval (here,
+    before the case was even opened) would back-date it, and the plan it agrees."""
+    case = assessed_case(world)
+    conference = conference_of(case)
+    for before in (case.opened_at - dt.timedelta(days=90), case.assessment.approved_at):
+        with nothing_written(*CASEWORK_MODELS), pytest.raises(ValidationFailed) as error:
+            schedule(world, conference, when=before - dt.timedelta(minutes=1))
+        assert list(error.value.errors) == ["when"]
+        assert error.value.errors["when"][0].startswith(
+            "The conference must be after the assessment was approved"
+        )
+    assert schedule(world, conference, when=case.assessment.approved_at).status == "scheduled"
+
+
 def test_a_conference_is_recorded_once_it_has_taken_place(world: World) -> None:
     conference = conference_of(assessed_case(world))
     schedule(world, conference, when=clock.now() + dt.timedelta(days=3))
@@ -458,7 +473,7 @@ def test_the_chair_may_record_the_conference(world: World) -> None:
     services.conference_schedule(
         actor=world.social_worker,
         conference=conference,
-        when=clock.now() - dt.timedelta(hours=2),
+        when=clock.now(),
         location="Room 2",
         chair=world.yjs_worker,
     )

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from locus.access.services import worker_set_password
@@ -147,12 +148,13 @@ def test_a_shopping_centre_from_referral_to_closure(
     assert "Assessment signed off" in alert(page)
     expect(page.get_by_text("Hold a context conference by")).to_be_visible()
 
-    # 5. The conference: scheduled, held yesterday, minutes without children's names.
+    # 5. The conference: scheduled, held just now (not before the assessment was approved),
+    # minutes without children's names.
     switch_to(page, base, "social_worker", case_path)
     page.get_by_role("link", name="Schedule the conference").click()
-    yesterday = clock.today() - dt.timedelta(days=1)
-    page.get_by_label("Date").fill(yesterday.strftime("%d/%m/%Y"))
-    page.get_by_label("Time").fill("10:00")
+    held = timezone.localtime(clock.now())
+    page.get_by_label("Date").fill(held.strftime("%d/%m/%Y"))
+    page.get_by_label("Time").fill(held.strftime("%H:%M"))
     page.get_by_label("Where").fill("Hackney Service Centre, room 2")
     # An independent chair: not the lead, the assessor, or their manager.
     page.get_by_label("Chair").select_option(label="Test other_social_worker, Assessment Team B")

@@ -19,6 +19,7 @@ from typing import Any, Unpack
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from locus.access import context_cases as policies
 from locus.access import policies as access_policies
@@ -823,19 +824,33 @@ def conference_schedule(
     location: str,
     chair: Worker | None,
 ) -> ContextConference:
-    """Set (or move) the conference's date, place and chair."""
+    """Set (or move) the conference's date, place and chair.
+
+    The conference considers the approved assessment (it was called when the assessment was
+    approved), so it is never set before that approval: a date before it would back-date
+    the conference, and the plan it agrees."""
     _work(actor, conference.case)
     _lock(conference)
     _still_open(conference.case, "its conference cannot be scheduled")
     status = CONFERENCE_MACHINE.after(conference.status, "schedule")
     problems = Problems()
     now = clock.now()
+    assessment = conference.assessment or getattr(conference.case, "assessment", None)
+    approved_at = assessment.approved_at if assessment is not None else None
+    if approved_at is not None:  # the form takes the time to the minute: its minute counts
+        approved_at = approved_at.replace(second=0, microsecond=0)
     if when is None:
         problems.add("when", "Enter the date and time of the conference")
     elif timezone.is_naive(when):
         raise TypeError("conference_schedule needs a timezone-aware datetime")
     elif not now - SCHEDULING_WINDOW <= when <= now + SCHEDULING_WINDOW:
         problems.add("when", "The conference must be within a year of today")
+    elif approved_at is not None and when < approved_at:
+        approved = date_format(timezone.localtime(approved_at), "j F Y \\a\\t H:i")
+        problems.add(
+            "when",
+            f"The conference must be after the assessment was approved ({approved})",
+        )
     location = _short(problems, "location", location, "The place")
     problems.check(bool(location), "location", "Enter where the conference is held")
     if chair is None or not policies.is_casework_worker(chair):
