@@ -335,6 +335,19 @@ def test_opening_a_meeting_is_logged_with_the_children_shown(world: World) -> No
     assert listing.action == AccessAction.SEARCH and listing.detail["shown"] == [str(meeting.pk)]
 
 
+def test_the_intervention_form_logs_the_children_it_names(world: World) -> None:
+    """Its "Who is it for?" choices name the meeting's children the viewer sees: the read
+    says so, as the meeting's own page does."""
+    meeting = held_meeting(world)
+    page = client_for(world.social_worker).get(url("intervention-add", meeting.pk))
+    assert world.csc_child.full_name in page.content.decode()
+    event = AccessEvent.objects.filter(
+        actor=world.social_worker, record_type="cocase.meeting", record_id=str(meeting.pk)
+    ).latest("id")
+    assert event.detail["page"] == "intervention"
+    assert world.csc_child.pk in event.detail["people_shown"]
+
+
 def test_a_meeting_the_viewer_may_not_see_is_not_found_and_says_nothing(world: World) -> None:
     meeting = propose(world)
     client = client_for(world.other_social_worker)

@@ -357,6 +357,13 @@ def _intervention_form(request: AuthedRequest, offers: _Offers) -> InterventionF
     )
 
 
+def _children_named(request: AuthedRequest, offers: _Offers) -> dict[str, Any]:
+    """The meeting's children the form's "Who is it for?" names (those the viewer sees; the
+    others are described by who holds their case), for the read."""
+    rows = selectors.child_rows(request.user, offers.links)
+    return {"people_shown": [row.person_id for row in rows if row.visible]}
+
+
 def _add_intervention(actor: Worker, offers: _Offers, form: InterventionForm) -> Any:
     data = form.cleaned_data
     person_id = form.person_id()
@@ -499,6 +506,7 @@ STEPS: dict[str, Step] = {
         policies.can_add_intervention,
         prepare=_offers,
         read="intervention",
+        more=_children_named,
     ),
     "intervention-update": Step(
         "Update the intervention",
