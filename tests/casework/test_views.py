@@ -15,14 +15,17 @@ from locus.audit.models import AccessAction, AccessEvent
 from locus.casework import services
 from locus.casework.models import AssessmentTemplate, ContextCase, Referral
 from locus.common.services import today
+from locus.profiles.services import profile_item_add
 from tests.casework.helpers import (
     CASEWORK_MODELS,
     active_case,
     add_action,
     assessed_case,
     conference_of,
+    hold,
     level,
     open_case,
+    planned_case,
     refer,
     refer_child,
     refreshed,
@@ -284,6 +287,46 @@ def test_reads_are_logged(world: World) -> None:
     assert AccessEvent.objects.filter(
         actor=world.social_worker, action=AccessAction.SEARCH, detail__via="my work"
     ).exists()
+
+
+def _last_read(worker: Any) -> dict[str, Any]:
+    return AccessEvent.objects.filter(actor=worker).latest("id").detail
+
+
+def test_the_conference_page_logs_the_children_its_warning_names(world: World) -> None:
+    refer_child(world, world.shopping_centre)  # Ciara is linked to the centre
+    case = assessed_case(world)
+    minutes = "Ciara Cscchild was there."
+    hold(world, schedule(world, conference_of(case)), minutes=minutes, names_confirmed=True)
+    page = client_for(world.social_worker).get(url("context-conference", case.pk))
+    assert "(Ciara Cscchild)" in page.content.decode()
+    assert _last_read(world.social_worker)["people_shown"] == [world.csc_child.pk]
+
+
+def test_the_link_a_child_form_logs_the_children_it_lists(world: World) -> None:
+    refer_child(world, world.shopping_centre)
+    case = planned_case(world)
+    page = client_for(world.social_worker).get(url("context-plan-child", case.pk))
+    assert world.csc_child.full_name in page.content.decode()
+    assert world.csc_child.pk in _last_read(world.social_worker)["people_shown"]
+
+
+def test_the_add_action_form_logs_the_children_whose_strengths_it_names(world: World) -> None:
+    case = planned_case(world)
+    services.plan_child_add(
+        actor=world.social_worker, plan=case.plan, person=world.csc_child, episode=None
+    )
+    profile_item_add(
+        actor=world.social_worker,
+        person=world.csc_child,
+        kind="interest",
+        text="Plays football on Saturdays",
+        recorded_on=today() - dt.timedelta(days=3),
+    )
+    page = client_for(world.social_worker).get(url("context-action-add", case.pk))
+    html = page.content.decode()
+    assert "Plays football" in html and world.csc_child.full_name in html
+    assert _last_read(world.social_worker)["people_shown"] == [world.csc_child.pk]
 
 
 def _queries(client: Any, path: str) -> int:

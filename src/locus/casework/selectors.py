@@ -475,10 +475,16 @@ def _attendees() -> QuerySet[Any]:
     return ConferenceAttendee.objects.select_related("worker__team__agency", "agency")
 
 
-def conference_warning(viewer: Worker, conference: ContextConference) -> str:
-    """The warning the minutes page shows when its minutes name a child linked to the context."""
+def conference_named(viewer: Worker, conference: ContextConference) -> list[NamedChild]:
+    """The children linked to the context whom the conference's minutes and decisions name,
+    as :func:`children_named` finds them for the viewer: its page warns of them by name."""
     texts = [conference.minutes, *[d.text for d in conference.decisions.all()]]
-    named = children_named(viewer, conference.case, texts)
+    return children_named(viewer, conference.case, texts)
+
+
+def conference_warning(named: Sequence[NamedChild]) -> str:
+    """The warning the conference page shows when its minutes name a child linked to the
+    context (:func:`conference_named`)."""
     return naming_warning(named) if named else ""
 
 
@@ -933,15 +939,22 @@ def action_of(case: ContextCase, action_id: int) -> PlanAction:
     return action
 
 
-def child_options(viewer: Worker, case: ContextCase) -> list[tuple[str, str]]:
-    """Children the worker may link: those linked to the context and their own caseload,
-    whom they see; each with their open plans (CIN, CP, looked after, youth justice)."""
+def child_option_people(viewer: Worker, case: ContextCase) -> QuerySet[Person]:
+    """The children a worker may link to the case's plan: young people linked to the context
+    or on their own caseload, whom they see in their own right."""
     held = set(caseload_for(viewer=viewer, statuses=False).values_list("id", flat=True))
     linked = linked_child_ids(case, viewer)
     ids = visible_person_ids(viewer, linked | held, shared=False, break_glass=False)
-    people = Person.objects.filter(id__in=ids, kind=PersonKind.YOUNG_PERSON).order_by(
+    return Person.objects.filter(id__in=ids, kind=PersonKind.YOUNG_PERSON).order_by(
         "family_name", "given_name", "id"
     )
+
+
+def child_options(viewer: Worker, case: ContextCase) -> list[tuple[str, str]]:
+    """Children the worker may link: those linked to the context and their own caseload,
+    whom they see; each with their open plans (CIN, CP, looked after, youth justice)."""
+    people = list(child_option_people(viewer, case))
+    ids = [p.pk for p in people]
     episodes: dict[int, list[LegalStatusEpisode]] = {}
     # A child's own plan is their legal status: offered only to a role whose row has it.
     if PersonField.LEGAL_STATUS in role_fields(viewer):

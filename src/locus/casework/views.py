@@ -335,7 +335,12 @@ def conference_page(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = policies.access_case(request.user, case_id)
     conference = selectors.conference_of(case)
     attendees = selectors.conference_attendees(conference)
-    record_access(actor=request.user, obj=conference, detail={"case": case.pk})
+    # The warning names the reader's own children the minutes name: the read says whom.
+    named = selectors.conference_named(request.user, conference)
+    shown = [child.person_id for child in named]
+    record_access(
+        actor=request.user, obj=conference, detail={"case": case.pk, "people_shown": shown}
+    )
     return render(
         request,
         "casework/conference.html",
@@ -345,7 +350,7 @@ def conference_page(request: AuthedRequest, case_id: int) -> HttpResponse:
             "attended": [a for a in attendees if a.attendance == "attended"],
             "apologies": [a for a in attendees if a.attendance == "apologies"],
             "decisions": selectors.conference_decisions(conference),
-            "warning": selectors.conference_warning(request.user, conference),
+            "warning": selectors.conference_warning(named),
             "can_work": policies.can_work_case(request.user, case),
             "can_record": policies.can_record_conference(request.user, conference),
             "can_view_assessment": policies.can_view_assessment(request.user, case),
@@ -560,14 +565,25 @@ def _add_goal(actor: Worker, case: ContextCase, form: GoalForm) -> Any:
     )
 
 
+def _action_offers(request: AuthedRequest, case: ContextCase) -> tuple[list[Any], list[Any]]:
+    """What a new action may be about: the plan's open goals, and the strengths (each with
+    its child's name) of the children it affects whom the viewer sees."""
+    affected, goals = selectors.action_choices(selectors.plan_of(case))
+    return goals, build_on_for(request.user, affected)
+
+
 def _action_form(request: AuthedRequest, case: ContextCase) -> ActionForm:
-    plan = selectors.plan_of(case)
-    affected, goals = selectors.action_choices(plan)
+    goals, strengths = _action_offers(request, case)
     owners = policies.casework_workers()
-    strengths = build_on_for(request.user, affected)
     return ActionForm(
         posted(request), goals=goals, agencies=all_agencies(), owners=owners, strengths=strengths
     )
+
+
+def _strengths_named(request: AuthedRequest, case: ContextCase) -> dict[str, Any]:
+    """The children the action form names, by the strengths it offers (for the read)."""
+    _goals, strengths = _action_offers(request, case)
+    return {"people_shown": sorted({s.person_id for s in strengths})}
 
 
 def _add_action(actor: Worker, case: ContextCase, form: ActionForm) -> Any:
@@ -709,6 +725,12 @@ def _plan_child_form(request: AuthedRequest, case: ContextCase) -> PlanChildForm
     return PlanChildForm(posted(request), options=selectors.child_options(request.user, case))
 
 
+def _children_offered(request: AuthedRequest, case: ContextCase) -> dict[str, Any]:
+    """The children the link form lists by name (for the read)."""
+    people = selectors.child_option_people(request.user, case)
+    return {"people_shown": list(people.values_list("id", flat=True))}
+
+
 def _submit_plan(actor: Worker, case: ContextCase, form: ManagerForm) -> Any:
     plan, manager = selectors.plan_of(case), form.chosen("manager")
     return services.plan_submit(actor=actor, plan=plan, manager=manager)
@@ -826,6 +848,7 @@ STEPS: dict[str, Step] = {
         _add_action,
         _WORKS,
         after=_PLAN,
+        more=_strengths_named,
     ),
     "context-action-update": Step(
         "Update the action",
@@ -849,6 +872,7 @@ STEPS: dict[str, Step] = {
         intro="Children linked to the context or on your caseload, whom you can see. Linking "
         "gives nobody sight of the child.",
         after=_PLAN,
+        more=_children_offered,
     ),
     "context-plan-submit": Step(
         "Ask a manager to approve the plan",
