@@ -329,6 +329,31 @@ def test_the_add_action_form_logs_the_children_whose_strengths_it_names(world: W
     assert _last_read(world.social_worker)["people_shown"] == [world.csc_child.pk]
 
 
+def test_a_referral_redrawn_after_an_invalid_screening_logs_the_read(world: World) -> None:
+    referral = refer_child(world, world.shopping_centre)  # names Ciara
+    page = client_for(world.teammate).post(url("context-referral", referral.pk), {})
+    assert page.status_code == 200 and world.csc_child.full_name in page.content.decode()
+    read = AccessEvent.objects.filter(actor=world.teammate).latest("id")
+    assert (read.record_type, read.record_id) == ("casework.referral", str(referral.pk))
+    assert read.detail["people_shown"] == [world.csc_child.pk]
+
+
+def test_an_assessment_redrawn_after_an_invalid_post_logs_the_read(world: World) -> None:
+    case = open_case(world)
+    services.assessment_start(actor=world.social_worker, assessment=case.assessment)
+    before = AccessEvent.objects.filter(actor=world.social_worker).count()
+    page = client_for(world.social_worker).post(
+        url("context-assessment", case.pk), {"then": "submit"}
+    )
+    assert page.status_code == 200  # redrawn with what it needs
+    read = AccessEvent.objects.filter(actor=world.social_worker).latest("id")
+    assert AccessEvent.objects.filter(actor=world.social_worker).count() == before + 1
+    assert (read.record_type, read.record_id) == (
+        "casework.contextassessment",
+        str(case.assessment.pk),
+    )
+
+
 def _queries(client: Any, path: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(path).status_code == 200

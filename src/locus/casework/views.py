@@ -233,12 +233,12 @@ def referral_page(request: AuthedRequest, referral_id: int) -> HttpResponse:
             if referral.case_id:
                 return redirect("context-case", case_id=referral.case_id)
             return redirect("context-referral", referral_id=referral.pk)
-    if request.method == "GET":
-        record_access(
-            actor=viewer,
-            obj=referral,
-            detail={"people_shown": [c.person_id for c in detail.children]},
-        )
+    # Each time it is drawn, an invalid screening's page too: it shows the referral again.
+    record_access(
+        actor=viewer,
+        obj=referral,
+        detail={"people_shown": [c.person_id for c in detail.children]},
+    )
     return render(
         request,
         "casework/referral.html",
@@ -311,8 +311,8 @@ def assessment_page(request: AuthedRequest, case_id: int) -> HttpResponse:
         if then == "submit":
             return redirect("context-case", case_id=case.pk)
         return redirect("context-assessment", case_id=case.pk)
-    if request.method == "GET":
-        record_access(actor=viewer, obj=assessment, detail={"case": case.pk})
+    # Each time it is drawn, a refused save's page too: it shows the assessment again.
+    record_access(actor=viewer, obj=assessment, detail={"case": case.pk})
     return render(
         request,
         "casework/assessment.html",
