@@ -22,6 +22,7 @@ from tests.casework.helpers import (
     add_action,
     assessed_case,
     conference_of,
+    finish_actions,
     hold,
     level,
     open_case,
@@ -29,6 +30,7 @@ from tests.casework.helpers import (
     refer,
     refer_child,
     refreshed,
+    request_closure,
     schedule,
     screen,
 )
@@ -448,3 +450,21 @@ def test_the_referral_form_sends_or_goes_back_to_the_referrals(world: World) -> 
     assert (
         f'<a class="govuk-link" href="{url("context-referrals")}">Back without saving</a>' in form
     )
+
+
+def test_the_plan_offers_no_addition_while_a_closure_waits(world: World) -> None:
+    """The service refuses a goal, an action or a child while a manager decides on closing
+    the case: the plan's page says why and offers none of them."""
+    case = active_case(world)
+    finish_actions(world, case)
+    client = client_for(world.social_worker)
+    adds = [
+        url(name, case.pk)
+        for name in ("context-goal-add", "context-action-add", "context-plan-child")
+    ]
+    before = client.get(url("context-plan", case.pk)).content.decode()
+    assert all(link in before for link in adds)
+    request_closure(world, refreshed(case))
+    page = client.get(url("context-plan", case.pk)).content.decode()
+    assert "A manager is deciding on closing this case" in page
+    assert not any(link in page for link in adds)
