@@ -209,9 +209,31 @@ def test_an_administrator_resets_a_second_factor_with_a_reason(world: World) -> 
     assert (event.actor, event.reason) == (world.admin, "Lost phone, service desk call 4411")
     deleted = ChangeEvent.objects.filter(actor=world.admin, action="delete")
     assert {e.record_type for e in deleted} == {"otp_totp.totpdevice", "signin.recoverycodedevice"}
-    # The worker's open session loses its second factor at once, and must set up a new one.
+    # The worker's open session ends at once: they sign in again with their password, and
+    # then set up a new second factor.
     response = worker_client.get("/")
-    assert response["Location"].startswith(reverse("second-factor-enrol"))
+    assert response["Location"].startswith(reverse("login"))
+    signed_in_again = password_only(world.social_worker)
+    assert signed_in_again.get("/")["Location"].startswith(reverse("second-factor-enrol"))
+
+
+def test_a_reset_signs_out_a_session_left_open_so_it_cannot_set_up_its_own_app(
+    world: World,
+) -> None:
+    """Whoever is signed in with the lost phone (a browser they hold) must not put their own
+    authenticator on the worker's account after the reset: their session ends with it."""
+    device, _ = enrolled(world.social_worker)
+    left_open = password_only(world.social_worker)
+    left_open.post(reverse("second-factor-verify"), {"code": fresh_code(device)})
+    assert left_open.get("/").status_code == 200
+    reset_second_factor(actor=world.admin, worker=world.social_worker, reason="Phone lost")
+    for response in (
+        left_open.get(reverse("second-factor-enrol")),
+        left_open.post(reverse("second-factor-enrol"), {"code": "123456"}),
+    ):
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    assert not TOTPDevice.objects.filter(user=world.social_worker).exists()
 
 
 @pytest.mark.parametrize("persona", ["team_manager", "social_worker", "auditor"])

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import password_changed, validate_password
 from django.core.exceptions import ValidationError
@@ -222,6 +225,31 @@ def password_recorded(actor: Worker, worker: Worker) -> None:
         after={"password": "(changed)"},
     )
     tokens_end(actor=actor, worker=worker, note=PASSWORD_CHANGED)
+
+
+def sessions_end(*, worker: Worker) -> int:
+    """Sign ``worker`` out in every browser: each session signed in as them is deleted, so
+    the next request from any of them starts at the sign-in page, password first. For what
+    must not leave a browser signed in as the worker: a second-factor reset (a lost phone,
+    or an account someone else may have used: whoever holds an open session must not set up
+    an authenticator of their own there) and a deactivation (the session would come back to
+    life, past its second factor, when the worker is made active again). A password change
+    needs no call: Django ends every other session whose password hash no longer matches.
+
+    The store keeps no index by worker, so every live session is read (those past their
+    hour are cleared first): a few for each worker signed in within the hour. Returns how
+    many ended."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    store.clear_expired()
+    mine = str(worker.pk)
+    ended = [
+        row.session_key
+        for row in store.get_model_class().objects.iterator()
+        if store().decode(row.session_data).get(SESSION_KEY) == mine
+    ]
+    for key in ended:
+        store(session_key=key).delete()
+    return len(ended)
 
 
 # --- Break-glass ----------------------------------------------------------------------------

@@ -59,7 +59,8 @@ class SecondFactorMiddleware:
 
     A signed-in worker whose session has not passed a second factor is sent to enter a
     code, or to set one up when they have none; the page they asked for waits in ``next``.
-    A reset takes effect at once: the session's device is gone, so it is unverified again.
+    A reset takes effect at once: it ends the worker's sessions (``reset_second_factor``),
+    so the next request is the sign-in page's.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from locus.access.models import Worker
 from locus.access.policies import can_manage_workers
+from locus.access.services import sessions_end
 from locus.access.signin import attempts_refused, hold_attempt_locks
 from locus.api.services import tokens_end
 from locus.audit.models import ChangeAction
@@ -203,9 +204,12 @@ def verify_second_factor(*, worker: Worker, code: str, ip_address: str | None) -
 
 def reset_second_factor(*, actor: Worker, worker: Worker, reason: str) -> int:
     """An administrator removes a worker's second factor (app and recovery codes), with a
-    reason; the worker must set one up again before any page. Their API tokens end too: a
-    reset follows a lost phone or an account someone else may have used, and a token made
-    meanwhile would go on reading as the worker. Returns the devices removed."""
+    reason; the worker signs in again with their password and sets up a new one before any
+    page. A reset follows a lost phone or an account someone else may have used, so what
+    that someone may hold ends with it: the worker's API tokens (a token made meanwhile would
+    go on reading as the worker) and every session signed in as them (whoever holds one would
+    otherwise be offered to set up a new second factor there, their own, without the
+    password). Returns the devices removed."""
     if not can_manage_workers(actor):
         raise NotPermitted("Only an administrator can reset a second factor.")
     reason = (reason or "").strip()
@@ -222,4 +226,5 @@ def reset_second_factor(*, actor: Worker, worker: Worker, reason: str) -> int:
             device.delete()
         _record(worker, SecondFactorKind.RESET, actor=actor, reason=reason)
         tokens_end(actor=actor, worker=worker, note="Second factor reset")
+        sessions_end(worker=worker)
     return len(devices)
