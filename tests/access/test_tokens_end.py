@@ -1,17 +1,20 @@
 """A worker's API tokens end when their password changes (set by the service or on the
 admin's password form), when they are made inactive, and when what they may see changes: a
 password change often follows a suspected compromise, and a token made by whoever held the
-account would go on reading; a token made within one sight must not read with a wider one."""
+account would go on reading; a token made within one sight must not read with a wider one.
+Their signed-in sessions end with a deactivation too (and a making active again), so that no
+browser left open comes back to life."""
 
 from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from locus.access.services import worker_set_password, workers_set_password
 from locus.audit.models import ChangeAction
 from tests.api.conftest import api_as, assert_ended
-from tests.factories import World, changes_for
+from tests.factories import World, changes_for, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +121,45 @@ def test_a_worker_made_active_again_does_not_get_an_old_token_back(
     world.social_worker.refresh_from_db()
     assert world.social_worker.is_active
     assert_ended(program, "Worker made active again", world.admin)
+
+
+def _signed_out(client: Client) -> bool:
+    response = client.get("/")
+    return response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_worker_made_inactive_in_the_admin_is_signed_out_for_good(
+    world: World, admin_client: Client
+) -> None:
+    """A browser left signed in (a shared office PC) must not be signed in again, past its
+    second factor, when the worker is made active again within its hour."""
+    worker = world.social_worker
+    left_open = client_for(worker)
+    assert left_open.get("/").status_code == 200
+    url = f"/admin/access/worker/{worker.pk}/change/"
+    form = _worker_form(world)
+    del form["is_active"]  # an unticked box is not posted
+    assert admin_client.post(url, form).status_code == 302
+    assert _signed_out(left_open)
+    worker.is_active = True  # made active again, by the admin's form or otherwise
+    worker.save(update_fields=["is_active"])
+    assert _signed_out(left_open)
+
+
+def test_a_worker_made_active_again_does_not_get_an_old_session_back(
+    world: World, admin_client: Client
+) -> None:
+    """A session from before a deactivation made some other way ends when the worker is made
+    active again, as their old tokens do."""
+    worker = world.social_worker
+    left_open = client_for(worker)
+    assert left_open.get("/").status_code == 200
+    worker.is_active = False
+    worker.save(update_fields=["is_active"])  # not through the admin's form
+    url = f"/admin/access/worker/{worker.pk}/change/"
+    assert admin_client.post(url, _worker_form(world)).status_code == 302
+    assert _signed_out(left_open)
+    assert client_for(worker).get("/").status_code == 200  # signing in again works
 
 
 SIGHT_CHANGED = "Worker's role, scope or team changed"

@@ -10,7 +10,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from locus.access.models import Agency, Role, Scope, Team, Worker
-from locus.access.services import password_recorded
+from locus.access.services import password_recorded, sessions_end
 from locus.api.services import (
     AGENCY_CHANGED,
     DEACTIVATED,
@@ -104,6 +104,10 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
             # (one made before deactivating ended them) must not come back to life.
             note = DEACTIVATED if not obj.is_active else REACTIVATED
             tokens_end(actor=_actor(request), worker=obj, note=note)
+            # Nor a session: an inactive worker's reads as signed out, but made active again
+            # within its hour it would be signed in once more, past its second factor, in
+            # whatever browser was left open (a shared office PC, someone else's).
+            sessions_end(worker=obj)
         elif change and _WORKER_SIGHT & set(form.changed_data):
             # A token reads with its holder's sight at each read, but was made (and entered
             # in the sharing register) within the sight they had then: a promotion, a move
