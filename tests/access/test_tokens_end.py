@@ -162,6 +162,20 @@ def test_a_worker_made_active_again_does_not_get_an_old_session_back(
     assert client_for(worker).get("/").status_code == 200  # signing in again works
 
 
+def test_a_session_used_while_its_worker_is_inactive_ends_there(world: World) -> None:
+    """Made inactive some other way than the admin's form, the worker's session ends at its
+    next request: made active again, they sign in afresh."""
+    worker = world.social_worker
+    left_open = client_for(worker)
+    assert left_open.get("/").status_code == 200
+    worker.is_active = False
+    worker.save(update_fields=["is_active"])  # not through the admin's form
+    assert _signed_out(left_open)
+    worker.is_active = True
+    worker.save(update_fields=["is_active"])
+    assert _signed_out(left_open)
+
+
 SIGHT_CHANGED = "Worker's role, scope or team changed"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
@@ -54,6 +55,11 @@ class LoginRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated and SESSION_KEY in request.session:
+            # Signed in as a worker who may no longer sign in (made inactive some other way
+            # than the admin's form, which signs them out): ended here, or making them active
+            # again would sign this browser back in, past its second factor.
+            request.session.flush()
         if not request.user.is_authenticated and not request.path.startswith(
             PUBLIC_PREFIXES + TOKEN_PREFIXES
         ):
