@@ -1,7 +1,8 @@
-"""A worker's API tokens end when their password changes (set by the service or on the
-admin's password form), when they are made inactive, and when what they may see changes: a
-password change often follows a suspected compromise, and a token made by whoever held the
-account would go on reading; a token made within one sight must not read with a wider one.
+"""A worker's API tokens end when their password changes (set by the service, on the
+admin's password form, or by an administrator for themselves on the admin site's), when
+they are made inactive, and when what they may see changes: a password change often follows
+a suspected compromise, and a token made by whoever held the account would go on reading; a
+token made within one sight must not read with a wider one.
 Their signed-in sessions end with a deactivation too (and a making active again), so that no
 browser left open comes back to life."""
 
@@ -61,6 +62,48 @@ def test_a_password_set_on_the_admin_form_ends_the_workers_tokens(
     )
     assert response.status_code == 302
     assert_ended(program, PASSWORD_CHANGED, world.admin)
+
+
+def test_an_administrators_own_password_changed_in_the_admin_ends_their_tokens(
+    world: World,
+) -> None:
+    """The admin site's own "Change password" page (at the top of every admin page) records
+    the change and ends the tokens as the worker's password form does; the administrator
+    stays signed in there."""
+    admin = world.admin
+    worker_set_password(actor=world.system, worker=admin, password=PASSWORD)
+    program = api_as(admin)
+    client = client_for(admin)
+    new = "admin-own-password-77"
+    response = client.post(
+        "/admin/password_change/",
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302, response.content[:2000]
+    admin.refresh_from_db()
+    assert admin.check_password(new)
+    assert_ended(program, PASSWORD_CHANGED, admin)
+    changed = changes_for(admin)[-1]
+    assert changed.action == ChangeAction.UPDATE and changed.after == {"password": "(changed)"}
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_wrong_old_password_in_the_admin_changes_and_ends_nothing(world: World) -> None:
+    admin = world.admin
+    worker_set_password(actor=world.system, worker=admin, password=PASSWORD)
+    program = api_as(admin)
+    before = len(changes_for(admin))
+    response = client_for(admin).post(
+        "/admin/password_change/",
+        {
+            "old_password": "not-it",
+            "new_password1": "x-Passphrase-1",
+            "new_password2": "x-Passphrase-1",
+        },
+    )
+    assert response.status_code == 200
+    assert program.get("/people").status_code == 200
+    assert len(changes_for(admin)) == before
 
 
 def test_a_refused_admin_password_form_ends_no_token(world: World, admin_client: Client) -> None:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
@@ -69,10 +71,30 @@ _WORKER_SIGHT = {"role", "scope", "team"}
 _TEAM_SIGHT = {"agency", "independent"}
 
 
+Page = TypeVar("Page", bound=HttpResponse)
+
+
 def _actor(request: HttpRequest) -> Worker:
     """The signed-in administrator (the admin site lets in no one else)."""
     assert isinstance(request.user, Worker)
     return request.user
+
+
+def password_form_recorded(
+    request: HttpRequest, worker_id: int | str, form: Callable[[], Page]
+) -> Page:
+    """Runs one of Django's password forms (``form``) for the worker ``worker_id``: Django
+    saves the new password straight from its form, past the services, so the change is
+    recorded here as ``worker_set_password`` records it (never the hash), ending their tokens.
+    For an administrator's form for any worker, and the admin site's form for their own."""
+    with transaction.atomic():
+        old_hash = Worker.objects.filter(pk=worker_id).values_list("password", flat=True).first()
+        response = form()
+        new_hash = Worker.objects.filter(pk=worker_id).values_list("password", flat=True).first()
+        # Django also redirects when it saved nothing; only a changed hash is a change.
+        if request.method == "POST" and new_hash != old_hash:
+            password_recorded(_actor(request), Worker.objects.get(pk=worker_id))  # tokens end too
+    return response
 
 
 @admin.register(Worker)
@@ -117,17 +139,9 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
     ) -> HttpResponse:
-        # Django saves the new password straight from its form, past save_model;
-        # record it here as worker_set_password does (never the hash), ending their tokens.
         parse_id(id)  # an id that is not one is "not found", before any query
-        with transaction.atomic():
-            old_hash = Worker.objects.filter(pk=id).values_list("password", flat=True).first()
-            response = super().user_change_password(request, id, form_url)
-            new_hash = Worker.objects.filter(pk=id).values_list("password", flat=True).first()
-            # Django also redirects when it saved nothing; only a changed hash is a change.
-            if request.method == "POST" and new_hash != old_hash:
-                password_recorded(_actor(request), Worker.objects.get(pk=id))  # tokens end too
-        return response
+        form = partial(super().user_change_password, request, id, form_url)
+        return password_form_recorded(request, id, form)
 
     def audit_snapshot(self, obj: Model) -> dict[str, Any]:
         data = snapshot(obj)

@@ -15,6 +15,7 @@ Imported when the admin app is ready (``locus.config.apps.LocusAdminConfig``).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
 from locus.common.admin import is_admin_user
@@ -48,3 +50,14 @@ class LocusAdminSite(admin.AdminSite):
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         return admin_sign_in(request)
+
+    def password_change(self, request: HttpRequest, extra_context: Any = None) -> TemplateResponse:
+        """The administrator's own password (linked at the top of every admin page), changed
+        as on the worker's password form: on the record, their API tokens ended."""
+        # Imported here: the admin modules register their models on this site when imported.
+        from locus.access.admin import password_form_recorded
+
+        own = request.user.pk
+        assert own is not None  # the admin's views let in administrators only
+        form = partial(super().password_change, request, extra_context)
+        return password_form_recorded(request, own, form)
