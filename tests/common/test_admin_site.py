@@ -114,6 +114,27 @@ def test_a_list_or_search_is_logged_with_its_query_and_what_it_showed(world: Wor
     assert event.detail["results"] == 1
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/people/allocation/",
+        "/admin/people/legalstatusepisode/",
+        "/admin/peers/groupmembership/",
+    ],
+)
+def test_a_list_of_a_childs_records_is_found_by_the_child_in_the_trail(
+    world: World, url: str
+) -> None:
+    """A list that names the child (their allocations, legal-status episodes, peer group
+    memberships) is in the trail's search by person and the child's "who opened your
+    record", as every page that names them is."""
+    html = client_for(world.admin).get(url).content.decode()
+    assert "Cscchild" in html  # the list names the child
+    event = AccessEvent.objects.filter(actor=world.admin).latest("id")
+    assert (event.action, event.detail["via"]) == (AccessAction.SEARCH, "admin list")
+    assert f",{world.csc_child.pk}," in event.people
+
+
 def test_saving_in_the_admin_logs_the_change_not_a_second_view(world: World) -> None:
     client = client_for(world.admin)
     url = f"/admin/access/agency/{world.partner.pk}/change/"

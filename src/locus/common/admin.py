@@ -4,7 +4,8 @@ The admin is for administrators fixing reference data; it bypasses the
 services' rules, so it at least leaves the same trace they do:
 
 * every record shown (its form, its history, its delete confirmation) is an
-  ``AccessEvent`` VIEW, and every list or search an ``AccessEvent`` SEARCH;
+  ``AccessEvent`` VIEW, and every list or search an ``AccessEvent`` SEARCH, found by the
+  people its rows name;
 * every save, many-to-many change and delete is a ``ChangeEvent``.
 
 Who may use it is decided by :func:`locus.access.policies.is_administrator`
@@ -28,7 +29,7 @@ from django.template.response import TemplateResponse
 
 from locus.access.policies import is_administrator
 from locus.audit.models import AccessAction, ChangeAction
-from locus.audit.services import diff, record_access, record_change, snapshot
+from locus.audit.services import diff, person_fields, record_access, record_change, snapshot
 
 
 def is_admin_user(request: HttpRequest) -> bool:
@@ -117,6 +118,12 @@ class AccessLoggedAdmin(admin.ModelAdmin):
         response = super().changelist_view(request, extra_context)
         changelist = _context_of(response).get("cl")
         if changelist is not None and request.user.is_authenticated:
+            rows = list(changelist.result_list)
+            # The people the rows name (an allocation's child, an association's two), read
+            # from the rows' own columns: a list of a child's records is found by the child
+            # in the trail, as every page that names them is.
+            model: type[Model] = self.model
+            fields = person_fields(model)
             record_access(
                 actor=request.user,
                 record_type=self.model._meta.label_lower,
@@ -125,8 +132,9 @@ class AccessLoggedAdmin(admin.ModelAdmin):
                     "via": "admin list",
                     "query": request.GET.urlencode(),
                     "results": changelist.result_count,
-                    "shown": [str(row.pk) for row in changelist.result_list],
+                    "shown": [str(row.pk) for row in rows],
                 },
+                people=[getattr(row, name) for row in rows for name in fields],
             )
         return response
 
