@@ -155,6 +155,20 @@ def test_the_admin_never_shows_a_secret_or_its_hash(world: World) -> None:
     assert admin.get("/admin/api/apitoken/add/").status_code == 404
 
 
+def test_reading_tokens_in_the_admin_is_in_the_access_trail(world: World) -> None:
+    """The admin lists every worker's tokens (worker, name, prefix, last use), as the
+    administrator's live tokens page does, and its reads are logged as that page's are."""
+    made = token_create(**token_args(), actor=world.social_worker, name="x")
+    admin = client_for(world.admin)
+    listed = admin.get("/admin/api/apitoken/")
+    assert listed.status_code == 200 and made.token.prefix in listed.content.decode()
+    page = admin.get(f"/admin/api/apitoken/{made.token.pk}/change/")
+    assert page.status_code == 200 and made.token.prefix in page.content.decode()
+    read = AccessEvent.objects.filter(actor=world.admin, record_type="api.apitoken")
+    assert read.filter(detail__via="admin list").exists()
+    assert read.filter(record_id=str(made.token.pk), detail__via="admin form").exists()
+
+
 def test_the_tokens_page_is_in_the_account_area_and_its_read_logged(world: World) -> None:
     home = client_for(world.auditor).get("/")
     assert PAGE.encode() in home.content

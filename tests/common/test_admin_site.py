@@ -26,6 +26,7 @@ from locus.audit.models import (
     ChangeEvent,
     SignInEvent,
 )
+from locus.common.admin import AccessLoggedAdmin
 from locus.config.admin_site import LocusAdminSite, admin_sign_in
 from locus.incidents.models import Incident
 from locus.peers.models import Association, GroupMembership
@@ -88,6 +89,17 @@ def accesses(worker: Worker, **filters: Any) -> list[AccessEvent]:
 def test_the_site_is_locus_s_own() -> None:
     assert isinstance(admin.site, AdminSite)
     assert type(admin.site._wrapped) is LocusAdminSite  # type: ignore[attr-defined]
+
+
+def test_every_page_of_the_admin_logs_its_reads() -> None:
+    """Every model the admin shows is shown by an admin that logs its reads (a third-party
+    app's own admin, such as django-tasks-db's task results, is taken away)."""
+    unlogged = [
+        model._meta.label
+        for model, model_admin in admin.site._registry.items()
+        if not isinstance(model_admin, AccessLoggedAdmin)
+    ]
+    assert unlogged == []
 
 
 def test_a_record_s_form_and_history_are_logged_as_views(world: World) -> None:
