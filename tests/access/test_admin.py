@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from locus.access.models import Role, Scope
 from locus.access.services import worker_set_password
 from locus.audit.models import ChangeEvent
-from tests.factories import World, changes_for
+from tests.factories import World, changes_for, make_worker
 
 PASSWORD = "admin-set-password-42"
 
@@ -85,3 +86,36 @@ def test_an_invalid_admin_password_form_leaves_no_audit(world: World, admin_clie
     )
     assert response.status_code == 200
     assert len(changes_for(worker)) == before
+
+
+def test_an_administrator_does_not_set_their_own_role_scope_team_or_status(
+    world: World, admin_client: Client
+) -> None:
+    """Nobody widens their own sight or takes on duties (a manager signs off casework and
+    reviews emergency access): another administrator changes them, under their own name."""
+    me = world.admin
+    url = f"/admin/access/worker/{me.pk}/change/"
+    page = admin_client.get(url).content.decode()
+    for field in ("team", "role", "scope", "is_active"):
+        assert f'name="{field}"' not in page, field
+    form = {
+        "username": me.username,
+        "first_name": me.first_name,
+        "last_name": me.last_name,
+        "email": me.email,
+        "job_title": "Systems lead",
+        "phone": me.phone,
+        # What a hand-made post would try: ignored, not saved.
+        "team": world.csc_team_a.pk,
+        "role": Role.MANAGER,
+        "scope": Scope.AGENCY,
+    }
+    assert admin_client.post(url, form).status_code == 302
+    me.refresh_from_db()
+    assert me.job_title == "Systems lead"  # the rest of their own record they keep up
+    assert (me.role, me.scope, me.team_id) == (Role.ADMINISTRATOR, Scope.ALL, None)
+    assert me.is_active
+    # Another administrator may.
+    other = make_worker(world.system, team=None, role=Role.ADMINISTRATOR, username="second")
+    page = admin_client.get(f"/admin/access/worker/{other.pk}/change/").content.decode()
+    assert 'name="role"' in page and 'name="team"' in page

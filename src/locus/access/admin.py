@@ -115,6 +115,18 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
     readonly_fields = ("is_staff", "is_superuser", "last_login", "date_joined")
     filter_horizontal = ()
 
+    # What decides a worker's sight and duties. Nobody sets their own: an administrator
+    # who could would make themselves a team's manager (signing off casework, reviewing
+    # emergency access) or widen their scope unseen by anyone else; another administrator
+    # does it, in the change trail under their name.
+    OWN_ACCOUNT_FIXED = ("team", "role", "scope", "is_active")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        fixed = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.pk == request.user.pk:
+            return (*fixed, *self.OWN_ACCOUNT_FIXED)
+        return fixed
+
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
         assert isinstance(obj, Worker)
         obj.is_staff = obj.is_superuser = obj.role == Role.ADMINISTRATOR and obj.scope == Scope.ALL
