@@ -14,8 +14,9 @@ The rules (also in ``access/RULES.md``):
   counting requests for ids that turned out not to exist, so that asking is
   neither a search nor an oracle.
 * Every read while it lasts is flagged in the audit trail (:func:`audit_flag`).
-* A manager of the worker's team reviews it (justified or not, with a note);
-  nobody reviews their own, and an administrator's IT role reviews no casework.
+* A manager of the team the worker was in when they opened it reviews it (justified or
+  not, with a note), whichever team the worker moves to afterwards; nobody reviews their
+  own, and an administrator's IT role reviews no casework.
   Auditors (and administrators) see every use.
 """
 
@@ -90,12 +91,13 @@ def reason_problem(reason: str) -> str | None:
 
 
 def can_review(reviewer: Worker, use: BreakGlass) -> bool:
-    """A manager of the worker's team, never the worker; not an administrator's IT role."""
+    """A manager of the team the worker was in when they opened it (``use.team``), never the
+    worker; not an administrator's IT role."""
     return (
         reviewer.is_active
         and reviewer.role == Role.MANAGER
         and reviewer.team_id is not None
-        and reviewer.team_id == use.worker.team_id
+        and reviewer.team_id == use.team_id
         and reviewer.pk != use.worker_id
     )
 
@@ -106,9 +108,13 @@ def can_read_all_uses(worker: Worker) -> bool:
 
 
 def uses_visible_to(viewer: Worker) -> QuerySet[BreakGlass]:
-    """The break-glass uses ``viewer`` may list: their own; a manager's team's; all for audit."""
+    """The break-glass uses ``viewer`` may list: their own; to a manager, those opened in
+    their team (``use.team``, wherever the worker is now); all for audit."""
     return _readable(
-        viewer, BreakGlass.objects.select_related("worker__team", "reviewed_by"), "worker"
+        viewer,
+        BreakGlass.objects.select_related("worker", "team", "reviewed_by"),
+        "worker",
+        "team",
     )
 
 
@@ -118,29 +124,30 @@ def unopened_requests_visible_to(viewer: Worker) -> QuerySet[AccessEvent]:
     qs = AccessEvent.objects.filter(
         record_type=REQUEST_RECORD_TYPE, detail__granted=False
     ).select_related("actor__team")
-    return _readable(viewer, qs, "actor")
+    return _readable(viewer, qs, "actor", "actor__team")
 
 
-def _readable(viewer: Worker, qs: QuerySet[M], by: str) -> QuerySet[M]:
+def _readable(viewer: Worker, qs: QuerySet[M], by: str, team: str) -> QuerySet[M]:
     """Of ``qs``, what ``viewer`` may read: all, to audit; else what they did (``by`` names
-    the worker), and a manager what their team did."""
+    the worker), and a manager what was done in their team (``team`` names it)."""
     if not viewer.is_active:
         return qs.none()
     if can_read_all_uses(viewer):
         return qs
     q = Q(**{by: viewer})
     if viewer.role == Role.MANAGER and viewer.team_id is not None:
-        q |= Q(**{f"{by}__team_id": viewer.team_id})
+        q |= Q(**{f"{team}_id": viewer.team_id})
     return qs.filter(q)
 
 
-def reviewers_of(worker: Worker) -> list[Worker]:
-    """Who may review the worker's uses (``can_review``): their team's active managers."""
-    if worker.team_id is None:
+def reviewers_of(use: BreakGlass) -> list[Worker]:
+    """Who may review ``use`` (``can_review``): the active managers of the team it was
+    opened in."""
+    if use.team_id is None:
         return []
     return list(
-        Worker.objects.filter(team_id=worker.team_id, role=Role.MANAGER, is_active=True).exclude(
-            pk=worker.pk
+        Worker.objects.filter(team_id=use.team_id, role=Role.MANAGER, is_active=True).exclude(
+            pk=use.worker_id
         )
     )
 
@@ -152,12 +159,12 @@ def can_list_uses(worker: Worker) -> bool:
 
 
 def awaiting_review_by(reviewer: Worker) -> QuerySet[BreakGlass]:
-    """Uses by the reviewer's team, not their own, that nobody has reviewed yet."""
+    """Uses opened in the reviewer's team, not their own, that nobody has reviewed yet."""
     if reviewer.role != Role.MANAGER or reviewer.team_id is None:
         return BreakGlass.objects.none()
-    return BreakGlass.objects.filter(
-        worker__team_id=reviewer.team_id, reviewed_at__isnull=True
-    ).exclude(worker=reviewer)
+    return BreakGlass.objects.filter(team_id=reviewer.team_id, reviewed_at__isnull=True).exclude(
+        worker=reviewer
+    )
 
 
 def awaiting_review_count(reviewer: Worker) -> int:

@@ -159,6 +159,11 @@ class BreakGlass(models.Model):
     review_note = models.TextField(blank=True)
     reviewed_by = optional_worker()
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Kept from the moment it was opened: a manager of this team reviews it, not of whichever
+    # team the worker moves to later (access/break_glass.py).
+    team = optional_fk(
+        Team, help_text="The worker's team when it was opened: its managers review it."
+    )
 
     class Meta:
         verbose_name = "break-glass access"

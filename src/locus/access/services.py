@@ -312,9 +312,10 @@ def break_glass_request(
             reason=reason,
             started_at=now,
             expires_at=now + break_glass.LASTS,
+            team_id=actor.team_id,
         )
         record_change(actor=actor, action=ChangeAction.CREATE, obj=use, after=snapshot(use))
-        for manager in break_glass.reviewers_of(actor):
+        for manager in break_glass.reviewers_of(use):
             notify(
                 manager,
                 NotificationKind.BREAK_GLASS_REVIEW,

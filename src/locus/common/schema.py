@@ -52,6 +52,7 @@ DATA_STEPS: dict[tuple[str, str], Callable[[], None] | str] = {
     ("panels", "0007_panel_lead_teams"): "keeps existing panels' setter's and chair's teams",
     ("cocase", "0007_invitee_team"): "keeps existing invitees' teams",
     ("panels", "0008_attendee_team"): "keeps existing panel attendees' teams",
+    ("access", "0004_break_glass_team"): "keeps existing break-glass workers' teams",
     ("signin", "0003_hash_plain_recovery_codes"): "hashes existing recovery codes (none yet)",
     ("people", "0007_duplicate_query_outcome"): "marks existing closed duplicate requests' outcome",
     ("people", "0008_episode_one_open_per_status"): "checks existing episodes (none yet)",
