@@ -29,12 +29,14 @@ def run_script(script: str, *args: str, env: dict[str, str]) -> dict[str, Any]:
 _TEAMS = {"team_a": "Contextual Safeguarding Team A", "team_b": "Assessment Team B"}
 
 
-def migration_prelude(*before: tuple[str, str], teams: int = 0) -> str:
+def migration_prelude(*before: tuple[str, str], teams: int = 0, workers: bool = False) -> str:
     """The opening of a script that tests a data migration: Django set up, each ``(app,
     migration)`` in ``before`` migrated back to, ``old`` the apps as they stood there and
     ``Worker`` its worker model; with ``teams`` (1 or 2), also ``Agency``, ``Team``, an
-    ``agency`` (children's social care) and ``team_a`` (and ``team_b``) in it. The test's own
-    part follows: its rows, ``call_command("migrate", ...)`` forward, and the JSON it prints."""
+    ``agency`` (children's social care) and ``team_a`` (and ``team_b``) in it; with
+    ``workers`` (and two teams), a worker in each, ``in_a`` and ``in_b`` (``old.a`` and
+    ``old.b``), and an ``administrator`` in none (``old.admin``). The test's own part
+    follows: its rows, ``call_command("migrate", ...)`` forward, and the JSON it prints."""
     assert 0 <= teams <= len(_TEAMS)
     lines = [
         "import datetime as dt, json, os",
@@ -62,4 +64,12 @@ def migration_prelude(*before: tuple[str, str], teams: int = 0) -> str:
             f"{team} = Team.objects.create(agency=agency, name={name!r})"
             for team, name in list(_TEAMS.items())[:teams]
         ]
+    if workers:
+        assert teams == len(_TEAMS)
+        lines += [
+            f'in_{team[-1]} = Worker.objects.create(username="old.{team[-1]}", password="!", '
+            f"team={team})"
+            for team in _TEAMS
+        ]
+        lines.append('administrator = Worker.objects.create(username="old.admin", password="!")')
     return "\n".join(lines) + "\n"

@@ -98,6 +98,14 @@ def optional_worker(related_name: str = "+") -> models.ForeignKey[Worker | None,
     return optional_fk(Worker, related_name)
 
 
+def recorded_in_team_field(what: str) -> models.ForeignKey[Team | None, Team | None]:
+    """The team its recorder was in when a record was first recorded: a grant of sight (the
+    team's agency, ``access/scopes.py``; a home's holding team, ``access/places.py``), kept
+    on the row so that moving the recorder later moves no sight. Empty for a record an
+    import wrote (recorded by nobody)."""
+    return optional_fk(Team, help_text=f"The recorder's team when this {what} was first recorded.")
+
+
 def set_aside_fields() -> tuple[
     models.DateTimeField[dt.datetime | None, dt.datetime | None],
     models.ForeignKey[Worker | None, Worker | None],

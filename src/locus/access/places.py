@@ -4,8 +4,9 @@ address is withheld (RULES.md, "Places and homes").
 A home is already restricted (``scopes.contexts_visible_to``: seen through a child the
 viewer may see). A home may also have its address withheld, for a child at risk from
 someone who might look them up: then its address, postcode and map points are shown only
-to the *holding team* (the teams holding a resident's case now, and the team of the worker
-who recorded the home, which knows the address already). Everyone else who sees the home
+to the *holding team* (the teams holding a resident's case now, and the team the home was
+recorded in, which knows the address already: the recorder's team then, kept on the home,
+so moving the recorder later takes the address nowhere). Everyone else who sees the home
 sees that it exists and who lives there, as their sight allows, but not where it is.
 
 A housing provider is recorded on a home as a fact about the tenancy; it grants the
@@ -41,7 +42,7 @@ def address_visible_q(worker: Worker) -> Q:
     team = worker.team_id
     held = Allocation.objects.current().filter(team_id=team).values("person_id")
     residents_held = Person.objects.filter(id__in=held, home__isnull=False).values("home_id")
-    return Q(address_withheld=False) | Q(id__in=residents_held) | Q(recorded_by__team_id=team)
+    return Q(address_withheld=False) | Q(id__in=residents_held) | Q(recorded_in_team_id=team)
 
 
 def mark_address_shown(worker: Worker, contexts: Iterable[Context]) -> None:
@@ -65,15 +66,15 @@ def mark_address_shown(worker: Worker, contexts: Iterable[Context]) -> None:
 
 def in_holding_team(worker: Worker, context: Context) -> bool:
     """Whether ``worker`` recorded the home, or their team holds a resident's case now or
-    recorded it (whether or not its address is withheld yet)."""
+    is the team it was recorded in (whether or not its address is withheld yet)."""
     if worker.team_id is None:
         return False
     if context.recorded_by_id is not None and context.recorded_by_id == worker.pk:
         return True
-    held = Allocation.objects.current().filter(team_id=worker.team_id, person__home=context)
+    if context.recorded_in_team_id == worker.team_id:
+        return True
     return (
-        held.exists()
-        or Context.objects.filter(pk=context.pk, recorded_by__team_id=worker.team_id).exists()
+        Allocation.objects.current().filter(team_id=worker.team_id, person__home=context).exists()
     )
 
 

@@ -12,8 +12,9 @@ The rules (also in ``access/RULES.md``):
   ``all`` - everyone (administrators); ``none`` - no case records (auditors, who
   read the audit trail only).
 * An agency is *involved* with a person when (see :data:`AGENCY_GRANTS`):
-  the person has an open allocation to one of its teams; one of its workers
-  first recorded the person; the agency holds an
+  the person has an open allocation to one of its teams; the person was first
+  recorded in one of its teams (the recorder's team then, kept on the record:
+  moving the recorder later moves no sight); the agency holds an
   open legal-status episode for them; the agency reported an incident the person
   was involved in (so police see people linked to police-held incidents); the
   person is on the roll of a school the agency runs (a school sees its pupils).
@@ -34,8 +35,8 @@ The rules (also in ``access/RULES.md``):
   worker who sees case records. Homes and peer groups point at children, so
   they are visible only through a child the worker may see (a resident, when
   the role may see a home address; a member; an incident there), to whoever
-  recorded them (their agency too, at agency scope), or to the agency
-  responsible for them.
+  recorded them (at agency scope, the agency of the team they were recorded
+  in too), or to the agency responsible for them.
 
 Grants are functions so that new ways of seeing (a forum share, break-glass)
 are added as one more function, not as a flag on the person.
@@ -46,11 +47,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
-from locus.access.models import BreakGlass, Role, Scope, Worker
+from locus.access.models import BreakGlass, Role, Scope, Team, Worker
 from locus.common import clock
 from locus.forums.models import Attendance
 from locus.incidents.models import Incident, Involvement
@@ -120,19 +121,18 @@ def _agency_pupil(worker: Worker) -> Q:
     )
 
 
-def _agency_workers(worker: Worker) -> QuerySet[Worker, Any]:
-    # A subquery, not a join through team: the planner then reads the few
-    # workers once instead of joining every row to worker and team.
-    return Worker.objects.filter(team__agency_id=_agency_id(worker)).values("id")
-
-
-def _recorded_by_agency(worker: Worker) -> Q:
-    return Q(recorded_by_id__in=_agency_workers(worker))
+def _recorded_in_agency(worker: Worker) -> Q:
+    """A person or context first recorded in one of the worker's agency's teams: the team
+    kept on the record (``recorded_in_team``), not the recorder's team now, so a recorder
+    moved to another agency takes none of what they recorded with them."""
+    # A subquery, not a join through team: the planner then reads the agency's few
+    # teams once instead of joining every row to its team.
+    return Q(recorded_in_team_id__in=Team.objects.filter(agency_id=_agency_id(worker)).values("id"))
 
 
 AGENCY_GRANTS: list[PersonGrant] = [
     _allocated_to_agency,
-    _recorded_by_agency,
+    _recorded_in_agency,
     _agency_episode,
     _agency_incident,
     _agency_pupil,
@@ -292,7 +292,7 @@ def contexts_visible_to(worker: Worker, *, merged: bool = False) -> QuerySet[Con
         people = Person.objects.filter(q).values("id")
         recorded = Q(recorded_by=worker)
         if worker.scope == Scope.AGENCY:
-            recorded |= Q(recorded_by_id__in=_agency_workers(worker))
+            recorded |= _recorded_in_agency(worker)
         restricted_ok = (
             recorded
             | Q(responsible_agency_id=_agency_id(worker))

@@ -197,11 +197,19 @@ def save_changes(*, actor: Any, obj: Model, fields: dict[str, Any]) -> Any:
     return obj
 
 
+def first_recorded(actor: Any) -> dict[str, Any]:
+    """The stamp of a new person's or context's record: created now, by ``actor``, in the
+    team ``actor`` is in now. The team is kept on the row: it grants sight (its agency, a
+    home's holding team), and moving the recorder later must not move that sight."""
+    return {"created_at": clock.now(), "recorded_by": actor, "recorded_in_team_id": actor.team_id}
+
+
 def create_checked(actor: Any, model: type[M], problems: Problems, fields: dict[str, Any]) -> M:
     """Once validation found no ``problems``, write a new row of ``fields``, stamped as
-    created now by ``actor``, and audit it (a person's or a context's record)."""
+    first recorded by ``actor`` (:func:`first_recorded`), and audit it (a person's or a
+    context's record)."""
     problems.raise_if_any()
-    return create_audited(actor, model, created_at=clock.now(), recorded_by=actor, **fields)
+    return create_audited(actor, model, **first_recorded(actor), **fields)
 
 
 def save_checked(actor: Any, obj: M, problems: Problems, fields: dict[str, Any]) -> M:

@@ -208,8 +208,9 @@ class Contexts:
 
 
 def _create(by: Any, fields: dict[str, Any]) -> Context:
-    # No "first recorded by": a peer group is seen by whoever recorded it and their agency,
-    # and an import gives nobody sight; the group is seen through its members.
+    # No "first recorded by" (nor a team it was recorded in): a peer group is seen by
+    # whoever recorded it and the agency of the team they recorded it in, and an import
+    # gives nobody sight; the group is seen through its members.
     return create_audited(by, Context, created_at=clock.now(), recorded_by=None, **fields)
 
 

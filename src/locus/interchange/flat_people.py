@@ -155,8 +155,9 @@ def _identifiers_held() -> dict[str, frozenset[str]]:
 
 
 def _create(by: Any, fields: dict[str, Any]) -> Person:
-    # No "first recorded by": that grants sight to the recorder's agency, and an import
-    # gives nobody sight (an administrator sees everyone already).
+    # No "first recorded by" (nor a team it was recorded in): that grants sight to the
+    # recorder's team's agency, and an import gives nobody sight (an administrator sees
+    # everyone already).
     return create_audited(by, Person, created_at=clock.now(), recorded_by=None, **fields)
 
 

@@ -489,8 +489,8 @@ def _group_fields(problems: Problems, name: str, description: str) -> dict[str, 
 
 @transaction.atomic
 def group_create(*, actor: Worker, name: str, description: str = "") -> Context:
-    """A new peer group, recorded by ``actor`` (who, with their agency at agency
-    scope, sees it until a member they see makes it visible through them)."""
+    """A new peer group, recorded by ``actor`` in their team (they, and at agency scope
+    that team's agency, see it until a member they see makes it visible through them)."""
     permitted(access_groups.can_create_group, actor)
     problems = Problems()
     return create_checked(actor, Context, problems, _group_fields(problems, name, description))

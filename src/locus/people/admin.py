@@ -53,7 +53,7 @@ class PersonAdmin(PersonFieldsAdmin):
     raw_id_fields = ("home",)
     # A home is seen through its residents (access/RULES.md): moving someone into one here
     # would show its address to whoever sees them. Homes change on the person's own page.
-    readonly_fields = ("created_at", "recorded_by", "home")
+    readonly_fields = ("created_at", "recorded_by", "recorded_in_team", "home")
 
     # A person is recorded through their page (people.services), which looks for duplicates.
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:

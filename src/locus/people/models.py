@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import models
 
-from locus.access.models import optional_worker, recorded_fields
+from locus.access.models import optional_worker, recorded_fields, recorded_in_team_field
 from locus.common.modelkit import current_indexes
 from locus.common.models import Period, one_open_constraint, period_constraint, recorded_by_field
 
@@ -75,6 +75,7 @@ class Person(models.Model):
     retain_until = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField()
     recorded_by = recorded_by_field("person")
+    recorded_in_team = recorded_in_team_field("person")
 
     class Meta:
         ordering = ["family_name", "given_name", "id"]

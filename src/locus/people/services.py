@@ -27,6 +27,7 @@ from locus.common.services import (
     close_period,
     create_audited,
     create_checked,
+    first_recorded,
     lock,
     permitted,
     recorded,
@@ -397,7 +398,7 @@ def person_record(
             raise PossibleDuplicate(sought, check, "Keep the reason to 500 characters or fewer")
         confirmed = confirmed or f"Checked by the data team (request {answered.pk})"  # type: ignore[union-attr]
     validate_person(fields).raise_if_any()
-    person = create_audited(actor, Person, created_at=clock.now(), recorded_by=actor, **fields)
+    person = create_audited(actor, Person, **first_recorded(actor), **fields)
     assert holder.team is not None  # may_hold: the recorder or a member of their team
     create_audited(actor, Allocation, person=person, worker=holder, team=holder.team, start=today())
     if place is not None:

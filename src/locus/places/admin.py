@@ -15,7 +15,7 @@ class ContextAdmin(AuditedAdmin):
     list_filter = ("kind",)
     list_select_related = ("responsible_agency",)
     search_fields = ("name", "postcode")
-    readonly_fields = ("created_at", "recorded_by")
+    readonly_fields = ("created_at", "recorded_by", "recorded_in_team")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Context]:
         # A home whose address is withheld is for its holding team alone (access/places.py),

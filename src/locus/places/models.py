@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.access.models import Agency, recorded_fields
+from locus.access.models import Agency, recorded_fields, recorded_in_team_field
 from locus.common.modelkit import current_indexes, merge_meta, optional_fk
 from locus.common.models import Period, period_constraint, recorded_by_field
 from locus.people.models import person_fk
@@ -88,6 +88,7 @@ class Context(models.Model):
     address_withheld = models.BooleanField(default=False)
     created_at = models.DateTimeField()
     recorded_by = recorded_by_field("context")
+    recorded_in_team = recorded_in_team_field("context")
 
     class Meta:
         ordering = ["name", "id"]

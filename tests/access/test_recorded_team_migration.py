@@ -1,0 +1,64 @@
+"""The data migrations that give each record made before records kept their team one: a
+person's and a context's recorder's team (``recorded_in_team``), and the team of the worker
+who opened an emergency access (``BreakGlass.team``). The team is the worker's as it is when
+the migration runs (a worker's past teams are not kept), so the sight each grants stays what
+it was that day. A record an import wrote (recorded by nobody), or one by a worker with no
+team, is left without one.
+
+Run in a child process on a new database, as tests/sharing/test_migration.py does."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.scripts import migration_prelude, run_script
+from tests.sharing.test_migration import new_database  # noqa: F401 (a fixture)
+
+_MIGRATE = (
+    migration_prelude(
+        ("people", "0009_route_own_requests_again"),
+        ("places", "0004_co_presence_rules"),
+        ("access", "0003_team_independent"),
+        teams=2,
+        workers=True,
+    )
+    + r"""
+Person = old.get_model("people", "Person")
+Context = old.get_model("places", "Context")
+BreakGlass = old.get_model("access", "BreakGlass")
+now = timezone.now()
+for name, recorder in (("a", in_a), ("b", in_b), ("admin", administrator), ("import", None)):
+    Person.objects.create(
+        kind="young_person", given_name="Young", family_name=name, created_at=now,
+        recorded_by=recorder,
+    )
+    Context.objects.create(kind="home", name=name, created_at=now, recorded_by=recorder)
+child = Person.objects.get(family_name="import")
+for worker in (in_a, in_b):
+    BreakGlass.objects.create(
+        worker=worker, person=child, category="missing_child", reason="An emergency, kept",
+        started_at=now, expires_at=now + dt.timedelta(hours=4),
+    )
+call_command("migrate", verbosity=0, interactive=False)
+from locus.access.models import BreakGlass as NewBreakGlass
+from locus.people.models import Person as NewPerson
+from locus.places.models import Context as NewContext
+print(json.dumps({
+    "teams": [team_a.pk, team_b.pk],
+    "people": dict(NewPerson.objects.values_list("family_name", "recorded_in_team_id")),
+    "contexts": dict(NewContext.objects.values_list("name", "recorded_in_team_id")),
+    "uses": dict(NewBreakGlass.objects.values_list("worker__username", "team_id")),
+}))
+"""
+)
+
+
+@pytest.mark.django_db
+def test_each_existing_record_keeps_its_recorders_team_as_it_is_now(
+    new_database: dict[str, str],  # noqa: F811
+) -> None:
+    migrated = run_script(_MIGRATE, env=new_database)
+    a, b = migrated.pop("teams")
+    recorded = {"a": a, "b": b, "admin": None, "import": None}
+    uses = {"old.a": a, "old.b": b}
+    assert migrated == {"people": recorded, "contexts": recorded, "uses": uses}
