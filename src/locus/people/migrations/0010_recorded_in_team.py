@@ -6,18 +6,9 @@ For people recorded before this, the recorder's team as it is when this runs is 
 information there is (a worker's past teams are not kept): it is used for them. People an
 import wrote (recorded by nobody) have none."""
 
-import django.db.models.deletion
-from django.db import migrations, models
-from django.db.models import OuterRef, Subquery
+from django.db import migrations
 
-
-def fill(apps, schema_editor):  # type: ignore[no-untyped-def]
-    Person = apps.get_model("people", "Person")
-    Worker = apps.get_model("access", "Worker")
-    team = Worker.objects.filter(pk=OuterRef("recorded_by_id")).values("team_id")[:1]
-    Person.objects.filter(recorded_in_team__isnull=True, recorded_by__isnull=False).update(
-        recorded_in_team_id=Subquery(team)
-    )
+from locus.access.migration_ops import keep_workers_team
 
 
 class Migration(migrations.Migration):
@@ -26,18 +17,10 @@ class Migration(migrations.Migration):
         ("people", "0009_route_own_requests_again"),
     ]
 
-    operations = [
-        migrations.AddField(
-            model_name="person",
-            name="recorded_in_team",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="The recorder's team when this person was first recorded.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="access.team",
-            ),
-        ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
-    ]
+    operations = keep_workers_team(
+        "people",
+        "person",
+        "recorded_in_team",
+        "recorded_by",
+        "The recorder's team when this person was first recorded.",
+    )
