@@ -21,7 +21,8 @@ trail keeps it).
   children as minutes do; an invitee also reads what they added themselves. Its organisers
   and invitees upload, as they record minutes.
 * **Replacing or removing** a document is for the worker who uploaded it or a
-  manager of their team, who may still upload to the record; removing asks for a
+  manager of the team they uploaded it in (kept on the document, whichever team the
+  uploader is in now), who may still upload to the record; removing asks for a
   reason.
 * **An ended record keeps its papers as they were**: a closed context case, or a closed or
   cancelled meeting, takes no new document and no new version. A document filed there by
@@ -129,23 +130,26 @@ def _files_to(worker: Worker, owner: Owner) -> bool:
 
 
 def _manages_uploader(worker: Worker, document: Document) -> bool:
-    uploader = document.uploaded_by
+    """A manager of the team the uploader was in when they uploaded it (kept on the
+    document), whichever team the uploader is in now."""
     return (
         worker.role == Role.MANAGER
         and worker.team_id is not None
-        and worker.team_id == uploader.team_id
+        and worker.team_id == document.uploader_team_id
     )
 
 
 def _yours(worker: Worker, document: Document) -> bool:
-    """The uploader, or a manager of their team; never for a removed document."""
+    """The uploader, or a manager of the team they uploaded it in; never for a removed
+    document."""
     if document.removed_at is not None:
         return False
     return document.uploaded_by_id == worker.pk or _manages_uploader(worker, document)
 
 
 def can_replace_document(worker: Worker, document: Document, owner: Owner) -> bool:
-    """Upload a new version: the uploader or a manager of their team, who may upload here."""
+    """Upload a new version: the uploader or a manager of the team they uploaded it in, who
+    may upload here."""
     return _yours(worker, document) and can_upload(worker, owner)
 
 

@@ -105,12 +105,12 @@ def subject_of(note: CaseNote) -> Person | ContextCase | Context:
 
 
 def can_correct_note(worker: Worker, note: CaseNote) -> bool:
-    """The author, or a manager of the author's team, who may still write on the subject."""
-    author = note.author
-    mine = worker.pk == author.pk
+    """The author, or a manager of the team the author wrote it in (kept on the note,
+    whichever team the author is in now), who may still write on the subject."""
+    mine = worker.pk == note.author_id
     manages = (
         worker.role == Role.MANAGER
         and worker.team_id is not None
-        and worker.team_id == author.team_id
+        and worker.team_id == note.author_team_id
     )
     return (mine or manages) and can_write_note_on(worker, subject_of(note))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.access.models import set_aside_fields
+from locus.access.models import Team, set_aside_fields
 from locus.common.modelkit import dated_indexes, exactly_one, once_each, optional_fk
 
 
@@ -42,6 +42,11 @@ class Document(models.Model):
     description = models.TextField(blank=True)
     uploaded_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField()
+    # Kept from the upload: a manager of this team replaces or removes the document
+    # (access/documents.py), not of whichever team the uploader moves to later.
+    uploader_team = optional_fk(
+        Team, help_text="The uploader's team when uploaded: its managers may change it."
+    )
     removed_at, removed_by, removed_reason = set_aside_fields()
 
     class Meta:

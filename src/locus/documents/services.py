@@ -138,6 +138,7 @@ def document_upload(
             description=description,
             uploaded_by=actor,
             uploaded_at=clock.now(),
+            uploader_team_id=actor.team_id,
         )
         _store(actor, document, 1, checked)
     return document

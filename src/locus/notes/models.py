@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.access.models import set_aside_fields
+from locus.access.models import Team, set_aside_fields
 from locus.common.modelkit import dated_indexes, exactly_one, optional_fk
 
 
@@ -54,6 +54,11 @@ class CaseNote(models.Model):
     summary = models.CharField(max_length=200)
     text = models.TextField()
     author = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
+    # Kept from the writing: a manager of this team corrects the note (access/notes.py), not
+    # of whichever team the author moves to later.
+    author_team = optional_fk(
+        Team, help_text="The author's team when written: its managers may correct it."
+    )
     recorded_at = models.DateTimeField()
     in_error_at, in_error_by, in_error_reason = set_aside_fields()
 

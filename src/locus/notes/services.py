@@ -152,6 +152,7 @@ def note_record(
         case=subject if isinstance(subject, ContextCase) else None,
         group=subject if isinstance(subject, Context) else None,
         author=actor,
+        author_team_id=actor.team_id,
         recorded_at=clock.now(),
         **values,
     )
