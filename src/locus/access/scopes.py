@@ -47,7 +47,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
@@ -79,46 +79,34 @@ def _agency_id(worker: Worker) -> int:
     return agency_id
 
 
+def _people_of(rows: QuerySet[Any], **match: object) -> Q:
+    """The people named (``person_id``) by the ``rows`` that ``match``: a grant is which
+    records of a kind join a worker, their team or their agency to a person."""
+    return Q(id__in=rows.filter(**match).values("person_id"))
+
+
 def _allocated_to_worker(worker: Worker) -> Q:
-    return Q(id__in=Allocation.objects.current().filter(worker=worker).values("person_id"))
+    return _people_of(Allocation.objects.current(), worker=worker)
 
 
 def _allocated_to_team(worker: Worker) -> Q:
-    return Q(
-        id__in=Allocation.objects.current().filter(team_id=_team_id(worker)).values("person_id")
-    )
+    return _people_of(Allocation.objects.current(), team_id=_team_id(worker))
 
 
 def _allocated_to_agency(worker: Worker) -> Q:
-    return Q(
-        id__in=Allocation.objects.current()
-        .filter(team__agency_id=_agency_id(worker))
-        .values("person_id")
-    )
+    return _people_of(Allocation.objects.current(), team__agency_id=_agency_id(worker))
 
 
 def _agency_episode(worker: Worker) -> Q:
-    return Q(
-        id__in=LegalStatusEpisode.objects.current()
-        .filter(agency_id=_agency_id(worker))
-        .values("person_id")
-    )
+    return _people_of(LegalStatusEpisode.objects.current(), agency_id=_agency_id(worker))
 
 
 def _agency_incident(worker: Worker) -> Q:
-    return Q(
-        id__in=Involvement.objects.filter(incident__reporting_agency_id=_agency_id(worker)).values(
-            "person_id"
-        )
-    )
+    return _people_of(Involvement.objects.all(), incident__reporting_agency_id=_agency_id(worker))
 
 
 def _agency_pupil(worker: Worker) -> Q:
-    return Q(
-        id__in=Enrolment.objects.current()
-        .filter(school__responsible_agency_id=_agency_id(worker))
-        .values("person_id")
-    )
+    return _people_of(Enrolment.objects.current(), school__responsible_agency_id=_agency_id(worker))
 
 
 def _recorded_in_agency(worker: Worker) -> Q:
@@ -315,13 +303,18 @@ def _places_of_incidents(worker: Worker) -> Q:
     row has the home address: a home is named by its address, and seeing a child in an
     incident there shows the incident, not where a family lives (the incident shows that it
     happened at a home, ``naming.PLACE_WITHHELD``)."""
-    from locus.access.fields import PersonField, role_fields  # fields imports this module
-
     # A missing episode with no place reaches no place (and no NULL joins the list).
     incidents = incidents_visible_to(worker).filter(context__isnull=False)
-    if PersonField.HOME_ADDRESS not in role_fields(worker):
+    if not _sees_home_addresses(worker):
         incidents = incidents.exclude(context__kind=ContextKind.HOME)
     return Q(id__in=incidents.values("context_id"))
+
+
+def _sees_home_addresses(worker: Worker) -> bool:
+    """Whether the field table gives ``worker``'s role the home address (``access/fields``)."""
+    from locus.access.fields import PersonField, role_fields  # fields imports this module
+
+    return PersonField.HOME_ADDRESS in role_fields(worker)
 
 
 def _homes_of_residents(worker: Worker) -> Q:
@@ -329,10 +322,8 @@ def _homes_of_residents(worker: Worker) -> Q:
     address (``access/fields.py``): a home names a family's address, so it is seen through a
     resident only by a role whose row has the home address, and only through residents seen
     in their own right (a forum share shows what it carried, no more)."""
-    from locus.access.fields import PersonField, role_fields  # fields imports this module
-
     own = person_filter(worker, shared=False)
-    if own is None or PersonField.HOME_ADDRESS not in role_fields(worker):
+    if own is None or not _sees_home_addresses(worker):
         return Q(pk__in=[])
     return Q(id__in=Person.objects.filter(own, home__isnull=False).values("home_id"))
 
