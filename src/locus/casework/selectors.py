@@ -950,6 +950,11 @@ def child_option_people(viewer: Worker, case: ContextCase) -> QuerySet[Person]:
     )
 
 
+def child_option_ids(viewer: Worker, case: ContextCase) -> list[int]:
+    """The ids of :func:`child_option_people`, in its order (for the read's people shown)."""
+    return list(child_option_people(viewer, case).values_list("id", flat=True))
+
+
 def child_options(viewer: Worker, case: ContextCase) -> list[tuple[str, str]]:
     """Children the worker may link: those linked to the context and their own caseload,
     whom they see; each with their open plans (CIN, CP, looked after, youth justice)."""

@@ -727,8 +727,7 @@ def _plan_child_form(request: AuthedRequest, case: ContextCase) -> PlanChildForm
 
 def _children_offered(request: AuthedRequest, case: ContextCase) -> dict[str, Any]:
     """The children the link form lists by name (for the read)."""
-    people = selectors.child_option_people(request.user, case)
-    return {"people_shown": list(people.values_list("id", flat=True))}
+    return {"people_shown": selectors.child_option_ids(request.user, case)}
 
 
 def _submit_plan(actor: Worker, case: ContextCase, form: ManagerForm) -> Any:
