@@ -100,9 +100,10 @@ def optional_worker(related_name: str = "+") -> models.ForeignKey[Worker | None,
 
 def recorded_in_team_field(what: str) -> models.ForeignKey[Team | None, Team | None]:
     """The team its recorder was in when a record was first recorded: a grant of sight (the
-    team's agency, ``access/scopes.py``; a home's holding team, ``access/places.py``), kept
-    on the row so that moving the recorder later moves no sight. Empty for a record an
-    import wrote (recorded by nobody)."""
+    team's agency, ``access/scopes.py``; a home's holding team, ``access/places.py``) or of
+    a manager's power to change it (a safety map's mark, ``access/safety.py``; an
+    association, ``access/policies.py``), kept on the row so that moving the recorder later
+    moves neither. Empty for a record an import wrote (recorded by nobody)."""
     return optional_fk(Team, help_text=f"The recorder's team when this {what} was first recorded.")
 
 

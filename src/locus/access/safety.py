@@ -9,8 +9,9 @@ area picture built from many children's maps.
   team) and sees the child lastingly. The work is done with the child, by the people
   working with the child. Not an auditor, not an administrator (who keep the system, not
   the child's casework), not an agency that only sees the child.
-* **Amend** a mark: its recorder, or a manager of the recorder's team, while they may
-  still record for the child.
+* **Amend** a mark: its recorder, or a manager of the team the recorder marked it in
+  (kept on the mark, whichever team the recorder is in now), while they may still record
+  for the child.
 * **The area picture** (counts only, suppressed): team managers and analysts who see case
   records, of a partner organisation's none; of places only the public places they may
   see (never a home or a peer group).
@@ -40,20 +41,22 @@ def can_record_safety(worker: Worker, person: Person) -> bool:
     )
 
 
-def amends_as(worker: Worker, recorder: Worker) -> bool:
-    """The recorder themselves, or a manager of the recorder's team (the rest of
+def amends_as(worker: Worker, mark: MarkedPlace) -> bool:
+    """The mark's recorder themselves, or a manager of the team the recorder was in when
+    they marked it (kept on the mark), whichever team the recorder is in now (the rest of
     :func:`can_amend_mark` is :func:`can_record_safety`, asked once for a whole map)."""
     manages = (
         worker.role == Role.MANAGER
         and worker.team_id is not None
-        and worker.team_id == recorder.team_id
+        and worker.team_id == mark.recorded_in_team_id
     )
-    return worker.pk == recorder.pk or manages
+    return worker.pk == mark.recorded_by_id or manages
 
 
 def can_amend_mark(worker: Worker, mark: MarkedPlace) -> bool:
-    """The mark's recorder, or a manager of the recorder's team, who may record for the child."""
-    return amends_as(worker, mark.recorded_by) and can_record_safety(worker, mark.session.person)
+    """The mark's recorder, or a manager of the team they marked it in, who may record for
+    the child."""
+    return amends_as(worker, mark) and can_record_safety(worker, mark.session.person)
 
 
 def can_view_area(worker: Worker) -> bool:

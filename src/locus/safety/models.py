@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.access.models import recorded_fields
+from locus.access.models import recorded_fields, recorded_in_team_field
 from locus.common.modelkit import dated_indexes, dated_meta, link_or_text, once_each, optional_fk
 from locus.people.models import person_fk
 
@@ -57,6 +57,9 @@ class MarkedPlace(models.Model):
     with_whom = models.CharField(max_length=300, blank=True)
     why = models.TextField(help_text="In the child's own words.")
     recorded_by, recorded_at = recorded_fields()
+    # Kept from the marking: a manager of this team amends the mark (access/safety.py), not
+    # of whichever team the recorder moves to later.
+    recorded_in_team = recorded_in_team_field("mark")
 
     class Meta:
         ordering = ["session", "id"]

@@ -173,6 +173,7 @@ def mark_place(
         postcode=postcode,
         **said,
         **recorded(actor),
+        recorded_in_team_id=actor.team_id,
     )
 
 

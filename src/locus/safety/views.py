@@ -114,9 +114,7 @@ def session_page(request: AuthedRequest, person_id: int, session_id: int) -> Htt
     record_access(actor=request.user, obj=person, detail={"page": "safety map", **shown})
     can_record = selectors.can_record(request.user, person)
     amendable = {
-        m.mark.pk
-        for m in view.marks
-        if can_record and rules.amends_as(request.user, m.mark.recorded_by)
+        m.mark.pk for m in view.marks if can_record and rules.amends_as(request.user, m.mark)
     }
     return render(
         request,
