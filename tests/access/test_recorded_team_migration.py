@@ -2,7 +2,8 @@
 person's and a context's recorder's team (``recorded_in_team``), the team of the worker
 who opened an emergency access (``BreakGlass.team``), a document's uploader's and a case
 note's author's (``Document.uploader_team``, ``CaseNote.author_team``), a safety map's
-mark's recorder's (``MarkedPlace.recorded_in_team``). The team is the
+mark's and an association's recorder's (``MarkedPlace.recorded_in_team``,
+``Association.recorded_in_team``). The team is the
 worker's as it is when the migration runs (a worker's past teams are not kept), so what
 each grants stays what it was that day. A record an import wrote (recorded by nobody), or
 one by a worker with no team, is left without one.
@@ -23,6 +24,7 @@ _MIGRATE = (
         ("documents", "0001_initial"),
         ("notes", "0001_initial"),
         ("safety", "0001_initial"),
+        ("peers", "0005_group_changes"),
         ("access", "0003_team_independent"),
         teams=2,
         workers=True,
@@ -35,6 +37,7 @@ Document = old.get_model("documents", "Document")
 CaseNote = old.get_model("notes", "CaseNote")
 MapSession = old.get_model("safety", "MapSession")
 MarkedPlace = old.get_model("safety", "MarkedPlace")
+Association = old.get_model("peers", "Association")
 now = timezone.now()
 for name, recorder in (("a", in_a), ("b", in_b), ("admin", administrator), ("import", None)):
     Person.objects.create(
@@ -64,10 +67,16 @@ for worker in (in_a, in_b):
         session=sitting, rating="red", description="The alley", why=worker.username,
         recorded_by=worker, recorded_at=now,
     )
+    Association.objects.create(
+        person=child, other_label=worker.username, relationship="friend", nature="unclear",
+        valid_from=now.date(), source="professional", confidence="medium", recorded_by=worker,
+        recorded_at=now,
+    )
 call_command("migrate", verbosity=0, interactive=False)
 from locus.access.models import BreakGlass as NewBreakGlass
 from locus.documents.models import Document as NewDocument
 from locus.notes.models import CaseNote as NewCaseNote
+from locus.peers.models import Association as NewAssociation
 from locus.people.models import Person as NewPerson
 from locus.places.models import Context as NewContext
 from locus.safety.models import MarkedPlace as NewMarkedPlace
@@ -79,6 +88,7 @@ print(json.dumps({
     "documents": dict(NewDocument.objects.values_list("title", "uploader_team_id")),
     "notes": dict(NewCaseNote.objects.values_list("summary", "author_team_id")),
     "marks": dict(NewMarkedPlace.objects.values_list("why", "recorded_in_team_id")),
+    "associations": dict(NewAssociation.objects.values_list("other_label", "recorded_in_team_id")),
 }))
 """
 )
@@ -95,5 +105,5 @@ def test_each_existing_record_keeps_its_recorders_team_as_it_is_now(
     assert migrated == {
         "people": recorded,
         "contexts": recorded,
-        **dict.fromkeys(("uses", "documents", "notes", "marks"), by_worker),
+        **dict.fromkeys(("uses", "documents", "notes", "marks", "associations"), by_worker),
     }

@@ -261,7 +261,8 @@ def test_the_recorder_and_their_manager_may_end_what_they_recorded(world: World)
     child; so does their team's manager."""
     association = _associate(world, other=world.yjs_child, actor=world.system)
     assert not policies.can_change_association(world.social_worker, association)
-    association.recorded_by = world.teammate
+    # As if the teammate had recorded it, in the team they are in (kept on the record).
+    association.recorded_by, association.recorded_in_team = world.teammate, world.csc_team_a
     assert policies.can_change_association(world.teammate, association)
     assert policies.can_change_association(world.team_manager, association)
     assert not policies.can_change_association(world.social_worker, association)

@@ -153,8 +153,9 @@ def can_change_association(
 ) -> bool:
     """End or change a recorded relationship between two people.
 
-    A worker who may see both people, the worker who recorded it, or a manager of the
-    recorder's team (practitioners and managers; and administrators). Seeing one child
+    A worker who may see both people, the worker who recorded it, or a manager of the team
+    the recorder recorded it in (kept on the record, whichever team the recorder is in now)
+    (practitioners and managers; and administrators). Seeing one child
     is not enough: a police "presents risk" link to a peer the worker may not see is the
     police's knowledge, not theirs to undo. ``sees_both`` saves the sight check when the
     caller already knows it.
@@ -167,11 +168,10 @@ def can_change_association(
         return False
     if association.recorded_by_id == worker.pk:
         return True
-    recorder = association.recorded_by
     if (
         worker.role == Role.MANAGER
         and worker.team_id is not None
-        and recorder.team_id == worker.team_id
+        and association.recorded_in_team_id == worker.team_id
     ):
         return True
     if sees_both is None:

@@ -11,7 +11,8 @@ from locus.peers.models import Association, GroupMembership, PeerMapPurpose
 class AssociationAdmin(CaseRecordAdmin):
     """What a relationship says (its kind, nature, places, note) may be corrected here; whom it
     joins, its provenance and its period may not: re-pointing it would put a child on a map
-    nobody linked them to, provenance is who said it and how sure they were, and ending one
+    nobody linked them to, provenance is who said it and how sure they were (and the team it
+    was recorded in, whose managers may end or change it), and ending one
     someone else recorded needs a reason on file (peers.services.association_end)."""
 
     list_display = ("person", "other", "other_label", "relationship", "nature", "source")
@@ -25,6 +26,7 @@ class AssociationAdmin(CaseRecordAdmin):
         "confidence",
         "recorded_by",
         "recorded_at",
+        "recorded_in_team",
         "valid_from",
         "valid_until",
         "ended_by",

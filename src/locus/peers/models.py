@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import models
 
-from locus.access.models import optional_worker, recorded_fields
+from locus.access.models import optional_worker, recorded_fields, recorded_in_team_field
 from locus.common.modelkit import (
     after_constraint,
     current_indexes,
@@ -99,6 +99,9 @@ class Association(Provenance):
     ended_by = optional_worker()
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
+    # Kept from the recording: a manager of this team ends or changes the record
+    # (access/policies.py), not of whichever team the recorder moves to later.
+    recorded_in_team = recorded_in_team_field("association")
 
     objects = AssociationQuerySet.as_manager()
 

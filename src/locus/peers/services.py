@@ -188,7 +188,9 @@ def _check_may_record(
 
 
 def _create_association(*, actor: Worker, contexts: list[Context], **fields: Any) -> Association:
-    association = Association.objects.create(recorded_by=actor, recorded_at=clock.now(), **fields)
+    association = Association.objects.create(
+        recorded_by=actor, recorded_at=clock.now(), recorded_in_team_id=actor.team_id, **fields
+    )
     if contexts:
         association.contexts.set(contexts)
     after = snapshot(association)

@@ -147,6 +147,7 @@ class Associations(Base):
                 other_label=other_label,
                 recorded_by=given["recorded_by"],
                 recorded_at=given["recorded_at"],
+                recorded_in_team_id=given["recorded_by"].team_id,
                 **said,
             )
             shared: list[Context] = []
