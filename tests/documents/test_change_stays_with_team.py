@@ -7,12 +7,13 @@ child agency-wide, she may upload to the child herself), may not remove it."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from locus.access.documents import can_remove_document, can_replace_document
 from locus.common.errors import NotPermitted
 from locus.documents.services import document_remove
 from tests.documents.helpers import attach
-from tests.factories import World, make_manager, move_worker
+from tests.factories import World, client_for, make_manager, move_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +34,16 @@ def test_a_document_stays_with_the_team_it_was_uploaded_in(world: World) -> None
         document_remove(actor=new_manager, document=document, reason="Not ours to keep")
     assert can_replace_document(world.team_manager, document, child)
     document_remove(actor=world.team_manager, document=document, reason="The wrong child")
+
+
+def test_the_list_names_the_agency_it_was_uploaded_in(world: World) -> None:
+    attach(world.social_worker, world.csc_child)
+    move_worker(world.social_worker, world.yjs_team)
+
+    page = client_for(world.team_manager).get(
+        reverse("documents", args=["person", world.csc_child.pk])
+    )
+
+    row = page.content.decode().split("<tbody", 1)[1]
+    assert "Children&#x27;s Social Care" in row
+    assert "Youth Justice" not in row

@@ -11,8 +11,9 @@ import pytest
 from locus.access.notes import can_correct_note
 from locus.common.errors import NotPermitted
 from locus.notes.services import note_correct, note_mark_in_error
-from tests.factories import World, make_manager, move_worker
+from tests.factories import World, client_for, make_manager, move_worker
 from tests.notes.helpers import write
+from tests.profiles.pages import url
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +32,14 @@ def test_a_note_stays_with_the_team_it_was_written_in(world: World) -> None:
         note_mark_in_error(actor=new_manager, note=note, reason="On the wrong record")
     assert can_correct_note(world.team_manager, note)
     note_correct(actor=world.team_manager, note=note, reason="Spelling", summary="Home visit")
+
+
+def test_the_note_page_names_the_team_the_note_was_written_in(world: World) -> None:
+    note = write(world.social_worker, world.csc_child)
+    move_worker(world.social_worker, world.csc_team_b)
+
+    page = client_for(world.team_manager).get(url("note", note.pk)).content.decode()
+
+    written_by = page.split("Written by", 1)[1].split("</dd>", 1)[0]
+    assert world.csc_team_a.name in written_by
+    assert world.csc_team_b.name not in written_by

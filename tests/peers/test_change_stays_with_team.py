@@ -8,12 +8,13 @@ another team recorded."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from locus.access.models import Role, Scope
 from locus.access.policies import can_change_association, sees_lastingly
 from locus.common.errors import NotPermitted
 from locus.peers.services import association_end
-from tests.factories import World, make_association, make_worker, move_worker
+from tests.factories import World, client_for, make_association, make_worker, move_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +46,17 @@ def test_an_association_stays_with_the_team_it_was_recorded_in(world: World) -> 
         actor=old_manager, association=a, valid_until=a.valid_from, reason="Recorded in error"
     )
     assert ended.ended_by == old_manager
+
+
+def test_provenance_names_the_agency_it_was_recorded_in(world: World) -> None:
+    """A relationship's provenance line names the agency that recorded it, then: a recorder
+    seconded to another agency does not rewrite who said so."""
+    make_association(world.social_worker, person=world.csc_child)
+    move_worker(world.social_worker, world.yjs_team)
+    reader = client_for(world.team_manager)
+
+    for name in ("person", "person-peers"):
+        page = reader.get(reverse(name, args=[world.csc_child.pk])).content.decode()
+        line = page.split("recorded by", 1)[1].split("</span>", 1)[0]
+        assert "Children&#x27;s Social Care" in line, name
+        assert "Youth Justice" not in line, name

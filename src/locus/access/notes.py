@@ -58,7 +58,7 @@ def notes_visible_to(worker: Worker) -> QuerySet[CaseNote]:
 def access_note(worker: Worker, note_id: object) -> CaseNote:
     """The note, or 404: missing, or on a record the worker may not see."""
     notes = notes_visible_to(worker).select_related(
-        "person", "case__context", "group", "author__team__agency", "in_error_by"
+        "person", "case__context", "group", "author", "author_team__agency", "in_error_by"
     )
     return one_or_404(notes, note_id)
 

@@ -41,7 +41,7 @@ def documents_of(viewer: Worker, owner: rules.Owner) -> list[DocumentRow]:
     documents = (
         rules.documents_visible_to(viewer)
         .filter(rules.owner_filter(owner))
-        .select_related("uploaded_by__team__agency")
+        .select_related("uploaded_by", "uploader_team__agency")
         .prefetch_related("versions")
         .order_by("-dated", "-id")
     )
@@ -71,9 +71,7 @@ def document_page(viewer: Worker, document: Document) -> DocumentPage:
     remove it."""
     owner = document.person or document.case or document.meeting
     assert owner is not None
-    versions = list(
-        document.versions.select_related("uploaded_by__team__agency").order_by("-number")
-    )
+    versions = list(document.versions.select_related("uploaded_by").order_by("-number"))
     replace = rules.can_replace_document(viewer, document, owner)
     # Whoever may replace may remove: asked again only when replacing is refused.
     remove = replace or rules.can_remove_document(viewer, document, owner)

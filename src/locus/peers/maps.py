@@ -351,7 +351,9 @@ def _walk(
     """Four queries: the child's relationships, which peers the viewer sees, those peers'
     relationships, and which of their peers the viewer sees (two at one step). Then the
     walk, in Python."""
-    base = associations_on(as_at).select_related("person", "other", "recorded_by__team__agency")
+    base = associations_on(as_at).select_related(
+        "person", "other", "recorded_by", "recorded_in_team__agency"
+    )
     about_child = Q(person=person) | Q(other=person)
     first = still_open(_as_stood(base.filter(about_child), natures))
     people: dict[int, Person] = {person.pk: person}
@@ -573,7 +575,7 @@ def group_map(*, viewer: Worker, detail: GroupDetail, expand: int | None = None)
             other_id__in=members,
         )
         .filter(Q(person_id__in=visible) | Q(other_id__in=visible))
-        .select_related("recorded_by__team__agency")
+        .select_related("recorded_by", "recorded_in_team__agency")
         .order_by("id"),
         Nature.values,
     )
@@ -744,7 +746,7 @@ def cluster_map(
     associations = _as_stood(
         Association.objects.current()
         .filter(person_id__in=visible, other_id__in=visible)
-        .select_related("recorded_by__team__agency")
+        .select_related("recorded_by", "recorded_in_team__agency")
         .order_by("id"),
         Nature.values,
     )

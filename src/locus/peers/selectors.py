@@ -264,7 +264,9 @@ def peer_relationships(*, viewer: Worker, person: Person) -> PeerRelationships:
     """
     associations = list(
         Association.objects.filter(Q(person=person) | Q(other=person))
-        .select_related("person", "other", "recorded_by__team__agency", "replaced_by", "ended_by")
+        .select_related(
+            "person", "other", "recorded_by", "recorded_in_team__agency", "replaced_by", "ended_by"
+        )
         .prefetch_related("contexts")
         .order_by(F("valid_until").desc(nulls_first=True), "-valid_from", "-id")
     )

@@ -341,7 +341,7 @@ def person_detail(
     allocations = list(person.allocations.current().select_related("worker", "team__agency"))
     associations = list(
         Association.objects.filter(Q(person=person) | Q(other=person))
-        .select_related("person", "other", "recorded_by__team__agency", "ended_by")
+        .select_related("person", "other", "recorded_by", "recorded_in_team__agency", "ended_by")
         .prefetch_related("contexts")
         .order_by(F("valid_until").desc(nulls_first=True), "-valid_from", "id")
     )
