@@ -860,6 +860,65 @@ def test_a_closed_case_s_conference_cannot_be_recorded(world: World) -> None:
         )
 
 
+# While a manager decides on closing a case, the case stays as it was when the closure was
+# asked for: before, its assessment could be started and written, its conference set and
+# recorded and a plan drafted under the manager's feet, and a piece sent for sign-off before
+# the request was left in the manager's My work on a case that then closed.
+
+
+def test_a_closing_case_s_assessment_takes_no_work_nor_a_plan_drafted(world: World) -> None:
+    case = request_closure(world, open_case(world), no_rating_reason="Stepped down at once")
+    with nothing_written(*CASEWORK_MODELS), pytest.raises(InvalidTransition, match="deciding"):
+        services.assessment_start(actor=world.social_worker, assessment=case.assessment)
+    with nothing_written(*CASEWORK_MODELS), pytest.raises(InvalidTransition, match="deciding"):
+        services.plan_draft(actor=world.social_worker, case=case)
+
+
+def test_a_closing_case_s_conference_is_not_set_until_the_closure_is_refused(
+    world: World,
+) -> None:
+    conference = conference_of(request_closure(world, assessed_case(world)))
+    with (
+        nothing_written(*CASEWORK_MODELS, Notification),
+        pytest.raises(InvalidTransition, match="its conference cannot be scheduled now"),
+    ):
+        services.conference_schedule(
+            actor=world.social_worker,
+            conference=conference,
+            when=clock.now() - dt.timedelta(hours=1),
+            location="Room 2",
+            chair=world.other_social_worker,
+        )
+    services.closure_refuse(actor=world.team_manager, case=conference.case, note="Not yet")
+    schedule(world, conference_of(refreshed(conference.case)))  # kept open: the work goes on
+
+
+def test_a_case_is_not_asked_to_close_while_a_sign_off_waits(world: World) -> None:
+    case = submitted_case(world, recommendation="step_down")
+    with (
+        nothing_written(*CASEWORK_MODELS, Notification),
+        pytest.raises(InvalidTransition, match=r"assessment is waiting for .* to sign it off"),
+    ):
+        request_closure(world, case, outcome="stepped_down")
+    services.assessment_approve(actor=world.team_manager, assessment=case.assessment)
+    assert request_closure(world, refreshed(case), outcome="stepped_down").status == "closing"
+
+
+def test_an_assessment_is_not_signed_off_once_its_case_is_closed(world: World) -> None:
+    """A closed case's assessment waiting from before (data from before the rule above) is
+    neither approved nor returned."""
+    case = submitted_case(world)
+    SignOffRequest.objects.filter(case=case).update(decided_at=clock.now())
+    case = closed(world, case, outcome="stepped_down", no_rating_reason="Before the sign-off")
+    SignOffRequest.objects.filter(case=case, subject="assessment").update(decided_at=None)
+    with nothing_written(*CASEWORK_MODELS), pytest.raises(InvalidTransition, match="closed"):
+        services.assessment_approve(actor=world.team_manager, assessment=case.assessment)
+    with nothing_written(*CASEWORK_MODELS), pytest.raises(InvalidTransition, match="closed"):
+        services.assessment_return(
+            actor=world.team_manager, assessment=case.assessment, note="More needed"
+        )
+
+
 def test_a_refused_closure_returns_the_case_and_schedules_a_review(world: World) -> None:
     case = active_case(world)
     review(world, case, "step_down")

@@ -291,6 +291,12 @@ class ContextCase(models.Model):
     def is_open(self) -> bool:
         return self.status != CaseStatus.CLOSED
 
+    @property
+    def takes_work(self) -> bool:
+        """Open and not waiting for a manager to decide on closing it: the team may work its
+        assessment, conference, plan and level (casework.services._still_open)."""
+        return self.is_open and self.status != CaseStatus.CLOSING
+
 
 # --- Assessment ---------------------------------------------------------------------------
 

@@ -157,10 +157,17 @@ def _approve(actor: Worker, case: ContextCase, subject: str, outcome: str, note:
 
 def _still_open(case: ContextCase, refused: str) -> None:
     """A closed case is history: nothing more is written to it (an assessment started, saved,
-    evidenced or sent for sign-off, a conference set or recorded, a plan drafted, its level
-    revised). The case is read afresh under a lock, so a closure approved while the page was
-    open is seen; ``refused`` says what the closed case cannot have."""
+    evidenced, sent for sign-off or signed off, a conference set or recorded, a plan drafted,
+    its level revised). While a manager decides on closing it, the case stays as it was when
+    the closure was asked for, as its plan does (:func:`_edit_plan`): the manager decides on
+    that. The case is read afresh under a lock, so a closure asked for or approved while the
+    page was open is seen; ``refused`` says what the case cannot have."""
     _lock(case)
+    if case.status == CaseStatus.CLOSING:
+        raise InvalidTransition(
+            f"A manager is deciding on closing this case, as it was when the closure was "
+            f"asked for: {refused} now. To carry on, ask them to keep the case open"
+        )
     if not case.is_open:
         raise InvalidTransition(f"This case is closed: {refused}")
 
@@ -773,7 +780,7 @@ def assessment_approve(
     case = assessment.case
     permitted(policies.can_sign_off, actor, case, ApprovalSubject.ASSESSMENT)
     _lock(assessment)
-    _lock(case)
+    _still_open(case, "its assessment cannot be signed off")
     status = ASSESSMENT_MACHINE.after(assessment.status, "approve")
     note = _one_text("note", note, "", required=False)
     _signed(actor, case, ApprovalSubject.ASSESSMENT)
@@ -803,6 +810,7 @@ def assessment_return(
     """The named manager returns the assessment for more work, saying what is needed."""
     permitted(policies.can_sign_off, actor, assessment.case, ApprovalSubject.ASSESSMENT)
     _lock(assessment)
+    _still_open(assessment.case, "its assessment cannot be returned")
     status = ASSESSMENT_MACHINE.after(assessment.status, "return")
     note = _one_text("note", note, "Say what more the assessment needs")
     _signed(actor, assessment.case, ApprovalSubject.ASSESSMENT)
@@ -1548,6 +1556,18 @@ def _check_closure_evidence(
     }
 
 
+def _nothing_waiting_for_sign_off(case: ContextCase) -> None:
+    """A case is asked to close only when no other piece of it waits for a manager: the
+    closure would leave that request in their My work, on a case nobody may change."""
+    waiting = case.sign_offs.filter(decided_at__isnull=True).select_related("manager").first()
+    if waiting is not None:
+        what = ApprovalSubject(waiting.subject).label.lower()
+        raise InvalidTransition(
+            f"The case's {what} is waiting for {waiting.manager} to sign it off: ask them to "
+            "decide it (or pass it to another manager) before asking to close the case"
+        )
+
+
 @transaction.atomic
 def closure_request(
     *,
@@ -1565,6 +1585,7 @@ def closure_request(
     _work(actor, case)
     _lock(case)
     CASE_MACHINE.after(case.status, "request_closure")
+    _nothing_waiting_for_sign_off(case)
     problems = Problems()
     problems.check(outcome in choice_values(ClosureOutcome), "outcome", "Choose the outcome")
     reason = _text(problems, "reason", reason, "Say why the case can close")

@@ -278,9 +278,8 @@ def _assessment_of(request: AuthedRequest, case_id: int) -> tuple[ContextCase, A
 def assessment_page(request: AuthedRequest, case_id: int) -> HttpResponse:
     viewer = request.user
     case, assessment = _assessment_of(request, case_id)
-    editing = assessment.status == AssessmentStatus.IN_PROGRESS and policies.can_work_case(
-        viewer, case
-    )
+    can_work = case.takes_work and policies.can_work_case(viewer, case)
+    editing = assessment.status == AssessmentStatus.IN_PROGRESS and can_work
     form = (
         AssessmentForm(
             posted(request),
@@ -320,7 +319,7 @@ def assessment_page(request: AuthedRequest, case_id: int) -> HttpResponse:
             "case": case,
             "assessment": assessment,
             "form": form,
-            "can_work": policies.can_work_case(viewer, case),
+            "can_work": can_work,
             "can_approve": policies.can_sign_off(viewer, case, ApprovalSubject.ASSESSMENT),
             "sign_off": policies.open_sign_off(case, ApprovalSubject.ASSESSMENT),
             **selectors.assessment_page(case, assessment),
@@ -351,8 +350,9 @@ def conference_page(request: AuthedRequest, case_id: int) -> HttpResponse:
             "apologies": [a for a in attendees if a.attendance == "apologies"],
             "decisions": selectors.conference_decisions(conference),
             "warning": selectors.conference_warning(named),
-            "can_work": policies.can_work_case(request.user, case),
-            "can_record": policies.can_record_conference(request.user, conference),
+            "can_work": case.takes_work and policies.can_work_case(request.user, case),
+            "can_record": case.takes_work
+            and policies.can_record_conference(request.user, conference),
             "can_view_assessment": policies.can_view_assessment(request.user, case),
         },
     )
@@ -679,7 +679,7 @@ def _ask_to_close(actor: Worker, case: ContextCase, form: ClosureRequestForm) ->
 
 
 def _may_revise(worker: Worker, case: ContextCase) -> bool:
-    return case.is_open and policies.can_work_case(worker, case)
+    return case.takes_work and policies.can_work_case(worker, case)
 
 
 def _threshold_form(request: AuthedRequest, case: ContextCase) -> ThresholdForm:
