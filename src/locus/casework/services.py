@@ -94,7 +94,7 @@ from locus.forums.models import (
 from locus.notifications.models import NotificationKind
 from locus.notifications.services import assign, invite, notify
 from locus.people.models import LegalStatusEpisode, Person, PersonKind
-from locus.places.models import Context
+from locus.places.models import RESTRICTED_KINDS, Context, ContextKind
 from locus.profiles.models import ProfileItem
 from locus.sharing import services as sharing
 from locus.sharing.models import ShareKind
@@ -895,6 +895,18 @@ class AttendeeInput:
     role: str = ""
 
 
+def conference_register_ref(conference_id: int, context: Context) -> str:
+    """How the sharing register names a conference's row. Every reader of the register sees
+    it, the information governance lead among them, who opens no case: a public place is
+    named, but a home (someone's address) or a peer group (a list of young people) only by
+    its kind, as the trail names them to those who do not see them."""
+    if context.kind in RESTRICTED_KINDS:
+        place = f"a {ContextKind(context.kind).label.lower()}"
+    else:
+        place = context.name
+    return f"Context conference {conference_id}: {place}"
+
+
 @transaction.atomic
 def conference_record(
     *,
@@ -997,7 +1009,7 @@ def conference_record(
         basis=basis,
         purpose=CONFERENCE_PURPOSE,
         what=["The context case: referral, assessment and plan", "Minutes and decisions"],
-        record_ref=f"Context conference {conference.pk}: {case.context.name}",
+        record_ref=conference_register_ref(conference.pk, case.context),
         source=conference,
         recipients=[
             sharing.To(

@@ -59,6 +59,7 @@ DATA_STEPS: dict[tuple[str, str], Callable[[], None] | str] = {
     ("notes", "0002_author_team"): "keeps existing case notes' authors' teams",
     ("safety", "0002_mark_recorder_team"): "keeps existing safety marks' recorders' teams",
     ("peers", "0006_association_recorder_team"): "keeps existing associations' recorders' teams",
+    ("casework", "0009_register_names_no_home"): "restates existing register rows (none yet)",
     ("signin", "0003_hash_plain_recovery_codes"): "hashes existing recovery codes (none yet)",
     ("people", "0007_duplicate_query_outcome"): "marks existing closed duplicate requests' outcome",
     ("people", "0008_episode_one_open_per_status"): "checks existing episodes (none yet)",
