@@ -331,6 +331,25 @@ def test_the_add_action_form_logs_the_children_whose_strengths_it_names(world: W
     assert _last_read(world.social_worker)["people_shown"] == [world.csc_child.pk]
 
 
+def test_the_add_action_form_logs_the_protective_peers_its_strengths_name(world: World) -> None:
+    case = planned_case(world)
+    services.plan_child_add(
+        actor=world.social_worker, plan=case.plan, person=world.csc_child, episode=None
+    )
+    profile_item_add(
+        actor=world.social_worker,
+        person=world.csc_child,
+        kind="protective_peer",
+        text="Walks her home from school",
+        peer=world.team_child,
+        recorded_on=today() - dt.timedelta(days=3),
+    )
+    page = client_for(world.social_worker).get(url("context-action-add", case.pk))
+    assert world.team_child.full_name in page.content.decode()
+    shown = _last_read(world.social_worker)["people_shown"]
+    assert shown == sorted([world.csc_child.pk, world.team_child.pk])
+
+
 def test_a_referral_redrawn_after_an_invalid_screening_logs_the_read(world: World) -> None:
     referral = refer_child(world, world.shopping_centre)  # names Ciara
     page = client_for(world.teammate).post(url("context-referral", referral.pk), {})

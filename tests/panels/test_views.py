@@ -215,6 +215,23 @@ def test_an_action_that_builds_on_the_profile(world: World) -> None:
     assert "Builds on: Football" in html
 
 
+def test_the_action_page_logs_the_protective_peer_a_strength_names(world: World) -> None:
+    meeting = held(world)
+    harmed = item(meeting, "harmed")
+    add_item(
+        world.social_worker,
+        world.csc_child,
+        kind="protective_peer",
+        text="Walks her home",
+        peer=world.team_child,
+    )
+    client = client_for(world.social_worker)
+    page = client.get(url("panel-item-action", meeting.pk, harmed.pk)).content.decode()
+    assert world.team_child.full_name in page
+    read = AccessEvent.objects.filter(actor=world.social_worker).latest("id")
+    assert read.detail["people_shown"] == sorted([world.csc_child.pk, world.team_child.pk])
+
+
 def test_pages_about_an_item_the_viewer_may_not_see_are_not_found(world: World) -> None:
     meeting = held(world)
     harming = item(meeting, "harming")  # police_child: the social worker may not see him

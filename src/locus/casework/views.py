@@ -66,7 +66,7 @@ from locus.notifications.models import Notification
 from locus.notifications.selectors import my_notifications
 from locus.outreach.selectors import visits_due
 from locus.people.selectors import people_chosen
-from locus.profiles.selectors import build_on_for, profile_items
+from locus.profiles.selectors import build_on_for, people_named_by, profile_items
 from locus.transfers.selectors import transfers_to_accept
 
 # --- Lists -----------------------------------------------------------------------------------
@@ -581,9 +581,10 @@ def _action_form(request: AuthedRequest, case: ContextCase) -> ActionForm:
 
 
 def _strengths_named(request: AuthedRequest, case: ContextCase) -> dict[str, Any]:
-    """The children the action form names, by the strengths it offers (for the read)."""
+    """The children the action form names, by the strengths it offers and the protective
+    peers they name (for the read)."""
     _goals, strengths = _action_offers(request, case)
-    return {"people_shown": sorted({s.person_id for s in strengths})}
+    return {"people_shown": people_named_by(strengths)}
 
 
 def _add_action(actor: Worker, case: ContextCase, form: ActionForm) -> Any:

@@ -27,7 +27,7 @@ from locus.panels.models import ItemKind, PanelAction, PanelAttendee, PanelKind
 from locus.people.models import Person
 from locus.places.models import Context
 from locus.profiles.models import ProfileItem
-from locus.profiles.selectors import BuildOn, build_on_choices
+from locus.profiles.selectors import BuildOn, build_on_choices, people_named_by
 from locus.sharing.forms import BasisForm
 
 
@@ -254,6 +254,8 @@ class ActionForm(GovukForm):
         super().__init__(*args, **kwargs)
         # The profile items offered, set by the page: the service is given the chosen ones.
         self.strengths: list[ProfileItem] = []
+        # Whom the offer names, for the page's read.
+        self.named = people_named_by(strengths)
         self.owners = {str(w.pk): w for w in owners}
         self.agencies = {str(a.pk): a for a in agencies}
         set_choices(self, "owner", [("", "Choose a worker"), *worker_choices(owners)])

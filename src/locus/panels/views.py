@@ -289,9 +289,12 @@ def _shown(subject: Subject, form: GovukForm) -> dict[str, Any]:
     """Whom a step's page names, for its read's audit record: an item's young person or
     person of concern (in its caption: ``item_of`` found them visible to the viewer), and the
     people "Add to the agenda" offers by name (its search, or the viewer's caseload), with
-    what was searched for."""
+    what was searched for; "Add an action", the strengths it offers and the protective
+    peers they name."""
     people = [subject.person_id] if isinstance(subject, AgendaItem) and subject.person_id else []
     searched: dict[str, Any] = {}
+    if isinstance(form, ActionForm):
+        people += form.named
     if isinstance(form, ItemForm):
         people += [p.pk for p in form.people.values()]
         if form.search["q"]:

@@ -138,6 +138,9 @@ class BuildOn:
     text: str
     own_words: bool
     peer_label: str = ""
+    # The protective peer, when the label names them (a peer the viewer may not see is
+    # shown by initials and is not named here).
+    peer_id: int | None = None
 
     @property
     def label(self) -> str:
@@ -185,9 +188,21 @@ def build_on_for(viewer: Worker, people: Iterable[Person]) -> list[BuildOn]:
             text=row.item.text,
             own_words=row.item.own_words,
             peer_label=row.peer_label,
+            peer_id=row.item.peer_id if row.peer_visible else None,
         )
         for row in _rows(viewer, items)
     ]
+
+
+def people_named_by(options: Iterable[BuildOn]) -> list[int]:
+    """Whom a "build on" picker names: each strength's child and each protective peer named
+    in its label, for the page's read in the trail."""
+    named = set()
+    for option in options:
+        named.add(option.person_id)
+        if option.peer_id is not None:
+            named.add(option.peer_id)
+    return sorted(named)
 
 
 def build_on_labels(viewer: Worker, items: Iterable[ProfileItem]) -> dict[int, str]:
