@@ -218,13 +218,8 @@ def test_an_action_that_builds_on_the_profile(world: World) -> None:
 def test_the_action_page_logs_the_protective_peer_a_strength_names(world: World) -> None:
     meeting = held(world)
     harmed = item(meeting, "harmed")
-    add_item(
-        world.social_worker,
-        world.csc_child,
-        kind="protective_peer",
-        text="Walks her home",
-        peer=world.team_child,
-    )
+    peer = {"kind": "protective_peer", "peer": world.team_child}
+    add_item(world.social_worker, world.csc_child, text="Walks her home", **peer)
     client = client_for(world.social_worker)
     page = client.get(url("panel-item-action", meeting.pk, harmed.pk)).content.decode()
     assert world.team_child.full_name in page
