@@ -42,9 +42,15 @@ class Sought:
 
     def key(self) -> str:
         """The details compared without case, accents or spacing: the same search twice."""
+        ids = [self.identifiers().get(n, "") for n in Identifier.values]
+        return "|".join([self.who_key(), *ids])
+
+    def who_key(self) -> str:
+        """How :meth:`key` starts: the names and the date of birth, whatever identifiers
+        were typed with them."""
         dob = self.date_of_birth.isoformat() if self.date_of_birth else ""
         names = [normalise_name(self.given_name or ""), normalise_name(self.family_name or "")]
-        return "|".join([*names, dob, *(self.identifiers().get(n, "") for n in Identifier.values)])
+        return "|".join([*names, dob])
 
     def as_detail(self) -> dict[str, str]:
         """For the audit trail and the request: what was searched, as typed."""
@@ -107,9 +113,20 @@ def duplicate_check(*, viewer: Worker, sought: Sought) -> DuplicateCheck:
     return DuplicateCheck(matched=matched, shown=shown, hidden=len(seen) < len(matched))
 
 
-def log_check(*, actor: Worker, sought: Sought, check: DuplicateCheck, outcome: str) -> None:
+def log_check(
+    *,
+    actor: Worker,
+    sought: Sought,
+    check: DuplicateCheck,
+    outcome: str,
+    recorded: Person | None = None,
+) -> None:
     """Every duplicate check goes in the audit trail with what was searched and every
-    record it matched (shown or not): trying names and numbers to see what exists is seen."""
+    record it matched (shown or not): trying names and numbers to see what exists is seen.
+
+    The check that let a person be ``recorded`` is about them too: what was typed is their
+    name and date of birth, and a purge of them blanks it (``audit.services.redact_about``
+    finds events by the people they are about)."""
     record_access(
         actor=actor,
         record_type="people.person",
@@ -122,7 +139,7 @@ def log_check(*, actor: Worker, sought: Sought, check: DuplicateCheck, outcome: 
             "matched": check.matched,
             "people_shown": [p.pk for p in check.shown],
         },
-        people=check.matched,
+        people=[*check.matched, *([recorded.pk] if recorded is not None else [])],
     )
 
 

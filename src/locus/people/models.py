@@ -225,7 +225,9 @@ class IdentifierQuery(models.Model):
 
     A ``DUPLICATE`` request comes from recording a new person (so there is no ``person``
     yet): what the worker typed is in ``details``, every record that matched it in
-    ``matches`` (``conflicting`` is the one the request was routed by).
+    ``matches`` (``conflicting`` is the one the request was routed by). Once the worker
+    records a person from those details, ``person`` names them: a purge of that person
+    deletes the request, with what was typed.
     """
 
     kind = models.CharField(max_length=10, choices=QueryKind.choices, default=QueryKind.IDENTIFIER)

@@ -403,9 +403,9 @@ def person_record(
     create_audited(actor, Allocation, person=person, worker=holder, team=holder.team, start=today())
     if place is not None:
         _move_in(actor, person, _home_for(actor, address, place), today())
-    duplicates.log_check(
-        actor=actor, sought=sought, check=check, outcome="recorded" if check.found else "none found"
-    )
+    outcome = "recorded" if check.found else "none found"
+    duplicates.log_check(actor=actor, sought=sought, check=check, outcome=outcome, recorded=person)
+    _requests_recorded(actor, sought, person)
     if confirmed:
         record_access(
             actor=actor,
@@ -414,6 +414,22 @@ def person_record(
             people=check.matched,
         )
     return person
+
+
+def _requests_recorded(actor: Worker, sought: duplicates.Sought, person: Person) -> None:
+    """The recorder's possible-duplicate requests about the name and date of birth
+    ``person`` was recorded with (whatever identifiers were typed with them: a mistyped UPN
+    is often why the request was asked) name them (``IdentifierQuery.person``): what was
+    typed is theirs, and a purge of them deletes those requests with it
+    (retention/purge.py), as it does every request naming them."""
+    asked = IdentifierQuery.objects.select_for_update().filter(
+        kind=QueryKind.DUPLICATE,
+        requested_by=actor,
+        search_key__startswith=f"{sought.who_key()}|",
+        person=None,
+    )
+    for query in asked.order_by("pk"):
+        save_changes(actor=actor, obj=query, fields={"person": person})
 
 
 RECORD_DEFAULTS: dict[str, Any] = {
