@@ -83,6 +83,18 @@ def test_the_form_names_its_problems_and_writes_nothing(world: World) -> None:
     ]
 
 
+def test_the_form_redrawn_after_an_invalid_post_logs_the_read(world: World) -> None:
+    """The redrawn form shows the child's record again (their name, their school now): the
+    read is logged, as its first drawing is."""
+    client = client_for(world.social_worker)
+    response = client.post(url("person-move-add", world.csc_child.pk), {})
+    assert response.status_code == 200
+    assert world.csc_child.full_name in response.content.decode()
+    read = last_read(world.social_worker)
+    assert read.record_id == str(world.csc_child.pk) and read.detail["page"] == "move-add"
+    assert f",{world.csc_child.pk}," in read.people
+
+
 def test_the_displacement_page_shows_where_and_logs_what_it_showed(world: World) -> None:
     before = incident_on(world, -40, world.school, "harming")
     after = incident_on(world, 12, new_school(world), "harming")

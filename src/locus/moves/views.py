@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from locus.access import lookups, policies
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
-from locus.common.pages import posted, submitted
+from locus.common.pages import logged_form_step, posted
 from locus.moves import selectors, services
 from locus.moves.forms import ManagedMoveForm
+from locus.moves.models import ManagedMove
 
 WINDOW_CHOICES = (3, 6, 12, 24)
 
@@ -35,6 +36,8 @@ def moves_page(request: AuthedRequest, person_id: int) -> HttpResponse:
 
 
 def move_add(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """Record a managed move: the page (the child's name, their current school) is a read
+    of their record, logged each time it is drawn, after an invalid post too."""
     viewer = request.user
     person = lookups.access_person_to_record(viewer, person_id)
     schools, current, panels = selectors.move_choices(viewer, person)
@@ -44,16 +47,25 @@ def move_add(request: AuthedRequest, person_id: int) -> HttpResponse:
         schools=schools,
         panels=panels,
     )
-    created = []
 
-    def run() -> None:
-        created.append(services.managed_move_record(actor=viewer, person=person, **form.values()))
+    def run() -> ManagedMove:
+        return services.managed_move_record(actor=viewer, person=person, **form.values())
 
-    if submitted(request, form, run, "Managed move recorded"):
-        return redirect("person-move", person_id=person.pk, move_id=created[0].pk)
-    if request.method == "GET":
-        record_access(actor=viewer, obj=person, detail={"page": "move-add"})
-    return render(request, "moves/add.html", {"person": person, "form": form})
+    def opened(move: ManagedMove) -> HttpResponse:
+        return redirect("person-move", person_id=person.pk, move_id=move.pk)
+
+    return logged_form_step(
+        request,
+        person,
+        form,
+        run,
+        "Managed move recorded",
+        after=opened,
+        template="moves/add.html",
+        read="move-add",
+        heading="Record a managed move",
+        button="Record the move",
+    )
 
 
 def displacement_page(request: AuthedRequest, person_id: int, move_id: int) -> HttpResponse:
