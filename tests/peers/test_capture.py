@@ -105,6 +105,24 @@ def test_the_peer_picker_finds_only_people_the_worker_may_see(world: World) -> N
     assert 'href="#id_other"' in response.content.decode()
 
 
+def test_the_peer_search_logs_the_children_it_names_and_what_was_searched(world: World) -> None:
+    """The capture form's search lists other children by name: the read is about them too,
+    with the name searched for, and a post redrawn with the search names them again."""
+    client = client_for(world.social_worker)
+    page = client.get(_url("person-peer-add", world) + "?q=Teamchild").content.decode()
+    assert world.team_child.full_name in page
+    read = AccessEvent.objects.filter(actor=world.social_worker).latest("id")
+    assert read.detail == {
+        "page": "peer-add",
+        "people_shown": [world.team_child.pk],
+        "q": "Teamchild",
+    }
+    assert f",{world.csc_child.pk}," in read.people and f",{world.team_child.pk}," in read.people
+    client.post(_url("person-peer-add", world), _form(q="Teamchild", nature=""))
+    read = AccessEvent.objects.filter(actor=world.social_worker).latest("id")
+    assert f",{world.team_child.pk}," in read.people
+
+
 def _refused(client: Any, url: str, data: dict[str, Any], field: str, message: str) -> str:
     with nothing_written(Association, PeerMapPurpose):
         response = client.post(url, data)

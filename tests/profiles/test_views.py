@@ -203,6 +203,22 @@ def test_the_peer_picker_offers_associates_and_search_results_the_viewer_sees(
     assert "0 young people match" in html and "Otherchild" not in html
 
 
+def test_the_add_page_logs_the_peers_its_picker_offers(world: World) -> None:
+    """The peer picker names the child's associates and the search's finds: the read of
+    the page is about them too, with the name searched for."""
+    make_association(world.system, person=world.csc_child, other=world.team_child)
+    client = client_for(world.social_worker)
+    html = client.get(url("person-profile-add", world.csc_child.pk)).content.decode()
+    assert world.team_child.full_name in html
+    read = last_read(world.social_worker)
+    assert read.detail == {"page": "profile-add", "people_shown": [world.team_child.pk]}
+    assert f",{world.team_child.pk}," in read.people
+    client.get(url("person-profile-add", world.csc_child.pk) + "?q=Teamchild")
+    read = last_read(world.social_worker)
+    assert read.detail["q"] == "Teamchild"
+    assert read.detail["people_shown"] == [world.team_child.pk]
+
+
 def test_a_peer_chosen_who_is_not_offered_is_refused_by_the_form(world: World) -> None:
     with nothing_written(ProfileItem):
         response = _post(world, kind="protective_peer", peer=str(world.other_child.pk))

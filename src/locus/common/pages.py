@@ -8,7 +8,7 @@ middleware, which answers 404.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.contrib import messages
@@ -32,6 +32,16 @@ def search_term(request: AuthedRequest) -> str:
     posts the term with the rest of the form, a link carries it in the query string. Cut to
     100 characters, the longest a name is recorded with."""
     return (request.POST.get("q") or request.GET.get("q") or "").strip()[:100]
+
+
+def people_offered(q: str, people: Iterable[models.Model]) -> dict[str, Any]:
+    """What a form page that names people to choose from logs with its read (its
+    ``shown``): the people it offers (the read is about them too) and the name searched
+    for, when one was; nothing when it offers nobody and nothing was searched."""
+    shown = [p.pk for p in people]
+    if q:
+        return {"people_shown": shown, "q": q}
+    return {"people_shown": shown} if shown else {}
 
 
 def show_refusal(form: GovukForm, error: ValidationFailed | InvalidTransition) -> None:

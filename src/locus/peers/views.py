@@ -17,7 +17,13 @@ from locus.common import clock
 from locus.common.downloads import as_attachment
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_ids
-from locus.common.pages import logged_form_step, posted, search_term, submitted
+from locus.common.pages import (
+    logged_form_step,
+    people_offered,
+    posted,
+    search_term,
+    submitted,
+)
 from locus.common.services import permitted
 from locus.incidents.views import audited_with_incidents
 from locus.peers import maps, selectors
@@ -164,6 +170,8 @@ def peer_add(request: AuthedRequest, person_id: int) -> HttpResponse:
         "Peer recorded",
         after="person-peers",
         read="peer-add",
+        # The search names the children it found: the read is about them too.
+        shown=people_offered(q, candidates),
         template="peers/add.html",
         heading="Record a peer",
         button="Record peer",

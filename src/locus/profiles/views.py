@@ -18,7 +18,7 @@ from locus.audit.services import record_access
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.modelkit import choice_values
-from locus.common.pages import logged_form_step, posted, search_term
+from locus.common.pages import logged_form_step, people_offered, posted, search_term
 from locus.common.services import today
 from locus.peers.selectors import context_choices, peer_candidates
 from locus.people.models import Person, PersonKind
@@ -77,6 +77,9 @@ def item_add(request: AuthedRequest, person_id: int) -> HttpResponse:
         after="person-profile",
         template="profiles/form.html",
         read="profile-add",
+        # The peer picker names the child's associates and the search's finds: the read is
+        # about them too.
+        shown=people_offered(q, peers),
         heading="Add to the profile",
         button="Add to the profile",
         searchable=True,
