@@ -20,11 +20,13 @@ from tests.sharing.test_migration import new_database  # noqa: F401 (a fixture)
 _MIGRATE = (
     migration_prelude(("casework", "0008_protective_actions"), ("sharing", "0001_initial"), teams=1)
     + r"""
-Context = old.get_model("places", "Context")
-Case = old.get_model("casework", "ContextCase")
-Conference = old.get_model("casework", "ContextConference")
-Level = old.get_model("casework", "ThresholdLevel")
-Share = old.get_model("sharing", "Share")
+Context, Case, Conference, Level, Share = (
+    old.get_model(*name.split("."))
+    for name in (
+        "places.Context", "casework.ContextCase", "casework.ContextConference",
+        "casework.ThresholdLevel", "sharing.Share",
+    )
+)
 now = timezone.now()
 lead = Worker.objects.create(username="old.lead", password="!", team=team_a)
 level = Level.objects.first()

@@ -827,19 +827,23 @@ def test_a_closed_case_s_assessment_takes_no_writing_evidence_or_sign_off_reques
         )
 
 
+def _schedule_an_hour_ago(world: World, conference: ContextConference) -> ContextConference:
+    return services.conference_schedule(
+        actor=world.social_worker,
+        conference=conference,
+        when=clock.now() - dt.timedelta(hours=1),
+        location="Room 2",
+        chair=world.other_social_worker,
+    )
+
+
 def test_a_closed_case_s_conference_cannot_be_scheduled(world: World) -> None:
     conference = conference_of(closed(world, assessed_case(world)))  # at the conference stage
     with (
         nothing_written(*CASEWORK_MODELS, Notification),  # the chair is not invited
         pytest.raises(InvalidTransition, match="its conference cannot be scheduled"),
     ):
-        services.conference_schedule(
-            actor=world.social_worker,
-            conference=conference,
-            when=clock.now() - dt.timedelta(hours=1),
-            location="Room 2",
-            chair=world.other_social_worker,
-        )
+        _schedule_an_hour_ago(world, conference)
 
 
 def test_a_closed_case_s_conference_cannot_be_recorded(world: World) -> None:
@@ -882,13 +886,7 @@ def test_a_closing_case_s_conference_is_not_set_until_the_closure_is_refused(
         nothing_written(*CASEWORK_MODELS, Notification),
         pytest.raises(InvalidTransition, match="its conference cannot be scheduled now"),
     ):
-        services.conference_schedule(
-            actor=world.social_worker,
-            conference=conference,
-            when=clock.now() - dt.timedelta(hours=1),
-            location="Room 2",
-            chair=world.other_social_worker,
-        )
+        _schedule_an_hour_ago(world, conference)
     services.closure_refuse(actor=world.team_manager, case=conference.case, note="Not yet")
     schedule(world, conference_of(refreshed(conference.case)))  # kept open: the work goes on
 
