@@ -21,11 +21,12 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypedDict, Unpack
+from typing import Any, TypedDict, TypeVar, Unpack
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -49,6 +50,8 @@ CHUNK = 500  # names looked up per query
 # the disclosure). Kept no longer, or it would be the shadow copy the retention rules forbid.
 KEEP_DAYS = 30
 
+M = TypeVar("M", bound=models.Model)
+
 
 def package_folder() -> Path:
     folder = Path(settings.DATA_DIR) / "subject-access"
@@ -69,9 +72,30 @@ def _free_texts(values: list[Value]) -> Iterator[str]:
             yield value.text
 
 
+def _lowered(words: list[str]) -> list[str]:
+    """Each word lower-cased as PostgreSQL's ``lower()`` does and as SQLite's does (ASCII
+    letters only), so a name written in capitals is found on either database."""
+    out = set()
+    for word in words:
+        out.add(word.lower())
+        out.add("".join(c.lower() if c.isascii() else c for c in word))
+    return sorted(out)
+
+
+def _named(model: type[M], ids: set[int], words: list[str], *fields: str) -> QuerySet[M]:
+    """The rows of ``model`` with an id in ``ids``, or with any of ``fields`` equal to one of
+    ``words`` ignoring case."""
+    found = Q(pk__in=ids)
+    for chunk in _chunks(_lowered(words)):
+        for name in fields:
+            found |= Q(**{f"lower_{name}__in": chunk})
+    return model._default_manager.alias(**{f"lower_{n}": Lower(n) for n in fields}).filter(found)
+
+
 def redactor_for(gathered: Gathered, *, disclose_staff: bool) -> Redactor:
     """The redactor of one export: the people it refers to, and anyone else known to Locus
-    whose name appears in its free text, found by looking up its capitalised words."""
+    whose name appears in its free text, found by looking up its capitalised words without
+    case ("MARROWGATE" finds Marrowgate)."""
     subject = gathered.subject
     names = frozenset(n for n in (subject.given_name, subject.family_name, subject.known_as) if n)
     redactor = Redactor(str(subject.pk), subject.full_name, names, disclose_staff)
@@ -82,17 +106,12 @@ def redactor_for(gathered: Gathered, *, disclose_staff: bool) -> Redactor:
         for text in _free_texts([v for _, v in item.fields])
     ]
     words = sorted(redactor.mentioned(texts))
-    people = Q(pk__in=gathered.other_people)
-    for chunk in _chunks(words):
-        people |= Q(given_name__in=chunk) | Q(family_name__in=chunk) | Q(known_as__in=chunk)
-    for p in Person.objects.filter(people).exclude(pk=subject.pk).order_by("pk"):
+    people = _named(Person, gathered.other_people, words, "given_name", "family_name", "known_as")
+    for p in people.exclude(pk=subject.pk).order_by("pk"):
         redactor.people.append(
             Known(str(p.pk), p.given_name, p.family_name, p.known_as, p.date_of_birth)
         )
-    staff = Q(pk__in=gathered.staff)
-    for chunk in _chunks(words):
-        staff |= Q(first_name__in=chunk) | Q(last_name__in=chunk)
-    for w in Worker.objects.filter(staff).order_by("pk"):
+    for w in _named(Worker, gathered.staff, words, "first_name", "last_name").order_by("pk"):
         redactor.staff_names.append(w.get_full_name())
     return redactor
 

@@ -107,8 +107,9 @@ def letters(n: int) -> str:
     return out
 
 
-def _word(text: str, flags: int = 0) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(text)}(?!\w)", flags)
+def _word(text: str) -> re.Pattern[str]:
+    """``text`` as a whole word, in any case: notes often write names in capitals."""
+    return re.compile(rf"(?<!\w){re.escape(text)}(?!\w)", re.IGNORECASE)
 
 
 def _dates(day: dt.date) -> list[str]:
@@ -145,29 +146,31 @@ class Redactor:
 
     def _build(self) -> list[tuple[re.Pattern[str], str, str]]:
         """(pattern, replacement key, kind) longest first, so a full name goes before the
-        given name inside it. Someone sharing a name with the subject is found by the full
-        name only: the subject's own name is never taken out of their own record."""
+        given name inside it. Every pattern ignores case ("MARROWGATE" is Marrowgate).
+        Someone sharing a name with the subject is found by the full name only: the
+        subject's own name, in any case, is never taken out of their own record."""
+        own = {name.casefold() for name in self.subject_names}
         found: list[tuple[str, re.Pattern[str], str, str]] = []
         for p in self.people:
             full = f"{p.given_name} {p.family_name}".strip()
             if full:
-                found.append((full, _word(full, re.IGNORECASE), p.key, "name"))
+                found.append((full, _word(full), p.key, "name"))
                 reverse = f"{p.family_name}, {p.given_name}"
-                found.append((reverse, _word(reverse, re.IGNORECASE), p.key, "name"))
+                found.append((reverse, _word(reverse), p.key, "name"))
             for single, kind in (
                 (p.known_as, "alias"),
                 (p.given_name, "name"),
                 (p.family_name, "name"),
             ):
-                if len(single) >= 2 and single not in self.subject_names:
+                if len(single) >= 2 and single.casefold() not in own:
                     found.append((single, _word(single), p.key, kind))
             if p.date_of_birth is not None:
                 for text in _dates(p.date_of_birth):
-                    found.append((text, _word(text, re.IGNORECASE), p.key, "date of birth"))
+                    found.append((text, _word(text), p.key, "date of birth"))
         if not self.disclose_staff:
             for name in self.staff_names:
                 if name.strip():
-                    found.append((name, _word(name, re.IGNORECASE), "", "staff name"))
+                    found.append((name, _word(name), "", "staff name"))
         found.sort(key=lambda item: -len(item[0]))
         return [(pattern, key, kind) for _, pattern, key, kind in found]
 
