@@ -8,14 +8,16 @@ from typing import Any
 
 import pytest
 
+from locus.access import scopes
 from locus.access.fields import WITHHELD
 from locus.audit.models import AccessAction, AccessEvent, ChangeEvent
 from locus.exports.analysis import Pseudonyms, postcode_sector
 from locus.exports.models import PseudonymKey
+from locus.incidents.models import InvolvementRole
 from locus.people.models import Person
 from locus.places.models import Context, ContextKind
 from tests.exports.conftest import read_xlsx
-from tests.factories import World, client_for, make_context, make_person
+from tests.factories import World, client_for, make_context, make_incident, make_person
 
 KEY_A = "a key for the first analysis"
 KEY_B = "another key, unrelated to it"
@@ -149,3 +151,35 @@ def test_an_analyst_may_not_store_a_key(world: World) -> None:
     client = client_for(world.police_analyst)
     assert client.post("/exports/analysis/keys/new/", {"name": "Mine"}).status_code == 404
     assert not PseudonymKey.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["police_analyst", "admin"])
+def test_an_incident_at_a_home_does_not_say_which_home(world: World, who: str) -> None:
+    """Neither an analyst's nor an administrator's row of the field table has the home
+    address, so the People sheet withholds where a child lives: the Incidents sheet must not
+    give it back through an incident at the home (the Involvements sheet names the children
+    in it, and the home's pseudonym would say which children share a home, across every
+    extract made with the key). The incident says it was at a place withheld, as every
+    page says "a home"; an incident elsewhere keeps its place."""
+    viewer = world.persona(who)
+    at_home = make_incident(
+        world.system,
+        context=world.home,
+        involvements=[(world.pupil, InvolvementRole.HARMED)],
+        reporting_agency=world.police,
+    )
+    in_park = make_incident(
+        world.system,
+        context=world.park,
+        involvements=[(world.pupil, InvolvementRole.HARMED)],
+        reporting_agency=world.police,
+    )
+    seen = scopes.incidents_visible_to(viewer)
+    assert seen.filter(pk=at_home.pk).exists() and seen.filter(pk=in_park.pk).exists()
+    book = _extract(world, who, key=KEY_A)
+    names = Pseudonyms(KEY_A)
+    rows = {r[0]: r for r in book["Incidents"][1:]}
+    home = names.of("context", world.home.pk)
+    assert home not in rows[names.of("incident", at_home.pk)]
+    assert rows[names.of("incident", at_home.pk)][3] == WITHHELD
+    assert rows[names.of("incident", in_park.pk)][3] == names.of("context", world.park.pk)

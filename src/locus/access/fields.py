@@ -171,6 +171,13 @@ def role_fields(worker: Worker) -> frozenset[str]:
     return FIELD_TABLE.get((role, kind), FIELD_TABLE.get((role, ANY_AGENCY), frozenset()))
 
 
+def sees_home_addresses(worker: Worker) -> bool:
+    """Whether ``worker``'s row of the field table has the home address: a home names a
+    family's address, so a role without it is not told which home a child lives at, nor
+    which home an incident was at (``naming.PLACE_WITHHELD``)."""
+    return PersonField.HOME_ADDRESS in role_fields(worker)
+
+
 def fields_visible_to_many(
     worker: Worker, person_ids: Iterable[int], *, visible: Iterable[int] | None = None
 ) -> dict[int, frozenset[str]]:

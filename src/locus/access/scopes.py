@@ -312,9 +312,9 @@ def _places_of_incidents(worker: Worker) -> Q:
 
 def _sees_home_addresses(worker: Worker) -> bool:
     """Whether the field table gives ``worker``'s role the home address (``access/fields``)."""
-    from locus.access.fields import PersonField, role_fields  # fields imports this module
+    from locus.access.fields import sees_home_addresses  # fields imports this module
 
-    return PersonField.HOME_ADDRESS in role_fields(worker)
+    return sees_home_addresses(worker)
 
 
 def _homes_of_residents(worker: Worker) -> Q:

@@ -9,8 +9,9 @@ What it keeps, coarsens and removes, and the risk left (docs/exports.md#analysis
   order (:func:`by_pseudonym`);
 * names are removed: people's, and places' too (a home's name is its address);
 * a date of birth is kept to the month, a postcode to the sector ("E8 1");
-* incidents keep their day, kind and place (by pseudonym); associations their relationship,
-  nature and the month they began.
+* incidents keep their day, kind and place (by pseudonym; a home withheld from a role
+  without home addresses, as the People sheet withholds the child's); associations their
+  relationship, nature and the month they began.
 
 Only what the analyst sees: the people they see in their own right, with each field as their
 role sees it; an association or an involvement only when they see both ends.
@@ -32,7 +33,7 @@ from django.utils import timezone
 from locus.access import exports as rules
 from locus.access import places as access_places
 from locus.access import scopes
-from locus.access.fields import WITHHELD, PersonField
+from locus.access.fields import WITHHELD, PersonField, sees_home_addresses
 from locus.access.models import Worker
 from locus.audit.models import AccessAction, ChangeAction
 from locus.audit.services import record_access, record_change
@@ -44,6 +45,7 @@ from locus.exports.specs import chunks
 from locus.incidents.models import Involvement
 from locus.peers.models import Association
 from locus.people.selectors import visible_fields, with_fields
+from locus.places.models import ContextKind
 
 MIN_KEY_LENGTH = 16
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9])[A-Z]{2}$")
@@ -142,13 +144,19 @@ def _associations(viewer: Worker, names: Pseudonyms, counts: Counts) -> Iterator
 
 
 def _incidents(viewer: Worker, names: Pseudonyms, counts: Counts) -> Iterator[list[object]]:
-    for i in scopes.incidents_visible_to(viewer).order_by("id").iterator(chunk_size=500):
+    # A home is given only to a role that sees home addresses, as in the People sheet: the
+    # Involvements sheet names the children in the incident, so the home's pseudonym here
+    # would say where they live. It is withheld (every page says only "a home").
+    homes_seen = sees_home_addresses(viewer)
+    found = scopes.incidents_visible_to(viewer).select_related("context").order_by("id")
+    for i in found.iterator(chunk_size=500):
         counts.incidents += 1
+        at_home = i.context is not None and i.context.kind == ContextKind.HOME
         yield [
             names.of("incident", i.pk),
             i.get_kind_display(),
             timezone.localtime(i.occurred_at).date(),
-            names.of("context", i.context_id),
+            WITHHELD if at_home and not homes_seen else names.of("context", i.context_id),
         ]
 
 
