@@ -36,7 +36,14 @@ from locus.notes.models import CaseNote
 from locus.outreach.models import VisitPerson
 from locus.panels.models import AgendaItem
 from locus.peers.models import Association, GroupMembership
-from locus.people.models import AddressPeriod, Allocation, LegalStatusEpisode, Person
+from locus.people.models import (
+    AddressPeriod,
+    Allocation,
+    IdentifierQuery,
+    LegalStatusEpisode,
+    Person,
+    QueryKind,
+)
 from locus.places.models import Context, ContextKind
 from locus.rectification.models import About, Dispute, Objection
 from locus.safety.models import MapSession, Weighting
@@ -126,6 +133,9 @@ COVERED: set[tuple[str, str]] = {
     ("cocase.meetingchild", "person"),
     ("cocase.intervention", "person"),
     ("panels.agendaitem", "person"),
+    # Read by "Checks on your record", which withholds what was typed.
+    ("people.identifierquery", "person"),
+    ("people.identifierquery", "conflicting"),
 }
 # Governance records about the request itself, not data held about the person's life.
 NOT_EXPORTED_APPS = {"subjectaccess"}
@@ -660,6 +670,56 @@ class Gatherer:
             )
         return section
 
+    def checks(self) -> Section:
+        """Requests to the data team that the subject's record was in: a worker refused an
+        identifier the subject holds (or recording someone whose details matched the
+        subject's record) asked for it to be checked. Only that it was asked and answered:
+        what was typed, and the notes about it, are about the person being recorded or
+        changed, another person (as a referrer's name is); that person is not shown at all."""
+        section = Section(
+            "checks",
+            "Checks on your record",
+            "Where an identifier or a possible duplicate record a worker typed matched your "
+            "record and another, and they asked for it to be checked: when it was asked, and "
+            "whether it was answered. What they typed, and the notes on it, are about "
+            "another person too, and are withheld.",
+        )
+        s = self.subject
+        rows = (
+            IdentifierQuery.objects.filter(Q(person=s) | Q(conflicting=s) | Q(matches=s))
+            .distinct()
+            .order_by("requested_at", "id")
+        )
+        for q in rows:
+            what = q.get_kind_display()
+            if q.kind == QueryKind.IDENTIFIER and q.field:
+                what = f"{what}: {q.get_field_display()}"
+            answered = "Not yet"
+            if q.closed_at is not None:
+                answered = f"Yes, on {timezone.localtime(q.closed_at):{DAY}}"
+            fields: list[tuple[str, Value]] = [
+                ("What was checked", what),
+                ("Asked by", self.staff(q.requested_by_id)),
+                ("Asked on", f"{timezone.localtime(q.requested_at):{DAY}}"),
+                ("Answered", answered),
+            ]
+            if q.closed_by_id is not None:
+                fields.append(("Answered by", self.staff(q.closed_by_id)))
+            fields.append(
+                (
+                    "What was typed, and the notes on it",
+                    Withheld("details typed about another person", THIRD_PARTY),
+                )
+            )
+            section.items.append(
+                Item(
+                    f"Check asked on {timezone.localtime(q.requested_at):{DAY}}",
+                    f"{q._meta.label_lower}:{q.pk}",
+                    fields,
+                )
+            )
+        return section
+
     def other_records(self) -> Section:
         section = Section(
             "other",
@@ -722,6 +782,7 @@ def gather(subject: Person, *, include_restricted: bool = False) -> Gathered:
         g.meetings,
         g.shares,
         g.disputed,
+        g.checks,
         g.other_records,
     ]
     sections = [read() for read in readers]
