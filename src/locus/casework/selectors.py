@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from locus.access import context_cases as policies
 from locus.access import scopes
-from locus.access.fields import PersonField, role_fields
+from locus.access.fields import PersonField, role_fields, sees_home_addresses
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
 from locus.casework.models import (
@@ -129,7 +129,7 @@ def linked_child_ids(case: ContextCase, viewer: Worker | None = None) -> set[int
         .filter(group_id=context_id)
         .values_list("person_id", flat=True)
     )
-    if viewer is None or PersonField.HOME_ADDRESS in role_fields(viewer):
+    if viewer is None or sees_home_addresses(viewer):
         ids |= set(Person.objects.filter(home_id=context_id).values_list("id", flat=True))
     return ids
 
