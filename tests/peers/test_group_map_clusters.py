@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from locus.access import scopes
 from locus.audit.models import AccessEvent
 from locus.peers.maps import CLUSTER_OVER, people_map
 from tests.factories import World, client_for, make_association, make_person
-from tests.mapping.helpers import held_meeting
+from tests.mapping.helpers import held_meeting, hold, propose, schedule
 from tests.peers.group_helpers import join
 from tests.peers.test_map_reading import overlapping_labels
 
@@ -161,6 +162,30 @@ def test_a_cluster_map_shows_only_the_children_the_viewer_may_see(world: World) 
 def test_a_worker_who_sees_none_of_a_cluster_learns_nothing_but_the_count(world: World) -> None:
     w = world
     response = client_for(w.school_dsl).get(cluster_url(w.csc_child, w.yjs_child))
+    html = response.content.decode()
+    assert "None of these children is yours to see" in html
+    assert w.csc_child.family_name not in html and w.yjs_child.family_name not in html
+
+
+def test_a_cluster_map_does_not_go_through_a_shared_child_to_her_relationships(
+    world: World,
+) -> None:
+    """A forum share opens a child's page, not whom she is clustered with: a worker who sees
+    two children only because a meeting shared them does not find them, or the relationship
+    between them, on a borough cluster's map (RULES.md: in a borough cluster, only a child
+    seen in their own right is named)."""
+    w = world
+    osw = w.other_social_worker
+    hold(w, schedule(w, propose(w, invitees=[osw])))
+    for child in (w.csc_child, w.yjs_child):
+        assert scopes.people_visible_to(osw).filter(pk=child.pk).exists()
+        assert not scopes.people_visible_to(osw, shared=False).filter(pk=child.pk).exists()
+    # Recorded after the meeting: no share carried it.
+    make_association(w.system, person=w.csc_child, other=w.yjs_child, nature="risk")
+    response = client_for(osw).get(cluster_url(w.csc_child, w.yjs_child))
+    assert response.status_code == 200
+    cmap = response.context["map"]
+    assert cmap.rows == [] and cmap.edges == [] and cmap.hidden == 2
     html = response.content.decode()
     assert "None of these children is yours to see" in html
     assert w.csc_child.family_name not in html and w.yjs_child.family_name not in html

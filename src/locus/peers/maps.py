@@ -719,13 +719,16 @@ class ClusterMap(MapData):
 def cluster_map(
     *, viewer: Worker, person_ids: Iterable[int], expand: int | None = None, query: str = ""
 ) -> ClusterMap:
-    """The people of a cluster the viewer may see, named by their scope, and the
-    relationships among them as they stand today (a relationship with someone the viewer
-    may not see is that person's record: never drawn). Drawn by sub-group when large.
+    """The people of a cluster the viewer sees in their own right (not through a forum
+    share), named by their scope, and the relationships among them as they stand today (a
+    relationship with someone the viewer may not see is that person's record: never drawn).
+    Drawn by sub-group when large.
     In five queries whatever the size: visibility, fields, people, associations, and
     their places are not read (the borough page is about people, not places)."""
     asked = set(person_ids)
-    visible = visible_person_ids(viewer, asked)
+    # In their own right: whom a child is clustered with comes from her record, which a
+    # forum share does not open (as on the borough clusters page, ``fill_members``).
+    visible = visible_person_ids(viewer, asked, shared=False)
     shown = fields_visible_to_many(viewer, visible, visible=visible)
     people = Person.objects.filter(id__in=visible).order_by("family_name", "given_name", "id")
     centre = MapNode("centre", NodeKind.CENTRE, "Cluster", step=0, shape="group")
