@@ -7,9 +7,20 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from locus.access.selectors import visible_person_ids
+from locus.incidents.models import InvolvementRole
 from locus.peers.maps import group_map
 from locus.peers.selectors import group_detail
-from tests.factories import START, World, client_for, make_association
+from locus.places.models import ContextKind
+from tests.api.conftest import api_as
+from tests.factories import (
+    START,
+    World,
+    client_for,
+    make_association,
+    make_context,
+    make_incident,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +83,44 @@ def test_group_page_shows_the_map_and_who_holds_members_cases(world: World) -> N
     assert holders == {("social_worker", "Ciara Cscchild", True), ("yjs_worker", "YY", False)}
     assert "YJS Casework, Youth Justice Service" in html
     assert "Yjschild" not in html and "Yusuf" not in html
+
+
+def test_places_the_group_uses_come_only_through_members_the_viewer_sees(world: World) -> None:
+    """A relationship between a member she may not see and a child outside the group is that
+    member's record: its place is not listed as one the group uses, on the page, on the map
+    or through the API."""
+    w = world
+    sw = w.social_worker
+    # She sees csc_child (a member), not yjs_child (a member) nor other_child.
+    assert visible_person_ids(sw, [w.yjs_child.pk, w.other_child.pk]) == set()
+    shop = make_context(w.system, kind=ContextKind.FOOD_OUTLET, name="Dalston Chicken Shack")
+    make_association(
+        w.system, person=w.yjs_child, other=w.other_child, nature="risk", contexts=[shop]
+    )
+    response = client_for(sw).get(reverse("group", args=[w.group.pk]))
+    assert response.status_code == 200
+    detail = response.context["d"]
+    assert shop not in detail.places
+    assert f"c{shop.pk}" not in {n.key for n in group_map(viewer=sw, detail=detail).nodes}
+    assert "Dalston Chicken Shack" not in response.content.decode()
+    assert shop.pk not in [p["id"] for p in api_as(sw).ok(f"/groups/{w.group.pk}")["places"]]
+    # Whoever sees the member sees the place the group uses.
+    assert shop in group_detail(viewer=w.admin, group=w.group).places
+
+
+def test_a_group_page_lists_no_incident_that_only_a_hidden_member_was_in(world: World) -> None:
+    """She sees the incident through Tariq (her team's child, not a member); the only member
+    in it is Yusuf, whom she may not see. Listing it on the group's page would tell her the
+    hidden party in it is in this group (RULES.md: never tied to a member it cannot name)."""
+    w = world
+    sw = w.social_worker
+    involved = [(w.team_child, InvolvementRole.HARMED), (w.yjs_child, InvolvementRole.HARMING)]
+    incident = make_incident(
+        w.system, context=w.park, reporting_agency=w.yjs, involvements=involved
+    )
+    response = client_for(sw).get(reverse("group", args=[w.group.pk]))
+    assert response.status_code == 200
+    assert incident not in response.context["d"].incidents
+    assert incident.pk not in api_as(sw).ok(f"/groups/{w.group.pk}")["incidents"]
+    # Whoever sees the member in it sees it on the group's page.
+    assert incident in group_detail(viewer=w.admin, group=w.group).incidents

@@ -60,7 +60,9 @@ def name_for(person: Person, fields: frozenset[str]) -> str:
 
 def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
     """A peer group's page: members (named where the viewer may see them), the
-    places the group uses, incidents involving members, and who holds their cases."""
+    places the group uses, incidents involving members, and who holds their cases.
+    Places and incidents come only through members the viewer sees in their own right;
+    involvement is counted by role over every member, never tied to one."""
     memberships = list(
         GroupMembership.objects.filter(group=group)
         .select_related("person", "recorded_by")
@@ -81,16 +83,19 @@ def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
         )
         for m in current
     ]
+    # The places the group uses and its incidents come through the members the viewer sees:
+    # a hidden member's relationships and incidents are that child's record, and listing them
+    # here would tie the group (and so the member) to them.
     place_ids = set(
         Association.contexts.through.objects.filter(
-            Q(association__person_id__in=member_ids) | Q(association__other_id__in=member_ids)
+            Q(association__person_id__in=visible) | Q(association__other_id__in=visible)
         )
         .exclude(context_id=group.pk)
         .values_list("context_id", flat=True)
     )
     place_ids |= set(
         Incident.objects.filter(
-            restricted=False, involvements__person_id__in=member_ids, context__isnull=False
+            restricted=False, involvements__person_id__in=visible, context__isnull=False
         ).values_list("context_id", flat=True)
     )
     places = list(
@@ -106,7 +111,7 @@ def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
     )
     labels = dict(InvolvementRole.choices)
     incidents = list(
-        incidents_for(viewer=viewer).filter(involvements__person_id__in=member_ids).distinct()[:25]
+        incidents_for(viewer=viewer).filter(involvements__person_id__in=visible).distinct()[:25]
     )
     all_allocations = list(
         Allocation.objects.current()
