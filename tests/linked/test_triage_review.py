@@ -203,11 +203,14 @@ def test_the_review_form_names_only_who_the_worker_may_see(linked: World) -> Non
 
 def test_the_proposal_says_why_each_child_is_offered(linked: World) -> None:
     w = linked
-    html = page(w.social_worker).content.decode()
+    # The same session follows the link: it carries the child she cannot see by a reference
+    # only her session can use.
+    client = client_for(w.social_worker)
+    html = client.get(reverse("linked")).content.decode()
     propose = reverse("meeting-propose")
     href = re.search(rf'href="({re.escape(propose)}\?[^"]+)"', html)
     assert href
-    text = client_for(w.social_worker).get(href.group(1).replace("&amp;", "&")).content.decode()
+    text = client.get(href.group(1).replace("&amp;", "&")).content.decode()
     assert "Why offered: Directly associated, and the association presents risk" in text
     assert "Why offered: Involved in the same incident" in text
     assert " checked" not in text.split("Children the meeting is about")[1].split("</fieldset>")[0]

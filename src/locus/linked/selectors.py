@@ -239,11 +239,11 @@ class ChildLinks:
     closer: list[LinkedCase] = field(default_factory=list)
 
     @property
-    def propose_query(self) -> str:
-        """The query string proposing a meeting about this child and their closer links."""
-        return urlencode(
-            [("person", pk) for pk in [self.child.pk, *(c.other_id for c in self.closer)]]
-        )
+    def propose_people(self) -> list[tuple[int, bool]]:
+        """Whom a meeting about this child and their closer links is proposed about, each as
+        (id, named on the page): the page carries a child it does not name by a reference of
+        the viewer's session, never her id (``break_glass.people_query``)."""
+        return [(self.child.pk, True), *((c.other_id, c.other is not None) for c in self.closer)]
 
 
 @dataclass
@@ -1080,11 +1080,12 @@ def holder_ids(person: Person) -> list[int]:
 
 
 def link_to_review(
-    viewer: Worker, holder: Worker, child_id: str | None, other_id: str | None, window_days: int
+    viewer: Worker, holder: Worker, child_id: object, other_id: object, window_days: int
 ) -> LinkedCase:
     """The link between a child on ``holder``'s caseload and another child, as the viewer's
     page shows it now; 404 unless the viewer may review that caseload's links and the pair is
-    one of them (a child they may not see, or no link, answers the same)."""
+    one of them (a child they may not see, or no link, answers the same). ``other_id``: the
+    id the page's reference to a child it does not name stands for (``web.refs.person_in``)."""
     if not policies.can_review_links_of(viewer, holder):
         raise Http404("Not found")
     child, other = parse_id(child_id), parse_id(other_id)

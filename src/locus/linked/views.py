@@ -16,6 +16,7 @@ from locus.common.pagination import paginate
 from locus.linked import clusters, selectors
 from locus.linked.forms import BoroughLinksForm, CaseloadLinksForm, LinkReviewForm
 from locus.linked.services import link_review_record
+from locus.web.refs import person_in
 
 CLUSTERS_PER_PAGE = 20
 
@@ -91,9 +92,10 @@ def link_review(request: AuthedRequest) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
     holder = selectors.caseload_holder(viewer, params.get("worker"))
     window = CaseloadLinksForm(params, viewer=viewer).window_days()
-    case = selectors.link_to_review(
-        viewer, holder, params.get("child"), params.get("other"), window
-    )
+    # The other child comes by id, or (one the page does not name) by this session's
+    # reference to her: the linked cases page does not publish a hidden child's id.
+    other = person_in(request, params.get("other"))
+    case = selectors.link_to_review(viewer, holder, params.get("child"), other, window)
     form = LinkReviewForm(request.POST or None)
     back = f"{reverse('linked')}?{urlencode({'worker': holder.pk, 'window': window})}"
 

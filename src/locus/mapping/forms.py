@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 
 from locus.access import naming
@@ -115,11 +116,23 @@ class ProposeForm(BasisForm):
         candidates: Sequence[Candidate],
         groups: Sequence[Context],
         workers: Iterable[Worker],
+        key: Callable[[int, bool], str] = lambda person_id, _visible: str(person_id),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.candidates = list(candidates)
-        set_choices(self, "children", [(str(c.row.person_id), c.row.label) for c in candidates])
+        # A tick box's value: ``key(id, visible)``, so a child the page does not name is
+        # carried by the viewer's session reference, not her id (``web.refs.person_key``).
+        self.keys = {c.row.person_id: key(c.row.person_id, c.row.visible) for c in candidates}
+        self.ids = {value: person_id for person_id, value in self.keys.items()}
+        set_choices(
+            self, "children", [(self.keys[c.row.person_id], c.row.label) for c in candidates]
+        )
+        if isinstance(self.data, QueryDict):
+            # A child posted by id (a program, an older page) is the same tick box.
+            data = self.data.copy()
+            data.setlist("children", [self._key_of(v) for v in data.getlist("children")])
+            self.data = data
         set_choices(self, "group", [("", "No peer group"), *[(str(g.pk), g.name) for g in groups]])
         set_choices(self, "also_invite", [("", "Nobody else"), *worker_choices(workers)])
         self.groups = {str(g.pk): g for g in groups}
@@ -136,7 +149,7 @@ class ProposeForm(BasisForm):
         with its input id (the first takes the field's, as the error summary links to it) and
         why it is offered."""
         field = self["children"]
-        rows = {str(c.row.person_id): c.row for c in self.candidates}
+        rows = {self.keys[c.row.person_id]: c.row for c in self.candidates}
         groups: dict[str, list[tuple[Any, str, str]]] = {}
         for n, option in enumerate(field):
             row = rows[str(option.data["value"])]
@@ -147,6 +160,14 @@ class ProposeForm(BasisForm):
 
     def chosen_group(self) -> Context | None:
         return self.groups.get(self.cleaned_data.get("group") or "")
+
+    def chosen_ids(self) -> set[int]:
+        """The ids of the children ticked."""
+        return {self.ids[value] for value in self.cleaned_data["children"]}
+
+    def _key_of(self, value: str) -> str:
+        person_id = as_id(value)
+        return self.keys.get(person_id, value) if person_id is not None else value
 
 
 class InviteForm(GovukForm):

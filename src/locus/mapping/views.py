@@ -46,6 +46,7 @@ from locus.peers.maps import people_map
 from locus.people.selectors import allocated_ids, people_chosen
 from locus.places.models import Context
 from locus.sharing.forms import basis_initial
+from locus.web.refs import people_in, person_key
 
 # --- Lists and the meeting's page -----------------------------------------------------------
 
@@ -137,10 +138,11 @@ def meeting_propose(request: AuthedRequest) -> HttpResponse:
     viewer = request.user
     permitted(policies.can_propose_meeting, viewer)
     limit = selectors.MAX_PROPOSAL_CHILDREN
-    from_query = parse_ids(request.GET.getlist("person"), limit=limit)
+    # A child the linked cases page does not name comes by this session's reference to her.
+    from_query = parse_ids(people_in(request, request.GET.getlist("person")), limit=limit)
     # Without children from a cluster or a child's linked cases, offer the proposer's caseload.
     offered = from_query or allocated_ids(viewer)
-    offered += parse_ids(request.POST.getlist("children"), limit=limit)
+    offered += parse_ids(people_in(request, request.POST.getlist("children")), limit=limit)
     candidates = selectors.proposal_candidates(viewer, offered)
     visible = [c.row.person_id for c in candidates if c.row.visible]
     extra_group = _group_from(request)
@@ -154,12 +156,14 @@ def meeting_propose(request: AuthedRequest) -> HttpResponse:
         candidates=candidates,
         groups=groups,
         workers=workers,
+        # Nor does this page publish the id of a child it does not name.
+        key=lambda person_id, visible: person_key(request, person_id, visible),
     )
     created: list[Meeting] = []
 
     def run() -> None:
         data = form.cleaned_data
-        chosen = {int(i) for i in data["children"]}
+        chosen = form.chosen_ids()
         also = [w for w in workers if str(w.pk) == data.get("also_invite")]
         created.append(
             services.meeting_propose(

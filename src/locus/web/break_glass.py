@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_http_methods, require_POST
 
 from locus.access import break_glass
@@ -29,26 +28,11 @@ from locus.common.pages import posted, submitted
 from locus.sharing.forms import BasisForm, basis_initial
 from locus.sharing.services import emergency_end, emergency_open
 from locus.sharing.vocab import EMERGENCY
-
-_REFS = "break_glass_refs"
-_MAX_REFS = 500
-
-
-def ref_for(request: HttpRequest, person_id: int) -> str:
-    """A reference to a child the viewer cannot see, that means nothing outside this
-    viewer's session: a page offering emergency access does not publish the child's id."""
-    token = salted_hmac(_REFS, f"{request.user.pk}:{person_id}").hexdigest()[:24]
-    refs: dict[str, int] = request.session.get(_REFS, {})
-    if refs.get(token) != person_id:
-        if len(refs) >= _MAX_REFS:
-            refs.clear()  # an old page's offer then answers "not found"; the page renews it
-        refs[token] = person_id
-        request.session[_REFS] = refs
-    return token
+from locus.web.refs import person_of
 
 
 def _person_of(request: HttpRequest, ref: str) -> int:
-    person_id = request.session.get(_REFS, {}).get(ref)
+    person_id = person_of(request, ref)
     if person_id is None:
         raise Http404("Not found")
     return parse_id(person_id)

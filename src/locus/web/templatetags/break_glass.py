@@ -1,15 +1,18 @@
-"""The "request emergency access" offer, where a page shows a child the viewer cannot see."""
+"""Where a page shows a child the viewer cannot see: the "request emergency access" offer,
+and the reference that carries her to the page a link or form goes to (``locus.web.refs``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
 from locus.access.break_glass import may_break_glass
-from locus.web.break_glass import ref_for
+from locus.web.refs import person_key, ref_for
 
 register = template.Library()
 
@@ -27,3 +30,16 @@ def emergency_access_link(context: Any, person_id: int) -> str:
         '<span class="govuk-visually-hidden"> to this child\'s record</span></a>',
         url,
     )
+
+
+@register.simple_tag(takes_context=True)
+def person_ref(context: Any, person_id: int, named: object = None) -> str:
+    """How a link or form on this page names a child (``refs.person_key``)."""
+    return person_key(context["request"], person_id, named)
+
+
+@register.simple_tag(takes_context=True)
+def people_query(context: Any, people: Iterable[tuple[int, bool]]) -> str:
+    """A ``person=`` query naming each of ``people`` (id, named on this page) as
+    ``person_ref`` does."""
+    return urlencode([("person", person_ref(context, pk, named)) for pk, named in people])
