@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -100,3 +101,30 @@ def test_a_meeting_is_proposed_about_a_hidden_child_by_the_same_reference(
     # In another session the reference stands for nobody: the child is not offered.
     elsewhere = client_for(w.social_worker).get(href).content.decode()
     assert "Child held by Test yjs_worker" not in elsewhere
+
+
+def test_a_borough_cluster_carries_the_children_it_does_not_name_by_one_reference(
+    linked: World,
+) -> None:
+    """The borough page's "See the cluster as a map" and "Propose a meeting" links name the
+    children the page names by id and the rest by one reference of the session, which the
+    map and the proposal read back; in another session it stands for nobody."""
+    w = linked
+    manager = client_for(w.team_manager)
+    html = manager.get(reverse("linked-borough")).content.decode()
+    assert html.count("A child you cannot see") == 1
+    hrefs = {name: links_on(html, name) for name in ("cluster-map", "meeting-propose")}
+    for name, (href,) in hrefs.items():
+        values = parse_qs(urlsplit(href).query)["person"]
+        assert str(w.yjs_child.pk) not in values, name
+        assert {str(w.csc_child.pk), str(w.team_child.pk)} < set(values), name
+        assert len([v for v in values if not v.isdigit()]) == 1, name
+
+    cluster_map = manager.get(hrefs["cluster-map"][0]).content.decode()
+    assert "1 child in this cluster is not yours to see" in cluster_map
+    proposal = manager.get(hrefs["meeting-propose"][0]).content.decode()
+    offered = values_of(proposal, "children")
+    assert str(w.yjs_child.pk) not in offered and len(offered) == 3
+
+    elsewhere = client_for(w.team_manager).get(hrefs["cluster-map"][0]).content.decode()
+    assert "not yours to see" not in elsewhere

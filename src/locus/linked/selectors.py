@@ -18,7 +18,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import overload
-from urllib.parse import urlencode
 
 import numpy as np
 from django.http import Http404
@@ -842,8 +841,11 @@ class Cluster:
         return len(self.person_ids)
 
     @property
-    def propose_query(self) -> str:
-        return urlencode([("person", pk) for pk in sorted(self.person_ids)])
+    def propose_people(self) -> list[tuple[int, bool]]:
+        """The cluster's children, each as (id, named on the page), once its members are
+        filled in: the page carries those it does not name by one reference of the viewer's
+        session, never their ids (``break_glass.cluster_query``)."""
+        return [(m.person_id, m.person is not None) for m in self.members]
 
     def summary(self) -> str:
         kinds = (

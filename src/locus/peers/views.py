@@ -43,6 +43,7 @@ from locus.peers.services import (
     peer_map_purpose_record,
 )
 from locus.people.models import Person
+from locus.web.refs import people_in
 
 
 @require_POST
@@ -99,12 +100,15 @@ def cluster_map_page(request: AuthedRequest) -> HttpResponse:
     """A borough cluster's people as a map (``?person=`` as the cluster page gives them):
     only those the viewer may see are on it, and the read is logged naming them."""
     expand = request.GET.get("expand", "")
-    person_ids = parse_ids(request.GET.getlist("person"), limit=CLUSTER_LIMIT)
+    # The page's query carries the children it does not name by a reference of this
+    # session (web.refs.group_ref), read back here; its own links carry it on as given.
+    given = request.GET.getlist("person")[:CLUSTER_LIMIT]
+    person_ids = parse_ids(people_in(request, given), limit=CLUSTER_LIMIT)
     cmap = maps.cluster_map(
         viewer=request.user,
         person_ids=person_ids,
         expand=int(expand) if expand.isdigit() else None,
-        query=urlencode([("person", pk) for pk in person_ids]),
+        query=urlencode([("person", value) for value in given]),
     )
     record_access(
         actor=request.user,

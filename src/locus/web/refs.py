@@ -16,6 +16,9 @@ from django.utils.crypto import salted_hmac
 
 _REFS = "break_glass_refs"
 _MAX_REFS = 500
+_GROUPS = "hidden_groups"
+# A page of borough clusters makes one group a cluster: a few pages' worth are kept.
+_MAX_GROUPS = 60
 
 
 def ref_for(request: HttpRequest, person_id: int) -> str:
@@ -52,6 +55,41 @@ def person_in(request: HttpRequest, value: object) -> object:
     return value if found is None else found
 
 
+def group_ref(request: HttpRequest, person_ids: Iterable[int]) -> str:
+    """One reference to several children the viewer cannot see (a borough cluster's may be
+    hundreds): the page's link carries it in place of their ids. It stands for them in this
+    session only; the oldest are let go when too many are kept."""
+    ids = sorted(set(person_ids))
+    token = "g" + salted_hmac(_GROUPS, f"{request.user.pk}:{ids}").hexdigest()[:23]
+    groups: dict[str, list[int]] = request.session.get(_GROUPS, {})
+    if groups.get(token) != ids:
+        groups.pop(token, None)
+        while len(groups) >= _MAX_GROUPS:
+            groups.pop(next(iter(groups)))
+        groups[token] = ids
+        request.session[_GROUPS] = groups
+    return token
+
+
+def people_query_for(request: HttpRequest, people: Iterable[tuple[int, bool]]) -> list[str]:
+    """The ``person=`` values naming each of ``people`` (id, named on the page): those named
+    by id, and all the others by one group reference (:func:`group_ref`)."""
+    people = list(people)
+    values = [str(pk) for pk, named in people if named]
+    hidden = [pk for pk, named in people if not named]
+    if hidden:
+        values.append(group_ref(request, hidden))
+    return values
+
+
 def people_in(request: HttpRequest, values: Iterable[object]) -> list[object]:
-    """``person_in`` for each of ``values`` (for ``parse_ids``)."""
-    return [person_in(request, value) for value in values]
+    """``person_in`` for each of ``values`` (for ``parse_ids``); a group reference of this
+    session stands for each child in it."""
+    groups: dict[str, list[int]] = request.session.get(_GROUPS, {})
+    found: list[object] = []
+    for value in values:
+        if isinstance(value, str) and value in groups:
+            found.extend(groups[value])
+        else:
+            found.append(person_in(request, value))
+    return found

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from locus.access.break_glass import may_break_glass
-from locus.web.refs import person_key, ref_for
+from locus.web.refs import people_query_for, person_key, ref_for
 
 register = template.Library()
 
@@ -43,3 +43,11 @@ def people_query(context: Any, people: Iterable[tuple[int, bool]]) -> str:
     """A ``person=`` query naming each of ``people`` (id, named on this page) as
     ``person_ref`` does."""
     return urlencode([("person", person_ref(context, pk, named)) for pk, named in people])
+
+
+@register.simple_tag(takes_context=True)
+def cluster_query(context: Any, people: Iterable[tuple[int, bool]]) -> str:
+    """A ``person=`` query naming a cluster's ``people`` (id, named on this page): those the
+    page names by id, the rest by one reference of this session (``refs.group_ref``)."""
+    values = people_query_for(context["request"], people)
+    return urlencode([("person", value) for value in values])
