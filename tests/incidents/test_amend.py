@@ -7,17 +7,32 @@ from typing import Any
 import pytest
 
 from locus.access import policies
+from locus.access.selectors import withhold_unseen_places
 from locus.audit.models import ChangeAction
 from locus.common.errors import NotPermitted, ValidationFailed
-from locus.incidents.models import Incident, IncidentRevision, Involvement, InvolvementRole
+from locus.incidents.models import (
+    Incident,
+    IncidentKind,
+    IncidentRevision,
+    Involvement,
+    InvolvementRole,
+)
 from locus.incidents.services import (
+    PLACE_KEPT,
     incident_amend,
     incident_record,
     involvement_add,
     involvement_remove,
 )
 from locus.places.models import ContextKind
-from tests.factories import World, last_change, make_context, nothing_written, past_moment
+from tests.factories import (
+    World,
+    last_change,
+    make_context,
+    make_incident,
+    nothing_written,
+    past_moment,
+)
 
 HARMED, HARMING, PRESENT = InvolvementRole.HARMED, InvolvementRole.HARMING, InvolvementRole.PRESENT
 
@@ -139,6 +154,50 @@ def test_amend_cannot_move_an_incident_to_a_place_the_worker_cannot_see(world: W
             reason="Wrong place",
             context=hidden,
         )
+
+
+def _at_the_home(world: World) -> Incident:
+    """A police missing episode at the home, which the police analyst may not see."""
+    incident = make_incident(
+        world.system,
+        context=world.home,
+        kind=IncidentKind.MISSING,
+        reporting_agency=world.police,
+        involvements=[(world.police_child, InvolvementRole.MISSING)],
+    )
+    assert not policies.can_view_context(world.police_analyst, world.home)
+    return incident
+
+
+@pytest.mark.parametrize("elsewhere", [None, "park"])
+def test_amend_cannot_move_an_incident_away_from_a_home_the_worker_cannot_see(
+    world: World, elsewhere: str | None
+) -> None:
+    """Where it happened is a home the analyst was never shown: they may not take the
+    incident away from it (to no place, or to a place they see) any more than onto it."""
+    incident = _at_the_home(world)
+    place = getattr(world, elsewhere) if elsewhere else None
+    with nothing_written(Incident, IncidentRevision), pytest.raises(ValidationFailed) as exc:
+        incident_amend(
+            actor=world.police_analyst, incident=incident, reason="Wrong place", context=place
+        )
+    assert exc.value.errors == {"context": [PLACE_KEPT]}
+    incident.refresh_from_db()
+    assert incident.context_id == world.home.pk
+
+
+def test_amend_keeps_a_withheld_home_read_for_the_page(world: World) -> None:
+    """An incident read for a page has its withheld home blanked: amending it corrects
+    what was asked and keeps the home, in the incident and in the version kept."""
+    incident = _at_the_home(world)
+    withhold_unseen_places(world.police_analyst, [incident])
+    assert incident.context is None and incident.place_withheld
+    incident_amend(
+        actor=world.police_analyst, incident=incident, reason="Typo", summary="Corrected"
+    )
+    incident.refresh_from_db()
+    assert (incident.summary, incident.context_id) == ("Corrected", world.home.pk)
+    assert IncidentRevision.objects.get(incident=incident).context_id == world.home.pk
 
 
 def test_amend_refuses_an_unknown_field(world: World) -> None:

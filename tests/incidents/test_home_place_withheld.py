@@ -10,14 +10,17 @@ the API). A role with the home address still reaches the home through the incide
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
-from locus.access import scopes
+from locus.access import policies, scopes
 from locus.access.fields import PersonField, role_fields
 from locus.access.naming import PLACE_WITHHELD
-from locus.incidents.models import Incident, InvolvementRole
+from locus.audit.models import AccessEvent
+from locus.incidents.models import Incident, IncidentKind, IncidentRevision, InvolvementRole
 from tests.api.conftest import api_as
 from tests.exports.conftest import download
 from tests.factories import World, client_for, make_incident
+from tests.incidents.helpers import as_posted
 from tests.moves.helpers import incident_on, move
 from tests.profiles.pages import url as url_of
 
@@ -120,3 +123,79 @@ def test_a_managed_move_says_it_was_a_home_not_which(world: World) -> None:
     assert "12 days after" in html
     assert HOME_NAME not in html and f"/contexts/{world.home.pk}/" not in html
     assert PLACE_WITHHELD in html
+
+
+AMENDERS = [
+    # A police analyst on a police incident, a school's lead on the school's: neither role
+    # has the home address, and each owns (so may amend) the incident.
+    ("police_analyst", "police", "police_child"),
+    ("school_dsl", "school_agency", "pupil"),
+]
+
+
+def _amendable_at_home(world: World, amender: str, agency: str, child: str, kind: str) -> Incident:
+    """An incident at the home, reported by the amender's agency, about their child."""
+    harmed = InvolvementRole.MISSING if kind == IncidentKind.MISSING else InvolvementRole.HARMED
+    incident = make_incident(
+        world.system,
+        context=world.home,
+        kind=kind,
+        reporting_agency=getattr(world, agency),
+        involvements=[(getattr(world, child), harmed)],
+    )
+    worker = getattr(world, amender)
+    assert policies.can_edit_incident(worker, incident)
+    assert not scopes.contexts_visible_to(worker).filter(pk=world.home.pk).exists()
+    return incident
+
+
+@pytest.mark.parametrize(("amender", "agency", "child"), AMENDERS)
+@pytest.mark.parametrize("kind", [IncidentKind.MISSING, IncidentKind.PEER_PHYSICAL])
+def test_amending_an_incident_at_a_withheld_home_keeps_the_home(
+    world: World, amender: str, agency: str, child: str, kind: str
+) -> None:
+    """A worker who may not see the home corrects the summary: the amend page says it was a
+    home (never which) instead of offering a place, and the home stays where it happened.
+    Before, a missing episode lost its place unseen, and any other incident could not be
+    amended at all ("Say where it happened")."""
+    incident = _amendable_at_home(world, amender, agency, child, kind)
+    worker = getattr(world, amender)
+    client = client_for(worker)
+    url = reverse("incident-amend", args=[incident.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert PLACE_WITHHELD in html and HOME_NAME not in html
+    assert 'name="context"' not in html
+    event = AccessEvent.objects.filter(actor=worker).latest("id")
+    assert (event.record_type, event.record_id, event.detail) == (
+        "incidents.incident",
+        str(incident.pk),
+        {"page": "incident-amend"},
+    )
+    data = as_posted(
+        page.context["form"],
+        summary="Corrected summary",
+        reason="Typo",
+        # What the page sent before, the home not being among the places offered:
+        context="",
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    incident.refresh_from_db()
+    assert (incident.summary, incident.context_id) == ("Corrected summary", world.home.pk)
+    assert IncidentRevision.objects.get(incident=incident).context_id == world.home.pk
+    # The incident and its history say it was a home, never which, to this reader.
+    shown = client.get(reverse("incident", args=[incident.pk])).content.decode()
+    assert "History" in shown and HOME_NAME not in shown
+    assert shown.count(PLACE_WITHHELD) == 2
+
+
+def test_a_role_with_the_home_address_is_still_offered_the_place(world: World) -> None:
+    """Only a withheld home replaces the place field: the same analyst amending an
+    incident at a place they see may still move it."""
+    client = client_for(world.police_analyst)
+    incident = world.police_incident
+    page = client.get(reverse("incident-amend", args=[incident.pk]))
+    assert PLACE_WITHHELD not in page.content.decode()
+    assert page.context["form"]["context"].value() == str(world.park.pk)

@@ -14,6 +14,7 @@ from locus.incidents.models import Incident, IncidentRevision, Involvement
 from locus.people.picker import NOT_NAMEABLE
 from locus.places.models import ContextKind
 from tests.factories import World, client_for, make_context, make_person, nothing_written
+from tests.incidents.helpers import as_posted
 
 NEW = "/incidents/new/"
 
@@ -144,11 +145,8 @@ def test_amend_from_the_page_keeps_the_history_shown_on_the_incident(world: Worl
     incident = world.police_incident
     client = client_for(world.police_analyst)
     url = reverse("incident-amend", args=[incident.pk])
-    form = client.get(url).context["form"]
-    data = {name: form[name].value() for name in form.fields}
-    data.update(
-        occurred_on=form["occurred_on"].value().strftime("%d/%m/%Y"),
-        occurred_time=form["occurred_time"].value().strftime("%H:%M"),
+    data = as_posted(
+        client.get(url).context["form"],
         summary="Robbery at knifepoint, not a fight.",
         kind="robbery",
         reason="The victim's statement",

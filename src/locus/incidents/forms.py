@@ -67,6 +67,8 @@ class IncidentFields(GovukForm):
 
     ``places`` are those the worker may see: a place they may not see is not offered and, if
     posted anyway, is refused on the field in the same words as one that does not exist.
+    ``place_withheld``: the incident is at a home the worker may not see; the form has no
+    place field (the page says it was a home, never which) and the place stays as it is.
     """
 
     # Required for every kind but a missing episode (services.needs_place): checked in
@@ -108,10 +110,16 @@ class IncidentFields(GovukForm):
     FIELD_OF = {"occurred_at": "occurred_on"}
 
     def __init__(
-        self, *args: Any, places: list[Context], may_restrict: bool, **kwargs: Any
+        self,
+        *args: Any,
+        places: list[Context],
+        may_restrict: bool,
+        place_withheld: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.places = {str(c.pk): c for c in places}
+        self.place_withheld = place_withheld
         place = self.fields["context"]
         assert isinstance(place, forms.ChoiceField)
         place.choices = [("", "Choose a place")] + [
@@ -120,10 +128,13 @@ class IncidentFields(GovukForm):
         place.error_messages["invalid_choice"] = "Choose a place you can see from the list"
         if not may_restrict:
             del self.fields["restricted"]
+        if place_withheld:
+            del self.fields["context"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         no_place = not data.get("context") and "context" not in self.errors
+        no_place = no_place and not self.place_withheld
         if no_place and needs_place(data.get("kind") or ""):
             self.add_error("context", NO_PLACE_REFUSED)
         return data
@@ -141,13 +152,14 @@ class IncidentFields(GovukForm):
                 dt.datetime.combine(d["occurred_on"], d["occurred_time"])
             )
         values = {
-            "context": self.places[d["context"]] if d.get("context") else None,
             "occurred_at": occurred_at,
             "kind": d["kind"],
             "summary": d.get("summary", ""),
             "source": d["source"],
             "confidence": d["confidence"],
         }
+        if "context" in self.fields:
+            values["context"] = self.places[d["context"]] if d.get("context") else None
         if "restricted" in self.fields:
             values["restricted"] = d.get("restricted", False)
         return values

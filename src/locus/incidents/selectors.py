@@ -98,6 +98,14 @@ def incident_for(*, viewer: Worker, incident_id: object) -> Incident:
     return incidents_for(viewer=viewer).get(pk=incident.pk)
 
 
+def withhold_place(*, viewer: Worker, incident: Incident) -> bool:
+    """Blank where ``incident`` happened if it is a home the viewer may not see, as every
+    page that shows it does (``access.selectors.withhold_unseen_places``), and say whether
+    it was: the amend page then says it was a home and offers no place to choose."""
+    withhold_unseen_places(viewer, [incident])
+    return bool(getattr(incident, "place_withheld", False))
+
+
 def place_choices(*, viewer: Worker) -> list[Context]:
     """The places an incident may be recorded at: those the viewer sees."""
     return list(scopes.contexts_visible_to(viewer).order_by("name", "id"))

@@ -21,6 +21,7 @@ from locus.common.services import (
     check_known_fields,
     clean_reason,
     create_audited,
+    lock,
     permitted,
     recorded,
     write_fields,
@@ -222,6 +223,11 @@ def involvement_remove(*, actor: Worker, involvement: Involvement, reason: str) 
     )
 
 
+PLACE_KEPT = (
+    "Where it happened is a home whose address is not shared with your role: it can be"
+    " changed only by someone who sees it"
+)
+
 AMENDABLE = ("kind", "occurred_at", "context", "summary", "source", "confidence", "restricted")
 
 
@@ -232,17 +238,26 @@ def incident_amend(*, actor: Worker, incident: Incident, reason: str, **changes:
     ``changes`` are the new values of the :data:`AMENDABLE` fields (those left out stay).
     """
     check_known_fields("incident_amend", changes, AMENDABLE)
+    # Read afresh: a page's read blanks a home its reader may not see, and the version kept
+    # and the place checked below are the incident's own.
+    incident = lock(incident)
     permitted(policies.can_edit_incident, actor, incident)
     fields: dict[str, Any] = {name: getattr(incident, name) for name in AMENDABLE}
     fields.update(changes)
-    if fields["context"] is not None and fields["context"] != incident.context:
+    moved = fields["context"] != incident.context
+    if moved and fields["context"] is not None:
         # Moving an incident to a home or group would show it to whoever sees the incident.
         permitted(policies.can_view_context, actor, fields["context"])
+    # Moving it away from a home whose address the actor may not see would change what they
+    # were never shown (their page says only that it was a home, and keeps it).
+    was = incident.context
+    away_unseen = moved and was is not None and not policies.can_view_context(actor, was)
     fields["summary"] = (fields["summary"] or "").strip()
     involvements = [(inv.person, inv.role) for inv in Involvement.objects.filter(incident=incident)]
     problems = validate_incident(
         involvements=involvements, agency=incident.reporting_agency, **fields
     )
+    problems.check(not away_unseen, "context", PLACE_KEPT)
     reason = clean_reason(problems, reason, missing="Say why you are amending it", limit=2000)
     changed = {name: value for name, value in fields.items() if getattr(incident, name) != value}
     problems.check(bool(changed), "__all__", "Nothing was changed")

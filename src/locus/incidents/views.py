@@ -35,6 +35,7 @@ from locus.incidents.selectors import (
     involvement_views,
     place_choices,
     shown_incidents,
+    withhold_place,
 )
 from locus.incidents.services import (
     incident_amend,
@@ -204,9 +205,13 @@ def _page_read(request: AuthedRequest, incident: Incident, page: str) -> Callabl
 
 
 def incident_amend_page(request: AuthedRequest, incident_id: int) -> HttpResponse:
-    """Amend an incident: a reason, and the version before kept as its history."""
+    """Amend an incident: a reason, and the version before kept as its history.
+
+    At a home the worker may not see, the page says it was a home (never which) where the
+    place would be chosen, and the place stays as it is."""
     viewer = request.user
     incident = _editable(request, incident_id)
+    withheld = withhold_place(viewer=viewer, incident=incident)
     at = timezone.localtime(incident.occurred_at)
     initial = {
         "context": str(incident.context_id or ""),
@@ -222,6 +227,7 @@ def incident_amend_page(request: AuthedRequest, incident_id: int) -> HttpRespons
             initial=initial,
             places=place_choices(viewer=viewer),
             may_restrict=policies.restricts_intelligence(incident.reporting_agency),
+            place_withheld=withheld,
         ),
         lambda f: incident_amend(
             actor=viewer, incident=incident, reason=f.cleaned_data["reason"], **f.incident_values()
