@@ -361,6 +361,23 @@ def test_a_date_the_schema_allows_but_no_calendar_holds(admin: Worker, tmp_path:
     assert (problem.field, problem.rule) == ("CINreferralDate", "date")
 
 
+@pytest.mark.parametrize("dob", ["1850-01-01", "0001-01-01"])
+def test_a_child_born_before_1900_is_refused_as_every_other_path_refuses(
+    admin: Worker, tmp_path: Path, dob: str
+) -> None:
+    """The record form, the flat import and SSDA903 refuse a date of birth before 1900 (a
+    mistyped year): so does the census, naming PersonBirthDate and its line, and a valid-only
+    import leaves the child out."""
+    path = write(tmp_path, census(child("LA77", dob=dob)))
+    report = IMPORTER.check(path)
+    (problem,) = report.problems
+    assert (problem.field, problem.rule, problem.record) == ("PersonBirthDate", "date", "LA77")
+    assert problem.message == "The date of birth must be after 1900"
+    assert problem.where.endswith("/ChildIdentifiers/PersonBirthDate (line 3)")
+    IMPORTER.apply(path, by=admin, valid_only=True)
+    assert not Person.objects.filter(la_child_id="LA77").exists()
+
+
 @pytest.mark.parametrize("how", ["after a long comment", "in UTF-16"])
 def test_a_dtd_the_first_bytes_do_not_show_is_refused_too(tmp_path: Path, how: str) -> None:
     body = census(child("LA1"))

@@ -44,7 +44,7 @@ from locus.common import clock
 from locus.common.bulk import bulk_insert, insert_values
 from locus.interchange import core, files
 from locus.interchange.core import FileRejected, Problem, Progress, Report, no_progress
-from locus.people.identifiers import la_child_id_problem, upn_problem
+from locus.people.identifiers import birth_year_problem, la_child_id_problem, upn_problem
 from locus.people.models import Person, PersonKind
 from locus.statutory import codes
 from locus.statutory.models import (
@@ -340,7 +340,8 @@ class Reader:
 class ChildParse:
     """One schema-valid ``<Child>`` read into plain values, with the rules the schema does
     not hold: no LA child ID or UPN twice in the file, no date after the return's reference
-    date, no end before its start, no two episodes (or parts of one) starting the same day."""
+    date, no date of birth before 1900, no end before its start, no two episodes (or parts
+    of one) starting the same day."""
 
     def __init__(self, reader: Reader, elem: Any, base: str) -> None:
         self.reader, self.elem, self.base = reader, elem, base
@@ -366,6 +367,18 @@ class ChildParse:
                 "date",
                 f"{day:%d/%m/%Y} is after the return's reference date ({reference:%d/%m/%Y}).",
             )
+        return day
+
+    def born(self, node: Any) -> dt.date | None:
+        """The date of birth, held to the rule every other way in holds it to (the person
+        service's, ``birth_year_problem``: none before 1900)."""
+        if node is None:
+            return None
+        found = len(self.problems)
+        day = self.dated(node)
+        # A date that is no date is reported once, not again as before 1900.
+        if len(self.problems) == found and (reason := birth_year_problem(day)):
+            self.problem(node, "date", reason)
         return day
 
     def optional(self, items: dict[str, Any], tag: str) -> dt.date | None:
@@ -419,7 +432,7 @@ class ChildParse:
         traits = _items(top["ChildCharacteristics"])
         disabilities = traits.get("Disabilities")
         person = {
-            "date_of_birth": self.optional(ids, "PersonBirthDate"),
+            "date_of_birth": self.born(ids.get("PersonBirthDate")),
             "sex": _text_of(ids.get("GenderCurrent")),
             "ethnicity": _text_of(traits.get("Ethnicity")),
         }

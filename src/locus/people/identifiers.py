@@ -14,6 +14,7 @@ import unicodedata
 from locus.common.validators import nhs_number_problem, upn_check_letter, upn_problem
 
 __all__ = [
+    "birth_year_problem",
     "date_of_birth_problem",
     "la_child_id_problem",
     "names_similar",
@@ -48,6 +49,19 @@ def la_child_id_problem(value: str) -> str | None:
 
 def _age_on(dob: dt.date, day: dt.date) -> int:
     return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+# No date of birth Locus holds is before 1900: an earlier one is a mistyped year (0025, 1025,
+# 1850 for 1950), whichever way it comes in (a form, an import).
+EARLIEST_BIRTH_YEAR = 1900
+
+
+def birth_year_problem(dob: dt.date) -> str | None:
+    """Why ``dob`` can be nobody's date of birth (a year before 1900), or None: the one rule
+    the person service and every import apply."""
+    if dob.year < EARLIEST_BIRTH_YEAR:
+        return f"The date of birth must be after {EARLIEST_BIRTH_YEAR}"
+    return None
 
 
 def date_of_birth_problem(dob: dt.date, *, adult: bool, today: dt.date) -> str | None:

@@ -39,6 +39,7 @@ from locus.common.services import (
 )
 from locus.people import duplicates
 from locus.people.identifiers import (
+    birth_year_problem,
     date_of_birth_problem,
     la_child_id_problem,
     nhs_number_problem,
@@ -138,8 +139,8 @@ def validate_person(
             problems.add("date_of_birth", "Enter the date of birth as a date")
         elif dob > today():
             problems.add("date_of_birth", "The date of birth must not be in the future")
-        elif dob.year < 1900:
-            problems.add("date_of_birth", "The date of birth must be after 1900")
+        elif reason := birth_year_problem(dob):
+            problems.add("date_of_birth", reason)
     elif fields.get("kind") == PersonKind.YOUNG_PERSON:
         problems.add("date_of_birth", "Enter the young person's date of birth")
     upn = fields.get("upn")
