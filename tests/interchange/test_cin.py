@@ -121,6 +121,26 @@ def test_importing_again_updates_and_never_duplicates(admin: Worker, tmp_path: P
     assert change.before == {"ethnicity": "WBRI"} and change.after == {"ethnicity": "WIRI"}
 
 
+def test_a_return_without_a_birth_date_does_not_erase_the_one_locus_holds(
+    admin: Worker, tmp_path: Path
+) -> None:
+    """PersonBirthDate is optional in the schema (an unborn child has an expected one).
+    Imported again without it, a child Locus holds keeps their date of birth, which every
+    form and the other imports require of a young person: an absent item never erases."""
+    IMPORTER.apply(write(tmp_path, census(child("LA88", dob="2010-04-01"))), by=admin)
+    person = Person.objects.get(la_child_id="LA88")
+    assert person.date_of_birth == dt.date(2010, 4, 1)
+    text = census(child("LA88", dob="2010-04-01")).replace(
+        "<PersonBirthDate>2010-04-01</PersonBirthDate>", ""
+    )
+    assert "PersonBirthDate" not in text
+    report = IMPORTER.apply(write(tmp_path, text, "again.xml"), by=admin)
+    assert report.ok and counts(report)["child"] == {"unchanged": 1}
+    person.refresh_from_db()
+    assert person.date_of_birth == dt.date(2010, 4, 1)
+    assert not ChangeEvent.objects.filter(record_type="people.person", action="update").exists()
+
+
 def test_a_child_is_matched_on_upn_when_the_la_child_id_is_new(
     admin: Worker, tmp_path: Path, world: Any
 ) -> None:

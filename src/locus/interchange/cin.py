@@ -369,11 +369,9 @@ class ChildParse:
             )
         return day
 
-    def born(self, node: Any) -> dt.date | None:
+    def born(self, node: Any) -> dt.date:
         """The date of birth, held to the rule every other way in holds it to (the person
         service's, ``birth_year_problem``: none before 1900)."""
-        if node is None:
-            return None
         found = len(self.problems)
         day = self.dated(node)
         # A date that is no date is reported once, not again as before 1900.
@@ -431,11 +429,16 @@ class ChildParse:
             self.once(reader.seen_upns, upn, ids["UPN"], "UPN {} is in the file twice", upn)
         traits = _items(top["ChildCharacteristics"])
         disabilities = traits.get("Disabilities")
-        person = {
-            "date_of_birth": self.born(ids.get("PersonBirthDate")),
+        # Only what the return gives: PersonBirthDate is optional (an unborn child has an
+        # expected one), and a return without it must not erase the date Locus holds.
+        # GenderCurrent and Ethnicity are required by every year's schema.
+        person: dict[str, Any] = {
             "sex": _text_of(ids.get("GenderCurrent")),
             "ethnicity": _text_of(traits.get("Ethnicity")),
         }
+        born_node = ids.get("PersonBirthDate")
+        if born_node is not None:
+            person["date_of_birth"] = self.born(born_node)
         census = {
             "disabilities": _texts(disabilities, "Disability"),
             "upn_unknown": _text_of(ids.get("UPNunknown")),
