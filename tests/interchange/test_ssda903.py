@@ -160,13 +160,45 @@ def test_the_next_years_return_updates_and_adds(world: World) -> None:
 
 def test_a_child_already_known_is_matched_on_la_child_id_then_upn(world: World) -> None:
     known = make_person(world.system, given_name="Sam", family_name="Known", la_child_id="S1001")
-    by_upn = make_person(world.system, given_name="Tia", family_name="Upn", upn="T204000900003")
+    # Born on S1003's day (header.csv): a record found by its UPN alone is the child only then.
+    by_upn = make_person(
+        world.system,
+        given_name="Tia",
+        family_name="Upn",
+        upn="T204000900003",
+        date_of_birth=dt.date(2012, 11, 20),
+    )
     report = IMPORTER.apply(DATA / "year1", by=world.admin)
     assert counts(report)["person"] == {"created": 1, "updated": 2}
     known.refresh_from_db()
     by_upn.refresh_from_db()
     assert (known.full_name, known.upn) == ("Sam Known", "P204000900001")
     assert by_upn.la_child_id == "S1003" and by_upn.full_name == "Tia Upn"
+
+
+def test_a_upn_alone_on_a_child_born_another_day_is_a_conflict(world: World) -> None:
+    """A worker's record holds S1003's UPN (mistyped, or planted) for a child born on another
+    day, with no LA child ID. Matched on the UPN alone, the looked-after child's return would
+    land on that record, as the CIN import refuses: the Header row's UPN is a problem, and a
+    valid-only import leaves the record as it was."""
+    decoy = make_person(
+        world.social_worker,
+        given_name="Decoy",
+        family_name="Record",
+        date_of_birth=dt.date(2011, 3, 14),  # S1003 is born on 20/11/2012
+        upn="T204000900003",
+    )
+    report = IMPORTER.check(DATA / "year1")
+    mine = [p for p in report.problems if p.record == "S1003"]
+    (problem,) = [p for p in mine if p.where.startswith("header")]
+    assert (problem.field, problem.rule) == ("UPN", "identifier")
+    assert {p.rule for p in mine if p is not problem} <= {"child"}  # its rows go with it
+    assert "born on 14/03/2011, not 20/11/2012" in problem.message
+    IMPORTER.apply(DATA / "year1", by=world.admin, valid_only=True)
+    decoy.refresh_from_db()
+    assert decoy.date_of_birth == dt.date(2011, 3, 14)
+    assert decoy.la_child_id is None
+    assert not LegalStatusEpisode.objects.filter(person=decoy).exists()
 
 
 def test_imported_children_are_allocated_to_nobody_so_no_practitioner_sees_them(

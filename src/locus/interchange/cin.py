@@ -43,9 +43,16 @@ from locus.audit.services import (
 from locus.common import clock
 from locus.common.bulk import bulk_insert, insert_values
 from locus.interchange import core, files
-from locus.interchange.core import FileRejected, Problem, Progress, Report, no_progress
+from locus.interchange.core import (
+    YOUNG_PERSON,
+    FileRejected,
+    Problem,
+    Progress,
+    Report,
+    no_progress,
+)
 from locus.people.identifiers import birth_year_problem, la_child_id_problem, upn_problem
-from locus.people.models import Person, PersonKind
+from locus.people.models import Person
 from locus.statutory import codes
 from locus.statutory.models import (
     CensusChild,
@@ -60,7 +67,6 @@ XS = "http://www.w3.org/2001/XMLSchema"
 CHILD_XPATH = "/Message/Children/Child"
 BATCH = 2000  # children matched and written together
 TRUE = frozenset({"true", "TRUE", "1"})
-YOUNG_PERSON = PersonKind.YOUNG_PERSON.value  # read once: an enum member's value is a lookup
 
 # The record kinds a report counts, as the page names them.
 CHILD, EPISODE, ASSESSMENT, PLAN, ENQUIRY, CP_PLAN = (
@@ -799,9 +805,10 @@ class Batch:
                 found[child.la_child_id] = False
                 continue
             match = person or holder
-            unlike = _unlike(match, child, by_upn_only=person is None)
-            if unlike:
-                self._conflict(child, unlike)
+            born = child.person.get("date_of_birth")
+            reason = core.unlike(match, upn=child.upn, born=born, by_upn_only=person is None)
+            if reason:
+                self._conflict(child, reason)
                 found[child.la_child_id] = False
             else:
                 found[child.la_child_id] = match
@@ -867,27 +874,6 @@ class Batch:
                 )
             bulk_insert(ChangeEvent, events)
         self.created, self.updated = {}, []
-
-
-def _unlike(match: Person | None, child: Child, *, by_upn_only: bool) -> str:
-    """Why the person an identifier found is not this child (empty when nothing says so): an
-    adult's record never takes a child's census return, and a record found by its UPN alone
-    (no LA child ID yet) must not be born on another day. Otherwise one mistyped or planted
-    UPN would give a child's census data, and the LA child ID, to another record."""
-    if match is None:
-        return ""
-    if match.kind != YOUNG_PERSON:
-        return (
-            f"The {'UPN' if by_upn_only else 'LA child ID'} is held in Locus by an adult's "
-            "record, not a child's: check the identifier in the return and in Locus."
-        )
-    born = child.person.get("date_of_birth")
-    if by_upn_only and born and match.date_of_birth and match.date_of_birth != born:
-        return (
-            f"UPN {child.upn} is held in Locus by a child born on "
-            f"{match.date_of_birth:%d/%m/%Y}, not {born:%d/%m/%Y}: check the UPN."
-        )
-    return ""
 
 
 def _people_where(column: str, values: list[str]) -> list[Person]:

@@ -3,8 +3,10 @@
 What lands where (docs/imports-ssda903.md says it for the data team):
 
 - a Header row is a :class:`~locus.people.models.Person`, matched on CHILD (the LA child
-  ID), then on UPN; date of birth, sex, ethnicity and UPN come from it. The return carries
-  no names: a new person is "Child <CHILD>" until the case system's name is recorded;
+  ID), then on UPN (never an adult's record, nor one found by its UPN alone and born on
+  another day: ``core.unlike``, the CIN import's rule); date of birth, sex, ethnicity and
+  UPN come from it. The return carries no names: a new person is "Child <CHILD>" until
+  the case system's name is recorded;
 - Episodes are cut into runs (an episode beginning the day the one before it ended
   continues it): a run of one legal status is a looked-after
   :class:`~locus.people.models.LegalStatusEpisode` (LS; DECOM, DEC and REC), held by the
@@ -62,6 +64,7 @@ from locus.interchange.core import (
     Progress,
     Report,
     no_progress,
+    unlike,
 )
 from locus.interchange.ssda903_codes import (
     MISSING_LABELS,
@@ -479,10 +482,12 @@ class _Planner:
             }
             if upn:
                 fields["upn"] = upn
-            if person is not None and person.kind != PersonKind.YOUNG_PERSON:
-                self.problem(
-                    child.header, "CHILD", "identifier", "This LA child ID is an adult's record"
-                )
+            # The CIN import's rule: an adult's record takes no child's return, and a record
+            # found by its UPN alone must not be born on another day.
+            by_upn_only = key not in by_id
+            reason = unlike(person, upn=upn, born=values["DOB"], by_upn_only=by_upn_only)
+            if reason:
+                self.problem(child.header, "UPN" if by_upn_only else "CHILD", "identifier", reason)
                 continue
             check = {
                 "kind": PersonKind.YOUNG_PERSON,
