@@ -183,6 +183,17 @@ def test_a_person_locus_does_not_know_is_a_problem(world: World, tmp_path: Path)
     assert "NOBODY-1" in problem.message and "people file" in problem.message
 
 
+def test_a_person_with_another_upn_is_a_problem_about_them(world: World, tmp_path: Path) -> None:
+    """The message says something of the record Locus holds (it has another UPN): the
+    report keeps who, so the run's page and rejects file log the read as about them."""
+    import_people_and_contexts(world, tmp_path)
+    rows = with_column(example_rows("associations"), "UPN", 2, "Z204900000002")
+    report = check_and_apply("associations", write_csv(tmp_path / "a.csv", rows), world)
+    problem = only_problem(report)
+    assert (problem.where, problem.field, problem.rule) == ("line 2", "UPN", "reference")
+    assert report.people == {Person.objects.get(la_child_id="IMP-0001").pk}
+
+
 def test_an_unknown_person_in_an_incident_role_is_a_problem(world: World, tmp_path: Path) -> None:
     import_people_and_contexts(world, tmp_path)
     rows = with_column(example_rows("incidents"), "Present", 2, "IMP-0003; IMP-9999")

@@ -13,7 +13,7 @@ from locus.audit.models import AccessEvent
 from locus.interchange import services
 from locus.interchange.models import ImportRun, RunState
 from locus.people.models import Person
-from tests.factories import client_for
+from tests.factories import client_for, make_person
 from tests.interchange.cin_files import census, child, episode
 from tests.interchange.conftest import DATA
 
@@ -97,6 +97,34 @@ def test_upload_check_and_confirm(admin: Worker) -> None:
             "la_child_id", flat=True
         )
     ) == {"LA1", "LA3"}
+
+
+def test_the_run_page_and_its_rejects_log_the_child_a_conflict_names(
+    world: Any, admin: Worker
+) -> None:
+    """A conflict's message names the record Locus holds ("UPN ... is held in Locus by the
+    child with LA child ID X77"): the run's page and its rejects file show that child, so
+    each read is logged as about them, and the auditor's search by the child finds it."""
+    held = make_person(
+        world.system, given_name="Tia", family_name="Held", la_child_id="X77", upn="A123456789012"
+    )
+    upload(admin, census(child("NEWID", upn="A123456789012"), child("LA1")))
+    run = ImportRun.objects.get()
+    client = client_for(admin)
+    html = client.get(reverse("import-run", args=(run.pk,))).content.decode()
+    assert "X77" in html  # the page names the record Locus holds
+
+    def latest(action: str) -> AccessEvent:
+        return AccessEvent.objects.filter(
+            record_type="interchange.importrun", record_id=str(run.pk), action=action
+        ).latest("pk")
+
+    assert latest("view").people == f",{held.pk},"
+    client.post(reverse("import-confirm", args=(run.pk,)), {"how": "valid"})
+    rejects = client.get(reverse("import-rejects", args=(run.pk,)))
+    assert "X77" in b"".join(rejects.streaming_content).decode()
+    assert latest("export").people == f",{held.pk},"
+    assert Person.objects.filter(la_child_id="LA1").exists()  # the valid child went in
 
 
 def test_a_running_pass_shows_its_progress_and_refreshes(admin: Worker) -> None:

@@ -194,6 +194,7 @@ def test_a_upn_alone_on_a_child_born_another_day_is_a_conflict(world: World) -> 
     assert (problem.field, problem.rule) == ("UPN", "identifier")
     assert {p.rule for p in mine if p is not problem} <= {"child"}  # its rows go with it
     assert "born on 14/03/2011, not 20/11/2012" in problem.message
+    assert report.people == {decoy.pk}  # the run's page logs its read of the record
     IMPORTER.apply(DATA / "year1", by=world.admin, valid_only=True)
     decoy.refresh_from_db()
     assert decoy.date_of_birth == dt.date(2011, 3, 14)

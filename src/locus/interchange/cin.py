@@ -801,6 +801,7 @@ class Batch:
                     child,
                     f"UPN {child.upn} is held in Locus by the child with LA child ID "
                     f"{holder.la_child_id or '(none)'}, not by {child.la_child_id}.",
+                    holder,
                 )
                 found[child.la_child_id] = False
                 continue
@@ -808,14 +809,16 @@ class Batch:
             born = child.person.get("date_of_birth")
             reason = core.unlike(match, upn=child.upn, born=born, by_upn_only=person is None)
             if reason:
-                self._conflict(child, reason)
+                self._conflict(child, reason, match)
                 found[child.la_child_id] = False
             else:
                 found[child.la_child_id] = match
         return found
 
-    def _conflict(self, child: Child, message: str) -> None:
-        self.report.problem(Problem(child.where, "UPN", "conflict", message, child.la_child_id))
+    def _conflict(self, child: Child, message: str, about: Person | None) -> None:
+        """``child`` rejected: an identifier of theirs is held by ``about``'s record."""
+        problem = Problem(child.where, "UPN", "conflict", message, child.la_child_id)
+        self.report.problem(problem, about=about)
         self.report.count(CHILD, core.REJECTED)
 
     def _parts(self, pairs: list[tuple[CINEpisode, Episode]]) -> None:

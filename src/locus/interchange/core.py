@@ -163,7 +163,10 @@ class Report:
 
     ``counts["person"]["created"]`` is how many people were (or, in a dry run, would be)
     created. ``problems_total`` counts every problem; ``problems`` keeps the first
-    :data:`MAX_PROBLEMS_KEPT`.
+    :data:`MAX_PROBLEMS_KEPT`. ``people`` holds the ids of the records Locus holds that any
+    problem is about (a record holding the UPN a return gives another child, say), every
+    one: the run's page and its rejects file name them, so reading either is logged as a
+    read of those people.
     """
 
     kind: str
@@ -173,11 +176,15 @@ class Report:
     problems_total: int = 0
     records_read: int = 0
     details: dict[str, Any] = field(default_factory=dict)
+    people: set[int] = field(default_factory=set)
 
     def count(self, record_kind: str, outcome: str, n: int = 1) -> None:
         self.counts.setdefault(record_kind, Counter())[outcome] += n
 
-    def problem(self, problem: Problem) -> None:
+    def problem(self, problem: Problem, *, about: Person | None = None) -> None:
+        """Add ``problem``; ``about`` is the record Locus holds that it names, if any."""
+        if about is not None:
+            self.people.add(about.pk)
         self.problems_total += 1
         sink = _problem_sink.get()
         if sink is not None:
@@ -198,6 +205,7 @@ class Report:
             "problems_total": self.problems_total,
             "records_read": self.records_read,
             "details": self.details,
+            "people": sorted(self.people),
         }
 
     @classmethod
@@ -210,6 +218,7 @@ class Report:
             problems_total=data["problems_total"],
             records_read=data["records_read"],
             details=data.get("details", {}),
+            people=set(data.get("people", ())),
         )
 
 

@@ -124,8 +124,8 @@ class FlatImporter(core.Importer):
                 report.count(spec.record_kind, plan.outcome)
             else:
                 report.count(spec.record_kind, REJECTED)
-                for problem in row.problems:
-                    report.problem(problem)
+                for problem, about in zip(row.problems, row.about, strict=True):
+                    report.problem(problem, about=about)
         if header is None:
             raise FileRejected(
                 Problem(where(1), "(file)", "empty", "The file is empty: line 1 names the columns")

@@ -211,6 +211,7 @@ def person_named(
             upn_column,
             "reference",
             f"The person with LAchildID {la_child_id} has another UPN in Locus",
+            person,
         )
     return person
 

@@ -32,6 +32,7 @@ from locus.interchange.core import FileRejected, Problem, Progress
 
 if TYPE_CHECKING:
     from locus.access.models import Worker
+    from locus.people.models import Person
 
 # An XLSX file is a zip archive: it starts with a zip's local file header.
 ZIP_MAGIC = b"PK\x03\x04"
@@ -274,9 +275,11 @@ class Row:
         self.cells = cells
         self.record = record
         self.problems: list[Problem] = []
+        self.about: list[Person | None] = []  # the record each problem names, if any
 
-    def problem(self, field: str, rule: str, message: str) -> None:
+    def problem(self, field: str, rule: str, message: str, about: Person | None = None) -> None:
         self.problems.append(Problem(where(self.line), field, rule, message, self.record))
+        self.about.append(about)
 
     @property
     def ok(self) -> bool:

@@ -77,6 +77,7 @@ class RunPage:
     can_retry: bool
     problems_total: int
     problems: list[dict[str, str]]
+    people: list[int]  # the records Locus holds that the problems name, for the audit
 
 
 def run_page(run: ImportRun) -> RunPage:
@@ -105,7 +106,19 @@ def run_page(run: ImportRun) -> RunPage:
         can_retry=services.stalled(run),
         problems_total=int((report or {}).get("problems_total", 0)),
         problems=list((report or {}).get("problems", [])),
+        people=people_named(report),
     )
+
+
+def people_named(report: dict[str, Any] | None) -> list[int]:
+    """The ids of the people a report's problems name (a record holding the UPN a return
+    gives another child, say): a page or file showing the problems shows them."""
+    return [int(pk) for pk in (report or {}).get("people", ())]
+
+
+def rejects_people(run: ImportRun) -> list[int]:
+    """The people the rejects file of ``run`` names (its problems are the import's)."""
+    return people_named(run.apply_report)
 
 
 def rejects_file(run: ImportRun) -> Any:

@@ -396,8 +396,10 @@ class _Planner:
     def count(self, kind: str, outcome: str, n: int = 1) -> None:
         self.report.count(kind, outcome, n)
 
-    def problem(self, row: Row, column: str, rule: str, message: str) -> None:
-        self.report.problem(row.problem(column, rule, message))
+    def problem(
+        self, row: Row, column: str, rule: str, message: str, about: Person | None = None
+    ) -> None:
+        self.report.problem(row.problem(column, rule, message), about=about)
 
     def build(self, children: dict[str, Child]) -> Plan:
         self._match_people(children)
@@ -462,6 +464,7 @@ class _Planner:
                         "UPN",
                         "identifier",
                         f"UPN {upn} is held by the record with LA child ID {holder.la_child_id}",
+                        holder,
                     )
                     continue
                 person = holder
@@ -471,6 +474,7 @@ class _Planner:
                     "UPN",
                     "identifier",
                     f"UPN {upn} is held by another record in Locus: check which is right",
+                    holder,
                 )
                 continue
             child.person = person
@@ -487,7 +491,8 @@ class _Planner:
             by_upn_only = key not in by_id
             reason = unlike(person, upn=upn, born=values["DOB"], by_upn_only=by_upn_only)
             if reason:
-                self.problem(child.header, "UPN" if by_upn_only else "CHILD", "identifier", reason)
+                column = "UPN" if by_upn_only else "CHILD"
+                self.problem(child.header, column, "identifier", reason, person)
                 continue
             check = {
                 "kind": PersonKind.YOUNG_PERSON,

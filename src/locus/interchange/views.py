@@ -1,7 +1,8 @@
 """The data team's import pages: the runs, the upload, a run's check and import.
 
 Every page asks ``access/interchange.py`` first: anyone but an administrator is told the
-page does not exist. Each read is audited.
+page does not exist. Each read is audited, with the people a report's problems name (a
+record holding the UPN a return gives another child) as the people shown.
 """
 
 from __future__ import annotations
@@ -69,7 +70,12 @@ def _upload(request: AuthedRequest) -> HttpResponse:
 def _run_page(request: AuthedRequest, run: ImportRun, form: ConfirmForm) -> HttpResponse:
     page = selectors.run_page(run)
     problems, query = paginate(request, page.problems, per_page=50)
-    record_access(actor=request.user, obj=run, detail={"page": "import run", "state": run.state})
+    record_access(
+        actor=request.user,
+        obj=run,
+        detail={"page": "import run", "state": run.state},
+        people=page.people,
+    )
     return render(
         request,
         "interchange/run.html",
@@ -121,7 +127,11 @@ def import_rejects(request: AuthedRequest, run_id: int) -> HttpResponse | FileRe
     if opened is None:
         return redirect("import-run", run_id=run.pk)
     record_access(
-        actor=request.user, obj=run, action=AccessAction.EXPORT, detail={"page": "import rejects"}
+        actor=request.user,
+        obj=run,
+        action=AccessAction.EXPORT,
+        detail={"page": "import rejects"},
+        people=selectors.rejects_people(run),
     )
     response = FileResponse(
         opened,
