@@ -210,7 +210,11 @@ def hold(world: World, conference: ContextConference, **fields: Any) -> ContextC
 
 def planned_case(world: World) -> ContextCase:
     """Assessed, conference held, a plan agreed with one goal and one action (not approved)."""
-    case = assessed_case(world)
+    return plan_agreed(world, assessed_case(world))
+
+
+def plan_agreed(world: World, case: ContextCase) -> ContextCase:
+    """The assessed case's conference held, agreeing a plan with one goal and one action."""
     hold(world, schedule(world, conference_of(case)))
     case = refreshed(case)
     goal = services.goal_add(

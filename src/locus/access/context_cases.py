@@ -11,7 +11,10 @@ context case names a child only to a viewer who already sees them.
   assessment, other agencies' actions, or other agencies' referrals.
 * Every other worker who sees case records sees the cases on contexts they may
   see (public places for all; homes and peer groups only through a child they
-  see, as ``access/RULES.md`` says). Auditors read the audit trail instead.
+  see, as ``access/RULES.md`` says), and the practitioners and managers of a case's
+  own team see their team's cases whatever the place (they work them and sign them
+  off); a role without the home address is told of such a home only as
+  ``naming.PLACE_WITHHELD`` (:func:`place_name`). Auditors read the audit trail instead.
 * **Referrals**: children's social care practitioners and managers (the front
   door, who screen them) see every referral. Anyone else sees a referral only
   if they recorded it, or if they are a manager of the referring agency: a
@@ -39,10 +42,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import CharField, Exists, F, Model, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Cast
 
-from locus.access import scopes
+from locus.access import naming, scopes
 from locus.access.lookups import one_or_404
 from locus.access.models import AgencyKind, Role, Worker
 from locus.access.policies import (
@@ -71,6 +85,7 @@ from locus.casework.models import (
     ThresholdRevision,
 )
 from locus.forums.models import Attendance
+from locus.places.models import ContextKind
 
 REFERRER_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.ANALYST})
 
@@ -101,16 +116,83 @@ def _partner_case_ids(worker: Worker) -> Q:
     )
 
 
+def _own_team(worker: Worker) -> Q:
+    """The cases of the worker's own team, for a practitioner or manager of it: the team
+    works its cases (:func:`can_work_case`) and its managers sign them off, so they open
+    them whether or not they see the place (a home seen through none of its residents)."""
+    if worker.role not in CASEWORK_ROLES or worker.team_id is None:
+        return Q(pk__in=[])
+    return Q(team_id=worker.team_id)
+
+
+def works_in_case_team(worker: Worker, case: ContextCase) -> bool:
+    """A practitioner or manager of the case's team who sees case records (no query)."""
+    return (
+        worker.role in CASEWORK_ROLES
+        and worker.team_id is not None
+        and worker.team_id == case.team_id
+        and scopes.sees_case_records(worker)
+    )
+
+
+def _home_withheld(worker: Worker, seen: QuerySet[Any]) -> Q | None:
+    """The condition on ContextCase for a case on a home the worker is not told of: a role
+    without the home address (``fields.sees_home_addresses``) that does not see the home
+    (it opens the case through its team). None when the role has the home address."""
+    from locus.access.fields import sees_home_addresses  # fields imports scopes
+
+    if sees_home_addresses(worker):
+        return None
+    return Q(context__kind=ContextKind.HOME) & ~Q(context_id__in=seen)
+
+
 def cases_visible_to(worker: Worker) -> QuerySet[ContextCase]:
+    """The cases ``worker`` opens: on the contexts they see, and their own team's. Each
+    case read through it has ``place_withheld``: a home the worker may be told of only as
+    :data:`naming.PLACE_WITHHELD` (:func:`place_name`)."""
     if is_administrator(worker):
         return ContextCase.objects.all()
     if not scopes.sees_case_records(worker):
         return ContextCase.objects.none()
     if is_partner(worker):
         return ContextCase.objects.filter(_partner_case_ids(worker))
-    return ContextCase.objects.filter(
-        context_id__in=scopes.contexts_visible_to(worker).values("id")
-    )
+    seen = scopes.contexts_visible_to(worker).values("id")
+    cases = ContextCase.objects.filter(Q(context_id__in=seen) | _own_team(worker))
+    withheld = _home_withheld(worker, seen)
+    if withheld is None:
+        return cases
+    return cases.annotate(place_withheld=ExpressionWrapper(withheld, BooleanField()))
+
+
+def sees_case(worker: Worker, case: ContextCase) -> bool:
+    """Whether ``worker`` opens the case (:func:`cases_visible_to`): no query for a
+    practitioner or manager of its team."""
+    if works_in_case_team(worker, case):
+        return True
+    return cases_visible_to(worker).filter(pk=case.pk).exists()
+
+
+def shown_place(case: ContextCase) -> str:
+    """The case's place as its reader is told of it, for a case read through
+    :func:`cases_visible_to` (which marks ``place_withheld``): its name, or
+    :data:`naming.PLACE_WITHHELD`."""
+    return naming.PLACE_WITHHELD if getattr(case, "place_withheld", False) else case.context.name
+
+
+def place_name(worker: Worker, case: ContextCase) -> str:
+    """:func:`shown_place` for a case read any other way (``worker`` is its reader): for a
+    home, a role without the home address that opens the case through its team but does
+    not see the home is told :data:`naming.PLACE_WITHHELD` (a query only then)."""
+    if (
+        not hasattr(case, "place_withheld")
+        and case.context.kind == ContextKind.HOME
+        and not is_administrator(worker)  # sees every case, as cases_visible_to reads them
+    ):
+        condition = _home_withheld(worker, scopes.contexts_visible_to(worker).values("id"))
+        case.place_withheld = condition is not None and (  # type: ignore[attr-defined]
+            ContextCase.objects.filter(condition, pk=case.pk).exists()
+        )
+    return shown_place(case)
 
 
 def access_case(worker: Worker, case_id: object) -> ContextCase:
@@ -301,7 +383,12 @@ def eligible_managers(
     managers = Worker.objects.filter(
         is_active=True, role=Role.MANAGER, team_id=case.team_id
     ).exclude(pk__in=excluded)
-    return [m for m in managers.order_by("last_name", "first_name", "id") if can_approve(m, case)]
+    # Only those who open the case: the sign-off and its notification lead to its pages.
+    return [
+        m
+        for m in managers.order_by("last_name", "first_name", "id")
+        if can_approve(m, case) and sees_case(m, case)
+    ]
 
 
 def open_sign_off(case: ContextCase, subject: str) -> SignOffRequest | None:

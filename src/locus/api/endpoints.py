@@ -507,7 +507,8 @@ def incident_detail(request: HttpRequest, incident_id: int) -> dict[str, Any]:
 def _case(case: Any) -> dict[str, Any]:
     return {
         "id": case.pk,
-        "context": _ref(case.context),
+        # A home the caller opens the case of but may not be told of: PLACE_WITHHELD.
+        "context": {"id": case.context.pk, "name": case_rules.shown_place(case)},
         "status": case.status,
         "threshold_level": str(case.threshold_level),
         "lead": str(case.lead) if case.lead else None,

@@ -828,7 +828,7 @@ def _sign_off_item(
     what, part = SIGN_OFF_PAGES[ApprovalSubject(asked.subject)]
     piece = asked.get_subject_display().lower()
     pass_on = reverse("context-signoff-reassign", args=[asked.case_id, asked.pk])
-    place, who = asked.case.context.name, str(asked.requested_by)
+    place, who = policies.place_name(viewer, asked.case), str(asked.requested_by)
     if too_close:
         why = (
             f"You were asked to sign off the {piece}, but you worked on it, and nobody signs "

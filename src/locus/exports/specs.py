@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from locus.access import exports as rules
 from locus.access import naming
+from locus.access.context_cases import shown_place
 from locus.access.fields import WITHHELD, PersonField
 from locus.access.models import Worker
 from locus.audit import selectors as audit_selectors
@@ -222,7 +223,7 @@ def _context_cases(viewer: Worker, params: Params) -> Iterator[Line]:
     for c in found.iterator(chunk_size=CHUNK):
         cells = [
             c.pk,
-            c.context.name,
+            shown_place(c),
             c.context.get_kind_display(),
             c.get_status_display(),
             c.threshold_level.name if c.threshold_level else "",

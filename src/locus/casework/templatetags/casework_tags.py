@@ -7,6 +7,7 @@ from django.utils.html import format_html
 
 from locus.access import context_cases as policies
 from locus.access.models import Worker
+from locus.casework.models import ContextCase
 
 register = template.Library()
 
@@ -55,6 +56,12 @@ def tag(value: str, label: str = "") -> str:
         COLOURS.get(value, ""),
         label or RATING_WORDS.get(value, value),
     )
+
+
+@register.filter
+def case_place(case: ContextCase) -> str:
+    """The case's place as its reader is told of it (``context_cases.shown_place``)."""
+    return policies.shown_place(case)
 
 
 @register.filter
