@@ -19,7 +19,14 @@ from locus.casework import selectors, services
 from locus.casework.models import ReferralStatus
 from locus.common import clock
 from locus.common.services import ValidationFailed
-from tests.casework.helpers import active_case, assessed_case, conference_of, refer, screen
+from tests.casework.helpers import (
+    active_case,
+    assess,
+    assessed_case,
+    conference_of,
+    refer,
+    screen,
+)
 from tests.factories import World, client_for, make_team, make_worker
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +136,26 @@ def test_a_chair_records_no_child_holds_no_case_and_receives_no_transfer(world: 
     assert manager.team == unit
     page = client_for(chair).get(reverse("my-work")).content.decode()
     assert "Record a young person" not in page
+
+
+def test_a_chair_opens_the_home_case_whose_conference_they_chair(world: World) -> None:
+    """A home's case is seen through the home's residents, and an independent chair sees
+    none; asked to chair its conference, they open the case's pages to hold and record it."""
+    chair = chair_in(world, independent_team(world))
+    referral = screen(world, refer(world, actor=world.social_worker, context=world.home))
+    assert referral.case is not None
+    case = assess(world, referral.case)
+    pages = [
+        reverse(name, args=[case.pk])
+        for name in ("context-case", "context-conference", "context-conference-record")
+    ]
+    assert {client_for(chair).get(url).status_code for url in pages} == {404}
+    services.conference_schedule(
+        actor=world.social_worker,
+        conference=conference_of(case),
+        when=clock.now() + dt.timedelta(days=3),
+        location="Hackney Service Centre, room 2",
+        chair=chair,
+    )
+    assert {client_for(chair).get(url).status_code for url in pages} == {200}
+    assert client_for(chair).get(reverse("context", args=[world.home.pk])).status_code == 404

@@ -125,6 +125,13 @@ def _own_team(worker: Worker) -> Q:
     return Q(team_id=worker.team_id)
 
 
+def _chaired(worker: Worker) -> Q:
+    """The cases whose conference ``worker`` is asked to chair (or chaired): the chair holds
+    and records it from the case's pages, a home's case too, though an independent chair
+    sees none of the home's residents."""
+    return Q(id__in=ContextConference.objects.filter(chair=worker).values("case_id"))
+
+
 def works_in_case_team(worker: Worker, case: ContextCase) -> bool:
     """A practitioner or manager of the case's team who sees case records (no query)."""
     return (
@@ -147,7 +154,8 @@ def _home_withheld(worker: Worker, seen: QuerySet[Any]) -> Q | None:
 
 
 def cases_visible_to(worker: Worker) -> QuerySet[ContextCase]:
-    """The cases ``worker`` opens: on the contexts they see, and their own team's. Each
+    """The cases ``worker`` opens: on the contexts they see, their own team's, and those
+    whose conference they chair. Each
     case read through it has ``place_withheld``: a home the worker may be told of only as
     :data:`naming.PLACE_WITHHELD` (:func:`place_name`)."""
     if is_administrator(worker):
@@ -157,7 +165,9 @@ def cases_visible_to(worker: Worker) -> QuerySet[ContextCase]:
     if is_partner(worker):
         return ContextCase.objects.filter(_partner_case_ids(worker))
     seen = scopes.contexts_visible_to(worker).values("id")
-    cases = ContextCase.objects.filter(Q(context_id__in=seen) | _own_team(worker))
+    cases = ContextCase.objects.filter(
+        Q(context_id__in=seen) | _own_team(worker) | _chaired(worker)
+    )
     withheld = _home_withheld(worker, seen)
     if withheld is None:
         return cases
