@@ -161,7 +161,7 @@ def _refused(client: Any, url: str, data: dict[str, Any], field: str, message: s
         pytest.param(
             {"valid_from": "14/07/0025"},  # a mistyped year, read as a date
             "valid_from",
-            "The date must be after 1900",
+            "The start date must be after 1900",
             id="before-1900",
         ),
     ],

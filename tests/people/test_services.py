@@ -375,6 +375,17 @@ def test_episode_start_looked_after_with_its_legal_status(world: World) -> None:
             "The start date must not be in the future",
             id="start-in-future",
         ),
+        # A mistyped year (0025, 1025) is a real date to the form: the child's status history
+        # would start then. A date of birth and an incident refuse it too.
+        *(
+            pytest.param(
+                {"status": "EH", "start": dt.date(year, 1, 1), "end": dt.date(year, 6, 1)},
+                "start",
+                "The start date must be after 1900",
+                id=f"year-{year}",
+            )
+            for year in (25, 1025)
+        ),
         pytest.param({"status": "S47"}, "status", "Unknown legal status: 'S47'", id="status"),
         pytest.param(
             {"status": "CIN"},
@@ -551,6 +562,28 @@ def test_allocation_create_refuses_an_inactive_worker_and_a_future_start(world: 
         "worker": ["The worker's account is not active"],
         "start": ["The start date must not be in the future"],
     }
+
+
+def test_an_allocation_refuses_a_mistyped_year_but_one_held_from_then_can_end(
+    world: World,
+) -> None:
+    """A caseload dated from year 25 is a typing slip, refused as a period's start is
+    everywhere; an allocation recorded before that check can still be ended."""
+    with nothing_written(Allocation), pytest.raises(ValidationFailed) as exc:
+        allocation_create(
+            actor=world.team_manager,
+            person=world.team_child,
+            worker=world.social_worker,
+            start=dt.date(25, 9, 1),
+        )
+    assert exc.value.errors == {"start": ["The start date must be after 1900"]}
+    allocation = world.csc_child.allocations.get()
+    Allocation.objects.filter(pk=allocation.pk).update(start=dt.date(25, 9, 1))
+    allocation_end(
+        actor=world.team_manager, allocation=allocation, end=START, reason="Started in error"
+    )
+    allocation.refresh_from_db()
+    assert allocation.end == START
 
 
 def test_allocation_create_refuses_a_worker_with_no_team(world: World) -> None:

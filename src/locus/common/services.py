@@ -54,6 +54,11 @@ def today() -> dt.date:
     return clock.today()
 
 
+# A mistyped year (0025, 1025) is a real date to a form, and nothing Locus records is that
+# old: a period's start has the floor that a date of birth and an incident have.
+FIRST_YEAR = 1900
+
+
 def check_period(
     problems: Problems,
     start: dt.date | None,
@@ -62,17 +67,23 @@ def check_period(
     start_field: str = "start",
     end_field: str = "end",
     allow_future_start: bool = False,
+    start_on_record: bool = False,
 ) -> None:
-    """A start that is not in the future, and an end (if any) on or after it, not in the future.
+    """A start from 1900 on, not in the future, and an end (if any) on or after it, not in
+    the future. The end needs no floor of its own: it is on or after the start.
 
     An end date takes effect at once (the scopes read a period with an end as
     closed), so a planned end is recorded on the day, not in advance.
+    ``start_on_record``: the start is the one already held (a period being ended), so the
+    floor is not asked of it: a period recorded before there was one can still be ended.
     """
     if start is None:
         problems.add(start_field, "Enter a start date")
         return
     if not allow_future_start and start > today():
         problems.add(start_field, "The start date must not be in the future")
+    elif start.year < FIRST_YEAR and not start_on_record:
+        problems.add(start_field, f"The start date must be after {FIRST_YEAR}")
     if end is not None and end < start:
         problems.add(end_field, "The end date must be on or after the start date")
     elif end is not None and end > today():
@@ -132,7 +143,12 @@ def close_period(
     lock(obj)
     problems.check(getattr(obj, end_field) is None, end_field, already_ended)
     check_period(
-        problems, getattr(obj, start_field), end, start_field=start_field, end_field=end_field
+        problems,
+        getattr(obj, start_field),
+        end,
+        start_field=start_field,
+        end_field=end_field,
+        start_on_record=True,
     )
     problems.raise_if_any()
     return write_fields(actor, obj, ChangeAction.END, {end_field: end, **(also or {})})

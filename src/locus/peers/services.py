@@ -129,13 +129,9 @@ def validate_association(
             "Leave this as not known: for a peer known to Locus it comes from their legal status",
         )
     validate_provenance(problems, source=source, confidence=confidence)
+    # check_period refuses a mistyped year (0025, 1025), as a date of birth's check does.
     check_period(
         problems, valid_from, valid_until, start_field="valid_from", end_field="valid_until"
-    )
-    # A mistyped year (0025, 1025): a date of birth has the same floor. The end is on or
-    # after the start (check_period), so it needs no floor of its own.
-    problems.check(
-        valid_from is None or valid_from.year >= 1900, "valid_from", "The date must be after 1900"
     )
     return problems
 
@@ -309,6 +305,7 @@ def association_end(
             valid_until,
             start_field="valid_from",
             end_field="valid_until",
+            start_on_record=True,
         )
     problems.raise_if_any()
     assert valid_until is not None
@@ -548,7 +545,14 @@ def membership_end(
     elif until is None:
         problems.add("until", "Enter the date the membership ended")
     else:
-        check_period(problems, membership.since, until, start_field="since", end_field="until")
+        check_period(
+            problems,
+            membership.since,
+            until,
+            start_field="since",
+            end_field="until",
+            start_on_record=True,
+        )
     problems.raise_if_any()
     assert until is not None
     return _end_membership(actor, membership, until, reason)
