@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from locus.access.models import Worker
 from locus.people.models import LegalStatus, LegalStatusEpisode
 from locus.people.services import episode_start
@@ -9,22 +11,24 @@ from tests.factories import START, World
 
 
 def open_plan(
-    world: World, category: str = "NEG", *, by: Worker | None = None
+    world: World, category: str = "NEG", *, by: Worker | None = None, start: dt.date = START
 ) -> LegalStatusEpisode:
     """A child protection plan for ``csc_child``, held by children's social care."""
-    return open_episode(world, LegalStatus.CHILD_PROTECTION, by=by, cp_category=category)
+    return open_episode(
+        world, LegalStatus.CHILD_PROTECTION, by=by, start=start, cp_category=category
+    )
 
 
 def open_episode(
-    world: World, status: str, *, by: Worker | None = None, **detail: str
+    world: World, status: str, *, by: Worker | None = None, start: dt.date = START, **detail: str
 ) -> LegalStatusEpisode:
-    """An episode of ``status`` for ``csc_child`` from ``START``, held by children's social
-    care, opened by ``by`` (the social worker unless said)."""
+    """An episode of ``status`` for ``csc_child`` from ``start`` (``START`` unless said), held
+    by children's social care, opened by ``by`` (the social worker unless said)."""
     return episode_start(
         actor=by or world.social_worker,
         person=world.csc_child,
         status=status,
-        start=START,
+        start=start,
         agency=world.csc,
         **detail,
     )

@@ -83,9 +83,9 @@ def test_one_open_episode_per_status_is_held_by_the_database(world: World) -> No
             agency=world.csc,
             cp_category="EMO",
         )
-    # Ended ones are history: any number of them.
+    # Ended ones are history: any number of them (the next opens the day one ended).
     episode_end(actor=world.social_worker, episode=plan, end=today(), reason="Plan ended")
-    open_plan(world, "PHY")
+    open_plan(world, "PHY", start=today())
     assert _open_plans(world) == 1
 
 

@@ -431,6 +431,66 @@ def test_a_past_episode_can_be_recorded_while_one_is_open(world: World) -> None:
     assert episode.end == dt.date(2024, 6, 1)
 
 
+EH, EH_2024 = LegalStatus.EARLY_HELP, "Early help is recorded from 01/01/2024 to 01/06/2024"
+JAN, MAR, APR = dt.date(2024, 1, 1), dt.date(2024, 3, 1), dt.date(2024, 4, 1)
+EARLIER = dt.date(2023, 6, 1)
+
+# An episode that shares days with another of its status (an early help episode through the
+# first half of 2024, and csc_child's child in need episode, open from START): its status and
+# dates, the field refused and the start of the message, which names the other's dates.
+OVERLAPS: dict[str, tuple[str, dt.date, dt.date | None, str, str]] = {
+    "past-over-the-open-one": (
+        LegalStatus.CHILD_IN_NEED,
+        START - dt.timedelta(days=30),
+        START + dt.timedelta(days=10),
+        "end",
+        "Child in need (s.17) is recorded from 01/09/2025 and still open",
+    ),
+    "past-inside-a-past-one": (EH, MAR, APR, "start", EH_2024),
+    "open-from-inside-an-ended-one": (EH, MAR, None, "start", EH_2024),
+    "past-over-a-past-one": (EH, EARLIER, dt.date(2024, 2, 1), "end", EH_2024),
+    "open-from-before-an-ended-one": (EH, EARLIER, None, "start", EH_2024),
+    "the-same-day": (EH, JAN, JAN, "start", EH_2024),
+}
+
+
+def _record(world: World, status: str, start: dt.date, end: dt.date | None) -> LegalStatusEpisode:
+    """An episode of ``status`` for ``csc_child``, recorded by the social worker."""
+    return episode_start(
+        actor=world.social_worker,
+        person=world.csc_child,
+        status=status,
+        start=start,
+        end=end,
+        agency=world.csc,
+    )
+
+
+@pytest.mark.parametrize("case", OVERLAPS)
+def test_an_episode_may_not_overlap_another_of_its_status(world: World, case: str) -> None:
+    """A child is open to each status once at a time (the SSDA903 import refuses overlaps
+    too): a past episode recorded over another, or one opened inside an ended one, would
+    count the child twice in a return and give two histories of one plan. The worker is told
+    which episode is in the way."""
+    _record(world, EH, JAN, dt.date(2024, 6, 1))
+    status, start, end, field, message = OVERLAPS[case]
+    with nothing_written(LegalStatusEpisode), pytest.raises(ValidationFailed) as exc:
+        _record(world, status, start, end)
+    assert list(exc.value.errors) == [field]
+    assert exc.value.errors[field][0].startswith(message), exc.value.errors
+
+
+def test_episodes_of_a_status_may_meet_on_a_day_and_other_statuses_overlap(world: World) -> None:
+    """The day one episode ends, the next may start (as a change of plan does); a status
+    overlaps any other (in need and early help, say)."""
+    _record(world, EH, JAN, dt.date(2024, 6, 1))
+    _record(world, EH, dt.date(2024, 6, 1), dt.date(2024, 9, 1))
+    _record(world, EH, EARLIER, JAN)
+    _record(world, EH, dt.date(2024, 9, 1), None)
+    _record(world, LegalStatus.CHILD_IN_NEED, dt.date(2024, 2, 1), MAR)
+    assert world.csc_child.episodes.filter(status=EH).count() == 4
+
+
 @pytest.mark.parametrize("persona", ["police_analyst", "other_social_worker", "yjs_worker"])
 def test_episode_start_needs_the_case_holder(world: World, persona: str) -> None:
     with nothing_written(LegalStatusEpisode), pytest.raises(NotPermitted):

@@ -143,9 +143,10 @@ def test_the_child_page_query_count_does_not_grow_with_episodes_and_their_links(
     world: World,
 ) -> None:
     before = _person_page_queries(world)
-    for category in ("NEG", "PHY", "EMO"):
-        plan = open_plan(world, category, by=world.system)
-        episode_end(actor=world.system, episode=plan, end=START, reason="Changed")
+    # One plan after another (a child is on one plan at a time), each ended the day it began.
+    for days, category in enumerate(("NEG", "PHY", "EMO")):
+        plan = open_plan(world, category, by=world.system, start=START + dt.timedelta(days))
+        episode_end(actor=world.system, episode=plan, end=plan.start, reason="Changed")
     for status, agency in (("EH", world.csc), ("YJS", world.yjs)):
         episode_start(
             actor=world.system, person=world.csc_child, status=status, start=START, agency=agency

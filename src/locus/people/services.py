@@ -11,6 +11,7 @@ from collections.abc import Container, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from locus.access import episodes, policies, recording
 from locus.access.models import Agency, Team, Worker
@@ -597,18 +598,47 @@ def episode_start(
         "lac_legal_status": lac_legal_status,
     }
     problems = validate_episode(**fields)
-    if end is None and status in choice_values(LegalStatus):
-        # Two workers opening the same status at once: the second waits on the person's row
-        # and is then told it is open, rather than meeting the database's constraint. (The
-        # row is held, not read back: the caller's copy of the person keeps what it holds.)
+    if status in choice_values(LegalStatus):
+        # Two workers recording the same status at once: the second waits on the person's
+        # row and is then told of the first's episode, rather than meeting the database's
+        # constraint. (The row is held, not read back: the caller's copy of the person keeps
+        # what it holds.)
         Person.objects.select_for_update().filter(pk=person.pk).values_list("pk").first()
-        problems.check(
-            not person.episodes.current().filter(status=status).exists(),
-            "status",
-            f"{LegalStatus(status).label} is already open for this person: end it first",
-        )
+        same = person.episodes.filter(status=status)
+        if end is None and same.current().exists():
+            problems.add(
+                "status",
+                f"{LegalStatus(status).label} is already open for this person: end it first",
+            )
+        elif start is not None and not {"start", "end"} & problems.errors.keys():
+            _check_no_overlap(problems, same, start, end)
     problems.raise_if_any()
     return create_audited(actor, LegalStatusEpisode, person=person, agency=agency, **fields)
+
+
+def _check_no_overlap(
+    problems: Problems,
+    same: QuerySet[LegalStatusEpisode],
+    start: dt.date,
+    end: dt.date | None,
+) -> None:
+    """A child is open to each status once at a time: ``same`` (the child's episodes of the
+    status) holds none sharing a day with ``start`` to ``end`` (open when ``None``) but the
+    day one ends and the next starts (a change, or a handover). Said on the start when it
+    falls inside the other episode (or the new one is left open), else on the end that runs
+    into it."""
+    shares = Q(end__isnull=True) | Q(end__gt=start)
+    if end is not None:
+        shares &= Q(start__lt=end)
+    other = same.filter(shares | Q(start=start)).order_by("start", "pk").first()
+    if other is None:
+        return
+    until = f"to {other.end:%d/%m/%Y}" if other.end else "and still open"
+    problems.add(
+        "start" if other.start <= start or end is None else "end",
+        f"{other.get_status_display()} is recorded from {other.start:%d/%m/%Y} {until}: "
+        "this overlaps it, and a child is open to each status once at a time",
+    )
 
 
 def _ending(
