@@ -65,6 +65,8 @@ OPEN_REFUSALS = [
     ({"status": "CIN"}, "Child in need (s.17) is already open for this person: end it first"),
     ({"status": ""}, "Choose the legal status"),
     ({"status": "EH", "start": "31/02/2026"}, "Enter the start date as a date"),
+    # A mistyped year: the form reads 0025 as year 25.
+    ({"status": "EH", "start": "05/01/0025"}, "The start date must be after 1900"),
 ]
 
 
