@@ -51,7 +51,7 @@ def test_a_busy_places_timeline_filters_pages_and_charts(
 ) -> None:
     sign_in(page, live_server.url, "social_worker", f"/contexts/{world.shopping_centre.pk}/")
     count = page.locator("#timeline-count")
-    expect(count).to_contain_text("newest first: 1 to 50 on this page")
+    expect(count).to_contain_text("newest first: 1 to 15 on this page")
     timeline = page.locator(".locus-timeline")
     expect(timeline.first).to_contain_text("Action due")  # coming up, first
     expect(page.get_by_text("Incident number 0 at the centre")).to_be_visible()
@@ -73,8 +73,8 @@ def test_a_busy_places_timeline_filters_pages_and_charts(
     _go(page, page.get_by_role("button", name="Show these").click)
     expect(count).to_contain_text("70 events of the kinds chosen")
     _go(page, page.get_by_role("link", name="Next page").click)
-    expect(count).to_contain_text("51 to 70 on this page")
-    expect(page.get_by_text("Incident number 69 at the centre")).to_be_visible()
+    expect(count).to_contain_text("16 to 30 on this page")
+    expect(page.get_by_text("Incident number 29 at the centre")).to_be_visible()
     expect(page.get_by_text("Context case opened")).to_have_count(0)
 
     # The chart's table: one row a week, and its numbers add up to the chart's total.

@@ -382,7 +382,7 @@ def contexts_list(
 def context_detail(request: HttpRequest, context_id: int) -> dict[str, Any]:
     viewer = caller(request)
     context = lookups.access_context(viewer, context_id)
-    detail = places.context_detail(viewer=viewer, context=context)
+    detail = places.context_detail(viewer=viewer, context=context, all_people=True)
     context.address_shown = detail.address_shown  # type: ignore[attr-defined]
     _audit(request, obj=context, detail={"people_shown": sorted(detail.named)})
     return {

@@ -82,6 +82,7 @@ class ContextDetail:
     people_hidden: int
     people_heading: str
     address_shown: bool = True
+    people_total: int = 0  # all the viewer may see here; ``people`` may be the first few
 
     @property
     def named(self) -> set[int]:
@@ -89,8 +90,15 @@ class ContextDetail:
         return {p.pk for p in self.people}
 
 
-def context_detail(*, viewer: Worker, context: Context) -> ContextDetail:
-    """A context's page: what happened there and the children linked to it that the viewer may see.
+# A busy place is linked to hundreds of children: its page names the first few by name, and
+# lists them all (up to the most a page names) when asked.
+PEOPLE_SHOWN = 20
+PEOPLE_MOST = 200
+
+
+def context_detail(*, viewer: Worker, context: Context, all_people: bool = False) -> ContextDetail:
+    """A context's page: what happened there and the children linked to it that the viewer may see
+    (the first ``PEOPLE_SHOWN`` by name, or with ``all_people`` up to ``PEOPLE_MOST``).
 
     Counts of incidents by kind cover every incident at the context (counts,
     not names); the incidents the viewer may see are on the page's timeline
@@ -110,21 +118,26 @@ def context_detail(*, viewer: Worker, context: Context) -> ContextDetail:
     visible_people = scopes.people_visible_to(viewer, shared=False).filter(
         id__in=linked.values("id")
     )
-    people = list(visible_people.order_by("family_name", "given_name")[:200])
+    people = list(visible_people.order_by("family_name", "given_name")[:PEOPLE_MOST])
     if context.kind == ContextKind.HOME:
         # Naming who lives here is telling their home address: only where the viewer may.
         ids = [p.pk for p in people]
         shown = fields_visible_to_many(viewer, ids, visible=ids)
         people = [p for p in people if PersonField.HOME_ADDRESS in shown[p.pk]]
     # "And one other" at a home would say a sibling is known elsewhere: public places only.
-    hidden = 0 if context.is_restricted else linked.count() - visible_people.count()
+    if context.is_restricted:
+        total, hidden = len(people), 0
+    else:
+        total = visible_people.count()
+        hidden = linked.count() - total
     return ContextDetail(
         context=context,
         incidents_by_kind=incidents_by_kind,
-        people=people,
+        people=people if all_people else people[:PEOPLE_SHOWN],
         people_hidden=hidden,
         people_heading=heading,
         address_shown=access_places.sees_address(viewer, context),
+        people_total=total,
     )
 
 

@@ -47,8 +47,9 @@ def contexts_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-# A timeline entry is a few lines: 50 keep a busy place's page a few screens long.
-EVENTS_PER_PAGE = 50
+# A timeline entry is a few lines, some naming several children: 15 keep a busy place's page
+# a few screens long.
+EVENTS_PER_PAGE = 15
 
 
 def context_page(request: AuthedRequest, context_id: int) -> HttpResponse:
@@ -58,7 +59,8 @@ def context_page(request: AuthedRequest, context_id: int) -> HttpResponse:
     merge = selectors.merged_into(context)
     if merge is not None:
         return _merged(request, context, merge)
-    detail = selectors.context_detail(viewer=request.user, context=context)
+    all_people = request.GET.get("people") == "all"
+    detail = selectors.context_detail(viewer=request.user, context=context, all_people=all_people)
     events = timeline.timeline_for(request.user, context)
     shown = [k for k in request.GET.getlist("show") if k]
     page, paging = paginate(request, timeline.of_kinds(events, shown), EVENTS_PER_PAGE)
@@ -94,12 +96,21 @@ def context_page(request: AuthedRequest, context_id: int) -> HttpResponse:
             "can_keep_roll": context.kind == ContextKind.SCHOOL
             and policies.can_manage_roll(request.user, context),
             "context_cases": context_cases,
+            "all_people": all_people,
+            "people_all_query": _with_all_people(request),
             "hotspot": selectors_hotspots.hotspot_containing(context),
             "protects_home": access_outreach.sees_household(request.user, context),
             **_co_presence(request, context),
             **paging,
         },
     )
+
+
+def _with_all_people(request: AuthedRequest) -> str:
+    """The page's query (its timeline filter and page kept) asking for everyone linked here."""
+    params = request.GET.copy()
+    params["people"] = "all"
+    return params.urlencode()
 
 
 def _co_presence(request: AuthedRequest, context: Context) -> dict:
