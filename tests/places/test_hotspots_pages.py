@@ -13,6 +13,8 @@ from django.utils.html import escape
 from locus.access import scopes
 from locus.audit.models import AccessEvent
 from locus.common import clock
+from locus.incidents.models import Incident
+from locus.places import views_hotspots
 from locus.places.models import ContextKind
 from locus.places.selectors_hotspots import (
     borough_hotspots,
@@ -153,6 +155,52 @@ def test_the_detail_lists_only_the_incidents_and_places_the_viewer_may_see(world
         .values_list("family_name", flat=True)
     )
     assert named <= {f"Hot {f}" for f in people_visible}
+
+
+def _hot_incident(world: World, place) -> None:
+    make_incident(
+        world.system,
+        context=place,
+        involvements=[(world.police_child, "harmed")],
+        occurred_at=clock.now() - dt.timedelta(days=2),
+        reporting_agency=world.police,
+    )
+
+
+WHERE = '<th scope="col" class="govuk-table__header">Where</th>'
+
+
+def test_every_incident_there_is_reached_a_page_at_a_time(world: World):
+    """A busy hotspot's incidents are paged, each page logged with what it showed, and the
+    place is said once above the table when every row is at it."""
+    hot = borough(world)
+    for _ in range(13):
+        _hot_incident(world, hot)
+    (spot,) = borough_hotspots()
+    client = client_for(world.admin)
+    url = reverse("hotspot", args=[spot.key])
+    first = client.get(url).content.decode()
+    assert "Incidents there you can see (25)" in first
+    assert "Page 1 of 2" in first
+    assert "The newest" not in first
+    assert WHERE not in first
+    assert f'All at <a class="govuk-link" href="{reverse("context", args=[hot.pk])}">' in first
+    first_shown = AccessEvent.objects.filter(actor=world.admin).latest("id").detail["shown"]
+    second = client.get(url + "?page=2").content.decode()
+    assert "Incidents there you can see (25)" in second
+    second_shown = AccessEvent.objects.filter(actor=world.admin).latest("id").detail["shown"]
+    assert (len(first_shown), len(second_shown)) == (views_hotspots.INCIDENTS_PER_PAGE, 5)
+    at_hot = {str(pk) for pk in Incident.objects.filter(context=hot).values_list("id", flat=True)}
+    assert set(first_shown) | set(second_shown) == at_hot
+
+
+def test_the_where_column_is_kept_when_the_incidents_are_at_different_places(world: World):
+    borough(world)
+    corner = make_context(world.system, name="Hot Corner", latitude=HOT[0], longitude=HOT[1])
+    _hot_incident(world, corner)
+    (spot,) = borough_hotspots()
+    html = client_for(world.admin).get(reverse("hotspot", args=[spot.key])).content.decode()
+    assert WHERE in html and "All at" not in html
 
 
 def test_an_unknown_or_faded_away_key_is_not_found(world: World):

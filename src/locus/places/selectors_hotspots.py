@@ -43,7 +43,6 @@ RECENT_WEEKS = 4
 CELL_M = 150.0
 _CACHE_SECONDS = 60 * 60
 _EPOCH = dt.date(1970, 1, 1)
-INCIDENTS_SHOWN = 50
 
 # What each class says, for the pages (the rules are in locus.analysis.hotspots).
 MEANINGS = {
@@ -212,13 +211,16 @@ def hotspot_containing(context: Context) -> Hotspot | None:
 class HotspotDetail:
     hotspot: Hotspot
     places: list[Context]
-    incidents: list[Incident]
-    incident_total: int
+    incidents: QuerySet[Incident]  # newest first; the page shows one page of them
+
+    @property
+    def incident_total(self) -> int:
+        return self.incidents.count()
 
 
 def hotspot_detail(*, viewer: Worker, key: str) -> HotspotDetail:
     """A hotspot's page: its numbers, the places inside it the viewer may see, and the
-    incidents there in the window that the viewer may see (newest first)."""
+    incidents there in the window that the viewer may see (newest first, to be paged)."""
     found = hotspot(key)
     places = list(
         scopes.contexts_visible_to(viewer).filter(id__in=found.place_ids).order_by("name", "id")
@@ -226,9 +228,4 @@ def hotspot_detail(*, viewer: Worker, key: str) -> HotspotDetail:
     visible = incidents_for(viewer=viewer, since=found.week_starts[0], until=clock.today()).filter(
         Q(context_id__in=[p.pk for p in places])
     )
-    return HotspotDetail(
-        hotspot=found,
-        places=places,
-        incidents=list(visible[:INCIDENTS_SHOWN]),
-        incident_total=visible.count(),
-    )
+    return HotspotDetail(hotspot=found, places=places, incidents=visible)

@@ -11,11 +11,15 @@ from django.shortcuts import render
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
+from locus.common.pagination import paginate
+from locus.incidents.models import Incident
 from locus.incidents.selectors import involvement_views, shown_incidents
 from locus.places import selectors_hotspots as selectors
 
 # The chart's drawing box, in SVG units (it scales to the page's width).
 CHART_WIDTH, CHART_HEIGHT, CHART_TOP = 480, 160, 12
+# A row names each child involved: 20 keep a busy hotspot's page a few screens long.
+INCIDENTS_PER_PAGE = 20
 
 
 def hotspots_list(request: AuthedRequest) -> HttpResponse:
@@ -35,7 +39,9 @@ def hotspots_list(request: AuthedRequest) -> HttpResponse:
 
 def hotspot_page(request: AuthedRequest, key: str) -> HttpResponse:
     detail = selectors.hotspot_detail(viewer=request.user, key=key)
-    involvements = involvement_views(viewer=request.user, incidents=detail.incidents)
+    page, paging = paginate(request, detail.incidents, INCIDENTS_PER_PAGE)
+    rows = list(page)
+    involvements = involvement_views(viewer=request.user, incidents=rows)
     shown = shown_incidents(involvements)
     record_access(
         actor=request.user,
@@ -49,11 +55,22 @@ def hotspot_page(request: AuthedRequest, key: str) -> HttpResponse:
         {
             "d": detail,
             "h": detail.hotspot,
+            "page": page,
+            "rows": rows,
+            "one_place": _one_place(rows),
             "involvements": involvements,
             "bars": _bars(detail.hotspot.weekly),
             "chart": {"width": CHART_WIDTH, "height": CHART_HEIGHT + CHART_TOP + 20},
+            **paging,
         },
     )
+
+
+def _one_place(rows: list[Incident]) -> Incident | None:
+    """An incident standing for the page's place when every row is at the same one (the
+    table then says it once, above, not on each row)."""
+    places = {(i.context_id, getattr(i, "place_withheld", False)) for i in rows}
+    return rows[0] if len(places) == 1 else None
 
 
 def _bars(weekly: tuple[int, ...]) -> list[dict[str, float]]:
