@@ -12,6 +12,7 @@ from django.urls import reverse
 from locus.audit.models import AccessEvent
 from locus.common import clock
 from locus.incidents.models import InvolvementRole
+from locus.linked import clusters, selectors
 from locus.peers.services import association_record
 from locus.people.services import allocation_create
 from tests.factories import START, World, client_for, make_incident, make_person
@@ -262,6 +263,70 @@ def test_clusters_held_by_one_agency_can_be_left_out(linked: World) -> None:
     html = page(linked.admin, url, across_agencies="on").content.decode()
     assert "1 cluster, 3 children in all" in html
     assert "Csconly" not in html
+
+
+def _many_clusters(linked: World, n: int, part_of: int | None) -> clusters.BoroughPage:
+    """The borough page's clusters, as worked out: ``n`` pairs of children, each pair one
+    community of a wider network of ``part_of`` children."""
+    found = []
+    for i in range(n):
+        pair = [
+            make_person(linked.system, given_name=f"Pair{i:02d}", family_name=family).pk
+            for family in ("Left", "Right")
+        ]
+        found.append(
+            selectors.Cluster(
+                person_ids=pair,
+                agency_ids={linked.csc.pk},
+                pairs=1,
+                direct=1,
+                shared_associates=0,
+                shared_incidents=0,
+                co_presence=0,
+                part_of=part_of,
+            )
+        )
+    worked_out = clusters.WorkedOut(
+        0, clock.now(), selectors.BoroughClusters(found, window_days=30, linked_children=2 * n)
+    )
+    return clusters.BoroughPage(worked_out, being_worked_out=False)
+
+
+def test_borough_clusters_come_ten_a_page_and_a_shared_network_is_said_once(
+    linked: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown = _many_clusters(linked, 25, part_of=1417)
+    monkeypatch.setattr(clusters, "borough_page", lambda **_: shown)
+    url = reverse("linked-borough")
+    html = page(linked.admin, url).content.decode()
+    assert "25 clusters, 50 children in all" in html
+    assert "Cluster 10:" in html and "Cluster 11:" not in html
+    assert html.count("wider network of 1,417 linked children") == 1
+    last = page(linked.admin, url, page=3).content.decode()
+    assert "Cluster 21:" in last and "Cluster 25:" in last
+
+
+def test_clusters_from_different_networks_each_say_their_own(
+    linked: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown = _many_clusters(linked, 3, part_of=40)
+    assert shown.clusters is not None
+    shown.clusters.clusters[2].part_of = 30
+    monkeypatch.setattr(clusters, "borough_page", lambda **_: shown)
+    html = page(linked.admin, reverse("linked-borough")).content.decode()
+    assert html.count("wider network of 40 linked children") == 2
+    assert html.count("wider network of 30 linked children") == 1
+
+
+@pytest.mark.parametrize(
+    ("persona", "offered"), [("police_analyst", False), ("team_manager", True), ("admin", True)]
+)
+def test_a_borough_cluster_offers_a_meeting_only_to_who_may_propose_one(
+    linked: World, persona: str, offered: bool
+) -> None:
+    html = page(getattr(linked, persona), reverse("linked-borough")).content.decode()
+    assert "1 cluster, 3 children in all" in html
+    assert ("Propose a peer group mapping meeting" in html) is offered
 
 
 # --- From a linked case to a meeting -------------------------------------------------------

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
@@ -7,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from locus.access import lookups, policies, scopes
+from locus.access import meetings as access_meetings
 from locus.analysis.triage import TIER_WORDS
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
@@ -18,7 +20,8 @@ from locus.linked.forms import BoroughLinksForm, CaseloadLinksForm, LinkReviewFo
 from locus.linked.services import link_review_record
 from locus.web.refs import person_in
 
-CLUSTERS_PER_PAGE = 20
+# A cluster is a heading, a few lines and a closed list: 10 keep the page a few screens long.
+CLUSTERS_PER_PAGE = 10
 
 
 LINKS_PER_PAGE = 10
@@ -138,7 +141,8 @@ def borough_links(request: AuthedRequest) -> HttpResponse:
     )
     result = shown.clusters
     page, paging = paginate(request, result.clusters if result else [], per_page=CLUSTERS_PER_PAGE)
-    selectors.fill_members(viewer, list(page.object_list))
+    on_page = list(page.object_list)
+    selectors.fill_members(viewer, on_page)
     record_access(
         actor=viewer,
         record_type="linked.cluster",
@@ -147,7 +151,7 @@ def borough_links(request: AuthedRequest) -> HttpResponse:
             "window_days": form.window_days(),
             "page": page.number,
             "named": sorted(
-                m.person_id for c in page.object_list for m in c.members if m.person is not None
+                m.person_id for c in on_page for m in c.members if m.person is not None
             ),
         },
     )
@@ -162,6 +166,15 @@ def borough_links(request: AuthedRequest) -> HttpResponse:
             "page": page,
             "split_above": selectors.SPLIT_ABOVE,
             "with_weaker": with_weaker,
+            "shared_network": _shared_network(on_page),
+            "can_propose": access_meetings.can_propose_meeting(viewer),
             **paging,
         },
     )
+
+
+def _shared_network(shown: Sequence[selectors.Cluster]) -> int | None:
+    """The wider network's size when every cluster on the page is part of one that size
+    (said once, above them, not in each)."""
+    sizes = {c.part_of for c in shown}
+    return sizes.pop() if len(sizes) == 1 else None
