@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from locus.access import context_cases as policies
+from locus.access.menu import menu_for
 from locus.access.models import AgencyKind, Role, Worker
 from locus.casework.models import Approval, ContextCase, PlanAction, SignOffRequest
 from locus.common import clock
@@ -119,3 +120,19 @@ def test_a_borough_made_before_the_new_accounts_still_starts(borough: Summary) -
     text = out.getvalue()
     assert "social.worker" in text and "practice.manager" not in text
     assert "delete the data folder" in text
+
+
+def test_the_housing_officer_and_the_chair_are_offered_their_work_not_children(
+    borough: Summary,
+) -> None:
+    """Neither sees a child: their menu lists none, and their home page is their work."""
+    add_demo_context_cases()
+    for name, work in (
+        ("housing.officer", ">Rowan Estate</a>"),  # the open case it referred
+        ("conference.chair", "Hold and record the conference"),
+    ):
+        worker = Worker.objects.get(username=name)
+        assert menu_for(worker).children is False
+        html = client_for(worker).get("/").content.decode()
+        assert work in html, name
+        assert ">People</a>" not in html and "No young people are allocated to you" not in html

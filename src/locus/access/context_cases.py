@@ -205,6 +205,30 @@ def place_name(worker: Worker, case: ContextCase) -> str:
     return shown_place(case)
 
 
+def cases_part_of(worker: Worker) -> QuerySet[ContextCase]:
+    """The context cases ``worker`` sees and takes a part in: for a partner's staff, every
+    case they see (their organisation is part of each); for anyone else, those they lead,
+    chair or attended a conference of, or own an action on. A home page built from the work
+    a worker is given (a housing officer, a conference chair) lists these."""
+    cases = cases_visible_to(worker)
+    if is_partner(worker):
+        return cases
+    chaired = ContextConference.objects.filter(
+        Q(chair=worker)
+        | Q(
+            id__in=ConferenceAttendee.objects.filter(
+                worker=worker, attendance=Attendance.ATTENDED
+            ).values("conference_id")
+        )
+    )
+    owned = PlanAction.objects.filter(owner=worker)
+    return cases.filter(
+        Q(lead=worker)
+        | Q(id__in=chaired.values("case_id"))
+        | Q(id__in=owned.values("plan__case_id"))
+    )
+
+
 def access_case(worker: Worker, case_id: object) -> ContextCase:
     """The case, or 404 for one that is missing or that the worker may not see."""
     cases = cases_visible_to(worker).select_related(

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from locus.access import scopes
+from locus.access import policies, scopes
 from locus.access.lookups import one_or_404
 from locus.access.models import Role, Worker
 from locus.access.policies import CASEWORK_ROLES, is_administrator
@@ -66,11 +66,23 @@ def access_meeting(worker: Worker, meeting_id: object) -> Meeting:
     return one_or_404(meetings, meeting_id)
 
 
-def can_propose_meeting(worker: Worker) -> bool:
-    """Practitioners and managers who work cases (and administrators) call meetings."""
+def calls_meetings(worker: Worker) -> bool:
+    """Practitioners and managers who work cases (and administrators) call meetings: a peer
+    group mapping meeting (:func:`can_propose_meeting`), an HSB meeting or a MACE panel."""
     if is_administrator(worker):
         return True
     return worker.role in CASEWORK_ROLES and scopes.sees_case_records(worker)
+
+
+def can_propose_meeting(worker: Worker) -> bool:
+    """Propose a peer group mapping meeting: whoever calls meetings and has a child to bring.
+    A proposal names children the proposer sees in their own right (or linked to them), or
+    one of the borough's linked clusters; a worker whose place gives them no child to see
+    (``scopes.sees_children``: a housing officer, a conference chair) and who reads no
+    clusters would reach a form with nobody on it."""
+    return calls_meetings(worker) and (
+        scopes.sees_children(worker) or policies.can_view_borough_links(worker)
+    )
 
 
 def is_invitable(worker: Worker) -> bool:

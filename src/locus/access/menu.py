@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from locus.access import (
     api,
     break_glass,
+    context_cases,
     interchange,
     notifications,
     policies,
@@ -37,17 +38,30 @@ class Menu:
     # The url name of the page with their notifications (access/notifications.py): every
     # worker has one, whatever their role.
     notifications: str = "notifications"
+    # People, incidents and linked cases: lists of children, for a worker whose place gives
+    # them children to see (scopes.sees_children). A housing officer or a conference chair
+    # has places, context cases, meetings, panels, visits and their work, and no child.
+    children: bool = True
+    # The Linked cases item: their caseload's links (a worker who sees children), or the
+    # borough's clusters (which name nobody the reader may not see).
+    linked: bool = True
+    # Why a worker who sees case records sees no child, for their home page to say plainly:
+    # "partner" (a partner organisation's staff), "independent" (an independent reviewing
+    # service's), "" (they see children, or no case records at all).
+    no_children_because: str = ""
 
 
 def menu_for(worker: Worker) -> Menu:
     """The menu for ``worker``; no database query (every rule it asks is about the worker)."""
     case_records = scopes.sees_case_records(worker)
     audit = policies.can_view_audit(worker)
+    children = scopes.sees_children(worker)
+    borough = policies.can_view_borough_links(worker)
     return Menu(
         case_records=case_records,
         audit=audit,
         audit_only=audit and not case_records,
-        linked_cases="linked-borough" if policies.can_view_borough_links(worker) else "linked",
+        linked_cases="linked-borough" if borough else "linked",
         manages_team=policies.manages_a_team(worker),
         all_emergency_uses=break_glass.can_read_all_uses(worker),
         records_people=recording.can_record_person(worker),
@@ -57,4 +71,11 @@ def menu_for(worker: Worker) -> Menu:
         retention=retention.can_read_retention(worker),
         subject_access=subjectaccess.can_work_requests(worker),
         notifications=notifications.notifications_page(worker),
+        children=children,
+        linked=children or borough,
+        no_children_because=_why_no_children(worker) if case_records and not children else "",
     )
+
+
+def _why_no_children(worker: Worker) -> str:
+    return "partner" if context_cases.is_partner(worker) else "independent"

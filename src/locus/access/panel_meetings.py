@@ -33,7 +33,7 @@ from django.db.models import Q, QuerySet
 
 from locus.access import scopes
 from locus.access.lookups import one_or_404
-from locus.access.meetings import can_propose_meeting, is_invitable
+from locus.access.meetings import calls_meetings, is_invitable
 from locus.access.models import Role, Worker
 from locus.access.policies import can_view_context, is_administrator
 from locus.access.selectors import visible_person_ids
@@ -74,9 +74,10 @@ def access_panel(worker: Worker, meeting_id: object) -> PanelMeeting:
 
 
 def can_set_up_panel(worker: Worker) -> bool:
-    """Whoever may call a co-case meeting sets up a panel: practitioners and managers who
-    work cases, and administrators."""
-    return can_propose_meeting(worker)
+    """Whoever calls meetings sets up a panel: practitioners and managers who work cases (a
+    partner's staff and a conference chair included: a panel may be about a place), and
+    administrators."""
+    return calls_meetings(worker)
 
 
 def may_attend(worker: Worker) -> bool:

@@ -241,8 +241,12 @@ def can_record_new(worker: Worker) -> bool:
 def can_record_incident(worker: Worker) -> bool:
     """Record an incident: whoever may record a new record (practitioners, managers and
     analysts who see case records, a school's DSL and a partner's staff included: they are
-    where many incidents are first known), filed under their own agency."""
-    return can_record_new(worker)
+    where many incidents are first known), filed under their own agency. An incident names a
+    young person harmed (or missing), and only one the recorder sees in their own right: a
+    worker whose place gives them no child to see (``scopes.sees_children``: a housing
+    officer or a conference chair below agency scope) could name nobody, so is not offered a
+    form that can only be refused."""
+    return can_record_new(worker) and scopes.sees_children(worker)
 
 
 def restricts_intelligence(agency: Agency | None) -> bool:

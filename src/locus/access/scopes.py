@@ -51,7 +51,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
-from locus.access.models import BreakGlass, Role, Scope, Team, Worker
+from locus.access.models import AgencyKind, BreakGlass, Role, Scope, Team, Worker
 from locus.common import clock
 from locus.forums.models import Attendance
 from locus.incidents.models import Incident, Involvement
@@ -184,6 +184,28 @@ def sees_case_records(worker: Worker) -> bool:
         and worker.scope != Scope.NONE
         and (worker.scope == Scope.ALL or worker.team_id is not None)
     )
+
+
+def sees_children(worker: Worker) -> bool:
+    """Whether ``worker``'s place gives them children to see in their own right (no query:
+    it asks who they are, not what is recorded). Not an auditor (no case records). Nor, below
+    agency scope, a partner organisation's staff (a housing provider, a centre's security: they
+    see the cases they are part of, never a child) or an independent reviewing service's
+    (conference chairs: they hold no case and record no child): their own and their team's
+    sight reach only children allocated to them or their team, or recorded by them, and such
+    a team is given none (``access/RULES.md``). At agency scope the agency's grants reach
+    further (a school's pupils, a reporting agency's incidents); administrators see everyone.
+    A child shared at a meeting they sat on, or opened in an emergency, is reached through
+    that work (the meeting's page, the emergency banner), not from lists of children.
+
+    Menus and offers ask it, so that nobody is sent to pages of children that can only be
+    empty, nor offered to name a child they cannot see (an incident, a meeting's proposal)."""
+    if not sees_case_records(worker):
+        return False
+    if worker.scope in (Scope.AGENCY, Scope.ALL):
+        return True
+    team = worker.team
+    return team is not None and not team.independent and team.agency.kind != AgencyKind.PARTNER
 
 
 # Set while something is copied out of Locus (an export): see lasting_sight_only.

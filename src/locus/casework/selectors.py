@@ -233,6 +233,13 @@ def cases_for(*, viewer: Worker, status: str = "", mine: bool = False) -> QueryS
     return qs.order_by("-opened_at", "-id")
 
 
+def cases_part_of(*, viewer: Worker, limit: int = 10) -> list[ContextCase]:
+    """The open context cases the viewer takes a part in (``access.context_cases``), newest
+    first, at most ``limit``: a home page for a worker given no child, built from their work."""
+    qs = policies.cases_part_of(viewer).filter(status__in=OPEN_CASE_STATUSES)
+    return list(qs.select_related("context", "lead").order_by("-opened_at", "-id")[:limit])
+
+
 def referrals_for(*, viewer: Worker, status: str = "") -> QuerySet[Referral]:
     qs = policies.referrals_visible_to(viewer).select_related("context", "referring_agency", "case")
     if status in choice_values(ReferralStatus):

@@ -250,6 +250,13 @@ def meetings_for(*, viewer: Worker, status: str = "") -> QuerySet[Meeting]:
     return qs.order_by(F("scheduled_for").desc(nulls_first=True), "-proposed_at", "-id")
 
 
+def current_meetings(*, viewer: Worker, limit: int = 5) -> list[Meeting]:
+    """The viewer's meetings still to be held or closed (proposed, scheduled, held), upcoming
+    first, at most ``limit``: named by title, as the meetings list names them."""
+    done = (MeetingStatus.CLOSED, MeetingStatus.CANCELLED)
+    return list(meetings_for(viewer=viewer).exclude(status__in=done)[:limit])
+
+
 def visible_group_ids(viewer: Worker, meetings: Sequence[Meeting]) -> set[int]:
     """Which of these meetings' peer groups the viewer may see named (one query)."""
     ids = {m.group_id for m in meetings if m.group_id is not None}

@@ -40,6 +40,7 @@ from locus.panels.models import (
     PanelAttendee,
     PanelDecision,
     PanelMeeting,
+    PanelStatus,
     PanelStep,
 )
 from locus.people.models import Person
@@ -64,6 +65,13 @@ def panels_for(*, viewer: Worker, status: str = "") -> QuerySet[PanelMeeting]:
         )
         .order_by("-meets_on", "-id")
     )
+
+
+def current_panels(*, viewer: Worker, limit: int = 5) -> list[PanelMeeting]:
+    """The viewer's panel meetings not yet closed or cancelled, latest first, at most
+    ``limit``: named by title, as the panels list names them."""
+    done = (PanelStatus.CLOSED, PanelStatus.CANCELLED)
+    return list(panels_for(viewer=viewer).exclude(status__in=done)[:limit])
 
 
 def hidden_label(item: AgendaItem) -> str:

@@ -6,11 +6,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from locus.access import break_glass, policies
+from locus.access import break_glass, policies, scopes
 from locus.access.signin import SignInForm
 from locus.audit.services import record_access
+from locus.casework.selectors import cases_part_of, my_work
 from locus.common.http import AuthedRequest
 from locus.incidents.selectors import involvement_views, recent_incidents, shown_incidents
+from locus.mapping.selectors import current_meetings
+from locus.panels.selectors import current_panels
 from locus.people.selectors import (
     caseload_for,
     identifier_query_count,
@@ -32,6 +35,8 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 def dashboard(request: AuthedRequest) -> HttpResponse:
+    if scopes.sees_case_records(request.user) and not scopes.sees_children(request.user):
+        return _work_home(request)
     caseload = with_fields(request.user, caseload_for(viewer=request.user), seen=True)
     team_cases = (
         team_case_count(viewer=request.user) if policies.manages_a_team(request.user) else None
@@ -68,6 +73,44 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             "identifier_queries": queries,
             "can_reset_second_factor": policies.can_manage_workers(request.user),
             "involvements": involvements,
+        },
+    )
+
+
+# How much of their work the home page of a worker given no child lists before "All your work".
+HOME_WORK_ITEMS = 10
+
+
+def _work_home(request: AuthedRequest) -> HttpResponse:
+    """The home page of a worker whose place gives them no child (a housing officer, a
+    conference chair): built from the work they are given (what is due, the context cases
+    they take part in, their meetings and panels), saying why no child is listed, instead of
+    an empty caseload and an empty incidents table."""
+    viewer = request.user
+    work = my_work(viewer=viewer)
+    cases = cases_part_of(viewer=viewer)
+    meetings = current_meetings(viewer=viewer)
+    panels = current_panels(viewer=viewer)
+    shown = {
+        "cases_shown": [c.pk for c in cases],
+        "meetings_shown": [m.pk for m in meetings],
+        "panels_shown": [p.pk for p in panels],
+    }
+    if work or any(shown.values()):
+        record_access(
+            actor=viewer,
+            record_type="casework.contextcase",
+            detail={"page": "home", "items": len(work), **shown},
+        )
+    return render(
+        request,
+        "web/work_home.html",
+        {
+            "work": work[:HOME_WORK_ITEMS],
+            "more_work": len(work) > HOME_WORK_ITEMS,
+            "cases": cases,
+            "meetings": meetings,
+            "panels": panels,
         },
     )
 
