@@ -181,3 +181,20 @@ def test_generation_refuses_a_tiny_borough():
 def test_ensure_demo_accounts_needs_the_borough():
     with pytest.raises(LookupError):
         ensure_demo_accounts("demo-borough-test-1")
+
+
+def test_the_command_line_starts_before_django_is_set_up(tmp_path):
+    """``locus`` builds its parser before Django is set up (each command sets it up as it
+    needs): a module the parser imports must not read a model at import, or every command,
+    ``locus demo`` first, fails before it starts."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["LOCUS_DATA_DIR"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "locus.cli", "--help"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "demo" in done.stdout

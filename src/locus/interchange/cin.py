@@ -44,13 +44,13 @@ from locus.common import clock
 from locus.common.bulk import bulk_insert, insert_values
 from locus.interchange import core, files
 from locus.interchange.core import (
-    YOUNG_PERSON,
     FileRejected,
     Problem,
     Progress,
     Report,
     no_progress,
 )
+from locus.interchange.matching import YOUNG_PERSON, unlike
 from locus.people.identifiers import birth_year_problem, la_child_id_problem, upn_problem
 from locus.people.models import Person
 from locus.statutory import codes
@@ -807,7 +807,7 @@ class Batch:
                 continue
             match = person or holder
             born = child.person.get("date_of_birth")
-            reason = core.unlike(match, upn=child.upn, born=born, by_upn_only=person is None)
+            reason = unlike(match, upn=child.upn, born=born, by_upn_only=person is None)
             if reason:
                 self._conflict(child, reason, match)
                 found[child.la_child_id] = False

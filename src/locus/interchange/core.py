@@ -31,12 +31,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from locus.people.models import Person, PersonKind
-
 if TYPE_CHECKING:
-    import datetime as dt
-
     from locus.access.models import Worker
+    from locus.people.models import Person
 
 Progress = Callable[[int, int], None]
 
@@ -73,33 +70,6 @@ def cycles_uncollected() -> Iterator[None]:
     finally:
         if was_on:
             gc.enable()
-
-
-YOUNG_PERSON = PersonKind.YOUNG_PERSON.value  # read once: an enum member's value is a lookup
-
-
-def unlike(
-    match: Person | None, *, upn: str | None, born: dt.date | None, by_upn_only: bool
-) -> str:
-    """Why the record an identifier found is not the child a return describes (empty when
-    nothing says so), for every import that matches children on their identifiers (CIN,
-    SSDA903): an adult's record never takes a child's return, and a record found by its UPN
-    alone (no LA child ID yet) must not be born on another day than ``born``. Otherwise one
-    mistyped or planted UPN would give a child's return, and the LA child ID, to another
-    record."""
-    if match is None:
-        return ""
-    if match.kind != YOUNG_PERSON:
-        return (
-            f"The {'UPN' if by_upn_only else 'LA child ID'} is held in Locus by an adult's "
-            "record, not a child's: check the identifier in the return and in Locus."
-        )
-    if by_upn_only and born and match.date_of_birth and match.date_of_birth != born:
-        return (
-            f"UPN {upn} is held in Locus by a child born on "
-            f"{match.date_of_birth:%d/%m/%Y}, not {born:%d/%m/%Y}: check the UPN."
-        )
-    return ""
 
 
 @dataclass(frozen=True)

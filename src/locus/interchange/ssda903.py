@@ -4,7 +4,7 @@ What lands where (docs/imports-ssda903.md says it for the data team):
 
 - a Header row is a :class:`~locus.people.models.Person`, matched on CHILD (the LA child
   ID), then on UPN (never an adult's record, nor one found by its UPN alone and born on
-  another day: ``core.unlike``, the CIN import's rule); date of birth, sex, ethnicity and
+  another day: ``matching.unlike``, the CIN import's rule); date of birth, sex, ethnicity and
   UPN come from it. The return carries no names: a new person is "Child <CHILD>" until
   the case system's name is recorded;
 - Episodes are cut into runs (an episode beginning the day the one before it ended
@@ -64,8 +64,8 @@ from locus.interchange.core import (
     Progress,
     Report,
     no_progress,
-    unlike,
 )
+from locus.interchange.matching import unlike
 from locus.interchange.ssda903_codes import (
     MISSING_LABELS,
     PLACE_LABELS,

@@ -1,0 +1,36 @@
+"""Matching a return's child to a record Locus holds: the rule every import that matches
+children on their identifiers (CIN, SSDA903) shares. Apart from ``core`` because it reads
+the people app's models, which the command line's parser (``locus.cli``, built before
+Django is set up) must not import."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from locus.people.models import Person, PersonKind
+
+YOUNG_PERSON = PersonKind.YOUNG_PERSON.value  # read once: an enum member's value is a lookup
+
+
+def unlike(
+    match: Person | None, *, upn: str | None, born: dt.date | None, by_upn_only: bool
+) -> str:
+    """Why the record an identifier found is not the child a return describes (empty when
+    nothing says so), for every import that matches children on their identifiers (CIN,
+    SSDA903): an adult's record never takes a child's return, and a record found by its UPN
+    alone (no LA child ID yet) must not be born on another day than ``born``. Otherwise one
+    mistyped or planted UPN would give a child's return, and the LA child ID, to another
+    record."""
+    if match is None:
+        return ""
+    if match.kind != YOUNG_PERSON:
+        return (
+            f"The {'UPN' if by_upn_only else 'LA child ID'} is held in Locus by an adult's "
+            "record, not a child's: check the identifier in the return and in Locus."
+        )
+    if by_upn_only and born and match.date_of_birth and match.date_of_birth != born:
+        return (
+            f"UPN {upn} is held in Locus by a child born on "
+            f"{match.date_of_birth:%d/%m/%Y}, not {born:%d/%m/%Y}: check the UPN."
+        )
+    return ""
