@@ -1,11 +1,15 @@
-"""On a phone (375 pixels) the service menu folds behind a "Menu" button."""
+"""On a phone (375 pixels) the service menu folds behind a "Menu" button and pages do not scroll
+sideways; on a desk's screen a person's peers table shows its Change and End links without
+scrolling."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from playwright.sync_api import expect
 
+from locus.peers.services import association_end, association_record
 from tests.e2e.conftest import PASSWORD, axe_violations, sign_in
 from tests.e2e.test_person_page import World
 from tests.e2e.test_person_page import world as world
@@ -56,3 +60,55 @@ def test_without_javascript_the_menu_shows_on_a_phone(
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
     expect(_people_link(page)).to_be_visible()
     context.close()
+
+
+def _ended_and_current(world: World) -> None:
+    """An ended relationship with a long reason, and a current one the worker may change."""
+    sw = world.social_worker
+    ended = association_record(
+        actor=sw,
+        person=world.child,
+        other_label="A boy called Dee from the estate",
+        relationship="associate",
+        nature="risk",
+        source="young_person",
+        confidence="low",
+        valid_from=dt.date(2026, 1, 10),
+    )
+    association_end(
+        actor=sw,
+        association=ended,
+        valid_until=dt.date(2026, 2, 20),
+        reason="Jordan says they stopped seeing each other after Dee moved out of the borough",
+    )
+    association_record(
+        actor=sw,
+        person=world.child,
+        other_label="An older cousin who collects him from school",
+        relationship="relative",
+        nature="protective",
+        source="young_person",
+        confidence="medium",
+        valid_from=dt.date(2026, 2, 2),
+    )
+
+
+def test_on_a_phone_pages_with_tables_do_not_scroll_sideways(
+    page: Any, live_server: Any, world: World
+) -> None:
+    """Each wide table scrolls in a labelled region the keyboard reaches (axe:
+    scrollable-region-focusable), and the peer map's focus list fits the screen."""
+    _ended_and_current(world)
+    group = world.child.memberships.first().group
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, "sw", "/people/")
+    for path in (
+        "/people/",
+        f"/people/{world.child.pk}/peers/",
+        f"/people/{world.child.pk}/peer-map/",
+        f"/groups/{group.pk}/",
+    ):
+        page.goto(live_server.url + path)
+        expect(page.locator("h1")).to_be_visible()
+        assert page.evaluate(WIDE_JS) <= PHONE["width"], path
+        assert axe_violations(page) == [], path
