@@ -112,3 +112,20 @@ def test_on_a_phone_pages_with_tables_do_not_scroll_sideways(
         expect(page.locator("h1")).to_be_visible()
         assert page.evaluate(WIDE_JS) <= PHONE["width"], path
         assert axe_violations(page) == [], path
+
+
+def test_on_a_wide_screen_the_peers_table_shows_its_links_without_scrolling(
+    page: Any, live_server: Any, world: World
+) -> None:
+    _ended_and_current(world)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server.url, "sw", f"/people/{world.child.pk}/peers/")
+    ended = page.get_by_role("region", name="Ended and changed relationships")
+    assert ended.evaluate("box => box.scrollWidth <= box.clientWidth")
+    current = page.get_by_role("region", name="Current relationships").bounding_box()
+    for action in ("Change", "End"):
+        link = page.get_by_role("link", name=f"{action} the relationship with An older cousin")
+        expect(link).to_be_visible()
+        box = link.bounding_box()
+        assert box["x"] + box["width"] <= current["x"] + current["width"], action
+    assert axe_violations(page) == []
