@@ -9,10 +9,11 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from locus.peers.services import association_end, association_record
+from locus.peers.services import association_end
 from tests.e2e.conftest import PASSWORD, axe_violations, sign_in
 from tests.e2e.test_person_page import World
 from tests.e2e.test_person_page import world as world
+from tests.factories import make_association
 
 PHONE = {"width": 375, "height": 800}
 WIDE_JS = "document.documentElement.scrollWidth"
@@ -64,33 +65,15 @@ def test_without_javascript_the_menu_shows_on_a_phone(
 
 def _ended_and_current(world: World) -> None:
     """An ended relationship with a long reason, and a current one the worker may change."""
-    sw = world.social_worker
-    ended = association_record(
-        actor=sw,
-        person=world.child,
-        other_label="A boy called Dee from the estate",
-        relationship="associate",
-        nature="risk",
-        source="young_person",
-        confidence="low",
-        valid_from=dt.date(2026, 1, 10),
-    )
+    sw, child = world.social_worker, world.child
+    ended = make_association(sw, person=child, other_label="A boy called Dee from the estate")
     association_end(
         actor=sw,
         association=ended,
-        valid_until=dt.date(2026, 2, 20),
+        valid_until=ended.valid_from + dt.timedelta(days=40),
         reason="Jordan says they stopped seeing each other after Dee moved out of the borough",
     )
-    association_record(
-        actor=sw,
-        person=world.child,
-        other_label="An older cousin who collects him from school",
-        relationship="relative",
-        nature="protective",
-        source="young_person",
-        confidence="medium",
-        valid_from=dt.date(2026, 2, 2),
-    )
+    make_association(sw, person=child, other_label="An older cousin who collects him from school")
 
 
 def test_on_a_phone_pages_with_tables_do_not_scroll_sideways(
