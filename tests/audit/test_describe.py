@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.db import models, transaction
 
 from locus.access.fields import WITHHELD
 from locus.access.models import Role, Worker
-from locus.audit.describe import describe, field_label, kind_of
+from locus.audit.describe import KINDS, describe, field_label, kind_of
 from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
 from locus.audit.services import record_access, record_change, snapshot
 from locus.casework.models import ContextPlan
@@ -231,3 +232,17 @@ def test_an_administrator_who_is_not_a_superuser_reads_only_their_row_s_values(
     assert values["ethnicity"] == WITHHELD
     (full,) = describe([event], viewer=world.admin)
     assert {label: after for label, _b, after in full.changes}["ethnicity"] == "WBRI"
+
+
+@pytest.mark.parametrize("label", sorted(label for label, kind in KINDS.items() if kind.about))
+def test_each_kind_names_what_it_is_about_by_a_path_its_model_has(label: str) -> None:
+    """The trail tells a row by the record it is about (a field path from the row's model);
+    a path a model no longer has (a field renamed) would fail the trail's page for everyone
+    the moment such a row is shown. (Record types that are not models, such as a cluster
+    of linked cases, name no such path.)"""
+    model = apps.get_model(label)
+    for path in KINDS[label].about:
+        current: Any = model
+        for name in path.split("__"):
+            field = current._meta.get_field(name)  # raises FieldDoesNotExist
+            current = field.related_model or current

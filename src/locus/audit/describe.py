@@ -87,7 +87,7 @@ KINDS: dict[str, Kind] = {
     "cocase.intervention": _k("intervention", "person|group", "intervention for {}"),
     "cocase.interventionupdate": _k(
         "intervention update",
-        "intervention__person|intervention__group",
+        "action__person|action__group",
         "update on the intervention for {}",
     ),
     "casework.referral": _k("referral", "context", "referral about {}"),
