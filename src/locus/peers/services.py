@@ -284,6 +284,30 @@ def _end_record(
     return write_fields(actor, association, ChangeAction.END, ended)
 
 
+def _check_ending(
+    problems: Problems,
+    dates: tuple[dt.date, dt.date | None, dt.date | None],
+    fields: tuple[str, str],
+    *,
+    ended: str,
+    missing: str,
+) -> None:
+    """Ending a relationship or a membership: it is not ended already, the day it ended is
+    given, and it is not before the day it began (``dates``: began, ended on record, the
+    day given; ``fields``: the start's and the end's). The start is on record, so a start
+    the floor would refuse today does not stop it ending."""
+    start, ended_on, end = dates
+    start_field, end_field = fields
+    if ended_on is not None:
+        problems.add(end_field, ended)
+    elif end is None:
+        problems.add(end_field, missing)
+    else:
+        check_period(
+            problems, start, end, start_field=start_field, end_field=end_field, start_on_record=True
+        )
+
+
 @transaction.atomic
 def association_end(
     *, actor: Worker, association: Association, valid_until: dt.date | None, reason: str
@@ -294,19 +318,13 @@ def association_end(
     _check_may_change(actor, association)
     problems = Problems()
     reason = _end_reason(problems, reason)
-    if association.valid_until is not None:
-        problems.add("valid_until", "This relationship has already ended")
-    elif valid_until is None:
-        problems.add("valid_until", "Enter the date it ended")
-    else:
-        check_period(
-            problems,
-            association.valid_from,
-            valid_until,
-            start_field="valid_from",
-            end_field="valid_until",
-            start_on_record=True,
-        )
+    _check_ending(
+        problems,
+        (association.valid_from, association.valid_until, valid_until),
+        ("valid_from", "valid_until"),
+        ended="This relationship has already ended",
+        missing="Enter the date it ended",
+    )
     problems.raise_if_any()
     assert valid_until is not None
     return _end_record(actor, association, valid_until, reason)
@@ -540,19 +558,13 @@ def membership_end(
     permitted(policies.can_record_about_person, actor, membership.person)
     problems = Problems()
     reason = _end_reason(problems, reason, missing="Say why the membership ends")
-    if membership.until is not None:
-        problems.add("until", "This membership has already ended")
-    elif until is None:
-        problems.add("until", "Enter the date the membership ended")
-    else:
-        check_period(
-            problems,
-            membership.since,
-            until,
-            start_field="since",
-            end_field="until",
-            start_on_record=True,
-        )
+    _check_ending(
+        problems,
+        (membership.since, membership.until, until),
+        ("since", "until"),
+        ended="This membership has already ended",
+        missing="Enter the date the membership ended",
+    )
     problems.raise_if_any()
     assert until is not None
     return _end_membership(actor, membership, until, reason)
