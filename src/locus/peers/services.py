@@ -286,22 +286,20 @@ def _end_record(
 
 def _check_ending(
     problems: Problems,
+    what: str,
     dates: tuple[dt.date, dt.date | None, dt.date | None],
-    fields: tuple[str, str],
-    *,
-    ended: str,
-    missing: str,
+    fields: tuple[str, str] = ("since", "until"),
 ) -> None:
-    """Ending a relationship or a membership: it is not ended already, the day it ended is
-    given, and it is not before the day it began (``dates``: began, ended on record, the
-    day given; ``fields``: the start's and the end's). The start is on record, so a start
-    the floor would refuse today does not stop it ending."""
+    """Ending a relationship or a membership (``what``): it is not ended already, the day
+    it ended is given, and it is not before the day it began (``dates``: began, ended on
+    record, the day given; ``fields``: the start's and the end's). The start is on record,
+    so a start the floor would refuse today does not stop it ending."""
     start, ended_on, end = dates
     start_field, end_field = fields
     if ended_on is not None:
-        problems.add(end_field, ended)
+        problems.add(end_field, f"This {what} has already ended")
     elif end is None:
-        problems.add(end_field, missing)
+        problems.add(end_field, f"Enter the date the {what} ended")
     else:
         check_period(
             problems, start, end, start_field=start_field, end_field=end_field, start_on_record=True
@@ -318,13 +316,8 @@ def association_end(
     _check_may_change(actor, association)
     problems = Problems()
     reason = _end_reason(problems, reason)
-    _check_ending(
-        problems,
-        (association.valid_from, association.valid_until, valid_until),
-        ("valid_from", "valid_until"),
-        ended="This relationship has already ended",
-        missing="Enter the date it ended",
-    )
+    dates = (association.valid_from, association.valid_until, valid_until)
+    _check_ending(problems, "relationship", dates, ("valid_from", "valid_until"))
     problems.raise_if_any()
     assert valid_until is not None
     return _end_record(actor, association, valid_until, reason)
@@ -558,13 +551,7 @@ def membership_end(
     permitted(policies.can_record_about_person, actor, membership.person)
     problems = Problems()
     reason = _end_reason(problems, reason, missing="Say why the membership ends")
-    _check_ending(
-        problems,
-        (membership.since, membership.until, until),
-        ("since", "until"),
-        ended="This membership has already ended",
-        missing="Enter the date the membership ended",
-    )
+    _check_ending(problems, "membership", (membership.since, membership.until, until))
     problems.raise_if_any()
     assert until is not None
     return _end_membership(actor, membership, until, reason)
