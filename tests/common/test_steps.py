@@ -61,7 +61,7 @@ def _place(world: World, **fields: Any) -> Place:
         "find": lambda viewer, pk: world.social_worker,
         "home": "context-case",
         "name": "case",
-        "template": "casework/form.html",
+        "template": "common/form_page.html",
     }
     return Place(**{**values, **fields})
 

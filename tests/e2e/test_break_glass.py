@@ -51,7 +51,7 @@ def test_a_social_worker_asks_for_emergency_access_and_reads_under_the_banner(
     page.get_by_label("What is happening").fill(REASON)
     page.get_by_role("button", name="Open the record in an emergency").click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Casey Peerless")
-    banner = page.get_by_role("region", name="Emergency access")
+    banner = page.get_by_role("region", name="Emergency access", exact=True)
     expect(banner).to_contain_text(
         "you are seeing Casey Peerless's record because of missing child"
     )
@@ -60,12 +60,12 @@ def test_a_social_worker_asks_for_emergency_access_and_reads_under_the_banner(
 
     # The peer map carries the same banner.
     page.goto(f"{live_server.url}/people/{world.peer.pk}/peer-map/")
-    expect(page.get_by_role("region", name="Emergency access")).to_be_visible()
+    expect(page.get_by_role("region", name="Emergency access", exact=True)).to_be_visible()
 
-    banner = page.get_by_role("region", name="Emergency access")
+    banner = page.get_by_role("region", name="Emergency access", exact=True)
     banner.get_by_role("button", name="End emergency access").click()
     expect(page.get_by_role("alert").first).to_contain_text("Emergency access ended")
-    assert page.get_by_role("region", name="Emergency access").count() == 0
+    assert page.get_by_role("region", name="Emergency access", exact=True).count() == 0
     assert axe_violations(page) == []
     response = page.goto(f"{live_server.url}/people/{world.peer.pk}/")
     assert response.status == 404
