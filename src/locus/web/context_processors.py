@@ -10,6 +10,7 @@ from django.utils.functional import SimpleLazyObject
 from locus.access import break_glass
 from locus.access.menu import menu_for
 from locus.signin.middleware import fully_signed_in
+from locus.web.navigation import links_for
 
 
 def break_glass_open(request: HttpRequest) -> dict[str, Any]:
@@ -33,4 +34,8 @@ def menu(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not fully_signed_in(request):
         return {}
-    return {"menu": menu_for(user)}
+    menu = menu_for(user)
+    match = request.resolver_match
+    here = (match.url_name or "") if match else ""
+    # Lazy: a response that draws no page (a redirect, a download) reverses no url.
+    return {"menu": menu, "navigation": SimpleLazyObject(lambda: links_for(menu, here))}
