@@ -409,3 +409,31 @@ def test_a_dtd_the_first_bytes_do_not_show_is_refused_too(tmp_path: Path, how: s
         path.write_bytes(('<?xml version="1.0" encoding="UTF-16"?>' + dtd + body).encode("utf-16"))
     with pytest.raises(FileRejected, match="declares a DTD"):
         IMPORTER.check(path)
+
+
+def test_a_child_found_by_la_child_id_but_born_another_day_is_a_conflict(
+    admin: Worker, tmp_path: Path
+) -> None:
+    """Locus holds LA88 born on 01/04/2010; a return gives LA88 another date of birth (the
+    LA child ID mistyped, or the date). As a record found by its UPN alone, the record found
+    by its LA child ID keeps the date a worker recorded: the child is refused, naming
+    PersonBirthDate and its line, and nothing of theirs is written, valid-only or not."""
+    IMPORTER.apply(write(tmp_path, census(child("LA88", dob="2010-04-01"))), by=admin)
+    person = Person.objects.get(la_child_id="LA88")
+    episodes = person.cin_episodes.count()
+    path = write(
+        tmp_path,
+        census(child("LA88", dob="2011-05-05", episodes=(episode("2024-01-05"),))),
+        "again.xml",
+    )
+    (problem,) = IMPORTER.check(path).problems
+    assert (problem.field, problem.rule, problem.record) == ("PersonBirthDate", "conflict", "LA88")
+    assert problem.where.endswith("/ChildIdentifiers/PersonBirthDate (line 3)")
+    assert "born on 01/04/2010, not 05/05/2011" in problem.message
+    for valid_only in (False, True):
+        report = IMPORTER.apply(path, by=admin, valid_only=valid_only)
+        assert counts(report)["child"] == {"rejected": 1}
+        person.refresh_from_db()
+        assert person.date_of_birth == dt.date(2010, 4, 1)
+        assert person.cin_episodes.count() == episodes
+    assert not ChangeEvent.objects.filter(record_type="people.person", action="update").exists()

@@ -8,10 +8,11 @@ each ``<Child>`` is validated against that year's schema as it is read, so a pro
 the child's element by XPath and line. Older returns and some test files write ``<Sex>``
 where the schema has ``<GenderCurrent>``: it is read as the same thing.
 
-Children are matched on their LA child ID, then on their UPN; a CIN episode on its
-referral date; an assessment, CIN plan, section 47 enquiry or child protection plan on its
-start date within the episode. So importing next year's return updates what this year's
-created and never duplicates it.
+Children are matched on their LA child ID, then on their UPN (never to an adult's record,
+nor to one born on another day than the return says: ``matching.unlike`` and
+``born_unlike``); a CIN episode on its referral date; an assessment, CIN plan, section 47
+enquiry or child protection plan on its start date within the episode. So importing next
+year's return updates what this year's created and never duplicates it.
 
 An import grants nobody sight: the children get no allocation and nobody is recorded as
 having first recorded them (each of which is a grant, access/RULES.md); the audit trail
@@ -50,8 +51,12 @@ from locus.interchange.core import (
     Report,
     no_progress,
 )
-from locus.interchange.matching import YOUNG_PERSON, unlike
-from locus.people.identifiers import birth_year_problem, la_child_id_problem, upn_problem
+from locus.interchange.matching import YOUNG_PERSON, born_unlike, unlike
+from locus.people.identifiers import (
+    birth_year_problem,
+    la_child_id_problem,
+    upn_problem,
+)
 from locus.people.models import Person
 from locus.statutory import codes
 from locus.statutory.models import (
@@ -126,6 +131,9 @@ class Child:
     person: dict[str, Any]
     census: dict[str, Any]
     episodes: list[Episode]
+    # Where a problem with the date of birth is said: its PersonBirthDate, or (a return
+    # giving none) its ChildIdentifiers.
+    born_where: str = ""
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -354,9 +362,11 @@ class ChildParse:
         self.key = ""
         self.problems: list[Problem] = []
 
+    def where(self, node: Any) -> str:
+        return f"{self.base}{_relative(node, self.elem)} (line {node.sourceline})"
+
     def problem(self, node: Any, rule: str, message: str) -> None:
-        where = f"{self.base}{_relative(node, self.elem)} (line {node.sourceline})"
-        self.problems.append(Problem(where, node.tag, rule, message, self.key))
+        self.problems.append(Problem(self.where(node), node.tag, rule, message, self.key))
 
     def dated(self, node: Any) -> dt.date:
         try:
@@ -445,6 +455,7 @@ class ChildParse:
         born_node = ids.get("PersonBirthDate")
         if born_node is not None:
             person["date_of_birth"] = self.born(born_node)
+        born_where = self.where(born_node if born_node is not None else top["ChildIdentifiers"])
         census = {
             "disabilities": _texts(disabilities, "Disability"),
             "upn_unknown": _text_of(ids.get("UPNunknown")),
@@ -453,7 +464,7 @@ class ChildParse:
         referrals: dict[dt.date, int] = {}
         episodes = [self.episode(details, referrals) for details in top["CINdetails"]]
         where = f"{self.base} (line {elem.sourceline})"
-        return Child(where, self.key, upn, person, census, episodes)
+        return Child(where, self.key, upn, person, census, episodes, born_where)
 
     def episode(self, details: Any, referrals: dict[dt.date, int]) -> Episode:
         items = _items(details, *PART_TAGS)
@@ -811,13 +822,18 @@ class Batch:
             if reason:
                 self._conflict(child, reason, match)
                 found[child.la_child_id] = False
+            elif reason := born_unlike(person, la_child_id=child.la_child_id, born=born):
+                self._conflict(child, reason, person, born=True)
+                found[child.la_child_id] = False
             else:
                 found[child.la_child_id] = match
         return found
 
-    def _conflict(self, child: Child, message: str, about: Person | None) -> None:
-        """``child`` rejected: an identifier of theirs is held by ``about``'s record."""
-        problem = Problem(child.where, "UPN", "conflict", message, child.la_child_id)
+    def _conflict(self, child: Child, text: str, about: Person | None, born: bool = False) -> None:
+        """``child`` rejected: an identifier of theirs is held by ``about``'s record (or,
+        ``born``, the record their LA child ID found holds another date of birth)."""
+        name, where = ("PersonBirthDate", child.born_where) if born else ("UPN", child.where)
+        problem = Problem(where, name, "conflict", text, child.la_child_id)
         self.report.problem(problem, about=about)
         self.report.count(CHILD, core.REJECTED)
 

@@ -34,3 +34,19 @@ def unlike(
             f"{match.date_of_birth:%d/%m/%Y}, not {born:%d/%m/%Y}: check the UPN."
         )
     return ""
+
+
+def born_unlike(match: Person | None, *, la_child_id: str, born: dt.date | None) -> str:
+    """Why the record found by its LA child ID is not the child a return describes, by
+    their dates of birth (empty when nothing says so): :func:`unlike`'s rule for a record
+    found by its UPN alone, held to a record found by its LA child ID too. A mistyped LA
+    child ID, or a date of birth mistyped in the case system, must not rewrite the date a
+    worker recorded and every duplicate check reads: whichever is wrong is corrected where
+    it is wrong (the person's page, or the case system) and the return imported again."""
+    if match is None or not born or not match.date_of_birth or match.date_of_birth == born:
+        return ""
+    return (
+        f"LA child ID {la_child_id} is held in Locus by a child born on "
+        f"{match.date_of_birth:%d/%m/%Y}, not {born:%d/%m/%Y}: check the LA child ID and the "
+        "date of birth (correct a wrong one in Locus on the child's page, then import again)."
+    )
