@@ -53,10 +53,29 @@ def test_the_2022_sample_is_refused_for_its_upn_check_letter(admin: Worker) -> N
     assert rows() == before
 
 
-def test_the_2022_sample_imports(admin: Worker) -> None:
-    """The same return with its UPN's check letter corrected (nothing else changed)."""
+def test_the_2022_sample_with_its_upn_corrected_is_refused_for_its_childs_age(
+    admin: Worker,
+) -> None:
+    """The same return with its UPN's check letter corrected (nothing else changed): its
+    child is born in 1966, no young person Locus records (under 25, as on the record page),
+    so the child is refused at PersonBirthDate's line and nothing is written."""
+    (problem,) = IMPORTER.check(DATA / "cin-2022-upn-corrected.xml").problems
+    assert (problem.field, problem.rule, problem.record) == (
+        "PersonBirthDate",
+        "date",
+        "DFEX0000001",
+    )
+    assert problem.where == "/Message/Children/Child[1]/ChildIdentifiers/PersonBirthDate (line 24)"
     before = rows()
-    dry = IMPORTER.check(DATA / "cin-2022-upn-corrected.xml")
+    assert IMPORTER.apply(DATA / "cin-2022-upn-corrected.xml", by=admin).ok is False
+    assert rows() == before
+
+
+def test_the_2022_sample_imports(admin: Worker) -> None:
+    """The same return with its UPN's check letter corrected and every date 50 years later
+    (its child a child: born in 2016, not 1966), without its date of death."""
+    before = rows()
+    dry = IMPORTER.check(DATA / "cin-2022-corrected.xml")
     assert rows() == before  # the dry run writes nothing
     expected = {
         kind: {"created": 1}
@@ -65,11 +84,11 @@ def test_the_2022_sample_imports(admin: Worker) -> None:
     assert dry.ok and counts(dry) == expected
     assert dry.details["schema_year"] == 2022
 
-    done = IMPORTER.apply(DATA / "cin-2022-upn-corrected.xml", by=admin)
+    done = IMPORTER.apply(DATA / "cin-2022-corrected.xml", by=admin)
     assert done.details["written"] is True and counts(done) == expected
     person = Person.objects.get(la_child_id="DFEX0000001")
     assert (person.upn, person.sex, person.ethnicity) == ("P123456789123", "1", "WBRI")
-    assert str(person.date_of_birth) == "1966-03-24"
+    assert str(person.date_of_birth) == "2016-03-24"
     assert person.recorded_by is None  # an import grants nobody sight
     assert person.census_child.disabilities == ["HAND", "HEAR"]
     episode_ = person.cin_episodes.get()
@@ -437,3 +456,43 @@ def test_a_child_found_by_la_child_id_but_born_another_day_is_a_conflict(
         assert person.date_of_birth == dt.date(2010, 4, 1)
         assert person.cin_episodes.count() == episodes
     assert not ChangeEvent.objects.filter(record_type="people.person", action="update").exists()
+
+
+def test_a_child_new_to_locus_without_a_date_of_birth_is_refused(
+    admin: Worker, tmp_path: Path
+) -> None:
+    """The record page and the people file record no young person without a date of birth,
+    and every duplicate check reads it: a return giving a new child none (the schema makes
+    PersonBirthDate optional) is refused at the child's identifiers, and a valid-only import
+    leaves the child out. A child Locus holds already keeps theirs (the test above)."""
+    text = census(child("LA66"), child("LA67")).replace(
+        "<PersonBirthDate>2010-04-01</PersonBirthDate>", "", 1
+    )
+    path = write(tmp_path, text)
+    (problem,) = IMPORTER.check(path).problems
+    assert (problem.field, problem.rule, problem.record) == ("PersonBirthDate", "required", "LA66")
+    assert problem.where == "/Message/Children/Child[1]/ChildIdentifiers (line 3)"
+    assert problem.message.startswith("PersonBirthDate is missing")
+    before = rows()
+    assert IMPORTER.apply(path, by=admin).details["written"] is False
+    assert rows() == before
+    report = IMPORTER.apply(path, by=admin, valid_only=True)
+    assert counts(report)["child"] == {"created": 1, "rejected": 1}
+    assert not Person.objects.filter(la_child_id="LA66").exists()
+    assert Person.objects.filter(la_child_id="LA67").exists()
+
+
+def test_a_new_childs_date_of_birth_is_held_to_the_ages_the_record_page_accepts(
+    admin: Worker, tmp_path: Path
+) -> None:
+    """A young person in Locus is under 25 (the record page and the people file refuse an
+    older one): a return making one of 25 or more (a year mistyped, 1990 for 2009) is
+    refused at PersonBirthDate's line, and a valid-only import leaves them out."""
+    path = write(tmp_path, census(child("LA55", dob="1990-01-01"), child("LA56")))
+    (problem,) = IMPORTER.check(path).problems
+    assert (problem.field, problem.rule, problem.record) == ("PersonBirthDate", "date", "LA55")
+    assert problem.where.endswith("Child[1]/ChildIdentifiers/PersonBirthDate (line 3)")
+    assert problem.message == ("A young person is under 25: check the date of birth (01/01/1990).")
+    IMPORTER.apply(path, by=admin, valid_only=True)
+    assert not Person.objects.filter(la_child_id="LA55").exists()
+    assert Person.objects.filter(la_child_id="LA56").exists()

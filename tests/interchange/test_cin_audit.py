@@ -43,7 +43,7 @@ def person_of(record: object) -> int:
 
 
 def test_every_created_record_has_one_change_row_holding_what_it_holds(admin: Worker) -> None:
-    done = IMPORTER.apply(DATA / "cin-2022-upn-corrected.xml", by=admin)
+    done = IMPORTER.apply(DATA / "cin-2022-corrected.xml", by=admin)
     assert done.ok and done.details["written"] is True
     child = Person.objects.get(la_child_id="DFEX0000001")
     for model in CREATED:

@@ -28,7 +28,7 @@ def run(*argv: str) -> tuple[int, str]:
 
 
 def test_a_dry_run_prints_the_report_and_writes_nothing(admin: Worker) -> None:
-    code, text = run("cin", str(DATA / "cin-2022-upn-corrected.xml"))
+    code, text = run("cin", str(DATA / "cin-2022-corrected.xml"))
     assert code == 0
     assert "1 record(s) read. Records that would be:" in text
     assert "  child                     1" in text and "No problems." in text
@@ -36,7 +36,7 @@ def test_a_dry_run_prints_the_report_and_writes_nothing(admin: Worker) -> None:
 
 
 def test_confirm_imports_as_the_administrator(admin: Worker) -> None:
-    code, text = run("cin", str(DATA / "cin-2022-upn-corrected.xml"), "--confirm", "--as", "admin")
+    code, text = run("cin", str(DATA / "cin-2022-corrected.xml"), "--confirm", "--as", "admin")
     assert code == 0 and "Records that were:" in text
     assert Person.objects.filter(la_child_id="DFEX0000001").exists()
 
@@ -76,7 +76,7 @@ def test_a_refused_file_exits_1(admin: Worker, tmp_path: Path) -> None:
     ],
 )
 def test_bad_usage_exits_2(argv: tuple[str, ...], world: Any, capsys: Any) -> None:
-    argv = tuple(str(DATA / "cin-2022-upn-corrected.xml") if a == "FILE" else a for a in argv)
+    argv = tuple(str(DATA / "cin-2022-corrected.xml") if a == "FILE" else a for a in argv)
     code, _ = run(*argv)
     assert code == 2
     assert "locus import:" in capsys.readouterr().err

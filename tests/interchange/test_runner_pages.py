@@ -131,7 +131,7 @@ def test_a_running_pass_shows_its_progress_and_refreshes(admin: Worker) -> None:
     run = services.run_create(
         actor=admin,
         kind="cin",
-        upload=SimpleUploadedFile("r.xml", (DATA / "cin-2022-upn-corrected.xml").read_bytes()),
+        upload=SimpleUploadedFile("r.xml", (DATA / "cin-2022-corrected.xml").read_bytes()),
     )
     ImportRun.objects.filter(pk=run.pk).update(
         state=RunState.CHECKING, progress_done=1000, progress_total=4000

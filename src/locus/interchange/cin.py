@@ -10,9 +10,11 @@ where the schema has ``<GenderCurrent>``: it is read as the same thing.
 
 Children are matched on their LA child ID, then on their UPN (never to an adult's record,
 nor to one born on another day than the return says: ``matching.unlike`` and
-``born_unlike``); a CIN episode on its referral date; an assessment, CIN plan, section 47
-enquiry or child protection plan on its start date within the episode. So importing next
-year's return updates what this year's created and never duplicates it.
+``born_unlike``); a child new to Locus needs a date of birth, and a date of birth Locus is
+to hold is a young person's (under 25), as on the record page. A CIN episode is matched on its
+referral date; an assessment, CIN plan, section 47 enquiry or child protection plan on its
+start date within the episode. So importing next year's return updates what this year's
+created and never duplicates it.
 
 An import grants nobody sight: the children get no allocation and nobody is recorded as
 having first recorded them (each of which is a grant, access/RULES.md); the audit trail
@@ -43,6 +45,7 @@ from locus.audit.services import (
 )
 from locus.common import clock
 from locus.common.bulk import bulk_insert, insert_values
+from locus.common.services import today
 from locus.interchange import core, files
 from locus.interchange.core import (
     FileRejected,
@@ -54,6 +57,7 @@ from locus.interchange.core import (
 from locus.interchange.matching import YOUNG_PERSON, born_unlike, unlike
 from locus.people.identifiers import (
     birth_year_problem,
+    date_of_birth_problem,
     la_child_id_problem,
     upn_problem,
 )
@@ -664,18 +668,46 @@ class Batch:
         new: list[Child] = []
         known: list[tuple[Child, Person]] = []
         for child in children:
-            person = matched.get(child.la_child_id)
+            found = matched.get(child.la_child_id)
+            person = found if isinstance(found, Person) else None
+            if found is False or self._refused_birth(child, person):
+                continue  # a conflict, or a date of birth Locus may not hold: reported
             if person is None:
                 new.append(child)
-            elif isinstance(person, Person):
+            else:
                 known.append((child, person))
-            # else: a conflict, reported
         if new:
             self._new_children(new)
         if known:
             self._known_children(known)
         if self.write:
             self._audit()
+
+    def _refused_birth(self, child: Child, person: Person | None) -> bool:
+        """Whether ``child`` is refused for their date of birth (reported at its element):
+        a child new to Locus needs one, as every other way of recording a young person
+        asks; and a date Locus is to hold (a new child's, or one for a record holding none)
+        is a young person's, under 25 and not in the future, as the record page and the
+        people file hold it. A date Locus holds already is the return's (``born_unlike``)."""
+        born = child.person.get("date_of_birth")
+        if born is None and person is None:
+            rule = "required"
+            message = (
+                "PersonBirthDate is missing: a child new to Locus is recorded with their "
+                "date of birth, as on the record page and in the people file (an unborn "
+                "child's expected date is not one: import the child once born)."
+            )
+        elif born is None or (person is not None and person.date_of_birth is not None):
+            return False
+        elif reason := date_of_birth_problem(born, adult=False, today=today()):
+            rule, message = "date", f"{reason} ({born:%d/%m/%Y})."
+        else:
+            return False
+        where = child.born_where or child.where
+        problem = Problem(where, "PersonBirthDate", rule, message, child.la_child_id)
+        self.report.problem(problem)
+        self.report.count(CHILD, core.REJECTED)
+        return True
 
     def _create(self, model: type[models.Model], rows: list[dict[str, Any]]) -> None:
         """Insert new rows (giving each its id) and keep them for the audit."""
