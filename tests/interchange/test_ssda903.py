@@ -344,31 +344,75 @@ def test_an_address_recorded_after_the_open_placement_began_is_a_conflict(world:
     assert "01/06/2024" in problem.message
 
 
-def _looked_after(world: World, since: dt.date) -> Person:
-    """S1001, already known to Locus, looked after under V2 since ``since`` (still open)."""
+def _looked_after(
+    world: World, since: dt.date, until: dt.date | None = None, also: str = ""
+) -> Person:
+    """S1001, already known to Locus, looked after under V2 since ``since`` (still open,
+    unless it ended ``until``), recorded on the episode form; ``also`` (a status) open
+    from the same day, if said."""
     child = make_person(world.system, given_name="Sam", family_name="Known", la_child_id="S1001")
-    episode_start(
-        actor=world.system,
-        person=child,
-        status=LegalStatus.LOOKED_AFTER,
-        start=since,
-        agency=world.csc,
-        lac_legal_status="V2",
-    )
+    episodes = [(LegalStatus.LOOKED_AFTER, {"lac_legal_status": "V2", "end": until})]
+    for status, detail in episodes + ([(also, {})] if also else []):
+        by = {"actor": world.system, "person": child, "agency": world.csc}
+        episode_start(**by, status=status, start=since, **detail)
     return child
 
 
-def test_an_open_legal_status_ends_the_one_recorded_before_it(world: World) -> None:
+def _without_s1001s_first_episode(tmp_path: Path) -> Path:
+    """year1 without S1001's C1 episode (1 April to 10 June 2023): their return starts with
+    the open C2, from 10 June 2023."""
+    folder = Path(shutil.copytree(DATA / "year1", tmp_path / "year1"))
+    episodes = folder / "episodes.csv"
+    lines = episodes.read_text(encoding="utf-8").splitlines(keepends=True)
+    episodes.write_text("".join(line for line in lines if not line.startswith("S1001,01/04/2023")))
+    return folder
+
+
+def test_an_open_legal_status_ends_the_one_recorded_before_it(world: World, tmp_path: Path) -> None:
     # One open episode per person and status (a database constraint): the return's open C2
-    # ends the V2 that Locus held open, the day C2 began.
+    # ends the V2 that Locus held open, the day C2 began. (Without S1001's earlier C1
+    # episode, which the held V2 would overlap: the next test.)
     child = _looked_after(world, dt.date(2022, 1, 1))
-    report = IMPORTER.apply(DATA / "year1", by=world.admin)
+    report = IMPORTER.apply(_without_s1001s_first_episode(tmp_path), by=world.admin)
     assert report.ok, report.problems
     held = child.episodes.get(lac_legal_status="V2")
     assert held.end == dt.date(2023, 6, 10)
     assert held.end_reason == "SSDA903: legal status C2 from 10/06/2023"
     [current] = child.episodes.current().filter(status=LegalStatus.LOOKED_AFTER)
     assert current.lac_legal_status == "C2"
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (dt.date(2022, 1, 1), None),  # open: the return's open C2 would end it on 10/06/2023
+        (dt.date(2023, 5, 1), dt.date(2023, 5, 20)),  # within the C1 episode
+        (dt.date(2023, 3, 1), dt.date(2023, 4, 2)),  # running into it by a day
+    ],
+)
+def test_a_legal_status_episode_overlapping_one_recorded_by_hand_is_refused(
+    world: World, start: dt.date, end: dt.date | None
+) -> None:
+    """A worker recorded S1001 looked after under V2 on the episode form, which refuses two
+    looked-after episodes at once whatever their legal status; the return's C1 episode (1
+    April to 10 June 2023, episodes.csv line 2) shares days with it. The return is held to
+    the same rule, before anything is written, naming the row; an episode of another status
+    (child in need) at the same time is no overlap, as on the form."""
+    child = _looked_after(world, start, end, also=LegalStatus.CHILD_IN_NEED)
+    with nothing_written(*WRITTEN):
+        report = IMPORTER.apply(DATA / "year1", by=world.admin)
+    [problem] = report.problems
+    assert (problem.where, problem.field, problem.rule, problem.record) == (
+        "episodes.csv line 2",
+        "DECOM" if start <= dt.date(2023, 4, 1) or end is None else "DEC",
+        "overlap",
+        "S1001",
+    )
+    assert f"legal status V2) from {start:%d/%m/%Y}" in problem.message
+    IMPORTER.apply(DATA / "year1", by=world.admin, valid_only=True)
+    looked_after = child.episodes.filter(status=LegalStatus.LOOKED_AFTER)
+    assert not looked_after.filter(lac_legal_status="C1").exists()
+    assert looked_after.filter(lac_legal_status="V2").get().end in (end, dt.date(2023, 6, 10))
 
 
 def test_a_legal_status_recorded_after_the_open_one_began_is_a_conflict(world: World) -> None:

@@ -10,7 +10,8 @@ What lands where (docs/imports-ssda903.md says it for the data team):
 - Episodes are cut into runs (an episode beginning the day the one before it ended
   continues it): a run of one legal status is a looked-after
   :class:`~locus.people.models.LegalStatusEpisode` (LS; DECOM, DEC and REC), held by the
-  importing administrator's agency; a run in one placement is an
+  importing administrator's agency, sharing no day with another looked-after episode
+  Locus holds (the episode form's rule, ``_overlaps_held``); a run in one placement is an
   :class:`~locus.people.models.AddressPeriod` at a home context for the placement (PLACE,
   PLACE_PROVIDER, PL_POST, URN), located when the postcode is a real one;
 - a Missing row is an :class:`~locus.incidents.models.Incident` of kind "missing" naming the
@@ -547,6 +548,7 @@ class _Planner:
         self, person: Person, good: list[Row], held: list[LegalStatusEpisode]
     ) -> None:
         used: set[int] = set()
+        planned = len(self.plan.episode_changes)  # this child's changes are appended after
         for run in runs(good, lambda r: r.values["LS"]):
             status = run.rows[0].values["LS"]
             match = next(
@@ -559,6 +561,17 @@ class _Planner:
                 ),
                 None,
             )
+            start = min(match.start, run.start) if match is not None else run.start
+            # An open run takes over an open episode begun before it (_takes_over), or is a
+            # conflict with one begun after: only those ended are checked here.
+            others = [
+                e
+                for e in held
+                if e is not match and (run.end is not None or match is not None or e.end)
+            ]
+            if self._overlaps_held(run, start, others, self.plan.episode_changes[planned:]):
+                self.count(LEGAL_STATUS, REJECTED)
+                continue
             if match is None:
                 # An open episode ends any Locus holds open under another legal status: a
                 # child is looked after under one status at a time.
@@ -585,7 +598,7 @@ class _Planner:
                 continue
             used.add(match.pk)
             wanted = {
-                "start": min(match.start, run.start),
+                "start": start,
                 "end": run.end,
                 "end_reason": run.reason,
             }
@@ -595,6 +608,42 @@ class _Planner:
                 self.count(LEGAL_STATUS, UPDATED)
             else:
                 self.count(LEGAL_STATUS, UNCHANGED)
+
+    def _overlaps_held(
+        self,
+        run: Run,
+        start: dt.date,
+        others: list[LegalStatusEpisode],
+        changes: list[tuple[LegalStatusEpisode, dict[str, Any]]],
+    ) -> bool:
+        """Whether the looked-after episode ``run`` makes (from ``start``, to the run's end)
+        shares a day with another of the child's looked-after episodes Locus holds
+        (``others``, as ``changes`` already planned leave them), whatever its legal status
+        and whoever recorded it: the rule of the episode form (``people.services``, "a child
+        is open to each status once at a time"), so a return brings in no second
+        looked-after episode at once. A handover (one ending the day the next starts) is no
+        overlap; an episode of another status (child in need, a plan) is none either. Said
+        on the row that starts the run (or ends it, when it runs into the other)."""
+        end = run.end
+        planned = {id(e): c for e, c in changes}
+        for other in others:
+            then = planned.get(id(other), {})
+            begun, ended = then.get("start", other.start), then.get("end", other.end)
+            shares = (ended is None or ended > start) and (end is None or begun < end)
+            if not (shares or begun == start):
+                continue
+            on_start = begun <= start or end is None
+            until = f"to {_date(ended)}" if ended else "and still open"
+            self.problem(
+                run.rows[0] if on_start else run.rows[-1],
+                "DECOM" if on_start else "DEC",
+                "overlap",
+                f"Locus has the child looked after (legal status {other.lac_legal_status}) "
+                f"from {_date(begun)} {until}: this episode overlaps it, and a child is "
+                "open to each status once at a time (correct whichever is wrong)",
+            )
+            return True
+        return False
 
     # Placements
 
