@@ -358,14 +358,42 @@ def redact_records(
         return 0
     done = _blank(models.Q(record_type=record_type, record_id__in=keys))
     if done:
-        write_event(
-            ChangeEvent,
-            actor=actor,
-            action=ChangeAction.UPDATE,
-            record_type=REDACTION,
-            record_id=record_type,
-            after={"ids": keys, **why},
-        )
+        _redaction_row(actor, record_type, keys, why)
+    return done
+
+
+def _redaction_row(actor: Any, record_id: str, keys: list[str], why: Mapping[str, Any]) -> None:
+    """The change row a redaction by record (or by event) writes: the verifier's evidence."""
+    write_event(
+        ChangeEvent,
+        actor=actor,
+        action=ChangeAction.UPDATE,
+        record_type=REDACTION,
+        record_id=record_id,
+        after={"ids": keys, **why},
+    )
+
+
+# The record id of a redaction by event (``redact_reads``): the read events' own ids.
+READ_EVENTS = AccessEvent._meta.label_lower
+
+
+def redact_reads(*, actor: Any, ids: Iterable[object], why: Mapping[str, Any]) -> int:
+    """Blank the content of these read events, by their own ids: events about no record a
+    purge removed that still hold what it held (a duplicate check that recorded nobody,
+    holding the name and date of birth a person was later recorded with:
+    ``people.duplicates.earlier_checks``). Writes one change row, as :func:`redact_records`
+    does, with :data:`READ_EVENTS` as its id, so the verifier holds each of them to it.
+    Idempotent; must run inside the purge's transaction. Returns how many were blanked."""
+    _in_purge("redact_reads")
+    keys = sorted(parse_ids(ids))
+    if not keys:
+        return 0
+    blanks = dict(REDACTED_FIELDS)[AccessEvent]
+    unredacted = AccessEvent.objects.filter(pk__in=keys, redacted_at__isnull=True)
+    done = unredacted.update(redacted_at=clock.now(), **blanks)
+    if done:
+        _redaction_row(actor, READ_EVENTS, [str(pk) for pk in keys], why)
     return done
 
 

@@ -14,7 +14,8 @@ sealed?"). Together these name what happened:
 * **redacted without a purge**: content blanked though no purge removed anyone it
   was about (a purge deletes the person, and the trail has that change) nor redacted
   its record (a redaction by record writes a change row naming the records:
-  ``services.redact_records``);
+  ``services.redact_records``) nor redacted the event itself by its id (a change row
+  naming the events: ``services.redact_reads``);
 * **head mismatch**: a day head kept outside the database (``--heads``) no longer
   matches its row: the chain was rewritten after the heads were exported.
 
@@ -114,8 +115,16 @@ class Purged:
     people: set[int]
     records: set[tuple[str, str]]
 
-    def covers(self, record_type: str, record_id: str, people: str) -> bool:
-        return bool(_people(people) & self.people) or (record_type, record_id) in self.records
+    def covers(
+        self, record_type: str, record_id: str, people: str, event: tuple[str, str] = ("", "")
+    ) -> bool:
+        """Whether a purge removed the event's people or its record, or redacted the event
+        itself by its id (``event``: its table's label and its id; ``redact_reads``)."""
+        return (
+            bool(_people(people) & self.people)
+            or (record_type, record_id) in self.records
+            or event in self.records
+        )
 
 
 def purges() -> Purged:
@@ -215,6 +224,7 @@ def _check(
 ) -> tuple[int, str | None]:
     """Check a batch of rows (in seq order) after the last accepted row (seq, hash)."""
     last_seq, last_hash = last
+    label = MODELS[stream.name]._meta.label_lower  # an event redacted by its id: its table
     plain_at = 5
     content_at = plain_at + len(stream.plain)
     extra_at = content_at + len(stream.content)
@@ -256,7 +266,7 @@ def _check(
             if (
                 redacted_at is not None
                 and purged is not None
-                and not purged.covers(record_type, record_id, people)
+                and not purged.covers(record_type, record_id, people, (label, str(pk)))
             ):
                 problem(
                     REDACTED, seq, pk, "content blanked, but no purge removed its people or record"

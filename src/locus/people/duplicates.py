@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from locus.access import recording, scopes
 from locus.access.models import Worker
-from locus.audit.models import AccessAction
+from locus.audit.models import AccessAction, AccessEvent
 from locus.audit.services import record_access
 from locus.people import selectors
 from locus.people.identifiers import names_similar, normalise_address, normalise_name
@@ -51,6 +51,19 @@ class Sought:
         dob = self.date_of_birth.isoformat() if self.date_of_birth else ""
         names = [normalise_name(self.given_name or ""), normalise_name(self.family_name or "")]
         return "|".join([*names, dob])
+
+    @classmethod
+    def logged(cls, detail: dict[str, Any]) -> Sought:
+        """What a check logged (:meth:`as_detail`, in the trail) read back: its names and
+        date of birth, enough for :meth:`who_key`."""
+        try:
+            born = dt.date.fromisoformat(str(detail.get("date_of_birth") or ""))
+        except ValueError:
+            born = None
+        given, family, known = (
+            str(detail.get(n) or "") for n in ("given_name", "family_name", "known_as")
+        )
+        return cls(given, family, known, date_of_birth=born)
 
     def as_detail(self) -> dict[str, str]:
         """For the audit trail and the request: what was searched, as typed."""
@@ -111,6 +124,14 @@ def duplicate_check(*, viewer: Worker, sought: Sought) -> DuplicateCheck:
     )
     shown = selectors.with_fields(viewer, shown, seen=True) if shown else []
     return DuplicateCheck(matched=matched, shown=shown, hidden=len(seen) < len(matched))
+
+
+# What a logged check says it led to (``log_check``'s ``outcome``): a person recorded, or
+# nobody (the recorder shown "a record may already exist", or their request sent).
+RECORDED = "recorded"
+NONE_FOUND = "none found"
+NOT_RECORDED = "possible duplicate: not recorded"
+ASKED = "asked the data team"
 
 
 def log_check(
@@ -214,3 +235,33 @@ def homes_at(*, viewer: Worker, address: str, postcode: str) -> HomesAt:
     )
     seen = next((c for c in same if c.pk in visible), None)
     return HomesAt(seen, [c.pk for c in same if c.pk not in visible])
+
+
+def earlier_checks(person_id: int) -> list[int]:
+    """The read events of the checks that held what ``person_id`` was recorded from before
+    they were: the recorder's own checks of the same names and date of birth
+    (:meth:`Sought.who_key`, as their requests are linked: ``services._requests_recorded``)
+    that recorded nobody (the page said "a record may already exist", or a request was
+    sent), before the check that recorded them. Those are about the records they matched,
+    not the person (not recorded yet), and their content is fixed in the trail's hash chain,
+    so they are found from the recording check instead: a purge of the person blanks them
+    (``audit.services.redact_reads``) before it blanks the recording check with every other
+    event about them. A check by another worker, or of a name spelt otherwise or another
+    date of birth, is not taken for this person: it goes when a record it matched does."""
+    checks = AccessEvent.objects.filter(
+        record_type="people.person", action=AccessAction.SEARCH, redacted_at__isnull=True
+    )
+    recordings = checks.filter(
+        people__contains=f",{person_id},", detail__duplicate_check__in=(RECORDED, NONE_FOUND)
+    ).values_list("pk", "actor_id", "at", "detail")
+    found: list[int] = []
+    for pk, actor_id, at, detail in recordings:
+        key = Sought.logged(detail).who_key()
+        earlier = checks.filter(
+            actor_id=actor_id,
+            at__lte=at,
+            pk__lt=pk,
+            detail__duplicate_check__in=(NOT_RECORDED, ASKED),
+        ).values_list("pk", "detail")
+        found.extend(e for e, said in earlier if Sought.logged(said).who_key() == key)
+    return sorted(set(found))

@@ -405,7 +405,7 @@ def person_record(
     create_audited(actor, Allocation, person=person, worker=holder, team=holder.team, start=today())
     if place is not None:
         _move_in(actor, person, _home_for(actor, address, place), today())
-    outcome = "recorded" if check.found else "none found"
+    outcome = duplicates.RECORDED if check.found else duplicates.NONE_FOUND
     duplicates.log_check(actor=actor, sought=sought, check=check, outcome=outcome, recorded=person)
     _requests_recorded(actor, sought, person)
     if confirmed:
@@ -482,7 +482,7 @@ def duplicate_query_send(*, actor: Worker, note: str = "", **details: Any) -> Id
         routed_to=identifier_query_route(conflicting, requester=actor),
     )
     query.matches.set(check.matched)
-    duplicates.log_check(actor=actor, sought=sought, check=check, outcome="asked the data team")
+    duplicates.log_check(actor=actor, sought=sought, check=check, outcome=duplicates.ASKED)
     return query
 
 

@@ -66,7 +66,7 @@ def person_new(request: AuthedRequest, kind: str) -> HttpResponse:
                 actor=request.user,
                 sought=found.sought,
                 check=check,
-                outcome="possible duplicate: not recorded",
+                outcome=duplicates.NOT_RECORDED,
             )
             form.add_domain_errors(found)
         except ValidationFailed as error:

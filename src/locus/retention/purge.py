@@ -26,7 +26,7 @@ from django.db.models.deletion import Collector
 from locus.access import retention as rules
 from locus.access.models import BreakGlass, Worker
 from locus.audit.models import ChangeAction
-from locus.audit.services import record_change, redact_about, redact_records
+from locus.audit.services import record_change, redact_about, redact_reads, redact_records
 from locus.casework.models import (
     ContextCase,
     ContextConference,
@@ -49,6 +49,7 @@ from locus.notes.models import CaseNote
 from locus.notifications.services import forget_all
 from locus.panels.models import PanelAction
 from locus.peers.models import Association, GroupMembership
+from locus.people import duplicates
 from locus.people.models import IdentifierQuery, Person
 from locus.retention import selectors
 from locus.retention.models import Outcome, PurgeItem, PurgeRun, RunState
@@ -142,9 +143,14 @@ def _unless_held(
 
 
 def _person(actor: Worker, person: Person, why: Why) -> None:
+    # The checks that held what they were recorded from, before they were (about the
+    # records those matched, not them), are found from the check that recorded them: read
+    # before that one is blanked below.
+    checks = duplicates.earlier_checks(person.pk)
     # What the trail said about them is blanked first, so the events written below (which
     # are about them too) keep the rule and the run.
     redact_about([person.pk])
+    redact_reads(actor=actor, ids=checks, why=why)
     # The meetings they were on or in the map of: events written before a meeting's events
     # named its people hold the map (ids and initials) without naming them.
     _redact_records(actor, _meetings_of(person), why)
