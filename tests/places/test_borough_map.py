@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from django.urls import reverse
 from locus.audit.models import AccessEvent
 from locus.common import clock
 from locus.incidents.models import IncidentKind, InvolvementRole
-from locus.places import selectors_map
+from locus.places import selectors_map, views_map
 from locus.places.models import Context
 from locus.places.services import context_update
 from tests.factories import World, client_for, make_context, make_incident, make_person
@@ -243,3 +244,63 @@ def test_the_page_reads_a_fixed_number_of_queries(
     # and one read of the day's hotspots (cached), and the access log's chain head (2)
     with django_assert_num_queries(14):
         assert client.get(MAP).status_code == 200
+
+
+def _section(page: str, heading_id: str) -> str:
+    """The page from the heading with ``heading_id`` to the next h2."""
+    start = page.index(f'id="{heading_id}"')
+    end = page.find("<h2", start)
+    return page[start : end if end > 0 else None]
+
+
+def _rows(section: str) -> list[str]:
+    return re.findall(
+        r'<tr class="govuk-table__row">\s*<td class="govuk-table__cell">(.*?)</td>', section
+    )
+
+
+def test_the_places_table_pages_and_keeps_the_filters_while_the_map_draws_every_place(
+    placed: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy borough's places table is read a page at a time (the map above draws them
+    all), and the next page's link keeps the filters and lands on the table."""
+    monkeypatch.setattr(views_map, "PLACES_PER_PAGE", 1)
+    shop = Context.objects.get(pk=placed.shopping_centre.pk)
+    context_update(actor=placed.admin, context=shop, postcode=HOME_POSTCODE)
+    make_incident(
+        placed.system,
+        context=shop,
+        reporting_agency=placed.csc,
+        involvements=[(placed.other_child, InvolvementRole.HARMED)],
+    )
+    page, layers = _map(placed.social_worker, "?window=52w")
+    assert _names(layers) == {"Millfields Park", shop.name}
+    places = _section(page, "places")
+    assert len(_rows(places)) == 1 and "Millfields Park" in places  # the busiest first
+    assert "Places 1 to 1 of 2" in places
+    assert 'href="?window=52w&amp;page=2#places"' in places
+    page, layers = _map(placed.social_worker, "?window=52w&page=2")
+    places = _section(page, "places")
+    assert len(_rows(places)) == 1 and shop.name in places
+    assert _names(layers) == {"Millfields Park", shop.name}
+    # Logged with every place the page names (the map's data names them all) and the page.
+    event = AccessEvent.objects.filter(actor=placed.social_worker).latest("id")
+    assert sorted(event.detail["shown"]) == sorted([str(placed.park.pk), str(shop.pk)])
+    assert event.detail["table_page"] == 2
+
+
+def test_the_sectors_table_lists_only_sectors_with_incidents_and_counts_the_rest(
+    placed: World,
+) -> None:
+    """Most sectors are empty under narrow filters: the table lists those with incidents
+    and says how many have none, so a phone does not scroll through rows of zeros."""
+    page, layers = _map(placed.social_worker)
+    everywhere = len(layers["sectors"])
+    sectors = _section(page, "sectors")
+    assert _rows(sectors) == [PARK_SECTOR]
+    assert f"1 of the borough's {everywhere} sectors has incidents on the map" in sectors
+    assert f"the other {everywhere - 1} have none" in sectors
+    page, _ = _map(placed.social_worker, "?kind=grooming")
+    sectors = _section(page, "sectors")
+    assert _rows(sectors) == []
+    assert f"None of the borough's {everywhere} sectors has an incident on the map" in sectors

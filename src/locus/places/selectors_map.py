@@ -206,6 +206,16 @@ class BoroughMap:
     def shown_ids(self) -> list[int]:
         return [p.id for p in self.places]
 
+    @property
+    def sectors_with_incidents(self) -> list[MapSector]:
+        """The sectors the page lists: most of a borough's are empty under narrow filters,
+        and the page says how many (``sectors_without_incidents``) rather than list them."""
+        return [s for s in self.sectors if s.count]
+
+    @property
+    def sectors_without_incidents(self) -> int:
+        return sum(1 for s in self.sectors if not s.count)
+
     def layers(self) -> dict[str, Any]:
         """What the page's script draws (json_script): the same as the tables."""
         return {

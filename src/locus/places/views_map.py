@@ -13,18 +13,24 @@ from django.urls import reverse
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
+from locus.common.pagination import paginate
 from locus.incidents.models import IncidentKind, InvolvementRole
 from locus.places import selectors_hotspots, selectors_map
 from locus.web.middleware import CSP
+
+# The places table, a page at a time: the map above it draws them all.
+PLACES_PER_PAGE = 20
 
 
 def borough_map(request: AuthedRequest) -> HttpResponse:
     filters = selectors_map.MapFilters.from_query(request.GET)
     data = selectors_map.borough_map(viewer=request.user, filters=filters)
+    page, paging = paginate(request, data.places, PLACES_PER_PAGE)
     # The day's hotspots: places and times only, the same for everybody (docs/hotspots.md).
     hotspots = selectors_hotspots.borough_hotspots()
     # The places' names say where things happened (a home's name is a family's address):
-    # the read is logged with the filters and the places shown.
+    # the read is logged with the filters and the places shown. The map's data names every
+    # place drawn, whichever page of the table is shown, so all of them are logged.
     record_access(
         actor=request.user,
         record_type="places.context",
@@ -33,6 +39,7 @@ def borough_map(request: AuthedRequest) -> HttpResponse:
             "page": "map",
             **filters.as_detail(),
             "shown": [str(i) for i in data.shown_ids],
+            "table_page": page.number,
             "hotspots": [h.key for h in hotspots],
         },
     )
@@ -41,6 +48,8 @@ def borough_map(request: AuthedRequest) -> HttpResponse:
         "places/map.html",
         {
             "m": data,
+            "page": page,
+            **paging,
             "layers": {**data.layers(), "hotspots": _hotspot_layer(hotspots)},
             "hotspots": hotspots,
             "hotspot_weeks": selectors_hotspots.WEEKS,
