@@ -3,13 +3,16 @@ a place and the zoom buttons by keyboard; axe finds nothing on the page."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.conf import settings
 from playwright.sync_api import expect
 
 from locus.access.services import agency_create, system_worker, team_create
 from locus.incidents.services import incident_record
 from locus.people.services import allocation_create, person_create
+from locus.places import postcodes, selectors_map
 from locus.places.services import context_create
 from tests.e2e.conftest import ALLOCATED, START_DOB, axe_violations, e2e_worker, sign_in
 from tests.factories import past_moment
@@ -89,3 +92,85 @@ def test_a_worker_filters_the_borough_map_and_reaches_its_places_by_keyboard(
     sectors = page.get_by_role("region", name="Postcode sectors")
     expect(sectors.get_by_role("row", name="E8 1 1")).to_be_visible()
     assert axe_violations(page) == []
+
+
+PHONE = {"width": 375, "height": 800}
+
+# Each marker's box on the screen, and the pairs of markers whose boxes overlap.
+MARKER_BOXES_JS = """() => {
+  const boxes = [...document.querySelectorAll('#borough-map .leaflet-marker-icon')]
+    .map((node) => node.getBoundingClientRect());
+  const overlaps = [];
+  boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b) => {
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+      overlaps.push(i);
+    }
+  }));
+  return {sizes: boxes.map((b) => [b.width, b.height]), overlaps: overlaps.length};
+}"""
+
+
+def _busy_borough(system: Any, agency: Any, child: Any) -> int:
+    """A place with an incident in every postcode sector of the borough, and ten more
+    close together in one sector: more places than a phone's map can draw apart."""
+    found = postcodes.postcodes_in(
+        settings.LOCUS_BOROUGH_LAUA, tuple(settings.LOCUS_BOROUGH_POSTCODE_LETTERS.split(","))
+    )
+    first_in_sector: dict[str, str] = {}
+    for point in found:
+        first_in_sector.setdefault(selectors_map.sector_of(point.postcode), point.postcode)
+    dense = [p.postcode for p in found if p.postcode.startswith("E8 1")][:10]
+    chosen = [*first_in_sector.values(), *dense]
+    for n, postcode in enumerate(chosen):
+        place = context_create(actor=system, kind="retail", name=f"Shop {n}", postcode=postcode)
+        _incident(system, place, child, "robbery", agency)
+    return len(chosen)
+
+
+def test_on_a_phone_the_map_groups_places_too_close_to_tap_apart(
+    page: Any, live_server: Any, transactional_db: Any
+) -> None:
+    """At 375 pixels no marker covers another and each is at least 24 by 24 pixels (WCAG
+    2.2, 2.5.8): places too close together are one marker with their count, whose popup
+    lists them, and zooming in draws them apart."""
+    system = system_worker()
+    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
+    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
+    worker = e2e_worker(system, "sw", "Sam Okafor", team)
+    child = person_create(
+        actor=system, given_name="Ciara", family_name="Test", date_of_birth=START_DOB
+    )
+    allocation_create(actor=system, person=child, worker=worker, start=ALLOCATED)
+    places = _busy_borough(system, csc, child)
+
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, "sw", "/contexts/map/")
+    markers = page.locator("#borough-map .leaflet-marker-icon")
+    expect(markers.first).to_be_visible()
+    drawn = page.evaluate(MARKER_BOXES_JS)
+    assert drawn["overlaps"] == 0
+    assert all(width >= 24 and height >= 24 for width, height in drawn["sizes"])
+    assert len(drawn["sizes"]) < places  # some are grouped
+    assert axe_violations(page) == []
+
+    # A group names how many places it holds; its popup lists each with a link.
+    group = page.get_by_role(
+        "button", name=re.compile(r"^\d+ places near Shop \d+: \d+ incidents$")
+    )
+    first = group.first
+    held = int(first.get_attribute("aria-label").split(" ")[0])
+    first.focus()
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup.get_by_role("link")).to_have_count(held)
+    # Checked once faded in: half-way, its links' colours are not yet their own.
+    expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")
+    assert axe_violations(page) == []
+
+    # Zooming in to them draws more markers, still apart.
+    popup.get_by_role("button", name="Zoom in to these places").click()
+    expect(markers).not_to_have_count(len(drawn["sizes"]))
+    page.wait_for_timeout(500)  # the zoom's animation
+    after = page.evaluate(MARKER_BOXES_JS)
+    assert after["overlaps"] == 0
+    assert all(width >= 24 and height >= 24 for width, height in after["sizes"])

@@ -62,26 +62,109 @@ function markerSize(count) {
   return count >= 20 ? 34 : count >= 5 ? 28 : 24;
 }
 
+// Places nearer each other on the screen than this (across or down, in pixels) are drawn
+// as one marker: the largest marker and room to spare, so no marker covers another and
+// each keeps its 24 by 24 pixels to tap (WCAG 2.2, 2.5.8) at every width and zoom.
+const GAP = 40;
+
+function groupPlaces(map) {
+  // The busiest place first (the data's order) leads its group, and the group is drawn at
+  // its point: leaders are at least GAP apart, so their markers never overlap.
+  const groups = [];
+  for (const place of data.places) {
+    const point = map.latLngToLayerPoint(place.at);
+    const near = groups.find(
+      (group) => Math.abs(group.point.x - point.x) < GAP && Math.abs(group.point.y - point.y) < GAP,
+    );
+    if (near) near.places.push(place);
+    else groups.push({ point, places: [place] });
+  }
+  return groups;
+}
+
+function total(places) {
+  return places.reduce((sum, place) => sum + place.count, 0);
+}
+
+function markerName(places) {
+  const [first] = places;
+  if (places.length === 1) return `${first.name}, ${first.kind}: ${incidents(first.count)}`;
+  return `${places.length} places near ${first.name}: ${incidents(total(places))}`;
+}
+
+function groupPopup(map, places) {
+  const box = element("div");
+  box.append(element("div", `${places.length} places close together`, "locus-map-group__count"));
+  const bounds = L.latLngBounds(places.map((place) => place.at));
+  // Places at one point stay together however far in: the list is the only way to them.
+  if (!bounds.getNorthEast().equals(bounds.getSouthWest())) {
+    const zoom = element(
+      "button",
+      "Zoom in to these places",
+      "govuk-button govuk-button--secondary locus-map-group__zoom",
+    );
+    zoom.type = "button";
+    zoom.addEventListener("click", () => {
+      map.closePopup();
+      map.fitBounds(bounds, { padding: [GAP, GAP] });
+      map.getContainer().focus();
+    });
+    box.append(zoom);
+  }
+  const list = element("ul", undefined, "govuk-list locus-map-group");
+  for (const place of places) {
+    const item = element("li");
+    const link = element("a", place.name, "govuk-link");
+    link.href = place.url;
+    item.append(link, ` (${place.kind}): ${incidents(place.count)}`);
+    list.append(item);
+  }
+  box.append(list);
+  return box;
+}
+
+// A popup stays clear of the zoom buttons and fits a phone's map.
+const POPUP = { maxWidth: 260, autoPanPaddingTopLeft: [48, 10] };
+
+function marker(map, places) {
+  const count = total(places);
+  const label = element("span", String(count));
+  const single = places.length === 1;
+  const kinds = ["locus-place-marker"];
+  if (!single) kinds.push("locus-place-group");
+  else if (places[0].kind === "Home") kinds.push("locus-home");
+  const size = markerSize(count);
+  const icon = L.divIcon({ html: label, className: kinds.join(" "), iconSize: [size, size] });
+  const at = places[0].at;
+  const drawn = L.marker(at, { icon, keyboard: true, riseOnHover: true });
+  if (single) drawn.bindPopup(placePopup(places[0]), POPUP);
+  else drawn.bindPopup(groupPopup(map, places), { ...POPUP, maxHeight: 240 });
+  return drawn;
+}
+
 function drawPlaces(map) {
   for (const place of data.places) {
     if (place.end) L.polyline([place.at, place.end], ROUTE).addTo(map);
-    const size = markerSize(place.count);
-    const label = element("span", String(place.count));
-    const icon = L.divIcon({
-      html: label,
-      className: `locus-place-marker${place.kind === "Home" ? " locus-home" : ""}`,
-      iconSize: [size, size],
-    });
-    const marker = L.marker(place.at, { icon, keyboard: true, riseOnHover: true });
-    marker.bindPopup(placePopup(place));
-    marker.addTo(map);
-    const node = marker.getElement();
-    node.setAttribute("aria-label", `${place.name}, ${place.kind}: ${incidents(place.count)}`);
   }
+  const markers = L.layerGroup().addTo(map);
+  const redraw = () => {
+    markers.clearLayers();
+    for (const group of groupPlaces(map)) {
+      const drawn = marker(map, group.places).addTo(markers);
+      drawn.getElement().setAttribute("aria-label", markerName(group.places));
+    }
+  };
+  redraw();
+  map.on("zoomend", redraw);
 }
 
 function draw(shapes) {
-  const map = L.map("borough-map", { keyboard: true, attributionControl: false, zoomSnap: 0.5 });
+  const map = L.map("borough-map", {
+    keyboard: true,
+    attributionControl: false,
+    zoomSnap: 0.25,
+    maxZoom: 18,
+  });
   if (data.tiles) L.tileLayer(data.tiles.url, { maxZoom: 19 }).addTo(map);
   for (const sector of shapes.sectors) {
     if (!sector.rings.length) continue;
@@ -92,7 +175,8 @@ function draw(shapes) {
       .addTo(map);
   }
   const outline = L.polygon(shapes.outline, OUTLINE).addTo(map);
-  map.fitBounds(outline.getBounds());
+  // Clear of the zoom buttons at the top left, so no place sits under them.
+  map.fitBounds(outline.getBounds(), { paddingTopLeft: [48, 8], paddingBottomRight: [8, 8] });
   drawHotspots(map);
   drawPlaces(map);
 }
