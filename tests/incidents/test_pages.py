@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from locus.audit.models import AccessEvent
-from locus.incidents.models import Incident, IncidentRevision, Involvement
+from locus.incidents.models import (
+    Incident,
+    IncidentKind,
+    IncidentRevision,
+    Involvement,
+    InvolvementRole,
+)
 from locus.people.picker import NOT_NAMEABLE
 from locus.places.models import ContextKind
-from tests.factories import World, client_for, make_context, make_person, nothing_written
+from tests.factories import (
+    World,
+    client_for,
+    make_context,
+    make_incident,
+    make_person,
+    nothing_written,
+)
 from tests.incidents.helpers import as_posted
 
 NEW = "/incidents/new/"
@@ -231,3 +247,38 @@ def test_pinned_query_counts(world: World) -> None:
     assert _queries(police, reverse("incident-amend", args=[incident.pk])) == 15
     # + who of its people the viewer sees, and its history: amendments and removed people.
     assert _queries(police, reverse("incident", args=[incident.pk])) == 17
+
+
+def _h1(html: str) -> str:
+    [heading] = re.findall(r"<h1[^>]*>(.*?)</h1>", html, flags=re.S)
+    return re.sub(r"<[^>]+>", "", heading).strip()
+
+
+def test_the_incident_page_heading_says_what_it_was_and_when(world: World) -> None:
+    """A worker who opens an incident from a list of many reads which one it is from its
+    heading: the kind (an "other" one said as an incident) and the day, and nothing of a
+    place or person the reader may not see."""
+    when = timezone.make_aware(dt.datetime(2026, 3, 3, 21, 15))
+    other = make_incident(
+        world.system,
+        context=world.home,
+        kind=IncidentKind.OTHER,
+        occurred_at=when,
+        involvements=[(world.pupil, InvolvementRole.HARMED)],
+        reporting_agency=world.police,
+    )
+    robbery = make_incident(
+        world.system,
+        context=world.park,
+        kind=IncidentKind.ROBBERY,
+        occurred_at=when,
+        involvements=[(world.csc_child, InvolvementRole.HARMED)],
+        reporting_agency=world.csc,
+    )
+    page = client_for(world.school_dsl).get(reverse("incident", args=[other.pk]))
+    html = page.content.decode()
+    assert _h1(html) == "Other incident, 3 March 2026"
+    assert "<title>Other incident, 3 March 2026" in html
+    assert world.home.name not in html  # the home stays withheld from the school's lead
+    page = client_for(world.social_worker).get(reverse("incident", args=[robbery.pk]))
+    assert _h1(page.content.decode()) == "Robbery, 3 March 2026"

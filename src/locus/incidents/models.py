@@ -75,6 +75,12 @@ class Incident(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {timezone.localtime(self.occurred_at):%d/%m/%Y}"
 
+    @property
+    def what(self) -> str:
+        """What it was, as a page's heading says it: the kind, an "other" one said as an
+        incident ("Other" alone says nothing of what the page is about)."""
+        return "Other incident" if self.kind == IncidentKind.OTHER else self.get_kind_display()
+
 
 #: What the pages say for an incident recorded without a place (templates/incidents/_place.html).
 NO_PLACE = "Place not known"
