@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -402,3 +403,10 @@ def page_queries(worker: Worker, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
+
+
+def heading_jumps(html: str) -> list[str]:
+    """Each place where a page's headings go down more than one level ("h1 to h3"): a
+    screen reader user moving by headings would think a level was missed (WCAG 1.3.1)."""
+    levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", html)]
+    return [f"h{a} to h{b}" for a, b in itertools.pairwise(levels) if b > a + 1]

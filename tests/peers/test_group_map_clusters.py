@@ -11,7 +11,7 @@ from django.urls import reverse
 from locus.access import scopes
 from locus.audit.models import AccessEvent
 from locus.peers.maps import CLUSTER_OVER, people_map
-from tests.factories import World, client_for, make_association, make_person
+from tests.factories import World, client_for, heading_jumps, make_association, make_person
 from tests.mapping.helpers import held_meeting, hold, propose, schedule
 from tests.peers.group_helpers import join
 from tests.peers.test_map_reading import overlapping_labels
@@ -157,6 +157,14 @@ def test_a_cluster_map_shows_only_the_children_the_viewer_may_see(world: World) 
         "page": "cluster-map",
         "named": sorted([w.csc_child.pk, w.team_child.pk]),
     }
+
+
+def test_a_cluster_map_s_headings_go_down_one_level_at_a_time(world: World) -> None:
+    """The map's key and sub-groups headings sit under a heading one level up, as on a
+    child's peer map and a group's page."""
+    make_association(world.system, person=world.csc_child, other=world.team_child)
+    response = client_for(world.social_worker).get(cluster_url(world.csc_child, world.team_child))
+    assert heading_jumps(response.content.decode()) == []
 
 
 def test_a_worker_who_sees_none_of_a_cluster_learns_nothing_but_the_count(world: World) -> None:

@@ -28,6 +28,7 @@ from tests.factories import (
     START,
     World,
     client_for,
+    heading_jumps,
     make_association,
     make_context,
     make_person,
@@ -446,3 +447,14 @@ def test_administrators_can_review_purposes_but_not_change_them(world: World) ->
     with nothing_written(PeerMapPurpose):
         client.post(f"/admin/peers/peermappurpose/{purpose.pk}/delete/", {"post": "yes"})
     assert PeerMapPurpose.objects.filter(pk=purpose.pk).exists()
+
+
+@pytest.mark.parametrize("persona", ["social_worker", "teammate", "admin"])
+def test_the_peer_map_s_headings_go_down_one_level_at_a_time(mapped: World, persona: str) -> None:
+    """A screen reader user moving by headings reaches the map's key from a heading one
+    level up, whether or not the page offers the naming form (the social worker holds the
+    child's case and is offered it; the others are not)."""
+    page = client_for(mapped.persona(persona)).get(reverse("peer-map", args=[mapped.csc_child.pk]))
+    html = page.content.decode()
+    assert ("Record purpose and show names" in html) == (persona == "social_worker")
+    assert heading_jumps(html) == []
