@@ -112,3 +112,34 @@ def test_on_a_wide_screen_the_peers_table_shows_its_links_without_scrolling(
         box = link.bounding_box()
         assert box["x"] + box["width"] <= current["x"] + current["width"], action
     assert axe_violations(page) == []
+
+
+# Each visible table caption in a scroll region that reaches past the region's right edge,
+# where a phone's reader cannot see the end of it.
+CAPTIONS_CUT_JS = """() => [...document.querySelectorAll('.locus-table-scroll caption')]
+  .filter((caption) => !caption.classList.contains('govuk-visually-hidden'))
+  .filter((caption) => caption.getBoundingClientRect().right
+    > caption.closest('.locus-table-scroll').getBoundingClientRect().right + 1)
+  .map((caption) => caption.textContent.trim())"""
+
+
+def test_on_a_phone_a_table_s_caption_wraps_within_the_screen(
+    page: Any, live_server: Any, world: World
+) -> None:
+    """A wide table scrolls sideways in its box, but its caption (a chronology's count and
+    filters, a map's table's name) wraps to the box's width and stays in view as the table
+    scrolls, so it is read whole."""
+    _ended_and_current(world)
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, "sw", "/people/")
+    for path in (f"/notes/person/{world.child.pk}/", f"/people/{world.child.pk}/peer-map/"):
+        page.goto(live_server.url + path)
+        expect(page.locator("h1")).to_be_visible()
+        assert page.evaluate(CAPTIONS_CUT_JS) == [], path
+    page.goto(f"{live_server.url}/notes/person/{world.child.pk}/")
+    chronology = page.get_by_role("region", name="Chronology")
+    caption = chronology.locator("caption")
+    expect(caption).to_contain_text("events: All kinds of event")
+    chronology.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+    assert page.evaluate(CAPTIONS_CUT_JS) == []
+    assert caption.bounding_box()["x"] >= chronology.bounding_box()["x"] - 1
