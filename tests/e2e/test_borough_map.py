@@ -32,9 +32,9 @@ def _incident(system: Any, context: Any, child: Any, kind: str, agency: Any) -> 
     )
 
 
-def test_a_worker_filters_the_borough_map_and_reaches_its_places_by_keyboard(
-    page: Any, live_server: Any, transactional_db: Any
-) -> None:
+def _social_worker_and_child() -> tuple[Any, Any, Any]:
+    """A social worker who signs in as "sw" and the child she holds: the system worker,
+    her agency and the child."""
     system = system_worker()
     csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
     team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
@@ -43,6 +43,13 @@ def test_a_worker_filters_the_borough_map_and_reaches_its_places_by_keyboard(
         actor=system, given_name="Ciara", family_name="Test", date_of_birth=START_DOB
     )
     allocation_create(actor=system, person=child, worker=worker, start=ALLOCATED)
+    return system, csc, child
+
+
+def test_a_worker_filters_the_borough_map_and_reaches_its_places_by_keyboard(
+    page: Any, live_server: Any, transactional_db: Any
+) -> None:
+    system, csc, child = _social_worker_and_child()
     park = context_create(
         actor=system, kind="open_space", name="Millfields Park", postcode="E5 0AR"
     )
@@ -133,14 +140,7 @@ def test_on_a_phone_the_map_groups_places_too_close_to_tap_apart(
     """At 375 pixels no marker covers another and each is at least 24 by 24 pixels (WCAG
     2.2, 2.5.8): places too close together are one marker with their count, whose popup
     lists them, and zooming in draws them apart."""
-    system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    worker = e2e_worker(system, "sw", "Sam Okafor", team)
-    child = person_create(
-        actor=system, given_name="Ciara", family_name="Test", date_of_birth=START_DOB
-    )
-    allocation_create(actor=system, person=child, worker=worker, start=ALLOCATED)
+    system, csc, child = _social_worker_and_child()
     places = _busy_borough(system, csc, child)
 
     page.set_viewport_size(PHONE)

@@ -259,26 +259,23 @@ def test_the_incident_page_heading_says_what_it_was_and_when(world: World) -> No
     heading: the kind (an "other" one said as an incident) and the day, and nothing of a
     place or person the reader may not see."""
     when = timezone.make_aware(dt.datetime(2026, 3, 3, 21, 15))
-    other = make_incident(
-        world.system,
-        context=world.home,
-        kind=IncidentKind.OTHER,
-        occurred_at=when,
-        involvements=[(world.pupil, InvolvementRole.HARMED)],
-        reporting_agency=world.police,
-    )
-    robbery = make_incident(
-        world.system,
-        context=world.park,
-        kind=IncidentKind.ROBBERY,
-        occurred_at=when,
-        involvements=[(world.csc_child, InvolvementRole.HARMED)],
-        reporting_agency=world.csc,
-    )
-    page = client_for(world.school_dsl).get(reverse("incident", args=[other.pk]))
-    html = page.content.decode()
-    assert _h1(html) == "Other incident, 3 March 2026"
-    assert "<title>Other incident, 3 March 2026" in html
-    assert world.home.name not in html  # the home stays withheld from the school's lead
-    page = client_for(world.social_worker).get(reverse("incident", args=[robbery.pk]))
-    assert _h1(page.content.decode()) == "Robbery, 3 March 2026"
+    # (reader, kind, where, who, reporting agency, the heading the reader reads)
+    cases = [
+        (world.school_dsl, IncidentKind.OTHER, world.home, world.pupil, world.police,
+         "Other incident, 3 March 2026"),
+        (world.social_worker, IncidentKind.ROBBERY, world.park, world.csc_child, world.csc,
+         "Robbery, 3 March 2026"),
+    ]  # fmt: skip
+    for reader, kind, where, who, agency, heading in cases:
+        incident = make_incident(
+            world.system,
+            context=where,
+            kind=kind,
+            occurred_at=when,
+            involvements=[(who, InvolvementRole.HARMED)],
+            reporting_agency=agency,
+        )
+        html = client_for(reader).get(reverse("incident", args=[incident.pk])).content.decode()
+        assert _h1(html) == heading
+        assert f"<title>{heading}" in html
+        assert world.home.name not in html  # withheld from the school's lead

@@ -208,10 +208,9 @@ def test_no_tiles_unless_a_tile_server_is_set(placed: World, settings: Any) -> N
     assert "Tiles: Example &lt;org&gt;" in page
 
 
-def test_the_busiest_places_only_are_drawn_and_the_page_says_so(
-    placed: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(selectors_map, "MAX_PLACES", 1)
+def _busy_shop(placed: World) -> Context:
+    """The shopping centre, placed in the home's sector, with one incident: a second
+    place on the map, less busy than the park."""
     shop = Context.objects.get(pk=placed.shopping_centre.pk)
     context_update(actor=placed.admin, context=shop, postcode=HOME_POSTCODE)
     make_incident(
@@ -220,6 +219,14 @@ def test_the_busiest_places_only_are_drawn_and_the_page_says_so(
         reporting_agency=placed.csc,
         involvements=[(placed.other_child, InvolvementRole.HARMED)],
     )
+    return shop
+
+
+def test_the_busiest_places_only_are_drawn_and_the_page_says_so(
+    placed: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors_map, "MAX_PLACES", 1)
+    _busy_shop(placed)
     page, layers = _map(placed.social_worker)
     assert _names(layers) == {"Millfields Park"}
     assert "the 1 places with most incidents, of 2" in page
@@ -265,14 +272,7 @@ def test_the_places_table_pages_and_keeps_the_filters_while_the_map_draws_every_
     """A busy borough's places table is read a page at a time (the map above draws them
     all), and the next page's link keeps the filters and lands on the table."""
     monkeypatch.setattr(views_map, "PLACES_PER_PAGE", 1)
-    shop = Context.objects.get(pk=placed.shopping_centre.pk)
-    context_update(actor=placed.admin, context=shop, postcode=HOME_POSTCODE)
-    make_incident(
-        placed.system,
-        context=shop,
-        reporting_agency=placed.csc,
-        involvements=[(placed.other_child, InvolvementRole.HARMED)],
-    )
+    shop = _busy_shop(placed)
     page, layers = _map(placed.social_worker, "?window=52w")
     assert _names(layers) == {"Millfields Park", shop.name}
     places = _section(page, "places")
