@@ -1,7 +1,9 @@
 """Who allocates a child, who proposes, sees, accepts, declines and withdraws a transfer.
 
 * **Allocate**: a team manager allocates a child they see in their own right to a
-  worker of their own team; an administrator to anyone (``policies.can_allocate``).
+  worker of their own team; an administrator to anyone in a team (``policies.can_allocate``)
+  who holds cases: a practitioner or manager, not of a partner organisation nor of an
+  independent reviewing service (:func:`holds_cases`).
 * **Propose**: the worker holding the case (the allocation it moves from), or a manager
   of that worker's team, who sees the child in their own right. A case moves between
   teams of the agency that holds it; handing it to another agency is a referral, not a
@@ -28,7 +30,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from locus.access import lookups, policies, scopes
-from locus.access.models import Role, Team, Worker
+from locus.access.models import AgencyKind, Role, Team, Worker
 from locus.audit.models import AccessEvent
 from locus.people.models import Allocation, Person
 from locus.transfers.models import Status, Transfer
@@ -93,24 +95,44 @@ def can_end_allocation(
     return policies.sees_lastingly(worker, allocation.person) if lasting is None else lasting
 
 
+def why_holds_no_cases(worker: Worker) -> str:
+    """Why ``worker`` may not hold a case (be allocated a child, receive a transfer), in
+    words for the form's worker field, or "" when they may. Only a practitioner or manager
+    holds cases; not of an independent reviewing service (a chair holding a case would chair
+    their own), nor of a partner organisation (a housing provider, a centre's security: a
+    partner sees no child, and a case held in its team would show the child to the team and,
+    at agency scope, to the whole organisation)."""
+    if worker.role not in policies.CASEWORK_ROLES:
+        return "The worker does not hold cases: only a practitioner or manager does"
+    team = worker.team
+    if team is not None and team.independent:
+        return (
+            "The worker does not hold cases: an independent reviewing service's staff chair "
+            "and review, and hold none"
+        )
+    if team is not None and team.agency.kind == AgencyKind.PARTNER:
+        return (
+            "The worker does not hold cases: a partner organisation's staff see no child, "
+            "and are given none"
+        )
+    return ""
+
+
 def holds_cases(worker: Worker) -> bool:
     """May hold a case (be allocated, receive a transfer): an active practitioner or manager,
-    not of an independent reviewing service (a chair holding a case would chair their own)."""
-    return (
-        worker.is_active
-        and worker.role in policies.CASEWORK_ROLES
-        and not (worker.team is not None and worker.team.independent)
-    )
+    not of an independent reviewing service nor of a partner organisation
+    (:func:`why_holds_no_cases`)."""
+    return worker.is_active and not why_holds_no_cases(worker)
 
 
 def case_holders() -> QuerySet[Worker]:
-    """Every worker who may hold a case, in a team."""
+    """Every worker who may hold a case, in a team (:func:`holds_cases`)."""
     return Worker.objects.filter(
         is_active=True,
         role__in=policies.CASEWORK_ROLES,
         team__isnull=False,
         team__independent=False,
-    )
+    ).exclude(team__agency__kind=AgencyKind.PARTNER)
 
 
 def managers() -> QuerySet[Worker]:

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from locus.access import episodes, policies, recording
+from locus.access import episodes, policies, recording, transfers
 from locus.access.models import Agency, Team, Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_access
@@ -770,6 +770,9 @@ def allocate(
     problems.check(
         team is None or worker.team_id == team.pk, "team", "The worker is not a member of that team"
     )
+    # A partner organisation's staff, an independent chair or an analyst holds no case.
+    why = transfers.why_holds_no_cases(worker) if team is not None else ""
+    problems.check(not why, "worker", why)
     check_period(problems, start, None)
     problems.check(
         not Allocation.objects.current().filter(person=person, worker=worker).exists(),

@@ -43,9 +43,7 @@ def _receives_cases(worker: Worker, team: Team) -> str:
         return "The worker is not a member of the receiving team"
     if not worker.is_active:
         return "The worker's account is not active"
-    if not rules.holds_cases(worker):
-        return "The worker does not hold cases"
-    return ""
+    return rules.why_holds_no_cases(worker)
 
 
 @transaction.atomic
