@@ -56,7 +56,7 @@ MATRIX: dict[str, tuple[bool, bool, bool, bool, bool, bool]] = {
     "partner_worker": (True, True, False, False, False, False),
     "other_partner": (False, True, False, False, False, False),
     "auditor": (False, False, False, False, False, False),
-    "admin": (True, True, True, True, False, True),
+    "admin": (True, False, False, False, False, True),
 }
 
 

@@ -311,7 +311,12 @@ def test_the_children_on_a_plan_for_the_place_are_linked_to_it_and_others_counte
     page = _page(world)
     assert world.csc_child.full_name not in page
     services.plan_child_add(actor=world.social_worker, plan=case.plan, person=world.csc_child)
-    services.plan_child_add(actor=world.admin, plan=case.plan, person=world.other_child)
+    # A colleague of the case's team who sees the other team's child (agency scope) links
+    # her: the IT administrator writes no casework.
+    colleague = make_worker(
+        world.system, team=world.csc_team_a, role=Role.PRACTITIONER, scope=Scope.AGENCY
+    )
+    services.plan_child_add(actor=colleague, plan=case.plan, person=world.other_child)
     page = _page(world)
     assert "People involved in incidents here or on its plan" in page
     assert world.csc_child.full_name in page

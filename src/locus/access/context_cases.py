@@ -241,9 +241,9 @@ def can_screen(worker: Worker) -> bool:
     """The front door: children's social care practitioners and managers, who lead Level 2.
 
     Not an independent reviewing service's staff (conference chairs): a chair who took the
-    referral or led the case would no longer be independent of it."""
-    if is_administrator(worker):
-        return True
+    referral or led the case would no longer be independent of it. Not the IT administrator:
+    screening (the level, the decision, the lead) is casework; they read every referral
+    (:func:`referrals_visible_to`)."""
     return (
         worker.role in CASEWORK_ROLES
         and scopes.sees_case_records(worker)
@@ -259,7 +259,7 @@ def is_independent(worker: Worker) -> bool:
 
 
 def referrals_visible_to(worker: Worker) -> QuerySet[Referral]:
-    if can_screen(worker):
+    if is_administrator(worker) or can_screen(worker):
         return Referral.objects.all()
     if not scopes.sees_case_records(worker):
         return Referral.objects.none()
@@ -284,8 +284,9 @@ def works_cases(worker: Worker) -> bool:
 
 
 def can_refer(worker: Worker) -> bool:
-    """Anyone who works or analyses cases, partner organisations included."""
-    return is_administrator(worker) or works_cases(worker)
+    """Anyone who works or analyses cases, partner organisations included; not the IT
+    administrator, who does no casework."""
+    return works_cases(worker)
 
 
 def can_withdraw_referral(worker: Worker, referral: Referral) -> bool:
@@ -293,9 +294,9 @@ def can_withdraw_referral(worker: Worker, referral: Referral) -> bool:
 
 
 def can_work_case(worker: Worker, case: ContextCase) -> bool:
-    """The case's lead and the practitioners and managers of its team (and administrators)."""
-    if is_administrator(worker):
-        return True
+    """The case's lead and the practitioners and managers of its team. Not the IT
+    administrator: writing an assessment, a conference or a plan is casework, and they
+    read it only (as they sign off none, :func:`can_approve`)."""
     if worker.role not in CASEWORK_ROLES or not scopes.sees_case_records(worker):
         return False
     return worker.pk == case.lead_id or (

@@ -15,7 +15,7 @@ trail keeps it).
 * **A context case's documents** follow sight of the case, except for partner
   organisations: they see the case's goals and their own actions, not its
   assessment, and a document may hold either. The case's lead and team upload
-  (``context_cases.can_work_case``).
+  (``context_cases.can_work_case``), and administrators (who work no case).
 * **A meeting's documents** follow its minutes (``meetings.can_read_minutes``: the
   organisers, the recorder, invitees who confirmed they attended), since papers may name
   children as minutes do; an invitee also reads what they added themselves. Its organisers
@@ -125,7 +125,10 @@ def _files_to(worker: Worker, owner: Owner) -> bool:
     if isinstance(owner, Person):
         return policies.can_record_about_person(worker, owner)
     if isinstance(owner, ContextCase):
-        return not context_cases.is_partner(worker) and context_cases.can_work_case(worker, owner)
+        # Administrators file papers on any case (RULES.md), though they work none.
+        return policies.is_administrator(worker) or (
+            not context_cases.is_partner(worker) and context_cases.can_work_case(worker, owner)
+        )
     return meetings.can_record_minutes(worker, owner)
 
 
