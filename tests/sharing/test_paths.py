@@ -89,6 +89,30 @@ def test_a_conference_shares_with_the_partners_who_came(world: World) -> None:
     assert world.partner_worker in workers
 
 
+def test_a_partners_action_on_a_context_plan_is_a_share_with_the_partner(world: World) -> None:
+    """Giving a partner organisation an action on a plan shows it the case (its goals, its
+    conferences, its own actions): a row of the register says so. Was: no row was written,
+    so the register did not show that the case reached the shopping centre's security."""
+    case = casework.assessed_case(world)
+    casework.hold(world, casework.schedule(world, casework.conference_of(case)))
+    plan = casework.refreshed(case).plan
+    before = Share.objects.filter(kind=ShareKind.PLAN_ACTION).count()
+    action = casework.add_action(world, plan)  # the centre's security, owned by its worker
+    casework.add_action(world, plan, agency=world.csc, owner=world.teammate)  # the team's own
+    casework.add_action(world, plan, owner=None, owner_name="Sam Guard")  # no account
+    shares = list(Share.objects.filter(kind=ShareKind.PLAN_ACTION).order_by("id")[before:])
+    assert len(shares) == 2
+    share = shares[0]
+    assert (share.source_type, share.source_id) == ("casework.planaction", str(action.pk))
+    assert share.by == world.social_worker and share.people == []
+    assert share.record_ref == f"Context plan action {action.pk}: Mare Street Centre"
+    assert share.purpose and share.what and share.until is None
+    assert {(r.worker, r.agency) for r in share.recipients.all()} == {
+        (world.partner_worker, world.partner)
+    }
+    assert names(shares[1]) == {"Sam Guard, Mare Street Shopping Centre"}
+
+
 def test_a_referral_is_a_share_about_the_children_it_names(world: World) -> None:
     referral = casework.refer(
         world, actor=world.social_worker, about="child", children=[world.csc_child]

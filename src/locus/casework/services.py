@@ -23,7 +23,7 @@ from django.utils.formats import date_format
 
 from locus.access import context_cases as policies
 from locus.access import policies as access_policies
-from locus.access.models import Agency, Worker
+from locus.access.models import Agency, AgencyKind, Worker
 from locus.access.selectors import visible_person_ids
 from locus.casework import deadlines, selectors
 from locus.casework.models import (
@@ -98,12 +98,15 @@ from locus.places.models import RESTRICTED_KINDS, Context, ContextKind
 from locus.profiles.models import ProfileItem
 from locus.sharing import services as sharing
 from locus.sharing.models import ShareKind
-from locus.sharing.vocab import Basis
+from locus.sharing.vocab import PARTNER_ACTION, Basis
 
 MAX_TEXT = 5000
 MAX_SHORT = 200
 REFERRAL_PURPOSE = "To ask for a contextual safeguarding response to what the referral describes"
 CONFERENCE_PURPOSE = "To agree a context safeguarding plan for the context"
+PARTNER_ACTION_PURPOSE = "To deliver an action on the context safeguarding plan"
+# What a partner given an action sees of the case (RULES.md, partner organisations).
+PARTNER_ACTION_WHAT = ("The context case, its conferences and goals", "The partner's own actions")
 # A referral can be recorded up to a year after it was received; earlier is a mistyped year.
 RECEIVED_WINDOW = dt.timedelta(days=366)
 SCHEDULING_WINDOW = dt.timedelta(days=366)
@@ -896,15 +899,18 @@ class AttendeeInput:
 
 
 def conference_register_ref(conference_id: int, context: Context) -> str:
-    """How the sharing register names a conference's row. Every reader of the register sees
+    """How the sharing register names a conference's row (:func:`register_place`)."""
+    return f"Context conference {conference_id}: {register_place(context)}"
+
+
+def register_place(context: Context) -> str:
+    """How the sharing register names a case's place. Every reader of the register sees
     it, the information governance lead among them, who opens no case: a public place is
     named, but a home (someone's address) or a peer group (a list of young people) only by
     its kind, as the trail names them to those who do not see them."""
     if context.kind in RESTRICTED_KINDS:
-        place = f"a {ContextKind(context.kind).label.lower()}"
-    else:
-        place = context.name
-    return f"Context conference {conference_id}: {place}"
+        return f"a {ContextKind(context.kind).label.lower()}"
+    return context.name
 
 
 @transaction.atomic
@@ -1159,7 +1165,31 @@ def _new_action(
         # The action's own page: its owner may not see the case (it links the plan if so).
         url = selectors.own_action_url(action.pk)
         assign(actor, action.owner, action, url, "An action on a context plan", action.due_on)
+    if action.agency.kind == AgencyKind.PARTNER:
+        _share_with_partner(actor, plan, action)
     return action
+
+
+def _share_with_partner(actor: Worker, plan: ContextPlan, action: PlanAction) -> None:
+    """A partner organisation given an action sees the case from then on (its goals, its
+    conferences, its own actions: ``context_cases.cases_visible_to``): a row of the sharing
+    register, with the partner's owner (or the named owner without an account)."""
+    owner = (
+        sharing.To(worker=action.owner)
+        if action.owner is not None
+        else sharing.To(name=f"{action.owner_name}, {action.agency.name}", agency=action.agency)
+    )
+    sharing.record_share(
+        actor=actor,
+        kind=ShareKind.PLAN_ACTION,
+        basis=PARTNER_ACTION,
+        purpose=PARTNER_ACTION_PURPOSE,
+        what=PARTNER_ACTION_WHAT,
+        record_ref=f"Context plan action {action.pk}: {register_place(plan.case.context)}",
+        source=action,
+        recipients=[owner],
+        until_note="Until the case is closed",
+    )
 
 
 @transaction.atomic

@@ -51,6 +51,7 @@ class ShareKind(models.TextChoices):
     EXPORT = "export", "Export"
     API_TOKEN = "api_token", "API token"
     BREAK_GLASS = "break_glass", "Emergency access (break-glass)"
+    PLAN_ACTION = "plan_action", "Action on a context plan given to a partner"
 
 
 class Share(BasisFields):

@@ -169,6 +169,10 @@ SAFEGUARDING = Basis(Article6.PUBLIC_TASK, Condition.SAFEGUARDING, Duty.CA1989_S
 CHILDREN_IN_NEED = Basis(Article6.PUBLIC_TASK, Condition.SAFEGUARDING, Duty.CA1989_S17)
 #: The police disclosing to partners to reduce crime and disorder (a power).
 POLICE_DISCLOSURE = Basis(Article6.PUBLIC_TASK, Condition.UNLAWFUL_ACTS, Duty.CDA1998_S115)
+#: A context plan's action given to a partner organisation (a business, a housing provider):
+#: the local authority's arrangements to co-operate with "such other persons or bodies" as
+#: it thinks fit (Children Act 2004 s.10(1)(c)), following Working Together.
+PARTNER_ACTION = Basis(Article6.PUBLIC_TASK, Condition.SAFEGUARDING, Duty.CA2004_S10, guidance=True)
 #: Break-glass: someone's life or safety is at stake now.
 EMERGENCY = Basis(Article6.VITAL_INTERESTS, Condition.SAFEGUARDING, Duty.CA2004_S11)
 
