@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from locus.access.models import Role, Scope
+from locus.access.models import Role, Scope, Worker
 from locus.access.services import worker_set_password
 from locus.audit.models import ChangeEvent
 from tests.factories import World, changes_for, make_worker
@@ -119,3 +119,32 @@ def test_an_administrator_does_not_set_their_own_role_scope_team_or_status(
     other = make_worker(world.system, team=None, role=Role.ADMINISTRATOR, username="second")
     page = admin_client.get(f"/admin/access/worker/{other.pk}/change/").content.decode()
     assert 'name="role"' in page and 'name="team"' in page
+
+
+def test_the_admin_site_refuses_an_email_another_account_has(
+    world: World, admin_client: Client
+) -> None:
+    """One person, one account, on the admin site's worker form too."""
+    Worker.objects.filter(pk=world.teammate.pk).update(email="pat@example.org")
+    worker = world.social_worker
+    url = f"/admin/access/worker/{worker.pk}/change/"
+    form = {
+        "username": worker.username,
+        "first_name": worker.first_name,
+        "last_name": worker.last_name,
+        "email": "PAT@example.org",
+        "team": worker.team_id,
+        "role": worker.role,
+        "scope": worker.scope,
+        "is_active": "on",
+        "date_joined_0": "2026-01-05",
+        "date_joined_1": "09:00:00",
+    }
+    page = admin_client.post(url, form)
+    assert page.status_code == 200 and "Another account has this email" in page.content.decode()
+    worker.refresh_from_db()
+    assert worker.email == ""
+    form["email"] = "sam@example.org"
+    assert admin_client.post(url, form).status_code == 302
+    worker.refresh_from_db()
+    assert worker.email == "sam@example.org"

@@ -268,3 +268,23 @@ def test_only_administrators_set_passwords(world: World) -> None:
         )
     world.social_worker.refresh_from_db()
     assert not world.social_worker.has_usable_password()
+
+
+def test_a_second_account_with_the_same_email_is_refused(world: World) -> None:
+    """One person, one account: separation of duties compares accounts by email, so an
+    administrator cannot make a person (themselves included) a second account. Was: any
+    number of accounts could share an email, and one signed off another's work."""
+
+    team, names = world.csc_team_a, {"first_name": "Sam", "last_name": "Okafor"}
+
+    def make(username: str, email: str) -> Worker:
+        fields = {**names, "username": username, "email": email}
+        return worker_create(actor=world.admin, team=team, role=Role.MANAGER, **fields)
+
+    make("sam", "sam.okafor@example.org")
+    with pytest.raises(ValidationFailed) as exc:
+        make("sam2", " Sam.Okafor@EXAMPLE.org ")
+    assert list(exc.value.errors) == ["email"]
+    assert not Worker.objects.filter(username="sam2").exists()
+    make("pat", "")
+    make("pat2", "")  # no email: nobody's

@@ -485,3 +485,53 @@ def test_a_page_loaded_before_the_sign_off_moved_on_does_not_pass_it_on_again(
         pass_on(world.team_manager, stale, third, "Changed my mind")
     asked.refresh_from_db()
     assert asked.manager_id == second.pk
+
+
+def _second_account(world: World, email: str) -> Worker:
+    """A manager's account in the author's team with the author's email (an old second
+    account, or one made before accounts were checked for it): the same person."""
+    Worker.objects.filter(pk=world.social_worker.pk).update(email="sam.okafor@example.org")
+    second = make_worker(world.system, team=world.csc_team_a, role=Role.MANAGER, username="sam2")
+    Worker.objects.filter(pk=second.pk).update(email=email)
+    second.refresh_from_db()
+    return second
+
+
+def test_a_second_account_of_the_author_is_not_offered_and_does_not_sign_off(
+    world: World,
+) -> None:
+    """Separation of duties compares people, not accounts. Was: a practitioner with a
+    manager's second account (the same email, in any case) wrote the assessment, asked
+    that account for the sign-off and gave it."""
+    case = open_case(world)
+    services.assessment_start(actor=world.social_worker, assessment=case.assessment)
+    fill(world, case.assessment)
+    second = _second_account(world, "Sam.Okafor@Example.org")
+    offered = {m.pk for m in policies.eligible_managers(case, "assessment")}
+    assert second.pk not in offered and world.team_manager.pk in offered
+    with nothing_written(*CASEWORK_MODELS), pytest.raises(ValidationFailed) as exc:
+        services.assessment_submit(
+            actor=world.social_worker, assessment=refreshed(case).assessment, manager=second
+        )
+    assert list(exc.value.errors) == ["manager"]
+
+
+def test_a_sign_off_asked_of_an_account_later_known_as_the_authors_is_refused(
+    world: World,
+) -> None:
+    second = make_worker(world.system, team=world.csc_team_a, role=Role.MANAGER, username="sam2")
+    case = open_case(world)
+    services.assessment_start(actor=world.social_worker, assessment=case.assessment)
+    fill(world, case.assessment)
+    services.assessment_submit(
+        actor=world.social_worker, assessment=refreshed(case).assessment, manager=second
+    )
+    # The two accounts turn out to be one person's (the same email).
+    Worker.objects.filter(pk=world.social_worker.pk).update(email="sam@example.org")
+    Worker.objects.filter(pk=second.pk).update(email="SAM@example.org")
+    second.refresh_from_db()
+    asked = SignOffRequest.objects.get(case=case, subject="assessment")
+    assert policies.too_close_to_sign(second, asked)
+    with pytest.raises(NotPermitted):
+        services.assessment_approve(actor=second, assessment=refreshed(case).assessment)
+    assert refreshed(case).assessment.status == "submitted"

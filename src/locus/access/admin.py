@@ -4,15 +4,22 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from locus.access.models import Agency, Role, Scope, Team, Worker
-from locus.access.services import password_recorded, sessions_end
+from locus.access.services import (
+    EMAIL_HELD,
+    email_held_by_another,
+    password_recorded,
+    sessions_end,
+)
 from locus.api.services import (
     AGENCY_CHANGED,
     DEACTIVATED,
@@ -97,8 +104,18 @@ def password_form_recorded(
     return response
 
 
+class WorkerChangeForm(UserChangeForm):
+    def clean_email(self) -> str:
+        """One person, one account (``access.services.EMAIL_HELD``)."""
+        email = str(self.cleaned_data.get("email") or "").strip()
+        if email_held_by_another(email, self.instance.pk):
+            raise forms.ValidationError(EMAIL_HELD)
+        return email
+
+
 @admin.register(Worker)
 class WorkerAdmin(AuditedAdmin, UserAdmin):
+    form = WorkerChangeForm
     list_display = ("username", "first_name", "last_name", "team", "role", "scope", "is_active")
     list_filter = ("role", "scope", "is_active", "team__agency")
     list_select_related = ("team__agency",)

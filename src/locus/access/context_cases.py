@@ -410,14 +410,35 @@ def sign_off_authors(case: ContextCase, subject: str) -> set[int]:
     return ids
 
 
+def accounts_of(worker: Worker) -> set[int]:
+    """The accounts that are one person's: ``worker``'s, and every other account with the
+    same email (compared without case). Separation of duties compares people, not accounts:
+    a second account made for an author (by an administrator, or an old one kept) signs off
+    nothing of theirs. An account without an email is its own only (no query then)."""
+    email = worker.email.strip()
+    if not email:
+        return {worker.pk}
+    return {worker.pk, *Worker.objects.filter(email__iexact=email).values_list("pk", flat=True)}
+
+
+def _same_person_as(ids: set[int]) -> Exists:
+    """On Worker: an account whose email (not blank) is also one of ``ids``' accounts'."""
+    return Exists(
+        Worker.objects.filter(pk__in=ids, email__iexact=OuterRef("email")).exclude(email="")
+    )
+
+
 def eligible_managers(
     case: ContextCase, subject: str, authors: set[int] | frozenset[int] = frozenset()
 ) -> list[Worker]:
-    """The managers a sign-off may be asked of (the form offers only these)."""
+    """The managers a sign-off may be asked of (the form offers only these): not an author,
+    nor another account of an author's (:func:`accounts_of`)."""
     excluded = sign_off_authors(case, subject) | set(authors)
-    managers = Worker.objects.filter(
-        is_active=True, role=Role.MANAGER, team_id=case.team_id
-    ).exclude(pk__in=excluded)
+    managers = (
+        Worker.objects.filter(is_active=True, role=Role.MANAGER, team_id=case.team_id)
+        .exclude(pk__in=excluded)
+        .exclude(_same_person_as(excluded))
+    )
     # Only those who open the case: the sign-off and its notification lead to its pages.
     return [
         m
@@ -487,24 +508,26 @@ def too_close_among(worker: Worker, requests: Iterable[SignOffRequest]) -> set[i
     (:func:`too_close_to_sign` for many at once, as My work lists them): they asked for it,
     are named on the case as an author (:func:`_named_authors`), assessed the case, or wrote
     part of the piece (``_PIECES``, read from the audit trail as :func:`sign_off_authors`
-    reads it). One query for them all, however many there are."""
+    reads it). One query for them all, however many there are (and one for the worker's
+    other accounts, when theirs has an email: each is the same person, :func:`accounts_of`)."""
     requests = list(requests)
+    selves = accounts_of(worker)
     close = {
         r.pk
         for r in requests
-        if worker.pk == r.requested_by_id or worker.pk in _named_authors(r.case, r.subject)
+        if r.requested_by_id in selves or selves & _named_authors(r.case, r.subject)
     }
     rest = [r for r in requests if r.pk not in close]
     if not rest:
         return close
     case_ids = {r.case_id for r in rest}
-    assessed = ContextAssessment.objects.filter(case_id__in=case_ids, assessor=worker)
+    assessed = ContextAssessment.objects.filter(case_id__in=case_ids, assessor_id__in=selves)
     parts = [_case_and_piece(assessed, "case", _EVERY_PIECE)]
     for subject in sorted({r.subject for r in rest}):
         cases = {r.case_id for r in rest if r.subject == subject}
         for model, to_case, more in _PIECES.get(subject, []):
             by_worker = ChangeEvent.objects.filter(
-                actor=worker,
+                actor_id__in=selves,
                 record_type=model._meta.label_lower,
                 record_id=Cast(OuterRef("pk"), CharField()),
                 **more,

@@ -147,6 +147,8 @@ def worker_create(
         "team",
         "Choose the worker's team",
     )
+    email = email.strip()
+    problems.check(not email_held_by_another(email), "email", EMAIL_HELD)
     worker = Worker(
         username=username,
         first_name=first_name,
@@ -174,6 +176,26 @@ def worker_create(
     worker.save()
     record_change(actor=actor, action=ChangeAction.CREATE, obj=worker, after=_worker_fields(worker))
     return worker
+
+
+#: One person, one account: separation of duties compares accounts by email
+#: (``context_cases.accounts_of``), so a second account for the same person is refused.
+EMAIL_HELD = (
+    "Another account has this email: a person has one account (change or deactivate that "
+    "one instead)"
+)
+
+
+def email_held_by_another(email: str, worker_id: int | None = None) -> bool:
+    """Whether another account than ``worker_id`` has ``email`` (compared without case; a
+    blank email is nobody's)."""
+    email = email.strip()
+    if not email:
+        return False
+    others = Worker.objects.filter(email__iexact=email)
+    if worker_id is not None:
+        others = others.exclude(pk=worker_id)
+    return others.exists()
 
 
 @transaction.atomic

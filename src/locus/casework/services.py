@@ -320,7 +320,9 @@ def _check_manager(
     eligible = (
         manager is not None
         and policies.can_approve(manager, case)
-        and manager.pk not in policies.sign_off_authors(case, subject) | {actor.pk}
+        # Compared by person: another account of an author's is the author.
+        and not policies.accounts_of(manager)
+        & (policies.sign_off_authors(case, subject) | {actor.pk})
     )
     if not eligible:
         what = ApprovalSubject(subject).label.lower()
