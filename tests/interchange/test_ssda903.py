@@ -160,6 +160,8 @@ def test_the_next_years_return_updates_and_adds(world: World) -> None:
 
 def test_a_child_already_known_is_matched_on_la_child_id_then_upn(world: World) -> None:
     known = make_person(world.system, given_name="Sam", family_name="Known", la_child_id="S1001")
+    # Born on S1001's day (header.csv): a record found by its LA child ID is the child only then.
+    assert known.date_of_birth == dt.date(2011, 3, 14)
     # Born on S1003's day (header.csv): a record found by its UPN alone is the child only then.
     by_upn = make_person(
         world.system,
@@ -200,6 +202,80 @@ def test_a_upn_alone_on_a_child_born_another_day_is_a_conflict(world: World) -> 
     assert decoy.date_of_birth == dt.date(2011, 3, 14)
     assert decoy.la_child_id is None
     assert not LegalStatusEpisode.objects.filter(person=decoy).exists()
+
+
+def test_a_child_found_by_la_child_id_but_born_another_day_is_a_conflict(world: World) -> None:
+    """Locus holds S1001 born on 01/04/2011; the return's Header row gives S1001 born on
+    14/03/2011 (the LA child ID mistyped, or the date). As in the CIN import, the record
+    found by its LA child ID keeps the date a worker recorded and every duplicate check
+    reads: the row is refused at its DOB, naming the date held, its child's rows go with it,
+    and nothing of theirs is written, valid-only or not."""
+    known = make_person(world.system, la_child_id="S1001", date_of_birth=dt.date(2011, 4, 1))
+    report = IMPORTER.check(DATA / "year1")
+    mine = [p for p in report.problems if p.record == "S1001"]
+    (problem,) = [p for p in mine if p.where.startswith("header")]
+    assert (problem.where, problem.field, problem.rule) == ("header.csv line 2", "DOB", "conflict")
+    assert "born on 01/04/2011, not 14/03/2011" in problem.message
+    assert {p.rule for p in mine if p is not problem} == {"child"}  # its rows go with it
+    assert {p.record for p in report.problems} == {"S1001"}
+    assert report.people == {known.pk}  # the run's page logs its read of the record
+    with nothing_written(*WRITTEN):
+        refused = IMPORTER.apply(DATA / "year1", by=world.admin)
+    assert refused.details["written"] is False
+    applied = IMPORTER.apply(DATA / "year1", by=world.admin, valid_only=True)
+    assert counts(applied)["person"] == {"created": 2, "rejected": 1}
+    held = (known.date_of_birth, known.upn, known.sex, known.ethnicity)
+    known.refresh_from_db()
+    assert (known.date_of_birth, known.upn, known.sex, known.ethnicity) == held
+    assert known.date_of_birth == dt.date(2011, 4, 1)
+    assert not LegalStatusEpisode.objects.filter(person=known).exists()
+    assert not Involvement.objects.filter(person=known).exists()
+    assert not ChangeEvent.objects.filter(
+        record_type="people.person", record_id=str(known.pk), action=ChangeAction.UPDATE
+    ).exists()
+
+
+def _held_without_a_date_of_birth(world: World) -> Person:
+    """S1002, recorded in Locus (by an earlier import, say) with no date of birth."""
+    child = make_person(world.system, given_name="Ola", family_name="Held", la_child_id="S1002")
+    Person.objects.filter(pk=child.pk).update(date_of_birth=None)
+    return child
+
+
+def test_a_child_held_without_a_date_of_birth_takes_the_returns(world: World) -> None:
+    """Locus holds S1002 with no date of birth: nothing contradicts the return, so its DOB
+    is written, as the CIN import writes a date for a record holding none."""
+    held = _held_without_a_date_of_birth(world)
+    report = IMPORTER.apply(DATA / "year1", by=world.admin)
+    assert report.ok, report.problems
+    held.refresh_from_db()
+    assert (held.date_of_birth, held.full_name) == (dt.date(2009, 7, 2), "Ola Held")
+
+
+def test_a_date_of_birth_written_to_a_held_child_is_a_young_persons(
+    world: World, tmp_path: Path
+) -> None:
+    """A date of birth Locus is to hold for a record holding none is held to the bounds the
+    CIN import, the record page and the people file hold it to (a young person is under 25):
+    S1002 born in 1999 (a mistyped year) is refused at the Header row's DOB, and the record
+    keeps no date rather than a wrong one."""
+    held = _held_without_a_date_of_birth(world)
+    folder = Path(shutil.copytree(DATA / "year1", tmp_path / "year1"))
+    for name in ("header.csv", "missing.csv"):  # the Missing table repeats the DOB
+        table = folder / name
+        text = table.read_text(encoding="utf-8")
+        assert text.count("02/07/2009") == 1
+        table.write_text(text.replace("02/07/2009", "02/07/1999"), encoding="utf-8")
+    report = IMPORTER.check(folder)
+    (problem,) = [p for p in report.problems if p.where.startswith("header")]
+    assert (problem.where, problem.field, problem.rule) == ("header.csv line 3", "DOB", "date")
+    assert problem.record == "S1002"
+    assert "A young person is under 25" in problem.message
+    assert "02/07/1999" in problem.message
+    IMPORTER.apply(folder, by=world.admin, valid_only=True)
+    held.refresh_from_db()
+    assert held.date_of_birth is None
+    assert not LegalStatusEpisode.objects.filter(person=held).exists()
 
 
 def test_imported_children_are_allocated_to_nobody_so_no_practitioner_sees_them(

@@ -3,10 +3,12 @@
 What lands where (docs/imports-ssda903.md says it for the data team):
 
 - a Header row is a :class:`~locus.people.models.Person`, matched on CHILD (the LA child
-  ID), then on UPN (never an adult's record, nor one found by its UPN alone and born on
-  another day: ``matching.unlike``, the CIN import's rule); date of birth, sex, ethnicity and
-  UPN come from it. The return carries no names: a new person is "Child <CHILD>" until
-  the case system's name is recorded;
+  ID), then on UPN (never an adult's record, nor one born on another day than the row's
+  DOB, whether found by its UPN alone or by its LA child ID: ``matching.unlike`` and
+  ``born_unlike``, the CIN import's rules); date of birth, sex, ethnicity and UPN come from
+  it (a date of birth written to a record holding none is a young person's, under 25). The
+  return carries no names: a new person is "Child <CHILD>" until the case system's name is
+  recorded;
 - Episodes are cut into runs (an episode beginning the day the one before it ended
   continues it): a run of one legal status is a looked-after
   :class:`~locus.people.models.LegalStatusEpisode` (LS; DECOM, DEC and REC), held by the
@@ -66,7 +68,7 @@ from locus.interchange.core import (
     Report,
     no_progress,
 )
-from locus.interchange.matching import unlike
+from locus.interchange.matching import born_unlike, unlike
 from locus.interchange.ssda903_codes import (
     MISSING_LABELS,
     PLACE_LABELS,
@@ -74,7 +76,7 @@ from locus.interchange.ssda903_codes import (
     REASON_LABELS,
 )
 from locus.interchange.ssda903_tables import Row, TableFile, find_tables, read_rows, spec, year_for
-from locus.people.identifiers import la_child_id_problem
+from locus.people.identifiers import date_of_birth_problem, la_child_id_problem
 from locus.people.models import (
     AddressPeriod,
     EndReason,
@@ -495,6 +497,8 @@ class _Planner:
                 column = "UPN" if by_upn_only else "CHILD"
                 self.problem(child.header, column, "identifier", reason, person)
                 continue
+            if self._refused_birth(child, person, key, by_upn_only=by_upn_only):
+                continue
             check = {
                 "kind": PersonKind.YOUNG_PERSON,
                 "given_name": "Child",
@@ -506,6 +510,27 @@ class _Planner:
                 for message in messages:
                     self.problem(child.header, _PERSON_COLUMNS.get(name, name), "person", message)
             child.fields = fields
+
+    def _refused_birth(
+        self, child: Child, person: Person | None, key: str, *, by_upn_only: bool
+    ) -> bool:
+        """Whether the Header row is refused for its DOB (said at that column): the CIN
+        import's rules. A record found by its LA child ID born on another day is a conflict
+        (``born_unlike``: the date a worker recorded is not rewritten; one found by its UPN
+        alone is ``unlike``'s), and a date Locus is to hold for a record holding none is a
+        young person's (under 25), as on the record page and in the people file."""
+        born = child.header.values["DOB"]
+        if person is None:
+            return False
+        if not by_upn_only and (reason := born_unlike(person, la_child_id=key, born=born)):
+            self.problem(child.header, "DOB", "conflict", reason, person)
+            return True
+        if person.date_of_birth is None and (
+            bound := date_of_birth_problem(born, adult=False, today=clock.today())
+        ):
+            self.problem(child.header, "DOB", "date", f"{bound} ({_date(born)})")
+            return True
+        return False
 
     def _person(self, child: Child) -> Person:
         if child.person is not None:
