@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from locus.access.models import Worker
 from locus.audit.models import AccessEvent
-from locus.interchange import services
+from locus.interchange import core, services
 from locus.interchange.models import ImportRun, RunState
 from locus.people.models import Person
 from tests.factories import client_for, make_person
@@ -125,6 +125,62 @@ def test_the_run_page_and_its_rejects_log_the_child_a_conflict_names(
     assert "X77" in b"".join(rejects.streaming_content).decode()
     assert latest("export").people == f",{held.pk},"
     assert Person.objects.filter(la_child_id="LA1").exists()  # the valid child went in
+
+
+def _conflict_after(world: Any, admin: Worker, bad: int) -> tuple[Person, ImportRun]:
+    """A run whose problems are ``bad`` children's (a referral source that is no code), then
+    NEWID's conflict naming X77, the record Locus holds with the UPN NEWID is given."""
+    held = make_person(
+        world.system, given_name="Tia", family_name="Held", la_child_id="X77", upn="A123456789012"
+    )
+    children = [child(f"LA{n}", episodes=(episode(source="ZZ"),)) for n in range(bad)]
+    upload(admin, census(*children, child("NEWID", upn="A123456789012")))
+    return held, ImportRun.objects.get()
+
+
+def _named(run: ImportRun, action: str) -> set[str]:
+    """The people the latest read of ``run`` by ``action`` is logged as about."""
+    event = AccessEvent.objects.filter(
+        record_type="interchange.importrun", record_id=str(run.pk), action=action
+    ).latest("pk")
+    return set(event.people.split(",")) - {""}
+
+
+def test_the_run_page_logs_the_people_its_page_of_problems_names(world: Any, admin: Worker) -> None:
+    """The problems are shown fifty a page. The first page lists the 50 children's own
+    problems and names nobody Locus holds: its read is logged as about nobody. The second
+    lists the conflict naming X77, and is logged as a read of X77; each page is logged with
+    exactly the people it shows, so the auditor's search by a child finds the reads that
+    showed them and no other."""
+    held, run = _conflict_after(world, admin, 50)
+    client = client_for(admin)
+    url = reverse("import-run", args=(run.pk,))
+    first = client.get(url).content.decode()
+    assert "Problems (51)" in first and "X77" not in first
+    assert _named(run, "view") == set()
+    second = client.get(url, {"page": 2}).content.decode()
+    assert "X77" in second
+    assert _named(run, "view") == {str(held.pk)}
+
+
+def test_the_rejects_file_logs_the_people_it_lists_past_the_page(
+    world: Any, admin: Worker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report keeps its first problems only (MAX_PROBLEMS_KEPT, here two); the rejects file
+    lists every one. The page, listing the first two, names nobody Locus holds and is logged
+    so; the file, listing NEWID's conflict naming X77 too, is logged as a read of X77."""
+    monkeypatch.setattr(core, "MAX_PROBLEMS_KEPT", 2)
+    held, run = _conflict_after(world, admin, 2)
+    client = client_for(admin)
+    client.post(reverse("import-confirm", args=(run.pk,)), {"how": "valid"})
+    html = client.get(reverse("import-run", args=(run.pk,))).content.decode()
+    assert "Problems (3)" in html and "The first 2 are listed" in html and "X77" not in html
+    assert _named(run, "view") == set()
+    rejects = client.get(reverse("import-rejects", args=(run.pk,)))
+    body = b"".join(rejects.streaming_content).decode()
+    assert "X77" in body and len(body.splitlines()) == 4  # the heading and three problems
+    assert body.splitlines()[0] == "where,field,rule,message,record"
+    assert _named(run, "export") == {str(held.pk)}
 
 
 def test_a_running_pass_shows_its_progress_and_refreshes(admin: Worker) -> None:

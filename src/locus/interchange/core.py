@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -81,7 +81,9 @@ class Problem:
     ``field`` names the column or element, ``rule`` the rule broken (a short stable
     code such as ``"date"``, ``"code"``, ``"required"``, ``"duplicate"``, ``"schema"``)
     and ``message`` says it plainly. ``record`` is the record's key (its LAchildID, say)
-    when it is known, so a reject can be traced to the source system.
+    when it is known, so a reject can be traced to the source system. ``about`` is the id of
+    the record Locus holds that the message names, if any (set by :meth:`Report.problem`):
+    a page showing the problem is logged as a read of it. The rejects file leaves it out.
     """
 
     where: str
@@ -89,14 +91,16 @@ class Problem:
     rule: str
     message: str
     record: str = ""
+    about: int | None = None
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "where": self.where,
             "field": self.field,
             "rule": self.rule,
             "message": self.message,
             "record": self.record,
+            "about": self.about,
         }
 
 
@@ -135,8 +139,9 @@ class Report:
     created. ``problems_total`` counts every problem; ``problems`` keeps the first
     :data:`MAX_PROBLEMS_KEPT`. ``people`` holds the ids of the records Locus holds that any
     problem is about (a record holding the UPN a return gives another child, say), every
-    one: the run's page and its rejects file name them, so reading either is logged as a
-    read of those people.
+    one, kept or not: the rejects file lists every problem, so downloading it is logged as a
+    read of them all. Each problem names its own (``Problem.about``): a page showing some of
+    the problems is logged as a read of theirs only.
     """
 
     kind: str
@@ -155,6 +160,7 @@ class Report:
         """Add ``problem``; ``about`` is the record Locus holds that it names, if any."""
         if about is not None:
             self.people.add(about.pk)
+            problem = replace(problem, about=about.pk)
         self.problems_total += 1
         sink = _problem_sink.get()
         if sink is not None:

@@ -163,7 +163,8 @@ class RejectsFile:
     def __call__(self, problem: Problem) -> None:
         # The cells carry the uploaded file's text, opened in a spreadsheet: made safe as
         # every CSV Locus writes is (a formula's first character quoted).
-        self.writer.writerow([safe_text(v) for v in problem.as_dict().values()])
+        # Its columns only: the id of the record Locus holds a problem names stays in Locus.
+        self.writer.writerow([safe_text(getattr(problem, c)) for c in REJECT_COLUMNS])
         self.rows += 1
 
 

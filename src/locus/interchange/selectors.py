@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,8 +77,8 @@ class RunPage:
     can_cancel: bool
     can_retry: bool
     problems_total: int
-    problems: list[dict[str, str]]
-    people: list[int]  # the records Locus holds that the problems name, for the audit
+    problems: list[dict[str, Any]]
+    people: list[int]  # the records Locus holds that any problem names, for the audit
 
 
 def run_page(run: ImportRun) -> RunPage:
@@ -112,12 +113,25 @@ def run_page(run: ImportRun) -> RunPage:
 
 def people_named(report: dict[str, Any] | None) -> list[int]:
     """The ids of the people a report's problems name (a record holding the UPN a return
-    gives another child, say): a page or file showing the problems shows them."""
+    gives another child, say), every problem's, kept in the report or not."""
     return [int(pk) for pk in (report or {}).get("people", ())]
 
 
+def people_shown(page: RunPage, problems: Iterable[dict[str, Any]]) -> list[int]:
+    """The ids of the people ``problems`` name: the problems a run's page lists (a page of
+    ``page.problems``), so the page's read is logged as about those it shows and no other.
+    A report kept before each problem said whom it names gives every one the report names
+    (the audit then says more than was shown, never less)."""
+    shown = list(problems)
+    if any("about" not in problem for problem in shown):
+        return page.people
+    return sorted({int(problem["about"]) for problem in shown if problem["about"]})
+
+
 def rejects_people(run: ImportRun) -> list[int]:
-    """The people the rejects file of ``run`` names (its problems are the import's)."""
+    """The people the rejects file of ``run`` names: it lists every problem of the import,
+    not only the report's first (:data:`~locus.interchange.core.MAX_PROBLEMS_KEPT`), and
+    the report counts whom every one names."""
     return people_named(run.apply_report)
 
 

@@ -1,8 +1,9 @@
 """The data team's import pages: the runs, the upload, a run's check and import.
 
 Every page asks ``access/interchange.py`` first: anyone but an administrator is told the
-page does not exist. Each read is audited, with the people a report's problems name (a
-record holding the UPN a return gives another child) as the people shown.
+page does not exist. Each read is audited, with the people the problems it shows name (a
+record holding the UPN a return gives another child) as the people shown: a run's page,
+those of its page of problems; its rejects file, those of every problem the file lists.
 """
 
 from __future__ import annotations
@@ -70,11 +71,11 @@ def _upload(request: AuthedRequest) -> HttpResponse:
 def _run_page(request: AuthedRequest, run: ImportRun, form: ConfirmForm) -> HttpResponse:
     page = selectors.run_page(run)
     problems, query = paginate(request, page.problems, per_page=50)
+    shown = selectors.people_shown(page, problems)
     record_access(
         actor=request.user,
         obj=run,
-        detail={"page": "import run", "state": run.state},
-        people=page.people,
+        detail={"page": "import run", "state": run.state, "people_shown": shown},
     )
     return render(
         request,
