@@ -500,6 +500,36 @@ def test_a_legal_status_recorded_after_the_open_one_began_is_a_conflict(world: W
     assert "another legal status from 01/06/2024" in problem.message
 
 
+@pytest.mark.parametrize(
+    ("held", "rule"),
+    [
+        ("an address from 01/06/2024", "conflict"),
+        ("looked after from 01/06/2024", "conflict"),
+        ("looked after from 01/01/2022 to 02/04/2023", "overlap"),
+    ],
+)
+def test_a_problem_saying_what_locus_holds_of_a_child_is_logged_as_about_them(
+    world: World, held: str, rule: str
+) -> None:
+    """A problem saying what Locus holds of S1001 (an address, or a looked-after episode,
+    the return's contradicts) shows that record: the run's page showing it is logged as a
+    read of S1001 (the report names them, and the problem itself)."""
+    if held.startswith("an address"):
+        child = make_person(world.system, la_child_id="S1001")
+        at = child.created_at
+        home = Context.objects.create(kind=ContextKind.HOME, name="Home", created_at=at)
+        when = {"start": dt.date(2024, 6, 1), "recorded_at": at, "recorded_by": world.system}
+        AddressPeriod.objects.create(person=child, home=home, **when)
+    elif held.endswith("2023"):
+        child = _looked_after(world, dt.date(2022, 1, 1), dt.date(2023, 4, 2))
+    else:
+        child = _looked_after(world, dt.date(2024, 6, 1))
+    report = IMPORTER.check(DATA / "year1")
+    [problem] = report.problems
+    assert (problem.record, problem.rule, problem.about) == ("S1001", rule, child.pk)
+    assert report.people == {child.pk}
+
+
 def test_a_upn_held_by_another_childs_record_is_refused(world: World) -> None:
     make_person(
         world.system, given_name="Tia", family_name="Other", la_child_id="X77", upn="T204000900003"

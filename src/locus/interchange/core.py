@@ -158,7 +158,8 @@ class Report:
 
     def problem(self, problem: Problem, *, about: Person | None = None) -> None:
         """Add ``problem``; ``about`` is the record Locus holds that it names, if any."""
-        if about is not None:
+        # A record the import is about to create (no id yet) is nobody Locus holds.
+        if about is not None and about.pk is not None:
             self.people.add(about.pk)
             problem = replace(problem, about=about.pk)
         self.problems_total += 1

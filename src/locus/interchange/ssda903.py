@@ -594,13 +594,14 @@ class _Planner:
                 for e in held
                 if e is not match and (run.end is not None or match is not None or e.end)
             ]
-            if self._overlaps_held(run, start, others, self.plan.episode_changes[planned:]):
+            if self._overlaps_held(person, run, start, others, self.plan.episode_changes[planned:]):
                 self.count(LEGAL_STATUS, REJECTED)
                 continue
             if match is None:
                 # An open episode ends any Locus holds open under another legal status: a
                 # child is looked after under one status at a time.
                 if run.end is None and not self._takes_over(
+                    person,
                     run,
                     [e for e in held if e.pk not in used],
                     self.plan.episode_changes,
@@ -636,6 +637,7 @@ class _Planner:
 
     def _overlaps_held(
         self,
+        person: Person,
         run: Run,
         start: dt.date,
         others: list[LegalStatusEpisode],
@@ -648,7 +650,8 @@ class _Planner:
         is open to each status once at a time"), so a return brings in no second
         looked-after episode at once. A handover (one ending the day the next starts) is no
         overlap; an episode of another status (child in need, a plan) is none either. Said
-        on the row that starts the run (or ends it, when it runs into the other)."""
+        on the row that starts the run (or ends it, when it runs into the other), as about
+        ``person``, whose episode it shows."""
         end = run.end
         planned = {id(e): c for e, c in changes}
         for other in others:
@@ -666,6 +669,7 @@ class _Planner:
                 f"Locus has the child looked after (legal status {other.lac_legal_status}) "
                 f"from {_date(begun)} {until}: this episode overlaps it, and a child is "
                 "open to each status once at a time (correct whichever is wrong)",
+                person,
             )
             return True
         return False
@@ -754,6 +758,7 @@ class _Planner:
                 open_home = home if run.end is None else open_home
                 continue
             if run.end is None and not self._takes_over(
+                person,
                 run,
                 [a for a in held if a.pk not in used],
                 self.plan.address_changes,
@@ -774,6 +779,7 @@ class _Planner:
 
     def _takes_over(
         self,
+        person: Person,
         opened: Run,
         others: list[P],
         changes: list[tuple[P, dict[str, Any]]],
@@ -782,8 +788,9 @@ class _Planner:
     ) -> bool:
         """Whether the open run ``opened`` (a placement, a legal status) can be the child's
         now: a period of ``others`` recorded in Locus and still open ends the day it began
-        (into ``changes``, for ``reason``), unless it began later (a problem on ``said``'s
-        column: which is right?). ``said``: the column, where Locus has the child, the run."""
+        (into ``changes``, for ``reason``), unless it began later: a problem on ``said``'s
+        column (which is right?), about ``person``, whose period it shows. ``said``: the
+        column, where Locus has the child, the run."""
         column, where, this = said
         still_open = [o for o in others if o.end is None]
         for other in still_open:
@@ -794,6 +801,7 @@ class _Planner:
                     "conflict",
                     f"Locus has the child {where} from {_date(other.start)}, "
                     f"after {this} began: check which is right",
+                    person,
                 )
                 return False
         for other in still_open:
