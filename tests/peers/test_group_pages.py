@@ -97,6 +97,40 @@ def test_merge_and_split_from_the_pages_keep_history_on_both(world: World) -> No
     assert "Meet apart" in client.get(reverse("group-history", args=[kept.pk])).content.decode()
 
 
+def test_merge_offers_only_groups_seen_in_full_and_refuses_the_rest_in_the_same_words(
+    world: World,
+) -> None:
+    """Choosing a group to merge into must not tell a worker whether it holds a child
+    they cannot see: the world's group (with the youth justice child) is not offered, and
+    posting it is refused on the form in the words a group they cannot see at all gets."""
+    merged = _group(world, "Merged")
+    _join(world, merged, world.csc_child)
+    kept = _group(world, "Kept")
+    theirs = group_create(actor=world.yjs_worker, name="Theirs")
+    join(world.yjs_worker, theirs, world.yjs_child)
+    client = client_for(world.social_worker)
+    url = reverse("group-merge", args=[merged.pk])
+    offered = {c[0] for c in client.get(url).context["form"].fields["into"].choices}
+    assert offered == {"", str(kept.pk)}
+    answers = []
+    for into in (world.group, theirs):
+        with nothing_written(GroupMembership, GroupChange):
+            response = client.post(url, {"into": into.pk, "reason": "Same lads"})
+        assert response.status_code == 200
+        answers.append(response.context["form"].errors)
+    refused = "You can only merge into a group you can see in full"
+    assert answers[0] == answers[1] == {"into": [refused]}
+
+
+def test_the_merge_page_logs_the_groups_it_lists(world: World) -> None:
+    """The merge page names up to 200 groups: the read is logged with the ones it listed."""
+    merged, kept = _group(world, "Merged"), _group(world, "Kept")
+    client_for(world.social_worker).get(reverse("group-merge", args=[merged.pk]))
+    event = AccessEvent.objects.filter(actor=world.social_worker).latest("id")
+    assert (event.record_type, event.record_id) == ("places.context", str(merged.pk))
+    assert event.detail == {"page": "group-merge", "groups_shown": [kept.pk]}
+
+
 @pytest.mark.parametrize("persona", ["police_analyst", "school_dsl", "auditor"])
 @pytest.mark.parametrize(
     "page", ["group-members", "group-member-add", "group-merge", "group-split", "group-history"]
@@ -130,7 +164,7 @@ def test_members_page_names_only_whom_the_viewer_sees_and_logs_them(world: World
 PINNED = {
     "group-members": 20,
     "group-member-add": 7,  # the search step reads no one until the worker searches
-    "group-merge": 8,
+    "group-merge": 12,  # the groups offered, each seen in full, and the read logged
     "group-split": 19,
     "group-history": 13,
 }

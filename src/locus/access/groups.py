@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
+
 from locus.access import policies, scopes
 from locus.access.models import Worker
+from locus.peers.models import GroupMembership
 from locus.people.models import Person
 from locus.places.models import Context
 
@@ -34,3 +37,15 @@ def can_regroup(worker: Worker, groups: Iterable[Context], members: Iterable[Per
     return all(policies.can_view_context(worker, g) for g in groups) and policies.can_name_people(
         worker, members
     )
+
+
+def groups_seen_in_full(worker: Worker) -> QuerySet[Context]:
+    """The peer groups ``worker`` sees whose every current member they may name: the only
+    groups a merge may go into (``can_regroup``). A merge page offers these alone, so that
+    choosing a group never tells the worker whether it holds a child they cannot see."""
+    groups = scopes.groups_visible_to(worker)
+    if policies.is_administrator(worker):
+        return groups
+    nameable = scopes.people_visible_to(worker, shared=False, break_glass=False)
+    hidden = GroupMembership.objects.current().exclude(person__in=nameable).values("group_id")
+    return groups.exclude(pk__in=hidden)

@@ -58,6 +58,9 @@ class MemberEndForm(GovukForm):
     reason = reason_field()
 
 
+SEEN_IN_FULL = "You can only merge into a group you can see in full"
+
+
 class MergeForm(ChoosingForm):
     into = forms.TypedChoiceField(
         label="Merge into",
@@ -66,7 +69,9 @@ class MergeForm(ChoosingForm):
         "is closed.",
         error_messages={
             "required": "Choose the group to keep",
-            "invalid_choice": "Choose a group you may see",
+            # The same words for every group not offered: whether a group holds a child
+            # the worker cannot see, or is not theirs to see at all, is not told.
+            "invalid_choice": SEEN_IN_FULL,
         },
     )
     reason = reason_field()

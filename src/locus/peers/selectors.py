@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
 
+from locus.access import groups as access_groups
 from locus.access import naming, policies, scopes
 from locus.access.fields import PersonField, fields_visible_to_many
 from locus.access.models import Worker
@@ -390,9 +391,11 @@ def current_membership(*, group: Context, membership_id: object) -> GroupMembers
 
 
 def merge_targets(*, viewer: Worker, group: Context) -> list[Context]:
-    """Groups the viewer sees that ``group`` could be merged into (not itself, not closed)."""
+    """Groups ``group`` could be merged into (not itself, not closed): those the viewer sees
+    in full, every current member one they may name (``access.groups.groups_seen_in_full``)."""
     closed = GroupChange.objects.filter(kind=GroupChangeKind.MERGE).values("group_id")
-    return list(scopes.groups_visible_to(viewer).exclude(pk=group.pk).exclude(pk__in=closed)[:200])
+    groups = access_groups.groups_seen_in_full(viewer)
+    return list(groups.exclude(pk=group.pk).exclude(pk__in=closed)[:200])
 
 
 @dataclass

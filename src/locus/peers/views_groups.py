@@ -153,9 +153,8 @@ def member_end(request: AuthedRequest, group_id: int, membership_id: int) -> Htt
 def group_merge(request: AuthedRequest, group_id: int) -> HttpResponse:
     group = lookups.access_group(request.user, group_id)
     permitted(access_groups.can_create_group, request.user)
-    form = MergeForm(
-        posted(request), targets=selectors.merge_targets(viewer=request.user, group=group)
-    )
+    targets = selectors.merge_targets(viewer=request.user, group=group)
+    form = MergeForm(posted(request), targets=targets)
     if submitted(
         request,
         form,
@@ -171,9 +170,12 @@ def group_merge(request: AuthedRequest, group_id: int) -> HttpResponse:
     words = (
         f"Merge {group.name} into another group",
         "Every current member moves to the group kept. You need to be able to see "
-        "every member of both groups.",
+        "every member of both groups: only groups you see in full are offered.",
         "Merge the groups",
     )
+    # The groups offered are named on the page: logged as any list of records is.
+    detail = {"page": "group-merge", "groups_shown": [g.pk for g in targets]}
+    record_access(actor=request.user, obj=group, detail=detail)
     return _group_form(request, group, form, words, warning=True)
 
 
