@@ -231,6 +231,21 @@ def test_borough_clusters_list_holders_and_name_only_who_the_viewer_may_see(
     assert "Yusuf Yjschild" in admin_html
 
 
+def test_the_borough_page_logs_the_children_it_names_as_people_shown(linked: World) -> None:
+    """The borough clusters page logs the children it names under ``people_shown``, as every
+    other page does: the trail's search for a child finds the read, and the trail counts
+    the children it showed."""
+    page(linked.team_manager, reverse("linked-borough"))
+    event = AccessEvent.objects.filter(record_type="linked.cluster").latest("id")
+    named = sorted([linked.csc_child.pk, linked.team_child.pk])
+    assert event.detail["people_shown"] == named
+    assert "named" not in event.detail
+    for child in named:
+        assert event in AccessEvent.objects.filter(people__contains=f",{child},")
+    trail = client_for(linked.auditor).get(reverse("audit"), {"person": linked.team_child.pk})
+    assert "2 shown" in trail.content.decode()
+
+
 @pytest.mark.parametrize(
     ("persona", "status"),
     [

@@ -43,7 +43,6 @@ PEOPLE_SHOWN_BY_TYPE = {
     PERSON: ("shown", "named"),
     "places.context": ("named",),
     "linked.case": ("children", "named", "associates"),
-    "linked.cluster": ("named",),
 }
 
 

@@ -150,7 +150,9 @@ def borough_links(request: AuthedRequest) -> HttpResponse:
         detail={
             "window_days": form.window_days(),
             "page": page.number,
-            "named": sorted(
+            # Under the key every page uses, for the trail's search by person and a subject
+            # access package's "who opened your record".
+            "people_shown": sorted(
                 m.person_id for c in on_page for m in c.members if m.person is not None
             ),
         },
