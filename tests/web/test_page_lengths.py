@@ -14,7 +14,15 @@ from django.urls import reverse
 
 from locus.incidents.models import InvolvementRole
 from locus.incidents.selectors import incidents_for
-from tests.factories import World, client_for, make_incident, make_worker, past_moment
+from tests.factories import (
+    World,
+    client_for,
+    make_association,
+    make_incident,
+    make_worker,
+    past_moment,
+)
+from tests.web.outline import contents, headings_in_order
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +76,22 @@ def test_a_group_s_page_shows_the_latest_ten_incidents_and_folds_the_rest(world:
     section = html.content.decode()
     section = section[section.index("Incidents involving members</h2>") :]
     assert _folded(section) == (10, "Show the 2 earlier incidents")  # the 12 she sees
+
+
+def test_a_group_s_page_lists_its_sections_and_folds_its_relationships(world: World) -> None:
+    """A group's page runs to several screens: an "On this page" list leads to each section,
+    the relationships table (several lines a row) is folded under its heading, and the
+    headings stay in order for a reader moving by them."""
+    make_association(world.system, person=world.csc_child, other=world.yjs_child, nature="risk")
+    html = client_for(world.social_worker).get(reverse("group", args=[world.group.pk]))
+    html = html.content.decode()
+    assert contents(html)[:2] == ["group-map", "members"]
+    assert "relationships" in contents(html)
+    section = html[html.index('id="relationships">') :]
+    section = section[: section.index("</details>")]
+    assert "Show the 1 relationship among members as a table" in section
+    assert 'id="group-map-table"' in section  # the map's "Go to the table" opens it
+    assert headings_in_order(html)
 
 
 def test_a_long_list_of_tick_boxes_folds_until_one_is_ticked(world: World) -> None:
