@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -172,6 +173,27 @@ def test_one_childs_links_need_sight_of_that_child(linked: World) -> None:
     # Seen from the youth justice side, Ciara is the hidden child, held by the social worker.
     assert "Cscchild" not in html
     assert "Contextual Safeguarding Team A, Children&#x27;s Social Care" in html
+
+
+def test_emergency_access_is_offered_once_per_hidden_child_not_on_every_row(
+    linked: World,
+) -> None:
+    """Yusuf (held by youth justice) is linked to two of the social worker's children: two
+    rows, one offer of emergency access to him, apart from the rows, saying which link it
+    is; the page promises only the contact details it shows."""
+    second = make_person(linked.system, given_name="Dara", family_name="Second")
+    allocation_create(actor=linked.system, person=second, worker=linked.social_worker, start=START)
+    associate(linked, second, linked.yjs_child)
+    html = page(linked.social_worker).content.decode()
+    table = html[html.index("Linked cases on strong evidence") : html.index("</table>")]
+    assert table.count("A child you cannot see") == 2
+    assert "emergency" not in table
+    offers = re.findall(r'href="/access/break-glass/ask/[^"]+">([^<]+)</a>', html)
+    assert len(offers) == 1
+    assert offers[0].startswith("Request emergency access to the child linked to ")
+    assert "YJS Casework" in offers[0]
+    assert "how to contact them" not in html
+    assert "their email or phone where Locus has them" in html
 
 
 def test_the_search_is_logged_with_who_was_named(linked: World) -> None:

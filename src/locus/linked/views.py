@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from locus.access import lookups, policies, scopes
 from locus.access import meetings as access_meetings
+from locus.access.break_glass import may_break_glass
 from locus.analysis.triage import TIER_WORDS
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
@@ -83,9 +84,20 @@ def caseload_links(request: AuthedRequest) -> HttpResponse:
             "tiers": TIER_WORDS,
             "can_review": holder is not None and policies.can_review_links_of(viewer, holder),
             "can_see_borough": policies.can_view_borough_links(viewer),
+            # Offered once a page, each child it does not name once, not on every row.
+            "hidden": _hidden_children(on_page) if may_break_glass(viewer) else [],
             **paging,
         },
     )
+
+
+def _hidden_children(cases: Sequence[selectors.LinkedCase]) -> list[selectors.LinkedCase]:
+    """The first of ``cases`` for each other child the page does not name, in page order."""
+    first: dict[int, selectors.LinkedCase] = {}
+    for c in cases:
+        if c.other is None:
+            first.setdefault(c.other_id, c)
+    return list(first.values())
 
 
 def link_review(request: AuthedRequest) -> HttpResponse:

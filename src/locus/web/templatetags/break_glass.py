@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
 
 from locus.access.break_glass import may_break_glass
 from locus.web.refs import people_query_for, person_key, ref_for
@@ -18,18 +17,14 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def emergency_access_link(context: Any, person_id: int) -> str:
-    """A link to ask for emergency access to ``person_id``, by a reference only this viewer's
-    pages can use (the page does not publish the hidden child's id)."""
+def emergency_access_url(context: Any, person_id: int) -> str:
+    """Where to ask for emergency access to ``person_id``, by a reference only this viewer's
+    pages can use (the page does not publish the hidden child's id); empty for a viewer who
+    may not ask."""
     request = context["request"]
     if not may_break_glass(request.user):
         return ""
-    url = reverse("break-glass-ref", kwargs={"ref": ref_for(request, person_id)})
-    return format_html(
-        '<br><a class="govuk-link govuk-body-s" href="{}">Request emergency access'
-        '<span class="govuk-visually-hidden"> to this child\'s record</span></a>',
-        url,
-    )
+    return reverse("break-glass-ref", kwargs={"ref": ref_for(request, person_id)})
 
 
 @register.simple_tag(takes_context=True)
