@@ -49,6 +49,25 @@ def export(client: Client, **query: Any) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
 
 
+# --- how it reads ----------------------------------------------------------------------------
+
+
+def test_one_download_line_and_a_purpose_column_only_where_a_row_has_one(world: World) -> None:
+    """The page offered two download lines, and a Purpose column most pages leave empty:
+    one line now offers the CSV and the spreadsheet, and Purpose shows only on a page of
+    reads where one was given (an emergency access, a recorded need to name peers)."""
+    client = client_for(world.auditor)
+    record_access(actor=world.social_worker, obj=world.csc_child)
+    html = page(client)
+    assert html.count("Download") == 1
+    assert "Download these results as CSV" in html and "as an XLSX spreadsheet" in html
+    assert ">Purpose</th>" not in html
+    assert ">Fields</th>" in page(client, show="changes")
+    record_access(actor=world.social_worker, obj=world.csc_child, purpose="Missing tonight")
+    html = page(client)
+    assert ">Purpose</th>" in html and "Missing tonight" in html
+
+
 # --- who may read it -------------------------------------------------------------------------
 
 

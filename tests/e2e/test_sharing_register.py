@@ -44,6 +44,12 @@ def test_the_ig_lead_reads_and_filters_the_register(page: Any, live_server: Any,
     expect(table).to_contain_text("1 person not in your scope")
     expect(table).not_to_contain_text(world.yjs_child.full_name)
     assert axe_violations(page) == []
+    # Seven columns take a wide window's width, not the page's 960px column, and the page
+    # still does not scroll sideways.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    box = page.get_by_role("region", name="Results").bounding_box()
+    assert box is not None and box["width"] > 1100
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     page.get_by_label("Kind").select_option("referral")
     with page.expect_navigation():

@@ -125,6 +125,14 @@ def test_the_register_links_the_isa_and_the_dpia(world: World) -> None:
     assert 'href="/policies/isa/"' in html and 'href="/policies/dpia/"' in html
 
 
+def test_the_register_s_seven_columns_take_the_window_s_width(world: World) -> None:
+    """Seven columns squeezed into the page's 960px column wrap every cell to a few words:
+    the register's table region takes a wide window's width (tests/e2e measures it)."""
+    _shares(world)
+    html, _ = _read(client_for(world.auditor))
+    assert '<div class="locus-table-scroll locus-wide" role="region" aria-label="Results"' in html
+
+
 def _queries(client: Client) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -12,7 +12,7 @@ import locus
 
 TEMPLATES = Path(locus.__file__).parent / "templates"
 TABLE = re.compile(r'<table class="govuk-table')
-WRAPPER = re.compile(r'<div class="locus-table-scroll"[^>]*>')
+WRAPPER = re.compile(r'<div class="locus-table-scroll(?: [^"]*)?"[^>]*>')  # and another class
 
 # "template path:n" (the n-th table in that template, from 1) -> why it needs no wrapper.
 # Keep this short: a table left out here makes a phone's page scroll sideways when it grows.

@@ -45,14 +45,18 @@ def audit_trail(request: AuthedRequest) -> HttpResponse:
         record_type="audit.trail",
         detail={"show": which, "filters": filters.as_text() if filters else {"invalid": "yes"}},
     )
+    rows = describe(list(page), viewer=request.user)
     return render(
         request,
         "audit/trail.html",
         {
             "form": form,
             "page": page,
-            "rows": describe(list(page), viewer=request.user),
+            "rows": rows,
             "which": which,
+            # Few reads carry a purpose (an emergency access, a recorded need to name peers):
+            # the column is shown only on a page where one does.
+            "with_purpose": any(getattr(r.event, "purpose", "") for r in rows),
             "show_values": policies.can_read_audit_values(request.user),
             **paging,
         },
