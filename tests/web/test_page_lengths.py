@@ -14,11 +14,15 @@ from django.urls import reverse
 
 from locus.incidents.models import InvolvementRole
 from locus.incidents.selectors import incidents_for
+from locus.people.services import allocation_create
+from tests.casework.helpers import assessed_case, conference_of, schedule
 from tests.factories import (
+    START,
     World,
     client_for,
     make_association,
     make_incident,
+    make_person,
     make_worker,
     past_moment,
 )
@@ -107,6 +111,55 @@ def test_a_long_list_of_tick_boxes_folds_until_one_is_ticked(world: World) -> No
     again = client.post(add, {"present_workers": [str(world.teammate.pk)]}).content.decode()
     workers = again[again.index("Workers present") :][:600]
     assert "<details" in workers and " open>" in workers
+
+
+def _inputs(html: str, name: str) -> int:
+    return len(re.findall(rf'<input[^>]*name="{name}"', html))
+
+
+def test_the_conference_record_folds_a_long_attendance_list_and_lists_its_sections(
+    world: World,
+) -> None:
+    """Fourteen workers' attendance, three choices each, ran the form to 5,400px: past
+    twelve it folds (every worker still on the form), open once the form comes back, and an
+    "On this page" list leads to each section."""
+    for _ in range(13):
+        make_worker(world.system, team=world.social_worker.team)
+    case = assessed_case(world)
+    schedule(world, conference_of(case))
+    client = client_for(world.social_worker)
+    url = reverse("context-conference-record", args=[case.pk])
+    html = client.get(url).content.decode()
+    workers = len(re.findall(r'<input[^>]*name="worker_\d+"[^>]*value="attended"', html))
+    assert workers > 12
+    fold = html[html.index('id="workers"') : html.index('id="partners"')]
+    assert f"Record who came: all {workers} workers" in fold and " open>" not in fold
+    assert contents(html) == ["workers", "partners", "minutes", "lawful-basis"]
+    assert headings_in_order(html)
+    again = client.post(url, {"minutes": ""}).content.decode()
+    fold = again[again.index('id="workers"') : again.index('id="partners"')]
+    assert "<details" in fold and " open>" in fold
+
+
+def test_the_proposal_form_folds_a_long_list_of_children_and_lists_its_parts(
+    world: World,
+) -> None:
+    """A proposal from a borough cluster offers up to thirty children: past twelve the
+    tick boxes fold (each still on the form), open once one is ticked."""
+    for n in range(13):
+        child = make_person(world.system, given_name="Extra", family_name=f"Child{n}")
+        allocation_create(actor=world.system, person=child, worker=world.social_worker, start=START)
+    client = client_for(world.social_worker)
+    html = client.get(reverse("meeting-propose")).content.decode()
+    assert _inputs(html, "children") == 14  # her caseload
+    children = html[html.index('id="children"') : html.index('id="invited"')]
+    assert "Show all 14 children to choose from" in children and " open>" not in children
+    assert contents(html) == ["children", "invited", "meeting", "lawful-basis", "also-invite"]
+    assert headings_in_order(html)
+    again = client.post(reverse("meeting-propose"), {"children": [world.csc_child.pk]})
+    children = again.content.decode()
+    children = children[children.index('id="children"') : children.index('id="invited"')]
+    assert "<details" in children and " open>" in children
 
 
 def _count(client: Any, url: str) -> int:
