@@ -8,7 +8,7 @@ import datetime as dt
 
 from locus.notes.services import note_record
 from locus.subjectaccess.package import build
-from tests.factories import World, make_person, make_worker
+from tests.factories import World, make_person, make_worker, valid_nhs_number, valid_upn
 from tests.subjectaccess.conftest import Scene
 
 
@@ -67,3 +67,97 @@ def test_the_subjects_own_names_in_capitals_stay(world: World, scene: Scene) -> 
     assert "CIARA CSCCHILD said" in text
     assert "ciara was calm" in text
     assert "Brackenridge" not in text
+
+
+def test_a_name_joined_by_underscores_is_redacted(world: World, scene: Scene) -> None:
+    """Online handles join names with underscores, often in lower case: the rival's
+    ("xanthe_marrowgate") and someone held in Locus named only so go all the same."""
+    make_person(world.system, given_name="Ottoline", family_name="Brackenridge")
+    _note(world, scene, "Messages from xanthe_marrowgate and ottoline_brackenridge at night.")
+    text = _exported(scene).lower()
+    assert "marrowgate" not in text
+    assert "brackenridge" not in text
+    assert "ottoline" not in text
+
+
+def test_a_date_of_birth_is_redacted_however_it_is_written(world: World, scene: Scene) -> None:
+    """The friend's date of birth in the forms UK notes use: none of them reaches the
+    export, and each is listed as a date of birth taken out."""
+    forms = [
+        "14.02.2010",
+        "14-02-2010",
+        "14/2/10",
+        "14 Feb 2010",
+        "14th of February 2010",
+        "February 14, 2010",
+        "2010-02-14",
+    ]
+    _note(world, scene, "Her friend was born on " + "; or ".join(forms) + ".")
+    data = build(scene.request, disclose_staff=False, include_restricted=False)
+    text = data.json.decode() + data.html
+    for written in forms:
+        assert written not in text, written
+    assert "[date of birth of Person" in text
+
+
+def test_another_childs_identifiers_in_free_text_are_redacted(world: World, scene: Scene) -> None:
+    """Another child's UPN, NHS number (spaced as it is printed) and LA child ID name them
+    as surely as their name: each becomes "[identifier of Person X]"; the subject's own
+    identifiers stay."""
+    other = make_person(
+        world.system,
+        given_name="Hephzibah",
+        family_name="Tollemache",
+        upn=valid_upn(901),
+        nhs_number=valid_nhs_number(901),
+        la_child_id="LA77001",
+    )
+    type(scene.subject).objects.filter(pk=scene.subject.pk).update(la_child_id="LA55002")
+    nhs = other.nhs_number or ""
+    spaced = f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}"
+    _note(
+        world,
+        scene,
+        f"Shares a phone with the child of UPN {other.upn}, NHS number {spaced} and LA ID "
+        f"la77001. Ciara's own LA child ID is LA55002.",
+    )
+    built = build(scene.request, disclose_staff=False, include_restricted=False)
+    text = built.json.decode() + built.html
+    for number in (other.upn or "", spaced, nhs, "la77001", "LA77001"):
+        assert number not in text, number
+    assert "[identifier of Person" in text
+    assert "own LA child ID is LA55002" in text
+    kinds = {r["kind"] for r in built.data["redactions"]}
+    assert "identifier in free text" in kinds
+
+
+def test_a_name_that_is_also_a_word_goes_only_where_it_is_a_name(
+    world: World, scene: Scene
+) -> None:
+    """Third parties called May Hollins and Will Rosewood: "she may go" and "will attend"
+    stay, the month stays, and the names (capitalised, or in capitals) go."""
+    make_person(world.system, given_name="May", family_name="Hollins")
+    make_person(world.system, given_name="Will", family_name="Rosewood")
+    _note(
+        world,
+        scene,
+        "She may go to the youth club and will attend college in May 2025. "
+        "May was there with Will; MAY left early.",
+    )
+    text = _exported(scene)
+    assert "She may go to the youth club and will attend college in May 2025." in text
+    assert "May was there" not in text
+    assert "with Will;" not in text
+    assert "MAY left" not in text
+
+
+def test_a_staff_surname_on_its_own_is_withheld_like_their_full_name(
+    world: World, scene: Scene
+) -> None:
+    """Staff names are withheld unless the data team discloses them, however they are
+    written: "Mr Osgood" and "OSGOOD" as well as the full name."""
+    make_worker(world.system, team=world.csc_team_b, first_name="Peregrine", last_name="Osgood")
+    _note(world, scene, "Mr Osgood phoned; OSGOOD will visit on Monday.")
+    assert "osgood" not in _exported(scene).lower()
+    shown = build(scene.request, disclose_staff=True, include_restricted=False)
+    assert "Mr Osgood phoned" in shown.json.decode()

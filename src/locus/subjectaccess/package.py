@@ -82,20 +82,21 @@ def _lowered(words: list[str]) -> list[str]:
     return sorted(out)
 
 
-def _named(model: type[M], ids: set[int], words: list[str], *fields: str) -> QuerySet[M]:
-    """The rows of ``model`` with an id in ``ids``, or with any of ``fields`` equal to one of
-    ``words`` ignoring case."""
+def _named(model: type[M], ids: set[int], words: dict[str, list[str]]) -> QuerySet[M]:
+    """The rows of ``model`` with an id in ``ids``, or with a field equal to one of its
+    ``words`` (field: words) ignoring case."""
     found = Q(pk__in=ids)
-    for chunk in _chunks(_lowered(words)):
-        for name in fields:
+    for name, some in words.items():
+        for chunk in _chunks(_lowered(some)):
             found |= Q(**{f"lower_{name}__in": chunk})
-    return model._default_manager.alias(**{f"lower_{n}": Lower(n) for n in fields}).filter(found)
+    return model._default_manager.alias(**{f"lower_{n}": Lower(n) for n in words}).filter(found)
 
 
 def redactor_for(gathered: Gathered, *, disclose_staff: bool) -> Redactor:
     """The redactor of one export: the people it refers to, and anyone else known to Locus
-    whose name appears in its free text, found by looking up its capitalised words without
-    case ("MARROWGATE" finds Marrowgate)."""
+    whose name or identifier appears in its free text, found by looking up its capitalised
+    words (and the parts of words joined by underscores) without case ("MARROWGATE" finds
+    Marrowgate), and its words holding digits as UPNs, NHS numbers and LA child IDs."""
     subject = gathered.subject
     names = frozenset(n for n in (subject.given_name, subject.family_name, subject.known_as) if n)
     redactor = Redactor(str(subject.pk), subject.full_name, names, disclose_staff)
@@ -106,13 +107,18 @@ def redactor_for(gathered: Gathered, *, disclose_staff: bool) -> Redactor:
         for text in _free_texts([v for _, v in item.fields])
     ]
     words = sorted(redactor.mentioned(texts))
-    people = _named(Person, gathered.other_people, words, "given_name", "family_name", "known_as")
+    numbers = sorted(redactor.numbers(texts))
+    by_name = dict.fromkeys(("given_name", "family_name", "known_as"), words)
+    by_number = dict.fromkeys(("upn", "nhs_number", "la_child_id"), numbers)
+    people = _named(Person, gathered.other_people, by_name | by_number)
     for p in people.exclude(pk=subject.pk).order_by("pk"):
+        held = tuple(n for n in (p.upn, p.nhs_number, p.la_child_id) if n)
         redactor.people.append(
-            Known(str(p.pk), p.given_name, p.family_name, p.known_as, p.date_of_birth)
+            Known(str(p.pk), p.given_name, p.family_name, p.known_as, p.date_of_birth, held)
         )
-    for w in _named(Worker, gathered.staff, words, "first_name", "last_name").order_by("pk"):
-        redactor.staff_names.append(w.get_full_name())
+    staff = _named(Worker, gathered.staff, dict.fromkeys(("first_name", "last_name"), words))
+    for w in staff.order_by("pk"):
+        redactor.staff.append((w.first_name, w.last_name))
     return redactor
 
 

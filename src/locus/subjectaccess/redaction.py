@@ -13,6 +13,7 @@ so no name reaches the output without passing through here. This module reads no
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import string
@@ -68,13 +69,15 @@ Value = str | PersonRef | StaffRef | Free | Withheld | list["Value"]
 
 @dataclass(frozen=True)
 class Known:
-    """Another person's names as held, to find them in free text."""
+    """Another person's names as held, to find them in free text, with their identifiers
+    (UPN, NHS number, LA child ID): a child's number in a note names them as surely."""
 
     key: str
     given_name: str
     family_name: str
     known_as: str = ""
     date_of_birth: dt.date | None = None
+    identifiers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,13 +110,75 @@ def letters(n: int) -> str:
     return out
 
 
+# Between a name and what is around it: anything but a letter or a digit, so a name joined to
+# another by an underscore ("jo_marrowgate", an online handle) is still found.
+_BEFORE = r"(?<![^\W_])"
+_AFTER = r"(?![^\W_])"
+# Between the parts of a full name: a space, or what joins them in a handle or an address.
+_JOIN = r"[\s_.\-]+"
+
+#: Names that are also everyday words. Found only written as a name is (a capital first:
+#: "May", "MAY"), never in lower case ("she may go", "will attend"), and a month's name not
+#: beside a number ("14 May 2010", "May 2025"). Any other name is found in any case.
+_COMMON = """
+    amber april august autumn bank banks bell berry bill bishop black bloom blossom bob
+    bond brook brooks brown bush carter chance chase cherry clay close cook cross crystal
+    dale dawn day dean dove drew duke early east fair faith fern field fields fisher ford
+    forest frank free gay gem gift glen gold golden grace grant gray green grey hall hart
+    hazel heath hill holly honey hope hunt ivy jack jade jay jewel joy june king lane lark
+    law lee little long love lucky mark marsh mason may meadow mercy miles mill mills
+    moon moss new noble north page park patience penny pepper pierce poppy price rain
+    read reed rich rob robin rock rose ruby rush rust sage sandy savage scarlett sharp
+    shaw short sky small snow sparrow spring star sterling stone storm summer sunny
+    sweet taylor temple true under wall walker ward ware warren waters west white
+    will willow winter wolf wood woods wren young
+    """
+COMMON_WORDS = frozenset(_COMMON.split())
+_MONTHS = frozenset(m.casefold() for m in calendar.month_name if m)
+
+
 def _word(text: str) -> re.Pattern[str]:
-    """``text`` as a whole word, in any case: notes often write names in capitals."""
-    return re.compile(rf"(?<!\w){re.escape(text)}(?!\w)", re.IGNORECASE)
+    """``text`` as a whole word, in any case: notes often write names in capitals. The
+    spaces of a full name match whatever joins it ("Jo Marrowgate", "jo_marrowgate")."""
+    core = _JOIN.join(re.escape(part) for part in text.split())
+    return re.compile(rf"{_BEFORE}{core}{_AFTER}", re.IGNORECASE)
 
 
-def _dates(day: dt.date) -> list[str]:
-    return [f"{day:%d/%m/%Y}", day.isoformat(), f"{day.day} {day:%B %Y}", f"{day.day} {day:%b %Y}"]
+def _name(text: str) -> re.Pattern[str]:
+    """One name on its own (a given name, a family name, an alias): in any case, unless it
+    is also an everyday word (:data:`COMMON_WORDS`), which is matched only as a name."""
+    if text.casefold() not in COMMON_WORDS:
+        return _word(text)
+    forms = sorted({text[:1].upper() + text[1:], text.upper()}, key=len, reverse=True)
+    core = "|".join(re.escape(form) for form in forms)
+    before, after = "", ""
+    if text.casefold() in _MONTHS:
+        before, after = r"(?<!\d )(?<!\d)", r"(?!\s*,?\s*\d)"
+    return re.compile(rf"{_BEFORE}{before}(?:{core}){_AFTER}{after}")
+
+
+def _identifier(text: str) -> re.Pattern[str]:
+    """An identifier as people write it: in any case, a number's digits spaced or hyphened
+    in groups or not ("943 476 5919", "943-476-5919", "9434765919")."""
+    core = r"[\s-]?".join(re.escape(c) for c in text) if text.isdigit() else re.escape(text)
+    return re.compile(rf"{_BEFORE}{core}{_AFTER}", re.IGNORECASE)
+
+
+def _date(day: dt.date) -> re.Pattern[str]:
+    """A date in the ways UK notes write one: 14/02/2010, 14.2.2010, 14-02-10, 2010-02-14,
+    14 Feb 2010, 14th of February 2010, February 14, 2010."""
+    d, m = rf"0?{day.day}", rf"0?{day.month}"
+    y = rf"(?:{day.year}|{day:%y})"
+    full, short = calendar.month_name[day.month], calendar.month_abbr[day.month]
+    month = rf"(?:{full}|{short}{'|Sept' if day.month == 9 else ''})\.?"
+    nth = rf"{d}(?:st|nd|rd|th)?"
+    forms = [
+        rf"{d}([./-]){m}\1{y}",
+        rf"{day.year}-{day:%m}-{day:%d}",
+        rf"{nth}\s+(?:of\s+)?{month},?\s+{y}",
+        rf"{month}\s+{nth},?\s+{y}",
+    ]
+    return re.compile(rf"(?<![\w/.-])(?:{'|'.join(forms)})(?![\w/])", re.IGNORECASE)
 
 
 @dataclass
@@ -125,7 +190,8 @@ class Redactor:
     subject_names: frozenset[str]
     disclose_staff: bool
     people: list[Known] = field(default_factory=list)
-    staff_names: list[str] = field(default_factory=list)
+    # Staff as (given name, family name): found by full name, and by family name on its own.
+    staff: list[tuple[str, str]] = field(default_factory=list)
     # The same redaction in the same place is listed once, with how many times.
     _found: dict[tuple[str, str, str, str], int] = field(default_factory=dict)
     _letters: dict[str, str] = field(default_factory=dict)
@@ -146,31 +212,36 @@ class Redactor:
 
     def _build(self) -> list[tuple[re.Pattern[str], str, str]]:
         """(pattern, replacement key, kind) longest first, so a full name goes before the
-        given name inside it. Every pattern ignores case ("MARROWGATE" is Marrowgate).
-        Someone sharing a name with the subject is found by the full name only: the
-        subject's own name, in any case, is never taken out of their own record."""
+        given name inside it. Names are found in capitals too ("MARROWGATE" is Marrowgate);
+        a name that is also a word only as a name (:func:`_name`). Someone sharing a name
+        with the subject is found by the full name only: the subject's own name, in any
+        case, is never taken out of their own record."""
         own = {name.casefold() for name in self.subject_names}
         found: list[tuple[str, re.Pattern[str], str, str]] = []
-        for p in self.people:
-            full = f"{p.given_name} {p.family_name}".strip()
+
+        def names(key: str, given: str, family: str, singles: list[tuple[str, str]]) -> None:
+            full = f"{given} {family}".strip()
             if full:
-                found.append((full, _word(full), p.key, "name"))
-                reverse = f"{p.family_name}, {p.given_name}"
-                found.append((reverse, _word(reverse), p.key, "name"))
-            for single, kind in (
-                (p.known_as, "alias"),
-                (p.given_name, "name"),
-                (p.family_name, "name"),
-            ):
+                found.append((full, _word(full), key, "name"))
+                reverse = f"{family}, {given}"
+                found.append((reverse, _word(reverse), key, "name"))
+            for single, kind in singles:
                 if len(single) >= 2 and single.casefold() not in own:
-                    found.append((single, _word(single), p.key, kind))
+                    found.append((single, _name(single), key, kind))
+
+        for p in self.people:
+            singles = [(p.known_as, "alias"), (p.given_name, "name"), (p.family_name, "name")]
+            names(p.key, p.given_name, p.family_name, singles)
             if p.date_of_birth is not None:
-                for text in _dates(p.date_of_birth):
-                    found.append((text, _word(text), p.key, "date of birth"))
+                found.append((f"{p.date_of_birth}", _date(p.date_of_birth), p.key, "date of birth"))
+            for number in p.identifiers:
+                if number:
+                    found.append((number, _identifier(number), p.key, "identifier"))
         if not self.disclose_staff:
-            for name in self.staff_names:
-                if name.strip():
-                    found.append((name, _word(name), "", "staff name"))
+            # A member of staff by full name, or by family name alone ("Mr Osgood",
+            # "OSGOOD said"); a given name alone is too common to tell a worker by.
+            for given, family in self.staff:
+                names("", given, family, [(family, "staff name")])
         found.sort(key=lambda item: -len(item[0]))
         return [(pattern, key, kind) for _, pattern, key, kind in found]
 
@@ -187,7 +258,7 @@ class Redactor:
             def put(_match: re.Match[str], key: str = key, kind: str = kind) -> str:
                 if key:
                     label = self.pseudonym(key)
-                    shown = label if kind != "date of birth" else f"[date of birth of {label}]"
+                    shown = label if kind in ("name", "alias") else f"[{kind} of {label}]"
                     self._note(f"{kind} in free text", where, label, THIRD_PARTY)
                 else:
                     shown = "[member of staff]"
@@ -223,8 +294,23 @@ class Redactor:
         return value
 
     def mentioned(self, texts: Iterable[str]) -> set[str]:
-        """The capitalised words in ``texts``: the candidates to look up as people's names."""
+        """The words in ``texts`` to look up as people's names: the capitalised ones, and
+        every part of words joined by underscores ("jo_marrowgate", a handle, often in
+        lower case)."""
         words: set[str] = set()
         for text in texts:
-            words.update(re.findall(r"\b[A-Z][\w'-]+", text))
-        return words
+            for token in re.findall(r"[\w'-]+", text):
+                parts = [p for p in re.split(r"_+", token) if p]
+                joined = len(parts) > 1
+                words.update(p.strip("'-") for p in parts if joined or p[:1].isupper())
+        return {w for w in words if w[:1].isalpha()}
+
+    def numbers(self, texts: Iterable[str]) -> set[str]:
+        """What in ``texts`` may be someone's identifier, to look up: each word holding a
+        digit, and each run of ten digits written in groups ("943 476 5919")."""
+        found: set[str] = set()
+        for text in texts:
+            found.update(w for w in re.findall(r"[^\W_]+", text) if re.search(r"\d", w))
+            for run in re.findall(r"(?<!\d)\d(?:[\s-]?\d){9}(?!\d)", text):
+                found.add(re.sub(r"\D", "", run))
+        return found
