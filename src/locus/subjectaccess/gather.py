@@ -52,6 +52,7 @@ from locus.sharing.vocab import duty_text
 from locus.statutory.models import CensusChild, CINEpisode
 from locus.subjectaccess.redaction import (
     ADDRESS,
+    OTHER_CHILDS_NOTE,
     THIRD_PARTY,
     WITHHELD_POLICE,
     Free,
@@ -59,6 +60,7 @@ from locus.subjectaccess.redaction import (
     StaffRef,
     Value,
     Withheld,
+    passages,
 )
 
 DAY = "%d/%m/%Y"
@@ -348,7 +350,10 @@ class Gatherer:
     def notes(self) -> Section:
         s = self.subject
         section = Section(
-            "notes", "Case notes", "Notes written on your record, and notes that name you."
+            "notes",
+            "Case notes",
+            "Notes written on your record, and notes that name you. A note written on another "
+            "child's record gives only the passages that mention you.",
         )
         rows = (
             CaseNote.objects.filter(Q(person=s) | Q(children=s))
@@ -357,6 +362,9 @@ class Gatherer:
             .order_by("contact_on", "id")
         )
         for n in rows:
+            if n.person_id is not None and n.person_id != s.pk:
+                section.items += self.other_childs_note(n)
+                continue
             extra: list[tuple[str, Value]] = []
             named: list[Value] = [self.person(c.pk) for c in n.children.all()]
             if named:
@@ -367,6 +375,52 @@ class Gatherer:
             section.items.append(self.item(n, f"Note of {n.contact_on:{DAY}}", extra=extra))
             section.items += self._earlier(n.revisions.all(), "note", "corrected_at")
         return section
+
+    def other_childs_note(self, n: CaseNote) -> list[Item]:
+        """A note written on another child's record that names the subject: its text is about
+        that child. Only the sentences naming the subject go in (their words redacted like
+        any other), with when, what kind and who wrote it; the rest, and who else was there,
+        are withheld and listed as withheld, so the data team sees that such a note exists
+        and decides, reading it, whether more of it is the subject's."""
+        names = [x for x in (self.subject.given_name, self.subject.family_name) if x]
+        names += [self.subject.known_as] if self.subject.known_as else []
+        rest = Withheld("the rest of a note about another child", OTHER_CHILDS_NOTE)
+        assert n.person_id is not None
+        owner = self.person(n.person_id)
+
+        def said(kind: str, summary: str, text: str) -> list[tuple[str, Value]]:
+            found = passages(f"{summary}\n{text}", names)
+            mention: Value = (
+                Free(" ... ".join(found))
+                if found
+                else "None by name: the note lists you among the children it names"
+            )
+            return [
+                ("Kind of contact", Free(kind)),
+                ("On the record of", owner),
+                ("Passages that mention you", mention),
+                ("The rest of the note", rest),
+            ]
+
+        items = [
+            Item(
+                f"Note on another child's record, of {n.contact_on:{DAY}}",
+                f"{n._meta.label_lower}:{n.pk}",
+                [
+                    *said(n.kind_label, n.summary, n.text),
+                    ("Written by", self.staff(n.author_id)),
+                ],
+            )
+        ]
+        for v in n.revisions.all():
+            items.append(
+                Item(
+                    f"Earlier wording, changed {timezone.localtime(v.corrected_at):{DAY}}",
+                    f"{v._meta.label_lower}:{v.pk}",
+                    said(v.kind_label, v.summary, v.text),
+                )
+            )
+        return items
 
     def documents(self) -> tuple[Section, list[DocumentFile]]:
         section = Section(

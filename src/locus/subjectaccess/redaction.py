@@ -33,6 +33,10 @@ WITHHELD_POLICE = (
     "DPA 2018 Sch 2 Part 1 para 2 (crime and taxation)"
 )
 ADDRESS = "Another household's address (third party data): DPA 2018 Sch 2 Part 3 para 16"
+OTHER_CHILDS_NOTE = (
+    "The rest of a note written on another child's record: about them, not you (third party "
+    "data, UK GDPR Art 15(4); DPA 2018 Sch 2 Part 3 para 16). The passages naming you are given"
+)
 
 
 @dataclass(frozen=True)
@@ -179,6 +183,14 @@ def _date(day: dt.date) -> re.Pattern[str]:
         rf"{month}\s+{nth},?\s+{y}",
     ]
     return re.compile(rf"(?<![\w/.-])(?:{'|'.join(forms)})(?![\w/])", re.IGNORECASE)
+
+
+def passages(text: str, names: Iterable[str]) -> list[str]:
+    """The sentences (and lines) of ``text`` that name someone by one of ``names``, as
+    :func:`_name` finds a name: what a note on another child says about the subject."""
+    patterns = [_name(n) for n in names if len(n) >= 2]
+    pieces = re.split(r"(?<=[.!?])\s+|\n+", text)
+    return [p.strip() for p in pieces if p.strip() and any(x.search(p) for x in patterns)]
 
 
 @dataclass
