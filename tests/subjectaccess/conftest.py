@@ -21,7 +21,8 @@ from locus.people.models import Person
 from locus.places.models import ContextKind
 from locus.safety.services import mark_place, session_record
 from locus.sharing.vocab import SAFEGUARDING
-from locus.subjectaccess.models import SubjectAccessRequest
+from locus.subjectaccess.models import SubjectAccessPackage, SubjectAccessRequest
+from locus.subjectaccess.package import package_approve, package_make
 from locus.subjectaccess.services import request_log
 from tests.documents.helpers import (  # noqa: F401 (document_store is a fixture)
     attach,
@@ -184,7 +185,22 @@ def scene(world: World) -> Scene:
 
 
 def other_admin(world: World) -> Worker:
-    """A second member of the data team, not assigned the scene's request."""
-    return make_worker(
+    """A second member of the data team, not assigned the scene's request (the same one
+    however often asked for)."""
+    found = Worker.objects.filter(username="admin2").first()
+    return found or make_worker(
         world.system, team=None, role="administrator", username="admin2", last_name="Datateam"
+    )
+
+
+def asked_export(world: World, request: SubjectAccessRequest) -> SubjectAccessPackage:
+    """An export ``admin`` asked for, naming the second member of the data team to approve
+    its release (not yet approved)."""
+    return package_make(actor=world.admin, request=request, approver=other_admin(world))
+
+
+def released_export(world: World, request: SubjectAccessRequest) -> SubjectAccessPackage:
+    """An export made and its release approved by the second member of the data team."""
+    return package_approve(
+        actor=other_admin(world), package=asked_export(world, request), reason="Read and checked"
     )

@@ -21,14 +21,19 @@ from locus.subjectaccess.package import (
     package_ask,
     package_file,
     package_folder,
-    package_make,
     packages_expire,
     produce,
 )
 from tests.casework.helpers import refer, screen
 from tests.factories import World, client_for, make_context
 from tests.frozen_clock import FrozenClock
-from tests.subjectaccess.conftest import FRIEND_DOB, Scene
+from tests.subjectaccess.conftest import (
+    FRIEND_DOB,
+    Scene,
+    asked_export,
+    other_admin,
+    released_export,
+)
 
 
 def _values(data: dict) -> list[str]:
@@ -165,7 +170,7 @@ def test_the_access_log_lists_who_opened_the_record(world: World, scene: Scene) 
 
 
 def test_the_package_is_a_zip_of_pdf_json_and_documents_audited(world: World, scene: Scene) -> None:
-    made = package_make(actor=world.admin, request=scene.request)
+    made = asked_export(world, scene.request)
     path = package_folder() / made.file_name
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
@@ -196,9 +201,9 @@ def test_the_pdf_text_names_no_third_party(world: World, scene: Scene) -> None:
 def test_a_package_file_goes_after_its_keeping_time_or_at_once_on_a_purge(
     frozen_clock: FrozenClock, world: World, scene: Scene
 ) -> None:
-    first = package_make(actor=world.admin, request=scene.request)
+    first = released_export(world, scene.request)
     frozen_clock.advance(days=KEEP_DAYS + 1)
-    second = package_make(actor=world.admin, request=scene.request)  # expires the first
+    second = asked_export(world, scene.request)  # expires the first
     first.refresh_from_db()
     assert first.file_name == "" and len(list(package_folder().glob("*.zip"))) == 1
     with pytest.raises(NotPermitted):
@@ -215,7 +220,7 @@ def test_a_package_file_goes_after_its_keeping_time_or_at_once_on_a_purge(
 def test_a_package_whose_maker_lost_the_role_fails_and_leaves_nothing(
     world: World, scene: Scene
 ) -> None:
-    asked = package_ask(actor=world.admin, request=scene.request)
+    asked = package_ask(actor=world.admin, request=scene.request, approver=other_admin(world))
     assert asked.state == JobState.QUEUED
     world.admin.role = "practitioner"
     world.admin.save(update_fields=["role"])

@@ -19,6 +19,7 @@ from locus.subjectaccess.services import (
 )
 from tests.factories import World, changes_for, nothing_written
 from tests.frozen_clock import FrozenClock
+from tests.subjectaccess.conftest import released_export
 
 
 def _log(world: World, **fields: object) -> SubjectAccessRequest:
@@ -146,7 +147,7 @@ def test_completing_needs_the_export_and_a_refusal_needs_its_ground(world: World
 
 def test_a_request_completes_once_its_export_is_made(world: World) -> None:
     made = _log(world)
-    package_make(actor=world.admin, request=made)
+    released_export(world, made)
     request_close(actor=world.admin, request=made, outcome="completed", on=clock.today())
     made.refresh_from_db()
     assert made.status == RequestStatus.COMPLETED

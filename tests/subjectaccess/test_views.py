@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from locus.audit.models import AccessAction, AccessEvent
 from locus.common import clock
 from locus.subjectaccess.models import SubjectAccessPackage, SubjectAccessRequest
-from locus.subjectaccess.package import package_ask, package_make
+from locus.subjectaccess.package import package_approve, package_ask
 from locus.subjectaccess.services import request_log
 from tests.factories import World, client_for
-from tests.subjectaccess.conftest import Scene, other_admin
+from tests.subjectaccess.conftest import Scene, asked_export, other_admin, released_export
 
 NOT_DATA_TEAM = [
     "social_worker",
@@ -42,6 +42,8 @@ def _urls(scene: Scene, package: SubjectAccessPackage) -> list[tuple[str, str]]:
         ("post", f"{base}close/"),
         ("post", f"{base}export/"),
         ("get", f"{base}packages/{package.pk}/download/"),
+        ("get", f"{base}packages/{package.pk}/approve/"),
+        ("post", f"{base}packages/{package.pk}/approve/"),
     ]
 
 
@@ -49,7 +51,7 @@ def _urls(scene: Scene, package: SubjectAccessPackage) -> list[tuple[str, str]]:
 def test_everyone_but_the_data_team_gets_not_found(
     world: World, scene: Scene, persona: str
 ) -> None:
-    package = package_make(actor=world.admin, request=scene.request)
+    package = asked_export(world, scene.request)
     client = client_for(world.persona(persona))
     exports = AccessEvent.objects.filter(action=AccessAction.EXPORT).count()
     for method, url in _urls(scene, package):
@@ -59,7 +61,7 @@ def test_everyone_but_the_data_team_gets_not_found(
 
 
 def test_the_data_team_opens_every_page(world: World, scene: Scene) -> None:
-    package = package_make(actor=world.admin, request=scene.request)
+    package = released_export(world, scene.request)
     client = client_for(world.admin)
     for method, url in _urls(scene, package):
         if method == "get":
@@ -78,11 +80,13 @@ def test_the_request_page_is_audited_with_the_subject(world: World, scene: Scene
 def test_making_and_downloading_the_export_are_each_audited(world: World, scene: Scene) -> None:
     client = client_for(world.admin)
     base = f"/data/subject-access/{scene.request.pk}/"
-    response = client.post(f"{base}export/", {"disclose_staff": ""})
+    approver = other_admin(world)
+    response = client.post(f"{base}export/", {"disclose_staff": "", "approver": approver.pk})
     assert response.status_code == 302
     package = SubjectAccessPackage.objects.get()
     assert package.disclose_staff is False
     made = AccessEvent.objects.filter(action=AccessAction.EXPORT).latest("id")
+    package_approve(actor=approver, package=package, reason="Checked")
     download = client.get(f"{base}packages/{package.pk}/download/")
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith(
@@ -167,7 +171,7 @@ def test_the_pages_query_counts_do_not_grow_with_the_log(world: World, scene: Sc
     page = f"/data/subject-access/{scene.request.pk}/"
     before = {url: _queries(client, url) for url in (page, "/data/subject-access/", "/my-work/")}
     for _ in range(3):
-        package_ask(actor=world.admin, request=scene.request)
+        package_ask(actor=world.admin, request=scene.request, approver=other_admin(world))
     for person in (scene.friend, scene.rival, scene.cousin):
         request_log(
             actor=world.admin,

@@ -4,14 +4,24 @@ The data team (administrators) logs, works and answers requests, and makes and d
 the export. Nobody else sees a request: the log names who asked about which child, which
 is itself sensitive, and the export holds everything about the child. A request is worked
 by a named member of the data team, so it is assigned to an active administrator.
+
+Releasing an export takes two people: whoever asks for it names another member of the data
+team, who checks it (the only one who may download it before it is approved) and approves
+its release with the reason; only then may the data team download it to send it. Nobody
+approves an export they asked for, whatever their role.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
 from locus.access import policies
 from locus.access.models import Role, Scope, Worker
+
+if TYPE_CHECKING:
+    from locus.subjectaccess.models import SubjectAccessPackage
 
 
 def can_work_requests(worker: Worker) -> bool:
@@ -27,3 +37,26 @@ def may_be_assigned(worker: Worker) -> bool:
 def data_team_filter() -> Q:
     """The workers a request may be assigned to: active administrators (as a query)."""
     return Q(is_active=True, role=Role.ADMINISTRATOR, scope=Scope.ALL)
+
+
+def may_be_named_approver(worker: Worker, maker: Worker) -> bool:
+    """Whom the maker of an export may name to approve its release: another active member
+    of the data team, never the maker."""
+    return policies.is_administrator(worker) and worker.pk != maker.pk
+
+
+def may_approve_release(worker: Worker, package: SubjectAccessPackage) -> bool:
+    """The approver named on ``package``, still of the data team, and not its maker."""
+    return (
+        can_work_requests(worker)
+        and package.approver_id == worker.pk
+        and package.made_by_id != worker.pk
+    )
+
+
+def may_download(worker: Worker, package: SubjectAccessPackage) -> bool:
+    """Once its release is approved, the data team (to send it); before that, only the
+    named approver (to check it), never its maker alone."""
+    if not can_work_requests(worker):
+        return False
+    return package.approved_at is not None or may_approve_release(worker, package)

@@ -18,6 +18,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 
 from locus.access import context_cases as policies
 from locus.access import scopes
@@ -69,6 +70,7 @@ from locus.places.models import Context, ContextKind
 from locus.profiles.models import ProfileItem
 from locus.profiles.selectors import build_on_labels
 from locus.subjectaccess.selectors import due_for as subject_access_due
+from locus.subjectaccess.selectors import releases_waiting as subject_access_releases
 
 # --- Reference data --------------------------------------------------------------------------
 
@@ -720,6 +722,17 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
                 "Data team",
             )
             for r in subject_access_due(viewer)
+        ]
+        # Exports waiting for their named approver's check before they may be released.
+        items += [
+            WorkItem(
+                f"Approve the release of the export for {p.request.reference}",
+                f"Asked for {timezone.localtime(p.made_at):%-d %b %Y}: check it, then approve",
+                reverse("subject-access-request", args=[p.request_id]),
+                p.request.deadline,
+                "Data team",
+            )
+            for p in subject_access_releases(viewer)
         ]
     return sorted(items, key=lambda i: (i.due_on is None, i.due_on or dt.date.max, i.subject))
 

@@ -3,7 +3,8 @@
 Call :func:`add_demo_subject_access` once the demo accounts exist. Two requests about two
 of ``social.worker``'s children (by name, never by id): one received 24 days ago, due within
 the week, assigned to ``admin`` and so in their My work; one answered last month, its export
-made and the request completed (by the worker the demo starts: :mod:`locus.demo.tasks`).
+made, its release approved and the request completed (by the worker the demo starts:
+:mod:`locus.demo.tasks`).
 Made through the services as ``admin``, on the days they happened. Safe to call again:
 nothing is added once the demo has requests.
 """
@@ -14,6 +15,7 @@ import datetime as dt
 from typing import Any
 
 from locus.access.models import Worker
+from locus.access.services import system_worker
 from locus.common import clock
 from locus.demo.tasks import answer_demo_request
 from locus.people.models import Allocation, Person
@@ -55,7 +57,9 @@ def add_demo_subject_access() -> list[SubjectAccessRequest]:
     )
     sent_on = answered_on + dt.timedelta(days=20)
     with clock.frozen_at(sent_on):
-        made = package_ask(actor=admin, request=done)
+        # The story's data team is one person: the release is approved by the account the
+        # demo acts as (a real export's approver is another member of the data team).
+        made = package_ask(actor=admin, request=done, approver=system_worker())
     # The worker makes the package and completes the request, on the day they were sent.
     answer_demo_request.enqueue(made.pk, sent_on.isoformat())
     done.refresh_from_db()  # completed already where the tasks run at once

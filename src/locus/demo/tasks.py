@@ -12,18 +12,26 @@ from django_tasks import task
 from locus.common import clock
 from locus.common.models import JobState
 from locus.subjectaccess.models import RequestStatus, SubjectAccessPackage
-from locus.subjectaccess.package import produce
+from locus.subjectaccess.package import package_approve, produce
 from locus.subjectaccess.services import request_close
 
 
 @task()
 def answer_demo_request(package_id: int, on: str) -> str:
-    """Make the package ``package_id`` and complete its request, both on the day ``on`` (ISO):
-    the day the story's data team sent the export. Returns the state the package ends in."""
+    """Make the package ``package_id``, approve its release and complete its request, all on
+    the day ``on`` (ISO): the day the story's data team sent the export. Returns the state the
+    package ends in."""
     day = dt.date.fromisoformat(on)
     with clock.frozen_at(day):
         state = produce(package_id)
-        made = SubjectAccessPackage.objects.select_related("request", "made_by").get(pk=package_id)
+        rows = SubjectAccessPackage.objects.select_related("request", "made_by", "approver")
+        made = rows.get(pk=package_id)
+        if state == JobState.DONE and made.approver is not None and not made.released:
+            package_approve(
+                actor=made.approver,
+                package=made,
+                reason="Read against the record; redactions and files checked (demo)",
+            )
         if state == JobState.DONE and made.request.is_open:
             request_close(
                 actor=made.made_by,

@@ -8,16 +8,26 @@ from django import forms
 from locus.access.models import Worker
 from locus.common.forms import GovukForm, choose_one, date_field, optional_text, text_area
 from locus.people.picker import Picker, pick_fields
-from locus.subjectaccess.models import RefusalGround, Requester, RequestStatus
+from locus.subjectaccess.models import (
+    RefusalGround,
+    Requester,
+    RequestStatus,
+    SubjectAccessPackage,
+)
+
+
+def _team_field(label: str, hint: str, required: str) -> forms.TypedChoiceField:
+    """A member of the data team, offered by :func:`_offer_team`."""
+    return forms.TypedChoiceField(
+        label=label, coerce=int, choices=[], help_text=hint, error_messages={"required": required}
+    )
 
 
 def _assignee_field() -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label="Assigned to",
-        coerce=int,
-        choices=[],
-        help_text="The member of the data team who works the request.",
-        error_messages={"required": "Choose who works the request"},
+    return _team_field(
+        "Assigned to",
+        "The member of the data team who works the request.",
+        "Choose who works the request",
     )
 
 
@@ -34,8 +44,8 @@ def _radios(
     )
 
 
-def _offer_team(form: GovukForm, team: list[Worker]) -> None:
-    field = form.fields["assigned_to"]
+def _offer_team(form: GovukForm, team: list[Worker], name: str = "assigned_to") -> None:
+    field = form.fields[name]
     assert isinstance(field, forms.ChoiceField)
     field.choices = [("", "Choose a member of the data team")] + [(w.pk, str(w)) for w in team]
 
@@ -159,6 +169,12 @@ class CloseForm(GovukForm):
 
 
 class ExportForm(GovukForm):
+    approver = _team_field(
+        "Who checks it and approves its release",
+        "Another member of the data team. Until they approve it, only they may download it, "
+        "to check it; then the data team may download it to send it.",
+        "Choose who approves its release",
+    )
     disclose_staff = forms.BooleanField(
         label="Name the staff who recorded, opened or acted on the records",
         required=False,
@@ -170,3 +186,25 @@ class ExportForm(GovukForm):
         required=False,
         help_text="Only once the reporting police force has agreed they may be disclosed.",
     )
+
+    def __init__(self, *args: Any, approvers: list[Worker], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.approvers = {w.pk: w for w in approvers}
+        _offer_team(self, approvers, "approver")
+
+    def service_values(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {**d, "approver": self.approvers.get(d["approver"])}
+
+
+class ApproveForm(GovukForm):
+    reason = text_area(
+        "What you checked, and why it may be released",
+        max_length=5000,
+        help_text="For example: read against the record; the redactions and the documents' "
+        "files checked; nothing about another person left in.",
+    )
+
+    def __init__(self, *args: Any, package: SubjectAccessPackage, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.package = package

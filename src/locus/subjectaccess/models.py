@@ -124,9 +124,29 @@ class SubjectAccessPackage(models.Model):
     redactions = models.PositiveIntegerField(default=0)
     # What it held, for the read logged on each download (record keys, never content).
     contents = models.JSONField(default=dict, blank=True)
+    # Release needs a second person (access/subjectaccess.py): another member of the data
+    # team, named when the export is asked for, checks it and approves it, with the reason.
+    # Until then only they may download it (to check it); nobody may send it.
+    approver = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approval_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-made_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(approved_at__isnull=True)
+                | (models.Q(approver__isnull=False) & ~models.Q(approval_reason="")),
+                name="sar_package_approval_named_with_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Package {self.pk} for {self.request_id}"
+
+    @property
+    def released(self) -> bool:
+        """Approved for release by the named approver: the data team may send it."""
+        return self.approved_at is not None

@@ -28,6 +28,7 @@ from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from locus.access import subjectaccess as rules
@@ -37,12 +38,22 @@ from locus.audit.services import record_access
 from locus.common import clock
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.common.models import JobState
-from locus.common.services import create_audited, require, save_changes
+from locus.common.services import (
+    Problems,
+    clean_text,
+    create_audited,
+    lock,
+    require,
+    save_changes,
+)
 from locus.documents import files as document_files
+from locus.notifications.models import NotificationKind
+from locus.notifications.services import notify
 from locus.people.models import Person
 from locus.subjectaccess.gather import Gathered, gather
 from locus.subjectaccess.models import SubjectAccessPackage, SubjectAccessRequest
 from locus.subjectaccess.redaction import Free, Known, Redactor, Value
+from locus.subjectaccess.services import TEXT_LIMIT
 
 CHUNK = 500  # names looked up per query
 # A package is a full copy of one person's records: kept long enough to check and send it,
@@ -205,16 +216,27 @@ def package_ask(
     *,
     actor: Worker,
     request: SubjectAccessRequest,
+    approver: Worker | None,
     disclose_staff: bool = False,
     include_restricted: bool = False,
 ) -> SubjectAccessPackage:
-    """Record the data team's request for an export of an open request's person."""
+    """Record the data team's request for an export of an open request's person, naming
+    the other member of the data team who will check it and approve its release: they are
+    told (a notification, and My work) at once."""
     require(rules.can_work_requests(actor), "not found")
     if not request.is_open:
         raise ValidationFailed(f"This request is {request.get_status_display().lower()}")
     if request.person_id is None:
         raise ValidationFailed("The person's records were removed: there is nothing to export")
-    return create_audited(
+    problems = Problems()
+    problems.check(
+        approver is not None and rules.may_be_named_approver(approver, actor),
+        "approver",
+        "Choose another member of the data team to check the export and approve its release",
+    )
+    problems.raise_if_any()
+    assert approver is not None
+    made = create_audited(
         actor,
         SubjectAccessPackage,
         request=request,
@@ -223,12 +245,57 @@ def package_ask(
         state=JobState.QUEUED,
         disclose_staff=disclose_staff,
         include_restricted=include_restricted,
+        approver=approver,
     )
+    # Named by the request's reference, never the child.
+    what = f"Check the export for subject access request {request.reference}"
+    page = reverse("subject-access-request", args=[request.pk])
+    kind = NotificationKind.SIGN_OFF_REQUEST
+    notify(
+        approver, kind, actor=actor, about=made, url=page, text=f"{what} and approve its release"
+    )
+    return made
+
+
+@transaction.atomic
+def package_approve(
+    *, actor: Worker, package: SubjectAccessPackage, reason: str
+) -> SubjectAccessPackage:
+    """The named approver approves the release of a prepared export, saying why (checked
+    against the record, redactions read): from then on the data team may download it to
+    send it. Nobody approves an export they asked for; nobody else approves it at all."""
+    require(rules.can_work_requests(actor), "not found")
+    package = lock(package)
+    problems = Problems()
+    problems.check(
+        rules.may_approve_release(actor, package),
+        "reason",
+        "Only the member of the data team named to approve this export may approve it, "
+        "and never the one who asked for it",
+    )
+    problems.check(package.approved_at is None, "reason", "Its release is already approved")
+    problems.check(
+        package.state == JobState.DONE and bool(package.file_name),
+        "reason",
+        "Only an export that is ready, and not yet deleted, can be approved",
+    )
+    why = clean_text(
+        problems,
+        "reason",
+        reason,
+        missing="Say what you checked and why it may go",
+        limit=TEXT_LIMIT,
+        what="reason",
+    )
+    problems.raise_if_any()
+    fields = {"approved_at": clock.now(), "approval_reason": why}
+    return save_changes(actor=actor, obj=package, fields=fields)
 
 
 class PackageOptions(TypedDict, total=False):
     """How an export is made (see :func:`package_ask`): the options the form asks for."""
 
+    approver: Worker | None
     disclose_staff: bool
     include_restricted: bool
 
@@ -240,6 +307,7 @@ def package_make(
     with the tasks run at once (tests), it comes back ready."""
     from locus.subjectaccess.tasks import produce_package
 
+    options.setdefault("approver", None)
     made = package_ask(actor=actor, request=request, **options)
     produce_package.enqueue(made.pk)
     made.refresh_from_db()
@@ -316,7 +384,11 @@ def _finish(made: SubjectAccessPackage, built: Built, path: Path) -> None:
 
 
 def _audit(
-    actor: Worker, package: SubjectAccessPackage, request: SubjectAccessRequest, records: list[str]
+    actor: Worker,
+    package: SubjectAccessPackage,
+    request: SubjectAccessRequest,
+    records: list[str],
+    **detail: str,
 ) -> None:
     record_access(
         actor=actor,
@@ -328,6 +400,7 @@ def _audit(
             "request": request.reference,
             "rows": len(records),
             "shown": records,
+            **detail,
         },
     )
 
@@ -347,12 +420,17 @@ def packages_expire() -> int:
 
 
 def package_file(actor: Worker, package: SubjectAccessPackage) -> Path:
-    """The package's file for a download, the download audited; "not found" when gone."""
+    """The package's file for a download, the download audited (a release once approved, a
+    check by the named approver before); "not found" when gone or not theirs to download."""
     require(rules.can_work_requests(actor), "not found")
     packages_expire()
-    package.refresh_from_db(fields=["file_name"])
+    package.refresh_from_db(fields=["file_name", "approved_at", "approver"])
+    if not rules.may_download(actor, package):
+        raise NotPermitted("not found")  # the page offers no link: not approved yet
     path = package_folder() / package.file_name
     if package.state != JobState.DONE or not package.file_name or not path.is_file():
         raise NotPermitted("not found")
-    _audit(actor, package, package.request, list(package.contents.get("records", [])))
+    purpose = "release" if package.released else "check before approving its release"
+    records = list(package.contents.get("records", []))
+    _audit(actor, package, package.request, records, purpose=purpose)
     return path

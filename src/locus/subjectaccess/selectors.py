@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
 from locus.access import subjectaccess as rules
@@ -9,6 +11,7 @@ from locus.access.models import Worker
 from locus.common.errors import NotPermitted
 from locus.common.ids import parse_id
 from locus.common.modelkit import choice_values
+from locus.common.models import JobState
 from locus.subjectaccess.models import (
     OPEN_STATUSES,
     RequestStatus,
@@ -44,8 +47,29 @@ def request_of(viewer: Worker, request_id: object) -> SubjectAccessRequest:
     return found
 
 
-def packages_of(request: SubjectAccessRequest) -> list[SubjectAccessPackage]:
-    return list(request.packages.select_related("made_by").defer("contents"))
+@dataclass(frozen=True)
+class PackageRow:
+    """An export as ``viewer`` sees it listed: whether they may approve its release now,
+    and whether they may download it (released, or theirs to check)."""
+
+    package: SubjectAccessPackage
+    may_approve: bool
+    may_download: bool
+
+
+def packages_of(request: SubjectAccessRequest, viewer: Worker) -> list[PackageRow]:
+    rows = request.packages.select_related("made_by", "approver").defer("contents")
+    return [
+        PackageRow(
+            p,
+            may_approve=rules.may_approve_release(viewer, p)
+            and not p.released
+            and p.state == JobState.DONE
+            and bool(p.file_name),
+            may_download=rules.may_download(viewer, p),
+        )
+        for p in rows
+    ]
 
 
 def package_of(request: SubjectAccessRequest, package_id: object) -> SubjectAccessPackage:
@@ -53,6 +77,27 @@ def package_of(request: SubjectAccessRequest, package_id: object) -> SubjectAcce
     if found is None:
         raise NotPermitted("not found")
     return found
+
+
+def approvers_for(maker: Worker) -> list[Worker]:
+    """Whom ``maker`` may name to approve an export's release: the data team but them."""
+    return [w for w in data_team() if rules.may_be_named_approver(w, maker)]
+
+
+def releases_waiting(viewer: Worker) -> list[SubjectAccessPackage]:
+    """The exports ``viewer`` is named to check and approve, not yet approved nor failed nor
+    deleted, for My work (one query)."""
+    if not rules.can_work_requests(viewer):
+        return []
+    return list(
+        SubjectAccessPackage.objects.filter(
+            approver=viewer, approved_at__isnull=True, request__status__in=OPEN_STATUSES
+        )
+        .exclude(state=JobState.FAILED)
+        .exclude(state=JobState.DONE, file_name="")
+        .select_related("request")
+        .order_by("made_at", "pk")
+    )
 
 
 def data_team() -> list[Worker]:

@@ -251,9 +251,9 @@ def request_close(
         problems.check(bool(note.strip()), "note", "Say how the requester withdrew the request")
     if outcome == RequestStatus.COMPLETED and request.person_id is not None:
         problems.check(
-            request.packages.filter(state=JobState.DONE).exists(),
+            request.packages.filter(state=JobState.DONE, approved_at__isnull=False).exists(),
             "outcome",
-            "Make the export before completing the request",
+            "Make the export, and have its release approved, before completing the request",
         )
     problems.check(
         len(note) <= TEXT_LIMIT, "note", f"The note must be {TEXT_LIMIT} characters or fewer"

@@ -18,4 +18,9 @@ urlpatterns = routes(
         views.package_download,
         "subject-access-download",
     ),
+    (
+        "<int:request_id>/packages/<int:package_id>/approve/",
+        views.package_approve,
+        "subject-access-approve",
+    ),
 )

@@ -16,7 +16,14 @@ from locus.common.pages import created, posted, submitted
 from locus.common.pagination import paginate
 from locus.people.picker import Picker
 from locus.subjectaccess import package, selectors, services
-from locus.subjectaccess.forms import CloseForm, ExportForm, ExtendForm, RequestForm, UpdateForm
+from locus.subjectaccess.forms import (
+    ApproveForm,
+    CloseForm,
+    ExportForm,
+    ExtendForm,
+    RequestForm,
+    UpdateForm,
+)
 from locus.subjectaccess.models import RequestStatus, SubjectAccessRequest
 
 STATUS_FILTER = [("open", "Open"), *RequestStatus.choices, ("", "All")]
@@ -79,9 +86,9 @@ def _page(request: AuthedRequest, sar: SubjectAccessRequest, **context: object) 
         "subjectaccess/request.html",
         {
             "r": sar,
-            "packages": selectors.packages_of(sar),
+            "packages": selectors.packages_of(sar, request.user),
             "keep_days": package.KEEP_DAYS,
-            "export_form": context.pop("export_form", ExportForm()),
+            "export_form": context.pop("export_form", None) or _export_form(request, None),
             **context,
         },
     )
@@ -91,13 +98,17 @@ def request_page(request: AuthedRequest, request_id: int) -> HttpResponse:
     return _page(request, selectors.request_of(request.user, request_id))
 
 
+def _export_form(request: AuthedRequest, data: object) -> ExportForm:
+    return ExportForm(data, approvers=selectors.approvers_for(request.user))
+
+
 def request_export(request: AuthedRequest, request_id: int) -> HttpResponse:
     sar = selectors.request_of(request.user, request_id)
-    form = ExportForm(posted(request))
+    form = _export_form(request, posted(request))
     if submitted(
         request,
         form,
-        lambda: package.package_make(actor=request.user, request=sar, **form.cleaned_data),
+        lambda: package.package_make(actor=request.user, request=sar, **form.service_values()),
         "Export asked for: it is listed below, ready to download once prepared",
     ):
         return redirect("subject-access-request", request_id=sar.pk)
@@ -176,6 +187,22 @@ def _form_step(
         )
 
     return view
+
+
+def package_approve(request: AuthedRequest, request_id: int, package_id: int) -> HttpResponse:
+    """The named approver's check of an export: approve its release, saying why."""
+    return _step(
+        request,
+        request_id,
+        ApproveForm,
+        lambda sar, form: package.package_approve(
+            actor=request.user, package=form.package, **form.cleaned_data
+        ),
+        "Approve the release of the export",
+        "Approve the release",
+        "Release approved: the export may now be downloaded and sent",
+        package=lambda sar: selectors.package_of(sar, package_id),
+    )
 
 
 request_extend = _form_step(
