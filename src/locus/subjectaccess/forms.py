@@ -184,7 +184,22 @@ class ExportForm(GovukForm):
     include_restricted = forms.BooleanField(
         label="Include restricted police incidents",
         required=False,
-        help_text="Only once the reporting police force has agreed they may be disclosed.",
+        help_text="Only once the reporting police force has been consulted and agreed they "
+        "may be disclosed: say who, when and what they said below.",
+    )
+    police_consulted = optional_text(
+        "Who at the police force was consulted",
+        max_length=300,
+        hint="Their name, role and force. Only when including restricted police incidents. ",
+    )
+    police_consulted_on = date_field(
+        "Day the police were consulted", "the day the police were consulted", required=False
+    )
+    police_outcome = text_area(
+        "What the police said, and why",
+        max_length=5000,
+        help_text="For example: agreed to disclosure of both incidents; the investigation "
+        "is closed.",
     )
 
     def __init__(self, *args: Any, approvers: list[Worker], **kwargs: Any) -> None:

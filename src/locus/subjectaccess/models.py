@@ -118,6 +118,16 @@ class SubjectAccessPackage(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     disclose_staff = models.BooleanField(default=False)
     include_restricted = models.BooleanField(default=False)
+    # Restricted police incidents go in only after the reporting force was consulted (DPA 2018
+    # Sch 2 Part 1 para 2): who was consulted, when, and what they said, kept with the export.
+    # (The day is required by the service; exports made before it was kept have none.)
+    police_consulted = models.CharField(
+        "police officer consulted", max_length=300, blank=True, help_text="Name, role and force."
+    )
+    police_consulted_on = models.DateField("day the police were consulted", null=True, blank=True)
+    police_outcome = models.TextField(
+        "outcome of consulting the police", blank=True, help_text="What they agreed, and why."
+    )
     file_name = models.CharField(max_length=200, blank=True)  # once ready; "" when deleted
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
@@ -140,6 +150,11 @@ class SubjectAccessPackage(models.Model):
                 condition=models.Q(approved_at__isnull=True)
                 | (models.Q(approver__isnull=False) & ~models.Q(approval_reason="")),
                 name="sar_package_approval_named_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(include_restricted=False)
+                | (~models.Q(police_consulted="") & ~models.Q(police_outcome="")),
+                name="sar_package_restricted_after_police_consulted",
             ),
         ]
 

@@ -219,10 +219,14 @@ def package_ask(
     approver: Worker | None,
     disclose_staff: bool = False,
     include_restricted: bool = False,
+    police_consulted: str = "",
+    police_consulted_on: dt.date | None = None,
+    police_outcome: str = "",
 ) -> SubjectAccessPackage:
     """Record the data team's request for an export of an open request's person, naming
     the other member of the data team who will check it and approve its release: they are
-    told (a notification, and My work) at once."""
+    told (a notification, and My work) at once. Restricted police incidents go in only with
+    the record of consulting the reporting force: who, when, and the outcome with its reason."""
     require(rules.can_work_requests(actor), "not found")
     if not request.is_open:
         raise ValidationFailed(f"This request is {request.get_status_display().lower()}")
@@ -233,6 +237,9 @@ def package_ask(
         approver is not None and rules.may_be_named_approver(approver, actor),
         "approver",
         "Choose another member of the data team to check the export and approve its release",
+    )
+    consulted = _police_consulted(
+        problems, include_restricted, police_consulted, police_consulted_on, police_outcome
     )
     problems.raise_if_any()
     assert approver is not None
@@ -246,6 +253,7 @@ def package_ask(
         disclose_staff=disclose_staff,
         include_restricted=include_restricted,
         approver=approver,
+        **consulted,
     )
     # Named by the request's reference, never the child.
     what = f"Check the export for subject access request {request.reference}"
@@ -255,6 +263,38 @@ def package_ask(
         approver, kind, actor=actor, about=made, url=page, text=f"{what} and approve its release"
     )
     return made
+
+
+def _police_consulted(
+    problems: Problems, include: bool, who: str, on: dt.date | None, outcome: str
+) -> dict[str, Any]:
+    """The record of consulting the police, required to include restricted incidents (and
+    kept only then): who was consulted, on a day not ahead, and the outcome with its reason."""
+    if not include:
+        return {}
+    who = clean_text(
+        problems,
+        "police_consulted",
+        who,
+        missing="Say who at the reporting police force was consulted (name, role and force)",
+        limit=300,
+        what="name of who was consulted",
+    )
+    problems.check(on is not None, "police_consulted_on", "Enter the day the police were consulted")
+    problems.check(
+        on is None or on <= clock.today(),
+        "police_consulted_on",
+        "The day the police were consulted must be today or in the past",
+    )
+    outcome = clean_text(
+        problems,
+        "police_outcome",
+        outcome,
+        missing="Say what the police agreed to, and why",
+        limit=TEXT_LIMIT,
+        what="outcome",
+    )
+    return {"police_consulted": who, "police_consulted_on": on, "police_outcome": outcome}
 
 
 @transaction.atomic
@@ -298,6 +338,9 @@ class PackageOptions(TypedDict, total=False):
     approver: Worker | None
     disclose_staff: bool
     include_restricted: bool
+    police_consulted: str
+    police_consulted_on: dt.date | None
+    police_outcome: str
 
 
 def package_make(
