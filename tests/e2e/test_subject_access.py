@@ -1,4 +1,5 @@
-"""The data team logs a subject access request, makes the export and downloads it."""
+"""The data team logs a subject access request, makes the export, a second member of the team
+approves its release, and it is downloaded."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from locus.access.services import system_worker
 from locus.audit.models import AccessAction, AccessEvent
 from locus.common import clock
 from locus.people.services import person_create
+from locus.subjectaccess.models import SubjectAccessPackage
+from locus.subjectaccess.package import package_approve
 from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
 from tests.e2e.picking import pick_person
 
@@ -23,6 +26,7 @@ def test_the_data_team_logs_a_request_and_downloads_the_export(
     settings.DATA_DIR = tmp_path
     system = system_worker()
     e2e_worker(system, "admin", "Ada Admin", None, role="administrator")
+    checker = e2e_worker(system, "checker", "Bea Checker", None, role="administrator")
     child = person_create(
         actor=system,
         given_name="Jordan",
@@ -46,12 +50,19 @@ def test_the_data_team_logs_a_request_and_downloads_the_export(
     ).to_be_visible()
     expect(page.get_by_role("link", name="Jordan Testperson")).to_be_visible()
     assert axe_violations(page) == []
+    page.get_by_label("Who checks it and approves its release").select_option(label="Bea Checker")
     with page.expect_navigation():
         page.get_by_role("button", name="Make the export").click()
     expect(
         page.get_by_text("Export asked for: it is listed below, ready to download once prepared")
     ).to_be_visible()
+    expect(page.get_by_text("Waiting for Bea Checker to check it")).to_be_visible()
+    expect(page.get_by_role("link", name="Download")).to_have_count(0)
     assert axe_violations(page) == []
+    # The second member of the data team checks it and approves its release.
+    made = SubjectAccessPackage.objects.get()
+    package_approve(actor=checker, package=made, reason="Checked against the record")
+    page.reload()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download").click()
     saved = tmp_path / download.value.suggested_filename
