@@ -8,7 +8,7 @@ import datetime as dt
 from locus.notes.services import note_correct, note_record
 from locus.people.services import allocation_create
 from locus.subjectaccess.package import build
-from tests.factories import START, World
+from tests.factories import START, World, make_person
 from tests.subjectaccess.conftest import Scene
 
 ABOUT_HER = "She was seen with Ciara at the park on Friday."
@@ -61,3 +61,27 @@ def test_a_note_on_another_child_gives_only_the_passages_naming_the_subject(
     assert any({"label": "Passages that mention you", "value": ABOUT_HER} in f for f in earlier)
     kinds = {r["kind"] for r in built.data["redactions"]}
     assert "the rest of a note about another child" in kinds
+
+
+def test_a_note_on_a_sibling_is_not_taken_as_about_the_subject_by_their_family_name(
+    world: World, scene: Scene
+) -> None:
+    """A brother shares the subject's family name: sentences naming him are not passages
+    about the subject, who is found by given name, "known as" or full name."""
+    brother = make_person(world.system, given_name="Torquil", family_name="Cscchild")
+    allocation_create(actor=world.admin, person=brother, worker=world.social_worker, start=START)
+    note_record(
+        actor=world.social_worker,
+        subject=brother,
+        kind="home_visit",
+        contact_on=dt.date(2025, 10, 22),
+        summary="Visit",
+        text="Torquil Cscchild was arrested on Tuesday. Ciara Cscchild was at school.",
+        children=[scene.subject],
+    )
+    built = build(scene.request, disclose_staff=False, include_restricted=False)
+    assert "arrested" not in built.json.decode() + built.html
+    notes = next(s for s in built.data["sections"] if s["key"] == "notes")["records"]
+    (about,) = [r for r in notes if r["heading"].startswith("Note on another child's record")]
+    fields = {f["label"]: f["value"] for f in about["fields"]}
+    assert fields["Passages that mention you"] == "Ciara Cscchild was at school."

@@ -382,8 +382,10 @@ class Gatherer:
         any other), with when, what kind and who wrote it; the rest, and who else was there,
         are withheld and listed as withheld, so the data team sees that such a note exists
         and decides, reading it, whether more of it is the subject's."""
-        names = [x for x in (self.subject.given_name, self.subject.family_name) if x]
-        names += [self.subject.known_as] if self.subject.known_as else []
+        # By given name, "known as" or full name, not the family name alone: a note on a
+        # brother or sister names their family name in every sentence about them.
+        s = self.subject
+        names = [x for x in (s.given_name, s.known_as, f"{s.given_name} {s.family_name}") if x]
         rest = Withheld("the rest of a note about another child", OTHER_CHILDS_NOTE)
         assert n.person_id is not None
         owner = self.person(n.person_id)
