@@ -364,7 +364,7 @@ def test_demo_accounts(borough):
     accounts = ensure_demo_accounts(PASSWORD)
     assert [u for u, _ in accounts] == [a.username for a in DEMO_ACCOUNTS]
     workers = {w.username: w for w in Worker.objects.filter(username__in=[u for u, _ in accounts])}
-    assert len(workers) == len(DEMO_ACCOUNTS) == 10
+    assert len(workers) == len(DEMO_ACCOUNTS) == 11
     for worker in workers.values():
         assert worker.check_password(PASSWORD)
 

@@ -65,3 +65,18 @@ def test_the_worker_makes_the_demo_package_and_checks_the_chain_after_the_site_i
     # A worker that runs the task again (a retry) changes nothing.
     assert answer_demo_request.call(package.pk, sent_on.isoformat()) == JobState.DONE
     assert done.packages.count() == 1
+
+
+def test_the_demo_s_answered_export_is_released_by_a_second_member_of_the_data_team(
+    world: World,
+) -> None:
+    """The walk-through shows two people at work: ``admin`` made the export and the data
+    protection officer, not ``admin``, approved its release."""
+    from locus.access.models import Role
+
+    _two_children(world)
+    officer = make_worker(world.system, team=None, role=Role.ADMINISTRATOR, username="data.officer")
+    _, done = add_demo_subject_access()
+    package = done.packages.get()
+    assert package.made_by == world.admin
+    assert package.approver == officer and package.released

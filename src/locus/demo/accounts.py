@@ -91,6 +91,15 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "System administrator",
         "everything, and the admin site",
     ),
+    # The data team's second member: an export of everything held on a child is released
+    # only when someone other than its maker approves it, so the walk-through needs two.
+    DemoAccount(
+        "data.officer",
+        "Amara",
+        "Osei",
+        "Data protection officer (data team)",
+        "as admin; approves the release of the subject access exports admin makes",
+    ),
 )
 DEMO_USERNAMES = frozenset(a.username for a in DEMO_ACCOUNTS)
 _DEMO = {a.username: a for a in DEMO_ACCOUNTS}
@@ -102,7 +111,7 @@ def ensure_demo_accounts(password: str) -> list[tuple[str, str]]:
     The accounts (and their caseloads) are made by :func:`generate_borough`, so
     that one seed always gives the same caseloads; here they only get a password.
     Safe to run again: nothing is duplicated, and a new password replaces the old.
-    ``auditor`` and ``admin`` need no team and are created if missing; the others
+    ``auditor``, ``admin`` and ``data.officer`` need no team and are created if missing; the others
     need the borough. A borough generated before an account was added to the demo
     has no place for it: that account is left out (a new data folder has it).
     """
@@ -119,7 +128,7 @@ def ensure_demo_accounts(password: str) -> list[tuple[str, str]]:
             if worker is None:
                 if account.username == "auditor":
                     role = Role.AUDITOR
-                elif account.username == "admin":
+                elif account.username in ("admin", "data.officer"):
                     role = Role.ADMINISTRATOR
                 elif Worker.objects.filter(username=DEMO_ACCOUNTS[0].username).exists():
                     continue  # an older borough, made before this account

@@ -18,6 +18,8 @@ from locus.access.models import Worker
 from locus.access.services import system_worker
 from locus.common import clock
 from locus.demo.tasks import answer_demo_request
+from locus.notifications.models import Notification
+from locus.notifications.services import notification_read
 from locus.people.models import Allocation, Person
 from locus.subjectaccess.models import SubjectAccessRequest
 from locus.subjectaccess.package import package_ask
@@ -57,9 +59,15 @@ def add_demo_subject_access() -> list[SubjectAccessRequest]:
     )
     sent_on = answered_on + dt.timedelta(days=20)
     with clock.frozen_at(sent_on):
-        # The story's data team is one person: the release is approved by the account the
-        # demo acts as (a real export's approver is another member of the data team).
-        made = package_ask(actor=admin, request=done, approver=system_worker())
+        # The release is approved by the data team's second member (a borough made before
+        # that persona was added has none: the account the demo acts as stands in).
+        second = Worker.objects.filter(username="data.officer", is_active=True).first()
+        made = package_ask(actor=admin, request=done, approver=second or system_worker())
+    if second is not None:
+        # Read on the day: the officer approved the release then. (The demo's step that marks
+        # old notifications read ran before this one, which needs the accounts.)
+        for asked in Notification.objects.filter(recipient=second, read_at__isnull=True):
+            notification_read(actor=second, notification_id=asked.pk)
     # The worker makes the package and completes the request, on the day they were sent.
     answer_demo_request.enqueue(made.pk, sent_on.isoformat())
     done.refresh_from_db()  # completed already where the tasks run at once

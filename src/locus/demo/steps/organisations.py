@@ -113,4 +113,5 @@ class Organisations(Base):
             self.progress(step, done, total)
         self.add_demo("auditor", "", Role.AUDITOR, None)
         self.add_demo("admin", "", Role.ADMINISTRATOR, None)
+        self.add_demo("data.officer", "", Role.ADMINISTRATOR, None)
         self.progress(step, total, total)
