@@ -171,6 +171,21 @@ def role_fields(worker: Worker) -> frozenset[str]:
     return FIELD_TABLE.get((role, kind), FIELD_TABLE.get((role, ANY_AGENCY), frozenset()))
 
 
+def sees_field(worker: Worker, field: str) -> bool:
+    """Whether ``worker``'s role sees ``field`` of anyone at all. A list (a page's table, its
+    download) leaves out a column its viewer could never see, rather than print the withheld
+    words down every row; a column the role sees keeps them for a person whose share did not
+    carry the field."""
+    return field in role_fields(worker)
+
+
+def columns_seen(worker: Worker) -> dict[str, bool]:
+    """:func:`sees_field` for every field, for a list page's context: its template keeps a
+    column where this says so (``columns.la_child_id``), never by testing a role."""
+    allowed = role_fields(worker)
+    return {f.value: f.value in allowed for f in PersonField}
+
+
 def sees_home_addresses(worker: Worker) -> bool:
     """Whether ``worker``'s row of the field table has the home address: a home names a
     family's address, so a role without it is not told which home a child lives at, nor

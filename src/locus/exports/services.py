@@ -86,7 +86,7 @@ def write_list(spec: ListSpec) -> Writer:
                     tally.addresses.add(line.address)
                 yield line.cells
 
-        writers.write(out, fmt, spec.title, spec.columns, rows())
+        writers.write(out, fmt, spec.title, spec.columns_for(viewer), rows())
 
     return write
 
@@ -167,7 +167,7 @@ def _shared(
         kind=ShareKind.EXPORT,
         basis=why.basis,
         purpose=why.purpose,
-        what=[f"{spec.title} ({fmt.upper()})", *spec.columns],
+        what=[f"{spec.title} ({fmt.upper()})", *spec.columns_for(actor)],
         record_ref=f"Export of {spec.title}",
         source=source,
         recipients=recipients,
@@ -224,7 +224,7 @@ def export_list(
     for line in lines:
         tally.count(line.key, line.people)
     out = io.BytesIO()
-    writers.write(out, fmt, spec.title, spec.columns, (line.cells for line in lines))
+    writers.write(out, fmt, spec.title, spec.columns_for(actor), (line.cells for line in lines))
     with transaction.atomic():
         event = _audit(
             actor=actor, record_type=spec.record_type, what=key, params=params, fmt=fmt, tally=tally

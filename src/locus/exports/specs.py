@@ -13,7 +13,7 @@ names (for the trail's search by person).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -24,7 +24,7 @@ from django.utils import timezone
 from locus.access import exports as rules
 from locus.access import naming
 from locus.access.context_cases import shown_place
-from locus.access.fields import WITHHELD, PersonField
+from locus.access.fields import WITHHELD, PersonField, sees_field
 from locus.access.models import Worker
 from locus.audit import selectors as audit_selectors
 from locus.audit.describe import describe
@@ -71,6 +71,14 @@ class ListSpec:
     # A list that names people is a sharing: its download asks the lawful basis and purpose
     # and is a row of the sharing register (docs/sharing.md).
     names_people: bool = False
+    # The columns that are a field of a person (column -> field): one the viewer's role never
+    # sees is left out of their file, as it is of the page (``access.fields.sees_field``).
+    person_fields: Mapping[str, str] = field(default_factory=dict)
+
+    def columns_for(self, viewer: Worker) -> tuple[str, ...]:
+        """The columns ``viewer``'s file has: the list's, less those their role never sees."""
+        fields = self.person_fields
+        return tuple(c for c in self.columns if c not in fields or sees_field(viewer, fields[c]))
 
     def params_from(self, query: Mapping[str, Any]) -> dict[str, str]:
         """The page's filters from a query, as text (what an export run stores): the spec's
@@ -127,10 +135,20 @@ def _person_lines(
 _DOB = (PersonField.DATE_OF_BIRTH, lambda p: p.date_of_birth)
 _LA_ID = (PersonField.LA_CHILD_ID, lambda p: p.la_child_id or "None recorded")
 _STATUS = (PersonField.LEGAL_STATUS, _statuses)
+# The person-field columns of the people and caseload lists, by their names.
+_PERSON_COLUMNS = {
+    "Date of birth": PersonField.DATE_OF_BIRTH,
+    "LA child ID": PersonField.LA_CHILD_ID,
+    "Open statuses": PersonField.LEGAL_STATUS,
+}
 
 
-def _shown(name: str, show: Callable[[Person], object]) -> Callable[[Person], object]:
-    return lambda p: _field(p, name, show)
+def _shown(
+    viewer: Worker, name: str, show: Callable[[Person], object]
+) -> list[Callable[[Person], object]]:
+    """The column of field ``name``, or none when the viewer's role never sees it
+    (``ListSpec.columns_for`` leaves out its heading)."""
+    return [lambda p: _field(p, name, show)] if sees_field(viewer, name) else []
 
 
 def _people(viewer: Worker, params: Params) -> Iterator[Line]:
@@ -139,9 +157,9 @@ def _people(viewer: Worker, params: Params) -> Iterator[Line]:
     columns = [
         _name,
         lambda p: p.get_kind_display(),
-        _shown(*_DOB),
-        _shown(*_LA_ID),
-        _shown(*_STATUS),
+        *_shown(viewer, *_DOB),
+        *_shown(viewer, *_LA_ID),
+        *_shown(viewer, *_STATUS),
         _holders,
     ]
     return _person_lines(viewer, found, columns)
@@ -149,7 +167,8 @@ def _people(viewer: Worker, params: Params) -> Iterator[Line]:
 
 def _caseload(viewer: Worker, params: Params) -> Iterator[Line]:
     found = people.caseload_for(viewer=viewer)
-    return _person_lines(viewer, found, [_name, _shown(*_DOB), _shown(*_STATUS)])
+    columns = [_name, *_shown(viewer, *_DOB), *_shown(viewer, *_STATUS)]
+    return _person_lines(viewer, found, columns)
 
 
 # --- Incidents -----------------------------------------------------------------------------
@@ -323,6 +342,7 @@ SPECS: dict[str, ListSpec] = {
             filters=("q", "kind", "status", "age_from", "age_to", "mine", "team"),
             lines=_people,
             names_people=True,
+            person_fields=_PERSON_COLUMNS,
         ),
         ListSpec(
             key="caseload",
@@ -333,6 +353,7 @@ SPECS: dict[str, ListSpec] = {
             filters=(),
             lines=_caseload,
             names_people=True,
+            person_fields=_PERSON_COLUMNS,
         ),
         ListSpec(
             key="incidents",

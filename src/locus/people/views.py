@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from locus.access import forum, lookups, policies
-from locus.access.fields import PersonField, fields_visible_to, is_shared_only
+from locus.access.fields import PersonField, columns_seen, fields_visible_to, is_shared_only
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.selectors import context_plans_for_person
@@ -55,7 +55,10 @@ def people_list(request: AuthedRequest) -> HttpResponse:
             "people_shown": [p.pk for p in page],
         },
     )
-    return render(request, "people/list.html", {"form": form, "page": page, **paging})
+    # A column the viewer's role never sees is left out, not "Not shared" on every row.
+    columns = columns_seen(request.user)
+    context = {"form": form, "page": page, "columns": columns, **paging}
+    return render(request, "people/list.html", context)
 
 
 def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:

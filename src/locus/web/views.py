@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from locus.access import break_glass, policies, scopes
+from locus.access.fields import columns_seen
 from locus.access.signin import SignInForm
 from locus.audit.services import record_access
 from locus.casework.selectors import cases_part_of, my_work
@@ -67,6 +68,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         "web/dashboard.html",
         {
             "caseload": caseload,
+            "columns": columns_seen(request.user),  # the caseload's: only what the role sees
             "team_cases": team_cases,
             "break_glass_to_review": to_review,
             "incidents": incidents,
