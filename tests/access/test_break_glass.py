@@ -451,7 +451,7 @@ def test_linked_cases_offer_emergency_access_without_publishing_the_childs_id(
     make_association(world.system, person=world.csc_child, other=world.yjs_child)
     client = client_for(world.social_worker)
     html = client.get(reverse("linked")).content.decode()
-    assert "A child you cannot see" in html
+    assert "A child not shared with you" in html
     match = re.search(r'href="(/access/break-glass/ask/([^/"]+)/)"', html)
     assert match is not None
     assert re.fullmatch(r"[0-9a-f]{24}", match.group(2))  # a keyed hash, not the id

@@ -373,7 +373,7 @@ def test_linked_cases_name_a_shared_child_only_when_the_share_carried_the_name(
     )
     html = client_for(world.social_worker).get(reverse("linked")).content.decode()
     assert ("Yusuf Yjschild" in html) == carried_name
-    assert ("A child you cannot see" in html) != carried_name
+    assert ("A child not shared with you" in html) != carried_name
 
 
 # --- Homes: a home context is an address ---------------------------------------------------

@@ -1,25 +1,47 @@
 """One way of showing a person the viewer may not see, and one way of saying who holds a
-case: ``access.naming`` decides both, and every page asks it."""
+case: ``access.naming`` decides both, and every page, export and API answer asks it."""
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 
+import pytest
 from django.template import Context, Template
+from django.urls import reverse
 
 from locus.access import naming
+from locus.access.fields import WITHHELD
+from locus.incidents.models import InvolvementRole
 from locus.people.selectors import person_detail
-from tests.factories import World, client_for, make_association
+from tests.api.conftest import api_as
+from tests.exports.conftest import download
+from tests.factories import World, client_for, make_association, make_incident
 
 SRC = Path(naming.__file__).resolve().parents[1]
+CHILD = "A child not shared with you"
+PERSON = "A person not shared with you"
 
 
-def test_a_person_out_of_scope_is_initials_and_the_one_wording(world: World) -> None:
+def test_a_person_not_shared_is_one_plain_phrase_never_the_name(world: World) -> None:
     hidden = naming.person_label(world.other_child, visible=False)
-    assert hidden == f"OO ({naming.NOT_IN_SCOPE})"
+    assert hidden == "OO (a child not shared with you)"
     assert "Olu" not in hidden and "Otherchild" not in hidden
     assert naming.person_label(world.other_child, visible=True) == "Olu Otherchild"
-    assert naming.out_of_scope("XY") == "XY (not in your scope)"
+    assert naming.person_label(world.adult, visible=False) == "AA (a person not shared with you)"
+    assert naming.unseen_label() == PERSON
+    assert naming.unseen_label(child=True) == CHILD
+    assert naming.unseen_label("XY", child=True) == "XY (a child not shared with you)"
+    held = naming.unseen_label(child=True, held_by=naming.held_by(world.social_worker))
+    assert held == f"{CHILD}, held by {naming.holder_text(world.social_worker)}"
+    assert naming.unseen_label(child=True, held_by=naming.held_by(None)) == (
+        f"{CHILD}, not allocated to a worker"
+    )
+    assert naming.unseen_count(1) == "1 child not shared with you"
+    assert naming.unseen_count(3, child=False) == "3 people not shared with you"
+    # A withheld field keeps its own words: a field is not a person.
+    assert naming.NOT_SHARED not in WITHHELD.lower().replace("your role", "")
 
 
 def test_a_holder_is_the_worker_and_the_allocations_team_never_the_child(world: World) -> None:
@@ -37,18 +59,113 @@ def test_a_holder_is_the_worker_and_the_allocations_team_never_the_child(world: 
     assert naming.held_by(sw) == naming.holder_text(sw)
 
 
-def test_the_template_tag_says_the_same_words(world: World) -> None:
-    rendered = Template("{% load locus %}({% not_in_scope %})").render(Context())
-    assert rendered == f"({naming.NOT_IN_SCOPE})"
+def test_the_template_tags_say_the_same_words(world: World) -> None:
+    template = Template(
+        "{% load locus %}{% unseen_person %}|{% unseen_person child=True %}|"
+        "{% unseen_person who %}|{% unseen_count 2 %}|{% not_in_scope %}"
+    )
+    rendered = template.render(Context({"who": world.other_child}))
+    assert rendered.split("|") == [
+        PERSON,
+        CHILD,
+        naming.person_label(world.other_child, visible=False),
+        naming.unseen_count(2),
+        naming.NOT_SHARED,
+    ]
 
 
-def test_a_peer_out_of_scope_on_the_person_page_is_initials_only(world: World) -> None:
+def test_a_peer_not_shared_on_the_person_page_is_initials_and_the_phrase(world: World) -> None:
     make_association(world.system, person=world.csc_child, other=world.other_child)
     rows = person_detail(viewer=world.social_worker, person=world.csc_child).associations
-    assert [r.label for r in rows] == [naming.out_of_scope("OO")]
+    assert [r.label for r in rows] == [naming.unseen_label(world.other_child)]
     page = client_for(world.social_worker).get(f"/people/{world.csc_child.pk}/")
-    assert "OO (not in your scope)" in page.content.decode()
+    assert "OO (a child not shared with you)" in page.content.decode()
     assert "Otherchild" not in page.content.decode()
+
+
+@pytest.fixture
+def hidden_everywhere(world: World) -> World:
+    """The social worker's child, Ciara, with someone the social worker may not see on each
+    kind of page: an associate (Olu, another team's child, who is also a linked case), a
+    person in one of her incidents (Paddy, whom the police hold), and a member of her peer
+    group (Yusuf, whom youth justice holds)."""
+    make_association(world.system, person=world.csc_child, other=world.other_child)
+    both = [
+        (world.csc_child, InvolvementRole.HARMED),
+        (world.police_child, InvolvementRole.HARMING),
+    ]
+    make_incident(world.system, context=world.park, reporting_agency=world.csc, involvements=both)
+    return world
+
+
+PAGES = {
+    "person": lambda w: reverse("person", args=[w.csc_child.pk]),
+    "incidents": lambda w: reverse("incidents"),
+    "peer group": lambda w: reverse("group", args=[w.group.pk]),
+    "linked cases": lambda w: reverse("linked"),
+}
+PHRASES = {
+    "person": "OO (a child not shared with you)",
+    "incidents": PERSON,
+    "peer group": "YY (a child not shared with you)",
+    "linked cases": CHILD,
+}
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_each_kind_of_page_shows_a_person_not_shared_in_the_one_phrase(
+    hidden_everywhere: World, kind: str
+) -> None:
+    world = hidden_everywhere
+    html = client_for(world.social_worker).get(PAGES[kind](world)).content.decode()
+    assert PHRASES[kind] in html, kind
+    for name in ("Otherchild", "Policechild", "Yjschild"):
+        assert name not in html, (kind, name)
+    assert "not in your scope" not in html and "you cannot see" not in html
+
+
+def test_the_download_and_the_api_say_the_same(hidden_everywhere: World) -> None:
+    world = hidden_everywhere
+    rows = download(client_for(world.social_worker), "incidents")
+    assert any(f"Harming: {PERSON}" in cell for row in rows for cell in row)
+    api = api_as(world.social_worker)
+    got = api.ok(f"/people/{world.csc_child.pk}/associations")["results"]
+    labels = [r["peer"]["label"] for r in got if not r["peer"]["visible"]]
+    assert labels == [naming.unseen_label(world.other_child)]
+
+
+# --- The rule: written once ---------------------------------------------------------------
+
+# A person the viewer may not see, worded by a page itself: the old ways, and the new one.
+HIDDEN_PERSON = re.compile(
+    r"not in your scope|held by another team"
+    r"|(\b(a|an|another|\d+)|\}\}) (child|children|person|people|young person|members?)"
+    r"(\{\{[^}]*\}\})? (you cannot see|you can't see|you may not see)"
+    r"|\b(child|children|person|people) not shared with you\b(?!r)",
+    re.IGNORECASE,
+)
+
+
+def _strings(path: Path) -> str:
+    """What a file could show a reader: a template whole; a module's string literals, less
+    its docstrings (which describe the rule, and may quote it)."""
+    text = path.read_text()
+    if path.suffix != ".py":
+        return text
+    tree = ast.parse(text)
+    docs = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return "\n".join(
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs
+    )
 
 
 def _python_and_templates() -> list[Path]:
@@ -56,14 +173,28 @@ def _python_and_templates() -> list[Path]:
 
 
 def test_the_wording_and_the_holder_rule_are_written_once() -> None:
-    """No page spells out the out-of-scope wording or its own holder text: a copy would
-    drift, and a drifted copy is how a name ends up where initials belong."""
-    copies = [
-        p.relative_to(SRC)
+    """No page, export or API answer spells out how a person the viewer may not see is
+    shown, nor its own holder text: a copy would drift (the review found six wordings), and
+    a drifted copy is how a name ends up where initials belong."""
+    naming_py = Path(naming.__file__).resolve()
+    copies = sorted(
+        f"{p.relative_to(SRC)}: {m.group(0)}"
         for p in _python_and_templates()
-        if p != Path(naming.__file__).resolve() and naming.NOT_IN_SCOPE in p.read_text()
-    ]
+        if p != naming_py and "migrations" not in p.parts
+        for m in HIDDEN_PERSON.finditer(_strings(p))
+    )
     assert copies == []
+    # The check knows the words, old and new, when it meets them.
+    for words in (naming.unseen_label(), naming.unseen_count(2), "OO (not in your scope)"):
+        assert HIDDEN_PERSON.search(words), words
+    for words in (
+        "A child you cannot see",
+        "Held by another team",
+        "3 people you may not see",
+        '{{ n }} child{{ n|pluralize:"ren" }} you cannot see',
+    ):
+        assert HIDDEN_PERSON.search(words), words
+    assert not HIDDEN_PERSON.search(WITHHELD)  # a withheld field is not a person
     holders = [
         p.relative_to(SRC)
         for p in _python_and_templates()

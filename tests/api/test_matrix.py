@@ -171,7 +171,11 @@ def test_a_peer_out_of_scope_shows_by_initials_only(borough: World) -> None:
     api = api_as(borough.social_worker)
     got = api.ok(f"/people/{borough.csc_child.pk}/associations")["results"]
     other = next(r for r in got if r["peer"]["label"].startswith("OO"))
-    assert other["peer"] == {"id": None, "label": "OO (not in your scope)", "visible": False}
+    assert other["peer"] == {
+        "id": None,
+        "label": "OO (a child not shared with you)",
+        "visible": False,
+    }
     assert other["open_to_social_care"] is None
     body = str(api.ok(f"/people/{borough.csc_child.pk}/peer-map"))
     assert "Otherchild" not in body and str(borough.other_child.pk) not in [
@@ -208,7 +212,7 @@ def test_contexts_and_groups(borough: World, persona: str) -> None:
                 if member["visible"]:
                     assert visible.filter(pk=member["id"]).exists()
                 else:
-                    assert member["id"] is None and "not in your scope" in member["label"]
+                    assert member["id"] is None and "not shared with you" in member["label"]
         else:
             not_found_alike(api, path, f"/groups/{MISSING}")
 
@@ -265,7 +269,7 @@ def test_a_partner_is_told_of_no_child_a_plan_affects_on_the_page_or_the_api(
         casework.plan_child_add(actor=world.social_worker, plan=case.plan, person=child)
     page = client_for(world.partner_worker).get(f"/context-cases/{case.pk}/plan/")
     assert page.status_code == 200
-    assert b"Ciara" not in page.content and b"you cannot see" not in page.content
+    assert b"Ciara" not in page.content and b"not shared with you" not in page.content
     out = api_as(world.partner_worker).ok(f"/context-cases/{case.pk}")
     assert (out["children"], out["children_not_shown"]) == ([], 0)
     # The social worker who linked them sees both, on the page and through the API.
@@ -301,7 +305,7 @@ def test_linked_cases(borough: World, persona: str) -> None:
             # Who holds the case, never who the child is (nor an id to ask about her by).
             assert link["other"] == {
                 "id": None,
-                "label": "A child you cannot see",
+                "label": "A child not shared with you",
                 "visible": False,
             }
     if persona == "social_worker":

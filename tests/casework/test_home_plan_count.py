@@ -80,7 +80,7 @@ def test_a_home_s_plan_counts_no_sibling_the_viewer_may_not_see(world: World) ->
     assert [c.label for c in detail.children] == ["Ciara Cscchild"]
     assert detail.hidden_children == 0
     section = plan_section(police, case)
-    assert "Ciara Cscchild" in section and "you cannot see" not in section
+    assert "Ciara Cscchild" in section and "not shared with you" not in section
     out = api_as(police).ok(f"/context-cases/{case.pk}")
     assert [c["label"] for c in out["children"]] == ["Ciara Cscchild"]
     assert out["children_not_shown"] == 0
@@ -98,5 +98,5 @@ def test_a_public_place_s_plan_still_counts_the_others(world: World) -> None:
     for child in (world.csc_child, sibling(world)):
         services.plan_child_add(actor=world.social_worker, plan=case.plan, person=child)
     assert case_detail(viewer=police, case=case).hidden_children == 1
-    assert "1 child you cannot see" in plan_section(police, case)
+    assert "1 child not shared with you" in plan_section(police, case)
     assert api_as(police).ok(f"/context-cases/{case.pk}")["children_not_shown"] == 1

@@ -139,11 +139,11 @@ def test_a_reader_who_may_not_see_a_named_child_gets_initials(
     base = live_server.url
     sign_in(page, base, "yw", f"/notes/{world.group_note.pk}/")
     expect(page.get_by_role("heading", name="Group seen at the skate park")).to_be_visible()
-    expect(page.get_by_text("JT (not in your scope)")).to_be_visible()
+    expect(page.get_by_text("JT (a child not shared with you)")).to_be_visible()
     assert page.get_by_text("Jordan").count() == 0
     assert axe_violations(page) == []
     page.goto(f"{base}/notes/group/{world.group.pk}/")
     expect(page.get_by_role("table")).to_contain_text("Riley Yjsperson joined")
-    expect(page.get_by_role("table")).to_contain_text("JT (not in your scope) joined")
+    expect(page.get_by_role("table")).to_contain_text("JT (a child not shared with you) joined")
     assert axe_violations(page) == []
     assert page.goto(f"{base}/notes/person/{world.child.pk}/").status == 404

@@ -68,7 +68,9 @@ def test_a_social_worker_proposes_holds_and_records_a_mapping_meeting(
 
     # Propose: nothing is ticked for the proposer; the linked child is known only by who
     # holds the case.
-    held_by = "Child held by Kai Brennan, YJS Casework, Youth Justice Service"
+    held_by = (
+        "A child not shared with you, held by Kai Brennan, YJS Casework, Youth Justice Service"
+    )
     for label in ("Jordan Testperson", held_by):
         expect(page.get_by_label(label)).not_to_be_checked()
         page.get_by_label(label).check()

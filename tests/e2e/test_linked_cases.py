@@ -51,7 +51,7 @@ def test_a_social_worker_finds_a_linked_case_and_proposes_a_meeting(
     sign_in(page, live_server.url, "sw")
     page.get_by_role("link", name="Linked cases", exact=True).click()
     page.get_by_role("heading", name="Linked cases", level=1).wait_for()
-    row = page.get_by_role("row").filter(has_text="A child you cannot see")
+    row = page.get_by_role("row").filter(has_text="A child not shared with you")
     expect(row).to_contain_text("Yemi Adeyemi")
     expect(row).to_contain_text("YJS Casework, Youth Justice Service")
     expect(row).to_contain_text("yemi.adeyemi@example.org")
@@ -69,7 +69,7 @@ def test_a_social_worker_finds_a_linked_case_and_proposes_a_meeting(
     with page.expect_navigation():
         page.get_by_role("link", name="Propose a meeting").first.click()
     page.get_by_role("heading", level=1).wait_for()
-    assert page.get_by_text("Child held by Yemi Adeyemi").count() >= 1
+    assert page.get_by_text("A child not shared with you, held by Yemi Adeyemi").count() >= 1
     assert page.get_by_text("Peerless").count() == 0
     assert axe_violations(page) == []
 
@@ -81,7 +81,7 @@ def test_a_manager_reads_the_boroughs_clusters(page: Any, live_server: Any, worl
     cluster = page.get_by_role("region", name="Cluster 1: 2 children, 2 agencies")
     cluster.get_by_text("The 2 children").click()
     expect(cluster.get_by_role("link", name="Jordan Testperson")).to_be_visible()
-    expect(cluster).to_contain_text("A child you cannot see")
+    expect(cluster).to_contain_text("A child not shared with you")
     assert axe_violations(page) == []
 
 

@@ -144,7 +144,7 @@ def test_peer_map_draws_filters_reads_as_a_table_and_names_after_a_purpose(
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**nature=protective**")  # the new page, not the one being left
     hidden_row = next(r for r in table_rows(page) if "Protective" in r)
-    assert hidden_row.startswith("CP") and "not in your scope" in hidden_row
+    assert hidden_row.startswith("CP") and "not shared with you" in hidden_row
     assert page.get_by_text("Casey Peerless").count() == 0
     assert axe_violations(page) == []
 

@@ -41,7 +41,7 @@ def test_the_ig_lead_reads_and_filters_the_register(page: Any, live_server: Any,
     shares = table.locator("tr.locus-register__facts")  # each share's row of facts
     expect(shares).to_have_count(2)
     expect(table).to_contain_text("Emergency access (break-glass)")
-    expect(table).to_contain_text("1 person not in your scope")
+    expect(table).to_contain_text("1 person not shared with you")
     expect(table).not_to_contain_text(world.yjs_child.full_name)
     assert axe_violations(page) == []
     # Seven columns take a wide window's width, not the page's 960px column, and the page

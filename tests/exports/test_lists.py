@@ -94,10 +94,10 @@ def test_a_download_holds_exactly_the_rows_the_page_shows(
 def test_a_linked_child_the_worker_may_not_see_is_not_named(busy: World) -> None:
     rows = download(client_for(busy.social_worker), "linked")
     linked = {r[2] for r in rows[1:]}
-    assert "A child you cannot see" in linked  # the youth justice service's child
+    assert "A child not shared with you" in linked  # the youth justice service's child
     assert not any("Yjschild" in cell for row in rows for cell in row)
     # Who holds the case is said instead: the page's words for whom to ask.
-    assert any(r[2] == "A child you cannot see" and "YJS Casework" in r[3] for r in rows[1:])
+    assert any(r[2] == "A child not shared with you" and "YJS Casework" in r[3] for r in rows[1:])
 
 
 def test_the_lists_differ_by_worker_and_nobody_gets_another_teams_child(world: World) -> None:
@@ -123,7 +123,7 @@ def test_a_caseload_download_is_the_workers_own(world: World) -> None:
 def test_a_person_the_viewer_may_not_see_is_written_as_the_incidents_page_shows_them(
     world: World,
 ) -> None:
-    """The page shows the role and "not in your scope", not even initials: so does the file."""
+    """The page shows the role and "not shared with you", not even initials: so does the file."""
     incident = make_incident(
         world.system,
         context=world.park,
@@ -137,7 +137,7 @@ def test_a_person_the_viewer_may_not_see_is_written_as_the_incidents_page_shows_
     (row,) = [r for r in rows if r[0] == str(incident.pk)]
     who = row[4]
     assert "Harmed: Ciara Cscchild" in who
-    assert "Harming: not in your scope" in who
+    assert "Harming: A person not shared with you" in who
     assert "OO" not in who and "Olu" not in who and "Otherchild" not in who
     page = client_for(world.social_worker).get("/incidents/").content.decode()
     assert "Olu" not in page and "OO (" not in page

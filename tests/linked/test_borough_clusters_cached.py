@@ -172,7 +172,7 @@ def test_two_viewers_reading_the_same_cached_clusters_see_only_their_own(
     admin = html_for(pair.admin)
     # The team manager sees her team's child and not the YJS child; the administrator both.
     assert "Ciara Cscchild" in manager and "Yusuf Yjschild" not in manager
-    assert "A child you cannot see" in manager
+    assert "A child not shared with you" in manager
     assert "Ciara Cscchild" in admin and "Yusuf Yjschild" in admin
     # And the manager's page again, after the administrator's: nothing of it stuck.
     assert "Yusuf Yjschild" not in html_for(pair.team_manager)

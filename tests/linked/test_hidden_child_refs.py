@@ -41,7 +41,7 @@ def test_a_hidden_child_s_link_is_reviewed_by_a_reference_not_her_id(linked: Wor
     sw = client_for(w.social_worker)
     assert visible_person_ids(w.social_worker, [w.yjs_child.pk]) == set()
     html = sw.get(reverse("linked")).content.decode()
-    assert "A child you cannot see" in html and "Mark reviewed" in html
+    assert "A child not shared with you" in html and "Mark reviewed" in html
     assert f"other={w.yjs_child.pk}" not in html.replace("&amp;", "&")
     # The named children's links keep their ids; the hidden child's carries a reference.
     others = [re.search(r"other=([^&]+)", href)[1] for href in links_on(html, "linked-review")]  # type: ignore[index]
@@ -49,7 +49,7 @@ def test_a_hidden_child_s_link_is_reviewed_by_a_reference_not_her_id(linked: Wor
     assert len(hidden) == 1 and str(w.team_child.pk) in others
     href = next(h for h in links_on(html, "linked-review") if hidden[0] in h)
     form = sw.get(href).content.decode()
-    assert "a child you cannot see" in form
+    assert "a child not shared with you" in form
     assert values_of(form, "other") == {hidden[0]}
     posted: dict[str, Any] = {
         "worker": w.social_worker.pk,
@@ -72,7 +72,7 @@ def test_the_review_page_reached_by_id_does_not_repeat_a_hidden_child_s_id(
     response = client_for(w.social_worker).get(reverse("linked-review"), query)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "a child you cannot see" in html
+    assert "a child not shared with you" in html
     assert str(w.yjs_child.pk) not in values_of(html, "other")
 
 
@@ -86,7 +86,10 @@ def test_a_meeting_is_proposed_about_a_hidden_child_by_the_same_reference(
     people = re.findall(r"person=([^&]+)", href)
     assert people[0] == str(w.csc_child.pk) and str(w.yjs_child.pk) not in people
     page = sw.get(href).content.decode()
-    assert "Child held by Test yjs_worker, YJS Casework, Youth Justice Service" in page
+    assert (
+        "A child not shared with you, held by Test yjs_worker, YJS Casework, Youth Justice Service"
+        in page
+    )
     boxes = values_of(page, "children")
     assert str(w.yjs_child.pk) not in boxes and str(w.csc_child.pk) in boxes
     proposal = {
@@ -100,7 +103,7 @@ def test_a_meeting_is_proposed_about_a_hidden_child_by_the_same_reference(
     assert w.yjs_child.pk in set(meeting.children.values_list("person_id", flat=True))
     # In another session the reference stands for nobody: the child is not offered.
     elsewhere = client_for(w.social_worker).get(href).content.decode()
-    assert "Child held by Test yjs_worker" not in elsewhere
+    assert "A child not shared with you, held by Test yjs_worker" not in elsewhere
 
 
 def test_a_borough_cluster_carries_the_children_it_does_not_name_by_one_reference(
@@ -112,7 +115,7 @@ def test_a_borough_cluster_carries_the_children_it_does_not_name_by_one_referenc
     w = linked
     manager = client_for(w.team_manager)
     html = manager.get(reverse("linked-borough")).content.decode()
-    assert html.count("A child you cannot see") == 1
+    assert html.count("A child not shared with you") == 1
     hrefs = {name: links_on(html, name) for name in ("cluster-map", "meeting-propose")}
     for name, (href,) in hrefs.items():
         values = parse_qs(urlsplit(href).query)["person"]

@@ -76,7 +76,7 @@ def test_each_link_is_explained_and_hidden_children_are_never_named(linked: Worl
     html = page(linked.social_worker).content.decode()
     # Yusuf is held by youth justice: the worker learns the case exists and who holds it.
     assert "Yjschild" not in html and "Yusuf" not in html
-    assert "A child you cannot see" in html
+    assert "A child not shared with you" in html
     assert "YJS Casework, Youth Justice Service" in html
     assert "Directly associated: friend, presents risk, recorded from police" in html
     # Olu, through the adult both know: weaker evidence, counted by the team holding him...
@@ -240,13 +240,13 @@ def test_borough_clusters_list_holders_and_name_only_who_the_viewer_may_see(
     assert "1 cluster, 3 children in all" in html
     assert "Ciara Cscchild" in html and "Tariq Teamchild" in html
     assert "Yjschild" not in html and "Otherchild" not in html
-    assert html.count("A child you cannot see") == 1
+    assert html.count("A child not shared with you") == 1
     assert "1 direct association" in html
     assert "linked by strong evidence" in html
     # Asked for, the weaker links join him in (unnamed to this manager).
     html = page(linked.team_manager, url, with_weaker="on").content.decode()
     assert "1 cluster, 4 children in all" in html
-    assert html.count("A child you cannot see") == 2
+    assert html.count("A child not shared with you") == 2
     assert "also join children with one associate in common" in html
     assert "Held by 4 workers in Children&#x27;s Social Care, Youth Justice Service." in html
     admin_html = page(linked.admin, url).content.decode()
@@ -402,7 +402,7 @@ def test_the_linked_pages_offer_a_meeting_about_the_linked_children(linked: Worl
     text = form.content.decode()
     assert form.status_code == 200
     assert "Otherchild" not in text
-    assert "Child held by" in text
+    assert ", held by" in text
 
 
 # --- Need to know, for every persona -------------------------------------------------------

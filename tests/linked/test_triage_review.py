@@ -197,7 +197,7 @@ def test_the_review_form_names_only_who_the_worker_may_see(linked: World) -> Non
         )
         .content.decode()
     )
-    assert "Yjschild" not in html and "a child you cannot see" in html
+    assert "Yjschild" not in html and "a child not shared with you" in html
     assert "csrfmiddlewaretoken" in html
 
 

@@ -64,7 +64,10 @@ def test_a_hidden_child_is_described_by_who_holds_the_case(world: World) -> None
     html = client_for(world.social_worker).get(reverse("meeting", args=[meeting.pk])).content
     text = html.decode()
     assert "Ciara Cscchild" in text  # her own case
-    assert "Child held by Test yjs_worker, YJS Casework, Youth Justice Service" in text
+    assert (
+        "A child not shared with you, held by Test yjs_worker, YJS Casework, Youth Justice Service"
+        in text
+    )
     assert "Yusuf" not in text and "Yjschild" not in text
     # The youth justice worker, in turn, does not learn the social worker's child's name.
     text = client_for(world.yjs_worker).get(reverse("meeting", args=[meeting.pk])).content.decode()

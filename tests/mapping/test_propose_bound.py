@@ -24,7 +24,7 @@ from tests.mapping.helpers import associate
 
 pytestmark = pytest.mark.django_db
 
-HOLDER_OF = "Child held by Test "
+HOLDER_OF = "A child not shared with you, held by Test "
 
 
 def propose_page(worker: Worker, ids: list[Any]) -> str:

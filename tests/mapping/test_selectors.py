@@ -145,13 +145,13 @@ def test_the_map_is_labelled_for_each_viewer(world: World) -> None:
     assert labels("yjs_worker") == {
         "Ciara Cscchild",
         "Yusuf Yjschild",
-        "AA (not in your scope)",
+        "AA (a person not shared with you)",
         "Older male known as T (not known to Locus)",
     }
     assert "Adam Adult" in labels("police_analyst")
     assert (
-        "Child held by Test social_worker, Contextual Safeguarding Team A, Children's Social Care"
-        in labels("police_analyst")
+        "A child not shared with you, held by Test social_worker, "
+        "Contextual Safeguarding Team A, Children's Social Care" in labels("police_analyst")
     )
 
 
@@ -168,7 +168,7 @@ def test_the_map_shows_nothing_of_a_child_nobody_brought_beyond_who_holds_them(
     view = map_view(world.social_worker, meeting.map_snapshot, meeting_children(meeting), "")
     assert {n.label for n in view.nodes} == {
         "Ciara Cscchild",
-        "Child held by Test yjs_worker, YJS Casework, Youth Justice Service",
+        "A child not shared with you, held by Test yjs_worker, YJS Casework, Youth Justice Service",
     }
     assert view.edges == []
     # The holder still sees his child's map in full.
@@ -301,7 +301,7 @@ def test_an_invitee_who_did_not_confirm_reads_no_interventions_words_about_a_chi
     assert (row.shown, row.updates) == (False, [])
     page = client_for(world.police_analyst).get(reverse("meeting", args=[meeting.pk]))
     assert escape(words) not in page.content.decode()
-    assert "An intervention for a child you cannot see" in page.content.decode()
+    assert "An intervention for a child not shared with you" in page.content.decode()
     for reader in (world.yjs_worker, world.social_worker):  # the owner; the child's holder
         (row,) = selectors.meeting_detail(viewer=reader, meeting=meeting).interventions
         assert row.shown and row.updates

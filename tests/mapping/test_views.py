@@ -69,7 +69,10 @@ def test_the_proposal_form_is_filled_from_the_query(world: World) -> None:
     assert len(values) == 2 and str(world.csc_child.pk) in values
     assert str(world.yjs_child.pk) not in values
     assert boxes and not any(" checked" in box for box in boxes)
-    assert "Child held by Test yjs_worker, YJS Casework, Youth Justice Service" in html
+    assert (
+        "A child not shared with you, held by Test yjs_worker, YJS Casework, Youth Justice Service"
+        in html
+    )
     # Grouped by who holds each case, with why each is offered.
     assert "Held by Test yjs_worker, YJS Casework, Youth Justice Service" in html
     assert "Why offered: The child the proposal is about" in html

@@ -170,7 +170,7 @@ def test_a_reader_who_may_not_see_a_named_child_gets_initials(world: World) -> N
     note = write(world.social_worker, world.group, children=[world.csc_child, world.team_child])
     page = client_for(world.yjs_worker).get(url("note", note.pk)).content.decode()
     assert "Ciara" not in page and "Tariq" not in page
-    assert "CC (not in your scope)" in page and "TT (not in your scope)" in page
+    assert "CC (a child not shared with you)" in page and "TT (a child not shared with you)" in page
     read = last_read(world.yjs_worker)
     assert read.record_type == "notes.casenote" and read.detail["people_shown"] == []
     mine = client_for(world.social_worker).get(url("note", note.pk)).content.decode()
@@ -316,7 +316,7 @@ def test_a_groups_chronology_names_only_members_the_reader_sees(world: World) ->
     write(world.social_worker, world.group, kind="observation", summary="Seen at the park")
     page = client_for(world.yjs_worker).get(url("chronology", "group", world.group.pk))
     html = page.content.decode()
-    assert "Yusuf Yjschild joined" in html and "CC (not in your scope) joined" in html
+    assert "Yusuf Yjschild joined" in html and "CC (a child not shared with you) joined" in html
     assert "Ciara" not in html and "Seen at the park" in html
     assert last_read(world.yjs_worker).detail["people_shown"] == [world.yjs_child.pk]
 

@@ -72,8 +72,8 @@ def test_each_attendee_sees_the_agenda_through_their_own_sight(world: World) -> 
     # The social worker sees her own child and the park; not the police's child or adult.
     assert _labels(world, "social_worker") == {
         "harmed": (True, "Ciara Cscchild"),
-        "harming": (False, "A young person not allocated to a worker"),
-        "person_of_concern": (False, "A person of concern you may not see"),
+        "harming": (False, "A child not shared with you, not allocated to a worker"),
+        "person_of_concern": (False, "A person not shared with you"),
         "location": (True, "Millfields Park"),
     }
 
@@ -84,8 +84,8 @@ def test_the_police_see_theirs_and_only_who_holds_the_social_worker_s_child(
     assert _labels(world, "police_analyst") == {
         "harmed": (
             False,
-            "A young person held by Test social_worker, Contextual Safeguarding Team A, "
-            "Children's Social Care",
+            "A child not shared with you, held by Test social_worker, "
+            "Contextual Safeguarding Team A, Children's Social Care",
         ),
         "harming": (True, "Paddy Policechild"),
         "person_of_concern": (True, "Adam Adult"),

@@ -87,9 +87,9 @@ def test_hidden_peers_carry_no_status_marker_in_the_map_json(
 @pytest.mark.parametrize(
     ("surface", "marker"),
     [
-        ("peer map", "not in your scope"),
-        ("peer list", "(not in your scope)"),
-        ("group map", "not in your scope"),
+        ("peer map", "not shared with you"),
+        ("peer list", "(a child not shared with you)"),
+        ("group map", "not shared with you"),
     ],
 )
 def test_hidden_peers_show_no_open_to_in_the_tables(

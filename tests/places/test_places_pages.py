@@ -231,7 +231,7 @@ def test_the_household_shows_only_residents_the_viewer_sees(world: World) -> Non
     assert world.csc_child.full_name in page
     # A resident held by another team is not named, nor shown by initials or counted.
     assert "Sibling" not in page and "Sol" not in page
-    assert "not in your scope" not in page
+    assert "not shared with you" not in page
     assert "Social rented" in page and world.partner.name in page
     assert "Needs help with the stairs" in page
     event = AccessEvent.objects.filter(actor=world.social_worker).latest("id")

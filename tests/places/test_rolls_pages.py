@@ -58,7 +58,7 @@ def test_a_leaver_moves_to_the_leavers_and_is_named_only_to_whoever_still_sees_t
     leavers = client.get(_roll(world, "?showing=left")).content.decode()
     # The school no longer sees a child who left: initials, as anywhere else.
     assert world.pupil.full_name not in leavers
-    assert f"{world.pupil.initials} (not in your scope)" in leavers
+    assert f"{world.pupil.initials} (a child not shared with you)" in leavers
     assert "Elective home education" in leavers
     # An administrator still sees the child, by name.
     admin_view = client_for(world.admin).get(_roll(world, "?showing=left")).content.decode()

@@ -159,7 +159,7 @@ def test_a_child_the_viewer_may_not_see_is_not_named_on_the_timeline(world: Worl
     assert world.csc_child.full_name in page
     assert world.other_child.full_name not in page
     assert world.other_child.family_name not in page
-    assert "not in your scope" in page
+    assert "not shared with you" in page
     event = AccessEvent.objects.filter(actor=world.social_worker).latest("id")
     assert world.other_child.pk not in event.detail["people_shown"]
     assert world.csc_child.pk in event.detail["people_shown"]
@@ -322,7 +322,7 @@ def test_the_children_on_a_plan_for_the_place_are_linked_to_it_and_others_counte
     assert world.csc_child.full_name in page
     assert world.other_child.full_name not in page
     assert world.other_child.family_name not in page
-    assert "And 1 other not in your scope." in page
+    assert "And 1 other not shared with you." in page
     logged = AccessEvent.objects.filter(actor=world.social_worker).latest("id").detail
     assert logged["people_shown"] == [world.csc_child.pk]
 

@@ -61,7 +61,7 @@ def test_a_peer_the_viewer_may_not_see_is_shown_by_initials(world: World) -> Non
         peer=world.other_child,
     )
     (row,) = profile_for(world.social_worker, world.csc_child).groups[5].rows
-    assert not row.peer_visible and row.peer_label == "OO (not in your scope)"
+    assert not row.peer_visible and row.peer_label == "OO (a child not shared with you)"
     (row,) = profile_for(world.admin, world.csc_child).groups[5].rows
     assert row.peer_visible and row.peer_label == "Olu Otherchild"
 
@@ -110,7 +110,7 @@ def test_build_on_names_a_protective_peer_only_when_the_viewer_sees_them(world: 
         world.admin, world.csc_child, kind="protective_peer", text="My mate", peer=world.other_child
     )
     (option,) = build_on_for(world.social_worker, [world.csc_child])
-    assert option.peer_label == "OO (not in your scope)"
+    assert option.peer_label == "OO (a child not shared with you)"
 
 
 def test_query_counts_do_not_grow_with_the_profile(

@@ -65,7 +65,7 @@ def test_a_plan_tags_each_disputed_child_it_names_in_one_read(world: World) -> N
     assert children.count(TAG) == 2
     assert TAG in children.partition("Ciara Cscchild")[2].partition("</li>")[0]
     assert TAG in children.partition("Tariq Teamchild")[2].partition("</li>")[0]
-    assert "1 child you cannot see" in children
+    assert "1 child not shared with you" in children
     assert reads == 1
 
 
@@ -89,7 +89,7 @@ def test_a_referral_tags_each_disputed_child_it_names_in_one_read(world: World) 
     named = html.partition("Children named")[2].partition("</dd>")[0]
     assert named.count(TAG) == 2
     assert TAG in named.partition("Ciara Cscchild")[2].partition("<br>")[0]
-    assert "1 child you cannot see" in named
+    assert "1 child not shared with you" in named
     assert reads == 1
 
 

@@ -61,8 +61,8 @@ def test_allocating_a_child_is_not_a_way_in_for_another_agency(world: World) -> 
 
 
 def test_group_page_counts_roles_without_naming_hidden_members(world: World) -> None:
-    # yjs_child (shown to the social worker as "YY (not in your scope)") harmed someone in an
-    # incident the social worker cannot see. The group page must not tell her that.
+    # yjs_child (shown to the social worker as "YY (a child not shared with you)") harmed
+    # someone in an incident the social worker cannot see. The group page must not tell her that.
     make_incident(
         world.system,
         context=world.park,
@@ -85,7 +85,7 @@ def test_group_page_counts_roles_without_naming_hidden_members(world: World) -> 
         .content.decode()
     )
     assert "Yjschild" not in html
-    assert "Held by another team" in html
+    assert html.count("Not shared with you<") == 1  # who recorded the member: not shown
 
 
 def test_home_page_does_not_reveal_residents_known_to_another_agency(world: World) -> None:
@@ -100,4 +100,4 @@ def test_home_page_does_not_reveal_residents_known_to_another_agency(world: Worl
         .content.decode()
     )
     assert "Ciara Cscchild" in html
-    assert "not in your scope" not in html  # "And 1 other not in your scope." names a household
+    assert "not shared with you" not in html  # "And 1 other not shared with you." names a household

@@ -72,7 +72,7 @@ def test_a_reader_outside_the_childs_scope_gets_a_count_not_a_name(world: World)
     _shares(world)
     police, _ = _read(client_for(world.police_analyst))
     assert world.yjs_child.full_name not in police
-    assert "1 person not in your scope" in police
+    assert "1 person not shared with you" in police
     holder, _ = _read(client_for(world.yjs_worker))
     assert world.yjs_child.full_name in holder
     auditor, _ = _read(client_for(world.auditor))  # the IG lead: scope none, no names
@@ -81,7 +81,7 @@ def test_a_reader_outside_the_childs_scope_gets_a_count_not_a_name(world: World)
 
 @pytest.mark.parametrize("action", [AccessAction.VIEW, AccessAction.EXPORT])
 def test_the_register_logs_as_shown_only_the_people_it_named(world: World, action: str) -> None:
-    """A reader shown "1 person not in your scope" was shown nobody: the child's record of who
+    """A reader shown "1 person not shared with you" was shown nobody: the child's record of who
     read about them (their subject access package) and an auditor's search of the trail by
     child must not list the read; it is logged as a count. The holder's read names the child
     and is logged with them. (Review 28c: every person on a row was logged as shown.)"""
@@ -166,7 +166,7 @@ def test_a_partner_sees_a_share_made_to_them_and_a_colleague_who_got_nothing_see
     assert share.by == world.yjs_worker and share.people == [world.yjs_child.pk]
     html, shown = _read(client_for(world.partner_worker))
     assert shown == {str(share.pk)}
-    assert world.yjs_child.full_name not in html and "1 person not in your scope" in html
+    assert world.yjs_child.full_name not in html and "1 person not shared with you" in html
     _, nothing = _read(client_for(colleague))
     assert nothing == set()
     rows = list(csv.reader(io.StringIO(_csv(client_for(colleague)))))

@@ -29,4 +29,4 @@ def test_register_csv_leaves_out_a_child_seen_only_in_an_emergency(world: World)
     assert "Emergency access" in csv_text  # the worker's own register row is in the file
     # ... and the file does not name the child seen only for four hours:
     assert child.family_name not in csv_text, csv_text
-    assert "1 person not in your scope" in csv_text
+    assert "1 person not shared with you" in csv_text

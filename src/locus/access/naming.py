@@ -1,10 +1,12 @@
 """How a person is named to a viewer: the Level 1 naming rule on a child's peer map
 (docs/domain.md#naming), and the one way of showing someone the viewer may not see.
 
-Rules about who sees which names, so they live with the other sight rules. Every page
-that shows a person the viewer may not see asks :func:`person_label` (or, for a
-template, the ``not_in_scope`` tag), and every page that says who holds a case asks
-:func:`holder_text`, so the wording cannot drift from page to page.
+Rules about who sees which names, so they live with the other sight rules. Every page,
+export and API answer that shows a person the viewer may not see asks :func:`unseen_label`
+(through :func:`person_label`, or in a template the ``unseen_person`` and ``unseen_count``
+tags), and every page that says who holds a case asks :func:`holder_text`, so the wording
+cannot drift from page to page. A *field* the viewer's role may not see is another matter,
+with its own words (``access.fields.WITHHELD``, "Not shared with your role").
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from dataclasses import dataclass
 from locus.access.models import Team, Worker
 from locus.common import clock
 from locus.peers.models import PeerMapPurpose
-from locus.people.models import Allocation, Person
+from locus.people.models import Allocation, Person, PersonKind
 
-NOT_IN_SCOPE = "not in your scope"
-"""The one wording for a person the viewer may not see (beside their initials)."""
+NOT_SHARED = "not shared with you"
+"""The words for a person the viewer may not see (:func:`unseen_label`), and for nothing else."""
 
 PLACE_WITHHELD = "A home: its address is not shared with your role"
 """Where an incident happened, to a reader who may not see the home it happened at
@@ -27,14 +29,40 @@ UNALLOCATED = "not allocated to a worker"
 """Who holds a case nobody holds."""
 
 
-def out_of_scope(initials: str) -> str:
-    """A person the viewer may not see: their initials and why there is no name, never the name."""
-    return f"{initials} ({NOT_IN_SCOPE})"
+def unseen_label(
+    who: Person | str | None = None, *, child: bool | None = None, held_by: str = ""
+) -> str:
+    """How a person the viewer may not see is shown: the one function that decides it.
+
+    "A child not shared with you" ("A person not shared with you" for an adult, or where
+    the page cannot tell), never the name. ``who`` is the person (their initials, and whether
+    a child, come from the record) or, on a page that shows initials, the initials alone:
+    "OO (a child not shared with you)". ``held_by`` (:func:`held_by`) tells whom to ask:
+    "A child not shared with you, held by Sam Okafor, Team A, Children's Social Care" (or
+    "..., not allocated to a worker").
+    """
+    initials = ""
+    if isinstance(who, Person):
+        initials = who.initials
+        child = who.kind == PersonKind.YOUNG_PERSON if child is None else child
+    elif who:
+        initials = who
+    words = f"{'a child' if child else 'a person'} {NOT_SHARED}"
+    if held_by:
+        words = f"{words}, {held_by if held_by == UNALLOCATED else f'held by {held_by}'}"
+    return f"{initials} ({words})" if initials else words[0].upper() + words[1:]
+
+
+def unseen_count(count: int, *, child: bool = True) -> str:
+    """Several people the viewer may not see, counted in :func:`unseen_label`'s words:
+    "2 children not shared with you", "1 person not shared with you"."""
+    one, many = ("child", "children") if child else ("person", "people")
+    return f"{count} {one if count == 1 else many} {NOT_SHARED}"
 
 
 def person_label(person: Person, *, visible: bool) -> str:
-    """A person as ``visible`` allows: the full name, or :func:`out_of_scope`."""
-    return person.full_name if visible else out_of_scope(person.initials)
+    """A person as ``visible`` allows: the full name, or :func:`unseen_label` (their initials)."""
+    return person.full_name if visible else unseen_label(person)
 
 
 def holder_text(worker: Worker | None, team: Team | None = None) -> str:

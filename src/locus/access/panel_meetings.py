@@ -21,7 +21,7 @@
   about its item (:func:`can_write_item`), as agreeing one needs.
 * Sight of the *people* on the agenda is not given by the panel: each item about
   a person follows the viewer's own sight of that person (``access/scopes.py``),
-  and a person the viewer may not see is "a young person held by <worker>, <team>".
+  and a person the viewer may not see is "a child not shared with you, held by <worker>, <team>".
   Naming someone on the agenda needs sight of them: naming is not a way in.
 """
 

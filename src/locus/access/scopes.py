@@ -27,7 +27,7 @@ The rules (also in ``access/RULES.md``):
   case holder (or the holder's manager) agreed to bring the child and confirmed
   attending too (at any scope; the fields are those agreed, ``access/forum.py``).
   Everyone else, and everyone before the meeting is held, sees only "a child
-  held by <worker>"; closing or cancelling the meeting ends it.
+  not shared with you, held by <worker>"; closing or cancelling the meeting ends it.
 * **Break-glass**: a worker who recorded an emergency reason sees that one
   person, in their own right, until the sight expires or they end it
   (``access/break_glass.py``); every read meanwhile is flagged in the trail.

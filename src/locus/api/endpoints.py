@@ -428,7 +428,7 @@ def group_detail_read(request: HttpRequest, group_id: int) -> dict[str, Any]:
         "members": [
             {
                 **_named(m.membership.person_id, m.label, m.visible),
-                "label": m.label if m.visible else naming.out_of_scope(m.label),
+                "label": m.label if m.visible else naming.unseen_label(m.membership.person),
                 "role": m.membership.role,
                 "since": m.membership.since,
             }
@@ -458,9 +458,7 @@ def _incident(incident: Any, involved: list[Any]) -> dict[str, Any]:
         "involved": [
             {
                 "role": v.role,
-                "person": _named(
-                    v.person_id, v.name or "A person you cannot see", v.name is not None
-                ),
+                "person": _named(v.person_id, v.name or naming.unseen_label(), v.name is not None),
             }
             for v in involved
         ],
@@ -620,7 +618,7 @@ def linked_cases(
                 "other": (
                     _named(c.other.pk, c.other.full_name, True)
                     if c.other is not None
-                    else _named(None, "A child you cannot see", False)
+                    else _named(None, naming.unseen_label(child=True), False)
                 ),
                 "held_by": [_holder(a) for a in c.holders],
                 "tier": c.tier_words,

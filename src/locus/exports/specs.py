@@ -3,8 +3,8 @@
 A spec names the list's columns in words and reads its rows through the *same selector the page
 uses*, called with the same viewer and the same filters (parsed by the page's own filter form),
 so a download can never hold a row, or a name, its page would not show that worker. A person the
-viewer may not see is shown as every page shows them (``access.naming.person_label``: initials
-and the out-of-scope wording); a withheld field reads "Not shared with your role" as on the page.
+viewer may not see is shown as every page shows them (``access.naming.unseen_label``, "A child not
+shared with you"); a withheld field reads "Not shared with your role" as on the page.
 
 Each row says which record it is (``Line.key``, audited with the export) and which people it
 names (for the trail's search by person).
@@ -176,8 +176,8 @@ def _caseload(viewer: Worker, params: Params) -> Iterator[Line]:
 
 def _involved(views: list[InvolvementView]) -> tuple[str, list[int]]:
     # As the incidents page writes them: a person the viewer may not see is their role and
-    # the out-of-scope wording only (no initials: the page shows none, and an export shows no more).
-    words = [f"{v.role_label}: {v.name or naming.NOT_IN_SCOPE}" for v in views]
+    # naming.unseen_label only (no initials: the page shows none, and an export shows no more).
+    words = [f"{v.role_label}: {v.name or naming.unseen_label()}" for v in views]
     return "; ".join(words), [v.person_id for v in views if v.name]
 
 
@@ -256,7 +256,6 @@ def _context_cases(viewer: Worker, params: Params) -> Iterator[Line]:
 # --- Linked cases (a caseload's triage list) -----------------------------------------------
 
 LINK_PARTS = {"strong": "Strong evidence", "weak": "Weaker evidence", "reviewed": "Reviewed"}
-UNSEEN_CHILD = "A child you cannot see"  # the linked cases page's words
 
 
 def _linked(viewer: Worker, params: Params) -> Iterator[Line]:
@@ -278,7 +277,7 @@ def _linked(viewer: Worker, params: Params) -> Iterator[Line]:
     )
     for c in result.links:
         part = "reviewed" if c.reviewed else "strong" if c.strong else "weak"
-        other = c.other.full_name if c.other is not None else UNSEEN_CHILD
+        other = c.other.full_name if c.other is not None else naming.unseen_label(child=True)
         evidence = c.evidence
         reasons = list(evidence.reasons) or (
             [f"At {', '.join(evidence.places)} within {result.window_days} days of each other"]

@@ -207,8 +207,8 @@ class Meeting(BasisFields):
 class MeetingChild(models.Model):
     """A child the meeting concerns, with the worker who held the case when it was proposed.
 
-    The holder is kept so that a worker who may not see the child is told only
-    "a child held by <worker>, <team>, <agency>", even after allocations change.
+    The holder is kept so that a worker who may not see the child is told only "a child
+    not shared with you, held by <worker>, <team>, <agency>", even after allocations change.
     """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="children")

@@ -1,9 +1,9 @@
 """Reads for co-case management, always for a viewer.
 
-A child the viewer may not see is never named: pages say "a child held by
-<worker>, <team>, <agency>" (need to know). Every function here makes a
-fixed number of queries, whatever the number of children, invitees or
-interventions.
+A child the viewer may not see is never named: pages say "a child not shared
+with you, held by <worker>, <team>, <agency>" (``naming.unseen_label``; need to
+know). Every function here makes a fixed number of queries, whatever the number
+of children, invitees or interventions.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def _child_row(person: Person, visible: bool, holder: Worker | None, team: Any) 
     held_by = naming.held_by(holder, team)
     if visible:
         return ChildRow(person.pk, True, person.full_name, held_by)
-    return ChildRow(person.pk, False, f"Child held by {held_by}", held_by)
+    return ChildRow(person.pk, False, naming.unseen_label(child=True, held_by=held_by), held_by)
 
 
 def linked_child_ids(viewer: Worker, person_ids: Iterable[int]) -> set[int]:
@@ -594,9 +594,9 @@ def map_view(
         elif pid in visible:
             label = people[pid].full_name
         elif raw.get("concerned") and pid in holders:
-            label = f"Child held by {naming.held_by(*holders[pid])}"
+            label = naming.unseen_label(child=True, held_by=naming.held_by(*holders[pid]))
         else:
-            label = naming.out_of_scope(raw.get("initials", ""))
+            label = naming.unseen_label(people[pid])
         nodes[raw["id"]] = MapNode(
             key=raw["id"],
             label=label,

@@ -139,9 +139,9 @@ def meeting_propose(
 ) -> Meeting:
     """Propose a peer group mapping meeting about some children.
 
-    The proposer may include a child they see, or one linked to a child they see
-    (whom they know only as "a child held by <worker>"). The workers holding each
-    child's case are invited; the proposer may invite others. The lawful basis for
+    The proposer may include a child they see, or one linked to a child they see (whom
+    they know only as "a child not shared with you, held by <worker>"). The workers holding
+    each child's case are invited; the proposer may invite others. The lawful basis for
     sharing is recorded now: the meeting is a sharing between agencies
     (docs/domain.md#lawful-basis).
     Proposing shares nothing: each child's holder decides whether to bring the

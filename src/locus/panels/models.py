@@ -197,7 +197,7 @@ class AgendaItem(models.Model):
 
     ``holder`` is who held the person's case when the item was added (or who first
     recorded them, for someone nobody holds), so that an attendee who may not see
-    the person is told only "a young person held by <worker>, <team>".
+    the person is told only "a child not shared with you, held by <worker>, <team>".
     """
 
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="items")

@@ -1,11 +1,12 @@
 """Reads of panel meetings, always for a viewer.
 
-An agenda item about a person the viewer may not see names nobody: it says "a
-young person held by <worker>, <team>, <agency>" (or "a person of concern
-recorded by ..."), and its reasons, discussion, decisions and the descriptions
-of its actions are withheld, except an action the viewer owns. A location the
-viewer may not see (a home, a peer group) is "a home you may not see". Every
-function makes a fixed number of queries, whatever the size of the agenda.
+An agenda item about a person the viewer may not see names nobody: it says "A
+child not shared with you, held by <worker>, <team>, <agency>" (or "A person not
+shared with you, recorded by ...": ``naming.unseen_label``), and its reasons,
+discussion, decisions and the descriptions of its actions are withheld, except an
+action the viewer owns. A location the viewer may not see (a home, a peer group) is
+"a home you may not see". Every function makes a fixed number of queries, whatever
+the size of the agenda.
 """
 
 from __future__ import annotations
@@ -80,13 +81,13 @@ def hidden_label(item: AgendaItem) -> str:
     if item.kind == ItemKind.LOCATION:
         assert item.context is not None
         return f"A {item.context.get_kind_display().lower()} you may not see"
-    who = "A person of concern" if item.kind == ItemKind.PERSON_OF_CONCERN else "A young person"
+    child = item.kind != ItemKind.PERSON_OF_CONCERN
     holder = naming.holder_text(item.holder, item.holder_team)
+    if holder and item.holds_case:
+        return naming.unseen_label(child=child, held_by=holder)
     if holder:
-        return f"{who} {'held' if item.holds_case else 'recorded'} by {holder}"
-    if item.kind == ItemKind.PERSON_OF_CONCERN:
-        return f"{who} you may not see"
-    return f"{who} {naming.UNALLOCATED}"
+        return f"{naming.unseen_label(child=child)}, recorded by {holder}"
+    return naming.unseen_label(child=child, held_by="" if not child else naming.UNALLOCATED)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from django.urls import reverse
 from locus.access import scopes
 from locus.access.fields import PersonField, fields_visible_to_many
 from locus.access.models import Worker
-from locus.access.naming import NOT_IN_SCOPE, Naming, naming_for
+from locus.access.naming import NOT_SHARED, Naming, naming_for
 from locus.access.selectors import visible_person_ids, visible_person_ids_by_right
 from locus.analysis.groups import meeting_groups
 from locus.analysis.layout import banded, label_box
@@ -67,7 +67,7 @@ class MapNode:
     named: bool = False
     href: str = ""
     open_to: OpenTo | None = None
-    note: str = ""  # what a screen reader hears besides the label, e.g. NOT_IN_SCOPE
+    note: str = ""  # what a screen reader hears besides the label, e.g. NOT_SHARED
     shape: str = ""  # an extra class for drawing, e.g. the group at the centre of its map
 
     @property
@@ -313,7 +313,7 @@ def _person_node(
     if named:
         note = ""
     elif not visible:
-        note = NOT_IN_SCOPE
+        note = NOT_SHARED
     else:
         note = "initials: record a purpose to see names"
     return MapNode(
@@ -560,7 +560,7 @@ def group_map(*, viewer: Worker, detail: GroupDetail, expand: int | None = None)
             named=row.visible,
             href=reverse("person", args=[pk]) if row.visible else "",
             open_to=_open_to(pk, row.fields, statuses),
-            note="" if row.visible else NOT_IN_SCOPE,
+            note="" if row.visible else NOT_SHARED,
         )
         nodes[node.key] = node
         build.link(node.key, centre.key, "member", row.membership.get_role_display())

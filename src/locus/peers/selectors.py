@@ -295,7 +295,7 @@ def peer_relationships(*, viewer: Worker, person: Person) -> PeerRelationships:
             fields = shown.get(peer.pk, frozenset())
             label = name_for(peer, fields)
             if peer.pk not in visible:
-                label = naming.out_of_scope(label)
+                label = naming.unseen_label(peer)
             open_to = _open_to(peer.pk, fields, statuses)
         row = PeerRow(
             association=association,

@@ -354,7 +354,7 @@ def person_detail(
         elif other.pk in visible:
             rows.append(AssociationRow(assoc, other, True, other.full_name))
         else:
-            rows.append(AssociationRow(assoc, other, False, naming.out_of_scope(other.initials)))
+            rows.append(AssociationRow(assoc, other, False, naming.unseen_label(other)))
     involvements = list(
         # Only incidents the viewer sees: seeing a child does not show restricted intelligence.
         person.involvements.filter(incident__in=scopes.incidents_visible_to(viewer))

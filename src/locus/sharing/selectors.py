@@ -55,10 +55,7 @@ class Row:
     def about(self) -> str:
         parts = list(self.named)
         if self.unnamed:
-            parts.append(
-                f"{self.unnamed} {'person' if self.unnamed == 1 else 'people'} "
-                f"{naming.NOT_IN_SCOPE}"
-            )
+            parts.append(naming.unseen_count(self.unnamed, child=False))
         return "; ".join(parts) or "Nobody named"
 
     @property

@@ -71,7 +71,7 @@ def request_by_id(request: AuthedRequest, person_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def request_by_ref(request: AuthedRequest, ref: str) -> HttpResponse:
-    """Reached from a page that shows "a child you cannot see" (linked cases)."""
+    """Reached from a page that shows "a child not shared with you" (linked cases)."""
     return _request_page(request, _person_of(request, ref))
 
 

@@ -1,6 +1,6 @@
 """References to children a page shows but the viewer cannot see.
 
-A page that shows "a child you cannot see" still has to let the worker act on that child:
+A page that shows "a child not shared with you" still has to let the worker act on that child:
 ask for emergency access, mark the link reviewed, propose a meeting about her. It does so by
 a reference that means something only in this worker's session (``ref_for``), so the page
 does not publish the hidden child's id; the page the link or form goes to reads it back

@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html
 
 from locus.access import naming
+from locus.people.models import Person
 
 register = template.Library()
 
@@ -56,9 +57,26 @@ def status_tag(value: str, label: str | None = None) -> str:
 
 
 @register.simple_tag
+def unseen_person(
+    who: Person | str | None = None, child: bool | None = None, held_by: str = ""
+) -> str:
+    """A person the viewer may not see, as ``access.naming.unseen_label`` shows them:
+    ``{% unseen_person %}``, ``{% unseen_person child=True %}``, ``{% unseen_person m.person %}``
+    (their initials, and whether a child, from the record)."""
+    return naming.unseen_label(who, child=child, held_by=held_by)
+
+
+@register.simple_tag
+def unseen_count(count: int, child: bool = True) -> str:
+    """Several people the viewer may not see, counted (``access.naming.unseen_count``)."""
+    return naming.unseen_count(count, child=child)
+
+
+@register.simple_tag
 def not_in_scope() -> str:
-    """The one wording for a person the viewer may not see (``access.naming``)."""
-    return naming.NOT_IN_SCOPE
+    """The bare words ("not shared with you") after a count or a role, where a page has
+    already said who: prefer ``unseen_person`` or ``unseen_count``."""
+    return naming.NOT_SHARED
 
 
 @register.simple_tag
