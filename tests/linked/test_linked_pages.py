@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from locus.access import naming
 from locus.audit.models import AccessEvent
 from locus.common import clock
 from locus.incidents.models import InvolvementRole
@@ -186,7 +187,7 @@ def test_emergency_access_is_offered_once_per_hidden_child_not_on_every_row(
     associate(linked, second, linked.yjs_child)
     html = page(linked.social_worker).content.decode()
     table = html[html.index("Linked cases on strong evidence") : html.index("</table>")]
-    assert table.count("A child you cannot see") == 2
+    assert table.count(naming.unseen_label(child=True)) == 2
     assert "emergency" not in table
     offers = re.findall(r'href="/access/break-glass/ask/[^"]+">([^<]+)</a>', html)
     assert len(offers) == 1

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from locus.access import scopes
+from locus.access import naming, scopes
 from locus.access.models import Role, Scope
 from locus.audit.models import AccessEvent
 from locus.casework import services
@@ -159,7 +159,7 @@ def test_a_child_the_viewer_may_not_see_is_not_named_on_the_timeline(world: Worl
     assert world.csc_child.full_name in page
     assert world.other_child.full_name not in page
     assert world.other_child.family_name not in page
-    assert "not shared with you" in page
+    assert naming.unseen_label() in page  # "A person not shared with you", the one phrase
     event = AccessEvent.objects.filter(actor=world.social_worker).latest("id")
     assert world.other_child.pk not in event.detail["people_shown"]
     assert world.csc_child.pk in event.detail["people_shown"]
