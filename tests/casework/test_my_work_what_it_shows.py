@@ -19,7 +19,7 @@ from locus.casework.selectors import PANEL_NOT_OPEN, my_work
 from locus.notifications.models import Notification
 from tests.casework.helpers import add_action, home_plan
 from tests.factories import World, client_for, make_team, make_worker
-from tests.panels.helpers import act, add, hold, item, set_up
+from tests.panels.helpers import act, add, held, hold, item, set_up
 from tests.transfers.helpers import propose_to_b, with_manager_b
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +66,21 @@ def test_an_owner_made_auditor_is_not_shown_their_old_action(world: World) -> No
     assert client.get(reverse("own-action", args=[action.pk])).status_code == 404
     assert not [i.what for i in my_work(viewer=owner) if PLAN_WORDS[:40] in i.what]
     assert escape(PLAN_WORDS) not in client.get(reverse("my-work")).content.decode()
+
+
+def test_an_owner_made_auditor_is_not_shown_their_old_panel_action(world: World) -> None:
+    """As for a plan's action: the panel's page refuses an owner made the information
+    governance lead, so My work must not go on showing them the action's words."""
+    panel = held(world)
+    act(world, item(panel, "harmed"), owner=world.police_analyst, description=PANEL_WORDS)
+    owner = world.police_analyst
+    assert any(PANEL_WORDS in i.what for i in my_work(viewer=owner))
+    owner.role, owner.scope, owner.team = Role.AUDITOR, Scope.NONE, None
+    owner.save(update_fields=["role", "scope", "team"])
+    client = client_for(owner)
+    assert client.get(reverse("panel", args=[panel.pk])).status_code == 404
+    assert not [i for i in my_work(viewer=owner) if PANEL_WORDS in i.what]
+    assert escape(PANEL_WORDS) not in client.get(reverse("my-work")).content.decode()
 
 
 def _read(worker: Worker, path: str) -> tuple[str, AccessEvent]:

@@ -666,9 +666,10 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
             "plan__case__context", "plan__case__lead"
         )
     )
-    # A worker's own actions while they work cases: their action's own page refuses an owner
-    # made auditor or IT administrator, and so does My work (a manager's team view still
-    # lists such an owner's actions, by the manager's own sight, to be handed on).
+    # A worker's own actions while they work cases: their action's own page (and a panel's
+    # page) refuses an owner made auditor or IT administrator, and so does My work (a
+    # manager's team view still lists such an owner's actions, by the manager's own sight,
+    # to be handed on).
     owned = team or policies.works_cases(viewer)
     actions = (
         list(
@@ -707,7 +708,7 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
         )
         for a in actions
     ]
-    items += _panel_work(viewer, workers, team=team)
+    items += _panel_work(viewer, workers, team=team, owned=owned)
     if policies.can_be_asked_to_sign_off(viewer):
         items += _approvals_waiting(viewer)
     if not team:
@@ -742,20 +743,27 @@ LIVE_PLANS = (PlanStatus.DRAFT, PlanStatus.ACTIVE)
 PANEL_REVIEW_NOTICE = dt.timedelta(days=14)
 
 
-def _panel_work(viewer: Worker, workers: QuerySet[Any], *, team: bool) -> list[WorkItem]:
+def _panel_work(
+    viewer: Worker, workers: QuerySet[Any], *, team: bool, owned: bool
+) -> list[WorkItem]:
     """HSB meetings' and MACE panels' own actions owned by ``workers`` (those that landed on a
     context plan are listed as the plan's), and the held panels whose review date is near or
     past that they set up or chair, or (a manager's team view) that were set up or chaired
     from the team, by the teams kept on the panel, as its organisers are decided. Named by
     the meeting's title, never by the child on its agenda; an action's words only to its
     owner or to a viewer who may read its agenda item (as the panel's page shows them: a
-    manager's team view must not show more)."""
-    actions = list(
-        PanelAction.objects.filter(
-            owner_id__in=workers, plan_action__isnull=True, meeting__status=PanelStatus.HELD
+    manager's team view must not show more). ``owned``: whether the viewer's actions are
+    listed at all (not to an owner made auditor or IT administrator, as for a plan's)."""
+    actions = (
+        list(
+            PanelAction.objects.filter(
+                owner_id__in=workers, plan_action__isnull=True, meeting__status=PanelStatus.HELD
+            )
+            .exclude(status__in=FINISHED_ACTION_STATUSES)
+            .select_related("meeting", "owner", "item")
         )
-        .exclude(status__in=FINISHED_ACTION_STATUSES)
-        .select_related("meeting", "owner", "item")
+        if owned
+        else []
     )
     readable = visible_item_ids(viewer, [a.item for a in actions if a.owner_id != viewer.pk])
     theirs = Q(created_by_id__in=workers) | Q(chair_id__in=workers)
