@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from locus import cli
+from locus.access.models import Role, Scope
 from locus.casework import services as casework
 from locus.casework.models import PlanAction, PlanReview
 from locus.notifications.models import Notification
@@ -109,3 +110,21 @@ def test_an_action_s_reminder_leads_to_its_own_page_which_its_owner_may_open(
     (reminder,) = [n for n in made if n.recipient_id == world.yjs_worker.pk]
     assert reminder.url == reverse("own-action", args=[action.pk])
     assert client_for(world.yjs_worker).get(reminder.url).status_code == 200
+
+
+def test_no_reminder_goes_to_an_owner_who_no_longer_works_cases(
+    world: World, frozen_clock: FrozenClock
+) -> None:
+    """An owner made the information governance lead no longer opens the action (its page,
+    the panel's, answers "not found") nor has it in My work: a reminder would send them to
+    a page that refuses them, so none is sent; the action's other reminders still go."""
+    meeting = held(world)
+    panel_action = act(world, item(meeting, "harmed"), owner=world.police_analyst)
+    owner = world.police_analyst
+    owner.role, owner.scope, owner.team = Role.AUDITOR, Scope.NONE, None
+    owner.save(update_fields=["role", "scope", "team"])
+    assert client_for(owner).get(reverse("panel", args=[meeting.pk])).status_code == 404
+    frozen_clock.at(max(panel_action.due_on, meeting.review_on))
+    with new_notifications() as made:
+        send_due_reminders()
+    assert who_and_what(made) == [("team_manager", "review_due")]  # the chair's, as before

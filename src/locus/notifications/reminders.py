@@ -4,7 +4,10 @@ are sent by ``locus notify-due`` (run daily by a scheduler; the demo runs it as 
 
 Each is sent once for its record, kind and due date, however often the reminders run
 (and again if the date moves). The words name the kind of thing and the date, never a
-child; the link opens the record's page through its own access check.
+child; the link opens the record's page through its own access check. A reminder goes
+only to a worker who still works cases: an owner, lead or chair made the information
+governance lead or the IT administrator since is refused by the page it would link to
+(and by My work), so they are not sent there.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 from django.db import models, transaction
 from django.urls import reverse
 
+from locus.access.context_cases import works_cases
 from locus.access.models import Worker
 from locus.access.services import system_worker
 from locus.audit.services import record_type_of
@@ -136,7 +140,7 @@ def send_due_reminders(today: dt.date | None = None) -> int:
     actor = system_worker()
     count = 0
     for reminder in due:
-        if reminder.key in sent:
+        if reminder.key in sent or not works_cases(reminder.recipient):
             continue
         sent.add(reminder.key)
         made = notify(
