@@ -6,6 +6,8 @@ notifications, by id, in the access trail."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -17,8 +19,10 @@ from locus.access.models import Role, Scope, Worker
 from locus.audit.models import AccessEvent
 from locus.casework.selectors import PANEL_NOT_OPEN, my_work
 from locus.notifications.models import Notification
-from tests.casework.helpers import add_action, home_plan
+from tests.casework.helpers import active_case, add_action, home_plan
 from tests.factories import World, client_for, make_team, make_worker
+from tests.frozen_clock import FrozenClock
+from tests.outreach.helpers import park_case, plan
 from tests.panels.helpers import act, add, held, hold, item, set_up
 from tests.transfers.helpers import propose_to_b, with_manager_b
 
@@ -102,3 +106,24 @@ def test_my_work_logs_the_children_transfers_and_notifications_it_shows(world: W
     assert told  # "Transfer to accept"
     assert read.detail["transfers_shown"] == [transfer.pk]
     assert read.detail["notifications_shown"] == [n.pk for n in told]
+
+
+def test_my_work_logs_the_cases_panels_and_places_it_names(
+    world: World, frozen_clock: FrozenClock
+) -> None:
+    """My work names each item's context (a home's name is its address), panel and visited
+    place: its read keeps which, by id, as the pages it links to keep theirs, so that the
+    trail can say who was shown a family's home, and when."""
+    frozen_clock.at(dt.datetime(2026, 11, 27, 12, tzinfo=dt.UTC))
+    case = active_case(world)  # led by the social worker: its review is her work
+    panel = held(world)
+    act(world, item(panel, "harmed"), owner=world.social_worker)
+    visits = plan(world, context=park_case(world).context)
+    page, read = _read(world.social_worker, reverse("my-work"))
+    assert case.context.name in page and panel.title in page
+    assert case.pk in read.detail["cases_shown"]
+    assert read.detail["panels_shown"] == [panel.pk]
+    assert read.detail["visit_plans_shown"] == [visits.pk]
+    # Her team's manager, in the team's view: the case's work is named, and logged.
+    _, team_read = _read(world.team_manager, reverse("my-work") + "?who=team")
+    assert case.pk in team_read.detail["cases_shown"]

@@ -105,6 +105,7 @@ def test_a_chairs_home_page_lists_the_conference_they_chair_and_says_why_no_chil
     event = AccessEvent.objects.filter(actor=chair).latest("id")
     assert event.detail["page"] == "home"
     assert event.detail["cases_shown"] == [case.pk]
+    assert event.detail["work_shown"] == {"cases_shown": [case.pk]}  # the conference's place
 
 
 def test_a_housing_officers_home_page_lists_their_action_and_their_cases(world: World) -> None:

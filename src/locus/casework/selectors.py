@@ -548,6 +548,9 @@ class WorkItem:
     due_on: dt.date | None
     who: str
     note: str = ""  # why the item is worded as it is, in plain words, under its link
+    # The record the item names, for the read's audit: the key it is logged under ("cases_shown")
+    # and its id; None when the item names none (a case the viewer may not see).
+    shown: tuple[str, int] | None = None
 
     @property
     def overdue(self) -> bool:
@@ -577,6 +580,7 @@ WHAT_NEXT = {
 
 
 CASE_NOT_SEEN = "A case you cannot see"
+CASES_SHOWN = "cases_shown"
 """What a work list says instead of a context's name when the viewer may not see its case (a
 manager's team view lists work on other teams' cases; a home's name is a family's address)."""
 
@@ -601,6 +605,7 @@ def _items(
                 _case_url(case.pk, part) if shown else "",
                 getattr(row, "due_on", None),
                 str(who(row)),
+                shown=(CASES_SHOWN, case.pk) if shown else None,
             )
         )
     return items
@@ -640,6 +645,7 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
                 reverse("context-referral", args=[r.pk]),
                 r.due_on,
                 "Front door",
+                shown=("referrals_shown", r.pk),
             )
             for r in Referral.objects.filter(status=ReferralStatus.NEW).select_related("context")
         ]
@@ -705,6 +711,7 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
             _action_url(a, viewer, seen),
             a.due_on,
             a.owner_text,
+            shown=(CASES_SHOWN, a.plan.case_id) if a.plan.case_id in seen else None,
         )
         for a in actions
     ]
@@ -721,6 +728,7 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
                 reverse("subject-access-request", args=[r.pk]),
                 r.deadline,
                 "Data team",
+                shown=("subject_access_requests_shown", r.pk),
             )
             for r in subject_access_due(viewer)
         ]
@@ -736,6 +744,17 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
             for p in subject_access_releases(viewer)
         ]
     return sorted(items, key=lambda i: (i.due_on is None, i.due_on or dt.date.max, i.subject))
+
+
+def work_shown(items: Iterable[WorkItem]) -> dict[str, list[int]]:
+    """The records a list of work names, by kind, for its read's audit: the cases (by their
+    place), referrals, panels and subject access requests shown ("cases_shown": [ids])."""
+    shown: dict[str, set[int]] = {}
+    for item in items:
+        if item.shown is not None:
+            key, pk = item.shown
+            shown.setdefault(key, set()).add(pk)
+    return {key: sorted(ids) for key, ids in sorted(shown.items())}
 
 
 LIVE_PLANS = (PlanStatus.DRAFT, PlanStatus.ACTIVE)
@@ -787,6 +806,7 @@ def _panel_work(
             *_panel_link(a.meeting, opens),
             a.due_on,
             str(a.owner),
+            shown=_panel_shown(a.meeting, opens),
         )
         for a in actions
     ]
@@ -796,6 +816,7 @@ def _panel_work(
             *_panel_link(m, opens),
             m.review_on,
             str(m.chair),
+            shown=_panel_shown(m, opens),
         )
         for m in reviews
     ]
@@ -803,6 +824,12 @@ def _panel_work(
 
 
 PANEL_NOT_OPEN = "A panel you cannot open"
+
+
+def _panel_shown(meeting: PanelMeeting, opens: set[int]) -> tuple[str, int] | None:
+    """The panel an item names, for the read's audit (none when only "a panel you cannot
+    open" is said)."""
+    return ("panels_shown", meeting.pk) if meeting.pk in opens else None
 
 
 def _panel_link(meeting: PanelMeeting, opens: set[int]) -> tuple[str, str]:
@@ -857,22 +884,23 @@ def _sign_off_item(
     piece = asked.get_subject_display().lower()
     pass_on = reverse("context-signoff-reassign", args=[asked.case_id, asked.pk])
     place, who = policies.place_name(viewer, asked.case), str(asked.requested_by)
+    shown = (CASES_SHOWN, asked.case_id)
     if too_close:
         why = (
             f"You were asked to sign off the {piece}, but you worked on it, and nobody signs "
             "off their own work. Ask another manager of the team to sign it off, and say why."
         )
-        return WorkItem(TOO_CLOSE_TO_SIGN, place, pass_on, None, who, why)
+        return WorkItem(TOO_CLOSE_TO_SIGN, place, pass_on, None, who, why, shown)
     if not policies.can_approve(viewer, asked.case):
         why = (
             f"You were asked to sign off the {piece}, but you no longer manage the case's "
             "team. Ask one of its managers to sign it off, and say why."
         )
-        return WorkItem(NOT_THEIR_TEAM, place, pass_on, None, who, why)
+        return WorkItem(NOT_THEIR_TEAM, place, pass_on, None, who, why, shown)
     if after_screening:
         why = "The case's screening decision is signed off first: the case page says where it is."
-        return WorkItem(AFTER_SCREENING, place, _case_url(asked.case_id), None, who, why)
-    return WorkItem(what, place, _case_url(asked.case_id, part), None, who)
+        return WorkItem(AFTER_SCREENING, place, _case_url(asked.case_id), None, who, why, shown)
+    return WorkItem(what, place, _case_url(asked.case_id, part), None, who, shown=shown)
 
 
 # --- What the casework pages read ------------------------------------------------------------

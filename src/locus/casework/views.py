@@ -401,8 +401,10 @@ def my_work(request: AuthedRequest) -> HttpResponse:
     team = request.GET.get("who") == "team" and manages_a_team(viewer)
     items = selectors.my_work(viewer=viewer, team=team)
     transfers = transfers_to_accept(viewer)
+    visits = [] if team else visits_due(viewer)
     notifications = {} if team else my_notifications(viewer)
-    # The transfers waiting name their children, and the notifications are the worker's own
+    # The work names its places (a home's name is its address), panels and requests, the
+    # transfers waiting name their children, and the notifications are the worker's own
     # records: the trail keeps which were shown, as their own pages' reads do.
     told = cast(list[Notification], notifications.get("notifications", []))
     record_access(
@@ -413,6 +415,8 @@ def my_work(request: AuthedRequest) -> HttpResponse:
             "via": "my work",
             "team": team,
             "items": len(items),
+            **selectors.work_shown(items),
+            "visit_plans_shown": sorted({v.plan.pk for v in visits}),
             "people_shown": [t.person_id for t in transfers],
             "transfers_shown": [t.pk for t in transfers],
             "notifications_shown": [n.pk for n in told],
@@ -427,7 +431,7 @@ def my_work(request: AuthedRequest) -> HttpResponse:
             "team": team,
             "is_manager": manages_a_team(viewer),
             "transfers": transfers,
-            "visits_due": [] if team else visits_due(viewer),
+            "visits_due": visits,
             **notifications,
         },
     )

@@ -10,7 +10,7 @@ from locus.access import break_glass, policies, scopes
 from locus.access.fields import columns_seen
 from locus.access.signin import SignInForm
 from locus.audit.services import record_access
-from locus.casework.selectors import cases_part_of, my_work
+from locus.casework.selectors import cases_part_of, my_work, work_shown
 from locus.common.http import AuthedRequest
 from locus.incidents.selectors import involvement_views, recent_incidents, shown_incidents
 from locus.mapping.selectors import current_meetings
@@ -90,6 +90,7 @@ def _work_home(request: AuthedRequest) -> HttpResponse:
     an empty caseload and an empty incidents table."""
     viewer = request.user
     work = my_work(viewer=viewer)
+    listed = work[:HOME_WORK_ITEMS]
     cases = cases_part_of(viewer=viewer)
     meetings = current_meetings(viewer=viewer)
     panels = current_panels(viewer=viewer)
@@ -102,13 +103,13 @@ def _work_home(request: AuthedRequest) -> HttpResponse:
         record_access(
             actor=viewer,
             record_type="casework.contextcase",
-            detail={"page": "home", "items": len(work), **shown},
+            detail={"page": "home", "items": len(work), "work_shown": work_shown(listed), **shown},
         )
     return render(
         request,
         "web/work_home.html",
         {
-            "work": work[:HOME_WORK_ITEMS],
+            "work": listed,
             "more_work": len(work) > HOME_WORK_ITEMS,
             "cases": cases,
             "meetings": meetings,
