@@ -7,6 +7,9 @@ protected homes").
 * **Who plans visits**: a practitioner or manager of the team working the context's open
   case (its lead and team), as for the case's other work. A place is reclaimed as Level 2
   work, so a plan belongs with the case that found the place, not with any team passing by.
+* **Who ends them** (the place reclaimed), with a reason: the team that works or worked the
+  place's case (its lead and team), the case closed or not: the plan outlives the case, and
+  its team decides when the work is done. Not a worker who goes for another agency.
 * **Who goes on a plan**: a practitioner or manager in the team working the place's case
   (or its lead), or in an agency taking part (``plan.agencies``). Being named is not kept
   for good: a named worker who moves to a team outside both no longer goes (``goes_on``).
@@ -51,7 +54,7 @@ def plans_visible_to(worker: Worker) -> QuerySet[VisitPlan]:
 
 def access_plan(worker: Worker, plan_id: object) -> VisitPlan:
     """The plan, or 404 for one that is missing or that ``worker`` may not see."""
-    return one_or_404(plans_visible_to(worker).select_related("context"), plan_id)
+    return one_or_404(plans_visible_to(worker).select_related("context", "ended_by"), plan_id)
 
 
 def _writes(worker: Worker) -> bool:
@@ -102,6 +105,16 @@ def can_plan_visits(worker: Worker, context: Context) -> bool:
         and context.kind not in RESTRICTED_KINDS
         and can_view_context(worker, context)
         and _works_open_case(worker, context)
+    )
+
+
+def can_end_visits(worker: Worker, plan: VisitPlan) -> bool:
+    """End a plan's visits, saying why: a practitioner or manager of the team that works (or
+    worked) the place's case, or its lead, while they see the place."""
+    return (
+        _writes(worker)
+        and can_view_context(worker, plan.context)
+        and _cases_worked(worker).filter(context=plan.context).exists()
     )
 
 

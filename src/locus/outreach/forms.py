@@ -133,6 +133,15 @@ class MissedForm(GovukForm):
     reason = text_area("Why was it missed?")
 
 
+class EndForm(GovukForm):
+    last_on = date_field(
+        "Last visit on or before",
+        "the date of the last visit",
+        hint="No visit after it is due. The visits recorded stay on the plan.",
+    )
+    reason = text_area("Why do the visits end?", rows=3)
+
+
 class ConsentForm(GovukForm):
     consent = choose_one(
         "The household's consent to the protective work",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.access.models import recorded_fields
+from locus.access.models import recorded_fields, set_aside_fields
 from locus.common.modelkit import choice_values, link_meta, optional_fk
 from locus.people.models import person_fk
 
@@ -50,6 +50,9 @@ class VisitPlan(models.Model):
     # Partners without a Locus account who go too (a shopping centre's security manager).
     partners = models.TextField(blank=True)
     recorded_by, recorded_at = recorded_fields()
+    # Ended early (the place reclaimed, the case closed): ``ends_on`` becomes the last visit's
+    # day, and who ended the visits, when and why are kept.
+    ended_at, ended_by, ended_reason = set_aside_fields()
 
     class Meta:
         ordering = ["-starts_on", "-id"]

@@ -144,6 +144,7 @@ class PlanView:
     lines: list[VisitLine]
     due: list[dt.date]
     may_record: bool
+    may_end: bool = False
     on: dt.date = field(default_factory=today)
 
 
@@ -164,6 +165,7 @@ def plan_detail(viewer: Worker, plan: VisitPlan) -> PlanView:
         lines=_lines(viewer, visits),
         due=due_dates(plan, (v.on for v in visits), on),
         may_record=rules.can_record_visit(viewer, plan),
+        may_end=plan.ended_at is None and rules.can_end_visits(viewer, plan),
         on=on,
     )
 

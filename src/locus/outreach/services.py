@@ -14,8 +14,20 @@ from locus.access.models import Agency, Worker
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.casework.models import Referral
+from locus.common import clock
+from locus.common.errors import InvalidTransition
 from locus.common.modelkit import choice_values
-from locus.common.services import Problems, clean_text, create_audited, permitted, recorded, today
+from locus.common.services import (
+    Problems,
+    clean_reason,
+    clean_text,
+    create_audited,
+    lock,
+    permitted,
+    recorded,
+    save_changes,
+    today,
+)
 from locus.incidents.models import Incident
 from locus.outreach.models import (
     Consent,
@@ -121,6 +133,37 @@ def visit_plan_create(
     plan.agencies.set(agencies)
     _with_links(actor, plan, workers=workers, agencies=agencies)
     return plan
+
+
+@transaction.atomic
+def visit_plan_end(
+    *, actor: Worker, plan: VisitPlan, last_on: dt.date | None, reason: str
+) -> VisitPlan:
+    """End a plan's visits (the place reclaimed, the work done), saying why: no visit is
+    planned after ``last_on`` (today, a day before or one ahead), so none after it is due.
+    The visits recorded stay; who ended it, when and why are kept on the plan."""
+    # Read afresh and held: a page loaded before someone else ended it must not end it again.
+    lock(plan)
+    permitted(rules.can_end_visits, actor, plan)
+    if plan.ended_at is not None:
+        raise InvalidTransition("These visits have already ended")
+    problems = Problems()
+    latest = plan.visits.order_by("-on").values_list("on", flat=True).first()
+    if last_on is None:
+        problems.add("last_on", "Enter the date of the last visit")
+    elif last_on < plan.starts_on:
+        problems.add("last_on", "The visits start after that date: end them on or after it")
+    elif latest is not None and last_on < latest:
+        problems.add(
+            "last_on",
+            f"A visit is recorded on {latest:%-d %B %Y}: end the visits on or after it",
+        )
+    elif plan.ends_on is not None and last_on > plan.ends_on:
+        problems.add("last_on", f"The visits already end on {plan.ends_on:%-d %B %Y}")
+    reason = clean_reason(problems, reason or "", missing="Say why the visits end", limit=MAX_TEXT)
+    problems.raise_if_any()
+    ended = {"ended_at": clock.now(), "ended_by": actor, "ended_reason": reason}
+    return save_changes(actor=actor, obj=plan, fields={"ends_on": last_on, **ended})
 
 
 def _check_date(problems: Problems, plan: VisitPlan, on: dt.date | None) -> None:

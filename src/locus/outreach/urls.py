@@ -10,6 +10,7 @@ urlpatterns = routes(
     (PLAN, views.plan_page, "visit-plan"),
     (f"{PLAN}visit/", views.visit_new, "visit-new"),
     (f"{PLAN}missed/", views.visit_missed, "visit-missed"),
+    (f"{PLAN}end/", views.plan_end, "visit-plan-end"),
     (HOME, views.home_page, "protected-home"),
     (f"{HOME}consent/", views.consent_new, "home-consent"),
 )

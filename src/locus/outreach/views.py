@@ -22,7 +22,7 @@ from locus.common.http import AuthedRequest
 from locus.common.pages import created, form_page, posted, submitted
 from locus.common.services import permitted, today
 from locus.outreach import selectors, services
-from locus.outreach.forms import ConsentForm, MissedForm, PlanForm, VisitForm
+from locus.outreach.forms import ConsentForm, EndForm, MissedForm, PlanForm, VisitForm
 from locus.outreach.models import VisitPlan
 from locus.places.models import Context
 
@@ -163,6 +163,20 @@ def visit_missed(request: AuthedRequest, plan_id: int) -> HttpResponse:
         return redirect("visit-plan", plan.pk)
     heading = f"Record a missed visit to {plan.context.name}"
     return _visit_page(request, plan, form, heading, "Record it as missed")
+
+
+def plan_end(request: AuthedRequest, plan_id: int) -> HttpResponse:
+    plan = rules.access_plan(request.user, plan_id)
+    permitted(rules.can_end_visits, request.user, plan)
+    form = EndForm(posted(request), initial={"last_on": today()})
+
+    def run() -> None:
+        services.visit_plan_end(actor=request.user, plan=plan, **form.cleaned_data)
+
+    if submitted(request, form, run, "Visits ended"):
+        return redirect("visit-plan", plan.pk)
+    heading = f"End the visits to {plan.context.name}"
+    return _visit_page(request, plan, form, heading, "End the visits")
 
 
 def _home(request: AuthedRequest, context_id: int) -> Context:
