@@ -12,7 +12,7 @@ import pytest
 from locus.casework.models import ContextCase
 from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
 from locus.outreach import selectors, services
-from locus.outreach.models import VisitPlan
+from locus.outreach.models import Visit, VisitPlan
 from tests.factories import World, changes_for, client_for, nothing_written
 from tests.frozen_clock import FrozenClock
 from tests.outreach.helpers import park_case, plan, visit
@@ -102,3 +102,17 @@ def test_the_visits_are_ended_through_the_plan_page(world: World, park_plan: Vis
     page = client.get(f"/outreach/plans/{park_plan.pk}/").text
     assert "Ended by" in page and REASON in page
     assert f'href="/outreach/plans/{park_plan.pk}/end/"' not in page
+
+
+def test_a_visit_form_loaded_before_the_visits_ended_records_nothing_after_the_end(
+    world: World, park_plan: VisitPlan
+) -> None:
+    """A worker who opened the plan before the case team ended it does not then record a
+    visit (made or missed) after the last date: the services read the plan afresh."""
+    loaded = VisitPlan.objects.get(pk=park_plan.pk)
+    _end(world, park_plan, last_on=dt.date(2026, 11, 13))
+    with nothing_written(Visit), pytest.raises(ValidationFailed) as refused:
+        visit(world, loaded, actor=world.yjs_worker, went=[world.yjs_worker], people=[])
+    assert refused.value.errors["on"] == ["The plan's visits ended before that date"]
+    with nothing_written(Visit), pytest.raises(ValidationFailed):
+        services.visit_missed(actor=world.yjs_worker, plan=loaded, on=FRIDAY, reason="Rain")
