@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from locus.audit.models import AccessEvent
 from locus.casework import services as casework
 from locus.casework.models import (
     ClosureOutcome,
@@ -119,6 +120,18 @@ def test_the_home_page_shows_the_consent_to_who_sees_the_home(world: World) -> N
         "/outreach/homes/"
         not in client_for(world.social_worker).get(f"/contexts/{world.park.pk}/").text
     )
+
+
+def test_the_home_page_logs_the_cases_it_lists(world: World) -> None:
+    """The page lists the home's context cases, each a link: its read keeps which, by id,
+    with the consents and actions it shows."""
+    case = home_case(world)
+    before = AccessEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    page = client_for(world.social_worker).get(f"/outreach/homes/{world.home.pk}/")
+    assert f'href="/context-cases/{case.pk}/"' in page.text
+    read = AccessEvent.objects.filter(id__gt=before).latest("id")
+    assert read.detail["page"] == "protecting the home"
+    assert read.detail["cases"] == [case.pk]
 
 
 # --- Protective actions ------------------------------------------------------------------------

@@ -193,6 +193,7 @@ def home_page(request: AuthedRequest, context_id: int) -> HttpResponse:
         obj=home,
         detail={
             "page": "protecting the home",
+            "cases": [c.pk for c in view.cases],
             "consents": [c.pk for c in view.consents],
             "actions": [a.pk for a in view.actions],
         },
