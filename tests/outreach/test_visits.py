@@ -400,3 +400,17 @@ def test_the_place_s_timeline_shows_its_visits_as_counts_naming_nobody(
     # A partner not on the plan is given no visit on the place's timeline.
     other = client_for(world.partner_worker).get(f"/contexts/{world.park.pk}/")
     assert other.status_code == 200 and "Visit made" not in other.content.decode()
+
+
+@pytest.mark.parametrize("name", ["yjs_worker", "police_analyst", "partner_worker", "admin"])
+def test_plan_regular_visits_is_offered_only_to_who_may_plan_some(
+    world: World, park_plan: VisitPlan, name: str
+) -> None:
+    """A worker whose team works no open case on a public place may plan no visits: the
+    list does not offer them a form that can only be refused, and the form is not found."""
+    client = client_for(world.persona(name))
+    assert "Plan regular visits" not in client.get("/outreach/").text
+    assert client.get("/outreach/plans/new/").status_code == 404
+    mine = client_for(world.social_worker)  # her team works the park's case
+    assert "Plan regular visits" in mine.get("/outreach/").text
+    assert mine.get("/outreach/plans/new/").status_code == 200

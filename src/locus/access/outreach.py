@@ -139,6 +139,12 @@ def plannable_contexts(worker: Worker) -> QuerySet[Context]:
     )
 
 
+def plans_some(worker: Worker) -> bool:
+    """Whether ``worker`` may plan visits anywhere now (one query): the visit plans list
+    offers the form, and the form opens, only then."""
+    return plannable_contexts(worker).exists()
+
+
 def sees_household(worker: Worker, context: Context) -> bool:
     """A home's household and consent: whoever sees the home."""
     return context.kind == ContextKind.HOME and can_view_context(worker, context)

@@ -43,10 +43,13 @@ def plans_list(request: AuthedRequest) -> HttpResponse:
         action=AccessAction.SEARCH,
         detail={"page": "visit plans", "shown": [p.pk for p in plans]},
     )
-    return render(request, "outreach/list.html", {"plans": plans})
+    return render(
+        request, "outreach/list.html", {"plans": plans, "can_plan": rules.plans_some(request.user)}
+    )
 
 
 def plan_new(request: AuthedRequest) -> HttpResponse:
+    permitted(rules.plans_some, request.user)
     contexts, workers, agencies = selectors.plan_choices(request.user)
     initial = {"context": request.GET.get("context", ""), "starts_on": today()}
     form = PlanForm(
