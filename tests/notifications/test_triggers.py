@@ -13,6 +13,7 @@ from django.core import mail
 from django.utils import timezone
 
 from locus.access.services import break_glass_request
+from locus.audit.models import ChangeEvent
 from locus.casework import services as casework
 from locus.common.clock import now, today
 from locus.common.errors import ValidationFailed
@@ -31,7 +32,7 @@ from tests.casework.helpers import (
     submit,
     submit_plan,
 )
-from tests.factories import World, make_worker
+from tests.factories import World, client_for, make_worker
 from tests.mapping.helpers import add_intervention, held_meeting, propose
 from tests.mapping.helpers import schedule as schedule_meeting
 from tests.notifications.helpers import new_notifications, who_and_what
@@ -114,6 +115,28 @@ def test_a_sign_off_asked_tells_the_named_manager_and_passing_it_on_the_next(
             actor=world.team_manager, request=request, manager=second, reason="On leave"
         )
     assert who_and_what(more) == [("second", "sign_off_request")]
+
+
+def test_a_sign_off_passed_on_leaves_the_first_manager_no_request_they_cannot_open(
+    world: World,
+) -> None:
+    """Once passed on, the sign-off page answers "not found" to the manager first asked: the
+    notification asking them goes (audited), so My work does not send them to it."""
+    case = submit(world, open_case(world))
+    (asked,) = Notification.objects.filter(recipient=world.team_manager, kind="sign_off_request")
+    second = make_worker(world.system, team=world.csc_team_a, role="manager", username="second")
+    casework.sign_off_reassign(
+        actor=world.team_manager,
+        request=case.sign_offs.get(decided_at__isnull=True),
+        manager=second,
+        reason="On leave",
+    )
+    assert client_for(world.team_manager).get(asked.url).status_code == 404
+    assert not Notification.objects.filter(pk=asked.pk).exists()
+    assert [n.url for n in Notification.objects.filter(recipient=second)] == [asked.url]
+    assert ChangeEvent.objects.filter(
+        record_type="notifications.notification", record_id=str(asked.pk), action="delete"
+    ).exists()
 
 
 def test_a_plan_sent_for_sign_off_tells_the_manager_once(world: World) -> None:

@@ -92,7 +92,7 @@ from locus.forums.models import (
     Attendance,
 )
 from locus.notifications.models import NotificationKind
-from locus.notifications.services import assign, invite, notify
+from locus.notifications.services import assign, forget, invite, notify
 from locus.people.models import LegalStatusEpisode, Person, PersonKind
 from locus.places.models import RESTRICTED_KINDS, Context, ContextKind
 from locus.profiles.models import ProfileItem
@@ -581,6 +581,9 @@ def sign_off_reassign(
     reason = _text(problems, "reason", reason, "Say why another manager signs it off")
     problems.raise_if_any()
     assert manager is not None
+    # The manager it was asked of no longer gives it: their request goes from their
+    # notifications, and the manager it is passed to is asked.
+    forget(actor=actor, record=request, recipient=request.manager)
     _tell_manager(actor, request, manager)
     return save_changes(
         actor=actor,

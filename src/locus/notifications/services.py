@@ -222,10 +222,14 @@ def forget_all(*, actor: Worker, records: Iterable[models.Model]) -> int:
     return gone
 
 
-def forget(*, actor: Worker, record: models.Model) -> int:
+def forget(*, actor: Worker, record: models.Model, recipient: Worker | None = None) -> int:
     """Remove the notifications about a record that is going (purged under the retention
-    rules, deleted as entered in error); call inside the removing service's transaction."""
+    rules, deleted as entered in error), or only ``recipient``'s about a record that is no
+    longer theirs (a sign-off passed on to another manager: its page would answer "not
+    found" to them); call inside the removing service's transaction."""
     about = Notification.objects.filter(record_type=record_type_of(record), record_id=record.pk)
+    if recipient is not None:
+        about = about.filter(recipient=recipient)
     gone = list(about)
     for notification in gone:
         record_change(actor=actor, action=ChangeAction.DELETE, obj=notification)
