@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from locus.access.services import break_glass_request
+from locus.access.services import break_glass_request, team_create
 from locus.audit.models import ChangeEvent
 from locus.casework import services as casework
 from locus.common.clock import now, today
@@ -144,6 +144,34 @@ def test_a_plan_sent_for_sign_off_tells_the_manager_once(world: World) -> None:
     with new_notifications() as made:
         submit_plan(world, case)
     assert who_and_what(made) == [("team_manager", "sign_off_request")]
+
+
+def test_a_conference_s_chair_replaced_keeps_no_invitation_they_cannot_open(
+    world: World,
+) -> None:
+    """A chair replaced by another no longer chairs the conference: their invitation to
+    chair it goes from their notifications (audited), so that it does not go on asking them
+    to (nor, on a home's case that they saw only as its chair, lead to "not found"); the
+    new chair is told."""
+    case = assessed_case(world)
+    unit = team_create(actor=world.system, agency=world.csc, name="QA Unit", independent=True)
+    first = make_worker(world.system, team=unit, scope="team", username="first_chair")
+    conference = conference_of(case)
+    where = {"when": now(), "location": "Hackney Service Centre, room 2"}
+    casework.conference_schedule(
+        actor=world.social_worker, conference=conference, chair=first, **where
+    )
+    (invited,) = Notification.objects.filter(recipient=first)
+    assert client_for(first).get(invited.url).status_code == 200
+    with new_notifications() as made:
+        casework.conference_schedule(
+            actor=world.social_worker,
+            conference=conference_of(case),
+            chair=world.other_social_worker,
+            **where,
+        )
+    assert who_and_what(made) == [("other_social_worker", INVITED)]
+    assert not Notification.objects.filter(recipient=first).exists()
 
 
 def test_a_conference_s_new_chair_is_told_and_a_moved_date_tells_nobody(world: World) -> None:

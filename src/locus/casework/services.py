@@ -881,6 +881,8 @@ def conference_schedule(
     problems.raise_if_any()
     assert chair is not None and when is not None
     if chair.pk != conference.chair_id:  # a new chair is told; a moved date is the page's news
+        if conference.chair is not None:  # the chair replaced is no longer asked to chair it
+            forget(actor=actor, record=conference, recipient=conference.chair)
         url = selectors.case_url(conference.case_id, "conference/")
         on = timezone.localtime(when).date()
         invite(actor, chair, conference, url, "chair a context conference", on)
