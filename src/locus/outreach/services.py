@@ -15,19 +15,10 @@ from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, snapshot
 from locus.casework.models import Referral
 from locus.common import clock
+from locus.common import services as kit
 from locus.common.errors import InvalidTransition
 from locus.common.modelkit import choice_values
-from locus.common.services import (
-    Problems,
-    clean_reason,
-    clean_text,
-    create_audited,
-    lock,
-    permitted,
-    recorded,
-    save_changes,
-    today,
-)
+from locus.common.services import Problems, clean_text, create_audited, permitted, recorded, today
 from locus.incidents.models import Incident
 from locus.outreach.models import (
     Consent,
@@ -143,7 +134,7 @@ def visit_plan_end(
     planned after ``last_on`` (today, a day before or one ahead), so none after it is due.
     The visits recorded stay; who ended it, when and why are kept on the plan."""
     # Read afresh and held: a page loaded before someone else ended it must not end it again.
-    lock(plan)
+    kit.lock(plan)
     permitted(rules.can_end_visits, actor, plan)
     if plan.ended_at is not None:
         raise InvalidTransition("These visits have already ended")
@@ -160,17 +151,19 @@ def visit_plan_end(
         )
     elif plan.ends_on is not None and last_on > plan.ends_on:
         problems.add("last_on", f"The visits already end on {plan.ends_on:%-d %B %Y}")
-    reason = clean_reason(problems, reason or "", missing="Say why the visits end", limit=MAX_TEXT)
+    reason = kit.clean_reason(
+        problems, reason or "", missing="Say why the visits end", limit=MAX_TEXT
+    )
     problems.raise_if_any()
     ended = {"ended_at": clock.now(), "ended_by": actor, "ended_reason": reason}
-    return save_changes(actor=actor, obj=plan, fields={"ends_on": last_on, **ended})
+    return kit.save_changes(actor=actor, obj=plan, fields={"ends_on": last_on, **ended})
 
 
 def _held(plan: VisitPlan) -> None:
     """Read the plan afresh and hold it: a visit form loaded before the visits were ended
     is checked against the plan's last date as it is now, and two workers recording the
     same date at once are told it is recorded (not refused by the database)."""
-    lock(plan)
+    kit.lock(plan)
 
 
 def _check_date(problems: Problems, plan: VisitPlan, on: dt.date | None) -> None:
