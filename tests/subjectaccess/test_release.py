@@ -107,3 +107,17 @@ def test_the_request_page_offers_the_approval_to_the_named_approver_only(
     shown = client_for(world.admin).get(page).content.decode()
     assert f"Approved by {approver}" in shown and "Checked every section" in shown
     assert download in shown
+
+
+def test_the_command_line_s_account_is_offered_neither_to_check_an_export_nor_a_request(
+    world: World, scene: Scene
+) -> None:
+    """The system account is an administrator, but it signs in nowhere: an export named to
+    it for checking, or a request assigned to it, would wait for nobody."""
+    other_admin(world)
+    page = client_for(world.admin).get(f"/data/subject-access/{scene.request.pk}/")
+    html = page.content.decode()
+    assert "Datateam" in html  # the second member of the data team is offered
+    assert str(world.system) not in html
+    form = client_for(world.admin).get("/data/subject-access/new/").content.decode()
+    assert "Datateam" in form and str(world.system) not in form

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from locus.access import subjectaccess as rules
 from locus.access.models import Worker
+from locus.access.services import SYSTEM_USERNAME
 from locus.common.errors import NotPermitted
 from locus.common.ids import parse_id
 from locus.common.modelkit import choice_values
@@ -101,10 +102,11 @@ def releases_waiting(viewer: Worker) -> list[SubjectAccessPackage]:
 
 
 def data_team() -> list[Worker]:
-    """Who a request may be assigned to: the active administrators."""
-    return list(
-        Worker.objects.filter(rules.data_team_filter()).order_by("last_name", "first_name", "pk")
-    )
+    """Who a request may be assigned to: the active administrators. Not the command line's
+    own account: it signs in nowhere, so a request or an export's check given to it would
+    wait for nobody."""
+    team = Worker.objects.filter(rules.data_team_filter()).exclude(username=SYSTEM_USERNAME)
+    return list(team.order_by("last_name", "first_name", "pk"))
 
 
 def due_for(viewer: Worker) -> list[SubjectAccessRequest]:
