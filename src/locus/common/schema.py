@@ -61,9 +61,7 @@ DATA_STEPS: dict[tuple[str, str], Callable[[], None] | str] = {
     ("peers", "0006_association_recorder_team"): "keeps existing associations' recorders' teams",
     ("casework", "0009_register_names_no_home"): "restates existing register rows (none yet)",
     ("signin", "0003_hash_plain_recovery_codes"): "hashes existing recovery codes (none yet)",
-    ("subjectaccess", "0003_package_police_consulted"): (
-        "marks existing exports' police consultation not recorded (none yet)"
-    ),
+    ("subjectaccess", "0003_package_police_consulted"): "marks old exports' police consultation",
     ("people", "0007_duplicate_query_outcome"): "marks existing closed duplicate requests' outcome",
     ("people", "0008_episode_one_open_per_status"): "checks existing episodes (none yet)",
     ("api", "0002_every_token_expires"): "dates existing tokens with no expiry (none yet)",
