@@ -652,6 +652,22 @@ def can_update_action(worker: Worker, action: PlanAction) -> bool:
     return can_work_case(worker, action.plan.case)
 
 
+def can_give_action(worker: Worker, action: PlanAction) -> bool:
+    """Give an action to someone else (its owner has left, or can no longer work it): the
+    case's lead, while they work the case, or a manager of the team that holds it
+    (:func:`can_approve`). Not the owner, the delivering agency or the rest of the team, who
+    update it: choosing who does the plan's work is the lead's. Never the IT administrator."""
+    case = action.plan.case
+    lead = worker.pk == case.lead_id and worker.is_active and can_work_case(worker, case)
+    return lead or can_approve(worker, case)
+
+
+def action_receivers(action: PlanAction) -> QuerySet[Worker]:
+    """Whom an action may be given to: anyone who may own casework (the add-action form's
+    owners, :func:`casework_workers`), but not its owner now."""
+    return casework_workers().exclude(pk=action.owner_id or 0)
+
+
 def can_chair(worker: Worker, case: ContextCase) -> bool:
     """An independent chair: an active practitioner or manager who is not the case's lead,
     its assessor, or a manager of the lead's or the assessor's team (their line manager)."""

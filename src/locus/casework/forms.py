@@ -541,6 +541,19 @@ class ActionUpdateForm(GovukForm):
         set_choices(self, "status", [(s, labels[s]) for s in next_action_statuses(action.status)])
 
 
+class GiveActionForm(ChoosingForm):
+    """Give an action to someone else: who takes it on, and why."""
+
+    owner = forms.ChoiceField(
+        label="Who takes it on", error_messages=_required("Choose a worker from the list")
+    )
+    reason = text_field("Why does it go to them?", "Say why the action goes to someone else")
+
+    def __init__(self, *args: Any, owners: Iterable[Worker], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.offer_workers("owner", owners, first="Choose")
+
+
 class PlanChildForm(GovukForm):
     link = radios("Child, and the child's own plan", "Choose the child")
 

@@ -298,6 +298,8 @@ class ActionRow:
     can_update: bool
     overdue: bool
     builds_on: list[str] = field(default_factory=list)
+    # Offered to the case's lead and its team's managers while the action and case are open.
+    can_give: bool = False
 
 
 @dataclass
@@ -431,6 +433,7 @@ def case_detail(*, viewer: Worker, case: ContextCase) -> CaseView:
         seen = [a for a in actions if not partner or a.agency_id == viewer.agency_id]
         hidden = len(actions) - len(seen)
         now = today()
+        open_case = case.status not in (CaseStatus.CLOSING, CaseStatus.CLOSED)
         # A child's strengths are shown only to those who see the child.
         strengths = build_on_labels(viewer, {s for a in seen for s in a.builds_on.all()})
         rows = [
@@ -440,6 +443,7 @@ def case_detail(*, viewer: Worker, case: ContextCase) -> CaseView:
                 policies.can_update_action(viewer, a) and plan.status != PlanStatus.ENDED,
                 not a.is_finished and a.due_on < now,
                 [strengths[s.pk] for s in a.builds_on.all() if s.pk in strengths],
+                open_case and not a.is_finished and policies.can_give_action(viewer, a),
             )
             for a in seen
         ]

@@ -1322,6 +1322,49 @@ def action_update(
 
 
 @transaction.atomic
+def action_give(
+    *, actor: Worker, action: PlanAction, owner: Worker | None, reason: str
+) -> PlanAction:
+    """Give an open action to someone else (its owner has left, or can no longer work it),
+    saying why: the case's lead or a manager of its team, to a worker who may own casework
+    (``context_cases.action_receivers``). The action is then delivered by the new owner's
+    agency. The step is kept in the action's history; the new owner is told, and the old
+    owner's notification goes (its page would answer "not found" to them). A partner
+    worker given it is written to the sharing register, as for a new partner action. Not
+    while a manager decides on closing the case, nor once it is closed."""
+    permitted(policies.can_give_action, actor, action)
+    plan = action.plan
+    _still_open(plan.case, "its actions are not given to anyone else")
+    _lock(action)
+    if action.is_finished:
+        raise InvalidTransition("This action is finished: it is not given to anyone else")
+    problems = Problems()
+    if owner is not None and owner.pk == action.owner_id:
+        problems.add("owner", f"{owner} owns it already: choose someone else")
+    else:
+        problems.check(
+            owner is not None and policies.is_casework_worker(owner),
+            "owner",
+            "Choose a worker from the list",
+        )
+    reason = _text(problems, "reason", reason, "Say why the action goes to someone else")
+    problems.raise_if_any()
+    assert owner is not None and owner.team is not None
+    before, agency = action.owner, owner.team.agency
+    note = f"Given to {owner}, {agency}, by {actor} (owned by {action.owner_text}): {reason}"
+    step = forums.log_action(actor, action, note, status=action.status, due_on=action.due_on)
+    fields = {"owner": owner, "owner_name": "", "agency": agency, "updated_at": step.at}
+    action = save_changes(actor=actor, obj=action, fields=fields)
+    if before is not None:
+        forget(actor=actor, record=action, recipient=before)
+    url = selectors.own_action_url(action.pk)
+    assign(actor, owner, action, url, "An action on a context plan", action.due_on)
+    if agency.kind == AgencyKind.PARTNER:
+        _share_with_partner(actor, plan, action)
+    return action
+
+
+@transaction.atomic
 def plan_child_add(
     *,
     actor: Worker,

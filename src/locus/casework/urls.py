@@ -27,6 +27,7 @@ _STEPS = (
     ("plan/goals/add/", "context-goal-add"),
     ("plan/actions/add/", "context-action-add"),
     ("plan/actions/<int:action_id>/update/", "context-action-update"),
+    ("plan/actions/<int:action_id>/give/", "context-action-give"),
     ("plan/children/add/", "context-plan-child"),
     ("plan/submit/", "context-plan-submit"),
     ("plan/approve/", "context-plan-approve"),

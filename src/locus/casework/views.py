@@ -34,6 +34,7 @@ from locus.casework.forms import (
     ConferenceRecordForm,
     ConferenceScheduleForm,
     EvidenceForm,
+    GiveActionForm,
     GoalForm,
     ManagerForm,
     PlanChildForm,
@@ -726,6 +727,19 @@ def _update_form(request: AuthedRequest, action: Any) -> ActionUpdateForm:
     return ActionUpdateForm(posted(request), action=action)
 
 
+def _give_form(request: AuthedRequest, action: Any) -> GiveActionForm:
+    return GiveActionForm(posted(request), owners=policies.action_receivers(action))
+
+
+def _give_action(actor: Worker, action: Any, form: GiveActionForm) -> Any:
+    owner, reason = form.chosen("owner"), form.cleaned_data["reason"]
+    return services.action_give(actor=actor, action=action, owner=owner, reason=reason)
+
+
+def _give_intro(action: Any) -> str:
+    return f"{action.description}. Owned now by {action.owner_text}, {action.agency}."
+
+
 def _plan_child_form(request: AuthedRequest, case: ContextCase) -> PlanChildForm:
     return PlanChildForm(posted(request), options=selectors.child_options(request.user, case))
 
@@ -863,6 +877,18 @@ STEPS: dict[str, Step] = {
         policies.can_update_action,
         on=selectors.action_of,
         intro=lambda action: action.description,
+        after=_PLAN,
+        back=_PLAN,
+    ),
+    "context-action-give": Step(
+        "Give the action to someone else",
+        "Give the action",
+        "Action given to someone else",
+        _give_form,
+        _give_action,
+        policies.can_give_action,
+        on=selectors.action_of,
+        intro=_give_intro,
         after=_PLAN,
         back=_PLAN,
     ),
