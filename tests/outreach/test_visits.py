@@ -8,14 +8,25 @@ from typing import Any
 
 import pytest
 
-from locus.access import lookups
+from locus.access import lookups, policies
+from locus.access.context_cases import referrals_visible_to
 from locus.access.models import Team, Worker
 from locus.audit.models import AccessEvent
 from locus.casework.models import ContextCase
 from locus.common.errors import NotPermitted, ValidationFailed
+from locus.incidents.models import Incident, InvolvementRole
 from locus.outreach import selectors, services
 from locus.outreach.models import Visit, VisitPerson, VisitPlan, VisitStatus, Weekday
-from tests.factories import World, changes_for, client_for, make_team, nothing_written
+from locus.places.models import Context
+from tests.casework.helpers import refer
+from tests.factories import (
+    World,
+    changes_for,
+    client_for,
+    make_incident,
+    make_team,
+    nothing_written,
+)
 from tests.frozen_clock import FrozenClock
 from tests.mapping.helpers import held_meeting
 from tests.outreach.helpers import park_case, plan, visit
@@ -414,3 +425,29 @@ def test_plan_regular_visits_is_offered_only_to_who_may_plan_some(
     mine = client_for(world.social_worker)  # her team works the park's case
     assert "Plan regular visits" in mine.get("/outreach/").text
     assert mine.get("/outreach/plans/new/").status_code == 200
+
+
+def _harm_to_csc_child(world: World, place: Context) -> Incident:
+    """An incident at ``place`` that ``social_worker`` sees (her allocated child harmed)."""
+    involved = [(world.csc_child, InvolvementRole.HARMED)]
+    return make_incident(world.social_worker, context=place, involvements=involved)
+
+
+def test_a_visit_links_only_an_incident_or_referral_at_the_plan_s_place(
+    world: World, park_plan: VisitPlan
+) -> None:
+    """A visit's follow-up is the place's: an incident or referral elsewhere that the
+    recorder happens to see is refused on its field, not written onto the park's record
+    (where everyone who sees the plan would be pointed at it)."""
+    elsewhere = _harm_to_csc_child(world, world.shopping_centre)
+    other_referral = refer(world)  # about the shopping centre
+    assert policies.can_view_incident(world.social_worker, elsewhere)
+    assert referrals_visible_to(world.social_worker).filter(pk=other_referral.pk).exists()
+    with nothing_written(*MODELS), pytest.raises(ValidationFailed) as refused:
+        visit(world, park_plan, incident=elsewhere, referral=other_referral)
+    assert refused.value.errors["incident"] == ["Choose an incident at Millfields Park"]
+    assert refused.value.errors["referral"] == ["Choose a referral about Millfields Park"]
+    at_park = _harm_to_csc_child(world, world.park)
+    here = ContextCase.objects.get(context=world.park).referrals.get()
+    made = visit(world, park_plan, incident=at_park, referral=here)
+    assert (made.incident, made.referral) == (at_park, here)

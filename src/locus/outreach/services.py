@@ -181,6 +181,35 @@ def _check_date(problems: Problems, plan: VisitPlan, on: dt.date | None) -> None
     )
 
 
+def _check_links(
+    problems: Problems,
+    actor: Worker,
+    plan: VisitPlan,
+    incident: Incident | None,
+    referral: Referral | None,
+) -> None:
+    """A visit's follow-up links only an incident at the plan's place, or a referral about
+    it, that the recorder sees (as the form offers): one elsewhere would point everyone who
+    sees the plan at another place's record."""
+    place = plan.context.name
+    if incident is not None:
+        if not policies.can_view_incident(actor, incident):
+            problems.add("incident", "Choose an incident you can see")
+        else:
+            problems.check(
+                incident.context_id == plan.context_id, "incident", f"Choose an incident at {place}"
+            )
+    if referral is not None:
+        if not referrals_visible_to(actor).filter(pk=referral.pk).exists():
+            problems.add("referral", "Choose a referral you can see")
+        else:
+            problems.check(
+                referral.context_id == plan.context_id,
+                "referral",
+                f"Choose a referral about {place}",
+            )
+
+
 @transaction.atomic
 def visit_record(
     *,
@@ -245,16 +274,7 @@ def visit_record(
         "Name only young people whose records you see",
     )
     concerns = _text(problems, "concerns", concerns, "", required=False)
-    problems.check(
-        incident is None or policies.can_view_incident(actor, incident),
-        "incident",
-        "Choose an incident you can see",
-    )
-    problems.check(
-        referral is None or referrals_visible_to(actor).filter(pk=referral.pk).exists(),
-        "referral",
-        "Choose a referral you can see",
-    )
+    _check_links(problems, actor, plan, incident, referral)
     kinds = list(dict.fromkeys(guardians))
     problems.check(
         all(k in choice_values(Guardian) for k in kinds), "guardians", "Choose from the list"
