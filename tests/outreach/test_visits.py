@@ -451,3 +451,53 @@ def test_a_visit_links_only_an_incident_or_referral_at_the_plan_s_place(
     here = ContextCase.objects.get(context=world.park).referrals.get()
     made = visit(world, park_plan, incident=at_park, referral=here)
     assert (made.incident, made.referral) == (at_park, here)
+
+
+# --- Visits on a day the plan did not plan ---------------------------------------------------
+
+TUESDAY = dt.date(2026, 11, 24)  # between the park's Fridays
+
+
+def test_an_extra_visit_on_a_day_not_planned_is_recorded_and_shown_as_unplanned(
+    world: World, park_plan: VisitPlan
+) -> None:
+    """Workers go back to a place between its planned days (a tip-off, an event there):
+    the visit is kept, marked unplanned on the record, its audit and the plan's page, and
+    no planned date is taken as done by it."""
+    extra = visit(world, park_plan, on=TUESDAY)
+    planned = visit(world, park_plan, on=dt.date(2026, 11, 20))
+    assert (extra.unplanned, planned.unplanned) == (True, False)
+    assert changes_for(extra)[0].after["unplanned"] is True
+    assert FRIDAY in [d.on for d in selectors.visits_due(world.yjs_worker)]
+    page = client_for(world.yjs_worker).get(f"/outreach/plans/{park_plan.pk}/").text
+    assert page.count("Unplanned") == 1
+    timeline = client_for(world.social_worker).get(f"/contexts/{world.park.pk}/?show=Visit").text
+    assert "Visit made (unplanned)" in timeline
+
+
+def test_a_missed_visit_is_one_the_plan_planned(world: World, park_plan: VisitPlan) -> None:
+    """Nothing was due on a day not planned, so nothing there can be missed."""
+    with nothing_written(*MODELS), pytest.raises(ValidationFailed) as refused:
+        services.visit_missed(actor=world.social_worker, plan=park_plan, on=TUESDAY, reason="Rain")
+    assert refused.value.errors["on"] == [
+        "No visit was planned on that date: choose one of the plan's dates"
+    ]
+
+
+def test_the_visit_form_offers_the_next_planned_date_to_record(
+    world: World, park_plan: VisitPlan, on_a_friday: FrozenClock
+) -> None:
+    """Opened without a date, the form offers the earliest planned date still to record (as
+    My work lists them, overdue first); once every planned date to today is recorded, today
+    (an extra visit). A date the plan page's link carries wins."""
+    client = client_for(world.social_worker)
+    url = f"/outreach/plans/{park_plan.pk}/visit/"
+    assert 'value="06/11/2026"' in client.get(url).text
+    assert 'value="06/11/2026"' in client.get(f"/outreach/plans/{park_plan.pk}/missed/").text
+    assert 'value="20/11/2026"' in client.get(f"{url}?on=2026-11-20").text
+    for day in (6, 13, 20):
+        visit(world, park_plan, on=dt.date(2026, 11, day))
+    assert 'value="27/11/2026"' in client.get(url).text
+    visit(world, park_plan, on=FRIDAY)
+    on_a_friday.at(dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC))
+    assert 'value="28/11/2026"' in client.get(url).text  # today, not a planned date ahead

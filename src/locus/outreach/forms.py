@@ -86,7 +86,11 @@ class PlanForm(ChoosingForm):
 
 
 class VisitForm(ChoosingForm):
-    on = date_field("Date of the visit", "the date of the visit")
+    on = date_field(
+        "Date of the visit",
+        "the date of the visit",
+        hint="A visit on a day the plan did not plan is recorded as an unplanned visit. ",
+    )
     start_time = _time("From")
     end_time = _time("Until (optional)", required=False)
     went = ticks("Who went", "Choose workers from the list")
@@ -129,7 +133,11 @@ class VisitForm(ChoosingForm):
 
 
 class MissedForm(GovukForm):
-    on = date_field("Date of the planned visit", "the date of the planned visit")
+    on = date_field(
+        "Date of the planned visit",
+        "the date of the planned visit",
+        hint="One of the plan's dates: a day not planned cannot be missed. ",
+    )
     reason = text_area("Why was it missed?")
 
 

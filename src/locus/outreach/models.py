@@ -97,11 +97,14 @@ class Guardian(models.TextChoices):
 
 
 class Visit(models.Model):
-    """One planned date, visited or missed (at most one record per plan and date)."""
+    """One date visited or missed (at most one record per plan and date): a planned date,
+    or, for a visit made, an extra one between them (``unplanned``: a tip-off, an event at
+    the place), which takes no planned date as done. Only a planned date can be missed."""
 
     plan = models.ForeignKey(VisitPlan, on_delete=models.PROTECT, related_name="visits")
     on = models.DateField()
     status = models.CharField(max_length=10, choices=VisitStatus.choices)
+    unplanned = models.BooleanField(default=False)
     start_time = models.TimeField(null=True, blank=True)
     end_time = models.TimeField(null=True, blank=True)
     went = models.ManyToManyField("access.Worker", related_name="visits_made", blank=True)
@@ -129,6 +132,10 @@ class Visit(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status="made") | ~models.Q(missed_reason=""),
                 name="visit_missed_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="made") | models.Q(unplanned=False),
+                name="visit_missed_was_planned",
             ),
         ]
 

@@ -57,6 +57,16 @@ def due_dates(plan: VisitPlan, recorded: Iterable[dt.date], on: dt.date) -> list
     return [d for d in planned_dates(plan, on - DUE_BACK, on + DUE_AHEAD) if d not in done]
 
 
+def day_to_record(plan: VisitPlan) -> dt.date:
+    """The date a visit form opened without one offers: the plan's earliest planned date up
+    to today still to record (the next in its rhythm; overdue first, as My work lists them),
+    else today (an extra visit). One query."""
+    on = today()
+    recorded = plan.visits.filter(on__gte=on - DUE_BACK).values_list("on", flat=True)
+    due = [day for day in due_dates(plan, recorded, on) if day <= on]
+    return due[0] if due else on
+
+
 # --- Visits, as a viewer sees them ------------------------------------------------------------
 
 

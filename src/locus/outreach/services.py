@@ -30,6 +30,7 @@ from locus.outreach.models import (
     VisitStatus,
     Weekday,
 )
+from locus.outreach.selectors import planned_dates
 from locus.people.models import Person
 from locus.places.models import Context
 
@@ -181,6 +182,11 @@ def _check_date(problems: Problems, plan: VisitPlan, on: dt.date | None) -> None
     )
 
 
+def _is_planned(plan: VisitPlan, on: dt.date) -> bool:
+    """Whether ``on`` is one of the plan's planned dates (its weekday, in its rhythm)."""
+    return planned_dates(plan, on, on) == [on]
+
+
 def _check_links(
     problems: Problems,
     actor: Worker,
@@ -232,6 +238,8 @@ def visit_record(
 ) -> Visit:
     """Record a visit made: when, who went, what they saw, how many young people they met and
     engaged (and, of those, whom they may name), concerns and their follow-up, guardians met.
+    A visit on a day the plan did not plan (workers went back between its dates) is kept as
+    ``unplanned``: it is shown so, and takes no planned date as done.
 
     Naming a child is never a way to sight: the recorder names only children they see in
     their own right, and the link to an incident or referral only one they see.
@@ -292,6 +300,7 @@ def visit_record(
         plan=plan,
         on=on,
         status=VisitStatus.MADE,
+        unplanned=not _is_planned(plan, on),
         start_time=start_time,
         end_time=end_time,
         went_others=went_others,
@@ -314,11 +323,18 @@ def visit_record(
 
 @transaction.atomic
 def visit_missed(*, actor: Worker, plan: VisitPlan, on: dt.date | None, reason: str) -> Visit:
-    """Record that a planned visit did not happen, and why (staff off sick, weather...)."""
+    """Record that a planned visit did not happen, and why (staff off sick, weather...). Only
+    a planned date is missed: nothing was due on another day."""
     _held(plan)
     permitted(rules.can_record_visit, actor, plan)
     problems = Problems()
     _check_date(problems, plan, on)
+    if on is not None and not problems.errors.get("on"):
+        problems.check(
+            _is_planned(plan, on),
+            "on",
+            "No visit was planned on that date: choose one of the plan's dates",
+        )
     reason = _text(problems, "reason", reason, "Say why the visit was missed", required=True)
     problems.raise_if_any()
     return create_audited(

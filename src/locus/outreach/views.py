@@ -27,12 +27,13 @@ from locus.outreach.models import VisitPlan
 from locus.places.models import Context
 
 
-def _day(request: AuthedRequest) -> dt.date:
-    """The planned date a "record" link carries (``?on=``), else today."""
+def _day(request: AuthedRequest, plan: VisitPlan) -> dt.date:
+    """The planned date a "record" link carries (``?on=``), else the plan's next planned
+    date still to record (``selectors.day_to_record``)."""
     try:
         return dt.date.fromisoformat(request.GET.get("on", ""))
     except ValueError:
-        return today()
+        return selectors.day_to_record(plan)
 
 
 def plans_list(request: AuthedRequest) -> HttpResponse:
@@ -115,7 +116,11 @@ def visit_new(request: AuthedRequest, plan_id: int) -> HttpResponse:
     incidents, referrals = selectors.links_offered(request.user, plan)
     form = VisitForm(
         posted(request),
-        initial={"on": _day(request), "start_time": plan.start_time, "end_time": plan.end_time},
+        initial={
+            "on": _day(request, plan),
+            "start_time": plan.start_time,
+            "end_time": plan.end_time,
+        },
         workers=selectors.plan_workers(plan),
         people=people,
         incidents=incidents,
@@ -156,7 +161,7 @@ def visit_new(request: AuthedRequest, plan_id: int) -> HttpResponse:
 def visit_missed(request: AuthedRequest, plan_id: int) -> HttpResponse:
     plan = rules.access_plan(request.user, plan_id)
     permitted(rules.can_record_visit, request.user, plan)
-    form = MissedForm(posted(request), initial={"on": _day(request)})
+    form = MissedForm(posted(request), initial={"on": _day(request, plan)})
 
     def run() -> None:
         data = form.cleaned_data

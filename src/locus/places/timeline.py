@@ -410,7 +410,7 @@ def visit_events(viewer: Worker, context: Context) -> Iterable[Event]:
         yield Event(
             visit.on,
             "Visit",
-            "Visit made",
+            "Visit made (unplanned)" if visit.unplanned else "Visit made",
             " ".join(p.strip() for p in parts if p.strip()),
             url,
             by=", ".join(line.went),
