@@ -501,3 +501,25 @@ def test_the_visit_form_offers_the_next_planned_date_to_record(
     visit(world, park_plan, on=FRIDAY)
     on_a_friday.at(dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC))
     assert 'value="28/11/2026"' in client.get(url).text  # today, not a planned date ahead
+
+
+def test_the_visit_missed_and_end_forms_log_the_plan_and_the_records_they_offer(
+    world: World, park_plan: VisitPlan
+) -> None:
+    """Each form page is a read of the plan: the visit form lists young people, incidents
+    and referrals at the place by name or date, so its record says which, by id."""
+    at_park = _harm_to_csc_child(world, world.park)
+    here = ContextCase.objects.get(context=world.park).referrals.get()
+    client = client_for(world.social_worker)
+    for page, url in (
+        ("record a visit", "visit/"),
+        ("record a missed visit", "missed/"),
+        ("end the visits", "end/"),
+    ):
+        assert client.get(f"/outreach/plans/{park_plan.pk}/{url}").status_code == 200
+        event = AccessEvent.objects.filter(actor=world.social_worker).latest("id")
+        assert (event.record_id, event.detail["page"]) == (str(park_plan.pk), page)
+    visit_form = AccessEvent.objects.get(actor=world.social_worker, detail__page="record a visit")
+    assert visit_form.detail["incidents_shown"] == [at_park.pk]
+    assert visit_form.detail["referrals_shown"] == [here.pk]
+    assert world.csc_child.pk in visit_form.detail["people_shown"]

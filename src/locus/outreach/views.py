@@ -102,8 +102,16 @@ def plan_page(request: AuthedRequest, plan_id: int) -> HttpResponse:
 
 
 def _visit_page(
-    request: AuthedRequest, plan: VisitPlan, form: GovukForm, heading: str, button: str
+    request: AuthedRequest,
+    plan: VisitPlan,
+    form: GovukForm,
+    heading: str,
+    button: str,
+    page: str,
+    **shown: list[int],
 ) -> HttpResponse:
+    """A form on a plan, logged as a read of the plan with the ids of what it offers."""
+    record_access(actor=request.user, obj=plan, detail={"page": page, **shown})
     return form_page(
         request, "outreach/visit_form.html", form, heading=heading, button=button, plan=plan
     )
@@ -150,12 +158,17 @@ def visit_new(request: AuthedRequest, plan_id: int) -> HttpResponse:
 
     if submitted(request, form, run, "Visit recorded"):
         return redirect("visit-plan", plan.pk)
-    record_access(
-        actor=request.user,
-        obj=plan,
-        detail={"page": "record a visit", "people_shown": [p.pk for p in people]},
+    return _visit_page(
+        request,
+        plan,
+        form,
+        f"Record a visit to {plan.context.name}",
+        "Save",
+        "record a visit",
+        people_shown=[p.pk for p in people],
+        incidents_shown=[i.pk for i in incidents],
+        referrals_shown=[r.pk for r in referrals],
     )
-    return _visit_page(request, plan, form, f"Record a visit to {plan.context.name}", "Save")
 
 
 def visit_missed(request: AuthedRequest, plan_id: int) -> HttpResponse:
@@ -170,7 +183,7 @@ def visit_missed(request: AuthedRequest, plan_id: int) -> HttpResponse:
     if submitted(request, form, run, "Missed visit recorded"):
         return redirect("visit-plan", plan.pk)
     heading = f"Record a missed visit to {plan.context.name}"
-    return _visit_page(request, plan, form, heading, "Record it as missed")
+    return _visit_page(request, plan, form, heading, "Record it as missed", "record a missed visit")
 
 
 def plan_end(request: AuthedRequest, plan_id: int) -> HttpResponse:
@@ -184,7 +197,7 @@ def plan_end(request: AuthedRequest, plan_id: int) -> HttpResponse:
     if submitted(request, form, run, "Visits ended"):
         return redirect("visit-plan", plan.pk)
     heading = f"End the visits to {plan.context.name}"
-    return _visit_page(request, plan, form, heading, "End the visits")
+    return _visit_page(request, plan, form, heading, "End the visits", "end the visits")
 
 
 def _home(request: AuthedRequest, context_id: int) -> Context:
