@@ -85,3 +85,42 @@ def test_a_note_on_a_sibling_is_not_taken_as_about_the_subject_by_their_family_n
     (about,) = [r for r in notes if r["heading"].startswith("Note on another child's record")]
     fields = {f["label"]: f["value"] for f in about["fields"]}
     assert fields["Passages that mention you"] == "Ciara Cscchild was at school."
+
+
+def test_a_note_on_a_context_case_or_a_peer_group_gives_only_the_passages_naming_the_subject(
+    world: World, scene: Scene
+) -> None:
+    """A note on a peer group or a context case is about the place or the group and the
+    other children in it: like a note on another child, only the sentences naming the
+    subject go in, the case or group shown by kind only, and the rest listed as withheld."""
+    from tests.casework.helpers import open_case
+    from tests.notes.helpers import write
+
+    text = f"The group met behind the shops; two of them were carrying knives. {ABOUT_HER}"
+    write(
+        world.social_worker,
+        world.group,
+        summary="Sighting by the shops",
+        text=text,
+        children=[scene.subject],
+    )
+    write(
+        world.social_worker,
+        open_case(world),
+        summary="Knives at the shops",
+        text=text,
+        children=[scene.subject],
+    )
+    built = build(scene.request, disclose_staff=False, include_restricted=False)
+    shown = built.json.decode() + built.html
+    for theirs in ("knives", "Knives", "behind the shops", "Sighting by"):
+        assert theirs not in shown, theirs
+    notes = next(s for s in built.data["sections"] if s["key"] == "notes")["records"]
+    for on, owner in (("a peer group", "A peer group"), ("a context case", "A context case")):
+        (about,) = [r for r in notes if r["heading"].startswith(f"Note on {on},")]
+        fields = {f["label"]: f["value"] for f in about["fields"]}
+        assert fields["Passages that mention you"] == ABOUT_HER
+        assert fields["On the record of"] == owner
+        assert fields["The rest of the note"] == "[withheld]"
+    kinds = {r["kind"] for r in built.data["redactions"]}
+    assert "the rest of a note on a context case or peer group" in kinds

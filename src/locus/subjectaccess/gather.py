@@ -53,6 +53,7 @@ from locus.statutory.models import CensusChild, CINEpisode
 from locus.subjectaccess.redaction import (
     ADDRESS,
     OTHER_CHILDS_NOTE,
+    SHARED_NOTE,
     THIRD_PARTY,
     WITHHELD_POLICE,
     Free,
@@ -353,7 +354,8 @@ class Gatherer:
             "notes",
             "Case notes",
             "Notes written on your record, and notes that name you. A note written on another "
-            "child's record gives only the passages that mention you.",
+            "child's record, a context case or a peer group gives only the passages that "
+            "mention you.",
         )
         rows = (
             CaseNote.objects.filter(Q(person=s) | Q(children=s))
@@ -362,7 +364,7 @@ class Gatherer:
             .order_by("contact_on", "id")
         )
         for n in rows:
-            if n.person_id is not None and n.person_id != s.pk:
+            if n.person_id != s.pk:  # another child's, a context case's, a peer group's
                 section.items += self.other_childs_note(n)
                 continue
             extra: list[tuple[str, Value]] = []
@@ -377,18 +379,25 @@ class Gatherer:
         return section
 
     def other_childs_note(self, n: CaseNote) -> list[Item]:
-        """A note written on another child's record that names the subject: its text is about
-        that child. Only the sentences naming the subject go in (their words redacted like
+        """A note written on another child's record, a context case or a peer group, that
+        names the subject: its text is about that child, or that place or group and the
+        others in it. Only the sentences naming the subject go in (their words redacted like
         any other), with when, what kind and who wrote it; the rest, and who else was there,
         are withheld and listed as withheld, so the data team sees that such a note exists
-        and decides, reading it, whether more of it is the subject's."""
+        and decides, reading it, whether more of it is the subject's. A case or group is not
+        named (its name can name others): only what kind of record it is."""
         # By given name, "known as" or full name, not the family name alone: a note on a
         # brother or sister names their family name in every sentence about them.
         s = self.subject
         names = [x for x in (s.given_name, s.known_as, f"{s.given_name} {s.family_name}") if x]
-        rest = Withheld("the rest of a note about another child", OTHER_CHILDS_NOTE)
-        assert n.person_id is not None
-        owner = self.person(n.person_id)
+        owner: Value
+        if n.person_id is not None:
+            on, owner = "another child's record", self.person(n.person_id)
+            rest = Withheld("the rest of a note about another child", OTHER_CHILDS_NOTE)
+        else:
+            on = "a context case" if n.case_id is not None else "a peer group"
+            owner = f"A {on[2:]}"
+            rest = Withheld("the rest of a note on a context case or peer group", SHARED_NOTE)
 
         def said(kind: str, summary: str, text: str) -> list[tuple[str, Value]]:
             found = passages(f"{summary}\n{text}", names)
@@ -406,7 +415,7 @@ class Gatherer:
 
         items = [
             Item(
-                f"Note on another child's record, of {n.contact_on:{DAY}}",
+                f"Note on {on}, of {n.contact_on:{DAY}}",
                 f"{n._meta.label_lower}:{n.pk}",
                 [
                     *said(n.kind_label, n.summary, n.text),

@@ -37,6 +37,11 @@ OTHER_CHILDS_NOTE = (
     "The rest of a note written on another child's record: about them, not you (third party "
     "data, UK GDPR Art 15(4); DPA 2018 Sch 2 Part 3 para 16). The passages naming you are given"
 )
+SHARED_NOTE = (
+    "The rest of a note written on a context case or a peer group: about the place or group "
+    "and the others in it, not you (third party data, UK GDPR Art 15(4); DPA 2018 Sch 2 Part 3 "
+    "para 16). The passages naming you are given"
+)
 
 
 @dataclass(frozen=True)
