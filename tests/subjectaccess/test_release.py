@@ -10,7 +10,12 @@ from locus.audit.models import AccessAction, AccessEvent
 from locus.common import clock
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.notifications.models import Notification
-from locus.subjectaccess.package import package_approve, package_ask, package_file
+from locus.subjectaccess.package import (
+    package_approve,
+    package_ask,
+    package_change_approver,
+    package_file,
+)
 from locus.subjectaccess.services import request_close
 from tests.factories import World, changes_for, client_for, make_worker
 from tests.frozen_clock import FrozenClock
@@ -121,3 +126,82 @@ def test_the_command_line_s_account_is_offered_neither_to_check_an_export_nor_a_
     assert str(world.system) not in html
     form = client_for(world.admin).get("/data/subject-access/new/").content.decode()
     assert "Datateam" in form and str(world.system) not in form
+
+
+def test_the_named_approver_returns_an_export_which_is_never_downloaded_nor_released(
+    frozen_clock: FrozenClock, world: World, scene: Scene
+) -> None:
+    """An export the approver finds wrong is returned with the reason, shown on the request
+    page and in the trail; its maker is told (naming the request, never the child) and makes
+    a new one: the returned one is never downloaded nor released by anybody."""
+    approver = other_admin(world)
+    made = asked_export(world, scene.request)
+    page = f"/data/subject-access/{scene.request.pk}/"
+    back = f"{page}packages/{made.pk}/return/"
+    assert client_for(world.admin).post(back, {"reason": "Mine is wrong"}).status_code == 200
+    assert back in client_for(approver).get(page).content.decode()
+    assert client_for(approver).post(back, {"reason": " "}).status_code == 200
+    response = client_for(approver).post(back, {"reason": "A document names the friend"})
+    assert response.status_code == 302
+    made.refresh_from_db()
+    assert made.returned_at == clock.now() and made.return_reason == "A document names the friend"
+    assert changes_for(made)[-1].actor_id == approver.pk
+    assert changes_for(made)[-1].after["return_reason"] == "A document names the friend"
+    told = Notification.objects.get(recipient=world.admin, record_id=made.pk)
+    assert scene.request.reference in told.text and "returned" in told.text
+    assert scene.subject.family_name not in told.text and told.url == page
+    shown = client_for(world.admin).get(page).content.decode()
+    assert f"Returned by {approver}" in shown and "A document names the friend" in shown
+    for who in (approver, world.admin):
+        with pytest.raises(NotPermitted):
+            package_file(who, made)
+    with pytest.raises(ValidationFailed):
+        package_approve(actor=approver, package=made, reason="On second thoughts")
+    work = client_for(approver).get("/my-work/").content.decode()
+    assert f"Approve the release of the export for {scene.request.reference}" not in work
+    with pytest.raises(ValidationFailed):  # nothing released: the request is not answered
+        request_close(actor=world.admin, request=scene.request, outcome="completed", on=None)
+    again = asked_export(world, scene.request)  # the maker makes a new one
+    assert not again.returned and package_approve(actor=approver, package=again, reason="Ok")
+
+
+def test_another_member_of_the_data_team_names_someone_else_when_the_approver_is_away(
+    frozen_clock: FrozenClock, world: World, scene: Scene
+) -> None:
+    """An export whose approver is away is not stuck: another member of the data team (the
+    maker included) names someone else, saying why; the one named before is no longer asked
+    (their notification goes) and the new one is told. Never the maker as approver, and the
+    approver named does not pass it on (they return it if it is wrong)."""
+    away = other_admin(world)
+    made = asked_export(world, scene.request)
+    third = make_worker(world.system, team=None, role="administrator", username="admin3")
+    page = f"/data/subject-access/{scene.request.pk}/"
+    change = f"{page}packages/{made.pk}/approver/"
+    assert change in client_for(world.admin).get(page).content.decode()
+    assert change not in client_for(away).get(page).content.decode()
+    for actor, approver in ((away, third), (world.admin, world.admin), (world.admin, away)):
+        with pytest.raises(ValidationFailed) as refused:
+            package_change_approver(actor=actor, package=made, approver=approver, reason="Away")
+        assert "approver" in refused.value.errors
+    with pytest.raises(ValidationFailed) as refused:
+        package_change_approver(actor=world.admin, package=made, approver=third, reason=" ")
+    assert "reason" in refused.value.errors
+
+    form = {"approver": third.pk, "reason": "On leave until after the deadline"}
+    assert client_for(world.admin).post(change, form).status_code == 302
+    made.refresh_from_db()
+    assert made.approver_id == third.pk and made.approver_changed_by_id == world.admin.pk
+    assert made.approver_changed_at == clock.now()
+    assert changes_for(made)[-1].after["approver_change_reason"] == form["reason"]
+    assert not Notification.objects.filter(recipient=away, record_id=made.pk).exists()
+    told = Notification.objects.get(recipient=third, record_id=made.pk)
+    assert scene.request.reference in told.text and scene.subject.family_name not in told.text
+    shown = client_for(world.admin).get(page).content.decode()
+    assert "On leave until after the deadline" in shown and f"Waiting for {third}" in shown
+    with pytest.raises(NotPermitted):
+        package_file(away, made)
+    with pytest.raises(ValidationFailed):
+        package_approve(actor=away, package=made, reason="Back early")
+    package_approve(actor=third, package=made, reason="Read against the record")
+    with pytest.raises(ValidationFailed):  # decided: nobody changes who decided
+        package_change_approver(actor=world.admin, package=made, approver=away, reason="Back")

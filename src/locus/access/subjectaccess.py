@@ -8,7 +8,10 @@ by a named member of the data team, so it is assigned to an active administrator
 Releasing an export takes two people: whoever asks for it names another member of the data
 team, who checks it (the only one who may download it before it is approved) and approves
 its release with the reason; only then may the data team download it to send it. Nobody
-approves an export they asked for, whatever their role.
+approves an export they asked for, whatever their role. The approver may instead return it
+unapproved, with the reason: nobody downloads or releases it again. Until they decide, any
+other member of the data team may name another approver in their place (the one named is
+away), with the reason; never the maker, as ever.
 """
 
 from __future__ import annotations
@@ -46,17 +49,31 @@ def may_be_named_approver(worker: Worker, maker: Worker) -> bool:
 
 
 def may_approve_release(worker: Worker, package: SubjectAccessPackage) -> bool:
-    """The approver named on ``package``, still of the data team, and not its maker."""
+    """The approver named on ``package``, still of the data team, and not its maker (also
+    whoever may return it unapproved); never once it was returned."""
     return (
-        can_work_requests(worker)
+        package.returned_at is None
+        and can_work_requests(worker)
         and package.approver_id == worker.pk
         and package.made_by_id != worker.pk
+    )
+
+
+def may_change_approver(worker: Worker, package: SubjectAccessPackage) -> bool:
+    """Name another approver of ``package`` in place of the one named (away): any member of
+    the data team but that approver (who returns it instead if it is wrong), while it waits
+    for their decision."""
+    return (
+        can_work_requests(worker)
+        and worker.pk != package.approver_id
+        and package.approved_at is None
+        and package.returned_at is None
     )
 
 
 def may_download(worker: Worker, package: SubjectAccessPackage) -> bool:
     """Once its release is approved, the data team (to send it); before that, only the
     named approver (to check it), never its maker alone."""
-    if not can_work_requests(worker):
+    if not can_work_requests(worker) or package.returned_at is not None:
         return False
     return package.approved_at is not None or may_approve_release(worker, package)

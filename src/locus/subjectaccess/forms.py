@@ -223,3 +223,41 @@ class ApproveForm(GovukForm):
     def __init__(self, *args: Any, package: SubjectAccessPackage, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.package = package
+
+    def service_values(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class ReturnForm(ApproveForm):
+    reason = text_area(
+        "What is wrong with it",
+        max_length=5000,
+        help_text="For example: a document's file names the child's friend; restricted "
+        "incidents included without the police's agreement. Its maker is told and makes a "
+        "new export; this one is deleted.",
+    )
+
+
+class ChangeApproverForm(ApproveForm):
+    approver = _team_field(
+        "Who checks it and approves its release instead",
+        "Another member of the data team, not the one who asked for it. The one named now "
+        "is no longer asked; the one you name is told.",
+        "Choose who approves its release instead",
+    )
+    reason = text_area(
+        "Why someone else checks it",
+        max_length=5000,
+        help_text="For example: the approver named is on leave until after the deadline.",
+    )
+
+    def __init__(
+        self, *args: Any, package: SubjectAccessPackage, approvers: list[Worker], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, package=package, **kwargs)
+        self.approvers = {w.pk: w for w in approvers}
+        _offer_team(self, approvers, "approver")
+
+    def service_values(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"approver": self.approvers.get(d["approver"]), "reason": d["reason"]}

@@ -142,6 +142,17 @@ class SubjectAccessPackage(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     approval_reason = models.TextField(blank=True)
+    # Or the named approver returns it unapproved, saying why: it is never released nor
+    # downloaded again (its file is deleted at once) and its maker makes a new one.
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True)
+    # The approver may be changed (the one named is away) before they decide: by whom, when,
+    # and why (the latest change; each one is in the trail).
+    approver_changed_by = models.ForeignKey(
+        "access.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approver_changed_at = models.DateTimeField(null=True, blank=True)
+    approver_change_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-made_at", "-id"]
@@ -150,6 +161,15 @@ class SubjectAccessPackage(models.Model):
                 condition=models.Q(approved_at__isnull=True)
                 | (models.Q(approver__isnull=False) & ~models.Q(approval_reason="")),
                 name="sar_package_approval_named_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(returned_at__isnull=True)
+                | (
+                    models.Q(approver__isnull=False)
+                    & models.Q(approved_at__isnull=True)
+                    & ~models.Q(return_reason="")
+                ),
+                name="sar_package_returned_unapproved_with_reason",
             ),
             models.CheckConstraint(
                 condition=models.Q(include_restricted=False)
@@ -165,3 +185,8 @@ class SubjectAccessPackage(models.Model):
     def released(self) -> bool:
         """Approved for release by the named approver: the data team may send it."""
         return self.approved_at is not None
+
+    @property
+    def returned(self) -> bool:
+        """Returned unapproved by the named approver: never released, never downloaded."""
+        return self.returned_at is not None

@@ -48,7 +48,7 @@ from locus.common.services import (
 )
 from locus.documents import files as document_files
 from locus.notifications.models import NotificationKind
-from locus.notifications.services import notify
+from locus.notifications.services import forget, notify
 from locus.people.models import Person
 from locus.subjectaccess.gather import Gathered, gather
 from locus.subjectaccess.models import SubjectAccessPackage, SubjectAccessRequest
@@ -255,14 +255,19 @@ def package_ask(
         approver=approver,
         **consulted,
     )
+    _tell_approver(actor, made, approver)
+    return made
+
+
+def _tell_approver(actor: Worker, made: SubjectAccessPackage, approver: Worker) -> None:
     # Named by the request's reference, never the child.
+    request = made.request
     what = f"Check the export for subject access request {request.reference}"
     page = reverse("subject-access-request", args=[request.pk])
     kind = NotificationKind.SIGN_OFF_REQUEST
     notify(
         approver, kind, actor=actor, about=made, url=page, text=f"{what} and approve its release"
     )
-    return made
 
 
 def _police_consulted(
@@ -304,31 +309,109 @@ def package_approve(
     """The named approver approves the release of a prepared export, saying why (checked
     against the record, redactions read): from then on the data team may download it to
     send it. Nobody approves an export they asked for; nobody else approves it at all."""
+    package, why = _decision(
+        actor, package, reason, "approve", "what you checked and why it may go"
+    )
+    fields = {"approved_at": clock.now(), "approval_reason": why}
+    return save_changes(actor=actor, obj=package, fields=fields)
+
+
+def _decision(
+    actor: Worker, package: SubjectAccessPackage, reason: str, verb: str, missing: str
+) -> tuple[SubjectAccessPackage, str]:
+    """``package`` locked and the reason for ``actor``'s decision on it (to ``verb`` it),
+    once it is theirs to decide and still waiting for it (raises with every problem)."""
     require(rules.can_work_requests(actor), "not found")
     package = lock(package)
     problems = Problems()
     problems.check(
         rules.may_approve_release(actor, package),
         "reason",
-        "Only the member of the data team named to approve this export may approve it, "
+        f"Only the member of the data team named to approve this export may {verb} it, "
         "and never the one who asked for it",
     )
     problems.check(package.approved_at is None, "reason", "Its release is already approved")
+    problems.check(package.returned_at is None, "reason", "It was returned: make a new export")
     problems.check(
         package.state == JobState.DONE and bool(package.file_name),
         "reason",
-        "Only an export that is ready, and not yet deleted, can be approved",
+        "Only an export that is ready, and not yet deleted, can be approved or returned",
+    )
+    missing = f"Say {missing}"
+    why = clean_text(problems, "reason", reason, missing=missing, limit=TEXT_LIMIT, what="reason")
+    problems.raise_if_any()
+    return package, why
+
+
+@transaction.atomic
+def package_return(
+    *, actor: Worker, package: SubjectAccessPackage, reason: str
+) -> SubjectAccessPackage:
+    """The named approver refuses to approve a prepared export's release, saying why (what
+    is wrong with it): its file is deleted at once, so it is never downloaded nor released,
+    and its maker is told (naming the request, never the child) to make a new one."""
+    package, why = _decision(actor, package, reason, "return", "what is wrong with it")
+    path = package_folder() / package.file_name
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
+    fields = {"returned_at": clock.now(), "return_reason": why, "file_name": ""}
+    made = save_changes(actor=actor, obj=package, fields=fields)
+    forget(actor=actor, record=made, recipient=actor)  # nothing left for them to check
+    what = f"The export for subject access request {made.request.reference} was returned"
+    page = reverse("subject-access-request", args=[made.request_id])
+    kind = NotificationKind.SIGN_OFF_REQUEST
+    notify(made.made_by, kind, actor=actor, about=made, url=page, text=f"{what}: make a new one")
+    return made
+
+
+@transaction.atomic
+def package_change_approver(
+    *, actor: Worker, package: SubjectAccessPackage, approver: Worker | None, reason: str
+) -> SubjectAccessPackage:
+    """Name another member of the data team to check an export and approve its release in
+    place of the one named (away), saying why, before they decide: the one named no longer
+    sees it to check (their notification goes) and the new one is told. Never the maker,
+    never the approver themselves (they return it instead)."""
+    problems = Problems()
+    require(rules.can_work_requests(actor), "not found")
+    package = lock(package)
+    problems.check(
+        rules.may_change_approver(actor, package),
+        "approver",
+        "Only another member of the data team may name someone else, while it waits for "
+        "the approver named to decide",
+    )
+    problems.check(
+        package.state != JobState.FAILED
+        and not (package.state == JobState.DONE and not package.file_name),
+        "approver",
+        "This export failed or was deleted: make a new one",
+    )
+    problems.check(
+        approver is not None
+        and approver.pk != package.approver_id
+        and rules.may_be_named_approver(approver, package.made_by),
+        "approver",
+        "Choose another member of the data team, not the one named nor who asked for it",
     )
     why = clean_text(
         problems,
         "reason",
         reason,
-        missing="Say what you checked and why it may go",
+        missing="Say why someone else checks it",
         limit=TEXT_LIMIT,
         what="reason",
     )
     problems.raise_if_any()
-    fields = {"approved_at": clock.now(), "approval_reason": why}
+    assert approver is not None
+    if package.approver is not None:
+        forget(actor=actor, record=package, recipient=package.approver)
+    _tell_approver(actor, package, approver)
+    fields = {
+        "approver": approver,
+        "approver_changed_by": actor,
+        "approver_changed_at": clock.now(),
+        "approver_change_reason": why,
+    }
     return save_changes(actor=actor, obj=package, fields=fields)
 
 

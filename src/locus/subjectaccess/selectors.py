@@ -56,10 +56,13 @@ class PackageRow:
     package: SubjectAccessPackage
     may_approve: bool
     may_download: bool
+    may_change_approver: bool = False
 
 
 def packages_of(request: SubjectAccessRequest, viewer: Worker) -> list[PackageRow]:
-    rows = request.packages.select_related("made_by", "approver").defer("contents")
+    rows = request.packages.select_related("made_by", "approver", "approver_changed_by").defer(
+        "contents"
+    )
     return [
         PackageRow(
             p,
@@ -68,6 +71,9 @@ def packages_of(request: SubjectAccessRequest, viewer: Worker) -> list[PackageRo
             and p.state == JobState.DONE
             and bool(p.file_name),
             may_download=rules.may_download(viewer, p),
+            may_change_approver=rules.may_change_approver(viewer, p)
+            and p.state != JobState.FAILED
+            and not (p.state == JobState.DONE and not p.file_name),
         )
         for p in rows
     ]
@@ -99,6 +105,13 @@ def releases_waiting(viewer: Worker) -> list[SubjectAccessPackage]:
         .select_related("request")
         .order_by("made_at", "pk")
     )
+
+
+def approvers_instead(package: SubjectAccessPackage) -> list[Worker]:
+    """Whom the approver of ``package`` may be changed to: the data team but its maker and
+    the approver named now."""
+    team = approvers_for(package.made_by)
+    return [w for w in team if w.pk != package.approver_id]
 
 
 def data_team() -> list[Worker]:

@@ -23,4 +23,14 @@ urlpatterns = routes(
         views.package_approve,
         "subject-access-approve",
     ),
+    (
+        "<int:request_id>/packages/<int:package_id>/return/",
+        views.package_return,
+        "subject-access-return",
+    ),
+    (
+        "<int:request_id>/packages/<int:package_id>/approver/",
+        views.package_change_approver,
+        "subject-access-change-approver",
+    ),
 )

@@ -18,13 +18,15 @@ from locus.people.picker import Picker
 from locus.subjectaccess import package, selectors, services
 from locus.subjectaccess.forms import (
     ApproveForm,
+    ChangeApproverForm,
     CloseForm,
     ExportForm,
     ExtendForm,
     RequestForm,
+    ReturnForm,
     UpdateForm,
 )
-from locus.subjectaccess.models import RequestStatus, SubjectAccessRequest
+from locus.subjectaccess.models import RequestStatus, SubjectAccessPackage, SubjectAccessRequest
 
 STATUS_FILTER = [("open", "Open"), *RequestStatus.choices, ("", "All")]
 
@@ -189,20 +191,65 @@ def _form_step(
     return view
 
 
-def package_approve(request: AuthedRequest, request_id: int, package_id: int) -> HttpResponse:
-    """The named approver's check of an export: approve its release, saying why."""
-    return _step(
-        request,
-        request_id,
-        ApproveForm,
-        lambda sar, form: package.package_approve(
-            actor=request.user, package=form.package, **form.cleaned_data
-        ),
-        "Approve the release of the export",
-        "Approve the release",
-        "Release approved: the export may now be downloaded and sent",
-        package=lambda sar: selectors.package_of(sar, package_id),
-    )
+def _package_step(
+    form_class: type,
+    service: Callable[..., object],
+    heading: str,
+    button: str,
+    success: str,
+    *,
+    offer: bool = False,
+) -> Callable[[AuthedRequest, int, int], HttpResponse]:
+    """A step on one export of the request (approve, return, change its approver): the
+    form's ``service_values`` are the service's arguments, with the export; ``offer``: the
+    form offers whom its approver may be changed to."""
+
+    def view(request: AuthedRequest, request_id: int, package_id: int) -> HttpResponse:
+        def made(sar: SubjectAccessRequest) -> SubjectAccessPackage:
+            return selectors.package_of(sar, package_id)
+
+        return _step(
+            request,
+            request_id,
+            form_class,
+            lambda sar, form: service(
+                actor=request.user, package=form.package, **form.service_values()
+            ),
+            heading,
+            button,
+            success,
+            package=made,
+            **({"approvers": lambda sar: selectors.approvers_instead(made(sar))} if offer else {}),
+        )
+
+    return view
+
+
+# The named approver's check of an export: approve its release, saying why; or return it
+# unapproved, saying what is wrong. Or another member of the data team names someone else
+# to check it, in place of the approver named (away).
+package_approve = _package_step(
+    ApproveForm,
+    package.package_approve,
+    "Approve the release of the export",
+    "Approve the release",
+    "Release approved: the export may now be downloaded and sent",
+)
+package_return = _package_step(
+    ReturnForm,
+    package.package_return,
+    "Return the export without approving it",
+    "Return it",
+    "Export returned: its maker is told to make a new one",
+)
+package_change_approver = _package_step(
+    ChangeApproverForm,
+    package.package_change_approver,
+    "Name someone else to check the export",
+    "Name them",
+    "Approver changed: they are told, and the one named before no longer is",
+    offer=True,
+)
 
 
 request_extend = _form_step(
