@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
 
 from locus.audit.models import ChangeEvent
 from locus.common.errors import NotPermitted, ValidationFailed
@@ -119,6 +119,28 @@ def test_no_email_once_turned_off_nor_without_an_address(
         _tell(world, recipient=world.teammate)  # no address
     assert mail.outbox == []
     assert NotificationPreference.objects.get(worker=world.team_manager).email is False
+
+
+def test_turning_emails_off_while_another_request_made_the_choice_still_turns_them_off(
+    world: World,
+) -> None:
+    """A worker who presses "Turn emails off" twice at once (two tabs, a double click) has
+    them off, not an error page: the other request made their choice's row after this one
+    looked for it. Failed before: the second row broke the one-a-worker constraint."""
+    worker, raced = world.team_manager, []
+
+    def other_request_between(execute: Any, sql: str, *args: Any) -> Any:
+        found = execute(sql, *args)
+        if not raced and 'FROM "notifications_notificationpreference"' in sql:
+            raced.append(True)  # this request looked and found none; the other makes it now
+            NotificationPreference.objects.create(worker=worker, email=True)
+        return found
+
+    with connection.execute_wrapper(other_request_between), transaction.atomic():
+        chosen = services.email_preference_set(actor=worker, email=False)
+    assert raced and NotificationPreference.objects.get().pk == chosen.pk
+    assert NotificationPreference.objects.get(worker=worker).email is False
+    assert [c.action for c in changes_for(chosen)] == ["update"]
 
 
 def test_a_worker_marks_only_their_own_notification_read(world: World) -> None:

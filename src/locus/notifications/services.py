@@ -199,10 +199,15 @@ def notifications_read_all(*, actor: Worker) -> int:
 
 @transaction.atomic
 def email_preference_set(*, actor: Worker, email: bool) -> NotificationPreference:
-    """The actor turns their notification emails on or off."""
-    preference = NotificationPreference.objects.filter(worker=actor).first()
-    if preference is None:
-        return create_audited(actor, NotificationPreference, worker=actor, email=bool(email))
+    """The actor turns their notification emails on or off. Two presses at once (two tabs, a
+    double click) may both find no row: ``get_or_create`` makes it in a savepoint and, if the
+    other made it first, reads that one and changes it, so neither fails."""
+    preference, made = NotificationPreference.objects.get_or_create(
+        worker=actor, defaults={"email": bool(email)}
+    )
+    if made:
+        record_change(actor=actor, action=ChangeAction.CREATE, obj=preference)
+        return preference
     return save_changes(actor=actor, obj=preference, fields={"email": bool(email)})
 
 
