@@ -13,8 +13,10 @@ from locus.api import services
 from locus.api.models import ApiToken
 from locus.api.services import token_revoke
 from locus.audit.models import AccessAction, AccessEvent
+from locus.common import clock
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.notifications.models import Notification, NotificationKind
+from locus.notifications.services import on_day
 from locus.sharing.models import Share
 from tests.api.conftest import ApiClient, api_as, assert_ended
 from tests.factories import World, client_for, nothing_written
@@ -43,13 +45,35 @@ def test_an_administrator_revokes_a_workers_token_with_a_reason(world: World) ->
     assert others.get("/people").status_code == 200
     told = Notification.objects.get(recipient=world.social_worker)
     assert told.kind == NotificationKind.API_TOKEN_REVOKED
+    revoked_on = on_day(clock.day_of(ApiToken.objects.get(pk=token.pk).revoked_at))
     assert told.text == (
-        f"Your API token {token.prefix} ({token.name}) was revoked by {world.admin}: {REASON}"
+        f"Your API token {token.prefix} was revoked by {world.admin} on {revoked_on}: "
+        "why is on your API tokens page"
     )
     assert told.url == "/account/api-tokens/"
     assert told.text in client_for(world.social_worker).get("/my-work/").content.decode()
-    # Told once, and the holder's own list says it is revoked.
-    assert b"Revoked" in client_for(world.social_worker).get("/account/api-tokens/").content
+    # Told once, and the holder's own list says it is revoked, and why.
+    mine = client_for(world.social_worker).get("/account/api-tokens/").content.decode()
+    assert f"by an administrator: {REASON}" in mine
+
+
+def test_the_notice_keeps_the_administrators_words_out_and_links_to_them(
+    world: World,
+) -> None:
+    """The holder's notification (read in the header's list, My work, their notifications
+    page) says that their token was revoked and where to read why, never the administrator's
+    free text: free text stays out of notifications. Their tokens page, theirs alone, shows
+    the reason. Failed before: the reason was in the notification's text."""
+    program = api_as(world.social_worker)
+    token = token_of(program)
+    services.token_revoke_any(actor=world.admin, token=token, reason=REASON)
+    told = Notification.objects.get(recipient=world.social_worker)
+    assert "proxy" not in told.text and token.name not in told.text
+    assert told.url == "/account/api-tokens/"
+    assert REASON in client_for(world.social_worker).get(told.url).content.decode()
+    # Another worker's tokens page says nothing of it.
+    assert REASON not in client_for(world.teammate).get(told.url).content.decode()
+    assert ApiToken.objects.get(pk=token.pk).revoked_reason == REASON
 
 
 def test_the_reason_is_required_and_named(world: World) -> None:

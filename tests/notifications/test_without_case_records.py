@@ -80,7 +80,9 @@ def test_an_auditor_whose_token_was_revoked_sees_the_count_and_reads_it(world: W
     header = _header(auditor.get("/").content.decode())
     assert f'href="{PAGE}#notifications"' in header and "Notifications, 1 unread" in header
     html = auditor.get(PAGE).content.decode()
-    assert "API token revoked: Your API token" in html and REASON in html
+    assert "API token revoked: Your API token" in html
+    # Where to read why, not the administrator's words: free text stays out of notifications.
+    assert "why is on your API tokens page" in html and REASON not in html
     assert ">Unread</strong>" in html
     assert f'href="{reverse("api-tokens")}"' in html  # where the notification leads
     # The read is in the access trail, with the ids of the notifications it showed.

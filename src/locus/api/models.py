@@ -25,6 +25,9 @@ class ApiToken(models.Model):
     # Every token expires (at most a year after it was made: api/services.py MAX_DAYS).
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Why an administrator revoked it, for its worker's tokens page (the notification telling
+    # them says only that it was, and links there: free text stays out of notifications).
+    revoked_reason = models.CharField(max_length=90, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

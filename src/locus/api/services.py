@@ -21,7 +21,7 @@ from locus.common import clock
 from locus.common.errors import InvalidTransition, NotPermitted
 from locus.common.services import Problems, clean_text, permitted
 from locus.notifications.models import NotificationKind
-from locus.notifications.services import MAX_TEXT, notify
+from locus.notifications.services import MAX_TEXT, notify, on_day
 from locus.sharing import services as sharing
 from locus.sharing.models import ShareKind
 from locus.sharing.vocab import Basis
@@ -154,7 +154,9 @@ def token_revoke(*, actor: Worker, token: ApiToken) -> ApiToken:
 def token_revoke_any(*, actor: Worker, token: ApiToken, reason: str) -> ApiToken:
     """An administrator revokes another worker's live token (a worker leaving, a token seen
     in a log), with a reason: kept in the change trail and as the end note of the token's
-    sharing-register row. The holder is told who revoked it and why."""
+    sharing-register row, and on the token for its holder's tokens page. The holder is told who
+    revoked it and when, and that their tokens page says why: not the reason itself, as free
+    text stays out of notifications."""
     permitted(rules.can_revoke_any, actor)
     problems = Problems()
     reason = _said(problems, "reason", reason, "Enter why the token is revoked", REASON_LIMIT)
@@ -169,24 +171,28 @@ def token_revoke_any(*, actor: Worker, token: ApiToken, reason: str) -> ApiToken
         actor=actor,
         about=token,
         url=reverse("api-tokens"),
-        text=_revoked_text(token, actor, reason),
+        text=_revoked_text(token, actor),
     )
     return token
 
 
-def _revoked_text(token: ApiToken, actor: Worker, reason: str) -> str:
-    """What the holder is told: which token (its prefix, and its name if it fits), by whom,
-    and why."""
-    text = f"Your API token {token.prefix} ({token.name}) was revoked by {actor}: {reason}"
-    if len(text) > MAX_TEXT:
-        text = f"Your API token {token.prefix} was revoked by {actor}: {reason}"
+def _revoked_text(token: ApiToken, actor: Worker) -> str:
+    """What the holder is told: which token (its prefix), by whom and when, and where to read
+    why. Neither the reason nor the token's name: free text stays out of notifications."""
+    assert token.revoked_at is not None  # just revoked
+    when = on_day(clock.day_of(token.revoked_at))
+    text = (
+        f"Your API token {token.prefix} was revoked by {str(actor)[:60]} on {when}: "
+        "why is on your API tokens page"
+    )
     return text[:MAX_TEXT]
 
 
 def _end(actor: Worker, token: ApiToken, note: str, *, reason: str = "") -> ApiToken:
     before = token_trail(token)
     token.revoked_at = clock.now()
-    token.save(update_fields=["revoked_at"])
+    token.revoked_reason = reason
+    token.save(update_fields=["revoked_at", "revoked_reason"])
     sharing.end_shares(actor=actor, source=token, note=note)
     after = {**token_trail(token), "reason": reason or note}
     record_change(actor=actor, action=ChangeAction.END, obj=token, before=before, after=after)
