@@ -17,10 +17,10 @@ from locus.audit.models import ChangeEvent
 from locus.casework import services as casework
 from locus.common.clock import now, today
 from locus.common.errors import ValidationFailed
-from locus.mapping.services import meeting_invite
+from locus.mapping.services import meeting_cancel, meeting_invite
 from locus.notifications.models import Notification
-from locus.notifications.services import on_day
-from locus.panels.services import panel_attendee_add
+from locus.notifications.services import notification_read, on_day
+from locus.panels.services import panel_attendee_add, panel_cancel
 from tests.casework.helpers import (
     active_case,
     add_action,
@@ -254,3 +254,66 @@ def test_a_sign_off_s_email_goes_to_the_manager_and_says_nothing_of_the_case(
     text = email.subject + email.body
     assert not [n for n in _names(world) if n in text]
     assert case.context.name not in text and f"/context-cases/{case.pk}" not in text
+
+
+CANCELLED = "meeting_cancelled"
+
+
+def _removals(notifications: list[Notification]) -> int:
+    return ChangeEvent.objects.filter(
+        record_type="notifications.notification",
+        record_id__in=[str(n.pk) for n in notifications],
+        action="delete",
+    ).count()
+
+
+def test_a_cancelled_mapping_meeting_tells_its_invitees_and_takes_back_unread_invitations(
+    world: World,
+) -> None:
+    """A worker invited to a peer group mapping meeting that is then cancelled hears that it
+    is off, with its date (no child, no reason), and an invitation they had not read goes
+    (audited): My work does not go on inviting them to a meeting that will not happen. One
+    they had read stays, as read. Failed before: nobody was told, the invitation stayed."""
+    meeting = propose(world, agreed=False)
+    meeting_invite(actor=world.social_worker, meeting=meeting, worker=world.school_dsl)
+    when = now() + dt.timedelta(days=3)
+    schedule_meeting(world, meeting, when=when)
+    invited = list(Notification.objects.filter(kind=INVITED, record_id=meeting.pk))
+    read = next(n for n in invited if n.recipient == world.school_dsl)
+    notification_read(actor=world.school_dsl, notification_id=read.pk)
+    unread = [n for n in invited if n.read_at is None and n.pk != read.pk]
+    with new_notifications() as made:
+        meeting_cancel(actor=world.social_worker, meeting=meeting, reason="Holder off sick")
+    assert sorted(who_and_what(made)) == [("school_dsl", CANCELLED), ("yjs_worker", CANCELLED)]
+    day = on_day(timezone.localtime(when).date())
+    assert {n.text for n in made} == {
+        f"The peer group mapping meeting on {day} you were invited to is cancelled"
+    }
+    assert {n.url for n in made} == {f"/meetings/{meeting.pk}/"}
+    _no_child_named(world, made)
+    left = Notification.objects.filter(kind=INVITED, record_id=meeting.pk)
+    assert [n.pk for n in left] == [read.pk]
+    assert unread and _removals(unread) == len(unread)
+    assert client_for(world.yjs_worker).get(made[0].url).status_code == 200
+
+
+def test_a_cancelled_panel_tells_its_list_and_takes_back_unread_invitations(
+    world: World,
+) -> None:
+    """The chair and the workers on a panel's list hear it is cancelled (the kind of panel
+    and its date), and their unread invitations to it go, audited. Failed before: nobody was
+    told and the invitations stayed unread."""
+    meeting = set_up(world)
+    invited = list(Notification.objects.filter(kind=INVITED, record_id=meeting.pk))
+    with new_notifications() as made:
+        panel_cancel(actor=world.social_worker, meeting=meeting, reason="Chair unwell")
+    assert sorted(who_and_what(made)) == [
+        ("police_analyst", CANCELLED),
+        ("team_manager", CANCELLED),
+    ]
+    assert made[0].text == (
+        f"The MACE panel on {on_day(meeting.meets_on)} you were invited to is cancelled"
+    )
+    assert not Notification.objects.filter(kind=INVITED, record_id=meeting.pk).exists()
+    assert len(invited) == 2 and _removals(invited) == 2
+    assert client_for(world.police_analyst).get(made[0].url).status_code == 200

@@ -52,7 +52,7 @@ from locus.mapping.models import (
     MeetingChild,
     ShareAgreement,
 )
-from locus.notifications.services import assign, invite
+from locus.notifications.services import assign, invite, meeting_cancelled
 from locus.people.models import Person, PersonKind
 from locus.places.models import Context, ContextKind
 from locus.sharing import services as sharing
@@ -529,11 +529,17 @@ def meeting_cancel(*, actor: Worker, meeting: Meeting, reason: str) -> Meeting:
     problems.check(bool(reason), "reason", "Say why the meeting is cancelled")
     problems.raise_if_any()
     _end_agreements(actor, meeting, "Meeting cancelled")
-    return save_changes(
+    meeting = save_changes(
         actor=actor,
         obj=meeting,
         fields={"status": cancelled, "cancelled_at": clock.now(), "cancel_reason": reason},
     )
+    # Its invitees hear it is off, and an invitation they have not read goes.
+    on = timezone.localtime(meeting.scheduled_for).date() if meeting.scheduled_for else None
+    invitees = [i.worker for i in meeting.invitees.select_related("worker")]
+    url = reverse("meeting", args=[meeting.pk])
+    meeting_cancelled(actor, meeting, invitees, url, "peer group mapping meeting", on)
+    return meeting
 
 
 # --- Interventions ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from locus.common.modelkit import once_where_set
 
 class NotificationKind(models.TextChoices):
     MEETING_INVITATION = "meeting_invitation", "Meeting invitation"
+    MEETING_CANCELLED = "meeting_cancelled", "Meeting cancelled"
     SIGN_OFF_REQUEST = "sign_off_request", "Sign-off request"
     TRANSFER_TO_ACCEPT = "transfer_to_accept", "Transfer to accept"
     ACTION_ASSIGNED = "action_assigned", "Action assigned"

@@ -87,6 +87,40 @@ def invite(
     )
 
 
+def meeting_cancelled(
+    actor: Worker,
+    meeting: models.Model,
+    invitees: Iterable[Worker],
+    url: str,
+    what: str,
+    on: dt.date | None,
+) -> int:
+    """A meeting is cancelled (``what``: "MACE panel", no article): its invitations not yet
+    read go (their link invited the worker to a meeting that will not happen), each removal
+    in the change trail, and each invitee is told it is cancelled, with its date (never a
+    child, nor the reason: the meeting's page shows that). Call inside the cancelling
+    service's transaction; returns how many invitations went."""
+    unread = Notification.objects.filter(
+        record_type=record_type_of(meeting),
+        record_id=meeting.pk,
+        kind=NotificationKind.MEETING_INVITATION,
+        read_at__isnull=True,
+    )
+    gone = _remove(actor, unread)
+    when = f" on {on_day(on)}" if on is not None else ""
+    text = f"The {what}{when} you were invited to is cancelled"
+    for worker in {w.pk: w for w in invitees}.values():
+        notify(
+            worker,
+            NotificationKind.MEETING_CANCELLED,
+            actor=actor,
+            about=meeting,
+            url=url,
+            text=text,
+        )
+    return gone
+
+
 def assign(
     actor: Worker, owner: Worker, action: models.Model, url: str, what: str, due_on: dt.date | None
 ) -> Notification | None:
@@ -219,11 +253,9 @@ def forget_all(*, actor: Worker, records: Iterable[models.Model]) -> int:
         by_type.setdefault(record_type_of(record), []).append(record.pk)
     gone = 0
     for record_type, ids in by_type.items():
-        about = Notification.objects.filter(record_type=record_type, record_id__in=ids)
-        for notification in about:
-            record_change(actor=actor, action=ChangeAction.DELETE, obj=notification)
-            gone += 1
-        about.delete()
+        gone += _remove(
+            actor, Notification.objects.filter(record_type=record_type, record_id__in=ids)
+        )
     return gone
 
 
@@ -235,8 +267,13 @@ def forget(*, actor: Worker, record: models.Model, recipient: Worker | None = No
     about = Notification.objects.filter(record_type=record_type_of(record), record_id=record.pk)
     if recipient is not None:
         about = about.filter(recipient=recipient)
-    gone = list(about)
+    return _remove(actor, about)
+
+
+def _remove(actor: Worker, notifications: models.QuerySet[Notification]) -> int:
+    """Delete ``notifications``, each deletion in the change trail; how many."""
+    gone = list(notifications)
     for notification in gone:
         record_change(actor=actor, action=ChangeAction.DELETE, obj=notification)
-    about.delete()
+    notifications.filter(pk__in=[n.pk for n in gone]).delete()
     return len(gone)

@@ -39,7 +39,7 @@ from locus.forums.models import (
     FINISHED_ACTION_STATUSES,
     Attendance,
 )
-from locus.notifications.services import assign, invite
+from locus.notifications.services import assign, invite, meeting_cancelled
 from locus.panels.models import (
     PANEL_MACHINE,
     PLAN_SOURCE,
@@ -372,7 +372,15 @@ def panel_cancel(*, actor: Worker, meeting: PanelMeeting, reason: str) -> PanelM
     reason = _text(problems, "reason", reason, "Say why the meeting is cancelled")
     problems.raise_if_any()
     sharing.end_shares(actor=actor, source=meeting, note="Meeting cancelled")
-    return _move(actor, meeting, PanelStep.CANCEL, cancelled_at=clock.now(), cancel_reason=reason)
+    meeting = _move(
+        actor, meeting, PanelStep.CANCEL, cancelled_at=clock.now(), cancel_reason=reason
+    )
+    # Those on its list hear it is off, and an invitation they have not read goes.
+    listed = [a.worker for a in meeting.attendees.select_related("worker") if a.worker]
+    label = PanelKind(meeting.kind).label
+    url = reverse("panel", args=[meeting.pk])
+    meeting_cancelled(actor, meeting, listed, url, label, meeting.meets_on)
+    return meeting
 
 
 # --- The meeting ------------------------------------------------------------------------------
