@@ -66,6 +66,7 @@ DATA_STEPS: dict[tuple[str, str], Callable[[], None] | str] = {
     ("people", "0008_episode_one_open_per_status"): "checks existing episodes (none yet)",
     ("api", "0002_every_token_expires"): "dates existing tokens with no expiry (none yet)",
     ("api", "0004_end_inactive_holders_tokens"): "ends inactive workers' tokens (none yet)",
+    ("api", "0006_revoked_reason"): "copies revoked tokens' reasons from the register (none yet)",
     ("people", "0009_route_own_requests_again"): "routes existing open own requests (none yet)",
     ("auth", "0011_update_proxy_permissions"): "moves permissions of existing proxy models",
     ("contenttypes", "0002_remove_content_type_name"): "a no-op forwards",
