@@ -4,6 +4,8 @@ downloaded to be sent, and only then may the request be completed."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from locus.audit.models import AccessAction, AccessEvent
@@ -205,3 +207,21 @@ def test_another_member_of_the_data_team_names_someone_else_when_the_approver_is
     package_approve(actor=third, package=made, reason="Read against the record")
     with pytest.raises(ValidationFailed):  # decided: nobody changes who decided
         package_change_approver(actor=world.admin, package=made, approver=away, reason="Back")
+
+
+def test_nobody_names_themselves_to_check_another_s_export(world: World, scene: Scene) -> None:
+    """A third member of the data team cannot take over the check of an export someone else
+    asked for by naming themselves: they would read it, and release it, alone."""
+    other_admin(world)
+    made = asked_export(world, scene.request)
+    third = make_worker(world.system, team=None, role="administrator", username="admin3")
+    with pytest.raises(ValidationFailed) as refused:
+        package_change_approver(actor=third, package=made, approver=third, reason="Away")
+    assert "approver" in refused.value.errors
+    with pytest.raises(NotPermitted):
+        package_file(third, made)
+    change = f"/data/subject-access/{scene.request.pk}/packages/{made.pk}/approver/"
+    fourth = make_worker(world.system, team=None, role="administrator", username="admin4")
+    page = client_for(third).get(change).content.decode()
+    offered = re.findall(r'<option value="(\d+)"', page.split('name="approver"', 1)[1])
+    assert offered == [str(fourth.pk)]  # not themselves, the maker, nor the one named

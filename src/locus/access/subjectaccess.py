@@ -48,6 +48,15 @@ def may_be_named_approver(worker: Worker, maker: Worker) -> bool:
     return policies.is_administrator(worker) and worker.pk != maker.pk
 
 
+def may_be_named_instead(worker: Worker, package: SubjectAccessPackage, actor: Worker) -> bool:
+    """Whom ``actor`` may name to check ``package`` in place of its approver: another member
+    of the data team, never its maker, the approver named now, nor ``actor`` themselves
+    (naming oneself would let one person take another's export to read and release it)."""
+    return worker.pk not in (actor.pk, package.approver_id) and may_be_named_approver(
+        worker, package.made_by
+    )
+
+
 def may_approve_release(worker: Worker, package: SubjectAccessPackage) -> bool:
     """The approver named on ``package``, still of the data team, and not its maker (also
     whoever may return it unapproved); never once it was returned."""

@@ -387,11 +387,9 @@ def package_change_approver(
         "This export failed or was deleted: make a new one",
     )
     problems.check(
-        approver is not None
-        and approver.pk != package.approver_id
-        and rules.may_be_named_approver(approver, package.made_by),
+        approver is not None and rules.may_be_named_instead(approver, package, actor),
         "approver",
-        "Choose another member of the data team, not the one named nor who asked for it",
+        "Choose another member of the data team: not the one named, who asked for it, nor you",
     )
     why = clean_text(
         problems,

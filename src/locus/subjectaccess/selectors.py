@@ -107,11 +107,10 @@ def releases_waiting(viewer: Worker) -> list[SubjectAccessPackage]:
     )
 
 
-def approvers_instead(package: SubjectAccessPackage) -> list[Worker]:
-    """Whom the approver of ``package`` may be changed to: the data team but its maker and
-    the approver named now."""
-    team = approvers_for(package.made_by)
-    return [w for w in team if w.pk != package.approver_id]
+def approvers_instead(package: SubjectAccessPackage, viewer: Worker) -> list[Worker]:
+    """Whom ``viewer`` may name to check ``package`` in place of its approver: the data team
+    but its maker, the approver named now and ``viewer``."""
+    return [w for w in data_team() if rules.may_be_named_instead(w, package, viewer)]
 
 
 def data_team() -> list[Worker]:

@@ -219,7 +219,11 @@ def _package_step(
             button,
             success,
             package=made,
-            **({"approvers": lambda sar: selectors.approvers_instead(made(sar))} if offer else {}),
+            **(
+                {"approvers": lambda sar: selectors.approvers_instead(made(sar), request.user)}
+                if offer
+                else {}
+            ),
         )
 
     return view
