@@ -623,9 +623,8 @@ def sees_all_actions(worker: Worker) -> bool:
 def can_land_action(worker: Worker, plan: ContextPlan) -> bool:
     """Who may land an action agreed at another forum (an HSB meeting, a MACE panel) on the
     plan: a worker who may sit on such a forum (active practitioner, manager or analyst of
-    a team) and who sees the plan's context. The forum checks its own list first."""
-    if is_administrator(worker):
-        return True
+    a team) and who sees the plan's context. The forum checks its own list first. Never
+    the IT administrator, whose role writes no casework."""
     return (
         worker.team_id is not None
         and works_cases(worker)
