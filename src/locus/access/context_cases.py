@@ -39,7 +39,7 @@ context case names a child only to a viewer who already sees them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import (
@@ -78,6 +78,7 @@ from locus.casework.models import (
     DomainFinding,
     Evidence,
     PlanAction,
+    PlanActionUpdate,
     PlanChild,
     PlanGoal,
     Referral,
@@ -665,6 +666,40 @@ def action_receivers(action: PlanAction) -> QuerySet[Worker]:
     """Whom an action may be given to: anyone who may own casework (the add-action form's
     owners, :func:`casework_workers`), but not its owner now."""
     return casework_workers().exclude(pk=action.owner_id or 0)
+
+
+def sees_action_history(worker: Worker, *, case_seen: bool) -> bool:
+    """Whether ``worker`` reads an action's whole history: whoever opens its case
+    (``case_seen``) and sees all its actions. An owner the action was given to who may not
+    see its case, and a partner (who sees its own agency's actions only), read it from the
+    step that gave the action to its owner now (:func:`updates_shown`): the notes before it
+    were written by and for those who see the case, and may name children. Giving work is
+    not a way in."""
+    return case_seen and sees_all_actions(worker)
+
+
+def receiver_sees_history(worker: Worker, action: PlanAction) -> bool:
+    """Whether ``worker``, given ``action``, would read its whole history
+    (:func:`sees_action_history`), for the giver's warning (a query or two)."""
+    case = action.plan.case
+    return sees_all_actions(worker) and sees_case(worker, case)
+
+
+def updates_shown(
+    updates: Sequence[PlanActionUpdate], *, whole: bool
+) -> tuple[list[PlanActionUpdate], int]:
+    """The steps of an action's history its reader is shown, in the order given, and how many
+    earlier ones are not: all of them to a reader of the whole history; to anyone else the
+    latest hand-over (``given_to``: an action changes owner only by being given, so that
+    step gave it to its owner now) and the steps after it. An action never given is shown
+    whole: its notes were written while its owner and agency were those of now."""
+    steps = list(updates)
+    handed = [u for u in steps if u.given_to_id is not None]
+    if whole or not handed:
+        return steps, 0
+    last = max(handed, key=lambda u: (u.at, u.pk))
+    shown = [u for u in steps if (u.at, u.pk) >= (last.at, last.pk)]
+    return shown, len(steps) - len(shown)
 
 
 def can_chair(worker: Worker, case: ContextCase) -> bool:

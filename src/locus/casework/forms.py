@@ -548,6 +548,14 @@ class GiveActionForm(ChoosingForm):
         label="Who takes it on", error_messages=_required("Choose a worker from the list")
     )
     reason = text_field("Why does it go to them?", "Say why the action goes to someone else")
+    understood = forms.BooleanField(
+        label="Give it to them even if they cannot open this case",
+        help_text="Someone who cannot open this case (a partner organisation's worker, or a "
+        "worker outside its team) reads this action, the reason you give here and the updates "
+        "written from now on. They do not read its earlier updates, its place, the rest of "
+        "the plan or the children.",
+        required=False,
+    )
 
     def __init__(self, *args: Any, owners: Iterable[Worker], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

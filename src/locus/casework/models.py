@@ -703,9 +703,14 @@ class PlanAction(forums.Action):
 
 
 class PlanActionUpdate(forums.ActionUpdate):
-    """One step in an action's history: what happened, its status and due date after it."""
+    """One step in an action's history: what happened, its status and due date after it.
+
+    A step that gave the action to someone else names them (``given_to``): an owner who may
+    not see the case, and a partner, read the history from that step on only, as the notes
+    before it were written for the case's team (``context_cases.updates_shown``)."""
 
     action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="updates")
+    given_to = optional_worker()
 
 
 class PlanChild(models.Model):

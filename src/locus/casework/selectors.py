@@ -300,6 +300,8 @@ class ActionRow:
     builds_on: list[str] = field(default_factory=list)
     # Offered to the case's lead and its team's managers while the action and case are open.
     can_give: bool = False
+    # The steps before the action was given to a partner's worker, not shown to the partner.
+    earlier: int = 0
 
 
 @dataclass
@@ -436,17 +438,20 @@ def case_detail(*, viewer: Worker, case: ContextCase) -> CaseView:
         open_case = case.status not in (CaseStatus.CLOSING, CaseStatus.CLOSED)
         # A child's strengths are shown only to those who see the child.
         strengths = build_on_labels(viewer, {s for a in seen for s in a.builds_on.all()})
-        rows = [
-            ActionRow(
-                a,
-                list(a.updates.all()),
-                policies.can_update_action(viewer, a) and plan.status != PlanStatus.ENDED,
-                not a.is_finished and a.due_on < now,
-                [strengths[s.pk] for s in a.builds_on.all() if s.pk in strengths],
-                open_case and not a.is_finished and policies.can_give_action(viewer, a),
+        for a in seen:
+            # A partner reads an action given to it from the hand-over on.
+            updates, earlier = policies.updates_shown(list(a.updates.all()), whole=not partner)
+            rows.append(
+                ActionRow(
+                    a,
+                    updates,
+                    policies.can_update_action(viewer, a) and plan.status != PlanStatus.ENDED,
+                    not a.is_finished and a.due_on < now,
+                    [strengths[s.pk] for s in a.builds_on.all() if s.pk in strengths],
+                    open_case and not a.is_finished and policies.can_give_action(viewer, a),
+                    earlier,
+                )
             )
-            for a in seen
-        ]
         if not partner:  # a partner organisation is told of no child, not even how many
             children, hidden_children = plan_children(
                 viewer, plan, restricted=case.context.is_restricted
@@ -1106,16 +1111,27 @@ class OwnAction:
     case_seen: bool
     live: bool  # not finished, on a plan not ended: it takes updates
     can_update: bool
+    # The steps before the one that gave the action to the viewer, not shown to an owner who
+    # does not read its whole history (``context_cases.sees_action_history``).
+    earlier: int = 0
 
 
 def own_action(*, viewer: Worker, action: PlanAction) -> OwnAction:
     """The owner's page of their action (two queries: its history, and sight of its case). An
-    analyst owns actions but records progress through their team (``can_update_action``)."""
+    analyst owns actions but records progress through their team (``can_update_action``).
+    An owner given the action who may not see its case (or a partner's worker) reads its
+    history from the hand-over on, and how many earlier steps there are."""
     live = action.plan.status in LIVE_PLANS and action.status not in FINISHED_ACTION_STATUSES
+    case_seen = bool(_seen_cases(viewer, [action.plan.case_id]))
+    updates, earlier = policies.updates_shown(
+        list(action.updates.select_related("by")),
+        whole=policies.sees_action_history(viewer, case_seen=case_seen),
+    )
     return OwnAction(
         action=action,
-        updates=list(action.updates.select_related("by")),
-        case_seen=bool(_seen_cases(viewer, [action.plan.case_id])),
+        updates=updates,
+        case_seen=case_seen,
         live=live,
         can_update=live and policies.can_update_action(viewer, action),
+        earlier=earlier,
     )

@@ -1323,15 +1323,26 @@ def action_update(
 
 @transaction.atomic
 def action_give(
-    *, actor: Worker, action: PlanAction, owner: Worker | None, reason: str
+    *,
+    actor: Worker,
+    action: PlanAction,
+    owner: Worker | None,
+    reason: str,
+    understood: bool | None = None,
 ) -> PlanAction:
     """Give an open action to someone else (its owner has left, or can no longer work it),
     saying why: the case's lead or a manager of its team, to a worker who may own casework
     (``context_cases.action_receivers``). The action is then delivered by the new owner's
-    agency. The step is kept in the action's history; the new owner is told, and the old
-    owner's notification goes (its page would answer "not found" to them). A partner
-    worker given it is written to the sharing register, as for a new partner action. Not
-    while a manager decides on closing the case, nor once it is closed."""
+    agency. The step is kept in the action's history, naming whom it was given to; the new
+    owner is told, and the old owner's notification goes (its page would answer "not found"
+    to them). A partner worker given it is written to the sharing register, as for a new
+    partner action. Not while a manager decides on closing the case, nor once it is closed.
+
+    A new owner who cannot open the case, or a partner's worker, reads the action, this
+    step (with its reason) and what follows, never the earlier updates, written for the
+    case's team (``context_cases.updates_shown``). The form asks the giver to say they
+    understand that (``understood``: False until ticked; None from a caller that asks
+    nobody), and refuses until they do."""
     permitted(policies.can_give_action, actor, action)
     plan = action.plan
     _still_open(plan.case, "its actions are not given to anyone else")
@@ -1348,11 +1359,21 @@ def action_give(
             "Choose a worker from the list",
         )
     reason = _text(problems, "reason", reason, "Say why the action goes to someone else")
+    if understood is False and owner is not None and "owner" not in problems.errors:
+        problems.check(
+            policies.receiver_sees_history(owner, action),
+            "understood",
+            f"{owner} cannot open this case: they will read this action, your reason and the "
+            "updates from now on, but not its earlier updates. Tick the box to give it to "
+            "them anyway, or choose someone else",
+        )
     problems.raise_if_any()
     assert owner is not None and owner.team is not None
     before, agency = action.owner, owner.team.agency
     note = f"Given to {owner}, {agency}, by {actor} (owned by {action.owner_text}): {reason}"
-    step = forums.log_action(actor, action, note, status=action.status, due_on=action.due_on)
+    step = forums.log_action(
+        actor, action, note, status=action.status, due_on=action.due_on, also={"given_to": owner}
+    )
     fields = {"owner": owner, "owner_name": "", "agency": agency, "updated_at": step.at}
     action = save_changes(actor=actor, obj=action, fields=fields)
     if before is not None:

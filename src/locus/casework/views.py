@@ -392,7 +392,11 @@ def own_action_page(request: AuthedRequest, action_id: int) -> HttpResponse:
     record_access(
         actor=request.user,
         obj=action,
-        detail={"page": "own action", "case_seen": page.case_seen},
+        detail={
+            "page": "own action",
+            "case_seen": page.case_seen,
+            "updates_shown": [u.pk for u in page.updates],
+        },
     )
     return render(request, "casework/own_action.html", {"d": page, "a": action, "form": form})
 
@@ -732,8 +736,14 @@ def _give_form(request: AuthedRequest, action: Any) -> GiveActionForm:
 
 
 def _give_action(actor: Worker, action: Any, form: GiveActionForm) -> Any:
-    owner, reason = form.chosen("owner"), form.cleaned_data["reason"]
-    return services.action_give(actor=actor, action=action, owner=owner, reason=reason)
+    owner, data = form.chosen("owner"), form.cleaned_data
+    return services.action_give(
+        actor=actor,
+        action=action,
+        owner=owner,
+        reason=data["reason"],
+        understood=data.get("understood", False),
+    )
 
 
 def _give_intro(action: Any) -> str:

@@ -51,13 +51,15 @@ def log_action(
     *,
     status: str | None = None,
     due_on: dt.date | None = None,
+    also: Mapping[str, Any] | None = None,
 ) -> ActionUpdate:
     """Write one step of ``action``'s history (its model's ``history_model``), audited:
     from the action's status and due date to ``status`` and ``due_on``. Without them it
-    is the first step (agreeing the action), which comes from nowhere."""
+    is the first step (agreeing the action), which comes from nowhere. ``also``: more
+    fields of the feature's history (whom a plan action's hand-over gave it to)."""
     first = status is None
     # Each feature's history declares its own ``action`` key (the abstract model cannot).
-    about: dict[str, Any] = {"action": action}
+    about: dict[str, Any] = {"action": action, **(also or {})}
     step = action.history_model()._default_manager.create(
         **about,
         at=clock.now(),

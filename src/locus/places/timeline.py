@@ -297,7 +297,9 @@ def _plan_events(case: ContextCase, *, all_actions: bool, agency_id: int | None)
         if not all_actions and action.agency_id != agency_id:
             continue
         what = f"{action.description} ({action.agency.name})"
-        for update in action.updates.all():
+        # A partner reads an action given to it from the hand-over on (case_rules.updates_shown).
+        updates, _earlier = case_rules.updates_shown(action.updates.all(), whole=all_actions)
+        for update in updates:
             yield Event(update.at, "Case", _update_title(update), f"{what}: {update.note}", url)
         if not action.is_finished:
             title = "Action overdue" if action.due_on < today else "Action due"
