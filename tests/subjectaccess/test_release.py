@@ -34,6 +34,18 @@ def test_the_maker_names_another_member_of_the_data_team_to_approve(
         assert "approver" in refused.value.errors
 
 
+def test_my_works_read_logs_the_request_an_export_waits_on(world: World, scene: Scene) -> None:
+    """The approver's My work names the request by its reference: the read's audit row
+    lists it, as it does the requests assigned to them. Before, it listed none."""
+    approver = other_admin(world)
+    asked_export(world, scene.request)
+    work = client_for(approver).get("/my-work/").content.decode()
+    assert f"Approve the release of the export for {scene.request.reference}" in work
+    event = AccessEvent.objects.filter(actor=approver).latest("id")
+    assert event.detail["via"] == "my work"
+    assert event.detail["subject_access_requests_shown"] == [scene.request.pk]
+
+
 def test_the_maker_alone_can_neither_download_nor_approve_their_export(
     world: World, scene: Scene
 ) -> None:

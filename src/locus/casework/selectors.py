@@ -749,6 +749,7 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
                 reverse("subject-access-request", args=[p.request_id]),
                 p.request.deadline,
                 "Data team",
+                shown=("subject_access_requests_shown", p.request_id),
             )
             for p in subject_access_releases(viewer)
         ]
