@@ -72,6 +72,10 @@ from locus.profiles.selectors import build_on_labels
 from locus.subjectaccess.selectors import due_for as subject_access_due
 from locus.subjectaccess.selectors import releases_waiting as subject_access_releases
 
+# The key a read's audit row lists the context cases it showed under (by their place: a work
+# list's items, a sign-off waiting), as ``WorkItem.shown`` names it.
+CASES_SHOWN = "cases_shown"
+
 # --- Reference data --------------------------------------------------------------------------
 
 
@@ -589,7 +593,6 @@ WHAT_NEXT = {
 
 
 CASE_NOT_SEEN = "A case you cannot see"
-CASES_SHOWN = "cases_shown"
 """What a work list says instead of a context's name when the viewer may not see its case (a
 manager's team view lists work on other teams' cases; a home's name is a family's address)."""
 
