@@ -4,9 +4,11 @@ is due, and what is audited."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from locus.access import lookups, policies
 from locus.access.context_cases import referrals_visible_to
@@ -493,7 +495,6 @@ def test_the_visit_form_offers_the_next_planned_date_to_record(
     client = client_for(world.social_worker)
     url = f"/outreach/plans/{park_plan.pk}/visit/"
     assert 'value="06/11/2026"' in client.get(url).text
-    assert 'value="06/11/2026"' in client.get(f"/outreach/plans/{park_plan.pk}/missed/").text
     assert 'value="20/11/2026"' in client.get(f"{url}?on=2026-11-20").text
     for day in (6, 13, 20):
         visit(world, park_plan, on=dt.date(2026, 11, day))
@@ -501,6 +502,50 @@ def test_the_visit_form_offers_the_next_planned_date_to_record(
     visit(world, park_plan, on=FRIDAY)
     on_a_friday.at(dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC))
     assert 'value="28/11/2026"' in client.get(url).text  # today, not a planned date ahead
+
+
+def _missed_form(client: Client, visit_plan: VisitPlan, query: str = "") -> tuple[str, str]:
+    """The missed-visit form's page and the date it opens with ("" when it opens blank)."""
+    page = client.get(f"/outreach/plans/{visit_plan.pk}/missed/{query}").text
+    field = re.search(r'<input[^>]*name="on"[^>]*>', page)
+    assert field is not None
+    value = re.search(r'value="([^"]*)"', field.group(0))
+    return page, value.group(1) if value else ""
+
+
+def test_the_missed_visit_form_opens_on_the_latest_planned_date_still_open(
+    world: World, park_plan: VisitPlan
+) -> None:
+    """Opened from "Record it as missed" on a plan's page, the form takes that planned date;
+    opened otherwise, or with a date it would refuse (one ahead, a day not planned), it
+    offers the latest planned date up to today not yet recorded: the last week's visit."""
+    client = client_for(world.social_worker)
+    assert _missed_form(client, park_plan)[1] == "27/11/2026"
+    assert _missed_form(client, park_plan, "?on=2026-11-13")[1] == "13/11/2026"
+    for ahead_or_unplanned in ("2026-12-04", "2026-11-24"):
+        assert _missed_form(client, park_plan, f"?on={ahead_or_unplanned}")[1] == "27/11/2026"
+
+
+def test_the_missed_visit_form_saved_as_it_opens_records_the_missed_visit(
+    world: World, park_plan: VisitPlan, on_a_friday: FrozenClock
+) -> None:
+    """A worker who gives only the reason and saves has the missed visit recorded: the date
+    the form opens with is one it accepts, even when every planned date of the last four
+    weeks is recorded and today is not a planned day (not today, then, but the older open
+    date). Once none is open, the form opens blank and says why."""
+    on_a_friday.at(dt.datetime(2026, 12, 12, 12, tzinfo=dt.UTC))  # a Saturday
+    for day in (dt.date(2026, 11, 13) + dt.timedelta(weeks=n) for n in range(5)):
+        visit(world, park_plan, on=day)
+    client = client_for(world.social_worker)
+    page, on = _missed_form(client, park_plan)
+    assert on == "06/11/2026"
+    url = f"/outreach/plans/{park_plan.pk}/missed/"
+    assert client.post(url, {"on": on, "reason": "Both workers were off sick."}).status_code == 302
+    missed = Visit.objects.get(plan=park_plan, status=VisitStatus.MISSED)
+    assert missed.on == dt.date(2026, 11, 6)
+    page, on = _missed_form(client, park_plan)
+    assert on == ""
+    assert "No planned visit is left to record as missed" in page
 
 
 def test_the_visit_missed_and_end_forms_log_the_plan_and_the_records_they_offer(

@@ -31,6 +31,8 @@ from locus.places.models import Context
 #: How far back an unrecorded planned visit stays due (overdue), and how far ahead it shows.
 DUE_BACK = dt.timedelta(days=28)
 DUE_AHEAD = dt.timedelta(days=7)
+#: A visit's date may be recorded up to this long after it (a late write-up), never ahead.
+RECORD_BACK = dt.timedelta(days=90)
 
 
 def planned_dates(plan: VisitPlan, start: dt.date, end: dt.date) -> list[dt.date]:
@@ -65,6 +67,18 @@ def day_to_record(plan: VisitPlan) -> dt.date:
     recorded = plan.visits.filter(on__gte=on - DUE_BACK).values_list("on", flat=True)
     due = [day for day in due_dates(plan, recorded, on) if day <= on]
     return due[0] if due else on
+
+
+def day_to_mark_missed(plan: VisitPlan, asked: dt.date | None = None) -> dt.date | None:
+    """The date a missed-visit form opens with, one it accepts: ``asked`` (a planned date's
+    link) when it may be marked missed, else the plan's latest planned date that may (up to
+    today, within ``RECORD_BACK``, not yet recorded); None when none may. One query."""
+    on = today()
+    recorded = set(plan.visits.filter(on__gte=on - RECORD_BACK).values_list("on", flat=True))
+    open_days = [day for day in planned_dates(plan, on - RECORD_BACK, on) if day not in recorded]
+    if asked in open_days:
+        return asked
+    return open_days[-1] if open_days else None
 
 
 # --- Visits, as a viewer sees them ------------------------------------------------------------

@@ -30,14 +30,12 @@ from locus.outreach.models import (
     VisitStatus,
     Weekday,
 )
-from locus.outreach.selectors import planned_dates
+from locus.outreach.selectors import RECORD_BACK, planned_dates
 from locus.people.models import Person
 from locus.places.models import Context
 
 MAX_TEXT = 5000
 MAX_SHORT = 300
-#: A visit's date may be recorded up to this long after it (a late write-up), never ahead.
-RECORD_BACK = dt.timedelta(days=90)
 
 
 def _text(problems: Problems, field: str, value: str, missing: str, *, required: bool) -> str:

@@ -26,14 +26,27 @@ from locus.outreach.forms import ConsentForm, EndForm, MissedForm, PlanForm, Vis
 from locus.outreach.models import VisitPlan
 from locus.places.models import Context
 
+NOTHING_TO_MISS = (
+    "No planned visit is left to record as missed: a planned date is recorded as missed once "
+    "its day has come, up to 90 days after it, and only while nothing is recorded on it."
+)
 
-def _day(request: AuthedRequest, plan: VisitPlan) -> dt.date:
-    """The planned date a "record" link carries (``?on=``), else the plan's next planned
-    date still to record (``selectors.day_to_record``)."""
+
+def _asked(request: AuthedRequest) -> dt.date | None:
+    """The planned date a "record" link carries (``?on=``), if any."""
     try:
         return dt.date.fromisoformat(request.GET.get("on", ""))
     except ValueError:
-        return selectors.day_to_record(plan)
+        return None
+
+
+def _day(request: AuthedRequest, plan: VisitPlan) -> dt.date | None:
+    """The date the visit form opens with: the one a "record" link carries, else the plan's
+    next planned date still to record (``selectors.day_to_record``). Only for the form's
+    first showing: a post carries its own date."""
+    if request.method != "GET":
+        return None
+    return _asked(request) or selectors.day_to_record(plan)
 
 
 def plans_list(request: AuthedRequest) -> HttpResponse:
@@ -108,12 +121,19 @@ def _visit_page(
     heading: str,
     button: str,
     page: str,
+    intro: str = "",
     **shown: list[int],
 ) -> HttpResponse:
     """A form on a plan, logged as a read of the plan with the ids of what it offers."""
     record_access(actor=request.user, obj=plan, detail={"page": page, **shown})
     return form_page(
-        request, "outreach/visit_form.html", form, heading=heading, button=button, plan=plan
+        request,
+        "outreach/visit_form.html",
+        form,
+        heading=heading,
+        button=button,
+        plan=plan,
+        intro=intro,
     )
 
 
@@ -174,7 +194,11 @@ def visit_new(request: AuthedRequest, plan_id: int) -> HttpResponse:
 def visit_missed(request: AuthedRequest, plan_id: int) -> HttpResponse:
     plan = rules.access_plan(request.user, plan_id)
     permitted(rules.can_record_visit, request.user, plan)
-    form = MissedForm(posted(request), initial={"on": _day(request, plan)})
+    intro, initial = "", {}
+    if request.method == "GET":  # a post carries its own date
+        initial["on"] = day = selectors.day_to_mark_missed(plan, _asked(request))
+        intro = NOTHING_TO_MISS if day is None else ""
+    form = MissedForm(posted(request), initial=initial)
 
     def run() -> None:
         data = form.cleaned_data
@@ -183,7 +207,9 @@ def visit_missed(request: AuthedRequest, plan_id: int) -> HttpResponse:
     if submitted(request, form, run, "Missed visit recorded"):
         return redirect("visit-plan", plan.pk)
     heading = f"Record a missed visit to {plan.context.name}"
-    return _visit_page(request, plan, form, heading, "Record it as missed", "record a missed visit")
+    return _visit_page(
+        request, plan, form, heading, "Record it as missed", "record a missed visit", intro=intro
+    )
 
 
 def plan_end(request: AuthedRequest, plan_id: int) -> HttpResponse:
