@@ -477,6 +477,30 @@ def test_an_extra_visit_on_a_day_not_planned_is_recorded_and_shown_as_unplanned(
     assert "Visit made (unplanned)" in timeline
 
 
+def test_an_unplanned_visit_s_confirmation_says_it_was_recorded_as_unplanned(
+    world: World, park_plan: VisitPlan
+) -> None:
+    """A worker who records a visit on a day the plan did not plan is told so when it is
+    saved (so a mistyped date is noticed, and they know the planned date stays due); a
+    visit on a planned date is simply recorded."""
+    client = client_for(world.social_worker)
+    url = f"/outreach/plans/{park_plan.pk}/visit/"
+    fields = {
+        "start_time": "16:00",
+        "went": [str(world.social_worker.pk)],
+        "observed": "Quiet by the skate park.",
+        "met_count": "2",
+        "engaged_count": "1",
+    }
+    extra = client.post(url, {**fields, "on": "24/11/2026"}, follow=True).text
+    assert (
+        "Visit recorded as unplanned: the plan did not plan a visit on Tuesday 24 November 2026"
+        in extra
+    )
+    planned = client.post(url, {**fields, "on": "20/11/2026"}, follow=True).text
+    assert "Visit recorded" in planned and "unplanned: the plan" not in planned
+
+
 def test_a_missed_visit_is_one_the_plan_planned(world: World, park_plan: VisitPlan) -> None:
     """Nothing was due on a day not planned, so nothing there can be missed."""
     with nothing_written(*MODELS), pytest.raises(ValidationFailed) as refused:

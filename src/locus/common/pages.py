@@ -53,18 +53,22 @@ def show_refusal(form: GovukForm, error: ValidationFailed | InvalidTransition) -
 
 
 def submitted(
-    request: AuthedRequest, form: GovukForm, run: Callable[[], Any], success: str
+    request: AuthedRequest,
+    form: GovukForm,
+    run: Callable[[], Any],
+    success: str | Callable[[Any], str],
 ) -> bool:
-    """Run the service for a valid POSTed form; True when it succeeded."""
+    """Run the service for a valid POSTed form; True when it succeeded. ``success`` is the
+    message then shown, or makes it from what ``run`` returned."""
     ok = request.method == "POST" and form.is_valid()
     if ok:
         try:
-            run()
+            done = run()
         except (ValidationFailed, InvalidTransition) as error:
             show_refusal(form, error)
             ok = False
         else:
-            messages.success(request, success)
+            messages.success(request, success if isinstance(success, str) else success(done))
     return ok
 
 

@@ -23,7 +23,7 @@ from locus.common.pages import created, form_page, posted, submitted
 from locus.common.services import permitted, today
 from locus.outreach import selectors, services
 from locus.outreach.forms import ConsentForm, EndForm, MissedForm, PlanForm, VisitForm
-from locus.outreach.models import VisitPlan
+from locus.outreach.models import Visit, VisitPlan
 from locus.places.models import Context
 
 NOTHING_TO_MISS = (
@@ -137,6 +137,16 @@ def _visit_page(
     )
 
 
+def _recorded(visit: Visit) -> str:
+    """The confirmation of a visit recorded, saying when it was not on a planned date."""
+    if not visit.unplanned:
+        return "Visit recorded"
+    return (
+        f"Visit recorded as unplanned: the plan did not plan a visit on {visit.on:%A %-d %B %Y}, "
+        "so the planned dates stay due until each is recorded"
+    )
+
+
 def visit_new(request: AuthedRequest, plan_id: int) -> HttpResponse:
     plan = rules.access_plan(request.user, plan_id)
     permitted(rules.can_record_visit, request.user, plan)
@@ -155,9 +165,9 @@ def visit_new(request: AuthedRequest, plan_id: int) -> HttpResponse:
         referrals=referrals,
     )
 
-    def run() -> None:
+    def run() -> Visit:
         data = form.cleaned_data
-        services.visit_record(
+        return services.visit_record(
             actor=request.user,
             plan=plan,
             on=data["on"],
@@ -176,7 +186,7 @@ def visit_new(request: AuthedRequest, plan_id: int) -> HttpResponse:
             guardians_note=data.get("guardians_note", ""),
         )
 
-    if submitted(request, form, run, "Visit recorded"):
+    if submitted(request, form, run, _recorded):
         return redirect("visit-plan", plan.pk)
     return _visit_page(
         request,
