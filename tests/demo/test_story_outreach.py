@@ -37,6 +37,9 @@ def test_the_demo_home_goes_the_whole_way_and_the_centre_is_visited(borough: Sum
     # The centre: visits recorded (one missed) and this week's due in the lead's My work.
     visits = list(plan.visits.all())
     assert len(visits) >= 4 and sum(v.status == VisitStatus.MISSED for v in visits) == 1
+    # One visit on a day not planned, made, so the plan's page shows an unplanned one.
+    (extra,) = [v for v in visits if v.unplanned]
+    assert extra.status == VisitStatus.MADE and extra.on.weekday() != plan.weekday
     due = selectors.visits_due(case.closure_requested_by)
     assert {d.plan for d in due} == {plan}
     assert [d.on for d in due if d.on <= today()] == [max(v.on for v in visits) + WEEK]

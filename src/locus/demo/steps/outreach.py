@@ -11,7 +11,8 @@
   ``team.manager`` (not the one who asked) approves;
 * **visits that reclaim the Kingsgate Shopping Centre** (its case is under a plan): weekly
   on Thursdays, 16:00 to 18:00, by ``social.worker`` and detached youth work with the police
-  and the centre's security; the last five weeks recorded (one missed), this week's due.
+  and the centre's security; the last five weeks recorded (one missed, and an unplanned
+  visit the Saturday after it, on security's word that the car had come), this week's due.
 
 Safe to call again: it adds nothing when the demo home is there.
 """
@@ -233,6 +234,10 @@ def _reclaiming_visits(story: _StoryClock, lead: Worker) -> VisitPlan | None:
             services.visit_missed(
                 actor=lead, plan=plan, on=day, reason="Both workers called to a strategy meeting."
             )
+            # Back on the Saturday after, a day not planned: the visit is kept as unplanned.
+            extra = day + dt.timedelta(days=2)
+            story.days_ago(40 - (extra - began).days)
+            _extra_visit(lead, plan, extra)
             continue
         _visit(lead, plan, day, number, [w for w in (lead, youth_worker) if w is not None])
     return plan
@@ -260,4 +265,22 @@ def _visit(lead: Worker, plan: VisitPlan, day: dt.date, number: int, went: list[
         else "",
         guardians=["security", "shop_staff"],
         guardians_note="The food court staff now call security when the car comes.",
+    )
+
+
+def _extra_visit(lead: Worker, plan: VisitPlan, day: dt.date) -> None:
+    """An unplanned visit: security said the car came while the Thursday visit was missed."""
+    services.visit_record(
+        actor=lead,
+        plan=plan,
+        on=day,
+        start_time=dt.time(14),
+        end_time=dt.time(15, 30),
+        went=[lead],
+        went_others="Centre security supervisor",
+        observed="Security said the car came on Thursday while we were not there; no car "
+        "today, and a few young people by the food court.",
+        met_count=3,
+        engaged_count=2,
+        guardians=["security"],
     )
