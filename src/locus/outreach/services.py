@@ -158,13 +158,6 @@ def visit_plan_end(
     return kit.save_changes(actor=actor, obj=plan, fields={"ends_on": last_on, **ended})
 
 
-def _held(plan: VisitPlan) -> None:
-    """Read the plan afresh and hold it: a visit form loaded before the visits were ended
-    is checked against the plan's last date as it is now, and two workers recording the
-    same date at once are told it is recorded (not refused by the database)."""
-    kit.lock(plan)
-
-
 def _check_date(problems: Problems, plan: VisitPlan, on: dt.date | None) -> None:
     problems.check(on is not None, "on", "Enter the date of the visit")
     if on is None:
@@ -242,7 +235,9 @@ def visit_record(
     Naming a child is never a way to sight: the recorder names only children they see in
     their own right, and the link to an incident or referral only one they see.
     """
-    _held(plan)
+    # Held: a form loaded before the visits ended is checked against the plan as it is now,
+    # and of two workers recording the same date at once the second is told it is recorded.
+    kit.lock(plan)
     permitted(rules.can_record_visit, actor, plan)
     problems = Problems()
     _check_date(problems, plan, on)
@@ -323,7 +318,7 @@ def visit_record(
 def visit_missed(*, actor: Worker, plan: VisitPlan, on: dt.date | None, reason: str) -> Visit:
     """Record that a planned visit did not happen, and why (staff off sick, weather...). Only
     a planned date is missed: nothing was due on another day."""
-    _held(plan)
+    kit.lock(plan)  # held, as for a visit made
     permitted(rules.can_record_visit, actor, plan)
     problems = Problems()
     _check_date(problems, plan, on)
