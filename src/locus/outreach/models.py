@@ -104,6 +104,7 @@ class Visit(models.Model):
     plan = models.ForeignKey(VisitPlan, on_delete=models.PROTECT, related_name="visits")
     on = models.DateField()
     status = models.CharField(max_length=10, choices=VisitStatus.choices)
+    # Stored, not derived: a change to the plan's dates must not rewrite what a visit was.
     unplanned = models.BooleanField(default=False)
     start_time = models.TimeField(null=True, blank=True)
     end_time = models.TimeField(null=True, blank=True)
