@@ -13,9 +13,9 @@ What lands where (docs/imports-ssda903.md says it for the data team):
   continues it): a run of one legal status is a looked-after
   :class:`~locus.people.models.LegalStatusEpisode` (LS; DECOM, DEC and REC), held by the
   importing administrator's agency, sharing no day with another looked-after episode
-  Locus holds (the episode form's rule, ``_overlaps_held``); a run in one placement is an
-  :class:`~locus.people.models.AddressPeriod` at a home context for the placement (PLACE,
-  PLACE_PROVIDER, PL_POST, URN), located when the postcode is a real one;
+  Locus holds (the episode form's rule, ``people.services.overlap_field``); a run in one
+  placement is an :class:`~locus.people.models.AddressPeriod` at a home context for the
+  placement (PLACE, PLACE_PROVIDER, PL_POST, URN), located when the postcode is a real one;
 - a Missing row is an :class:`~locus.incidents.models.Incident` of kind "missing" naming the
   child as the one who went missing, at the placement their first day falls in, or with no
   place when no placement with a postcode covers that day (a missing episode is the one
@@ -86,7 +86,7 @@ from locus.people.models import (
     Person,
     PersonKind,
 )
-from locus.people.services import validate_person
+from locus.people.services import overlap_field, validate_person
 from locus.places import postcodes
 from locus.places.models import Context, ContextKind
 
@@ -648,19 +648,18 @@ class _Planner:
         (``others``, as ``changes`` already planned leave them), whatever its legal status
         and whoever recorded it: the rule of the episode form (``people.services``, "a child
         is open to each status once at a time"), so a return brings in no second
-        looked-after episode at once. A handover (one ending the day the next starts) is no
-        overlap; an episode of another status (child in need, a plan) is none either. Said
-        on the row that starts the run (or ends it, when it runs into the other), as about
-        ``person``, whose episode it shows."""
+        looked-after episode at once (``overlap_field`` states it: a handover, one ending the
+        day the next starts, is no overlap); an episode of another status (child in need, a
+        plan) is none either. Said on the row that starts the run (or ends it, when it runs
+        into the other), as about ``person``, whose episode it shows."""
         end = run.end
         planned = {id(e): c for e, c in changes}
         for other in others:
             then = planned.get(id(other), {})
             begun, ended = then.get("start", other.start), then.get("end", other.end)
-            shares = (ended is None or ended > start) and (end is None or begun < end)
-            if not (shares or begun == start):
+            if (on := overlap_field(start, end, begun, ended)) is None:
                 continue
-            on_start = begun <= start or end is None
+            on_start = on == "start"
             until = f"to {_date(ended)}" if ended else "and still open"
             self.problem(
                 run.rows[0] if on_start else run.rows[-1],

@@ -11,7 +11,7 @@ from collections.abc import Container, Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from locus.access import episodes, policies, recording, transfers
 from locus.access.models import Agency, Team, Worker
@@ -616,29 +616,40 @@ def episode_start(
     return create_audited(actor, LegalStatusEpisode, person=person, agency=agency, **fields)
 
 
+def overlap_field(
+    start: dt.date, end: dt.date | None, held_start: dt.date, held_end: dt.date | None
+) -> str | None:
+    """The rule "a child is open to each status once at a time", for an episode from
+    ``start`` to ``end`` (open when ``None``) beside one of the same child's episodes of the
+    same status held from ``held_start`` to ``held_end``: ``None`` when they share no day
+    but the day one ends and the next starts (a change, or a handover); else the field the
+    overlap is said on, ``"start"`` when it falls inside the held episode (or the new one is
+    left open), ``"end"`` when the end runs into it. The episode form and the SSDA903
+    import both ask it."""
+    shares = (held_end is None or held_end > start) and (end is None or held_start < end)
+    if not (shares or held_start == start):
+        return None
+    return "start" if held_start <= start or end is None else "end"
+
+
 def _check_no_overlap(
     problems: Problems,
     same: QuerySet[LegalStatusEpisode],
     start: dt.date,
     end: dt.date | None,
 ) -> None:
-    """A child is open to each status once at a time: ``same`` (the child's episodes of the
-    status) holds none sharing a day with ``start`` to ``end`` (open when ``None``) but the
-    day one ends and the next starts (a change, or a handover). Said on the start when it
-    falls inside the other episode (or the new one is left open), else on the end that runs
-    into it."""
-    shares = Q(end__isnull=True) | Q(end__gt=start)
-    if end is not None:
-        shares &= Q(start__lt=end)
-    other = same.filter(shares | Q(start=start)).order_by("start", "pk").first()
-    if other is None:
+    """``same`` (the child's episodes of the status) holds none overlapping ``start`` to
+    ``end`` (:func:`overlap_field`); the first that does, by its start, is named."""
+    for other in same.order_by("start", "pk"):
+        if (on := overlap_field(start, end, other.start, other.end)) is None:
+            continue
+        until = f"to {other.end:%d/%m/%Y}" if other.end else "and still open"
+        problems.add(
+            on,
+            f"{other.get_status_display()} is recorded from {other.start:%d/%m/%Y} {until}: "
+            "this overlaps it, and a child is open to each status once at a time",
+        )
         return
-    until = f"to {other.end:%d/%m/%Y}" if other.end else "and still open"
-    problems.add(
-        "start" if other.start <= start or end is None else "end",
-        f"{other.get_status_display()} is recorded from {other.start:%d/%m/%Y} {until}: "
-        "this overlaps it, and a child is open to each status once at a time",
-    )
 
 
 def _ending(
