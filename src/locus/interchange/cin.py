@@ -45,7 +45,6 @@ from locus.audit.services import (
 )
 from locus.common import clock
 from locus.common.bulk import bulk_insert, insert_values
-from locus.common.services import today
 from locus.interchange import core, files
 from locus.interchange.core import (
     FileRejected,
@@ -54,10 +53,9 @@ from locus.interchange.core import (
     Report,
     no_progress,
 )
-from locus.interchange.matching import YOUNG_PERSON, born_unlike, unlike
+from locus.interchange.matching import YOUNG_PERSON, birth_unheld, born_unlike, unlike
 from locus.people.identifiers import (
     birth_year_problem,
-    date_of_birth_problem,
     la_child_id_problem,
     upn_problem,
 )
@@ -688,7 +686,8 @@ class Batch:
         a child new to Locus needs one, as every other way of recording a young person
         asks; and a date Locus is to hold (a new child's, or one for a record holding none)
         is a young person's, under 25 and not in the future, as the record page and the
-        people file hold it. A date Locus holds already is the return's (``born_unlike``)."""
+        people file hold it (``matching.birth_unheld``, the SSDA903 import's rule too). A date
+        Locus holds already is the return's (``born_unlike``)."""
         born = child.person.get("date_of_birth")
         if born is None and person is None:
             rule = "required"
@@ -697,9 +696,7 @@ class Batch:
                 "date of birth, as on the record page and in the people file (an unborn "
                 "child's expected date is not one: import the child once born)."
             )
-        elif born is None or (person is not None and person.date_of_birth is not None):
-            return False
-        elif reason := date_of_birth_problem(born, adult=False, today=today()):
+        elif born is not None and (reason := birth_unheld(person, born=born)):
             rule, message = "date", f"{reason} ({born:%d/%m/%Y})."
         else:
             return False

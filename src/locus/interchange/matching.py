@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from locus.common import clock
+from locus.people.identifiers import date_of_birth_problem
 from locus.people.models import Person, PersonKind
 
 YOUNG_PERSON = PersonKind.YOUNG_PERSON.value  # read once: an enum member's value is a lookup
@@ -50,3 +52,15 @@ def born_unlike(match: Person | None, *, la_child_id: str, born: dt.date | None)
         f"{match.date_of_birth:%d/%m/%Y}, not {born:%d/%m/%Y}: check the LA child ID and the "
         "date of birth (correct a wrong one in Locus on the child's page, then import again)."
     )
+
+
+def birth_unheld(match: Person | None, *, born: dt.date) -> str:
+    """Why Locus may not hold ``born``, a return's date of birth for the child it matched to
+    ``match`` (empty when it may), for every import that matches children (CIN, SSDA903): a
+    date Locus is to hold (a new child's, or one for a record holding none) is a young
+    person's, under 25 and not in the future, the bounds of the record page and the people
+    file (``people.identifiers.date_of_birth_problem``). A date Locus holds already is not
+    rewritten: :func:`born_unlike` says whether it is the return's."""
+    if match is not None and match.date_of_birth is not None:
+        return ""
+    return date_of_birth_problem(born, adult=False, today=clock.today()) or ""

@@ -6,9 +6,9 @@ What lands where (docs/imports-ssda903.md says it for the data team):
   ID), then on UPN (never an adult's record, nor one born on another day than the row's
   DOB, whether found by its UPN alone or by its LA child ID: ``matching.unlike`` and
   ``born_unlike``, the CIN import's rules); date of birth, sex, ethnicity and UPN come from
-  it (a date of birth written to a record holding none is a young person's, under 25). The
-  return carries no names: a new person is "Child <CHILD>" until the case system's name is
-  recorded;
+  it (a date of birth Locus is to hold, a new child's or one for a record holding none, is
+  a young person's, under 25: ``birth_unheld``, as in CIN). The return carries no names: a
+  new person is "Child <CHILD>" until the case system's name is recorded;
 - Episodes are cut into runs (an episode beginning the day the one before it ended
   continues it): a run of one legal status is a looked-after
   :class:`~locus.people.models.LegalStatusEpisode` (LS; DECOM, DEC and REC), held by the
@@ -68,7 +68,7 @@ from locus.interchange.core import (
     Report,
     no_progress,
 )
-from locus.interchange.matching import born_unlike, unlike
+from locus.interchange.matching import birth_unheld, born_unlike, unlike
 from locus.interchange.ssda903_codes import (
     MISSING_LABELS,
     PLACE_LABELS,
@@ -76,7 +76,7 @@ from locus.interchange.ssda903_codes import (
     REASON_LABELS,
 )
 from locus.interchange.ssda903_tables import Row, TableFile, find_tables, read_rows, spec, year_for
-from locus.people.identifiers import date_of_birth_problem, la_child_id_problem
+from locus.people.identifiers import la_child_id_problem
 from locus.people.models import (
     AddressPeriod,
     EndReason,
@@ -517,17 +517,14 @@ class _Planner:
         """Whether the Header row is refused for its DOB (said at that column): the CIN
         import's rules. A record found by its LA child ID born on another day is a conflict
         (``born_unlike``: the date a worker recorded is not rewritten; one found by its UPN
-        alone is ``unlike``'s), and a date Locus is to hold for a record holding none is a
-        young person's (under 25), as on the record page and in the people file."""
+        alone is ``unlike``'s), and a date Locus is to hold (a new child's, or one for a
+        record holding none) is a young person's, under 25 (``birth_unheld``), as on the
+        record page, in the people file and in the CIN import."""
         born = child.header.values["DOB"]
-        if person is None:
-            return False
         if not by_upn_only and (reason := born_unlike(person, la_child_id=key, born=born)):
             self.problem(child.header, "DOB", "conflict", reason, person)
             return True
-        if person.date_of_birth is None and (
-            bound := date_of_birth_problem(born, adult=False, today=clock.today())
-        ):
+        if bound := birth_unheld(person, born=born):
             self.problem(child.header, "DOB", "date", f"{bound} ({_date(born)})")
             return True
         return False
