@@ -138,7 +138,7 @@ def test_the_detail_lists_only_the_incidents_and_places_the_viewer_may_see(world
         .filter(context__name="Hot Park")
         .values_list("id", flat=True)
     )
-    assert shown == at_hot and detail.incident_total == len(at_hot)
+    assert shown == at_hot and detail.incidents.count() == len(at_hot)
     seen = set(scopes.contexts_visible_to(viewer).values_list("id", flat=True))
     assert {p.pk for p in detail.places} <= seen
     page = client_for(viewer).get(reverse("hotspot", args=[spot.key]))

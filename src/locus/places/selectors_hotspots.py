@@ -213,10 +213,6 @@ class HotspotDetail:
     places: list[Context]
     incidents: QuerySet[Incident]  # newest first; the page shows one page of them
 
-    @property
-    def incident_total(self) -> int:
-        return self.incidents.count()
-
 
 def hotspot_detail(*, viewer: Worker, key: str) -> HotspotDetail:
     """A hotspot's page: its numbers, the places inside it the viewer may see, and the
