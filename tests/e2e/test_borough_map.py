@@ -1,5 +1,5 @@
 """In the browser: a worker opens the borough map, filters it, reads its table, and reaches
-a place and the zoom buttons by keyboard; axe finds nothing on the page."""
+a place, a hotspot's ring and the zoom buttons by keyboard; axe finds nothing on the page."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from locus.people.services import allocation_create, person_create
 from locus.places import postcodes, selectors_map
 from locus.places.services import context_create
 from tests.e2e.conftest import ALLOCATED, START_DOB, axe_violations, e2e_worker, sign_in
+from tests.e2e.test_hotspots import _plant as _plant_a_hotspot
 from tests.factories import past_moment
 
 
@@ -65,7 +66,11 @@ def test_a_worker_filters_the_borough_map_and_reaches_its_places_by_keyboard(
     # Drawn: the sectors and one marker per place, each labelled for a screen reader.
     marker = page.get_by_role("button", name="Millfields Park, Park or open space: 2 incidents")
     expect(marker).to_be_visible()
-    expect(page.locator(".leaflet-interactive").first).to_be_attached()
+    # The sectors are shading only, neither clickable nor read out: the table holds them.
+    sector_shapes = page.locator("#borough-map path.locus-sector")
+    expect(sector_shapes.first).to_be_attached()
+    expect(page.locator("#borough-map path.locus-sector:not([aria-hidden=true])")).to_have_count(0)
+    expect(page.locator("#borough-map path.locus-sector.leaflet-interactive")).to_have_count(0)
     places = page.get_by_role("region", name="Places")
     expect(places).to_contain_text("Millfields Park")
     expect(places).to_contain_text("Mare Street Centre")
@@ -174,3 +179,48 @@ def test_on_a_phone_the_map_groups_places_too_close_to_tap_apart(
     after = page.evaluate(MARKER_BOXES_JS)
     assert after["overlaps"] == 0
     assert all(width >= 24 and height >= 24 for width, height in after["sizes"])
+
+
+def test_a_worker_tabs_to_a_hotspot_ring_sees_it_focused_and_opens_it(
+    page: Any, live_server: Any, transactional_db: Any
+) -> None:
+    """A hotspot's ring opens a popup with the link to its page: a keyboard user reaches it
+    with Tab, sees where the focus is (WCAG 2.2, 2.4.7), opens it with Enter and comes back
+    to it with Escape, as a mouse user clicks it."""
+    system, _csc, _child = _social_worker_and_child()
+    _plant_a_hotspot(system)
+
+    sign_in(page, live_server.url, "sw", "/contexts/map/")
+    ring = page.get_by_role("button", name="New hotspot near Lantern Fields", exact=True)
+    expect(ring).to_be_attached()
+    # The map first, then the ring: the next stop after the map itself.
+    page.locator("#borough-map").focus()
+    page.keyboard.press("Tab")
+    expect(ring).to_be_focused()
+    # Drawn in black, solid and thick with a yellow glow, where the ring is red and dashed.
+    expect(ring).to_have_css("stroke", "rgb(11, 12, 12)")
+    expect(ring).to_have_css("stroke-width", "9px")
+    expect(ring).to_have_css("filter", re.compile(r"drop-shadow\(rgb\(255, 221, 0\)"))
+    box = ring.bounding_box()
+    frame = page.locator("#borough-map").bounding_box()
+    assert box is not None and frame is not None
+    # Not hidden: the ring lies inside the map's box.
+    assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
+    assert frame["y"] <= box["y"] and box["y"] + box["height"] <= frame["y"] + frame["height"]
+    assert axe_violations(page) == []
+
+    page.keyboard.press("Enter")
+    link = page.locator(".leaflet-popup-content").get_by_role(
+        "link", name="New hotspot near Lantern Fields", exact=True
+    )
+    expect(link).to_be_focused()
+    expect(page.locator(".leaflet-popup-content")).to_contain_text(
+        "12 incidents within 150 m of Lantern Fields"
+    )
+    page.keyboard.press("Escape")
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    expect(ring).to_be_focused()
+    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Near Lantern Fields")

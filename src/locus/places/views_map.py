@@ -79,13 +79,15 @@ def borough_shapes(request: AuthedRequest) -> HttpResponse:
 
 def _hotspot_layer(hotspots: list[selectors_hotspots.Hotspot]) -> list[dict[str, object]]:
     """Each hotspot as a ring round its centre, about as wide as its squares and their
-    neighbours (the area its count was taken over), with its words for the popup."""
+    neighbours (the area its count was taken over), with its words for the popup and the
+    place it is near, which names the ring for the keyboard."""
     return [
         {
             "key": h.key,
             "at": [round(h.latitude, 5), round(h.longitude, 5)],
             "radius": round(selectors_hotspots.CELL_M * (1 + 0.5 * len(h.cells) ** 0.5)),
             "label": h.class_label,
+            "anchor": h.anchor_name,
             "words": h.words,
             "url": reverse("hotspot", args=[h.key]),
         }

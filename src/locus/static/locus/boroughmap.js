@@ -7,8 +7,17 @@ const data = JSON.parse(document.getElementById("borough-map-data").textContent)
 const L = window.L;
 
 const OUTLINE = { color: "#0b0c0c", weight: 3, fill: false, interactive: false };
-const SECTOR = { color: "#505a5f", weight: 1, fillOpacity: 0.8 };
-const ROUTE = { color: "#0b0c0c", weight: 3, dashArray: "6 4" };
+// The sectors, the outline and the routes are pictures only: not clickable, hidden from
+// screen readers. A sector's count is in the table of postcode sectors under the map, and a
+// route's place in the table of places (its marker opens it).
+const SECTOR = {
+  color: "#505a5f",
+  weight: 1,
+  fillOpacity: 0.8,
+  interactive: false,
+  className: "locus-sector",
+};
+const ROUTE = { color: "#0b0c0c", weight: 3, dashArray: "6 4", interactive: false };
 
 function element(tag, text, className) {
   const node = document.createElement(tag);
@@ -17,14 +26,16 @@ function element(tag, text, className) {
   return node;
 }
 
-function incidents(count) {
-  return `${count} incident${count === 1 ? "" : "s"}`;
+// Drawn once the map has a view (Leaflet waits until then to add a layer).
+function pictureOnly(shape) {
+  const hide = () => shape.getElement().setAttribute("aria-hidden", "true");
+  if (shape.getElement()) hide();
+  else shape.once("add", hide);
+  return shape;
 }
 
-function sectorPopup(code, count) {
-  const box = element("div");
-  box.append(element("strong", code), element("div", incidents(count)));
-  return box;
+function incidents(count) {
+  return `${count} incident${count === 1 ? "" : "s"}`;
 }
 
 function placePopup(place) {
@@ -40,21 +51,64 @@ function placePopup(place) {
   return box;
 }
 
-const HOTSPOT = { color: "#d4351c", weight: 3, dashArray: "8 6", fill: false };
+// A popup stays clear of the zoom buttons and fits a phone's map (345 pixels wide at 375: the
+// zoom buttons' 48, the popup's 240 and its margins).
+const POPUP = { maxWidth: 240, autoPanPaddingTopLeft: [48, 10] };
+
+const HOTSPOT = {
+  color: "#d4351c",
+  weight: 3,
+  dashArray: "8 6",
+  fill: false,
+  className: "locus-hotspot-ring",
+};
+
+function hotspotName(hotspot) {
+  const near = hotspot.anchor ? ` near ${hotspot.anchor}` : "";
+  return `${hotspot.label} hotspot${near}`;
+}
 
 function hotspotPopup(hotspot) {
   const box = element("div");
-  const link = element("a", `Hotspot: ${hotspot.label.toLowerCase()}`, "govuk-link");
+  const link = element("a", hotspotName(hotspot), "govuk-link");
   link.href = hotspot.url;
   box.append(link, element("div", hotspot.words));
   return box;
 }
 
+// A ring opens its popup, so the keyboard reaches it as it does a place: a button named for
+// the hotspot, in the tab order; Enter or Space opens the popup and moves to its link, and
+// Escape there comes back to the ring.
+function reachable(map, ring, hotspot, popup) {
+  const path = ring.getElement();
+  path.setAttribute("tabindex", "0");
+  path.setAttribute("role", "button");
+  path.setAttribute("aria-label", hotspotName(hotspot));
+  path.addEventListener("focus", () => {
+    // Focused off the map's edge: bring it into view, so the focus is not hidden.
+    if (!map.getBounds().contains(ring.getBounds())) map.panTo(ring.getLatLng());
+  });
+  path.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    event.preventDefault();
+    ring.openPopup(ring.getLatLng());
+    // Not scrolled into view by the browser: Leaflet pans the map to show the popup.
+    popup.querySelector("a").focus({ preventScroll: true });
+  });
+  popup.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    ring.closePopup();
+    path.focus();
+  });
+}
+
 function drawHotspots(map) {
   for (const hotspot of data.hotspots) {
-    L.circle(hotspot.at, { ...HOTSPOT, radius: hotspot.radius })
-      .bindPopup(hotspotPopup(hotspot))
+    const popup = hotspotPopup(hotspot);
+    const ring = L.circle(hotspot.at, { ...HOTSPOT, radius: hotspot.radius })
+      .bindPopup(popup, POPUP)
       .addTo(map);
+    reachable(map, ring, hotspot, popup);
   }
 }
 
@@ -123,9 +177,6 @@ function groupPopup(map, places) {
   return box;
 }
 
-// A popup stays clear of the zoom buttons and fits a phone's map.
-const POPUP = { maxWidth: 260, autoPanPaddingTopLeft: [48, 10] };
-
 function marker(map, places) {
   const count = total(places);
   const label = element("span", String(count));
@@ -144,7 +195,7 @@ function marker(map, places) {
 
 function drawPlaces(map) {
   for (const place of data.places) {
-    if (place.end) L.polyline([place.at, place.end], ROUTE).addTo(map);
+    if (place.end) pictureOnly(L.polyline([place.at, place.end], ROUTE).addTo(map));
   }
   const markers = L.layerGroup().addTo(map);
   const redraw = () => {
@@ -168,13 +219,11 @@ function draw(shapes) {
   if (data.tiles) L.tileLayer(data.tiles.url, { maxZoom: 19 }).addTo(map);
   for (const sector of shapes.sectors) {
     if (!sector.rings.length) continue;
-    const [count, shade] = data.sectors[sector.code] || [0, -1];
+    const [, shade] = data.sectors[sector.code] || [0, -1];
     const style = shade >= 0 ? { fillColor: data.shades[shade] } : { fillOpacity: 0 };
-    L.polygon(sector.rings, { ...SECTOR, ...style })
-      .bindPopup(sectorPopup(sector.code, count))
-      .addTo(map);
+    pictureOnly(L.polygon(sector.rings, { ...SECTOR, ...style }).addTo(map));
   }
-  const outline = L.polygon(shapes.outline, OUTLINE).addTo(map);
+  const outline = pictureOnly(L.polygon(shapes.outline, OUTLINE).addTo(map));
   // Clear of the zoom buttons at the top left, so no place sits under them.
   map.fitBounds(outline.getBounds(), { paddingTopLeft: [48, 8], paddingBottomRight: [8, 8] });
   drawHotspots(map);
