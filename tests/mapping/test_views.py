@@ -24,9 +24,18 @@ from locus.mapping.models import (
 from locus.peers.models import GroupRole
 from locus.peers.services import membership_add
 from locus.people.services import allocation_create
+from locus.places.models import ContextKind
 from locus.sharing.forms import basis_post
 from locus.sharing.vocab import POLICE_DISCLOSURE
-from tests.factories import START, World, client_for, make_person, make_worker, nothing_written
+from tests.factories import (
+    START,
+    World,
+    client_for,
+    make_context,
+    make_person,
+    make_worker,
+    nothing_written,
+)
 from tests.mapping.helpers import (
     MEETING_MODELS,
     add_intervention,
@@ -94,6 +103,42 @@ def test_a_child_the_proposer_may_not_name_is_dropped_like_a_missing_one(world: 
 def test_without_a_query_the_form_offers_the_proposer_s_caseload(world: World) -> None:
     html = client_for(world.social_worker).get(url("meeting-propose")).content.decode()
     assert "Ciara Cscchild" in html and "Tariq" not in html
+
+
+def _group_fieldset(html: str) -> str:
+    found = re.search(r"Peer group to map \(optional\)</legend>(.*?)</fieldset>", html, re.S)
+    assert found, "no peer group question"
+    return found[1]
+
+
+def test_a_long_list_of_peer_groups_folds_and_says_how_many(world: World) -> None:
+    """A child in many groups: the proposer sees the form's next questions without scrolling
+    past every group, and the fold says how many there are to choose from; a group already
+    chosen (from the group's page) shows the list open."""
+    client = client_for(world.social_worker)
+    query = f"?person={world.csc_child.pk}"
+    short = _group_fieldset(client.get(url("meeting-propose") + query).content.decode())
+    assert "<details" not in short and "Millfields group" in short
+
+    for n in range(12):
+        membership_add(
+            actor=world.system,
+            person=world.csc_child,
+            group=make_context(world.system, kind=ContextKind.PEER_GROUP, name=f"Group {n}"),
+            role=GroupRole.CORE,
+            since=START,
+            source="professional",
+            confidence="medium",
+        )
+    folded = _group_fieldset(client.get(url("meeting-propose") + query).content.decode())
+    assert re.search(r"<details[^>]*>\s*<summary", folded)
+    assert '<details class="govuk-details govuk-!-margin-bottom-0">' in folded  # closed
+    assert "Show all 14 to choose from" in folded  # "No peer group" and the 13 groups
+    assert "Group 11" in folded and 'value="" checked' in folded
+
+    chosen = f"{query}&group={world.group.pk}"
+    opened = _group_fieldset(client.get(url("meeting-propose") + chosen).content.decode())
+    assert '<details class="govuk-details govuk-!-margin-bottom-0" open>' in opened
 
 
 def proposal(world: World, **overrides: Any) -> dict[str, Any]:
