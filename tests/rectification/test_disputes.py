@@ -370,6 +370,18 @@ def test_the_form_names_what_is_missing(disputed: World) -> None:
     assert "Enter the person&#x27;s account, in their words" in html
 
 
+def test_what_is_disputed_is_a_styled_select_marked_when_it_is_missing(disputed: World) -> None:
+    """The choice of what is disputed is drawn as every other select is, and outlined in red
+    when the worker left it out, so they see which field the message at the top is about."""
+    response = client_for(disputed.social_worker).post(
+        reverse("dispute-new", args=[disputed.csc_child.pk]),
+        {"account": "It was not me.", "received_how": ReceivedHow.EMAIL},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "Choose what the person disputes" in html
+    assert '<select name="about" class="govuk-select govuk-select--error"' in html
+
+
 def test_a_field_and_a_note_can_be_disputed_and_are_named_on_the_accuracy_page(
     world: World,
 ) -> None:

@@ -21,17 +21,27 @@ _WIDGET_CLASSES: dict[type, str] = {
 }
 
 
+def _style(name: str, field: forms.Field) -> None:
+    """A field's GOV.UK class (unless it has one) and, with a hint, the hint's id."""
+    field.widget.attrs.setdefault("class", _WIDGET_CLASSES.get(type(field.widget), "govuk-input"))
+    if field.help_text:
+        field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
+
+
 class GovukForm(forms.Form):
     """A form whose widgets carry GOV.UK classes, error styles and hints' ids."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            field.widget.attrs.setdefault(
-                "class", _WIDGET_CLASSES.get(type(field.widget), "govuk-input")
-            )
-            if field.help_text:
-                field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
+            _style(name, field)
+
+    def put_first(self, **fields: forms.Field) -> None:
+        """Fields made with the form (their choices read for it), asked before the declared
+        ones and styled as those are."""
+        for name, field in fields.items():
+            _style(name, field)
+        self.fields = {**fields, **self.fields}
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -153,6 +163,11 @@ def worker_choices(workers: Iterable[Worker]) -> list[Any]:
         label = f"{w}, {team}" + (f" ({w.job_title})" if w.job_title else "")
         grouped.setdefault(agency, []).append((str(w.pk), label))
     return list(grouped.items())
+
+
+def answers(form: forms.Form) -> dict[str, Any]:
+    """A filter form's answers: none (every filter off) until it is submitted valid."""
+    return form.cleaned_data if form.is_bound and form.is_valid() else {}
 
 
 # For forms whose choices map back to records: a posted choice (an id) finds its record.

@@ -49,7 +49,7 @@ class DisputeForm(GovukForm):
             placeholder="Choose the record or an item in it",
         )
         about.error_messages["invalid_choice"] = "Choose what the person disputes from the list"
-        self.fields = {"about": about, **self.fields}
+        self.put_first(about=about)
 
 
 class DisputeDecisionForm(GovukForm):

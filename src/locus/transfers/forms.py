@@ -36,13 +36,11 @@ class AllocateForm(GovukForm):
 
     def __init__(self, *args: Any, workers: Sequence[Worker], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields = {
-            "worker": _workers(
+        self.put_first(
+            worker=_workers(
                 "Worker", workers, required="Choose the worker", empty="Choose a worker"
-            ),
-            **self.fields,
-        }
-        self.fields["worker"].widget.attrs["class"] = "govuk-select"
+            )
+        )
 
 
 class EndAllocationForm(GovukForm):
@@ -84,10 +82,7 @@ class ProposeForm(GovukForm):
             "Receiving worker (optional)", workers, required="", empty="Let the manager choose"
         )
         worker.help_text = "The receiving team's manager decides who holds the case."
-        for field in (team, worker):
-            field.widget.attrs["class"] = "govuk-select"
-        worker.widget.attrs["aria-describedby"] = "id_to_worker-hint"
-        self.fields = {"to_team": team, "to_worker": worker, **self.fields}
+        self.put_first(to_team=team, to_worker=worker)
 
 
 class AcceptForm(GovukForm):
@@ -95,14 +90,14 @@ class AcceptForm(GovukForm):
 
     def __init__(self, *args: Any, workers: Sequence[Worker], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        worker = _workers(
-            "Worker who will hold the case",
-            workers,
-            required="Choose the worker who will hold the case",
-            empty="Choose a worker",
+        self.put_first(
+            to_worker=_workers(
+                "Worker who will hold the case",
+                workers,
+                required="Choose the worker who will hold the case",
+                empty="Choose a worker",
+            )
         )
-        worker.widget.attrs["class"] = "govuk-select"
-        self.fields = {"to_worker": worker, **self.fields}
 
 
 class ReasonForm(GovukForm):
