@@ -7,7 +7,7 @@ from django import forms
 from locus.access.fields import ALL_PERSON_FIELDS, PersonField, column_shown, role_fields
 from locus.access.models import Worker
 from locus.common.errors import ValidationFailed
-from locus.common.forms import GovukForm, date_field
+from locus.common.forms import GovukForm, answers, date_field
 from locus.people.models import (
     Ethnicity,
     Identifier,
@@ -54,9 +54,7 @@ class PeopleFilterForm(forms.Form):
         return data
 
     def to_filter(self) -> PeopleFilter:
-        if not self.is_bound or not self.is_valid():
-            return PeopleFilter()
-        d = self.cleaned_data
+        d = answers(self)
         return PeopleFilter(
             q=d.get("q") or "",
             kind=d.get("kind") or "",

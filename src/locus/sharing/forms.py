@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 
 from locus.access.models import Agency
-from locus.common.forms import GovukForm, date_field
+from locus.common.forms import GovukForm, answers, date_field, set_choices
 from locus.sharing.models import ShareKind
 from locus.sharing.selectors import Filters
 from locus.sharing.vocab import (
@@ -119,17 +119,11 @@ class RegisterFilterForm(GovukForm):
     def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.agencies = {str(a.pk): a for a in agencies}
-        kind = self.fields["kind"]
-        assert isinstance(kind, forms.ChoiceField)
-        kind.choices = [("", "Any"), *ShareKind.choices]
-        agency = self.fields["agency"]
-        assert isinstance(agency, forms.ChoiceField)
-        agency.choices = [("", "Any"), *((k, a.name) for k, a in self.agencies.items())]
+        set_choices(self, "kind", [("", "Any"), *ShareKind.choices])
+        set_choices(self, "agency", [("", "Any"), *((k, a.name) for k, a in self.agencies.items())])
 
     def filters(self) -> Filters:
-        if not self.is_bound or not self.is_valid():
-            return Filters()
-        data = self.cleaned_data
+        data = answers(self)
         return Filters(
             kind=data.get("kind") or "",
             date_from=data.get("date_from"),
