@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse, QueryDict
@@ -15,6 +17,7 @@ from locus.audit.services import record_access
 from locus.casework.selectors import context_cases_for
 from locus.common import clock
 from locus.common.downloads import as_attachment
+from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_ids
 from locus.common.pages import (
@@ -198,6 +201,31 @@ def _changeable(
     return person, association, peer
 
 
+def _association_step(
+    request: AuthedRequest,
+    person: Person,
+    association: Association,
+    form: GovukForm,
+    run: Callable[[], object],
+    success: str,
+    **page: Any,
+) -> HttpResponse:
+    """A form step on one of the child's relationships: ``run`` for a valid POST, then back
+    to their peers; otherwise the form with the relationship on it, each read logged with
+    the relationship (``page``: the read's name, template, heading, button...)."""
+    return logged_form_step(
+        request,
+        person,
+        form,
+        run,
+        success,
+        after="person-peers",
+        shown={"association": association.pk},
+        association=association,
+        **page,
+    )
+
+
 def peer_change(request: AuthedRequest, person_id: int, association_id: int) -> HttpResponse:
     """Change a relationship from a date: the old record is ended, never overwritten."""
     person, association, peer = _changeable(request, person_id, association_id)
@@ -212,9 +240,10 @@ def peer_change(request: AuthedRequest, person_id: int, association_id: int) -> 
     )
     initial = PeerChangeForm.initial_for(association, reverse=reverse_side)
     form = PeerChangeForm(posted(request), initial=initial, contexts=contexts)
-    return logged_form_step(
+    return _association_step(
         request,
         person,
+        association,
         form,
         lambda: association_revise(
             actor=request.user,
@@ -225,13 +254,10 @@ def peer_change(request: AuthedRequest, person_id: int, association_id: int) -> 
             **form.relationship_values(),
         ),
         "Change recorded: the earlier record is kept in history",
-        after="person-peers",
         read="peer-change",
-        shown={"association": association.pk},
         template="peers/change.html",
         heading="Change the relationship",
         button="Record the change",
-        association=association,
         peer_label=peer.full_name if peer is not None else association.other_label,
         unknown_peer=peer is None,
     )
@@ -245,20 +271,18 @@ def peer_end(request: AuthedRequest, person_id: int, association_id: int) -> Htt
     else:
         peer_label = naming.person_label(peer, visible=policies.can_view_person(request.user, peer))
     form = PeerEndForm(posted(request))
-    return logged_form_step(
+    return _association_step(
         request,
         person,
+        association,
         form,
         # The form's answers are the end date and the reason, as the service takes them.
         lambda: association_end(actor=request.user, association=association, **form.cleaned_data),
         "Relationship ended: it stays on record",
-        after="person-peers",
         read="peer-end",
-        shown={"association": association.pk},
         template="peers/end.html",
         heading="End the relationship",
         button="End the relationship",
-        association=association,
         peer_label=peer_label,
     )
 
