@@ -237,3 +237,48 @@ def test_nobody_names_themselves_to_check_another_s_export(world: World, scene: 
     page = client_for(third).get(change).content.decode()
     offered = re.findall(r'<option value="(\d+)"', page.split('name="approver"', 1)[1])
     assert offered == [str(fourth.pk)]  # not themselves, the maker, nor the one named
+
+
+def test_another_account_of_the_maker_s_neither_checks_nor_approves_their_export(
+    world: World, scene: Scene
+) -> None:
+    """Two people means two people, not two accounts: an account with the maker's email (in
+    any case) is the maker. It is not offered nor accepted as approver, does not download nor
+    approve an export named to it before the accounts were found to be one person's, and
+    nobody names it in place of the approver."""
+    from locus.access.models import Worker
+
+    second = other_admin(world)
+    made = asked_export(world, scene.request)  # named before the emails were set
+    third = make_worker(world.system, team=None, role="administrator", username="admin3")
+    Worker.objects.filter(pk=world.admin.pk).update(email="dana.maker@example.org")
+    Worker.objects.filter(pk=second.pk).update(email="Dana.Maker@Example.org")
+    for who in (world.admin, second):
+        who.refresh_from_db()
+    made = type(made).objects.get(pk=made.pk)
+
+    with pytest.raises(ValidationFailed) as refused:
+        package_ask(actor=world.admin, request=scene.request, approver=second)
+    assert "approver" in refused.value.errors
+    page = client_for(world.admin).get(f"/data/subject-access/{scene.request.pk}/").content
+    offered = re.findall(r'<option value="(\d+)"', page.decode().split('name="approver"', 1)[1])
+    assert str(second.pk) not in offered and str(third.pk) in offered
+    with pytest.raises(NotPermitted):
+        package_file(second, made)
+    with pytest.raises(ValidationFailed):
+        package_approve(actor=second, package=made, reason="Checked by my other self")
+    made.refresh_from_db()
+    assert not made.released
+
+    # Nobody names another account of the maker's in place of the approver, nor one of their
+    # own (to take the export over, and check and release it alone).
+    fourth = make_worker(world.system, team=None, role="administrator", username="admin4")
+    fifth = make_worker(world.system, team=None, role="administrator", username="admin5")
+    Worker.objects.filter(pk=fourth.pk).update(email="DANA.MAKER@example.org")
+    Worker.objects.filter(pk__in=[third.pk, fifth.pk]).update(email="tom.third@example.org")
+    for who in (third, fourth, fifth):
+        who.refresh_from_db()
+    for approver in (fourth, fifth):
+        with pytest.raises(ValidationFailed) as refused:
+            package_change_approver(actor=third, package=made, approver=approver, reason="Away")
+        assert "approver" in refused.value.errors

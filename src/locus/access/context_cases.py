@@ -422,6 +422,16 @@ def accounts_of(worker: Worker) -> set[int]:
     return {worker.pk, *Worker.objects.filter(email__iexact=email).values_list("pk", flat=True)}
 
 
+def same_person(one: Worker, other: Worker) -> bool:
+    """Whether two accounts are one person's (:func:`accounts_of` for a pair, asking no query:
+    a page asks it of every row): the same account, or the same email (not blank, compared
+    without case)."""
+    email = one.email.strip()
+    return one.pk == other.pk or (
+        bool(email) and email.casefold() == other.email.strip().casefold()
+    )
+
+
 def _same_person_as(ids: set[int]) -> Exists:
     """On Worker: an account whose email (not blank) is also one of ``ids``' accounts'."""
     return Exists(

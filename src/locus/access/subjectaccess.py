@@ -12,6 +12,9 @@ approves an export they asked for, whatever their role. The approver may instead
 unapproved, with the reason: nobody downloads or releases it again. Until they decide, any
 other member of the data team may name another approver in their place (the one named is
 away), with the reason; never the maker, as ever.
+
+Each of these compares people, not accounts (``context_cases.same_person``): another account
+of the maker's (the same email) is the maker, and neither checks nor approves their export.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 
 from locus.access import policies
+from locus.access.context_cases import same_person
 from locus.access.models import Role, Scope, Worker
 
 if TYPE_CHECKING:
@@ -44,37 +48,46 @@ def data_team_filter() -> Q:
 
 def may_be_named_approver(worker: Worker, maker: Worker) -> bool:
     """Whom the maker of an export may name to approve its release: another active member
-    of the data team, never the maker."""
-    return policies.is_administrator(worker) and worker.pk != maker.pk
+    of the data team, never the maker (nor another account of theirs)."""
+    return policies.is_administrator(worker) and not same_person(worker, maker)
 
 
 def may_be_named_instead(worker: Worker, package: SubjectAccessPackage, actor: Worker) -> bool:
     """Whom ``actor`` may name to check ``package`` in place of its approver: another member
     of the data team, never its maker, the approver named now, nor ``actor`` themselves
-    (naming oneself would let one person take another's export to read and release it)."""
-    return worker.pk not in (actor.pk, package.approver_id) and may_be_named_approver(
-        worker, package.made_by
+    (naming oneself would let one person take another's export to read and release it), nor
+    another account of any of them."""
+    return (
+        not same_person(worker, actor)
+        and not _is_approver(worker, package)
+        and may_be_named_approver(worker, package.made_by)
     )
+
+
+def _is_approver(worker: Worker, package: SubjectAccessPackage) -> bool:
+    """``worker`` is the person named to check ``package`` (by any of their accounts)."""
+    return package.approver is not None and same_person(worker, package.approver)
 
 
 def may_approve_release(worker: Worker, package: SubjectAccessPackage) -> bool:
     """The approver named on ``package``, still of the data team, and not its maker (also
-    whoever may return it unapproved); never once it was returned."""
+    whoever may return it unapproved); never once it was returned. Not the maker by another
+    account of theirs either."""
     return (
         package.returned_at is None
         and can_work_requests(worker)
         and package.approver_id == worker.pk
-        and package.made_by_id != worker.pk
+        and not same_person(worker, package.made_by)
     )
 
 
 def may_change_approver(worker: Worker, package: SubjectAccessPackage) -> bool:
     """Name another approver of ``package`` in place of the one named (away): any member of
-    the data team but that approver (who returns it instead if it is wrong), while it waits
-    for their decision."""
+    the data team but that approver (by any of their accounts: they return it instead if it
+    is wrong), while it waits for their decision."""
     return (
         can_work_requests(worker)
-        and worker.pk != package.approver_id
+        and not _is_approver(worker, package)
         and package.approved_at is None
         and package.returned_at is None
     )
