@@ -7,6 +7,7 @@ import datetime as dt
 from django.test import override_settings
 from django_tasks import default_task_backend
 
+from locus.access.models import Role, Worker
 from locus.audit.models import ChainCheck
 from locus.common import clock
 from locus.common.models import JobState
@@ -21,6 +22,9 @@ DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 def _two_children(world: World) -> None:
+    """Two children of ``social.worker``'s, and the data team's second member (the demo's
+    accounts, ``ensure_demo_accounts``, always hold one)."""
+    make_worker(world.system, team=None, role=Role.ADMINISTRATOR, username="data.officer")
     worker = make_worker(world.system, team=world.csc_team_a, username="social.worker")
     for name in ("Ava", "Ben"):
         child = make_person(world.system, given_name=name, family_name="Demochild")
@@ -72,10 +76,8 @@ def test_the_demo_s_answered_export_is_released_by_a_second_member_of_the_data_t
 ) -> None:
     """The walk-through shows two people at work: ``admin`` made the export and the data
     protection officer, not ``admin``, approved its release."""
-    from locus.access.models import Role
-
     _two_children(world)
-    officer = make_worker(world.system, team=None, role=Role.ADMINISTRATOR, username="data.officer")
+    officer = Worker.objects.get(username="data.officer")
     _, done = add_demo_subject_access()
     package = done.packages.get()
     assert package.made_by == world.admin

@@ -142,6 +142,49 @@ def test_the_command_line_s_account_is_offered_neither_to_check_an_export_nor_a_
     assert "Datateam" in form and str(world.system) not in form
 
 
+def test_the_command_line_s_account_is_refused_as_approver_or_assignee_however_asked(
+    world: World, scene: Scene
+) -> None:
+    """Not only left out of the forms: a crafted post, or a service called directly, naming
+    the system account to check an export (in the first place or in place of the approver)
+    or to work a request is refused, and nothing is written."""
+    from locus.subjectaccess.models import SubjectAccessPackage
+    from locus.subjectaccess.services import request_log, request_update
+
+    other_admin(world)
+    with pytest.raises(ValidationFailed) as refused:
+        package_ask(actor=world.admin, request=scene.request, approver=world.system)
+    assert "approver" in refused.value.errors
+    page = f"/data/subject-access/{scene.request.pk}/"
+    client = client_for(world.admin)
+    response = client.post(f"{page}export/", {"approver": world.system.pk})
+    assert response.status_code == 200 and not SubjectAccessPackage.objects.exists()
+
+    made = asked_export(world, scene.request)
+    with pytest.raises(ValidationFailed) as refused:
+        package_change_approver(
+            actor=world.admin, package=made, approver=world.system, reason="Away"
+        )
+    assert "approver" in refused.value.errors
+    with pytest.raises(ValidationFailed) as refused:
+        request_log(
+            actor=world.admin,
+            person=world.csc_child,
+            received_on=clock.today(),
+            requester="subject",
+            assigned_to=world.system,
+        )
+    assert "assigned_to" in refused.value.errors
+    unchanged = {"identity_checked_on": None, "identity_check": "", "notes": ""}
+    with pytest.raises(ValidationFailed) as refused:
+        request_update(
+            actor=world.admin, request=scene.request, assigned_to=world.system, **unchanged
+        )
+    assert "assigned_to" in refused.value.errors
+    scene.request.refresh_from_db()
+    assert scene.request.assigned_to_id == world.admin.pk
+
+
 def test_the_named_approver_returns_an_export_which_is_never_downloaded_nor_released(
     frozen_clock: FrozenClock, world: World, scene: Scene
 ) -> None:

@@ -72,6 +72,11 @@ class Scope(models.TextChoices):
     NONE = "none", "No case records"
 
 
+#: The command line's own account (``access.services.system_worker``): an administrator
+#: that signs in nowhere.
+SYSTEM_USERNAME = "locus.system"
+
+
 class Worker(AbstractUser):
     """A person who signs in. Every worker belongs to one team of one agency."""
 

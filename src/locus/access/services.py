@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from locus.access import break_glass, scopes
 from locus.access.models import (
+    SYSTEM_USERNAME,
     Agency,
     AgencyKind,
     BreakGlass,
@@ -38,7 +39,6 @@ from locus.notifications.models import NotificationKind
 from locus.notifications.services import notify
 from locus.people.models import Person
 
-SYSTEM_USERNAME = "locus.system"
 # The command line's account (``system_worker``); a data migration that changes records
 # acts as the same account (``audit.migration_ops.system_actor``).
 SYSTEM_ACCOUNT = {

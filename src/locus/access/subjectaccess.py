@@ -3,7 +3,9 @@
 The data team (administrators) logs, works and answers requests, and makes and downloads
 the export. Nobody else sees a request: the log names who asked about which child, which
 is itself sensitive, and the export holds everything about the child. A request is worked
-by a named member of the data team, so it is assigned to an active administrator.
+by a named member of the data team, so it is assigned to an active administrator. Not the
+command line's own account (an administrator that signs in nowhere): a request assigned to
+it, or an export named to it to check, would wait for nobody.
 
 Releasing an export takes two people: whoever asks for it names another member of the data
 team, who checks it (the only one who may download it before it is approved) and approves
@@ -25,7 +27,7 @@ from django.db.models import Q
 
 from locus.access import policies
 from locus.access.context_cases import same_person
-from locus.access.models import Role, Scope, Worker
+from locus.access.models import SYSTEM_USERNAME, Role, Scope, Worker
 
 if TYPE_CHECKING:
     from locus.subjectaccess.models import SubjectAccessPackage
@@ -37,19 +39,23 @@ def can_work_requests(worker: Worker) -> bool:
 
 
 def may_be_assigned(worker: Worker) -> bool:
-    """A request is assigned to a named member of the data team."""
-    return policies.is_administrator(worker)
+    """A request is assigned to a named member of the data team: an active administrator
+    who signs in (not the command line's account). :func:`data_team_filter` as a query."""
+    return policies.is_administrator(worker) and worker.username != SYSTEM_USERNAME
 
 
 def data_team_filter() -> Q:
-    """The workers a request may be assigned to: active administrators (as a query)."""
-    return Q(is_active=True, role=Role.ADMINISTRATOR, scope=Scope.ALL)
+    """The workers a request may be assigned to (:func:`may_be_assigned`, as a query)."""
+    return Q(is_active=True, role=Role.ADMINISTRATOR, scope=Scope.ALL) & ~Q(
+        username=SYSTEM_USERNAME
+    )
 
 
 def may_be_named_approver(worker: Worker, maker: Worker) -> bool:
     """Whom the maker of an export may name to approve its release: another active member
-    of the data team, never the maker (nor another account of theirs)."""
-    return policies.is_administrator(worker) and not same_person(worker, maker)
+    of the data team (:func:`may_be_assigned`), never the maker (nor another account of
+    theirs)."""
+    return may_be_assigned(worker) and not same_person(worker, maker)
 
 
 def may_be_named_instead(worker: Worker, package: SubjectAccessPackage, actor: Worker) -> bool:

@@ -3,8 +3,9 @@
 Call :func:`add_demo_subject_access` once the demo accounts exist. Two requests about two
 of ``social.worker``'s children (by name, never by id): one received 24 days ago, due within
 the week, assigned to ``admin`` and so in their My work; one answered last month, its export
-made, its release approved and the request completed (by the worker the demo starts:
-:mod:`locus.demo.tasks`).
+made by ``admin``, its release approved by ``data.officer`` and the request completed (by the
+worker the demo starts: :mod:`locus.demo.tasks`). Nothing is added without both accounts
+(``ensure_demo_accounts`` makes them, whatever the borough's age).
 Made through the services as ``admin``, on the days they happened. Safe to call again:
 nothing is added once the demo has requests.
 """
@@ -15,7 +16,6 @@ import datetime as dt
 from typing import Any
 
 from locus.access.models import Worker
-from locus.access.services import system_worker
 from locus.common import clock
 from locus.demo.tasks import answer_demo_request
 from locus.notifications.models import Notification
@@ -35,7 +35,10 @@ def _logged(admin: Worker, person: Person, on: dt.date, **details: Any) -> Subje
 def add_demo_subject_access() -> list[SubjectAccessRequest]:
     admin = Worker.objects.filter(username="admin", is_active=True).first()
     worker = Worker.objects.filter(username="social.worker").first()
-    if admin is None or worker is None or SubjectAccessRequest.objects.exists():
+    # The release is approved by the data team's second member: never the command line's
+    # account, which signs in nowhere (``access.subjectaccess.may_be_assigned``).
+    second = Worker.objects.filter(username="data.officer", is_active=True).first()
+    if admin is None or worker is None or second is None or SubjectAccessRequest.objects.exists():
         return []
     held = (
         Allocation.objects.current()
@@ -59,15 +62,11 @@ def add_demo_subject_access() -> list[SubjectAccessRequest]:
     )
     sent_on = answered_on + dt.timedelta(days=20)
     with clock.frozen_at(sent_on):
-        # The release is approved by the data team's second member (a borough made before
-        # that persona was added has none: the account the demo acts as stands in).
-        second = Worker.objects.filter(username="data.officer", is_active=True).first()
-        made = package_ask(actor=admin, request=done, approver=second or system_worker())
-    if second is not None:
-        # Read on the day: the officer approved the release then. (The demo's step that marks
-        # old notifications read ran before this one, which needs the accounts.)
-        for asked in Notification.objects.filter(recipient=second, read_at__isnull=True):
-            notification_read(actor=second, notification_id=asked.pk)
+        made = package_ask(actor=admin, request=done, approver=second)
+    # Read on the day: the officer approved the release then. (The demo's step that marks
+    # old notifications read ran before this one, which needs the accounts.)
+    for asked in Notification.objects.filter(recipient=second, read_at__isnull=True):
+        notification_read(actor=second, notification_id=asked.pk)
     # The worker makes the package and completes the request, on the day they were sent.
     answer_demo_request.enqueue(made.pk, sent_on.isoformat())
     done.refresh_from_db()  # completed already where the tasks run at once

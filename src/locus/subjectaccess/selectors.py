@@ -8,7 +8,6 @@ from django.db.models import QuerySet
 
 from locus.access import subjectaccess as rules
 from locus.access.models import Worker
-from locus.access.services import SYSTEM_USERNAME
 from locus.common.errors import NotPermitted
 from locus.common.ids import parse_id
 from locus.common.modelkit import choice_values
@@ -114,10 +113,9 @@ def approvers_instead(package: SubjectAccessPackage, viewer: Worker) -> list[Wor
 
 
 def data_team() -> list[Worker]:
-    """Who a request may be assigned to: the active administrators. Not the command line's
-    own account: it signs in nowhere, so a request or an export's check given to it would
-    wait for nobody."""
-    team = Worker.objects.filter(rules.data_team_filter()).exclude(username=SYSTEM_USERNAME)
+    """Who a request may be assigned to: the active administrators but the command line's
+    own account (``rules.data_team_filter``)."""
+    team = Worker.objects.filter(rules.data_team_filter())
     return list(team.order_by("last_name", "first_name", "pk"))
 
 
