@@ -325,3 +325,45 @@ def test_another_account_of_the_maker_s_neither_checks_nor_approves_their_export
         with pytest.raises(ValidationFailed) as refused:
             package_change_approver(actor=third, package=made, approver=approver, reason="Away")
         assert "approver" in refused.value.errors
+
+
+def test_only_a_ready_export_is_checked_and_a_lost_one_is_passed_to_nobody(
+    frozen_clock: FrozenClock, world: World, scene: Scene
+) -> None:
+    """One test of an export being ready (prepared, its file still held) decides what the
+    page offers and the services accept: one still being prepared, or whose file went after
+    its keeping time, is neither approved nor downloaded; a lost one (its file gone) is not
+    passed to another approver, nor left in the approver's My work."""
+    from locus.subjectaccess.package import KEEP_DAYS, packages_expire
+
+    approver = other_admin(world)
+    third = make_worker(world.system, team=None, role="administrator", username="admin3")
+    waiting = package_ask(actor=world.admin, request=scene.request, approver=approver)
+    assert not waiting.ready and not waiting.lost  # being prepared
+    made = asked_export(world, scene.request)
+    assert made.ready and not made.lost
+    page = f"/data/subject-access/{scene.request.pk}/"
+    with pytest.raises(ValidationFailed):
+        package_approve(actor=approver, package=waiting, reason="Checked")
+    work = client_for(approver).get("/my-work/").content.decode()
+    assert f"Approve the release of the export for {scene.request.reference}" in work
+
+    frozen_clock.advance(days=KEEP_DAYS + 1)
+    assert packages_expire() == 1
+    made.refresh_from_db()
+    assert not made.ready and made.lost
+    with pytest.raises(ValidationFailed):
+        package_approve(actor=approver, package=made, reason="Checked")
+    with pytest.raises(NotPermitted):
+        package_file(approver, made)
+    with pytest.raises(ValidationFailed) as refused:
+        package_change_approver(actor=world.admin, package=made, approver=third, reason="Away")
+    assert "approver" in refused.value.errors
+    shown = client_for(approver).get(page).content.decode()
+    assert f"{page}packages/{made.pk}/approve/" not in shown
+    assert f"{page}packages/{made.pk}/download/" not in shown
+    assert f"Deleted after {KEEP_DAYS} days" in shown
+    assert f"{page}packages/{waiting.pk}/approve/" not in shown and "Waiting to start" in shown
+    waiting.delete()  # only the lost one is left
+    work = client_for(approver).get("/my-work/").content.decode()
+    assert f"Approve the release of the export for {scene.request.reference}" not in work

@@ -182,6 +182,19 @@ class SubjectAccessPackage(models.Model):
         return f"Package {self.pk} for {self.request_id}"
 
     @property
+    def ready(self) -> bool:
+        """Prepared and its file still held: not yet deleted (``KEEP_DAYS`` after it was
+        made, at once on a purge or when returned). Only a ready export is checked, approved
+        or returned, and downloaded."""
+        return self.state == JobState.DONE and bool(self.file_name)
+
+    @property
+    def lost(self) -> bool:
+        """Failed, or prepared and its file deleted since: nobody will check it (make a new
+        one)."""
+        return self.state == JobState.FAILED or (self.state == JobState.DONE and not self.ready)
+
+    @property
     def released(self) -> bool:
         """Approved for release by the named approver: the data team may send it."""
         return self.approved_at is not None

@@ -333,7 +333,7 @@ def _decision(
     problems.check(package.approved_at is None, "reason", "Its release is already approved")
     problems.check(package.returned_at is None, "reason", "It was returned: make a new export")
     problems.check(
-        package.state == JobState.DONE and bool(package.file_name),
+        package.ready,
         "reason",
         "Only an export that is ready, and not yet deleted, can be approved or returned",
     )
@@ -381,8 +381,7 @@ def package_change_approver(
         "the approver named to decide",
     )
     problems.check(
-        package.state != JobState.FAILED
-        and not (package.state == JobState.DONE and not package.file_name),
+        not package.lost,
         "approver",
         "This export failed or was deleted: make a new one",
     )
@@ -548,11 +547,11 @@ def package_file(actor: Worker, package: SubjectAccessPackage) -> Path:
     check by the named approver before); "not found" when gone or not theirs to download."""
     require(rules.can_work_requests(actor), "not found")
     packages_expire()
-    package.refresh_from_db(fields=["file_name", "approved_at", "approver"])
+    package.refresh_from_db(fields=["state", "file_name", "approved_at", "approver"])
     if not rules.may_download(actor, package):
         raise NotPermitted("not found")  # the page offers no link: not approved yet
     path = package_folder() / package.file_name
-    if package.state != JobState.DONE or not package.file_name or not path.is_file():
+    if not package.ready or not path.is_file():
         raise NotPermitted("not found")
     purpose = "release" if package.released else "check before approving its release"
     records = list(package.contents.get("records", []))

@@ -65,14 +65,9 @@ def packages_of(request: SubjectAccessRequest, viewer: Worker) -> list[PackageRo
     return [
         PackageRow(
             p,
-            may_approve=rules.may_approve_release(viewer, p)
-            and not p.released
-            and p.state == JobState.DONE
-            and bool(p.file_name),
+            may_approve=rules.may_approve_release(viewer, p) and not p.released and p.ready,
             may_download=rules.may_download(viewer, p),
-            may_change_approver=rules.may_change_approver(viewer, p)
-            and p.state != JobState.FAILED
-            and not (p.state == JobState.DONE and not p.file_name),
+            may_change_approver=rules.may_change_approver(viewer, p) and not p.lost,
         )
         for p in rows
     ]
@@ -91,8 +86,8 @@ def approvers_for(maker: Worker) -> list[Worker]:
 
 
 def releases_waiting(viewer: Worker) -> list[SubjectAccessPackage]:
-    """The exports ``viewer`` is named to check and approve, not yet approved nor failed nor
-    deleted, for My work (one query)."""
+    """The exports ``viewer`` is named to check and approve, not yet approved nor lost
+    (failed or deleted: ``SubjectAccessPackage.lost`` as a query), for My work (one query)."""
     if not rules.can_work_requests(viewer):
         return []
     return list(
