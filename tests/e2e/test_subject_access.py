@@ -15,9 +15,12 @@ from locus.audit.models import AccessAction, AccessEvent
 from locus.common import clock
 from locus.people.services import person_create
 from locus.subjectaccess.models import SubjectAccessPackage
-from locus.subjectaccess.package import package_approve
+from locus.subjectaccess.package import package_approve, package_make
+from locus.subjectaccess.services import request_log
 from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
 from tests.e2e.picking import pick_person
+
+CHILD_DOB = dt.date(2011, 5, 4)
 
 
 def test_the_data_team_logs_a_request_and_downloads_the_export(
@@ -31,7 +34,7 @@ def test_the_data_team_logs_a_request_and_downloads_the_export(
         actor=system,
         given_name="Jordan",
         family_name="Testperson",
-        date_of_birth=dt.date(2011, 5, 4),
+        date_of_birth=CHILD_DOB,
     )
     sign_in(page, live_server.url, "admin", "/data/subject-access/")
     expect(page.get_by_role("heading", level=1, name="Subject access requests")).to_be_visible()
@@ -72,3 +75,38 @@ def test_the_data_team_logs_a_request_and_downloads_the_export(
     exports = AccessEvent.objects.filter(action=AccessAction.EXPORT)
     assert exports.count() == 2  # made, then downloaded
     assert all(e.people == f",{child.pk}," for e in exports)
+
+
+def test_on_a_desk_s_screen_the_exports_table_has_the_page_s_full_width(
+    page: Any, live_server: Any, transactional_db: Any, tmp_path: Path, settings: Any
+) -> None:
+    """The exports table's seven columns (the release column holds the approver's reason)
+    take the page's whole width at 1280 pixels, not the two-thirds the request's details
+    and the export form read best in."""
+    settings.DATA_DIR = tmp_path
+    system = system_worker()
+    admin = e2e_worker(system, "admin", "Ada Admin", None, role="administrator")
+    checker = e2e_worker(system, "checker", "Bea Checker", None, role="administrator")
+    child = person_create(
+        actor=system, given_name="Jordan", family_name="Testperson", date_of_birth=CHILD_DOB
+    )
+    asked = request_log(
+        actor=admin,
+        person=child,
+        received_on=clock.today(),
+        requester="subject",
+        assigned_to=admin,
+    )
+    made = package_make(actor=admin, request=asked, approver=checker)
+    package_approve(actor=checker, package=made, reason="Read against the record " * 4)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server.url, "admin", f"/data/subject-access/{asked.pk}/")
+    table = page.get_by_role("region", name="Exports for this request")
+    expect(table).to_be_visible()
+    form = page.get_by_role("button", name="Make the export")
+    main = page.locator("main").bounding_box()
+    assert table.bounding_box()["width"] > 0.9 * main["width"]
+    assert form.locator("xpath=ancestor::div[1]").bounding_box()["width"] < 0.7 * main["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert axe_violations(page) == []
+    page.screenshot(path=tmp_path / "exports-1280.png", full_page=True)  # kept by pytest
