@@ -31,7 +31,7 @@ from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from locus.access import scopes
-from locus.access.models import AgencyKind, BreakGlass, Role, Scope, Worker
+from locus.access.models import BreakGlass, Role, Scope, Worker
 from locus.access.selectors import visible_person_ids
 from locus.audit.models import AccessEvent
 from locus.common import clock
@@ -66,8 +66,9 @@ def may_break_glass(worker: Worker) -> bool:
         return False
     if not scopes.sees_case_records(worker):
         return False
-    team = worker.team
-    return team is not None and team.agency.kind != AgencyKind.PARTNER
+    # Only the partner half of ``scopes.in_team_given_no_child``: an independent reviewing
+    # service's practitioner or manager (a chair) may still ask for emergency sight.
+    return not scopes.in_partner_organisation(worker)
 
 
 def open_for(worker: Worker, *, now: dt.datetime | None = None) -> QuerySet[BreakGlass]:

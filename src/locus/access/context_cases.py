@@ -98,7 +98,7 @@ def _agency_kind(worker: Worker) -> str | None:
 
 def is_partner(worker: Worker) -> bool:
     """A worker of a partner organisation (a business, a housing provider...)."""
-    return _agency_kind(worker) == AgencyKind.PARTNER
+    return scopes.in_partner_organisation(worker)
 
 
 def _partner_case_ids(worker: Worker) -> Q:

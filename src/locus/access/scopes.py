@@ -204,8 +204,27 @@ def sees_children(worker: Worker) -> bool:
         return False
     if worker.scope in (Scope.AGENCY, Scope.ALL):
         return True
-    team = worker.team
-    return team is not None and not team.independent and team.agency.kind != AgencyKind.PARTNER
+    return not in_team_given_no_child(worker)
+
+
+def in_partner_organisation(worker: Worker) -> bool:
+    """A worker of a partner organisation's team (a business, a housing provider...)."""
+    team = worker.team if worker.team_id else None
+    return team is not None and team.agency.kind == AgencyKind.PARTNER
+
+
+def in_independent_service(worker: Worker) -> bool:
+    """A worker of an independent reviewing service's team (conference chairs)."""
+    team = worker.team if worker.team_id else None
+    return team is not None and team.independent
+
+
+def in_team_given_no_child(worker: Worker) -> bool:
+    """THE rule that a partner organisation's or an independent reviewing service's team is
+    given no child: none is allocated to it nor held in it (``transfers.why_holds_no_cases``),
+    so its staff see no child in their own right below agency scope (:func:`sees_children`).
+    Break-glass asks only the partner half (``break_glass.may_break_glass``)."""
+    return in_independent_service(worker) or in_partner_organisation(worker)
 
 
 # Set while something is copied out of Locus (an export): see lasting_sight_only.

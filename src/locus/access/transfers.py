@@ -104,13 +104,13 @@ def why_holds_no_cases(worker: Worker) -> str:
     at agency scope, to the whole organisation)."""
     if worker.role not in policies.CASEWORK_ROLES:
         return "The worker does not hold cases: only a practitioner or manager does"
-    team = worker.team
-    if team is not None and team.independent:
+    # The two halves of ``scopes.in_team_given_no_child``, each with its own reason.
+    if scopes.in_independent_service(worker):
         return (
             "The worker does not hold cases: an independent reviewing service's staff chair "
             "and review, and hold none"
         )
-    if team is not None and team.agency.kind == AgencyKind.PARTNER:
+    if scopes.in_partner_organisation(worker):
         return (
             "The worker does not hold cases: a partner organisation's staff see no child, "
             "and are given none"
