@@ -107,7 +107,7 @@ PAGES = {
 PHRASES = {
     "person": "OO (a child not shared with you)",
     "incidents": PERSON,
-    "peer group": "YY (a child not shared with you)",
+    "peer group": "YY (a person not shared with you)",  # a member: child or adult alike
     "linked cases": CHILD,
 }
 

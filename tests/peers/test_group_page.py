@@ -11,6 +11,7 @@ from locus.access.selectors import visible_person_ids
 from locus.incidents.models import InvolvementRole
 from locus.peers.maps import group_map
 from locus.peers.selectors import group_detail
+from locus.people.services import allocation_create
 from locus.places.models import ContextKind
 from tests.api.conftest import api_as
 from tests.factories import (
@@ -21,6 +22,7 @@ from tests.factories import (
     make_context,
     make_incident,
 )
+from tests.peers.group_helpers import join
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +85,28 @@ def test_group_page_shows_the_map_and_who_holds_members_cases(world: World) -> N
     assert holders == {("social_worker", "Ciara Cscchild", True), ("yjs_worker", "YY", False)}
     assert "YJS Casework, Youth Justice Service" in html
     assert "Yjschild" not in html and "Yusuf" not in html
+
+
+def test_hidden_child_and_hidden_adult_members_read_the_same(world: World) -> None:
+    """A worker who sees neither a hidden child nor a hidden adult of a group reads both as
+    "a person not shared with you" (on the group's page, its members page and the API):
+    "a child" for one and "a person" for the other told her which member was an adult."""
+    join(world.system, world.group, world.adult)
+    allocation_create(actor=world.system, person=world.adult, worker=world.yjs_worker, start=START)
+    sw = world.social_worker
+    assert not visible_person_ids(sw, {world.yjs_child.pk, world.adult.pk})
+    html = client_for(sw).get(reverse("group", args=[world.group.pk])).content.decode()
+    # Each in the members table and among whom workers hold cases for.
+    assert html.count("YY (a person not shared with you)") == 2
+    assert html.count("AA (a person not shared with you)") == 2
+    assert "child not shared" not in html
+    members = client_for(sw).get(reverse("group-members", args=[world.group.pk]))
+    assert "And 2 people not shared with you." in members.content.decode()
+    got = api_as(sw).ok(f"/groups/{world.group.pk}")["members"]
+    assert sorted(m["label"] for m in got if not m["visible"]) == [
+        "AA (a person not shared with you)",
+        "YY (a person not shared with you)",
+    ]
 
 
 def test_places_the_group_uses_come_only_through_members_the_viewer_sees(world: World) -> None:

@@ -428,7 +428,10 @@ def group_detail_read(request: HttpRequest, group_id: int) -> dict[str, Any]:
         "members": [
             {
                 **_named(m.membership.person_id, m.label, m.visible),
-                "label": m.label if m.visible else naming.unseen_label(m.membership.person),
+                # "A person" for every hidden member, as the group's page shows them.
+                "label": m.label
+                if m.visible
+                else naming.unseen_label(m.membership.person, child=False),
                 "role": m.membership.role,
                 "since": m.membership.since,
             }
