@@ -50,6 +50,16 @@ def test_the_people_list_has_only_the_columns_the_role_sees(
         assert WITHHELD not in html  # no column of withheld words down the page
 
 
+@pytest.mark.parametrize("persona", ["social_worker", "school_dsl", "police_analyst"])
+def test_no_people_match_spans_the_columns_the_role_sees(world: World, persona: str) -> None:
+    """A search that finds nobody says so in a row as wide as the table: a police analyst's
+    list has three columns, and the row spanned five (wider than the table)."""
+    page = client_for(world.persona(persona)).get(reverse("people"), {"q": "Zzyzx"})
+    html = page.content.decode()
+    assert "No people match." in html
+    assert f'colspan="{len(_headings(html))}">No people match.' in html
+
+
 def test_the_caseload_has_only_the_columns_the_role_sees(world: World) -> None:
     """A partner's worker (a shopping centre's security lead) sees a child's name and age:
     their caseload on the home page has neither a date of birth nor a status column.

@@ -39,3 +39,10 @@ def column_if(name: str, shown: bool) -> str | None:
     false: ``"LA child ID"|column_if:columns.la_child_id``, for a column of a field the
     viewer's role never sees (``access.fields.columns_seen``)."""
     return name if shown else None
+
+
+@register.simple_tag
+def column_count(*names: str | None) -> int:
+    """How many of ``names`` :func:`table_head` shows (those :func:`column_if` kept): the
+    ``colspan`` of a row that spans the table, such as the one saying nothing matches."""
+    return sum(name is not None for name in names)
