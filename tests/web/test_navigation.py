@@ -8,7 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import World, client_for
+from locus.access.models import Scope
+from tests.factories import World, client_for, make_worker
 
 
 def marked(html: str) -> dict[str, tuple[bool, bool]]:
@@ -54,3 +55,30 @@ def test_a_page_inside_a_section_marks_its_item_without_calling_it_the_current_p
 def test_home_is_the_only_item_marked_on_the_home_page(world: World) -> None:
     items = marked(client_for(world.social_worker).get(reverse("dashboard")).content.decode())
     assert {label for label, (active, current) in items.items() if active or current} == {"Home"}
+
+
+@pytest.mark.parametrize(
+    ("persona", "lists_work"),
+    [
+        ("social_worker", False),
+        ("police_analyst", False),
+        ("partner_worker", False),  # at agency scope: its agency's grants reach children
+        ("housing_officer", True),  # a partner's staff at team scope: given no child
+        ("auditor", False),
+        ("admin", False),
+    ],
+)
+def test_home_lists_work_exactly_when_the_menu_offers_records_but_no_children(
+    world: World, persona: str, lists_work: bool
+) -> None:
+    """Home and the menu answer one question: a worker offered Contexts but not People (a
+    housing officer) gets a home page of their work, anyone offered People their caseload."""
+    worker = (
+        make_worker(world.system, team=world.partner_team, scope=Scope.TEAM)
+        if persona == "housing_officer"
+        else world.persona(persona)
+    )
+    page = client_for(worker).get(reverse("dashboard"))
+    items = marked(page.content.decode())
+    assert ("Contexts" in items and "People" not in items) == lists_work
+    assert ("web/work_home.html" in [t.name for t in page.templates]) == lists_work

@@ -87,6 +87,13 @@ ITEMS: tuple[Item, ...] = (
 )
 
 
+def home_lists_work(menu: Menu) -> bool:
+    """Whether Home is built from the worker's work (what is due, their context cases,
+    meetings and panels) rather than a caseload and incidents: the menu offers them the
+    case records' items but not the lists of children (People, Incidents)."""
+    return _records(menu) and not _children(menu)
+
+
 def links_for(menu: Menu, here: str) -> list[Link]:
     """The menu's links for a worker with ``menu`` reading the page named ``here``."""
     return [

@@ -6,8 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from locus.access import break_glass, policies, scopes
+from locus.access import break_glass, policies
 from locus.access.fields import columns_seen
+from locus.access.menu import menu_for
 from locus.access.signin import SignInForm
 from locus.audit.services import record_access
 from locus.casework.selectors import cases_part_of, my_work, work_shown
@@ -21,6 +22,7 @@ from locus.people.selectors import (
     team_case_count,
     with_fields,
 )
+from locus.web import navigation
 
 
 class SignInView(LoginView):
@@ -36,7 +38,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 def dashboard(request: AuthedRequest) -> HttpResponse:
-    if scopes.sees_case_records(request.user) and not scopes.sees_children(request.user):
+    if navigation.home_lists_work(menu_for(request.user)):
         return _work_home(request)
     caseload = with_fields(request.user, caseload_for(viewer=request.user), seen=True)
     team_cases = (
