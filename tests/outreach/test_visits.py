@@ -455,6 +455,64 @@ def test_a_visit_links_only_an_incident_or_referral_at_the_plan_s_place(
     assert (made.incident, made.referral) == (at_park, here)
 
 
+def _intelligence_on_csc_child(world: World) -> Incident:
+    """Police intelligence at the park, restricted to the police, naming the social worker's
+    own child: she sees the child, not the incident."""
+    intel = make_incident(
+        world.system,
+        context=world.park,
+        reporting_agency=world.police,
+        restricted=True,
+        summary="Intelligence: seen getting into a car by the gates",
+        involvements=[(world.csc_child, InvolvementRole.HARMED)],
+    )
+    assert not policies.can_view_incident(world.social_worker, intel)
+    return intel
+
+
+def test_a_restricted_incident_links_no_child_to_the_place_on_the_visit_form(
+    world: World, park_plan: VisitPlan
+) -> None:
+    """A social worker recording a visit to the park is offered the young people linked to it.
+    Her own child's only link to the park is police intelligence she may not see: offering the
+    child by name would tell her the police hold something about the child at that park."""
+    _intelligence_on_csc_child(world)
+    assert world.csc_child not in selectors.nameable_people(world.social_worker, park_plan)
+    page = client_for(world.social_worker).get(f"/outreach/plans/{park_plan.pk}/visit/").text
+    assert world.csc_child.full_name not in page
+    # An incident there that she sees links the child as before.
+    _harm_to_csc_child(world, world.park)
+    assert world.csc_child in selectors.nameable_people(world.social_worker, park_plan)
+
+
+def test_a_visit_cannot_be_linked_to_a_restricted_incident_it_was_not_offered(
+    world: World, park_plan: VisitPlan
+) -> None:
+    """A recorder who posts the number of restricted police intelligence at the park as the
+    visit's follow-up is refused as for a number that names no incident: the form does not
+    tell her it exists, nor does the record point at it."""
+    intel = _intelligence_on_csc_child(world)
+    client = client_for(world.social_worker)
+    url = f"/outreach/plans/{park_plan.pk}/visit/"
+    form = {
+        "on": "20/11/2026",
+        "start_time": "16:00",
+        "went": [str(world.social_worker.pk)],
+        "observed": "Quiet.",
+        "met_count": "1",
+        "engaged_count": "1",
+    }
+    with nothing_written(*MODELS):
+        crafted = client.post(url, {**form, "incident": str(intel.pk)})
+        missing = client.post(url, {**form, "incident": str(intel.pk + 1000)})
+    assert crafted.status_code == missing.status_code == 200
+    assert "Choose from the list" in crafted.text and "Choose from the list" in missing.text
+    assert "getting into a car" not in crafted.text
+    with nothing_written(*MODELS), pytest.raises(ValidationFailed) as refused:
+        visit(world, park_plan, incident=intel)
+    assert refused.value.errors["incident"] == ["Choose an incident you can see"]
+
+
 # --- Visits on a day the plan did not plan ---------------------------------------------------
 
 TUESDAY = dt.date(2026, 11, 24)  # between the park's Fridays

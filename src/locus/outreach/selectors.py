@@ -246,9 +246,12 @@ def plan_choices(viewer: Worker) -> tuple[list[Context], list[Worker], list[Agen
 
 def nameable_people(viewer: Worker, plan: VisitPlan) -> list[Person]:
     """Young people the recorder may name on a visit: those linked to the place (in an
-    incident there, or on its case's plan) whom they see in their own right."""
+    incident there that the recorder sees, or on its case's plan) whom they see in their own
+    right. An incident they may not see (restricted police intelligence) links nobody: offering
+    a child through it would tell them it exists."""
     context = plan.context
-    at_place = Involvement.objects.filter(incident__context=context).values("person_id")
+    incidents = scopes.incidents_visible_to(viewer).filter(context=context)
+    at_place = Involvement.objects.filter(incident__in=incidents).values("person_id")
     on_plan = Person.objects.filter(context_plan_links__plan__case__context=context).values("id")
     return list(
         scopes.people_visible_to(viewer, shared=False, break_glass=False)
