@@ -8,17 +8,26 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from locus.access.fields import PersonField, fields_visible_to
+from locus.access.models import AgencyKind, Role
 from locus.audit.models import AccessEvent
 from locus.common.services import today
 from locus.peers.models import Association, PeerMapPurpose
+from locus.people import selectors as people
+from locus.people.services import allocation_create
 from tests.factories import (
     START,
     World,
     client_for,
+    make_agency,
     make_association,
     make_context,
+    make_person,
+    make_team,
+    make_worker,
     nothing_written,
 )
+from tests.mapping.helpers import held_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +112,48 @@ def test_the_peer_picker_finds_only_people_the_worker_may_see(world: World) -> N
         )
     assert response.status_code == 200
     assert 'href="#id_other"' in response.content.decode()
+
+
+def test_the_peer_search_shows_no_date_of_birth_a_share_did_not_carry(world: World) -> None:
+    """The youth justice worker sat on the meeting that shared Ciara (her name, age and
+    status; not her date of birth). Recording a peer for his own child, he searches "Ciara":
+    her person page withholds her date of birth from him, and so do the search's choices."""
+    held_meeting(world)
+    yjs = world.yjs_worker
+    ciara = world.csc_child
+    (seen,) = people.with_fields(yjs, [ciara], seen=True)
+    assert PersonField.DATE_OF_BIRTH not in people.visible_fields(seen)
+    born = f"{ciara.date_of_birth:%d/%m/%Y}"
+    assert born not in client_for(yjs).get(reverse("person", args=[ciara.pk])).text
+    url = reverse("person-peer-add", args=[world.yjs_child.pk])
+    page = client_for(yjs).get(url, {"q": "Ciara"}).text
+    assert ciara.full_name in page  # found (she is seen, through the share)
+    assert born not in page
+
+
+def test_the_peer_search_shows_dates_of_birth_only_to_a_role_that_sees_them(
+    world: World,
+) -> None:
+    """A youth worker's row of the field table has no date of birth: searching for a peer
+    among the children his own team holds names them without it; a social worker, whose
+    row has it, reads it there as before."""
+    ys = make_agency(world.system, kind=AgencyKind.YOUTH_SERVICE, name="Youth Service")
+    team = make_team(world.system, agency=ys, name="Detached youth work")
+    youth_worker = make_worker(world.system, team=team, role=Role.PRACTITIONER)
+    child = make_person(world.system, given_name="Remy", family_name="Outreach")
+    peer = make_person(
+        world.system, given_name="Jade", family_name="Outreach", date_of_birth=dt.date(2011, 5, 2)
+    )
+    for person in (child, peer):
+        allocation_create(actor=world.system, person=person, worker=youth_worker, start=START)
+    assert PersonField.DATE_OF_BIRTH not in fields_visible_to(youth_worker, peer)
+    url = reverse("person-peer-add", args=[child.pk])
+    page = client_for(youth_worker).get(url, {"q": "Jade"}).text
+    assert f'<option value="{peer.pk}" selected>Jade Outreach</option>' in page
+    assert "02/05/2011" not in page
+    found = client_for(world.social_worker).get(_url("person-peer-add", world), {"q": "tariq"})
+    born = f"{world.team_child.date_of_birth:%d/%m/%Y}"
+    assert f"Tariq Teamchild, born {born}" in found.text
 
 
 def test_the_peer_search_logs_the_children_it_names_and_what_was_searched(world: World) -> None:

@@ -23,6 +23,7 @@ from locus.common.forms import (
 from locus.common.services import today
 from locus.peers.models import GroupRole, MapPurpose, Nature, Relationship
 from locus.people.models import Person
+from locus.people.picker import choice_label
 from locus.places.models import Context
 
 YES_NO_UNKNOWN = [("", "Not known"), ("yes", "Yes"), ("no", "No")]
@@ -130,7 +131,7 @@ class PeerAddForm(RelationshipFields):
         assert isinstance(other_field, forms.ChoiceField)
         other_field.choices = [
             ("", "Choose a peer" if candidates else "No peer chosen: search above"),
-            *[(c.pk, _candidate_label(c)) for c in candidates],
+            *[(c.pk, choice_label(c)) for c in candidates],
         ]
 
     def service_values(self) -> dict[str, Any]:
@@ -141,12 +142,6 @@ class PeerAddForm(RelationshipFields):
             "other_label": self.cleaned_data.get("other_label", ""),
             "valid_from": self.cleaned_data["valid_from"],
         }
-
-
-def _candidate_label(person: Person) -> str:
-    born = f", born {person.date_of_birth:%d/%m/%Y}" if person.date_of_birth else ""
-    known = f" (known as {person.known_as})" if person.known_as else ""
-    return f"{person.full_name}{known}{born}"
 
 
 def reason_field() -> forms.CharField:

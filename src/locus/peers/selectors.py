@@ -20,6 +20,7 @@ from locus.incidents.models import Incident, Involvement, InvolvementRole
 from locus.incidents.selectors import incidents_for
 from locus.peers.models import Association, GroupChange, GroupChangeKind, GroupMembership
 from locus.people.models import Allocation, LegalStatus, LegalStatusEpisode, Person
+from locus.people.selectors import with_fields
 from locus.places.models import RESTRICTED_KINDS, Context, ContextKind
 
 
@@ -329,7 +330,8 @@ def relationship_of(*, person: Person, association_id: object) -> Association | 
 
 
 def peer_candidates(*, viewer: Worker, person: Person, q: str, limit: int = 25) -> list[Person]:
-    """People the viewer may see whose name matches ``q``: the capture form's peer picker."""
+    """People the viewer may see whose name matches ``q``: the capture form's peer picker,
+    each carrying the fields the viewer sees of them (``people.selectors.with_fields``)."""
     words = q.split()
     if not words:
         return []
@@ -340,7 +342,7 @@ def peer_candidates(*, viewer: Worker, person: Person, q: str, limit: int = 25) 
             | Q(family_name__icontains=word)
             | Q(known_as__icontains=word)
         )
-    return list(qs.order_by("family_name", "given_name", "id")[:limit])
+    return with_fields(viewer, qs.order_by("family_name", "given_name", "id")[:limit], seen=True)
 
 
 def context_choices(*, viewer: Worker, person: Person, keep: Iterable[int] = ()) -> list[Context]:

@@ -10,10 +10,9 @@ from typing import Any
 
 from django import forms
 
-from locus.access.fields import PersonField
 from locus.common.forms import GovukForm, choose_one, date_field, optional_text
 from locus.people.models import Person
-from locus.people.selectors import visible_fields
+from locus.people.picker import choice_label
 from locus.places.models import LeaveReason
 
 
@@ -32,18 +31,12 @@ class PupilAddForm(GovukForm):
         self.candidates = {str(p.pk): p for p in candidates}
         person: Any = self.fields["person"]
         person.choices = [("", "Choose a young person")] + [
-            (key, _choice(p)) for key, p in self.candidates.items()
+            (key, choice_label(p)) for key, p in self.candidates.items()
         ]
         person.error_messages["invalid_choice"] = "Choose a young person from those found"
 
     def chosen(self) -> Person:
         return self.candidates[self.cleaned_data["person"]]
-
-
-def _choice(person: Person) -> str:
-    shown = PersonField.DATE_OF_BIRTH in visible_fields(person) and person.date_of_birth
-    born = f", born {person.date_of_birth:%d/%m/%Y}" if shown else ""
-    return f"{person.full_name}{born}"
 
 
 class PupilLeaveForm(GovukForm):
