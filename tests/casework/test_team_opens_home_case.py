@@ -8,7 +8,8 @@ works the case, so its practitioners and managers open it on every casework page
 gains anything, and a role without the home address is told only that it is a home
 (``naming.PLACE_WITHHELD``), never which.
 
-The tests marked "failed before" failed on the code before the fix.
+The tests marked "failed before" failed on the code before the fix; so did those on the case's
+notes and documents.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ from tests.casework.helpers import (
     screen,
     submit,
 )
+from tests.documents.helpers import attach, document_store  # noqa: F401 (a fixture)
 from tests.factories import World, client_for, make_context
+from tests.notes.helpers import write
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +169,47 @@ def test_a_role_without_the_home_address_opens_the_case_but_not_which_home(
     # The lead recorded the home, so she still sees which.
     lead = client_for(world.social_worker).get(reverse("context-case", args=[case.pk]))
     assert HOME_NAME in lead.content.decode()
+
+
+def manager_is_told_only_a_home(world: World, urls: list[str], told: str) -> None:
+    """Each page opens for the team's manager, without the home's name, saying ``told``."""
+    manager = client_for(world.team_manager)
+    for url in urls:
+        response = manager.get(url)
+        assert response.status_code == 200, url
+        assert HOME_NAME not in response.text and told in response.text, url
+
+
+@pytest.mark.usefixtures("no_home_address")
+def test_the_case_s_notes_do_not_name_the_home_to_a_role_without_its_address(
+    world: World,
+) -> None:
+    """The team's manager opens the case's chronology (and its print), the note form and a
+    note on it: each named the home in its heading and on its "Context case opened" row,
+    though the case's own pages do not."""
+    case = submit(world, home_case(world))
+    note = write(world.social_worker, case)
+    on_case = ["case", case.pk]
+    urls = [reverse(page, args=on_case) for page in ("chronology", "chronology-print", "note-add")]
+    manager_is_told_only_a_home(
+        world, [*urls, reverse("note", args=[note.pk])], naming.PLACE_WITHHELD
+    )
+    # The lead recorded the home, so her chronology names it.
+    lead = client_for(world.social_worker).get(reverse("chronology", args=on_case))
+    assert f"{HOME_NAME}: context case" in lead.text
+
+
+@pytest.mark.usefixtures("no_home_address", "document_store")
+def test_the_case_s_documents_do_not_name_the_home_to_a_role_without_its_address(
+    world: World,
+) -> None:
+    """The team's manager opens the case's documents, the upload form, a document and the
+    forms to replace or remove it: each named its record "Context case: <the home>"."""
+    case = submit(world, home_case(world))
+    document = attach(world.social_worker, case)
+    urls = [reverse(page, args=["case", case.pk]) for page in ("documents", "document-add")]
+    pages = ("document", "document-replace", "document-remove")
+    urls += [reverse(page, args=[document.pk]) for page in pages]
+    manager_is_told_only_a_home(world, urls, f"Context case: {naming.PLACE_WITHHELD}")
+    lead = client_for(world.social_worker).get(reverse("document", args=[document.pk]))
+    assert f"Context case: {HOME_NAME}" in lead.text

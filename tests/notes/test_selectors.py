@@ -1,5 +1,6 @@
 """The chronology's sources, each read through its own sight rule: casework on a context
-case and on a child on its plan, a managed move, a panel only for those who may see it."""
+case and on a child on its plan, a managed move, a panel only for those who may see it, an
+incident's place as the incident's page names it."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ from typing import Any
 
 import pytest
 
+from locus.access import naming, policies
 from locus.casework import services as casework
 from locus.casework.reference import ensure_reference_data
 from locus.common import clock
+from locus.incidents.models import InvolvementRole
 from locus.notes.selectors import KINDS_FOR, Event, Filters, chronology, namable_children
 from locus.panels.services import agenda_item_add, panel_create
 from locus.sharing.vocab import SAFEGUARDING
 from tests.casework.helpers import active_case, review
-from tests.factories import World
+from tests.factories import World, client_for, make_incident
 from tests.moves.helpers import move
 from tests.notes.helpers import write
 
@@ -85,6 +88,29 @@ def test_a_panel_shows_only_to_those_who_may_see_it(world: World) -> None:
     # The teammate sees the child, not a panel she did not sit on.
     theirs = _rows(world.teammate, world.csc_child, "person")
     assert "MACE panel: the park" not in _whats(theirs)
+
+
+def test_a_childs_chronology_does_not_name_the_home_an_incident_was_at(world: World) -> None:
+    """A school's safeguarding lead sees her pupil and the incidents he is in, but her role has
+    no home address: the incident's page says only that it happened at a home, and so do the
+    pupil's chronology and its print (they named the home, a family's address)."""
+    harmed = [(child, InvolvementRole.HARMED) for child in (world.pupil, world.csc_child)]
+    at_home = make_incident(
+        world.system, context=world.home, involvements=harmed, reporting_agency=world.csc
+    )
+    dsl = world.school_dsl
+    assert policies.can_view_incident(dsl, at_home)
+    assert world.home.name not in client_for(dsl).get(f"/incidents/{at_home.pk}/").text
+    rows = [e for e in _rows(dsl, world.pupil, "person") if e.kind == "incident"]
+    assert [e.record_id for e in rows] == [at_home.pk]
+    assert naming.PLACE_WITHHELD in rows[0].what and world.home.name not in rows[0].what
+    printed = client_for(dsl).get(f"/notes/person/{world.pupil.pk}/print/").text
+    assert world.home.name not in printed and naming.PLACE_WITHHELD in printed
+    # The social worker of the child who lives there sees the home: her chronology names it.
+    own = _rows(world.social_worker, world.csc_child, "person")
+    assert [e.what for e in own if e.kind == "incident"] == [
+        f"{at_home.get_kind_display()} at {world.home.name}"
+    ]
 
 
 def test_dates_filter_and_order(world: World) -> None:

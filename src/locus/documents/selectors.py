@@ -9,10 +9,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from locus.access import context_cases
 from locus.access import documents as rules
 from locus.access.models import Worker
+from locus.casework.models import ContextCase
 from locus.documents import files
 from locus.documents.models import Document, DocumentVersion
+from locus.people.models import Person
+
+
+def owner_name(viewer: Worker, owner: rules.Owner) -> str:
+    """The record the documents belong to, in words, as its own page names it to ``viewer``:
+    a child, a context case (a home's by its place only as the case's pages say it,
+    ``context_cases.place_name``) or a meeting."""
+    if isinstance(owner, Person):
+        return owner.full_name
+    if isinstance(owner, ContextCase):
+        return f"Context case: {context_cases.place_name(viewer, owner)}"
+    return owner.title
 
 
 @dataclass

@@ -24,8 +24,12 @@ def _audit(request: AuthedRequest, owner: rules.Owner, **detail: object) -> None
     record_access(actor=request.user, obj=owner, detail=detail)
 
 
-def _owner_context(owner: rules.Owner) -> dict[str, object]:
-    return {"owner": owner, "kind": rules.owner_kind(owner)}
+def _owner_context(request: AuthedRequest, owner: rules.Owner) -> dict[str, object]:
+    return {
+        "owner": owner,
+        "kind": rules.owner_kind(owner),
+        "owner_name": selectors.owner_name(request.user, owner),
+    }
 
 
 def documents_page(request: AuthedRequest, kind: str, owner_id: int) -> HttpResponse:
@@ -36,7 +40,7 @@ def documents_page(request: AuthedRequest, kind: str, owner_id: int) -> HttpResp
         request,
         "documents/list.html",
         {
-            **_owner_context(owner),
+            **_owner_context(request, owner),
             "rows": rows,
             "can_upload": rules.can_upload(request.user, owner),
             "ended": rules.record_ended(owner),
@@ -65,7 +69,11 @@ def document_add(request: AuthedRequest, kind: str, owner_id: int) -> HttpRespon
     return render(
         request,
         "documents/upload.html",
-        {**_owner_context(owner), "form": form, "max_text": files.size_text(files.max_bytes())},
+        {
+            **_owner_context(request, owner),
+            "form": form,
+            "max_text": files.size_text(files.max_bytes()),
+        },
     )
 
 
@@ -73,7 +81,9 @@ def document_page(request: AuthedRequest, document_id: int) -> HttpResponse:
     document = rules.access_document(request.user, document_id)
     page = selectors.document_page(request.user, document)
     _audit(request, page.owner, page="document", document=document.pk)
-    return render(request, "documents/detail.html", {**_owner_context(page.owner), "page": page})
+    return render(
+        request, "documents/detail.html", {**_owner_context(request, page.owner), "page": page}
+    )
 
 
 def _change_page(request: AuthedRequest, document_id: int, *, replace: bool) -> HttpResponse:
@@ -117,7 +127,7 @@ def _change_page(request: AuthedRequest, document_id: int, *, replace: bool) -> 
     return render(
         request,
         "documents/replace.html" if replace else "documents/remove.html",
-        {**_owner_context(page.owner), "page": page, "form": form},
+        {**_owner_context(request, page.owner), "page": page, "form": form},
     )
 
 

@@ -26,7 +26,7 @@ from locus.access.fields import PersonField, fields_visible_to
 from locus.access.meetings import meetings_visible_to
 from locus.access.models import Worker
 from locus.access.panel_meetings import panels_visible_to
-from locus.access.selectors import visible_person_ids
+from locus.access.selectors import visible_person_ids, withhold_unseen_places
 from locus.casework.models import ContextCase, ContextConference, PlanReview
 from locus.incidents.models import NO_PLACE, Incident, Involvement
 from locus.mapping.models import Meeting
@@ -105,11 +105,13 @@ def subject_kind(subject: Subject) -> str:
     return "case" if isinstance(subject, ContextCase) else "group"
 
 
-def subject_name(subject: Subject) -> str:
+def subject_name(viewer: Worker, subject: Subject) -> str:
+    """The subject as ``viewer`` is told of it: a home's case by its place only as its own
+    pages name it (``context_cases.place_name``)."""
     if isinstance(subject, Person):
         return subject.full_name
     if isinstance(subject, ContextCase):
-        return f"{subject.context.name}: context case"
+        return f"{context_cases.place_name(viewer, subject)}: context case"
     return subject.name
 
 
@@ -167,7 +169,18 @@ def _note_events(notes: QuerySet[CaseNote]) -> list[Event]:
     ]
 
 
-def _incident_events(incidents: QuerySet[Incident], person: Person | None = None) -> list[Event]:
+def _incident_place(incident: Incident) -> str:
+    """Where the incident happened, as its own page says it (``withhold_unseen_places``)."""
+    if incident.context is not None:
+        return f"{incident.get_kind_display()} at {incident.context.name}"
+    if getattr(incident, "place_withheld", False):
+        return f"{incident.get_kind_display()} at {naming.PLACE_WITHHELD}"
+    return f"{incident.get_kind_display()}, {NO_PLACE.lower()}"
+
+
+def _incident_events(
+    viewer: Worker, incidents: QuerySet[Incident], person: Person | None = None
+) -> list[Event]:
     if person is not None:
         involvements = Involvement.objects.filter(person=person, incident__in=incidents)
         roles: dict[int, list[str]] = {}
@@ -177,7 +190,9 @@ def _incident_events(incidents: QuerySet[Incident], person: Person | None = None
     else:
         roles = {}
     events = []
-    for incident in incidents.select_related("context", "recorded_by", "reporting_agency"):
+    rows = list(incidents.select_related("context", "recorded_by", "reporting_agency"))
+    withhold_unseen_places(viewer, rows)
+    for incident in rows:
         on, at = _local(incident.occurred_at)
         role = ", ".join(roles.get(incident.pk, []))
         events.append(
@@ -186,9 +201,7 @@ def _incident_events(incidents: QuerySet[Incident], person: Person | None = None
                 incident.pk,
                 on,
                 at,
-                f"{incident.get_kind_display()} at {incident.context.name}"
-                if incident.context is not None
-                else f"{incident.get_kind_display()}, {NO_PLACE.lower()}",
+                _incident_place(incident),
                 f"Role: {role}" if role else f"Reported by {incident.reporting_agency.name}",
                 str(incident.recorded_by),
                 reverse("incident", args=[incident.pk]),
@@ -282,20 +295,22 @@ def _panel_events(viewer: Worker, person: Person) -> list[Event]:
 
 
 def _casework_events(cases: QuerySet[ContextCase], *, opened: bool) -> list[Event]:
-    """Conferences, plan approvals and reviews of ``cases`` (already scoped to the viewer);
+    """Conferences, plan approvals and reviews of ``cases`` (read through
+    ``context_cases.cases_visible_to``, each place named as the case's pages name it);
     with ``opened``, also each case's opening and closing."""
     events = []
     case_ids = cases.values("id")
+    listed = list(cases.select_related("context", "opened_by", "plan__approved_by").order_by("id"))
+    places = {case.pk: context_cases.shown_place(case) for case in listed}
     conferences = ContextConference.objects.filter(
         case_id__in=case_ids, scheduled_for__isnull=False
     )
-    for c in conferences.select_related("case__context", "recorded_by"):
+    for c in conferences.select_related("recorded_by"):
         on, at = _local(c.scheduled_for)  # type: ignore[arg-type]
-        what = f"Context conference: {c.case.context.name}"
+        what = f"Context conference: {places[c.case_id]}"
         by = str(c.recorded_by or "")
         url = reverse("context-conference", args=[c.case_id])
         events.append(Event(EventKind.MEETING, c.pk, on, at, what, c.get_status_display(), by, url))
-    listed = list(cases.select_related("context", "opened_by", "plan__approved_by").order_by("id"))
     for case in listed:
         plan = getattr(case, "plan", None)
         if plan is not None and plan.approved_at is not None:
@@ -306,7 +321,7 @@ def _casework_events(cases: QuerySet[ContextCase], *, opened: bool) -> list[Even
                     plan.pk,
                     on,
                     at,
-                    f"Context safeguarding plan approved: {case.context.name}",
+                    f"Context safeguarding plan approved: {places[case.pk]}",
                     plan.get_status_display(),
                     str(plan.approved_by or ""),
                     reverse("context-plan", args=[case.pk]),
@@ -319,7 +334,7 @@ def _casework_events(cases: QuerySet[ContextCase], *, opened: bool) -> list[Even
                     case.pk,
                     case.opened_on,
                     None,
-                    f"Context case opened: {case.context.name}",
+                    f"Context case opened: {places[case.pk]}",
                     "",
                     str(case.opened_by),
                     reverse("context-case", args=[case.pk]),
@@ -332,14 +347,14 @@ def _casework_events(cases: QuerySet[ContextCase], *, opened: bool) -> list[Even
                         case.pk,
                         case.closed_on,
                         None,
-                        f"Context case closed: {case.context.name}",
+                        f"Context case closed: {places[case.pk]}",
                         case.get_closure_outcome_display(),
                         "",
                         reverse("context-case", args=[case.pk]),
                     )
                 )
     reviews = PlanReview.objects.filter(plan__case_id__in=case_ids, held_on__isnull=False)
-    for r in reviews.select_related("plan__case__context", "recorded_by"):
+    for r in reviews.select_related("plan", "recorded_by"):
         assert r.held_on is not None
         events.append(
             Event(
@@ -347,7 +362,7 @@ def _casework_events(cases: QuerySet[ContextCase], *, opened: bool) -> list[Even
                 r.pk,
                 r.held_on,
                 None,
-                f"Plan review: {r.plan.case.context.name}",
+                f"Plan review: {places[r.plan.case_id]}",
                 r.get_decision_display(),
                 str(r.recorded_by or ""),
                 reverse("context-plan", args=[r.plan.case_id]),
@@ -449,7 +464,7 @@ def chronology(viewer: Worker, subject: Subject, filters: Filters) -> Chronology
                 notes.filter(Q(person=subject) | Q(children=subject))
             ),
             EventKind.INCIDENT: lambda: _incident_events(
-                scopes.incidents_visible_to(viewer), subject
+                viewer, scopes.incidents_visible_to(viewer), subject
             ),
             EventKind.STATUS: lambda: _status_events(viewer, subject),
             EventKind.ALLOCATION: lambda: _allocation_events(subject),
@@ -472,7 +487,7 @@ def chronology(viewer: Worker, subject: Subject, filters: Filters) -> Chronology
             EventKind.MEETING: lambda: _of_kind(casework, EventKind.MEETING),
             EventKind.PLAN: lambda: _of_kind(casework, EventKind.PLAN),
             EventKind.INCIDENT: lambda: _incident_events(
-                scopes.incidents_visible_to(viewer).filter(context_id=subject.context_id)
+                viewer, scopes.incidents_visible_to(viewer).filter(context_id=subject.context_id)
             ),
         }
     else:
@@ -495,7 +510,7 @@ def chronology(viewer: Worker, subject: Subject, filters: Filters) -> Chronology
             EventKind.CASE: lambda: _of_kind(casework, EventKind.CASE),
             EventKind.PLAN: lambda: _of_kind(casework, EventKind.PLAN),
             EventKind.INCIDENT: lambda: _incident_events(
-                scopes.incidents_visible_to(viewer).filter(context=subject)
+                viewer, scopes.incidents_visible_to(viewer).filter(context=subject)
             ),
         }
     events = [e for k in wanted for e in sources[k]()]

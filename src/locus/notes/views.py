@@ -51,7 +51,7 @@ def _chronology(request: AuthedRequest, kind: str, subject_id: int, *, printing:
     context: dict[str, Any] = {
         "subject": subject,
         "kind": kind,
-        "name": selectors.subject_name(subject),
+        "name": selectors.subject_name(viewer, subject),
         "subject_url": selectors.subject_url(subject),
         "form": form,
         "filters": filters,
@@ -120,7 +120,7 @@ def note_add(request: AuthedRequest, kind: str, subject_id: int) -> HttpResponse
         {
             "subject": subject,
             "kind": kind,
-            "name": selectors.subject_name(subject),
+            "name": selectors.subject_name(viewer, subject),
             "form": form,
         },
     )
@@ -148,7 +148,7 @@ def note_page(request: AuthedRequest, note_id: int) -> HttpResponse:
             "note": note,
             "subject": subject,
             "kind": selectors.subject_kind(subject),
-            "name": selectors.subject_name(subject),
+            "name": selectors.subject_name(viewer, subject),
             "subject_url": selectors.subject_url(subject),
         },
     )
