@@ -26,6 +26,7 @@ from locus.casework.models import ApprovalSubject, ContextCase
 from locus.notifications.models import Notification, NotificationKind
 from locus.places.models import Context, ContextKind
 from tests.casework.helpers import (
+    assess,
     finish_actions,
     level,
     plan_agreed,
@@ -213,3 +214,16 @@ def test_the_case_s_documents_do_not_name_the_home_to_a_role_without_its_address
     manager_is_told_only_a_home(world, urls, f"Context case: {naming.PLACE_WITHHELD}")
     lead = client_for(world.social_worker).get(reverse("document", args=[document.pk]))
     assert f"Context case: {HOME_NAME}" in lead.text
+
+
+@pytest.mark.usefixtures("no_home_address")
+def test_a_child_on_the_plan_is_shown_the_case_without_the_home(world: World) -> None:
+    """A child the team holds is on the home's case's plan: the team's manager opens the
+    child's page and chronology, whose context plans and conference rows named the home."""
+    case = plan_agreed(world, assess(world, home_case(world)))
+    services.plan_child_add(actor=world.social_worker, plan=case.plan, person=world.csc_child)
+    child = ["person", world.csc_child.pk]
+    urls = [reverse("person", args=[world.csc_child.pk]), reverse("chronology", args=child)]
+    manager_is_told_only_a_home(world, urls, naming.PLACE_WITHHELD)
+    lead = client_for(world.social_worker).get(reverse("chronology", args=child))
+    assert f"Context conference: {HOME_NAME}" in lead.text

@@ -522,21 +522,21 @@ class PlanLine:
 
 def context_plans_for_person(viewer: Worker, person: Person) -> list[PlanLine]:
     """The context plans that concern a child, for the child's page: those on cases the viewer
-    may see (two queries, however many plans)."""
-    links = (
-        PlanChild.objects.filter(
-            person=person, plan__case__in=policies.cases_visible_to(viewer).values("id")
-        )
-        .select_related("plan__case__context", "plan__case__lead")
+    may see, each case's place as its pages name it (``policies.shown_place``); two queries,
+    however many plans."""
+    cases = list(
+        policies.cases_visible_to(viewer)
+        .filter(plan__children__person=person)
+        .select_related("context", "lead", "plan")
         .order_by("-plan__drafted_at", "-id")
     )
-    plans = [link.plan for link in links]
+    plans = [case.plan for case in cases]
     due = dict(
         PlanReview.objects.filter(plan__in=plans, status=ReviewStatus.DUE)
         .order_by("due_on")
         .values_list("plan_id", "due_on")
     )
-    return [PlanLine(p.case, p, due.get(p.pk)) for p in plans]
+    return [PlanLine(case, case.plan, due.get(case.plan.pk)) for case in cases]
 
 
 def context_cases_for(viewer: Worker, context: Context) -> list[ContextCase]:
