@@ -8,17 +8,24 @@ download of an empty list, an incident or a meeting that must name a child they 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
-from locus.access import meetings, panel_meetings, policies, scopes
+from locus.access import meetings, naming, panel_meetings, policies, scopes
 from locus.access.menu import menu_for
 from locus.access.models import Scope, Worker
 from locus.access.services import team_create
 from locus.audit.models import AccessEvent
 from locus.casework import services
 from locus.common import clock
-from tests.casework.helpers import add_action, assessed_case, conference_of, planned_case
+from tests.casework.helpers import add_action, assess, assessed_case, conference_of, planned_case
+from tests.casework.test_team_opens_home_case import (  # noqa: F401 (a fixture)
+    HOME_NAME,
+    home_case,
+    no_home_address,
+)
 from tests.factories import World, client_for, make_worker
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +113,26 @@ def test_a_chairs_home_page_lists_the_conference_they_chair_and_says_why_no_chil
     assert event.detail["page"] == "home"
     assert event.detail["cases_shown"] == [case.pk]
     assert event.detail["work_shown"] == {"cases_shown": [case.pk]}  # the conference's place
+
+
+@pytest.mark.usefixtures("no_home_address")
+def test_a_chair_s_home_page_does_not_name_the_home_whose_case_they_chair(world: World) -> None:
+    """A chair whose role has no home address chairs a home's conference: like the case's own
+    pages, their home page (the conference to hold, "Context cases you are part of") tells
+    them it is a home, never which."""
+    chair = conference_chair(world)
+    case = assess(world, home_case(world))
+    where = {"when": clock.now() + dt.timedelta(days=3), "location": "Room 4"}
+    services.conference_schedule(
+        actor=world.social_worker, conference=conference_of(case), chair=chair, **where
+    )
+    client = client_for(chair)
+    page = client.get(reverse("context-case", args=[case.pk])).text
+    assert HOME_NAME not in page and naming.PLACE_WITHHELD in page  # the case's own page
+    home = client.get("/").text
+    assert f'href="{reverse("context-case", args=[case.pk])}"' in home
+    assert "Hold and record the conference" in home
+    assert HOME_NAME not in home and naming.PLACE_WITHHELD in home
 
 
 def test_a_housing_officers_home_page_lists_their_action_and_their_cases(world: World) -> None:

@@ -156,19 +156,20 @@ def _home_withheld(worker: Worker, seen: QuerySet[Any]) -> Q | None:
 
 def cases_visible_to(worker: Worker) -> QuerySet[ContextCase]:
     """The cases ``worker`` opens: on the contexts they see, their own team's, and those
-    whose conference they chair. Each
+    whose conference they chair (a partner's staff: those their organisation is part of). Each
     case read through it has ``place_withheld``: a home the worker may be told of only as
     :data:`naming.PLACE_WITHHELD` (:func:`place_name`)."""
     if is_administrator(worker):
         return ContextCase.objects.all()
     if not scopes.sees_case_records(worker):
         return ContextCase.objects.none()
-    if is_partner(worker):
-        return ContextCase.objects.filter(_partner_case_ids(worker))
     seen = scopes.contexts_visible_to(worker).values("id")
-    cases = ContextCase.objects.filter(
-        Q(context_id__in=seen) | _own_team(worker) | _chaired(worker)
-    )
+    if is_partner(worker):  # the cases its organisation is part of, whatever the place
+        cases = ContextCase.objects.filter(_partner_case_ids(worker))
+    else:
+        cases = ContextCase.objects.filter(
+            Q(context_id__in=seen) | _own_team(worker) | _chaired(worker)
+        )
     withheld = _home_withheld(worker, seen)
     if withheld is None:
         return cases

@@ -601,11 +601,12 @@ def _items(
     rows: Iterable[Any],
     part: str,
     who: Callable[[Any], Any],
-    seen: set[int],
+    seen: dict[int, str],
     case_of: Callable[[Any], ContextCase] = attrgetter("case"),
 ) -> list[WorkItem]:
-    """A work item for each record of a case (an assessment, conference, review, plan); on a
-    case the viewer may not see (not in ``seen``), the step alone, with no place and no link."""
+    """A work item for each record of a case (an assessment, conference, review, plan), named
+    by its place as ``seen`` tells it; on a case the viewer may not see (not in ``seen``), the
+    step alone, with no place and no link."""
     items = []
     for row in rows:
         case = case_of(row)
@@ -613,7 +614,7 @@ def _items(
         items.append(
             WorkItem(
                 WHAT_NEXT[row.status],
-                case.context.name if shown else CASE_NOT_SEEN,
+                seen.get(case.pk, CASE_NOT_SEEN),
                 _case_url(case.pk, part) if shown else "",
                 getattr(row, "due_on", None),
                 str(who(row)),
@@ -628,18 +629,20 @@ def own_action_url(action_id: int) -> str:
     return reverse("own-action", args=[action_id])
 
 
-def _action_url(action: PlanAction, viewer: Worker, seen: set[int]) -> str:
+def _action_url(action: PlanAction, viewer: Worker, seen: dict[int, str]) -> str:
     if action.plan.case_id in seen:
         return _case_url(action.plan.case_id, "plan/")
     return own_action_url(action.pk) if action.owner_id == viewer.pk else ""
 
 
-def _seen_cases(viewer: Worker, case_ids: Iterable[int]) -> set[int]:
-    """Which of these cases the viewer may see (one query)."""
+def _seen_cases(viewer: Worker, case_ids: Iterable[int]) -> dict[int, str]:
+    """Which of these cases the viewer may see, each with its place as they are told of it
+    (``context_cases.shown_place``: a home they are not told of is not named). One query."""
     ids = set(case_ids)
     if not ids:
-        return set()
-    return set(policies.cases_visible_to(viewer).filter(pk__in=ids).values_list("pk", flat=True))
+        return {}
+    cases = policies.cases_visible_to(viewer).filter(pk__in=ids).select_related("context")
+    return {case.pk: policies.shown_place(case) for case in cases}
 
 
 def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
@@ -719,7 +722,7 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
             f"Action: {a.description[:80]}"
             if a.owner_id == viewer.pk or a.plan.case_id in seen
             else "Plan action on a case you cannot see",
-            a.plan.case.context.name if a.plan.case_id in seen else CASE_NOT_SEEN,
+            seen.get(a.plan.case_id, CASE_NOT_SEEN),
             _action_url(a, viewer, seen),
             a.due_on,
             a.owner_text,
