@@ -506,10 +506,14 @@ def incident_detail(request: HttpRequest, incident_id: int) -> dict[str, Any]:
 
 
 def _case(case: Any) -> dict[str, Any]:
+    withheld = getattr(case, "place_withheld", False)  # marked by cases_visible_to
     return {
         "id": case.pk,
-        # A home the caller opens the case of but may not be told of: PLACE_WITHHELD.
-        "context": {"id": case.context.pk, "name": case_rules.shown_place(case)},
+        # A home the caller opens the case of but may not be told of: PLACE_WITHHELD, no id.
+        "context": {
+            "id": None if withheld else case.context.pk,
+            "name": case_rules.shown_place(case),
+        },
         "status": case.status,
         "threshold_level": str(case.threshold_level),
         "lead": str(case.lead) if case.lead else None,

@@ -143,9 +143,18 @@ class AssociationsPage(Page):
     results: list[AssociationOut]
 
 
+class CasePlace(Schema):
+    """A case's place as its page names it. A home the caller opens the case of but may not
+    be told of is named "A home: its address is not shared with your role" and has no id:
+    an id says which home (the same id on two cases is the same family's address)."""
+
+    id: int | None
+    name: str
+
+
 class CaseOut(Schema):
     id: int
-    context: Ref
+    context: CasePlace
     status: str
     threshold_level: str
     lead: str | None
