@@ -14,11 +14,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from locus.access import naming
 from locus.audit.models import AccessAction, AccessEvent
 from locus.common.downloads import content_disposition
 from locus.common.services import today
 from locus.documents.models import Document
 from tests.casework.helpers import assessed_case
+from tests.casework.test_team_opens_home_case import (  # noqa: F401 (a fixture)
+    HOME_NAME,
+    home_case,
+    no_home_address,
+)
 from tests.documents.helpers import DOCX, EICAR, HTML, PDF, TEXT, attach, stored_files, upload
 from tests.factories import World, client_for
 from tests.mapping.helpers import propose
@@ -279,3 +285,29 @@ def test_the_audit_trail_says_what_happened_to_a_document(world: World) -> None:
     assert f"Recorded the document for person #{world.csc_child.pk}" in page
     assert "Recorded the document version #" in page
     assert document.title not in page  # the auditor sees what was done, not the record
+
+
+@pytest.mark.usefixtures("no_home_address")
+def test_a_home_case_s_documents_do_not_name_the_home_to_a_reader_not_told_of_it(
+    world: World,
+) -> None:
+    """The case's team manager, whose role has no home address, reads a home's case as "A
+    home: ..." (its own pages say no more); its documents' pages, the list, one document,
+    its upload and replace forms, named the home (a family's address) in their title and
+    crumbs."""
+    case = home_case(world)
+    document = attach(world.social_worker, case)
+    client = client_for(world.team_manager)
+    for url in (
+        reverse("documents", args=["case", case.pk]),
+        reverse("document-add", args=["case", case.pk]),
+        reverse("document", args=[document.pk]),
+        reverse("document-replace", args=[document.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert HOME_NAME not in html and naming.PLACE_WITHHELD in html, url
+    # The lead recorded the home: she is told which.
+    lead = client_for(world.social_worker).get(reverse("document", args=[document.pk]))
+    assert HOME_NAME in lead.content.decode()

@@ -17,6 +17,7 @@ from locus.audit.models import AccessAction, AccessEvent
 from locus.incidents.models import InvolvementRole
 from locus.notes.models import CaseNote
 from locus.notes.services import note_correct, note_mark_in_error
+from tests.casework.test_team_opens_home_case import no_home_address  # noqa: F401 (a fixture)
 from tests.factories import START, World, client_for, make_incident, nothing_written
 from tests.notes.helpers import write
 from tests.profiles.pages import assert_strict_page, errors_of, last_read, url
@@ -371,3 +372,32 @@ def test_each_note_form_offers_a_way_back_without_saving(world: World) -> None:
         (url("note-in-error", note.pk), url("note", note.pk)),
     ):
         assert back.format(leads_to) in client.get(page).content.decode(), page
+
+
+@pytest.mark.usefixtures("no_home_address")
+def test_a_home_case_s_notes_and_chronology_do_not_name_the_home(world: World) -> None:
+    """The case's team manager, whose role has no home address, opens a home's case as "A
+    home: ...": its chronology, a note on it and the note form, and the chronology of a child
+    on its plan (who does not live there) named the home, a family's address."""
+    from locus.access import naming
+    from locus.casework import services
+    from tests.casework.helpers import assess, conference_of, schedule
+    from tests.casework.test_team_opens_home_case import HOME_NAME, home_case
+
+    case = assess(world, home_case(world))
+    schedule(world, conference_of(case))  # on the chronologies of the case and the child
+    plan = services.plan_draft(actor=world.social_worker, case=case)
+    services.plan_child_add(actor=world.social_worker, plan=plan, person=world.csc_child)
+    note = write(world.social_worker, case)
+    client = client_for(world.team_manager)
+    for name, args in (
+        ("chronology", ["case", case.pk]),
+        ("note-add", ["case", case.pk]),
+        ("note", [note.pk]),
+        ("chronology", ["person", world.csc_child.pk]),
+    ):
+        response = _get(client, name, *args)
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert HOME_NAME not in html, (name, args)
+        assert naming.PLACE_WITHHELD in html, (name, args)
