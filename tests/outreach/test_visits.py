@@ -513,6 +513,17 @@ def test_a_visit_cannot_be_linked_to_a_restricted_incident_it_was_not_offered(
     assert refused.value.errors["incident"] == ["Choose an incident you can see"]
 
 
+def _visit_made(world: World) -> dict[str, Any]:
+    """What the visit form needs besides its date, for ``social_worker`` (on the park plan)."""
+    return {
+        "start_time": "16:00",
+        "went": [str(world.social_worker.pk)],
+        "observed": "Quiet by the skate park.",
+        "met_count": "2",
+        "engaged_count": "1",
+    }
+
+
 # --- Visits on a day the plan did not plan ---------------------------------------------------
 
 TUESDAY = dt.date(2026, 11, 24)  # between the park's Fridays
@@ -543,13 +554,7 @@ def test_an_unplanned_visit_s_confirmation_says_it_was_recorded_as_unplanned(
     visit on a planned date is simply recorded."""
     client = client_for(world.social_worker)
     url = f"/outreach/plans/{park_plan.pk}/visit/"
-    fields = {
-        "start_time": "16:00",
-        "went": [str(world.social_worker.pk)],
-        "observed": "Quiet by the skate park.",
-        "met_count": "2",
-        "engaged_count": "1",
-    }
+    fields = _visit_made(world)
     extra = client.post(url, {**fields, "on": "24/11/2026"}, follow=True).text
     assert (
         "Visit recorded as unplanned: the plan did not plan a visit on Tuesday 24 November 2026"
@@ -586,9 +591,14 @@ def test_the_visit_form_offers_the_next_planned_date_to_record(
     assert 'value="28/11/2026"' in client.get(url).text  # today, not a planned date ahead
 
 
-def _missed_form(client: Client, visit_plan: VisitPlan, query: str = "") -> tuple[str, str]:
-    """The missed-visit form's page and the date it opens with ("" when it opens blank)."""
-    page = client.get(f"/outreach/plans/{visit_plan.pk}/missed/{query}").text
+def _form_opened(
+    client: Client, visit_plan: VisitPlan, query: str = "", form: str = "missed"
+) -> tuple[str, str]:
+    """The missed-visit (or ``form="visit"``) form's page and the date it opens with ("" when
+    it opens blank)."""
+    response = client.get(f"/outreach/plans/{visit_plan.pk}/{form}/{query}")
+    assert response.status_code == 200
+    page = response.text
     field = re.search(r'<input[^>]*name="on"[^>]*>', page)
     assert field is not None
     value = re.search(r'value="([^"]*)"', field.group(0))
@@ -602,10 +612,10 @@ def test_the_missed_visit_form_opens_on_the_latest_planned_date_still_open(
     opened otherwise, or with a date it would refuse (one ahead, a day not planned), it
     offers the latest planned date up to today not yet recorded: the last week's visit."""
     client = client_for(world.social_worker)
-    assert _missed_form(client, park_plan)[1] == "27/11/2026"
-    assert _missed_form(client, park_plan, "?on=2026-11-13")[1] == "13/11/2026"
+    assert _form_opened(client, park_plan)[1] == "27/11/2026"
+    assert _form_opened(client, park_plan, "?on=2026-11-13")[1] == "13/11/2026"
     for ahead_or_unplanned in ("2026-12-04", "2026-11-24"):
-        assert _missed_form(client, park_plan, f"?on={ahead_or_unplanned}")[1] == "27/11/2026"
+        assert _form_opened(client, park_plan, f"?on={ahead_or_unplanned}")[1] == "27/11/2026"
 
 
 def test_the_missed_visit_form_saved_as_it_opens_records_the_missed_visit(
@@ -619,15 +629,66 @@ def test_the_missed_visit_form_saved_as_it_opens_records_the_missed_visit(
     for day in (dt.date(2026, 11, 13) + dt.timedelta(weeks=n) for n in range(5)):
         visit(world, park_plan, on=day)
     client = client_for(world.social_worker)
-    page, on = _missed_form(client, park_plan)
+    page, on = _form_opened(client, park_plan)
     assert on == "06/11/2026"
     url = f"/outreach/plans/{park_plan.pk}/missed/"
     assert client.post(url, {"on": on, "reason": "Both workers were off sick."}).status_code == 302
     missed = Visit.objects.get(plan=park_plan, status=VisitStatus.MISSED)
     assert missed.on == dt.date(2026, 11, 6)
-    page, on = _missed_form(client, park_plan)
+    page, on = _form_opened(client, park_plan)
     assert on == ""
     assert "No planned visit is left to record as missed" in page
+
+
+@pytest.mark.parametrize(
+    "asked",
+    ["2026-12-04", "2026-11-28", "2026-10-30"],
+    ids=["a planned date ahead", "tomorrow", "before the visits started"],
+)
+def test_a_visit_form_link_with_a_date_it_would_refuse_opens_on_one_it_accepts(
+    world: World, park_plan: VisitPlan, asked: str
+) -> None:
+    """A worker who opens the visit form from a link whose date a visit cannot be recorded on
+    (typed by hand: a date ahead, one before the plan's visits started) is offered the next
+    planned date to record instead, as with no date, and saving the form as it opens records
+    the visit on that date."""
+    client = client_for(world.social_worker)
+    on = _form_opened(client, park_plan, f"?on={asked}", form="visit")[1]
+    assert on == "06/11/2026"
+    url = f"/outreach/plans/{park_plan.pk}/visit/"
+    assert client.post(url, {**_visit_made(world), "on": on}).status_code == 302
+    assert Visit.objects.get(plan=park_plan).on == dt.date(2026, 11, 6)
+
+
+@pytest.mark.parametrize(
+    "asked", ["2026-13-45", "27/11/2026", "next-friday", "%00", "0001-01-01", "9999-12-31"]
+)
+def test_a_visit_form_link_whose_date_is_not_one_opens_the_form(
+    world: World, park_plan: VisitPlan, asked: str
+) -> None:
+    """A link whose date is mistyped, not a date, or at either end of the calendar opens
+    the visit form on the next planned date to record, never an error page."""
+    client = client_for(world.social_worker)
+    assert _form_opened(client, park_plan, f"?on={asked}", form="visit")[1] == "06/11/2026"
+
+
+def test_the_visit_form_opens_blank_when_no_date_offered_would_be_accepted(
+    world: World, on_a_friday: FrozenClock
+) -> None:
+    """When today cannot be recorded (the plan's visits ended last week, each of its dates
+    recorded; or they start next week) and no planned date is left, the visit form opens
+    without a date, even from a link carrying today, and says why, rather than on a date
+    saving would refuse."""
+    park_case(world)
+    ended = plan(world, ends_on=dt.date(2026, 11, 20))
+    for day in (6, 13, 20):
+        visit(world, ended, on=dt.date(2026, 11, day))
+    later = plan(world, starts_on=dt.date(2026, 11, 30))
+    client = client_for(world.social_worker)
+    for visit_plan, query in ((ended, ""), (ended, "?on=2026-11-27"), (later, "")):
+        page, on = _form_opened(client, visit_plan, query, form="visit")
+        assert on == ""
+        assert "today is not one a visit can be recorded on" in page
 
 
 def test_the_visit_missed_and_end_forms_log_the_plan_and_the_records_they_offer(

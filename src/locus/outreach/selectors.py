@@ -59,14 +59,28 @@ def due_dates(plan: VisitPlan, recorded: Iterable[dt.date], on: dt.date) -> list
     return [d for d in planned_dates(plan, on - DUE_BACK, on + DUE_AHEAD) if d not in done]
 
 
-def day_to_record(plan: VisitPlan) -> dt.date:
-    """The date a visit form opened without one offers: the plan's earliest planned date up
-    to today still to record (the next in its rhythm; overdue first, as My work lists them),
-    else today (an extra visit). One query."""
+def _recordable(plan: VisitPlan, day: dt.date, on: dt.date) -> bool:
+    """Whether a visit may be recorded on ``day`` when today is ``on``, as the service
+    checks it: its day has come, within ``RECORD_BACK``, within the plan's dates (the date
+    already recorded is checked apart)."""
+    ended = plan.ends_on is not None and day > plan.ends_on
+    return on - RECORD_BACK <= day <= on and day >= plan.starts_on and not ended
+
+
+def day_to_record(plan: VisitPlan, asked: dt.date | None = None) -> dt.date | None:
+    """The date a visit form opens with, one it accepts: ``asked`` (a planned date's link)
+    when a visit may be recorded on it, else the plan's earliest planned date up to today
+    still to record (the next in its rhythm; overdue first, as My work lists them), else
+    today (an extra visit) when a visit may be recorded today; None when none may (the plan
+    starts later or has ended, or today is recorded). One query."""
     on = today()
-    recorded = plan.visits.filter(on__gte=on - DUE_BACK).values_list("on", flat=True)
+    recorded = set(plan.visits.filter(on__gte=on - RECORD_BACK).values_list("on", flat=True))
+    if asked is not None and _recordable(plan, asked, on) and asked not in recorded:
+        return asked
     due = [day for day in due_dates(plan, recorded, on) if day <= on]
-    return due[0] if due else on
+    if due:
+        return due[0]
+    return on if _recordable(plan, on, on) and on not in recorded else None
 
 
 def day_to_mark_missed(plan: VisitPlan, asked: dt.date | None = None) -> dt.date | None:

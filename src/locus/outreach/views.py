@@ -8,6 +8,8 @@ service through ``common.pages.submitted``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -30,23 +32,35 @@ NOTHING_TO_MISS = (
     "No planned visit is left to record as missed: a planned date is recorded as missed once "
     "its day has come, up to 90 days after it, and only while nothing is recorded on it."
 )
+NO_DAY_TO_RECORD = (
+    "Enter the date of the visit: today is not one a visit can be recorded on (the plan's "
+    "visits start later or have ended, or a visit today is recorded). A visit is recorded "
+    "once its day has come, up to 90 days after it, within the plan's dates."
+)
 
 
 def _asked(request: AuthedRequest) -> dt.date | None:
-    """The planned date a "record" link carries (``?on=``), if any."""
+    """The date a "record" link carries (``?on=``), if it is a date: the forms open on it
+    only when they accept it (``selectors.day_to_record``, ``day_to_mark_missed``)."""
     try:
         return dt.date.fromisoformat(request.GET.get("on", ""))
     except ValueError:
         return None
 
 
-def _day(request: AuthedRequest, plan: VisitPlan) -> dt.date | None:
-    """The date the visit form opens with: the one a "record" link carries, else the plan's
-    next planned date still to record (``selectors.day_to_record``). Only for the form's
-    first showing: a post carries its own date."""
+def _opening(
+    request: AuthedRequest,
+    plan: VisitPlan,
+    day_for: Callable[[VisitPlan, dt.date | None], dt.date | None],
+    none_left: str,
+) -> tuple[dict[str, Any], str]:
+    """The date a visit form opens with, one it accepts (``day_for``, given the link's date),
+    and its intro: ``none_left`` when there is none. Only on the form's first showing: a
+    post carries its own date."""
     if request.method != "GET":
-        return None
-    return _asked(request) or selectors.day_to_record(plan)
+        return {}, ""
+    day = day_for(plan, _asked(request))
+    return {"on": day}, none_left if day is None else ""
 
 
 def plans_list(request: AuthedRequest) -> HttpResponse:
@@ -152,13 +166,10 @@ def visit_new(request: AuthedRequest, plan_id: int) -> HttpResponse:
     permitted(rules.can_record_visit, request.user, plan)
     people = selectors.nameable_people(request.user, plan)
     incidents, referrals = selectors.links_offered(request.user, plan)
+    initial, intro = _opening(request, plan, selectors.day_to_record, NO_DAY_TO_RECORD)
     form = VisitForm(
         posted(request),
-        initial={
-            "on": _day(request, plan),
-            "start_time": plan.start_time,
-            "end_time": plan.end_time,
-        },
+        initial={**initial, "start_time": plan.start_time, "end_time": plan.end_time},
         workers=selectors.plan_workers(plan),
         people=people,
         incidents=incidents,
@@ -195,6 +206,7 @@ def visit_new(request: AuthedRequest, plan_id: int) -> HttpResponse:
         f"Record a visit to {plan.context.name}",
         "Save",
         "record a visit",
+        intro=intro,
         people_shown=[p.pk for p in people],
         incidents_shown=[i.pk for i in incidents],
         referrals_shown=[r.pk for r in referrals],
@@ -204,10 +216,7 @@ def visit_new(request: AuthedRequest, plan_id: int) -> HttpResponse:
 def visit_missed(request: AuthedRequest, plan_id: int) -> HttpResponse:
     plan = rules.access_plan(request.user, plan_id)
     permitted(rules.can_record_visit, request.user, plan)
-    intro, initial = "", {}
-    if request.method == "GET":  # a post carries its own date
-        initial["on"] = day = selectors.day_to_mark_missed(plan, _asked(request))
-        intro = NOTHING_TO_MISS if day is None else ""
+    initial, intro = _opening(request, plan, selectors.day_to_mark_missed, NOTHING_TO_MISS)
     form = MissedForm(posted(request), initial=initial)
 
     def run() -> None:
