@@ -71,6 +71,9 @@ def test_a_worker_filters_the_borough_map_and_reaches_its_places_by_keyboard(
     expect(sector_shapes.first).to_be_attached()
     expect(page.locator("#borough-map path.locus-sector:not([aria-hidden=true])")).to_have_count(0)
     expect(page.locator("#borough-map path.locus-sector.leaflet-interactive")).to_have_count(0)
+    # Shaded by the data's shade for each sector with incidents: the shop's 1, the park's 2.
+    for shade in selectors_map.SHADES[:2]:
+        expect(page.locator(f'#borough-map path.locus-sector[fill="{shade}"]')).to_have_count(1)
     places = page.get_by_role("region", name="Places")
     expect(places).to_contain_text("Millfields Park")
     expect(places).to_contain_text("Mare Street Centre")

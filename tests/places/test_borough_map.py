@@ -39,8 +39,15 @@ def _map(worker: Any, query: str = "") -> tuple[str, dict[str, Any]]:
     return page, _layers(page)
 
 
-def _sector(layers: dict[str, Any], code: str) -> int:
-    return layers["sectors"][code][0]
+def _sector(page: str, code: str) -> int:
+    """A sector's count as the page's sectors table gives it (0 when it is not listed: it
+    has none), checked against the map's data: a sector is shaded when it has incidents."""
+    rows = re.findall(
+        r"<td[^>]*>([^<]*)</td>\s*<td[^>]*numeric[^>]*>(\d+)</td>", _section(page, "sectors")
+    )
+    count = int(dict(rows).get(code, 0))
+    assert (code in _layers(page)["shaded"]) == (count > 0), code
+    return count
 
 
 def _names(layers: dict[str, Any]) -> set[str]:
@@ -68,7 +75,7 @@ def test_public_places_and_their_sectors_are_on_the_map_for_everyone_who_sees_ca
     for worker in (placed.social_worker, placed.police_analyst, placed.school_dsl):
         page, layers = _map(worker)
         # Both incidents at the park: counts at a public place are aggregates (RULES.md).
-        assert _sector(layers, PARK_SECTOR) == 2
+        assert _sector(page, PARK_SECTOR) == 2
         [park] = [p for p in layers["places"] if p["name"] == "Millfields Park"]
         assert park["count"] == 2 and park["sector"] == PARK_SECTOR
         assert park["url"] == reverse("context", args=[placed.park.pk])
@@ -87,8 +94,8 @@ def test_a_hidden_incident_at_a_withheld_home_is_neither_placed_nor_counted(
         involvements=[(placed.police_child, InvolvementRole.HARMED)],
     )
     for worker in (placed.police_analyst, placed.social_worker):
-        page, layers = _map(worker)
-        assert _sector(layers, HOME_SECTOR) == 0, worker
+        page = _map(worker)[0]
+        assert _sector(page, HOME_SECTOR) == 0, worker
         assert "Family home of C.C." not in page, worker
     # The analyst is told one incident they may read is not on the map, and not where.
     _, police = _map(placed.police_analyst)
@@ -105,13 +112,13 @@ def test_the_holding_team_sees_its_own_withheld_home_and_what_it_may_read_there(
         reporting_agency=placed.csc,
         involvements=[(placed.csc_child, InvolvementRole.HARMED)],
     )
-    _, holder = _map(placed.teammate)
+    page, holder = _map(placed.teammate)
     assert "Family home of C.C." in _names(holder)
-    assert _sector(holder, HOME_SECTOR) == 1
+    assert _sector(page, HOME_SECTOR) == 1
     # Another CSC team sees neither the home nor its count.
-    page, other = _map(placed.other_social_worker)
+    page = _map(placed.other_social_worker)[0]
     assert "Family home" not in page
-    assert _sector(other, HOME_SECTOR) == 0
+    assert _sector(page, HOME_SECTOR) == 0
 
 
 def test_a_restricted_incident_counts_only_for_the_agency_that_holds_it(placed: World) -> None:
@@ -122,8 +129,8 @@ def test_a_restricted_incident_counts_only_for_the_agency_that_holds_it(placed: 
         involvements=[(placed.police_child, InvolvementRole.HARMED)],
         restricted=True,
     )
-    assert _sector(_map(placed.police_analyst)[1], PARK_SECTOR) == 3
-    assert _sector(_map(placed.social_worker)[1], PARK_SECTOR) == 2
+    assert _sector(_map(placed.police_analyst)[0], PARK_SECTOR) == 3
+    assert _sector(_map(placed.social_worker)[0], PARK_SECTOR) == 2
 
 
 def test_a_public_home_the_viewer_may_not_see_is_not_on_the_map(placed: World) -> None:
@@ -136,9 +143,9 @@ def test_a_public_home_the_viewer_may_not_see_is_not_on_the_map(placed: World) -
         reporting_agency=placed.csc,
         involvements=[(child, InvolvementRole.HARMED)],
     )
-    page, layers = _map(placed.school_dsl)
+    page = _map(placed.school_dsl)[0]
     assert "Open House" not in page
-    assert _sector(layers, PARK_SECTOR) == 2
+    assert _sector(page, PARK_SECTOR) == 2
 
 
 def test_the_filters_narrow_the_map_and_its_tables(placed: World) -> None:
@@ -154,7 +161,7 @@ def test_the_filters_narrow_the_map_and_its_tables(placed: World) -> None:
         ],
         occurred_at=old,
     )
-    sector = lambda q: _sector(_map(placed.social_worker, q)[1], PARK_SECTOR)  # noqa: E731
+    sector = lambda q: _sector(_map(placed.social_worker, q)[0], PARK_SECTOR)  # noqa: E731
     assert sector("") == 2  # the last 13 weeks
     assert sector("?window=all") == 3
     assert sector("?window=all&kind=robbery") == 1
@@ -194,6 +201,24 @@ def test_a_worker_who_sees_no_case_records_gets_not_found_on_the_page_and_its_js
     assert shapes.json()["outline"]
 
 
+def test_the_map_s_data_holds_what_its_script_draws_and_no_sector_count(
+    placed: World, settings: Any
+) -> None:
+    """The page's data carries what the map draws and nothing else: each place's name, kind,
+    sector, count, point, route end and link; each sector with incidents only as its shade
+    (the sectors are pictures; their counts are in the sectors table); the tile server's
+    address, whose attribution is the page's text under the map."""
+    settings.LOCUS_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    settings.LOCUS_TILE_ATTRIBUTION = "Tiles: Example"
+    page, layers = _map(placed.social_worker)
+    [park] = layers["places"]
+    assert set(park) == {"name", "kind", "sector", "count", "at", "end", "url"}
+    assert layers["shaded"] == {PARK_SECTOR: 0}  # the first of the shades
+    assert "sectors" not in layers
+    assert layers["tiles"] == {"url": settings.LOCUS_TILE_URL}
+    assert _sector(page, PARK_SECTOR) == 2
+
+
 def test_no_tiles_unless_a_tile_server_is_set(placed: World, settings: Any) -> None:
     page, layers = _map(placed.social_worker)
     assert layers["tiles"] is None
@@ -230,7 +255,7 @@ def test_the_busiest_places_only_are_drawn_and_the_page_says_so(
     page, layers = _map(placed.social_worker)
     assert _names(layers) == {"Millfields Park"}
     assert "the 1 places with most incidents, of 2" in page
-    assert _sector(layers, HOME_SECTOR) == 1  # the sectors still count every place
+    assert _sector(page, HOME_SECTOR) == 1  # the sectors still count every place
 
 
 def test_the_page_reads_a_fixed_number_of_queries(
@@ -294,8 +319,8 @@ def test_the_sectors_table_lists_only_sectors_with_incidents_and_counts_the_rest
 ) -> None:
     """Most sectors are empty under narrow filters: the table lists those with incidents
     and says how many have none, so a phone does not scroll through rows of zeros."""
-    page, layers = _map(placed.social_worker)
-    everywhere = len(layers["sectors"])
+    page, _ = _map(placed.social_worker)
+    everywhere = len(selectors_map.borough().sectors)
     sectors = _section(page, "sectors")
     assert _rows(sectors) == [PARK_SECTOR]
     assert f"1 of the borough's {everywhere} sectors has incidents on the map" in sectors

@@ -217,11 +217,13 @@ class BoroughMap:
         return sum(1 for s in self.sectors if not s.count)
 
     def layers(self) -> dict[str, Any]:
-        """What the page's script draws (json_script): the same as the tables."""
+        """What the page's script draws (json_script), and only that: the places as the
+        places table lists them, and the shade of each sector with incidents (an index into
+        ``shades``; a sector not given is unfilled). A sector's count is in the sectors
+        table only: the sectors are pictures, drawn by their shade."""
         return {
             "places": [
                 {
-                    "id": p.id,
                     "name": p.name,
                     "kind": p.kind,
                     "sector": p.sector,
@@ -232,7 +234,7 @@ class BoroughMap:
                 }
                 for p in self.places
             ],
-            "sectors": {s.code: [s.count, s.shade] for s in self.sectors},
+            "shaded": {s.code: s.shade for s in self.sectors if s.shade >= 0},
             "shades": list(SHADES),
             "shapes": reverse("borough-map-shapes"),
             "tiles": _tiles(),
@@ -240,8 +242,9 @@ class BoroughMap:
 
 
 def _tiles() -> dict[str, str] | None:
+    # The attribution is text under the map (the page's), not drawn by the script.
     url = settings.LOCUS_TILE_URL
-    return {"url": url, "attribution": settings.LOCUS_TILE_ATTRIBUTION} if url else None
+    return {"url": url} if url else None
 
 
 def placed_contexts(viewer: Worker) -> QuerySet[Context]:

@@ -83,7 +83,6 @@ def _hotspot_layer(hotspots: list[selectors_hotspots.Hotspot]) -> list[dict[str,
     place it is near, which names the ring for the keyboard."""
     return [
         {
-            "key": h.key,
             "at": [round(h.latitude, 5), round(h.longitude, 5)],
             "radius": round(selectors_hotspots.CELL_M * (1 + 0.5 * len(h.cells) ** 0.5)),
             "label": h.class_label,

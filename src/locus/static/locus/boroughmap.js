@@ -219,8 +219,8 @@ function draw(shapes) {
   if (data.tiles) L.tileLayer(data.tiles.url, { maxZoom: 19 }).addTo(map);
   for (const sector of shapes.sectors) {
     if (!sector.rings.length) continue;
-    const [, shade] = data.sectors[sector.code] || [0, -1];
-    const style = shade >= 0 ? { fillColor: data.shades[shade] } : { fillOpacity: 0 };
+    const shade = data.shaded[sector.code];
+    const style = shade === undefined ? { fillOpacity: 0 } : { fillColor: data.shades[shade] };
     pictureOnly(L.polygon(sector.rings, { ...SECTOR, ...style }).addTo(map));
   }
   const outline = pictureOnly(L.polygon(shapes.outline, OUTLINE).addTo(map));
