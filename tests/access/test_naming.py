@@ -77,9 +77,9 @@ def test_the_template_tags_say_the_same_words(world: World) -> None:
 def test_a_peer_not_shared_on_the_person_page_is_initials_and_the_phrase(world: World) -> None:
     make_association(world.system, person=world.csc_child, other=world.other_child)
     rows = person_detail(viewer=world.social_worker, person=world.csc_child).associations
-    assert [r.label for r in rows] == [naming.unseen_label(world.other_child)]
+    assert [r.label for r in rows] == [naming.unseen_label(world.other_child, child=False)]
     page = client_for(world.social_worker).get(f"/people/{world.csc_child.pk}/")
-    assert "OO (a child not shared with you)" in page.content.decode()
+    assert "OO (a person not shared with you)" in page.content.decode()
     assert "Otherchild" not in page.content.decode()
 
 
@@ -105,7 +105,7 @@ PAGES = {
     "linked cases": lambda w: reverse("linked"),
 }
 PHRASES = {
-    "person": "OO (a child not shared with you)",
+    "person": "OO (a person not shared with you)",  # a peer: child or adult alike
     "incidents": PERSON,
     "peer group": "YY (a person not shared with you)",  # a member: child or adult alike
     "linked cases": CHILD,
@@ -131,7 +131,7 @@ def test_the_download_and_the_api_say_the_same(hidden_everywhere: World) -> None
     api = api_as(world.social_worker)
     got = api.ok(f"/people/{world.csc_child.pk}/associations")["results"]
     labels = [r["peer"]["label"] for r in got if not r["peer"]["visible"]]
-    assert labels == [naming.unseen_label(world.other_child)]
+    assert labels == [naming.unseen_label(world.other_child, child=False)]
 
 
 # --- The rule: written once ---------------------------------------------------------------

@@ -173,7 +173,7 @@ def test_a_peer_out_of_scope_shows_by_initials_only(borough: World) -> None:
     other = next(r for r in got if r["peer"]["label"].startswith("OO"))
     assert other["peer"] == {
         "id": None,
-        "label": "OO (a child not shared with you)",
+        "label": "OO (a person not shared with you)",
         "visible": False,
     }
     assert other["open_to_social_care"] is None

@@ -144,6 +144,6 @@ def test_a_reader_who_may_not_see_a_named_child_gets_initials(
     assert axe_violations(page) == []
     page.goto(f"{base}/notes/group/{world.group.pk}/")
     expect(page.get_by_role("table")).to_contain_text("Riley Yjsperson joined")
-    expect(page.get_by_role("table")).to_contain_text("JT (a child not shared with you) joined")
+    expect(page.get_by_role("table")).to_contain_text("JT (a person not shared with you) joined")
     assert axe_violations(page) == []
     assert page.goto(f"{base}/notes/person/{world.child.pk}/").status == 404

@@ -113,7 +113,7 @@ def test_social_worker_signs_in_and_opens_a_young_persons_page(
     assert page.get_by_role("heading", level=1).inner_text().startswith("Jordan Testperson")
     expect(page.get_by_role("cell", name="Child in need (s.17)")).to_be_visible()
     # The peer is not in this worker's scope: shown by initials, not by name.
-    expect(page.get_by_role("cell", name="CP (a child not shared with you)")).to_be_visible()
+    expect(page.get_by_role("cell", name="CP (a person not shared with you)")).to_be_visible()
     assert page.get_by_text("Casey Peerless").count() == 0
     expect(page.get_by_role("cell", name="Harmed")).to_be_visible()
     assert axe_violations(page) == []

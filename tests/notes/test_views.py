@@ -317,7 +317,7 @@ def test_a_groups_chronology_names_only_members_the_reader_sees(world: World) ->
     write(world.social_worker, world.group, kind="observation", summary="Seen at the park")
     page = client_for(world.yjs_worker).get(url("chronology", "group", world.group.pk))
     html = page.content.decode()
-    assert "Yusuf Yjschild joined" in html and "CC (a child not shared with you) joined" in html
+    assert "Yusuf Yjschild joined" in html and "CC (a person not shared with you) joined" in html
     assert "Ciara" not in html and "Seen at the park" in html
     assert last_read(world.yjs_worker).detail["people_shown"] == [world.yjs_child.pk]
 

@@ -355,7 +355,7 @@ def test_a_peer_the_worker_may_not_see_is_neither_ended_nor_changed_by_her(world
     association = _known(world, other=world.yjs_child)
     client = client_for(world.social_worker)
     html = client.get(_url("person-peers", world)).content.decode()
-    assert "YY (a child not shared with you)" in html and "Yjschild" not in html
+    assert "YY (a person not shared with you)" in html and "Yjschild" not in html
     assert _url("person-peer-change", world, association.pk) not in html
     assert _url("person-peer-end", world, association.pk) not in html
     assert client.get(_url("person-peer-change", world, association.pk)).status_code == 404
@@ -374,7 +374,7 @@ def test_the_recorder_ends_her_own_record_about_a_peer_she_may_not_see(world: Wo
     association.save()
     client = client_for(world.social_worker)
     end = client.get(_url("person-peer-end", world, association.pk)).content.decode()
-    assert "YY (a child not shared with you)" in end and "Yjschild" not in end
+    assert "YY (a person not shared with you)" in end and "Yjschild" not in end
     response = client.post(
         _url("person-peer-end", world, association.pk),
         {"valid_until": DAY, "reason": "Recorded against the wrong young person"},

@@ -15,8 +15,10 @@ import pytest
 from django.urls import reverse
 
 from locus.access.fields import WITHHELD
+from locus.access.selectors import visible_person_ids
 from locus.people.models import LegalStatus, Person
-from locus.people.services import episode_start
+from locus.people.services import allocation_create, episode_start
+from tests.api.conftest import api_as
 from tests.factories import START, World, client_for, make_association
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +42,25 @@ def hidden(world: World) -> list[Person]:
     for peer in (world.yjs_child, world.other_child):
         link(world, world.csc_child, peer)
     return [world.yjs_child, world.other_child]
+
+
+def test_a_hidden_adult_peer_and_a_hidden_child_peer_read_the_same(world: World) -> None:
+    """A worker who sees neither of two peers of her child, one a child and one an adult,
+    reads both as "a person not shared with you" on the child's peers page, the child's page
+    and in the API: "a child" for one and "a person" for the other told her which was an
+    adult."""
+    allocation_create(actor=world.system, person=world.adult, worker=world.yjs_worker, start=START)
+    for peer in (world.yjs_child, world.adult):
+        link(world, world.csc_child, peer)
+    sw = world.social_worker
+    assert not visible_person_ids(sw, {world.yjs_child.pk, world.adult.pk})
+    words = ["AA (a person not shared with you)", "YY (a person not shared with you)"]
+    for page in ("person-peers", "person"):
+        html = client_for(sw).get(reverse(page, args=[world.csc_child.pk])).content.decode()
+        assert all(w in html for w in words), page
+        assert "child not shared" not in html, page
+    got = api_as(sw).ok(f"/people/{world.csc_child.pk}/associations")["results"]
+    assert sorted(r["peer"]["label"] for r in got if not r["peer"]["visible"]) == words
 
 
 def map_json(html: str) -> dict[str, Any]:
@@ -88,7 +109,7 @@ def test_hidden_peers_carry_no_status_marker_in_the_map_json(
     ("surface", "marker"),
     [
         ("peer map", "not shared with you"),
-        ("peer list", "(a child not shared with you)"),
+        ("peer list", "(a person not shared with you)"),
         ("group map", "not shared with you"),
     ],
 )

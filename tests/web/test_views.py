@@ -192,7 +192,7 @@ def test_associate_outside_scope_is_shown_by_initials_only(world: World) -> None
         .get(reverse("person", args=[world.csc_child.pk]))
         .content.decode()
     )
-    assert "OO (a child not shared with you)" in html
+    assert "OO (a person not shared with you)" in html
     assert "Otherchild" not in html
 
 

@@ -60,9 +60,10 @@ def unseen_count(count: int, *, child: bool = True) -> str:
     return f"{count} {one if count == 1 else many} {NOT_SHARED}"
 
 
-def person_label(person: Person, *, visible: bool) -> str:
-    """A person as ``visible`` allows: the full name, or :func:`unseen_label` (their initials)."""
-    return person.full_name if visible else unseen_label(person)
+def person_label(person: Person, *, visible: bool, child: bool | None = None) -> str:
+    """A person as ``visible`` allows: the full name, or :func:`unseen_label` (their initials;
+    ``child=False`` where the list may hold adults too, so the words do not say which)."""
+    return person.full_name if visible else unseen_label(person, child=child)
 
 
 def holder_text(worker: Worker | None, team: Team | None = None) -> str:

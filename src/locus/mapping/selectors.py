@@ -596,7 +596,7 @@ def map_view(
         elif raw.get("concerned") and pid in holders:
             label = naming.unseen_label(child=True, held_by=naming.held_by(*holders[pid]))
         else:
-            label = naming.unseen_label(people[pid])
+            label = naming.unseen_label(people[pid], child=False)  # child or adult alike
         nodes[raw["id"]] = MapNode(
             key=raw["id"],
             label=label,

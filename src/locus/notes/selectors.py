@@ -394,7 +394,8 @@ def _membership_events(viewer: Worker, group: Context) -> tuple[list[Event], set
     seen = visible_person_ids(viewer, [m.person_id for m in rows], shared=False)
     events = []
     for m in rows:
-        who = naming.person_label(m.person, visible=m.person_id in seen)
+        # "A person", child or adult alike, as the group's page shows its members.
+        who = naming.person_label(m.person, visible=m.person_id in seen, child=False)
         url = reverse("person", args=[m.person_id]) if m.person_id in seen else ""
         role = m.get_role_display().lower()
         events.append(

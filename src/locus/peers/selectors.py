@@ -296,7 +296,9 @@ def peer_relationships(*, viewer: Worker, person: Person) -> PeerRelationships:
             fields = shown.get(peer.pk, frozenset())
             label = name_for(peer, fields)
             if peer.pk not in visible:
-                label = naming.unseen_label(peer)
+                # "A person" for every hidden peer: "a child" for some would tell the
+                # viewer the others are adults.
+                label = naming.unseen_label(peer, child=False)
             open_to = _open_to(peer.pk, fields, statuses)
         row = PeerRow(
             association=association,

@@ -269,7 +269,8 @@ def peer_end(request: AuthedRequest, person_id: int, association_id: int) -> Htt
     if peer is None:
         peer_label = association.other_label
     else:
-        peer_label = naming.person_label(peer, visible=policies.can_view_person(request.user, peer))
+        seen = policies.can_view_person(request.user, peer)
+        peer_label = naming.person_label(peer, visible=seen, child=False)
     form = PeerEndForm(posted(request))
     return _association_step(
         request,

@@ -354,7 +354,10 @@ def person_detail(
         elif other.pk in visible:
             rows.append(AssociationRow(assoc, other, True, other.full_name))
         else:
-            rows.append(AssociationRow(assoc, other, False, naming.unseen_label(other)))
+            # "A person", child or adult alike, as the peers page shows them.
+            rows.append(
+                AssociationRow(assoc, other, False, naming.unseen_label(other, child=False))
+            )
     involvements = list(
         # Only incidents the viewer sees: seeing a child does not show restricted intelligence.
         person.involvements.filter(incident__in=scopes.incidents_visible_to(viewer))
