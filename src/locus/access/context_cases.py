@@ -256,8 +256,9 @@ def can_screen(worker: Worker) -> bool:
 
 def is_independent(worker: Worker) -> bool:
     """A worker of an independent reviewing service (a safeguarding and quality assurance
-    unit): they chair and review, and never screen or lead casework."""
-    return worker.team_id is not None and worker.team is not None and worker.team.independent
+    unit): they chair and review, and never screen or lead casework. The rule is
+    ``scopes.in_independent_service``, stated once there."""
+    return scopes.in_independent_service(worker)
 
 
 def referrals_visible_to(worker: Worker) -> QuerySet[Referral]:
