@@ -6,6 +6,7 @@ response does not tell anyone that a child is known to another agency.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -43,11 +44,21 @@ def access_person(worker: Worker, person_id: object, *, shared: bool = False) ->
     return one_or_404(people, person_id)
 
 
-def access_person_to_record(worker: Worker, person_id: object) -> Person:
-    """A person ``worker`` sees and may record about (their peers, profile, managed moves),
-    or 404: the pages that add to a child's record ask this before anything else."""
+def access_person_to_record(
+    worker: Worker,
+    person_id: object,
+    *,
+    rule: Callable[[Worker, Person], bool] = policies.can_record_about_person,
+) -> Person:
+    """A person ``worker`` sees (``access_person``) and whom ``rule`` lets them change:
+    the pages that add to or change a child's record ask this before anything else. By
+    default the rule is recording about them (their peers, profile, managed moves); a page
+    that changes something else passes its own (their details, address, safety map,
+    challenges, allocation). A person the worker may not see is 404 before the rule is
+    asked, so a refusal (403) is only ever said about a child they already see.
+    """
     person = access_person(worker, person_id)
-    permitted(policies.can_record_about_person, worker, person)
+    permitted(rule, worker, person)
     return person
 
 

@@ -15,7 +15,7 @@ from locus.common.http import AuthedRequest
 from locus.common.modelkit import choice_values
 from locus.common.pages import posted, submitted
 from locus.common.pagination import paginate
-from locus.common.services import permitted, today
+from locus.common.services import today
 from locus.mapping.selectors import interventions_for_person
 from locus.moves.selectors import moves_for
 from locus.panels.selectors import panel_items_for_person
@@ -141,8 +141,7 @@ def _shared_person_page(request: AuthedRequest, person: Person) -> HttpResponse:
 
 def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
     """Change a person's details: the case holder, their manager or an administrator."""
-    person = lookups.access_person(request.user, person_id)
-    permitted(policies.can_edit_person, request.user, person)
+    person = lookups.access_person_to_record(request.user, person_id, rule=policies.can_edit_person)
     refused: list[tuple[str, str, str]] = []
     shown = fields_visible_to(request.user, person)
     if request.method == "POST":
@@ -187,8 +186,7 @@ def _refused_identifiers(
 @require_POST
 def identifier_query_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     """Ask for a refused identifier to be checked (from the change details page, then sent)."""
-    person = lookups.access_person(request.user, person_id)
-    permitted(policies.can_edit_person, request.user, person)
+    person = lookups.access_person_to_record(request.user, person_id, rule=policies.can_edit_person)
     form = IdentifierQueryForm(request.POST)
     if "send" in request.POST and form.is_valid():
         try:

@@ -89,8 +89,9 @@ def person_new(request: AuthedRequest, kind: str) -> HttpResponse:
 
 def address_change(request: AuthedRequest, person_id: int) -> HttpResponse:
     """Record a person's new address, or correct the one they have."""
-    person = lookups.access_person(request.user, person_id)
-    permitted(recording.can_change_address, request.user, person)
+    person = lookups.access_person_to_record(
+        request.user, person_id, rule=recording.can_change_address
+    )
     form = AddressForm(posted(request))
 
     # The form asks exactly what the service takes: address, postcode, start and reason.

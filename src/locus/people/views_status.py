@@ -36,8 +36,7 @@ def _page(
 
 
 def status_open(request: AuthedRequest, person_id: int) -> HttpResponse:
-    person = lookups.access_person(request.user, person_id)
-    permitted(policies.can_edit_person, request.user, person)
+    person = lookups.access_person_to_record(request.user, person_id, rule=policies.can_edit_person)
     chooses = episodes.chooses_agency(request.user)
     form = EpisodeOpenForm(posted(request), agencies=all_agencies() if chooses else ())
 

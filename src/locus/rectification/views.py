@@ -97,9 +97,7 @@ def _challenge_page(
 
 def _recording(request: AuthedRequest, person_id: int) -> Person:
     """The person whose challenge the viewer records (404 if not theirs to record)."""
-    person = lookups.access_person(request.user, person_id)
-    permitted(rules.can_record_challenge, request.user, person)
-    return person
+    return lookups.access_person_to_record(request.user, person_id, rule=rules.can_record_challenge)
 
 
 def dispute_new(request: AuthedRequest, person_id: int) -> HttpResponse:

@@ -29,9 +29,7 @@ from locus.safety.models import MapSession
 
 def _recorder(request: AuthedRequest, person_id: int) -> Person:
     """The child, for a worker who may record their safety map (404 otherwise)."""
-    person = lookups.access_person(request.user, person_id)
-    permitted(rules.can_record_safety, request.user, person)
-    return person
+    return lookups.access_person_to_record(request.user, person_id, rule=rules.can_record_safety)
 
 
 def _form_page(

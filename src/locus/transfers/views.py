@@ -20,7 +20,6 @@ from locus.common import clock
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.pages import logged_form_page, posted, submitted
-from locus.common.services import permitted
 from locus.people.models import Person
 from locus.people.services import allocation_create, allocation_end
 from locus.transfers import selectors, services
@@ -61,8 +60,7 @@ def _form_page(
 
 
 def allocate(request: AuthedRequest, person_id: int) -> HttpResponse:
-    person = lookups.access_person(request.user, person_id)
-    permitted(rules.can_allocate_child, request.user, person)
+    person = lookups.access_person_to_record(request.user, person_id, rule=rules.can_allocate_child)
     form = AllocateForm(posted(request), workers=selectors.allocatable_workers(request.user))
 
     def run() -> None:
