@@ -296,13 +296,8 @@ class AssessmentForm(ChoosingForm):
                 widget=forms.RadioSelect,
             )
             self.domains.append(({**spec, "title": f.title}, names))
-        self.fields = {**fields, **self.fields}
+        self.put_first(**fields)
         self.offer_workers("manager", managers, first="Choose a manager")
-        # GovukForm styled the original fields only: style the domain fields too.
-        for name in fields:
-            widget = self.fields[name].widget
-            if isinstance(widget, forms.Textarea):
-                widget.attrs.setdefault("class", "govuk-textarea")
 
     def domain_fields(self) -> list[tuple[dict[str, Any], list[forms.BoundField]]]:
         return [(spec, [self[n] for n in names]) for spec, names in self.domains]
@@ -424,7 +419,7 @@ class ConferenceRecordForm(BasisForm):
             )
             for w in self.workers
         }
-        self.fields = {**attendance, **self.fields}
+        self.put_first(**attendance)
 
     def worker_fields(self) -> list[forms.BoundField]:
         return [self[f"worker_{w.pk}"] for w in self.workers]

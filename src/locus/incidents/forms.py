@@ -9,6 +9,7 @@ from django.utils import timezone
 from locus.common.errors import ValidationFailed
 from locus.common.forms import (
     GovukForm,
+    answers,
     choose_one,
     confidence_choice,
     date_field,
@@ -44,9 +45,7 @@ class IncidentFilterForm(GovukForm):
         return data
 
     def filters(self) -> dict[str, Any]:
-        if not self.is_bound or not self.is_valid():
-            return {}
-        d = self.cleaned_data
+        d = answers(self)
         return {"kind": d.get("kind") or "", "since": d.get("since"), "until": d.get("until")}
 
 

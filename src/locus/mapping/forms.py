@@ -221,7 +221,7 @@ class MinutesForm(GovukForm):
                 choices=choices,
             )
         # Attendance first: it is what the minutes are for.
-        self.fields = {**attendance_fields, **self.fields}
+        self.put_first(**attendance_fields)
 
     def attendance_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith("attendance_")]
