@@ -275,6 +275,20 @@ def test_exporting_is_itself_logged_and_reads_plainly(world: World) -> None:
     )
 
 
+def test_the_csv_download_is_logged_with_the_children_it_names(world: World) -> None:
+    """The trail's CSV names children to an administrator: its read is logged with them, as
+    /exports/audit/ logs it, so an auditor searching the trail for a child, and the child's
+    subject access package, find the download (it was logged with filters and a count only)."""
+    child = world.csc_child
+    record_access(actor=world.social_worker, obj=child)
+    response = client_for(world.admin).get(EXPORT, {"person": child.pk})
+    assert child.full_name in b"".join(response.streaming_content).decode()
+    event = AccessEvent.objects.filter(actor=world.admin, action=AccessAction.EXPORT).latest("id")
+    assert event.record_type == "audit.trail"
+    assert child.pk in event.detail["people_shown"], event.detail
+    assert f",{child.pk}," in event.people  # the trail's search by person finds the download
+
+
 def test_the_csv_guards_against_formula_injection(world: World) -> None:
     names = {"sly": ('=HYPERLINK("http://x")', "Sly"), "at": ("", "@SUM(A1)")}
     for username, (first, last) in names.items():

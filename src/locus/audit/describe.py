@@ -219,6 +219,12 @@ class Row:
     person: int | None = None
 
     @property
+    def people(self) -> list[int]:
+        """Whom the row refers to (its record's person, if any): what an export of the trail
+        logs as the people it named, so the trail's search by person finds the export."""
+        return [self.person] if self.person is not None else []
+
+    @property
     def fields_text(self) -> str:
         return ", ".join(self.fields)
 

@@ -58,12 +58,6 @@ def change_events(*, filters: AuditFilter) -> QuerySet[ChangeEvent]:
     return filters.apply(ChangeEvent.objects.select_related("actor").order_by("-at", "-id"))
 
 
-def events_counted(*, which: str, filters: AuditFilter | None) -> tuple[QuerySet, int]:
-    """:func:`events`, and how many there are (an export says how many rows it held)."""
-    rows = events(which=which, filters=filters)
-    return rows, rows.count()
-
-
 def events(*, which: str, filters: AuditFilter | None) -> QuerySet:
     """The reads or the changes matching ``filters`` (none when the filters were bad)."""
     if which == "changes":

@@ -16,7 +16,7 @@ import datetime as dt
 import io
 import os
 import secrets
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -36,7 +36,7 @@ from locus.common.models import JobState
 from locus.common.services import Problems, create_audited, save_changes
 from locus.exports import writers
 from locus.exports.models import ExportRun
-from locus.exports.specs import ListSpec, spec_for
+from locus.exports.specs import Line, ListSpec, spec_for
 from locus.sharing import services as sharing
 from locus.sharing.models import ShareKind
 from locus.sharing.vocab import Basis
@@ -91,9 +91,11 @@ def write_list(spec: ListSpec) -> Writer:
     return write
 
 
-def _audit(
+def export_logged(
     *, actor: Worker, record_type: str, what: str, params: dict[str, str], fmt: str, tally: Tally
 ) -> AccessEvent:
+    """Log an export of ``what`` as a read of what it held (``tally``): its rows' ids and the
+    people they named, so the trail's search by person, and a subject access package, find it."""
     return record_access(
         actor=actor,
         record_type=record_type,
@@ -107,6 +109,29 @@ def _audit(
             "people_shown": sorted(tally.people),
         },
     )
+
+
+def logged_as_sent(
+    lines: Iterable[Line],
+    *,
+    actor: Worker,
+    record_type: str,
+    what: str,
+    params: dict[str, str],
+    fmt: str,
+) -> Generator[Sequence[object], None, None]:
+    """Each line's cells, for a download streamed as it is read (too long to hold), logged as
+    :func:`export_logged` logs any export once the stream ends, however it ends: a download
+    stopped halfway is logged with what it sent."""
+    tally = Tally()
+    try:
+        for line in lines:
+            tally.count(line.key, line.people)
+            yield line.cells
+    finally:
+        export_logged(
+            actor=actor, record_type=record_type, what=what, params=params, fmt=fmt, tally=tally
+        )
 
 
 @dataclass(frozen=True)
@@ -226,7 +251,7 @@ def export_list(
     out = io.BytesIO()
     writers.write(out, fmt, spec.title, spec.columns_for(actor), (line.cells for line in lines))
     with transaction.atomic():
-        event = _audit(
+        event = export_logged(
             actor=actor, record_type=spec.record_type, what=key, params=params, fmt=fmt, tally=tally
         )
         _shared(
@@ -398,7 +423,7 @@ def _finish(run: ExportRun, actor: Worker, final: str, tally: Tally, record_type
         addresses_shown=sorted(tally.addresses),
     )
     sharing.add_people(actor=actor, source=run, people=tally.people)
-    _audit(
+    export_logged(
         actor=actor,
         record_type=record_type,
         what=run.list_key,

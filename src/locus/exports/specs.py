@@ -316,9 +316,7 @@ def _audit(viewer: Worker, params: Params) -> Iterator[Line]:
     for chunk in chunks(events.iterator(chunk_size=CHUNK)):
         for row in describe(chunk, viewer=viewer):
             cells = [_when(row.at), row.worker, row.action, row.record, row.description]
-            # Whom its record column refers to: the trail's search by person finds the export.
-            person = [row.person] if row.person is not None else []
-            yield Line(str(row.event.pk), [*cells, row.fields_text], person)
+            yield Line(str(row.event.pk), [*cells, row.fields_text], row.people)
 
 
 SPECS: dict[str, ListSpec] = {
