@@ -32,7 +32,7 @@ from locus.common.models import Confidence, Source
 from locus.common.validators import upn_check_letter
 from locus.incidents.models import Incident, IncidentKind, InvolvementRole
 from locus.incidents.services import incident_record
-from locus.peers.models import Association, GroupRole
+from locus.peers.models import Association, GroupMembership, GroupRole
 from locus.peers.services import association_record, membership_add
 from locus.people.models import LegalStatus, Person
 from locus.people.services import allocation_create, episode_start, person_create
@@ -138,6 +138,18 @@ def make_association(
     if other is None:
         fields.setdefault("other_label", f"peer not yet known {next(_serial)}")
     return association_record(actor=actor, person=person, other=other, **fields)
+
+
+def make_membership(
+    actor: Worker, *, person: Person, group: Context, **fields: Any
+) -> GroupMembership:
+    """A membership of a peer group with provenance, core and current since ``START`` unless
+    told otherwise."""
+    fields.setdefault("role", GroupRole.CORE)
+    fields.setdefault("since", START)
+    fields.setdefault("source", "professional")
+    fields.setdefault("confidence", "medium")
+    return membership_add(actor=actor, person=person, group=group, **fields)
 
 
 def make_incident(
@@ -293,15 +305,7 @@ def build_world() -> World:
     enrolment_create(actor=system, person=pupil, school=school, start=START)
 
     for member, role in ((csc_child, GroupRole.CORE), (yjs_child, GroupRole.PERIPHERAL)):
-        membership_add(
-            actor=system,
-            person=member,
-            group=group,
-            role=role,
-            since=START,
-            source="professional",
-            confidence="medium",
-        )
+        make_membership(system, person=member, group=group, role=role)
 
     police_incident = make_incident(
         system,

@@ -20,13 +20,20 @@ from locus.incidents.models import InvolvementRole
 from locus.linked.selectors import linked_together
 from locus.mapping.selectors import linked_child_ids
 from locus.peers.maps import peer_map
-from locus.peers.models import GroupRole, Nature
-from locus.peers.services import membership_add
+from locus.peers.models import Nature
 from locus.people.models import LegalStatus
 from locus.people.services import person_update
 from locus.places.models import ContextKind
 from locus.places.services import enrolment_create
-from tests.factories import START, World, client_for, make_context, make_incident, valid_upn
+from tests.factories import (
+    START,
+    World,
+    client_for,
+    make_context,
+    make_incident,
+    make_membership,
+    valid_upn,
+)
 from tests.mapping.helpers import agree, associate, hold, propose, schedule
 
 pytestmark = pytest.mark.django_db
@@ -142,15 +149,7 @@ def test_another_group_s_page_does_not_name_a_child_seen_only_through_a_share(
     # Both children are also in a second group, which yjs_worker sees through his own child.
     other = make_context(world.system, kind=ContextKind.PEER_GROUP, name="Downs Park group")
     for member in (world.csc_child, world.yjs_child):
-        membership_add(
-            actor=world.system,
-            person=member,
-            group=other,
-            role=GroupRole.CORE,
-            since=START,
-            source="professional",
-            confidence="medium",
-        )
+        make_membership(world.system, person=member, group=other)
     hold(world, schedule(world, propose(world)))
     client = client_for(world.yjs_worker)
     assert "Cscchild" in client.get(f"/people/{world.csc_child.pk}/").content.decode()

@@ -228,16 +228,21 @@ def in_team_given_no_child(worker: Worker) -> bool:
 
 
 # Set while something is copied out of Locus (an export): see lasting_sight_only.
-_LASTING_ONLY: ContextVar[bool] = ContextVar("lasting_sight_only", default=False)
+# None, or the people whose emergency access still counts (the record being printed).
+_LASTING_ONLY: ContextVar[frozenset[int] | None] = ContextVar("lasting_sight_only", default=None)
 
 
 @contextmanager
-def lasting_sight_only() -> Iterator[None]:
+def lasting_sight_only(*, printing: int | None = None) -> Iterator[None]:
     """Within the block, every worker's sight leaves out emergency access (break-glass), as
     ``break_glass=False`` does: an export copies what it lists out of Locus for good, and
     must not carry a child seen only for four hours. Everything reached through such a child
-    (their incidents, places, cases) is left out with them."""
-    token = _LASTING_ONLY.set(True)
+    (their incidents, places, cases) is left out with them.
+
+    ``printing``: the person whose own record is printed (their peer map as a file): the
+    emergency may have opened them, and RULES lets their record be printed while it lasts;
+    any other child it opened is still left out."""
+    token = _LASTING_ONLY.set(frozenset() if printing is None else frozenset({printing}))
     try:
         yield
     finally:
@@ -267,8 +272,12 @@ def person_filter(worker: Worker, *, shared: bool = True, break_glass: bool = Tr
     if shared:
         for grant in SHARED_GRANTS:
             q |= grant(worker)
-    if break_glass and not _LASTING_ONLY.get():
-        q |= _break_glass(worker)
+    if break_glass:
+        kept = _LASTING_ONLY.get()
+        if kept is None:
+            q |= _break_glass(worker)
+        elif kept:
+            q |= _break_glass(worker) & Q(pk__in=kept)
     return q
 
 

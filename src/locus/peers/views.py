@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from locus.access import groups as access_groups
-from locus.access import lookups, naming, policies
+from locus.access import lookups, naming, policies, scopes
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.selectors import context_cases_for
@@ -379,12 +379,15 @@ def peer_map_print(request: AuthedRequest, person_id: int) -> HttpResponse:
     ``format=svg`` the drawing alone, as a file."""
     person = lookups.access_person(request.user, person_id)
     as_file = request.GET.get("format") == "svg"
-    _, pmap = _logged_map(
-        request,
-        person,
-        page="peer-map svg" if as_file else "peer-map print",
-        action=AccessAction.EXPORT,
-    )
+    # Printed or saved, the map outlasts emergency access: it names only whom the worker sees
+    # lastingly, and the child printed (whom an emergency may have opened: RULES.md).
+    with scopes.lasting_sight_only(printing=person.pk):
+        _, pmap = _logged_map(
+            request,
+            person,
+            page="peer-map svg" if as_file else "peer-map print",
+            action=AccessAction.EXPORT,
+        )
     centre = pmap.nodes[0].label
     printed = timezone.localtime(clock.now())
     header = [

@@ -1,0 +1,82 @@
+"""Emergency access (break-glass) shows a child for four hours; a printed peer map, or its
+drawing saved as a file, outlasts it (RULES.md, break-glass: no export carries them). Another
+child's map printed or saved while the emergency lasts shows the emergency child as a peer the
+worker may not see (initials), as it would once the four hours are over; the emergency child's
+own map may be printed while it lasts, as their record may."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from locus.access import scopes
+from locus.access.models import Worker
+from locus.access.services import break_glass_request
+from locus.audit.models import AccessAction, AccessEvent
+from locus.peers.services import peer_map_purpose_record
+from locus.people.models import Person
+from locus.places.models import ContextKind
+from tests.factories import World, client_for, make_association, make_context, make_membership
+
+pytestmark = pytest.mark.django_db
+
+PRINTS = {"file": {"format": "svg"}, "print page": {}}
+
+
+def _read(client: Client, child: Person, query: dict[str, str]) -> str:
+    """The printed map: the file, or the print page's map (not the emergency's banner above
+    it, which names the child it opened on every page while it lasts)."""
+    response = client.get(f"/people/{child.pk}/peer-map/print/", query)
+    assert response.status_code == 200
+    body = b"".join(response).decode()
+    return body if query else body.split('<div class="locus-peermap-print">', 1)[1]
+
+
+def _emergency(worker: Worker, child: Person) -> None:
+    opened = break_glass_request(
+        actor=worker,
+        person_id=child.pk,
+        category="missing_child",
+        reason="He is missing tonight and I need his contacts now",
+    )
+    assert opened and scopes.people_visible_to(worker).filter(pk=child.pk).exists()
+
+
+@pytest.mark.parametrize("kind", PRINTS)
+def test_another_childs_printed_map_does_not_name_a_child_seen_in_an_emergency(
+    world: World, kind: str
+) -> None:
+    """A social worker with emergency access to child B prints or saves her own child A's
+    peer map: B is named on the page while the emergency lasts, but the print and the file
+    (and their logged export) show B only by initials, as before the emergency."""
+    worker, own, other = world.social_worker, world.csc_child, world.police_child
+    make_association(world.system, person=own, other=other)
+    # The holder records why she needs names (the Level 1 naming rule): peers she sees are named.
+    peer_map_purpose_record(
+        actor=worker, person=own, purpose="safety_planning", reason="Safety plan review on Friday"
+    )
+    client = client_for(worker)
+    before = _read(client, own, PRINTS[kind])
+    assert own.family_name in before and other.family_name not in before  # initials only
+    _emergency(worker, other)
+    page = client.get(f"/people/{own.pk}/peer-map/").content.decode()
+    assert other.family_name in page  # the page names him while the emergency lasts
+    printed = _read(client, own, PRINTS[kind])
+    assert own.family_name in printed
+    assert other.family_name not in printed, "a print names a child seen only in an emergency"
+    event = AccessEvent.objects.filter(actor=worker, action=AccessAction.EXPORT).latest("id")
+    assert other.pk not in event.detail["named"], event.detail
+
+
+@pytest.mark.parametrize("kind", PRINTS)
+def test_the_emergency_childs_own_map_may_be_printed_while_it_lasts(
+    world: World, kind: str
+) -> None:
+    """The child the emergency opened is the record being printed: their own peer map, printed
+    while the emergency lasts, names them and the peer group the worker sees only through them."""
+    worker, child = world.social_worker, world.police_child
+    crew = make_context(world.system, kind=ContextKind.PEER_GROUP, name="Eastway crew")
+    make_membership(world.system, person=child, group=crew)
+    _emergency(worker, child)
+    printed = _read(client_for(worker), child, PRINTS[kind])
+    assert child.family_name in printed and crew.name in printed
