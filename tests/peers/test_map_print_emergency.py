@@ -2,7 +2,8 @@
 drawing saved as a file, outlasts it (RULES.md, break-glass: no export carries them). Another
 child's map printed or saved while the emergency lasts shows the emergency child as a peer the
 worker may not see (initials), as it would once the four hours are over; the emergency child's
-own map may be printed while it lasts, as their record may."""
+own map may be printed while it lasts, as their record may. The PNG image, made by the browser
+from the page (which names the emergency child meanwhile), is refused while it would name them."""
 
 from __future__ import annotations
 
@@ -80,3 +81,39 @@ def test_the_emergency_childs_own_map_may_be_printed_while_it_lasts(
     _emergency(worker, child)
     printed = _read(client_for(worker), child, PRINTS[kind])
     assert child.family_name in printed and crew.name in printed
+
+
+def test_a_png_of_a_map_naming_a_child_seen_in_an_emergency_is_refused(world: World) -> None:
+    """The PNG of a child's peer map, or of a peer group's map, is drawn by the browser from
+    the page, which names the emergency child while it lasts: the server, asked to log the
+    export first, refuses it saying why (print or the SVG file instead), and logs no export;
+    the same maps' PNGs are allowed before the emergency."""
+    worker, own, other = world.social_worker, world.csc_child, world.police_child
+    make_association(world.system, person=own, other=other)
+    make_membership(world.system, person=other, group=world.group)
+    peer_map_purpose_record(
+        actor=worker, person=own, purpose="safety_planning", reason="Safety plan review on Friday"
+    )
+    client = client_for(worker)
+    pngs = [f"/people/{own.pk}/peer-map/export/", f"/groups/{world.group.pk}/map-export/"]
+    assert [client.post(url).status_code for url in pngs] == [204, 204]
+    _emergency(worker, other)
+    exported = AccessEvent.objects.filter(actor=worker, action=AccessAction.EXPORT).count()
+    for url in pngs:
+        response = client.post(url)
+        assert response.status_code == 409
+        assert "emergency access" in response.content.decode()
+    assert AccessEvent.objects.filter(actor=worker, action=AccessAction.EXPORT).count() == exported
+
+
+def test_the_emergency_banner_is_left_off_the_paper(world: World) -> None:
+    """The emergency's banner names the child it opened on every page while it lasts; on a
+    printed page (another child's peer map, a chronology) it would put that name on paper, so
+    it shows on screen only."""
+    worker, own, other = world.social_worker, world.csc_child, world.police_child
+    _emergency(worker, other)
+    client = client_for(worker)
+    for url in (f"/people/{own.pk}/peer-map/print/", f"/notes/person/{own.pk}/print/"):
+        page = client.get(url).content.decode()
+        banner = page.split('class="govuk-notification-banner locus-break-glass', 1)[1]
+        assert banner.startswith(' locus-no-print"'), url

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from locus.access import exports, lookups, naming, policies, scopes
 from locus.access import groups as access_groups
-from locus.access import lookups, naming, policies, scopes
+from locus.access.models import Worker
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.casework.selectors import context_cases_for
@@ -48,14 +49,32 @@ from locus.peers.services import (
 from locus.people.models import Person
 from locus.web.refs import people_in
 
+EMERGENCY_PNG = (
+    "This map names a child you see only through emergency access, and an image would keep "
+    "their name after it ends: print the map or download it as an SVG file, which show them "
+    "by their initials."
+)
+
+
+def _png_refused(viewer: Worker, named: list[int]) -> HttpResponse | None:
+    """A PNG is made by the browser from the page, which names whom emergency access opened
+    while it lasts; the image would keep them after (RULES: no export carries them). Refused
+    then, saying why; the print and its SVG file show them by initials."""
+    if set(named) - exports.still_seen(viewer, named):
+        return HttpResponse(EMERGENCY_PNG, status=409, content_type="text/plain; charset=utf-8")
+    return None
+
 
 @require_POST
 def group_map_export(request: AuthedRequest, group_id: int) -> HttpResponse:
-    """The group's map as a PNG: logged, with the members named on it, before it is made."""
+    """The group's map as a PNG: logged, with the members named on it, before it is made;
+    refused if it names a child seen only through emergency access."""
     group = lookups.access_group(request.user, group_id)
     detail = selectors.group_detail(viewer=request.user, group=group)
     group_map = maps.group_map(viewer=request.user, detail=detail)
     named = sorted(n.person_id for n in group_map.people if n.named and n.person_id is not None)
+    if refused := _png_refused(request.user, named):
+        return refused
     record_access(
         actor=request.user,
         obj=group,
@@ -302,23 +321,23 @@ def _with_steps(query: QueryDict, steps: int) -> str:
     return changed.urlencode()
 
 
-def _logged_map(
-    request: AuthedRequest,
-    person: Person,
-    *,
-    page: str,
-    action: AccessAction = AccessAction.VIEW,
-) -> tuple[PeerMapFilterForm, maps.PeerMap]:
-    """The child's peer map for the query's filters, and one read of the child's record
-    naming who was shown by name and why (the page, or the image exported from it)."""
+def _read_map(request: AuthedRequest, person: Person) -> tuple[PeerMapFilterForm, maps.PeerMap]:
+    """The child's peer map for the query's filters, and the filter form."""
     filters = request.GET.copy()
     filters.pop("steps", None)
     form = PeerMapFilterForm(filters or None)
     as_at, natures = form.choices()
-    steps = _steps(request.GET)
     pmap = maps.peer_map(
-        viewer=request.user, person=person, as_at=as_at, natures=natures, steps=steps
+        viewer=request.user, person=person, as_at=as_at, natures=natures, steps=_steps(request.GET)
     )
+    return form, pmap
+
+
+def _logged(
+    request: AuthedRequest, person: Person, pmap: maps.PeerMap, *, page: str, action: AccessAction
+) -> None:
+    """One read of the child's record naming who was shown by name and why (the page, or
+    the image exported from it)."""
     record_access(
         actor=request.user,
         obj=person,
@@ -326,12 +345,24 @@ def _logged_map(
         purpose=pmap.naming.audit_purpose,
         detail={
             "page": page,
-            "as_at": as_at.isoformat(),
-            "natures": natures,
-            "steps": steps,
+            "as_at": pmap.as_at.isoformat(),
+            "natures": pmap.natures,
+            "steps": pmap.steps,
             "named": pmap.named_ids,
         },
     )
+
+
+def _logged_map(
+    request: AuthedRequest,
+    person: Person,
+    *,
+    page: str,
+    action: AccessAction = AccessAction.VIEW,
+) -> tuple[PeerMapFilterForm, maps.PeerMap]:
+    """The child's peer map for the query's filters, read and logged (:func:`_logged`)."""
+    form, pmap = _read_map(request, person)
+    _logged(request, person, pmap, page=page, action=action)
     return form, pmap
 
 
@@ -367,9 +398,13 @@ def peer_map_page(request: AuthedRequest, person_id: int) -> HttpResponse:
 @require_POST
 def peer_map_export(request: AuthedRequest, person_id: int) -> HttpResponse:
     """The map drawn as a PNG leaves Locus: the browser makes the image only once this has
-    logged the export, with the peers named on it (the same filters as the page)."""
+    logged the export, with the peers named on it (the same filters as the page); refused if
+    it names a child seen only through emergency access."""
     person = lookups.access_person(request.user, person_id)
-    _logged_map(request, person, page="peer-map png", action=AccessAction.EXPORT)
+    _, pmap = _read_map(request, person)
+    if refused := _png_refused(request.user, pmap.named_ids):
+        return refused
+    _logged(request, person, pmap, page="peer-map png", action=AccessAction.EXPORT)
     return HttpResponse(status=204)
 
 

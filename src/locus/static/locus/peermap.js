@@ -315,6 +315,11 @@ if (container && cytoscape) {
         headers: { "X-CSRFToken": button.dataset.csrf },
         credentials: "same-origin",
       }).catch(() => null);
+      if (logged && logged.status === 409) {
+        // Refused (a child seen only through emergency access): the server says why.
+        document.getElementById("peer-map-focus-status").textContent = await logged.text();
+        return;
+      }
       if (!logged || !logged.ok) return;
       const blob = cy.png({ output: "blob", full: true, bg: "#ffffff", scale: 2 });
       const url = URL.createObjectURL(blob);
