@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from locus.access import policies
 from locus.audit import chain, selectors, services
 from locus.audit.describe import Row, describe
+from locus.audit.exported import Sent, logged_as_sent
 from locus.audit.forms import AuditFilterForm
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
@@ -23,8 +24,6 @@ from locus.common.downloads import as_attachment
 from locus.common.http import AuthedRequest
 from locus.common.pagination import paginate
 from locus.common.spreadsheet import safe_text
-from locus.exports.services import logged_as_sent
-from locus.exports.specs import Line
 
 CSV_HEADER = ["Time", "Worker", "Action", "Record", "Description", "Fields changed"]
 CSV_CHUNK = 500
@@ -97,11 +96,11 @@ def audit_export(request: AuthedRequest) -> HttpResponseBase:
     events = selectors.events(which=which, filters=filters)
     viewer = request.user
 
-    def read() -> Iterator[Line]:
+    def read() -> Iterator[Sent]:
         found = events.iterator(chunk_size=CSV_CHUNK)
         while chunk := list(islice(found, CSV_CHUNK)):
             for row in describe(chunk, viewer=viewer):
-                yield Line(str(row.event.pk), csv_line(row), row.people)
+                yield Sent(str(row.event.pk), csv_line(row), row.people)
 
     def lines() -> Iterator[str]:
         writer = csv.writer(_Echo())

@@ -16,8 +16,8 @@ import datetime as dt
 import io
 import os
 import secrets
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -28,7 +28,8 @@ from django.db import transaction
 from locus.access import exports as rules
 from locus.access import scopes
 from locus.access.models import Worker
-from locus.audit.models import AccessAction, AccessEvent
+from locus.audit.exported import Tally, export_logged
+from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common import clock
 from locus.common.errors import NotPermitted
@@ -36,7 +37,7 @@ from locus.common.models import JobState
 from locus.common.services import Problems, create_audited, save_changes
 from locus.exports import writers
 from locus.exports.models import ExportRun
-from locus.exports.specs import Line, ListSpec, spec_for
+from locus.exports.specs import ListSpec, spec_for
 from locus.sharing import services as sharing
 from locus.sharing.models import ShareKind
 from locus.sharing.vocab import Basis
@@ -46,29 +47,12 @@ SYNC_ROWS = 5_000  # more rows than this are prepared in the background instead
 # A run "being prepared" for longer than this is taken as dead (its worker stopped): it may be
 # run again. Longer than any export takes at borough size.
 STALE_AFTER = dt.timedelta(hours=1)
-PROGRESS_EVERY = 500
 
 
 def export_folder() -> Path:
     folder = Path(settings.DATA_DIR) / "exports"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
-
-
-@dataclass
-class Tally:
-    """What an export held, counted as its rows are written."""
-
-    keys: list[str] = field(default_factory=list)
-    people: set[int] = field(default_factory=set)
-    addresses: set[int] = field(default_factory=set)  # withheld homes' addresses given
-    progress: Callable[[int], None] | None = None
-
-    def count(self, key: str, people: Any = ()) -> None:
-        self.keys.append(key)
-        self.people.update(people)
-        if self.progress is not None and len(self.keys) % PROGRESS_EVERY == 0:
-            self.progress(len(self.keys))
 
 
 Writer = Callable[[Worker, dict[str, str], str, BinaryIO, Tally], None]
@@ -89,49 +73,6 @@ def write_list(spec: ListSpec) -> Writer:
         writers.write(out, fmt, spec.title, spec.columns_for(viewer), rows())
 
     return write
-
-
-def export_logged(
-    *, actor: Worker, record_type: str, what: str, params: dict[str, str], fmt: str, tally: Tally
-) -> AccessEvent:
-    """Log an export of ``what`` as a read of what it held (``tally``): its rows' ids and the
-    people they named, so the trail's search by person, and a subject access package, find it."""
-    return record_access(
-        actor=actor,
-        record_type=record_type,
-        action=AccessAction.EXPORT,
-        detail={
-            "export": what,
-            "format": fmt,
-            "filters": params,
-            "rows": len(tally.keys),
-            "shown": tally.keys,
-            "people_shown": sorted(tally.people),
-        },
-    )
-
-
-def logged_as_sent(
-    lines: Iterable[Line],
-    *,
-    actor: Worker,
-    record_type: str,
-    what: str,
-    params: dict[str, str],
-    fmt: str,
-) -> Generator[Sequence[object], None, None]:
-    """Each line's cells, for a download streamed as it is read (too long to hold), logged as
-    :func:`export_logged` logs any export once the stream ends, however it ends: a download
-    stopped halfway is logged with what it sent."""
-    tally = Tally()
-    try:
-        for line in lines:
-            tally.count(line.key, line.people)
-            yield line.cells
-    finally:
-        export_logged(
-            actor=actor, record_type=record_type, what=what, params=params, fmt=fmt, tally=tally
-        )
 
 
 @dataclass(frozen=True)
