@@ -74,4 +74,7 @@ def test_auditor_searches_the_trail_by_person_and_downloads_it(
     assert [line[3] for line in lines[1:]] == [f"record of person #{child.pk}"]
     exported = AccessEvent.objects.get(action=AccessAction.EXPORT)
     assert exported.detail["rows"] == 1
-    assert exported.detail["filters"] == {"person": str(child.pk)}
+    # Logged as every export is: its filters (which list included), and the people it names,
+    # so a search of the trail by this child finds the download too.
+    assert exported.detail["filters"] == {"person": str(child.pk), "show": "reads"}
+    assert exported.detail["people_shown"] == [child.pk]
