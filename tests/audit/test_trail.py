@@ -268,7 +268,7 @@ def test_exporting_is_itself_logged_and_reads_plainly(world: World) -> None:
     newest = rows_of(page(client_for(world.admin), worker="auditor"))
     assert (
         newest[0].count(
-            "Exported 3 rows of the audit trail with filters worker social_worker, "
+            "Exported 3 rows of the audit trail with filters show reads, worker social_worker, "
             "record type places.context"
         )
         == 1

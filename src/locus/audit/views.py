@@ -110,7 +110,7 @@ def audit_export(request: AuthedRequest) -> HttpResponseBase:
             actor=viewer,
             record_type="audit.trail",
             what="audit",
-            params={**filters.as_text(), "show": which},
+            params={"show": which, **filters.as_text()},
             fmt="csv",
         )
         with closing(sent):  # logged when this stream ends, however it ends
