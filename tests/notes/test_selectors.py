@@ -17,7 +17,7 @@ from locus.incidents.models import InvolvementRole
 from locus.notes.selectors import KINDS_FOR, Event, Filters, chronology, namable_children
 from locus.panels.services import agenda_item_add, panel_create
 from locus.sharing.vocab import SAFEGUARDING
-from tests.casework.helpers import active_case, review
+from tests.casework.helpers import active_case, closed, finish_actions, refreshed, review
 from tests.factories import World, client_for, make_incident
 from tests.moves.helpers import move
 from tests.notes.helpers import write
@@ -49,6 +49,18 @@ def test_a_context_cases_chronology_holds_its_casework(world: World) -> None:
     assert rows == sorted(rows, key=lambda e: e.sort_key)
     # A youth justice worker sees the case but not another agency's referral.
     assert "Referral received" not in _whats(_rows(world.yjs_worker, case, "case"))
+
+
+def test_a_closed_case_chronology_names_who_recorded_its_closure(world: World) -> None:
+    """The "Context case closed" row names the worker who asked to close the case and wrote
+    its reason, not "Not recorded"."""
+    ensure_reference_data()
+    case = active_case(world)
+    finish_actions(world, case)
+    closed(world, refreshed(case))
+    rows = _rows(world.social_worker, case, "case")
+    closing = next(e for e in rows if e.what == f"Context case closed: {case.context.name}")
+    assert closing.recorded_by == str(world.social_worker)
 
 
 def test_a_child_on_a_context_plan_has_its_conference_and_plan(world: World) -> None:

@@ -105,6 +105,21 @@ def test_a_closure_re_rating_is_shown_beside_the_assessments_rating(world: World
     assert "Action completed" in [e.title for e in events]
 
 
+def test_a_case_closure_says_who_asked_for_it_and_which_manager_approved_it(
+    world: World,
+) -> None:
+    """The place's timeline names the worker who asked to close the case and the manager
+    whose approval closed it, as every other casework step names who took it."""
+    case = helpers.active_case(world)
+    helpers.finish_actions(world, case)
+    helpers.closed(world, helpers.refreshed(case))
+    events = timeline_for(world.social_worker, world.shopping_centre)
+    requested = next(e for e in events if e.title == "Closure requested")
+    approved = next(e for e in events if e.title == "Closure approved: case closed")
+    assert requested.by == f"by {world.social_worker}"
+    assert approved.by == f"by {world.team_manager}"
+
+
 def test_sources_are_a_tuple_of_functions_and_one_more_is_one_more_entry(world: World) -> None:
     def visits(viewer: Any, context: Any) -> list[Event]:
         return [Event(clock.today(), "Visit", "Evening visit")]

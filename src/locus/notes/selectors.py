@@ -300,7 +300,11 @@ def _casework_events(cases: QuerySet[ContextCase], *, opened: bool) -> list[Even
     with ``opened``, also each case's opening and closing."""
     events = []
     case_ids = cases.values("id")
-    listed = list(cases.select_related("context", "opened_by", "plan__approved_by").order_by("id"))
+    listed = list(
+        cases.select_related(
+            "context", "opened_by", "plan__approved_by", "closure_requested_by"
+        ).order_by("id")
+    )
     places = {case.pk: context_cases.shown_place(case) for case in listed}
     conferences = ContextConference.objects.filter(
         case_id__in=case_ids, scheduled_for__isnull=False
@@ -349,7 +353,8 @@ def _casework_events(cases: QuerySet[ContextCase], *, opened: bool) -> list[Even
                         None,
                         f"Context case closed: {places[case.pk]}",
                         case.get_closure_outcome_display(),
-                        "",
+                        # Who asked to close it and gave the reason; a manager approved it.
+                        str(case.closure_requested_by or ""),
                         reverse("context-case", args=[case.pk]),
                     )
                 )

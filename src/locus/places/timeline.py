@@ -29,6 +29,7 @@ from django.utils import timezone
 from locus.access import context_cases as case_rules
 from locus.access.models import Worker
 from locus.casework.models import (
+    Approval,
     ApprovalOutcome,
     ApprovalSubject,
     ConferenceStatus,
@@ -180,7 +181,7 @@ def _cases(viewer: Worker, context: Context) -> list[ContextCase]:
             Prefetch(
                 "plan__actions__updates", queryset=PlanActionUpdate.objects.order_by("at", "id")
             ),
-            "approvals",
+            Prefetch("approvals", queryset=Approval.objects.select_related("by")),
             "threshold_revisions__before",
             "threshold_revisions__after",
         )
@@ -326,10 +327,11 @@ def _closure_events(case: ContextCase) -> Iterable[Event]:
     for approval in case.approvals.all():
         if approval.subject != ApprovalSubject.CLOSURE:
             continue
+        by = f"by {approval.by}"
         if approval.outcome == ApprovalOutcome.APPROVED:
-            yield Event(approval.at, "Case", "Closure approved: case closed", because, url)
+            yield Event(approval.at, "Case", "Closure approved: case closed", because, url, by)
         else:
-            yield Event(approval.at, "Case", "Closure not approved", approval.note, url)
+            yield Event(approval.at, "Case", "Closure not approved", approval.note, url, by)
 
 
 # --- Ratings and re-ratings ----------------------------------------------------------------
