@@ -310,6 +310,23 @@ def test_the_plan_page_shows_counts_to_all_and_names_only_to_who_may_see_them(
     )
 
 
+def test_a_plan_page_shows_the_newest_ten_visits_and_pages_the_rest(
+    world: World, park_plan: VisitPlan
+) -> None:
+    """A weekly plan records fifty visits a year: its page shows the newest ten, a page link
+    reaches the older ones, and each page's read is logged with the visits it showed."""
+    days = [dt.date(2026, 11, d) for d in range(6, 18)]
+    made = {d: visit(world, park_plan, on=d, observed=f"Seen on the {d.day}th.") for d in days}
+    url = f"/outreach/plans/{park_plan.pk}/"
+    client = client_for(world.social_worker)
+    first, second = client.get(url).text, client.get(url + "?page=2").text
+    assert "Visits recorded (12)" in first and "Page 1 of 2" in first
+    assert "Seen on the 17th." in first and "Seen on the 8th." in first
+    assert "Seen on the 7th." not in first and "Seen on the 7th." in second
+    logged = AccessEvent.objects.filter(actor=world.social_worker, record_id=str(park_plan.pk))
+    assert logged.latest("id").detail["visits"] == [made[days[1]].pk, made[days[0]].pk]
+
+
 def test_a_visit_plan_does_not_name_a_child_seen_only_through_a_forum_share(
     world: World, park_plan: VisitPlan
 ) -> None:

@@ -22,6 +22,7 @@ from locus.audit.services import record_access
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
 from locus.common.pages import created, form_page, posted, submitted
+from locus.common.pagination import paginate
 from locus.common.services import permitted, today
 from locus.outreach import selectors, services
 from locus.outreach.forms import ConsentForm, EndForm, MissedForm, PlanForm, VisitForm
@@ -113,19 +114,24 @@ def plan_new(request: AuthedRequest) -> HttpResponse:
     )
 
 
+# A weekly plan records fifty visits a year: the page shows the newest few, the rest paged.
+VISITS_PER_PAGE = 10
+
+
 def plan_page(request: AuthedRequest, plan_id: int) -> HttpResponse:
     plan = rules.access_plan(request.user, plan_id)
     view = selectors.plan_detail(request.user, plan)
+    page, paging = paginate(request, view.lines, VISITS_PER_PAGE)
     record_access(
         actor=request.user,
         obj=plan,
         detail={
             "page": "visit plan",
-            "visits": [line.visit.pk for line in view.lines],
-            "people_shown": selectors.people_shown(view.lines),
+            "visits": [line.visit.pk for line in page],
+            "people_shown": selectors.people_shown(page),
         },
     )
-    return render(request, "outreach/plan.html", {"v": view, "plan": plan})
+    return render(request, "outreach/plan.html", {"v": view, "plan": plan, "page": page, **paging})
 
 
 def _visit_page(
