@@ -12,11 +12,19 @@ import pytest
 from django.http import Http404
 
 from locus.access import lookups, policies, scopes
+from locus.access.models import Role, Scope
 from locus.common.errors import NotPermitted
 from locus.incidents.models import Incident, IncidentRevision, InvolvementRole
 from locus.incidents.services import incident_amend
 from locus.people.services import allocation_create
-from tests.factories import START, World, client_for, make_incident, nothing_written
+from tests.factories import (
+    START,
+    World,
+    client_for,
+    make_incident,
+    make_worker,
+    nothing_written,
+)
 
 RECORDS = {
     "social_worker": True,
@@ -100,6 +108,26 @@ def test_the_child_s_worker_sees_the_police_incident_but_not_the_restricted_one(
     assert f"/incidents/{world.police_incident.pk}/" in page.content.decode()
     assert f"/incidents/{restricted.pk}/" not in page.content.decode()
     assert client_for(worker).get(f"/incidents/{restricted.pk}/").status_code == 404
+
+
+def test_a_worker_given_scope_all_still_does_not_see_another_agency_s_restricted_incident(
+    world: World, restricted: Incident
+) -> None:
+    """An administrator may widen a social care manager's sight to everyone (scope all): they
+    then see every child, but police intelligence stays with the police (and administrators),
+    as RULES.md says; not listed, not opened by id (404)."""
+    manager = make_worker(
+        world.system, team=world.team_manager.team, role=Role.MANAGER, scope=Scope.ALL
+    )
+    assert scopes.people_visible_to(manager).filter(pk=world.police_child.pk).exists()
+    assert not scopes.incidents_visible_to(manager).filter(pk=restricted.pk).exists()
+    assert scopes.incidents_visible_to(manager).filter(pk=world.police_incident.pk).exists()
+    assert not policies.can_view_incident(manager, restricted)
+    with pytest.raises(Http404):
+        lookups.access_incident(manager, restricted.pk)
+    assert client_for(manager).get(f"/incidents/{restricted.pk}/").status_code == 404
+    # An administrator still sees it, as the police analyst who recorded it does.
+    assert scopes.incidents_visible_to(world.admin).filter(pk=restricted.pk).exists()
 
 
 AMENDS = {

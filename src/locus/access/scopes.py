@@ -21,7 +21,8 @@ The rules (also in ``access/RULES.md``):
 * An incident is visible when the worker's agency reported it (agency scope) or
   it involves a person the worker may see. Other people in it stay hidden:
   pages show their role, not who they are. A *restricted* incident (police
-  intelligence) is visible only within the agency that reported it.
+  intelligence) is visible only within the agency that reported it (and to
+  administrators), whatever the worker's scope.
 * A **forum share**: once a peer group mapping meeting is held, a worker who
   confirmed their own attendance sees a child it concerned when the child's
   case holder (or the holder's manager) agreed to bring the child and confirmed
@@ -305,6 +306,17 @@ def _through_own_people(
     return records.filter(seen(q))
 
 
+def _restricted_kept(worker: Worker) -> Q:
+    """The incidents ``worker`` may see as far as the restricted flag goes: restricted police
+    intelligence stays within the agency that holds it (seeing a child named in it, even
+    seeing every child, is not enough), and administrators, who see it all."""
+    if worker.role == Role.ADMINISTRATOR and worker.scope == Scope.ALL:
+        return Q()
+    if worker.agency_id is None:
+        return Q(restricted=False)
+    return Q(restricted=False) | Q(reporting_agency_id=worker.agency_id)
+
+
 def incidents_visible_to(worker: Worker) -> QuerySet[Incident]:
     def seen(q: Q) -> Q:
         by_people = Q(
@@ -314,11 +326,13 @@ def incidents_visible_to(worker: Worker) -> QuerySet[Incident]:
         )
         if worker.scope == Scope.AGENCY:
             by_people |= Q(reporting_agency_id=_agency_id(worker))
-        # Restricted police intelligence stays within the agency that holds it: seeing a
-        # child named in it is not enough.
-        return by_people & (Q(restricted=False) | Q(reporting_agency_id=_agency_id(worker)))
+        return by_people
 
-    return _through_own_people(worker, Incident.objects.all(), seen)
+    # At scope all too: a worker given sight of everyone is not given another agency's
+    # intelligence.
+    return _through_own_people(worker, Incident.objects.all(), seen).filter(
+        _restricted_kept(worker)
+    )
 
 
 def contexts_visible_to(worker: Worker, *, merged: bool = False) -> QuerySet[Context]:
