@@ -15,6 +15,7 @@ from locus.incidents.models import InvolvementRole
 from locus.peers.services import membership_end
 from locus.people.services import allocation_create, allocation_end, person_update
 from locus.places.models import ContextKind
+from locus.places.selectors import contexts_list
 from locus.places.services import enrolment_end
 from tests.factories import START, World, make_context, make_incident, make_person, make_worker
 
@@ -97,6 +98,26 @@ def test_home_is_visible_through_a_visible_incident_there(world: World) -> None:
     assert not policies.can_view_context(world.police_analyst, world.home)
     # ...and the resident stays out of sight.
     assert not policies.can_view_person(officer, world.csc_child)
+
+
+def test_a_role_without_the_home_address_given_scope_all_still_reaches_no_family_s_home(
+    world: World,
+) -> None:
+    """A police analyst an administrator gave sight of everyone (scope all) sees every child,
+    but their row of the field table has no home address: a home is an address, so they are
+    not given every family's home through its residents (not listed, its page 404), only
+    what they could reach at any scope (a home they recorded)."""
+    analyst = make_worker(world.system, team=world.police_team, role=Role.ANALYST, scope=Scope.ALL)
+    assert policies.can_view_person(analyst, world.csc_child)  # who lives at world.home
+    assert not policies.can_view_context(analyst, world.home)
+    with pytest.raises(Http404):
+        lookups.access_context(analyst, world.home.pk)
+    assert world.home not in contexts_list(viewer=analyst, kind=ContextKind.HOME)
+    own = make_context(analyst, kind=ContextKind.HOME, name="A home they recorded")
+    assert policies.can_view_context(analyst, own)
+    # Public places and peer groups (through their members) as before.
+    assert policies.can_view_context(analyst, world.park)
+    assert policies.can_view_context(analyst, world.group)
 
 
 def test_group_is_visible_only_through_a_current_visible_member(world: World) -> None:

@@ -306,11 +306,18 @@ def _through_own_people(
     return records.filter(seen(q))
 
 
+def _administrator(worker: Worker) -> bool:
+    """An administrator at scope all (``policies.is_administrator``, which imports this
+    module): the one worker whom sight of everyone gives every record. Anyone else an
+    administrator gives scope all sees every person, as far as their role's rules go."""
+    return worker.is_active and worker.role == Role.ADMINISTRATOR and worker.scope == Scope.ALL
+
+
 def _restricted_kept(worker: Worker) -> Q:
     """The incidents ``worker`` may see as far as the restricted flag goes: restricted police
     intelligence stays within the agency that holds it (seeing a child named in it, even
     seeing every child, is not enough), and administrators, who see it all."""
-    if worker.role == Role.ADMINISTRATOR and worker.scope == Scope.ALL:
+    if _administrator(worker):
         return Q()
     if worker.agency_id is None:
         return Q(restricted=False)
@@ -359,7 +366,26 @@ def contexts_visible_to(worker: Worker, *, merged: bool = False) -> QuerySet[Con
         return ~Q(kind__in=RESTRICTED_KINDS) | restricted_ok
 
     contexts = Context.objects.all() if merged else Context.objects.filter(merge__isnull=True)
-    return _through_own_people(worker, contexts, seen)
+    found = _through_own_people(worker, contexts, seen)
+    if (
+        worker.scope == Scope.ALL
+        and not _administrator(worker)
+        and not _sees_home_addresses(worker)
+    ):
+        # Sight of every child is not sight of every family's address: a role without the home
+        # address reaches a home only as it would at any scope, never through its residents.
+        found = found.filter(~Q(kind=ContextKind.HOME) | _homes_not_through_residents(worker))
+    return found
+
+
+def _homes_not_through_residents(worker: Worker) -> Q:
+    """The homes ``worker`` reaches other than through a resident or an incident there: those
+    they recorded, or (their sight being wider than their agency's) recorded in their agency
+    or that it is responsible for."""
+    recorded = Q(recorded_by=worker)
+    if worker.agency_id is None:
+        return recorded
+    return recorded | _recorded_in_agency(worker) | Q(responsible_agency_id=worker.agency_id)
 
 
 def _places_of_incidents(worker: Worker) -> Q:
