@@ -33,6 +33,7 @@ from locus.access import policies, scopes
 from locus.access.fields import WITHHELD, admin_fields, column_shown
 from locus.access.models import Worker
 from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
+from locus.audit.selectors import FILTER_WORDS
 from locus.audit.services import PEOPLE_SHOWN_KEYS, PERSON, points_at
 from locus.common.ids import as_id
 
@@ -322,9 +323,19 @@ def _verb(event: Event) -> str:
     return str(shown).replace("_", " ").capitalize()
 
 
+def _in_order(key: str) -> tuple[int, str]:
+    """Where a logged filter's words go in the line: the trail's own in its form's order, any
+    other's after them, alphabetically (never as the database kept the keys: PostgreSQL's
+    JSON orders them by length, SQLite as written, and the line must read the same on both)."""
+    words = key.replace("_", " ")
+    found = FILTER_WORDS.index(words) if words in FILTER_WORDS else len(FILTER_WORDS)
+    return found, words
+
+
 def _filters_text(values: Mapping[str, Any], show_values: bool) -> str:
     parts = []
-    for key, value in values.items():
+    for key in sorted(values, key=_in_order):
+        value = values[key]
         # Lists of ids are counted ("3 shown"), not spelt out.
         if key in PEOPLE_SHOWN_KEYS or isinstance(value, list | dict) or value in ("", None):
             continue

@@ -12,6 +12,11 @@ from locus.audit import chain, verify
 from locus.audit.models import AccessEvent, ChainCheck, ChangeEvent
 from locus.common.periods import on_days_q
 
+# The words of the trail's filters, in the order its line reads them: which list, then the
+# search form's fields (``describe`` says any logged filters in a declared order, as a JSON
+# object's keys come back from PostgreSQL by length and from SQLite as they were written).
+FILTER_WORDS = ("show", "person", "worker", "record type", "record id", "from", "to")
+
 
 @dataclass
 class AuditFilter:
@@ -26,15 +31,16 @@ class AuditFilter:
 
     def as_text(self) -> dict[str, str]:
         """The filters set, as words for the trail's own log of reading it."""
-        values = {
-            "person": self.person,
-            "worker": self.worker,
-            "record type": self.record_type,
-            "record id": self.record_id,
-            "from": self.date_from.isoformat() if self.date_from else None,
-            "to": self.date_to.isoformat() if self.date_to else None,
-        }
-        return {k: str(v) for k, v in values.items() if v}
+        start, end = self.date_from, self.date_to
+        values = (
+            self.person,
+            self.worker,
+            self.record_type,
+            self.record_id,
+            start.isoformat() if start else None,
+            end.isoformat() if end else None,
+        )
+        return {k: str(v) for k, v in zip(FILTER_WORDS[1:], values, strict=True) if v}
 
     def apply(self, qs: QuerySet) -> QuerySet:
         if self.person is not None:
