@@ -20,6 +20,7 @@ from locus.audit.models import AccessAction, AccessEvent, ChangeEvent
 from locus.audit.services import record_access
 from locus.common import clock
 from locus.common.spreadsheet import safe_text as safe_cell
+from locus.subjectaccess.gather import gather
 from tests.factories import World, client_for, make_association, make_person, make_worker
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +98,27 @@ def test_reading_the_trail_is_logged_with_its_filters(world: World, persona: str
     page(client_for(viewer), person=world.csc_child.pk, show="changes")
     event = AccessEvent.objects.get(actor=viewer, record_type="audit.trail")
     assert event.action == AccessAction.VIEW
-    assert event.detail == {"show": "changes", "filters": {"person": str(world.csc_child.pk)}}
+    assert event.detail["show"] == "changes"
+    assert event.detail["filters"] == {"person": str(world.csc_child.pk)}
+
+
+def test_reading_the_trail_is_logged_with_the_children_its_rows_name(world: World) -> None:
+    """The page names children to an administrator (by id to an auditor): its read is logged
+    with the rows it showed and the people they name, as its CSV download is, so an auditor
+    searching the trail for a child, and the child's subject access package, find who read
+    the trail's rows about them (it was logged with its filters only)."""
+    child = world.csc_child
+    seen = record_access(actor=world.social_worker, obj=child)
+    record_access(actor=world.social_worker, obj=world.park)
+    assert child.full_name in page(client_for(world.admin), worker="social_worker")
+    event = AccessEvent.objects.filter(actor=world.admin, record_type="audit.trail").latest("id")
+    assert event.detail["people_shown"] == [child.pk]
+    assert str(seen.pk) in event.detail["shown"] and len(event.detail["shown"]) == 2
+    assert event.detail["filters"] == {"worker": "social_worker"}
+    found = rows_of(page(client_for(world.auditor), person=child.pk, worker="admin"))
+    assert any("Read the audit trail" in row for row in found), found
+    access = next(s for s in gather(child).sections if s.key == "access")
+    assert f"audit.accessevent:{event.pk}" in [item.key for item in access.items]
 
 
 # --- search --------------------------------------------------------------------------------
@@ -215,14 +236,17 @@ def test_the_trail_is_paginated_keeping_the_search(world: World) -> None:
 TRAIL_QUERIES = 11
 
 
-def test_the_trail_page_query_count_is_pinned(world: World) -> None:
+@pytest.mark.parametrize("record_type", ["places.context", "people.person"])
+def test_the_trail_page_query_count_is_pinned(world: World, record_type: str) -> None:
+    """Flat in the number of rows, whether or not its rows name people (whom it logs)."""
     client = client_for(world.auditor)
-    query = {"record_type": "places.context"}
+    query = {"record_type": record_type}
     client.get(TRAIL, query)
     for n in (1, 60):
         for _ in range(n):
             record_access(actor=world.social_worker, obj=world.park)
             record_access(actor=world.social_worker, obj=world.home)
+            record_access(actor=world.social_worker, obj=make_person(world.system))
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(TRAIL, query).status_code == 200
         assert len(ctx.captured_queries) == TRAIL_QUERIES

@@ -41,13 +41,20 @@ def audit_trail(request: AuthedRequest) -> HttpResponse:
     filters = form.to_filter()
     which = form.which
     page, paging = paginate(request, selectors.events(which=which, filters=filters))
-    # Reading the trail is itself a read worth knowing about.
+    rows = describe(list(page), viewer=request.user)
+    # Reading the trail is itself a read worth knowing about: logged with the rows shown and
+    # the people they name, as its download is, so the trail's search by person, and a
+    # subject access package, find who read the trail's rows about a child.
     record_access(
         actor=request.user,
         record_type="audit.trail",
-        detail={"show": which, "filters": filters.as_text() if filters else {"invalid": "yes"}},
+        detail={
+            "show": which,
+            "filters": filters.as_text() if filters else {"invalid": "yes"},
+            "shown": [str(row.event.pk) for row in rows],
+            "people_shown": sorted({p for row in rows for p in row.people}),
+        },
     )
-    rows = describe(list(page), viewer=request.user)
     return render(
         request,
         "audit/trail.html",
