@@ -18,13 +18,14 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from locus.access.context_cases import cases_visible_to
+from locus.access.models import Worker
 from locus.audit.models import AccessEvent
 from locus.casework import services
 from locus.casework.models import PlanAction
 from locus.forums.models import ActionStatus
 from locus.places.timeline import timeline_for
 from tests.casework.helpers import CASEWORK_MODELS, add_action, home_plan, planned_case
-from tests.factories import World, client_for, nothing_written
+from tests.factories import World, client_for, make_worker, nothing_written
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +143,76 @@ def test_an_action_given_before_the_hand_over_was_named_is_read_from_its_latest_
     assert marked.given_to == world.yjs_worker and marked.note.startswith("Given to ")
     text = client_for(world.yjs_worker).get(reverse("own-action", args=[action.pk]))
     assert escape(EARLIER) not in text.content.decode()
+
+
+PARTNER_OWN = "Patrols moved to the car park's north stairs"
+BACK = "Spoke to the family about the stairwell"
+
+
+def _text_for(worker: Worker, action: PlanAction) -> list[str]:
+    """What ``worker`` reads of ``action`` on its own page (if they own it), the plan page and
+    the place's timeline."""
+    client = client_for(worker)
+    urls = [reverse("context-plan", args=[action.plan.case_id])]
+    if action.owner == worker:
+        urls.insert(0, reverse("own-action", args=[action.pk]))
+    pages = [client.get(url).content.decode() for url in urls]
+    events = timeline_for(worker, action.plan.case.context)
+    return [*pages, " ".join(escape(e.detail) for e in events)]
+
+
+def _give(world: World, action: PlanAction, owner: Worker, reason: str = REASON) -> PlanAction:
+    services.action_give(actor=world.social_worker, action=action, owner=owner, reason=reason)
+    action.refresh_from_db()
+    return action
+
+
+def test_a_partner_reads_its_own_earlier_updates_from_the_hand_over_into_it(
+    world: World,
+) -> None:
+    """An action moved between two workers of one partner organisation was read from the move,
+    hiding the partner's own earlier updates from it. Now a partner reads from the latest
+    hand-over into its organisation: its own updates since, never the case team's before."""
+    colleague = make_worker(world.system, team=world.partner_worker.team, role="practitioner")
+    case = planned_case(world)
+    action = add_action(world, case.plan, agency=world.csc, owner=world.teammate)
+    _update(world.teammate, action, EARLIER)
+    action = _give(world, action, world.partner_worker)
+    _update(world.partner_worker, action, PARTNER_OWN)
+    action = _give(world, action, colleague, "Our day team takes the car park over")
+    _update(colleague, action, LATER)
+    for worker in (colleague, world.partner_worker):
+        for text in _text_for(worker, action):
+            assert escape(EARLIER) not in text
+            assert escape(PARTNER_OWN) in text and escape(LATER) in text
+    # Given back to the case's team and then to the partner again: read from the new hand-over.
+    action = _give(world, action, world.teammate, "Back to the team")
+    _update(world.teammate, action, BACK)
+    action = _give(world, action, world.partner_worker)
+    for text in _text_for(world.partner_worker, action):
+        assert escape(BACK) not in text and escape(PARTNER_OWN) not in text
+
+
+def test_a_partner_s_action_moved_within_it_is_read_whole(world: World) -> None:
+    """Agreed for the partner and moved between its workers: all of it was written while the
+    partner had it, so its new owner reads it all."""
+    colleague = make_worker(world.system, team=world.partner_worker.team, role="practitioner")
+    case = planned_case(world)
+    action = add_action(world, case.plan)
+    _update(world.partner_worker, action, PARTNER_OWN)
+    action = _give(world, action, colleague, "Our day team takes the car park over")
+    for text in _text_for(colleague, action):
+        assert escape(PARTNER_OWN) in text and "earlier update" not in text
+
+
+def test_an_owner_who_cannot_open_the_case_reads_from_the_hand_over_into_their_team(
+    world: World,
+) -> None:
+    """Given to a youth justice worker who may not open the case, then to their teammate: the
+    teammate reads the first one's updates, never the case team's before."""
+    colleague = make_worker(world.system, team=world.yjs_worker.team, role="practitioner")
+    action = _given_on_a_home(world)
+    action = _give(world, action, colleague, "Covering while they are on leave")
+    text = client_for(colleague).get(reverse("own-action", args=[action.pk])).content.decode()
+    assert escape(LATER) in text and escape(EARLIER) not in text and "Kestrel" not in text
+    assert "2 earlier updates from before the action was given to your team" in text

@@ -684,9 +684,9 @@ def sees_action_history(worker: Worker, *, case_seen: bool) -> bool:
     """Whether ``worker`` reads an action's whole history: whoever opens its case
     (``case_seen``) and sees all its actions. An owner the action was given to who may not
     see its case, and a partner (who sees its own agency's actions only), read it from the
-    step that gave the action to its owner now (:func:`updates_shown`): the notes before it
-    were written by and for those who see the case, and may name children. Giving work is
-    not a way in."""
+    latest step that gave the action to their side from outside it (:func:`updates_shown`):
+    the notes before it were written by and for those who see the case, and may name
+    children. Giving work is not a way in."""
     return case_seen and sees_all_actions(worker)
 
 
@@ -697,19 +697,38 @@ def receiver_sees_history(worker: Worker, action: PlanAction) -> bool:
     return sees_all_actions(worker) and sees_case(worker, case)
 
 
+def _from_own_side(viewer: Worker, step: PlanActionUpdate, *, partner: bool) -> bool:
+    """Whether a hand-over took the action from ``viewer``'s own side: a ``partner``'s
+    organisation (which reads its own agency's actions and sees no child), or else the
+    viewer's team. A step that does not say whom it took the action from (one written before
+    hand-overs kept it, or an owner with no team) came from outside."""
+    if step.from_team_id is None:
+        return False
+    if partner:
+        return step.from_team is not None and step.from_team.agency_id == viewer.agency_id
+    return step.from_team_id == viewer.team_id
+
+
 def updates_shown(
-    updates: Sequence[PlanActionUpdate], *, whole: bool
+    updates: Sequence[PlanActionUpdate], *, viewer: Worker, whole: bool
 ) -> tuple[list[PlanActionUpdate], int]:
-    """The steps of an action's history its reader is shown, in the order given, and how many
+    """The steps of an action's history ``viewer`` is shown, in the order given, and how many
     earlier ones are not: all of them to a reader of the whole history; to anyone else the
-    latest hand-over (``given_to``: an action changes owner only by being given, so that
-    step gave it to its owner now) and the steps after it. An action never given is shown
-    whole: its notes were written while its owner and agency were those of now."""
+    latest hand-over into their side from outside it (``given_to``, ``from_team``: their
+    team, a partner's organisation, :func:`_from_own_side`) and the steps after it. A move
+    between workers of their side keeps what the side read before it; an action never given,
+    or given only within their side, is shown whole: its notes were written while it was
+    theirs. The steps' ``from_team`` is read (select it with them)."""
     steps = list(updates)
-    handed = [u for u in steps if u.given_to_id is not None]
-    if whole or not handed:
+    if whole:
         return steps, 0
-    last = max(handed, key=lambda u: (u.at, u.pk))
+    handed = sorted((u for u in steps if u.given_to_id is not None), key=lambda u: (u.at, u.pk))
+    partner = bool(handed) and is_partner(viewer)
+    while handed and _from_own_side(viewer, handed[-1], partner=partner):
+        handed.pop()
+    if not handed:
+        return steps, 0
+    last = handed[-1]
     shown = [u for u in steps if (u.at, u.pk) >= (last.at, last.pk)]
     return shown, len(steps) - len(shown)
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.access.models import Agency, optional_worker, recorded_fields
+from locus.access.models import Agency, Team, optional_worker, recorded_fields
 from locus.common.modelkit import due_meta, link_meta, once_each, optional_fk
 from locus.common.models import Source, one_open_constraint
 from locus.forums import models as forums
@@ -705,12 +705,18 @@ class PlanAction(forums.Action):
 class PlanActionUpdate(forums.ActionUpdate):
     """One step in an action's history: what happened, its status and due date after it.
 
-    A step that gave the action to someone else names them (``given_to``): an owner who may
-    not see the case, and a partner, read the history from that step on only, as the notes
+    A step that gave the action to someone else names them (``given_to``) and the team of the
+    owner it took the action from, as it was then (``from_team``): an owner who may not see
+    the case, and a partner, read the history from the latest step that brought the action
+    to their side (their team; a partner's, its organisation) from outside it, as the notes
     before it were written for the case's team (``context_cases.updates_shown``)."""
 
     action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="updates")
     given_to = optional_worker()
+    from_team = optional_fk(
+        Team,
+        help_text="A hand-over's: the team of the owner it took the action from, as it was then.",
+    )
 
 
 class PlanChild(models.Model):

@@ -432,7 +432,10 @@ def case_detail(*, viewer: Worker, case: ContextCase) -> CaseView:
             plan.actions.select_related(
                 "agency", "owner__team", "goal", "plan__case"
             ).prefetch_related(
-                Prefetch("updates", queryset=PlanActionUpdate.objects.select_related("by")),
+                Prefetch(
+                    "updates",
+                    queryset=PlanActionUpdate.objects.select_related("by", "from_team"),
+                ),
                 Prefetch("builds_on", queryset=_strengths()),
             )
         )
@@ -443,8 +446,10 @@ def case_detail(*, viewer: Worker, case: ContextCase) -> CaseView:
         # A child's strengths are shown only to those who see the child.
         strengths = build_on_labels(viewer, {s for a in seen for s in a.builds_on.all()})
         for a in seen:
-            # A partner reads an action given to it from the hand-over on.
-            updates, earlier = policies.updates_shown(list(a.updates.all()), whole=not partner)
+            # A partner reads an action given to it from the hand-over into it on.
+            updates, earlier = policies.updates_shown(
+                list(a.updates.all()), viewer=viewer, whole=not partner
+            )
             rows.append(
                 ActionRow(
                     a,
@@ -1118,22 +1123,29 @@ class OwnAction:
     case_seen: bool
     live: bool  # not finished, on a plan not ended: it takes updates
     can_update: bool
-    # The steps before the one that gave the action to the viewer, not shown to an owner who
-    # does not read its whole history (``context_cases.sees_action_history``).
+    # The steps before the one that gave the action to the viewer's side, not shown to an
+    # owner who does not read its whole history (``context_cases.sees_action_history``).
     earlier: int = 0
+    # Whom that step gave it to, in the owner's words: "you", or "your team" ("your
+    # organisation", a partner's) when it came to a colleague first.
+    given_to: str = "you"
 
 
 def own_action(*, viewer: Worker, action: PlanAction) -> OwnAction:
     """The owner's page of their action (two queries: its history, and sight of its case). An
     analyst owns actions but records progress through their team (``can_update_action``).
     An owner given the action who may not see its case (or a partner's worker) reads its
-    history from the hand-over on, and how many earlier steps there are."""
+    history from the hand-over into their side on, and how many earlier steps there are."""
     live = action.plan.status in LIVE_PLANS and action.status not in FINISHED_ACTION_STATUSES
     case_seen = bool(_seen_cases(viewer, [action.plan.case_id]))
     updates, earlier = policies.updates_shown(
-        list(action.updates.select_related("by")),
+        list(action.updates.select_related("by", "from_team")),
+        viewer=viewer,
         whole=policies.sees_action_history(viewer, case_seen=case_seen),
     )
+    given_to = "you"
+    if earlier and min(updates, key=lambda u: (u.at, u.pk)).given_to_id != viewer.pk:
+        given_to = "your organisation" if policies.is_partner(viewer) else "your team"
     return OwnAction(
         action=action,
         updates=updates,
@@ -1141,4 +1153,5 @@ def own_action(*, viewer: Worker, action: PlanAction) -> OwnAction:
         live=live,
         can_update=live and policies.can_update_action(viewer, action),
         earlier=earlier,
+        given_to=given_to,
     )

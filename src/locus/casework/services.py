@@ -1340,7 +1340,9 @@ def action_give(
 
     A new owner who cannot open the case, or a partner's worker, reads the action, this
     step (with its reason) and what follows, never the earlier updates, written for the
-    case's team (``context_cases.updates_shown``). The form asks the giver to say they
+    case's team; unless the action is taken from their own team (a partner's: its
+    organisation), whose history since it came to them they keep (the step keeps the team
+    it took the action from, ``context_cases.updates_shown``). The form asks the giver to say they
     understand that (``understood``: False until ticked; None from a caller that asks
     nobody), and refuses until they do."""
     permitted(policies.can_give_action, actor, action)
@@ -1371,8 +1373,11 @@ def action_give(
     assert owner is not None and owner.team is not None
     before, agency = action.owner, owner.team.agency
     note = f"Given to {owner}, {agency}, by {actor} (owned by {action.owner_text}): {reason}"
+    # The team it is taken from, as it is now: a move within the new owner's side keeps the
+    # history they read (``context_cases.updates_shown``).
+    also = {"given_to": owner, "from_team": before.team if before is not None else None}
     step = forums.log_action(
-        actor, action, note, status=action.status, due_on=action.due_on, also={"given_to": owner}
+        actor, action, note, status=action.status, due_on=action.due_on, also=also
     )
     fields = {"owner": owner, "owner_name": "", "agency": agency, "updated_at": step.at}
     action = save_changes(actor=actor, obj=action, fields=fields)

@@ -179,7 +179,8 @@ def _cases(viewer: Worker, context: Context) -> list[ContextCase]:
             "plan__reviews",
             Prefetch("plan__actions", queryset=PlanAction.objects.select_related("agency")),
             Prefetch(
-                "plan__actions__updates", queryset=PlanActionUpdate.objects.order_by("at", "id")
+                "plan__actions__updates",
+                queryset=PlanActionUpdate.objects.select_related("from_team").order_by("at", "id"),
             ),
             Prefetch("approvals", queryset=Approval.objects.select_related("by")),
             "threshold_revisions__before",
@@ -228,7 +229,7 @@ def case_events(viewer: Worker, context: Context) -> Iterable[Event]:
             )
         yield from _assessment_events(viewer, case)
         yield from _conference_events(case)
-        yield from _plan_events(case, all_actions=all_actions, agency_id=viewer.agency_id)
+        yield from _plan_events(viewer, case, all_actions=all_actions)
         yield from _closure_events(case)
         yield from _rating_events(viewer, case)
 
@@ -281,7 +282,7 @@ def _conference_events(case: ContextCase) -> Iterable[Event]:
             yield Event(when, "Case", "Context conference scheduled", where, url)
 
 
-def _plan_events(case: ContextCase, *, all_actions: bool, agency_id: int | None) -> Iterable[Event]:
+def _plan_events(viewer: Worker, case: ContextCase, *, all_actions: bool) -> Iterable[Event]:
     plan = getattr(case, "plan", None)
     if plan is None:
         return
@@ -295,11 +296,14 @@ def _plan_events(case: ContextCase, *, all_actions: bool, agency_id: int | None)
         yield Event(plan.ended_at, "Case", "Plan ended", "", url)
     today = clock.today()
     for action in plan.actions.all():
-        if not all_actions and action.agency_id != agency_id:
+        if not all_actions and action.agency_id != viewer.agency_id:
             continue
         what = f"{action.description} ({action.agency.name})"
-        # A partner reads an action given to it from the hand-over on (case_rules.updates_shown).
-        updates, _earlier = case_rules.updates_shown(action.updates.all(), whole=all_actions)
+        # A partner reads an action given to it from the hand-over into it on
+        # (case_rules.updates_shown).
+        updates, _earlier = case_rules.updates_shown(
+            action.updates.all(), viewer=viewer, whole=all_actions
+        )
         for update in updates:
             yield Event(update.at, "Case", _update_title(update), f"{what}: {update.note}", url)
         if not action.is_finished:
