@@ -699,14 +699,14 @@ def receiver_sees_history(worker: Worker, action: PlanAction) -> bool:
 
 def _from_own_side(viewer: Worker, step: PlanActionUpdate, *, partner: bool) -> bool:
     """Whether a hand-over took the action from ``viewer``'s own side: a ``partner``'s
-    organisation (which reads its own agency's actions and sees no child), or else the
-    viewer's team. A step that does not say whom it took the action from (one written before
-    hand-overs kept it, or an owner with no team) came from outside."""
-    if step.from_team_id is None:
+    organisation, which reads all its agency's actions and sees no child, so none of its
+    workers wrote for those who see the case. Anyone else has no side: a teammate who gave
+    them the action may have been a member of the case and named its children. A step that
+    does not say whom it took the action from (one written before hand-overs kept it, or an
+    owner with no team) came from outside."""
+    if not partner or step.from_team_id is None:
         return False
-    if partner:
-        return step.from_team is not None and step.from_team.agency_id == viewer.agency_id
-    return step.from_team_id == viewer.team_id
+    return step.from_team is not None and step.from_team.agency_id == viewer.agency_id
 
 
 def updates_shown(
@@ -714,11 +714,11 @@ def updates_shown(
 ) -> tuple[list[PlanActionUpdate], int]:
     """The steps of an action's history ``viewer`` is shown, in the order given, and how many
     earlier ones are not: all of them to a reader of the whole history; to anyone else the
-    latest hand-over into their side from outside it (``given_to``, ``from_team``: their
-    team, a partner's organisation, :func:`_from_own_side`) and the steps after it. A move
-    between workers of their side keeps what the side read before it; an action never given,
-    or given only within their side, is shown whole: its notes were written while it was
-    theirs. The steps' ``from_team`` is read (select it with them)."""
+    latest hand-over into their side from outside it (``given_to``, ``from_team``: a
+    partner's organisation, :func:`_from_own_side`; anyone else, the latest hand-over) and
+    the steps after it. A move between a partner's workers keeps what the partner read before
+    it; an action never given, or given only within the partner, is shown whole: its notes
+    were written while it was theirs. The steps' ``from_team`` is read (select it with them)."""
     steps = list(updates)
     if whole:
         return steps, 0

@@ -1126,8 +1126,8 @@ class OwnAction:
     # The steps before the one that gave the action to the viewer's side, not shown to an
     # owner who does not read its whole history (``context_cases.sees_action_history``).
     earlier: int = 0
-    # Whom that step gave it to, in the owner's words: "you", or "your team" ("your
-    # organisation", a partner's) when it came to a colleague first.
+    # Whom that step gave it to, in the owner's words: "you", or "your organisation" when
+    # it came to a colleague at their partner organisation first.
     given_to: str = "you"
 
 
@@ -1145,7 +1145,7 @@ def own_action(*, viewer: Worker, action: PlanAction) -> OwnAction:
     )
     given_to = "you"
     if earlier and min(updates, key=lambda u: (u.at, u.pk)).given_to_id != viewer.pk:
-        given_to = "your organisation" if policies.is_partner(viewer) else "your team"
+        given_to = "your organisation"
     return OwnAction(
         action=action,
         updates=updates,
