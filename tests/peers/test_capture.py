@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
+from locus.access import policies, scopes
 from locus.access.fields import PersonField, fields_visible_to
 from locus.access.models import AgencyKind, Role
+from locus.access.services import break_glass_request
 from locus.audit.models import AccessEvent
+from locus.common.errors import NotPermitted
 from locus.common.services import today
 from locus.peers.models import Association, PeerMapPurpose
 from locus.people import selectors as people
@@ -117,7 +121,8 @@ def test_the_peer_picker_finds_only_people_the_worker_may_see(world: World) -> N
 def test_the_peer_search_shows_no_date_of_birth_a_share_did_not_carry(world: World) -> None:
     """The youth justice worker sat on the meeting that shared Ciara (her name, age and
     status; not her date of birth). Recording a peer for his own child, he searches "Ciara":
-    her person page withholds her date of birth from him, and so do the search's choices."""
+    her person page withholds her date of birth from him, and the search offers her not at
+    all (a share is not sight to record against)."""
     held_meeting(world)
     yjs = world.yjs_worker
     ciara = world.csc_child
@@ -127,8 +132,49 @@ def test_the_peer_search_shows_no_date_of_birth_a_share_did_not_carry(world: Wor
     assert born not in client_for(yjs).get(reverse("person", args=[ciara.pk])).text
     url = reverse("person-peer-add", args=[world.yjs_child.pk])
     page = client_for(yjs).get(url, {"q": "Ciara"}).text
-    assert ciara.full_name in page  # found (she is seen, through the share)
+    assert ciara.full_name not in page  # seen through the share: not someone to record
     assert born not in page
+
+
+def _emergency(worker: Any, child: Any) -> None:
+    opened = break_glass_request(
+        actor=worker,
+        person_id=child.pk,
+        category="missing_child",
+        reason="He is missing tonight and I need his contacts now",
+    )
+    assert opened and scopes.people_visible_to(worker).filter(pk=child.pk).exists()
+
+
+@pytest.mark.parametrize("page", ["person-peer-add", "person-profile-add"])
+@pytest.mark.parametrize("sight", ["share", "emergency"])
+def test_the_peer_search_offers_only_people_the_worker_may_record_against(
+    world: World, page: str, sight: str
+) -> None:
+    """A worker searching for a peer to record (a relationship, or a protective peer on a
+    profile) is offered only people she may name in a record: not a child she sees only
+    through a forum share (the youth justice worker, Ciara) nor one she sees only through
+    emergency access (the social worker, Paddy), whom the record would then refuse. She is
+    told no one matches; a child she sees in her own right is still found."""
+    if sight == "share":
+        held_meeting(world)
+        worker, own, unseen, seen = world.yjs_worker, world.yjs_child, world.csc_child, None
+    else:
+        worker, own, unseen = world.social_worker, world.csc_child, world.police_child
+        seen = world.team_child
+        _emergency(worker, unseen)
+    assert policies.can_view_person(worker, unseen)
+    with pytest.raises(NotPermitted):  # what the record would say to the choice
+        make_association(worker, person=own, other=unseen)
+    client = client_for(worker)
+    found = client.get(reverse(page, args=[own.pk]), {"q": unseen.family_name}).text
+    # Below the heading: the emergency's banner above names whom it opened, on every page.
+    form = found.split("<h1", 1)[1]
+    assert re.search(r"\b0 (young )?people match", form), form
+    assert unseen.full_name not in form
+    if seen is not None:
+        found = client.get(reverse(page, args=[own.pk]), {"q": seen.family_name}).text
+        assert seen.full_name in found
 
 
 def test_the_peer_search_shows_dates_of_birth_only_to_a_role_that_sees_them(

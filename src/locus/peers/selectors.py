@@ -20,7 +20,7 @@ from locus.incidents.models import Incident, Involvement, InvolvementRole
 from locus.incidents.selectors import incidents_for
 from locus.peers.models import Association, GroupChange, GroupChangeKind, GroupMembership
 from locus.people.models import Allocation, LegalStatus, LegalStatusEpisode, Person
-from locus.people.selectors import with_fields
+from locus.people.selectors import people_named_like, with_fields
 from locus.places.models import RESTRICTED_KINDS, Context, ContextKind
 
 
@@ -332,18 +332,15 @@ def relationship_of(*, person: Person, association_id: object) -> Association | 
 
 
 def peer_candidates(*, viewer: Worker, person: Person, q: str, limit: int = 25) -> list[Person]:
-    """People the viewer may see whose name matches ``q``: the capture form's peer picker,
-    each carrying the fields the viewer sees of them (``people.selectors.with_fields``)."""
-    words = q.split()
-    if not words:
+    """People other than ``person`` whose name matches ``q`` and whom the viewer may name in
+    a record (``people.selectors.people_named_like``, the rule of
+    ``policies.can_name_people``): the capture form's and the profile's peer picker, each
+    carrying the fields the viewer sees of them (``people.selectors.with_fields``). A child
+    seen only through a forum share or emergency access is not offered: the record would
+    refuse them."""
+    if not q.split():
         return []
-    qs = scopes.people_visible_to(viewer).exclude(pk=person.pk)
-    for word in words:
-        qs = qs.filter(
-            Q(given_name__icontains=word)
-            | Q(family_name__icontains=word)
-            | Q(known_as__icontains=word)
-        )
+    qs = people_named_like(viewer=viewer, name=q).exclude(pk=person.pk)
     return with_fields(viewer, qs.order_by("family_name", "given_name", "id")[:limit], seen=True)
 
 
