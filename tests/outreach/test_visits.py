@@ -11,22 +11,25 @@ import pytest
 from django.test import Client
 
 from locus.access import lookups, policies
-from locus.access.context_cases import referrals_visible_to
-from locus.access.models import Team, Worker
+from locus.access.context_cases import cases_visible_to, referrals_visible_to
+from locus.access.models import AgencyKind, Team, Worker
 from locus.audit.models import AccessEvent
+from locus.casework import services as case_services
 from locus.casework.models import ContextCase
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.incidents.models import Incident, InvolvementRole
 from locus.outreach import selectors, services
 from locus.outreach.models import Visit, VisitPerson, VisitPlan, VisitStatus, Weekday
 from locus.places.models import Context
-from tests.casework.helpers import refer
+from tests.casework.helpers import assess, plan_agreed, refer
 from tests.factories import (
     World,
     changes_for,
     client_for,
+    make_agency,
     make_incident,
     make_team,
+    make_worker,
     nothing_written,
 )
 from tests.frozen_clock import FrozenClock
@@ -499,6 +502,37 @@ def test_a_restricted_incident_links_no_child_to_the_place_on_the_visit_form(
     assert world.csc_child.full_name not in page
     # An incident there that she sees links the child as before.
     _harm_to_csc_child(world, world.park)
+    assert world.csc_child in selectors.nameable_people(world.social_worker, park_plan)
+
+
+def test_a_child_on_the_places_case_plan_is_not_offered_to_a_recorder_who_does_not_see_it(
+    world: World, on_a_friday: FrozenClock
+) -> None:
+    """A parks service (a partner organisation) goes on the park's visits. It reported an
+    incident elsewhere involving Ciara, so its worker sees her; she is linked to the park's
+    context case plan, in which the parks service takes no part, so he does not see the
+    case. Offering Ciara on his visit form would tell him the case plan names her: he is not
+    offered her. The case's own social worker still is."""
+    case = plan_agreed(world, assess(world, park_case(world)))
+    case_services.plan_child_add(actor=world.social_worker, plan=case.plan, person=world.csc_child)
+    parks = make_agency(world.system, kind=AgencyKind.PARTNER, name="Parks Service")
+    warden = make_worker(world.system, team=make_team(world.system, agency=parks), scope="agency")
+    make_incident(
+        world.system,
+        context=world.shopping_centre,
+        reporting_agency=parks,
+        involvements=[(world.csc_child, InvolvementRole.HARMED)],
+    )
+    park_plan = plan(
+        world,
+        agencies=[world.police, world.yjs, parks],
+        workers=[world.social_worker, world.yjs_worker, warden],
+    )
+    assert policies.can_name_people(warden, [world.csc_child])
+    assert not cases_visible_to(warden).filter(pk=case.pk).exists()
+    assert world.csc_child not in selectors.nameable_people(warden, park_plan)
+    page = client_for(warden).get(f"/outreach/plans/{park_plan.pk}/visit/")
+    assert page.status_code == 200 and world.csc_child.full_name not in page.text
     assert world.csc_child in selectors.nameable_people(world.social_worker, park_plan)
 
 

@@ -260,13 +260,15 @@ def plan_choices(viewer: Worker) -> tuple[list[Context], list[Worker], list[Agen
 
 def nameable_people(viewer: Worker, plan: VisitPlan) -> list[Person]:
     """Young people the recorder may name on a visit: those linked to the place (in an
-    incident there that the recorder sees, or on its case's plan) whom they see in their own
-    right. An incident they may not see (restricted police intelligence) links nobody: offering
-    a child through it would tell them it exists."""
+    incident there that the recorder sees, or on the plan of a case about it that they see,
+    ``access.context_cases.cases_visible_to``) whom they see in their own right. An incident
+    or a case they may not see (restricted police intelligence; a case a partner takes no part
+    in) links nobody: offering a child through it would tell them it exists and names her."""
     context = plan.context
     incidents = scopes.incidents_visible_to(viewer).filter(context=context)
     at_place = Involvement.objects.filter(incident__in=incidents).values("person_id")
-    on_plan = Person.objects.filter(context_plan_links__plan__case__context=context).values("id")
+    cases = cases_visible_to(viewer).filter(context=context).values("id")
+    on_plan = Person.objects.filter(context_plan_links__plan__case__in=cases).values("id")
     return list(
         scopes.people_visible_to(viewer, shared=False, break_glass=False)
         .filter(Q(id__in=at_place) | Q(id__in=on_plan))
