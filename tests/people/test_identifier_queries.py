@@ -245,3 +245,23 @@ def test_an_identifier_tried_and_refused_is_on_the_trail_with_whose_it_is(world:
     assert event.detail["identifier_holders"] == [world.other_child.pk]
     # The auditor's search by the other child finds the attempt.
     assert f",{world.other_child.pk}," in event.people
+
+
+def test_a_record_the_answerer_may_not_see_is_a_person_not_shared_never_a_child(
+    world: World,
+) -> None:
+    """A request may be about a young person's record or an adult's. Its answerer who may not
+    see the record being changed reads it by initials as "a person not shared with you", on
+    the list and on the request's page, as every page names someone hidden from a list that
+    may hold adults: "a child" would tell her which it is."""
+    b_manager = team_b_manager(world)
+    give(world, world.other_child, "upn", VALUES["upn"])
+    query = identifier_query_send(
+        actor=world.social_worker, person=world.csc_child, field="upn", value=VALUES["upn"]
+    )
+    manager = client_for(b_manager)
+    for url in (reverse("identifier-queries"), reverse("identifier-query", args=[query.pk])):
+        page = manager.get(url).content.decode()
+        assert "CC (a person not shared with you)" in page, url
+        assert "a child not shared" not in page and "Ciara" not in page
+        assert "Olu Otherchild" in page  # the record she sees is named, as before

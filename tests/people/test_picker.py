@@ -16,7 +16,8 @@ from django.urls import reverse
 from locus.audit.models import AccessAction, AccessEvent
 from locus.incidents.models import Incident, Involvement
 from locus.peers.services import group_create
-from locus.people.selectors import PICK_LIMIT
+from locus.people.picker import choice_label
+from locus.people.selectors import PICK_LIMIT, with_fields
 from tests.factories import DOB, World, client_for, make_person, nothing_written
 from tests.incidents.test_pages import _post
 from tests.peers.group_helpers import join
@@ -206,3 +207,14 @@ def test_who_may_not_record_cannot_search_through_the_form(world: World) -> None
     assert police.get(reverse("group", args=[world.group.pk])).status_code == 200
     url = reverse("group-member-add", args=[world.group.pk])
     assert police.post(url, {"find": "person", "person_name": "child"}).status_code == 404
+
+
+def test_a_choice_whose_name_is_not_shown_says_a_person_never_a_child(world: World) -> None:
+    """A picker's list may hold young people and adults. A person on it whose name the viewer
+    is not shown (one the list never read the viewer's fields for: fail closed) reads by
+    initials as "a person not shared with you", for a child as for an adult: the words do not
+    tell which."""
+    assert choice_label(world.csc_child) == "CC (a person not shared with you)"
+    assert choice_label(world.adult) == "AA (a person not shared with you)"
+    (named,) = with_fields(world.social_worker, [world.csc_child], seen=True)
+    assert choice_label(named).startswith("Ciara Cscchild")

@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 
 from locus.access.fields import PersonField, role_fields
 from locus.access.models import Worker
-from locus.access.naming import unseen_label
+from locus.access.naming import person_label
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.forms import DATE_FORMATS, date_field
@@ -62,10 +62,12 @@ def choice_label(person: Person) -> str:
     """A person on a form's list of choices, with only the fields the viewer sees of them (as
     :func:`selectors.with_fields` attached: a person it never saw shows none): the name (and
     the name they are known by), their date of birth where it is seen. A search is not a way
-    round the field table or a forum share."""
+    round the field table or a forum share. One whose name is not shown is "a person not
+    shared with you" (``naming.person_label``), a child as an adult: a list may hold both, and
+    the words must not tell which."""
     fields = selectors.visible_fields(person)
     if PersonField.NAME not in fields:
-        return unseen_label(person)
+        return person_label(person, visible=False, child=False)
     known = f" (known as {person.known_as})" if person.known_as else ""
     seen = PersonField.DATE_OF_BIRTH in fields and person.date_of_birth
     born = f", born {person.date_of_birth:%d/%m/%Y}" if seen else ""

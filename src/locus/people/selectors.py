@@ -436,8 +436,17 @@ class IdentifierQueryRow:
     query: IdentifierQuery
     person_seen: bool
     conflicting_seen: bool
-    # A possible-duplicate request: every record that matched, each marked ``seen``.
+    # A possible-duplicate request: every record that matched, each marked ``seen`` and
+    # carrying its ``label`` (:func:`_query_label`).
     matches: list[Person] = field(default_factory=list)
+
+    @property
+    def person_label(self) -> str:
+        return _query_label(self.query.person, self.person_seen)
+
+    @property
+    def conflicting_label(self) -> str:
+        return _query_label(self.query.conflicting, self.conflicting_seen)
 
     @property
     def people_shown(self) -> list[int]:
@@ -458,6 +467,15 @@ class IdentifierQueryRow:
         """What the requester typed about the person they were recording, labelled."""
         typed = self.query.details
         return [(label, typed[key]) for key, label in DUPLICATE_DETAILS if typed.get(key)]
+
+
+def _query_label(person: Person | None, seen: bool) -> str:
+    """A record on an identifier request: its name if the answerer sees it, else "a person
+    not shared with you" (``naming.person_label``), a child's record as an adult's: a request
+    may be about either, and the words must not tell which."""
+    if person is None:  # the record being changed was purged since
+        return naming.unseen_label(child=False)
+    return naming.person_label(person, visible=seen, child=False)
 
 
 DUPLICATE_DETAILS = [
@@ -544,6 +562,7 @@ def identifier_query_rows(
     for found in matches.values():
         for person in found:
             person.seen = person.pk in seen  # type: ignore[attr-defined]
+            person.label = _query_label(person, person.seen)  # type: ignore[attr-defined]
     return [
         IdentifierQueryRow(q, q.person_id in seen, q.conflicting_id in seen, matches.get(q.pk, []))
         for q in queries
