@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from locus.access import policies, scopes
+from locus.access import policies
 from locus.access.fields import PersonField, fields_visible_to
 from locus.access.models import AgencyKind, Role
-from locus.access.services import break_glass_request
 from locus.audit.models import AccessEvent
 from locus.common.errors import NotPermitted
 from locus.common.services import today
@@ -32,6 +31,7 @@ from tests.factories import (
     nothing_written,
 )
 from tests.mapping.helpers import held_meeting
+from tests.peers.test_map_print_emergency import _emergency as emergency
 
 pytestmark = pytest.mark.django_db
 
@@ -136,16 +136,6 @@ def test_the_peer_search_shows_no_date_of_birth_a_share_did_not_carry(world: Wor
     assert born not in page
 
 
-def _emergency(worker: Any, child: Any) -> None:
-    opened = break_glass_request(
-        actor=worker,
-        person_id=child.pk,
-        category="missing_child",
-        reason="He is missing tonight and I need his contacts now",
-    )
-    assert opened and scopes.people_visible_to(worker).filter(pk=child.pk).exists()
-
-
 @pytest.mark.parametrize("page", ["person-peer-add", "person-profile-add"])
 @pytest.mark.parametrize("sight", ["share", "emergency"])
 def test_the_peer_search_offers_only_people_the_worker_may_record_against(
@@ -162,7 +152,7 @@ def test_the_peer_search_offers_only_people_the_worker_may_record_against(
     else:
         worker, own, unseen = world.social_worker, world.csc_child, world.police_child
         seen = world.team_child
-        _emergency(worker, unseen)
+        emergency(worker, unseen)
     assert policies.can_view_person(worker, unseen)
     with pytest.raises(NotPermitted):  # what the record would say to the choice
         make_association(worker, person=own, other=unseen)
