@@ -11,12 +11,13 @@ from django.urls import reverse
 
 from locus.access import policies
 from locus.access.fields import PersonField, fields_visible_to
-from locus.access.models import AgencyKind, Role
+from locus.access.models import AgencyKind, Role, Worker
 from locus.audit.models import AccessEvent
 from locus.common.errors import NotPermitted
 from locus.common.services import today
 from locus.peers.models import Association, PeerMapPurpose
 from locus.people import selectors as people
+from locus.people.models import Person
 from locus.people.services import allocation_create
 from tests.factories import (
     START,
@@ -136,8 +137,28 @@ def test_the_peer_search_shows_no_date_of_birth_a_share_did_not_carry(world: Wor
     assert born not in page
 
 
+SIGHTS = ["share", "emergency"]
+
+
+def seen_only_through(world: World, sight: str) -> tuple[Worker, Person, Person, Person | None]:
+    """A worker, her own child, a child she sees only through ``sight`` (a forum share: the
+    youth justice worker and Ciara; emergency access: the social worker and Paddy), and a
+    child she sees in her own right whom her own may be linked to (None for the first)."""
+    if sight == "share":
+        held_meeting(world)
+        return world.yjs_worker, world.yjs_child, world.csc_child, None
+    emergency(world.social_worker, world.police_child)
+    return world.social_worker, world.csc_child, world.police_child, world.team_child
+
+
+def form_below_heading(html: str) -> str:
+    """A page from its heading on: the emergency's banner above names whom it opened, on
+    every page."""
+    return html.split("<h1", 1)[1]
+
+
 @pytest.mark.parametrize("page", ["person-peer-add", "person-profile-add"])
-@pytest.mark.parametrize("sight", ["share", "emergency"])
+@pytest.mark.parametrize("sight", SIGHTS)
 def test_the_peer_search_offers_only_people_the_worker_may_record_against(
     world: World, page: str, sight: str
 ) -> None:
@@ -146,20 +167,13 @@ def test_the_peer_search_offers_only_people_the_worker_may_record_against(
     through a forum share (the youth justice worker, Ciara) nor one she sees only through
     emergency access (the social worker, Paddy), whom the record would then refuse. She is
     told no one matches; a child she sees in her own right is still found."""
-    if sight == "share":
-        held_meeting(world)
-        worker, own, unseen, seen = world.yjs_worker, world.yjs_child, world.csc_child, None
-    else:
-        worker, own, unseen = world.social_worker, world.csc_child, world.police_child
-        seen = world.team_child
-        emergency(worker, unseen)
+    worker, own, unseen, seen = seen_only_through(world, sight)
     assert policies.can_view_person(worker, unseen)
     with pytest.raises(NotPermitted):  # what the record would say to the choice
         make_association(worker, person=own, other=unseen)
     client = client_for(worker)
     found = client.get(reverse(page, args=[own.pk]), {"q": unseen.family_name}).text
-    # Below the heading: the emergency's banner above names whom it opened, on every page.
-    form = found.split("<h1", 1)[1]
+    form = form_below_heading(found)
     assert re.search(r"\b0 (young )?people match", form), form
     assert unseen.full_name not in form
     if seen is not None:

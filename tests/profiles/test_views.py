@@ -9,12 +9,14 @@ from typing import Any
 import pytest
 from django.template.loader import render_to_string
 
+from locus.access import policies
 from locus.audit.models import AccessAction, AccessEvent
 from locus.common.services import today
 from locus.profiles.models import ProfileItem
 from locus.profiles.selectors import profile_for
 from locus.profiles.services import profile_item_end
 from tests.factories import World, client_for, make_association, nothing_written
+from tests.peers.test_capture import SIGHTS, form_below_heading, seen_only_through
 from tests.profiles.helpers import add_item
 from tests.profiles.pages import assert_strict_page, errors_of, last_read, url
 
@@ -294,3 +296,24 @@ def test_the_include_for_the_child_s_page(world: World) -> None:
     )
     assert "Nothing recorded yet" in empty
     assert not AccessEvent.objects.exists()  # the include reads nothing of its own
+
+
+@pytest.mark.parametrize("sight", SIGHTS)
+def test_an_associate_seen_only_through_a_share_or_an_emergency_is_not_offered(
+    world: World, sight: str
+) -> None:
+    """The profile's form offers the child's associates as protective peers. One the worker
+    sees only through a forum share (the youth justice worker, Ciara) or emergency access (the
+    social worker, Paddy) is not offered: naming them on the profile would be refused, as
+    naming is not a way to make such sight last. An associate seen in her own right still is."""
+    worker, own, unseen, seen = seen_only_through(world, sight)
+    for peer in (unseen, seen):
+        if peer is not None:
+            make_association(world.system, person=own, other=peer, nature="protective")
+    assert policies.can_view_person(worker, unseen)
+    assert not policies.can_name_people(worker, [unseen])
+    page = client_for(worker).get(url("person-profile-add", own.pk)).content.decode()
+    form = form_below_heading(page)
+    assert unseen.full_name not in form
+    if seen is not None:
+        assert f'<option value="{seen.pk}">{seen.full_name}</option>' in form

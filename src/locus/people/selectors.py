@@ -121,17 +121,22 @@ def people_chosen(ids: Iterable[object]) -> list[Person]:
 PICK_LIMIT = 10
 
 
+def nameable(viewer: Worker) -> QuerySet[Person]:
+    """The people the viewer may name on a form, and so in a record: seen in their own right
+    (not through a forum share nor break-glass, ``policies.can_name_people``). Every list a
+    form offers people from reads them here, so it offers no one the write would refuse."""
+    return scopes.people_visible_to(viewer, shared=False, break_glass=False)
+
+
 def nameable_among(*, viewer: Worker, ids: Iterable[int]) -> dict[int, Person]:
-    """Of ``ids``, the people the viewer may name on a form: seen in their own right (not
-    through a forum share nor break-glass, ``policies.can_name_people``)."""
-    seen = scopes.people_visible_to(viewer, shared=False, break_glass=False)
-    return {p.pk: p for p in seen.filter(pk__in=list(ids))}
+    """Of ``ids``, the people the viewer may name on a form (:func:`nameable`)."""
+    return {p.pk: p for p in nameable(viewer).filter(pk__in=list(ids))}
 
 
 def people_named_like(*, viewer: Worker, name: str) -> QuerySet[Person]:
-    """The people the viewer may name (as :func:`nameable_among`) whose given, family or
-    known-as name holds each of the first four words of ``name``."""
-    people = scopes.people_visible_to(viewer, shared=False, break_glass=False)
+    """The people the viewer may name (:func:`nameable`) whose given, family or known-as
+    name holds each of the first four words of ``name``."""
+    people = nameable(viewer)
     for word in name.split()[:4]:
         people = people.filter(
             Q(given_name__icontains=word)

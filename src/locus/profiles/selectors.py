@@ -16,6 +16,7 @@ from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids, visible_person_ids_by_right
 from locus.peers.models import Association
 from locus.people.models import Person, PersonKind
+from locus.people.selectors import nameable
 from locus.profiles.models import (
     KIND_ORDER,
     KIND_SINGULAR,
@@ -247,8 +248,10 @@ def build_on_choices(options: Iterable[BuildOn]) -> list[tuple[str, str]]:
 
 
 def peer_choices(*, viewer: Worker, person: Person, keep: Iterable[int] = ()) -> list[Person]:
-    """Young people the viewer may name as protective peers: the child's current associates
-    (protective ones are the usual case) and any named in ``keep`` (a search result)."""
+    """Young people the viewer may name as protective peers (``people.selectors.nameable``:
+    not one seen only through a forum share or emergency access, whom the profile would
+    refuse): the child's current associates (protective ones are the usual case) and any
+    named in ``keep`` (a search result)."""
     pairs = Association.objects.current()
     associates = {
         *pairs.filter(person=person, other__isnull=False).values_list("other_id", flat=True),
@@ -257,7 +260,7 @@ def peer_choices(*, viewer: Worker, person: Person, keep: Iterable[int] = ()) ->
     }
     associates.discard(person.pk)
     return list(
-        scopes.people_visible_to(viewer)
+        nameable(viewer)
         .filter(id__in=associates, kind=PersonKind.YOUNG_PERSON)
         .order_by("family_name", "given_name", "id")
     )
