@@ -144,6 +144,18 @@ def test_adding_to_the_agenda_through_the_form(world: World) -> None:
     assert "Tariq Teamchild" in found and "1 person matches" in found
 
 
+def test_the_agenda_s_person_search_finds_a_young_person_by_the_name_they_go_by(
+    world: World,
+) -> None:
+    """Searched by the name a young person is known as, the agenda's search finds them, as
+    every other person search in Locus does."""
+    world.csc_child.known_as = "Kiki"
+    world.csc_child.save(update_fields=["known_as"])
+    meeting = set_up(world)
+    found = client_for(world.social_worker).get(url("panel-item", meeting.pk) + "?q=kiki")
+    assert world.csc_child.full_name in found.text and "1 person matches" in found.text
+
+
 def test_an_agenda_item_with_problems_is_named_and_nothing_written(world: World) -> None:
     meeting = set_up(world)
     with nothing_written(*PANEL_MODELS):

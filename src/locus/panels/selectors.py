@@ -45,7 +45,7 @@ from locus.panels.models import (
     PanelStep,
 )
 from locus.people.models import Person
-from locus.people.selectors import caseload_for
+from locus.people.selectors import caseload_for, nameable, people_named_like
 from locus.places.models import Context
 
 
@@ -370,17 +370,14 @@ def people_offered(
     """People matching ``q`` whom the viewer may name (``can_name_people``: not through a
     forum share or break-glass); without ``q``, their caseload. ``chosen`` (from an earlier
     search) stays on the list the form checks against, if the viewer may name them."""
-    may_name = scopes.people_visible_to(viewer, shared=False, break_glass=False)
-    qs = may_name
-    words = q.split()
-    if not words:
+    if q.split():
+        qs = people_named_like(viewer=viewer, name=q)
+    else:
         # Their caseload: people they hold, whom they see in their own right.
         qs = caseload_for(viewer=viewer, statuses=False)
-    for word in words:
-        qs = qs.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
     people = list(qs.order_by("family_name", "given_name", "id")[:limit])
     if chosen:
-        people += may_name.filter(pk__in=chosen)
+        people += nameable(viewer).filter(pk__in=chosen)
     return people
 
 
