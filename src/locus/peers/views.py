@@ -54,14 +54,22 @@ EMERGENCY_PNG = (
     "their name after it ends: print the map or download it as an SVG file, which show them "
     "by their initials."
 )
+# A group's map has no print page: what serves meanwhile is the page itself.
+EMERGENCY_GROUP_PNG = (
+    "This map names a child you see only through emergency access, and an image would keep "
+    "their name after it ends. The group's members and the relationships among them are on "
+    "this page; the image can be downloaded once the emergency access has ended, when the "
+    "map shows that child by their initials."
+)
 
 
-def _png_refused(viewer: Worker, named: list[int]) -> HttpResponse | None:
+def _png_refused(viewer: Worker, named: list[int], why: str = EMERGENCY_PNG) -> HttpResponse | None:
     """A PNG is made by the browser from the page, which names whom emergency access opened
     while it lasts; the image would keep them after (RULES: no export carries them). Refused
-    then, saying why; the print and its SVG file show them by initials."""
+    then, saying why (``why``: what the worker can do instead); the print and its SVG file
+    show them by initials."""
     if set(named) - exports.still_seen(viewer, named):
-        return HttpResponse(EMERGENCY_PNG, status=409, content_type="text/plain; charset=utf-8")
+        return HttpResponse(why, status=409, content_type="text/plain; charset=utf-8")
     return None
 
 
@@ -73,7 +81,7 @@ def group_map_export(request: AuthedRequest, group_id: int) -> HttpResponse:
     detail = selectors.group_detail(viewer=request.user, group=group)
     group_map = maps.group_map(viewer=request.user, detail=detail)
     named = sorted(n.person_id for n in group_map.people if n.named and n.person_id is not None)
-    if refused := _png_refused(request.user, named):
+    if refused := _png_refused(request.user, named, EMERGENCY_GROUP_PNG):
         return refused
     record_access(
         actor=request.user,

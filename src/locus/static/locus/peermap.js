@@ -307,9 +307,21 @@ if (container && cytoscape) {
   container.dataset.rendered = "true";
 
   const button = document.getElementById("peer-map-png");
+  const refused = document.getElementById("peer-map-png-refused");
+
+  // Said as the page's error summaries are: shown by the button, read out, and focused.
+  function refuse(reason) {
+    if (!refused) return;
+    document.getElementById("peer-map-png-reason").textContent = reason;
+    refused.hidden = false;
+    refused.focus();
+  }
+
   if (button) {
     button.addEventListener("click", async () => {
-      // The image leaves Locus: it is made only once the server has logged the export.
+      if (refused) refused.hidden = true;
+      // The image leaves Locus: it is made only once the server has logged the export
+      // (204; a sign-in page reached by a redirect is not a logged export).
       const logged = await fetch(button.dataset.exportUrl, {
         method: "POST",
         headers: { "X-CSRFToken": button.dataset.csrf },
@@ -317,10 +329,16 @@ if (container && cytoscape) {
       }).catch(() => null);
       if (logged && logged.status === 409) {
         // Refused (a child seen only through emergency access): the server says why.
-        document.getElementById("peer-map-focus-status").textContent = await logged.text();
+        refuse(await logged.text());
         return;
       }
-      if (!logged || !logged.ok) return;
+      if (!logged || logged.status !== 204) {
+        refuse(
+          "Locus could not record the download, so no image was made. Check you are still " +
+            "signed in, then try again.",
+        );
+        return;
+      }
       const blob = cy.png({ output: "blob", full: true, bg: "#ffffff", scale: 2 });
       const url = URL.createObjectURL(blob);
       const link = document.createElement("a");
