@@ -367,3 +367,22 @@ def test_a_large_groups_map_shows_sub_groups_that_open_to_their_members(
     assert int(map_state(page, "nodes")) <= 4
     expect(page.get_by_role("heading", level=1)).to_have_text("Map of a cluster")
     assert axe_violations(page) == []
+
+
+def test_no_png_is_made_when_its_export_could_not_be_logged(
+    page: Any, live_server: Any, map_world: MapWorld
+) -> None:
+    """The image is made only once the server has logged its export. A worker whose session
+    ended while the map was open (the log is answered by the sign-in page) gets no file, and
+    is told why by the button, as a refused image is."""
+    sign_in(page, live_server.url, "sw", f"/people/{map_world.child.pk}/peer-map/")
+    page.locator('#peer-map-canvas[data-rendered="true"]').wait_for()
+    downloads: list[Any] = []
+    page.on("download", lambda d: downloads.append(d))
+    page.context.clear_cookies()  # signed out, the page still open
+    page.get_by_role("button", name="Download the map as a PNG image", exact=True).click()
+    refusal = page.get_by_role("alert").filter(has_text="The map was not downloaded")
+    expect(refusal).to_contain_text("Check you are still signed in")
+    expect(page.locator("#peer-map-png-refused")).to_be_focused()
+    assert downloads == []
+    assert not AccessEvent.objects.filter(action=AccessAction.EXPORT).exists()
