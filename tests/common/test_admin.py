@@ -55,6 +55,21 @@ def test_an_admin_edit_is_audited_with_only_the_changed_fields(
     assert event.after == {"description": "Fenced off at night"}
 
 
+def test_a_web_address_typed_in_the_admin_without_its_scheme_is_read_as_https(
+    world: World, admin_client: Client
+) -> None:
+    """An online space's web address typed without "https://" is saved as https, as the
+    places pages ask for it, not as plain http (Django 5's default until 6)."""
+    space = make_context(world.system, kind=ContextKind.ONLINE, name="Group chat", platform="App")
+    response = admin_client.post(
+        f"/admin/places/context/{space.pk}/change/",
+        _context_form(space, platform="App", url="chat.example.org/eastway"),
+    )
+    assert response.status_code == 302, response.content[:2000]
+    space.refresh_from_db()
+    assert space.url == "https://chat.example.org/eastway"
+
+
 def test_an_admin_delete_is_audited_with_what_was_there(world: World, admin_client: Client) -> None:
     place = make_context(world.system, kind=ContextKind.TRANSPORT, name="Bus stop K")
     pk = place.pk
