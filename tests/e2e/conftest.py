@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
+from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = os.environ.get("LOCUS_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -49,6 +53,42 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "--no-first-run",
         ],
     }
+
+
+class _ServerAwaitingItsRequests(ThreadedWSGIServer):
+    """Django's live server, whose closing waits for the threads serving its requests.
+
+    Each thread is lent the test database's connection (SQLite in memory, shared with the
+    server while it runs) and closes it when its browser connection ends. Django's are
+    daemon threads, which closing the server does not wait for: one whose browser connection
+    ended after the server had stopped, and the connection was no longer shared with it,
+    failed ("DatabaseWrapper objects created in a thread can only be used in that same
+    thread"), a warning after every run of the browser tests."""
+
+    daemon_threads = False  # socketserver keeps them, and server_close() joins them
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """pytest-django's live server (same address), stopped only once every request it took
+    has finished; the browser, which holds connections open, is closed before (``browser``)."""
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    server.thread.server_class = _ServerAwaitingItsRequests
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(live_server: LiveServer, browser: Browser) -> Browser:
+    """pytest-playwright's browser, started after the live server so that it is closed before
+    the server stops: its kept-alive connections end, and their threads with them."""
+    return browser
 
 
 # What a Playwright error says when the page navigated while a script ran on it.
