@@ -8,13 +8,16 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 
 from locus.audit.models import AccessAction, AccessEvent
 from locus.casework import services as casework
 from locus.common.errors import NotPermitted
 from locus.common.models import JobState
+from locus.notes.services import note_record
 from locus.places.models import ContextKind
+from locus.subjectaccess import package
 from locus.subjectaccess.package import (
     KEEP_DAYS,
     build,
@@ -230,3 +233,41 @@ def test_a_package_whose_maker_lost_the_role_fails_and_leaves_nothing(
     assert asked.problem and asked.file_name == ""
     assert not list(package_folder().glob("*"))
     assert AccessEvent.objects.filter(action=AccessAction.EXPORT).count() == exports
+
+
+def _images(pdf: bytes) -> int:
+    return sum(len(page.images) for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_pdf_fetches_nothing_its_text_or_its_template_names(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, world: World, scene: Scene
+) -> None:
+    """A subject access PDF holds what Locus records and nothing else: markup typed into a
+    note, or a template naming a file or a web address, never makes the server read a file
+    from its own disk (or fetch from the network) into the export sent out of the authority."""
+    secret = tmp_path / "secret.png"
+    Image.new("RGB", (40, 40), "red").save(secret)
+    sheet = tmp_path / "sheet.css"
+    sheet.write_text(f"body {{ background: url({secret.as_uri()}) }}")
+    note_record(
+        actor=world.social_worker,
+        subject=scene.subject,
+        kind="home_visit",
+        contact_on=scene.request.received_on,
+        summary="Markup in a note",
+        text=f'<img src="{secret.as_uri()}"> <link rel="stylesheet" href="{sheet.as_uri()}">',
+    )
+    rendered = package.render_to_string
+
+    def naming_urls(name: str, context: dict) -> str:
+        html = rendered(name, context)
+        names = (
+            f'<base href="{tmp_path.as_uri()}/"><link rel="stylesheet" href="sheet.css">'
+            f'<img src="{secret.as_uri()}"><img src="http://127.0.0.1:9/x.png">'
+        )
+        return html.replace("</body>", f"{names}</body>")
+
+    monkeypatch.setattr(package, "render_to_string", naming_urls)
+    built = build(scene.request, disclose_staff=False, include_restricted=False)
+    assert "Markup in a note" in built.html
+    assert _images(built.pdf) == 0

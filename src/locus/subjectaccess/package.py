@@ -174,7 +174,8 @@ def build(
     request: SubjectAccessRequest, *, disclose_staff: bool, include_restricted: bool
 ) -> Built:
     """The export's content for ``request``: data, its HTML and PDF, and the JSON."""
-    from weasyprint import HTML  # imported late: loading Pango costs time at start-up
+    # imported late: loading WeasyPrint's Pango costs time at start-up
+    from locus.common.pdf import pdf_from_html
 
     if request.person is None:
         raise ValueError("request has no person: they were removed under the retention rules")
@@ -194,8 +195,7 @@ def build(
         "documents": [f.arcname for f in gathered.files],
     }
     html = render_to_string("subjectaccess/export_pdf.html", {"d": data})
-    pdf = HTML(string=html).write_pdf()
-    assert pdf is not None
+    pdf = pdf_from_html(html)
     body = json.dumps(data, ensure_ascii=False, indent=2).encode()
     return Built(data, html, pdf, body, gathered)
 
