@@ -256,3 +256,41 @@ def test_the_receiving_managers_are_told_and_nobody_else(world: World) -> None:
     assert {n.url for n in told} == {reverse("transfer", args=[transfer.pk])}
     # The text names no child: the recipients may lose sight of the case if they decline.
     assert all(world.csc_child.family_name not in n.text for n in told)
+
+
+def test_a_second_account_of_the_proposer_neither_accepts_nor_counts_as_the_other_manager(
+    world: World,
+) -> None:
+    """Separation of duties compares people, not accounts (as sign-offs and subject access
+    releases do): a manager's old second account with the proposer's email (in any case)
+    is the proposer. Was: the team manager proposed a move within team A and accepted it
+    with their other account, and a team whose only other manager was that account took it."""
+    Worker.objects.filter(pk=world.team_manager.pk).update(email="tm.one@example.org")
+    second = make_worker(world.system, team=world.csc_team_a, role="manager", scope="team")
+    Worker.objects.filter(pk=second.pk).update(email="TM.One@Example.org")
+    second.refresh_from_db()
+    world.team_manager.refresh_from_db()
+    errors = _refused(
+        lambda: transfer_propose(
+            actor=world.team_manager,
+            allocation=holding(world),
+            to_team=world.csc_team_a,
+            handover_note=NOTE,
+        )
+    )
+    assert errors["to_team"] == ["That team has no other manager to accept the transfer"]
+    third = make_worker(world.system, team=world.csc_team_a, role="manager", scope="team")
+    transfer = transfer_propose(
+        actor=world.team_manager,
+        allocation=holding(world),
+        to_team=world.csc_team_a,
+        handover_note=NOTE,
+    )
+    told = Notification.objects.filter(kind=NotificationKind.TRANSFER_TO_ACCEPT)
+    assert [n.recipient_id for n in told] == [third.pk]
+    with nothing_written(Transfer, Allocation), pytest.raises(NotPermitted):
+        transfer_accept(actor=second, transfer=transfer, to_worker=world.teammate)
+    with nothing_written(Transfer, Allocation), pytest.raises(NotPermitted):
+        transfer_decline(actor=second, transfer=transfer, reason="Not for us")
+    done = transfer_accept(actor=third, transfer=transfer, to_worker=world.teammate)
+    assert done.decided_by == third

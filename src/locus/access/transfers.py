@@ -9,8 +9,9 @@
   teams of the agency that holds it; handing it to another agency is a referral, not a
   transfer. An administrator does not propose: it is casework.
 * **Accept or decline**: a manager of the receiving team (for a move within a team, that
-  team's manager), never the transfer's proposer (separation of duties), never the
-  administrator (they run the system, not cases).
+  team's manager), never the transfer's proposer (separation of duties: people, not
+  accounts, so nor another account with the proposer's email, ``context_cases.same_person``),
+  never the administrator (they run the system, not cases).
 * **Withdraw**: the proposer, while it waits.
 * **See**: whoever sees the child in their own right sees the child's transfers (the
   handover note is part of the record, as a case note is). Besides them, and only while
@@ -30,6 +31,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from locus.access import lookups, policies, scopes
+from locus.access.context_cases import accounts_of, same_person
 from locus.access.models import AgencyKind, Role, Team, Worker
 from locus.audit.models import AccessEvent
 from locus.people.models import Allocation, Person
@@ -140,6 +142,12 @@ def managers() -> QuerySet[Worker]:
     return Worker.objects.filter(role=Role.MANAGER, is_active=True)
 
 
+def deciding_managers(team: Team, proposer: Worker) -> QuerySet[Worker]:
+    """Who may accept or decline a transfer ``proposer`` routes to ``team``: its active
+    managers but the proposer, by any of their accounts (:func:`can_decide_transfer`)."""
+    return managers().filter(team=team).exclude(pk__in=accounts_of(proposer))
+
+
 def receiving_teams(agency_id: int) -> QuerySet[Team]:
     """The teams a case held by the agency ``agency_id`` may move to: its teams with a
     manager to accept it, not an independent reviewing service."""
@@ -155,8 +163,9 @@ def can_receive(from_team: Team, to_team: Team) -> bool:
 
 
 def can_decide_transfer(worker: Worker, transfer: Transfer) -> bool:
-    """Accept or decline: a manager of the receiving team who did not propose it."""
-    return _manages(worker, transfer.to_team_id) and transfer.proposed_by_id != worker.pk
+    """Accept or decline: a manager of the receiving team who did not propose it (by any
+    account of theirs)."""
+    return _manages(worker, transfer.to_team_id) and not same_person(worker, transfer.proposed_by)
 
 
 def can_withdraw_transfer(worker: Worker, transfer: Transfer) -> bool:

@@ -75,7 +75,7 @@ def transfer_propose(
         problems.add("to_team", f"Choose a team of {from_team.agency.name}, which holds the case")
     else:
         problems.check(
-            rules.managers().filter(team=to_team).exclude(pk=actor.pk).exists(),
+            rules.deciding_managers(to_team, actor).exists(),
             "to_team",
             "That team has no other manager to accept the transfer",
         )
@@ -95,6 +95,7 @@ def transfer_propose(
         "A transfer of this child is already waiting for acceptance",
     )
     problems.raise_if_any()
+    assert to_team is not None  # checked above
     # Who proposed it and when, as ``_close`` records who decided.
     proposed = {"proposed_by": actor, "proposed_at": clock.now()}
     transfer = create_audited(
@@ -109,7 +110,7 @@ def transfer_propose(
     )
     # Every manager who may accept it is told, in this transaction (never the proposer).
     url = reverse("transfer", args=[transfer.pk])
-    for manager in rules.managers().filter(team=to_team).exclude(pk=actor.pk):
+    for manager in rules.deciding_managers(to_team, actor):
         transfer_to_accept(actor, manager, transfer, url)
     return transfer
 
