@@ -24,7 +24,12 @@ from locus.peers.services import association_revise
 from locus.people.models import LegalStatus
 from locus.people.services import episode_start, person_update
 from locus.rectification.models import About, Dispute, Outcome, ReceivedHow
-from locus.rectification.services import dispute_decide, dispute_record
+from locus.rectification.services import (
+    dispute_decide,
+    dispute_record,
+    objection_decide,
+    objection_record,
+)
 from tests.factories import World, client_for, make_association, make_incident, make_worker
 from tests.notes.helpers import write
 
@@ -182,3 +187,49 @@ def test_the_writer_is_not_offered_the_decision_and_is_told_why(world: World) ->
     theirs = client_for(other_manager(world)).get(reverse("accuracy", args=[world.csc_child.pk]))
     assert url in theirs.content.decode()
     assert "another manager decides it" not in theirs.content.decode()
+
+
+def test_a_second_account_of_the_recorder_or_the_writer_does_not_decide(world: World) -> None:
+    """People, not accounts (as sign-offs and subject access releases): a manager's old second
+    account with the email of the worker who recorded a challenge, or who wrote the item a
+    dispute says is wrong, is that worker, and neither decides it nor is offered it. Was: a
+    practitioner wrote a note, recorded the child's dispute of it and decided it "not
+    corrected" with their manager's account."""
+    Worker.objects.filter(pk=world.social_worker.pk).update(email="sam.okafor@example.org")
+    second = make_worker(world.system, team=world.csc_team_a, role=Role.MANAGER, username="sam2")
+    Worker.objects.filter(pk=second.pk).update(email="Sam.Okafor@Example.org")
+    second.refresh_from_db()
+    note = write(world.social_worker, world.csc_child)
+    recorded = dispute(world, About.NOTE, note)
+    written = dispute_record(
+        actor=world.team_manager,
+        person=world.csc_child,
+        about=About.NOTE,
+        item=note,
+        account="I never said that.",
+        received_how=ReceivedHow.IN_PERSON,
+        received_on=today(),
+    )
+    objection = objection_record(
+        actor=world.social_worker,
+        person=world.csc_child,
+        grounds="Stop sharing my record with the school.",
+        received_how=ReceivedHow.IN_PERSON,
+        received_on=today(),
+    )
+    decide, why_not = rules.decisions_offered(second, world.csc_child, [recorded, written])
+    assert not decide
+    assert why_not == {recorded.pk: rules.RECORDED_IT, written.pk: rules.WROTE_IT}
+    for d in (recorded, written):
+        with pytest.raises(NotPermitted):
+            dispute_decide(actor=second, dispute=d, outcome=Outcome.NOT_CORRECTED, reason="Stands")
+        assert Dispute.objects.get(pk=d.pk).outcome == Outcome.OPEN
+    with pytest.raises(NotPermitted):
+        objection_decide(
+            actor=second, objection=objection, decision="continues", reason="Compelling grounds"
+        )
+    # The team's manager, who neither recorded nor wrote it, decides it.
+    decided = dispute_decide(
+        actor=world.team_manager, dispute=recorded, outcome=Outcome.NOT_CORRECTED, reason="Stands"
+    )
+    assert decided.decided_by == world.team_manager

@@ -14,7 +14,8 @@
 * **Decide**: a team manager who sees the person and the disputed item in their own right
   (nobody judges the accuracy of what they cannot read), never the worker who
   recorded it, never anyone who wrote the item disputed (separation of duties: see
-  :func:`disputed_author_ids`) and never an administrator; once, while it is open.
+  :func:`disputed_author_ids`; people, not accounts, so nor another account with their
+  email, ``context_cases.accounts_of``) and never an administrator; once, while it is open.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Collection, Iterable, Sequence
 from django.db.models import Q, QuerySet
 
 from locus.access import lookups, policies, scopes
+from locus.access.context_cases import accounts_of
 from locus.access.fields import (
     PersonField,
     fields_visible_to,
@@ -306,14 +308,16 @@ def decisions_offered(
         seen = disputes_visible_to(worker, person).filter(pk__in=disputes)
         readable = set(seen.values_list("pk", flat=True))
         waiting = [x for x in waiting if isinstance(x, Objection) or x.pk in readable]
-    theirs = [x for x in waiting if isinstance(x, Dispute) and x.recorded_by_id != worker.pk]
+    # People, not accounts: another account with the worker's email is the worker.
+    mine = accounts_of(worker)
+    theirs = [x for x in waiting if isinstance(x, Dispute) and x.recorded_by_id not in mine]
     authors = disputed_authors(theirs)
     decide: set[int] = set()
     why_not: dict[int, str] = {}
     for x in waiting:
-        if x.recorded_by_id == worker.pk:
+        if x.recorded_by_id in mine:
             why_not[x.pk] = RECORDED_IT
-        elif worker.pk in authors.get(x.pk, ()):
+        elif mine & authors.get(x.pk, set()):
             why_not[x.pk] = WROTE_IT
         else:
             decide.add(x.pk)
