@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 
 from locus.access import break_glass
-from locus.access.models import BreakGlass, Role
-from locus.access.services import break_glass_request
+from locus.access.models import BreakGlass, Role, Worker
+from locus.access.services import break_glass_request, break_glass_review
+from locus.common.errors import NotPermitted
 from locus.people.services import allocation_create
 from tests.factories import (
     START,
@@ -64,3 +65,22 @@ def test_the_managers_told_to_review_are_those_of_the_team_it_was_opened_in(
     use = _use_by_social_worker(world)
 
     assert break_glass.reviewers_of(use) == [world.team_manager]
+
+
+def test_a_second_account_of_the_worker_neither_reviews_nor_is_asked_to(world: World) -> None:
+    """Nobody reviews their own emergency access, by any account (people, not accounts, as a
+    sign-off): a manager's old second account with the worker's email (in any case) is the
+    worker. Was: the social worker broke the glass and marked it justified with that account."""
+    Worker.objects.filter(pk=world.social_worker.pk).update(email="sam.okafor@example.org")
+    second = make_worker(world.system, team=world.csc_team_a, role=Role.MANAGER, username="sam2")
+    Worker.objects.filter(pk=second.pk).update(email="Sam.Okafor@Example.org")
+    second.refresh_from_db()
+    world.social_worker.refresh_from_db()
+    use = _use_by_social_worker(world)
+    assert not break_glass.can_review(second, use)
+    assert use not in break_glass.awaiting_review_by(second)
+    assert break_glass.reviewers_of(use) == [world.team_manager]
+    with pytest.raises(NotPermitted):
+        break_glass_review(actor=second, use=use, outcome="justified", note="Needed at once.")
+    assert BreakGlass.objects.get(pk=use.pk).reviewed_at is None
+    assert use in break_glass.awaiting_review_by(world.team_manager)

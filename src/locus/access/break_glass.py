@@ -16,7 +16,7 @@ The rules (also in ``access/RULES.md``):
 * Every read while it lasts is flagged in the audit trail (:func:`audit_flag`).
 * A manager of the team the worker was in when they opened it reviews it (justified or
   not, with a note), whichever team the worker moves to afterwards; nobody reviews their
-  own, and an administrator's IT role reviews no casework.
+  own (by any account of theirs), and an administrator's IT role reviews no casework.
   Auditors (and administrators) see every use.
 """
 
@@ -31,6 +31,7 @@ from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from locus.access import scopes
+from locus.access.context_cases import same_person
 from locus.access.models import BreakGlass, Role, Scope, Worker
 from locus.access.selectors import visible_person_ids
 from locus.audit.models import AccessEvent
@@ -91,15 +92,23 @@ def reason_problem(reason: str) -> str | None:
     return None
 
 
+def _by_them(worker: Worker) -> Q:
+    """On BreakGlass: opened by ``worker``, by any account of theirs (the same email, not
+    blank, compared without case: ``context_cases.same_person``), as a join, not a query."""
+    email = worker.email.strip()
+    theirs = Q(worker=worker)
+    return theirs | Q(worker__email__iexact=email) if email else theirs
+
+
 def can_review(reviewer: Worker, use: BreakGlass) -> bool:
     """A manager of the team the worker was in when they opened it (``use.team``), never the
-    worker; not an administrator's IT role."""
+    worker (by any account of theirs); not an administrator's IT role."""
     return (
         reviewer.is_active
         and reviewer.role == Role.MANAGER
         and reviewer.team_id is not None
         and reviewer.team_id == use.team_id
-        and reviewer.pk != use.worker_id
+        and not same_person(reviewer, use.worker)
     )
 
 
@@ -146,11 +155,8 @@ def reviewers_of(use: BreakGlass) -> list[Worker]:
     opened in."""
     if use.team_id is None:
         return []
-    return list(
-        Worker.objects.filter(team_id=use.team_id, role=Role.MANAGER, is_active=True).exclude(
-            pk=use.worker_id
-        )
-    )
+    managers = Worker.objects.filter(team_id=use.team_id, role=Role.MANAGER, is_active=True)
+    return [m for m in managers if not same_person(m, use.worker)]
 
 
 def can_list_uses(worker: Worker) -> bool:
@@ -160,11 +166,12 @@ def can_list_uses(worker: Worker) -> bool:
 
 
 def awaiting_review_by(reviewer: Worker) -> QuerySet[BreakGlass]:
-    """Uses opened in the reviewer's team, not their own, that nobody has reviewed yet."""
+    """Uses opened in the reviewer's team, not their own (by any account), that nobody has
+    reviewed yet."""
     if reviewer.role != Role.MANAGER or reviewer.team_id is None:
         return BreakGlass.objects.none()
     return BreakGlass.objects.filter(team_id=reviewer.team_id, reviewed_at__isnull=True).exclude(
-        worker=reviewer
+        _by_them(reviewer)
     )
 
 
