@@ -201,22 +201,11 @@ def test_a_second_account_of_the_recorder_or_the_writer_does_not_decide(world: W
     second.refresh_from_db()
     note = write(world.social_worker, world.csc_child)
     recorded = dispute(world, About.NOTE, note)
+    came = {"person": world.csc_child, "received_how": ReceivedHow.LETTER, "received_on": today()}
     written = dispute_record(
-        actor=world.team_manager,
-        person=world.csc_child,
-        about=About.NOTE,
-        item=note,
-        account="I never said that.",
-        received_how=ReceivedHow.IN_PERSON,
-        received_on=today(),
+        actor=world.team_manager, about=About.NOTE, item=note, account="Not so.", **came
     )
-    objection = objection_record(
-        actor=world.social_worker,
-        person=world.csc_child,
-        grounds="Stop sharing my record with the school.",
-        received_how=ReceivedHow.IN_PERSON,
-        received_on=today(),
-    )
+    objection = objection_record(actor=world.social_worker, grounds="Stop sharing it.", **came)
     decide, why_not = rules.decisions_offered(second, world.csc_child, [recorded, written])
     assert not decide
     assert why_not == {recorded.pk: rules.RECORDED_IT, written.pk: rules.WROTE_IT}

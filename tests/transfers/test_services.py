@@ -35,6 +35,16 @@ def _refused(call: Any) -> dict[str, list[str]]:
     return caught.value.errors
 
 
+def within_team_a(world: World) -> Transfer:
+    """Team A's manager proposes moving the social worker's case within team A."""
+    return transfer_propose(
+        actor=world.team_manager,
+        allocation=holding(world),
+        to_team=world.csc_team_a,
+        handover_note=NOTE,
+    )
+
+
 def _propose(world: World, **fields: Any) -> Any:
     with_manager_b(world)
     fields = {"to_team": world.csc_team_b, "handover_note": NOTE, **fields}
@@ -76,14 +86,7 @@ def test_a_team_without_another_manager_cannot_receive(world: World) -> None:
     errors = _refused(_propose(world, to_team=lone))
     assert errors["to_team"] == ["That team has no other manager to accept the transfer"]
     # The team's only manager proposing to their own team: nobody else could accept it.
-    errors = _refused(
-        lambda: transfer_propose(
-            actor=world.team_manager,
-            allocation=holding(world),
-            to_team=world.csc_team_a,
-            handover_note=NOTE,
-        )
-    )
+    errors = _refused(lambda: within_team_a(world))
     assert errors["to_team"] == ["That team has no other manager to accept the transfer"]
 
 
@@ -235,12 +238,7 @@ def test_nobody_accepts_their_own_proposal(world: World) -> None:
     """Within team A, proposed by its manager: the manager may not accept it, nor may the
     administrator (who does not do casework); a second manager of team A may."""
     second = make_worker(world.system, team=world.csc_team_a, role="manager", scope="team")
-    transfer = transfer_propose(
-        actor=world.team_manager,
-        allocation=holding(world),
-        to_team=world.csc_team_a,
-        handover_note=NOTE,
-    )
+    transfer = within_team_a(world)
     for actor in (world.team_manager, world.admin, world.social_worker):
         with nothing_written(Transfer, Allocation), pytest.raises(NotPermitted):
             transfer_accept(actor=actor, transfer=transfer, to_worker=world.teammate)
@@ -270,22 +268,10 @@ def test_a_second_account_of_the_proposer_neither_accepts_nor_counts_as_the_othe
     Worker.objects.filter(pk=second.pk).update(email="TM.One@Example.org")
     second.refresh_from_db()
     world.team_manager.refresh_from_db()
-    errors = _refused(
-        lambda: transfer_propose(
-            actor=world.team_manager,
-            allocation=holding(world),
-            to_team=world.csc_team_a,
-            handover_note=NOTE,
-        )
-    )
+    errors = _refused(lambda: within_team_a(world))
     assert errors["to_team"] == ["That team has no other manager to accept the transfer"]
     third = make_worker(world.system, team=world.csc_team_a, role="manager", scope="team")
-    transfer = transfer_propose(
-        actor=world.team_manager,
-        allocation=holding(world),
-        to_team=world.csc_team_a,
-        handover_note=NOTE,
-    )
+    transfer = within_team_a(world)
     told = Notification.objects.filter(kind=NotificationKind.TRANSFER_TO_ACCEPT)
     assert [n.recipient_id for n in told] == [third.pk]
     with nothing_written(Transfer, Allocation), pytest.raises(NotPermitted):
