@@ -20,6 +20,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from locus.access.models import Role, Worker
+from locus.access.policies import routed_answerer_may_answer
 from locus.common import clock
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.people.models import IdentifierQuery, Person, PersonKind, QueryKind, QueryOutcome
@@ -394,3 +395,35 @@ def test_a_refused_answer_routes_nothing_on(world: World) -> None:
     assert len(changes_for(query)) == before
     identifier_query_close(actor=third, query=query, note="Checked", outcome="different")
     assert IdentifierQuery.objects.get(pk=query.pk).routed_to == third
+
+
+def test_a_second_account_of_the_requester_is_not_asked_and_does_not_answer(
+    world: World,
+) -> None:
+    """Nobody answers their own request, by any account (people, not accounts, as a sign-off):
+    a manager's old second account with the requester's email (in any case) is the requester.
+    Was: a manager asked whether a child already had a record, the request went to their
+    other account in the same team, and they answered "a different child" there and recorded
+    the duplicate."""
+    Worker.objects.filter(pk=world.team_manager.pk).update(email="tm.one@example.org")
+    world.team_manager.refresh_from_db()
+    other = second_manager(world)
+    Worker.objects.filter(pk=other.pk).update(email="TM.One@Example.org")
+    other.refresh_from_db()
+    query = ask(world)
+    assert query.routed_to == world.admin
+    # Routed to that account before this rule (or by hand): it answers no more, and the
+    # request goes on as if that account had moved on.
+    IdentifierQuery.objects.filter(pk=query.pk).update(routed_to=other)
+    assert not routed_answerer_may_answer(IdentifierQuery.objects.get(pk=query.pk))
+    with pytest.raises(NotPermitted):
+        identifier_query_close(
+            actor=other, query=query, note="A different child", outcome=QueryOutcome.DIFFERENT
+        )
+    assert IdentifierQuery.objects.get(pk=query.pk).closed_at is None
+    client = client_for(other)
+    assert client.get(reverse("identifier-query", args=[query.pk])).status_code == 404
+    closed = identifier_query_close(
+        actor=world.admin, query=query, note="The same child", outcome=QueryOutcome.SAME
+    )
+    assert closed.routed_to == world.admin  # routed on first, as to a manager who moved on

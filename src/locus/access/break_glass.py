@@ -31,8 +31,8 @@ from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from locus.access import scopes
-from locus.access.context_cases import same_person
 from locus.access.models import BreakGlass, Role, Scope, Worker
+from locus.access.policies import accounts_q, same_person
 from locus.access.selectors import visible_person_ids
 from locus.audit.models import AccessEvent
 from locus.common import clock
@@ -90,14 +90,6 @@ def reason_problem(reason: str) -> str | None:
             "characters): what is happening and why this record will help"
         )
     return None
-
-
-def _by_them(worker: Worker) -> Q:
-    """On BreakGlass: opened by ``worker``, by any account of theirs (the same email, not
-    blank, compared without case: ``context_cases.same_person``), as a join, not a query."""
-    email = worker.email.strip()
-    theirs = Q(worker=worker)
-    return theirs | Q(worker__email__iexact=email) if email else theirs
 
 
 def can_review(reviewer: Worker, use: BreakGlass) -> bool:
@@ -171,7 +163,7 @@ def awaiting_review_by(reviewer: Worker) -> QuerySet[BreakGlass]:
     if reviewer.role != Role.MANAGER or reviewer.team_id is None:
         return BreakGlass.objects.none()
     return BreakGlass.objects.filter(team_id=reviewer.team_id, reviewed_at__isnull=True).exclude(
-        _by_them(reviewer)
+        accounts_q("worker", reviewer)
     )
 
 

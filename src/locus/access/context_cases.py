@@ -65,6 +65,7 @@ from locus.access.policies import (
     is_administrator,
     manages_a_team,
 )
+from locus.access.policies import same_person as same_person  # its home before policies
 from locus.audit.models import ChangeAction, ChangeEvent
 from locus.casework.models import (
     Approval,
@@ -422,16 +423,6 @@ def accounts_of(worker: Worker) -> set[int]:
     if not email:
         return {worker.pk}
     return {worker.pk, *Worker.objects.filter(email__iexact=email).values_list("pk", flat=True)}
-
-
-def same_person(one: Worker, other: Worker) -> bool:
-    """Whether two accounts are one person's (:func:`accounts_of` for a pair, asking no query:
-    a page asks it of every row): the same account, or the same email (not blank, compared
-    without case)."""
-    email = one.email.strip()
-    return one.pk == other.pk or (
-        bool(email) and email.casefold() == other.email.strip().casefold()
-    )
 
 
 def _same_person_as(ids: set[int]) -> Exists:

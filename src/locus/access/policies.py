@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 
 from locus.access import scopes
 from locus.access.models import Agency, AgencyKind, Role, Scope, Worker
@@ -23,6 +25,30 @@ CASEWORK_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER})
 
 def is_administrator(worker: Worker) -> bool:
     return worker.is_active and worker.role == Role.ADMINISTRATOR and worker.scope == Scope.ALL
+
+
+def same_person(one: Worker, other: Worker) -> bool:
+    """Whether two accounts are one person's (``context_cases.accounts_of`` for a pair, asking
+    no query: a page asks it of every row): the same account, or the same email (not blank,
+    compared without case). Separation of duties compares people, not accounts."""
+    email = one.email.strip()
+    return one.pk == other.pk or (
+        bool(email) and email.casefold() == other.email.strip().casefold()
+    )
+
+
+def one_person(a: str, b: str) -> Q:
+    """:func:`same_person` as a query, on a model with two worker fields ``a`` and ``b``."""
+    same_email = Q(Exact(Lower(f"{a}__email"), Lower(f"{b}__email")))
+    return Q(**{a: F(b)}) | (same_email & ~Q(**{f"{b}__email": ""}))
+
+
+def accounts_q(field: str, worker: Worker) -> Q:
+    """On a model with the worker field ``field``: ``worker``'s account, or another of the
+    same person's (:func:`same_person`), as a join rather than a query of its own."""
+    email = worker.email.strip()
+    mine = Q(**{field: worker})
+    return mine | Q(**{f"{field}__email__iexact": email}) if email else mine
 
 
 def holds_child(worker: Worker, person: Person) -> bool:
@@ -68,6 +94,8 @@ def identifier_query_answerer(
     their own question. ``allocations`` are where holding is read (a data migration gives
     its historical model's rows: the rule is this one)."""
     among = among.exclude(pk=requester.pk)
+    if email := requester.email.strip():  # nor another account of theirs (same_person)
+        among = among.exclude(email__iexact=email)
     allocations = Allocation.objects.all() if allocations is None else allocations
     current = Allocation.objects.current_q()
     holding_teams = allocations.filter(current, person=conflicting).values("team")
@@ -75,6 +103,11 @@ def identifier_query_answerer(
         among.filter(role=Role.MANAGER, team__in=holding_teams).first()
         or among.filter(role=Role.ADMINISTRATOR, scope=Scope.ALL).first()
     )
+
+
+def _same_email_as(email: OuterRef) -> Q:
+    """On Worker: an account with ``email`` (not blank, compared without case)."""
+    return Q(Exact(Lower("email"), Lower(email))) & ~Q(email="")
 
 
 def answerers_before(worker: Worker) -> QuerySet[Worker]:
@@ -85,7 +118,7 @@ def answerers_before(worker: Worker) -> QuerySet[Worker]:
     holding = Allocation.objects.current().filter(person=OuterRef(OuterRef("conflicting")))
     return Worker.objects.filter(
         is_active=True, role=Role.MANAGER, pk__lt=worker.pk, team__in=holding.values("team")
-    ).exclude(pk=OuterRef("requested_by"))
+    ).exclude(Q(pk=OuterRef("requested_by")) | _same_email_as(OuterRef("requested_by__email")))
 
 
 def routed_answerer_stands() -> Q:
@@ -98,14 +131,15 @@ def routed_answerer_stands() -> Q:
     )
     data_team = Q(routed_to__role=Role.ADMINISTRATOR, routed_to__scope=Scope.ALL)
     manager = Q(Exists(held), routed_to__role=Role.MANAGER)
-    return Q(routed_to__is_active=True) & ~Q(routed_to=F("requested_by")) & (data_team | manager)
+    stands = Q(routed_to__is_active=True) & ~one_person("routed_to", "requested_by")
+    return stands & (data_team | manager)
 
 
 def can_answer_identifier_query(worker: Worker, query: IdentifierQuery) -> bool:
     """The manager an identifier query was routed to while they still may answer it
     (:func:`routed_answerer_stands`), or an administrator (the data team); never the worker
     who asked it, whoever it was routed to."""
-    if not worker.is_active or query.requested_by_id == worker.pk:
+    if not worker.is_active or same_person(worker, query.requested_by):
         return False
     if is_administrator(worker):
         return True

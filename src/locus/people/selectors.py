@@ -15,6 +15,7 @@ from locus.access import places as access_places
 from locus.access.fields import PersonField, fields_visible_to_many, role_fields
 from locus.access.models import Worker
 from locus.access.policies import (
+    accounts_q,
     answerers_before,
     identifier_query_answerer,
     is_administrator,
@@ -498,7 +499,7 @@ def identifier_queries_for(*, viewer: Worker, open_only: bool = True) -> QuerySe
     asked themselves (nobody answers their own question)."""
     qs = IdentifierQuery.objects.select_related(
         "requested_by__team", "person", "conflicting", "closed_by"
-    ).exclude(requested_by=viewer)
+    ).exclude(accounts_q("requested_by", viewer))
     if not is_administrator(viewer):
         # Only while they may still answer it (a manager who moved on sees it no more), and
         # the open ones whose answerer moved on that are routed on to them.
@@ -538,7 +539,7 @@ def _routed_on_to(viewer: Worker) -> list[int]:
     moved_on = (
         IdentifierQuery.objects.filter(Exists(held), closed_at=None, routed_to__isnull=False)
         .exclude(routed_answerer_stands())
-        .exclude(requested_by=viewer)
+        .exclude(accounts_q("requested_by", viewer))
         .exclude(Exists(answerers_before(viewer)))
     )
     return list(moved_on.values_list("pk", flat=True))
