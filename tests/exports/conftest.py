@@ -42,6 +42,9 @@ def download(client: Client, key: str, fmt: str = "csv", **params: str) -> list[
     response = client.post(f"/exports/{key}/?{query}", SHARE_POST)
     assert response.status_code == 200, response.status_code
     assert response["Content-Disposition"].startswith("attachment; filename=")
+    # Never shown in the page's origin, never kept, as every download Locus hands over.
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Cache-Control"] == "private, no-store"
     if fmt == "csv":
         return read_csv(response.content)
     (rows,) = read_xlsx(response.content).values()

@@ -72,6 +72,23 @@ def test_producing_and_downloading_are_both_audited_with_the_rows(world: World) 
     assert f",{world.csc_child.pk}," in got.people
 
 
+def test_a_prepared_file_downloads_as_every_download_does(world: World) -> None:
+    """A prepared list downloads as an attachment whatever its title holds, is never shown in
+    Locus's own origin nor kept by the browser, as a document or a map's drawing is."""
+    run = services.export_list(
+        why=WHY, actor=world.social_worker, key="people", query={"mine": "on"}, fmt="csv", limit=0
+    )
+    assert isinstance(run, ExportRun)
+    ExportRun.objects.filter(pk=run.pk).update(title='People "mine"\r\nX-Evil: 1')
+    response = client_for(world.social_worker).get(f"/exports/runs/{run.pk}/download/")
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="') and "\n" not in disposition
+    assert disposition.count('"') == 2 and "X-Evil" not in response
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Cache-Control"] == "private, no-store"
+
+
 def _folder_files() -> list[str]:
     return sorted(p.name for p in services.export_folder().iterdir())
 

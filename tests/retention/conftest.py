@@ -31,8 +31,11 @@ def leaver(actor: Worker, **fields: Any) -> Person:
     return make_person(actor, **fields)
 
 
-def export_file(actor: Worker, text: str = "id,name\n1,somebody\n") -> ExportRun:
-    """An export run with its file in the data folder, as ``exports.services.produce`` leaves it."""
+def export_file(
+    actor: Worker, text: str = "id,name\n1,somebody\n", *, keep_days: int = 7
+) -> ExportRun:
+    """An export run with its file in the data folder, as ``exports.services.produce`` leaves it
+    (kept ``keep_days``, as ``exports.services.KEEP_DAYS`` says)."""
     now = clock.now()
     run = ExportRun.objects.create(
         asked_by=actor,
@@ -42,7 +45,7 @@ def export_file(actor: Worker, text: str = "id,name\n1,somebody\n") -> ExportRun
         state=JobState.DONE,
         created_at=now,
         finished_at=now,
-        expires_at=now + dt.timedelta(days=7),
+        expires_at=now + dt.timedelta(days=keep_days),
         file_name=f"export-{now:%H%M%S%f}.csv",
     )
     (export_folder() / run.file_name).write_text(text)

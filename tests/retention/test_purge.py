@@ -149,7 +149,7 @@ def test_the_dry_run_writes_nothing_and_lists_what_would_go(
 def test_nothing_is_due_before_its_time(frozen_clock: FrozenClock, world: World) -> None:
     child = leaver(world.system)
     frozen_clock.advance(days=5 * 365)
-    file = export_file(world.admin)
+    file = export_file(world.admin, keep_days=60)  # kept past the purge's 30 days
     frozen_clock.advance(days=20)
     assert child.pk not in selectors.plan().people
     purge.purge(actor=world.admin)
@@ -158,6 +158,22 @@ def test_nothing_is_due_before_its_time(frozen_clock: FrozenClock, world: World)
     frozen_clock.advance(days=11)
     purge.purge(actor=world.admin)
     assert not (export_folder() / file.file_name).exists()  # past its 30 days
+
+
+def test_a_purge_deletes_a_prepared_file_past_its_seven_days(
+    frozen_clock: FrozenClock, world: World
+) -> None:
+    """A prepared list's file goes once its seven days are past, at the next purge, even
+    when nobody prepares another export; its row stays as the record of what went out."""
+    file = export_file(world.admin)
+    frozen_clock.advance(days=6)
+    purge.purge(actor=world.admin)
+    assert (export_folder() / file.file_name).exists()
+    frozen_clock.advance(days=2)
+    purge.purge(actor=world.admin)
+    assert not (export_folder() / file.file_name).exists()
+    file.refresh_from_db()
+    assert file.file_name == ""
 
 
 def test_a_second_run_does_nothing(frozen_clock: FrozenClock, world: World) -> None:

@@ -394,9 +394,14 @@ def expire_old() -> int:
     """Delete the files of exports past their keeping time; the rows stay, as the record of
     what was exported. Returns how many files went."""
     gone = 0
-    old = ExportRun.objects.filter(expires_at__lte=clock.now()).exclude(file_name="")
-    for run in old:
-        (export_folder() / run.file_name).unlink(missing_ok=True)
-        ExportRun.objects.filter(pk=run.pk).update(file_name="")
+    for run in ExportRun.objects.filter(expires_at__lte=clock.now()).exclude(file_name=""):
+        delete_file(run)
         gone += 1
     return gone
+
+
+def delete_file(run: ExportRun) -> None:
+    """Delete ``run``'s file, if it has one, and say so on its row (which stays)."""
+    if run.file_name:
+        (export_folder() / run.file_name).unlink(missing_ok=True)
+    ExportRun.objects.filter(pk=run.pk).update(file_name="")

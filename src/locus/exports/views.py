@@ -4,7 +4,6 @@ pseudonymised extract (docs/exports.md)."""
 from __future__ import annotations
 
 import io
-from typing import TypeVar
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from locus.access import exports as rules
 from locus.common import clock
+from locus.common.downloads import as_attachment
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.common.http import AuthedRequest
 from locus.common.pages import show_refusal
@@ -20,14 +20,6 @@ from locus.exports import analysis, annex_a, selectors, services, writers
 from locus.exports.forms import AnalysisForm, AnnexAForm, KeyForm, WhyForm
 from locus.exports.models import ExportRun
 from locus.exports.specs import spec_for
-
-R = TypeVar("R", HttpResponse, FileResponse)
-
-
-def _attachment(response: R, name: str) -> R:
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _queued(request: AuthedRequest, run: ExportRun) -> HttpResponse:
@@ -73,7 +65,8 @@ def list_download(request: AuthedRequest, key: str) -> HttpResponse:
         return render(request, "exports/long.html", context)
     if isinstance(result, ExportRun):
         return _queued(request, result)
-    return _attachment(HttpResponse(result.content, content_type=result.content_type), result.name)
+    response = HttpResponse(result.content, content_type=result.content_type)
+    return as_attachment(response, result.name)
 
 
 def my_exports(request: AuthedRequest) -> HttpResponse:
@@ -99,7 +92,7 @@ def run_download(request: AuthedRequest, run_id: int) -> FileResponse:
     services.download_logged(actor=request.user, run=run)
     response = FileResponse(path.open("rb"), content_type=writers.FORMATS[run.fmt])
     name = services.file_name(run.title, run.fmt)
-    _attachment(response, name)
+    as_attachment(response, name)
     return response
 
 
@@ -153,7 +146,7 @@ def analysis_page(request: AuthedRequest) -> HttpResponse:
             show_refusal(form, error)
         else:
             response = HttpResponse(out.getvalue(), content_type=writers.FORMATS["xlsx"])
-            return _attachment(response, services.file_name("Analysis extract", "xlsx"))
+            return as_attachment(response, services.file_name("Analysis extract", "xlsx"))
     return render(
         request,
         "exports/analysis.html",

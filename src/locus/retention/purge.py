@@ -39,7 +39,7 @@ from locus.documents import files as document_files
 from locus.documents.models import Document, DocumentVersion
 from locus.documents.services import document_version_purge
 from locus.exports.models import ExportRun
-from locus.exports.services import export_folder
+from locus.exports.services import delete_file, expire_old
 from locus.interchange import files as import_files
 from locus.interchange.models import ImportRun
 from locus.linked import borough_evidence, clusters
@@ -223,14 +223,8 @@ def _note(actor: Worker, item: PurgeItem, holds: selectors.Holds) -> str:
     return _update_audited(actor, item, model, _blank_note, Outcome.BLANKED)
 
 
-def _delete_export_file(run: ExportRun) -> None:
-    if run.file_name:
-        (export_folder() / run.file_name).unlink(missing_ok=True)
-    ExportRun.objects.filter(pk=run.pk).update(file_name="")
-
-
 def _export(actor: Worker, item: PurgeItem, holds: selectors.Holds) -> str:
-    return _update_audited(actor, item, ExportRun, _delete_export_file, Outcome.FILE_DELETED)
+    return _update_audited(actor, item, ExportRun, delete_file, Outcome.FILE_DELETED)
 
 
 def _delete_import_files(run: ImportRun) -> None:
@@ -362,8 +356,10 @@ def _execute(run: PurgeRun) -> PurgeRun:
     if selectors.run_items(run).filter(record_type__in=(selectors.PERSON, selectors.CASE)).exists():
         drop_caches()  # again on a resumed run: harmless, and the killed run may not have
     # A subject access package is a whole copy of one child's records: the purge of its
-    # person takes its file at once (and files past their keeping time go too).
+    # person takes its file at once (and files past their keeping time go too). A list's
+    # prepared file past its seven days goes now too, not only when the next export runs.
     packages_expire()
+    expire_old()
     with transaction.atomic():
         run = PurgeRun.objects.select_for_update().get(pk=run.pk)
         before = {"state": run.state}
