@@ -2,7 +2,8 @@
 
 Who may record: any practitioner or manager who sees the child
 (``access.policies.can_record_about_person``): the school's safeguarding lead,
-the child's social worker or youth justice worker. The move is a fact about the
+the child's social worker or youth justice worker; and an administrator, as for
+anything recorded about a person (correcting or loading records). The move is a fact about the
 child; it does not change the schools' rolls, which are the schools' own to keep
 (``places.services``), so the old school's roll may already be closed.
 """
