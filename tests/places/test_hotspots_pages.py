@@ -203,6 +203,20 @@ def test_the_where_column_is_kept_when_the_incidents_are_at_different_places(wor
     assert WHERE in html and "All at" not in html
 
 
+def test_an_auditor_is_shown_no_hotspot_as_for_the_borough_map(world: World):
+    """An auditor reads the audit trail, not case records: the hotspots list and a hotspot's
+    page (incident counts and the places they happened at) answer them "not found", as the
+    borough map and its hotspot rings do, and their reads log nothing shown."""
+    borough(world)
+    spot = borough_hotspots()[0]
+    client = client_for(world.auditor)
+    for url in (reverse("hotspots"), reverse("hotspot", args=[spot.key])):
+        page = client.get(url)
+        assert page.status_code == 404
+        assert "Hot Park" not in page.content.decode()
+    assert not AccessEvent.objects.filter(actor=world.auditor, record_type="places.hotspot")
+
+
 def test_an_unknown_or_faded_away_key_is_not_found(world: World):
     borough(world)
     client = client_for(world.social_worker)

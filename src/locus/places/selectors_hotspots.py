@@ -15,7 +15,9 @@ counts), at places every worker already sees on a map. So:
 The computation is borough-wide and the same for every viewer (it names no child, and no place
 a viewer may not see), so it is cached for the day (an hour at most, so new incidents show
 within the hour): a cache, not state. Reads are scoped where they list records: the places
-inside a hotspot that the viewer may see, and the incidents there the viewer may see.
+inside a hotspot that the viewer may see, and the incidents there the viewer may see. Like the
+borough map, they are for workers who see case records: to anyone else (an auditor) the list
+and every hotspot's page answer "not found" (``selectors_map.check_may_see_map``).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from locus.common.caching import cached
 from locus.incidents.models import Incident
 from locus.incidents.selectors import incidents_for
 from locus.places.models import RESTRICTED_KINDS, Context
+from locus.places.selectors_map import check_may_see_map
 
 WEEKS = 12
 RECENT_WEEKS = 4
@@ -178,6 +181,13 @@ def _compute(today: dt.date) -> list[Hotspot]:
     return out
 
 
+def hotspots_for(*, viewer: Worker) -> list[Hotspot]:
+    """The borough's hotspots for ``viewer``'s list: the same for every worker who sees case
+    records, and "not found" for anyone else (their counts come from case records)."""
+    check_may_see_map(viewer)
+    return borough_hotspots()
+
+
 def hotspot(key: str) -> Hotspot:
     """The current hotspot with ``key``; 404 when there is none (any more)."""
     for found in borough_hotspots():
@@ -216,7 +226,9 @@ class HotspotDetail:
 
 def hotspot_detail(*, viewer: Worker, key: str) -> HotspotDetail:
     """A hotspot's page: its numbers, the places inside it the viewer may see, and the
-    incidents there in the window that the viewer may see (newest first, to be paged)."""
+    incidents there in the window that the viewer may see (newest first, to be paged); "not
+    found" for a viewer who sees no case records, whatever the key."""
+    check_may_see_map(viewer)
     found = hotspot(key)
     places = list(
         scopes.contexts_visible_to(viewer).filter(id__in=found.place_ids).order_by("name", "id")

@@ -139,8 +139,9 @@ _BUILT: dict[str, Borough] = {}
 
 
 def check_may_see_map(viewer: Worker) -> None:
-    """The map shows places and counts from case records: a worker who sees none (an
-    auditor) is answered as for any record they may not see."""
+    """The map (and the hotspots, ``selectors_hotspots``) shows places and counts from case
+    records: a worker who sees none (an auditor) is answered as for any record they may not
+    see."""
     if not scopes.sees_case_records(viewer):
         raise NotPermitted("the borough map")
 

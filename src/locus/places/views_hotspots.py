@@ -23,7 +23,7 @@ INCIDENTS_PER_PAGE = 20
 
 
 def hotspots_list(request: AuthedRequest) -> HttpResponse:
-    found = selectors.borough_hotspots()
+    found = selectors.hotspots_for(viewer=request.user)
     record_access(
         actor=request.user,
         record_type="places.hotspot",
