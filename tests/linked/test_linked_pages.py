@@ -11,13 +11,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from locus.access import naming
+from locus.access.meetings import can_propose_meeting
+from locus.access.menu import menu_for
+from locus.access.models import Role, Scope
 from locus.audit.models import AccessEvent
 from locus.common import clock
 from locus.incidents.models import InvolvementRole
 from locus.linked import clusters, selectors
 from locus.peers.services import association_record
 from locus.people.services import allocation_create
-from tests.factories import START, World, client_for, make_incident, make_person
+from tests.factories import START, World, client_for, make_incident, make_person, make_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -285,6 +288,26 @@ def test_the_borough_page_logs_the_children_it_names_as_people_shown(linked: Wor
 def test_who_may_see_borough_clusters(linked: World, persona: str, status: int) -> None:
     worker = getattr(linked, persona)
     assert page(worker, reverse("linked-borough")).status_code == status
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.ANALYST])
+def test_a_partner_organisations_manager_or_analyst_reads_no_borough_cluster(
+    linked: World, role: str
+) -> None:
+    """A partner organisation's staff (a shopping centre's security manager, a housing
+    provider's analyst) see no child: the borough's clusters, which list every linked child
+    in the borough with who holds each case and how to reach them, are "not found" to them,
+    as the area picture is; their menu offers no Linked cases, and no cluster is theirs to
+    bring to a meeting."""
+    worker = make_worker(linked.system, team=linked.partner_team, role=role, scope=Scope.TEAM)
+    html = page(linked.team_manager, reverse("linked-borough")).content.decode()
+    assert "1 cluster, 3 children in all" in html  # there is a cluster to read
+    answer = page(worker, reverse("linked-borough"))
+    assert answer.status_code == 404
+    assert "YJS Casework" not in answer.content.decode()
+    assert menu_for(worker).linked_cases != "linked-borough"
+    assert not can_propose_meeting(worker)
+    assert not AccessEvent.objects.filter(actor=worker, record_type="linked.cluster")
 
 
 def test_clusters_held_by_one_agency_can_be_left_out(linked: World) -> None:

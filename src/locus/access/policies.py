@@ -348,10 +348,16 @@ def can_review_links_of(worker: Worker, holder: Worker) -> bool:
 
 def can_view_borough_links(worker: Worker) -> bool:
     """The borough-wide clusters of linked cases: team managers, analysts and administrators,
-    whose work is coordinating across caseloads. Children they may not see stay unnamed."""
+    whose work is coordinating across caseloads. Children they may not see stay unnamed.
+    Never a partner organisation's staff (a business, a housing provider: they see no child,
+    and the clusters list every linked child with who holds the case), as the area picture."""
     if is_administrator(worker):
         return True
-    return worker.role in (Role.MANAGER, Role.ANALYST) and scopes.sees_case_records(worker)
+    return (
+        worker.role in (Role.MANAGER, Role.ANALYST)
+        and scopes.sees_case_records(worker)
+        and not scopes.in_partner_organisation(worker)
+    )
 
 
 def manages_a_team(worker: Worker) -> bool:
