@@ -19,7 +19,7 @@ from locus.common.errors import NotPermitted
 from locus.places.models import Context, ContextMerge
 from locus.places.services import context_create, context_merge, context_update
 from tests.access.test_permission_matrix import PERSONAS
-from tests.factories import World, make_context, nothing_written
+from tests.factories import World, make_context, make_worker, nothing_written
 
 # fmt: off
 #            sw      mate    mgr     osw     yjs     pol     dsl     ptn     aud     adm
@@ -71,6 +71,17 @@ def test_places_matrix(world: World, persona: str, cell: str) -> None:
     else:
         with nothing_written(ContextMerge), pytest.raises(NotPermitted):
             context_merge(actor=worker, duplicate=duplicate, kept=world.park, reason="Same park")
+
+
+def test_a_partner_organisations_manager_merges_no_places(world: World) -> None:
+    """A merge moves children's records between places: a partner organisation's manager
+    (a shopping centre's security manager), who sees no child, merges none, as a partner is
+    kept out of the borough's linked cases and area picture."""
+    manager = make_worker(world.system, team=world.partner_worker.team, role="manager")
+    duplicate = make_context(world.system, name="Millfields Park again")
+    assert not rules.merges_places(manager)
+    with nothing_written(ContextMerge), pytest.raises(NotPermitted):
+        context_merge(actor=manager, duplicate=duplicate, kept=world.park, reason="Same park")
 
 
 def test_one_worker_cannot_withhold_an_address_to_hide_a_home_from_its_holding_team(

@@ -102,9 +102,12 @@ def can_withhold_address(worker: Worker, context: Context) -> bool:
 
 def merges_places(worker: Worker) -> bool:
     """Whether ``worker`` merges duplicate places at all: the data team (administrators)
-    and team managers who see case records."""
+    and team managers who see case records, not a partner organisation's (a merge moves
+    children's records between places, and a partner sees no child)."""
     return policies.is_administrator(worker) or (
-        worker.role == Role.MANAGER and scopes.sees_case_records(worker)
+        worker.role == Role.MANAGER
+        and scopes.sees_case_records(worker)
+        and not scopes.in_partner_organisation(worker)
     )
 
 
