@@ -99,15 +99,38 @@ def test_the_peer_maps_png_is_refused_with_the_print_page_offered_instead(
     _no_file_made(page, downloads, errors)
 
 
-def test_the_group_maps_png_is_refused_saying_what_to_do_instead(
+def test_the_group_maps_png_is_refused_with_its_print_page_offered_instead(
     page: Any, live_server: Any, emergency: Emergency
 ) -> None:
     """On the peer group's page, whose map names Casey while the emergency lasts, the PNG
-    button says why no image is made and what serves instead (the group has no print page of
-    its map: the message does not send the worker looking for one); no file is downloaded."""
+    button says why no image is made and links to the group map's print page, as a child's map
+    does; no file is downloaded. The print page, titled, dated and signed, shows Casey only
+    by initials, as a person not shared with her, is logged as an export naming Jordan alone,
+    and passes axe; the emergency's banner, which names Casey, is not printed."""
     sign_in(page, live_server.url, "sw", f"/groups/{emergency.group.pk}/")
     refusal, downloads, errors = _press_download(page)
     expect(refusal).to_contain_text("names a child you see only through emergency access")
-    expect(refusal).not_to_contain_text("SVG")
-    expect(refusal).to_contain_text("once the emergency access has ended")
+    expect(refusal).to_contain_text("print the map or download it as an SVG file")
+    instead = refusal.get_by_role("link", name="Print or download the map for a meeting")
+    assert f"/groups/{emergency.group.pk}/map/print/" in instead.get_attribute("href")
     _no_file_made(page, downloads, errors)
+
+    with page.expect_navigation():
+        instead.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Map of the peer group Eastway crew")
+    expect(page.get_by_text("by Sam Okafor")).to_be_visible()
+    printed = page.locator(".locus-peermap-print")
+    expect(printed).to_contain_text("Jordan Testperson")
+    expect(printed).to_contain_text("not shared with you")
+    expect(printed).not_to_contain_text("Casey")
+    expect(page.locator("#peer-map-svg text", has_text="CP")).to_have_count(1)
+    event = AccessEvent.objects.get(action=AccessAction.EXPORT)
+    assert event.detail["page"] == "group-map print"
+    assert event.detail["named"] == [emergency.child.pk]
+    assert axe_violations(page) == []
+    banner = page.locator(".locus-break-glass")
+    expect(banner).to_contain_text("Casey")  # on screen while the emergency lasts
+    page.emulate_media(media="print")
+    expect(banner).to_be_hidden()
+    expect(page.locator("#peer-map-svg")).to_be_visible()
+    assert errors == []

@@ -1,9 +1,10 @@
 """Emergency access (break-glass) shows a child for four hours; a printed peer map, or its
-drawing saved as a file, outlasts it (RULES.md, break-glass: no export carries them). Another
-child's map printed or saved while the emergency lasts shows the emergency child as a peer the
-worker may not see (initials), as it would once the four hours are over; the emergency child's
-own map may be printed while it lasts, as their record may. The PNG image, made by the browser
-from the page (which names the emergency child meanwhile), is refused while it would name them."""
+drawing saved as a file, outlasts it (RULES.md, break-glass: no export carries them), as does a
+peer group's map printed or saved. Another child's map, or a group's, printed or saved while the
+emergency lasts shows the emergency child as a person the worker may not see (initials), as it
+would once the four hours are over; the emergency child's own map may be printed while it
+lasts, as their record may. The PNG image, made by the browser from the page (which names the
+emergency child meanwhile), is refused while it would name them."""
 
 from __future__ import annotations
 
@@ -83,10 +84,59 @@ def test_the_emergency_childs_own_map_may_be_printed_while_it_lasts(
     assert child.family_name in printed and crew.name in printed
 
 
+@pytest.mark.parametrize("kind", PRINTS)
+def test_a_groups_printed_map_does_not_name_a_member_seen_in_an_emergency(
+    world: World, kind: str
+) -> None:
+    """A social worker with emergency access to the youth justice service's child prints or
+    saves the map of the peer group both her child and he are in: the group page names him
+    while the emergency lasts, but the print and the file (and their logged export) show him
+    only by initials, as a person not shared with her, as before the emergency."""
+    worker, own, other = world.social_worker, world.csc_child, world.yjs_child
+    make_association(world.system, person=own, other=other, nature="risk")
+    client = client_for(worker)
+    url = f"/groups/{world.group.pk}/map/print/"
+    _emergency(worker, other)
+    page = client.get(f"/groups/{world.group.pk}/").content.decode()
+    assert other.family_name in page  # the page names him while the emergency lasts
+    response = client.get(url, PRINTS[kind])
+    assert response.status_code == 200
+    printed = b"".join(response).decode()
+    if not PRINTS[kind]:
+        printed = printed.split('<div class="locus-peermap-print">', 1)[1]  # not the banner
+        assert "not shared with you" in printed
+    assert own.family_name in printed and other.initials in printed
+    assert other.family_name not in printed, "a print names a child seen only in an emergency"
+    event = AccessEvent.objects.filter(actor=worker, action=AccessAction.EXPORT).latest("id")
+    assert event.detail["named"] == [own.pk], event.detail
+
+
+def test_a_group_seen_only_through_an_emergency_is_not_printed(world: World) -> None:
+    """A peer group the social worker sees only through the child she opened in an emergency
+    is on her screen while it lasts, but a print would keep it after: refused, saying why,
+    and no export logged."""
+    worker, child = world.social_worker, world.police_child
+    crew = make_context(world.system, kind=ContextKind.PEER_GROUP, name="Eastway crew")
+    make_membership(world.system, person=child, group=crew)
+    client = client_for(worker)
+    assert client.get(f"/groups/{crew.pk}/map/print/").status_code == 404  # not hers to open
+    _emergency(worker, child)
+    assert client.get(f"/groups/{crew.pk}/").status_code == 200
+    for query in PRINTS.values():
+        response = client.get(f"/groups/{crew.pk}/map/print/", query)
+        assert response.status_code == 409
+        body = response.content.decode()
+        assert (
+            "emergency access" in body and crew.name not in body and child.family_name not in body
+        )
+    assert not AccessEvent.objects.filter(actor=worker, action=AccessAction.EXPORT).exists()
+
+
 def test_a_png_of_a_map_naming_a_child_seen_in_an_emergency_is_refused(world: World) -> None:
     """The PNG of a child's peer map, or of a peer group's map, is drawn by the browser from
     the page, which names the emergency child while it lasts: the server, asked to log the
-    export first, refuses it saying why (print or the SVG file instead), and logs no export;
+    export first, refuses it saying why (print or the SVG file instead: a group's map has a
+    print page too), and logs no export;
     the same maps' PNGs are allowed before the emergency."""
     worker, own, other = world.social_worker, world.csc_child, world.police_child
     make_association(world.system, person=own, other=other)
@@ -103,6 +153,7 @@ def test_a_png_of_a_map_naming_a_child_seen_in_an_emergency_is_refused(world: Wo
         response = client.post(url)
         assert response.status_code == 409
         assert "emergency access" in response.content.decode()
+        assert "print the map or download it as an SVG file" in response.content.decode()
     assert AccessEvent.objects.filter(actor=worker, action=AccessAction.EXPORT).count() == exported
 
 
@@ -113,7 +164,12 @@ def test_the_emergency_banner_is_left_off_the_paper(world: World) -> None:
     worker, own, other = world.social_worker, world.csc_child, world.police_child
     _emergency(worker, other)
     client = client_for(worker)
-    for url in (f"/people/{own.pk}/peer-map/print/", f"/notes/person/{own.pk}/print/"):
+    printed = (
+        f"/people/{own.pk}/peer-map/print/",
+        f"/groups/{world.group.pk}/map/print/",
+        f"/notes/person/{own.pk}/print/",
+    )
+    for url in printed:
         page = client.get(url).content.decode()
         banner = page.split('class="govuk-notification-banner locus-break-glass', 1)[1]
         assert banner.startswith(' locus-no-print"'), url

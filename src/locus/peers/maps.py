@@ -232,6 +232,12 @@ class MapData:
         return [n for n in self.nodes if n.kind in (NodeKind.PERSON, NodeKind.UNKNOWN)]
 
     @property
+    def named_ids(self) -> list[int]:
+        """The people shown by name, logged with every read or export of the map (the
+        centre of a child's map is the record read; a group's members are its people)."""
+        return sorted(n.person_id for n in self.people if n.named and n.person_id is not None)
+
+    @property
     def contexts(self) -> list[MapNode]:
         return [n for n in self.nodes if n.kind in (NodeKind.PLACE, NodeKind.GROUP)]
 
@@ -243,15 +249,6 @@ class PeerMap(MapData):
     natures: list[str]
     naming: Naming
     steps: int = 2
-
-    @property
-    def named_ids(self) -> list[int]:
-        """The peers shown by name (the child at the centre is the record read)."""
-        return sorted(
-            n.person_id
-            for n in self.nodes
-            if n.named and n.kind == NodeKind.PERSON and n.person_id is not None
-        )
 
 
 def _as_stood(associations: Iterable[Association], natures: Iterable[str]) -> list[Association]:
@@ -710,10 +707,6 @@ class ClusterMap(MapData):
     """A map of a set of people (a borough cluster): only those the viewer may see."""
 
     hidden: int = 0  # asked for but not the viewer's to see: left off, counted
-
-    @property
-    def named_ids(self) -> list[int]:
-        return sorted(n.person_id for n in self.people if n.named and n.person_id is not None)
 
 
 def cluster_map(

@@ -23,5 +23,6 @@ urlpatterns = [
     path("cluster-map/", views.cluster_map_page, name="cluster-map"),
     path("<int:group_id>/", views.group_page, name="group"),
     path("<int:group_id>/map-export/", views.group_map_export, name="group-map-export"),
+    path("<int:group_id>/map/print/", views.group_map_print, name="group-map-print"),
     *[path(route, view, name=name) for route, (name, view) in _RUNNING.items()],
 ]

@@ -54,23 +54,28 @@ EMERGENCY_PNG = (
     "their name after it ends: print the map or download it as an SVG file, which show them "
     "by their initials."
 )
-# A group's map has no print page: what serves meanwhile is the page itself.
-EMERGENCY_GROUP_PNG = (
-    "This map names a child you see only through emergency access, and an image would keep "
-    "their name after it ends. The group's members and the relationships among them are on "
-    "this page; the image can be downloaded once the emergency access has ended, when the "
-    "map shows that child by their initials."
+# A group seen only through a child opened in an emergency: a print would keep it after.
+EMERGENCY_GROUP_PRINT = (
+    "You see this peer group only through a child you see through emergency access, and a "
+    "printed map would keep the group after it ends. The group's members and the "
+    "relationships among them are on the group's page while the access lasts."
 )
 
 
-def _png_refused(viewer: Worker, named: list[int], why: str = EMERGENCY_PNG) -> HttpResponse | None:
+def _png_refused(viewer: Worker, named: list[int]) -> HttpResponse | None:
     """A PNG is made by the browser from the page, which names whom emergency access opened
     while it lasts; the image would keep them after (RULES: no export carries them). Refused
-    then, saying why (``why``: what the worker can do instead); the print and its SVG file
-    show them by initials."""
+    then, saying why and what serves instead: the map's print and its SVG file (a child's
+    or a group's), which show them by initials."""
     if set(named) - exports.still_seen(viewer, named):
-        return HttpResponse(why, status=409, content_type="text/plain; charset=utf-8")
+        return _refused(EMERGENCY_PNG)
     return None
+
+
+def _refused(why: str) -> HttpResponse:
+    """An export refused for emergency access, saying ``why`` (409: the worker may open
+    what it is of, but not take it out of Locus while the access lasts)."""
+    return HttpResponse(why, status=409, content_type="text/plain; charset=utf-8")
 
 
 @require_POST
@@ -79,9 +84,8 @@ def group_map_export(request: AuthedRequest, group_id: int) -> HttpResponse:
     refused if it names a child seen only through emergency access."""
     group = lookups.access_group(request.user, group_id)
     detail = selectors.group_detail(viewer=request.user, group=group)
-    group_map = maps.group_map(viewer=request.user, detail=detail)
-    named = sorted(n.person_id for n in group_map.people if n.named and n.person_id is not None)
-    if refused := _png_refused(request.user, named, EMERGENCY_GROUP_PNG):
+    named = maps.group_map(viewer=request.user, detail=detail).named_ids
+    if refused := _png_refused(request.user, named):
         return refused
     record_access(
         actor=request.user,
@@ -92,14 +96,17 @@ def group_map_export(request: AuthedRequest, group_id: int) -> HttpResponse:
     return HttpResponse(status=204)
 
 
+def _expanded(request: AuthedRequest) -> int | None:
+    """The sub-group of a large group's map opened (``?expand=N``, no script needed)."""
+    expand = request.GET.get("expand", "")
+    return int(expand) if expand.isdigit() else None
+
+
 def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
     group = lookups.access_group(request.user, group_id)
     detail = selectors.group_detail(viewer=request.user, group=group)
-    # A large group is drawn by sub-group; ?expand=N opens sub-group N (no script needed).
-    expand = request.GET.get("expand", "")
-    group_map = maps.group_map(
-        viewer=request.user, detail=detail, expand=int(expand) if expand.isdigit() else None
-    )
+    # A large group is drawn by sub-group; ?expand=N opens sub-group N.
+    group_map = maps.group_map(viewer=request.user, detail=detail, expand=_expanded(request))
     # The page names the members the viewer sees and the people in the group's incidents.
     involvements = audited_with_incidents(
         request.user,
@@ -116,6 +123,7 @@ def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
             "map": group_map,
             "map_elements": {"layout": "preset", "edge_labels": True, **group_map.elements()},
             "map_drawing": drawing(group_map),
+            "print_query": request.GET.urlencode(),
             "involvements": involvements,
             "can_edit": policies.can_edit_context(request.user, group),
             # Merge, split and create are for casework staff (access/groups.py).
@@ -123,6 +131,39 @@ def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
             # A peer group is a context: the Level 2 cases about it (one query).
             "context_cases": context_cases_for(request.user, group),
         },
+    )
+
+
+def group_map_print(request: AuthedRequest, group_id: int) -> HttpResponse:
+    """The group's map for a strategy meeting, as a child's map is printed
+    (:func:`_printed`): read under lasting sight, so a member seen only through emergency
+    access is a person not shared with the viewer, and a group seen only through one is not
+    printed at all (409, saying why); logged as an export naming the members on it."""
+    group = lookups.access_group(request.user, group_id)
+    as_file = _as_file(request)
+    with scopes.lasting_sight_only():
+        try:
+            lookups.access_group(request.user, group.pk)
+        except Http404:
+            return _refused(EMERGENCY_GROUP_PRINT)
+        detail = selectors.group_detail(viewer=request.user, group=group)
+        group_map = maps.group_map(viewer=request.user, detail=detail, expand=_expanded(request))
+    record_access(
+        actor=request.user,
+        obj=group,
+        action=AccessAction.EXPORT,
+        detail={
+            "page": "group-map svg" if as_file else "group-map print",
+            "named": group_map.named_ids,
+        },
+    )
+    return _printed(
+        request,
+        group_map,
+        title=f"Map of the peer group {group.name}",
+        about="Current members and the relationships among them as they stand today.",
+        filename="peer-group-map.svg",
+        group=group,
     )
 
 
@@ -417,11 +458,10 @@ def peer_map_export(request: AuthedRequest, person_id: int) -> HttpResponse:
 
 
 def peer_map_print(request: AuthedRequest, person_id: int) -> HttpResponse:
-    """The map for a meeting pack: drawn by the server with the viewer's naming rule, a
-    title, the date and who printed it; logged as an export naming who was on it. With
-    ``format=svg`` the drawing alone, as a file."""
+    """The child's map for a meeting pack (:func:`_printed`), logged as an export naming who
+    was on it."""
     person = lookups.access_person(request.user, person_id)
-    as_file = request.GET.get("format") == "svg"
+    as_file = _as_file(request)
     # Printed or saved, the map outlasts emergency access: it names only whom the worker sees
     # lastingly, and the child printed (whom an emergency may have opened: RULES.md).
     with scopes.lasting_sight_only(printing=person.pk):
@@ -432,26 +472,56 @@ def peer_map_print(request: AuthedRequest, person_id: int) -> HttpResponse:
             action=AccessAction.EXPORT,
         )
     centre = pmap.nodes[0].label
+    return _printed(
+        request,
+        pmap,
+        title=f"Peer map of {centre}",
+        about=f"As at {pmap.as_at:%-d %B %Y}, "
+        f"{'one step' if pmap.steps == 1 else 'two steps'} out.",
+        filename=f"peer-map-{person.initials}.svg",
+        person=person,
+    )
+
+
+def _as_file(request: AuthedRequest) -> bool:
+    return request.GET.get("format") == "svg"
+
+
+def _printed(
+    request: AuthedRequest,
+    data: maps.MapData,
+    *,
+    title: str,
+    about: str,
+    filename: str,
+    **page: Any,
+) -> HttpResponse:
+    """A map for a meeting pack (a child's, a peer group's), read by the caller under
+    lasting sight and logged: drawn by the server with what the viewer may see, headed by
+    ``title``, ``about`` (what is on it), the date and who printed it, and a warning; the
+    print page (``page``: the ``person`` or ``group`` whose map it is) or, with
+    ``format=svg``, the drawing alone as the file ``filename``."""
+    as_file = _as_file(request)
     printed = timezone.localtime(clock.now())
     header = [
-        f"Peer map of {centre}",
-        f"As at {pmap.as_at:%-d %B %Y}, {'one step' if pmap.steps == 1 else 'two steps'} out."
-        f" Printed {printed:%-d %B %Y %H:%M} by {request.user}.",
+        title,
+        f"{about} Printed {printed:%-d %B %Y %H:%M} by {request.user}.",
         PRINT_WARNING,
     ]
     context = {
-        "person": person,
-        "m": pmap,
-        "drawing": drawing(pmap, header=header if as_file else None),
+        "m": data,
+        "drawing": drawing(data, header=header if as_file else None),
         "header": header,
-        "label": f"Peer map of {centre}",
+        "label": title,
         "query": request.GET.urlencode(),
+        "print_path": request.path,
         "svg_query": _with_format(request.GET),
+        **page,
     }
     if as_file:
         response = render(request, "peers/map.svg", context, content_type="image/svg+xml")
-        # An SVG may carry script: it is a download only, whatever the initials say.
-        return as_attachment(response, f"peer-map-{person.initials}.svg")
+        # An SVG may carry script: it is a download only, whatever the name says.
+        return as_attachment(response, filename)
     return render(request, "peers/map_print.html", context)
 
 
