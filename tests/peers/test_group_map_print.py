@@ -28,6 +28,9 @@ def _print(client: Client, group: Context, query: dict[str, str]) -> str:
     return b"".join(response).decode()
 
 
+UNNAMED_NOTE = "Members you may not see are shown by their initials."
+
+
 @pytest.mark.parametrize("kind", PRINTS)
 def test_a_viewer_who_sees_every_member_prints_them_all_by_name(world: World, kind: str) -> None:
     """An administrator, who sees every member, prints the group's map (or saves its drawing):
@@ -39,6 +42,7 @@ def test_a_viewer_who_sees_every_member_prints_them_all_by_name(world: World, ki
     assert "Printed" in printed and f"by {world.admin}" in printed
     assert "not a measure of risk" in printed
     assert world.csc_child.full_name in printed and world.yjs_child.full_name in printed
+    assert UNNAMED_NOTE not in printed  # nobody is shown by initials, so it says nothing of them
     assert "#d4351c" in printed  # the relationship, drawn as presenting risk
     event = AccessEvent.objects.get(actor=world.admin, action=AccessAction.EXPORT)
     assert (event.record_type, event.record_id) == ("places.context", str(world.group.pk))
@@ -60,7 +64,7 @@ def test_a_member_the_viewer_may_not_see_is_printed_by_initials_only(
     assert world.yjs_child.family_name not in printed and world.yjs_child.given_name not in printed
     assert world.yjs_child.initials in printed
     if not PRINTS[kind]:
-        assert "not shared with you" in printed
+        assert "not shared with you" in printed and UNNAMED_NOTE in printed
         assert "Relationships among members" in printed
     event = AccessEvent.objects.get(actor=world.social_worker, action=AccessAction.EXPORT)
     assert event.detail["named"] == [world.csc_child.pk]

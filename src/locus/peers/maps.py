@@ -238,6 +238,11 @@ class MapData:
         return sorted(n.person_id for n in self.people if n.named and n.person_id is not None)
 
     @property
+    def anyone_unnamed(self) -> bool:
+        """Whether someone on the map is shown without their name (by initials)."""
+        return any(not n.named for n in self.people)
+
+    @property
     def contexts(self) -> list[MapNode]:
         return [n for n in self.nodes if n.kind in (NodeKind.PLACE, NodeKind.GROUP)]
 
