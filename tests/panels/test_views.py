@@ -227,6 +227,23 @@ def test_an_action_that_builds_on_the_profile(world: World) -> None:
     assert "Builds on: Football" in html
 
 
+def test_an_owner_who_may_not_see_the_young_person_reads_the_action_not_their_strengths(
+    world: World,
+) -> None:
+    """An action's owner reads its own words whether or not they see the young person, but
+    the strengths it builds on are the child's profile, a record shown only to those who see
+    the child: the owner who does not is not told them (as a context plan's action shows)."""
+    meeting = held(world)
+    harmed = item(meeting, "harmed")  # csc_child: the police analyst may not see her
+    talent = add_item(world.social_worker, world.csc_child, kind="talent", text="Football")
+    act(world, harmed, owner=world.police_analyst, builds_on=[talent])
+    page = client_for(world.police_analyst).get(url("panel", meeting.pk)).content.decode()
+    assert "Safety plan with the young person" in page  # the owner reads its words
+    assert "Football" not in page and "Builds on" not in page
+    own = client_for(world.social_worker).get(url("panel", meeting.pk)).content.decode()
+    assert "Builds on: Football" in own
+
+
 def test_the_action_page_logs_the_protective_peer_a_strength_names(world: World) -> None:
     meeting = held(world)
     harmed = item(meeting, "harmed")

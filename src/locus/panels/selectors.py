@@ -277,7 +277,11 @@ def panel_detail(viewer: Worker, meeting: PanelMeeting) -> PanelDetail:
                 shown,
                 not action.on_plan
                 and policies.can_update_action(viewer, action, writable=writable),
-                [b.text for b in action.builds_on.all() if b.ended_on is None] if shown else [],
+                # The young person's strengths are their profile: only for those who see them
+                # (an owner who does not reads the action's words alone).
+                [b.text for b in action.builds_on.all() if b.ended_on is None]
+                if view.visible
+                else [],
             )
         )
     lists = [
