@@ -11,7 +11,7 @@ from django.http import Http404
 
 from locus.access import lookups, scopes
 from locus.access.fields import PersonField
-from locus.access.models import Role, Scope
+from locus.access.models import Role, Scope, Worker
 from locus.access.services import break_glass_request
 from locus.common.errors import NotPermitted
 from locus.common.services import today
@@ -61,6 +61,36 @@ def test_a_holder_cannot_keep_sight_through_a_meeting_of_one_they_share_with_the
     assert not sees(world), "sight outlives the case through a self-made forum share"
     with pytest.raises(Http404):
         lookups.access_person(me, child.pk, shared=True)
+
+
+def test_a_holder_cannot_keep_sight_through_a_meeting_shared_with_their_other_account(
+    world: World,
+) -> None:
+    """A meeting of one person is one whatever the accounts: a worker who brings her child to
+    a meeting, invites another account of hers (the same email, in another team) and minutes
+    both present keeps no sight of the child through that account once the case leaves her."""
+    me, child = world.social_worker, world.csc_child
+    other = make_worker(world.system, team=world.csc_team_b, role=Role.PRACTITIONER)
+    Worker.objects.filter(pk=me.pk).update(email="sam.okafor@example.org")
+    Worker.objects.filter(pk=other.pk).update(email="Sam.Okafor@Example.org")
+    me.refresh_from_db()
+    other.refresh_from_db()
+    meeting = meeting_propose(
+        actor=me,
+        children=[child],
+        purpose="Keep an eye on her",
+        basis=CHILDREN_IN_NEED,
+        invitees=[other],
+    )
+    agree_to_share_everything(me, meeting, child)
+    hold(world, schedule(world, meeting))  # both minuted present; the other account confirms
+
+    allocation = Allocation.objects.current().get(person=child, worker=me)
+    allocation_end(actor=world.team_manager, allocation=allocation, end=today(), reason="Closed")
+
+    assert not scopes.people_visible_to(other).filter(pk=child.pk).exists()
+    with pytest.raises(Http404):
+        lookups.access_person(other, child.pk, shared=True)
 
 
 def test_emergency_sight_neither_names_a_child_in_a_meeting_nor_shares_her(

@@ -139,8 +139,11 @@ def forum_agreements(worker: Worker) -> QuerySet[ShareAgreement]:
     The recorder of the minutes marking someone present grants nothing, and nor does a
     meeting that none of the child's agreeing workers came to. Nor does a worker's own
     agreement: what they bring they see in their own right while they hold the case, and a
-    meeting of one must not keep it for them once the case has left them.
+    meeting of one must not keep it for them once the case has left them; a meeting of one
+    person is one whatever the accounts (another with their email, ``policies.accounts_q``).
     """
+    from locus.access.policies import accounts_q  # policies imports this module
+
     mine = Invitee.objects.filter(
         _confirmed_attendance(), worker=worker, meeting__status=MeetingStatus.HELD
     ).values("meeting_id")
@@ -151,7 +154,7 @@ def forum_agreements(worker: Worker) -> QuerySet[ShareAgreement]:
     )
     return (
         ShareAgreement.objects.filter(child__meeting_id__in=mine)
-        .exclude(agreed_by=worker)
+        .exclude(accounts_q("agreed_by", worker))
         .filter(Exists(agreer_there))
     )
 
