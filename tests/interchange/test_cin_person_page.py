@@ -7,12 +7,12 @@ from typing import Any
 
 from django.urls import reverse
 
-from locus.access.models import Worker
+from locus.access.models import AgencyKind, Worker
 from locus.interchange.cin import CinImporter
 from locus.people.models import Person
 from locus.people.services import allocation_create
 from locus.statutory import codes
-from tests.factories import START, client_for
+from tests.factories import START, client_for, make_agency, make_team, make_worker
 from tests.interchange.cin_files import census, child, episode, write
 
 
@@ -52,6 +52,23 @@ def test_other_workers_get_not_found(admin: Worker, world: Any, tmp_path: Path) 
 def test_a_child_with_no_census_record_has_no_section(world: Any) -> None:
     html = client_for(world.social_worker).get(reverse("person", args=[world.csc_child.pk]))
     assert 'id="children-in-need"' not in html.content.decode()
+
+
+def test_a_worker_whose_role_has_no_legal_status_is_not_told_the_child_was_in_need(
+    admin: Worker, world: Any, tmp_path: Path
+) -> None:
+    """A youth worker holding the child's case sees the child but not their social care
+    status: the page withholds the status without saying whether there is one, so it does not
+    say either that the child has children in need census records (a section only then)."""
+    person = imported(admin, tmp_path, episode("2024-01-15", factors=("1B",)))
+    youth = make_agency(world.system, kind=AgencyKind.YOUTH_SERVICE, name="Youth Service")
+    worker = make_worker(world.system, team=make_team(world.system, agency=youth))
+    allocation_create(actor=world.system, person=person, worker=worker, start=START)
+    response = client_for(worker).get(reverse("person", args=[person.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="children-in-need"' not in html and "Children in need" not in html
+    assert 'id="legal-status"' in html  # the status's own section, withheld as before
 
 
 def test_every_extra_familial_factor_is_a_dfe_factor_with_words() -> None:

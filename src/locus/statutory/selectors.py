@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from locus.access.fields import PersonField
 from locus.access.models import Worker
 from locus.people.models import Person
+from locus.people.selectors import visible_fields
 from locus.statutory import codes
 from locus.statutory.models import CINEpisode
 
@@ -32,7 +34,12 @@ class EpisodeRow:
 def cin_for(viewer: Worker, person: Person) -> list[EpisodeRow]:
     """The child's CIN episodes, newest first, with their assessments' factors (those
     naming harm outside the family flagged) and plans. Four queries, whatever the number.
-    The caller has checked that the viewer may see the child's page."""
+    The caller has checked that the viewer may see the child's page, and attached the fields
+    they see (``people.selectors.with_fields``): a census record is the detail of the child's
+    social care status, so a viewer who may not see the status is given none (not even that
+    there are some: the page withholds the status without saying whether there is one)."""
+    if PersonField.LEGAL_STATUS not in visible_fields(person):
+        return []
     episodes = (
         CINEpisode.objects.filter(person=person)
         .prefetch_related("assessments", "enquiries", "cp_plans")
