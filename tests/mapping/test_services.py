@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from locus.audit.models import ChangeAction, ChangeEvent
 from locus.common import clock
@@ -31,7 +32,14 @@ from locus.mapping.services import (
 )
 from locus.places.models import ContextKind
 from locus.sharing.vocab import CHILDREN_IN_NEED, Basis
-from tests.factories import World, changes_for, last_change, make_context, nothing_written
+from tests.factories import (
+    World,
+    changes_for,
+    client_for,
+    last_change,
+    make_context,
+    nothing_written,
+)
 from tests.mapping.helpers import (
     MEETING_MODELS,
     PURPOSE,
@@ -475,6 +483,21 @@ def test_only_organisers_and_attendees_agree_interventions(world: World) -> None
     add_intervention(world, meeting, actor=world.yjs_worker)  # attended
 
 
+def test_the_it_administrator_neither_agrees_nor_records_interventions(world: World) -> None:
+    """The IT administrator organises any meeting (schedules, invites, cancels, closes) but
+    writes no casework: agreeing work with a child, or recording it done or stopped (the step
+    before the meeting may close), is for those who work cases, as on a context plan."""
+    meeting = held_meeting(world)
+    with nothing_written(*MEETING_MODELS), pytest.raises(NotPermitted):
+        add_intervention(world, meeting, actor=world.admin)
+    item = add_intervention(world, meeting)
+    with nothing_written(*MEETING_MODELS), pytest.raises(NotPermitted):
+        intervention_update(actor=world.admin, intervention=item, status="stopped", note="Tidy")
+    page = client_for(world.admin).get(reverse("meeting", args=[meeting.pk])).content.decode()
+    assert reverse("intervention-add", args=[meeting.pk]) not in page
+    assert reverse("intervention-update", args=[meeting.pk, item.pk]) not in page
+
+
 def test_updates_keep_history_and_move_forward_only(world: World) -> None:
     meeting = held_meeting(world)
     item = add_intervention(world, meeting)
@@ -537,7 +560,7 @@ def test_a_bad_update_names_the_field_and_writes_nothing(
         ("yjs_worker", True),  # the owner
         ("social_worker", True),  # the proposer
         ("team_manager", True),  # manages the proposer
-        ("admin", True),
+        ("admin", False),  # an organiser, but recording the work done is casework
         ("teammate", False),
         ("police_analyst", False),
     ],

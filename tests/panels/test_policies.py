@@ -9,7 +9,9 @@ import pytest
 from django.http import Http404
 
 from locus.access import panel_meetings as policies
+from locus.common.errors import NotPermitted
 from locus.panels.selectors import panel_detail, visible_item_ids
+from locus.panels.services import panel_action_update
 from tests.factories import World, client_for, make_person, make_worker
 from tests.mapping.helpers import hold as hold_meeting
 from tests.mapping.helpers import propose as propose_meeting
@@ -238,3 +240,20 @@ def test_break_glass_reads_a_panel_s_discussion_of_the_child_but_does_not_write_
     item_discussion_record(
         actor=world.police_analyst, item=item(meeting, "harming"), discussion="Police update"
     )
+
+
+def test_the_it_administrator_neither_agrees_nor_records_a_panel_s_actions(world: World) -> None:
+    """The IT administrator organises any panel but writes no casework: agreeing an action on
+    a young person, or recording it done or stopped, is for those who work cases."""
+    meeting = held(world)
+    harmed = item(meeting, "harmed")
+    assert not policies.can_add_action(world.admin, meeting)
+    with pytest.raises(NotPermitted):
+        act(world, harmed, actor=world.admin)
+    action = act(world, harmed)
+    assert not policies.can_update_action(world.admin, action)
+    with pytest.raises(NotPermitted):
+        panel_action_update(actor=world.admin, action=action, status="stopped", note="Tidy")
+    client = client_for(world.admin)
+    assert client.get(url("panel-item-action", meeting.pk, harmed.pk)).status_code == 404
+    assert client.get(url("panel-action-update", meeting.pk, action.pk)).status_code == 404

@@ -20,7 +20,8 @@ attendance; ``access/RULES.md`` describes both.
   with. Not an invitee who never confirmed, nor a manager of an invitee's team, who may
   still open the meeting; an invitee reads a document they added themselves.
 * Interventions are agreed by an organiser or a worker who attended, and are
-  updated by their owner, the owner's team manager, or an organiser.
+  updated by their owner, the owner's team manager, or an organiser: each one who works
+  cases (``context_cases.works_cases``), never the IT administrator.
 * Only a child's case holder (a worker with an open allocation) or a manager of
   the holding team agrees to bring the child, and what to share: never the
   proposer as such, nor an administrator.
@@ -34,6 +35,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from locus.access import policies, scopes
+from locus.access.context_cases import works_cases
 from locus.access.lookups import one_or_404
 from locus.access.models import Role, Worker
 from locus.access.policies import CASEWORK_ROLES, is_administrator
@@ -176,6 +178,10 @@ def can_add_decision(worker: Worker, meeting: Meeting) -> bool:
 
 
 def can_add_intervention(worker: Worker, meeting: Meeting) -> bool:
+    """An organiser or a worker who attended, who works cases: agreeing work with a child or
+    a group is casework, which the IT administrator (an organiser) does not do."""
+    if not works_cases(worker):
+        return False
     if is_organiser(worker, meeting):
         return True
     invitation = _invitation(worker, meeting)
@@ -194,8 +200,10 @@ def can_update_intervention(worker: Worker, intervention: Intervention) -> bool:
 
 def updates_interventions_like(worker: Worker, intervention: Intervention) -> bool:
     """Who updates an intervention they may read: its owner, the owner's team manager, or one
-    of the meeting's organisers (a page that already knows what the worker reads asks this)."""
-    if not worker.is_active:
+    of the meeting's organisers (a page that already knows what the worker reads asks this),
+    who works cases: recording the work done or stopped is casework (and the step before the
+    meeting may close), never the IT administrator's, as for a context plan's action."""
+    if not (worker.is_active and works_cases(worker)):
         return False
     return (
         intervention.owner_id == worker.pk

@@ -18,7 +18,8 @@
   actions are agreed by an organiser or a worker who attended, and updated by
   their owner (whether or not they see its young person: they read only the
   action's words), or by the owner's team manager or an organiser who may write
-  about its item (:func:`can_write_item`), as agreeing one needs.
+  about its item (:func:`can_write_item`), as agreeing one needs. Agreeing and updating
+  are casework: never by the IT administrator, though an organiser.
 * Sight of the *people* on the agenda is not given by the panel: each item about
   a person follows the viewer's own sight of that person (``access/scopes.py``),
   and a person the viewer may not see is "a child not shared with you, held by <worker>, <team>".
@@ -32,6 +33,7 @@ from collections.abc import Collection
 from django.db.models import Q, QuerySet
 
 from locus.access import scopes
+from locus.access.context_cases import works_cases
 from locus.access.lookups import one_or_404
 from locus.access.meetings import calls_meetings, is_invitable
 from locus.access.models import Role, Worker
@@ -142,6 +144,10 @@ def can_add_general_decision(worker: Worker, meeting: PanelMeeting) -> bool:
 
 
 def can_add_action(worker: Worker, meeting: PanelMeeting) -> bool:
+    """An organiser or a worker who attended, who works cases: agreeing work is casework, which
+    the IT administrator (an organiser) does not do, as on a context plan."""
+    if not works_cases(worker):
+        return False
     return is_organiser(worker, meeting) or (
         worker.is_active and _attendance(worker, meeting) == Attendance.ATTENDED
     )
@@ -158,8 +164,9 @@ def can_update_action(
     person: they read the action's words alone, never the item's, and giving work is not a
     way in (a context plan's action owner is the same, ``context_cases.access_own_action``).
     ``writable``: the ids of the items the worker may write about, when the page has them
-    (``panels.selectors.item_sight``)."""
-    if not worker.is_active:
+    (``panels.selectors.item_sight``). Never one who does not work cases (the IT
+    administrator, an organiser): recording work done or stopped is casework."""
+    if not (worker.is_active and works_cases(worker)):
         return False
     if action.owner_id == worker.pk:
         return True

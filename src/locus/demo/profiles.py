@@ -34,6 +34,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from locus.access.models import Worker
+from locus.access.panel_meetings import can_write_item
 from locus.access.selectors import visible_person_ids
 from locus.access.services import system_worker
 from locus.casework.models import CaseStatus, ContextPlan, PlanStatus
@@ -464,8 +465,11 @@ def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]
     )
     due = today() + dt.timedelta(days=28)
     owner = next((w for w in others if w.agency_id == move.to_school.responsible_agency_id), sw)
+    # Those who attended agree the actions (the administrator sets an agenda, never casework):
+    # on the young person, one of them who may write about him.
+    writer = next(w for w in (manager, sw, *others) if can_write_item(w, harming))
     panel_action_add(
-        actor=admin,
+        actor=writer,
         item=harming,
         description="Weekly sessions with a youth worker, using his bike-fixing as the way in",
         owner=sw,
@@ -473,7 +477,7 @@ def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]
         builds_on=strengths,
     )
     panel_action_add(
-        actor=admin,
+        actor=manager,
         item=school,
         description="Staff on the corridors at every changeover; review the lockers area",
         owner=owner,
