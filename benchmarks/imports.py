@@ -287,6 +287,7 @@ def importer_worker() -> Any:
         role=Role.ADMINISTRATOR,
         scope=Scope.ALL,
         password=None,
+        email="bench-importer@bench.example",
         job_title="Data team",
     )
 

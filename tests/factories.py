@@ -89,16 +89,21 @@ def make_worker(
     first_name: str = "Test",
     last_name: str = "Worker",
     password: str | None = None,
+    email: str = "",
 ) -> Worker:
+    """A worker with a work email of their own (``{username}@workers.example`` unless
+    ``email`` gives one), as every account has."""
+    username = username or f"worker{next(_serial)}"
     return worker_create(
         actor=actor,
-        username=username or f"worker{next(_serial)}",
+        username=username,
         first_name=first_name,
         last_name=last_name,
         team=team,
         role=role,
         scope=scope,
         password=password,
+        email=email or f"{username}@workers.example",
     )
 
 

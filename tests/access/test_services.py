@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from locus.access.models import Agency, AgencyKind, Role, Scope, Team, Worker
+from locus.access.selectors import without_email
 from locus.access.services import (
+    EMAIL_NEEDED,
     SYSTEM_USERNAME,
     agency_create,
     system_worker,
@@ -130,6 +132,7 @@ def test_worker_create_gives_each_role_its_default_scope(
         last_name="W",
         team=team,
         role=role,
+        email=f"new.{role}@workers.example",
     )
     assert worker.scope == scope
     assert worker.is_staff is worker.is_superuser is (role == Role.ADMINISTRATOR)
@@ -146,6 +149,7 @@ def test_worker_create_with_password_is_audited_without_the_hash(world: World) -
         role=Role.PRACTITIONER,
         scope=Scope.OWN,
         password=GOOD_PASSWORD,
+        email="nadia.worker@workers.example",
     )
     worker.refresh_from_db()
     assert worker.check_password(GOOD_PASSWORD)
@@ -286,5 +290,24 @@ def test_a_second_account_with_the_same_email_is_refused(world: World) -> None:
         make("sam2", " Sam.Okafor@EXAMPLE.org ")
     assert list(exc.value.errors) == ["email"]
     assert not Worker.objects.filter(username="sam2").exists()
-    make("pat", "")
-    make("pat2", "")  # no email: nobody's
+
+
+@pytest.mark.parametrize("email", ["", "   "])
+def test_worker_create_refuses_an_account_without_a_work_email(world: World, email: str) -> None:
+    """Every account a person signs in with has their work email: separation of duties tells
+    one person's accounts apart by it. Was: an account could be made without one, compared
+    only with itself, and a person's second account so made signed off their own work."""
+    fields = {"username": "no_email", "first_name": "N", "last_name": "E", "email": email}
+    with nothing_written(Worker), pytest.raises(ValidationFailed) as exc:
+        worker_create(actor=world.admin, team=world.csc_team_a, role=Role.MANAGER, **fields)
+    assert list(exc.value.errors) == ["email"]
+    assert exc.value.errors["email"] == [EMAIL_NEEDED]
+    assert "work email" in EMAIL_NEEDED
+
+
+def test_the_system_account_alone_has_no_email(world: World) -> None:
+    """The command line's account signs in nowhere; it is made without an email, and is not
+    among the accounts the admin site and the system check name for having none."""
+    system = system_worker()
+    assert system.email == "" and not system.has_usable_password()
+    assert not without_email(Worker.objects.all()).exists()

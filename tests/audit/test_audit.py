@@ -146,6 +146,7 @@ def test_password_hashes_never_appear_in_the_trail(world: World) -> None:
         team=world.csc_team_a,
         role=Role.PRACTITIONER,
         password=PASSWORD,
+        email="hash.check@workers.example",
     )
     worker_set_password(actor=world.admin, worker=worker, password=PASSWORD + "-new")
     worker.refresh_from_db()

@@ -389,6 +389,7 @@ def test_a_manager_account_made_by_the_administrator_cannot_take_a_sign_off(
         team=world.csc_team_a,
         role=Role.MANAGER,
         password=None,
+        email="it.alt@workers.example",
     )
     case = submitted_case(world)
     asked = SignOffRequest.objects.get(case=case, subject="assessment")

@@ -128,6 +128,7 @@ def test_importing_the_valid_records_adds_the_census_to_the_demo_children(
         last_name="Team",
         team=None,
         role=Role.ADMINISTRATOR,
+        email="returns.admin@workers.example",
     )
     report = CinImporter().apply(returns.cin, by=admin, valid_only=True)
     assert report.details["written"] is True

@@ -152,6 +152,7 @@ def e2e_worker(system: Any, username: str, name: str, team: Any, role: str = "pr
         team=team,
         role=role,
         password=PASSWORD,
+        email=f"{username}@workers.example",
     )
 
 

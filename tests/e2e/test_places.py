@@ -112,6 +112,7 @@ def test_a_merged_home_whose_kept_record_is_out_of_sight_says_only_that(
         team=None,
         role="administrator",
         scope="all",
+        email="adm@workers.example",
     )
     mine = context_create(actor=worker, kind="home", name="Family home of J.T.")
     kept = context_create(actor=system, kind="home", name="Family home of J.T. (kept)")

@@ -36,6 +36,7 @@ def test_a_dsl_adds_a_pupil_and_records_a_leaver(
         role="practitioner",
         scope="agency",
         password=PASSWORD,
+        email="dsl@workers.example",
     )
     school = context_create(
         actor=system, kind="school", name="Millfields Academy", responsible_agency=trust

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import BooleanField, Case, Value, When
+from django.db.models import BooleanField, Case, QuerySet, Value, When
+from django.db.models.functions import Trim
 
 from locus.access import scopes
-from locus.access.models import Agency, Worker
+from locus.access.models import SYSTEM_USERNAME, Agency, Worker
 from locus.common.queries import ids_among
 from locus.places.models import ContextKind
 
@@ -83,3 +84,11 @@ def withhold_unseen_places(
 def all_agencies() -> list[Agency]:
     """Every agency, by name: reference data any worker may read (an agency names no child)."""
     return list(Agency.objects.order_by("name"))
+
+
+def without_email(workers: QuerySet[Worker]) -> QuerySet[Worker]:
+    """Those of ``workers`` with no work email, made before every account had one: separation
+    of duties compares each only with itself (``policies.same_person``). Not the system
+    account, which nobody signs in with."""
+    bare = workers.alias(bare_email=Trim("email")).filter(bare_email="")
+    return bare.exclude(username=SYSTEM_USERNAME)

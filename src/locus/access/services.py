@@ -131,7 +131,9 @@ def worker_create(
     job_title: str = "",
     phone: str = "",
 ) -> Worker:
-    """Create a worker. Everyone but an administrator must belong to a team."""
+    """Create a worker. Everyone but an administrator must belong to a team, and everyone has
+    their work email (``EMAIL_NEEDED``; only ``system_worker``, which nobody signs in with, is
+    made without one)."""
     permitted(can_manage_workers, actor)
     username = username.strip()
     problems = Problems()
@@ -148,6 +150,7 @@ def worker_create(
         "Choose the worker's team",
     )
     email = email.strip()
+    problems.check(bool(email), "email", EMAIL_NEEDED)
     problems.check(not email_held_by_another(email), "email", EMAIL_HELD)
     worker = Worker(
         username=username,
@@ -183,6 +186,15 @@ def worker_create(
 EMAIL_HELD = (
     "Another account has this email: a person has one account (change or deactivate that "
     "one instead)"
+)
+
+
+#: Every account a person signs in with has their work email: an account without one is
+#: compared only with itself (``policies.same_person``), so a second account made without an
+#: email would escape separation of duties.
+EMAIL_NEEDED = (
+    "Enter the worker's work email: Locus tells one person's accounts apart by it (a second "
+    "account must not sign off, approve or review the first one's work)"
 )
 
 

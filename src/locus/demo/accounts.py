@@ -105,6 +105,12 @@ DEMO_USERNAMES = frozenset(a.username for a in DEMO_ACCOUNTS)
 _DEMO = {a.username: a for a in DEMO_ACCOUNTS}
 
 
+def demo_email(username: str) -> str:
+    """A demo worker's work email, invented as they are (every account has one:
+    ``access.services.EMAIL_NEEDED``); ``.example`` is a domain no mail reaches."""
+    return f"{username}@demo.example"
+
+
 def ensure_demo_accounts(password: str) -> list[tuple[str, str]]:
     """Give every demo persona ``password``; returns ``(username, description)`` pairs.
 
@@ -144,6 +150,7 @@ def ensure_demo_accounts(password: str) -> list[tuple[str, str]]:
                     team=None,
                     role=role,
                     password=password,
+                    email=demo_email(account.username),
                     job_title=account.who,
                 )
             elif not worker.has_usable_password() or not _holds(worker, password, checked):

@@ -7,7 +7,7 @@ from typing import TypedDict
 from locus.access.models import Role, Scope, Worker
 from locus.access.services import agency_create, team_create, worker_create
 from locus.demo import borough, names
-from locus.demo.accounts import _DEMO, DEMO_USERNAMES
+from locus.demo.accounts import _DEMO, DEMO_USERNAMES, demo_email
 from locus.demo.steps.base import Base, _ascii, _pick
 
 
@@ -50,7 +50,13 @@ class Organisations(Base):
             names = _Names(username=username, first_name=first_name, last_name=last_name)
         team = self.teams[team_key] if team_key else None
         worker = worker_create(
-            actor=self.system, team=team, role=role, scope=scope, job_title=job_title, **names
+            actor=self.system,
+            team=team,
+            role=role,
+            scope=scope,
+            job_title=job_title,
+            email=demo_email(names["username"]),
+            **names,
         )
         if team_key and names["username"] not in DEMO_USERNAMES:
             # Demo personas get exactly the caseloads chosen for them, nothing at random.
