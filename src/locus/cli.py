@@ -4,7 +4,7 @@
                     demo accounts and serve the site on 127.0.0.1
 ``locus serve``     serve what is in the data folder (with a worker, as ``locus demo``)
 ``locus migrate``   create or update the database
-``locus createadmin``  add an administrator account
+``locus createadmin --email ADDRESS``  add an administrator account (their work email needed)
 ``locus notify-due``  remind workers of reviews and actions falling due (once a day)
 ``locus purge``     list what the retention rules say is due (a dry run); with --confirm,
                     purge it (once a day: docs/retention.md)
@@ -346,6 +346,9 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     # second factor is offered there, not required (unless LOCUS_REQUIRE_OTP says so).
     # Set before the settings load, which read it.
     os.environ.setdefault("LOCUS_REQUIRE_OTP", "0")
+    # Its accounts' work emails are invented (name@demo.example): no notification is emailed
+    # to them unless LOCUS_NOTIFICATION_EMAIL says so.
+    os.environ.setdefault("LOCUS_NOTIFICATION_EMAIL", "0")
     folder = setup_django()
     from django.core.exceptions import ValidationError
 
@@ -450,10 +453,30 @@ def cmd_migrate(args: argparse.Namespace, out: TextIO) -> int:
     call_command("migrate", interactive=False, stdout=out)
     call_command("createcachetable", stdout=out)  # the shared cache's table (settings.CACHES)
     print(f"Database in {folder} is up to date.", file=out)
+    warn_of_accounts()
     return 0
 
 
+def warn_of_accounts() -> None:
+    """The database's system checks (``access.checks``: accounts without a work email), on
+    stderr; they warn, and stop nothing."""
+    from django.core import checks
+
+    for found in checks.run_checks(tags=[checks.Tags.database], databases=["default"]):
+        print(f"Warning: {found.msg}\n  {found.hint or ''}".rstrip(), file=sys.stderr)
+
+
+#: ``locus createadmin`` without ``--email``: an administrator is a person who signs in.
+ADMIN_EMAIL_NEEDED = (
+    "Not created: give the administrator's work email (--email name@example.org). Locus "
+    "tells one person's accounts apart by it: every account a person signs in with has one."
+)
+
+
 def cmd_createadmin(args: argparse.Namespace, out: TextIO) -> int:
+    if not (args.email or "").strip():  # before a password is asked for, or anything written
+        print(ADMIN_EMAIL_NEEDED, file=sys.stderr)
+        return 2
     setup_django()
     migrate()
     from locus.access.models import Role
@@ -470,6 +493,7 @@ def cmd_createadmin(args: argparse.Namespace, out: TextIO) -> int:
             team=None,
             role=Role.ADMINISTRATOR,
             password=password,
+            email=args.email,
             job_title="Administrator",
         )
     except ValidationFailed as exc:
@@ -612,6 +636,7 @@ def cmd_bench_pages(args: argparse.Namespace, out: TextIO) -> int:
     # Its own data folder unless told otherwise: the borough is built once and reused.
     os.environ.setdefault("LOCUS_DATA_DIR", f"locus-bench-data/pages-{args.people}-{args.seed}")
     os.environ.setdefault("LOCUS_REQUIRE_OTP", "0")  # its clients sign in without a second factor
+    os.environ.setdefault("LOCUS_NOTIFICATION_EMAIL", "0")  # the demo's invented addresses
     setup_django()
     return int(
         found.pages.main(
@@ -676,6 +701,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--username", default="administrator")
     admin.add_argument("--first-name", default="")
     admin.add_argument("--last-name", default="")
+    admin.add_argument("--email", help="the administrator's work email (needed)")
     admin.set_defaults(handler=cmd_createadmin)
 
     notify_due = sub.add_parser(

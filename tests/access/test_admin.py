@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
 from locus.access.models import Role, Scope, Worker
-from locus.access.services import worker_set_password
+from locus.access.services import EMAIL_NEEDED, worker_set_password
 from locus.audit.models import ChangeEvent
-from tests.factories import World, changes_for, make_worker
+from tests.factories import World, changes_for, make_worker, nothing_written
 
 PASSWORD = "admin-set-password-42"
 
@@ -140,11 +142,83 @@ def test_the_admin_site_refuses_an_email_another_account_has(
         "date_joined_0": "2026-01-05",
         "date_joined_1": "09:00:00",
     }
+    email = worker.email
     page = admin_client.post(url, form)
     assert page.status_code == 200 and "Another account has this email" in page.content.decode()
     worker.refresh_from_db()
-    assert worker.email == ""
+    assert worker.email == email
     form["email"] = "sam@example.org"
     assert admin_client.post(url, form).status_code == 302
     worker.refresh_from_db()
     assert worker.email == "sam@example.org"
+
+
+ADD = "/admin/access/worker/add/"
+
+
+def _errors(page: Any) -> dict:
+    """What the admin site's form said was wrong, field by field."""
+    return dict(page.context["adminform"].form.errors)
+
+
+def _change_form(worker: Worker, **changes: str) -> dict:
+    """The admin site's change form for ``worker`` as it stands, with ``changes``."""
+    form = {
+        "username": worker.username,
+        "first_name": worker.first_name,
+        "last_name": worker.last_name,
+        "email": worker.email,
+        "team": worker.team_id or "",
+        "role": worker.role,
+        "scope": worker.scope,
+        "is_active": "on",
+        "date_joined_0": "2026-01-05",
+        "date_joined_1": "09:00:00",
+    }
+    return {**form, **changes}
+
+
+def test_the_admin_site_adds_no_account_without_a_work_email(
+    world: World, admin_client: Client
+) -> None:
+    """An administrator adding an account is asked for the worker's work email, and an account
+    without one is not added (separation of duties tells a person's accounts apart by it).
+    Was: the add form asked only for a username and a password."""
+    assert 'name="email"' in admin_client.get(ADD).content.decode()
+    form = {"username": "new.worker", "usable_password": "false", "email": "  "}
+    with nothing_written(Worker):
+        page = admin_client.post(ADD, form)
+    assert page.status_code == 200 and _errors(page) == {"email": [EMAIL_NEEDED]}
+    assert admin_client.post(ADD, {**form, "email": "new.worker@example.org"}).status_code == 302
+    assert Worker.objects.get(username="new.worker").email == "new.worker@example.org"
+
+
+def test_the_admin_site_does_not_clear_a_work_email(world: World, admin_client: Client) -> None:
+    """A worker's email, once given, is not cleared on the admin site: the account would then
+    be compared only with itself. Was: the change form saved it blank."""
+    worker = world.social_worker
+    url = f"/admin/access/worker/{worker.pk}/change/"
+    page = admin_client.post(url, _change_form(worker, email=""))
+    assert page.status_code == 200 and _errors(page) == {"email": [EMAIL_NEEDED]}
+    assert Worker.objects.get(pk=worker.pk).email == "social_worker@workers.example"
+
+
+def test_an_account_made_without_an_email_keeps_working_and_is_listed_until_it_has_one(
+    world: World, admin_client: Client
+) -> None:
+    """An account made before every account had an email is not locked out: it may still be
+    saved (deactivated, say) as it is, and the worker list's "No work email" filter lists it,
+    and only it, until an administrator gives it one. Was: no filter found them."""
+    worker = world.teammate
+    Worker.objects.filter(pk=worker.pk).update(email="")
+    listed = admin_client.get("/admin/access/worker/?email=none")
+    assert "No work email" in listed.content.decode()
+    assert [w.pk for w in listed.context["cl"].result_list] == [worker.pk]
+    url = f"/admin/access/worker/{worker.pk}/change/"
+    form = _change_form(Worker.objects.get(pk=worker.pk), is_active="")
+    assert admin_client.post(url, form).status_code == 302
+    assert not Worker.objects.get(pk=worker.pk).is_active
+    form["email"] = "teammate@example.org"
+    assert admin_client.post(url, form).status_code == 302
+    listed = admin_client.get("/admin/access/worker/?email=none")
+    assert list(listed.context["cl"].result_list) == []

@@ -131,6 +131,35 @@ def test_demo_refuses_a_weak_password_before_writing_anything(data_dir, capsys):
     assert not (data_dir / cli.PASSWORD_FILE).exists()
 
 
+def test_createadmin_needs_the_administrators_work_email(data_dir, monkeypatch, capsys):
+    """An administrator is a person who signs in, so has a work email (separation of duties
+    tells one person's accounts apart by it): without --email nothing is made, and the
+    message says what to give. Was: the administrator was made without one."""
+    from locus.access.models import Worker
+
+    monkeypatch.setenv("LOCUS_ADMIN_PASSWORD", "river-otter-lantern-7")
+    code, _ = run("createadmin", "--username", "ops.admin")
+    assert code == 2
+    assert "give the administrator's work email (--email " in capsys.readouterr().err
+    assert not Worker.objects.filter(username="ops.admin").exists()
+    code, text = run("createadmin", "--username", "ops.admin", "--email", "ops@example.org")
+    assert (code, text) == (0, "Administrator 'ops.admin' created.\n")
+    assert Worker.objects.get(username="ops.admin").email == "ops@example.org"
+
+
+def test_migrate_warns_of_the_accounts_without_a_work_email(data_dir, capsys):
+    """``locus migrate`` (run on every upgrade) names the active accounts made before every
+    account had a work email, and still migrates. Was: nothing said so."""
+    from locus.access.models import Worker
+
+    Worker.objects.create(username="old.account", password="!")
+    code, text = run("migrate")
+    assert code == 0 and "is up to date" in text
+    err = capsys.readouterr().err
+    assert "Warning: 1 active account has no work email: old.account." in err
+    assert "filter 'No work email'" in err
+
+
 def test_memorable_passwords_pass_the_validators():
     from django.contrib.auth.password_validation import validate_password
 

@@ -7,15 +7,17 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from locus.access.models import Agency, Role, Scope, Team, Worker
+from locus.access.selectors import without_email
 from locus.access.services import (
     EMAIL_HELD,
+    EMAIL_NEEDED,
     email_held_by_another,
     password_recorded,
     sessions_end,
@@ -104,20 +106,71 @@ def password_form_recorded(
     return response
 
 
-class WorkerChangeForm(UserChangeForm):
+def _work_email(form: forms.ModelForm, required: bool) -> str:
+    """The email a worker form was given: asked for when ``required``
+    (``access.services.EMAIL_NEEDED``), and no other account's (``EMAIL_HELD``)."""
+    email = str(form.cleaned_data.get("email") or "").strip()
+    if required and not email:
+        raise forms.ValidationError(EMAIL_NEEDED)
+    if email_held_by_another(email, form.instance.pk):
+        raise forms.ValidationError(EMAIL_HELD)
+    return email
+
+
+class WorkerAddForm(AdminUserCreationForm):
+    """The admin site's new account: a username and the worker's work email, as
+    ``worker_create`` asks (one person, one account)."""
+
+    email = forms.EmailField(label="Work email", error_messages={"required": EMAIL_NEEDED})
+
     def clean_email(self) -> str:
-        """One person, one account (``access.services.EMAIL_HELD``)."""
-        email = str(self.cleaned_data.get("email") or "").strip()
-        if email_held_by_another(email, self.instance.pk):
-            raise forms.ValidationError(EMAIL_HELD)
-        return email
+        return _work_email(self, required=True)
+
+
+class WorkerChangeForm(UserChangeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # An email once given is not cleared: the account would then be compared only with
+        # itself. An account made before every account had one may still be saved without
+        # (deactivated, say); it is listed under "No work email" until it has one.
+        self.had_email = bool(self.instance.email.strip())
+
+    def clean_email(self) -> str:
+        """One person, one account (``access.services.EMAIL_HELD``, ``EMAIL_NEEDED``)."""
+        return _work_email(self, required=self.had_email)
+
+
+class WithoutEmailFilter(admin.SimpleListFilter):
+    """The accounts that separation of duties cannot tell from another account of the same
+    person: made before every account had a work email (``access.checks``)."""
+
+    title = "work email"
+    parameter_name = "email"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("none", "No work email")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "none":
+            return without_email(queryset)
+        return queryset
 
 
 @admin.register(Worker)
 class WorkerAdmin(AuditedAdmin, UserAdmin):
     form = WorkerChangeForm
+    add_form = WorkerAddForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
     list_display = ("username", "first_name", "last_name", "team", "role", "scope", "is_active")
-    list_filter = ("role", "scope", "is_active", "team__agency")
+    list_filter = ("role", "scope", "is_active", "team__agency", WithoutEmailFilter)
     list_select_related = ("team__agency",)
     # Access to this admin follows role and scope (policies.is_administrator); Django's
     # own flags are kept in step on save and never edited by hand, and groups and
