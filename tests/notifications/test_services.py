@@ -112,6 +112,8 @@ def test_no_email_once_turned_off_nor_without_an_address(
 ) -> None:
     world.team_manager.email = "tess.manager@example.org"
     world.team_manager.save()
+    world.teammate.email = ""  # an account made before every account had an email
+    world.teammate.save()
     with transaction.atomic():
         services.email_preference_set(actor=world.team_manager, email=False)
     with django_capture_on_commit_callbacks(execute=True):
