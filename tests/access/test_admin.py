@@ -123,6 +123,18 @@ def test_an_administrator_does_not_set_their_own_role_scope_team_or_status(
     assert 'name="role"' in page and 'name="team"' in page
 
 
+def test_an_administrator_does_not_set_the_role_of_their_own_other_account(
+    world: World, admin_client: Client
+) -> None:
+    """An account of the administrator's made before one person had one account (the same
+    email) is theirs too: they do not make it a team's manager; another administrator may."""
+    mine = make_worker(world.system, team=world.csc_team_a, role=Role.PRACTITIONER)
+    Worker.objects.filter(pk=mine.pk).update(email=world.admin.email.upper())
+    page = admin_client.get(f"/admin/access/worker/{mine.pk}/change/").content.decode()
+    for field in ("team", "role", "scope", "is_active"):
+        assert f'name="{field}"' not in page, field
+
+
 def test_the_admin_site_refuses_an_email_another_account_has(
     world: World, admin_client: Client
 ) -> None:

@@ -14,6 +14,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from locus.access.models import Agency, Role, Scope, Team, Worker
+from locus.access.policies import same_person
 from locus.access.selectors import without_email
 from locus.access.services import (
     EMAIL_HELD,
@@ -193,7 +194,7 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
         fixed = super().get_readonly_fields(request, obj)
-        if obj is not None and obj.pk == request.user.pk:
+        if isinstance(obj, Worker) and same_person(obj, _actor(request)):
             return (*fixed, *self.OWN_ACCOUNT_FIXED)
         return fixed
 
