@@ -84,19 +84,29 @@ def _no_file_made(page: Any, downloads: list[Any], errors: list[str]) -> None:
     assert downloads == []
 
 
+def _refused_offering(
+    page: Any, live_server: Any, path: str, *, print_path: str = "print/"
+) -> tuple[Any, list[str]]:
+    """Signed in as the social worker on the map at ``path``, the PNG button is pressed: the
+    refusal says why and offers the print page (``path`` + ``print_path``), and no file is
+    made. Returns the offered link and the page's script errors, as they go on."""
+    sign_in(page, live_server.url, "sw", path)
+    refusal, downloads, errors = _press_download(page)
+    expect(refusal).to_contain_text("names a child you see only through emergency access")
+    expect(refusal).to_contain_text("print the map or download it as an SVG file")
+    instead = refusal.get_by_role("link", name="Print or download the map for a meeting")
+    assert path + print_path in instead.get_attribute("href")
+    _no_file_made(page, downloads, errors)
+    return instead, errors
+
+
 def test_the_peer_maps_png_is_refused_with_the_print_page_offered_instead(
     page: Any, live_server: Any, emergency: Emergency
 ) -> None:
     """On Jordan's peer map, which names Casey while the emergency lasts, the PNG button says
     why no image is made and links to the print page, whose map and SVG file show Casey by
     initials; no file is downloaded."""
-    sign_in(page, live_server.url, "sw", f"/people/{emergency.child.pk}/peer-map/")
-    refusal, downloads, errors = _press_download(page)
-    expect(refusal).to_contain_text("names a child you see only through emergency access")
-    expect(refusal).to_contain_text("print the map or download it as an SVG file")
-    instead = refusal.get_by_role("link", name="Print or download the map for a meeting")
-    assert f"/people/{emergency.child.pk}/peer-map/print/" in instead.get_attribute("href")
-    _no_file_made(page, downloads, errors)
+    _refused_offering(page, live_server, f"/people/{emergency.child.pk}/peer-map/")
 
 
 def test_the_group_maps_png_is_refused_with_its_print_page_offered_instead(
@@ -107,13 +117,9 @@ def test_the_group_maps_png_is_refused_with_its_print_page_offered_instead(
     does; no file is downloaded. The print page, titled, dated and signed, shows Casey only
     by initials, as a person not shared with her, is logged as an export naming Jordan alone,
     and passes axe; the emergency's banner, which names Casey, is not printed."""
-    sign_in(page, live_server.url, "sw", f"/groups/{emergency.group.pk}/")
-    refusal, downloads, errors = _press_download(page)
-    expect(refusal).to_contain_text("names a child you see only through emergency access")
-    expect(refusal).to_contain_text("print the map or download it as an SVG file")
-    instead = refusal.get_by_role("link", name="Print or download the map for a meeting")
-    assert f"/groups/{emergency.group.pk}/map/print/" in instead.get_attribute("href")
-    _no_file_made(page, downloads, errors)
+    instead, errors = _refused_offering(
+        page, live_server, f"/groups/{emergency.group.pk}/", print_path="map/print/"
+    )
 
     with page.expect_navigation():
         instead.click()
