@@ -121,7 +121,9 @@ def test_a_group_seen_only_through_an_emergency_is_not_printed(world: World) -> 
     client = client_for(worker)
     assert client.get(f"/groups/{crew.pk}/map/print/").status_code == 404  # not hers to open
     _emergency(worker, child)
-    assert client.get(f"/groups/{crew.pk}/").status_code == 200
+    page = client.get(f"/groups/{crew.pk}/").content.decode()
+    assert "Eastway crew" in page and f"/groups/{crew.pk}/map/print/" not in page
+    assert "its map cannot be printed or downloaded" in page
     for query in PRINTS.values():
         response = client.get(f"/groups/{crew.pk}/map/print/", query)
         assert response.status_code == 409

@@ -76,6 +76,13 @@ def access_group(worker: Worker, group_id: object) -> Context:
     )
 
 
+def sees_group_lastingly(worker: Worker, group: Context) -> bool:
+    """Whether ``worker`` sees ``group`` otherwise than through emergency access: what a
+    print or a file may keep outlasts the emergency."""
+    with scopes.lasting_sight_only():
+        return scopes.groups_visible_to(worker).filter(pk=group.pk).exists()
+
+
 def access_incident(worker: Worker, incident_id: object) -> Incident:
     return one_or_404(
         scopes.incidents_visible_to(worker).select_related("context", "reporting_agency"),
