@@ -309,10 +309,11 @@ def _through_own_people(
     return records.filter(seen(q))
 
 
-def _administrator(worker: Worker) -> bool:
-    """An administrator at scope all (``policies.is_administrator``, which imports this
-    module): the one worker whom sight of everyone gives every record. Anyone else an
-    administrator gives scope all sees every person, as far as their role's rules go."""
+def is_administrator(worker: Worker) -> bool:
+    """An active administrator at scope all: the one worker whom sight of everyone gives
+    every record. Anyone else an administrator gives scope all sees every person, as far as
+    their role's rules go. (Here rather than in ``policies``, which imports this module and
+    re-exports it.)"""
     return worker.is_active and worker.role == Role.ADMINISTRATOR and worker.scope == Scope.ALL
 
 
@@ -320,7 +321,7 @@ def _restricted_kept(worker: Worker) -> Q:
     """The incidents ``worker`` may see as far as the restricted flag goes: restricted police
     intelligence stays within the agency that holds it (seeing a child named in it, even
     seeing every child, is not enough), and administrators, who see it all."""
-    if _administrator(worker):
+    if is_administrator(worker):
         return Q()
     if worker.agency_id is None:
         return Q(restricted=False)
@@ -372,7 +373,7 @@ def contexts_visible_to(worker: Worker, *, merged: bool = False) -> QuerySet[Con
     found = _through_own_people(worker, contexts, seen)
     if (
         worker.scope == Scope.ALL
-        and not _administrator(worker)
+        and not is_administrator(worker)
         and not _sees_home_addresses(worker)
     ):
         # Sight of every child is not sight of every family's address: a role without the home
