@@ -16,6 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from locus.access.models import Scope
+from locus.access.services import break_glass_request
 from locus.audit.models import AccessAction, AccessEvent, ChangeEvent
 from locus.audit.services import record_access
 from locus.common import clock
@@ -423,3 +425,26 @@ def test_events_written_before_the_people_column_are_filled_in(world: World) -> 
     assert read.people == f",{child.pk},"
     change = ChangeEvent.objects.get(record_type="peers.association", record_id=str(association.pk))
     assert change.people == f",{world.yjs_child.pk},{child.pk},"
+
+
+# --- emergency access requests ---------------------------------------------------------------
+
+
+def test_an_emergency_access_request_reads_plainly_and_is_found_by_the_person_asked_for(
+    world: World,
+) -> None:
+    """An auditor looking into who asked for emergency sight of a child finds each request by
+    the person asked for, granted or not (an id that is nobody's is refused), in words: the
+    person asked for and the answer, never the trail's internal name for a request."""
+    worker = make_worker(world.system, team=world.csc_team_a, scope=Scope.AGENCY)
+    child = world.police_child
+    reason = "Police called out of hours: this child is missing tonight and at risk"
+    for asked in (child.pk, 999_999):
+        break_glass_request(actor=worker, person_id=asked, category="missing_child", reason=reason)
+    client = client_for(world.auditor)
+    granted = " | ".join(rows_of(page(client, person=child.pk)))
+    assert f"Asked for emergency access to person #{child.pk}: granted" in granted
+    assert "breakglassrequest" not in granted
+    refused = rows_of(page(client, person=999_999))
+    assert len(refused) == 1
+    assert "Asked for emergency access to person #999999: refused" in refused[0]

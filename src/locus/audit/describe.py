@@ -143,6 +143,8 @@ KINDS: dict[str, Kind] = {
     "linked.case": _k("linked case"),
     "linked.cluster": _k("linked cluster"),
     "api.apitoken": _k("API token"),
+    # Not a model: the trail's row for a request of emergency access (granted or refused).
+    "access.breakglassrequest": _k("emergency access request"),
     "notifications.notification": _k("notification"),
 }
 
@@ -365,6 +367,10 @@ def _access_description(
         else:
             text = f"{verb} the audit trail"
         return f"{text} with filters {said}" if said else text
+    if event.record_type == "access.breakglassrequest":
+        # The request, not a read: whom it asked for (by id: it may name nobody) and the answer.
+        answer = "granted" if detail.get("granted") else "refused"
+        return f"Asked for emergency access to person #{detail.get('asked_for', '')}: {answer}"
     if event.action == AccessAction.REFUSED:
         return f"Refused reads through the {record}: past its limit of {detail.get('limit')}"
     if event.record_id:

@@ -43,6 +43,9 @@ PEOPLE_SHOWN_BY_TYPE = {
     PERSON: ("shown", "named"),
     "places.context": ("named",),
     "linked.case": ("children", "named", "associates"),
+    # An emergency access request names the person asked for, granted or not: the trail's
+    # search by that person finds who asked (``access.break_glass.REQUEST_RECORD_TYPE``).
+    "access.breakglassrequest": ("asked_for",),
 }
 
 
