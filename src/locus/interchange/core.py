@@ -52,6 +52,11 @@ def no_progress(done: int, total: int) -> None:
     """The progress callback for callers that show none."""
 
 
+def differences(held: Any, wanted: dict[str, Any]) -> dict[str, Any]:
+    """Those of ``wanted``'s values that the record ``held`` does not hold already."""
+    return {k: v for k, v in wanted.items() if getattr(held, k) != v}
+
+
 @contextmanager
 def cycles_uncollected() -> Iterator[None]:
     """Within the block, Python's cycle collector does not run (it runs as usual after).

@@ -13,7 +13,7 @@ from typing import Any
 
 from locus.common import clock
 from locus.common.services import create_audited
-from locus.interchange.core import CREATED, UNCHANGED, UPDATED
+from locus.interchange.core import CREATED, UNCHANGED, UPDATED, differences
 from locus.interchange.flat_read import Batch, Column, Plan, Row, rule_problems
 from locus.places import postcodes
 from locus.places.models import Context, ContextKind
@@ -168,11 +168,9 @@ class Contexts:
                 "an administrator changes a context's kind on its page",
             )
             return None
-        changes = {
-            name: parsed.given[name]
-            for name in CHANGEABLE
-            if name in parsed.given and parsed.given[name] != getattr(existing, name)
-        }
+        changes = differences(
+            existing, {name: parsed.given[name] for name in CHANGEABLE if name in parsed.given}
+        )
         if not changes:
             return Plan(UNCHANGED)
         current = {name: getattr(existing, name) for name in FIELDS.values()}

@@ -24,7 +24,7 @@ from locus.incidents.services import (
     involvement_add,
     validate_incident,
 )
-from locus.interchange.core import CREATED, UNCHANGED, UPDATED
+from locus.interchange.core import CREATED, UNCHANGED, UPDATED, differences
 from locus.interchange.flat_contexts import context_named
 from locus.interchange.flat_people import people_named
 from locus.interchange.flat_read import Batch, Column, Plan, Row, rule_problems
@@ -183,7 +183,7 @@ class Incidents:
             # Only the police restrict, and lifting it widens sight: never from a file.
             row.problem("Restricted", "conflict", LIFT_REFUSED)
             return None
-        changes = {k: v for k, v in parsed.says.items() if getattr(existing, k) != v}
+        changes = differences(existing, parsed.says)
         held = set(Involvement.objects.filter(incident=existing).values_list("person_id", "role"))
         added = [(p, role) for p, role in involvements if (p.pk, role) not in held]
         if not changes and not added:

@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from locus.common.models import Confidence, Source
 from locus.common.services import Problems, check_period, today
-from locus.interchange.core import CREATED, UNCHANGED, UPDATED
+from locus.interchange.core import CREATED, UNCHANGED, UPDATED, differences
 from locus.interchange.flat_people import person_columns, person_key, person_named
 from locus.interchange.flat_read import Batch, Column, Plan, Row, rule_problems
 from locus.peers.models import Association, GroupMembership, GroupRole, Nature, Relationship
@@ -190,7 +190,7 @@ class Associations:
             existing = nxt
         # An empty PeerRole is "not given": the role held stays (an import never erases).
         says = {**parsed.says, "peer_role": parsed.says["peer_role"] or existing.peer_role}
-        differs = {k: v for k, v in says.items() if getattr(existing, k) != v}
+        differs = differences(existing, says)
         ending = parsed.valid_until is not None and existing.valid_until is None
         if not differs and (not ending and parsed.valid_until == existing.valid_until):
             return Plan(UNCHANGED)
@@ -313,7 +313,7 @@ class Memberships:
         reason = batch.reason
         if existing is not None:
             says = {"role": parsed.role, **parsed.provenance}
-            if any(getattr(existing, k) != v for k, v in says.items()):
+            if differences(existing, says):
                 row.problem(
                     "Role",
                     "conflict",

@@ -13,7 +13,7 @@ from typing import Any
 
 from locus.common import clock
 from locus.common.services import create_audited, today
-from locus.interchange.core import CREATED, UNCHANGED, UPDATED
+from locus.interchange.core import CREATED, UNCHANGED, UPDATED, differences
 from locus.interchange.flat_read import Batch, Column, Plan, Row, rule_problems
 from locus.people.identifiers import date_of_birth_problem
 from locus.people.models import Ethnicity, Identifier, Person, PersonKind, Sex
@@ -114,7 +114,7 @@ class People:
             if not row.ok:
                 return None
             return Plan(CREATED, lambda by: _create(by, fields))
-        changes = {k: v for k, v in parsed.given.items() if getattr(existing, k) != v}
+        changes = differences(existing, parsed.given)
         if not changes:
             return Plan(UNCHANGED)
         current = {name: getattr(existing, name) for name in (*FIELDS.values(), "home")}

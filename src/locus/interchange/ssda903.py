@@ -399,6 +399,15 @@ class _Planner:
     def count(self, kind: str, outcome: str, n: int = 1) -> None:
         self.report.count(kind, outcome, n)
 
+    def planned(
+        self, kind: str, into: list[tuple[M, dict[str, Any]]], held: M, changes: dict[str, Any]
+    ) -> None:
+        """Count a record the file holds already: updated, its ``changes`` planned ``into``
+        the plan's list of changes, or unchanged when there are none."""
+        if changes:
+            into.append((held, changes))
+        self.count(kind, UPDATED if changes else UNCHANGED)
+
     def problem(
         self, row: Row, column: str, rule: str, message: str, about: Person | None = None
     ) -> None:
@@ -558,11 +567,7 @@ class _Planner:
             if "home" in fields:
                 person.home = fields["home"]
             return
-        if fields:
-            self.plan.person_changes.append((person, fields))
-            self.count(PERSON, UPDATED)
-        else:
-            self.count(PERSON, UNCHANGED)
+        self.planned(PERSON, self.plan.person_changes, person, fields)
 
     # Legal status
 
@@ -625,12 +630,9 @@ class _Planner:
                 "end": run.end,
                 "end_reason": run.reason,
             }
-            changes = {k: v for k, v in wanted.items() if getattr(match, k) != v}
-            if changes:
-                self.plan.episode_changes.append((match, changes))
-                self.count(LEGAL_STATUS, UPDATED)
-            else:
-                self.count(LEGAL_STATUS, UNCHANGED)
+            self.planned(
+                LEGAL_STATUS, self.plan.episode_changes, match, core.differences(match, wanted)
+            )
 
     def _overlaps_held(
         self,
@@ -747,10 +749,9 @@ class _Planner:
                     "end": run.end,
                     "end_reason": ending,
                 }
-                changes = {k: v for k, v in wanted.items() if getattr(match, k) != v}
-                if changes:
-                    self.plan.address_changes.append((match, changes))
-                self.count(PLACEMENT, UPDATED if changes else UNCHANGED)
+                self.planned(
+                    PLACEMENT, self.plan.address_changes, match, core.differences(match, wanted)
+                )
                 open_home = home if run.end is None else open_home
                 continue
             if run.end is None and not self._takes_over(
@@ -877,11 +878,7 @@ class _Planner:
                 changes["context"] = home
             if incident.summary != summary:
                 changes["summary"] = summary
-            if changes:
-                self.plan.incident_changes.append((incident, changes))
-                self.count(MISSING_EPISODE, UPDATED)
-            else:
-                self.count(MISSING_EPISODE, UNCHANGED)
+            self.planned(MISSING_EPISODE, self.plan.incident_changes, incident, changes)
 
 
 def _plan(path: Path, agency: Agency | None, progress: Progress, *, dry_run: bool) -> Plan:
