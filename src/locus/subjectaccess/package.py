@@ -260,14 +260,16 @@ def package_ask(
 
 
 def _tell_approver(actor: Worker, made: SubjectAccessPackage, approver: Worker) -> None:
-    # Named by the request's reference, never the child.
-    request = made.request
-    what = f"Check the export for subject access request {request.reference}"
-    page = reverse("subject-access-request", args=[request.pk])
+    _tell(actor, made, approver, "Check the export for {} and approve its release")
+
+
+def _tell(actor: Worker, made: SubjectAccessPackage, worker: Worker, text: str) -> None:
+    """Tell ``worker`` of the export in My work, linked to its request's page: ``text`` names
+    the request by its reference (filled in at ``{}``), never the child."""
+    what = f"subject access request {made.request.reference}"
+    page = reverse("subject-access-request", args=[made.request_id])
     kind = NotificationKind.SIGN_OFF_REQUEST
-    notify(
-        approver, kind, actor=actor, about=made, url=page, text=f"{what} and approve its release"
-    )
+    notify(worker, kind, actor=actor, about=made, url=page, text=text.format(what))
 
 
 def _police_consulted(
@@ -356,10 +358,7 @@ def package_return(
     fields = {"returned_at": clock.now(), "return_reason": why, "file_name": ""}
     made = save_changes(actor=actor, obj=package, fields=fields)
     forget(actor=actor, record=made, recipient=actor)  # nothing left for them to check
-    what = f"The export for subject access request {made.request.reference} was returned"
-    page = reverse("subject-access-request", args=[made.request_id])
-    kind = NotificationKind.SIGN_OFF_REQUEST
-    notify(made.made_by, kind, actor=actor, about=made, url=page, text=f"{what}: make a new one")
+    _tell(actor, made, made.made_by, "The export for {} was returned: make a new one")
     return made
 
 
