@@ -46,8 +46,10 @@ def _text(problems: Problems, field: str, value: str, missing: str, *, required:
 
 
 def _with_links(actor: Worker, obj: VisitPlan | Visit, **links: Sequence[Worker | Agency]) -> None:
-    """Audit a new row with the workers and agencies it links (many-to-many links are not
-    columns, so the row's own snapshot would leave them out)."""
+    """Link a new row to its workers and agencies (each many-to-many field named), and audit
+    it with them (links are not columns, so the row's own snapshot would leave them out)."""
+    for name, rows in links.items():
+        getattr(obj, name).set(rows)
     after = snapshot(obj)
     after.update({name: sorted(x.pk for x in rows) for name, rows in links.items()})
     record_change(actor=actor, action=ChangeAction.CREATE, obj=obj, after=after)
@@ -119,8 +121,6 @@ def visit_plan_create(
         partners=partners,
         **recorded(actor),
     )
-    plan.workers.set(workers)
-    plan.agencies.set(agencies)
     _with_links(actor, plan, workers=workers, agencies=agencies)
     return plan
 
@@ -307,7 +307,6 @@ def visit_record(
         guardians_note=guardians_note,
         **recorded(actor),
     )
-    visit.went.set(went)
     _with_links(actor, visit, went=went)
     for person in people:
         create_audited(actor, VisitPerson, visit=visit, person=person)
