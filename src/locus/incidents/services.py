@@ -229,6 +229,8 @@ PLACE_KEPT = (
 )
 
 AMENDABLE = ("kind", "occurred_at", "context", "summary", "source", "confidence", "restricted")
+# What a revision keeps of the incident as it stood: the amendable fields, the place by its id.
+KEPT = tuple(f"{name}_id" if name == "context" else name for name in AMENDABLE)
 
 
 @transaction.atomic
@@ -262,12 +264,23 @@ def incident_amend(*, actor: Worker, incident: Incident, reason: str, **changes:
     changed = {name: value for name, value in fields.items() if getattr(incident, name) != value}
     problems.check(bool(changed), "__all__", "Nothing was changed")
     problems.raise_if_any()
+    return keep_revision_and_amend(actor, incident, changed, reason)
+
+
+def keep_revision_and_amend(
+    actor: Worker, incident: Incident, changed: dict[str, Any], reason: str
+) -> Incident:
+    """Keep the incident as it stands as a revision (with who, when and ``reason``), then
+    write ``changed`` onto it; both audited, and the incident's page shows the revision.
+
+    Call inside the service's transaction, after its permission and validation (an import's
+    changes are checked by the import)."""
     return amend_keeping_history(
         actor,
         incident,
         changed,
         IncidentRevision,
-        kept=AMENDABLE,
+        kept=KEPT,
         by="revised_by",
         at="revised_at",
         incident=incident,

@@ -46,16 +46,15 @@ from locus.common import clock
 from locus.common.bulk import bulk_insert
 from locus.common.errors import NotPermitted
 from locus.common.models import Confidence, Source
-from locus.common.services import create_audited, recorded, write_fields
+from locus.common.services import write_fields
 from locus.common.validators import upn_problem
 from locus.incidents.models import (
     Incident,
     IncidentKind,
-    IncidentRevision,
     Involvement,
     InvolvementRole,
 )
-from locus.incidents.services import validate_incident
+from locus.incidents.services import keep_revision_and_amend, validate_incident
 from locus.interchange import core
 from locus.interchange.core import (
     CREATED,
@@ -932,21 +931,7 @@ def _write(plan: Plan, by: Worker) -> None:
     _create(by, AddressPeriod, plan.new_addresses)
     for incident, changes in plan.incident_changes:
         # Amending keeps what was recorded, as incident_amend does: the page shows it.
-        create_audited(
-            by,
-            IncidentRevision,
-            incident=incident,
-            reason="Updated from the SSDA903 return",
-            **recorded(by, "revised_by", "revised_at"),
-            kind=incident.kind,
-            occurred_at=incident.occurred_at,
-            context_id=incident.context_id,
-            summary=incident.summary,
-            source=incident.source,
-            confidence=incident.confidence,
-            restricted=incident.restricted,
-        )
-        write_fields(by, incident, ChangeAction.UPDATE, changes)
+        keep_revision_and_amend(by, incident, changes, "Updated from the SSDA903 return")
     incidents = [incident for incident, _ in plan.new_incidents]
     for incident in incidents:
         incident.context = incident.context
