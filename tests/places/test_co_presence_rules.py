@@ -7,6 +7,7 @@ import pytest
 
 from locus.access.models import Role, Scope, Worker
 from locus.access.places import can_set_co_presence_rule
+from locus.access.services import team_create
 from locus.audit.models import ChangeAction
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.places.models import CoPresenceMode, CoPresenceRule
@@ -55,10 +56,25 @@ def _security_manager(world: World) -> Worker:
     return make_worker(world.system, team=world.partner_team, role=Role.MANAGER, scope=Scope.AGENCY)
 
 
-def test_a_business_may_not_switch_off_linking_at_its_own_premises(world: World):
+def _chairs_manager(world: World) -> Worker:
+    """The manager of an independent reviewing service (the conference chairs' unit): it
+    chairs and reviews, does nothing else in casework, and reads no child's linked cases."""
+    unit = team_create(actor=world.system, agency=world.csc, name="QA Unit", independent=True)
+    return make_worker(world.system, team=unit, role=Role.MANAGER, scope=Scope.TEAM)
+
+
+# The managers of a team given no child: neither decides how being at a place links children.
+NO_CHILD_MANAGERS = pytest.mark.parametrize(
+    "manager_of", [_security_manager, _chairs_manager], ids=["business", "chairs-unit"]
+)
+
+
+@NO_CHILD_MANAGERS
+def test_a_business_may_not_switch_off_linking_at_its_own_premises(world: World, manager_of):
     """A rule changes every team's linked cases, which a partner organisation does not read:
-    the centre's own manager may not decide that being there never links two children."""
-    security_manager = _security_manager(world)
+    the centre's own manager may not decide that being there never links two children. Nor
+    may the conference chairs' unit's manager, which reads no linked cases either."""
+    security_manager = manager_of(world)
     assert not can_set_co_presence_rule(security_manager, world.shopping_centre)
     with nothing_written(CoPresenceRule), pytest.raises(NotPermitted):
         co_presence_rule_set(
@@ -69,12 +85,13 @@ def test_a_business_may_not_switch_off_linking_at_its_own_premises(world: World)
         )
 
 
-def test_a_business_may_not_remove_a_rule_at_its_own_premises(world: World):
+@NO_CHILD_MANAGERS
+def test_a_business_may_not_remove_a_rule_at_its_own_premises(world: World, manager_of):
     """Removing a narrower window widens what links children again: the same decision."""
     rule = _set(world, mode=CoPresenceMode.OUT_OF_HOURS)
     with pytest.raises(NotPermitted):
         co_presence_rule_remove(
-            actor=_security_manager(world), context=world.shopping_centre, reason="Not needed"
+            actor=manager_of(world), context=world.shopping_centre, reason="Not needed"
         )
     rule.refresh_from_db()
     assert rule.ended_at is None

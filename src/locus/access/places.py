@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from django.db.models import Q
 
 from locus.access import policies, scopes
-from locus.access.context_cases import is_partner
 from locus.access.models import Role, Worker
 from locus.people.models import Allocation, Person
 from locus.places.models import Context, ContextKind
@@ -128,14 +127,16 @@ def can_set_co_presence_rule(worker: Worker, context: Context) -> bool:
     hours): a manager of a team who sees case records and sees the place. Never the IT
     administrator or an auditor (neither manages casework), and not a practitioner, who sees
     the rule on the place's page but does not set it: the rule changes every team's linked
-    cases. Never a partner organisation's manager either (the area picture's rule): a
-    business would otherwise decide that its own premises never link two children, in cases
-    it may not read. Homes and peer groups have none (they point at particular children)."""
+    cases. Never the manager of a team given no child (``scopes.in_team_given_no_child``):
+    not a partner organisation's (a business would otherwise decide that its own premises
+    never link two children, in cases it may not read), nor an independent reviewing
+    service's (the conference chairs' unit chairs and reviews, and does nothing else in
+    casework). Homes and peer groups have none (they point at particular children)."""
     return (
         worker.is_active
         and policies.manages_a_team(worker)
         and scopes.sees_case_records(worker)
-        and not is_partner(worker)
+        and not scopes.in_team_given_no_child(worker)
         and context.kind not in (ContextKind.HOME, ContextKind.PEER_GROUP)
         and policies.can_view_context(worker, context)
     )
