@@ -15,6 +15,7 @@ from django.http import Http404
 
 from locus.access import lookups
 from locus.access import places as rules
+from locus.access.services import team_create
 from locus.common.errors import NotPermitted
 from locus.places.models import Context, ContextMerge
 from locus.places.services import context_create, context_merge, context_update
@@ -80,6 +81,19 @@ def test_a_partner_organisations_manager_merges_no_places(world: World) -> None:
     manager = make_worker(world.system, team=world.partner_worker.team, role="manager")
     duplicate = make_context(world.system, name="Millfields Park again")
     assert not rules.merges_places(manager)
+    with nothing_written(ContextMerge), pytest.raises(NotPermitted):
+        context_merge(actor=manager, duplicate=duplicate, kept=world.park, reason="Same park")
+
+
+def test_a_conference_chairs_manager_merges_no_places(world: World) -> None:
+    """A merge moves children's records between places: the manager of an independent
+    reviewing service (the conference chairs' unit), which records no child and sees none in
+    its own right, merges none, as a partner organisation's manager does not."""
+    unit = team_create(actor=world.system, agency=world.csc, name="QA Unit", independent=True)
+    manager = make_worker(world.system, team=unit, role="manager")
+    duplicate = make_context(world.system, name="Millfields Park again")
+    assert not rules.merges_places(manager)
+    assert not rules.can_merge_places(manager, duplicate, world.park)
     with nothing_written(ContextMerge), pytest.raises(NotPermitted):
         context_merge(actor=manager, duplicate=duplicate, kept=world.park, reason="Same park")
 

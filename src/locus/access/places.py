@@ -101,12 +101,14 @@ def can_withhold_address(worker: Worker, context: Context) -> bool:
 
 def merges_places(worker: Worker) -> bool:
     """Whether ``worker`` merges duplicate places at all: the data team (administrators)
-    and team managers who see case records, not a partner organisation's (a merge moves
-    children's records between places, and a partner sees no child)."""
+    and team managers who see case records, not the manager of a team given no child
+    (``scopes.in_team_given_no_child``: a partner organisation's, an independent reviewing
+    service's): a merge moves children's records between places, and such a team records
+    no child and sees none in its own right."""
     return policies.is_administrator(worker) or (
         worker.role == Role.MANAGER
         and scopes.sees_case_records(worker)
-        and not scopes.in_partner_organisation(worker)
+        and not scopes.in_team_given_no_child(worker)
     )
 
 
