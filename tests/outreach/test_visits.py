@@ -12,7 +12,8 @@ from django.test import Client
 
 from locus.access import lookups, policies
 from locus.access.context_cases import cases_visible_to, referrals_visible_to
-from locus.access.models import AgencyKind, Team, Worker
+from locus.access.models import AgencyKind, Role, Scope, Team, Worker
+from locus.access.services import team_create
 from locus.audit.models import AccessEvent
 from locus.casework import services as case_services
 from locus.casework.models import ContextCase
@@ -368,6 +369,26 @@ def test_my_work_lists_the_visits_due(world: World, park_plan: VisitPlan) -> Non
     page = client_for(world.yjs_worker).get("/my-work/")
     assert "Visits due (5)" in page.text and "Millfields Park" in page.text
     assert "Visits due" not in client_for(world.teammate).get("/my-work/").text
+
+
+def test_a_conference_chair_does_not_go_on_a_place_s_visits(
+    world: World, park_plan: VisitPlan
+) -> None:
+    """An independent reviewing service's chair chairs and reviews the place's case and does
+    nothing else in its casework (a chair who did the work would chair their own work): the
+    plan's form does not offer them, a plan naming one is refused on "workers" even with
+    their agency taking part, and one named before has no visits due and records none."""
+    unit = team_create(actor=world.system, agency=world.csc, name="QA Unit", independent=True)
+    chair = make_worker(world.system, team=unit, role=Role.PRACTITIONER, scope=Scope.TEAM)
+    assert chair not in selectors.plan_choices(world.social_worker)[1]
+    with nothing_written(*MODELS), pytest.raises(ValidationFailed) as refused:
+        plan(world, workers=[world.social_worker, chair], agencies=[world.csc, world.yjs])
+    assert "workers" in refused.value.errors
+    park_plan.agencies.add(world.csc)
+    park_plan.workers.add(chair)  # named before the rule
+    assert selectors.visits_due(chair) == []
+    with nothing_written(*MODELS), pytest.raises(NotPermitted):
+        visit(world, park_plan, actor=chair, went=[chair])
 
 
 def test_the_plan_form_asks_for_the_agency_of_a_worker_from_outside_the_case_team(

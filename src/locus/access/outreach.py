@@ -11,7 +11,8 @@ protected homes").
   place's case (its lead and team), the case closed or not: the plan outlives the case, and
   its team decides when the work is done. Not a worker who goes for another agency.
 * **Who goes on a plan**: a practitioner or manager in the team working the place's case
-  (or its lead), or in an agency taking part (``plan.agencies``). Being named is not kept
+  (or its lead), or in an agency taking part (``plan.agencies``); never a conference chair
+  (an independent reviewing service's staff: ``goes_at_all``). Being named is not kept
   for good: a named worker who moves to a team outside both no longer goes (``goes_on``).
 * **Who records a visit** (made or missed): a worker who goes on the plan, or one who may
   plan it. Never the IT administrator (no casework) nor an auditor (reads the trail).
@@ -30,7 +31,9 @@ from django.db.models import Q, QuerySet
 from locus.access import scopes
 from locus.access.context_cases import (
     cases_visible_to,
+    casework_workers,
     is_casework_worker,
+    is_independent,
     is_partner,
 )
 from locus.access.lookups import one_or_404
@@ -73,13 +76,26 @@ def _works_open_case(worker: Worker, context: Context) -> bool:
     return _cases_worked(worker).filter(context=context).exclude(status="closed").exists()
 
 
+def goes_at_all(worker: Worker) -> bool:
+    """Whether ``worker`` may be named to go on any plan: an active practitioner or manager
+    in a team, not of an independent reviewing service (a conference chair chairs and reviews
+    the place's case and does nothing else in its casework: a chair who went on its visits
+    would chair their own work)."""
+    return is_casework_worker(worker) and not is_independent(worker)
+
+
+def workers_who_may_go() -> QuerySet[Worker]:
+    """The workers :func:`goes_at_all` allows, for the form that starts a plan."""
+    return casework_workers().exclude(team__independent=True)
+
+
 def may_go(worker: Worker, context: Context, agencies: Iterable[Agency]) -> bool:
     """Whether ``worker`` may be named to go on a plan for ``context`` with ``agencies``
     taking part: a practitioner or manager in the team working its case (or its lead), or in
     one of those agencies. :func:`goes_on` asks the same of the plans already made. A case
     that has closed still counts: its plan is not ended with it, and its team's workers named
     on it still go."""
-    if not is_casework_worker(worker):
+    if not goes_at_all(worker):
         return False
     in_agency = worker.agency_id in {a.pk for a in agencies}
     return in_agency or _cases_worked(worker).filter(context=context).exists()
@@ -88,8 +104,9 @@ def may_go(worker: Worker, context: Context, agencies: Iterable[Agency]) -> bool
 def goes_on(worker: Worker) -> QuerySet[VisitPlan]:
     """The plans that name ``worker`` and that they still go on (:func:`may_go`, asked now):
     a worker named while in the case's team who then moves to another agency's team (a
-    school's safeguarding team) no longer records its visits nor has them in My work."""
-    if not _writes(worker):
+    school's safeguarding team) no longer records its visits nor has them in My work; nor
+    does a conference chair named on one (:func:`goes_at_all`)."""
+    if not _writes(worker) or not goes_at_all(worker):
         return VisitPlan.objects.none()
     taking_part = VisitPlan.objects.filter(agencies=worker.agency_id or 0).values("id")
     worked = _cases_worked(worker).values("context_id")

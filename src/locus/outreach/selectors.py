@@ -248,12 +248,10 @@ def visits_due(viewer: Worker) -> list[DueVisit]:
 
 def plan_choices(viewer: Worker) -> tuple[list[Context], list[Worker], list[Agency]]:
     """What a new plan may name: the places the viewer may plan visits to, the workers who
-    may go (practitioners and managers in a team), every agency."""
-    from locus.access.context_cases import casework_workers
-
+    may go (practitioners and managers in a team, not a conference chair's), every agency."""
     return (
         list(rules.plannable_contexts(viewer).order_by("name", "id")),
-        list(casework_workers()),
+        list(rules.workers_who_may_go()),
         all_agencies(),
     )
 

@@ -94,6 +94,13 @@ def visit_plan_create(
         "workers",
         "Choose active practitioners or managers in a team",
     )
+    chairs = [w for w in casework if not rules.goes_at_all(w)]
+    problems.check(
+        not chairs,
+        "workers",
+        "A conference chair does not go on the visits: they chair the place's case",
+    )
+    casework = [w for w in casework if w not in chairs]
     # Who goes is kept as the plan's workers and agencies: a worker from outside the case's
     # team goes for their agency, so it takes part (and they stop going if they leave it).
     outside = sorted(
