@@ -147,6 +147,23 @@ def test_a_list_of_a_childs_records_is_found_by_the_child_in_the_trail(
     assert f",{world.csc_child.pk}," in event.people
 
 
+def test_a_record_whose_rows_name_children_is_found_by_each_child_in_the_trail(
+    world: World,
+) -> None:
+    """An incident's admin form lists who was harmed and who harmed them (its involvements,
+    shown inline): the auditor's search of the trail by either of them finds that the
+    administrator opened it, as it finds every other page that names them (before: the
+    read was logged about the incident alone, and a search by the child found nothing)."""
+    incident = world.police_incident
+    response = client_for(world.admin).get(f"/admin/incidents/incident/{incident.pk}/change/")
+    assert response.status_code == 200
+    assert "Policechild" in response.content.decode()  # the form names the child
+    event = AccessEvent.objects.filter(actor=world.admin).latest("id")
+    assert event.record_id == str(incident.pk)
+    for person in (world.police_child, world.adult):
+        assert f",{person.pk}," in event.people
+
+
 def test_saving_in_the_admin_logs_the_change_not_a_second_view(world: World) -> None:
     client = client_for(world.admin)
     url = f"/admin/access/agency/{world.partner.pk}/change/"

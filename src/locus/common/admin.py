@@ -18,6 +18,7 @@ Everything else may be deleted only when the deletion takes nothing with it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import admin
@@ -62,6 +63,17 @@ def _context_of(response: HttpResponse) -> dict[str, Any]:
     return {}
 
 
+def _inline_people(context: dict[str, Any]) -> list[object]:
+    """The people the inline rows of a record's form name (an incident's involvements, by
+    their person): the form shows each, so its read is found by each in the trail."""
+    found: list[object] = []
+    for inline in context.get("inline_admin_formsets", ()):
+        fields = person_fields(inline.formset.model)
+        for form in inline.formset.initial_forms:
+            found.extend(getattr(form.instance, name) for name in fields)
+    return found
+
+
 class AccessLoggedAdmin(admin.ModelAdmin):
     """Logs every read the admin makes, as the app's own pages do, for administrators only."""
 
@@ -81,15 +93,21 @@ class AccessLoggedAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_admin_user(request)
 
-    def log_view(self, request: HttpRequest, obj: Model | None, view: str) -> None:
+    def log_view(
+        self, request: HttpRequest, obj: Model | None, view: str, people: Iterable[object] = ()
+    ) -> None:
         if obj is not None and request.user.is_authenticated:
-            record_access(actor=request.user, obj=obj, detail={"via": f"admin {view}"})
+            record_access(
+                actor=request.user, obj=obj, detail={"via": f"admin {view}"}, people=people
+            )
 
     def _log_shown(
         self, request: HttpRequest, response: HttpResponse, key: str, view: str
     ) -> HttpResponse:
-        """Logs the record a page showed (its context's ``key``), then hands the page on."""
-        self.log_view(request, _context_of(response).get(key), view)
+        """Logs the record a page showed (its context's ``key``), and the people its inline
+        rows name (an incident's involvements), then hands the page on."""
+        context = _context_of(response)
+        self.log_view(request, context.get(key), view, _inline_people(context))
         return response
 
     def changeform_view(
