@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from locus.access.models import AgencyKind, Role, Scope
-from locus.audit.models import AccessEvent
+from locus.audit.models import AccessEvent, ChangeEvent
 from locus.people.services import allocation_create
 from locus.places.models import Context, ContextKind, ContextMerge
 from locus.places.services import context_create, context_merge, context_update
@@ -420,3 +420,28 @@ def test_every_tick_box_on_the_add_page_is_drawn_as_a_govuk_checkbox(world: Worl
     boxes = re.findall(r"<input[^>]*type=\"checkbox\"[^>]*>", page)
     assert any('name="address_withheld"' in box for box in boxes)
     assert all("govuk-checkboxes__input" in box for box in boxes), boxes
+
+
+def test_the_audit_trail_does_not_give_a_withheld_homes_address_to_an_administrator(
+    world: World,
+) -> None:
+    """A withheld home's address is for its holding team alone, administrators included: the
+    IT administrator reading the trail's changes to the home (on its page, in its CSV, or in
+    the admin site's change records) reads that its address, postcode and points changed,
+    never what to (before: every value of the change, the address among them, was shown)."""
+    home = _withheld_home(world)
+    client = client_for(world.admin)
+    search = f"?show=changes&record_type=places.context&record_id={home.pk}"
+    trail = _page(client, reverse("audit") + search)
+    assert "Family home of C.C." in trail and "Not shared with your role" in trail
+    export = b"".join(client.get(reverse("audit-export") + search).streaming_content).decode()
+    changes = ChangeEvent.objects.filter(record_type="places.context", record_id=str(home.pk))
+    admin_pages = [
+        _page(client, "/admin/audit/changeevent/?record_type__exact=places.context"),
+        *(_page(client, f"/admin/audit/changeevent/{c.pk}/change/") for c in changes),
+    ]
+    for page in (trail, export, *admin_pages):
+        for secret in ("E5 0AR", "Example House", "51.557", "-0.044"):
+            assert secret not in page, secret
+    # The holding team's own page still shows it, and the change is still on the record.
+    assert "Example House" in str(changes.latest("id").after)

@@ -44,6 +44,38 @@ def address_visible_q(worker: Worker) -> Q:
     return Q(address_withheld=False) | Q(id__in=residents_held) | Q(recorded_in_team_id=team)
 
 
+# The fields of a place that say where it is: a withheld home's are its holding team's alone,
+# in its history and in the audit trail's values of its changes (administrators included), as
+# are its earlier names, which may have been its address.
+LOCATION_FIELDS = frozenset(
+    {
+        "name",
+        "address",
+        "postcode",
+        "latitude",
+        "longitude",
+        "end_postcode",
+        "end_latitude",
+        "end_longitude",
+    }
+)
+
+
+def location_withheld_from(worker: Worker, context_ids: Iterable[object]) -> set[str]:
+    """Of the places ``context_ids`` (as the audit trail keeps record ids), the homes whose
+    address is withheld from ``worker`` (``address_visible_q``), as strings: their
+    ``LOCATION_FIELDS`` are not shown to them. One query; none for no ids."""
+    ids = {str(pk) for pk in context_ids if str(pk).isdigit()}
+    if not ids:
+        return set()
+    hidden = (
+        Context.objects.filter(pk__in=ids, address_withheld=True)
+        .exclude(address_visible_q(worker))
+        .values_list("pk", flat=True)
+    )
+    return {str(pk) for pk in hidden}
+
+
 def mark_address_shown(worker: Worker, contexts: Iterable[Context]) -> None:
     """Set ``address_shown`` on each of ``contexts``: whether ``worker`` sees where it is.
     One query when some have their address withheld, none otherwise: for pages that show

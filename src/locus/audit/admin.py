@@ -6,8 +6,12 @@ every admin read is.
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.http import HttpRequest
+
+from locus.audit.describe import readable_values
 from locus.audit.models import AccessEvent, ChangeEvent, SignInEvent
 from locus.common import admin as admin_kit
 
@@ -29,6 +33,16 @@ class ChangeEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor", "action", "record_type", "record_id")
     list_filter = ("action", "record_type")
     search_fields = ("actor__username", "record_id")
+
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: Any = None
+    ) -> ChangeEvent | None:
+        """The change with only the values the administrator may read, as on the trail's
+        own page (a withheld home's address is its holding team's): never saved here."""
+        event = super().get_object(request, object_id, from_field)
+        if event is not None:
+            event.before, event.after = readable_values(event, request.user)  # type: ignore[arg-type]
+        return event
 
 
 @admin.register(SignInEvent)

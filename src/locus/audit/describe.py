@@ -29,6 +29,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 
+from locus.access import places as access_places
 from locus.access import policies, scopes
 from locus.access.fields import WITHHELD, admin_fields, column_shown
 from locus.access.models import Worker
@@ -395,11 +396,38 @@ def _access_description(
 PERSON_RECORDS = frozenset({PERSON, "people.legalstatusepisode"})
 
 
-def _values(event: ChangeEvent, key: str, shown: frozenset[str]) -> tuple[Any, Any]:
+def _values(
+    event: ChangeEvent, key: str, shown: frozenset[str], places_withheld: set[str]
+) -> tuple[Any, Any]:
+    """The values of ``key`` before and after the change, as the viewer may read them: a
+    person's fields by the field table, and where a home is (``access.places``) only
+    within its holding team (``places_withheld``: the homes withheld from the viewer)."""
     before, after = event.before or {}, event.after or {}
-    if event.record_type in PERSON_RECORDS and not column_shown(key, shown):
+    hidden = (event.record_type in PERSON_RECORDS and not column_shown(key, shown)) or (
+        event.record_type == CONTEXT
+        and event.record_id in places_withheld
+        and key in access_places.LOCATION_FIELDS
+    )
+    if hidden:
         return (WITHHELD if key in before else None), (WITHHELD if key in after else None)
     return before.get(key), after.get(key)
+
+
+def readable_values(event: ChangeEvent, viewer: Worker) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``event``'s values before and after, as ``viewer`` may read them (``_values``), for a
+    page that shows them whole (the admin site's change record)."""
+    places_withheld = (
+        access_places.location_withheld_from(viewer, [event.record_id])
+        if event.record_type == CONTEXT
+        else set()
+    )
+    shown = admin_fields(viewer)
+    before, after = event.before or {}, event.after or {}
+    pairs = {k: _values(event, k, shown, places_withheld) for k in {*before, *after}}
+    return (
+        {k: pairs[k][0] for k in before},
+        {k: pairs[k][1] for k in after},
+    )
 
 
 def _person_of(event: Event, anchor: models.Model | None) -> int | None:
@@ -414,6 +442,18 @@ def describe(events: Sequence[Event], *, viewer: Worker) -> list[Row]:
     """Rows for ``events`` (a page's worth, or a chunk of an export), for ``viewer``."""
     show_values = policies.can_read_audit_values(viewer)
     shown = admin_fields(viewer) if show_values else frozenset()
+    places_withheld = (
+        access_places.location_withheld_from(
+            viewer,
+            (
+                e.record_id
+                for e in events
+                if isinstance(e, ChangeEvent) and e.record_type == CONTEXT
+            ),
+        )
+        if show_values
+        else set()
+    )
     wanted: dict[str, set[int]] = defaultdict(set)
     for event in events:
         pk = as_id(event.record_id)
@@ -449,7 +489,8 @@ def describe(events: Sequence[Event], *, viewer: Worker) -> list[Row]:
             row.fields = [field_label(event.record_type, k) for k in keys]
             if show_values:
                 row.changes = [
-                    (field_label(event.record_type, k), *_values(event, k, shown)) for k in keys
+                    (field_label(event.record_type, k), *_values(event, k, shown, places_withheld))
+                    for k in keys
                 ]
             row.description = f"{verb} the {record}"
             if row.fields and event.action != ChangeAction.CREATE:

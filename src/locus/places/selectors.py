@@ -323,26 +323,15 @@ class HistoryRow:
     changes: list[tuple[str, str]]
 
 
-# Fields that say where a place is: withheld in the history from a viewer who may not see it.
-WITHHELD_FIELDS = frozenset(
-    {
-        "name",
-        "address",
-        "postcode",
-        "latitude",
-        "longitude",
-        "end_postcode",
-        "end_latitude",
-        "end_longitude",
-    }
-)
-
-
 def place_history(*, viewer: Worker, context: Context) -> list[HistoryRow]:
     """The place's changes from the audit trail, latest first. For a viewer who may not see
     where a home is, its location's values (and its earlier names, which may have been its
     address) read "Withheld"."""
-    hidden = frozenset() if access_places.sees_address(viewer, context) else WITHHELD_FIELDS
+    hidden = (
+        frozenset()
+        if access_places.sees_address(viewer, context)
+        else access_places.LOCATION_FIELDS
+    )
     labels = {f.attname: str(f.verbose_name).capitalize() for f in Context._meta.concrete_fields}
     events = list(
         ChangeEvent.objects.filter(record_type="places.context", record_id=str(context.pk))
