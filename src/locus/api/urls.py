@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, path, re_path
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
+from locus.access.scopes import lasting_sight_only
 from locus.api import errors
 from locus.api.auth import TokenAuth
 from locus.api.endpoints import router
@@ -55,6 +56,20 @@ def _json_refusal(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     return wrapped
 
 
+def _lasting_sight(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Every read of the API is made with the worker's lasting sight only
+    (``scopes.lasting_sight_only``): a program keeps what it reads, as an export does, so a
+    child the worker sees only through emergency access (and what is reached through them)
+    is not found there, though the pages show them while it lasts."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        with lasting_sight_only():
+            return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any other path under the API: the API's 404 body, not the site's page."""
     return errors.error_response(api, request, 404, errors.NOT_FOUND)
@@ -64,7 +79,7 @@ def _not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
 _patterns, _app, _namespace = api.urls
 for pattern in _patterns:
     if isinstance(pattern, URLPattern):
-        pattern.callback = _json_refusal(pattern.callback)
+        pattern.callback = _json_refusal(_lasting_sight(pattern.callback))
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", (_patterns, _app, _namespace)),
