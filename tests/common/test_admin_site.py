@@ -43,6 +43,7 @@ from tests.factories import (
     make_person,
 )
 from tests.factories import make_worker as _make_worker
+from tests.notes.helpers import write
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +162,20 @@ def test_a_record_whose_rows_name_children_is_found_by_each_child_in_the_trail(
     event = AccessEvent.objects.filter(actor=world.admin).latest("id")
     assert event.record_id == str(incident.pk)
     for person in (world.police_child, world.adult):
+        assert f",{person.pk}," in event.people
+
+
+def test_a_note_s_form_is_found_by_each_child_it_names_in_the_trail(world: World) -> None:
+    """A case note's admin form lists the children it names beside the child it is on: the
+    trail's search by a named child finds that the administrator read the note, as it finds
+    the note's own page (before: only the child the note is on)."""
+    note = write(world.social_worker, world.csc_child, children=[world.team_child])
+    response = client_for(world.admin).get(f"/admin/notes/casenote/{note.pk}/change/")
+    assert response.status_code == 200
+    assert world.team_child.family_name in response.content.decode()  # the form names him
+    event = AccessEvent.objects.filter(actor=world.admin).latest("id")
+    assert event.record_id == str(note.pk)
+    for person in (world.csc_child, world.team_child):
         assert f",{person.pk}," in event.people
 
 

@@ -30,7 +30,15 @@ from django.template.response import TemplateResponse
 
 from locus.access.policies import is_administrator
 from locus.audit.models import AccessAction, ChangeAction
-from locus.audit.services import diff, person_fields, record_access, record_change, snapshot
+from locus.audit.services import (
+    PERSON,
+    diff,
+    person_fields,
+    points_at,
+    record_access,
+    record_change,
+    snapshot,
+)
 
 
 def is_admin_user(request: HttpRequest) -> bool:
@@ -63,10 +71,15 @@ def _context_of(response: HttpResponse) -> dict[str, Any]:
     return {}
 
 
-def _inline_people(context: dict[str, Any]) -> list[object]:
-    """The people the inline rows of a record's form name (an incident's involvements, by
-    their person): the form shows each, so its read is found by each in the trail."""
+def _people_on_form(context: dict[str, Any], obj: Model | None) -> list[object]:
+    """The people a record's page names beside those its own foreign keys do: the children a
+    case note names (a many-to-many field), and the people of its inline rows (an incident's
+    involvements). The page shows each, so its read is found by each in the trail."""
     found: list[object] = []
+    if obj is not None:
+        for m2m in obj._meta.many_to_many:
+            if points_at(m2m, PERSON):
+                found.extend(getattr(obj, m2m.name).values_list("pk", flat=True))
     for inline in context.get("inline_admin_formsets", ()):
         fields = person_fields(inline.formset.model)
         for form in inline.formset.initial_forms:
@@ -104,10 +117,11 @@ class AccessLoggedAdmin(admin.ModelAdmin):
     def _log_shown(
         self, request: HttpRequest, response: HttpResponse, key: str, view: str
     ) -> HttpResponse:
-        """Logs the record a page showed (its context's ``key``), and the people its inline
-        rows name (an incident's involvements), then hands the page on."""
+        """Logs the record a page showed (its context's ``key``) and the people it names
+        (``_people_on_form``), then hands the page on."""
         context = _context_of(response)
-        self.log_view(request, context.get(key), view, _inline_people(context))
+        obj = context.get(key)
+        self.log_view(request, obj, view, _people_on_form(context, obj))
         return response
 
     def changeform_view(
