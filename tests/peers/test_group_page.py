@@ -148,3 +148,40 @@ def test_a_group_page_lists_no_incident_that_only_a_hidden_member_was_in(world: 
     assert incident.pk not in api_as(sw).ok(f"/groups/{w.group.pk}")["incidents"]
     # Whoever sees the member in it sees it on the group's page.
     assert incident in group_detail(viewer=w.admin, group=w.group).incidents
+
+
+def test_involvement_counts_only_the_members_the_viewer_sees(world: World) -> None:
+    """A group's involvement counts are over the members she sees: counted over every member,
+    the counts less the incidents listed for the members she sees told her what the member
+    she may not see did (RULES.md: a peer she may not see shows by initials only). The
+    member she may not see is counted as one not shared with her, with no role."""
+    w = world
+    sw = w.social_worker
+    # csc_child (hers) was harmed at the park; yjs_child (hidden from her) harmed someone.
+    make_incident(
+        w.system,
+        context=w.park,
+        reporting_agency=w.csc,
+        involvements=[(w.csc_child, InvolvementRole.HARMED)],
+    )
+    make_incident(
+        w.system,
+        context=w.park,
+        reporting_agency=w.yjs,
+        involvements=[
+            (w.other_child, InvolvementRole.HARMED),
+            (w.yjs_child, InvolvementRole.HARMING),
+        ],
+    )
+    response = client_for(sw).get(reverse("group", args=[w.group.pk]))
+    detail = response.context["d"]
+    assert dict(detail.role_counts) == {"Harmed": 1}
+    assert detail.hidden_members == 1
+    html = response.content.decode()
+    assert "Harming" not in html
+    assert "1 more member not shared with you is not counted." in html
+    # Whoever sees both members counts both.
+    assert dict(group_detail(viewer=w.admin, group=w.group).role_counts) == {
+        "Harmed": 1,
+        "Harming": 1,
+    }

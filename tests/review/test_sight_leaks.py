@@ -75,10 +75,12 @@ def test_group_page_counts_roles_without_naming_hidden_members(world: World) -> 
     detail = group_detail(viewer=world.social_worker, group=world.group)
     assert [m.label for m in detail.members if not m.visible] == ["YY"]
     assert detail.incidents == []  # she sees no incident involving members
-    # The group's involvement is shown as counts by role over the whole group: counts, not
-    # names, where the viewer may not see names (docs/domain.md#victims-and-harmers). The
-    # page never ties a count to a member, nor shows who recorded a hidden member.
-    assert dict(detail.role_counts) == {"Harming": 1}
+    # The group's involvement is counted by role over the members she sees only: counted over
+    # the whole group, the counts less the incidents listed told her what the hidden member
+    # did (RULES.md: a peer she may not see shows by initials only). The hidden member is
+    # counted, with no role; the page never shows who recorded a hidden member.
+    assert dict(detail.role_counts) == {}
+    assert detail.hidden_members == 1
     html = (
         client_for(world.social_worker)
         .get(reverse("group", args=[world.group.pk]))

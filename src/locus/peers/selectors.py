@@ -53,6 +53,8 @@ class GroupDetail:
     role_counts: list[tuple[str, int]]
     allocations: list[Allocation]
     holders: list[HolderRow] = field(default_factory=list)
+    # Current members the viewer may not see: counted, never by role nor by involvement.
+    hidden_members: int = 0
 
 
 def name_for(person: Person, fields: frozenset[str]) -> str:
@@ -63,8 +65,10 @@ def name_for(person: Person, fields: frozenset[str]) -> str:
 def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
     """A peer group's page: members (named where the viewer may see them), the
     places the group uses, incidents involving members, and who holds their cases.
-    Places and incidents come only through members the viewer sees in their own right;
-    involvement is counted by role over every member, never tied to one."""
+    Places, incidents and the involvement counts come only through members the viewer sees
+    in their own right, and only incidents the viewer sees are counted: counted over every
+    member, the counts less the incidents listed told what a hidden member did. The members
+    the viewer may not see are counted (``hidden_members``), nothing more."""
     memberships = list(
         GroupMembership.objects.filter(group=group)
         .select_related("person", "recorded_by")
@@ -108,7 +112,9 @@ def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
     )
     role_counts = Counter(
         Involvement.objects.filter(
-            person_id__in=member_ids, incident__restricted=False
+            person_id__in=visible,
+            incident__restricted=False,
+            incident__in=scopes.incidents_visible_to(viewer),
         ).values_list("role", flat=True)
     )
     labels = dict(InvolvementRole.choices)
@@ -137,6 +143,7 @@ def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
         role_counts=[(labels[r], role_counts[r]) for r in labels if role_counts.get(r)],
         allocations=allocations,
         holders=holders,
+        hidden_members=sum(1 for m in members if not m.visible),
     )
 
 
