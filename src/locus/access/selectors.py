@@ -30,6 +30,14 @@ def visible_person_ids(
     return set(visible.filter(id__in=ids).values_list("id", flat=True))
 
 
+def seen_lastingly(viewer: Worker, person_ids: Iterable[int]) -> set[int]:
+    """Which of ``person_ids`` the viewer sees lastingly (``policies.sees_lastingly``, for
+    many at once, in one query): in their own right, neither through a forum share (which the
+    meeting's closing ends) nor through emergency access (which ends in four hours). A file
+    names only these: it keeps what it names after the sight that showed it has ended."""
+    return visible_person_ids(viewer, person_ids, break_glass=False, shared=False)
+
+
 def visible_person_ids_by_right(
     viewer: Worker, person_ids: Iterable[int]
 ) -> tuple[set[int], set[int]]:

@@ -11,7 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from locus.access import naming
 from locus.access import sharing as rules
 from locus.access.models import Agency, Worker
-from locus.access.selectors import visible_person_ids
+from locus.access.selectors import seen_lastingly, visible_person_ids
 from locus.common.periods import on_days_q
 from locus.people.models import Person
 from locus.sharing.models import Recipient, Share
@@ -80,10 +80,11 @@ def rows(
 ) -> tuple[list[Row], set[int]]:
     """The page's rows and the ids of the people they name to this viewer: two queries.
     ``lasting``: for a file, which keeps what it names for good, so a child seen only through
-    emergency access (break-glass) is counted, not named (``access/RULES.md``: no list export
-    carries them); the page names them while the sight lasts."""
+    a forum share (a meeting) or emergency access (break-glass) is counted, not named
+    (``access.selectors.seen_lastingly``; ``access/RULES.md``: no list export carries them);
+    the page names them while the sight lasts."""
     ids = {int(p) for s in shares for p in s.people}
-    seen = visible_person_ids(viewer, ids, break_glass=not lasting)
+    seen = seen_lastingly(viewer, ids) if lasting else visible_person_ids(viewer, ids)
     names = {p.pk: p.full_name for p in Person.objects.filter(pk__in=seen)} if seen else {}
     out = []
     for share in shares:

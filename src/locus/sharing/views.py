@@ -98,7 +98,8 @@ def _until(share: Share) -> str:
 
 def register_csv(request: AuthedRequest) -> HttpResponse:
     """Every row the page would show with these filters, as CSV; the download is logged. A
-    file names only the people the reader sees lastingly (not by emergency access)."""
+    file names only the people the reader sees lastingly (not by a forum share nor emergency
+    access)."""
     form = _form(request)
     shares = list(selectors.register(request.user, form.filters()))
     rows, named = selectors.rows(request.user, shares, lasting=True)
