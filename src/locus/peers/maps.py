@@ -348,11 +348,17 @@ def _ends(association: Association) -> tuple[str, str]:
 
 
 def _walk(
-    *, viewer: Worker, person: Person, as_at: dt.date, natures: list[str], depth: int
+    *,
+    viewer: Worker,
+    person: Person,
+    as_at: dt.date,
+    natures: list[str],
+    depth: int,
+    lasting: bool = False,
 ) -> _Walk:
     """Four queries: the child's relationships, which peers the viewer sees, those peers'
     relationships, and which of their peers the viewer sees (two at one step). Then the
-    walk, in Python."""
+    walk, in Python. ``lasting``: a peer seen only through a forum share is not seen."""
     base = associations_on(as_at).select_related(
         "person", "other", "recorded_by", "recorded_in_team__agency"
     )
@@ -367,6 +373,8 @@ def _walk(
     # Named where seen (a forum share too), but stepped through only where seen in one's own
     # right: a shared child's other relationships are her record, which a share does not show.
     own, visible = visible_person_ids_by_right(viewer, step_one)
+    if lasting:  # a print outlasts the meeting that shared a peer: initials, as after it
+        visible = set(own)
     second: list[Association] = []
     if own and depth > 1:
         second = still_open(
@@ -380,7 +388,8 @@ def _walk(
             if p is not None:
                 people.setdefault(p.pk, p)
     if depth > 1:
-        visible |= visible_person_ids(viewer, set(people) - step_one - {person.pk})
+        further = set(people) - step_one - {person.pk}
+        visible |= visible_person_ids(viewer, further, shared=not lasting)
     associations = first + second
     steps = neighbourhood((_ends(a) for a in associations), _person_key(person.pk), depth=depth)
     return _Walk(associations, people, visible, steps)
@@ -415,6 +424,7 @@ def peer_map(
     as_at: dt.date,
     natures: Iterable[str],
     steps: int = 2,
+    lasting: bool = False,
 ) -> PeerMap:
     """A young person's peer map as it stood on ``as_at``: peers one and (with ``steps``
     2) two steps out.
@@ -423,13 +433,17 @@ def peer_map(
     child's other relationships are is not the viewer's to know). Contexts are
     those the viewer may see. In a constant number of queries (ten at most), whatever
     the size: the naming rule (two), the walk (four), legal statuses, memberships,
-    shared contexts, and which contexts the viewer may see.
+    shared contexts, and which contexts the viewer may see. ``lasting``: for a print or a
+    file, which outlast a mapping meeting's share: a peer seen only through one shows by
+    initials, as once the meeting closes.
     """
     natures = [n for n in Nature.values if n in set(natures)]
     naming = naming_for(viewer=viewer, person=person)
     if steps not in (1, 2):
         raise ValueError("steps must be 1 or 2")
-    walk = _walk(viewer=viewer, person=person, as_at=as_at, natures=natures, depth=steps)
+    walk = _walk(
+        viewer=viewer, person=person, as_at=as_at, natures=natures, depth=steps, lasting=lasting
+    )
     # Fields (the name, the legal status behind [SC]/[YJ]) of the people the viewer sees; a
     # peer they may not see has none, so shows by initials and nothing else.
     seen = walk.visible | {person.pk}

@@ -50,9 +50,9 @@ from locus.people.models import Person
 from locus.web.refs import people_in
 
 EMERGENCY_PNG = (
-    "This map names a child you see only through emergency access, and an image would keep "
-    "their name after it ends: print the map or download it as an SVG file, which show them "
-    "by their initials."
+    "This map names a child you see only through emergency access or a meeting's share, and "
+    "an image would keep their name after it ends: print the map or download it as an SVG "
+    "file, which show them by their initials."
 )
 # A group seen only through a child opened in an emergency: a print would keep it after.
 EMERGENCY_GROUP_PRINT = (
@@ -63,11 +63,11 @@ EMERGENCY_GROUP_PRINT = (
 
 
 def _png_refused(viewer: Worker, named: list[int]) -> HttpResponse | None:
-    """A PNG is made by the browser from the page, which names whom emergency access opened
-    while it lasts; the image would keep them after (RULES: no export carries them). Refused
-    then, saying why and what serves instead: the map's print and its SVG file (a child's
-    or a group's), which show them by initials."""
-    if set(named) - exports.still_seen(viewer, named):
+    """A PNG is made by the browser from the page, which names whom emergency access opened,
+    or a meeting shared, while it lasts; the image would keep them after (RULES: no export
+    carries them). Refused then, saying why and what serves instead: the map's print and its
+    SVG file (a child's or a group's), which show them by initials."""
+    if set(named) - exports.still_seen(viewer, named, shared=False):
         return _refused(EMERGENCY_PNG)
     return None
 
@@ -374,14 +374,22 @@ def _with_steps(query: QueryDict, steps: int) -> str:
     return changed.urlencode()
 
 
-def _read_map(request: AuthedRequest, person: Person) -> tuple[PeerMapFilterForm, maps.PeerMap]:
-    """The child's peer map for the query's filters, and the filter form."""
+def _read_map(
+    request: AuthedRequest, person: Person, *, lasting: bool = False
+) -> tuple[PeerMapFilterForm, maps.PeerMap]:
+    """The child's peer map for the query's filters, and the filter form (``lasting``: for a
+    print, naming no peer seen only through a forum share)."""
     filters = request.GET.copy()
     filters.pop("steps", None)
     form = PeerMapFilterForm(filters or None)
     as_at, natures = form.choices()
     pmap = maps.peer_map(
-        viewer=request.user, person=person, as_at=as_at, natures=natures, steps=_steps(request.GET)
+        viewer=request.user,
+        person=person,
+        as_at=as_at,
+        natures=natures,
+        steps=_steps(request.GET),
+        lasting=lasting,
     )
     return form, pmap
 
@@ -412,9 +420,10 @@ def _logged_map(
     *,
     page: str,
     action: AccessAction = AccessAction.VIEW,
+    lasting: bool = False,
 ) -> tuple[PeerMapFilterForm, maps.PeerMap]:
     """The child's peer map for the query's filters, read and logged (:func:`_logged`)."""
-    form, pmap = _read_map(request, person)
+    form, pmap = _read_map(request, person, lasting=lasting)
     _logged(request, person, pmap, page=page, action=action)
     return form, pmap
 
@@ -466,14 +475,16 @@ def peer_map_print(request: AuthedRequest, person_id: int) -> HttpResponse:
     was on it."""
     person = lookups.access_person(request.user, person_id)
     as_file = _as_file(request)
-    # Printed or saved, the map outlasts emergency access: it names only whom the worker sees
-    # lastingly, and the child printed (whom an emergency may have opened: RULES.md).
+    # Printed or saved, the map outlasts emergency access and a meeting's share: it names only
+    # whom the worker sees lastingly, and the child printed (whom an emergency may have
+    # opened: RULES.md).
     with scopes.lasting_sight_only(printing=person.pk):
         _, pmap = _logged_map(
             request,
             person,
             page="peer-map svg" if as_file else "peer-map print",
             action=AccessAction.EXPORT,
+            lasting=True,
         )
     centre = pmap.nodes[0].label
     return _printed(
