@@ -125,16 +125,18 @@ def _shared_with_teammate(world: World) -> None:
     mapping.hold(world, meeting)  # the social worker shares csc_child: name, age, status
 
 
-def test_a_people_list_made_with_a_forum_share_downloads_while_the_share_lasts(
+def test_a_people_list_made_with_a_forum_share_leaves_the_shared_child_out(
     world: World,
 ) -> None:
-    """A child the worker saw only through a share was written as the share shows them: the
-    file is theirs while the share lasts, not withdrawn for want of sight in their own right."""
+    """A child the worker sees only through a share is on the people page while the share
+    lasts, not in the file, which would keep them after the meeting closes (it was written as
+    the share shows them before): the file names the others and downloads."""
     other = world.other_social_worker  # another team: csc_child only through the share
     meeting = mapping.schedule(world, mapping.propose(world, invitees=[other]))
     mapping.hold(world, meeting)
     run = _prepared(other, "people", {}, why=WHY)
-    assert world.csc_child.pk in run.people_named and world.csc_child.pk in run.people_shared
+    assert world.csc_child.pk not in run.people_named and not run.people_shared
+    assert world.other_child.pk in run.people_named
     assert client_for(other).get(f"/exports/runs/{run.pk}/download/").status_code == 200
 
 

@@ -11,6 +11,7 @@ from django.db.models.functions import Trim
 from locus.access import scopes
 from locus.access.models import SYSTEM_USERNAME, Agency, Worker
 from locus.common.queries import ids_among
+from locus.people.models import Person
 from locus.places.models import ContextKind
 
 
@@ -28,6 +29,12 @@ def visible_person_ids(
         return set()
     visible = scopes.people_visible_to(viewer, break_glass=break_glass, shared=shared)
     return set(visible.filter(id__in=ids).values_list("id", flat=True))
+
+
+def people_seen_lastingly(viewer: Worker) -> QuerySet[Person]:
+    """The people the viewer sees lastingly (:func:`seen_lastingly`), as a query a list
+    (one a file is made from) is narrowed by."""
+    return scopes.people_visible_to(viewer, break_glass=False, shared=False)
 
 
 def seen_lastingly(viewer: Worker, person_ids: Iterable[int]) -> set[int]:

@@ -26,6 +26,7 @@ from locus.access import naming
 from locus.access.context_cases import shown_place
 from locus.access.fields import WITHHELD, PersonField, sees_field
 from locus.access.models import Worker
+from locus.access.selectors import people_seen_lastingly, seen_lastingly
 from locus.audit import selectors as audit_selectors
 from locus.audit.describe import describe
 from locus.audit.forms import AuditFilterForm
@@ -152,8 +153,14 @@ def _shown(
 
 
 def _people(viewer: Worker, params: Params) -> Iterator[Line]:
+    """The people list as its page shows it, less whom the viewer does not see lastingly: a
+    child seen only through a meeting's share is listed on the page while it lasts, and a
+    file would keep them after it ends (as emergency access, which ``lasting_sight_only``
+    leaves out)."""
     form = PeopleFilterForm(_bound(params), viewer=viewer)
-    found = people.people_list(viewer=viewer, filters=form.to_filter())
+    found = people.people_list(viewer=viewer, filters=form.to_filter()).filter(
+        id__in=people_seen_lastingly(viewer).values("id")
+    )
     columns = [
         _name,
         lambda p: p.get_kind_display(),
@@ -275,10 +282,18 @@ def _linked(viewer: Worker, params: Params) -> Iterator[Line]:
         review_team=holder.team_id if holder.team_id == viewer.team_id else None,
         ahead=True,
     )
+    # Named in the file only where seen lastingly: the page names a child a meeting shared
+    # while the share lasts, and the file would keep the name after it ends.
+    wanted = {c.other_id for c in result.links if c.other is not None}
+    wanted |= {p.pk for c in result.links for p in c.evidence.associates}
+    lasting = seen_lastingly(viewer, wanted)
     for c in result.links:
         part = "reviewed" if c.reviewed else "strong" if c.strong else "weak"
-        other = c.other.full_name if c.other is not None else naming.unseen_label(child=True)
+        named_other = c.other is not None and c.other_id in lasting
+        other = c.other.full_name if c.other is not None and named_other else None
         evidence = c.evidence
+        associates = [p for p in evidence.associates if p.pk in lasting]
+        unnamed = len(evidence.associates) - len(associates)
         reasons = list(evidence.reasons) or (
             [f"At {', '.join(evidence.places)} within {result.window_days} days of each other"]
             if evidence.places
@@ -288,20 +303,19 @@ def _linked(viewer: Worker, params: Params) -> Iterator[Line]:
         if c.review is not None:
             review = f"{c.review.get_outcome_display()} on {c.review.reviewed_at:%Y-%m-%d}"
         # Everyone the row names: the two children and the associates in common it lists.
-        named = [
-            c.child.pk,
-            *([c.other_id] if c.other is not None else []),
-            *(p.pk for p in evidence.associates),
-        ]
+        named = [c.child.pk, *([c.other_id] if named_other else []), *(p.pk for p in associates)]
+        in_common = [p.full_name for p in associates]
+        if unnamed:
+            in_common.append(naming.unseen_count(unnamed))
         cells = [
             c.child.pk,
             c.child.full_name,
-            other,
+            other or naming.unseen_label(child=True),
             "; ".join(naming.holder_text(a.worker, a.team) for a in c.holders),
             LINK_PARTS[part],
             c.tier_words,
             "; ".join(reasons),
-            ", ".join(p.full_name for p in evidence.associates),
+            ", ".join(in_common),
             review,
         ]
         yield Line(f"{c.child.pk}-{c.other_id}", cells, named)
