@@ -158,21 +158,12 @@ def test_involvement_counts_only_the_members_the_viewer_sees(world: World) -> No
     w = world
     sw = w.social_worker
     # csc_child (hers) was harmed at the park; yjs_child (hidden from her) harmed someone.
-    make_incident(
-        w.system,
-        context=w.park,
-        reporting_agency=w.csc,
-        involvements=[(w.csc_child, InvolvementRole.HARMED)],
-    )
-    make_incident(
-        w.system,
-        context=w.park,
-        reporting_agency=w.yjs,
-        involvements=[
-            (w.other_child, InvolvementRole.HARMED),
-            (w.yjs_child, InvolvementRole.HARMING),
-        ],
-    )
+    harmed, harming = InvolvementRole.HARMED, InvolvementRole.HARMING
+    for agency, involved in (
+        (w.csc, [(w.csc_child, harmed)]),
+        (w.yjs, [(w.other_child, harmed), (w.yjs_child, harming)]),
+    ):
+        make_incident(w.system, context=w.park, reporting_agency=agency, involvements=involved)
     response = client_for(sw).get(reverse("group", args=[w.group.pk]))
     detail = response.context["d"]
     assert dict(detail.role_counts) == {"Harmed": 1}
