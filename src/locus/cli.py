@@ -336,6 +336,19 @@ def stop_worker(child: subprocess.Popen[bytes] | None) -> None:
         child.wait()
 
 
+def is_demo_folder(folder: Path) -> bool:
+    """Whether ``locus demo`` made this data folder: it keeps the demo accounts' password there
+    (``PASSWORD_FILE``), which nothing else writes."""
+    return (folder / PASSWORD_FILE).is_file()
+
+
+def quiet_demo_emails() -> None:
+    """The demo accounts' work emails are invented (name@demo.example): no notification is
+    emailed to them (the console backend would print each one) unless
+    LOCUS_NOTIFICATION_EMAIL says so. Set before the settings load, which read it."""
+    os.environ.setdefault("LOCUS_NOTIFICATION_EMAIL", "0")
+
+
 # ---------------------------------------------------------------------------
 # Commands
 
@@ -346,9 +359,7 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     # second factor is offered there, not required (unless LOCUS_REQUIRE_OTP says so).
     # Set before the settings load, which read it.
     os.environ.setdefault("LOCUS_REQUIRE_OTP", "0")
-    # Its accounts' work emails are invented (name@demo.example): no notification is emailed
-    # to them unless LOCUS_NOTIFICATION_EMAIL says so.
-    os.environ.setdefault("LOCUS_NOTIFICATION_EMAIL", "0")
+    quiet_demo_emails()
     folder = setup_django()
     from django.core.exceptions import ValidationError
 
@@ -440,6 +451,8 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    if is_demo_folder(data_folder()):
+        quiet_demo_emails()  # as `locus demo` serving the same folder would
     folder = setup_django()
     print(f"Data folder: {folder}", file=out)
     print(f"Serving http://127.0.0.1:{args.port}/  (Ctrl+C to stop)", file=out, flush=True)

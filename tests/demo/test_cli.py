@@ -114,6 +114,39 @@ def test_a_deployment_requires_the_second_factor_unless_told_otherwise(data_dir,
     assert result.stdout.strip() == required
 
 
+# `locus serve` in a fresh interpreter (the settings read the environment once, when they load),
+# the site replaced by a line saying whether notifications would be emailed.
+_SERVE = (
+    "from django.conf import settings\n"
+    "from locus import cli\n"
+    "cli.serve_with_worker = lambda port, out: print(settings.LOCUS_NOTIFICATION_EMAIL) or 0\n"
+    "raise SystemExit(cli.main(['serve']))\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("made_by_the_demo", "value", "emailed"),
+    [(True, None, "False"), (False, None, "True"), (True, "1", "True")],
+    ids=["demo folder", "other folder", "demo folder, told to email"],
+)
+def test_locus_serve_emails_no_notification_on_a_folder_the_demo_made(
+    data_dir, made_by_the_demo, value, emailed
+):
+    """`locus serve` on the demo's folder does as `locus demo` does: the demo accounts' work
+    emails are invented, so no notification is emailed (the console printed every one, as it
+    did under `locus serve`). Another folder emails them, and LOCUS_NOTIFICATION_EMAIL wins."""
+    if made_by_the_demo:
+        data_dir.mkdir()
+        (data_dir / cli.PASSWORD_FILE).write_text("river-otter-lantern-7\n")
+    env = {k: v for k, v in os.environ.items() if k != "LOCUS_NOTIFICATION_EMAIL"}
+    if value is not None:
+        env["LOCUS_NOTIFICATION_EMAIL"] = value
+    result = subprocess.run(
+        [sys.executable, "-c", _SERVE], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines()[-1] == emailed
+
+
 def test_demo_with_a_password_option(data_dir):
     from locus.access.models import Worker
 
