@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connections
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
@@ -85,10 +86,20 @@ def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="session")
-def browser(live_server: LiveServer, browser: Browser) -> Browser:
+def browser(live_server: LiveServer, browser: Browser) -> Iterator[Browser]:
     """pytest-playwright's browser, started after the live server so that it is closed before
-    the server stops: its kept-alive connections end, and their threads with them."""
-    return browser
+    the server stops: its kept-alive connections end, and their threads with them.
+
+    From Playwright's start to its stop this thread's event loop counts as running (Playwright
+    marks it so between its calls), and Django then keeps this thread's database connections
+    apart from those it had before: a test that reads the database after a browser test, in
+    a transaction rolled back rather than a flush, leaves one of those open. Django's closing
+    of the test database, after Playwright has stopped, sees only the others, and PostgreSQL
+    refused to drop the database ("being accessed by other users", a warning at the end of
+    each test process that ran a browser test between database tests). Closed here, while
+    Playwright still runs."""
+    yield browser
+    connections.close_all()
 
 
 # What a Playwright error says when the page navigated while a script ran on it.
