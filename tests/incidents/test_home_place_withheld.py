@@ -14,12 +14,14 @@ from django.urls import reverse
 
 from locus.access import policies, scopes
 from locus.access.fields import PersonField, role_fields
+from locus.access.models import Role
 from locus.access.naming import PLACE_WITHHELD
 from locus.audit.models import AccessEvent
 from locus.incidents.models import Incident, IncidentKind, IncidentRevision, InvolvementRole
+from locus.places.models import ContextKind
 from tests.api.conftest import api_as
 from tests.exports.conftest import download
-from tests.factories import World, client_for, make_incident
+from tests.factories import World, client_for, make_context, make_incident, make_worker
 from tests.incidents.helpers import as_posted
 from tests.moves.helpers import incident_on, move
 from tests.profiles.pages import url as url_of
@@ -199,3 +201,24 @@ def test_a_role_with_the_home_address_is_still_offered_the_place(world: World) -
     page = client.get(reverse("incident-amend", args=[incident.pk]))
     assert PLACE_WITHHELD not in page.content.decode()
     assert page.context["form"]["context"].value() == str(world.park.pk)
+
+
+def test_a_home_the_viewer_s_own_agency_recorded_is_named_to_them(world: World) -> None:
+    """The rule withholds a home reached only through the children in an incident. A police
+    analyst (no home address in the field table) whose own agency recorded the address, a
+    cuckooed flat say, sees that home in its own right: the incident names and links it, as
+    to anyone who sees it (the address came from them)."""
+    analyst = world.police_analyst
+    assert PersonField.HOME_ADDRESS not in role_fields(analyst)
+    officer = make_worker(world.system, team=analyst.team, role=Role.PRACTITIONER)
+    flat = make_context(officer, kind=ContextKind.HOME, name="Flat 9, Sample Court")
+    assert scopes.contexts_visible_to(analyst).filter(pk=flat.pk).exists()
+    incident = make_incident(
+        world.system,
+        context=flat,
+        involvements=[(world.police_child, InvolvementRole.HARMED)],
+        reporting_agency=world.police,
+    )
+    html = client_for(analyst).get(f"/incidents/{incident.pk}/").content.decode()
+    assert f'href="/contexts/{flat.pk}/"' in html and "Flat 9, Sample Court" in html
+    assert PLACE_WITHHELD not in html
