@@ -217,3 +217,31 @@ def test_an_owner_who_cannot_open_the_case_reads_from_the_hand_over_to_them_not_
     text = client_for(colleague).get(reverse("own-action", args=[action.pk])).content.decode()
     assert escape(LATER) not in text and escape(EARLIER) not in text and "Kestrel" not in text
     assert "4 earlier updates from before the action was given to you " in text
+
+
+def test_the_new_owner_reads_the_hand_over_once_with_its_reason(world: World) -> None:
+    """The step that gave the owner their action reads "Given to you on <date> by <giver>:
+    <reason>", once: before, it repeated the stored note ("Given to <owner>, <agency>, by
+    <giver> (owned by ...): <reason>") after its own heading."""
+    action = _given_on_a_home(world)
+    text = client_for(world.yjs_worker).get(reverse("own-action", args=[action.pk]))
+    html = text.content.decode()
+    giver = escape(str(world.social_worker))
+    assert f"by {giver}</strong>: {escape(REASON)}</li>" in html
+    assert f"Given to {escape(str(world.yjs_worker))}" not in html and "owned by" not in html
+    # Whoever reads the whole history still reads whom it was given to, and from whom.
+    plan = client_for(world.teammate).get(reverse("context-plan", args=[action.plan.case_id]))
+    assert f"Given to {escape(str(world.yjs_worker))}" in plan.content.decode()
+
+
+def test_a_hand_over_written_before_its_reason_was_kept_apart_reads_once(world: World) -> None:
+    """The migration takes the reason from the words of a hand-over already written, so an
+    owner given their action before reads it once too."""
+    action = _given_on_a_home(world)
+    action.updates.update(reason="")
+    migration = importlib.import_module("locus.casework.migrations.0012_action_update_reason")
+    migration.forwards(apps, None)
+    (step,) = action.updates.exclude(reason="")
+    assert step.given_to == world.yjs_worker and step.reason == REASON
+    html = client_for(world.yjs_worker).get(reverse("own-action", args=[action.pk]))
+    assert "owned by" not in html.content.decode()

@@ -709,7 +709,10 @@ class PlanActionUpdate(forums.ActionUpdate):
     owner it took the action from, as it was then (``from_team``): an owner who may not see
     the case, and a partner, read the history from the latest step that brought the action
     to their side (their team; a partner's, its organisation) from outside it, as the notes
-    before it were written for the case's team (``context_cases.updates_shown``)."""
+    before it were written for the case's team (``context_cases.updates_shown``). Its note
+    says whom it was given to, by whom and from whom, for every reader of the history; its
+    ``reason`` (the giver's words alone) is what the new owner's own page shows under
+    "Given to you"."""
 
     action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="updates")
     given_to = optional_worker()
@@ -717,6 +720,7 @@ class PlanActionUpdate(forums.ActionUpdate):
         Team,
         help_text="A hand-over's: the team of the owner it took the action from, as it was then.",
     )
+    reason = models.TextField(blank=True, help_text="A hand-over's: why, in the giver's words.")
 
 
 class PlanChild(models.Model):

@@ -1375,7 +1375,11 @@ def action_give(
     note = f"Given to {owner}, {agency}, by {actor} (owned by {action.owner_text}): {reason}"
     # The team it is taken from, as it is now: a move within the new owner's side keeps the
     # history they read (``context_cases.updates_shown``).
-    also = {"given_to": owner, "from_team": before.team if before is not None else None}
+    also = {
+        "given_to": owner,
+        "from_team": before.team if before is not None else None,
+        "reason": reason,
+    }
     step = forums.log_action(
         actor, action, note, status=action.status, due_on=action.due_on, also=also
     )

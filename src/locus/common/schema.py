@@ -61,6 +61,7 @@ DATA_STEPS: dict[tuple[str, str], Callable[[], None] | str] = {
     ("peers", "0006_association_recorder_team"): "keeps existing associations' recorders' teams",
     ("casework", "0009_register_names_no_home"): "restates existing register rows (none yet)",
     ("casework", "0010_action_update_given_to"): "marks existing actions' latest hand-over",
+    ("casework", "0012_action_update_reason"): "keeps existing hand-overs' reasons apart",
     ("signin", "0003_hash_plain_recovery_codes"): "hashes existing recovery codes (none yet)",
     ("subjectaccess", "0003_package_police_consulted"): "marks old exports' police consultation",
     ("people", "0007_duplicate_query_outcome"): "marks existing closed duplicate requests' outcome",
