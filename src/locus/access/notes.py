@@ -88,14 +88,17 @@ def can_read_notes_on(worker: Worker, subject: Person | ContextCase | Context) -
 
 
 def can_write_note_on(worker: Worker, subject: Person | ContextCase | Context) -> bool:
-    """A practitioner or manager who sees the subject lastingly, or an administrator."""
+    """A practitioner or manager who sees the subject lastingly, or an administrator. A
+    group or case seen only through a child opened in an emergency is read while it lasts,
+    never written on (a note outlasts the emergency), as the child is not."""
     if isinstance(subject, Person):
         return can_record_about_person(worker, subject)
     if is_administrator(worker):
         return True
     if not worker.is_active or worker.role not in CASEWORK_ROLES:
         return False
-    return can_read_notes_on(worker, subject)
+    with scopes.lasting_sight_only():
+        return can_read_notes_on(worker, subject)
 
 
 def subject_of(note: CaseNote) -> Person | ContextCase | Context:

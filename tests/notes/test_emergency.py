@@ -1,0 +1,84 @@
+"""Emergency access (break-glass) shows a child, and what is reached through them, for four
+hours, read-only (RULES.md, case notes: writing needs lasting sight of the subject). A peer
+group or a context case seen only through a child opened in an emergency may be read while
+it lasts, but a note written on it would stay on a record the worker has no lasting part in:
+refused, as a note on the child is. Before, the group's and the case's note forms took it."""
+
+from __future__ import annotations
+
+import pytest
+
+from locus.access import scopes
+from locus.access.models import Worker
+from locus.access.services import break_glass_request
+from locus.casework.models import ContextCase
+from locus.common.errors import NotPermitted
+from locus.notes.models import CaseNote
+from locus.people.models import Person
+from locus.places.models import Context, ContextKind
+from tests.casework.helpers import refer, screen
+from tests.factories import World, client_for, make_context, make_membership, nothing_written
+from tests.notes.helpers import write
+
+pytestmark = pytest.mark.django_db
+
+
+def _emergency(worker: Worker, child: Person) -> None:
+    opened = break_glass_request(
+        actor=worker,
+        person_id=child.pk,
+        category="missing_child",
+        reason="He is missing tonight and I need his contacts now",
+    )
+    assert opened and scopes.people_visible_to(worker).filter(pk=child.pk).exists()
+
+
+def _crew(world: World) -> Context:
+    """A peer group of the police's child and the other team's child: the social worker sees
+    neither."""
+    crew = make_context(world.system, kind=ContextKind.PEER_GROUP, name="Eastway crew")
+    make_membership(world.system, person=world.police_child, group=crew)
+    make_membership(world.system, person=world.other_child, group=crew)
+    return crew
+
+
+def _case_on(world: World, crew: Context) -> ContextCase:
+    """The other team's context case on the group."""
+    other = world.other_social_worker
+    referral = screen(world, refer(world, actor=other, context=crew), actor=other, lead=other)
+    assert referral.case is not None
+    return referral.case
+
+
+def test_a_group_or_case_seen_only_in_an_emergency_takes_no_note(world: World) -> None:
+    """The social worker opens the police's child in an emergency: she reads the notes on his
+    peer group and on the other team's case about it while it lasts, but is offered no form,
+    the form answers "not found" (as every refusal does), and the service refuses."""
+    worker, crew = world.social_worker, _crew(world)
+    case = _case_on(world, crew)
+    client = client_for(worker)
+    _emergency(worker, world.police_child)
+    for kind, subject in (("group", crew), ("case", case)):
+        chronology = client.get(f"/notes/{kind}/{subject.pk}/")
+        assert chronology.status_code == 200, kind
+        assert f"/notes/{kind}/{subject.pk}/add/" not in chronology.content.decode(), kind
+        assert client.get(f"/notes/{kind}/{subject.pk}/add/").status_code == 404, kind
+        with nothing_written(CaseNote), pytest.raises(NotPermitted):
+            write(worker, subject)
+
+
+def test_a_note_written_with_lasting_sight_is_not_corrected_through_an_emergency(
+    world: World,
+) -> None:
+    """A worker who wrote on the group while her child was in it, and now sees it only
+    through a child opened in an emergency, no longer corrects nor strikes out the note, as
+    an author who lost sight of a child does not."""
+    worker, crew = world.social_worker, _crew(world)
+    membership = make_membership(world.system, person=world.csc_child, group=crew)
+    note = write(worker, crew)
+    membership.delete()
+    _emergency(worker, world.police_child)
+    client = client_for(worker)
+    assert client.get(f"/notes/{note.pk}/").status_code == 200
+    for page in ("correct", "in-error"):
+        assert client.get(f"/notes/{note.pk}/{page}/").status_code == 404, page
