@@ -11,6 +11,7 @@ import pytest
 from locus.access import scopes
 from locus.access.models import Worker
 from locus.access.services import break_glass_request
+from locus.audit.models import AccessAction, AccessEvent
 from locus.casework.models import ContextCase
 from locus.common.errors import NotPermitted
 from locus.notes.models import CaseNote
@@ -82,3 +83,43 @@ def test_a_note_written_with_lasting_sight_is_not_corrected_through_an_emergency
     assert client.get(f"/notes/{note.pk}/").status_code == 200
     for page in ("correct", "in-error"):
         assert client.get(f"/notes/{note.pk}/{page}/").status_code == 404, page
+
+
+def test_a_group_or_case_seen_only_in_an_emergency_has_no_printed_chronology(
+    world: World,
+) -> None:
+    """A print outlasts the emergency (RULES.md, break-glass: nothing reached through the
+    child is exported): the chronology of a group or case the social worker sees only through
+    the child she opened is on her screen while it lasts, with no print offered and a word on
+    why; the print is refused saying why (409), and no export is logged."""
+    worker, crew = world.social_worker, _crew(world)
+    case = _case_on(world, crew)
+    client = client_for(worker)
+    _emergency(worker, world.police_child)
+    for kind, subject in (("group", crew), ("case", case)):
+        page = client.get(f"/notes/{kind}/{subject.pk}/").content.decode()
+        assert f"/notes/{kind}/{subject.pk}/print/" not in page, kind
+        assert "its chronology cannot be printed" in page, kind
+        printed = client.get(f"/notes/{kind}/{subject.pk}/print/")
+        assert printed.status_code == 409, kind
+        body = printed.content.decode()
+        assert "emergency access" in body and world.police_child.family_name not in body
+    assert not AccessEvent.objects.filter(actor=worker, action=AccessAction.EXPORT).exists()
+
+
+def test_a_printed_group_chronology_shows_a_member_seen_in_an_emergency_by_initials(
+    world: World,
+) -> None:
+    """The social worker's group (her child is in it) has the youth justice child in it too:
+    she opens him in an emergency, and the group's chronology names him while it lasts, but
+    its print (and the logged export) shows him by initials, as it will once it ends."""
+    worker, other = world.social_worker, world.yjs_child
+    client = client_for(worker)
+    _emergency(worker, other)
+    url = f"/notes/group/{world.group.pk}/"
+    assert f"{other.given_name} {other.family_name} joined" in client.get(url).content.decode()
+    printed = client.get(f"{url}print/").content.decode()
+    assert f"{other.initials} (a person not shared with you) joined" in printed
+    assert f"{other.given_name} {other.family_name} joined" not in printed
+    event = AccessEvent.objects.filter(actor=worker, action=AccessAction.EXPORT).latest("id")
+    assert event.detail["people_shown"] == [world.csc_child.pk], event.detail

@@ -101,6 +101,16 @@ def can_write_note_on(worker: Worker, subject: Person | ContextCase | Context) -
         return can_read_notes_on(worker, subject)
 
 
+def can_print_chronology(worker: Worker, subject: Person | ContextCase | Context) -> bool:
+    """Whether ``worker``, who reads the subject's chronology, may print it: a print outlasts
+    emergency access, so a group or case seen only through a child opened in an emergency is
+    not printed (RULES.md, break-glass); the child's own record may be, while it lasts."""
+    if isinstance(subject, Person):
+        return True
+    with scopes.lasting_sight_only():
+        return can_read_notes_on(worker, subject)
+
+
 def subject_of(note: CaseNote) -> Person | ContextCase | Context:
     subject = note.person or note.case or note.group
     assert subject is not None  # a check constraint holds exactly one

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from locus.access import notes as rules
+from locus.access import scopes
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common import clock
@@ -43,11 +44,28 @@ def _filters(request: AuthedRequest, kind: str) -> tuple[ChronologyFilterForm, s
     return form, filters
 
 
+EMERGENCY_PRINT = (
+    "You see this record only through a child you see through emergency access, and a "
+    "printed chronology would keep it after the access ends. Its chronology is on its page "
+    "while the access lasts."
+)
+
+
 def _chronology(request: AuthedRequest, kind: str, subject_id: int, *, printing: bool) -> Any:
     viewer = request.user
     subject = rules.access_subject(viewer, kind, subject_id)
+    can_print = rules.can_print_chronology(viewer, subject)
+    if printing and not can_print:
+        return HttpResponse(EMERGENCY_PRINT, status=409, content_type="text/plain; charset=utf-8")
     form, filters = _filters(request, kind)
-    chronology = selectors.chronology(viewer, subject, filters)
+    if printing:
+        # A print outlasts emergency access: it names only whom the worker sees lastingly,
+        # and the child printed (whom an emergency may have opened: RULES.md).
+        child = subject.pk if kind == "person" else None
+        with scopes.lasting_sight_only(printing=child):
+            chronology = selectors.chronology(viewer, subject, filters)
+    else:
+        chronology = selectors.chronology(viewer, subject, filters)
     context: dict[str, Any] = {
         "subject": subject,
         "kind": kind,
@@ -57,6 +75,7 @@ def _chronology(request: AuthedRequest, kind: str, subject_id: int, *, printing:
         "filters": filters,
         "filter_labels": [selectors.EVENT_LABELS[k] for k in chronology.kinds],
         "all_kinds": chronology.kinds == selectors.KINDS_FOR[kind],
+        "can_print": can_print,
     }
     if printing:
         rows = chronology.events
