@@ -76,6 +76,13 @@ def access_group(worker: Worker, group_id: object) -> Context:
     )
 
 
+def sees_context_lastingly(worker: Worker, context: Context) -> bool:
+    """Whether ``worker`` sees ``context`` otherwise than through emergency access: what
+    names a place for good (a referral) must not keep one seen for four hours."""
+    with scopes.lasting_sight_only():
+        return policies.can_view_context(worker, context)
+
+
 def sees_group_lastingly(worker: Worker, group: Context) -> bool:
     """Whether ``worker`` sees ``group`` otherwise than through emergency access: what a
     print or a file may keep outlasts the emergency."""

@@ -1104,12 +1104,13 @@ def open_sign_off_of(case: ContextCase, request_id: int) -> SignOffRequest:
 
 def referral_contexts(viewer: Worker, chosen: Context | None) -> list[Context]:
     """Contexts a referrer may name: those they see, homes only when chosen from the home's
-    page (a list of every visible address is not what a referral form is for)."""
-    contexts = list(
-        scopes.contexts_visible_to(viewer).exclude(kind=ContextKind.HOME).order_by("name", "id")
-    )
-    if chosen is not None and chosen not in contexts:
-        contexts.insert(0, chosen)
+    page (a list of every visible address is not what a referral form is for). Not one seen
+    only through emergency access: a referral names its places for good."""
+    with scopes.lasting_sight_only():
+        seen = scopes.contexts_visible_to(viewer)
+        contexts = list(seen.exclude(kind=ContextKind.HOME).order_by("name", "id"))
+        if chosen is not None and chosen not in contexts and seen.filter(pk=chosen.pk).exists():
+            contexts.insert(0, chosen)
     return contexts
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from locus.access import context_cases as policies
+from locus.access import lookups
 from locus.access import policies as access_policies
 from locus.access.models import Agency, AgencyKind, Worker
 from locus.access.selectors import visible_person_ids
@@ -209,7 +210,8 @@ def referral_record(
     permitted(policies.can_refer, actor)
     named = {c.pk: c for c in [*([context] if context else []), *other_contexts]}
     for ctx in named.values():
-        permitted(access_policies.can_view_context, actor, ctx)
+        # Not one seen only through emergency access: the referral keeps naming it after.
+        permitted(lookups.sees_context_lastingly, actor, ctx)
     kids = {p.pk: p for p in children}
     permitted(access_policies.can_name_people, actor, kids.values())
     problems = Problems()
