@@ -131,3 +131,27 @@ def test_a_share_does_not_bring_a_child_s_strengths(world: World) -> None:
     assert build_on_for(world.police_analyst, [world.csc_child]) == []
     assert build_on_labels(world.police_analyst, [ciara]) == {}
     assert build_on_labels(world.social_worker, [ciara])
+
+
+def test_strengths_of_a_child_seen_only_in_an_emergency_are_not_built_on(world: World) -> None:
+    """An action keeps what it builds on after emergency access ends (RULES.md: writing
+    about a young person needs lasting sight, break-glass reads, it does not add): a case
+    team member who opened Ciara in an emergency is not offered her strengths, and the
+    service refuses them, as for a child she does not see."""
+    from locus.access.services import break_glass_request
+
+    case, ciara, _ = _plan_with_children(world)
+    own = make_worker(world.system, team=world.csc_team_a, role=Role.PRACTITIONER, scope="own")
+    assert break_glass_request(
+        actor=own,
+        person_id=world.csc_child.pk,
+        category="missing_child",
+        reason="She is missing tonight and I need her contacts now",
+    )
+    html = client_for(own).get(url("context-action-add", case.pk)).content.decode()
+    assert "Strengths it builds on" not in html and MECHANIC not in html
+    with nothing_written(*CASEWORK_MODELS), pytest.raises(ValidationFailed) as error:
+        add_action(world, case.plan, actor=own, builds_on=[ciara])
+    assert error.value.errors == {
+        "builds_on": ["Choose strengths of the children this plan affects"]
+    }

@@ -1148,11 +1148,13 @@ def _check_builds_on(
     problems: Problems, actor: Worker, plan: ContextPlan, strengths: Sequence[ProfileItem]
 ) -> None:
     """Strengths come from the current profiles of children the plan affects whom the actor
-    sees: the page offers no others, so anything else is a tampered or stale form."""
+    sees in their own right and lastingly (not through a forum share, nor emergency access:
+    the action keeps them): the page offers no others, so anything else is a tampered or
+    stale form."""
     if not strengths:
         return
     affected = set(plan.children.values_list("person_id", flat=True))
-    seen = visible_person_ids(actor, affected)
+    seen = visible_person_ids(actor, affected, shared=False, break_glass=False)
     problems.check(
         all(s.person_id in seen and s.ended_on is None for s in strengths),
         "builds_on",

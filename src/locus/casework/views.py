@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from locus.access import context_cases as policies
+from locus.access import scopes
 from locus.access.lookups import access_context
 from locus.access.models import Worker
 from locus.access.policies import manages_a_team
@@ -576,9 +577,11 @@ def _add_goal(actor: Worker, case: ContextCase, form: GoalForm) -> Any:
 
 def _action_offers(request: AuthedRequest, case: ContextCase) -> tuple[list[Any], list[Any]]:
     """What a new action may be about: the plan's open goals, and the strengths (each with
-    its child's name) of the children it affects whom the viewer sees."""
+    its child's name) of the children it affects whom the viewer sees lastingly (the action
+    keeps them after emergency access ends)."""
     affected, goals = selectors.action_choices(selectors.plan_of(case))
-    return goals, build_on_for(request.user, affected)
+    with scopes.lasting_sight_only():
+        return goals, build_on_for(request.user, affected)
 
 
 def _action_form(request: AuthedRequest, case: ContextCase) -> ActionForm:
