@@ -25,7 +25,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from locus.access.models import Agency, AgencyKind, Role, Scope, Team, Worker
-from locus.access.services import agency_create, system_worker, team_create, worker_create
+from locus.access.services import (
+    agency_create,
+    break_glass_request,
+    system_worker,
+    team_create,
+    worker_create,
+)
 from locus.audit.models import ChangeEvent
 from locus.common import clock
 from locus.common.models import Confidence, Source
@@ -394,6 +400,14 @@ def nothing_written(*models: type[Model]) -> Iterator[None]:
     before = row_counts(*models)
     yield
     assert row_counts(*models) == before
+
+
+def open_in_emergency(worker: Worker, person: Person) -> None:
+    """``worker`` opens ``person`` by emergency access (break-glass), for four hours."""
+    why = "Missing tonight: I need the contacts and places now"
+    assert break_glass_request(
+        actor=worker, person_id=person.pk, category="missing_child", reason=why
+    )
 
 
 def client_for(worker: Worker) -> Client:

@@ -18,7 +18,14 @@ from locus.profiles.models import ProfileItem
 from locus.profiles.selectors import build_on_for, build_on_labels
 from locus.profiles.services import profile_item_end
 from tests.casework.helpers import CASEWORK_MODELS, add_action, planned_case
-from tests.factories import World, changes_for, client_for, make_worker, nothing_written
+from tests.factories import (
+    World,
+    changes_for,
+    client_for,
+    make_worker,
+    nothing_written,
+    open_in_emergency,
+)
 from tests.mapping.helpers import hold as hold_meeting
 from tests.mapping.helpers import propose as propose_meeting
 from tests.mapping.helpers import schedule as schedule_meeting
@@ -138,16 +145,9 @@ def test_strengths_of_a_child_seen_only_in_an_emergency_are_not_built_on(world: 
     about a young person needs lasting sight, break-glass reads, it does not add): a case
     team member who opened Ciara in an emergency is not offered her strengths, and the
     service refuses them, as for a child she does not see."""
-    from locus.access.services import break_glass_request
-
     case, ciara, _ = _plan_with_children(world)
     own = make_worker(world.system, team=world.csc_team_a, role=Role.PRACTITIONER, scope="own")
-    assert break_glass_request(
-        actor=own,
-        person_id=world.csc_child.pk,
-        category="missing_child",
-        reason="She is missing tonight and I need her contacts now",
-    )
+    open_in_emergency(own, world.csc_child)
     html = client_for(own).get(url("context-action-add", case.pk)).content.decode()
     assert "Strengths it builds on" not in html and MECHANIC not in html
     with nothing_written(*CASEWORK_MODELS), pytest.raises(ValidationFailed) as error:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import pytest
 
 from locus.access import scopes
-from locus.access.services import break_glass_request
 from locus.casework.models import Referral
 from locus.common.errors import NotPermitted
 from locus.places.models import ContextKind
 from tests.casework.helpers import CASEWORK_MODELS, refer
-from tests.factories import World, client_for, make_context, make_membership, nothing_written
+from tests.factories import World, client_for, nothing_written, open_in_emergency
+from tests.factories import make_context as place
+from tests.factories import make_membership as member
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +28,10 @@ def test_a_place_seen_only_in_an_emergency_is_not_referred(world: World) -> None
     from its page, and the service refuses a referral naming it, as the main context or as
     another. A place she sees in her own right is still referred."""
     worker, child = world.social_worker, world.police_child
-    crew = make_context(world.system, kind=ContextKind.PEER_GROUP, name="Eastway crew")
-    make_membership(world.system, person=child, group=crew)
-    opened = break_glass_request(
-        actor=worker,
-        person_id=child.pk,
-        category="missing_child",
-        reason="He is missing tonight and I need his contacts now",
-    )
-    assert opened and scopes.contexts_visible_to(worker).filter(pk=crew.pk).exists()
+    crew = place(world.system, kind=ContextKind.PEER_GROUP, name="Eastway crew")
+    member(world.system, person=child, group=crew)
+    open_in_emergency(worker, child)
+    assert scopes.contexts_visible_to(worker).filter(pk=crew.pk).exists()
     form = client_for(worker).get(f"/context-cases/referrals/new/?context={crew.pk}")
     assert form.status_code == 200 and "Eastway crew" not in form.content.decode()
     with nothing_written(*CASEWORK_MODELS):

@@ -8,30 +8,23 @@ from __future__ import annotations
 
 import pytest
 
-from locus.access import scopes
-from locus.access.models import Worker
-from locus.access.services import break_glass_request
 from locus.audit.models import AccessAction, AccessEvent
 from locus.casework.models import ContextCase
 from locus.common.errors import NotPermitted
 from locus.notes.models import CaseNote
-from locus.people.models import Person
 from locus.places.models import Context, ContextKind
 from tests.casework.helpers import refer, screen
-from tests.factories import World, client_for, make_context, make_membership, nothing_written
+from tests.factories import (
+    World,
+    client_for,
+    make_context,
+    make_membership,
+    nothing_written,
+    open_in_emergency,
+)
 from tests.notes.helpers import write
 
 pytestmark = pytest.mark.django_db
-
-
-def _emergency(worker: Worker, child: Person) -> None:
-    opened = break_glass_request(
-        actor=worker,
-        person_id=child.pk,
-        category="missing_child",
-        reason="He is missing tonight and I need his contacts now",
-    )
-    assert opened and scopes.people_visible_to(worker).filter(pk=child.pk).exists()
 
 
 def _crew(world: World) -> Context:
@@ -58,7 +51,7 @@ def test_a_group_or_case_seen_only_in_an_emergency_takes_no_note(world: World) -
     worker, crew = world.social_worker, _crew(world)
     case = _case_on(world, crew)
     client = client_for(worker)
-    _emergency(worker, world.police_child)
+    open_in_emergency(worker, world.police_child)
     for kind, subject in (("group", crew), ("case", case)):
         chronology = client.get(f"/notes/{kind}/{subject.pk}/")
         assert chronology.status_code == 200, kind
@@ -78,7 +71,7 @@ def test_a_note_written_with_lasting_sight_is_not_corrected_through_an_emergency
     membership = make_membership(world.system, person=world.csc_child, group=crew)
     note = write(worker, crew)
     membership.delete()
-    _emergency(worker, world.police_child)
+    open_in_emergency(worker, world.police_child)
     client = client_for(worker)
     assert client.get(f"/notes/{note.pk}/").status_code == 200
     for page in ("correct", "in-error"):
@@ -95,7 +88,7 @@ def test_a_group_or_case_seen_only_in_an_emergency_has_no_printed_chronology(
     worker, crew = world.social_worker, _crew(world)
     case = _case_on(world, crew)
     client = client_for(worker)
-    _emergency(worker, world.police_child)
+    open_in_emergency(worker, world.police_child)
     for kind, subject in (("group", crew), ("case", case)):
         page = client.get(f"/notes/{kind}/{subject.pk}/").content.decode()
         assert f"/notes/{kind}/{subject.pk}/print/" not in page, kind
@@ -115,7 +108,7 @@ def test_a_printed_group_chronology_shows_a_member_seen_in_an_emergency_by_initi
     its print (and the logged export) shows him by initials, as it will once it ends."""
     worker, other = world.social_worker, world.yjs_child
     client = client_for(worker)
-    _emergency(worker, other)
+    open_in_emergency(worker, other)
     url = f"/notes/group/{world.group.pk}/"
     assert f"{other.given_name} {other.family_name} joined" in client.get(url).content.decode()
     printed = client.get(f"{url}print/").content.decode()
