@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from locus.access import context_cases as policies
-from locus.access.models import Role
+from locus.access.models import Role, Worker
 from locus.casework import selectors, services
 from locus.casework.models import (
     ContextCase,
@@ -275,6 +275,32 @@ def test_the_lead_or_their_manager_cannot_chair(world: World, name: str) -> None
             when=clock.now(),
             location="Room 2",
             chair=world.persona(name),
+        )
+    assert "cannot chair" in error.value.errors["chair"][0]
+
+
+@pytest.mark.parametrize("name", ["social_worker", "team_manager"])
+def test_a_second_account_of_the_lead_or_their_manager_cannot_chair(
+    world: World, name: str
+) -> None:
+    """Independence compares people, not accounts (``policies.same_person``): an account in
+    another team with the lead's (or their manager's) work email, in any case, is the lead
+    (or their manager) and does not chair the case's conference. Before, it was asked to."""
+    conference = conference_of(assessed_case(world))
+    own = world.persona(name)
+    Worker.objects.filter(pk=own.pk).update(email="jo.mensah@example.org")
+    # An old second account, made before accounts were checked for a shared email.
+    second = make_worker(world.system, team=world.csc_team_b)
+    Worker.objects.filter(pk=second.pk).update(email="Jo.Mensah@Example.org")
+    second.refresh_from_db()
+    assert policies.can_chair(second, conference.case) is False
+    with nothing_written(*CASEWORK_MODELS), pytest.raises(ValidationFailed) as error:
+        services.conference_schedule(
+            actor=world.social_worker,
+            conference=conference,
+            when=clock.now(),
+            location="Room 2",
+            chair=second,
         )
     assert "cannot chair" in error.value.errors["chair"][0]
 

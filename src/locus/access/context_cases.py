@@ -726,7 +726,9 @@ def updates_shown(
 
 def can_chair(worker: Worker, case: ContextCase) -> bool:
     """An independent chair: an active practitioner or manager who is not the case's lead,
-    its assessor, or a manager of the lead's or the assessor's team (their line manager)."""
+    its assessor, or a manager of the lead's or the assessor's team (their line manager).
+    Compared by person, not account (:func:`accounts_of`): another account with the lead's
+    email is the lead, and one with their manager's is their manager."""
     if not (worker.is_active and worker.team_id is not None and worker.role in CASEWORK_ROLES):
         return False
     assessor = (
@@ -740,9 +742,13 @@ def can_chair(worker: Worker, case: ContextCase) -> bool:
     if assessor is not None and assessor[0] is not None:
         close.add(assessor[0])
         teams.add(assessor[1])
-    if worker.pk in close:
+    selves = accounts_of(worker)
+    if selves & close:
         return False
-    return not (worker.role == Role.MANAGER and worker.team_id in teams)
+    if selves == {worker.pk}:
+        return not (worker.role == Role.MANAGER and worker.team_id in teams)
+    managers = Worker.objects.filter(is_active=True, role=Role.MANAGER, team_id__in=teams)
+    return not managers.filter(pk__in=selves).exists()
 
 
 def access_own_action(worker: Worker, action_id: object) -> PlanAction:
