@@ -113,6 +113,23 @@ def test_the_screening_page_shows_other_referrals_naming_the_context(world: Worl
     assert b"Record the decision" not in partner_html.content
 
 
+def test_a_referrer_is_told_of_an_open_case_only_if_they_may_open_it(world: World) -> None:
+    """A partner organisation opens only the context cases it is part of: its referral's page
+    does not tell it that the centre already has a case, who leads it, nor link to it (its
+    referral is not yet part of it). The screener, who opens the case, is still told. Before,
+    the partner's page named the case's lead and linked to the case."""
+    first = refer(world, actor=world.social_worker)
+    case = screen(world, first).case
+    assert case is not None
+    referral = refer(world)
+    told = "already has an open context case"
+    partner = client_for(world.partner_worker).get(url("context-referral", referral.pk))
+    html = partner.content.decode()
+    assert told not in html and url("context-case", case.pk) not in html
+    screener = client_for(world.social_worker).get(url("context-referral", referral.pk))
+    assert told in screener.content.decode()
+
+
 def test_screening_through_the_form_opens_the_case(world: World) -> None:
     referral = refer(world)
     response = client_for(world.social_worker).post(

@@ -266,8 +266,9 @@ class ReferralView:
 
 
 def referral_detail(*, viewer: Worker, referral: Referral) -> ReferralView:
-    """A referral with the contexts and children it names, and the other referrals naming
-    the same contexts (group, route, place), which the screener weighs together."""
+    """A referral with the contexts and children it names, the other referrals naming the
+    same contexts (group, route, place), which the screener weighs together, and the open
+    cases on them that the viewer opens."""
     named = list(referral.named_contexts.select_related("context").order_by("id"))
     contexts = [n.context for n in named]
     ids = [c.pk for c in contexts]
@@ -284,8 +285,10 @@ def referral_detail(*, viewer: Worker, referral: Referral) -> ReferralView:
         .distinct()
         .order_by("-received_on", "-id")[:50]
     )
+    # Only the cases the viewer opens: a partner is told of none it is not part of.
     open_cases = list(
-        ContextCase.objects.filter(context_id__in=ids, status__in=OPEN_CASE_STATUSES)
+        policies.cases_visible_to(viewer)
+        .filter(context_id__in=ids, status__in=OPEN_CASE_STATUSES)
         .select_related("context", "lead")
         .order_by("id")
     )
