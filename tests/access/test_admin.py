@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.test import Client
 
 from locus.access.models import Role, Scope, Worker
 from locus.access.services import EMAIL_NEEDED, worker_set_password
 from locus.audit.models import ChangeEvent
+from locus.common import clock
+from locus.notifications.models import Notification, NotificationKind
 from tests.factories import World, changes_for, make_worker, nothing_written
 
 PASSWORD = "admin-set-password-42"
@@ -234,3 +238,33 @@ def test_an_account_made_without_an_email_keeps_working_and_is_listed_until_it_h
     assert admin_client.post(url, form).status_code == 302
     listed = admin_client.get("/admin/access/worker/?email=none")
     assert list(listed.context["cl"].result_list) == []
+
+
+def test_a_password_an_administrator_sets_tells_the_worker_at_once_who_and_when(
+    world: World, admin_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    """An administrator who sets a manager's password could sign in as them and sign off
+    casework. The manager learns of it at once, in Locus and by email: who set it and when.
+    Was: only the trail said so, and nobody told the manager."""
+    manager = world.team_manager
+    with (
+        clock.frozen_at(dt.datetime(2026, 12, 3, 14, 5, tzinfo=dt.UTC)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        admin_client.post(
+            f"/admin/access/worker/{manager.pk}/password/",
+            {"password1": PASSWORD, "password2": PASSWORD, "usable_password": "true"},
+        )
+    [notice] = Notification.objects.filter(recipient=manager)
+    assert notice.kind == NotificationKind.SIGN_IN_CHANGED
+    assert world.admin.username in notice.text
+    assert "set your password on 3 December 2026 at 14:05" in notice.text
+    [email] = mail.outbox
+    assert email.to == [manager.email]
+    assert notice.text in email.body
+    # An administrator's own password, on the same form, tells nobody.
+    admin_client.post(
+        f"/admin/access/worker/{world.admin.pk}/password/",
+        {"password1": PASSWORD, "password2": PASSWORD, "usable_password": "true"},
+    )
+    assert not Notification.objects.filter(recipient=world.admin).exists()

@@ -3,10 +3,12 @@ locked like a password, and reset by an administrator with a reason, all on the 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -17,7 +19,9 @@ from locus.access.models import Worker
 from locus.access.services import system_worker, worker_set_password
 from locus.api.models import ApiToken
 from locus.audit.models import ChangeEvent
+from locus.common import clock
 from locus.common.errors import NotPermitted, ValidationFailed
+from locus.notifications.models import Notification, NotificationKind
 from locus.signin.models import (
     RecoveryCode,
     RecoveryCodeDevice,
@@ -314,3 +318,25 @@ def test_a_reset_ends_the_workers_api_tokens(world: World) -> None:
     assert token.revoked_at is not None
     ended = ChangeEvent.objects.filter(record_type="api.apitoken", record_id=str(token.pk))
     assert ended.filter(action="end", actor=world.admin).exists()
+
+
+def test_a_reset_tells_the_worker_at_once_who_and_when(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """After a reset, whoever holds the password sets up a second factor of their own: an
+    administrator could so sign in as a manager. The worker learns of it at once, in Locus
+    and by email: who reset it and when. Was: only the trail said so."""
+    enrolled(world.team_manager)
+    with (
+        clock.frozen_at(dt.datetime(2026, 7, 3, 9, 30, tzinfo=dt.UTC)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        reset_second_factor(actor=world.admin, worker=world.team_manager, reason="Phone lost")
+    [notice] = Notification.objects.filter(recipient=world.team_manager)
+    assert notice.kind == NotificationKind.SIGN_IN_CHANGED
+    assert world.admin.username in notice.text
+    # In the project's time zone (summer time: an hour ahead of UTC).
+    assert "reset your second factor on 3 July 2026 at 10:30" in notice.text
+    [email] = mail.outbox
+    assert email.to == [world.team_manager.email]
+    assert notice.text in email.body

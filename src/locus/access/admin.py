@@ -34,6 +34,7 @@ from locus.api.services import (
 from locus.audit.services import snapshot
 from locus.common.admin import AuditedAdmin
 from locus.common.ids import parse_id
+from locus.notifications.services import sign_in_changed
 
 # Locus grants by role and scope, not by Django groups and permissions; an unused
 # (and unaudited) group editor would only suggest otherwise.
@@ -103,7 +104,10 @@ def password_form_recorded(
         new_hash = Worker.objects.filter(pk=worker_id).values_list("password", flat=True).first()
         # Django also redirects when it saved nothing; only a changed hash is a change.
         if request.method == "POST" and new_hash != old_hash:
-            password_recorded(_actor(request), Worker.objects.get(pk=worker_id))  # tokens end too
+            worker = Worker.objects.get(pk=worker_id)
+            password_recorded(_actor(request), worker)  # tokens end too
+            # The worker is told at once, with who and when (not for one's own password).
+            sign_in_changed(_actor(request), worker, "set your password")
     return response
 
 

@@ -25,6 +25,9 @@ class NotificationKind(models.TextChoices):
     BREAK_GLASS_REVIEW = "break_glass_review", "Break-glass review"
     HOLD_LIFTED = "hold_lifted", "Legal hold lifted"
     API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
+    # An administrator set the worker's password or reset their second factor: said at once,
+    # with who and when, so that nobody signs in as a worker unknown to them.
+    SIGN_IN_CHANGED = "sign_in_changed", "Your sign-in was changed"
 
 
 class Notification(models.Model):

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from locus.access.models import Worker
@@ -146,6 +147,32 @@ def transfer_to_accept(
     )
 
 
+def sign_in_changed(actor: Worker, worker: Worker, what: str) -> Notification | None:
+    """Tell ``worker`` that the administrator ``actor`` changed how they sign in (``what``:
+    "set your password"), and when: an administrator who could sign in as a worker (a
+    manager, signing off casework) must not do it unknown to them. In the email too
+    (:data:`SAID_IN_EMAIL`): it names no child, and the administrator could mark the
+    notification read once signed in as the worker. Call inside the change's transaction."""
+    when = timezone.localtime(clock.now())
+    who = (actor.get_full_name() or actor.username)[:60]
+    text = (
+        f"{who} ({actor.username[:30]}), an administrator, {what} on {on_day(when.date())} "
+        f"at {when:%H:%M}. If you did not ask for this, tell your manager."
+    )
+    return notify(
+        worker,
+        NotificationKind.SIGN_IN_CHANGED,
+        actor=actor,
+        about=worker,
+        url=reverse(notifications_page(worker)),
+        text=text,
+    )
+
+
+#: The kinds whose words the email carries too: they name a worker and a time, never a child.
+SAID_IN_EMAIL = {NotificationKind.SIGN_IN_CHANGED}
+
+
 def notify(
     recipient: Worker,
     kind: str,
@@ -184,7 +211,8 @@ def notify(
         # Where the recipient reads it: My work, or their notifications page if they have no
         # case records (an auditor told their API token was revoked).
         page = notifications_page(recipient)
-        transaction.on_commit(lambda: _email(recipient.pk, recipient.email, label, page))
+        said = text if kind in SAID_IN_EMAIL else ""
+        transaction.on_commit(lambda: _email(recipient.pk, recipient.email, label, page, said))
     return notification
 
 
@@ -192,9 +220,10 @@ def notify(
 PAGE_NAMES = {"my-work": "My work", "notifications": "your notifications"}
 
 
-def _email(worker_id: int, address: str, label: str, page: str = "my-work") -> None:
+def _email(worker_id: int, address: str, label: str, page: str = "my-work", said: str = "") -> None:
     """The email for a notification, after its transaction committed. Email is not a secure
-    channel: it says only that there is something, of which kind, and where to look."""
+    channel: it says only that there is something, of which kind, and where to look (and
+    ``said``, the words of a kind in :data:`SAID_IN_EMAIL`)."""
     if not takes_email(worker_id):
         return
     link = settings.LOCUS_SITE_URL.rstrip("/") + reverse(page)
@@ -202,7 +231,8 @@ def _email(worker_id: int, address: str, label: str, page: str = "my-work") -> N
         send_mail(
             subject=f"Locus: {label}",
             message=f"You have a new item in Locus: {label}.\n\n"
-            f"See it in {PAGE_NAMES[page]}: {link}\n",
+            + (f"{said}\n\n" if said else "")
+            + f"See it in {PAGE_NAMES[page]}: {link}\n",
             from_email=None,
             recipient_list=[address],
         )

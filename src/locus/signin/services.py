@@ -25,6 +25,7 @@ from locus.api.services import tokens_end
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, write_event
 from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
+from locus.notifications.services import sign_in_changed
 from locus.signin.models import RecoveryCodeDevice, SecondFactorEvent, SecondFactorKind
 from locus.signin.recovery import new_code, normal_form
 
@@ -227,4 +228,7 @@ def reset_second_factor(*, actor: Worker, worker: Worker, reason: str) -> int:
         _record(worker, SecondFactorKind.RESET, actor=actor, reason=reason)
         tokens_end(actor=actor, worker=worker, note="Second factor reset")
         sessions_end(worker=worker)
+        # Told at once, with who and when: a reset lets whoever holds the password set up a
+        # second factor of their own.
+        sign_in_changed(actor, worker, "reset your second factor")
     return len(devices)
