@@ -161,10 +161,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sessions: short-lived, HTTP-only, same-site; a shared office PC must not stay signed in.
 # An hour idle signs a worker out (every request renews the hour), and so does closing
-# the browser.
+# the browser. However busy, a sign-in lasts LOCUS_SESSION_MAX_HOURS (10) at most: a
+# request after that signs the worker out (locus.signin.middleware.SessionLifetimeMiddleware).
 SESSION_COOKIE_AGE = 60 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+LOCUS_SESSION_MAX_HOURS = float(os.environ.get("LOCUS_SESSION_MAX_HOURS", "10"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -215,6 +217,10 @@ MIDDLEWARE.insert(
 MIDDLEWARE.insert(
     MIDDLEWARE.index("locus.web.middleware.LoginRequiredMiddleware") + 1,
     "locus.signin.middleware.SecondFactorMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("locus.web.middleware.LoginRequiredMiddleware"),
+    "locus.signin.middleware.SessionLifetimeMiddleware",
 )
 OTP_TOTP_ISSUER = "Locus"
 # Wrong codes count in the sign-in lockout (locus.access.signin), which says when it refuses;

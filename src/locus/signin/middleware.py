@@ -6,10 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from locus.common import clock
 from locus.signin.services import has_second_factor
 
 # What a worker who has given only their password may still open.
@@ -32,6 +35,39 @@ def remember_second_factor(sender: Any, request: HttpRequest | None, user: Any, 
     """``user_logged_in`` receiver (connected in the app config)."""
     if request is not None and hasattr(request, "session"):
         request.session[HAS_SECOND_FACTOR] = has_second_factor(user)
+
+
+# Set when a worker signs in: when (seconds since the epoch, by the project's clock).
+SIGNED_IN_AT = "locus_signed_in_at"
+SESSION_ENDED = "You were signed out: a sign-in lasts {hours} hours at most. Sign in again."
+
+
+def remember_sign_in_time(sender: Any, request: HttpRequest | None, user: Any, **kw: Any) -> None:
+    """``user_logged_in`` receiver (connected in the app config)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = clock.now().timestamp()
+
+
+class SessionLifetimeMiddleware:
+    """A sign-in lasts ``LOCUS_SESSION_MAX_HOURS`` at most, however busy: the hour idle
+    (``SESSION_COOKIE_AGE``) is renewed by every request, so a browser used once an hour
+    (a shared office PC, a page that refreshes) would otherwise stay signed in for ever.
+    A request after it signs the worker out, and the sign-in check that follows sends them
+    to sign in, saying why. A session signed in before the time was kept starts counting
+    now."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = clock.now().timestamp()
+            signed_in_at = request.session.setdefault(SIGNED_IN_AT, now)
+            hours = settings.LOCUS_SESSION_MAX_HOURS
+            if now - float(signed_in_at) >= hours * 3600:
+                logout(request)
+                messages.info(request, SESSION_ENDED.format(hours=f"{hours:g}"))
+        return self.get_response(request)
 
 
 def is_verified(request: HttpRequest) -> bool:
