@@ -20,6 +20,7 @@ from locus.access.services import (
     EMAIL_HELD,
     EMAIL_NEEDED,
     email_held_by_another,
+    made_temporary,
     password_recorded,
     sessions_end,
 )
@@ -105,7 +106,9 @@ def password_form_recorded(
         # Django also redirects when it saved nothing; only a changed hash is a change.
         if request.method == "POST" and new_hash != old_hash:
             worker = Worker.objects.get(pk=worker_id)
-            password_recorded(_actor(request), worker)  # tokens end too
+            # A temporary password: the worker chooses their own at their next sign-in.
+            was_due = made_temporary(_actor(request), worker)
+            password_recorded(_actor(request), worker, was_due)  # tokens end too
             # The worker is told at once, with who and when (not for one's own password).
             sign_in_changed(_actor(request), worker, "set your password")
     return response

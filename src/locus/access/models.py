@@ -85,6 +85,14 @@ class Worker(AbstractUser):
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.OWN)
     job_title = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    # Set when an administrator sets the worker's password: a temporary one, which the
+    # administrator knows. At their next sign-in the worker chooses their own before any
+    # page (locus.signin.middleware.PasswordChangeDueMiddleware); choosing it clears this.
+    password_change_due = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="An administrator set the password: the worker chooses their own next.",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -243,22 +243,63 @@ def workers_set_password(*, actor: Worker, workers: Sequence[Worker], password: 
         password_recorded(actor, worker)
 
 
-def password_recorded(actor: Worker, worker: Worker) -> None:
+def password_recorded(actor: Worker, worker: Worker, was_due: bool | None = None) -> None:
     """After ``worker``'s password changed (here, or on the admin's password form): the
     change in the trail (never the hash), and their API tokens ended. A password change
     often follows a suspected compromise, and a token made by whoever held the account
-    would go on reading as the worker."""
+    would go on reading as the worker. ``was_due``: what ``password_change_due`` was, when
+    the change set or cleared it (in the same entry of the trail)."""
     # api.services imports the sharing register, which imports this module.
     from locus.api.services import PASSWORD_CHANGED, tokens_end
 
-    record_change(
-        actor=actor,
-        action=ChangeAction.UPDATE,
-        obj=worker,
-        before={"password": "(previous)"},
-        after={"password": "(changed)"},
-    )
+    before: dict[str, Any] = {"password": "(previous)"}
+    after: dict[str, Any] = {"password": "(changed)"}
+    if was_due is not None and was_due != worker.password_change_due:
+        before["password_change_due"] = was_due
+        after["password_change_due"] = worker.password_change_due
+    record_change(actor=actor, action=ChangeAction.UPDATE, obj=worker, before=before, after=after)
     tokens_end(actor=actor, worker=worker, note=PASSWORD_CHANGED)
+
+
+#: The password a worker chooses must not be the one an administrator set (and knows).
+SAME_AS_SET = "Choose a password other than the one your administrator set"
+
+
+def made_temporary(actor: Worker, worker: Worker) -> bool | None:
+    """As an administrator sets ``worker``'s password: a temporary one (the administrator
+    knows it), so the worker must choose their own at their next sign-in, before any page
+    (``Worker.password_change_due``). Returns what the flag was, for ``password_recorded``
+    to put in the trail beside the password; None when nothing is flagged (one's own
+    password, or none to sign in with)."""
+    if worker.pk == actor.pk or not worker.has_usable_password():
+        return None
+    was = worker.password_change_due
+    Worker.objects.filter(pk=worker.pk).update(password_change_due=True)
+    worker.password_change_due = True
+    return was
+
+
+@transaction.atomic
+def own_password_chosen(*, worker: Worker, password: str) -> Worker:
+    """The worker chooses their own password in place of one an administrator set: checked
+    as every password is, and never the one set; the flag is cleared, the change is in the
+    trail (never the hash) and their API tokens end (``password_recorded``)."""
+    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    problems = Problems()
+    try:
+        validate_password(password, worker)
+    except ValidationError as exc:
+        for message in exc.messages:
+            problems.add("password", message)
+    if password and worker.check_password(password):
+        problems.add("password", SAME_AS_SET)
+    problems.raise_if_any()
+    worker.set_password(password)
+    was = worker.password_change_due
+    worker.password_change_due = False
+    worker.save(update_fields=["password", "password_change_due"])
+    password_recorded(worker, worker, was_due=was)
+    return worker
 
 
 def sessions_end(*, worker: Worker) -> int:

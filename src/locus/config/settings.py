@@ -222,6 +222,10 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("locus.web.middleware.LoginRequiredMiddleware"),
     "locus.signin.middleware.SessionLifetimeMiddleware",
 )
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("locus.signin.middleware.SecondFactorMiddleware") + 1,
+    "locus.signin.middleware.PasswordChangeDueMiddleware",
+)
 OTP_TOTP_ISSUER = "Locus"
 # Wrong codes count in the sign-in lockout (locus.access.signin), which says when it refuses;
 # django-otp's own back-off would turn a right code typed a second after a wrong one into

@@ -51,3 +51,24 @@ class ResetForm(GovukForm):
         field = self.fields["worker"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = workers
+
+
+class OwnPasswordForm(GovukForm):
+    password = forms.CharField(
+        label="New password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a new password"},
+    )
+    password2 = forms.CharField(
+        label="New password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the new password again"},
+    )
+
+    def clean_password2(self) -> str:
+        password2 = str(self.cleaned_data.get("password2") or "")
+        if password2 != self.cleaned_data.get("password"):
+            raise forms.ValidationError("Enter the same password twice")
+        return password2

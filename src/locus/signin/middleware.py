@@ -90,6 +90,28 @@ def fully_signed_in(request: HttpRequest) -> bool:
     return is_verified(request) or not second_factor_due(request)
 
 
+# What a worker whose password an administrator set may open before choosing their own.
+OPEN_BEFORE_OWN_PASSWORD = (*OPEN_BEFORE_SECOND_FACTOR, "/second-factor/password/")
+
+
+class PasswordChangeDueMiddleware:
+    """Runs after the second factor's: a worker whose password an administrator set (a
+    temporary one, ``Worker.password_change_due``) chooses their own before any page, and
+    the page they asked for waits in ``next``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            fully_signed_in(request)
+            and getattr(request.user, "password_change_due", False)
+            and not request.path.startswith(OPEN_BEFORE_OWN_PASSWORD)
+        ):
+            return redirect_to_login(request.get_full_path(), reverse("password-change-due"))
+        return self.get_response(request)
+
+
 class SecondFactorMiddleware:
     """Runs after the sign-in check, so an anonymous visitor is already on the sign-in page.
 

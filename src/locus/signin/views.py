@@ -9,6 +9,7 @@ import django_otp
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -17,11 +18,12 @@ from django.utils.safestring import mark_safe
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from locus.access.services import own_password_chosen
 from locus.access.signin import LOCKED_MESSAGE, client_ip
 from locus.common.errors import InvalidTransition, ValidationFailed
 from locus.common.http import AuthedRequest
 from locus.common.pages import posted, show_refusal
-from locus.signin.forms import CodeForm, ResetForm
+from locus.signin.forms import CodeForm, OwnPasswordForm, ResetForm
 from locus.signin.middleware import is_verified
 from locus.signin.selectors import workers_with_second_factor
 from locus.signin.services import (
@@ -169,3 +171,24 @@ def reset(request: AuthedRequest) -> HttpResponse:
             )
             return redirect("second-factor-reset")
     return render(request, "signin/reset.html", {"form": form})
+
+
+def password_change_due(request: AuthedRequest) -> HttpResponse:
+    """Choose one's own password in place of one an administrator set, before any page."""
+    if not request.user.password_change_due:
+        return redirect(_next(request))
+    form = OwnPasswordForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            worker = own_password_chosen(
+                worker=request.user, password=form.cleaned_data["password"]
+            )
+        except ValidationFailed as error:
+            show_refusal(form, error)
+        else:
+            update_session_auth_hash(request, worker)  # this session stays signed in
+            messages.success(request, "Your password is changed.")
+            return redirect(_next(request))
+    return render(
+        request, "signin/password_change_due.html", {"form": form, "next": _next(request)}
+    )
