@@ -607,6 +607,32 @@ def casework_workers() -> QuerySet[Worker]:
     )
 
 
+def owns_casework(worker: Worker) -> bool:
+    """Whether ``worker`` may be given casework to do (own a plan's action, go on a visit
+    plan): :func:`is_casework_worker`, and not of an independent reviewing service
+    (:func:`is_independent`): a conference chair chairs and reviews, and does nothing else
+    in casework, since a chair who did the plan's work would review their own."""
+    return is_casework_worker(worker) and not is_independent(worker)
+
+
+def casework_owners() -> QuerySet[Worker]:
+    """The workers :func:`owns_casework` allows, for the forms that choose one."""
+    return casework_workers().exclude(team__independent=True)
+
+
+def refused_as_owner(worker: Worker) -> str:
+    """Why ``worker`` owns no work agreed for a child or a place (a context plan's action, a
+    mapping meeting's intervention, a panel's action), whoever else may: an independent
+    reviewing service's staff (:func:`owns_casework`), for the owner field; "" for anyone
+    else."""
+    if not is_independent(worker):
+        return ""
+    return (
+        f"{worker} is of an independent reviewing service: its staff chair and review, and own "
+        "no casework"
+    )
+
+
 def can_be_asked_to_sign_off(worker: Worker) -> bool:
     """Sign-offs are asked of managers (which one, for a case: :func:`eligible_managers`)."""
     return worker.role == Role.MANAGER
@@ -667,8 +693,8 @@ def can_give_action(worker: Worker, action: PlanAction) -> bool:
 
 def action_receivers(action: PlanAction) -> QuerySet[Worker]:
     """Whom an action may be given to: anyone who may own casework (the add-action form's
-    owners, :func:`casework_workers`), but not its owner now."""
-    return casework_workers().exclude(pk=action.owner_id or 0)
+    owners, :func:`casework_owners`), but not its owner now."""
+    return casework_owners().exclude(pk=action.owner_id or 0)
 
 
 def sees_action_history(worker: Worker, *, case_seen: bool) -> bool:

@@ -31,10 +31,10 @@ from django.db.models import Q, QuerySet
 from locus.access import scopes
 from locus.access.context_cases import (
     cases_visible_to,
-    casework_workers,
+    casework_owners,
     is_casework_worker,
-    is_independent,
     is_partner,
+    owns_casework,
 )
 from locus.access.lookups import one_or_404
 from locus.access.models import Agency, Worker
@@ -81,12 +81,12 @@ def goes_at_all(worker: Worker) -> bool:
     in a team, not of an independent reviewing service (a conference chair chairs and reviews
     the place's case and does nothing else in its casework: a chair who went on its visits
     would chair their own work)."""
-    return is_casework_worker(worker) and not is_independent(worker)
+    return owns_casework(worker)
 
 
 def workers_who_may_go() -> QuerySet[Worker]:
     """The workers :func:`goes_at_all` allows, for the form that starts a plan."""
-    return casework_workers().exclude(team__independent=True)
+    return casework_owners()
 
 
 def may_go(worker: Worker, context: Context, agencies: Iterable[Agency]) -> bool:

@@ -1131,7 +1131,9 @@ def _check_action(
         problems.check(bool(owner_name), "owner", "Choose the owner, or give their name")
     else:
         problems.check(owner.is_active, "owner", f"{owner} is no longer active")
-        if agency is not None and owner.agency_id != agency.pk:
+        if refused := policies.refused_as_owner(owner):
+            problems.add("owner", refused)
+        elif agency is not None and owner.agency_id != agency.pk:
             problems.add("owner", f"{owner} does not work for {agency}: choose their agency")
     problems.check(goal is None or goal.plan_id == plan.pk, "goal", "Choose a goal of this plan")
     forums.check_due(problems, due_on)
@@ -1360,9 +1362,10 @@ def action_give(
         problems.add("owner", f"{owner} owns it already: choose someone else")
     else:
         problems.check(
-            owner is not None and policies.is_casework_worker(owner),
+            owner is not None and policies.owns_casework(owner),
             "owner",
-            "Choose a worker from the list",
+            (owner is not None and policies.refused_as_owner(owner))
+            or "Choose a worker from the list",
         )
     reason = _text(problems, "reason", reason, "Say why the action goes to someone else")
     if understood is False and owner is not None and "owner" not in problems.errors:

@@ -586,7 +586,7 @@ def _action_offers(request: AuthedRequest, case: ContextCase) -> tuple[list[Any]
 
 def _action_form(request: AuthedRequest, case: ContextCase) -> ActionForm:
     goals, strengths = _action_offers(request, case)
-    owners = policies.casework_workers()
+    owners = policies.casework_owners()
     return ActionForm(
         posted(request), goals=goals, agencies=all_agencies(), owners=owners, strengths=strengths
     )
