@@ -16,8 +16,8 @@ from typing import Any
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
+from locus.access import context_cases, naming, scopes
 from locus.access import meetings as policies
-from locus.access import naming, scopes
 from locus.access.fields import PersonField
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
@@ -696,12 +696,14 @@ def invitees_of(meeting: Meeting) -> list[Invitee]:
 
 
 def attended_workers(meeting: Meeting) -> list[Worker]:
-    """The workers who attended: whom an intervention may be given to."""
+    """The workers who attended whom an intervention may be given to: not a conference chair
+    (``context_cases.refused_as_owner``)."""
     return [
         i.worker
         for i in meeting.invitees.filter(attendance=Attendance.ATTENDED)
         .select_related("worker__team__agency")
         .order_by("worker__last_name", "worker__first_name")
+        if not context_cases.refused_as_owner(i.worker)
     ]
 
 

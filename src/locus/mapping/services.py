@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from locus.access import context_cases
 from locus.access import meetings as policies
 from locus.access import policies as access_policies
 from locus.access.fields import PersonField
@@ -568,6 +569,8 @@ def intervention_add(
     problems.check(
         owner.pk in attended, "owner", "The owner must be a worker who attended the meeting"
     )
+    if refused := context_cases.refused_as_owner(owner):
+        problems.add("owner", refused)
     if (person is None) == (group is None):
         problems.add("concerns", "Choose the child or the group it concerns (one of them)")
     elif person is not None:

@@ -27,7 +27,7 @@ from django.db.models import (
 )
 from django.http import Http404
 
-from locus.access import naming, scopes
+from locus.access import context_cases, naming, scopes
 from locus.access import panel_meetings as policies
 from locus.access.models import Worker
 from locus.casework.models import CaseStatus, ContextPlan, PlanStatus
@@ -398,11 +398,12 @@ def attendees_of(meeting: PanelMeeting) -> list[PanelAttendee]:
 
 
 def attending_workers(meeting: PanelMeeting) -> list[Worker]:
-    """The workers on the meeting's list: whom an action may be given to."""
+    """The workers on the meeting's list whom an action may be given to: not a conference
+    chair (``context_cases.refused_as_owner``)."""
     return [
         a.worker
         for a in meeting.attendees.filter(worker__isnull=False).select_related(
             "worker__team__agency"
         )
-        if a.worker is not None
+        if a.worker is not None and not context_cases.refused_as_owner(a.worker)
     ]

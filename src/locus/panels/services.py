@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.formats import date_format
 
+from locus.access import context_cases
 from locus.access import panel_meetings as policies
 from locus.access import policies as access_policies
 from locus.access.models import Worker
@@ -514,6 +515,8 @@ def panel_action_add(
         "owner",
         "The owner must be a worker on the meeting's list",
     )
+    if refused := context_cases.refused_as_owner(owner):
+        problems.add("owner", refused)
     delivering = terms["agency"]
     if plan is not None and delivering is not None and owner.agency_id != delivering.pk:
         # The plan's rule: its actions are owned by someone in the delivering agency.
