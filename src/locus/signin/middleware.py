@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +13,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
-from locus.common import clock
 from locus.signin.services import has_second_factor
 
 # What a worker who has given only their password may still open.
@@ -37,15 +37,25 @@ def remember_second_factor(sender: Any, request: HttpRequest | None, user: Any, 
         request.session[HAS_SECOND_FACTOR] = has_second_factor(user)
 
 
-# Set when a worker signs in: when (seconds since the epoch, by the project's clock).
+# Set when a worker signs in: when (seconds since the epoch, by the wall clock).
 SIGNED_IN_AT = "locus_signed_in_at"
+
+
+def wall_clock() -> float:
+    """Seconds since the epoch, by the machine's clock: a sign-in's age is real time, as the
+    hour idle is (Django's session expiry). Not the project's clock (``locus.common.clock``),
+    which is the casework's "now": the demo and the tests set it, a test moving it days on
+    to see a review fall due, which says nothing of how long a browser has been signed in."""
+    return time.time()
+
+
 SESSION_ENDED = "You were signed out: a sign-in lasts {hours} hours at most. Sign in again."
 
 
 def remember_sign_in_time(sender: Any, request: HttpRequest | None, user: Any, **kw: Any) -> None:
     """``user_logged_in`` receiver (connected in the app config)."""
     if request is not None and hasattr(request, "session"):
-        request.session[SIGNED_IN_AT] = clock.now().timestamp()
+        request.session[SIGNED_IN_AT] = wall_clock()
 
 
 class SessionLifetimeMiddleware:
@@ -61,7 +71,7 @@ class SessionLifetimeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            now = clock.now().timestamp()
+            now = wall_clock()
             signed_in_at = request.session.setdefault(SIGNED_IN_AT, now)
             hours = settings.LOCUS_SESSION_MAX_HOURS
             if now - float(signed_in_at) >= hours * 3600:
