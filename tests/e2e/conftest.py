@@ -167,6 +167,15 @@ def e2e_worker(system: Any, username: str, name: str, team: Any, role: str = "pr
     )
 
 
+def csc_team(system: Any) -> Any:
+    """Children's social care and its contextual safeguarding team: where most browser
+    tests' workers sit."""
+    from locus.access.services import agency_create, team_create
+
+    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
+    return team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
+
+
 def add_members(
     system: Any, group: Any, members: tuple[Any, ...], since: dt.date, source: str
 ) -> None:
