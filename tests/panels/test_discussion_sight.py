@@ -16,9 +16,9 @@ from locus.access import panel_meetings as policies
 from locus.access.models import Role, Scope, Worker
 from locus.common.errors import NotPermitted
 from locus.panels.models import PanelDecision, PanelMeeting
-from locus.panels.services import panel_decision_add
+from locus.panels.services import item_discussion_record, panel_decision_add
 from tests.factories import World, client_for, make_worker
-from tests.panels.helpers import hold, set_up, with_agenda
+from tests.panels.helpers import hold, item, set_up, with_agenda
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +70,29 @@ def test_an_attendee_recorded_absent_reads_no_discussion_nor_adds_to_it(world: W
     url = reverse("panel-decision", args=[panel.pk])
     assert client_for(world.police_analyst).get(url).status_code == 404
     assert client_for(world.other_social_worker).get(url).status_code == 200
+    assert PanelDecision.objects.filter(meeting=panel).count() == 1
+
+
+def test_an_attendee_recorded_absent_writes_nothing_about_an_item_they_see(
+    world: World,
+) -> None:
+    """The record is written by those who were there: the police analyst, recorded absent,
+    sees the child harming (her own) and still neither writes the item's discussion nor
+    records a decision on it, and the pages that would are not offered to her."""
+    panel = _held(world)
+    harming = item(panel, "harming")
+    assert policies.can_write_item(world.police_analyst, harming)
+    assert not policies.can_record_discussion(world.police_analyst, panel)
+    with pytest.raises(NotPermitted):
+        item_discussion_record(actor=world.police_analyst, item=harming, discussion="Not there")
+    with pytest.raises(NotPermitted):
+        panel_decision_add(actor=world.police_analyst, meeting=panel, item=harming, text="No")
+    client = client_for(world.police_analyst)
+    for step in ("discussion", "decision"):
+        page = reverse(f"panel-item-{step}", args=[panel.pk, harming.pk])
+        assert client.get(page).status_code == 404, step
+    harming.refresh_from_db()
+    assert "Not there" not in harming.discussion
     assert PanelDecision.objects.filter(meeting=panel).count() == 1
 
 

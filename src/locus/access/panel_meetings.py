@@ -10,7 +10,8 @@
   record it as held, cancel and close it. The two teams are kept on the meeting
   (``created_by_team``, ``chair_team``): when the setter or the chair moves team,
   the new team's managers organise none of their past panels, the old team's keep them.
-* The discussion and decisions are recorded by an organiser or an attendee. The
+* The discussion and decisions are recorded by an organiser or a worker recorded as
+  attending (not one who sent apologies or did not attend). The
   summary of the discussion and the decisions on the meeting as a whole (free text
   that may name any child on the agenda) are read by the organisers, whoever
   recorded it as held and the workers recorded as attending, as a mapping
@@ -117,8 +118,12 @@ def _attendance(worker: Worker, meeting: PanelMeeting) -> str | None:
 
 
 def can_record_discussion(worker: Worker, meeting: PanelMeeting) -> bool:
+    """An organiser, or a worker recorded as attending. The record of what a panel said is
+    written by those who were there: a worker on the list who sent apologies or did not
+    attend neither writes an item's discussion nor records a decision (the discussion and
+    decisions are recorded once the meeting is held, when attendance is known)."""
     return is_organiser(worker, meeting) or (
-        worker.is_active and _attendance(worker, meeting) is not None
+        worker.is_active and _attendance(worker, meeting) == Attendance.ATTENDED
     )
 
 
@@ -146,11 +151,7 @@ def can_add_general_decision(worker: Worker, meeting: PanelMeeting) -> bool:
 def can_add_action(worker: Worker, meeting: PanelMeeting) -> bool:
     """An organiser or a worker who attended, who works cases: agreeing work is casework, which
     the IT administrator (an organiser) does not do, as on a context plan."""
-    if not works_cases(worker):
-        return False
-    return is_organiser(worker, meeting) or (
-        worker.is_active and _attendance(worker, meeting) == Attendance.ATTENDED
-    )
+    return works_cases(worker) and can_record_discussion(worker, meeting)
 
 
 def can_update_action(
