@@ -10,9 +10,15 @@ from django.core import mail
 from django.test import Client
 
 from locus.access.models import Role, Scope, Worker
-from locus.access.services import EMAIL_NEEDED, worker_set_password
+from locus.access.services import (
+    EMAIL_HELD,
+    EMAIL_NEEDED,
+    worker_email_change,
+    worker_set_password,
+)
 from locus.audit.models import ChangeEvent
 from locus.common import clock
+from locus.common.errors import NotPermitted, ValidationFailed
 from locus.notifications.models import Notification, NotificationKind
 from tests.factories import World, changes_for, make_worker, nothing_written
 
@@ -268,3 +274,69 @@ def test_a_password_an_administrator_sets_tells_the_worker_at_once_who_and_when(
         {"password1": PASSWORD, "password2": PASSWORD, "usable_password": "true"},
     )
     assert not Notification.objects.filter(recipient=world.admin).exists()
+
+
+def test_an_email_an_administrator_changes_is_told_to_the_old_address_and_the_worker(
+    world: World, admin_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    """An administrator who changed a manager's work email, then set their password, sent
+    the password's notice to the new address: the manager never heard. The change itself is
+    now told to the old address by email and to the manager in Locus, naming who and when and
+    the new address partly hidden, and it is in the trail under the administrator. Was: the
+    change was saved with nothing told to anyone."""
+    manager = world.team_manager
+    old = manager.email
+    url = f"/admin/access/worker/{manager.pk}/change/"
+    form = _change_form(manager, email="new.address@council.example")
+    with (
+        clock.frozen_at(dt.datetime(2026, 12, 3, 14, 5, tzinfo=dt.UTC)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert admin_client.post(url, form).status_code == 302
+    assert Worker.objects.get(pk=manager.pk).email == "new.address@council.example"
+    [notice] = Notification.objects.filter(recipient=manager)
+    assert notice.kind == NotificationKind.SIGN_IN_CHANGED
+    assert world.admin.username in notice.text
+    assert (
+        "changed your work email to n\u2022\u2022\u2022@council.example "
+        "on 3 December 2026 at 14:05" in notice.text
+    )
+    assert "new.address" not in notice.text
+    to_old = [email for email in mail.outbox if email.to == [old]]
+    assert len(to_old) == 1 and notice.text in to_old[0].body
+    [change] = [e for e in changes_for(manager) if set(e.after or {}) == {"email"}]
+    assert change.actor == world.admin
+    assert change.before == {"email": old}
+    assert change.after == {"email": "new.address@council.example"}
+
+
+def test_an_administrator_changing_their_own_email_is_told_too(
+    world: World, admin_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Someone at an administrator's unlocked desk could move their account to an address of
+    their own: the administrator hears of it at their old address and in Locus. Was: nothing
+    was told (a worker was never told of their own act)."""
+    me = world.admin
+    old = me.email
+    url = f"/admin/access/worker/{me.pk}/change/"
+    with django_capture_on_commit_callbacks(execute=True):
+        page = admin_client.post(url, _change_form(me, email="me@elsewhere.example"))
+    assert page.status_code == 302
+    [notice] = Notification.objects.filter(recipient=me)
+    assert notice.text.startswith("You changed your work email to m\u2022\u2022\u2022@elsewhere")
+    told = sorted(
+        address for email in mail.outbox if notice.text in email.body for address in email.to
+    )
+    assert told == sorted([old, "me@elsewhere.example"])
+
+
+def test_an_email_change_the_form_would_refuse_is_refused_by_its_service(world: World) -> None:
+    """The service refuses a blank email and another account's, writing nothing."""
+    worker = world.social_worker
+    for email, message in (("  ", EMAIL_NEEDED), (world.teammate.email, EMAIL_HELD)):
+        with nothing_written(Worker), pytest.raises(ValidationFailed) as refused:
+            worker_email_change(actor=world.admin, worker=worker, email=email)
+        assert refused.value.errors == {"email": [message]}
+    with pytest.raises(NotPermitted):
+        worker_email_change(actor=world.team_manager, worker=worker, email="x@council.example")
+    assert not Notification.objects.exists()

@@ -185,3 +185,18 @@ def test_the_transfer_hook_tells_the_receiving_manager_without_naming_the_child(
     assert made is not None and made.kind == NotificationKind.TRANSFER_TO_ACCEPT
     assert made.recipient == world.team_manager and made.record_type == "people.allocation"
     assert world.csc_child.given_name not in made.text
+
+
+@pytest.mark.parametrize(
+    ("address", "shown"),
+    [
+        ("jo.bloggs@example.gov.uk", "j\u2022\u2022\u2022@example.gov.uk"),
+        ("  x@a.example ", "x\u2022\u2022\u2022@a.example"),
+        ("not-an-address", "\u2022\u2022\u2022"),
+        ("@example.org", "\u2022\u2022\u2022"),
+        ("j@" + "d" * 60 + ".example", "j\u2022\u2022\u2022@\u2026" + "d" * 31 + ".example"),
+    ],
+)
+def test_an_address_is_shown_partly_hidden(address: str, shown: str) -> None:
+    """A notice names a new work email as banks do: its first letter and its domain."""
+    assert services.masked_email(address) == shown

@@ -327,6 +327,7 @@ def test_a_reset_tells_the_worker_at_once_who_and_when(
     administrator could so sign in as a manager. The worker learns of it at once, in Locus
     and by email: who reset it and when. Was: only the trail said so."""
     enrolled(world.team_manager)
+    Notification.objects.filter(recipient=world.team_manager).delete()  # of the set-up
     with (
         clock.frozen_at(dt.datetime(2026, 7, 3, 9, 30, tzinfo=dt.UTC)),
         django_capture_on_commit_callbacks(execute=True),
@@ -340,3 +341,55 @@ def test_a_reset_tells_the_worker_at_once_who_and_when(
     [email] = mail.outbox
     assert email.to == [world.team_manager.email]
     assert notice.text in email.body
+
+
+def test_setting_up_an_authenticator_tells_the_worker_at_once(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Whoever holds a new worker's password before the worker first signs in (or holds it
+    after a reset) can set up an authenticator of their own. The worker hears of every set-up
+    at once, in Locus and by email to their work email: when, and what to do if it was not
+    them. Was: only the trail said so."""
+    worker = world.social_worker
+    for day in (3, 4):  # a first set-up, then one in place of one reset
+        with (
+            clock.frozen_at(dt.datetime(2026, 12, day, 14, 5, tzinfo=dt.UTC)),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            enrolled(worker)
+        notice = (
+            Notification.objects.filter(recipient=worker, text__startswith="An auth")
+            .order_by("id")
+            .last()
+        )
+        assert notice is not None and notice.kind == NotificationKind.SIGN_IN_CHANGED
+        assert notice.text == (
+            f"An authenticator was set up for your account on {day} December 2026 at 14:05. "
+            "If this was not you, tell your IT administrator now."
+        )
+        assert mail.outbox[-1].to == [worker.email]
+        assert notice.text in mail.outbox[-1].body
+        reset_second_factor(actor=world.admin, worker=worker, reason="Set up by someone else")
+    assert Notification.objects.filter(recipient=worker, text__startswith="An auth").count() == 2
+
+
+def test_a_reset_by_an_administrator_with_a_long_name_tells_the_worker(world: World) -> None:
+    """An administrator's full name and username fill the notice only as far as it has room:
+    the rest (what, when, whom to tell) is always said. Was: a long name made the notice too
+    long, and the reset failed."""
+    admin = world.admin
+    admin.first_name, admin.last_name = "Bartholomew-Alexander", "Featherstonehaugh-Cholmondeley"
+    admin.username = "bartholomew.featherstonehaugh1"
+    admin.save()
+    enrolled(world.team_manager)
+    with clock.frozen_at(dt.datetime(2026, 9, 30, 14, 5, tzinfo=dt.UTC)):
+        reset_second_factor(actor=admin, worker=world.team_manager, reason="Phone lost")
+    notice = Notification.objects.filter(
+        recipient=world.team_manager, text__contains="reset"
+    ).first()
+    assert notice is not None and len(notice.text) <= 200
+    assert notice.text.startswith("Bartholomew-Alexander")
+    assert notice.text.endswith(
+        "reset your second factor on 30 September 2026 at 15:05. "
+        "If you did not ask for this, tell your manager."
+    )

@@ -23,6 +23,7 @@ from locus.access.services import (
     made_temporary,
     password_recorded,
     sessions_end,
+    worker_email_change,
 )
 from locus.api.services import (
     AGENCY_CHANGED,
@@ -208,7 +209,14 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
         assert isinstance(obj, Worker)
         obj.is_staff = obj.is_superuser = obj.role == Role.ADMINISTRATOR and obj.scope == Scope.ALL
+        email = obj.email
+        if change and "email" in form.changed_data:
+            # The email is changed by its service, which tells the old address and the worker:
+            # the form's other fields are saved with the one kept until then.
+            obj.email = Worker.objects.filter(pk=obj.pk).values_list("email", flat=True).get()
         super().save_model(request, obj, form, change)
+        if obj.email != email:
+            worker_email_change(actor=_actor(request), worker=obj, email=email)
         if change and "is_active" in form.changed_data:
             # A deactivated worker's tokens already stop working (access/api.py); ending
             # them says so in the change trail and closes their sharing-register rows. A

@@ -36,7 +36,7 @@ from locus.common.ids import as_id
 from locus.common.modelkit import choice_values
 from locus.common.services import Problems, create_audited, lock, permitted, require
 from locus.notifications.models import NotificationKind
-from locus.notifications.services import notify
+from locus.notifications.services import notify, work_email_changed
 from locus.people.models import Person
 
 # The command line's account (``system_worker``); a data migration that changes records
@@ -208,6 +208,31 @@ def email_held_by_another(email: str, worker_id: int | None = None) -> bool:
     if worker_id is not None:
         others = others.exclude(pk=worker_id)
     return others.exists()
+
+
+@transaction.atomic
+def worker_email_change(*, actor: Worker, worker: Worker, email: str) -> Worker:
+    """Change ``worker``'s work email (``worker`` is read afresh, and held). Every notice
+    of a change to their sign-in goes to that address, so the change itself is told to the
+    old one too, and to the worker in Locus, with who made it, when and the new address
+    partly hidden (``notifications.services.work_email_changed``). An email once given is
+    not cleared (``EMAIL_NEEDED``), nor one another account has given (``EMAIL_HELD``)."""
+    permitted(can_manage_workers, actor)
+    lock(worker)
+    old = worker.email
+    email = email.strip()
+    problems = Problems()
+    problems.check(bool(email) or not old.strip(), "email", EMAIL_NEEDED)
+    problems.check(not email_held_by_another(email, worker.pk), "email", EMAIL_HELD)
+    problems.raise_if_any()
+    if email == old:
+        return worker
+    worker.email = email
+    worker.save(update_fields=["email"])
+    change = {"before": {"email": old}, "after": {"email": email}}
+    record_change(actor=actor, action=ChangeAction.UPDATE, obj=worker, **change)
+    work_email_changed(actor, worker, old)
+    return worker
 
 
 @transaction.atomic

@@ -153,20 +153,86 @@ def sign_in_changed(actor: Worker, worker: Worker, what: str) -> Notification | 
     manager, signing off casework) must not do it unknown to them. In the email too
     (:data:`SAID_IN_EMAIL`): it names no child, and the administrator could mark the
     notification read once signed in as the worker. Call inside the change's transaction."""
+    return _sign_in_notice(actor, worker, _by_administrator(actor, what))
+
+
+def _sign_in_notice(
+    actor: Worker, worker: Worker, text: str, to_self: bool = False
+) -> Notification | None:
+    """A notice to ``worker`` of a change to their sign-in, linked to their notifications."""
+    url = reverse(notifications_page(worker))
+    kind = NotificationKind.SIGN_IN_CHANGED
+    return notify(worker, kind, actor=actor, about=worker, url=url, text=text, to_self=to_self)
+
+
+def _at_now() -> str:
+    """Now, in words, in the project's time zone: "on 3 December 2026 at 14:05"."""
     when = timezone.localtime(clock.now())
-    who = (actor.get_full_name() or actor.username)[:60]
+    return f"on {on_day(when.date())} at {when:%H:%M}"
+
+
+def _by_administrator(actor: Worker, what: str) -> str:
+    """What the administrator ``actor`` did to the worker's sign-in, who and when, in at most
+    :data:`MAX_TEXT` characters (a long name is cut short, never the rest)."""
+    rest = (
+        f", an administrator, {what} {_at_now()}. If you did not ask for this, tell your manager."
+    )
+    who = f"{actor.get_full_name() or actor.username} ({actor.username})"
+    room = MAX_TEXT - len(rest)
+    return (who if len(who) <= room else who[: room - 1] + "\u2026") + rest
+
+
+#: How many characters of an address's domain a masked address keeps (the end of it).
+MASK_DOMAIN = 40
+
+
+def masked_email(address: str) -> str:
+    """``address`` partly hidden, as banks show one: its first letter and its domain,
+    "j\u2022\u2022\u2022@example.gov.uk" (a long domain keeps its end). Enough for the worker to
+    know the address, too little for a stranger reading the notice to write to it."""
+    local, at, domain = address.strip().rpartition("@")
+    if not (at and local and domain):
+        return "\u2022\u2022\u2022"
+    if len(domain) > MASK_DOMAIN:
+        domain = "\u2026" + domain[-(MASK_DOMAIN - 1) :]
+    return f"{local[0]}\u2022\u2022\u2022@{domain}"
+
+
+def work_email_changed(actor: Worker, worker: Worker, old: str) -> Notification | None:
+    """Tell ``worker`` their work email was changed (to ``worker.email``, shown masked), by
+    whom and when: in Locus, and by email to the ``old`` address as well as the new one.
+    Every later notice of a sign-in change goes to the new address, so without this one an
+    administrator who changed it, then set the password, would tell only themselves. Told of
+    their own change too (someone at their desk may have made it). Call inside the change's
+    transaction; the email to the old address goes once it has committed."""
+    what = f"changed your work email to {masked_email(worker.email)}"
+    if actor.pk == worker.pk:
+        text = f"You {what} {_at_now()}. If this was not you, tell your IT administrator now."
+    else:
+        text = _by_administrator(actor, what)
+    notice = _sign_in_notice(actor, worker, text, to_self=True)
+    old = old.strip()
+    if settings.LOCUS_NOTIFICATION_EMAIL and old and old.casefold() != worker.email.casefold():
+        label = NotificationKind.SIGN_IN_CHANGED.label
+        page = notifications_page(worker)
+        transaction.on_commit(lambda: _send(old, label, page, text, OLD_ADDRESS))
+    return notice
+
+
+#: What the email to a worker's old address adds: it hears of nothing more.
+OLD_ADDRESS = "Locus will not email this address about your account again."
+
+
+def authenticator_set_up(worker: Worker) -> Notification | None:
+    """Tell ``worker`` an authenticator was set up for their account (a first one, or one in
+    place of one reset), and when: in Locus and by email. Whoever held a new worker's
+    password before them (or held it after a reset) could set up their own; the worker hears
+    of it at once. Call inside the set-up's transaction."""
     text = (
-        f"{who} ({actor.username[:30]}), an administrator, {what} on {on_day(when.date())} "
-        f"at {when:%H:%M}. If you did not ask for this, tell your manager."
+        f"An authenticator was set up for your account {_at_now()}. "
+        "If this was not you, tell your IT administrator now."
     )
-    return notify(
-        worker,
-        NotificationKind.SIGN_IN_CHANGED,
-        actor=actor,
-        about=worker,
-        url=reverse(notifications_page(worker)),
-        text=text,
-    )
+    return _sign_in_notice(worker, worker, text, to_self=True)
 
 
 #: The kinds whose words the email carries too: they name a worker and a time, never a child.
@@ -182,9 +248,12 @@ def notify(
     url: str,
     text: str,
     due_on: dt.date | None = None,
+    to_self: bool = False,
 ) -> Notification | None:
     """Tell ``recipient`` about ``about`` (its page at ``url``), in ``text``; ``None`` when
-    there is nobody to tell (the actor themselves, or a worker who can no longer sign in).
+    there is nobody to tell (the actor themselves, unless ``to_self``: a change to their
+    sign-in they should hear of even when made as them; or a worker who can no longer sign
+    in).
 
     Call inside the writing service's transaction. ``due_on``: for a reminder, the date it
     is due (one reminder per record, kind and date: ``reminders``).
@@ -192,7 +261,7 @@ def notify(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notify must run inside the writing service's transaction")
     text, url = _check(recipient, kind, about, url, text)
-    if recipient.pk == actor.pk or not recipient.is_active:
+    if (recipient.pk == actor.pk and not to_self) or not recipient.is_active:
         return None
     notification = create_audited(
         actor,
@@ -226,13 +295,20 @@ def _email(worker_id: int, address: str, label: str, page: str = "my-work", said
     ``said``, the words of a kind in :data:`SAID_IN_EMAIL`)."""
     if not takes_email(worker_id):
         return
+    _send(address, label, page, said)
+
+
+def _send(address: str, label: str, page: str, said: str = "", added: str = "") -> None:
+    """Send one notification email (``added``: a last paragraph of its own); a mail server
+    that is down fails nothing."""
     link = settings.LOCUS_SITE_URL.rstrip("/") + reverse(page)
     try:
         send_mail(
             subject=f"Locus: {label}",
             message=f"You have a new item in Locus: {label}.\n\n"
             + (f"{said}\n\n" if said else "")
-            + f"See it in {PAGE_NAMES[page]}: {link}\n",
+            + f"See it in {PAGE_NAMES[page]}: {link}\n"
+            + (f"\n{added}\n" if added else ""),
             from_email=None,
             recipient_list=[address],
         )

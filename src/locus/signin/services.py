@@ -25,7 +25,7 @@ from locus.api.services import tokens_end
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, write_event
 from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
-from locus.notifications.services import sign_in_changed
+from locus.notifications.services import authenticator_set_up, sign_in_changed
 from locus.signin.models import RecoveryCodeDevice, SecondFactorEvent, SecondFactorKind
 from locus.signin.recovery import new_code, normal_form
 
@@ -169,6 +169,9 @@ def confirm_enrolment(
         TOTPDevice.objects.filter(user=worker, confirmed=False).delete()
         codes = _issue_recovery_codes(worker)
         _record(worker, SecondFactorKind.ENROLLED, ip_address=ip_address)
+        # Told at once, in Locus and by email: whoever held the password before the worker
+        # (a new account's, or after a reset) could set up an authenticator of their own.
+        authenticator_set_up(worker)
         return CodeCheck(Outcome.PASSED, device=device, recovery_codes=codes)
 
     return _check_code(worker, ip_address, check)
