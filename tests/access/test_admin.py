@@ -19,7 +19,7 @@ from locus.access.services import (
 from locus.audit.models import ChangeEvent
 from locus.common import clock
 from locus.common.errors import NotPermitted, ValidationFailed
-from locus.notifications.models import Notification, NotificationKind
+from locus.notifications.models import Notification, NotificationKind, NotificationPreference
 from tests.factories import World, changes_for, make_worker, nothing_written
 
 PASSWORD = "admin-set-password-42"
@@ -340,3 +340,19 @@ def test_an_email_change_the_form_would_refuse_is_refused_by_its_service(world: 
     with pytest.raises(NotPermitted):
         worker_email_change(actor=world.team_manager, worker=worker, email="x@council.example")
     assert not Notification.objects.exists()
+
+
+def test_the_old_address_is_told_even_when_the_worker_turned_emails_off(
+    world: World, admin_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A worker's choice about notification emails is for their address: the old one, told
+    once that it is no longer theirs, hears of the change whatever they chose."""
+    worker = world.social_worker
+    old = worker.email
+    NotificationPreference.objects.create(worker=worker, email=False)
+    url = f"/admin/access/worker/{worker.pk}/change/"
+    with django_capture_on_commit_callbacks(execute=True):
+        page = admin_client.post(url, _change_form(worker, email="sw@council.example"))
+    assert page.status_code == 302
+    assert [email.to for email in mail.outbox] == [[old]]
+    assert "will not email this address" in mail.outbox[0].body
