@@ -52,7 +52,8 @@ def test_a_password_only_session_sees_no_child_named_in_the_break_glass_banner(
     page = attacker.get(reverse("second-factor-verify")).content.decode()
     assert "Stranger" not in page and reason not in page
     assert "Notifications" not in page and world.social_worker.get_full_name() not in page
-    assert 'aria-label="Menu"' in page and "Sign out" in page  # the way out stays
+    # No menu (not even an empty one: every link would lead back here); the way out stays.
+    assert 'aria-label="Menu"' not in page and "Sign out" in page
 
 
 def test_the_enrolment_secret_seen_by_one_session_is_not_the_one_another_confirms(

@@ -80,3 +80,21 @@ def test_an_administrators_own_password_is_not_temporary(world: World) -> None:
     _admin_sets_password(world, world.admin)
     world.admin.refresh_from_db()
     assert not world.admin.password_change_due
+
+
+def test_the_password_page_shows_no_menu_until_the_worker_has_chosen_their_own(
+    world: World,
+) -> None:
+    """Every page but this one sends the worker back here, so the menu, the unread count
+    and the rest would be links back to it; and whoever knows the password the
+    administrator set reads nothing of the worker's work. Was: the whole menu showed."""
+    worker = world.social_worker
+    _admin_sets_password(world, worker)
+    client = _signed_in(worker, SET_BY_ADMIN)
+    page = client.get(reverse("password-change-due")).content.decode()
+    assert "Choose your password" in page
+    for part in ('href="/people/"', "Notifications,", 'id="navigation"'):
+        assert part not in page, part
+    assert "Sign out" in page
+    client.post(reverse("password-change-due"), {"password": OWN, "password2": OWN})
+    assert 'href="/people/"' in client.get("/").content.decode()

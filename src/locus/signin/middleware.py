@@ -100,6 +100,15 @@ def fully_signed_in(request: HttpRequest) -> bool:
     return is_verified(request) or not second_factor_due(request)
 
 
+def shows_own_pages(request: HttpRequest) -> bool:
+    """Whether a page shows the worker's own parts (the menu, the emergency-access banner,
+    the unread count): fully signed in, and not still to choose their own password in
+    place of one an administrator set. Until then every other page sends them back to
+    choose it, so the parts would offer only links that lead back there; and whoever knows
+    the administrator's password learns nothing of the worker's work from them."""
+    return fully_signed_in(request) and not getattr(request.user, "password_change_due", False)
+
+
 # What a worker whose password an administrator set may open before choosing their own.
 OPEN_BEFORE_OWN_PASSWORD = (*OPEN_BEFORE_SECOND_FACTOR, "/second-factor/password/")
 

@@ -9,7 +9,7 @@ from django.utils.functional import SimpleLazyObject
 
 from locus.access import break_glass
 from locus.access.menu import menu_for
-from locus.signin.middleware import fully_signed_in
+from locus.signin.middleware import shows_own_pages
 from locus.web.navigation import links_for
 
 
@@ -20,7 +20,7 @@ def break_glass_open(request: HttpRequest) -> dict[str, Any]:
     nobody who never breaks glass (auditors, administrators) costs one either.
     """
     user = getattr(request, "user", None)
-    if user is None or not fully_signed_in(request) or not break_glass.in_a_requesting_role(user):
+    if user is None or not shows_own_pages(request) or not break_glass.in_a_requesting_role(user):
         return {}
     return {
         "break_glass_open": SimpleLazyObject(
@@ -32,7 +32,7 @@ def break_glass_open(request: HttpRequest) -> dict[str, Any]:
 def menu(request: HttpRequest) -> dict[str, Any]:
     """What the worker's pages offer them (``access.menu``): templates ask it, not the role."""
     user = getattr(request, "user", None)
-    if user is None or not fully_signed_in(request):
+    if user is None or not shows_own_pages(request):
         return {}
     menu = menu_for(user)
     match = request.resolver_match
