@@ -179,7 +179,7 @@ def test_a_model_the_describer_does_not_list_is_told_by_the_person_it_points_at(
     assert said(event, world.admin) == "Recorded the allocation for Ciara Cscchild"
 
 
-def test_a_search_counts_what_it_showed_and_hides_search_terms_from_auditors(
+def test_a_search_counts_what_it_showed_and_hides_search_terms_from_administrators(
     world: World,
 ) -> None:
     event = record_access(
@@ -188,8 +188,10 @@ def test_a_search_counts_what_it_showed_and_hides_search_terms_from_auditors(
         action=AccessAction.SEARCH,
         detail={"q": "Ciara", "shown": [world.csc_child.pk]},
     )
-    assert said(event, world.auditor) == "Searched people: 1 shown (details: q)"
-    assert said(event, world.admin) == "Searched people: 1 shown (details: q Ciara)"
+    assert said(event, world.auditor) == "Searched people: 1 shown (details: q Ciara)"
+    assert said(event, world.admin) == (
+        "Searched people: 1 shown (details: q; search text not shared with your role)"
+    )
 
 
 # --- a page's worth, with one query per kind of record ----------------------------------------

@@ -161,7 +161,7 @@ def test_search_by_person_finds_every_read_and_change_about_them(world: World) -
         "team_manager",
         "social_worker",
     ]
-    assert "Searched linked cases: 1 shown (details: unnamed)" in reads[0]
+    assert "Searched linked cases: 1 shown (details: unnamed 2)" in reads[0]
     assert "Read the record of a peer group" in reads[1] and "1 shown" in reads[1]
     assert "Searched people: 2 shown" in reads[2]
 

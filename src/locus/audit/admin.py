@@ -11,6 +11,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from locus.access.models import Worker
+from locus.access.trail import detail_as_read
 from locus.audit.describe import readable_values
 from locus.audit.models import AccessEvent, ChangeEvent, SignInEvent
 from locus.common import admin as admin_kit
@@ -20,12 +22,27 @@ class ReadOnlyAdmin(admin_kit.ReadOnlyAdmin):
     list_select_related = ("actor",)
     date_hierarchy = "at"
 
+    def as_read(self, event: Any, viewer: Worker) -> None:
+        """Put on ``event`` (never saved) only what ``viewer`` may read of it."""
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        """The event as its reader may read it (:meth:`as_read`): never saved here."""
+        event = super().get_object(request, object_id, from_field)
+        if event is not None:
+            self.as_read(event, request.user)  # type: ignore[arg-type]
+        return event
+
 
 @admin.register(AccessEvent)
 class AccessEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor", "action", "record_type", "record_id", "purpose")
     list_filter = ("action", "record_type")
     search_fields = ("actor__username", "record_id")
+
+    def as_read(self, event: Any, viewer: Worker) -> None:
+        """What its worker typed into a search only for a viewer who reads it
+        (``access/trail.py``), as on the trail's own page."""
+        event.detail = detail_as_read(event.detail, viewer, event.actor_id)
 
 
 @admin.register(ChangeEvent)
@@ -34,15 +51,10 @@ class ChangeEventAdmin(ReadOnlyAdmin):
     list_filter = ("action", "record_type")
     search_fields = ("actor__username", "record_id")
 
-    def get_object(
-        self, request: HttpRequest, object_id: str, from_field: Any = None
-    ) -> ChangeEvent | None:
-        """The change with only the values the administrator may read, as on the trail's
-        own page (a withheld home's address is its holding team's): never saved here."""
-        event = super().get_object(request, object_id, from_field)
-        if event is not None:
-            event.before, event.after = readable_values(event, request.user)  # type: ignore[arg-type]
-        return event
+    def as_read(self, event: Any, viewer: Worker) -> None:
+        """Only the values the administrator may read, as on the trail's own page (a
+        withheld home's address is its holding team's)."""
+        event.before, event.after = readable_values(event, viewer)
 
 
 @admin.register(SignInEvent)

@@ -10,7 +10,8 @@ verbose name and the person or context it points at, so it reads acceptably.
 The naming rule is the trail's (``access/RULES.md``): a person is named only to
 a viewer who may see them (an administrator), otherwise "person #12"; a public
 place is named, a home or peer group only to a viewer who sees it. Auditors
-see which fields changed, never their values.
+see which fields changed, never their values. What a worker typed into a search is the
+auditor's to read, and the worker's, never the administrator's (``access/trail.py``).
 
 A page describes its events together: one query per kind of record on the
 page, whatever the number of rows.
@@ -30,7 +31,7 @@ from django.db import models
 from django.utils import timezone
 
 from locus.access import places as access_places
-from locus.access import policies, scopes
+from locus.access import policies, scopes, trail
 from locus.access.fields import WITHHELD, admin_fields, column_shown
 from locus.access.models import Worker
 from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
@@ -39,6 +40,7 @@ from locus.audit.services import PEOPLE_SHOWN_KEYS, PERSON, points_at
 from locus.common.ids import as_id
 
 CONTEXT = "places.context"
+WITHHELD_SEARCH = trail.SEARCH_TEXT_WITHHELD[0].lower() + trail.SEARCH_TEXT_WITHHELD[1:]
 Event = AccessEvent | ChangeEvent
 
 
@@ -336,15 +338,22 @@ def _in_order(key: str) -> tuple[int, str]:
 
 
 def _filters_text(values: Mapping[str, Any], show_values: bool) -> str:
+    """The logged filters in words: each with its value, or (``show_values`` false) a text's
+    name alone, followed by saying the search text is withheld (``access/trail.py``): a count
+    or a yes-or-no answer is no text typed, and is said to anyone."""
     parts = []
+    withheld = False
     for key in sorted(values, key=_in_order):
         value = values[key]
         # Lists of ids are counted ("3 shown"), not spelt out.
         if key in PEOPLE_SHOWN_KEYS or isinstance(value, list | dict) or value in ("", None):
             continue
         words = key.replace("_", " ")
-        parts.append(f"{words} {value}" if show_values else words)
-    return ", ".join(parts)
+        hidden = not show_values and isinstance(value, str)
+        withheld = withheld or hidden
+        parts.append(words if hidden else f"{words} {value}")
+    said = ", ".join(parts)
+    return f"{said}; {WITHHELD_SEARCH}" if withheld else said
 
 
 def _count_shown(detail: Mapping[str, Any]) -> int | None:
@@ -356,7 +365,7 @@ def _count_shown(detail: Mapping[str, Any]) -> int | None:
 
 
 def _access_description(
-    event: AccessEvent, verb: str, record: str, kind: Kind, show_values: bool
+    event: AccessEvent, verb: str, record: str, kind: Kind, viewer: Worker
 ) -> str:
     detail = event.detail if isinstance(event.detail, dict) else {}
     if event.record_type == "audit.trail":
@@ -384,7 +393,9 @@ def _access_description(
     if shown is not None:
         text += f": {shown} shown"
     rest = {k: v for k, v in detail.items() if k not in ("page",)}
-    said = _filters_text(rest, show_values)
+    # What was typed or chosen: for the auditor and the worker who typed it (access/trail.py).
+    typed = trail.reads_search_text(viewer, event.actor_id)
+    said = _filters_text(rest, typed)
     if said and not event.record_id:
         text += f" (details: {said})"
     return text
@@ -496,6 +507,6 @@ def describe(events: Sequence[Event], *, viewer: Worker) -> list[Row]:
             if row.fields and event.action != ChangeAction.CREATE:
                 row.description += f"; changed: {row.fields_text}"
         else:
-            row.description = _access_description(event, verb, record, kind, show_values)
+            row.description = _access_description(event, verb, record, kind, viewer)
         rows.append(row)
     return rows

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from locus.access import policies
+from locus.access import policies, trail
 from locus.audit import chain, selectors, services
 from locus.audit.describe import Row, describe
 from locus.audit.exported import Sent, logged_as_sent
@@ -67,6 +67,8 @@ def audit_trail(request: AuthedRequest) -> HttpResponse:
             # the column is shown only on a page where one does.
             "with_purpose": any(getattr(r.event, "purpose", "") for r in rows),
             "show_values": policies.can_read_audit_values(request.user),
+            # Another worker's search text (access/trail.py): the page says so, once.
+            "search_text_withheld": not trail.reads_search_text(request.user, None),
             **paging,
         },
     )

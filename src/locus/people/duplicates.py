@@ -152,8 +152,8 @@ def log_check(
         actor=actor,
         record_type="people.person",
         action=AccessAction.SEARCH,
-        # Flat, as a search's filters are: the trail says which fields were searched to an
-        # auditor and what was typed only to an administrator (audit/describe.py).
+        # Flat, as a search's filters are: the trail says what was typed to the auditor and
+        # which fields were searched to an administrator (access/trail.py).
         detail={
             "duplicate_check": outcome,
             **sought.as_detail(),
