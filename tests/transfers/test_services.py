@@ -196,6 +196,28 @@ def test_a_case_that_ended_meanwhile_cannot_be_accepted(world: World) -> None:
     assert errors["__all__"] == ["The case this transfer moves has already ended: decline it"]
 
 
+def test_a_team_moved_to_another_agency_since_the_proposal_does_not_take_the_case(
+    world: World,
+) -> None:
+    """A case moves within the agency that holds it. Was: team B moved to the youth justice
+    service while the proposal waited, and its manager accepted it, handing children's social
+    care's case to another agency with no referral."""
+    transfer = propose_to_b(world)
+    world.csc_team_b.agency = world.yjs_team.agency
+    world.csc_team_b.save()  # as the administrator's team page would save the move
+    errors = _refused(
+        lambda: transfer_accept(
+            actor=with_manager_b(world), transfer=transfer, to_worker=world.other_social_worker
+        )
+    )
+    assert errors["__all__"] == [
+        "Assessment Team B no longer takes cases of Children's Social Care, which holds this "
+        "one: decline it"
+    ]
+    assert holding(world).end is None
+    transfer_decline(actor=with_manager_b(world), transfer=transfer, reason="We moved agency")
+
+
 @pytest.mark.parametrize("first", ["accept", "decline", "withdraw"])
 def test_a_stale_decision_is_told_and_writes_nothing(world: World, first: str) -> None:
     transfer = propose_to_b(world)

@@ -140,7 +140,7 @@ def transfer_accept(
     problems = Problems()
     note = note.strip()
     problems.check(len(note) <= REASON_LIMIT, "note", "The note must be 2000 characters or fewer")
-    old = Allocation.objects.select_related("team").get(pk=current.from_allocation_id)
+    old = Allocation.objects.select_related("team__agency").get(pk=current.from_allocation_id)
     if to_worker is None:
         problems.add("to_worker", "Choose the worker who will hold the case")
     else:
@@ -153,6 +153,14 @@ def transfer_accept(
         problems.check(not why, "to_worker", why)
     if old.end is not None:
         problems.add("__all__", "The case this transfer moves has already ended: decline it")
+    elif not rules.can_receive(old.team, current.to_team):
+        # A team moved agency (or became an independent service) since the proposal: taking
+        # the case now would hand it to another agency, which is a referral, not a transfer.
+        problems.add(
+            "__all__",
+            f"{current.to_team.name} no longer takes cases of {old.team.agency.name}, which "
+            "holds this one: decline it",
+        )
     problems.raise_if_any()
     assert to_worker is not None
     today = clock.today()
