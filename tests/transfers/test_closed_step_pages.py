@@ -2,9 +2,9 @@
 
 A receiving-team manager relies on a declined or withdrawn transfer closing to the
 receiving team (access/RULES.md, "Who sees a transfer"): a manager who joins team B after
-it closed gets 404 on the transfer page, the lists and the notification's link, and must
-get the same from its step pages, not "This transfer has already been declined", which
-tells them the transfer exists and how it ended. Whoever had it before them while it
+it closed gets 404 on the transfer page and the lists (and no notification leads there),
+and must get the same from its step pages, not "This transfer has already been declined",
+which tells them the transfer exists and how it ended. Whoever had it before them while it
 waited (the second tab of tests/transfers/test_visibility.py) is still told it is closed.
 """
 

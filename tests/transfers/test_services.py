@@ -196,6 +196,17 @@ def test_a_case_that_ended_meanwhile_cannot_be_accepted(world: World) -> None:
     assert errors["__all__"] == ["The case this transfer moves has already ended: decline it"]
 
 
+def _close(world: World, transfer: Transfer, step: str) -> None:
+    """Accept (team B's manager), decline (the same) or withdraw (the proposer) ``transfer``."""
+    manager_b = with_manager_b(world)
+    if step == "accept":
+        transfer_accept(actor=manager_b, transfer=transfer, to_worker=world.other_social_worker)
+    elif step == "decline":
+        transfer_decline(actor=manager_b, transfer=transfer, reason="No capacity")
+    else:
+        transfer_withdraw(actor=world.social_worker, transfer=transfer, reason="Stays with us")
+
+
 def test_a_team_moved_to_another_agency_since_the_proposal_does_not_take_the_case(
     world: World,
 ) -> None:
@@ -218,16 +229,30 @@ def test_a_team_moved_to_another_agency_since_the_proposal_does_not_take_the_cas
     transfer_decline(actor=with_manager_b(world), transfer=transfer, reason="We moved agency")
 
 
+@pytest.mark.parametrize("step", ["accept", "decline", "withdraw"])
+def test_closing_a_transfer_takes_back_the_prompts_to_accept_it(world: World, step: str) -> None:
+    """Was: once one manager of team B had decided (or the proposer withdrawn), every manager
+    of team B kept "A case is transferred to your team: accept it or say why not", leading
+    to a step already taken or, declined or withdrawn, to a page not found."""
+    second = manager_of(world, world.csc_team_b, "second_manager_b")
+    transfer = propose_to_b(world)
+    manager_b = with_manager_b(world)
+    told = Notification.objects.filter(kind=NotificationKind.TRANSFER_TO_ACCEPT)
+    assert sorted(n.recipient_id for n in told) == sorted([manager_b.pk, second.pk])
+    ids = [str(n.pk) for n in told]
+    _close(world, transfer, step)
+    assert not told.all().exists()
+    removed = ChangeEvent.objects.filter(
+        record_type="notifications.notification", action=ChangeAction.DELETE
+    )
+    assert sorted(e.record_id for e in removed) == sorted(ids)
+
+
 @pytest.mark.parametrize("first", ["accept", "decline", "withdraw"])
 def test_a_stale_decision_is_told_and_writes_nothing(world: World, first: str) -> None:
     transfer = propose_to_b(world)
     manager_b = with_manager_b(world)
-    if first == "accept":
-        transfer_accept(actor=manager_b, transfer=transfer, to_worker=world.other_social_worker)
-    elif first == "decline":
-        transfer_decline(actor=manager_b, transfer=transfer, reason="No capacity")
-    else:
-        transfer_withdraw(actor=world.social_worker, transfer=transfer, reason="Stays with us")
+    _close(world, transfer, first)
     stale = Transfer.objects.get(pk=transfer.pk)
     stale.status = Status.PROPOSED  # as the page that posted it last read it
     past = {"accept": "accepted", "decline": "declined", "withdraw": "withdrawn"}[first]

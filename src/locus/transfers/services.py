@@ -23,7 +23,7 @@ from locus.common.services import (
     permitted,
     write_fields,
 )
-from locus.notifications.services import transfer_to_accept
+from locus.notifications.services import forget, transfer_to_accept
 from locus.people.models import Allocation
 from locus.people.services import allocate
 from locus.transfers.models import Status, Transfer
@@ -125,8 +125,13 @@ def _open(transfer: Transfer) -> Transfer:
 
 
 def _close(actor: Worker, transfer: Transfer, status: Status, **fields: Any) -> Transfer:
+    """Record the decision (or the withdrawal). The receiving managers' "accept it or say
+    why not" goes with it: nothing is left for them to do, and a transfer declined or
+    withdrawn is no longer theirs to open (its link would answer "not found")."""
     done = {"status": status, "decided_by": actor, "decided_at": clock.now(), **fields}
-    return write_fields(actor, transfer, ChangeAction.UPDATE, done)
+    closed = write_fields(actor, transfer, ChangeAction.UPDATE, done)
+    forget(actor=actor, record=closed)
+    return closed
 
 
 @transaction.atomic
