@@ -209,6 +209,9 @@ def test_every_transfer_page_logs_the_child_it_named(world: World) -> None:
     client.get(reverse("transfers"))
     event = AccessEvent.objects.latest("id")
     assert event.detail["people_shown"] == [world.csc_child.pk]
+    # The transfers themselves, by id, as My work logs them: the child alone does not say
+    # which of their transfers the list showed.
+    assert event.detail["transfers_shown"] == [transfer.pk]
 
 
 def test_emergency_sight_reads_a_transfer_but_never_moves_a_case(world: World) -> None:

@@ -238,6 +238,10 @@ def to_accept(request: AuthedRequest) -> HttpResponse:
         actor=viewer,
         record_type="transfers.transfer",
         action=AccessAction.SEARCH,
-        detail={"page": "transfers", "people_shown": shown},
+        detail={
+            "page": "transfers",
+            "people_shown": shown,
+            "transfers_shown": [t.pk for t in (*waiting, *mine)],
+        },
     )
     return render(request, "transfers/list.html", {"waiting": waiting, "mine": mine})
