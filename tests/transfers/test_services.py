@@ -16,6 +16,7 @@ from locus.notifications.models import Notification, NotificationKind
 from locus.people.models import Allocation
 from locus.people.services import allocation_create
 from locus.transfers.models import Status, Transfer
+from locus.transfers.selectors import transfers_to_accept
 from locus.transfers.services import (
     transfer_accept,
     transfer_decline,
@@ -309,7 +310,8 @@ def test_a_second_account_of_the_proposer_neither_accepts_nor_counts_as_the_othe
     """Separation of duties compares people, not accounts (as sign-offs and subject access
     releases do): a manager's old second account with the proposer's email (in any case)
     is the proposer. Was: the team manager proposed a move within team A and accepted it
-    with their other account, and a team whose only other manager was that account took it."""
+    with their other account, and a team whose only other manager was that account took it;
+    and that account listed the proposal among the transfers waiting for its decision."""
     Worker.objects.filter(pk=world.team_manager.pk).update(email="tm.one@example.org")
     second = make_worker(world.system, team=world.csc_team_a, role="manager", scope="team")
     Worker.objects.filter(pk=second.pk).update(email="TM.One@Example.org")
@@ -321,6 +323,7 @@ def test_a_second_account_of_the_proposer_neither_accepts_nor_counts_as_the_othe
     transfer = within_team_a(world)
     told = Notification.objects.filter(kind=NotificationKind.TRANSFER_TO_ACCEPT)
     assert [n.recipient_id for n in told] == [third.pk]
+    assert transfers_to_accept(second) == [] and transfers_to_accept(third) == [transfer]
     with nothing_written(Transfer, Allocation), pytest.raises(NotPermitted):
         transfer_accept(actor=second, transfer=transfer, to_worker=world.teammate)
     with nothing_written(Transfer, Allocation), pytest.raises(NotPermitted):

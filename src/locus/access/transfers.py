@@ -168,6 +168,19 @@ def can_decide_transfer(worker: Worker, transfer: Transfer) -> bool:
     return _manages(worker, transfer.to_team_id) and not same_person(worker, transfer.proposed_by)
 
 
+def waiting_for(worker: Worker) -> QuerySet[Transfer]:
+    """The transfers waiting that ``worker`` may decide (:func:`can_decide_transfer`, for a
+    list): routed to the team they manage, proposed by none of their accounts (another
+    account with their email is theirs, ``context_cases.same_person``: compared in the query,
+    with no query of its own)."""
+    if not (worker.is_active and worker.role == Role.MANAGER and worker.team_id is not None):
+        return Transfer.objects.none()
+    waiting = transfers_visible_to(worker).filter(status=Status.PROPOSED, to_team_id=worker.team_id)
+    waiting = waiting.exclude(proposed_by=worker)
+    email = worker.email.strip()
+    return waiting.exclude(proposed_by__email__iexact=email) if email else waiting
+
+
 def can_withdraw_transfer(worker: Worker, transfer: Transfer) -> bool:
     return worker.is_active and transfer.proposed_by_id == worker.pk
 

@@ -17,13 +17,12 @@ _SHOWN = ("person", "from_allocation__worker", "from_allocation__team", "to_team
 
 def transfers_to_accept(worker: Worker) -> list[Transfer]:
     """Transfers waiting for ``worker``'s decision: routed to the team they manage, not their
-    own proposals. The query notifications and My work are built on."""
+    own proposals (by any account of theirs). The query notifications and My work are built
+    on."""
     if not worker.is_active or not policies.manages_a_team(worker):
         return []
-    waiting = rules.transfers_visible_to(worker).filter(
-        status=Status.PROPOSED, to_team_id=worker.team_id
-    )
-    return list(waiting.exclude(proposed_by=worker).select_related(*_SHOWN).order_by("proposed_at"))
+    waiting = rules.waiting_for(worker)
+    return list(waiting.select_related(*_SHOWN).order_by("proposed_at"))
 
 
 def transfers_proposed_by(worker: Worker) -> list[Transfer]:
