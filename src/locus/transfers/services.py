@@ -145,7 +145,14 @@ def transfer_accept(
     problems = Problems()
     note = note.strip()
     problems.check(len(note) <= REASON_LIMIT, "note", "The note must be 2000 characters or fewer")
-    old = Allocation.objects.select_related("team__agency").get(pk=current.from_allocation_id)
+    # Locked (on PostgreSQL) so that a manager ending the allocation at the same moment
+    # waits for this decision, and then finds it ended, rather than one end overwriting
+    # the other's date and reason.
+    old = (
+        Allocation.objects.select_related("team__agency")
+        .select_for_update(of=("self",))
+        .get(pk=current.from_allocation_id)
+    )
     if to_worker is None:
         problems.add("to_worker", "Choose the worker who will hold the case")
     else:
