@@ -42,6 +42,10 @@ def _tell(world: World, **fields: Any) -> Notification | None:
         ({"text": "x" * 201}, "text", "The text must be 200 characters or fewer"),
         ({"url": "https://elsewhere.example/"}, "url", "Give the path of the record's page"),
         ({"url": "//elsewhere.example/"}, "url", "Give the path of the record's page"),
+        # A browser reads each of these as "//elsewhere.example/": another site.
+        ({"url": "/\\elsewhere.example/"}, "url", "Give the path of the record's page"),
+        ({"url": "/\t/elsewhere.example/"}, "url", "Give the path of the record's page"),
+        ({"url": "/\n/elsewhere.example/"}, "url", "Give the path of the record's page"),
         ({"url": "/" + "a" * 300}, "url", "Give the path of the record's page"),
     ],
 )

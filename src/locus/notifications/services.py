@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from locus.access.models import Worker
 from locus.access.notifications import access_notification, notifications_page
@@ -58,14 +59,25 @@ def _check(
     problems.check(
         len(text) <= MAX_TEXT, "text", f"The text must be {MAX_TEXT} characters or fewer"
     )
-    # A page of this site only: a notification never sends a worker elsewhere.
     problems.check(
-        url.startswith("/") and not url.startswith("//") and len(url) <= MAX_URL,
+        on_this_site(url) and len(url) <= MAX_URL,
         "url",
         "Give the path of the record's page on this site",
     )
     problems.raise_if_any()
     return text, url
+
+
+def on_this_site(url: str) -> bool:
+    """Whether ``url`` is a path on this site: a notification never sends a worker elsewhere.
+    Not only "//host": a browser reads "/\\host" as "//host" too, and drops a tab or a line
+    break inside a link ("/<tab>/host"), so neither is a path here, nor is any control
+    character."""
+    return (
+        url.startswith("/")
+        and url.isprintable()
+        and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+    )
 
 
 def due_by(day: dt.date | None) -> str:
