@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from locus.access.models import Worker
 from locus.audit.models import AccessEvent
 from locus.common.clock import frozen_at, now
-from locus.notifications.models import Notification, NotificationKind
+from locus.notifications.models import Notification, NotificationKind, NotificationPreference
 from locus.notifications.selectors import PER_PAGE
 from locus.notifications.services import notify
 from tests.conftest import PERSONAS
@@ -229,3 +230,20 @@ def test_a_mark_made_on_the_notifications_page_comes_back_to_it_and_nowhere_else
     assert response["Location"] == "/notifications/#notifications"
     response = client.post(reverse("notifications-email"), {"email": "off", "back": "page"})
     assert response["Location"] == "/notifications/#notifications"
+
+
+def test_marks_and_the_email_choice_need_the_page_s_csrf_token(world: World) -> None:
+    """A page elsewhere cannot mark a worker's notifications read (hiding what they were
+    told) or turn their emails off by posting from the worker's browser: each post needs
+    the form's token, and without it writes nothing."""
+    mine = _tell(world, world.social_worker, "Mine")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.social_worker)
+    for name, args, data in (
+        ("notification-read", [mine.pk], {}),
+        ("notifications-read-all", [], {}),
+        ("notifications-email", [], {"email": "off"}),
+    ):
+        assert client.post(reverse(name, args=args), data).status_code == 403
+    assert Notification.objects.get(pk=mine.pk).read_at is None
+    assert not NotificationPreference.objects.filter(worker=world.social_worker).exists()
