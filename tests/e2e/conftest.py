@@ -167,13 +167,53 @@ def e2e_worker(system: Any, username: str, name: str, team: Any, role: str = "pr
     )
 
 
-def csc_team(system: Any) -> Any:
-    """Children's social care and its contextual safeguarding team: where most browser
-    tests' workers sit."""
+def csc_team(system: Any, name: str = "Contextual Safeguarding Team") -> Any:
+    """Children's social care and its contextual safeguarding team (or the team ``name``):
+    where most browser tests' workers sit. The agency is the team's ``agency``."""
     from locus.access.services import agency_create, team_create
 
     csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    return team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
+    return team_create(actor=system, agency=csc, name=name)
+
+
+def csc_social_worker(system: Any) -> Any:
+    """Sam Okafor, who signs in as "sw": a practitioner in ``csc_team``, which is her
+    ``team``."""
+    return e2e_worker(system, "sw", "Sam Okafor", csc_team(system))
+
+
+def transfer_teams(system: Any) -> tuple[Any, Any]:
+    """Two teams of children's social care that a child moves between: ``csc_team`` (Sam
+    Okafor, "sw"; Tara Manning, "tm", its manager; Mo Teammate, "mate") and the Adolescent
+    Support Team (Rita Marsh, "rm", its manager; Riley Reeves, "rw"). Returns Sam and Riley."""
+    from locus.access.services import team_create
+
+    sw = csc_social_worker(system)
+    other_team = team_create(actor=system, agency=sw.team.agency, name="Adolescent Support Team")
+    e2e_worker(system, "tm", "Tara Manning", sw.team, "manager")
+    e2e_worker(system, "mate", "Mo Teammate", sw.team)
+    e2e_worker(system, "rm", "Rita Marsh", other_team, "manager")
+    return sw, e2e_worker(system, "rw", "Riley Reeves", other_team)
+
+
+def yjs_worker(system: Any, name: str = "Yemi Adeyemi") -> Any:
+    """A practitioner of the youth justice service who signs in as "yw" (``name`` is "First
+    Last"), in its casework team: her agency is ``team.agency``."""
+    from locus.access.services import agency_create, team_create
+
+    yjs = agency_create(actor=system, name="Youth Justice Service", kind="yjs")
+    team = team_create(actor=system, agency=yjs, name="YJS Casework")
+    return e2e_worker(system, "yw", name, team)
+
+
+def police_analyst(system: Any) -> Any:
+    """Priya Shah, who signs in as "pa": an analyst in the Metropolitan Police's intelligence
+    analysts. Her agency is ``team.agency``."""
+    from locus.access.services import agency_create, team_create
+
+    police = agency_create(actor=system, name="Metropolitan Police", kind="police")
+    analysts = team_create(actor=system, agency=police, name="Intelligence Analysts")
+    return e2e_worker(system, "pa", "Priya Shah", analysts, "analyst")
 
 
 def add_members(
@@ -207,18 +247,14 @@ class LinkedPair:
 
 
 def linked_pair() -> LinkedPair:
-    from locus.access.services import agency_create, system_worker, team_create
+    from locus.access.services import system_worker
     from locus.peers.services import association_record
     from locus.people.services import allocation_create, person_create
 
     system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    yjs = agency_create(actor=system, name="Youth Justice Service", kind="yjs")
-    csc_team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    yjs_team = team_create(actor=system, agency=yjs, name="YJS Casework")
-    social_worker = e2e_worker(system, "sw", "Sam Okafor", csc_team)
-    e2e_worker(system, "tm", "Tess Manager", csc_team, "manager")
-    yjs_worker = e2e_worker(system, "yw", "Yemi Adeyemi", yjs_team)
+    social_worker = csc_social_worker(system)
+    e2e_worker(system, "tm", "Tess Manager", social_worker.team, "manager")
+    yw = yjs_worker(system)
     child = person_create(
         actor=system, given_name="Jordan", family_name="Testperson", date_of_birth=START_DOB
     )
@@ -226,7 +262,7 @@ def linked_pair() -> LinkedPair:
         actor=system, given_name="Casey", family_name="Peerless", date_of_birth=PEER_DOB
     )
     allocation_create(actor=system, person=child, worker=social_worker, start=ALLOCATED)
-    allocation_create(actor=system, person=peer, worker=yjs_worker, start=ALLOCATED)
+    allocation_create(actor=system, person=peer, worker=yw, start=ALLOCATED)
     association_record(
         actor=system,
         person=child,
@@ -237,7 +273,8 @@ def linked_pair() -> LinkedPair:
         confidence="medium",
         valid_from=ALLOCATED + dt.timedelta(days=27),
     )
-    return LinkedPair(system=system, csc=csc, yjs_worker=yjs_worker, child=child, peer=peer)
+    csc = social_worker.team.agency
+    return LinkedPair(system=system, csc=csc, yjs_worker=yw, child=child, peer=peer)
 
 
 START_DOB = dt.date(2011, 5, 4)

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from locus.access.services import agency_create, system_worker, team_create
+from locus.access.services import system_worker
 from locus.audit.models import AccessAction, AccessEvent
 from locus.audit.services import record_access
 from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import axe_violations, csc_social_worker, e2e_worker, sign_in
 
 BORN = dt.date(2011, 5, 4)
 
@@ -24,9 +24,7 @@ BORN = dt.date(2011, 5, 4)
 @pytest.fixture
 def child(transactional_db: Any) -> Person:
     system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    social_worker = e2e_worker(system, "sw", "Sam Okafor", team)
+    social_worker = csc_social_worker(system)
     e2e_worker(system, "auditor", "Ade Auditor", None, "auditor")
     child, other = (
         person_create(actor=system, given_name=name, family_name="Testperson", date_of_birth=BORN)

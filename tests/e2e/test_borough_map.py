@@ -9,12 +9,12 @@ from typing import Any
 from django.conf import settings
 from playwright.sync_api import expect
 
-from locus.access.services import agency_create, system_worker, team_create
+from locus.access.services import system_worker
 from locus.incidents.services import incident_record
 from locus.people.services import allocation_create, person_create
 from locus.places import postcodes, selectors_map
 from locus.places.services import context_create
-from tests.e2e.conftest import ALLOCATED, START_DOB, axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import ALLOCATED, START_DOB, axe_violations, csc_social_worker, sign_in
 from tests.e2e.test_hotspots import _plant as _plant_a_hotspot
 from tests.factories import past_moment
 
@@ -37,14 +37,12 @@ def _social_worker_and_child() -> tuple[Any, Any, Any]:
     """A social worker who signs in as "sw" and the child she holds: the system worker,
     her agency and the child."""
     system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    worker = e2e_worker(system, "sw", "Sam Okafor", team)
+    worker = csc_social_worker(system)
     child = person_create(
         actor=system, given_name="Ciara", family_name="Test", date_of_birth=START_DOB
     )
     allocation_create(actor=system, person=child, worker=worker, start=ALLOCATED)
-    return system, csc, child
+    return system, worker.team.agency, child
 
 
 def test_a_worker_filters_the_borough_map_and_reaches_its_places_by_keyboard(

@@ -7,9 +7,9 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from locus.access.services import agency_create, system_worker, team_create
+from locus.access.services import system_worker
 from locus.places.services import context_create
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import axe_violations, csc_team, e2e_worker, sign_in
 
 
 def _submit(page: Any, button: str) -> None:
@@ -21,9 +21,7 @@ def test_a_manager_sets_a_rule_from_the_place_page(
     page: Any, live_server: Any, transactional_db: Any
 ) -> None:
     system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    e2e_worker(system, "tm", "Tess Manager", team, "manager")
+    e2e_worker(system, "tm", "Tess Manager", csc_team(system), "manager")
     centre = context_create(
         actor=system, kind="retail", name="Mare Street Centre", postcode="E5 0AR"
     )

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from locus.access.services import agency_create, system_worker, team_create
+from locus.access.services import system_worker
 from locus.common import clock
 from locus.notes.models import CaseNote
 from locus.notes.services import note_record
@@ -19,7 +19,14 @@ from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
 from locus.places.models import Context
 from locus.places.services import context_create
-from tests.e2e.conftest import add_members, axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import (
+    add_members,
+    axe_violations,
+    csc_social_worker,
+    e2e_worker,
+    sign_in,
+    yjs_worker,
+)
 
 
 @dataclass
@@ -32,13 +39,9 @@ class World:
 @pytest.fixture
 def world(transactional_db: Any) -> World:
     system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    yjs = agency_create(actor=system, name="Youth Justice Service", kind="yjs")
-    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    yjs_team = team_create(actor=system, agency=yjs, name="YJS Casework")
-    sw = e2e_worker(system, "sw", "Sam Okafor", team)
-    e2e_worker(system, "tm", "Tess Manager", team, "manager")
-    yw = e2e_worker(system, "yw", "Yemi Adeyemi", yjs_team)
+    sw = csc_social_worker(system)
+    e2e_worker(system, "tm", "Tess Manager", sw.team, "manager")
+    yw = yjs_worker(system)
     start = clock.today() - dt.timedelta(days=200)
     child = person_create(
         actor=system,

@@ -11,13 +11,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from locus.access.models import Worker
-from locus.access.services import agency_create, system_worker, team_create
+from locus.access.services import system_worker
 from locus.common import clock
 from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
 from locus.places.models import Context
 from locus.places.services import context_create
-from tests.e2e.conftest import add_members, axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import add_members, axe_violations, csc_social_worker, sign_in, yjs_worker
 from tests.sharing.helpers import choose_basis
 
 
@@ -33,15 +33,8 @@ class World:
 @pytest.fixture
 def world(transactional_db: Any) -> World:
     system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    yjs = agency_create(actor=system, name="Youth Justice Service", kind="yjs")
-
-    def worker(username: str, first: str, last: str, agency: Any, team: str) -> Worker:
-        made = team_create(actor=system, agency=agency, name=team)
-        return e2e_worker(system, username, f"{first} {last}", made)
-
-    sw = worker("sw", "Sam", "Okafor", csc, "Contextual Safeguarding Team")
-    yw = worker("yw", "Kai", "Brennan", yjs, "YJS Casework")
+    sw = csc_social_worker(system)
+    yw = yjs_worker(system, "Kai Brennan")
     child = person_create(
         actor=system,
         given_name="Jordan",

@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from locus.access.services import agency_create, system_worker, team_create
+from locus.access.services import system_worker, team_create
 from locus.audit.models import AccessAction, AccessEvent
 from locus.exports import services
 from locus.exports.models import ExportRun
 from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
 from locus.places.models import ContextKind
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import axe_violations, csc_social_worker, e2e_worker, sign_in
 from tests.factories import make_context
 from tests.sharing.helpers import choose_basis
 
@@ -25,10 +25,8 @@ from tests.sharing.helpers import choose_basis
 @pytest.fixture
 def children(transactional_db: Any) -> tuple[Person, Person]:
     system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    other_team = team_create(actor=system, agency=csc, name="Assessment Team")
-    social_worker = e2e_worker(system, "sw", "Sam Okafor", team)
+    social_worker = csc_social_worker(system)
+    other_team = team_create(actor=system, agency=social_worker.team.agency, name="Assessment Team")
     other_worker = e2e_worker(system, "ow", "Olu Other", other_team)
     mine = person_create(
         actor=system,

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from locus.access.services import agency_create, system_worker, team_create
+from locus.access.services import agency_create, system_worker
 from locus.common import clock
 from locus.incidents.services import incident_record
 from locus.people.models import Person
 from locus.people.services import episode_start, person_create
 from locus.places.services import context_create
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import axe_violations, police_analyst, sign_in
 from tests.factories import valid_nhs_number
 
 NHS_NUMBER = valid_nhs_number(424242)
@@ -25,9 +25,7 @@ NHS_NUMBER = valid_nhs_number(424242)
 def child(transactional_db: Any) -> Person:
     system = system_worker()
     csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    police = agency_create(actor=system, name="Metropolitan Police", kind="police")
-    analysts = team_create(actor=system, agency=police, name="Intelligence Analysts")
-    e2e_worker(system, "pa", "Priya Shah", analysts, "analyst")
+    police = police_analyst(system).team.agency
     park = context_create(actor=system, kind="open_space", name="Millfields Park")
     home = context_create(actor=system, kind="home", name="Flat 2, Fieldtest House")
     person = person_create(

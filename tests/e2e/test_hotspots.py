@@ -8,12 +8,12 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from locus.access.services import agency_create, system_worker, team_create
+from locus.access.services import agency_create, system_worker
 from locus.common import clock
 from locus.incidents.services import incident_record
 from locus.people.services import person_create
 from locus.places.services import context_create
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import axe_violations, csc_social_worker, sign_in
 
 
 def _plant(system: Any) -> None:
@@ -52,9 +52,7 @@ def test_a_worker_finds_a_hotspot_opens_it_and_reads_its_weeks(
     page: Any, live_server: Any, transactional_db: Any
 ) -> None:
     system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    e2e_worker(system, "sw", "Sam Okafor", team)
+    csc_social_worker(system)
     _plant(system)
 
     sign_in(page, live_server.url, "sw", "/contexts/")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import axe_violations, csc_social_worker, e2e_worker, sign_in
 from tests.interchange.cin_files import census, child, episode
 
 RETURN = census(child("E2E1"), child("E2E2", episodes=(episode(source="ZZ"),)), child("E2E3"))
@@ -18,14 +18,12 @@ RETURN = census(child("E2E1"), child("E2E2", episodes=(episode(source="ZZ"),)), 
 
 @pytest.fixture
 def people(transactional_db: Any, settings: Any, tmp_path: Path) -> None:
-    from locus.access.services import agency_create, system_worker, team_create
+    from locus.access.services import system_worker
 
     settings.DATA_DIR = tmp_path
     system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
     e2e_worker(system, "data", "Dana Data", None, "administrator")
-    e2e_worker(system, "sw", "Sam Okafor", team)
+    csc_social_worker(system)
 
 
 def test_upload_check_and_import_the_valid_children(

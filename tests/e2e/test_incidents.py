@@ -9,20 +9,18 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from locus.access.services import agency_create, system_worker, team_create
+from locus.access.services import system_worker
 from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
 from locus.places.services import context_create
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import axe_violations, csc_social_worker, sign_in
 from tests.e2e.picking import pick_person
 
 
 @pytest.fixture
 def people(transactional_db: Any) -> tuple[Person, Person]:
     system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    social_worker = e2e_worker(system, "sw", "Sam Okafor", team)
+    social_worker = csc_social_worker(system)
     context_create(actor=system, kind="open_space", name="Millfields Park", postcode="E5 0AR")
     child = person_create(
         actor=system,

@@ -11,20 +11,18 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from locus.access.services import agency_create, system_worker, team_create
+from locus.access.services import system_worker
 from locus.common import clock
 from locus.panels.services import panel_create
 from locus.sharing.vocab import SAFEGUARDING
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import axe_violations, csc_social_worker, e2e_worker, sign_in
 
 
 @pytest.fixture
 def panels(transactional_db: Any) -> list[Any]:
     system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    sw = e2e_worker(system, "sw", "Sam Okafor", team)
-    tm = e2e_worker(system, "tm", "Tess Manager", team, "manager")
+    sw = csc_social_worker(system)
+    tm = e2e_worker(system, "tm", "Tess Manager", sw.team, "manager")
     return [
         panel_create(
             actor=sw,

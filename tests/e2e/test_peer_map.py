@@ -13,14 +13,14 @@ import pytest
 from playwright.sync_api import expect
 
 from locus.access.models import Worker
-from locus.access.services import agency_create, system_worker, team_create
+from locus.access.services import system_worker
 from locus.audit.models import AccessAction, AccessEvent
 from locus.peers.models import Association
 from locus.peers.services import association_record
 from locus.people.models import Person
 from locus.people.services import allocation_create, episode_start, person_create
 from locus.places.services import context_create
-from tests.e2e.conftest import add_members, axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import add_members, axe_violations, csc_social_worker, sign_in, yjs_worker
 
 SINCE = dt.date(2026, 1, 5)
 
@@ -36,12 +36,8 @@ class MapWorld:
 @pytest.fixture
 def map_world(transactional_db: Any) -> MapWorld:
     system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    yjs = agency_create(actor=system, name="Youth Justice Service", kind="yjs")
-    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    yjs_team = team_create(actor=system, agency=yjs, name="YJS Casework")
-    sw = e2e_worker(system, "sw", "Sam Okafor", team)
-    yw = e2e_worker(system, "yw", "Kai Brennan", yjs_team)
+    sw = csc_social_worker(system)
+    yw = yjs_worker(system, "Kai Brennan")
 
     def young(given: str, family: str) -> Person:
         return person_create(
@@ -56,7 +52,7 @@ def map_world(transactional_db: Any) -> MapWorld:
     for person in (child, friend):
         allocation_create(actor=system, person=person, worker=sw, start=SINCE)
     allocation_create(actor=system, person=hidden, worker=yw, start=SINCE)
-    episode_start(actor=system, person=hidden, status="YJS", start=SINCE, agency=yjs)
+    episode_start(actor=system, person=hidden, status="YJS", start=SINCE, agency=yw.team.agency)
     park = context_create(actor=system, kind="open_space", name="Millfields Park")
     group = context_create(actor=system, kind="peer_group", name="Millfields Year 10 group")
     common = {"source": "professional", "confidence": "medium", "valid_from": SINCE}

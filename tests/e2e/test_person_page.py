@@ -10,14 +10,20 @@ import pytest
 from playwright.sync_api import expect
 
 from locus.access.models import Worker
-from locus.access.services import agency_create, system_worker, team_create
+from locus.access.services import system_worker
 from locus.common import clock
 from locus.incidents.services import incident_record
 from locus.peers.services import association_record, membership_add
 from locus.people.models import Person
 from locus.people.services import allocation_create, episode_start, person_create
 from locus.places.services import context_create
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import (
+    axe_violations,
+    csc_social_worker,
+    e2e_worker,
+    police_analyst,
+    sign_in,
+)
 
 
 @dataclass
@@ -31,17 +37,10 @@ class World:
 @pytest.fixture
 def world(transactional_db: Any) -> World:
     system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    police = agency_create(actor=system, name="Metropolitan Police", kind="police")
-    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    analysts = team_create(actor=system, agency=police, name="Intelligence Analysts")
-
-    def worker(username: str, name: str, team: Any, role: str) -> Worker:
-        return e2e_worker(system, username, name, team, role)
-
-    social_worker = worker("sw", "Sam Okafor", team, "practitioner")
-    worker("auditor", "Ade Auditor", None, "auditor")
-    analyst = worker("pa", "Priya Shah", analysts, "analyst")
+    social_worker = csc_social_worker(system)
+    csc = social_worker.team.agency
+    e2e_worker(system, "auditor", "Ade Auditor", None, "auditor")
+    analyst = police_analyst(system)
     park = context_create(
         actor=system,
         kind="open_space",

@@ -7,10 +7,17 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from locus.access.services import agency_create, system_worker, team_create, worker_create
+from locus.access.services import system_worker, worker_create
 from locus.people.services import allocation_create, person_create
 from locus.places.services import context_create, context_merge
-from tests.e2e.conftest import ALLOCATED, START_DOB, axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import (
+    ALLOCATED,
+    START_DOB,
+    axe_violations,
+    csc_social_worker,
+    e2e_worker,
+    sign_in,
+)
 
 
 def _no_axe(page: Any) -> None:
@@ -26,10 +33,8 @@ def test_a_worker_adds_a_place_by_postcode_and_a_manager_merges_a_duplicate(
     page: Any, live_server: Any, transactional_db: Any
 ) -> None:
     system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    worker = e2e_worker(system, "sw", "Sam Okafor", team)
-    e2e_worker(system, "tm", "Tess Manager", team, "manager")
+    worker = csc_social_worker(system)
+    e2e_worker(system, "tm", "Tess Manager", worker.team, "manager")
     context_create(actor=system, kind="open_space", name="Millfields Park", postcode="E5 0AR")
 
     sign_in(page, live_server.url, "sw", "/contexts/")
@@ -101,9 +106,7 @@ def test_a_merged_home_whose_kept_record_is_out_of_sight_says_only_that(
     page: Any, live_server: Any, transactional_db: Any
 ) -> None:
     system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    worker = e2e_worker(system, "sw", "Sam Okafor", team)
+    worker = csc_social_worker(system)
     admin = worker_create(
         actor=system,
         username="adm",

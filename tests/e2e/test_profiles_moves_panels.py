@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from locus.access.models import Worker
-from locus.access.services import agency_create, system_worker, team_create
+from locus.access.services import agency_create, system_worker
 from locus.common import clock
 from locus.incidents.services import incident_record
 from locus.moves.models import ManagedMove
@@ -23,7 +23,7 @@ from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
 from locus.places.services import context_create, enrolment_create
 from locus.sharing.vocab import SAFEGUARDING
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import axe_violations, csc_social_worker, sign_in
 
 
 @dataclass
@@ -37,11 +37,9 @@ class World:
 @pytest.fixture
 def world(transactional_db: Any) -> World:
     system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
+    sw = csc_social_worker(system)
     old_agency = agency_create(actor=system, name="Stoke Rise School", kind="education")
     new_agency = agency_create(actor=system, name="Amberley Academy", kind="education")
-    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    sw = e2e_worker(system, "sw", "Sam Okafor", team, "practitioner")
     old = context_create(
         actor=system, kind="school", name="Stoke Rise School", responsible_agency=old_agency
     )

@@ -12,11 +12,11 @@ import pytest
 from playwright.sync_api import expect
 
 from locus.access.models import Worker
-from locus.access.services import agency_create, system_worker, team_create
+from locus.access.services import system_worker, team_create
 from locus.common import clock
 from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import axe_violations, csc_team, e2e_worker, sign_in
 
 
 @dataclass
@@ -28,9 +28,8 @@ class World:
 @pytest.fixture
 def world(transactional_db: Any) -> World:
     system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    team_a = team_create(actor=system, agency=csc, name="Assessment Team A")
-    team_b = team_create(actor=system, agency=csc, name="Assessment Team B")
+    team_a = csc_team(system, "Assessment Team A")
+    team_b = team_create(actor=system, agency=team_a.agency, name="Assessment Team B")
     social_worker = e2e_worker(system, "sw", "Sam Okafor", team_a)
     other = e2e_worker(system, "osw", "Omar Other", team_b)
     e2e_worker(system, "bm", "Bea Manager", team_b, "manager")

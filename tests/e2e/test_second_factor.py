@@ -11,10 +11,10 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from locus.access.services import agency_create, system_worker, team_create
+from locus.access.services import system_worker
 from locus.signin.models import SecondFactorEvent, SecondFactorKind
 from locus.signin.services import Outcome, confirm_enrolment, start_enrolment
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import axe_violations, csc_social_worker, e2e_worker, sign_in
 from tests.signin.codes import code_for_secret, fresh_code
 
 
@@ -22,9 +22,7 @@ from tests.signin.codes import code_for_secret, fresh_code
 def admin_device(transactional_db: Any, settings: Any) -> TOTPDevice:
     settings.LOCUS_REQUIRE_OTP = True
     system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    e2e_worker(system, "sw", "Sam Okafor", team)
+    csc_social_worker(system)
     admin = e2e_worker(system, "it", "Ira Admin", None, "administrator")
     device = start_enrolment(worker=admin)
     assert confirm_enrolment(

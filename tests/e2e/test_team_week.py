@@ -18,7 +18,7 @@ from locus.access.services import agency_create, system_worker, team_create
 from locus.common import clock
 from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import axe_violations, e2e_worker, sign_in, transfer_teams, yjs_worker
 from tests.e2e.picking import pick_person
 
 NEW = "Nia Newchild"
@@ -33,18 +33,9 @@ class World:
 @pytest.fixture
 def world(transactional_db: Any) -> World:
     system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    yjs = agency_create(actor=system, name="Youth Justice Service", kind="yjs")
+    sw, _ = transfer_teams(system)
+    yjs_worker(system)
     police = agency_create(actor=system, name="Borough Police", kind="police")
-    team = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    other_team = team_create(actor=system, agency=csc, name="Adolescent Support Team")
-    sw = e2e_worker(system, "sw", "Sam Okafor", team)
-    e2e_worker(system, "tm", "Tara Manning", team, "manager")
-    e2e_worker(system, "mate", "Mo Teammate", team)
-    e2e_worker(system, "rm", "Rita Marsh", other_team, "manager")
-    e2e_worker(system, "rw", "Riley Reeves", other_team)
-    yjs_team = team_create(actor=system, agency=yjs, name="YJS Casework")
-    e2e_worker(system, "yw", "Yemi Adeyemi", yjs_team)
     police_team = team_create(actor=system, agency=police, name="Intelligence Unit")
     e2e_worker(system, "pa", "Pat Analyst", police_team, "analyst")
     held = person_create(

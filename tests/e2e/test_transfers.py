@@ -13,10 +13,10 @@ import pytest
 from playwright.sync_api import expect
 
 from locus.access.models import Worker
-from locus.access.services import agency_create, system_worker, team_create
+from locus.access.services import system_worker
 from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in
+from tests.e2e.conftest import axe_violations, sign_in, transfer_teams
 
 
 @dataclass
@@ -28,14 +28,7 @@ class World:
 @pytest.fixture
 def world(transactional_db: Any) -> World:
     system = system_worker()
-    csc = agency_create(actor=system, name="Children's Social Care", kind="csc")
-    team_a = team_create(actor=system, agency=csc, name="Contextual Safeguarding Team")
-    team_b = team_create(actor=system, agency=csc, name="Adolescent Support Team")
-    sw = e2e_worker(system, "sw", "Sam Okafor", team_a)
-    e2e_worker(system, "tm", "Tara Manning", team_a, "manager")
-    e2e_worker(system, "mate", "Mo Teammate", team_a)
-    e2e_worker(system, "rm", "Rita Marsh", team_b, "manager")
-    receiver = e2e_worker(system, "rw", "Riley Reeves", team_b)
+    sw, receiver = transfer_teams(system)
     Worker.objects.filter(pk=receiver.pk).update(phone="020 7946 0123", email="riley@example.org")
     child = person_create(
         actor=system,
