@@ -216,6 +216,22 @@ def police_analyst(system: Any) -> Any:
     return e2e_worker(system, "pa", "Priya Shah", analysts, "analyst")
 
 
+def held_child(system: Any, worker: Any, **details: Any) -> Any:
+    """Jordan Testperson, born on ``START_DOB``, whom ``worker`` holds from ``ALLOCATED``;
+    ``details`` are more fields of the record."""
+    from locus.people.services import allocation_create, person_create
+
+    child = person_create(
+        actor=system,
+        given_name="Jordan",
+        family_name="Testperson",
+        date_of_birth=START_DOB,
+        **details,
+    )
+    allocation_create(actor=system, person=child, worker=worker, start=ALLOCATED)
+    return child
+
+
 def add_members(
     system: Any, group: Any, members: tuple[Any, ...], since: dt.date, source: str
 ) -> None:
@@ -255,13 +271,10 @@ def linked_pair() -> LinkedPair:
     social_worker = csc_social_worker(system)
     e2e_worker(system, "tm", "Tess Manager", social_worker.team, "manager")
     yw = yjs_worker(system)
-    child = person_create(
-        actor=system, given_name="Jordan", family_name="Testperson", date_of_birth=START_DOB
-    )
+    child = held_child(system, social_worker)
     peer = person_create(
         actor=system, given_name="Casey", family_name="Peerless", date_of_birth=PEER_DOB
     )
-    allocation_create(actor=system, person=child, worker=social_worker, start=ALLOCATED)
     allocation_create(actor=system, person=peer, worker=yw, start=ALLOCATED)
     association_record(
         actor=system,

@@ -17,7 +17,14 @@ from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
 from locus.places.models import Context
 from locus.places.services import context_create
-from tests.e2e.conftest import add_members, axe_violations, csc_social_worker, sign_in, yjs_worker
+from tests.e2e.conftest import (
+    add_members,
+    axe_violations,
+    csc_social_worker,
+    held_child,
+    sign_in,
+    yjs_worker,
+)
 from tests.sharing.helpers import choose_basis
 
 
@@ -35,17 +42,11 @@ def world(transactional_db: Any) -> World:
     system = system_worker()
     sw = csc_social_worker(system)
     yw = yjs_worker(system, "Kai Brennan")
-    child = person_create(
-        actor=system,
-        given_name="Jordan",
-        family_name="Testperson",
-        date_of_birth=dt.date(2011, 5, 4),
-    )
+    child = held_child(system, sw)
     peer = person_create(
         actor=system, given_name="Casey", family_name="Peerless", date_of_birth=dt.date(2010, 2, 2)
     )
     start = dt.date(2026, 1, 5)
-    allocation_create(actor=system, person=child, worker=sw, start=start)
     allocation_create(actor=system, person=peer, worker=yw, start=start)
     group = context_create(actor=system, kind="peer_group", name="Millfields Year 10 group")
     add_members(system, group, (child, peer), start, "school")

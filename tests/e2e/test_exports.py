@@ -17,7 +17,7 @@ from locus.exports.models import ExportRun
 from locus.people.models import Person
 from locus.people.services import allocation_create, person_create
 from locus.places.models import ContextKind
-from tests.e2e.conftest import axe_violations, csc_social_worker, e2e_worker, sign_in
+from tests.e2e.conftest import axe_violations, csc_social_worker, e2e_worker, held_child, sign_in
 from tests.factories import make_context
 from tests.sharing.helpers import choose_basis
 
@@ -28,13 +28,7 @@ def children(transactional_db: Any) -> tuple[Person, Person]:
     social_worker = csc_social_worker(system)
     other_team = team_create(actor=system, agency=social_worker.team.agency, name="Assessment Team")
     other_worker = e2e_worker(system, "ow", "Olu Other", other_team)
-    mine = person_create(
-        actor=system,
-        given_name="Jordan",
-        family_name="Testperson",
-        date_of_birth=dt.date(2011, 5, 4),
-    )
-    allocation_create(actor=system, person=mine, worker=social_worker, start=dt.date(2026, 1, 5))
+    mine = held_child(system, social_worker)
     theirs = person_create(
         actor=system,
         given_name="=Casey",

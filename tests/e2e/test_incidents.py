@@ -11,9 +11,9 @@ from playwright.sync_api import expect
 
 from locus.access.services import system_worker
 from locus.people.models import Person
-from locus.people.services import allocation_create, person_create
+from locus.people.services import person_create
 from locus.places.services import context_create
-from tests.e2e.conftest import axe_violations, csc_social_worker, sign_in
+from tests.e2e.conftest import axe_violations, csc_social_worker, held_child, sign_in
 from tests.e2e.picking import pick_person
 
 
@@ -22,13 +22,7 @@ def people(transactional_db: Any) -> tuple[Person, Person]:
     system = system_worker()
     social_worker = csc_social_worker(system)
     context_create(actor=system, kind="open_space", name="Millfields Park", postcode="E5 0AR")
-    child = person_create(
-        actor=system,
-        given_name="Jordan",
-        family_name="Testperson",
-        date_of_birth=dt.date(2011, 5, 4),
-    )
-    allocation_create(actor=system, person=child, worker=social_worker, start=dt.date(2026, 1, 5))
+    child = held_child(system, social_worker)
     # Recorded by the social worker herself, so she may name him.
     peer = person_create(
         actor=social_worker,

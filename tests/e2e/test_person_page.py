@@ -15,12 +15,13 @@ from locus.common import clock
 from locus.incidents.services import incident_record
 from locus.peers.services import association_record, membership_add
 from locus.people.models import Person
-from locus.people.services import allocation_create, episode_start, person_create
+from locus.people.services import episode_start, person_create
 from locus.places.services import context_create
 from tests.e2e.conftest import (
     axe_violations,
     csc_social_worker,
     e2e_worker,
+    held_child,
     police_analyst,
     sign_in,
 )
@@ -49,18 +50,10 @@ def world(transactional_db: Any) -> World:
         latitude=51.556,
         longitude=-0.048,
     )
-    child = person_create(
-        actor=system,
-        given_name="Jordan",
-        family_name="Testperson",
-        date_of_birth=dt.date(2011, 5, 4),
-        sex="1",
-        ethnicity="BCRB",
-    )
+    child = held_child(system, social_worker, sex="1", ethnicity="BCRB")
     peer = person_create(
         actor=system, given_name="Casey", family_name="Peerless", date_of_birth=dt.date(2010, 2, 2)
     )
-    allocation_create(actor=system, person=child, worker=social_worker, start=dt.date(2026, 1, 5))
     episode_start(actor=system, person=child, status="CIN", start=dt.date(2026, 1, 5), agency=csc)
     association_record(
         actor=system,

@@ -8,14 +8,12 @@ from typing import Any
 from playwright.sync_api import expect
 
 from locus.access.services import system_worker, worker_create
-from locus.people.services import allocation_create, person_create
 from locus.places.services import context_create, context_merge
 from tests.e2e.conftest import (
-    ALLOCATED,
-    START_DOB,
     axe_violations,
     csc_social_worker,
     e2e_worker,
+    held_child,
     sign_in,
 )
 
@@ -71,10 +69,7 @@ def test_a_worker_adds_a_place_by_postcode_and_a_manager_merges_a_duplicate(
     _no_axe(page)
 
     # A home for the worker's own child, edited: tenure and an adult's care needs.
-    child = person_create(
-        actor=system, given_name="Jordan", family_name="Testperson", date_of_birth=START_DOB
-    )
-    allocation_create(actor=system, person=child, worker=worker, start=ALLOCATED)
+    held_child(system, worker)
     home = context_create(actor=worker, kind="home", name="Family home of J.T.", postcode="E8 1DY")
     page.goto(f"{live_server.url}/contexts/{home.pk}/edit/")
     expect(page.get_by_role("heading", name="Edit Family home of J.T.")).to_be_visible()

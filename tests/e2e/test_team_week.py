@@ -17,8 +17,14 @@ from playwright.sync_api import expect
 from locus.access.services import agency_create, system_worker, team_create
 from locus.common import clock
 from locus.people.models import Person
-from locus.people.services import allocation_create, person_create
-from tests.e2e.conftest import axe_violations, e2e_worker, sign_in, transfer_teams, yjs_worker
+from tests.e2e.conftest import (
+    axe_violations,
+    e2e_worker,
+    held_child,
+    sign_in,
+    transfer_teams,
+    yjs_worker,
+)
 from tests.e2e.picking import pick_person
 
 NEW = "Nia Newchild"
@@ -38,14 +44,7 @@ def world(transactional_db: Any) -> World:
     police = agency_create(actor=system, name="Borough Police", kind="police")
     police_team = team_create(actor=system, agency=police, name="Intelligence Unit")
     e2e_worker(system, "pa", "Pat Analyst", police_team, "analyst")
-    held = person_create(
-        actor=system,
-        given_name="Jordan",
-        family_name="Testperson",
-        date_of_birth=dt.date(2011, 5, 4),
-    )
-    allocation_create(actor=system, person=held, worker=sw, start=dt.date(2026, 1, 5))
-    return World(held)
+    return World(held_child(system, sw))
 
 
 def _clean(page: Any) -> None:

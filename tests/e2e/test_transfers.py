@@ -5,7 +5,6 @@ child from the child's page. Every page on the way is free of axe violations."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,8 +14,7 @@ from playwright.sync_api import expect
 from locus.access.models import Worker
 from locus.access.services import system_worker
 from locus.people.models import Person
-from locus.people.services import allocation_create, person_create
-from tests.e2e.conftest import axe_violations, sign_in, transfer_teams
+from tests.e2e.conftest import axe_violations, held_child, sign_in, transfer_teams
 
 
 @dataclass
@@ -30,14 +28,7 @@ def world(transactional_db: Any) -> World:
     system = system_worker()
     sw, receiver = transfer_teams(system)
     Worker.objects.filter(pk=receiver.pk).update(phone="020 7946 0123", email="riley@example.org")
-    child = person_create(
-        actor=system,
-        given_name="Jordan",
-        family_name="Testperson",
-        date_of_birth=dt.date(2011, 5, 4),
-    )
-    allocation_create(actor=system, person=child, worker=sw, start=dt.date(2026, 1, 5))
-    return World(child, receiver)
+    return World(held_child(system, sw), receiver)
 
 
 def _clean(page: Any) -> None:
