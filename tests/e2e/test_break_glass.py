@@ -4,33 +4,24 @@ ends it; their manager then reviews it. Every page passes axe (WCAG 2.2 AA)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from locus.access.models import BreakGlass
-from locus.people.models import Person
-from tests.e2e.conftest import axe_violations, linked_pair, sign_in
+from tests.e2e.conftest import LinkedPair, axe_violations, linked_pair, sign_in
 
 REASON = "Casey has been missing since last night and police need his friends' addresses"
 
 
-@dataclass
-class World:
-    child: Person
-    peer: Person
-
-
 @pytest.fixture
-def world(transactional_db: Any) -> World:
-    pair = linked_pair()
-    return World(child=pair.child, peer=pair.peer)
+def world(transactional_db: Any) -> LinkedPair:
+    return linked_pair()
 
 
 def test_a_social_worker_asks_for_emergency_access_and_reads_under_the_banner(
-    page: Any, live_server: Any, world: World
+    page: Any, live_server: Any, world: LinkedPair
 ) -> None:
     sign_in(page, live_server.url, "sw")
     page.goto(f"{live_server.url}/linked/")
@@ -74,7 +65,7 @@ def test_a_social_worker_asks_for_emergency_access_and_reads_under_the_banner(
 
 
 def test_the_manager_reviews_the_emergency_access_from_the_home_page(
-    page: Any, live_server: Any, world: World
+    page: Any, live_server: Any, world: LinkedPair
 ) -> None:
     from locus.access.models import Worker
     from locus.access.services import break_glass_request

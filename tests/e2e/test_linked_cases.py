@@ -5,7 +5,6 @@ borough's clusters. Every page passes axe (WCAG 2.2 AA)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -13,19 +12,12 @@ from playwright.sync_api import expect
 
 from locus.common import clock
 from locus.incidents.services import incident_record
-from locus.people.models import Person
 from locus.places.services import context_create
-from tests.e2e.conftest import axe_violations, linked_pair, sign_in
-
-
-@dataclass
-class World:
-    child: Person
-    peer: Person
+from tests.e2e.conftest import LinkedPair, axe_violations, linked_pair, sign_in
 
 
 @pytest.fixture
-def world(transactional_db: Any) -> World:
+def world(transactional_db: Any) -> LinkedPair:
     pair = linked_pair()
     system, child, peer = pair.system, pair.child, pair.peer
     pair.yjs_worker.email = "yemi.adeyemi@example.org"
@@ -42,11 +34,11 @@ def world(transactional_db: Any) -> World:
         confidence="high",
         reporting_agency=pair.csc,
     )
-    return World(child=child, peer=peer)
+    return pair
 
 
 def test_a_social_worker_finds_a_linked_case_and_proposes_a_meeting(
-    page: Any, live_server: Any, world: World
+    page: Any, live_server: Any, world: LinkedPair
 ) -> None:
     sign_in(page, live_server.url, "sw")
     page.get_by_role("link", name="Linked cases", exact=True).click()
@@ -74,7 +66,9 @@ def test_a_social_worker_finds_a_linked_case_and_proposes_a_meeting(
     assert axe_violations(page) == []
 
 
-def test_a_manager_reads_the_boroughs_clusters(page: Any, live_server: Any, world: World) -> None:
+def test_a_manager_reads_the_boroughs_clusters(
+    page: Any, live_server: Any, world: LinkedPair
+) -> None:
     sign_in(page, live_server.url, "tm")
     page.get_by_role("link", name="Linked cases", exact=True).click()
     page.get_by_role("heading", name="Linked cases across the borough").wait_for()
@@ -86,7 +80,7 @@ def test_a_manager_reads_the_boroughs_clusters(page: Any, live_server: Any, worl
 
 
 def test_the_boroughs_clusters_not_yet_worked_out_say_so_and_refresh(
-    page: Any, live_server: Any, world: World
+    page: Any, live_server: Any, world: LinkedPair
 ) -> None:
     from django.core.cache import cache
     from django.test import override_settings
