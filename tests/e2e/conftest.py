@@ -150,6 +150,17 @@ def sign_in(page: Any, base: str, username: str, next_path: str = "/") -> None:
         page.get_by_role("button", name="Sign in").click()
 
 
+def demo_borough(settings: Any, data_dir: Path) -> None:
+    """The demo's borough (20 young people, seed 5) and its accounts, who sign in with
+    ``PASSWORD``; the files it writes go under ``data_dir``."""
+    from locus.demo.generator import ensure_demo_accounts, generate_borough
+
+    settings.DATA_DIR = data_dir
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    generate_borough(seed=5, people=20)
+    ensure_demo_accounts(PASSWORD)
+
+
 def e2e_worker(system: Any, username: str, name: str, team: Any, role: str = "practitioner") -> Any:
     """A worker who can sign in with ``PASSWORD``; ``name`` is "First Last"."""
     from locus.access.services import worker_create

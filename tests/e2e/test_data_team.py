@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, axe_violations, sign_in
+from tests.e2e.conftest import axe_violations, demo_borough, sign_in
 from tests.sharing.helpers import choose_basis, soon_posted
 
 
@@ -27,13 +27,9 @@ class Borough:
 @pytest.fixture
 def borough(transactional_db: Any, settings: Any, tmp_path: Path) -> Borough:
     from locus.common import clock
-    from locus.demo.generator import ensure_demo_accounts, generate_borough
     from locus.demo.returns import write_demo_returns
 
-    settings.DATA_DIR = tmp_path
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    generate_borough(seed=5, people=20)
-    ensure_demo_accounts(PASSWORD)
+    demo_borough(settings, tmp_path)
     made = write_demo_returns(tmp_path / "returns", seed=5, today=clock.today())
     name, _, rest = made.featured.partition(" (LA child ID ")
     return Borough(returns=made, featured_id=rest.rstrip(")"), featured_name=name)

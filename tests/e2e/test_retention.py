@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, axe_violations, sign_in
+from tests.e2e.conftest import axe_violations, demo_borough, sign_in
 
 
 @dataclass
@@ -23,13 +23,9 @@ class Borough:
 
 @pytest.fixture
 def borough(transactional_db: Any, settings: Any, tmp_path: Path) -> Borough:
-    from locus.demo.generator import ensure_demo_accounts, generate_borough
     from locus.demo.retention import add_demo_retention
 
-    settings.DATA_DIR = tmp_path
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    generate_borough(seed=5, people=20)
-    ensure_demo_accounts(PASSWORD)
+    demo_borough(settings, tmp_path)
     past, hold = add_demo_retention()
     assert hold is not None
     return Borough(past_id=past.pk, held_id=hold.held_id, hold_id=hold.pk)
