@@ -7,7 +7,7 @@ from typing import Any
 
 from locus.access.models import Worker
 from locus.access.services import system_worker
-from tests.e2e.conftest import PASSWORD, axe_violations, csc_team, e2e_worker, sign_in
+from tests.e2e.conftest import PASSWORD, axe_violations, csc_social_worker, sign_in
 
 OWN = "lantern-orchard-41-ribbon"
 
@@ -16,7 +16,7 @@ def test_a_worker_chooses_their_own_password_before_any_page(
     page: Any, live_server: Any, transactional_db: Any
 ) -> None:
     system = system_worker()
-    worker = e2e_worker(system, "sw", "Sam Okafor", csc_team(system))
+    worker = csc_social_worker(system)
     # As the admin site's password form leaves it: the password set is a temporary one.
     Worker.objects.filter(pk=worker.pk).update(password_change_due=True)
     sign_in(page, live_server.url, "sw", "/people/")
