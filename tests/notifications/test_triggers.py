@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from locus.access.services import break_glass_request, team_create
+from locus.access.services import break_glass_request, break_glass_review, team_create
 from locus.audit.models import ChangeEvent
 from locus.casework import services as casework
 from locus.common.clock import now, today
@@ -32,7 +32,7 @@ from tests.casework.helpers import (
     submit,
     submit_plan,
 )
-from tests.factories import World, client_for, make_worker
+from tests.factories import World, client_for, make_manager, make_worker
 from tests.mapping.helpers import add_intervention, held_meeting, propose
 from tests.mapping.helpers import schedule as schedule_meeting
 from tests.notifications.helpers import new_notifications, who_and_what
@@ -238,6 +238,30 @@ def test_emergency_access_tells_the_team_s_managers_to_review(world: World) -> N
     assert who_and_what(made) == [("team_manager", "break_glass_review")]
     assert made[0].url == f"/access/break-glass/{use.pk}/review/"
     _no_child_named(world, made)
+
+
+def test_a_reviewed_emergency_access_takes_back_every_manager_s_request_to_review_it(
+    world: World,
+) -> None:
+    """Once one manager has reviewed a use, the others' "review it" would lead to a page
+    saying it is already reviewed: it goes, each removal in the change trail."""
+    second = make_manager(world.system, team=world.csc_team_a)
+    use = break_glass_request(
+        actor=world.social_worker,
+        person_id=world.other_child.pk,
+        category="missing_child",
+        reason="Police report Olu missing since 6pm; need his address and contacts",
+    )
+    assert use is not None
+    asked = Notification.objects.filter(kind="break_glass_review", record_id=use.pk)
+    assert {n.recipient_id for n in asked} == {world.team_manager.pk, second.pk}
+    notification_read(actor=second, notification_id=asked.get(recipient=second).pk)
+    break_glass_review(
+        actor=world.team_manager, use=use, outcome="justified", note="Olu was found by 9pm"
+    )
+    assert not asked.all().exists()  # .all(): a fresh query, not the set read above
+    removed = ChangeEvent.objects.filter(record_type="notifications.notification", action="delete")
+    assert removed.filter(actor=world.team_manager).count() == 2
 
 
 def test_a_sign_off_s_email_goes_to_the_manager_and_says_nothing_of_the_case(

@@ -36,7 +36,7 @@ from locus.common.ids import as_id
 from locus.common.modelkit import choice_values
 from locus.common.services import Problems, create_audited, lock, permitted, require
 from locus.notifications.models import NotificationKind
-from locus.notifications.services import notify, work_email_changed
+from locus.notifications.services import forget, notify, work_email_changed
 from locus.people.models import Person
 
 # The command line's account (``system_worker``); a data migration that changes records
@@ -475,4 +475,7 @@ def break_glass_review(*, actor: Worker, use: BreakGlass, outcome: str, note: st
     record_change(
         actor=actor, action=ChangeAction.UPDATE, obj=use, before=before, after=snapshot(use)
     )
+    # Every manager asked to review it is done: their "review it" would lead to a use
+    # already reviewed (each removal in the change trail).
+    forget(actor=actor, record=use)
     return use
