@@ -226,14 +226,19 @@ def test_an_intervention_tells_its_owner(world: World) -> None:
     _no_child_named(world, made)
 
 
+def _olu_missing(world: World) -> Any:
+    """The social worker opens a child outside her scope in an emergency."""
+    return break_glass_request(
+        actor=world.social_worker,
+        person_id=world.other_child.pk,
+        category="missing_child",
+        reason="Police report Olu missing since 6pm; need his address and contacts",
+    )
+
+
 def test_emergency_access_tells_the_team_s_managers_to_review(world: World) -> None:
     with new_notifications() as made:
-        use = break_glass_request(
-            actor=world.social_worker,
-            person_id=world.other_child.pk,
-            category="missing_child",
-            reason="Police report Olu missing since 6pm; need his address and contacts",
-        )
+        use = _olu_missing(world)
     assert use is not None
     assert who_and_what(made) == [("team_manager", "break_glass_review")]
     assert made[0].url == f"/access/break-glass/{use.pk}/review/"
@@ -246,12 +251,7 @@ def test_a_reviewed_emergency_access_takes_back_every_manager_s_request_to_revie
     """Once one manager has reviewed a use, the others' "review it" would lead to a page
     saying it is already reviewed: it goes, each removal in the change trail."""
     second = make_manager(world.system, team=world.csc_team_a)
-    use = break_glass_request(
-        actor=world.social_worker,
-        person_id=world.other_child.pk,
-        category="missing_child",
-        reason="Police report Olu missing since 6pm; need his address and contacts",
-    )
+    use = _olu_missing(world)
     assert use is not None
     asked = Notification.objects.filter(kind="break_glass_review", record_id=use.pk)
     assert {n.recipient_id for n in asked} == {world.team_manager.pk, second.pk}
