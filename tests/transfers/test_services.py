@@ -23,7 +23,7 @@ from locus.transfers.services import (
     transfer_propose,
     transfer_withdraw,
 )
-from tests.factories import START, World, make_team, make_worker, nothing_written
+from tests.factories import START, World, client_for, make_team, make_worker, nothing_written
 from tests.frozen_clock import FrozenClock
 from tests.transfers.helpers import NOTE, holding, manager_of, propose_to_b, with_manager_b
 
@@ -247,6 +247,24 @@ def test_closing_a_transfer_takes_back_the_prompts_to_accept_it(world: World, st
         record_type="notifications.notification", action=ChangeAction.DELETE
     )
     assert sorted(e.record_id for e in removed) == sorted(ids)
+
+
+@pytest.mark.parametrize("step", ["accept", "decline", "withdraw"])
+def test_the_proposer_is_told_when_their_transfer_is_declined(world: World, step: str) -> None:
+    """Was: the decline's reason was for the proposer, and nothing told them of it. Now a
+    decline tells them, naming no child, with the transfer's page, where they read why; an
+    acceptance moves the case (the holder's list shows it) and a withdrawal is their own."""
+    transfer = propose_to_b(world)
+    _close(world, transfer, step)
+    told = Notification.objects.filter(kind=NotificationKind.TRANSFER_DECLINED)
+    if step != "decline":
+        assert not told.exists()
+        return
+    [notice] = told
+    assert notice.recipient_id == world.social_worker.pk
+    assert notice.text == "A case transfer you proposed was declined: read why"
+    page = client_for(world.social_worker).get(notice.url)
+    assert page.status_code == 200 and "No capacity" in page.content.decode()
 
 
 @pytest.mark.parametrize("first", ["accept", "decline", "withdraw"])

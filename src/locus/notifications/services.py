@@ -159,6 +159,22 @@ def transfer_to_accept(
     )
 
 
+def transfer_declined(
+    actor: Worker, proposer: Worker, transfer: models.Model, url: str
+) -> Notification | None:
+    """Tell whoever proposed a transfer that it was declined: the reason is on the
+    transfer's page, which they open while they see the child (the words say no more).
+    Called inside the decision's transaction, after the requests to accept it are gone."""
+    return notify(
+        proposer,
+        NotificationKind.TRANSFER_DECLINED,
+        actor=actor,
+        about=transfer,
+        url=url,
+        text="A case transfer you proposed was declined: read why",
+    )
+
+
 def sign_in_changed(actor: Worker, worker: Worker, what: str) -> Notification | None:
     """Tell ``worker`` that the administrator ``actor`` changed how they sign in (``what``:
     "set your password"), and when: an administrator who could sign in as a worker (a

@@ -23,7 +23,7 @@ from locus.common.services import (
     permitted,
     write_fields,
 )
-from locus.notifications.services import forget, transfer_to_accept
+from locus.notifications.services import forget, transfer_declined, transfer_to_accept
 from locus.people.models import Allocation
 from locus.people.services import allocate
 from locus.transfers.models import Status, Transfer
@@ -196,9 +196,13 @@ def _refuse(actor: Worker, transfer: Transfer, status: Status, reason: str, what
 
 @transaction.atomic
 def transfer_decline(*, actor: Worker, transfer: Transfer, reason: str) -> Transfer:
-    """Decline: the child stays with the current holder; the reason goes to the proposer."""
+    """Decline: the child stays with the current holder; the proposer is told, and reads the
+    reason on the transfer's page."""
     permitted(rules.can_decide_transfer, actor, transfer)
-    return _refuse(actor, transfer, Status.DECLINED, reason, "you decline the transfer")
+    declined = _refuse(actor, transfer, Status.DECLINED, reason, "you decline the transfer")
+    url = reverse("transfer", args=[declined.pk])
+    transfer_declined(actor, declined.proposed_by, declined, url)
+    return declined
 
 
 @transaction.atomic
