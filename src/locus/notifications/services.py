@@ -321,7 +321,10 @@ def _email(worker_id: int, address: str, label: str, page: str = "my-work", said
     """The email for a notification, after its transaction committed. Email is not a secure
     channel: it says only that there is something, of which kind, and where to look (and
     ``said``, the words of a kind in :data:`SAID_IN_EMAIL`)."""
-    if not takes_email(worker_id):
+    # A notice about the worker's own sign-in (``said``) goes whatever they chose about
+    # emails: whoever changed it may have signed in as them and marked it read, and may
+    # have turned their emails off too; the inbox is where the worker hears of it.
+    if not said and not takes_email(worker_id):
         return
     _send(address, label, page, said)
 
