@@ -26,10 +26,28 @@ from locus.people.models import Allocation, Person
 from locus.places.models import Context, ContextKind
 
 
+def does_place_work(worker: Worker) -> bool:
+    """Whether ``worker``'s team records and keeps up places at all: not an independent
+    reviewing service's (``scopes.in_independent_service``, the rule
+    ``context_cases.owns_casework`` asks): the conference chairs' unit chairs and reviews,
+    and does nothing else in casework, so it neither adds a place nor changes what one says
+    (a park, a school, a shop), though its staff read them as anyone in children's social
+    care does."""
+    return not scopes.in_independent_service(worker)
+
+
 def can_add_place(worker: Worker) -> bool:
     """Add a place, school, home, online space or route: whoever may record a new record
-    (practitioners, managers and analysts who see case records; administrators)."""
-    return policies.can_record_new(worker)
+    (practitioners, managers and analysts who see case records; administrators), and does
+    place work (:func:`does_place_work`: no conference chair)."""
+    return policies.can_record_new(worker) and does_place_work(worker)
+
+
+def edits_place(worker: Worker, context: Context) -> bool:
+    """Edit a place's details at all: who may edit the context (``policies.can_edit_context``:
+    its responsible agency, children's social care, administrators) and does place work
+    (:func:`does_place_work`: children's social care's conference chairs do not)."""
+    return does_place_work(worker) and policies.can_edit_context(worker, context)
 
 
 def address_visible_q(worker: Worker) -> Q:
@@ -115,10 +133,9 @@ def sees_address(worker: Worker, context: Context) -> bool:
 
 
 def can_edit_place(worker: Worker, context: Context) -> bool:
-    """Edit a place's details: who may edit the context (``policies.can_edit_context``), and,
-    for a home whose address is withheld, only within its holding team (the form shows the
-    address)."""
-    return policies.can_edit_context(worker, context) and sees_address(worker, context)
+    """Edit a place's details: who edits it at all (:func:`edits_place`), and, for a home
+    whose address is withheld, only within its holding team (the form shows the address)."""
+    return edits_place(worker, context) and sees_address(worker, context)
 
 
 def can_withhold_address(worker: Worker, context: Context) -> bool:
@@ -126,7 +143,7 @@ def can_withhold_address(worker: Worker, context: Context) -> bool:
     so that the worker who hides the address is one of those who still see it."""
     return (
         context.kind == ContextKind.HOME
-        and policies.can_edit_context(worker, context)
+        and edits_place(worker, context)
         and in_holding_team(worker, context)
     )
 

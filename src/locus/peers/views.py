@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from locus.access import exports, lookups, naming, policies, scopes
 from locus.access import groups as access_groups
+from locus.access import places as access_places
 from locus.access.models import Worker
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
@@ -131,7 +132,7 @@ def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
                 else ""
             ),
             "involvements": involvements,
-            "can_edit": policies.can_edit_context(request.user, group),
+            "can_edit": access_places.can_edit_place(request.user, group),
             # Merge, split and create are for casework staff (access/groups.py).
             "can_regroup": access_groups.can_create_group(request.user),
             # A peer group is a context: the Level 2 cases about it (one query).
