@@ -8,13 +8,30 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from locus.access import groups as group_rules
+from locus.access import meetings as meeting_rules
+from locus.access import notes as note_rules
+from locus.access import panel_meetings as panel_rules
 from locus.access import places as place_rules
+from locus.access import policies
 from locus.access.models import Role, Scope, Worker
 from locus.access.services import team_create
+from locus.casework import services as casework
+from locus.common import clock
 from locus.common.errors import NotPermitted
+from locus.mapping.models import Intervention
+from locus.mapping.services import meeting_invite
+from locus.notes.models import CaseNote
+from locus.panels.models import PanelAction, PanelMeeting
+from locus.peers.services import group_create
 from locus.places.models import Context, ContextKind
 from locus.places.services import context_create, context_update
+from tests.casework.helpers import assessed_case, conference_of
 from tests.factories import World, client_for, make_worker, nothing_written
+from tests.mapping import helpers as mapping
+from tests.notes.helpers import write
+from tests.panels import helpers as panels
+from tests.panels.helpers import set_up
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +79,85 @@ def test_other_childrens_social_care_staff_still_edit_and_add_places(world: Worl
     context_update(actor=world.other_social_worker, context=world.park, description="Gates")
     world.park.refresh_from_db()
     assert world.park.description == "Gates"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_chair_makes_no_peer_group(world: World, role: str) -> None:
+    chair = chair_of(world, role)
+    assert not group_rules.can_create_group(chair)
+    assert not group_rules.can_regroup(chair, [], [])
+    assert "Create a peer group" not in client_for(chair).get(reverse("contexts")).content.decode()
+    assert client_for(chair).get(reverse("group-new")).status_code in (403, 404)
+    with nothing_written(Context), pytest.raises(NotPermitted):
+        group_create(actor=chair, name="Downs boys")
+    assert (
+        "Create a peer group"
+        in client_for(world.social_worker).get(reverse("contexts")).content.decode()
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_chair_calls_no_mapping_meeting_and_sets_up_no_panel(world: World, role: str) -> None:
+    """The chairs' manager reads the borough's linked clusters, which would let them propose a
+    mapping meeting; neither they nor a chair call casework's other forums."""
+    chair = chair_of(world, role)
+    assert policies.can_view_borough_links(chair) is (role == Role.MANAGER)
+    assert not meeting_rules.can_propose_meeting(chair)
+    assert client_for(chair).get(reverse("meeting-propose")).status_code in (403, 404)
+    assert not panel_rules.can_set_up_panel(chair)
+    assert "Set up" not in client_for(chair).get(reverse("panels")).content.decode()
+    with nothing_written(PanelMeeting), pytest.raises(NotPermitted):
+        set_up(world, actor=chair)
+    # They may still be on a panel's list, and chair one set up by someone else.
+    assert panel_rules.may_attend(chair)
+    panel = set_up(world, chair=chair)
+    assert panel_rules.can_view_panel(chair, panel)
+
+
+def test_a_chair_writes_notes_only_on_the_case_whose_conference_they_chair(
+    world: World,
+) -> None:
+    chair = chair_of(world, Role.PRACTITIONER)
+    manager = make_worker(world.system, team=chair.team, role=Role.MANAGER, scope=Scope.TEAM)
+    chaired = assessed_case(world)
+    casework.conference_schedule(
+        actor=world.social_worker,
+        conference=conference_of(chaired),
+        when=clock.now(),
+        location="Hackney Service Centre, room 2",
+        chair=chair,
+    )
+    assert note_rules.can_write_note_on(chair, chaired)
+    write(chair, chaired, summary="Conference moved to the afternoon")
+    # The chairs' manager reads the case (its place is a public one) and writes nothing on it.
+    assert note_rules.can_read_notes_on(manager, chaired)
+    assert not note_rules.can_write_note_on(manager, chaired)
+    with nothing_written(CaseNote), pytest.raises(NotPermitted):
+        write(manager, chaired, summary="Looked at the plan")
+    # The case's own team still writes on it.
+    assert note_rules.can_write_note_on(world.social_worker, chaired)
+
+
+def test_a_chair_who_attended_a_mapping_meeting_agrees_no_intervention(world: World) -> None:
+    chair = chair_of(world, Role.PRACTITIONER)
+    meeting = mapping.schedule(world, mapping.propose(world))
+    meeting_invite(actor=world.social_worker, meeting=meeting, worker=chair)
+    meeting = mapping.hold(world, meeting)
+    assert not meeting_rules.can_add_intervention(chair, meeting)
+    with nothing_written(Intervention), pytest.raises(NotPermitted):
+        mapping.add_intervention(world, meeting, actor=chair)
+    # They still read the minutes of a meeting they attended; the others agree the work.
+    assert meeting_rules.can_read_minutes(chair, meeting)
+    assert mapping.add_intervention(world, meeting).owner == world.yjs_worker
+
+
+def test_a_chair_agrees_panel_actions_only_on_a_panel_they_chair(world: World) -> None:
+    chair = chair_of(world, Role.PRACTITIONER)
+    attended = panels.hold(world, panels.with_agenda(world, attendees=[chair]))
+    assert not panel_rules.can_add_action(chair, attended)
+    with nothing_written(PanelAction), pytest.raises(NotPermitted):
+        panels.act(world, panels.item(attended, "location"), actor=chair)
+    chaired = panels.hold(world, panels.with_agenda(world, chair=chair))
+    assert panel_rules.can_add_action(chair, chaired)
+    assert panels.act(world, panels.item(chaired, "location"), actor=chair).pk is not None
+

@@ -615,6 +615,20 @@ def owns_casework(worker: Worker) -> bool:
     return is_casework_worker(worker) and not is_independent(worker)
 
 
+def chairs_case(worker: Worker, case: ContextCase) -> bool:
+    """Whether ``worker`` is asked to chair (or chaired) the case's conference: the one
+    case an independent reviewing service's staff write on (:func:`writes_on_case`)."""
+    return ContextConference.objects.filter(case=case, chair=worker).exists()
+
+
+def writes_on_case(worker: Worker, case: ContextCase) -> bool:
+    """Whether ``worker``'s place lets them write on ``case`` at all (a case note): anyone's
+    but an independent reviewing service's staff, who write only on the cases whose
+    conference they chair (:func:`chairs_case`), since a chair chairs and reviews and does
+    nothing else in casework (:func:`owns_casework`)."""
+    return not is_independent(worker) or chairs_case(worker, case)
+
+
 def casework_owners() -> QuerySet[Worker]:
     """The workers :func:`owns_casework` allows, for the forms that choose one."""
     return casework_workers().exclude(team__independent=True)

@@ -70,18 +70,26 @@ def access_meeting(worker: Worker, meeting_id: object) -> Meeting:
 
 def calls_meetings(worker: Worker) -> bool:
     """Practitioners and managers who work cases (and administrators) call meetings: a peer
-    group mapping meeting (:func:`can_propose_meeting`), an HSB meeting or a MACE panel."""
+    group mapping meeting (:func:`can_propose_meeting`), an HSB meeting or a MACE panel. Not
+    an independent reviewing service's staff (``scopes.in_independent_service``, the rule
+    ``context_cases.owns_casework`` asks): the conference chairs and their manager chair
+    conferences and review, and call none of casework's other forums, though they may be
+    invited to one."""
     if is_administrator(worker):
         return True
-    return worker.role in CASEWORK_ROLES and scopes.sees_case_records(worker)
+    return (
+        worker.role in CASEWORK_ROLES
+        and scopes.sees_case_records(worker)
+        and not scopes.in_independent_service(worker)
+    )
 
 
 def can_propose_meeting(worker: Worker) -> bool:
     """Propose a peer group mapping meeting: whoever calls meetings and has a child to bring.
     A proposal names children the proposer sees in their own right (or linked to them), or
     one of the borough's linked clusters; a worker whose place gives them no child to see
-    (``scopes.sees_children``: a housing officer, a conference chair) and who reads no
-    clusters would reach a form with nobody on it."""
+    (``scopes.sees_children``: a housing officer) and who reads no clusters would reach a
+    form with nobody on it."""
     return calls_meetings(worker) and (
         scopes.sees_children(worker) or policies.can_view_borough_links(worker)
     )
@@ -179,8 +187,10 @@ def can_add_decision(worker: Worker, meeting: Meeting) -> bool:
 
 def can_add_intervention(worker: Worker, meeting: Meeting) -> bool:
     """An organiser or a worker who attended, who works cases: agreeing work with a child or
-    a group is casework, which the IT administrator (an organiser) does not do."""
-    if not works_cases(worker):
+    a group is casework, which the IT administrator (an organiser) does not do, nor a
+    conference chair who attended (``scopes.in_independent_service``: their unit chairs and
+    reviews, and does nothing else in casework)."""
+    if not works_cases(worker) or scopes.in_independent_service(worker):
         return False
     if is_organiser(worker, meeting):
         return True

@@ -27,7 +27,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from locus.access import lookups, scopes
-from locus.access.context_cases import cases_visible_to, is_partner
+from locus.access.context_cases import cases_visible_to, is_partner, writes_on_case
 from locus.access.lookups import one_or_404
 from locus.access.models import Role, Worker
 from locus.access.policies import CASEWORK_ROLES, can_record_about_person, is_administrator
@@ -90,12 +90,19 @@ def can_read_notes_on(worker: Worker, subject: Person | ContextCase | Context) -
 def can_write_note_on(worker: Worker, subject: Person | ContextCase | Context) -> bool:
     """A practitioner or manager who sees the subject lastingly, or an administrator. A
     group or case seen only through a child opened in an emergency is read while it lasts,
-    never written on (a note outlasts the emergency), as the child is not."""
+    never written on (a note outlasts the emergency), as the child is not. An independent
+    reviewing service's staff write only on a case whose conference they chair
+    (``context_cases.writes_on_case``), never on a group: they read the others."""
     if isinstance(subject, Person):
         return can_record_about_person(worker, subject)
     if is_administrator(worker):
         return True
     if not worker.is_active or worker.role not in CASEWORK_ROLES:
+        return False
+    if isinstance(subject, ContextCase):
+        if not writes_on_case(worker, subject):
+            return False
+    elif scopes.in_independent_service(worker):
         return False
     with scopes.lasting_sight_only():
         return can_read_notes_on(worker, subject)

@@ -78,8 +78,8 @@ def access_panel(worker: Worker, meeting_id: object) -> PanelMeeting:
 
 def can_set_up_panel(worker: Worker) -> bool:
     """Whoever calls meetings sets up a panel: practitioners and managers who work cases (a
-    partner's staff and a conference chair included: a panel may be about a place), and
-    administrators."""
+    partner's staff included: a panel may be about a place), and administrators; not a
+    conference chair (``meetings.calls_meetings``), who may still be on a panel's list."""
     return calls_meetings(worker)
 
 
@@ -150,8 +150,12 @@ def can_add_general_decision(worker: Worker, meeting: PanelMeeting) -> bool:
 
 def can_add_action(worker: Worker, meeting: PanelMeeting) -> bool:
     """An organiser or a worker who attended, who works cases: agreeing work is casework, which
-    the IT administrator (an organiser) does not do, as on a context plan."""
-    return works_cases(worker) and can_record_discussion(worker, meeting)
+    the IT administrator (an organiser) does not do, as on a context plan. A conference chair
+    (``scopes.in_independent_service``) agrees actions only on a panel they chair, as its
+    organiser: one who merely attended does none of casework's work."""
+    if not (works_cases(worker) and can_record_discussion(worker, meeting)):
+        return False
+    return is_organiser(worker, meeting) or not scopes.in_independent_service(worker)
 
 
 def can_update_action(

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from locus.access import groups as access_groups
 from locus.access import lookups, policies
 from locus.access import outreach as access_outreach
 from locus.access import places as access_places
@@ -42,6 +43,7 @@ def contexts_list(request: AuthedRequest) -> HttpResponse:
             "kind": kind,
             "kinds": ContextKind.choices,
             "can_add": access_places.can_add_place(request.user),
+            "can_create_group": access_groups.can_create_group(request.user),
             **paging,
         },
     )
