@@ -161,3 +161,26 @@ def test_a_chair_agrees_panel_actions_only_on_a_panel_they_chair(world: World) -
     assert panel_rules.can_add_action(chair, chaired)
     assert panels.act(world, panels.item(chaired, "location"), actor=chair).pk is not None
 
+
+@pytest.mark.parametrize("scope", [Scope.TEAM, Scope.AGENCY])
+def test_a_chair_records_nothing_about_a_child_even_at_agency_scope(
+    world: World, scope: str
+) -> None:
+    """At agency scope a chair sees children's social care's children (and reads their
+    records); they still record no child, no incident, and nothing about a child."""
+    unit = team_create(actor=world.system, agency=world.csc, name="QA Unit", independent=True)
+    chair = make_worker(world.system, team=unit, role=Role.PRACTITIONER, scope=scope)
+    assert policies.can_view_person(chair, world.csc_child) is (scope == Scope.AGENCY)
+    assert not policies.can_record_new(chair)
+    assert not policies.can_record_incident(chair)
+    assert not policies.can_edit_incident(chair, world.csc_incident)
+    assert not policies.can_record_about_person(chair, world.csc_child)
+    assert not note_rules.can_write_note_on(chair, world.csc_child)
+    with nothing_written(CaseNote), pytest.raises(NotPermitted):
+        write(chair, world.csc_child)
+    page = client_for(chair).get(reverse("person", args=[world.csc_child.pk]))
+    assert page.status_code == (200 if scope == Scope.AGENCY else 404)
+    # Another of children's social care's practitioners at agency scope still does.
+    other = make_worker(world.system, team=world.csc_team_b, scope=Scope.AGENCY)
+    assert policies.can_record_about_person(other, world.csc_child)
+    assert policies.can_edit_incident(other, world.csc_incident)

@@ -176,11 +176,17 @@ def can_record_about_person(worker: Worker, person: Person) -> bool:
     """Record an association, membership or involvement naming ``person``.
 
     Any practitioner or manager who may see the child may add what they know,
-    with provenance; that is how separate agencies' knowledge meets.
+    with provenance; that is how separate agencies' knowledge meets. Not an independent
+    reviewing service's staff (``scopes.in_independent_service``), who may see children at
+    agency scope: a conference chair chairs and reviews, and records nothing about a child.
     """
     if is_administrator(worker):
         return True
-    return worker.role in CASEWORK_ROLES and sees_lastingly(worker, person)
+    return (
+        worker.role in CASEWORK_ROLES
+        and not scopes.in_independent_service(worker)
+        and sees_lastingly(worker, person)
+    )
 
 
 def can_change_association(
@@ -255,10 +261,13 @@ def can_view_incident(worker: Worker, incident: Incident) -> bool:
 
 
 def can_edit_incident(worker: Worker, incident: Incident) -> bool:
-    """The agency that reported the incident owns its record (and an administrator)."""
+    """The agency that reported the incident owns its record (and an administrator); not an
+    independent reviewing service's staff, who record nothing about a child."""
     if is_administrator(worker):
         return True
     if worker.role not in (*CASEWORK_ROLES, Role.ANALYST) or not scopes.sees_case_records(worker):
+        return False
+    if scopes.in_independent_service(worker):
         return False
     return incident.reporting_agency_id == worker.agency_id and can_view_incident(worker, incident)
 
@@ -266,11 +275,17 @@ def can_edit_incident(worker: Worker, incident: Incident) -> bool:
 def can_record_new(worker: Worker) -> bool:
     """Record a new person, context or incident: anyone who works cases or analyses them.
 
-    What they may name in it (people, places) is checked separately.
+    What they may name in it (people, places) is checked separately. Not an independent
+    reviewing service's staff (``scopes.in_independent_service``): a conference chair chairs
+    and reviews, and records no new person, place or incident, at any scope.
     """
     if is_administrator(worker):
         return True
-    return worker.role in (*CASEWORK_ROLES, Role.ANALYST) and scopes.sees_case_records(worker)
+    return (
+        worker.role in (*CASEWORK_ROLES, Role.ANALYST)
+        and scopes.sees_case_records(worker)
+        and not scopes.in_independent_service(worker)
+    )
 
 
 def can_record_incident(worker: Worker) -> bool:
