@@ -448,3 +448,12 @@ def test_an_emergency_access_request_reads_plainly_and_is_found_by_the_person_as
     refused = rows_of(page(client, person=999_999))
     assert len(refused) == 1
     assert "Asked for emergency access to person #999999: refused" in refused[0]
+    # The reason is given once, with its category: was, a granted request's purpose said it
+    # twice ("Break-glass (Missing child): <reason>; Missing child: <reason>").
+    purposes = [
+        event.purpose
+        for event in AccessEvent.objects.filter(record_type="access.breakglassrequest")
+    ]
+    assert sorted(purposes) == sorted(
+        [f"Break-glass (Missing child): {reason}", f"Missing child: {reason}"]
+    )

@@ -428,7 +428,13 @@ def break_glass_request(
         actor=actor,
         record_type=break_glass.REQUEST_RECORD_TYPE,
         action=AccessAction.BREAK_GLASS,
-        purpose=f"{BreakGlassCategory(category).label}: {reason}",
+        # A granted request is flagged as a break-glass read of the person, whose purpose is
+        # the use's (break_glass.purpose_of): said once, not again in other words.
+        purpose=(
+            break_glass.purpose_of(use)
+            if use is not None
+            else f"{BreakGlassCategory(category).label}: {reason}"
+        ),
         detail={"asked_for": str(person_id)[:40], "granted": use is not None},
     )
     return use

@@ -280,7 +280,10 @@ def record_access(
         detail["break_glass"] = flag.uses
         if flag.of_person is not None:
             action = AccessAction.BREAK_GLASS
-            purpose = "; ".join(p for p in (purpose_of(flag.of_person), purpose) if p)
+            # dict.fromkeys: a purpose that is the emergency's own is not said twice.
+            purpose = "; ".join(
+                dict.fromkeys(p for p in (purpose_of(flag.of_person), purpose) if p)
+            )
     return write_event(
         AccessEvent,
         actor=actor,
