@@ -233,15 +233,15 @@ def to_accept(request: AuthedRequest) -> HttpResponse:
     viewer = request.user
     waiting = selectors.transfers_to_accept(viewer)
     mine = selectors.transfers_proposed_by(viewer)
-    shown = sorted({t.person_id for t in (*waiting, *mine)})
+    listed = [*waiting, *mine]
+    shown = {
+        "people_shown": sorted({t.person_id for t in listed}),
+        "transfers_shown": [t.pk for t in listed],
+    }
     record_access(
         actor=viewer,
         record_type="transfers.transfer",
         action=AccessAction.SEARCH,
-        detail={
-            "page": "transfers",
-            "people_shown": shown,
-            "transfers_shown": [t.pk for t in (*waiting, *mine)],
-        },
+        detail={"page": "transfers", **shown},
     )
     return render(request, "transfers/list.html", {"waiting": waiting, "mine": mine})
