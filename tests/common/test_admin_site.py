@@ -216,6 +216,25 @@ def test_reading_the_trail_in_the_admin_is_itself_logged(world: World, model: st
     assert events[1].record_id == str(record.pk)
 
 
+def test_a_sign_in_attempt_s_username_is_shown_only_where_it_names_an_account(
+    world: World,
+) -> None:
+    """A password typed into the username box (a common slip) would otherwise sit in the
+    sign-in records for the administrator to read. The attempt is kept (the lockout counts
+    it); what was typed is shown only where it names an account."""
+    slip = "lantern-orchard-41-ribbon"
+    Client().post("/sign-in/", {"username": slip, "password": "x" * 12})
+    Client().post("/sign-in/", {"username": world.social_worker.username, "password": "x" * 12})
+    attempt = SignInEvent.objects.get(username=slip)
+    client = client_for(world.admin)
+    listing = client.get("/admin/audit/signinevent/").content.decode()
+    record = client.get(f"/admin/audit/signinevent/{attempt.pk}/change/").content.decode()
+    for page in (listing, record):
+        assert slip not in page
+        assert "Not an account: what was typed is not shown" in page
+    assert world.social_worker.username in listing
+
+
 # --- 2. Who gets the admin: role and scope, checked every time ------------------------------
 
 

@@ -20,6 +20,8 @@ from typing import Any
 from locus.access.models import Role, Worker
 
 SEARCH_TEXT_WITHHELD = "Search text not shared with your role"
+#: A sign-in attempt's username that names no account, as the admin site shows it.
+NOT_AN_ACCOUNT = "Not an account: what was typed is not shown"
 
 
 def reads_search_text(viewer: Worker, actor_id: int | None) -> bool:
@@ -59,3 +61,11 @@ def detail_as_read(detail: Any, viewer: Worker, actor_id: int | None) -> Any:
     if reads_search_text(viewer, actor_id):
         return detail
     return _as_read(detail)
+
+
+def attempt_username(username: str, *, names_an_account: bool) -> str:
+    """A sign-in attempt's username as whoever reads the sign-in records sees it: one that
+    names an account, as typed; anything else is :data:`NOT_AN_ACCOUNT`. What names no
+    account is often a password typed into the username box (or half of one). The attempt
+    keeps it, as the lockout counts attempts by what was typed, but nobody reads it."""
+    return username if names_an_account else NOT_AN_ACCOUNT

@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 
 from locus.access.models import Worker
-from locus.access.trail import detail_as_read
+from locus.access.trail import attempt_username, detail_as_read
 from locus.audit.describe import readable_values
 from locus.audit.models import AccessEvent, ChangeEvent, SignInEvent
 from locus.common import admin as admin_kit
@@ -57,9 +58,26 @@ class ChangeEventAdmin(ReadOnlyAdmin):
         event.before, event.after = readable_values(event, viewer)
 
 
+def _names_an_account() -> Exists:
+    return Exists(Worker.objects.filter(username=OuterRef("username")))
+
+
 @admin.register(SignInEvent)
 class SignInEventAdmin(ReadOnlyAdmin):
     list_select_related = ("worker",)
-    list_display = ("at", "username", "succeeded", "ip_address")
+    list_display = ("at", "account", "succeeded", "ip_address")
     list_filter = ("succeeded",)
     search_fields = ("username",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SignInEvent]:
+        return super().get_queryset(request).annotate(names_an_account=_names_an_account())
+
+    @admin.display(description="username")
+    def account(self, event: Any) -> str:
+        """What was typed only where it names an account (``access.trail``)."""
+        known = event.worker_id is not None or event.names_an_account
+        return attempt_username(event.username, names_an_account=known)
+
+    def as_read(self, event: Any, viewer: Worker) -> None:
+        known = event.worker_id is not None or bool(getattr(event, "names_an_account", False))
+        event.username = attempt_username(event.username, names_an_account=known)
