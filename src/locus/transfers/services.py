@@ -20,6 +20,7 @@ from locus.common.services import (
     Problems,
     clean_text,
     create_audited,
+    lock,
     permitted,
     write_fields,
 )
@@ -59,6 +60,10 @@ def transfer_propose(
     ``to_worker``), with the note the receiver needs. The child stays where they are until
     a manager of the receiving team accepts."""
     permitted(rules.can_propose_transfer, actor, allocation)
+    # Proposals for one child take turns (on PostgreSQL): a second, made at the same moment,
+    # waits and then finds the first waiting below, and is told so, instead of failing on
+    # the one-open-transfer constraint with an error page.
+    lock(allocation.person)
     problems = Problems()
     note = clean_text(
         problems,
