@@ -139,6 +139,18 @@ def test_a_sign_off_passed_on_leaves_the_first_manager_no_request_they_cannot_op
     ).exists()
 
 
+def test_a_sign_off_decided_takes_back_the_request_to_sign_it_off(world: World) -> None:
+    """Was: after the manager approved the assessment (or refused it), My work still said,
+    unread, "You are asked to sign off a context case's assessment"; it goes, audited."""
+    case = submit(world, open_case(world))
+    (asked,) = Notification.objects.filter(recipient=world.team_manager, kind="sign_off_request")
+    casework.assessment_approve(actor=world.team_manager, assessment=case.assessment)
+    assert not Notification.objects.filter(pk=asked.pk).exists()
+    assert ChangeEvent.objects.filter(
+        record_type="notifications.notification", record_id=str(asked.pk), action="delete"
+    ).exists()
+
+
 def test_a_plan_sent_for_sign_off_tells_the_manager_once(world: World) -> None:
     case = planned_case(world)
     with new_notifications() as made:

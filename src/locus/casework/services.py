@@ -370,6 +370,8 @@ def _signed(actor: Worker, case: ContextCase, subject: str) -> None:
     request = policies.open_sign_off(case, subject)
     assert request is not None
     save_changes(actor=actor, obj=request, fields={"decided_at": clock.now()})
+    # Decided: "You are asked to sign off" has nothing left to ask (each removal audited).
+    forget(actor=actor, record=request)
 
 
 @transaction.atomic
