@@ -13,10 +13,12 @@ from locus.access import api as rules
 from locus.access.models import Worker
 from locus.api.models import ApiToken
 from locus.api.services import MAX_DAYS, MAX_LIVE_TOKENS, token_create, token_revoke
+from locus.api.views import SIGN_IN_AGAIN
 from locus.audit.models import AccessEvent, ChangeAction, ChangeEvent
 from locus.common import clock
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.sharing.models import Share
+from locus.signin.middleware import SIGNED_IN_AT, wall_clock
 from tests.api.conftest import BASE, api_as
 from tests.factories import World, client_for, nothing_written
 from tests.frozen_clock import FrozenClock
@@ -262,3 +264,23 @@ def test_a_worker_holds_at_most_a_few_working_tokens(
         token_create(**token_args(), actor=worker, name="one too many")
     token_revoke(actor=worker, token=tokens[0])
     token_create(**token_args(), actor=worker, name="in place of t1")
+
+
+def test_a_token_is_made_only_soon_after_signing_in(world: World) -> None:
+    """A browser left signed in (or a session cookie taken from one) cannot make a token that
+    would read as the worker long after that session ends: past FRESH_SIGN_IN, the page asks
+    them to sign in again and makes nothing."""
+    page = client_for(world.social_worker)
+    session = page.session
+    session[SIGNED_IN_AT] = wall_clock() - rules.FRESH_SIGN_IN - 1
+    session.save()
+    posted = {"name": "Team dashboard", "expires_on": soon_posted(), **SHARE_POST}
+    refused = page.post(PAGE, posted)
+    assert refused.status_code == 200
+    assert SIGN_IN_AGAIN in errors_of(refused.content.decode())
+    assert b"api-token-secret" not in refused.content
+    assert not ApiToken.objects.filter(worker=world.social_worker).exists()
+    # Signed in again: the same form makes the token.
+    again = client_for(world.social_worker)
+    assert b"api-token-secret" in again.post(PAGE, posted).content
+    assert ApiToken.objects.filter(worker=world.social_worker).count() == 1

@@ -8,6 +8,9 @@ token: whose it is, whether it still works, and who may manage it.
   deactivating a worker stops every token of theirs at once, with no second step.
 * A token always has an expiry, at most ``MAX_DAYS`` ahead (api/services.py): a token
   nobody remembers stops by itself.
+* A token is made only within ``FRESH_SIGN_IN`` seconds of signing in (password and second
+  factor): a browser left signed in, or a session cookie taken from one, must not be enough
+  to make a token that reads as the worker for up to a year after that session has ended.
 * Only the token's own worker lists, names or revokes it from their tokens page; anyone
   else's token is "not found" to them, as a record they may not see is.
 * An administrator (the IT administrator) lists every worker's live tokens and revokes any
@@ -50,6 +53,8 @@ SECRET_BYTES = 32
 # The first characters of a token, kept in clear so a worker can tell their tokens apart.
 SHOWN_CHARS = len(TOKEN_PREFIX) + 6
 FAILED_LIMIT = 20
+# How soon after signing in a worker may make a token (seconds).
+FRESH_SIGN_IN = 15 * 60
 FAILED_WINDOW = 300  # seconds
 
 
@@ -72,6 +77,11 @@ def shown_prefix(secret: str) -> str:
 def can_hold_tokens(worker: Worker) -> bool:
     """Any active worker may read the API as themselves (what they see is their scope's)."""
     return bool(worker.is_active)
+
+
+def signed_in_recently(seconds_since_sign_in: float) -> bool:
+    """Whether a sign-in that long ago is recent enough to make a token (``FRESH_SIGN_IN``)."""
+    return 0 <= seconds_since_sign_in < FRESH_SIGN_IN
 
 
 def token_works(token: ApiToken) -> bool:

@@ -24,11 +24,28 @@ from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
 from locus.common.pages import logged_form_page, posted, show_refusal, submitted
 from locus.common.services import permitted
+from locus.signin.middleware import SIGNED_IN_AT, wall_clock
+
+#: Why a token is not made in a session signed in too long ago (``rules.FRESH_SIGN_IN``).
+SIGN_IN_AGAIN = (
+    f"Sign out and sign in again to make a token: a token can be made only within "
+    f"{rules.FRESH_SIGN_IN // 60} minutes of signing in"
+)
+
+
+def _signed_in_recently(request: AuthedRequest) -> bool:
+    """Whether this session signed in recently enough to make a token (access/api.py)."""
+    signed_in_at = request.session.get(SIGNED_IN_AT)
+    if signed_in_at is None:
+        return False
+    return rules.signed_in_recently(wall_clock() - float(signed_in_at))
 
 
 def tokens_page(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(posted(request))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not _signed_in_recently(request):
+        form.add_error(None, SIGN_IN_AGAIN)
+    elif request.method == "POST" and form.is_valid():
         try:
             made: NewToken = token_create(
                 actor=request.user,
@@ -56,6 +73,7 @@ def tokens_page(request: AuthedRequest) -> HttpResponse:
             "tokens": tokens,
             "works": {t.pk for t in tokens if rules.token_works(t)},
             "most": MAX_LIVE_TOKENS,
+            "fresh_minutes": rules.FRESH_SIGN_IN // 60,
         },
     )
 
