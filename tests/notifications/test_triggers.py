@@ -20,7 +20,7 @@ from locus.common.errors import ValidationFailed
 from locus.mapping.services import meeting_cancel, meeting_invite
 from locus.notifications.models import Notification
 from locus.notifications.services import notification_read, on_day
-from locus.panels.services import panel_attendee_add, panel_cancel
+from locus.panels.services import panel_attendee_add, panel_cancel, panel_hold
 from tests.casework.helpers import (
     active_case,
     add_action,
@@ -32,6 +32,7 @@ from tests.casework.helpers import (
     submit,
     submit_plan,
 )
+from tests.casework.helpers import hold as hold_conference
 from tests.factories import World, client_for, make_manager, make_worker
 from tests.mapping.helpers import add_intervention, held_meeting, propose
 from tests.mapping.helpers import schedule as schedule_meeting
@@ -149,6 +150,27 @@ def test_a_sign_off_decided_takes_back_the_request_to_sign_it_off(world: World) 
     assert ChangeEvent.objects.filter(
         record_type="notifications.notification", record_id=str(asked.pk), action="delete"
     ).exists()
+
+
+def _invitations(meeting: Any) -> Any:
+    return Notification.objects.filter(
+        kind="meeting_invitation", record_id=meeting.pk, record_type=meeting._meta.label_lower
+    )
+
+
+def test_a_meeting_recorded_as_held_takes_back_its_unread_invitations(world: World) -> None:
+    """Was: months after a panel, or a conference, took place, My work still said, unread,
+    "You are invited to the MACE panel on <date>". Once it is recorded as held, the unread
+    invitations go (audited); one already read stays, as read."""
+    panel = set_up(world)
+    read = _invitations(panel).get(recipient=world.team_manager)
+    notification_read(actor=world.team_manager, notification_id=read.pk)
+    panel_hold(actor=world.social_worker, meeting=panel, attended=[panel.attendees.first().pk])
+    assert list(_invitations(panel)) == [read]
+    conference = schedule(world, conference_of(assessed_case(world)))
+    assert _invitations(conference).count() == 1
+    hold_conference(world, conference)
+    assert not _invitations(conference).exists()
 
 
 def test_a_plan_sent_for_sign_off_tells_the_manager_once(world: World) -> None:

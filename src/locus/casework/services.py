@@ -93,7 +93,7 @@ from locus.forums.models import (
     Attendance,
 )
 from locus.notifications.models import NotificationKind
-from locus.notifications.services import assign, forget, invite, notify
+from locus.notifications.services import assign, forget, invite, meeting_over, notify
 from locus.people.models import LegalStatusEpisode, Person, PersonKind
 from locus.places.models import RESTRICTED_KINDS, Context, ContextKind
 from locus.profiles.models import ProfileItem
@@ -997,6 +997,7 @@ def conference_record(
             attendance=person.attendance,
         )
     forums.record_decisions(actor, ConferenceDecision, items, numbered=True, conference=conference)
+    meeting_over(actor, conference)
     approved = getattr(case, "assessment", None)
     save_changes(
         actor=actor,

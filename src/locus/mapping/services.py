@@ -53,7 +53,7 @@ from locus.mapping.models import (
     MeetingChild,
     ShareAgreement,
 )
-from locus.notifications.services import assign, invite, meeting_cancelled
+from locus.notifications.services import assign, invite, meeting_cancelled, meeting_over
 from locus.people.models import Person, PersonKind
 from locus.places.models import Context, ContextKind
 from locus.sharing import services as sharing
@@ -336,6 +336,7 @@ def meeting_record_minutes(
             fields={"attendance": mark, "confirmed_at": now if own else None},
         )
     forums.record_decisions(actor, Decision, items, meeting=meeting)
+    meeting_over(actor, meeting)
     day = timezone.localtime(meeting.scheduled_for).date()
     return save_changes(
         actor=actor,

@@ -100,6 +100,20 @@ def invite(
     )
 
 
+def meeting_over(actor: Worker, meeting: models.Model) -> int:
+    """A meeting is over (recorded as held, or cancelled): its invitations not yet read go,
+    each removal in the change trail, as they invite the worker to what can no longer be
+    attended (the meeting's page, under its own check, says what happened); read ones stay,
+    as read. Call inside the recording service's transaction; returns how many went."""
+    unread = Notification.objects.filter(
+        record_type=record_type_of(meeting),
+        record_id=meeting.pk,
+        kind=NotificationKind.MEETING_INVITATION,
+        read_at__isnull=True,
+    )
+    return _remove(actor, unread)
+
+
 def meeting_cancelled(
     actor: Worker,
     meeting: models.Model,
@@ -113,13 +127,7 @@ def meeting_cancelled(
     in the change trail, and each invitee is told it is cancelled, with its date (never a
     child, nor the reason: the meeting's page shows that). Call inside the cancelling
     service's transaction; returns how many invitations went."""
-    unread = Notification.objects.filter(
-        record_type=record_type_of(meeting),
-        record_id=meeting.pk,
-        kind=NotificationKind.MEETING_INVITATION,
-        read_at__isnull=True,
-    )
-    gone = _remove(actor, unread)
+    gone = meeting_over(actor, meeting)
     when = f" on {on_day(on)}" if on is not None else ""
     text = f"The {what}{when} you were invited to is cancelled"
     for worker in {w.pk: w for w in invitees}.values():

@@ -40,7 +40,7 @@ from locus.forums.models import (
     FINISHED_ACTION_STATUSES,
     Attendance,
 )
-from locus.notifications.services import assign, invite, meeting_cancelled
+from locus.notifications.services import assign, invite, meeting_cancelled, meeting_over
 from locus.panels.models import (
     PANEL_MACHINE,
     PLAN_SOURCE,
@@ -420,6 +420,7 @@ def panel_hold(
     for attendee in attendees:
         status = Attendance.ATTENDED if attendee.pk in present else Attendance.ABSENT
         save_changes(actor=actor, obj=attendee, fields={"attendance": status})
+    meeting_over(actor, meeting)
     return _move(
         actor,
         meeting,
