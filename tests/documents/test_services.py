@@ -112,6 +112,13 @@ CONTENTS = (
         ({"file": upload("report", PDF)}, {"file": [TYPES]}),
         ({"file": upload("notes.txt", HTML)}, {"file": [CONTENTS]}),
         ({"file": upload("logo.txt", SVG)}, {"file": [CONTENTS]}),
+        # Markup a sniffing browser would run, whatever tag it opens with.
+        ({"file": upload("logo.txt", b"<!-- x --><svg onload=alert(1)>")}, {"file": [CONTENTS]}),
+        (
+            {"file": upload("notes.txt", b"\n <div><img src=x onerror=alert(1)>")},
+            {"file": [CONTENTS]},
+        ),
+        ({"file": upload("notes.txt", b"<a href='javascript:alert(1)'>")}, {"file": [CONTENTS]}),
         ({"file": upload("notes.txt", b"\xff\xfe binary")}, {"file": [CONTENTS]}),
         ({"file": upload("letter.docx", ZIP)}, {"file": [CONTENTS]}),
         (
@@ -162,6 +169,9 @@ def test_the_scanner_is_not_asked_about_a_form_already_refused(
         ('a<b>"c";d%0A.txt', "a b c d 0A.txt"),
         ("\x00\x1b[31mred.txt", "[31mred.txt"),
         ("Café \u2013 notes.txt", "Café \u2013 notes.txt"),
+        # A right-to-left override would show "Visit notes.exe.txt" as "...txt.exe".
+        ("Visit\u202eexe.txt", "Visit exe.txt"),
+        ("a\u200bb\u2028c.txt", "a b c.txt"),
         ("....txt", "document.txt"),
         ("x" * 300 + ".txt", "x" * 146 + ".txt"),
     ],
@@ -169,6 +179,11 @@ def test_the_scanner_is_not_asked_about_a_form_already_refused(
 def test_the_uploaded_name_is_sanitised(world: World, uploaded: str, kept: str) -> None:
     document = attach(world.social_worker, world.csc_child, file=upload(uploaded, TEXT))
     assert document.versions.get().original_name == kept
+
+
+@pytest.mark.parametrize("text", [b"<5 years old", b"< 18 and at risk", b"notes <div>"])
+def test_plain_text_that_opens_with_no_tag_is_kept(text: bytes) -> None:
+    assert files.sniff(text) == "txt"
 
 
 def test_a_new_version_keeps_the_earlier_one(world: World, document_store: Path) -> None:

@@ -51,8 +51,11 @@ ALLOWED_TEXT = ", ".join(sorted({e for t in ALLOWED.values() for e in t.extensio
 BY_EXTENSION = {ext: key for key, t in ALLOWED.items() for ext in t.extensions}
 
 # Plain text has no magic number: it is text when it decodes as UTF-8 with no NUL byte,
-# and it must not be markup a browser would run if it were ever shown inline.
-_MARKUP = re.compile(rb"^\s*<(?:!doctype|html|svg|\?xml|script|head|body|iframe)", re.I)
+# and it must not be markup a browser would run if it were ever shown inline. A browser
+# that sniffs takes a file for HTML or XML when, after any white space, it opens with a
+# tag, a comment or a declaration (``<div``, ``<a ``, ``<!--``, ``<?xml``): any ``<``
+# followed by a letter, ``!``, ``?`` or ``/`` is refused, not a list of tag names.
+_MARKUP = re.compile(rb"^\s*<[a-z!?/]", re.I)
 
 
 def max_bytes() -> int:
@@ -86,7 +89,11 @@ def sniff(data: bytes) -> str | None:
     return "txt"
 
 
-# Characters no file system or header should carry, and runs of space.
+# Characters no file system or header should carry, and runs of space. Unicode's control,
+# format (the right-to-left override that shows "fdp.exe" for "exe.pdf", zero-width
+# characters), separator and private or unpaired characters go too (``_INVISIBLE``): a name
+# must read on the page as it is.
+_INVISIBLE = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*;%]+')
 _SPACES = re.compile(r"\s+")
 MAX_NAME = 150
@@ -96,6 +103,7 @@ def clean_name(name: str, key: str) -> str:
     """The uploaded name made safe to show and to give back: no folders, no control or
     reserved characters, at most 150 characters, ending in the type's own extension."""
     name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(" " if unicodedata.category(c) in _INVISIBLE else c for c in name)
     stem = name.rsplit(".", 1)[0] if "." in name else name
     stem = _SPACES.sub(" ", _UNSAFE.sub(" ", stem)).strip(" .")
     extension = extension_of(name)
