@@ -11,10 +11,11 @@ from django.urls import reverse
 
 from locus.access.documents import documents_visible_to
 from locus.access.models import Role, Worker
+from locus.documents.services import document_remove
 from locus.mapping.models import Meeting
 from locus.mapping.services import attendance_confirm
 from tests.documents.helpers import attach
-from tests.factories import World, client_for, make_worker
+from tests.factories import World, changes_for, client_for, make_worker
 from tests.mapping.helpers import hold, propose, schedule
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +64,17 @@ def test_a_manager_of_an_invitee_s_team_reads_no_paper(world: World) -> None:
     assert not _opens(manager, paper.pk)
     assert _opens(world.yjs_worker, paper.pk)
     assert _opens(world.team_manager, paper.pk)  # manages the proposer's team: an organiser
+
+
+def test_a_meeting_s_paper_is_audited_as_about_the_meeting_s_children(world: World) -> None:
+    """Its title, description and file name may name them as the minutes do: the trail's
+    search by a child finds the paper's upload and removal, and a purge of the child blanks
+    them, as it does the meeting's own events."""
+    meeting = _held(world)
+    paper = attach(world.social_worker, meeting, title="Millfields mapping notes")
+    document_remove(actor=world.social_worker, document=paper, reason="Wrong meeting")
+    children = {world.csc_child.pk, world.yjs_child.pk}
+    events = [*changes_for(paper), *changes_for(paper.versions.get())]
+    assert len(events) == 3
+    for event in events:
+        assert children <= {int(pk) for pk in event.people.strip(",").split(",") if pk}

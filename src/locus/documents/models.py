@@ -57,6 +57,12 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def audit_people(self) -> list[object]:
+        """Whom the document's audit events speak of beside its person
+        (``audit.services.people_of``): a meeting's paper, the meeting's own (its children and
+        the people in its map), whom its title and description may name as its minutes do."""
+        return self.meeting.audit_people() if self.meeting_id is not None else []
+
 
 class DocumentVersion(models.Model):
     """One upload of a document's bytes. The latest is the document as it stands."""
@@ -85,5 +91,5 @@ class DocumentVersion(models.Model):
 
     def audit_people(self) -> list[object]:
         """Whom the version's audit events speak of (``audit.services.people_of``): its
-        document's person, whose file's name they hold."""
-        return [self.document.person_id]
+        document's, whose file's name they hold."""
+        return [self.document.person_id, *self.document.audit_people()]
