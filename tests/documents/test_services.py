@@ -4,10 +4,12 @@ writes nothing (no row, no audit, no file); what is kept is kept under a generat
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 
 from locus.audit.models import ChangeAction
 from locus.common.errors import NotPermitted, ValidationFailed
@@ -272,3 +274,20 @@ def test_the_scan_runs_before_the_write_transaction_opens(world: World, settings
     document = attach(world.social_worker, world.csc_child)
     document_replace(actor=world.social_worker, document=document, file=upload("v2.pdf"))
     assert scan_depths == [outside, outside]
+
+
+class _DiskFullPartWay(ContentFile):
+    """Bytes whose writing fails after the first chunk, as a full disk fails a write."""
+
+    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        yield bytes(self.read(1))
+        raise OSError(28, "No space left on device")
+
+
+def test_a_write_that_fails_part_way_leaves_no_part_of_the_file(
+    world: World, document_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("locus.documents.services.ContentFile", _DiskFullPartWay)
+    with nothing_written(Document, DocumentVersion), pytest.raises(OSError):
+        attach(world.social_worker, world.csc_child)
+    assert stored_files(document_store) == []

@@ -76,6 +76,15 @@ def _check_file(problems: Problems, actor: Worker, upload: Any) -> files.Checked
     return checked
 
 
+def _discard(stored_name: str) -> None:
+    """Delete what a failed write left under ``stored_name``, if anything; a failure to
+    delete is logged for IT (the name says nothing) and does not hide the first error."""
+    try:
+        files.storage().delete(stored_name)
+    except Exception:
+        logger.exception("Could not delete the part-written document file %s", stored_name)
+
+
 def _store(
     actor: Worker, document: Document, number: int, checked: files.Checked
 ) -> DocumentVersion:
@@ -94,7 +103,13 @@ def _store(
         uploaded_by=actor,
         uploaded_at=clock.now(),
     )
-    saved = files.storage().save(stored_name, ContentFile(checked.data))
+    try:
+        saved = files.storage().save(stored_name, ContentFile(checked.data))
+    except BaseException:
+        # A write that failed part way (a full disk, a dropped connection to the bucket)
+        # may have left part of the file: the rows roll back, and so do the bytes.
+        _discard(stored_name)
+        raise
     if saved != stored_name:  # a storage that renamed it: keep the row true to the disk
         version.stored_name = saved
         version.save(update_fields=["stored_name"])
