@@ -127,6 +127,80 @@ def test_no_email_once_turned_off_nor_without_an_address(
     assert NotificationPreference.objects.get(worker=world.team_manager).email is False
 
 
+def _emails_off(worker: Any, address: str) -> None:
+    worker.email = address
+    worker.save()
+    with transaction.atomic():
+        services.email_preference_set(actor=worker, email=False)
+
+
+def test_only_the_sign_in_notices_are_emailed_whatever_the_worker_chose() -> None:
+    """The one list of kinds emailed to a worker who turned emails off: a kind added to it
+    is added on purpose, not by a notice happening to carry words."""
+    assert {NotificationKind.SIGN_IN_CHANGED} == services.ALWAYS_EMAILED
+
+
+@pytest.mark.parametrize(
+    "kind", sorted(set(NotificationKind) - services.ALWAYS_EMAILED), ids=lambda kind: kind.value
+)
+def test_every_other_kind_obeys_the_worker_s_choice_and_keeps_its_words_out(
+    world: World, django_capture_on_commit_callbacks: Any, kind: NotificationKind
+) -> None:
+    """Each kind outside ``ALWAYS_EMAILED`` (a kind added later too) is emailed only to a
+    worker who takes emails, and says no more than its kind."""
+    _emails_off(world.team_manager, "tess.manager@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _tell(world, kind=kind, text="Words kept in Locus") is not None
+    assert mail.outbox == []
+    with transaction.atomic():
+        services.email_preference_set(actor=world.team_manager, email=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        _tell(world, kind=kind, text="Words kept in Locus")
+    [email] = mail.outbox
+    assert email.subject == f"Locus: {kind.label}"
+    assert "Words kept in Locus" not in email.body
+
+
+@pytest.mark.parametrize("kind", sorted(services.ALWAYS_EMAILED), ids=lambda kind: kind.value)
+def test_each_kind_always_emailed_goes_with_emails_off_and_says_its_words(
+    world: World, django_capture_on_commit_callbacks: Any, kind: NotificationKind
+) -> None:
+    _emails_off(world.team_manager, "tess.manager@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        _tell(world, kind=kind, text="Jo Admin set your password on 3 December 2026 at 14:05")
+    [email] = mail.outbox
+    assert email.to == ["tess.manager@example.org"]
+    assert "Jo Admin set your password on 3 December 2026 at 14:05" in email.body
+
+
+SIGN_IN_NOTICES: dict[str, Any] = {
+    "password set": lambda w: services.sign_in_changed(
+        w.admin, w.team_manager, "set your password"
+    ),
+    "second factor reset": lambda w: services.sign_in_changed(
+        w.admin, w.team_manager, "reset your second factor"
+    ),
+    "email changed": lambda w: services.work_email_changed(
+        w.admin, w.team_manager, "old.tess@example.org"
+    ),
+    "authenticator set up": lambda w: services.authenticator_set_up(w.team_manager),
+}
+
+
+@pytest.mark.parametrize("notice", SIGN_IN_NOTICES.values(), ids=SIGN_IN_NOTICES.keys())
+def test_each_notice_of_a_change_to_the_worker_s_sign_in_is_emailed_with_emails_off(
+    world: World, django_capture_on_commit_callbacks: Any, notice: Any
+) -> None:
+    """Each of them is of a kind in ``ALWAYS_EMAILED``, and reaches the worker's inbox though
+    they turned emails off: whoever made the change may have done that as them."""
+    _emails_off(world.team_manager, "tess.manager@example.org")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        made = notice(world)
+    assert made is not None and made.kind in services.ALWAYS_EMAILED
+    [email] = [e for e in mail.outbox if e.to == ["tess.manager@example.org"]]
+    assert made.text in email.body
+
+
 def test_turning_emails_off_while_another_request_made_the_choice_still_turns_them_off(
     world: World,
 ) -> None:

@@ -183,19 +183,28 @@ def transfer_declined(
     )
 
 
+#: The kinds emailed whatever the worker chose about emails, and with their words: the
+#: notices of a change to the worker's own sign-in (a password or a second factor an
+#: administrator set or reset, a changed work email, an authenticator set up). Whoever made
+#: the change may have signed in as the worker, marked the notice read and turned their emails
+#: off: the inbox is where the worker hears of it. Their words name a worker and a time, never
+#: a child. Every other kind is emailed only to a worker who takes emails, and without its words.
+ALWAYS_EMAILED = frozenset({NotificationKind.SIGN_IN_CHANGED})
+
+
 def sign_in_changed(actor: Worker, worker: Worker, what: str) -> Notification | None:
     """Tell ``worker`` that the administrator ``actor`` changed how they sign in (``what``:
     "set your password"), and when: an administrator who could sign in as a worker (a
-    manager, signing off casework) must not do it unknown to them. In the email too
-    (:data:`SAID_IN_EMAIL`): it names no child, and the administrator could mark the
-    notification read once signed in as the worker. Call inside the change's transaction."""
+    manager, signing off casework) must not do it unknown to them. Emailed with its words,
+    whatever the worker chose (:data:`ALWAYS_EMAILED`). Call inside the change's transaction."""
     return _sign_in_notice(actor, worker, _by_administrator(actor, what))
 
 
 def _sign_in_notice(
     actor: Worker, worker: Worker, text: str, to_self: bool = False
 ) -> Notification | None:
-    """A notice to ``worker`` of a change to their sign-in, linked to their notifications."""
+    """A notice to ``worker`` of a change to their sign-in, linked to their notifications:
+    the one way a notice of a kind in :data:`ALWAYS_EMAILED` is made."""
     url = reverse(notifications_page(worker))
     kind = NotificationKind.SIGN_IN_CHANGED
     return notify(worker, kind, actor=actor, about=worker, url=url, text=text, to_self=to_self)
@@ -271,10 +280,6 @@ def authenticator_set_up(worker: Worker) -> Notification | None:
     return _sign_in_notice(worker, worker, text, to_self=True)
 
 
-#: The kinds whose words the email carries too: they name a worker and a time, never a child.
-SAID_IN_EMAIL = {NotificationKind.SIGN_IN_CHANGED}
-
-
 def notify(
     recipient: Worker,
     kind: str,
@@ -312,12 +317,10 @@ def notify(
         created_at=clock.now(),
     )
     if settings.LOCUS_NOTIFICATION_EMAIL and recipient.email:
-        label = NotificationKind(kind).label
         # Where the recipient reads it: My work, or their notifications page if they have no
         # case records (an auditor told their API token was revoked).
         page = notifications_page(recipient)
-        said = text if kind in SAID_IN_EMAIL else ""
-        transaction.on_commit(lambda: _email(recipient.pk, recipient.email, label, page, said))
+        transaction.on_commit(lambda: _email(recipient.pk, recipient.email, kind, page, text))
     return notification
 
 
@@ -325,16 +328,15 @@ def notify(
 PAGE_NAMES = {"my-work": "My work", "notifications": "your notifications"}
 
 
-def _email(worker_id: int, address: str, label: str, page: str = "my-work", said: str = "") -> None:
-    """The email for a notification, after its transaction committed. Email is not a secure
-    channel: it says only that there is something, of which kind, and where to look (and
-    ``said``, the words of a kind in :data:`SAID_IN_EMAIL`)."""
-    # A notice about the worker's own sign-in (``said``) goes whatever they chose about
-    # emails: whoever changed it may have signed in as them and marked it read, and may
-    # have turned their emails off too; the inbox is where the worker hears of it.
-    if not said and not takes_email(worker_id):
+def _email(worker_id: int, address: str, kind: str, page: str, text: str) -> None:
+    """The email for a notification of ``kind``, after its transaction committed. Email is
+    not a secure channel: it says only that there is something, of which kind, and where to
+    look; a kind in :data:`ALWAYS_EMAILED` says its words (``text``) too, and goes whatever
+    the worker chose about emails."""
+    always = kind in ALWAYS_EMAILED
+    if not always and not takes_email(worker_id):
         return
-    _send(address, label, page, said)
+    _send(address, NotificationKind(kind).label, page, text if always else "")
 
 
 def _send(address: str, label: str, page: str, said: str = "", added: str = "") -> None:
