@@ -41,22 +41,30 @@ def _signed_in_recently(request: AuthedRequest) -> bool:
     return rules.signed_in_recently(wall_clock() - float(signed_in_at))
 
 
+def _token_made(request: AuthedRequest, form: TokenForm) -> NewToken | None:
+    """The token a valid ``form`` asks for, or None with why on the form: this session signed
+    in too long ago, or the service refused it."""
+    if not _signed_in_recently(request):
+        form.add_error(None, SIGN_IN_AGAIN)
+        return None
+    try:
+        return token_create(
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            expires_on=form.cleaned_data["expires_on"],
+            basis=form.basis(),
+            purpose=form.cleaned_data["share_purpose"],
+        )
+    except ValidationFailed as error:
+        show_refusal(form, error)
+        return None
+
+
 def tokens_page(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(posted(request))
-    if request.method == "POST" and form.is_valid() and not _signed_in_recently(request):
-        form.add_error(None, SIGN_IN_AGAIN)
-    elif request.method == "POST" and form.is_valid():
-        try:
-            made: NewToken = token_create(
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                expires_on=form.cleaned_data["expires_on"],
-                basis=form.basis(),
-                purpose=form.cleaned_data["share_purpose"],
-            )
-        except ValidationFailed as error:
-            show_refusal(form, error)
-        else:
+    if request.method == "POST" and form.is_valid():
+        made = _token_made(request, form)
+        if made is not None:
             # Shown on this response only, never stored: a reload shows it no more.
             return render(request, "api/token_made.html", {"made": made})
     tokens = list(selectors.tokens_of(request.user))
