@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from locus.access.models import Worker
 from locus.audit.describe import describe
+from locus.audit.exported import Tally, export_logged
 from locus.audit.models import AccessAction, AccessEvent
 from locus.audit.services import record_access
 from locus.places.services import context_update
@@ -161,4 +162,53 @@ def test_a_count_or_an_answer_is_no_search_text_and_is_said_to_the_administrator
     )
     assert _said(event, world.auditor) == (
         "Searched linked cases: 0 shown (details: q Ciara, unnamed 2)"
+    )
+
+
+def _exported_people(world: World) -> AccessEvent:
+    """A worker's export of the people list, searched by a child's name, as a CSV file."""
+    tally = Tally()
+    tally.count("12", [12])
+    return export_logged(
+        actor=world.social_worker,
+        record_type="people.person",
+        what="people",
+        params={"q": "Ciara"},
+        fmt="csv",
+        tally=tally,
+    )
+
+
+def test_the_administrator_reads_the_export_and_its_format_but_not_what_was_searched(
+    world: World,
+) -> None:
+    """Which list was exported, and as which file, the system chose from a fixed list: the
+    administrator reads them. Before: "details: export, format, rows 1; search text not
+    shared", as if the worker had typed "csv". What the worker typed stays withheld."""
+    event = _exported_people(world)
+    assert _said(event, world.admin) == (
+        "Exported people: 1 shown (details: export people, format csv, rows 1)"
+    )
+    read = client_for(world.admin).get(f"/admin/audit/accessevent/{event.pk}/change/")
+    page = read.content.decode()
+    assert "csv" in page and "Ciara" not in page and SEARCH_TEXT_WITHHELD in page
+    from locus.access.trail import detail_as_read
+
+    shown = detail_as_read(event.detail, world.admin, world.social_worker.pk)
+    assert shown["export"] == "people" and shown["format"] == "csv"
+    assert shown["filters"] == {"q": SEARCH_TEXT_WITHHELD}
+
+
+def test_a_kind_from_the_list_is_read_and_anything_else_under_its_name_is_not(
+    world: World,
+) -> None:
+    """The people list logs its filters as the address gave them: a kind from the list's own
+    choices is read, words put in its place by hand are withheld like a search."""
+    chosen = _search(world.social_worker, "people.person", q="Ciara", kind="young_person")
+    assert _said(chosen, world.admin) == (
+        f"Searched people (details: kind young_person, q; {WITHHELD_SAID})"
+    )
+    by_hand = _search(world.social_worker, "people.person", kind="Ciara Smith", status="open")
+    assert _said(by_hand, world.admin) == (
+        f"Searched people (details: kind, status open; {WITHHELD_SAID})"
     )

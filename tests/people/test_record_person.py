@@ -297,14 +297,14 @@ def test_every_check_is_in_the_audit_trail_with_what_was_searched(world: World) 
     assert event.detail["date_of_birth"] == DOB.isoformat()
     assert event.detail["matched"] == [world.other_child.pk]
     assert event.detail["people_shown"] == []
-    # The administrator reads which fields were searched; what was typed is the auditor's to
-    # read (access/trail.py).
+    # The administrator reads which fields were searched, and how the check ended (words the
+    # system chose); what was typed is the auditor's to read (access/trail.py).
     trail = reverse("audit") + "?worker=social_worker"
     audited = client_for(world.admin).get(trail).content.decode()
     # PostgreSQL's jsonb keeps no key order, so the fields are compared as a set.
-    [said] = re.findall(r"\(details: ([a-z ,]+); search text not shared with your role\)", audited)
+    [said] = re.findall(r"\(details: ([a-z ,:]+); search text not shared with your role\)", audited)
     assert set(said.split(", ")) == {
-        "duplicate check",
+        "duplicate check possible duplicate: not recorded",
         "given name",
         "family name",
         "date of birth",

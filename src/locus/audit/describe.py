@@ -338,9 +338,10 @@ def _in_order(key: str) -> tuple[int, str]:
 
 
 def _filters_text(values: Mapping[str, Any], show_values: bool) -> str:
-    """The logged filters in words: each with its value, or (``show_values`` false) a text's
-    name alone, followed by saying the search text is withheld (``access/trail.py``): a count
-    or a yes-or-no answer is no text typed, and is said to anyone."""
+    """The logged filters in words: each with its value, or (``show_values`` false) the name
+    alone of a text the worker may have typed, followed by saying the search text is withheld
+    (``access/trail.py``): a value the system chose (an export's format, a page's name), a
+    count or a yes-or-no answer is no text typed, and is said to anyone."""
     parts = []
     withheld = False
     for key in sorted(values, key=_in_order):
@@ -349,7 +350,7 @@ def _filters_text(values: Mapping[str, Any], show_values: bool) -> str:
         if key in PEOPLE_SHOWN_KEYS or isinstance(value, list | dict) or value in ("", None):
             continue
         words = key.replace("_", " ")
-        hidden = not show_values and isinstance(value, str)
+        hidden = not show_values and trail.typed(key, value)
         withheld = withheld or hidden
         parts.append(words if hidden else f"{words} {value}")
     said = ", ".join(parts)
