@@ -30,7 +30,9 @@ from locus.common.models import Source, one_open_constraint
 from locus.forums import models as forums
 from locus.forums.machine import PREVIOUS, Machine
 from locus.forums.models import ACTION_MACHINE
-from locus.people.models import LegalStatusEpisode, person_fk
+from locus.incidents.models import Involvement
+from locus.peers.models import GroupMembership
+from locus.people.models import LegalStatusEpisode, Person, person_fk
 from locus.places.models import Context
 
 # --- Threshold ----------------------------------------------------------------------------
@@ -296,6 +298,36 @@ class ContextCase(models.Model):
         """Open and not waiting for a manager to decide on closing it: the team may work its
         assessment, conference, plan and level (casework.services._still_open)."""
         return self.is_open and self.status != CaseStatus.CLOSING
+
+    def linked_child_ids(
+        self, involvements: models.Q | None = None, *, residents: bool = True
+    ) -> set[int]:
+        """Children linked to the case's context: in incidents there, named in referrals about
+        it, on its plan, current members of it (a peer group; one who left is not) or living
+        there (a home). A viewer's limits are given by the caller
+        (``casework.selectors.linked_child_ids``): ``involvements`` narrows the incidents'
+        children, and ``residents=False`` leaves out those living there."""
+        context_id = self.context_id
+        ids: set[int] = set()
+        involved = Involvement.objects.filter(incident__context_id=context_id)
+        if involvements is not None:
+            involved = involved.filter(involvements)
+        ids |= set(involved.values_list("person_id", flat=True))
+        referrals = ReferralContext.objects.filter(context_id=context_id).values("referral_id")
+        ids |= set(
+            ReferralChild.objects.filter(
+                models.Q(referral_id__in=referrals) | models.Q(referral__case=self)
+            ).values_list("person_id", flat=True)
+        )
+        ids |= set(PlanChild.objects.filter(plan__case=self).values_list("person_id", flat=True))
+        ids |= set(
+            GroupMembership.objects.current()
+            .filter(group_id=context_id)
+            .values_list("person_id", flat=True)
+        )
+        if residents:
+            ids |= set(Person.objects.filter(home_id=context_id).values_list("id", flat=True))
+        return ids
 
 
 # --- Assessment ---------------------------------------------------------------------------

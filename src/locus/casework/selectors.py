@@ -42,14 +42,11 @@ from locus.casework.models import (
     GoalStatus,
     PlanAction,
     PlanActionUpdate,
-    PlanChild,
     PlanGoal,
     PlanReview,
     PlanStatus,
     Progress,
     Referral,
-    ReferralChild,
-    ReferralContext,
     ReferralStatus,
     ReviewStatus,
     SignOffRequest,
@@ -60,10 +57,8 @@ from locus.common.ids import parse_id, parse_ids
 from locus.common.modelkit import choice_values
 from locus.common.services import today
 from locus.forums.models import FINISHED_ACTION_STATUSES
-from locus.incidents.models import Involvement
 from locus.panels.models import PanelAction, PanelMeeting, PanelStatus
 from locus.panels.selectors import panels_seen, visible_item_ids
-from locus.peers.models import GroupMembership
 from locus.people.models import LegalStatusEpisode, Person, PersonKind
 from locus.people.selectors import caseload_for
 from locus.places.models import Context, ContextKind
@@ -106,38 +101,20 @@ class NamedChild:
 
 
 def linked_child_ids(case: ContextCase, viewer: Worker | None = None) -> set[int]:
-    """Children linked to the case's context: in incidents there, named in referrals about it,
-    on its plan, current members of it (a peer group; one who left is not) or living there (a
-    home).
+    """Children linked to the case's context (``ContextCase.linked_child_ids``: in incidents
+    there, named in referrals about it, on its plan, current members of it or living there).
 
     For a ``viewer``, only the links they may know of: an involvement in a restricted incident
     (police intelligence) only when they see the incident, and a resident of a home only when
     their role sees a home address (being linked to a home is living there).
     """
-    context_id = case.context_id
-    ids: set[int] = set()
-    involvements = Involvement.objects.filter(incident__context_id=context_id)
-    if viewer is not None:
-        involvements = involvements.filter(
-            Q(incident__restricted=False)
-            | Q(incident_id__in=scopes.incidents_visible_to(viewer).values("id"))
-        )
-    ids |= set(involvements.values_list("person_id", flat=True))
-    referrals = ReferralContext.objects.filter(context_id=context_id).values("referral_id")
-    ids |= set(
-        ReferralChild.objects.filter(
-            Q(referral_id__in=referrals) | Q(referral__case=case)
-        ).values_list("person_id", flat=True)
+    if viewer is None:
+        return case.linked_child_ids()
+    return case.linked_child_ids(
+        Q(incident__restricted=False)
+        | Q(incident_id__in=scopes.incidents_visible_to(viewer).values("id")),
+        residents=sees_home_addresses(viewer),
     )
-    ids |= set(PlanChild.objects.filter(plan__case=case).values_list("person_id", flat=True))
-    ids |= set(
-        GroupMembership.objects.current()
-        .filter(group_id=context_id)
-        .values_list("person_id", flat=True)
-    )
-    if viewer is None or sees_home_addresses(viewer):
-        ids |= set(Person.objects.filter(home_id=context_id).values_list("id", flat=True))
-    return ids
 
 
 def _name_patterns(person: Person) -> list[re.Pattern[str]]:

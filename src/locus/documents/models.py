@@ -59,9 +59,16 @@ class Document(models.Model):
 
     def audit_people(self) -> list[object]:
         """Whom the document's audit events speak of beside its person
-        (``audit.services.people_of``): a meeting's paper, the meeting's own (its children and
-        the people in its map), whom its title and description may name as its minutes do."""
-        return self.meeting.audit_people() if self.meeting_id is not None else []
+        (``audit.services.people_of``), whom its title, description and file name may name: a
+        meeting's paper, the meeting's own (its children and the people in its map), as its
+        minutes may; a context case's, the case's children (``ContextCase.linked_child_ids``:
+        in incidents at its context, named in its referrals, on its plan, the group's current
+        members, a home's residents), as its assessment and conferences may."""
+        if self.meeting_id is not None:
+            return self.meeting.audit_people()
+        if self.case_id is not None:
+            return sorted(self.case.linked_child_ids())
+        return []
 
 
 class DocumentVersion(models.Model):

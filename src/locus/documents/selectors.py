@@ -6,7 +6,7 @@ which applies the same check as the record's own page.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from locus.access import context_cases
@@ -60,6 +60,14 @@ def documents_of(viewer: Worker, owner: rules.Owner) -> list[DocumentRow]:
         .order_by("-dated", "-id")
     )
     return _with_latest(list(documents))
+
+
+def spoken_of(documents: Sequence[Document]) -> list[object]:
+    """Whom a page showing these documents (all of one record) speaks of beyond the record its
+    read is logged on: a context case's papers, the case's children (``Document.audit_people``),
+    whom nothing else names (a child's read names the child, a meeting's its children)."""
+    first = documents[0] if documents else None
+    return first.audit_people() if first is not None and first.case_id is not None else []
 
 
 @dataclass

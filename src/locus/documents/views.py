@@ -4,6 +4,8 @@ and removing it, and the download. Every page finds its record or document throu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -20,8 +22,11 @@ from locus.documents.models import Document
 from locus.documents.uploads import uploaded_files
 
 
-def _audit(request: AuthedRequest, owner: rules.Owner, **detail: object) -> None:
-    record_access(actor=request.user, obj=owner, detail=detail)
+def _audit(
+    request: AuthedRequest, owner: rules.Owner, shown: Sequence[Document] = (), **detail: object
+) -> None:
+    """Log the read of the record's page, about whom the ``shown`` documents may name too."""
+    record_access(actor=request.user, obj=owner, detail=detail, people=selectors.spoken_of(shown))
 
 
 def _owner_context(request: AuthedRequest, owner: rules.Owner) -> dict[str, object]:
@@ -35,7 +40,8 @@ def _owner_context(request: AuthedRequest, owner: rules.Owner) -> dict[str, obje
 def documents_page(request: AuthedRequest, kind: str, owner_id: int) -> HttpResponse:
     owner = rules.access_owner(request.user, kind, owner_id)
     rows = selectors.documents_of(request.user, owner)
-    _audit(request, owner, page="documents", documents_shown=[r.document.pk for r in rows])
+    shown = [r.document for r in rows]
+    _audit(request, owner, shown, page="documents", documents_shown=[d.pk for d in shown])
     return render(
         request,
         "documents/list.html",
@@ -80,7 +86,7 @@ def document_add(request: AuthedRequest, kind: str, owner_id: int) -> HttpRespon
 def document_page(request: AuthedRequest, document_id: int) -> HttpResponse:
     document = rules.access_document(request.user, document_id)
     page = selectors.document_page(request.user, document)
-    _audit(request, page.owner, page="document", document=document.pk)
+    _audit(request, page.owner, [document], page="document", document=document.pk)
     return render(
         request, "documents/detail.html", {**_owner_context(request, page.owner), "page": page}
     )
@@ -121,6 +127,7 @@ def _change_page(request: AuthedRequest, document_id: int, *, replace: bool) -> 
     _audit(
         request,
         page.owner,
+        [document],
         page="document-replace" if replace else "document-remove",
         document=document.pk,
     )
@@ -150,6 +157,7 @@ def document_download(request: AuthedRequest, version_id: int) -> FileResponse:
         obj=owner,
         action=AccessAction.EXPORT,
         detail={"page": "document download", "document": document.pk, "version": version.pk},
+        people=selectors.spoken_of([document]),
     )
     response = FileResponse(selectors.open_bytes(version), content_type=version.content_type)
     as_attachment(response, version.original_name)
