@@ -78,3 +78,41 @@ def test_a_meeting_s_paper_is_audited_as_about_the_meeting_s_children(world: Wor
     assert len(events) == 3
     for event in events:
         assert children <= {int(pk) for pk in event.people.strip(",").split(",") if pk}
+
+
+def test_a_manager_of_an_invitee_s_team_is_not_offered_the_meeting_s_papers(
+    world: World,
+) -> None:
+    """He opens the meeting but reads none of its papers and files none: its list, which
+    would be empty whatever it held, is "not found", and the meeting's page says who the
+    papers go to instead of linking to it."""
+    manager = make_worker(world.system, team=world.yjs_team, role=Role.MANAGER)
+    meeting = _held(world)
+    attach(world.social_worker, meeting, title="Millfields mapping notes")
+    client = client_for(manager)
+    papers = reverse("documents", args=["meeting", meeting.pk])
+    assert client.get(papers).status_code == 404
+    assert client.get(reverse("document-add", args=["meeting", meeting.pk])).status_code == 404
+    page = client.get(reverse("meeting", args=[meeting.pk])).content.decode()
+    assert papers not in page
+    assert "they go to its organisers" in page
+    # The organisers and the invitees keep the link.
+    for worker in (world.social_worker, world.team_manager, world.police_analyst):
+        assert (
+            papers in client_for(worker).get(reverse("meeting", args=[meeting.pk])).content.decode()
+        )
+
+
+def test_an_invitee_who_has_not_confirmed_is_told_why_the_list_holds_only_her_papers(
+    world: World,
+) -> None:
+    meeting = _held(world)
+    attach(world.social_worker, meeting, title="Millfields mapping notes")
+    papers = reverse("documents", args=["meeting", meeting.pk])
+    told = "Only the papers you added are listed"
+    listing = client_for(world.police_analyst).get(papers).content.decode()
+    assert told in listing and "Millfields mapping notes" not in listing
+    assert told not in client_for(world.social_worker).get(papers).content.decode()
+    attendance_confirm(actor=world.police_analyst, meeting=meeting)
+    listing = client_for(world.police_analyst).get(papers).content.decode()
+    assert told not in listing and "Millfields mapping notes" in listing

@@ -19,7 +19,10 @@ trail keeps it).
 * **A meeting's documents** follow its minutes (``meetings.can_read_minutes``: the
   organisers, the recorder, invitees who confirmed they attended), since papers may name
   children as minutes do; an invitee also reads what they added themselves. Its organisers
-  and invitees upload, as they record minutes.
+  and invitees upload, as they record minutes. The meeting's list of documents is for those
+  who read its papers or file them (``opens_documents``): a manager of an invitee's team,
+  who opens the meeting, would find it empty, and gets "not found" (the meeting's page says
+  who its papers go to instead of linking to it).
 * **Replacing or removing** a document is for the worker who uploaded it or a
   manager of the team they uploaded it in (kept on the document, whichever team the
   uploader is in now), who may still upload to the record; removing asks for a
@@ -59,8 +62,27 @@ def access_owner(worker: Worker, kind: str, owner_id: object) -> Owner:
     if kind == "case":
         return lookups.one_or_404(_cases_with_documents(worker).select_related("context"), owner_id)
     if kind == "meeting":
-        return meetings.access_meeting(worker, owner_id)
+        meeting = meetings.access_meeting(worker, owner_id)
+        if opens_documents(worker, meeting):
+            return meeting
     return lookups.one_or_404(Person.objects.none(), owner_id)
+
+
+def opens_documents(worker: Worker, owner: Owner) -> bool:
+    """Whether the worker, who may open the record, opens its list of documents: a meeting's
+    only when they read its papers (:func:`reads_every_document`) or file them (an invitee,
+    who reads what they added); not a manager of an invitee's team, who reads and files none."""
+    if isinstance(owner, Meeting):
+        return meetings.can_read_minutes(worker, owner) or meetings.can_record_minutes(
+            worker, owner
+        )
+    return True
+
+
+def reads_every_document(worker: Worker, owner: Owner) -> bool:
+    """Whether the record's list shows the worker every document on it: a meeting's shows an
+    invitee who has not confirmed attending only the papers they added."""
+    return not isinstance(owner, Meeting) or meetings.can_read_minutes(worker, owner)
 
 
 def owner_kind(owner: Owner) -> str:

@@ -49,6 +49,7 @@ def documents_page(request: AuthedRequest, kind: str, owner_id: int) -> HttpResp
             **_owner_context(request, owner),
             "rows": rows,
             "can_upload": rules.can_upload(request.user, owner),
+            "reads_every": rules.reads_every_document(request.user, owner),
             "ended": rules.record_ended(owner),
         },
     )
