@@ -55,7 +55,8 @@ def require(allowed: bool, what: str) -> None:
 
 def held_record(worker: Worker, kind: str, record_id: object) -> Person | ContextCase | None:
     """The person or case a worker may put a hold on, or None (missing, or not theirs to see:
-    the same answer, so the form never confirms that a record exists)."""
+    the same answer, so the form never confirms that a record exists). Seen in their own
+    right: not by emergency access (break-glass), nor, for a person, by a forum share."""
     if not can_hold(worker):
         return None
     pk = as_id(record_id)
@@ -65,7 +66,10 @@ def held_record(worker: Worker, kind: str, record_id: object) -> Person | Contex
         lasting = scopes.people_visible_to(worker, break_glass=False, shared=False)
         return lasting.filter(pk=pk).first()
     if kind == HeldKind.CASE:
-        return context_cases.cases_visible_to(worker).filter(pk=pk).first()
+        # In their own right, as for a person: emergency access shows a child's home and
+        # groups, and the cases at them, for four hours only.
+        with scopes.lasting_sight_only():
+            return context_cases.cases_visible_to(worker).filter(pk=pk).first()
     return None
 
 
