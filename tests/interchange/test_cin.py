@@ -11,6 +11,7 @@ import pytest
 from locus.access import scopes
 from locus.access.models import Worker
 from locus.audit.models import ChangeEvent
+from locus.common.errors import NotPermitted
 from locus.interchange import cin
 from locus.interchange.cin import CinImporter
 from locus.interchange.core import FileRejected, Report
@@ -496,3 +497,21 @@ def test_a_new_childs_date_of_birth_is_held_to_the_ages_the_record_page_accepts(
     IMPORTER.apply(path, by=admin, valid_only=True)
     assert not Person.objects.filter(la_child_id="LA55").exists()
     assert Person.objects.filter(la_child_id="LA56").exists()
+
+
+@pytest.mark.parametrize("who", ["team_manager", "admin_since_deactivated"])
+def test_only_an_active_administrator_imports(world: Any, tmp_path: Path, who: str) -> None:
+    """The pass checks who writes, as every other importer's does: an import confirmed by an
+    administrator who left (deactivated before the task ran), or handed anyone else, is
+    written by nobody."""
+    if who == "admin_since_deactivated":
+        by = world.admin
+        Worker.objects.filter(pk=by.pk).update(is_active=False)
+        by.refresh_from_db()
+    else:
+        by = world.persona(who)
+    path = write(tmp_path, census(child("NOTBY1")))
+    before, events = rows(), ChangeEvent.objects.count()
+    with pytest.raises(NotPermitted):
+        IMPORTER.apply(path, by=by)
+    assert rows() == before and ChangeEvent.objects.count() == events

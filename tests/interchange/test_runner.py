@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from locus.access.models import Role, Worker
 from locus.audit.models import ChangeEvent
 from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
-from locus.interchange import files, services
+from locus.interchange import files, services, tasks
 from locus.interchange.models import ImportRun, RunState
 from locus.people.models import Person
 from tests.factories import changes_for, last_change, make_worker, nothing_written
@@ -166,6 +166,29 @@ def test_a_killed_import_may_be_retried_once_stalled(admin: Worker, monkeypatch:
     monkeypatch.setattr(services, "STALLED_SECONDS", -1)
     run = services.run_retry(actor=admin, run=run)
     assert run.state == RunState.IMPORTED
+
+
+def test_an_import_waiting_for_the_worker_is_not_written_once_its_confirmer_has_left(
+    admin: Worker, system: Worker
+) -> None:
+    """An administrator confirms, and is deactivated (they left) before the task worker
+    takes the import: nothing is written in their name, the run says why in plain words,
+    and another administrator may start it again in theirs."""
+    run = checked(admin, "people\nAda Ng\n")
+    ImportRun.objects.filter(pk=run.pk).update(
+        state=RunState.IMPORTING, confirmed_by=admin, confirmed_at=run.created_at
+    )
+    Worker.objects.filter(pk=admin.pk).update(is_active=False)
+    with people_unchanged():
+        assert tasks.apply_import.call(run.pk) == RunState.FAILED
+    run.refresh_from_db()
+    assert run.error == tasks.CONFIRMER_GONE
+    second = make_worker(system, team=None, role=Role.ADMINISTRATOR, username="admin2")
+    run = services.run_retry(actor=second, run=run)
+    assert (run.state, Person.objects.get(family_name="Ng").recorded_by) == (
+        RunState.IMPORTED,
+        second,
+    )
 
 
 def test_cancel_before_import_only(admin: Worker) -> None:

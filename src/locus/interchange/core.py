@@ -230,7 +230,13 @@ class Importer(ABC):
         """Write, in one transaction, and audit as ``by``. Without ``valid_only`` any problem
         means nothing is written (:class:`FileRejected` or the report with problems and no
         writes, ``report.details["written"] = False``)."""
-        # Every importer's all-or-valid rule, kept here so that none can get it wrong.
+        # Every importer's rules of who writes and of all-or-valid, kept here so that none can
+        # get them wrong: ``by`` is an active administrator as the pass begins (the one who
+        # confirmed it may have left, or lost the role, while it waited for the task worker).
+        # Imported here: this module is read before Django is set up (``locus.cli``).
+        from locus.access.interchange import require_importer
+
+        require_importer(by)
         with transaction.atomic(), cycles_uncollected():
             report = self.write_pass(path, by=by, valid_only=valid_only, progress=progress)
             written = valid_only or report.ok
@@ -241,6 +247,6 @@ class Importer(ABC):
 
     @abstractmethod
     def write_pass(self, path: Path, *, by: Worker, valid_only: bool, progress: Progress) -> Report:
-        """The apply's pass, inside its transaction: check that ``by`` may import, read the
-        file and write. Without ``valid_only`` it may stop writing at the first problem:
-        :meth:`apply` rolls everything back then."""
+        """The apply's pass, inside its transaction (:meth:`apply` has checked that ``by`` may
+        import): read the file and write. Without ``valid_only`` it may stop writing at the
+        first problem: :meth:`apply` rolls everything back then."""

@@ -15,13 +15,20 @@ from typing import Any
 from django.db import transaction
 from django_tasks import task
 
+from locus.access.interchange import require_importer
 from locus.common import clock
+from locus.common.errors import NotPermitted
 from locus.common.services import save_changes
 from locus.interchange import files, registry
 from locus.interchange.core import FileRejected, Report, problems_to
 from locus.interchange.models import ImportRun, RunState
 
 log = logging.getLogger(__name__)
+
+CONFIRMER_GONE = (
+    "Nothing was imported: whoever confirmed the import may no longer import (they left, or "
+    "are no longer an administrator). Another member of the data team may start it again."
+)
 
 
 class RunProgress:
@@ -65,8 +72,11 @@ def _unexpected(exc: BaseException) -> str:
 
 def _pass_failed(run: ImportRun, state_was: str, exc: Exception, *, dry_run: bool) -> str:
     """Mark the run failed by a pass's error (called in its ``except``, for the log): a file
-    rejected as a whole is the pass's report, with the one problem; any other is logged."""
-    if isinstance(exc, FileRejected):
+    rejected as a whole is the pass's report, with the one problem; an import whose confirmer
+    may no longer import says so; any other is logged."""
+    if isinstance(exc, NotPermitted):
+        _fail(run.pk, state_was, CONFIRMER_GONE)
+    elif isinstance(exc, FileRejected):
         report = Report(kind=run.kind, dry_run=dry_run)
         report.problem(exc.problem)
         field = "check_report" if dry_run else "apply_report"
@@ -107,6 +117,8 @@ def check_import(run_id: int) -> str:
 def _apply(run: ImportRun) -> None:
     """The import and the run's new state, in one transaction."""
     assert run.confirmed_by is not None
+    # Whoever confirmed it may have left, or lost the role, while it waited for this worker.
+    require_importer(run.confirmed_by)
     importer = registry.importer(run.kind)
     path = files.absolute(run.stored_path)
     with transaction.atomic():
