@@ -370,3 +370,41 @@ def test_a_whole_file_of_anything_gives_a_report_or_a_refusal(
     assert report.records_read <= len(body)
     for problem in report.problems:
         assert problem.where.startswith("line ") and problem.field and problem.message
+
+
+def test_a_row_whose_lachildid_is_held_by_a_person_born_on_another_day_is_refused(
+    world: World, tmp_path: Path
+) -> None:
+    """A mistyped LAchildID would give another child's record this row's name and date of
+    birth: as the CIN census and SSDA903 imports do, the row is refused (a conflict, at the
+    date of birth's line), the record Locus holds is left alone and the problem names it for
+    the trail. The wrong one is corrected where it is wrong, and the file imported again."""
+    child = world.csc_child
+    Person.objects.filter(pk=child.pk).update(la_child_id="IMP-0002")
+    child.refresh_from_db()
+    assert child.date_of_birth is not None and str(child.date_of_birth) != "2011-09-23"
+    path = write_csv(tmp_path / "people.csv", example_rows("people"))
+    problem = only_problem(check_and_apply("people", path, world))
+    assert (problem.where, problem.field, problem.rule) == ("line 3", "PersonBirthDate", "conflict")
+    assert problem.record == "IMP-0002" and problem.about == child.pk
+    assert f"{child.date_of_birth:%d/%m/%Y}" in problem.message and "23/09/2011" in problem.message
+    report = registry.importer("people").apply(path, by=world.admin, valid_only=True)
+    assert dict(report.counts["person"]) == {"created": 4, "rejected": 1}
+    kept = Person.objects.get(pk=child.pk)
+    assert (kept.given_name, kept.family_name, kept.date_of_birth) == (
+        child.given_name,
+        child.family_name,
+        child.date_of_birth,
+    )
+
+
+def test_a_row_born_on_the_day_locus_holds_still_updates_the_record(
+    world: World, tmp_path: Path
+) -> None:
+    """A name that changed is an update, as on the person's page: the date of birth agrees."""
+    child = world.csc_child
+    Person.objects.filter(pk=child.pk).update(la_child_id="IMP-0002")
+    rows = with_column(example_rows("people"), "PersonBirthDate", 3, f"{child.date_of_birth}")
+    report = registry.importer("people").apply(write_csv(tmp_path / "p.csv", rows), by=world.admin)
+    assert report.problems == [] and dict(report.counts["person"]) == {"created": 4, "updated": 1}
+    assert Person.objects.get(pk=child.pk).family_name == "Exampleton"

@@ -114,6 +114,9 @@ class People:
             if not row.ok:
                 return None
             return Plan(CREATED, lambda by: _create(by, fields))
+        if reason := _born_unlike(existing, parsed):
+            row.problem("PersonBirthDate", "conflict", reason, existing)
+            return None
         changes = differences(existing, parsed.given)
         if not changes:
             return Plan(UNCHANGED)
@@ -135,6 +138,22 @@ class People:
         adult = fields.get("kind") == PersonKind.ADULT_OF_CONCERN
         if reason := date_of_birth_problem(dob, adult=adult, today=today()):
             errors.setdefault("date_of_birth", []).append(reason)
+
+
+def _born_unlike(held: Person, parsed: PersonRow) -> str:
+    """Why the record the row's LAchildID found is not the person the row describes (empty
+    when nothing says so): it was born on another day. A mistyped LAchildID must not give
+    another person's record this row's name and date of birth, nor rewrite the date a worker
+    recorded and every duplicate check reads (the CIN census and SSDA903 imports' rule,
+    ``matching.born_unlike``): whichever is wrong is corrected where it is wrong."""
+    born = parsed.given.get("date_of_birth")
+    if not born or not held.date_of_birth or held.date_of_birth == born:
+        return ""
+    return (
+        f"LAchildID {parsed.la_child_id} is held in Locus by a person born on "
+        f"{held.date_of_birth:%d/%m/%Y}, not {born:%d/%m/%Y}: check the LAchildID and the "
+        "date of birth (correct a wrong one in Locus on the person's page, then import again)."
+    )
 
 
 def _one(**match: str) -> Person | None:
