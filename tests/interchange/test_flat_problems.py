@@ -408,3 +408,19 @@ def test_a_row_born_on_the_day_locus_holds_still_updates_the_record(
     report = registry.importer("people").apply(write_csv(tmp_path / "p.csv", rows), by=world.admin)
     assert report.problems == [] and dict(report.counts["person"]) == {"created": 4, "updated": 1}
     assert Person.objects.get(pk=child.pk).family_name == "Exampleton"
+
+
+def test_a_row_does_not_make_a_childs_record_an_adults(world: World, tmp_path: Path) -> None:
+    """No page changes what kind of person a record is, and a child's record made an adult
+    of concern's would lose the rules a child's keeps (kept until 25 after a plan; an adult
+    is 18 or over): a row giving another kind than Locus holds is refused, a conflict at
+    PersonKind, and the record is left as it is."""
+    importer = registry.importer("people")
+    importer.apply(write_csv(tmp_path / "first.csv", example_rows("people")), by=world.admin)
+    rows = with_column(example_rows("people"), "PersonKind", 2, "adult_of_concern")
+    problem = only_problem(check_and_apply("people", write_csv(tmp_path / "b.csv", rows), world))
+    amara = Person.objects.get(la_child_id="IMP-0001")
+    assert (problem.where, problem.field, problem.rule) == ("line 2", "PersonKind", "conflict")
+    assert problem.about == amara.pk and "young person" in problem.message
+    importer.apply(write_csv(tmp_path / "c.csv", rows), by=world.admin, valid_only=True)
+    assert Person.objects.get(pk=amara.pk).kind == "young_person"

@@ -117,6 +117,9 @@ class People:
         if reason := _born_unlike(existing, parsed):
             row.problem("PersonBirthDate", "conflict", reason, existing)
             return None
+        if parsed.given.get("kind", existing.kind) != existing.kind:
+            row.problem("PersonKind", "conflict", _kind_held(existing, parsed), existing)
+            return None
         changes = differences(existing, parsed.given)
         if not changes:
             return Plan(UNCHANGED)
@@ -153,6 +156,19 @@ def _born_unlike(held: Person, parsed: PersonRow) -> str:
         f"LAchildID {parsed.la_child_id} is held in Locus by a person born on "
         f"{held.date_of_birth:%d/%m/%Y}, not {born:%d/%m/%Y}: check the LAchildID and the "
         "date of birth (correct a wrong one in Locus on the person's page, then import again)."
+    )
+
+
+def _kind_held(held: Person, parsed: PersonRow) -> str:
+    """Why a row may not make the record its LAchildID found another kind of person: no page
+    changes a record's kind, and a child's record made an adult's would lose the rules a
+    child's keeps (the retention rule that keeps a child with a plan until their 25th
+    birthday; the age an adult of concern must be)."""
+    label = PersonKind(held.kind).label.lower()
+    return (
+        f"LAchildID {parsed.la_child_id} is held in Locus by the record of a {label}: an "
+        "import does not change what kind of person a record is. Check the LAchildID and "
+        "PersonKind; ask the data team if the record is of the wrong kind."
     )
 
 
