@@ -322,3 +322,21 @@ def test_a_later_file_changes_a_contexts_description_but_never_its_kind(
     assert [(p.where, p.field, p.rule) for p in refused.problems] == [
         ("line 4", "ContextKind", "conflict")
     ]
+
+
+def test_a_stray_cell_far_out_does_not_widen_every_row_read(world: World, tmp_path: Path) -> None:
+    """One cell far to the right (a stray keystroke, or a file made to stall the worker)
+    made openpyxl give every row of the sheet as many cells as reach it, thousands each,
+    though no column past the header's is read: rows are read as wide as line 1's names."""
+    from openpyxl import load_workbook
+
+    from locus.interchange.flat_read import rows_of
+
+    path = write_xlsx(tmp_path / "people.xlsx", example_rows("people"))
+    book = load_workbook(path)
+    book.active.cell(row=3, column=16000, value="stray")
+    book.save(path)
+    widths = {len(values) for _, values in rows_of(path, lambda done, total: None)}
+    assert widths == {len(example_rows("people")[0])}
+    report = registry.importer("people").apply(path, by=world.admin)
+    assert report.problems == [] and counts(report) == {"person": {"created": 5}}

@@ -160,7 +160,14 @@ def _xlsx_rows(path: Path, total: int, progress: Progress) -> Iterator[tuple[int
         if not book.worksheets:
             raise _rejected(1, "(file)", "xlsx", "The workbook has no sheet")
         sheet = book.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        # Every row is read as wide as line 1's last named column, not as wide as the sheet
+        # says it is: one stray cell far out (column XFD, say) makes openpyxl give every row
+        # of a few kilobytes' file 16,384 cells, hours of reading for nothing, as cells past
+        # the header are never read.
+        header = [_cell_text(v) for v in next(sheet.iter_rows(max_row=1, values_only=True), ())]
+        width = max((i + 1 for i, text in enumerate(header) if text.strip()), default=1)
+        rows = sheet.iter_rows(max_col=width, values_only=True)
+        for number, values in enumerate(rows, start=1):
             yield number, [_cell_text(v) for v in values]
             if number % XLSX_PROGRESS_EVERY == 0:
                 # The sheet's size is not known before reading it: the bar moves towards
