@@ -181,6 +181,13 @@ class SubjectAccessPackage(models.Model):
     def __str__(self) -> str:
         return f"Package {self.pk} for {self.request_id}"
 
+    def audit_people(self) -> list[object]:
+        """Whom the export's events speak of (``audit.services.people_of``): its request's
+        person, whose records it copies and whom the reasons typed about it (approval,
+        return, a new approver, the police consulted) may name; so the trail's search by
+        them finds every step of the disclosure, and their purge blanks what it said."""
+        return [self.request.person_id]
+
     @property
     def ready(self) -> bool:
         """Prepared and its file still held: not yet deleted (``KEEP_DAYS`` after it was
