@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.formats import date_format
 
-from locus.access import policies
+from locus.access import lookups, policies
 from locus.access.models import Worker
 from locus.audit.models import ChangeAction
 from locus.common.errors import InvalidTransition
@@ -74,11 +74,13 @@ def _check_text(problems: Problems, text: str) -> str:
 
 
 def _check_names(actor: Worker, peer: Person | None, place: Context | None) -> None:
-    """A peer or place named in the profile must be one the recorder may see."""
+    """A peer or place named in the profile must be one the recorder sees lastingly: the
+    profile names it for good, so never one reached only through a child seen by emergency
+    access (break-glass), whose home or group the four hours show."""
     if peer is not None:
         permitted(policies.can_name_people, actor, [peer])
     if place is not None:
-        permitted(policies.can_view_context, actor, place)
+        permitted(lookups.sees_context_lastingly, actor, place)
 
 
 def require_step(item: ProfileItem, step: ItemStep) -> None:
