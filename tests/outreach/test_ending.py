@@ -116,3 +116,21 @@ def test_a_visit_form_loaded_before_the_visits_ended_records_nothing_after_the_e
     assert refused.value.errors["on"] == ["The plan's visits ended before that date"]
     with nothing_written(Visit), pytest.raises(ValidationFailed):
         services.visit_missed(actor=world.yjs_worker, plan=loaded, on=FRIDAY, reason="Rain")
+
+
+def test_the_visits_are_not_ended_on_a_date_far_ahead_that_leaves_them_due(
+    world: World, park_plan: VisitPlan
+) -> None:
+    """Ending the visits says the work is done now: a last date months ahead would show the
+    plan as ended (by whom, why) while its visits stayed due in My work and were recorded
+    until then. The last date is today, before it, or tomorrow at the latest."""
+    with nothing_written(VisitPlan), pytest.raises(ValidationFailed) as refused:
+        _end(world, park_plan, last_on=dt.date(2027, 6, 25))
+    assert refused.value.errors["last_on"] == [
+        "The visits end now: enter today's date, an earlier one, or tomorrow's at the latest"
+    ]
+    ended = _end(world, park_plan, last_on=FRIDAY + dt.timedelta(days=1))
+    assert ended.ends_on == dt.date(2026, 11, 28)
+    assert [d.on for d in selectors.visits_due(world.yjs_worker)] == [
+        dt.date(2026, 11, d) for d in (6, 13, 20, 27)
+    ]

@@ -145,7 +145,8 @@ class EndForm(GovukForm):
     last_on = date_field(
         "Last visit on or before",
         "the date of the last visit",
-        hint="No visit after it is due. The visits recorded stay on the plan.",
+        hint="Today, an earlier date or tomorrow. No visit after it is due. "
+        "The visits recorded stay on the plan.",
     )
     reason = text_area("Why do the visits end?", rows=3)
 

@@ -36,6 +36,9 @@ from locus.places.models import Context
 
 MAX_TEXT = 5000
 MAX_SHORT = 300
+#: How far ahead an ending's last visit may be: a visit tomorrow, not months of visits still
+#: due on a plan that says it has ended.
+ENDS_AHEAD = dt.timedelta(days=1)
 
 
 def _text(problems: Problems, field: str, value: str, missing: str, *, required: bool) -> str:
@@ -137,8 +140,9 @@ def visit_plan_end(
     *, actor: Worker, plan: VisitPlan, last_on: dt.date | None, reason: str
 ) -> VisitPlan:
     """End a plan's visits (the place reclaimed, the work done), saying why: no visit is
-    planned after ``last_on`` (today, a day before or one ahead), so none after it is due.
-    The visits recorded stay; who ended it, when and why are kept on the plan."""
+    planned after ``last_on`` (today or earlier, or tomorrow at the latest), so none after it
+    is due. The visits recorded stay; who ended it, when and why are kept on the plan. A
+    later last date is refused: the plan would read as ended while its visits stayed due."""
     # Read afresh and held: a page loaded before someone else ended it must not end it again.
     kit.lock(plan)
     permitted(rules.can_end_visits, actor, plan)
@@ -148,6 +152,11 @@ def visit_plan_end(
     latest = plan.visits.order_by("-on").values_list("on", flat=True).first()
     if last_on is None:
         problems.add("last_on", "Enter the date of the last visit")
+    elif last_on > today() + ENDS_AHEAD:
+        problems.add(
+            "last_on",
+            "The visits end now: enter today's date, an earlier one, or tomorrow's at the latest",
+        )
     elif last_on < plan.starts_on:
         problems.add("last_on", "The visits start after that date: end them on or after it")
     elif latest is not None and last_on < latest:
