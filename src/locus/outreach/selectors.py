@@ -169,9 +169,9 @@ def visits_for_context(viewer: Worker, context: Context) -> list[VisitLine]:
 # --- Plans --------------------------------------------------------------------------------------
 
 
-def plans_for(viewer: Worker) -> list[VisitPlan]:
-    """Every visit plan the viewer sees, newest first, with its context."""
-    return list(rules.plans_visible_to(viewer).select_related("context"))
+def plans_for(viewer: Worker) -> QuerySet[VisitPlan]:
+    """Every visit plan the viewer sees, newest first, with its context (for paging)."""
+    return rules.plans_visible_to(viewer).select_related("context").order_by("-starts_on", "-id")
 
 
 @dataclass

@@ -64,16 +64,22 @@ def _opening(
     return {"on": day}, none_left if day is None else ""
 
 
+# Years of weekly plans across a borough: the list shows them a page at a time.
+PLANS_PER_PAGE = 50
+
+
 def plans_list(request: AuthedRequest) -> HttpResponse:
-    plans = selectors.plans_for(request.user)
+    page, paging = paginate(request, selectors.plans_for(request.user), PLANS_PER_PAGE)
     record_access(
         actor=request.user,
         record_type="outreach.visitplan",
         action=AccessAction.SEARCH,
-        detail={"page": "visit plans", "shown": [p.pk for p in plans]},
+        detail={"page": "visit plans", "shown": [p.pk for p in page]},
     )
     return render(
-        request, "outreach/list.html", {"plans": plans, "can_plan": rules.plans_some(request.user)}
+        request,
+        "outreach/list.html",
+        {"page": page, "can_plan": rules.plans_some(request.user), **paging},
     )
 
 
