@@ -275,15 +275,19 @@ def nameable_people(viewer: Worker, plan: VisitPlan) -> list[Person]:
 
 
 def links_offered(viewer: Worker, plan: VisitPlan) -> tuple[list[Incident], list[Referral]]:
-    """The incidents at the place and the referrals about it that the viewer sees, newest
-    first, for a visit's "a concern was followed up" links."""
-    incidents = (
-        scopes.incidents_visible_to(viewer)
-        .filter(context=plan.context)
-        .order_by("-occurred_at", "-id")[:50]
-    )
-    referrals = referrals_visible_to(viewer).filter(context=plan.context).order_by("-id")[:50]
-    return list(incidents), list(referrals)
+    """The incidents at the place and the referrals about it that the viewer sees lastingly,
+    newest first, for a visit's "a concern was followed up" links: the visit keeps its link
+    for good, so never one seen only through emergency access (break-glass)."""
+    with scopes.lasting_sight_only():
+        incidents = list(
+            scopes.incidents_visible_to(viewer)
+            .filter(context=plan.context)
+            .order_by("-occurred_at", "-id")[:50]
+        )
+        referrals = list(
+            referrals_visible_to(viewer).filter(context=plan.context).order_by("-id")[:50]
+        )
+    return incidents, referrals
 
 
 # --- A protected home ----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 
 from locus.access import outreach as rules
-from locus.access import policies
+from locus.access import policies, scopes
 from locus.access.context_cases import is_casework_worker, referrals_visible_to
 from locus.access.models import Agency, Worker
 from locus.audit.models import ChangeAction
@@ -202,18 +202,24 @@ def _check_links(
     referral: Referral | None,
 ) -> None:
     """A visit's follow-up links only an incident at the plan's place, or a referral about
-    it, that the recorder sees (as the form offers): one elsewhere would point everyone who
-    sees the plan at another place's record."""
+    it, that the recorder sees lastingly (as the form offers): one elsewhere would point
+    everyone who sees the plan at another place's record, and one seen only through
+    emergency access would keep, for good, what the four hours showed."""
     place = plan.context.name
+    with scopes.lasting_sight_only():
+        sees_incident = incident is not None and policies.can_view_incident(actor, incident)
+        sees_referral = (
+            referral is not None and referrals_visible_to(actor).filter(pk=referral.pk).exists()
+        )
     if incident is not None:
-        if not policies.can_view_incident(actor, incident):
+        if not sees_incident:
             problems.add("incident", "Choose an incident you can see")
         else:
             problems.check(
                 incident.context_id == plan.context_id, "incident", f"Choose an incident at {place}"
             )
     if referral is not None:
-        if not referrals_visible_to(actor).filter(pk=referral.pk).exists():
+        if not sees_referral:
             problems.add("referral", "Choose a referral you can see")
         else:
             problems.check(
