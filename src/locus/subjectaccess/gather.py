@@ -100,6 +100,9 @@ class Gathered:
     files: list[DocumentFile]
     other_people: set[int]
     staff: set[int]
+    # Documents removed from the record (kept, hidden, until the retention purge) and left
+    # out: told to the approver, never to the requester (``Gatherer.documents``).
+    removed_documents: int = 0
 
 
 # The person's challenges to their record (accuracy disputed, Art 16; objection, Art 21): the
@@ -433,14 +436,22 @@ class Gatherer:
             )
         return items
 
-    def documents(self) -> tuple[Section, list[DocumentFile]]:
+    def documents(self) -> tuple[Section, list[DocumentFile], int]:
+        """The documents on the record, and their latest files; and how many removed
+        documents were left out. A removed document is hidden from every page and kept only
+        until the retention purge; one is often removed because it was put on the wrong
+        child's record, so it, its file, its title (which may name that child) and why it
+        was removed are another child's, not the subject's: none of it goes in. The
+        approver is told how many (``SubjectAccessPackage.removed_documents_left_out``)."""
         section = Section(
             "documents",
             "Documents",
             "Documents on your record. Their files are in the folder 'documents' of this package.",
         )
         files: list[DocumentFile] = []
-        rows = Document.objects.filter(person=self.subject).prefetch_related("versions")
+        held = Document.objects.filter(person=self.subject)
+        removed = held.filter(removed_at__isnull=False).count()
+        rows = held.filter(removed_at__isnull=True).prefetch_related("versions")
         for d in rows.order_by("dated", "id"):
             versions = sorted(d.versions.all(), key=lambda v: v.number)
             latest = versions[-1] if versions else None
@@ -452,7 +463,7 @@ class Gatherer:
                 files.append(DocumentFile(d.pk, latest.pk, latest.stored_name, arcname))
                 extra.append(("File in this package", arcname))
             section.items.append(self.item(d, f"Document dated {d.dated:{DAY}}", extra=extra))
-        return section, files
+        return section, files, removed
 
     def plans(self) -> Section:
         s = self.subject
@@ -833,7 +844,7 @@ def gather(subject: Person, *, include_restricted: bool = False) -> Gathered:
     """Everything held on ``subject``, in sections, wrapped for the redactor."""
     g = Gatherer(subject, include_restricted=include_restricted)
     incidents, withheld = g.incidents()
-    documents, files = g.documents()
+    documents, files, removed = g.documents()
     readers: list[Callable[[], Section]] = [
         g.record,
         g.associations,
@@ -855,4 +866,4 @@ def gather(subject: Person, *, include_restricted: bool = False) -> Gathered:
         incidents.items += withheld
     # Last: the export's own reads are not in it, but every read before it is.
     sections.append(g.access_log())
-    return Gathered(subject, sections, files, g.others, g.staff_ids)
+    return Gathered(subject, sections, files, g.others, g.staff_ids, removed)

@@ -202,6 +202,13 @@ class SubjectAccessPackage(models.Model):
         return self.state == JobState.FAILED or (self.state == JobState.DONE and not self.ready)
 
     @property
+    def removed_documents_left_out(self) -> int:
+        """How many documents removed from the person's record (kept, hidden, until the
+        retention purge) the export left out: one may have been put on the wrong child's
+        record. Told to its approver, never to the requester."""
+        return int(self.contents.get("removed_documents", 0))
+
+    @property
     def released(self) -> bool:
         """Approved for release by the named approver: the data team may send it."""
         return self.approved_at is not None

@@ -500,7 +500,11 @@ def _finish(made: SubjectAccessPackage, built: Built, path: Path) -> None:
     )
     # What it held is logged in full by the read below: not copied into the change too.
     SubjectAccessPackage.objects.filter(pk=made.pk).update(
-        contents={"records": records, "documents": built.data["documents"]}
+        contents={
+            "records": records,
+            "documents": built.data["documents"],
+            "removed_documents": built.gathered.removed_documents,
+        }
     )
     _audit(made.made_by, made, made.request, records)
 
