@@ -41,6 +41,7 @@ from locus.documents.services import document_version_purge
 from locus.exports.models import ExportRun
 from locus.exports.services import delete_file, expire_old
 from locus.interchange import files as import_files
+from locus.interchange import reports as import_reports
 from locus.interchange.models import ImportRun
 from locus.linked import borough_evidence, clusters
 from locus.mapping.models import Meeting
@@ -156,6 +157,8 @@ def _person(actor: Worker, person: Person, why: Why) -> None:
     _redact_records(actor, _meetings_of(person), why)
     _documents(actor, Document.objects.filter(person=person), why)
     scrub_from_snapshots(actor=actor, person_ids=[person.pk], why=why)
+    # The import runs' reports: the lines naming them lose their identifiers and birth date.
+    import_reports.scrub_person(actor=actor, person=person, why=why)
     # Rows that PROTECT a person (they must not vanish by accident) go deliberately: an
     # emergency access to them, identifier queries about them, their transfers.
     _delete_audited(

@@ -166,14 +166,14 @@ def _name(text: str) -> re.Pattern[str]:
     return re.compile(rf"{_BEFORE}{before}(?:{core}){_AFTER}{after}")
 
 
-def _identifier(text: str) -> re.Pattern[str]:
+def identifier_pattern(text: str) -> re.Pattern[str]:
     """An identifier as people write it: in any case, a number's digits spaced or hyphened
     in groups or not ("943 476 5919", "943-476-5919", "9434765919")."""
     core = r"[\s-]?".join(re.escape(c) for c in text) if text.isdigit() else re.escape(text)
     return re.compile(rf"{_BEFORE}{core}{_AFTER}", re.IGNORECASE)
 
 
-def _date(day: dt.date) -> re.Pattern[str]:
+def date_pattern(day: dt.date) -> re.Pattern[str]:
     """A date in the ways UK notes write one: 14/02/2010, 14.2.2010, 14-02-10, 2010-02-14,
     14 Feb 2010, 14th of February 2010, February 14, 2010."""
     d, m = rf"0?{day.day}", rf"0?{day.month}"
@@ -250,10 +250,12 @@ class Redactor:
             singles = [(p.known_as, "alias"), (p.given_name, "name"), (p.family_name, "name")]
             names(p.key, p.given_name, p.family_name, singles)
             if p.date_of_birth is not None:
-                found.append((f"{p.date_of_birth}", _date(p.date_of_birth), p.key, "date of birth"))
+                found.append(
+                    (f"{p.date_of_birth}", date_pattern(p.date_of_birth), p.key, "date of birth")
+                )
             for number in p.identifiers:
                 if number:
-                    found.append((number, _identifier(number), p.key, "identifier"))
+                    found.append((number, identifier_pattern(number), p.key, "identifier"))
         if not self.disclose_staff:
             # A member of staff by full name, or by family name alone ("Mr Osgood",
             # "OSGOOD said"); a given name alone is too common to tell a worker by.
