@@ -62,6 +62,7 @@ from locus.access.models import AgencyKind, Role, Worker
 from locus.access.policies import (
     CASEWORK_ROLES,
     can_view_context,
+    does_casework,
     is_administrator,
     manages_a_team,
 )
@@ -251,15 +252,8 @@ def can_screen(worker: Worker) -> bool:
         worker.role in CASEWORK_ROLES
         and scopes.sees_case_records(worker)
         and _agency_kind(worker) == AgencyKind.CHILDRENS_SOCIAL_CARE
-        and not is_independent(worker)
+        and does_casework(worker)
     )
-
-
-def is_independent(worker: Worker) -> bool:
-    """A worker of an independent reviewing service (a safeguarding and quality assurance
-    unit): they chair and review, and never screen or lead casework. The rule is
-    ``scopes.in_independent_service``, stated once there."""
-    return scopes.in_independent_service(worker)
 
 
 def referrals_visible_to(worker: Worker) -> QuerySet[Referral]:
@@ -609,10 +603,9 @@ def casework_workers() -> QuerySet[Worker]:
 
 def owns_casework(worker: Worker) -> bool:
     """Whether ``worker`` may be given casework to do (own a plan's action, go on a visit
-    plan): :func:`is_casework_worker`, and not of an independent reviewing service
-    (:func:`is_independent`): a conference chair chairs and reviews, and does nothing else
-    in casework, since a chair who did the plan's work would review their own."""
-    return is_casework_worker(worker) and not is_independent(worker)
+    plan): :func:`is_casework_worker`, and :func:`does_casework` (no conference chair: a
+    chair who did the plan's work would review their own)."""
+    return is_casework_worker(worker) and does_casework(worker)
 
 
 def chairs_case(worker: Worker, case: ContextCase) -> bool:
@@ -625,8 +618,8 @@ def writes_on_case(worker: Worker, case: ContextCase) -> bool:
     """Whether ``worker``'s place lets them write on ``case`` at all (a case note): anyone's
     but an independent reviewing service's staff, who write only on the cases whose
     conference they chair (:func:`chairs_case`), since a chair chairs and reviews and does
-    nothing else in casework (:func:`owns_casework`)."""
-    return not is_independent(worker) or chairs_case(worker, case)
+    nothing else in casework (:func:`does_casework`)."""
+    return does_casework(worker) or chairs_case(worker, case)
 
 
 def casework_owners() -> QuerySet[Worker]:
@@ -637,9 +630,9 @@ def casework_owners() -> QuerySet[Worker]:
 def refused_as_owner(worker: Worker) -> str:
     """Why ``worker`` owns no work agreed for a child or a place (a context plan's action, a
     mapping meeting's intervention, a panel's action), whoever else may: an independent
-    reviewing service's staff (:func:`owns_casework`), for the owner field; "" for anyone
+    reviewing service's staff (:func:`does_casework`), for the owner field; "" for anyone
     else."""
-    if not is_independent(worker):
+    if does_casework(worker):
         return ""
     return (
         f"{worker} is of an independent reviewing service: its staff chair and review, and own "

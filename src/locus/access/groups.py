@@ -20,16 +20,16 @@ from locus.places.models import Context
 
 def can_create_group(worker: Worker) -> bool:
     """Practitioners and managers who see case records (and administrators). Not an
-    independent reviewing service's staff (``scopes.in_independent_service``, the rule
-    ``context_cases.owns_casework`` asks): the conference chairs and their manager chair and
-    review, and neither make a peer group nor merge or split one."""
+    independent reviewing service's staff (``policies.does_casework``): the conference chairs
+    and their manager chair and review, and neither make a peer group nor merge or split
+    one."""
     if policies.is_administrator(worker):
         return True
     return (
         worker.is_active
         and worker.role in policies.CASEWORK_ROLES
         and scopes.sees_case_records(worker)
-        and not scopes.in_independent_service(worker)
+        and policies.does_casework(worker)
     )
 
 

@@ -71,16 +71,15 @@ def access_meeting(worker: Worker, meeting_id: object) -> Meeting:
 def calls_meetings(worker: Worker) -> bool:
     """Practitioners and managers who work cases (and administrators) call meetings: a peer
     group mapping meeting (:func:`can_propose_meeting`), an HSB meeting or a MACE panel. Not
-    an independent reviewing service's staff (``scopes.in_independent_service``, the rule
-    ``context_cases.owns_casework`` asks): the conference chairs and their manager chair
-    conferences and review, and call none of casework's other forums, though they may be
-    invited to one."""
+    an independent reviewing service's staff (``policies.does_casework``): the conference
+    chairs and their manager chair conferences and review, and call none of casework's other
+    forums, though they may be invited to one."""
     if is_administrator(worker):
         return True
     return (
         worker.role in CASEWORK_ROLES
         and scopes.sees_case_records(worker)
-        and not scopes.in_independent_service(worker)
+        and policies.does_casework(worker)
     )
 
 
@@ -188,9 +187,9 @@ def can_add_decision(worker: Worker, meeting: Meeting) -> bool:
 def can_add_intervention(worker: Worker, meeting: Meeting) -> bool:
     """An organiser or a worker who attended, who works cases: agreeing work with a child or
     a group is casework, which the IT administrator (an organiser) does not do, nor a
-    conference chair who attended (``scopes.in_independent_service``: their unit chairs and
-    reviews, and does nothing else in casework)."""
-    if not works_cases(worker) or scopes.in_independent_service(worker):
+    conference chair who attended (``policies.does_casework``: their unit chairs and reviews,
+    and does nothing else in casework)."""
+    if not (works_cases(worker) and policies.does_casework(worker)):
         return False
     if is_organiser(worker, meeting):
         return True

@@ -30,7 +30,12 @@ from locus.access import lookups, scopes
 from locus.access.context_cases import cases_visible_to, is_partner, writes_on_case
 from locus.access.lookups import one_or_404
 from locus.access.models import Role, Worker
-from locus.access.policies import CASEWORK_ROLES, can_record_about_person, is_administrator
+from locus.access.policies import (
+    CASEWORK_ROLES,
+    can_record_about_person,
+    does_casework,
+    is_administrator,
+)
 from locus.casework.models import ContextCase
 from locus.notes.models import CaseNote
 from locus.people.models import Person
@@ -102,7 +107,7 @@ def can_write_note_on(worker: Worker, subject: Person | ContextCase | Context) -
     if isinstance(subject, ContextCase):
         if not writes_on_case(worker, subject):
             return False
-    elif scopes.in_independent_service(worker):
+    elif not does_casework(worker):
         return False
     with scopes.lasting_sight_only():
         return can_read_notes_on(worker, subject)

@@ -38,7 +38,7 @@ from locus.access.context_cases import works_cases
 from locus.access.lookups import one_or_404
 from locus.access.meetings import calls_meetings, is_invitable
 from locus.access.models import Role, Worker
-from locus.access.policies import can_view_context, is_administrator
+from locus.access.policies import can_view_context, does_casework, is_administrator
 from locus.access.selectors import visible_person_ids
 from locus.forums.models import Attendance
 from locus.panels.models import (
@@ -151,11 +151,11 @@ def can_add_general_decision(worker: Worker, meeting: PanelMeeting) -> bool:
 def can_add_action(worker: Worker, meeting: PanelMeeting) -> bool:
     """An organiser or a worker who attended, who works cases: agreeing work is casework, which
     the IT administrator (an organiser) does not do, as on a context plan. A conference chair
-    (``scopes.in_independent_service``) agrees actions only on a panel they chair, as its
-    organiser: one who merely attended does none of casework's work."""
+    (``policies.does_casework``) agrees actions only on a panel they chair, as its organiser:
+    one who merely attended does none of casework's work."""
     if not (works_cases(worker) and can_record_discussion(worker, meeting)):
         return False
-    return is_organiser(worker, meeting) or not scopes.in_independent_service(worker)
+    return is_organiser(worker, meeting) or does_casework(worker)
 
 
 def can_update_action(

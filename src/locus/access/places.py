@@ -28,12 +28,11 @@ from locus.places.models import Context, ContextKind
 
 def does_place_work(worker: Worker) -> bool:
     """Whether ``worker``'s team records and keeps up places at all: not an independent
-    reviewing service's (``scopes.in_independent_service``, the rule
-    ``context_cases.owns_casework`` asks): the conference chairs' unit chairs and reviews,
-    and does nothing else in casework, so it neither adds a place nor changes what one says
-    (a park, a school, a shop), though its staff read them as anyone in children's social
-    care does."""
-    return not scopes.in_independent_service(worker)
+    reviewing service's (``policies.does_casework``): the conference chairs' unit chairs and
+    reviews, and does nothing else in casework, so it neither adds a place nor changes what
+    one says (a park, a school, a shop), though its staff read them as anyone in children's
+    social care does."""
+    return policies.does_casework(worker)
 
 
 def can_add_place(worker: Worker) -> bool:

@@ -28,6 +28,23 @@ CASEWORK_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER})
 is_administrator = scopes.is_administrator
 
 
+def does_casework(worker: Worker) -> bool:
+    """THE rule of an independent reviewing service (RULES.md, "Independent reviewing
+    services"): whether ``worker``'s place lets them do casework other than chairing and
+    reviewing. Not the staff of an independent reviewing service's team (the conference
+    chairs and their manager, ``scopes.in_independent_service``), at any scope: a chair who
+    screened the referral, led or held the case, recorded about its children, kept up its
+    places or groups, called or minuted its other forums, or did the work its plan agreed
+    would be reviewing their own work at the conference. Everyone else's casework rights
+    follow their role, scope and sight as usual.
+
+    Every predicate of a casework write asks this (with the exceptions it states: the
+    conference a chair chairs, its case's notes and plan, a panel they chair, a dispute of
+    a record's accuracy, a referral); none reads ``scopes.in_independent_service`` itself,
+    so the next write cannot forget the rule by forgetting the team."""
+    return not scopes.in_independent_service(worker)
+
+
 def same_person(one: Worker, other: Worker) -> bool:
     """Whether two accounts are one person's (``context_cases.accounts_of`` for a pair, asking
     no query: a page asks it of every row): the same account, or the same email (not blank,
@@ -177,15 +194,13 @@ def can_record_about_person(worker: Worker, person: Person) -> bool:
 
     Any practitioner or manager who may see the child may add what they know,
     with provenance; that is how separate agencies' knowledge meets. Not an independent
-    reviewing service's staff (``scopes.in_independent_service``), who may see children at
-    agency scope: a conference chair chairs and reviews, and records nothing about a child.
+    reviewing service's staff (:func:`does_casework`), who may see children at agency scope:
+    a conference chair chairs and reviews, and records nothing about a child.
     """
     if is_administrator(worker):
         return True
     return (
-        worker.role in CASEWORK_ROLES
-        and not scopes.in_independent_service(worker)
-        and sees_lastingly(worker, person)
+        worker.role in CASEWORK_ROLES and does_casework(worker) and sees_lastingly(worker, person)
     )
 
 
@@ -262,12 +277,13 @@ def can_view_incident(worker: Worker, incident: Incident) -> bool:
 
 def can_edit_incident(worker: Worker, incident: Incident) -> bool:
     """The agency that reported the incident owns its record (and an administrator); not an
-    independent reviewing service's staff, who record nothing about a child."""
+    independent reviewing service's staff (:func:`does_casework`), who record nothing about a
+    child."""
     if is_administrator(worker):
         return True
     if worker.role not in (*CASEWORK_ROLES, Role.ANALYST) or not scopes.sees_case_records(worker):
         return False
-    if scopes.in_independent_service(worker):
+    if not does_casework(worker):
         return False
     return incident.reporting_agency_id == worker.agency_id and can_view_incident(worker, incident)
 
@@ -276,15 +292,15 @@ def can_record_new(worker: Worker) -> bool:
     """Record a new person, context or incident: anyone who works cases or analyses them.
 
     What they may name in it (people, places) is checked separately. Not an independent
-    reviewing service's staff (``scopes.in_independent_service``): a conference chair chairs
-    and reviews, and records no new person, place or incident, at any scope.
+    reviewing service's staff (:func:`does_casework`): a conference chair chairs and reviews,
+    and records no new person, place or incident, at any scope.
     """
     if is_administrator(worker):
         return True
     return (
         worker.role in (*CASEWORK_ROLES, Role.ANALYST)
         and scopes.sees_case_records(worker)
-        and not scopes.in_independent_service(worker)
+        and does_casework(worker)
     )
 
 

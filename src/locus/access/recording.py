@@ -32,7 +32,7 @@ def can_record_person(worker: Worker) -> bool:
         and scopes.sees_case_records(worker)
         and team is not None
         and team.agency.kind in CASE_HOLDING_AGENCIES
-        and not team.independent  # a conference chair holds no cases
+        and policies.does_casework(worker)  # a conference chair holds no cases
     )
 
 
