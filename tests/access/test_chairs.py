@@ -8,25 +8,27 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from locus.access import documents, policies
 from locus.access import groups as group_rules
 from locus.access import meetings as meeting_rules
 from locus.access import notes as note_rules
 from locus.access import panel_meetings as panel_rules
 from locus.access import places as place_rules
-from locus.access import policies
 from locus.access.models import Role, Scope, Worker
 from locus.access.services import team_create
 from locus.casework import services as casework
 from locus.common import clock
 from locus.common.errors import NotPermitted
-from locus.mapping.models import Intervention
-from locus.mapping.services import meeting_invite
+from locus.documents.models import Document
+from locus.mapping.models import Decision, Intervention, Meeting
+from locus.mapping.services import decision_add, meeting_invite
 from locus.notes.models import CaseNote
 from locus.panels.models import PanelAction, PanelMeeting
 from locus.peers.services import group_create
 from locus.places.models import Context, ContextKind
 from locus.places.services import context_create, context_update
 from tests.casework.helpers import assessed_case, conference_of
+from tests.documents.helpers import attach, document_store  # noqa: F401 (a fixture)
 from tests.factories import World, client_for, make_worker, nothing_written
 from tests.mapping import helpers as mapping
 from tests.notes.helpers import write
@@ -154,6 +156,34 @@ def test_a_chair_who_attended_a_mapping_meeting_agrees_no_intervention(world: Wo
     # They still read the minutes of a meeting they attended; the others agree the work.
     assert meeting_rules.can_read_minutes(chair, meeting)
     assert mapping.add_intervention(world, meeting).owner == world.yjs_worker
+
+
+@pytest.mark.usefixtures("document_store")
+def test_a_chair_who_attended_a_mapping_meeting_minutes_decides_and_files_nothing(
+    world: World,
+) -> None:
+    """A mapping meeting is casework: an invited chair attends it and confirms so, but records
+    no minutes, adds no decision and uploads no paper; the other invitees still do."""
+    chair = chair_of(world, Role.PRACTITIONER)
+    meeting = mapping.schedule(world, mapping.propose(world))
+    meeting_invite(actor=world.social_worker, meeting=meeting, worker=chair)
+    meeting.refresh_from_db()
+    assert not meeting_rules.can_record_minutes(chair, meeting)
+    assert not documents.can_upload(chair, meeting)
+    with nothing_written(Meeting), pytest.raises(NotPermitted):
+        mapping.hold(world, meeting, actor=chair, confirmed=False)
+    with nothing_written(Document), pytest.raises(NotPermitted):
+        attach(chair, meeting)
+    meeting = mapping.hold(world, meeting)
+    assert meeting_rules.can_read_minutes(chair, meeting)
+    assert not meeting_rules.can_add_decision(chair, meeting)
+    with nothing_written(Decision), pytest.raises(NotPermitted):
+        decision_add(actor=chair, meeting=meeting, text="Chair to review the group")
+    with nothing_written(Document), pytest.raises(NotPermitted):
+        attach(chair, meeting)
+    # An invitee who does casework still decides and files papers there.
+    assert meeting_rules.can_add_decision(world.yjs_worker, meeting)
+    assert attach(world.yjs_worker, meeting).pk is not None
 
 
 def test_a_chair_agrees_panel_actions_only_on_a_panel_they_chair(world: World) -> None:

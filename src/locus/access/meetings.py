@@ -131,9 +131,17 @@ def _invitation(worker: Worker, meeting: Meeting) -> Invitee | None:
 
 
 def can_record_minutes(worker: Worker, meeting: Meeting) -> bool:
+    """Record the minutes (and add a decision, file a paper): an organiser or an invitee who
+    does casework (``policies.does_casework``). A mapping meeting is casework: a conference
+    chair invited to one may attend it, and confirm that they did, but minutes, decides and
+    files nothing there, since their unit chairs and reviews, and does nothing else."""
     if is_organiser(worker, meeting):
         return True
-    return worker.is_active and _invitation(worker, meeting) is not None
+    return (
+        worker.is_active
+        and policies.does_casework(worker)
+        and _invitation(worker, meeting) is not None
+    )
 
 
 def _shares_with(worker: Worker) -> Q:
