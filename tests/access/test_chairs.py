@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from locus.access import documents, policies
+from locus.access import context_cases, documents, policies, rectification
 from locus.access import groups as group_rules
 from locus.access import meetings as meeting_rules
 from locus.access import notes as note_rules
@@ -17,6 +17,7 @@ from locus.access import places as place_rules
 from locus.access.models import Role, Scope, Worker
 from locus.access.services import team_create
 from locus.casework import services as casework
+from locus.casework.models import PlanReview
 from locus.common import clock
 from locus.common.errors import NotPermitted
 from locus.documents.models import Document
@@ -27,6 +28,7 @@ from locus.panels.models import PanelAction, PanelMeeting
 from locus.peers.services import group_create
 from locus.places.models import Context, ContextKind
 from locus.places.services import context_create, context_update
+from tests.casework import helpers as cases
 from tests.casework.helpers import assessed_case, conference_of
 from tests.documents.helpers import attach, document_store  # noqa: F401 (a fixture)
 from tests.factories import World, client_for, make_worker, nothing_written
@@ -158,6 +160,34 @@ def test_a_chair_who_attended_a_mapping_meeting_agrees_no_intervention(world: Wo
     assert mapping.add_intervention(world, meeting).owner == world.yjs_worker
 
 
+def test_a_chair_records_the_review_of_the_plan_their_conference_agreed(world: World) -> None:
+    """Reviewing the plan agreed at a conference they chaired is a chair's own work, as
+    recording the conference is; the chairs' manager, who chaired nothing here, reviews none."""
+    chair = chair_of(world, Role.PRACTITIONER)
+    manager = make_worker(world.system, team=chair.team, role=Role.MANAGER, scope=Scope.TEAM)
+    case = assessed_case(world)
+    casework.conference_schedule(
+        actor=world.social_worker,
+        conference=conference_of(case),
+        when=clock.now(),
+        location="Hackney Service Centre, room 2",
+        chair=chair,
+    )
+    case = cases.active(world, cases.plan_goal_action(world, cases.held(world, case)))
+    assert (
+        "Review the plan"
+        in client_for(chair).get(reverse("context-plan", args=[case.pk])).content.decode()
+    )
+    assert cases.review(world, case, actor=chair).recorded_by == chair
+    assert not context_cases.can_review_plan(manager, case)
+    with nothing_written(PlanReview), pytest.raises(NotPermitted):
+        cases.review(world, cases.refreshed(case), actor=manager)
+    assert client_for(manager).get(reverse("context-review", args=[case.pk])).status_code in (
+        403,
+        404,
+    )
+
+
 @pytest.mark.usefixtures("document_store")
 def test_a_chair_who_attended_a_mapping_meeting_minutes_decides_and_files_nothing(
     world: World,
@@ -215,6 +245,8 @@ def test_a_chair_records_nothing_about_a_child_even_at_agency_scope(
         write(chair, world.csc_child)
     page = client_for(chair).get(reverse("person", args=[world.csc_child.pk]))
     assert page.status_code == (200 if scope == Scope.AGENCY else 404)
+    # Challenge is a reviewer's job: a chair who sees the child records a dispute or objection.
+    assert rectification.can_record_challenge(chair, world.csc_child) is (scope == Scope.AGENCY)
     # Another of children's social care's practitioners at agency scope still does.
     other = make_worker(world.system, team=world.csc_team_b, scope=Scope.AGENCY)
     assert policies.can_record_about_person(other, world.csc_child)

@@ -215,8 +215,18 @@ def planned_case(world: World) -> ContextCase:
 
 def plan_agreed(world: World, case: ContextCase) -> ContextCase:
     """The assessed case's conference held, agreeing a plan with one goal and one action."""
-    hold(world, schedule(world, conference_of(case)))
-    case = refreshed(case)
+    schedule(world, conference_of(case))
+    return plan_goal_action(world, held(world, case))
+
+
+def held(world: World, case: ContextCase) -> ContextCase:
+    """The case's conference, already scheduled (with its chair), held, agreeing a plan."""
+    hold(world, conference_of(case))
+    return refreshed(case)
+
+
+def plan_goal_action(world: World, case: ContextCase) -> ContextCase:
+    """One goal and one action on the plan the case's conference agreed."""
     goal = services.goal_add(
         actor=world.social_worker,
         plan=case.plan,
@@ -248,7 +258,12 @@ def submit_plan(world: World, case: ContextCase) -> ContextCase:
 
 
 def active_case(world: World) -> ContextCase:
-    case = submit_plan(world, planned_case(world))
+    return active(world, planned_case(world))
+
+
+def active(world: World, case: ContextCase) -> ContextCase:
+    """The case's agreed plan asked of team_manager and approved: its first review due."""
+    case = submit_plan(world, case)
     services.plan_approve(actor=world.team_manager, plan=case.plan)
     return refreshed(case)
 

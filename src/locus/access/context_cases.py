@@ -581,6 +581,16 @@ def can_view_assessment(worker: Worker, case: ContextCase) -> bool:
     return is_administrator(worker) or not is_partner(worker)
 
 
+def can_review_plan(worker: Worker, case: ContextCase) -> bool:
+    """Record a review of the case's plan (progress against each goal, and whether it goes
+    on): whoever works the case (:func:`can_work_case`), and the chair of its conference
+    (:func:`chairs_case`), an independent reviewing service's staff included: reviewing the
+    plan agreed at the conference they chaired is a chair's own work, as recording that
+    conference is (:func:`can_record_conference`). Asking to close the case after a review
+    stays the team's."""
+    return can_work_case(worker, case) or (worker.is_active and chairs_case(worker, case))
+
+
 def can_record_conference(worker: Worker, conference: ContextConference) -> bool:
     return can_work_case(worker, conference.case) or (
         worker.is_active and conference.chair_id == worker.pk

@@ -302,6 +302,7 @@ class CaseView:
     reviews: list[PlanReview]
     approvals: list[Approval]
     can_work: bool
+    can_review: bool  # record the plan's review: the team, and the conference's chair
     #: The sign-offs the viewer was asked for and may give, by subject.
     can_sign: set[str]
     can_view_assessment: bool
@@ -458,6 +459,7 @@ def case_detail(*, viewer: Worker, case: ContextCase) -> CaseView:
         reviews=list(plan.reviews.all()) if plan else [],
         approvals=list(case.approvals.select_related("by")),
         can_work=can_work,
+        can_review=policies.can_review_plan(viewer, case),
         can_sign={s for s in ApprovalSubject.values if policies.can_sign_off(viewer, case, s)}
         if any(r.manager_id == viewer.pk for r in open_sign_offs)
         else set(),

@@ -1548,7 +1548,7 @@ def review_record(
     """
     plan = review.plan
     case = plan.case
-    _work(actor, case)
+    permitted(policies.can_review_plan, actor, case)
     _lock(review)
     _lock(plan)
     _lock(case)

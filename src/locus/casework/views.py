@@ -939,7 +939,7 @@ STEPS: dict[str, Step] = {
         "Review recorded",
         _review_form,
         _record_review,
-        _WORKS,
+        policies.can_review_plan,
         # The review that is due and the goals it reviews; 404 when none is due.
         prepare=selectors.review_due,
         intro=_review_intro,
