@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from locus.access import context_cases, documents, policies, rectification
+from locus.access import context_cases, documents, policies, rectification, safety
 from locus.access import groups as group_rules
 from locus.access import meetings as meeting_rules
 from locus.access import notes as note_rules
@@ -91,6 +91,23 @@ def test_other_childrens_social_care_staff_still_edit_and_add_places(world: Worl
     assert world.park.description == "Gates"
 
 
+@pytest.mark.parametrize("scope", [Scope.TEAM, Scope.AGENCY])
+def test_the_chairs_manager_reads_neither_the_area_picture_nor_the_borough_clusters(
+    world: World, scope: str
+) -> None:
+    """Both are for managers and analysts who coordinate casework across caseloads; the
+    conference chairs' unit coordinates none. Another team's manager still reads both."""
+    unit = team_create(actor=world.system, agency=world.csc, name="QA Unit", independent=True)
+    manager = make_worker(world.system, team=unit, role=Role.MANAGER, scope=scope)
+    client = client_for(manager)
+    for page in ("linked-borough", "safety-area"):
+        assert client.get(reverse(page)).status_code in (403, 404)
+    assert not policies.can_view_borough_links(manager)
+    assert not safety.can_view_area(manager)
+    assert policies.can_view_borough_links(world.team_manager)
+    assert safety.can_view_area(world.team_manager)
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_a_chair_makes_no_peer_group(world: World, role: str) -> None:
     chair = chair_of(world, role)
@@ -107,10 +124,8 @@ def test_a_chair_makes_no_peer_group(world: World, role: str) -> None:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_a_chair_calls_no_mapping_meeting_and_sets_up_no_panel(world: World, role: str) -> None:
-    """The chairs' manager reads the borough's linked clusters, which would let them propose a
-    mapping meeting; neither they nor a chair call casework's other forums."""
+    """Neither the chairs nor their manager call casework's other forums."""
     chair = chair_of(world, role)
-    assert policies.can_view_borough_links(chair) is (role == Role.MANAGER)
     assert not meeting_rules.can_propose_meeting(chair)
     assert client_for(chair).get(reverse("meeting-propose")).status_code in (403, 404)
     assert not panel_rules.can_set_up_panel(chair)

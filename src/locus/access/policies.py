@@ -382,13 +382,17 @@ def can_view_borough_links(worker: Worker) -> bool:
     """The borough-wide clusters of linked cases: team managers, analysts and administrators,
     whose work is coordinating across caseloads. Children they may not see stay unnamed.
     Never a partner organisation's staff (a business, a housing provider: they see no child,
-    and the clusters list every linked child with who holds the case), as the area picture."""
+    and the clusters list every linked child with who holds the case), as the area picture;
+    nor an independent reviewing service's manager (:func:`does_casework`): the conference
+    chairs' unit coordinates no caseload, and a chair who chose which linked children to
+    bring together would be reviewing their own work."""
     if is_administrator(worker):
         return True
     return (
         worker.role in (Role.MANAGER, Role.ANALYST)
         and scopes.sees_case_records(worker)
         and not scopes.in_partner_organisation(worker)
+        and does_casework(worker)
     )
 
 

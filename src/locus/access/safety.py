@@ -13,8 +13,8 @@ area picture built from many children's maps.
   (kept on the mark, whichever team the recorder is in now), while they may still record
   for the child.
 * **The area picture** (counts only, suppressed): team managers and analysts who see case
-  records, of a partner organisation's none; of places only the public places they may
-  see (never a home or a peer group).
+  records, of a partner organisation's or an independent reviewing service's none; of
+  places only the public places they may see (never a home or a peer group).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 from locus.access import scopes
 from locus.access.context_cases import is_partner
 from locus.access.models import Role, Worker
-from locus.access.policies import CASEWORK_ROLES, holds_child, sees_lastingly
+from locus.access.policies import CASEWORK_ROLES, does_casework, holds_child, sees_lastingly
 from locus.people.models import Person
 from locus.places.models import RESTRICTED_KINDS, Context
 from locus.safety.models import MarkedPlace
@@ -60,11 +60,15 @@ def can_amend_mark(worker: Worker, mark: MarkedPlace) -> bool:
 
 
 def can_view_area(worker: Worker) -> bool:
-    """The area picture: team managers and analysts who see case records, not a partner's."""
+    """The area picture: team managers and analysts who see case records, whose work is
+    coordinating across caseloads: not a partner's, nor an independent reviewing service's
+    manager (``policies.does_casework``: the conference chairs' unit chairs and reviews, and
+    coordinates no caseload)."""
     return (
         worker.role in (Role.MANAGER, Role.ANALYST)
         and scopes.sees_case_records(worker)
         and not is_partner(worker)
+        and does_casework(worker)
     )
 
 
