@@ -195,7 +195,9 @@ def test_a_child_s_interventions_come_directly_or_through_their_group(world: Wor
     group_work = add_intervention(
         world, meeting, person=None, group=world.group, description="Detached youth work"
     )
-    for_yjs = add_intervention(world, meeting, person=world.yjs_child, description="Reparation")
+    for_yjs = add_intervention(
+        world, meeting, actor=world.yjs_worker, person=world.yjs_child, description="Reparation"
+    )
     intervention_update(actor=world.yjs_worker, intervention=direct, status="done", note="Done")
     rows = interventions_for_person(world.social_worker, world.csc_child)
     # Open ones first, then finished ones.

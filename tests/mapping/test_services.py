@@ -480,7 +480,7 @@ def test_only_organisers_and_attendees_agree_interventions(world: World) -> None
     for name in ("police_analyst", "teammate", "other_social_worker"):
         with nothing_written(*MEETING_MODELS), pytest.raises(NotPermitted):
             add_intervention(world, meeting, actor=world.persona(name))
-    add_intervention(world, meeting, actor=world.yjs_worker)  # attended
+    add_intervention(world, meeting, actor=world.yjs_worker, person=world.yjs_child)  # attended
 
 
 def test_the_it_administrator_neither_agrees_nor_records_interventions(world: World) -> None:
@@ -581,7 +581,9 @@ def test_the_owner_s_team_manager_may_update_their_work(world: World) -> None:
     yjs_manager = make_worker(world.system, team=world.yjs_team, role="manager", scope="team")
     # About a child his team holds: one he may read (one he may not is refused, as the
     # update page would show its words: tests/mapping/test_selectors.py).
-    item = add_intervention(world, held_meeting(world), person=world.yjs_child)
+    item = add_intervention(
+        world, held_meeting(world), actor=world.yjs_worker, person=world.yjs_child
+    )
     intervention_update(actor=yjs_manager, intervention=item, status="in_progress", note="Checked")
     assert ChangeEvent.objects.filter(actor=yjs_manager).exists()
 

@@ -297,7 +297,9 @@ def test_recording_minutes_through_the_form(world: World) -> None:
 
 def test_adding_and_updating_an_intervention_through_the_forms(world: World) -> None:
     meeting = held_meeting(world)
-    client = client_for(world.social_worker)
+    # The youth justice child's own worker agrees her work (an organiser sees her only
+    # through the meeting's share: RULES.md).
+    client = client_for(world.yjs_worker)
     due = (today() + dt.timedelta(days=14)).strftime("%d/%m/%Y")
     form = {
         "concerns": f"person:{world.yjs_child.pk}",
@@ -424,13 +426,14 @@ def grown_meeting(world: World, n: int, start: int = 0, *, held: bool = True) ->
             confidence="low",
         )
         associate(world, child, world.csc_child)
-        extra.append(child)
-    meeting = schedule(world, propose(world, children=[world.csc_child, world.yjs_child, *extra]))
+        extra.append((child, worker))
+    children = [world.csc_child, world.yjs_child, *(child for child, _ in extra)]
+    meeting = schedule(world, propose(world, children=children))
     if not held:
         return meeting
     hold(world, meeting)
-    for child in extra:
-        add_intervention(world, meeting, person=child, description=f"Work with {child}")
+    for child, worker in extra:  # each child's own worker agrees their work
+        add_intervention(world, meeting, actor=worker, person=child, description=f"Work {child}")
     add_intervention(world, meeting, person=None, group=world.group)
     return meeting
 

@@ -39,9 +39,10 @@ from locus.access.context_cases import works_cases
 from locus.access.lookups import one_or_404
 from locus.access.models import Role, Worker
 from locus.access.policies import CASEWORK_ROLES, is_administrator
+from locus.access.selectors import visible_person_ids
 from locus.forums.models import Attendance
 from locus.mapping.models import Intervention, Invitee, Meeting, MeetingChild
-from locus.people.models import Allocation
+from locus.people.models import Allocation, Person
 
 # Workers a meeting can invite: those who hold, manage or analyse cases.
 INVITABLE_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.ANALYST})
@@ -205,6 +206,23 @@ def can_add_intervention(worker: Worker, meeting: Meeting) -> bool:
     return (
         worker.is_active and invitation is not None and invitation.attendance == Attendance.ATTENDED
     )
+
+
+def can_name_in_intervention(worker: Worker, person: Person) -> bool:
+    """Whether ``worker``, who may add an intervention (:func:`can_add_intervention`), may
+    agree one for ``person``, one of the meeting's children: only a child they see in their
+    own right and lastingly, as for naming a child in any record
+    (``policies.can_name_people``), organiser or attendee. An intervention stays on the
+    child's record after the meeting closes, so it is a lasting write about the child: never
+    on the strength of the meeting's share nor of emergency access. The child's own worker,
+    who agreed to bring them and was there, agrees their work, owned by whoever attended."""
+    return person.pk in nameable_in_interventions(worker, [person.pk])
+
+
+def nameable_in_interventions(worker: Worker, person_ids: Iterable[int]) -> set[int]:
+    """Of these children, those :func:`can_name_in_intervention` allows (one query), for the
+    form that offers them."""
+    return visible_person_ids(worker, set(person_ids), break_glass=False, shared=False)
 
 
 def can_update_intervention(worker: Worker, intervention: Intervention) -> bool:

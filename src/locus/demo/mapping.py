@@ -191,10 +191,13 @@ def add_demo_meetings() -> list[Meeting]:
             due_on=today + dt.timedelta(days=28),
         ),
     ]
-    if len(children) > 1:
+    # Another child's work is agreed by her own worker, who brought her: an intervention
+    # stays on her record, so nobody agrees one for a child the meeting only shared.
+    last = meeting.children.select_related("holder").get(person=children[-1])
+    if len(children) > 1 and last.holder is not None and last.holder in attended:
         added.append(
             intervention_add(
-                actor=proposer,
+                actor=last.holder,
                 meeting=meeting,
                 owner=other,
                 person=children[-1],

@@ -580,6 +580,12 @@ def intervention_add(
             "concerns",
             "Choose a child the meeting was about",
         )
+        problems.check(
+            policies.can_name_in_intervention(actor, person),
+            "concerns",
+            "Choose a child you see in your own right: an intervention stays on the child's "
+            "record, so the child's own worker agrees theirs",
+        )
     else:
         problems.check(
             group is not None and group.pk == meeting.group_id,

@@ -344,10 +344,17 @@ def _offers(meeting: Meeting) -> _Offers:
     return _Offers(meeting, links, selectors.attended_workers(meeting), all_agencies())
 
 
+def _children_for(viewer: Worker, offers: _Offers) -> list[MeetingChild]:
+    """Of the meeting's children, those the viewer may agree work for
+    (``meetings.nameable_in_interventions``: seen in their own right, lastingly)."""
+    mine = policies.nameable_in_interventions(viewer, [link.person_id for link in offers.links])
+    return [link for link in offers.links if link.person_id in mine]
+
+
 def _intervention_form(request: AuthedRequest, offers: _Offers) -> InterventionForm:
     """The children as the viewer may see them, and the group by its name if they see it."""
     viewer, meeting = request.user, offers.meeting
-    children = selectors.child_rows(viewer, offers.links)
+    children = selectors.child_rows(viewer, _children_for(viewer, offers))
     visible_groups = selectors.visible_group_ids(viewer, [meeting])
     glabel = selectors.group_label(meeting, meeting.group_id in visible_groups)
     initial = {"owner": str(viewer.pk) if viewer in offers.owners else ""}
@@ -364,14 +371,15 @@ def _intervention_form(request: AuthedRequest, offers: _Offers) -> InterventionF
 def _children_named(request: AuthedRequest, offers: _Offers) -> dict[str, Any]:
     """The meeting's children the form's "Who is it for?" names (those the viewer sees; the
     others are described by who holds their case), for the read."""
-    rows = selectors.child_rows(request.user, offers.links)
+    rows = selectors.child_rows(request.user, _children_for(request.user, offers))
     return {"people_shown": [row.person_id for row in rows if row.visible]}
 
 
 def _add_intervention(actor: Worker, offers: _Offers, form: InterventionForm) -> Any:
     data = form.cleaned_data
     person_id = form.person_id()
-    person = next((link.person for link in offers.links if link.person_id == person_id), None)
+    links = _children_for(actor, offers)
+    person = next((link.person for link in links if link.person_id == person_id), None)
     return services.intervention_add(
         actor=actor,
         meeting=offers.meeting,
