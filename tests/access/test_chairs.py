@@ -5,10 +5,15 @@ they still read and chair.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
-from locus.access import context_cases, documents, policies, rectification, safety
+from locus.access import context_cases, documents, policies, recording, rectification, safety
 from locus.access import groups as group_rules
 from locus.access import meetings as meeting_rules
 from locus.access import notes as note_rules
@@ -24,7 +29,8 @@ from locus.documents.models import Document
 from locus.mapping.models import Decision, Intervention, Meeting
 from locus.mapping.services import decision_add, meeting_invite
 from locus.notes.models import CaseNote
-from locus.panels.models import PanelAction, PanelMeeting
+from locus.panels.models import AgendaItem, PanelAction, PanelDecision, PanelMeeting
+from locus.panels.services import item_discussion_record, panel_decision_add
 from locus.peers.services import group_create
 from locus.places.models import Context, ContextKind
 from locus.places.services import context_create, context_update
@@ -234,6 +240,14 @@ def test_a_chair_who_attended_a_mapping_meeting_minutes_decides_and_files_nothin
 def test_a_chair_agrees_panel_actions_only_on_a_panel_they_chair(world: World) -> None:
     chair = chair_of(world, Role.PRACTITIONER)
     attended = panels.hold(world, panels.with_agenda(world, attendees=[chair]))
+    # One who attended records neither its discussion nor a decision, as at a mapping meeting.
+    with nothing_written(AgendaItem), pytest.raises(NotPermitted):
+        item_discussion_record(
+            actor=chair, item=panels.item(attended, "location"), discussion="Gates at night"
+        )
+    with nothing_written(PanelDecision), pytest.raises(NotPermitted):
+        panel_decision_add(actor=chair, meeting=attended, text="Chair to review")
+    assert not panel_rules.can_record_discussion(chair, attended)
     assert not panel_rules.can_add_action(chair, attended)
     with nothing_written(PanelAction), pytest.raises(NotPermitted):
         panels.act(world, panels.item(attended, "location"), actor=chair)
@@ -266,3 +280,201 @@ def test_a_chair_records_nothing_about_a_child_even_at_agency_scope(
     other = make_worker(world.system, team=world.csc_team_b, scope=Scope.AGENCY)
     assert policies.can_record_about_person(other, world.csc_child)
     assert policies.can_edit_incident(other, world.csc_incident)
+
+
+# The guard: every casework write of the rule modules below, asked of a chair and of the
+# chairs' manager at agency scope (where they see children's social care's children, places
+# and cases), refuses. Each asks ``policies.does_casework`` or stands on what a chair never
+# has (a child allocated, a case's team, a plan's action). A new ``can_``/``may_`` predicate
+# in these modules fails ``test_every_predicate_is_classified`` until it is put in WRITES
+# (and so refuses a chair) or in NOT_CASEWORK_WRITES, saying why a chair may be allowed it.
+RULE_MODULES = (
+    policies,
+    group_rules,
+    place_rules,
+    meeting_rules,
+    panel_rules,
+    note_rules,
+    context_cases,
+    recording,
+)
+
+
+@dataclass
+class Records:
+    """What the writes are asked about, made once per test."""
+
+    world: World
+    meeting: Meeting
+    panel: PanelMeeting
+    case: Any
+    association: Any
+    note: CaseNote
+
+
+WRITES: dict[str, Callable[[Worker, Records], bool]] = {
+    "policies.does_casework": lambda w, r: policies.does_casework(w),
+    "policies.can_edit_person": lambda w, r: policies.can_edit_person(w, r.world.csc_child),
+    "policies.can_record_about_person": lambda w, r: policies.can_record_about_person(
+        w, r.world.csc_child
+    ),
+    "policies.can_change_association": lambda w, r: policies.can_change_association(
+        w, r.association
+    ),
+    "policies.can_edit_incident": lambda w, r: policies.can_edit_incident(w, r.world.csc_incident),
+    "policies.can_record_new": lambda w, r: policies.can_record_new(w),
+    "policies.can_record_incident": lambda w, r: policies.can_record_incident(w),
+    "policies.can_manage_roll": lambda w, r: policies.can_manage_roll(w, r.world.school),
+    "groups.can_create_group": lambda w, r: group_rules.can_create_group(w),
+    "groups.can_regroup": lambda w, r: group_rules.can_regroup(w, [r.world.group], []),
+    "places.does_place_work": lambda w, r: place_rules.does_place_work(w),
+    "places.can_add_place": lambda w, r: place_rules.can_add_place(w),
+    "places.can_edit_place": lambda w, r: place_rules.can_edit_place(w, r.world.park),
+    "places.can_withhold_address": lambda w, r: place_rules.can_withhold_address(w, r.world.home),
+    "places.can_merge_places": lambda w, r: place_rules.can_merge_places(
+        w, r.world.park, r.world.shopping_centre
+    ),
+    "places.can_set_co_presence_rule": lambda w, r: place_rules.can_set_co_presence_rule(
+        w, r.world.park
+    ),
+    "meetings.calls_meetings": lambda w, r: meeting_rules.calls_meetings(w),
+    "meetings.can_propose_meeting": lambda w, r: meeting_rules.can_propose_meeting(w),
+    "meetings.can_record_minutes": lambda w, r: meeting_rules.can_record_minutes(w, r.meeting),
+    "meetings.can_add_decision": lambda w, r: meeting_rules.can_add_decision(w, r.meeting),
+    "meetings.can_add_intervention": lambda w, r: meeting_rules.can_add_intervention(w, r.meeting),
+    "meetings.can_update_intervention": lambda w, r: meeting_rules.can_update_intervention(
+        w, r.meeting.interventions.get()
+    ),
+    "meetings.can_agree_to_share": lambda w, r: meeting_rules.can_agree_to_share(
+        w, r.meeting.children.get(person=r.world.csc_child)
+    ),
+    "panel_meetings.can_set_up_panel": lambda w, r: panel_rules.can_set_up_panel(w),
+    "panel_meetings.can_record_discussion": lambda w, r: panel_rules.can_record_discussion(
+        w, r.panel
+    ),
+    "panel_meetings.can_add_general_decision": lambda w, r: panel_rules.can_add_general_decision(
+        w, r.panel
+    ),
+    "panel_meetings.can_add_action": lambda w, r: panel_rules.can_add_action(w, r.panel),
+    "panel_meetings.can_update_action": lambda w, r: panel_rules.can_update_action(
+        w, panels.act(r.world, panels.item(r.panel, "location"))
+    ),
+    "panel_meetings.can_write_item": lambda w, r: (
+        panel_rules.can_write_item(w, panels.item(r.panel, "harmed"))
+        and panel_rules.can_record_discussion(w, r.panel)
+    ),
+    "notes.can_write_note_on": lambda w, r: (
+        note_rules.can_write_note_on(w, r.world.csc_child)
+        or note_rules.can_write_note_on(w, r.world.group)
+        or note_rules.can_write_note_on(w, r.case)
+    ),
+    "notes.can_correct_note": lambda w, r: note_rules.can_correct_note(w, r.note),
+    "context_cases.can_screen": lambda w, r: context_cases.can_screen(w),
+    "context_cases.can_work_case": lambda w, r: context_cases.can_work_case(w, r.case),
+    "context_cases.owns_casework": lambda w, r: context_cases.owns_casework(w),
+    "context_cases.writes_on_case": lambda w, r: context_cases.writes_on_case(w, r.case),
+    "context_cases.can_review_plan": lambda w, r: context_cases.can_review_plan(w, r.case),
+    "context_cases.can_approve": lambda w, r: context_cases.can_approve(w, r.case),
+    "context_cases.can_update_action": lambda w, r: any(
+        context_cases.can_update_action(w, a) for a in r.case.plan.actions.all()
+    ),
+    "context_cases.can_give_action": lambda w, r: any(
+        context_cases.can_give_action(w, a) for a in r.case.plan.actions.all()
+    ),
+    "context_cases.can_sign_off": lambda w, r: context_cases.can_sign_off(w, r.case, "plan"),
+    "recording.can_record_person": lambda w, r: recording.can_record_person(w),
+    "recording.can_change_address": lambda w, r: recording.can_change_address(w, r.world.csc_child),
+}
+
+NOT_CASEWORK_WRITES = {
+    # Reads, and what a page shows.
+    **dict.fromkeys(
+        (
+            "policies.can_view_person",
+            "policies.can_view_context",
+            "policies.can_view_incident",
+            "policies.can_view_audit",
+            "policies.can_read_audit_values",
+            "policies.can_view_linked_cases_of",
+            "policies.can_view_borough_links",
+            "meetings.can_read_minutes",
+            "meetings.can_read_intervention",
+            "panel_meetings.can_view_panel",
+            "panel_meetings.can_read_discussion",
+            "panel_meetings.can_see_item",
+            "notes.can_read_notes_on",
+            "notes.can_print_chronology",
+            "context_cases.can_view_assessment",
+        ),
+        "a read",
+    ),
+    # Asked only after a write's own predicate, which refuses a chair first.
+    "policies.can_name_people": "asked with the write that names (can_record_about_person...)",
+    "policies.can_edit_context": "asked only through places.edits_place (does_place_work)",
+    "policies.can_restrict_incident": "a flag on an incident form can_record_incident gates",
+    "policies.can_allocate": "the holder is checked by transfers.holds_cases (no chair holds)",
+    "recording.may_hold": "asked after can_record_person",
+    "meetings.can_name_in_intervention": "asked after can_add_intervention",
+    "context_cases.can_be_asked_to_sign_off": "eligible_managers asks for the case's team",
+    "context_cases.can_land_action": "asked after the forum's own: a chair agrees a panel's "
+    "actions only on a panel they chair (panel_meetings.can_add_action)",
+    "policies.can_answer_identifier_query": "routed to a named manager or the data team",
+    "policies.can_manage_workers": "administrators only",
+    "policies.can_review_links_of": "a manager's review of their own team's caseload links",
+    # What a chair keeps (RULES.md, "Independent reviewing services").
+    "context_cases.can_chair": "chairing is their work",
+    "context_cases.can_record_conference": "the conference they chair",
+    "context_cases.can_refer": "referring a concern stays theirs",
+    "context_cases.can_withdraw_referral": "their own referral",
+    "context_cases.can_reassign_sign_off": "only one asked of them or that they asked",
+    "meetings.can_confirm_attendance": "they may be invited, and confirm they attended",
+    "panel_meetings.may_attend": "they may be on a panel's list and chair it",
+}
+
+
+def _predicates() -> set[str]:
+    return {
+        f"{module.__name__.rsplit('.', 1)[1]}.{name}"
+        for module in RULE_MODULES
+        for name, value in vars(module).items()
+        if inspect.isfunction(value)
+        and value.__module__ == module.__name__
+        and name.startswith(("can_", "may_", "does_", "owns_", "writes_", "calls_"))
+    }
+
+
+def test_every_predicate_is_classified() -> None:
+    assert not set(WRITES) & set(NOT_CASEWORK_WRITES)
+    assert _predicates() == set(WRITES) | set(NOT_CASEWORK_WRITES)
+
+
+def _records(world: World, chair: Worker) -> Records:
+    """A held mapping meeting and a held panel the chair attended (not organising either),
+    a case whose conference they do not chair, with a plan and an action, an association
+    between two children's social care children, and a note on one of them."""
+    meeting = mapping.schedule(world, mapping.propose(world))
+    meeting_invite(actor=world.social_worker, meeting=meeting, worker=chair)
+    meeting = mapping.hold(world, meeting)
+    mapping.add_intervention(world, meeting)
+    panel = panels.hold(world, panels.with_agenda(world, attendees=[chair]))
+    association = mapping.associate(world, world.csc_child, world.team_child)
+    case = cases.active_case(world)
+    # One action the partner delivers, one children's social care (the chairs' agency) does.
+    cases.add_action(world, case.plan, agency=world.csc, owner=world.social_worker)
+    return Records(
+        world,
+        meeting,
+        panel,
+        case,
+        association,
+        write(world.social_worker, world.csc_child),
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_casework_write_refuses_a_chair_at_agency_scope(world: World, role: str) -> None:
+    unit = team_create(actor=world.system, agency=world.csc, name="QA Unit", independent=True)
+    chair = make_worker(world.system, team=unit, role=role, scope=Scope.AGENCY)
+    records = _records(world, chair)
+    allowed = [name for name, asks in WRITES.items() if asks(chair, records)]
+    assert allowed == []

@@ -682,10 +682,17 @@ def can_land_action(worker: Worker, plan: ContextPlan) -> bool:
 def can_update_action(worker: Worker, action: PlanAction) -> bool:
     """Its owner, the owner's team manager, the case's team, or the delivering agency's staff:
     practitioners and managers. Never the IT administrator, whose role is not casework (the
-    step before a case may be closed is its actions being done)."""
+    step before a case may be closed is its actions being done), nor, but as its owner, an
+    independent reviewing service's staff (:func:`does_casework`): children's social care's
+    chairs do not record the work of every action their agency delivers (an action a chair
+    owned before that rule stays theirs until its lead gives it to someone else)."""
     if not worker.is_active or worker.role not in CASEWORK_ROLES:
         return False
-    if action.owner_id == worker.pk or worker.agency_id == action.agency_id:
+    if action.owner_id == worker.pk:
+        return True
+    if not does_casework(worker):
+        return False
+    if worker.agency_id == action.agency_id:
         return True
     owner = action.owner
     if (

@@ -121,9 +121,14 @@ def can_record_discussion(worker: Worker, meeting: PanelMeeting) -> bool:
     """An organiser, or a worker recorded as attending. The record of what a panel said is
     written by those who were there: a worker on the list who sent apologies or did not
     attend neither writes an item's discussion nor records a decision (the discussion and
-    decisions are recorded once the meeting is held, when attendance is known)."""
+    decisions are recorded once the meeting is held, when attendance is known). Not a
+    conference chair who attended a panel they do not chair (``policies.does_casework``): a
+    panel is casework, as a mapping meeting is, and they write nothing there but as its
+    chair (an organiser)."""
     return is_organiser(worker, meeting) or (
-        worker.is_active and _attendance(worker, meeting) == Attendance.ATTENDED
+        worker.is_active
+        and does_casework(worker)
+        and _attendance(worker, meeting) == Attendance.ATTENDED
     )
 
 

@@ -214,11 +214,12 @@ def can_change_association(
     (practitioners and managers; and administrators). Seeing one child
     is not enough: a police "presents risk" link to a peer the worker may not see is the
     police's knowledge, not theirs to undo. ``sees_both`` saves the sight check when the
-    caller already knows it.
+    caller already knows it. Not an independent reviewing service's staff
+    (:func:`does_casework`), who record nothing about a child, and so change nothing recorded.
     """
     if is_administrator(worker):
         return True
-    if not worker.is_active or worker.role not in CASEWORK_ROLES:
+    if not worker.is_active or worker.role not in CASEWORK_ROLES or not does_casework(worker):
         return False
     if not scopes.sees_case_records(worker):
         return False
