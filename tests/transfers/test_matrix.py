@@ -45,7 +45,7 @@ TRANSFER_TABLE = {
     "see":      " Y    Y    Y    -    -    -    -    -    -    Y    Y  ",
     "accept":   " -    -    -    -    -    -    -    -    -    -    Y  ",
     "decline":  " -    -    -    -    -    -    -    -    -    -    Y  ",
-    "withdraw": " Y    -    -    -    -    -    -    -    -    -    -  ",
+    "withdraw": " Y    -    Y    -    -    -    -    -    -    -    -  ",
 }
 # fmt: on
 

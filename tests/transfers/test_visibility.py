@@ -14,6 +14,7 @@ from django.urls import reverse
 from locus.access import policies
 from locus.access import transfers as rules
 from locus.access.models import Worker
+from locus.common.errors import NotPermitted
 from locus.notifications.models import Notification, NotificationKind
 from locus.people.models import Allocation
 from locus.transfers.models import Status, Transfer
@@ -82,21 +83,37 @@ def test_a_proposer_who_moved_agency_no_longer_reads_a_decided_transfer(world: W
     assert status == 404 and NOTE not in page
 
 
-def test_a_proposer_who_moved_agency_follows_their_waiting_proposal(world: World) -> None:
-    """Team A's manager proposed it, then moved to youth justice: while it waits the proposal
-    is still theirs to follow up or withdraw; withdrawn, it closes to them and they are sent
-    to the transfers waiting for them."""
-    mover = world.team_manager
+@pytest.mark.parametrize("by", ["team_manager", "social_worker"])
+def test_a_proposer_who_moved_away_neither_withdraws_nor_reads_it(world: World, by: str) -> None:
+    """Team A's manager (or the holding social worker) proposed it, then moved to youth
+    justice: the case is still team A's, so the proposal is no longer theirs to read or
+    withdraw (its page and its withdraw page are not found, and the service refuses);
+    team A's manager withdraws it instead."""
+    mover = world.persona(by)
     transfer = propose_to_b(world, by=mover)
     _move_to_youth_justice(world, mover)
-    assert not policies.can_view_person(mover, world.csc_child)  # the premise
+    assert not rules.can_withdraw_transfer(mover, transfer)
+    with nothing_written(Transfer), pytest.raises(NotPermitted):
+        transfer_withdraw(actor=mover, transfer=transfer, reason="Moved to youth justice")
     status, page = _page(mover, transfer)
-    assert status == 200 and NOTE in page
+    if by == "team_manager":  # the social worker still holds the child, and sees it so
+        assert status == 404 and NOTE not in page
+        assert world.csc_child.full_name not in _listed(client_for(mover), "my-work")
     client = client_for(mover)
     url = reverse("transfer-withdraw", args=[transfer.pk])
-    response = client.post(url, {"reason": "Moved to youth justice"})
-    assert response["Location"] == reverse("transfers")
-    assert _page(mover, transfer)[0] == 404
+    assert client.get(url).status_code == 404
+    with nothing_written(Transfer):
+        assert client.post(url, {"reason": "Moved to youth justice"}).status_code == 404
+    manager = (
+        world.team_manager
+        if by == "social_worker"
+        else manager_of(world, world.csc_team_a, "manager_a2")
+    )
+    assert rules.can_withdraw_transfer(manager, transfer)
+    response = client_for(manager).post(url, {"reason": "The proposer has left the team"})
+    assert response.status_code == 302
+    transfer.refresh_from_db()
+    assert (transfer.status, transfer.decided_by) == (Status.WITHDRAWN, manager)
 
 
 def test_whoever_sees_the_child_keeps_the_transfer_in_the_record(world: World) -> None:

@@ -12,12 +12,16 @@
   team's manager), never the transfer's proposer (separation of duties: people, not
   accounts, so nor another account with the proposer's email, ``context_cases.same_person``),
   never the administrator (they run the system, not cases).
-* **Withdraw**: the proposer, while it waits.
+* **Withdraw**, while it waits: the proposer while still in the team the case moves from
+  (the proposing team), or a manager of that team who sees the child in their own right.
+  A proposer who has moved to another team or agency no longer withdraws it (nor reads
+  it): the case is their old team's.
 * **See**: whoever sees the child in their own right sees the child's transfers (the
   handover note is part of the record, as a case note is). Besides them, and only while
-  a transfer waits: its proposer, and the managers of the receiving team, who read the
-  child's name and the handover note they need to decide, but not the child's record
-  (that opens to them once the case is allocated to their team). Once it is decided or
+  a transfer waits: its proposer (while still in the team the case moves from), and the
+  managers of the receiving team, who read the child's name and the handover note they
+  need to decide, but not the child's record (that opens to them once the case is
+  allocated to their team). Once it is decided or
   withdrawn, a receiving manager or a proposer who does not see the child (declined, a
   manager who joined later, a proposer who moved agency) no longer sees it: a decided
   transfer is part of the child's record, not a standing window on it.
@@ -181,8 +185,24 @@ def waiting_for(worker: Worker) -> QuerySet[Transfer]:
     return waiting.exclude(proposed_by__email__iexact=email) if email else waiting
 
 
+def _in_holding_team(worker: Worker, transfer: Transfer) -> bool:
+    """Whether ``worker`` is in the team the case moves from (the proposing team): the
+    team of the allocation it moves, which holds the case until the transfer is accepted."""
+    return worker.team_id is not None and worker.team_id == transfer.from_allocation.team_id
+
+
 def can_withdraw_transfer(worker: Worker, transfer: Transfer) -> bool:
-    return worker.is_active and transfer.proposed_by_id == worker.pk
+    """Withdraw: its proposer while still in the team the case moves from, or a manager of
+    that team seeing the child in their own right (the proposer gone or away, the team
+    still holds the case). A proposer who has moved to another team or agency no longer
+    acts on a case their old team holds."""
+    if not worker.is_active or not _in_holding_team(worker, transfer):
+        return False
+    if transfer.proposed_by_id == worker.pk:
+        return True
+    return _manages(worker, transfer.from_allocation.team_id) and policies.sees_lastingly(
+        worker, transfer.person
+    )
 
 
 def transfers_visible_to(worker: Worker) -> QuerySet[Transfer]:
@@ -193,7 +213,9 @@ def transfers_visible_to(worker: Worker) -> QuerySet[Transfer]:
     q = scopes.person_filter(worker, shared=False)
     if q is None:
         return Transfer.objects.all()
-    theirs = Q(proposed_by=worker)
+    # A proposer follows their proposal only while still in the team the case moves from:
+    # one who moved team or agency no longer reads the child's name and the note.
+    theirs = Q(proposed_by=worker, from_allocation__team_id=worker.team_id or 0)
     if worker.role == Role.MANAGER and worker.team_id is not None:
         theirs |= Q(to_team_id=worker.team_id)
     # The child's name and the handover note serve the decision: once it is taken they go
