@@ -25,7 +25,7 @@ from locus.access.models import Role, Worker
 from locus.access.services import worker_create
 from locus.casework import services
 from locus.casework.models import ContextCase, SignOffRequest
-from locus.common.errors import NotPermitted, ValidationFailed
+from locus.common.errors import InvalidTransition, NotPermitted, ValidationFailed
 from tests.casework.helpers import (
     CASEWORK_MODELS,
     add_action,
@@ -279,19 +279,36 @@ def test_the_manager_who_revised_the_threshold_does_not_sign_off_the_screening(
     assert not policies.screening_unsigned(case)
 
 
-def test_a_manager_who_revises_the_threshold_while_asked_passes_the_screening_on(
+def test_the_threshold_is_not_revised_while_its_screening_waits_for_sign_off(
     world: World,
 ) -> None:
+    """The manager asked to sign off the screening signs the level they were asked about: a
+    revision meanwhile (by the team, or by the manager asked) is refused, naming them, and
+    writes nothing; the page says so. Once they do not agree it, the level is revised and
+    the screening asked again, and a manager who revised it does not sign it off."""
     case = returned_screening(world)
     second = another_manager(world)
     services.screening_ask(actor=world.social_worker, case=case, manager=second)
+    for actor in (world.social_worker, second):
+        with (
+            nothing_written(*CASEWORK_MODELS),
+            pytest.raises(InvalidTransition, match=f"waiting for {second} to sign it off"),
+        ):
+            services.threshold_revise(
+                actor=actor, case=case, level=level("Level 2"), reason="Stays a context assessment"
+            )
+    posted = {"level": level("Level 2").pk, "reason": "Stays a context assessment"}
+    with nothing_written(*CASEWORK_MODELS):
+        page = client_for(world.social_worker).post(url("context-threshold", case.pk), posted)
+    assert f"waiting for {second} to sign it off" in page.content.decode()
+    assert refreshed(case).threshold_level == level("Complex")
+    services.screening_sign_off(
+        actor=second, case=case, approve=False, note="Level 2 on this evidence"
+    )
     services.threshold_revise(
         actor=second, case=case, level=level("Level 2"), reason="Stays a context assessment"
     )
-    with pytest.raises(NotPermitted):
-        services.screening_sign_off(actor=second, case=case, approve=True)
-    asked = SignOffRequest.objects.get(case=case, subject="screening", decided_at__isnull=True)
-    pass_on(second, asked, world.team_manager, "I revised the level myself")
+    services.screening_ask(actor=world.social_worker, case=case, manager=world.team_manager)
     services.screening_sign_off(actor=world.team_manager, case=case, approve=True)
     assert not policies.screening_unsigned(case)
 

@@ -530,9 +530,20 @@ def threshold_revise(
 
     The old level stays in the case's history. A Level 2 case is at a level that leads
     to assessment; a context found to need less is stepped down by closing the case.
+
+    Not while the screening decision waits for its sign-off: the manager would sign a level
+    other than the one they were asked about. If the level should change, they do not
+    agree it, and the team revises it and asks again (:func:`screening_ask`).
     """
     _work(actor, case)
+    _lock(case)
     _still_open(case, "its threshold cannot change")
+    _nothing_waiting_for_sign_off(
+        case,
+        "revising the threshold: if the level should change, they do not agree it, and you "
+        "revise it and ask again",
+        ApprovalSubject.SCREENING,
+    )
     problems = Problems()
     problems.check(level is not None and level.active, "level", "Choose the threshold level")
     if level is not None:
@@ -1688,15 +1699,20 @@ def _check_closure_evidence(
     }
 
 
-def _nothing_waiting_for_sign_off(case: ContextCase) -> None:
-    """A case is asked to close only when no other piece of it waits for a manager: the
-    closure would leave that request in their My work, on a case nobody may change."""
-    waiting = case.sign_offs.filter(decided_at__isnull=True).select_related("manager").first()
-    if waiting is not None:
-        what = ApprovalSubject(waiting.subject).label.lower()
+def _nothing_waiting_for_sign_off(
+    case: ContextCase, before: str, subject: ApprovalSubject | None = None
+) -> None:
+    """Refuse, naming the manager, while a sign-off of the case (of ``subject``, or of any
+    piece) waits for them: ``before`` is what the actor would do first, in words."""
+    waiting = case.sign_offs.filter(decided_at__isnull=True)
+    if subject is not None:
+        waiting = waiting.filter(subject=subject)
+    asked = waiting.select_related("manager").first()
+    if asked is not None:
+        what = ApprovalSubject(asked.subject).label.lower()
         raise InvalidTransition(
-            f"The case's {what} is waiting for {waiting.manager} to sign it off: ask them to "
-            "decide it (or pass it to another manager) before asking to close the case"
+            f"The case's {what} is waiting for {asked.manager} to sign it off: ask them to "
+            f"decide it (or pass it to another manager) before {before}"
         )
 
 
@@ -1717,7 +1733,9 @@ def closure_request(
     _work(actor, case)
     _lock(case)
     CASE_MACHINE.after(case.status, "request_closure")
-    _nothing_waiting_for_sign_off(case)
+    # The closure would leave a waiting request in the manager's My work, on a case nobody
+    # may change.
+    _nothing_waiting_for_sign_off(case, "asking to close the case")
     problems = Problems()
     problems.check(outcome in choice_values(ClosureOutcome), "outcome", "Choose the outcome")
     reason = _text(problems, "reason", reason, "Say why the case can close")
