@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from locus.access import outreach as rules
+from locus.access.models import Role
 from locus.audit.models import AccessEvent
 from locus.casework import services as casework
 from locus.casework.models import (
@@ -20,6 +22,7 @@ from locus.common.errors import NotPermitted, ValidationFailed
 from locus.common.services import today
 from locus.outreach import selectors, services
 from locus.outreach.models import Consent, HomeConsent
+from locus.places.services import context_create
 from tests.casework.helpers import (
     add_action,
     assess,
@@ -32,7 +35,7 @@ from tests.casework.helpers import (
     schedule,
     screen,
 )
-from tests.factories import World, changes_for, client_for, nothing_written
+from tests.factories import World, changes_for, client_for, make_worker, nothing_written
 
 
 def consent(world: World, **fields: Any) -> HomeConsent:
@@ -92,6 +95,30 @@ def test_a_refusal_or_consent_not_sought_needs_a_reason(world: World, answer: st
 def test_only_who_sees_the_home_and_holds_it_records_consent(world: World, name: str) -> None:
     with nothing_written(HomeConsent), pytest.raises(NotPermitted):
         consent(world, actor=world.persona(name))
+
+
+def test_a_partner_who_recorded_a_home_does_not_record_the_household_s_consent(
+    world: World,
+) -> None:
+    """A housing officer (a partner organisation's) who recorded a home sees it, but whether
+    the household agrees to protective work is the casework's to seek and record: the form
+    is not offered nor found, and the service refuses."""
+    housing = make_worker(
+        world.system, team=world.partner_team, role=Role.PRACTITIONER, username="housing"
+    )
+    home = context_create(actor=housing, kind="home", name="Flat 3, Rowan House")
+    assert rules.sees_household(housing, home)  # the premise: the recorder sees it
+    assert not rules.can_record_consent(housing, home)
+    with nothing_written(HomeConsent), pytest.raises(NotPermitted):
+        consent(world, actor=housing, home=home)
+    client = client_for(housing)
+    page = client.get(f"/outreach/homes/{home.pk}/")
+    assert page.status_code == 200 and f"/outreach/homes/{home.pk}/consent/" not in page.text
+    with nothing_written(HomeConsent):
+        answer = client.post(
+            f"/outreach/homes/{home.pk}/consent/", {"consent": "given", "on": "2026-01-05"}
+        )
+    assert answer.status_code == 404
 
 
 def test_consent_is_not_recorded_on_a_public_place(world: World) -> None:

@@ -19,7 +19,9 @@ protected homes").
 * **Naming young people met**: only those the recorder sees in their own right
   (``policies.can_name_people``); a viewer who may not see a child sees the count only.
 * **A home's consent**: seen by whoever sees the home; recorded by a practitioner or manager
-  who sees it and works its open case or belongs to its holding team.
+  who sees it and works its open case or belongs to its holding team, never of a partner
+  organisation (a housing officer who recorded the home) nor of an independent reviewing
+  service.
 """
 
 from __future__ import annotations
@@ -169,9 +171,14 @@ def sees_household(worker: Worker, context: Context) -> bool:
 
 def can_record_consent(worker: Worker, context: Context) -> bool:
     """Record the household's consent: a practitioner or manager who sees the home and
-    works its open case or belongs to its holding team."""
+    works its open case or belongs to its holding team; never a partner organisation's
+    staff (a housing officer who recorded the home sees it, but seeking and recording the
+    family's agreement to protective work is the casework's), nor an independent reviewing
+    service's (they chair and review, and do none of the casework)."""
     return (
         _writes(worker)
+        and owns_casework(worker)
+        and not is_partner(worker)
         and sees_household(worker, context)
         and (_works_open_case(worker, context) or in_holding_team(worker, context))
     )
