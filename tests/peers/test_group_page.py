@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from django.urls import reverse
 from locus.access.selectors import visible_person_ids
 from locus.incidents.models import InvolvementRole
 from locus.peers.maps import group_map
+from locus.peers.models import GroupMembership, GroupRole
 from locus.peers.selectors import group_detail
 from locus.people.services import allocation_create
 from locus.places.models import ContextKind
@@ -44,7 +46,7 @@ def test_group_map_members_roles_relationships_and_places(world: World) -> None:
     assert (nodes[y].label, nodes[y].href) == ("YY", "")
     assert f"p{world.team_child.pk}" not in nodes
     roles = {(e.source, e.label) for e in gmap.edges if e.kind == "member"}
-    assert roles == {(c, "Core member"), (y, "Peripheral")}
+    assert roles == {(c, "Core member"), (y, "")}  # a hidden member's role is not shown
     assert {(e.source, e.target, e.nature) for e in gmap.edges if e.kind == "association"} == {
         (c, y, "risk")
     }
@@ -96,9 +98,10 @@ def test_hidden_child_and_hidden_adult_members_read_the_same(world: World) -> No
     sw = world.social_worker
     assert not visible_person_ids(sw, {world.yjs_child.pk, world.adult.pk})
     html = client_for(sw).get(reverse("group", args=[world.group.pk])).content.decode()
-    # Each in the members table and among whom workers hold cases for.
-    assert html.count("YY (a person not shared with you)") == 2
-    assert html.count("AA (a person not shared with you)") == 2
+    # Among whom workers hold cases for (the members table counts them, below).
+    assert html.count("YY (a person not shared with you)") == 1
+    assert html.count("AA (a person not shared with you)") == 1
+    assert "And 2 people not shared with you." in html
     assert "child not shared" not in html
     members = client_for(sw).get(reverse("group-members", args=[world.group.pk]))
     assert "And 2 people not shared with you." in members.content.decode()
@@ -107,6 +110,34 @@ def test_hidden_child_and_hidden_adult_members_read_the_same(world: World) -> No
         "AA (a person not shared with you)",
         "YY (a person not shared with you)",
     ]
+
+
+def test_a_hidden_member_s_role_and_dates_are_not_shown(world: World) -> None:
+    """The social worker sees Ciara (core), not Yusuf (peripheral since 14 March 2025): the
+    group's page lists Ciara with her role and counts one person not shared with her, with
+    nothing of Yusuf's membership: not his role (in the table or on the map's link to the
+    group), not since when, not who recorded it, nor his place among the rows (the seen
+    first, by role; then the others)."""
+    since = dt.date(2025, 3, 14)
+    GroupMembership.objects.filter(group=world.group, person=world.yjs_child).update(
+        since=since, role=GroupRole.PERIPHERAL
+    )
+    join(world.system, world.group, world.adult)  # core: a role ahead of peripheral
+    sw = world.social_worker
+    response = client_for(sw).get(reverse("group", args=[world.group.pk]))
+    html = response.content.decode()
+    members = response.context["d"].members
+    assert [m.visible for m in members] == [True, False, False]
+    assert "Core member" in html and "Peripheral" not in html
+    assert "14 Mar 2025" not in html and "14 March 2025" not in html
+    assert "And 2 people not shared with you." in html
+    gmap = group_map(viewer=sw, detail=response.context["d"])
+    roles = {e.source: e.label for e in gmap.edges if e.kind == "member"}
+    assert roles == {
+        f"p{world.csc_child.pk}": "Core member",
+        f"p{world.yjs_child.pk}": "",
+        f"p{world.adult.pk}": "",
+    }
 
 
 def test_places_the_group_uses_come_only_through_members_the_viewer_sees(world: World) -> None:

@@ -87,7 +87,10 @@ def test_group_page_counts_roles_without_naming_hidden_members(world: World) -> 
         .content.decode()
     )
     assert "Yjschild" not in html
-    assert html.count("Not shared with you<") == 1  # who recorded the member: not shown
+    # Counted below the members table; nothing of the membership (role, since when, who
+    # recorded it) is shown: only the member she sees has a "recorded by".
+    assert "And 1 person not shared with you." in html
+    assert html.count("recorded by") == 1
 
 
 def test_home_page_does_not_reveal_residents_known_to_another_agency(world: World) -> None:

@@ -579,7 +579,10 @@ def group_map(*, viewer: Worker, detail: GroupDetail, expand: int | None = None)
             note="" if row.visible else NOT_SHARED,
         )
         nodes[node.key] = node
-        build.link(node.key, centre.key, "member", row.membership.get_role_display())
+        # A member the viewer may not see is on the map by initials, nothing more: not by
+        # their role in the group.
+        role = row.membership.get_role_display() if row.visible else ""
+        build.link(node.key, centre.key, "member", role)
     for place in detail.places:
         node = nodes.setdefault(f"c{place.pk}", _context_node(place))
         build.link(centre.key, node.key, "place", "uses")

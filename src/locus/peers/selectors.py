@@ -89,6 +89,10 @@ def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
         )
         for m in current
     ]
+    # The members the viewer sees in the order of their role in the group, then the others
+    # by no order of theirs: among the seen, a hidden member's place would tell their role
+    # (core before peripheral) and where their family name falls.
+    members.sort(key=lambda row: (not row.visible, 0 if row.visible else row.membership.pk))
     # The places the group uses and its incidents come through the members the viewer sees:
     # a hidden member's relationships and incidents are that child's record, and listing them
     # here would tie the group (and so the member) to them.
