@@ -138,6 +138,13 @@ def test_a_hidden_member_s_role_and_dates_are_not_shown(world: World) -> None:
         f"p{world.yjs_child.pk}": "",
         f"p{world.adult.pk}": "",
     }
+    # Nor through the API: the same members, in the same order, the hidden without either.
+    got = api_as(sw).ok(f"/groups/{world.group.pk}")["members"]
+    assert [(m["visible"], m["role"], m["since"]) for m in got] == [
+        (True, "core", START.isoformat()),
+        (False, "", None),
+        (False, "", None),
+    ]
 
 
 def test_places_the_group_uses_come_only_through_members_the_viewer_sees(world: World) -> None:

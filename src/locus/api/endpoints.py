@@ -432,8 +432,9 @@ def group_detail_read(request: HttpRequest, group_id: int) -> dict[str, Any]:
                 "label": m.label
                 if m.visible
                 else naming.unseen_label(m.membership.person, child=False),
-                "role": m.membership.role,
-                "since": m.membership.since,
+                # Nothing of a hidden member's membership: counted, as on the page.
+                "role": m.membership.role if m.visible else "",
+                "since": m.membership.since if m.visible else None,
             }
             for m in members
         ],
