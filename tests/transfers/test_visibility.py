@@ -20,7 +20,7 @@ from locus.people.models import Allocation
 from locus.transfers.models import Status, Transfer
 from locus.transfers.services import transfer_accept, transfer_decline, transfer_withdraw
 from tests.factories import World, client_for, nothing_written
-from tests.transfers.helpers import NOTE, manager_of, propose_to_b, with_manager_b
+from tests.transfers.helpers import NOTE, holding, manager_of, propose_to_b, with_manager_b
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +114,22 @@ def test_a_proposer_who_moved_away_neither_withdraws_nor_reads_it(world: World, 
     assert response.status_code == 302
     transfer.refresh_from_db()
     assert (transfer.status, transfer.decided_by) == (Status.WITHDRAWN, manager)
+
+
+def test_a_holder_who_moved_away_does_not_propose_moving_their_old_team_s_case(
+    world: World,
+) -> None:
+    """The social worker moved to youth justice and still holds the child's allocation in
+    team A (nobody has ended it yet): moving that case is for team A's manager now, not for
+    her; the child's page offers her no proposal and the form is not found."""
+    mover = world.social_worker
+    allocation = holding(world)
+    _move_to_youth_justice(world, mover)
+    assert policies.can_view_person(mover, world.csc_child)  # the premise: she still holds it
+    assert not rules.can_propose_transfer(mover, allocation)
+    url = reverse("transfer-propose", args=[world.csc_child.pk, allocation.pk])
+    assert client_for(mover).get(url).status_code == 404
+    assert rules.can_propose_transfer(world.team_manager, allocation)
 
 
 def test_whoever_sees_the_child_keeps_the_transfer_in_the_record(world: World) -> None:

@@ -4,10 +4,10 @@
   worker of their own team; an administrator to anyone in a team (``policies.can_allocate``)
   who holds cases: a practitioner or manager, not of a partner organisation nor of an
   independent reviewing service (:func:`holds_cases`).
-* **Propose**: the worker holding the case (the allocation it moves from), or a manager
-  of that worker's team, who sees the child in their own right. A case moves between
-  teams of the agency that holds it; handing it to another agency is a referral, not a
-  transfer. An administrator does not propose: it is casework.
+* **Propose**: the worker holding the case (the allocation it moves from) while still in
+  the allocation's team, or a manager of that team, who sees the child in their own right.
+  A case moves between teams of the agency that holds it; handing it to another agency is
+  a referral, not a transfer. An administrator does not propose: it is casework.
 * **Accept or decline**: a manager of the receiving team (for a move within a team, that
   team's manager), never the transfer's proposer (separation of duties: people, not
   accounts, so nor another account with the proposer's email, ``context_cases.same_person``),
@@ -42,6 +42,10 @@ from locus.people.models import Allocation, Person
 from locus.transfers.models import Status, Transfer
 
 
+def _in_team(worker: Worker, team_id: int | None) -> bool:
+    return worker.team_id is not None and worker.team_id == team_id
+
+
 def _manages(worker: Worker, team_id: int | None) -> bool:
     return (
         worker.is_active
@@ -64,9 +68,13 @@ def can_allocate_child(worker: Worker, person: Person, *, lasting: bool | None =
 def can_propose_transfer(
     worker: Worker, allocation: Allocation, *, lasting: bool | None = None
 ) -> bool:
-    """Propose moving the case held by ``allocation``: its worker or their team's manager,
-    seeing the child in their own right (``lasting``, when the caller has already asked)."""
+    """Propose moving the case held by ``allocation``: its worker while still in its team
+    (one who moved team or agency leaves the case to the team's manager) or that team's
+    manager, seeing the child in their own right (``lasting``, when the caller has already
+    asked)."""
     if not holds_cases(worker) or allocation.end is not None:
+        return False
+    if not _in_team(worker, allocation.team_id):
         return False
     if not (allocation.worker_id == worker.pk or _manages(worker, allocation.team_id)):
         return False
@@ -185,18 +193,13 @@ def waiting_for(worker: Worker) -> QuerySet[Transfer]:
     return waiting.exclude(proposed_by__email__iexact=email) if email else waiting
 
 
-def _in_holding_team(worker: Worker, transfer: Transfer) -> bool:
-    """Whether ``worker`` is in the team the case moves from (the proposing team): the
-    team of the allocation it moves, which holds the case until the transfer is accepted."""
-    return worker.team_id is not None and worker.team_id == transfer.from_allocation.team_id
-
-
 def can_withdraw_transfer(worker: Worker, transfer: Transfer) -> bool:
     """Withdraw: its proposer while still in the team the case moves from, or a manager of
     that team seeing the child in their own right (the proposer gone or away, the team
     still holds the case). A proposer who has moved to another team or agency no longer
     acts on a case their old team holds."""
-    if not worker.is_active or not _in_holding_team(worker, transfer):
+    # The team the case moves from (the proposing team) holds it until it is accepted.
+    if not worker.is_active or not _in_team(worker, transfer.from_allocation.team_id):
         return False
     if transfer.proposed_by_id == worker.pk:
         return True
