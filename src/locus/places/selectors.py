@@ -170,13 +170,15 @@ def _linked_people(context: Context) -> tuple[QuerySet[Person], str]:
             ).distinct(),
             heading,
         )
-    # A public place: those in its incidents, and the children a plan for it affects.
+    # A public place: those in its incidents, and the children a plan for it affects. Read
+    # through the involvements' own manager: a join from Person would keep a person taken out
+    # of an incident (named in error), listed or counted here as if still involved.
     on_a_plan = PlanChild.objects.filter(plan__case__context=context).values("person_id")
+    involved = Involvement.objects.filter(
+        incident__context=context, incident__restricted=False
+    ).values("person_id")
     return (
-        Person.objects.filter(
-            Q(involvements__incident__context=context, involvements__incident__restricted=False)
-            | Q(id__in=on_a_plan)
-        ).distinct(),
+        Person.objects.filter(Q(id__in=involved) | Q(id__in=on_a_plan)),
         "People involved in incidents here or on its plan",
     )
 
