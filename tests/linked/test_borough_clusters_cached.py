@@ -193,7 +193,7 @@ def test_no_parameter_reaches_another_cache_entry(pair: World, queued: list) -> 
     for bad in ("30:0:0:x", 0, 366, 30.0, True):
         with pytest.raises(ValueError, match="window_days"):
             cache_key(bad, False, False)  # type: ignore[arg-type]
-    assert cache_key(30, "yes", "") == "linked-borough:30:1:0"  # type: ignore[arg-type]
+    assert cache_key(30, "yes", "") == "linked-borough:2:30:1:0"  # type: ignore[arg-type]
 
 
 def test_the_page_reads_the_version_and_cache_in_few_queries(pair: World) -> None:

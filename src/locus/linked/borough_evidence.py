@@ -47,9 +47,11 @@ LOOK_BACK = 5_000  # recorded changes read to tell whether a result is stale
 # must not leave the pages on the slower path for ever).
 ASKED_SECONDS = 10 * 60
 
-STAMP_KEY = "linked-evidence:stamp"
-DATA_KEY = "linked-evidence:data"
-ASKED_KEY = "linked-evidence:asked"
+# The keys carry the version of the rules the evidence was loaded by: a release that changes
+# what links (homes and peer groups giving no co-presence, version 2) reads none loaded before.
+STAMP_KEY = "linked-evidence:2:stamp"
+DATA_KEY = "linked-evidence:2:data"
+ASKED_KEY = "linked-evidence:2:asked"
 
 
 def data_version() -> int:

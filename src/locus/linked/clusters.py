@@ -46,7 +46,10 @@ def cache_key(window_days: int, across_agencies: bool, with_weaker: bool) -> str
     parameter of a request can name any other entry."""
     if type(window_days) is not int or not 1 <= window_days <= MAX_WINDOW_DAYS:
         raise ValueError(f"window_days must be a whole number of days, not {window_days!r}")
-    return f"linked-borough:{window_days}:{int(bool(across_agencies))}:{int(bool(with_weaker))}"
+    # "2": the version of the evidence's rules (``borough_evidence.STAMP_KEY``'s), so clusters
+    # worked out before a release that changed what links are not read after it.
+    flags = f"{int(bool(across_agencies))}:{int(bool(with_weaker))}"
+    return f"linked-borough:2:{window_days}:{flags}"
 
 
 @dataclass(frozen=True)

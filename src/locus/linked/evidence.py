@@ -44,7 +44,7 @@ from locus.common.periods import held_on
 from locus.incidents.models import Incident, Involvement
 from locus.peers.models import Association
 from locus.people.models import Allocation
-from locus.places.models import ContextKind, CoPresenceMode, Enrolment
+from locus.places.models import RESTRICTED_KINDS, ContextKind, CoPresenceMode, Enrolment
 
 EPOCH = dt.date(1970, 1, 1)
 _ASSOCIATION_COLUMNS = ("id", "person_id", "other_id", "nature")
@@ -54,6 +54,12 @@ NO_PLACE_RULE = 2**31 - 1
 # child was is not known): no context has id 0. It gives no co-presence (a place index of its
 # own, as an excluded place's incident has), only shared-incident evidence.
 NO_PLACE_ID = 0
+
+# Kinds of place that put nobody at the same place as anyone (RULES.md, counts): a home or a
+# peer group points at particular children, and its page counts only the incidents its viewer
+# may see. Another child's incident there would link them to the viewer's child, telling of an
+# incident, and a child, the viewer may not see. Children in one incident there still share it.
+NO_CO_PRESENCE_KINDS = RESTRICTED_KINDS
 
 # One incident as loaded: id, place, day, local hour (-1 unless the place's rule is out of
 # hours), the place's kind, and the place's rule in force (mode and days, or None).
@@ -100,9 +106,10 @@ def _open_associations() -> Any:
 
 def _gives_co_presence(row: IncidentRow) -> bool:
     """Whether the rule at the incident's place lets it be at the same place as another:
-    not where the place is excluded, and only out of hours where the rule says so."""
+    not at a home or in a peer group (:data:`NO_CO_PRESENCE_KINDS`), not where the place is
+    excluded, and only out of hours where the rule says so."""
     mode, hour = row[5], row[3]
-    if row[1] == NO_PLACE_ID or mode == CoPresenceMode.EXCLUDE:
+    if row[1] == NO_PLACE_ID or row[4] in NO_CO_PRESENCE_KINDS or mode == CoPresenceMode.EXCLUDE:
         return False
     return mode != CoPresenceMode.OUT_OF_HOURS or bool(out_of_hours([hour])[0])
 
@@ -113,7 +120,10 @@ def _give_co_presence(incidents: Sequence[IncidentRow]) -> np.ndarray:
     excluded = np.array([mode == CoPresenceMode.EXCLUDE for mode in modes], dtype=bool)
     in_hours = np.array([mode == CoPresenceMode.OUT_OF_HOURS for mode in modes], dtype=bool)
     hours = np.array([row[3] for row in incidents], dtype=np.int64)
-    placed = np.array([row[1] != NO_PLACE_ID for row in incidents], dtype=bool)
+    placed = np.array(
+        [row[1] != NO_PLACE_ID and row[4] not in NO_CO_PRESENCE_KINDS for row in incidents],
+        dtype=bool,
+    )
     return placed & ~excluded & (~in_hours | out_of_hours(hours))
 
 
