@@ -14,6 +14,8 @@ from locus.incidents.models import Involvement, InvolvementRole
 from locus.incidents.services import involvement_remove
 from locus.places.models import Context
 from locus.places.selectors import context_detail
+from locus.places.selectors_map import MapFilters, borough_map
+from locus.places.services import context_update
 from tests.exports.conftest import download
 from tests.factories import World, client_for, make_incident
 from tests.places.test_places_pages import _sees_home_not_address, _withheld_home
@@ -92,3 +94,13 @@ def test_a_homes_incidents_are_counted_only_where_the_viewer_may_read_them(world
         [row] = [r for r in rows if r[0] == str(home.pk)]
         assert row[-1] == str(seen), worker
         assert re.search(rf"Family home of C\.C\..*?numeric\">{seen}</td>", page, re.S), worker
+
+
+def test_the_borough_map_counts_no_one_taken_out_of_an_incident_by_role(world: World) -> None:
+    context_update(actor=world.admin, context=world.park, postcode="E8 1EJ")
+    _removed_from_park(world, harmed=world.csc_child, removed=world.team_child)
+    present = MapFilters(window="all", role=InvolvementRole.PRESENT)
+    harmed = MapFilters(window="all", role=InvolvementRole.HARMED)
+    for worker in (world.social_worker, world.police_analyst):
+        assert borough_map(viewer=worker, filters=present).on_map == 0, worker
+        assert borough_map(viewer=worker, filters=harmed).on_map == 3, worker
