@@ -22,7 +22,7 @@ from locus.access import places as place_rules
 from locus.access.models import Role, Scope, Worker
 from locus.access.services import team_create
 from locus.casework import services as casework
-from locus.casework.models import PlanReview
+from locus.casework.models import ContextCase, PlanReview
 from locus.common import clock
 from locus.common.errors import NotPermitted
 from locus.documents.models import Document
@@ -144,19 +144,26 @@ def test_a_chair_calls_no_mapping_meeting_and_sets_up_no_panel(world: World, rol
     assert panel_rules.can_view_panel(chair, panel)
 
 
-def test_a_chair_writes_notes_only_on_the_case_whose_conference_they_chair(
-    world: World,
-) -> None:
+def chaired_case(world: World) -> tuple[Worker, Worker, ContextCase]:
+    """A chair, their manager (who chairs nothing), and an assessed case whose conference the
+    chair is to chair."""
     chair = chair_of(world, Role.PRACTITIONER)
     manager = make_worker(world.system, team=chair.team, role=Role.MANAGER, scope=Scope.TEAM)
-    chaired = assessed_case(world)
+    case = assessed_case(world)
     casework.conference_schedule(
         actor=world.social_worker,
-        conference=conference_of(chaired),
+        conference=conference_of(case),
         when=clock.now(),
         location="Hackney Service Centre, room 2",
         chair=chair,
     )
+    return chair, manager, case
+
+
+def test_a_chair_writes_notes_only_on_the_case_whose_conference_they_chair(
+    world: World,
+) -> None:
+    chair, manager, chaired = chaired_case(world)
     assert note_rules.can_write_note_on(chair, chaired)
     write(chair, chaired, summary="Conference moved to the afternoon")
     # The chairs' manager reads the case (its place is a public one) and writes nothing on it.
@@ -184,16 +191,7 @@ def test_a_chair_who_attended_a_mapping_meeting_agrees_no_intervention(world: Wo
 def test_a_chair_records_the_review_of_the_plan_their_conference_agreed(world: World) -> None:
     """Reviewing the plan agreed at a conference they chaired is a chair's own work, as
     recording the conference is; the chairs' manager, who chaired nothing here, reviews none."""
-    chair = chair_of(world, Role.PRACTITIONER)
-    manager = make_worker(world.system, team=chair.team, role=Role.MANAGER, scope=Scope.TEAM)
-    case = assessed_case(world)
-    casework.conference_schedule(
-        actor=world.social_worker,
-        conference=conference_of(case),
-        when=clock.now(),
-        location="Hackney Service Centre, room 2",
-        chair=chair,
-    )
+    chair, manager, case = chaired_case(world)
     case = cases.active(world, cases.plan_goal_action(world, cases.held(world, case)))
     assert (
         "Review the plan"
