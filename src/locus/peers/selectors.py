@@ -95,7 +95,10 @@ def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
     members.sort(key=lambda row: (not row.visible, 0 if row.visible else row.membership.pk))
     # The places the group uses and its incidents come through the members the viewer sees:
     # a hidden member's relationships and incidents are that child's record, and listing them
-    # here would tie the group (and so the member) to them.
+    # here would tie the group (and so the member) to them. The incidents are read through
+    # the involvements' own manager: a join from Incident would keep a member taken out of an
+    # incident (named in error), tying the group to it and to its place as if still involved.
+    involved = Involvement.objects.filter(person_id__in=visible).values("incident_id")
     place_ids = set(
         Association.contexts.through.objects.filter(
             Q(association__person_id__in=visible) | Q(association__other_id__in=visible)
@@ -105,7 +108,7 @@ def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
     )
     place_ids |= set(
         Incident.objects.filter(
-            restricted=False, involvements__person_id__in=visible, context__isnull=False
+            restricted=False, id__in=involved, context__isnull=False
         ).values_list("context_id", flat=True)
     )
     places = list(
@@ -122,9 +125,7 @@ def group_detail(*, viewer: Worker, group: Context) -> GroupDetail:
         ).values_list("role", flat=True)
     )
     labels = dict(InvolvementRole.choices)
-    incidents = list(
-        incidents_for(viewer=viewer).filter(involvements__person_id__in=visible).distinct()[:25]
-    )
+    incidents = list(incidents_for(viewer=viewer).filter(id__in=involved)[:25])
     all_allocations = list(
         Allocation.objects.current()
         .filter(person_id__in=member_ids)
