@@ -16,6 +16,8 @@ from django.urls import reverse
 
 from locus.access.fields import WITHHELD
 from locus.access.selectors import visible_person_ids
+from locus.common.services import today
+from locus.peers.maps import peer_map
 from locus.people.models import LegalStatus, Person
 from locus.people.services import allocation_create, episode_start
 from tests.api.conftest import api_as
@@ -164,3 +166,28 @@ def test_a_visible_persons_status_follows_the_field_table_on_the_map(world: Worl
     assert not any("[SC]" in n["data"]["label"] for n in police["nodes"])
     admin = map_json(client_for(world.admin).get(url).content.decode())
     assert any("[SC]" in n["data"]["label"] for n in admin["nodes"])
+
+
+def test_a_hidden_peer_in_the_childs_group_carries_no_role_on_the_childs_map(
+    world: World, hidden: list[Person]
+) -> None:
+    """On the child's own map, a peer she may not see links to the group they share with
+    nothing but that they are in it: the role in the group (peripheral) is that peer's
+    record, as on the group's own map. Her own child's role still shows."""
+    sw = world.social_worker
+    pmap = peer_map(viewer=sw, person=world.csc_child, as_at=today(), natures=["risk"])
+    roles = {(e.source, e.label) for e in pmap.edges if e.kind == "member"}
+    assert roles == {
+        (f"p{world.csc_child.pk}", "Core member"),
+        (f"p{world.yjs_child.pk}", ""),
+    }
+    html = client_for(sw).get(reverse("peer-map", args=[world.csc_child.pk])).content.decode()
+    data = map_json(html)
+    member_labels = [e["data"]["label"] for e in data["edges"] if "member" in e["classes"]]
+    assert sorted(member_labels) == ["", "Core member"]
+    assert "Peripheral" not in html
+    # Whoever sees the peer sees their role.
+    seen = peer_map(viewer=world.admin, person=world.csc_child, as_at=today(), natures=["risk"])
+    assert (f"p{world.yjs_child.pk}", "Peripheral") in {
+        (e.source, e.label) for e in seen.edges if e.kind == "member"
+    }

@@ -515,7 +515,11 @@ def peer_map(
             continue
         group_node = nodes.setdefault(f"c{group_id}", _context_node(members[0].group))
         for m in members:
-            build.link(_person_key(m.person_id), group_node.key, "member", m.get_role_display())
+            # A peer the viewer may not see carries only that they are in the group: their
+            # role in it is their record, as on the group's own map.
+            key = _person_key(m.person_id)
+            role = m.get_role_display() if nodes[key].visible else ""
+            build.link(key, group_node.key, "member", role)
 
     places_of: dict[int, list[MapNode]] = defaultdict(list)
     for t in through:
