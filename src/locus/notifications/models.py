@@ -29,6 +29,10 @@ class NotificationKind(models.TextChoices):
     # An administrator set the worker's password or reset their second factor: said at once,
     # with who and when, so that nobody signs in as a worker unknown to them.
     SIGN_IN_CHANGED = "sign_in_changed", "Your sign-in was changed"
+    # An account's sight needs a second person (access/provisioning.py): its confirmer is
+    # asked, and the administrator who asked is told of a refusal.
+    ACCESS_TO_CONFIRM = "access_to_confirm", "Access to confirm"
+    ACCESS_REFUSED = "access_refused", "Access refused"
 
 
 class Notification(models.Model):
