@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 
 from locus.access.models import Agency, Role, Scope, Team, Worker
 from locus.access.policies import same_person
+from locus.access.provisioning import widens_sight
 from locus.access.selectors import without_email
 from locus.access.services import (
     EMAIL_HELD,
@@ -23,6 +24,7 @@ from locus.access.services import (
     made_temporary,
     password_recorded,
     sessions_end,
+    worker_access_ask,
     worker_email_change,
 )
 from locus.api.services import (
@@ -82,6 +84,7 @@ def _end_tokens_of(request: HttpRequest, workers: QuerySet[Worker], note: str) -
 # The fields of a worker's and a team's record that change what the worker may see.
 _WORKER_SIGHT = {"role", "scope", "team"}
 _TEAM_SIGHT = {"agency", "independent"}
+_SIGHT_BEFORE = ("team", "role", "scope", "is_active")
 
 
 Page = TypeVar("Page", bound=HttpResponse)
@@ -165,6 +168,15 @@ class WithoutEmailFilter(admin.SimpleListFilter):
         return queryset
 
 
+_ACCESS_SHOWN = (
+    "access_awaiting_since",
+    "access_asked_by",
+    "access_decided_at",
+    "access_decided_by",
+    "access_refusal",
+)
+
+
 @admin.register(Worker)
 class WorkerAdmin(AuditedAdmin, UserAdmin):
     form = WorkerChangeForm
@@ -190,8 +202,10 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
         ("Locus", {"fields": ("team", "role", "scope", "job_title", "phone")}),
         ("Status", {"fields": ("is_active", "is_staff", "is_superuser")}),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
+        # A second person confirms what the admin site gives (access/provisioning.py).
+        ("Access confirmation", {"fields": _ACCESS_SHOWN}),
     )
-    readonly_fields = ("is_staff", "is_superuser", "last_login", "date_joined")
+    readonly_fields = ("is_staff", "is_superuser", "last_login", "date_joined", *_ACCESS_SHOWN)
     filter_horizontal = ()
 
     # What decides a worker's sight and duties. Nobody sets their own: an administrator
@@ -210,6 +224,9 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
         assert isinstance(obj, Worker)
         obj.is_staff = obj.is_superuser = obj.role == Role.ADMINISTRATOR and obj.scope == Scope.ALL
         email = obj.email
+        # What decided its sight before this save (None for a new account): a wider sight
+        # waits for a second person (access/provisioning.py).
+        before = Worker.objects.filter(pk=obj.pk).values(*_SIGHT_BEFORE).first() if change else None
         if change and "email" in form.changed_data:
             # The email is changed by its service, which tells the old address and the worker:
             # the form's other fields are saved with the one kept until then.
@@ -233,6 +250,8 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
             # in the sharing register) within the sight they had then: a promotion, a move
             # to another agency's team or to all-records scope must not widen it unseen.
             tokens_end(actor=_actor(request), worker=obj, note=SIGHT_CHANGED)
+        if widens_sight(before, obj):
+            worker_access_ask(actor=_actor(request), worker=obj)
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

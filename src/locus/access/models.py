@@ -93,9 +93,35 @@ class Worker(AbstractUser):
         editable=False,
         help_text="An administrator set the password: the worker chooses their own next.",
     )
+    # Separation of duties (access/provisioning.py): an account an administrator made on the
+    # admin site, or whose sight they widened, sees no case records until a second person
+    # confirms it (a manager of its team; another administrator for an account without one).
+    # Empty for an account confirmed, or never asked about (the command line's, the demo's).
+    access_awaiting_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Sees no case records from then until a second person confirms its access.",
+    )
+    access_asked_by = optional_fk(
+        "access.Worker", help_text="The administrator whose change is waiting to be confirmed."
+    )
+    access_decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    access_decided_by = optional_fk(
+        "access.Worker", help_text="Who last confirmed or refused this account's access."
+    )
+    access_refusal = models.TextField(
+        blank=True, editable=False, help_text="Why its access was refused (empty if it was not)."
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(access_decided_by=models.F("id")),
+                name="worker_access_not_decided_by_itself",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

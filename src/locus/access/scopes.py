@@ -182,8 +182,11 @@ def _break_glass(worker: Worker) -> Q:
 
 
 def sees_case_records(worker: Worker) -> bool:
+    """Whether ``worker`` sees any case records at all: not an account whose access waits for
+    a second person to confirm it (``access/provisioning.py``)."""
     return (
         worker.is_active
+        and worker.access_awaiting_since is None
         and worker.role != Role.AUDITOR
         and worker.scope != Scope.NONE
         and (worker.scope == Scope.ALL or worker.team_id is not None)

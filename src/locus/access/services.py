@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from locus.access import break_glass, scopes
+from locus.access import break_glass, provisioning, scopes
 from locus.access.models import (
     SYSTEM_USERNAME,
     Agency,
@@ -30,12 +30,12 @@ from locus.access.models import (
 )
 from locus.access.policies import can_manage_workers
 from locus.audit.models import AccessAction, AccessEvent, ChangeAction
-from locus.audit.services import record_access, record_change, snapshot
+from locus.audit.services import record_access, record_change, record_type_of, snapshot
 from locus.common import clock
 from locus.common.ids import as_id
 from locus.common.modelkit import choice_values
 from locus.common.services import Problems, create_audited, lock, permitted, require
-from locus.notifications.models import NotificationKind
+from locus.notifications.models import Notification, NotificationKind
 from locus.notifications.services import forget, notify, work_email_changed
 from locus.people.models import Person
 
@@ -350,6 +350,88 @@ def sessions_end(*, worker: Worker) -> int:
     for key in ended:
         store(session_key=key).delete()
     return len(ended)
+
+
+# --- Confirming an account's access (access/provisioning.py) --------------------------------
+
+_ACCESS_FIELDS = [
+    "access_awaiting_since",
+    "access_asked_by",
+    "access_decided_at",
+    "access_decided_by",
+    "access_refusal",
+]
+
+
+def _access_set(actor: Worker, worker: Worker, **fields: Any) -> None:
+    """Set ``worker``'s access confirmation (``fields``, the others cleared), in the change
+    trail under ``actor``. The confirmers' requests of the last ask then go (a decided or a
+    newer ask is theirs no more), each removal in the trail too."""
+    before = _worker_fields(worker)
+    cleared = {"access_decided_at": None, "access_decided_by": None, "access_refusal": ""}
+    for name, value in {**cleared, **fields}.items():
+        setattr(worker, name, value)
+    worker.save(update_fields=_ACCESS_FIELDS)
+    after = _worker_fields(worker)
+    record_change(actor=actor, action=ChangeAction.UPDATE, obj=worker, before=before, after=after)
+    asked = Notification.objects.filter(
+        kind=NotificationKind.ACCESS_TO_CONFIRM, record_type=record_type_of(worker)
+    ).filter(record_id=worker.pk)
+    for recipient in Worker.objects.filter(notifications__in=asked).distinct().order_by("pk"):
+        forget(actor=actor, record=worker, recipient=recipient)
+
+
+def _access_told(recipient: Worker, kind: str, actor: Worker, worker: Worker, text: str) -> None:
+    """Tell ``recipient`` in Locus: a confirmer, with the page that decides; the administrator
+    who asked, with the worker's record on the admin site."""
+    page = "access-confirm" if kind == NotificationKind.ACCESS_TO_CONFIRM else None
+    url = reverse(page or "admin:access_worker_change", args=[worker.pk])
+    notify(recipient, kind, actor=actor, about=worker, url=url, text=text)
+
+
+def _decided_by(actor: Worker) -> dict[str, Any]:
+    return {"access_decided_at": clock.now(), "access_decided_by": actor}
+
+
+@transaction.atomic
+def worker_access_ask(*, actor: Worker, worker: Worker) -> Worker:
+    """After the admin site made ``worker``, or widened its sight (``provisioning.widens_sight``):
+    it sees no case records until a second person confirms it, and each who may is asked."""
+    permitted(can_manage_workers, actor)
+    lock(worker)
+    _access_set(actor, worker, access_awaiting_since=clock.now(), access_asked_by=actor)
+    text = f"Confirm or refuse the access {actor} gave {worker}"
+    for confirmer in provisioning.confirmers_of(worker):
+        _access_told(confirmer, NotificationKind.ACCESS_TO_CONFIRM, actor, worker, text)
+    return worker
+
+
+@transaction.atomic
+def worker_access_confirm(*, actor: Worker, worker: Worker) -> Worker:
+    """A second person confirms ``worker``'s waiting access: it sees what its role, scope
+    and team give from now on. Who and when stay on its record."""
+    lock(worker)
+    permitted(provisioning.may_decide, actor, worker)
+    _access_set(actor, worker, access_awaiting_since=None, **_decided_by(actor))
+    return worker
+
+
+@transaction.atomic
+def worker_access_refuse(*, actor: Worker, worker: Worker, reason: str) -> Worker:
+    """A second person refuses ``worker``'s waiting access, saying why: it goes on seeing
+    nothing, and the administrator who asked is told."""
+    lock(worker)
+    permitted(provisioning.may_decide, actor, worker)
+    reason = reason.strip()
+    problems = Problems()
+    problems.check(bool(reason), "reason", "Say why you refuse this access")
+    problems.raise_if_any()
+    asker = worker.access_asked_by
+    _access_set(actor, worker, access_refusal=reason, **_decided_by(actor))
+    if asker is not None:
+        text = f"{actor} refused the access you gave {worker}"
+        _access_told(asker, NotificationKind.ACCESS_REFUSED, actor, worker, text)
+    return worker
 
 
 # --- Break-glass ----------------------------------------------------------------------------

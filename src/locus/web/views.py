@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from locus.access import break_glass, policies
+from locus.access import break_glass, policies, provisioning
 from locus.access.fields import columns_seen
 from locus.access.menu import menu_for
 from locus.access.signin import SignInForm
@@ -38,6 +38,10 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 def dashboard(request: AuthedRequest) -> HttpResponse:
+    if provisioning.awaiting(request.user):
+        # Sees no case records until a second person confirms its access: says who may.
+        waiting = provisioning.waiting_message(request.user)
+        return render(request, "access/access_waiting.html", {"waiting": waiting})
     if navigation.home_lists_work(menu_for(request.user)):
         return _work_home(request)
     caseload = with_fields(request.user, caseload_for(viewer=request.user), seen=True)

@@ -1,0 +1,120 @@
+"""An account's sight needs a second person: the IT administrator alone opens nobody's records.
+
+An administrator on the admin site could otherwise make an account with an email they hold,
+in any team, with any role and scope, set its password and sign in as it; or move a dormant
+account into another team, or widen its sight. So an account the admin site makes, or whose
+team, role or scope it changes (widening its sight) or which it makes active again, waits:
+it signs in, but sees no case records (``scopes.sees_case_records``) and has no
+administrator's powers (``scopes.is_administrator``) until a second person confirms it
+(``access.services.worker_access_confirm``), or refuses it with a reason, in Locus.
+
+That person is a team manager of the account's team, or another administrator for an
+account without a team (an administrator, an auditor): never the administrator who made
+the change, nor the account itself, nor another account of either's person (the same work
+email, ``policies.same_person``), nor anyone whose own access is waiting. The command line
+(``locus createadmin``), the demo and changes that narrow sight need no one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from locus.access.context_cases import accounts_of
+from locus.access.models import SYSTEM_USERNAME, Role, Scope, Worker
+from locus.access.policies import same_person
+from locus.access.scopes import is_administrator
+
+# From the narrowest sight to the widest: a change down this list needs no one.
+_SCOPE_ORDER = [Scope.NONE, Scope.OWN, Scope.TEAM, Scope.AGENCY, Scope.ALL]
+
+
+def awaiting(worker: Worker) -> bool:
+    """The account sees nothing until its access is confirmed (refused stays so)."""
+    return worker.access_awaiting_since is not None
+
+
+def widens_sight(before: dict[str, Any] | None, worker: Worker) -> bool:
+    """Whether the admin site's save of ``worker`` (its fields ``before``, ``None`` for a new
+    account) needs a second person: a new account, another team (and so perhaps another
+    agency), another role, a wider scope, or an account made active again. A narrower scope
+    or a deactivation needs no one."""
+    if before is None:
+        return True
+    wider = _SCOPE_ORDER.index(Scope(worker.scope)) > _SCOPE_ORDER.index(Scope(before["scope"]))
+    return (
+        worker.team_id != before["team"]
+        or worker.role != before["role"]
+        or wider
+        or (worker.is_active and not before["is_active"])
+    )
+
+
+def _not_awaiting() -> Q:
+    return Q(is_active=True, access_awaiting_since__isnull=True)
+
+
+def confirmers_of(worker: Worker) -> QuerySet[Worker]:
+    """Who may confirm or refuse ``worker``'s waiting access (:func:`may_decide`), by name."""
+    if not awaiting(worker) or worker.access_decided_at is not None:
+        return Worker.objects.none()
+    if worker.team_id is not None:
+        who = Q(role=Role.MANAGER, team_id=worker.team_id)
+    else:
+        who = Q(role=Role.ADMINISTRATOR, scope=Scope.ALL)
+    too_close = accounts_of(worker)
+    if worker.access_asked_by is not None:
+        too_close |= accounts_of(worker.access_asked_by)
+    return (
+        Worker.objects.filter(who & _not_awaiting())
+        .exclude(pk__in=too_close)
+        .exclude(username=SYSTEM_USERNAME)
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def may_decide(confirmer: Worker, worker: Worker) -> bool:
+    """Whether ``confirmer`` may confirm or refuse ``worker``'s waiting access (no query)."""
+    if not awaiting(worker) or worker.access_decided_at is not None:
+        return False
+    if not confirmer.is_active or awaiting(confirmer) or same_person(confirmer, worker):
+        return False
+    asker = worker.access_asked_by
+    if asker is not None and same_person(confirmer, asker):
+        return False
+    if worker.team_id is not None:
+        return confirmer.role == Role.MANAGER and confirmer.team_id == worker.team_id
+    return is_administrator(confirmer) and confirmer.username != SYSTEM_USERNAME
+
+
+def access_to_decide(viewer: Worker, worker_id: int) -> Worker:
+    """The account whose waiting access ``viewer`` may confirm or refuse, or 404."""
+    worker = (
+        Worker.objects.select_related("team__agency", "access_asked_by")
+        .filter(pk=worker_id)
+        .first()
+    )
+    if worker is None or not may_decide(viewer, worker):
+        raise Http404("Not found")
+    return worker
+
+
+def waiting_message(worker: Worker) -> str:
+    """What a waiting account is told on its pages, in plain words."""
+    if worker.access_decided_at is not None:
+        return (
+            f"Your access was refused by {worker.access_decided_by} "
+            f"(\u201c{worker.access_refusal}\u201d). Ask your administrator."
+        )
+    first = confirmers_of(worker).first()
+    if worker.team is not None:
+        others = f"a manager of {worker.team.name}"
+        if first is not None:
+            others = f"{first} or another manager of {worker.team.name}"
+    else:
+        others = "another administrator"
+        if first is not None:
+            others = f"{first} or another administrator"
+    return f"Your access is waiting for {others} to confirm it."
