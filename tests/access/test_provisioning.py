@@ -196,3 +196,23 @@ def test_the_command_line_and_factories_make_accounts_already_confirmed(world: W
     factories) needs nobody; nor did any account made before the rule."""
     assert not Worker.objects.exclude(access_awaiting_since=None).exists()
     assert scopes.sees_case_records(world.social_worker)
+
+
+def test_an_administrator_account_waiting_for_confirmation_has_no_administrators_powers(
+    world: World,
+) -> None:
+    """Made by one administrator, an administrator's account opens neither the admin site
+    nor any of its services until another administrator confirms it: else it would make
+    and confirm accounts of its own, as the second person of the first one's change."""
+    new_admin = _admin_makes(world, "new.admin", team="", role=Role.ADMINISTRATOR, scope="all")
+    site = client_for(new_admin)
+    assert site.get("/admin/").status_code != 200
+    assert site.get("/admin/access/worker/").status_code != 200
+    with pytest.raises(NotPermitted):
+        make_worker(new_admin, team=world.csc_team_a, role=Role.PRACTITIONER)
+    # Nor, not being an administrator yet, does it confirm another waiting account.
+    third = _admin_makes(world, "third.admin", team="", role=Role.ADMINISTRATOR, scope="all")
+    assert _page(new_admin, third) == 404
+    other = make_worker(system_worker(), team=None, role=Role.ADMINISTRATOR, username="other")
+    worker_access_confirm(actor=other, worker=new_admin)
+    assert client_for(Worker.objects.get(pk=new_admin.pk)).get("/admin/").status_code == 200

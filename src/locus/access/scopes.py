@@ -316,8 +316,13 @@ def is_administrator(worker: Worker) -> bool:
     """An active administrator at scope all: the one worker whom sight of everyone gives
     every record. Anyone else an administrator gives scope all sees every person, as far as
     their role's rules go. (Here rather than in ``policies``, which imports this module and
-    re-exports it.)"""
-    return worker.is_active and worker.role == Role.ADMINISTRATOR and worker.scope == Scope.ALL
+    re-exports it.) Not while its access waits to be confirmed (``access/provisioning.py``)."""
+    return (
+        worker.is_active
+        and worker.role == Role.ADMINISTRATOR
+        and worker.scope == Scope.ALL
+        and worker.access_awaiting_since is None
+    )
 
 
 def _restricted_kept(worker: Worker) -> Q:
