@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from locus.access import scopes
-from locus.access.models import Role, Scope, Worker
+from locus.access import break_glass, retention, scopes, sharing
+from locus.access.models import BreakGlass, Role, Scope, Worker
 from locus.access.services import (
     system_worker,
     worker_access_confirm,
@@ -22,7 +22,7 @@ from locus.audit.models import ChangeEvent
 from locus.common.errors import NotPermitted
 from locus.notifications.models import Notification, NotificationKind
 from tests.access.test_admin import ADD, _change_form
-from tests.factories import World, changes_for, client_for, make_worker
+from tests.factories import World, changes_for, client_for, make_worker, open_in_emergency
 
 
 def _admin_saves(admin: Client, worker: Worker, **changes: object) -> Worker:
@@ -216,3 +216,31 @@ def test_an_administrator_account_waiting_for_confirmation_has_no_administrators
     other = make_worker(system_worker(), team=None, role=Role.ADMINISTRATOR, username="other")
     worker_access_confirm(actor=other, worker=new_admin)
     assert client_for(Worker.objects.get(pk=new_admin.pk)).get("/admin/").status_code == 200
+
+
+def test_an_auditor_or_manager_waiting_for_confirmation_has_none_of_the_roles_readings(
+    world: World,
+) -> None:
+    """An auditor's account made on the admin site reads no emergency access, sharing
+    register or retention until another administrator confirms it; a manager moved into a
+    team reviews none of its emergency access until that team's manager confirms it."""
+    auditor = _admin_makes(world, "new.auditor", team="", role=Role.AUDITOR, scope="none")
+    readings = (
+        break_glass.can_read_all_uses,
+        sharing.reads_every_share,
+        retention.can_read_retention,
+    )
+    assert [read(auditor) for read in readings] == [False, False, False]
+    other = make_worker(system_worker(), team=None, role=Role.ADMINISTRATOR, username="other")
+    worker_access_confirm(actor=other, worker=auditor)
+    auditor = Worker.objects.get(pk=auditor.pk)
+    assert [read(auditor) for read in readings] == [True, True, True]
+
+    open_in_emergency(world.social_worker, world.other_child)
+    use = BreakGlass.objects.get(worker=world.social_worker)
+    moved = _admin_saves(client_for(world.admin), world.yjs_worker, team=world.csc_team_a.pk)
+    moved = _admin_saves(client_for(world.admin), moved, role=Role.MANAGER)
+    assert not break_glass.can_review(moved, use)
+    assert moved not in break_glass.reviewers_of(use)
+    worker_access_confirm(actor=world.team_manager, worker=moved)
+    assert break_glass.can_review(Worker.objects.get(pk=moved.pk), use)

@@ -97,6 +97,7 @@ def can_review(reviewer: Worker, use: BreakGlass) -> bool:
     worker (by any account of theirs); not an administrator's IT role."""
     return (
         reviewer.is_active
+        and reviewer.access_awaiting_since is None  # access confirmed (access/provisioning.py)
         and reviewer.role == Role.MANAGER
         and reviewer.team_id is not None
         and reviewer.team_id == use.team_id
@@ -105,8 +106,13 @@ def can_review(reviewer: Worker, use: BreakGlass) -> bool:
 
 
 def can_read_all_uses(worker: Worker) -> bool:
-    """Auditors read every use, as they read the trail; administrators too, without reviewing."""
-    return worker.is_active and worker.role in (Role.AUDITOR, Role.ADMINISTRATOR)
+    """Auditors read every use, as they read the trail; administrators too, without reviewing.
+    Not while the account's access waits to be confirmed (``access/provisioning.py``)."""
+    return (
+        worker.is_active
+        and worker.access_awaiting_since is None
+        and worker.role in (Role.AUDITOR, Role.ADMINISTRATOR)
+    )
 
 
 def uses_visible_to(viewer: Worker) -> QuerySet[BreakGlass]:
@@ -147,7 +153,9 @@ def reviewers_of(use: BreakGlass) -> list[Worker]:
     opened in."""
     if use.team_id is None:
         return []
-    managers = Worker.objects.filter(team_id=use.team_id, role=Role.MANAGER, is_active=True)
+    managers = Worker.objects.filter(
+        team_id=use.team_id, role=Role.MANAGER, is_active=True, access_awaiting_since=None
+    )
     return [m for m in managers if not same_person(m, use.worker)]
 
 

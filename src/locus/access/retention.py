@@ -40,7 +40,8 @@ def can_manage_retention(worker: Worker) -> bool:
 
 def can_read_retention(worker: Worker) -> bool:
     """Read the rules, the holds and the past runs."""
-    return is_administrator(worker) or (worker.is_active and worker.role == Role.AUDITOR)
+    confirmed = worker.is_active and worker.access_awaiting_since is None  # access/provisioning
+    return is_administrator(worker) or (confirmed and worker.role == Role.AUDITOR)
 
 
 def can_hold(worker: Worker) -> bool:

@@ -22,7 +22,12 @@ from locus.access.models import Role, Worker
 
 
 def reads_every_share(worker: Worker) -> bool:
-    return worker.is_active and worker.role in (Role.AUDITOR, Role.ADMINISTRATOR)
+    """Auditors and administrators, once their access is confirmed (``access/provisioning``)."""
+    return (
+        worker.is_active
+        and worker.access_awaiting_since is None
+        and worker.role in (Role.AUDITOR, Role.ADMINISTRATOR)
+    )
 
 
 def can_read_register(worker: Worker) -> bool:
