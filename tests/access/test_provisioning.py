@@ -244,3 +244,13 @@ def test_an_auditor_or_manager_waiting_for_confirmation_has_none_of_the_roles_re
     assert moved not in break_glass.reviewers_of(use)
     worker_access_confirm(actor=world.team_manager, worker=moved)
     assert break_glass.can_review(Worker.objects.get(pk=moved.pk), use)
+
+
+def test_an_auditor_waiting_for_confirmation_does_not_read_the_audit_trail(world: World) -> None:
+    """The trail names the children each worker read: an auditor's account an administrator
+    made reads it only once another administrator confirms it."""
+    auditor = _admin_makes(world, "new.auditor", team="", role=Role.AUDITOR, scope="none")
+    assert client_for(auditor).get("/audit/").status_code == 404
+    other = make_worker(system_worker(), team=None, role=Role.ADMINISTRATOR, username="other")
+    worker_access_confirm(actor=other, worker=auditor)
+    assert client_for(Worker.objects.get(pk=auditor.pk)).get("/audit/").status_code == 200

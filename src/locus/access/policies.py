@@ -339,8 +339,13 @@ def can_manage_roll(worker: Worker, school: Context) -> bool:
 
 
 def can_view_audit(worker: Worker) -> bool:
-    """Auditors and administrators read the trail; nobody edits it."""
-    return worker.is_active and worker.role in (Role.AUDITOR, Role.ADMINISTRATOR)
+    """Auditors and administrators read the trail; nobody edits it. Not while the account's
+    access waits to be confirmed (``access/provisioning.py``)."""
+    return (
+        worker.is_active
+        and worker.access_awaiting_since is None
+        and worker.role in (Role.AUDITOR, Role.ADMINISTRATOR)
+    )
 
 
 def can_read_audit_values(worker: Worker) -> bool:
