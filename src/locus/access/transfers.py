@@ -119,7 +119,7 @@ def why_holds_no_cases(worker: Worker) -> str:
     if worker.role not in policies.CASEWORK_ROLES:
         return "The worker does not hold cases: only a practitioner or manager does"
     # The two halves of ``scopes.in_team_given_no_child``, each with its own reason.
-    if scopes.in_independent_service(worker):
+    if not policies.does_casework(worker):
         return (
             "The worker does not hold cases: an independent reviewing service's staff chair "
             "and review, and hold none"
