@@ -295,11 +295,13 @@ def decisions_offered(
     one is not offered it because it is their own work (they recorded it, or wrote what a
     dispute says is wrong); anyone else is simply not offered them. Everything but whose
     work it is: an active manager seeing the person in their own right (and a dispute's
-    item: one who may not read it cannot judge it), while it is open. The same few queries
-    for one item or many."""
+    item: one who may not read it cannot judge it), while it is open, who does casework
+    (``policies.does_casework``: a chairs' manager records a challenge, as challenge is an
+    independent reviewer's job, but deciding one is the record-owning side's casework).
+    The same few queries for one item or many."""
     if any(x.person_id != person.pk for x in items):
         raise ValueError("decisions_offered reads the challenges of one person")
-    manager = worker.is_active and worker.role == Role.MANAGER
+    manager = worker.is_active and worker.role == Role.MANAGER and policies.does_casework(worker)
     waiting: list[Dispute | Objection] = [x for x in items if _is_open(x)] if manager else []
     if not waiting or not policies.sees_lastingly(worker, person):
         return set(), {}
