@@ -165,7 +165,11 @@ def conference_of(case: ContextCase) -> ContextConference:
 
 
 def schedule(
-    world: World, conference: ContextConference, *, when: dt.datetime | None = None
+    world: World,
+    conference: ContextConference,
+    *,
+    when: dt.datetime | None = None,
+    chair: Worker | None = None,
 ) -> ContextConference:
     """Set for now unless ``when`` says otherwise: after the assessment's approval (which
     called the conference), and recordable at once."""
@@ -175,7 +179,7 @@ def schedule(
         when=when or clock.now(),
         location="Hackney Service Centre, room 2",
         # Independent of the case: not its lead or assessor (social_worker) or their manager.
-        chair=world.other_social_worker,
+        chair=chair or world.other_social_worker,
     )
 
 

@@ -603,9 +603,14 @@ class ReviewForm(GovukForm):
     summary = text_field("Summary", "Summarise the review")
     decision = radios("Decision", "Choose the review's decision", ReviewDecision.choices)
 
-    def __init__(self, *args: Any, goals: Sequence[PlanGoal], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, goals: Sequence[PlanGoal], asks_to_close: bool, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.goals = list(goals)
+        # Whether the reviewer asks to close the case when the review decides to (the case's
+        # team); its conference's chair does not, and goes back to the plan.
+        self.asks_to_close = asks_to_close
         progress = goal_fields(
             self.goals, "Progress", "Record progress on the goal: {}", "progress", required=True
         )

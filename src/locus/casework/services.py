@@ -1555,7 +1555,8 @@ def review_record(
     """Record a review: progress against each open goal and the decision.
 
     Continue: the next review is due within 12 weeks. Step down or close: the
-    team then asks to close the case (``closure_request``).
+    team then asks to close the case (``closure_request``); when the conference's chair
+    recorded the review, the team is told to (:func:`_ask_team_to_close`).
     """
     plan = review.plan
     case = plan.case
@@ -1620,7 +1621,31 @@ def review_record(
     # outcome, which a review alone does not show.
     if decision == ReviewDecision.CONTINUE:
         create_audited(actor, PlanReview, plan=plan, due_on=deadlines.review_due(held_on))
+    elif not policies.can_work_case(actor, case):
+        _ask_team_to_close(actor, case, review)
     return review
+
+
+def _ask_team_to_close(actor: Worker, case: ContextCase, review: PlanReview) -> None:
+    """A review its conference's chair recorded decided to close the case or step it down,
+    and only the case's team asks to close it: its lead is told, or, when the lead can no
+    longer work the case (gone, or moved on), the team's managers who can."""
+    lead = case.lead
+    if lead.is_active and policies.can_work_case(lead, case):
+        told = [lead]
+    else:
+        told = [m for m in selectors.team_managers(case) if policies.can_work_case(m, case)]
+    decided = "step the case down" if review.decision == ReviewDecision.STEP_DOWN else "close it"
+    for worker in told:
+        notify(
+            worker,
+            NotificationKind.ACTION_ASSIGNED,
+            actor=actor,
+            about=review,
+            url=selectors.case_url(case.pk, "closure/"),
+            text=f"The conference chair's review of a context plan decided to {decided}: "
+            "ask to close the case",
+        )
 
 
 # --- Closure ---------------------------------------------------------------------------------

@@ -644,11 +644,24 @@ def _record_review(actor: Worker, due: tuple[Any, Any], form: ReviewForm) -> Any
     )
 
 
+def _closes(form: ReviewForm) -> bool:
+    return form.cleaned_data["decision"] != ReviewDecision.CONTINUE
+
+
 def _after_review(form: ReviewForm) -> str:
-    # A review that decided to close or step down goes on to the closure request.
-    if form.cleaned_data["decision"] != ReviewDecision.CONTINUE:
-        return "context-closure"
-    return "context-plan"
+    # A review that decided to close or step down goes on to the closure request, for the
+    # case's team, who ask for it; its conference's chair goes back to the plan.
+    return "context-closure" if _closes(form) and form.asks_to_close else "context-plan"
+
+
+def _reviewed(form: ReviewForm) -> str:
+    if _closes(form) and not form.asks_to_close:
+        # The service told the case's team to ask for it (services._ask_team_to_close).
+        return (
+            "Review recorded. Only the case's team can ask to close the case: they have been "
+            "told to ask for it"
+        )
+    return "Review recorded"
 
 
 def _closure_evidence(case: ContextCase) -> str:
@@ -768,8 +781,11 @@ def _submit_plan(actor: Worker, case: ContextCase, form: ManagerForm) -> Any:
 
 
 def _review_form(request: AuthedRequest, due: tuple[Any, Any]) -> ReviewForm:
-    _review, goals = due
-    return ReviewForm(posted(request), goals=goals, initial={"held_on": clock.today()})
+    review, goals = due
+    asks = policies.can_work_case(request.user, review.plan.case)
+    return ReviewForm(
+        posted(request), goals=goals, asks_to_close=asks, initial={"held_on": clock.today()}
+    )
 
 
 def _review_intro(due: tuple[Any, Any]) -> str:
@@ -945,6 +961,7 @@ STEPS: dict[str, Step] = {
         intro=_review_intro,
         after=_after_review,
         back=_PLAN,
+        said=_reviewed,
     ),
     "context-threshold": Step(
         "Revise the threshold",

@@ -40,6 +40,7 @@ class Step:
 
     heading: Words
     button: str
+    # What the page says once the step is taken (or ``said``, made from the valid form).
     done: Words
     form: Callable[[AuthedRequest, Any], Any]
     run: Callable[[Worker, Any, Any], object]
@@ -62,6 +63,9 @@ class Step:
     # More for the page, made only when it is shown: template context, and ``people_shown``
     # (the ids of the people the page names), which goes to the audit record instead.
     more: Callable[[AuthedRequest, Any], Mapping[str, Any]] | None = None
+    # What the page says once the step is taken, made from the valid form instead of ``done``
+    # where it depends on the answer (what a review decided).
+    said: Callable[[Any], str] | None = None
 
 
 def plain(form_class: type[GovukForm]) -> Callable[[AuthedRequest, Any], GovukForm]:
@@ -99,7 +103,8 @@ def take_on(
     if step.prepare is not None:
         subject = step.prepare(subject)
     form = step.form(request, subject)
-    done = _say(step.done, subject)
+    said = step.said
+    done = _say(step.done, subject) if said is None else (lambda _made: said(form))
     if submitted(request, form, lambda: step.run(request.user, subject, form), done):
         after = step.after if isinstance(step.after, str) else step.after(form)
         return redirect(after or place.home, record.pk)
