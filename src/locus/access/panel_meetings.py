@@ -41,12 +41,7 @@ from locus.access.models import Role, Worker
 from locus.access.policies import can_view_context, does_casework, is_administrator
 from locus.access.selectors import visible_person_ids
 from locus.forums.models import Attendance
-from locus.panels.models import (
-    AgendaItem,
-    PanelAction,
-    PanelAttendee,
-    PanelMeeting,
-)
+from locus.panels.models import AgendaItem, PanelAction, PanelAttendee, PanelMeeting
 
 
 def panels_visible_to(worker: Worker) -> QuerySet[PanelMeeting]:
