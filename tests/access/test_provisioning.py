@@ -254,3 +254,15 @@ def test_an_auditor_waiting_for_confirmation_does_not_read_the_audit_trail(world
     other = make_worker(system_worker(), team=None, role=Role.ADMINISTRATOR, username="other")
     worker_access_confirm(actor=other, worker=auditor)
     assert client_for(Worker.objects.get(pk=auditor.pk)).get("/audit/").status_code == 200
+
+
+def test_a_waiting_account_is_not_told_it_works_in_an_independent_reviewing_service(
+    world: World, new_practitioner: Worker
+) -> None:
+    """Its lists of children say why they are empty by the banner, not by a reason that is not
+    theirs (found on the demo: the people list told a new social worker she chaired conferences)."""
+    for path in ("/people/", "/incidents/"):
+        page = client_for(new_practitioner).get(path).content.decode()
+        assert "Your access is waiting to be confirmed" in page
+        assert "independent reviewing service" not in page
+        assert "partner organisation" not in page
