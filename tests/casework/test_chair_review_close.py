@@ -90,3 +90,14 @@ def test_when_the_lead_has_left_the_team_managers_are_told(world: World) -> None
     told = {n.recipient for n in Notification.objects.filter(record_type="casework.planreview")}
     assert told and all(w.role == Role.MANAGER and w.team_id == case.team_id for w in told)
     assert world.team_manager in told
+
+
+def test_the_notice_to_ask_for_the_closure_goes_once_the_team_has_asked(world: World) -> None:
+    """Once anyone in the team asks to close the case, the lead's notice is answered: left
+    unread, it would send them to a closure page that now waits for the manager."""
+    chair, case = chaired_case(world)
+    post_review(chair, case, "close")
+    assert Notification.objects.filter(record_type="casework.planreview").exists()
+    cases.finish_actions(world, case)
+    cases.request_closure(world, case)
+    assert not Notification.objects.filter(record_type="casework.planreview").exists()

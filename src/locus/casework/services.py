@@ -93,7 +93,14 @@ from locus.forums.models import (
     Attendance,
 )
 from locus.notifications.models import NotificationKind
-from locus.notifications.services import assign, forget, invite, meeting_over, notify
+from locus.notifications.services import (
+    assign,
+    forget,
+    forget_all,
+    invite,
+    meeting_over,
+    notify,
+)
 from locus.people.models import LegalStatusEpisode, Person, PersonKind
 from locus.places.models import RESTRICTED_KINDS, Context, ContextKind
 from locus.profiles.models import ProfileItem
@@ -1787,6 +1794,14 @@ def closure_request(
         **evidence,
     )
     _ask_sign_off(actor, case, ApprovalSubject.CLOSURE, manager)
+    # A chair's review that told the team to ask for this is answered (_ask_team_to_close):
+    # left unread, it would send its reader to a closure now waiting for the manager.
+    forget_all(
+        actor=actor,
+        records=PlanReview.objects.filter(
+            plan__case=case, decision__in=(ReviewDecision.CLOSE, ReviewDecision.STEP_DOWN)
+        ),
+    )
     return case
 
 
