@@ -266,3 +266,27 @@ def test_a_waiting_account_is_not_told_it_works_in_an_independent_reviewing_serv
         assert "Your access is waiting to be confirmed" in page
         assert "independent reviewing service" not in page
         assert "partner organisation" not in page
+
+
+@pytest.mark.parametrize("refused_first", [False, True])
+def test_no_administrator_who_changed_a_waiting_account_confirms_it_after_another_changes_it(
+    world: World, refused_first: bool
+) -> None:
+    """Was: only the latest administrator to change the account was kept, so one who made an
+    account for an email they held could confirm it once a colleague had changed it too (a
+    refusal in between did not help)."""
+    system = system_worker()
+    new_admin = _admin_makes(world, "new.admin", team="", role=Role.ADMINISTRATOR, scope=Scope.ALL)
+    colleague = make_worker(system, team=None, role=Role.ADMINISTRATOR, username="colleague")
+    third = make_worker(system, team=None, role=Role.ADMINISTRATOR, username="third.admin")
+    if refused_first:
+        worker_access_refuse(actor=third, worker=new_admin, reason="Not known to the service desk")
+    new_admin = _admin_saves(client_for(colleague), new_admin, role=Role.AUDITOR, scope=Scope.ALL)
+    assert new_admin.access_asked_by == colleague
+    for too_close in (world.admin, colleague):
+        assert _page(too_close, new_admin) == 404
+        with pytest.raises(NotPermitted):
+            worker_access_confirm(actor=too_close, worker=new_admin)
+    assert _page(third, new_admin) == 200
+    worker_access_confirm(actor=third, worker=new_admin)
+    assert Worker.objects.get(pk=new_admin.pk).access_awaiting_since is None

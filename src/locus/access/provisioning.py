@@ -26,6 +26,7 @@ from locus.access.context_cases import accounts_of
 from locus.access.models import SYSTEM_USERNAME, Role, Scope, Worker
 from locus.access.policies import same_person
 from locus.access.scopes import is_administrator
+from locus.audit.models import ChangeEvent
 
 # From the narrowest sight to the widest: a change down this list needs no one.
 _SCOPE_ORDER = [Scope.NONE, Scope.OWN, Scope.TEAM, Scope.AGENCY, Scope.ALL]
@@ -56,6 +57,26 @@ def _not_awaiting() -> Q:
     return Q(is_active=True, access_awaiting_since__isnull=True)
 
 
+def changed_while_waiting(worker: Worker) -> list[Worker]:
+    """Every account that changed ``worker`` since its access began to wait, other than by
+    deciding it: the administrators who asked (each change the admin site made), and any other
+    change to the account meanwhile. The wait starts at the first change a second person must
+    confirm and runs through later changes and a refusal, until a confirmation
+    (``services.worker_access_ask`` keeps its start), so an administrator who made an account
+    with an email they hold is still too close after a colleague changed it too."""
+    if worker.access_awaiting_since is None:
+        return []
+    changes = ChangeEvent.objects.filter(
+        record_type=worker._meta.label_lower,
+        record_id=str(worker.pk),
+        at__gte=worker.access_awaiting_since,
+    ).values_list("actor_id", "after")
+    ids = {actor for actor, after in changes if not (after or {}).get("access_decided_by_id")}
+    if worker.access_asked_by_id is not None:
+        ids.add(worker.access_asked_by_id)
+    return list(Worker.objects.filter(pk__in=ids))
+
+
 def confirmers_of(worker: Worker) -> QuerySet[Worker]:
     """Who may confirm or refuse ``worker``'s waiting access (:func:`may_decide`), by name."""
     if not awaiting(worker) or worker.access_decided_at is not None:
@@ -65,8 +86,8 @@ def confirmers_of(worker: Worker) -> QuerySet[Worker]:
     else:
         who = Q(role=Role.ADMINISTRATOR, scope=Scope.ALL)
     too_close = accounts_of(worker)
-    if worker.access_asked_by is not None:
-        too_close |= accounts_of(worker.access_asked_by)
+    for changer in changed_while_waiting(worker):
+        too_close |= accounts_of(changer)
     return (
         Worker.objects.filter(who & _not_awaiting())
         .exclude(pk__in=too_close)
@@ -76,13 +97,13 @@ def confirmers_of(worker: Worker) -> QuerySet[Worker]:
 
 
 def may_decide(confirmer: Worker, worker: Worker) -> bool:
-    """Whether ``confirmer`` may confirm or refuse ``worker``'s waiting access (no query)."""
+    """Whether ``confirmer`` may confirm or refuse ``worker``'s waiting access: never one who
+    changed it while it waited (:func:`changed_while_waiting`), nor another account of theirs."""
     if not awaiting(worker) or worker.access_decided_at is not None:
         return False
     if not confirmer.is_active or awaiting(confirmer) or same_person(confirmer, worker):
         return False
-    asker = worker.access_asked_by
-    if asker is not None and same_person(confirmer, asker):
+    if any(same_person(confirmer, changer) for changer in changed_while_waiting(worker)):
         return False
     if worker.team_id is not None:
         return confirmer.role == Role.MANAGER and confirmer.team_id == worker.team_id

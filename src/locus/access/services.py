@@ -399,7 +399,10 @@ def worker_access_ask(*, actor: Worker, worker: Worker) -> Worker:
     it sees no case records until a second person confirms it, and each who may is asked."""
     permitted(can_manage_workers, actor)
     lock(worker)
-    _access_set(actor, worker, access_awaiting_since=clock.now(), access_asked_by=actor)
+    # A wait already begun (a change, or a refusal, not yet followed by a confirmation) keeps
+    # its start, so that whoever changed the account since stays too close to confirm it.
+    since = worker.access_awaiting_since or clock.now()
+    _access_set(actor, worker, access_awaiting_since=since, access_asked_by=actor)
     text = f"Confirm or refuse the access {actor} gave {worker}"
     for confirmer in provisioning.confirmers_of(worker):
         _access_told(confirmer, NotificationKind.ACCESS_TO_CONFIRM, actor, worker, text)
