@@ -348,3 +348,17 @@ def test_a_second_account_of_the_proposer_neither_accepts_nor_counts_as_the_othe
         transfer_decline(actor=second, transfer=transfer, reason="Not for us")
     done = transfer_accept(actor=third, transfer=transfer, to_worker=world.teammate)
     assert done.decided_by == third
+
+
+def test_the_proposer_is_told_when_a_manager_of_their_team_withdraws_it(world: World) -> None:
+    """Was: a manager of the proposing team could withdraw a worker's proposal and nothing
+    told the worker. Now they are told, naming no child, and read why on its page; a
+    proposer who withdraws their own is told nothing."""
+    transfer = propose_to_b(world)
+    reason = "The child moves school next week: we keep the case"
+    transfer_withdraw(actor=world.team_manager, transfer=transfer, reason=reason)
+    [notice] = Notification.objects.filter(kind=NotificationKind.TRANSFER_WITHDRAWN)
+    assert notice.recipient_id == world.social_worker.pk
+    assert "child" not in notice.text.replace("A case transfer", "")
+    page = client_for(world.social_worker).get(notice.url)
+    assert page.status_code == 200 and reason in page.content.decode()

@@ -201,3 +201,18 @@ def test_the_audit_trail_names_a_closed_transfer_as_it_names_the_child(world: Wo
     page = client_for(world.auditor).get(reverse("audit"), {"show": "changes"}).content.decode()
     assert f"person #{world.csc_child.pk}" in page
     assert world.csc_child.full_name not in page and NOTE not in page
+
+
+def test_a_proposer_who_moved_away_is_not_sent_to_a_declined_transfer_they_cannot_read(
+    world: World,
+) -> None:
+    """Team A's manager proposed it, then moved to youth justice; team B's manager declines
+    it. Was: the mover was told "read why", with a link that answered "not found". Now a
+    proposer who no longer reads the transfer is not told of it."""
+    mover = world.team_manager
+    transfer = propose_to_b(world, by=mover)
+    _move_to_youth_justice(world, mover)
+    transfer_decline(actor=with_manager_b(world), transfer=transfer, reason="No capacity")
+    assert not Notification.objects.filter(
+        kind=NotificationKind.TRANSFER_DECLINED, recipient=mover
+    ).exists()

@@ -20,6 +20,7 @@ class NotificationKind(models.TextChoices):
     SIGN_OFF_REQUEST = "sign_off_request", "Sign-off request"
     TRANSFER_TO_ACCEPT = "transfer_to_accept", "Transfer to accept"
     TRANSFER_DECLINED = "transfer_declined", "Transfer declined"
+    TRANSFER_WITHDRAWN = "transfer_withdrawn", "Transfer withdrawn"
     ACTION_ASSIGNED = "action_assigned", "Action assigned"
     REVIEW_DUE = "review_due", "Review due"
     ACTION_DUE = "action_due", "Action due"

@@ -167,20 +167,23 @@ def transfer_to_accept(
     )
 
 
-def transfer_declined(
-    actor: Worker, proposer: Worker, transfer: models.Model, url: str
+#: What a transfer's proposer is told when someone else closes it without moving the case.
+_PROPOSER_TOLD: dict[str, str] = {
+    NotificationKind.TRANSFER_DECLINED: "A case transfer you proposed was declined: read why",
+    NotificationKind.TRANSFER_WITHDRAWN: (
+        "A case transfer you proposed was withdrawn by a manager of your team: read why"
+    ),
+}
+
+
+def transfer_closed(
+    actor: Worker, proposer: Worker, transfer: models.Model, url: str, kind: str
 ) -> Notification | None:
-    """Tell whoever proposed a transfer that it was declined: the reason is on the
-    transfer's page, which they open while they see the child (the words say no more).
-    Called inside the decision's transaction, after the requests to accept it are gone."""
-    return notify(
-        proposer,
-        NotificationKind.TRANSFER_DECLINED,
-        actor=actor,
-        about=transfer,
-        url=url,
-        text="A case transfer you proposed was declined: read why",
-    )
+    """Tell whoever proposed a transfer that another worker declined it, or withdrew it
+    (``kind``): the reason is on the transfer's page, which they open while they see the
+    child (the words say no more). Called inside the decision's transaction, after the
+    requests to accept it are gone."""
+    return notify(proposer, kind, actor=actor, about=transfer, url=url, text=_PROPOSER_TOLD[kind])
 
 
 #: The kinds emailed whatever the worker chose about emails, and with their words: the

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from locus.access import transfers as rules
 from locus.access.models import Team, Worker
+from locus.access.policies import same_person
 from locus.audit.models import ChangeAction
 from locus.common import clock
 from locus.common.errors import InvalidTransition
@@ -24,7 +25,8 @@ from locus.common.services import (
     permitted,
     write_fields,
 )
-from locus.notifications.services import forget, transfer_declined, transfer_to_accept
+from locus.notifications.models import NotificationKind
+from locus.notifications.services import forget, transfer_closed, transfer_to_accept
 from locus.people.models import Allocation
 from locus.people.services import allocate
 from locus.transfers.models import Status, Transfer
@@ -205,13 +207,25 @@ def transfer_decline(*, actor: Worker, transfer: Transfer, reason: str) -> Trans
     reason on the transfer's page."""
     permitted(rules.can_decide_transfer, actor, transfer)
     declined = _refuse(actor, transfer, Status.DECLINED, reason, "you decline the transfer")
-    url = reverse("transfer", args=[declined.pk])
-    transfer_declined(actor, declined.proposed_by, declined, url)
+    _tell_proposer(actor, declined, NotificationKind.TRANSFER_DECLINED)
     return declined
 
 
 @transaction.atomic
 def transfer_withdraw(*, actor: Worker, transfer: Transfer, reason: str) -> Transfer:
-    """Withdraw: the proposer takes the transfer back while it waits."""
+    """Withdraw: the proposer takes the transfer back while it waits, or a manager of the
+    proposing team does (the proposer is then told)."""
     permitted(rules.can_withdraw_transfer, actor, transfer)
-    return _refuse(actor, transfer, Status.WITHDRAWN, reason, "you withdraw the transfer")
+    withdrawn = _refuse(actor, transfer, Status.WITHDRAWN, reason, "you withdraw the transfer")
+    _tell_proposer(actor, withdrawn, NotificationKind.TRANSFER_WITHDRAWN)
+    return withdrawn
+
+
+def _tell_proposer(actor: Worker, transfer: Transfer, kind: str) -> None:
+    """Tell the proposer that ``actor`` closed their transfer: not when they closed it
+    themselves, nor when they no longer read it (one who moved team or agency would be sent
+    to a page that answers "not found")."""
+    proposer = transfer.proposed_by
+    if same_person(actor, proposer) or not rules.sees_transfer(proposer, transfer):
+        return
+    transfer_closed(actor, proposer, transfer, reverse("transfer", args=[transfer.pk]), kind)
