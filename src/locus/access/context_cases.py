@@ -426,6 +426,15 @@ def _same_person_as(ids: set[int]) -> Exists:
     )
 
 
+def team_managers(case: ContextCase) -> list[Worker]:
+    """The active managers of the case's team, by name."""
+    return list(
+        Worker.objects.filter(is_active=True, role=Role.MANAGER, team_id=case.team_id).order_by(
+            "last_name", "first_name", "id"
+        )
+    )
+
+
 def eligible_managers(
     case: ContextCase, subject: str, authors: set[int] | frozenset[int] = frozenset()
 ) -> list[Worker]:

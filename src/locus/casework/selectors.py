@@ -23,7 +23,7 @@ from django.utils import timezone
 from locus.access import context_cases as policies
 from locus.access import scopes
 from locus.access.fields import PersonField, role_fields, sees_home_addresses
-from locus.access.models import Role, Worker
+from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
 from locus.casework.models import (
     OPEN_CASE_STATUSES,
@@ -566,15 +566,6 @@ def _case_url(case_id: int, part: str = "") -> str:
 
 
 case_url = _case_url  # a case's page (or one of its parts), for the services' notifications
-
-
-def team_managers(case: ContextCase) -> list[Worker]:
-    """The active managers of the case's team."""
-    return list(
-        Worker.objects.filter(is_active=True, role=Role.MANAGER, team_id=case.team_id).order_by(
-            "last_name", "first_name", "id"
-        )
-    )
 
 
 WHAT_NEXT = {

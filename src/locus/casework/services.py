@@ -1641,7 +1641,7 @@ def _ask_team_to_close(actor: Worker, case: ContextCase, review: PlanReview) -> 
     if lead.is_active and policies.can_work_case(lead, case):
         told = [lead]
     else:
-        told = [m for m in selectors.team_managers(case) if policies.can_work_case(m, case)]
+        told = [m for m in policies.team_managers(case) if policies.can_work_case(m, case)]
     decided = "step the case down" if review.decision == ReviewDecision.STEP_DOWN else "close it"
     for worker in told:
         notify(
