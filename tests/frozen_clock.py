@@ -9,6 +9,10 @@ from collections.abc import Iterator
 
 from locus.common import clock
 
+# The day this test process started. Test modules compute dates such as "tomorrow" when they
+# are imported, which is when the run starts.
+SESSION_DAY = clock.today()
+
 
 class FrozenClock:
     """The clock, stopped: :meth:`at` sets "now", :meth:`advance` moves it on.

@@ -11,6 +11,10 @@ from django.utils import timezone
 from locus.common import clock
 from tests.frozen_clock import on_the_day
 
+# These tests compare the clock with the real time: the suite's "keep the day the run started
+# on" (tests/conftest.py) would set it back in a run past midnight.
+pytestmark = pytest.mark.real_clock
+
 
 def test_by_default_the_clock_reads_the_real_time() -> None:
     before = timezone.now()

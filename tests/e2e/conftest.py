@@ -20,6 +20,8 @@ from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
 
+from tests.frozen_clock import SESSION_DAY, on_the_day
+
 CHROMIUM = os.environ.get("LOCUS_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 
@@ -67,6 +69,14 @@ class _ServerAwaitingItsRequests(ThreadedWSGIServer):
     thread"), a warning after every run of the browser tests."""
 
     daemon_threads = False  # socketserver keeps them, and server_close() joins them
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        # The clock is set per thread, so the test thread's "keep the day the run started on"
+        # (tests/conftest.py) does not reach the server's: without this, a run past midnight
+        # had the browser approve an assessment "tomorrow" and the test's conference,
+        # dated today, refused as before it.
+        with on_the_day(SESSION_DAY):
+            super().process_request_thread(request, client_address)
 
 
 @pytest.fixture(scope="session")
