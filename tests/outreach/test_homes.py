@@ -251,3 +251,18 @@ def test_a_partner_sees_only_its_own_protective_actions(world: World) -> None:
     view = selectors.home_protection(world.partner_worker, world.home)
     assert [a.protective for a in view.actions] == [Protective.CCTV]
     assert view.hidden_actions == 1
+
+
+def test_the_consent_form_is_a_logged_read_of_the_home(world: World) -> None:
+    """The form names the protected home: each time it is drawn, an invalid post's page
+    too, the read is logged against the home."""
+    url = f"/outreach/homes/{world.home.pk}/consent/"
+    client = client_for(world.social_worker)
+    for draw in (lambda: client.get(url), lambda: client.post(url, {"consent": "given"})):
+        before = AccessEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        page = draw()
+        assert page.status_code == 200 and world.home.name in page.text
+        read = AccessEvent.objects.filter(id__gt=before).get()
+        assert read.actor == world.social_worker
+        assert read.record_id == str(world.home.pk)
+        assert read.detail["page"] == "record the household's consent"

@@ -21,7 +21,7 @@ from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
-from locus.common.pages import created, form_page, posted, submitted
+from locus.common.pages import created, form_page, logged_form_page, posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted, today
 from locus.outreach import selectors, services
@@ -289,7 +289,15 @@ def consent_new(request: AuthedRequest, context_id: int) -> HttpResponse:
 
     if submitted(request, form, run, "Consent recorded"):
         return redirect(reverse("protected-home", args=[home.pk]))
-    heading = f"Record the household's consent: {home.name}"
-    return form_page(
-        request, "outreach/consent_form.html", form, heading=heading, button="Save", home=home
+    # The form names the home (its name, a protected home's): a read of it, logged each
+    # time it is drawn, an invalid post's page too.
+    return logged_form_page(
+        request,
+        "outreach/consent_form.html",
+        form,
+        about=home,
+        read="record the household's consent",
+        heading=f"Record the household's consent: {home.name}",
+        button="Save",
+        home=home,
     )
