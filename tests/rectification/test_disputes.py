@@ -414,6 +414,32 @@ def test_the_dispute_form_offers_only_what_the_worker_may_see(world: World) -> N
     assert f'value="involvement:{theirs.involvements.get().pk}"' in again.content.decode()
 
 
+def test_the_dispute_form_logs_whom_and_what_its_choices_name(world: World) -> None:
+    """The form names the person's associates the worker sees in full, and lists the
+    incidents and notes it offers: its read keeps their ids, an invalid post's page too; a
+    peer shown by initials is not among those named."""
+    w = world
+    make_association(w.system, person=w.csc_child, other=w.team_child)
+    make_association(w.system, person=w.csc_child, other=w.yjs_child)  # by initials only
+    note = write(w.social_worker, w.csc_child)
+    incident = make_incident(
+        w.system,
+        context=w.park,
+        reporting_agency=w.csc,
+        involvements=[(w.csc_child, InvolvementRole.HARMED)],
+    )
+    url = reverse("dispute-new", args=[w.csc_child.pk])
+    client = client_for(w.social_worker)
+    for draw in (lambda: client.get(url), lambda: client.post(url, {"about": "record"})):
+        before = AccessEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        page = draw()
+        assert page.status_code == 200 and w.team_child.full_name in page.content.decode()
+        read = AccessEvent.objects.filter(id__gt=before).get()
+        assert read.detail["people_shown"] == [w.team_child.pk]
+        assert read.detail["notes_shown"] == [note.pk]
+        assert incident.pk in read.detail["incidents_shown"]
+
+
 def test_objections_through_the_pages(world: World) -> None:
     w = world
     person = w.csc_child.pk

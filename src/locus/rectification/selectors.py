@@ -93,7 +93,16 @@ def challenges_for(viewer: Worker, person: Person) -> Challenges:
     return Challenges(disputes, objections)
 
 
-def dispute_items(*, viewer: Worker, person: Person) -> list[tuple[str, str]]:
+@dataclass
+class DisputeItems:
+    """What the form to record a dispute offers: its choices, and the ids of what they show
+    (the people named in full, the incidents, the notes), for the page's audit record."""
+
+    choices: list[tuple[str, str]]
+    shown: dict[str, list[int]]
+
+
+def dispute_items(*, viewer: Worker, person: Person) -> DisputeItems:
     """The items of ``person``'s record the viewer may name in a dispute: the record, each
     field, their associations (a peer the viewer may not see by initials), the incidents the
     viewer sees them in, and the notes on them the viewer may read. A few queries, whatever
@@ -109,22 +118,29 @@ def dispute_items(*, viewer: Worker, person: Person) -> list[tuple[str, str]]:
     )
     others = {a.other_id if a.person_id == person.pk else a.person_id for a in associations}
     seen = set(scopes.people_visible_to(viewer).filter(id__in=others).values_list("id", flat=True))
+    named: list[int] = []
     for a in associations:
         other = a.other if a.person_id == person.pk else a.person
         if other is None:
             label = a.other_label
+        elif other.pk in seen:
+            label = other.full_name
+            if other.pk not in named:
+                named.append(other.pk)
         else:
-            label = other.full_name if other.pk in seen else other.initials
+            label = other.initials
         choices.append(
             (
                 f"association:{a.pk}",
                 f"Association with {label} ({a.get_relationship_display().lower()})",
             )
         )
-    involvements = person.involvements.filter(
-        incident__in=scopes.incidents_visible_to(viewer)
-    ).select_related("incident")
-    for i in involvements.order_by("-incident__occurred_at", "id"):
+    involvements = list(
+        person.involvements.filter(incident__in=scopes.incidents_visible_to(viewer))
+        .select_related("incident")
+        .order_by("-incident__occurred_at", "id")
+    )
+    for i in involvements:
         choices.append(
             (
                 f"involvement:{i.pk}",
@@ -132,10 +148,17 @@ def dispute_items(*, viewer: Worker, person: Person) -> list[tuple[str, str]]:
                 f"{i.incident.get_kind_display().lower()}, as {i.get_role_display().lower()}",
             )
         )
-    notes = notes_visible_to(viewer).filter(person=person).order_by("-contact_on", "-id")
+    notes = list(notes_visible_to(viewer).filter(person=person).order_by("-contact_on", "-id"))
     for n in notes:
         choices.append((f"note:{n.pk}", f"Case note of {n.contact_on:%-d %b %Y}: {n.summary}"))
-    return choices
+    return DisputeItems(
+        choices,
+        {
+            "people_shown": named,
+            "incidents_shown": sorted({i.incident_id for i in involvements}),
+            "notes_shown": [n.pk for n in notes],
+        },
+    )
 
 
 def item_for(value: str) -> tuple[str, object]:

@@ -75,11 +75,14 @@ def _challenge_page(
     heading: str,
     button: str,
     item: Dispute | Objection | None = None,
+    offered: dict[str, list[int]] | None = None,
 ) -> HttpResponse:
     """Every form page of a challenge: run the service for a valid post and go back to the
     person's challenges; otherwise draw the form, the read logged (with the challenge it
-    decides, whose account it shows)."""
-    shown = {"dispute" if isinstance(item, Dispute) else "objection": item.pk} if item else {}
+    decides, whose account it shows, or the ids of what its choices name: ``offered``)."""
+    shown: dict[str, object] = {**(offered or {})}
+    if item is not None:
+        shown["dispute" if isinstance(item, Dispute) else "objection"] = item.pk
     return logged_form_step(
         request,
         person,
@@ -104,7 +107,7 @@ def dispute_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     viewer = request.user
     person = _recording(request, person_id)
     items = selectors.dispute_items(viewer=viewer, person=person)
-    form = DisputeForm(posted(request), items=items, initial={"received_on": clock.today()})
+    form = DisputeForm(posted(request), items=items.choices, initial={"received_on": clock.today()})
 
     def run() -> None:
         data = form.cleaned_data
@@ -127,6 +130,7 @@ def dispute_new(request: AuthedRequest, person_id: int) -> HttpResponse:
         done="Dispute recorded: it shows with the record",
         heading="Record a dispute of accuracy",
         button="Record it",
+        offered=items.shown,
     )
 
 
