@@ -401,3 +401,23 @@ def test_a_home_case_s_notes_and_chronology_do_not_name_the_home(world: World) -
         html = response.content.decode()
         assert HOME_NAME not in html, (name, args)
         assert naming.PLACE_WITHHELD in html, (name, args)
+
+
+def test_a_note_form_drawn_again_after_an_invalid_post_is_a_logged_read(world: World) -> None:
+    """A refused post draws the form again, with the children it offers to name (adding) or
+    the note's subject (correcting, striking out): each drawing is a read, logged as the
+    first one is, whether or not the form was first opened."""
+    note = write(world.social_worker, world.csc_child)
+    client = client_for(world.social_worker)
+    for name, args, page, data in (
+        ("note-add", ["person", world.csc_child.pk], "note-add", {"kind": "other"}),
+        ("note-correct", [note.pk], "note-correct", {**_form(), "reason": ""}),
+        ("note-in-error", [note.pk], "note-in-error", {"reason": ""}),
+    ):
+        before = AccessEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        response = client.post(url(name, *args), data)
+        assert response.status_code == 200 and errors_of(response.content.decode())
+        read = AccessEvent.objects.filter(id__gt=before).get()
+        assert read.actor == world.social_worker and read.detail["page"] == page
+        if name == "note-add":
+            assert world.csc_child.pk in read.detail["people_shown"]

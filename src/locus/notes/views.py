@@ -127,12 +127,13 @@ def note_add(request: AuthedRequest, kind: str, subject_id: int) -> HttpResponse
     )
     if note is not None:
         return redirect("note", note_id=note.pk)
-    if request.method == "GET":
-        record_access(
-            actor=viewer,
-            obj=subject,
-            detail={"page": "note-add", "people_shown": [p.pk for p in children]},
-        )
+    # Drawn (first, or again after an invalid post): a read of the subject and of the
+    # children the form names, logged each time.
+    record_access(
+        actor=viewer,
+        obj=subject,
+        detail={"page": "note-add", "people_shown": [p.pk for p in children]},
+    )
     return render(
         request,
         "notes/add.html",
@@ -184,8 +185,7 @@ def note_correct(request: AuthedRequest, note_id: int) -> HttpResponse:
 
     if submitted(request, form, run, "Case note corrected: the old wording is kept"):
         return redirect("note", note_id=note.pk)
-    if request.method == "GET":
-        record_access(actor=viewer, obj=note, detail={"page": "note-correct"})
+    record_access(actor=viewer, obj=note, detail={"page": "note-correct"})
     return render(request, "notes/correct.html", {"note": note, "form": form})
 
 
@@ -200,6 +200,5 @@ def note_in_error(request: AuthedRequest, note_id: int) -> HttpResponse:
 
     if submitted(request, form, run, "Case note marked entered in error"):
         return redirect("note", note_id=note.pk)
-    if request.method == "GET":
-        record_access(actor=viewer, obj=note, detail={"page": "note-in-error"})
+    record_access(actor=viewer, obj=note, detail={"page": "note-in-error"})
     return render(request, "notes/in_error.html", {"note": note, "form": form})
