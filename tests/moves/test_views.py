@@ -13,6 +13,7 @@ from locus.moves.models import ManagedMove
 from locus.moves.selectors import moves_for
 from tests.factories import World, client_for, nothing_written
 from tests.moves.helpers import MOVE_DAY, incident_on, move, new_school
+from tests.panels.helpers import set_up
 from tests.profiles.pages import assert_strict_page, errors_of, last_read, url
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +94,16 @@ def test_the_form_redrawn_after_an_invalid_post_logs_the_read(world: World) -> N
     read = last_read(world.social_worker)
     assert read.record_id == str(world.csc_child.pk) and read.detail["page"] == "move-add"
     assert f",{world.csc_child.pk}," in read.people
+
+
+def test_the_form_logs_the_panels_it_offers_to_cite(world: World) -> None:
+    """The form lists, by title, the panels its viewer sees for the move to cite: its read
+    keeps their ids with the child's."""
+    panel = set_up(world)
+    page = client_for(world.admin).get(url("person-move-add", world.pupil.pk))
+    assert panel.title in page.content.decode()
+    read = last_read(world.admin)
+    assert read.detail["page"] == "move-add" and read.detail["panels_shown"] == [panel.pk]
 
 
 def test_the_displacement_page_shows_where_and_logs_what_it_showed(world: World) -> None:

@@ -63,6 +63,8 @@ def move_add(request: AuthedRequest, person_id: int) -> HttpResponse:
         after=opened,
         template="moves/add.html",
         read="move-add",
+        # The panels the form offers to cite, by title: meetings' records, read with the child's.
+        shown={"panels_shown": [p.pk for p in panels]},
         heading="Record a managed move",
         button="Record the move",
     )
