@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from locus.access.models import Worker
+from locus.access.models import Agency, Worker
 from locus.people.models import LegalStatus, LegalStatusEpisode
 from locus.people.services import episode_start
 from tests.factories import START, World
@@ -20,15 +20,22 @@ def open_plan(
 
 
 def open_episode(
-    world: World, status: str, *, by: Worker | None = None, start: dt.date = START, **detail: str
+    world: World,
+    status: str,
+    *,
+    by: Worker | None = None,
+    start: dt.date = START,
+    agency: Agency | None = None,
+    **detail: str,
 ) -> LegalStatusEpisode:
     """An episode of ``status`` for ``csc_child`` from ``start`` (``START`` unless said), held
-    by children's social care, opened by ``by`` (the social worker unless said)."""
+    by ``agency`` (children's social care unless said), opened by ``by`` (the social worker
+    unless said)."""
     return episode_start(
         actor=by or world.social_worker,
         person=world.csc_child,
         status=status,
         start=start,
-        agency=world.csc,
+        agency=agency or world.csc,
         **detail,
     )

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from locus.access import episodes as rules
+from locus.access import policies
 from locus.audit.models import ChangeAction
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.common.services import today
@@ -160,3 +161,24 @@ def test_an_agency_ends_only_its_own_episodes(world: World) -> None:
     assert rules.can_change_episode(world.yjs_worker, yjs)
     assert rules.can_change_episode(world.admin, yjs)
     episode_end(actor=world.admin, episode=yjs, end=CHANGED_ON, reason="Order completed")
+
+
+def test_a_holder_who_moved_agency_opens_and_ends_no_episode_in_the_new_agency_s_name(
+    world: World,
+) -> None:
+    """A worker who moved to another agency's team keeps their allocation until it is moved,
+    and sees the child through it; but they act for their new agency now, which does not
+    hold the child: an episode opened in its name would give its whole agency sight of the
+    child. They open none, and change or end none of the new agency's."""
+    moved = world.social_worker
+    moved.team = world.police_team
+    moved.save(update_fields=["team"])
+    assert policies.can_view_person(moved, world.csc_child)  # through the allocation kept
+    assert not policies.can_view_person(world.police_analyst, world.csc_child)
+    with nothing_written(LegalStatusEpisode), pytest.raises(NotPermitted):
+        open_episode(world, LegalStatus.YOUTH_JUSTICE, by=moved, agency=world.police)
+    assert not policies.can_view_person(world.police_analyst, world.csc_child)
+    held = open_episode(world, LegalStatus.EARLY_HELP, by=world.system, agency=world.police)
+    assert not rules.can_change_episode(moved, held)
+    with nothing_written(LegalStatusEpisode), pytest.raises(NotPermitted):
+        episode_end(actor=moved, episode=held, end=today(), reason="Moved on")

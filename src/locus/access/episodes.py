@@ -4,14 +4,21 @@ An episode held by an agency gives that agency sight of the child (``scopes``), 
 agency opens, changes and ends only its own: a worker allowed to change the child's
 record cannot close another agency's youth justice order or child protection plan,
 and so take away that agency's sight of the child. Administrators act for any agency.
+
+An agency acts through the team that holds the child: the holder of an open allocation in
+the team they are in now, or a manager of that team. A holder who has moved to another
+team keeps the allocation (and their sight of the child) until it is moved, but acts for
+their new team's agency, which does not hold the child: an episode they opened in its name
+would give that whole agency sight of the child, and ending one of its episodes is not
+theirs to do either.
 """
 
 from __future__ import annotations
 
 from locus.access import lookups, policies
-from locus.access.models import Agency, Worker
+from locus.access.models import Agency, Role, Worker
 from locus.common.errors import NotPermitted
-from locus.people.models import LegalStatusEpisode
+from locus.people.models import Allocation, LegalStatusEpisode, Person
 
 
 def acts_for(worker: Worker, agency_id: int | None) -> bool:
@@ -36,9 +43,29 @@ def holding_agency(worker: Worker, chosen: Agency | None) -> Agency:
     return agency
 
 
+def _holds_in_own_team(worker: Worker, person: Person) -> bool:
+    """``worker`` holds ``person`` in the team they are in now: an open allocation of the
+    child in that team, theirs, or any when they manage the team."""
+    if worker.team_id is None:
+        return False
+    held = Allocation.objects.current().filter(person=person, team_id=worker.team_id)
+    if worker.role == Role.MANAGER:
+        return held.exists()
+    return held.filter(worker=worker).exists()
+
+
+def can_open_episode(worker: Worker, person: Person) -> bool:
+    """Open an episode for ``person`` (held by the worker's own agency, ``holding_agency``):
+    who may change the child's record, through the team they are in now; an administrator
+    for any agency."""
+    if not policies.can_edit_person(worker, person):
+        return False
+    return policies.is_administrator(worker) or _holds_in_own_team(worker, person)
+
+
 def can_change_episode(worker: Worker, episode: LegalStatusEpisode) -> bool:
-    """Change or end ``episode``: who may change the child's record, of the holding agency."""
-    return acts_for(worker, episode.agency_id) and policies.can_edit_person(worker, episode.person)
+    """Change or end ``episode``: who may open one for the child, of the holding agency."""
+    return acts_for(worker, episode.agency_id) and can_open_episode(worker, episode.person)
 
 
 def access_episode(worker: Worker, person_id: object, episode_id: object) -> LegalStatusEpisode:

@@ -586,7 +586,7 @@ def episode_start(
     end: dt.date | None = None,
 ) -> LegalStatusEpisode:
     """Open (or record a past) legal-status episode for a person."""
-    permitted(policies.can_edit_person, actor, person)
+    permitted(episodes.can_open_episode, actor, person)
     # The agency holding an episode sees the child: only an agency opens its own.
     require(episodes.acts_for(actor, agency.pk), "an agency opens only its own episodes")
     # The fields the rules check are the fields written.

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 
-from locus.access import episodes, lookups, policies
+from locus.access import episodes, lookups
 from locus.access.selectors import all_agencies
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
@@ -36,7 +36,9 @@ def _page(
 
 
 def status_open(request: AuthedRequest, person_id: int) -> HttpResponse:
-    person = lookups.access_person_to_record(request.user, person_id, rule=policies.can_edit_person)
+    person = lookups.access_person_to_record(
+        request.user, person_id, rule=episodes.can_open_episode
+    )
     chooses = episodes.chooses_agency(request.user)
     form = EpisodeOpenForm(posted(request), agencies=all_agencies() if chooses else ())
 
