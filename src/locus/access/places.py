@@ -131,6 +131,16 @@ def sees_address(worker: Worker, context: Context) -> bool:
     return not context.address_withheld or in_holding_team(worker, context)
 
 
+def tells_merge(worker: Worker, context: Context, other: Context, *, sees_other: bool) -> bool:
+    """Whether ``worker``, on ``context``'s pages, is told of its merge with ``other`` by the
+    other's name and the merge's reason, and led from a duplicate to the place kept:
+    ``sees_other`` (they see ``other``, as the caller found), and they see where each is. The
+    two are one place: a duplicate named by its address, beside a home whose address is
+    withheld from the worker, would tell them where the home is (as its earlier names would,
+    which its history withholds)."""
+    return sees_other and sees_address(worker, context) and sees_address(worker, other)
+
+
 def can_edit_place(worker: Worker, context: Context) -> bool:
     """Edit a place's details: who edits it at all (:func:`edits_place`), and, for a home
     whose address is withheld, only within its holding team (the form shows the address)."""

@@ -378,13 +378,15 @@ def similar_to_new_place(*, viewer: Worker, fields: dict[str, Any]) -> list[Cont
 @dataclass
 class MergeRow:
     merge: ContextMerge
-    label: str  # the other place, named only if the viewer sees it
+    label: str  # the other place, named only if the viewer sees it, and where both are
     into: bool  # True: the other place was merged into this one
+    reason: str  # why, told only with the other place's name (it may name the place)
 
 
 def merges_of(*, viewer: Worker, context: Context) -> list[MergeRow]:
-    """The merges into or out of ``context``, latest first; the other place is named only
-    when the viewer sees it (a merged home's name may be an address)."""
+    """The merges into or out of ``context``, latest first; the other place is named, and
+    the merge's reason given, only when the viewer sees it and where both places are
+    (``places.tells_merge``: a merged home's name may be an address)."""
     merges = list(
         ContextMerge.objects.filter(Q(kept=context) | Q(merged=context)).select_related(
             "merged", "kept", "recorded_by"
@@ -400,8 +402,10 @@ def merges_of(*, viewer: Worker, context: Context) -> list[MergeRow]:
     for m in merges:
         into = m.kept_id == context.pk
         other = m.merged if into else m.kept
-        label = other.name if other.pk in seen else "a place you cannot see"
-        rows.append(MergeRow(m, label, into))
+        if access_places.tells_merge(viewer, context, other, sees_other=other.pk in seen):
+            rows.append(MergeRow(m, other.name, into, m.reason))
+        else:
+            rows.append(MergeRow(m, "a place you cannot see", into, ""))
     return rows
 
 

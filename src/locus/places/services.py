@@ -169,13 +169,24 @@ def _check_household(problems: common.Problems, fields: dict[str, Any]) -> None:
         _check_name_hides_address(problems, fields)
 
 
+def _name_gives_address(name: str, address: str, postcode: str) -> bool:
+    """Whether a home's name holds its postcode or the first line of its address."""
+    name = name.lower()
+    postcode = postcode.replace(" ", "").lower()
+    first_line = address.split(",")[0].strip().lower()
+    return bool(
+        (postcode and postcode in name.replace(" ", "")) or (first_line and first_line in name)
+    )
+
+
 def _check_name_hides_address(problems: common.Problems, fields: dict[str, Any]) -> None:
     """A home whose address is withheld is named without it: its name is shown wherever
     the home is (a child's page, an incident), to everyone who sees it."""
-    name = str(fields.get("name") or "").lower()
-    postcode = str(fields.get("postcode") or "").replace(" ", "").lower()
-    first_line = str(fields.get("address") or "").split(",")[0].strip().lower()
-    gives = (postcode and postcode in name.replace(" ", "")) or (first_line and first_line in name)
+    gives = _name_gives_address(
+        str(fields.get("name") or ""),
+        str(fields.get("address") or ""),
+        str(fields.get("postcode") or ""),
+    )
     problems.check(
         not gives,
         "name",
@@ -396,6 +407,18 @@ def context_merge(*, actor: Worker, duplicate: Context, kept: Context, reason: s
     )
     merged = ContextMerge.objects.filter(merged__in=[duplicate, kept]).exists()
     problems.check(not merged, "kept", "One of these places has already been merged")
+    # The household's address is withheld at the place kept too, whose name is then shown
+    # to everyone who sees the household's home: not its address.
+    problems.check(
+        not (
+            duplicate.address_withheld
+            and not kept.address_withheld
+            and _name_gives_address(kept.name, kept.address, kept.postcode)
+        ),
+        "kept",
+        "This home's address is withheld, and the home kept is named by its address: rename "
+        "it without its address first, like \u201cFamily home of A.B.\u201d",
+    )
     problems.raise_if_any()
     moved = _move_links(duplicate, kept)
     if duplicate.address_withheld and not kept.address_withheld:

@@ -132,10 +132,11 @@ def _co_presence(request: AuthedRequest, context: Context) -> dict:
 
 
 def _merged(request: AuthedRequest, context: Context, merge: ContextMerge) -> HttpResponse:
-    """A duplicate's page: the place kept, for a viewer who sees it; else a page saying the
-    place was merged, naming nothing."""
+    """A duplicate's page: the place kept, for a viewer who sees it and where both are
+    (``places.tells_merge``); else a page saying the place was merged, naming nothing."""
     record_access(actor=request.user, obj=context, detail={"page": "merged", "kept": merge.kept_id})
-    if policies.can_view_context(request.user, merge.kept):
+    sees_kept = policies.can_view_context(request.user, merge.kept)
+    if access_places.tells_merge(request.user, context, merge.kept, sees_other=sees_kept):
         messages.info(request, f"{context.name} was merged into this place")
         return redirect("context", context_id=merge.kept_id)
     return render(request, "places/merged.html", {"context": context})
