@@ -328,11 +328,13 @@ def can_restrict_incident(worker: Worker) -> bool:
 
 
 def can_manage_roll(worker: Worker, school: Context) -> bool:
-    """Put a child on (or take them off) a school's roll: the school's own staff."""
+    """Put a child on (or take them off) a school's roll, and read it: the school's own staff
+    who see case records (not while their access waits, ``scopes.sees_case_records``)."""
     if is_administrator(worker):
         return True
     return (
-        worker.role in CASEWORK_ROLES
+        scopes.sees_case_records(worker)
+        and worker.role in CASEWORK_ROLES
         and school.responsible_agency_id is not None
         and school.responsible_agency_id == worker.agency_id
     )
