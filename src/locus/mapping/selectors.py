@@ -210,12 +210,15 @@ def proposal_reasons(
 def groups_for_proposal(
     viewer: Worker, person_ids: Iterable[int], extra: Context | None = None
 ) -> list[Context]:
-    """Peer groups a proposal could map: visible groups any chosen child currently belongs to."""
+    """Peer groups a proposal could map: groups any chosen child currently belongs to that the
+    viewer sees lastingly (``lookups.sees_context_lastingly``: a meeting keeps its group for
+    good, so never one seen only through emergency access to a member)."""
     ids = list(person_ids)
     q = Q(id__in=GroupMembership.objects.current().filter(person_id__in=ids).values("group_id"))
     if extra is not None:
         q |= Q(pk=extra.pk)
-    return list(scopes.groups_visible_to(viewer).filter(q).order_by("name", "id"))
+    with scopes.lasting_sight_only():
+        return list(scopes.groups_visible_to(viewer).filter(q).order_by("name", "id"))
 
 
 def invitable_workers() -> QuerySet[Worker]:

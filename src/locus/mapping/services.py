@@ -18,9 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from locus.access import context_cases
+from locus.access import context_cases, lookups
 from locus.access import meetings as policies
-from locus.access import policies as access_policies
 from locus.access.fields import PersonField
 from locus.access.forum import ALWAYS_SHARED, DEFAULT_SHARED_FIELDS
 from locus.access.models import Worker
@@ -156,7 +155,9 @@ def meeting_propose(
         "a proposer names only children they see or that are linked to their cases",
     )
     if group is not None:
-        permitted(access_policies.can_view_context, actor, group)
+        # Kept with the meeting (its map, with the minutes) for good: never a group seen only
+        # through emergency access to a member, which would outlast the emergency.
+        permitted(lookups.sees_context_lastingly, actor, group)
     invited = {w.pk: w for w in invitees if w.pk != actor.pk}
     title = title.strip() or DEFAULT_TITLE
     problems = Problems()
