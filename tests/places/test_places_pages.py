@@ -332,7 +332,7 @@ def test_a_merged_place_whose_kept_place_one_may_not_see_says_so_and_names_nothi
 # A page that logs its read adds its chain head, read locked and moved on (2).
 PAGE_QUERIES = {
     "place-add": 7,
-    "place-edit": 11,
+    "place-edit": 15,
     "place-merge": 12,
     "place-history": 14,
     # One more for the timeline's cases, ratings included (its incidents replace the list);

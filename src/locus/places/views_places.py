@@ -78,6 +78,9 @@ def place_edit(request: AuthedRequest, context_id: int) -> HttpResponse:
         "Place updated",
     ):
         return redirect("context", context_id=context.pk)
+    # The form shows all the place records (a home's address and household): each showing
+    # is a read of it, as its page is.
+    record_access(actor=request.user, obj=context, detail={"page": "place-edit"})
     return _form_page(
         request,
         form,
