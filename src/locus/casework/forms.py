@@ -576,17 +576,26 @@ def goal_fields(
     statement with ``{}``."""
     fields: dict[str, Any] = {}
     for g in goals:
+        short = goal_named(g.statement)
         fields[f"goal_{g.pk}"] = radios(
             f"{asked}: {g.statement}",
-            message.format(g.statement[:60]),
+            message.format(short),
             Progress.choices,
             required=required,
             help_text=f"Measured by: {g.measure}",
         )
         fields[f"goal_{g.pk}_note"] = text_field(
-            f"Note on {note}: {g.statement[:60]} (optional)", required=False, attrs=GOAL_NOTE
+            f"Note on {note}: {short} (optional)", required=False, attrs=GOAL_NOTE
         )
     return fields
+
+
+def goal_named(statement: str, most: int = 60) -> str:
+    """A goal's statement short enough to name it in a label, cut after a whole word and
+    marked as cut ("... after…"), never in the middle of a word ("after s")."""
+    if len(statement) <= most:
+        return statement
+    return statement[:most].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def goal_answers(data: dict[str, Any], goals: Sequence[PlanGoal]) -> dict[int, ProgressInput]:
@@ -611,6 +620,12 @@ class ReviewForm(GovukForm):
         # Whether the reviewer asks to close the case when the review decides to (the case's
         # team); its conference's chair does not, and goes back to the plan.
         self.asks_to_close = asks_to_close
+        if not asks_to_close:
+            # The chair decides; the case's team asks for the closure, and is told to.
+            self.fields["decision"].help_text = (
+                "If you decide to step down or close, the plan goes back to the case's lead, "
+                "who is told to ask for the closure: only the case's team can ask to close it."
+            )
         progress = goal_fields(
             self.goals, "Progress", "Record progress on the goal: {}", "progress", required=True
         )
