@@ -95,7 +95,8 @@ def test_a_manager_of_an_invitee_s_team_is_not_offered_the_meeting_s_papers(
     assert client.get(reverse("document-add", args=["meeting", meeting.pk])).status_code == 404
     page = client.get(reverse("meeting", args=[meeting.pk])).content.decode()
     assert papers not in page
-    assert "they go to its organisers" in page
+    assert "The meeting's papers are not shared with you" in page
+    assert "they go only to its organisers" in page
     # The organisers and the invitees keep the link.
     for worker in (world.social_worker, world.team_manager, world.police_analyst):
         assert (
@@ -116,3 +117,19 @@ def test_an_invitee_who_has_not_confirmed_is_told_why_the_list_holds_only_her_pa
     attendance_confirm(actor=world.police_analyst, meeting=meeting)
     listing = client_for(world.police_analyst).get(papers).content.decode()
     assert told not in listing and "Millfields mapping notes" in listing
+
+
+def test_an_invitee_before_the_meeting_is_told_to_confirm_once_it_is_held(world: World) -> None:
+    """Before the meeting there are no minutes to record her as attending: she is told she
+    confirms once it has been held, and the empty list says it holds only her papers."""
+    meeting = schedule(world, propose(world, invitees=[world.police_analyst]))
+    attach(world.social_worker, meeting, title="Millfields mapping notes")
+    papers = reverse("documents", args=["meeting", meeting.pk])
+    listing = client_for(world.police_analyst).get(papers).content.decode()
+    assert "Once the meeting has been held, confirm on its page that you attended" in listing
+    assert "If the minutes record you" not in listing
+    assert "No papers you added." in listing and "No documents." not in listing
+    held = client_for(world.police_analyst).get(
+        reverse("documents", args=["meeting", hold(world, meeting, confirmed=False).pk])
+    )
+    assert "If the minutes record you as attending" in held.content.decode()
