@@ -114,6 +114,8 @@ def test_a_partner_who_recorded_a_home_does_not_record_the_household_s_consent(
     client = client_for(housing)
     page = client.get(f"/outreach/homes/{home.pk}/")
     assert page.status_code == 200 and f"/outreach/homes/{home.pk}/consent/" not in page.text
+    # She is told whose it is to record, rather than left without the link.
+    assert "sought and recorded by the casework team that holds the home" in page.text
     with nothing_written(HomeConsent):
         answer = client.post(
             f"/outreach/homes/{home.pk}/consent/", {"consent": "given", "on": "2026-01-05"}
@@ -138,6 +140,8 @@ def test_the_home_page_shows_the_consent_to_who_sees_the_home(world: World) -> N
     page = client_for(world.social_worker).get(f"/outreach/homes/{world.home.pk}/")
     assert page.status_code == 200
     assert "Refused on" in page.text and "the landlord" in page.text
+    assert "Record the household's consent" in page.text
+    assert "sought and recorded by the casework team" not in page.text
     park = client_for(world.social_worker).get(f"/outreach/homes/{world.park.pk}/")
     assert park.status_code == 404  # a public place has no household
     # The home's own page leads there; a public place's page does not.
