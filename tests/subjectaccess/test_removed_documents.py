@@ -42,7 +42,7 @@ def test_a_removed_document_is_left_out_and_its_approver_told_how_many(
     assert made.removed_documents_left_out == 1
     page = f"/data/subject-access/{scene.request.pk}/packages/{made.pk}/approve/"
     shown = client_for(other_admin(world)).get(page).content.decode()
-    assert "1 removed document left out of this export" in shown
+    assert "1 removed document was left out of this export" in shown
     assert "wrong person" in shown
     assert "Brackenridge" not in shown and "Yolanda" not in shown
 
@@ -54,3 +54,17 @@ def test_an_export_with_no_removed_document_says_nothing_of_them(
     page = f"/data/subject-access/{scene.request.pk}/packages/{made.pk}/approve/"
     shown = client_for(other_admin(world)).get(page).content.decode()
     assert "removed document" not in shown
+
+
+def test_the_approval_page_links_its_approver_to_the_export_to_check(
+    world: World, scene: Scene
+) -> None:
+    """The approver says what they checked: the page they say it on offers the file. Its
+    maker, who may not download it before its release, is offered no link."""
+    made = asked_export(world, scene.request)
+    page = f"/data/subject-access/{scene.request.pk}/packages/{made.pk}/approve/"
+    download = f"/data/subject-access/{scene.request.pk}/packages/{made.pk}/download/"
+    shown = client_for(other_admin(world)).get(page).content.decode()
+    assert f'href="{download}">Download the export to check it</a>' in shown
+    assert client_for(other_admin(world)).get(download).status_code == 200
+    assert download not in client_for(world.admin).get(page).content.decode()

@@ -220,9 +220,14 @@ class ApproveForm(GovukForm):
         "files checked; nothing about another person left in.",
     )
 
-    def __init__(self, *args: Any, package: SubjectAccessPackage, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, package: SubjectAccessPackage, may_check: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.package = package
+        # Whether the page links to the export's file, for its approver to check before
+        # deciding (never to another member of the data team, who may not download it yet).
+        self.may_check = may_check
 
     def service_values(self) -> dict[str, Any]:
         return dict(self.cleaned_data)

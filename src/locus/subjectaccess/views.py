@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 
+from locus.access import subjectaccess as rules
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.downloads import as_attachment
@@ -191,6 +192,19 @@ def _form_step(
     return view
 
 
+def _package_extra(
+    request: AuthedRequest,
+    made: Callable[[SubjectAccessRequest], SubjectAccessPackage],
+    *,
+    offer: bool,
+) -> dict[str, Callable[[SubjectAccessRequest], object]]:
+    """What a step's form takes besides the export: whom its approver may be changed to
+    (``offer``), or whether the page links the worker to the export's file to check it."""
+    if offer:
+        return {"approvers": lambda sar: selectors.approvers_instead(made(sar), request.user)}
+    return {"may_check": lambda sar: rules.may_download(request.user, made(sar))}
+
+
 def _package_step(
     form_class: type,
     service: Callable[..., object],
@@ -219,11 +233,7 @@ def _package_step(
             button,
             success,
             package=made,
-            **(
-                {"approvers": lambda sar: selectors.approvers_instead(made(sar), request.user)}
-                if offer
-                else {}
-            ),
+            **_package_extra(request, made, offer=offer),
         )
 
     return view
