@@ -39,9 +39,10 @@ def test_five_hundred_plans_are_listed_a_page_at_a_time(
     )
     client = client_for(world.social_worker)
     page = client.get("/outreach/").text
-    assert "Visit plans (500)" in page and "Page 1 of 10" in page
+    assert "Visit plans (500), newest first: 1 to 50 shown" in page and "Page 1 of 10" in page
     assert len(re.findall(r'href="/outreach/plans/\d+/"', page)) == 50
     shown = AccessEvent.objects.filter(actor=world.social_worker).latest("id").detail["shown"]
     assert len(shown) == 50 and shown[0] == first.pk
     last = client.get("/outreach/?page=10").text
+    assert "Visit plans (500), newest first: 451 to 500 shown" in last
     assert "Page 10 of 10" in last and len(re.findall(r'href="/outreach/plans/\d+/"', last)) == 50
