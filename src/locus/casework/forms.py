@@ -590,7 +590,7 @@ def goal_fields(
     return fields
 
 
-def goal_named(statement: str, most: int = 60) -> str:
+def goal_named(statement: str, most: int = 70) -> str:
     """A goal's statement short enough to name it in a label, cut after a whole word and
     marked as cut ("... after…"), never in the middle of a word ("after s")."""
     if len(statement) <= most:
