@@ -20,7 +20,9 @@
   their owner (whether or not they see its young person: they read only the
   action's words), or by the owner's team manager or an organiser who may write
   about its item (:func:`can_write_item`), as agreeing one needs. Agreeing and updating
-  are casework: never by the IT administrator, though an organiser.
+  are casework: never by the IT administrator, though an organiser. An independent
+  reviewing service's staff write a panel's record (discussion, decisions, actions) only
+  on a panel they chair: the chairs' manager, an organiser of it, writes none of it.
 * Sight of the *people* on the agenda is not given by the panel: each item about
   a person follows the viewer's own sight of that person (``access/scopes.py``),
   and a person the viewer may not see is "a child not shared with you, held by <worker>, <team>".
@@ -107,6 +109,16 @@ def is_organiser(worker: Worker, meeting: PanelMeeting) -> bool:
     )
 
 
+def _writes_as_organiser(worker: Worker, meeting: PanelMeeting) -> bool:
+    """An organiser who may write the panel's record as one: any organiser who does casework,
+    and of an independent reviewing service's staff (``policies.does_casework``) only the
+    panel's chair. The chairs' manager organises a panel one of their chairs chairs (as the
+    manager of the chair's team) but chairs nothing there, so writes none of its record."""
+    return is_organiser(worker, meeting) and (
+        does_casework(worker) or worker.pk == meeting.chair_id
+    )
+
+
 def _attendance(worker: Worker, meeting: PanelMeeting) -> str | None:
     # Reads the prefetched attendees when the page has them, one query otherwise.
     return next((a.attendance for a in meeting.attendees.all() if a.worker_id == worker.pk), None)
@@ -119,8 +131,9 @@ def can_record_discussion(worker: Worker, meeting: PanelMeeting) -> bool:
     decisions are recorded once the meeting is held, when attendance is known). Not a
     conference chair who attended a panel they do not chair (``policies.does_casework``): a
     panel is casework, as a mapping meeting is, and they write nothing there but as its
-    chair (an organiser)."""
-    return is_organiser(worker, meeting) or (
+    chair; nor the chairs' manager, an organiser of a panel one of their chairs chairs
+    (:func:`_writes_as_organiser`)."""
+    return _writes_as_organiser(worker, meeting) or (
         worker.is_active
         and does_casework(worker)
         and _attendance(worker, meeting) == Attendance.ATTENDED
@@ -152,10 +165,9 @@ def can_add_action(worker: Worker, meeting: PanelMeeting) -> bool:
     """An organiser or a worker who attended, who works cases: agreeing work is casework, which
     the IT administrator (an organiser) does not do, as on a context plan. A conference chair
     (``policies.does_casework``) agrees actions only on a panel they chair, as its organiser:
-    one who merely attended does none of casework's work."""
-    if not (works_cases(worker) and can_record_discussion(worker, meeting)):
-        return False
-    return is_organiser(worker, meeting) or does_casework(worker)
+    one who merely attended, nor their manager organising a panel one of their chairs
+    chairs, does any of casework's work (:func:`can_record_discussion` says both)."""
+    return works_cases(worker) and can_record_discussion(worker, meeting)
 
 
 def can_update_action(
@@ -175,7 +187,7 @@ def can_update_action(
         return False
     if action.owner_id == worker.pk:
         return True
-    if not (_manager_of(worker, action.owner) or is_organiser(worker, action.meeting)):
+    if not (_manager_of(worker, action.owner) or _writes_as_organiser(worker, action.meeting)):
         return False
     if writable is not None:
         return action.item_id in writable

@@ -412,6 +412,13 @@ def panel_hold(
     )
     problems.check(bool(present), "attended", "Choose at least one person who attended")
     summary = _text(problems, "summary", summary, "", 5000)
+    # What was discussed is the panel's record: not written by an organiser who may not write
+    # it (the chairs' manager, on a panel one of their chairs chairs).
+    problems.check(
+        not summary or policies.can_record_discussion(actor, meeting),
+        "summary",
+        "The panel's chair or those who attended record what was discussed: leave this blank",
+    )
     review_on = review_on or meeting.review_on
     problems.check(
         review_on > meeting.meets_on, "review_on", "The review must be after the meeting"
