@@ -158,9 +158,9 @@ def test_the_page_offers_an_action_s_update_to_whoever_may_make_it(world: World)
     assert offered(world.team_manager) == {harming.pk: False, harmed.pk: True}
 
 
-# attendees, items, people seen, places seen, locations with plans, decisions, actions,
-# their strengths
-DETAIL_QUERIES = 8
+# attendees, items, people seen, places seen, places seen lastingly (written about), locations
+# with plans, decisions, actions, their strengths
+DETAIL_QUERIES = 9
 
 
 def test_query_counts_do_not_grow_with_the_agenda(

@@ -37,7 +37,7 @@ from django.db.models import Q, QuerySet
 
 from locus.access import scopes
 from locus.access.context_cases import works_cases
-from locus.access.lookups import one_or_404
+from locus.access.lookups import one_or_404, sees_context_lastingly
 from locus.access.meetings import calls_meetings, is_invitable
 from locus.access.models import Role, Worker
 from locus.access.policies import can_view_context, does_casework, is_administrator
@@ -205,9 +205,11 @@ def can_see_item(viewer: Worker, item: AgendaItem) -> bool:
 
 
 def can_write_item(viewer: Worker, item: AgendaItem) -> bool:
-    """Writing about the item's person needs lasting sight of them: break-glass reads a
-    record in an emergency, it does not add to what a panel says about the child."""
+    """Writing about the item's person or place needs lasting sight of them: break-glass
+    reads a record in an emergency (a child's home with the child), it does not add to what a
+    panel says about the child or the place (``lookups.sees_context_lastingly``)."""
     if item.person_id is not None:
         assert item.person is not None
         return bool(visible_person_ids(viewer, [item.person.pk], shared=False, break_glass=False))
-    return can_see_item(viewer, item)
+    assert item.context is not None
+    return sees_context_lastingly(viewer, item.context)

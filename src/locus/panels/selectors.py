@@ -180,7 +180,7 @@ def meeting_items(meeting: PanelMeeting) -> list[AgendaItem]:
 
 
 def visible_item_ids(viewer: Worker, items: list[AgendaItem]) -> set[int]:
-    """Which items the viewer may read in full: two queries, however many items."""
+    """Which items the viewer may read in full: a fixed number of queries, however many."""
     return item_sight(viewer, items)[0]
 
 
@@ -207,20 +207,23 @@ def _people_read_and_written(viewer: Worker, person_ids: set[int]) -> tuple[set[
 
 def item_sight(viewer: Worker, items: list[AgendaItem]) -> tuple[set[int], set[int]]:
     """Which items the viewer may read in full (``policies.can_see_item``), and which they
-    may write about (``policies.can_write_item``: an item's person needs lasting sight):
-    two queries, however many items."""
+    may write about (``policies.can_write_item``: an item's person or place needs lasting
+    sight): at most three queries, however many items."""
     read, written = _people_read_and_written(viewer, {i.person_id for i in items if i.person_id})
     context_ids = {i.context_id for i in items if i.context_id}
     places = ids_among(scopes.contexts_visible_to(viewer), context_ids)
+    # A place seen only through emergency access is read, not written about.
+    with scopes.lasting_sight_only():
+        lasting = ids_among(scopes.contexts_visible_to(viewer), places)
 
-    def among(people: set[int]) -> set[int]:
+    def among(people: set[int], seen: set[int]) -> set[int]:
         return {
             i.pk
             for i in items
-            if (i.person_id in people) or (i.context_id is not None and i.context_id in places)
+            if (i.person_id in people) or (i.context_id is not None and i.context_id in seen)
         }
 
-    return among(read), among(written)
+    return among(read, places), among(written, lasting)
 
 
 def contexts_with_plans(context_ids: set[int]) -> set[int]:
@@ -386,7 +389,10 @@ def people_offered(
 
 
 def contexts_offered(viewer: Worker) -> list[Context]:
-    return list(scopes.contexts_visible_to(viewer).order_by("kind", "name", "id"))
+    """The places the viewer may put on an agenda: those they see lastingly, not a home seen
+    only through a child opened by emergency access (``agenda_item_add`` refuses it)."""
+    with scopes.lasting_sight_only():
+        return list(scopes.contexts_visible_to(viewer).order_by("kind", "name", "id"))
 
 
 def listed_worker_ids(meeting: PanelMeeting) -> set[int]:

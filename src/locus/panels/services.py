@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from locus.access import context_cases
+from locus.access import context_cases, lookups
 from locus.access import panel_meetings as policies
 from locus.access import policies as access_policies
 from locus.access.models import Worker
@@ -302,7 +302,8 @@ def agenda_item_add(
     if person is not None:
         permitted(access_policies.can_name_people, actor, [person])
     if context is not None:
-        permitted(access_policies.can_view_context, actor, context)
+        # Not a place seen only through emergency access: the agenda goes on naming it after.
+        permitted(lookups.sees_context_lastingly, actor, context)
     problems = Problems()
     problems.check(kind in choice_values(ItemKind), "kind", "Choose which list it goes on")
     if kind == ItemKind.LOCATION:
