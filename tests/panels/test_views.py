@@ -81,6 +81,10 @@ def test_reading_the_panel_is_logged_with_the_people_shown(world: World) -> None
     assert event.record_type == "panels.panelmeeting" and event.record_id == str(meeting.pk)
     assert sorted(event.detail["people_shown"]) == sorted([world.police_child.pk, world.adult.pk])
     assert event.detail["items_withheld"] == 1
+    # The child she may not see is still disclosed, as held by the social worker: the trail's
+    # search by that child finds this read.
+    assert event.detail["held_by_only"] == [world.csc_child.pk]
+    assert f",{world.csc_child.pk}," in event.people
 
 
 def test_an_agenda_item_s_pages_log_the_young_person_they_name(world: World) -> None:
@@ -125,8 +129,25 @@ def test_a_form_page_redrawn_after_an_invalid_post_logs_the_read(world: World) -
     }
     page = client.post(url("panel-action-update", meeting.pk, action.pk), {"status": ""})
     assert page.status_code == 200 and action.description in page.text  # redrawn
-    assert last_read(world.social_worker).detail == {"page": "action update"}
+    assert last_read(world.social_worker).detail == {
+        "page": "action update",
+        "action": action.pk,
+        "item": action.item_id,
+    }
     assert AccessEvent.objects.filter(actor=world.social_worker).count() == before + 2
+
+
+def test_the_action_update_page_logs_which_action_it_showed(world: World) -> None:
+    """The page shows one action's words: its read names the action and its agenda item, so the
+    trail says what was read, not only the meeting (for its owner too, who may not see the
+    item's young person)."""
+    meeting = held(world)
+    action = act(world, item(meeting, "harmed"), owner=world.police_analyst)
+    page = client_for(world.police_analyst).get(url("panel-action-update", meeting.pk, action.pk))
+    assert page.status_code == 200 and action.description in page.text
+    event = last_read(world.police_analyst)
+    assert event.record_id == str(meeting.pk)
+    assert (event.detail["action"], event.detail["item"]) == (action.pk, action.item_id)
 
 
 def test_adding_to_the_agenda_through_the_form(world: World) -> None:

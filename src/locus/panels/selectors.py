@@ -135,14 +135,22 @@ class PanelDetail:
     def allows(self, step: str) -> bool:
         return self.meeting.allows(step)
 
-    @property
-    def people_shown(self) -> list[int]:
+    def _people(self, *, visible: bool) -> list[int]:
         return [
             v.item.person_id
             for agenda in self.lists
             for v in agenda.items
-            if v.visible and v.item.person_id
+            if v.visible is visible and v.item.person_id
         ]
+
+    @property
+    def people_shown(self) -> list[int]:
+        return self._people(visible=True)
+
+    @property
+    def people_held_by_only(self) -> list[int]:
+        """The people on the agenda the viewer may not see, described by who holds them."""
+        return self._people(visible=False)
 
     @property
     def open_actions(self) -> int:

@@ -104,8 +104,13 @@ def panel_page(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     record_access(
         actor=request.user,
         obj=meeting,
+        # About the children it describes by holder too, for the trail's search by person.
+        people=detail.people_held_by_only,
         detail={
             "people_shown": detail.people_shown,
+            # Children described only by who holds their case are disclosed too: that they
+            # were on this panel's lists, and on which.
+            "held_by_only": detail.people_held_by_only,
             "items_withheld": sum(
                 1 for agenda in detail.lists for v in agenda.items if not v.visible
             ),
@@ -362,6 +367,8 @@ def action_update(request: AuthedRequest, meeting_id: int, action_id: int) -> Ht
         heading="Update the action",
         button="Save the update",
         read="action update",
+        # The action whose words it shows, and the agenda item it is on.
+        shown={"action": action.pk, "item": action.item_id},
         meeting=meeting,
         intro=action.description,
     )
