@@ -13,7 +13,7 @@ from locus.access.services import team_create
 from locus.common.errors import NotPermitted, ValidationFailed
 from locus.panels.models import AgendaItem, PanelAction, PanelDecision, PanelMeeting
 from locus.panels.services import item_discussion_record, panel_decision_add, panel_hold
-from tests.factories import World, client_for, make_worker, nothing_written
+from tests.factories import World, client_for, make_worker, move_worker, nothing_written
 from tests.panels.helpers import act, item, with_agenda
 from tests.profiles.pages import url
 
@@ -95,3 +95,15 @@ def test_the_chairs_manager_records_a_panel_as_held_without_its_discussion(world
     assert meeting.status == "scheduled" and not meeting.summary
     held = panel_hold(actor=manager, meeting=meeting, attended=everyone)
     assert (held.status, held.summary) == ("held", "")
+
+
+def test_a_setter_now_in_the_chairs_unit_writes_nothing_on_a_panel_they_do_not_chair(
+    world: World,
+) -> None:
+    meeting = _chaired(world, world.team_manager)
+    unit = team_create(actor=world.system, agency=world.csc, name="QA Unit", independent=True)
+    move_worker(world.social_worker, unit)
+    assert policies.is_organiser(world.social_worker, meeting)
+    assert not policies.can_record_discussion(world.social_worker, meeting)
+    with nothing_written(PanelDecision), pytest.raises(NotPermitted):
+        panel_decision_add(actor=world.social_worker, meeting=meeting, text="Close it")

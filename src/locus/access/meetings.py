@@ -135,14 +135,13 @@ def can_record_minutes(worker: Worker, meeting: Meeting) -> bool:
     """Record the minutes (and add a decision, file a paper): an organiser or an invitee who
     does casework (``policies.does_casework``). A mapping meeting is casework: a conference
     chair invited to one may attend it, and confirm that they did, but minutes, decides and
-    files nothing there, since their unit chairs and reviews, and does nothing else."""
+    files nothing there, since their unit chairs and reviews, and does nothing else; nor does
+    one who is its organiser only because they proposed it before moving into the unit."""
+    if not policies.does_casework(worker):
+        return False
     if is_organiser(worker, meeting):
         return True
-    return (
-        worker.is_active
-        and policies.does_casework(worker)
-        and _invitation(worker, meeting) is not None
-    )
+    return worker.is_active and _invitation(worker, meeting) is not None
 
 
 def _shares_with(worker: Worker) -> Q:
@@ -243,7 +242,9 @@ def updates_interventions_like(worker: Worker, intervention: Intervention) -> bo
     return (
         intervention.owner_id == worker.pk
         or _manages(worker, intervention.owner)
-        or is_organiser(worker, intervention.meeting)
+        # Not an organiser now in an independent reviewing service (one who proposed it
+        # before moving there): they record nothing at a mapping meeting.
+        or (is_organiser(worker, intervention.meeting) and policies.does_casework(worker))
     )
 
 
