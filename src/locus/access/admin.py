@@ -24,6 +24,7 @@ from locus.access.services import (
     made_temporary,
     password_recorded,
     sessions_end,
+    sign_in_handed_over,
     worker_access_ask,
     worker_email_change,
 )
@@ -115,6 +116,9 @@ def password_form_recorded(
             password_recorded(_actor(request), worker, was_due)  # tokens end too
             # The worker is told at once, with who and when (not for one's own password).
             sign_in_changed(_actor(request), worker, "set your password")
+            # With no second factor set up, the administrator now holds the whole way in:
+            # a second person confirms the account before it sees anything again.
+            sign_in_handed_over(actor=_actor(request), worker=worker)
     return response
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
+from django_otp import user_has_device
 
 from locus.access import break_glass, provisioning, scopes
 from locus.access.models import (
@@ -29,7 +30,7 @@ from locus.access.models import (
     Worker,
 )
 from locus.access.policies import can_manage_workers
-from locus.audit.models import AccessAction, AccessEvent, ChangeAction
+from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
 from locus.audit.services import record_access, record_change, record_type_of, snapshot
 from locus.common import clock
 from locus.common.ids import as_id
@@ -354,6 +355,38 @@ def sessions_end(*, worker: Worker) -> int:
 
 # --- Confirming an account's access (access/provisioning.py) --------------------------------
 
+
+def password_chosen_by_worker(worker: Worker) -> bool:
+    """Whether ``worker``'s password is one they chose themselves: the latest change of it in
+    the change trail (or, without one, the account's making) is their own. A password an
+    administrator gave the account, when making it or since, is one the administrator knows
+    until the worker chooses another (an account with no trail of it counts as theirs not)."""
+    events = (
+        ChangeEvent.objects.filter(record_type=record_type_of(worker), record_id=str(worker.pk))
+        .order_by("-at", "-id")
+        .values_list("actor_id", "action", "after")
+    )
+    for actor_id, action, after in events.iterator():
+        if action == ChangeAction.CREATE or "password" in (after or {}):
+            return bool(actor_id == worker.pk)
+    return False
+
+
+def sign_in_handed_over(*, actor: Worker, worker: Worker) -> None:
+    """After the administrator ``actor`` set ``worker``'s password or reset its second factor:
+    when the administrator now holds the whole way in (a password the worker did not choose,
+    and no second factor set up: whoever signs in next sets up their own), the account sees no
+    case records until a second person confirms it (``worker_access_ask``), as a new account
+    does. Otherwise an administrator alone could set a worker's password, reset their second
+    factor and sign in as them, reading and writing under their name. Not for one's own
+    account, nor one nobody signs in to."""
+    if actor.pk == worker.pk or not worker.has_usable_password():
+        return
+    if user_has_device(worker, confirmed=True) or password_chosen_by_worker(worker):
+        return
+    worker_access_ask(actor=actor, worker=worker)
+
+
 _ACCESS_FIELDS = [
     "access_awaiting_since",
     "access_asked_by",
@@ -395,8 +428,9 @@ def _decided_by(actor: Worker) -> dict[str, Any]:
 
 @transaction.atomic
 def worker_access_ask(*, actor: Worker, worker: Worker) -> Worker:
-    """After the admin site made ``worker``, or widened its sight (``provisioning.widens_sight``):
-    it sees no case records until a second person confirms it, and each who may is asked."""
+    """After the admin site made ``worker``, or widened its sight (``provisioning.widens_sight``),
+    or an administrator came to hold its whole way in (``sign_in_handed_over``): it sees no
+    case records until a second person confirms it, and each who may is asked."""
     permitted(can_manage_workers, actor)
     lock(worker)
     # A wait already begun (a change, or a refusal, not yet followed by a confirmation) keeps

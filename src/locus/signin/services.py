@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from locus.access.models import Worker
 from locus.access.policies import can_manage_workers
-from locus.access.services import sessions_end
+from locus.access.services import sessions_end, sign_in_handed_over
 from locus.access.signin import attempts_refused, hold_attempt_locks
 from locus.api.services import tokens_end
 from locus.audit.models import ChangeAction
@@ -234,4 +234,7 @@ def reset_second_factor(*, actor: Worker, worker: Worker, reason: str) -> int:
         # Told at once, with who and when: a reset lets whoever holds the password set up a
         # second factor of their own.
         sign_in_changed(actor, worker, "reset your second factor")
+        # Of a worker whose password the administrator set (and so knows), the reset hands
+        # the administrator the whole way in: a second person confirms the account first.
+        sign_in_handed_over(actor=actor, worker=worker)
     return len(devices)
