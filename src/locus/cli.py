@@ -4,7 +4,8 @@
                     demo accounts and serve the site on 127.0.0.1
 ``locus serve``     serve what is in the data folder (with a worker, as ``locus demo``)
 ``locus migrate``   create or update the database
-``locus createadmin --email ADDRESS``  add an administrator account (their work email needed)
+``locus createadmin --email ADDRESS``  add the first administrator account (their work email
+                    needed; once one exists, administrators are added on the admin site)
 ``locus notify-due``  remind workers of reviews and actions falling due (once a day)
 ``locus purge``     list what the retention rules say is due (a dry run); with --confirm,
                     purge it (once a day: docs/retention.md)
@@ -486,12 +487,25 @@ ADMIN_EMAIL_NEEDED = (
 )
 
 
+#: ``locus createadmin`` once an administrator exists: the command line's account is confirmed
+#: by nobody, so it makes the first one only.
+ADMIN_EXISTS = (
+    "Not created: an administrator exists. Add further administrators on the admin site, "
+    "where another administrator confirms each one (an account's access needs a second person)."
+)
+
+
 def cmd_createadmin(args: argparse.Namespace, out: TextIO) -> int:
     if not (args.email or "").strip():  # before a password is asked for, or anything written
         print(ADMIN_EMAIL_NEEDED, file=sys.stderr)
         return 2
     setup_django()
     migrate()
+    from locus.access.selectors import administrator_exists
+
+    if administrator_exists():  # before a password is asked for
+        print(ADMIN_EXISTS, file=sys.stderr)
+        return 2
     from locus.access.models import Role
     from locus.access.services import system_worker, worker_create
     from locus.common.errors import ValidationFailed
@@ -709,7 +723,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     admin = sub.add_parser(
         "createadmin",
-        help="add an administrator (password from LOCUS_ADMIN_PASSWORD or asked)",
+        help="add the first administrator (password from LOCUS_ADMIN_PASSWORD or asked)",
     )
     admin.add_argument("--username", default="administrator")
     admin.add_argument("--first-name", default="")

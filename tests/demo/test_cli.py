@@ -180,6 +180,22 @@ def test_createadmin_needs_the_administrators_work_email(data_dir, monkeypatch, 
     assert Worker.objects.get(username="ops.admin").email == "ops@example.org"
 
 
+def test_createadmin_makes_the_first_administrator_only(data_dir, monkeypatch, capsys):
+    """The command line's administrator waits for nobody's confirmation: once an administrator
+    exists, it makes no more, and they are added on the admin site, where another
+    administrator confirms each. Was: whoever ran it made an administrator at will (with an
+    email they held), who at once saw every record and confirmed the first one's accounts."""
+    from locus.access.models import Worker
+
+    monkeypatch.setenv("LOCUS_ADMIN_PASSWORD", "river-otter-lantern-7")
+    assert run("createadmin", "--username", "ops.admin", "--email", "ops@example.org")[0] == 0
+    capsys.readouterr()
+    code, _ = run("createadmin", "--username", "ops.two", "--email", "two@example.org")
+    assert code == 2
+    assert "Not created: an administrator exists" in capsys.readouterr().err
+    assert not Worker.objects.filter(username="ops.two").exists()
+
+
 def test_migrate_warns_of_the_accounts_without_a_work_email(data_dir, capsys):
     """``locus migrate`` (run on every upgrade) names the active accounts made before every
     account had a work email, and still migrates. Was: nothing said so."""

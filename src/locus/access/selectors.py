@@ -9,7 +9,7 @@ from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.db.models.functions import Trim
 
 from locus.access import scopes
-from locus.access.models import SYSTEM_USERNAME, Agency, Worker
+from locus.access.models import SYSTEM_USERNAME, Agency, Role, Worker
 from locus.common.queries import ids_among
 from locus.people.models import Person
 from locus.places.models import ContextKind
@@ -107,3 +107,12 @@ def without_email(workers: QuerySet[Worker]) -> QuerySet[Worker]:
     account, which nobody signs in with."""
     bare = workers.alias(bare_email=Trim("email")).filter(bare_email="")
     return bare.exclude(username=SYSTEM_USERNAME)
+
+
+def administrator_exists() -> bool:
+    """Whether an active administrator other than the command line's own account exists. Then
+    ``locus createadmin``, which makes the first administrator and asks nobody to confirm it,
+    makes no more: further administrators are added on the admin site, where another
+    administrator confirms each (``access/provisioning.py``), never the one who added it."""
+    others = Worker.objects.filter(role=Role.ADMINISTRATOR, is_active=True)
+    return others.exclude(username=SYSTEM_USERNAME).exists()
