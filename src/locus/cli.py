@@ -142,6 +142,19 @@ class DemoSetup:
     featured: str = ""
 
 
+class NotADemoDatabase(Exception):
+    """``locus demo`` pointed at a database with accounts it did not make (a live system's)."""
+
+    def __init__(self, usernames: list[str]) -> None:
+        super().__init__(
+            "Not a demo database: it has accounts the demo did not make ("
+            + ", ".join(usernames)
+            + "). `locus demo` gives its accounts, an administrator among them, a printed "
+            "password and adds an invented borough: run it on a data folder and database of "
+            "its own (a new LOCUS_DATA_DIR, and no DATABASE_URL of a live system)."
+        )
+
+
 def prepare_demo(
     *,
     folder: Path,
@@ -181,6 +194,10 @@ def prepare_demo(
     t = time.perf_counter()
     migrate()
     timings["database"] = time.perf_counter() - t
+    from locus.demo.accounts import accounts_not_the_demos
+
+    if others := accounts_not_the_demos():  # before anything is written
+        raise NotADemoDatabase(others)
 
     t = time.perf_counter()
     bars = ProgressBar(progress_stream) if progress_stream is not None else None
@@ -380,6 +397,9 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
         )
     except ValidationError as exc:
         print("That password cannot be used: " + " ".join(exc.messages), file=sys.stderr)
+        return 2
+    except NotADemoDatabase as exc:
+        print(exc, file=sys.stderr)
         return 2
     counts = setup.counts
     if setup.created:

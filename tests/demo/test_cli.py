@@ -180,6 +180,24 @@ def test_createadmin_needs_the_administrators_work_email(data_dir, monkeypatch, 
     assert Worker.objects.get(username="ops.admin").email == "ops@example.org"
 
 
+def test_demo_refuses_a_database_with_accounts_it_did_not_make(data_dir, capsys):
+    """``locus demo`` gives its personas (an administrator among them, confirmed by nobody) a
+    printed password and adds an invented borough: pointed at a live system's database it
+    would make whoever ran it an administrator, or set the password of a worker with a
+    persona's username, and mix invented children with real ones. It now writes nothing
+    there. Was: it did all three."""
+    from locus.access.models import Worker
+
+    Worker.objects.create(username="it.lead", email="it.lead@council.example", password="!")
+    code, _ = run("demo", "--no-serve", "--people", "60", "--password", "river-otter-lantern-7")
+    assert code == 2
+    assert "Not a demo database: it has accounts the demo did not make (it.lead)" in (
+        capsys.readouterr().err
+    )
+    assert not Person.objects.exists()
+    assert not Worker.objects.filter(username__in=["admin", "data.officer"]).exists()
+
+
 def test_createadmin_makes_the_first_administrator_only(data_dir, monkeypatch, capsys):
     """The command line's administrator waits for nobody's confirmation: once an administrator
     exists, it makes no more, and they are added on the admin site, where another

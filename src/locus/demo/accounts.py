@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import check_password
 from django.db import transaction
 
-from locus.access.models import Role, Worker
+from locus.access.models import SYSTEM_USERNAME, Role, Worker
 from locus.access.services import system_worker, worker_create, workers_set_password
 
 
@@ -109,6 +109,22 @@ def demo_email(username: str) -> str:
     """A demo worker's work email, invented as they are (every account has one:
     ``access.services.EMAIL_NEEDED``); ``.example`` is a domain no mail reaches."""
     return f"{username}@demo.example"
+
+
+#: Every demo account's work email ends so (:func:`demo_email`).
+DEMO_EMAIL_DOMAIN = "@demo.example"
+
+
+def accounts_not_the_demos() -> list[str]:
+    """The usernames of the accounts in this database that the demo did not make (the command
+    line's own account aside): a live system's. ``locus demo`` gives its personas a printed
+    password, an administrator's among them, which nobody confirms; on a live database it
+    would so make an administrator of whoever ran it, or set the password of a worker who has
+    a persona's username, and mix an invented borough into the records of real children."""
+    others = Worker.objects.exclude(username=SYSTEM_USERNAME).exclude(
+        email__iendswith=DEMO_EMAIL_DOMAIN
+    )
+    return list(others.order_by("username").values_list("username", flat=True)[:5])
 
 
 def ensure_demo_accounts(password: str) -> list[tuple[str, str]]:
