@@ -101,3 +101,26 @@ def test_the_password_page_shows_no_menu_until_the_worker_has_chosen_their_own(
     assert "Sign out" in page
     client.post(reverse("password-change-due"), {"password": OWN, "password2": OWN})
     assert 'href="/people/"' in client.get("/").content.decode()
+
+
+def test_a_password_given_with_a_new_account_is_temporary_too(world: World) -> None:
+    """The administrator who adds an account with a password knows it, as one who sets it
+    later does: the worker chooses their own first. Was: the worker kept the administrator's
+    password for good (a worker has no other page to change it)."""
+    admin = Client()
+    admin.force_login(world.admin)
+    form = {
+        "username": "new.starter",
+        "email": "new.starter@own.example",
+        "usable_password": "true",
+        "password1": SET_BY_ADMIN,
+        "password2": SET_BY_ADMIN,
+    }
+    assert admin.post("/admin/access/worker/add/", form).status_code == 302
+    made = Worker.objects.get(username="new.starter")
+    assert made.check_password(SET_BY_ADMIN)
+    assert made.password_change_due
+    made_without = {**form, "username": "no.password", "email": "no.password@own.example"}
+    made_without["usable_password"] = "false"
+    assert admin.post("/admin/access/worker/add/", made_without).status_code == 302
+    assert not Worker.objects.get(username="no.password").password_change_due

@@ -231,6 +231,10 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
         # What decided its sight before this save (None for a new account): a wider sight
         # waits for a second person (access/provisioning.py).
         before = Worker.objects.filter(pk=obj.pk).values(*_SIGHT_BEFORE).first() if change else None
+        if not change and obj.has_usable_password():
+            # A password given with the new account is one the administrator knows, as one
+            # set later is: the worker chooses their own at their first sign-in.
+            obj.password_change_due = True
         if change and "email" in form.changed_data:
             # The email is changed by its service, which tells the old address and the worker:
             # the form's other fields are saved with the one kept until then.
