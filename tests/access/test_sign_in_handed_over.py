@@ -51,8 +51,12 @@ def _waits_for_a_second_person(world: World, worker: Worker) -> None:
     assert world.team_manager in confirmers_of(worker)
     asked = Notification.objects.filter(
         recipient=world.team_manager, kind=NotificationKind.ACCESS_TO_CONFIRM
+    ).get(record_id=worker.pk)
+    assert asked.text == (
+        f"{world.admin} set how {worker} signs in: confirm or refuse it once they say it was them"
     )
-    assert asked.filter(record_id=worker.pk).exists()
+    page = client_for(world.team_manager).get(asked.url).content.decode()
+    assert "check with" in page and "that it is them signing in" in page
 
 
 def test_a_password_set_then_a_second_factor_reset_waits_for_a_second_person(

@@ -380,11 +380,19 @@ def sign_in_handed_over(*, actor: Worker, worker: Worker) -> None:
     does. Otherwise an administrator alone could set a worker's password, reset their second
     factor and sign in as them, reading and writing under their name. Not for one's own
     account, nor one nobody signs in to."""
-    if actor.pk == worker.pk or not worker.has_usable_password():
+    if actor.pk == worker.pk or not sign_in_held_by_another(worker):
         return
-    if user_has_device(worker, confirmed=True) or password_chosen_by_worker(worker):
-        return
-    worker_access_ask(actor=actor, worker=worker)
+    text = f"{actor} set how {worker} signs in: confirm or refuse it once they say it was them"
+    worker_access_ask(actor=actor, worker=worker, text=text)
+
+
+def sign_in_held_by_another(worker: Worker) -> bool:
+    """Whether someone other than ``worker`` may hold their whole way in: a password they did
+    not choose (:func:`password_chosen_by_worker`) and no second factor set up. The page that
+    confirms their access then says so: the confirmer checks with the worker first."""
+    if not worker.has_usable_password() or user_has_device(worker, confirmed=True):
+        return False
+    return not password_chosen_by_worker(worker)
 
 
 _ACCESS_FIELDS = [
@@ -427,7 +435,7 @@ def _decided_by(actor: Worker) -> dict[str, Any]:
 
 
 @transaction.atomic
-def worker_access_ask(*, actor: Worker, worker: Worker) -> Worker:
+def worker_access_ask(*, actor: Worker, worker: Worker, text: str = "") -> Worker:
     """After the admin site made ``worker``, or widened its sight (``provisioning.widens_sight``),
     or an administrator came to hold its whole way in (``sign_in_handed_over``): it sees no
     case records until a second person confirms it, and each who may is asked."""
@@ -437,7 +445,7 @@ def worker_access_ask(*, actor: Worker, worker: Worker) -> Worker:
     # its start, so that whoever changed the account since stays too close to confirm it.
     since = worker.access_awaiting_since or clock.now()
     _access_set(actor, worker, access_awaiting_since=since, access_asked_by=actor)
-    text = f"Confirm or refuse the access {actor} gave {worker}"
+    text = text or f"Confirm or refuse the access {actor} gave {worker}"
     for confirmer in provisioning.confirmers_of(worker):
         _access_told(confirmer, NotificationKind.ACCESS_TO_CONFIRM, actor, worker, text)
     return worker

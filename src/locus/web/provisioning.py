@@ -12,7 +12,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from locus.access import provisioning
-from locus.access.services import worker_access_confirm, worker_access_refuse
+from locus.access.services import (
+    sign_in_held_by_another,
+    worker_access_confirm,
+    worker_access_refuse,
+)
 from locus.audit.services import record_access
 from locus.common.forms import GovukForm, choose_one, text_area
 from locus.common.http import AuthedRequest
@@ -53,4 +57,6 @@ def decide(request: AuthedRequest, worker_id: int) -> HttpResponse:
         return redirect("dashboard")
     if request.method == "GET":
         record_access(actor=viewer, obj=worker, detail={"page": "access confirmation"})
-    return render(request, "access/access_confirm.html", {"form": form, "worker": worker})
+    held = sign_in_held_by_another(worker)
+    page = {"form": form, "worker": worker, "sign_in_held": held}
+    return render(request, "access/access_confirm.html", page)
