@@ -198,6 +198,19 @@ def test_demo_refuses_a_database_with_accounts_it_did_not_make(data_dir, capsys)
     assert not Worker.objects.filter(username__in=["admin", "data.officer"]).exists()
 
 
+def test_demo_runs_again_on_its_own_database_with_an_account_added_since(data_dir, capsys):
+    """Someone trying the demo adds an account on its admin site: the next ``locus demo`` on
+    that data folder still starts (the refusal is for a database the demo never made)."""
+    from locus.access.models import Worker
+
+    args = ("demo", "--no-serve", "--people", "60", "--password", "river-otter-lantern-7")
+    assert run(*args)[0] == 0
+    Worker.objects.create(username="new.worker", email="new.worker@council.example", password="!")
+    code, _ = run(*args)
+    assert code == 0, capsys.readouterr().err
+    assert Worker.objects.filter(username="new.worker").exists()
+
+
 def test_createadmin_makes_the_first_administrator_only(data_dir, monkeypatch, capsys):
     """The command line's administrator waits for nobody's confirmation: once an administrator
     exists, it makes no more, and they are added on the admin site, where another

@@ -120,7 +120,11 @@ def accounts_not_the_demos() -> list[str]:
     line's own account aside): a live system's. ``locus demo`` gives its personas a printed
     password, an administrator's among them, which nobody confirms; on a live database it
     would so make an administrator of whoever ran it, or set the password of a worker who has
-    a persona's username, and mix an invented borough into the records of real children."""
+    a persona's username, and mix an invented borough into the records of real children.
+    A database the demo has made before is its own, accounts added since on its admin site
+    (trying out the confirmation of access, say) included: running the demo again keeps it."""
+    if Worker.objects.filter(email__iendswith=DEMO_EMAIL_DOMAIN).exists():
+        return []
     others = Worker.objects.exclude(username=SYSTEM_USERNAME).exclude(
         email__iendswith=DEMO_EMAIL_DOMAIN
     )
