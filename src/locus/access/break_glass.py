@@ -32,7 +32,8 @@ from django.shortcuts import get_object_or_404
 
 from locus.access import scopes
 from locus.access.models import BreakGlass, Role, Scope, Worker
-from locus.access.policies import accounts_q, same_person
+from locus.access.policies import accounts_q, manages_a_team, same_person
+from locus.access.provisioning import confirmed, confirmed_q
 from locus.access.selectors import visible_person_ids
 from locus.audit.models import AccessEvent
 from locus.common import clock
@@ -96,8 +97,7 @@ def can_review(reviewer: Worker, use: BreakGlass) -> bool:
     """A manager of the team the worker was in when they opened it (``use.team``), never the
     worker (by any account of theirs); not an administrator's IT role."""
     return (
-        reviewer.is_active
-        and reviewer.access_awaiting_since is None  # access confirmed (access/provisioning.py)
+        confirmed(reviewer)
         and reviewer.role == Role.MANAGER
         and reviewer.team_id is not None
         and reviewer.team_id == use.team_id
@@ -108,11 +108,7 @@ def can_review(reviewer: Worker, use: BreakGlass) -> bool:
 def can_read_all_uses(worker: Worker) -> bool:
     """Auditors read every use, as they read the trail; administrators too, without reviewing.
     Not while the account's access waits to be confirmed (``access/provisioning.py``)."""
-    return (
-        worker.is_active
-        and worker.access_awaiting_since is None
-        and worker.role in (Role.AUDITOR, Role.ADMINISTRATOR)
-    )
+    return confirmed(worker) and worker.role in (Role.AUDITOR, Role.ADMINISTRATOR)
 
 
 def uses_visible_to(viewer: Worker) -> QuerySet[BreakGlass]:
@@ -137,13 +133,14 @@ def unopened_requests_visible_to(viewer: Worker) -> QuerySet[AccessEvent]:
 
 def _readable(viewer: Worker, qs: QuerySet[M], by: str, team: str) -> QuerySet[M]:
     """Of ``qs``, what ``viewer`` may read: all, to audit; else what they did (``by`` names
-    the worker), and a manager what was done in their team (``team`` names it)."""
-    if not viewer.is_active:
+    the worker), and a manager what was done in their team (``team`` names it). Nothing to an
+    account whose access waits to be confirmed (``access/provisioning.py``)."""
+    if not confirmed(viewer):
         return qs.none()
     if can_read_all_uses(viewer):
         return qs
     q = Q(**{by: viewer})
-    if viewer.role == Role.MANAGER and viewer.team_id is not None:
+    if manages_a_team(viewer):
         q |= Q(**{f"{team}_id": viewer.team_id})
     return qs.filter(q)
 
@@ -153,22 +150,21 @@ def reviewers_of(use: BreakGlass) -> list[Worker]:
     opened in."""
     if use.team_id is None:
         return []
-    managers = Worker.objects.filter(
-        team_id=use.team_id, role=Role.MANAGER, is_active=True, access_awaiting_since=None
-    )
+    managers = Worker.objects.filter(confirmed_q(), team_id=use.team_id, role=Role.MANAGER)
     return [m for m in managers if not same_person(m, use.worker)]
 
 
 def can_list_uses(worker: Worker) -> bool:
     """Who has an emergency-access page: those who may ask (their own uses), managers (their
-    team's, to review) and those who read every use (auditors, administrators)."""
-    return may_break_glass(worker) or can_read_all_uses(worker) or worker.role == Role.MANAGER
+    team's, to review) and those who read every use (auditors, administrators). None while the
+    account's access waits to be confirmed (``access/provisioning.py``)."""
+    return may_break_glass(worker) or can_read_all_uses(worker) or manages_a_team(worker)
 
 
 def awaiting_review_by(reviewer: Worker) -> QuerySet[BreakGlass]:
     """Uses opened in the reviewer's team, not their own (by any account), that nobody has
-    reviewed yet."""
-    if reviewer.role != Role.MANAGER or reviewer.team_id is None:
+    reviewed yet (:func:`can_review`)."""
+    if reviewer.team_id is None or not manages_a_team(reviewer):
         return BreakGlass.objects.none()
     return BreakGlass.objects.filter(team_id=reviewer.team_id, reviewed_at__isnull=True).exclude(
         accounts_q("worker", reviewer)

@@ -13,6 +13,7 @@ from locus.access import (
     interchange,
     notifications,
     policies,
+    provisioning,
     recording,
     retention,
     scopes,
@@ -35,6 +36,9 @@ class Menu:
     live_tokens: bool = False  # every worker's live API tokens, to revoke (access/api.py)
     retention: bool = False  # the retention rules, legal holds and purges (access/retention.py)
     subject_access: bool = False  # the subject access request log (access/subjectaccess.py)
+    # Their access waits for a second person to confirm it (access/provisioning.py): every
+    # page says so.
+    waiting: bool = False
     # The url name of the page with their notifications (access/notifications.py): every
     # worker has one, whatever their role.
     notifications: str = "notifications"
@@ -70,6 +74,7 @@ def menu_for(worker: Worker) -> Menu:
         live_tokens=api.can_revoke_any(worker),
         retention=retention.can_read_retention(worker),
         subject_access=subjectaccess.can_work_requests(worker),
+        waiting=provisioning.awaiting(worker),
         notifications=notifications.notifications_page(worker),
         children=children,
         linked=children or borough,

@@ -14,6 +14,7 @@ from django.db.models.lookups import Exact
 
 from locus.access import scopes
 from locus.access.models import Agency, AgencyKind, Role, Scope, Worker
+from locus.access.provisioning import confirmed
 from locus.access.selectors import visible_person_ids
 from locus.incidents.models import Incident
 from locus.peers.models import Association
@@ -343,11 +344,7 @@ def can_manage_roll(worker: Worker, school: Context) -> bool:
 def can_view_audit(worker: Worker) -> bool:
     """Auditors and administrators read the trail; nobody edits it. Not while the account's
     access waits to be confirmed (``access/provisioning.py``)."""
-    return (
-        worker.is_active
-        and worker.access_awaiting_since is None
-        and worker.role in (Role.AUDITOR, Role.ADMINISTRATOR)
-    )
+    return confirmed(worker) and worker.role in (Role.AUDITOR, Role.ADMINISTRATOR)
 
 
 def can_read_audit_values(worker: Worker) -> bool:
@@ -406,8 +403,9 @@ def can_view_borough_links(worker: Worker) -> bool:
 
 def manages_a_team(worker: Worker) -> bool:
     """A team manager, who oversees their team's work (its caseload, meetings, emergency
-    access) as well as their own."""
-    return worker.role == Role.MANAGER and worker.team_id is not None
+    access) as well as their own; not while their access waits to be confirmed
+    (``access/provisioning.py``)."""
+    return confirmed(worker) and worker.role == Role.MANAGER and worker.team_id is not None
 
 
 def can_allocate(worker: Worker, team_id: int | None) -> bool:

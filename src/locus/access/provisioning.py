@@ -4,9 +4,13 @@ An administrator on the admin site could otherwise make an account with an email
 in any team, with any role and scope, set its password and sign in as it; or move a dormant
 account into another team, or widen its sight. So an account the admin site makes, or whose
 team, role or scope it changes (widening its sight) or which it makes active again, waits:
-it signs in, but sees no case records (``scopes.sees_case_records``) and has no
-administrator's powers (``scopes.is_administrator``) until a second person confirms it
-(``access.services.worker_access_confirm``), or refuses it with a reason, in Locus.
+it signs in, but has none of its role's powers until a second person confirms it
+(``access.services.worker_access_confirm``), or refuses it with a reason, in Locus: every
+power a role gives asks :func:`confirmed` (or, in a query, :func:`confirmed_q`), so it sees
+no case records (``scopes.sees_case_records``), has no administrator's powers
+(``scopes.is_administrator``), reads neither the trail nor every emergency access, every
+share or the retention rules, and manages no team (``policies.manages_a_team``). No other
+rule reads the waiting field.
 
 That person is a team manager of the account's team, or another administrator for an
 account without a team (an administrator, an auditor): never the administrator who made
@@ -22,11 +26,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from locus.access.context_cases import accounts_of
 from locus.access.models import SYSTEM_USERNAME, Role, Scope, Worker
-from locus.access.policies import same_person
-from locus.access.scopes import is_administrator
 from locus.audit.models import ChangeEvent
+
+# Every rule module asks :func:`confirmed`, so this one imports none of them at its top: the
+# functions that need ``policies``, ``scopes`` or ``context_cases`` import them when called.
 
 # From the narrowest sight to the widest: a change down this list needs no one.
 _SCOPE_ORDER = [Scope.NONE, Scope.OWN, Scope.TEAM, Scope.AGENCY, Scope.ALL]
@@ -35,6 +39,19 @@ _SCOPE_ORDER = [Scope.NONE, Scope.OWN, Scope.TEAM, Scope.AGENCY, Scope.ALL]
 def awaiting(worker: Worker) -> bool:
     """The account sees nothing until its access is confirmed (refused stays so)."""
     return worker.access_awaiting_since is not None
+
+
+def confirmed(worker: Worker) -> bool:
+    """Whether ``worker``'s role gives it any power: an active account whose access does not
+    wait for a second person. Every power a role gives asks this first (no query)."""
+    return bool(worker.is_active) and not awaiting(worker)
+
+
+def confirmed_q(field: str = "") -> Q:
+    """:func:`confirmed` as a query: on the worker model, or (``field``) through the worker
+    field of another model."""
+    prefix = f"{field}__" if field else ""
+    return Q(**{f"{prefix}is_active": True, f"{prefix}access_awaiting_since__isnull": True})
 
 
 def widens_sight(before: dict[str, Any] | None, worker: Worker) -> bool:
@@ -53,10 +70,6 @@ def widens_sight(before: dict[str, Any] | None, worker: Worker) -> bool:
     )
 
 
-def _not_awaiting() -> Q:
-    return Q(is_active=True, access_awaiting_since__isnull=True)
-
-
 def changed_while_waiting(worker: Worker) -> list[Worker]:
     """Every account that changed ``worker`` since its access began to wait, other than by
     deciding it: the administrators who asked (each change the admin site made), and any other
@@ -64,7 +77,7 @@ def changed_while_waiting(worker: Worker) -> list[Worker]:
     confirm and runs through later changes and a refusal, until a confirmation
     (``services.worker_access_ask`` keeps its start), so an administrator who made an account
     with an email they hold is still too close after a colleague changed it too."""
-    if worker.access_awaiting_since is None:
+    if not awaiting(worker):
         return []
     changes = ChangeEvent.objects.filter(
         record_type=worker._meta.label_lower,
@@ -79,6 +92,8 @@ def changed_while_waiting(worker: Worker) -> list[Worker]:
 
 def confirmers_of(worker: Worker) -> QuerySet[Worker]:
     """Who may confirm or refuse ``worker``'s waiting access (:func:`may_decide`), by name."""
+    from locus.access.context_cases import accounts_of  # it imports this module
+
     if not awaiting(worker) or worker.access_decided_at is not None:
         return Worker.objects.none()
     if worker.team_id is not None:
@@ -89,7 +104,7 @@ def confirmers_of(worker: Worker) -> QuerySet[Worker]:
     for changer in changed_while_waiting(worker):
         too_close |= accounts_of(changer)
     return (
-        Worker.objects.filter(who & _not_awaiting())
+        Worker.objects.filter(who & confirmed_q())
         .exclude(pk__in=too_close)
         .exclude(username=SYSTEM_USERNAME)
         .order_by("last_name", "first_name", "pk")
@@ -99,9 +114,11 @@ def confirmers_of(worker: Worker) -> QuerySet[Worker]:
 def may_decide(confirmer: Worker, worker: Worker) -> bool:
     """Whether ``confirmer`` may confirm or refuse ``worker``'s waiting access: never one who
     changed it while it waited (:func:`changed_while_waiting`), nor another account of theirs."""
+    from locus.access.policies import is_administrator, same_person  # it imports this module
+
     if not awaiting(worker) or worker.access_decided_at is not None:
         return False
-    if not confirmer.is_active or awaiting(confirmer) or same_person(confirmer, worker):
+    if not confirmed(confirmer) or same_person(confirmer, worker):
         return False
     if any(same_person(confirmer, changer) for changer in changed_while_waiting(worker)):
         return False

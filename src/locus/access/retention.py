@@ -26,6 +26,7 @@ from functools import cache, partial
 from locus.access import context_cases, scopes
 from locus.access.models import Role, Worker
 from locus.access.policies import holds_child, is_administrator
+from locus.access.provisioning import confirmed
 from locus.casework.models import ContextCase
 from locus.common.errors import NotPermitted
 from locus.common.ids import as_id, parse_id
@@ -40,13 +41,12 @@ def can_manage_retention(worker: Worker) -> bool:
 
 def can_read_retention(worker: Worker) -> bool:
     """Read the rules, the holds and the past runs."""
-    confirmed = worker.is_active and worker.access_awaiting_since is None  # access/provisioning
-    return is_administrator(worker) or (confirmed and worker.role == Role.AUDITOR)
+    return is_administrator(worker) or (confirmed(worker) and worker.role == Role.AUDITOR)
 
 
 def can_hold(worker: Worker) -> bool:
     """Place or lift legal holds (on records the worker may open: ``held_record``)."""
-    return is_administrator(worker) or (worker.is_active and worker.role == Role.MANAGER)
+    return is_administrator(worker) or (confirmed(worker) and worker.role == Role.MANAGER)
 
 
 def require(allowed: bool, what: str) -> None:

@@ -53,6 +53,7 @@ from typing import Any, TypeVar
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from locus.access.models import AgencyKind, BreakGlass, Role, Scope, Team, Worker
+from locus.access.provisioning import confirmed
 from locus.common import clock
 from locus.forums.models import Attendance
 from locus.incidents.models import Incident, Involvement
@@ -185,8 +186,7 @@ def sees_case_records(worker: Worker) -> bool:
     """Whether ``worker`` sees any case records at all: not an account whose access waits for
     a second person to confirm it (``access/provisioning.py``)."""
     return (
-        worker.is_active
-        and worker.access_awaiting_since is None
+        confirmed(worker)
         and worker.role != Role.AUDITOR
         and worker.scope != Scope.NONE
         and (worker.scope == Scope.ALL or worker.team_id is not None)
@@ -317,12 +317,7 @@ def is_administrator(worker: Worker) -> bool:
     every record. Anyone else an administrator gives scope all sees every person, as far as
     their role's rules go. (Here rather than in ``policies``, which imports this module and
     re-exports it.) Not while its access waits to be confirmed (``access/provisioning.py``)."""
-    return (
-        worker.is_active
-        and worker.role == Role.ADMINISTRATOR
-        and worker.scope == Scope.ALL
-        and worker.access_awaiting_since is None
-    )
+    return confirmed(worker) and worker.role == Role.ADMINISTRATOR and worker.scope == Scope.ALL
 
 
 def _restricted_kept(worker: Worker) -> Q:

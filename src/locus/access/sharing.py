@@ -7,6 +7,8 @@ docs/policies.md).
   their own; any other worker reads the shares they made and those made to them. A partner
   organisation's worker therefore sees only their own.
 * A person named in a row is named only to a viewer who may see them; others get a count.
+* An account whose access waits for a second person to confirm it reads no row, not even
+  its own, and has no register page (``access/provisioning.py``).
 * The policies (peer assessment policy, information-sharing agreement, DPIA record) are read
   by every signed-in worker, who must follow them, and edited by administrators only.
 """
@@ -19,25 +21,23 @@ from django.db.models import Q, QuerySet
 
 from locus.access import policies
 from locus.access.models import Role, Worker
+from locus.access.provisioning import confirmed
 
 
 def reads_every_share(worker: Worker) -> bool:
     """Auditors and administrators, once their access is confirmed (``access/provisioning``)."""
-    return (
-        worker.is_active
-        and worker.access_awaiting_since is None
-        and worker.role in (Role.AUDITOR, Role.ADMINISTRATOR)
-    )
+    return confirmed(worker) and worker.role in (Role.AUDITOR, Role.ADMINISTRATOR)
 
 
 def can_read_register(worker: Worker) -> bool:
-    """Every active worker has a register page: at least their own shares."""
-    return worker.is_active
+    """Every worker has a register page (at least their own shares), once their access is
+    confirmed (``access/provisioning.py``): the rows are casework."""
+    return confirmed(worker)
 
 
 def shares_visible_to(viewer: Worker, shares: QuerySet[Any]) -> QuerySet[Any]:
     """Of ``shares``, the rows ``viewer`` may read (see the module's rules)."""
-    if not viewer.is_active:
+    if not can_read_register(viewer):
         return shares.none()
     if reads_every_share(viewer):
         return shares
@@ -48,7 +48,7 @@ def shares_visible_to(viewer: Worker, shares: QuerySet[Any]) -> QuerySet[Any]:
 
 
 def reads_team_shares(worker: Worker) -> bool:
-    return worker.is_active and worker.role == Role.MANAGER and worker.team_id is not None
+    return policies.manages_a_team(worker)
 
 
 def can_read_policies(worker: Worker) -> bool:

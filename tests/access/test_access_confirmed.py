@@ -1,0 +1,115 @@
+"""A waiting account has none of its role's powers: one rule, ``provisioning.confirmed``.
+
+An account the admin site makes or widens waits for a second person to confirm its access
+(``access/provisioning.py``). Was: each power wrote "not waiting" by hand and some forgot it:
+a manager moved into a team read that team's emergency access (and was offered to review it),
+its sharing register rows and its legal holds' form while their access waited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import locus
+from locus.access import break_glass
+from locus.access.models import BreakGlass, Role, Scope, Worker
+from locus.access.services import system_worker, worker_access_confirm
+from tests.access.test_provisioning import _admin_makes
+from tests.factories import World, client_for, make_worker, open_in_emergency
+
+pytestmark = pytest.mark.django_db
+
+SRC = Path(locus.__file__).resolve().parent
+# Who may read whether an account waits: its table, the rule every power asks, the services
+# that set it, the admin site that shows it, and the confirmation page, which says since when.
+READERS = {
+    "access/models.py",
+    "access/provisioning.py",
+    "access/services.py",
+    "access/admin.py",
+    "templates/access/access_confirm.html",
+}
+
+
+def test_only_provisioning_says_whether_an_account_waits() -> None:
+    """A power that read the field itself would be the one a new power forgets: each asks
+    ``provisioning.confirmed`` (``confirmed_q`` in a query) instead."""
+    readers = {
+        str(path.relative_to(SRC))
+        for path in SRC.rglob("*")
+        if path.suffix in {".py", ".html"}
+        and "migrations" not in path.parts
+        and "access_awaiting_since" in path.read_text(encoding="utf-8")
+    }
+    assert readers - READERS == set()
+    assert "access/provisioning.py" in readers  # the guard still looks where it should
+
+
+ACCOUNTS = {
+    Role.ADMINISTRATOR: {"team": "", "role": Role.ADMINISTRATOR, "scope": Scope.ALL},
+    Role.AUDITOR: {"team": "", "role": Role.AUDITOR, "scope": Scope.NONE},
+    Role.MANAGER: {"role": Role.MANAGER, "scope": Scope.TEAM},
+    Role.PRACTITIONER: {"role": Role.PRACTITIONER, "scope": Scope.TEAM},
+}
+# What each role's account uses once its access is confirmed.
+CONFIRMED = {
+    Role.ADMINISTRATOR: {
+        "admin site",
+        "audit trail",
+        "emergency access",
+        "sharing register",
+        "retention",
+        "legal holds",
+        "case records",
+    },
+    Role.AUDITOR: {"audit trail", "emergency access", "sharing register", "retention"},
+    Role.MANAGER: {
+        "emergency access",
+        "emergency-access review",
+        "sharing register",
+        "legal holds",
+        "case records",
+    },
+    Role.PRACTITIONER: {"emergency access", "sharing register", "case records"},
+}
+
+
+def _waiting(world: World, role: Role) -> Worker:
+    fields = {"team": world.csc_team_a.pk, **ACCOUNTS[role]}
+    return _admin_makes(world, f"new.{role}", first_name="Nia", last_name="Newcomer", **fields)
+
+
+def _uses(world: World, worker: Worker, use: BreakGlass) -> set[str]:
+    """The powers ``worker`` has, each as its page answers it."""
+    worker = Worker.objects.get(pk=worker.pk)
+    site = client_for(worker)
+    pages = {
+        "admin site": "/admin/",
+        "audit trail": "/audit/",
+        "emergency access": "/access/break-glass/",
+        "emergency-access review": f"/access/break-glass/{use.pk}/review/",
+        "sharing register": "/sharing/",
+        "retention": "/data/retention/",
+        "legal holds": "/data/retention/holds/new/",
+        "case records": f"/people/{world.team_child.pk}/",
+    }
+    used = {power for power, path in pages.items() if site.get(path).status_code == 200}
+    if break_glass.can_review(worker, use) or break_glass.awaiting_review_by(worker).exists():
+        used.add("emergency-access review")
+    return used
+
+
+@pytest.mark.parametrize("role", list(ACCOUNTS))
+def test_a_waiting_account_of_each_role_is_refused_each_of_its_powers(
+    world: World, role: Role
+) -> None:
+    open_in_emergency(world.teammate, world.other_child)  # opened in the team, to review
+    use = BreakGlass.objects.get(worker=world.teammate)
+    worker = _waiting(world, role)
+    assert _uses(world, worker, use) == set()
+    confirmer = world.team_manager
+    if worker.team_id is None:
+        confirmer = make_worker(system_worker(), team=None, role=Role.ADMINISTRATOR)
+    worker_access_confirm(actor=confirmer, worker=worker)
+    assert _uses(world, worker, use) == CONFIRMED[role]
