@@ -3,7 +3,8 @@
 An account the admin site makes or widens waits for a second person to confirm its access
 (``access/provisioning.py``). Was: each power wrote "not waiting" by hand and some forgot it:
 a manager moved into a team read that team's emergency access (and was offered to review it),
-its sharing register rows and its legal holds' form while their access waited."""
+its sharing register rows and its legal holds' form while their access waited, and every
+waiting account's menu offered the sharing register."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ import pytest
 
 import locus
 from locus.access import break_glass
+from locus.access.menu import menu_for
 from locus.access.models import BreakGlass, Role, Scope, Worker
 from locus.access.services import system_worker, worker_access_confirm
+from locus.web.navigation import links_for
 from tests.access.test_provisioning import _admin_makes
 from tests.factories import World, client_for, make_worker, open_in_emergency
 
@@ -113,3 +116,20 @@ def test_a_waiting_account_of_each_role_is_refused_each_of_its_powers(
         confirmer = make_worker(system_worker(), team=None, role=Role.ADMINISTRATOR)
     worker_access_confirm(actor=confirmer, worker=worker)
     assert _uses(world, worker, use) == CONFIRMED[role]
+
+
+@pytest.mark.parametrize("role", list(ACCOUNTS))
+def test_a_waiting_accounts_menu_offers_only_home(world: World, role: Role) -> None:
+    """Was: it offered the sharing register too, empty for them or answering "not found"."""
+    worker = _waiting(world, role)
+    assert [link.label for link in links_for(menu_for(worker), "dashboard")] == ["Home"]
+    page = client_for(worker).get("/").content.decode()
+    assert "Sharing register" not in page
+    assert "Your access is waiting for" in page
+
+
+def test_a_confirmed_workers_menu_offers_the_sharing_register(world: World) -> None:
+    worker = _waiting(world, Role.PRACTITIONER)
+    worker_access_confirm(actor=world.team_manager, worker=worker)
+    page = client_for(Worker.objects.get(pk=worker.pk)).get("/").content.decode()
+    assert "Sharing register" in page

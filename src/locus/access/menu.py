@@ -17,6 +17,7 @@ from locus.access import (
     recording,
     retention,
     scopes,
+    sharing,
     subjectaccess,
 )
 from locus.access.models import Worker
@@ -36,8 +37,9 @@ class Menu:
     live_tokens: bool = False  # every worker's live API tokens, to revoke (access/api.py)
     retention: bool = False  # the retention rules, legal holds and purges (access/retention.py)
     subject_access: bool = False  # the subject access request log (access/subjectaccess.py)
+    sharing_register: bool = False  # the sharing register (access/sharing.py)
     # Their access waits for a second person to confirm it (access/provisioning.py): every
-    # page says so.
+    # page says so, and the menu offers none of their role's pages meanwhile.
     waiting: bool = False
     # The url name of the page with their notifications (access/notifications.py): every
     # worker has one, whatever their role.
@@ -74,6 +76,7 @@ def menu_for(worker: Worker) -> Menu:
         live_tokens=api.can_revoke_any(worker),
         retention=retention.can_read_retention(worker),
         subject_access=subjectaccess.can_work_requests(worker),
+        sharing_register=sharing.can_read_register(worker),
         waiting=provisioning.awaiting(worker),
         notifications=notifications.notifications_page(worker),
         children=children,

@@ -69,7 +69,7 @@ ITEMS: tuple[Item, ...] = (
     Item("Visits", "visit-plans", _records, section=("visit*", "protected-home")),
     Item("My work", "my-work", _records),
     Item("Audit trail", "audit", lambda menu: menu.audit),
-    Item("Sharing register", "sharing-register", lambda menu: True),
+    Item("Sharing register", "sharing-register", lambda menu: menu.sharing_register),
     Item("Imports", "imports", lambda menu: menu.imports, section=("import*",)),
     Item("Retention", "retention", lambda menu: menu.retention, section=("retention*",)),
     Item(
