@@ -13,13 +13,17 @@ from pathlib import Path
 import pytest
 
 import locus
-from locus.access import break_glass
+from locus.access import break_glass, transfers
 from locus.access.menu import menu_for
 from locus.access.models import BreakGlass, Role, Scope, Worker
 from locus.access.services import system_worker, worker_access_confirm
+from locus.people.models import Allocation
+from locus.transfers.models import Transfer
+from locus.transfers.services import transfer_propose
 from locus.web.navigation import links_for
 from tests.access.test_provisioning import _admin_makes
 from tests.factories import World, client_for, make_worker, open_in_emergency
+from tests.transfers.helpers import NOTE
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +77,7 @@ CONFIRMED = {
         "sharing register",
         "legal holds",
         "case records",
+        "transfer decision",
     },
     Role.PRACTITIONER: {"emergency access", "sharing register", "case records"},
 }
@@ -83,7 +88,22 @@ def _waiting(world: World, role: Role) -> Worker:
     return _admin_makes(world, f"new.{role}", first_name="Nia", last_name="Newcomer", **fields)
 
 
-def _uses(world: World, worker: Worker, use: BreakGlass) -> set[str]:
+def _to_decide(world: World) -> tuple[BreakGlass, Transfer]:
+    """An emergency use opened in team A, for its managers to review, and a case proposed to
+    team A, for its managers to accept."""
+    open_in_emergency(world.teammate, world.other_child)
+    use = BreakGlass.objects.get(worker=world.teammate)
+    held = Allocation.objects.current().get(person=world.other_child)
+    transfer = transfer_propose(
+        actor=world.other_social_worker,
+        allocation=held,
+        to_team=world.csc_team_a,
+        handover_note=NOTE,
+    )
+    return use, transfer
+
+
+def _uses(world: World, worker: Worker, use: BreakGlass, transfer: Transfer) -> set[str]:
     """The powers ``worker`` has, each as its page answers it."""
     worker = Worker.objects.get(pk=worker.pk)
     site = client_for(worker)
@@ -100,6 +120,8 @@ def _uses(world: World, worker: Worker, use: BreakGlass) -> set[str]:
     used = {power for power, path in pages.items() if site.get(path).status_code == 200}
     if break_glass.can_review(worker, use) or break_glass.awaiting_review_by(worker).exists():
         used.add("emergency-access review")
+    if transfers.can_decide_transfer(worker, transfer) or transfers.waiting_for(worker).exists():
+        used.add("transfer decision")
     return used
 
 
@@ -107,15 +129,14 @@ def _uses(world: World, worker: Worker, use: BreakGlass) -> set[str]:
 def test_a_waiting_account_of_each_role_is_refused_each_of_its_powers(
     world: World, role: Role
 ) -> None:
-    open_in_emergency(world.teammate, world.other_child)  # opened in the team, to review
-    use = BreakGlass.objects.get(worker=world.teammate)
+    to_decide = _to_decide(world)
     worker = _waiting(world, role)
-    assert _uses(world, worker, use) == set()
+    assert _uses(world, worker, *to_decide) == set()
     confirmer = world.team_manager
     if worker.team_id is None:
         confirmer = make_worker(system_worker(), team=None, role=Role.ADMINISTRATOR)
     worker_access_confirm(actor=confirmer, worker=worker)
-    assert _uses(world, worker, use) == CONFIRMED[role]
+    assert _uses(world, worker, *to_decide) == CONFIRMED[role]
 
 
 @pytest.mark.parametrize("role", list(ACCOUNTS))

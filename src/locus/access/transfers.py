@@ -47,12 +47,7 @@ def _in_team(worker: Worker, team_id: int | None) -> bool:
 
 
 def _manages(worker: Worker, team_id: int | None) -> bool:
-    return (
-        worker.is_active
-        and worker.role == Role.MANAGER
-        and worker.team_id is not None
-        and worker.team_id == team_id
-    )
+    return policies.manages_a_team(worker) and worker.team_id == team_id
 
 
 def can_allocate_child(worker: Worker, person: Person, *, lasting: bool | None = None) -> bool:
@@ -185,7 +180,7 @@ def waiting_for(worker: Worker) -> QuerySet[Transfer]:
     list): routed to the team they manage, proposed by none of their accounts (another
     account with their email is theirs, ``context_cases.same_person``: compared in the query,
     with no query of its own)."""
-    if not (worker.is_active and worker.role == Role.MANAGER and worker.team_id is not None):
+    if not policies.manages_a_team(worker):
         return Transfer.objects.none()
     waiting = transfers_visible_to(worker).filter(status=Status.PROPOSED, to_team_id=worker.team_id)
     waiting = waiting.exclude(proposed_by=worker)
