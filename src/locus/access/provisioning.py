@@ -30,7 +30,7 @@ from locus.access.models import SYSTEM_USERNAME, Role, Scope, Worker
 from locus.audit.models import ChangeEvent
 
 # Every rule module asks :func:`confirmed`, so this one imports none of them at its top: the
-# functions that need ``policies``, ``scopes`` or ``context_cases`` import them when called.
+# functions that need ``policies`` or ``context_cases`` import them when called.
 
 # From the narrowest sight to the widest: a change down this list needs no one.
 _SCOPE_ORDER = [Scope.NONE, Scope.OWN, Scope.TEAM, Scope.AGENCY, Scope.ALL]
@@ -47,11 +47,9 @@ def confirmed(worker: Worker) -> bool:
     return bool(worker.is_active) and not awaiting(worker)
 
 
-def confirmed_q(field: str = "") -> Q:
-    """:func:`confirmed` as a query: on the worker model, or (``field``) through the worker
-    field of another model."""
-    prefix = f"{field}__" if field else ""
-    return Q(**{f"{prefix}is_active": True, f"{prefix}access_awaiting_since__isnull": True})
+def confirmed_q() -> Q:
+    """:func:`confirmed` as a query on the worker model."""
+    return Q(is_active=True, access_awaiting_since__isnull=True)
 
 
 def widens_sight(before: dict[str, Any] | None, worker: Worker) -> bool:
@@ -92,7 +90,7 @@ def changed_while_waiting(worker: Worker) -> list[Worker]:
 
 def confirmers_of(worker: Worker) -> QuerySet[Worker]:
     """Who may confirm or refuse ``worker``'s waiting access (:func:`may_decide`), by name."""
-    from locus.access.context_cases import accounts_of  # it imports this module
+    from locus.access.context_cases import accounts_of  # it imports this module, by scopes
 
     if not awaiting(worker) or worker.access_decided_at is not None:
         return Worker.objects.none()
@@ -114,7 +112,7 @@ def confirmers_of(worker: Worker) -> QuerySet[Worker]:
 def may_decide(confirmer: Worker, worker: Worker) -> bool:
     """Whether ``confirmer`` may confirm or refuse ``worker``'s waiting access: never one who
     changed it while it waited (:func:`changed_while_waiting`), nor another account of theirs."""
-    from locus.access.policies import is_administrator, same_person  # it imports this module
+    from locus.access.policies import is_administrator, same_person  # it imports this one
 
     if not awaiting(worker) or worker.access_decided_at is not None:
         return False
