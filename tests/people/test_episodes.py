@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from locus.access import episodes as rules
 from locus.access import policies
@@ -15,7 +16,7 @@ from locus.common.errors import NotPermitted, ValidationFailed
 from locus.common.services import today
 from locus.people.models import LegalStatus, LegalStatusEpisode
 from locus.people.services import allocation_create, episode_change, episode_end
-from tests.factories import START, World, changes_for, last_change, nothing_written
+from tests.factories import START, World, changes_for, client_for, last_change, nothing_written
 from tests.people.episodes import open_episode, open_plan
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +183,25 @@ def test_a_holder_who_moved_agency_opens_and_ends_no_episode_in_the_new_agency_s
     assert not rules.can_change_episode(moved, held)
     with nothing_written(LegalStatusEpisode), pytest.raises(NotPermitted):
         episode_end(actor=moved, episode=held, end=today(), reason="Moved on")
+
+
+def test_the_child_s_page_offers_a_moved_holder_no_status_links(world: World) -> None:
+    """The page of a child held through an allocation kept after a move to another agency's
+    team offers no "Open a status", "Change" or "End" (each would answer "not found"); the
+    holder in the team that holds the child still gets them."""
+    held = open_episode(world, LegalStatus.EARLY_HELP, by=world.social_worker)
+    url = reverse("person", args=[world.csc_child.pk])
+    links = (
+        reverse("status-open", args=[world.csc_child.pk]),
+        reverse("status-end", args=[world.csc_child.pk, held.pk]),
+    )
+    page = client_for(world.social_worker).get(url).content.decode()
+    assert all(link in page for link in links)
+    moved = world.social_worker
+    moved.team = world.police_team
+    moved.save(update_fields=["team"])
+    response = client_for(moved).get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Legal status history" in page
+    assert not any(link in page for link in links)

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from locus.access import forum, lookups, policies
+from locus.access import episodes, forum, lookups, policies
 from locus.access.fields import PersonField, columns_seen, fields_visible_to, is_shared_only
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
@@ -95,6 +95,9 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
             "person": person,
             "detail_rows": selectors.DETAIL_ROWS,
             "can_edit": policies.can_edit_person(request.user, person),
+            # A holder who moved team keeps the child's record to change, but no longer holds
+            # the child's legal status (episodes.can_open_episode): no links that answer 404.
+            "can_open_status": episodes.can_open_episode(request.user, person),
             "interventions": interventions_for_person(request.user, person),
             "context_plans": context_plans_for_person(request.user, person),
             "safety": safety,

@@ -1,6 +1,6 @@
 """Which of a child's legal-status episodes a worker may change or end (``access.episodes``).
 
-The child's page already knows whether the viewer may change the record (``can_edit``);
+The child's page already knows whether the viewer may open an episode (``can_open_status``);
 this adds the holding agency's rule per row, from the episode's agency id, without a query.
 """
 
