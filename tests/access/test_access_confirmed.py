@@ -154,3 +154,23 @@ def test_a_confirmed_workers_menu_offers_the_sharing_register(world: World) -> N
     worker_access_confirm(actor=world.team_manager, worker=worker)
     page = client_for(Worker.objects.get(pk=worker.pk)).get("/").content.decode()
     assert "Sharing register" in page
+
+
+def test_a_waiting_manager_is_neither_asked_nor_told_of_the_teams_decisions(world: World) -> None:
+    """A manager moved into team A whose access waits can decide nothing there, so nothing is
+    routed to them: not a transfer to the team, nor a context case's sign-off or notices. Was:
+    they were listed among those asked and told (and a transfer to a team whose only manager
+    waited sat with them)."""
+    from locus.access import context_cases
+    from tests.casework.helpers import open_case
+
+    waiting = _waiting(world, Role.MANAGER)
+    case = open_case(world)
+    assert case.team_id == waiting.team_id
+    assert world.team_manager in transfers.deciding_managers(world.csc_team_a, world.admin)
+    assert waiting not in transfers.deciding_managers(world.csc_team_a, world.admin)
+    assert waiting not in context_cases.team_managers(case)
+    assert waiting not in context_cases.eligible_managers(case, "assessment")
+    worker_access_confirm(actor=world.team_manager, worker=waiting)
+    assert waiting in transfers.deciding_managers(world.csc_team_a, world.admin)
+    assert waiting in context_cases.team_managers(case)

@@ -56,7 +56,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 
-from locus.access import naming, scopes
+from locus.access import naming, provisioning, scopes
 from locus.access.lookups import one_or_404
 from locus.access.models import AgencyKind, Role, Worker
 from locus.access.policies import (
@@ -426,13 +426,17 @@ def _same_person_as(ids: set[int]) -> Exists:
     )
 
 
-def team_managers(case: ContextCase) -> list[Worker]:
-    """The active managers of the case's team, by name."""
-    return list(
-        Worker.objects.filter(is_active=True, role=Role.MANAGER, team_id=case.team_id).order_by(
-            "last_name", "first_name", "id"
-        )
+def _confirmed_managers(case: ContextCase) -> QuerySet[Worker]:
+    """The case team's managers who may act: one whose access waits for a second person is
+    neither asked for a sign-off nor told of the case's work."""
+    return Worker.objects.filter(
+        provisioning.confirmed_q(), role=Role.MANAGER, team_id=case.team_id
     )
+
+
+def team_managers(case: ContextCase) -> list[Worker]:
+    """The managers of the case's team whose access is confirmed, by name."""
+    return list(_confirmed_managers(case).order_by("last_name", "first_name", "id"))
 
 
 def eligible_managers(
@@ -441,11 +445,7 @@ def eligible_managers(
     """The managers a sign-off may be asked of (the form offers only these): not an author,
     nor another account of an author's (:func:`accounts_of`)."""
     excluded = sign_off_authors(case, subject) | set(authors)
-    managers = (
-        Worker.objects.filter(is_active=True, role=Role.MANAGER, team_id=case.team_id)
-        .exclude(pk__in=excluded)
-        .exclude(_same_person_as(excluded))
-    )
+    managers = _confirmed_managers(case).exclude(pk__in=excluded).exclude(_same_person_as(excluded))
     # Only those who open the case: the sign-off and its notification lead to its pages.
     return [
         m

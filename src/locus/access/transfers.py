@@ -34,7 +34,7 @@ from collections.abc import Callable
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from locus.access import lookups, policies, scopes
+from locus.access import lookups, policies, provisioning, scopes
 from locus.access.context_cases import accounts_of, same_person
 from locus.access.models import AgencyKind, Role, Team, Worker
 from locus.audit.models import AccessEvent
@@ -145,8 +145,9 @@ def case_holders() -> QuerySet[Worker]:
 
 
 def managers() -> QuerySet[Worker]:
-    """Who decides the transfers routed to a team: its active managers (filter by team)."""
-    return Worker.objects.filter(role=Role.MANAGER, is_active=True)
+    """Who decides the transfers routed to a team: its managers whose access is confirmed
+    (filter by team); one waiting for a second person is neither asked nor told."""
+    return Worker.objects.filter(provisioning.confirmed_q(), role=Role.MANAGER)
 
 
 def deciding_managers(team: Team, proposer: Worker) -> QuerySet[Worker]:
