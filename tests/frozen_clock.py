@@ -42,9 +42,11 @@ class FrozenClock:
 @contextlib.contextmanager
 def on_the_day(started: dt.date) -> Iterator[None]:
     """Within the block, the clock reads ``started`` (or earlier), never a later day: set back
-    by the whole days gone by since, time still running."""
+    by the whole days gone by since, time still running. A clock a fixture has stopped is
+    left as it is: its "now" was chosen (the demo's borough, made a second before midnight,
+    is read a second after it; setting the clock back replaced that stop with yesterday)."""
     behind = clock.today() - started
-    if behind <= dt.timedelta(0):
+    if behind <= dt.timedelta(0) or clock.is_frozen():
         yield
         return
     with clock.shifted(-behind):

@@ -86,3 +86,14 @@ def test_a_run_past_midnight_keeps_the_day_it_started_on() -> None:
         assert tomorrow_then > clock.today()
     with on_the_day(clock.today()):
         assert abs(clock.now() - timezone.now()) < dt.timedelta(seconds=5)
+
+
+def test_a_run_past_midnight_leaves_a_stopped_clock_where_it_was_stopped() -> None:
+    # The demo's borough is made a second before midnight and read a second after it, the
+    # clock stopped there by a fixture: keeping the run's first day must not move it.
+    after_midnight = dt.datetime(2026, 7, 2, 0, 0, 1, tzinfo=dt.UTC)
+    with clock.frozen_at(after_midnight):
+        assert clock.is_frozen()
+        with on_the_day(clock.today() - dt.timedelta(days=1)):
+            assert clock.now() == after_midnight
+    assert not clock.is_frozen()

@@ -45,6 +45,12 @@ def now() -> dt.datetime:
     return timezone.now() + offset
 
 
+def is_frozen() -> bool:
+    """Whether a caller has stopped the clock here (:func:`frozen_at`): its "now" is chosen."""
+    fixed, _ = _setting.get()
+    return fixed is not None
+
+
 def today() -> dt.date:
     """Today's date in the project's time zone (Europe/London), as the clock reads it."""
     return day_of(now())
