@@ -176,10 +176,11 @@ def _count(client: Any, url: str) -> int:
 # and its latest safety map and context weighting (two more), and its CIN census episodes
 # (one, and three more for their parts only when there are any). The child's page and the
 # group's read the disputed-accuracy flags once (one more each, whatever the rows); the child's
-# page reads its legal holds (one); the group's page asks whether the group is seen otherwise
-# than through emergency access, to offer its print (one). The read's
-# audit row adds its chain head, read locked and moved on (two).
-PINNED = {"incidents": 14, "person": 34, "group": 28, "note-add": 18}
+# page reads its legal holds (one) and whether the viewer holds the child in the team they
+# are in now, to offer "Open a status" (one); the group's page asks whether the group is seen
+# otherwise than through emergency access, to offer its print (one). The read's audit row adds
+# its chain head, read locked and moved on (two).
+PINNED = {"incidents": 14, "person": 35, "group": 28, "note-add": 18}
 
 
 @pytest.mark.parametrize("page", sorted(PINNED))

@@ -54,11 +54,14 @@ def _holds_in_own_team(worker: Worker, person: Person) -> bool:
     return held.filter(worker=worker).exists()
 
 
-def can_open_episode(worker: Worker, person: Person) -> bool:
+def can_open_episode(worker: Worker, person: Person, *, may_edit: bool | None = None) -> bool:
     """Open an episode for ``person`` (held by the worker's own agency, ``holding_agency``):
     who may change the child's record, through the team they are in now; an administrator
-    for any agency."""
-    if not policies.can_edit_person(worker, person):
+    for any agency. ``may_edit``: ``policies.can_edit_person`` already asked (a page that
+    asked it need not read it again)."""
+    if may_edit is None:
+        may_edit = policies.can_edit_person(worker, person)
+    if not may_edit:
         return False
     return policies.is_administrator(worker) or _holds_in_own_team(worker, person)
 

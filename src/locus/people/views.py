@@ -87,6 +87,7 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
         **safety.shown(),
     }
     record_access(actor=request.user, obj=person, detail=shown)
+    can_edit = policies.can_edit_person(request.user, person)
     return render(
         request,
         "people/detail.html",
@@ -94,10 +95,10 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
             "d": detail,
             "person": person,
             "detail_rows": selectors.DETAIL_ROWS,
-            "can_edit": policies.can_edit_person(request.user, person),
+            "can_edit": can_edit,
             # A holder who moved team keeps the child's record to change, but no longer holds
             # the child's legal status (episodes.can_open_episode): no links that answer 404.
-            "can_open_status": episodes.can_open_episode(request.user, person),
+            "can_open_status": episodes.can_open_episode(request.user, person, may_edit=can_edit),
             "interventions": interventions_for_person(request.user, person),
             "context_plans": context_plans_for_person(request.user, person),
             "safety": safety,
