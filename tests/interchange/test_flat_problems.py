@@ -237,6 +237,21 @@ def test_an_association_without_provenance_cannot_be_imported(world: World, tmp_
     assert Association.objects.filter(note__contains="b.csv").count() == 1
 
 
+def test_every_file_with_provenance_asks_for_it_in_the_same_two_columns() -> None:
+    # Associations, memberships and incidents each say where they came from and how sure the
+    # source is: the same two required columns, described alike, in each file.
+    asked = {
+        importer.kind: [c for c in importer.spec.columns if c.name in ("Source", "Confidence")]
+        for importer in IMPORTERS
+        if importer.kind in ("associations", "memberships", "incidents")
+    }
+    assert len(asked) == 3
+    first, *others = asked.values()
+    assert [c.name for c in first] == ["Source", "Confidence"]
+    assert all(c.required for c in first)
+    assert all(columns == first for columns in others), asked
+
+
 def test_valid_only_writes_the_valid_rows_and_lists_the_rest(world: World, tmp_path: Path) -> None:
     rows = with_column(example_rows("people"), "Sex", 5, "7")
     report = registry.importer("people").apply(

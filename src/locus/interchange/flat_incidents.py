@@ -16,7 +16,6 @@ from typing import Any
 from django.utils import timezone
 
 from locus.access.models import Agency
-from locus.common.models import Confidence, Source
 from locus.incidents.models import Incident, IncidentKind, Involvement, InvolvementRole
 from locus.incidents.services import (
     incident_amend,
@@ -27,7 +26,7 @@ from locus.incidents.services import (
 from locus.interchange.core import CREATED, UNCHANGED, UPDATED, differences
 from locus.interchange.flat_contexts import context_named
 from locus.interchange.flat_people import people_named
-from locus.interchange.flat_read import Batch, Column, Plan, Row, rule_problems
+from locus.interchange.flat_read import PROVENANCE_COLUMNS, Batch, Column, Plan, Row, rule_problems
 from locus.people.models import Person
 
 # The column listing the people in each role.
@@ -69,8 +68,7 @@ class Incidents:
         Column("ContextPostcode", False, "That context's postcode (empty when it has none)"),
         Column("Summary", True, "What happened, in words"),
         Column("ReportingAgency", True, "The agency that reported it, by its name in Locus"),
-        Column("Source", True, "Where the information came from: a code from the source list"),
-        Column("Confidence", True, "How sure the source is: high, medium or low"),
+        *PROVENANCE_COLUMNS,
         Column("Restricted", False, "Y for police intelligence seen only by the police"),
         *(
             Column(
@@ -108,8 +106,7 @@ class Incidents:
         summary = row.text("Summary", required=True, limit=10_000)
         says: dict[str, Any] = {
             "summary": summary,
-            "source": row.code("Source", Source, required=True),
-            "confidence": row.code("Confidence", Confidence, required=True),
+            **row.provenance(),
         }
         restricted = row.flag("Restricted")
         if restricted is not None:

@@ -16,11 +16,10 @@ from typing import Any
 
 from django.db.models import Q
 
-from locus.common.models import Confidence, Source
 from locus.common.services import Problems, check_period, today
 from locus.interchange.core import CREATED, UNCHANGED, UPDATED, differences
 from locus.interchange.flat_people import person_columns, person_key, person_named
-from locus.interchange.flat_read import Batch, Column, Plan, Row, rule_problems
+from locus.interchange.flat_read import PROVENANCE_COLUMNS, Batch, Column, Plan, Row, rule_problems
 from locus.peers.models import Association, GroupMembership, GroupRole, Nature, Relationship
 from locus.peers.selectors import merged_into
 from locus.peers.services import (
@@ -33,18 +32,6 @@ from locus.peers.services import (
 )
 from locus.people.models import Person
 from locus.places.models import Context, ContextKind
-
-PROVENANCE_COLUMNS = (
-    Column("Source", True, "Where it came from: a code from the source list"),
-    Column("Confidence", True, "How sure the source is: high, medium or low"),
-)
-
-
-def _provenance(row: Row) -> dict[str, str]:
-    return {
-        "source": row.code("Source", Source, required=True),
-        "confidence": row.code("Confidence", Confidence, required=True),
-    }
 
 
 def _period(row: Row, start_column: str, end_column: str) -> tuple[dt.date | None, dt.date | None]:
@@ -120,7 +107,7 @@ class Associations:
         says = {
             "relationship": row.code("Relationship", Relationship, required=True),
             "nature": row.code("Nature", Nature, required=True),
-            **_provenance(row),
+            **row.provenance(),
             "peer_role": row.code("PeerRole", GroupRole),
         }
         valid_from, valid_until = _period(row, "ValidFrom", "ValidUntil")
@@ -291,7 +278,7 @@ class Memberships:
     def parse(self, row: Row) -> MembershipRow:
         group = row.text("GroupName", required=True)
         role = row.code("Role", GroupRole, required=True)
-        provenance = _provenance(row)
+        provenance = row.provenance()
         since, until = _period(row, "Since", "Until")
         return MembershipRow(group, role, since, until, provenance)
 

@@ -27,6 +27,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 from django.db.models import TextChoices
 
 from locus.common.errors import ValidationFailed
+from locus.common.models import Confidence, Source
 from locus.interchange import files
 from locus.interchange.core import FileRejected, Problem, Progress
 
@@ -370,6 +371,23 @@ class Row:
     def identifier(self, column: str) -> str:
         """An identifier as Locus keeps it: upper case, no spaces."""
         return self.text(column, limit=40).replace(" ", "").upper()
+
+    def provenance(self) -> dict[str, str]:
+        """The Source and Confidence codes (:data:`PROVENANCE_COLUMNS`), by the fields they
+        fill."""
+        return {
+            "source": self.code("Source", Source, required=True),
+            "confidence": self.code("Confidence", Confidence, required=True),
+        }
+
+
+# Every association, group membership and incident says where it came from (Source) and how
+# sure the source is (Confidence): the same two columns in each file, both required, read by
+# Row.provenance (docs/domain.md#provenance).
+PROVENANCE_COLUMNS = (
+    Column("Source", True, "Where the information came from: a code from the source list"),
+    Column("Confidence", True, "How sure the source is: high, medium or low"),
+)
 
 
 # --- What each kind of file provides, and what its rows plan ---------------------------
