@@ -116,7 +116,7 @@ def test_the_request_page_offers_the_approval_to_the_named_approver_only(
     mine = client_for(world.admin).get(page).content.decode()
     assert f"Waiting for {approver} to check it" in mine
     assert approve not in mine and download not in mine
-    assert client_for(world.admin).post(approve, {"reason": "Mine is fine"}).status_code == 200
+    assert client_for(world.admin).post(approve, {"reason": "Mine is fine"}).status_code == 404
     theirs = client_for(approver).get(page).content.decode()
     assert approve in theirs and "Download to check" in theirs
     response = client_for(approver).post(approve, {"reason": "Checked every section"})
@@ -195,7 +195,7 @@ def test_the_named_approver_returns_an_export_which_is_never_downloaded_nor_rele
     made = asked_export(world, scene.request)
     page = f"/data/subject-access/{scene.request.pk}/"
     back = f"{page}packages/{made.pk}/return/"
-    assert client_for(world.admin).post(back, {"reason": "Mine is wrong"}).status_code == 200
+    assert client_for(world.admin).post(back, {"reason": "Mine is wrong"}).status_code == 404
     assert back in client_for(approver).get(page).content.decode()
     assert client_for(approver).post(back, {"reason": " "}).status_code == 200
     response = client_for(approver).post(back, {"reason": "A document names the friend"})

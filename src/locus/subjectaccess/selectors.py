@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -76,6 +77,22 @@ def packages_of(request: SubjectAccessRequest, viewer: Worker) -> list[PackageRo
 def package_of(request: SubjectAccessRequest, package_id: object) -> SubjectAccessPackage:
     found = request.packages.filter(pk=parse_id(package_id)).first()
     if found is None:
+        raise NotPermitted("not found")
+    return found
+
+
+def package_for_step(
+    request: SubjectAccessRequest,
+    package_id: object,
+    viewer: Worker,
+    may: Callable[[Worker, SubjectAccessPackage], bool],
+) -> SubjectAccessPackage:
+    """One export of the request, for a step on it that ``viewer`` may take (``may``: the
+    rule of ``access.subjectaccess`` that says who takes it); anyone else: "not found", to
+    the form's opening as to its saving. Nobody is shown a form only the named approver
+    (or, to name someone else, another member of the data team) could save."""
+    found = package_of(request, package_id)
+    if not may(viewer, found):
         raise NotPermitted("not found")
     return found
 

@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 
 from locus.access import subjectaccess as rules
+from locus.access.models import Worker
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.downloads import as_attachment
@@ -212,15 +213,17 @@ def _package_step(
     button: str,
     success: str,
     *,
+    may: Callable[[Worker, SubjectAccessPackage], bool],
     offer: bool = False,
 ) -> Callable[[AuthedRequest, int, int], HttpResponse]:
     """A step on one export of the request (approve, return, change its approver): the
-    form's ``service_values`` are the service's arguments, with the export; ``offer``: the
-    form offers whom its approver may be changed to."""
+    form's ``service_values`` are the service's arguments, with the export; ``may``: who
+    takes the step (anyone else: "not found", form and all); ``offer``: the form offers whom
+    its approver may be changed to."""
 
     def view(request: AuthedRequest, request_id: int, package_id: int) -> HttpResponse:
         def made(sar: SubjectAccessRequest) -> SubjectAccessPackage:
-            return selectors.package_of(sar, package_id)
+            return selectors.package_for_step(sar, package_id, request.user, may)
 
         return _step(
             request,
@@ -248,6 +251,7 @@ package_approve = _package_step(
     "Approve the release of the export",
     "Approve the release",
     "Release approved: the export may now be downloaded and sent",
+    may=rules.may_approve_release,
 )
 package_return = _package_step(
     ReturnForm,
@@ -255,6 +259,7 @@ package_return = _package_step(
     "Return the export without approving it",
     "Return it",
     "Export returned: its maker is told to make a new one",
+    may=rules.may_approve_release,
 )
 package_change_approver = _package_step(
     ChangeApproverForm,
@@ -262,6 +267,7 @@ package_change_approver = _package_step(
     "Name someone else to check the export",
     "Name them",
     "Approver changed: they are told, and the one named before no longer is",
+    may=rules.may_change_approver,
     offer=True,
 )
 

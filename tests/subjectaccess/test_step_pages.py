@@ -1,0 +1,60 @@
+"""The pages that approve, return or pass on an export open only for whoever may save them:
+the named approver approves or returns it, another member of the data team names someone
+else. Anyone else in the data team gets "not found" for the form (they follow the export's
+state on the request's page, which names the approver), and no read of the form is logged
+for them. Before, the form opened for any member of the data team and only saving it
+refused them."""
+
+from __future__ import annotations
+
+from locus.access.models import Worker
+from locus.audit.models import AccessEvent
+from locus.subjectaccess.models import SubjectAccessPackage
+from tests.factories import World, client_for, make_worker
+from tests.subjectaccess.conftest import Scene, asked_export, other_admin
+
+
+def _step_reads(worker: Worker) -> list[str]:
+    """The pages of a step on a request that ``worker`` was logged as reading."""
+    events = AccessEvent.objects.filter(
+        actor=worker, record_type="subjectaccess.subjectaccessrequest"
+    )
+    return sorted(e.detail["page"] for e in events if "page" in e.detail)
+
+
+def _waiting(world: World, scene: Scene) -> tuple[Worker, SubjectAccessPackage, str]:
+    """The approver named, an export waiting for them, and the address its steps are under."""
+    made = asked_export(world, scene.request)
+    return other_admin(world), made, f"/data/subject-access/{scene.request.pk}/packages/{made.pk}/"
+
+
+def test_only_the_named_approver_opens_the_approve_and_return_forms(
+    world: World, scene: Scene
+) -> None:
+    approver, made, base = _waiting(world, scene)
+    third = make_worker(world.system, team=None, role="administrator", username="admin3")
+    for step in ("approve/", "return/"):
+        for who in (world.admin, third):  # its maker, and a member of the team not named
+            client = client_for(who)
+            assert client.get(base + step).status_code == 404
+            assert client.post(base + step, {"reason": "Looks fine"}).status_code == 404
+            assert _step_reads(who) == []
+        opened = client_for(approver).get(base + step)
+        assert opened.status_code == 200 and 'name="reason"' in opened.content.decode()
+    assert _step_reads(approver) == [
+        "Approve the release of the export",
+        "Return the export without approving it",
+    ]
+    made.refresh_from_db()
+    assert not made.released and not made.returned
+
+
+def test_the_approver_named_does_not_open_the_form_that_passes_the_export_on(
+    world: World, scene: Scene
+) -> None:
+    approver, _made, base = _waiting(world, scene)
+    change = f"{base}approver/"
+    assert client_for(approver).get(change).status_code == 404
+    assert _step_reads(approver) == []
+    opened = client_for(world.admin).get(change)
+    assert opened.status_code == 200 and 'name="approver"' in opened.content.decode()
