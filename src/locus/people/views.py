@@ -79,11 +79,15 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     moves = moves_for(request.user, person)
     # The legal-hold banner reads the holds the viewer answers for (their reason and dates).
     legal_holds = person_holds(request.user, person.pk)
+    # The panels the child was on are named (by title, or by kind and date to a viewer not on
+    # one's list): each meeting once, in the page's order.
+    panel_items = panel_items_for_person(request.user, person)
     shown = {
         "peers_shown": sorted({*peers, *profile.peers_named}),
         "holders_shown": holders,
         "moves_shown": [row.move.pk for row in moves],
         "holds_shown": legal_holds.shown,
+        "panels_shown": list(dict.fromkeys(row.item.meeting_id for row in panel_items)),
         **safety.shown(),
     }
     record_access(actor=request.user, obj=person, detail=shown)
@@ -105,7 +109,7 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
             "profile": profile,
             "moves": moves,
             "legal_holds": legal_holds,
-            "panel_items": panel_items_for_person(request.user, person),
+            "panel_items": panel_items,
             "transfers": child_transfers(request.user, person, detail.allocations),
             "addresses": selectors.address_history(person, fields, viewer=request.user),
             "cin": cin_for(request.user, person),
