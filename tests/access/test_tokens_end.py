@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from locus.access.models import Worker
 from locus.access.services import worker_set_password, workers_set_password
 from locus.audit.models import ChangeAction
 from tests.api.conftest import api_as, assert_ended
@@ -244,9 +245,13 @@ def test_a_change_of_sight_on_the_admin_form_ends_the_workers_tokens(
     assert others.get("/people").status_code == 200  # nobody else's token
 
 
-def test_a_team_moved_to_another_agency_ends_its_workers_tokens(
+def test_a_team_moved_to_another_agency_ends_its_past_members_tokens(
     world: World, admin_client: Client
 ) -> None:
+    """A team with members is not moved (``access.services.fixed_by_members``): its workers'
+    tokens read on. One whose accounts were all made inactive (some other way than the admin
+    site, which ends their tokens) may be, and a token one of them kept ends: made active
+    again, it must not read with another agency's sight."""
     team = world.social_worker.team
     assert team is not None
     program, elsewhere = api_as(world.social_worker), api_as(world.yjs_worker)
@@ -258,17 +263,22 @@ def test_a_team_moved_to_another_agency_ends_its_workers_tokens(
         == 302
     )
     assert program.get("/people").status_code == 200
-    # ...moving it to the police does.
+    # ...nor does the move refused while it has members...
+    assert admin_client.post(url, form).status_code == 200
+    assert program.get("/people").status_code == 200
+    # ...and once it has none, the move ends what its past members kept.
+    Worker.objects.filter(team=team).update(is_active=False)
     assert admin_client.post(url, form).status_code == 302
     assert_ended(program, "Worker's team changed agency or independence", world.admin)
     assert elsewhere.get("/people").status_code == 200
 
 
-def test_an_agency_whose_kind_changes_ends_its_workers_tokens(
+def test_an_agency_whose_kind_changes_ends_its_past_workers_tokens(
     world: World, admin_client: Client
 ) -> None:
     """An agency's kind decides what its workers see (a record's fields, restricted police
-    incidents): a business made police must not read on with the old tokens."""
+    incidents): it is not changed while its teams have members, and once they have none, a
+    token one of its past workers kept ends (a business made police must not read on)."""
     team = world.social_worker.team
     assert team is not None
     agency = team.agency
@@ -278,7 +288,11 @@ def test_an_agency_whose_kind_changes_ends_its_workers_tokens(
     renamed = {"name": "Renamed", "kind": agency.kind}
     assert admin_client.post(url, renamed).status_code == 302
     assert program.get("/people").status_code == 200
-    # ...a new kind does, for every worker of its teams, and nobody else's.
+    # ...a new kind is refused while its teams have members...
+    assert admin_client.post(url, {**renamed, "kind": "police"}).status_code == 200
+    assert program.get("/people").status_code == 200
+    # ...and, once they have none, ends the tokens of every past worker of its teams only.
+    Worker.objects.filter(team__agency=agency).update(is_active=False)
     assert admin_client.post(url, {**renamed, "kind": "police"}).status_code == 302
     assert_ended(program, "Worker's agency changed kind", world.admin)
     assert elsewhere.get("/people").status_code == 200

@@ -20,11 +20,15 @@ from locus.access.selectors import without_email
 from locus.access.services import (
     EMAIL_HELD,
     EMAIL_NEEDED,
+    TEAM_FIXED,
+    agency_change,
     email_held_by_another,
+    fixed_by_members,
     made_temporary,
     password_recorded,
     sessions_end,
     sign_in_handed_over,
+    team_change,
     worker_access_ask,
     worker_email_change,
 )
@@ -47,32 +51,60 @@ if admin.site.is_registered(Group):
     admin.site.unregister(Group)
 
 
+class MembersFixedForm(forms.ModelForm):
+    """A team's or an agency's form: what decides its members' sight is not changed once it
+    has members (``access.services.fixed_by_members``), said at the field."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        changes = {name: cleaned[name] for name in self.changed_data if name in cleaned}
+        for name, message in fixed_by_members(self.instance, changes).items():
+            self.add_error(name, message)
+        return cleaned
+
+
+def _changed(form: forms.ModelForm) -> dict[str, Any]:
+    """The fields ``form`` changed, with their new values (for a service to save)."""
+    return {name: form.cleaned_data[name] for name in form.changed_data}
+
+
 @admin.register(Agency)
 class AgencyAdmin(AuditedAdmin):
+    form = MembersFixedForm
     list_display = ("name", "kind")
     list_filter = ("kind",)
     search_fields = ("name",)
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if change and "kind" in form.changed_data:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Saved by its service, which refuses what the form refuses (and keeps the trail).
+        agency_change(actor=_actor(request), agency=Agency.objects.get(pk=obj.pk), **_changed(form))
+        if "kind" in form.changed_data:
             # An agency's kind decides what its workers see (the fields of a record, restricted
-            # police incidents): every worker of its teams has a new sight.
+            # police incidents). It changes only once none of its teams has members: a token a
+            # past worker of them kept must not read on with the new sight.
             _end_tokens_of(request, Worker.objects.filter(team__agency_id=obj.pk), AGENCY_CHANGED)
 
 
 @admin.register(Team)
 class TeamAdmin(AuditedAdmin):
+    form = MembersFixedForm
     list_display = ("name", "agency", "independent")
     list_filter = ("agency", "independent")
     list_select_related = ("agency",)
     search_fields = ("name",)
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if change and _TEAM_SIGHT & set(form.changed_data):
-            # What a team's workers see follows its agency and independence: their tokens
-            # were registered within the sight they had (as for a worker's own change below).
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        team_change(actor=_actor(request), team=Team.objects.get(pk=obj.pk), **_changed(form))
+        if _TEAM_SIGHT & set(form.changed_data):
+            # What a team's workers see follows its agency and independence, which change only
+            # once it has no members: a token a past member kept was registered within the
+            # sight they had (as for a worker's own change below).
             _end_tokens_of(request, Worker.objects.filter(team_id=obj.pk), TEAM_CHANGED)
 
 
@@ -84,7 +116,7 @@ def _end_tokens_of(request: HttpRequest, workers: QuerySet[Worker], note: str) -
 
 # The fields of a worker's and a team's record that change what the worker may see.
 _WORKER_SIGHT = {"role", "scope", "team"}
-_TEAM_SIGHT = {"agency", "independent"}
+_TEAM_SIGHT = set(TEAM_FIXED)
 _SIGHT_BEFORE = ("team", "role", "scope", "is_active")
 
 

@@ -12,7 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import password_changed, validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
 from django_otp import user_has_device
 
@@ -35,7 +35,14 @@ from locus.audit.services import record_access, record_change, record_type_of, s
 from locus.common import clock
 from locus.common.ids import as_id
 from locus.common.modelkit import choice_values
-from locus.common.services import Problems, create_audited, lock, permitted, require
+from locus.common.services import (
+    Problems,
+    create_audited,
+    lock,
+    permitted,
+    require,
+    save_changes,
+)
 from locus.notifications.models import Notification, NotificationKind
 from locus.notifications.services import forget, notify, work_email_changed
 from locus.people.models import Person
@@ -115,6 +122,107 @@ def team_create(*, actor: Worker, agency: Agency, name: str, independent: bool =
     if not isinstance(independent, bool):
         raise TypeError("independent must be True or False")
     return create_audited(actor, Team, agency=agency, name=name, independent=independent)
+
+
+#: Said when a change to what a team's members see is refused (``fixed_by_members``).
+TEAM_HAS_MEMBERS = (
+    "This team has members. Make a new team and move people to it; each move is confirmed "
+    "by a manager."
+)
+
+#: Said when a change to what an agency's workers see is refused (``fixed_by_members``).
+AGENCY_HAS_MEMBERS = (
+    "This agency's teams have members. Make a new agency with teams of its own and move "
+    "people to them; each move is confirmed by a manager."
+)
+
+#: The fields of a team, and of an agency, that decide what every member sees and does.
+TEAM_FIXED: tuple[str, ...] = ("agency", "independent")
+AGENCY_FIXED: tuple[str, ...] = ("kind",)
+
+
+def fixed_by_members(obj: Team | Agency, changes: dict[str, Any]) -> dict[str, str]:
+    """The changes among ``changes`` (a field's name and its new value) to the team or agency
+    ``obj`` (as stored) that are refused because it has members (active accounts), each with
+    why: a team's agency (every member's agency-wide sight) and independence (an independent
+    reviewing service's staff chair and review, and do no casework), an agency's kind (the
+    fields of a record and the police incidents its workers see). One administrator would
+    otherwise widen every member's sight at once, or let conference chairs do casework; a
+    worker is moved to another team instead, and each move waits for a manager to confirm it
+    (``provisioning.widens_sight``). A new team or agency, or one with no members, may still
+    be corrected. Asked by the admin site's forms and by the services that save the change."""
+    if isinstance(obj, Team):
+        fixed, message, members = TEAM_FIXED, TEAM_HAS_MEMBERS, Q(team=obj)
+    else:
+        fixed, message, members = AGENCY_FIXED, AGENCY_HAS_MEMBERS, Q(team__agency=obj)
+    if obj.pk is None:
+        return {}
+    changed = [
+        name
+        for name in fixed
+        if name in changes and _stored_value(changes[name]) != obj.serializable_value(name)
+    ]
+    if not changed or not Worker.objects.filter(members, is_active=True).exists():
+        return {}
+    return dict.fromkeys(changed, message)
+
+
+def _stored_value(value: Any) -> Any:
+    """A field's new value as its column holds it (a record's id for a record)."""
+    return value.pk if isinstance(value, Model) else value
+
+
+def _corrected(
+    actor: Worker, obj: Team | Agency, problems: Problems, changes: dict[str, Any]
+) -> Any:
+    """Save ``changes`` to ``obj`` (held by the caller), in the change trail, unless
+    ``problems`` or :func:`fixed_by_members` refuse them."""
+    for name, message in fixed_by_members(obj, changes).items():
+        problems.add(name, message)
+    problems.raise_if_any()
+    return save_changes(actor=actor, obj=obj, fields=changes)
+
+
+def _changes(given: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    """The changes a caller gave (``None``: unchanged), each one of ``fields``."""
+    require(set(given) <= set(fields), f"only {', '.join(fields)} are changed here")
+    return {name: value for name, value in given.items() if value is not None}
+
+
+@transaction.atomic
+def agency_change(*, actor: Worker, agency: Agency, **given: Any) -> Agency:
+    """Correct an agency's ``name`` or ``kind`` (the admin site's agency page). Its kind is
+    fixed once any of its teams has members (:func:`fixed_by_members`)."""
+    permitted(can_manage_workers, actor)
+    lock(agency)
+    changes = _changes(given, ("name", "kind"))
+    problems = Problems()
+    if "name" in changes:
+        others = Agency.objects.exclude(pk=agency.pk)
+        taken = "An agency with this name exists"
+        changes["name"] = _new_name(problems, changes["name"], "agency", others, taken)
+    kind = changes.get("kind", agency.kind)
+    problems.check(kind in choice_values(AgencyKind), "kind", f"Unknown kind of agency: {kind!r}")
+    return _corrected(actor, agency, problems, changes)
+
+
+@transaction.atomic
+def team_change(*, actor: Worker, team: Team, **given: Any) -> Team:
+    """Correct a team's ``name``, ``agency`` or ``independent`` (the admin site's team page).
+    Its agency and independence are fixed once it has members (:func:`fixed_by_members`)."""
+    permitted(can_manage_workers, actor)
+    lock(team)
+    changes = _changes(given, ("name", "agency", "independent"))
+    problems = Problems()
+    if "name" in changes or "agency" in changes:
+        agency = changes.get("agency", team.agency_id)
+        others = Team.objects.filter(agency=agency).exclude(pk=team.pk)
+        taken = "This agency already has a team with this name"
+        name = changes.get("name", team.name)
+        changes["name"] = _new_name(problems, name, "team", others, taken)
+    if not isinstance(changes.get("independent", False), bool):
+        raise TypeError("independent must be True or False")
+    return _corrected(actor, team, problems, changes)
 
 
 @transaction.atomic
