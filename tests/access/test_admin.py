@@ -14,6 +14,7 @@ from locus.access.services import (
     EMAIL_HELD,
     EMAIL_NEEDED,
     worker_email_change,
+    worker_rename,
     worker_set_password,
 )
 from locus.audit.models import ChangeEvent
@@ -365,3 +366,111 @@ def test_the_old_address_is_told_even_when_the_worker_turned_emails_off(
     to_old = [email for email in mail.outbox if email.to == [old]]
     assert len(to_old) == 1 and "will not email this address" in to_old[0].body
     assert sorted(email.to[0] for email in mail.outbox) == sorted([old, "sw@council.example"])
+
+
+AT_14_05 = dt.datetime(2026, 12, 3, 14, 5, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("emails_off", [False, True])
+def test_a_username_an_administrator_changes_is_told_to_the_worker(
+    world: World, admin_client: Client, django_capture_on_commit_callbacks: Any, emails_off: bool
+) -> None:
+    """A worker's username is how they sign in: an administrator who changes it is named to
+    the worker at once, in Locus and by email (whatever the worker chose about emails), with
+    the old and the new username and when; the change is in the trail under the
+    administrator. Was: the worker was told nothing, and found they could not sign in."""
+    manager = world.team_manager
+    if emails_off:
+        NotificationPreference.objects.create(worker=manager, email=False)
+    url = f"/admin/access/worker/{manager.pk}/change/"
+    with clock.frozen_at(AT_14_05), django_capture_on_commit_callbacks(execute=True):
+        page = admin_client.post(url, _change_form(manager, username="t.manning"))
+    assert page.status_code == 302
+    assert Worker.objects.get(pk=manager.pk).username == "t.manning"
+    [notice] = Notification.objects.filter(recipient=manager)
+    assert notice.kind == NotificationKind.SIGN_IN_CHANGED
+    assert notice.text.startswith(f"Test admin ({world.admin.username}), an administrator,")
+    assert (
+        'changed your username from "team_manager" to "t.manning" on 3 December 2026 at 14:05'
+        in notice.text
+    )
+    [email] = mail.outbox
+    assert email.to == [manager.email] and notice.text in email.body
+    [change] = [e for e in changes_for(manager) if e.actor == world.admin and e.after]
+    assert change.actor == world.admin
+    assert (change.before, change.after) == (
+        {"username": "team_manager"},
+        {"username": "t.manning"},
+    )
+
+
+def test_a_name_an_administrator_changes_is_told_to_the_worker(
+    world: World, admin_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The name every record a worker writes shows: changed, the worker is told the old and
+    the new name, who and when. A username and a name changed together are told apart."""
+    manager = world.team_manager
+    url = f"/admin/access/worker/{manager.pk}/change/"
+    form = _change_form(manager, first_name="Tara", last_name="Manning", username="t.manning")
+    with clock.frozen_at(AT_14_05), django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(url, form).status_code == 302
+    texts = sorted(n.text for n in Notification.objects.filter(recipient=manager))
+    assert len(texts) == 2
+    assert 'changed your name from "Test team_manager" to "Tara Manning" on 3 Dec' in texts[0]
+    assert 'changed your username from "team_manager" to "t.manning"' in texts[1]
+    assert sorted(e.body.count("changed your") for e in mail.outbox) == [1, 1]
+    [change] = [e for e in changes_for(manager) if e.actor == world.admin and e.after]
+    assert change.after == {"username": "t.manning", "first_name": "Tara", "last_name": "Manning"}
+
+
+def test_a_rename_with_a_new_email_is_told_to_the_address_the_worker_reads(
+    world: World, admin_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Renamed and given a new email in one save: the rename is told to the address the
+    worker has read until now (the email's own notice goes to both)."""
+    worker = world.social_worker
+    old = worker.email
+    url = f"/admin/access/worker/{worker.pk}/change/"
+    form = _change_form(worker, username="s.worker", email="s.worker@council.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(url, form).status_code == 302
+    [renamed] = [e for e in mail.outbox if "changed your username" in e.body]
+    assert renamed.to == [old]
+
+
+def test_an_administrator_renaming_themselves_is_told_too(
+    world: World, admin_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    me = world.admin
+    url = f"/admin/access/worker/{me.pk}/change/"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(url, _change_form(me, username="it.admin")).status_code == 302
+    [notice] = Notification.objects.filter(recipient=me)
+    assert notice.text.startswith('You changed your username from "admin" to "it.admin" on ')
+    assert [e.to for e in mail.outbox] == [[me.email]]
+
+
+def test_a_long_rename_fits_one_notice(world: World) -> None:
+    """The longest names are cut short, never who made the change or when."""
+    worker = world.social_worker
+    with clock.frozen_at(AT_14_05):
+        worker_rename(actor=world.admin, worker=worker, username="u" * 150, first_name="F" * 150)
+    [notice] = Notification.objects.filter(recipient=worker, text__contains="username")
+    assert '"' + "u" * 24 + '\u2026" on 3 December 2026 at 14:05.' in notice.text
+    assert notice.text.startswith("Test admin (admin)")
+    [named] = Notification.objects.filter(recipient=worker, text__contains="your name")
+    assert named.text.endswith("If you did not ask for this, tell your manager.")
+
+
+def test_a_rename_the_form_would_refuse_is_refused_by_its_service(world: World) -> None:
+    """The service refuses a blank username, another account's and one with spaces in it,
+    writing nothing and telling nobody; only an administrator renames."""
+    worker = world.social_worker
+    for username in ("  ", world.teammate.username, "two words"):
+        with nothing_written(Worker), pytest.raises(ValidationFailed) as refused:
+            worker_rename(actor=world.admin, worker=worker, username=username)
+        assert list(refused.value.errors) == ["username"]
+    with pytest.raises(NotPermitted):
+        worker_rename(actor=world.team_manager, worker=worker, last_name="Smith")
+    worker_rename(actor=world.admin, worker=worker, username=worker.username, first_name="Test")
+    assert not Notification.objects.exists()

@@ -20,6 +20,7 @@ from locus.access.selectors import without_email
 from locus.access.services import (
     EMAIL_HELD,
     EMAIL_NEEDED,
+    NAME_FIELDS,
     TEAM_FIXED,
     agency_change,
     email_held_by_another,
@@ -31,6 +32,7 @@ from locus.access.services import (
     team_change,
     worker_access_ask,
     worker_email_change,
+    worker_rename,
 )
 from locus.api.services import (
     AGENCY_CHANGED,
@@ -259,7 +261,6 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
         assert isinstance(obj, Worker)
         obj.is_staff = obj.is_superuser = obj.role == Role.ADMINISTRATOR and obj.scope == Scope.ALL
-        email = obj.email
         # What decided its sight before this save (None for a new account): a wider sight
         # waits for a second person (access/provisioning.py).
         before = Worker.objects.filter(pk=obj.pk).values(*_SIGHT_BEFORE).first() if change else None
@@ -267,13 +268,21 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
             # A password given with the new account is one the administrator knows, as one
             # set later is: the worker chooses their own at their first sign-in.
             obj.password_change_due = True
-        if change and "email" in form.changed_data:
-            # The email is changed by its service, which tells the old address and the worker:
-            # the form's other fields are saved with the one kept until then.
-            obj.email = Worker.objects.filter(pk=obj.pk).values_list("email", flat=True).get()
+        # The names and the email are changed by their services, which tell the worker (and,
+        # for the email, the old address): the form's other fields are saved with the ones
+        # kept until then.
+        told = [name for name in (*NAME_FIELDS, "email") if change and name in form.changed_data]
+        given = {name: getattr(obj, name) for name in told}
+        if told:
+            for name, value in Worker.objects.filter(pk=obj.pk).values(*told).get().items():
+                setattr(obj, name, value)
         super().save_model(request, obj, form, change)
-        if obj.email != email:
-            worker_email_change(actor=_actor(request), worker=obj, email=email)
+        names = {name: value for name, value in given.items() if name in NAME_FIELDS}
+        if names:
+            # Before the email: the notice goes to the address the worker has read until now.
+            worker_rename(actor=_actor(request), worker=obj, **names)
+        if "email" in given:
+            worker_email_change(actor=_actor(request), worker=obj, email=given["email"])
         if change and "is_active" in form.changed_data:
             # A deactivated worker's tokens already stop working (access/api.py); ending
             # them says so in the change trail and closes their sharing-register rows. A

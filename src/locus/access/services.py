@@ -12,7 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import password_changed, validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Field, Model, Q, QuerySet
 from django.urls import reverse
 from django_otp import user_has_device
 
@@ -44,7 +44,7 @@ from locus.common.services import (
     save_changes,
 )
 from locus.notifications.models import Notification, NotificationKind
-from locus.notifications.services import forget, notify, work_email_changed
+from locus.notifications.services import forget, notify, renamed, work_email_changed
 from locus.people.models import Person
 
 # The command line's account (``system_worker``); a data migration that changes records
@@ -341,6 +341,53 @@ def worker_email_change(*, actor: Worker, worker: Worker, email: str) -> Worker:
     change = {"before": {"email": old}, "after": {"email": email}}
     record_change(actor=actor, action=ChangeAction.UPDATE, obj=worker, **change)
     work_email_changed(actor, worker, old)
+    return worker
+
+
+#: A worker's names: the username they sign in with, and the name their records show.
+NAME_FIELDS = ("username", "first_name", "last_name")
+
+
+@transaction.atomic
+def worker_rename(*, actor: Worker, worker: Worker, **names: str | None) -> Worker:
+    """Change ``worker``'s ``username``, or their name (``first_name``, ``last_name``; ``None``:
+    unchanged); ``worker`` is read afresh, and held. The worker is told what changed, from
+    what to what, who changed it and when, in Locus and by email whatever they chose about
+    emails (``notifications.services.renamed``): the username is how they sign in, and their
+    name how every record they write and every list of workers shows them; an administrator
+    must not change either unknown to them. Told of their own change too (someone at their
+    desk may have made it). A username is given, and no other account's."""
+    permitted(can_manage_workers, actor)
+    lock(worker)
+    old = {name: getattr(worker, name) for name in NAME_FIELDS}
+    given = {name: str(value).strip() for name, value in _changes(names, NAME_FIELDS).items()}
+    new = {**old, **given}
+    problems = Problems()
+    problems.check(bool(new["username"]), "username", "Enter a username")
+    taken = Worker.objects.filter(username=new["username"]).exclude(pk=worker.pk).exists()
+    problems.check(not taken, "username", "This username is taken")
+    for name, value in given.items():
+        try:
+            field = Worker._meta.get_field(name)
+            assert isinstance(field, Field)
+            field.run_validators(value)
+        except ValidationError as exc:
+            for message in exc.messages:
+                problems.add(name, message)
+    problems.raise_if_any()
+    changed = [name for name in NAME_FIELDS if new[name] != old[name]]
+    if not changed:
+        return worker
+    old_name = worker.get_full_name()
+    for name in changed:
+        setattr(worker, name, new[name])
+    worker.save(update_fields=changed)
+    change = {"before": {n: old[n] for n in changed}, "after": {n: new[n] for n in changed}}
+    record_change(actor=actor, action=ChangeAction.UPDATE, obj=worker, **change)
+    if "username" in changed:
+        renamed(actor, worker, "username", old["username"], worker.username)
+    if worker.get_full_name() != old_name:
+        renamed(actor, worker, "name", old_name, worker.get_full_name())
     return worker
 
 

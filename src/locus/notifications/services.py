@@ -253,11 +253,7 @@ def work_email_changed(actor: Worker, worker: Worker, old: str) -> Notification 
     administrator who changed it, then set the password, would tell only themselves. Told of
     their own change too (someone at their desk may have made it). Call inside the change's
     transaction; the email to the old address goes once it has committed."""
-    what = f"changed your work email to {masked_email(worker.email)}"
-    if actor.pk == worker.pk:
-        text = f"You {what} {_at_now()}. If this was not you, tell your IT administrator now."
-    else:
-        text = _by_administrator(actor, what)
+    text = _told(actor, worker, f"changed your work email to {masked_email(worker.email)}")
     notice = _sign_in_notice(actor, worker, text, to_self=True)
     old = old.strip()
     if settings.LOCUS_NOTIFICATION_EMAIL and old and old.casefold() != worker.email.casefold():
@@ -265,6 +261,38 @@ def work_email_changed(actor: Worker, worker: Worker, old: str) -> Notification 
         page = notifications_page(worker)
         transaction.on_commit(lambda: _send(old, label, page, text, OLD_ADDRESS))
     return notice
+
+
+def _told(actor: Worker, worker: Worker, what: str) -> str:
+    """What ``actor`` did to ``worker``'s account (``what``), who and when, in words for the
+    worker: "You ..." when it was their own change (someone at their desk may have made it)."""
+    if actor.pk == worker.pk:
+        return f"You {what} {_at_now()}. If this was not you, tell your IT administrator now."
+    return _by_administrator(actor, what)
+
+
+#: How many characters of a name a notice of a rename shows (a longer one is cut short), so
+#: that the old and the new name, who and when fit in one notice (:data:`MAX_TEXT`).
+NAME_SHOWN = 25
+
+
+def _name_shown(name: str) -> str:
+    if not name:
+        return "no name"
+    shown = name if len(name) <= NAME_SHOWN else name[: NAME_SHOWN - 1] + "\u2026"
+    return f'"{shown}"'
+
+
+def renamed(actor: Worker, worker: Worker, what: str, old: str, new: str) -> Notification | None:
+    """Tell ``worker`` their ``what`` ("username", "name") was changed from ``old`` to
+    ``new``, by whom and when: in Locus, and by email with its words whatever they chose
+    (:data:`ALWAYS_EMAILED`). Their username is how they sign in, and their name how every
+    record they write shows them: an administrator must not change either unknown to them.
+    Told of their own change too. Call inside the change's transaction."""
+    text = _told(
+        actor, worker, f"changed your {what} from {_name_shown(old)} to {_name_shown(new)}"
+    )
+    return _sign_in_notice(actor, worker, text, to_self=True)
 
 
 #: What the email to a worker's old address adds: it hears of nothing more.
@@ -322,8 +350,10 @@ def notify(
     if settings.LOCUS_NOTIFICATION_EMAIL and recipient.email:
         # Where the recipient reads it: My work, or their notifications page if they have no
         # case records (an auditor told their API token was revoked).
-        page = notifications_page(recipient)
-        transaction.on_commit(lambda: _email(recipient.pk, recipient.email, kind, page, text))
+        # The address it has now: a change to it later in the same transaction (a rename and
+        # a new email saved together) must not send the earlier notice to the new address.
+        page, address = notifications_page(recipient), recipient.email
+        transaction.on_commit(lambda: _email(recipient.pk, address, kind, page, text))
     return notification
 
 
