@@ -12,7 +12,9 @@
 * **visits that reclaim the Kingsgate Shopping Centre** (its case is under a plan): weekly
   on Thursdays, 16:00 to 18:00, by ``social.worker`` and detached youth work with the police
   and the centre's security; the last five weeks recorded (one missed, and an unplanned
-  visit the Saturday after it, on security's word that the car had come), this week's due.
+  visit the Saturday after it, on security's word that the car had come), this week's due;
+* **the team's visit rotas** at the four places of its open cases, a fortnight at a time, so
+  that the visit plans list runs to a second page (:mod:`locus.demo.steps.rotas`).
 
 Safe to call again: it adds nothing when the demo home is there.
 """
@@ -40,6 +42,7 @@ from locus.demo.casework import (
     _place,
     _StoryClock,
 )
+from locus.demo.steps.rotas import add_visit_rotas
 from locus.outreach import selectors, services
 from locus.outreach.models import Consent, VisitPlan, Weekday
 from locus.places.models import ContextKind, Tenure
@@ -57,7 +60,9 @@ def add_demo_outreach() -> tuple[ContextCase | None, VisitPlan | None]:
         return None, None
     story = _StoryClock()
     try:
-        return _protected_home(story, lead, manager), _reclaiming_visits(story, lead)
+        made = _protected_home(story, lead, manager), _reclaiming_visits(story, lead)
+        add_visit_rotas(story, manager)
+        return made
     finally:
         story.stop()
 
