@@ -14,7 +14,9 @@
   and the centre's security; the last five weeks recorded (one missed, and an unplanned
   visit the Saturday after it, on security's word that the car had come), this week's due;
 * **the team's visit rotas** at the four places of its open cases, a fortnight at a time, so
-  that the visit plans list runs to a second page (:mod:`locus.demo.steps.rotas`).
+  that the visit plans list runs to a second page (:mod:`locus.demo.steps.rotas`);
+* **a home the housing association recorded**, with its household's consent, for the
+  partner's view of a protected home (:mod:`locus.demo.steps.partner_home`).
 
 Safe to call again: it adds nothing when the demo home is there.
 """
@@ -42,6 +44,7 @@ from locus.demo.casework import (
     _place,
     _StoryClock,
 )
+from locus.demo.steps.partner_home import add_partner_home
 from locus.demo.steps.rotas import add_visit_rotas
 from locus.outreach import selectors, services
 from locus.outreach.models import Consent, VisitPlan, Weekday
@@ -62,6 +65,7 @@ def add_demo_outreach() -> tuple[ContextCase | None, VisitPlan | None]:
     try:
         made = _protected_home(story, lead, manager), _reclaiming_visits(story, lead)
         add_visit_rotas(story, manager)
+        add_partner_home(story)
         return made
     finally:
         story.stop()
