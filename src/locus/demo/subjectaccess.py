@@ -1,11 +1,13 @@
 """Demo subject access requests, for the data team's walk-through (``admin``).
 
-Call :func:`add_demo_subject_access` once the demo accounts exist. Two requests about two
+Call :func:`add_demo_subject_access` once the demo accounts exist. Three requests about three
 of ``social.worker``'s children (by name, never by id): one received 24 days ago, due within
 the week, assigned to ``admin`` and so in their My work; one answered last month, its export
 made by ``admin``, its release approved by ``data.officer`` and the request completed (by the
-worker the demo starts: :mod:`locus.demo.tasks`). Nothing is added without both accounts
-(``ensure_demo_accounts`` makes them, whatever the borough's age).
+worker the demo starts: :mod:`locus.demo.tasks`); and one whose export ``admin`` made three
+days ago, naming ``data.officer`` to check it, which waits for them to approve its release (in
+their My work, unread). Nothing is added without both accounts (``ensure_demo_accounts``
+makes them, whatever the borough's age); the third only when she holds a third child.
 Made through the services as ``admin``, on the days they happened. Safe to call again:
 nothing is added once the demo has requests.
 """
@@ -17,7 +19,7 @@ from typing import Any
 
 from locus.access.models import Worker
 from locus.common import clock
-from locus.demo.tasks import answer_demo_request
+from locus.demo.tasks import answer_demo_request, prepare_demo_export
 from locus.notifications.models import Notification
 from locus.notifications.services import notification_read
 from locus.people.models import Allocation, Person
@@ -30,6 +32,20 @@ def _logged(admin: Worker, person: Person, on: dt.date, **details: Any) -> Subje
     """A request as the data team logged it on the day it came in, assigned to themselves."""
     with clock.frozen_at(on):
         return request_log(actor=admin, person=person, received_on=on, assigned_to=admin, **details)
+
+
+def _start(admin: Worker, request: SubjectAccessRequest, on: dt.date) -> None:
+    """The data team checks the requester's identity and starts work on ``request``, ``on``."""
+    with clock.frozen_at(on):
+        request_update(
+            actor=admin,
+            request=request,
+            assigned_to=admin,
+            identity_checked_on=on,
+            identity_check="Known to the allocated social worker",
+            notes=request.notes,
+            start=True,
+        )
 
 
 def add_demo_subject_access() -> list[SubjectAccessRequest]:
@@ -46,7 +62,7 @@ def add_demo_subject_access() -> list[SubjectAccessRequest]:
         .select_related("person")
         .order_by("person__family_name", "person__given_name", "person_id")
     )
-    children = [a.person for a in held[:2]]
+    children = [a.person for a in held[:3]]
     if len(children) < 2:
         return []
     today = clock.today()
@@ -78,14 +94,26 @@ def add_demo_subject_access() -> list[SubjectAccessRequest]:
         requester="subject",
         notes="Asked their social worker, who passed the request on.",
     )
-    with clock.frozen_at(received):
-        request_update(
-            actor=admin,
-            request=open_one,
-            assigned_to=admin,
-            identity_checked_on=received,
-            identity_check="Known to the allocated social worker",
-            notes=open_one.notes,
-            start=True,
-        )
-    return [open_one, done]
+    _start(admin, open_one, received)
+    waiting = _waiting(admin, second, children[2]) if len(children) > 2 else None
+    return [open_one, done] + ([waiting] if waiting else [])
+
+
+def _waiting(admin: Worker, second: Worker, child: Person) -> SubjectAccessRequest:
+    """A request whose export ``admin`` made three days ago, naming ``second`` to check it:
+    ``second`` is told (unread), and the package is made on that day by the demo's worker."""
+    today = clock.today()
+    received = today - dt.timedelta(days=19)
+    waiting = _logged(
+        admin,
+        child,
+        received,
+        requester="subject",
+        requester_detail="By email to the council's data protection team (synthetic)",
+    )
+    _start(admin, waiting, received)
+    asked_on = today - dt.timedelta(days=3)
+    with clock.frozen_at(asked_on):
+        made = package_ask(actor=admin, request=waiting, approver=second)
+    prepare_demo_export.enqueue(made.pk, asked_on.isoformat())
+    return waiting

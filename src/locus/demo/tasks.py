@@ -1,7 +1,8 @@
 """What the demo leaves to the worker ``locus demo`` starts beside the site, so the site is up
-before this slower work is done: the answered subject access request's package (a PDF of a
-child's whole record). It is done in the first seconds the site is up; with the tasks run at
-once (the tests) it is done in the set-up."""
+before this slower work is done: the subject access requests' packages (a PDF of a child's
+whole record each), the answered one's and the one waiting for its release to be approved. It
+is done in the first seconds the site is up; with the tasks run at once (the tests) it is done
+in the set-up."""
 
 from __future__ import annotations
 
@@ -41,3 +42,11 @@ def answer_demo_request(package_id: int, on: str) -> str:
                 note="Sent by post",
             )
     return state
+
+
+@task()
+def prepare_demo_export(package_id: int, on: str) -> str:
+    """Make the package ``package_id`` on the day ``on`` (ISO), and leave it for its named
+    approver to check and approve. Returns the state the package ends in."""
+    with clock.frozen_at(dt.date.fromisoformat(on)):
+        return produce(package_id)
