@@ -390,3 +390,31 @@ def test_a_home_s_timeline_does_not_tell_of_a_resident_the_viewer_may_not_see(
     assert [e.title for e in timeline.safety_events(manager, world.park)] == [
         f"Fewer than 5 young people marked this place on their safety maps in {clock.today():%B %Y}"
     ]
+
+
+def _chart_ending(last_monday: dt.date) -> timeline.WeeklyChart:
+    weeks = [
+        timeline.Week(last_monday - dt.timedelta(weeks=timeline.CHART_WEEKS - 1 - i), 1)
+        for i in range(timeline.CHART_WEEKS)
+    ]
+    return timeline.WeeklyChart(weeks, plan_week=weeks[-1].start)
+
+
+def test_no_label_on_the_weekly_chart_runs_past_its_right_edge():
+    # A month that begins in the chart's last week got its label at that week's bar and was
+    # cut off ("De" for December). Every ending across a year is drawn; a label that would not
+    # fit ends at the edge instead, and so does the plan's, when the plan started this week.
+    edge = timeline.CHART_WIDTH
+    months_at_edge = 0
+    for offset in range(53):
+        last_monday = dt.date(2026, 1, 5) + dt.timedelta(weeks=offset)
+        drawing = timeline.chart_drawing(_chart_ending(last_monday))
+        assert drawing["plan_label"].anchor == "end"
+        for tick in [*drawing["months"], drawing["plan_label"]]:
+            if tick.anchor == "end":
+                assert tick.x == edge
+            else:
+                assert tick.anchor == "start"
+                assert tick.x + timeline.LETTER_WIDTH * len(tick.label) <= edge, tick
+        months_at_edge += sum(tick.anchor == "end" for tick in drawing["months"])
+    assert months_at_edge > 0  # some year's last week begins a labelled month

@@ -628,6 +628,21 @@ class Bar:
 class Tick:
     x: float
     label: str
+    #: The SVG text-anchor: "end" for a label that would run past the right edge.
+    anchor: str = "start"
+
+
+# About how wide a 12px label is per letter, in the drawing's units: enough to tell whether a
+# label starting at a bar would be cut off by the chart's right edge.
+LETTER_WIDTH = 8
+
+
+def _tick(x: float, label: str) -> Tick:
+    """A label starting at ``x``, or, where it would not fit before the right edge (this
+    month's label at the last week), ending at the edge instead."""
+    if x + LETTER_WIDTH * len(label) > CHART_WIDTH:
+        return Tick(CHART_WIDTH, label, "end")
+    return Tick(x, label)
 
 
 # The drawing's own units (the SVG scales to its column): a plot area with room on the left
@@ -652,7 +667,7 @@ def chart_drawing(chart: WeeklyChart) -> dict[str, object]:
     ]
     # A label at the first week of every other month keeps a year's axis readable.
     months = [
-        Tick(b.x, f"{b.week.start:%b}")
+        _tick(b.x, f"{b.week.start:%b}")
         for i, b in enumerate(bars)
         if i == 0 or b.week.start.month != bars[i - 1].week.start.month
     ][::2]
@@ -661,6 +676,7 @@ def chart_drawing(chart: WeeklyChart) -> dict[str, object]:
         "bars": bars,
         "months": months,
         "plan_x": plan,
+        "plan_label": None if plan is None else _tick(plan, "Plan"),
         "peak": chart.peak,
         "width": CHART_WIDTH,
         "height": CHART_HEIGHT,
