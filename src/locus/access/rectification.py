@@ -11,11 +11,14 @@
   tag beside a name is drawn only where the name is, for the disputes the viewer may see.
 * **Record**: a practitioner or a manager who sees the person in their own right (the one
   who heard it, usually). Not an administrator: it is casework, not data management.
-* **Decide**: a team manager who sees the person and the disputed item in their own right
-  (nobody judges the accuracy of what they cannot read), never the worker who
+* **Decide**: a confirmed team manager who sees the person and the disputed item in their
+  own right (nobody judges the accuracy of what they cannot read), never the worker who
   recorded it, never anyone who wrote the item disputed (separation of duties: see
   :func:`disputed_author_ids`; people, not accounts, so nor another account with their
   email, ``context_cases.accounts_of``) and never an administrator; once, while it is open.
+  A dispute is decided in the agency that controls what is disputed
+  (:func:`deciding_agencies`): for an item, the agency that recorded it; for the whole
+  record, the agency holding the child's case. An objection, by any such manager.
 """
 
 from __future__ import annotations
@@ -33,13 +36,14 @@ from locus.access.fields import (
     is_shared_only,
     role_fields,
 )
-from locus.access.models import Role, Worker
+from locus.access.models import Role, Team, Worker
 from locus.access.notes import notes_visible_to
+from locus.access.provisioning import confirmed
 from locus.audit.models import ChangeAction, ChangeEvent
 from locus.incidents.models import IncidentRevision, Involvement
 from locus.notes.models import CaseNote, NoteRevision
 from locus.peers.models import Association
-from locus.people.models import Person
+from locus.people.models import Allocation, Person
 from locus.rectification.models import About, Dispute, Objection, ObjectionDecision, Outcome
 
 
@@ -283,8 +287,75 @@ def disputed_author_ids(dispute: Dispute) -> set[int]:
     return disputed_authors([dispute])[dispute.pk]
 
 
+def _holding_agencies(person_ids: Collection[int]) -> dict[int, set[int]]:
+    """The agencies that hold each child's case: the agencies of the teams of their current
+    allocations; for a child allocated to nobody, the agency whose team first recorded them
+    (none for one an import recorded). Two queries at most."""
+    held: dict[int, set[int]] = {p: set() for p in person_ids}
+    allocated = Allocation.objects.current().filter(person_id__in=list(held))
+    for person_id, agency_id in allocated.values_list("person_id", "team__agency_id"):
+        held[person_id].add(agency_id)
+    unheld = [p for p, agencies in held.items() if not agencies]
+    if unheld:
+        first = Person.objects.filter(pk__in=unheld, recorded_in_team__isnull=False)
+        for person_id, agency_id in first.values_list("pk", "recorded_in_team__agency_id"):
+            held[person_id].add(agency_id)
+    return held
+
+
+def deciding_agencies(
+    disputes: Collection[Dispute], authors: dict[int, set[int]]
+) -> dict[int, set[int]]:
+    """The agency whose managers decide each dispute (by dispute): the controller of what is
+    disputed, under data protection. For an item, the agency that recorded it: an
+    association's recorder's team then (kept on it), an incident's reporting agency, a case
+    note's author's team then (kept on it), and for a detail of the person's record the
+    agencies of those who wrote it (``authors``, from :func:`disputed_authors`; their teams
+    now, as the trail keeps no team). For the whole record, or an item recorded in no team
+    (an import), the agency holding the child's case (:func:`_holding_agencies`). A few
+    queries, however many disputes."""
+    held = _holding_agencies({d.person_id for d in disputes})
+    teams = {d.association.recorded_in_team_id for d in disputes if d.association is not None}
+    teams |= {d.note.author_team_id for d in disputes if d.note is not None}
+    teams.discard(None)
+    team_agency = dict(Team.objects.filter(pk__in=teams).values_list("pk", "agency_id"))
+    writers = {w for d in disputes if d.about == About.FIELD for w in authors.get(d.pk, ())}
+    worker_agency = dict(
+        Worker.objects.filter(pk__in=writers, team__isnull=False).values_list(
+            "pk", "team__agency_id"
+        )
+    )
+    found: dict[int, set[int]] = {}
+    for d in disputes:
+        agencies: set[int] = set()
+        if d.association is not None:
+            team_id = d.association.recorded_in_team_id
+            agencies = {team_agency[team_id]} if team_id is not None else set()
+        elif d.involvement is not None:
+            agencies = {d.involvement.incident.reporting_agency_id}
+        elif d.note is not None:
+            team_id = d.note.author_team_id
+            agencies = {team_agency[team_id]} if team_id is not None else set()
+        elif d.about == About.FIELD:
+            agencies = {worker_agency[w] for w in authors.get(d.pk, ()) if w in worker_agency}
+        found[d.pk] = agencies or held[d.person_id]
+    return found
+
+
 RECORDED_IT = "You recorded this: another manager decides it"
 WROTE_IT = "You wrote or changed what the person disputes: another manager decides it"
+NOT_RECORDING_AGENCY = "A manager in the agency that recorded what is disputed decides it"
+NOT_HOLDING_AGENCY = "A manager in the agency that holds the child's case decides it"
+NO_HOLDING_AGENCY = (
+    "No agency holds the child's case: a manager there decides it once the case is allocated"
+)
+
+
+def _other_agency(dispute: Dispute, agencies: set[int]) -> str:
+    """Why a manager outside ``agencies`` is not offered the dispute."""
+    if dispute.about != About.RECORD:
+        return NOT_RECORDING_AGENCY
+    return NOT_HOLDING_AGENCY if agencies else NO_HOLDING_AGENCY
 
 
 def decisions_offered(
@@ -292,16 +363,17 @@ def decisions_offered(
 ) -> tuple[set[int], dict[int, str]]:
     """For the person's page of challenges: which of ``items`` (``person``'s disputes, or
     their objections) ``worker`` may decide, and why a manager who would otherwise decide
-    one is not offered it because it is their own work (they recorded it, or wrote what a
-    dispute says is wrong); anyone else is simply not offered them. Everything but whose
-    work it is: an active manager seeing the person in their own right (and a dispute's
+    one is not offered it: it is their own work (they recorded it, or wrote what a dispute
+    says is wrong), or a dispute is another agency's to decide (:func:`deciding_agencies`);
+    anyone else is simply not offered them. Everything but whose work and whose agency it
+    is: a confirmed manager seeing the person in their own right (and a dispute's
     item: one who may not read it cannot judge it), while it is open, who does casework
     (``policies.does_casework``: a chairs' manager records a challenge, as challenge is an
     independent reviewer's job, but deciding one is the record-owning side's casework).
     The same few queries for one item or many."""
     if any(x.person_id != person.pk for x in items):
         raise ValueError("decisions_offered reads the challenges of one person")
-    manager = worker.is_active and worker.role == Role.MANAGER and policies.does_casework(worker)
+    manager = confirmed(worker) and worker.role == Role.MANAGER and policies.does_casework(worker)
     waiting: list[Dispute | Objection] = [x for x in items if _is_open(x)] if manager else []
     if not waiting or not policies.sees_lastingly(worker, person):
         return set(), {}
@@ -314,6 +386,7 @@ def decisions_offered(
     mine = accounts_of(worker)
     theirs = [x for x in waiting if isinstance(x, Dispute) and x.recorded_by_id not in mine]
     authors = disputed_authors(theirs)
+    agencies = deciding_agencies(theirs, authors) if theirs else {}
     decide: set[int] = set()
     why_not: dict[int, str] = {}
     for x in waiting:
@@ -321,6 +394,8 @@ def decisions_offered(
             why_not[x.pk] = RECORDED_IT
         elif mine & authors.get(x.pk, set()):
             why_not[x.pk] = WROTE_IT
+        elif isinstance(x, Dispute) and worker.agency_id not in agencies[x.pk]:
+            why_not[x.pk] = _other_agency(x, agencies[x.pk])
         else:
             decide.add(x.pk)
     return decide, why_not
@@ -335,7 +410,8 @@ def decision_offered(worker: Worker, item: Dispute | Objection) -> tuple[bool, s
 
 def can_decide_challenge(worker: Worker, item: Dispute | Objection) -> bool:
     """Decide an open dispute or objection: a manager seeing the person who neither recorded
-    it nor wrote the item a dispute says is wrong (nobody judges their own record)."""
+    it nor wrote the item a dispute says is wrong (nobody judges their own record), and for a
+    dispute one in the agency that controls what is disputed (:func:`deciding_agencies`)."""
     return decision_offered(worker, item)[0]
 
 
