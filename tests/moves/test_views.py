@@ -122,6 +122,7 @@ def test_the_displacement_page_shows_where_and_logs_what_it_showed(world: World)
         "move": recorded.pk,
         "months": 6,
         "incidents_shown": [before.pk, after.pk],
+        "revisions_shown": [],
     }
     html = client.get(url("person-move", world.pupil.pk, recorded.pk) + "?months=1").content
     assert "40 days before" not in html.decode()

@@ -1,4 +1,5 @@
-"""The managed-move form and the displacement window. They parse; the service decides."""
+"""The managed-move forms: recording one, correcting it, marking it entered in error. They
+parse; the service decides."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Any
 
 from django import forms
 
-from locus.common.forms import GovukForm, set_choices
+from locus.common.forms import GovukForm, required_text, set_choices
 from locus.mapping.forms import date_field, text_area
+from locus.moves.models import ManagedMove
 from locus.panels.models import PanelMeeting
 from locus.places.models import Context
 
@@ -92,3 +94,54 @@ class ManagedMoveForm(GovukForm):
             "panel_meeting": self.panels.get(data.get("panel_meeting") or ""),
             "not_on_roll_reason": data.get("not_on_roll_reason", ""),
         }
+
+
+MAX_WHY = 1000
+
+
+class MoveCorrectionForm(ManagedMoveForm):
+    """The move's fields, filled in with what it says now, and why it is corrected. A panel
+    cited that the corrector may not see is kept as it is: the field is not offered."""
+
+    why = required_text(
+        "Why is the move corrected?",
+        "Say why the move is corrected",
+        max_length=MAX_WHY,
+        hint="The old values are kept and shown with the move, with your reason.",
+    )
+
+    def __init__(self, *args: Any, move: ManagedMove, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).update(
+            {
+                "from_school": str(move.from_school_id),
+                "to_school": str(move.to_school_id),
+                "moved_on": move.moved_on,
+                "reason": move.reason,
+                "panel_decision": move.panel_decision,
+                "decided_by": move.decided_by,
+                "panel_meeting": str(move.panel_meeting_id or ""),
+                "not_on_roll_reason": move.not_on_roll_reason,
+            }
+        )
+        super().__init__(*args, **kwargs)
+        self.keeps_panel = (
+            move.panel_meeting_id is not None and str(move.panel_meeting_id) not in self.panels
+        )
+        if self.keeps_panel:
+            del self.fields["panel_meeting"]
+
+    def values(self) -> dict[str, Any]:
+        values = super().values()
+        if self.keeps_panel:
+            del values["panel_meeting"]
+        return {**values, "why": self.cleaned_data["why"]}
+
+
+class MoveInErrorForm(GovukForm):
+    why = required_text(
+        "Why was the move entered in error?",
+        "Say why the move was entered in error",
+        max_length=MAX_WHY,
+        hint="For example, recorded on the wrong child, or a move that did not happen. "
+        "The move stays, struck through, with your reason.",
+    )

@@ -25,7 +25,7 @@ from locus.access.selectors import withhold_unseen_places
 from locus.common.queries import ids_among
 from locus.common.services import today
 from locus.incidents.models import Incident, Involvement, InvolvementRole
-from locus.moves.models import ManagedMove
+from locus.moves.models import ManagedMove, ManagedMoveRevision
 from locus.panels.models import PanelMeeting
 from locus.people.models import Person
 from locus.places.models import Context, ContextKind, Enrolment
@@ -72,6 +72,15 @@ def window_months(value: object) -> int:
     return min(max(months, 1), MAX_MONTHS)
 
 
+_MOVE_RELATED = (
+    "from_school",
+    "to_school",
+    "panel_meeting",
+    "recorded_by__team__agency",
+    "in_error_by",
+)
+
+
 @dataclass
 class MoveRow:
     move: ManagedMove
@@ -79,12 +88,12 @@ class MoveRow:
 
 
 def moves_for(viewer: Worker, person: Person) -> list[MoveRow]:
-    """The child's managed moves, newest first; the panel that discussed one is linked only
-    for a viewer who may see it. Two queries at most. The caller has checked that the viewer
-    may see the child."""
+    """The child's managed moves, newest first, those entered in error among them (struck
+    through where listed); the panel that discussed one is linked only for a viewer who may
+    see it. Two queries at most. The caller has checked that the viewer may see the child."""
     moves = list(
         ManagedMove.objects.filter(person=person)
-        .select_related("from_school", "to_school", "panel_meeting", "recorded_by__team__agency")
+        .select_related(*_MOVE_RELATED)
         .order_by("-moved_on", "-id")
     )
     panel_ids = {m.panel_meeting_id for m in moves if m.panel_meeting_id}
@@ -95,8 +104,17 @@ def moves_for(viewer: Worker, person: Person) -> list[MoveRow]:
 def move_of(person: Person, move_id: int) -> ManagedMove | None:
     return (
         ManagedMove.objects.filter(person=person, pk=move_id)
-        .select_related("from_school", "to_school", "panel_meeting", "recorded_by__team__agency")
+        .select_related("person", *_MOVE_RELATED)
         .first()
+    )
+
+
+def revisions_of(move: ManagedMove) -> list[ManagedMoveRevision]:
+    """The move's values before each correction, newest first, with who corrected it."""
+    return list(
+        move.revisions.select_related("from_school", "to_school", "corrected_by").order_by(
+            "-corrected_at", "-id"
+        )
     )
 
 
@@ -259,6 +277,16 @@ def move_choices(
     current = person.enrolments.current().order_by("-start").first()
     panels = list(panels_visible_to(viewer).order_by("-meets_on", "-id")[:50])
     return schools, current, panels
+
+
+def correction_choices(
+    viewer: Worker, move: ManagedMove
+) -> tuple[list[Context], list[PanelMeeting]]:
+    """What the form correcting ``move`` offers: the schools the worker sees and the two the
+    move names (shown with it to whoever sees the child), and the latest panels they see."""
+    schools, _, panels = move_choices(viewer, move.person)
+    named = [s for s in (move.from_school, move.to_school) if s not in schools]
+    return sorted([*schools, *named], key=lambda s: (s.name, s.pk)), panels
 
 
 def panel_seen(viewer: Worker, move: ManagedMove) -> bool:

@@ -250,9 +250,10 @@ def _move_events(viewer: Worker, person: Person) -> list[Event]:
             row.move.moved_on,
             None,
             f"Managed move from {row.move.from_school.name} to {row.move.to_school.name}",
-            f"Decided by {row.move.decided_by}",
+            "Entered in error" if row.move.in_error else f"Decided by {row.move.decided_by}",
             str(row.move.recorded_by),
             reverse("person-move", kwargs={"person_id": person.pk, "move_id": row.move.pk}),
+            struck=row.move.in_error,
         )
         for row in moves_for(viewer, person)
     ]
