@@ -32,6 +32,7 @@ from locus.casework.models import ContextConference, PlanAction, PlanChild, Refe
 from locus.documents.models import Document
 from locus.incidents.models import Involvement
 from locus.mapping.models import Intervention, MeetingChild
+from locus.moves.models import ManagedMoveRevision
 from locus.notes.models import CaseNote
 from locus.outreach.models import VisitPerson
 from locus.panels.models import AgendaItem
@@ -812,6 +813,9 @@ class Gatherer:
                 noun = str(model._meta.verbose_name).capitalize()
                 for obj in model._base_manager.filter(**{f.name: self.subject}).order_by("pk"):
                     section.items.append(self.item(obj, noun))
+        # A managed move's values before each correction: kept with the move, so still held.
+        earlier = ManagedMoveRevision.objects.filter(move__person=self.subject).order_by("pk")
+        section.items += self._earlier(earlier, "move", "corrected_at")
         return section
 
     def access_log(self) -> Section:
