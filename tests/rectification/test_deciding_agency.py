@@ -18,7 +18,7 @@ from locus.access.models import Role, Scope, Worker
 from locus.common.errors import NotPermitted
 from locus.common.services import today
 from locus.incidents.models import InvolvementRole
-from locus.people.services import allocation_create
+from locus.people.services import allocation_create, person_update
 from locus.rectification.models import About, Dispute, Outcome, ReceivedHow
 from locus.rectification.services import dispute_decide, dispute_record
 from tests.factories import START, World, client_for, make_incident, make_worker
@@ -120,3 +120,10 @@ def test_the_accuracy_page_tells_another_agencys_manager_who_decides(shared: Wor
     assert reverse("dispute-decide", args=[shared.csc_child.pk, d.pk]) not in html
     decide_page = reverse("dispute-decide", args=[shared.csc_child.pk, d.pk])
     assert client_for(shared.team_manager).get(decide_page).status_code in (403, 404)
+
+
+def test_a_detail_is_decided_in_the_agency_of_whoever_wrote_it(shared: World) -> None:
+    person_update(actor=shared.yjs_worker, person=shared.csc_child, known_as="CeeCee")
+    d = raised(shared, shared.csc_child, About.FIELD, "name")
+    refused(shared.team_manager, d, rules.NOT_RECORDING_AGENCY)
+    decides(shared.extra["yjs_manager"], d)
