@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
-from django.db.models import Model
+from django.db.models import Model, Q, QuerySet
+from django.forms.utils import ErrorDict
 
 from locus.common.errors import ValidationFailed
 from locus.common.models import Confidence, Source
@@ -29,12 +30,25 @@ def _style(name: str, field: forms.Field) -> None:
 
 
 class GovukForm(forms.Form):
-    """A form whose widgets carry GOV.UK classes, error styles and hints' ids."""
+    """A form whose widgets carry GOV.UK classes, error styles and hints' ids.
+
+    A post that only narrows a long list (its Find button, :class:`ListSearch`) is drawn
+    again with every answer as posted, neither judged (no errors) nor valid (never saved)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.finding = False
         for name, field in self.fields.items():
             _style(name, field)
+
+    def narrow(self, search: ListSearch) -> None:
+        """Draw field ``search.name`` with its search box and what it shows of the list;
+        a post of its Find button is a search, not a save."""
+        self.fields[search.name].narrowed = search  # type: ignore[attr-defined]
+        self.finding = self.finding or search.finding
+
+    def is_valid(self) -> bool:
+        return not self.finding and super().is_valid()
 
     def put_first(self, **fields: forms.Field) -> None:
         """Fields made with the form (their choices read for it), asked before the declared
@@ -44,6 +58,9 @@ class GovukForm(forms.Form):
         self.fields = {**fields, **self.fields}
 
     def full_clean(self) -> None:
+        if self.finding:
+            self._errors, self.cleaned_data = ErrorDict(), {}
+            return
         super().full_clean()
         self._mark_errors()
 
@@ -168,6 +185,92 @@ def worker_choices(workers: Iterable[Worker]) -> list[Any]:
 def answers(form: forms.Form) -> dict[str, Any]:
     """A filter form's answers: none (every filter off) until it is submitted valid."""
     return form.cleaned_data if form.is_bound and form.is_valid() else {}
+
+
+# --- Long pick lists, narrowed by a search ------------------------------------------------------
+# A list that grows with the borough (a caseload's children, every young person linked to a
+# place, every place) shows at most LIST_LIMIT choices, with a search box and a Find button
+# above it. Find posts the whole form back as a search (``name="narrow"``, its value the
+# field's name): the form is drawn again with every answer kept and the list narrowed to the
+# choices whose words match. What was chosen stays offered (checked), so it is saved even when
+# the search no longer finds it. The search only narrows what the form was given to offer:
+# it never finds, nor counts, anything the viewer may not choose.
+
+NARROW = "narrow"  # the Find button's name: the post is a search, not a save
+LIST_LIMIT = 20
+
+_Item = TypeVar("_Item")
+
+
+class ListSearch:
+    """The search of one long list on one form: the words typed (``<name>_search``), the
+    search the list shows (``<name>_searched``, carried in a hidden input so a refused save
+    keeps it), the values posted as chosen, and, once narrowed, how many match and show.
+
+    Find with the search box unchanged (Enter pressed in another box, the browser's first
+    button being this Find) is a save, as the worker meant."""
+
+    def __init__(
+        self, data: Mapping[str, Any] | None, name: str, noun: str, *, limit: int = LIST_LIMIT
+    ) -> None:
+        data = data or {}
+        self.name, self.noun, self.limit = name, noun, limit
+        typed = str(data.get(f"{name}_search") or "").strip()[:100]
+        carried = str(data.get(f"{name}_searched") or "").strip()[:100]
+        self.finding = data.get(NARROW) == name and typed != carried
+        self.searched = typed if self.finding else carried
+        getlist = getattr(data, "getlist", None)
+        values = getlist(name) if getlist else [data.get(name)]
+        self.chosen = {str(v) for v in values if v not in (None, "")}
+        self.matched = self.shown = self.kept = 0
+        self.cut = False
+
+    @property
+    def words(self) -> list[str]:
+        return self.searched.casefold().split()[:4]
+
+    def among(
+        self,
+        items: Sequence[_Item],
+        label: Callable[[_Item], str],
+        key: Callable[[_Item], str] = lambda item: str(getattr(item, "pk", "")),
+    ) -> list[_Item]:
+        """The ``items`` to offer: those whose ``label`` holds every word searched, the first
+        :data:`LIST_LIMIT`, after any chosen that are not among those."""
+        words = self.words
+        found = [i for i in items if all(w in label(i).casefold() for w in words)]
+        self.matched = len(found)
+        shown = found[: self.limit]
+        kept = {key(i) for i in shown}
+        return self._showing(shown, [i for i in items if key(i) in self.chosen - kept])
+
+    def in_query(self, records: QuerySet[_Record], match: Callable[[str], Q]) -> list[_Record]:
+        """As :meth:`among`, in the database: ``records`` (what the viewer may choose, in
+        order) narrowed by ``match`` for each word searched. Counted only when cut."""
+        found = records
+        for word in self.words:
+            found = found.filter(match(word))
+        shown = list(found[: self.limit + 1])
+        self.matched = len(shown) if len(shown) <= self.limit else found.count()
+        shown = shown[: self.limit]
+        rest = self.chosen - {str(r.pk) for r in shown}
+        ids = [int(v) for v in rest if v.isdigit()]
+        return self._showing(shown, list(records.filter(pk__in=ids)) if ids else [])
+
+    def _showing(self, shown: list[_Item], kept: list[_Item]) -> list[_Item]:
+        """``kept`` (chosen, though not among those matching) first, then ``shown``."""
+        self.shown, self.kept, self.cut = len(shown), len(kept), len(shown) < self.matched
+        return kept + shown
+
+    @property
+    def logged(self) -> dict[str, list[str]]:
+        """What a page's read logs of the search: the words searched, when there were some."""
+        return {"searched": [self.searched]} if self.searched else {}
+
+    @property
+    def needed(self) -> bool:
+        """Whether the list is long enough to need its search box (or was searched)."""
+        return bool(self.searched) or self.cut
 
 
 # For forms whose choices map back to records: a posted choice (an id) finds its record.

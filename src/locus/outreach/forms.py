@@ -14,6 +14,7 @@ from locus.casework.models import Referral
 from locus.common.forms import (
     ChoosingForm,
     GovukForm,
+    ListSearch,
     choose_one,
     date_field,
     optional_choice,
@@ -118,14 +119,16 @@ class VisitForm(ChoosingForm):
         *args: Any,
         workers: Iterable[Worker],
         people: Sequence[Person],
+        search: ListSearch,
         incidents: Sequence[Incident],
         referrals: Sequence[Referral],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.offer("went", workers)
-        if people:
+        if people or search.searched:
             self.offer("people", people, lambda p: p.full_name)
+            self.narrow(search)
         else:
             del self.fields["people"]
         self.offer("incident", incidents, first="None")

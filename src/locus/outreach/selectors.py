@@ -256,21 +256,30 @@ def plan_choices(viewer: Worker) -> tuple[list[Context], list[Worker], list[Agen
     )
 
 
-def nameable_people(viewer: Worker, plan: VisitPlan) -> list[Person]:
-    """Young people the recorder may name on a visit: those linked to the place (in an
-    incident there that the recorder sees, or on the plan of a case about it that they see,
+def nameable_people(viewer: Worker, plan: VisitPlan) -> QuerySet[Person]:
+    """Young people the recorder may name on a visit, by name: those linked to the place (in
+    an incident there that the recorder sees, or on the plan of a case about it that they see,
     ``access.context_cases.cases_visible_to``) whom they see in their own right. An incident
     or a case they may not see (restricted police intelligence; a case a partner takes no part
-    in) links nobody: offering a child through it would tell them it exists and names her."""
+    in) links nobody: offering a child through it would tell them it exists and names her.
+    There may be thousands: the form shows a few and searches the rest (``ListSearch``)."""
     context = plan.context
     incidents = scopes.incidents_visible_to(viewer).filter(context=context)
     at_place = Involvement.objects.filter(incident__in=incidents).values("person_id")
     cases = cases_visible_to(viewer).filter(context=context).values("id")
     on_plan = Person.objects.filter(context_plan_links__plan__case__in=cases).values("id")
-    return list(
+    return (
         scopes.people_visible_to(viewer, shared=False, break_glass=False)
         .filter(Q(id__in=at_place) | Q(id__in=on_plan))
-        .order_by("family_name", "given_name", "id")[:200]
+        .order_by("family_name", "given_name", "id")
+    )
+
+
+def name_holds(word: str) -> Q:
+    """A young person whose given, family or known-as name holds ``word`` (a visit form's
+    search of :func:`nameable_people`)."""
+    return (
+        Q(given_name__icontains=word) | Q(family_name__icontains=word) | Q(known_as__icontains=word)
     )
 
 

@@ -242,7 +242,7 @@ def visit_record(
     met_count: int | None,
     engaged_count: int | None,
     went_others: str = "",
-    people: Sequence[Person] = (),
+    people: Iterable[Person] = (),
     concerns: str = "",
     incident: Incident | None = None,
     referral: Referral | None = None,
@@ -285,14 +285,14 @@ def visit_record(
     problems.check(
         engaged <= met, "engaged_count", "You cannot engage more young people than you met"
     )
-    people = list(dict.fromkeys(people))
+    met_named = list(dict.fromkeys(people))
     problems.check(
-        len(people) <= met,
+        len(met_named) <= met,
         "people",
         "You named more young people than you met: add them to the count",
     )
     problems.check(
-        policies.can_name_people(actor, people) if people else True,
+        policies.can_name_people(actor, met_named) if met_named else True,
         "people",
         "Name only young people whose records you see",
     )
@@ -330,7 +330,7 @@ def visit_record(
         **recorded(actor),
     )
     _with_links(actor, visit, went=went)
-    for person in people:
+    for person in met_named:
         create_audited(actor, VisitPerson, visit=visit, person=person)
     return visit
 

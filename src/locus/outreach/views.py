@@ -19,7 +19,7 @@ from locus.access import lookups
 from locus.access import outreach as rules
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
-from locus.common.forms import GovukForm
+from locus.common.forms import GovukForm, ListSearch
 from locus.common.http import AuthedRequest
 from locus.common.pages import created, form_page, logged_form_page, posted, submitted
 from locus.common.pagination import paginate
@@ -148,7 +148,7 @@ def _visit_page(
     button: str,
     page: str,
     intro: str = "",
-    **shown: list[int],
+    **shown: list[int] | list[str],
 ) -> HttpResponse:
     """A form on a plan, logged as a read of the plan with the ids of what it offers."""
     record_access(actor=request.user, obj=plan, detail={"page": page, **shown})
@@ -176,7 +176,8 @@ def _recorded(visit: Visit) -> str:
 def visit_new(request: AuthedRequest, plan_id: int) -> HttpResponse:
     plan = rules.access_plan(request.user, plan_id)
     permitted(rules.can_record_visit, request.user, plan)
-    people = selectors.nameable_people(request.user, plan)
+    search = ListSearch(posted(request), "people", "young people")
+    people = search.in_query(selectors.nameable_people(request.user, plan), selectors.name_holds)
     incidents, referrals = selectors.links_offered(request.user, plan)
     initial, intro = _opening(request, plan, selectors.day_to_record, NO_DAY_TO_RECORD)
     form = VisitForm(
@@ -184,6 +185,7 @@ def visit_new(request: AuthedRequest, plan_id: int) -> HttpResponse:
         initial={**initial, "start_time": plan.start_time, "end_time": plan.end_time},
         workers=selectors.plan_workers(plan),
         people=people,
+        search=search,
         incidents=incidents,
         referrals=referrals,
     )
@@ -219,6 +221,7 @@ def visit_new(request: AuthedRequest, plan_id: int) -> HttpResponse:
         "Save",
         "record a visit",
         intro=intro,
+        **search.logged,
         people_shown=[p.pk for p in people],
         incidents_shown=[i.pk for i in incidents],
         referrals_shown=[r.pk for r in referrals],
