@@ -13,6 +13,7 @@ from locus.common.forms import (
     DATE_FORMATS,
     ChoosingForm,
     GovukForm,
+    ListSearch,
     date_field,
     required_text,
     set_choices,
@@ -112,10 +113,16 @@ class NoteForm(NoteContentForm, ChoosingForm):
     ]
 
     def __init__(
-        self, *args: Any, children: Sequence[Person], workers: Sequence[Worker], **kwargs: Any
+        self,
+        *args: Any,
+        children: Sequence[Person],
+        search: ListSearch,
+        workers: Sequence[Worker],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.offer("children", children, lambda p: p.full_name)
+        self.narrow(search)
         self.offer("present_workers", workers, worker_label)
 
     def values(self) -> dict[str, Any]:

@@ -16,12 +16,14 @@ from locus.access import scopes
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common import clock
+from locus.common.forms import ListSearch
 from locus.common.http import AuthedRequest
 from locus.common.pages import created, posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
 from locus.notes import selectors, services
 from locus.notes.forms import ChronologyFilterForm, CorrectionForm, InErrorForm, NoteForm
+from locus.people.models import Person
 
 PER_PAGE = 25
 
@@ -113,12 +115,23 @@ def chronology_print(request: AuthedRequest, kind: str, subject_id: int) -> Http
     return _chronology(request, kind, subject_id, printing=True)
 
 
+def _searchable_name(person: Person) -> str:
+    """What a search of the children a note may name looks in: their names."""
+    return f"{person.full_name} {person.known_as}"
+
+
 def note_add(request: AuthedRequest, kind: str, subject_id: int) -> HttpResponse:
     viewer = request.user
     subject = rules.access_subject(viewer, kind, subject_id)
     permitted(rules.can_write_note_on, viewer, subject)
-    children = selectors.namable_children(viewer, subject)
-    form = NoteForm(posted(request), children=children, workers=selectors.present_worker_choices())
+    search = ListSearch(posted(request), "children", "children")
+    children = search.among(selectors.namable_children(viewer, subject), _searchable_name)
+    form = NoteForm(
+        posted(request),
+        children=children,
+        search=search,
+        workers=selectors.present_worker_choices(),
+    )
     note = created(
         request,
         form,
@@ -132,7 +145,11 @@ def note_add(request: AuthedRequest, kind: str, subject_id: int) -> HttpResponse
     record_access(
         actor=viewer,
         obj=subject,
-        detail={"page": "note-add", "people_shown": [p.pk for p in children]},
+        detail={
+            "page": "note-add",
+            **search.logged,
+            "people_shown": [p.pk for p in children],
+        },
     )
     return render(
         request,
