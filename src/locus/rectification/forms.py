@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from locus.common.forms import GovukForm, choose_one, date_field, text_area
+from locus.common.forms import GovukForm, ListSearch, choose_one, date_field, text_area
 from locus.rectification.models import ObjectionDecision, Outcome, ReceivedHow
 
 
@@ -40,7 +40,9 @@ class DisputeForm(GovukForm):
     received_how = _received_how()
     received_on = date_field("Received on", "the date it was received")
 
-    def __init__(self, *args: Any, items: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, items: list[tuple[str, str]], search: ListSearch, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         about = choose_one(
             "What does the person say is wrong?",
@@ -50,6 +52,7 @@ class DisputeForm(GovukForm):
         )
         about.error_messages["invalid_choice"] = "Choose what the person disputes from the list"
         self.put_first(about=about)
+        self.narrow(search)
 
 
 class DisputeDecisionForm(GovukForm):

@@ -96,10 +96,23 @@ def challenges_for(viewer: Worker, person: Person) -> Challenges:
 @dataclass
 class DisputeItems:
     """What the form to record a dispute offers: its choices, and the ids of what they show
-    (the people named in full, the incidents, the notes), for the page's audit record."""
+    (the people named in full, the incidents, the notes), for the page's audit record.
+    ``names``: what each choice names by id (its value: the key of ``shown`` and the id)."""
 
     choices: list[tuple[str, str]]
     shown: dict[str, list[int]]
+    names: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def only(self, choices: list[tuple[str, str]]) -> DisputeItems:
+        """The items with only ``choices`` (some of these, as a search narrowed them) and
+        the ids those show."""
+        shown: dict[str, list[int]] = {key: [] for key in self.shown}
+        for value, _ in choices:
+            if value in self.names:
+                key, pk = self.names[value]
+                if pk not in shown[key]:
+                    shown[key].append(pk)
+        return DisputeItems(choices, shown, self.names)
 
 
 def dispute_items(*, viewer: Worker, person: Person) -> DisputeItems:
@@ -119,12 +132,14 @@ def dispute_items(*, viewer: Worker, person: Person) -> DisputeItems:
     others = {a.other_id if a.person_id == person.pk else a.person_id for a in associations}
     seen = set(scopes.people_visible_to(viewer).filter(id__in=others).values_list("id", flat=True))
     named: list[int] = []
+    names: dict[str, tuple[str, int]] = {}
     for a in associations:
         other = a.other if a.person_id == person.pk else a.person
         if other is None:
             label = a.other_label
         elif other.pk in seen:
             label = other.full_name
+            names[f"association:{a.pk}"] = ("people_shown", other.pk)
             if other.pk not in named:
                 named.append(other.pk)
         else:
@@ -141,6 +156,7 @@ def dispute_items(*, viewer: Worker, person: Person) -> DisputeItems:
         .order_by("-incident__occurred_at", "id")
     )
     for i in involvements:
+        names[f"involvement:{i.pk}"] = ("incidents_shown", i.incident_id)
         choices.append(
             (
                 f"involvement:{i.pk}",
@@ -150,6 +166,7 @@ def dispute_items(*, viewer: Worker, person: Person) -> DisputeItems:
         )
     notes = list(notes_visible_to(viewer).filter(person=person).order_by("-contact_on", "-id"))
     for n in notes:
+        names[f"note:{n.pk}"] = ("notes_shown", n.pk)
         choices.append((f"note:{n.pk}", f"Case note of {n.contact_on:%-d %b %Y}: {n.summary}"))
     return DisputeItems(
         choices,
@@ -158,6 +175,7 @@ def dispute_items(*, viewer: Worker, person: Person) -> DisputeItems:
             "incidents_shown": sorted({i.incident_id for i in involvements}),
             "notes_shown": [n.pk for n in notes],
         },
+        names,
     )
 
 

@@ -15,7 +15,7 @@ from locus.access import rectification as rules
 from locus.access.models import Worker
 from locus.audit.services import record_access
 from locus.common import clock
-from locus.common.forms import GovukForm
+from locus.common.forms import GovukForm, ListSearch
 from locus.common.http import AuthedRequest
 from locus.common.pages import logged_form_step, posted
 from locus.common.services import permitted
@@ -75,7 +75,7 @@ def _challenge_page(
     heading: str,
     button: str,
     item: Dispute | Objection | None = None,
-    offered: dict[str, list[int]] | None = None,
+    offered: dict[str, list[int] | list[str]] | None = None,
 ) -> HttpResponse:
     """Every form page of a challenge: run the service for a valid post and go back to the
     person's challenges; otherwise draw the form, the read logged (with the challenge it
@@ -106,8 +106,15 @@ def _recording(request: AuthedRequest, person_id: int) -> Person:
 def dispute_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     viewer = request.user
     person = _recording(request, person_id)
-    items = selectors.dispute_items(viewer=viewer, person=person)
-    form = DisputeForm(posted(request), items=items.choices, initial={"received_on": clock.today()})
+    every = selectors.dispute_items(viewer=viewer, person=person)
+    search = ListSearch(posted(request), "about", "items of the record")
+    items = every.only(search.among(every.choices, label=lambda c: c[1], key=lambda c: c[0]))
+    form = DisputeForm(
+        posted(request),
+        items=items.choices,
+        search=search,
+        initial={"received_on": clock.today()},
+    )
 
     def run() -> None:
         data = form.cleaned_data
@@ -130,7 +137,7 @@ def dispute_new(request: AuthedRequest, person_id: int) -> HttpResponse:
         done="Dispute recorded: it shows with the record",
         heading="Record a dispute of accuracy",
         button="Record it",
-        offered=items.shown,
+        offered={**items.shown, **search.logged},
     )
 
 
