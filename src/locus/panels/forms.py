@@ -10,6 +10,7 @@ from django import forms
 from locus.access.models import Agency, Worker
 from locus.common.forms import (
     GovukForm,
+    ListSearch,
     optional_choice,
     optional_text,
     set_choices,
@@ -108,6 +109,11 @@ class AttendeeForm(GovukForm):
         }
 
 
+def place_label(place: Context) -> str:
+    """A place as the agenda's location list shows it and its search reads it: with its kind."""
+    return f"{place.name} ({place.get_kind_display()})"
+
+
 class ItemForm(GovukForm):
     kind = radios(
         "Which list?",
@@ -146,6 +152,7 @@ class ItemForm(GovukForm):
         *args: Any,
         people: Sequence[Person],
         contexts: Sequence[Context],
+        places: ListSearch,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -162,6 +169,8 @@ class ItemForm(GovukForm):
             ],
         )
         set_choices(self, "context", place_choices(self.contexts, "Choose a location"))
+        self.places = places
+        self.narrow(places)
 
     def values(self) -> dict[str, Any]:
         data = self.cleaned_data

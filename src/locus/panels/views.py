@@ -22,7 +22,7 @@ from locus.access import panel_meetings as policies
 from locus.access.models import Worker
 from locus.access.selectors import all_agencies
 from locus.audit.services import record_access
-from locus.common.forms import GovukForm
+from locus.common.forms import GovukForm, ListSearch
 from locus.common.http import AuthedRequest
 from locus.common.ids import parse_ids
 from locus.common.modelkit import choice_values
@@ -47,6 +47,7 @@ from locus.panels.forms import (
     HoldForm,
     ItemForm,
     PanelForm,
+    place_label,
 )
 from locus.panels.models import (
     YOUNG_PERSON_KINDS,
@@ -140,11 +141,14 @@ def _item_form(request: AuthedRequest, meeting: Subject) -> ItemForm:
     chosen = _ids([request.POST["person"]]) if request.POST.get("person") else []
     people = selectors.people_offered(viewer, q, chosen=chosen)
     kind = request.GET.get("kind", "")
+    # Every place in the borough may be offered: a few shown, the rest found by a search.
+    places = ListSearch(posted(request), "context", "locations")
     form = ItemForm(
         posted(request),
         initial={"kind": kind if kind in choice_values(ItemKind) else ""},
         people=people,
-        contexts=selectors.contexts_offered(viewer),
+        contexts=places.among(selectors.contexts_offered(viewer), place_label),
+        places=places,
     )
     form.search = {"q": q, "found": len(people)}
     return form
@@ -294,8 +298,8 @@ def _shown(subject: Subject, form: GovukForm) -> dict[str, Any]:
     """Whom a step's page names, for its read's audit record: an item's young person or
     person of concern (in its caption: ``item_of`` found them visible to the viewer), and the
     people "Add to the agenda" offers by name (its search, or the viewer's caseload), with
-    what was searched for; "Add an action", the strengths it offers and the protective
-    peers they name."""
+    what was searched for (and the words its locations were searched with); "Add an action",
+    the strengths it offers and the protective peers they name."""
     people = [subject.person_id] if isinstance(subject, AgendaItem) and subject.person_id else []
     searched: dict[str, Any] = {}
     if isinstance(form, ActionForm):
@@ -304,6 +308,8 @@ def _shown(subject: Subject, form: GovukForm) -> dict[str, Any]:
         people += [p.pk for p in form.people.values()]
         if form.search["q"]:
             searched = {"searched": [{"name": form.search["q"]}]}
+        if form.places.searched:
+            searched["places_searched"] = [form.places.searched]
     return {"people_shown": sorted(set(people)), **searched}
 
 

@@ -1,0 +1,80 @@
+"""The agenda form's locations, in a borough with more places than a form can show: a few
+shown, the rest found by a search, the cut said in words."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from locus.audit.models import AccessEvent
+from locus.panels.models import PanelMeeting
+from locus.places.models import Context, ContextKind
+from tests.factories import World, client_for, make_context
+from tests.list_search import find, select_choices
+from tests.panels.helpers import set_up
+from tests.profiles.pages import url
+
+pytestmark = pytest.mark.django_db
+
+PLACES = 22
+
+
+@pytest.fixture
+def borough(world: World) -> list[Context]:
+    """:data:`PLACES` open spaces ("Green01"...), and a home no one has told the social
+    worker of ("Flat 9, Hidden Court")."""
+    make_context(world.system, kind=ContextKind.HOME, name="Flat 9, Hidden Court")
+    return [make_context(world.system, name=f"Green{i:02d}") for i in range(1, PLACES + 1)]
+
+
+def _url(meeting: PanelMeeting) -> str:
+    return url("panel-item", meeting.pk)
+
+
+def _item(**data: Any) -> dict[str, Any]:
+    return {"kind": "location", "reason": "Young people gather here after school", **data}
+
+
+def test_a_borough_s_places_say_the_list_is_cut(world: World, borough: list[Context]) -> None:
+    html = client_for(world.social_worker).get(_url(set_up(world))).text
+    match = re.search(r"Showing 20 of (\d+)\. Search to narrow the list\.", html)
+    assert match and int(match.group(1)) >= PLACES
+    assert len(select_choices(html, "context")) == 20
+
+
+def test_find_narrows_the_places_keeping_the_reason_typed(
+    world: World, borough: list[Context]
+) -> None:
+    meeting = set_up(world)
+    html = find(client_for(world.social_worker), _url(meeting), _item(), "context", "green1")
+    assert not meeting.items.exists()
+    assert select_choices(html, "context") == [str(c.pk) for c in borough[9:19]]
+    assert "Young people gather here after school" in html
+    read = AccessEvent.objects.filter(actor=world.social_worker).latest("at")
+    assert read.detail["places_searched"] == ["green1"]
+
+
+def test_a_home_the_organiser_may_not_see_is_not_found_by_name(
+    world: World, borough: list[Context]
+) -> None:
+    html = find(
+        client_for(world.social_worker), _url(set_up(world)), _item(), "context", "Hidden Court"
+    )
+    assert "No locations match &lsquo;Hidden Court&rsquo;" in html
+    assert select_choices(html, "context") == []
+
+
+def test_a_place_chosen_outside_the_narrowed_list_is_put_on_the_agenda(
+    world: World, borough: list[Context]
+) -> None:
+    meeting = set_up(world)
+    client = client_for(world.social_worker)
+    chosen = borough[-1]
+    answers = _item(context=str(chosen.pk), context_search="green0")
+    html = client.post(_url(meeting), {**answers, "narrow": "context"}).text
+    assert f'<option value="{chosen.pk}" selected>' in html
+    saved = client.post(_url(meeting), {**answers, "context_searched": "green0"})
+    assert saved.status_code == 302
+    assert meeting.items.get().context == chosen
