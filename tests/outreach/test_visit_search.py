@@ -123,3 +123,14 @@ def test_a_young_person_chosen_before_a_search_stays_chosen_and_is_saved(
     )
     assert saved.status_code == 302
     assert list(Visit.objects.get().people.values_list("person", flat=True)) == [chosen.pk]
+
+
+def test_a_chosen_value_that_is_no_record_id_is_refused_on_the_field(
+    world: World, crowded_plan: VisitPlan
+) -> None:
+    """A crafted post whose chosen young person is a number no record id can be (beyond the
+    database's integers) is refused on the field as any other value not offered."""
+    posted = client_for(world.social_worker).post(
+        _url(crowded_plan), {**_answers(world), "people": ["9" * 25, "-3", "1.5"]}
+    )
+    assert posted.status_code == 200 and "Choose young people from the list" in posted.text

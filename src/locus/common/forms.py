@@ -10,6 +10,7 @@ from django.db.models import Model, Q, QuerySet
 from django.forms.utils import ErrorDict
 
 from locus.common.errors import ValidationFailed
+from locus.common.ids import as_id
 from locus.common.models import Confidence, Source
 
 if TYPE_CHECKING:  # only named in annotations: access imports the form kit
@@ -254,7 +255,7 @@ class ListSearch:
         self.matched = len(shown) if len(shown) <= self.limit else found.count()
         shown = shown[: self.limit]
         rest = self.chosen - {str(r.pk) for r in shown}
-        ids = [int(v) for v in rest if v.isdigit()]
+        ids = [i for v in rest if (i := as_id(v)) is not None]  # a crafted value finds none
         return self._showing(shown, list(records.filter(pk__in=ids)) if ids else [])
 
     def _showing(self, shown: list[_Item], kept: list[_Item]) -> list[_Item]:
