@@ -71,6 +71,7 @@ def test_find_a_child_in_a_long_caseload_and_save_the_note(
     expect(status).to_have_text(
         "Showing all 1 matching \u2018holder27\u2019. The one you chose stays on the list."
     )
+    assert page.url.endswith("#id_children_search-group")  # opens at the search, not the top
     children = page.get_by_role("group", name="Children named in the note (optional)")
     expect(children.get_by_role("checkbox")).to_have_count(2)
     expect(children.get_by_label("Alex Holder01")).to_be_checked()
