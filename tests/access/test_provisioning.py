@@ -18,7 +18,7 @@ from locus.access.services import (
     worker_access_confirm,
     worker_access_refuse,
 )
-from locus.audit.models import ChangeEvent
+from locus.audit.models import AccessEvent, ChangeEvent
 from locus.common.errors import NotPermitted
 from locus.notifications.models import Notification, NotificationKind
 from tests.access.test_admin import ADD, _change_form
@@ -189,6 +189,30 @@ def test_a_refusal_needs_a_reason_leaves_the_account_seeing_nothing_and_tells_th
         worker_access_refuse(actor=world.team_manager, worker=refused, reason="Again")
     event = ChangeEvent.objects.filter(record_type="access.worker", record_id=str(refused.pk))
     assert event.order_by("id").last().after["access_refusal"] == why  # type: ignore[union-attr]
+
+
+def test_the_confirmation_page_is_logged_each_time_it_is_drawn_a_refused_post_too(
+    world: World, new_practitioner: Worker
+) -> None:
+    """A refused post draws the account's details again: that is a read, logged as the first
+    drawing is, with the accounts it shows. Was: only the first drawing (a GET) was logged."""
+    reads = AccessEvent.objects.filter(
+        actor=world.team_manager, record_type="access.worker", record_id=str(new_practitioner.pk)
+    )
+    assert _page(world.team_manager, new_practitioner) == 200
+    page = client_for(world.team_manager).post(
+        f"/account/access/{new_practitioner.pk}/", {"decision": "refuse", "reason": ""}
+    )
+    assert page.status_code == 200 and new_practitioner.username in page.content.decode()
+    assert reads.count() == 2
+    assert all(
+        read.detail
+        == {
+            "page": "access confirmation",
+            "workers_shown": [new_practitioner.pk, world.admin.pk],
+        }
+        for read in reads
+    )
 
 
 def test_the_command_line_and_factories_make_accounts_already_confirmed(world: World) -> None:

@@ -55,8 +55,11 @@ def decide(request: AuthedRequest, worker_id: int) -> HttpResponse:
 
     if submitted(request, form, run, said):
         return redirect("dashboard")
-    if request.method == "GET":
-        record_access(actor=viewer, obj=worker, detail={"page": "access confirmation"})
+    # Drawn (first, or again after a refused post): a read of the account's details, and of
+    # who gave it its access, logged each time.
+    shown = [pk for pk in (worker.pk, worker.access_asked_by_id) if pk is not None]
+    detail = {"page": "access confirmation", "workers_shown": shown}
+    record_access(actor=viewer, obj=worker, detail=detail)
     held = sign_in_held_by_another(worker)
     page = {"form": form, "worker": worker, "sign_in_held": held}
     return render(request, "access/access_confirm.html", page)
