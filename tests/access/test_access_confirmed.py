@@ -174,3 +174,18 @@ def test_a_waiting_manager_is_neither_asked_nor_told_of_the_teams_decisions(worl
     worker_access_confirm(actor=world.team_manager, worker=waiting)
     assert waiting in transfers.deciding_managers(world.csc_team_a, world.admin)
     assert waiting in context_cases.team_managers(case)
+
+
+def test_a_waiting_manager_of_the_team_reviews_none_of_its_emergency_access(world: World) -> None:
+    """Reviewing asks the one rule of who manages a team (``policies.manages_a_team``), which
+    asks ``confirmed``: a manager whose access waits reviews nothing until it is confirmed."""
+    use, _ = _to_decide(world)
+    waiting = _waiting(world, Role.MANAGER)
+    assert use.team_id == waiting.team_id
+    assert not break_glass.can_review(waiting, use)
+    assert waiting not in break_glass.reviewers_of(use)
+    assert client_for(waiting).get(f"/access/break-glass/{use.pk}/review/").status_code == 404
+    worker_access_confirm(actor=world.team_manager, worker=waiting)
+    confirmed = Worker.objects.get(pk=waiting.pk)
+    assert break_glass.can_review(confirmed, use)
+    assert confirmed in break_glass.reviewers_of(use)

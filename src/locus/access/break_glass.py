@@ -95,11 +95,10 @@ def reason_problem(reason: str) -> str | None:
 
 def can_review(reviewer: Worker, use: BreakGlass) -> bool:
     """A manager of the team the worker was in when they opened it (``use.team``), never the
-    worker (by any account of theirs); not an administrator's IT role."""
+    worker (by any account of theirs); not an administrator's IT role, nor a manager whose
+    access waits to be confirmed (``policies.manages_a_team``)."""
     return (
-        confirmed(reviewer)
-        and reviewer.role == Role.MANAGER
-        and reviewer.team_id is not None
+        manages_a_team(reviewer)
         and reviewer.team_id == use.team_id
         and not same_person(reviewer, use.worker)
     )
