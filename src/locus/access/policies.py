@@ -14,7 +14,7 @@ from django.db.models.lookups import Exact
 
 from locus.access import scopes
 from locus.access.models import Agency, AgencyKind, Role, Scope, Worker
-from locus.access.provisioning import confirmed
+from locus.access.provisioning import confirmed, confirmed_q
 from locus.access.selectors import visible_person_ids
 from locus.incidents.models import Incident
 from locus.peers.models import Association
@@ -96,8 +96,9 @@ def sees_lastingly(worker: Worker, person: Person) -> bool:
 
 def answers_identifier_queries(worker: Worker) -> bool:
     """Identifier queries are routed to a named manager, or to an administrator (the data
-    team): only they have any to answer."""
-    return worker.is_active and worker.role in (Role.MANAGER, Role.ADMINISTRATOR)
+    team): only they have any to answer, and none while their access waits to be confirmed
+    (``access/provisioning.py``)."""
+    return confirmed(worker) and worker.role in (Role.MANAGER, Role.ADMINISTRATOR)
 
 
 def identifier_query_answerer(
@@ -105,19 +106,16 @@ def identifier_query_answerer(
     *,
     among: QuerySet[Worker],
     requester: Worker,
-    allocations: QuerySet[Allocation] | None = None,
 ) -> Worker | None:
     """Who of ``among`` answers ``requester``'s query about ``conflicting``: a manager of a
     team holding that record, or (when nobody holds it, or that team has no manager but the
     requester) an administrator, for the data team. Never the requester: nobody answers
-    their own question. ``allocations`` are where holding is read (a data migration gives
-    its historical model's rows: the rule is this one)."""
-    among = among.exclude(pk=requester.pk)
+    their own question; nor anyone whose access waits to be confirmed (``confirmed``), who
+    may not open the record: a team whose only other manager waits is a team with none."""
+    among = among.filter(confirmed_q()).exclude(pk=requester.pk)
     if email := requester.email.strip():  # nor another account of theirs (same_person)
         among = among.exclude(email__iexact=email)
-    allocations = Allocation.objects.all() if allocations is None else allocations
-    current = Allocation.objects.current_q()
-    holding_teams = allocations.filter(current, person=conflicting).values("team")
+    holding_teams = Allocation.objects.current().filter(person=conflicting).values("team")
     return (
         among.filter(role=Role.MANAGER, team__in=holding_teams).first()
         or among.filter(role=Role.ADMINISTRATOR, scope=Scope.ALL).first()
@@ -132,25 +130,26 @@ def _same_email_as(email: OuterRef) -> Q:
 def answerers_before(worker: Worker) -> QuerySet[Worker]:
     """For an identifier query of an outer query (its ``conflicting`` and ``requested_by``):
     the managers :func:`identifier_query_answerer` would choose before ``worker``, a manager
-    of a team holding the record (the first by id, active, not the requester). Empty: the
+    of a team holding the record (the first by id, confirmed, not the requester). Empty: the
     query goes to ``worker``. The command line's account is an administrator, never one."""
     holding = Allocation.objects.current().filter(person=OuterRef(OuterRef("conflicting")))
     return Worker.objects.filter(
-        is_active=True, role=Role.MANAGER, pk__lt=worker.pk, team__in=holding.values("team")
+        confirmed_q(), role=Role.MANAGER, pk__lt=worker.pk, team__in=holding.values("team")
     ).exclude(Q(pk=OuterRef("requested_by")) | _same_email_as(OuterRef("requested_by__email")))
 
 
 def routed_answerer_stands() -> Q:
-    """Identifier queries whose named answerer may still answer them: an active administrator
-    (the data team), or an active manager of a team that holds the other record now; never
-    the requester. A manager who moved team, was made a practitioner or left, or whose team
-    no longer holds the record, may not see it: the request is routed on."""
+    """Identifier queries whose named answerer may still answer them: a confirmed
+    administrator (the data team), or a confirmed manager of a team that holds the other
+    record now; never the requester. A manager who moved team, was made a practitioner or
+    left, whose access waits to be confirmed again, or whose team no longer holds the record,
+    may not see it: the request is routed on."""
     held = Allocation.objects.current().filter(
         person=OuterRef("conflicting"), team=OuterRef("routed_to__team")
     )
     data_team = Q(routed_to__role=Role.ADMINISTRATOR, routed_to__scope=Scope.ALL)
     manager = Q(Exists(held), routed_to__role=Role.MANAGER)
-    stands = Q(routed_to__is_active=True) & ~one_person("routed_to", "requested_by")
+    stands = confirmed_q("routed_to") & ~one_person("routed_to", "requested_by")
     return stands & (data_team | manager)
 
 
@@ -158,7 +157,7 @@ def can_answer_identifier_query(worker: Worker, query: IdentifierQuery) -> bool:
     """The manager an identifier query was routed to while they still may answer it
     (:func:`routed_answerer_stands`), or an administrator (the data team); never the worker
     who asked it, whoever it was routed to."""
-    if not worker.is_active or same_person(worker, query.requested_by):
+    if not confirmed(worker) or same_person(worker, query.requested_by):
         return False
     if is_administrator(worker):
         return True

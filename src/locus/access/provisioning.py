@@ -47,9 +47,11 @@ def confirmed(worker: Worker) -> bool:
     return bool(worker.is_active) and not awaiting(worker)
 
 
-def confirmed_q() -> Q:
-    """:func:`confirmed` as a query on the worker model."""
-    return Q(is_active=True, access_awaiting_since__isnull=True)
+def confirmed_q(field: str = "") -> Q:
+    """:func:`confirmed` as a query: on the worker model, or (``field``) through the worker
+    field of another model (an identifier query's ``routed_to``)."""
+    prefix = f"{field}__" if field else ""
+    return Q(**{f"{prefix}is_active": True, f"{prefix}access_awaiting_since__isnull": True})
 
 
 def widens_sight(before: dict[str, Any] | None, worker: Worker) -> bool:

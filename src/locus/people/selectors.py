@@ -508,23 +508,14 @@ def identifier_queries_for(*, viewer: Worker, open_only: bool = True) -> QuerySe
     return qs.filter(closed_at__isnull=True) if open_only else qs
 
 
-def identifier_query_route(
-    conflicting: Person,
-    *,
-    requester: Worker,
-    workers: QuerySet[Worker] | None = None,
-    allocations: QuerySet[Allocation] | None = None,
-) -> Worker | None:
+def identifier_query_route(conflicting: Person, *, requester: Worker) -> Worker | None:
     """Who answers: a named manager of a team holding the other record other than the
     requester, or (when nobody holds it, or that team has no other manager) an
-    administrator other than the requester, for the data team. A data migration routing
-    old requests again gives its historical models' ``workers`` and ``allocations``."""
-    workers = Worker.objects.all() if workers is None else workers
+    administrator other than the requester, for the data team; whoever's access is
+    confirmed (``policies.identifier_query_answerer``)."""
     # The command line's own account answers nobody: a named person must.
-    active = workers.filter(is_active=True).exclude(username=SYSTEM_USERNAME).order_by("pk")
-    return identifier_query_answerer(
-        conflicting, among=active, requester=requester, allocations=allocations
-    )
+    named = Worker.objects.exclude(username=SYSTEM_USERNAME).order_by("pk")
+    return identifier_query_answerer(conflicting, among=named, requester=requester)
 
 
 def _routed_on_to(viewer: Worker) -> list[int]:
