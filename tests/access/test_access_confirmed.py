@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 import locus
-from locus.access import break_glass, transfers
+from locus.access import (
+    break_glass,
+    context_cases,
+    policies,
+    subjectaccess,
+    trail,
+    transfers,
+)
 from locus.access.menu import menu_for
 from locus.access.models import BreakGlass, Role, Scope, Worker
 from locus.access.services import system_worker, worker_access_confirm
@@ -69,8 +76,17 @@ CONFIRMED = {
         "retention",
         "legal holds",
         "case records",
+        "identifier requests",
+        "allocation",
+        "data team",
     },
-    Role.AUDITOR: {"audit trail", "emergency access", "sharing register", "retention"},
+    Role.AUDITOR: {
+        "audit trail",
+        "emergency access",
+        "sharing register",
+        "retention",
+        "search text",
+    },
     Role.MANAGER: {
         "emergency access",
         "emergency-access review",
@@ -78,6 +94,9 @@ CONFIRMED = {
         "legal holds",
         "case records",
         "transfer decision",
+        "identifier requests",
+        "allocation",
+        "sign-offs",
     },
     Role.PRACTITIONER: {"emergency access", "sharing register", "case records"},
 }
@@ -122,7 +141,16 @@ def _uses(world: World, worker: Worker, use: BreakGlass, transfer: Transfer) -> 
         used.add("emergency-access review")
     if transfers.can_decide_transfer(worker, transfer) or transfers.waiting_for(worker).exists():
         used.add("transfer decision")
-    return used
+    team_a = world.csc_team_a.pk
+    by_hand = {
+        "identifier requests": policies.answers_identifier_queries(worker),
+        "allocation": policies.can_allocate(worker, team_a),
+        "sign-offs": context_cases.can_be_asked_to_sign_off(worker),
+        "search text": trail.reads_search_text(worker, None),
+        "data team": subjectaccess.may_be_assigned(worker)
+        or Worker.objects.filter(subjectaccess.data_team_filter(), pk=worker.pk).exists(),
+    }
+    return used | {power for power, has in by_hand.items() if has}
 
 
 @pytest.mark.parametrize("role", list(ACCOUNTS))
@@ -189,3 +217,51 @@ def test_a_waiting_manager_of_the_team_reviews_none_of_its_emergency_access(worl
     confirmed = Worker.objects.get(pk=waiting.pk)
     assert break_glass.can_review(confirmed, use)
     assert confirmed in break_glass.reviewers_of(use)
+
+
+def test_a_waiting_account_neither_ends_its_teams_allocations_nor_updates_its_agencys_actions(
+    world: World,
+) -> None:
+    """Was: the service that ends an allocation asked only "a manager of the team" by hand, so
+    a manager moved into team A ended its cases while their access waited; and a waiting
+    practitioner updated any action their agency delivers."""
+    from locus.casework.models import PlanAction
+    from locus.common import clock
+    from locus.common.errors import NotPermitted
+    from locus.people.services import allocation_end
+    from tests.casework.helpers import add_action, planned_case
+
+    case = planned_case(world)
+    action: PlanAction = add_action(world, case.plan, agency=world.csc, owner=world.social_worker)
+    manager = _waiting(world, Role.MANAGER)
+    practitioner = _waiting(world, Role.PRACTITIONER)
+    held = Allocation.objects.current().get(person=world.team_child)
+    assert held.team_id == manager.team_id
+    with pytest.raises(NotPermitted):
+        allocation_end(actor=manager, allocation=held, end=clock.today(), reason="Case closed")
+    assert Allocation.objects.get(pk=held.pk).end is None
+    for waiting in (manager, practitioner):
+        assert not context_cases.can_update_action(waiting, action)
+    for waiting in (manager, practitioner):
+        worker_access_confirm(actor=world.team_manager, worker=waiting)
+        assert context_cases.can_update_action(Worker.objects.get(pk=waiting.pk), action)
+    manager = Worker.objects.get(pk=manager.pk)
+    allocation_end(actor=manager, allocation=held, end=clock.today(), reason="Case closed")
+
+
+def test_a_waiting_chair_neither_records_the_conference_nor_reviews_the_plan(
+    world: World,
+) -> None:
+    """Was: the chair's own rights asked only that the account be active."""
+    from tests.access.test_provisioning import _admin_saves
+    from tests.casework.helpers import conference_of, planned_case
+
+    case = planned_case(world)
+    conference = conference_of(case)
+    chair = Worker.objects.get(pk=conference.chair_id)
+    assert context_cases.can_record_conference(chair, conference)
+    assert context_cases.can_review_plan(chair, case)
+    chair = _admin_saves(client_for(world.admin), chair, scope=Scope.ALL)
+    assert chair.access_awaiting_since is not None
+    assert not context_cases.can_record_conference(chair, conference)
+    assert not context_cases.can_review_plan(chair, case)

@@ -597,12 +597,14 @@ def can_review_plan(worker: Worker, case: ContextCase) -> bool:
     plan agreed at the conference they chaired is a chair's own work, as recording that
     conference is (:func:`can_record_conference`). Asking to close the case after a review
     stays the team's."""
-    return can_work_case(worker, case) or (worker.is_active and chairs_case(worker, case))
+    return can_work_case(worker, case) or (
+        provisioning.confirmed(worker) and chairs_case(worker, case)
+    )
 
 
 def can_record_conference(worker: Worker, conference: ContextConference) -> bool:
     return can_work_case(worker, conference.case) or (
-        worker.is_active and conference.chair_id == worker.pk
+        provisioning.confirmed(worker) and conference.chair_id == worker.pk
     )
 
 
@@ -660,8 +662,9 @@ def refused_as_owner(worker: Worker) -> str:
 
 
 def can_be_asked_to_sign_off(worker: Worker) -> bool:
-    """Sign-offs are asked of managers (which one, for a case: :func:`eligible_managers`)."""
-    return worker.role == Role.MANAGER
+    """Sign-offs are asked of managers (which one, for a case: :func:`eligible_managers`),
+    whose access is confirmed (``access/provisioning.py``)."""
+    return provisioning.confirmed(worker) and worker.role == Role.MANAGER
 
 
 def whose_work(viewer: Worker, *, team: bool) -> Q:
@@ -694,8 +697,9 @@ def can_update_action(worker: Worker, action: PlanAction) -> bool:
     step before a case may be closed is its actions being done), nor, but as its owner, an
     independent reviewing service's staff (:func:`does_casework`): children's social care's
     chairs do not record the work of every action their agency delivers (an action a chair
-    owned before that rule stays theirs until its lead gives it to someone else)."""
-    if not worker.is_active or worker.role not in CASEWORK_ROLES:
+    owned before that rule stays theirs until its lead gives it to someone else). Nobody
+    whose access waits to be confirmed (``access/provisioning.py``)."""
+    if not provisioning.confirmed(worker) or worker.role not in CASEWORK_ROLES:
         return False
     if action.owner_id == worker.pk:
         return True
@@ -704,12 +708,7 @@ def can_update_action(worker: Worker, action: PlanAction) -> bool:
     if worker.agency_id == action.agency_id:
         return True
     owner = action.owner
-    if (
-        owner is not None
-        and worker.role == Role.MANAGER
-        and worker.team_id is not None
-        and worker.team_id == owner.team_id
-    ):
+    if owner is not None and manages_a_team(worker) and worker.team_id == owner.team_id:
         return True
     return can_work_case(worker, action.plan.case)
 

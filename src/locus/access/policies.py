@@ -409,7 +409,8 @@ def manages_a_team(worker: Worker) -> bool:
 
 def can_allocate(worker: Worker, team_id: int | None) -> bool:
     """Allocate a child to a worker of team ``team_id``, or end such an allocation (transfer
-    is the two): a manager within their own team, an administrator anywhere."""
+    is the two): a manager within their own team (:func:`manages_a_team`: not while their
+    access waits to be confirmed), an administrator anywhere."""
     return is_administrator(worker) or (
-        worker.role == Role.MANAGER and team_id is not None and worker.team_id == team_id
+        manages_a_team(worker) and team_id is not None and worker.team_id == team_id
     )

@@ -28,6 +28,7 @@ from django.db.models import Q
 from locus.access import policies
 from locus.access.context_cases import same_person
 from locus.access.models import SYSTEM_USERNAME, Role, Scope, Worker
+from locus.access.provisioning import confirmed_q
 
 if TYPE_CHECKING:
     from locus.subjectaccess.models import SubjectAccessPackage
@@ -45,9 +46,10 @@ def may_be_assigned(worker: Worker) -> bool:
 
 
 def data_team_filter() -> Q:
-    """The workers a request may be assigned to (:func:`may_be_assigned`, as a query)."""
-    return Q(is_active=True, role=Role.ADMINISTRATOR, scope=Scope.ALL) & ~Q(
-        username=SYSTEM_USERNAME
+    """The workers a request may be assigned to (:func:`may_be_assigned`, as a query): none
+    whose access waits to be confirmed (``access/provisioning.py``), as the predicate says."""
+    return (
+        confirmed_q() & Q(role=Role.ADMINISTRATOR, scope=Scope.ALL) & ~Q(username=SYSTEM_USERNAME)
     )
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from django.apps import apps
 
 from locus.access.models import Role, Worker
+from locus.access.provisioning import confirmed
 
 SEARCH_TEXT_WITHHELD = "Search text not shared with your role"
 #: A sign-in attempt's username that names no account, as the admin site shows it.
@@ -32,8 +33,8 @@ NOT_AN_ACCOUNT = "Not an account: what was typed is not shown"
 def reads_search_text(viewer: Worker, actor_id: int | None) -> bool:
     """Whether ``viewer`` reads what the worker ``actor_id`` typed into a search (and the
     other values a read's detail keeps of what they asked): the auditor, and the worker
-    themselves."""
-    if not viewer.is_active:
+    themselves; nobody whose access waits to be confirmed (``access/provisioning.py``)."""
+    if not confirmed(viewer):
         return False
     return viewer.role == Role.AUDITOR or (actor_id is not None and actor_id == viewer.pk)
 
