@@ -262,7 +262,7 @@ def referrals_visible_to(worker: Worker) -> QuerySet[Referral]:
     if not scopes.sees_case_records(worker):
         return Referral.objects.none()
     mine = Q(recorded_by_id=worker.pk)
-    if worker.role == Role.MANAGER and worker.agency_id is not None:
+    if manages_a_team(worker) and worker.agency_id is not None:
         mine |= Q(referring_agency_id=worker.agency_id)
     return Referral.objects.filter(mine)
 
@@ -309,10 +309,8 @@ def can_approve(worker: Worker, case: ContextCase) -> bool:
     manager may sign off is :func:`can_sign_off` (not their own, and asked of them).
     """
     return (
-        worker.is_active
-        and worker.role == Role.MANAGER
+        manages_a_team(worker)
         and scopes.sees_case_records(worker)
-        and worker.team_id is not None
         and worker.team_id == case.team_id
     )
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from locus.access import context_cases, lookups, meetings, policies, scopes
-from locus.access.models import Role, Worker
+from locus.access.models import Worker
 from locus.casework.models import ContextCase
 from locus.documents.models import Document, DocumentVersion
 from locus.mapping.models import Meeting, MeetingStatus
@@ -157,11 +157,7 @@ def _files_to(worker: Worker, owner: Owner) -> bool:
 def _manages_uploader(worker: Worker, document: Document) -> bool:
     """A manager of the team the uploader was in when they uploaded it (kept on the
     document), whichever team the uploader is in now."""
-    return (
-        worker.role == Role.MANAGER
-        and worker.team_id is not None
-        and worker.team_id == document.uploader_team_id
-    )
+    return policies.manages_a_team(worker) and worker.team_id == document.uploader_team_id
 
 
 def _yours(worker: Worker, document: Document) -> bool:

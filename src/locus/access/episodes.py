@@ -16,7 +16,7 @@ theirs to do either.
 from __future__ import annotations
 
 from locus.access import lookups, policies
-from locus.access.models import Agency, Role, Worker
+from locus.access.models import Agency, Worker
 from locus.common.errors import NotPermitted
 from locus.people.models import Allocation, LegalStatusEpisode, Person
 
@@ -49,7 +49,7 @@ def _holds_in_own_team(worker: Worker, person: Person) -> bool:
     if worker.team_id is None:
         return False
     held = Allocation.objects.current().filter(person=person, team_id=worker.team_id)
-    if worker.role == Role.MANAGER:
+    if policies.manages_a_team(worker):
         return held.exists()
     return held.filter(worker=worker).exists()
 

@@ -54,11 +54,11 @@ def meetings_visible_to(worker: Worker) -> QuerySet[Meeting]:
     if not scopes.sees_case_records(worker):
         return Meeting.objects.none()
     q = Q(proposed_by=worker) | Q(id__in=Invitee.objects.filter(worker=worker).values("meeting_id"))
-    if worker.role == Role.MANAGER and worker.team_id is not None:
+    if (team := policies.managed_team_id(worker)) is not None:
         # The teams kept when it was proposed and each worker invited, not the teams they are
         # in now: a worker who moves takes none of her meetings to her new team's managers.
-        q |= Q(proposer_team_id=worker.team_id) | Q(
-            id__in=Invitee.objects.filter(team_id=worker.team_id).values("meeting_id")
+        q |= Q(proposer_team_id=team) | Q(
+            id__in=Invitee.objects.filter(team_id=team).values("meeting_id")
         )
     return Meeting.objects.filter(q)
 
@@ -106,8 +106,7 @@ def is_invitable(worker: Worker) -> bool:
 
 def _manages_team(manager: Worker, team_id: int | None) -> bool:
     return (
-        manager.role == Role.MANAGER
-        and manager.team_id is not None
+        policies.manages_a_team(manager)
         and manager.team_id == team_id
         and scopes.sees_case_records(manager)
     )
@@ -157,7 +156,7 @@ def _shares_with(worker: Worker) -> Q:
             )
         )
     )
-    if worker.role == Role.MANAGER and worker.team_id is not None:
+    if policies.manages_a_team(worker):
         q |= Q(proposer_team_id=worker.team_id)
     return q
 
@@ -266,7 +265,7 @@ def agreeable_person_ids(worker: Worker, person_ids: Iterable[int]) -> set[int]:
     case they hold (an open allocation), or that a team they manage holds."""
     if not (worker.is_active and scopes.sees_case_records(worker)):
         return set()
-    by_team = Q(team_id=worker.team_id) if worker.role == Role.MANAGER else Q(pk__in=[])
+    by_team = Q(team_id=worker.team_id) if policies.manages_a_team(worker) else Q(pk__in=[])
     # Sight in their own right too: a manager whose scope an administrator narrowed does not
     # see, and so does not bring, the team's children; nor through emergency access, which
     # a share would otherwise outlast.

@@ -29,12 +29,13 @@ from django.http import Http404
 from locus.access import lookups, scopes
 from locus.access.context_cases import cases_visible_to, is_partner, writes_on_case
 from locus.access.lookups import one_or_404
-from locus.access.models import Role, Worker
+from locus.access.models import Worker
 from locus.access.policies import (
     CASEWORK_ROLES,
     can_record_about_person,
     does_casework,
     is_administrator,
+    manages_a_team,
 )
 from locus.casework.models import ContextCase
 from locus.notes.models import CaseNote
@@ -133,9 +134,5 @@ def can_correct_note(worker: Worker, note: CaseNote) -> bool:
     """The author, or a manager of the team the author wrote it in (kept on the note,
     whichever team the author is in now), who may still write on the subject."""
     mine = worker.pk == note.author_id
-    manages = (
-        worker.role == Role.MANAGER
-        and worker.team_id is not None
-        and worker.team_id == note.author_team_id
-    )
+    manages = manages_a_team(worker) and worker.team_id == note.author_team_id
     return (mine or manages) and can_write_note_on(worker, subject_of(note))

@@ -39,8 +39,14 @@ from locus.access import scopes
 from locus.access.context_cases import works_cases
 from locus.access.lookups import one_or_404, sees_context_lastingly
 from locus.access.meetings import calls_meetings, is_invitable
-from locus.access.models import Role, Worker
-from locus.access.policies import can_view_context, does_casework, is_administrator
+from locus.access.models import Worker
+from locus.access.policies import (
+    can_view_context,
+    does_casework,
+    is_administrator,
+    managed_team_id,
+    manages_a_team,
+)
 from locus.access.selectors import visible_person_ids
 from locus.forums.models import Attendance
 from locus.panels.models import AgendaItem, PanelAction, PanelAttendee, PanelMeeting
@@ -53,12 +59,12 @@ def panels_visible_to(worker: Worker) -> QuerySet[PanelMeeting]:
         return PanelMeeting.objects.none()
     on_list = PanelAttendee.objects.filter(worker=worker).values("meeting_id")
     q = Q(id__in=on_list)
-    if worker.role == Role.MANAGER and worker.team_id is not None:
+    if (team := managed_team_id(worker)) is not None:
         q |= (
             # The team each worker was in when put on the list, not the team they are in now.
-            Q(id__in=PanelAttendee.objects.filter(team_id=worker.team_id).values("meeting_id"))
-            | Q(created_by_team_id=worker.team_id)
-            | Q(chair_team_id=worker.team_id)
+            Q(id__in=PanelAttendee.objects.filter(team_id=team).values("meeting_id"))
+            | Q(created_by_team_id=team)
+            | Q(chair_team_id=team)
         )
     return PanelMeeting.objects.filter(q)
 
@@ -88,9 +94,9 @@ def may_attend(worker: Worker) -> bool:
 
 def _manages_one_of(worker: Worker, *team_ids: int | None) -> bool:
     """``worker`` is a manager of one of these teams."""
-    if worker.role != Role.MANAGER or worker.team_id is None:
-        return False
-    return scopes.sees_case_records(worker) and worker.team_id in team_ids
+    return (
+        manages_a_team(worker) and scopes.sees_case_records(worker) and worker.team_id in team_ids
+    )
 
 
 def _manager_of(worker: Worker, *others: Worker) -> bool:

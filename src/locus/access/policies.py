@@ -182,11 +182,8 @@ def can_edit_person(worker: Worker, person: Person) -> bool:
     open_allocations = Allocation.objects.current().filter(person=person)
     if open_allocations.filter(worker=worker).exists():
         return True
-    return (
-        worker.role == Role.MANAGER
-        and worker.team_id is not None
-        and open_allocations.filter(team_id=worker.team_id).exists()
-    )
+    team = managed_team_id(worker)
+    return team is not None and open_allocations.filter(team_id=team).exists()
 
 
 def can_record_about_person(worker: Worker, person: Person) -> bool:
@@ -225,11 +222,7 @@ def can_change_association(
         return False
     if association.recorded_by_id == worker.pk:
         return True
-    if (
-        worker.role == Role.MANAGER
-        and worker.team_id is not None
-        and association.recorded_in_team_id == worker.team_id
-    ):
+    if manages_a_team(worker) and association.recorded_in_team_id == worker.team_id:
         return True
     if sees_both is None:
         ids = {association.person_id} | ({association.other_id} if association.other_id else set())
@@ -363,11 +356,7 @@ def can_view_linked_cases_of(worker: Worker, holder: Worker) -> bool:
         return False
     if worker.pk == holder.pk or is_administrator(worker):
         return True
-    return (
-        worker.role == Role.MANAGER
-        and worker.team_id is not None
-        and (worker.team_id == holder.team_id)
-    )
+    return manages_a_team(worker) and worker.team_id == holder.team_id
 
 
 def can_review_links_of(worker: Worker, holder: Worker) -> bool:
@@ -405,6 +394,11 @@ def manages_a_team(worker: Worker) -> bool:
     access) as well as their own; not while their access waits to be confirmed
     (``access/provisioning.py``)."""
     return confirmed(worker) and worker.role == Role.MANAGER and worker.team_id is not None
+
+
+def managed_team_id(worker: Worker) -> int | None:
+    """The team ``worker`` manages (:func:`manages_a_team`), or None."""
+    return worker.team_id if manages_a_team(worker) else None
 
 
 def can_allocate(worker: Worker, team_id: int | None) -> bool:

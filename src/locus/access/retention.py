@@ -25,7 +25,7 @@ from functools import cache, partial
 
 from locus.access import context_cases, scopes
 from locus.access.models import Role, Worker
-from locus.access.policies import holds_child, is_administrator
+from locus.access.policies import holds_child, is_administrator, manages_a_team
 from locus.access.provisioning import confirmed
 from locus.casework.models import ContextCase
 from locus.common.errors import NotPermitted
@@ -94,7 +94,7 @@ def _answers_for(
     still open the record in their own right (``held_record``). ``sight``: the worker's
     ``_sight`` of the hold's record, when the caller asks it once for several holds."""
     placer = hold.placed_by_id == worker.pk
-    if not placer and (worker.role != Role.MANAGER or worker.team_id is None):
+    if not placer and not manages_a_team(worker):
         return False
     opens, team_holds = (sight or partial(_sight, worker, hold.held_kind, hold.held_id))()
     return opens and (placer or team_holds)

@@ -24,7 +24,13 @@ from django.db.models import QuerySet
 from locus.access import scopes
 from locus.access.context_cases import is_partner
 from locus.access.models import Role, Worker
-from locus.access.policies import CASEWORK_ROLES, does_casework, holds_child, sees_lastingly
+from locus.access.policies import (
+    CASEWORK_ROLES,
+    does_casework,
+    holds_child,
+    manages_a_team,
+    sees_lastingly,
+)
 from locus.people.models import Person
 from locus.places.models import RESTRICTED_KINDS, Context
 from locus.safety.models import MarkedPlace
@@ -45,11 +51,7 @@ def amends_as(worker: Worker, mark: MarkedPlace) -> bool:
     """The mark's recorder themselves, or a manager of the team the recorder was in when
     they marked it (kept on the mark), whichever team the recorder is in now (the rest of
     :func:`can_amend_mark` is :func:`can_record_safety`, asked once for a whole map)."""
-    manages = (
-        worker.role == Role.MANAGER
-        and worker.team_id is not None
-        and worker.team_id == mark.recorded_in_team_id
-    )
+    manages = manages_a_team(worker) and worker.team_id == mark.recorded_in_team_id
     return worker.pk == mark.recorded_by_id or manages
 
 

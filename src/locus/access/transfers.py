@@ -215,7 +215,7 @@ def transfers_visible_to(worker: Worker) -> QuerySet[Transfer]:
     # A proposer follows their proposal only while still in the team the case moves from:
     # one who moved team or agency no longer reads the child's name and the note.
     theirs = Q(proposed_by=worker, from_allocation__team_id=worker.team_id or 0)
-    if worker.role == Role.MANAGER and worker.team_id is not None:
+    if policies.manages_a_team(worker):
         theirs |= Q(to_team_id=worker.team_id)
     # The child's name and the handover note serve the decision: once it is taken they go
     # with the child's record, to whoever sees the child.
