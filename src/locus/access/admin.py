@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
@@ -18,6 +19,7 @@ from locus.access.policies import same_person
 from locus.access.provisioning import widens_sight
 from locus.access.selectors import without_email
 from locus.access.services import (
+    AGENCY_FIXED,
     EMAIL_HELD,
     EMAIL_NEEDED,
     NAME_FIELDS,
@@ -70,44 +72,58 @@ def _changed(form: forms.ModelForm) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form.changed_data}
 
 
-@admin.register(Agency)
-class AgencyAdmin(AuditedAdmin):
+@dataclass(frozen=True)
+class Fixed:
+    """What a team's or an agency's page saves through: its service (``save``, taking the
+    stored row as ``row``), the fields that change what its workers see (``sight``), the
+    lookup from a worker to the row (``members``) and the note on their ended tokens."""
+
+    save: Callable[..., Any]
+    row: str
+    sight: frozenset[str]
+    members: str
+    ended: str
+
+
+class MembersFixedAdmin(AuditedAdmin):
+    """A team's or an agency's page: a change to an existing one is saved by its service,
+    which refuses what the form refuses and keeps the trail; where it changes what its
+    workers see, the tokens its past workers kept end, since it changes only once it has no
+    members and a token must not read on with the new sight."""
+
     form = MembersFixedForm
-    list_display = ("name", "kind")
-    list_filter = ("kind",)
-    search_fields = ("name",)
+    fixed: Fixed
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
         if not change:
             super().save_model(request, obj, form, change)
             return
-        # Saved by its service, which refuses what the form refuses (and keeps the trail).
-        agency_change(actor=_actor(request), agency=Agency.objects.get(pk=obj.pk), **_changed(form))
-        if "kind" in form.changed_data:
-            # An agency's kind decides what its workers see (the fields of a record, restricted
-            # police incidents). It changes only once none of its teams has members: a token a
-            # past worker of them kept must not read on with the new sight.
-            _end_tokens_of(request, Worker.objects.filter(team__agency_id=obj.pk), AGENCY_CHANGED)
+        stored = type(obj)._default_manager.get(pk=obj.pk)
+        self.fixed.save(actor=_actor(request), **{self.fixed.row: stored}, **_changed(form))
+        if self.fixed.sight & set(form.changed_data):
+            members = Worker.objects.filter(**{self.fixed.members: obj.pk})
+            _end_tokens_of(request, members, self.fixed.ended)
+
+
+# An agency's kind decides what its workers see (a record's fields, restricted police
+# incidents); a team's agency and independence, what its members see.
+@admin.register(Agency)
+class AgencyAdmin(MembersFixedAdmin):
+    list_display = ("name", "kind")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    fixed = Fixed(
+        agency_change, "agency", frozenset(AGENCY_FIXED), "team__agency_id", AGENCY_CHANGED
+    )
 
 
 @admin.register(Team)
-class TeamAdmin(AuditedAdmin):
-    form = MembersFixedForm
+class TeamAdmin(MembersFixedAdmin):
     list_display = ("name", "agency", "independent")
     list_filter = ("agency", "independent")
     list_select_related = ("agency",)
     search_fields = ("name",)
-
-    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
-        if not change:
-            super().save_model(request, obj, form, change)
-            return
-        team_change(actor=_actor(request), team=Team.objects.get(pk=obj.pk), **_changed(form))
-        if _TEAM_SIGHT & set(form.changed_data):
-            # What a team's workers see follows its agency and independence, which change only
-            # once it has no members: a token a past member kept was registered within the
-            # sight they had (as for a worker's own change below).
-            _end_tokens_of(request, Worker.objects.filter(team_id=obj.pk), TEAM_CHANGED)
+    fixed = Fixed(team_change, "team", frozenset(TEAM_FIXED), "team_id", TEAM_CHANGED)
 
 
 def _end_tokens_of(request: HttpRequest, workers: QuerySet[Worker], note: str) -> None:
@@ -118,7 +134,6 @@ def _end_tokens_of(request: HttpRequest, workers: QuerySet[Worker], note: str) -
 
 # The fields of a worker's and a team's record that change what the worker may see.
 _WORKER_SIGHT = {"role", "scope", "team"}
-_TEAM_SIGHT = set(TEAM_FIXED)
 _SIGHT_BEFORE = ("team", "role", "scope", "is_active")
 
 
