@@ -161,6 +161,13 @@ def set_aside_fields() -> tuple[
     )
 
 
+def set_aside_has_reason(name: str, prefix: str = "in_error") -> models.CheckConstraint:
+    """The constraint that a row set aside (``<prefix>_at`` given, by
+    :func:`set_aside_fields`) says why (``<prefix>_reason`` not empty)."""
+    given = models.Q(**{f"{prefix}_at__isnull": True}) | ~models.Q(**{f"{prefix}_reason": ""})
+    return models.CheckConstraint(condition=given, name=name)
+
+
 def recorded_fields() -> tuple[
     models.ForeignKey[Worker, Worker], models.DateTimeField[dt.datetime, dt.datetime]
 ]:

@@ -16,7 +16,12 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.access.models import recorded_fields, recorded_in_team_field, set_aside_fields
+from locus.access.models import (
+    recorded_fields,
+    recorded_in_team_field,
+    set_aside_fields,
+    set_aside_has_reason,
+)
 from locus.common.modelkit import optional_fk
 from locus.panels.models import PanelMeeting
 from locus.people.models import person_fk
@@ -62,10 +67,7 @@ class ManagedMove(models.Model):
                 condition=~models.Q(from_school=models.F("to_school")),
                 name="managed_move_to_another_school",
             ),
-            models.CheckConstraint(
-                condition=models.Q(in_error_at__isnull=True) | ~models.Q(in_error_reason=""),
-                name="managed_move_error_has_reason",
-            ),
+            set_aside_has_reason("managed_move_error_has_reason"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.access.models import Team, set_aside_fields
+from locus.access.models import Team, set_aside_fields, set_aside_has_reason
 from locus.common.modelkit import dated_indexes, exactly_one, optional_fk
 
 
@@ -67,10 +67,7 @@ class CaseNote(models.Model):
         indexes = dated_indexes("contact_on", "person", "case", "group")
         constraints = [
             exactly_one("case_note_one_subject", "person", "case", "group"),
-            models.CheckConstraint(
-                condition=models.Q(in_error_at__isnull=True) | ~models.Q(in_error_reason=""),
-                name="case_note_error_has_reason",
-            ),
+            set_aside_has_reason("case_note_error_has_reason"),
         ]
 
     def __str__(self) -> str:
