@@ -26,17 +26,10 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from locus.access import lookups, scopes
+from locus.access import lookups, policies, scopes
 from locus.access.context_cases import cases_visible_to, is_partner, writes_on_case
 from locus.access.lookups import one_or_404
 from locus.access.models import Worker
-from locus.access.policies import (
-    CASEWORK_ROLES,
-    can_record_about_person,
-    does_casework,
-    is_administrator,
-    manages_a_team,
-)
 from locus.casework.models import ContextCase
 from locus.notes.models import CaseNote
 from locus.people.models import Person
@@ -100,15 +93,15 @@ def can_write_note_on(worker: Worker, subject: Person | ContextCase | Context) -
     reviewing service's staff write only on a case whose conference they chair
     (``context_cases.writes_on_case``), never on a group: they read the others."""
     if isinstance(subject, Person):
-        return can_record_about_person(worker, subject)
-    if is_administrator(worker):
+        return policies.can_record_about_person(worker, subject)
+    if policies.is_administrator(worker):
         return True
-    if not worker.is_active or worker.role not in CASEWORK_ROLES:
+    if not worker.is_active or worker.role not in policies.CASEWORK_ROLES:
         return False
     if isinstance(subject, ContextCase):
         if not writes_on_case(worker, subject):
             return False
-    elif not does_casework(worker):
+    elif not policies.does_casework(worker):
         return False
     with scopes.lasting_sight_only():
         return can_read_notes_on(worker, subject)
@@ -134,5 +127,5 @@ def can_correct_note(worker: Worker, note: CaseNote) -> bool:
     """The author, or a manager of the team the author wrote it in (kept on the note,
     whichever team the author is in now), who may still write on the subject."""
     mine = worker.pk == note.author_id
-    manages = manages_a_team(worker) and worker.team_id == note.author_team_id
+    manages = policies.manages_a_team(worker) and worker.team_id == note.author_team_id
     return (mine or manages) and can_write_note_on(worker, subject_of(note))
