@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from locus.access import context_cases, lookups, meetings, policies, scopes
+from locus.access import context_cases, lookups, meetings, policies, provisioning, scopes
 from locus.access.models import Worker
 from locus.casework.models import ContextCase
 from locus.documents.models import Document, DocumentVersion
@@ -97,7 +97,7 @@ def owner_filter(owner: Owner) -> Q:
 
 def documents_visible_to(worker: Worker) -> QuerySet[Document]:
     """The documents (not removed) on records the worker may open."""
-    if not worker.is_active or not scopes.sees_case_records(worker):
+    if not scopes.sees_case_records(worker):
         return Document.objects.none()
     return Document.objects.filter(removed_at__isnull=True).filter(
         Q(person__in=scopes.people_visible_to(worker, shared=False).values("id"))
@@ -142,7 +142,7 @@ def can_upload(worker: Worker, owner: Owner) -> bool:
 
 def _files_to(worker: Worker, owner: Owner) -> bool:
     """Whether the worker files papers on the record, ended or not."""
-    if not worker.is_active:
+    if not provisioning.confirmed(worker):
         return False
     if isinstance(owner, Person):
         return policies.can_record_about_person(worker, owner)

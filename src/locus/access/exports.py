@@ -25,7 +25,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from locus.access import policies, scopes
+from locus.access import policies, provisioning, scopes
 from locus.access.context_cases import cases_visible_to
 from locus.access.fields import PersonField, role_fields
 from locus.access.models import Role, Worker
@@ -49,8 +49,9 @@ def can_export_audit(worker: Worker) -> bool:
 
 
 def owns_export(worker: Worker, asked_by_id: int) -> bool:
-    """Download an export made in the background: only the worker who asked for it."""
-    return worker.is_active and worker.pk == asked_by_id
+    """Download an export made in the background: only the worker who asked for it, while
+    their access is confirmed (not once it waits for a second person: moved team, say)."""
+    return provisioning.confirmed(worker) and worker.pk == asked_by_id
 
 
 def _in_chunks(ids: Collection[int], seen: Callable[[list[int]], Iterable[int]]) -> set[int]:

@@ -34,7 +34,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from locus.access import policies, scopes
+from locus.access import policies, provisioning, scopes
 from locus.access.context_cases import works_cases
 from locus.access.lookups import one_or_404
 from locus.access.models import Role, Worker
@@ -97,7 +97,7 @@ def can_propose_meeting(worker: Worker) -> bool:
 
 def is_invitable(worker: Worker) -> bool:
     return (
-        worker.is_active
+        provisioning.confirmed(worker)
         and worker.team_id is not None
         and worker.role in INVITABLE_ROLES
         and scopes.sees_case_records(worker)
@@ -120,7 +120,7 @@ def is_organiser(worker: Worker, meeting: Meeting) -> bool:
     """The proposer, a manager of the team they proposed it from, or an administrator."""
     if is_administrator(worker):
         return True
-    if not worker.is_active:
+    if not provisioning.confirmed(worker):
         return False
     return meeting.proposed_by_id == worker.pk or _manages_team(worker, meeting.proposer_team_id)
 
@@ -140,7 +140,7 @@ def can_record_minutes(worker: Worker, meeting: Meeting) -> bool:
         return False
     if is_organiser(worker, meeting):
         return True
-    return worker.is_active and _invitation(worker, meeting) is not None
+    return provisioning.confirmed(worker) and _invitation(worker, meeting) is not None
 
 
 def _shares_with(worker: Worker) -> Q:
@@ -166,7 +166,7 @@ def meetings_sharing_minutes_with(worker: Worker) -> QuerySet[Meeting]:
     (:func:`can_read_minutes` as a query)."""
     if is_administrator(worker):
         return Meeting.objects.all()
-    if not (worker.is_active and scopes.sees_case_records(worker)):
+    if not scopes.sees_case_records(worker):
         return Meeting.objects.none()
     return Meeting.objects.filter(_shares_with(worker))
 
@@ -178,7 +178,7 @@ def can_read_minutes(worker: Worker, meeting: Meeting) -> bool:
     team, who may open the meeting, read neither."""
     if is_organiser(worker, meeting):
         return True
-    if not worker.is_active:
+    if not provisioning.confirmed(worker):
         return False
     if meeting.minutes_recorded_by_id == worker.pk:
         return True
@@ -202,7 +202,9 @@ def can_add_intervention(worker: Worker, meeting: Meeting) -> bool:
         return True
     invitation = _invitation(worker, meeting)
     return (
-        worker.is_active and invitation is not None and invitation.attendance == Attendance.ATTENDED
+        provisioning.confirmed(worker)
+        and invitation is not None
+        and invitation.attendance == Attendance.ATTENDED
     )
 
 
@@ -236,7 +238,7 @@ def updates_interventions_like(worker: Worker, intervention: Intervention) -> bo
     of the meeting's organisers (a page that already knows what the worker reads asks this),
     who works cases: recording the work done or stopped is casework (and the step before the
     meeting may close), never the IT administrator's, as for a context plan's action."""
-    if not (worker.is_active and works_cases(worker)):
+    if not works_cases(worker):
         return False
     return (
         intervention.owner_id == worker.pk
@@ -263,7 +265,7 @@ def can_read_intervention(worker: Worker, intervention: Intervention) -> bool:
 def agreeable_person_ids(worker: Worker, person_ids: Iterable[int]) -> set[int]:
     """Which of these children the worker may bring to a meeting (one query): those whose
     case they hold (an open allocation), or that a team they manage holds."""
-    if not (worker.is_active and scopes.sees_case_records(worker)):
+    if not scopes.sees_case_records(worker):
         return set()
     by_team = Q(team_id=worker.team_id) if policies.manages_a_team(worker) else Q(pk__in=[])
     # Sight in their own right too: a manager whose scope an administrator narrowed does not
@@ -283,11 +285,18 @@ def can_agree_to_share(worker: Worker, link: MeetingChild) -> bool:
     return link.person_id in agreeable_person_ids(worker, [link.person_id])
 
 
+def gives_own_word(worker: Worker) -> bool:
+    """Whether an invitee's own word counts (that they attended, which shares the meeting's
+    children with them): not while their access waits for a second person
+    (``access/provisioning.py``)."""
+    return provisioning.confirmed(worker)
+
+
 def can_confirm_attendance(worker: Worker, meeting: Meeting) -> bool:
     """A worker the minutes record as attending, who has not yet confirmed it."""
     invitation = _invitation(worker, meeting)
     return (
-        worker.is_active
+        gives_own_word(worker)
         and invitation is not None
         and invitation.attendance == Attendance.ATTENDED
         and invitation.confirmed_at is None

@@ -35,7 +35,7 @@ from collections.abc import Collection
 
 from django.db.models import Q, QuerySet
 
-from locus.access import scopes
+from locus.access import provisioning, scopes
 from locus.access.context_cases import works_cases
 from locus.access.lookups import one_or_404, sees_context_lastingly
 from locus.access.meetings import calls_meetings, is_invitable
@@ -109,7 +109,7 @@ def is_organiser(worker: Worker, meeting: PanelMeeting) -> bool:
     or an administrator."""
     if is_administrator(worker):
         return True
-    return worker.is_active and (
+    return provisioning.confirmed(worker) and (
         worker.pk in {meeting.created_by_id, meeting.chair_id}
         or _manages_one_of(worker, meeting.created_by_team_id, meeting.chair_team_id)
     )
@@ -140,7 +140,7 @@ def can_record_discussion(worker: Worker, meeting: PanelMeeting) -> bool:
     chair; nor the chairs' manager, an organiser of a panel one of their chairs chairs
     (:func:`_writes_as_organiser`)."""
     return _writes_as_organiser(worker, meeting) or (
-        worker.is_active
+        provisioning.confirmed(worker)
         and does_casework(worker)
         and _attendance(worker, meeting) == Attendance.ATTENDED
     )
@@ -154,7 +154,7 @@ def can_read_discussion(worker: Worker, meeting: PanelMeeting) -> bool:
     recorded absent, nor by a manager of an attendee's team, who may still open the meeting."""
     if is_organiser(worker, meeting):
         return True
-    if not worker.is_active:
+    if not provisioning.confirmed(worker):
         return False
     return (
         meeting.held_recorded_by_id == worker.pk
@@ -189,7 +189,7 @@ def can_update_action(
     ``writable``: the ids of the items the worker may write about, when the page has them
     (``panels.selectors.item_sight``). Never one who does not work cases (the IT
     administrator, an organiser): recording work done or stopped is casework."""
-    if not (worker.is_active and works_cases(worker)):
+    if not works_cases(worker):
         return False
     if action.owner_id == worker.pk:
         return True

@@ -361,6 +361,7 @@ def attendance_confirm(*, actor: Worker, meeting: Meeting) -> Invitee:
     _lock(meeting)
     invitation = meeting.invitees.filter(worker=actor).first()
     require(invitation is not None, "only an invitee confirms their own attendance")
+    require(policies.gives_own_word(actor), "an invitee whose access waits confirms nothing")
     assert invitation is not None
     MEETING_MACHINE.after(meeting.status, "confirm_attendance")
     if invitation.attendance != Attendance.ATTENDED:
