@@ -607,14 +607,21 @@ def can_record_conference(worker: Worker, conference: ContextConference) -> bool
 
 
 def is_casework_worker(worker: Worker) -> bool:
-    """Who may lead, assess, chair or own casework: an active practitioner or manager in a team."""
-    return worker.is_active and worker.team_id is not None and worker.role in CASEWORK_ROLES
+    """Who may lead, assess, chair or own casework: a practitioner or manager in a team whose
+    access is confirmed (``access/provisioning.py``): one whose access waits can act on none."""
+    return (
+        provisioning.confirmed(worker)
+        and worker.team_id is not None
+        and worker.role in CASEWORK_ROLES
+    )
 
 
 def casework_workers() -> QuerySet[Worker]:
     """The workers :func:`is_casework_worker` allows, for the pages that choose one."""
     return (
-        Worker.objects.filter(is_active=True, team__isnull=False, role__in=CASEWORK_ROLES)
+        Worker.objects.filter(
+            provisioning.confirmed_q(), team__isnull=False, role__in=CASEWORK_ROLES
+        )
         .select_related("team__agency")
         .order_by("team__agency__name", "last_name", "first_name", "id")
     )
@@ -650,7 +657,10 @@ def refused_as_owner(worker: Worker) -> str:
     """Why ``worker`` owns no work agreed for a child or a place (a context plan's action, a
     mapping meeting's intervention, a panel's action), whoever else may: an independent
     reviewing service's staff (:func:`does_casework`), for the owner field; "" for anyone
-    else."""
+    else. Nor one whose access waits for a second person (``access/provisioning.py``):
+    the work would sit with someone who cannot act on it."""
+    if waits := provisioning.why_given_no_work(worker):
+        return waits
     if does_casework(worker):
         return ""
     return (
@@ -781,11 +791,13 @@ def updates_shown(
 
 
 def can_chair(worker: Worker, case: ContextCase) -> bool:
-    """An independent chair: an active practitioner or manager who is not the case's lead,
-    its assessor, or a manager of the lead's or the assessor's team (their line manager).
-    Compared by person, not account (:func:`accounts_of`): another account with the lead's
-    email is the lead, and one with their manager's is their manager."""
-    if not (worker.is_active and worker.team_id is not None and worker.role in CASEWORK_ROLES):
+    """An independent chair: a practitioner or manager whose access is confirmed
+    (:func:`is_casework_worker`) who is not the case's lead, its assessor, or a manager of the
+    lead's or the assessor's team (their line manager). Compared by person, not account
+    (:func:`accounts_of`): another account with the lead's email is the lead, and one with
+    their manager's is their manager, whose access waiting or not: they are as close to the
+    case."""
+    if not is_casework_worker(worker):
         return False
     assessor = (
         ContextAssessment.objects.filter(case=case)

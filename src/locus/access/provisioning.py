@@ -54,6 +54,19 @@ def confirmed_q(field: str = "") -> Q:
     return Q(**{f"{prefix}is_active": True, f"{prefix}access_awaiting_since__isnull": True})
 
 
+def why_given_no_work(worker: Worker) -> str:
+    """Why an active ``worker`` is given no work (made a lead, an assessor, a chair, an owner
+    or a case holder), in words for the form's field, or "" when their access is confirmed:
+    work given to an account whose access waits would sit with someone who cannot act on it.
+    An inactive account is refused by its caller, in its own words."""
+    if worker.is_active and awaiting(worker):
+        return (
+            f"{worker}'s access is waiting for a second person to confirm it: they are given "
+            "no work until then"
+        )
+    return ""
+
+
 def widens_sight(before: dict[str, Any] | None, worker: Worker) -> bool:
     """Whether the admin site's save of ``worker`` (its fields ``before``, ``None`` for a new
     account) needs a second person: a new account, another team (and so perhaps another

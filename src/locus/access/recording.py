@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from locus.access import policies, scopes
+from locus.access import policies, provisioning, scopes
 from locus.access.fields import PersonField, fields_visible_to
 from locus.access.models import AgencyKind, Worker
 from locus.access.selectors import visible_person_ids
@@ -38,10 +38,11 @@ def can_record_person(worker: Worker) -> bool:
 
 def holders_for(worker: Worker) -> QuerySet[Worker]:
     """Whom ``worker`` may allocate a person they record to: themselves, or (a team
-    manager) any active practitioner or manager of their own team."""
+    manager) any practitioner or manager of their own team whose access is confirmed (one
+    whose access waits is given no case: ``transfers.why_holds_no_cases``)."""
     if policies.manages_a_team(worker):
         return Worker.objects.filter(
-            team=worker.team, is_active=True, role__in=policies.CASEWORK_ROLES
+            provisioning.confirmed_q(), team=worker.team, role__in=policies.CASEWORK_ROLES
         ).order_by("last_name", "first_name", "id")
     return Worker.objects.filter(pk=worker.pk)
 

@@ -110,7 +110,10 @@ def why_holds_no_cases(worker: Worker) -> str:
     holds cases; not of an independent reviewing service (a chair holding a case would chair
     their own), nor of a partner organisation (a housing provider, a centre's security: a
     partner sees no child, and a case held in its team would show the child to the team and,
-    at agency scope, to the whole organisation)."""
+    at agency scope, to the whole organisation). Nor one whose access waits for a second
+    person (``access/provisioning.py``), who could act on none of it."""
+    if waits := provisioning.why_given_no_work(worker):
+        return waits
     if worker.role not in policies.CASEWORK_ROLES:
         return "The worker does not hold cases: only a practitioner or manager does"
     # The two halves of ``scopes.in_team_given_no_child``, each with its own reason.
@@ -128,16 +131,16 @@ def why_holds_no_cases(worker: Worker) -> str:
 
 
 def holds_cases(worker: Worker) -> bool:
-    """May hold a case (be allocated, receive a transfer): an active practitioner or manager,
-    not of an independent reviewing service nor of a partner organisation
-    (:func:`why_holds_no_cases`)."""
-    return worker.is_active and not why_holds_no_cases(worker)
+    """May hold a case (be allocated, receive a transfer): a practitioner or manager whose
+    access is confirmed, not of an independent reviewing service nor of a partner
+    organisation (:func:`why_holds_no_cases`)."""
+    return provisioning.confirmed(worker) and not why_holds_no_cases(worker)
 
 
 def case_holders() -> QuerySet[Worker]:
     """Every worker who may hold a case, in a team (:func:`holds_cases`)."""
     return Worker.objects.filter(
-        is_active=True,
+        provisioning.confirmed_q(),
         role__in=policies.CASEWORK_ROLES,
         team__isnull=False,
         team__independent=False,

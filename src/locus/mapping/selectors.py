@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from locus.access import context_cases, naming, scopes
+from locus.access import context_cases, naming, provisioning, scopes
 from locus.access import meetings as policies
 from locus.access.fields import PersonField
 from locus.access.models import Worker
@@ -222,9 +222,12 @@ def groups_for_proposal(
 
 
 def invitable_workers() -> QuerySet[Worker]:
-    """Workers a proposer may add to a meeting, by agency and team."""
+    """Workers a proposer may add to a meeting, by agency and team: not one whose access waits
+    for a second person (``meetings.is_invitable``)."""
     return (
-        Worker.objects.filter(is_active=True, team__isnull=False, role__in=policies.INVITABLE_ROLES)
+        Worker.objects.filter(
+            provisioning.confirmed_q(), team__isnull=False, role__in=policies.INVITABLE_ROLES
+        )
         .exclude(scope="none")
         .select_related("team__agency")
         .order_by("team__agency__name", "team__name", "last_name", "first_name", "id")
