@@ -129,3 +129,20 @@ def test_a_chairs_line_manager_is_too_close_while_their_own_access_waits(world: 
     assert not context_cases.can_chair(candidate, case)
     Worker.objects.filter(pk=manager.pk).update(access_awaiting_since=clock.now())
     assert not context_cases.can_chair(candidate, case)
+
+
+def test_a_manager_whose_access_waits_passes_no_sign_off_asked_of_them(world: World) -> None:
+    """Was: the manager a sign-off was asked of passed it on to a manager of their choice
+    while their access waited; only that they were active was asked."""
+    from locus.casework.models import SignOffRequest
+    from tests.casework.helpers import submitted_case
+    from tests.casework.test_separation_of_duties import another_manager, pass_on
+
+    second = another_manager(world)
+    case = submitted_case(world)  # social_worker asked team_manager
+    asked = SignOffRequest.objects.get(case=case, subject="assessment")
+    assert context_cases.can_reassign_sign_off(world.team_manager, asked)
+    waiting = _made_to_wait(world, world.team_manager)
+    assert not context_cases.can_reassign_sign_off(waiting, asked)
+    with pytest.raises(NotPermitted):
+        pass_on(waiting, asked, second)

@@ -564,8 +564,10 @@ def can_reassign_sign_off(worker: Worker, request: SignOffRequest) -> bool:
     assessed the case) does not pass it on unless it was asked of them: choosing who
     approves their own work would be signing it off at one remove. Not a practitioner who
     did not ask for it, and never the IT administrator, who has no part in casework's
-    sign-offs."""
-    if request.decided_at is not None or not worker.is_active or is_administrator(worker):
+    sign-offs, nor one whose access waits for a second person (``access/provisioning.py``)."""
+    if request.decided_at is not None or not provisioning.confirmed(worker):
+        return False
+    if is_administrator(worker):
         return False
     case = request.case
     if worker.pk == request.manager_id:
