@@ -13,16 +13,11 @@ from __future__ import annotations
 
 import pytest
 
-from locus.access import (
-    context_cases,
-    documents,
-    exports,
-    meetings,
-    panel_meetings,
-    recording,
-    transfers,
-)
+from locus.access import context_cases, meetings, panel_meetings, transfers
+from locus.access.documents import can_upload
+from locus.access.exports import owns_export
 from locus.access.models import Role, Scope, Worker
+from locus.access.recording import holders_for
 from locus.access.services import worker_access_confirm
 from locus.common import clock
 from locus.common.errors import NotPermitted, ValidationFailed
@@ -59,7 +54,7 @@ def test_a_waiting_invitee_neither_confirms_attending_nor_minutes_nor_files(worl
     assert meetings.can_confirm_attendance(world.yjs_worker, meeting)
     assert not meetings.can_confirm_attendance(invitee, meeting)
     assert not meetings.can_record_minutes(invitee, meeting)
-    assert not documents.can_upload(invitee, meeting)
+    assert not can_upload(invitee, meeting)
     with pytest.raises(NotPermitted):
         attendance_confirm(actor=invitee, meeting=meeting)
 
@@ -76,9 +71,9 @@ def test_a_waiting_organiser_or_attendee_writes_nothing_on_a_panel(world: World)
 
 
 def test_a_waiting_worker_downloads_no_export_of_theirs(world: World) -> None:
-    assert exports.owns_export(world.social_worker, world.social_worker.pk)
+    assert owns_export(world.social_worker, world.social_worker.pk)
     waiting = _made_to_wait(world, world.social_worker)
-    assert not exports.owns_export(waiting, waiting.pk)
+    assert not owns_export(waiting, waiting.pk)
 
 
 def test_a_waiting_worker_is_given_no_work(world: World) -> None:
@@ -92,7 +87,7 @@ def test_a_waiting_worker_is_given_no_work(world: World) -> None:
     assert not context_cases.can_chair(waiting, case)
     assert not transfers.holds_cases(waiting)
     assert waiting not in transfers.case_holders()
-    assert waiting not in recording.holders_for(world.team_manager)
+    assert waiting not in holders_for(world.team_manager)
     assert waiting not in invitable_workers()
     with pytest.raises(ValidationFailed):
         allocation_create(
@@ -105,7 +100,7 @@ def test_a_waiting_worker_is_given_no_work(world: World) -> None:
     assert context_cases.can_chair(confirmed, case)
     assert transfers.holds_cases(confirmed)
     assert confirmed in transfers.case_holders()
-    assert confirmed in recording.holders_for(world.team_manager)
+    assert confirmed in holders_for(world.team_manager)
     assert confirmed in invitable_workers()
     allocation_create(
         actor=world.team_manager, person=world.team_child, worker=confirmed, start=clock.today()
