@@ -42,17 +42,19 @@ def _children(worker: Worker) -> list[Person]:
     return list(Person.objects.filter(id__in=held).order_by("family_name", "given_name", "id"))
 
 
-def _open_with_peer(child: Person, seen: set[int] | None = None) -> Association | None:
-    """The child's first open association (by peer's name) with a known peer in ``seen``."""
+def _open_with_peer(child: Person, seen: set[int], agency_id: int) -> Association | None:
+    """The child's first open association (by peer's name) with a known peer in ``seen``,
+    recorded in agency ``agency_id`` (whose managers decide a dispute of it)."""
     rows = (
         Association.objects.current()
         .filter(Q(person=child, other__isnull=False) | Q(other=child))
+        .filter(recorded_in_team__agency_id=agency_id)
         .select_related("person", "other")
         .order_by("valid_from", "id")
     )
     for a in rows:
         peer = a.other if a.person_id == child.pk else a.person
-        if peer is not None and (seen is None or peer.pk in seen):
+        if peer is not None and peer.pk in seen:
             return a
     return None
 
@@ -63,7 +65,7 @@ def add_demo_disputes() -> Dispute | None:
     for them, or the demo's dispute is there already."""
     worker = Worker.objects.filter(username="social.worker", is_active=True).first()
     manager = Worker.objects.filter(username="team.manager", is_active=True).first()
-    if worker is None or manager is None:
+    if worker is None or manager is None or manager.agency_id is None:
         return None
     if Dispute.objects.filter(recorded_by=worker).exists():
         return None
@@ -72,7 +74,8 @@ def add_demo_disputes() -> Dispute | None:
     for child in children:
         peers = Association.objects.filter(Q(person=child) | Q(other=child))
         ids = {pk for pair in peers.values_list("person_id", "other_id") for pk in pair if pk}
-        found = _open_with_peer(child, visible_person_ids(worker, ids - {child.pk}))
+        seen = visible_person_ids(worker, ids - {child.pk})
+        found = _open_with_peer(child, seen, manager.agency_id)
         if found is None:
             continue
         disputed = dispute_record(
