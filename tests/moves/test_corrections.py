@@ -100,6 +100,22 @@ def test_the_manager_of_the_team_it_was_recorded_in_keeps_the_power(world: World
     assert rules.can_correct_move(manager, ManagedMove.objects.get(pk=recorded.pk))
 
 
+def test_pages_name_the_team_the_move_was_recorded_in_after_the_recorder_moves(
+    world: World,
+) -> None:
+    """Who recorded a move is shown with the team and agency they recorded it in, not
+    wherever they work now; the refusal names them, so the worker knows whom to ask."""
+    recorded = move(world)
+    Worker.objects.filter(pk=world.school_dsl.pk).update(team=world.partner_team)
+    colleague = client_for(school_worker(world, "school_colleague"))
+    school, partner = world.school_team, world.partner_team
+    page = colleague.get(url("person-move", world.pupil.pk, recorded.pk)).content.decode()
+    assert school.agency.name in page and partner.agency.name not in page
+    refused = colleague.get(url("person-move-correct", world.pupil.pk, recorded.pk))
+    said = refused.content.decode()
+    assert f"{world.school_dsl}, {school.name} ({school.agency.name})" in said
+
+
 def test_pages_refuse_who_sees_the_move_and_hide_it_from_who_does_not(world: World) -> None:
     recorded = move(world)
     colleague = client_for(school_worker(world, "school_colleague"))

@@ -76,7 +76,8 @@ _MOVE_RELATED = (
     "from_school",
     "to_school",
     "panel_meeting",
-    "recorded_by__team__agency",
+    "recorded_by",
+    "recorded_in_team__agency",
     "in_error_by",
 )
 
