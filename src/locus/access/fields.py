@@ -256,6 +256,9 @@ def fields_visible_to(worker: Worker, person_or_id: Person | int) -> frozenset[s
 
 
 def admin_fields(worker: Worker) -> frozenset[str]:
-    """What the Django admin shows of people to ``worker``: everything to a superuser (who
-    holds the keys to the database anyway), otherwise their role's fields."""
-    return ALL_PERSON_FIELDS if worker.is_superuser else role_fields(worker)
+    """What the Django admin shows of people to ``worker``, and lets them search and filter
+    by: their role's row, as everywhere else. Django's superuser flag (which every
+    administrator at scope "all" carries) widens nothing: administering the records needs
+    the administrator's row (telling records apart, correcting identifiers), not a child's
+    ethnicity, home or child protection category."""
+    return role_fields(worker)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 
 from locus.access.models import Worker
@@ -22,6 +23,17 @@ from locus.common import admin as admin_kit
 class ReadOnlyAdmin(admin_kit.ReadOnlyAdmin):
     list_select_related = ("actor",)
     date_hierarchy = "at"
+
+    #: What an event says: a change's values, a read's detail (what was searched). Each is read
+    #: on the event as its reader may read it (:meth:`as_read`), never filtered by in the
+    #: list's address (``?after__ethnicity=WBRI``), which would tell the withheld values by
+    #: the events it found.
+    CONTENT = frozenset({"before", "after", "detail"})
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        if lookup.split(LOOKUP_SEP, 1)[0] in self.CONTENT:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def as_read(self, event: Any, viewer: Worker) -> None:
         """Put on ``event`` (never saved) only what ``viewer`` may read of it."""

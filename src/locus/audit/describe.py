@@ -403,8 +403,8 @@ def _access_description(
 
 
 # The records whose columns are a person's fields (``access/fields.MODEL_FIELDS``): their
-# values follow the field table, as in the admin (a superuser sees all, another
-# administrator their row).
+# values follow the field table, as in the admin (an administrator reads their row's,
+# whatever Django's superuser flag says).
 PERSON_RECORDS = frozenset({PERSON, "people.legalstatusepisode"})
 
 

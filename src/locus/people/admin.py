@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 
 from locus.access.fields import PersonField, admin_fields, column_shown
@@ -11,8 +12,10 @@ from locus.people.models import Allocation, LegalStatusEpisode, Person
 
 
 class PersonFieldsAdmin(CaseRecordAdmin):
-    """Shows a person's fields by the field table: a superuser sees all, any other
-    administrator their row (a field left out of the form is left unchanged on save)."""
+    """Shows a person's fields by the field table: every administrator their row, whatever
+    Django's superuser flag says (a field left out of the form is left unchanged on save).
+    Nor does the list search or filter by a field the row lacks, offered or typed into the
+    address (``?ethnicity=...``): which children it found would tell it all the same."""
 
     #: The field of the table without which the records are not shown at all.
     needs: str = PersonField.NAME
@@ -43,6 +46,12 @@ class PersonFieldsAdmin(CaseRecordAdmin):
 
     def get_search_fields(self, request: HttpRequest) -> Any:
         return self._keep(request, super().get_search_fields(request))
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        shown = admin_fields(request.user) if request is not None else frozenset()  # type: ignore[arg-type]
+        if not column_shown(lookup.split(LOOKUP_SEP, 1)[0], shown):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
 
 @admin.register(Person)
