@@ -8,7 +8,8 @@
                     needed; once one exists, administrators are added on the admin site)
 ``locus notify-due``  remind workers of reviews and actions falling due (once a day)
 ``locus purge``     list what the retention rules say is due (a dry run); with --confirm,
-                    purge it (once a day: docs/retention.md)
+                    purge it (once a day: docs/retention.md); --as USERNAME records it as
+                    that administrator, whose password is asked (or LOCUS_OPERATOR_PASSWORD)
 ``locus worker``    run the background tasks (the database task backend's worker)
 ``locus import KIND FILE``  check a file for import, or import it with --confirm
 ``locus audit verify``  find edited, inserted or deleted rows of the audit trail (exit 1 if any)
@@ -550,6 +551,42 @@ def cmd_createadmin(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+#: Where a script gives the password of the administrator a command's work is recorded as
+#: (``--as``); at a terminal the command asks for it instead.
+OPERATOR_PASSWORD = "LOCUS_OPERATOR_PASSWORD"  # noqa: S105 (a variable's name, not a password)
+
+
+def login_name() -> str:
+    """The computer's login name the command runs under, for the trail."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name to be had (a container's unnamed user)
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def operator_signed_in(username: str, *, command: str) -> Any:
+    """The administrator ``username``, signed in at the command line with their password
+    (from ``LOCUS_OPERATOR_PASSWORD``, or asked at the terminal), to run ``command``: the
+    work is then recorded under their name, and the trail says it came from the command line
+    and the computer's login name (``access.signin.command_line_sign_in``). Raises
+    ``CommandLineRefused``, saying why, when refused: nothing but the sign-in attempt is
+    written then."""
+    from locus.access.signin import CommandLineRefused, command_line_sign_in
+
+    password = os.environ.get(OPERATOR_PASSWORD)
+    if not password:
+        try:
+            password = getpass.getpass(f"Password of {username}: ")
+        except EOFError:  # no terminal to ask at, and nothing given
+            password = ""
+    if not password:
+        raise CommandLineRefused(
+            f"Not done: the work is recorded as {username!r}, so give their password (asked "
+            f"at a terminal; a script sets {OPERATOR_PASSWORD})."
+        )
+    return command_line_sign_in(username, password, command=command, login_name=login_name())
+
+
 def cmd_notify_due(args: argparse.Namespace, out: TextIO) -> int:
     setup_django()
     from locus.notifications.reminders import send_due_reminders
@@ -562,8 +599,6 @@ def cmd_notify_due(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_purge(args: argparse.Namespace, out: TextIO) -> int:
     """A dry run unless --confirm: counts per rule and record numbers, never a name."""
     setup_django()
-    from locus.access.models import Worker
-    from locus.access.policies import is_administrator
     from locus.access.services import system_worker
     from locus.retention import purge, selectors
 
@@ -584,9 +619,12 @@ def cmd_purge(args: argparse.Namespace, out: TextIO) -> int:
             print(f"{shortening}. Would go then: {ids}", file=out)
         return 0
     if args.as_user:
-        by = Worker.objects.filter(username=args.as_user, is_active=True).first()
-        if by is None or not is_administrator(by):
-            print(f"{args.as_user!r} is not an active administrator", file=sys.stderr)
+        from locus.access.signin import CommandLineRefused
+
+        try:
+            by = operator_signed_in(args.as_user, command="locus purge")
+        except CommandLineRefused as refused:
+            print(f"locus purge: {refused}", file=sys.stderr)
             return 2
     else:
         by = system_worker()  # the scheduled run: the trail names the system account
@@ -761,7 +799,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     purge_p.add_argument("--dry-run", action="store_true", help="list what would go (default)")
     purge_p.add_argument("--confirm", action="store_true", help="purge it, for good")
-    purge_p.add_argument("--as", dest="as_user", help="the administrator the purge is recorded as")
+    purge_p.add_argument(
+        "--as",
+        dest="as_user",
+        help=f"the administrator the purge is recorded as (their password is asked, or read "
+        f"from {OPERATOR_PASSWORD})",
+    )
     purge_p.set_defaults(handler=cmd_purge)
 
     worker_p = sub.add_parser(

@@ -14,11 +14,18 @@ from locus.access.models import Worker
 from locus.people.models import Person
 from tests.interchange.cin_files import census, child, episode, write
 from tests.interchange.conftest import DATA
+from tests.operator import operator_password
 
 
 @pytest.fixture(autouse=True)
 def _data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("LOCUS_DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture(autouse=True)
+def _operator(world: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The administrator ``--as`` names signs in with their password (a script's variable)."""
+    operator_password(world.admin, monkeypatch)
 
 
 def run(*argv: str) -> tuple[int, str]:

@@ -16,6 +16,7 @@ from locus.retention import selectors, services
 from locus.retention.models import PurgeRun, RuleKind
 from tests.factories import START, World, make_worker
 from tests.frozen_clock import FrozenClock
+from tests.operator import operator_password
 from tests.retention.conftest import leaver
 
 
@@ -31,8 +32,9 @@ def run(*argv: str) -> tuple[int, str]:
 
 @pytest.mark.usefixtures("data_dir")
 def test_locus_purge_lists_then_purges_with_confirm(
-    frozen_clock: FrozenClock, world: World
+    frozen_clock: FrozenClock, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    operator_password(world.admin, monkeypatch)  # --as asks for the administrator's password
     child = leaver(world.system)
     frozen_clock.advance(days=7 * 366)
     code, text = run("purge")

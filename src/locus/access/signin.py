@@ -44,20 +44,25 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
+from locus.access.scopes import is_administrator
 from locus.audit.models import SignInEvent
-from locus.audit.services import record_sign_in, settle_sign_in
+from locus.audit.services import record_command_line, record_sign_in, settle_sign_in
 from locus.common import clock
 from locus.signin.models import SecondFactorEvent, SecondFactorKind
+
+if TYPE_CHECKING:
+    from locus.access.models import Worker
 
 MAX_FAILURES = 5
 MAX_ADDRESS_FAILURES = 20
@@ -279,3 +284,49 @@ class SignInForm(AuthenticationForm):
         cleaned = super().clean()
         settle_sign_in(attempt, worker=self.get_user())
         return cleaned
+
+
+# --- Signing in at the command line ----------------------------------------------------------
+
+#: A command-line sign-in refused for a wrong password, or for an account that does not exist
+#: or is not active: one message, so the command tells no one which usernames exist.
+COMMAND_LINE_WRONG = (
+    "Not done: the password is wrong, or {username!r} is no active account. The attempt is "
+    "counted like a failed sign-in."
+)
+#: The password was right, but the account may not do the command's work.
+COMMAND_LINE_NOT_ADMINISTRATOR = (
+    "Not done: {username!r} is not an active administrator whose access is confirmed."
+)
+
+
+class CommandLineRefused(Exception):
+    """A command-line sign-in refused; its message says why, in words for the terminal."""
+
+
+def command_line_sign_in(username: str, password: str, *, command: str, login_name: str) -> Worker:
+    """Sign ``username`` in at the command line to run ``command`` (``locus import``,
+    ``locus purge``), which then writes under their name; ``login_name`` is the computer's
+    login name the command runs under. The command line has no sign-in page, so it asks for
+    the administrator's password: without it, anyone with a shell could record work under
+    a colleague's name.
+
+    The attempt is counted as the sign-in page counts one (:func:`reserve_password_attempt`,
+    with no address: an address unfamiliar to every worker), so a wrong password counts
+    towards the lockout, and a locked username is refused unchecked. A right password
+    settles the attempt; the account must then be an active administrator whose access is
+    confirmed (``scopes.is_administrator``), and the trail records that it signed in at the
+    command line, to run what, under which login name (``audit.services.record_command_line``).
+    Raises :class:`CommandLineRefused` otherwise, having written nothing but the attempt.
+    """
+    attempt = reserve_password_attempt(username, None)
+    if attempt is None:
+        raise CommandLineRefused(LOCKED_MESSAGE)
+    worker = authenticate(None, username=username, password=password)
+    if worker is None:  # wrong, no such account, or not active: the attempt stays failed
+        raise CommandLineRefused(COMMAND_LINE_WRONG.format(username=username))
+    settle_sign_in(attempt, worker=worker)
+    if not is_administrator(worker):
+        raise CommandLineRefused(COMMAND_LINE_NOT_ADMINISTRATOR.format(username=username))
+    record_command_line(actor=worker, sign_in=attempt, command=command, login_name=login_name)
+    return worker

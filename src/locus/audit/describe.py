@@ -36,7 +36,7 @@ from locus.access.fields import WITHHELD, admin_fields, column_shown
 from locus.access.models import Worker
 from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
 from locus.audit.selectors import FILTER_WORDS
-from locus.audit.services import PEOPLE_SHOWN_KEYS, PERSON, points_at
+from locus.audit.services import COMMAND_LINE, PEOPLE_SHOWN_KEYS, PERSON, points_at
 from locus.common.ids import as_id
 
 CONTEXT = "places.context"
@@ -149,6 +149,8 @@ KINDS: dict[str, Kind] = {
     # Not a model: the trail's row for a request of emergency access (granted or refused).
     "access.breakglassrequest": _k("emergency access request"),
     "notifications.notification": _k("notification"),
+    # Not a model: the row saying a worker signed in at the command line to run a command.
+    COMMAND_LINE: _k("command line sign-in"),
 }
 
 ACCESS_VERBS: dict[str, str] = {
@@ -505,6 +507,13 @@ def describe(events: Sequence[Event], *, viewer: Worker) -> list[Row]:
                     for k in keys
                 ]
             row.description = f"{verb} the {record}"
+            if event.record_type == COMMAND_LINE:
+                # Where the work came from, said to every reader of the trail (the auditor
+                # too): no case record, and what the trail is for.
+                row.description = (
+                    f"Signed in at the command line to run {after.get('command', '')} "
+                    f"(the computer's login name: {after.get('login_name', '')})"
+                )
             if row.fields and event.action != ChangeAction.CREATE:
                 row.description += f"; changed: {row.fields_text}"
         else:

@@ -420,6 +420,33 @@ def record_sign_in(
     )
 
 
+# The record type of the change row that says a worker signed in at the command line, and
+# to run what (``record_command_line``): its id is the sign-in's own.
+COMMAND_LINE = "access.commandline"
+# Said in that row: where the work came from.
+VIA_COMMAND_LINE = "command line"
+
+
+def record_command_line(
+    *, actor: Any, sign_in: SignInEvent, command: str, login_name: str
+) -> ChangeEvent:
+    """Record that ``actor`` signed in at the command line (``sign_in``, their password
+    checked there) to run ``command``, and the computer's login name it ran under
+    (``login_name``): the work the command does is in the trail under ``actor``'s name, and
+    this row tells it from work done on the site, and who at the computer did it."""
+    with transaction.atomic():
+        return write_event(
+            ChangeEvent,
+            actor=actor,
+            action=ChangeAction.CREATE,
+            record_type=COMMAND_LINE,
+            record_id=str(sign_in.pk),
+            before={},
+            after={"via": VIA_COMMAND_LINE, "command": command, "login_name": login_name},
+            people="",
+        )
+
+
 def settle_sign_in(attempt: SignInEvent, *, worker: Any) -> None:
     """Mark a sign-in attempt (written as failed before the password was checked) as the
     worker's success, and put that outcome in the hash chain: the attempt's own row was

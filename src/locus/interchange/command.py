@@ -3,8 +3,10 @@
 It runs the importer here, not through the background worker, so it works where no worker
 runs (a data team's script, a first load). The dry run prints what the import would do and
 the first problems; ``--confirm`` imports (everything, or with ``--valid-only`` the valid
-records), audited as the administrator ``--as`` names. Exit codes: 0 done and no problem,
-1 problems found or records rejected (or the file refused), 2 a mistake on the command line.
+records), audited as the administrator ``--as`` names (the only active administrator when
+there is one), whose password it asks for, or reads from ``LOCUS_OPERATOR_PASSWORD``. Exit
+codes: 0 done and no problem, 1 problems found or records rejected (or the file refused), 2 a
+mistake on the command line (a wrong password, an account that is no administrator).
 """
 
 from __future__ import annotations
@@ -55,7 +57,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="with --confirm: import the valid records, reject the others",
     )
     parser.add_argument("--rejects", type=Path, help="write every problem to this CSV file")
-    parser.add_argument("--as", dest="as_user", help="the administrator the import is recorded as")
+    parser.add_argument(
+        "--as",
+        dest="as_user",
+        help="the administrator the import is recorded as (their password is asked, or read "
+        "from LOCUS_OPERATOR_PASSWORD)",
+    )
     return parser
 
 
@@ -128,16 +135,21 @@ def main(args: argparse.Namespace, out: TextIO, err: TextIO = sys.stderr) -> int
         return _usage("--valid-only goes with --confirm (a dry run imports nothing)", err)
     by = None
     if args.confirm:
-        admins = Worker.objects.filter(is_active=True)
-        if args.as_user:
-            by = admins.filter(username=args.as_user).first()
-        else:
-            found = [w for w in admins.filter(role="administrator") if is_administrator(w)]
-            by = found[0] if len(found) == 1 else None
-            if by is None:
+        username = args.as_user
+        if not username:
+            admins = Worker.objects.filter(is_active=True, role="administrator")
+            found = [w for w in admins if is_administrator(w)]
+            if len(found) != 1:
                 return _usage("say which administrator imports, with --as USERNAME", err)
-        if by is None or not is_administrator(by):
-            return _usage(f"{args.as_user!r} is not an active administrator", err)
+            username = found[0].username
+        # Imported here: locus.cli builds its parser from this module.
+        from locus.access.signin import CommandLineRefused
+        from locus.cli import operator_signed_in
+
+        try:
+            by = operator_signed_in(username, command=f"locus import {args.kind} {args.file.name}")
+        except CommandLineRefused as refused:
+            return _usage(str(refused), err)
     bar = Bar(err, "Importing" if args.confirm else "Checking")
     try:
         with _rejects(args.rejects):
