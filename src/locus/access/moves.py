@@ -13,21 +13,20 @@ move. Anyone else who sees the child reads the move and its history, and is refu
 
 from __future__ import annotations
 
-from locus.access.models import Role, Worker
-from locus.access.policies import can_record_about_person
+from locus.access.models import Worker
+from locus.access.policies import can_record_about_person, managed_team_id
 from locus.access.provisioning import confirmed
 from locus.moves.models import ManagedMove
 
 
 def can_correct_move(worker: Worker, move: ManagedMove) -> bool:
-    """The recorder, or a confirmed manager of the team the move was recorded in, who may
-    still record about the child."""
+    """The recorder, or a manager of the team the move was recorded in
+    (``policies.managed_team_id``: not while their access waits), who may still record about
+    the child."""
     if not confirmed(worker):
         return False
     mine = worker.pk == move.recorded_by_id
-    manages = (
-        worker.role == Role.MANAGER
-        and worker.team_id is not None
-        and worker.team_id == move.recorded_in_team_id
+    manages = move.recorded_in_team_id is not None and (
+        managed_team_id(worker) == move.recorded_in_team_id
     )
     return (mine or manages) and can_record_about_person(worker, move.person)

@@ -127,7 +127,8 @@ def confirmers_of(worker: Worker) -> QuerySet[Worker]:
 def may_decide(confirmer: Worker, worker: Worker) -> bool:
     """Whether ``confirmer`` may confirm or refuse ``worker``'s waiting access: never one who
     changed it while it waited (:func:`changed_while_waiting`), nor another account of theirs."""
-    from locus.access.policies import is_administrator, same_person  # it imports this one
+    # policies imports this module: asked here, when called.
+    from locus.access.policies import is_administrator, managed_team_id, same_person
 
     if not awaiting(worker) or worker.access_decided_at is not None:
         return False
@@ -136,7 +137,7 @@ def may_decide(confirmer: Worker, worker: Worker) -> bool:
     if any(same_person(confirmer, changer) for changer in changed_while_waiting(worker)):
         return False
     if worker.team_id is not None:
-        return confirmer.role == Role.MANAGER and confirmer.team_id == worker.team_id
+        return managed_team_id(confirmer) == worker.team_id
     return is_administrator(confirmer) and confirmer.username != SYSTEM_USERNAME
 
 
