@@ -53,7 +53,7 @@ from typing import Any, TypeVar
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from locus.access.models import AgencyKind, BreakGlass, Role, Scope, Team, Worker
-from locus.access.provisioning import confirmed
+from locus.access.provisioning import confirmed, confirmed_q
 from locus.common import clock
 from locus.forums.models import Attendance
 from locus.incidents.models import Incident, Involvement
@@ -318,6 +318,13 @@ def is_administrator(worker: Worker) -> bool:
     their role's rules go. (Here rather than in ``policies``, which imports this module and
     re-exports it.) Not while its access waits to be confirmed (``access/provisioning.py``)."""
     return confirmed(worker) and worker.role == Role.ADMINISTRATOR and worker.scope == Scope.ALL
+
+
+def administrators_q() -> Q:
+    """:func:`is_administrator` as a query on Worker: confirmed, active administrators at
+    scope all (the command line's own account among them: leave it out where a person is
+    meant)."""
+    return confirmed_q() & Q(role=Role.ADMINISTRATOR, scope=Scope.ALL)
 
 
 def _restricted_kept(worker: Worker) -> Q:

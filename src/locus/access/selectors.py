@@ -9,7 +9,7 @@ from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.db.models.functions import Trim
 
 from locus.access import scopes
-from locus.access.models import SYSTEM_USERNAME, Agency, Role, Worker
+from locus.access.models import SYSTEM_USERNAME, Agency, Worker
 from locus.common.queries import ids_among
 from locus.people.models import Person
 from locus.places.models import ContextKind
@@ -110,9 +110,12 @@ def without_email(workers: QuerySet[Worker]) -> QuerySet[Worker]:
 
 
 def administrator_exists() -> bool:
-    """Whether an active administrator other than the command line's own account exists. Then
+    """Whether an administrator other than the command line's own account exists who may act
+    as one (``scopes.is_administrator``: active, at scope all, their access confirmed). Then
     ``locus createadmin``, which makes the first administrator and asks nobody to confirm it,
     makes no more: further administrators are added on the admin site, where another
-    administrator confirms each (``access/provisioning.py``), never the one who added it."""
-    others = Worker.objects.filter(role=Role.ADMINISTRATOR, is_active=True)
+    administrator confirms each (``access/provisioning.py``), never the one who added it. An
+    administrator whose access waits does not count: were they the only one, nobody could
+    ever confirm them, nor anyone else."""
+    others = Worker.objects.filter(scopes.administrators_q())
     return others.exclude(username=SYSTEM_USERNAME).exists()

@@ -27,8 +27,8 @@ from django.db.models import Q
 
 from locus.access import policies
 from locus.access.context_cases import same_person
-from locus.access.models import SYSTEM_USERNAME, Role, Scope, Worker
-from locus.access.provisioning import confirmed_q
+from locus.access.models import SYSTEM_USERNAME, Worker
+from locus.access.scopes import administrators_q
 
 if TYPE_CHECKING:
     from locus.subjectaccess.models import SubjectAccessPackage
@@ -48,9 +48,7 @@ def may_be_assigned(worker: Worker) -> bool:
 def data_team_filter() -> Q:
     """The workers a request may be assigned to (:func:`may_be_assigned`, as a query): none
     whose access waits to be confirmed (``access/provisioning.py``), as the predicate says."""
-    return (
-        confirmed_q() & Q(role=Role.ADMINISTRATOR, scope=Scope.ALL) & ~Q(username=SYSTEM_USERNAME)
-    )
+    return administrators_q() & ~Q(username=SYSTEM_USERNAME)
 
 
 def may_be_named_approver(worker: Worker, maker: Worker) -> bool:
