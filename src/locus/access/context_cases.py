@@ -288,7 +288,11 @@ def can_refer(worker: Worker) -> bool:
 
 
 def can_withdraw_referral(worker: Worker, referral: Referral) -> bool:
-    return referral.recorded_by_id == worker.pk or can_screen(worker)
+    """Its referrer, while their access is confirmed (``access/provisioning.py``: not one whose
+    access waits for a second person, nor a deactivated account), or the front door
+    (:func:`can_screen`)."""
+    referrer = provisioning.confirmed(worker) and referral.recorded_by_id == worker.pk
+    return referrer or can_screen(worker)
 
 
 def can_work_case(worker: Worker, case: ContextCase) -> bool:

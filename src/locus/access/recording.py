@@ -48,12 +48,13 @@ def holders_for(worker: Worker) -> QuerySet[Worker]:
 
 
 def may_hold(worker: Worker, holder: Worker) -> bool:
-    """Whether ``worker`` may allocate a record they make to ``holder`` (see above)."""
+    """Whether ``worker`` may allocate a record they make to ``holder`` (:func:`holders_for`:
+    not one whose access waits, ``provisioning.confirmed``)."""
     if holder.pk == worker.pk:
         return True
     return (
         policies.manages_a_team(worker)
-        and holder.is_active
+        and provisioning.confirmed(holder)
         and holder.team_id == worker.team_id
         and holder.role in policies.CASEWORK_ROLES
     )

@@ -196,9 +196,10 @@ def can_withdraw_transfer(worker: Worker, transfer: Transfer) -> bool:
     """Withdraw: its proposer while still in the team the case moves from, or a manager of
     that team seeing the child in their own right (the proposer gone or away, the team
     still holds the case). A proposer who has moved to another team or agency no longer
-    acts on a case their old team holds."""
+    acts on a case their old team holds; nor does one whose access waits for a second person
+    (``provisioning.confirmed``: a new role, say)."""
     # The team the case moves from (the proposing team) holds it until it is accepted.
-    if not worker.is_active or not _in_team(worker, transfer.from_allocation.team_id):
+    if not provisioning.confirmed(worker) or not _in_team(worker, transfer.from_allocation.team_id):
         return False
     if transfer.proposed_by_id == worker.pk:
         return True

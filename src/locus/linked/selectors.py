@@ -1049,7 +1049,10 @@ def _reach(start: set[int], neighbours: dict[int, set[int]]) -> set[int]:
 
 def caseload_holders_for(viewer: Worker) -> list[Worker]:
     """Whose caseload's linked cases the viewer may choose: their own, or a team manager's
-    whole team's (active workers)."""
+    whole team's (active workers). A worker whose access waits for a second person
+    (``access/provisioning.py``) stays on the list: it gives them no work, it reads the
+    children allocated to them today, which their manager oversees all the more while they
+    can act on none of it."""
     if viewer.team_id is None or not policies.manages_a_team(viewer):
         return [viewer]
     return list(

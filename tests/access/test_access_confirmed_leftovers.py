@@ -1,0 +1,87 @@
+"""What was left of "a waiting account has none of its role's powers" and "a manager is a
+team's" (``provisioning.confirmed``, ``policies.manages_a_team``).
+
+Was: a manager recording a child allocated the new record, through the service, to a
+teammate whose access waited (the form offered only confirmed ones); and a referrer and a
+transfer's proposer whose access waited still withdrew their referral or transfer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from locus.access.context_cases import action_receivers, can_withdraw_referral
+from locus.access.models import Worker
+from locus.access.services import worker_access_confirm
+from locus.access.transfers import can_withdraw_transfer
+from locus.casework.services import referral_withdraw
+from locus.common import clock
+from locus.common.errors import NotPermitted
+from locus.linked.selectors import caseload_holders_for
+from locus.people.models import Allocation, Person, PersonKind
+from locus.people.services import person_record
+from locus.transfers.models import Transfer
+from locus.transfers.services import transfer_withdraw
+from tests.casework.helpers import planned_case, refer
+from tests.factories import World, nothing_written
+from tests.transfers.helpers import propose_to_b
+
+pytestmark = pytest.mark.django_db
+
+WHY = "Sent in error: it was meant for another team"
+
+
+def _waits(worker: Worker) -> Worker:
+    """The account's access waits for a second person (a new role, say), in the same team."""
+    Worker.objects.filter(pk=worker.pk).update(access_awaiting_since=clock.now())
+    return Worker.objects.get(pk=worker.pk)
+
+
+def _new_child(**more: Any) -> dict[str, Any]:
+    return {
+        "kind": PersonKind.YOUNG_PERSON,
+        "given_name": "Ayla",
+        "family_name": "Newrecord",
+        "date_of_birth": clock.today().replace(year=clock.today().year - 14, day=1),
+        **more,
+    }
+
+
+def test_a_manager_records_a_child_for_no_teammate_whose_access_waits(world: World) -> None:
+    waiting = _waits(world.teammate)
+    with nothing_written(Person, Allocation), pytest.raises(NotPermitted):
+        person_record(actor=world.team_manager, holder=waiting, **_new_child())
+    worker_access_confirm(actor=world.team_manager, worker=waiting)
+    child = person_record(actor=world.team_manager, holder=world.teammate, **_new_child())
+    assert Allocation.objects.current().get(person=child).worker == world.teammate
+
+
+def test_lists_that_give_work_leave_a_waiting_account_out_and_a_caseload_keeps_it(
+    world: World,
+) -> None:
+    """An action is given to nobody whose access waits; the team's caseloads still list them:
+    the children allocated to them are theirs today, and their manager oversees them."""
+    action = planned_case(world).plan.actions.get()
+    assert world.teammate in action_receivers(action)
+    waiting = _waits(world.teammate)
+    assert waiting not in action_receivers(action)
+    assert waiting in caseload_holders_for(world.team_manager)
+
+
+def test_a_waiting_referrer_withdraws_no_referral(world: World) -> None:
+    referral = refer(world)
+    assert can_withdraw_referral(world.partner_worker, referral)
+    waiting = _waits(world.partner_worker)
+    assert not can_withdraw_referral(waiting, referral)
+    with pytest.raises(NotPermitted):
+        referral_withdraw(actor=waiting, referral=referral, reason=WHY)
+
+
+def test_a_waiting_proposer_withdraws_no_transfer(world: World) -> None:
+    transfer = propose_to_b(world)
+    assert can_withdraw_transfer(world.social_worker, transfer)
+    waiting = _waits(world.social_worker)
+    assert not can_withdraw_transfer(waiting, transfer)
+    with nothing_written(Transfer), pytest.raises(NotPermitted):
+        transfer_withdraw(actor=waiting, transfer=transfer, reason=WHY)
