@@ -2,17 +2,21 @@
 team's" (``provisioning.confirmed``, ``policies.manages_a_team``).
 
 Was: a manager recording a child allocated the new record, through the service, to a
-teammate whose access waited (the form offered only confirmed ones); and a referrer and a
-transfer's proposer whose access waited still withdrew their referral or transfer."""
+teammate whose access waited (the form offered only confirmed ones); a referrer and a
+transfer's proposer whose access waited still withdrew their referral or transfer; and a
+manager's account without a team, at scope all, exported Ofsted's Annex A, merged places and
+placed legal holds on any child, powers the rules give a team's manager."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from locus.access import exports, places, retention
 from locus.access.context_cases import action_receivers, can_withdraw_referral
-from locus.access.models import Worker
+from locus.access.models import Role, Scope, Worker
 from locus.access.services import worker_access_confirm
 from locus.access.transfers import can_withdraw_transfer
 from locus.casework.services import referral_withdraw
@@ -21,10 +25,12 @@ from locus.common.errors import NotPermitted
 from locus.linked.selectors import caseload_holders_for
 from locus.people.models import Allocation, Person, PersonKind
 from locus.people.services import person_record
+from locus.retention.models import HeldKind
 from locus.transfers.models import Transfer
 from locus.transfers.services import transfer_withdraw
-from tests.casework.helpers import planned_case, refer
-from tests.factories import World, nothing_written
+from tests.access.test_provisioning import _admin_makes
+from tests.casework.helpers import open_case, planned_case, refer
+from tests.factories import World, make_worker, nothing_written
 from tests.transfers.helpers import propose_to_b
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +91,34 @@ def test_a_waiting_proposer_withdraws_no_transfer(world: World) -> None:
     assert not can_withdraw_transfer(waiting, transfer)
     with nothing_written(Transfer), pytest.raises(NotPermitted):
         transfer_withdraw(actor=waiting, transfer=transfer, reason=WHY)
+
+
+@pytest.fixture
+def loose(world: World) -> Worker:
+    """A manager's account made on the admin site with no team, at scope all, and confirmed by
+    another administrator: it sees every record, and manages no team."""
+    made = _admin_makes(world, "loose.manager", team="", role=Role.MANAGER, scope=Scope.ALL)
+    other = make_worker(world.system, team=None, role=Role.ADMINISTRATOR, username="other.admin")
+    worker_access_confirm(actor=other, worker=made)
+    made = Worker.objects.get(pk=made.pk)
+    assert made.team_id is None and made.access_awaiting_since is None
+    return made
+
+
+# A team manager's powers: Annex A, merging places, legal holds.
+TEAM_MANAGERS = [exports.can_export_annex_a, places.merges_places, retention.can_hold]
+
+
+@pytest.mark.parametrize("power", TEAM_MANAGERS, ids=lambda f: f.__name__)
+def test_a_managers_account_without_a_team_has_no_team_managers_powers(
+    world: World, loose: Worker, power: Callable[[Worker], bool]
+) -> None:
+    assert not power(loose)
+    # A team's manager keeps each; so does an administrator, who has no team.
+    assert power(world.team_manager) and power(world.admin)
+
+
+def test_a_managers_account_without_a_team_holds_no_record(world: World, loose: Worker) -> None:
+    case = open_case(world)
+    assert retention.held_record(loose, HeldKind.PERSON, world.csc_child.pk) is None
+    assert retention.held_record(loose, HeldKind.CASE, case.pk) is None

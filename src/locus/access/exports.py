@@ -171,11 +171,13 @@ def withdrawn_files(worker: Worker, files: Mapping[int, Prepared]) -> set[int]:
 
 
 def can_export_annex_a(worker: Worker) -> bool:
-    """Ofsted's Annex A lists: a team manager or an administrator who sees case records (the
-    lists name children in need, on plans and in care, with their workers)."""
+    """Ofsted's Annex A lists: an administrator, or a team manager (``policies.manages_a_team``:
+    of a team, their access confirmed) who sees case records (the lists name children in
+    need, on plans and in care, with their workers). A manager's account without a team
+    manages no team's work, whatever its scope."""
     if policies.is_administrator(worker):
         return True
-    return worker.role == Role.MANAGER and scopes.sees_case_records(worker)
+    return policies.manages_a_team(worker) and scopes.sees_case_records(worker)
 
 
 def annex_a_lists_anyone(worker: Worker) -> bool:

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from django.db.models import Q
 
 from locus.access import policies, scopes
-from locus.access.models import Role, Worker
+from locus.access.models import Worker
 from locus.people.models import Allocation, Person
 from locus.places.models import Context, ContextKind
 
@@ -162,9 +162,10 @@ def merges_places(worker: Worker) -> bool:
     and team managers who see case records, not the manager of a team given no child
     (``scopes.in_team_given_no_child``: a partner organisation's, an independent reviewing
     service's): a merge moves children's records between places, and such a team records
-    no child and sees none in its own right."""
+    no child and sees none in its own right. A manager is a team's (``policies.manages_a_team``:
+    of a team, their access confirmed): an account without a team manages none."""
     return policies.is_administrator(worker) or (
-        worker.role == Role.MANAGER
+        policies.manages_a_team(worker)
         and scopes.sees_case_records(worker)
         and not scopes.in_team_given_no_child(worker)
     )

@@ -45,8 +45,11 @@ def can_read_retention(worker: Worker) -> bool:
 
 
 def can_hold(worker: Worker) -> bool:
-    """Place or lift legal holds (on records the worker may open: ``held_record``)."""
-    return is_administrator(worker) or (confirmed(worker) and worker.role == Role.MANAGER)
+    """Place or lift legal holds (on records the worker may open: ``held_record``): an
+    administrator, or a team manager (``manages_a_team``: of a team, their access confirmed).
+    A manager's account without a team answers for no team's proceedings, whatever its
+    scope."""
+    return is_administrator(worker) or manages_a_team(worker)
 
 
 def require(allowed: bool, what: str) -> None:
