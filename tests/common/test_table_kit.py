@@ -8,7 +8,7 @@ visually hidden rather than dropped.
 from __future__ import annotations
 
 import pytest
-from django.template import Context, Template
+from django.template import Context, Template, TemplateSyntaxError
 from django.urls import reverse
 
 from tests.factories import World, client_for
@@ -63,3 +63,43 @@ def test_a_list_pages_header_row_stands_once_inside_its_table(world: World, page
     html = client_for(world.social_worker).get(reverse(page)).content.decode()
     assert html.count("<thead") == 1
     assert html.index("<table") < html.index("<thead") < html.index("<tbody")
+
+
+def test_a_table_is_drawn_around_its_rows() -> None:
+    """``{% table %}``: the region that scrolls it (named to screen readers), the caption,
+    the header row as ``{% table_head %}`` writes it, and the page's rows in the body."""
+    html = head(
+        '{% table label="Versions" caption="Versions, newest first" columns="Version|Count" '
+        'numeric="Count" %}{% for n in numbers %}<tr><td>{{ n }}</td></tr>{% endfor %}'
+        "{% endtable %}",
+        numbers=[1, 2],
+    )
+    assert html.startswith(
+        '<div class="locus-table-scroll" role="region" aria-label="Versions" tabindex="0">'
+    )
+    assert (
+        '<caption class="govuk-table__caption govuk-visually-hidden">Versions, newest first'
+        "</caption>" in html
+    )
+    assert head('{% table_head "Version" "Count" numeric="Count" %}') in html
+    assert '<tbody class="govuk-table__body"><tr><td>1</td></tr><tr><td>2</td></tr></tbody>' in html
+    assert html.endswith("</table></div>")
+
+
+def test_a_tables_caption_may_be_shown_and_defaults_to_its_label() -> None:
+    html = head(
+        '{% table label=name caption_class="govuk-table__caption--s" columns="A" %}{% endtable %}',
+        name="Uses <of> access",
+    )
+    assert 'aria-label="Uses &lt;of&gt; access"' in html
+    assert (
+        '<caption class="govuk-table__caption govuk-table__caption--s">Uses &lt;of&gt; access'
+        "</caption>" in html
+    )
+
+
+def test_a_table_without_its_columns_is_a_mistake_in_the_template() -> None:
+    with pytest.raises(TemplateSyntaxError, match="takes label and columns"):
+        head('{% table label="Versions" %}{% endtable %}')
+    with pytest.raises(TemplateSyntaxError, match="takes label and columns"):
+        head('{% table label="Versions" columns="A" colour="red" %}{% endtable %}')

@@ -93,3 +93,17 @@ def test_the_policies_in_the_admin_are_read_only_and_their_reads_are_audited(
     shown = AccessEvent.objects.filter(record_type="policies.policyversion").latest("id")
     assert (shown.actor, shown.record_id) == (world.admin, str(version.pk))
     assert admin.get("/admin/policies/policyversion/add/").status_code == 404
+
+
+def test_a_policys_versions_are_listed_in_a_table_drawn_by_the_table_kit(world: World) -> None:
+    policy_edit(actor=world.admin, kind=PolicyKind.ISA, title="ISA", text="x", summary="First")
+    policy_edit(actor=world.admin, kind=PolicyKind.ISA, title="ISA", text="y", summary="Second")
+    html = client_for(world.social_worker).get("/policies/isa/").content.decode()
+    table = html[html.index('aria-label="Versions"') : html.index("</table>")]
+    assert '<caption class="govuk-table__caption govuk-visually-hidden">Versions, newest first' in (
+        table
+    )
+    assert '<th scope="col" class="govuk-table__header">When and by whom</th>' in table
+    body = table[table.index('<tbody class="govuk-table__body">') :]
+    assert body.index("2 (shown)") < body.index('href="/policies/isa/versions/1/"')
+    assert "First" in body and "Second" in body

@@ -1,16 +1,34 @@
-"""The GOV.UK table kit: a table's header row, from its column names, and a filter that
-leaves a column out.
+"""The GOV.UK table kit: a table's header row, from its column names, a whole table around
+its rows, and a filter that leaves a column out.
 
 Every list page writes the same ``<thead>`` around different names; the tag keeps the
 markup (``scope="col"`` for screen readers, the numeric class that right-aligns counts)
 in one partial, ``templates/common/table_head.html``, so a page names only its columns.
+``{% table %}`` keeps the rest of a table's frame (the region that scrolls it on a narrow
+screen, its caption, its header row and body) in ``templates/common/table.html``, so a
+page writes only its rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import template
+from django.template.base import FilterExpression, Parser, Token, token_kwargs
+from django.template.context import Context
+from django.template.loader import render_to_string
 
 register = template.Library()
+
+
+def _headers(names: Iterable[str | None], numeric: str, hidden: str) -> list[dict[str, object]]:
+    numbers = set(numeric.split("|")) if numeric else set()
+    unseen = set(hidden.split("|")) if hidden else set()
+    return [
+        {"name": name, "numeric": name in numbers, "hidden": name in unseen}
+        for name in names
+        if name is not None
+    ]
 
 
 @register.inclusion_tag("common/table_head.html")
@@ -22,15 +40,52 @@ def table_head(*names: str | None, numeric: str = "", hidden: str = "") -> dict[
     A name of None is a column left out (:func:`column_if`); an empty one is a column
     without a heading.
     """
-    numbers = set(numeric.split("|")) if numeric else set()
-    unseen = set(hidden.split("|")) if hidden else set()
-    return {
-        "headers": [
-            {"name": name, "numeric": name in numbers, "hidden": name in unseen}
-            for name in names
-            if name is not None
-        ]
-    }
+    return {"headers": _headers(names, numeric, hidden)}
+
+
+_TABLE_OPTIONS = {"label", "caption", "caption_class", "columns", "numeric", "hidden"}
+
+
+class TableNode(template.Node):
+    def __init__(self, options: dict[str, FilterExpression], body: template.NodeList) -> None:
+        self.options = options
+        self.body = body
+
+    def render(self, context: Context) -> str:
+        given = {name: value.resolve(context) for name, value in self.options.items()}
+        frame = {
+            "label": given["label"],
+            "caption": given.get("caption") or given["label"],
+            "caption_class": given.get("caption_class", "govuk-visually-hidden"),
+            "headers": _headers(
+                str(given["columns"]).split("|"),
+                given.get("numeric", ""),
+                given.get("hidden", ""),
+            ),
+            "body": self.body.render(context),
+        }
+        return render_to_string("common/table.html", frame)
+
+
+@register.tag("table")
+def table(parser: Parser, token: Token) -> TableNode:
+    """A table around its rows, up to ``{% endtable %}``: ``{% table label="Versions"
+    caption="Versions, newest first" columns="Version|When|What changed" %}``.
+
+    ``label`` names the scrolling region to screen readers; ``caption`` (the label when not
+    given) is read by screen readers only unless ``caption_class`` says how to show it;
+    ``columns`` names the columns, separated by ``|``, and ``numeric`` and ``hidden`` are as
+    :func:`table_head` takes them.
+    """
+    bits = token.split_contents()[1:]
+    options = token_kwargs(bits, parser)
+    if bits or not {"label", "columns"} <= options.keys() <= _TABLE_OPTIONS:
+        raise template.TemplateSyntaxError(
+            "{% table %} takes label and columns, and may take " + ", ".join(sorted(_TABLE_OPTIONS))
+        )
+    body = parser.parse(("endtable",))
+    parser.delete_first_token()
+    return TableNode(options, body)
 
 
 @register.filter
