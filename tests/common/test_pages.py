@@ -1,6 +1,7 @@
 """A form step on a child's record (``common/pages.py``): a valid post runs the service and
 goes on, whatever the service returns; any other draw of the page logs the read of the
-record it shows, an invalid post's page too (every read is audited)."""
+record it shows, an invalid post's page too (every read is audited). A page that reads a
+record logs the read, then draws the page."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
-from locus.audit.models import AccessEvent
+from locus.audit.models import AccessAction, AccessEvent
 from locus.common.forms import GovukForm
-from locus.common.pages import logged_form_step, posted
+from locus.common.pages import logged_form_step, logged_page, posted
 from tests.factories import World
 
 
@@ -77,3 +78,24 @@ def test_the_form_page_logs_its_read_on_every_draw_an_invalid_post_too(world: Wo
     assert shown.status_code == again.status_code == 200
     assert "Heading" in again.content.decode()
     assert _reads(world) == [{"page": "a-step", "item": 7}] * 2
+
+
+def test_a_page_reading_a_record_logs_the_read_then_draws_the_page(world: World) -> None:
+    """``logged_page``: one read of the record, with the page's detail (and a search's action
+    when it is one), and the page drawn from its context."""
+    request = RequestFactory().get("/")
+    request.user = world.social_worker
+    request.session = {}
+    response = logged_page(
+        request,
+        "people/identifier_queries.html",
+        about=world.csc_child,
+        action=AccessAction.SEARCH,
+        detail={"page": "a-page", "people_shown": [world.csc_child.pk]},
+        context={"rows": []},
+    )
+    assert response.status_code == 200
+    event = AccessEvent.objects.get(actor=world.social_worker, record_type="people.person")
+    assert event.record_id == str(world.csc_child.pk)
+    assert event.action == AccessAction.SEARCH
+    assert event.detail == {"page": "a-page", "people_shown": [world.csc_child.pk]}

@@ -60,7 +60,7 @@ from locus.casework.models import (
 from locus.common import clock
 from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
-from locus.common.pages import created, posted, submitted
+from locus.common.pages import created, logged_page, posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
 from locus.common.steps import Place, Step, confirm, take, take_on
@@ -390,16 +390,17 @@ def own_action_page(request: AuthedRequest, action_id: int) -> HttpResponse:
         request, form, lambda: _update_action(request.user, action, form), "Action updated"
     ):
         return redirect("own-action", action.pk)
-    record_access(
-        actor=request.user,
-        obj=action,
+    return logged_page(
+        request,
+        "casework/own_action.html",
+        about=action,
         detail={
             "page": "own action",
             "case_seen": page.case_seen,
             "updates_shown": [u.pk for u in page.updates],
         },
+        context={"d": page, "a": action, "form": form},
     )
-    return render(request, "casework/own_action.html", {"d": page, "a": action, "form": form})
 
 
 def my_work(request: AuthedRequest) -> HttpResponse:

@@ -16,6 +16,7 @@ from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.errors import InvalidTransition, ValidationFailed
 from locus.common.forms import GovukForm
@@ -117,6 +118,22 @@ def logged_form_step(
     if isinstance(after, str):
         return redirect(after, person.pk)
     return after(made[0])
+
+
+def logged_page(
+    request: AuthedRequest,
+    template: str,
+    *,
+    about: models.Model,
+    detail: dict[str, Any],
+    context: dict[str, Any],
+    action: AccessAction = AccessAction.VIEW,
+) -> HttpResponse:
+    """A page reading the record ``about``: the read is logged (a search's when ``action``
+    says so) with its ``detail`` (the page's name, the ids it shows), then the page is drawn
+    from ``context``."""
+    record_access(actor=request.user, obj=about, action=action, detail=detail)
+    return render(request, template, context)
 
 
 def logged_form_page(

@@ -12,7 +12,7 @@ from locus.access import lookups, policies
 from locus.access import moves as rules
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
-from locus.common.pages import logged_form_step, posted, submitted
+from locus.common.pages import logged_form_step, logged_page, posted, submitted
 from locus.moves import selectors, services
 from locus.moves.forms import ManagedMoveForm, MoveCorrectionForm, MoveInErrorForm
 from locus.moves.models import ManagedMove
@@ -24,15 +24,12 @@ WINDOW_CHOICES = (3, 6, 12, 24)
 def moves_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = lookups.access_person(request.user, person_id)
     moves = selectors.moves_for(request.user, person)
-    record_access(
-        actor=request.user,
-        obj=person,
-        detail={"page": "moves", "moves_shown": [row.move.pk for row in moves]},
-    )
-    return render(
+    return logged_page(
         request,
         "moves/list.html",
-        {
+        about=person,
+        detail={"page": "moves", "moves_shown": [row.move.pk for row in moves]},
+        context={
             "person": person,
             "moves": moves,
             "can_record": policies.can_record_about_person(request.user, person),
@@ -91,9 +88,10 @@ def displacement_page(request: AuthedRequest, person_id: int, move_id: int) -> H
     view = selectors.displacement(request.user, move, months)
     shown = [r.incident.pk for p in (view.before, view.after) for r in p.rows]
     revisions = selectors.revisions_of(move)
-    record_access(
-        actor=request.user,
-        obj=person,
+    return logged_page(
+        request,
+        "moves/displacement.html",
+        about=person,
         detail={
             "page": "displacement",
             "move": move.pk,
@@ -101,18 +99,12 @@ def displacement_page(request: AuthedRequest, person_id: int, move_id: int) -> H
             "incidents_shown": shown,
             "revisions_shown": [r.pk for r in revisions],
         },
-    )
-    windows = sorted({*WINDOW_CHOICES, months})
-    panel_visible = selectors.panel_seen(request.user, move)
-    return render(
-        request,
-        "moves/displacement.html",
-        {
+        context={
             "person": person,
             "move": move,
             "d": view,
-            "windows": windows,
-            "panel_visible": panel_visible,
+            "windows": sorted({*WINDOW_CHOICES, months}),
+            "panel_visible": selectors.panel_seen(request.user, move),
             "revisions": revisions,
             "can_correct": rules.can_correct_move(request.user, move),
         },

@@ -18,7 +18,7 @@ from locus.audit.services import record_access
 from locus.common import clock
 from locus.common.forms import ListSearch
 from locus.common.http import AuthedRequest
-from locus.common.pages import created, posted, submitted
+from locus.common.pages import created, logged_page, posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import permitted
 from locus.notes import selectors, services
@@ -142,19 +142,16 @@ def note_add(request: AuthedRequest, kind: str, subject_id: int) -> HttpResponse
         return redirect("note", note_id=note.pk)
     # Drawn (first, or again after an invalid post): a read of the subject and of the
     # children the form names, logged each time.
-    record_access(
-        actor=viewer,
-        obj=subject,
+    return logged_page(
+        request,
+        "notes/add.html",
+        about=subject,
         detail={
             "page": "note-add",
             **search.logged,
             "people_shown": [p.pk for p in children],
         },
-    )
-    return render(
-        request,
-        "notes/add.html",
-        {
+        context={
             "subject": subject,
             "kind": kind,
             "name": selectors.subject_name(viewer, subject),

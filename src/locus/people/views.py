@@ -13,7 +13,7 @@ from locus.casework.selectors import context_plans_for_person
 from locus.common.errors import ValidationFailed
 from locus.common.http import AuthedRequest
 from locus.common.modelkit import choice_values
-from locus.common.pages import posted, submitted
+from locus.common.pages import logged_page, posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import today
 from locus.mapping.selectors import interventions_for_person
@@ -128,15 +128,12 @@ def _shared_person_page(request: AuthedRequest, person: Person) -> HttpResponse:
         for row in interventions_for_person(request.user, person)
         if row.intervention.person_id == person.pk
     ]
-    record_access(
-        actor=request.user,
-        obj=person,
-        detail={"page": "shared at a meeting", "meetings": [s.child.meeting_id for s in shares]},
-    )
-    return render(
+    return logged_page(
         request,
         "people/shared.html",
-        {
+        about=person,
+        detail={"page": "shared at a meeting", "meetings": [s.child.meeting_id for s in shares]},
+        context={
             "person": person,
             "age": person.age_on(today()) if PersonField.AGE in fields else None,
             "detail_rows": selectors.DETAIL_ROWS,

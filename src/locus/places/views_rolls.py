@@ -13,7 +13,7 @@ from locus.access import rolls
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
-from locus.common.pages import posted, submitted
+from locus.common.pages import logged_page, posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import today
 from locus.places import selectors, services
@@ -35,20 +35,17 @@ def roll_page(request: AuthedRequest, school_id: int) -> HttpResponse:
     page, paging = paginate(request, rows)
     page.object_list = selectors.name_roll_page(viewer=request.user, enrolments=list(page))
     # A roll names children: each page read is logged with whom it showed.
-    record_access(
-        actor=request.user,
-        obj=school,
+    return logged_page(
+        request,
+        "places/rolls/roll.html",
+        about=school,
         action=AccessAction.SEARCH if name else AccessAction.VIEW,
         detail={
             "showing": showing,
             **({"name": name} if name else {}),
             "people_shown": [e.person_id for e in page],
         },
-    )
-    return render(
-        request,
-        "places/rolls/roll.html",
-        {
+        context={
             "school": school,
             "page": page,
             "showing": showing,
