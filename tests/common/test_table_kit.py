@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tests.factories import World, client_for
@@ -86,15 +87,17 @@ def test_a_table_is_drawn_around_its_rows() -> None:
     assert html.endswith("</table></div>")
 
 
-def test_a_tables_caption_may_be_shown_and_defaults_to_its_label() -> None:
-    html = head(
-        '{% table label=name caption_class="govuk-table__caption--s" columns="A" %}{% endtable %}',
-        name="Uses <of> access",
+def test_a_tables_caption_may_be_shown_and_defaults_to_its_label_read_out_only() -> None:
+    tag = (
+        '{% table label=name caption=caption caption_class="govuk-table__caption--s" '
+        'columns="A" %}{% endtable %}'
     )
+    html = head(tag, name="Uses <of> access", caption="3 uses")
     assert 'aria-label="Uses &lt;of&gt; access"' in html
+    assert '<caption class="govuk-table__caption govuk-table__caption--s">3 uses</caption>' in html
     assert (
-        '<caption class="govuk-table__caption govuk-table__caption--s">Uses &lt;of&gt; access'
-        "</caption>" in html
+        '<caption class="govuk-table__caption govuk-visually-hidden">Uses &lt;of&gt; access'
+        "</caption>" in head(tag, name="Uses <of> access", caption="")
     )
 
 
@@ -103,3 +106,28 @@ def test_a_table_without_its_columns_is_a_mistake_in_the_template() -> None:
         head('{% table label="Versions" %}{% endtable %}')
     with pytest.raises(TemplateSyntaxError, match="takes label and columns"):
         head('{% table label="Versions" columns="A" colour="red" %}{% endtable %}')
+
+
+def test_a_table_with_no_rows_says_so_across_every_column_it_shows() -> None:
+    tag = (
+        '{% table label="Incidents" columns="When|Where|What" leave_out=leave '
+        'empty="Nothing you can see." %}{% for r in rows %}<tr><td>{{ r }}</td></tr>{% endfor %}'
+        "{% endtable %}"
+    )
+    assert '<td class="govuk-table__cell" colspan="3">Nothing you can see.</td>' in head(
+        tag, rows=[], leave=""
+    )
+    shown = head(tag, rows=[], leave="Where")
+    assert ">Where<" not in shown
+    assert '<td class="govuk-table__cell" colspan="2">Nothing you can see.</td>' in shown
+    assert "Nothing you can see." not in head(tag, rows=[1], leave="")
+
+
+def test_an_incident_table_without_its_place_column_says_none_across_the_columns_it_has() -> None:
+    """A hotspot of one place leaves out the Where column; its empty row spanned five."""
+    html = render_to_string(
+        "incidents/_table.html", {"incident_rows": [], "involvements": {}, "hide_place": True}
+    )
+    assert ">Where<" not in html
+    assert html.count('<th scope="col"') == 4
+    assert '<td class="govuk-table__cell" colspan="4">No incidents you can see.</td>' in html

@@ -43,7 +43,19 @@ def table_head(*names: str | None, numeric: str = "", hidden: str = "") -> dict[
     return {"headers": _headers(names, numeric, hidden)}
 
 
-_TABLE_OPTIONS = {"label", "caption", "caption_class", "columns", "numeric", "hidden"}
+_TABLE_OPTIONS = {
+    "label",
+    "caption",
+    "caption_class",
+    "columns",
+    "leave_out",
+    "numeric",
+    "hidden",
+    "empty",
+}
+
+
+_READ_OUT = "govuk-visually-hidden"
 
 
 class TableNode(template.Node):
@@ -53,16 +65,19 @@ class TableNode(template.Node):
 
     def render(self, context: Context) -> str:
         given = {name: value.resolve(context) for name, value in self.options.items()}
+        left_out = str(given.get("leave_out") or "").split("|")
+        caption = given.get("caption")
         frame = {
             "label": given["label"],
-            "caption": given.get("caption") or given["label"],
-            "caption_class": given.get("caption_class", "govuk-visually-hidden"),
+            "caption": caption or given["label"],
+            "caption_class": given.get("caption_class", _READ_OUT) if caption else _READ_OUT,
             "headers": _headers(
-                str(given["columns"]).split("|"),
+                [name for name in str(given["columns"]).split("|") if name not in left_out],
                 given.get("numeric", ""),
                 given.get("hidden", ""),
             ),
             "body": self.body.render(context),
+            "empty": given.get("empty", ""),
         }
         return render_to_string("common/table.html", frame)
 
@@ -73,9 +88,11 @@ def table(parser: Parser, token: Token) -> TableNode:
     caption="Versions, newest first" columns="Version|When|What changed" %}``.
 
     ``label`` names the scrolling region to screen readers; ``caption`` (the label when not
-    given) is read by screen readers only unless ``caption_class`` says how to show it;
-    ``columns`` names the columns, separated by ``|``, and ``numeric`` and ``hidden`` are as
-    :func:`table_head` takes them.
+    given or empty) is read by screen readers only unless ``caption_class`` says how to show
+    it; ``columns`` names the columns, separated by ``|``, ``leave_out`` those of them this
+    table leaves out (``hide_place|yesno:"Where,"``), and ``numeric`` and ``hidden`` are as
+    :func:`table_head` takes them. ``empty`` is what the table says, in one row across every
+    column it shows, when its rows draw nothing.
     """
     bits = token.split_contents()[1:]
     options = token_kwargs(bits, parser)
