@@ -40,8 +40,13 @@ from locus.incidents.models import Incident, IncidentKind, InvolvementRole
 from locus.incidents.services import incident_record
 from locus.peers.models import Association, GroupMembership, GroupRole
 from locus.peers.services import association_record, membership_add
-from locus.people.models import LegalStatus, Person
-from locus.people.services import allocation_create, episode_start, person_create
+from locus.people.models import Allocation, LegalStatus, Person
+from locus.people.services import (
+    allocation_create,
+    allocation_end,
+    episode_start,
+    person_create,
+)
 from locus.places.models import Context, ContextKind
 from locus.places.services import context_create, enrolment_create
 
@@ -120,9 +125,22 @@ def make_manager(actor: Worker, *, team: Team) -> Worker:
 
 def move_worker(worker: Worker, team: Team) -> None:
     """Move ``worker`` to ``team`` as the admin site does: the record's team changes, nothing
-    else."""
+    else. Unlike the admin site, it moves a worker still holding cases in their team (as a
+    move made before such moves were refused did): see :func:`end_cases`."""
     worker.team = team
     worker.save(update_fields=["team"])
+
+
+def end_cases(worker: Worker, actor: Worker | None = None) -> None:
+    """End ``worker``'s open allocations (by ``actor``, a manager of their team, or the
+    system's administrator), as their team does before the admin site moves them."""
+    for allocation in Allocation.objects.current().filter(worker=worker):
+        allocation_end(
+            actor=actor or system_worker(),
+            allocation=allocation,
+            end=clock.today(),
+            reason="Reallocated before the worker moves team",
+        )
 
 
 def make_person(actor: Worker, **fields: Any) -> Person:

@@ -22,7 +22,14 @@ from locus.audit.models import AccessEvent, ChangeEvent
 from locus.common.errors import NotPermitted
 from locus.notifications.models import Notification, NotificationKind
 from tests.access.test_admin import ADD, _change_form
-from tests.factories import World, changes_for, client_for, make_worker, open_in_emergency
+from tests.factories import (
+    World,
+    changes_for,
+    client_for,
+    end_cases,
+    make_worker,
+    open_in_emergency,
+)
 
 
 def _admin_saves(admin: Client, worker: Worker, **changes: object) -> Worker:
@@ -135,6 +142,7 @@ def test_an_account_moved_to_another_team_sees_nothing_there_until_that_teams_ma
 ) -> None:
     moved = world.other_social_worker
     assert world.other_child.pk in _sees(moved)
+    end_cases(moved)  # a worker's cases are reallocated before they move
     admin = client_for(world.admin)
     moved = _admin_saves(admin, moved, team=world.csc_team_a.pk)
     assert _sees(moved) == set()
@@ -262,6 +270,7 @@ def test_an_auditor_or_manager_waiting_for_confirmation_has_none_of_the_roles_re
 
     open_in_emergency(world.social_worker, world.other_child)
     use = BreakGlass.objects.get(worker=world.social_worker)
+    end_cases(world.yjs_worker)
     moved = _admin_saves(client_for(world.admin), world.yjs_worker, team=world.csc_team_a.pk)
     moved = _admin_saves(client_for(world.admin), moved, role=Role.MANAGER)
     assert not break_glass.can_review(moved, use)

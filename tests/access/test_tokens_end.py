@@ -16,7 +16,7 @@ from locus.access.models import Worker
 from locus.access.services import worker_set_password, workers_set_password
 from locus.audit.models import ChangeAction
 from tests.api.conftest import api_as, assert_ended
-from tests.factories import World, changes_for, client_for
+from tests.factories import World, changes_for, client_for, end_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -239,6 +239,7 @@ def test_a_change_of_sight_on_the_admin_form_ends_the_workers_tokens(
     program, others = api_as(world.social_worker), api_as(world.teammate)
     if "team" in changed:
         changed = {"team": str(world.police_analyst.team_id)}
+        end_cases(world.social_worker)  # reallocated before they move
     url = f"/admin/access/worker/{world.social_worker.pk}/change/"
     assert admin_client.post(url, _worker_form(world, **changed)).status_code == 302
     assert_ended(program, SIGHT_CHANGED, world.admin)

@@ -25,6 +25,7 @@ from locus.access.services import (
     NAME_FIELDS,
     TEAM_FIXED,
     agency_change,
+    cases_left_in_old_team,
     email_held_by_another,
     fixed_by_members,
     made_temporary,
@@ -203,6 +204,15 @@ class WorkerChangeForm(UserChangeForm):
     def clean_email(self) -> str:
         """One person, one account (``access.services.EMAIL_HELD``, ``EMAIL_NEEDED``)."""
         return _work_email(self, required=self.had_email)
+
+    def clean_team(self) -> Team | None:
+        """A worker's cases are reallocated before they move (``cases_left_in_old_team``)."""
+        team = self.cleaned_data.get("team")
+        if self.instance.pk is not None and "team" in self.changed_data:
+            held = cases_left_in_old_team(self.instance, team.pk if team else None)
+            if held:
+                raise forms.ValidationError(held)
+        return team
 
 
 class WithoutEmailFilter(admin.SimpleListFilter):

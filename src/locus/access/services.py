@@ -12,7 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import password_changed, validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Field, Model, Q, QuerySet
+from django.db.models import Count, Field, Model, Q, QuerySet
 from django.urls import reverse
 from django_otp import user_has_device
 
@@ -33,6 +33,7 @@ from locus.access.policies import can_manage_workers
 from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
 from locus.audit.services import record_access, record_change, record_type_of, snapshot
 from locus.common import clock
+from locus.common.errors import InvalidTransition
 from locus.common.ids import as_id
 from locus.common.modelkit import choice_values
 from locus.common.services import (
@@ -45,7 +46,7 @@ from locus.common.services import (
 )
 from locus.notifications.models import Notification, NotificationKind
 from locus.notifications.services import forget, notify, renamed, work_email_changed
-from locus.people.models import Person
+from locus.people.models import Allocation, Person
 
 # The command line's account (``system_worker``); a data migration that changes records
 # acts as the same account (``audit.migration_ops.system_actor``).
@@ -288,6 +289,39 @@ def worker_create(
     worker.save()
     record_change(actor=actor, action=ChangeAction.CREATE, obj=worker, after=_worker_fields(worker))
     return worker
+
+
+def cases_left_in_old_team(worker: Worker, team_id: int | None, then: str = "move them") -> str:
+    """Why ``worker`` may not be in team ``team_id`` yet, in words for the administrator who
+    moves them (the admin site's team) and for the manager who would confirm the move, or ""
+    when nothing stops it: a worker's cases are reallocated before they move. Each child they
+    hold in another team (an open allocation made there) stays that team's case, so a manager
+    of that team transfers it or ends the allocation first, on the child's page. Moved with
+    their cases, the worker would go on holding those children, and changing their details,
+    from a team (perhaps an agency) that does not hold them. ``then`` says what is done after."""
+    held = (
+        Allocation.objects.current()
+        .filter(worker=worker)
+        .exclude(team__in=[] if team_id is None else [team_id])
+        .values("team_id", "team__name")
+        .annotate(children=Count("person", distinct=True))
+        .order_by("team__name", "team_id")
+    )
+    counts = [
+        f"{row['children']} {'child' if row['children'] == 1 else 'children'} in "
+        f"{row['team__name']}"
+        for row in held
+    ]
+    if not counts:
+        return ""
+    teams = "that team" if len(counts) == 1 else "each of those teams"
+    return (
+        f"{worker} still holds the cases of {' and '.join(counts)}. A worker's cases are "
+        f"reallocated before they move: a manager of {teams} transfers each case or ends the "
+        "allocation, on the child's page (\u201cPropose a transfer\u201d, \u201cEnd the "
+        "allocation\u201d; their team's children are under People, \u201cOnly my team's "
+        f"cases\u201d). Then {then}."
+    )
 
 
 #: One person, one account: separation of duties compares accounts by email
@@ -609,9 +643,15 @@ def worker_access_ask(*, actor: Worker, worker: Worker, text: str = "") -> Worke
 @transaction.atomic
 def worker_access_confirm(*, actor: Worker, worker: Worker) -> Worker:
     """A second person confirms ``worker``'s waiting access: it sees what its role, scope
-    and team give from now on. Who and when stay on its record."""
+    and team give from now on. Who and when stay on its record. Not while it still holds cases
+    in a team it has left (:func:`cases_left_in_old_team`)."""
     lock(worker)
     permitted(provisioning.may_decide, actor, worker)
+    # A worker moved to this team while still holding cases in their old one (a move made
+    # before moves were refused for it) is confirmed once those cases are reallocated.
+    held = cases_left_in_old_team(worker, worker.team_id, then="confirm their access")
+    if held:
+        raise InvalidTransition(held)
     _access_set(actor, worker, access_awaiting_since=None, **_decided_by(actor))
     return worker
 
