@@ -7,9 +7,11 @@ protected homes").
 * **Who plans visits**: a practitioner or manager of the team working the context's open
   case (its lead and team), as for the case's other work. A place is reclaimed as Level 2
   work, so a plan belongs with the case that found the place, not with any team passing by.
-* **Who ends them** (the place reclaimed), with a reason: the team that works or worked the
-  place's case (its lead and team), the case closed or not: the plan outlives the case, and
-  its team decides when the work is done. Not a worker who goes for another agency.
+* **Who ends them** (the place reclaimed), with a reason: the team that made the plan (its
+  practitioners and managers; kept on the plan, ``VisitPlan.team``, whichever team its maker
+  is in later), the case closed or not: the plan outlives the case, and its team decides
+  when the work is done; or the lead of the place's open case. Not another team that works
+  or worked a case at the place, nor a worker who goes for another agency.
 * **Who goes on a plan**: a practitioner or manager in the team working the place's case
   (or its lead), or in an agency taking part (``plan.agencies``); never a conference chair
   (an independent reviewing service's staff: ``goes_at_all``). Being named is not kept
@@ -118,7 +120,7 @@ def goes_on(worker: Worker) -> QuerySet[VisitPlan]:
 
 
 def can_plan_visits(worker: Worker, context: Context) -> bool:
-    """Plan (or end) regular visits to a public place: the team working its open case."""
+    """Plan regular visits to a public place: the team working its open case."""
     return (
         _writes(worker)
         and context.kind not in RESTRICTED_KINDS
@@ -128,13 +130,16 @@ def can_plan_visits(worker: Worker, context: Context) -> bool:
 
 
 def can_end_visits(worker: Worker, plan: VisitPlan) -> bool:
-    """End a plan's visits, saying why: a practitioner or manager of the team that works (or
-    worked) the place's case, or its lead, while they see the place."""
-    return (
-        _writes(worker)
-        and can_view_context(worker, plan.context)
-        and _cases_worked(worker).filter(context=plan.context).exists()
-    )
+    """End a plan's visits, saying why, while they see the place: a practitioner or manager
+    of the team that made the plan (``plan.team``, kept when it was made), or the lead of the
+    place's open case. Another team that works or worked a case at the place sees the plan,
+    and records its visits when it goes on them, but the work it ends is its own."""
+    if not _writes(worker) or not can_view_context(worker, plan.context):
+        return False
+    if plan.team_id is not None and worker.team_id == plan.team_id:
+        return True
+    leads = ContextCase.objects.filter(context=plan.context, lead=worker)
+    return leads.exclude(status="closed").exists()
 
 
 def can_record_visit(worker: Worker, plan: VisitPlan) -> bool:

@@ -60,6 +60,7 @@ DATA_STEPS: dict[tuple[str, str], Callable[[], None] | str] = {
     ("safety", "0002_mark_recorder_team"): "keeps existing safety marks' recorders' teams",
     ("peers", "0006_association_recorder_team"): "keeps existing associations' recorders' teams",
     ("moves", "0003_move_corrections"): "keeps existing managed moves' recorders' teams",
+    ("outreach", "0004_visit_plan_team"): "keeps existing visit plans' makers' teams",
     ("casework", "0009_register_names_no_home"): "restates existing register rows (none yet)",
     ("casework", "0010_action_update_given_to"): "marks existing actions' latest hand-over",
     ("casework", "0012_action_update_reason"): "keeps existing hand-overs' reasons apart",

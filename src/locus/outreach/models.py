@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.access.models import recorded_fields, set_aside_fields
+from locus.access.models import Team, recorded_fields, set_aside_fields
 from locus.common.modelkit import choice_values, link_meta, optional_fk
 from locus.people.models import person_fk
+
+PLAN_TEAM_HELP = "The team that made the plan: its practitioners and managers end its visits."
 
 
 class Weekday(models.IntegerChoices):
@@ -50,6 +52,9 @@ class VisitPlan(models.Model):
     # Partners without a Locus account who go too (a shopping centre's security manager).
     partners = models.TextField(blank=True)
     recorded_by, recorded_at = recorded_fields()
+    # Kept from the making: this team's practitioners and managers end the visits
+    # (access/outreach.py), not those of whichever team its maker moves to later.
+    team = optional_fk(Team, help_text=PLAN_TEAM_HELP)
     # Ended early (the place reclaimed, the case closed): ``ends_on`` becomes the last visit's
     # day, and who ended the visits, when and why are kept.
     ended_at, ended_by, ended_reason = set_aside_fields()

@@ -129,6 +129,7 @@ def visit_plan_create(
         starts_on=starts_on,
         ends_on=ends_on,
         partners=partners,
+        team_id=actor.team_id,
         **recorded(actor),
     )
     _with_links(actor, plan, workers=workers, agencies=agencies)
