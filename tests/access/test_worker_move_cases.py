@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.test import Client
 
+from locus.access.episodes import can_open_episode
 from locus.access.models import Worker
 from locus.access.policies import can_edit_person
 from locus.access.services import worker_access_ask, worker_access_confirm
@@ -95,3 +96,19 @@ def test_a_move_waiting_with_the_old_team_s_cases_is_not_confirmed_until_they_ar
     end_cases(world.social_worker, world.team_manager)
     worker_access_confirm(actor=b_manager, worker=_fresh(world.social_worker))
     assert _fresh(world.social_worker).access_awaiting_since is None
+
+
+def test_a_worker_moved_with_their_cases_changes_none_of_them_from_the_new_team(
+    world: World,
+) -> None:
+    """A move made before moves were refused (or straight in the database) left the worker
+    holding the old team's children: only an allocation in the team they are in now lets
+    them change a child's details, or open a legal-status episode for them."""
+    assert can_edit_person(world.social_worker, world.csc_child)
+    move_worker(world.social_worker, world.csc_team_b)
+    moved = _fresh(world.social_worker)
+    assert Allocation.objects.current().filter(worker=moved, person=world.csc_child).exists()
+    assert not can_edit_person(moved, world.csc_child)
+    assert not can_open_episode(moved, world.csc_child)
+    # The old team's manager still holds the case and changes the child's details.
+    assert can_edit_person(world.team_manager, world.csc_child)

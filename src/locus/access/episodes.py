@@ -18,7 +18,7 @@ from __future__ import annotations
 from locus.access import lookups, policies
 from locus.access.models import Agency, Worker
 from locus.common.errors import NotPermitted
-from locus.people.models import Allocation, LegalStatusEpisode, Person
+from locus.people.models import LegalStatusEpisode, Person
 
 
 def acts_for(worker: Worker, agency_id: int | None) -> bool:
@@ -43,17 +43,6 @@ def holding_agency(worker: Worker, chosen: Agency | None) -> Agency:
     return agency
 
 
-def _holds_in_own_team(worker: Worker, person: Person) -> bool:
-    """``worker`` holds ``person`` in the team they are in now: an open allocation of the
-    child in that team, theirs, or any when they manage the team."""
-    if worker.team_id is None:
-        return False
-    held = Allocation.objects.current().filter(person=person, team_id=worker.team_id)
-    if policies.manages_a_team(worker):
-        return held.exists()
-    return held.filter(worker=worker).exists()
-
-
 def can_open_episode(worker: Worker, person: Person, *, may_edit: bool | None = None) -> bool:
     """Open an episode for ``person`` (held by the worker's own agency, ``holding_agency``):
     who may change the child's record, through the team they are in now; an administrator
@@ -61,9 +50,7 @@ def can_open_episode(worker: Worker, person: Person, *, may_edit: bool | None = 
     asked it need not read it again)."""
     if may_edit is None:
         may_edit = policies.can_edit_person(worker, person)
-    if not may_edit:
-        return False
-    return policies.is_administrator(worker) or _holds_in_own_team(worker, person)
+    return may_edit
 
 
 def can_change_episode(worker: Worker, episode: LegalStatusEpisode) -> bool:

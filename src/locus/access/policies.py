@@ -173,17 +173,20 @@ def can_edit_person(worker: Worker, person: Person) -> bool:
     """The allocated worker, a manager of the team holding the case, or an administrator.
 
     Other agencies read what they may see but change only their own records:
-    a child's details belong to the team that holds the case.
+    a child's details belong to the team that holds the case. Only an allocation in the team
+    the worker is in now counts: one moved to another team (perhaps another agency) before
+    their cases were passed on changes none of those children's details from there.
     """
     if is_administrator(worker):
         return True
     if worker.role not in CASEWORK_ROLES or not scopes.sees_case_records(worker):
         return False
-    open_allocations = Allocation.objects.current().filter(person=person)
-    if open_allocations.filter(worker=worker).exists():
+    if worker.team_id is None:
+        return False
+    held = Allocation.objects.current().filter(person=person, team_id=worker.team_id)
+    if held.filter(worker=worker).exists():
         return True
-    team = managed_team_id(worker)
-    return team is not None and open_allocations.filter(team_id=team).exists()
+    return managed_team_id(worker) is not None and held.exists()
 
 
 def can_record_about_person(worker: Worker, person: Person) -> bool:
