@@ -474,3 +474,26 @@ def test_a_rename_the_form_would_refuse_is_refused_by_its_service(world: World) 
         worker_rename(actor=world.team_manager, worker=worker, last_name="Smith")
     worker_rename(actor=world.admin, worker=worker, username=worker.username, first_name="Test")
     assert not Notification.objects.exists()
+
+
+def test_the_admin_site_leaves_no_active_manager_practitioner_or_analyst_without_a_team(
+    world: World, admin_client: Client
+) -> None:
+    """A manager saved with no team held no team's powers but passed every role check that
+    forgot to ask for one (Annex A, merging places, legal holds); the change form now asks
+    for a team, as ``worker_create`` does. An auditor works across Locus with none, and a
+    deactivated account needs none."""
+    for role in (Role.MANAGER, Role.PRACTITIONER, Role.ANALYST):
+        worker = make_worker(world.system, team=world.csc_team_b, role=role, username=f"{role}.x")
+        url = f"/admin/access/worker/{worker.pk}/change/"
+        with nothing_written(Worker):
+            page = admin_client.post(url, _change_form(worker, team=""))
+        assert page.status_code == 200
+        assert "a practitioner, manager or analyst works in a team" in page.content.decode()
+        assert Worker.objects.get(pk=worker.pk).team == world.csc_team_b
+        left = _change_form(worker, team="")
+        del left["is_active"]  # deactivated
+        assert admin_client.post(url, left).status_code == 302
+    auditor = make_worker(world.system, team=None, role=Role.AUDITOR, username="auditor.x")
+    url = f"/admin/access/worker/{auditor.pk}/change/"
+    assert admin_client.post(url, _change_form(auditor, job_title="Auditor")).status_code == 302

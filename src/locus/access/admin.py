@@ -24,11 +24,13 @@ from locus.access.services import (
     EMAIL_NEEDED,
     NAME_FIELDS,
     TEAM_FIXED,
+    TEAM_NEEDED,
     agency_change,
     cases_left_in_old_team,
     email_held_by_another,
     fixed_by_members,
     made_temporary,
+    needs_team,
     password_recorded,
     sessions_end,
     sign_in_handed_over,
@@ -213,6 +215,18 @@ class WorkerChangeForm(UserChangeForm):
             if held:
                 raise forms.ValidationError(held)
         return team
+
+    def clean(self) -> dict[str, Any]:
+        """An active practitioner, manager or analyst has a team, as ``worker_create`` asks: a
+        manager left without one would hold no team's powers yet pass a role check. An account
+        the add form has just made (no team yet) is given one before it is made active."""
+        data = super().clean()
+        role = data.get("role", self.instance.role)
+        team = data.get("team", self.instance.team) if "team" in self.fields else self.instance.team
+        active = data.get("is_active", self.instance.is_active)
+        if active and team is None and needs_team(role) and "team" not in self.errors:
+            self.add_error("team" if "team" in self.fields else None, TEAM_NEEDED)
+        return data
 
 
 class WithoutEmailFilter(admin.SimpleListFilter):

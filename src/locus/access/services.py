@@ -226,6 +226,17 @@ def team_change(*, actor: Worker, team: Team, **given: Any) -> Team:
     return _corrected(actor, team, problems, changes)
 
 
+#: A worker of a role that works in a team, saved without one.
+TEAM_NEEDED = "Choose the worker's team: a practitioner, manager or analyst works in a team"
+
+
+def needs_team(role: str) -> bool:
+    """A practitioner, manager or analyst works in a team: it decides what they see and
+    which manager's powers are theirs (a manager with no team manages none). An administrator
+    or an auditor works across Locus."""
+    return role not in (Role.ADMINISTRATOR, Role.AUDITOR)
+
+
 @transaction.atomic
 def worker_create(
     *,
@@ -254,11 +265,7 @@ def worker_create(
     problems.check(role in choice_values(Role), "role", f"Unknown role: {role!r}")
     scope = scope or DEFAULT_SCOPE.get(role, Scope.OWN)  # type: ignore[call-overload]
     problems.check(scope in choice_values(Scope), "scope", f"Unknown scope: {scope!r}")
-    problems.check(
-        team is not None or role in (Role.ADMINISTRATOR, Role.AUDITOR),
-        "team",
-        "Choose the worker's team",
-    )
+    problems.check(team is not None or not needs_team(role), "team", TEAM_NEEDED)
     email = email.strip()
     problems.check(bool(email), "email", EMAIL_NEEDED)
     problems.check(not email_held_by_another(email), "email", EMAIL_HELD)
