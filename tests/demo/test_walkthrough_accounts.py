@@ -14,6 +14,7 @@ from locus.casework.models import Approval, ContextCase, PlanAction, SignOffRequ
 from locus.common import clock
 from locus.demo.casework import add_demo_context_cases
 from locus.demo.generator import DEMO_USERNAMES, Summary
+from tests.demo.conftest import PASSWORD
 from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +121,25 @@ def test_a_borough_made_before_the_new_accounts_still_starts(borough: Summary) -
     text = out.getvalue()
     assert "social.worker" in text and "practice.manager" not in text
     assert "delete the data folder" in text
+
+
+def test_the_printed_accounts_name_the_partner_home_and_the_export_waiting() -> None:
+    """The account list `locus demo` prints, as the README's persona table: the housing
+    officer's home and its consent, and the export waiting for the data officer to approve."""
+    import io
+    from pathlib import Path
+
+    from locus.cli import DemoSetup, print_accounts
+    from locus.demo.steps.partner_home import PARTNER_HOME
+
+    accounts = [(name, PASSWORD) for name in sorted(DEMO_USERNAMES)]
+    out = io.StringIO()
+    print_accounts(DemoSetup(Path("."), PASSWORD, accounts, False, {}, {}), out)
+    lines = {line.split()[0]: line for line in out.getvalue().splitlines() if line.strip()}
+    assert PARTNER_HOME in lines["housing.officer"]
+    assert "consent" in lines["housing.officer"]
+    assert "subject access export" in lines["data.officer"]
+    assert "waits in My work" in lines["data.officer"]
 
 
 def test_the_housing_officer_and_the_chair_are_offered_their_work_not_children(

@@ -68,7 +68,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "Grace",
         "Okafor",
         "Tenancy officer, Rowan Housing Association (housing provider, partner)",
-        "only the context cases its association is part of: goals and own actions; no child",
+        "only the context cases its association is part of: goals and own actions; no child; "
+        "the home it recorded (Flat 3, Linnet House) and its household's consent",
     ),
     DemoAccount(
         "conference.chair",
@@ -98,7 +99,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "Amara",
         "Osei",
         "Data protection officer (data team)",
-        "as admin; approves the release of the subject access exports admin makes",
+        "as admin; approves the release of the subject access exports admin makes: one "
+        "waits in My work",
     ),
 )
 DEMO_USERNAMES = frozenset(a.username for a in DEMO_ACCOUNTS)
