@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from contextvars import ContextVar
+from typing import Any
 
 from django.db import transaction
 
@@ -39,6 +41,9 @@ MAX_SHORT = 300
 #: How far ahead an ending's last visit may be: a visit tomorrow, not months of visits still
 #: due on a plan that says it has ended.
 ENDS_AHEAD = dt.timedelta(days=1)
+# The (worker, place) pairs whose right to plan visits :func:`visit_plans_create` has asked,
+# while it makes their plans.
+_PLANNING: ContextVar[frozenset[tuple[int, int]]] = ContextVar("planning", default=frozenset())
 
 
 def _text(problems: Problems, field: str, value: str, missing: str, *, required: bool) -> str:
@@ -78,7 +83,8 @@ def visit_plan_create(
     by name), for which agencies, on which weekday and hours, how often, from and until.
     A worker from outside the team working the place's case goes for an agency taking part
     (``rules.may_go``)."""
-    permitted(rules.can_plan_visits, actor, context)
+    if (actor.pk, context.pk) not in _PLANNING.get():  # else asked by visit_plans_create
+        permitted(rules.can_plan_visits, actor, context)
     problems = Problems()
     purpose = _text(problems, "purpose", purpose, "Say what the visits are for", required=True)
     problems.check(weekday in choice_values(Weekday), "weekday", "Choose the day of the week")
@@ -134,6 +140,22 @@ def visit_plan_create(
     )
     _with_links(actor, plan, workers=workers, agencies=agencies)
     return plan
+
+
+@transaction.atomic
+def visit_plans_create(
+    *, actor: Worker, context: Context, plans: Sequence[Mapping[str, Any]]
+) -> list[VisitPlan]:
+    """Several plans for one place at once (a rota's evenings), each given as
+    :func:`visit_plan_create`'s other keywords and checked, written and audited as it is: the
+    right to plan visits there (``rules.can_plan_visits``) is asked once, not once a plan.
+    One plan refused refuses them all."""
+    permitted(rules.can_plan_visits, actor, context)
+    token = _PLANNING.set(_PLANNING.get() | {(actor.pk, context.pk)})
+    try:
+        return [visit_plan_create(actor=actor, context=context, **plan) for plan in plans]
+    finally:
+        _PLANNING.reset(token)
 
 
 @transaction.atomic

@@ -5,17 +5,20 @@ Beside the Kingsgate Shopping Centre's weekly Thursday visits, the team visits t
 its open context cases are about on a few evenings a week, on a rota made a fortnight at a
 time: each fortnight's plan for each evening names the two colleagues on the rota then (never
 a demo persona, so no persona's My work fills with the rota's visits) and ends with the
-fortnight. The first fortnight at each place had one evening too many: ``team.manager`` ended
-its visits early, saying why. So the visit plans list holds more than a page of plans
-(``outreach.views.PLANS_PER_PAGE``), newest first, at four places, some ended and one open
-for each evening this fortnight. The rotas start after each place's case was opened
-(:mod:`locus.demo.casework`), each written on the day it was made.
+fortnight. A fortnight's plans at a place are made together (``visit_plans_create``, which
+asks once, not once a plan, whether the manager may plan visits there). The first fortnight
+at each place had one evening too many: ``team.manager`` ended its visits early, saying why.
+So the visit plans list holds more than a page of plans (``outreach.views.PLANS_PER_PAGE``),
+newest first, at four places, some ended and one open for each evening this fortnight. The
+rotas start after each place's case was opened (:mod:`locus.demo.casework`), each written on
+the day it was made.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from locus.access.models import Worker
 from locus.common.services import today
@@ -23,7 +26,6 @@ from locus.demo.accounts import DEMO_USERNAMES
 from locus.demo.casework import _place, _StoryClock
 from locus.outreach import services
 from locus.outreach.models import VisitPlan, Weekday
-from locus.places.models import Context
 
 FORTNIGHT = 14
 EVENING = (dt.time(17), dt.time(19))
@@ -91,28 +93,29 @@ def add_visit_rotas(story: _StoryClock, manager: Worker) -> list[VisitPlan]:
         for number, began in enumerate(range(rota.first, -1, -FORTNIGHT)):
             story.days_ago(began)
             pair = [colleagues[(number + i) % len(colleagues)] for i in range(2)]
-            made = [_plan(manager, place, rota, day, pair) for day in rota.evenings]
+            made = services.visit_plans_create(
+                actor=manager,
+                context=place,
+                plans=[_plan(rota, day, pair) for day in rota.evenings],
+            )
             if number == 0:
                 _end_early(story, manager, made[-1], began)
             plans += made
     return plans
 
 
-def _plan(
-    manager: Worker, place: Context, rota: _Rota, day: Weekday, pair: list[Worker]
-) -> VisitPlan:
+def _plan(rota: _Rota, day: Weekday, pair: list[Worker]) -> dict[str, Any]:
+    """One evening's plan for the fortnight that begins today."""
     hours = SATURDAY if day == Weekday.SATURDAY else EVENING
-    return services.visit_plan_create(
-        actor=manager,
-        context=place,
-        purpose=rota.purpose,
-        weekday=day,
-        start_time=hours[0],
-        end_time=hours[1],
-        starts_on=today(),
-        ends_on=today() + dt.timedelta(days=FORTNIGHT - 1),
-        workers=pair,
-    )
+    return {
+        "purpose": rota.purpose,
+        "weekday": day,
+        "start_time": hours[0],
+        "end_time": hours[1],
+        "starts_on": today(),
+        "ends_on": today() + dt.timedelta(days=FORTNIGHT - 1),
+        "workers": pair,
+    }
 
 
 def _end_early(story: _StoryClock, manager: Worker, plan: VisitPlan, began: int) -> None:
