@@ -190,13 +190,19 @@ def record_creations(*, actor: Any, objs: Iterable[models.Model], batch_size: in
 
 
 def record_created_values(
-    *, actor: Any, model: type[models.Model], rows: Sequence[Mapping[str, Any]]
+    *,
+    actor: Any,
+    model: type[models.Model],
+    rows: Sequence[Mapping[str, Any]],
+    links: Sequence[Mapping[str, Any]] = (),
 ) -> int:
     """Audit rows of ``model`` a bulk path created from values it held, as complete
     ``{attname: value}`` dicts with their ids (:func:`locus.common.bulk.insert_values`):
     one change row each, the same as :func:`record_creations` writes for the saved record
     (``after`` its :func:`snapshot`, ``people`` who it is about), without building a model
-    instance per row to read the values back from."""
+    instance per row to read the values back from. ``links``, when given, one for each row,
+    is added to its ``after``: what the row is linked to beside its columns (an
+    association's places, as ``peers.services`` audits them)."""
     opts = model._meta
     pk = opts.pk.attname
     names = [f.attname for f in opts.concrete_fields if not f.primary_key]
@@ -215,9 +221,12 @@ def record_created_values(
         ]
     else:
         people = [people_text([row[name] for name in about]) for row in rows]
+    afters = _snapshots(names, rows)
+    if links:
+        afters = [{**after, **linked} for after, linked in zip(afters, links, strict=True)]
     events = [
         {**base, "record_id": str(row[pk]), "after": after, "people": who}
-        for row, after, who in zip(rows, _snapshots(names, rows), people, strict=True)
+        for row, after, who in zip(rows, afters, people, strict=True)
     ]
     insert_values(ChangeEvent, events)
     return len(events)

@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import Any, TypedDict
 
-from locus.audit.models import ChangeAction, ChangeEvent
-from locus.audit.services import people_of, people_text, record_type_of, snapshot
-from locus.common import clock
-from locus.common.bulk import bulk_insert
+from locus.audit.services import record_created_values
+from locus.common.bulk import insert_values
 from locus.demo import borough, names
 from locus.demo.steps.base import BATCH, Base, _Adult, _pick, _raise, _years_after, _Young
 from locus.peers.models import Association, Nature, Relationship
@@ -71,7 +69,7 @@ PEER_LINKS = {
 class Associations(Base):
     def make_associations(self) -> None:
         step = "associations"
-        planned: list[tuple[Association, list[Context]]] = []
+        planned: list[tuple[dict[str, Any], list[int]]] = []
         open_pairs: set[tuple[int, int]] = set()
 
         def key(person: Person) -> int:
@@ -141,20 +139,22 @@ class Associations(Base):
             _raise(problems, "association")
             if pair is not None and valid_until is None:
                 open_pairs.add(pair)
-            assoc = Association(
-                person=person,
-                other=other,
-                other_label=other_label,
-                recorded_by=given["recorded_by"],
-                recorded_at=given["recorded_at"],
-                recorded_in_team_id=given["recorded_by"].team_id,
+            # As values, not an Association each: the rows are written (and audited) as
+            # values, without the instances' cost.
+            row = {
+                "person_id": person.pk,
+                "other_id": other.pk if other is not None else None,
+                "other_label": other_label,
+                "recorded_by_id": given["recorded_by"].pk,
+                "recorded_at": given["recorded_at"],
+                "recorded_in_team_id": given["recorded_by"].team_id,
                 **said,
-            )
-            shared: list[Context] = []
+            }
+            shared: list[int] = []
             for ctx in contexts:
-                if ctx is not None and ctx not in shared:
-                    shared.append(ctx)
-            planned.append((assoc, shared))
+                if ctx is not None and ctx.pk not in shared:
+                    shared.append(ctx.pk)
+            planned.append((row, shared))
 
         def since(a: _Young, b: _Young | None = None, earliest_age: int = 9) -> dt.date:
             floor = max(
@@ -340,30 +340,24 @@ class Associations(Base):
             )
         self.progress(step, 7, 7)
 
-        assocs = [a for a, _ in planned]
         through = Association.contexts.through
         for start in range(0, len(planned), BATCH):
             chunk = planned[start : start + BATCH]
-            bulk_insert(Association, [a for a, _ in chunk])
-            bulk_insert(
+            rows = [row for row, _ in chunk]
+            insert_values(Association, rows)
+            insert_values(
                 through,
-                [through(association_id=a.pk, context_id=c.pk) for a, cs in chunk for c in cs],
-            )
-            # The same audit row association_record writes: the fields and the shared contexts.
-            bulk_insert(
-                ChangeEvent,
                 [
-                    ChangeEvent(
-                        actor=self.system,
-                        at=clock.now(),
-                        action=ChangeAction.CREATE,
-                        record_type=record_type_of(a),
-                        record_id=str(a.pk),
-                        after={**snapshot(a), "contexts": sorted(c.pk for c in cs)},
-                        people=people_text(people_of(a)),
-                    )
-                    for a, cs in chunk
+                    {"association_id": row["id"], "context_id": context}
+                    for row, shared in chunk
+                    for context in shared
                 ],
-                batch_size=BATCH,
             )
-            self.progress(step, min(start + BATCH, len(assocs)), len(assocs))
+            # The same audit row association_record writes: the fields and the shared places.
+            record_created_values(
+                actor=self.system,
+                model=Association,
+                rows=rows,
+                links=[{"contexts": sorted(shared)} for _, shared in chunk],
+            )
+            self.progress(step, min(start + BATCH, len(planned)), len(planned))
