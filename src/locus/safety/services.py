@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db import transaction
 
@@ -123,6 +123,21 @@ def _check_said(problems: Problems, values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class _Said(TypedDict):
+    rating: str
+    why: str
+
+
+class Mark(_Said, total=False):
+    """A place marked in a session, as :func:`mark_place` takes it."""
+
+    context: Context | None
+    description: str
+    postcode: str
+    when: str
+    with_whom: str
+
+
 @transaction.atomic
 def mark_place(
     *,
@@ -138,8 +153,47 @@ def mark_place(
 ) -> models.MarkedPlace:
     """Mark a place in a session: a context the worker may name for the child (public
     places, the child's own home and groups), or the child's own description of it."""
+    (made,) = mark_places(
+        actor=actor,
+        session=session,
+        marks=[
+            {
+                "rating": rating,
+                "why": why,
+                "context": context,
+                "description": description,
+                "postcode": postcode,
+                "when": when,
+                "with_whom": with_whom,
+            }
+        ],
+    )
+    return made
+
+
+@transaction.atomic
+def mark_places(
+    *, actor: Worker, session: models.MapSession, marks: Sequence[Mark]
+) -> list[models.MarkedPlace]:
+    """Mark the places a session's child named, each given as :func:`mark_place`'s other
+    keywords (:class:`Mark`) and checked, written and audited as it is: whether the worker
+    records the child's safety, and which of the places they may name for the child, are
+    asked once for the session, not once a mark. One mark refused refuses them all."""
     person = session.person
     permitted(rules.can_record_safety, actor, person)
+    chosen = [place.pk for mark in marks if (place := mark.get("context")) is not None]
+    nameable = nameable_contexts(viewer=actor, person=person, ids=chosen)
+    return [_mark(actor, session, nameable, mark) for mark in marks]
+
+
+def _mark(
+    actor: Worker, session: models.MapSession, nameable: set[int], mark: Mark
+) -> models.MarkedPlace:
+    """One mark, its permission asked (:func:`mark_places`)."""
+    rating, why = mark["rating"], mark["why"]
+    when, with_whom = mark.get("when", ""), mark.get("with_whom", "")
+    context, description = mark.get("context"), mark.get("description", "")
+    postcode = mark.get("postcode", "")
     problems = Problems()
     said = _check_said(
         problems, {"rating": rating, "when": when, "with_whom": with_whom, "why": why}
@@ -148,7 +202,7 @@ def mark_place(
     postcode = normalise_postcode((postcode or "").strip())
     if context is not None:
         problems.check(
-            context.pk in nameable_contexts(viewer=actor, person=person, ids=[context.pk]),
+            context.pk in nameable,
             "context",
             "Choose a place from the list",
         )

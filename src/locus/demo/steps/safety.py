@@ -25,7 +25,7 @@ from locus.common.services import today
 from locus.people.models import Allocation, PersonKind
 from locus.places.models import Context, ContextKind
 from locus.safety.models import MapSession, MarkedPlace, Weighting
-from locus.safety.services import mark_place, session_record, weighting_record
+from locus.safety.services import Mark, mark_places, session_record, weighting_record
 
 CHILDREN = 16
 SESSIONS_DAYS_AGO = (120, 60, 5)
@@ -59,6 +59,13 @@ def _rating(child: int, session: int, place: int) -> str:
     if place == 2:
         return "amber" if child % 5 == 0 else "green"
     return "red"
+
+
+def _said(rating: str, place: Context) -> Mark:
+    """What the child said of a place they rated so."""
+    return Mark(
+        rating=rating, context=place, when=WHEN[rating], with_whom=WITH[rating], why=WORDS[rating]
+    )
 
 
 @transaction.atomic
@@ -96,31 +103,19 @@ def add_demo_safety_maps() -> SafetyStory:
             )
             story.sessions.append(session)
             marked = [0, 2] + ([1] if n < FEW else [])
-            for p in marked:
-                rating = _rating(n, s_index, p)
-                story.marks.append(
-                    mark_place(
-                        actor=a.worker,
-                        session=session,
-                        rating=rating,
-                        context=places[p],
-                        when=WHEN[rating],
-                        with_whom=WITH[rating],
-                        why=WORDS[rating],
-                    )
-                )
+            marks: list[Mark] = [_said(_rating(n, s_index, p), places[p]) for p in marked]
             if n % 3 == 0:
-                story.marks.append(
-                    mark_place(
-                        actor=a.worker,
-                        session=session,
-                        rating="red",
-                        description="The alley behind the chicken shop",
-                        postcode=places[0].postcode,
-                        when="After dark",
-                        why="People sell things there and shout at you.",
-                    )
+                marks.append(
+                    {
+                        "rating": "red",
+                        "description": "The alley behind the chicken shop",
+                        "postcode": places[0].postcode,
+                        "when": "After dark",
+                        "why": "People sell things there and shout at you.",
+                    }
                 )
+            # A session's marks together: the worker's right to record them asked once.
+            story.marks += mark_places(actor=a.worker, session=session, marks=marks)
         if n < 3:
             for days, order in ((90, (0, 1, 2)), (10, (2, 0, 1))):
                 story.weightings.append(
