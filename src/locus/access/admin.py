@@ -220,7 +220,7 @@ class WorkerChangeForm(UserChangeForm):
         """An active practitioner, manager or analyst has a team, as ``worker_create`` asks: a
         manager left without one would hold no team's powers yet pass a role check. An account
         the add form has just made (no team yet) is given one before it is made active."""
-        data = super().clean()
+        data = super().clean() or {}
         role = data.get("role", self.instance.role)
         team = data.get("team", self.instance.team) if "team" in self.fields else self.instance.team
         active = data.get("is_active", self.instance.is_active)
