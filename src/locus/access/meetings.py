@@ -21,7 +21,8 @@ attendance; ``access/RULES.md`` describes both.
   still open the meeting; an invitee reads a document they added themselves.
 * Interventions are agreed by an organiser or a worker who attended, and are
   updated by their owner, the owner's team manager, or an organiser: each one who works
-  cases (``context_cases.works_cases``), never the IT administrator.
+  cases (``context_cases.works_cases``), never the IT administrator. One for a child names
+  only a child its writer sees in their own right; one for the group, only a group they see.
 * Only a child's case holder (a worker with an open allocation) or a manager of
   the holding team agrees to bring the child, and what to share: never the
   proposer as such, nor an administrator.
@@ -36,13 +37,14 @@ from django.db.models import Q, QuerySet
 
 from locus.access import policies, provisioning, scopes
 from locus.access.context_cases import works_cases
-from locus.access.lookups import one_or_404
+from locus.access.lookups import one_or_404, sees_context_lastingly
 from locus.access.models import Role, Worker
 from locus.access.policies import CASEWORK_ROLES, is_administrator
 from locus.access.selectors import visible_person_ids
 from locus.forums.models import Attendance
 from locus.mapping.models import Intervention, Invitee, Meeting, MeetingChild
 from locus.people.models import Allocation, Person
+from locus.places.models import Context
 
 # Workers a meeting can invite: those who hold, manage or analyse cases.
 INVITABLE_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.ANALYST})
@@ -217,6 +219,16 @@ def can_name_in_intervention(worker: Worker, person: Person) -> bool:
     on the strength of the meeting's share nor of emergency access. The child's own worker,
     who agreed to bring them and was there, agrees their work, owned by whoever attended."""
     return person.pk in nameable_in_interventions(worker, [person.pk])
+
+
+def can_name_group_in_intervention(worker: Worker, group: Context) -> bool:
+    """Whether ``worker``, who may add an intervention (:func:`can_add_intervention`), may
+    agree one for the meeting's peer group: only one they see, lastingly
+    (``lookups.sees_context_lastingly``), as a proposer names the group. The intervention
+    stays with the group for good, naming it to whoever reads it: an attendee who sees none
+    of its members (the meeting shares children, never the group) agrees work for the
+    children they see, and the group's own workers agree the group's."""
+    return sees_context_lastingly(worker, group)
 
 
 def nameable_in_interventions(worker: Worker, person_ids: Iterable[int]) -> set[int]:

@@ -594,6 +594,12 @@ def intervention_add(
             "concerns",
             "Choose the peer group the meeting mapped",
         )
+        problems.check(
+            group is None or policies.can_name_group_in_intervention(actor, group),
+            "concerns",
+            "Choose a child you see in your own right: you do not see the group, so a worker "
+            "who does agrees its work",
+        )
     terms = forums.action_terms(problems, **action, what="intervention")
     problems.raise_if_any()
     note = f"Agreed at the meeting; owned by {owner}"

@@ -352,11 +352,13 @@ def _children_for(viewer: Worker, offers: _Offers) -> list[MeetingChild]:
 
 
 def _intervention_form(request: AuthedRequest, offers: _Offers) -> InterventionForm:
-    """The children as the viewer may see them, and the group by its name if they see it."""
+    """The children the viewer may agree work for, and the group if they may name it."""
     viewer, meeting = request.user, offers.meeting
     children = selectors.child_rows(viewer, _children_for(viewer, offers))
-    visible_groups = selectors.visible_group_ids(viewer, [meeting])
-    glabel = selectors.group_label(meeting, meeting.group_id in visible_groups)
+    # The group is offered only to a writer who may name it (seen lastingly), by its name.
+    group = meeting.group
+    named = group is not None and policies.can_name_group_in_intervention(viewer, group)
+    glabel = selectors.group_label(meeting, True) if named else ""
     initial = {"owner": str(viewer.pk) if viewer in offers.owners else ""}
     return InterventionForm(
         posted(request),
