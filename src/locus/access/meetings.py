@@ -18,7 +18,10 @@ attendance; ``access/RULES.md`` describes both.
   documents (free text that may name children) are read by the organisers, the worker who
   recorded the minutes, and invitees who confirmed they attended: those the meeting shares
   with. Not an invitee who never confirmed, nor a manager of an invitee's team, who may
-  still open the meeting; an invitee reads a document they added themselves.
+  still open the meeting; an invitee reads a document they added themselves. What an
+  invitation carries (the share, the minutes, writing there as an invitee) holds only while
+  the invitee is in the agency they were invited in and has not moved into (or out of) the
+  chairs' unit (``scopes.carried_invitations``); they still open the meeting.
 * Interventions are agreed by an organiser or a worker who attended, and are
   updated by their owner, the owner's team manager, or an organiser: each one who works
   cases (``context_cases.works_cases``), never the IT administrator. One for a child names
@@ -132,6 +135,16 @@ def _invitation(worker: Worker, meeting: Meeting) -> Invitee | None:
     return next((i for i in meeting.invitees.all() if i.worker_id == worker.pk), None)
 
 
+def _carried_invitation(worker: Worker, meeting: Meeting) -> Invitee | None:
+    """The worker's invitation, while it still carries what the meeting shares and lets them
+    write there (``scopes.invitation_carries``): not once they have moved to another agency
+    or into the chairs' unit, though they still open the meeting as its invitee."""
+    invitation = _invitation(worker, meeting)
+    if invitation is None or not scopes.invitation_carries(worker, invitation):
+        return None
+    return invitation
+
+
 def can_record_minutes(worker: Worker, meeting: Meeting) -> bool:
     """Record the minutes (and add a decision, file a paper): an organiser or an invitee who
     does casework (``policies.does_casework``). A mapping meeting is casework: a conference
@@ -142,21 +155,18 @@ def can_record_minutes(worker: Worker, meeting: Meeting) -> bool:
         return False
     if is_organiser(worker, meeting):
         return True
-    return provisioning.confirmed(worker) and _invitation(worker, meeting) is not None
+    return provisioning.confirmed(worker) and _carried_invitation(worker, meeting) is not None
 
 
 def _shares_with(worker: Worker) -> Q:
     """The meetings that share their minutes with ``worker`` (one who sees case records and is
     not an administrator), as a filter: proposed or minuted by them, proposed from the team
     they manage, or attended and confirmed by them."""
+    carried = scopes.carried_invitations(worker)
     q = (
         Q(proposed_by=worker)
-        | Q(minutes_recorded_by=worker)
-        | Q(
-            id__in=Invitee.objects.filter(worker=worker, confirmed_at__isnull=False).values(
-                "meeting_id"
-            )
-        )
+        | Q(minutes_recorded_by=worker, id__in=carried.values("meeting_id"))
+        | Q(id__in=carried.filter(confirmed_at__isnull=False).values("meeting_id"))
     )
     if policies.manages_a_team(worker):
         q |= Q(proposer_team_id=worker.team_id)
@@ -176,16 +186,17 @@ def meetings_sharing_minutes_with(worker: Worker) -> QuerySet[Meeting]:
 def can_read_minutes(worker: Worker, meeting: Meeting) -> bool:
     """The minutes and decisions: the organisers, the recorder, and invitees who confirmed
     they attended. The minutes may name children in free text, so they follow the forum
-    share: an invitee who never confirmed (or sent apologies) and a manager of an invitee's
-    team, who may open the meeting, read neither."""
+    share: an invitee who never confirmed (or sent apologies), one who has since moved to
+    another agency or into the chairs' unit (``scopes.invitation_carries``) and a manager of
+    an invitee's team, who may open the meeting, read neither."""
     if is_organiser(worker, meeting):
         return True
     if not provisioning.confirmed(worker):
         return False
-    if meeting.minutes_recorded_by_id == worker.pk:
-        return True
-    invitation = _invitation(worker, meeting)
-    return invitation is not None and invitation.confirmed_at is not None
+    invitation = _carried_invitation(worker, meeting)
+    if invitation is None:
+        return False
+    return meeting.minutes_recorded_by_id == worker.pk or invitation.confirmed_at is not None
 
 
 def can_add_decision(worker: Worker, meeting: Meeting) -> bool:
@@ -202,7 +213,7 @@ def can_add_intervention(worker: Worker, meeting: Meeting) -> bool:
         return False
     if is_organiser(worker, meeting):
         return True
-    invitation = _invitation(worker, meeting)
+    invitation = _carried_invitation(worker, meeting)
     return (
         provisioning.confirmed(worker)
         and invitation is not None

@@ -133,21 +133,55 @@ def _confirmed_attendance() -> Q:
     return Q(attendance=Attendance.ATTENDED, confirmed_at__isnull=False)
 
 
+def carried_invitations(worker: Worker) -> QuerySet[Invitee]:
+    """THE rule of what an invitation still carries (the children a meeting shares, its
+    minutes, decisions and papers): ``worker``'s invitations made while they were in a team
+    of the agency they are in now (``Invitee.team``, kept when invited), and of the same kind:
+    an independent reviewing service's team (the conference chairs' unit) or not, as theirs
+    is now. A worker who moves within their agency keeps what their meetings shared; one who
+    moves to another agency (a partner organisation, the police) or into (or out of) the
+    chairs' unit takes none of it with them. A chair invited as a chair keeps it."""
+    agency = worker.agency_id
+    if agency is None:
+        return Invitee.objects.none()
+    return Invitee.objects.filter(
+        worker=worker, team__agency_id=agency, team__independent=in_independent_service(worker)
+    )
+
+
+def invitation_carries(worker: Worker, invitation: Invitee) -> bool:
+    """:func:`carried_invitations` for one invitation the page already has."""
+    if invitation.team_id is None or worker.agency_id is None:
+        return False
+    if invitation.team_id == worker.team_id:
+        return True
+    team = invitation.team
+    return (
+        team is not None
+        and team.agency_id == worker.agency_id
+        and team.independent == in_independent_service(worker)
+    )
+
+
 def forum_agreements(worker: Worker) -> QuerySet[ShareAgreement]:
     """The agreements that share a child with ``worker``: at a held meeting whose attendance
     the worker confirmed themselves, made by a holder (or manager) who confirmed attending.
 
     The recorder of the minutes marking someone present grants nothing, and nor does a
-    meeting that none of the child's agreeing workers came to. Nor does a worker's own
+    meeting that none of the child's agreeing workers came to, nor an invitation the worker
+    has since left behind (:func:`carried_invitations`: moved to another agency or into the
+    chairs' unit). Nor does a worker's own
     agreement: what they bring they see in their own right while they hold the case, and a
     meeting of one must not keep it for them once the case has left them; a meeting of one
     person is one whatever the accounts (another with their email, ``policies.accounts_q``).
     """
     from locus.access.policies import accounts_q  # policies imports this module
 
-    mine = Invitee.objects.filter(
-        _confirmed_attendance(), worker=worker, meeting__status=MeetingStatus.HELD
-    ).values("meeting_id")
+    mine = (
+        carried_invitations(worker)
+        .filter(_confirmed_attendance(), meeting__status=MeetingStatus.HELD)
+        .values("meeting_id")
+    )
     agreer_there = Invitee.objects.filter(
         _confirmed_attendance(),
         meeting_id=OuterRef("child__meeting_id"),

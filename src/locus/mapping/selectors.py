@@ -384,7 +384,7 @@ def meeting_detail(*, viewer: Worker, meeting: Meeting) -> MeetingDetail:
         .prefetch_related(
             Prefetch(
                 "invitees",
-                queryset=Invitee.objects.select_related("worker__team__agency").order_by(
+                queryset=Invitee.objects.select_related("worker__team__agency", "team").order_by(
                     "worker__last_name", "worker__first_name", "id"
                 ),
             ),

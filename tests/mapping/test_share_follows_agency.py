@@ -1,0 +1,79 @@
+"""What a mapping meeting shares with an invitee (the children its holders agreed to bring,
+its minutes and decisions) holds only while the invitee stays in the agency they were invited
+in (the team kept on the invitation, ``Invitee.team``) and has not moved into the conference
+chairs' unit: a worker who moves within their agency keeps it; one who moves to a partner
+organisation or into the chairs' unit takes none of it with them, and minutes nothing there.
+They still open the meeting, as its invitee (RULES.md, forum share)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from locus.access import meetings as policies
+from locus.access.models import Team, Worker
+from locus.access.scopes import people_visible_to
+from locus.access.services import team_create
+from locus.mapping.models import Meeting
+from tests.factories import World, client_for, move_worker
+from tests.mapping.helpers import hold, propose, schedule
+
+pytestmark = pytest.mark.django_db
+
+MINUTES = "We mapped the group."
+
+
+def _attended_by_team_b(world: World) -> Meeting:
+    """Held, with a social worker of Team B (children's social care) there, confirmed."""
+    return hold(world, schedule(world, propose(world, invitees=[world.other_social_worker])))
+
+
+def _reads(world: World, worker: Worker, meeting: Meeting) -> dict[str, bool]:
+    """Whether ``worker`` sees the youth justice child (only the meeting shares her with
+    Team B), reads the minutes (their page, their list) and may minute the meeting."""
+    page = client_for(worker).get(reverse("meeting", args=[meeting.pk]))
+    assert page.status_code == 200  # she opens it still, as its invitee
+    reads = policies.can_read_minutes(worker, meeting)
+    assert reads == policies.meetings_sharing_minutes_with(worker).filter(pk=meeting.pk).exists()
+    assert reads == (MINUTES in page.content.decode())
+    return {
+        "child": people_visible_to(worker).filter(pk=world.yjs_child.pk).exists(),
+        "minutes": reads,
+        "writes": policies.can_record_minutes(worker, meeting),
+    }
+
+
+EVERYTHING = {"child": True, "minutes": True, "writes": True}
+NOTHING = {"child": False, "minutes": False, "writes": False}
+
+
+def test_before_she_moves_the_meeting_shares_with_her(world: World) -> None:
+    meeting = _attended_by_team_b(world)
+    assert _reads(world, world.other_social_worker, meeting) == EVERYTHING
+
+
+def test_moving_within_her_agency_keeps_what_it_shared(world: World) -> None:
+    meeting = _attended_by_team_b(world)
+    move_worker(world.other_social_worker, world.csc_team_a)
+    assert _reads(world, world.other_social_worker, meeting) == EVERYTHING
+
+
+def test_moving_to_a_partner_organisation_ends_it(world: World) -> None:
+    meeting = _attended_by_team_b(world)
+    move_worker(world.other_social_worker, world.partner_team)
+    assert _reads(world, world.other_social_worker, meeting) == NOTHING
+
+
+def test_moving_into_the_chairs_unit_of_her_own_agency_ends_it(world: World) -> None:
+    meeting = _attended_by_team_b(world)
+    unit = team_create(actor=world.system, agency=world.csc, name="QA Unit", independent=True)
+    move_worker(world.other_social_worker, unit)
+    assert _reads(world, world.other_social_worker, meeting) == NOTHING
+
+
+def test_moving_back_restores_it(world: World) -> None:
+    """The rule asks where she is now: back in her agency, her invitation carries again."""
+    meeting = _attended_by_team_b(world)
+    move_worker(world.other_social_worker, world.partner_team)
+    move_worker(world.other_social_worker, Team.objects.get(pk=world.csc_team_b.pk))
+    assert _reads(world, world.other_social_worker, meeting) == EVERYTHING
