@@ -413,6 +413,7 @@ NOT_CASEWORK_WRITES = {
     "policies.can_allocate": "the holder is checked by transfers.holds_cases (no chair holds)",
     "recording.may_hold": "asked after can_record_person",
     "meetings.can_name_in_intervention": "asked after can_add_intervention",
+    "meetings.can_name_group_in_intervention": "asked after can_add_intervention",
     "context_cases.can_be_asked_to_sign_off": "eligible_managers asks for the case's team",
     "context_cases.can_land_action": "asked after the forum's own: a chair agrees a panel's "
     "actions only on a panel they chair (panel_meetings.can_add_action)",
