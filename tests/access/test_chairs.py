@@ -354,6 +354,7 @@ WRITES: dict[str, Callable[[Worker, Records], bool]] = {
         w, r.panel
     ),
     "panel_meetings.can_add_action": lambda w, r: panel_rules.can_add_action(w, r.panel),
+    "panel_meetings.can_set_agenda": lambda w, r: panel_rules.can_set_agenda(w, r.panel),
     "panel_meetings.can_update_action": lambda w, r: panel_rules.can_update_action(
         w, panels.act(r.world, panels.item(r.panel, "location"))
     ),
@@ -414,6 +415,7 @@ NOT_CASEWORK_WRITES = {
     "recording.may_hold": "asked after can_record_person",
     "meetings.can_name_in_intervention": "asked after can_add_intervention",
     "meetings.can_name_group_in_intervention": "asked after can_add_intervention",
+    "meetings.writes_forum_record": "the IT administrator's rule, asked beside does_casework",
     "context_cases.can_be_asked_to_sign_off": "eligible_managers asks for the case's team",
     "context_cases.can_land_action": "asked after the forum's own: a chair agrees a panel's "
     "actions only on a panel they chair (panel_meetings.can_add_action)",

@@ -380,7 +380,7 @@ def test_clusters_from_different_networks_each_say_their_own(
 
 
 @pytest.mark.parametrize(
-    ("persona", "offered"), [("police_analyst", False), ("team_manager", True), ("admin", True)]
+    ("persona", "offered"), [("police_analyst", False), ("team_manager", True), ("admin", False)]
 )
 def test_a_borough_cluster_offers_a_meeting_only_to_who_may_propose_one(
     linked: World, persona: str, offered: bool

@@ -3,8 +3,9 @@
 The usual meeting: ``social_worker`` sets up a MACE panel chaired by
 ``team_manager``, with ``police_analyst`` on the list. On its agenda:
 ``csc_child`` (the social worker's) as harmed; ``police_child`` as harming, and
-``adult`` as a person of concern, both added by the administrator (the social
-worker may not see them); and ``park`` as a location.
+``adult`` as a person of concern, both added by a manager of her team who sees every
+child (:func:`borough_manager`: the social worker may not see them, and the IT
+administrator sets no agenda); and ``park`` as a location.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from locus.access.models import Role, Scope, Worker
 from locus.common.services import today
 from locus.panels.models import (
     ActionProgress,
@@ -29,7 +31,7 @@ from locus.panels.services import (
     panel_hold,
 )
 from locus.sharing.vocab import SAFEGUARDING
-from tests.factories import World
+from tests.factories import World, make_worker
 
 PANEL_MODELS = (PanelMeeting, PanelAttendee, AgendaItem, PanelDecision, PanelAction, ActionProgress)
 LAST_WEEK = dt.timedelta(days=7)
@@ -48,6 +50,19 @@ def set_up(world: World, **fields: Any) -> PanelMeeting:
     return panel_create(**values)
 
 
+def borough_manager(world: World) -> Worker:
+    """A second manager of the social worker's team who sees every child (``Scope.ALL``): an
+    organiser of the usual meeting who may name anyone on its agenda."""
+    found = Worker.objects.filter(username="borough.manager").first()
+    return found or make_worker(
+        world.system,
+        team=world.csc_team_a,
+        role=Role.MANAGER,
+        scope=Scope.ALL,
+        username="borough.manager",
+    )
+
+
 def add(world: World, meeting: PanelMeeting, kind: str, **fields: Any) -> AgendaItem:
     fields.setdefault("actor", world.social_worker)
     fields.setdefault("reason", "Named in three incidents this term")
@@ -60,15 +75,17 @@ def add(world: World, meeting: PanelMeeting, kind: str, **fields: Any) -> Agenda
 def with_agenda(world: World, **fields: Any) -> PanelMeeting:
     meeting = set_up(world, **fields)
     add(world, meeting, "harmed", person=world.csc_child)
-    add(world, meeting, "harming", person=world.police_child, actor=world.admin)
-    add(world, meeting, "person_of_concern", person=world.adult, actor=world.admin)
+    wide = borough_manager(world)
+    add(world, meeting, "harming", person=world.police_child, actor=wide)
+    add(world, meeting, "person_of_concern", person=world.adult, actor=wide)
     add(world, meeting, "location", context=world.park)
     return meeting
 
 
 def hold(world: World, meeting: PanelMeeting, **fields: Any) -> PanelMeeting:
     fields.setdefault("attended", list(meeting.attendees.values_list("id", flat=True)))
-    return panel_hold(actor=world.social_worker, meeting=meeting, **fields)
+    fields.setdefault("actor", world.social_worker)
+    return panel_hold(meeting=meeting, **fields)
 
 
 def held(world: World) -> PanelMeeting:

@@ -16,7 +16,7 @@ from tests.factories import World, client_for, make_person, make_worker
 from tests.mapping.helpers import hold as hold_meeting
 from tests.mapping.helpers import propose as propose_meeting
 from tests.mapping.helpers import schedule as schedule_meeting
-from tests.panels.helpers import act, add, held, item, with_agenda
+from tests.panels.helpers import act, add, borough_manager, held, item, with_agenda
 from tests.profiles.pages import url
 
 pytestmark = pytest.mark.django_db
@@ -173,7 +173,7 @@ def test_query_counts_do_not_grow_with_the_agenda(
         panel_detail(world.social_worker, fresh)
     for n in range(4):
         person = make_person(world.system, given_name=f"Extra{n}")
-        add(world, meeting, "harmed", person=person, actor=world.admin)
+        add(world, meeting, "harmed", person=person, actor=borough_manager(world))
         act(world, item(meeting, "location"), description=f"Patrol {n}")
     fresh = policies.access_panel(world.social_worker, meeting.pk)
     with django_assert_num_queries(DETAIL_QUERIES):

@@ -37,6 +37,7 @@ from tests.panels.helpers import (
     PANEL_MODELS,
     act,
     add,
+    borough_manager,
     guest,
     held,
     hold,
@@ -172,10 +173,10 @@ def test_the_holder_of_the_case_is_kept_on_the_item(world: World) -> None:
         True,
     )
     # Recorded by an import (the system), held by nobody: nobody to name.
-    unheld = add(world, meeting, "harming", person=world.police_child, actor=world.admin)
+    unheld = add(world, meeting, "harming", person=world.police_child, actor=borough_manager(world))
     assert (unheld.holder, unheld.holds_case) == (None, False)
     recorded = make_person(world.police_analyst, given_name="Rio", family_name="Recorded")
-    mine = add(world, meeting, "harmed", person=recorded, actor=world.admin)
+    mine = add(world, meeting, "harmed", person=recorded, actor=borough_manager(world))
     assert (mine.holder, mine.holder_team, mine.holds_case) == (
         world.police_analyst,
         world.police_team,
@@ -196,10 +197,11 @@ def test_the_holder_of_the_case_is_kept_on_the_item(world: World) -> None:
 def test_an_item_on_the_wrong_list_is_refused(
     world: World, kind: str, who: str | None, field: str, message: str
 ) -> None:
-    meeting = set_up(world, actor=world.admin)
+    meeting = set_up(world)
     person = getattr(world, who) if who else None
+    wide = borough_manager(world)
     with nothing_written(*PANEL_MODELS), pytest.raises(ValidationFailed) as caught:
-        add(world, meeting, kind, person=person, actor=world.admin)
+        add(world, meeting, kind, person=person, actor=wide)
     assert any(message in m for m in caught.value.errors[field])
 
 
@@ -215,19 +217,20 @@ def test_the_same_person_is_on_one_list_once(world: World) -> None:
 
 
 def test_a_person_of_concern_carries_where_the_association_comes_from(world: World) -> None:
-    meeting = set_up(world, actor=world.admin)
+    meeting = set_up(world)
+    wide = borough_manager(world)
     with nothing_written(*PANEL_MODELS), pytest.raises(ValidationFailed) as caught:
         add(
             world,
             meeting,
             "person_of_concern",
             person=world.adult,
-            actor=world.admin,
+            actor=wide,
             source="",
             confidence="",
         )
     assert set(caught.value.errors) == {"source", "confidence"}
-    concern = add(world, meeting, "person_of_concern", person=world.adult, actor=world.admin)
+    concern = add(world, meeting, "person_of_concern", person=world.adult, actor=wide)
     assert (concern.source, concern.confidence) == ("police", "medium")
     # Provenance belongs to a person of concern's association; other items carry none.
     harmed = add(
@@ -235,7 +238,7 @@ def test_a_person_of_concern_carries_where_the_association_comes_from(world: Wor
         meeting,
         "harmed",
         person=world.csc_child,
-        actor=world.admin,
+        actor=wide,
         source="police",
         confidence="high",
     )

@@ -14,7 +14,10 @@ attendance; ``access/RULES.md`` describes both.
   proposing it, an administrator) schedule, invite, cancel and close it. The team is
   kept on the meeting (``Meeting.proposer_team``): a proposer who moves team later takes
   none of her meetings to her new team's managers, and her old team's managers keep them.
-* Minutes are recorded by an organiser or an invitee. The minutes, decisions and
+* Minutes are recorded by an organiser or an invitee, each one who works cases
+  (:func:`writes_forum_record`): never the IT administrator, who organises a meeting
+  (schedules, invites, cancels and closes it) but names no child in one, minutes, decides
+  and agrees nothing there. The minutes, decisions and
   documents (free text that may name children) are read by the organisers, the worker who
   recorded the minutes, and invitees who confirmed they attended: those the meeting shares
   with. Not an invitee who never confirmed, nor a manager of an invitee's team, who may
@@ -74,6 +77,18 @@ def access_meeting(worker: Worker, meeting_id: object) -> Meeting:
     return one_or_404(meetings, meeting_id)
 
 
+def writes_forum_record(worker: Worker) -> bool:
+    """THE rule of who writes what a forum says and agrees (a mapping meeting's minutes and
+    decisions, which children it is about, its interventions; a panel's agenda, discussion,
+    summary, decisions and actions): a worker who works cases (``context_cases.works_cases``).
+    Writing what a forum said about a child is casework, so never the IT administrator,
+    though they organise any meeting or panel (schedule, invite, put on the list, record a
+    panel as held without its summary, cancel, close); nor the information governance lead.
+    Every predicate of such a write asks this, beside ``policies.does_casework`` (the
+    conference chairs' rule)."""
+    return works_cases(worker)
+
+
 def calls_meetings(worker: Worker) -> bool:
     """Practitioners and managers who work cases (and administrators) call meetings: a peer
     group mapping meeting (:func:`can_propose_meeting`), an HSB meeting or a MACE panel. Not
@@ -94,9 +109,12 @@ def can_propose_meeting(worker: Worker) -> bool:
     A proposal names children the proposer sees in their own right (or linked to them), or
     one of the borough's linked clusters; a worker whose place gives them no child to see
     (``scopes.sees_children``: a housing officer) and who reads no clusters would reach a
-    form with nobody on it."""
-    return calls_meetings(worker) and (
-        scopes.sees_children(worker) or policies.can_view_borough_links(worker)
+    form with nobody on it. Naming the children a forum is about is writing its record
+    (:func:`writes_forum_record`): not the IT administrator."""
+    return (
+        calls_meetings(worker)
+        and writes_forum_record(worker)
+        and (scopes.sees_children(worker) or policies.can_view_borough_links(worker))
     )
 
 
@@ -150,8 +168,9 @@ def can_record_minutes(worker: Worker, meeting: Meeting) -> bool:
     does casework (``policies.does_casework``). A mapping meeting is casework: a conference
     chair invited to one may attend it, and confirm that they did, but minutes, decides and
     files nothing there, since their unit chairs and reviews, and does nothing else; nor does
-    one who is its organiser only because they proposed it before moving into the unit."""
-    if not policies.does_casework(worker):
+    one who is its organiser only because they proposed it before moving into the unit. Nor
+    the IT administrator, an organiser (:func:`writes_forum_record`)."""
+    if not (writes_forum_record(worker) and policies.does_casework(worker)):
         return False
     if is_organiser(worker, meeting):
         return True
@@ -209,7 +228,7 @@ def can_add_intervention(worker: Worker, meeting: Meeting) -> bool:
     a group is casework, which the IT administrator (an organiser) does not do, nor a
     conference chair who attended (``policies.does_casework``: their unit chairs and reviews,
     and does nothing else in casework)."""
-    if not (works_cases(worker) and policies.does_casework(worker)):
+    if not (writes_forum_record(worker) and policies.does_casework(worker)):
         return False
     if is_organiser(worker, meeting):
         return True
@@ -261,7 +280,7 @@ def updates_interventions_like(worker: Worker, intervention: Intervention) -> bo
     of the meeting's organisers (a page that already knows what the worker reads asks this),
     who works cases: recording the work done or stopped is casework (and the step before the
     meeting may close), never the IT administrator's, as for a context plan's action."""
-    if not works_cases(worker):
+    if not writes_forum_record(worker):
         return False
     return (
         intervention.owner_id == worker.pk

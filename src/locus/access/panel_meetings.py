@@ -7,7 +7,9 @@
   administrators. Auditors read the audit trail, not panels.
 * Its **organisers** (whoever set it up, the chair, a manager of the team either
   was in when it was set up, an administrator) add attendees and agenda items,
-  record it as held, cancel and close it. The two teams are kept on the meeting
+  record it as held, cancel and close it; the IT administrator, though an organiser,
+  writes none of its record (``meetings.writes_forum_record``): no agenda item, summary,
+  discussion, decision or action. The two teams are kept on the meeting
   (``created_by_team``, ``chair_team``): when the setter or the chair moves team,
   the new team's managers organise none of their past panels, the old team's keep them.
 * The discussion and decisions are recorded by an organiser or a worker recorded as
@@ -36,9 +38,8 @@ from collections.abc import Collection
 from django.db.models import Q, QuerySet
 
 from locus.access import provisioning, scopes
-from locus.access.context_cases import works_cases
 from locus.access.lookups import one_or_404, sees_context_lastingly
-from locus.access.meetings import calls_meetings, is_invitable
+from locus.access.meetings import calls_meetings, is_invitable, writes_forum_record
 from locus.access.models import Worker
 from locus.access.policies import (
     can_view_context,
@@ -119,10 +120,21 @@ def _writes_as_organiser(worker: Worker, meeting: PanelMeeting) -> bool:
     """An organiser who may write the panel's record as one: any organiser who does casework,
     and of an independent reviewing service's staff (``policies.does_casework``) only the
     panel's chair. The chairs' manager organises a panel one of their chairs chairs (as the
-    manager of the chair's team) but chairs nothing there, so writes none of its record."""
-    return is_organiser(worker, meeting) and (
-        does_casework(worker) or worker.pk == meeting.chair_id
+    manager of the chair's team) but chairs nothing there, so writes none of its record. Nor
+    the IT administrator, an organiser of every panel (``meetings.writes_forum_record``)."""
+    return (
+        writes_forum_record(worker)
+        and is_organiser(worker, meeting)
+        and (does_casework(worker) or worker.pk == meeting.chair_id)
     )
+
+
+def can_set_agenda(worker: Worker, meeting: PanelMeeting) -> bool:
+    """Put a young person, a person of concern or a location on the agenda, saying why: an
+    organiser who writes a forum's record (``meetings.writes_forum_record``). What a panel
+    is about, and why, is casework: the IT administrator organises the panel (the list,
+    holding it, cancelling and closing it) but sets none of its agenda."""
+    return writes_forum_record(worker) and is_organiser(worker, meeting)
 
 
 def _attendance(worker: Worker, meeting: PanelMeeting) -> str | None:
@@ -173,7 +185,7 @@ def can_add_action(worker: Worker, meeting: PanelMeeting) -> bool:
     (``policies.does_casework``) agrees actions only on a panel they chair, as its organiser:
     one who merely attended, nor their manager organising a panel one of their chairs
     chairs, does any of casework's work (:func:`can_record_discussion` says both)."""
-    return works_cases(worker) and can_record_discussion(worker, meeting)
+    return writes_forum_record(worker) and can_record_discussion(worker, meeting)
 
 
 def can_update_action(
@@ -189,7 +201,7 @@ def can_update_action(
     ``writable``: the ids of the items the worker may write about, when the page has them
     (``panels.selectors.item_sight``). Never one who does not work cases (the IT
     administrator, an organiser): recording work done or stopped is casework."""
-    if not works_cases(worker):
+    if not writes_forum_record(worker):
         return False
     if action.owner_id == worker.pk:
         return True

@@ -26,15 +26,18 @@ the day. Safe to call again: it adds nothing if the demo panels are there.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TypedDict, Unpack
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
 
+from locus.access.lookups import sees_context_lastingly
 from locus.access.models import Worker
 from locus.access.panel_meetings import can_write_item
+from locus.access.policies import can_name_people
 from locus.access.selectors import visible_person_ids
 from locus.access.services import system_worker
 from locus.casework.models import CaseStatus, ContextPlan, PlanStatus
@@ -44,7 +47,7 @@ from locus.incidents.models import Involvement
 from locus.incidents.services import incident_record
 from locus.moves.models import ManagedMove
 from locus.moves.services import managed_move_record
-from locus.panels.models import PanelMeeting
+from locus.panels.models import AgendaItem, PanelMeeting
 from locus.panels.services import (
     agenda_item_add,
     item_discussion_record,
@@ -408,14 +411,33 @@ def _hold(meeting: PanelMeeting, chair: Worker, summary: str, review_on: dt.date
     )
 
 
+def _setter(organisers: Sequence[Worker], person: Person) -> Worker | None:
+    """The first organiser who may name ``person`` on an agenda: the IT administrator sets
+    none (``panel_meetings.can_set_agenda``)."""
+    return next((w for w in organisers if can_name_people(w, [person])), None)
+
+
+def _on_agenda(organisers: Sequence[Worker], meeting: PanelMeeting, **item: Any) -> AgendaItem:
+    """Put ``item`` on the agenda as the first organiser who may name what it is about."""
+    person, context = item.get("person"), item.get("context")
+    setter = next(
+        w
+        for w in organisers
+        if (person is None or can_name_people(w, [person]))
+        and (context is None or sees_context_lastingly(w, context))
+    )
+    return agenda_item_add(actor=setter, meeting=meeting, **item)
+
+
 def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]) -> None:
     if not story.moves:
         return
     move = story.moves[0]
-    meeting = _create(HSB, sw, manager, others)
-    admin = system_worker()
-    # The administrator sets the agenda here: the organisers may not see every pupil.
-    agenda = partial(agenda_item_add, actor=admin, meeting=meeting)
+    # The school's safeguarding lead sets it up: she sees the pupils on its agenda.
+    dsl, *rest = others
+    meeting = _create(HSB, dsl, manager, [sw, *rest])
+    organisers = (dsl, manager, sw)
+    agenda = partial(_on_agenda, organisers, meeting)
     harming = agenda(
         kind="harming",
         person=move.person,
@@ -427,7 +449,7 @@ def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]
             involvements__role="harmed",
         ).distinct()
     )
-    for victim in victims[:2]:
+    for victim in [v for v in victims if _setter(organisers, v)][:2]:
         agenda(
             kind="harmed",
             person=victim,
@@ -445,8 +467,9 @@ def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]
         "rather than another move.",
         review_on=None,
     )
+    writer = next(w for w in (manager, sw, *others) if can_write_item(w, harming))
     item_discussion_record(
-        actor=admin,
+        actor=writer,
         item=harming,
         discussion="Engages with his youth worker. Has a trusted adult and a talent to build on.",
     )
@@ -456,7 +479,7 @@ def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]
         text="No further move: work with the new school on supervision at changeovers",
     )
     panel_decision_add(
-        actor=admin, meeting=meeting, item=harming, text="Refer for an AIM3 assessment"
+        actor=writer, meeting=meeting, item=harming, text="Refer for an AIM3 assessment"
     )
     strengths = list(
         ProfileItem.objects.current()
@@ -465,9 +488,8 @@ def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]
     )
     due = today() + dt.timedelta(days=28)
     owner = next((w for w in others if w.agency_id == move.to_school.responsible_agency_id), sw)
-    # Those who attended agree the actions (the administrator sets an agenda, never casework):
-    # on the young person, one of them who may write about him.
-    writer = next(w for w in (manager, sw, *others) if can_write_item(w, harming))
+    # Those who attended agree the actions: on the young person, one of them who may write
+    # about him.
     panel_action_add(
         actor=writer,
         item=harming,
@@ -503,6 +525,11 @@ def _mace_panel(
     )
     # An adult who harmed young people, preferably one of the CSC team's children.
     adults = Person.objects.filter(kind=PersonKind.ADULT_OF_CONCERN, involvements__role="harming")
+    # One the chair (police) may name on the agenda: the IT administrator sets none.
+    named = set(adults.values_list("pk", flat=True))
+    adults = adults.filter(
+        pk__in=visible_person_ids(police, named, shared=False, break_glass=False)
+    )
     adult = (
         adults.filter(
             involvements__incident__involvements__person_id__in=team_ids,
@@ -528,8 +555,9 @@ def _mace_panel(
             ).distinct()
         )
         harmed.sort(key=lambda p: p.pk not in team_ids)
-        agenda = partial(agenda_item_add, actor=system_worker(), meeting=meeting)
-        for child in harmed[:2]:
+        organisers = (manager, police)
+        agenda = partial(_on_agenda, organisers, meeting)
+        for child in [c for c in harmed if _setter(organisers, c)][:2]:
             agenda(
                 kind="harmed",
                 person=child,
@@ -553,9 +581,9 @@ def _mace_panel(
     )
     places = [p for p in (place, planned.case.context if planned else None) if p is not None]
     locations = [
-        agenda_item_add(
-            actor=system_worker(),
-            meeting=meeting,
+        _on_agenda(
+            (manager, police),
+            meeting,
             kind="location",
             context=where,
             reason="Where the young people are approached, after school and at weekends",

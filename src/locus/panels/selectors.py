@@ -128,6 +128,7 @@ class PanelDetail:
     lists: list[AgendaList]
     decisions: list[PanelDecision]  # on the meeting as a whole (none unless read_discussion)
     organiser: bool
+    can_set_agenda: bool
     can_read_discussion: bool  # the summary and the decisions on the whole meeting
     can_discuss: bool
     can_add_action: bool
@@ -305,6 +306,7 @@ def panel_detail(viewer: Worker, meeting: PanelMeeting) -> PanelDetail:
         lists=lists,
         decisions=general,
         organiser=policies.is_organiser(viewer, meeting),
+        can_set_agenda=policies.can_set_agenda(viewer, meeting),
         can_read_discussion=reads_discussion,
         can_discuss=policies.can_record_discussion(viewer, meeting),
         can_add_action=policies.can_add_action(viewer, meeting),

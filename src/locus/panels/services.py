@@ -296,9 +296,12 @@ def agenda_item_add(
     Harmed and harming are separate lists: a young person on both is two items.
     A person of concern is an adult *associated* with the young people or places,
     and the item says where that association comes from (source, confidence).
-    Naming someone or somewhere needs sight of them.
+    Naming someone or somewhere needs sight of them. An organiser who writes the panel's
+    record sets its agenda: not the IT administrator (``can_set_agenda``).
     """
-    _organise(actor, meeting, PanelStep.ADD_ITEM)
+    permitted(policies.can_set_agenda, actor, meeting)
+    _lock(meeting)
+    require_step(meeting, PanelStep.ADD_ITEM)
     if person is not None:
         permitted(access_policies.can_name_people, actor, [person])
     if context is not None:
@@ -414,7 +417,7 @@ def panel_hold(
     problems.check(bool(present), "attended", "Choose at least one person who attended")
     summary = _text(problems, "summary", summary, "", 5000)
     # What was discussed is the panel's record: not written by an organiser who may not write
-    # it (the chairs' manager, on a panel one of their chairs chairs).
+    # it (the IT administrator; the chairs' manager, on a panel one of their chairs chairs).
     problems.check(
         not summary or policies.can_record_discussion(actor, meeting),
         "summary",

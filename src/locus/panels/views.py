@@ -163,11 +163,16 @@ def _attendee_form(request: AuthedRequest, meeting: Subject) -> AttendeeForm:
 
 def _hold_form(request: AuthedRequest, subject: Subject) -> HoldForm:
     meeting = _meeting_of(subject)
-    return HoldForm(
+    form = HoldForm(
         posted(request),
         initial={"review_on": meeting.review_on},
         attendees=selectors.attendees_of(meeting),
     )
+    if not policies.can_record_discussion(request.user, meeting):
+        # An organiser who writes none of the panel's record (the IT administrator, the
+        # chairs' manager) records who attended, not what was discussed.
+        del form.fields["summary"]
+    return form
 
 
 def _action_form(request: AuthedRequest, subject: Subject) -> ActionForm:
@@ -225,6 +230,7 @@ STEPS: dict[str, Step] = {
         "Added to the agenda",
         _item_form,
         lambda actor, m, f: services.agenda_item_add(actor=actor, meeting=m, **f.values()),
+        allowed=policies.can_set_agenda,
         template="panels/item_form.html",
     ),
     "hold": Step(
