@@ -46,7 +46,7 @@ PERSONAS = (
     "school_dsl",  # school's designated safeguarding lead
     "partner_worker",  # shopping centre security: referred the case
     "auditor",  # reads the audit trail only
-    "admin",  # administrator, scope all
+    "admin",  # administrator, scope all: files no meeting paper (writes no forum record)
 )
 
 # fmt: off
@@ -54,7 +54,7 @@ TABLE = {
     #               sw    mate  mgr   osw   yjs   pol   dsl   ptn   aud   adm
     "person":   " VUR   VU    VUR   -     -     -     -     -     -     VU ",
     "case":     " VUR   VU    VUR   V     V     V     V     -     -     VU ",
-    "meeting":  " VUR   -     VUR   -     LU    LU    -     -     -     VU ",
+    "meeting":  " VUR   -     VUR   -     LU    LU    -     -     -     V ",
 }
 # fmt: on
 CELLS = [
