@@ -10,6 +10,7 @@ from __future__ import annotations
 from locus.access.models import Worker
 from locus.audit.models import AccessEvent
 from locus.subjectaccess.models import SubjectAccessPackage
+from locus.subjectaccess.package import package_approve, package_return
 from tests.factories import World, client_for, make_worker
 from tests.subjectaccess.conftest import Scene, asked_export, other_admin
 
@@ -58,3 +59,27 @@ def test_the_approver_named_does_not_open_the_form_that_passes_the_export_on(
     assert _step_reads(approver) == []
     opened = client_for(world.admin).get(change)
     assert opened.status_code == 200 and 'name="approver"' in opened.content.decode()
+
+
+def test_once_decided_the_approve_and_return_forms_are_not_found_for_anyone(
+    world: World, scene: Scene
+) -> None:
+    """An export approved, or returned, waits for no decision: its approver opening either
+    form again (from a page loaded before, or the browser's history) gets "not found", as
+    does everyone else, and no read of the form is logged. Before, the approver was shown the
+    form, and saving it only said the release was already approved."""
+    approver, made, _ = _waiting(world, scene)
+    package_approve(actor=approver, package=made, reason="Read against the record")
+    returned = asked_export(world, scene.request)
+    package_return(actor=approver, package=returned, reason="Names the wrong school")
+    third = make_worker(world.system, team=None, role="administrator", username="admin3")
+    for export in (made, returned):
+        for step in ("approve/", "return/"):
+            address = f"/data/subject-access/{scene.request.pk}/packages/{export.pk}/{step}"
+            for who in (approver, world.admin, third):
+                client = client_for(who)
+                assert client.get(address).status_code == 404
+                assert client.post(address, {"reason": "Again"}).status_code == 404
+    assert _step_reads(approver) == []
+    made.refresh_from_db()
+    assert made.approval_reason == "Read against the record" and not made.returned

@@ -87,6 +87,14 @@ def may_approve_release(worker: Worker, package: SubjectAccessPackage) -> bool:
     )
 
 
+def may_decide_release(worker: Worker, package: SubjectAccessPackage) -> bool:
+    """Open the form that approves ``package``'s release or returns it: its approver
+    (:func:`may_approve_release`) while it waits for their decision, ready to check (prepared,
+    its file held), neither approved nor returned. Once decided, the forms are "not found" for
+    everyone, as a decided sign-off's are: the request's page says what was decided."""
+    return package.approved_at is None and package.ready and may_approve_release(worker, package)
+
+
 def may_change_approver(worker: Worker, package: SubjectAccessPackage) -> bool:
     """Name another approver of ``package`` in place of the one named (away): any member of
     the data team but that approver (by any of their accounts: they return it instead if it

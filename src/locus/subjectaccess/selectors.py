@@ -66,7 +66,7 @@ def packages_of(request: SubjectAccessRequest, viewer: Worker) -> list[PackageRo
     return [
         PackageRow(
             p,
-            may_approve=rules.may_approve_release(viewer, p) and not p.released and p.ready,
+            may_approve=rules.may_decide_release(viewer, p),
             may_download=rules.may_download(viewer, p),
             may_change_approver=rules.may_change_approver(viewer, p) and not p.lost,
         )

@@ -251,7 +251,7 @@ package_approve = _package_step(
     "Approve the release of the export",
     "Approve the release",
     "Release approved: the export may now be downloaded and sent",
-    may=rules.may_approve_release,
+    may=rules.may_decide_release,
 )
 package_return = _package_step(
     ReturnForm,
@@ -259,7 +259,7 @@ package_return = _package_step(
     "Return the export without approving it",
     "Return it",
     "Export returned: its maker is told to make a new one",
-    may=rules.may_approve_release,
+    may=rules.may_decide_release,
 )
 package_change_approver = _package_step(
     ChangeApproverForm,
