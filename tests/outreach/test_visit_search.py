@@ -134,3 +134,36 @@ def test_a_chosen_value_that_is_no_record_id_is_refused_on_the_field(
         _url(crowded_plan), {**_answers(world), "people": ["9" * 25, "-3", "1.5"]}
     )
     assert posted.status_code == 200 and "Choose young people from the list" in posted.text
+
+
+def test_the_search_finds_the_start_of_a_name_s_words_in_the_database(
+    world: World, crowded_plan: VisitPlan
+) -> None:
+    """ "ann" finds Anna (given name), Mary-Ann (a word inside a family name) and Annie (known
+    as), whatever the case; not Joanne, whose name only holds the letters. Before, each word
+    was found anywhere in a name."""
+    linked = [
+        make_person(world.system, given_name="Anna", family_name="Smith"),
+        make_person(world.system, given_name="Joanne", family_name="Walsh"),
+        make_person(world.system, given_name="Lily", family_name="Mary-Ann"),
+        make_person(world.system, given_name="Bea", family_name="Lowe", known_as="ANNIE"),
+    ]
+    for person in linked:
+        allocation_create(
+            actor=world.system, person=person, worker=world.social_worker, start=dt.date(2026, 1, 5)
+        )
+    make_incident(
+        world.system,
+        context=world.park,
+        reporting_agency=world.csc,
+        involvements=[(p, InvolvementRole.HARMED) for p in linked],
+    )
+    html = find(
+        client_for(world.social_worker), _url(crowded_plan), _answers(world), "people", "ANN"
+    )
+    anna, _joanne, lily, bea = linked
+    assert ticked_choices(html, "people") == {str(anna.pk), str(lily.pk), str(bea.pk)}
+    html = find(
+        client_for(world.social_worker), _url(crowded_plan), _answers(world), "people", "anna smi"
+    )
+    assert ticked_choices(html, "people") == {str(anna.pk)}

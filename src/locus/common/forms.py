@@ -12,6 +12,7 @@ from django.forms.utils import ErrorDict
 from locus.common.errors import ValidationFailed
 from locus.common.ids import as_id
 from locus.common.models import Confidence, Source
+from locus.common.queries import begins_words, words_of
 
 if TYPE_CHECKING:  # only named in annotations: access imports the form kit
     from locus.access.models import Worker
@@ -196,6 +197,9 @@ def answers(form: forms.Form) -> dict[str, Any]:
 # choices whose words match. What was chosen stays offered (checked), so it is saved even when
 # the search no longer finds it. The search only narrows what the form was given to offer:
 # it never finds, nor counts, anything the viewer may not choose.
+#
+# A choice matches when each word searched begins one of its label's words, whatever the case
+# (``common.queries.begins_words``; ``word_begins`` in the database).
 
 NARROW = "narrow"  # the Find button's name: the post is a search, not a save
 LIST_LIMIT = 20
@@ -228,7 +232,7 @@ class ListSearch:
 
     @property
     def words(self) -> list[str]:
-        return self.searched.casefold().split()[:4]
+        return words_of(self.searched)[:4]
 
     def among(
         self,
@@ -236,10 +240,11 @@ class ListSearch:
         label: Callable[[_Item], str],
         key: Callable[[_Item], str] = lambda item: str(getattr(item, "pk", "")),
     ) -> list[_Item]:
-        """The ``items`` to offer: those whose ``label`` holds every word searched, the first
-        :data:`LIST_LIMIT`, after any chosen that are not among those."""
+        """The ``items`` to offer: those whose ``label`` has a word beginning each word
+        searched (:func:`begins_words`), the first :data:`LIST_LIMIT`, after any chosen that
+        are not among those."""
         words = self.words
-        found = [i for i in items if all(w in label(i).casefold() for w in words)]
+        found = [i for i in items if begins_words(label(i), words)]
         self.matched = len(found)
         shown = found[: self.limit]
         kept = {key(i) for i in shown}
@@ -247,7 +252,8 @@ class ListSearch:
 
     def in_query(self, records: QuerySet[_Record], match: Callable[[str], Q]) -> list[_Record]:
         """As :meth:`among`, in the database: ``records`` (what the viewer may choose, in
-        order) narrowed by ``match`` for each word searched. Counted only when cut."""
+        order) narrowed by ``match`` for each word searched (built on
+        ``common.queries.word_begins``). Counted only when cut."""
         found = records
         for word in self.words:
             found = found.filter(match(word))

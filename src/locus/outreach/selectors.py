@@ -22,6 +22,7 @@ from locus.access.models import Agency, Worker
 from locus.access.selectors import all_agencies, visible_person_ids
 from locus.casework.models import ContextCase, PlanAction, Referral
 from locus.common import periods
+from locus.common.queries import word_begins
 from locus.common.services import today
 from locus.incidents.models import Incident, Involvement
 from locus.outreach.models import HomeConsent, Visit, VisitPerson, VisitPlan
@@ -276,10 +277,12 @@ def nameable_people(viewer: Worker, plan: VisitPlan) -> QuerySet[Person]:
 
 
 def name_holds(word: str) -> Q:
-    """A young person whose given, family or known-as name holds ``word`` (a visit form's
-    search of :func:`nameable_people`)."""
+    """A young person with a word of their given, family or known-as name beginning ``word``
+    (a visit form's search of :func:`nameable_people`)."""
     return (
-        Q(given_name__icontains=word) | Q(family_name__icontains=word) | Q(known_as__icontains=word)
+        word_begins("given_name", word)
+        | word_begins("family_name", word)
+        | word_begins("known_as", word)
     )
 
 
