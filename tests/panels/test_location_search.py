@@ -7,8 +7,11 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from locus.audit.models import AccessEvent
+from locus.common.forms import LIST_LIMIT
 from locus.panels.models import PanelMeeting
 from locus.places.models import Context, ContextKind
 from tests.factories import World, client_for, make_context
@@ -78,3 +81,70 @@ def test_a_place_chosen_outside_the_narrowed_list_is_put_on_the_agenda(
     saved = client.post(_url(meeting), {**answers, "context_searched": "green0"})
     assert saved.status_code == 302
     assert meeting.items.get().context == chosen
+
+
+def test_the_places_are_narrowed_and_counted_in_the_database(
+    world: World, borough: list[Context], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However many places the borough has, the page reads the few it shows (and one more,
+    to know the list is cut) and counts the rest in the database, in as many queries. Before,
+    every place the organiser sees was read, then searched and counted in memory."""
+    meeting = set_up(world)
+    client = client_for(world.social_worker)
+    loaded: list[Context] = []
+    original = Context.from_db.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Context], *args: Any) -> Context:
+        made = original(cls, *args)
+        loaded.append(made)
+        return made
+
+    monkeypatch.setattr(Context, "from_db", classmethod(counting))
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as opened:
+            assert client.get(_url(meeting)).status_code == 200
+        with CaptureQueriesContext(connection) as found:
+            find(client, _url(meeting), _item(), "context", "green")
+        return len(opened), len(found)
+
+    few = queries()
+    for i in range(PLACES + 1, 3 * PLACES):
+        make_context(world.system, name=f"Green{i:02d}")
+    loaded.clear()
+    many = queries()
+    assert many == few
+    assert 0 < len(loaded) <= 2 * (LIST_LIMIT + 1)
+    html = find(client, _url(meeting), _item(), "context", "green")
+    assert re.search(rf"Showing 20 of {3 * PLACES - 1} matching", html)
+
+
+def test_a_place_the_organiser_may_not_pick_is_never_found_nor_kept(
+    world: World, borough: list[Context]
+) -> None:
+    """Neither by its name, nor its kind, nor its id posted as chosen (a crafted post): the
+    home the organiser was never told of is not offered, counted nor saved."""
+    meeting = set_up(world)
+    client = client_for(world.social_worker)
+    hidden = Context.objects.get(name="Flat 9, Hidden Court")
+    for words in ("flat 9", "hid", "home"):
+        html = find(client, _url(meeting), _item(context=str(hidden.pk)), "context", words)
+        assert str(hidden.pk) not in select_choices(html, "context")
+        assert "Hidden Court" not in html
+    saved = client.post(_url(meeting), _item(context=str(hidden.pk)))
+    assert saved.status_code == 200 and not meeting.items.exists()
+
+
+def test_the_search_finds_a_word_s_start_in_the_name_or_kind(
+    world: World, borough: list[Context]
+) -> None:
+    """Each word begins a word of the place's name or of its kind ("Park or open space"), not
+    somewhere inside one: "reen" finds no green."""
+    meeting = set_up(world)
+    client = client_for(world.social_worker)
+    park = make_context(world.system, name="Albion Rec")
+    html = find(client, _url(meeting), _item(), "context", "open alb")
+    assert select_choices(html, "context") == [str(park.pk)]
+    assert "No locations match &lsquo;reen&rsquo;" in find(
+        client, _url(meeting), _item(), "context", "reen"
+    )

@@ -31,7 +31,7 @@ from locus.access import context_cases, naming, scopes
 from locus.access import panel_meetings as policies
 from locus.access.models import Worker
 from locus.casework.models import CaseStatus, ContextPlan, PlanStatus
-from locus.common.queries import ids_among
+from locus.common.queries import begins_words, ids_among, word_begins
 from locus.forums.models import FINISHED_ACTION_STATUSES
 from locus.panels.models import (
     LISTS,
@@ -46,7 +46,7 @@ from locus.panels.models import (
 )
 from locus.people.models import Person
 from locus.people.selectors import caseload_for, nameable, people_named_like
-from locus.places.models import Context
+from locus.places.models import Context, ContextKind
 
 
 def panels_for(*, viewer: Worker, status: str = "") -> QuerySet[PanelMeeting]:
@@ -398,11 +398,20 @@ def people_offered(
     return people
 
 
-def contexts_offered(viewer: Worker) -> list[Context]:
+def contexts_offered(viewer: Worker) -> QuerySet[Context]:
     """The places the viewer may put on an agenda: those they see lastingly, not a home seen
-    only through a child opened by emergency access (``agenda_item_add`` refuses it)."""
-    with scopes.lasting_sight_only():
-        return list(scopes.contexts_visible_to(viewer).order_by("kind", "name", "id"))
+    only through a child opened by emergency access (``agenda_item_add`` refuses it). Every
+    place in the borough, perhaps: the form's search narrows and counts them in the database
+    (:func:`place_holds`), and reads only the few it shows."""
+    with scopes.lasting_sight_only():  # the sight is settled as the query is built
+        return scopes.contexts_visible_to(viewer).order_by("kind", "name", "id")
+
+
+def place_holds(word: str) -> Q:
+    """A place with a word of its name, or of its kind as the agenda form names it
+    (``panels.forms.place_label``), beginning ``word``: "park" finds "Park or open space"."""
+    kinds = [kind for kind, label in ContextKind.choices if begins_words(label, [word])]
+    return word_begins("name", word) | Q(kind__in=kinds)
 
 
 def listed_worker_ids(meeting: PanelMeeting) -> set[int]:

@@ -47,7 +47,6 @@ from locus.panels.forms import (
     HoldForm,
     ItemForm,
     PanelForm,
-    place_label,
 )
 from locus.panels.models import (
     YOUNG_PERSON_KINDS,
@@ -147,7 +146,7 @@ def _item_form(request: AuthedRequest, meeting: Subject) -> ItemForm:
         posted(request),
         initial={"kind": kind if kind in choice_values(ItemKind) else ""},
         people=people,
-        contexts=places.among(selectors.contexts_offered(viewer), place_label),
+        contexts=places.in_query(selectors.contexts_offered(viewer), selectors.place_holds),
         places=places,
     )
     form.search = {"q": q, "found": len(people)}
