@@ -101,3 +101,29 @@ def test_each_word_searched_begins_a_word_of_the_label_whatever_the_case() -> No
         "ANNA+jon": [5],
         "nna": [],
     }
+
+
+def test_enter_searches_the_list_whose_words_were_changed_and_else_saves() -> None:
+    """Enter pressed in a box presses the form's hidden first button (``narrow=*``): with
+    the search box's words changed since the page was drawn, a search (Enter pressed in the
+    search box); with them unchanged, a save (Enter pressed in another box)."""
+    form, search, _ = _form("narrow=*&places_search=place+1&places_searched=")
+    assert search.finding and not form.is_valid() and not form.errors
+    form, search, _ = _form("narrow=*&places_search=place+1&places_searched=place+1")
+    assert not search.finding and form.errors == {"places": ["Pick"]}
+
+
+def test_a_form_drawn_with_a_find_button_starts_with_the_button_enter_presses() -> None:
+    """Only while the list shows its search: a short list has no Find for Enter to press."""
+    long, _, _ = _form("")
+    assert long.finds
+    short = ListForm(QueryDict(""))
+    search = ListSearch(None, "places", "places")
+    short.fields["places"].choices = [  # type: ignore[attr-defined]
+        (str(i.pk), i.name) for i in search.among(ITEMS[:3], lambda i: i.name)
+    ]
+    short.narrow(search)
+    assert not short.finds
+    page = render_to_string("common/form_page.html", {"form": long})
+    form = page[page.index("<form") :]
+    assert form.index('value="*"') < form.index('name="narrow" value="places"')

@@ -52,6 +52,15 @@ class GovukForm(forms.Form):
     def is_valid(self) -> bool:
         return not self.finding and super().is_valid()
 
+    @property
+    def finds(self) -> bool:
+        """Whether a list is drawn with its search box and Find button: the form then starts
+        with a hidden default button (:data:`ENTER`), so that Enter saves rather than finds."""
+        return any(
+            search is not None and search.needed
+            for search in (getattr(f, "narrowed", None) for f in self.fields.values())
+        )
+
     def put_first(self, **fields: forms.Field) -> None:
         """Fields made with the form (their choices read for it), asked before the declared
         ones and styled as those are."""
@@ -202,6 +211,10 @@ def answers(form: forms.Form) -> dict[str, Any]:
 # (``common.queries.begins_words``; ``word_begins`` in the database).
 
 NARROW = "narrow"  # the Find button's name: the post is a search, not a save
+# The value of the form's hidden first button (``common/form_page.html``), which Enter pressed
+# in a box presses (a form's default button is its first): a search of the list whose words
+# were changed since it was drawn, else a save. Without it, Enter pressed the first Find.
+ENTER = "*"
 LIST_LIMIT = 20
 
 _Item = TypeVar("_Item")
@@ -212,8 +225,8 @@ class ListSearch:
     search the list shows (``<name>_searched``, carried in a hidden input so a refused save
     keeps it), the values posted as chosen, and, once narrowed, how many match and show.
 
-    Find with the search box unchanged (Enter pressed in another box, the browser's first
-    button being this Find) is a save, as the worker meant."""
+    Enter pressed in a box (:data:`ENTER`) searches this list when its words were changed,
+    as Find does, and is otherwise a save; so is Find with the words unchanged."""
 
     def __init__(
         self, data: Mapping[str, Any] | None, name: str, noun: str, *, limit: int = LIST_LIMIT
@@ -222,7 +235,7 @@ class ListSearch:
         self.name, self.noun, self.limit = name, noun, limit
         typed = str(data.get(f"{name}_search") or "").strip()[:100]
         carried = str(data.get(f"{name}_searched") or "").strip()[:100]
-        self.finding = data.get(NARROW) == name and typed != carried
+        self.finding = data.get(NARROW) in (name, ENTER) and typed != carried
         self.searched = typed if self.finding else carried
         getlist = getattr(data, "getlist", None)
         values = getlist(name) if getlist else [data.get(name)]
