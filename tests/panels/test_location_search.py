@@ -148,3 +148,12 @@ def test_the_search_finds_a_word_s_start_in_the_name_or_kind(
     assert "No locations match &lsquo;reen&rsquo;" in find(
         client, _url(meeting), _item(), "context", "reen"
     )
+
+
+def test_a_person_list_with_no_one_in_it_says_where_people_come_from(world: World) -> None:
+    """The agenda form's "Person" answers were a heading over nothing when the search found no
+    one (or the organiser holds no caseload): the page now says where people come from."""
+    client, page = client_for(world.social_worker), _url(set_up(world))
+    assert "No one to offer here yet" not in client.get(page).text
+    html = client.get(page, {"q": "Nobody-by-this-name"}).text
+    assert "No one to offer here yet: find a person by name above." in html

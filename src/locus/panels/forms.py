@@ -168,6 +168,11 @@ class ItemForm(GovukForm):
                 for k, p in self.people.items()
             ],
         )
+        if not self.people:
+            # A legend over nothing reads as a broken page: say where the people come from.
+            self.fields[
+                "person"
+            ].help_text = "No one to offer here yet: find a person by name above."
         set_choices(self, "context", place_choices(self.contexts, "Choose a location"))
         self.places = places
         self.narrow(places)
