@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils.html import escape
 
 from locus.access import outreach as rules
 from locus.casework.models import ContextCase
@@ -56,6 +57,9 @@ def test_another_team_that_worked_a_case_at_the_place_sees_the_plan_but_does_not
     page = client_for(world.other_social_worker).get(f"/outreach/plans/{after_team_b.pk}/")
     assert page.status_code == 200
     assert f'href="/outreach/plans/{after_team_b.pk}/end/"' not in page.content.decode()
+    # The page says whose plan it is, so the worker knows whom to ask.
+    team = world.csc_team_a
+    assert escape(f"{team.name}, {team.agency.name}: its practitioners and managers") in page.text
     assert _end_page(world, "other_social_worker", after_team_b) == 404
     with nothing_written(VisitPlan), pytest.raises(NotPermitted):
         _end(world, "other_social_worker", after_team_b)

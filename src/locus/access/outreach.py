@@ -61,7 +61,9 @@ def plans_visible_to(worker: Worker) -> QuerySet[VisitPlan]:
 
 def access_plan(worker: Worker, plan_id: object) -> VisitPlan:
     """The plan, or 404 for one that is missing or that ``worker`` may not see."""
-    return one_or_404(plans_visible_to(worker).select_related("context", "ended_by"), plan_id)
+    return one_or_404(
+        plans_visible_to(worker).select_related("context", "ended_by", "team__agency"), plan_id
+    )
 
 
 def _writes(worker: Worker) -> bool:
