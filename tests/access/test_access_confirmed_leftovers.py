@@ -95,9 +95,12 @@ def test_a_waiting_proposer_withdraws_no_transfer(world: World) -> None:
 
 @pytest.fixture
 def loose(world: World) -> Worker:
-    """A manager's account made on the admin site with no team, at scope all, and confirmed by
-    another administrator: it sees every record, and manages no team."""
-    made = _admin_makes(world, "loose.manager", team="", role=Role.MANAGER, scope=Scope.ALL)
+    """A manager's account at scope all left with no team (as the admin site allowed before it
+    asked every active manager for one), confirmed by another administrator: it sees every
+    record, and manages no team."""
+    team = str(world.csc_team_a.pk)
+    made = _admin_makes(world, "loose.manager", team=team, role=Role.MANAGER, scope=Scope.ALL)
+    Worker.objects.filter(pk=made.pk).update(team=None)
     other = make_worker(world.system, team=None, role=Role.ADMINISTRATOR, username="other.admin")
     worker_access_confirm(actor=other, worker=made)
     made = Worker.objects.get(pk=made.pk)
