@@ -557,10 +557,14 @@ OPERATOR_PASSWORD = "LOCUS_OPERATOR_PASSWORD"  # noqa: S105 (a variable's name, 
 
 
 def login_name() -> str:
-    """The computer's login name the command runs under, for the trail."""
+    """The computer's login name the command runs under, for the trail: the account of the
+    process's user id, which the shell cannot set (``getpass.getuser`` reads LOGNAME and USER
+    first, which anyone can)."""
     try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name to be had (a container's unnamed user)
+        import pwd  # not on Windows
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):  # no account for the id (a container's unnamed user)
         return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import getpass
 import io
+import os
+import pwd
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,8 @@ IMPORTED = "DFEX0000001"  # the LA child id of the return's one child
 @pytest.fixture(autouse=True)
 def _data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("LOCUS_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr(getpass, "getuser", lambda: "jdoe-shell")
+    shell = pwd.struct_passwd(("jdoe-shell", "x", 1000, 1000, "", "/home/jdoe", "/bin/sh"))
+    monkeypatch.setattr(pwd, "getpwuid", lambda uid: shell)
 
 
 def run(*argv: str) -> int:
@@ -159,3 +162,26 @@ def test_purge_as_a_named_administrator_asks_their_password(
         "locus purge",
         "jdoe-shell",
     )
+
+
+def test_a_password_another_administrator_set_signs_nobody_in_at_the_command_line(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """An administrator who set a colleague's password knows it until the colleague chooses
+    their own: the command line, which cannot ask for a new one, refuses it."""
+    operator_password(world.admin, monkeypatch)
+    Worker.objects.filter(pk=world.admin.pk).update(password_change_due=True)
+    assert import_as("admin") == 2
+    assert "set by an administrator and not yet chosen by them" in capsys.readouterr().err
+    assert not Person.objects.filter(la_child_id=IMPORTED).exists()
+    assert not ChangeEvent.objects.filter(record_type=COMMAND_LINE).exists()
+
+
+def test_the_login_name_is_the_process_s_account_not_what_the_shell_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """LOGNAME and USER are set by whoever runs the command: the trail's login name is not."""
+    monkeypatch.undo()  # the real account database, not the fixture's
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(name, "someone-else")
+    assert cli.login_name() == pwd.getpwuid(os.getuid()).pw_name != "someone-else"

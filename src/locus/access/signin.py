@@ -300,6 +300,14 @@ COMMAND_LINE_NOT_ADMINISTRATOR = (
 )
 
 
+#: The password was right, but another administrator set it and the worker has not yet chosen
+#: their own: whoever set it knows it, so it proves nothing about who is at the command line.
+COMMAND_LINE_NOT_CHOSEN_BY_THEM = (
+    "Not done: {username!r}'s password was set by an administrator and not yet chosen by "
+    "them. They sign in to Locus and choose their own first."
+)
+
+
 class CommandLineRefused(Exception):
     """A command-line sign-in refused; its message says why, in words for the terminal."""
 
@@ -315,7 +323,8 @@ def command_line_sign_in(username: str, password: str, *, command: str, login_na
     with no address: an address unfamiliar to every worker), so a wrong password counts
     towards the lockout, and a locked username is refused unchecked. A right password
     settles the attempt; the account must then be an active administrator whose access is
-    confirmed (``scopes.is_administrator``), and the trail records that it signed in at the
+    confirmed (``scopes.is_administrator``) whose password is their own (not one another
+    administrator set and they have not yet changed), and the trail records that it signed in at the
     command line, to run what, under which login name (``audit.services.record_command_line``).
     Raises :class:`CommandLineRefused` otherwise, having written nothing but the attempt.
     """
@@ -328,5 +337,9 @@ def command_line_sign_in(username: str, password: str, *, command: str, login_na
     settle_sign_in(attempt, worker=worker)
     if not is_administrator(worker):
         raise CommandLineRefused(COMMAND_LINE_NOT_ADMINISTRATOR.format(username=username))
+    if worker.password_change_due:
+        # The sign-in page asks for a new password before anything else; the command line
+        # cannot, so it refuses: the administrator who set it could otherwise act as them.
+        raise CommandLineRefused(COMMAND_LINE_NOT_CHOSEN_BY_THEM.format(username=username))
     record_command_line(actor=worker, sign_in=attempt, command=command, login_name=login_name)
     return worker

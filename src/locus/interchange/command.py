@@ -3,10 +3,10 @@
 It runs the importer here, not through the background worker, so it works where no worker
 runs (a data team's script, a first load). The dry run prints what the import would do and
 the first problems; ``--confirm`` imports (everything, or with ``--valid-only`` the valid
-records), audited as the administrator ``--as`` names (the only active administrator when
-there is one), whose password it asks for, or reads from ``LOCUS_OPERATOR_PASSWORD``. Exit
-codes: 0 done and no problem, 1 problems found or records rejected (or the file refused), 2 a
-mistake on the command line (a wrong password, an account that is no administrator).
+records), audited as the administrator ``--as`` names, whose password it asks for, or
+reads from ``LOCUS_OPERATOR_PASSWORD``. Exit codes: 0 done and no problem, 1 problems found
+or records rejected (or the file refused), 2 a mistake on the command line (a wrong
+password, an account that is no administrator).
 """
 
 from __future__ import annotations
