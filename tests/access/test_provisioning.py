@@ -19,7 +19,7 @@ from locus.access.services import (
     worker_access_refuse,
 )
 from locus.audit.models import AccessEvent, ChangeEvent
-from locus.common.errors import NotPermitted
+from locus.common.errors import InvalidTransition, NotPermitted
 from locus.notifications.models import Notification, NotificationKind
 from tests.access.test_admin import ADD, _change_form
 from tests.factories import (
@@ -28,6 +28,7 @@ from tests.factories import (
     client_for,
     end_cases,
     make_worker,
+    nothing_written,
     open_in_emergency,
 )
 
@@ -323,3 +324,19 @@ def test_no_administrator_who_changed_a_waiting_account_confirms_it_after_anothe
     assert _page(third, new_admin) == 200
     worker_access_confirm(actor=third, worker=new_admin)
     assert Worker.objects.get(pk=new_admin.pk).access_awaiting_since is None
+
+
+def test_an_account_the_add_form_made_is_not_confirmed_before_it_has_a_team(
+    world: World,
+) -> None:
+    """The admin site's add form makes an active practitioner with no team, waiting; a second
+    administrator confirming it then would leave a practitioner working in no team."""
+    admin = client_for(world.admin)
+    form = {"username": "new.hire", "usable_password": "false", "email": "new.hire@own.example"}
+    assert admin.post(ADD, form).status_code == 302
+    made = Worker.objects.get(username="new.hire")
+    assert made.team_id is None and made.access_awaiting_since is not None
+    other = make_worker(world.system, team=None, role=Role.ADMINISTRATOR, username="other.admin")
+    with nothing_written(Worker), pytest.raises(InvalidTransition, match="has no team yet"):
+        worker_access_confirm(actor=other, worker=made)
+    assert Worker.objects.get(pk=made.pk).access_awaiting_since is not None

@@ -50,6 +50,10 @@ def test_the_chairs_manager_writes_nothing_on_a_panel_one_of_their_chairs_chairs
     assert not policies.can_record_discussion(manager, meeting)
     assert not policies.can_add_general_decision(manager, meeting)
     assert not policies.can_add_action(manager, meeting)
+    # Nor sets what the panel is about: its agenda is casework. The chair does.
+    assert not policies.can_set_agenda(manager, meeting)
+    assert policies.can_set_agenda(chair, meeting)
+    assert client_for(manager).get(url("panel-item", meeting.pk)).status_code == 404
     harmed = item(meeting, "harmed")
     assert policies.can_write_item(manager, harmed)  # sight alone is not the question
     with nothing_written(AgendaItem), pytest.raises(NotPermitted):

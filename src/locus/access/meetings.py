@@ -90,8 +90,10 @@ def writes_forum_record(worker: Worker) -> bool:
 
 
 def calls_meetings(worker: Worker) -> bool:
-    """Practitioners and managers who work cases (and administrators) call meetings: a peer
-    group mapping meeting (:func:`can_propose_meeting`), an HSB meeting or a MACE panel. Not
+    """Practitioners and managers who work cases call meetings: a peer group mapping meeting
+    (:func:`can_propose_meeting`), an HSB meeting or a MACE panel; administrators set up an
+    HSB meeting or a MACE panel but propose no mapping meeting (a proposal names its children,
+    which is casework: :func:`writes_forum_record`). Not
     an independent reviewing service's staff (``policies.does_casework``): the conference
     chairs and their manager chair conferences and review, and call none of casework's other
     forums, though they may be invited to one."""

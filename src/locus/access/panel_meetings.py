@@ -131,10 +131,11 @@ def _writes_as_organiser(worker: Worker, meeting: PanelMeeting) -> bool:
 
 def can_set_agenda(worker: Worker, meeting: PanelMeeting) -> bool:
     """Put a young person, a person of concern or a location on the agenda, saying why: an
-    organiser who writes a forum's record (``meetings.writes_forum_record``). What a panel
-    is about, and why, is casework: the IT administrator organises the panel (the list,
-    holding it, cancelling and closing it) but sets none of its agenda."""
-    return writes_forum_record(worker) and is_organiser(worker, meeting)
+    organiser who may write the panel's record as one (:func:`_writes_as_organiser`). What a
+    panel is about, and why, is casework: the IT administrator organises the panel (the
+    list, holding it, cancelling and closing it) but sets none of its agenda, nor does the
+    chairs' manager on a panel one of their chairs chairs; the chair does."""
+    return _writes_as_organiser(worker, meeting)
 
 
 def _attendance(worker: Worker, meeting: PanelMeeting) -> str | None:

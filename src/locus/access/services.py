@@ -651,7 +651,8 @@ def worker_access_ask(*, actor: Worker, worker: Worker, text: str = "") -> Worke
 def worker_access_confirm(*, actor: Worker, worker: Worker) -> Worker:
     """A second person confirms ``worker``'s waiting access: it sees what its role, scope
     and team give from now on. Who and when stay on its record. Not while it still holds cases
-    in a team it has left (:func:`cases_left_in_old_team`)."""
+    in a team it has left (:func:`cases_left_in_old_team`), nor while a practitioner, manager
+    or analyst has no team (:func:`needs_team`)."""
     lock(worker)
     permitted(provisioning.may_decide, actor, worker)
     # A worker moved to this team while still holding cases in their old one (a move made
@@ -659,6 +660,12 @@ def worker_access_confirm(*, actor: Worker, worker: Worker) -> Worker:
     held = cases_left_in_old_team(worker, worker.team_id, then="confirm their access")
     if held:
         raise InvalidTransition(held)
+    if worker.team_id is None and needs_team(worker.role):
+        # The admin site's add form makes an account before its team is chosen.
+        raise InvalidTransition(
+            f"{worker} has no team yet: a practitioner, manager or analyst works in a team. "
+            "Choose their team on the admin site, then confirm their access"
+        )
     _access_set(actor, worker, access_awaiting_since=None, **_decided_by(actor))
     return worker
 
