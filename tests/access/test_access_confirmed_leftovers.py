@@ -30,7 +30,7 @@ from locus.transfers.models import Transfer
 from locus.transfers.services import transfer_withdraw
 from tests.access.test_provisioning import _admin_makes
 from tests.casework.helpers import open_case, planned_case, refer
-from tests.factories import World, make_worker, nothing_written
+from tests.factories import World, nothing_written
 from tests.transfers.helpers import propose_to_b
 
 pytestmark = pytest.mark.django_db
@@ -95,14 +95,13 @@ def test_a_waiting_proposer_withdraws_no_transfer(world: World) -> None:
 
 @pytest.fixture
 def loose(world: World) -> Worker:
-    """A manager's account at scope all left with no team (as the admin site allowed before it
-    asked every active manager for one), confirmed by another administrator: it sees every
-    record, and manages no team."""
+    """A manager's account at scope all, confirmed by its team's manager, then left with no
+    team (as the admin site allowed before it asked every active manager for one): it sees
+    every record, and manages no team."""
     team = str(world.csc_team_a.pk)
     made = _admin_makes(world, "loose.manager", team=team, role=Role.MANAGER, scope=Scope.ALL)
+    worker_access_confirm(actor=world.team_manager, worker=made)  # the team's manager
     Worker.objects.filter(pk=made.pk).update(team=None)
-    other = make_worker(world.system, team=None, role=Role.ADMINISTRATOR, username="other.admin")
-    worker_access_confirm(actor=other, worker=made)
     made = Worker.objects.get(pk=made.pk)
     assert made.team_id is None and made.access_awaiting_since is None
     return made
