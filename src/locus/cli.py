@@ -7,11 +7,12 @@
 ``locus createadmin --email ADDRESS``  add the first administrator account (their work email
                     needed; once one exists, administrators are added on the admin site)
 ``locus notify-due``  remind workers of reviews and actions falling due (once a day)
-``locus purge``     list what the retention rules say is due (a dry run); with --confirm,
-                    purge it (once a day: docs/retention.md); --as USERNAME records it as
-                    that administrator, whose password is asked (or LOCUS_OPERATOR_PASSWORD)
+``locus purge``     list what the retention rules say is due (a dry run); with --confirm
+                    and --as USERNAME, purge it as that administrator, whose password is
+                    asked (or LOCUS_OPERATOR_PASSWORD); once a day: docs/retention.md
 ``locus worker``    run the background tasks (the database task backend's worker)
-``locus import KIND FILE``  check a file for import, or import it with --confirm
+``locus import KIND FILE``  check a file for import, or import it with --confirm and
+                    --as USERNAME (as purge)
 ``locus audit verify``  find edited, inserted or deleted rows of the audit trail (exit 1 if any)
 ``locus audit heads``  write the audit trail's day heads, to keep outside the database
 ``locus bench peers``  time the peer-network analysis against NetworkX (source checkout)
@@ -555,6 +556,10 @@ def cmd_createadmin(args: argparse.Namespace, out: TextIO) -> int:
 #: (``--as``); at a terminal the command asks for it instead.
 OPERATOR_PASSWORD = "LOCUS_OPERATOR_PASSWORD"  # noqa: S105 (a variable's name, not a password)
 
+#: ``locus import --confirm`` or ``locus purge --confirm`` without ``--as``: the work is
+#: recorded under the name of an administrator who signs in; nobody runs it unnamed.
+OPERATOR_NEEDED = "--as: name the administrator who runs this; the command asks their password"
+
 
 def login_name() -> str:
     """The computer's login name the command runs under, for the trail: the account of the
@@ -601,12 +606,17 @@ def cmd_notify_due(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_purge(args: argparse.Namespace, out: TextIO) -> int:
-    """A dry run unless --confirm: counts per rule and record numbers, never a name."""
+    """A dry run unless --confirm: counts per rule and record numbers, never a name. The
+    purge itself is recorded as the administrator ``--as`` names, who signs in."""
+    dry_run = args.dry_run or not args.confirm
+    if not dry_run and not args.as_user:  # before anything is set up or written
+        print(f"locus purge: {OPERATOR_NEEDED}", file=sys.stderr)
+        return 2
     setup_django()
-    from locus.access.services import system_worker
+    from locus.access.signin import CommandLineRefused
     from locus.retention import purge, selectors
 
-    if args.dry_run or not args.confirm:
+    if dry_run:
         found = selectors.plan()
         print(f"Dry run on {found.today:%d/%m/%Y}: nothing is removed.", file=out)
         for kind, label, count in found.counts():
@@ -622,16 +632,11 @@ def cmd_purge(args: argparse.Namespace, out: TextIO) -> int:
             ids = ", ".join(map(str, shortening.ids)) or "nothing more"
             print(f"{shortening}. Would go then: {ids}", file=out)
         return 0
-    if args.as_user:
-        from locus.access.signin import CommandLineRefused
-
-        try:
-            by = operator_signed_in(args.as_user, command="locus purge")
-        except CommandLineRefused as refused:
-            print(f"locus purge: {refused}", file=sys.stderr)
-            return 2
-    else:
-        by = system_worker()  # the scheduled run: the trail names the system account
+    try:
+        by = operator_signed_in(args.as_user, command="locus purge")
+    except CommandLineRefused as refused:
+        print(f"locus purge: {refused}", file=sys.stderr)
+        return 2
     run = purge.purge(actor=by)
     counts = selectors.run_counts(run)
     print(f"Purge {run.pk} finished: {sum(n for _, _, n in counts)} records.", file=out)
@@ -806,8 +811,8 @@ def build_parser() -> argparse.ArgumentParser:
     purge_p.add_argument(
         "--as",
         dest="as_user",
-        help=f"the administrator the purge is recorded as (their password is asked, or read "
-        f"from {OPERATOR_PASSWORD})",
+        help=f"with --confirm (needed): the administrator the purge is recorded as (their "
+        f"password is asked, or read from {OPERATOR_PASSWORD})",
     )
     purge_p.set_defaults(handler=cmd_purge)
 

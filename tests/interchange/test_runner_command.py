@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import getpass
 import io
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 
 from locus import cli
 from locus.access.models import Worker
+from locus.audit.models import SignInEvent
 from locus.people.models import Person
 from tests.interchange.cin_files import census, child, episode, write
 from tests.interchange.conftest import DATA
@@ -88,6 +90,20 @@ def test_bad_usage_exits_2(argv: tuple[str, ...], world: Any, capsys: Any) -> No
     assert code == 2
     assert "locus import:" in capsys.readouterr().err
     assert not Person.objects.filter(la_child_id="DFEX0000001").exists()
+
+
+def test_confirm_without_as_names_the_option_and_imports_nothing(
+    world: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """Even with one administrator to choose, the command does not choose: the one who runs it
+    names themselves and gives their password."""
+    monkeypatch.setattr(getpass, "getpass", lambda prompt: pytest.fail("asked a password"))
+    signed_in = SignInEvent.objects.count()
+    code, text = run("cin", str(DATA / "cin-2022-corrected.xml"), "--confirm")
+    assert code == 2 and text == ""
+    assert capsys.readouterr().err == f"locus import: {cli.OPERATOR_NEEDED}\n"
+    assert not Person.objects.filter(la_child_id="DFEX0000001").exists()
+    assert SignInEvent.objects.count() == signed_in
 
 
 def test_the_help_names_every_kind_there_is() -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from locus import cli
 from locus.access.models import Role
+from locus.audit.models import SignInEvent
 from locus.demo.retention import PAST, add_demo_retention
 from locus.people.models import LegalStatus, Person
 from locus.people.services import episode_start
@@ -48,8 +49,24 @@ def test_locus_purge_lists_then_purges_with_confirm(
     assert code == 0 and "finished" in text
     assert not Person.objects.filter(pk=child.pk).exists()
     assert PurgeRun.objects.get().started_by == world.admin
-    code, text = run("purge", "--confirm")  # the scheduled run: as the system account
-    assert code == 0 and PurgeRun.objects.latest("id").started_by == world.system
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_locus_purge_confirm_without_as_names_the_option_and_purges_nothing(
+    frozen_clock: FrozenClock, world: World, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """Nobody purges unnamed: the system account is no one to sign in as, and the trail would
+    not say who ran it."""
+    operator_password(world.admin, monkeypatch)
+    child = leaver(world.system)
+    frozen_clock.advance(days=7 * 366)
+    signed_in = SignInEvent.objects.count()
+    code, text = run("purge", "--confirm")
+    assert code == 2 and text == ""
+    assert capsys.readouterr().err == f"locus purge: {cli.OPERATOR_NEEDED}\n"
+    assert "--as" in cli.OPERATOR_NEEDED and "administrator" in cli.OPERATOR_NEEDED
+    assert Person.objects.filter(pk=child.pk).exists() and not PurgeRun.objects.exists()
+    assert SignInEvent.objects.count() == signed_in
 
 
 def test_the_demo_has_a_child_past_retention_and_a_child_under_a_hold(world: World) -> None:

@@ -3,10 +3,10 @@
 It runs the importer here, not through the background worker, so it works where no worker
 runs (a data team's script, a first load). The dry run prints what the import would do and
 the first problems; ``--confirm`` imports (everything, or with ``--valid-only`` the valid
-records), audited as the administrator ``--as`` names, whose password it asks for, or
-reads from ``LOCUS_OPERATOR_PASSWORD``. Exit codes: 0 done and no problem, 1 problems found
-or records rejected (or the file refused), 2 a mistake on the command line (a wrong
-password, an account that is no administrator).
+records), audited as the administrator ``--as`` names (needed with ``--confirm``), whose
+password it asks for, or reads from ``LOCUS_OPERATOR_PASSWORD``. Exit codes: 0 done and no
+problem, 1 problems found or records rejected (or the file refused), 2 a mistake on the
+command line (no ``--as``, a wrong password, an account that is no administrator).
 """
 
 from __future__ import annotations
@@ -60,8 +60,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--as",
         dest="as_user",
-        help="the administrator the import is recorded as (their password is asked, or read "
-        "from LOCUS_OPERATOR_PASSWORD)",
+        help="with --confirm (needed): the administrator the import is recorded as (their "
+        "password is asked, or read from LOCUS_OPERATOR_PASSWORD)",
     )
     return parser
 
@@ -121,8 +121,8 @@ def print_report(report: Report, out: TextIO) -> None:
 
 
 def main(args: argparse.Namespace, out: TextIO, err: TextIO = sys.stderr) -> int:
-    from locus.access.models import Worker
-    from locus.access.policies import is_administrator
+    # locus.cli imported here: it builds its parser from this module.
+    from locus.cli import OPERATOR_NEEDED, operator_signed_in
     from locus.interchange import registry
 
     try:
@@ -133,21 +133,16 @@ def main(args: argparse.Namespace, out: TextIO, err: TextIO = sys.stderr) -> int
         return _usage(f"no file at {args.file}", err)
     if args.valid_only and not args.confirm:
         return _usage("--valid-only goes with --confirm (a dry run imports nothing)", err)
+    if args.confirm and not args.as_user:
+        return _usage(OPERATOR_NEEDED, err)
     by = None
     if args.confirm:
-        username = args.as_user
-        if not username:
-            admins = Worker.objects.filter(is_active=True, role="administrator")
-            found = [w for w in admins if is_administrator(w)]
-            if len(found) != 1:
-                return _usage("say which administrator imports, with --as USERNAME", err)
-            username = found[0].username
-        # Imported here: locus.cli builds its parser from this module.
         from locus.access.signin import CommandLineRefused
-        from locus.cli import operator_signed_in
 
         try:
-            by = operator_signed_in(username, command=f"locus import {args.kind} {args.file.name}")
+            by = operator_signed_in(
+                args.as_user, command=f"locus import {args.kind} {args.file.name}"
+            )
         except CommandLineRefused as refused:
             return _usage(str(refused), err)
     bar = Bar(err, "Importing" if args.confirm else "Checking")

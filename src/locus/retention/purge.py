@@ -386,5 +386,5 @@ def execute(run_id: int) -> PurgeRun:
 
 
 def purge(*, actor: Worker) -> PurgeRun:
-    """Start a run as ``actor`` and carry it out here (``locus purge --confirm``)."""
+    """Start a run as ``actor`` and carry it out here (``locus purge --confirm --as USERNAME``)."""
     return execute(purge_start(actor=actor).pk)

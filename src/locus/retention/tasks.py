@@ -17,6 +17,7 @@ def run_purge(run_id: int) -> int:
 
 @task()
 def daily_purge() -> int:
-    """The scheduled purge, recorded as the system account: what ``locus purge --confirm``
-    does, for a deployment that schedules tasks rather than commands."""
+    """The scheduled purge, recorded as the system account, for a deployment that schedules
+    tasks rather than commands (``locus purge --confirm`` needs ``--as``, an administrator
+    who signs in)."""
     return purge.purge(actor=system_worker()).items.count()
