@@ -7,11 +7,26 @@ refused them."""
 
 from __future__ import annotations
 
+import pytest
+
+from locus.access import subjectaccess as rules
 from locus.access.models import Worker
 from locus.audit.models import AccessEvent
+from locus.common import clock
+from locus.common.errors import ValidationFailed
+from locus.common.models import JobState
 from locus.subjectaccess.models import SubjectAccessPackage
-from locus.subjectaccess.package import package_approve, package_return
+from locus.subjectaccess.package import (
+    CLOSED_REQUEST,
+    KEEP_DAYS,
+    package_approve,
+    package_change_approver,
+    package_return,
+    packages_expire,
+)
+from locus.subjectaccess.services import request_close
 from tests.factories import World, client_for, make_worker
+from tests.frozen_clock import FrozenClock
 from tests.subjectaccess.conftest import Scene, asked_export, other_admin
 
 
@@ -83,3 +98,64 @@ def test_once_decided_the_approve_and_return_forms_are_not_found_for_anyone(
     assert _step_reads(approver) == []
     made.refresh_from_db()
     assert made.approval_reason == "Read against the record" and not made.returned
+
+
+def test_a_failed_or_deleted_export_is_passed_to_nobody_and_its_form_is_not_found(
+    frozen_clock: FrozenClock, world: World, scene: Scene
+) -> None:
+    """An export that failed, or whose file went after its keeping time, waits for nobody's
+    decision: the form that names someone else to check it is "not found" and the request's
+    page offers no link to it. Before, the form opened and only saving it refused."""
+    _approver, deleted, base = _waiting(world, scene)
+    failed = asked_export(world, scene.request)
+    SubjectAccessPackage.objects.filter(pk=failed.pk).update(state=JobState.FAILED, file_name="")
+    frozen_clock.advance(days=KEEP_DAYS + 1)
+    assert packages_expire() == 1
+    page = f"/data/subject-access/{scene.request.pk}/"
+    client = client_for(world.admin)
+    third = make_worker(world.system, team=None, role="administrator", username="admin3")
+    for export in (deleted, failed):
+        change = f"{page}packages/{export.pk}/approver/"
+        assert client.get(change).status_code == 404
+        posted = client.post(change, {"approver": third.pk, "reason": "Away"})
+        assert posted.status_code == 404
+        assert change not in client.get(page).content.decode()
+        export.refresh_from_db()
+        assert export.lost and export.approver_changed_at is None
+        assert not rules.may_change_approver(world.admin, export)
+    assert base.startswith(page) and _step_reads(world.admin) == []
+
+
+def test_a_closed_request_s_export_is_neither_approved_nor_returned_nor_passed_on(
+    world: World, scene: Scene
+) -> None:
+    """Once the request is closed (here withdrawn), nothing is sent for it: the export
+    waiting for its approver is neither approved nor returned, nor passed to another, by
+    form ("not found") or service (refused), and its page offers none of them."""
+    approver, made, base = _waiting(world, scene)
+    request_close(
+        actor=world.admin,
+        request=scene.request,
+        outcome="withdrawn",
+        on=clock.today(),
+        note="The young person withdrew it by phone",
+    )
+    made.refresh_from_db()
+    assert not rules.may_decide_release(approver, made)
+    assert not rules.may_change_approver(world.admin, made)
+    for who, step in ((approver, "approve/"), (approver, "return/"), (world.admin, "approver/")):
+        client = client_for(who)
+        assert client.get(base + step).status_code == 404
+        assert client.post(base + step, {"reason": "Checked"}).status_code == 404
+        assert base + step not in client.get(base.split("packages/")[0]).content.decode()
+        assert _step_reads(who) == []
+    for decide in (package_approve, package_return):
+        with pytest.raises(ValidationFailed) as refused:
+            decide(actor=approver, package=made, reason="Checked")
+        assert CLOSED_REQUEST in refused.value.errors["reason"]
+    third = make_worker(world.system, team=None, role="administrator", username="admin3")
+    with pytest.raises(ValidationFailed) as refused:
+        package_change_approver(actor=world.admin, package=made, approver=third, reason="Away")
+    assert refused.value.errors["approver"] == [CLOSED_REQUEST]
+    made.refresh_from_db()
+    assert not made.released and not made.returned and made.approver == approver

@@ -13,7 +13,8 @@ its release with the reason; only then may the data team download it to send it.
 approves an export they asked for, whatever their role. The approver may instead return it
 unapproved, with the reason: nobody downloads or releases it again. Until they decide, any
 other member of the data team may name another approver in their place (the one named is
-away), with the reason; never the maker, as ever.
+away), with the reason; never the maker, as ever. An export failed or deleted, or one whose
+request is closed, waits for no decision: nobody approves, returns or passes it on.
 
 Each of these compares people, not accounts (``context_cases.same_person``): another account
 of the maker's (the same email) is the maker, and neither checks nor approves their export.
@@ -87,23 +88,36 @@ def may_approve_release(worker: Worker, package: SubjectAccessPackage) -> bool:
     )
 
 
+def waits_for_decision(package: SubjectAccessPackage) -> bool:
+    """``package`` still waits for its approver's decision: neither approved nor returned,
+    not lost (failed, or its file deleted: nobody will check it), and its request still open
+    (a closed request's export is neither approved nor returned: nothing is sent for it)."""
+    return (
+        package.approved_at is None
+        and package.returned_at is None
+        and not package.lost
+        and package.request.is_open
+    )
+
+
 def may_decide_release(worker: Worker, package: SubjectAccessPackage) -> bool:
     """Open the form that approves ``package``'s release or returns it: its approver
-    (:func:`may_approve_release`) while it waits for their decision, ready to check (prepared,
-    its file held), neither approved nor returned. Once decided, the forms are "not found" for
-    everyone, as a decided sign-off's are: the request's page says what was decided."""
-    return package.approved_at is None and package.ready and may_approve_release(worker, package)
+    (:func:`may_approve_release`) while it waits for their decision
+    (:func:`waits_for_decision`), ready to check (prepared, its file held). Once decided, or
+    its request closed, the forms are "not found" for everyone, as a decided sign-off's are:
+    the request's page says what was decided."""
+    return package.ready and waits_for_decision(package) and may_approve_release(worker, package)
 
 
 def may_change_approver(worker: Worker, package: SubjectAccessPackage) -> bool:
     """Name another approver of ``package`` in place of the one named (away): any member of
     the data team but that approver (by any of their accounts: they return it instead if it
-    is wrong), while it waits for their decision."""
+    is wrong), while it waits for their decision (:func:`waits_for_decision`: never for a
+    failed or deleted export, nor once its request is closed)."""
     return (
         can_work_requests(worker)
         and not _is_approver(worker, package)
-        and package.approved_at is None
-        and package.returned_at is None
+        and waits_for_decision(package)
     )
 
 

@@ -304,6 +304,11 @@ def _police_consulted(
     return {"police_consulted": who, "police_consulted_on": on, "police_outcome": outcome}
 
 
+#: Why a closed request's export is neither approved, nor returned, nor passed to another
+#: approver (``rules.waits_for_decision``).
+CLOSED_REQUEST = "The request is closed: its export is neither approved nor returned"
+
+
 @transaction.atomic
 def package_approve(
     *, actor: Worker, package: SubjectAccessPackage, reason: str
@@ -339,6 +344,7 @@ def _decision(
         "reason",
         "Only an export that is ready, and not yet deleted, can be approved or returned",
     )
+    problems.check(package.request.is_open, "reason", CLOSED_REQUEST)
     missing = f"Say {missing}"
     why = clean_text(problems, "reason", reason, missing=missing, limit=TEXT_LIMIT, what="reason")
     problems.raise_if_any()
@@ -373,17 +379,16 @@ def package_change_approver(
     problems = Problems()
     require(rules.can_work_requests(actor), "not found")
     package = lock(package)
-    problems.check(
-        rules.may_change_approver(actor, package),
-        "approver",
-        "Only another member of the data team may name someone else, while it waits for "
-        "the approver named to decide",
-    )
-    problems.check(
-        not package.lost,
-        "approver",
-        "This export failed or was deleted: make a new one",
-    )
+    if package.lost:
+        why_not = "This export failed or was deleted: make a new one"
+    elif not package.request.is_open:
+        why_not = CLOSED_REQUEST
+    else:
+        why_not = (
+            "Only another member of the data team may name someone else, while it waits for "
+            "the approver named to decide"
+        )
+    problems.check(rules.may_change_approver(actor, package), "approver", why_not)
     problems.check(
         approver is not None and rules.may_be_named_instead(approver, package, actor),
         "approver",

@@ -68,7 +68,7 @@ def packages_of(request: SubjectAccessRequest, viewer: Worker) -> list[PackageRo
             p,
             may_approve=rules.may_decide_release(viewer, p),
             may_download=rules.may_download(viewer, p),
-            may_change_approver=rules.may_change_approver(viewer, p) and not p.lost,
+            may_change_approver=rules.may_change_approver(viewer, p),
         )
         for p in rows
     ]
