@@ -14,7 +14,9 @@ from locus.access import meetings as policies
 from locus.access.models import Team, Worker
 from locus.access.scopes import people_visible_to
 from locus.access.services import team_create
+from locus.common.errors import NotPermitted
 from locus.mapping.models import Meeting
+from locus.mapping.services import attendance_confirm
 from tests.factories import World, client_for, move_worker
 from tests.mapping.helpers import hold, propose, schedule
 
@@ -77,3 +79,36 @@ def test_moving_back_restores_it(world: World) -> None:
     move_worker(world.other_social_worker, world.partner_team)
     move_worker(world.other_social_worker, Team.objects.get(pk=world.csc_team_b.pk))
     assert _reads(world, world.other_social_worker, meeting) == EVERYTHING
+
+
+@pytest.mark.parametrize("moved_to", ["partner organisation", "chairs' unit"])
+def test_one_who_moved_is_not_offered_attendance_to_confirm_and_cannot_confirm_it(
+    world: World, moved_to: str
+) -> None:
+    """Confirming would give one who moved nothing (their invitation carries nothing now):
+    the page does not offer it, its form is "not found" and the service refuses it. Before,
+    the page offered it and the service recorded it. Back in her agency, it is offered
+    again."""
+    worker = world.other_social_worker
+    meeting = hold(world, schedule(world, propose(world, invitees=[worker])), confirmed=False)
+    confirm = reverse("meeting-confirm-attendance", args=[meeting.pk])
+    assert confirm in client_for(worker).get(reverse("meeting", args=[meeting.pk])).content.decode()
+    if moved_to == "chairs' unit":
+        unit = team_create(actor=world.system, agency=world.csc, name="QA Unit", independent=True)
+        move_worker(worker, unit)
+    else:
+        move_worker(worker, world.partner_team)
+    worker.refresh_from_db()
+    client = client_for(worker)
+    page = client.get(reverse("meeting", args=[meeting.pk]))
+    assert page.status_code == 200 and confirm not in page.content.decode()
+    assert client.get(confirm).status_code == 404
+    assert client.post(confirm, {}).status_code == 404
+    with pytest.raises(NotPermitted):
+        attendance_confirm(actor=worker, meeting=meeting)
+    assert not policies.can_confirm_attendance(worker, meeting)
+    assert meeting.invitees.get(worker=worker).confirmed_at is None
+
+    move_worker(worker, Team.objects.get(pk=world.csc_team_b.pk))
+    worker.refresh_from_db()
+    assert confirm in client_for(worker).get(reverse("meeting", args=[meeting.pk])).content.decode()

@@ -32,7 +32,10 @@ attendance; ``access/RULES.md`` describes both.
 * Only a child's case holder (a worker with an open allocation) or a manager of
   the holding team agrees to bring the child, and what to share: never the
   proposer as such, nor an administrator.
-* Each worker confirms their own attendance; nobody confirms another's.
+* Each worker confirms their own attendance; nobody confirms another's. Only while their
+  invitation carries what the meeting shares (above): one who moved to another agency, or
+  into or out of the chairs' unit, is not offered it and the service refuses it, since it
+  would give them nothing.
 """
 
 from __future__ import annotations
@@ -336,9 +339,19 @@ def gives_own_word(worker: Worker) -> bool:
     return provisioning.confirmed(worker)
 
 
+def carries_invitation(worker: Worker, meeting: Meeting) -> bool:
+    """The worker is invited to ``meeting`` and the invitation still carries what it shares
+    (:func:`_carried_invitation`): not once they moved to another agency, or into or out of
+    the chairs' unit."""
+    return _carried_invitation(worker, meeting) is not None
+
+
 def can_confirm_attendance(worker: Worker, meeting: Meeting) -> bool:
-    """A worker the minutes record as attending, who has not yet confirmed it."""
-    invitation = _invitation(worker, meeting)
+    """A worker the minutes record as attending, who has not yet confirmed it, while their
+    invitation still carries what the meeting shares (:func:`_carried_invitation`):
+    confirming would give one who has moved to another agency, or into or out of the
+    chairs' unit, nothing, so it is not offered, and the service refuses it."""
+    invitation = _carried_invitation(worker, meeting)
     return (
         gives_own_word(worker)
         and invitation is not None

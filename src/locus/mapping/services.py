@@ -362,6 +362,11 @@ def attendance_confirm(*, actor: Worker, meeting: Meeting) -> Invitee:
     invitation = meeting.invitees.filter(worker=actor).first()
     require(invitation is not None, "only an invitee confirms their own attendance")
     require(policies.gives_own_word(actor), "an invitee whose access waits confirms nothing")
+    require(
+        policies.carries_invitation(actor, meeting),
+        "an invitation left behind by a move to another agency, or into or out of the chairs' "
+        "unit, confirms nothing",
+    )
     assert invitation is not None
     MEETING_MACHINE.after(meeting.status, "confirm_attendance")
     if invitation.attendance != Attendance.ATTENDED:
