@@ -9,7 +9,8 @@
 ``locus notify-due``  remind workers of reviews and actions falling due (once a day)
 ``locus purge``     list what the retention rules say is due (a dry run); with --confirm
                     and --as USERNAME, purge it as that administrator, whose password is
-                    asked (or LOCUS_OPERATOR_PASSWORD); once a day: docs/retention.md
+                    asked (or LOCUS_OPERATOR_PASSWORD); a timer's daily run: --scheduled,
+                    as the system account (docs/retention.md)
 ``locus worker``    run the background tasks (the database task backend's worker)
 ``locus import KIND FILE``  check a file for import, or import it with --confirm and
                     --as USERNAME (as purge)
@@ -560,6 +561,13 @@ OPERATOR_PASSWORD = "LOCUS_OPERATOR_PASSWORD"  # noqa: S105 (a variable's name, 
 #: recorded under the name of an administrator who signs in; nobody runs it unnamed.
 OPERATOR_NEEDED = "--as: name the administrator who runs this; the command asks their password"
 
+#: ``locus purge --scheduled`` with ``--as``, ``--confirm`` or ``--dry-run``: a timer's run
+#: purges as the system account and signs nobody in.
+SCHEDULED_ALONE = (
+    "--scheduled: the timer's daily purge takes no --as, --confirm or --dry-run (it purges "
+    "as the system account)"
+)
+
 
 def login_name() -> str:
     """The computer's login name the command runs under, for the trail: the account of the
@@ -596,6 +604,19 @@ def operator_signed_in(username: str, *, command: str) -> Any:
     return command_line_sign_in(username, password, command=command, login_name=login_name())
 
 
+def unattended_system(*, command: str) -> Any:
+    """The system account, for a command a timer runs with nobody at the computer (the daily
+    purge, which only removes what the retention rules say is due, as the scheduled task
+    does): no password is kept on the server for it. The trail says the command ran
+    unattended at the command line, and the computer's login name it ran under."""
+    from locus.access.services import system_worker
+    from locus.audit.services import record_command_line
+
+    system = system_worker()
+    record_command_line(actor=system, sign_in=None, command=command, login_name=login_name())
+    return system
+
+
 def cmd_notify_due(args: argparse.Namespace, out: TextIO) -> int:
     setup_django()
     from locus.notifications.reminders import send_due_reminders
@@ -606,10 +627,15 @@ def cmd_notify_due(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_purge(args: argparse.Namespace, out: TextIO) -> int:
-    """A dry run unless --confirm: counts per rule and record numbers, never a name. The
-    purge itself is recorded as the administrator ``--as`` names, who signs in."""
-    dry_run = args.dry_run or not args.confirm
-    if not dry_run and not args.as_user:  # before anything is set up or written
+    """A dry run unless --confirm or --scheduled: counts per rule and record numbers, never a
+    name. With --confirm the purge is recorded as the administrator ``--as`` names, who signs
+    in; with --scheduled (a timer's daily run) as the system account, as the scheduled task
+    is, and the trail says it ran unattended at the command line, under which login name."""
+    if args.scheduled and (args.as_user or args.confirm or args.dry_run):
+        print(f"locus purge: {SCHEDULED_ALONE}", file=sys.stderr)
+        return 2
+    dry_run = not args.scheduled and (args.dry_run or not args.confirm)
+    if not dry_run and not args.scheduled and not args.as_user:  # before anything is written
         print(f"locus purge: {OPERATOR_NEEDED}", file=sys.stderr)
         return 2
     setup_django()
@@ -632,11 +658,14 @@ def cmd_purge(args: argparse.Namespace, out: TextIO) -> int:
             ids = ", ".join(map(str, shortening.ids)) or "nothing more"
             print(f"{shortening}. Would go then: {ids}", file=out)
         return 0
-    try:
-        by = operator_signed_in(args.as_user, command="locus purge")
-    except CommandLineRefused as refused:
-        print(f"locus purge: {refused}", file=sys.stderr)
-        return 2
+    if args.scheduled:
+        by = unattended_system(command="locus purge --scheduled")
+    else:
+        try:
+            by = operator_signed_in(args.as_user, command="locus purge")
+        except CommandLineRefused as refused:
+            print(f"locus purge: {refused}", file=sys.stderr)
+            return 2
     run = purge.purge(actor=by)
     counts = selectors.run_counts(run)
     print(f"Purge {run.pk} finished: {sum(n for _, _, n in counts)} records.", file=out)
@@ -813,6 +842,12 @@ def build_parser() -> argparse.ArgumentParser:
         dest="as_user",
         help=f"with --confirm (needed): the administrator the purge is recorded as (their "
         f"password is asked, or read from {OPERATOR_PASSWORD})",
+    )
+    purge_p.add_argument(
+        "--scheduled",
+        action="store_true",
+        help="the daily run a timer or cron starts: purge what is due as the system account "
+        "(as the scheduled task does); the trail says it ran unattended, under which login name",
     )
     purge_p.set_defaults(handler=cmd_purge)
 

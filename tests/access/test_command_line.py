@@ -164,6 +164,41 @@ def test_purge_as_a_named_administrator_asks_their_password(
     )
 
 
+def test_the_timer_s_daily_purge_runs_as_the_system_account_with_no_password_and_says_so(
+    world: World, monkeypatch: pytest.MonkeyPatch, frozen_clock: FrozenClock, capsys: Any
+) -> None:
+    """A timer runs the daily purge with nobody at the computer: no administrator's password
+    is kept on the server for it. It purges as the system account, as the scheduled task
+    does, and the trail tells every reader it ran unattended, under which login name."""
+    monkeypatch.delenv(cli.OPERATOR_PASSWORD, raising=False)
+    child = leaver(world.system)
+    frozen_clock.advance(days=7 * 366)
+    signed_in = SignInEvent.objects.count()
+    for mixed in (["--as", "admin"], ["--confirm"], ["--dry-run"]):
+        assert run("purge", "--scheduled", *mixed) == 2
+        assert capsys.readouterr().err == f"locus purge: {cli.SCHEDULED_ALONE}\n"
+    assert Person.objects.filter(pk=child.pk).exists() and not PurgeRun.objects.exists()
+    assert not ChangeEvent.objects.filter(record_type=COMMAND_LINE).exists()
+
+    assert run("purge", "--scheduled") == 0
+    assert not Person.objects.filter(pk=child.pk).exists()
+    assert PurgeRun.objects.get().started_by == world.system
+    assert SignInEvent.objects.count() == signed_in  # nobody signed in
+    row = ChangeEvent.objects.get(record_type=COMMAND_LINE)
+    assert (row.actor, row.record_id) == (world.system, "")
+    assert row.after == {
+        "via": "command line",
+        "command": "locus purge --scheduled",
+        "login_name": "jdoe-shell",
+        "unattended": "yes",
+    }
+    (said,) = describe([row], viewer=world.auditor)
+    assert said.description == (
+        "Ran unattended at the command line locus purge --scheduled "
+        "(the computer's login name: jdoe-shell)"
+    )
+
+
 def test_a_password_another_administrator_set_signs_nobody_in_at_the_command_line(
     world: World, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:

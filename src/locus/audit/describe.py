@@ -510,8 +510,13 @@ def describe(events: Sequence[Event], *, viewer: Worker) -> list[Row]:
             if event.record_type == COMMAND_LINE:
                 # Where the work came from, said to every reader of the trail (the auditor
                 # too): no case record, and what the trail is for.
+                how = (
+                    "Ran unattended at the command line"
+                    if after.get("unattended")
+                    else "Signed in at the command line to run"
+                )
                 row.description = (
-                    f"Signed in at the command line to run {after.get('command', '')} "
+                    f"{how} {after.get('command', '')} "
                     f"(the computer's login name: {after.get('login_name', '')})"
                 )
             if row.fields and event.action != ChangeAction.CREATE:

@@ -430,28 +430,34 @@ def record_sign_in(
 
 
 # The record type of the change row that says a worker signed in at the command line, and
-# to run what (``record_command_line``): its id is the sign-in's own.
+# to run what (``record_command_line``): its id is the sign-in's own (none for a command run
+# unattended, as the system account).
 COMMAND_LINE = "access.commandline"
 # Said in that row: where the work came from.
 VIA_COMMAND_LINE = "command line"
 
 
 def record_command_line(
-    *, actor: Any, sign_in: SignInEvent, command: str, login_name: str
+    *, actor: Any, sign_in: SignInEvent | None, command: str, login_name: str
 ) -> ChangeEvent:
     """Record that ``actor`` signed in at the command line (``sign_in``, their password
     checked there) to run ``command``, and the computer's login name it ran under
     (``login_name``): the work the command does is in the trail under ``actor``'s name, and
-    this row tells it from work done on the site, and who at the computer did it."""
+    this row tells it from work done on the site, and who at the computer did it. With no
+    ``sign_in``, the command ran unattended (a timer's daily purge) as the system account,
+    which signs in nowhere: the row says so, and under which login name."""
+    after = {"via": VIA_COMMAND_LINE, "command": command, "login_name": login_name}
+    if sign_in is None:
+        after["unattended"] = "yes"
     with transaction.atomic():
         return write_event(
             ChangeEvent,
             actor=actor,
             action=ChangeAction.CREATE,
             record_type=COMMAND_LINE,
-            record_id=str(sign_in.pk),
+            record_id=str(sign_in.pk) if sign_in is not None else "",
             before={},
-            after={"via": VIA_COMMAND_LINE, "command": command, "login_name": login_name},
+            after=after,
             people="",
         )
 

@@ -18,6 +18,6 @@ def run_purge(run_id: int) -> int:
 @task()
 def daily_purge() -> int:
     """The scheduled purge, recorded as the system account, for a deployment that schedules
-    tasks rather than commands (``locus purge --confirm`` needs ``--as``, an administrator
-    who signs in)."""
+    tasks rather than commands (a timer's command is ``locus purge --scheduled``; by hand,
+    ``locus purge --confirm --as`` an administrator who signs in)."""
     return purge.purge(actor=system_worker()).items.count()
