@@ -6,7 +6,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
@@ -26,7 +26,10 @@ from locus.access.services import (
     TEAM_FIXED,
     TEAM_NEEDED,
     agency_change,
+    cases_left_for_role,
     cases_left_in_old_team,
+    children_in_words,
+    closed_account_cases_told,
     email_held_by_another,
     fixed_by_members,
     made_temporary,
@@ -222,6 +225,12 @@ class WorkerChangeForm(UserChangeForm):
         the add form has just made (no team yet) is given one before it is made active."""
         data = super().clean() or {}
         role = data.get("role", self.instance.role)
+        if self.instance.pk is not None and "role" in self.changed_data and "role" in data:
+            # A worker's cases are reallocated before they take a role that holds none, as
+            # before they move (``cases_left_for_role``, ``clean_team``).
+            held = cases_left_for_role(self.instance, role)
+            if held:
+                self.add_error("role", held)
         team = data.get("team", self.instance.team) if "team" in self.fields else self.instance.team
         active = data.get("is_active", self.instance.is_active)
         if active and team is None and needs_team(role) and "team" not in self.errors:
@@ -333,6 +342,17 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
             # within its hour it would be signed in once more, past its second factor, in
             # whatever browser was left open (a shared office PC, someone else's).
             sessions_end(worker=obj)
+            if not obj.is_active:
+                # Closed at once, whatever they hold: each team they hold children in is told
+                # to pass the cases on (its managers, else the administrators).
+                held = closed_account_cases_told(actor=_actor(request), worker=obj)
+                if held:
+                    messages.warning(
+                        request,
+                        f"{obj} still held {children_in_words(held)}: "
+                        "their teams' managers (or, for a team with none, the administrators) "
+                        "are told to pass the cases on.",
+                    )
         elif change and _WORKER_SIGHT & set(form.changed_data):
             # A token reads with its holder's sight at each read, but was made (and entered
             # in the sharing register) within the sight they had then: a promotion, a move

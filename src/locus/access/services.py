@@ -29,7 +29,7 @@ from locus.access.models import (
     Team,
     Worker,
 )
-from locus.access.policies import can_manage_workers
+from locus.access.policies import CASEWORK_ROLES, can_manage_workers
 from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
 from locus.audit.services import record_access, record_change, record_type_of, snapshot
 from locus.common import clock
@@ -298,6 +298,40 @@ def worker_create(
     return worker
 
 
+def _held(worker: Worker, concerned: QuerySet[Allocation] | None = None) -> list[dict]:
+    """How many children ``worker`` holds now in each team (open allocations), by team name:
+    of ``concerned`` (their open allocations in the teams a change concerns), or of every team."""
+    rows = Allocation.objects.current().filter(worker=worker) if concerned is None else concerned
+    return list(
+        rows.values("team_id", "team__name")
+        .annotate(children=Count("person", distinct=True))
+        .order_by("team__name", "team_id")
+    )
+
+
+def children_in_words(count: int) -> str:
+    """A count of children in words: "1 child", "3 children"."""
+    return f"{count} {'child' if count == 1 else 'children'}"
+
+
+def _still_holds(worker: Worker, held: list[dict], before: str, then: str) -> str:
+    """Why a change to ``worker`` waits for their cases (``held``, :func:`_held`) to be
+    reallocated, in one shape whatever the change (``before``: "they move"), or "" when they
+    hold none: a manager of each team transfers each case or ends the allocation first, on the
+    child's page. ``then`` says what is done after."""
+    counts = [f"{children_in_words(row['children'])} in {row['team__name']}" for row in held]
+    if not counts:
+        return ""
+    teams = "that team" if len(counts) == 1 else "each of those teams"
+    return (
+        f"{worker} still holds the cases of {' and '.join(counts)}. A worker's cases are "
+        f"reallocated before {before}: a manager of {teams} transfers each case or ends the "
+        "allocation, on the child's page (\u201cPropose a transfer\u201d, \u201cEnd the "
+        "allocation\u201d; their team's children are under People, \u201cOnly my team's "
+        f"cases\u201d). Then {then}."
+    )
+
+
 def cases_left_in_old_team(worker: Worker, team_id: int | None, then: str = "move them") -> str:
     """Why ``worker`` may not be in team ``team_id`` yet, in words for the administrator who
     moves them (the admin site's team) and for the manager who would confirm the move, or ""
@@ -306,29 +340,73 @@ def cases_left_in_old_team(worker: Worker, team_id: int | None, then: str = "mov
     of that team transfers it or ends the allocation first, on the child's page. Moved with
     their cases, the worker would go on holding those children, and changing their details,
     from a team (perhaps an agency) that does not hold them. ``then`` says what is done after."""
-    held = (
+    left = (
         Allocation.objects.current()
         .filter(worker=worker)
         .exclude(team__in=[] if team_id is None else [team_id])
-        .values("team_id", "team__name")
-        .annotate(children=Count("person", distinct=True))
-        .order_by("team__name", "team_id")
     )
-    counts = [
-        f"{row['children']} {'child' if row['children'] == 1 else 'children'} in "
-        f"{row['team__name']}"
-        for row in held
-    ]
-    if not counts:
+    return _still_holds(worker, _held(worker, left), "they move", then)
+
+
+def cases_left_for_role(worker: Worker, role: str) -> str:
+    """Why ``worker`` may not take ``role`` yet, in the words of :func:`cases_left_in_old_team`,
+    or "" when nothing stops it: only a practitioner or a manager holds cases
+    (``policies.CASEWORK_ROLES``), so a worker made an auditor, an administrator or an analyst
+    while holding children would hold them in a role that does no casework, and no manager
+    would know the children have nobody. Practitioner and manager swap freely."""
+    if role in CASEWORK_ROLES:
         return ""
-    teams = "that team" if len(counts) == 1 else "each of those teams"
-    return (
-        f"{worker} still holds the cases of {' and '.join(counts)}. A worker's cases are "
-        f"reallocated before they move: a manager of {teams} transfers each case or ends the "
-        "allocation, on the child's page (\u201cPropose a transfer\u201d, \u201cEnd the "
-        "allocation\u201d; their team's children are under People, \u201cOnly my team's "
-        f"cases\u201d). Then {then}."
+    return _still_holds(
+        worker, _held(worker), "they take a role that holds none", "change their role"
     )
+
+
+#: Where a manager (or an administrator) finds the cases a closed account still holds: their
+#: My work, which lists them with a link to each child's page.
+CLOSED_HOLDERS_ANCHOR = "held-by-closed-accounts"
+
+#: How much of a name a notice of a closed account's cases shows (the rest cut short), so that
+#: the worker, the team and the count fit in one notice.
+NAME_SHOWN = 40
+
+
+def _shown(name: str) -> str:
+    return name if len(name) <= NAME_SHOWN else name[: NAME_SHOWN - 1] + "\u2026"
+
+
+def closed_account_cases_told(*, actor: Worker, worker: Worker) -> int:
+    """``worker``'s account was just deactivated (at once, whatever they hold): for each team
+    they still hold children in (open allocations), tell its managers how many children, never
+    which, with their My work, where those children are listed as held by someone whose account
+    is closed and each is transferred or its allocation ended. A team with no manager who may
+    act: the administrators are told instead, as they reallocate its cases then. Call inside
+    the deactivation's transaction; returns how many children the worker held."""
+    url = f"{reverse('my-work')}#{CLOSED_HOLDERS_ANCHOR}"
+    total = 0
+    for row in _held(worker):
+        total += row["children"]
+        managers = Worker.objects.filter(
+            provisioning.confirmed_q(), role=Role.MANAGER, team_id=row["team_id"]
+        )
+        if not managers.exists():
+            managers = Worker.objects.filter(scopes.administrators_q()).exclude(
+                username=SYSTEM_USERNAME
+            )
+        text = (
+            f"{_shown(str(worker))}'s account was closed while they held "
+            f"{children_in_words(row['children'])} in {_shown(row['team__name'])}: transfer each "
+            "case or end the allocation"
+        )
+        for manager in managers.order_by("pk"):
+            notify(
+                manager,
+                NotificationKind.CASES_TO_PASS_ON,
+                actor=actor,
+                about=worker,
+                url=url,
+                text=text,
+            )
+    return total
 
 
 #: One person, one account: separation of duties compares accounts by email

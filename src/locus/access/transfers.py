@@ -289,3 +289,21 @@ def access_step(
 def sees_child_of(worker: Worker, transfer: Transfer) -> bool:
     """Whether the transfer page may link to the child's record (a routed manager may not)."""
     return policies.can_view_person(worker, transfer.person)
+
+
+def held_by_closed_accounts(viewer: Worker) -> QuerySet[Allocation]:
+    """The open allocations of deactivated accounts that ``viewer`` passes on (a closed
+    account's cases are reallocated: transferred, or the allocation ended), of children they
+    see in their own right: a team manager's, in the team they manage; an administrator's, in
+    a team with no manager who may act (the administrators are told of those instead,
+    ``access.services.closed_account_cases_told``). Nobody else's."""
+    held = Allocation.objects.current().filter(worker__is_active=False)
+    if policies.is_administrator(viewer):
+        acting = managers().filter(team_id=OuterRef("team_id"))
+        held = held.exclude(Exists(acting))
+    elif (team_id := policies.managed_team_id(viewer)) is not None:
+        held = held.filter(team_id=team_id)
+    else:
+        return held.none()
+    lasting = scopes.people_visible_to(viewer, break_glass=False, shared=False)
+    return held.filter(person__in=lasting)

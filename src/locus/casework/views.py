@@ -69,7 +69,7 @@ from locus.notifications.selectors import my_notifications
 from locus.outreach.selectors import visits_due
 from locus.people.selectors import people_chosen
 from locus.profiles.selectors import build_on_for, people_named_by, profile_items
-from locus.transfers.selectors import transfers_to_accept
+from locus.transfers.selectors import held_by_closed_accounts, transfers_to_accept
 
 # --- Lists -----------------------------------------------------------------------------------
 
@@ -408,6 +408,8 @@ def my_work(request: AuthedRequest) -> HttpResponse:
     team = request.GET.get("who") == "team" and manages_a_team(viewer)
     items = selectors.my_work(viewer=viewer, team=team)
     transfers = transfers_to_accept(viewer)
+    # Children still held by a worker whose account is closed, to pass on (a manager's team's).
+    closed = held_by_closed_accounts(viewer)
     visits = [] if team else visits_due(viewer)
     notifications = {} if team else my_notifications(viewer)
     # The work names its places (a home's name is its address), panels and requests, the
@@ -424,7 +426,9 @@ def my_work(request: AuthedRequest) -> HttpResponse:
             "items": len(items),
             **selectors.work_shown(items),
             "visit_plans_shown": sorted({v.plan.pk for v in visits}),
-            "people_shown": [t.person_id for t in transfers],
+            "people_shown": sorted(
+                {t.person_id for t in transfers} | {a.person_id for a in closed}
+            ),
             "transfers_shown": [t.pk for t in transfers],
             "notifications_shown": [n.pk for n in told],
         },
@@ -438,6 +442,7 @@ def my_work(request: AuthedRequest) -> HttpResponse:
             "team": team,
             "is_manager": manages_a_team(viewer),
             "transfers": transfers,
+            "closed_holders": closed,
             "visits_due": visits,
             **notifications,
         },

@@ -34,6 +34,9 @@ class NotificationKind(models.TextChoices):
     # asked, and the administrator who asked is told of a refusal.
     ACCESS_TO_CONFIRM = "access_to_confirm", "Access to confirm"
     ACCESS_REFUSED = "access_refused", "Access refused"
+    # A deactivated account still held children's cases: each team's managers (else the
+    # administrators) are told how many, to pass them on (``access.services``).
+    CASES_TO_PASS_ON = "cases_to_pass_on", "Cases to pass on"
 
 
 class Notification(models.Model):

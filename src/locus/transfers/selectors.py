@@ -96,3 +96,10 @@ def allocatable_workers(viewer: Worker) -> list[Worker]:
     if policies.is_administrator(viewer):
         return list(case_holders(None))
     return list(case_holders([viewer.team_id] if viewer.team_id else []))
+
+
+def held_by_closed_accounts(viewer: Worker) -> list[Allocation]:
+    """The children whose cases ``viewer`` passes on because the worker holding them has left
+    (their account is closed), for My work: each with its holder and team, by the child's name."""
+    held = rules.held_by_closed_accounts(viewer).select_related("person", "worker", "team")
+    return list(held.order_by("person__family_name", "person__given_name", "pk"))

@@ -1,0 +1,141 @@
+"""A leaver's cases, and a role change while holding cases.
+
+Was: the admin site deactivated a worker holding open allocations, or made them an auditor, an
+administrator or an analyst, and nobody was told: the children sat with an account nobody
+works, and no manager knew. Now a deactivation still takes effect at once, and each team the
+worker held children in is told how many (its managers; a team with none, the
+administrators), with their My work, which lists those children as "Held by someone whose
+account is closed" and links to each child's page, where the case is transferred or the
+allocation ended. A role that holds no cases is refused while the worker holds any, as a team
+move is; practitioner and manager swap freely."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from locus.access.models import Role, Worker
+from locus.access.policies import can_edit_person
+from locus.access.services import worker_access_confirm
+from locus.notifications.models import Notification
+from tests.access.test_admin import _change_form, _errors
+from tests.factories import (
+    World,
+    client_for,
+    end_cases,
+    make_manager,
+    make_worker,
+    nothing_written,
+)
+
+CLOSED = "Held by someone whose account is closed"
+
+
+def _save(admin: Client, worker: Worker, **changes: Any) -> Any:
+    """Post the admin site's change form for ``worker`` with ``changes`` (``is_active=None``:
+    untick it)."""
+    form = _change_form(worker, **{k: v for k, v in changes.items() if v is not None})
+    if "is_active" in changes and changes["is_active"] is None:
+        form.pop("is_active")
+    return admin.post(f"/admin/access/worker/{worker.pk}/change/", form)
+
+
+def _told(recipient: Worker | None = None) -> list[Notification]:
+    told = Notification.objects.filter(kind="cases_to_pass_on")
+    if recipient is not None:
+        told = told.filter(recipient=recipient)
+    return list(told)
+
+
+def _fresh(worker: Worker) -> Worker:
+    return Worker.objects.get(pk=worker.pk)
+
+
+def test_deactivating_a_holder_tells_the_team_s_manager_how_many_children(world: World) -> None:
+    page = _save(client_for(world.admin), world.social_worker, is_active=None)
+    assert page.status_code == 302
+    assert not _fresh(world.social_worker).is_active  # at once, whatever they held
+    [told] = _told()
+    assert told.recipient == world.team_manager
+    assert "account was closed while they held 1 child in" in told.text
+    assert world.csc_team_a.name in told.text
+    assert world.csc_child.given_name not in told.text  # never a child's name
+    # The link opens the manager's My work, which lists the child plainly, with its page.
+    mine = client_for(world.team_manager).get(told.url)
+    assert mine.status_code == 200
+    shown = mine.content.decode()
+    assert CLOSED in shown and world.csc_child.full_name in shown
+    assert f'href="/people/{world.csc_child.pk}/"' in shown
+    # On the child's page the manager passes the case on.
+    child = client_for(world.team_manager).get(f"/people/{world.csc_child.pk}/").content.decode()
+    assert "End the allocation" in child and "Propose a transfer" in child
+
+
+def test_only_the_holding_team_s_manager_sees_the_closed_account_s_children(
+    world: World,
+) -> None:
+    _save(client_for(world.admin), world.social_worker, is_active=None)
+    assert CLOSED in client_for(world.team_manager).get("/my-work/").content.decode()
+    for other in (world.teammate, world.admin, make_manager(world.admin, team=world.csc_team_b)):
+        assert CLOSED not in client_for(other).get("/my-work/").content.decode()
+    # Once the case is passed on, the line goes.
+    end_cases(_fresh(world.social_worker), world.team_manager)
+    assert CLOSED not in client_for(world.team_manager).get("/my-work/").content.decode()
+
+
+def test_a_team_with_no_manager_tells_the_administrators_instead(world: World) -> None:
+    """Assessment Team B has no manager: another administrator is told (the one who closed
+    the account is not told of their own act), and sees the child on their My work."""
+    second = make_worker(world.system, team=None, role=Role.ADMINISTRATOR, username="admin2")
+    _save(client_for(world.admin), world.other_social_worker, is_active=None)
+    [told] = _told()
+    assert told.recipient == second and "1 child in Assessment Team B" in told.text
+    shown = client_for(second).get(told.url).content.decode()
+    assert CLOSED in shown and world.other_child.full_name in shown
+    assert _told(world.system) == []
+
+
+def test_deactivating_a_worker_with_no_cases_tells_nobody(world: World) -> None:
+    idle = make_worker(world.system, team=world.csc_team_a, username="idle")
+    before = Notification.objects.count()
+    page = _save(client_for(world.admin), idle, is_active=None)
+    assert page.status_code == 302 and not _fresh(idle).is_active
+    assert Notification.objects.count() == before
+
+
+def test_a_role_holding_no_cases_is_refused_while_the_worker_holds_any(world: World) -> None:
+    admin = client_for(world.admin)
+    for role in (Role.AUDITOR, Role.ADMINISTRATOR, Role.ANALYST):
+        with nothing_written(Worker):
+            page = _save(admin, world.social_worker, role=role)
+        assert page.status_code == 200
+        [message] = _errors(page)["role"]
+        assert message.startswith(
+            f"{world.social_worker} still holds the cases of 1 child in Contextual "
+            "Safeguarding Team A. A worker's cases are reallocated before they take a role "
+            "that holds none: a manager of that team transfers each case"
+        )
+        assert message.endswith("Then change their role.")
+    assert _fresh(world.social_worker).role == Role.PRACTITIONER
+    end_cases(world.social_worker, world.team_manager)
+    assert _save(admin, world.social_worker, role=Role.AUDITOR, team="").status_code == 302
+
+
+def test_a_practitioner_holding_cases_is_made_a_manager_of_their_team(world: World) -> None:
+    page = _save(client_for(world.admin), world.social_worker, role=Role.MANAGER)
+    assert page.status_code == 302
+    assert _fresh(world.social_worker).role == Role.MANAGER
+
+
+def test_reactivated_after_their_cases_were_passed_on_a_worker_changes_none_of_them(
+    world: World,
+) -> None:
+    admin = client_for(world.admin)
+    _save(admin, world.social_worker, is_active=None)
+    end_cases(_fresh(world.social_worker), world.team_manager)
+    assert _save(admin, _fresh(world.social_worker)).status_code == 302
+    back = _fresh(world.social_worker)
+    assert back.is_active and back.access_awaiting_since is not None
+    worker_access_confirm(actor=world.team_manager, worker=back)
+    assert not can_edit_person(_fresh(back), world.csc_child)
