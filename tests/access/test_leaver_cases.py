@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from locus.access.models import Role, Worker
 from locus.access.policies import can_edit_person
-from locus.access.services import worker_access_confirm
+from locus.access.services import worker_access_ask, worker_access_confirm
+from locus.audit.models import AccessEvent
+from locus.common.errors import InvalidTransition
 from locus.notifications.models import Notification
 from tests.access.test_admin import _change_form, _errors
 from tests.factories import (
@@ -77,6 +80,9 @@ def test_only_the_holding_team_s_manager_sees_the_closed_account_s_children(
 ) -> None:
     _save(client_for(world.admin), world.social_worker, is_active=None)
     assert CLOSED in client_for(world.team_manager).get("/my-work/").content.decode()
+    # The read of My work names the child it showed, in the trail.
+    read = AccessEvent.objects.filter(actor=world.team_manager).latest("id")
+    assert read.detail["people_shown"] == [world.csc_child.pk]
     for other in (world.teammate, world.admin, make_manager(world.admin, team=world.csc_team_b)):
         assert CLOSED not in client_for(other).get("/my-work/").content.decode()
     # Once the case is passed on, the line goes.
@@ -139,3 +145,17 @@ def test_reactivated_after_their_cases_were_passed_on_a_worker_changes_none_of_t
     assert back.is_active and back.access_awaiting_since is not None
     worker_access_confirm(actor=world.team_manager, worker=back)
     assert not can_edit_person(_fresh(back), world.csc_child)
+
+
+def test_a_role_change_still_waiting_is_not_confirmed_while_the_worker_holds_cases(
+    world: World,
+) -> None:
+    """A worker made an analyst before such changes were refused (or in the database), still
+    waiting for a second person: the confirmation is refused in the same words."""
+    Worker.objects.filter(pk=world.social_worker.pk).update(role=Role.ANALYST)
+    worker_access_ask(actor=world.admin, worker=_fresh(world.social_worker))
+    with pytest.raises(InvalidTransition, match="take a role that holds none"):
+        worker_access_confirm(actor=world.team_manager, worker=_fresh(world.social_worker))
+    end_cases(world.social_worker, world.team_manager)
+    worker_access_confirm(actor=world.team_manager, worker=_fresh(world.social_worker))
+    assert _fresh(world.social_worker).access_awaiting_since is None

@@ -348,17 +348,16 @@ def cases_left_in_old_team(worker: Worker, team_id: int | None, then: str = "mov
     return _still_holds(worker, _held(worker, left), "they move", then)
 
 
-def cases_left_for_role(worker: Worker, role: str) -> str:
+def cases_left_for_role(worker: Worker, role: str, then: str = "change their role") -> str:
     """Why ``worker`` may not take ``role`` yet, in the words of :func:`cases_left_in_old_team`,
     or "" when nothing stops it: only a practitioner or a manager holds cases
     (``policies.CASEWORK_ROLES``), so a worker made an auditor, an administrator or an analyst
     while holding children would hold them in a role that does no casework, and no manager
-    would know the children have nobody. Practitioner and manager swap freely."""
+    would know the children have nobody. Practitioner and manager swap freely. ``then`` says
+    what is done after."""
     if role in CASEWORK_ROLES:
         return ""
-    return _still_holds(
-        worker, _held(worker), "they take a role that holds none", "change their role"
-    )
+    return _still_holds(worker, _held(worker), "they take a role that holds none", then)
 
 
 #: Where a manager (or an administrator) finds the cases a closed account still holds: their
@@ -733,9 +732,13 @@ def worker_access_confirm(*, actor: Worker, worker: Worker) -> Worker:
     or analyst has no team (:func:`needs_team`)."""
     lock(worker)
     permitted(provisioning.may_decide, actor, worker)
-    # A worker moved to this team while still holding cases in their old one (a move made
-    # before moves were refused for it) is confirmed once those cases are reallocated.
-    held = cases_left_in_old_team(worker, worker.team_id, then="confirm their access")
+    # A worker moved to this team while still holding cases in their old one, or given a role
+    # that holds none while holding some (a change made before either was refused), is
+    # confirmed once those cases are reallocated.
+    then = "confirm their access"
+    held = cases_left_in_old_team(worker, worker.team_id, then) or cases_left_for_role(
+        worker, worker.role, then
+    )
     if held:
         raise InvalidTransition(held)
     if worker.team_id is None and needs_team(worker.role):
