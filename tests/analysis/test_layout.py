@@ -94,7 +94,7 @@ def test_a_crowded_band_uses_sub_rings_rather_than_one_huge_ring() -> None:
         ([0, -1], [[1, 1], [1, 1]], [], [], "non-negative"),
         ([0, 1], [[1, 1]], [], [], "sizes"),
         ([0, 1], [[1, np.nan], [1, 1]], [], [], "sizes"),
-        ([0, 1], [[1, 1], [1, 1]], [0], [2], "a and b"),
+        ([0, 1], [[1, 1], [1, 1]], [0], [2], "^b must be an index in 0..1"),
         ([0.5, 1], [[1, 1], [1, 1]], [], [], "integers"),
     ],
 )

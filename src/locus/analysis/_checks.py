@@ -108,8 +108,11 @@ def weights(values: ArrayLike | None, name: str, length: int) -> NDArray[np.floa
     return out
 
 
-def reals(values: ArrayLike, name: str, *, bound: float | None = None) -> NDArray[np.float64]:
-    """Finite real numbers of any shape (a scalar too), as float64, within ``±bound`` if given."""
+def reals(
+    values: ArrayLike, name: str, *, bound: float | None = None, low: float | None = None
+) -> NDArray[np.float64]:
+    """Finite real numbers of any shape (a scalar too), as float64, within ``±bound`` and at
+    least ``low`` if given."""
     arr = np.asarray(values)
     if arr.dtype == np.bool_ or arr.dtype.kind not in "iuf":
         raise ValueError(f"{name} must be real numbers, not {arr.dtype}")
@@ -118,6 +121,8 @@ def reals(values: ArrayLike, name: str, *, bound: float | None = None) -> NDArra
         raise ValueError(f"{name} must be finite (no NaN or infinity)")
     if bound is not None and out.size and float(np.abs(out).max()) > bound:
         raise ValueError(f"{name} must be from -{bound} to {bound}, not {np.abs(out).max()}")
+    if low is not None and out.size and float(out.min()) < low:
+        raise ValueError(f"{name} must be at least {low}, not {out.min()}")
     return out
 
 

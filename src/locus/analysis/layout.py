@@ -16,12 +16,20 @@ gives none of these; rings do, by construction:
 Order round a ring follows the inner items an item is linked to (the circular mean of
 their angles), so a second-step peer sits out beyond the peer who links them and a
 place sits beyond the people who go there: fewer and shorter crossing lines.
+
+Every argument is checked as given (``_checks``) and a bad one raises ``ValueError`` naming
+it (``TypeError`` for the wrong kind of object): a float or a boolean mask taken for item
+indices, or a NaN size, would otherwise be a quietly wrong picture.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from locus.analysis import _checks as check
 
 __all__ = ["CHAR_EM", "banded", "label_box", "overlapping"]
 
@@ -32,8 +40,15 @@ LINE_EM = 1.25
 MAX_SUB_RINGS = 4
 
 
-def label_box(lines: list[str], *, font_px: float, node_px: float) -> tuple[float, float]:
-    """The width and height of a node with its label (``lines``) set under it."""
+def label_box(lines: Sequence[str], *, font_px: float, node_px: float) -> tuple[float, float]:
+    """The width and height of a node with its label (``lines``, a list of strings) set
+    under it; ``font_px`` and ``node_px`` are finite and non-negative."""
+    if isinstance(lines, str) or not isinstance(lines, Sequence):
+        raise TypeError(f"lines must be a list of strings, not {type(lines).__name__}")
+    for line in lines:
+        check.instance(line, str, "lines")
+    font_px = check.number(font_px, "font_px", low=0.0)
+    node_px = check.number(node_px, "node_px", low=0.0)
     longest = max((len(line) for line in lines), default=0)
     width = max(node_px, longest * CHAR_EM * font_px + 8)
     height = node_px + 6 + len(lines) * LINE_EM * font_px
@@ -53,25 +68,18 @@ def banded(
     ``bands[i]`` is item i's band: 0 is the centre (at most one item, at the origin),
     then 1, 2, ... outwards (bands need not be consecutive). ``sizes[i]`` is its box's
     width and height. ``(a, b)`` are links between items, used only to order each ring.
+
+    ``bands`` are non-negative integers, ``sizes`` n rows of two finite, non-negative
+    numbers, ``a`` and ``b`` item indices in ``0..n-1`` (not a mask), ``gap`` finite and
+    non-negative; anything else raises ``ValueError`` naming the argument.
     """
-    band = np.asarray(bands)
-    size = np.asarray(sizes, dtype=np.float64).reshape(-1, 2) if len(band) else np.zeros((0, 2))
-    n = len(band)
-    if band.ndim != 1 or (n and not np.issubdtype(band.dtype, np.integer)):
-        raise ValueError("bands must be a 1-d array of integers")
-    if size.shape != (n, 2) or not np.all(np.isfinite(size)) or np.any(size < 0):
-        raise ValueError("sizes must be n pairs of finite, non-negative widths and heights")
-    if np.any(band < 0) or np.count_nonzero(band == 0) > 1:
-        raise ValueError("bands must be non-negative, with at most one item in band 0")
-    ends_a, ends_b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
-    if (
-        ends_a.shape != ends_b.shape
-        or np.any((ends_a < 0) | (ends_a >= n) | (ends_b < 0))
-        or (np.any(ends_b >= n))
-    ):
-        raise ValueError("a and b must be equal-length item indices in 0..n-1")
-    if gap < 0 or not np.isfinite(gap):
-        raise ValueError("gap must be finite and non-negative")
+    band = check.integers(bands, "bands", meaning="non-negative band numbers")
+    n = int(band.size)
+    size = _boxes(sizes, "sizes", n)
+    if np.count_nonzero(band == 0) > 1:
+        raise ValueError("bands must have at most one item in band 0 (the centre)")
+    ends_a, ends_b = check.pairs(n, a, b)
+    gap = check.number(gap, "gap", low=0.0)
 
     circle = np.hypot(size[:, 0], size[:, 1]) / 2
     centres = np.zeros((n, 2))
@@ -151,14 +159,29 @@ def _sub_rings(
 
 
 def overlapping(centres: ArrayLike, sizes: ArrayLike) -> NDArray[np.int64]:
-    """The pairs (i < j) of boxes that overlap: what a layout must never produce."""
-    c = np.asarray(centres, dtype=np.float64).reshape(-1, 2)
-    s = np.asarray(sizes, dtype=np.float64).reshape(-1, 2)
-    if c.shape != s.shape:
-        raise ValueError("centres and sizes must both be n pairs")
+    """The pairs (i < j) of boxes that overlap: what a layout must never produce.
+
+    ``centres`` are n finite ``(x, y)`` rows, ``sizes`` n finite, non-negative
+    ``(width, height)`` rows."""
+    c = _boxes(centres, "centres", None, low=None)
+    s = _boxes(sizes, "sizes", c.shape[0])
     dx = np.abs(c[:, None, 0] - c[None, :, 0])
     dy = np.abs(c[:, None, 1] - c[None, :, 1])
     wx = (s[:, None, 0] + s[None, :, 0]) / 2
     wy = (s[:, None, 1] + s[None, :, 1]) / 2
     hit = np.triu((dx < wx) & (dy < wy), k=1)
     return np.argwhere(hit).astype(np.int64)
+
+
+def _boxes(
+    values: ArrayLike, name: str, n: int | None, *, low: float | None = 0.0
+) -> NDArray[np.float64]:
+    """``n`` rows of two finite reals (at least ``low``; any ``n`` when None) as float64;
+    an empty list is no rows."""
+    out = check.reals(values, name, low=low)
+    if out.size == 0 and n in (0, None):
+        return np.zeros((0, 2))
+    if out.ndim != 2 or out.shape[1] != 2 or (n is not None and out.shape[0] != n):
+        rows = "n" if n is None else str(n)
+        raise ValueError(f"{name} must be {rows} rows of two numbers, not of shape {out.shape}")
+    return out
