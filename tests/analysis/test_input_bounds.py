@@ -15,12 +15,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from locus.analysis import layout
+from locus.analysis import areas, busy, hotspots, layout, triage
+from tests.analysis.test_busy import TODAY, boroughs, planted
 from tests.analysis.test_input_properties import (
+    WRAPPING,
     refused,
     spoiled,
 )
 from tests.analysis.test_layout import busy_map
+from tests.analysis.test_triage import COLUMNS as COUNTS
+from tests.analysis.test_triage import link_columns
 
 EXAMPLES = settings(max_examples=50, deadline=None)
 
@@ -140,3 +144,167 @@ def test_label_box_grows_with_its_text_and_refuses_what_is_not_a_size(lines, fon
     name = data.draw(st.sampled_from(("font_px", "node_px")))
     sizes = {"font_px": font, "node_px": node, name: data.draw(not_a_size)}
     refused_as(name, layout.label_box, lines, **sizes)
+
+
+# ---------------------------------------------------------------------------
+# Busy places
+
+
+def test_a_person_id_as_large_as_int64_allows_is_counted_at_its_own_place():
+    # Person 2**62 at place 4: the old (place, person) key 4 * (2**62 + 1) overflowed int64 to
+    # 4, and the person was counted at place 1 instead.
+    found = busy.busy_places(
+        n_places=5,
+        incident_place=[4, 0],
+        incident_day=[TODAY, TODAY],
+        incident_hour=[1, 1],
+        involved_person=[2**62, 0],
+        involved_incident=[0, 1],
+        today=TODAY,
+        min_people=1,
+    )
+    assert found.people.tolist() == [1, 0, 0, 0, 1]
+
+
+def test_busy_places_refuses_ids_places_and_places_asked_about_out_of_range():
+    args = planted()
+    wrapped = np.array(args["involved_person"], dtype=np.uint64)
+    wrapped[0] = 2**64 - 1  # the old code read it as person -1
+    refused("involved_person", busy.busy_places, **{**args, "involved_person": wrapped})
+    # The old code tried to allocate 8 TiB.
+    refused("n_places", busy.busy_places, **{**args, "n_places": 2**40})
+    found = busy.busy_places(**args)
+    # The old code described the last place for -1, and failed on True with a numpy error.
+    refused("place", found.times_phrase, -1)
+    refused_as("place", found.times_phrase, True)
+    refused_as("noun", found.reason, 0, noun=5)
+
+
+@EXAMPLES
+@given(boroughs(), st.integers(0, 2**62), st.data())
+def test_busy_places_count_the_same_people_whatever_their_ids(args, offset, data):
+    found = busy.busy_places(**args)
+    # Ids spread over int64 (a database's), and in a narrower type: the same answer.
+    scale = data.draw(st.sampled_from([1, 7, 2**20]))
+    far = [min(p * scale + offset, 2**63 - 1) for p in args["involved_person"]]
+    if len(set(far)) == len(set(args["involved_person"])):
+        again = busy.busy_places(**{**args, "involved_person": np.array(far, dtype=np.int64)})
+        assert again.people.tolist() == found.people.tolist()
+        assert again.busy.tolist() == found.busy.tolist()
+    narrow = busy.busy_places(
+        **{**args, "involved_person": np.array(args["involved_person"], dtype=np.uint16)}
+    )
+    assert narrow.people.tolist() == found.people.tolist()
+    place = data.draw(
+        st.one_of(
+            st.integers(max_value=-1),
+            st.integers(min_value=args["n_places"]),
+            st.booleans(),
+            st.floats(),
+        )
+    )
+    refused_as("place", found.times_phrase, place)
+    refused_as("place", found.reason, place)
+    too_many = data.draw(st.one_of(st.integers(min_value=2**31), st.sampled_from(WRAPPING)))
+    refused("n_places", busy.busy_places, **{**args, "n_places": max(too_many, 2**31)})
+
+
+# ---------------------------------------------------------------------------
+# Areas
+
+
+def test_more_areas_than_a_grid_has_squares_is_refused():
+    lat, lon = np.array([51.5, 51.501]), np.array([-0.1, -0.1])
+    # The old code made four million empty areas; with 2**31 and more the int32 grid wrapped
+    # the labels and an area vanished.
+    refused("count", areas.area_shapes, lat, lon, [0, 1], areas.MAX_SQUARES + 1)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.one_of(
+        st.integers(min_value=areas.MAX_SQUARES + 1),
+        st.sampled_from([w for w in WRAPPING if w > areas.MAX_SQUARES]),
+        st.integers(max_value=0),
+    )
+)
+def test_area_shapes_refuses_any_count_beyond_the_grid(count):
+    refused("count", areas.area_shapes, [51.5, 51.501], [-0.1, -0.1], [0, 0], count)
+
+
+# ---------------------------------------------------------------------------
+# Hotspots
+
+
+def test_counts_that_would_wrap_or_overflow_are_refused():
+    # The old code read a uint64 2**63 as -2**63 incidents, and summed 2**62s to a negative.
+    refused("counts", hotspots.gi_star, np.array([[2**63, 0], [0, 0]], dtype=np.uint64))
+    refused("counts", hotspots.gi_star, np.full((2, 2), 2**62, dtype=np.int64))
+
+
+def test_a_cell_beyond_int32_has_no_key():
+    # The old code gave 'E691752902764108185600N0' for column 2**62: not exact, and shared.
+    refused("col", hotspots.cell_key, 2**62, 0, 150.0)
+    refused("row", hotspots.cell_key, 0, -(2**31) - 1, 150.0)
+
+
+@EXAMPLES
+@given(
+    st.lists(st.lists(st.integers(0, 9), min_size=3, max_size=3), min_size=2, max_size=4),
+    st.one_of(st.integers(2**31, 2**63 - 1), st.sampled_from([w for w in WRAPPING if w >= 2**31])),
+    st.data(),
+)
+def test_gi_star_reads_any_integer_type_alike_and_refuses_counts_from_2_31(rows, big, data):
+    counts = np.array(rows, dtype=np.int64)
+    expected = hotspots.gi_star(counts)
+    for dtype in (np.uint16, np.int32, np.uint64):
+        again = hotspots.gi_star(counts.astype(dtype))
+        assert np.array_equal(again.z, expected.z) and np.array_equal(again.p, expected.p)
+    spoilt = counts.astype(np.uint64)
+    spoilt[data.draw(st.integers(0, len(rows) - 1)), data.draw(st.integers(0, 2))] = big
+    refused("counts", hotspots.gi_star, spoilt)
+
+
+@EXAMPLES
+@given(
+    st.integers(-(2**31), 2**31 - 1),
+    st.one_of(st.integers(min_value=2**31), st.integers(max_value=-(2**31) - 1)),
+)
+def test_cell_keys_refuse_any_column_or_row_beyond_int32(good, bad):
+    assert hotspots.cell_key(good, -good - 1, 1.0) == f"E{good}N{-good - 1}"
+    refused("col", hotspots.cell_key, bad, good, 150.0)
+    refused("row", hotspots.cell_key, good, bad, 150.0)
+
+
+# ---------------------------------------------------------------------------
+# Triage
+
+
+def test_a_count_that_would_wrap_is_refused_naming_it():
+    one = {k: np.zeros(1, dtype=np.uint64) for k in COUNTS}
+    one["n_direct"] = np.array([2**63], dtype=np.uint64)
+    # The old code blamed n_risk_direct (its n_direct had wrapped to -2**63), and strong said
+    # the link was not strong.
+    refused("n_direct", triage.triage, **one, latest_day=[0])
+    strong = {k: one[k] for k in ("n_direct", "n_shared_incidents", "n_shared_associates")}
+    refused("n_direct", triage.strong, **strong)
+
+
+@EXAMPLES
+@given(link_columns(), st.sampled_from(COUNTS), st.data())
+def test_triage_refuses_any_count_from_2_31_and_reads_narrow_counts_alike(c, name, data):
+    n = len(c["n_direct"])
+    expected = triage.triage(**c)
+    narrow = {k: c[k].astype(np.uint16) if k in COUNTS else c[k] for k in c}
+    again = triage.triage(**narrow)
+    assert again.order.tolist() == expected.order.tolist()
+    assert again.tier.tolist() == expected.tier.tolist()
+    if not n:
+        return
+    big = data.draw(st.one_of(st.integers(2**31, 2**64 - 1), st.sampled_from(WRAPPING[:2])))
+    spoilt = {**c, name: c[name].astype(np.uint64)}
+    spoilt[name][data.draw(st.integers(0, n - 1))] = big
+    refused(name, triage.triage, **spoilt)
+    if name in ("n_direct", "n_shared_incidents", "n_shared_associates"):
+        strong = {k: spoilt[k] for k in ("n_direct", "n_shared_incidents", "n_shared_associates")}
+        refused(name, triage.strong, **strong)

@@ -103,11 +103,22 @@ def area_shapes(
 
     ``cell_m`` is the grid's square (metres); ``reach_m`` how far the outline closes gaps
     between postcodes (parks, rail yards, a marsh) and reaches past the outermost ones.
+
+    Latitudes and longitudes are finite and in range, one label in ``0..count-1`` per point,
+    ``count`` at most ``MAX_SQUARES``, ``cell_m`` at least 1 and ``reach_m`` at least
+    ``cell_m``; anything else raises ``ValueError`` naming the argument.
     """
     lat, lon = _points(latitude, longitude)
     if lat.size == 0:
         raise ValueError("latitude must hold at least one point")
-    count = check.integer(count, "count", low=1)
+    # Areas are labelled in an int32 grid, one a square at most: a larger count is a mistake.
+    count = check.integer(
+        count,
+        "count",
+        low=1,
+        high=MAX_SQUARES + 1,
+        meaning=f"a number of areas from 1 to {MAX_SQUARES} (the most squares a grid has)",
+    )
     label = check.integers(labels, "labels", high=count, length=lat.size).astype(np.int64)
     cell = check.number(cell_m, "cell_m", low=1.0)
     reach = check.number(reach_m, "reach_m", low=cell)

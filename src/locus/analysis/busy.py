@@ -54,6 +54,9 @@ _CONCENTRATED_SHARE = 0.75
 _WEEKDAY_SHARE = 0.5
 # 1970-01-01 was a Thursday: (day + 3) % 7 is the weekday, Monday = 0.
 _WEEKDAY_OFFSET = 3
+# Places are indexed below this (as in locus.analysis.linked), so that a (place, person) key of
+# fewer than 2**32 people fits int64.
+_PLACE_LIMIT = 2**31
 _WEEKDAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
 
 
@@ -90,6 +93,7 @@ class BusyPlaces:
     def reason(self, place: int, noun: str = "people") -> str:
         """Why ``place`` is busy, in data terms ("" when it is not)."""
         place = check.integer(place, "place", high=self.busy.size)
+        check.instance(noun, str, "noun")
         if not self.busy[place]:
             return ""
         count = int(self.people[place])
@@ -103,6 +107,7 @@ class BusyPlaces:
 
     def times_phrase(self, place: int) -> str:
         """ "; most incidents here are on Saturdays, 11:00-16:00", or "" with no pattern."""
+        place = check.integer(place, "place", high=self.busy.size)
         parts = []
         weekday = int(self.peak_weekday[place])
         if weekday >= 0:
@@ -143,9 +148,12 @@ def busy_places(
     incident; ``involved_person[k]`` was involved in ``involved_incident[k]`` (repeats count
     once). Incidents after ``today`` or before the period are left out. A place is busy when
     its different people number at least ``min_people`` and at least ``factor`` times the
-    median place's. O(I log I) for I involvements.
+    median place's. People may be any non-negative int64 ids (a database's, say), not only
+    indices. O(I log I) for I involvements.
     """
-    n_places = check.integer(n_places, "n_places")
+    n_places = check.integer(
+        n_places, "n_places", high=_PLACE_LIMIT, meaning="a number of places below 2**31"
+    )
     day = check.days(incident_day, "incident_day").astype(np.int64)
     k = int(day.size)
     place = check.integers(
@@ -154,7 +162,9 @@ def busy_places(
     hour = check.integers(
         incident_hour, "incident_hour", low=-1, high=24, length=k, meaning="0-23, or -1"
     ).astype(np.int64)
-    person = check.integers(involved_person, "involved_person").astype(np.int64)
+    person = check.integers(
+        involved_person, "involved_person", high=2**63, meaning="a person id from 0 to 2**63 - 1"
+    ).astype(np.int64)
     incident = check.integers(
         involved_incident, "involved_incident", high=k, length=person.size
     ).astype(np.int64)
@@ -171,8 +181,12 @@ def busy_places(
     kept = counted[incident]
     pair_place, pair_person = place[incident[kept]], person[kept]
     if pair_place.size:
-        width = int(pair_person.max()) + 1
-        pairs = np.unique(pair_place * width + pair_person)
+        # People numbered 0.. among those counted before the (place, person) key is made: an
+        # id as large as int64 allows, times a place, would overflow it and count the person
+        # at another place.
+        _, who = np.unique(pair_person, return_inverse=True)
+        width = int(who.max()) + 1
+        pairs = np.unique(pair_place * width + who)
         people = np.bincount(pairs // width, minlength=n_places).astype(np.int64)
     else:
         people = np.zeros(n_places, dtype=np.int64)

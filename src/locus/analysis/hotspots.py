@@ -112,6 +112,10 @@ CLASSES = ("not a hotspot", "new", "intensifying", "persistent", "fading")
 _GRID_BOUND = 10_000_000.0
 # A grid larger than this many cells is a mistake (a stray point far away), not a borough.
 _MAX_CELLS = 4_000_000
+# A cell's count is below this, so that a grid's total (fewer than 2**32 cells) fits int64.
+_COUNT_LIMIT = 2**31
+# A cell's column and row fit int32, so that its key in metres is exact (below 2**53).
+_CELL_INDEX = 2**31
 
 
 @dataclass(frozen=True, eq=False)
@@ -192,13 +196,17 @@ def _counts_grid(counts: ArrayLike, name: str) -> Ints:
         raise ValueError(f"{name} must be whole counts, not {arr.dtype}")
     if arr.min() < 0:
         raise ValueError(f"{name} must be non-negative counts")
+    # Checked before the cast: a uint64 count past 2**63 would wrap negative, and sums of
+    # counts near it would overflow int64. No cell holds 2**31 incidents.
+    if int(arr.max()) >= _COUNT_LIMIT:
+        raise ValueError(f"{name} must be whole counts below 2**31, not {arr.max()}")
     return arr.astype(np.int64)
 
 
 def gi_star(counts: ArrayLike, *, alpha: float = 0.05) -> GiStar:
     """Getis-Ord Gi* (queen neighbourhood with the cell itself) on a 2-d grid of counts, with
     exact p-values and Benjamini-Hochberg at ``alpha`` over every cell (see the module's
-    notes). O(cells)."""
+    notes). Counts are integers from 0 to below 2**31. O(cells)."""
     grid = _counts_grid(counts, "counts")
     alpha = _alpha(alpha)
     return _gi_star(grid, alpha)
@@ -269,9 +277,12 @@ def _mann_kendall(values: Floats) -> tuple[Ints, Floats, Floats]:
 
 
 def cell_key(col: int, row: int, cell_m: float) -> str:
-    """A cell's stable key: its south-west corner in grid metres, ``E530850N181200``."""
-    col = check.integer(col, "col", low=None)
-    row = check.integer(row, "row", low=None)
+    """A cell's stable key: its south-west corner in grid metres, ``E530850N181200``.
+
+    ``col`` and ``row`` are integers from -2**31 to below 2**31 (beyond, two cells could
+    share a key), ``cell_m`` from 1 to 100000 metres."""
+    col = check.integer(col, "col", low=-_CELL_INDEX, high=_CELL_INDEX)
+    row = check.integer(row, "row", low=-_CELL_INDEX, high=_CELL_INDEX)
     cell_m = _cell_size(cell_m)
     return f"E{round(col * cell_m)}N{round(row * cell_m)}"
 

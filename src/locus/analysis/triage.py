@@ -84,10 +84,15 @@ class Triage:
     tier: NDArray[np.int8]
 
 
+# Counts of evidence are below this (a link table's are int32): checked before the cast, as a
+# uint64 count past 2**63 would wrap negative, and the sum of four counts near it overflow.
+_COUNT_LIMIT = 2**31
+
+
 def _counts(values: ArrayLike, name: str, length: int | None) -> Ints:
-    return check.integers(values, name, length=length, meaning="a count (0 or more)").astype(
-        np.int64, copy=False
-    )
+    return check.integers(
+        values, name, high=_COUNT_LIMIT, length=length, meaning="a count from 0 to below 2**31"
+    ).astype(np.int64, copy=False)
 
 
 def _at_most(part: Ints, whole: Ints, part_name: str, whole_name: str) -> None:
@@ -152,7 +157,8 @@ def triage(
     ``n_shared_incidents`` (incidents both were involved in), ``n_harm_incidents`` (those of a
     harm kind; at most ``n_shared_incidents``), ``n_shared_associates``, ``n_co_presence``
     (incident pairs at one place within the window) and ``latest_day`` (day number of the latest
-    evidence). Every link must have some evidence.
+    evidence). Every count is an integer from 0 to below 2**31, and every link must have some
+    evidence.
 
     ``busy`` is one boolean per place (``None``: no place is busy); with it,
     ``co_presence_link`` and ``co_presence_place`` list each co-presence as (link, place), so
@@ -214,7 +220,7 @@ def strong(
     What the linked-cases list shows by default, and what borough clusters are built from:
     one associate in common or being at the same places links two children, but chains
     through such links join most of a borough into one cluster that no meeting can act on.
-    Counts are one non-negative integer per link, the same length each.
+    Counts are one integer from 0 to below 2**31 per link, the same length each.
     """
     direct = _counts(n_direct, "n_direct", None)
     incidents = _counts(n_shared_incidents, "n_shared_incidents", direct.size)
