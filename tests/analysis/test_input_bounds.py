@@ -15,12 +15,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from locus.analysis import areas, busy, hotspots, layout, triage
+from locus.analysis import areas, busy, community, hotspots, layout, linked, network, triage
 from tests.analysis.test_busy import TODAY, boroughs, planted
 from tests.analysis.test_input_properties import (
     WRAPPING,
+    make_evidence,
+    pair_arrays,
+    pair_lists,
     refused,
     spoiled,
+    world_arrays,
+    worlds,
 )
 from tests.analysis.test_layout import busy_map
 from tests.analysis.test_triage import COLUMNS as COUNTS
@@ -308,3 +313,107 @@ def test_triage_refuses_any_count_from_2_31_and_reads_narrow_counts_alike(c, nam
     if name in ("n_direct", "n_shared_incidents", "n_shared_associates"):
         strong = {k: spoilt[k] for k in ("n_direct", "n_shared_incidents", "n_shared_associates")}
         refused(name, triage.strong, **strong)
+
+
+# ---------------------------------------------------------------------------
+# Modularity's labels, the network's sorts and ranges, the evidence's number of places
+
+
+def test_a_uint64_label_past_int64_is_refused_rather_than_read_as_unlabelled():
+    matrix = community.symmetric_matrix(3, [0, 1], [1, 2])
+    # The old code read 2**64 - 1 as -1 (no community): -0.375 rather than 0 for one community.
+    refused("labels", community.modularity, matrix, np.full(3, 2**64 - 1, dtype=np.uint64))
+
+
+@EXAMPLES
+@given(pair_lists, st.integers(0, 2**62), st.data())
+def test_modularity_depends_on_the_partition_not_on_the_label_values(graph, offset, data):
+    n, pairs = graph
+    a, b, w = pair_arrays(pairs)
+    matrix = community.symmetric_matrix(n, a, b, w)
+    labels = np.array(data.draw(st.lists(st.integers(-1, 3), min_size=n, max_size=n)))
+    expected = community.modularity(matrix, labels)
+    # Unlabelled nodes are communities of their own: the same as giving each a fresh label.
+    fresh = np.where(labels >= 0, labels, 10 + np.arange(n))
+    assert community.modularity(matrix, fresh) == pytest.approx(expected)
+    far = np.where(labels >= 0, labels + offset, -1).astype(np.int64)
+    assert community.modularity(matrix, far) == pytest.approx(expected)
+    big = labels.astype(np.uint64)
+    big[data.draw(st.integers(0, n - 1))] = data.draw(st.integers(2**63, 2**64 - 1))
+    refused("labels", community.modularity, matrix, big)
+
+
+def test_radix_argsort_refuses_what_a_cast_would_truncate():
+    # The old code cast 2.7 and 2.1 to a tie, took a mask for keys 0 and 1, and flattened 2-d.
+    refused("keys", network.radix_argsort, np.array([2.7, 2.1, 1.0]))
+    refused("keys", network.radix_argsort, np.array([True, False]))
+    refused("keys", network.radix_argsort, np.array([[3, 1], [2, 0]]))
+
+
+def test_ranges_of_uint64_bounds_are_the_int64_ones():
+    lo, hi = np.array([0, 2], dtype=np.uint64), np.array([1, 4], dtype=np.uint64)
+    # The old code mixed uint64 with int64 as floats and failed casting them back.
+    assert network.ranges(lo, hi).tolist() == [0, 2, 3]
+    refused("lo", network.ranges, np.array([2**63], dtype=np.uint64), hi[:1])
+
+
+@EXAMPLES
+@given(
+    st.lists(st.integers(-(2**40), 2**40), max_size=40),
+    st.sampled_from(("float", "bool", "2-d", "str")),
+)
+def test_radix_argsort_refuses_any_key_array_that_is_not_1_d_integers(values, kind):
+    keys = np.array(values, dtype=np.int64)
+    assert network.radix_argsort(keys).tolist() == np.argsort(keys, kind="stable").tolist()
+    spoilt = {
+        "float": keys.astype(np.float64) + 0.5,
+        "bool": keys % 2 == 1,
+        "2-d": keys.reshape(1, -1),
+        "str": keys.astype(str),
+    }[kind]
+    if values or kind == "2-d":
+        refused("keys", network.radix_argsort, spoilt)
+
+
+@EXAMPLES
+@given(
+    st.lists(st.tuples(st.integers(0, 2**40), st.integers(0, 5)), max_size=20),
+    st.sampled_from((np.uint64, np.uint32, np.int64)),
+)
+def test_ranges_read_any_integer_type_alike_and_refuse_uint64_past_int64(spans, dtype):
+    lo = np.array([s for s, _ in spans], dtype=np.int64)
+    hi = np.array([s + k for s, k in spans], dtype=np.int64)
+    if dtype is np.uint32:
+        lo, hi = lo % 2**20, lo % 2**20 + (hi - lo)
+    expected = [x for s, e in zip(lo.tolist(), hi.tolist(), strict=True) for x in range(s, e)]
+    assert network.ranges(lo.astype(dtype), hi.astype(dtype)).tolist() == expected
+    if spans:
+        past = hi.astype(np.uint64)
+        past[-1] = 2**63 + past[-1]
+        refused("hi", network.ranges, lo.astype(np.uint64), past)
+
+
+def test_the_default_number_of_places_is_the_integer_minus_one_only():
+    net = network.build_network(2, [], [], nature=[], since=[], until=[])
+    assert linked.Evidence(net, [0], [0], [3], [5], n_places=np.int32(-1)).n_places == 4
+    # The old code took -1.0 (and a numpy -1.0) for the default.
+    for fake in (-1.0, np.float64(-1.0)):
+        with pytest.raises(TypeError, match=r"^n_places must be an integer"):
+            linked.Evidence(net, [0], [0], [3], [5], n_places=fake)
+
+
+@EXAMPLES
+@given(worlds, st.sampled_from([-1.0, True, np.float64(3.0), "4", None]))
+def test_the_number_of_places_must_be_an_integer(world, fake):
+    n, arrays = world_arrays(world)
+    ev = make_evidence(n, arrays)
+    assert ev.n_places == max(int(arrays["incident_place"].max()) + 1, 0)
+    with pytest.raises(TypeError, match=r"^n_places must be an integer"):
+        linked.Evidence(
+            ev.network,
+            arrays["involved_person"],
+            arrays["involved_incident"],
+            arrays["incident_place"],
+            arrays["incident_day"],
+            n_places=fake,
+        )

@@ -148,17 +148,19 @@ def modularity(
 
     A node labelled ``-1`` counts as a community of its own; an empty graph has
     modularity 0. ``matrix`` (sparse or a 2-d array) must be symmetric with finite,
-    non-negative weights, and ``labels`` one integer of at least -1 per node.
+    non-negative weights, and ``labels`` one integer from -1 to below 2**63 per node.
     """
     matrix = check.square_matrix(matrix, "matrix", symmetric=True)
-    labels = check.integers(labels, "labels", low=-1, length=matrix.shape[0])
+    # Below 2**63: a uint64 label past it would wrap to a negative one (-1 for 2**64 - 1).
+    labels = check.integers(labels, "labels", low=-1, high=2**63, length=matrix.shape[0])
     resolution = check.number(resolution, "resolution", low=0.0)
     coo = matrix.tocoo()
     two_m = float(coo.data.sum())
     if two_m <= 0:
         return 0.0
     labels = labels.astype(np.int64, copy=False)
-    ids = np.where(labels >= 0, labels, labels.max(initial=0) + 1 + np.arange(labels.size))
+    # Each unlabelled node a negative id of its own: never a label, and never an overflow.
+    ids = np.where(labels >= 0, labels, -1 - np.arange(labels.size))
     _, ids = np.unique(ids, return_inverse=True)
     same = ids[coo.row] == ids[coo.col]
     inside = float(coo.data[same].sum())

@@ -49,7 +49,7 @@ from scipy.sparse.csgraph import connected_components
 
 from locus.analysis import _checks as check
 from locus.analysis.community import _leiden, _upper_csr
-from locus.analysis.network import OPEN_END, Network, _ranges, _sorted_unique, radix_argsort
+from locus.analysis.network import OPEN_END, Network, _radix_argsort, _ranges, _sorted_unique
 
 __all__ = [
     "Evidence",
@@ -192,17 +192,20 @@ class Evidence:
             meaning=f"-1 (no place) or a place index below {_PLACE_LIMIT}",
         )
         used = int(place.max()) + 1 if place.size else 0
-        if self.n_places == -1:
-            object.__setattr__(self, "n_places", used)
-        else:
-            places = check.integer(
-                self.n_places,
+        # An integer first: -1.0 (or True) is no number of places, not the default.
+        given = check.integer(self.n_places, "n_places", low=None)
+        places = (
+            used
+            if given == -1
+            else check.integer(
+                given,
                 "n_places",
                 low=used,
                 high=_PLACE_LIMIT + 1,
                 meaning=f"-1 or at least {used} (one more than the largest place index)",
             )
-            object.__setattr__(self, "n_places", places)
+        )
+        object.__setattr__(self, "n_places", places)
         person = check.integers(self.involved_person, "involved_person", high=self.network.n)
         incident = check.integers(
             self.involved_incident, "involved_incident", high=k, length=person.size
@@ -230,8 +233,8 @@ class Evidence:
         # person, then by incident, gives each incident's people ascending; repeats (two roles
         # in one incident) are then dropped; then by person again gives each person's
         # incidents ascending. Faster than sorting combined keys, and far faster than lexsort.
-        order = radix_argsort(self.involved_person)
-        order = order[radix_argsort(self.involved_incident[order])]
+        order = _radix_argsort(self.involved_person)
+        order = order[_radix_argsort(self.involved_incident[order])]
         incident, person = self.involved_incident[order], self.involved_person[order]
         del order
         if incident.size:
@@ -242,14 +245,14 @@ class Evidence:
             incident, person = incident[fresh], person[fresh]
         incident_ptr = _pointers(incident, k)
         incident_people = person.astype(np.int64)
-        by_person = radix_argsort(person)
+        by_person = _radix_argsort(person)
         person, incident = person[by_person], incident.astype(np.int64)[by_person]
         del by_person
         placed = np.flatnonzero(self.incident_place >= 0)
         place, day = self.incident_place[placed], self.incident_day[placed]
         keys = _place_day_keys(place, day)
         # Ties (same place and day) in any order: nothing depends on it.
-        order = radix_argsort(_compact_place_day(place, day))
+        order = _radix_argsort(_compact_place_day(place, day))
         del place, day
         placed_incidents = placed[order]
         at, placed_people = _gather(incident_ptr, incident_people, placed_incidents, np.int32)
