@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from locus.analysis import areas, busy, community, hotspots, layout, linked, network, triage
+from locus.analysis import areas, busy, community, geo, hotspots, layout, linked, network, triage
 from tests.analysis.test_busy import TODAY, boroughs, planted
 from tests.analysis.test_input_properties import (
     WRAPPING,
@@ -417,3 +417,54 @@ def test_the_number_of_places_must_be_an_integer(world, fake):
             arrays["incident_day"],
             n_places=fake,
         )
+
+
+# ---------------------------------------------------------------------------
+# Grid references and angles out of range
+
+
+def test_a_grid_reference_in_millimetres_is_refused_naming_it():
+    # The old code refused it further on as "latitude must be from -90.0 to 90.0".
+    refused("eastings", geo.bng_to_wgs84, 530_000_000.0, 180_000.0)
+    refused("northings", geo.bng_to_osgb36, 530_000.0, 1e200)
+
+
+def test_longitudes_heights_and_metres_out_of_range_are_refused():
+    # The old code answered with a point for longitude 1e20, and an infinite one for 1e308.
+    refused("longitude", geo.wgs84_to_bng, 51.5, 1e20)
+    refused("lon2", geo.haversine_m, 51.5, 0.0, 51.5, 361.0)
+    refused("height", geo.geodetic_to_cartesian, 51.5, 0.0, geo.WGS84, 1e308)
+    refused("x", geo.helmert_osgb36_to_wgs84, 1e308, 0.0, 0.0)
+    refused("z", geo.cartesian_to_geodetic, 0.0, 0.0, -1e9, geo.WGS84)
+
+
+grid_refs = st.tuples(st.floats(-200_000, 900_000), st.floats(-200_000, 1_400_000))
+too_far = st.one_of(
+    st.floats(2_000_000.001, 1e300), st.floats(-1e300, -2_000_000.001), st.sampled_from([1e9])
+)
+
+
+@EXAMPLES
+@given(st.lists(grid_refs, min_size=1, max_size=5), too_far, st.data())
+def test_geo_refuses_any_value_out_of_range_naming_it(points, bad, data):
+    east = np.array([e for e, _ in points])
+    north = np.array([n for _, n in points])
+    lat, lon = geo.bng_to_wgs84(east, north)
+    assert np.all(np.abs(lat) <= 90) and np.all(np.abs(lon) <= 180)
+    e2, n2 = geo.wgs84_to_bng(lat, lon)
+    assert np.all(np.abs(e2 - east) < 1) and np.all(np.abs(n2 - north) < 1)
+    at = data.draw(st.integers(0, east.size - 1))
+    name = data.draw(st.sampled_from(("eastings", "northings")))
+    spoilt = {"eastings": east.copy(), "northings": north.copy()}
+    spoilt[name][at] = bad
+    refused(name, geo.bng_to_wgs84, spoilt["eastings"], spoilt["northings"])
+    angle = lon.copy()
+    angle[at] = data.draw(st.sampled_from([180.0001, -180.0001, 1e20, 720.0]))
+    refused("longitude", geo.wgs84_to_bng, lat, angle)
+    refused("lon1", geo.haversine_m, lat, angle, lat, lon)
+    refused("longitude", geo.geodetic_to_cartesian, lat, angle, geo.AIRY_1830)
+    far = np.zeros(east.size)
+    far[at] = data.draw(st.sampled_from([1e8 + 1, -1e9, 1e300]))
+    refused("height", geo.geodetic_to_cartesian, lat, lon, geo.AIRY_1830, far)
+    refused("y", geo.helmert_osgb36_to_wgs84, east, far, north)
+    refused("x", geo.cartesian_to_geodetic, far, east, north, geo.WGS84)

@@ -18,9 +18,12 @@ which is ample for placing a postcode on a map.
 Every function works on arrays of any shape (scalars included) and costs
 O(n) in time and memory; the only loops are fixed-point iterations that stop
 when every element has converged (a handful of passes). Every argument must be
-finite real numbers (latitudes within 90 degrees, the arrays broadcastable
-together): a NaN (a postcode without a grid reference) is refused with a
-``ValueError`` naming the argument, not carried through as a NaN position.
+finite real numbers in range (latitudes within 90 degrees, longitudes within 180,
+grid references within 2,000 km of the grid's false origin, where the series still
+converge, and Earth-centred or height metres within 100,000 km), the arrays
+broadcastable together: a NaN (a postcode without a grid reference), or a grid
+reference in millimetres, is refused with a ``ValueError`` naming the argument,
+not carried through as a NaN position or refused later under another name.
 """
 
 from __future__ import annotations
@@ -63,6 +66,13 @@ _S = -20.4894e-6  # scale, parts per million
 
 _EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG), for great-circle distances
 
+# Bounds on the arguments (see the module's notes). Grid references: Great Britain is within
+# 700 km by 1,300 km of the false origin; beyond about 4,000 km the series give no latitude.
+_GRID_REACH_M = 2_000_000.0
+# Earth-centred coordinates and heights: a quarter of the way to the Moon is not a place.
+_METRES_REACH = 100_000_000.0
+_ANGLES = {"latitude": 90.0, "longitude": 180.0}
+
 
 def _reals(bounds: dict[str, float] | None = None, **given: ArrayLike) -> list[FloatArray]:
     """Each argument checked (finite reals, within its bound if any), in the order given,
@@ -73,6 +83,12 @@ def _reals(bounds: dict[str, float] | None = None, **given: ArrayLike) -> list[F
     }
     check.broadcast(**out)
     return list(out.values())
+
+
+def _cartesian(x: ArrayLike, y: ArrayLike, z: ArrayLike) -> list[FloatArray]:
+    """Earth-centred ``x, y, z`` checked (finite metres within 100,000 km)."""
+    reach = {"x": _METRES_REACH, "y": _METRES_REACH, "z": _METRES_REACH}
+    return _reals(reach, x=x, y=y, z=z)
 
 
 def _ellipsoid(ellipsoid: object) -> tuple[float, float]:
@@ -131,7 +147,8 @@ def bng_to_osgb36(eastings: ArrayLike, northings: ArrayLike) -> tuple[FloatArray
     >>> round(float(lat), 7), round(float(lon), 7)
     (52.6575703, 1.7179216)
     """
-    e, n_ = np.broadcast_arrays(*_reals(eastings=eastings, northings=northings))
+    grid = {"eastings": _GRID_REACH_M, "northings": _GRID_REACH_M}
+    e, n_ = np.broadcast_arrays(*_reals(grid, eastings=eastings, northings=northings))
     a, b = AIRY_1830
     e2 = 1 - (b * b) / (a * a)
     n = (a - b) / (a + b)
@@ -196,7 +213,7 @@ def geodetic_to_cartesian(
     a, b = _ellipsoid(ellipsoid)
     e2 = 1 - (b * b) / (a * a)
     lat_, lon_, h = _reals(
-        {"latitude": 90.0}, latitude=latitude, longitude=longitude, height=height
+        {**_ANGLES, "height": _METRES_REACH}, latitude=latitude, longitude=longitude, height=height
     )
     phi = np.radians(lat_)
     lam = np.radians(lon_)
@@ -227,7 +244,7 @@ def helmert_osgb36_to_wgs84(
     O(n). Small-angle form, as published by the Ordnance Survey; good to a
     few metres across Great Britain.
     """
-    x0, y0, z0 = _reals(x=x, y=y, z=z)
+    x0, y0, z0 = _cartesian(x, y, z)
     k = 1 + _S
     x1 = _TX + k * x0 - _RZ * y0 + _RY * z0
     y1 = _TY + _RZ * x0 + k * y0 - _RX * z0
@@ -256,7 +273,7 @@ def cartesian_to_geodetic(
     O(n). Latitude by fixed-point iteration until every element changes by
     less than 1e-12 rad (about 6 micrometres); a few passes near the surface.
     """
-    x0, y0, z0 = _reals(x=x, y=y, z=z)
+    x0, y0, z0 = _cartesian(x, y, z)
     a, b = _ellipsoid(ellipsoid)
     e2 = 1 - (b * b) / (a * a)
     p = np.hypot(x0, y0)
@@ -329,7 +346,11 @@ def haversine_m(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLi
     O(n), closed form.
     """
     lat1_, lon1_, lat2_, lon2_ = _reals(
-        {"lat1": 90.0, "lat2": 90.0}, lat1=lat1, lon1=lon1, lat2=lat2, lon2=lon2
+        {"lat1": 90.0, "lon1": 180.0, "lat2": 90.0, "lon2": 180.0},
+        lat1=lat1,
+        lon1=lon1,
+        lat2=lat2,
+        lon2=lon2,
     )
     p1, p2 = np.radians(lat1_), np.radians(lat2_)
     dphi = p2 - p1
@@ -354,7 +375,7 @@ def wgs84_to_bng(latitude: ArrayLike, longitude: ArrayLike) -> tuple[FloatArray,
     >>> round(float(e)), round(float(n))
     (651410, 313177)
     """
-    lat_, lon_ = _reals({"latitude": 90.0}, latitude=latitude, longitude=longitude)
+    lat_, lon_ = _reals(_ANGLES, latitude=latitude, longitude=longitude)
     x, y, z = geodetic_to_cartesian(lat_, lon_, WGS84)
     k = 1 - _S
     x0 = -_TX + k * x + _RZ * y - _RY * z
