@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from locus.audit.services import record_created_values
 from locus.common.bulk import insert_values
 from locus.demo import borough, names
-from locus.demo.steps.base import BATCH, Base, _Adult, _pick, _raise, _years_after, _Young
+from locus.demo.steps.base import Base, _Adult, _pick, _raise, _years_after, _Young
 from locus.peers.models import Association, Nature, Relationship
 from locus.peers.services import validate_association
 from locus.people.models import Person
@@ -340,24 +339,15 @@ class Associations(Base):
             )
         self.progress(step, 7, 7)
 
-        through = Association.contexts.through
-        for start in range(0, len(planned), BATCH):
-            chunk = planned[start : start + BATCH]
-            rows = [row for row, _ in chunk]
-            insert_values(Association, rows)
-            insert_values(
-                through,
-                [
-                    {"association_id": row["id"], "context_id": context}
-                    for row, shared in chunk
-                    for context in shared
-                ],
-            )
-            # The same audit row association_record writes: the fields and the shared places.
-            record_created_values(
-                actor=self.system,
-                model=Association,
-                rows=rows,
-                links=[{"contexts": sorted(shared)} for _, shared in chunk],
-            )
-            self.progress(step, min(start + BATCH, len(planned)), len(planned))
+        rows = [row for row, _ in planned]
+        # The same audit row association_record writes: the fields and the shared places.
+        links = [{"contexts": sorted(shared)} for _, shared in planned]
+        self.bulk_values(Association, rows, step, links=links)
+        insert_values(
+            Association.contexts.through,
+            [
+                {"association_id": row["id"], "context_id": context}
+                for row, shared in planned
+                for context in shared
+            ],
+        )

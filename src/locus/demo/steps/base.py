@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any, TypedDict, TypeVar
 
+from django.db import router
 from django.db.models import Model
 from django.utils import timezone
 
 from locus.access.models import Agency, Team, Worker
 from locus.access.services import system_worker
-from locus.audit.services import record_creations
+from locus.audit.services import record_created_values, record_creations
 from locus.common import clock
-from locus.common.bulk import bulk_insert
+from locus.common.bulk import bulk_insert, insert_values
 from locus.common.models import Confidence, Source
 from locus.common.services import Problems
 from locus.demo import borough, names
@@ -29,6 +30,7 @@ from locus.places.services import validate_context
 
 Progress = Callable[[str, int, int], None]
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 # Digits 2-4 of a UPN are the DfE LA code. Hackney is 204, but a demo UPN built on
 # it with a right check letter could be a real child's: 999 is allocated to no authority.
@@ -108,6 +110,14 @@ class Provenance(TypedDict):
     confidence: str
     recorded_by: Worker
     recorded_at: dt.datetime
+
+
+def _as_written(model: type[M], rows: Sequence[dict[str, Any]]) -> list[M]:
+    """Instances of the rows :meth:`Base.bulk_values` wrote, as a query would read them
+    back (for the steps after, which name them), without a query."""
+    names = [f.attname for f in model._meta.concrete_fields]
+    using = router.db_for_write(model)
+    return [model.from_db(using, names, [row[name] for name in names]) for row in rows]
 
 
 def _pick(rng: random.Random, options: Sequence[tuple[T, float]]) -> T:
@@ -232,6 +242,31 @@ class Base:
             chunk = objs[start : start + BATCH]
             bulk_insert(model, chunk)
             record_creations(actor=self.system, objs=chunk)
+            self.progress(step, min(start + BATCH, total), total)
+
+    def bulk_values(
+        self,
+        model: type[Model],
+        rows: list[dict[str, Any]],
+        step: str,
+        links: Sequence[dict[str, Any]] = (),
+    ) -> None:
+        """Create ``rows``, ``{attname: value}`` dicts with foreign keys by id, in batches,
+        each with its audit row, as :meth:`bulk` does for instances: the same rows and the
+        same audit rows, without an instance per row to write and to read back for the
+        trail. Each row is completed in place with its defaults and its new id
+        (``insert_values``). ``links``, one for each row, is what its audit row adds to its
+        fields (an association's places)."""
+        total = len(rows)
+        for start in range(0, total, BATCH):
+            chunk = rows[start : start + BATCH]
+            insert_values(model, chunk)
+            record_created_values(
+                actor=self.system,
+                model=model,
+                rows=chunk,
+                links=links[start : start + BATCH],
+            )
             self.progress(step, min(start + BATCH, total), total)
 
     def count(self, per: int, minimum: int) -> int:

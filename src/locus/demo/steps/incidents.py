@@ -97,7 +97,7 @@ class Incidents(Organisations):
                 recorders[agency_key] = workers_of(agency_key)
             return self.rng.choice(recorders[agency_key])
 
-        incidents: list[Incident] = []
+        incidents: list[dict[str, Any]] = []  # rows, written as values
         involvement_plan: list[list[tuple[Person, str]]] = []
         agency_of: dict[str, Agency] = {**self.agencies, **self.school_agency}
 
@@ -112,29 +112,29 @@ class Incidents(Organisations):
             # Provenance follows the reporting agency (no draw: the demo's sequence stays).
             agency = agency_of[agency_key]
             source = _AGENCY_SOURCE.get(agency.kind, Source.PROFESSIONAL)
-            # The fields checked are the fields written.
+            # The fields checked are the fields written (the place by its id).
             fields: dict[str, Any] = {
                 "kind": kind,
                 "occurred_at": when,
-                "context": context,
                 "summary": summary,
                 "source": source,
                 "confidence": Confidence.HIGH,
             }
             _raise(
-                validate_incident(**fields, involvements=people),
+                validate_incident(**fields, context=context, involvements=people),
                 "incident",
             )
             assert kind in choice_values(IncidentKind)
             incidents.append(
-                Incident(
+                {
                     **fields,
-                    reporting_agency=agency,
-                    recorded_by=recorded_by(agency_key),
-                    recorded_at=min(
+                    "context_id": context.pk,
+                    "reporting_agency_id": agency.pk,
+                    "recorded_by_id": recorded_by(agency_key).pk,
+                    "recorded_at": min(
                         when + dt.timedelta(hours=self.rng.randint(1, 72)), self.midnight
                     ),
-                )
+                }
             )
             involvement_plan.append(people)
 
@@ -351,13 +351,13 @@ class Incidents(Organisations):
             if n % 200 == 0:
                 self.progress(step, n_missing + n, total)
 
-        self.bulk(Incident, incidents, step)
+        self.bulk_values(Incident, incidents, step)
         involvements = [
-            Involvement(incident=incident, person=person, role=role)
+            {"incident_id": incident["id"], "person_id": person.pk, "role": role}
             for incident, people in zip(incidents, involvement_plan, strict=True)
             for person, role in people
         ]
-        self.bulk(Involvement, involvements, step)
+        self.bulk_values(Involvement, involvements, step)
 
         # school.dsl works at the school with the most pupils involved in incidents.
         involved: dict[str, set[int]] = {}

@@ -12,6 +12,7 @@ from locus.demo.steps.base import (
     Base,
     _Adult,
     _age_on,
+    _as_written,
     _nhs_check_digit,
     _pick,
     _raise,
@@ -144,7 +145,7 @@ class People(Base):
         upn_serials: dict[tuple[str, int], int] = {}
         estabs = [s.estab for s in borough.SCHOOLS if s.phase == "primary"]
         estabs += list(borough.OTHER_PRIMARY_ESTABS)
-        persons: list[Person] = []
+        rows: list[dict[str, Any]] = []  # the young people's, then the adults'
         for young, la_id in zip(self.young, la_ids, strict=True):
             reception_year = self.acad_year - young.year_group
             estab = self.rng.choice(estabs)
@@ -161,7 +162,7 @@ class People(Base):
                     check = _nhs_check_digit(nine)
                     nhs = None if check is None else f"{nine}{check}"
                 nhs_seen.add(nhs)
-            young.person = self.person(
+            row = self.person(
                 kind=PersonKind.YOUNG_PERSON,
                 given_name=young.given,
                 family_name=young.family,
@@ -175,18 +176,17 @@ class People(Base):
                 # Children's records are kept until the 25th birthday.
                 retain_until=_years_after(young.dob, 25),
             )
-            persons.append(young.person)
-            if len(persons) % 500 == 0:
-                self.progress(step, len(persons), self.size)
-        hot_keys = [p.key for p in borough.PLACES if p.hot]
-        for i in range(self.count(35, 3)):
+            rows.append(row)
+            if len(rows) % 500 == 0:
+                self.progress(step, len(rows), self.size)
+        for _ in range(self.count(35, 3)):
             age = self.rng.choices(
                 range(19, 41), weights=[8 if a < 26 else 2 for a in range(19, 41)]
             )[0]
             sex = Sex.MALE if self.rng.random() < 0.85 else Sex.FEMALE
             ethnicity = _pick(self.rng, names.ETHNICITY_WEIGHTS)
             given_bg, family_bg = self.backgrounds(ethnicity)
-            person = self.person(
+            row = self.person(
                 kind=PersonKind.ADULT_OF_CONCERN,
                 given_name=self.given_name(given_bg, sex),
                 family_name=self.rng.choice(names.NAME_POOLS[family_bg][2]),
@@ -195,11 +195,17 @@ class People(Base):
                 ethnicity=ethnicity,
                 retain_until=self.today + dt.timedelta(days=6 * 365),
             )
-            persons.append(person)
+            rows.append(row)
+        self.bulk_values(Person, rows, step)
+        persons = _as_written(Person, rows)
+        for young, person in zip(self.young, persons[: self.size], strict=True):
+            young.person = person
+        hot_keys = [p.key for p in borough.PLACES if p.hot]
+        for i, person in enumerate(persons[self.size :]):
             self.adults.append(_Adult(index=i, person=person, haunt=hot_keys[i % len(hot_keys)]))
-        self.bulk(Person, persons, step)
 
-    def person(self, **fields: Any) -> Person:
+    def person(self, **fields: Any) -> dict[str, Any]:
+        """A person's row (``{attname: value}``), checked as ``person_create`` checks one."""
         # Adults of concern are recorded with no identifiers and no home.
         fields = {
             "known_as": "",
@@ -213,4 +219,11 @@ class People(Base):
         for name, taken in self.in_use.items():
             if fields.get(name):
                 taken.add(fields[name])
-        return Person(created_at=self.now, recorded_by=self.system, **fields)  # as for contexts
+        home = fields.pop("home")
+        # Recorded by the system account, as for contexts (``Base.context``).
+        return {
+            **fields,
+            "home_id": home.pk if home is not None else None,
+            "created_at": self.now,
+            "recorded_by_id": self.system.pk,
+        }
