@@ -123,6 +123,20 @@ def test_a_table_with_no_rows_says_so_across_every_column_it_shows() -> None:
     assert "Nothing you can see." not in head(tag, rows=[1], leave="")
 
 
+def test_an_empty_leave_out_leaves_out_no_column_not_even_one_without_a_heading() -> None:
+    """A column of links has no heading (its name is empty): nothing to leave out leaves it
+    in, as a name left out leaves it in too."""
+    tag = (
+        '{% table label="Incidents" columns="When|Where|" leave_out=leave %}'
+        "<tr><td>1</td></tr>{% endtable %}"
+    )
+    assert head(tag, leave="").count('<th scope="col"') == 3
+    assert head(tag, leave=None).count('<th scope="col"') == 3
+    shown = head(tag, leave="Where")
+    assert ">Where<" not in shown
+    assert shown.count('<th scope="col"') == 2
+
+
 def test_an_incident_table_without_its_place_column_says_none_across_the_columns_it_has() -> None:
     """A hotspot of one place leaves out the Where column; its empty row spanned five."""
     html = render_to_string(

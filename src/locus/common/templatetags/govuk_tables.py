@@ -65,7 +65,10 @@ class TableNode(template.Node):
 
     def render(self, context: Context) -> str:
         given = {name: value.resolve(context) for name, value in self.options.items()}
-        left_out = str(given.get("leave_out") or "").split("|")
+        # As numeric and hidden are read (_headers): none named, none left out, not a column
+        # without a heading (named "") left out.
+        leave_out = str(given.get("leave_out") or "")
+        left_out = set(leave_out.split("|")) if leave_out else set()
         caption = given.get("caption")
         frame = {
             "label": given["label"],
