@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from contextvars import ContextVar
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import NotRequired, TypedDict, Unpack
 
 from django.db import transaction
 
@@ -20,7 +19,15 @@ from locus.common import clock
 from locus.common import services as kit
 from locus.common.errors import InvalidTransition
 from locus.common.modelkit import choice_values
-from locus.common.services import Problems, clean_text, create_audited, permitted, recorded, today
+from locus.common.services import (
+    Problems,
+    check_known_fields,
+    clean_text,
+    create_audited,
+    permitted,
+    recorded,
+    today,
+)
 from locus.incidents.models import Incident
 from locus.outreach.models import (
     Consent,
@@ -41,9 +48,6 @@ MAX_SHORT = 300
 #: How far ahead an ending's last visit may be: a visit tomorrow, not months of visits still
 #: due on a plan that says it has ended.
 ENDS_AHEAD = dt.timedelta(days=1)
-# The (worker, place) pairs whose right to plan visits :func:`visit_plans_create` has asked,
-# while it makes their plans.
-_PLANNING: ContextVar[frozenset[tuple[int, int]]] = ContextVar("planning", default=frozenset())
 
 
 def _text(problems: Problems, field: str, value: str, missing: str, *, required: bool) -> str:
@@ -63,28 +67,56 @@ def _with_links(actor: Worker, obj: VisitPlan | Visit, **links: Sequence[Worker 
     record_change(actor=actor, action=ChangeAction.CREATE, obj=obj, after=after)
 
 
+class PlanFields(TypedDict):
+    """What a visit plan records beside its place: the one list that :func:`visit_plan_create`
+    takes as keywords and :func:`visit_plans_create` as each plan."""
+
+    purpose: str
+    weekday: int | None
+    start_time: dt.time | None
+    end_time: dt.time | None
+    starts_on: dt.date | None
+    workers: Sequence[Worker]
+    every_weeks: NotRequired[int]  # 1: every week
+    ends_on: NotRequired[dt.date | None]
+    agencies: NotRequired[Sequence[Agency]]
+    partners: NotRequired[str]
+
+
+PLAN_FIELDS = tuple(PlanFields.__annotations__)
+
+
 @transaction.atomic
-def visit_plan_create(
-    *,
-    actor: Worker,
-    context: Context,
-    purpose: str,
-    weekday: int | None,
-    start_time: dt.time | None,
-    end_time: dt.time | None,
-    starts_on: dt.date | None,
-    workers: Sequence[Worker],
-    every_weeks: int = 1,
-    ends_on: dt.date | None = None,
-    agencies: Sequence[Agency] = (),
-    partners: str = "",
-) -> VisitPlan:
+def visit_plan_create(*, actor: Worker, context: Context, **plan: Unpack[PlanFields]) -> VisitPlan:
     """Plan regular visits to a public place: who goes (workers with accounts, and partners
     by name), for which agencies, on which weekday and hours, how often, from and until.
     A worker from outside the team working the place's case goes for an agency taking part
     (``rules.may_go``)."""
-    if (actor.pk, context.pk) not in _PLANNING.get():  # else asked by visit_plans_create
-        permitted(rules.can_plan_visits, actor, context)
+    permitted(rules.can_plan_visits, actor, context)
+    return _plan_create(actor, context, plan)
+
+
+@transaction.atomic
+def visit_plans_create(
+    *, actor: Worker, context: Context, plans: Sequence[PlanFields]
+) -> list[VisitPlan]:
+    """Several plans for one place at once (a rota's evenings), each checked, written and
+    audited as :func:`visit_plan_create` does one: the right to plan visits there
+    (``rules.can_plan_visits``) is asked once, not once a plan. One plan refused refuses them
+    all."""
+    permitted(rules.can_plan_visits, actor, context)
+    return [_plan_create(actor, context, plan) for plan in plans]
+
+
+def _plan_create(actor: Worker, context: Context, given: PlanFields) -> VisitPlan:
+    """One plan, checked, written and audited, in the caller's transaction: the caller
+    (:func:`visit_plan_create`, :func:`visit_plans_create`) has asked whether ``actor`` may
+    plan visits at ``context``."""
+    check_known_fields("visit_plan_create", dict(given), PLAN_FIELDS)
+    purpose, weekday, workers = given["purpose"], given["weekday"], given["workers"]
+    start_time, end_time, starts_on = given["start_time"], given["end_time"], given["starts_on"]
+    every_weeks, ends_on = given.get("every_weeks", 1), given.get("ends_on")
+    agencies, partners = given.get("agencies", ()), given.get("partners", "")
     problems = Problems()
     purpose = _text(problems, "purpose", purpose, "Say what the visits are for", required=True)
     problems.check(weekday in choice_values(Weekday), "weekday", "Choose the day of the week")
@@ -140,22 +172,6 @@ def visit_plan_create(
     )
     _with_links(actor, plan, workers=workers, agencies=agencies)
     return plan
-
-
-@transaction.atomic
-def visit_plans_create(
-    *, actor: Worker, context: Context, plans: Sequence[Mapping[str, Any]]
-) -> list[VisitPlan]:
-    """Several plans for one place at once (a rota's evenings), each given as
-    :func:`visit_plan_create`'s other keywords and checked, written and audited as it is: the
-    right to plan visits there (``rules.can_plan_visits``) is asked once, not once a plan.
-    One plan refused refuses them all."""
-    permitted(rules.can_plan_visits, actor, context)
-    token = _PLANNING.set(_PLANNING.get() | {(actor.pk, context.pk)})
-    try:
-        return [visit_plan_create(actor=actor, context=context, **plan) for plan in plans]
-    finally:
-        _PLANNING.reset(token)
 
 
 @transaction.atomic

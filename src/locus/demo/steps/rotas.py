@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from locus.access.models import Worker
 from locus.common.services import today
@@ -104,7 +103,7 @@ def add_visit_rotas(story: _StoryClock, manager: Worker) -> list[VisitPlan]:
     return plans
 
 
-def _plan(rota: _Rota, day: Weekday, pair: list[Worker]) -> dict[str, Any]:
+def _plan(rota: _Rota, day: Weekday, pair: list[Worker]) -> services.PlanFields:
     """One evening's plan for the fortnight that begins today."""
     hours = SATURDAY if day == Weekday.SATURDAY else EVENING
     return {
