@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import Any
 from unittest import mock
 
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, DateTimeField, F, Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from locus.access.models import Agency, AgencyKind, Role, Scope, Team, Worker
 from locus.access.scopes import incidents_visible_to, people_visible_to
+from locus.access.services import system_worker
 from locus.audit.models import ChangeAction, ChangeEvent
 from locus.common import clock
 from locus.common.models import Confidence, Source
@@ -352,6 +354,38 @@ def test_every_created_row_has_its_change_event(borough):
     assert event is not None and "contexts" in event.after
     # No password hash ever reaches the trail.
     assert not ChangeEvent.objects.filter(record_type="access.worker", after__has_key="password")
+
+
+@pytest.mark.parametrize("model", [Context, Person, Association, Incident, Involvement])
+def test_a_row_written_as_values_is_audited_as_it_reads_back(borough, model):
+    """The borough writes its bulk rows, and their change events, from plain values: each
+    event holds what the row holds, and names who it is about, as auditing the record
+    itself (``record_creations``) would."""
+    from locus.audit.services import people_of, people_text, record_type_of, snapshot
+
+    system = system_worker()
+    events = {
+        e.record_id: e
+        for e in ChangeEvent.objects.filter(
+            record_type=record_type_of(model()), action=ChangeAction.CREATE
+        )
+    }
+    # A time is written in the borough's zone and read back in UTC: the same instant.
+    times = [f.attname for f in model._meta.concrete_fields if isinstance(f, DateTimeField)]
+
+    def instants(fields: dict[str, Any]) -> dict[str, Any]:
+        return {
+            k: dt.datetime.fromisoformat(v) if k in times and v else v for k, v in fields.items()
+        }
+
+    rows = list(model._default_manager.order_by("pk"))
+    assert rows
+    for row in rows:
+        event = events[str(row.pk)]
+        after = {k: v for k, v in event.after.items() if k != "contexts"}
+        assert instants(after) == instants(snapshot(row)), (model, row.pk)
+        assert event.people == people_text(people_of(row)), (model, row.pk)
+        assert event.actor_id == system.pk
 
 
 def test_running_again_adds_nothing(borough):
