@@ -17,9 +17,11 @@ Rules it keeps:
   through ``locus.access.services``. The bulk rows are checked with the
   services' own validation functions (``validate_person``, ``validate_context``,
   ``validate_episode``, ``validate_provenance``, ``validate_association``,
-  ``validate_incident``) before they are written in bulk
-  (``locus.common.bulk.bulk_insert``), and every created row gets its
-  ``ChangeEvent`` (``record_creations``), all in one transaction.
+  ``validate_incident``) before they are written in bulk, and every created row
+  gets its ``ChangeEvent``, all in one transaction: the largest (homes, people,
+  associations, incidents and who was involved) as plain values
+  (``locus.common.bulk.insert_values``, audited by ``record_created_values``),
+  the rest as model instances (``bulk_insert``, audited by ``record_creations``).
 * **Synthetic.** Every person is invented. Only the postcodes are real.
 * **No risk scores.** The generator uses a hidden "exposure" level to make the
   data hang together (children exposed to harm outside the home are more often

@@ -120,6 +120,11 @@ def _as_written(model: type[M], rows: Sequence[dict[str, Any]]) -> list[M]:
     return [model.from_db(using, names, [row[name] for name in names]) for row in rows]
 
 
+def _id_of(value: Any) -> Any:
+    """A field's value as a row holds it: a record by its id."""
+    return value.pk if isinstance(value, Model) else value
+
+
 def _pick(rng: random.Random, options: Sequence[tuple[T, float]]) -> T:
     return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
 
@@ -279,7 +284,21 @@ class Base:
             return f"Flat {self.rng.randint(1, 60)}, {self.rng.choice(names.BLOCKS)}"
         return f"{self.rng.randint(1, 180)} {self.rng.choice(names.STREETS)}"
 
-    def context(
+    def context(self, kind: str, name: str, **given: Any) -> Context:
+        """A new context, checked as ``context_create`` checks one (:meth:`context_fields`)."""
+        # Recorded by the system account, as context_create would with actor=system: being
+        # the recorder grants sight, and the demo's sight must come from casework alone.
+        fields = self.context_fields(kind, name, **given)
+        return Context(created_at=self.now, recorded_by=self.system, **fields)
+
+    def context_row(self, kind: str, name: str, **given: Any) -> dict[str, Any]:
+        """The same as a row (``{attname: value}``), for :meth:`bulk_values`."""
+        fields = self.context_fields(kind, name, **given)
+        attnames = {f.name: f.attname for f in Context._meta.concrete_fields}
+        row = {attnames[k]: _id_of(v) for k, v in fields.items()}
+        return {**row, "created_at": self.now, "recorded_by_id": self.system.pk}
+
+    def context_fields(
         self,
         kind: str,
         name: str,
@@ -290,7 +309,9 @@ class Base:
         agency: Agency | None = None,
         end: Postcode | None = None,
         **household: Any,
-    ) -> Context:
+    ) -> dict[str, Any]:
+        """A context's fields (related records as records), checked as ``context_create``
+        checks them."""
         fields: dict[str, Any] = dict(
             kind=kind,
             name=name,
@@ -307,9 +328,7 @@ class Base:
                 end_postcode=end.postcode, end_latitude=end.latitude, end_longitude=end.longitude
             )
         _raise(validate_context(fields), f"context {name!r}")
-        # Recorded by the system account, as context_create would with actor=system: being
-        # the recorder grants sight, and the demo's sight must come from casework alone.
-        return Context(created_at=self.now, recorded_by=self.system, **fields)
+        return fields
 
     def backgrounds(self, ethnicity: str) -> tuple[str, str]:
         options = names.ETHNICITY_BACKGROUNDS[ethnicity]

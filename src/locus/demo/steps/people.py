@@ -89,26 +89,29 @@ class People(Base):
             )
             for name in Identifier.values
         }
-        homes: list[Context] = []
+        homes: list[dict[str, Any]] = []  # rows, written as values
+        # Each young person but their home, which is theirs once the homes are written: the
+        # household's (its index in ``homes``).
+        planned: list[dict[str, Any]] = []
         residential = [pc for pc in self.postcodes if not pc.district.startswith("EC")]
-        while len(self.young) < self.size:
+        while len(planned) < self.size:
             size = min(
-                self.rng.choices((1, 2, 3), weights=(60, 30, 10))[0], self.size - len(self.young)
+                self.rng.choices((1, 2, 3), weights=(60, 30, 10))[0], self.size - len(planned)
             )
             ethnicity = _pick(self.rng, names.ETHNICITY_WEIGHTS)
             given_bg, family_bg = self.backgrounds(ethnicity)
             family = self.rng.choice(names.NAME_POOLS[family_bg][2])
             pc = self.rng.choice(residential)
             address = self.street_address()
-            home = self.context(
-                ContextKind.HOME,
-                address,
-                postcode=pc,
-                address=f"{address}, London",
-                **self.tenancy(len(homes)),
+            homes.append(
+                self.context_row(
+                    ContextKind.HOME,
+                    address,
+                    postcode=pc,
+                    address=f"{address}, London",
+                    **self.tenancy(len(homes)),
+                )
             )
-            homes.append(home)
-            household: list[_Young] = []
             first_age = _pick(self.rng, self.AGE_WEIGHTS)
             for k in range(size):
                 age = first_age
@@ -120,25 +123,29 @@ class People(Base):
                     (Sex.MALE, Sex.FEMALE, Sex.NOT_KNOWN, Sex.NOT_STATED), weights=(49, 49, 1, 1)
                 )[0]
                 dob = self.dob_for_age(age)
-                young = _Young(
-                    index=len(self.young),
-                    household=len(self.households),
-                    sex=sex,
-                    ethnicity=ethnicity,
-                    given=self.given_name(given_bg, sex),
-                    family=family
-                    if self.rng.random() < 0.9
-                    else self.rng.choice(names.NAME_POOLS[family_bg][2]),
-                    dob=dob,
-                    home=home,
-                    district=pc.district,
-                    exposure=self.exposure_for(age),
-                    year_group=_age_on(dob, dt.date(self.acad_year, 8, 31)) - 4,
+                planned.append(
+                    {
+                        "index": len(planned),
+                        "household": len(homes) - 1,
+                        "sex": sex,
+                        "ethnicity": ethnicity,
+                        "given": self.given_name(given_bg, sex),
+                        "family": family
+                        if self.rng.random() < 0.9
+                        else self.rng.choice(names.NAME_POOLS[family_bg][2]),
+                        "dob": dob,
+                        "district": pc.district,
+                        "exposure": self.exposure_for(age),
+                        "year_group": _age_on(dob, dt.date(self.acad_year, 8, 31)) - 4,
+                    }
                 )
-                household.append(young)
-                self.young.append(young)
-            self.households.append(household)
-        self.bulk(Context, homes, step)
+        self.bulk_values(Context, homes, step)
+        written = _as_written(Context, homes)
+        self.households = [[] for _ in written]
+        for fields in planned:
+            young = _Young(home=written[fields["household"]], **fields)
+            self.households[young.household].append(young)
+            self.young.append(young)
 
         la_ids = self.rng.sample(range(1_000_000, 10_000_000), self.size)
         nhs_seen: set[str] = set()
