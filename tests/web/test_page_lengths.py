@@ -195,3 +195,18 @@ def test_query_counts_at_borough_size_are_pinned(world: World, page: str) -> Non
         "note-add": reverse("note-add", args=["person", world.csc_child.pk]),
     }[page]
     assert _count(client_for(world.social_worker), url) == PINNED[page]
+
+
+def test_a_worker_s_choice_in_a_select_names_them_and_their_team_only(world: World) -> None:
+    """A select shows its chosen option on one line: a job title repeating the team and agency
+    ran the panel's chair past the edge of the box (it shows the worker setting up the panel).
+    Each option is the worker and their team; the agency is the option's group."""
+    world.yjs_worker.job_title = "Youth justice officer, Youth Justice Service, Casework"
+    world.yjs_worker.save(update_fields=["job_title"])
+    html = client_for(world.yjs_worker).get(reverse("panel-new")).content.decode()
+    chair = html[html.index('name="chair"') :]
+    chair = chair[: chair.index("</select>")]
+    team = world.yjs_worker.team
+    assert f">{world.yjs_worker}, {team.name}</option>" in chair
+    assert "Youth justice officer" not in chair
+    assert f'<optgroup label="{team.agency.name}">' in chair

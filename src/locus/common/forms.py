@@ -183,13 +183,15 @@ def worker_label(worker: Worker) -> str:
 
 
 def worker_choices(workers: Iterable[Worker]) -> list[Any]:
-    """Workers grouped by agency, each shown with their team (for <optgroup>)."""
+    """Workers grouped by agency, each shown with their team (for <optgroup>).
+
+    No job title: a select shows its chosen option on one line, and a title that repeats
+    the team and agency ("Youth justice officer, Youth Justice Service") ran the chair's name
+    past the box's edge on a desk's screen, cut off mid-word."""
     grouped: dict[str, list[tuple[str, str]]] = {}
     for w in workers:
         agency = w.team.agency.name if w.team else "No agency"
-        team = w.team.name if w.team else ""
-        label = f"{w}, {team}" + (f" ({w.job_title})" if w.job_title else "")
-        grouped.setdefault(agency, []).append((str(w.pk), label))
+        grouped.setdefault(agency, []).append((str(w.pk), worker_label(w)))
     return list(grouped.items())
 
 
