@@ -5,9 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import models
+
+from locus.access.models import Worker
 from locus.common import clock
 from locus.exports.services import Why
 from locus.sharing.forms import basis_post
+from locus.sharing.models import Share, ShareKind
+from locus.sharing.services import To, record_share
 from locus.sharing.vocab import EMERGENCY, SAFEGUARDING, Article6, Condition, Duty
 
 PURPOSE = "To agree a plan that keeps the children safe"
@@ -42,3 +47,19 @@ def choose_basis(page: Any, purpose: str = "") -> None:
         page.get_by_label(str(label), exact=True).check()
     if purpose:
         page.get_by_label("What is the sharing for?").fill(purpose)
+
+
+def referral_share(actor: Worker, source: models.Model, to: str, people: list[int]) -> Share:
+    """A referral written to the sharing register, on the usual basis, to someone outside
+    Locus named ``to``, about ``people``."""
+    return record_share(
+        actor=actor,
+        kind=ShareKind.REFERRAL,
+        basis=SAFEGUARDING,
+        purpose="To ask for help",
+        what=["Summary"],
+        record_ref="Referral 1",
+        source=source,
+        recipients=[To(name=to)],
+        people=people,
+    )

@@ -22,7 +22,7 @@ from locus.sharing.vocab import SAFEGUARDING, Article6, Condition, Duty
 from locus.subjectaccess.package import build
 from tests.factories import World, make_worker
 from tests.mapping import helpers as mapping
-from tests.sharing.helpers import WHY
+from tests.sharing.helpers import WHY, referral_share
 from tests.subjectaccess.conftest import Scene
 
 
@@ -94,17 +94,7 @@ def test_a_share_about_someone_whose_id_contains_the_subjects_is_not_theirs(
     world: World, scene: Scene
 ) -> None:
     lookalike = int(f"{scene.subject.pk}1")  # "31" holds "3"; the subject is not on it
-    record_share(
-        actor=world.social_worker,
-        kind=ShareKind.REFERRAL,
-        basis=SAFEGUARDING,
-        purpose="To ask for help",
-        what=["Summary"],
-        record_ref="Referral 1",
-        source=world.yjs_child,
-        recipients=[To(name="Pat Jones, Mall security")],
-        people=[lookalike],
-    )
+    referral_share(world.social_worker, world.yjs_child, "Pat Jones, Mall security", [lookalike])
     assert [r["Kind of sharing"] for r in _shares(scene).values()] == [
         "HSB meeting or MACE panel"  # the scene's own panel only
     ]

@@ -1,0 +1,69 @@
+"""On a phone a wide table scrolls in its own box, and its column of prose keeps a readable
+measure: squeezed to a word a line, a child's allocated workers ran a page of 50 people to
+8,700px at 390 pixels, an audit row's description a page of the trail to 8,300px, the sharing
+register's lawful bases and recipients a page of it to 8,000px, and a linked case's evidence one
+row to 1,270px."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import axe_violations, linked_pair, sign_in
+from tests.e2e.test_person_page import World
+from tests.e2e.test_person_page import world as world
+from tests.sharing.helpers import referral_share
+
+PHONE = {"width": 390, "height": 800}
+PROSE = 16 * 16  # 16rem
+
+_WIDTH = """name => {
+  const th = [...document.querySelectorAll('main th')].find(e => e.innerText.trim() === name);
+  return th ? th.getBoundingClientRect().width : null;
+}"""
+
+
+def _column_width(page: Any, path: str, heading: str) -> float:
+    page.goto(path)
+    expect(page.locator("h1")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+    width = page.evaluate(_WIDTH, heading)
+    assert width is not None, (path, heading)
+    return float(width)
+
+
+def test_on_a_phone_people_the_audit_trail_and_the_register_keep_their_prose_readable(
+    page: Any, live_server: Any, world: World
+) -> None:
+    referral_share(
+        world.social_worker,
+        world.child,
+        "Riverside Community Health, the school nursing team",
+        [world.child.pk],
+    )
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, "sw", "/people/")
+    assert _column_width(page, f"{live_server.url}/people/", "Allocated to") >= PROSE
+    assert axe_violations(page) == []
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, "auditor", "/audit/")
+    assert _column_width(page, f"{live_server.url}/audit/", "What happened") >= PROSE
+    assert axe_violations(page) == []
+    assert _column_width(page, f"{live_server.url}/sharing/", "Lawful basis") >= PROSE
+    assert _column_width(page, f"{live_server.url}/sharing/", "With whom") >= PROSE
+    assert axe_violations(page) == []
+
+
+def test_on_a_phone_a_linked_case_s_evidence_stays_readable(
+    page: Any, live_server: Any, transactional_db: Any
+) -> None:
+    linked_pair()
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, "sw", "/linked/")
+    assert _column_width(page, f"{live_server.url}/linked/", "Evidence") >= PROSE
+    assert axe_violations(page) == []
+    # On a desk's screen the table shares the column's width as before: no scrolling.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    box = page.get_by_role("region", name="Linked cases on strong evidence")
+    assert box.evaluate("e => e.scrollWidth <= e.clientWidth")
