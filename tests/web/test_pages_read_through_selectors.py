@@ -10,7 +10,11 @@ from pathlib import Path
 import locus
 
 SRC = Path(locus.__file__).resolve().parent
-PAGES = sorted([*SRC.glob("*/views*.py"), SRC / "web" / "break_glass.py"])
+# The views, and the web layer around them: what every page is given (context processors,
+# middleware, navigation) and the template tags, which run as each page is drawn.
+PAGES = sorted(
+    [*SRC.glob("*/views*.py"), *SRC.glob("web/*.py"), *SRC.glob("web/templatetags/*.py")]
+)
 # Query-building calls: on a manager (``Model.objects``), a queryset or a related manager.
 QUERY_CALLS = {
     "filter",
@@ -51,6 +55,7 @@ def test_the_pages_are_found() -> None:
     assert len(PAGES) > 10
     assert SRC / "casework" / "views.py" in PAGES
     assert SRC / "people" / "views_status.py" in PAGES  # a second module of an app's pages
+    assert SRC / "web" / "context_processors.py" in PAGES  # read as every page is drawn
 
 
 def test_no_view_reads_the_database_itself() -> None:

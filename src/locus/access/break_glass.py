@@ -80,6 +80,12 @@ def open_for(worker: Worker, *, now: dt.datetime | None = None) -> QuerySet[Brea
     )
 
 
+def open_uses(worker: Worker) -> list[BreakGlass]:
+    """The worker's open break-glass sight with each record's person, soonest to expire
+    first: what the banner on every page lists while it lasts."""
+    return list(open_for(worker).select_related("person").order_by("expires_at", "id"))
+
+
 def reason_problem(reason: str) -> str | None:
     """Why ``reason`` is not enough to open a record in an emergency, or ``None``."""
     text = reason.strip()

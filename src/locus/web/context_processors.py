@@ -22,11 +22,7 @@ def break_glass_open(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not shows_own_pages(request) or not break_glass.in_a_requesting_role(user):
         return {}
-    return {
-        "break_glass_open": SimpleLazyObject(
-            lambda: list(break_glass.open_for(user).select_related("person").order_by("expires_at"))
-        )
-    }
+    return {"break_glass_open": SimpleLazyObject(lambda: break_glass.open_uses(user))}
 
 
 def menu(request: HttpRequest) -> dict[str, Any]:
