@@ -1,11 +1,13 @@
 """Periods: records that hold from a start day to an end day, or open-ended.
 
 Allocations, legal-status episodes, school rolls, peer relationships, group memberships
-and profile items are all periods. They are read two ways, and only through here:
+and profile items are all periods. They are read these ways, and only through here:
 
 * **current**: the period has no end recorded. An end date takes effect at once
   (``common.services.check_period``: an end is recorded on the day, never in advance),
   so what the scopes and today's pages read is "no end yet", whatever the day.
+* **ended**: an end recorded, the other side of current (a roll's leavers, a group's past
+  members, the ended relationships whose notes retention blanks).
 * **open on a day**: the period held on ``day``, for a map or a roll as it stood. It had
   started (the start day counts) and had not ended before it: the end day still counts,
   because on the day a period is closed or handed over both the old and the new one held.
@@ -21,7 +23,8 @@ last counted, by local time, through :func:`on_days_q`: the filters on a list's 
 
 Each period model's manager is a :class:`PeriodQuerySet` naming its start and end fields;
 a read through a relation (people by their allocations, say) takes the same condition as
-a ``Q`` from :meth:`PeriodQuerySet.current_q` or :meth:`PeriodQuerySet.open_on_q`.
+a ``Q`` from :meth:`PeriodQuerySet.current_q`, :meth:`PeriodQuerySet.ended_q` or
+:meth:`PeriodQuerySet.open_on_q`.
 """
 
 from __future__ import annotations
@@ -88,6 +91,11 @@ class PeriodQuerySet(models.QuerySet[_M, _M]):
         as the relation's other conditions, so that they apply to the same row)."""
         return Q(**{_path(through, f"{self.end_field}__isnull"): True})
 
+    def ended_q(self, *, through: str = "") -> Q:
+        """An end recorded: the period is over (or ends today), for a list of leavers or
+        of ended records."""
+        return Q(**{_path(through, f"{self.end_field}__isnull"): False})
+
     def open_on_q(self, day: dt.date, *, through: str = "") -> Q:
         """Started on or before ``day``, and not ended before it (the end day counts)."""
         end = _path(through, self.end_field)
@@ -101,6 +109,9 @@ class PeriodQuerySet(models.QuerySet[_M, _M]):
 
     def current(self) -> Self:
         return self.filter(self.current_q())
+
+    def ended(self) -> Self:
+        return self.filter(self.ended_q())
 
     def open_on(self, day: dt.date) -> Self:
         return self.filter(self.open_on_q(day))

@@ -65,7 +65,7 @@ def associations_on(day: dt.date) -> QuerySet[Association]:
     today is already gone); a past day's, those that held on it, to pass through
     :func:`still_open` once read."""
     if day >= today():
-        return Association.objects.current().filter(valid_from__lte=day)
+        return Association.objects.current().open_on(day)
     return Association.objects.open_on(day)
 
 
@@ -87,4 +87,4 @@ def ended_association_ids(ids: Iterable[object]) -> set[int]:
 def memberships_on_map(day: dt.date) -> QuerySet[GroupMembership]:
     """The group memberships a map of ``day`` may draw: begun by then and not ended (a
     membership has no revisions: a move between groups ends one and starts another)."""
-    return GroupMembership.objects.current().filter(since__lte=day)
+    return GroupMembership.objects.current().open_on(day)

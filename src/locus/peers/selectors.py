@@ -442,7 +442,8 @@ def group_history(*, viewer: Worker, group: Context) -> GroupHistory:
         other = c.into if away else c.group
         rows.append(ChangeRow(c, away, other, other.pk in seen))
     ended = list(
-        GroupMembership.objects.filter(group=group, until__isnull=False)
+        GroupMembership.objects.ended()
+        .filter(group=group)
         .select_related("person", "ended_by")
         .order_by("-until", "id")
     )

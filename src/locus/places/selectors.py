@@ -194,7 +194,7 @@ def roll_for(
     if name.split():
         rows = rows.filter(person__in=people_named_like(viewer=viewer, name=name))
     if leavers:
-        return rows.filter(end__isnull=False).order_by("-end", "person__family_name", "id")
+        return rows.ended().order_by("-end", "person__family_name", "id")
     return rows.current().order_by("person__family_name", "person__given_name", "id")
 
 

@@ -420,12 +420,8 @@ def _notes_due(
     kind = RuleKind.ENDED_NOTE
     # Not yet blanked: an association with a note or a reason still as written; a
     # membership (which has no note) with its reason as written.
-    associations = Association.objects.filter(valid_until__isnull=False).exclude(
-        note="", end_reason__in=("", BLANKED_REASON)
-    )
-    memberships = GroupMembership.objects.filter(until__isnull=False).exclude(
-        end_reason__in=("", BLANKED_REASON)
-    )
+    associations = Association.objects.ended().exclude(note="", end_reason__in=("", BLANKED_REASON))
+    memberships = GroupMembership.objects.ended().exclude(end_reason__in=("", BLANKED_REASON))
     rows = [
         (ASSOCIATION, associations.values_list("id", "person_id", "other_id", "valid_until")),
         (MEMBERSHIP, memberships.values_list("id", "person_id", "person_id", "until")),
