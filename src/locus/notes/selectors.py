@@ -34,6 +34,7 @@ from locus.moves.selectors import moves_for
 from locus.notes.models import CaseNote, NoteRevision
 from locus.peers.models import Association, GroupMembership
 from locus.people.models import Allocation, LegalStatusEpisode, Person
+from locus.people.selectors import caseload_for
 from locus.places.models import Context
 
 Subject = Person | ContextCase | Context
@@ -595,8 +596,10 @@ def namable_children(viewer: Worker, subject: Subject) -> list[Person]:
                 )
             )
     ids.update(members.values_list("person_id", flat=True))
-    held = Q(worker=viewer) | (Q(team_id=viewer.team_id) if viewer.team_id else Q())
-    ids.update(Allocation.objects.current().filter(held).values_list("person_id", flat=True))
+    caseloads = caseload_for(viewer=viewer, statuses=False) | caseload_for(
+        viewer=viewer, team=True, statuses=False
+    )
+    ids.update(caseloads.values_list("id", flat=True))
     seen = visible_person_ids(viewer, ids, break_glass=False, shared=False)
     return list(Person.objects.filter(pk__in=seen).order_by("family_name", "given_name", "id"))
 
