@@ -201,3 +201,19 @@ def test_the_wording_and_the_holder_rule_are_written_once() -> None:
         if p.suffix == ".py" and "def holder_text(" in p.read_text()
     ]
     assert holders == [Path("access/naming.py")]
+
+
+# A worker with their team and its agency, spelled out in an f-string: holder_text's words.
+HOLDER_BY_HAND = re.compile(r"\{[\w.]+\}, \{[\w.]*team[\w.]*\.name\}, \{[\w.]*agency\.name\}")
+
+
+def test_a_worker_with_their_team_and_agency_is_said_by_the_holder_rule() -> None:
+    naming_py = Path(naming.__file__).resolve()
+    copies = sorted(
+        f"{p.relative_to(SRC)}: {m.group(0)}"
+        for p in SRC.rglob("*.py")
+        if p != naming_py and "migrations" not in p.parts
+        for m in HOLDER_BY_HAND.finditer(p.read_text())
+    )
+    assert copies == []
+    assert HOLDER_BY_HAND.search('f"{w}, {w.team.name}, {w.team.agency.name}"')

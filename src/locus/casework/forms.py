@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 
+from locus.access import naming
 from locus.access.models import Agency, Worker
 from locus.casework.models import (
     ClosureOutcome,
@@ -411,7 +412,7 @@ class ConferenceRecordForm(BasisForm):
         self.workers = list(workers)
         attendance = {
             f"worker_{w.pk}": forms.ChoiceField(
-                label=f"{w}, {w.team.name}, {w.team.agency.name}" if w.team else str(w),
+                label=naming.holder_text(w),
                 required=False,
                 choices=ATTENDANCE_CHOICES,
                 widget=forms.RadioSelect,

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from locus.access import break_glass
+from locus.access import break_glass, naming
 from locus.access.models import Agency, BreakGlass, Worker
 from locus.access.services import break_glass_end, break_glass_request
 from locus.common import clock
@@ -39,8 +39,7 @@ class To:
     @property
     def words(self) -> str:
         if self.worker is not None:
-            team = self.worker.team
-            return f"{self.worker}, {team.name}, {team.agency.name}" if team else str(self.worker)
+            return naming.holder_text(self.worker)
         return self.name.strip()
 
     @property

@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html
 
 from locus.access import naming
+from locus.access.models import Team, Worker
 from locus.people.models import Person
 
 register = template.Library()
@@ -70,6 +71,13 @@ def unseen_person(
 def unseen_count(count: int, child: bool = True) -> str:
     """Several people the viewer may not see, counted (``access.naming.unseen_count``)."""
     return naming.unseen_count(count, child=child)
+
+
+@register.simple_tag
+def holder(worker: Worker | None, team: Team | None = None) -> str:
+    """Who holds a case, as ``access.naming.holder_text`` says it: ``{% holder a.worker a.team %}``
+    gives "Sam Okafor, Team A, Children's Social Care"."""
+    return naming.holder_text(worker, team)
 
 
 @register.simple_tag
