@@ -26,6 +26,10 @@ OUTSIDE = re.compile(
             r"\b" + "DESIGN" + r"\.md\b",
             r"\b" + "DOMAIN" + r" rules?\b",
             r"(?i:\b" + "issue" + r"\s*#?\d+)",
+            # A bare number cited as an issue or pull request, or a path on one machine.
+            r"\(" + "#" + r"\d+\)",
+            r"(?i:\b(?:see|fixes|fixed|closes|pr|pull request)\s+" + "#" + r"\d+)",
+            r"/" + "work" + "/",
         ]
     )
 )
@@ -86,10 +90,22 @@ def test_no_file_points_outside_the_repository() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["see ../" + "shared/docs", "DOMAIN" + ".md", "(" + "DOMAIN" + " rule 3)", "issue" + " 12"],
+    [
+        "see ../" + "shared/docs",
+        "DOMAIN" + ".md",
+        "(" + "DOMAIN" + " rule 3)",
+        "issue" + " 12",
+        "the lock (" + "#" + "41)",
+        "fixes " + "#" + "7",
+        "/" + "work/main/notes.md",
+    ],
 )
 def test_the_check_catches_each_kind_of_pointer(text: str) -> None:
     assert OUTSIDE.search(text)
+
+
+def test_a_number_the_product_shows_is_not_a_pointer() -> None:
+    assert not OUTSIDE.search('otherwise "person ' + "#" + '12"; the API token ' + "#" + "12")
 
 
 def test_every_relative_link_in_the_docs_resolves() -> None:
