@@ -932,11 +932,23 @@ def referral_children(viewer: Worker, asked: Iterable[str]) -> list[tuple[int, s
     return [(p.pk, p.full_name) for p in people]
 
 
+def assessment_of(case: ContextCase) -> ContextAssessment:
+    """The case's assessment, with its template and assessor; 404 when it has none."""
+    found = (
+        ContextAssessment.objects.filter(case=case).select_related("template", "assessor").first()
+    )
+    if found is None:
+        raise Http404("Not found")
+    return found
+
+
 def assessment_page(case: ContextCase, assessment: ContextAssessment) -> dict[str, Any]:
-    """The assessment's findings (with their evidence) and the case's assessment sign-offs."""
+    """The assessment's findings (with their evidence), the case's assessment sign-offs, and
+    whether the case has had a conference (the case's menu offers it)."""
     return {
         "findings": list(assessment.findings.prefetch_related("evidence__recorded_by")),
         "approvals": list(case.approvals.filter(subject="assessment").select_related("by")),
+        "has_conference": case.conferences.exists(),
     }
 
 

@@ -271,10 +271,7 @@ def case_page(request: AuthedRequest, case_id: int) -> HttpResponse:
 def _assessment_of(request: AuthedRequest, case_id: int) -> tuple[ContextCase, Any]:
     case = policies.access_case(request.user, case_id)
     permitted(policies.can_view_assessment, request.user, case)
-    assessment = getattr(case, "assessment", None)
-    if assessment is None:
-        raise Http404("Not found")
-    return case, assessment
+    return case, selectors.assessment_of(case)
 
 
 def assessment_page(request: AuthedRequest, case_id: int) -> HttpResponse:
@@ -733,12 +730,14 @@ def _assessor_form(request: AuthedRequest, case: ContextCase) -> AssessorForm:
 
 def _start_assessment(actor: Worker, case: ContextCase, form: AssessorForm) -> Any:
     assessor = form.chosen("assessor")
-    return services.assessment_start(actor=actor, assessment=case.assessment, assessor=assessor)
+    return services.assessment_start(
+        actor=actor, assessment=selectors.assessment_of(case), assessor=assessor
+    )
 
 
 def _add_evidence(actor: Worker, case: ContextCase, form: EvidenceForm) -> Any:
     data = form.cleaned_data
-    assessment, key = case.assessment, data["domain"]
+    assessment, key = selectors.assessment_of(case), data["domain"]
     return services.evidence_add(
         actor=actor, assessment=assessment, domain_key=key, text=data["text"], source=data["source"]
     )
@@ -856,7 +855,7 @@ STEPS: dict[str, Step] = {
         ApprovalSubject.ASSESSMENT,
         services.assessment_approve,
         services.assessment_return,
-        lambda case: {"assessment": case.assessment},
+        lambda case: {"assessment": selectors.assessment_of(case)},
     ),
     "context-conference-schedule": Step(
         "Schedule the conference",
