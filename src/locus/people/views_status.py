@@ -78,6 +78,7 @@ def status_change(request: AuthedRequest, person_id: int, episode_id: int) -> Ht
     if field is None:  # nothing of a child in need, early help or youth justice changes
         raise Http404("Not found")
     form = EpisodeChangeForm(posted(request), field=field)
+    person = episode.person  # read with the worker's sight; the service reads the episode anew
 
     def run() -> None:
         data = form.cleaned_data
@@ -90,20 +91,21 @@ def status_change(request: AuthedRequest, person_id: int, episode_id: int) -> Ht
         )
 
     if submitted(request, form, run, f"{episode.get_status_display()} changed"):
-        return redirect("person", person_id=episode.person.pk)
+        return redirect("person", person_id=person.pk)
     heading = CHANGE_HEADINGS[field]
-    return _page(request, episode.person, form, heading=heading, button="Save", episode=episode)
+    return _page(request, person, form, heading=heading, button="Save", episode=episode)
 
 
 def status_end(request: AuthedRequest, person_id: int, episode_id: int) -> HttpResponse:
     episode = _episode(request, person_id, episode_id)
     form = EpisodeEndForm(posted(request))
+    person = episode.person  # read with the worker's sight; the service reads the episode anew
 
     def run() -> None:
         data = form.cleaned_data
         episode_end(actor=request.user, episode=episode, end=data["end"], reason=data["reason"])
 
     if submitted(request, form, run, f"{episode.get_status_display()} ended"):
-        return redirect("person", person_id=episode.person.pk)
+        return redirect("person", person_id=person.pk)
     heading = "End a legal status"
-    return _page(request, episode.person, form, heading=heading, button="End it", episode=episode)
+    return _page(request, person, form, heading=heading, button="End it", episode=episode)

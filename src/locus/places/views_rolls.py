@@ -98,13 +98,14 @@ def pupil_leave(request: AuthedRequest, school_id: int, enrolment_id: int) -> Ht
     school = rolls.roll_school(request.user, school_id)
     enrolment = rolls.roll_enrolment(request.user, school, enrolment_id)
     form = PupilLeaveForm(posted(request), initial={"end": today()})
+    pupil = enrolment.person  # read with the roll; the service reads the enrolment anew
 
     def run() -> None:
         services.enrolment_end(actor=request.user, enrolment=enrolment, **form.cleaned_data)
 
     if submitted(request, form, run, "Leaving recorded: it stays in the pupil's school history"):
         return redirect("school-roll", school_id=school.pk)
-    record_access(actor=request.user, obj=enrolment.person, detail={"page": "record leaving"})
+    record_access(actor=request.user, obj=pupil, detail={"page": "record leaving"})
     return render(
         request,
         "places/rolls/leave.html",
