@@ -17,7 +17,7 @@ from locus.access.services import team_create
 from locus.common.errors import NotPermitted
 from locus.mapping.models import Meeting
 from locus.mapping.services import attendance_confirm
-from tests.factories import World, client_for, move_worker
+from tests.factories import World, client_for, end_cases, move_worker
 from tests.mapping.helpers import hold, propose, schedule
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +112,24 @@ def test_one_who_moved_is_not_offered_attendance_to_confirm_and_cannot_confirm_i
     move_worker(worker, Team.objects.get(pk=world.csc_team_b.pk))
     worker.refresh_from_db()
     assert confirm in client_for(worker).get(reverse("meeting", args=[meeting.pk])).content.decode()
+
+
+def test_an_organiser_who_moved_minutes_the_meeting_but_her_attended_confirms_nothing(
+    world: World,
+) -> None:
+    """The recorder's own "attended" is her confirmation. A proposer who has moved to a
+    partner organisation still organises, so records the minutes, but her word no longer
+    shares the child she agreed to bring: before, it did, once another attendee confirmed."""
+    proposer, other = world.social_worker, world.other_social_worker
+    meeting = schedule(world, propose(world, invitees=[other]))
+    end_cases(proposer)
+    move_worker(proposer, world.partner_team)
+    proposer.refresh_from_db()
+    assert policies.can_record_minutes(proposer, meeting)
+    assert not policies.carries_invitation(proposer, meeting)
+    hold(world, meeting, actor=proposer, confirmed=False)
+    assert meeting.invitees.get(worker=proposer).confirmed_at is None
+    attendance_confirm(actor=other, meeting=meeting)
+    assert meeting.invitees.get(worker=other).confirmed_at is not None
+    assert meeting.invitees.get(worker=proposer).confirmed_at is None
+    assert not people_visible_to(other).filter(pk=world.csc_child.pk).exists()

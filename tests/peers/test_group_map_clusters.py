@@ -130,6 +130,24 @@ def test_a_held_meetings_map_is_drawn_with_the_labels_its_tables_show(world: Wor
     assert shown == {n.label for n in group_map.nodes} | {group_map.group_label}
 
 
+def test_a_held_meetings_drawn_map_folds_its_tables_below_it(world: World) -> None:
+    """Scores of rows (a person, a relationship each) would make the meeting's page several
+    screens long under a map that already shows them: drawn, the tables are folded, and the
+    summary says how many of each."""
+    meeting = held_meeting(world)
+    response = client_for(world.social_worker).get(reverse("meeting", args=[meeting.pk]))
+    html = response.content.decode()
+    group_map = response.context["d"].group_map
+    folded = html.split('<details class="govuk-details" id="meeting-map-tables">', 1)
+    assert len(folded) == 2 and html.index('id="meeting-map-svg"') < len(folded[0])
+    inside = folded[1].split("</details>", 1)[0]
+    nodes, edges = len(group_map.nodes), len(group_map.edges)
+    people = f"{nodes} {'person' if nodes == 1 else 'people'}"
+    relationships = f"{edges} relationship{'' if edges == 1 else 's'}"
+    assert nodes and f"Show the map as tables: {people}, {relationships}" in inside
+    assert "People on the group map" in inside and "Relationships on the group map" in inside
+
+
 def cluster_url(*people: Any, expand: int | None = None) -> str:
     query = "&".join(f"person={p.pk}" for p in people)
     return f"{reverse('cluster-map')}?{query}" + (f"&expand={expand}" if expand else "")

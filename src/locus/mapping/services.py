@@ -328,9 +328,13 @@ def meeting_record_minutes(
     problems.raise_if_any()
 
     now = clock.now()
+    # The recorder's own "attended" is their confirmation, as the confirm page's would be:
+    # only while their invitation carries what the meeting shares (an organiser who has
+    # moved agency records the minutes, but her word shares no child).
+    carried = policies.carries_invitation(actor, meeting)
     for invitee in invitees:
         mark = attendance[invitee.worker_id]
-        own = invitee.worker_id == actor.pk and mark == Attendance.ATTENDED
+        own = invitee.worker_id == actor.pk and mark == Attendance.ATTENDED and carried
         save_changes(
             actor=actor,
             obj=invitee,
