@@ -159,3 +159,29 @@ def test_a_closed_request_s_export_is_neither_approved_nor_returned_nor_passed_o
     assert refused.value.errors["approver"] == [CLOSED_REQUEST]
     made.refresh_from_db()
     assert not made.released and not made.returned and made.approver == approver
+
+
+@pytest.mark.parametrize("approved", [False, True])
+def test_a_withdrawn_request_s_export_is_downloaded_by_nobody(
+    world: World, scene: Scene, approved: bool
+) -> None:
+    """Downloading an export reads a child's whole record, which is done only for a release.
+    Waiting, its approver downloads it to check it; approved, the data team to send it. Once
+    the request is withdrawn, nothing is sent and nobody decides it: nobody downloads it."""
+    approver, made, base = _waiting(world, scene)
+    if approved:
+        package_approve(actor=approver, package=made, reason="Checked")
+    made.refresh_from_db()
+    readers = (world.admin, approver) if approved else (approver,)
+    assert all(rules.may_download(who, made) for who in readers)
+    request_close(
+        actor=world.admin,
+        request=scene.request,
+        outcome="withdrawn",
+        on=clock.today(),
+        note="The young person withdrew it by phone",
+    )
+    made.refresh_from_db()
+    for who in (world.admin, approver):
+        assert not rules.may_download(who, made)
+        assert client_for(who).get(base + "download/").status_code == 404

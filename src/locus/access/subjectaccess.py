@@ -30,6 +30,7 @@ from locus.access import policies
 from locus.access.context_cases import same_person
 from locus.access.models import SYSTEM_USERNAME, Worker
 from locus.access.scopes import administrators_q
+from locus.subjectaccess.models import RequestStatus
 
 if TYPE_CHECKING:
     from locus.subjectaccess.models import SubjectAccessPackage
@@ -122,8 +123,13 @@ def may_change_approver(worker: Worker, package: SubjectAccessPackage) -> bool:
 
 
 def may_download(worker: Worker, package: SubjectAccessPackage) -> bool:
-    """Once its release is approved, the data team (to send it); before that, only the
-    named approver (to check it), never its maker alone."""
+    """Once its release is approved, the data team (to send it, and afterwards to send it
+    again), unless the request was withdrawn or refused: nothing is sent then. Before
+    approval, only the named approver, to check it, while it waits for their decision
+    (:func:`waits_for_decision`: not once its request is closed, when nobody decides it);
+    never its maker alone. A child's whole record is read only for a release."""
     if not can_work_requests(worker) or package.returned_at is not None:
         return False
-    return package.approved_at is not None or may_approve_release(worker, package)
+    if package.approved_at is not None:
+        return package.request.status not in (RequestStatus.REFUSED, RequestStatus.WITHDRAWN)
+    return waits_for_decision(package) and may_approve_release(worker, package)
