@@ -15,8 +15,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
-from locus.access.models import Role, Worker
+from locus.access.models import Role, Scope, Worker
+from locus.access.naming import holder_text
 from locus.access.policies import can_edit_person
 from locus.access.services import worker_access_ask, worker_access_confirm
 from locus.audit.models import AccessEvent
@@ -70,6 +72,9 @@ def test_deactivating_a_holder_tells_the_team_s_manager_how_many_children(world:
     shown = mine.content.decode()
     assert CLOSED in shown and world.csc_child.full_name in shown
     assert f'href="/people/{world.csc_child.pk}/"' in shown
+    # The holder named as every page names one (``naming.holder_text``): worker, team, agency.
+    holder = holder_text(_fresh(world.social_worker), world.csc_team_a)
+    assert f"held by {escape(holder)}, whose account is closed" in shown
     # On the child's page the manager passes the case on.
     child = client_for(world.team_manager).get(f"/people/{world.csc_child.pk}/").content.decode()
     assert "End the allocation" in child and "Propose a transfer" in child
@@ -94,6 +99,9 @@ def test_a_team_with_no_manager_tells_the_administrators_instead(world: World) -
     """Assessment Team B has no manager: another administrator is told (the one who closed
     the account is not told of their own act), and sees the child on their My work."""
     second = make_worker(world.system, team=None, role=Role.ADMINISTRATOR, username="admin2")
+    # An old account of the administrator who closes it (the same email) is them too.
+    theirs = make_worker(world.system, team=None, role=Role.ADMINISTRATOR, username="admin.old")
+    Worker.objects.filter(pk=theirs.pk).update(email=world.admin.email.upper())
     _save(client_for(world.admin), world.other_social_worker, is_active=None)
     [told] = _told()
     assert told.recipient == second and "1 child in Assessment Team B" in told.text
@@ -126,6 +134,28 @@ def test_a_role_holding_no_cases_is_refused_while_the_worker_holds_any(world: Wo
     assert _fresh(world.social_worker).role == Role.PRACTITIONER
     end_cases(world.social_worker, world.team_manager)
     assert _save(admin, world.social_worker, role=Role.AUDITOR, team="").status_code == 302
+
+
+def test_a_holder_is_given_no_sight_of_case_records_only_once_their_cases_are_passed_on(
+    world: World,
+) -> None:
+    """Scope "No case records" leaves a holder unable to see or change the children they
+    hold: refused at the scope field, as a role that holds none is, and a scope set so in the
+    database is not confirmed while they hold them."""
+    admin = client_for(world.admin)
+    with nothing_written(Worker):
+        page = _save(admin, world.social_worker, scope=Scope.NONE)
+    assert page.status_code == 200
+    [message] = _errors(page)["scope"]
+    assert "are reallocated before they lose sight of case records" in message
+    assert message.endswith("Then change their scope.")
+    assert _fresh(world.social_worker).scope != Scope.NONE
+    Worker.objects.filter(pk=world.social_worker.pk).update(scope=Scope.NONE)
+    worker_access_ask(actor=world.admin, worker=_fresh(world.social_worker))
+    with pytest.raises(InvalidTransition, match="lose sight of case records"):
+        worker_access_confirm(actor=world.team_manager, worker=_fresh(world.social_worker))
+    end_cases(world.social_worker, world.team_manager)
+    worker_access_confirm(actor=world.team_manager, worker=_fresh(world.social_worker))
 
 
 def test_a_practitioner_holding_cases_is_made_a_manager_of_their_team(world: World) -> None:

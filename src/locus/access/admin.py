@@ -225,12 +225,15 @@ class WorkerChangeForm(UserChangeForm):
         the add form has just made (no team yet) is given one before it is made active."""
         data = super().clean() or {}
         role = data.get("role", self.instance.role)
-        if self.instance.pk is not None and "role" in self.changed_data and "role" in data:
-            # A worker's cases are reallocated before they take a role that holds none, as
-            # before they move (``cases_left_for_role``, ``clean_team``).
-            held = cases_left_for_role(self.instance, role)
-            if held:
-                self.add_error("role", held)
+        for field in ("role", "scope"):
+            if self.instance.pk is not None and field in self.changed_data and field in data:
+                # A worker's cases are reallocated before they take a role that holds none, or
+                # lose sight of case records, as before they move (``clean_team``).
+                scope = data.get("scope", self.instance.scope)
+                held = cases_left_for_role(self.instance, role, f"change their {field}", scope)
+                if held:
+                    self.add_error(field, held)
+                    break
         team = data.get("team", self.instance.team) if "team" in self.fields else self.instance.team
         active = data.get("is_active", self.instance.is_active)
         if active and team is None and needs_team(role) and "team" not in self.errors:

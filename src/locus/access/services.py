@@ -17,6 +17,7 @@ from django.urls import reverse
 from django_otp import user_has_device
 
 from locus.access import break_glass, provisioning, scopes
+from locus.access.context_cases import accounts_of
 from locus.access.models import (
     SYSTEM_USERNAME,
     Agency,
@@ -348,13 +349,18 @@ def cases_left_in_old_team(worker: Worker, team_id: int | None, then: str = "mov
     return _still_holds(worker, _held(worker, left), "they move", then)
 
 
-def cases_left_for_role(worker: Worker, role: str, then: str = "change their role") -> str:
-    """Why ``worker`` may not take ``role`` yet, in the words of :func:`cases_left_in_old_team`,
-    or "" when nothing stops it: only a practitioner or a manager holds cases
-    (``policies.CASEWORK_ROLES``), so a worker made an auditor, an administrator or an analyst
-    while holding children would hold them in a role that does no casework, and no manager
-    would know the children have nobody. Practitioner and manager swap freely. ``then`` says
-    what is done after."""
+def cases_left_for_role(
+    worker: Worker, role: str, then: str = "change their role", scope: str | None = None
+) -> str:
+    """Why ``worker`` may not take ``role`` (or ``scope``) yet, in the words of
+    :func:`cases_left_in_old_team`, or "" when nothing stops it: only a practitioner or a
+    manager holds cases (``policies.CASEWORK_ROLES``), so a worker made an auditor, an
+    administrator or an analyst while holding children would hold them in a role that does
+    no casework, and no manager would know the children have nobody; likewise a holder given
+    no sight of case records (``Scope.NONE``), who could neither see nor change them.
+    Practitioner and manager swap freely. ``then`` says what is done after."""
+    if scope == Scope.NONE:
+        return _still_holds(worker, _held(worker), "they lose sight of case records", then)
     if role in CASEWORK_ROLES:
         return ""
     return _still_holds(worker, _held(worker), "they take a role that holds none", then)
@@ -396,7 +402,8 @@ def closed_account_cases_told(*, actor: Worker, worker: Worker) -> int:
             f"{children_in_words(row['children'])} in {_shown(row['team__name'])}: transfer each "
             "case or end the allocation"
         )
-        for manager in managers.order_by("pk"):
+        # Not the one who closed it, by any of their accounts: they know (``accounts_of``).
+        for manager in managers.exclude(pk__in=accounts_of(actor)).order_by("pk"):
             notify(
                 manager,
                 NotificationKind.CASES_TO_PASS_ON,
@@ -737,7 +744,7 @@ def worker_access_confirm(*, actor: Worker, worker: Worker) -> Worker:
     # confirmed once those cases are reallocated.
     then = "confirm their access"
     held = cases_left_in_old_team(worker, worker.team_id, then) or cases_left_for_role(
-        worker, worker.role, then
+        worker, worker.role, then, worker.scope
     )
     if held:
         raise InvalidTransition(held)

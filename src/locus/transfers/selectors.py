@@ -101,5 +101,5 @@ def allocatable_workers(viewer: Worker) -> list[Worker]:
 def held_by_closed_accounts(viewer: Worker) -> list[Allocation]:
     """The children whose cases ``viewer`` passes on because the worker holding them has left
     (their account is closed), for My work: each with its holder and team, by the child's name."""
-    held = rules.held_by_closed_accounts(viewer).select_related("person", "worker", "team")
+    held = rules.held_by_closed_accounts(viewer).select_related("person", "worker", "team__agency")
     return list(held.order_by("person__family_name", "person__given_name", "pk"))
