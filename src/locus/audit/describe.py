@@ -149,8 +149,9 @@ KINDS: dict[str, Kind] = {
     # Not a model: the trail's row for a request of emergency access (granted or refused).
     "access.breakglassrequest": _k("emergency access request"),
     "notifications.notification": _k("notification"),
-    # Not a model: the row saying a worker signed in at the command line to run a command.
-    COMMAND_LINE: _k("command line sign-in"),
+    # Not a model: the row saying a command was run at the command line, by a worker who
+    # signed in there, or unattended (a timer's daily purge) as the system account.
+    COMMAND_LINE: _k("command line run"),
 }
 
 ACCESS_VERBS: dict[str, str] = {
