@@ -146,6 +146,7 @@ def test_a_held_meetings_drawn_map_folds_its_tables_below_it(world: World) -> No
     relationships = f"{edges} relationship{'' if edges == 1 else 's'}"
     assert nodes and f"Show the map as tables: {people}, {relationships}" in inside
     assert "People on the group map" in inside and "Relationships on the group map" in inside
+    assert "{#" not in html and "#}" not in html  # no template comment shown as text
 
 
 def cluster_url(*people: Any, expand: int | None = None) -> str:
