@@ -136,6 +136,17 @@ def test_a_role_holding_no_cases_is_refused_while_the_worker_holds_any(world: Wo
     assert _save(admin, world.social_worker, role=Role.AUDITOR, team="").status_code == 302
 
 
+def _confirmed_once_cases_passed_on(world: World, refused: str, **change: str) -> None:
+    """The social worker, changed in the database (``change``) and waiting for a second
+    person, is not confirmed while holding cases (``refused``: the words why), then is."""
+    Worker.objects.filter(pk=world.social_worker.pk).update(**change)
+    worker_access_ask(actor=world.admin, worker=_fresh(world.social_worker))
+    with pytest.raises(InvalidTransition, match=refused):
+        worker_access_confirm(actor=world.team_manager, worker=_fresh(world.social_worker))
+    end_cases(world.social_worker, world.team_manager)
+    worker_access_confirm(actor=world.team_manager, worker=_fresh(world.social_worker))
+
+
 def test_a_holder_is_given_no_sight_of_case_records_only_once_their_cases_are_passed_on(
     world: World,
 ) -> None:
@@ -150,12 +161,7 @@ def test_a_holder_is_given_no_sight_of_case_records_only_once_their_cases_are_pa
     assert "are reallocated before they lose sight of case records" in message
     assert message.endswith("Then change their scope.")
     assert _fresh(world.social_worker).scope != Scope.NONE
-    Worker.objects.filter(pk=world.social_worker.pk).update(scope=Scope.NONE)
-    worker_access_ask(actor=world.admin, worker=_fresh(world.social_worker))
-    with pytest.raises(InvalidTransition, match="lose sight of case records"):
-        worker_access_confirm(actor=world.team_manager, worker=_fresh(world.social_worker))
-    end_cases(world.social_worker, world.team_manager)
-    worker_access_confirm(actor=world.team_manager, worker=_fresh(world.social_worker))
+    _confirmed_once_cases_passed_on(world, "lose sight of case records", scope=Scope.NONE)
 
 
 def test_a_practitioner_holding_cases_is_made_a_manager_of_their_team(world: World) -> None:
@@ -182,10 +188,5 @@ def test_a_role_change_still_waiting_is_not_confirmed_while_the_worker_holds_cas
 ) -> None:
     """A worker made an analyst before such changes were refused (or in the database), still
     waiting for a second person: the confirmation is refused in the same words."""
-    Worker.objects.filter(pk=world.social_worker.pk).update(role=Role.ANALYST)
-    worker_access_ask(actor=world.admin, worker=_fresh(world.social_worker))
-    with pytest.raises(InvalidTransition, match="take a role that holds none"):
-        worker_access_confirm(actor=world.team_manager, worker=_fresh(world.social_worker))
-    end_cases(world.social_worker, world.team_manager)
-    worker_access_confirm(actor=world.team_manager, worker=_fresh(world.social_worker))
+    _confirmed_once_cases_passed_on(world, "take a role that holds none", role=Role.ANALYST)
     assert _fresh(world.social_worker).access_awaiting_since is None

@@ -44,6 +44,17 @@ def _waiting(world: World, scene: Scene) -> tuple[Worker, SubjectAccessPackage, 
     return other_admin(world), made, f"/data/subject-access/{scene.request.pk}/packages/{made.pk}/"
 
 
+def _withdrawn(world: World, scene: Scene) -> None:
+    """The young person withdraws the request: it is closed."""
+    request_close(
+        actor=world.admin,
+        request=scene.request,
+        outcome="withdrawn",
+        on=clock.today(),
+        note="The young person withdrew it by phone",
+    )
+
+
 def test_only_the_named_approver_opens_the_approve_and_return_forms(
     world: World, scene: Scene
 ) -> None:
@@ -133,13 +144,7 @@ def test_a_closed_request_s_export_is_neither_approved_nor_returned_nor_passed_o
     waiting for its approver is neither approved nor returned, nor passed to another, by
     form ("not found") or service (refused), and its page offers none of them."""
     approver, made, base = _waiting(world, scene)
-    request_close(
-        actor=world.admin,
-        request=scene.request,
-        outcome="withdrawn",
-        on=clock.today(),
-        note="The young person withdrew it by phone",
-    )
+    _withdrawn(world, scene)
     made.refresh_from_db()
     assert not rules.may_decide_release(approver, made)
     assert not rules.may_change_approver(world.admin, made)
@@ -174,13 +179,7 @@ def test_a_withdrawn_request_s_export_is_downloaded_by_nobody(
     made.refresh_from_db()
     readers = (world.admin, approver) if approved else (approver,)
     assert all(rules.may_download(who, made) for who in readers)
-    request_close(
-        actor=world.admin,
-        request=scene.request,
-        outcome="withdrawn",
-        on=clock.today(),
-        note="The young person withdrew it by phone",
-    )
+    _withdrawn(world, scene)
     made.refresh_from_db()
     for who in (world.admin, approver):
         assert not rules.may_download(who, made)
