@@ -545,3 +545,16 @@ def test_a_second_review_loaded_before_the_first_was_saved_is_refused(world: Wor
         BreakGlassOutcome.NOT_JUSTIFIED,
         "Not urgent",
     )
+
+
+def test_a_refused_review_drawn_again_is_logged_as_a_read(world: World) -> None:
+    use = ask(world, world.social_worker)
+    manager = client_for(world.team_manager)
+    url = reverse("break-glass-review", args=[use.pk])
+    manager.get(url)
+    refused = manager.post(url, {"outcome": "justified", "note": " "})
+    assert "Enter a note on your decision" in refused.content.decode()
+    reads = AccessEvent.objects.filter(
+        actor=world.team_manager, record_type="access.breakglass", record_id=str(use.pk)
+    )
+    assert [r.detail["page"] for r in reads] == ["review", "review"]

@@ -148,8 +148,8 @@ def review(request: AuthedRequest, use_id: int) -> HttpResponse:
         "Review recorded",
     ):
         return redirect("break-glass")
-    if request.method == "GET":
-        record_access(actor=request.user, obj=use, detail={"page": "review"})
+    # Logged on every drawing, a refused decision's too: the page shows the person again.
+    record_access(actor=request.user, obj=use, detail={"page": "review"})
     return render(
         request,
         "access/break_glass_review.html",
