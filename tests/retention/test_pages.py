@@ -175,3 +175,22 @@ def test_a_hold_past_its_review_date_is_marked_overdue(
     assert b"Review overdue" not in client.get(PAGE).content
     frozen_clock.advance(days=31)
     assert b"Review overdue" in client.get(PAGE).content
+
+
+def test_a_refused_lift_drawn_again_is_logged_as_a_read(
+    frozen_clock: FrozenClock, world: World
+) -> None:
+    hold = hold_place(
+        actor=world.admin,
+        held_kind=HeldKind.PERSON,
+        held_id=world.other_child.pk,
+        reason="complaint",
+        detail="Complaint ref C-2026-18",
+        review_on=frozen_clock.today + dt.timedelta(days=30),
+    )
+    lift = f"{PAGE}holds/{hold.pk}/lift/"
+    client = client_for(world.admin)
+    client.get(lift)
+    assert "Complaint ref C-2026-18" in client.post(lift, {"reason": ""}).content.decode()
+    reads = AccessEvent.objects.filter(actor=world.admin, record_id=str(hold.pk))
+    assert [r.detail.get("page") for r in reads] == ["lift a hold", "lift a hold"]

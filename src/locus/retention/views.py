@@ -113,8 +113,8 @@ def hold_lift(request: AuthedRequest, hold_id: int) -> HttpResponse:
     lifted = f"Legal hold lifted: the record may be purged after {RELEASE_DAYS} days"
     if submitted(request, form, run, lifted):
         return _after_hold(hold)
-    if request.method == "GET":
-        record_access(actor=request.user, obj=hold, detail={"page": "lift a hold"})
+    # Logged on every drawing, a refused lift's too: the page shows the hold again.
+    record_access(actor=request.user, obj=hold, detail={"page": "lift a hold"})
     context = {"form": form, "hold": hold, "release_days": RELEASE_DAYS}
     return render(request, "retention/lift.html", context)
 
