@@ -26,6 +26,7 @@ incident names the agency that reported it, which is what any incident does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -106,13 +107,12 @@ class FlatImporter(core.Importer):
             parsed = spec.parse(row)
             if row.ok:
                 for column, value in spec.unique(parsed):
-                    first = batch.first_line((column, value.lower()), number)
-                    if first != number:
-                        row.problem(
-                            column,
-                            "duplicate",
-                            f"{value} is on line {first} too: each record once in a file",
-                        )
+                    batch.once(
+                        row,
+                        (column, value.lower()),
+                        column,
+                        _twice(value),
+                    )
             plan = spec.plan(parsed, row, batch) if row.ok else None
             # Without valid_only, writing stops at the first problem (it will all be
             # rolled back); the rest of the file is still checked, for the report.
@@ -145,3 +145,8 @@ class FlatImporter(core.Importer):
 IMPORTERS = tuple(
     FlatImporter(spec) for spec in (PEOPLE, CONTEXTS, ASSOCIATIONS, INCIDENTS, MEMBERSHIPS)
 )
+
+
+def _twice(value: str) -> Callable[[int], str]:
+    """The message for a ``value`` no two rows may share, from the line it was first on."""
+    return lambda first: f"{value} is on line {first} too: each record once in a file"

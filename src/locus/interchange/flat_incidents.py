@@ -138,13 +138,12 @@ class Incidents:
             return None
         # The match key, as documented: kind, when, and where (the context named).
         key = ("incident", parsed.kind, parsed.occurred_at.isoformat(), str(context.pk))
-        first = batch.first_line(key, row.line)
-        if first != row.line:
-            row.problem(
-                "OccurredDate",
-                "duplicate",
-                f"{_as_written(row)} is on line {first} too: each record once in a file",
-            )
+        if not batch.once(
+            row,
+            key,
+            "OccurredDate",
+            lambda first: f"{_as_written(row)} is on line {first} too: each record once in a file",
+        ):
             return None
         fields: dict[str, Any] = {
             "kind": parsed.kind,

@@ -144,11 +144,12 @@ class Associations:
         if not row.ok:
             return None
         pair_key = ("pair", str(person.pk), str(other.pk if other else parsed.other_label.lower()))
-        first = batch.first_line(pair_key, row.line)
-        if first != row.line:
-            row.problem(
-                "LAchildID", "duplicate", f"These two people are on line {first} too: once a file"
-            )
+        if not batch.once(
+            row,
+            pair_key,
+            "LAchildID",
+            lambda first: f"These two people are on line {first} too: once a file",
+        ):
             return None
         existing = _same(person, other, parsed.other_label, parsed.valid_from)
         if existing is not None:
@@ -290,9 +291,10 @@ class Memberships:
         group = self._group(parsed.group, row, batch)
         if person is None or group is None or not row.ok or parsed.since is None:
             return None
-        first = batch.first_line(("member", str(person.pk), str(group.pk)), row.line)
-        if first != row.line:
-            row.problem("GroupName", "duplicate", f"This person and group are on line {first} too")
+        member = ("member", str(person.pk), str(group.pk))
+        if not batch.once(
+            row, member, "GroupName", lambda first: f"This person and group are on line {first} too"
+        ):
             return None
         existing = GroupMembership.objects.filter(
             person=person, group=group, since=parsed.since

@@ -427,6 +427,14 @@ class Batch:
         """The line ``key`` was first seen on (``line`` if this is the first time)."""
         return self.lines.setdefault(key, line)
 
+    def once(self, row: Row, key: tuple[str, ...], column: str, says: Callable[[int], str]) -> bool:
+        """Whether ``row`` is the first of the file with ``key``: if not, it has a duplicate
+        problem on ``column``, ``says`` making its message from the line ``key`` was first on."""
+        first = self.first_line(key, row.line)
+        if first != row.line:
+            row.problem(column, "duplicate", says(first))
+        return first == row.line
+
     @property
     def reason(self) -> str:
         return f"Imported from the file {self.file_name}"
