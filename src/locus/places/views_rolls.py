@@ -7,13 +7,13 @@ anyone else is answered "not found", the same as for a school that does not exis
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
 from locus.access import rolls
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.http import AuthedRequest
-from locus.common.pages import logged_page, posted, submitted
+from locus.common.pages import form_page, logged_form_page, logged_page, posted, submitted
 from locus.common.pagination import paginate
 from locus.common.services import today
 from locus.places import selectors, services
@@ -80,17 +80,15 @@ def pupil_add(request: AuthedRequest, school_id: int) -> HttpResponse:
             action=AccessAction.SEARCH,
             detail={"q": q, "people_shown": [p.pk for p in candidates]},
         )
-    return render(
+    return form_page(
         request,
         "places/rolls/add.html",
-        {
-            "school": school,
-            "form": form,
-            "q": q,
-            "found": len(candidates),
-            "heading": "Add a pupil",
-            "button": "Add to the roll",
-        },
+        form,
+        heading="Add a pupil",
+        button="Add to the roll",
+        school=school,
+        q=q,
+        found=len(candidates),
     )
 
 
@@ -105,16 +103,15 @@ def pupil_leave(request: AuthedRequest, school_id: int, enrolment_id: int) -> Ht
 
     if submitted(request, form, run, "Leaving recorded: it stays in the pupil's school history"):
         return redirect("school-roll", school_id=school.pk)
-    record_access(actor=request.user, obj=pupil, detail={"page": "record leaving"})
-    return render(
+    return logged_form_page(
         request,
         "places/rolls/leave.html",
-        {
-            "school": school,
-            "enrolment": enrolment,
-            "form": form,
-            "heading": "Record leaving",
-            "button": "Record leaving",
-            "intro": "The pupil comes off the roll. Their time here stays in their school history.",
-        },
+        form,
+        about=pupil,
+        read="record leaving",
+        heading="Record leaving",
+        button="Record leaving",
+        school=school,
+        enrolment=enrolment,
+        intro="The pupil comes off the roll. Their time here stays in their school history.",
     )
