@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from locus.access import sharing as rules
 from locus.common.errors import NotPermitted
 from locus.common.http import AuthedRequest
-from locus.common.pages import posted, submitted
+from locus.common.pages import form_page, posted, submitted
 from locus.policies import selectors
 from locus.policies.forms import PolicyForm
 from locus.policies.models import PolicyKind, PolicyVersion
@@ -76,13 +76,11 @@ def edit_page(request: AuthedRequest, kind: str) -> HttpResponse:
 
     if submitted(request, form, run, f"{which.label}: new version saved"):
         return redirect("policy", kind=which.value)
-    return render(
+    return form_page(
         request,
         "policies/edit.html",
-        {
-            "form": form,
-            "kind": which,
-            "heading": f"Edit the {which.label.lower()}",
-            "button": "Save as a new version",
-        },
+        form,
+        heading=f"Edit the {which.label.lower()}",
+        button="Save as a new version",
+        kind=which,
     )

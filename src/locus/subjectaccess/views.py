@@ -14,7 +14,7 @@ from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.downloads import as_attachment
 from locus.common.http import AuthedRequest
-from locus.common.pages import created, posted, submitted
+from locus.common.pages import created, form_page, logged_form_page, posted, submitted
 from locus.common.pagination import paginate
 from locus.people.picker import Picker
 from locus.subjectaccess import package, selectors, services
@@ -71,15 +71,13 @@ def request_new(request: AuthedRequest) -> HttpResponse:
     if made is not None:
         return redirect("subject-access-request", request_id=made.pk)
     picker.audit("subject-access-new")
-    return render(
+    return form_page(
         request,
         "subjectaccess/form.html",
-        {
-            "form": form,
-            "heading": "Log a subject access request",
-            "button": "Log the request",
-            "intro": "The deadline is one calendar month from the day the request was received.",
-        },
+        form,
+        heading="Log a subject access request",
+        button="Log the request",
+        intro="The deadline is one calendar month from the day the request was received.",
     )
 
 
@@ -144,11 +142,8 @@ def _step(
     assert callable(run)
     if submitted(request, form, lambda: run(sar, form), success):
         return redirect("subject-access-request", request_id=sar.pk)
-    record_access(actor=request.user, obj=sar, detail={"page": heading})
-    return render(
-        request,
-        "subjectaccess/form.html",
-        {"form": form, "heading": heading, "button": button, "r": sar},
+    return logged_form_page(
+        request, "subjectaccess/form.html", form, about=sar, heading=heading, button=button, r=sar
     )
 
 
