@@ -11,17 +11,20 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from locus.access import rectification as rules
 from locus.access.models import Role, Scope, Worker
+from locus.audit.models import ChangeAction
+from locus.audit.services import record_change, snapshot
 from locus.common.errors import NotPermitted
 from locus.common.services import today
 from locus.incidents.models import InvolvementRole
 from locus.people.services import allocation_create, person_update
 from locus.rectification.models import About, Dispute, Outcome, ReceivedHow
 from locus.rectification.services import dispute_decide, dispute_record
-from tests.factories import START, World, client_for, make_incident, make_worker
+from tests.factories import START, World, client_for, make_incident, make_worker, move_worker
 from tests.notes.helpers import write
 
 pytestmark = pytest.mark.django_db
@@ -125,5 +128,29 @@ def test_the_accuracy_page_tells_another_agencys_manager_who_decides(shared: Wor
 def test_a_detail_is_decided_in_the_agency_of_whoever_wrote_it(shared: World) -> None:
     person_update(actor=shared.yjs_worker, person=shared.csc_child, known_as="CeeCee")
     d = raised(shared, shared.csc_child, About.FIELD, "name")
+    refused(shared.team_manager, d, rules.NOT_RECORDING_AGENCY)
+    decides(shared.extra["yjs_manager"], d)
+
+
+def moved_as_the_admin_site_does(worker: Worker, team: Any, by: Worker) -> None:
+    """Move ``worker`` to ``team`` with the change trail's row of their account, as the admin
+    site's save writes it."""
+    before = {"team_id": worker.team_id}
+    move_worker(worker, team)
+    with transaction.atomic():
+        record_change(
+            actor=by, action=ChangeAction.UPDATE, obj=worker, before=before, after=snapshot(worker)
+        )
+
+
+def test_a_detail_is_decided_in_the_agency_its_writer_was_in_when_they_wrote_it(
+    shared: World,
+) -> None:
+    """The youth justice worker wrote the name, then moved to children's social care: youth
+    justice recorded it, so youth justice decides, not the agency the writer is in now."""
+    person_update(actor=shared.yjs_worker, person=shared.csc_child, known_as="CeeCee")
+    moved_as_the_admin_site_does(shared.yjs_worker, shared.csc_team_b, shared.admin)
+    d = raised(shared, shared.csc_child, About.FIELD, "name")
+    assert rules.decision_offered(shared.extra["yjs_manager"], d) == (True, "")
     refused(shared.team_manager, d, rules.NOT_RECORDING_AGENCY)
     decides(shared.extra["yjs_manager"], d)

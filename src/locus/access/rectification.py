@@ -18,7 +18,9 @@
   email, ``context_cases.accounts_of``) and never an administrator; once, while it is open.
   A dispute is decided in the agency that controls what is disputed
   (:func:`deciding_agencies`): for an item, the agency that recorded it; for the whole
-  record, the agency holding the child's case. An objection, by any such manager.
+  record, the agency holding the child's case (children's social care for a child an
+  import recorded and nobody holds: its own statutory record). An objection, by any such
+  manager.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from locus.access.fields import (
     is_shared_only,
     role_fields,
 )
-from locus.access.models import Role, Team, Worker
+from locus.access.models import Agency, AgencyKind, Role, Team, Worker
 from locus.access.notes import notes_visible_to
 from locus.access.provisioning import confirmed
 from locus.audit.models import ChangeAction, ChangeEvent
@@ -152,11 +154,12 @@ _FIELD_WRITES: dict[str, dict[str, frozenset[str] | None]] = {
 }
 
 
-def _field_writers(person_id: int, fields: Collection[str]) -> dict[str, set[int]]:
-    """Who wrote each of ``fields`` of the person's record: read from the change trail (the
-    actor and the changed values of every write) in one query for them all."""
+def _field_writes(person_id: int, fields: Collection[str]) -> dict[str, set[tuple[int, int]]]:
+    """Who wrote each of ``fields`` of the person's record, with the change trail's row of
+    each write (``(actor id, row id)``): read from the trail (the actor and the changed values
+    of every write) in one query for them all."""
     asked = {f: _FIELD_WRITES.get(f, {}) for f in fields}
-    found: dict[str, set[int]] = {f: set() for f in fields}
+    found: dict[str, set[tuple[int, int]]] = {f: set() for f in fields}
     types = {t for writes in asked.values() for t in writes}
     if not types:
         return found
@@ -167,9 +170,9 @@ def _field_writers(person_id: int, fields: Collection[str]) -> dict[str, set[int
     rows = (
         ChangeEvent.objects.filter(about)
         .exclude(action=ChangeAction.DELETE)
-        .values_list("actor_id", "record_type", "action", "after")
+        .values_list("actor_id", "pk", "record_type", "action", "after")
     )
-    for actor_id, record_type, action, after in rows:
+    for actor_id, pk, record_type, action, after in rows:
         # A creation's row holds every column: only those it filled in were written.
         written = {
             k
@@ -181,7 +184,47 @@ def _field_writers(person_id: int, fields: Collection[str]) -> dict[str, set[int
                 continue
             columns = writes[record_type]
             if columns is None or written & columns:
-                found[f].add(actor_id)
+                found[f].add((actor_id, pk))
+    return found
+
+
+def _detail_writes(disputes: Collection[Dispute]) -> dict[int, set[tuple[int, int]]]:
+    """The writes of the detail each dispute of a detail is about (by dispute): one query
+    for each person whose details are disputed."""
+    details = [d for d in disputes if d.about == About.FIELD and d.field]
+    fields: dict[int, set[str]] = {}
+    for d in details:
+        fields.setdefault(d.person_id, set()).add(d.field)
+    by_person = {pid: _field_writes(pid, asked) for pid, asked in fields.items()}
+    return {d.pk: by_person[d.person_id][d.field] for d in details}
+
+
+_WORKER = Worker._meta.label_lower
+
+
+def _teams_then(writes: Collection[tuple[int, int]]) -> dict[tuple[int, int], int | None]:
+    """The team each writer was in when they wrote (by ``(actor id, row id)``), from the
+    change trail's rows of their own account, which keep every team they were given (made
+    with one, moved by the admin site): the team of the last such row before the write, or
+    the team the first one after it moved them from, or, with neither, their team now. Two
+    queries, however many writes."""
+    actors = {a for a, _ in writes}
+    rows = (
+        ChangeEvent.objects.filter(
+            record_type=_WORKER, record_id__in=[str(a) for a in actors], after__has_key="team_id"
+        )
+        .order_by("pk")
+        .values_list("record_id", "pk", "before", "after")
+    )
+    moves: dict[int, list[tuple[int, dict, dict]]] = {}
+    for record_id, pk, before, after in rows:
+        moves.setdefault(int(record_id), []).append((pk, before or {}, after))
+    now = dict(Worker.objects.filter(pk__in=actors).values_list("pk", "team_id"))
+    found: dict[tuple[int, int], int | None] = {}
+    for actor, at in writes:
+        earlier = [after["team_id"] for pk, _, after in moves.get(actor, ()) if pk < at]
+        later = [b["team_id"] for pk, b, _ in moves.get(actor, ()) if pk > at and "team_id" in b]
+        found[(actor, at)] = earlier[-1] if earlier else later[0] if later else now.get(actor)
     return found
 
 
@@ -259,14 +302,10 @@ def disputed_authors(disputes: Collection[Dispute]) -> dict[int, set[int]]:
     associations = {d.association for d in disputes if d.association is not None}
     involvements = {d.involvement for d in disputes if d.involvement is not None}
     notes = {d.note for d in disputes if d.note is not None}
-    fields: dict[int, set[str]] = {}
-    for d in disputes:
-        if d.association is None and d.involvement is None and d.note is None and d.field:
-            fields.setdefault(d.person_id, set()).add(d.field)
     by_association = _association_writers(associations) if associations else {}
     by_involvement = _involvement_writers(involvements) if involvements else {}
     by_note = _note_writers(notes) if notes else {}
-    by_field = {pid: _field_writers(pid, asked) for pid, asked in fields.items()}
+    by_field = _detail_writes(disputes)
     found: dict[int, set[int]] = {}
     for d in disputes:
         if d.association is not None:
@@ -275,8 +314,8 @@ def disputed_authors(disputes: Collection[Dispute]) -> dict[int, set[int]]:
             found[d.pk] = by_involvement[d.involvement.pk]
         elif d.note is not None:
             found[d.pk] = by_note[d.note.pk]
-        elif d.field:
-            found[d.pk] = by_field[d.person_id][d.field]
+        elif d.pk in by_field:
+            found[d.pk] = {actor for actor, _ in by_field[d.pk]}
         else:
             found[d.pk] = set()
     return found
@@ -287,10 +326,13 @@ def disputed_author_ids(dispute: Dispute) -> set[int]:
     return disputed_authors([dispute])[dispute.pk]
 
 
-def _holding_agencies(person_ids: Collection[int]) -> dict[int, set[int]]:
+def _holding_agencies(person_ids: Collection[int]) -> tuple[dict[int, set[int]], set[int]]:
     """The agencies that hold each child's case: the agencies of the teams of their current
-    allocations; for a child allocated to nobody, the agency whose team first recorded them
-    (none for one an import recorded). Two queries at most."""
+    allocations; for a child allocated to nobody, the agency whose team first recorded them;
+    for a child recorded in no team (an import: the CIN census, the SSDA903 return) whom
+    nobody holds, children's social care, whose own statutory record it is (so a dispute of
+    it is answered within the month, not when the case is allocated). With the children
+    who fell to children's social care so. Three queries at most."""
     held: dict[int, set[int]] = {p: set() for p in person_ids}
     allocated = Allocation.objects.current().filter(person_id__in=list(held))
     for person_id, agency_id in allocated.values_list("person_id", "team__agency_id"):
@@ -300,32 +342,43 @@ def _holding_agencies(person_ids: Collection[int]) -> dict[int, set[int]]:
         first = Person.objects.filter(pk__in=unheld, recorded_in_team__isnull=False)
         for person_id, agency_id in first.values_list("pk", "recorded_in_team__agency_id"):
             held[person_id].add(agency_id)
-    return held
+    nobodys = {p for p in unheld if not held[p]}
+    if nobodys:
+        csc = set(
+            Agency.objects.filter(kind=AgencyKind.CHILDRENS_SOCIAL_CARE).values_list(
+                "pk", flat=True
+            )
+        )
+        for person_id in nobodys:
+            held[person_id] = set(csc)
+    return held, nobodys
 
 
-def deciding_agencies(
-    disputes: Collection[Dispute], authors: dict[int, set[int]]
-) -> dict[int, set[int]]:
+def deciding_agencies(disputes: Collection[Dispute]) -> dict[int, set[int]]:
     """The agency whose managers decide each dispute (by dispute): the controller of what is
     disputed, under data protection. For an item, the agency that recorded it: an
     association's recorder's team then (kept on it), an incident's reporting agency, a case
     note's author's team then (kept on it), and for a detail of the person's record the
-    agencies of those who wrote it (``authors``, from :func:`disputed_authors`; their teams
-    now, as the trail keeps no team). For the whole record, or an item recorded in no team
-    (an import), the agency holding the child's case (:func:`_holding_agencies`). A few
-    queries, however many disputes."""
-    held = _holding_agencies({d.person_id for d in disputes})
+    agencies of those who wrote it, by the teams they were in when they wrote it
+    (:func:`_teams_then`). For the whole record, or an item recorded in no team (an import),
+    the agency holding the child's case (:func:`_holding_agencies`: children's social care for
+    a child an import recorded and nobody holds). A few queries, however many disputes."""
+    return _deciders(disputes)[0]
+
+
+def _deciders(disputes: Collection[Dispute]) -> tuple[dict[int, set[int]], set[int]]:
+    """:func:`deciding_agencies`, with the disputes that fell to children's social care as
+    the controller of an imported child's record nobody holds."""
+    held, nobodys = _holding_agencies({d.person_id for d in disputes})
+    writes = _detail_writes(disputes)
+    team_then = _teams_then({w for found in writes.values() for w in found}) if writes else {}
     teams = {d.association.recorded_in_team_id for d in disputes if d.association is not None}
     teams |= {d.note.author_team_id for d in disputes if d.note is not None}
+    teams |= set(team_then.values())
     teams.discard(None)
     team_agency = dict(Team.objects.filter(pk__in=teams).values_list("pk", "agency_id"))
-    writers = {w for d in disputes if d.about == About.FIELD for w in authors.get(d.pk, ())}
-    worker_agency = dict(
-        Worker.objects.filter(pk__in=writers, team__isnull=False).values_list(
-            "pk", "team__agency_id"
-        )
-    )
     found: dict[int, set[int]] = {}
+    to_csc: set[int] = set()
     for d in disputes:
         agencies: set[int] = set()
         if d.association is not None:
@@ -336,23 +389,30 @@ def deciding_agencies(
         elif d.note is not None:
             team_id = d.note.author_team_id
             agencies = {team_agency[team_id]} if team_id is not None else set()
-        elif d.about == About.FIELD:
-            agencies = {worker_agency[w] for w in authors.get(d.pk, ()) if w in worker_agency}
+        elif d.pk in writes:
+            then = {team_then[w] for w in writes[d.pk]}
+            agencies = {team_agency[t] for t in then if t in team_agency}
+        if not agencies and d.person_id in nobodys:
+            to_csc.add(d.pk)
         found[d.pk] = agencies or held[d.person_id]
-    return found
+    return found, to_csc
 
 
 RECORDED_IT = "You recorded this: another manager decides it"
 WROTE_IT = "You wrote or changed what the person disputes: another manager decides it"
 NOT_RECORDING_AGENCY = "A manager in the agency that recorded what is disputed decides it"
 NOT_HOLDING_AGENCY = "A manager in the agency that holds the child's case decides it"
+CSC_DECIDES = "A manager in children's social care decides it"
 NO_HOLDING_AGENCY = (
     "No agency holds the child's case: a manager there decides it once the case is allocated"
 )
 
 
-def _other_agency(dispute: Dispute, agencies: set[int]) -> str:
-    """Why a manager outside ``agencies`` is not offered the dispute."""
+def _other_agency(dispute: Dispute, agencies: set[int], to_csc: set[int]) -> str:
+    """Why a manager outside ``agencies`` is not offered the dispute (``to_csc``: the
+    disputes children's social care decides, as no agency holds the imported child)."""
+    if dispute.pk in to_csc:
+        return CSC_DECIDES if agencies else NO_HOLDING_AGENCY
     if dispute.about != About.RECORD:
         return NOT_RECORDING_AGENCY
     return NOT_HOLDING_AGENCY if agencies else NO_HOLDING_AGENCY
@@ -386,7 +446,7 @@ def decisions_offered(
     mine = accounts_of(worker)
     theirs = [x for x in waiting if isinstance(x, Dispute) and x.recorded_by_id not in mine]
     authors = disputed_authors(theirs)
-    agencies = deciding_agencies(theirs, authors) if theirs else {}
+    agencies, to_csc = _deciders(theirs) if theirs else ({}, set())
     decide: set[int] = set()
     why_not: dict[int, str] = {}
     for x in waiting:
@@ -395,10 +455,43 @@ def decisions_offered(
         elif mine & authors.get(x.pk, set()):
             why_not[x.pk] = WROTE_IT
         elif isinstance(x, Dispute) and worker.agency_id not in agencies[x.pk]:
-            why_not[x.pk] = _other_agency(x, agencies[x.pk])
+            why_not[x.pk] = _other_agency(x, agencies[x.pk], to_csc)
         else:
             decide.add(x.pk)
     return decide, why_not
+
+
+def disputes_waiting(worker: Worker) -> tuple[list[Dispute], list[Dispute]]:
+    """The open disputes waiting for ``worker``'s decision, for their list of work (nothing,
+    and no query, for anyone but a manager who would decide one): those they are offered
+    (:func:`decisions_offered`, child by child), and those children's social care decides
+    of a child an import recorded and nobody holds (:func:`deciding_agencies`) whom they do
+    not see, when they are a manager there: the answer is due within the month, so it is
+    listed, without the child, for someone there to make sure a manager who sees the child
+    decides it. A few queries for each child with a dispute open."""
+    manager = confirmed(worker) and worker.role == Role.MANAGER and policies.does_casework(worker)
+    if not manager:
+        return [], []
+    waiting = list(
+        Dispute.objects.filter(outcome=Outcome.OPEN)
+        .select_related("person", "recorded_by", "association", "involvement__incident", "note")
+        .order_by("received_on", "pk")
+    )
+    if not waiting:
+        return [], []
+    lasting = scopes.people_visible_to(worker, break_glass=False, shared=False)
+    seen = set(lasting.filter(pk__in={d.person_id for d in waiting}).values_list("pk", flat=True))
+    by_person: dict[int, list[Dispute]] = {}
+    for d in waiting:
+        if d.person_id in seen:
+            by_person.setdefault(d.person_id, []).append(d)
+    offered: set[int] = set()
+    for disputes in by_person.values():
+        offered |= decisions_offered(worker, disputes[0].person, disputes)[0]
+    unseen = [d for d in waiting if d.person_id not in seen]
+    agencies, to_csc = _deciders(unseen) if unseen else ({}, set())
+    theirs = [d for d in unseen if d.pk in to_csc and worker.agency_id in agencies[d.pk]]
+    return [d for d in waiting if d.pk in offered], theirs
 
 
 def decision_offered(worker: Worker, item: Dispute | Objection) -> tuple[bool, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from operator import attrgetter
 from typing import Any
 
@@ -64,6 +64,7 @@ from locus.people.selectors import caseload_for
 from locus.places.models import Context, ContextKind
 from locus.profiles.models import ProfileItem
 from locus.profiles.selectors import build_on_labels
+from locus.rectification.selectors import disputes_to_decide
 from locus.subjectaccess.selectors import due_for as subject_access_due
 from locus.subjectaccess.selectors import releases_waiting as subject_access_releases
 
@@ -720,6 +721,8 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
     items += _panel_work(viewer, workers, team=team, owned=owned)
     if policies.can_be_asked_to_sign_off(viewer):
         items += _approvals_waiting(viewer)
+    # Disputes of a person's record's accuracy waiting for the viewer's decision.
+    items += [WorkItem(**asdict(w)) for w in disputes_to_decide(viewer)]
     if not team:
         # Subject access requests: the assigned member of the data team's own, by the
         # statutory deadline; named by reference, never by the child.

@@ -3,10 +3,12 @@ challenges with their own words. The caller has found the person through ``acces
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.urls import reverse
 
 from locus.access import rectification as rules
 from locus.access import scopes
@@ -18,6 +20,7 @@ from locus.notes.models import CaseNote
 from locus.peers.models import Association
 from locus.people.models import Person
 from locus.rectification.models import About, Dispute, Objection
+from locus.subjectaccess.deadlines import due_on
 
 
 @dataclass(frozen=True)
@@ -197,3 +200,44 @@ def item_for(value: str) -> tuple[str, object]:
     if kind == About.NOTE:
         return kind, CaseNote.objects.filter(pk=pk).first()
     return kind, None
+
+
+@dataclass(frozen=True)
+class ToDecide:
+    """A dispute waiting for the viewer's decision, as their list of work names it: by when
+    it was received, with its deadline (a month from receipt); never by the child."""
+
+    what: str
+    subject: str
+    url: str
+    due_on: dt.date
+    who: str
+    note: str
+    shown: tuple[str, int]
+
+
+DECIDE = "Decide a dispute of accuracy"
+NOT_SEEN = "A dispute of accuracy about a child you cannot see"
+NOT_SEEN_NOTE = (
+    "Children's social care decides it, as an import recorded the child and nobody holds "
+    "their case: make sure a manager here who sees the child decides it within the month."
+)
+
+
+def disputes_to_decide(viewer: Worker) -> list[ToDecide]:
+    """The open disputes waiting for ``viewer``'s decision (``rules.disputes_waiting``): each
+    they may decide, linked to the person's accuracy page; each children's social care
+    decides of an imported child nobody holds whom they do not see, without a link."""
+    offered, unseen = rules.disputes_waiting(viewer)
+
+    def item(d: Dispute, what: str, url: str, who: str, note: str = "") -> ToDecide:
+        received = f"Received {d.received_on:%-d %b %Y}"
+        shown = ("disputes_shown", d.pk)
+        return ToDecide(what, received, url, due_on(d.received_on), who, note, shown)
+
+    # Who recorded a dispute about a child the viewer may not see is not said: it would tell
+    # which worker, and so which agency, knows the child.
+    return [
+        item(d, DECIDE, reverse("accuracy", args=[d.person_id]), str(d.recorded_by))
+        for d in offered
+    ] + [item(d, NOT_SEEN, "", "Children's social care", NOT_SEEN_NOTE) for d in unseen]
