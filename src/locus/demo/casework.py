@@ -63,7 +63,8 @@ from locus.casework.reference import ensure_reference_data
 from locus.casework.services import AttendeeInput, FindingInput, ProgressInput
 from locus.common import clock
 from locus.common.services import today
-from locus.people.models import Allocation, LegalStatusEpisode, Person, PersonKind
+from locus.demo.caseload import held_by
+from locus.people.models import LegalStatusEpisode, Person, PersonKind
 from locus.places.models import Context
 from locus.sharing.vocab import POLICE_DISCLOSURE, SAFEGUARDING
 
@@ -268,7 +269,7 @@ def _children_of(lead: Worker, case: ContextCase, limit: int = 3) -> list[Person
         .filter(id__in=linked)
         .values_list("id", flat=True)
     )
-    mine = set(Allocation.objects.current().filter(worker=lead).values_list("person_id", flat=True))
+    mine = set(held_by(lead).values_list("id", flat=True))
     people = sorted(
         Person.objects.filter(id__in=ids, kind=PersonKind.YOUNG_PERSON),
         key=lambda p: (p.pk not in mine, p.family_name, p.given_name, p.pk),
@@ -674,12 +675,7 @@ def _new_referral(story: _StoryClock, cast: _Cast, bus: Context, centre: Context
     """The H5 bus route: a new referral awaiting the front door, with an earlier one (about a
     child on the lead's caseload) naming the same route."""
     lead = cast.lead
-    held = list(
-        Person.objects.filter(
-            id__in=Allocation.objects.current().filter(worker=lead).values("person_id"),
-            kind=PersonKind.YOUNG_PERSON,
-        ).order_by("family_name", "given_name", "id")[:1]
-    )
+    held = list(held_by(lead).filter(kind=PersonKind.YOUNG_PERSON)[:1])
     if held:
         story.days_ago(12)
         earlier = services.referral_record(

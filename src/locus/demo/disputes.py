@@ -20,9 +20,10 @@ from locus.access import policies
 from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
 from locus.common.clock import today
+from locus.demo.caseload import held_by
 from locus.peers.models import Association
 from locus.peers.services import association_end
-from locus.people.models import Allocation, Person
+from locus.people.models import Person
 from locus.rectification.models import About, Dispute, Outcome, ReceivedHow
 from locus.rectification.services import dispute_decide, dispute_record
 
@@ -38,8 +39,7 @@ END_REASON = "The family moved to Kent in the summer; they have had no contact s
 
 
 def _children(worker: Worker) -> list[Person]:
-    held = Allocation.objects.current().filter(worker=worker).values("person_id")
-    return list(Person.objects.filter(id__in=held).order_by("family_name", "given_name", "id"))
+    return list(held_by(worker))
 
 
 def _open_with_peer(child: Person, seen: set[int], agency_id: int) -> Association | None:

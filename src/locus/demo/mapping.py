@@ -29,6 +29,7 @@ from django.db.models import QuerySet
 from locus.access import meetings as policies
 from locus.access.models import Worker
 from locus.common import clock
+from locus.demo.caseload import held_by, held_ids
 from locus.forums.models import Attendance
 from locus.mapping.models import Meeting
 from locus.mapping.services import (
@@ -66,7 +67,7 @@ def _held_members(group: Context) -> QuerySet[Person]:
 
 
 def _groups_held_by(worker: Worker) -> QuerySet[Context]:
-    mine = Allocation.objects.current().filter(worker=worker).values("person_id")
+    mine = held_ids(worker)
     return Context.objects.filter(
         kind=ContextKind.PEER_GROUP,
         id__in=GroupMembership.objects.current().filter(person_id__in=mine).values("group_id"),
@@ -95,9 +96,7 @@ def _pick_group(proposer: Worker, partner: Worker | None, exclude: set[int]) -> 
 
 def _children(group: Context, proposer: Worker) -> list[Person]:
     members = list(_held_members(group))
-    mine = set(
-        Allocation.objects.current().filter(worker=proposer).values_list("person_id", flat=True)
-    )
+    mine = set(held_by(proposer).values_list("id", flat=True))
     # The proposer's own children first, then the others, up to a workable meeting.
     members.sort(key=lambda p: p.pk not in mine)
     return members[:MAX_CHILDREN]

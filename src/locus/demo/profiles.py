@@ -43,6 +43,7 @@ from locus.access.services import system_worker
 from locus.casework.models import CaseStatus, ContextPlan, PlanStatus
 from locus.common.models import Confidence, Source
 from locus.common.services import today
+from locus.demo.caseload import held_by
 from locus.incidents.models import Involvement
 from locus.incidents.services import incident_record
 from locus.moves.models import ManagedMove
@@ -59,7 +60,7 @@ from locus.panels.services import (
     panel_hold,
 )
 from locus.peers.models import Association, Nature
-from locus.people.models import Allocation, Person, PersonKind
+from locus.people.models import Person, PersonKind
 from locus.places.models import Context, ContextKind, Enrolment, LeaveReason
 from locus.places.services import enrolment_create, enrolment_end
 from locus.profiles.models import ProfileItem
@@ -95,8 +96,7 @@ def _by_name(qs: object) -> list[Person]:
 
 
 def _caseload(worker: Worker) -> list[Person]:
-    held = Allocation.objects.current().filter(worker=worker).values("person_id")
-    return _by_name(Person.objects.filter(id__in=held, kind=PersonKind.YOUNG_PERSON))
+    return list(held_by(worker).filter(kind=PersonKind.YOUNG_PERSON))
 
 
 # --- Profiles ---------------------------------------------------------------------------------
@@ -262,7 +262,7 @@ def _on_roll(school: Context, moved_on: dt.date, team_ids: set[int]) -> list[Per
     """Young people on the school's roll since before the move, the CSC team's children first
     (so that ``social.worker`` and ``team.manager`` follow the story too)."""
     eve = moved_on - dt.timedelta(days=1)
-    on_roll = Enrolment.objects.current().filter(school=school, start__lte=eve).values("person_id")
+    on_roll = Enrolment.objects.current().open_on(eve).filter(school=school).values("person_id")
     people = _by_name(Person.objects.filter(id__in=on_roll, kind=PersonKind.YOUNG_PERSON))
     people.sort(key=lambda p: p.pk not in team_ids)
     return people
@@ -635,9 +635,7 @@ def add_demo_profiles_and_moves() -> Story:
     if PanelMeeting.objects.filter(title__in=[HSB_TITLE, MACE_TITLE]).exists():
         return story
     system = system_worker()
-    team_ids = set(
-        Allocation.objects.current().filter(team=sw.team).values_list("person_id", flat=True)
-    )
+    team_ids = set(held_by(sw, team=True).values_list("id", flat=True))
     _moves(story, system, dsl, team_ids)
     children = _caseload(sw)[:3]
     for n, child in enumerate(children):

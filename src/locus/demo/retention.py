@@ -17,7 +17,7 @@ from django.db import transaction
 from locus.access.models import Worker
 from locus.access.services import system_worker
 from locus.common import clock
-from locus.people.models import Allocation, LegalStatus, Person
+from locus.people.models import Allocation, LegalStatus, LegalStatusEpisode, Person
 from locus.people.services import person_create
 from locus.retention.models import HeldKind, HoldReason, LegalHold
 from locus.retention.services import hold_place
@@ -55,9 +55,9 @@ def _hold() -> LegalHold | None:
         child = (
             Allocation.objects.current()
             .filter(
+                LegalStatusEpisode.objects.current_q(through="person__episodes"),
                 team_id=manager.team_id,
                 person__episodes__status__in=statuses,
-                person__episodes__end__isnull=True,
             )
             .order_by("person__family_name", "person__given_name", "person_id")
             .values_list("person_id", flat=True)

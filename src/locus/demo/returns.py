@@ -38,9 +38,10 @@ from typing import Any
 
 from lxml import etree
 
+from locus.access.models import Worker
+from locus.demo.caseload import held_by
 from locus.demo.steps.base import SYNTHETIC_LA_CODE
 from locus.people.models import (
-    Allocation,
     Ethnicity,
     LegalStatus,
     LegalStatusEpisode,
@@ -87,14 +88,10 @@ class DemoReturns:
 
 def _caseload() -> list[Person]:
     """``social.worker``'s caseload in the order her home page lists it (by name)."""
-    held = Allocation.objects.current().filter(worker__username="social.worker")
-    return list(
-        Person.objects.filter(
-            id__in=held.values("person_id"),
-            kind=PersonKind.YOUNG_PERSON,
-            la_child_id__isnull=False,
-        ).order_by("family_name", "given_name", "id")
-    )
+    worker = Worker.objects.filter(username="social.worker").first()
+    if worker is None:
+        return []
+    return list(held_by(worker).filter(kind=PersonKind.YOUNG_PERSON, la_child_id__isnull=False))
 
 
 def featured_child() -> str:
@@ -459,14 +456,14 @@ class _Ssda903(_Return):
         """Looked-after demo children (male or female, as the return codes them) whose
         episode was open during the census year, and the episode."""
         qs = (
-            LegalStatusEpisode.objects.filter(
+            # Still open: the return (open at its end) must not reopen an ended episode.
+            LegalStatusEpisode.objects.current()
+            .open_on(self.ref - dt.timedelta(days=60))
+            .filter(
                 status=LegalStatus.LOOKED_AFTER,
-                start__lte=self.ref - dt.timedelta(days=60),
                 person__sex__in=[Sex.MALE, Sex.FEMALE],
                 person__la_child_id__isnull=False,
             )
-            # Still open: the return (open at its end) must not reopen an ended episode.
-            .filter(end__isnull=True)
             .select_related("person")
             .order_by("person__la_child_id", "start", "id")
         )

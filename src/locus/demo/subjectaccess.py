@@ -19,10 +19,11 @@ from typing import Any
 
 from locus.access.models import Worker
 from locus.common import clock
+from locus.demo.caseload import held_by
 from locus.demo.tasks import answer_demo_request, prepare_demo_export
 from locus.notifications.models import Notification
 from locus.notifications.services import notification_read
-from locus.people.models import Allocation, Person
+from locus.people.models import Person
 from locus.subjectaccess.models import SubjectAccessRequest
 from locus.subjectaccess.package import package_ask
 from locus.subjectaccess.services import request_log, request_update
@@ -56,13 +57,7 @@ def add_demo_subject_access() -> list[SubjectAccessRequest]:
     second = Worker.objects.filter(username="data.officer", is_active=True).first()
     if admin is None or worker is None or second is None or SubjectAccessRequest.objects.exists():
         return []
-    held = (
-        Allocation.objects.current()
-        .filter(worker=worker)
-        .select_related("person")
-        .order_by("person__family_name", "person__given_name", "person_id")
-    )
-    children = [a.person for a in held[:3]]
+    children = list(held_by(worker)[:3])
     if len(children) < 2:
         return []
     today = clock.today()

@@ -24,6 +24,7 @@ from django.db import transaction
 from locus.access import scopes
 from locus.access.models import BreakGlass, BreakGlassCategory, Worker
 from locus.access.services import break_glass_end, break_glass_request
+from locus.demo.caseload import held_ids
 from locus.people.models import Allocation, Identifier, IdentifierQuery, Person, PersonKind
 from locus.people.services import identifier_query_send
 
@@ -70,7 +71,7 @@ def _break_glass(worker: Worker) -> BreakGlass | None:
 def _identifier_query(worker: Worker) -> IdentifierQuery | None:
     if worker.team_id is None:
         return None
-    mine = Allocation.objects.current().filter(worker=worker).values("person_id")
+    mine = held_ids(worker)
     person = (
         Person.objects.filter(id__in=mine, kind=PersonKind.YOUNG_PERSON)
         .order_by("family_name", "given_name", "id")
@@ -80,9 +81,7 @@ def _identifier_query(worker: Worker) -> IdentifierQuery | None:
         Person.objects.filter(upn__isnull=False, kind=PersonKind.YOUNG_PERSON)
         .exclude(id__in=mine)
         # Held in her own team, so the request goes to her manager, team.manager.
-        .filter(
-            id__in=Allocation.objects.current().filter(team_id=worker.team_id).values("person_id")
-        )
+        .filter(id__in=held_ids(worker, team=True))
         .order_by("family_name", "given_name", "id")
         .first()
     )

@@ -25,10 +25,11 @@ from locus.access.models import Worker
 from locus.access.selectors import visible_person_ids
 from locus.casework.models import ContextCase
 from locus.common.services import today
+from locus.demo.caseload import held_by
 from locus.notes.models import CaseNote, NoteKind
 from locus.notes.services import note_correct, note_mark_in_error, note_record
 from locus.peers.models import GroupMembership
-from locus.people.models import Allocation, Person, PersonKind
+from locus.people.models import Person, PersonKind
 from locus.places.models import Context
 
 FIRST_SUMMARY = "First visit since allocation"
@@ -110,12 +111,7 @@ def _persona(username: str) -> Worker | None:
 
 
 def _caseload(worker: Worker) -> list[Person]:
-    held = Allocation.objects.current().filter(worker=worker).values("person_id")
-    return list(
-        Person.objects.filter(id__in=held, kind=PersonKind.YOUNG_PERSON).order_by(
-            "family_name", "given_name", "id"
-        )
-    )
+    return list(held_by(worker).filter(kind=PersonKind.YOUNG_PERSON))
 
 
 def _on(days: int) -> dt.date:

@@ -21,10 +21,10 @@ child: a partner sees no child.
 from __future__ import annotations
 
 from locus.common.services import today
+from locus.demo.caseload import held_by
 from locus.demo.casework import _persona, _StoryClock
 from locus.outreach import services
 from locus.outreach.models import Consent
-from locus.people.models import Allocation
 from locus.people.services import address_record
 from locus.places.models import Context, ContextKind, Tenure
 from locus.places.services import context_create, context_merge
@@ -54,14 +54,8 @@ def add_partner_home(story: _StoryClock) -> Context | None:
     housing, lead, admin = (_persona(u) for u in ("housing.officer", "social.worker", "admin"))
     if housing is None or lead is None or admin is None or housing.team is None:
         return None
-    held = (
-        Allocation.objects.current()
-        .filter(worker=lead)
-        .select_related("person")
-        .order_by("-person__family_name", "-person__given_name", "-person_id")
-    )
     # The last child on her caseload: the first ones are the other demo stories'.
-    child = next((a.person for a in held), None)
+    child = held_by(lead).last()
     if child is None:
         return None
     story.days_ago(35)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from locus.access.models import Role, Worker
-from locus.people.models import Allocation
+from locus.demo.caseload import held_allocations
 from locus.transfers.models import Status, Transfer
 from locus.transfers.services import transfer_propose
 
@@ -34,12 +34,7 @@ def add_demo_transfer() -> Transfer | None:
         return None
     if Transfer.objects.filter(proposed_by=worker, status=Status.PROPOSED).exists():
         return None
-    held = (
-        Allocation.objects.current()
-        .filter(worker=worker)
-        .select_related("person", "team__agency")
-        .order_by("person__family_name", "person__given_name", "person_id")
-    )
+    held = held_allocations(worker)
     allocation = next(
         (a for a in held if not Transfer.objects.filter(person=a.person, status="proposed")),
         None,
