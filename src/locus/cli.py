@@ -182,6 +182,7 @@ def prepare_demo(
     from locus.demo.sharing import add_demo_sharing
     from locus.demo.steps.busy import add_demo_co_presence_rule
     from locus.demo.steps.hotspots import add_demo_hotspots
+    from locus.demo.steps.leaver import add_demo_leaver
     from locus.demo.steps.notes import add_demo_notes
     from locus.demo.steps.notifications import add_demo_notifications
     from locus.demo.steps.outreach import add_demo_outreach
@@ -220,6 +221,7 @@ def prepare_demo(
         add_demo_outreach()
         add_demo_retention()
         add_demo_disputes()
+        add_demo_leaver()  # a closed account's cases, for its managers to pass on
         # Last of the borough's steps: the reminders and what would have been read cover
         # every notification the steps above sent.
         add_demo_notifications()
