@@ -190,3 +190,39 @@ def test_a_role_change_still_waiting_is_not_confirmed_while_the_worker_holds_cas
     waiting for a second person: the confirmation is refused in the same words."""
     _confirmed_once_cases_passed_on(world, "take a role that holds none", role=Role.ANALYST)
     assert _fresh(world.social_worker).access_awaiting_since is None
+
+
+def _in_my_work(worker: Worker) -> str:
+    return str(client_for(worker).get("/my-work/").content.decode())
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"role": Role.AUDITOR, "team": ""},
+        {"role": Role.AUDITOR},
+        {"team": "csc_team_b"},
+        {"scope": Scope.NONE},
+    ],
+)
+def test_closing_an_account_in_the_same_save_as_a_role_or_team_change(
+    world: World, change: dict[str, str]
+) -> None:
+    """Was: a save that closed a holder's account and changed their role or team was refused,
+    as the role or team check asked for their cases to be passed on first. Closing never waits
+    on the caseload: the account is closed with the change, its team's manager is told, the
+    child is listed as held by someone whose account is closed, and nobody is asked to confirm
+    the access of an account that is closed."""
+    if change.get("team") == "csc_team_b":
+        change = {"team": str(world.csc_team_b.pk)}
+    page = _save(client_for(world.admin), world.social_worker, is_active=None, **change)
+    assert page.status_code == 302
+    closed = _fresh(world.social_worker)
+    assert not closed.is_active and closed.access_awaiting_since is None
+    assert closed.role == change.get("role", Role.PRACTITIONER)
+    [told] = _told()
+    assert told.recipient == world.team_manager
+    assert f"1 child in {world.csc_team_a.name}" in told.text
+    shown = _in_my_work(world.team_manager)
+    assert CLOSED in shown and world.csc_child.full_name in shown
+    assert not Notification.objects.filter(kind="access_to_confirm").exists()

@@ -210,25 +210,27 @@ class WorkerChangeForm(UserChangeForm):
         """One person, one account (``access.services.EMAIL_HELD``, ``EMAIL_NEEDED``)."""
         return _work_email(self, required=self.had_email)
 
-    def clean_team(self) -> Team | None:
-        """A worker's cases are reallocated before they move (``cases_left_in_old_team``)."""
-        team = self.cleaned_data.get("team")
-        if self.instance.pk is not None and "team" in self.changed_data:
-            held = cases_left_in_old_team(self.instance, team.pk if team else None)
-            if held:
-                raise forms.ValidationError(held)
-        return team
-
     def clean(self) -> dict[str, Any]:
         """An active practitioner, manager or analyst has a team, as ``worker_create`` asks: a
         manager left without one would hold no team's powers yet pass a role check. An account
         the add form has just made (no team yet) is given one before it is made active."""
         data = super().clean() or {}
         role = data.get("role", self.instance.role)
+        # Closing an account never waits on its caseload: a save that closes it changes its
+        # team, role or scope whatever it holds, and its teams are told to pass the cases on
+        # (``WorkerAdmin.save_model``).
+        closing = "is_active" in self.changed_data and not data.get("is_active", True)
+        changed = [] if closing or self.instance.pk is None else self.changed_data
+        if "team" in changed and "team" in data:
+            # A worker's cases are reallocated before they move (``cases_left_in_old_team``).
+            team = data["team"]
+            held = cases_left_in_old_team(self.instance, team.pk if team else None)
+            if held:
+                self.add_error("team", held)
         for field in ("role", "scope"):
-            if self.instance.pk is not None and field in self.changed_data and field in data:
+            if field in changed and field in data:
                 # A worker's cases are reallocated before they take a role that holds none, or
-                # lose sight of case records, as before they move (``clean_team``).
+                # lose sight of case records, as before they move (above).
                 scope = data.get("scope", self.instance.scope)
                 held = cases_left_for_role(self.instance, role, f"change their {field}", scope)
                 if held:

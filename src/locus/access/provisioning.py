@@ -71,9 +71,12 @@ def widens_sight(before: dict[str, Any] | None, worker: Worker) -> bool:
     """Whether the admin site's save of ``worker`` (its fields ``before``, ``None`` for a new
     account) needs a second person: a new account, another team (and so perhaps another
     agency), another role, a wider scope, or an account made active again. A narrower scope
-    or a deactivation needs no one."""
+    or a deactivation needs no one, nor any change to an account saved closed: it is asked
+    when the account is made active again, whoever may confirm it then."""
     if before is None:
         return True
+    if not worker.is_active:
+        return False
     wider = _SCOPE_ORDER.index(Scope(worker.scope)) > _SCOPE_ORDER.index(Scope(before["scope"]))
     return (
         worker.team_id != before["team"]
