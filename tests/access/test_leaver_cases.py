@@ -21,7 +21,7 @@ from locus.access.models import Role, Scope, Worker
 from locus.access.naming import holder_text
 from locus.access.policies import can_edit_person
 from locus.access.services import worker_access_ask, worker_access_confirm
-from locus.audit.models import AccessEvent
+from locus.audit.models import AccessEvent, ChangeEvent
 from locus.common.errors import InvalidTransition
 from locus.notifications.models import Notification
 from tests.access.test_admin import _change_form, _errors
@@ -194,6 +194,61 @@ def test_a_role_change_still_waiting_is_not_confirmed_while_the_worker_holds_cas
 
 def _in_my_work(worker: Worker) -> str:
     return str(client_for(worker).get("/my-work/").content.decode())
+
+
+def test_a_reactivated_account_s_notices_go_once_its_access_is_confirmed(world: World) -> None:
+    """Was: made active again, the account's cases dropped off the manager's My work at once,
+    though it holds nothing until a second person confirms it, and the notices that its cases
+    were to be passed on stayed, their link opening an empty section. Now the children stay
+    listed until its access is confirmed; then the notices go, each in the trail."""
+    admin = client_for(world.admin)
+    _save(admin, world.social_worker, is_active=None)
+    [told] = _told(world.team_manager)
+    assert _save(admin, _fresh(world.social_worker)).status_code == 302
+    back = _fresh(world.social_worker)
+    assert back.is_active and back.access_awaiting_since is not None
+    # Back but not confirmed: the notice stands and the child is still listed to pass on,
+    # whatever else the administrator changes meanwhile (a promotion asks the managers again).
+    assert _save(admin, back, job_title="Senior social worker").status_code == 302
+    assert _save(admin, _fresh(back), role=Role.MANAGER).status_code == 302
+    assert _told(world.team_manager) == [told]
+    assert CLOSED in _in_my_work(world.team_manager)
+    assert world.csc_child.full_name in _in_my_work(world.team_manager)
+    worker_access_confirm(actor=world.team_manager, worker=_fresh(back))
+    assert _told() == []
+    assert CLOSED not in _in_my_work(world.team_manager)
+    gone = ChangeEvent.objects.get(
+        record_type="notifications.notification", record_id=str(told.pk), action="delete"
+    )
+    assert gone.actor == world.team_manager
+
+
+def test_a_reactivated_account_s_notices_to_the_administrators_go_too(world: World) -> None:
+    """Assessment Team B had no manager when the account closed: another administrator was
+    told. Was: once a manager of the team since confirmed the account made active again, the
+    administrator's notice stayed. Now every notice that its cases were to be passed on goes."""
+    second = make_worker(world.system, team=None, role=Role.ADMINISTRATOR, username="admin2")
+    admin = client_for(world.admin)
+    _save(admin, world.other_social_worker, is_active=None)
+    assert [n.recipient for n in _told()] == [second]
+    manager = make_manager(world.system, team=world.csc_team_b)
+    assert _save(admin, _fresh(world.other_social_worker)).status_code == 302
+    assert CLOSED in _in_my_work(manager)
+    worker_access_confirm(actor=manager, worker=_fresh(world.other_social_worker))
+    assert _told() == []
+
+
+def test_an_account_waiting_for_another_change_is_not_listed_as_closed(world: World) -> None:
+    """Only a reactivation's wait keeps the cases listed: a holder made a manager waits for a
+    second person too, but their account is not closed (nor was it since it was last made
+    active again and confirmed)."""
+    admin = client_for(world.admin)
+    _save(admin, world.social_worker, is_active=None)
+    _save(admin, _fresh(world.social_worker))
+    worker_access_confirm(actor=world.team_manager, worker=_fresh(world.social_worker))
+    assert _save(admin, _fresh(world.social_worker), role=Role.MANAGER).status_code == 302
+    assert _fresh(world.social_worker).access_awaiting_since is not None
+    assert CLOSED not in _in_my_work(world.team_manager)
 
 
 @pytest.mark.parametrize(

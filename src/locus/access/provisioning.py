@@ -23,11 +23,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from locus.access.models import SYSTEM_USERNAME, Role, Scope, Worker
-from locus.audit.models import ChangeEvent
+from locus.audit.models import ChangeAction, ChangeEvent
 
 # Every rule module asks :func:`confirmed`, so this one imports none of them at its top: the
 # functions that need ``policies`` or ``context_cases`` import them when called.
@@ -52,6 +53,28 @@ def confirmed_q(field: str = "") -> Q:
     field of another model (an identifier query's ``routed_to``)."""
     prefix = f"{field}__" if field else ""
     return Q(**{f"{prefix}is_active": True, f"{prefix}access_awaiting_since__isnull": True})
+
+
+def closed_q(field: str = "") -> Q:
+    """Accounts that hold their cases no more: closed, or made active again and not yet
+    confirmed (they hold nothing until a second person confirms them). The change trail tells
+    a reactivation's wait from one for any other change: a reactivation with no confirmation
+    after it. On the worker model, or (``field``) through another model's worker field."""
+    prefix = f"{field}__" if field else ""
+    changes = ChangeEvent.objects.filter(
+        record_type=Worker._meta.label_lower, action=ChangeAction.UPDATE
+    )
+    confirmed_since = changes.filter(
+        record_id=OuterRef("record_id"), pk__gt=OuterRef("pk"), after__access_awaiting_since=None
+    )
+    reopened = changes.filter(
+        ~Exists(confirmed_since),
+        record_id=Cast(OuterRef(f"{field}_id" if field else "pk"), CharField()),
+        after__is_active=True,
+    )
+    return Q(**{f"{prefix}is_active": False}) | Q(
+        Exists(reopened), **{f"{prefix}access_awaiting_since__isnull": False}
+    )
 
 
 def why_given_no_work(worker: Worker) -> str:

@@ -45,7 +45,7 @@ from locus.common.services import (
     require,
     save_changes,
 )
-from locus.notifications.models import Notification, NotificationKind
+from locus.notifications.models import NotificationKind
 from locus.notifications.services import forget, notify, renamed, work_email_changed
 from locus.people.models import Allocation, Person
 
@@ -695,11 +695,9 @@ def _access_set(actor: Worker, worker: Worker, **fields: Any) -> None:
     worker.save(update_fields=_ACCESS_FIELDS)
     after = _worker_fields(worker)
     record_change(actor=actor, action=ChangeAction.UPDATE, obj=worker, before=before, after=after)
-    asked = Notification.objects.filter(
-        kind=NotificationKind.ACCESS_TO_CONFIRM, record_type=record_type_of(worker)
-    ).filter(record_id=worker.pk)
-    for recipient in Worker.objects.filter(notifications__in=asked).distinct().order_by("pk"):
-        forget(actor=actor, record=worker, recipient=recipient)
+    # Only the requests: the confirmers' other notices about the worker (its cases to pass
+    # on, say) still apply.
+    forget(actor=actor, record=worker, kind=NotificationKind.ACCESS_TO_CONFIRM)
 
 
 def _access_told(recipient: Worker, kind: str, actor: Worker, worker: Worker, text: str) -> None:
@@ -755,6 +753,9 @@ def worker_access_confirm(*, actor: Worker, worker: Worker) -> Worker:
             "Choose their team on the admin site, then confirm their access"
         )
     _access_set(actor, worker, access_awaiting_since=None, **_decided_by(actor))
+    # A closed account made active again holds its cases once more: the notices that they
+    # were to be passed on apply no more (``closed_account_cases_told``).
+    forget(actor=actor, record=worker, kind=NotificationKind.CASES_TO_PASS_ON)
     return worker
 
 

@@ -296,8 +296,10 @@ def held_by_closed_accounts(viewer: Worker) -> QuerySet[Allocation]:
     account's cases are reallocated: transferred, or the allocation ended), of children they
     see in their own right: a team manager's, in the team they manage; an administrator's, in
     a team with no manager who may act (the administrators are told of those instead,
-    ``access.services.closed_account_cases_told``). Nobody else's."""
-    held = Allocation.objects.current().filter(worker__is_active=False)
+    ``access.services.closed_account_cases_told``). Nobody else's. An account made active
+    again is listed until its access is confirmed: it holds nothing until then
+    (``provisioning.closed_q``)."""
+    held = Allocation.objects.current().filter(provisioning.closed_q("worker"))
     if policies.is_administrator(viewer):
         acting = managers().filter(team_id=OuterRef("team_id"))
         held = held.exclude(Exists(acting))

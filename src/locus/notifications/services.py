@@ -439,14 +439,24 @@ def forget_all(*, actor: Worker, records: Iterable[models.Model]) -> int:
     return gone
 
 
-def forget(*, actor: Worker, record: models.Model, recipient: Worker | None = None) -> int:
+def forget(
+    *,
+    actor: Worker,
+    record: models.Model,
+    recipient: Worker | None = None,
+    kind: str | None = None,
+) -> int:
     """Remove the notifications about a record that is going (purged under the retention
     rules, deleted as entered in error), or only ``recipient``'s about a record that is no
     longer theirs (a sign-off passed on to another manager: its page would answer "not
-    found" to them); call inside the removing service's transaction."""
+    found" to them), or only those of ``kind``, which no longer apply (the cases a closed
+    account held, once it is back and confirmed); call inside the removing service's
+    transaction."""
     about = Notification.objects.filter(record_type=record_type_of(record), record_id=record.pk)
     if recipient is not None:
         about = about.filter(recipient=recipient)
+    if kind is not None:
+        about = about.filter(kind=kind)
     return _remove(actor, about)
 
 
