@@ -11,6 +11,7 @@ move is; practitioner and manager swap freely."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -281,3 +282,16 @@ def test_closing_an_account_in_the_same_save_as_a_role_or_team_change(
     shown = _in_my_work(world.team_manager)
     assert CLOSED in shown and world.csc_child.full_name in shown
     assert not Notification.objects.filter(kind="access_to_confirm").exists()
+
+
+def test_the_change_form_is_the_only_way_the_admin_site_closes_an_account(world: World) -> None:
+    """No list action closes accounts past the notices (the worker list offers deletion only),
+    and an account holding children's cases is not deleted: its allocations protect it."""
+    admin = client_for(world.admin)
+    listed = admin.get("/admin/access/worker/").content.decode()
+    [select] = re.findall(r'<select name="action".*?</select>', listed, re.S)
+    assert re.findall(r'<option value="([^"]+)"', select) == ["delete_selected"]
+    url = f"/admin/access/worker/{world.social_worker.pk}/delete/"
+    with nothing_written(Worker):
+        admin.post(url, {"post": "yes"})
+    assert _fresh(world.social_worker).is_active
