@@ -22,18 +22,25 @@ from locus.access.models import Role, Scope, Worker
 from locus.access.naming import holder_text
 from locus.access.policies import can_edit_person
 from locus.access.services import worker_access_ask, worker_access_confirm
-from locus.audit.models import AccessEvent, ChangeEvent
+from locus.audit.models import AccessEvent, ChangeAction, ChangeEvent
+from locus.common import clock
 from locus.common.errors import InvalidTransition
-from locus.notifications.models import Notification
+from locus.notifications.models import Notification, NotificationKind
+from locus.notifications.services import notify
+from locus.people.models import Allocation
+from locus.people.services import allocation_create, allocation_end
+from locus.transfers.services import transfer_accept
 from tests.access.test_admin import _change_form, _errors
 from tests.factories import (
     World,
     client_for,
     end_cases,
     make_manager,
+    make_person,
     make_worker,
     nothing_written,
 )
+from tests.transfers.helpers import propose_to_b
 
 CLOSED = "Held by someone whose account is closed"
 
@@ -295,3 +302,48 @@ def test_the_change_form_is_the_only_way_the_admin_site_closes_an_account(world:
     with nothing_written(Worker):
         admin.post(url, {"post": "yes"})
     assert _fresh(world.social_worker).is_active
+
+
+def test_the_notice_goes_once_the_closed_account_s_last_case_is_passed_on(world: World) -> None:
+
+    second = make_person(world.system, given_name="Second")
+    allocation_create(
+        actor=world.system, person=second, worker=world.social_worker, start=clock.today()
+    )
+    assert _save(client_for(world.admin), world.social_worker, is_active=None).status_code == 302
+    [told] = _told(world.team_manager)
+    held = list(Allocation.objects.current().filter(worker=world.social_worker).order_by("pk"))
+    assert len(held) == 2
+    allocation_end(actor=world.team_manager, allocation=held[0], end=clock.today(), reason="Moved")
+    assert _told(world.team_manager) == [told]  # one child still waits
+    allocation_end(actor=world.team_manager, allocation=held[1], end=clock.today(), reason="Moved")
+    assert _told() == []  # the work is done: no notice leads to an empty list
+    assert ChangeEvent.objects.filter(
+        action=ChangeAction.DELETE, record_type="notifications.notification", record_id=told.pk
+    ).exists()
+
+
+def test_the_notice_goes_once_a_transfer_passes_on_the_last_case(world: World) -> None:
+
+    assert _save(client_for(world.admin), world.social_worker, is_active=None).status_code == 302
+    assert _told(world.team_manager)
+    transfer = propose_to_b(world, by=world.team_manager)
+    transfer_accept(
+        actor=world.extra["manager_b"], transfer=transfer, to_worker=world.other_social_worker
+    )
+    assert _told() == []
+
+
+def test_an_active_worker_s_last_case_ending_removes_no_notice(world: World) -> None:
+    # An open account's last case ending is no passing on: a notice about them stays.
+    notify(
+        world.team_manager,
+        NotificationKind.CASES_TO_PASS_ON,
+        actor=world.admin,
+        about=world.social_worker,
+        url="/",
+        text="Left from before",
+    )
+    [held] = Allocation.objects.current().filter(worker=world.social_worker)
+    allocation_end(actor=world.team_manager, allocation=held, end=clock.today(), reason="Closed")
+    assert len(_told(world.team_manager)) == 1

@@ -415,6 +415,17 @@ def closed_account_cases_told(*, actor: Worker, worker: Worker) -> int:
     return total
 
 
+def closed_account_passed_on(*, actor: Worker, worker: Worker) -> int:
+    """An allocation of ``worker``'s just ended (transferred or ended by a manager): if their
+    account is closed and they hold no child now, every "Cases to pass on" notice about them
+    is done, so it goes (each removal in the trail), rather than leading its managers to an
+    empty list. Call inside the ending service's transaction; how many notices went."""
+    closed = Worker.objects.filter(provisioning.closed_q(), pk=worker.pk).exists()
+    if not closed or Allocation.objects.current().filter(worker=worker).exists():
+        return 0
+    return forget(actor=actor, record=worker, kind=NotificationKind.CASES_TO_PASS_ON)
+
+
 #: One person, one account: separation of duties compares accounts by email
 #: (``context_cases.accounts_of``), so a second account for the same person is refused.
 EMAIL_HELD = (

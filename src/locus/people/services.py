@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 
 from locus.access import episodes, policies, recording, transfers
 from locus.access.models import Agency, Team, Worker
+from locus.access.services import closed_account_passed_on
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_access
 from locus.common import clock
@@ -815,7 +816,7 @@ def allocation_end(
         limit=500,
         what="reason",
     )
-    return close_period(
+    ended = close_period(
         actor=actor,
         obj=allocation,
         end=end,
@@ -823,6 +824,8 @@ def allocation_end(
         problems=problems,
         also={"end_reason": why},
     )
+    closed_account_passed_on(actor=actor, worker=ended.worker)
+    return ended
 
 
 # --- Identifier queries: a refused identifier, checked by someone who may see the other record

@@ -14,6 +14,7 @@ from django.urls import reverse
 from locus.access import transfers as rules
 from locus.access.models import Team, Worker
 from locus.access.policies import same_person
+from locus.access.services import closed_account_passed_on
 from locus.audit.models import ChangeAction
 from locus.common import clock
 from locus.common.errors import InvalidTransition
@@ -185,6 +186,7 @@ def transfer_accept(
     today = clock.today()
     reason = f"Transferred to {to_worker}, {current.to_team.name} (transfer {current.pk})"
     write_fields(actor, old, ChangeAction.END, {"end": today, "end_reason": reason})
+    closed_account_passed_on(actor=actor, worker=old.worker)
     new = allocate(
         actor=actor, person=current.person, worker=to_worker, team=current.to_team, start=today
     )
