@@ -76,6 +76,13 @@ function hotspotPopup(hotspot) {
   return box;
 }
 
+// Moves the map to centre on ``at`` at once (not animated), then scrolls the page to show
+// ``shown``: the browser scrolled to it where it was before the map moved.
+function bringIntoView(map, at, shown) {
+  map.panTo(at, { animate: false });
+  shown.scrollIntoView({ block: "nearest", inline: "nearest" });
+}
+
 // A ring opens its popup, so the keyboard reaches it as it does a place: a button named for
 // the hotspot, in the tab order; Enter or Space opens the popup and moves to its link, and
 // Escape there comes back to the ring.
@@ -86,7 +93,7 @@ function reachable(map, ring, hotspot, popup) {
   path.setAttribute("aria-label", hotspotName(hotspot));
   path.addEventListener("focus", () => {
     // Focused off the map's edge: bring it into view, so the focus is not hidden.
-    if (!map.getBounds().contains(ring.getBounds())) map.panTo(ring.getLatLng());
+    if (!map.getBounds().contains(ring.getBounds())) bringIntoView(map, ring.getLatLng(), path);
   });
   path.addEventListener("keydown", (event) => {
     if (event.key !== "Enter" && event.key !== " ") return;
@@ -102,14 +109,46 @@ function reachable(map, ring, hotspot, popup) {
   });
 }
 
+// A ring is drawn at least this many pixels across, so that zoomed out, on a phone, it keeps
+// its 24 by 24 pixels to tap (WCAG 2.2, 2.5.8); closer in it is the hotspot's true size.
+const RING_PX = 26;
+
+function metresPerPixel(map, at) {
+  const earth = 40075016.686; // the equator, in metres
+  return (earth * Math.cos((L.latLng(at).lat * Math.PI) / 180)) / 2 ** (map.getZoom() + 8);
+}
+
 function drawHotspots(map) {
   for (const hotspot of data.hotspots) {
     const popup = hotspotPopup(hotspot);
     const ring = L.circle(hotspot.at, { ...HOTSPOT, radius: hotspot.radius })
       .bindPopup(popup, POPUP)
       .addTo(map);
+    const size = () =>
+      ring.setRadius(Math.max(hotspot.radius, (RING_PX / 2) * metresPerPixel(map, hotspot.at)));
+    size();
+    map.on("zoomend", size);
     reachable(map, ring, hotspot, popup);
   }
+}
+
+// A marker focused off the map's edge, or under the zoom buttons at its top left, is moved
+// into view, so the focus is not hidden (WCAG 2.2, 2.4.11). Not by Leaflet's own panning on
+// focus, which moves the map after the browser has scrolled the page to where the marker
+// was: the marker could end up below the window.
+function keptInView(map, drawn, half) {
+  drawn.getElement().addEventListener("focus", () => {
+    const at = drawn.getLatLng();
+    const point = map.latLngToContainerPoint(at);
+    const size = map.getSize();
+    const off =
+      point.x - half < 0 ||
+      point.y - half < 0 ||
+      point.x + half > size.x ||
+      point.y + half > size.y;
+    const underZoomButtons = point.x - half < 48 && point.y - half < 80;
+    if (off || underZoomButtons) bringIntoView(map, at, drawn.getElement());
+  });
 }
 
 function markerSize(count) {
@@ -187,7 +226,7 @@ function marker(map, places) {
   const size = markerSize(count);
   const icon = L.divIcon({ html: label, className: kinds.join(" "), iconSize: [size, size] });
   const at = places[0].at;
-  const drawn = L.marker(at, { icon, keyboard: true, riseOnHover: true });
+  const drawn = L.marker(at, { icon, keyboard: true, riseOnHover: true, autoPanOnFocus: false });
   if (single) drawn.bindPopup(placePopup(places[0]), POPUP);
   else drawn.bindPopup(groupPopup(map, places), { ...POPUP, maxHeight: 240 });
   return drawn;
@@ -203,10 +242,23 @@ function drawPlaces(map) {
     for (const group of groupPlaces(map)) {
       const drawn = marker(map, group.places).addTo(markers);
       drawn.getElement().setAttribute("aria-label", markerName(group.places));
+      keptInView(map, drawn, markerSize(total(group.places)) / 2);
     }
   };
   redraw();
   map.on("zoomend", redraw);
+}
+
+// The Left, Right, Up and Down buttons above the map move it as the arrow keys do, so it
+// moves with a click or a tap as well as by dragging (WCAG 2.2, 2.5.7).
+function movedByButtons(map) {
+  const step = map.options.keyboardPanDelta;
+  const by = { left: [-step, 0], right: [step, 0], up: [0, -step], down: [0, step] };
+  const box = document.getElementById("borough-map-move");
+  for (const button of box.querySelectorAll("[data-map-move]")) {
+    button.addEventListener("click", () => map.panBy(by[button.dataset.mapMove]));
+  }
+  box.hidden = false;
 }
 
 function draw(shapes) {
@@ -228,6 +280,7 @@ function draw(shapes) {
   map.fitBounds(outline.getBounds(), { paddingTopLeft: [48, 8], paddingBottomRight: [8, 8] });
   drawHotspots(map);
   drawPlaces(map);
+  movedByButtons(map);
 }
 
 fetch(data.shapes, { credentials: "same-origin" })

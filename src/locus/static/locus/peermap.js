@@ -206,17 +206,27 @@ function setUp(cy) {
     else clear();
   });
 
+  // The arrow keys and the Left, Right, Up and Down buttons move the map the same step.
   const PAN = 60;
+  const moves = {
+    left: () => cy.panBy({ x: PAN, y: 0 }),
+    right: () => cy.panBy({ x: -PAN, y: 0 }),
+    up: () => cy.panBy({ x: 0, y: PAN }),
+    down: () => cy.panBy({ x: 0, y: -PAN }),
+  };
+  document.querySelectorAll(".locus-peermap [data-map-move]").forEach((button) => {
+    button.addEventListener("click", () => moves[button.dataset.mapMove]());
+  });
   const keys = {
     "+": () => zoomBy(1.25),
     "=": () => zoomBy(1.25),
     "-": () => zoomBy(0.8),
     _: () => zoomBy(0.8),
     0: () => cy.fit(undefined, 30),
-    ArrowLeft: () => cy.panBy({ x: PAN, y: 0 }),
-    ArrowRight: () => cy.panBy({ x: -PAN, y: 0 }),
-    ArrowUp: () => cy.panBy({ x: 0, y: PAN }),
-    ArrowDown: () => cy.panBy({ x: 0, y: -PAN }),
+    ArrowLeft: moves.left,
+    ArrowRight: moves.right,
+    ArrowUp: moves.up,
+    ArrowDown: moves.down,
     n: () => step(1),
     N: () => step(1),
     p: () => step(-1),
@@ -268,6 +278,11 @@ function setUp(cy) {
   cy.on("zoom", () => {
     container.dataset.zoom = cy.zoom().toFixed(3);
     container.dataset.labels = cy.zoom() >= LABEL_ZOOM ? "shown" : "hidden";
+  });
+  // Where the map has been moved to, rounded: what the page's tests read.
+  cy.on("pan", () => {
+    const { x, y } = cy.pan();
+    container.dataset.pan = `${Math.round(x)},${Math.round(y)}`;
   });
 }
 
