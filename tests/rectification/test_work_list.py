@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from locus.access.models import Scope, Worker
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from locus.access.models import Role, Scope, Worker
 from locus.casework.selectors import WorkItem, my_work
 from locus.rectification.models import About
-from tests.factories import World
+from tests.factories import World, make_person, make_worker
 from tests.rectification.test_deciding_agency import manager, raised
 
 DECIDE = "Decide a dispute of accuracy"
@@ -51,3 +54,22 @@ def test_a_held_childs_dispute_is_listed_only_in_the_holding_agency(world: World
     [item] = _disputes(world.team_manager)
     assert (item.what, item.shown) == (DECIDE, ("disputes_shown", d.pk))
     assert _disputes(manager(world, world.yjs_team, "yjs_manager", Scope.AGENCY)) == []
+
+
+def test_the_work_list_costs_the_same_queries_however_many_disputes_are_open(
+    world: World,
+) -> None:
+    """Every manager's home page and My work read it: it must not grow with the borough's
+    open disputes (it asked a few queries for each child with one)."""
+    recorder = make_worker(
+        world.system, team=world.csc_team_a, role=Role.PRACTITIONER, scope=Scope.ALL
+    )
+    boss = manager(world, world.csc_team_b, "csc_all_manager", Scope.ALL)
+    counts = []
+    for _ in range(4):
+        raised(world, make_person(world.system), About.RECORD, by=recorder)
+        with CaptureQueriesContext(connection) as queries:
+            listed = _disputes(boss)
+        counts.append((len(listed), len(queries)))
+    assert [n for n, _ in counts] == [1, 2, 3, 4]
+    assert len({q for _, q in counts}) == 1, counts

@@ -442,6 +442,15 @@ def decisions_offered(
         seen = disputes_visible_to(worker, person).filter(pk__in=disputes)
         readable = set(seen.values_list("pk", flat=True))
         waiting = [x for x in waiting if isinstance(x, Objection) or x.pk in readable]
+    return _offered(worker, waiting)
+
+
+def _offered(
+    worker: Worker, waiting: Sequence[Dispute | Objection]
+) -> tuple[set[int], dict[int, str]]:
+    """:func:`decisions_offered` of open challenges a manager may read (of one person or
+    many): whose work each is, and whose agency decides it. The same few queries for one
+    item or many."""
     # People, not accounts: another account with the worker's email is the worker.
     mine = accounts_of(worker)
     theirs = [x for x in waiting if isinstance(x, Dispute) and x.recorded_by_id not in mine]
@@ -468,7 +477,7 @@ def disputes_waiting(worker: Worker) -> tuple[list[Dispute], list[Dispute]]:
     of a child an import recorded and nobody holds (:func:`deciding_agencies`) whom they do
     not see, when they are a manager there: the answer is due within the month, so it is
     listed, without the child, for someone there to make sure a manager who sees the child
-    decides it. A few queries for each child with a dispute open."""
+    decides it. The same few queries however many disputes are open."""
     manager = confirmed(worker) and worker.role == Role.MANAGER and policies.does_casework(worker)
     if not manager:
         return [], []
@@ -481,17 +490,31 @@ def disputes_waiting(worker: Worker) -> tuple[list[Dispute], list[Dispute]]:
         return [], []
     lasting = scopes.people_visible_to(worker, break_glass=False, shared=False)
     seen = set(lasting.filter(pk__in={d.person_id for d in waiting}).values_list("pk", flat=True))
-    by_person: dict[int, list[Dispute]] = {}
-    for d in waiting:
-        if d.person_id in seen:
-            by_person.setdefault(d.person_id, []).append(d)
-    offered: set[int] = set()
-    for disputes in by_person.values():
-        offered |= decisions_offered(worker, disputes[0].person, disputes)[0]
+    offered = _offered(worker, _readable(worker, [d for d in waiting if d.person_id in seen]))[0]
     unseen = [d for d in waiting if d.person_id not in seen]
     agencies, to_csc = _deciders(unseen) if unseen else ({}, set())
     theirs = [d for d in unseen if d.pk in to_csc and worker.agency_id in agencies[d.pk]]
     return [d for d in waiting if d.pk in offered], theirs
+
+
+def _readable(worker: Worker, disputes: list[Dispute]) -> list[Dispute]:
+    """Of ``disputes`` about people ``worker`` sees in their own right, those whose item they
+    may read (:func:`disputes_visible_to`, for many people at once): a few queries."""
+    if not disputes:
+        return []
+    people = {d.person_id for d in disputes}
+    fields = fields_visible_to_many(worker, people, visible=people)
+    seen = _items_seen(worker, role_fields(worker), own_right=True)
+    readable = set(
+        Dispute.objects.filter(pk__in=[d.pk for d in disputes])
+        .filter(seen)
+        .values_list("pk", flat=True)
+    )
+    return [
+        d
+        for d in disputes
+        if d.pk in readable and (d.about != About.FIELD or d.field in fields[d.person_id])
+    ]
 
 
 def decision_offered(worker: Worker, item: Dispute | Objection) -> tuple[bool, str]:
