@@ -5,8 +5,10 @@ name), the first with a peer she sees disputes that association: "I don't know h
 her in the child's words, decided "not corrected" by ``team.manager`` with the reason, so the
 child's page carries the banner and the tag beside the association for good. The next child's
 first open association she may end is ended by her, with a reason, so it shows in the person
-page's Ended table and on no map. Made through the services as the personas; choices follow
-names, never ids; safe to call again.
+page's Ended table and on no map. The last child (another than the first) disputes their whole
+record, by email three weeks ago, and it waits for ``team.manager``'s decision, on their My
+work with its deadline. Made through the services as the personas; choices follow names,
+never ids; safe to call again.
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ ACCOUNT = (
 REASON = (
     "Two separate police reports, a month apart, place them together at the park, and the "
     "school saw them leave together. The record stays; the child's statement stays with it."
+)
+WAITING_ACCOUNT = (
+    "My mum emailed for me. The record says I am in a gang and I am not. I play football with "
+    "some of them, that is all, and I want that put right."
 )
 END_REASON = "The family moved to Kent in the summer; they have had no contact since."
 
@@ -113,4 +119,17 @@ def add_demo_disputes() -> Dispute | None:
                 reason=END_REASON,
             )
             break
+    waiting = next(
+        (c for c in reversed(children) if disputed is None or c.pk != disputed.person_id), None
+    )
+    if waiting is not None:
+        dispute_record(
+            actor=worker,
+            person=waiting,
+            about=About.RECORD,
+            item=None,
+            account=WAITING_ACCOUNT,
+            received_how=ReceivedHow.REPRESENTATIVE,
+            received_on=today() - dt.timedelta(days=20),
+        )
     return disputed
