@@ -1,7 +1,8 @@
 """The WCAG 2.2 criteria axe checks only in part or not at all, in the browser: targets big
 enough to tap on the main pages (2.5.8), a focused control never hidden (2.4.11), maps that
 move with single clicks as well as by dragging (2.5.7), and a sign-in a password manager can
-fill (3.3.8). docs/accessibility.md says which test checks which criterion."""
+fill (3.3.8). docs/architecture.md, "The WCAG 2.2 criteria axe checks in part or not at
+all", says which test checks which criterion."""
 
 from __future__ import annotations
 
