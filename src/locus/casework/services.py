@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any, Unpack
 
 from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -78,6 +77,7 @@ from locus.common.models import Source
 from locus.common.services import (
     Problems,
     create_audited,
+    lock,
     permitted,
     recorded,
     require,
@@ -120,12 +120,6 @@ RECEIVED_WINDOW = dt.timedelta(days=366)
 SCHEDULING_WINDOW = dt.timedelta(days=366)
 #: A conference records who attended and who sent apologies (nobody is only invited).
 CONFERENCE_ATTENDANCE = (Attendance.ATTENDED, Attendance.APOLOGIES)
-
-
-def _lock(obj: Model) -> None:
-    """Read the record afresh, holding its row, inside the service's transaction: a page
-    loaded before someone else moved the record on must not then move it again."""
-    obj.refresh_from_db(from_queryset=type(obj)._default_manager.select_for_update())
 
 
 def _text(problems: Problems, field: str, value: str, what: str, *, required: bool = True) -> str:
@@ -173,7 +167,7 @@ def _still_open(case: ContextCase, refused: str) -> None:
     the closure was asked for, as its plan does (:func:`_edit_plan`): the manager decides on
     that. The case is read afresh under a lock, so a closure asked for or approved while the
     page was open is seen; ``refused`` says what the case cannot have."""
-    _lock(case)
+    lock(case)
     if case.status == CaseStatus.CLOSING:
         raise InvalidTransition(
             f"A manager is deciding on closing this case, as it was when the closure was "
@@ -403,7 +397,7 @@ def referral_screen(
     the decision goes to a named manager of the lead's team for sign-off.
     """
     permitted(policies.can_screen, actor)
-    _lock(referral)
+    lock(referral)
     REFERRAL_MACHINE.after(referral.status, "screen")
     problems = Problems()
     _check_level(problems, level, decision)
@@ -504,7 +498,7 @@ def screening_sign_off(
     """The named manager agrees the screening decision that opened the case, or does not
     (saying why): a case whose screening is not agreed is not assessed further until the
     threshold is revised and the screening signed off."""
-    _lock(case)
+    lock(case)
     note = _one_text("note", note, "Say why you do not agree", required=not approve)
     _signed(actor, case, ApprovalSubject.SCREENING)
     outcome = ApprovalOutcome.APPROVED if approve else ApprovalOutcome.RETURNED
@@ -517,7 +511,7 @@ def screening_ask(*, actor: Worker, case: ContextCase, manager: Worker | None) -
     """Ask again for a screening sign-off that was not agreed (after revising the threshold,
     or to another manager)."""
     _work(actor, case)
-    _lock(case)
+    lock(case)
     if not policies.screening_unsigned(case) or policies.open_sign_off(
         case, ApprovalSubject.SCREENING
     ):
@@ -543,7 +537,7 @@ def threshold_revise(
     agree it, and the team revises it and asks again (:func:`screening_ask`).
     """
     _work(actor, case)
-    _lock(case)
+    lock(case)
     _still_open(case, "its threshold cannot change")
     _nothing_waiting_for_sign_off(
         case,
@@ -587,7 +581,7 @@ def sign_off_reassign(
     the audit trail."""
     # Who may pass it on depends on whom it is asked of now: read that under the lock, not
     # from a page loaded before someone else passed it on.
-    _lock(request)
+    lock(request)
     permitted(policies.can_reassign_sign_off, actor, request)
     if request.decided_at is not None:
         raise InvalidTransition("This sign-off has been given: it cannot be passed on")
@@ -623,7 +617,7 @@ def sign_off_reassign(
 def referral_withdraw(*, actor: Worker, referral: Referral, reason: str) -> Referral:
     """The referrer (or the front door) withdraws a referral not yet decided, saying why."""
     permitted(policies.can_withdraw_referral, actor, referral)
-    _lock(referral)
+    lock(referral)
     status = REFERRAL_MACHINE.after(referral.status, "withdraw")
     reason = _one_text("reason", reason, "Say why the referral is withdrawn")
     return save_changes(
@@ -651,7 +645,7 @@ def assessment_start(
     sign it off)."""
     case = assessment.case
     _work(actor, case)
-    _lock(assessment)
+    lock(assessment)
     _still_open(case, "its assessment cannot be started")
     status = ASSESSMENT_MACHINE.after(assessment.status, "start")
     assessor = assessor or case.lead
@@ -697,7 +691,7 @@ def assessment_save(
     """Save what is written so far: each domain's strengths, concerns and rating, the
     analysis of the context's capacity to safeguard, and the recommendation."""
     _work(actor, assessment.case)
-    _lock(assessment)
+    lock(assessment)
     _still_open(assessment.case, "its assessment cannot change")
     ASSESSMENT_MACHINE.after(assessment.status, "save")
     rows = {f.key: f for f in assessment.findings.all()}
@@ -743,7 +737,7 @@ def evidence_add(
 ) -> Evidence:
     """Add a piece of evidence to a domain, with its source (provenance)."""
     _work(actor, assessment.case)
-    _lock(assessment)
+    lock(assessment)
     _still_open(assessment.case, "its assessment takes no more evidence")
     ASSESSMENT_MACHINE.after(assessment.status, "save")
     finding = assessment.findings.filter(key=domain_key).first()
@@ -768,7 +762,7 @@ def assessment_submit(
     The request is in that manager's My work."""
     case = assessment.case
     _work(actor, case)
-    _lock(assessment)
+    lock(assessment)
     _still_open(case, "its assessment cannot be sent for sign-off")
     status = ASSESSMENT_MACHINE.after(assessment.status, "submit")
     problems = Problems()
@@ -809,7 +803,7 @@ def assessment_approve(
     """
     case = assessment.case
     permitted(policies.can_sign_off, actor, case, ApprovalSubject.ASSESSMENT)
-    _lock(assessment)
+    lock(assessment)
     _still_open(case, "its assessment cannot be signed off")
     status = ASSESSMENT_MACHINE.after(assessment.status, "approve")
     note = _one_text("note", note, "", required=False)
@@ -839,7 +833,7 @@ def assessment_return(
 ) -> ContextAssessment:
     """The named manager returns the assessment for more work, saying what is needed."""
     permitted(policies.can_sign_off, actor, assessment.case, ApprovalSubject.ASSESSMENT)
-    _lock(assessment)
+    lock(assessment)
     _still_open(assessment.case, "its assessment cannot be returned")
     status = ASSESSMENT_MACHINE.after(assessment.status, "return")
     note = _one_text("note", note, "Say what more the assessment needs")
@@ -868,7 +862,7 @@ def conference_schedule(
     approved), so it is never set before that approval: a date before it would back-date
     the conference, and the plan it agrees."""
     _work(actor, conference.case)
-    _lock(conference)
+    lock(conference)
     _still_open(conference.case, "its conference cannot be scheduled")
     status = CONFERENCE_MACHINE.after(conference.status, "schedule")
     problems = Problems()
@@ -964,7 +958,7 @@ def conference_record(
     """
     case = conference.case
     permitted(policies.can_record_conference, actor, conference)
-    _lock(conference)
+    lock(conference)
     _still_open(case, "its conference cannot be recorded")
     status = CONFERENCE_MACHINE.after(conference.status, "record")
     if plan_agreed:
@@ -1091,7 +1085,7 @@ def _edit_plan(
     that (a goal added now would close with no outcome). What reaches the plan from
     elsewhere still does (``while_closing``): an action a panel lands, progress on an
     action; :func:`closure_approve` refuses while an action is open."""
-    _lock(plan)
+    lock(plan)
     status = plan.case.status
     if status == CaseStatus.CLOSED:
         raise InvalidTransition(f"This case is closed: it cannot gain {adding}")
@@ -1339,7 +1333,7 @@ def action_update(
 ) -> PlanAction:
     """Record progress on an action: what happened, its status and due date. History is kept."""
     permitted(policies.can_update_action, actor, action)
-    _lock(action)
+    lock(action)
     plan = action.plan
     _edit_plan(actor, plan, adding="updates to its actions", while_closing=True)
     finished = today() if status in FINISHED_ACTION_STATUSES else None
@@ -1375,7 +1369,7 @@ def action_give(
     permitted(policies.can_give_action, actor, action)
     plan = action.plan
     _still_open(plan.case, "its actions are not given to anyone else")
-    _lock(action)
+    lock(action)
     if action.is_finished:
         raise InvalidTransition("This action is finished: it is not given to anyone else")
     problems = Problems()
@@ -1486,8 +1480,8 @@ def plan_submit(*, actor: Worker, plan: ContextPlan, manager: Worker | None) -> 
     """Ask a named manager to approve the plan the conference agreed (in their My work)."""
     case = plan.case
     _work(actor, case)
-    _lock(plan)
-    _lock(case)
+    lock(plan)
+    lock(case)
     problems = Problems()
     _check_plan_ready(problems, plan)
     _check_manager(problems, actor, case, ApprovalSubject.PLAN, manager)
@@ -1503,8 +1497,8 @@ def plan_approve(*, actor: Worker, plan: ContextPlan, note: str = "") -> Context
     within 12 weeks. A plan is never approved before its assessment is."""
     case = plan.case
     permitted(policies.can_sign_off, actor, case, ApprovalSubject.PLAN)
-    _lock(plan)
-    _lock(case)
+    lock(plan)
+    lock(case)
     problems = Problems()
     _check_plan_ready(problems, plan)
     status = PLAN_MACHINE.after(plan.status, "approve")
@@ -1527,7 +1521,7 @@ def plan_return(*, actor: Worker, plan: ContextPlan, note: str) -> ContextPlan:
     changes it and asks again."""
     case = plan.case
     permitted(policies.can_sign_off, actor, case, ApprovalSubject.PLAN)
-    _lock(plan)
+    lock(plan)
     note = _one_text("note", note, "Say what more the plan needs")
     _signed(actor, case, ApprovalSubject.PLAN)
     _approve(actor, case, ApprovalSubject.PLAN, ApprovalOutcome.RETURNED, note)
@@ -1568,9 +1562,9 @@ def review_record(
     plan = review.plan
     case = plan.case
     permitted(policies.can_review_plan, actor, case)
-    _lock(review)
-    _lock(plan)
-    _lock(case)
+    lock(review)
+    lock(plan)
+    lock(case)
     status = REVIEW_MACHINE.after(review.status, "record")
     PLAN_MACHINE.after(plan.status, "review")
     goals = list(plan.goals.filter(status=GoalStatus.OPEN))
@@ -1763,7 +1757,7 @@ def closure_request(
     """Ask a named manager to close the case: the outcome, the reason, each domain re-rated
     (or why not) and the outcome against each goal (:func:`_check_closure_evidence`)."""
     _work(actor, case)
-    _lock(case)
+    lock(case)
     CASE_MACHINE.after(case.status, "request_closure")
     # The closure would leave a waiting request in the manager's My work, on a case nobody
     # may change.
@@ -1811,7 +1805,7 @@ def closure_approve(*, actor: Worker, case: ContextCase, note: str = "") -> Cont
     cancelled. An action added since the request (landed by a panel) keeps it open, and so
     does a goal with no outcome in the request: the manager decides on each goal's."""
     permitted(policies.can_sign_off, actor, case, ApprovalSubject.CLOSURE)
-    _lock(case)
+    lock(case)
     status = CASE_MACHINE.after(case.status, "approve_closure")
     if _open_actions(case):
         raise InvalidTransition(
@@ -1850,7 +1844,7 @@ def closure_refuse(*, actor: Worker, case: ContextCase, note: str) -> ContextCas
     plan whose review asked to close gets its next review). Only the manager asked refuses,
     and their request is then decided, so the team may ask again later."""
     permitted(policies.can_sign_off, actor, case, ApprovalSubject.CLOSURE)
-    _lock(case)
+    lock(case)
     target = CASE_MACHINE.after(case.status, "refuse_closure")
     note = _one_text("note", note, "Say why the case stays open")
     _signed(actor, case, ApprovalSubject.CLOSURE)

@@ -108,15 +108,17 @@ def permitted(predicate: Callable[..., bool], *args: Any) -> None:
     require(predicate(*args), getattr(predicate, "__name__", "not permitted"))
 
 
-def lock(obj: M) -> M:
+def lock(obj: M, *, fields: list[str] | None = None) -> M:
     """Read ``obj`` afresh, holding its row until the service's transaction ends, and
     return it: a page loaded before someone else ended or decided the record must not
     then end or decide it again. A second caller waits, then sees the record as the
     first left it, so the state checks that follow refuse it.
 
     Call first inside the service's transaction, before any check on the row's state.
+    ``fields``: only these are read afresh (the row is held all the same). The only
+    place a service holds a row it has in hand (a guard test keeps it so).
     """
-    obj.refresh_from_db(from_queryset=type(obj)._default_manager.select_for_update())
+    obj.refresh_from_db(from_queryset=type(obj)._default_manager.select_for_update(), fields=fields)
     return obj
 
 

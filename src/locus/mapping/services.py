@@ -31,6 +31,7 @@ from locus.common.services import (
     Problems,
     clean_text,
     create_audited,
+    lock,
     permitted,
     recorded,
     require,
@@ -74,12 +75,6 @@ def _when(moment: dt.datetime) -> str:
     return date_format(timezone.localtime(moment), "j F Y \\a\\t H:i")
 
 
-def _lock(meeting: Meeting) -> None:
-    """Read the meeting afresh, and hold its row, inside the service's transaction: a page
-    loaded before someone else cancelled the meeting must not then hold it."""
-    meeting.refresh_from_db(from_queryset=Meeting.objects.select_for_update())
-
-
 def _tell(actor: Worker, meeting: Meeting, worker: Worker) -> None:
     """The worker hears in My work that they are invited (and when, once it is scheduled)."""
     url = reverse("meeting", args=[meeting.pk])
@@ -110,7 +105,7 @@ def _join(actor: Worker, meeting: Meeting, worker: Worker, reason: str) -> Invit
 
 def _step(meeting: Meeting, move: str) -> str:
     """Lock the meeting and ask its machine for the status after ``move`` (or refuse it)."""
-    _lock(meeting)
+    lock(meeting)
     return MEETING_MACHINE.after(meeting.status, move)
 
 
@@ -362,7 +357,7 @@ def attendance_confirm(*, actor: Worker, meeting: Meeting) -> Invitee:
 
     Nobody confirms for another worker: a share reaches only those who confirmed.
     """
-    _lock(meeting)
+    lock(meeting)
     invitation = meeting.invitees.filter(worker=actor).first()
     require(invitation is not None, "only an invitee confirms their own attendance")
     require(policies.gives_own_word(actor), "an invitee whose access waits confirms nothing")
@@ -635,7 +630,7 @@ def intervention_update(
     History is kept: each update is its own row, and the change is audited.
     """
     permitted(policies.can_update_intervention, actor, intervention)
-    intervention.refresh_from_db(from_queryset=Intervention.objects.select_for_update())
+    lock(intervention)
     _step(intervention.meeting, "update_intervention")
     return forums.update_action(actor, intervention, status, note, due_on)
 

@@ -30,6 +30,7 @@ from locus.common.models import Confidence, Source
 from locus.common.services import (
     Problems,
     create_audited,
+    lock,
     permitted,
     recorded,
     save_changes,
@@ -68,14 +69,6 @@ UNTIL_CLOSED = "Until the meeting is closed"
 MAX_TEXT = 2000
 
 
-def _lock(meeting: PanelMeeting) -> None:
-    """Read the meeting afresh and hold its row: a page loaded before someone else
-    cancelled the meeting must not then hold it."""
-    meeting.refresh_from_db(
-        from_queryset=PanelMeeting.objects.select_for_update(), fields=["status"]
-    )
-
-
 def require_step(meeting: PanelMeeting, step: PanelStep) -> str:
     """The meeting's status after ``step``, or :class:`InvalidTransition` in its own terms."""
     return PANEL_MACHINE.after(meeting.status, step)
@@ -91,7 +84,7 @@ def _move(actor: Worker, meeting: PanelMeeting, step: PanelStep, **fields: Any) 
 
 def _organise(actor: Worker, meeting: PanelMeeting, step: PanelStep) -> None:
     permitted(policies.is_organiser, actor, meeting)
-    _lock(meeting)
+    lock(meeting, fields=["status"])
     require_step(meeting, step)
 
 
@@ -300,7 +293,7 @@ def agenda_item_add(
     record sets its agenda: not the IT administrator (``can_set_agenda``).
     """
     permitted(policies.can_set_agenda, actor, meeting)
-    _lock(meeting)
+    lock(meeting, fields=["status"])
     require_step(meeting, PanelStep.ADD_ITEM)
     if person is not None:
         permitted(access_policies.can_name_people, actor, [person])
@@ -446,7 +439,7 @@ def _on_item(actor: Worker, item: AgendaItem, step: PanelStep) -> PanelMeeting:
     """Lock the item's meeting and check the step; writing about a person or place needs
     lasting sight of them (``access.panel_meetings.can_write_item``)."""
     meeting = item.meeting
-    _lock(meeting)
+    lock(meeting, fields=["status"])
     require_step(meeting, step)
     permitted(policies.can_write_item, actor, item)
     return meeting
@@ -475,7 +468,7 @@ def panel_decision_add(
     else:
         # Its words sit with the discussion's summary: only for those who read that.
         permitted(policies.can_add_general_decision, actor, meeting)
-        _lock(meeting)
+        lock(meeting, fields=["status"])
         require_step(meeting, PanelStep.DECIDE)
     problems = Problems()
     text = _text(problems, "text", text, "Enter the decision")
@@ -515,7 +508,7 @@ def panel_action_add(
     _on_item(actor, item, PanelStep.ADD_ACTION)
     plan = active_plan_for(item.context) if item.context is not None else None
     if plan is not None:
-        plan.refresh_from_db(from_queryset=ContextPlan.objects.select_for_update())
+        lock(plan)
         plan = plan if PLAN_MACHINE.allows(plan.status, "edit") else None
     strengths = list(builds_on)
     problems = Problems()
@@ -585,8 +578,8 @@ def panel_action_update(
     """Record progress on an action: what happened, its status and due date. History is
     kept, one row a step."""
     permitted(policies.can_update_action, actor, action)
-    action.refresh_from_db(from_queryset=PanelAction.objects.select_for_update())
-    _lock(action.meeting)
+    lock(action)
+    lock(action.meeting, fields=["status"])
     require_step(action.meeting, PanelStep.UPDATE_ACTION)
     if action.plan_action_id is not None:
         raise InvalidTransition(
