@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 import locus
 from locus.common.services import lock
@@ -33,6 +34,20 @@ def test_no_service_holds_a_row_in_hand_but_through_lock() -> None:
 def test_no_service_writes_a_lock_helper_of_its_own() -> None:
     found = [str(p.relative_to(SRC)) for p in _sources() if "def _lock(" in p.read_text()]
     assert found == []
+
+
+@pytest.mark.django_db
+def test_lock_reads_afresh_what_came_with_the_record_in_the_same_read(world: World) -> None:
+    enrolment = Enrolment.objects.select_related("school__responsible_agency", "person").get(
+        pk=world.pupil.enrolments.get().pk
+    )
+    Enrolment.objects.filter(pk=enrolment.pk).update(leave_reason="moved")
+    with CaptureQueriesContext(connection) as read, transaction.atomic():
+        assert lock(enrolment) is enrolment
+        shown = (enrolment.leave_reason, enrolment.school.responsible_agency, enrolment.person.pk)
+    assert shown == ("moved", world.school.responsible_agency, world.pupil.pk)
+    selects = [q["sql"] for q in read.captured_queries if q["sql"].startswith("SELECT")]
+    assert len(selects) == 1  # the record and what came with it: nothing loaded after
 
 
 @pytest.mark.django_db

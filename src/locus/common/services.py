@@ -117,9 +117,33 @@ def lock(obj: M, *, fields: list[str] | None = None) -> M:
     Call first inside the service's transaction, before any check on the row's state.
     ``fields``: only these are read afresh (the row is held all the same). The only
     place a service holds a row it has in hand (a guard test keeps it so).
+
+    The records the caller had loaded with ``obj`` (its ``select_related``) are read
+    afresh with it, in the same read: a refused write draws its page again from them,
+    instead of the page loading each anew. Only ``obj``'s own row is held.
     """
-    obj.refresh_from_db(from_queryset=type(obj)._default_manager.select_for_update(), fields=fields)
+    rows = type(obj)._default_manager.select_for_update(of=("self",))
+    if fields is None and (loaded := _loaded_with(obj)):
+        rows = rows.select_related(*loaded)
+    obj.refresh_from_db(from_queryset=rows, fields=fields)
     return obj
+
+
+def _loaded_with(obj: Model, prefix: str = "", depth: int = 3) -> list[str]:
+    """The forward relations loaded on ``obj`` (and on those, in turn), as
+    ``select_related`` names them."""
+    paths: list[str] = []
+    for field in obj._meta.concrete_fields:
+        if field.is_relation and field.is_cached(obj):  # type: ignore[attr-defined]
+            path = f"{prefix}{field.name}"
+            related = field.get_cached_value(obj)  # type: ignore[attr-defined]
+            deeper = (
+                _loaded_with(related, f"{path}__", depth - 1)
+                if related is not None and depth > 1
+                else []
+            )
+            paths += deeper or [path]
+    return paths
 
 
 def close_period(
