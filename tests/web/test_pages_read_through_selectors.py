@@ -29,6 +29,15 @@ QUERY_CALLS = {
     "annotate",
     "aggregate",
     "count",
+    "all",
+    "last",
+    "latest",
+    "earliest",
+    "in_bulk",
+    "defer",
+    "iterator",
+    # Reading a record in hand again is a read too.
+    "refresh_from_db",
 }
 
 
@@ -48,6 +57,13 @@ def _reads(path: Path) -> list[str]:
             and node.func.attr in QUERY_CALLS
         ):
             found.append(f"{node.lineno}: .{node.func.attr}()")
+        if (  # ``.get(pk=...)``: a dict's ``get`` takes no keywords, a queryset's does
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and node.keywords
+        ):
+            found.append(f"{node.lineno}: .get(...)")
     return found
 
 
@@ -69,10 +85,15 @@ def test_the_check_sees_a_read(tmp_path: Path) -> None:
         "from django.shortcuts import get_object_or_404\n"
         "def v(request, pk):\n"
         "    return Person.objects.filter(pk=pk).first()\n"
+        "def w(request, person):\n"
+        "    person.refresh_from_db()\n"
+        "    return person.episodes.get(pk=1), request.GET.get('q')\n"
     )
     assert sorted(_reads(page)) == [
         "1: get_object_or_404",
         "3: .filter()",
         "3: .first()",
         "3: .objects",
+        "5: .refresh_from_db()",
+        "6: .get(...)",
     ]

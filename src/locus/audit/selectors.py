@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -62,6 +65,13 @@ def access_events(*, filters: AuditFilter) -> QuerySet[AccessEvent]:
 
 def change_events(*, filters: AuditFilter) -> QuerySet[ChangeEvent]:
     return filters.apply(ChangeEvent.objects.select_related("actor").order_by("-at", "-id"))
+
+
+def in_chunks(events: QuerySet, size: int) -> Iterator[list[Any]]:
+    """``events`` read ``size`` at a time, for a download too long to hold at once."""
+    found = events.iterator(chunk_size=size)
+    while chunk := list(islice(found, size)):
+        yield chunk
 
 
 def events(*, which: str, filters: AuditFilter | None) -> QuerySet:

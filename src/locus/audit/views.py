@@ -4,7 +4,6 @@ import csv
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import closing
-from itertools import islice
 
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -106,8 +105,7 @@ def audit_export(request: AuthedRequest) -> HttpResponseBase:
     viewer = request.user
 
     def read() -> Iterator[Sent]:
-        found = events.iterator(chunk_size=CSV_CHUNK)
-        while chunk := list(islice(found, CSV_CHUNK)):
+        for chunk in selectors.in_chunks(events, CSV_CHUNK):
             for row in describe(chunk, viewer=viewer):
                 yield Sent(str(row.event.pk), csv_line(row), row.people)
 

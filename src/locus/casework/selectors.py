@@ -955,6 +955,17 @@ def assessment_page(case: ContextCase, assessment: ContextAssessment) -> dict[st
     }
 
 
+def casework_workers() -> list[Worker]:
+    """The workers casework pages offer to choose (a conference's chair), with their team
+    and agency."""
+    return list(policies.casework_workers())
+
+
+def screeners() -> list[Worker]:
+    """Who may lead a case a screening opens: the casework workers who screen."""
+    return [w for w in policies.casework_workers() if policies.can_screen(w)]
+
+
 def team_workers(case: ContextCase) -> list[Worker]:
     """Who may assess: the case's lead and the practitioners and managers of its team."""
     workers = policies.casework_workers().filter(Q(team_id=case.team_id) | Q(pk=case.lead_id))

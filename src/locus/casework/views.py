@@ -206,7 +206,7 @@ def referral_page(request: AuthedRequest, referral_id: int) -> HttpResponse:
     detail = selectors.referral_detail(viewer=viewer, referral=referral)
     form = None
     if referral.status == ReferralStatus.NEW and policies.can_screen(viewer):
-        leads = [w for w in policies.casework_workers() if policies.can_screen(w)]
+        leads = selectors.screeners()
         form = ScreenForm(
             posted(request),
             initial={"context": str(referral.context_id or "")},
@@ -231,7 +231,7 @@ def referral_page(request: AuthedRequest, referral_id: int) -> HttpResponse:
             )
 
         if submitted(request, form, step, "Decision recorded"):
-            referral.refresh_from_db()
+            # The service wrote its decision, and the case it opened, on this referral.
             if referral.case_id:
                 return redirect("context-case", case_id=referral.case_id)
             return redirect("context-referral", referral_id=referral.pk)
@@ -531,7 +531,7 @@ def _conference_form(request: AuthedRequest, case: ContextCase) -> ConferenceSch
         initial.update(when=local.date(), time=local.time())
     if conference.chair_id:
         initial["chair"] = str(conference.chair_id)
-    chairs = list(policies.casework_workers())
+    chairs = selectors.casework_workers()
     return ConferenceScheduleForm(posted(request), initial=initial, chairs=chairs)
 
 

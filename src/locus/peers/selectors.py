@@ -330,6 +330,11 @@ def peer_relationships(*, viewer: Worker, person: Person) -> PeerRelationships:
     return PeerRelationships(current=current, past=past)
 
 
+def context_ids(association: Association) -> list[int]:
+    """The contexts a relationship was recorded in (read with it by :func:`relationship_of`)."""
+    return [c.pk for c in association.contexts.all()]
+
+
 def relationship_of(*, person: Person, association_id: object) -> Association | None:
     """One of ``person``'s associations (either way round), or None."""
     pk = as_id(association_id)

@@ -309,7 +309,7 @@ def peer_change(request: AuthedRequest, person_id: int, association_id: int) -> 
     contexts = selectors.context_choices(
         viewer=request.user,
         person=person,
-        keep=[c.pk for c in association.contexts.all()],
+        keep=selectors.context_ids(association),
     )
     initial = PeerChangeForm.initial_for(association, reverse=reverse_side)
     form = PeerChangeForm(posted(request), initial=initial, contexts=contexts)
