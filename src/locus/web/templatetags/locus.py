@@ -81,6 +81,14 @@ def holder(worker: Worker | None, team: Team | None = None) -> str:
 
 
 @register.simple_tag
+def worker_named(worker: Worker | None, team: Team | None = None) -> str:
+    """A worker as pages name them, in ``holder``'s words: ``{% worker_named w %}`` gives
+    "Sam Okafor, Team A, Children's Social Care" (``team``: the one they recorded in, when
+    the page names that rather than their team now). Load ``team__agency`` with the worker."""
+    return naming.holder_text(worker, team)
+
+
+@register.simple_tag
 def not_in_scope() -> str:
     """The bare words ("not shared with you") after a count or a role, where a page has
     already said who: prefer ``unseen_person`` or ``unseen_count``."""
