@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from locus.people.models import LegalStatus
 from tests.factories import START, World, client_for
+from tests.mapping.helpers import held_meeting
 from tests.page_reads import page_reads
 from tests.people.episodes import open_plan
 
@@ -44,3 +45,12 @@ def test_a_refused_leaving_is_read_by_no_view(world: World) -> None:
     url = reverse("school-roll-leave", args=[world.school.pk, enrolment.pk])
     posted = {"end": START.strftime("%d/%m/%Y"), "leave_reason": "other"}
     assert _refused(client_for(world.school_dsl), url, posted, "Say why the pupil left") == []
+
+
+def test_a_refused_move_of_a_mapping_meeting_is_read_by_no_view(world: World) -> None:
+    meeting = held_meeting(world)
+    url = reverse("meeting-schedule", args=[meeting.pk])
+    day = (START + dt.timedelta(days=7)).strftime("%d/%m/%Y")
+    posted = {"when": day, "time": "10:00", "online": "online"}
+    says = "too late to schedule it"
+    assert _refused(client_for(world.social_worker), url, posted, says) == []
