@@ -215,8 +215,14 @@ def _insert_values(model: type[Model], rows: Sequence[dict[str, Any]], batch_siz
         getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) for f in fields
     )
     others = [f for f in fields if not f.primary_key]
-    fixed = {f.attname: f.get_default() for f in others if not callable(f.default)}
-    made = [f for f in others if callable(f.default)]  # a new list (say) for every row
+    # A default made by a call (a new list, say) is made again for every row; any other
+    # (a value, or none: NOT_PROVIDED is a class, so callable, and gives None or "") once.
+    made = [
+        f
+        for f in others
+        if f.db_default is not NOT_PROVIDED or (f.has_default() and callable(f.default))
+    ]
+    fixed = {f.attname: f.get_default() for f in others if not any(f is m for m in made)}
     complete = len(others)
     for row in rows:
         if len(row) >= complete and pk not in row:

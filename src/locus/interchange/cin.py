@@ -457,7 +457,13 @@ class ChildParse:
         born_node = ids.get("PersonBirthDate")
         if born_node is not None:
             person["date_of_birth"] = self.born(born_node)
-        born_where = self.where(born_node if born_node is not None else top["ChildIdentifiers"])
+        # The schema holds one ChildIdentifiers and at most one PersonBirthDate in it, so
+        # their paths are known (what ``where`` would find, without its walk per child).
+        born_where = (
+            f"{self.base}/ChildIdentifiers/PersonBirthDate (line {born_node.sourceline})"
+            if born_node is not None
+            else f"{self.base}/ChildIdentifiers (line {top['ChildIdentifiers'].sourceline})"
+        )
         census = {
             "disabilities": _texts(disabilities, "Disability"),
             "upn_unknown": _text_of(ids.get("UPNunknown")),
@@ -546,6 +552,8 @@ PART_TAGS = {
 def _items(elem: Any, *repeated: str) -> dict[str, Any]:
     """``elem``'s child elements by tag: the element for a tag the schema allows once, a
     list for each of ``repeated`` (empty when there is none)."""
+    if not repeated:
+        return {node.tag: node for node in elem}
     items: dict[str, Any] = {tag: [] for tag in repeated}
     for node in elem:
         tag = node.tag
@@ -657,6 +665,7 @@ class Batch:
         self.by = by
         self.write = write
         self.now = clock.now()
+        self.today = clock.today()  # read once: a date of birth is held to it per child
         self.agency_id = by.agency_id if by is not None else None
         self.created: dict[type[models.Model], list[dict[str, Any]]] = {}
         self.updated: list[tuple[models.Model, dict[str, Any]]] = []
@@ -696,7 +705,7 @@ class Batch:
                 "date of birth, as on the record page and in the people file (an unborn "
                 "child's expected date is not one: import the child once born)."
             )
-        elif born is not None and (reason := birth_unheld(person, born=born)):
+        elif born is not None and (reason := birth_unheld(person, born=born, today=self.today)):
             rule, message = "date", f"{reason} ({born:%d/%m/%Y})."
         else:
             return False

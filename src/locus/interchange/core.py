@@ -159,7 +159,11 @@ class Report:
     people: set[int] = field(default_factory=set)
 
     def count(self, record_kind: str, outcome: str, n: int = 1) -> None:
-        self.counts.setdefault(record_kind, Counter())[outcome] += n
+        # Called for every record read: no Counter made (for setdefault) when one is held.
+        counter = self.counts.get(record_kind)
+        if counter is None:
+            counter = self.counts[record_kind] = Counter()
+        counter[outcome] += n
 
     def problem(self, problem: Problem, *, about: Person | None = None) -> None:
         """Add ``problem``; ``about`` is the record Locus holds that it names, if any."""

@@ -54,13 +54,14 @@ def born_unlike(match: Person | None, *, la_child_id: str, born: dt.date | None)
     )
 
 
-def birth_unheld(match: Person | None, *, born: dt.date) -> str:
+def birth_unheld(match: Person | None, *, born: dt.date, today: dt.date | None = None) -> str:
     """Why Locus may not hold ``born``, a return's date of birth for the child it matched to
     ``match`` (empty when it may), for every import that matches children (CIN, SSDA903): a
     date Locus is to hold (a new child's, or one for a record holding none) is a young
     person's, under 25 and not in the future, the bounds of the record page and the people
     file (``people.identifiers.date_of_birth_problem``). A date Locus holds already is not
-    rewritten: :func:`born_unlike` says whether it is the return's."""
+    rewritten: :func:`born_unlike` says whether it is the return's. ``today``, when given,
+    is the clock's today read once for a batch (reading it was a tenth of matching one)."""
     if match is not None and match.date_of_birth is not None:
         return ""
-    return date_of_birth_problem(born, adult=False, today=clock.today()) or ""
+    return date_of_birth_problem(born, adult=False, today=today or clock.today()) or ""
