@@ -131,17 +131,22 @@ def test_a_hold_on_a_record_the_manager_cannot_see_is_refused_as_if_missing(worl
     assert client_for(world.social_worker).get(f"{PAGE}holds/new/").status_code == 404
 
 
-def test_lifting_a_hold_needs_a_reason_and_sight_of_the_record(
-    frozen_clock: FrozenClock, world: World
-) -> None:
-    hold = hold_place(
+def _complaint_hold(frozen_clock: FrozenClock, world: World, detail: str) -> LegalHold:
+    """A hold the administrator placed on the other child's record, for a complaint."""
+    return hold_place(
         actor=world.admin,
         held_kind=HeldKind.PERSON,
         held_id=world.other_child.pk,
         reason="complaint",
-        detail="Complaint ref C-2026-17",
+        detail=detail,
         review_on=frozen_clock.today + dt.timedelta(days=30),
     )
+
+
+def test_lifting_a_hold_needs_a_reason_and_sight_of_the_record(
+    frozen_clock: FrozenClock, world: World
+) -> None:
+    hold = _complaint_hold(frozen_clock, world, "Complaint ref C-2026-17")
     lift = f"{PAGE}holds/{hold.pk}/lift/"
     assert client_for(world.team_manager).get(lift).status_code == 404  # not their team's child
     assert client_for(world.other_social_worker).get(lift).status_code == 404  # a practitioner
@@ -180,14 +185,7 @@ def test_a_hold_past_its_review_date_is_marked_overdue(
 def test_a_refused_lift_drawn_again_is_logged_as_a_read(
     frozen_clock: FrozenClock, world: World
 ) -> None:
-    hold = hold_place(
-        actor=world.admin,
-        held_kind=HeldKind.PERSON,
-        held_id=world.other_child.pk,
-        reason="complaint",
-        detail="Complaint ref C-2026-18",
-        review_on=frozen_clock.today + dt.timedelta(days=30),
-    )
+    hold = _complaint_hold(frozen_clock, world, "Complaint ref C-2026-18")
     lift = f"{PAGE}holds/{hold.pk}/lift/"
     client = client_for(world.admin)
     client.get(lift)

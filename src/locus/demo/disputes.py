@@ -65,6 +65,28 @@ def _open_with_peer(child: Person, seen: set[int], agency_id: int) -> Associatio
     return None
 
 
+def _told(
+    worker: Worker,
+    child: Person,
+    what: tuple[str, Association | None],
+    account: str,
+    how: str,
+    days_ago: int,
+) -> Dispute:
+    """``worker`` records the child's dispute of ``what`` (what it is about, and the item), in
+    their words, received ``days_ago``."""
+    about, item = what
+    return dispute_record(
+        actor=worker,
+        person=child,
+        about=about,
+        item=item,
+        account=account,
+        received_how=how,
+        received_on=today() - dt.timedelta(days=days_ago),
+    )
+
+
 @transaction.atomic
 def add_demo_disputes() -> Dispute | None:
     """The dispute (and the ended association beside it); None when the borough has no place
@@ -84,14 +106,8 @@ def add_demo_disputes() -> Dispute | None:
         found = _open_with_peer(child, seen, manager.agency_id)
         if found is None:
             continue
-        disputed = dispute_record(
-            actor=worker,
-            person=child,
-            about=About.ASSOCIATION,
-            item=found,
-            account=ACCOUNT,
-            received_how=ReceivedHow.IN_PERSON,
-            received_on=today() - dt.timedelta(days=9),
+        disputed = _told(
+            worker, child, (About.ASSOCIATION, found), ACCOUNT, ReceivedHow.IN_PERSON, 9
         )
         disputed = dispute_decide(
             actor=manager, dispute=disputed, outcome=Outcome.NOT_CORRECTED, reason=REASON
@@ -123,13 +139,7 @@ def add_demo_disputes() -> Dispute | None:
         (c for c in reversed(children) if disputed is None or c.pk != disputed.person_id), None
     )
     if waiting is not None:
-        dispute_record(
-            actor=worker,
-            person=waiting,
-            about=About.RECORD,
-            item=None,
-            account=WAITING_ACCOUNT,
-            received_how=ReceivedHow.REPRESENTATIVE,
-            received_on=today() - dt.timedelta(days=20),
+        _told(
+            worker, waiting, (About.RECORD, None), WAITING_ACCOUNT, ReceivedHow.REPRESENTATIVE, 20
         )
     return disputed
