@@ -60,16 +60,24 @@ def test_the_work_list_costs_the_same_queries_however_many_disputes_are_open(
     world: World,
 ) -> None:
     """Every manager's home page and My work read it: it must not grow with the borough's
-    open disputes (it asked a few queries for each child with one)."""
+    open disputes (it asked a few queries for each child with one), whether of a whole
+    record or of a detail, and whether the manager sees the child or not."""
     recorder = make_worker(
         world.system, team=world.csc_team_a, role=Role.PRACTITIONER, scope=Scope.ALL
     )
     boss = manager(world, world.csc_team_b, "csc_all_manager", Scope.ALL)
-    counts = []
+    counts: dict[str, list[tuple[int, int]]] = {"boss": [], "team": []}
     for _ in range(4):
-        raised(world, make_person(world.system), About.RECORD, by=recorder)
-        with CaptureQueriesContext(connection) as queries:
-            listed = _disputes(boss)
-        counts.append((len(listed), len(queries)))
-    assert [n for n, _ in counts] == [1, 2, 3, 4]
-    assert len({q for _, q in counts}) == 1, counts
+        child = make_person(world.system)
+        raised(world, child, About.RECORD, by=recorder)
+        raised(world, child, About.FIELD, "date_of_birth", by=recorder)
+        for name, who in (("boss", boss), ("team", world.team_manager)):
+            with CaptureQueriesContext(connection) as queries:
+                listed = _disputes(who)
+            counts[name].append((len(listed), len(queries)))
+    # The imported children: the all-seeing manager decides them; the team's, who does not
+    # see them, is told of each without the child.
+    assert [n for n, _ in counts["boss"]] == [2, 4, 6, 8]
+    assert [n for n, _ in counts["team"]] == [2, 4, 6, 8]
+    for name, seen in counts.items():
+        assert len({q for _, q in seen}) == 1, (name, seen)

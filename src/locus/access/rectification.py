@@ -154,48 +154,59 @@ _FIELD_WRITES: dict[str, dict[str, frozenset[str] | None]] = {
 }
 
 
-def _field_writes(person_id: int, fields: Collection[str]) -> dict[str, set[tuple[int, int]]]:
-    """Who wrote each of ``fields`` of the person's record, with the change trail's row of
-    each write (``(actor id, row id)``): read from the trail (the actor and the changed values
-    of every write) in one query for them all."""
-    asked = {f: _FIELD_WRITES.get(f, {}) for f in fields}
-    found: dict[str, set[tuple[int, int]]] = {f: set() for f in fields}
-    types = {t for writes in asked.values() for t in writes}
-    if not types:
-        return found
-    about = Q(record_type=_PERSON, record_id=str(person_id)) if _PERSON in types else Q()
-    others = sorted(types - {_PERSON})
-    if others:
-        about |= Q(record_type__in=others, people__contains=f",{person_id},")
+def _field_writes(
+    fields_of: dict[int, set[str]],
+) -> dict[int, dict[str, set[tuple[int, int]]]]:
+    """Who wrote each of the fields asked of each person's record (``fields_of``: by person),
+    with the change trail's row of each write (``(actor id, row id)``): read from the trail
+    (the actor and the changed values of every write) in one query for them all."""
+    found = {pid: {f: set() for f in asked} for pid, asked in fields_of.items()}
+    writes_of = {
+        pid: {f: _FIELD_WRITES.get(f, {}) for f in asked} for pid, asked in fields_of.items()
+    }
+    about = Q(pk__in=[])
+    for pid, asked in writes_of.items():
+        types = {t for writes in asked.values() for t in writes}
+        if _PERSON in types:
+            about |= Q(record_type=_PERSON, record_id=str(pid))
+        others = sorted(types - {_PERSON})
+        if others:
+            about |= Q(record_type__in=others, people__contains=f",{pid},")
     rows = (
         ChangeEvent.objects.filter(about)
         .exclude(action=ChangeAction.DELETE)
-        .values_list("actor_id", "pk", "record_type", "action", "after")
+        .values_list("actor_id", "pk", "record_type", "record_id", "action", "after", "people")
     )
-    for actor_id, pk, record_type, action, after in rows:
+    for actor_id, pk, record_type, record_id, action, after, people in rows:
         # A creation's row holds every column: only those it filled in were written.
         written = {
             k
             for k, v in (after or {}).items()
             if action != ChangeAction.CREATE or v not in (None, "")
         }
-        for f, writes in asked.items():
-            if record_type not in writes:
+        for pid, asked in writes_of.items():
+            if record_type == _PERSON:
+                if record_id != str(pid):
+                    continue
+            elif f",{pid}," not in (people or ""):
                 continue
-            columns = writes[record_type]
-            if columns is None or written & columns:
-                found[f].add((actor_id, pk))
+            for f, writes in asked.items():
+                if record_type not in writes:
+                    continue
+                columns = writes[record_type]
+                if columns is None or written & columns:
+                    found[pid][f].add((actor_id, pk))
     return found
 
 
 def _detail_writes(disputes: Collection[Dispute]) -> dict[int, set[tuple[int, int]]]:
     """The writes of the detail each dispute of a detail is about (by dispute): one query
-    for each person whose details are disputed."""
+    for them all."""
     details = [d for d in disputes if d.about == About.FIELD and d.field]
     fields: dict[int, set[str]] = {}
     for d in details:
         fields.setdefault(d.person_id, set()).add(d.field)
-    by_person = {pid: _field_writes(pid, asked) for pid, asked in fields.items()}
+    by_person = _field_writes(fields) if fields else {}
     return {d.pk: by_person[d.person_id][d.field] for d in details}
 
 
