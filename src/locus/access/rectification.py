@@ -160,7 +160,9 @@ def _field_writes(
     """Who wrote each of the fields asked of each person's record (``fields_of``: by person),
     with the change trail's row of each write (``(actor id, row id)``): read from the trail
     (the actor and the changed values of every write) in one query for them all."""
-    found = {pid: {f: set() for f in asked} for pid, asked in fields_of.items()}
+    found: dict[int, dict[str, set[tuple[int, int]]]] = {
+        pid: {f: set() for f in asked} for pid, asked in fields_of.items()
+    }
     writes_of = {
         pid: {f: _FIELD_WRITES.get(f, {}) for f in asked} for pid, asked in fields_of.items()
     }
