@@ -347,3 +347,40 @@ def test_an_active_worker_s_last_case_ending_removes_no_notice(world: World) -> 
     [held] = Allocation.objects.current().filter(worker=world.social_worker)
     allocation_end(actor=world.team_manager, allocation=held, end=clock.today(), reason="Closed")
     assert len(_told(world.team_manager)) == 1
+
+
+def test_a_change_confirmed_after_the_account_closed_leaves_its_notices(world: World) -> None:
+    """A promotion asked for before the account closed may be confirmed after: the account
+    is still closed and holds its child, so the notice that it is to be passed on stays."""
+    admin = client_for(world.admin)
+    assert _save(admin, world.social_worker, role=Role.MANAGER).status_code == 302
+    assert _fresh(world.social_worker).access_awaiting_since is not None
+    assert _save(admin, _fresh(world.social_worker), is_active=None).status_code == 302
+    [told] = _told(world.team_manager)
+    worker_access_confirm(actor=world.team_manager, worker=_fresh(world.social_worker))
+    assert not _fresh(world.social_worker).is_active
+    assert _told(world.team_manager) == [told]
+    assert world.csc_child.full_name in _in_my_work(world.team_manager)
+
+
+def test_a_notice_goes_once_its_reader_s_team_has_nothing_left_to_pass_on(world: World) -> None:
+    """A leaver who held children in two teams (moved, in the database, before such moves
+    were refused, and given a case in the new one): each team's manager has a notice; passing
+    on team A's case takes only team A's."""
+    manager_b = make_manager(world.system, team=world.csc_team_b)
+    Worker.objects.filter(pk=world.social_worker.pk).update(team=world.csc_team_b)
+    second = make_person(world.system, given_name="Second")
+    allocation_create(
+        actor=world.system, person=second, worker=_fresh(world.social_worker), start=clock.today()
+    )
+    assert (
+        _save(client_for(world.admin), _fresh(world.social_worker), is_active=None).status_code
+        == 302
+    )
+    [told_b] = _told(manager_b)
+    assert len(_told(world.team_manager)) == 1
+    [in_a] = Allocation.objects.current().filter(worker=world.social_worker, team=world.csc_team_a)
+    allocation_end(actor=world.team_manager, allocation=in_a, end=clock.today(), reason="Moved")
+    assert _told(world.team_manager) == []
+    assert _told() == [told_b]
+    assert second.full_name in _in_my_work(manager_b)

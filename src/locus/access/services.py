@@ -31,6 +31,7 @@ from locus.access.models import (
     Worker,
 )
 from locus.access.policies import CASEWORK_ROLES, can_manage_workers
+from locus.access.transfers import held_by_closed_accounts
 from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
 from locus.audit.services import record_access, record_change, record_type_of, snapshot
 from locus.common import clock
@@ -45,7 +46,7 @@ from locus.common.services import (
     require,
     save_changes,
 )
-from locus.notifications.models import NotificationKind
+from locus.notifications.models import Notification, NotificationKind
 from locus.notifications.services import forget, notify, renamed, work_email_changed
 from locus.people.models import Allocation, Person
 
@@ -417,13 +418,25 @@ def closed_account_cases_told(*, actor: Worker, worker: Worker) -> int:
 
 def closed_account_passed_on(*, actor: Worker, worker: Worker) -> int:
     """An allocation of ``worker``'s just ended (transferred or ended by a manager): if their
-    account is closed and they hold no child now, every "Cases to pass on" notice about them
-    is done, so it goes (each removal in the trail), rather than leading its managers to an
-    empty list. Call inside the ending service's transaction; how many notices went."""
-    closed = Worker.objects.filter(provisioning.closed_q(), pk=worker.pk).exists()
-    if not closed or Allocation.objects.current().filter(worker=worker).exists():
+    account is closed, each "Cases to pass on" notice about them whose reader has none of
+    their children left to pass on (``transfers.held_by_closed_accounts``: a manager's team,
+    an administrator's teams with no manager) goes, each removal in the trail, rather than
+    leading to an empty list; one whose reader still has some stays. Call inside the ending
+    service's transaction; how many notices went."""
+    if not Worker.objects.filter(provisioning.closed_q(), pk=worker.pk).exists():
         return 0
-    return forget(actor=actor, record=worker, kind=NotificationKind.CASES_TO_PASS_ON)
+    told = Notification.objects.filter(
+        kind=NotificationKind.CASES_TO_PASS_ON,
+        record_type=Worker._meta.label_lower,
+        record_id=worker.pk,
+    )
+    gone = 0
+    for reader in Worker.objects.filter(pk__in=told.values("recipient_id")).order_by("pk"):
+        if not held_by_closed_accounts(reader).filter(worker=worker).exists():
+            gone += forget(
+                actor=actor, record=worker, recipient=reader, kind=NotificationKind.CASES_TO_PASS_ON
+            )
+    return gone
 
 
 #: One person, one account: separation of duties compares accounts by email
@@ -765,8 +778,10 @@ def worker_access_confirm(*, actor: Worker, worker: Worker) -> Worker:
         )
     _access_set(actor, worker, access_awaiting_since=None, **_decided_by(actor))
     # A closed account made active again holds its cases once more: the notices that they
-    # were to be passed on apply no more (``closed_account_cases_told``).
-    forget(actor=actor, record=worker, kind=NotificationKind.CASES_TO_PASS_ON)
+    # were to be passed on apply no more (``closed_account_cases_told``). Not while it is
+    # still closed (a change asked for before it closed may be confirmed after).
+    if worker.is_active:
+        forget(actor=actor, record=worker, kind=NotificationKind.CASES_TO_PASS_ON)
     return worker
 
 
