@@ -17,7 +17,7 @@ from tests.factories import World, make_person, make_worker
 from tests.rectification.test_deciding_agency import manager, raised
 
 DECIDE = "Decide a dispute of accuracy"
-NOT_SEEN = "A dispute of accuracy about a child you cannot see"
+NOT_SEEN = "A dispute of accuracy about a child not shared with you"
 
 
 def _disputes(worker: Worker) -> list[WorkItem]:

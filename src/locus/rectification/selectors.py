@@ -14,6 +14,7 @@ from locus.access import rectification as rules
 from locus.access import scopes
 from locus.access.fields import PersonField, fields_visible_to
 from locus.access.models import Worker
+from locus.access.naming import unseen_label
 from locus.access.notes import notes_visible_to
 from locus.incidents.models import Involvement
 from locus.notes.models import CaseNote
@@ -217,7 +218,8 @@ class ToDecide:
 
 
 DECIDE = "Decide a dispute of accuracy"
-NOT_SEEN = "A dispute of accuracy about a child you cannot see"
+# The child is named as every page names one the viewer may not see (``naming``).
+NOT_SEEN = f"A dispute of accuracy about {unseen_label(child=True).lower()}"
 NOT_SEEN_NOTE = (
     "Children's social care decides it, as an import recorded the child and nobody holds "
     "their case: make sure a manager here who sees the child decides it within the month."
