@@ -183,6 +183,9 @@ def test_a_default_not_made_by_a_call_is_read_once_not_once_a_row(
     given = rows(*(f"D{n}" for n in range(40)))
     with transaction.atomic():
         insert_values(Person, given)
+    # The primary key is Django's to fill: on PostgreSQL its bulk insert asks the id's
+    # default of each row itself (``get_pk_value_on_save``), whatever the code under test does.
+    calls.pop(Person._meta.pk.name, None)
     assert calls and max(calls.values()) == 1, calls
     assert all(row["upn"] is None and row["known_as"] == "" for row in given)
     assert Person.objects.filter(la_child_id__startswith="D", upn__isnull=True).count() == 40
