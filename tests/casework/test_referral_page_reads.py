@@ -27,23 +27,25 @@ def _screening(world: World, name: str) -> dict[str, Any]:
     }
 
 
-def test_a_recorded_screening_is_read_by_no_view(world: World) -> None:
+def _screened(world: World, name: str) -> tuple[Any, list[str]]:
+    """The team manager screens a new referral at level ``name``: the answer, and the reads
+    the view and its templates made themselves."""
     referral = refer(world)
     client = client_for(world.team_manager)
     with page_reads() as reads:
         response = client.post(
-            reverse("context-referral", args=[referral.pk]), _screening(world, "Level 2")
+            reverse("context-referral", args=[referral.pk]), _screening(world, name)
         )
+    return response, reads
+
+
+def test_a_recorded_screening_is_read_by_no_view(world: World) -> None:
+    response, reads = _screened(world, "Level 2")
     assert response.status_code == 302 and "/context-cases/" in response["Location"]
     assert reads == [], "\n".join(reads)
 
 
 def test_a_refused_screening_redraws_the_page_with_no_reads_of_its_own(world: World) -> None:
-    referral = refer(world)
-    client = client_for(world.team_manager)
-    with page_reads() as reads:
-        response = client.post(
-            reverse("context-referral", args=[referral.pk]), _screening(world, "Universal")
-        )
+    response, reads = _screened(world, "Universal")
     assert response.status_code == 200 and "leads to" in response.content.decode()
     assert reads == [], "\n".join(reads)
