@@ -107,3 +107,9 @@ def test_the_organisers_and_those_who_attended_read_it(world: World) -> None:
 def test_nothing_is_withheld_before_the_meeting_is_held(world: World) -> None:
     panel = set_up(world)
     assert WITHHELD not in _page(world.police_analyst, panel)
+
+
+def test_an_item_with_no_decision_says_so_apart_from_its_link(world: World) -> None:
+    """Was: "None recorded.Record a decision", run together on one line."""
+    page = _page(world.social_worker, _held(world))
+    assert "None recorded.<br>" in page and "None recorded.<a" not in page
