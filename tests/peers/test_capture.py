@@ -480,3 +480,17 @@ def test_capture_pages_are_logged_as_reads_of_the_child(world: World) -> None:
         ).order_by("id")
     ]
     assert pages == ["peers", "peer-add"]
+
+
+def test_the_form_says_a_relationship_and_its_source_are_shared_unlike_restricted_intelligence(
+    world: World,
+) -> None:
+    """Only an incident can be kept within the police: whoever chooses a relationship's source
+    ("Police intelligence" among them) is told, beside the choice, who will see it."""
+    page = client_for(world.social_worker).get(_url("person-peer-add", world)).content.decode()
+    hint = re.search(r'id="id_source-hint"[^>]*>(.*?)</', page, re.S)
+    assert hint is not None
+    words = " ".join(hint.group(1).split())
+    assert "may see either person sees this relationship and where it came from" in words
+    assert "restricted incident" in words
+    assert 'aria-describedby="id_source-hint"' in page

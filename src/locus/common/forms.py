@@ -131,14 +131,17 @@ def choose_one(
     )
 
 
-def source_choice() -> forms.ChoiceField:
-    """Where a piece of information came from (provenance), to be chosen."""
-    return choose_one(
+def source_choice(hint: str = "") -> forms.ChoiceField:
+    """Where a piece of information came from (provenance), to be chosen; ``hint``: who will see
+    it, where that is not plain."""
+    field = choose_one(
         "Where this information came from",
         Source.choices,
         placeholder="Choose a source",
         required="Say where this information came from",
     )
+    field.help_text = hint
+    return field
 
 
 def confidence_choice() -> forms.ChoiceField:

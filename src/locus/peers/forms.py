@@ -76,7 +76,13 @@ class RelationshipFields(GovukForm):
         required=False,
         help_text="Places and groups you can see.",
     )
-    source = source_choice()
+    # An association is shared with everyone who sees either person, source and all; only an
+    # incident can be kept within the police, so the recorder is told before choosing.
+    source = source_choice(
+        "Everyone who may see either person sees this relationship and where it came from. "
+        "Police intelligence that must stay within the police belongs in a restricted "
+        "incident, not here."
+    )
     confidence = confidence_choice()
     note = text_area("Note (optional)")
 
