@@ -143,3 +143,26 @@ def test_on_a_phone_a_table_s_caption_wraps_within_the_screen(
     chronology.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
     assert page.evaluate(CAPTIONS_CUT_JS) == []
     assert caption.bounding_box()["x"] >= chronology.bounding_box()["x"] - 1
+
+
+# For each table scroll box: (does its table overflow it, is it a tab stop).
+SCROLL_STOPS_JS = """() => [...document.querySelectorAll('.locus-table-scroll')].map(
+    box => [box.scrollWidth > box.clientWidth, box.getAttribute('tabindex') === '0'])"""
+
+
+def test_a_table_scroll_box_is_a_tab_stop_only_while_it_has_something_to_scroll(
+    page: Any, live_server: Any, world: World
+) -> None:
+    """A box whose table fits adds a tab stop that does nothing; one whose table overflows must
+    be reachable by keyboard, on a phone and after the window narrows."""
+    _ended_and_current(world)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server.url, "sw", f"/people/{world.child.pk}/peers/")
+    wide = page.evaluate(SCROLL_STOPS_JS)
+    assert wide and all(overflows == stop for overflows, stop in wide), wide
+    assert not all(stop for _, stop in wide), wide
+    page.set_viewport_size(PHONE)
+    narrow = page.evaluate(SCROLL_STOPS_JS)
+    assert any(overflows for overflows, _ in narrow), narrow
+    assert all(overflows == stop for overflows, stop in narrow), narrow
+    assert axe_violations(page) == []
