@@ -384,3 +384,29 @@ def test_a_notice_goes_once_its_reader_s_team_has_nothing_left_to_pass_on(world:
     assert _told(world.team_manager) == []
     assert _told() == [told_b]
     assert second.full_name in _in_my_work(manager_b)
+
+
+def test_an_administrator_s_notice_goes_once_its_own_team_has_nothing_left(world: World) -> None:
+    """A leaver held children in two teams with no manager (team A's left too): the
+    administrators are told once for each. Was: the second administrator kept both notices
+    until neither team had any of the leaver's children, as they had one list of both. Now
+    each notice knows its team and goes once that team has nothing left of the leaver."""
+    second = make_worker(world.system, team=None, role=Role.ADMINISTRATOR, username="admin2")
+    Worker.objects.filter(pk=world.team_manager.pk).update(is_active=False)
+    Worker.objects.filter(pk=world.social_worker.pk).update(team=world.csc_team_b)
+    in_b = make_person(world.system, given_name="Second")
+    allocation_create(
+        actor=world.system, person=in_b, worker=_fresh(world.social_worker), start=clock.today()
+    )
+    admin = client_for(world.admin)
+    assert _save(admin, _fresh(world.social_worker), is_active=None).status_code == 302
+    told = _told(second)
+    assert len(told) == 2 and _told() == told
+    [told_b] = [n for n in told if world.csc_team_b.name in n.text]
+    [in_a] = Allocation.objects.current().filter(worker=world.social_worker, team=world.csc_team_a)
+    allocation_end(actor=world.admin, allocation=in_a, end=clock.today(), reason="Moved")
+    assert _told() == [told_b]
+    assert in_b.full_name in _in_my_work(second)
+    [left] = Allocation.objects.current().filter(worker=world.social_worker)
+    allocation_end(actor=world.admin, allocation=left, end=clock.today(), reason="Moved")
+    assert _told() == []

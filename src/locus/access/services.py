@@ -47,7 +47,13 @@ from locus.common.services import (
     save_changes,
 )
 from locus.notifications.models import Notification, NotificationKind
-from locus.notifications.services import forget, notify, renamed, work_email_changed
+from locus.notifications.services import (
+    forget,
+    notify,
+    renamed,
+    withdraw,
+    work_email_changed,
+)
 from locus.people.models import Allocation, Person
 
 # The command line's account (``system_worker``); a data migration that changes records
@@ -385,8 +391,10 @@ def closed_account_cases_told(*, actor: Worker, worker: Worker) -> int:
     they still hold children in (open allocations), tell its managers how many children, never
     which, with their My work, where those children are listed as held by someone whose account
     is closed and each is transferred or its allocation ended. A team with no manager who may
-    act: the administrators are told instead, as they reallocate its cases then. Call inside
-    the deactivation's transaction; returns how many children the worker held."""
+    act: the administrators are told instead, as they reallocate its cases then. Each notice
+    names its team (``Notification.team``), so it goes once that team's are passed on
+    (:func:`closed_account_passed_on`). Call inside the deactivation's transaction; returns
+    how many children the worker held."""
     url = f"{reverse('my-work')}#{CLOSED_HOLDERS_ANCHOR}"
     total = 0
     for row in _held(worker):
@@ -403,6 +411,7 @@ def closed_account_cases_told(*, actor: Worker, worker: Worker) -> int:
             f"{children_in_words(row['children'])} in {_shown(row['team__name'])}: transfer each "
             "case or end the allocation"
         )
+        team = Team.objects.get(pk=row["team_id"])
         # Not the one who closed it, by any of their accounts: they know (``accounts_of``).
         for manager in managers.exclude(pk__in=accounts_of(actor)).order_by("pk"):
             notify(
@@ -412,17 +421,20 @@ def closed_account_cases_told(*, actor: Worker, worker: Worker) -> int:
                 about=worker,
                 url=url,
                 text=text,
+                team=team,
             )
     return total
 
 
 def closed_account_passed_on(*, actor: Worker, worker: Worker) -> int:
     """An allocation of ``worker``'s just ended (transferred or ended by a manager): if their
-    account is closed, each "Cases to pass on" notice about them whose reader has none of
-    their children left to pass on (``transfers.held_by_closed_accounts``: a manager's team,
-    an administrator's teams with no manager) goes, each removal in the trail, rather than
-    leading to an empty list; one whose reader still has some stays. Call inside the ending
-    service's transaction; how many notices went."""
+    account is closed, each "Cases to pass on" notice about them goes once its team has none
+    of their children left that its reader passes on (``transfers.held_by_closed_accounts``:
+    a manager's team, an administrator's teams with no manager), each removal in the trail,
+    rather than leading to an empty list; one whose team still has some stays, though its
+    reader's other team is done (an administrator told for two teams). A notice that names
+    no team (made before notices named one) goes once its reader has none left at all. Call
+    inside the ending service's transaction; how many notices went."""
     if not Worker.objects.filter(provisioning.closed_q(), pk=worker.pk).exists():
         return 0
     told = Notification.objects.filter(
@@ -431,11 +443,12 @@ def closed_account_passed_on(*, actor: Worker, worker: Worker) -> int:
         record_id=worker.pk,
     )
     gone = 0
-    for reader in Worker.objects.filter(pk__in=told.values("recipient_id")).order_by("pk"):
-        if not held_by_closed_accounts(reader).filter(worker=worker).exists():
-            gone += forget(
-                actor=actor, record=worker, recipient=reader, kind=NotificationKind.CASES_TO_PASS_ON
-            )
+    for notice in told.select_related("recipient").order_by("pk"):
+        left = held_by_closed_accounts(notice.recipient).filter(worker=worker)
+        if notice.team_id is not None:
+            left = left.filter(team_id=notice.team_id)
+        if not left.exists():
+            gone += withdraw(actor=actor, notifications=told.filter(pk=notice.pk))
     return gone
 
 

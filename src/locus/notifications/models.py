@@ -51,6 +51,17 @@ class Notification(models.Model):
     due_on = models.DateField(
         null=True, blank=True, help_text="For a reminder: the date it is due (once per date)."
     )
+    # A notice about one team's share of the record (a leaver's cases to pass on, told once
+    # for each team they held children in): it goes once that team's share is done, whatever
+    # else its reader has left (an administrator told for two teams with no manager).
+    team = models.ForeignKey(
+        "access.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For a notice about one team's share of the record: the team.",
+    )
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
 

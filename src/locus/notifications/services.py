@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from locus.access.models import Worker
+from locus.access.models import Team, Worker
 from locus.access.notifications import access_notification, notifications_page
 from locus.audit.models import ChangeAction
 from locus.audit.services import record_change, record_type_of
@@ -321,6 +321,7 @@ def notify(
     text: str,
     due_on: dt.date | None = None,
     to_self: bool = False,
+    team: Team | None = None,
 ) -> Notification | None:
     """Tell ``recipient`` about ``about`` (its page at ``url``), in ``text``; ``None`` when
     there is nobody to tell (the actor themselves, unless ``to_self``: a change to their
@@ -328,7 +329,8 @@ def notify(
     in).
 
     Call inside the writing service's transaction. ``due_on``: for a reminder, the date it
-    is due (one reminder per record, kind and date: ``reminders``).
+    is due (one reminder per record, kind and date: ``reminders``). ``team``: for a notice
+    about one team's share of ``about`` (a leaver's cases there), that team.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notify must run inside the writing service's transaction")
@@ -345,6 +347,7 @@ def notify(
         record_type=record_type_of(about),
         record_id=about.pk,
         due_on=due_on,
+        team=team,
         created_at=clock.now(),
     )
     if settings.LOCUS_NOTIFICATION_EMAIL and recipient.email:
@@ -458,6 +461,13 @@ def forget(
     if kind is not None:
         about = about.filter(kind=kind)
     return _remove(actor, about)
+
+
+def withdraw(*, actor: Worker, notifications: models.QuerySet[Notification]) -> int:
+    """Remove ``notifications``, chosen by their caller (one team's notice of a leaver's
+    cases, once that team's are passed on), each removal in the change trail; call inside the
+    removing service's transaction. How many went."""
+    return _remove(actor, notifications)
 
 
 def _remove(actor: Worker, notifications: models.QuerySet[Notification]) -> int:
