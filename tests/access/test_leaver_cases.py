@@ -21,7 +21,11 @@ from django.utils.html import escape
 from locus.access.models import Role, Scope, Worker
 from locus.access.naming import holder_text
 from locus.access.policies import can_edit_person
-from locus.access.services import worker_access_ask, worker_access_confirm
+from locus.access.services import (
+    worker_access_ask,
+    worker_access_confirm,
+    worker_access_refuse,
+)
 from locus.audit.models import AccessEvent, ChangeAction, ChangeEvent
 from locus.common import clock
 from locus.common.errors import InvalidTransition
@@ -43,6 +47,10 @@ from tests.factories import (
 from tests.transfers.helpers import propose_to_b
 
 CLOSED = "Held by someone whose account is closed"
+WAITING = "Held by someone whose account is waiting for its access to be confirmed"
+BOTH = "Held by someone whose account is closed or waiting for its access to be confirmed"
+#: My work's section of children to pass on, whatever its heading.
+SECTION = 'id="held-by-closed-accounts"'
 
 
 def _save(admin: Client, worker: Worker, **changes: Any) -> Any:
@@ -220,11 +228,11 @@ def test_a_reactivated_account_s_notices_go_once_its_access_is_confirmed(world: 
     assert _save(admin, back, job_title="Senior social worker").status_code == 302
     assert _save(admin, _fresh(back), role=Role.MANAGER).status_code == 302
     assert _told(world.team_manager) == [told]
-    assert CLOSED in _in_my_work(world.team_manager)
+    assert WAITING in _in_my_work(world.team_manager)
     assert world.csc_child.full_name in _in_my_work(world.team_manager)
     worker_access_confirm(actor=world.team_manager, worker=_fresh(back))
     assert _told() == []
-    assert CLOSED not in _in_my_work(world.team_manager)
+    assert SECTION not in _in_my_work(world.team_manager)
     gone = ChangeEvent.objects.get(
         record_type="notifications.notification", record_id=str(told.pk), action="delete"
     )
@@ -241,7 +249,7 @@ def test_a_reactivated_account_s_notices_to_the_administrators_go_too(world: Wor
     assert [n.recipient for n in _told()] == [second]
     manager = make_manager(world.system, team=world.csc_team_b)
     assert _save(admin, _fresh(world.other_social_worker)).status_code == 302
-    assert CLOSED in _in_my_work(manager)
+    assert WAITING in _in_my_work(manager)
     worker_access_confirm(actor=manager, worker=_fresh(world.other_social_worker))
     assert _told() == []
 
@@ -256,7 +264,7 @@ def test_an_account_waiting_for_another_change_is_not_listed_as_closed(world: Wo
     worker_access_confirm(actor=world.team_manager, worker=_fresh(world.social_worker))
     assert _save(admin, _fresh(world.social_worker), role=Role.MANAGER).status_code == 302
     assert _fresh(world.social_worker).access_awaiting_since is not None
-    assert CLOSED not in _in_my_work(world.team_manager)
+    assert SECTION not in _in_my_work(world.team_manager)
 
 
 @pytest.mark.parametrize(
@@ -410,3 +418,54 @@ def test_an_administrator_s_notice_goes_once_its_own_team_has_nothing_left(world
     [left] = Allocation.objects.current().filter(worker=world.social_worker)
     allocation_end(actor=world.admin, allocation=left, end=clock.today(), reason="Moved")
     assert _told() == []
+
+
+def test_a_reactivated_holder_is_said_to_be_waiting_for_confirmation_not_closed(
+    world: World,
+) -> None:
+    """Was: made active again, the holder's children stayed listed (rightly: they hold nothing
+    until a second person confirms them) but My work said each was held by someone "whose
+    account is closed", which was false. Now it says the account waits for its access to be
+    confirmed, links the manager who may confirm it to the page that does, and says to
+    confirm it or pass the cases on."""
+    admin = client_for(world.admin)
+    _save(admin, world.social_worker, is_active=None)
+    assert _save(admin, _fresh(world.social_worker)).status_code == 302
+    shown = _in_my_work(world.team_manager)
+    assert CLOSED not in shown and "whose account is closed" not in shown
+    assert f"{WAITING} (1)" in shown
+    child = shown[shown.index(world.csc_child.full_name) :]
+    child = child[: child.index("</li>")]
+    assert "whose account is waiting for its access to be confirmed" in child
+    assert f'href="/account/access/{world.social_worker.pk}/"' in child
+    assert "confirm their access" in shown and "transfer the case or end the allocation" in shown
+
+
+def test_a_list_of_both_kinds_says_which_is_which(world: World) -> None:
+    """One holder closed, another made active again and waiting: the heading names both, and
+    each child says which its holder is."""
+    leaver = make_worker(world.system, team=world.csc_team_a, username="leaver")
+    second = make_person(world.system, given_name="Second")
+    allocation_create(actor=world.system, person=second, worker=leaver, start=clock.today())
+    admin = client_for(world.admin)
+    _save(admin, leaver, is_active=None)
+    _save(admin, world.social_worker, is_active=None)
+    assert _save(admin, _fresh(world.social_worker)).status_code == 302
+    shown = _in_my_work(world.team_manager)
+    assert f"{BOTH} (2)" in shown
+    lines = dict(re.findall(r">([^<]+)</a>: held by [^<]+?, whose (account is \w+)", shown))
+    assert lines == {
+        world.csc_child.full_name: "account is waiting",
+        second.full_name: "account is closed",
+    }
+
+
+def test_a_refused_returner_s_children_say_their_access_was_refused(world: World) -> None:
+    admin = client_for(world.admin)
+    _save(admin, world.social_worker, is_active=None)
+    assert _save(admin, _fresh(world.social_worker)).status_code == 302
+    worker_access_refuse(actor=world.team_manager, worker=_fresh(world.social_worker), reason="No")
+    shown = _in_my_work(world.team_manager)
+    assert f"{WAITING} (1)" in shown
+    assert "whose access was refused" in shown
+    assert f'href="/account/access/{world.social_worker.pk}/"' not in shown

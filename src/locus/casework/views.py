@@ -405,7 +405,8 @@ def my_work(request: AuthedRequest) -> HttpResponse:
     team = request.GET.get("who") == "team" and manages_a_team(viewer)
     items = selectors.my_work(viewer=viewer, team=team)
     transfers = transfers_to_accept(viewer)
-    # Children still held by a worker whose account is closed, to pass on (a manager's team's).
+    # Children still held by a worker whose account is closed (or made active again and not
+    # yet confirmed), to pass on: a manager's team's.
     closed = held_by_closed_accounts(viewer)
     visits = [] if team else visits_due(viewer)
     notifications = {} if team else my_notifications(viewer)
@@ -424,7 +425,7 @@ def my_work(request: AuthedRequest) -> HttpResponse:
             **selectors.work_shown(items),
             "visit_plans_shown": sorted({v.plan.pk for v in visits}),
             "people_shown": sorted(
-                {t.person_id for t in transfers} | {a.person_id for a in closed}
+                {t.person_id for t in transfers} | {row.allocation.person_id for row in closed.rows}
             ),
             "transfers_shown": [t.pk for t in transfers],
             "notifications_shown": [n.pk for n in told],

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from locus.access import policies
+from locus.access import policies, provisioning
 from locus.access import transfers as rules
 from locus.access.models import Team, Worker
 from locus.people.models import Allocation, Person
@@ -98,8 +98,48 @@ def allocatable_workers(viewer: Worker) -> list[Worker]:
     return list(case_holders([viewer.team_id] if viewer.team_id else []))
 
 
-def held_by_closed_accounts(viewer: Worker) -> list[Allocation]:
+@dataclass(frozen=True)
+class LeftHeld:
+    """A child on My work's list to pass on, and why its holder holds it no more: their
+    account is closed, or made active again and its access not yet confirmed (``waiting``;
+    ``refused``, a second person refused it since). ``may_confirm``: the viewer may confirm
+    or refuse that access (``provisioning.may_decide``), on its page."""
+
+    allocation: Allocation
+    waiting: bool
+    refused: bool
+    may_confirm: bool
+
+
+@dataclass(frozen=True)
+class LeftCases:
+    """The children ``viewer`` passes on because their holder holds them no more, for My
+    work: ``closed`` and ``waiting`` say which kinds of holder the list has, for its heading."""
+
+    rows: list[LeftHeld]
+
+    @property
+    def closed(self) -> bool:
+        return any(not row.waiting for row in self.rows)
+
+    @property
+    def waiting(self) -> bool:
+        return any(row.waiting for row in self.rows)
+
+
+def held_by_closed_accounts(viewer: Worker) -> LeftCases:
     """The children whose cases ``viewer`` passes on because the worker holding them has left
-    (their account is closed), for My work: each with its holder and team, by the child's name."""
+    (their account is closed) or is back but holds nothing yet (made active again, their
+    access waiting for a second person), for My work: each with its holder and team, by the
+    child's name."""
     held = rules.held_by_closed_accounts(viewer).select_related("person", "worker", "team__agency")
-    return list(held.order_by("person__family_name", "person__given_name", "pk"))
+    decides: dict[int, bool] = {}
+    rows = []
+    for allocation in held.order_by("person__family_name", "person__given_name", "pk"):
+        worker = allocation.worker
+        waiting = bool(worker.is_active)
+        if waiting and worker.pk not in decides:
+            decides[worker.pk] = provisioning.may_decide(viewer, worker)
+        refused = waiting and worker.access_decided_at is not None
+        rows.append(LeftHeld(allocation, waiting, refused, decides.get(worker.pk, False)))
+    return LeftCases(rows)
