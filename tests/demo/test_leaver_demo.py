@@ -38,6 +38,8 @@ def test_the_demo_leaver_s_children_wait_for_team_manager_to_pass_on(
             recipient__username=username, kind=NotificationKind.CASES_TO_PASS_ON
         )
         assert told.count() == 1, username
+        # Each notice names its team, so it goes once that team's cases are passed on.
+        assert told.get().team == manager.team, username
     client.force_login(manager)
     page = client.get(reverse("my-work")).content.decode()
     assert f"Held by someone whose account is closed ({len(children)})" in page

@@ -55,12 +55,7 @@ class Notification(models.Model):
     # for each team they held children in): it goes once that team's share is done, whatever
     # else its reader has left (an administrator told for two teams with no manager).
     team = models.ForeignKey(
-        "access.Team",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="For a notice about one team's share of the record: the team.",
+        "access.Team", models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
