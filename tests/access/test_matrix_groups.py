@@ -14,6 +14,7 @@ from django.http import Http404
 
 from locus.access import groups as rules
 from locus.access import lookups
+from locus.access.models import Scope
 from locus.common.errors import NotPermitted
 from locus.peers.models import GroupChange, GroupMembership
 from locus.peers.services import (
@@ -100,3 +101,17 @@ def test_a_worker_who_made_a_group_cannot_move_a_child_they_do_not_see(world: Wo
     with nothing_written(GroupMembership, GroupChange), pytest.raises(NotPermitted):
         group_merge(actor=world.yjs_worker, group=trap, into=g1, reason="x")
     assert not GroupMembership.objects.filter(group=trap).exists()
+
+
+def test_a_partner_who_sees_no_child_is_not_offered_a_group_nobody_could_join(
+    world: World,
+) -> None:
+    """A partner organisation's worker below agency scope sees no child in their own right, so
+    a group of theirs could never have a member: neither offered nor made. At agency scope
+    (the matrix's partner) their agency's grants reach children, and they may."""
+    partner = world.partner_worker
+    partner.scope = Scope.TEAM
+    partner.save(update_fields=["scope"])
+    assert rules.can_create_group(partner) is False
+    with nothing_written(Context), pytest.raises(NotPermitted):
+        group_create(actor=partner, name="Shoppers")

@@ -22,13 +22,14 @@ def can_create_group(worker: Worker) -> bool:
     """Practitioners and managers who see case records (and administrators). Not an
     independent reviewing service's staff (``policies.does_casework``): the conference chairs
     and their manager chair and review, and neither make a peer group nor merge or split
-    one."""
+    one. Nor a worker who sees no child in their own right (``scopes.sees_children``: a partner
+    organisation's staff below agency scope): a group they made could never have a member."""
     if policies.is_administrator(worker):
         return True
     return (
         worker.is_active
         and worker.role in policies.CASEWORK_ROLES
-        and scopes.sees_case_records(worker)
+        and scopes.sees_children(worker)
         and policies.does_casework(worker)
     )
 
