@@ -189,7 +189,8 @@ def test_emergency_access_is_offered_once_per_hidden_child_not_on_every_row(
     allocation_create(actor=linked.system, person=second, worker=linked.social_worker, start=START)
     associate(linked, second, linked.yjs_child)
     html = page(linked.social_worker).content.decode()
-    table = html[html.index("Linked cases on strong evidence") : html.index("</table>")]
+    start = html.index("Linked cases on strong evidence")
+    table = html[start : html.index("</table>", start)]
     assert table.count(naming.unseen_label(child=True)) == 2
     assert "emergency" not in table
     offers = re.findall(r'href="/access/break-glass/ask/[^"]+">([^<]+)</a>', html)
@@ -477,3 +478,26 @@ def test_borough_clusters_follow_every_recorded_change(linked: World) -> None:
     associate(linked, linked.csc_child, first)
     # The cached clusters are not served once something has been written.
     assert "1 cluster, 4 children in all" in page(linked.admin, url).content.decode()
+
+
+def test_a_caseload_s_links_are_counted_child_by_child_to_take_one_at_a_time(
+    linked: World,
+) -> None:
+    """A caseload of many children has hundreds of links in which one child repeats down the
+    pages: the page counts each child's links, by list, and links to that child's alone."""
+    second = make_person(linked.system, given_name="Dara", family_name="Secondchild")
+    allocation_create(actor=linked.system, person=second, worker=linked.social_worker, start=START)
+    associate(linked, second, linked.yjs_child)
+    html = page(linked.social_worker).content.decode()
+    table = html.split('aria-label="Linked cases for each child"', 1)[1].split("</table>", 1)[0]
+    rows = {
+        name: re.findall(r'numeric">(\d+)<', row)
+        for row in table.split("<tr")[1:]
+        for name in re.findall(r">([A-Z][a-z]+ [A-Z][a-z]+)<span", row)
+    }
+    # Ciara: Yusuf (direct) and Tariq (an incident) strong, Olu weaker; Dara: Yusuf, strong.
+    assert rows == {"Ciara Cscchild": ["2", "1", "0"], "Dara Secondchild": ["1", "0", "0"]}
+    assert f"?person={second.pk}" in table
+    one = page(linked.social_worker, person=second.pk).content.decode()
+    assert "Strong evidence (1)" in one
+    assert 'aria-label="Linked cases for each child"' not in one

@@ -222,12 +222,44 @@ class CaseloadLinks:
         and whom to call. A busy place gives hundreds of these; a worker acts on the teams."""
         return [] if self._table is None else self._table.weak_by_team()
 
+    @cached_property
+    def by_child(self) -> list[ChildCounts]:
+        """Per child of the caseload with any link: how many strong, weaker and reviewed, in
+        the caseload's order. One child with many links otherwise fills the list's pages; this
+        lets the worker take one child at a time."""
+        if self._table is None:
+            return []
+        child_ids = self._table.child_ids
+        per_part = {}
+        for part, rows in self._table.parts.items():
+            ids, counts = np.unique(child_ids[rows], return_counts=True)
+            per_part[part] = dict(zip(ids.tolist(), counts.tolist(), strict=True))
+        found = [
+            ChildCounts(child, *(per_part[part].get(child.pk, 0) for part in PARTS))
+            for child in self.focus
+        ]
+        return [c for c in found if c.strong or c.weak or c.reviewed]
+
     def propose(self) -> list[ChildLinks]:
         """Per child with strong links: the query proposing a meeting about them."""
         grouped = {child.pk: ChildLinks(child) for child in self.focus}
         for case in self.strong:
             grouped[case.child.pk].closer.append(case)
         return [entry for entry in grouped.values() if entry.closer]
+
+
+#: The three lists of a caseload's links, in the order a page offers them.
+PARTS = ("strong", "weak", "reviewed")
+
+
+@dataclass
+class ChildCounts:
+    """One child of a caseload and how many of their links are in each list."""
+
+    child: Person
+    strong: int
+    weak: int
+    reviewed: int
 
 
 @dataclass

@@ -27,7 +27,7 @@ CLUSTERS_PER_PAGE = 10
 
 LINKS_PER_PAGE = 10
 REVIEWED_INLINE = 10  # reviewed links listed at the foot of the page; the rest on their own
-SHOWN = ("strong", "weak", "reviewed")
+SHOWN = selectors.PARTS
 
 
 def caseload_links(request: AuthedRequest) -> HttpResponse:
