@@ -73,13 +73,32 @@ def test_the_data_team_opens_every_page(world: World, scene: Scene) -> None:
             assert client.get(url).status_code == 200, url
 
 
-def test_the_request_page_is_audited_with_the_subject(world: World, scene: Scene) -> None:
+def test_the_request_page_is_audited_with_the_subject_and_the_exports_it_lists(
+    world: World, scene: Scene
+) -> None:
+    released = released_export(world, scene.request)
+    waiting = asked_export(world, scene.request)
     response = client_for(world.admin).get(f"/data/subject-access/{scene.request.pk}/")
     assert response.status_code == 200
     assert scene.request.reference in response.content.decode()
     event = AccessEvent.objects.latest("id")
     assert event.record_type == "subjectaccess.subjectaccessrequest"
+    assert event.record_id == str(scene.request.pk)
     assert event.people == f",{scene.subject.pk},"
+    # The exports listed, newest first, by id: the trail says which ones the reader saw.
+    assert event.detail["packages_shown"] == [waiting.pk, released.pk]
+
+
+def test_a_step_on_an_export_is_audited_with_the_export_it_shows(
+    world: World, scene: Scene
+) -> None:
+    waiting = asked_export(world, scene.request)
+    base = f"/data/subject-access/{scene.request.pk}/packages/{waiting.pk}/"
+    response = client_for(other_admin(world)).get(f"{base}approve/")
+    assert response.status_code == 200
+    event = AccessEvent.objects.latest("id")
+    assert event.record_id == str(scene.request.pk)
+    assert event.detail == {"page": "Approve the release of the export", "package": waiting.pk}
 
 
 def test_making_and_downloading_the_export_are_each_audited(world: World, scene: Scene) -> None:

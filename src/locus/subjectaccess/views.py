@@ -14,7 +14,14 @@ from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.downloads import as_attachment
 from locus.common.http import AuthedRequest
-from locus.common.pages import created, form_page, logged_form_page, posted, submitted
+from locus.common.pages import (
+    created,
+    form_page,
+    logged_form_page,
+    logged_page,
+    posted,
+    submitted,
+)
 from locus.common.pagination import paginate
 from locus.people.picker import Picker
 from locus.subjectaccess import package, selectors, services
@@ -82,13 +89,17 @@ def request_new(request: AuthedRequest) -> HttpResponse:
 
 
 def _page(request: AuthedRequest, sar: SubjectAccessRequest, **context: object) -> HttpResponse:
-    record_access(actor=request.user, obj=sar)
-    return render(
+    """The request's page: the read names the request and its subject (the request's own
+    record), and the exports it lists, by id."""
+    packages = selectors.packages_of(sar, request.user)
+    return logged_page(
         request,
         "subjectaccess/request.html",
-        {
+        about=sar,
+        detail={"packages_shown": [row.package.pk for row in packages]},
+        context={
             "r": sar,
-            "packages": selectors.packages_of(sar, request.user),
+            "packages": packages,
             "keep_days": package.KEEP_DAYS,
             "export_form": context.pop("export_form", None) or _export_form(request, None),
             **context,
@@ -142,8 +153,17 @@ def _step(
     assert callable(run)
     if submitted(request, form, lambda: run(sar, form), success):
         return redirect("subject-access-request", request_id=sar.pk)
+    # A step on one export shows it (when and by whom it was made, its size): named by id.
+    made = kwargs.get("package")
     return logged_form_page(
-        request, "subjectaccess/form.html", form, about=sar, heading=heading, button=button, r=sar
+        request,
+        "subjectaccess/form.html",
+        form,
+        about=sar,
+        heading=heading,
+        button=button,
+        shown={"package": made.pk} if isinstance(made, SubjectAccessPackage) else None,
+        r=sar,
     )
 
 
