@@ -8,11 +8,20 @@ import pytest
 
 from locus.audit.models import AccessEvent, ChangeEvent
 from locus.people.models import Person
-from locus.retention.models import HeldKind, LegalHold, PurgeItem, PurgeRun, RetentionRule
-from locus.retention.services import hold_place
+from locus.retention import purge
+from locus.retention.models import (
+    HeldKind,
+    LegalHold,
+    PurgeItem,
+    PurgeRun,
+    RetentionRule,
+    RuleKind,
+)
+from locus.retention.services import hold_lift, hold_place, rule_set
 from tests.factories import World, client_for, nothing_written
 from tests.frozen_clock import FrozenClock
 from tests.retention.conftest import leaver
+from tests.retention.test_release import hold_on
 
 PAGE = "/data/retention/"
 
@@ -192,3 +201,41 @@ def test_a_refused_lift_drawn_again_is_logged_as_a_read(
     assert "Complaint ref C-2026-18" in client.post(lift, {"reason": ""}).content.decode()
     reads = AccessEvent.objects.filter(actor=world.admin, record_id=str(hold.pk))
     assert [r.detail.get("page") for r in reads] == ["lift a hold", "lift a hold"]
+
+
+def _latest_read(worker: object) -> AccessEvent:
+    return AccessEvent.objects.filter(actor=worker, record_type="retention.page").latest("id")
+
+
+def test_the_retention_page_s_read_names_the_purge_runs_it_lists(world: World) -> None:
+    purge.purge(actor=world.admin)
+    run = PurgeRun.objects.get()
+    assert client_for(world.auditor).get(PAGE).status_code == 200
+    read = _latest_read(world.auditor)
+    assert read.detail["page"] == "retention"
+    assert read.detail["runs_shown"] == [run.pk]
+
+
+def test_the_dry_run_s_read_names_every_record_number_it_shows(
+    frozen_clock: FrozenClock, world: World
+) -> None:
+    """What is due, what a lifted hold's release keeps and what a shortened rule would take
+    once it applies: the page lists each by number, and the read says which numbers."""
+    due = leaver(world.system)
+    kept = leaver(world.system, given_name="Yolanda")
+    hold = hold_on(world.admin, kept)
+    frozen_clock.advance(days=5 * 366)
+    young = leaver(world.system, given_name="Xavier")
+    frozen_clock.advance(days=2 * 366)
+    hold_lift(actor=world.admin, hold=hold, reason="Final order made")
+    rule_set(actor=world.admin, kind=RuleKind.CHILD_NO_PLAN, amount=1, reason="Policy review")
+
+    page = client_for(world.admin).get(f"{PAGE}purge/").content.decode()
+    read = _latest_read(world.admin)
+    assert read.detail["page"] == "purge dry run"
+    listed = [pk for ids in read.detail["due_shown"].values() for pk in ids]
+    assert due.pk in listed and kept.pk not in listed and young.pk not in listed
+    assert read.detail["released_shown"] == {"Person": [kept.pk]}
+    assert young.pk in read.detail["pending_shown"][RuleKind.CHILD_NO_PLAN]
+    for pk in (due.pk, kept.pk, young.pk):
+        assert str(pk) in page

@@ -37,7 +37,11 @@ def retention_page(request: AuthedRequest) -> HttpResponse:
     record_access(
         actor=request.user,
         record_type=PAGE,
-        detail={"page": "retention", "holds_shown": [h.pk for h in holds]},
+        detail={
+            "page": "retention",
+            "holds_shown": [h.pk for h in holds],
+            "runs_shown": [r.pk for r in runs],
+        },
     )
     return render(
         request,
@@ -143,12 +147,26 @@ def purge_page(request: AuthedRequest) -> HttpResponse:
     if submitted(request, form, run, "Purge started"):
         return redirect("retention-run", run_id=started[0].pk)
     found = selectors.plan()
+    listed = {kind: (label, count, found.ids(kind)[:100]) for kind, label, count in found.counts()}
+    rows = list(listed.values())
+    # The page lists records by number: the read names each number it shows, by rule (the
+    # first 100 of each), those a lifted hold's release keeps, and those a shortening would
+    # remove once it applies (the first 100 of each).
+    released: dict[str, list[int]] = {}
+    for label, record_id, _ in found.released:
+        released.setdefault(label, []).append(record_id)
     record_access(
         actor=request.user,
         record_type=PAGE,
-        detail={"page": "purge dry run", "due": len(found.due), "held": len(found.held)},
+        detail={
+            "page": "purge dry run",
+            "due": len(found.due),
+            "held": len(found.held),
+            "due_shown": {kind: ids for kind, (_, _, ids) in listed.items()},
+            "released_shown": released,
+            "pending_shown": {s.rule.kind: s.ids[:100] for s in found.pending},
+        },
     )
-    rows = [(label, count, found.ids(kind)[:100]) for kind, label, count in found.counts()]
     context = {"form": form, "plan": found, "rows": rows, "release_days": RELEASE_DAYS}
     return render(request, "retention/purge.html", context)
 
