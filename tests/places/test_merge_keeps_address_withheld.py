@@ -11,6 +11,7 @@ from django.urls import reverse
 from locus.access import places as access_places
 from locus.access import scopes
 from locus.access.models import Role
+from locus.audit.models import AccessEvent
 from locus.common.errors import ValidationFailed
 from locus.places.models import ContextMerge
 from locus.places.services import context_merge, context_update
@@ -19,6 +20,13 @@ from tests.factories import World, client_for, make_context, make_worker, nothin
 pytestmark = pytest.mark.django_db
 
 ADDRESS = "12 Acacia Road, London"
+
+
+def _history_read(worker: object) -> tuple[list[int], list[int]]:
+    """The merges and the places the worker's latest read of a place's history named."""
+    read = AccessEvent.objects.filter(actor=worker, record_type="places.context").latest("id")
+    assert read.detail["page"] == "place-history"
+    return read.detail["merges_shown"], read.detail["places_shown"]
 
 
 def _holding_manager(world: World) -> object:
@@ -83,6 +91,9 @@ def test_a_home_merged_into_a_withheld_home_does_not_lead_to_it_by_its_address(
     history = client.get(reverse("place-history", args=[world.home.pk])).content.decode()
     assert "Acacia" not in history
     assert "a place you cannot see was merged into this place" in history
+    merge = ContextMerge.objects.get(kept=world.home)
+    # The read names the merge listed, and no place: the page names none.
+    assert _history_read(outsider) == ([merge.pk], [])
 
     # The holding team (here one who sees both records) reads both, and is led between them.
     colleague = make_worker(world.system, team=world.csc_team_a, scope="agency")
@@ -92,3 +103,4 @@ def test_a_home_merged_into_a_withheld_home_does_not_lead_to_it_by_its_address(
     history = holders.get(reverse("place-history", args=[world.home.pk])).content.decode()
     assert "12 Acacia Road was merged into this place" in history
     assert "Same flat as 12 Acacia Road" in history
+    assert _history_read(colleague) == ([merge.pk], [duplicate.pk])  # the place it names

@@ -273,6 +273,11 @@ def test_editing_a_place_saves_and_shows_its_history(world: World) -> None:
     assert response.status_code == 302
     history = _page(client, reverse("place-history", args=[world.park.pk]))
     assert "Floodlit after 6pm" in history and "E5 0AR" in history
+    # The read names each change listed, by its row in the trail, latest first.
+    changes = ChangeEvent.objects.filter(record_type="places.context", record_id=world.park.pk)
+    read = AccessEvent.objects.filter(actor=world.social_worker).latest("id")
+    assert read.detail["changes_shown"] == [e.pk for e in changes.order_by("-at", "-id")]
+    assert len(read.detail["changes_shown"]) >= 2  # recorded, then edited
 
 
 def test_only_managers_and_the_data_team_open_the_merge_page(world: World) -> None:

@@ -323,6 +323,7 @@ class HistoryRow:
     actor: Worker
     action: str
     changes: list[tuple[str, str]]
+    event_id: int  # the change's row in the audit trail
 
 
 def place_history(*, viewer: Worker, context: Context) -> list[HistoryRow]:
@@ -348,7 +349,9 @@ def place_history(*, viewer: Worker, context: Context) -> list[HistoryRow]:
             for name, value in sorted(event.after.items())
             if name not in ("id", "created_at", "recorded_by_id")
         ]
-        rows.append(HistoryRow(event.at, event.actor, event.get_action_display(), changes))
+        rows.append(
+            HistoryRow(event.at, event.actor, event.get_action_display(), changes, event.pk)
+        )
     return rows
 
 
@@ -381,6 +384,7 @@ class MergeRow:
     label: str  # the other place, named only if the viewer sees it, and where both are
     into: bool  # True: the other place was merged into this one
     reason: str  # why, told only with the other place's name (it may name the place)
+    named: int | None = None  # the other place's id, when the page names it
 
 
 def merges_of(*, viewer: Worker, context: Context) -> list[MergeRow]:
@@ -403,7 +407,7 @@ def merges_of(*, viewer: Worker, context: Context) -> list[MergeRow]:
         into = m.kept_id == context.pk
         other = m.merged if into else m.kept
         if access_places.tells_merge(viewer, context, other, sees_other=other.pk in seen):
-            rows.append(MergeRow(m, other.name, into, m.reason))
+            rows.append(MergeRow(m, other.name, into, m.reason, other.pk))
         else:
             rows.append(MergeRow(m, "a place you cannot see", into, ""))
     return rows

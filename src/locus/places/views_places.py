@@ -17,7 +17,7 @@ from locus.audit.models import AccessAction
 from locus.audit.services import record_access
 from locus.common.forms import GovukForm
 from locus.common.http import AuthedRequest
-from locus.common.pages import created, posted, submitted
+from locus.common.pages import created, logged_page, posted, submitted
 from locus.common.services import permitted
 from locus.places import selectors, services
 from locus.places.forms_places import MergeForm, PlaceAddForm, PlaceEditForm, place_initial
@@ -129,6 +129,13 @@ def place_history(request: AuthedRequest, context_id: int) -> HttpResponse:
     context = lookups.access_context(request.user, context_id, merged=True)
     rows = selectors.place_history(viewer=request.user, context=context)
     merges = selectors.merges_of(viewer=request.user, context=context)
-    record_access(actor=request.user, obj=context, detail={"page": "place-history"})
+    # The read names the changes listed (their rows in the trail), the merges, and each other
+    # place the merges name (one the viewer may not see is "a place you cannot see").
+    shown = {
+        "changes_shown": [row.event_id for row in rows],
+        "merges_shown": [row.merge.pk for row in merges],
+        "places_shown": [row.named for row in merges if row.named is not None],
+    }
     page = {"context": context, "rows": rows, "merges": merges}
-    return render(request, "places/history.html", page)
+    detail = {"page": "place-history", **shown}
+    return logged_page(request, "places/history.html", about=context, detail=detail, context=page)
