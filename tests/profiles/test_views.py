@@ -64,9 +64,32 @@ def test_reading_the_profile_is_logged(world: World) -> None:
     client_for(world.social_worker).get(url("person-profile", world.csc_child.pk))
     event = last_read(world.social_worker)
     assert event.action == AccessAction.VIEW and event.record_id == str(world.csc_child.pk)
-    assert event.detail == {"page": "profile"}
+    assert event.detail == {
+        "page": "profile",
+        "items_shown": [],
+        "peers_shown": [],
+        "places_shown": [],
+    }
     client_for(world.social_worker).get(url("person-profile-add", world.csc_child.pk))
     assert last_read(world.social_worker).detail == {"page": "profile-add"}
+
+
+def test_the_profile_s_read_names_its_items_and_the_peers_and_places_they_name(
+    world: World,
+) -> None:
+    """Each item listed, current or ended, is named by id in the read, and so are the
+    protective peer and the safe place the page names."""
+    sw = world.social_worker
+    peer = add_item(sw, world.csc_child, kind="protective_peer", peer=world.team_child)
+    place = add_item(sw, world.csc_child, kind="safe_place", text="The park", place=world.park)
+    ended = add_item(sw, world.csc_child, text="To be a pilot")
+    profile_item_end(actor=sw, item=ended, ended_on=today(), reason="Changed her mind")
+    page = client_for(sw).get(url("person-profile", world.csc_child.pk)).content.decode()
+    assert world.team_child.full_name in page and world.park.name in page
+    shown = last_read(sw).detail
+    assert sorted(shown["items_shown"]) == sorted([peer.pk, place.pk, ended.pk])
+    assert shown["peers_shown"] == [world.team_child.pk]
+    assert shown["places_shown"] == [world.park.pk]
 
 
 def _reads_about(person_id: int) -> list[AccessEvent]:

@@ -62,11 +62,26 @@ class Profile:
         return sum(len(g.rows) for g in self.groups)
 
     @property
+    def rows(self) -> list[ItemRow]:
+        """Every item the profile shows, current and history."""
+        return [*(r for g in self.groups for r in g.rows), *self.history]
+
+    @property
     def peers_named(self) -> list[int]:
         """The protective peers (other children) the profile names in full, current and
         history: the page's read is about them too, so the trail's search by person finds it."""
-        rows = [*(r for g in self.groups for r in g.rows), *self.history]
-        return sorted({pk for row in rows for pk in row.peers_named})
+        return sorted({pk for row in self.rows for pk in row.peers_named})
+
+    def shown(self) -> dict[str, list[int]]:
+        """What the profile's page shows, by id, for its read's entry in the trail: every
+        item, the peers it names in full and the places it names."""
+        rows = self.rows
+        places = {row.item.place_id for row in rows if row.place_visible and row.item.place_id}
+        return {
+            "items_shown": [row.item.pk for row in rows],
+            "peers_shown": self.peers_named,
+            "places_shown": sorted(places),
+        }
 
 
 def _items(person_ids: Iterable[int]) -> ProfileItemQuerySet:

@@ -30,10 +30,9 @@ from locus.profiles.models import ProfileItem, ProfileKind
 def profile_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = lookups.access_person(request.user, person_id)
     profile = selectors.profile_for(request.user, person)
-    # The page names protective peers (other children) in full: the read is about them too.
-    record_access(
-        actor=request.user, obj=person, detail={"page": "profile"}, people=profile.peers_named
-    )
+    # The page names protective peers (other children) in full: the read is about them too
+    # (``peers_shown``). It names each item and the places they name too.
+    record_access(actor=request.user, obj=person, detail={"page": "profile", **profile.shown()})
     return render(request, "profiles/page.html", {"person": person, "profile": profile})
 
 
