@@ -331,6 +331,27 @@ class PersonDetail:
     def current_memberships(self) -> list[GroupMembership]:
         return [m for m in self.memberships if m.until is None]
 
+    def shown(self) -> dict[str, list[int]]:
+        """The records the page lists, by id, for its read's entry in the trail: the
+        associations (current and ended), the incidents, the legal-status episodes, the peer
+        group memberships (current and ended), and the places and groups it names (an ended
+        membership's group only where it is named)."""
+        ended = self.ended_memberships
+        places = [
+            *(c.pk for c in self.contexts),
+            *(m.group_id for m in self.current_memberships),
+            *(m.group_id for m, seen in ended if seen),
+        ]
+        return {
+            "associations_shown": [r.association.pk for r in self.associations],
+            "incidents_shown": list(dict.fromkeys(i.incident_id for i in self.involvements)),
+            "episodes_shown": [e.pk for e in self.episodes],
+            "memberships_shown": list(
+                dict.fromkeys([*(m.pk for m in self.memberships), *(m.pk for m, _ in ended)])
+            ),
+            "places_shown": list(dict.fromkeys(places)),
+        }
+
 
 def person_detail(
     *, viewer: Worker, person: Person, fields: frozenset[str] | None = None

@@ -89,6 +89,7 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
         "holds_shown": legal_holds.shown,
         "panels_shown": list(dict.fromkeys(row.item.meeting_id for row in panel_items)),
         **safety.shown(),
+        **detail.shown(),
     }
     record_access(actor=request.user, obj=person, detail=shown)
     can_edit = policies.can_edit_person(request.user, person)
