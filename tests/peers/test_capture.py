@@ -469,6 +469,20 @@ def test_an_association_of_another_child_is_not_found_under_this_one(world: Worl
     assert client.get(_url("person-peer-change", world, elsewhere.pk)).status_code == 404
 
 
+def test_the_peers_page_logs_each_relationship_and_place_it_lists(world: World) -> None:
+    """The read names the relationships listed (a peer not yet known too) and the places
+    recorded with them, beside the peers it names."""
+    known = _known(world, contexts=[world.park])
+    unknown = make_association(world.system, person=world.csc_child, other=None)
+    html = client_for(world.social_worker).get(_url("person-peers", world)).content.decode()
+    assert world.park.name in html and unknown.other_label in html
+    read = AccessEvent.objects.filter(actor=world.social_worker).latest("id")
+    assert read.detail["page"] == "peers"
+    assert sorted(read.detail["associations_shown"]) == sorted([known.pk, unknown.pk])
+    assert read.detail["peers_shown"] == [world.team_child.pk]
+    assert read.detail["places_shown"] == [world.park.pk]
+
+
 def test_capture_pages_are_logged_as_reads_of_the_child(world: World) -> None:
     client = client_for(world.social_worker)
     client.get(_url("person-peers", world))

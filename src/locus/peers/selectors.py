@@ -274,6 +274,16 @@ class PeerRelationships:
     current: list[PeerRow]
     past: list[PeerRow]
 
+    def shown(self) -> dict[str, list[int]]:
+        """What the page lists, by id, for its read's entry in the trail: the peers named in
+        full, every relationship (current and ended) and the places named with them."""
+        rows = [*self.current, *self.past]
+        return {
+            "peers_shown": sorted({r.peer.pk for r in rows if r.visible and r.peer}),
+            "associations_shown": [r.association.pk for r in rows],
+            "places_shown": sorted({c.pk for r in rows for c in r.places}),
+        }
+
 
 def peer_relationships(*, viewer: Worker, person: Person) -> PeerRelationships:
     """A young person's peer relationships, current and ended, for the capture form.

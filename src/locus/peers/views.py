@@ -214,8 +214,7 @@ def peers_list(request: AuthedRequest, person_id: int) -> HttpResponse:
     """A young person's peer relationships, current and ended."""
     person = lookups.access_person(request.user, person_id)
     peers = selectors.peer_relationships(viewer=request.user, person=person)
-    named = sorted({r.peer.pk for r in peers.current + peers.past if r.visible and r.peer})
-    record_access(actor=request.user, obj=person, detail={"page": "peers", "peers_shown": named})
+    record_access(actor=request.user, obj=person, detail={"page": "peers", **peers.shown()})
     return render(
         request,
         "peers/list.html",
