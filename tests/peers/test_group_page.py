@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from locus.access.selectors import visible_person_ids
+from locus.audit.models import AccessEvent
 from locus.incidents.models import InvolvementRole
 from locus.peers.maps import group_map
 from locus.peers.models import GroupMembership, GroupRole
@@ -214,3 +215,29 @@ def test_involvement_counts_only_the_members_the_viewer_sees(world: World) -> No
         "Harmed": 1,
         "Harming": 1,
     }
+
+
+def test_the_group_page_logs_the_memberships_places_incidents_and_cases_it_lists(
+    world: World,
+) -> None:
+    """The read names, by id, the memberships of the members she sees (not a hidden one's),
+    the places the group uses, its incidents and its context cases."""
+    w = world
+    sw = w.social_worker
+    link(w, w.csc_child, w.team_child, contexts=[w.park])
+    incident = make_incident(
+        w.system,
+        context=w.park,
+        reporting_agency=w.csc,
+        involvements=[(w.csc_child, InvolvementRole.HARMED)],
+    )
+    response = client_for(sw).get(reverse("group", args=[w.group.pk]))
+    assert response.status_code == 200 and incident in response.context["d"].incidents
+    read = AccessEvent.objects.filter(actor=sw).latest("id")
+    assert read.record_id == str(w.group.pk)
+    seen = GroupMembership.objects.get(person=w.csc_child, group=w.group)
+    assert read.detail["memberships_shown"] == [seen.pk]  # not the hidden yjs_child's
+    assert w.park.pk in read.detail["places_shown"]
+    assert read.detail["incidents_shown"] == [incident.pk]
+    assert read.detail["cases_shown"] == []
+    assert w.csc_child.pk in read.detail["people_shown"]

@@ -48,15 +48,21 @@ from locus.places.models import Context
 
 
 def audited_with_incidents(
-    viewer: Worker, obj: Context, incidents: list[Incident], named: set[int]
+    viewer: Worker,
+    obj: Context,
+    incidents: list[Incident],
+    named: set[int],
+    shown: dict[str, list[int]] | None = None,
 ) -> dict[int, list[InvolvementView]]:
-    """Audit a place's or group's page that names ``named`` and lists ``incidents``.
+    """Audit a place's or group's page that names ``named``, lists ``incidents`` and shows
+    the other records ``shown`` names (by id, under keys ending ``_shown``).
 
-    The people the incidents name on the page are shown too, so they join the audit.
+    The incidents are named by id, and the people they name on the page join the audit.
     """
     involvements = involvement_views(viewer=viewer, incidents=incidents)
     named = named | set(shown_incidents(involvements)["people_shown"])
-    record_access(actor=viewer, obj=obj, detail={"people_shown": sorted(named)})
+    detail = {**(shown or {}), "incidents_shown": list(involvements), "people_shown": sorted(named)}
+    record_access(actor=viewer, obj=obj, detail=detail)
     return involvements
 
 

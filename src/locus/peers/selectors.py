@@ -56,6 +56,14 @@ class GroupDetail:
     # Current members the viewer may not see: counted, never by role nor by involvement.
     hidden_members: int = 0
 
+    def shown(self) -> dict[str, list[int]]:
+        """The memberships the page lists (those of members the viewer sees) and the places
+        it names, by id, for its read's entry in the trail."""
+        return {
+            "memberships_shown": [m.membership.pk for m in self.members if m.visible],
+            "places_shown": [c.pk for c in self.places],
+        }
+
 
 def name_for(person: Person, fields: frozenset[str]) -> str:
     """A person's name where the viewer may see it, else their initials."""

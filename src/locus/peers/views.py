@@ -108,12 +108,15 @@ def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
     detail = selectors.group_detail(viewer=request.user, group=group)
     # A large group is drawn by sub-group; ?expand=N opens sub-group N.
     group_map = maps.group_map(viewer=request.user, detail=detail, expand=_expanded(request))
-    # The page names the members the viewer sees and the people in the group's incidents.
+    # The page names the members the viewer sees and the people in the group's incidents,
+    # and lists the memberships, places, incidents and context cases it shows.
+    cases = context_cases_for(request.user, group)
     involvements = audited_with_incidents(
         request.user,
         group,
         detail.incidents,
         named={m.membership.person_id for m in detail.members if m.visible},
+        shown={**detail.shown(), "cases_shown": [c.pk for c in cases]},
     )
     return render(
         request,
@@ -136,7 +139,7 @@ def group_page(request: AuthedRequest, group_id: int) -> HttpResponse:
             # Merge, split and create are for casework staff (access/groups.py).
             "can_regroup": access_groups.can_create_group(request.user),
             # A peer group is a context: the Level 2 cases about it (one query).
-            "context_cases": context_cases_for(request.user, group),
+            "context_cases": cases,
         },
     )
 
