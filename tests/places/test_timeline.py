@@ -278,6 +278,14 @@ def test_the_filter_shows_only_the_kinds_chosen(world: World) -> None:
     assert 'value="Case" checked' in cases_only
 
 
+def test_the_place_page_s_read_names_the_context_cases_it_lists(world: World) -> None:
+    case = helpers.active_case(world)
+    assert case.context_id == world.shopping_centre.pk
+    _page(world)
+    logged = AccessEvent.objects.filter(actor=world.social_worker).latest("id").detail
+    assert logged["cases_shown"] == [case.pk]
+
+
 def test_a_busy_places_timeline_is_paged_and_the_audit_lists_what_the_page_showed(
     world: World,
 ) -> None:

@@ -78,6 +78,8 @@ def context_page(request: AuthedRequest, context_id: int) -> HttpResponse:
         detail={
             "people_shown": sorted(named),
             "records_shown": [e.record for e in shown_events if e.record],
+            # The context cases about the place, listed under its timeline.
+            "cases_shown": [c.pk for c in context_cases],
         },
     )
     return render(
