@@ -31,6 +31,7 @@ from tests.casework.helpers import (
     refer_child,
     refreshed,
     request_closure,
+    review,
     schedule,
     screen,
 )
@@ -310,6 +311,26 @@ def test_reads_are_logged(world: World) -> None:
 
 def _last_read(worker: Any) -> dict[str, Any]:
     return AccessEvent.objects.filter(actor=worker).latest("id").detail
+
+
+def test_the_case_page_logs_the_referrals_it_lists(world: World) -> None:
+    case = open_case(world)
+    page = client_for(world.social_worker).get(url("context-case", case.pk))
+    assert f"Referral {case.referrals.get().pk}" in page.content.decode()
+    assert _last_read(world.social_worker)["referrals_shown"] == [case.referrals.get().pk]
+
+
+def test_the_plan_page_logs_the_actions_and_reviews_it_lists(world: World) -> None:
+    case = active_case(world)
+    add_action(world, case.plan, goal=case.plan.goals.get())
+    made = review(world, case)
+    client_for(world.social_worker).get(url("context-plan", case.pk))
+    read = _last_read(world.social_worker)
+    assert sorted(read["actions_shown"]) == sorted(a.pk for a in case.plan.actions.all())
+    assert len(read["actions_shown"]) == 2
+    # The review recorded, and the next one it set.
+    assert made.pk in read["reviews_shown"]
+    assert sorted(read["reviews_shown"]) == sorted(r.pk for r in case.plan.reviews.all())
 
 
 def test_the_conference_page_logs_the_children_its_warning_names(world: World) -> None:

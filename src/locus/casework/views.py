@@ -260,8 +260,11 @@ def referral_page(request: AuthedRequest, referral_id: int) -> HttpResponse:
 def case_page(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = policies.access_case(request.user, case_id)
     detail = selectors.case_detail(viewer=request.user, case=case)
-    shown = [c.person_id for c in detail.children]
-    record_access(actor=request.user, obj=case, detail={"people_shown": shown})
+    shown = {
+        "people_shown": [c.person_id for c in detail.children],
+        "referrals_shown": [r.pk for r in detail.referrals],
+    }
+    record_access(actor=request.user, obj=case, detail=shown)
     return render(request, "casework/case.html", {"d": detail, "case": case})
 
 
@@ -364,10 +367,15 @@ def plan_page(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = policies.access_case(request.user, case_id)
     detail = selectors.case_detail(viewer=request.user, case=case)
     if detail.plan is not None:
+        # The children it affects, and the actions and reviews it lists.
         record_access(
             actor=request.user,
             obj=detail.plan,
-            detail={"people_shown": [c.person_id for c in detail.children]},
+            detail={
+                "people_shown": [c.person_id for c in detail.children],
+                "actions_shown": [row.action.pk for row in detail.actions],
+                "reviews_shown": [r.pk for r in detail.reviews],
+            },
         )
     else:
         record_access(actor=request.user, obj=case, detail={"page": "plan"})
