@@ -20,6 +20,7 @@ from locus.incidents.models import (
     Involvement,
     InvolvementRole,
 )
+from locus.incidents.services import incident_amend, involvement_remove
 from locus.people.picker import NOT_NAMEABLE
 from locus.places.models import ContextKind
 from tests.factories import (
@@ -279,3 +280,20 @@ def test_the_incident_page_heading_says_what_it_was_and_when(world: World) -> No
         assert _h1(html) == heading
         assert f"<title>{heading}" in html
         assert world.home.name not in html  # withheld from the school's lead
+
+
+def test_the_incident_page_logs_the_involvements_and_history_it_lists(world: World) -> None:
+    """The read names the involvements listed, and the earlier versions and the removed
+    involvements the history shows, by id."""
+    incident = world.police_incident
+    analyst = world.police_analyst
+    removed = incident.involvements.get(role=InvolvementRole.HARMING)
+    involvement_remove(actor=analyst, involvement=removed, reason="Named in error")
+    incident_amend(actor=analyst, incident=incident, reason="Time corrected", summary="Amended")
+    page = client_for(analyst).get(reverse("incident", args=[incident.pk]))
+    assert page.status_code == 200 and "Named in error" in page.content.decode()
+    read = AccessEvent.objects.filter(actor=analyst).latest("id")
+    assert read.record_id == str(incident.pk)
+    assert read.detail["involvements_shown"] == [i.pk for i in incident.involvements.all()]
+    assert read.detail["removed_shown"] == [removed.pk]
+    assert read.detail["revisions_shown"] == [IncidentRevision.objects.get(incident=incident).pk]

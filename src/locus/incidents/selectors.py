@@ -127,6 +127,14 @@ class IncidentHistory:
     def people_shown(self) -> list[int]:
         return sorted({r.involvement.person_id for r in self.removed if r.involvement.name})
 
+    def shown(self) -> dict[str, list[int]]:
+        """The revisions and the removed involvements the history lists, by id, for the
+        page's read in the trail."""
+        return {
+            "revisions_shown": [r.pk for r in self.revisions],
+            "removed_shown": [r.involvement.pk for r in self.removed],
+        }
+
 
 def incident_history(*, viewer: Worker, incident: Incident) -> IncidentHistory:
     """The versions an amendment replaced, and the people taken out, newest first; a removed

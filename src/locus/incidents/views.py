@@ -102,7 +102,13 @@ def incident_page(request: AuthedRequest, incident_id: int) -> HttpResponse:
     people = sorted(
         set(shown_incidents(involvements)["people_shown"]) | set(history.people_shown())
     )
-    record_access(actor=request.user, obj=incident, detail={"people_shown": people})
+    # The people it names, the involvements it lists, and its history's records.
+    shown = {
+        "people_shown": people,
+        "involvements_shown": [v.pk for v in involvements[incident.pk]],
+        **history.shown(),
+    }
+    record_access(actor=request.user, obj=incident, detail=shown)
     return render(
         request,
         "incidents/detail.html",
