@@ -1,7 +1,7 @@
 """A mapping meeting's proposer who has since moved into an independent reviewing service
-(the conference chairs' unit) still organises the meeting, but minutes, decides and files
-nothing there: a chair writes nothing at a mapping meeting (RULES.md, "Independent reviewing
-services"), whichever way they came to be its organiser."""
+(the conference chairs' unit) organises it no more, as her invitation carries nothing there
+(RULES.md, "Forum share", rule 5), and minutes, decides and files nothing there: a chair
+writes nothing at a mapping meeting (RULES.md, "Independent reviewing services")."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def test_a_proposer_now_in_the_chairs_unit_records_no_minutes(world: World) -> N
     meeting = schedule(world, propose(world))
     unit = team_create(actor=world.system, agency=world.csc, name="QA Unit", independent=True)
     move_worker(world.social_worker, unit)
-    assert policies.is_organiser(world.social_worker, meeting)
+    assert not policies.is_organiser(world.social_worker, meeting)
     assert not policies.can_record_minutes(world.social_worker, meeting)
     assert not policies.can_add_decision(world.social_worker, meeting)
     with nothing_written(Meeting), pytest.raises(NotPermitted):

@@ -2,7 +2,9 @@
 and administrators. The team is kept on the meeting when it is proposed: when the proposer
 later moves team (here to a partner organisation, a shopping centre's security team), her
 new team's manager gets none of her past meetings (minutes and decisions naming children,
-the papers, inviting, cancelling and closing), and her old team's managers keep them."""
+the papers, inviting, cancelling and closing), and her old team's managers keep them. She
+herself organises it, and reads its minutes, only while she is in the agency she proposed
+it from: moved to another, she needs its minutes about that agency's children no more."""
 
 from __future__ import annotations
 
@@ -76,9 +78,33 @@ def test_the_old_team_s_manager_still_organises_a_moved_proposer_s_meeting(
     assert meeting.status == MeetingStatus.CLOSED
 
 
-def test_the_proposer_herself_still_organises_after_moving(world: World) -> None:
+def test_a_proposer_who_moves_agency_organises_it_no_more_nor_reads_its_minutes(
+    world: World,
+) -> None:
+    # Was: she organised her meeting, and read its minutes naming her old agency's
+    # children, wherever she moved. Need-to-know: they are her old team's managers' now.
     meeting = _held(world)
     move_worker(world.social_worker, world.partner_team)
+    assert not policies.is_organiser(world.social_worker, meeting)
+    assert not policies.can_read_minutes(world.social_worker, meeting)
+    assert not policies.meetings_sharing_minutes_with(world.social_worker).filter(pk=meeting.pk)
+    with pytest.raises(NotPermitted):
+        meeting_close(actor=world.social_worker, meeting=meeting)
+    # She still opens it, as its invitee (who called it and who was invited), not the minutes.
+    status, html = _page(world.social_worker, meeting)
+    assert status == 200
+    assert escape(NOTES) not in html and escape(DECISION) not in html
+    # Her old team's manager organises it (the meeting is never left without an organiser).
+    assert policies.is_organiser(world.team_manager, meeting)
+    # Moved back, it is hers again.
+    move_worker(world.social_worker, world.csc_team_b)
+    assert policies.is_organiser(world.social_worker, meeting)
+    assert policies.meetings_sharing_minutes_with(world.social_worker).filter(pk=meeting.pk)
+
+
+def test_a_proposer_who_moves_team_within_her_agency_still_organises(world: World) -> None:
+    meeting = _held(world)
+    move_worker(world.social_worker, world.csc_team_b)
     assert policies.is_organiser(world.social_worker, meeting)
     assert policies.can_read_minutes(world.social_worker, meeting)
 

@@ -17,7 +17,7 @@ from locus.access.services import team_create
 from locus.common.errors import NotPermitted
 from locus.mapping.models import Meeting
 from locus.mapping.services import attendance_confirm
-from tests.factories import World, client_for, end_cases, move_worker
+from tests.factories import World, client_for, end_cases, move_worker, nothing_written
 from tests.mapping.helpers import hold, propose, schedule
 
 pytestmark = pytest.mark.django_db
@@ -114,22 +114,25 @@ def test_one_who_moved_is_not_offered_attendance_to_confirm_and_cannot_confirm_i
     assert confirm in client_for(worker).get(reverse("meeting", args=[meeting.pk])).content.decode()
 
 
-def test_an_organiser_who_moved_minutes_the_meeting_but_her_attended_confirms_nothing(
+def test_a_proposer_who_moved_minutes_nothing_and_her_attendance_shares_nothing(
     world: World,
 ) -> None:
-    """The recorder's own "attended" is her confirmation. A proposer who has moved to a
-    partner organisation still organises, so records the minutes, but her word no longer
-    shares the child she agreed to bring: before, it did, once another attendee confirmed."""
+    """A proposer who has moved to a partner organisation organises the meeting no more, so
+    records no minutes (before, she did, and her own "attended" was her confirmation); her
+    old team's manager minutes it, and the child she agreed to bring is not shared with the
+    others, since she cannot confirm being there."""
     proposer, other = world.social_worker, world.other_social_worker
     meeting = schedule(world, propose(world, invitees=[other]))
     end_cases(proposer)
     move_worker(proposer, world.partner_team)
     proposer.refresh_from_db()
-    assert policies.can_record_minutes(proposer, meeting)
+    assert not policies.can_record_minutes(proposer, meeting)
     assert not policies.carries_invitation(proposer, meeting)
-    hold(world, meeting, actor=proposer, confirmed=False)
+    with nothing_written(Meeting), pytest.raises(NotPermitted):
+        hold(world, meeting, actor=proposer, confirmed=False)
+    hold(world, meeting, actor=world.team_manager, confirmed=False)
+    assert not policies.can_confirm_attendance(proposer, meeting)
     assert meeting.invitees.get(worker=proposer).confirmed_at is None
     attendance_confirm(actor=other, meeting=meeting)
     assert meeting.invitees.get(worker=other).confirmed_at is not None
-    assert meeting.invitees.get(worker=proposer).confirmed_at is None
     assert not people_visible_to(other).filter(pk=world.csc_child.pk).exists()

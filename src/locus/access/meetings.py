@@ -14,6 +14,9 @@ attendance; ``access/RULES.md`` describes both.
   proposing it, an administrator) schedule, invite, cancel and close it. The team is
   kept on the meeting (``Meeting.proposer_team``): a proposer who moves team later takes
   none of her meetings to her new team's managers, and her old team's managers keep them.
+  The proposer herself organises only while she is in that team's agency, and of its kind
+  (the chairs' unit or not), as an invitation carries (:func:`proposer_organises`): one who
+  moves to another agency leaves the organising, and the minutes, to her old team's managers.
 * Minutes are recorded by an organiser or an invitee, each one who works cases
   (:func:`writes_forum_record`): never the IT administrator, who organises a meeting
   (schedules, invites, cancels and closes it) but names no child in one, minutes, decides
@@ -144,13 +147,45 @@ def _manages(manager: Worker, worker: Worker) -> bool:
     return _manages_team(manager, worker.team_id)
 
 
+def proposer_organises(worker: Worker, meeting: Meeting) -> bool:
+    """``worker`` proposed ``meeting`` and still organises it: while she is in the agency of
+    the team she proposed it from, and of its kind (the chairs' unit or not), as her
+    invitation would carry (``scopes.invitation_carries``). One who has moved to another
+    agency (or into or out of the chairs' unit) no longer needs the meeting's minutes about
+    that agency's children: its organising stays with the managers of the team she left
+    (and the administrators); moved back, she organises it again. A meeting kept with no
+    team (its proposer had none) is hers wherever she is."""
+    if meeting.proposed_by_id != worker.pk:
+        return False
+    team = meeting.proposer_team if meeting.proposer_team_id else None
+    if team is None or team.pk == worker.team_id:
+        return True
+    return (
+        worker.agency_id == team.agency_id
+        and scopes.in_independent_service(worker) == team.independent
+    )
+
+
+def _proposer_organises_q(worker: Worker) -> Q:
+    """:func:`proposer_organises` as a filter on meetings."""
+    return Q(proposed_by=worker) & (
+        Q(proposer_team__isnull=True)
+        | Q(
+            proposer_team__agency_id=worker.agency_id or 0,
+            proposer_team__independent=scopes.in_independent_service(worker),
+        )
+    )
+
+
 def is_organiser(worker: Worker, meeting: Meeting) -> bool:
-    """The proposer, a manager of the team they proposed it from, or an administrator."""
+    """The proposer while she is still in the agency she proposed it from
+    (:func:`proposer_organises`), a manager of the team she proposed it from, or an
+    administrator."""
     if is_administrator(worker):
         return True
     if not provisioning.confirmed(worker):
         return False
-    return meeting.proposed_by_id == worker.pk or _manages_team(worker, meeting.proposer_team_id)
+    return proposer_organises(worker, meeting) or _manages_team(worker, meeting.proposer_team_id)
 
 
 def _invitation(worker: Worker, meeting: Meeting) -> Invitee | None:
@@ -172,9 +207,9 @@ def can_record_minutes(worker: Worker, meeting: Meeting) -> bool:
     """Record the minutes (and add a decision, file a paper): an organiser or an invitee who
     does casework (``policies.does_casework``). A mapping meeting is casework: a conference
     chair invited to one may attend it, and confirm that they did, but minutes, decides and
-    files nothing there, since their unit chairs and reviews, and does nothing else; nor does
-    one who is its organiser only because they proposed it before moving into the unit. Nor
-    the IT administrator, an organiser (:func:`writes_forum_record`)."""
+    files nothing there, since their unit chairs and reviews, and does nothing else (one who
+    proposed it before moving into the unit organises it no more: :func:`proposer_organises`).
+    Nor the IT administrator, an organiser (:func:`writes_forum_record`)."""
     if not (writes_forum_record(worker) and policies.does_casework(worker)):
         return False
     if is_organiser(worker, meeting):
@@ -184,11 +219,12 @@ def can_record_minutes(worker: Worker, meeting: Meeting) -> bool:
 
 def _shares_with(worker: Worker) -> Q:
     """The meetings that share their minutes with ``worker`` (one who sees case records and is
-    not an administrator), as a filter: proposed or minuted by them, proposed from the team
-    they manage, or attended and confirmed by them."""
+    not an administrator), as a filter: proposed by them while they are still in its agency
+    (:func:`proposer_organises`), minuted by them, proposed from the team they manage, or
+    attended and confirmed by them."""
     carried = scopes.carried_invitations(worker)
     q = (
-        Q(proposed_by=worker)
+        _proposer_organises_q(worker)
         | Q(minutes_recorded_by=worker, id__in=carried.values("meeting_id"))
         | Q(id__in=carried.filter(confirmed_at__isnull=False).values("meeting_id"))
     )
