@@ -108,9 +108,11 @@ def _partner_case_ids(worker: Worker) -> Q:
     referred = Referral.objects.filter(referring_agency_id=agency_id, case__isnull=False)
     # Attended: one who sent apologies (or was absent) took no part, and the conference's
     # sharing-register row names only those who attended.
+    # Nor one whose access waits: the list records that they were in the room, and a
+    # second person has not yet confirmed the account's agency, so it opens no case to it.
     attended = ConferenceAttendee.objects.filter(
         Q(agency_id=agency_id) | Q(worker=worker), attendance=Attendance.ATTENDED
-    )
+    ).exclude(provisioning.awaiting_q("worker"))
     acting = PlanAction.objects.filter(agency_id=agency_id)
     return (
         Q(id__in=referred.values("case_id"))
@@ -628,6 +630,20 @@ def casework_workers() -> QuerySet[Worker]:
         Worker.objects.filter(
             provisioning.confirmed_q(), team__isnull=False, role__in=CASEWORK_ROLES
         )
+        .select_related("team__agency")
+        .order_by("team__agency__name", "last_name", "first_name", "id")
+    )
+
+
+def attendance_workers() -> QuerySet[Worker]:
+    """The workers an attendance list (a conference's, a case note's) offers as present: the
+    :func:`casework_workers`, and those among them whose access still waits for a second
+    person (``provisioning.awaiting``): a new social worker who was in the room. The list
+    records who was there; it grants nothing, and a waiting account sees nothing
+    (``provisioning.confirmed``), so the page names them with ``provisioning.AWAITING_NOTE``.
+    Never a closed account."""
+    return (
+        Worker.objects.filter(is_active=True, team__isnull=False, role__in=CASEWORK_ROLES)
         .select_related("team__agency")
         .order_by("team__agency__name", "last_name", "first_name", "id")
     )

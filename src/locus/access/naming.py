@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from locus.access import provisioning
 from locus.access.models import Team, Worker
 from locus.common import clock
 from locus.peers.models import PeerMapPurpose
@@ -64,6 +65,14 @@ def person_label(person: Person, *, visible: bool, child: bool | None = None) ->
     """A person as ``visible`` allows: the full name, or :func:`unseen_label` (their initials;
     ``child=False`` where the list may hold adults too, so the words do not say which)."""
     return person.full_name if visible else unseen_label(person, child=child)
+
+
+def present_label(text: str, worker: Worker) -> str:
+    """How an attendance list (a conference's, a case note's) offers ``worker``, named by
+    ``text``: with ``provisioning.AWAITING_NOTE`` while their access waits, so the recorder
+    knows that recording them present gives them nothing to see."""
+    note = provisioning.awaiting_note(worker)
+    return f"{text} {note}" if note else text
 
 
 def holder_text(worker: Worker | None, team: Team | None = None) -> str:

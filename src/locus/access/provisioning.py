@@ -48,6 +48,23 @@ def confirmed(worker: Worker) -> bool:
     return bool(worker.is_active) and not awaiting(worker)
 
 
+AWAITING_NOTE = "(access not yet confirmed)"
+"""How an attendance list names a worker whose access waits: the recorder may record them
+present (the list says who was in the room, it grants nothing), and knows they see nothing."""
+
+
+def awaiting_note(worker: Worker) -> str:
+    """:data:`AWAITING_NOTE` for a waiting account, "" for any other."""
+    return AWAITING_NOTE if awaiting(worker) else ""
+
+
+def awaiting_q(field: str = "") -> Q:
+    """:func:`awaiting` as a query, on the worker model or through another model's worker
+    field: a recorded attendance of such a worker carries nothing (``context_cases``)."""
+    prefix = f"{field}__" if field else ""
+    return Q(**{f"{prefix}access_awaiting_since__isnull": False})
+
+
 def confirmed_q(field: str = "") -> Q:
     """:func:`confirmed` as a query: on the worker model, or (``field``) through the worker
     field of another model (an identifier query's ``routed_to``)."""

@@ -412,7 +412,7 @@ class ConferenceRecordForm(BasisForm):
         self.workers = list(workers)
         attendance = {
             f"worker_{w.pk}": forms.ChoiceField(
-                label=naming.holder_text(w),
+                label=naming.present_label(naming.holder_text(w), w),
                 required=False,
                 choices=ATTENDANCE_CHOICES,
                 widget=forms.RadioSelect,

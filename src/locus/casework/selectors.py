@@ -990,13 +990,15 @@ def conference_decisions(conference: ContextConference) -> list[Any]:
 
 def conference_workers(case: ContextCase, conference: ContextConference) -> list[Worker]:
     """The workers offered on the attendance list: the case's team and lead, the chair, the
-    referrers, the action owners, and the staff of the agency responsible for the context."""
+    referrers, the action owners, and the staff of the agency responsible for the context;
+    a new account among them whose access waits too (``context_cases.attendance_workers``:
+    being recorded present grants nothing)."""
     q = Q(team_id=case.team_id) | Q(pk=case.lead_id) | Q(pk__in=[conference.chair_id or 0])
     q |= Q(pk__in=case.referrals.values("recorded_by_id"))
     q |= Q(pk__in=PlanAction.objects.filter(plan__case=case).values("owner_id"))
     if case.context.responsible_agency_id:
         q |= Q(team__agency_id=case.context.responsible_agency_id)
-    return list(policies.casework_workers().filter(q).distinct())
+    return list(policies.attendance_workers().filter(q).distinct())
 
 
 def plan_of(case: ContextCase) -> ContextPlan:

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from locus.access.models import Worker
+from locus.access.naming import present_label
 from locus.common.forms import (
     DATE_FORMATS,
     ChoosingForm,
@@ -123,7 +124,7 @@ class NoteForm(NoteContentForm, ChoosingForm):
         super().__init__(*args, **kwargs)
         self.offer("children", children, lambda p: p.full_name)
         self.narrow(search)
-        self.offer("present_workers", workers, worker_label)
+        self.offer("present_workers", workers, lambda w: present_label(worker_label(w), w))
 
     def values(self) -> dict[str, Any]:
         return {

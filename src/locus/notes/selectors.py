@@ -605,5 +605,7 @@ def namable_children(viewer: Worker, subject: Subject) -> list[Person]:
 
 
 def present_worker_choices() -> list[Worker]:
-    """The workers who may be named as present: active practitioners and managers."""
-    return list(context_cases.casework_workers())
+    """The workers who may be named as present: active practitioners and managers, a new one
+    whose access waits among them (``context_cases.attendance_workers``): naming a worker
+    as present grants them nothing."""
+    return list(context_cases.attendance_workers())
