@@ -94,8 +94,11 @@ def test_a_proposer_who_moves_agency_organises_it_no_more_nor_reads_its_minutes(
     status, html = _page(world.social_worker, meeting)
     assert status == 200
     assert escape(NOTES) not in html and escape(DECISION) not in html
-    # Her old team's manager organises it (the meeting is never left without an organiser).
+    # Her old team's manager organises it (the meeting is never left without an organiser),
+    # and the page says so.
     assert policies.is_organiser(world.team_manager, meeting)
+    now = f"the managers of {world.csc_team_a.name} organise this meeting now"
+    assert now in html and now in _page(world.team_manager, meeting)[1]
     # Moved back, it is hers again.
     move_worker(world.social_worker, world.csc_team_b)
     assert policies.is_organiser(world.social_worker, meeting)
@@ -107,6 +110,7 @@ def test_a_proposer_who_moves_team_within_her_agency_still_organises(world: Worl
     move_worker(world.social_worker, world.csc_team_b)
     assert policies.is_organiser(world.social_worker, meeting)
     assert policies.can_read_minutes(world.social_worker, meeting)
+    assert "organise this meeting now" not in _page(world.team_manager, meeting)[1]
 
 
 def test_proposing_keeps_the_proposers_team_and_the_page_names_it(world: World) -> None:

@@ -351,6 +351,9 @@ class MeetingDetail:
     open_interventions: int
     minutes_due: bool  # the meeting's time has come: its minutes can be recorded
     can_confirm_attendance: bool = False
+    # False once the proposer has moved to another agency (or into or out of the chairs'
+    # unit): the managers of the team she proposed it from organise it (the page says so).
+    proposer_organises: bool = True
 
 
 def meeting_children(meeting: Meeting) -> list[MeetingChild]:
@@ -379,7 +382,7 @@ def meeting_detail(*, viewer: Worker, meeting: Meeting) -> MeetingDetail:
     """Everything a meeting's page shows, in a fixed number of queries."""
     meeting = (
         Meeting.objects.select_related(
-            "group", "proposed_by", "proposer_team__agency", "minutes_recorded_by"
+            "group", "proposed_by__team", "proposer_team__agency", "minutes_recorded_by"
         )
         .prefetch_related(
             Prefetch(
@@ -452,6 +455,7 @@ def meeting_detail(*, viewer: Worker, meeting: Meeting) -> MeetingDetail:
         minutes_due=meeting.scheduled_for is not None and meeting.scheduled_for <= clock.now(),
         can_confirm_attendance=meeting.status == MeetingStatus.HELD
         and policies.can_confirm_attendance(viewer, meeting),
+        proposer_organises=policies.proposer_organises(meeting.proposed_by, meeting),
     )
 
 
