@@ -87,6 +87,10 @@ def test_a_waiting_partners_attendance_opens_the_case_to_nobody_in_her_organisat
     # Once her access is confirmed, her organisation attended like any other.
     worker_access_confirm(actor=manager, worker=newcomer)
     assert context_cases.cases_visible_to(officer).filter(pk=case.pk).exists()
+    # Only an attendance recorded while she waited waits: her access waiting again later
+    # (her scope widened) takes nothing from her organisation.
+    Worker.objects.filter(pk=newcomer.pk).update(access_awaiting_since=clock.now())
+    assert context_cases.cases_visible_to(officer).filter(pk=case.pk).exists()
 
 
 def test_a_waiting_worker_is_named_present_in_a_case_note_and_sees_nothing_by_it(

@@ -108,11 +108,12 @@ def _partner_case_ids(worker: Worker) -> Q:
     referred = Referral.objects.filter(referring_agency_id=agency_id, case__isnull=False)
     # Attended: one who sent apologies (or was absent) took no part, and the conference's
     # sharing-register row names only those who attended.
-    # Nor one whose access waits: the list records that they were in the room, and a
-    # second person has not yet confirmed the account's agency, so it opens no case to it.
+    # Nor one recorded while their access waited, until it is confirmed: the list records
+    # that they were in the room, and no second person has yet confirmed the account's
+    # agency, so it opens no case to it.
     attended = ConferenceAttendee.objects.filter(
         Q(agency_id=agency_id) | Q(worker=worker), attendance=Attendance.ATTENDED
-    ).exclude(provisioning.awaiting_q("worker"))
+    ).exclude(provisioning.same_wait_q("worker", "access_waited_since"))
     acting = PlanAction.objects.filter(agency_id=agency_id)
     return (
         Q(id__in=referred.values("case_id"))

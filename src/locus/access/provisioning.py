@@ -21,9 +21,10 @@ email, ``policies.same_person``), nor anyone whose own access is waiting. The co
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
 
@@ -58,11 +59,19 @@ def awaiting_note(worker: Worker) -> str:
     return AWAITING_NOTE if awaiting(worker) else ""
 
 
-def awaiting_q(field: str = "") -> Q:
-    """:func:`awaiting` as a query, on the worker model or through another model's worker
-    field: a recorded attendance of such a worker carries nothing (``context_cases``)."""
-    prefix = f"{field}__" if field else ""
-    return Q(**{f"{prefix}access_awaiting_since__isnull": False})
+def waiting_since(worker: Worker) -> dt.datetime | None:
+    """Since when the account's access has waited (None once confirmed): kept on a record
+    made while it waited, so the record carries nothing during that same wait
+    (:func:`same_wait_q`)."""
+    return worker.access_awaiting_since
+
+
+def same_wait_q(field: str, since_field: str) -> Q:
+    """The rows whose worker (``field``) still waits the wait they were recorded in
+    (``since_field`` kept :func:`waiting_since`): a conference attendance recorded while a
+    new account waited opens nothing until a second person confirms it; refused, never. A
+    later wait (a widened scope) is another, and takes nothing back."""
+    return Q(**{f"{field}__access_awaiting_since": F(since_field)})
 
 
 def confirmed_q(field: str = "") -> Q:

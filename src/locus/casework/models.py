@@ -551,6 +551,10 @@ class ConferenceAttendee(models.Model):
     agency = optional_fk(Agency)
     role = models.CharField(max_length=200, blank=True)
     attendance = models.CharField(max_length=10, choices=forums.Attendance.choices)
+    # When the worker's access had waited since, if it waited for a second person when they
+    # were recorded: the row says they were in the room and carries nothing (to them or their
+    # agency) while that same wait lasts (``access.provisioning.same_wait_q``).
+    access_waited_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from locus.access import context_cases as policies
-from locus.access import lookups
+from locus.access import lookups, provisioning
 from locus.access import policies as access_policies
 from locus.access.models import Agency, AgencyKind, Worker
 from locus.access.selectors import visible_person_ids
@@ -1007,6 +1007,7 @@ def conference_record(
             agency=agency,
             role=person.role.strip(),
             attendance=person.attendance,
+            access_waited_since=person.worker and provisioning.waiting_since(person.worker),
         )
     forums.record_decisions(actor, ConferenceDecision, items, numbered=True, conference=conference)
     meeting_over(actor, conference)
