@@ -1,5 +1,6 @@
 """A child's peer map fits the screen it is read on: its table fits a desk's 960 pixel column,
-and reads on a phone without the page scrolling sideways."""
+and reads on a phone without the page scrolling sideways; on a phone the drawing opens with
+every person, place and group inside the map's box."""
 
 from __future__ import annotations
 
@@ -20,6 +21,16 @@ PHONE = {"width": 390, "height": 844}
 OVERFLOW_JS = """() => {
   const box = document.querySelector("#peer-map-table").parentElement;
   return {box: box.clientWidth, table: box.scrollWidth};
+}"""
+
+# Whether each node, with its label, lies inside the map's box (Cytoscape's own measure).
+NODES_JS = """() => {
+  const cy = document.getElementById("peer-map-canvas")._cyreg.cy;
+  const w = cy.width(), h = cy.height();
+  return cy.nodes().map((n) => {
+    const b = n.renderedBoundingBox({includeLabels: true});
+    return {label: n.data("label"), inside: b.x1 >= 0 && b.y1 >= 0 && b.x2 <= w && b.y2 <= h};
+  });
 }"""
 
 
@@ -92,3 +103,16 @@ def test_the_peer_map_table_fits_a_desk_column_and_a_phone(
     page.locator('#peer-map-canvas[data-rendered="true"]').wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert axe_violations(page) == []
+
+
+def test_on_a_phone_the_peer_map_opens_with_every_node_inside_its_box(
+    page: Any, live_server: Any, map_world: MapWorld
+) -> None:
+    _open_map(page, live_server.url, map_world, PHONE)
+    nodes = page.evaluate(NODES_JS)
+    assert len(nodes) == 6
+    assert [n["label"] for n in nodes if not n["inside"]] == []
+    # The map's box is no taller than it is wide: the drawing fills it, no tall blank band.
+    canvas = page.locator("#peer-map-canvas").bounding_box()
+    assert canvas is not None and canvas["height"] <= canvas["width"], canvas
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -286,11 +286,18 @@ function setUp(cy) {
   });
 }
 
+// A map box narrower than this (a phone's: GOV.UK's tablet breakpoint) always opens on the
+// whole drawing.
+const NARROW_PX = 641;
+
 function firstView(cy) {
-  // The whole map if its labels can be read at that size; otherwise as close as makes
-  // them readable, centred on the child (the reader zooms out, or presses 0, for all).
-  cy.fit(undefined, 30);
-  if (cy.zoom() < LABEL_ZOOM) {
+  // The whole map if its labels can be read at that size; otherwise, on a desk's wide box,
+  // as close as makes them readable, centred on the child (the reader zooms out, or presses
+  // 0, for all). On a phone that would leave places cut off at both edges, so the whole
+  // drawing is fitted into its narrow box, its labels hidden until the reader zooms in.
+  const narrow = cy.width() < NARROW_PX;
+  cy.fit(undefined, narrow ? 10 : 30);
+  if (cy.zoom() < LABEL_ZOOM && !narrow) {
     cy.zoom(LABEL_ZOOM);
     cy.center(cy.nodes(".centre"));
   } else if (cy.zoom() > 1.25) {
@@ -299,7 +306,7 @@ function firstView(cy) {
     cy.center();
   }
   container.dataset.zoom = cy.zoom().toFixed(3);
-  container.dataset.labels = "shown";
+  container.dataset.labels = cy.zoom() >= LABEL_ZOOM ? "shown" : "hidden";
 }
 
 if (container && cytoscape) {
