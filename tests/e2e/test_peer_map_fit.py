@@ -1,6 +1,7 @@
 """A child's peer map fits the screen it is read on: its table fits a desk's 960 pixel column,
 and reads on a phone without the page scrolling sideways; on a phone the drawing opens with
-every person, place and group inside the map's box."""
+every person, place and group inside the map's box; and the header gives the service name
+GOV.UK's space above it."""
 
 from __future__ import annotations
 
@@ -31,6 +32,13 @@ NODES_JS = """() => {
     const b = n.renderedBoundingBox({includeLabels: true});
     return {label: n.data("label"), inside: b.x1 >= 0 && b.y1 >= 0 && b.x2 <= w && b.y2 <= h};
   });
+}"""
+
+# The space above and below the service name, inside the header.
+HEADER_GAPS_JS = """() => {
+  const header = document.querySelector(".govuk-header").getBoundingClientRect();
+  const name = document.querySelector(".govuk-header__service-name").getBoundingClientRect();
+  return {above: name.top - header.top, below: header.bottom - name.bottom};
 }"""
 
 
@@ -116,3 +124,19 @@ def test_on_a_phone_the_peer_map_opens_with_every_node_inside_its_box(
     canvas = page.locator("#peer-map-canvas").bounding_box()
     assert canvas is not None and canvas["height"] <= canvas["width"], canvas
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_on_a_phone_the_service_name_has_space_above_it(
+    page: Any, live_server: Any, map_world: MapWorld
+) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/people/")  # the sign-in page
+    # GOV.UK's header gives its first line 16 pixels above and 12 below (the logo's).
+    gaps = page.evaluate(HEADER_GAPS_JS)
+    assert gaps["above"] >= 16 and gaps["below"] >= 12, gaps
+    sign_in(page, live_server.url, "sw", "/people/")
+    assert page.evaluate(HEADER_GAPS_JS) == gaps
+    # On a desk the header is as GOV.UK draws it.
+    page.set_viewport_size(DESK)
+    desk = page.evaluate(HEADER_GAPS_JS)
+    assert desk["above"] == 19 and desk["below"] >= 11, desk
