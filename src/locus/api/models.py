@@ -30,6 +30,7 @@ class ApiToken(models.Model):
     revoked_reason = models.CharField(max_length=90, blank=True)
 
     class Meta:
+        verbose_name = "API token"
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -57,6 +58,7 @@ class ApiReadCount(models.Model):
     count = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = "API read count"
         constraints = [ONE_ROW_A_WINDOW]
 
     def __str__(self) -> str:

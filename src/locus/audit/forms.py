@@ -22,7 +22,9 @@ def record_type_choices() -> list[tuple[str, str]]:
     labels = set(KINDS) | {
         m._meta.label_lower for m in apps.get_models() if m.__module__.startswith("locus.")
     }
-    named = sorted((kind_of(label).noun.capitalize(), label) for label in labels)
+    nouns = ((kind_of(label).noun, label) for label in labels)
+    # The first letter made a capital, the rest as named ("API token", not "Api token").
+    named = sorted((noun[:1].upper() + noun[1:], label) for noun, label in nouns)
     return [("", "Any"), *((label, noun) for noun, label in named)]
 
 

@@ -179,7 +179,12 @@ class ReferralChild(models.Model):
     # A child purged under the retention rules leaves the referral with them.
     person = person_fk("context_referrals")
 
-    Meta = link_meta("referral", "person", name="referral_child_once")
+    Meta = link_meta(
+        "referral",
+        "person",
+        name="referral_child_once",
+        said=("child on a referral", "children on referrals"),
+    )
 
     def __str__(self) -> str:
         return f"child {self.person_id} in referral {self.referral_id}"
@@ -776,7 +781,9 @@ class PlanChild(models.Model):
     added_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField()
 
-    Meta = link_meta("plan", "person", name="plan_child_once")
+    Meta = link_meta(
+        "plan", "person", name="plan_child_once", said=("child on a plan", "children on plans")
+    )
 
     def __str__(self) -> str:
         return f"child {self.person_id} on plan {self.plan_id}"
@@ -841,6 +848,7 @@ class GoalProgress(models.Model):
     note = models.TextField(blank=True)
 
     class Meta:
+        verbose_name_plural = "goal progress"
         ordering = ["review", "goal__order"]
         constraints = [once_each("progress_goal_once", ["review", "goal"])]
 
@@ -897,6 +905,7 @@ class SignOffRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "sign-off request"
         ordering = ["requested_at", "id"]
         indexes = [models.Index(fields=["manager", "decided_at"])]
         constraints = [

@@ -15,15 +15,18 @@ from typing import Any, TypeVar, overload
 from django.db import models
 
 
-def link_meta(owner: str, linked: str, name: str) -> type:
+def link_meta(owner: str, linked: str, name: str, said: tuple[str, str] | None = None) -> type:
     """The ``Meta`` of a row joining two records (a child named in a referral, a child on a
     plan): each pair once, in the order added, and found quickly from the linked side too
-    ("the referrals naming this child")."""
+    ("the referrals naming this child"). ``said``: its verbose name and plural, where the
+    class name would not read ("child on a referral", not "referral child")."""
 
     class Meta:
         ordering = ["id"]
         constraints = [once_each(name, [owner, linked])]
         indexes = [models.Index(fields=[linked, owner])]
+        if said is not None:
+            verbose_name, verbose_name_plural = said
 
     return Meta
 

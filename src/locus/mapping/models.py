@@ -217,7 +217,12 @@ class MeetingChild(models.Model):
     holder = optional_worker()
     holder_team = optional_fk(Team)
 
-    Meta = link_meta("meeting", "person", name="meeting_child_once")
+    Meta = link_meta(
+        "meeting",
+        "person",
+        name="meeting_child_once",
+        said=("child at a meeting", "children at meetings"),
+    )
 
     def __str__(self) -> str:
         return f"child {self.person_id} at meeting {self.meeting_id}"

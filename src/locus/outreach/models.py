@@ -159,7 +159,12 @@ class VisitPerson(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="people")
     person = person_fk("visits_met")
 
-    Meta = link_meta("visit", "person", name="visit_person_once")
+    Meta = link_meta(
+        "visit",
+        "person",
+        name="visit_person_once",
+        said=("person at a visit", "people at visits"),
+    )
 
     def __str__(self) -> str:
         return f"person {self.person_id} on visit {self.visit_id}"

@@ -294,6 +294,7 @@ class ActionProgress(forums.ActionUpdate):
     action = models.ForeignKey(PanelAction, on_delete=models.CASCADE, related_name="progress")
 
     class Meta:
+        verbose_name_plural = "action progress"
         ordering = ["at", "id"]
 
     def __str__(self) -> str:

@@ -78,6 +78,7 @@ class Person(models.Model):
     recorded_in_team = recorded_in_team_field("person")
 
     class Meta:
+        verbose_name_plural = "people"
         ordering = ["family_name", "given_name", "id"]
         indexes = [
             models.Index(fields=["family_name", "given_name"]),

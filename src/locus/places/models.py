@@ -186,6 +186,7 @@ class CoPresenceRule(models.Model):
     end_reason = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = "co-presence rule"
         ordering = ["-set_at", "-id"]
         constraints = [
             models.UniqueConstraint(

@@ -29,6 +29,9 @@ class CensusChild(models.Model):
     upn_unknown = models.CharField("reason the UPN is unknown", max_length=3, blank=True)
     census_year = models.PositiveSmallIntegerField(help_text="The latest return it came in.")
 
+    class Meta:
+        verbose_name_plural = "census children"
+
     def __str__(self) -> str:
         return f"Census details of {self.person_id}"
 
@@ -50,6 +53,7 @@ class CINEpisode(models.Model):
     recorded_by = recorded_by_field("episode")
 
     class Meta:
+        verbose_name = "child in need episode"
         ordering = ["person", "-referral_date", "-id"]
         constraints = [once_each("cin_episode_once_per_referral", ["person", "referral_date"])]
 
@@ -78,6 +82,7 @@ class CINAssessment(_EpisodePart):
     factors = models.JSONField(default=list, blank=True, help_text="DfE assessment factor codes.")
 
     class Meta(_EpisodePart.Meta):
+        verbose_name = "child in need assessment"
         constraints = [once_each("cin_assessment_once", ["episode", "start"])]
 
 
@@ -86,6 +91,7 @@ class CINPlan(_EpisodePart):
     end = models.DateField(null=True, blank=True)
 
     class Meta(_EpisodePart.Meta):
+        verbose_name = "child in need plan"
         constraints = [once_each("cin_plan_once", ["episode", "start"])]
 
 
@@ -96,6 +102,7 @@ class Section47Enquiry(_EpisodePart):
     icpc_not_required = models.BooleanField("initial conference not required", default=False)
 
     class Meta(_EpisodePart.Meta):
+        verbose_name = "section 47 enquiry"
         verbose_name_plural = "section 47 enquiries"
         constraints = [once_each("section47_once", ["episode", "start"])]
 
