@@ -80,7 +80,8 @@ def test_the_administrator_never_reads_the_postcode_a_worker_searched_by(world: 
     event = _searched_for_a_withheld_home(world)
     pages = _everywhere(client_for(world.admin), event)
     assert [where for where, page in pages.items() if POSTCODE in page] == []
-    assert "Searched contexts: 1 shown (details: q; search text not shared" in pages["trail"]
+    said = "Searched contexts: 1 shown (what was searched for; search text not shared"
+    assert said in pages["trail"]
     assert "search text not shared with your role" in pages["csv"]
     assert SEARCH_TEXT_WITHHELD in pages["admin record"]
 
@@ -90,7 +91,7 @@ def test_the_auditor_reads_what_was_searched_for(world: World) -> None:
     event = _searched_for_a_withheld_home(world)
     auditor = client_for(world.auditor)
     trail = _page(auditor, reverse("audit"), READS)
-    assert f"Searched contexts: 1 shown (details: q {POSTCODE})" in trail
+    assert f"Searched contexts: 1 shown (searched for {POSTCODE})" in trail
     assert "search text is not shared" not in trail
     csv = b"".join(
         auditor.get(reverse("audit-export"), READS).streaming_content  # type: ignore[attr-defined]

@@ -71,6 +71,32 @@ def test_one_download_line_and_a_purpose_column_only_where_a_row_has_one(world: 
     assert ">Purpose</th>" in html and "Missing tonight" in html
 
 
+def test_a_reads_details_are_said_in_words_on_the_page_and_kept_as_logged_in_the_download(
+    world: World,
+) -> None:
+    """The auditor read "details: items 7, team False, via my work", "shown strong,
+    summarised 1882, unnamed 9" and "window 13w": the page now says each in words (a key
+    it has no words for reads as the key in words); the CSV keeps what was logged."""
+    details = [
+        {"via": "my work", "team": False, "items": 7},
+        {"shown": "strong", "summarised": 1882, "unnamed": 9},
+        {"window": "13w", "odd_new_key": "x"},
+    ]
+    for detail in details:
+        record_access(actor=world.social_worker, record_type="linked.case", detail=detail)
+    rows = " ".join(rows_of(page(client_for(world.auditor), worker=world.social_worker.username)))
+    for said in (
+        "(7 items shown, team view: no, from my work)",
+        "(showing links on strong evidence, 1882 summarised, 9 not named)",
+        "(odd new key: x, period: last 13 weeks)",
+    ):
+        assert said in rows
+    for raw in ("details:", "team False", "window 13w", "unnamed 9"):
+        assert raw not in rows
+    downloaded = " ".join(" ".join(line) for line in export(client_for(world.auditor)))
+    assert "team False" in downloaded and "window 13w" in downloaded
+
+
 # --- who may read it -------------------------------------------------------------------------
 
 
@@ -161,7 +187,7 @@ def test_search_by_person_finds_every_read_and_change_about_them(world: World) -
         "team_manager",
         "social_worker",
     ]
-    assert "Searched linked cases: 1 shown (details: unnamed 2)" in reads[0]
+    assert "Searched linked cases: 1 shown (2 not named)" in reads[0]
     assert "Read the record of a peer group" in reads[1] and "1 shown" in reads[1]
     assert "Searched people: 2 shown" in reads[2]
 

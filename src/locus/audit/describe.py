@@ -20,6 +20,7 @@ page, whatever the number of rows.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -340,11 +341,59 @@ def _in_order(key: str) -> tuple[int, str]:
     return found, words
 
 
-def _filters_text(values: Mapping[str, Any], show_values: bool) -> str:
+# How the trail's page says a logged detail: its key's words, with ``{}`` where the value
+# goes. A key not listed reads "its key in words: its value" (``detail_words``). The
+# downloads of the trail keep the keys and values as logged ("items 7, team False").
+DETAIL_WORDS: dict[str, str] = {
+    "q": "searched for {}",
+    "items": "{} items shown",
+    "team": "team view: {}",
+    "via": "from {}",
+    "shown": "showing {}",
+    "summarised": "{} summarised",
+    "unnamed": "{} not named",
+    "window": "period: {}",
+    "window_days": "period: {} days",
+    "page": "page {}",
+    "rows": "{} rows",
+    "limit": "limit: {}",
+    "format": "format: {}",
+}
+# Values the system chose, said in words (any other value is said as it is).
+VALUE_WORDS: dict[str, dict[str, str]] = {
+    "shown": {
+        "strong": "links on strong evidence",
+        "weak": "links on weaker evidence",
+        "reviewed": "links reviewed",
+    },
+}
+# A typed text's name, said where its value is withheld (``access/trail.py``).
+HIDDEN_WORDS = {"q": "what was searched for"}
+_WEEKS = re.compile(r"^(\d+)w$")
+
+
+def _value_words(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    if text in VALUE_WORDS.get(key, {}):
+        return VALUE_WORDS[key][text]
+    weeks = _WEEKS.match(text)
+    return f"last {weeks.group(1)} weeks" if weeks else text
+
+
+def detail_words(key: str, value: Any) -> str:
+    """One logged detail as the trail's page says it: "7 items shown", "team view: no"."""
+    said = _value_words(key, value)
+    return DETAIL_WORDS.get(key, key.replace("_", " ") + ": {}").format(said)
+
+
+def _filters_text(values: Mapping[str, Any], show_values: bool, words: bool = False) -> str:
     """The logged filters in words: each with its value, or (``show_values`` false) the name
     alone of a text the worker may have typed, followed by saying the search text is withheld
     (``access/trail.py``): a value the system chose (an export's format, a page's name), a
-    count or a yes-or-no answer is no text typed, and is said to anyone."""
+    count or a yes-or-no answer is no text typed, and is said to anyone. ``words``: each said
+    as the page says it (``detail_words``), else as logged (the downloads)."""
     parts = []
     withheld = False
     for key in sorted(values, key=_in_order):
@@ -352,10 +401,13 @@ def _filters_text(values: Mapping[str, Any], show_values: bool) -> str:
         # Lists of ids are counted ("3 shown"), not spelt out.
         if key in PEOPLE_SHOWN_KEYS or isinstance(value, list | dict) or value in ("", None):
             continue
-        words = key.replace("_", " ")
+        name = key.replace("_", " ")
         hidden = not show_values and trail.typed(key, value)
         withheld = withheld or hidden
-        parts.append(words if hidden else f"{words} {value}")
+        if hidden:
+            parts.append(HIDDEN_WORDS.get(key, name) if words else name)
+        else:
+            parts.append(detail_words(key, value) if words else f"{name} {value}")
     said = ", ".join(parts)
     return f"{said}; {WITHHELD_SEARCH}" if withheld else said
 
@@ -369,7 +421,7 @@ def _count_shown(detail: Mapping[str, Any]) -> int | None:
 
 
 def _access_description(
-    event: AccessEvent, verb: str, record: str, kind: Kind, viewer: Worker
+    event: AccessEvent, verb: str, record: str, kind: Kind, viewer: Worker, words: bool
 ) -> str:
     detail = event.detail if isinstance(event.detail, dict) else {}
     if event.record_type == "audit.trail":
@@ -399,9 +451,9 @@ def _access_description(
     rest = {k: v for k, v in detail.items() if k not in ("page",)}
     # What was typed or chosen: for the auditor and the worker who typed it (access/trail.py).
     typed = trail.reads_search_text(viewer, event.actor_id)
-    said = _filters_text(rest, typed)
+    said = _filters_text(rest, typed, words)
     if said and not event.record_id:
-        text += f" (details: {said})"
+        text += f" ({said})" if words else f" (details: {said})"
     return text
 
 
@@ -453,8 +505,10 @@ def _person_of(event: Event, anchor: models.Model | None) -> int | None:
     return as_id(event.record_id) if event.record_type == PERSON else None
 
 
-def describe(events: Sequence[Event], *, viewer: Worker) -> list[Row]:
-    """Rows for ``events`` (a page's worth, or a chunk of an export), for ``viewer``."""
+def describe(events: Sequence[Event], *, viewer: Worker, words: bool = False) -> list[Row]:
+    """Rows for ``events`` (a page's worth, or a chunk of an export), for ``viewer``.
+    ``words``: a read's details as the trail's page says them ("7 items shown", "team view:
+    no"); without it, as logged ("items 7, team False"), which the downloads keep."""
     show_values = policies.can_read_audit_values(viewer)
     shown = admin_fields(viewer) if show_values else frozenset()
     places_withheld = (
@@ -523,6 +577,6 @@ def describe(events: Sequence[Event], *, viewer: Worker) -> list[Row]:
             if row.fields and event.action != ChangeAction.CREATE:
                 row.description += f"; changed: {row.fields_text}"
         else:
-            row.description = _access_description(event, verb, record, kind, viewer)
+            row.description = _access_description(event, verb, record, kind, viewer, words)
         rows.append(row)
     return rows

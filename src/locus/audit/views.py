@@ -40,7 +40,7 @@ def audit_trail(request: AuthedRequest) -> HttpResponse:
     filters = form.to_filter()
     which = form.which
     page, paging = paginate(request, selectors.events(which=which, filters=filters))
-    rows = describe(list(page), viewer=request.user)
+    rows = describe(list(page), viewer=request.user, words=True)
     # Reading the trail is itself a read worth knowing about: logged with the rows shown and
     # the people they name, as its download is, so the trail's search by person, and a
     # subject access package, find who read the trail's rows about a child.
