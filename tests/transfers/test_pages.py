@@ -256,3 +256,22 @@ def test_the_childs_page_asks_a_fixed_number_of_queries_whatever_the_holders(
     # The manager of team A proposes from team A's two holders, not from youth justice's.
     assert page.count("Propose a transfer") == 2
     assert _queries(client, url) == before
+
+
+def test_a_transfer_within_the_holders_team_is_said_to_be_to_another_worker_there(
+    world: World,
+) -> None:
+    """The child's page said "A transfer to Contextual Safeguarding Team A is waiting" when
+    the child was already held in that team: it names the worker suggested and says the
+    viewer's own team is theirs."""
+    transfer_propose(
+        actor=world.social_worker,
+        allocation=holding(world),
+        to_team=world.csc_team_a,
+        to_worker=world.teammate,
+        handover_note=NOTE,
+    )
+    url = reverse("person", args=[world.csc_child.pk])
+    page = _text(client_for(world.social_worker), url)
+    assert f"A transfer to {world.teammate}, another worker in your team is waiting" in page
+    assert "A transfer to Contextual Safeguarding Team A" not in page

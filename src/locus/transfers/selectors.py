@@ -49,7 +49,9 @@ def child_transfers(
     for allocation in allocations:
         allocation.person = person
     transfers = list(
-        rules.transfers_visible_to(viewer).filter(person=person).select_related("to_team")
+        rules.transfers_visible_to(viewer)
+        .filter(person=person)
+        .select_related("to_team", "to_worker", "from_allocation")
     )
     waiting = next((t for t in transfers if t.status == Status.PROPOSED), None)
     # One question for every offer on the page: does the viewer see the child lastingly?
