@@ -5,6 +5,7 @@ the detail scoped to the viewer, and the reads audited."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -262,3 +263,21 @@ def test_the_borough_map_rings_each_hotspot_and_lists_it_in_a_table(world: World
     assert reverse("hotspot", args=[spot.key]) in page.split('id="hotspots"')[1]
     event = AccessEvent.objects.filter(actor=world.social_worker).latest("at")
     assert event.detail["hotspots"] == [spot.key]
+
+
+def test_a_place_s_hotspot_says_its_window_and_its_figures_beside_the_plan_s(world: World):
+    """A place's page said "Hotspot: intensifying" beside "fewer incidents a week since the
+    plan", with nothing to read the two together by: the hotspot now gives its weeks, that
+    it counts the whole area, and its incidents a week before and in the last 4 weeks."""
+    hot = borough(world)
+    (spot,) = borough_hotspots()
+    html = client_for(world.social_worker).get(reverse("context", args=[hot.pk])).content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert f"in the 12 weeks from {spot.week_starts[0]:%-d %B %Y}" in text
+    assert "It counts every public place within the area, not this one alone." in text
+    earlier, recent = sum(spot.weekly[:8]), sum(spot.weekly[8:])
+    said = (
+        rf"In the area: {earlier} incidents? in the first 8 weeks \(\d+\.\d a week\), "
+        rf"{recent} in the last 4 \(\d+\.\d a week\)\."
+    )
+    assert re.search(said, text)

@@ -426,3 +426,21 @@ def test_no_label_on_the_weekly_chart_runs_past_its_right_edge():
                 assert tick.x + timeline.LETTER_WIDTH * len(tick.label) <= edge, tick
         months_at_edge += sum(tick.anchor == "end" for tick in drawing["months"])
     assert months_at_edge > 0  # some year's last week begins a labelled month
+
+
+def test_each_incident_count_on_a_place_s_page_says_its_period_and_whom_it_covers(
+    world: World,
+) -> None:
+    """A place's page gave three incident counts (by kind, each week, on the timeline) with
+    no period, so that 18, 6 and 5 read as a contradiction: each now says what it covers."""
+    _incident(world, 3)
+    _incident(world, 400, summary="Long ago")
+    text = " ".join(_page(world).split())
+    assert (
+        "All time: every incident recorded here, counted whoever may see them "
+        "(restricted intelligence only where you may see it)."
+    ) in text
+    assert "2 incidents recorded here in the last 52 weeks" not in text
+    assert "1 incident recorded here in the last 52 weeks" in text
+    assert "The numbers are what is shown to you here, all time" in text
+    assert "Incident (2)" in text

@@ -95,6 +95,32 @@ class Hotspot:
         return self.klass.capitalize()
 
     @property
+    def earlier(self) -> int:
+        """Its incidents before the last ``RECENT_WEEKS`` weeks of the window."""
+        return sum(self.weekly[:-RECENT_WEEKS])
+
+    @property
+    def recent(self) -> int:
+        """Its incidents in the last ``RECENT_WEEKS`` weeks."""
+        return sum(self.weekly[-RECENT_WEEKS:])
+
+    @property
+    def earlier_weeks(self) -> int:
+        return self.weeks - RECENT_WEEKS
+
+    @property
+    def recent_weeks(self) -> int:
+        return RECENT_WEEKS
+
+    @property
+    def earlier_rate(self) -> float:
+        return self.earlier / self.earlier_weeks
+
+    @property
+    def recent_rate(self) -> float:
+        return self.recent / RECENT_WEEKS
+
+    @property
     def weeks_table(self) -> list[tuple[dt.date, int]]:
         return list(zip(self.week_starts, self.weekly, strict=True))
 
