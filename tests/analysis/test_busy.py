@@ -54,7 +54,7 @@ def test_planted_busy_place_is_found_and_the_quiet_one_is_not():
     reason = found.reason(0, "young people")
     assert reason.startswith(
         "60 different young people were involved in incidents here in the last 12 months, "
-        "20 times the median place (3)"
+        "20 times as many as at a typical place in the borough, which had 3"
     )
     assert "100% of incidents here are on Saturdays" in reason
     assert "between 12:00 and 14:00" in reason
@@ -204,3 +204,13 @@ def test_the_answer_has_no_field_about_a_person():
 @pytest.mark.parametrize("hours", [[24], [-2], [1.5], [True]])
 def test_out_of_hours_refuses_what_is_not_an_hour(hours):
     refused("hour", out_of_hours, hours)
+
+
+def test_how_many_times_busier_is_said_as_a_social_worker_would_say_it():
+    """A context page read "7.1 times the median place (28.5)": a whole number from 2 up,
+    "about" where it was rounded."""
+    from locus.analysis.busy import _times
+
+    assert _times(203 / 28.5) == "about 7 times"
+    assert _times(20.0) == "20 times"
+    assert _times(1.5) == "1.5 times"

@@ -28,7 +28,7 @@ def test_a_manager_sets_a_rule_from_the_place_page(
 
     sign_in(page, live_server.url, "tm", f"/contexts/{centre.pk}/")
     section = page.locator("#co-presence")
-    expect(section).to_contain_text("No rule: being here counts as anywhere else")
+    expect(section).to_contain_text("No rule is set for this place")
     page.get_by_text("Set a rule for this place").click()
     expect(page.get_by_label("Only out of hours (18:00 to 07:59)")).to_be_visible()
     assert axe_violations(page) == []

@@ -57,7 +57,7 @@ def test_a_planted_busy_place_is_busy_with_its_reason_and_a_quiet_one_is_not(wor
     assert set(found) == {world.shopping_centre.pk}
     reason = found[world.shopping_centre.pk].detected
     assert reason.startswith("12 different young people were involved in incidents here")
-    assert "times the median place (" in reason
+    assert "times as many as at a typical place in the borough, which had " in reason
     assert quiet.pk not in found
     assert found[world.shopping_centre.pk].rule is None
 
@@ -117,7 +117,7 @@ def test_a_manager_sets_changes_and_removes_a_rule_from_the_place_page(world: Wo
     remove = reverse("place-co-presence-remove", args=[world.shopping_centre.pk])
     assert client.post(remove, {"remove-reason": "Centre closed"}).status_code == 302
     html = _page(world.social_worker, world.shopping_centre)
-    assert "No rule: being here counts as anywhere else" in html
+    assert "No rule is set for this place" in html
     assert "Centre closed" in html
 
 

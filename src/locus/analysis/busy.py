@@ -98,10 +98,13 @@ class BusyPlaces:
             return ""
         count = int(self.people[place])
         ratio = count / self.baseline if self.baseline else float(count)
+        # The median place is "a typical place"; a median of 28.5 people is "about 29".
+        typical = int(self.baseline + 0.5)
+        about = "" if typical == self.baseline else "about "
         words = (
             f"{count} different {noun} were involved in incidents here in the last "
-            f"{self.months} months, {_times(ratio)} the median place "
-            f"({_number(self.baseline)})"
+            f"{self.months} months, {_times(ratio)} as many as at a typical place in the "
+            f"borough, which had {about}{typical}"
         )
         return words + self.times_phrase(place)
 
@@ -116,16 +119,17 @@ class BusyPlaces:
         lo, hi = (int(h) for h in self.peak_hours[place])
         if lo >= 0:
             span = f"{lo:02d}:00 and {hi % 24:02d}:00"
-            parts.append(f"three in four timed incidents here are between {span}")
+            parts.append(f"three in four incidents here with a time recorded are between {span}")
         return "".join(f"; {p}" for p in parts)
 
 
 def _times(ratio: float) -> str:
-    return f"{ratio:.0f} times" if ratio >= 10 else f"{ratio:.1f} times".replace(".0 ", " ")
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
+    """ "about 7 times" (a whole number from 2 up, where a tenth more says nothing), "1.5
+    times" below."""
+    if ratio >= 2:
+        whole = int(ratio + 0.5)
+        return f"{whole} times" if whole == ratio else f"about {whole} times"
+    return f"{ratio:.1f} times".replace(".0 ", " ")
 
 
 def busy_places(
