@@ -215,3 +215,30 @@ def test_a_broken_file_fails_its_check_and_cannot_be_confirmed(admin: Worker) ->
     assert "Import all" not in html
     response = client_for(admin).post(reverse("import-confirm", args=(run.pk,)), {"how": "valid"})
     assert response.status_code == 200 and "can be imported" in response.content.decode()
+
+
+def test_the_imports_list_and_the_upload_form_name_kinds_in_words(admin: Worker) -> None:
+    """The list's Kind column showed the code "cin", and the form's options said the format
+    twice ("Associations between people (CSV or XLSX): CSV or XLSX")."""
+    upload(admin, census(child("LA1")))
+    listed = client_for(admin).get(reverse("imports")).content.decode()
+    assert '<td class="govuk-table__cell">CIN census return (XML)</td>' in listed
+    assert '<td class="govuk-table__cell">cin</td>' not in listed
+    form = client_for(admin).get(reverse("import-upload")).content.decode()
+    assert ">Associations between people (CSV or XLSX)<" in form
+    assert "(CSV or XLSX): CSV or XLSX" not in form and "(XML): XML" not in form
+
+
+def test_a_return_newer_than_the_newest_schema_is_not_called_an_older_year_s(
+    admin: Worker,
+) -> None:
+    """A 2026 return, checked against the 2024 schema (the newest Locus holds), had its bad
+    codes called "not a DfE code ... in the 2024 return"."""
+    upload(admin, census(child("LA2", episodes=(episode(source="ZZ"),)), year=2026))
+    run = ImportRun.objects.get()
+    html = client_for(admin).get(reverse("import-run", args=(run.pk,))).content.decode()
+    assert (
+        "is not a DfE code for ReferralSource in the 2024 schema, which Locus checks this "
+        "2026 return against."
+    ) in html
+    assert "in the 2024 return" not in html

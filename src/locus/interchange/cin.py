@@ -327,6 +327,15 @@ class Reader:
             return None
         return child
 
+    def _checked_against(self) -> str:
+        """What the file is checked against, said in a problem: "the 2024 return", or for a
+        return newer than the newest schema Locus holds "the 2024 schema, which Locus checks
+        this 2026 return against" (not "the 2024 return", which a 2026 file is not)."""
+        assert self.schema_year is not None
+        if self.year is None or self.year == self.schema_year:
+            return f"the {self.schema_year} return"
+        return f"the {self.schema_year} schema, which Locus checks this {self.year} return against"
+
     def _schema_problems(self, elem: Any, base: str) -> list[Problem]:
         assert self.schema_year is not None
         schema = child_schema(self.schema_year)
@@ -344,7 +353,7 @@ class Reader:
                 return []
         key = _text(elem, "ChildIdentifiers/LAchildID")
         return [
-            _schema_problem(error, base, key, self.schema_year, renamed)
+            _schema_problem(error, base, key, self._checked_against(), renamed)
             for error in schema.error_log
         ]
 
@@ -595,8 +604,9 @@ def _relative(node: Any, child: Any) -> str:
 _ELEMENT = re.compile(r"^Element '([^']+)': (.*)$", re.DOTALL)
 
 
-def _schema_problem(error: Any, base: str, key: str, year: int, renamed: bool) -> Problem:
-    """A schema error in words the data team can act on."""
+def _schema_problem(error: Any, base: str, key: str, against: str, renamed: bool) -> Problem:
+    """A schema error in words the data team can act on; ``against``: what the file was checked
+    against ("the 2024 return")."""
     path = base + (error.path or "/Child")[len("/Child") :]
     message = error.message
     if renamed:
@@ -608,7 +618,7 @@ def _schema_problem(error: Any, base: str, key: str, year: int, renamed: bool) -
     value = re.search(r"'([^']*)' is not a valid value|The value '([^']*)'", detail)
     given = next((g for g in value.groups() if g is not None), "") if value else ""
     if "facet 'enumeration'" in detail:
-        rule, text = "code", f"{given!r} is not a DfE code for {name} in the {year} return."
+        rule, text = "code", f"{given!r} is not a DfE code for {name} in {against}."
     elif "xs:date" in detail:
         rule, text = (
             "date",
@@ -621,7 +631,7 @@ def _schema_problem(error: Any, base: str, key: str, year: int, renamed: bool) -
     elif "not expected" in detail:
         wanted = re.search(r"Expected is (?:one of )?\( ?([^)]*?) ?\)", detail)
         rule = "schema"
-        text = f"{name} is not expected here in a {year} return" + (
+        text = f"{name} is not expected here in {against}" + (
             f" (expected: {wanted.group(1)})." if wanted else "."
         )
     elif "Character content" in detail:

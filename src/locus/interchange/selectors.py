@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, F, QuerySet, Value, When
 
 from locus.access.interchange import require_importer
 from locus.access.models import Worker
@@ -28,14 +28,24 @@ RUNNING = (RunState.CHECKING, RunState.IMPORTING)
 
 
 def runs(viewer: Worker) -> QuerySet[ImportRun]:
-    """Every run, newest first, for a worker who may import."""
+    """Every run, newest first, for a worker who may import, each with ``kind_label``: what
+    the pages call its kind ("CIN census return (XML)", not "cin")."""
     require_importer(viewer)
-    return ImportRun.objects.select_related("uploaded_by").order_by("-created_at", "-id")
+    said = [When(kind=k, then=Value(i.label)) for k, i in registry.importers().items()]
+    return (
+        ImportRun.objects.select_related("uploaded_by")
+        .annotate(kind_label=Case(*said, default=F("kind"), output_field=CharField()))
+        .order_by("-created_at", "-id")
+    )
 
 
 def kinds() -> list[tuple[str, str]]:
-    """The importers, for the upload form: (kind, what the page calls it)."""
-    return sorted(((k, f"{i.label}: {i.accepts}") for k, i in registry.importers().items()))
+    """The importers, for the upload form: (kind, what the page calls it), the format it
+    takes added where the name does not already say it."""
+    return sorted(
+        (k, i.label if i.accepts in i.label else f"{i.label}: {i.accepts}")
+        for k, i in registry.importers().items()
+    )
 
 
 @dataclass(frozen=True)
