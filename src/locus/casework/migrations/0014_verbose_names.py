@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0012_action_update_reason"),
+        ("casework", "0013_attendee_access_waited_since"),
     ]
 
     operations = [
