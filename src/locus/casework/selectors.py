@@ -20,10 +20,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from locus.access import break_glass, naming, scopes
 from locus.access import context_cases as policies
-from locus.access import scopes
 from locus.access.fields import PersonField, role_fields, sees_home_addresses
 from locus.access.models import Worker
+from locus.access.policies import answers_identifier_queries
 from locus.access.selectors import visible_person_ids
 from locus.casework.models import (
     OPEN_CASE_STATUSES,
@@ -59,8 +60,8 @@ from locus.common.services import today
 from locus.forums.models import FINISHED_ACTION_STATUSES
 from locus.panels.models import PanelAction, PanelMeeting, PanelStatus
 from locus.panels.selectors import panels_seen, visible_item_ids
-from locus.people.models import LegalStatusEpisode, Person, PersonKind
-from locus.people.selectors import caseload_for
+from locus.people.models import LegalStatusEpisode, Person, PersonKind, QueryKind
+from locus.people.selectors import caseload_for, identifier_queries_for, identifier_query_rows
 from locus.places.models import Context, ContextKind
 from locus.profiles.models import ProfileItem
 from locus.profiles.selectors import build_on_labels
@@ -552,6 +553,8 @@ class WorkItem:
     # The record the item names, for the read's audit: the key it is logged under ("cases_shown")
     # and its id; None when the item names none (a case the viewer may not see).
     shown: tuple[str, int] | None = None
+    # The people the item names (a record's "About"), for the read's audit ("people_shown").
+    people: tuple[int, ...] = ()
 
     @property
     def overdue(self) -> bool:
@@ -729,10 +732,11 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
         items += [
             WorkItem(
                 f"Subject access request {r.reference}",
-                f"{r.get_status_display()}, received {r.received_on:%-d %b %Y}",
+                _request_about(r.reference),
                 reverse("subject-access-request", args=[r.pk]),
                 r.deadline,
                 "Data team",
+                f"{r.get_status_display()}, received {r.received_on:%-d %b %Y}",
                 shown=("subject_access_requests_shown", r.pk),
             )
             for r in subject_access_due(viewer)
@@ -741,25 +745,97 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
         items += [
             WorkItem(
                 f"Approve the release of the export for {p.request.reference}",
-                f"Asked for {timezone.localtime(p.made_at):%-d %b %Y}: check it, then approve",
+                _request_about(p.request.reference),
                 reverse("subject-access-request", args=[p.request_id]),
                 p.request.deadline,
                 "Data team",
+                f"Asked for {timezone.localtime(p.made_at):%-d %b %Y}: check it, then approve",
                 shown=("subject_access_requests_shown", p.request_id),
             )
             for p in subject_access_releases(viewer)
         ]
+        # What waits on the viewer by name outside casework: the emergency access of their
+        # team's workers to review, and the identifier requests routed to them to check.
+        items += emergency_access_to_review(viewer) + identifier_requests_to_check(viewer)
     return sorted(items, key=lambda i: (i.due_on is None, i.due_on or dt.date.max, i.subject))
+
+
+def _request_about(reference: str) -> str:
+    """What a subject access request's work is about: the request, by its reference."""
+    return f"Subject access request {reference}"
+
+
+REVIEW_EMERGENCY_ACCESS = "Review a use of emergency access"
+CHECK_IDENTIFIER = "Check an identifier request"
+CHECK_DUPLICATE = "Check a possible duplicate record"
+
+
+def emergency_access_to_review(viewer: Worker) -> list[WorkItem]:
+    """The uses of emergency access by the viewer's team waiting for their review
+    (``break_glass.awaiting_review_by``), each linked to its review page. The person it opened
+    is named only to a viewer who sees them (else in ``naming.unseen_label``'s words, as the
+    review page gives only the id); no due date, as a review has none. Two queries however
+    many wait (none for anyone who reviews none)."""
+    uses = list(
+        break_glass.awaiting_review_by(viewer)
+        .select_related("worker", "person")
+        .order_by("started_at", "id")
+    )
+    seen = visible_person_ids(viewer, [u.person_id for u in uses]) if uses else set()
+    return [
+        WorkItem(
+            REVIEW_EMERGENCY_ACCESS,
+            u.person.full_name if u.person_id in seen else naming.unseen_label(child=False),
+            reverse("break-glass-review", args=[u.pk]),
+            None,
+            str(u.worker),
+            f"Opened {timezone.localtime(u.started_at):%-d %b %Y %H:%M}: "
+            f"{u.get_category_display().lower()}",
+            ("emergency_uses_shown", u.pk),
+            (u.person_id,) if u.person_id in seen else (),
+        )
+        for u in uses
+    ]
+
+
+def identifier_requests_to_check(viewer: Worker) -> list[WorkItem]:
+    """The identifier requests routed to the viewer by name (``identifier_queries_for``;
+    an administrator's only those routed to them, not every one the data team may answer),
+    each linked to its page and about the record being changed, named as that page names
+    it (``IdentifierQueryRow.person_label``). A fixed number of queries however many wait."""
+    if not answers_identifier_queries(viewer):
+        return []
+    waiting = identifier_queries_for(viewer=viewer)
+    if scopes.is_administrator(viewer):
+        waiting = waiting.filter(routed_to=viewer)
+    queries = list(waiting.order_by("requested_at", "id"))
+    rows = identifier_query_rows(viewer=viewer, queries=queries) if queries else []
+    return [
+        WorkItem(
+            CHECK_DUPLICATE if row.query.kind == QueryKind.DUPLICATE else CHECK_IDENTIFIER,
+            "A new record" if row.query.kind == QueryKind.DUPLICATE else row.person_label,
+            reverse("identifier-query", args=[row.query.pk]),
+            None,
+            str(row.query.requested_by),
+            f"Asked {timezone.localtime(row.query.requested_at):%-d %b %Y}",
+            ("identifier_queries_shown", row.query.pk),
+            (row.query.person_id,) if row.person_seen and row.query.person_id else (),
+        )
+        for row in rows
+    ]
 
 
 def work_shown(items: Iterable[WorkItem]) -> dict[str, list[int]]:
     """The records a list of work names, by kind, for its read's audit: the cases (by their
-    place), referrals, panels and subject access requests shown ("cases_shown": [ids])."""
+    place), referrals, panels and subject access requests shown ("cases_shown": [ids]), and
+    the people named ("people_shown")."""
     shown: dict[str, set[int]] = {}
     for item in items:
         if item.shown is not None:
             key, pk = item.shown
             shown.setdefault(key, set()).add(pk)
+        if item.people:
+            shown.setdefault("people_shown", set()).update(item.people)
     return {key: sorted(ids) for key, ids in sorted(shown.items())}
 
 

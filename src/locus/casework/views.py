@@ -422,6 +422,7 @@ def my_work(request: AuthedRequest) -> HttpResponse:
     # transfers waiting name their children, and the notifications are the worker's own
     # records: the trail keeps which were shown, as their own pages' reads do.
     told = cast(list[Notification], notifications.get("notifications", []))
+    work = selectors.work_shown(items)  # the people an item names too ("people_shown")
     record_access(
         actor=viewer,
         record_type="casework.contextcase",
@@ -430,10 +431,12 @@ def my_work(request: AuthedRequest) -> HttpResponse:
             "via": "my work",
             "team": team,
             "items": len(items),
-            **selectors.work_shown(items),
+            **work,
             "visit_plans_shown": sorted({v.plan.pk for v in visits}),
             "people_shown": sorted(
-                {t.person_id for t in transfers} | {row.allocation.person_id for row in closed.rows}
+                {t.person_id for t in transfers}
+                | {row.allocation.person_id for row in closed.rows}
+                | set(work.get("people_shown", []))
             ),
             "transfers_shown": [t.pk for t in transfers],
             "notifications_shown": [n.pk for n in told],

@@ -24,7 +24,7 @@ class NotificationKind(models.TextChoices):
     ACTION_ASSIGNED = "action_assigned", "Action assigned"
     REVIEW_DUE = "review_due", "Review due"
     ACTION_DUE = "action_due", "Action due"
-    BREAK_GLASS_REVIEW = "break_glass_review", "Break-glass review"
+    BREAK_GLASS_REVIEW = "break_glass_review", "Emergency access review"
     HOLD_LIFTED = "hold_lifted", "Legal hold lifted"
     API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
     # An administrator set the worker's password or reset their second factor: said at once,

@@ -205,8 +205,9 @@ def item_for(value: str) -> tuple[str, object]:
 
 @dataclass(frozen=True)
 class ToDecide:
-    """A dispute waiting for the viewer's decision, as their list of work names it: by when
-    it was received, with its deadline (a month from receipt); never by the child."""
+    """A dispute waiting for the viewer's decision, as their list of work names it: about the
+    person whose record it is, named only to a viewer who sees them (``naming``), with when it
+    was received and its deadline (a month from receipt)."""
 
     what: str
     subject: str
@@ -215,6 +216,7 @@ class ToDecide:
     who: str
     note: str
     shown: tuple[str, int]
+    people: tuple[int, ...] = ()
 
 
 DECIDE = "Decide a dispute of accuracy"
@@ -235,7 +237,12 @@ def disputes_to_decide(viewer: Worker) -> list[ToDecide]:
     def item(d: Dispute, what: str, url: str, who: str, note: str = "") -> ToDecide:
         received = f"Received {d.received_on:%-d %b %Y}"
         shown = ("disputes_shown", d.pk)
-        return ToDecide(what, received, url, due_on(d.received_on), who, note, shown)
+        people: tuple[int, ...]
+        if note:  # about a child the viewer may not see: never named
+            about, note, people = unseen_label(child=True), f"{received}. {note}", ()
+        else:
+            about, note, people = d.person.full_name, received, (d.person_id,)
+        return ToDecide(what, about, url, due_on(d.received_on), who, note, shown, people)
 
     # Who recorded a dispute about a child the viewer may not see is not said: it would tell
     # which worker, and so which agency, knows the child.
