@@ -410,6 +410,9 @@ def own_action_page(request: AuthedRequest, action_id: int) -> HttpResponse:
 
 def my_work(request: AuthedRequest) -> HttpResponse:
     viewer = request.user
+    # A list of casework: "not found" to a worker who sees no case records (an auditor, whose
+    # header leads to their notifications page), as the borough map answers them.
+    permitted(scopes.sees_case_records, viewer)
     team = request.GET.get("who") == "team" and manages_a_team(viewer)
     items = selectors.my_work(viewer=viewer, team=team)
     transfers = transfers_to_accept(viewer)

@@ -19,6 +19,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from locus.access import panel_meetings as policies
+from locus.access import scopes
 from locus.access.models import Worker
 from locus.access.selectors import all_agencies
 from locus.audit.services import record_access
@@ -59,6 +60,9 @@ from locus.profiles.selectors import build_on_for, profile_items
 
 
 def panels_list(request: AuthedRequest) -> HttpResponse:
+    # "Not found" to a worker who sees no case records (an auditor), as the borough map.
+    permitted(scopes.sees_case_records, request.user)
+
     def panels_for(status: str) -> Any:
         return selectors.panels_for(viewer=request.user, status=status)
 

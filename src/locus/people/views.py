@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from locus.access import episodes, forum, lookups, policies
+from locus.access import episodes, forum, lookups, policies, scopes
 from locus.access.fields import PersonField, columns_seen, fields_visible_to, is_shared_only
 from locus.audit.models import AccessAction
 from locus.audit.services import record_access
@@ -15,7 +15,7 @@ from locus.common.http import AuthedRequest
 from locus.common.modelkit import choice_values
 from locus.common.pages import logged_page, posted, submitted
 from locus.common.pagination import paginate
-from locus.common.services import today
+from locus.common.services import permitted, today
 from locus.mapping.selectors import interventions_for_person
 from locus.moves.selectors import moves_for
 from locus.panels.selectors import panel_items_for_person
@@ -41,6 +41,8 @@ from locus.transfers.selectors import child_transfers
 
 
 def people_list(request: AuthedRequest) -> HttpResponse:
+    # "Not found" to a worker who sees no case records (an auditor), as the borough map.
+    permitted(scopes.sees_case_records, request.user)
     form = PeopleFilterForm(request.GET or None, viewer=request.user)
     filters = form.to_filter()
     page, paging = paginate(request, selectors.people_list(viewer=request.user, filters=filters))
