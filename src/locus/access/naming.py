@@ -61,6 +61,17 @@ def unseen_count(count: int, *, child: bool = True) -> str:
     return f"{count} {one if count == 1 else many} {NOT_SHARED}"
 
 
+def unseen_others(count: int, *, after_named: bool, child: bool = False) -> str:
+    """The people the viewer may not see among several, as one phrase (:func:`unseen_count`'s
+    words) rather than once a person: "and 3 people not shared with you" after those named,
+    "2 people not shared with you" when nobody is; "" for none. ``child=False`` (the default)
+    where the list may hold adults too, so the words do not say which."""
+    if count <= 0:
+        return ""
+    words = unseen_count(count, child=child)
+    return f"and {words}" if after_named else words
+
+
 def person_label(person: Person, *, visible: bool, child: bool | None = None) -> str:
     """A person as ``visible`` allows: the full name, or :func:`unseen_label` (their initials;
     ``child=False`` where the list may hold adults too, so the words do not say which)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils.html import format_html
 
@@ -71,6 +73,21 @@ def unseen_person(
 def unseen_count(count: int, child: bool = True) -> str:
     """Several people the viewer may not see, counted (``access.naming.unseen_count``)."""
     return naming.unseen_count(count, child=child)
+
+
+@register.filter
+def named_only(views: list[Any]) -> list[Any]:
+    """Of a list of people shown (each with a ``name``, None for one the viewer may not see),
+    those named: the others are said once, by ``unseen_among``."""
+    return [v for v in views if v.name]
+
+
+@register.simple_tag
+def unseen_among(views: list[Any]) -> str:
+    """The people of ``views`` the viewer may not see, in one phrase after those named
+    (``access.naming.unseen_others``): "and 3 people not shared with you"."""
+    hidden = sum(1 for v in views if not v.name)
+    return naming.unseen_others(hidden, after_named=len(views) > hidden)
 
 
 @register.simple_tag
