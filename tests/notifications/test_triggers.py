@@ -40,6 +40,7 @@ from tests.notifications.helpers import new_notifications, who_and_what
 from tests.panels.helpers import act, add, held, item, set_up
 
 INVITED = "meeting_invitation"
+PATROL = "Security patrol of the car park from 3pm to 7pm"  # the helper's action
 
 
 def _names(world: World) -> list[str]:
@@ -227,7 +228,8 @@ def test_an_action_given_tells_its_owner_and_nobody_for_a_named_partner(world: W
         add_action(world, case.plan, owner=None, owner_name="Centre manager")
     assert who_and_what(made) == [("teammate", "action_assigned")]
     due = today() + dt.timedelta(days=28)
-    assert made[0].text == f"An action on a context plan is yours, due by {due.day} {due:%B %Y}"
+    action = f"The action “{PATROL}” on the plan for {case.context.name}"
+    assert made[0].text == f"{action} is yours, due by {due.day} {due:%B %Y}"
     # The action's own page (which links the plan for an owner who may see the case).
     assert made[0].url == f"/my-work/actions/{made[0].record_id}/"
 

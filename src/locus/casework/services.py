@@ -1193,7 +1193,8 @@ def _new_action(
     if action.owner is not None:
         # The action's own page: its owner may not see the case (it links the plan if so).
         url = selectors.own_action_url(action.pk)
-        assign(actor, action.owner, action, url, "An action on a context plan", action.due_on)
+        told = selectors.action_told(action, action.owner)
+        assign(actor, action.owner, action, url, told, action.due_on)
     if action.agency.kind == AgencyKind.PARTNER:
         _share_with_partner(actor, plan, action)
     return action
@@ -1411,7 +1412,7 @@ def action_give(
     if before is not None:
         forget(actor=actor, record=action, recipient=before)
     url = selectors.own_action_url(action.pk)
-    assign(actor, owner, action, url, "An action on a context plan", action.due_on)
+    assign(actor, owner, action, url, selectors.action_told(action, owner), action.due_on)
     if agency.kind == AgencyKind.PARTNER:
         _share_with_partner(actor, plan, action)
     return action

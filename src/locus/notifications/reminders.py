@@ -4,10 +4,11 @@ are sent by ``locus notify-due`` (run daily by a scheduler; the demo runs it as 
 
 Each is sent once for its record, kind and due date, however often the reminders run
 (and again if the date moves). The words name the kind of thing and the date, never a
-child; the link opens the record's page through its own access check. A reminder goes
-only to a worker who still works cases: an owner, lead or chair made the information
-governance lead or the IT administrator since is refused by the page it would link to
-(and by My work), so they are not sent there.
+child (a context plan's action: its own words, and its plan's place only where its owner
+may see the case, ``casework.selectors.action_told``); the link opens the record's page
+through its own access check. A reminder goes only to a worker who still works cases: an
+owner, lead or chair made the information governance lead or the IT administrator since is
+refused by the page it would link to (and by My work), so they are not sent there.
 """
 
 from __future__ import annotations
@@ -25,7 +26,13 @@ from locus.access.models import Worker
 from locus.access.services import system_worker
 from locus.audit.services import record_type_of
 from locus.casework.models import OPEN_CASE_STATUSES, PlanAction, PlanReview, ReviewStatus
-from locus.casework.selectors import LIVE_PLANS, PANEL_REVIEW_NOTICE, case_url, own_action_url
+from locus.casework.selectors import (
+    LIVE_PLANS,
+    PANEL_REVIEW_NOTICE,
+    action_told,
+    case_url,
+    own_action_url,
+)
 from locus.common import clock
 from locus.forums.models import FINISHED_ACTION_STATUSES
 from locus.mapping.models import Intervention
@@ -65,14 +72,19 @@ def _open_actions(model: type[Any], by: dt.date, **where: Any) -> Any:
     )
 
 
-def _actions(rows: Iterable[Any], what: str, url: Callable[[Any], str]) -> Iterator[Reminder]:
+def _actions(
+    rows: Iterable[Any], what: str | Callable[[Any], str], url: Callable[[Any], str]
+) -> Iterator[Reminder]:
+    """``what``: the words for every row ("An action from a panel"), or for each (a context
+    plan's action, named to its owner as far as they may see it)."""
     for row in rows:
+        words = what(row) if callable(what) else what
         yield Reminder(
             row.owner,
             NotificationKind.ACTION_DUE,
             row,
             url(row),
-            f"{what} is due on {on_day(row.due_on)}",
+            f"{words} is due on {on_day(row.due_on)}",
             row.due_on,
         )
 
@@ -97,7 +109,8 @@ def due_reminders(today: dt.date) -> Iterator[Reminder]:
         )
     yield from _actions(
         _open_actions(PlanAction, by, plan__status__in=LIVE_PLANS).select_related("plan"),
-        "An action on a context plan",
+        # Which action and plan, as far as its owner may see them (a query an action).
+        lambda a: action_told(a, a.owner),
         # Its own page: the owner may not see the case (the page links the plan if they do).
         lambda a: own_action_url(a.pk),
     )

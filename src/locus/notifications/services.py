@@ -145,7 +145,8 @@ def meeting_cancelled(
 def assign(
     actor: Worker, owner: Worker, action: models.Model, url: str, what: str, due_on: dt.date | None
 ) -> Notification | None:
-    """Tell a worker an action is theirs (``what``: "An action on a context plan")."""
+    """Tell a worker an action is theirs (``what``: "An action from a panel"; a context plan's
+    says which, ``casework.selectors.action_told``)."""
     text = f"{what} is yours{due_by(due_on)}"
     return notify(
         owner, NotificationKind.ACTION_ASSIGNED, actor=actor, about=action, url=url, text=text

@@ -1,0 +1,47 @@
+"""A notice that a context plan's action is the worker's, or falls due, says which action (its
+own words, which its owner reads on the action's own page) and which plan, by its place, only
+where the owner may see the case and is told of its place: never a home's address to an owner
+who may not see it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from locus.common.clock import today
+from locus.notifications.models import NotificationKind
+from locus.notifications.reminders import send_due_reminders
+from tests.casework.helpers import add_action, home_plan
+from tests.factories import World
+from tests.notifications.helpers import new_notifications
+
+WORDS = "Visit the family with the youth worker and agree who collects him after school"
+
+
+def test_an_actions_notices_name_the_action_and_the_plan_as_far_as_the_owner_sees(
+    world: World,
+) -> None:
+    plan = home_plan(world)
+    address = plan.case.context.name
+    due = today() + dt.timedelta(days=3)
+    with new_notifications() as made:
+        add_action(
+            world, plan, owner=world.teammate, agency=world.csc, description=WORDS, due_on=due
+        )
+        add_action(
+            world, plan, owner=world.yjs_worker, agency=world.yjs, description=WORDS, due_on=due
+        )
+    cut = f"The action “{WORDS[:59].rstrip()}…”"
+    told = {n.recipient_id: n.text for n in made}
+    # The teammate sees the family's case: its plan is named by its place.
+    assert told[world.teammate.pk] == f"{cut} on the plan for {address} is yours, due by " + (
+        f"{due.day} {due:%B %Y}"
+    )
+    # Youth justice is not told the home's address: the plan is "a context plan".
+    assert told[world.yjs_worker.pk].startswith(f"{cut} on a context plan is yours")
+    assert address not in told[world.yjs_worker.pk]
+    # A reminder as it falls due says the same.
+    with new_notifications() as reminded:
+        send_due_reminders(today())
+    due_words = {n.recipient_id: n.text for n in reminded if n.kind == NotificationKind.ACTION_DUE}
+    assert due_words[world.teammate.pk].startswith(f"{cut} on the plan for {address} is due on")
+    assert due_words[world.yjs_worker.pk].startswith(f"{cut} on a context plan is due on")
