@@ -228,7 +228,7 @@ def test_an_action_given_tells_its_owner_and_nobody_for_a_named_partner(world: W
         add_action(world, case.plan, owner=None, owner_name="Centre manager")
     assert who_and_what(made) == [("teammate", "action_assigned")]
     due = today() + dt.timedelta(days=28)
-    action = f"The action “{PATROL}” on the plan for {case.context.name}"
+    action = f"An action on the plan for {case.context.name}"
     assert made[0].text == f"{action} is yours, due by {due.day} {due:%B %Y}"
     # The action's own page (which links the plan for an owner who may see the case).
     assert made[0].url == f"/my-work/actions/{made[0].record_id}/"

@@ -620,22 +620,15 @@ def own_action_url(action_id: int) -> str:
     return reverse("own-action", args=[action_id])
 
 
-# How many characters of an action's words a notification quotes.
-ACTION_WORDS_TOLD = 60
-
-
 def action_told(action: PlanAction, owner: Worker) -> str:
-    """How a notification names a context plan's action to its owner: its own words (cut at
-    :data:`ACTION_WORDS_TOLD`), which the owner reads on the action's own page whatever they
-    may see, and its plan by the case's place only where the owner may see the case and is
-    told of that place (a home's name is its address); else "a context plan". One query."""
-    words = action.description.strip()
-    if len(words) > ACTION_WORDS_TOLD:
-        words = words[: ACTION_WORDS_TOLD - 1].rstrip() + "…"
+    """How a notification names a context plan's action to its owner: by its plan, the case's
+    place, only where the owner may see the case and is told of that place (a home's name is
+    its address); else "a context plan". Never the action's own words: free text may name a
+    child, and a notice outlasts the owner's sight of the case. One query."""
     case_id = action.plan.case_id
     place = _seen_cases(owner, [case_id]).get(case_id, naming.PLACE_WITHHELD)
     plan = "a context plan" if place == naming.PLACE_WITHHELD else f"the plan for {place}"
-    return f"The action “{words}” on {plan}"
+    return f"An action on {plan}"
 
 
 def _action_url(action: PlanAction, viewer: Worker, seen: dict[int, str]) -> str:

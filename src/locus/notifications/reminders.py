@@ -4,8 +4,8 @@ are sent by ``locus notify-due`` (run daily by a scheduler; the demo runs it as 
 
 Each is sent once for its record, kind and due date, however often the reminders run
 (and again if the date moves). The words name the kind of thing and the date, never a
-child (a context plan's action: its own words, and its plan's place only where its owner
-may see the case, ``casework.selectors.action_told``); the link opens the record's page
+child (a context plan's action: its plan's place only where its owner may see the case,
+never its own words, ``casework.selectors.action_told``); the link opens the record's page
 through its own access check. A reminder goes only to a worker who still works cases: an
 owner, lead or chair made the information governance lead or the IT administrator since is
 refused by the page it would link to (and by My work), so they are not sent there.

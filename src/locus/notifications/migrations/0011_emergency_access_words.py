@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0009_cases_to_pass_on"),
+        ("notifications", "0010_notification_team"),
     ]
 
     operations = [
