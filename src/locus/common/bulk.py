@@ -28,6 +28,7 @@ import math
 from collections.abc import Callable, Sequence
 from functools import partial
 from itertools import chain, compress
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -224,15 +225,14 @@ def _insert_values(model: type[Model], rows: Sequence[dict[str, Any]], batch_siz
     ]
     fixed = {f.attname: f.get_default() for f in others if not any(f is m for m in made)}
     complete = len(others)
+    made_names = [(f.attname, f.get_default) for f in made]
     for row in rows:
         if len(row) >= complete and pk not in row:
             continue  # every field given (an audit row, say)
-        values = dict(row)
-        row.update(fixed)
-        row.update(values)
-        for f in made:
-            if f.attname not in row:
-                row[f.attname] = f.get_default()
+        row.update({**fixed, **row})  # the defaults under what the row gives
+        for name, default in made_names:
+            if name not in row:
+                row[name] = default()
     seal = getattr(model, SEAL, None)
     if seal is not None:
         seal(rows)  # complete rows, as they will be written
@@ -260,13 +260,19 @@ def _db_rows(
     """``rows`` as the database takes them, a column at a time: a column of plain values
     (every value a string in a text column, say) goes as it is; any other through
     :func:`writer`, as :func:`bulk_insert` does, once for each distinct value."""
-    columns = [[row[f.attname] for row in rows] for f in fields]
+    columns = [list(map(itemgetter(f.attname), rows)) for f in fields]
     for i, field in enumerate(fields):
         column = columns[i]
         types = set(map(type, column))
         if types <= {type(None), *_given_types(field)}:
             continue  # None, and plain values, go as they are
         if types <= {dict, list} and _orjson_writes(field):
+            if len(set(map(id, column))) == 1:
+                # One object in every row (an audit row's empty "before"): written once.
+                fast = _orjson_column(column[:1])
+                if fast is not None:
+                    columns[i] = fast * len(column)
+                    continue
             fast = _orjson_column(column)
             if fast is not None:
                 columns[i] = fast

@@ -190,6 +190,8 @@ class Reader:
         self.reference_date: dt.date | None = None
         self.seen_ids: dict[str, int] = {}
         self.seen_upns: dict[str, int] = {}
+        # The dates read that were good against the reference date (see ChildParse.dated).
+        self.good_days: dict[str, dt.date] = {}
 
     def children(self, path: Path, progress: Progress) -> Iterator[Child]:
         size = path.stat().st_size
@@ -302,6 +304,7 @@ class Reader:
                 "date",
                 f"{ref_text!r} is not a date (the census writes dates as YYYY-MM-DD).",
             ) from None
+        self.good_days.clear()  # held to this reference date from here on
         if self.reference_date:
             self.year = self.reference_date.year
         elif re.fullmatch(r"\d{4}", year_text):
@@ -380,6 +383,11 @@ class ChildParse:
         self.problems.append(Problem(self.where(node), node.tag, rule, message, self.key))
 
     def dated(self, node: Any) -> dt.date:
+        # A return holds a few thousand distinct dates over a hundred thousand children:
+        # one read before, and found good, is taken as it is (no parse, no comparison).
+        day = self.reader.good_days.get(node.text)
+        if day is not None:
+            return day
         try:
             day = _day(node.text)
         except ValueError:
@@ -394,6 +402,8 @@ class ChildParse:
                 "date",
                 f"{day:%d/%m/%Y} is after the return's reference date ({reference:%d/%m/%Y}).",
             )
+        else:
+            self.reader.good_days[node.text] = day
         return day
 
     def born(self, node: Any) -> dt.date:
@@ -944,16 +954,22 @@ class Batch:
 
 
 def _people_where(column: str, values: list[str]) -> list[Person]:
-    """The people whose ``column`` is one of ``values`` (strings), in one query: written
-    out, as the ORM's ``__in`` spent more time preparing a batch's 2,000 values than the
-    database took to find them."""
+    """The people whose ``column`` is one of ``values`` (strings): their ids in one query
+    written out (the ORM's ``__in``, and a raw query set's adapting of each value, spent
+    more time on a batch's 2,000 values than the database took to find them), then the
+    records of those found, usually none or few (a return's new children, or next year's
+    return, where each is loaded as a record anyway)."""
     if not values:
         return []
     quote = connection.ops.quote_name
     marks = ", ".join(["%s"] * len(values))
     table = quote(Person._meta.db_table)
-    sql = f"SELECT * FROM {table} WHERE {quote(column)} IN ({marks})"  # noqa: S608 (our names)
-    return list(Person.objects.raw(sql, values))
+    pk = quote(Person._meta.pk.column)
+    sql = f"SELECT {pk} FROM {table} WHERE {quote(column)} IN ({marks})"  # noqa: S608 (our names)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        found = [row[0] for row in cursor.fetchall()]
+    return list(Person.objects.filter(pk__in=found).order_by()) if found else []
 
 
 @dataclass
