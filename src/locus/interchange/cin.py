@@ -373,6 +373,7 @@ class ChildParse:
 
     def __init__(self, reader: Reader, elem: Any, base: str) -> None:
         self.reader, self.elem, self.base = reader, elem, base
+        self.good_days = reader.good_days
         self.key = ""
         self.problems: list[Problem] = []
 
@@ -385,7 +386,7 @@ class ChildParse:
     def dated(self, node: Any) -> dt.date:
         # A return holds a few thousand distinct dates over a hundred thousand children:
         # one read before, and found good, is taken as it is (no parse, no comparison).
-        day = self.reader.good_days.get(node.text)
+        day = self.good_days.get(node.text)
         if day is not None:
             return day
         try:
@@ -403,7 +404,7 @@ class ChildParse:
                 f"{day:%d/%m/%Y} is after the return's reference date ({reference:%d/%m/%Y}).",
             )
         else:
-            self.reader.good_days[node.text] = day
+            self.good_days[node.text] = day
         return day
 
     def born(self, node: Any) -> dt.date:
@@ -418,7 +419,10 @@ class ChildParse:
 
     def optional(self, items: dict[str, Any], tag: str) -> dt.date | None:
         node = items.get(tag)
-        return self.dated(node) if node is not None else None
+        if node is None:
+            return None
+        day = self.good_days.get(node.text)  # dated's first step, without its call
+        return day if day is not None else self.dated(node)
 
     def in_order(
         self, items: dict[str, Any], start: dt.date, tag: str, end: dt.date | None
@@ -457,7 +461,7 @@ class ChildParse:
         self.once(
             reader.seen_ids, self.key, key_node, "LA child ID {} is in the file twice", self.key
         )
-        upn = _text_of(ids.get("UPN")).upper() or None
+        upn = _text_in(ids, "UPN").upper() or None
         if upn is not None:
             # A mistyped UPN could match another child's record and give it this child's
             # census: the DfE check letter catches most slips, as every other import checks.
@@ -470,8 +474,8 @@ class ChildParse:
         # expected one), and a return without it must not erase the date Locus holds.
         # GenderCurrent and Ethnicity are required by every year's schema.
         person: dict[str, Any] = {
-            "sex": _text_of(ids.get("GenderCurrent")),
-            "ethnicity": _text_of(traits.get("Ethnicity")),
+            "sex": _text_in(ids, "GenderCurrent"),
+            "ethnicity": _text_in(traits, "Ethnicity"),
         }
         born_node = ids.get("PersonBirthDate")
         if born_node is not None:
@@ -485,7 +489,7 @@ class ChildParse:
         )
         census = {
             "disabilities": _texts(disabilities, "Disability"),
-            "upn_unknown": _text_of(ids.get("UPNunknown")),
+            "upn_unknown": _text_in(ids, "UPNunknown"),
             "census_year": reader.year,
         }
         referrals: dict[dt.date, int] = {}
@@ -501,11 +505,11 @@ class ChildParse:
         closure = self.optional(items, "CINclosureDate")
         self.in_order(items, referral, "CINclosureDate", closure)
         values = {
-            "referral_source": _text_of(items.get("ReferralSource")),
-            "primary_need": _text_of(items.get("PrimaryNeedCode")),
+            "referral_source": _text_in(items, "ReferralSource"),
+            "primary_need": _text_in(items, "PrimaryNeedCode"),
             "closure_date": closure,
-            "closure_reason": _text_of(items.get("ReasonForClosure")),
-            "referral_nfa": _text_of(items.get("ReferralNFA")) in TRUE,
+            "closure_reason": _text_in(items, "ReasonForClosure"),
+            "referral_nfa": _text_in(items, "ReferralNFA") in TRUE,
             "initial_cpc_date": self.optional(items, "DateOfInitialCPC"),
             "census_year": self.reader.year,
         }
@@ -542,18 +546,18 @@ class ChildParse:
         return {
             "icpc_target": self.optional(items, "InitialCPCtarget"),
             "icpc_date": self.optional(items, "DateOfInitialCPC"),
-            "icpc_not_required": _text_of(items.get("ICPCnotRequired")) in TRUE,
+            "icpc_not_required": _text_in(items, "ICPCnotRequired") in TRUE,
         }
 
     def cp_plan(self, items: dict[str, Any], start: dt.date) -> dict[str, Any]:
         end = self.optional(items, "CPPendDate")
         self.in_order(items, start, "CPPendDate", end)
-        previous = _text_of(items.get("NumberOfPreviousCPP"))
+        previous = _text_in(items, "NumberOfPreviousCPP")
         reviews = items.get("Reviews")
         return {
             "end": end,
-            "initial_category": _text_of(items.get("InitialCategoryOfAbuse")),
-            "latest_category": _text_of(items.get("LatestCategoryOfAbuse")),
+            "initial_category": _text_in(items, "InitialCategoryOfAbuse"),
+            "latest_category": _text_in(items, "LatestCategoryOfAbuse"),
             "previous_plans": min(int(previous), 32767) if previous else None,
             "review_dates": _texts(reviews, "CPPreviewDate"),
         }
@@ -584,6 +588,12 @@ def _items(elem: Any, *repeated: str) -> dict[str, Any]:
 
 
 def _text_of(node: Any) -> str:
+    return (node.text or "").strip() if node is not None else ""
+
+
+def _text_in(items: dict[str, Any], tag: str) -> str:
+    """``_text_of(items.get(tag))`` in one call (a child has a dozen such)."""
+    node = items.get(tag)
     return (node.text or "").strip() if node is not None else ""
 
 
