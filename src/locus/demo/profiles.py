@@ -43,6 +43,7 @@ from locus.access.services import system_worker
 from locus.casework.models import CaseStatus, ContextPlan, PlanStatus
 from locus.common.models import Confidence, Source
 from locus.common.services import today
+from locus.demo import borough
 from locus.demo.caseload import held_by
 from locus.incidents.models import Involvement
 from locus.incidents.services import incident_record
@@ -60,7 +61,7 @@ from locus.panels.services import (
     panel_hold,
 )
 from locus.peers.models import Association, Nature
-from locus.people.models import Person, PersonKind
+from locus.people.models import Person, PersonKind, Sex
 from locus.places.models import Context, ContextKind, Enrolment, LeaveReason
 from locus.places.services import enrolment_create, enrolment_end
 from locus.profiles.models import ProfileItem
@@ -221,6 +222,28 @@ def _secondary_schools() -> list[Context]:
     return list(qs.order_by("name", "id"))
 
 
+# The single-sex schools' one sex, by name: a child moves only to a school that takes them.
+SCHOOL_SEX = {spec.name: spec.sex for spec in borough.SCHOOLS if spec.sex}
+
+
+def _takes(school: Context, child: Person) -> bool:
+    return SCHOOL_SEX.get(school.name, child.sex) == child.sex
+
+
+def _pronouns(child: Person) -> tuple[str, str, str]:
+    """How the demo's words speak of the child: by the sex on the record, or "they"."""
+    by_sex: dict[str, tuple[str, str, str]] = {
+        Sex.MALE: ("he", "his", "him"),
+        Sex.FEMALE: ("she", "her", "her"),
+    }
+    return by_sex.get(child.sex, ("they", "their", "them"))
+
+
+def _a_pupil(child: Person) -> str:
+    by_sex: dict[str, str] = {Sex.MALE: "a boy", Sex.FEMALE: "a girl"}
+    return by_sex.get(child.sex, "a pupil")
+
+
 # What the schools reported, as (days ago, summary): harm at the old school before the first
 # move and at the new school after it, and the bullying that the second move was about.
 HARM_BEFORE = (
@@ -258,24 +281,22 @@ def _incidents(
         )
 
 
-def _on_roll(school: Context, moved_on: dt.date, team_ids: set[int]) -> list[Person]:
-    """Young people on the school's roll since before the move, the CSC team's children first
-    (so that ``social.worker`` and ``team.manager`` follow the story too)."""
-    eve = moved_on - dt.timedelta(days=1)
-    on_roll = Enrolment.objects.current().open_on(eve).filter(school=school).values("person_id")
-    people = _by_name(Person.objects.filter(id__in=on_roll, kind=PersonKind.YOUNG_PERSON))
-    people.sort(key=lambda p: p.pk not in team_ids)
-    return people
+def _on_roll(school: Context, since: dt.date) -> list[Person]:
+    """Young people on the school's roll from ``since`` until now, by name: the school's
+    incidents about them from then on fall within their time there."""
+    on_roll = Enrolment.objects.current().filter(school=school, start__lte=since)
+    ids = on_roll.values("person_id")
+    return _by_name(Person.objects.filter(id__in=ids, kind=PersonKind.YOUNG_PERSON))
 
 
-def _quiet_since(people: list[Person], day: dt.date) -> list[Person]:
-    """Those with nothing recorded from ``day`` on: the demo's story is then the only one."""
-    later = set(
-        Involvement.objects.filter(
-            person__in=people, incident__occurred_at__date__gte=day
-        ).values_list("person_id", flat=True)
-    )
-    return [p for p in people if p.pk not in later]
+def _quiet_since(people: list[Person], day: dt.date, at: Context | None = None) -> list[Person]:
+    """Those with nothing recorded from ``day`` on (at ``at``, when given): the demo's story is
+    then the only one (and a child who moves school has nothing at the old one after)."""
+    later = Involvement.objects.filter(person__in=people, incident__occurred_at__date__gte=day)
+    if at is not None:
+        later = later.filter(incident__context=at)
+    ids = set(later.values_list("person_id", flat=True))
+    return [p for p in people if p.pk not in ids]
 
 
 class _Decision(TypedDict):
@@ -320,23 +341,33 @@ def _moves(story: Story, system: Worker, dsl: Worker, team_ids: set[int]) -> Non
     if len(others) < 2:
         return
     moved_on = today() - dt.timedelta(days=MOVE_AGO)
-    pupils = _on_roll(old, moved_on, team_ids)
+    # On the old school's roll since its first incident below, the CSC team's children first
+    # (so that ``social.worker`` and ``team.manager`` follow the story too).
+    pupils = _on_roll(old, today() - dt.timedelta(days=max(d for d, _ in HARM_BEFORE + BULLIED)))
+    pupils.sort(key=lambda p: p.pk not in team_ids)
     quiet_ones = _quiet_since(pupils, moved_on)
     if len(pupils) < 4 or not quiet_ones:
         return
     quiet = quiet_ones[0]
-    harming, harmed, bystander = [p for p in pupils if p.pk != quiet.pk][:3]
-    first_new, second_new = others[0], others[1]
-    new_pupils = _by_name(
-        Person.objects.filter(
-            id__in=Enrolment.objects.current().filter(school=first_new).values("person_id"),
-            kind=PersonKind.YOUNG_PERSON,
-        )
-    )
-    victim_after = new_pupils[0] if new_pupils else bystander
+    rest = [p for p in pupils if p.pk != quiet.pk]
+    movers = _quiet_since(rest, moved_on, at=old)
+    if len(rest) < 3 or not movers:
+        return
+    harming = movers[0]
+    harmed, bystander = [p for p in rest if p.pk != harming.pk][:2]
+    # Each moves to a school that takes them (a boy to a boys' school, never a girl).
+    first_new = next((s for s in others if _takes(s, harming)), None)
+    second_new = next((s for s in others if s != first_new and _takes(s, quiet)), None)
+    if first_new is None or second_new is None:
+        return
+    # Harmed at the new school: a pupil on its roll since the first incident there.
+    since = today() - dt.timedelta(days=max(d for d, _ in HARM_AFTER))
+    new_pupils = _on_roll(first_new, since)
+    after = [(harming, "harming"), *[(p, "harmed") for p in new_pupils[:1]]]
 
     # 1. Harm moved with the child.
     _incidents(system, old, "hsb", [(harming, "harming"), (harmed, "harmed")], HARM_BEFORE)
+    his = _pronouns(harming)[1]
     story.moves.append(
         _move(
             dsl,
@@ -345,16 +376,16 @@ def _moves(story: Story, system: Worker, dsl: Worker, team_ids: set[int]) -> Non
             old,
             first_new,
             moved_on,
-            reason="Harmful sexual behaviour towards a girl in his year, twice this term",
+            reason=f"Harmful sexual behaviour towards {_a_pupil(harmed)} in {his} year, "
+            "twice this term",
             panel_decision="Managed move for a six-week trial with a safety plan at the new "
             "school; to be reviewed at the contextual HSB meeting",
             decided_by="In-year fair access panel",
         )
     )
-    after = [(harming, "harming"), (victim_after, "harmed")]
     _incidents(system, first_new, "hsb", after, HARM_AFTER)
 
-    # 2. Harm did not move: the child harmed before moved for her safety, and is doing well.
+    # 2. Harm did not move: the child harmed before moved for their safety, and is doing well.
     _incidents(system, old, "bullying", [(quiet, "harmed"), (bystander, "harming")], BULLIED)
     story.moves.append(
         _move(
@@ -364,7 +395,8 @@ def _moves(story: Story, system: Worker, dsl: Worker, team_ids: set[int]) -> Non
             old,
             second_new,
             moved_on + dt.timedelta(days=7),
-            reason="Bullied by a group of older pupils; she asked to move away from them",
+            reason=f"Bullied by a group of older pupils; {_pronouns(quiet)[0]} asked to move "
+            "away from them",
             panel_decision="Move agreed, with a mentor at the new school for the first term",
             decided_by="Head teachers of both schools, with the family",
         )
@@ -438,16 +470,22 @@ def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]
     meeting = _create(HSB, dsl, manager, [sw, *rest])
     organisers = (dsl, manager, sw)
     agenda = partial(_on_agenda, organisers, meeting)
+    he, his, him = _pronouns(move.person)
     harming = agenda(
         kind="harming",
         person=move.person,
-        reason="Harmful sexual behaviour at his old school and again since the managed move",
+        reason=f"Harmful sexual behaviour at {his} old school and again since the managed move",
     )
+    # Those harmed where the child harmed (never the child: a child harmed in another of
+    # those incidents is listed once, as the young person who harmed).
     victims = _by_name(
         Person.objects.filter(
             involvements__incident__involvements__person=move.person,
+            involvements__incident__involvements__role="harming",
             involvements__role="harmed",
-        ).distinct()
+        )
+        .exclude(pk=move.person.pk)
+        .distinct()
     )
     for victim in [v for v in victims if _setter(organisers, v)][:2]:
         agenda(
@@ -463,7 +501,7 @@ def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]
     _hold(
         meeting,
         manager,
-        "The harm moved with him: the team looked at supervision at the new school "
+        f"The harm moved with {him}: the team looked at supervision at the new school "
         "rather than another move.",
         review_on=None,
     )
@@ -471,7 +509,8 @@ def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]
     item_discussion_record(
         actor=writer,
         item=harming,
-        discussion="Engages with his youth worker. Has a trusted adult and a talent to build on.",
+        discussion=f"Engages with {his} youth worker. Has a trusted adult and a talent to "
+        "build on.",
     )
     panel_decision_add(
         actor=manager,
@@ -488,12 +527,14 @@ def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]
     )
     due = today() + dt.timedelta(days=28)
     owner = next((w for w in others if w.agency_id == move.to_school.responsible_agency_id), sw)
+    talent = next((i.text for i in strengths if i.kind == "talent"), "")
+    way_in = f"{his} talent ({talent[:1].lower()}{talent[1:]})" if talent else f"what {he} enjoys"
     # Those who attended agree the actions: on the young person, one of them who may write
-    # about him.
+    # about the child.
     panel_action_add(
         actor=writer,
         item=harming,
-        description="Weekly sessions with a youth worker, using his bike-fixing as the way in",
+        description=f"Weekly sessions with a youth worker, using {way_in} as the way in",
         owner=sw,
         due_on=due,
         builds_on=strengths,

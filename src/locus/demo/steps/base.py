@@ -148,6 +148,7 @@ class _Young:
     year_group: int
     person: Person | None = None
     school: Context | None = None  # current enrolment
+    school_start: dt.date | None = None  # the day it began
     csc_status: str | None = None
     csc_start: dt.date | None = None
     yjs_open: bool = False

@@ -339,10 +339,21 @@ class Incidents(Organisations):
                 present = harming_draw.sample(self.rng, self.rng.randint(1, 2), exclude=taken)
                 taken += present
                 people += [(y.record, InvolvementRole.PRESENT) for y in present]
+            else:
+                present = []
             if self.rng.random() < 0.1:
                 reporter = harmed_draw.sample(self.rng, 1, exclude=taken)
                 people += [(y.record, InvolvementRole.REPORTER) for y in reporter]
+            else:
+                reporter = []
             day = self.incident_day(pattern)
+            if where.startswith("school:"):
+                # At a school, while everyone involved is on its roll.
+                joined = max(
+                    y.school_start or day for y in (*harmed, *harming, *present, *reporter)
+                )
+                if day < joined:
+                    day = self.date_between(joined, self.today - dt.timedelta(days=1))
             if hour_pattern == "school" and day.weekday() >= 5:
                 hour_pattern = "any"
             when = self.at(day, self.incident_hour(hour_pattern))

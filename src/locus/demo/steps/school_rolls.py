@@ -46,7 +46,7 @@ class SchoolRolls(Base):
             _raise(problems, "enrolment")
             if end is None:
                 open_pairs.add(key)
-                young.school = school
+                young.school, young.school_start = school, start
             rolls.append(
                 Enrolment(
                     person=young.record, school=school, start=start, end=end, leave_reason=reason
