@@ -8,14 +8,17 @@ import re
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from locus.access.models import Worker
 from locus.access.services import system_worker
+from locus.casework.models import ContextCase
 from locus.casework.reference import ensure_reference_data
+from locus.casework.selectors import my_work
 from locus.common import clock
 from locus.common.models import Confidence, Source
 from locus.demo import borough as spec
-from locus.demo.casework import add_demo_context_cases
+from locus.demo.casework import add_demo_context_cases, held_this_morning
 from locus.demo.generator import Summary
 from locus.demo.profiles import Story, add_demo_profiles_and_moves
 from locus.incidents.models import Involvement
@@ -130,3 +133,23 @@ def test_a_childs_incidents_at_a_school_fall_within_their_time_on_its_roll(story
         if not any(start <= day and (end is None or day <= end) for start, end in periods):
             outside.append((inv.person_id, inv.incident.context_id, day, periods))
     assert outside == []
+
+
+def test_the_lockmead_conference_was_held_this_morning_and_is_due_not_overdue(
+    borough: Summary,
+) -> None:
+    ensure_reference_data()
+    afternoon = timezone.make_aware(dt.datetime.combine(clock.today(), dt.time(15, 0)))
+    with clock.frozen_at(afternoon):
+        add_demo_context_cases()
+        case = ContextCase.objects.get(context__name="Lockmead Estate")
+        held = case.conferences.get().scheduled_for
+        assert held is not None and timezone.localtime(held) == afternoon.replace(hour=9, minute=30)
+        # On both lists that name it (the chair's and the lead's), due later, not overdue.
+        for viewer in (_persona("conference.chair"), case.lead):
+            (item,) = [i for i in my_work(viewer=viewer) if i.subject == "Lockmead Estate"]
+            assert item.due_on is not None and item.due_on > afternoon.date()
+            assert not item.overdue
+    # Told before 10:30, the conference is the morning before's: never in the future.
+    early = afternoon.replace(hour=7)
+    assert held_this_morning(early) == afternoon.replace(hour=9, minute=30) - dt.timedelta(days=1)

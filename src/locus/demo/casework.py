@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
+from django.utils import timezone
 
 from locus.access import scopes
 from locus.access.models import Agency, Worker
@@ -631,9 +632,23 @@ def _estate_case(
     )
 
 
+def held_this_morning(began: dt.datetime) -> dt.datetime:
+    """When the Lockmead Estate conference was held: at 9:30 on the morning the stories were
+    told, or the morning before when they were told before 10:30 (it is over an hour before
+    it may be recorded, and never in the future)."""
+    local = timezone.localtime(began)
+    morning = local.replace(hour=9, minute=30, second=0, microsecond=0)
+    if local - morning < dt.timedelta(hours=1):
+        morning = timezone.make_aware(
+            dt.datetime.combine(morning.date() - dt.timedelta(days=1), dt.time(9, 30))
+        )
+    return morning
+
+
 def _conference_to_record(story: _StoryClock, cast: _Cast, estate: Context) -> ContextCase:
-    """Lockmead Estate: assessed, the assessment signed off by the team's second manager
-    (``team.manager`` is away), and the conference held this morning: its chair records it."""
+    """Lockmead Estate: referred, assessed, the assessment signed off by the team's second
+    manager (``team.manager`` is away) ten days ago, the conference arranged within its
+    deadline and held this morning: its chair records it, before it is due."""
     story.days_ago(40)
     case = _estate_case(
         cast,
@@ -642,13 +657,13 @@ def _conference_to_record(story: _StoryClock, cast: _Cast, estate: Context) -> C
         "Younger teenagers are being recruited to carry for older males who meet "
         "them by the Lockmead Estate garages.",
     )
+    story.days_ago(10)
     _assess_fully(cast.lead, cast.second_manager, case, estate.name)
-    story.days_ago(0)
+    story.days_ago(7)
     services.conference_schedule(
         actor=cast.lead,
         conference=case.conferences.get(),
-        # Held earlier today, so that it can be recorded now (never in the future).
-        when=clock.now() - dt.timedelta(hours=1),
+        when=held_this_morning(story.began),
         location="Lockmead Estate community hall",
         chair=cast.chair,
     )
