@@ -17,7 +17,10 @@ so every row has its audit trail and follows the same rules as the app:
 * a held **MACE panel** chaired by ``police.analyst``: young people harmed, an adult
   person of concern, the place he was seen and a place with an approved context
   plan (when the demo context cases were added first), with a partner's
-  representative on the list; that place's action lands on its plan.
+  representative on the list; that place's action lands on its plan;
+* **police intelligence**: a restricted incident ``police.analyst`` recorded about a child
+  ``school.dsl`` and ``social.worker`` see, which only the police see
+  (:mod:`locus.demo.intelligence`).
 
 Choices follow names, never ids, so one seed gives the same story on every run of
 the day. Safe to call again: it adds nothing if the demo panels are there.
@@ -45,7 +48,8 @@ from locus.common.models import Confidence, Source
 from locus.common.services import today
 from locus.demo import borough
 from locus.demo.caseload import held_by
-from locus.incidents.models import Involvement
+from locus.demo.intelligence import add_police_intelligence
+from locus.incidents.models import Incident, Involvement
 from locus.incidents.services import incident_record
 from locus.moves.models import ManagedMove
 from locus.moves.services import managed_move_record
@@ -81,6 +85,7 @@ class Story:
     profiles: list[Person] = field(default_factory=list)
     moves: list[ManagedMove] = field(default_factory=list)
     panels: list[PanelMeeting] = field(default_factory=list)
+    intelligence: list[Incident] = field(default_factory=list)  # restricted, police only
 
 
 def _persona(username: str) -> Worker | None:
@@ -527,7 +532,8 @@ def _hsb_meeting(story: Story, sw: Worker, manager: Worker, others: list[Worker]
     )
     due = today() + dt.timedelta(days=28)
     owner = next((w for w in others if w.agency_id == move.to_school.responsible_agency_id), sw)
-    talent = next((i.text for i in strengths if i.kind == "talent"), "")
+    # The talent in its words, without who saw it: "(youth worker)".
+    talent = next((i.text.split(" (")[0] for i in strengths if i.kind == "talent"), "")
     way_in = f"{his} talent ({talent[:1].lower()}{talent[1:]})" if talent else f"what {he} enjoys"
     # Those who attended agree the actions: on the young person, one of them who may write
     # about the child.
@@ -689,4 +695,6 @@ def add_demo_profiles_and_moves() -> Story:
     others = [w for w in (dsl, police, yjs) if w is not None]
     _hsb_meeting(story, sw, manager, others)
     _mace_panel(story, sw, manager, police, [w for w in (dsl, yjs) if w is not None], team_ids)
+    if restricted := add_police_intelligence(police, [dsl, sw]):
+        story.intelligence.append(restricted)
     return story
