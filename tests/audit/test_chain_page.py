@@ -3,13 +3,16 @@ see the day heads, download them and verify; nobody else learns it exists."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from locus.audit import chain
 from locus.audit.models import AccessAction, AccessEvent, ChainCheck
 from locus.audit.services import record_access
-from locus.audit.verify import day_heads
+from locus.audit.verify import day_heads, verify
+from locus.common import clock
 from tests.factories import World, client_for
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +122,22 @@ def test_the_background_task_finishes_the_check_it_was_given_once(world: World) 
     assert verification_run(check.pk) == 0  # run again (a retried task): left as it was
     check.refresh_from_db()
     assert check.finished_at == finished and check.problem_count == 1
+
+
+def test_a_day_ending_on_a_lower_seq_than_the_day_before_is_explained_on_the_page(
+    world: World,
+) -> None:
+    """A record entered after the event (the demo's history, an import) is dated earlier than
+    rows sealed before it: the page says why a day's last seq is lower, and nothing is
+    wrong with the chain."""
+    record_access(actor=world.social_worker, obj=world.csc_child)
+    yesterday = clock.today() - dt.timedelta(days=1)
+    with clock.frozen_at(yesterday):
+        entered_later = record_access(actor=world.social_worker, obj=world.csc_child)
+    heads = {(h.day, h.stream): h.seq for h in day_heads()}
+    assert heads[(clock.today(), "access")] < heads[(yesterday, "access")]
+    page = client_for(world.auditor).get(PAGE).content.decode()
+    assert entered_later.row_hash in page
+    assert f"Lower than {yesterday:%-d %b}: rows dated {yesterday:%-d %b} were written" in page
+    assert "This is not a break in the chain" in page
+    assert verify().ok

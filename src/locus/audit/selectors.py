@@ -96,3 +96,27 @@ def last_check() -> ChainCheck | None:
 def day_heads(*, since: dt.date | None = None, until: dt.date | None = None) -> list[chain.Head]:
     """Each stream's day heads (see :func:`locus.audit.verify.day_heads`)."""
     return verify.day_heads(since=since, until=until)
+
+
+@dataclass(frozen=True)
+class HeadRow:
+    """A day head as the chain page lists it. ``below`` is an earlier day whose last row
+    has a higher seq: rows dated that day were sealed after this day's last row (records
+    entered after the event carry their own, earlier date), which the page explains so
+    that it is not taken for tampering."""
+
+    head: chain.Head
+    below: dt.date | None = None
+
+
+def day_heads_on_page(*, since: dt.date) -> list[HeadRow]:
+    """The day heads from ``since``, newest day first, each marked where a day before it in
+    its stream ends on a later seq (the seqs only ever grow in the order rows are sealed)."""
+    rows = []
+    highest: dict[str, tuple[int, dt.date]] = {}  # by stream: the highest head so far, its day
+    for head in day_heads(since=since):  # oldest day first
+        top = highest.get(head.stream)
+        rows.append(HeadRow(head, top[1] if top and top[0] > head.seq else None))
+        if top is None or head.seq > top[0]:
+            highest[head.stream] = (head.seq, head.day)
+    return sorted(rows, key=lambda r: (r.head.day, r.head.stream), reverse=True)

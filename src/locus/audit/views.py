@@ -144,7 +144,7 @@ def audit_chain(request: AuthedRequest) -> HttpResponse:
     last verification, with a button to verify now."""
     _chain_viewer(request)
     since = clock.today() - dt.timedelta(days=HEADS_ON_PAGE_DAYS - 1)
-    heads = selectors.day_heads(since=since)
+    heads = selectors.day_heads_on_page(since=since)
     check = selectors.last_check()
     record_access(
         actor=request.user,
@@ -155,7 +155,8 @@ def audit_chain(request: AuthedRequest) -> HttpResponse:
         request,
         "audit/chain.html",
         {
-            "heads": sorted(heads, key=lambda h: (h.day, h.stream), reverse=True),
+            "heads": heads,
+            "dated_earlier": any(row.below for row in heads),
             "since": since,
             "check": check,
             "kept": services.KEPT_PROBLEMS,
