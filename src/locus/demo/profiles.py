@@ -360,15 +360,17 @@ def _moves(story: Story, system: Worker, dsl: Worker, team_ids: set[int]) -> Non
         return
     harming = movers[0]
     harmed, bystander = [p for p in rest if p.pk != harming.pk][:2]
-    # Each moves to a school that takes them (a boy to a boys' school, never a girl).
-    first_new = next((s for s in others if _takes(s, harming)), None)
+    # Each moves to a school that takes them (a boy to a boys' school, never a girl); the
+    # first to one with a pupil on its roll since the first incident there, who is harmed.
+    since = today() - dt.timedelta(days=max(d for d, _ in HARM_AFTER))
+    first_new, new_pupils = next(
+        ((s, found) for s in others if _takes(s, harming) and (found := _on_roll(s, since))),
+        (None, []),
+    )
     second_new = next((s for s in others if s != first_new and _takes(s, quiet)), None)
     if first_new is None or second_new is None:
         return
-    # Harmed at the new school: a pupil on its roll since the first incident there.
-    since = today() - dt.timedelta(days=max(d for d, _ in HARM_AFTER))
-    new_pupils = _on_roll(first_new, since)
-    after = [(harming, "harming"), *[(p, "harmed") for p in new_pupils[:1]]]
+    after = [(harming, "harming"), (new_pupils[0], "harmed")]
 
     # 1. Harm moved with the child.
     _incidents(system, old, "hsb", [(harming, "harming"), (harmed, "harmed")], HARM_BEFORE)
