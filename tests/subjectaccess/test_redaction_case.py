@@ -161,3 +161,75 @@ def test_a_staff_surname_on_its_own_is_withheld_like_their_full_name(
     assert "osgood" not in _exported(scene).lower()
     shown = build(scene.request, disclose_staff=True, include_restricted=False)
     assert "Mr Osgood phoned" in shown.json.decode()
+
+
+def test_a_possessive_name_is_redacted(world: World, scene: Scene) -> None:
+    """A possessive ("Brackenridge's flat") names the person: the name goes, "Person B's flat"."""
+    make_person(world.system, given_name="Ottoline", family_name="Brackenridge")
+    _note(world, scene, "She stays at Brackenridge's flat most nights.")
+    text = _exported(scene)
+    assert "Brackenridge" not in text
+    assert "at Person" in text
+
+
+def test_a_name_in_lower_case_is_redacted_and_everyday_words_stay(
+    world: World, scene: Scene
+) -> None:
+    """A child's messages pasted into a note, in lower case, name someone Locus holds: the
+    name goes. Someone called Said Hollins is not found by "said" in lower case."""
+    make_person(world.system, given_name="Ottoline", family_name="Brackenridge")
+    make_person(world.system, given_name="Said", family_name="Hollins")
+    _note(world, scene, "Her messages said: me and ottoline brackenridge went to the flat.")
+    text = _exported(scene)
+    assert "brackenridge" not in text.lower()
+    assert "ottoline" not in text.lower()
+    assert "Her messages said: me and Person" in text
+
+
+def test_a_name_with_a_typographic_apostrophe_is_redacted(world: World, scene: Scene) -> None:
+    """Typed in Word or on a phone, O'Brien has a curly apostrophe: the whole name goes,
+    not the given name alone (which would leave "Person A O'Brien", naming Person A)."""
+    make_person(world.system, given_name="Aoife", family_name="O'Brien")
+    _note(world, scene, "Seen with Aoife O\u2019Brien at the station; O\u2019BRIEN left first.")
+    text = _exported(scene)
+    assert "Brien" not in text
+    assert "BRIEN" not in text
+
+
+def test_a_family_name_of_two_words_alone_is_redacted(world: World, scene: Scene) -> None:
+    """A family name of two words ("Da Silva"), written without the given name, in any
+    case."""
+    make_person(world.system, given_name="Joao", family_name="Da Silva")
+    _note(world, scene, "Mr Da Silva was at the flat; da silva said to call back.")
+    text = _exported(scene)
+    assert "silva" not in text.lower()
+
+
+def test_a_name_typed_without_its_accents_is_redacted(world: World, scene: Scene) -> None:
+    """Zoë Brulé written "Zoe Brule", and Renée Okafor held without accents written with
+    them: the name goes either way."""
+    make_person(world.system, given_name="Zo\u00eb", family_name="Brul\u00e9")
+    make_person(world.system, given_name="Renee", family_name="Okafor")
+    _note(world, scene, "Zoe Brule was there too, and so was Ren\u00e9e.")
+    text = _exported(scene)
+    assert "Brule" not in text
+    assert "Zoe" not in text
+    assert "Ren\u00e9e" not in text
+
+
+def test_a_staff_name_written_in_ordinary_ways_is_withheld(world: World, scene: Scene) -> None:
+    """Staff names are withheld however they are written: in lower case, possessive, with a
+    curly apostrophe, without accents, a family name of two words alone."""
+    make_worker(world.system, team=world.csc_team_b, first_name="Peregrine", last_name="Osgood")
+    make_worker(world.system, team=world.csc_team_b, first_name="Siobhan", last_name="O'Dowd")
+    make_worker(world.system, team=world.csc_team_b, first_name="Ines", last_name="Van Der Berg")
+    make_worker(world.system, team=world.csc_team_b, first_name="Ana", last_name="N\u00fa\u00f1ez")
+    _note(
+        world,
+        scene,
+        "osgood phoned; Osgood's visit is Monday. Ms O\u2019Dowd agreed. "
+        "Ms Van Der Berg came. Ms Nunez wrote.",
+    )
+    text = _exported(scene).lower()
+    for name in ("osgood", "dowd", "berg", "nunez"):
+        assert name not in text, name

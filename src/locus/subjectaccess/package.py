@@ -52,7 +52,7 @@ from locus.notifications.services import forget, notify
 from locus.people.models import Person
 from locus.subjectaccess.gather import Gathered, gather
 from locus.subjectaccess.models import SubjectAccessPackage, SubjectAccessRequest
-from locus.subjectaccess.redaction import Free, Known, Redactor, Value
+from locus.subjectaccess.redaction import Free, Known, Mentions, Redactor, Value
 from locus.subjectaccess.services import TEXT_LIMIT
 
 CHUNK = 500  # names looked up per query
@@ -103,11 +103,24 @@ def _named(model: type[M], ids: set[int], words: dict[str, list[str]]) -> QueryS
     return model._default_manager.alias(**{f"lower_{n}": Lower(n) for n in words}).filter(found)
 
 
+def _spelt(model: type[M], fields: tuple[str, ...], said: Mentions) -> set[int]:
+    """The ids of rows of ``model`` with a name of more than plain letters ("Da Silva",
+    "O'Brien", "Zoë") that ``said`` holds however it is written ("da silva", "O\u2019Brien",
+    "Zoe"): read and compared here, since the database compares letter for letter."""
+    apart = Q()
+    for name in fields:
+        apart |= Q(**{f"{name}__regex": r"[^A-Za-z]"})
+    rows = model._default_manager.filter(apart).values_list("pk", *fields)
+    return {row[0] for row in rows if any(said.has(n) for n in row[1:] if n)}
+
+
 def redactor_for(gathered: Gathered, *, disclose_staff: bool) -> Redactor:
     """The redactor of one export: the people it refers to, and anyone else known to Locus
-    whose name or identifier appears in its free text, found by looking up its capitalised
-    words (and the parts of words joined by underscores) without case ("MARROWGATE" finds
-    Marrowgate), and its words holding digits as UPNs, NHS numbers and LA child IDs."""
+    whose name or identifier appears in its free text, found by looking up its words
+    without case or accents ("MARROWGATE" and "ottoline" find Marrowgate and Ottoline,
+    "Brackenridge's" finds Brackenridge; an everyday word only where written as a name) and
+    names of more than one word or with accents or apostrophes however written, and its
+    words holding digits as UPNs, NHS numbers and LA child IDs."""
     subject = gathered.subject
     names = frozenset(n for n in (subject.given_name, subject.family_name, subject.known_as) if n)
     redactor = Redactor(str(subject.pk), subject.full_name, names, disclose_staff)
@@ -117,17 +130,22 @@ def redactor_for(gathered: Gathered, *, disclose_staff: bool) -> Redactor:
         for item in section.items
         for text in _free_texts([v for _, v in item.fields])
     ]
-    words = sorted(redactor.mentioned(texts))
+    said = Mentions.of(texts)
+    words = sorted(said.lookups())
     numbers = sorted(redactor.numbers(texts))
-    by_name = dict.fromkeys(("given_name", "family_name", "known_as"), words)
+    fields = ("given_name", "family_name", "known_as")
+    by_name = dict.fromkeys(fields, words)
     by_number = dict.fromkeys(("upn", "nhs_number", "la_child_id"), numbers)
-    people = _named(Person, gathered.other_people, by_name | by_number)
+    ids = gathered.other_people | _spelt(Person, fields, said)
+    people = _named(Person, ids, by_name | by_number)
     for p in people.exclude(pk=subject.pk).order_by("pk"):
         held = tuple(n for n in (p.upn, p.nhs_number, p.la_child_id) if n)
         redactor.people.append(
             Known(str(p.pk), p.given_name, p.family_name, p.known_as, p.date_of_birth, held)
         )
-    staff = _named(Worker, gathered.staff, dict.fromkeys(("first_name", "last_name"), words))
+    staff_fields = ("first_name", "last_name")
+    ids = gathered.staff | _spelt(Worker, staff_fields, said)
+    staff = _named(Worker, ids, dict.fromkeys(staff_fields, words))
     for w in staff.order_by("pk"):
         redactor.staff.append((w.first_name, w.last_name))
     return redactor

@@ -17,8 +17,10 @@ import calendar
 import datetime as dt
 import re
 import string
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 THIRD_PARTY = (
     "Information about another person (third party data): UK GDPR Art 15(4) and "
@@ -123,8 +125,11 @@ def letters(n: int) -> str:
 # another by an underscore ("jo_marrowgate", an online handle) is still found.
 _BEFORE = r"(?<![^\W_])"
 _AFTER = r"(?![^\W_])"
-# Between the parts of a full name: a space, or what joins them in a handle or an address.
-_JOIN = r"[\s_.\-]+"
+# Between the parts of a name: a space, or what joins them in a handle, an address, a
+# double-barrelled name or one with an apostrophe ("Smith-Jones", "O'Brien", "O Brien").
+_JOIN = r"[\s_.'\-]+"
+# The letters and digits of a name, without what joins them.
+_PARTS = re.compile(r"[^\W_]+")
 
 #: Names that are also everyday words. Found only written as a name is (a capital first:
 #: "May", "MAY"), never in lower case ("she may go", "will attend"), and a month's name not
@@ -144,19 +149,89 @@ _COMMON = """
     """
 COMMON_WORDS = frozenset(_COMMON.split())
 _MONTHS = frozenset(m.casefold() for m in calendar.month_name if m)
+#: Everyday words that are also someone's name somewhere ("Said", "An", "Do", "Le"), with
+#: the words around them: treated as :data:`COMMON_WORDS` are, and never looked up as a
+#: name from lower case, so "she said" finds nobody called Said.
+_STOP = """
+    a about after again all also am an and any are as at away back be been before being
+    but by can came come could da de del der des di did do does done down du el for from
+    get go going got had has have he her here him his how i if in into is it its just la
+    le les let like ma made make me mo more most much mum my no not now of off on once
+    one only or other our out over own said say says see seen she so some still such
+    than that the their them then there these they this those to too two up us van very
+    von was way we well went were what when where which while who why with would yes yet
+    you your
+    """
+_GUARDED = COMMON_WORDS | _MONTHS | frozenset(_STOP.split())
+
+_APOSTROPHES = {ord(c): "'" for c in "\u2018\u2019\u201b\u02bc\u02b9\u2032\u00b4`"}
+# Letters with no decomposition to a plain one.
+_LETTERS = {
+    "\u00f8": "o", "\u00d8": "O", "\u00e6": "ae", "\u00c6": "AE", "\u0153": "oe",
+    "\u0152": "OE", "\u00df": "ss", "\u0142": "l", "\u0141": "L", "\u0111": "d",
+    "\u0110": "D", "\u00f0": "d", "\u00d0": "D", "\u00fe": "th", "\u00de": "TH",
+    "\u0131": "i",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    c = c.translate(_APOSTROPHES)
+    if c in _LETTERS:
+        return _LETTERS[c]
+    return "".join(x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x))
+
+
+def fold(text: str) -> str:
+    """``text`` as names are compared: accents off ("Zoë Brulé" is "Zoe Brule"), every
+    apostrophe a plain one ("O\u2019Brien" is "O'Brien"); case kept."""
+    if text.isascii():
+        return text
+    return "".join(_fold_char(c) for c in text)
+
+
+def _folded(text: str) -> tuple[str, list[int], list[int]]:
+    """:func:`fold` of ``text``, with where in ``text`` each of its characters starts and
+    ends (an accent typed as a character of its own ends with the letter before it)."""
+    if text.isascii():
+        return text, list(range(len(text))), list(range(1, len(text) + 1))
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, c in enumerate(text):
+        f = _fold_char(c)
+        if not f and ends:
+            ends[-len(out[-1]) :] = [i + 1] * len(out[-1])
+        if f:
+            out.append(f)
+            starts += [i] * len(f)
+            ends += [i + 1] * len(f)
+    return "".join(out), starts, ends
+
+
+def name_parts(text: str) -> tuple[str, ...]:
+    """The words of a name as they are compared: folded, without case, without what joins
+    them ("O\u2019Brien" is ("o", "brien"), "Da Silva" is ("da", "silva"))."""
+    return tuple(_PARTS.findall(fold(text).casefold()))
+
+
+def _core(text: str) -> str:
+    return _JOIN.join(re.escape(part) for part in _PARTS.findall(fold(text)))
 
 
 def _word(text: str) -> re.Pattern[str]:
     """``text`` as a whole word, in any case: notes often write names in capitals. The
-    spaces of a full name match whatever joins it ("Jo Marrowgate", "jo_marrowgate")."""
-    core = _JOIN.join(re.escape(part) for part in text.split())
-    return re.compile(rf"{_BEFORE}{core}{_AFTER}", re.IGNORECASE)
+    parts of a name match whatever joins them ("Jo Marrowgate", "jo_marrowgate", "O Brien"
+    for O'Brien). Matched against folded text (:func:`fold`)."""
+    return re.compile(rf"{_BEFORE}{_core(text)}{_AFTER}", re.IGNORECASE)
 
 
 def _name(text: str) -> re.Pattern[str]:
     """One name on its own (a given name, a family name, an alias): in any case, unless it
-    is also an everyday word (:data:`COMMON_WORDS`), which is matched only as a name."""
-    if text.casefold() not in COMMON_WORDS:
+    is also an everyday word (:data:`COMMON_WORDS`, or a word such as "said"), which is
+    matched only as a name. Matched against folded text (:func:`fold`)."""
+    text = fold(text)
+    if text.casefold() not in _GUARDED:
         return _word(text)
     forms = sorted({text[:1].upper() + text[1:], text.upper()}, key=len, reverse=True)
     core = "|".join(re.escape(form) for form in forms)
@@ -164,6 +239,82 @@ def _name(text: str) -> re.Pattern[str]:
     if text.casefold() in _MONTHS:
         before, after = r"(?<!\d )(?<!\d)", r"(?!\s*,?\s*\d)"
     return re.compile(rf"{_BEFORE}{before}(?:{core}){_AFTER}{after}")
+
+
+def name_forms(
+    given: str,
+    family: str,
+    singles: Iterable[tuple[str, str]],
+    *,
+    own: frozenset[str] = frozenset(),
+) -> list[tuple[str, re.Pattern[str], str]]:
+    """(name, pattern, kind) to find someone in free text: the full name ("Xanthe
+    Marrowgate", "MARROWGATE, Xanthe"), and each of ``singles`` (name, kind) alone unless it
+    is one of ``own`` (folded, without case: the subject's own names)."""
+    found: list[tuple[str, re.Pattern[str], str]] = []
+    full = f"{given} {family}".strip()
+    if given and family:
+        found.append((full, _word(full), "name"))
+        reverse = rf"{_BEFORE}{_core(family)}\s*,\s*{_core(given)}{_AFTER}"
+        found.append((f"{family}, {given}", re.compile(reverse, re.IGNORECASE), "name"))
+    elif full:
+        found.append((full, _word(full), "name"))
+    for single, kind in singles:
+        if len(fold(single).strip()) >= 2 and fold(single).casefold() not in own:
+            found.append((single, _name(single), kind))
+    return found
+
+
+def names_in(text: str, patterns: Iterable[re.Pattern[str]]) -> bool:
+    """Whether ``text`` names someone by one of ``patterns`` (from :func:`name_forms`)."""
+    folded = fold(text)
+    return any(p.search(folded) for p in patterns)
+
+
+@dataclass
+class Mentions:
+    """The words of an export's free text, folded and without case, in order, to find
+    people's names among them."""
+
+    words: list[str] = field(default_factory=list)
+    at: dict[str, list[int]] = field(default_factory=dict)
+    # Written capitalised somewhere, or as part of a handle ("xanthe_marrowgate").
+    as_names: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Mentions:
+        m = cls()
+        for text in texts:
+            for token in re.findall(r"[\w'-]+", fold(text)):
+                handle = "_" in token.strip("_")
+                for part in _PARTS.findall(token):
+                    low = part.casefold()
+                    m.at.setdefault(low, []).append(len(m.words))
+                    m.words.append(low)
+                    if handle or part[:1].isupper():
+                        m.as_names.add(low)
+            m.words.append("")  # one text's last word and the next one's first are no name
+        return m
+
+    def lookups(self) -> set[str]:
+        """The words to look up as people's names (ignoring case): each written as a name is
+        (a capital first, or in a handle), and any other of three letters or more unless it
+        is an everyday word ("said", "may"). A possessive ("Brackenridge's") is its name."""
+        return {
+            w
+            for w in self.at
+            if w.isascii()
+            and w[:1].isalpha()
+            and (w in self.as_names or (len(w) >= 3 and w not in _GUARDED))
+        }
+
+    def has(self, name: str) -> bool:
+        """Whether ``name`` is written here, its words in a row ("Da Silva", "da-silva",
+        "O\u2019Brien", "Zoe" for Zoë). An everyday word alone only if written as a name."""
+        parts = list(name_parts(name))
+        if not parts or (len(parts) == 1 and parts[0] in _GUARDED - self.as_names):
+            return False
+        return any(self.words[i : i + len(parts)] == parts for i in self.at.get(parts[0], ()))
 
 
 def identifier_pattern(text: str) -> re.Pattern[str]:
@@ -195,7 +346,19 @@ def passages(text: str, names: Iterable[str]) -> list[str]:
     :func:`_name` finds a name: what a note on another child says about the subject."""
     patterns = [_name(n) for n in names if len(n) >= 2]
     pieces = re.split(r"(?<=[.!?])\s+|\n+", text)
-    return [p.strip() for p in pieces if p.strip() and any(x.search(p) for x in patterns)]
+    return [p.strip() for p in pieces if p.strip() and names_in(p, patterns)]
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    """A pattern of the redactor, with what a text must hold for it to be worth trying: the
+    name's words (the whole text is tried only when it has them all) or a piece of it."""
+
+    pattern: re.Pattern[str]
+    key: str  # the person's ("" for staff)
+    kind: str
+    needs: frozenset[str] = frozenset()
+    hint: str = ""
 
 
 @dataclass
@@ -212,7 +375,7 @@ class Redactor:
     # The same redaction in the same place is listed once, with how many times.
     _found: dict[tuple[str, str, str, str], int] = field(default_factory=dict)
     _letters: dict[str, str] = field(default_factory=dict)
-    _patterns: list[tuple[re.Pattern[str], str, str]] | None = None
+    _patterns: list[_Pattern] | None = None
 
     @property
     def redactions(self) -> list[Redaction]:
@@ -227,66 +390,73 @@ class Redactor:
             self._letters[key] = f"Person {letters(len(self._letters))}"
         return self._letters[key]
 
-    def _build(self) -> list[tuple[re.Pattern[str], str, str]]:
-        """(pattern, replacement key, kind) longest first, so a full name goes before the
-        given name inside it. Names are found in capitals too ("MARROWGATE" is Marrowgate);
-        a name that is also a word only as a name (:func:`_name`). Someone sharing a name
-        with the subject is found by the full name only: the subject's own name, in any
-        case, is never taken out of their own record."""
-        own = {name.casefold() for name in self.subject_names}
-        found: list[tuple[str, re.Pattern[str], str, str]] = []
+    def _build(self) -> list[_Pattern]:
+        """Patterns longest name first, so a full name goes before the given name inside
+        it. Names are found in capitals too ("MARROWGATE" is Marrowgate), without their
+        accents ("Zoe" is Zoë), with any apostrophe ("O\u2019Brien" is O'Brien); a name that
+        is also a word only as a name (:func:`_name`). Someone sharing a name with the
+        subject is found by the full name only: the subject's own name, in any case, is
+        never taken out of their own record."""
+        own = frozenset(fold(name).casefold() for name in self.subject_names)
+        found: list[tuple[str, _Pattern]] = []
 
         def names(key: str, given: str, family: str, singles: list[tuple[str, str]]) -> None:
-            full = f"{given} {family}".strip()
-            if full:
-                found.append((full, _word(full), key, "name"))
-                reverse = f"{family}, {given}"
-                found.append((reverse, _word(reverse), key, "name"))
-            for single, kind in singles:
-                if len(single) >= 2 and single.casefold() not in own:
-                    found.append((single, _name(single), key, kind))
+            for name, pattern, kind in name_forms(given, family, singles, own=own):
+                found.append((name, _Pattern(pattern, key, kind, frozenset(name_parts(name)))))
 
         for p in self.people:
             singles = [(p.known_as, "alias"), (p.given_name, "name"), (p.family_name, "name")]
             names(p.key, p.given_name, p.family_name, singles)
             if p.date_of_birth is not None:
-                found.append(
-                    (f"{p.date_of_birth}", date_pattern(p.date_of_birth), p.key, "date of birth")
-                )
+                # Every form holds the year's last two digits.
+                year = f"{p.date_of_birth:%y}"
+                day = _Pattern(date_pattern(p.date_of_birth), p.key, "date of birth", hint=year)
+                found.append((f"{p.date_of_birth}", day))
             for number in p.identifiers:
                 if number:
-                    found.append((number, identifier_pattern(number), p.key, "identifier"))
+                    pattern = identifier_pattern(number)
+                    found.append((number, _Pattern(pattern, p.key, "identifier")))
         if not self.disclose_staff:
             # A member of staff by full name, or by family name alone ("Mr Osgood",
             # "OSGOOD said"); a given name alone is too common to tell a worker by.
             for given, family in self.staff:
                 names("", given, family, [(family, "staff name")])
         found.sort(key=lambda item: -len(item[0]))
-        return [(pattern, key, kind) for _, pattern, key, kind in found]
+        return [pattern for _, pattern in found]
 
     def text(self, value: str, where: str) -> str:
         """Free text with other people's names, aliases and dates of birth (and staff names,
         unless disclosed) replaced, each replacement listed."""
         if self._patterns is None:
             self._patterns = self._build()
-        # Placeholders first: a replacement's own words are never matched again.
-        slots: list[str] = []
-        out = value
-        for pattern, key, kind in self._patterns:
+        # Matched in the folded text; what each match covers of the text as written.
+        folded, starts, ends = _folded(value)
+        words = set(_PARTS.findall(folded.casefold()))
+        # A replaced stretch is blanked out, so a replacement is never matched again.
+        work = folded
+        spans: list[tuple[int, int, str]] = []
+        for p in self._patterns:
+            if not p.needs <= words or p.hint not in folded:
+                continue
+            hits = list(p.pattern.finditer(work))
+            for match in hits:
+                spans.append((match.start(), match.end(), self._shown(p.key, p.kind, where)))
+            for match in reversed(hits):
+                blank = "\x00" * (match.end() - match.start())
+                work = work[: match.start()] + blank + work[match.end() :]
+        out, at = [], 0
+        for start, end, shown in sorted(spans):
+            out += [value[at : starts[start]], shown]
+            at = ends[end - 1]
+        return "".join(out) + value[at:]
 
-            def put(_match: re.Match[str], key: str = key, kind: str = kind) -> str:
-                if key:
-                    label = self.pseudonym(key)
-                    shown = label if kind in ("name", "alias") else f"[{kind} of {label}]"
-                    self._note(f"{kind} in free text", where, label, THIRD_PARTY)
-                else:
-                    shown = "[member of staff]"
-                    self._note("staff name in free text", where, "", STAFF)
-                slots.append(shown)
-                return f"\x00{len(slots) - 1}\x00"
-
-            out = pattern.sub(put, out)
-        return re.sub("\x00(\\d+)\x00", lambda m: slots[int(m.group(1))], out)
+    def _shown(self, key: str, kind: str, where: str) -> str:
+        if key:
+            label = self.pseudonym(key)
+            self._note(f"{kind} in free text", where, label, THIRD_PARTY)
+            return label if kind in ("name", "alias") else f"[{kind} of {label}]"
+        self._note("staff name in free text", where, "", STAFF)
+        return "[member of staff]"
 
     def resolve(self, value: Value, where: str, section: str = "") -> str:
         if isinstance(value, list):
@@ -311,18 +481,6 @@ class Redactor:
             self._note(value.kind, where, "", value.reason)
             return "[withheld]"
         return value
-
-    def mentioned(self, texts: Iterable[str]) -> set[str]:
-        """The words in ``texts`` to look up as people's names: the capitalised ones, and
-        every part of words joined by underscores ("jo_marrowgate", a handle, often in
-        lower case)."""
-        words: set[str] = set()
-        for text in texts:
-            for token in re.findall(r"[\w'-]+", text):
-                parts = [p for p in re.split(r"_+", token) if p]
-                joined = len(parts) > 1
-                words.update(p.strip("'-") for p in parts if joined or p[:1].isupper())
-        return {w for w in words if w[:1].isalpha()}
 
     def numbers(self, texts: Iterable[str]) -> set[str]:
         """What in ``texts`` may be someone's identifier, to look up: each word holding a
