@@ -90,8 +90,26 @@ def test_names_are_found_whole_and_in_any_case(world: World) -> None:
     )
     # Yusuf is linked (a member of the group) but not the social worker's to see: not matched.
     assert [c.label for c in named] == ["Ciara Cscchild"]
-    assert selectors.children_named(world.social_worker, case, ["Ciara Cscchildren"]) == []
+    assert selectors.children_named(world.social_worker, case, ["the Cscchildren"]) == []
     assert selectors.children_named(world.social_worker, case, [""]) == []
+
+
+def test_a_child_is_found_by_one_name_alone_however_it_is_written(world: World) -> None:
+    """Minutes name a child as people speak: "Ciara said", "CSCCHILD was seen", "CeeCee's
+    phone" (known as), "Ciara's friends" with a curly apostrophe. Partner organisations
+    read the minutes, so each is found; words that are not her names are not."""
+    type(world.csc_child).objects.filter(pk=world.csc_child.pk).update(known_as="CeeCee")
+    case = screen(world, refer(world, actor=world.social_worker, context=world.group)).case
+    for text in (
+        "Ciara said the older boys wait by the shops.",
+        "CSCCHILD was seen there.",
+        "Police found CeeCee's phone.",
+        "Ciara\u2019s friends were there.",
+    ):
+        named = selectors.children_named(world.social_worker, case, [text])
+        assert [c.label for c in named] == ["Ciara Cscchild"], text
+    quiet = "The older boys wait by the shops; Ciaran was not there."
+    assert selectors.children_named(world.social_worker, case, [quiet]) == []
 
 
 def test_my_work_is_due_and_overdue_for_me_and_my_team(world: World) -> None:

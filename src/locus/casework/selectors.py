@@ -66,6 +66,7 @@ from locus.places.models import Context, ContextKind
 from locus.profiles.models import ProfileItem
 from locus.profiles.selectors import build_on_labels
 from locus.rectification.selectors import disputes_to_decide
+from locus.subjectaccess.redaction import name_forms, names_in
 from locus.subjectaccess.selectors import due_for as subject_access_due
 from locus.subjectaccess.selectors import releases_waiting as subject_access_releases
 
@@ -120,19 +121,19 @@ def linked_child_ids(case: ContextCase, viewer: Worker | None = None) -> set[int
 
 
 def _name_patterns(person: Person) -> list[re.Pattern[str]]:
-    names = {f"{person.given_name} {person.family_name}"}
+    """A child as minutes name them: by full name, or by given, known-as or family name
+    alone ("Ciara said", "CSCCHILD was seen"), in any case, without accents or with any
+    apostrophe; a name that is also an everyday word ("May") only written as a name."""
+    singles = [(n, "name") for n in (person.given_name, person.known_as, person.family_name)]
+    forms = name_forms(person.given_name, person.family_name, singles)
     if person.known_as:
-        names.add(f"{person.known_as} {person.family_name}")
-    return [
-        re.compile(rf"(?<!\w){re.escape(n.strip())}(?!\w)", re.IGNORECASE)
-        for n in names
-        if n.strip()
-    ]
+        forms += name_forms(person.known_as, person.family_name, [])
+    return [pattern for _, pattern, _ in forms]
 
 
 def children_named(viewer: Worker, case: ContextCase, texts: Sequence[str]) -> list[NamedChild]:
-    """The children linked to the context whom these texts name (by full name), among those
-    the viewer sees in their own right.
+    """The children linked to the context whom these texts name (by full name, or by given,
+    known-as or family name alone), among those the viewer sees in their own right.
 
     A conference discusses the context, not individual children: the minutes
     page warns when a name appears. Only the viewer's own children are matched (not one
@@ -148,7 +149,7 @@ def children_named(viewer: Worker, case: ContextCase, texts: Sequence[str]) -> l
         .filter(id__in=linked_child_ids(case, viewer))
         .only("id", "given_name", "family_name", "known_as")
     )
-    named = [p for p in people if any(pat.search(text) for pat in _name_patterns(p))]
+    named = [p for p in people if names_in(text, _name_patterns(p))]
     return [
         NamedChild(p.pk, p.full_name)
         for p in sorted(named, key=lambda p: (p.family_name, p.given_name, p.pk))
