@@ -191,9 +191,7 @@ def test_a_name_with_a_typographic_apostrophe_is_redacted(world: World, scene: S
     not the given name alone (which would leave "Person A O'Brien", naming Person A)."""
     make_person(world.system, given_name="Aoife", family_name="O'Brien")
     _note(world, scene, "Seen with Aoife O\u2019Brien at the station; O\u2019BRIEN left first.")
-    text = _exported(scene)
-    assert "Brien" not in text
-    assert "BRIEN" not in text
+    assert "brien" not in _exported(scene).lower()
 
 
 def test_a_family_name_of_two_words_alone_is_redacted(world: World, scene: Scene) -> None:
