@@ -176,14 +176,16 @@ def test_a_name_in_lower_case_is_redacted_and_everyday_words_stay(
     world: World, scene: Scene
 ) -> None:
     """A child's messages pasted into a note, in lower case, name someone Locus holds: the
-    name goes. Someone called Said Hollins is not found by "said" in lower case."""
+    name goes. Said Hollins and River Fenwick are not found by "said" and "river"."""
     make_person(world.system, given_name="Ottoline", family_name="Brackenridge")
     make_person(world.system, given_name="Said", family_name="Hollins")
-    _note(world, scene, "Her messages said: me and ottoline brackenridge went to the flat.")
+    make_person(world.system, given_name="River", family_name="Fenwick")
+    _note(world, scene, "Her messages said: me and ottoline brackenridge went by the river.")
     text = _exported(scene)
     assert "brackenridge" not in text.lower()
     assert "ottoline" not in text.lower()
     assert "Her messages said: me and Person" in text
+    assert "went by the river." in text
 
 
 def test_a_name_with_a_typographic_apostrophe_is_redacted(world: World, scene: Scene) -> None:

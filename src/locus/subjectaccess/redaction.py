@@ -135,17 +135,18 @@ _PARTS = re.compile(r"[^\W_]+")
 #: "May", "MAY"), never in lower case ("she may go", "will attend"), and a month's name not
 #: beside a number ("14 May 2010", "May 2025"). Any other name is found in any case.
 _COMMON = """
-    amber april august autumn bank banks bell berry bill bishop black bloom blossom bob
-    bond brook brooks brown bush carter chance chase cherry clay close cook cross crystal
-    dale dawn day dean dove drew duke early east fair faith fern field fields fisher ford
-    forest frank free gay gem gift glen gold golden grace grant gray green grey hall hart
-    hazel heath hill holly honey hope hunt ivy jack jade jay jewel joy june king lane lark
-    law lee little long love lucky mark marsh mason may meadow mercy miles mill mills
-    moon moss new noble north page park patience penny pepper pierce poppy price rain
-    read reed rich rob robin rock rose ruby rush rust sage sandy savage scarlett sharp
-    shaw short sky small snow sparrow spring star sterling stone storm summer sunny
-    sweet taylor temple true under wall walker ward ware warren waters west white
-    will willow winter wolf wood woods wren young
+    amber angel april august autumn baker bank banks bell berry bill bishop black blessing
+    bloom blossom bob bond brook brooks brown bush carter chance chase cherry clay close
+    cook cross crystal dale dawn day dean destiny dove drew duke early east fair faith fern
+    field fields fisher ford forest frank free gay gem gift glen gold golden grace grant
+    gray green grey hall harmony hart hazel heath heaven hill holly honey hope hunt hunter
+    ivy jack jade jay jewel joy june justice king lane lark law lee liberty little long love
+    lucky mark marsh mason may meadow mercy miles mill miller mills moon moss new noble
+    north page park patience penny pepper pierce poppy precious price rain read reed rich
+    river rob robin rock rose ruby rush rust sage sandy savage scarlett sharp shaw short
+    sky small snow sparrow spring star sterling stone storm summer sunny sweet taylor
+    temple true under unique wall walker ward ware warren waters west white will willow
+    winter wolf wood woods wren young
     """
 COMMON_WORDS = frozenset(_COMMON.split())
 _MONTHS = frozenset(m.casefold() for m in calendar.month_name if m)
