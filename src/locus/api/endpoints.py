@@ -189,8 +189,11 @@ def people_list(
     limit: int = LIMIT,
     offset: int = OFFSET,
 ) -> dict[str, Any]:
-    """The people the caller sees, as the people page lists them."""
+    """The people the caller sees, as the people page lists them; not found, as the page is,
+    for a caller who sees no case records (an auditor)."""
     viewer = caller(request)
+    if not scopes.sees_case_records(viewer):
+        raise Http404
     _choice(kind, PersonKind.values, "kind")
     _choice(status, LegalStatus.values, "status")
     if age_from is not None and age_to is not None and age_from > age_to:
