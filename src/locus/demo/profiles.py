@@ -289,7 +289,7 @@ def _incidents(
 def _on_roll(school: Context, since: dt.date) -> list[Person]:
     """Young people on the school's roll from ``since`` until now, by name: the school's
     incidents about them from then on fall within their time there."""
-    on_roll = Enrolment.objects.current().filter(school=school, start__lte=since)
+    on_roll = Enrolment.objects.current().open_on(since).filter(school=school)
     ids = on_roll.values("person_id")
     return _by_name(Person.objects.filter(id__in=ids, kind=PersonKind.YOUNG_PERSON))
 
