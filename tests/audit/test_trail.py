@@ -76,19 +76,23 @@ def test_a_reads_details_are_said_in_words_on_the_page_and_kept_as_logged_in_the
 ) -> None:
     """The auditor read "details: items 7, team False, via my work", "shown strong,
     summarised 1882, unnamed 9" and "window 13w": the page now says each in words (a key
-    it has no words for reads as the key in words); the CSV keeps what was logged."""
+    it has no words for reads as the key in words); the CSV keeps what was logged. My work and
+    the home page read as the page opened, not "Searched ...: 0 shown" (a count of the people
+    they named)."""
     details = [
         {"via": "my work", "team": False, "items": 7},
         {"shown": "strong", "summarised": 1882, "unnamed": 9},
         {"window": "13w", "odd_new_key": "x"},
+        {"page": "home", "items": 3, "cases_shown": [4, 5]},
     ]
     for detail in details:
         record_access(actor=world.social_worker, record_type="linked.case", detail=detail)
     rows = " ".join(rows_of(page(client_for(world.auditor), worker=world.social_worker.username)))
     for said in (
-        "(7 items shown, team view: no, from my work)",
+        "Opened My work (7 items shown, team view: no)",
         "(showing links on strong evidence, 1882 summarised, 9 not named)",
         "(odd new key: x, period: last 13 weeks)",
+        "Opened the home page (3 items shown)",
     ):
         assert said in rows
     for raw in ("details:", "team False", "window 13w", "unnamed 9"):

@@ -420,6 +420,11 @@ def _count_shown(detail: Mapping[str, Any]) -> int | None:
     return None
 
 
+# The pages a read names by ``via`` or ``page`` that are a worker's own view of their work,
+# not a search: the trail says which page was opened.
+_PAGES = {"my work": "My work", "home": "the home page"}
+
+
 def _access_description(
     event: AccessEvent, verb: str, record: str, kind: Kind, viewer: Worker, words: bool
 ) -> str:
@@ -439,16 +444,21 @@ def _access_description(
         return f"Asked for emergency access to person #{detail.get('asked_for', '')}: {answer}"
     if event.action == AccessAction.REFUSED:
         return f"Refused reads through the {record}: past its limit of {detail.get('limit')}"
-    if event.record_id:
+    opened = None if event.record_id else _PAGES.get(str(detail.get("via") or detail.get("page")))
+    if opened:
+        # A worker's own page of work, logged as a read of what it lists: "Searched context
+        # cases: 0 shown" said nothing of it (the count was of the people it names).
+        text = f"Opened {opened}"
+    elif event.record_id:
         text = f"{verb} the {record}"
         if detail.get("page"):
             text += f" ({detail['page']} page)"
     else:
         text = f"{verb} {kind.plural}"
-    shown = _count_shown(detail)
+    shown = None if opened else _count_shown(detail)
     if shown is not None:
         text += f": {shown} shown"
-    rest = {k: v for k, v in detail.items() if k not in ("page",)}
+    rest = {k: v for k, v in detail.items() if k not in ("page",) and not (opened and k == "via")}
     # What was typed or chosen: for the auditor and the worker who typed it (access/trail.py).
     typed = trail.reads_search_text(viewer, event.actor_id)
     said = _filters_text(rest, typed, words)
