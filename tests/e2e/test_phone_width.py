@@ -48,6 +48,27 @@ def test_on_a_phone_the_menu_folds_behind_a_button(
     expect(_people_link(page)).to_be_visible()
 
 
+def test_on_a_phone_the_account_bar_keeps_each_link_and_sign_out_on_one_line(
+    page: Any, live_server: Any, world: World
+) -> None:
+    """Squeezed into one row, "Sign out" broke over two lines inside its button and "API
+    tokens" likewise: the bar now wraps a whole item at a time."""
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, "sw", "/people/")
+    lines = (
+        "e => { const r = document.createRange(); r.selectNodeContents(e);"
+        " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }"
+    )
+    for item in (
+        page.get_by_role("button", name="Sign out"),
+        page.get_by_role("link", name="API tokens"),
+        page.get_by_role("link", name="Policies"),
+    ):
+        expect(item).to_be_visible()
+        assert item.evaluate(lines) == 1
+    assert page.evaluate(WIDE_JS) <= PHONE["width"]
+
+
 def test_without_javascript_the_menu_shows_on_a_phone(
     browser: Any, live_server: Any, world: World
 ) -> None:
