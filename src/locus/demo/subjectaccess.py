@@ -49,6 +49,13 @@ def _start(admin: Worker, request: SubjectAccessRequest, on: dt.date) -> None:
         )
 
 
+def _started(admin: Worker, person: Person, on: dt.date, **details: Any) -> SubjectAccessRequest:
+    """A request logged on the day it came in, ``on``, and started that day (:func:`_start`)."""
+    request = _logged(admin, person, on, **details)
+    _start(admin, request, on)
+    return request
+
+
 def add_demo_subject_access() -> list[SubjectAccessRequest]:
     admin = Worker.objects.filter(username="admin", is_active=True).first()
     worker = Worker.objects.filter(username="social.worker").first()
@@ -81,15 +88,13 @@ def add_demo_subject_access() -> list[SubjectAccessRequest]:
     # The worker makes the package and completes the request, on the day they were sent.
     answer_demo_request.enqueue(made.pk, sent_on.isoformat())
     done.refresh_from_db()  # completed already where the tasks run at once
-    received = today - dt.timedelta(days=24)
-    open_one = _logged(
+    open_one = _started(
         admin,
         children[0],
-        received,
+        today - dt.timedelta(days=24),
         requester="subject",
         notes="Asked their social worker, who passed the request on.",
     )
-    _start(admin, open_one, received)
     waiting = _waiting(admin, second, children[2]) if len(children) > 2 else None
     return [open_one, done] + ([waiting] if waiting else [])
 
@@ -98,15 +103,13 @@ def _waiting(admin: Worker, second: Worker, child: Person) -> SubjectAccessReque
     """A request whose export ``admin`` made three days ago, naming ``second`` to check it:
     ``second`` is told (unread), and the package is made on that day by the demo's worker."""
     today = clock.today()
-    received = today - dt.timedelta(days=19)
-    waiting = _logged(
+    waiting = _started(
         admin,
         child,
-        received,
+        today - dt.timedelta(days=19),
         requester="subject",
         requester_detail="By email to the council's data protection team (synthetic)",
     )
-    _start(admin, waiting, received)
     asked_on = today - dt.timedelta(days=3)
     with clock.frozen_at(asked_on):
         made = package_ask(actor=admin, request=waiting, approver=second)
