@@ -127,3 +127,22 @@ def test_my_work_logs_the_cases_panels_and_places_it_names(
     # Her team's manager, in the team's view: the case's work is named, and logged.
     _, team_read = _read(world.team_manager, reverse("my-work") + "?who=team")
     assert case.pk in team_read.detail["cases_shown"]
+
+
+def test_a_long_action_is_cut_short_with_an_ellipsis_on_my_work(world: World) -> None:
+    """A plan's or a panel's action longer than My work's column ended mid-word ("very good
+    with younger ch"), as if that were all it said: it now ends with "…", its whole text on
+    its own page."""
+    long_words = "Weekly sessions with a youth worker at the library, " * 3
+    add_action(
+        world, home_plan(world), agency=world.csc, owner=world.social_worker, description=long_words
+    )
+    panel = set_up(world, attendees=[world.police_analyst])
+    add(world, panel, "harmed", person=world.csc_child)
+    act(world, item(hold(world, panel), "harmed"), description=long_words)
+    said = sorted(i.what for i in my_work(viewer=world.social_worker) if "Weekly" in i.what)
+    assert said == [
+        "Action: Weekly sessions with a youth worker at the library, Weekly sessions with a yout…",
+        "Panel action: Weekly sessions with a youth worker at the library, Weekly sessions "
+        "with a yout…",
+    ]

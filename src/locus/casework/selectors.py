@@ -19,6 +19,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from locus.access import break_glass, naming, scopes
 from locus.access import context_cases as policies
@@ -722,7 +723,7 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
     # not see it is sent to the action's own page.
     items += [
         WorkItem(
-            f"Action: {a.description[:80]}"
+            f"Action: {Truncator(a.description).chars(80)}"
             if a.owner_id == viewer.pk or a.plan.case_id in seen
             else "Plan action on a case you cannot see",
             seen.get(a.plan.case_id, CASE_NOT_SEEN),
@@ -894,7 +895,7 @@ def _panel_work(
     opens = panels_seen(viewer, {a.meeting_id for a in actions} | {m.pk for m in reviews})
     items = [
         WorkItem(
-            f"Panel action: {a.description[:80]}"
+            f"Panel action: {Truncator(a.description).chars(80)}"
             if a.owner_id == viewer.pk or (a.meeting_id in opens and a.item_id in readable)
             else "Panel action on an agenda item you cannot read",
             *_panel_link(a.meeting, opens),

@@ -19,6 +19,7 @@ from typing import Any, Unpack
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 
 from locus.access import context_cases as policies
 from locus.access import lookups, provisioning
@@ -1583,7 +1584,7 @@ def review_record(
         problems.check(
             given is not None and given.progress in choice_values(Progress),
             f"goal_{goal.pk}",
-            f"Record progress on the goal: {goal.statement[:60]}",
+            f"Record progress on the goal: {Truncator(goal.statement).chars(60)}",
         )
     problems.check(
         set(progress) <= {g.pk for g in goals}, "progress", "Record progress on open goals only"
@@ -1706,7 +1707,9 @@ def _check_closure_evidence(
         given = goal_outcomes.get(goal.pk)
         ok = given is not None and given.progress in choice_values(Progress)
         problems.check(
-            ok, f"goal_{goal.pk}", f"Record the outcome against the goal: {goal.statement[:60]}"
+            ok,
+            f"goal_{goal.pk}",
+            f"Record the outcome against the goal: {Truncator(goal.statement).chars(60)}",
         )
         if ok and given is not None:
             outcomes[str(goal.pk)] = {"progress": given.progress, "note": given.note.strip()}
