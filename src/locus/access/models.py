@@ -172,9 +172,10 @@ def recorded_fields() -> tuple[
     models.ForeignKey[Worker, Worker], models.DateTimeField[dt.datetime, dt.datetime]
 ]:
     """Who recorded a row and when: most records carry it for the trail. Declare as
-    ``recorded_by, recorded_at = recorded_fields()``: unlike an abstract base's, the fields
-    keep their place among the model's own (the subject access package and the audit
-    list a record's fields in that order)."""
+    ``recorded_by, recorded_at = recorded_fields()``, or under the names of what the worker
+    did (``corrected_by, corrected_at``, a manager's ``by, at``): unlike an abstract base's,
+    the fields keep their place among the model's own (the subject access package and the
+    audit list a record's fields in that order)."""
     return (
         models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="+"),
         models.DateTimeField(),

@@ -9,6 +9,7 @@ from django.db import models, transaction
 
 from locus.access.models import optional_worker
 from locus.audit import chain
+from locus.common.modelkit import dated_meta
 
 
 class AccessAction(models.TextChoices):
@@ -234,8 +235,7 @@ class ChainCheck(models.Model):
     problem_count = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True)
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    Meta = dated_meta("at")
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.problem_count} problems"

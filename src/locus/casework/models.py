@@ -265,8 +265,7 @@ class ContextCase(models.Model):
     )
     team = models.ForeignKey("access.Team", on_delete=models.PROTECT, related_name="context_cases")
     opened_on = models.DateField()
-    opened_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    opened_at = models.DateTimeField()
+    opened_by, opened_at = recorded_fields()
     status_before_closing = models.CharField(max_length=12, choices=CaseStatus.choices, blank=True)
     closure_outcome = models.CharField(max_length=15, choices=ClosureOutcome.choices, blank=True)
     closure_reason = models.TextField(blank=True)
@@ -624,8 +623,7 @@ class ContextPlan(models.Model):
 
     case = models.OneToOneField(ContextCase, on_delete=models.CASCADE, related_name="plan")
     status = models.CharField(max_length=8, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
-    drafted_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    drafted_at = models.DateTimeField()
+    drafted_by, drafted_at = recorded_fields()
     agreed_at = optional_fk(ContextConference, help_text="The conference that agreed the plan.")
     approved_by = optional_worker()
     approved_at = models.DateTimeField(null=True, blank=True)
@@ -654,8 +652,7 @@ class PlanGoal(models.Model):
     )
     order = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=10, choices=GoalStatus.choices, default=GoalStatus.OPEN)
-    created_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
+    created_by, created_at = recorded_fields()
 
     class Meta:
         ordering = ["plan", "order"]
@@ -778,8 +775,7 @@ class PlanChild(models.Model):
         on_delete=models.SET_NULL,
         help_text="The child's own plan (CIN, CP, looked after, youth justice) it links to.",
     )
-    added_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    added_at = models.DateTimeField()
+    added_by, added_at = recorded_fields()
 
     Meta = link_meta(
         "plan", "person", name="plan_child_once", said=("child on a plan", "children on plans")
@@ -865,8 +861,7 @@ class ThresholdRevision(models.Model):
     before = models.ForeignKey(ThresholdLevel, on_delete=models.PROTECT, related_name="+")
     after = models.ForeignKey(ThresholdLevel, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField()
-    by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField()
+    by, at = recorded_fields()
 
     class Meta:
         ordering = ["at", "id"]
@@ -897,8 +892,7 @@ class SignOffRequest(models.Model):
     case = models.ForeignKey(ContextCase, on_delete=models.CASCADE, related_name="sign_offs")
     subject = models.CharField(max_length=12, choices=ApprovalSubject.choices)
     manager = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    requested_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField()
+    requested_by, requested_at = recorded_fields()
     reassigned_reason = models.TextField(blank=True)
     reassigned_by = optional_worker()
     reassigned_at = models.DateTimeField(null=True, blank=True)
@@ -930,8 +924,7 @@ class Approval(models.Model):
     subject = models.CharField(max_length=12, choices=ApprovalSubject.choices)
     outcome = models.CharField(max_length=10, choices=ApprovalOutcome.choices)
     note = models.TextField(blank=True)
-    by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField()
+    by, at = recorded_fields()
 
     class Meta:
         ordering = ["at", "id"]

@@ -171,7 +171,8 @@ def due_meta() -> type:
 
 def dated_meta(day: str, *links: str) -> type:
     """The ``Meta`` of a dated record about someone (a safety mapping session, a context
-    weighting): newest first, and each link's records found by date quickly."""
+    weighting): newest first, and each link's records found by date quickly. With no
+    links, newest first alone: a record's history of corrections, the runs of a job."""
 
     class Meta:
         ordering = [f"-{day}", "-id"]

@@ -22,7 +22,7 @@ from locus.access.models import (
     set_aside_fields,
     set_aside_has_reason,
 )
-from locus.common.modelkit import optional_fk
+from locus.common.modelkit import dated_meta, optional_fk
 from locus.panels.models import PanelMeeting
 from locus.people.models import person_fk
 
@@ -90,12 +90,10 @@ class ManagedMoveRevision(models.Model):
     decided_by = models.CharField(max_length=200)
     panel_meeting = optional_fk(PanelMeeting, on_delete=models.SET_NULL)
     not_on_roll_reason = models.CharField(max_length=300, blank=True)
-    corrected_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    corrected_at = models.DateTimeField()
+    corrected_by, corrected_at = recorded_fields()
     correction_reason = models.TextField(help_text="Why the move was corrected.")
 
-    class Meta:
-        ordering = ["-corrected_at", "-id"]
+    Meta = dated_meta("corrected_at")
 
     def __str__(self) -> str:
         return f"Move {self.move_id} before the correction of {self.corrected_at:%d/%m/%Y}"

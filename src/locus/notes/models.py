@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from locus.access.models import Team, set_aside_fields, set_aside_has_reason
-from locus.common.modelkit import dated_indexes, exactly_one, optional_fk
+from locus.access.models import Team, recorded_fields, set_aside_fields, set_aside_has_reason
+from locus.common.modelkit import dated_indexes, dated_meta, exactly_one, optional_fk
 
 
 class NoteKind(models.TextChoices):
@@ -99,12 +99,10 @@ class NoteRevision(models.Model):
     present = models.TextField(blank=True)
     summary = models.CharField(max_length=200)
     text = models.TextField()
-    corrected_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    corrected_at = models.DateTimeField()
+    corrected_by, corrected_at = recorded_fields()
     reason = models.TextField()
 
-    class Meta:
-        ordering = ["-corrected_at", "-id"]
+    Meta = dated_meta("corrected_at")
 
     def __str__(self) -> str:
         return f"Note {self.note_id} before the correction of {self.corrected_at:%d/%m/%Y}"

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils import timezone
 
-from locus.access.models import optional_worker
+from locus.access.models import optional_worker, recorded_fields
+from locus.common.modelkit import dated_meta
 
 
 class RuleKind(models.TextChoices):
@@ -82,8 +83,7 @@ class RetentionRule(models.Model):
     kind = models.CharField(max_length=20, choices=RuleKind.choices, unique=True)
     amount = models.PositiveIntegerField()
     reason = models.TextField(help_text="Why the rule was set so (the policy it follows).")
-    changed_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    changed_at = models.DateTimeField()
+    changed_by, changed_at = recorded_fields()
     previous_amount = models.PositiveIntegerField(
         null=True, blank=True, help_text="The longer amount in force until a shortening applies."
     )
@@ -148,8 +148,7 @@ class LegalHold(models.Model):
     reason = models.CharField(max_length=12, choices=HoldReason.choices)
     detail = models.TextField(help_text="The proceedings, as a reference (never the child's name).")
     review_on = models.DateField()
-    placed_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    placed_at = models.DateTimeField()
+    placed_by, placed_at = recorded_fields()
     lifted_by = optional_worker()
     lifted_at = models.DateTimeField(null=True, blank=True)
     lifted_reason = models.TextField(blank=True)
@@ -187,16 +186,14 @@ class RunState(models.TextChoices):
 class PurgeRun(models.Model):
     """One purge: planned (its items written), then acted on item by item."""
 
-    started_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    started_at = models.DateTimeField()
+    started_by, started_at = recorded_fields()
     planned_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=RunState.choices, default=RunState.PLANNED)
     # How many times a run was picked up again after it stopped part-way (a kill, a crash).
     resumed = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        ordering = ["-started_at", "-id"]
+    Meta = dated_meta("started_at")
 
     def __str__(self) -> str:
         return f"Purge run {self.pk} ({self.state})"

@@ -79,11 +79,9 @@ class MarkAmendment(models.Model):
     with_whom = models.CharField(max_length=300, blank=True)
     why = models.TextField()
     reason = models.TextField()
-    amended_by = models.ForeignKey("access.Worker", on_delete=models.PROTECT, related_name="+")
-    amended_at = models.DateTimeField()
+    amended_by, amended_at = recorded_fields()
 
-    class Meta:
-        ordering = ["-amended_at", "-id"]
+    Meta = dated_meta("amended_at")
 
     def __str__(self) -> str:
         return f"Safety mark {self.mark_id} before the amendment of {self.amended_at:%d/%m/%Y}"
