@@ -1,11 +1,10 @@
-from django.urls import path
-
 from locus.audit import views
+from locus.common.urls import actions, routes
 
-urlpatterns = [
-    path("", views.audit_trail, name="audit"),
-    path("export.csv", views.audit_export, name="audit-export"),
-    path("chain/", views.audit_chain, name="audit-chain"),
-    path("chain/heads.txt", views.audit_chain_heads, name="audit-chain-heads"),
-    path("chain/verify/", views.audit_chain_verify, name="audit-chain-verify"),
-]
+urlpatterns = routes(
+    ("", views.audit_trail, "audit"),
+    ("export.csv", views.audit_export, "audit-export"),
+    ("chain/", views.audit_chain, "audit-chain"),
+    ("chain/heads.txt", views.audit_chain_heads, "audit-chain-heads"),
+    *actions("chain/", "audit-chain", verify=views.audit_chain_verify),
+)

@@ -1,13 +1,12 @@
 """A young person's managed moves: mounted under /people/<person_id>/moves/."""
 
-from django.urls import path
-
+from locus.common.urls import actions, routes
 from locus.moves import views
 
-urlpatterns = [
-    path("", views.moves_page, name="person-moves"),
-    path("add/", views.move_add, name="person-move-add"),
-    path("<int:move_id>/", views.displacement_page, name="person-move"),
-    path("<int:move_id>/correct/", views.move_correct, name="person-move-correct"),
-    path("<int:move_id>/in-error/", views.move_in_error, name="person-move-in-error"),
-]
+urlpatterns = routes(
+    ("", views.moves_page, "person-moves"),
+    ("add/", views.move_add, "person-move-add"),
+    ("<int:move_id>/", views.displacement_page, "person-move"),
+    *actions("<int:move_id>/", "person-move", correct=views.move_correct),
+    ("<int:move_id>/in-error/", views.move_in_error, "person-move-in-error"),
+)
