@@ -469,3 +469,47 @@ def test_a_refused_returner_s_children_say_their_access_was_refused(world: World
     assert f"{WAITING} (1)" in shown
     assert "whose access was refused" in shown
     assert f'href="/account/access/{world.social_worker.pk}/"' not in shown
+
+
+def test_a_team_s_first_manager_is_told_of_the_closed_account_s_cases(world: World) -> None:
+    """Assessment Team B had no manager when the account closed: another administrator was
+    told. Was: a manager made for the team later found the child only on their My work, told
+    of nothing, and the administrator's notice stayed, its link opening a list without the
+    team. Now the new manager is told as the team's managers are when an account closes (the
+    same words, naming the team, no child), and the administrator's notice goes; the
+    manager's goes, as theirs would, once the team has none of the cases left."""
+    second = make_worker(world.system, team=None, role=Role.ADMINISTRATOR, username="admin2")
+    _save(client_for(world.admin), world.other_social_worker, is_active=None)
+    [was] = _told(second)
+    manager = make_manager(world.system, team=world.csc_team_b)
+    [told] = _told()
+    assert told.recipient == manager and told.team == world.csc_team_b
+    assert told.text == was.text  # "... held 1 child in Assessment Team B: transfer each ..."
+    assert world.other_child.given_name not in told.text
+    shown = client_for(manager).get(told.url).content.decode()
+    assert CLOSED in shown and world.other_child.full_name in shown
+    assert world.other_child.full_name not in _in_my_work(second)
+    end_cases(_fresh(world.other_social_worker), manager)
+    assert _told() == []
+
+
+def test_a_manager_confirmed_in_the_team_is_told_once(world: World) -> None:
+    """A practitioner of team A made its manager on the admin site, once a manager of the
+    team confirms it, is told of the closed account's cases there (the confirmer, told when
+    it closed, is not told again); a manager confirmed again later (a wider scope) is not told
+    twice, nor is anyone whose confirmation makes them no manager of a team with such cases."""
+    admin = client_for(world.admin)
+    _save(admin, world.social_worker, is_active=None)
+    [first] = _told()
+    assert _save(admin, world.teammate, role=Role.MANAGER).status_code == 302
+    assert _save(admin, world.other_social_worker, scope=Scope.AGENCY).status_code == 302
+    assert _told() == [first]  # told only once their access is confirmed
+    worker_access_confirm(actor=world.team_manager, worker=_fresh(world.teammate))
+    [told] = _told(world.teammate)
+    assert told.text == first.text and told.team == world.csc_team_a
+    assert _told(world.team_manager) == [first]
+    assert _save(admin, world.team_manager, scope=Scope.ALL).status_code == 302
+    worker_access_confirm(actor=_fresh(world.teammate), worker=_fresh(world.team_manager))
+    manager_b = make_manager(world.system, team=world.csc_team_b)
+    worker_access_confirm(actor=manager_b, worker=_fresh(world.other_social_worker))
+    assert sorted(n.pk for n in _told()) == sorted([first.pk, told.pk])

@@ -30,7 +30,7 @@ from locus.access.models import (
     Team,
     Worker,
 )
-from locus.access.policies import CASEWORK_ROLES, can_manage_workers
+from locus.access.policies import CASEWORK_ROLES, can_manage_workers, managed_team_id
 from locus.access.transfers import held_by_closed_accounts
 from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
 from locus.audit.services import record_access, record_change, record_type_of, snapshot
@@ -262,7 +262,8 @@ def worker_create(
 ) -> Worker:
     """Create a worker. Everyone but an administrator must belong to a team, and everyone has
     their work email (``EMAIL_NEEDED``; only ``system_worker``, which nobody signs in with, is
-    made without one)."""
+    made without one). A manager made so is told of the cases closed accounts hold in their
+    team (:func:`closed_account_cases_taken_on`)."""
     permitted(can_manage_workers, actor)
     username = username.strip()
     problems = Problems()
@@ -303,6 +304,9 @@ def worker_create(
         worker.set_unusable_password()
     worker.save()
     record_change(actor=actor, action=ChangeAction.CREATE, obj=worker, after=_worker_fields(worker))
+    # Made a manager with no one to confirm it (the demo, a script): told at once of the cases
+    # closed accounts hold in their team, as one confirmed later is.
+    closed_account_cases_taken_on(actor=actor, manager=worker)
     return worker
 
 
@@ -395,7 +399,6 @@ def closed_account_cases_told(*, actor: Worker, worker: Worker) -> int:
     names its team (``Notification.team``), so it goes once that team's are passed on
     (:func:`closed_account_passed_on`). Call inside the deactivation's transaction; returns
     how many children the worker held."""
-    url = f"{reverse('my-work')}#{CLOSED_HOLDERS_ANCHOR}"
     total = 0
     for row in _held(worker):
         total += row["children"]
@@ -406,24 +409,66 @@ def closed_account_cases_told(*, actor: Worker, worker: Worker) -> int:
             managers = Worker.objects.filter(scopes.administrators_q()).exclude(
                 username=SYSTEM_USERNAME
             )
-        text = (
-            f"{_shown(str(worker))}'s account was closed while they held "
-            f"{children_in_words(row['children'])} in {_shown(row['team__name'])}: transfer each "
-            "case or end the allocation"
-        )
         team = Team.objects.get(pk=row["team_id"])
         # Not the one who closed it, by any of their accounts: they know (``accounts_of``).
         for manager in managers.exclude(pk__in=accounts_of(actor)).order_by("pk"):
-            notify(
-                manager,
-                NotificationKind.CASES_TO_PASS_ON,
-                actor=actor,
-                about=worker,
-                url=url,
-                text=text,
-                team=team,
-            )
+            _cases_to_pass_on(actor, manager, worker, team, row["children"])
     return total
+
+
+def _cases_to_pass_on(
+    actor: Worker, reader: Worker, worker: Worker, team: Team, children: int
+) -> None:
+    """Tell ``reader`` that the closed account ``worker`` held ``children`` children in
+    ``team`` (never which), with their My work, where each is listed to pass on."""
+    notify(
+        reader,
+        NotificationKind.CASES_TO_PASS_ON,
+        actor=actor,
+        about=worker,
+        url=f"{reverse('my-work')}#{CLOSED_HOLDERS_ANCHOR}",
+        text=(
+            f"{_shown(str(worker))}'s account was closed while they held "
+            f"{children_in_words(children)} in {_shown(team.name)}: transfer each "
+            "case or end the allocation"
+        ),
+        team=team,
+    )
+
+
+def closed_account_cases_taken_on(*, actor: Worker, manager: Worker) -> int:
+    """``manager``'s access was just confirmed as a manager of their team (made its manager,
+    or moved into it): the cases closed accounts still hold there are theirs to pass on now
+    (``transfers.held_by_closed_accounts``), as they were the administrators' while the team
+    had no manager who may act. For each such account they are told as its team's managers
+    were when it closed (:func:`closed_account_cases_told`: one notice for the team, how many
+    children they see of it, never which), unless they hold that notice already; and each
+    notice whose reader now has none of that account's children there to pass on (an
+    administrator's, the team having a manager now) goes, by the rule of
+    :func:`closed_account_passed_on`. Call inside the confirmation's transaction; how many
+    notices were sent."""
+    team = manager.team if managed_team_id(manager) is not None else None
+    if team is None:
+        return 0
+    held = (
+        held_by_closed_accounts(manager)
+        .values("worker_id")
+        .annotate(children=Count("person", distinct=True))
+        .order_by("worker_id")
+    )
+    told = set(
+        Notification.objects.filter(
+            recipient=manager, kind=NotificationKind.CASES_TO_PASS_ON, team=team
+        ).values_list("record_id", flat=True)
+    )
+    sent = 0
+    for row in held:
+        leaver = Worker.objects.get(pk=row["worker_id"])
+        if leaver.pk not in told:
+            _cases_to_pass_on(actor, manager, leaver, team, row["children"])
+            sent += 1
+        closed_account_passed_on(actor=actor, worker=leaver)
+    return sent
 
 
 def closed_account_passed_on(*, actor: Worker, worker: Worker) -> int:
@@ -795,6 +840,9 @@ def worker_access_confirm(*, actor: Worker, worker: Worker) -> Worker:
     # still closed (a change asked for before it closed may be confirmed after).
     if worker.is_active:
         forget(actor=actor, record=worker, kind=NotificationKind.CASES_TO_PASS_ON)
+        # A manager from now on (made one, or moved in): the cases closed accounts hold in
+        # their team are theirs to pass on, and they are told, as its managers were.
+        closed_account_cases_taken_on(actor=actor, manager=worker)
     return worker
 
 
