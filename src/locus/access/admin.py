@@ -35,6 +35,7 @@ from locus.access.services import (
     made_temporary,
     needs_team,
     password_recorded,
+    proposer_moved_told,
     sessions_end,
     sign_in_handed_over,
     team_change,
@@ -363,6 +364,10 @@ class WorkerAdmin(AuditedAdmin, UserAdmin):
             # in the sharing register) within the sight they had then: a promotion, a move
             # to another agency's team or to all-records scope must not widen it unseen.
             tokens_end(actor=_actor(request), worker=obj, note=SIGHT_CHANGED)
+        if before is not None and before["team"] != obj.team_id:
+            # A proposer moved to another agency organises her meetings no more: the
+            # managers of the team she proposed each from do, and are told now.
+            proposer_moved_told(actor=_actor(request), worker=obj, old_team_id=before["team"])
         if widens_sight(before, obj):
             worker_access_ask(actor=_actor(request), worker=obj)
 

@@ -50,11 +50,11 @@ from django.db.models import Q, QuerySet
 from locus.access import policies, provisioning, scopes
 from locus.access.context_cases import works_cases
 from locus.access.lookups import one_or_404, sees_context_lastingly
-from locus.access.models import Role, Worker
+from locus.access.models import Role, Team, Worker
 from locus.access.policies import CASEWORK_ROLES, is_administrator
 from locus.access.selectors import visible_person_ids
 from locus.forums.models import Attendance
-from locus.mapping.models import Intervention, Invitee, Meeting, MeetingChild
+from locus.mapping.models import Intervention, Invitee, Meeting, MeetingChild, MeetingStatus
 from locus.people.models import Allocation, Person
 from locus.places.models import Context
 
@@ -157,13 +157,42 @@ def proposer_organises(worker: Worker, meeting: Meeting) -> bool:
     team (its proposer had none) is hers wherever she is."""
     if meeting.proposed_by_id != worker.pk:
         return False
-    team = meeting.proposer_team if meeting.proposer_team_id else None
-    if team is None or team.pk == worker.team_id:
-        return True
-    return (
-        worker.agency_id == team.agency_id
-        and scopes.in_independent_service(worker) == team.independent
+    return _organises_from(
+        worker.team if worker.team_id else None,
+        meeting.proposer_team if meeting.proposer_team_id else None,
     )
+
+
+def _organises_from(team: Team | None, kept: Team | None) -> bool:
+    """Whether a proposer in ``team`` organises a meeting she proposed from ``kept``
+    (:func:`proposer_organises`): that team, or one of its agency and of its kind."""
+    if kept is None or (team is not None and team.pk == kept.pk):
+        return True
+    return team is not None and (team.agency_id, team.independent) == (
+        kept.agency_id,
+        kept.independent,
+    )
+
+
+def organising_left(worker: Worker, old_team: Team | None) -> list[Meeting]:
+    """The meetings not yet over (not closed nor cancelled) that ``worker`` proposed and
+    organised from ``old_team``, and organises no more from the team she has just moved to
+    (:func:`proposer_organises`: another agency, or into or out of the chairs' unit): their
+    organising is the managers' of the team she proposed each from now. A move within her
+    agency leaves none."""
+    team = worker.team if worker.team_id else None
+    open_ones = (
+        Meeting.objects.filter(proposed_by=worker)
+        .exclude(status__in=[MeetingStatus.CLOSED, MeetingStatus.CANCELLED])
+        .select_related("proposer_team")
+        .order_by("pk")
+    )
+    return [
+        meeting
+        for meeting in open_ones
+        if _organises_from(old_team, meeting.proposer_team)
+        and not _organises_from(team, meeting.proposer_team)
+    ]
 
 
 def _proposer_organises_q(worker: Worker) -> Q:

@@ -14,9 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Field, Model, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django_otp import user_has_device
 
-from locus.access import break_glass, provisioning, scopes
+from locus.access import break_glass, meetings, provisioning, scopes
 from locus.access.context_cases import accounts_of
 from locus.access.models import (
     SYSTEM_USERNAME,
@@ -32,6 +33,7 @@ from locus.access.models import (
 )
 from locus.access.policies import CASEWORK_ROLES, can_manage_workers, managed_team_id
 from locus.access.transfers import held_by_closed_accounts
+from locus.access.transfers import managers as team_managers
 from locus.audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
 from locus.audit.services import record_access, record_change, record_type_of, snapshot
 from locus.common import clock
@@ -50,6 +52,7 @@ from locus.notifications.models import Notification, NotificationKind
 from locus.notifications.services import (
     forget,
     notify,
+    on_day,
     renamed,
     withdraw,
     work_email_changed,
@@ -495,6 +498,37 @@ def closed_account_passed_on(*, actor: Worker, worker: Worker) -> int:
         if not left.exists():
             gone += withdraw(actor=actor, notifications=told.filter(pk=notice.pk))
     return gone
+
+
+def proposer_moved_told(*, actor: Worker, worker: Worker, old_team_id: int | None) -> int:
+    """``worker`` was just moved out of team ``old_team_id``: each peer group mapping meeting she
+    proposed that she organises no more (moved to another agency, or into or out of the
+    chairs' unit: ``meetings.organising_left``) is organised by the managers of the team she
+    proposed it from now, and each of them whose access is confirmed is told, with the
+    meeting's page: the kind of meeting and its date, never its title (free text, which may
+    name a child). Nobody else. Call inside the move's transaction; how many were told."""
+    told = 0
+    old_team = Team.objects.filter(pk=old_team_id).first() if old_team_id else None
+    for meeting in meetings.organising_left(worker, old_team):
+        scheduled = meeting.scheduled_for
+        what = (
+            f"the peer group mapping meeting on {on_day(timezone.localtime(scheduled).date())} "
+            "they proposed"
+            if scheduled
+            else "the peer group mapping meeting they proposed on "
+            f"{on_day(timezone.localtime(meeting.proposed_at).date())}"
+        )
+        text = (
+            f"{_shown(str(worker))} has moved team and no longer organises {what}: as a "
+            "manager of their old team, you organise it now"
+        )
+        url = reverse("meeting", args=[meeting.pk])
+        kind = NotificationKind.MEETING_TO_ORGANISE
+        organisers = team_managers().filter(team=meeting.proposer_team)
+        for manager in organisers.exclude(pk__in=accounts_of(worker)).order_by("pk"):
+            notice = notify(manager, kind, actor=actor, about=meeting, url=url, text=text)
+            told += notice is not None
+    return told
 
 
 #: One person, one account: separation of duties compares accounts by email

@@ -37,6 +37,9 @@ class NotificationKind(models.TextChoices):
     # A deactivated account still held children's cases: each team's managers (else the
     # administrators) are told how many, to pass them on (``access.services``).
     CASES_TO_PASS_ON = "cases_to_pass_on", "Cases to pass on"
+    # A mapping meeting's proposer moved to another agency: the managers of the team she
+    # proposed it from organise it now, and are told (``access.services``).
+    MEETING_TO_ORGANISE = "meeting_to_organise", "Meeting to organise"
 
 
 class Notification(models.Model):
