@@ -466,10 +466,14 @@ def closed_account_cases_taken_on(*, actor: Worker, manager: Worker) -> int:
     )
     sent = 0
     for row in held:
-        leaver = Worker.objects.get(pk=row["worker_id"])
-        if leaver.pk not in told:
+        if row["worker_id"] not in told:
+            leaver = Worker.objects.get(pk=row["worker_id"])
             _cases_to_pass_on(actor, manager, leaver, team, row["children"])
             sent += 1
+    # Every closed holder in the team, not only those whose children this manager sees: the
+    # administrators list none of the team's now it has a manager.
+    holders = Allocation.objects.current().filter(provisioning.closed_q("worker"), team=team)
+    for leaver in Worker.objects.filter(pk__in=holders.values("worker_id")).order_by("pk"):
         closed_account_passed_on(actor=actor, worker=leaver)
     return sent
 
