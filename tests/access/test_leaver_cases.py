@@ -513,3 +513,17 @@ def test_a_manager_confirmed_in_the_team_is_told_once(world: World) -> None:
     manager_b = make_manager(world.system, team=world.csc_team_b)
     worker_access_confirm(actor=manager_b, worker=_fresh(world.other_social_worker))
     assert sorted(n.pk for n in _told()) == sorted([first.pk, told.pk])
+
+
+def test_a_team_given_a_manager_who_sees_none_of_its_cases_still_frees_the_administrators(
+    world: World,
+) -> None:
+    """A manager of team B who sees only their own cases is told of none of the closed
+    account's children there; the administrators' notice goes all the same, as their My work
+    lists none of the team's children once it has a manager."""
+    second = make_worker(world.system, team=None, role=Role.ADMINISTRATOR, username="admin2")
+    _save(client_for(world.admin), world.other_social_worker, is_active=None)
+    assert len(_told(second)) == 1
+    make_worker(world.system, team=world.csc_team_b, role=Role.MANAGER, scope=Scope.OWN)
+    assert _told() == []
+    assert world.other_child.full_name not in _in_my_work(second)
