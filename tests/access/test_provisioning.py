@@ -27,6 +27,7 @@ from tests.factories import (
     changes_for,
     client_for,
     end_cases,
+    make_team,
     make_worker,
     nothing_written,
     open_in_emergency,
@@ -340,3 +341,36 @@ def test_an_account_the_add_form_made_is_not_confirmed_before_it_has_a_team(
     with nothing_written(Worker), pytest.raises(InvalidTransition, match="has no team yet"):
         worker_access_confirm(actor=other, worker=made)
     assert Worker.objects.get(pk=made.pk).access_awaiting_since is not None
+
+
+def test_a_new_teams_first_manager_is_confirmed_by_a_manager_of_another_of_the_agencys_teams(
+    world: World,
+) -> None:
+    """A team with no manager confirmed nobody: its first manager, made on the admin site,
+    waited for ever, with nobody asked. A manager of another of the agency's teams now
+    decides (and is asked); not a manager in another agency, nor the administrator who made
+    the account. Once the team has its manager, its own manager decides again."""
+    team_c = make_team(system_worker(), agency=world.csc, name="Exploitation Team C")
+    first = _admin_makes(world, "c.manager", team=team_c.pk, role=Role.MANAGER, scope=Scope.AGENCY)
+    assert first.access_awaiting_since is not None
+    home = client_for(first).get("/").content.decode()
+    assert "another manager of Children&#x27;s Social Care&#x27;s teams to confirm it" in home
+    asked = set(
+        Notification.objects.filter(kind=NotificationKind.ACCESS_TO_CONFIRM).values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert world.team_manager.username in asked
+    assert not {w.username for w in Worker.objects.exclude(team__agency=world.csc)} & asked
+    yjs_manager = make_worker(
+        system_worker(), team=world.yjs_team, role=Role.MANAGER, username="yjs.manager"
+    )
+    assert _decides(yjs_manager, first, "confirm") == 404
+    assert _decides(world.admin, first, "confirm") == 404
+    assert _decides(world.team_manager, first, "confirm") == 302
+    first = Worker.objects.get(pk=first.pk)
+    assert first.access_awaiting_since is None and first.access_decided_by == world.team_manager
+    # A practitioner then joins team C: its own manager confirms them, no one else's.
+    joiner = _admin_makes(world, "c.worker", team=team_c.pk, role=Role.PRACTITIONER)
+    assert _decides(world.team_manager, joiner, "confirm") == 404
+    assert _decides(first, joiner, "confirm") == 302

@@ -156,41 +156,48 @@ def changed_while_waiting(worker: Worker) -> list[Worker]:
 
 
 def confirmers_of(worker: Worker) -> QuerySet[Worker]:
-    """Who may confirm or refuse ``worker``'s waiting access (:func:`may_decide`), by name."""
+    """Who may confirm or refuse ``worker``'s waiting access (:func:`may_decide`), by name: a
+    manager of their team; for an account with no team, an administrator. Where their team
+    has no manager who may (a new team's first manager, or a team whose only manager made
+    the change), the managers of the agency's other teams of its kind (the chairs' unit or
+    not) decide instead, so that nobody waits with nobody to ask. Never one who changed it
+    while it waited (:func:`changed_while_waiting`), nor another account of theirs, nor the
+    command line's account."""
     from locus.access.context_cases import accounts_of  # it imports this module, by scopes
 
     if not awaiting(worker) or worker.access_decided_at is not None:
         return Worker.objects.none()
-    if worker.team_id is not None:
-        who = Q(role=Role.MANAGER, team_id=worker.team_id)
-    else:
-        who = Q(role=Role.ADMINISTRATOR, scope=Scope.ALL)
     too_close = accounts_of(worker)
     for changer in changed_while_waiting(worker):
         too_close |= accounts_of(changer)
-    return (
-        Worker.objects.filter(who & confirmed_q())
+    eligible = (
+        Worker.objects.filter(confirmed_q())
         .exclude(pk__in=too_close)
         .exclude(username=SYSTEM_USERNAME)
         .order_by("last_name", "first_name", "pk")
     )
+    if worker.team_id is None:
+        return eligible.filter(role=Role.ADMINISTRATOR, scope=Scope.ALL)
+    managers = eligible.filter(role=Role.MANAGER)
+    own = managers.filter(team_id=worker.team_id)
+    if own.exists():
+        return own
+    team = worker.team
+    return managers.filter(team__agency_id=team.agency_id, team__independent=team.independent)
 
 
 def may_decide(confirmer: Worker, worker: Worker) -> bool:
-    """Whether ``confirmer`` may confirm or refuse ``worker``'s waiting access: never one who
-    changed it while it waited (:func:`changed_while_waiting`), nor another account of theirs."""
+    """Whether ``confirmer`` may confirm or refuse ``worker``'s waiting access: one of
+    :func:`confirmers_of`, so never one who changed it while it waited, nor another account
+    of theirs."""
     # policies imports this module: asked here, when called.
-    from locus.access.policies import is_administrator, managed_team_id, same_person
+    from locus.access.policies import same_person
 
-    if not awaiting(worker) or worker.access_decided_at is not None:
-        return False
     if not confirmed(confirmer) or same_person(confirmer, worker):
         return False
     if any(same_person(confirmer, changer) for changer in changed_while_waiting(worker)):
         return False
-    if worker.team_id is not None:
-        return managed_team_id(confirmer) == worker.team_id
-    return is_administrator(confirmer) and confirmer.username != SYSTEM_USERNAME
+    return confirmers_of(worker).filter(pk=confirmer.pk).exists()
 
 
 def access_to_decide(viewer: Worker, worker_id: int) -> Worker:
@@ -214,9 +221,13 @@ def waiting_message(worker: Worker) -> str:
         )
     first = confirmers_of(worker).first()
     if worker.team is not None:
-        others = f"a manager of {worker.team.name}"
+        # A team with no manager who may decide: a manager of another of the agency's teams.
+        where = worker.team.name
+        if first is not None and first.team_id != worker.team_id:
+            where = f"{worker.team.agency.name}'s teams"
+        others = f"a manager of {where}"
         if first is not None:
-            others = f"{first} or another manager of {worker.team.name}"
+            others = f"{first} or another manager of {where}"
     else:
         others = "another administrator"
         if first is not None:
