@@ -28,7 +28,7 @@ from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
 
-from locus.access.models import SYSTEM_USERNAME, Role, Scope, Worker
+from locus.access.models import SYSTEM_USERNAME, Role, Scope, Team, Worker
 from locus.audit.models import ChangeAction, ChangeEvent
 
 # Every rule module asks :func:`confirmed`, so this one imports none of them at its top: the
@@ -182,7 +182,7 @@ def confirmers_of(worker: Worker) -> QuerySet[Worker]:
     own = managers.filter(team_id=worker.team_id)
     if own.exists():
         return own
-    team = worker.team
+    team = Team.objects.get(pk=worker.team_id)
     return managers.filter(team__agency_id=team.agency_id, team__independent=team.independent)
 
 
