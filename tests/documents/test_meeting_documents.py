@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from locus.access.documents import documents_visible_to
 from locus.access.models import Role, Worker
-from locus.documents.services import document_remove
+from locus.documents.services import document_remove, document_replace
 from locus.mapping.models import Meeting
 from locus.mapping.services import attendance_confirm
-from tests.documents.helpers import attach
-from tests.factories import World, changes_for, client_for, make_worker
+from tests.documents.helpers import attach, upload
+from tests.factories import World, changes_for, client_for, make_worker, move_worker
 from tests.mapping.helpers import hold, propose, schedule
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +133,21 @@ def test_an_invitee_before_the_meeting_is_told_to_confirm_once_it_is_held(world:
         reverse("documents", args=["meeting", hold(world, meeting, confirmed=False).pk])
     )
     assert "If the minutes record you as attending" in held.content.decode()
+
+
+def test_a_worker_who_moves_agency_reads_not_even_the_paper_she_added(world: World) -> None:
+    """Her own paper follows her invitation as the minutes do: moved to another agency she
+    reads the meeting's papers no more (``scopes.carried_invitations``), her own included,
+    since her old team's manager, who organises the meeting, may file a new version of it
+    that names that agency's children."""
+    meeting = _held(world)
+    own = attach(world.social_worker, meeting, title="Proposer's briefing")
+    move_worker(world.social_worker, world.partner_team)
+    newer = document_replace(actor=world.team_manager, document=own, file=upload())
+    assert not _opens(world.social_worker, own.pk)
+    download = reverse("document-download", args=[newer.pk])
+    assert client_for(world.social_worker).get(download).status_code == 404
+    assert _opens(world.team_manager, own.pk)  # an organiser all along
+    # Moved back, her invitation carries again, and so does what she added.
+    move_worker(world.social_worker, world.csc_team_b)
+    assert _opens(world.social_worker, own.pk)

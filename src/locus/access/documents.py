@@ -18,7 +18,9 @@ trail keeps it).
   (``context_cases.can_work_case``), and administrators (who work no case).
 * **A meeting's documents** follow its minutes (``meetings.can_read_minutes``: the
   organisers, the recorder, invitees who confirmed they attended), since papers may name
-  children as minutes do; an invitee also reads what they added themselves. Its organisers
+  children as minutes do; an invitee also reads what they added themselves, while their
+  invitation carries (``scopes.carried_invitations``: not once moved to another agency, as
+  for the minutes). Its organisers
   and invitees upload, as they record minutes. The meeting's list of documents is for those
   who read its papers or file them (``opens_documents``): a manager of an invitee's team,
   who opens the meeting, would find it empty, and gets "not found" (the meeting's page says
@@ -103,8 +105,10 @@ def documents_visible_to(worker: Worker) -> QuerySet[Document]:
         Q(person__in=scopes.people_visible_to(worker, shared=False).values("id"))
         | Q(case__in=_cases_with_documents(worker).values("id"))
         | Q(meeting__in=meetings.meetings_sharing_minutes_with(worker).values("id"))
-        # An invitee who has not (yet) confirmed attending reads the papers they added.
-        | Q(meeting__in=meetings.meetings_visible_to(worker).values("id"), uploaded_by=worker)
+        # An invitee who has not (yet) confirmed attending reads the papers they added, while
+        # their invitation carries: moved to another agency, not even their own, which their
+        # old team's manager may have replaced with a version naming that agency's children.
+        | Q(meeting__in=scopes.carried_invitations(worker).values("meeting_id"), uploaded_by=worker)
     )
 
 
