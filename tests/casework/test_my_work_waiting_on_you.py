@@ -102,3 +102,21 @@ def test_the_about_column_names_the_disputed_record_not_a_date(world: World) -> 
     assert escape(world.police_child.full_name) in page
     event = AccessEvent.objects.filter(actor=decider, detail__via="my work").latest("id")
     assert world.police_child.pk in event.detail["people_shown"]
+
+
+def test_a_child_the_manager_sees_only_in_an_emergency_of_her_own_is_not_named(
+    world: World,
+) -> None:
+    """My work is a list: it names a child the manager sees lastingly, in her own right, as
+    it names a disputed record's person; not one she sees only through emergency access (or
+    a forum share), which reaches the child through that work, never from a list."""
+    use = emergency(world, world.social_worker, world.other_child)
+    boss = world.team_manager
+    mine = break_glass_request(
+        actor=boss, person_id=world.other_child.pk, category="missing_child", reason=REASON
+    )
+    assert mine is not None  # her own emergency access to the child, still open
+    review = reverse("break-glass-review", args=[use.pk])
+    (item,) = [i for i in my_work(viewer=boss) if i.url == review]
+    assert item.subject == naming.unseen_label(child=False)
+    assert item.people == ()

@@ -26,7 +26,7 @@ from locus.access import context_cases as policies
 from locus.access.fields import PersonField, role_fields, sees_home_addresses
 from locus.access.models import Worker
 from locus.access.policies import answers_identifier_queries
-from locus.access.selectors import visible_person_ids
+from locus.access.selectors import seen_lastingly, visible_person_ids
 from locus.casework.models import (
     OPEN_CASE_STATUSES,
     Approval,
@@ -786,15 +786,16 @@ CHECK_DUPLICATE = "Check a possible duplicate record"
 def emergency_access_to_review(viewer: Worker) -> list[WorkItem]:
     """The uses of emergency access by the viewer's team waiting for their review
     (``break_glass.awaiting_review_by``), each linked to its review page. The person it opened
-    is named only to a viewer who sees them (else in ``naming.unseen_label``'s words, as the
-    review page gives only the id); no due date, as a review has none. Two queries however
-    many wait (none for anyone who reviews none)."""
+    is named only to a viewer who sees them lastingly, as a list names anyone (not through
+    emergency access or a forum share of their own); else in ``naming.unseen_label``'s words,
+    as the review page gives only the id. No due date, as a review has none. Two queries
+    however many wait (none for anyone who reviews none)."""
     uses = list(
         break_glass.awaiting_review_by(viewer)
         .select_related("worker", "person")
         .order_by("started_at", "id")
     )
-    seen = visible_person_ids(viewer, [u.person_id for u in uses]) if uses else set()
+    seen = seen_lastingly(viewer, [u.person_id for u in uses]) if uses else set()
     return [
         WorkItem(
             REVIEW_EMERGENCY_ACCESS,
