@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from locus.audit.models import AccessAction, AccessEvent
+from locus.casework.selectors import my_work
 from locus.common import clock
 from locus.subjectaccess.models import SubjectAccessPackage, SubjectAccessRequest
 from locus.subjectaccess.package import package_approve, package_ask
@@ -163,6 +164,15 @@ def test_my_work_shows_the_deadline_to_the_assigned_administrator_only(
     for worker in (other_admin(world), world.social_worker, world.team_manager):
         page = client_for(worker).get("/my-work/").content.decode()
         assert scene.request.reference not in page, worker
+
+
+def test_my_work_says_what_to_do_with_a_request_and_which_one_once_each(
+    world: World, scene: Scene
+) -> None:
+    # Was: "Subject access request SAR-..." under both What and About, the same words twice.
+    (item,) = [i for i in my_work(viewer=world.admin) if "subject-access" in i.url]
+    assert item.what == "Answer a subject access request"
+    assert item.subject == f"Subject access request {scene.request.reference}"
 
 
 def test_a_closed_request_leaves_my_work(world: World, scene: Scene) -> None:

@@ -741,10 +741,10 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
     items += [WorkItem(**asdict(w)) for w in disputes_to_decide(viewer)]
     if not team:
         # Subject access requests: the assigned member of the data team's own, by the
-        # statutory deadline; named by reference, never by the child.
+        # statutory deadline; named by reference (under About), never by the child.
         items += [
             WorkItem(
-                f"Subject access request {r.reference}",
+                ANSWER_SUBJECT_ACCESS,
                 _request_about(r.reference),
                 reverse("subject-access-request", args=[r.pk]),
                 r.deadline,
@@ -778,6 +778,7 @@ def _request_about(reference: str) -> str:
     return f"Subject access request {reference}"
 
 
+ANSWER_SUBJECT_ACCESS = "Answer a subject access request"
 REVIEW_EMERGENCY_ACCESS = "Review a use of emergency access"
 CHECK_IDENTIFIER = "Check an identifier request"
 CHECK_DUPLICATE = "Check a possible duplicate record"
