@@ -69,8 +69,9 @@ def waiting_since(worker: Worker) -> dt.datetime | None:
 def same_wait_q(field: str, since_field: str) -> Q:
     """The rows whose worker (``field``) still waits the wait they were recorded in
     (``since_field`` kept :func:`waiting_since`): a conference attendance recorded while a
-    new account waited opens nothing until a second person confirms it; refused, never. A
-    later wait (a widened scope) is another, and takes nothing back."""
+    new account waited opens nothing until a second person confirms it: not while refused,
+    and a refusal keeps the wait, so one confirmed after being asked about again confirms
+    it. A later wait (a widened scope, once confirmed) is another, and takes nothing back."""
     return Q(**{f"{field}__access_awaiting_since": F(since_field)})
 
 
