@@ -120,3 +120,25 @@ def test_a_child_the_manager_sees_only_in_an_emergency_of_her_own_is_not_named(
     (item,) = [i for i in my_work(viewer=boss) if i.url == review]
     assert item.subject == naming.unseen_label(child=False)
     assert item.people == ()
+
+
+def test_an_identifier_request_names_its_record_only_to_a_manager_who_sees_it_lastingly(
+    world: World,
+) -> None:
+    """As an emergency use's person: not a child the manager sees only through emergency
+    access of her own, which reaches the child through that work, never from a list."""
+    taken = person_update(actor=world.system, person=world.team_child, upn=valid_upn(88102)).upn
+    asked = {"person": world.yjs_child, "field": "upn", "value": taken}
+    query = identifier_query_send(actor=world.yjs_worker, **asked)
+    assert query.routed_to == world.team_manager
+    mine = break_glass_request(
+        actor=world.team_manager,
+        person_id=world.yjs_child.pk,
+        category="missing_child",
+        reason=REASON,
+    )
+    assert mine is not None
+    link = reverse("identifier-query", args=[query.pk])
+    (item,) = [i for i in my_work(viewer=world.team_manager) if i.url == link]
+    assert item.subject == naming.person_label(world.yjs_child, visible=False, child=False)
+    assert item.people == ()

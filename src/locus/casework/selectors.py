@@ -62,7 +62,7 @@ from locus.forums.models import FINISHED_ACTION_STATUSES
 from locus.panels.models import PanelAction, PanelMeeting, PanelStatus
 from locus.panels.selectors import panels_seen, visible_item_ids
 from locus.people.models import LegalStatusEpisode, Person, PersonKind, QueryKind
-from locus.people.selectors import caseload_for, identifier_queries_for, identifier_query_rows
+from locus.people.selectors import caseload_for, identifier_queries_for
 from locus.places.models import Context, ContextKind
 from locus.profiles.models import ProfileItem
 from locus.profiles.selectors import build_on_labels
@@ -816,28 +816,39 @@ def emergency_access_to_review(viewer: Worker) -> list[WorkItem]:
 def identifier_requests_to_check(viewer: Worker) -> list[WorkItem]:
     """The identifier requests routed to the viewer by name (``identifier_queries_for``;
     an administrator's only those routed to them, not every one the data team may answer),
-    each linked to its page and about the record being changed, named as that page names
-    it (``IdentifierQueryRow.person_label``). A fixed number of queries however many wait."""
+    each linked to its page and about the record being changed, named only to a viewer who
+    sees it lastingly, as a list names anyone (:func:`_about`). Two queries however many
+    wait."""
     if not answers_identifier_queries(viewer):
         return []
     waiting = identifier_queries_for(viewer=viewer)
     if scopes.is_administrator(viewer):
         waiting = waiting.filter(routed_to=viewer)
     queries = list(waiting.order_by("requested_at", "id"))
-    rows = identifier_query_rows(viewer=viewer, queries=queries) if queries else []
+    ids = [q.person_id for q in queries if q.person_id]
+    seen = seen_lastingly(viewer, ids) if ids else set()
     return [
         WorkItem(
-            CHECK_DUPLICATE if row.query.kind == QueryKind.DUPLICATE else CHECK_IDENTIFIER,
-            "A new record" if row.query.kind == QueryKind.DUPLICATE else row.person_label,
-            reverse("identifier-query", args=[row.query.pk]),
+            CHECK_DUPLICATE if q.kind == QueryKind.DUPLICATE else CHECK_IDENTIFIER,
+            "A new record" if q.kind == QueryKind.DUPLICATE else _about(q.person, seen),
+            reverse("identifier-query", args=[q.pk]),
             None,
-            str(row.query.requested_by),
-            f"Asked {timezone.localtime(row.query.requested_at):%-d %b %Y}",
-            ("identifier_queries_shown", row.query.pk),
-            (row.query.person_id,) if row.person_seen and row.query.person_id else (),
+            str(q.requested_by),
+            f"Asked {timezone.localtime(q.requested_at):%-d %b %Y}",
+            ("identifier_queries_shown", q.pk),
+            (q.person_id,) if q.person_id in seen else (),
         )
-        for row in rows
+        for q in queries
     ]
+
+
+def _about(person: Person | None, seen: set[int]) -> str:
+    """The record an identifier request changes, as its page names it: by name only where
+    ``seen`` (lastingly) holds it, else by initials, "a person not shared with you", a
+    child's record as an adult's (``people.selectors``' request label)."""
+    if person is None:  # purged since
+        return naming.unseen_label(child=False)
+    return naming.person_label(person, visible=person.pk in seen, child=False)
 
 
 def work_shown(items: Iterable[WorkItem]) -> dict[str, list[int]]:
