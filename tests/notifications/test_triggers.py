@@ -26,6 +26,7 @@ from tests.casework.helpers import (
     add_action,
     assessed_case,
     conference_of,
+    home_plan,
     open_case,
     planned_case,
     schedule,
@@ -377,3 +378,15 @@ def test_a_cancelled_panel_tells_its_list_and_takes_back_unread_invitations(
     assert not Notification.objects.filter(kind=INVITED, record_id=meeting.pk).exists()
     assert len(invited) == 2 and _removals(invited) == 2
     assert client_for(world.police_analyst).get(made[0].url).status_code == 200
+
+
+def test_an_action_on_a_home_s_plan_is_told_of_without_the_home_s_address(world: World) -> None:
+    """A notice named an action's plan by its case's place, and a home's name is its
+    address: kept in the owner's notifications after they no longer see the case. A home's
+    plan is "a context plan" to every owner, the lead's own team too."""
+    plan = home_plan(world)
+    with new_notifications() as made:
+        add_action(world, plan, owner=world.teammate, agency=world.csc)
+    assert who_and_what(made) == [("teammate", "action_assigned")]
+    assert made[0].text.startswith("An action on a context plan is yours, due by ")
+    assert world.home.name not in made[0].text

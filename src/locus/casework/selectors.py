@@ -63,7 +63,7 @@ from locus.panels.models import PanelAction, PanelMeeting, PanelStatus
 from locus.panels.selectors import panels_seen, visible_item_ids
 from locus.people.models import LegalStatusEpisode, Person, PersonKind, QueryKind
 from locus.people.selectors import caseload_for, identifier_queries_for
-from locus.places.models import Context, ContextKind
+from locus.places.models import RESTRICTED_KINDS, Context, ContextKind
 from locus.profiles.models import ProfileItem
 from locus.profiles.selectors import build_on_labels
 from locus.rectification.selectors import disputes_to_decide
@@ -626,10 +626,14 @@ def action_told(action: PlanAction, owner: Worker) -> str:
     """How a notification names a context plan's action to its owner: by its plan, the case's
     place, only where the owner may see the case and is told of that place (a home's name is
     its address); else "a context plan". Never the action's own words: free text may name a
-    child, and a notice outlasts the owner's sight of the case. One query."""
+    child, and a notice outlasts the owner's sight of the case; nor a home's address, to
+    anyone, for the same reason. Two queries at most."""
     case_id = action.plan.case_id
     place = _seen_cases(owner, [case_id]).get(case_id, naming.PLACE_WITHHELD)
-    plan = "a context plan" if place == naming.PLACE_WITHHELD else f"the plan for {place}"
+    named = place != naming.PLACE_WITHHELD and not (
+        ContextCase.objects.filter(pk=case_id, context__kind__in=RESTRICTED_KINDS).exists()
+    )
+    plan = f"the plan for {place}" if named else "a context plan"
     return f"An action on {plan}"
 
 
