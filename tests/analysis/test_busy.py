@@ -214,3 +214,22 @@ def test_how_many_times_busier_is_said_as_a_social_worker_would_say_it():
     assert _times(203 / 28.5) == "about 7 times"
     assert _times(20.0) == "20 times"
     assert _times(1.5) == "1.5 times"
+
+
+def test_where_a_typical_place_names_nobody_the_reason_says_so_and_no_ratio():
+    """Where most places' incidents name nobody, the median is 0: the reason said "60 times
+    as many as at a typical place in the borough, which had 0"."""
+    args = planted()
+    for p in range(10, 30):
+        args["incident_place"].append(p)
+        args["incident_day"].append(TODAY - 2)
+        args["incident_hour"].append(-1)
+    args["n_places"] = 30
+    found = busy_places(**args)
+    assert found.baseline == 0.0
+    reason = found.reason(0, "young people")
+    assert reason.startswith(
+        "60 different young people were involved in incidents here in the last 12 months, "
+        "where a typical place in the borough had no young people named;"
+    )
+    assert "times as many" not in reason

@@ -97,15 +97,23 @@ class BusyPlaces:
         if not self.busy[place]:
             return ""
         count = int(self.people[place])
-        ratio = count / self.baseline if self.baseline else float(count)
         # The median place is "a typical place"; a median of 28.5 people is "about 29".
         typical = int(self.baseline + 0.5)
         about = "" if typical == self.baseline else "about "
         words = (
             f"{count} different {noun} were involved in incidents here in the last "
-            f"{self.months} months, {_times(ratio)} as many as at a typical place in the "
-            f"borough, which had {about}{typical}"
+            f"{self.months} months, "
         )
+        if typical == 0:
+            # Most places' incidents name nobody (a median is a whole number or a half, so 0
+            # here is 0): not "60 times as many as at a typical place ..., which had 0".
+            words += f"where a typical place in the borough had no {noun} named"
+        else:
+            ratio = count / self.baseline
+            words += (
+                f"{_times(ratio)} as many as at a typical place in the borough, which had "
+                f"{about}{typical}"
+            )
         return words + self.times_phrase(place)
 
     def times_phrase(self, place: int) -> str:
