@@ -355,8 +355,9 @@ def updates_interventions_like(worker: Worker, intervention: Intervention) -> bo
     return (
         intervention.owner_id == worker.pk
         or _manages(worker, intervention.owner)
-        # Not an organiser now in an independent reviewing service (one who proposed it
-        # before moving there): they record nothing at a mapping meeting.
+        # Not an organiser in an independent reviewing service (a manager of the chairs'
+        # unit, where it was proposed from): they record nothing at a mapping meeting. A
+        # proposer who moved there organises it no more (``proposer_organises``).
         or (is_organiser(worker, intervention.meeting) and policies.does_casework(worker))
     )
 
