@@ -87,6 +87,28 @@ def test_a_table_is_drawn_around_its_rows() -> None:
     assert html.endswith("</table></div>")
 
 
+def test_a_table_that_stacks_on_a_phone_says_each_part_s_role() -> None:
+    """``stack=True``: the phone's layout (locus-table-stack) shows each row as a block, which
+    takes a table part's role away in some browsers, so each part names it; its empty row too.
+    Other tables are written as before."""
+    html = head(
+        '{% table label="Versions" columns="Version|Count" empty="None yet." stack=True %}'
+        "{% endtable %}"
+    )
+    assert '<table class="govuk-table locus-table-stack" role="table">' in html
+    assert (
+        '<thead class="govuk-table__head" role="rowgroup"><tr class="govuk-table__row" role="row">'
+        '<th scope="col" role="columnheader" class="govuk-table__header">Version</th>' in html
+    )
+    assert (
+        '<tbody class="govuk-table__body" role="rowgroup"><tr class="govuk-table__row" role="row">'
+        '<td class="govuk-table__cell" role="cell" colspan="2">None yet.</td></tr></tbody>' in html
+    )
+    plain = head('{% table label="Versions" columns="Version|Count" %}{% endtable %}')
+    assert "role=" not in plain.replace('role="region"', "")
+    assert '<table class="govuk-table">' in plain
+
+
 def test_a_tables_caption_may_be_shown_and_defaults_to_its_label_read_out_only() -> None:
     tag = (
         '{% table label=name caption=caption caption_class="govuk-table__caption--s" '
@@ -144,4 +166,5 @@ def test_an_incident_table_without_its_place_column_says_none_across_the_columns
     )
     assert ">Where<" not in html
     assert html.count('<th scope="col"') == 4
-    assert '<td class="govuk-table__cell" colspan="4">No incidents you can see.</td>' in html
+    none = '<td class="govuk-table__cell" role="cell" colspan="4">No incidents you can see.</td>'
+    assert none in html

@@ -85,14 +85,18 @@ def test_without_javascript_the_menu_shows_on_a_phone(
 
 
 def _ended_and_current(world: World) -> None:
-    """An ended relationship with a long reason, and a current one the worker may change."""
-    sw, child = world.social_worker, world.child
+    ended_and_current(world.social_worker, world.child)
+
+
+def ended_and_current(sw: Any, child: Any) -> None:
+    """An ended relationship of ``child`` with a long reason, and a current one the worker
+    ``sw`` may change."""
     ended = make_association(sw, person=child, other_label="A boy called Dee from the estate")
     association_end(
         actor=sw,
         association=ended,
         valid_until=ended.valid_from + dt.timedelta(days=40),
-        reason="Jordan says they stopped seeing each other after Dee moved out of the borough",
+        reason="The child says they stopped seeing each other after Dee moved out of the borough",
     )
     make_association(sw, person=child, other_label="An older cousin who collects him from school")
 
@@ -182,6 +186,13 @@ def test_a_table_scroll_box_is_a_tab_stop_only_while_it_has_something_to_scroll(
     wide = page.evaluate(SCROLL_STOPS_JS)
     assert wide and all(overflows == stop for overflows, stop in wide), wide
     assert not all(stop for _, stop in wide), wide
+    page.set_viewport_size(PHONE)
+    # On a phone the peers tables stack, each row a block: nothing to scroll, no stop (once
+    # the resize has reached init.js).
+    page.wait_for_function(f"() => ({SCROLL_STOPS_JS})().every(([o, s]) => !o && !s)")
+    assert page.evaluate(SCROLL_STOPS_JS) == [[False, False]] * 2
+    page.goto(f"{live_server.url}/people/{world.child.pk}/peer-map/")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.set_viewport_size(PHONE)
     narrow = page.evaluate(SCROLL_STOPS_JS)
     assert any(overflows for overflows, _ in narrow), narrow

@@ -20,12 +20,14 @@ pytestmark = pytest.mark.django_db
 
 def _headings(html: str) -> list[str]:
     """The first table's column headings, as the page writes them."""
-    head = html.split('<thead class="govuk-table__head">', 1)[1].split("</thead>", 1)[0]
+    head = re.split(r'<thead class="govuk-table__head"[^>]*>', html, maxsplit=1)[1]
+    head = head.split("</thead>", 1)[0]
     return [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", head)]
 
 
 def _first_row_cells(html: str) -> int:
-    body = html.split('<tbody class="govuk-table__body">', 1)[1].split("</tr>", 1)[0]
+    body = re.split(r'<tbody class="govuk-table__body"[^>]*>', html, maxsplit=1)[1]
+    body = body.split("</tr>", 1)[0]
     return body.count('<td class="govuk-table__cell')
 
 

@@ -168,7 +168,7 @@ def _hot_incident(world: World, place) -> None:
     )
 
 
-WHERE = '<th scope="col" class="govuk-table__header">Where</th>'
+WHERE = '<th scope="col" role="columnheader" class="govuk-table__header">Where</th>'
 
 
 def test_every_incident_there_is_reached_a_page_at_a_time(world: World):

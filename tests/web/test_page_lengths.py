@@ -43,7 +43,7 @@ def _incidents(world: World, count: int) -> None:
 
 
 def _rows(html: str) -> int:
-    return len(re.findall(r'<tr class="govuk-table__row">\s*<td', html))
+    return len(re.findall(r'<tr class="govuk-table__row"[^>]*>\s*<td', html))
 
 
 def test_the_incidents_list_shows_25_a_page(world: World) -> None:

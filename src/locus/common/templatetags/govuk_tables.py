@@ -32,15 +32,19 @@ def _headers(names: Iterable[str | None], numeric: str, hidden: str) -> list[dic
 
 
 @register.inclusion_tag("common/table_head.html")
-def table_head(*names: str | None, numeric: str = "", hidden: str = "") -> dict[str, object]:
+def table_head(
+    *names: str | None, numeric: str = "", hidden: str = "", stack: bool = False
+) -> dict[str, object]:
     """The header row naming ``names``, in order.
 
     ``numeric`` and ``hidden`` list names (separated by ``|``) of columns that hold
     numbers (aligned right) or whose name only screen readers need (a column of links).
     A name of None is a column left out (:func:`column_if`); an empty one is a column
-    without a heading.
+    without a heading. ``stack`` is for a table that stacks on a phone
+    (``locus-table-stack``): the row and its headers say their roles, which the phone's
+    layout would otherwise take from them.
     """
-    return {"headers": _headers(names, numeric, hidden)}
+    return {"headers": _headers(names, numeric, hidden), "stack": stack}
 
 
 _TABLE_OPTIONS = {
@@ -52,6 +56,7 @@ _TABLE_OPTIONS = {
     "numeric",
     "hidden",
     "empty",
+    "stack",
 }
 
 
@@ -81,6 +86,7 @@ class TableNode(template.Node):
             ),
             "body": self.body.render(context),
             "empty": given.get("empty", ""),
+            "stack": bool(given.get("stack")),
         }
         return render_to_string("common/table.html", frame)
 
@@ -95,7 +101,10 @@ def table(parser: Parser, token: Token) -> TableNode:
     it; ``columns`` names the columns, separated by ``|``, ``leave_out`` those of them this
     table leaves out (``hide_place|yesno:"Where,"``), and ``numeric`` and ``hidden`` are as
     :func:`table_head` takes them. ``empty`` is what the table says, in one row across every
-    column it shows, when its rows draw nothing.
+    column it shows, when its rows draw nothing. ``stack=True`` makes a table that shows each
+    row as a block on a phone (``locus-table-stack`` in locus.css): its rows then give each
+    ``<tr>`` ``role="row"`` and each ``<td>`` ``role="cell"`` and its column's name as
+    ``data-label``.
     """
     bits = token.split_contents()[1:]
     options = token_kwargs(bits, parser)
