@@ -338,6 +338,33 @@ class CaseView:
         """The open sign-off of each subject."""
         return {r.subject: r for r, _can_pass in self.sign_offs}
 
+    def case_shown(self) -> dict[str, list[int]]:
+        """What the case's page lists, by id, for its read's entry in the trail: the children
+        the plan affects, the referrals, the assessment, the conferences, the plan and the
+        goals the closure rated, the sign-offs given and waiting, the threshold's revisions."""
+        return {
+            "people_shown": [c.person_id for c in self.children],
+            "referrals_shown": [r.pk for r in self.referrals],
+            "assessments_shown": [self.assessment.pk] if self.assessment else [],
+            "conferences_shown": [c.pk for c in self.conferences],
+            "plans_shown": [self.plan.pk] if self.plan else [],
+            "goals_shown": [g.pk for g, _progress, _note in self.closure_goals],
+            "approvals_shown": [a.pk for a in self.approvals],
+            "sign_offs_shown": [r.pk for r, _can_pass in self.sign_offs],
+            "revisions_shown": [r.pk for r in self.revisions],
+        }
+
+    def plan_shown(self) -> dict[str, list[int]]:
+        """What the plan's page lists, by id, for its read's entry in the trail: the children
+        it affects, its goals, its actions and their updates, and its reviews."""
+        return {
+            "people_shown": [c.person_id for c in self.children],
+            "goals_shown": [g.pk for g in self.goals],
+            "actions_shown": [row.action.pk for row in self.actions],
+            "updates_shown": [u.pk for row in self.actions for u in row.updates],
+            "reviews_shown": [r.pk for r in self.reviews],
+        }
+
     @property
     def closure_ratings(self) -> list[tuple[str, str]]:
         """The closure's re-rating of each domain, beside the domain's title."""
@@ -1058,6 +1085,16 @@ def assessment_page(case: ContextCase, assessment: ContextAssessment) -> dict[st
         "findings": list(assessment.findings.prefetch_related("evidence__recorded_by")),
         "approvals": list(case.approvals.filter(subject="assessment").select_related("by")),
         "has_conference": case.conferences.exists(),
+    }
+
+
+def assessment_shown(page: dict[str, Any]) -> dict[str, list[int]]:
+    """What the assessment's page lists (:func:`assessment_page`), by id, for its read's entry
+    in the trail: the findings, the evidence recorded for them, the sign-offs given."""
+    return {
+        "findings_shown": [f.pk for f in page["findings"]],
+        "evidence_shown": [e.pk for f in page["findings"] for e in f.evidence.all()],
+        "approvals_shown": [a.pk for a in page["approvals"]],
     }
 
 

@@ -260,11 +260,7 @@ def referral_page(request: AuthedRequest, referral_id: int) -> HttpResponse:
 def case_page(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = policies.access_case(request.user, case_id)
     detail = selectors.case_detail(viewer=request.user, case=case)
-    shown = {
-        "people_shown": [c.person_id for c in detail.children],
-        "referrals_shown": [r.pk for r in detail.referrals],
-    }
-    record_access(actor=request.user, obj=case, detail=shown)
+    record_access(actor=request.user, obj=case, detail=detail.case_shown())
     return render(request, "casework/case.html", {"d": detail, "case": case})
 
 
@@ -313,7 +309,9 @@ def assessment_page(request: AuthedRequest, case_id: int) -> HttpResponse:
             return redirect("context-case", case_id=case.pk)
         return redirect("context-assessment", case_id=case.pk)
     # Each time it is drawn, a refused save's page too: it shows the assessment again.
-    record_access(actor=viewer, obj=assessment, detail={"case": case.pk})
+    page = selectors.assessment_page(case, assessment)
+    shown = selectors.assessment_shown(page)
+    record_access(actor=viewer, obj=assessment, detail={"case": case.pk, **shown})
     return render(
         request,
         "casework/assessment.html",
@@ -324,7 +322,7 @@ def assessment_page(request: AuthedRequest, case_id: int) -> HttpResponse:
             "can_work": can_work,
             "can_approve": policies.can_sign_off(viewer, case, ApprovalSubject.ASSESSMENT),
             "sign_off": policies.open_sign_off(case, ApprovalSubject.ASSESSMENT),
-            **selectors.assessment_page(case, assessment),
+            **page,
         },
     )
 
@@ -339,8 +337,16 @@ def conference_page(request: AuthedRequest, case_id: int) -> HttpResponse:
     # The warning names the reader's own children the minutes name: the read says whom.
     named = selectors.conference_named(request.user, conference)
     shown = [child.person_id for child in named]
+    decisions = selectors.conference_decisions(conference)
     record_access(
-        actor=request.user, obj=conference, detail={"case": case.pk, "people_shown": shown}
+        actor=request.user,
+        obj=conference,
+        detail={
+            "case": case.pk,
+            "people_shown": shown,
+            "attendees_shown": [a.pk for a in attendees],
+            "decisions_shown": [d.pk for d in decisions],
+        },
     )
     return render(
         request,
@@ -350,7 +356,7 @@ def conference_page(request: AuthedRequest, case_id: int) -> HttpResponse:
             "conference": conference,
             "attended": [a for a in attendees if a.attendance == "attended"],
             "apologies": [a for a in attendees if a.attendance == "apologies"],
-            "decisions": selectors.conference_decisions(conference),
+            "decisions": decisions,
             "warning": selectors.conference_warning(named),
             "can_work": case.takes_work and policies.can_work_case(request.user, case),
             "can_record": case.takes_work
@@ -367,16 +373,8 @@ def plan_page(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = policies.access_case(request.user, case_id)
     detail = selectors.case_detail(viewer=request.user, case=case)
     if detail.plan is not None:
-        # The children it affects, and the actions and reviews it lists.
-        record_access(
-            actor=request.user,
-            obj=detail.plan,
-            detail={
-                "people_shown": [c.person_id for c in detail.children],
-                "actions_shown": [row.action.pk for row in detail.actions],
-                "reviews_shown": [r.pk for r in detail.reviews],
-            },
-        )
+        # The children it affects, and the goals, actions and reviews it lists.
+        record_access(actor=request.user, obj=detail.plan, detail=detail.plan_shown())
     else:
         record_access(actor=request.user, obj=case, detail={"page": "plan"})
     return render(request, "casework/plan.html", {"d": detail, "case": case})

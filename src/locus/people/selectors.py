@@ -331,16 +331,19 @@ class PersonDetail:
     def current_memberships(self) -> list[GroupMembership]:
         return [m for m in self.memberships if m.until is None]
 
-    def shown(self) -> dict[str, list[int]]:
+    def shown(self, places_also: Iterable[int] = ()) -> dict[str, list[int]]:
         """The records the page lists, by id, for its read's entry in the trail: the
         associations (current and ended), the incidents, the legal-status episodes, the peer
-        group memberships (current and ended), and the places and groups it names (an ended
-        membership's group only where it is named)."""
+        group memberships (current and ended), the school enrolments, and the places, schools
+        and groups it names (an ended membership's group only where it is named), with the
+        other places the page names (``places_also``)."""
         ended = self.ended_memberships
         places = [
             *(c.pk for c in self.contexts),
+            *(e.school_id for e in self.enrolments),
             *(m.group_id for m in self.current_memberships),
             *(m.group_id for m, seen in ended if seen),
+            *places_also,
         ]
         return {
             "associations_shown": [r.association.pk for r in self.associations],
@@ -349,6 +352,7 @@ class PersonDetail:
             "memberships_shown": list(
                 dict.fromkeys([*(m.pk for m in self.memberships), *(m.pk for m, _ in ended)])
             ),
+            "enrolments_shown": [e.pk for e in self.enrolments],
             "places_shown": list(dict.fromkeys(places)),
         }
 

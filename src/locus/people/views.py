@@ -33,7 +33,7 @@ from locus.people.services import (
     identifier_query_send,
     person_update,
 )
-from locus.profiles.selectors import profile_for
+from locus.profiles.selectors import places_named, profile_for
 from locus.retention.selectors import person_holds
 from locus.safety.selectors import person_safety
 from locus.statutory.selectors import cin_for
@@ -84,14 +84,27 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
     # The panels the child was on are named (by title, or by kind and date to a viewer not on
     # one's list): each meeting once, in the page's order.
     panel_items = panel_items_for_person(request.user, person)
+    # The transfers, addresses, interventions, context plans, census episodes and profile
+    # items it lists are records of their own: the read names each.
+    transfers = child_transfers(request.user, person, detail.allocations)
+    addresses = selectors.address_history(person, fields, viewer=request.user)
+    interventions = interventions_for_person(request.user, person)
+    context_plans = context_plans_for_person(request.user, person)
+    cin = cin_for(request.user, person)
     shown = {
         "peers_shown": sorted({*peers, *profile.peers_named}),
         "holders_shown": holders,
         "moves_shown": [row.move.pk for row in moves],
         "holds_shown": legal_holds.shown,
         "panels_shown": list(dict.fromkeys(row.item.meeting_id for row in panel_items)),
+        "transfers_shown": [t.pk for t in transfers.shown],
+        "addresses_shown": [a.pk for a in addresses],
+        "interventions_shown": [row.intervention.pk for row in interventions],
+        "plans_shown": [line.plan.pk for line in context_plans],
+        "cin_episodes_shown": [row.episode.pk for row in cin],
+        "profile_items_shown": [row.item.pk for row in profile.current_rows],
         **safety.shown(),
-        **detail.shown(),
+        **detail.shown(places_also=places_named(profile.current_rows)),
     }
     record_access(actor=request.user, obj=person, detail=shown)
     can_edit = policies.can_edit_person(request.user, person)
@@ -106,16 +119,16 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
             # A holder who moved team keeps the child's record to change, but no longer holds
             # the child's legal status (episodes.can_open_episode): no links that answer 404.
             "can_open_status": episodes.can_open_episode(request.user, person, may_edit=can_edit),
-            "interventions": interventions_for_person(request.user, person),
-            "context_plans": context_plans_for_person(request.user, person),
+            "interventions": interventions,
+            "context_plans": context_plans,
             "safety": safety,
             "profile": profile,
             "moves": moves,
             "legal_holds": legal_holds,
             "panel_items": panel_items,
-            "transfers": child_transfers(request.user, person, detail.allocations),
-            "addresses": selectors.address_history(person, fields, viewer=request.user),
-            "cin": cin_for(request.user, person),
+            "transfers": transfers,
+            "addresses": addresses,
+            "cin": cin,
         },
     )
 

@@ -62,6 +62,11 @@ class Profile:
         return sum(len(g.rows) for g in self.groups)
 
     @property
+    def current_rows(self) -> list[ItemRow]:
+        """The items in use, as a child's page lists them (by kind)."""
+        return [r for g in self.groups for r in g.rows]
+
+    @property
     def rows(self) -> list[ItemRow]:
         """Every item the profile shows, current and history."""
         return [*(r for g in self.groups for r in g.rows), *self.history]
@@ -76,12 +81,17 @@ class Profile:
         """What the profile's page shows, by id, for its read's entry in the trail: every
         item, the peers it names in full and the places it names."""
         rows = self.rows
-        places = {row.item.place_id for row in rows if row.place_visible and row.item.place_id}
+        places = places_named(rows)
         return {
             "items_shown": [row.item.pk for row in rows],
             "peers_shown": self.peers_named,
-            "places_shown": sorted(places),
+            "places_shown": places,
         }
+
+
+def places_named(rows: Iterable[ItemRow]) -> list[int]:
+    """The places these profile items name (those the viewer sees), by id."""
+    return sorted({row.item.place_id for row in rows if row.place_visible and row.item.place_id})
 
 
 def _items(person_ids: Iterable[int]) -> ProfileItemQuerySet:

@@ -41,6 +41,11 @@ class ChildTransfers:
     waiting: Transfer | None
     history: list[Transfer]
 
+    @property
+    def shown(self) -> list[Transfer]:
+        """Every transfer the page lists: the one waiting, then the history."""
+        return [self.waiting, *self.history] if self.waiting else self.history
+
 
 def child_transfers(
     viewer: Worker, person: Person, allocations: list[Allocation]
