@@ -355,6 +355,21 @@ class MeetingDetail:
     # unit): the managers of the team she proposed it from organise it (the page says so).
     proposer_organises: bool = True
 
+    def listed(self) -> dict[str, list[int]]:
+        """The records the page lists besides its children and map, by id, for its read's
+        entry in the trail: the invitations, the decisions (to a reader of the minutes), the
+        interventions and the updates shown, and the group where it is named."""
+        shown = [row for row in self.interventions if row.shown]
+        return {
+            "invitees_shown": [i.pk for i in self.invitees],
+            "decisions_shown": [d.pk for d in self.decisions] if self.can_read_minutes else [],
+            "interventions_shown": [row.intervention.pk for row in self.interventions],
+            "updates_shown": [u.pk for row in shown for u in row.updates],
+            "places_shown": [self.meeting.group_id]
+            if self.group_visible and self.meeting.group_id
+            else [],
+        }
+
 
 def meeting_children(meeting: Meeting) -> list[MeetingChild]:
     """The meeting's children with their holders, ready to describe (one query)."""

@@ -87,6 +87,7 @@ def meeting_page(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             "held_by_only": [r.person_id for r in detail.children if not r.visible],
             # The group map as discussed names whom the viewer sees (the rest by initials).
             "map_named": detail.group_map.named_ids() if detail.group_map else [],
+            **detail.listed(),
         },
     )
     return render(

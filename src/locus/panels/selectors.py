@@ -148,6 +148,24 @@ class PanelDetail:
     def people_shown(self) -> list[int]:
         return self._people(visible=True)
 
+    def listed(self) -> dict[str, list[int]]:
+        """The records the page lists besides its people, by id, for its read's entry in the
+        trail: the attendees, the agenda's items, the decisions (the meeting's and each item
+        the viewer may read), the actions, and the places and groups the items name."""
+        items = [v for agenda in self.lists for v in agenda.items]
+        return {
+            "attendees_shown": [a.pk for a in self.attendees],
+            "agenda_items_shown": [v.item.pk for v in items],
+            "decisions_shown": [
+                *(x.pk for x in self.decisions),
+                *(x.pk for v in items if v.visible for x in v.decisions),
+            ],
+            "actions_shown": [a.action.pk for v in items for a in v.actions],
+            "places_shown": list(
+                dict.fromkeys(v.item.context_id for v in items if v.visible and v.item.context_id)
+            ),
+        }
+
     @property
     def people_held_by_only(self) -> list[int]:
         """The people on the agenda the viewer may not see, described by who holds them."""

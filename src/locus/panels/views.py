@@ -118,6 +118,7 @@ def panel_page(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             "items_withheld": sum(
                 1 for agenda in detail.lists for v in agenda.items if not v.visible
             ),
+            **detail.listed(),
         },
     )
     return render(request, "panels/detail.html", {"d": detail, "meeting": meeting})
