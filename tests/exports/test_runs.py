@@ -185,7 +185,9 @@ def test_a_worker_who_may_no_longer_take_the_list_cannot_download_the_prepared_f
     assert client_for(worker).get(url).status_code == 404
     page = client_for(worker).get("/exports/").content.decode()
     assert url not in page and "No longer yours to download" in page
-    assert not AccessEvent.objects.filter(record_type="exports.exportrun").exists()
+    # No download logged (the page's own read names the export it listed).
+    downloads = AccessEvent.objects.filter(action=AccessAction.EXPORT)
+    assert not downloads.filter(record_type="exports.exportrun").exists()
 
 
 def test_a_worker_moved_to_another_team_cannot_download_the_old_teams_children(
@@ -228,3 +230,15 @@ def test_my_exports_checks_every_ready_file_in_queries_that_do_not_grow_with_the
     for _ in range(3):
         prepare()
     assert queries() == before
+
+
+def test_my_exports_logs_the_exports_it_lists(world: World) -> None:
+    """Each export is a record of what was taken out of Locus: the page's read names those it
+    lists. Before, opening My exports left no read in the trail."""
+    run = services.export_list(actor=world.teammate, key="contexts", query={}, fmt="csv", limit=0)
+    assert isinstance(run, ExportRun)
+    page = client_for(world.teammate).get("/exports/")
+    assert page.status_code == 200
+    read = AccessEvent.objects.filter(actor=world.teammate).latest("id")
+    assert (read.record_type, read.detail["page"]) == ("exports.exportrun", "my exports")
+    assert read.detail["exports_shown"] == [run.pk]

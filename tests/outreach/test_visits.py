@@ -314,6 +314,26 @@ def test_the_plan_page_shows_counts_to_all_and_names_only_to_who_may_see_them(
     )
 
 
+def test_a_plan_page_logs_the_incidents_its_visits_link_to(
+    world: World, park_plan: VisitPlan
+) -> None:
+    """A visit links to the incident recorded from it: the plan's read names the incident the
+    page links to, as it names the children."""
+    incident = make_incident(
+        world.system,
+        context=world.park,
+        reporting_agency=world.csc,
+        involvements=[(world.csc_child, InvolvementRole.HARMED)],
+    )
+    made = visit(world, park_plan, incident=incident)
+    page = client_for(world.social_worker).get(f"/outreach/plans/{park_plan.pk}/")
+    assert f"/incidents/{incident.pk}/" in page.text
+    read = AccessEvent.objects.filter(actor=world.social_worker).latest("id")
+    assert read.detail["visits"] == [made.pk]
+    assert read.detail["incidents_shown"] == [incident.pk]
+    assert read.detail["referrals_shown"] == []
+
+
 def test_a_plan_page_shows_the_newest_ten_visits_and_pages_the_rest(
     world: World, park_plan: VisitPlan
 ) -> None:

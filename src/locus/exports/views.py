@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from locus.access import exports as rules
+from locus.audit.services import record_access
 from locus.common import clock
 from locus.common.downloads import as_attachment
 from locus.common.errors import NotPermitted, ValidationFailed
@@ -72,6 +73,12 @@ def list_download(request: AuthedRequest, key: str) -> HttpResponse:
 def my_exports(request: AuthedRequest) -> HttpResponse:
     """The worker's own exports, with their state, and a download link for those ready."""
     runs = list(selectors.runs_for(request.user))
+    # Each export is a record of what was taken out: the trail keeps which were listed.
+    record_access(
+        actor=request.user,
+        record_type="exports.exportrun",
+        detail={"page": "my exports", "exports_shown": [run.pk for run in runs]},
+    )
     return render(
         request,
         "exports/my_exports.html",

@@ -159,6 +159,20 @@ def people_shown(lines: Iterable[VisitLine]) -> list[int]:
     return sorted({pid for line in lines for pid in line.shown_ids})
 
 
+def records_shown(lines: Iterable[VisitLine]) -> dict[str, list[int]]:
+    """The incidents and referrals ``lines`` link to (those the viewer may open), by id, for
+    the page's audit record."""
+    lines = list(lines)
+    return {
+        "incidents_shown": [
+            ln.visit.incident_id for ln in lines if ln.incident_shown and ln.visit.incident_id
+        ],
+        "referrals_shown": [
+            ln.visit.referral_id for ln in lines if ln.referral_shown and ln.visit.referral_id
+        ],
+    }
+
+
 def visits_for_context(viewer: Worker, context: Context) -> list[VisitLine]:
     """The visits to ``context`` that ``viewer`` may see, newest first (for the context's
     page and its timeline): a fixed number of queries whatever the number of visits."""

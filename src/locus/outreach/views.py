@@ -135,6 +135,7 @@ def plan_page(request: AuthedRequest, plan_id: int) -> HttpResponse:
             "page": "visit plan",
             "visits": [line.visit.pk for line in page],
             "people_shown": selectors.people_shown(page),
+            **selectors.records_shown(page),
         },
     )
     return render(request, "outreach/plan.html", {"v": view, "plan": plan, "page": page, **paging})
