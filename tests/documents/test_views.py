@@ -175,6 +175,20 @@ def test_an_older_version_is_still_downloadable_from_the_document(world: World) 
     assert_strict_page(page)
 
 
+def test_the_document_page_logs_the_versions_it_lists(world: World) -> None:
+    """Each version is a file of its own, downloadable from the page: its read names them.
+    Before, it named the document only."""
+    from locus.documents.services import document_replace
+
+    document = attach(world.social_worker, world.csc_child)
+    document_replace(actor=world.social_worker, document=document, file=upload("v2.txt", TEXT))
+    client_for(world.social_worker).get(reverse("document", args=[document.pk]))
+    read = AccessEvent.objects.filter(actor=world.social_worker).latest("id")
+    assert read.detail["document"] == document.pk
+    versions = sorted(document.versions.values_list("pk", flat=True))
+    assert sorted(read.detail["versions_shown"]) == versions and len(versions) == 2
+
+
 def _queries(client: Any, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200

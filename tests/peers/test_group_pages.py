@@ -157,6 +157,22 @@ def test_members_page_names_only_whom_the_viewer_sees_and_logs_them(world: World
     assert page.context["hidden"] == 1
     event = AccessEvent.objects.filter(actor=world.social_worker).latest("id")
     assert event.detail["named"] == [world.csc_child.pk]
+    # The membership shown, not the one of the child the viewer may not see.
+    shown = GroupMembership.objects.get(group=world.group, person=world.csc_child)
+    assert event.detail["memberships_shown"] == [shown.pk]
+
+
+def test_history_page_logs_the_merges_groups_and_memberships_it_lists(world: World) -> None:
+    kept, merged = _group(world, "Kept"), _group(world, "Merged")
+    moved = _join(world, merged, world.csc_child)
+    client = client_for(world.social_worker)
+    client.post(reverse("group-merge", args=[merged.pk]), {"into": kept.pk, "reason": "Same"})
+    page = client.get(reverse("group-history", args=[merged.pk])).content.decode()
+    assert "Kept" in page
+    event = AccessEvent.objects.filter(actor=world.social_worker).latest("id")
+    assert event.detail["changes_shown"] == [GroupChange.objects.get(kind="merge").pk]
+    assert event.detail["groups_shown"] == [kept.pk]
+    assert event.detail["memberships_shown"] == [moved.pk]  # ended by the merge
 
 
 # The queries each page needs, pinned so that a page that starts reading per row shows up.

@@ -87,7 +87,15 @@ def document_add(request: AuthedRequest, kind: str, owner_id: int) -> HttpRespon
 def document_page(request: AuthedRequest, document_id: int) -> HttpResponse:
     document = rules.access_document(request.user, document_id)
     page = selectors.document_page(request.user, document)
-    _audit(request, page.owner, [document], page="document", document=document.pk)
+    versions = [version.pk for version in page.versions]
+    _audit(
+        request,
+        page.owner,
+        [document],
+        page="document",
+        document=document.pk,
+        versions_shown=versions,
+    )
     return render(
         request, "documents/detail.html", {**_owner_context(request, page.owner), "page": page}
     )

@@ -449,6 +449,16 @@ class GroupHistory:
     hidden_ended: int
 
 
+def history_shown(history: GroupHistory) -> dict[str, list[int]]:
+    """What a group's history page lists, by id, for its read's entry in the trail: the
+    merges and splits, the other groups it names, the ended memberships it shows."""
+    return {
+        "changes_shown": [row.change.pk for row in history.changes],
+        "groups_shown": [row.other.pk for row in history.changes if row.other_visible],
+        "memberships_shown": [row.membership.pk for row in history.ended],
+    }
+
+
 def group_history(*, viewer: Worker, group: Context) -> GroupHistory:
     """Merges and splits touching ``group`` (the other group named where the viewer sees
     it) and its ended memberships (members the viewer may not see only counted)."""

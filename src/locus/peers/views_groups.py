@@ -49,11 +49,17 @@ def _group_form(
 
 
 def _shown(
-    request: AuthedRequest, group: Context, page: str, named: Iterable[int], **context: Any
+    request: AuthedRequest,
+    group: Context,
+    page: str,
+    named: Iterable[int],
+    listed: dict[str, list[int]],
+    **context: Any,
 ) -> HttpResponse:
-    """A page about ``group`` naming the children ``named``: logged with them, then drawn."""
-    named = sorted(named)
-    record_access(actor=request.user, obj=group, detail={"page": f"group-{page}", "named": named})
+    """A page about ``group`` naming the children ``named`` and the records ``listed`` (by id,
+    under keys ending ``_shown``): logged with them, then drawn."""
+    detail = {"page": f"group-{page}", "named": sorted(named), **listed}
+    record_access(actor=request.user, obj=group, detail=detail)
     heading = page.capitalize()
     return render(
         request, f"peers/groups/{page}.html", {"group": group, "heading": heading, **context}
@@ -91,6 +97,7 @@ def group_members(request: AuthedRequest, group_id: int) -> HttpResponse:
         group,
         "members",
         (m.membership.person_id for m in shown),
+        {"memberships_shown": [m.membership.pk for m in shown]},
         members=shown,
         hidden=len(detail.members) - len(shown),
         closed=selectors.merged_into(group),
@@ -217,4 +224,4 @@ def group_history(request: AuthedRequest, group_id: int) -> HttpResponse:
     group = lookups.access_group(request.user, group_id)
     history = selectors.group_history(viewer=request.user, group=group)
     named = (m.membership.person_id for m in history.ended)
-    return _shown(request, group, "history", named, h=history)
+    return _shown(request, group, "history", named, selectors.history_shown(history), h=history)
