@@ -3,7 +3,8 @@ the case page its assessment, conferences, plan, sign-offs and threshold revisio
 assessment page its findings, their evidence and its sign-offs; the conference page who
 attended and its decisions; the plan page its goals and the actions' updates. Before, the
 case page named only its children and referrals, the plan page its children, actions and
-reviews, the assessment and conference pages none of these."""
+reviews, the assessment and conference pages none of these; a referral names the contexts
+it is about, the other referrals about them and their open cases (before: its children only)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.urls import reverse
 from locus.audit.models import AccessEvent
 from locus.casework import services
 from locus.casework.models import ContextCase
-from tests.casework.helpers import active_case, level, open_case, refreshed
+from tests.casework.helpers import active_case, level, open_case, refer, refreshed
 from tests.factories import World, client_for
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +97,14 @@ def test_the_plan_page_names_its_goals_and_the_actions_updates(world: World) -> 
     assert read["goals_shown"] == [g.pk for g in case.plan.goals.all()]
     assert read["goals_shown"]
     assert update.pk in read["updates_shown"]
+
+
+def test_the_referral_page_names_its_contexts_and_the_other_referrals(world: World) -> None:
+    first, second = refer(world), refer(world)
+    page = client_for(world.teammate).get(reverse("context-referral", args=[second.pk]))
+    assert f"Referral {first.pk}" in page.content.decode()
+    read = AccessEvent.objects.filter(actor=world.teammate).latest("id")
+    assert (read.record_type, read.record_id) == ("casework.referral", str(second.pk))
+    assert read.detail["places_shown"] == [world.shopping_centre.pk]
+    assert read.detail["referrals_shown"] == [first.pk]
+    assert read.detail["cases_shown"] == []

@@ -245,6 +245,16 @@ class ReferralView:
     others: list[Referral]
     open_cases: list[ContextCase]
 
+    def shown(self) -> dict[str, list[int]]:
+        """What the referral's page lists, by id, for its read's entry in the trail: the
+        children and contexts it names, the other referrals about them, the open cases."""
+        return {
+            "people_shown": [c.person_id for c in self.children],
+            "places_shown": [c.pk for c in self.contexts],
+            "referrals_shown": [r.pk for r in self.others],
+            "cases_shown": [c.pk for c in self.open_cases],
+        }
+
 
 def referral_detail(*, viewer: Worker, referral: Referral) -> ReferralView:
     """A referral with the contexts and children it names, the other referrals naming the

@@ -239,7 +239,7 @@ def referral_page(request: AuthedRequest, referral_id: int) -> HttpResponse:
     record_access(
         actor=viewer,
         obj=referral,
-        detail={"people_shown": [c.person_id for c in detail.children]},
+        detail=detail.shown(),
     )
     return render(
         request,
