@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from locus.safety.models import MapSession, MarkedPlace
-from locus.safety.services import weighting_record
+from locus.safety.services import mark_amend, weighting_record
 from tests.factories import World, client_for, make_context, nothing_written
 from tests.profiles.pages import assert_strict_page, errors_of, last_read, url
 from tests.safety.helpers import days_ago, mark, session
@@ -138,3 +138,25 @@ def test_a_session_with_nothing_marked_yet_leaves_the_last_map_on_the_childs_pag
     session(world.social_worker, world.csc_child, held_on=days_ago(1))
     page = client_for(world.social_worker).get(url("person", world.csc_child.pk))
     assert "Older boys wait there" in page.content.decode()
+
+
+def test_the_session_and_history_pages_log_the_amendments_and_places_they_list(
+    world: World,
+) -> None:
+    """A mark names a place and keeps its amendments (the old words): the session's page, the
+    history and the child's page name them too. Before, only the marks were named."""
+    s = session(world.social_worker, world.csc_child)
+    m = mark(world.social_worker, s, context=world.park, why="The older ones are there")
+    mark_amend(actor=world.social_worker, mark=m, reason="Ciara corrected it", why="Only at night")
+    (amendment,) = m.amendments.all()
+    client = client_for(world.social_worker)
+    for name, args in (("person-safety-session", [s.pk]), ("person-safety", [])):
+        assert "Ciara corrected it" in client.get(url(name, world.csc_child.pk, *args)).text
+        detail = last_read(world.social_worker).detail
+        assert (detail["amendments_shown"], detail["places_shown"]) == (
+            [amendment.pk],
+            [world.park.pk],
+        ), name
+    client.get(url("person", world.csc_child.pk))
+    assert world.park.pk in last_read(world.social_worker).detail["places_shown"]
+

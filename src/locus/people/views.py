@@ -35,7 +35,7 @@ from locus.people.services import (
 )
 from locus.profiles.selectors import places_named, profile_for
 from locus.retention.selectors import person_holds
-from locus.safety.selectors import person_safety
+from locus.safety.selectors import person_safety, places_marked
 from locus.statutory.selectors import cin_for
 from locus.transfers.selectors import child_transfers
 
@@ -104,7 +104,12 @@ def person_page(request: AuthedRequest, person_id: int) -> HttpResponse:
         "cin_episodes_shown": [row.episode.pk for row in cin],
         "profile_items_shown": [row.item.pk for row in profile.current_rows],
         **safety.shown(),
-        **detail.shown(places_also=places_named(profile.current_rows)),
+        **detail.shown(
+            places_also=[
+                *places_named(profile.current_rows),
+                *places_marked(safety.marks, safety.items),
+            ]
+        ),
     }
     record_access(actor=request.user, obj=person, detail=shown)
     can_edit = policies.can_edit_person(request.user, person)

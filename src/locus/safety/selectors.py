@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Subquery
@@ -54,10 +54,27 @@ class MarkView:
     amendments: list[MarkAmendment]
 
 
+def places_marked(marks: Sequence[MarkView], items: Sequence[ItemView] = ()) -> list[int]:
+    """The places these marks (and weighted contexts) name, where the viewer sees them."""
+    ids = [m.mark.context_id for m in marks if m.context_visible and m.mark.context_id]
+    ids += [i.item.context_id for i in items if i.context_visible and i.item.context_id]
+    return list(dict.fromkeys(ids))
+
+
 @dataclass
 class SessionView:
     session: MapSession
     marks: list[MarkView]
+
+    def shown(self) -> dict[str, object]:
+        """The ids the session's page shows, for the audit trail: the session, its marks,
+        their amendments and the places they name."""
+        return {
+            "session": self.session.pk,
+            "safety_marks_shown": [m.mark.pk for m in self.marks],
+            "amendments_shown": [a.pk for m in self.marks for a in m.amendments],
+            "places_shown": places_marked(self.marks),
+        }
 
 
 @dataclass
@@ -148,6 +165,17 @@ class History:
             "sessions_shown": [s.session.pk for s in self.sessions],
             "safety_marks_shown": [m.mark.pk for s in self.sessions for m in s.marks],
             "weightings_shown": [w.weighting.pk for w in self.weightings],
+            "amendments_shown": [
+                a.pk for s in self.sessions for m in s.marks for a in m.amendments
+            ],
+            "places_shown": list(
+                dict.fromkeys(
+                    [
+                        *(pk for s in self.sessions for pk in places_marked(s.marks)),
+                        *(pk for w in self.weightings for pk in places_marked([], w.items)),
+                    ]
+                )
+            ),
         }
 
 

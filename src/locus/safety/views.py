@@ -108,8 +108,7 @@ def session_page(request: AuthedRequest, person_id: int, session_id: int) -> Htt
     view = selectors.session_view(request.user, person, session_id)
     if view is None:
         raise Http404("Not found")
-    shown = {"session": view.session.pk, "safety_marks_shown": [m.mark.pk for m in view.marks]}
-    record_access(actor=request.user, obj=person, detail={"page": "safety map", **shown})
+    record_access(actor=request.user, obj=person, detail={"page": "safety map", **view.shown()})
     can_record = selectors.can_record(request.user, person)
     amendable = {
         m.mark.pk for m in view.marks if can_record and rules.amends_as(request.user, m.mark)
