@@ -146,3 +146,15 @@ def test_a_long_action_is_cut_short_with_an_ellipsis_on_my_work(world: World) ->
         "Panel action: Weekly sessions with a youth worker at the library, Weekly sessions "
         "with a yout…",
     ]
+
+
+def test_my_work_logs_the_reviews_and_actions_it_lists(world: World) -> None:
+    """Each item is a record of its own (a review due, an action, a panel's action), not only
+    the case or panel it is on: the read names it by id. Before, it named the case only."""
+    case = active_case(world)  # led by the social worker: its review is her work
+    action = add_action(world, case.plan, owner=world.social_worker, agency=world.csc)
+    panel_action = act(world, item(held(world), "harmed"), owner=world.social_worker)
+    _, read = _read(world.social_worker, reverse("my-work"))
+    assert read.detail["reviews_shown"] == [case.plan.reviews.get(status="due").pk]
+    assert action.pk in read.detail["actions_shown"]
+    assert read.detail["panel_actions_shown"] == [panel_action.pk]

@@ -594,6 +594,9 @@ class WorkItem:
     shown: tuple[str, int] | None = None
     # The people the item names (a record's "About"), for the read's audit ("people_shown").
     people: tuple[int, ...] = ()
+    # The record the item itself is (an assessment, a review, an action), for the read's audit:
+    # its key ("actions_shown") and id; None when the item does not name it.
+    record: tuple[str, int] | None = None
 
     @property
     def overdue(self) -> bool:
@@ -649,6 +652,7 @@ def _items(
                 getattr(row, "due_on", None),
                 str(who(row)),
                 shown=(CASES_SHOWN, case.pk) if shown else None,
+                record=(part.strip("/") + "s_shown", row.pk) if shown else None,
             )
         )
     return items
@@ -772,6 +776,7 @@ def my_work(*, viewer: Worker, team: bool = False) -> list[WorkItem]:
             a.due_on,
             a.owner_text,
             shown=(CASES_SHOWN, a.plan.case_id) if a.plan.case_id in seen else None,
+            record=("actions_shown", a.pk),
         )
         for a in actions
     ]
@@ -894,13 +899,15 @@ def _about(person: Person | None, seen: set[int]) -> str:
 
 def work_shown(items: Iterable[WorkItem]) -> dict[str, list[int]]:
     """The records a list of work names, by kind, for its read's audit: the cases (by their
-    place), referrals, panels and subject access requests shown ("cases_shown": [ids]), and
-    the people named ("people_shown")."""
+    place), referrals, panels and subject access requests shown ("cases_shown": [ids]), the
+    assessments, conferences, reviews and actions the items are, and the people named
+    ("people_shown")."""
     shown: dict[str, set[int]] = {}
     for item in items:
-        if item.shown is not None:
-            key, pk = item.shown
-            shown.setdefault(key, set()).add(pk)
+        for named in (item.shown, item.record):
+            if named is not None:
+                key, pk = named
+                shown.setdefault(key, set()).add(pk)
         if item.people:
             shown.setdefault("people_shown", set()).update(item.people)
     return {key: sorted(ids) for key, ids in sorted(shown.items())}
@@ -956,6 +963,7 @@ def _panel_work(
             a.due_on,
             str(a.owner),
             shown=_panel_shown(a.meeting, opens),
+            record=("panel_actions_shown", a.pk),
         )
         for a in actions
     ]
@@ -1034,22 +1042,25 @@ def _sign_off_item(
     pass_on = reverse("context-signoff-reassign", args=[asked.case_id, asked.pk])
     place, who = policies.place_name(viewer, asked.case), str(asked.requested_by)
     shown = (CASES_SHOWN, asked.case_id)
+    record = ("sign_offs_shown", asked.pk)
     if too_close:
         why = (
             f"You were asked to sign off the {piece}, but you worked on it, and nobody signs "
             "off their own work. Ask another manager of the team to sign it off, and say why."
         )
-        return WorkItem(TOO_CLOSE_TO_SIGN, place, pass_on, None, who, why, shown)
+        return WorkItem(TOO_CLOSE_TO_SIGN, place, pass_on, None, who, why, shown, record=record)
     if not policies.can_approve(viewer, asked.case):
         why = (
             f"You were asked to sign off the {piece}, but you no longer manage the case's "
             "team. Ask one of its managers to sign it off, and say why."
         )
-        return WorkItem(NOT_THEIR_TEAM, place, pass_on, None, who, why, shown)
+        return WorkItem(NOT_THEIR_TEAM, place, pass_on, None, who, why, shown, record=record)
     if after_screening:
         why = "The case's screening decision is signed off first: the case page says where it is."
-        return WorkItem(AFTER_SCREENING, place, _case_url(asked.case_id), None, who, why, shown)
-    return WorkItem(what, place, _case_url(asked.case_id, part), None, who, shown=shown)
+        url = _case_url(asked.case_id)
+        return WorkItem(AFTER_SCREENING, place, url, None, who, why, shown, record=record)
+    url = _case_url(asked.case_id, part)
+    return WorkItem(what, place, url, None, who, shown=shown, record=record)
 
 
 # --- What the casework pages read ------------------------------------------------------------
