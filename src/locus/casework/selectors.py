@@ -35,6 +35,7 @@ from locus.casework.models import (
     AssessmentTemplate,
     CaseStatus,
     ConferenceAttendee,
+    ConferenceDecision,
     ConferenceStatus,
     ContextAssessment,
     ContextCase,
@@ -530,6 +531,21 @@ def conference_named(viewer: Worker, conference: ContextConference) -> list[Name
     as :func:`children_named` finds them for the viewer: its page warns of them by name."""
     texts = [conference.minutes, *[d.text for d in conference.decisions.all()]]
     return children_named(viewer, conference.case, texts)
+
+
+def conference_shown(
+    named: Sequence[NamedChild],
+    attendees: Sequence[ConferenceAttendee],
+    decisions: Sequence[ConferenceDecision],
+) -> dict[str, list[int]]:
+    """What the conference's page lists, by id, for its read's entry in the trail: the
+    children its minutes name (:func:`conference_named`), who attended or sent apologies,
+    its decisions."""
+    return {
+        "people_shown": [child.person_id for child in named],
+        "attendees_shown": [a.pk for a in attendees],
+        "decisions_shown": [d.pk for d in decisions],
+    }
 
 
 def conference_warning(named: Sequence[NamedChild]) -> str:

@@ -336,18 +336,9 @@ def conference_page(request: AuthedRequest, case_id: int) -> HttpResponse:
     attendees = selectors.conference_attendees(conference)
     # The warning names the reader's own children the minutes name: the read says whom.
     named = selectors.conference_named(request.user, conference)
-    shown = [child.person_id for child in named]
     decisions = selectors.conference_decisions(conference)
-    record_access(
-        actor=request.user,
-        obj=conference,
-        detail={
-            "case": case.pk,
-            "people_shown": shown,
-            "attendees_shown": [a.pk for a in attendees],
-            "decisions_shown": [d.pk for d in decisions],
-        },
-    )
+    shown = selectors.conference_shown(named, attendees, decisions)
+    record_access(actor=request.user, obj=conference, detail={"case": case.pk, **shown})
     return render(
         request,
         "casework/conference.html",
