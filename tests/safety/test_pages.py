@@ -159,4 +159,3 @@ def test_the_session_and_history_pages_log_the_amendments_and_places_they_list(
         ), name
     client.get(url("person", world.csc_child.pk))
     assert world.park.pk in last_read(world.social_worker).detail["places_shown"]
-
