@@ -8,6 +8,7 @@ built once and its rows replayed for each test (``tests/snapshots.py``).
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import Any
@@ -22,6 +23,7 @@ from hypothesis import settings as hypothesis_settings
 from locus.access.models import Worker
 from locus.casework.reference import ensure_reference_data
 from tests import hashers, snapshots
+from tests.databases import drop_migrated
 from tests.factories import World, build_world
 from tests.frozen_clock import SESSION_DAY, FrozenClock, on_the_day
 
@@ -128,3 +130,10 @@ PERSONAS = (
 )
 for _name in PERSONAS:
     globals()[f"_fixture_{_name}"] = _persona_fixture(_name)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # After every xdist worker has finished (this is the controlling process, or the only one):
+    # drop the PostgreSQL database the migrations built for the run, if one was.
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        drop_migrated(session.config._tmp_path_factory.getbasetemp())  # type: ignore[attr-defined]

@@ -10,8 +10,8 @@ import datetime as dt
 
 import pytest
 
+from tests.databases import new_database  # noqa: F401 (a fixture)
 from tests.scripts import migration_prelude, run_script
-from tests.sharing.test_migration import new_database  # noqa: F401 (a fixture)
 
 _MIGRATE = (
     migration_prelude(("api", "0001_initial"), ("sharing", "0001_initial"))

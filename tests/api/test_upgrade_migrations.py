@@ -4,14 +4,14 @@ workers), run as an upgrade runs them: on their historical models, in ``migrate`
 database holding such rows, and the audit chain verifying after. What each does row by row
 is in tests/people/test_route_again_migration.py and tests/api/test_inactive_tokens_migration.py.
 
-Run in a child process on a new database, as tests/sharing/test_migration.py does."""
+Run in a child process on a copy of the database the migrations build (tests/databases.py)."""
 
 from __future__ import annotations
 
 import pytest
 
+from tests.databases import migrated_database, migrated_original  # noqa: F401 (fixtures)
 from tests.scripts import run_script
-from tests.sharing.test_migration import new_database  # noqa: F401 (a fixture)
 
 _MIGRATE = r"""
 import json, os
@@ -23,7 +23,7 @@ from django.core.management import call_command
 def migrate(*target):
     call_command("migrate", *target, verbosity=0, interactive=False)
 
-migrate()
+migrate()  # a copy of the database every migration built: nothing left to do
 
 from locus.access.models import Role, Worker
 from locus.api.models import ApiToken
@@ -66,9 +66,9 @@ print(json.dumps({
 
 @pytest.mark.django_db
 def test_both_migrations_run_on_their_historical_models_and_the_chain_verifies(
-    new_database: dict[str, str],  # noqa: F811
+    migrated_database: dict[str, str],  # noqa: F811
 ) -> None:
-    migrated = run_script(_MIGRATE, env=new_database)
+    migrated = run_script(_MIGRATE, env=migrated_database)
     assert migrated["routed_to"] == migrated["other"]
     assert migrated["revoked"] and migrated["until_note"] == "Holder no longer active"
     assert migrated["actors"] == ["locus.system"]

@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from locus.access import scopes
 from tests.casework.helpers import conference_of, home_plan
+from tests.databases import new_database  # noqa: F401 (a fixture)
 from tests.factories import World, client_for
 from tests.scripts import migration_prelude, run_script
-from tests.sharing.test_migration import new_database  # noqa: F401 (a fixture)
 
 _MIGRATE = (
     migration_prelude(("casework", "0008_protective_actions"), ("sharing", "0001_initial"), teams=1)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.databases import migrated_database, migrated_original  # noqa: F401 (fixtures)
+
 ENQUEUE = """
 import time, django
 django.setup()
@@ -62,7 +64,12 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
         proc.wait(10)
 
 
-def test_a_task_enqueued_on_rq_is_run_by_locus_worker(tmp_path: Path, redis_url: str) -> None:
+@pytest.mark.django_db
+def test_a_task_enqueued_on_rq_is_run_by_locus_worker(
+    tmp_path: Path,
+    redis_url: str,
+    migrated_database: dict[str, str],  # noqa: F811
+) -> None:
     env = {
         k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
     }
@@ -72,6 +79,9 @@ def test_a_task_enqueued_on_rq_is_run_by_locus_worker(tmp_path: Path, redis_url:
         LOCUS_REDIS_URL=redis_url,
         DJANGO_SETTINGS_MODULE="locus.config.settings",
     )
+    # The run's migrated database (tests/databases.py): ``locus migrate`` adds what RQ's own
+    # app needs, rather than replaying every migration (most of a minute).
+    env.update(migrated_database)
     locus = [sys.executable, "-m", "locus.cli"]
     subprocess.run([*locus, "migrate"], env=env, check=True, capture_output=True, timeout=300)
     worker = subprocess.Popen(

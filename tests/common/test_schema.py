@@ -1,22 +1,23 @@
 """A new database is built from the models, fast; it must be the one the migrations build.
 
 Each build runs in its own process on its own database (a new SQLite file, or a
-new PostgreSQL database beside the test one when the suite runs on PostgreSQL).
+new PostgreSQL database beside the test one when the suite runs on PostgreSQL); the migrated
+one is a copy of the database the migrations build once per run (tests/databases.py).
 """
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import override_settings
 
 from locus.common import schema
+from tests.databases import (  # noqa: F401 (fixtures)
+    migrated_database,
+    migrated_original,
+    new_database,
+)
 from tests.scripts import run_script
 
 # Run in a child process: set Django up on the database named by the environment,
@@ -76,37 +77,15 @@ def _build(how: str, env: dict[str, str]) -> dict[str, Any]:
     return run_script(_BUILD, how, env=env)
 
 
-@pytest.fixture
-def two_new_databases(tmp_path: Path) -> Iterator[tuple[dict[str, str], dict[str, str]]]:
-    if connection.vendor == "sqlite":
-        yield (
-            {"LOCUS_DATA_DIR": str(tmp_path / "a"), "DATABASE_URL": f"sqlite:///{tmp_path}/a.db"},
-            {"LOCUS_DATA_DIR": str(tmp_path / "b"), "DATABASE_URL": f"sqlite:///{tmp_path}/b.db"},
-        )
-        return
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    base = url.rsplit("/", 1)[0]
-    names = [f"locus_schema_{uuid.uuid4().hex[:8]}_{side}" for side in ("a", "b")]
-    admin = psycopg.connect(f"{base}/postgres", autocommit=True)
-    try:
-        for name in names:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        yield tuple({"DATABASE_URL": f"{base}/{name}"} for name in names)  # type: ignore[misc]
-    finally:
-        for name in names:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-
 @pytest.mark.django_db
 def test_the_schema_built_from_the_models_is_the_one_the_migrations_build(
-    two_new_databases: tuple[dict[str, str], dict[str, str]],
+    migrated_database: dict[str, str],  # noqa: F811
+    new_database: dict[str, str],  # noqa: F811
 ) -> None:
-    migrated_env, modelled_env = two_new_databases
-    migrated = _build("migrations", migrated_env)
-    modelled = _build("models", modelled_env)
+    # The run's database built by every migration (tests/databases.py); ``migrate`` on it
+    # finds nothing left to do.
+    migrated = _build("migrations", migrated_database)
+    modelled = _build("models", new_database)
     assert len(migrated["tables"]) > 60
     assert sorted(modelled["tables"]) == sorted(migrated["tables"])
     differences = {

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.databases import new_database  # noqa: F401 (a fixture)
 from tests.scripts import migration_prelude, run_script
-from tests.sharing.test_migration import new_database  # noqa: F401 (a fixture)
 
 _MIGRATE = (
     migration_prelude(("cocase", "0005_structured_basis"), teams=1)

@@ -7,16 +7,12 @@ test one when the suite runs on PostgreSQL), as tests/common/test_schema.py buil
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from locus.sharing.vocab import Article6, Condition, Duty
+from tests.databases import new_database  # noqa: F401 (a fixture)
 from tests.scripts import migration_prelude, run_script
 
 _MIGRATE = (
@@ -54,24 +50,6 @@ print(json.dumps({
 )
 
 
-@pytest.fixture
-def new_database(tmp_path: Path) -> Iterator[dict[str, str]]:
-    if connection.vendor == "sqlite":
-        yield {"LOCUS_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/m.db"}
-        return
-    import psycopg
-
-    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-    name = f"locus_basis_{uuid.uuid4().hex[:8]}"
-    admin = psycopg.connect(f"{base}/postgres", autocommit=True)
-    try:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        yield {"DATABASE_URL": f"{base}/{name}"}
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-
 def _migrated(env: dict[str, str]) -> dict[str, Any]:
     return run_script(_MIGRATE, env=env)
 
@@ -89,7 +67,7 @@ EXPECTED = {
 
 @pytest.mark.django_db
 def test_each_old_basis_becomes_the_structured_basis_and_stays_readable(
-    new_database: dict[str, str],
+    new_database: dict[str, str],  # noqa: F811
 ) -> None:
     migrated = _migrated(new_database)
     for table in ("meetings", "panels"):
