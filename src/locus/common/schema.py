@@ -82,6 +82,8 @@ DATA_STEPS: dict[tuple[str, str], Callable[[], None] | str] = {
         "renames a status on existing tasks"
     ),
     ("django_tasks_database", "0018_rename_succeeded_status"): "renames a status on existing tasks",
+    # django-rq, installed where the tasks run on RQ (LOCUS_TASKS_BACKEND=rq).
+    ("django_rq", "0003_alter_dashboard_permission_names"): "renames an existing permission",
 }
 
 
