@@ -244,3 +244,23 @@ def test_without_javascript_the_tables_stack_on_a_phone_with_their_headings(
         assert page.evaluate(PAGE_WIDTH) <= PHONE["width"], path
         assert page.evaluate(STACK_PROBLEMS_JS) == [], path
     context.close()
+
+
+def test_on_a_phone_a_child_s_page_shows_each_association_s_dates(
+    page: Any, live_server: Any, world: World
+) -> None:
+    """A child's own page listed associations, current and ended, in tables whose last
+    columns (Since, Valid, Ended by, Reason) were past the screen's edge: they stack too."""
+    child = world.csc_child
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, world.social_worker.username, f"/people/{child.pk}/")
+    name = child.full_name
+    current = f"People associated with {name} now, with where the information came from"
+    ended = f"Associations of {name} that have ended, who ended each and why"
+    since = _cell(page, current, "An older cousin", 5)
+    _in_view(page, since)
+    _in_view(page, _cell(page, ended, "A boy called Dee", 4))
+    assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]
+    assert page.evaluate(STACKED) >= 2
+    assert page.evaluate(STACK_PROBLEMS_JS) == []
+    assert axe_violations(page) == []
