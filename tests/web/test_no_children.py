@@ -112,7 +112,11 @@ def test_a_chairs_home_page_lists_the_conference_they_chair_and_says_why_no_chil
     event = AccessEvent.objects.filter(actor=chair).latest("id")
     assert event.detail["page"] == "home"
     assert event.detail["cases_shown"] == [case.pk]
-    assert event.detail["work_shown"] == {"cases_shown": [case.pk]}  # the conference's place
+    # The conference's case (its place), and the conference itself: the record the item is.
+    assert event.detail["work_shown"] == {
+        "cases_shown": [case.pk],
+        "conferences_shown": [conference.pk],
+    }
 
 
 @pytest.mark.usefixtures("no_home_address")
