@@ -90,9 +90,10 @@ def test_the_conference_page_names_who_attended_and_its_decisions(world: World) 
 def test_the_plan_page_names_its_goals_and_the_actions_updates(world: World) -> None:
     case = _case(world)
     action = case.plan.actions.get()
-    update = services.action_update(
+    services.action_update(
         actor=world.social_worker, action=action, status="in_progress", note="Patrols began"
     )
+    update = action.updates.latest("id")  # the service returns the action
     read = _read(world, "context-plan", case)
     assert read["goals_shown"] == [g.pk for g in case.plan.goals.all()]
     assert read["goals_shown"]

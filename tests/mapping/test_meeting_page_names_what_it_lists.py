@@ -21,9 +21,10 @@ def test_the_meeting_page_names_its_invitations_decisions_and_interventions(
 ) -> None:
     meeting = held_meeting(world)
     intervention = add_intervention(world, meeting, description="Mentor for Ciara")
-    update = intervention_update(
+    intervention_update(
         actor=world.yjs_worker, intervention=intervention, status="in_progress", note="Started"
     )
+    update = intervention.updates.latest("id")  # the service returns the intervention
     page = client_for(world.social_worker).get(reverse("meeting", args=[meeting.pk]))
     html = page.content.decode()
     assert "Mentor for Ciara" in html and "Youth service to run sessions" in html
